@@ -1,0 +1,139 @@
+// The assembler's public contract: what goes in (a file and a way to read files) and what comes
+// out (bytes, diagnostics, listing, source map, and the symbol and statement facts the language
+// server builds its features on). Positions are 0-based lines and UTF-16 columns, like LSP.
+
+import type { Technique } from '../isa/types';
+
+export interface SourcePosition {
+  readonly line: number;
+  readonly col: number;
+}
+
+export interface SourceRange {
+  /** Absolute path (or URI-like name for unsaved buffers) of the file the range is in. */
+  readonly file: string;
+  readonly start: SourcePosition;
+  readonly end: SourcePosition;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly message: string;
+  readonly range: SourceRange;
+  /** Stable identifier: 'undefined-symbol', 'duplicate-label', 'operand-size', 'sensitive-instruction', ... */
+  readonly code: string;
+  /** Where a macro or %include was expanded from, outermost last. */
+  readonly expansion?: readonly SourceRange[];
+  readonly related?: readonly { readonly message: string; readonly range: SourceRange }[];
+}
+
+/** Host services, so the language server can feed unsaved buffers and tests can feed strings. */
+export interface FileHost {
+  /** Returns the text of a file, or undefined when it does not exist. */
+  readFile(path: string): string | undefined;
+  /** Binary read for `incbin`. */
+  readBinary?(path: string): Uint8Array | undefined;
+}
+
+export interface AssembleOptions {
+  /** Absolute path of the main file; its directory is searched first by %include. */
+  readonly file: string;
+  /** The text of the main file (overrides the host's copy, for editor buffers). */
+  readonly text?: string;
+  readonly host: FileHost;
+  /** `-I` directories, searched in order after the including file's directory. */
+  readonly includePaths?: readonly string[];
+  /** `-D NAME[=VALUE]` predefined single-line macros. */
+  readonly defines?: Readonly<Record<string, string>>;
+  /** Stop after the front end (preprocess + parse + symbol resolution), skipping encoding passes. */
+  readonly frontEndOnly?: boolean;
+}
+
+export type SymbolKind = 'label' | 'local-label' | 'constant' | 'macro' | 'define' | 'struc' | 'struc-field' | 'section';
+
+export interface SymbolInfo {
+  /** The full name (`parent.local` for local labels). */
+  readonly name: string;
+  /** The name as written at the definition (`.local`). */
+  readonly shortName: string;
+  readonly kind: SymbolKind;
+  readonly definition: SourceRange;
+  /** Address (labels) or value (constants), when known after assembly. */
+  readonly value?: number;
+  /** For local labels: the non-local label they belong to. */
+  readonly parent?: string;
+  /** For macros: parameter count range and the documentation comment lines above the definition. */
+  readonly params?: { readonly min: number; readonly max: number | 'greedy' };
+  readonly doc?: string;
+}
+
+export interface SymbolReference {
+  /** Full name of the symbol referred to. */
+  readonly name: string;
+  readonly range: SourceRange;
+}
+
+export type OperandTextKind = 'register' | 'memory' | 'immediate' | 'label' | 'string' | 'expression';
+
+/** One source statement as the language server sees it (after preprocessing, at its source location). */
+export interface Statement {
+  readonly range: SourceRange;
+  readonly label?: { readonly name: string; readonly range: SourceRange };
+  readonly prefixes: readonly { readonly name: string; readonly range: SourceRange }[];
+  /** The instruction mnemonic or data/section directive (`mov`, `db`, `section`, `times`). */
+  readonly mnemonic?: { readonly name: string; readonly range: SourceRange; readonly isDirective: boolean };
+  readonly operands: readonly { readonly text: string; readonly range: SourceRange; readonly kind: OperandTextKind }[];
+  /** Address and size after assembly (undefined when not emitted). */
+  readonly address?: number;
+  readonly size?: number;
+  /** Set when the statement came from a macro expansion: the call site. */
+  readonly macroCall?: SourceRange;
+}
+
+export interface ListingLine {
+  readonly file: string;
+  /** 0-based source line. */
+  readonly line: number;
+  readonly address?: number;
+  readonly bytes: Uint8Array;
+  readonly source: string;
+  /** Nesting depth of %include / macro expansion, for the listing's indentation marker. */
+  readonly depth: number;
+}
+
+export interface SourceMapEntry {
+  readonly address: number;
+  readonly size: number;
+  readonly range: SourceRange;
+  /** Macro call and %include sites that led here, innermost first. */
+  readonly expansion: readonly SourceRange[];
+}
+
+export interface SourceMap {
+  readonly entries: readonly SourceMapEntry[];
+  /** The statement covering an address, or undefined. */
+  lookupAddress(address: number): SourceMapEntry | undefined;
+  /** Addresses of code emitted from a source line (0-based), in ascending order. */
+  lookupLine(file: string, line: number): readonly number[];
+}
+
+export interface AssembleResult {
+  /** The flat binary image (`nasm -f bin`); empty when there were errors. */
+  readonly image: Uint8Array;
+  /** Load address of image[0] (the first section's start, `org`). */
+  readonly origin: number;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly listing: readonly ListingLine[];
+  readonly sourceMap: SourceMap;
+  readonly symbols: readonly SymbolInfo[];
+  readonly references: readonly SymbolReference[];
+  readonly statements: readonly Statement[];
+  /** Every file read, main file first. */
+  readonly files: readonly string[];
+  /** `%include` directives: where written, what they name, and the resolved path (if found). */
+  readonly includes: readonly { readonly range: SourceRange; readonly target: string; readonly resolved?: string }[];
+  /** `%pragma ringside technique NAME`, if present. */
+  readonly technique?: Technique;
+}

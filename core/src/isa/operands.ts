@@ -1,0 +1,100 @@
+// The contract between the assembler and the encoder: operands as the parser resolved them in
+// one pass, and what the encoder answers. Values may still be unknown in early passes.
+
+import type { RegisterName, SegmentRegister, Gpr32, Gpr16, InstructionSpec, FormSpec } from './types';
+
+/** An expression value as the encoder needs it. */
+export interface OperandValue {
+  /** The numeric value, or undefined when a symbol it uses is not known yet in this pass. */
+  readonly value: number | undefined;
+  /**
+   * True when the value is a label (section-relative: NASM treats it as relocatable in
+   * `-f bin`), so NASM never shrinks it to a short immediate or displacement form.
+   * False for constants, `equ` numbers and differences of labels in one section (`$-$$`).
+   */
+  readonly reloc: boolean;
+  /** For relocatable values: the section the label lives in (branch relaxation needs it). */
+  readonly section?: number;
+  /** For relocatable values: the offset inside that section (branch relaxation needs it). */
+  readonly sectionOffset?: number;
+}
+
+export interface RegOperand {
+  readonly kind: 'reg';
+  readonly reg: RegisterName;
+}
+
+export interface ImmOperand extends OperandValue {
+  readonly kind: 'imm';
+  /** An explicit size keyword: `byte`, `word`, `dword`. */
+  readonly size?: 8 | 16 | 32;
+  /** `strict`: the optimizer may not pick a shorter form. */
+  readonly strict?: boolean;
+  /** `short`, `near` or `far` written before a branch target. */
+  readonly jump?: 'short' | 'near' | 'far';
+}
+
+export interface MemOperand {
+  readonly kind: 'mem';
+  /** Explicit size keyword before the brackets; undefined when none was written. */
+  readonly size?: 8 | 16 | 32 | 48 | 64 | 80;
+  /** `far` before the brackets (`jmp far [x]`). */
+  readonly far?: boolean;
+  /** An explicit segment override (`[es:ebx]`). */
+  readonly segment?: SegmentRegister;
+  readonly base?: Gpr32 | Gpr16;
+  readonly index?: Gpr32 | Gpr16;
+  readonly scale: 1 | 2 | 4 | 8;
+  /** The displacement; `{ value: 0, reloc: false }` when none was written. */
+  readonly disp: OperandValue;
+  /** True when a displacement expression was written at all (`[ebp]` vs `[ebp+0]`). */
+  readonly hasDisp: boolean;
+  /** `byte`/`word`/`dword` written inside the brackets (`[byte ebp+4]`): the displacement size. */
+  readonly dispSize?: 8 | 16 | 32;
+  /** `nosplit` inside the brackets: keep `[eax*2]` as a scaled index. */
+  readonly nosplit?: boolean;
+  /** Address size: 16 when 16-bit registers form the address, else 32. */
+  readonly addressSize: 16 | 32;
+}
+
+/** `jmp 0x08:label` — a selector and an offset as immediates. */
+export interface FarPointerOperand {
+  readonly kind: 'farptr';
+  readonly selector: OperandValue;
+  readonly offset: OperandValue;
+  readonly size?: 16 | 32;
+}
+
+export type AsmOperand = RegOperand | ImmOperand | MemOperand | FarPointerOperand;
+
+export type PrefixName = 'lock' | 'rep' | 'repe' | 'repz' | 'repne' | 'repnz' | 'o16' | 'o32' | 'a16' | 'a32' | SegmentRegister;
+
+export interface EncodeRequest {
+  readonly mnemonic: string;
+  readonly operands: readonly AsmOperand[];
+  readonly prefixes: readonly PrefixName[];
+  /** `bits 16` or `bits 32`. */
+  readonly bits: 16 | 32;
+  /** Address of the instruction's first byte (section start + offset, as best known). */
+  readonly address: number;
+  /** The section the instruction is in, and its offset there (for branch relaxation). */
+  readonly section: number;
+  readonly sectionOffset: number;
+}
+
+export interface EncodeProblem {
+  readonly message: string;
+  /** The operand the problem is about, when there is one (0-based). */
+  readonly operand?: number;
+  /** Warnings (e.g. "byte data exceeds bounds") still produce bytes. */
+  readonly severity: 'error' | 'warning';
+  /**
+   * True when the problem depends on values that may change between passes (a short jump out
+   * of range); the assembler reports these only in the final pass.
+   */
+  readonly final?: boolean;
+}
+
+export type EncodeResult =
+  | { readonly ok: true; readonly bytes: Uint8Array; readonly spec: InstructionSpec; readonly form: FormSpec; readonly problems: readonly EncodeProblem[] }
+  | { readonly ok: false; readonly problems: readonly EncodeProblem[] };
