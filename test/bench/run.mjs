@@ -1,0 +1,186 @@
+// `npm run bench`: measures the assembler side by side with NASM in the same run, and the
+// language server's latencies over stdio, then writes test/bench/out/report.md.
+// Numbers go to the report, never to pass/fail tests (this machine is noisy).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import * as esbuild from 'esbuild';
+import { generateProgram } from './generate.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const outDir = join(root, 'test', 'bench', 'out');
+mkdirSync(outDir, { recursive: true });
+const require = createRequire(import.meta.url);
+const rpc = require('vscode-jsonrpc/node');
+
+const report = [];
+const say = (line = '') => { console.log(line); report.push(line); };
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const percentile = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+const ms = (x) => `${x.toFixed(2)} ms`;
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+function haveNasm() {
+  return spawnSync('nasm', ['-v'], { encoding: 'utf8' }).status === 0;
+}
+
+function timeProcess(cmd, args, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = now();
+    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const t1 = now();
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+    times.push(t1 - t0);
+  }
+  return median(times);
+}
+
+async function loadAssembler() {
+  const bundle = join(outDir, 'asm.cjs');
+  await esbuild.build({
+    entryPoints: [join(root, 'core/src/asm/index.ts')], bundle: true, platform: 'node', format: 'cjs',
+    target: 'node20', outfile: bundle, logLevel: 'warning',
+  });
+  return require(bundle);
+}
+
+async function benchAssembler() {
+  say('## Assembler throughput (generated 100k-line file)');
+  const source = generateProgram(100_000);
+  const lineCount = source.split('\n').length - 1;
+  const file = join(outDir, 'big.asm');
+  writeFileSync(file, source);
+  const runs = 5;
+
+  const oursCli = timeProcess(process.execPath, [join(root, 'dist/cli.js'), 'asm', file, '-o', join(outDir, 'big.ringside.bin')], runs);
+  const { assemble } = await loadAssembler();
+  const host = { readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
+  assemble({ file, host }); // warm the JIT
+  const inProcess = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = now();
+    const r = assemble({ file, host });
+    inProcess.push(now() - t0);
+    if (r.diagnostics.some((d) => d.severity === 'error')) throw new Error('benchmark source did not assemble');
+  }
+  const oursWarm = median(inProcess);
+
+  say(`lines: ${lineCount}, median of ${runs} runs`);
+  say('');
+  say('| tool | time | lines/s |');
+  say('| --- | --- | --- |');
+  say(`| ringside CLI (process, incl. Node start-up) | ${ms(oursCli)} | ${Math.round(lineCount / (oursCli / 1000)).toLocaleString('en')} |`);
+  say(`| ringside assemble() in process (warm) | ${ms(oursWarm)} | ${Math.round(lineCount / (oursWarm / 1000)).toLocaleString('en')} |`);
+  if (haveNasm()) {
+    const nasm = timeProcess('nasm', ['-f', 'bin', file, '-o', join(outDir, 'big.nasm.bin')], runs);
+    say(`| nasm -f bin (process) | ${ms(nasm)} | ${Math.round(lineCount / (nasm / 1000)).toLocaleString('en')} |`);
+    const same = Buffer.compare(readFileSync(join(outDir, 'big.nasm.bin')), readFileSync(join(outDir, 'big.ringside.bin'))) === 0;
+    say('');
+    say(`speed-up over NASM, process to process: **${(nasm / oursCli).toFixed(1)}×** (goal ≥ 5×); in process: ${(nasm / oursWarm).toFixed(1)}×`);
+    say(`output identical to NASM's: ${same ? 'yes' : '**NO**'}`);
+  } else {
+    say('');
+    say('nasm is not installed: no side-by-side figure (apt-get install nasm).');
+  }
+  say('');
+}
+
+function startServer() {
+  const child = spawn(process.execPath, [join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  const diagnosticWaiters = [];
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    for (const w of diagnosticWaiters.splice(0)) w(p);
+  });
+  conn.onRequest(() => null);
+  conn.onNotification(() => {});
+  conn.listen();
+  const nextDiagnostics = () => new Promise((resolve) => diagnosticWaiters.push(resolve));
+  return { child, conn, nextDiagnostics };
+}
+
+async function benchLanguageServer() {
+  say('## Language server over stdio (dist/server.js)');
+  const { child, conn, nextDiagnostics } = startServer();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(outDir).href, capabilities: {} });
+  conn.sendNotification('initialized', {});
+
+  const text = generateProgram(10_000);
+  const uri = pathToFileURL(join(outDir, 'lsp10k.gasm')).href;
+  const lines = text.split('\n');
+
+  // Open and wait for the first diagnostics (a cold first assembly of the file).
+  let t0 = now();
+  let diag = nextDiagnostics();
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text } });
+  await diag;
+  const openMs = now() - t0;
+
+  // Re-open cycles measure steady-state full validation of 10k lines.
+  const full = [];
+  for (let v = 2; v < 12; v++) {
+    t0 = now();
+    diag = nextDiagnostics();
+    conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text }] });
+    await diag;
+    full.push(now() - t0);
+  }
+
+  // One-line edits in the middle of the file (incremental sync).
+  const edits = [];
+  const mid = Math.floor(lines.length / 2);
+  for (let v = 12; v < 42; v++) {
+    const line = mid + Math.floor((v - 12) / 2) * 3;
+    t0 = now();
+    diag = nextDiagnostics();
+    conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: v },
+      contentChanges: [(v - 12) % 2 === 0
+        ? { range: { start: { line, character: 2 }, end: { line, character: 2 } }, text: ' ' }
+        : { range: { start: { line, character: 2 }, end: { line, character: 3 } }, text: '' }],
+    });
+    await diag;
+    edits.push(now() - t0);
+  }
+
+  // Hover on a mnemonic and completion at the start of an operand, repeated.
+  const hoverLine = lines.findIndex((l) => l.startsWith('  mov eax,'));
+  const hovers = [];
+  const completions = [];
+  for (let i = 0; i < 50; i++) {
+    t0 = now();
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: hoverLine, character: 3 } });
+    hovers.push(now() - t0);
+    t0 = now();
+    await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: hoverLine, character: 2 } });
+    completions.push(now() - t0);
+  }
+
+  say('| measurement | p50 | p95 | goal |');
+  say('| --- | --- | --- | --- |');
+  say(`| first diagnostics after didOpen, 10k lines (cold) | ${ms(openMs)} | — | < 50 ms |`);
+  say(`| diagnostics after full change, 10k lines | ${ms(median(full))} | ${ms(percentile(full, 0.95))} | < 50 ms |`);
+  say(`| diagnostics after a one-line edit | ${ms(median(edits))} | ${ms(percentile(edits, 0.95))} | < 10 ms |`);
+  say(`| hover round trip | ${ms(median(hovers))} | ${ms(percentile(hovers, 0.95))} | < 5 ms |`);
+  say(`| completion round trip | ${ms(median(completions))} | ${ms(percentile(completions, 0.95))} | < 5 ms |`);
+  say('');
+  say('Times are measured by the client from sending the notification/request to receiving the');
+  say('response or the publishDiagnostics notification, so they include JSON-RPC framing over stdio.');
+  say('');
+  await conn.sendRequest('shutdown');
+  conn.sendNotification('exit');
+  conn.dispose();
+  child.kill();
+}
+
+say('# Ringside benchmark report');
+say('');
+say(`${new Date().toISOString()} · Node ${process.version} · ${process.platform}/${process.arch}`);
+say('');
+await benchAssembler();
+await benchLanguageServer();
+writeFileSync(join(outDir, 'report.md'), report.join('\n') + '\n');
+console.log(`\nreport written to ${join('test', 'bench', 'out', 'report.md')}`);
