@@ -1,0 +1,282 @@
+// The TextMate grammar (syntaxes/guest-asm.tmLanguage.json) tokenised by the same engine VS Code
+// uses (vscode-textmate + the Oniguruma wasm): scopes on representative lines and NASM edge cases,
+// and every mnemonic of the instruction table coloured as an instruction.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as oniguruma from 'vscode-oniguruma';
+import * as textmate from 'vscode-textmate';
+
+const root = join(__dirname, '..', '..');
+const grammarPath = join(root, 'syntaxes', 'guest-asm.tmLanguage.json');
+const S = '.guest-asm';
+
+interface Token { readonly text: string; readonly scopes: readonly string[] }
+
+let grammar: textmate.IGrammar;
+
+async function loadGrammar(): Promise<textmate.IGrammar> {
+  const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
+  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
+  const registry = new textmate.Registry({
+    onigLib: Promise.resolve({
+      createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
+    loadGrammar: async (scopeName: string) =>
+      scopeName === 'source.guest-asm' ? textmate.parseRawGrammar(readFileSync(grammarPath, 'utf8'), grammarPath) : null,
+  });
+  const g = await registry.loadGrammar('source.guest-asm');
+  if (!g) throw new Error('grammar source.guest-asm did not load');
+  return g;
+}
+
+/** Tokenises consecutive lines, carrying the rule stack across them as the editor does. */
+function tokenize(lines: readonly string[]): Token[][] {
+  let stack = textmate.INITIAL;
+  return lines.map((line) => {
+    const r = grammar.tokenizeLine(line, stack);
+    stack = r.ruleStack;
+    return r.tokens.map((t) => ({ text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes }));
+  });
+}
+
+/**
+ * The tokens spelling the nth occurrence of `text` in the last line, where that occurrence starts
+ * and ends on token boundaries (so "x" finds the token "x", not the x inside "eax").
+ */
+function tokensOf(line: string, text: string, nth = 0, context: readonly string[] = []): Token[] {
+  const all = tokenize([...context, line]);
+  const tokens = all[all.length - 1];
+  const starts = new Map<number, number>();
+  let at = 0;
+  tokens.forEach((t, i) => { starts.set(at, i); at += t.text.length; });
+  let seen = 0;
+  for (let i = line.indexOf(text); i >= 0; i = line.indexOf(text, i + 1)) {
+    const first = starts.get(i);
+    if (first === undefined) continue;
+    const span: Token[] = [];
+    let len = 0;
+    for (let k = first; k < tokens.length && len < text.length; k++) { span.push(tokens[k]); len += tokens[k].text.length; }
+    if (len === text.length && seen++ === nth) return span;
+  }
+  throw new assert.AssertionError({ message: `no token(s) spelling ${JSON.stringify(text)} in ${JSON.stringify(line)}: ${tokens.map((t) => `[${t.text}]`).join('')}` });
+}
+
+function assertScope(line: string, text: string, scope: string, nth = 0, context: readonly string[] = []): void {
+  for (const t of tokensOf(line, text, nth, context)) {
+    assert.ok(t.scopes.includes(scope), `${JSON.stringify(t.text)} of ${JSON.stringify(text)} in ${JSON.stringify(line)} has ${t.scopes.join(' ')}, expected ${scope}`);
+  }
+}
+
+function assertNoScope(line: string, text: string, prefix: string): void {
+  for (const t of tokensOf(line, text)) {
+    assert.ok(!t.scopes.some((s) => s.startsWith(prefix)), `${JSON.stringify(t.text)} in ${JSON.stringify(line)} has ${t.scopes.join(' ')}, must not have ${prefix}*`);
+  }
+}
+
+before(async () => { grammar = await loadGrammar(); });
+
+describe('TextMate grammar: structure', () => {
+  it('resolves every #include to a repository entry', () => {
+    const raw = JSON.parse(readFileSync(grammarPath, 'utf8')) as { repository: Record<string, unknown>; patterns: unknown[] };
+    const missing: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) { node.forEach(walk); return; }
+      if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'include' && typeof v === 'string' && v.startsWith('#') && !(v.slice(1) in raw.repository)) missing.push(v);
+          walk(v);
+        }
+      }
+    };
+    walk(raw);
+    assert.deepEqual(missing, []);
+  });
+
+  it('every pattern compiles in Oniguruma', () => {
+    const raw = readFileSync(grammarPath, 'utf8');
+    const regexes: string[] = [];
+    JSON.parse(raw, (k, v) => { if ((k === 'match' || k === 'begin' || k === 'end') && typeof v === 'string') regexes.push(v); return v; });
+    for (const re of regexes) assert.doesNotThrow(() => new oniguruma.OnigScanner([re]).dispose(), re);
+    assert.ok(regexes.length > 40);
+  });
+});
+
+describe('TextMate grammar: scopes', () => {
+  it('colours instructions, control flow and prefixes', () => {
+    assertScope('        mov eax, 1', 'mov', `keyword.other.mnemonic${S}`);
+    assertScope('        MOV EAX, 1', 'MOV', `keyword.other.mnemonic${S}`);
+    assertScope('        lgdt [gdt_ptr]', 'lgdt', `keyword.other.mnemonic${S}`);
+    assertScope('        cmovne eax, ebx', 'cmovne', `keyword.other.mnemonic${S}`);
+    for (const m of ['jmp', 'jnz', 'jecxz', 'call', 'ret', 'retf', 'loopne', 'int', 'into', 'iret', 'iretd', 'sysenter', 'vmcall']) {
+      assertScope(`        ${m} x`, m, `keyword.control${S}`);
+    }
+    assertScope('        rep movsd', 'rep', `keyword.other.mnemonic.prefix${S}`);
+    assertScope('        rep movsd', 'movsd', `keyword.other.mnemonic${S}`);
+    assertScope('        lock xadd [ebx], eax', 'lock', `keyword.other.mnemonic.prefix${S}`);
+  });
+
+  it('colours registers of every class, but not inside identifiers', () => {
+    for (const r of ['eax', 'si', 'bh', 'cs', 'gs', 'cr3', 'dr7']) assertScope(`        mov ${r}, ${r}`, r, `variable.language.register${S}`);
+    assertScope('        mov eax, [ebx+ecx*4+label.x]', 'ebx', `variable.language.register${S}`);
+    assertScope('        mov eax, [ebx+ecx*4+label.x]', 'ecx', `variable.language.register${S}`);
+    assertScope('        mov eax, [ebx+ecx*4+label.x]', 'label.x', `variable.other.label${S}`);
+    assertScope('        mov eax, [ebx+ecx*4+label.x]', '*', `keyword.operator.arithmetic${S}`);
+    assertScope('        mov eax, [ebx+ecx*4+label.x]', '[', `punctuation.section.brackets.begin${S}`);
+    assertNoScope('        mov eax, eax_value', 'eax_value', 'variable.language.register');
+    assertScope('        mov eax, $eax', '$eax', `variable.other.label${S}`);
+  });
+
+  it('colours label definitions, including local and special labels', () => {
+    assertScope('start:', 'start', `entity.name.function.label${S}`);
+    assertScope('  .local: inc eax', '.local', `entity.name.function.label${S}`);
+    assertScope('  .local: inc eax', 'inc', `keyword.other.mnemonic${S}`);
+    assertScope('..@x:', '..@x', `entity.name.function.label${S}`);
+    assertScope('label: ; comment', 'label', `entity.name.function.label${S}`);
+    assertScope('label: ; comment', '; comment', `comment.line.semicolon${S}`, 0);
+    assertScope('message db "hi", 0', 'message', `entity.name.function.label${S}`);
+    assertScope('SIZE equ 4', 'SIZE', `entity.name.function.label${S}`);
+    assertScope('    .field resd 1', '.field', `entity.name.function.label${S}`);
+  });
+
+  it('colours label references, also where they spell a mnemonic after a dot', () => {
+    assertScope('        jmp short .done', 'jmp', `keyword.control${S}`);
+    assertScope('        jmp short .done', 'short', `storage.type${S}`);
+    assertScope('        jmp short .done', '.done', `variable.other.label${S}`);
+    assertScope('        jmp .in', '.in', `variable.other.label${S}`);
+    assertScope('        call ..@helper', '..@helper', `variable.other.label${S}`);
+    assertScope('        jmp 0x08:flush', 'flush', `variable.other.label${S}`);
+    assertScope('        jmp 0x08:flush', ':', `punctuation.separator.segment${S}`);
+  });
+
+  it('colours directives and size keywords', () => {
+    for (const [line, word] of [
+      ['        bits 32', 'bits'], ['        org 0x100000', 'org'], ['        db 1, 2', 'db'], ['        dd x', 'dd'],
+      ['        align 4', 'align'], ['        resb 4096', 'resb'], ['        struc gate', 'struc'], ['        endstruc', 'endstruc'],
+      ['        istruc gate', 'istruc'], ['        at .off, dw 0', 'at'], ['        iend', 'iend'], ['        incbin "x.bin"', 'incbin'],
+      ['        section .text', 'section'], ['[bits 32]', 'bits'],
+    ] as const) assertScope(line, word, `keyword.control.directive${S}`);
+    assertScope('X equ 4', 'equ', `keyword.control.directive${S}`);
+    assertScope('        section .data align=16 progbits', '.data', `entity.name.section${S}`);
+    assertScope('        section .data align=16 progbits', 'align', `storage.modifier.section${S}`);
+    assertScope('        section .data align=16 progbits', 'progbits', `storage.modifier.section${S}`);
+    for (const w of ['byte', 'word', 'dword', 'qword', 'tword', 'strict', 'near', 'far']) assertScope(`        push ${w} x`, w, `storage.type${S}`);
+  });
+
+  it('colours times 510-($-$$) db 0', () => {
+    const line = 'times 510-($-$$) db 0';
+    assertScope(line, 'times', `keyword.control.directive${S}`);
+    assertScope(line, '510', `constant.numeric.decimal${S}`);
+    assertScope(line, '$', `variable.language.location${S}`);
+    assertScope(line, '$$', `variable.language.location${S}`);
+    assertScope(line, '-', `keyword.operator.arithmetic${S}`, 1);
+    assertScope(line, 'db', `keyword.control.directive${S}`);
+    assertScope(line, '0', `constant.numeric.decimal${S}`);
+  });
+
+  it('colours numbers in every NASM form', () => {
+    const cases: readonly (readonly [string, string])[] = [
+      ['0x1F', 'hex'], ['0X1f', 'hex'], ['0h1F', 'hex'], ['1Fh', 'hex'], ['0FFFFh', 'hex'], ['1Fx', 'hex'], ['$0', 'hex'], ['$0F', 'hex'],
+      ['0x_dead_beef', 'hex'], ['0b1010', 'binary'], ['0y1010', 'binary'], ['1010b', 'binary'], ['1010y', 'binary'], ['0b1100_1000', 'binary'],
+      ['0o17', 'octal'], ['0q17', 'octal'], ['17o', 'octal'], ['17q', 'octal'], ['0d99', 'decimal'], ['0t99', 'decimal'], ['99d', 'decimal'],
+      ['1_000', 'decimal'], ['200', 'decimal'], ['1.5', 'float'], ['3.0e-5', 'float'], ['1e10', 'float'],
+    ];
+    for (const [n, kind] of cases) assertScope(`        dd ${n}`, n, `constant.numeric.${kind}${S}`);
+    assertNoScope('        mov eax, label1', 'label1', 'constant.numeric');
+  });
+
+  it('colours strings and backquote escapes', () => {
+    // NASM has no doubled-quote escape: 'it''s' is the two strings 'it' and 's' back to back.
+    const line = "        db 'it''s', 0";
+    const toks = tokenize([line])[0];
+    const single = toks.filter((t) => t.scopes.includes(`string.quoted.single${S}`)).map((t) => t.text).join('');
+    assert.equal(single, "'it''s'");
+    assertScope(line, '0', `constant.numeric.decimal${S}`);
+    assertScope('        db "a;b", 0', 'a;b', `string.quoted.double${S}`);
+    assertNoScope('        db "a;b", 0', 'a;b', 'comment');
+    assertScope('        db `a\\n`', '\\n', `constant.character.escape${S}`);
+    assertScope('        db `a\\n`', 'a', `string.quoted.other.backquote${S}`);
+    assertScope('        db `\\x41\\u263a\\0`', '\\x41', `constant.character.escape${S}`);
+    assertScope('        db `\\x41\\u263a\\0`', '\\u263a', `constant.character.escape${S}`);
+    assertScope("        db 'a\\n'", "a\\n", `string.quoted.single${S}`);
+    assertNoScope("        db 'a\\n'", "a\\n", 'constant.character.escape');
+  });
+
+  it('colours comments', () => {
+    assertScope('; whole line', '; whole line', `comment.line.semicolon${S}`);
+    assertScope('        nop ; trailing', '; trailing', `comment.line.semicolon${S}`);
+  });
+
+  it('colours operators', () => {
+    const line = '        dd (a << 2) | (b >> 1) & ~c ^ d // 2 % 3';
+    assertScope(line, '<<', `keyword.operator.bitwise${S}`);
+    assertScope(line, '>>', `keyword.operator.bitwise${S}`);
+    assertScope(line, '|', `keyword.operator.bitwise${S}`);
+    assertScope(line, '~', `keyword.operator.bitwise${S}`);
+    assertScope(line, '//', `keyword.operator.arithmetic${S}`);
+    assertScope('%if X == 1 && Y != 2', '==', `keyword.operator.comparison${S}`);
+    assertScope('%if X == 1 && Y != 2', '&&', `keyword.operator.logical${S}`);
+    assertScope('        dd a %% b', '%%', `keyword.operator.arithmetic${S}`);
+    assertScope('        mov eax, seg x', 'seg', `keyword.operator.word${S}`);
+  });
+
+  it('colours preprocessor lines, macro names and parameters', () => {
+    assertScope('%macro x 2-3', '%macro', `keyword.control.directive.preprocessor${S}`);
+    assertScope('%macro x 2-3', '%macro', `meta.preprocessor${S}`);
+    assertScope('%macro x 2-3', 'x', `entity.name.function.macro${S}`);
+    assertScope('%macro x 2-3', '2', `constant.numeric.decimal${S}`);
+    assertScope('%macro x 2-3', '3', `meta.preprocessor${S}`);
+    assertScope('%endmacro', '%endmacro', `keyword.control.directive.preprocessor${S}`);
+    assertScope('%define PAGE_SIZE 4096 ; bytes', 'PAGE_SIZE', `entity.name.function.macro${S}`);
+    assertScope('%define PAGE_SIZE 4096 ; bytes', '; bytes', `comment.line.semicolon${S}`);
+    for (const d of ['%if', '%ifdef', '%ifndef', '%elif', '%else', '%endif', '%include', '%rep', '%endrep', '%assign', '%error', '%pragma', '%rotate', '%xdefine', '%undef', '%ifidn', '%ifnum']) {
+      assertScope(`${d} X`, d, `keyword.control.directive.preprocessor${S}`);
+    }
+    assertScope('%include "defs.inc"', 'defs.inc', `string.quoted.double${S}`);
+    assertScope('  %if X', '%if', `keyword.control.directive.preprocessor${S}`);
+    assertScope('%%loop:', 'loop', `entity.name.function.label${S}`);
+    assertScope('%%loop:', '%%', `variable.parameter.macro-local${S}`);
+    assertScope('        loop %%loop', '%%', `variable.parameter.macro-local${S}`);
+    assertScope('        loop %%loop', 'loop', `variable.other.label${S}`, 1);
+    assertScope('        mov eax, %1', '%1', `variable.parameter${S}`);
+    assertScope('        mov eax, %0', '%0', `variable.parameter${S}`);
+    assertScope('        mov eax, %{2}', '%{2}', `variable.parameter${S}`);
+    assertScope('        mov eax, %-1', '%-1', `variable.parameter${S}`);
+    assertScope('        db %1 %+ _x', '%+', `keyword.operator.preprocessor${S}`);
+    assertScope('        outb COM1, 0x41', 'outb', `entity.name.function.macro.call${S}`);
+  });
+
+  it('carries a backslash-continued preprocessor line onto the next line', () => {
+    const [, second] = tokenize(['%define LONG 1 + \\', '    2']);
+    assert.ok(second.find((t) => t.text === '2')?.scopes.includes(`meta.preprocessor${S}`));
+    const [, after] = tokenize(['%define SHORT 1', 'SHORT: nop']);
+    assert.ok(!after.some((t) => t.scopes.includes(`meta.preprocessor${S}`)));
+  });
+});
+
+/** Where the instruction table lives once written (DESIGN.md §2: one declarative table). */
+const tableModule = ['table.ts', join('table', 'index.ts')].map((p) => join(root, 'core', 'src', 'isa', p)).find((p) => existsSync(p));
+
+describe('TextMate grammar: the instruction table', () => {
+  it('gives every MNEMONICS entry an instruction scope, alone and with operands', async function () {
+    if (!tableModule) {
+      this.skip(); // core/src/isa/table.ts (exporting MNEMONICS) is written by another helper and does not exist yet.
+    }
+    const mod = (await import(tableModule)) as { MNEMONICS?: unknown };
+    const source = mod.MNEMONICS;
+    assert.ok(source && typeof source === 'object' && Symbol.iterator in source, 'core/src/isa/table exports MNEMONICS as an iterable');
+    const names = [...(source instanceof Map ? source.keys() : (source as Iterable<unknown>))].map(String);
+    assert.ok(names.length > 100, `MNEMONICS has ${names.length} entries`);
+    const wrong: string[] = [];
+    const ok = (s: string): boolean => s === `keyword.control${S}` || (s.startsWith('keyword.other.mnemonic') && s.endsWith(S));
+    for (const name of names) {
+      for (const line of [`        ${name}`, `        ${name} eax`, `x: ${name.toUpperCase()} eax`]) {
+        const toks = tokenize([line])[0];
+        const t = toks.find((k) => k.text.toLowerCase() === name.toLowerCase());
+        if (!t || !t.scopes.some(ok)) wrong.push(`${line.trim()} -> ${t ? t.scopes.join(' ') : toks.map((k) => `[${k.text}]`).join('')}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+});
