@@ -1,0 +1,212 @@
+// Assembles open documents on demand and remembers the results, so every request after an edit
+// reuses one assembly. Tracks which files each assembly read, so an edit to an included file
+// re-validates its includers, and an included file is analysed in its includer's context.
+
+import { isAbsolute, resolve } from 'node:path';
+import { assemble } from '../../../core/src/asm/index';
+import type { AssembleResult } from '../../../core/src/asm/api';
+import { splitLines, type AnalyzedDocument } from './document';
+import { emptyResult } from './emptyResult';
+import type { OverlayFileHost } from './fileHost';
+import { pathToUri, uriToPath } from './paths';
+import { scanPragmas } from './pragmas';
+import type { ServerSettings } from './settings';
+
+/** Buffers longer than this are not assembled (one diagnostic says so). */
+export const MAX_DOCUMENT_CHARS = 4 * 1024 * 1024;
+
+interface OpenDoc {
+  readonly uri: string;
+  readonly text: string;
+}
+
+interface CachedAssembly {
+  readonly result: AssembleResult;
+  /** Generation of every file read, when it was read. */
+  readonly generations: ReadonlyMap<string, number>;
+  readonly settingsGeneration: number;
+  /** Set when some %include was not found: any new file on disk makes the assembly stale. */
+  readonly missingGeneration?: number;
+}
+
+export class AnalysisCache {
+  private readonly open = new Map<string, OpenDoc>();
+  private readonly generations = new Map<string, number>();
+  private readonly assemblies = new Map<string, CachedAssembly>();
+  /** file path → root paths whose last assembly read it. */
+  private readonly readBy = new Map<string, Set<string>>();
+  private settingsGeneration = 0;
+  /** Bumped when any file appears on disk, so assemblies with unresolved includes retry. */
+  private missingGeneration = 0;
+
+  constructor(
+    private readonly host: OverlayFileHost,
+    private settings: ServerSettings,
+    private workspaceRoot: string | undefined,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  get currentSettings(): ServerSettings {
+    return this.settings;
+  }
+
+  setSettings(settings: ServerSettings, workspaceRoot?: string): void {
+    this.settings = settings;
+    if (workspaceRoot !== undefined) this.workspaceRoot = workspaceRoot;
+    this.settingsGeneration++;
+  }
+
+  /** didOpen / didChange: the buffer's new text. */
+  update(uri: string, text: string): void {
+    const path = uriToPath(uri);
+    this.open.set(path, { uri, text });
+    this.host.setBuffer(path, text);
+    this.bump(path);
+  }
+
+  close(uri: string): void {
+    const path = uriToPath(uri);
+    this.open.delete(path);
+    this.host.dropBuffer(path);
+    this.assemblies.delete(path);
+    this.bump(path);
+  }
+
+  /** A watched file changed on disk. */
+  touch(path: string): void {
+    this.bump(path);
+  }
+
+  isOpen(uri: string): boolean {
+    return this.open.has(uriToPath(uri));
+  }
+
+  openUris(): string[] {
+    return [...this.open.values()].map((d) => d.uri);
+  }
+
+  /** Open documents whose diagnostics can change when `uri` changes: their roots and includers. */
+  affectedRoots(uri: string): string[] {
+    const path = uriToPath(uri);
+    const roots = new Set<string>([this.rootFor(path)]);
+    for (const r of this.readBy.get(path) ?? []) if (this.open.has(r)) roots.add(r);
+    return [...roots].map((r) => (this.open.get(r) as OpenDoc).uri);
+  }
+
+  /** The analysis of an open document, assembling its root when stale. */
+  analyze(uri: string): AnalyzedDocument | undefined {
+    const path = uriToPath(uri);
+    if (!this.open.has(path)) return undefined;
+    let root = this.rootFor(path);
+    let result = this.assembly(root);
+    if (root !== path && !result.files.includes(path)) {
+      root = path;
+      result = this.assembly(root);
+    }
+    return this.documentIn(path, root, result);
+  }
+
+  /** The analysis of a file read by root's assembly (open or not), for publishing its diagnostics. */
+  analyzeIn(path: string, root: string): AnalyzedDocument | undefined {
+    if (!this.open.has(root)) return undefined;
+    return this.documentIn(path, root, this.assembly(root));
+  }
+
+  /** Analyses of every open root (for workspace symbols). */
+  allRoots(): AnalyzedDocument[] {
+    const out: AnalyzedDocument[] = [];
+    for (const [path, doc] of this.open) {
+      if (this.rootFor(path) !== path) continue;
+      const a = this.analyze(doc.uri);
+      if (a) out.push(a);
+    }
+    return out;
+  }
+
+  private documentIn(path: string, root: string, result: AssembleResult): AnalyzedDocument | undefined {
+    const text = this.open.get(path)?.text ?? this.host.readFile(path);
+    if (text === undefined) return undefined;
+    const rootText = this.open.get(root)?.text ?? '';
+    const technique = result.technique ?? scanPragmas(rootText).technique ?? this.settings.technique;
+    const openDocs = this.open;
+    const host = this.host;
+    return {
+      uri: openDocs.get(path)?.uri ?? pathToUri(path),
+      path,
+      text,
+      lines: splitLines(text),
+      result,
+      rootPath: root,
+      technique,
+      settings: this.settings,
+      toUri: (p) => openDocs.get(p)?.uri ?? pathToUri(p),
+      readText: (p) => host.readFile(p),
+    };
+  }
+
+  /** An open file that %includes this one analyses it in context; otherwise it is its own root. */
+  private rootFor(path: string): string {
+    for (const r of this.readBy.get(path) ?? []) {
+      if (r !== path && this.open.has(r)) return r;
+    }
+    return path;
+  }
+
+  private bump(path: string): void {
+    this.generations.set(path, (this.generations.get(path) ?? 0) + 1);
+  }
+
+  private assembly(root: string): AssembleResult {
+    const cached = this.assemblies.get(root);
+    if (cached && cached.settingsGeneration === this.settingsGeneration && this.fresh(cached)) return cached.result;
+    const result = this.run(root);
+    const generations = new Map<string, number>();
+    for (const f of result.files) generations.set(f, this.generations.get(f) ?? 0);
+    generations.set(root, this.generations.get(root) ?? 0);
+    if (cached) for (const f of cached.result.files) this.readBy.get(f)?.delete(root);
+    for (const f of result.files) {
+      let s = this.readBy.get(f);
+      if (!s) this.readBy.set(f, (s = new Set()));
+      s.add(root);
+    }
+    const missing = result.includes.some((inc) => !inc.resolved);
+    this.assemblies.set(root, { result, generations, settingsGeneration: this.settingsGeneration, missingGeneration: missing ? this.missingGeneration : undefined });
+    return result;
+  }
+
+  private fresh(cached: CachedAssembly): boolean {
+    if (cached.missingGeneration !== undefined && cached.missingGeneration !== this.missingGeneration) return false;
+    for (const [f, g] of cached.generations) {
+      if ((this.generations.get(f) ?? 0) !== g) return false;
+    }
+    return true;
+  }
+
+  fileCreated(path: string): void {
+    this.missingGeneration++;
+    this.bump(path);
+  }
+
+  private run(root: string): AssembleResult {
+    const text = this.open.get(root)?.text ?? '';
+    if (text.length > MAX_DOCUMENT_CHARS) {
+      return emptyResult(root, [{
+        severity: 'info', code: 'file-too-large',
+        message: `File has ${text.length} characters; Ringside does not assemble buffers over ${MAX_DOCUMENT_CHARS} in the editor.`,
+        range: { file: root, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
+      }]);
+    }
+    const includePaths = this.settings.includePaths.map((p) => (isAbsolute(p) || !this.workspaceRoot ? p : resolve(this.workspaceRoot, p)));
+    try {
+      return assemble({ file: root, text, host: this.host, includePaths });
+    } catch (e) {
+      // A host bug in the assembler must not take the editor's language features down.
+      this.log(`assembler threw on ${root}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return emptyResult(root, [{
+        severity: 'error', code: 'internal-error',
+        message: `Internal assembler error: ${e instanceof Error ? e.message : String(e)}`,
+        range: { file: root, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
+      }]);
+    }
+  }
+}

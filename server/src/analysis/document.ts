@@ -1,0 +1,47 @@
+// What every feature function receives: one open document, the assembly it takes part in (its
+// own, or that of the open file that %includes it), and the settings. Plain data, no connection.
+
+import type { AssembleResult, SourceRange } from '../../../core/src/asm/api';
+import type { Technique } from '../../../core/src/isa/types';
+import type { Range } from 'vscode-languageserver-types';
+import type { ServerSettings } from './settings';
+
+export interface AnalyzedDocument {
+  readonly uri: string;
+  /** The file name the assembler uses for this document (SourceRange.file). */
+  readonly path: string;
+  readonly text: string;
+  readonly lines: readonly string[];
+  /** The last assembly this document took part in. */
+  readonly result: AssembleResult;
+  /** The main file of that assembly (this document's path unless another open file includes it). */
+  readonly rootPath: string;
+  /** `%pragma ringside technique`, else the setting. */
+  readonly technique: Technique;
+  readonly settings: ServerSettings;
+  /** URI of a file the assembly read. */
+  toUri(path: string): string;
+  /** Text of another file of the assembly (open buffer first, then disk). */
+  readText(path: string): string | undefined;
+}
+
+export function toLspRange(r: SourceRange): Range {
+  return { start: { line: r.start.line, character: r.start.col }, end: { line: r.end.line, character: r.end.col } };
+}
+
+export function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+  }
+  return lines;
+}
+
+/** True when position (line, col) is inside range r of the same file (end inclusive, for cursors at a word's end). */
+export function rangeContains(r: SourceRange, line: number, col: number): boolean {
+  if (line < r.start.line || line > r.end.line) return false;
+  if (line === r.start.line && col < r.start.col) return false;
+  if (line === r.end.line && col > r.end.col) return false;
+  return true;
+}

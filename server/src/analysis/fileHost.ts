@@ -1,0 +1,41 @@
+// The assembler's FileHost for the editor: open buffers win over the disk, so %include sees
+// unsaved edits (DESIGN.md §6). Disk reads are capped so a huge binary cannot stall the server.
+
+import { readFileSync, statSync } from 'node:fs';
+import type { FileHost } from '../../../core/src/asm/api';
+
+/** Files bigger than this are treated as missing for `%include` and skipped for `incbin`. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export class OverlayFileHost implements FileHost {
+  private readonly buffers = new Map<string, string>();
+
+  setBuffer(path: string, text: string): void {
+    this.buffers.set(path, text);
+  }
+
+  dropBuffer(path: string): void {
+    this.buffers.delete(path);
+  }
+
+  hasBuffer(path: string): boolean {
+    return this.buffers.has(path);
+  }
+
+  readFile(path: string): string | undefined {
+    const open = this.buffers.get(path);
+    if (open !== undefined) return open;
+    const bytes = this.readBinary(path);
+    return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
+
+  readBinary(path: string): Uint8Array | undefined {
+    try {
+      const st = statSync(path);
+      if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+      return readFileSync(path);
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// completion(doc, pos): mnemonics with operand-form snippets, prefixes, directives and macros where
+// an instruction starts; registers, labels (the current scope's `.locals` too, and labels from
+// included files), constants, macros and size keywords in operands; `%` directives.
+// Documentation is filled in lazily by resolveCompletion.
+
+import type { SymbolInfo } from '../../../core/src/asm/api';
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
+import type { AnalyzedDocument } from '../analysis/document';
+import { DIRECTIVES, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
+import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKindLabel } from '../syntax/isaIndex';
+import { shapeLine } from '../syntax/lineShape';
+import { instructionMarkdown, registerMarkdown } from './instructionDocs';
+import { scopeLabelAt, tokenAt } from './symbolAt';
+import { wordClassifier } from './wordClassifier';
+
+/** What resolveCompletion needs to find the documentation again. */
+export type CompletionData = { readonly kind: 'mnemonic' | 'keyword' | 'register'; readonly name: string };
+
+function mnemonicSnippet(name: string): string {
+  const spec = instructionFor(name);
+  const form = spec?.forms.find((f) => !f.encodeOnly && f.operands.length > 0) ?? spec?.forms[0];
+  if (!form || form.operands.length === 0) return name;
+  const allHaveOperands = spec?.forms.every((f) => f.operands.length > 0);
+  if (!allHaveOperands) return name;
+  return `${name} ${form.operands.map((k, i) => `\${${i + 1}:${operandKindLabel(k).replace(/[}$\\]/g, '')}}`).join(', ')}`;
+}
+
+function symbolItem(s: SymbolInfo, insert: string, range: Range): CompletionItem {
+  const kind = s.kind === 'macro' || s.kind === 'define' ? CompletionItemKind.Function
+    : s.kind === 'constant' ? CompletionItemKind.Constant
+      : s.kind === 'struc' ? CompletionItemKind.Struct
+        : s.kind === 'struc-field' ? CompletionItemKind.Field : CompletionItemKind.Reference;
+  const value = s.value !== undefined ? (s.kind === 'label' || s.kind === 'local-label' ? `0x${(s.value >>> 0).toString(16).toUpperCase()}` : String(s.value)) : undefined;
+  return {
+    label: insert,
+    kind,
+    detail: `${s.kind}${value !== undefined ? ` = ${value}` : ''}`,
+    documentation: s.doc ? { kind: MarkupKind.Markdown, value: s.doc } : undefined,
+    textEdit: { range, newText: insert },
+    sortText: `1${insert}`,
+  };
+}
+
+export function completion(doc: AnalyzedDocument, pos: Position): CompletionList {
+  const items: CompletionItem[] = [];
+  const text = doc.lines[pos.line] ?? '';
+  const col = Math.min(pos.character, text.length);
+  const tok = tokenAt(text, col);
+  if (tok?.kind === 'comment' || (tok?.kind === 'string' && col < tok.end)) return { isIncomplete: false, items };
+  const typing = tok && tok.end === col && (tok.kind === 'ident' || tok.kind === 'preproc') ? tok : undefined;
+  const range: Range = { start: { line: pos.line, character: typing ? typing.start : col }, end: { line: pos.line, character: col } };
+  const before = text.slice(0, col);
+  const shape = shapeLine(before, wordClassifier(doc));
+
+  if (typing?.kind === 'preproc' || (before.trimStart() === '%')) {
+    for (const d of PREPROCESSOR_DIRECTIVES) {
+      items.push({ label: d.name, kind: CompletionItemKind.Keyword, textEdit: { range: typing ? range : { ...range, start: { line: pos.line, character: before.lastIndexOf('%') } }, newText: d.snippet ?? d.name },
+        insertTextFormat: d.snippet ? InsertTextFormat.Snippet : undefined, data: { kind: 'keyword', name: d.name } satisfies CompletionData });
+    }
+    return { isIncomplete: false, items };
+  }
+
+  const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0));
+  if (atInstruction) {
+    for (const m of allMnemonics()) {
+      const snippet = mnemonicSnippet(m);
+      items.push({ label: m, kind: CompletionItemKind.Keyword, textEdit: { range, newText: snippet },
+        insertTextFormat: snippet !== m ? InsertTextFormat.Snippet : undefined, data: { kind: 'mnemonic', name: m } satisfies CompletionData, sortText: `2${m}`,
+        detail: isPrefixMnemonic(m) ? 'prefix' : instructionFor(m)?.summary });
+    }
+    for (const d of DIRECTIVES) {
+      items.push({ label: d.name, kind: CompletionItemKind.Keyword, textEdit: { range, newText: d.snippet ?? d.name },
+        insertTextFormat: d.snippet ? InsertTextFormat.Snippet : undefined, data: { kind: 'keyword', name: d.name } satisfies CompletionData, sortText: `3${d.name}`, detail: 'directive' });
+    }
+    for (const s of doc.result.symbols) if (s.kind === 'macro') items.push(symbolItem(s, s.shortName, range));
+    return { isIncomplete: false, items };
+  }
+
+  for (const r of allRegisters()) {
+    items.push({ label: r.name, kind: CompletionItemKind.Variable, textEdit: { range, newText: r.name }, detail: `${r.bits}-bit ${r.cls}`, data: { kind: 'register', name: r.name } satisfies CompletionData, sortText: `3${r.name}` });
+  }
+  for (const k of SIZE_KEYWORDS) items.push({ label: k.name, kind: CompletionItemKind.Keyword, textEdit: { range, newText: k.name }, detail: k.doc, sortText: `4${k.name}` });
+  const scope = scopeLabelAt(doc, pos.line);
+  const seen = new Set<string>();
+  for (const s of doc.result.symbols) {
+    if (s.kind === 'section') continue;
+    if (s.kind === 'local-label') {
+      if (!scope || s.parent !== scope.name) continue;
+      if (!seen.has(s.shortName)) items.push(symbolItem(s, s.shortName, range));
+      seen.add(s.shortName);
+      continue;
+    }
+    if (seen.has(s.name)) continue;
+    seen.add(s.name);
+    items.push(symbolItem(s, s.name, range));
+  }
+  return { isIncomplete: false, items };
+}
+
+export function resolveCompletion(item: CompletionItem): CompletionItem {
+  const data = item.data as CompletionData | undefined;
+  if (!data || typeof data.name !== 'string') return item;
+  if (data.kind === 'mnemonic') {
+    const spec = instructionFor(data.name);
+    if (spec) return { ...item, documentation: { kind: MarkupKind.Markdown, value: instructionMarkdown(spec) } };
+    if (isPrefixMnemonic(data.name)) return { ...item, documentation: `Instruction prefix \`${data.name}\`.` };
+  } else if (data.kind === 'keyword') {
+    const k = keywordDoc(data.name);
+    if (k) return { ...item, documentation: { kind: MarkupKind.Markdown, value: k.doc } };
+  } else if (data.kind === 'register') {
+    const r = allRegisters().find((x) => x.name === data.name);
+    if (r) return { ...item, documentation: { kind: MarkupKind.Markdown, value: registerMarkdown(r) } };
+  }
+  return item;
+}

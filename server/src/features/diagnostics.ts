@@ -1,0 +1,47 @@
+// validate(doc) → the LSP diagnostics of one document: the assembler's (with exact ranges) and the
+// virtualization lints, plus errors inside included files surfaced at the %include that led there.
+
+import type { Diagnostic as AsmDiagnostic } from '../../../core/src/asm/api';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { toLspRange, type AnalyzedDocument } from '../analysis/document';
+import { virtualizationLints } from './virtualizationLints';
+
+const SEVERITY: Record<AsmDiagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+function convert(doc: AnalyzedDocument, d: AsmDiagnostic): Diagnostic {
+  const out: Diagnostic = {
+    range: toLspRange(d.range),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: 'ringside',
+    message: d.message,
+  };
+  const related = [
+    ...(d.related ?? []).map((r) => ({ location: { uri: doc.toUri(r.range.file), range: toLspRange(r.range) }, message: r.message })),
+    ...(d.expansion ?? []).map((r) => ({ location: { uri: doc.toUri(r.file), range: toLspRange(r) }, message: 'expanded from here' })),
+  ];
+  if (related.length > 0) out.relatedInformation = related;
+  return out;
+}
+
+export function validate(doc: AnalyzedDocument): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const d of doc.result.diagnostics) {
+    if (d.range.file === doc.path) {
+      out.push(convert(doc, d));
+      continue;
+    }
+    // An error in another file, reached through a %include or macro call written here.
+    const site = d.expansion?.find((r) => r.file === doc.path);
+    if (site && d.severity === 'error') {
+      out.push({ ...convert(doc, d), range: toLspRange(site), message: `${d.message} (in ${d.range.file}:${d.range.start.line + 1})` });
+    }
+  }
+  for (const d of virtualizationLints(doc)) out.push(convert(doc, d));
+  return out;
+}

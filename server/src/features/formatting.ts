@@ -1,0 +1,66 @@
+// format(doc, range?): aligns labels, mnemonics, operands and trailing comments in columns, optionally
+// lower-cases mnemonics, and never changes what a line assembles to: a line is rewritten only when
+// every token is accounted for, and only whitespace between tokens changes (and the case of
+// mnemonics and directives, which NASM ignores).
+
+import type { Range, TextEdit } from 'vscode-languageserver-types';
+import type { AnalyzedDocument } from '../analysis/document';
+import type { FormatSettings } from '../analysis/settings';
+import { isDirective } from '../syntax/directives';
+import { instructionFor, isPrefixMnemonic } from '../syntax/isaIndex';
+import { shapeLine, type LineShape, type WordClassifier } from '../syntax/lineShape';
+import { wordClassifier } from './wordClassifier';
+
+function pad(s: string, col: number): string {
+  return s.length < col ? s + ' '.repeat(col - s.length) : s + ' ';
+}
+
+/** Every token of the line is inside the label, prefixes, mnemonic, operands or comment. */
+function fullyCovered(shape: LineShape): boolean {
+  const spans = [shape.label, ...(shape.label?.colon !== undefined ? [{ start: shape.label.colon, end: shape.label.colon + 1 }] : []), ...shape.prefixes, shape.mnemonic, ...shape.operands, shape.comment];
+  for (const t of shape.tokens) {
+    if (t.kind === 'invalid') return false;
+    if (!spans.some((s) => s !== undefined && s.start <= t.start && t.end <= s.end)) return false;
+  }
+  return true;
+}
+
+function caseOf(word: string, settings: FormatSettings): string {
+  if (!settings.lowercaseMnemonics) return word;
+  return instructionFor(word) || isPrefixMnemonic(word) || isDirective(word) ? word.toLowerCase() : word;
+}
+
+/** The formatted text of one line, or undefined to leave it as it is. */
+export function formatLine(text: string, words: WordClassifier, settings: FormatSettings): string | undefined {
+  const trimmed = text.trimEnd();
+  if (trimmed.length === 0) return '';
+  const shape = shapeLine(trimmed, words);
+  if (shape.preproc || shape.bracketed || (!shape.label && !shape.mnemonic)) return trimmed;
+  if (!fullyCovered(shape)) return trimmed;
+  let out = '';
+  if (shape.label) out = trimmed.slice(shape.label.start, shape.label.colon !== undefined ? shape.label.colon + 1 : shape.label.end);
+  if (shape.mnemonic) {
+    out = out.length === 0 ? ' '.repeat(settings.mnemonicColumn) : pad(out, settings.mnemonicColumn);
+    const head = [...shape.prefixes.map((p) => caseOf(trimmed.slice(p.start, p.end), settings)), caseOf(shape.mnemonic.name, settings)].join(' ');
+    if (shape.operands.length === 0) out += head;
+    else out = pad(out + head, settings.mnemonicColumn + settings.mnemonicWidth) + shape.operands.map((o) => trimmed.slice(o.start, o.end)).join(', ');
+  }
+  if (shape.comment) out = pad(out, settings.commentColumn) + trimmed.slice(shape.comment.start);
+  return out;
+}
+
+export function format(doc: AnalyzedDocument, range?: Range): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const words = wordClassifier(doc);
+  const first = range ? Math.max(0, range.start.line) : 0;
+  const last = range ? Math.min(doc.lines.length - 1, range.end.line) : doc.lines.length - 1;
+  for (let line = first; line <= last; line++) {
+    const text = doc.lines[line];
+    // A line continued with `\` (or continuing one) is left alone: its tokens span lines.
+    if (text.trimEnd().endsWith('\\') || (line > 0 && doc.lines[line - 1].trimEnd().endsWith('\\'))) continue;
+    const formatted = formatLine(text, words, doc.settings.format);
+    if (formatted === undefined || formatted === text) continue;
+    edits.push({ range: { start: { line, character: 0 }, end: { line, character: text.length } }, newText: formatted });
+  }
+  return edits;
+}

@@ -1,0 +1,108 @@
+// hover(doc, pos): the instruction reference, register facts, a label's address or a constant's
+// value from the last assembly, a number in several bases, or a macro's signature and expansion.
+
+import type { Statement, SymbolInfo } from '../../../core/src/asm/api';
+import { parseNumber } from '../../../core/src/asm/numbers';
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
+import { rangeContains, toLspRange, type AnalyzedDocument } from '../analysis/document';
+import { keywordDoc } from '../syntax/directives';
+import { instructionFor, matchForm, registerFor, writtenOperand } from '../syntax/isaIndex';
+import { shapeLine } from '../syntax/lineShape';
+import { instructionMarkdown, registerMarkdown } from './instructionDocs';
+import { numberMarkdown } from './numberFormats';
+import { symbolAt, tokenAt } from './symbolAt';
+import { wordClassifier } from './wordClassifier';
+
+function markdown(value: string, line: number, start: number, end: number): Hover {
+  return { contents: { kind: MarkupKind.Markdown, value }, range: { start: { line, character: start }, end: { line, character: end } } };
+}
+
+function hex(v: number): string {
+  return `0x${(v >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+function symbolMarkdown(doc: AnalyzedDocument, s: SymbolInfo, callSite?: { line: number; col: number }): string {
+  const where = `${s.definition.file === doc.path ? 'line' : s.definition.file + ':'} ${s.definition.start.line + 1}`.replace(': ', ':');
+  switch (s.kind) {
+    case 'label':
+    case 'local-label':
+      return `**${s.name}** — ${s.kind === 'local-label' ? 'local label' : 'label'} at ${s.value !== undefined ? `\`${hex(s.value)}\`` : 'an address not known (the file has errors)'}  \ndefined at ${where}`;
+    case 'constant':
+    case 'struc-field':
+      return `**${s.name}** — ${s.kind === 'constant' ? 'constant' : 'structure field offset'}${s.value !== undefined ? ` = \`${s.value}\` (\`0x${(s.value >>> 0).toString(16).toUpperCase()}\`)` : ''}  \ndefined at ${where}`;
+    case 'macro': {
+      const p = s.params;
+      const sig = p ? `%macro ${s.shortName} ${p.min}${p.max === 'greedy' ? '+' : p.max !== p.min ? `-${p.max}` : ''}` : `%macro ${s.shortName}`;
+      const parts = ['```nasm', sig, '```'];
+      if (s.doc) parts.push(s.doc);
+      parts.push(`defined at ${where}`);
+      const expansion = callSite ? expansionAt(doc, callSite) : [];
+      if (expansion.length > 0) parts.push('', 'Expands to:', '```nasm', ...expansion, '```');
+      return parts.join('\n');
+    }
+    case 'define':
+      return `**${s.name}** — single-line macro${s.doc ? `\n\n${s.doc}` : ''}  \ndefined at ${where}`;
+    case 'struc':
+      return `**${s.name}** — structure${s.value !== undefined ? `, ${s.value} bytes` : ''}  \ndefined at ${where}`;
+    case 'section':
+      return `**${s.name}** — section${s.value !== undefined ? ` at \`${hex(s.value)}\`` : ''}`;
+  }
+}
+
+function statementText(s: Statement): string {
+  const parts: string[] = [];
+  if (s.label) parts.push(`${s.label.name}:`);
+  for (const p of s.prefixes) parts.push(p.name);
+  if (s.mnemonic) parts.push(s.mnemonic.name);
+  const ops = s.operands.map((o) => o.text).join(', ');
+  return (parts.join(' ') + (ops ? ' ' + ops : '')).trim();
+}
+
+/** The statements a macro call on this line expanded into, as text (bounded for huge expansions). */
+function expansionAt(doc: AnalyzedDocument, at: { line: number; col: number }): string[] {
+  const out: string[] = [];
+  for (const s of doc.result.statements) {
+    if (s.macroCall && s.macroCall.file === doc.path && rangeContains(s.macroCall, at.line, at.col)) {
+      out.push(statementText(s));
+      if (out.length >= 40) {
+        out.push('...');
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
+  const text = doc.lines[pos.line];
+  if (text === undefined) return null;
+  const tok = tokenAt(text, pos.character);
+  if (!tok || tok.kind === 'comment') return null;
+  const wrap = (value: string) => markdown(value, pos.line, tok.start, tok.end);
+  if (tok.kind === 'number') {
+    const v = parseNumber(tok.text);
+    return v === undefined ? null : wrap(numberMarkdown(v));
+  }
+  if (tok.kind === 'preproc') {
+    const k = keywordDoc(tok.text);
+    return k ? wrap(`**${k.name}** — ${k.doc}`) : null;
+  }
+  if (tok.kind !== 'ident') return null;
+  const hit = symbolAt(doc, pos);
+  if (hit?.symbol) {
+    const value = symbolMarkdown(doc, hit.symbol, { line: pos.line, col: pos.character });
+    const r = toLspRange(hit.range);
+    return { contents: { kind: MarkupKind.Markdown, value }, range: hit.range.file === doc.path ? r : undefined };
+  }
+  const reg = registerFor(tok.text);
+  if (reg) return wrap(registerMarkdown(reg));
+  const shape = shapeLine(text, wordClassifier(doc));
+  const spec = instructionFor(tok.text);
+  if (spec) {
+    const isMnemonic = shape.mnemonic?.start === tok.start;
+    const form = isMnemonic ? matchForm(spec, shape.operands.map((o) => writtenOperand(text.slice(o.start, o.end)))) : undefined;
+    return wrap(instructionMarkdown(spec, form));
+  }
+  const k = keywordDoc(tok.text);
+  return k ? wrap(`**${k.name}** — ${k.doc}`) : null;
+}

@@ -1,0 +1,98 @@
+// definition / references / prepareRename / rename over the last assembly's symbols and references,
+// which span every %include file, so navigation and rename work across files.
+
+import type { SourceRange, SymbolInfo } from '../../../core/src/asm/api';
+import type { Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import { toLspRange, type AnalyzedDocument } from '../analysis/document';
+import { isDirective, isSizeKeyword } from '../syntax/directives';
+import { instructionFor, registerFor } from '../syntax/isaIndex';
+import { symbolAt } from './symbolAt';
+
+const RENAMABLE: ReadonlySet<SymbolInfo['kind']> = new Set(['label', 'local-label', 'constant', 'macro', 'define', 'struc', 'struc-field']);
+
+// NASM manual §3.1: a name starts with a letter, `_` or `?` (or `.` for a local label) and
+// continues with letters, digits and `_ $ # @ ~ . ?`.
+const GLOBAL_NAME = /^[A-Za-z_?][A-Za-z0-9_$#@~.?]*$/;
+const LOCAL_NAME = /^\.[A-Za-z0-9_?][A-Za-z0-9_$#@~.?]*$/;
+
+export function definition(doc: AnalyzedDocument, pos: Position): Location[] {
+  const hit = symbolAt(doc, pos);
+  if (!hit?.symbol) {
+    const inc = doc.result.includes.find((i) => i.range.file === doc.path && i.range.start.line === pos.line && i.resolved);
+    return inc?.resolved ? [{ uri: doc.toUri(inc.resolved), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] : [];
+  }
+  const d = hit.symbol.definition;
+  return [{ uri: doc.toUri(d.file), range: toLspRange(d) }];
+}
+
+function occurrences(doc: AnalyzedDocument, name: string, includeDeclaration: boolean): SourceRange[] {
+  const out: SourceRange[] = [];
+  const seen = new Set<string>();
+  const add = (r: SourceRange) => {
+    const key = `${r.file}:${r.start.line}:${r.start.col}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(r);
+  };
+  if (includeDeclaration) for (const s of doc.result.symbols) if (s.name === name) add(s.definition);
+  for (const r of doc.result.references) if (r.name === name) add(r.range);
+  return out;
+}
+
+export function references(doc: AnalyzedDocument, pos: Position, includeDeclaration: boolean): Location[] {
+  const hit = symbolAt(doc, pos);
+  if (!hit) return [];
+  return occurrences(doc, hit.name, includeDeclaration).map((r) => ({ uri: doc.toUri(r.file), range: toLspRange(r) }));
+}
+
+export interface RenameTarget {
+  readonly range: Range;
+  readonly placeholder: string;
+}
+
+/** The range to rename, or an error message saying why the symbol cannot be renamed. */
+export function prepareRename(doc: AnalyzedDocument, pos: Position): RenameTarget | { error: string } {
+  const hit = symbolAt(doc, pos);
+  if (!hit?.symbol) return { error: 'Only labels, constants, macros and structure names can be renamed.' };
+  if (!RENAMABLE.has(hit.symbol.kind)) return { error: `A ${hit.symbol.kind} cannot be renamed.` };
+  if (hit.range.file !== doc.path) return { error: 'The symbol is not written here.' };
+  const written = doc.lines[hit.range.start.line]?.slice(hit.range.start.col, hit.range.end.col) ?? hit.name;
+  return { range: toLspRange(hit.range), placeholder: written };
+}
+
+/** Why `newName` is not a valid name for the symbol, or undefined when it is. */
+export function checkNewName(symbol: SymbolInfo, newName: string): string | undefined {
+  const local = symbol.kind === 'local-label';
+  if (local ? !LOCAL_NAME.test(newName) : !GLOBAL_NAME.test(newName)) {
+    return local ? `\`${newName}\` is not a local label name (it must start with \`.\`).` : `\`${newName}\` is not a valid NASM identifier.`;
+  }
+  if (!local && (registerFor(newName) || instructionFor(newName) || isDirective(newName) || isSizeKeyword(newName))) {
+    return `\`${newName}\` is a reserved word (register, mnemonic or directive).`;
+  }
+  return undefined;
+}
+
+export function rename(doc: AnalyzedDocument, pos: Position, newName: string): WorkspaceEdit | { error: string } {
+  const hit = symbolAt(doc, pos);
+  if (!hit?.symbol || !RENAMABLE.has(hit.symbol.kind)) return { error: 'Nothing to rename here.' };
+  const symbol = hit.symbol;
+  const problem = checkNewName(symbol, newName);
+  if (problem) return { error: problem };
+  const newFull = symbol.kind === 'local-label' && symbol.parent ? symbol.parent + newName : newName;
+  if (doc.result.symbols.some((s) => s.name === newFull && s !== symbol)) return { error: `\`${newFull}\` is already defined.` };
+  const changes: Record<string, TextEdit[]> = {};
+  const lineCache = new Map<string, readonly string[]>();
+  const linesOf = (file: string): readonly string[] => {
+    let l = lineCache.get(file);
+    if (!l) lineCache.set(file, (l = file === doc.path ? doc.lines : (doc.readText(file) ?? '').split('\n')));
+    return l;
+  };
+  for (const r of occurrences(doc, symbol.name, true)) {
+    const written = linesOf(r.file)[r.start.line]?.slice(r.start.col, r.end.col) ?? '';
+    // A local label may be written short (`.loop`) or in full (`parent.loop`): keep the spelling.
+    const newText = symbol.kind === 'local-label' && !written.startsWith('.') ? newFull : newName;
+    const uri = doc.toUri(r.file);
+    (changes[uri] ??= []).push({ range: toLspRange(r), newText });
+  }
+  return { changes };
+}

@@ -1,0 +1,105 @@
+// documentSymbols(doc): sections > labels > local labels, then macros, constants and structures;
+// workspaceSymbols(docs, query): every symbol of the open and included files, fuzzy-matched.
+
+import type { SymbolInfo } from '../../../core/src/asm/api';
+import { SymbolKind, type DocumentSymbol, type Range, type WorkspaceSymbol } from 'vscode-languageserver-types';
+import { toLspRange, type AnalyzedDocument } from '../analysis/document';
+
+const LSP_KIND: Record<SymbolInfo['kind'], SymbolKind> = {
+  label: SymbolKind.Function,
+  'local-label': SymbolKind.Key,
+  constant: SymbolKind.Constant,
+  macro: SymbolKind.Function,
+  define: SymbolKind.Constant,
+  struc: SymbolKind.Struct,
+  'struc-field': SymbolKind.Field,
+  section: SymbolKind.Module,
+};
+
+function lastLine(doc: AnalyzedDocument): number {
+  return Math.max(0, doc.lines.length - 1);
+}
+
+function blockRange(doc: AnalyzedDocument, startLine: number, endLine: number): Range {
+  const end = Math.max(startLine, endLine);
+  return { start: { line: startLine, character: 0 }, end: { line: end, character: doc.lines[end]?.length ?? 0 } };
+}
+
+function detail(s: SymbolInfo): string | undefined {
+  if (s.value === undefined) return undefined;
+  return s.kind === 'label' || s.kind === 'local-label' || s.kind === 'section' ? `0x${(s.value >>> 0).toString(16).toUpperCase()}` : String(s.value);
+}
+
+export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
+  const own = doc.result.symbols.filter((s) => s.definition.file === doc.path);
+  own.sort((a, b) => a.definition.start.line - b.definition.start.line || a.definition.start.col - b.definition.start.col);
+  const end = lastLine(doc);
+  const sections = own.filter((s) => s.kind === 'section');
+  const labels = own.filter((s) => s.kind === 'label');
+  const locals = own.filter((s) => s.kind === 'local-label');
+  const others = own.filter((s) => s.kind !== 'section' && s.kind !== 'label' && s.kind !== 'local-label');
+  const make = (s: SymbolInfo, lastLine: number, name = s.shortName): DocumentSymbol => ({
+    name: name || s.name,
+    kind: LSP_KIND[s.kind],
+    detail: detail(s),
+    range: blockRange(doc, s.definition.start.line, lastLine),
+    selectionRange: toLspRange(s.definition),
+    children: [],
+  });
+  // A label's block runs to the line before the next label or section.
+  const boundaries = [...sections, ...labels].map((s) => s.definition.start.line).sort((a, b) => a - b);
+  const nextBoundary = (line: number): number => {
+    for (const b of boundaries) if (b > line) return b - 1;
+    return end;
+  };
+  const labelSymbols = labels.map((l) => {
+    const sym = make(l, nextBoundary(l.definition.start.line));
+    const lastOfBlock = sym.range.end.line;
+    sym.children = locals
+      .filter((x) => x.parent === l.name && x.definition.start.line >= l.definition.start.line && x.definition.start.line <= lastOfBlock)
+      .map((x, i, arr) => make(x, i + 1 < arr.length ? arr[i + 1].definition.start.line - 1 : lastOfBlock));
+    return sym;
+  });
+  const sectionSymbols = sections.map((s, i) => {
+    const last = i + 1 < sections.length ? sections[i + 1].definition.start.line - 1 : end;
+    return { ...make(s, last, s.name), children: [] as DocumentSymbol[] };
+  });
+  const top: DocumentSymbol[] = [];
+  for (const l of labelSymbols) {
+    const home = sectionSymbols.find((s) => s.range.start.line <= l.range.start.line && l.range.start.line <= s.range.end.line);
+    (home ? home.children : top).push(l);
+  }
+  for (const o of others) {
+    const sym = make(o, o.definition.end.line, o.name);
+    sym.children = undefined;
+    top.push(sym);
+  }
+  for (const l of labelSymbols) if (l.children?.length === 0) l.children = undefined;
+  return [...sectionSymbols, ...top].sort((a, b) => a.range.start.line - b.range.start.line);
+}
+
+/** Case-insensitive subsequence match: `ksm` matches `kernel_start_main`. */
+export function fuzzyMatch(query: string, name: string): boolean {
+  if (query.length === 0) return true;
+  const q = query.toLowerCase();
+  const n = name.toLowerCase();
+  let qi = 0;
+  for (let i = 0; i < n.length && qi < q.length; i++) if (n.charCodeAt(i) === q.charCodeAt(qi)) qi++;
+  return qi === q.length;
+}
+
+export function workspaceSymbols(docs: readonly AnalyzedDocument[], query: string, limit = 500): WorkspaceSymbol[] {
+  const out: WorkspaceSymbol[] = [];
+  const seen = new Set<string>();
+  for (const doc of docs) {
+    for (const s of doc.result.symbols) {
+      if (!fuzzyMatch(query, s.name)) continue;
+      const key = `${s.definition.file}:${s.definition.start.line}:${s.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ name: s.name, kind: LSP_KIND[s.kind], location: { uri: doc.toUri(s.definition.file), range: toLspRange(s.definition) }, containerName: s.parent });
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
