@@ -1,0 +1,242 @@
+// The disassembler: decoded instructions as NASM-syntax text in ndisasm's style (lowercase,
+// `mov eax,[ebx+0x4]`, absolute branch targets, size keywords only where NASM needs them), and
+// the ndisasm-like listing used by `ringside disasm`.
+
+import type { AsmOperand, ImmOperand, MemOperand } from './operands';
+import type { FormSpec, InstructionSpec, OperandKind } from './types';
+import { decode, type DecodedInstruction, type DecodeResult } from './decoder';
+
+export interface FormatOptions {
+  /** Code size the text is meant for: keywords such as `word` mark sizes that differ from it. */
+  readonly bits?: 16 | 32;
+}
+
+/** ndisasm's spellings of the condition codes (jz, jnz, jc, jna, jpe, jnl, jng ...). */
+const NDISASM_CONDITIONS: ReadonlySet<string> = new Set([
+  'o', 'no', 'c', 'nc', 'z', 'nz', 'na', 'a', 's', 'ns', 'pe', 'po', 'l', 'nl', 'ng', 'g',
+]);
+const CONDITIONAL_STEMS = ['cmov', 'set', 'j'] as const;
+
+const displayNames = new WeakMap<InstructionSpec, string>();
+
+/** The mnemonic as ndisasm writes it: among a conditional's aliases, the one ndisasm prefers. */
+export function displayMnemonic(spec: InstructionSpec): string {
+  let name = displayNames.get(spec);
+  if (name !== undefined) return name;
+  name = spec.mnemonic;
+  for (const stem of CONDITIONAL_STEMS) {
+    if (!spec.mnemonic.startsWith(stem)) continue;
+    for (const candidate of [spec.mnemonic, ...(spec.aliases ?? [])]) {
+      if (candidate.startsWith(stem) && NDISASM_CONDITIONS.has(candidate.slice(stem.length))) { name = candidate; break; }
+    }
+    break;
+  }
+  displayNames.set(spec, name);
+  return name;
+}
+
+function hex(value: number): string {
+  return '0x' + (value >>> 0).toString(16);
+}
+
+function signedHex(value: number): string {
+  return value < 0 ? '-0x' + (-value).toString(16) : '+0x' + value.toString(16);
+}
+
+const SIZE_KEYWORD: Readonly<Record<number, string>> = { 8: 'byte', 16: 'word', 32: 'dword', 48: 'fword', 64: 'qword', 80: 'tword' };
+
+const MEMORY_KINDS: ReadonlySet<OperandKind> = new Set<OperandKind>([
+  'rm8', 'rm16', 'rm32', 'm', 'm8', 'm16', 'm32', 'm64', 'mfar16', 'mfar32', 'moffs8', 'moffs16', 'moffs32',
+]);
+const IMMEDIATE_KINDS: ReadonlySet<OperandKind> = new Set<OperandKind>(['imm8', 'imm16', 'imm32', 'sbyte16', 'sbyte32', 'one']);
+
+function memBits(kind: OperandKind): number {
+  if (kind === 'rm8' || kind === 'm8' || kind === 'moffs8') return 8;
+  if (kind === 'rm16' || kind === 'm16' || kind === 'moffs16') return 16;
+  if (kind === 'rm32' || kind === 'm32' || kind === 'moffs32') return 32;
+  if (kind === 'm64') return 64;
+  return 0;
+}
+
+/** Whether `kind` in another form would accept the decoded operand `op`. */
+function kindAccepts(kind: OperandKind, op: AsmOperand, own: OperandKind): boolean {
+  switch (op.kind) {
+    case 'mem': return MEMORY_KINDS.has(kind) && !kind.startsWith('moffs');
+    case 'imm': return IMMEDIATE_KINDS.has(kind) && (kind !== 'one' || op.value === 1);
+    case 'farptr': return kind.startsWith('ptr');
+    default:
+      // Registers: same kind, or a register-capable kind of the same width.
+      if (kind === own) return true;
+      return regWidthOfKind(kind) !== 0 && regWidthOfKind(kind) === regWidthOfKind(own);
+  }
+}
+
+function regWidthOfKind(kind: OperandKind): number {
+  switch (kind) {
+    case 'r8': case 'rm8': return 8;
+    case 'r16': case 'rm16': return 16;
+    case 'r32': case 'rm32': return 32;
+    default: return 0;
+  }
+}
+
+const sizeNeeded = new WeakMap<FormSpec, boolean>();
+
+/**
+ * NASM rejects an unsized memory operand when several forms fit ("operation size not
+ * specified", NASM manual §2.2.3); ndisasm prints the keyword exactly then. Forms marked
+ * `explicitSizeOnly` are matched only when a size is written, so they always print it.
+ */
+function memorySizeNeeded(ins: DecodedInstruction): boolean {
+  const form = ins.form;
+  let needed = sizeNeeded.get(form);
+  if (needed !== undefined) return needed;
+  needed = form.explicitSizeOnly === true;
+  const memIndex = ins.operands.findIndex((o) => o.kind === 'mem');
+  const ownBits = memBits(form.operands[memIndex]);
+  if (!needed && ownBits !== 0) {
+    for (const other of ins.spec.forms) {
+      if (other === form || other.encodeOnly || other.explicitSizeOnly || other.operands.length !== form.operands.length) continue;
+      const otherBits = memBits(other.operands[memIndex]);
+      if (otherBits === 0 || otherBits === ownBits) continue;
+      let fits = true;
+      for (let i = 0; i < form.operands.length && fits; i++) fits = kindAccepts(other.operands[i], ins.operands[i], form.operands[i]);
+      if (fits) { needed = true; break; }
+    }
+  }
+  sizeNeeded.set(form, needed);
+  return needed;
+}
+
+function formatMemory(ins: DecodedInstruction, mem: MemOperand, kind: OperandKind, bits: 16 | 32): string {
+  let text = '';
+  if (kind === 'mfar16' || kind === 'mfar32') {
+    if (ins.operandSize !== bits) text += SIZE_KEYWORD[ins.operandSize] + ' ';
+    if (mem.far) text += 'far ';
+  } else if (mem.size !== undefined && memorySizeNeeded(ins)) {
+    text += SIZE_KEYWORD[mem.size] + ' ';
+  }
+  text += '[';
+  if (mem.segment !== undefined) text += mem.segment + ':';
+  const disp = mem.disp.value ?? 0;
+  if (mem.base === undefined && mem.index === undefined) {
+    // ndisasm marks a ModR/M-encoded 32-bit absolute address `dword`, unlike moffs and SIB forms.
+    if (ins.eaDirect32) text += 'dword ';
+    return text + hex(disp) + ']';
+  }
+  let sep = '';
+  if (mem.base !== undefined) { text += mem.base; sep = '+'; }
+  if (mem.index !== undefined) {
+    text += sep + mem.index + (mem.scale !== 1 ? '*' + mem.scale : '');
+  }
+  if (mem.hasDisp) text += signedHex(disp);
+  return text + ']';
+}
+
+function hasSbyteAlternative(spec: InstructionSpec, form: FormSpec, at: number): boolean {
+  for (const other of spec.forms) {
+    if (other !== form && other.operands.length === form.operands.length && (other.operands[at] === 'sbyte16' || other.operands[at] === 'sbyte32')) return true;
+  }
+  return false;
+}
+
+function formatImmediate(ins: DecodedInstruction, op: ImmOperand, at: number, bits: 16 | 32): string {
+  const kind = ins.form.operands[at];
+  const value = op.value ?? 0;
+  switch (kind) {
+    case 'one': return '1';
+    case 'rel8': return (ins.spec.mnemonic === 'jmp' ? 'short ' : '') + hex(value);
+    case 'rel16': case 'rel32': {
+      let text = '';
+      if (ins.operandSize !== bits) text += SIZE_KEYWORD[ins.operandSize] + ' ';
+      else if (ins.spec.mnemonic !== 'jmp' && ins.spec.forms.some((f) => f.operands[0] === 'rel8')) text += 'near ';
+      return text + hex(value);
+    }
+    case 'sbyte16': case 'sbyte32': return 'byte ' + signedHex(value);
+    case 'imm8': {
+      if (ins.signExtendedImm) return 'byte ' + signedHex(value);
+      // Shift counts and bit offsets are printed `byte` by ndisasm (`shl eax,byte 0x5`).
+      const countLike = (ins.spec.group === 'shift' || ins.spec.group === 'bit') && ins.form.operands.length === 2;
+      return (countLike ? 'byte ' : '') + hex(value & 0xff);
+    }
+    case 'imm16': case 'imm32': {
+      // A full-width immediate that has a sign-extended-byte sibling is marked by ndisasm when
+      // it is not simply the source of a two-operand instruction (`push dword`, 3-operand imul).
+      const marked = hasSbyteAlternative(ins.spec, ins.form, at) && !(at === 1 && ins.form.operands.length === 2);
+      return (marked ? SIZE_KEYWORD[kind === 'imm16' ? 16 : 32] + ' ' : '') + hex(value);
+    }
+    default: return hex(value);
+  }
+}
+
+function formatOperand(ins: DecodedInstruction, op: AsmOperand, at: number, bits: 16 | 32): string {
+  switch (op.kind) {
+    case 'reg': return op.reg;
+    case 'mem': return formatMemory(ins, op, ins.form.operands[at], bits);
+    case 'imm': return formatImmediate(ins, op, at, bits);
+    case 'farptr': {
+      const size = op.size ?? bits;
+      return (size !== bits ? SIZE_KEYWORD[size] + ' ' : '') + hex(op.selector.value ?? 0) + ':' + hex(op.offset.value ?? 0);
+    }
+  }
+}
+
+/** One instruction in NASM syntax as ndisasm prints it (`db 0x..` for an invalid byte). */
+export function formatInstruction(ins: DecodeResult, opts: FormatOptions & { readonly bytes?: Uint8Array; readonly offset?: number } = {}): string {
+  if (ins.invalid) {
+    const b = opts.bytes !== undefined && opts.offset !== undefined && opts.offset < opts.bytes.length ? opts.bytes[opts.offset] : undefined;
+    return b === undefined ? 'db ?' : 'db ' + hex(b);
+  }
+  const bits = opts.bits ?? ins.bits;
+  let text = '';
+  for (const p of ins.prefixes) text += p + ' ';
+  text += displayMnemonic(ins.spec);
+  for (let i = 0; i < ins.operands.length; i++) {
+    text += (i === 0 ? ' ' : ',') + formatOperand(ins, ins.operands[i], i, bits);
+  }
+  return text;
+}
+
+export interface DisassembledLine {
+  readonly address: number;
+  readonly bytes: Uint8Array;
+  readonly length: number;
+  readonly text: string;
+  readonly instruction: DecodeResult;
+}
+
+export interface DisassembleOptions {
+  readonly bits: 16 | 32;
+  /** Address of `bytes[0]` (ndisasm `-o`). */
+  readonly origin?: number;
+}
+
+/** Disassembles a whole buffer, one line per instruction, resynchronising after invalid bytes. */
+export function disassemble(bytes: Uint8Array, opts: DisassembleOptions): DisassembledLine[] {
+  const origin = opts.origin ?? 0;
+  const lines: DisassembledLine[] = [];
+  for (let offset = 0; offset < bytes.length;) {
+    const address = (origin + offset) >>> 0;
+    const ins = decode(bytes, offset, { bits: opts.bits, address });
+    const text = formatInstruction(ins, { bits: opts.bits, bytes, offset });
+    lines.push({ address, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins });
+    offset += ins.length;
+  }
+  return lines;
+}
+
+/**
+ * ndisasm's listing layout: 8-digit address, two spaces, the bytes in upper-case hex padded to
+ * 18 columns, the text; bytes beyond eight continue on `         -` lines.
+ */
+export function formatListing(lines: readonly DisassembledLine[]): string {
+  let out = '';
+  for (const line of lines) {
+    let hexBytes = '';
+    for (const b of line.bytes) hexBytes += b.toString(16).toUpperCase().padStart(2, '0');
+    const first = hexBytes.slice(0, 16);
+    out += line.address.toString(16).toUpperCase().padStart(8, '0') + '  ' + first.padEnd(18) + line.text + '\n';
+    for (let i = 16; i < hexBytes.length; i += 16) out += '         -' + hexBytes.slice(i, i + 16) + '\n';
+  }
+  return out;
+}
