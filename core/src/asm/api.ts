@@ -101,6 +101,12 @@ export interface ListingLine {
   readonly source: string;
   /** Nesting depth of %include / macro expansion, for the listing's indentation marker. */
   readonly depth: number;
+  /** Offset inside the line's section: what `nasm -l` prints in its address column. */
+  readonly sectionOffset?: number;
+  /** `times N`: the bytes are one repetition repeated N times (`nasm -l` prints `<rep N>`). */
+  readonly repeat?: number;
+  /** Bytes reserved without contents (`resb`), printed as `??` by `nasm -l`. */
+  readonly reserved?: number;
 }
 
 export interface SourceMapEntry {

@@ -1,0 +1,642 @@
+// Multi-pass assembly like nasm's optimizer (NASM manual §2.1.24 -Ox): each pass sizes every
+// statement with the symbol values of the pass before; passes repeat until no label moves, then a
+// final pass emits bytes and reports problems. Sections are laid out after every pass (sections.ts).
+
+import type { SourceRange } from './api';
+import type { DiagnosticSink } from './diagnostics';
+import { DATA_UNIT, RESERVE_UNIT } from './directives';
+import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
+import { encode } from './instruction-set';
+import { dirName, joinPath } from './paths';
+import type { ParsedOperand, ParsedStatement } from './parser';
+import { buildImage, layoutSections, newSection, type Section } from './sections';
+import { lineRange, type PPToken } from './source';
+import type { AsmOperand, OperandValue, PrefixName } from '../isa/operands';
+import type { Gpr16, Gpr32, SegmentRegister } from '../isa/types';
+
+/** nasm gives up after a similar number of passes with "phase error". */
+const MAX_PASSES = 60;
+
+export interface SymbolDef {
+  readonly name: string;
+  kind: 'label' | 'constant';
+  /** Section index, or -1 for absolute values (constants, labels in `absolute`/`struc`). */
+  sec: number;
+  /** Offset in the section, or the absolute value. */
+  value: number | undefined;
+  /** Statement index that defines it. */
+  readonly stmt: number;
+  pass: number;
+  readonly range: SourceRange;
+  readonly isStruc?: boolean;
+}
+
+export interface StatementResult {
+  address?: number;
+  sectionOffset?: number;
+  size: number;
+  bytes?: Uint8Array;
+  repeat?: number;
+  reserved?: number;
+  section: number;
+}
+
+export interface AssemblyOutput {
+  readonly image: Uint8Array;
+  readonly origin: number;
+  readonly symbols: Map<string, SymbolDef>;
+  readonly results: StatementResult[];
+  readonly sections: Section[];
+}
+
+export interface AssemblerHost {
+  readonly readBinary?: (path: string) => Uint8Array | undefined;
+  readonly includePaths: readonly string[];
+}
+
+export function assembleStatements(stmts: readonly ParsedStatement[], sink: DiagnosticSink, host: AssemblerHost, frontEndOnly: boolean): AssemblyOutput {
+  return new Assembler(stmts, sink, host).run(frontEndOnly);
+}
+
+interface StrucState { readonly name: string; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined } }
+
+class Assembler {
+  private readonly symbols = new Map<string, SymbolDef>();
+  private sections: Section[] = [];
+  private readonly sectionByName = new Map<string, Section>();
+  private results: StatementResult[] = [];
+  private pass = 0;
+  private final = false;
+  private changed = false;
+  private origin = 0;
+  private originSet = false;
+  private bits: 16 | 32 = 16;
+  private sec = 0;
+  /** Set while in `absolute` space (and inside struc): the current absolute location. */
+  private absolute: number | undefined;
+  private struc: StrucState | undefined;
+  private istrucStart: { sec: number; offset: number; name: string } | undefined;
+  private readonly externs = new Set<string>();
+  private readonly incbinCache = new Map<string, Uint8Array | undefined>();
+  private stmtIndex = 0;
+  /** Offset of the statement being assembled, for `$`. */
+  private here = 0;
+
+  constructor(private readonly stmts: readonly ParsedStatement[], private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {}
+
+  run(frontEndOnly: boolean): AssemblyOutput {
+    let stable = false;
+    for (this.pass = 0; this.pass < MAX_PASSES; this.pass++) {
+      this.runPass();
+      if (frontEndOnly) break;
+      if (!this.changed && this.pass > 0) { stable = true; break; }
+    }
+    if (!stable && !frontEndOnly) {
+      const first = this.stmts[0];
+      const range = first ? lineRange(first.line.file, first.line.line, 0, first.line.text.length) : lineRange('', 0, 0, 0);
+      this.sink.error('phase-error', `phase error: symbol values did not settle after ${MAX_PASSES} passes`, range);
+    }
+    this.final = true;
+    this.runPass();
+    const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections);
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
+  }
+
+  private runPass(): void {
+    this.changed = false;
+    const previous = this.sections;
+    this.sections = [];
+    this.sectionByName.clear();
+    this.openSection('.text', undefined);
+    // Carry the previous pass's layout so addresses of forward labels stay as good as known.
+    for (const p of previous) {
+      const s = this.sectionByName.get(p.name) ?? this.openSection(p.name, undefined);
+      s.address = p.address; s.fileOffset = p.fileOffset;
+      Object.assign(s, { progbits: p.progbits, align: p.align, start: p.start, vstart: p.vstart, follows: p.follows, vfollows: p.vfollows });
+      s.size = 0;
+    }
+    this.sec = 0;
+    this.bits = 16;
+    this.absolute = undefined;
+    this.struc = undefined;
+    this.istrucStart = undefined;
+    this.results = new Array(this.stmts.length);
+    for (let i = 0; i < this.stmts.length; i++) {
+      this.stmtIndex = i;
+      this.results[i] = this.statement(this.stmts[i]);
+    }
+    const open = this.struc as StrucState | undefined;
+    if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, this.stmts[open.stmt], undefined);
+    const before = this.sections.map((s) => s.address);
+    for (const p of layoutSections(this.sections, this.origin)) {
+      if (this.final) this.sink.error('section-layout', p.message, lineRange(this.stmts[0]?.line.file ?? '', 0, 0, 0));
+    }
+    if (this.sections.some((s, i) => s.address !== before[i] || previous[i]?.name !== s.name)) this.changed = true;
+  }
+
+  private openSection(name: string, _attrs: readonly PPToken[] | undefined): Section {
+    let s = this.sectionByName.get(name);
+    if (!s) {
+      s = newSection(name, this.sections.length);
+      this.sections.push(s);
+      this.sectionByName.set(name, s);
+    }
+    return s;
+  }
+
+  // ---- diagnostics ----
+
+  private range(st: ParsedStatement, span: { start: number; end: number } | undefined, src?: SourceRange): SourceRange {
+    if (src) return src;
+    const l = st.line;
+    if (!span) {
+      const t = l.tokens;
+      return t.length ? lineRange(l.file, l.line, t[0].start, t[t.length - 1].end) : lineRange(l.file, l.line, 0, l.text.length);
+    }
+    return lineRange(l.file, l.line, span.start, span.end);
+  }
+
+  private error(code: string, message: string, st: ParsedStatement, span: { start: number; end: number } | undefined, src?: SourceRange): void {
+    if (this.final) this.sink.error(code, message, this.range(st, span, src), st.line.expansion);
+  }
+
+  private warning(code: string, message: string, st: ParsedStatement, span: { start: number; end: number } | undefined): void {
+    if (this.final) this.sink.warning(code, message, this.range(st, span), st.line.expansion);
+  }
+
+  // ---- evaluation ----
+
+  private ctx(st: ParsedStatement): EvalContext {
+    return {
+      symbol: (name: string, node: Expr) => this.lookup(name, node, st),
+      here: () => (this.absolute !== undefined ? { v: this.absolute, sec: -1 } : { v: this.sections[this.sec].address + this.here, sec: this.sec }),
+      base: () => (this.absolute !== undefined ? { v: this.absolute - this.here, sec: -1 } : { v: this.sections[this.sec].address, sec: this.sec }),
+      error: (message: string, node: Expr) => this.error('expression', message, st, node),
+    };
+  }
+
+  private lookup(name: string, node: Expr, st: ParsedStatement): Value | undefined {
+    const s = this.symbols.get(name);
+    if (!s) {
+      if (this.pass > 0 || this.final) {
+        if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, st, node);
+        else this.error('undefined-symbol', `symbol \`${name}' not defined`, st, node, refSrc(st, node));
+      }
+      return undefined;
+    }
+    if (s.value === undefined) return { v: undefined, sec: s.sec };
+    if (s.sec < 0) return { v: s.value, sec: -1 };
+    if (s.kind === 'constant') return { v: s.value, sec: s.sec };
+    const sec = this.sections[s.sec];
+    return { v: (sec ? sec.address : 0) + s.value, sec: s.sec };
+  }
+
+  private eval(e: Expr, st: ParsedStatement): Value {
+    return evaluate(e, this.ctx(st));
+  }
+
+  /** A value that must be known and absolute now (org, times, align, resb counts). */
+  private constant(e: Expr, st: ParsedStatement, what: string): number | undefined {
+    const v = this.eval(e, st);
+    if (v.v === undefined) {
+      this.error('non-constant', `non-constant argument supplied to ${what}`, st, e);
+      return undefined;
+    }
+    if (v.sec >= 0) { this.error('non-constant', `${what} needs an absolute value, not a label`, st, e); return undefined; }
+    return v.v;
+  }
+
+  private operandValue(v: Value): OperandValue {
+    if (v.sec < 0 || v.v === undefined) return { value: v.v, reloc: v.sec >= 0 };
+    const sec = this.sections[v.sec];
+    return { value: v.v, reloc: true, section: v.sec, sectionOffset: v.v - sec.address };
+  }
+
+  // ---- statements ----
+
+  private define(st: ParsedStatement, kind: 'label' | 'constant', sec: number, value: number | undefined): void {
+    const label = st.label!;
+    const prev = this.symbols.get(label.name);
+    if (prev && prev.stmt !== this.stmtIndex) {
+      if (this.final) {
+        this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(st, label, label.src), st.line.expansion,
+          [{ message: `\`${label.name}' was first defined here`, range: prev.range }]);
+      }
+      return;
+    }
+    if (prev) {
+      if (prev.sec !== sec || prev.value !== value || prev.kind !== kind) this.changed = true;
+      prev.sec = sec; prev.value = value; prev.kind = kind; prev.pass = this.pass;
+      return;
+    }
+    this.changed = true;
+    this.symbols.set(label.name, { name: label.name, kind, sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(st, label, label.src) });
+  }
+
+  private statement(st: ParsedStatement): StatementResult {
+    const op = st.op;
+    const secIndex = this.absolute !== undefined ? -1 : this.sec;
+    const section = this.absolute !== undefined ? undefined : this.sections[this.sec];
+    const offset = this.absolute !== undefined ? this.absolute : section!.size;
+    this.here = this.absolute !== undefined ? 0 : offset;
+    const name = op?.name;
+    if (st.label && name !== 'equ') {
+      if (this.absolute !== undefined) this.define(st, 'label', -1, this.absolute);
+      else this.define(st, 'label', this.sec, offset);
+    }
+    const result: StatementResult = { size: 0, section: secIndex, sectionOffset: this.absolute !== undefined ? undefined : offset };
+    if (section) result.address = section.address + offset;
+    else result.address = this.absolute;
+    if (!op) return result;
+    if (op.directive) this.directive(st, name!, result);
+    else this.instruction(st, result);
+    return result;
+  }
+
+  /** Adds bytes (or reserved space when `bytes` is undefined) at the current location. */
+  private emit(st: ParsedStatement, result: StatementResult, bytes: Uint8Array | undefined, size: number): void {
+    if (this.absolute !== undefined) {
+      if (bytes && size > 0) this.error('absolute-data', 'attempt to initialize memory in absolute space (struc or absolute)', st, undefined);
+      this.absolute += size;
+      result.size = size;
+      return;
+    }
+    const s = this.sections[this.sec];
+    if (bytes && !s.progbits && size > 0) {
+      this.warning('nobits-data', `attempt to initialize memory in a nobits section: ignored`, st, undefined);
+      bytes = undefined;
+    }
+    if (!bytes && s.progbits && size > 0 && st.op && RESERVE_UNIT[st.op.name] !== undefined) {
+      this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, st, undefined);
+    }
+    if (this.final && bytes && bytes.length > 0) s.chunks.push({ offset: s.size, bytes });
+    s.size += size;
+    result.size = size;
+    if (this.final) result.bytes = bytes;
+  }
+
+  private timesCount(st: ParsedStatement): number {
+    if (!st.times) return 1;
+    const v = this.eval(st.times, st);
+    if (v.v === undefined || v.sec >= 0) {
+      if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st, st.times);
+      return 0;
+    }
+    if (v.v < 0) { this.error('times-negative', `TIMES value ${v.v} is negative`, st, st.times); return 0; }
+    return v.v;
+  }
+
+  private repeatBytes(unit: Uint8Array, n: number): Uint8Array {
+    if (n === 1) return unit;
+    const out = new Uint8Array(unit.length * n);
+    for (let i = 0; i < n; i++) out.set(unit, i * unit.length);
+    return out;
+  }
+
+  private directive(st: ParsedStatement, name: string, result: StatementResult): void {
+    const args = st.args;
+    const word = st.op!;
+    if (DATA_UNIT[name] !== undefined) {
+      if (st.at) this.padToField(st, st.at, result);
+      const n = this.timesCount(st);
+      const unit = this.dataBytes(st, DATA_UNIT[name]);
+      if (n !== 1) result.repeat = n;
+      const before = result.size;
+      this.emit(st, result, this.repeatBytes(unit, n), unit.length * n);
+      result.size += before;
+      return;
+    }
+    if (RESERVE_UNIT[name] !== undefined) {
+      const e = this.exprArg(st);
+      const count = e ? this.constant(e, st, name) : undefined;
+      const n = this.timesCount(st);
+      const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
+      if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, st, e);
+      result.reserved = size;
+      const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
+      this.emit(st, result, s?.progbits ? new Uint8Array(size) : undefined, size);
+      return;
+    }
+    switch (name) {
+      case 'equ': {
+        const v = this.eval((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr, st);
+        if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v);
+        else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
+        return;
+      }
+      case 'bits': case 'use16': case 'use32': {
+        const v = name === 'bits' ? this.argNumber(st, args) : name === 'use16' ? 16 : 32;
+        if (v === 16 || v === 32) this.bits = v;
+        else if (v !== undefined) this.error('bits', v === 64 ? 'BITS 64 is not supported by the IA-32 guest dialect' : `\`bits ${v}' is not 16 or 32`, st, word);
+        return;
+      }
+      case 'org': {
+        const v = this.argNumber(st, args);
+        if (v === undefined) return;
+        if (this.originSet && v !== this.origin && this.pass === 0) this.error('org', 'program origin redefined', st, word);
+        this.origin = v;
+        this.originSet = true;
+        return;
+      }
+      case 'section': case 'segment':
+        this.sectionDirective(st, args);
+        return;
+      case 'absolute': {
+        const e = this.exprArg(st);
+        const v = e ? this.eval(e, st) : undefined;
+        this.absolute = v?.v ?? 0;
+        return;
+      }
+      case 'align': case 'alignb': {
+        const parts = splitComma(args);
+        const e = this.exprArgFrom(st, parts[0]);
+        const a = e ? this.constant(e, st, name) : undefined;
+        if (a === undefined) return;
+        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `${name} value ${a} is not a power of two`, st, e); return; }
+        const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
+        const pad = (a - (pos % a)) % a;
+        if (name === 'align' && this.absolute === undefined && this.sections[this.sec].progbits) {
+          // nasm's `align` macro pads with `times n nop` (manual §5.10.1) unless told otherwise.
+          const fill = parts.length > 1 ? this.fillUnit(st, parts[1]) : Uint8Array.of(0x90);
+          if (!fill) return;
+          const reps = fill.length > 0 ? Math.floor(pad / fill.length) : 0;
+          if (pad > 0) result.repeat = reps;
+          this.emit(st, result, this.repeatBytes(fill, reps), fill.length * reps);
+        } else {
+          result.reserved = pad;
+          this.emit(st, result, undefined, pad);
+        }
+        return;
+      }
+      case 'incbin':
+        this.incbin(st, args, result);
+        return;
+      case 'global': case 'common': case 'static': case 'cpu': case 'default':
+        return;
+      case 'extern':
+        for (const t of args) if (t.kind === 'ident') this.externs.add(t.text);
+        return;
+      case 'struc': {
+        const t = args[0];
+        if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', st, word); return; }
+        if (this.struc) { this.error('syntax', 'nested `struc\' is not allowed', st, word); return; }
+        this.struc = { name: t.text, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute } };
+        this.absolute = 0;
+        this.defineNamed(st, t.text, -1, 0, { start: t.start, end: t.end }, true);
+        return;
+      }
+      case 'endstruc': {
+        if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', st, word); return; }
+        this.defineNamed(st, `${this.struc.name}_size`, -1, this.absolute, word, false);
+        this.sec = this.struc.saved.sec;
+        this.absolute = this.struc.saved.absolute;
+        this.struc = undefined;
+        return;
+      }
+      case 'istruc': {
+        const t = args[0];
+        if (!t || t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', st, word); return; }
+        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t.text };
+        return;
+      }
+      case 'iend': {
+        if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', st, word); return; }
+        const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end }, st);
+        if (size?.v !== undefined) {
+          const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
+          if (pad < 0) this.error('istruc', 'data in `istruc\' is larger than the structure', st, word);
+          else this.emit(st, result, new Uint8Array(pad), pad);
+        }
+        this.istrucStart = undefined;
+        return;
+      }
+      default:
+        this.error('unknown-directive', `unknown directive \`${name}'`, st, word);
+    }
+  }
+
+  private defineNamed(st: ParsedStatement, name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
+    const prev = this.symbols.get(name);
+    if (prev && prev.stmt !== this.stmtIndex) {
+      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(st, span), st.line.expansion, [{ message: `\`${name}' was first defined here`, range: prev.range }]);
+      return;
+    }
+    if (prev) {
+      if (prev.value !== value || prev.sec !== sec) this.changed = true;
+      prev.value = value; prev.sec = sec;
+      return;
+    }
+    this.changed = true;
+    this.symbols.set(name, { name, kind: 'constant', sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(st, span), isStruc });
+  }
+
+  private padToField(st: ParsedStatement, field: Expr, result: StatementResult): void {
+    if (!this.istrucStart) { this.error('syntax', '`at\' outside `istruc\'', st, field); return; }
+    const v = this.eval(field, st);
+    if (v.v === undefined) return;
+    const pad = this.istrucStart.offset + v.v - this.sections[this.sec].size;
+    if (pad < 0) { this.error('istruc', 'field in `at\' is out of order or overlaps the data before it', st, field); return; }
+    this.emit(st, result, new Uint8Array(pad), pad);
+  }
+
+  private exprArg(st: ParsedStatement): Expr | undefined {
+    return this.exprArgFrom(st, st.args);
+  }
+
+  private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[]): Expr | undefined {
+    if (toks.length === 0) { this.error('syntax', `\`${st.op!.name}' expects an argument`, st, st.op); return undefined; }
+    const p = new ExprParser(toks, 0, toks.length, st.localBase);
+    const e = p.parse();
+    if (!e || p.pos < toks.length) {
+      const bad = p.error ?? { message: `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
+      this.error('syntax', bad.message, st, bad);
+      return undefined;
+    }
+    return e;
+  }
+
+  private argNumber(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
+    const e = this.exprArgFrom(st, args);
+    return e ? this.constant(e, st, st.op!.name) : undefined;
+  }
+
+  private fillUnit(st: ParsedStatement, toks: readonly PPToken[]): Uint8Array | undefined {
+    const w = toks[0]?.text.toLowerCase();
+    if (w === 'nop') return Uint8Array.of(0x90);
+    if (w && DATA_UNIT[w] !== undefined) {
+      const e = this.exprArgFrom(st, toks.slice(1));
+      const v = e ? this.constant(e, st, 'align') : undefined;
+      return v === undefined ? undefined : littleEndian(v, DATA_UNIT[w]);
+    }
+    this.error('syntax', '`align\' fill must be `nop\' or a data directive (e.g. `db 0\')', st, toks[0]);
+    return undefined;
+  }
+
+  private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
+    const nameTok = args[0];
+    if (!nameTok) { this.error('syntax', '`section\' expects a name', st, st.op); return; }
+    let name = nameTok.text;
+    let i = 1;
+    // Names like `.text.boot` arrive as one identifier; quoted names keep their text.
+    if (nameTok.kind === 'string') name = nameTok.text.slice(1, -1);
+    const s = this.openSection(name, args);
+    this.sec = s.index;
+    this.absolute = undefined;
+    if (name === '.bss' && s.size === 0 && this.pass === 0) s.progbits = false;
+    for (; i < args.length; i++) {
+      const t = args[i];
+      const key = t.text.toLowerCase();
+      if (key === 'progbits') { s.progbits = true; continue; }
+      if (key === 'nobits') { s.progbits = false; continue; }
+      if (key === 'private' || key === 'public' || key === 'code' || key === 'text' || key === 'data' || key === 'bss' || key === 'exec' || key === 'noexec' || key === 'alloc' || key === 'noalloc' || key === 'write' || key === 'nowrite') continue;
+      if (args[i + 1]?.text !== '=') { this.error('section-attr', `unknown section attribute \`${t.text}'`, st, t); continue; }
+      let j = i + 2;
+      while (j < args.length && !(args[j].kind === 'ident' && args[j + 1]?.text === '=')) j++;
+      const valueToks = args.slice(i + 2, j);
+      i = j - 1;
+      if (key === 'follows' || key === 'vfollows') {
+        const target = valueToks.map((x) => x.text).join('');
+        if (key === 'follows') s.follows = target; else s.vfollows = target;
+        continue;
+      }
+      const e = this.exprArgFrom(st, valueToks);
+      const v = e ? this.constant(e, st, `section ${key}=`) : undefined;
+      if (v === undefined) continue;
+      if (key === 'align') {
+        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `section alignment ${v} is not a power of two`, st, t);
+        else s.align = v;
+      } else if (key === 'start') s.start = v;
+      else if (key === 'vstart') s.vstart = v;
+      else this.error('section-attr', `unknown section attribute \`${t.text}'`, st, t);
+    }
+  }
+
+  private incbin(st: ParsedStatement, args: readonly PPToken[], result: StatementResult): void {
+    const parts = splitComma(args);
+    const fileTok = parts[0]?.[0];
+    if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st, st.op); return; }
+    const target = fileTok.text.slice(1, -1);
+    let data = this.incbinCache.get(target);
+    if (!this.incbinCache.has(target)) {
+      const candidates = [joinPath(dirName(st.line.file), target), ...this.host.includePaths.map((p) => joinPath(p, target))];
+      data = undefined;
+      for (const c of candidates) { data = this.host.readBinary?.(c); if (data) break; }
+      this.incbinCache.set(target, data);
+    }
+    if (!data) { this.error('missing-file', `\`incbin': unable to open file \`${target}'`, st, fileTok); return; }
+    const offE = parts[1] ? this.exprArgFrom(st, parts[1]) : undefined;
+    const lenE = parts[2] ? this.exprArgFrom(st, parts[2]) : undefined;
+    const off = offE ? this.constant(offE, st, 'incbin') ?? 0 : 0;
+    const len = lenE ? this.constant(lenE, st, 'incbin') : undefined;
+    const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
+    const n = this.timesCount(st);
+    if (n !== 1) result.repeat = n;
+    this.emit(st, result, this.repeatBytes(slice, n), slice.length * n);
+  }
+
+  private dataBytes(st: ParsedStatement, unit: number): Uint8Array {
+    const out: number[] = [];
+    for (const item of st.data) {
+      if (item.kind === 'bytes') {
+        for (const b of item.bytes) out.push(b);
+        const pad = (unit - (item.bytes.length % unit)) % unit;
+        for (let k = 0; k < pad; k++) out.push(0);
+        continue;
+      }
+      const v = this.eval(item.expr, st);
+      const value = v.v ?? 0;
+      if (v.v !== undefined && unit <= 4) {
+        const bits = unit * 8;
+        if (value < -(2 ** (bits - 1)) || value >= 2 ** bits) this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, st, item);
+      }
+      const bytes = littleEndian(value, unit);
+      for (const b of bytes) out.push(b);
+    }
+    return Uint8Array.from(out);
+  }
+
+  // ---- instructions ----
+
+  private instruction(st: ParsedStatement, result: StatementResult): void {
+    const op = st.op!;
+    const n = this.timesCount(st);
+    const operands: AsmOperand[] = [];
+    for (const o of st.operands) operands.push(this.asmOperand(o, st));
+    const section = this.absolute !== undefined ? 0 : this.sec;
+    const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
+    const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
+    const prefixes = st.prefixes.map((p) => p.name as PrefixName);
+    const r = encode({ mnemonic: op.name, operands, prefixes, bits: this.bits, address, section, sectionOffset });
+    for (const p of r.problems) {
+      if (p.final && !this.final) continue;
+      const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : op;
+      const code = codeFor(p.message);
+      if (p.severity === 'warning') this.warning(code, p.message, st, span);
+      else this.error(code, p.message, st, span);
+    }
+    if (!r.ok) return;
+    if (n !== 1) result.repeat = n;
+    this.emit(st, result, this.repeatBytes(r.bytes, n), r.bytes.length * n);
+  }
+
+  private asmOperand(o: ParsedOperand, st: ParsedStatement): AsmOperand {
+    switch (o.kind) {
+      case 'reg':
+        return { kind: 'reg', reg: o.reg.name };
+      case 'imm': {
+        const v = this.operandValue(this.eval(o.expr, st));
+        const size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
+        return { kind: 'imm', ...v, size, strict: o.strict, jump: o.jump };
+      }
+      case 'farptr':
+        return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector, st)), offset: this.operandValue(this.eval(o.offset, st)), size: o.size };
+      case 'mem': {
+        const disp = o.disp ? this.operandValue(this.eval(o.disp, st)) : { value: 0, reloc: false };
+        const regBits = (o.base ?? o.index)?.bits;
+        const addressSize: 16 | 32 = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
+        return {
+          kind: 'mem', size: o.size, far: o.far, segment: o.segment?.name as SegmentRegister | undefined,
+          base: o.base?.name as Gpr32 | Gpr16 | undefined, index: o.index?.name as Gpr32 | Gpr16 | undefined, scale: o.scale,
+          disp, hasDisp: o.disp !== undefined, dispSize: o.dispSize, nosplit: o.nosplit, addressSize,
+        };
+      }
+    }
+  }
+}
+
+function codeFor(message: string): string {
+  if (/size not specified|mismatch in operand size/i.test(message)) return 'operand-size';
+  if (/invalid combination/i.test(message)) return 'invalid-operands';
+  if (/out of range|exceeds bounds/i.test(message)) return 'out-of-range';
+  return 'encode';
+}
+
+function refSrc(st: ParsedStatement, node: Expr): SourceRange | undefined {
+  if (node.k !== 'sym') return undefined;
+  return st.line.tokens[node.tok]?.src;
+}
+
+function splitComma(toks: readonly PPToken[]): PPToken[][] {
+  const parts: PPToken[][] = [[]];
+  let depth = 0;
+  for (const t of toks) {
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth--;
+    if (t.text === ',' && depth === 0) { parts.push([]); continue; }
+    parts[parts.length - 1].push(t);
+  }
+  return parts[0].length === 0 && parts.length === 1 ? [] : parts;
+}
+
+/** `value` as `size` little-endian bytes, two's complement (64-bit values via BigInt). */
+export function littleEndian(value: number, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  if (size <= 4 || (Number.isSafeInteger(value) && value >= 0 && value < 2 ** 32)) {
+    let v = size <= 4 ? Math.trunc(value) >>> 0 : value;
+    for (let i = 0; i < Math.min(size, 4); i++) { out[i] = v & 0xff; v = Math.floor(v / 256); }
+    return out;
+  }
+  let b = BigInt.asUintN(size * 8, BigInt(Math.trunc(value)));
+  for (let i = 0; i < size; i++) { out[i] = Number(b & 0xffn); b >>= 8n; }
+  return out;
+}

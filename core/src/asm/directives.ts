@@ -1,0 +1,17 @@
+// Assembler directive and data keywords (NASM manual §3.2, §6, §7.1): the words the parser treats
+// as directives rather than mnemonics or labels.
+
+/** Bytes per unit of `db`/`dw`/... and `resb`/`resw`/... */
+export const DATA_UNIT: Readonly<Record<string, number>> = { db: 1, dw: 2, dd: 4, dq: 8, dt: 10 };
+export const RESERVE_UNIT: Readonly<Record<string, number>> = { resb: 1, resw: 2, resd: 4, resq: 8, rest: 10 };
+
+export const DIRECTIVES: ReadonlySet<string> = new Set([
+  'bits', 'use16', 'use32', 'org', 'section', 'segment', 'absolute', 'align', 'alignb', 'equ', 'incbin',
+  'global', 'extern', 'common', 'static', 'struc', 'endstruc', 'istruc', 'at', 'iend', 'cpu', 'default', 'times',
+  ...Object.keys(DATA_UNIT), ...Object.keys(RESERVE_UNIT),
+]);
+
+/** Size keywords (manual §3.3) in bits. */
+export const SIZE_KEYWORDS: Readonly<Record<string, 8 | 16 | 32 | 48 | 64 | 80>> = {
+  byte: 8, word: 16, dword: 32, fword: 48, qword: 64, tword: 80,
+};

@@ -1,0 +1,134 @@
+// The assembler's entry point: preprocess, parse, assemble, then gather the facts the language
+// server, debugger and CLI read (listing, source map, symbols, references, statements).
+
+import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
+import { assembleStatements, type StatementResult } from './assembler';
+import { DiagnosticSink } from './diagnostics';
+import { parseStatement, statementRange, type ParsedOperand, type ParsedStatement } from './parser';
+import { preprocess } from './preprocessor';
+import { lineRange } from './source';
+import { buildSourceMap } from './sourcemap';
+
+export type * from './api';
+export { tokenizeLine, type Token, type TokenKind } from './lexer';
+export { renderListing } from './listing';
+
+export function assemble(opts: AssembleOptions): AssembleResult {
+  const sink = new DiagnosticSink();
+  const pp = preprocess({
+    file: opts.file, text: opts.text, readFile: (p) => (p === opts.file && opts.text !== undefined ? opts.text : opts.host.readFile(p)),
+    includePaths: opts.includePaths ?? [], defines: opts.defines ?? {},
+  }, sink);
+
+  const stmts: ParsedStatement[] = [];
+  const stmtOfLine = new Int32Array(pp.lines.length).fill(-1);
+  let localBase: string | undefined;
+  for (let i = 0; i < pp.lines.length; i++) {
+    const line = pp.lines[i];
+    if (line.listOnly) continue;
+    const r = parseStatement(line, localBase);
+    localBase = r.localBase;
+    if (r.problem) {
+      sink.error(r.problem.code, r.problem.message, lineRange(line.file, line.line, r.problem.start, r.problem.end), line.expansion);
+      continue;
+    }
+    if (r.stmt) { stmtOfLine[i] = stmts.length; stmts.push(r.stmt); }
+  }
+
+  const asm = assembleStatements(stmts, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [] }, opts.frontEndOnly ?? false);
+
+  const listing: ListingLine[] = [];
+  const mapEntries: SourceMapEntry[] = [];
+  for (let i = 0; i < pp.lines.length; i++) {
+    const line = pp.lines[i];
+    const si = stmtOfLine[i];
+    const res: StatementResult | undefined = si >= 0 ? asm.results[si] : undefined;
+    const emitted = res !== undefined && (res.size > 0 || res.bytes !== undefined || hasOp(stmts[si]));
+    listing.push({
+      file: line.file, line: line.line, source: line.text, depth: line.depth,
+      address: emitted ? res!.address : undefined, sectionOffset: emitted ? res!.sectionOffset ?? res!.address : undefined,
+      bytes: res?.bytes ?? new Uint8Array(0), repeat: res?.repeat, reserved: res?.reserved,
+    });
+    if (res && res.size > 0 && res.bytes && res.address !== undefined && res.section >= 0) {
+      mapEntries.push({ address: res.address, size: res.size, range: statementRange(line), expansion: line.expansion });
+    }
+  }
+
+  const statements: Statement[] = stmts.map((st, i) => toStatement(st, asm.results[i]));
+  const references: SymbolReference[] = pp.references.slice();
+  for (const st of stmts) {
+    for (const r of st.refs) references.push({ name: r.name, range: r.src ?? lineRange(st.line.file, st.line.line, r.start, r.end) });
+  }
+
+  const symbols: SymbolInfo[] = [];
+  for (const s of asm.symbols.values()) {
+    const st = stmts[s.stmt];
+    const label = st?.label;
+    const isField = label?.local && st.op && !st.op.directive ? false : label?.local && asm.results[s.stmt]?.section === -1;
+    const value = s.value === undefined ? undefined : s.sec >= 0 && s.kind === 'label' ? (asm.sections[s.sec]?.address ?? 0) + s.value : s.value;
+    if (s.isStruc) { symbols.push({ name: s.name, shortName: s.name, kind: 'struc', definition: s.range, value }); continue; }
+    if (label && label.name === s.name && label.local) {
+      symbols.push({ name: s.name, shortName: label.short, kind: isField ? 'struc-field' : 'local-label', definition: s.range, value, parent: label.parent });
+    } else {
+      symbols.push({ name: s.name, shortName: s.name, kind: s.kind === 'constant' ? 'constant' : 'label', definition: s.range, value });
+    }
+  }
+  for (const m of pp.macros) symbols.push({ name: m.name, shortName: m.name, kind: 'macro', definition: m.range, params: { min: m.min, max: m.greedy || m.max === Infinity ? 'greedy' : m.max }, doc: m.doc });
+  for (const d of pp.defines) if (d.range.file !== '<command line>') symbols.push({ name: d.name, shortName: d.name, kind: 'define', definition: d.range });
+  for (const s of asm.sections) {
+    const decl = stmts.find((st) => (st.op?.name === 'section' || st.op?.name === 'segment') && st.args[0]?.text === s.name);
+    if (decl) symbols.push({ name: s.name, shortName: s.name, kind: 'section', definition: lineRange(decl.line.file, decl.line.line, decl.args[0].start, decl.args[0].end), value: s.address });
+  }
+
+  const textSection = asm.sections[0];
+  const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
+  return {
+    image: asm.image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
+    diagnostics: sink.list, listing, sourceMap: buildSourceMap(mapEntries), symbols, references, statements,
+    files: pp.files, includes: pp.includes, technique: pp.technique,
+  };
+}
+
+function hasOp(st: ParsedStatement | undefined): boolean {
+  return st?.op !== undefined && (!st.op.directive || st.op.name.startsWith('d') || st.op.name.startsWith('res') || st.op.name === 'times' || st.op.name === 'align' || st.op.name === 'incbin');
+}
+
+function operandKind(o: ParsedOperand, text: string): OperandTextKind {
+  switch (o.kind) {
+    case 'reg': return 'register';
+    case 'mem': return 'memory';
+    case 'farptr': return 'immediate';
+    case 'imm':
+      if (o.expr.k === 'num') return /^['"`]/.test(text) ? 'string' : 'immediate';
+      if (o.expr.k === 'sym') return 'label';
+      return 'expression';
+  }
+}
+
+function toStatement(st: ParsedStatement, res: StatementResult | undefined): Statement {
+  const l = st.line;
+  const r = (a: { start: number; end: number }): SourceRange => lineRange(l.file, l.line, a.start, a.end);
+  const operands: Statement['operands'][number][] = [];
+  for (const o of st.operands) {
+    const text = l.text.slice(o.start, o.end);
+    operands.push({ text, range: r(o), kind: operandKind(o, text) });
+  }
+  for (const d of st.data) {
+    const text = l.text.slice(d.start, d.end);
+    operands.push({ text, range: r(d), kind: d.kind === 'bytes' ? 'string' : d.expr.k === 'sym' ? 'label' : d.expr.k === 'num' ? 'immediate' : 'expression' });
+  }
+  if (st.data.length === 0 && st.operands.length === 0 && st.args.length > 0) {
+    const a = { start: st.args[0].start, end: st.args[st.args.length - 1].end };
+    operands.push({ text: l.text.slice(a.start, a.end), range: r(a), kind: 'expression' });
+  }
+  return {
+    range: statementRange(l),
+    label: st.label ? { name: st.label.name, range: r(st.label) } : undefined,
+    prefixes: st.prefixes.map((p) => ({ name: p.name, range: r(p) })),
+    mnemonic: st.op ? { name: st.op.name, range: r(st.op), isDirective: st.op.directive } : undefined,
+    operands,
+    address: res && (res.size > 0 || st.op) ? res.address : undefined,
+    size: res?.size,
+    macroCall: l.macroCall,
+  };
+}

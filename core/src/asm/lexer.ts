@@ -1,0 +1,183 @@
+// Splits one NASM source line into tokens with column ranges. Shared by the preprocessor, the
+// parser and the language server's semantic tokens, so it classifies but never interprets.
+
+export type TokenKind =
+  | 'ident'     // labels, mnemonics, registers, directives: letters, digits, _ $ # @ ~ . ?
+  | 'number'    // any NASM numeric form (see numbers.ts)
+  | 'string'    // '...', "..." or `...` (strings and character constants are the same token)
+  | 'here'      // `$` or `$$`
+  | 'op'        // operators and punctuation: + - * / // % %% << >> ( ) [ ] , : == ...
+  | 'preproc'   // %directive, %1, %%local, %+, %{1}, %0, %$ctx
+  | 'comment'   // from `;` to the end of the line
+  | 'invalid';  // a character NASM rejects, or an unterminated string
+
+export interface Token {
+  readonly kind: TokenKind;
+  readonly text: string;
+  /** 0-based UTF-16 column of the first character. */
+  readonly start: number;
+  /** Column just past the last character. */
+  readonly end: number;
+}
+
+const enum Ch {
+  Tab = 9, Space = 32, Bang = 33, DQuote = 34, Hash = 35, Dollar = 36, Percent = 37, Amp = 38,
+  SQuote = 39, LParen = 40, RParen = 41, Star = 42, Plus = 43, Comma = 44, Minus = 45, Dot = 46,
+  Slash = 47, D0 = 48, D9 = 57, Colon = 58, Semi = 59, Lt = 60, Eq = 61, Gt = 62, Question = 63,
+  At = 64, A = 65, Z = 90, LBracket = 91, Backslash = 92, RBracket = 93, Caret = 94, Underscore = 95,
+  BQuote = 96, a = 97, z = 122, LBrace = 123, Pipe = 124, RBrace = 125, Tilde = 126,
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore || c === Ch.Dot || c === Ch.Question || c === Ch.At;
+}
+
+/** NASM manual §3.1: identifiers may contain letters, digits, `_ $ # @ ~ . ?`. */
+export function isIdentChar(c: number): boolean {
+  return isIdentStart(c) || (c >= Ch.D0 && c <= Ch.D9) || c === Ch.Dollar || c === Ch.Hash || c === Ch.Tilde;
+}
+
+function isDigit(c: number): boolean {
+  return c >= Ch.D0 && c <= Ch.D9;
+}
+
+/** Two-character operators, longest match first (the manual's §3.5 operator list plus %if's comparisons). */
+const TWO_CHAR_OPS = new Set(['//', '<<', '>>', '==', '!=', '<>', '<=', '>=', '&&', '||', '^^']);
+
+/** Tokenizes a line (without its line terminator). Never throws. */
+export function tokenizeLine(text: string): Token[] {
+  const tokens: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.Space || c === Ch.Tab || c === 13) { i++; continue; }
+    const start = i;
+    if (c === Ch.Semi) {
+      tokens.push({ kind: 'comment', text: text.slice(i), start: i, end: n });
+      break;
+    }
+    if (c === Ch.SQuote || c === Ch.DQuote || c === Ch.BQuote) {
+      i = scanString(text, i, c);
+      const closed = i <= n && text.charCodeAt(i - 1) === c && i - start >= 2;
+      tokens.push({ kind: closed ? 'string' : 'invalid', text: text.slice(start, i), start, end: i });
+      continue;
+    }
+    if (isDigit(c)) {
+      i = scanNumber(text, i + 1);
+      tokens.push({ kind: 'number', text: text.slice(start, i), start, end: i });
+      continue;
+    }
+    if (c === Ch.Dollar) {
+      const next = text.charCodeAt(i + 1);
+      if (isDigit(next)) {
+        i = scanNumber(text, i + 2);
+        tokens.push({ kind: 'number', text: text.slice(start, i), start, end: i });
+      } else if (next === Ch.Dollar) {
+        i += 2;
+        tokens.push({ kind: 'here', text: '$$', start, end: i });
+      } else if (isIdentStart(next)) {
+        // `$name` escapes a name that would otherwise be a register or keyword (manual §3.1).
+        i += 1;
+        while (i < n && isIdentChar(text.charCodeAt(i))) i++;
+        tokens.push({ kind: 'ident', text: text.slice(start, i), start, end: i });
+      } else {
+        i += 1;
+        tokens.push({ kind: 'here', text: '$', start, end: i });
+      }
+      continue;
+    }
+    if (isIdentStart(c)) {
+      i++;
+      while (i < n && isIdentChar(text.charCodeAt(i))) i++;
+      tokens.push({ kind: 'ident', text: text.slice(start, i), start, end: i });
+      continue;
+    }
+    if (c === Ch.Percent) {
+      i = scanPercent(text, i);
+      if (i > start) {
+        tokens.push({ kind: 'preproc', text: text.slice(start, i), start, end: i });
+        continue;
+      }
+      // A bare `%` or `%%` is the modulo operator.
+      i = text.charCodeAt(start + 1) === Ch.Percent ? start + 2 : start + 1;
+      tokens.push({ kind: 'op', text: text.slice(start, i), start, end: i });
+      continue;
+    }
+    if (i + 1 < n && TWO_CHAR_OPS.has(text.slice(i, i + 2))) {
+      i += 2;
+      tokens.push({ kind: 'op', text: text.slice(start, i), start, end: i });
+      continue;
+    }
+    if ('+-*/()[],:=<>&|^~!{}\\'.includes(text[i])) {
+      i++;
+      tokens.push({ kind: 'op', text: text[start], start, end: i });
+      continue;
+    }
+    i++;
+    tokens.push({ kind: 'invalid', text: text.slice(start, i), start, end: i });
+  }
+  return tokens;
+}
+
+function scanString(text: string, i: number, quote: number): number {
+  const n = text.length;
+  i++;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (quote === Ch.BQuote && c === Ch.Backslash) { i += 2; continue; }
+    i++;
+    if (c === quote) return i;
+  }
+  return n;
+}
+
+function scanNumber(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isDigit(c) || (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore) { i++; continue; }
+    break;
+  }
+  return i;
+}
+
+/**
+ * `%name`, `%1`, `%-1`, `%0`, `%%name`, `%+`, `%{...}`, `%$name`, `%$$name`, `%!env`. Returns the index
+ * past the token, or `i` unchanged when the `%` is an operator.
+ */
+function scanPercent(text: string, i: number): number {
+  const n = text.length;
+  let j = i + 1;
+  const c = text.charCodeAt(j);
+  if (c === Ch.Plus) return j + 1;
+  if (c === Ch.LBrace) {
+    const close = text.indexOf('}', j);
+    return close < 0 ? i : close + 1;
+  }
+  if (c === Ch.Percent) {
+    const d = text.charCodeAt(j + 1);
+    if (isIdentStart(d) || isDigit(d)) {
+      j += 1;
+      while (j < n && isIdentChar(text.charCodeAt(j))) j++;
+      return j;
+    }
+    return i;
+  }
+  if (c === Ch.Minus && isDigit(text.charCodeAt(j + 1))) j++;
+  if (isDigit(text.charCodeAt(j))) {
+    while (j < n && isDigit(text.charCodeAt(j))) j++;
+    return j;
+  }
+  if (c === Ch.Dollar || c === Ch.Bang) {
+    j++;
+    while (j < n && (text.charCodeAt(j) === Ch.Dollar)) j++;
+    while (j < n && isIdentChar(text.charCodeAt(j))) j++;
+    return j;
+  }
+  if (isIdentStart(c)) {
+    while (j < n && isIdentChar(text.charCodeAt(j))) j++;
+    return j;
+  }
+  return i;
+}

@@ -1,0 +1,89 @@
+// Macro definitions (NASM manual §4.1, §4.3): single-line macros with optional parameters, and
+// multi-line macros with parameter ranges, defaults, greedy last parameter and `%%` local labels.
+
+import type { SourceRange } from './api';
+import type { Token } from './lexer';
+import type { PPToken } from './source';
+
+export interface SingleLineMacro {
+  readonly name: string;
+  readonly params: readonly string[] | undefined;
+  readonly body: readonly PPToken[];
+  readonly range: SourceRange;
+}
+
+/** A line of a macro or %rep body, tokenized once at definition. */
+export interface BodyLine {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+  readonly tokens: readonly Token[];
+}
+
+export interface MultiLineMacro {
+  readonly name: string;
+  readonly caseInsensitive: boolean;
+  readonly min: number;
+  /** Infinity for `N-*`. */
+  readonly max: number;
+  readonly greedy: boolean;
+  /** Defaults for parameters min+1..max, in order. */
+  readonly defaults: readonly (readonly PPToken[])[];
+  readonly body: BodyLine[];
+  readonly range: SourceRange;
+  readonly doc?: string;
+}
+
+/** One running expansion of a multi-line macro. */
+export interface MacroInvocation {
+  readonly macro: MultiLineMacro;
+  /** Arguments (defaults filled in); rotated in place by %rotate. */
+  args: PPToken[][];
+  /** The count %0 reports: arguments actually given, plus defaults. */
+  readonly count: number;
+  /** Unique number for `%%name` labels (`..@N.name`). */
+  readonly id: number;
+  readonly callSite: SourceRange;
+}
+
+/** Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it. */
+export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number): PPToken[][] {
+  const args: PPToken[][] = [];
+  if (start >= tokens.length) return args;
+  let cur: PPToken[] = [];
+  let depth = 0;
+  for (let i = start; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'op') {
+      if (t.text === '{') { if (depth++ === 0 && cur.length === 0) continue; }
+      else if (t.text === '}') { if (--depth === 0) continue; }
+      else if (t.text === '(') depth++;
+      else if (t.text === ')') depth--;
+      else if (t.text === ',' && depth <= 0 && args.length < greedyAfter) {
+        args.push(cur);
+        cur = [];
+        continue;
+      }
+    }
+    cur.push(t);
+  }
+  args.push(cur);
+  return args;
+}
+
+/** The invocation's `%n` argument (1-based), or undefined when out of range. */
+export function macroArgument(inv: MacroInvocation, n: number): PPToken[] | undefined {
+  if (n === 0) return undefined;
+  const count = inv.args.length;
+  if (count === 0) return undefined;
+  const index = n > 0 ? n - 1 : count + n;
+  return index >= 0 && index < count ? inv.args[index] : undefined;
+}
+
+/** Rotates arguments left by n (right when negative), manual §4.3.7. */
+export function rotateArguments(inv: MacroInvocation, n: number): void {
+  const count = inv.args.length;
+  if (count === 0) return;
+  const k = ((n % count) + count) % count;
+  inv.args = inv.args.slice(k).concat(inv.args.slice(0, k));
+}

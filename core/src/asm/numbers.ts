@@ -1,0 +1,41 @@
+// NASM numeric constants (manual §3.4.1): prefixes 0x/0h/$ 0d/0t 0o/0q 0b/0y, suffixes h/x d/t q/o b/y,
+// underscores as separators. A radix suffix wins when the digits before it are valid in that radix
+// (nasm reads `0bh` as 0x0B and `0b1h` as 0xB1).
+
+const RADIX: Record<string, number> = { h: 16, x: 16, d: 10, t: 10, o: 8, q: 8, b: 2, y: 2 };
+
+function digitsValue(digits: string, radix: number): number | undefined {
+  let v = 0;
+  let any = false;
+  for (let i = 0; i < digits.length; i++) {
+    const c = digits.charCodeAt(i) | 0x20;
+    if (c === 0x7f) continue; // '_' | 0x20
+    let d: number;
+    if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+    else if (c >= 0x61 && c <= 0x66) d = c - 0x61 + 10;
+    else return undefined;
+    if (d >= radix) return undefined;
+    v = v * radix + d;
+    any = true;
+  }
+  if (!any) return undefined;
+  // Wrap to 64 bits like nasm's integer arithmetic; above 2^53 precision is lost (documented limitation).
+  return v >= 2 ** 64 ? Number(BigInt.asUintN(64, BigInt(v))) : v;
+}
+
+/** The value of a number token, or undefined when it is malformed. */
+export function parseNumber(text: string): number | undefined {
+  if (text.charCodeAt(0) === 0x24) return digitsValue(text.slice(1), 16);
+  const lower = text.toLowerCase();
+  const last = lower[lower.length - 1];
+  const suffix = RADIX[last];
+  if (suffix !== undefined && lower.length > 1) {
+    const v = digitsValue(lower.slice(0, -1), suffix);
+    if (v !== undefined) return v;
+  }
+  if (lower.length > 2 && lower[0] === '0') {
+    const prefix = RADIX[lower[1]];
+    if (prefix !== undefined) return digitsValue(lower.slice(2), prefix);
+  }
+  return digitsValue(lower, 10);
+}

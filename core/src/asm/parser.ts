@@ -1,0 +1,435 @@
+// Turns a preprocessed line into a statement: label, `times`, prefixes, mnemonic or directive, and
+// operands (registers, memory references split into base/index/scale/displacement, immediates,
+// far pointers, data items), each with its column range. Errors are reported and the line skipped.
+
+import type { SourceRange } from './api';
+import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
+import { evaluate, ExprParser, qualifyName, type Expr } from './expr';
+import { isMnemonic, isPrefixWord } from './instruction-set';
+import { lineRange, type PPLine, type PPToken } from './source';
+import { decodeString } from './strings';
+import { lookupRegister } from '../isa/registers';
+import type { RegisterInfo } from '../isa/types';
+
+export interface Span { readonly start: number; readonly end: number }
+
+export type ParsedOperand =
+  | (Span & { readonly kind: 'reg'; readonly reg: RegisterInfo })
+  | (Span & {
+      readonly kind: 'imm'; readonly expr: Expr; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly strict?: boolean;
+      readonly jump?: 'short' | 'near' | 'far';
+    })
+  | (Span & {
+      readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
+      readonly base?: RegisterInfo; readonly index?: RegisterInfo; readonly scale: 1 | 2 | 4 | 8; readonly disp?: Expr;
+      readonly dispSize?: 8 | 16 | 32; readonly nosplit?: boolean; readonly strict?: boolean;
+    })
+  | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 });
+
+export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr });
+
+export interface ParsedStatement {
+  readonly line: PPLine;
+  readonly label?: Span & { readonly name: string; readonly short: string; readonly local: boolean; readonly parent?: string; readonly src?: SourceRange };
+  readonly times?: Expr;
+  /** `at field, db ...` inside `istruc`: the field offset the data goes to. */
+  readonly at?: Expr;
+  readonly prefixes: readonly (Span & { readonly name: string })[];
+  readonly op?: Span & { readonly name: string; readonly directive: boolean };
+  readonly operands: readonly ParsedOperand[];
+  readonly data: readonly DataItem[];
+  /** Tokens after the directive word, for directives with their own syntax (section attributes). */
+  readonly args: readonly PPToken[];
+  /** The non-local label `.x` names attach to. */
+  readonly localBase: string | undefined;
+  /** Symbol uses: full name and the token range. */
+  readonly refs: readonly { readonly name: string; readonly start: number; readonly end: number; readonly src?: SourceRange }[];
+}
+
+export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string }
+
+class LineError {
+  constructor(readonly problem: ParseProblem) {}
+}
+
+const NO_OPERANDS: readonly ParsedOperand[] = [];
+const NO_DATA: readonly DataItem[] = [];
+const NO_TOKENS: readonly PPToken[] = [];
+
+/** Register lookup limited to names the tokenizer could produce as one identifier. */
+function register(t: PPToken | undefined): RegisterInfo | undefined {
+  return t && t.kind === 'ident' && t.text.length <= 3 ? lookupRegister(t.text) : undefined;
+}
+
+/**
+ * Parses one line. `localBase` is the current non-local label; the result carries the new one.
+ * Returns undefined for an empty line. Problems are returned, never thrown.
+ */
+export function parseStatement(line: PPLine, localBase: string | undefined): { stmt?: ParsedStatement; problem?: ParseProblem; localBase: string | undefined } {
+  const p = new LineParser(line, localBase);
+  try {
+    const stmt = p.statement();
+    return { stmt, localBase: p.localBase };
+  } catch (e) {
+    if (e instanceof LineError) return { problem: e.problem, localBase: p.localBase };
+    throw e;
+  }
+}
+
+class LineParser {
+  private readonly toks: readonly PPToken[];
+  private pos = 0;
+  private readonly refs: { name: string; start: number; end: number; src?: SourceRange }[] = [];
+
+  constructor(private readonly line: PPLine, public localBase: string | undefined) {
+    this.toks = line.tokens;
+  }
+
+  private fail(message: string, t: Span | undefined, code = 'syntax'): never {
+    const last = this.toks[this.toks.length - 1];
+    const span = t ?? { start: last ? last.end : 0, end: last ? last.end : 0 };
+    throw new LineError({ message, start: span.start, end: span.end, code });
+  }
+
+  statement(): ParsedStatement | undefined {
+    const toks = this.toks;
+    if (toks.length === 0) return undefined;
+    // `[bits 32]`-style raw directives (manual §6).
+    if (toks[0].text === '[' && toks[toks.length - 1].text === ']') {
+      const word = toks[1];
+      if (!word || word.kind !== 'ident') this.fail('expected a directive inside `[...]\'', toks[0]);
+      return this.finish(undefined, undefined, [], { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, -1));
+    }
+    let label: ParsedStatement['label'];
+    const first = toks[0];
+    if (first.kind === 'ident') {
+      const lower = first.text.toLowerCase();
+      const colon = toks[1]?.text === ':';
+      const isWord = !first.text.startsWith('$') && (isMnemonic(lower) || isPrefixWord(lower) || DIRECTIVES.has(lower) || SIZE_KEYWORDS[lower] !== undefined);
+      if (colon || !isWord) {
+        if (!colon && register(first)) this.fail(`label \`${first.text}' is a register name`, first);
+        label = this.label(first);
+        this.pos = colon ? 2 : 1;
+      }
+    } else if (!(first.kind === 'op' && first.text === '[')) {
+      this.fail(`label or instruction expected at start of line`, first);
+    }
+    let times: Expr | undefined;
+    const prefixes: (Span & { name: string })[] = [];
+    for (;;) {
+      const t = toks[this.pos];
+      if (!t) return this.finish(label, times, prefixes, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
+      if (t.kind !== 'ident') this.fail(`instruction expected, found \`${t.text}'`, t);
+      const lower = t.text.toLowerCase();
+      if (lower === 'times' && !t.text.startsWith('$')) {
+        this.pos++;
+        const end = this.operandEnd(this.pos, true);
+        times = this.expression(this.pos, end);
+        this.pos = end;
+        continue;
+      }
+      if (isPrefixWord(lower) && !isMnemonic(lower)) {
+        prefixes.push({ name: lower, start: t.start, end: t.end });
+        this.pos++;
+        continue;
+      }
+      break;
+    }
+    const word = toks[this.pos++];
+    const lower = word.text.toLowerCase();
+    if (DIRECTIVES.has(lower)) {
+      const op = { name: lower, start: word.start, end: word.end, directive: true };
+      if (DATA_UNIT[lower] !== undefined) return this.finish(label, times, prefixes, op, NO_OPERANDS, this.dataItems(), NO_TOKENS);
+      if (lower === 'at') return this.atField(label, prefixes, word);
+      if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
+      if (lower === 'equ') {
+        if (!label) this.fail('`equ\' without a label', word);
+        const e = this.expression(this.pos, toks.length);
+        return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
+      }
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
+    }
+    if (!isMnemonic(lower)) {
+      if (isPrefixWord(lower)) return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, NO_OPERANDS, NO_DATA, NO_TOKENS);
+      this.fail(`unknown instruction or directive \`${word.text}'`, word, 'unknown-mnemonic');
+    }
+    const operands: ParsedOperand[] = [];
+    while (this.pos < toks.length) {
+      const end = this.operandEnd(this.pos, false);
+      if (end === this.pos) this.fail('operand expected', toks[this.pos]);
+      operands.push(this.operand(this.pos, end));
+      this.pos = end;
+      if (this.pos < toks.length) {
+        if (toks[this.pos].text !== ',') this.fail(`comma expected after operand, found \`${toks[this.pos].text}'`, toks[this.pos]);
+        this.pos++;
+        if (this.pos >= toks.length) this.fail('operand expected after `,\'', toks[this.pos - 1]);
+      }
+    }
+    return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, operands, NO_DATA, NO_TOKENS);
+  }
+
+  /** `at field, db value` (manual §5.9.2 istruc). */
+  private atField(label: ParsedStatement['label'], prefixes: (Span & { name: string })[], word: PPToken): ParsedStatement {
+    const toks = this.toks;
+    const comma = this.operandEnd(this.pos, false);
+    const field = this.expression(this.pos, comma);
+    this.pos = comma + 1;
+    const dataWord = toks[this.pos];
+    if (comma >= toks.length || !dataWord) {
+      return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field };
+    }
+    const lower = dataWord.text.toLowerCase();
+    if (DATA_UNIT[lower] === undefined) this.fail("`at' expects a data directive (db, dw, dd, dq) after the field", dataWord);
+    this.pos++;
+    const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
+    return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(), NO_TOKENS), at: field };
+  }
+
+  private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[], op: ParsedStatement['op'],
+    operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
+    return { line: this.line, label, times, prefixes, op, operands, data, args, localBase: this.localBase, refs: this.refs };
+  }
+
+  private label(t: PPToken): NonNullable<ParsedStatement['label']> {
+    const raw = t.text.startsWith('$') ? t.text.slice(1) : t.text;
+    const local = raw.startsWith('.') && !raw.startsWith('..');
+    if (local) {
+      return { name: qualifyName(raw, this.localBase), short: raw, local, parent: this.localBase, start: t.start, end: t.end, src: t.src };
+    }
+    // `..@x` labels (macro locals) and `..start` do not start a new local-label scope (manual §3.9).
+    if (!raw.startsWith('..')) this.localBase = raw;
+    return { name: raw, short: raw, local: false, start: t.start, end: t.end, src: t.src };
+  }
+
+  /** Index of the end of an operand starting at i: the next top-level comma, or end of line. */
+  private operandEnd(i: number, stopAtWord: boolean): number {
+    let depth = 0;
+    for (; i < this.toks.length; i++) {
+      const t = this.toks[i];
+      if (t.kind === 'op') {
+        if (t.text === '(' || t.text === '[') depth++;
+        else if (t.text === ')' || t.text === ']') depth--;
+        else if (t.text === ',' && depth === 0) return i;
+      } else if (stopAtWord && depth === 0 && i > 0 && t.kind === 'ident') {
+        // `times N db 0`: the count ends where a word follows a complete operand.
+        const prev = this.toks[i - 1];
+        if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')') return i;
+      }
+    }
+    return i;
+  }
+
+  private expression(start: number, end: number): Expr {
+    if (start >= end) this.fail('expression expected', this.toks[start]);
+    const p = new ExprParser(this.toks, start, end, this.localBase);
+    const e = p.parse();
+    if (!e) { const err = p.error!; this.fail(err.message, err); }
+    if (p.pos < end) this.fail(`unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
+    this.collectRefs(e);
+    return e;
+  }
+
+  private collectRefs(e: Expr): void {
+    switch (e.k) {
+      case 'sym': {
+        if (lookupRegister(e.name)) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
+        const t = this.toks[e.tok];
+        this.refs.push({ name: e.name, start: e.start, end: e.end, src: t.src });
+        return;
+      }
+      case 'un': this.collectRefs(e.a); return;
+      case 'bin': this.collectRefs(e.a); this.collectRefs(e.b); return;
+      default: return;
+    }
+  }
+
+  private dataItems(): DataItem[] {
+    const items: DataItem[] = [];
+    const toks = this.toks;
+    while (this.pos < toks.length) {
+      const end = this.operandEnd(this.pos, false);
+      const t = toks[this.pos];
+      if (end === this.pos) this.fail('data item expected', t);
+      if (end === this.pos + 1 && t.kind === 'string') {
+        const bytes = decodeString(t.text);
+        if (!bytes) this.fail('invalid escape sequence in string', t);
+        items.push({ kind: 'bytes', bytes, start: t.start, end: t.end });
+      } else {
+        const e = this.expression(this.pos, end);
+        items.push({ kind: 'expr', expr: e, start: e.start, end: toks[end - 1].end });
+      }
+      this.pos = end;
+      if (this.pos < toks.length) {
+        this.pos++;
+        if (this.pos >= toks.length) this.fail('data item expected after `,\'', toks[this.pos - 1]);
+      }
+    }
+    if (items.length === 0) this.fail('no data items given', undefined);
+    return items;
+  }
+
+  private operand(start: number, end: number): ParsedOperand {
+    const toks = this.toks;
+    let i = start;
+    let size: 8 | 16 | 32 | 48 | 64 | 80 | undefined;
+    let strict = false;
+    let jump: 'short' | 'near' | 'far' | undefined;
+    for (; i < end; i++) {
+      const t = toks[i];
+      if (t.kind !== 'ident') break;
+      const lower = t.text.toLowerCase();
+      if (SIZE_KEYWORDS[lower] !== undefined) size = SIZE_KEYWORDS[lower];
+      else if (lower === 'strict') strict = true;
+      else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
+      else break;
+    }
+    if (i >= end) this.fail('operand expected after size keyword', toks[i - 1]);
+    const t = toks[i];
+    const span = { start: toks[start].start, end: toks[end - 1].end };
+    if (t.text === '[') {
+      if (toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
+      return this.memory(i + 1, end - 1, span, size, jump === 'far', strict);
+    }
+    const reg = register(t);
+    if (reg && i + 1 === end) {
+      if (size !== undefined && size !== reg.bits && reg.cls !== 'sreg') this.fail(`mismatch in operand sizes: \`${t.text}' is ${reg.bits}-bit`, span, 'operand-size');
+      return { kind: 'reg', reg, ...span };
+    }
+    // `seg:offset` far pointer (manual §3.6 / jmp far forms).
+    let colon = -1;
+    let depth = 0;
+    for (let k = i; k < end; k++) {
+      const x = toks[k].text;
+      if (x === '(') depth++;
+      else if (x === ')') depth--;
+      else if (x === ':' && depth === 0) { colon = k; break; }
+    }
+    if (colon >= 0) {
+      const selector = this.expression(i, colon);
+      const offset = this.expression(colon + 1, end);
+      return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, ...span };
+    }
+    const expr = this.expression(i, end);
+    return { kind: 'imm', expr, size, strict: strict || undefined, jump, ...span };
+  }
+
+  private memory(start: number, end: number, span: Span, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean): ParsedOperand {
+    const toks = this.toks;
+    let i = start;
+    let dispSize: 8 | 16 | 32 | undefined;
+    let nosplit = false;
+    let segment: RegisterInfo | undefined;
+    for (; i < end; i++) {
+      const t = toks[i];
+      if (t.kind !== 'ident') break;
+      const lower = t.text.toLowerCase();
+      if (lower === 'byte' || lower === 'word' || lower === 'dword') dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
+      else if (lower === 'nosplit') nosplit = true;
+      else if (lower === 'rel' || lower === 'abs') continue;
+      else {
+        const r = register(t);
+        if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { segment = r; i++; continue; }
+        break;
+      }
+    }
+    if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
+    const p = new ExprParser(toks, i, end, this.localBase);
+    const e = p.parse();
+    if (!e) { const err = p.error!; this.fail(err.message, err); }
+    if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
+    const terms: { e: Expr; neg: boolean }[] = [];
+    splitTerms(e, false, terms);
+    const regs: { reg: RegisterInfo; scale: number; explicit: boolean; span: Span }[] = [];
+    let disp: Expr | undefined;
+    for (const term of terms) {
+      const r = termRegister(term.e);
+      if (r) {
+        if (term.neg) this.fail('invalid effective address: a register cannot be subtracted', term.e);
+        if (r.cls !== 'gpr32' && r.cls !== 'gpr16') this.fail(`invalid effective address: \`${r.name}' cannot address memory`, term.e);
+        regs.push({ reg: r, scale: 1, explicit: false, span: term.e });
+        continue;
+      }
+      if (term.e.k === 'bin' && term.e.op === '*') {
+        const ra = termRegister(term.e.a), rb = termRegister(term.e.b);
+        if (ra || rb) {
+          const r = (ra ?? rb)!;
+          const factor = constant(ra ? term.e.b : term.e.a);
+          if (term.neg || factor === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) this.fail('invalid effective address', term.e);
+          if (factor !== 0) regs.push({ reg: r, scale: factor, explicit: true, span: term.e });
+          continue;
+        }
+      }
+      if (mentionsRegister(term.e)) this.fail('invalid effective address', term.e);
+      this.collectRefs(term.e);
+      const part: Expr = term.neg ? { k: 'un', op: '-', a: term.e, start: term.e.start, end: term.e.end } : term.e;
+      disp = disp ? { k: 'bin', op: '+', a: disp, b: part, start: disp.start, end: part.end } : part;
+    }
+    // Same register written twice (`[eax+eax]`, `[eax*2+eax]`) is one index with the scales added.
+    for (let a = 0; a < regs.length; a++) {
+      for (let b = a + 1; b < regs.length; b++) {
+        if (regs[a].reg === regs[b].reg) { regs[a].scale += regs[b].scale; regs[a].explicit = true; regs.splice(b--, 1); }
+      }
+    }
+    if (regs.length > 2) this.fail('invalid effective address: too many registers', span);
+    let base: RegisterInfo | undefined;
+    let index: RegisterInfo | undefined;
+    let scale = 1;
+    if (regs.length === 1) {
+      const r = regs[0];
+      if (r.scale === 1 && !r.explicit) base = r.reg;
+      else if (r.scale === 1) base = r.reg;
+      else { index = r.reg; scale = r.scale; }
+    } else if (regs.length === 2) {
+      let [a, b] = regs;
+      // A scaled register must be the index; otherwise the first written is the base (nasm).
+      if (a.scale !== 1 || (a.explicit && !b.explicit)) [a, b] = [b, a];
+      if (a.scale !== 1) this.fail('invalid effective address: two scaled registers', span);
+      base = a.reg; index = b.reg; scale = b.scale;
+      if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
+    }
+    if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
+      // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base.
+      if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !nosplit) { base = index; scale -= 1; }
+      else this.fail(`invalid effective address: scale factor ${scale}`, span);
+    }
+    if (base && index && base.bits !== index.bits) this.fail('invalid effective address: mixed 16- and 32-bit registers', span);
+    return {
+      kind: 'mem', size, far: far || undefined, segment, base, index, scale: scale as 1 | 2 | 4 | 8, disp, dispSize,
+      nosplit: nosplit || undefined, strict: strict || undefined, ...span,
+    };
+  }
+}
+
+function splitTerms(e: Expr, neg: boolean, out: { e: Expr; neg: boolean }[]): void {
+  if (e.k === 'bin' && (e.op === '+' || e.op === '-') && (mentionsRegister(e.a) || mentionsRegister(e.b))) {
+    splitTerms(e.a, neg, out);
+    splitTerms(e.b, e.op === '-' ? !neg : neg, out);
+    return;
+  }
+  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) { splitTerms(e.a, e.op === '-' ? !neg : neg, out); return; }
+  out.push({ e, neg });
+}
+
+function termRegister(e: Expr): RegisterInfo | undefined {
+  return e.k === 'sym' && e.name.length <= 3 ? lookupRegister(e.name) : undefined;
+}
+
+function mentionsRegister(e: Expr): boolean {
+  switch (e.k) {
+    case 'sym': return termRegister(e) !== undefined;
+    case 'un': return mentionsRegister(e.a);
+    case 'bin': return mentionsRegister(e.a) || mentionsRegister(e.b);
+    default: return false;
+  }
+}
+
+function constant(e: Expr): number | undefined {
+  let ok = true;
+  const v = evaluate(e, { symbol: () => { ok = false; return undefined; }, here: () => undefined, base: () => undefined, error: () => { ok = false; } });
+  return ok ? v.v : undefined;
+}
+
+export function statementRange(line: PPLine): SourceRange {
+  const toks = line.tokens;
+  return toks.length > 0 ? lineRange(line.file, line.line, toks[0].start, toks[toks.length - 1].end) : lineRange(line.file, line.line, 0, line.text.length);
+}

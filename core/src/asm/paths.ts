@@ -1,0 +1,31 @@
+// Path arithmetic for %include and incbin without node:path, so the assembler also runs where only
+// a FileHost exists (the language server's unsaved buffers use URI-like names).
+
+export function dirName(file: string): string {
+  const i = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return i < 0 ? '' : file.slice(0, i);
+}
+
+export function joinPath(dir: string, name: string): string {
+  if (isAbsolute(name) || dir === '') return normalize(name);
+  return normalize(dir.endsWith('/') || dir.endsWith('\\') ? dir + name : `${dir}/${name}`);
+}
+
+export function isAbsolute(name: string): boolean {
+  return name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || /^[a-z][a-z0-9+.-]*:\/\//.test(name);
+}
+
+/** Removes `.` and `dir/..` segments so one file always has one name. */
+export function normalize(path: string): string {
+  const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/.exec(path);
+  const prefix = schemeMatch ? schemeMatch[0] : '';
+  const rest = path.slice(prefix.length);
+  const absolute = rest.startsWith('/');
+  const out: string[] = [];
+  for (const seg of rest.split(/[\\/]/)) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(seg);
+  }
+  return prefix + (absolute ? '/' : '') + out.join('/');
+}

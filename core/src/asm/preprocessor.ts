@@ -1,0 +1,753 @@
+// The NASM preprocessor (manual §4): reads files through the host, runs conditionals, %include,
+// %rep and macros, and yields lines of tokens that keep their source location and expansion chain.
+
+import type { SourceRange } from './api';
+import type { DiagnosticSink } from './diagnostics';
+import { evaluate, ExprParser, type EvalContext, type Expr } from './expr';
+import { tokenizeLine, type Token } from './lexer';
+import { macroArgument, rotateArguments, splitArguments, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { dirName, joinPath } from './paths';
+import { lineRange, type PPLine, type PPToken } from './source';
+import { TECHNIQUES, type Technique } from '../isa/types';
+
+export interface PreprocessOptions {
+  readonly file: string;
+  readonly text?: string;
+  readonly readFile: (path: string) => string | undefined;
+  readonly includePaths: readonly string[];
+  readonly defines: Readonly<Record<string, string>>;
+}
+
+export interface IncludeRecord {
+  readonly range: SourceRange;
+  readonly target: string;
+  readonly resolved?: string;
+}
+
+export interface PreprocessResult {
+  readonly lines: PPLine[];
+  readonly files: string[];
+  readonly includes: IncludeRecord[];
+  readonly macros: MultiLineMacro[];
+  readonly defines: SingleLineMacro[];
+  readonly technique?: Technique;
+  /** References to macros and defines by name (`%ifdef X`, `X` expanded, macro calls). */
+  readonly references: { name: string; range: SourceRange }[];
+}
+
+interface Frame {
+  readonly kind: 'file' | 'macro' | 'rep';
+  readonly file: string;
+  /** File frames: raw text lines. */
+  readonly texts?: readonly string[];
+  /** Macro and %rep frames: the body. */
+  readonly body?: readonly BodyLine[];
+  idx: number;
+  readonly expansion: readonly SourceRange[];
+  readonly depth: number;
+  /** The macro whose parameters `%1`... refer to (inherited by %rep frames inside a macro). */
+  readonly invocation?: MacroInvocation;
+  repLeft: number;
+  readonly condBase: number;
+}
+
+const enum Cond { Active, Looking, Done, ParentSkip }
+
+interface CondEntry {
+  state: Cond;
+  sawElse: boolean;
+  readonly range: SourceRange;
+  readonly expansion: readonly SourceRange[];
+}
+
+interface Capture {
+  readonly kind: 'macro' | 'rep';
+  nesting: number;
+  readonly lines: BodyLine[];
+  readonly range: SourceRange;
+  readonly expansion: readonly SourceRange[];
+  readonly macro?: MultiLineMacro;
+  readonly count?: number;
+  readonly frame: Frame;
+}
+
+const MAX_MACRO_DEPTH = 1000;
+/** Generated lines before we assume a runaway %rep or recursion (nasm has similar limits). */
+const MAX_LINES = 20_000_000;
+const NO_EXPANSION: readonly SourceRange[] = [];
+
+export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
+  return new Preprocessor(opts, sink).run();
+}
+
+class Preprocessor {
+  private readonly out: PPLine[] = [];
+  private readonly frames: Frame[] = [];
+  private readonly conds: CondEntry[] = [];
+  private readonly smacros = new Map<string, SingleLineMacro[]>();
+  private readonly ismacros = new Map<string, SingleLineMacro[]>();
+  private readonly mmacros = new Map<string, MultiLineMacro[]>();
+  private readonly allMacros: MultiLineMacro[] = [];
+  private readonly allDefines: SingleLineMacro[] = [];
+  private readonly files: string[] = [];
+  private readonly includes: IncludeRecord[] = [];
+  private readonly references: { name: string; range: SourceRange }[] = [];
+  private capture: Capture | undefined;
+  private technique: Technique | undefined;
+  private uniqueId = 0;
+  private macroDepth = 0;
+  private stopped = false;
+
+  constructor(private readonly opts: PreprocessOptions, private readonly sink: DiagnosticSink) {}
+
+  run(): PreprocessResult {
+    for (const [name, value] of Object.entries(this.opts.defines)) {
+      const range = lineRange('<command line>', 0, 0, 0);
+      this.defineSingle(name, undefined, tokenizeLine(value), range, false);
+    }
+    const text = this.opts.text ?? this.opts.readFile(this.opts.file);
+    if (text === undefined) {
+      this.sink.error('missing-file', `unable to open input file \`${this.opts.file}'`, lineRange(this.opts.file, 0, 0, 0));
+    } else {
+      this.files.push(this.opts.file);
+      this.frames.push(this.fileFrame(this.opts.file, text, NO_EXPANSION, 0));
+      this.loop();
+    }
+    return {
+      lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
+      defines: this.allDefines, technique: this.technique, references: this.references,
+    };
+  }
+
+  private fileFrame(file: string, text: string, expansion: readonly SourceRange[], depth: number): Frame {
+    return { kind: 'file', file, texts: text.split(/\r?\n/), idx: 0, expansion, depth, repLeft: 0, condBase: this.conds.length };
+  }
+
+  private loop(): void {
+    while (this.frames.length > 0 && !this.stopped) {
+      const f = this.frames[this.frames.length - 1];
+      let file: string, line: number, text: string, tokens: readonly Token[];
+      if (f.texts) {
+        if (f.idx >= f.texts.length || (f.idx === f.texts.length - 1 && f.texts[f.idx] === '')) { this.endFrame(f); continue; }
+        file = f.file; line = f.idx; text = f.texts[f.idx++];
+        tokens = tokenizeLine(text);
+      } else {
+        const body = f.body!;
+        if (f.idx >= body.length) {
+          if (f.kind === 'rep' && f.repLeft > 1) { f.repLeft--; f.idx = 0; continue; }
+          this.endFrame(f);
+          continue;
+        }
+        const b = body[f.idx++];
+        file = b.file; line = b.line; text = b.text; tokens = b.tokens;
+      }
+      if (this.out.length > MAX_LINES) {
+        this.sink.error('runaway-expansion', 'too many lines generated (runaway %rep or macro recursion?)', lineRange(file, line, 0, text.length), f.expansion);
+        this.stopped = true;
+        break;
+      }
+      this.processLine(f, file, line, text, tokens);
+    }
+    if (this.capture) {
+      const c = this.capture;
+      this.sink.error(c.kind === 'macro' ? 'unterminated-macro' : 'unterminated-rep',
+        c.kind === 'macro' ? 'end of file while still defining macro' : 'end of file while still in %rep block (missing `%endrep\')', c.range, c.expansion);
+      this.capture = undefined;
+    }
+  }
+
+  private endFrame(f: Frame): void {
+    while (this.conds.length > f.condBase) {
+      const c = this.conds.pop()!;
+      this.sink.error('unterminated-if', 'unterminated %if (missing `%endif\')', c.range, c.expansion);
+    }
+    if (f.kind === 'macro') this.macroDepth--;
+    this.frames.pop();
+  }
+
+  private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[], listOnly: boolean): void {
+    this.out.push({
+      file, line, text, tokens, expansion: f.expansion, depth: f.depth, listOnly,
+      macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined,
+    });
+  }
+
+  private processLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[]): void {
+    let tokens: readonly Token[] = raw;
+    const last = tokens.length > 0 ? tokens[tokens.length - 1] : undefined;
+    if (last && last.kind === 'comment') tokens = tokens.slice(0, -1);
+    const first = tokens[0];
+    const directive = first && first.kind === 'preproc' ? first.text.toLowerCase() : '';
+
+    if (this.capture) { this.captureLine(f, file, line, text, raw, directive); return; }
+
+    const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
+    if (!active) {
+      if (directive.startsWith('%if') || directive.startsWith('%elif') || directive === '%else' || directive === '%endif') {
+        this.conditional(f, file, line, directive, tokens, false);
+      }
+      this.emit(f, file, line, text, [], true);
+      return;
+    }
+
+    let toks: PPToken[] = tokens as PPToken[];
+    if (f.invocation && hasPercent(toks)) toks = this.substituteParams(f.invocation, toks, file, line);
+
+    const d = toks.length > 0 && toks[0].kind === 'preproc' ? toks[0].text.toLowerCase() : '';
+    if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
+
+    let expanded = this.expandSingle(toks, file, line);
+    if (hasPaste(expanded)) expanded = pasteTokens(expanded);
+    if (this.multiLineCall(f, file, line, text, expanded)) return;
+    this.emit(f, file, line, text, expanded, expanded.length === 0);
+  }
+
+  // ---- capture of %macro and %rep bodies ----
+
+  private captureLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[], directive: string): void {
+    const c = this.capture!;
+    const opens = c.kind === 'macro' ? directive === '%macro' || directive === '%imacro' : directive === '%rep';
+    const closes = c.kind === 'macro' ? directive === '%endmacro' || directive === '%endm' : directive === '%endrep';
+    this.emit(f, file, line, text, [], true);
+    if (opens) c.nesting++;
+    else if (closes && --c.nesting === 0) {
+      this.capture = undefined;
+      if (c.kind === 'macro') this.finishMacro(c.macro!);
+      else if (c.count! > 0) {
+        this.frames.push({
+          kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
+          invocation: c.frame.invocation, repLeft: c.count!, condBase: this.conds.length,
+        });
+      }
+      return;
+    }
+    c.lines.push({ file, line, text, tokens: raw });
+  }
+
+  private finishMacro(m: MultiLineMacro): void {
+    const key = m.caseInsensitive ? m.name.toLowerCase() : m.name;
+    const list = this.mmacros.get(key);
+    if (list) list.push(m); else this.mmacros.set(key, [m]);
+    this.allMacros.push(m);
+  }
+
+  // ---- directives ----
+
+  /** Handles a preprocessor directive line; false when the token is not a directive (e.g. `%1` left alone). */
+  private directive(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[]): boolean {
+    const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+    const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
+    const list = (): void => this.emit(f, file, line, text, [], true);
+    if (d.startsWith('%if') || d.startsWith('%elif') || d === '%else' || d === '%endif') {
+      list();
+      this.conditional(f, file, line, d, toks, true);
+      return true;
+    }
+    switch (d) {
+      case '%define': case '%idefine': case '%xdefine': case '%ixdefine': {
+        list();
+        const name = toks[1];
+        if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        let i = 2;
+        let params: string[] | undefined;
+        const open = toks[2];
+        if (open && open.text === '(' && open.start === name.end) {
+          params = [];
+          i = 3;
+          while (i < toks.length && toks[i].text !== ')') {
+            if (toks[i].kind === 'ident') params.push(toks[i].text);
+            i++;
+          }
+          i++;
+        }
+        let body = toks.slice(i);
+        if (d === '%xdefine' || d === '%ixdefine') body = this.expandSingle(body, file, line);
+        this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'));
+        return true;
+      }
+      case '%assign': case '%iassign': {
+        list();
+        const name = toks[1];
+        if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        const v = this.evalCondition(toks.slice(2), file, line, f, d);
+        if (v === undefined) return true;
+        const s = String(v);
+        const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
+        this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign');
+        return true;
+      }
+      case '%undef': case '%undefine': {
+        list();
+        const name = toks[1];
+        if (name) { this.smacros.delete(name.text); this.ismacros.delete(name.text.toLowerCase()); }
+        return true;
+      }
+      case '%macro': case '%imacro': {
+        list();
+        this.beginMacro(f, file, line, toks, d === '%imacro', here);
+        return true;
+      }
+      case '%endmacro': case '%endm':
+        list();
+        this.sink.error('syntax', `\`${d}': not defining a macro`, nameRange, f.expansion);
+        return true;
+      case '%rep': {
+        list();
+        const v = this.evalCondition(toks.slice(1), file, line, f, d);
+        this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f };
+        return true;
+      }
+      case '%endrep':
+        list();
+        this.sink.error('syntax', '`%endrep\': no matching `%rep\'', nameRange, f.expansion);
+        return true;
+      case '%exitrep': {
+        list();
+        for (let k = this.frames.length - 1; k >= 0; k--) {
+          if (this.frames[k].kind === 'rep') { while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1]); return true; }
+        }
+        this.sink.error('syntax', '`%exitrep\' not within `%rep\' block', nameRange, f.expansion);
+        return true;
+      }
+      case '%exitmacro': {
+        list();
+        for (let k = this.frames.length - 1; k >= 0; k--) {
+          if (this.frames[k].kind === 'macro') { while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1]); return true; }
+        }
+        this.sink.error('syntax', '`%exitmacro\' not within a macro', nameRange, f.expansion);
+        return true;
+      }
+      case '%rotate': {
+        list();
+        if (!f.invocation) { this.sink.error('syntax', '`%rotate\' invoked outside a macro call', nameRange, f.expansion); return true; }
+        const v = this.evalCondition(toks.slice(1), file, line, f, d);
+        if (v !== undefined) rotateArguments(f.invocation, v);
+        return true;
+      }
+      case '%include': {
+        list();
+        this.include(f, file, line, toks, here);
+        return true;
+      }
+      case '%error': case '%warning': case '%fatal': {
+        list();
+        const msg = messageText(text, toks);
+        if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
+        else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
+        if (d === '%fatal') this.stopped = true;
+        return true;
+      }
+      case '%pragma': {
+        list();
+        const ns = toks[1]?.text.toLowerCase();
+        if (ns === 'ringside' && toks[2]?.text.toLowerCase() === 'technique') {
+          const name = toks.slice(3).map((t) => t.text).join('');
+          if ((TECHNIQUES as readonly string[]).includes(name)) this.technique = name as Technique;
+          else this.sink.error('unknown-technique', `unknown technique \`${name}' (expected one of ${TECHNIQUES.join(', ')})`, here, f.expansion);
+        }
+        return true;
+      }
+      case '%line': case '%use': case '%push': case '%pop': case '%repl': case '%clear': case '%local': case '%stacksize': case '%arg':
+        list();
+        if (d !== '%line') this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
+        return true;
+      default:
+        if (/^%[a-z]/.test(d)) {
+          list();
+          this.sink.error('unknown-directive', `unknown preprocessor directive \`${toks[0].text}'`, nameRange, f.expansion);
+          return true;
+        }
+        return false;
+    }
+  }
+
+  private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, here: SourceRange): void {
+    const name = toks[1];
+    const fail = (msg: string): void => {
+      this.sink.error('syntax', msg, here, f.expansion);
+      // Still capture the body so its lines are not assembled.
+      this.capture = { kind: 'macro', nesting: 1, lines: [], range: here, expansion: f.expansion, frame: f };
+    };
+    if (!name || name.kind !== 'ident') { fail('`%macro\' expects a macro name'); return; }
+    let i = 2;
+    const num = (): number | undefined => {
+      const t = toks[i];
+      if (t && t.kind === 'number') { i++; return Number(t.text); }
+      return undefined;
+    };
+    const min = num();
+    if (min === undefined) { fail('`%macro\' expects a parameter count'); return; }
+    let max = min;
+    let greedy = false;
+    if (toks[i]?.text === '-') {
+      i++;
+      if (toks[i]?.text === '*') { i++; max = Infinity; }
+      else {
+        const m = num();
+        if (m === undefined) { fail('`%macro\' expects a parameter count after `-\''); return; }
+        max = m;
+      }
+    }
+    if (toks[i]?.text === '+') { i++; greedy = true; }
+    if (toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist') i++;
+    const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
+    const macro: MultiLineMacro = {
+      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [],
+      range: lineRange(file, line, name.start, name.end), doc: f.texts ? docAbove(f.texts, line) : undefined,
+    };
+    this.capture = { kind: 'macro', nesting: 1, lines: macro.body, range: here, expansion: f.expansion, macro, frame: f };
+  }
+
+  private include(f: Frame, file: string, line: number, toks: PPToken[], here: SourceRange): void {
+    const t = toks[1];
+    let target: string | undefined;
+    if (t && t.kind === 'string') target = t.text.slice(1, -1);
+    else if (t && t.text === '<') target = toks.slice(2, -1).map((x) => x.text).join('');
+    if (!target) { this.sink.error('syntax', '`%include\' expects a file name', here, f.expansion); return; }
+    const range = lineRange(file, line, t.start, toks[toks.length - 1].end);
+    // Search order as the task and nasm's -I describe: the including file's directory, then -I paths.
+    const candidates = [joinPath(dirName(file), target), ...this.opts.includePaths.map((p) => joinPath(p, target!))];
+    let resolved: string | undefined;
+    let text: string | undefined;
+    for (const c of candidates) {
+      text = this.opts.readFile(c);
+      if (text !== undefined) { resolved = c; break; }
+    }
+    this.includes.push(resolved ? { range, target, resolved } : { range, target });
+    if (!resolved || text === undefined) {
+      this.sink.error('missing-include', `unable to open include file \`${target}'`, range, f.expansion);
+      return;
+    }
+    if (this.frames.some((fr) => fr.kind === 'file' && fr.file === resolved)) {
+      this.sink.error('include-cycle', `\`${target}' includes itself (include cycle)`, range, f.expansion);
+      return;
+    }
+    if (!this.files.includes(resolved)) this.files.push(resolved);
+    this.frames.push(this.fileFrame(resolved, text, [range, ...f.expansion], f.depth + 1));
+  }
+
+  // ---- conditionals ----
+
+  private conditional(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], active: boolean): void {
+    const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+    if (d === '%endif') {
+      if (this.conds.length <= f.condBase) { this.sink.error('syntax', '`%endif\': no matching `%if\'', here, f.expansion); return; }
+      this.conds.pop();
+      return;
+    }
+    if (d === '%else') {
+      const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
+      if (!top) { this.sink.error('syntax', '`%else\': no matching `%if\'', here, f.expansion); return; }
+      if (top.sawElse) this.sink.warning('syntax', '`%else\' after `%else\'', here, f.expansion);
+      top.sawElse = true;
+      if (top.state === Cond.Active) top.state = Cond.Done;
+      else if (top.state === Cond.Looking) top.state = Cond.Active;
+      return;
+    }
+    const isElif = d.startsWith('%elif');
+    const kind = d.slice(isElif ? 5 : 3);
+    if (isElif) {
+      const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
+      if (!top) { this.sink.error('syntax', `\`${d}': no matching \`%if'`, here, f.expansion); return; }
+      if (top.state === Cond.Active) top.state = Cond.Done;
+      else if (top.state === Cond.Looking) {
+        const v = this.testCondition(f, file, line, d, kind, toks);
+        if (v) top.state = Cond.Active;
+      }
+      return;
+    }
+    if (!active) { this.conds.push({ state: Cond.ParentSkip, sawElse: false, range: here, expansion: f.expansion }); return; }
+    const v = this.testCondition(f, file, line, d, kind, toks);
+    this.conds.push({ state: v ? Cond.Active : Cond.Looking, sawElse: false, range: here, expansion: f.expansion });
+  }
+
+  /** Evaluates `%if<kind>` (kind: '', 'n', 'def', 'ndef', 'idn', 'idni', 'num', 'str', 'id', 'macro', 'empty', ...). */
+  private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): boolean {
+    let negate = false;
+    let k = kind;
+    if (k.startsWith('n') && k !== 'num' && k !== 'n') { negate = true; k = k.slice(1); }
+    else if (k === 'n') { negate = true; k = ''; }
+    const rest = toks.slice(1);
+    let result: boolean;
+    switch (k) {
+      case '': {
+        const v = this.evalCondition(rest, file, line, f, d);
+        result = v !== undefined && v !== 0;
+        break;
+      }
+      case 'def': {
+        const t = rest[0];
+        if (t) this.references.push({ name: t.text, range: lineRange(file, line, t.start, t.end) });
+        result = t !== undefined && (this.smacros.has(t.text) || this.ismacros.has(t.text.toLowerCase()));
+        break;
+      }
+      case 'macro': {
+        const t = rest[0];
+        result = t !== undefined && (this.mmacros.has(t.text) || (this.mmacros.get(t.text.toLowerCase())?.some((m) => m.caseInsensitive) ?? false));
+        break;
+      }
+      case 'idn': case 'idni': {
+        const e = this.expandSingle(rest as PPToken[], file, line);
+        const comma = e.findIndex((t) => t.text === ',');
+        if (comma < 0) { this.sink.error('syntax', `\`${d}' expects two comma-separated arguments`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion); result = false; break; }
+        let a = e.slice(0, comma).map((t) => t.text).join(' ');
+        let b = e.slice(comma + 1).map((t) => t.text).join(' ');
+        if (k === 'idni') { a = a.toLowerCase(); b = b.toLowerCase(); }
+        result = a === b;
+        break;
+      }
+      case 'num': case 'str': case 'id': case 'empty': {
+        const e = this.expandSingle(rest as PPToken[], file, line);
+        if (k === 'empty') result = e.length === 0;
+        else result = e.length === 1 && e[0].kind === (k === 'num' ? 'number' : k === 'str' ? 'string' : 'ident');
+        break;
+      }
+      default:
+        this.sink.error('unknown-directive', `unknown preprocessor directive \`${d}'`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
+        result = false;
+    }
+    return negate ? !result : result;
+  }
+
+  /** Evaluates a preprocessor expression (%if, %assign, %rep, %rotate); undefined after reporting an error. */
+  private evalCondition(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): number | undefined {
+    const e = this.expandSingle(toks as PPToken[], file, line);
+    const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
+    if (e.length === 0) { this.sink.error('syntax', `\`${d}' expects an expression`, whole, f.expansion); return undefined; }
+    const p = new ExprParser(e, 0, e.length, undefined);
+    const expr = p.parse();
+    if (!expr || p.pos < e.length) {
+      const bad = p.error ?? { message: 'expression syntax error', start: e[p.pos].start, end: e[p.pos].end };
+      this.sink.error('syntax', bad.message, lineRange(file, line, bad.start, bad.end), f.expansion);
+      return undefined;
+    }
+    let failed = false;
+    const ctx: EvalContext = {
+      symbol: (name: string, node: Expr) => {
+        failed = true;
+        this.sink.error('non-constant', `symbol \`${name}' is not a constant the preprocessor knows (in \`${d}')`, lineRange(file, line, node.start, node.end), f.expansion);
+        return undefined;
+      },
+      here: () => undefined,
+      base: () => undefined,
+      error: (message: string, node: Expr) => {
+        failed = true;
+        this.sink.error('expression', message, lineRange(file, line, node.start, node.end), f.expansion);
+      },
+    };
+    const v = evaluate(expr, ctx);
+    if (failed || v.v === undefined) return undefined;
+    return v.v;
+  }
+
+  // ---- single-line macros ----
+
+  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean): void {
+    const m: SingleLineMacro = { name, params, body, range };
+    const map = caseInsensitive ? this.ismacros : this.smacros;
+    const key = caseInsensitive ? name.toLowerCase() : name;
+    const list = map.get(key)?.filter((x) => (x.params?.length ?? -1) !== (params?.length ?? -1)) ?? [];
+    list.push(m);
+    map.set(key, list);
+    this.allDefines.push(m);
+  }
+
+  private lookupSingle(name: string): SingleLineMacro[] | undefined {
+    return this.smacros.get(name) ?? (this.ismacros.size > 0 ? this.ismacros.get(name.toLowerCase()) : undefined);
+  }
+
+  /** Expands single-line macros (manual §4.1); returns the input array itself when nothing expands. */
+  private expandSingle(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
+    if (this.smacros.size === 0 && this.ismacros.size === 0) return toks;
+    let out: PPToken[] | undefined;
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      const defs = t.kind === 'ident' ? this.lookupSingle(t.text) : undefined;
+      if (!defs) { if (out) out.push(t); continue; }
+      let def: SingleLineMacro | undefined;
+      let args: PPToken[][] | undefined;
+      let endIdx = i;
+      const open = toks[i + 1];
+      if (open && open.text === '(' && defs.some((d) => d.params)) {
+        let depth = 0;
+        let j = i + 1;
+        for (; j < toks.length; j++) {
+          if (toks[j].text === '(') depth++;
+          else if (toks[j].text === ')' && --depth === 0) break;
+        }
+        if (j < toks.length) {
+          args = splitArguments(toks.slice(i + 2, j), 0, Infinity);
+          if (j === i + 2) args = [];
+          def = defs.find((d) => d.params && d.params.length === args!.length);
+          if (def) endIdx = j;
+        }
+      }
+      if (!def) def = defs.find((d) => !d.params);
+      if (!def || active?.has(def)) { if (out) out.push(t); continue; }
+      if (!out) out = toks.slice(0, i);
+      this.references.push({ name: def.name, range: lineRange(file, line, t.start, t.end) });
+      const start = t.start, end = toks[endIdx].end;
+      const body: PPToken[] = [];
+      for (const b of def.body) {
+        const pi = def.params && b.kind === 'ident' ? def.params.indexOf(b.text) : -1;
+        if (pi >= 0 && args) for (const a of args[pi]) body.push(a);
+        else body.push({ kind: b.kind, text: b.text, start, end });
+      }
+      const set = active ?? new Set<SingleLineMacro>();
+      set.add(def);
+      const expanded = this.expandSingle(hasPaste(body) ? pasteTokens(body) : body, file, line, set);
+      set.delete(def);
+      for (const x of expanded) out.push(x);
+      i = endIdx;
+    }
+    return out ?? toks;
+  }
+
+  // ---- multi-line macros ----
+
+  private multiLineCall(f: Frame, file: string, line: number, text: string, toks: PPToken[]): boolean {
+    if (this.mmacros.size === 0 || toks.length === 0) return false;
+    let at = 0;
+    let m = this.findMacros(toks[0]);
+    if (!m && toks.length > 1 && toks[0].kind === 'ident') {
+      // `label: macro args` and `label macro args`: the label stays on its own line (manual §4.3).
+      at = toks[1].text === ':' ? 2 : 1;
+      if (at < toks.length) m = this.findMacros(toks[at]);
+    }
+    if (!m) return false;
+    const nameTok = toks[at];
+    const argsAll = splitArguments(toks, at + 1, Infinity);
+    const count = argsAll.length;
+    const def = m.find((d) => count >= d.min && count <= d.max) ?? m.find((d) => d.greedy && count >= d.max);
+    const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
+    this.references.push({ name: m[0].name, range: lineRange(file, line, nameTok.start, nameTok.end) });
+    if (!def) {
+      const ranges = m.map((d) => (d.max === Infinity ? `${d.min}+` : d.min === d.max ? `${d.min}` : `${d.min}-${d.max}`)).join(' or ');
+      this.sink.error('macro-args', `macro \`${nameTok.text}' takes ${ranges} parameter${ranges === '1' ? '' : 's'}, not ${count}`, callSite, f.expansion);
+      this.emit(f, file, line, text, [], true);
+      return true;
+    }
+    if (this.macroDepth >= MAX_MACRO_DEPTH) {
+      this.sink.error('macro-depth', `macro \`${nameTok.text}' nested too deeply (recursion?)`, callSite, f.expansion);
+      this.emit(f, file, line, text, [], true);
+      return true;
+    }
+    const args = def.greedy && def.max !== Infinity ? splitArguments(toks, at + 1, def.max - 1) : argsAll;
+    if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
+    const given = args.length;
+    for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {
+      const dflt = def.defaults[k - def.min];
+      if (dflt) args.push(dflt as PPToken[]);
+    }
+    // Arguments keep where they were written, so references inside them point at the call site.
+    const located = args.map((a) => a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) })));
+    if (at > 0) this.emit(f, file, line, text, toks.slice(0, at), false);
+    else this.emit(f, file, line, text, [], true);
+    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: ++this.uniqueId, callSite };
+    this.macroDepth++;
+    this.frames.push({
+      kind: 'macro', file, body: def.body, idx: 0, expansion: [callSite, ...f.expansion], depth: f.depth + 1,
+      invocation: inv, repLeft: 0, condBase: this.conds.length,
+    });
+    return true;
+  }
+
+  private findMacros(t: PPToken): MultiLineMacro[] | undefined {
+    if (t.kind !== 'ident') return undefined;
+    const exact = this.mmacros.get(t.text);
+    if (exact) return exact;
+    const lower = this.mmacros.get(t.text.toLowerCase());
+    return lower?.some((m) => m.caseInsensitive) ? lower.filter((m) => m.caseInsensitive) : undefined;
+  }
+
+  /** Replaces `%n`, `%0`, `%{n}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
+  private substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number): PPToken[] {
+    const out: PPToken[] = [];
+    let prevEnd = -1;
+    let prevSubst = false;
+    for (const t of toks) {
+      let repl: PPToken[] | undefined;
+      if (t.kind === 'preproc') {
+        const s = t.text;
+        let n: number | undefined;
+        if (/^%-?\d+$/.test(s)) n = Number(s.slice(1));
+        else if (/^%\{-?\d+\}$/.test(s)) n = Number(s.slice(2, -1));
+        if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end }];
+        else if (n !== undefined) repl = (macroArgument(inv, n) ?? []).map((a) => ({ ...a, start: t.start, end: t.end }));
+        else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end }];
+      }
+      const glue = prevEnd === t.start && out.length > 0;
+      if (repl) {
+        if (glue && repl.length > 0 && pastable(out[out.length - 1]) && pastable(repl[0])) {
+          out[out.length - 1] = pasted(out[out.length - 1], repl[0]);
+          for (let k = 1; k < repl.length; k++) out.push(repl[k]);
+        } else for (const r of repl) out.push(r);
+        prevSubst = true;
+      } else {
+        if (glue && prevSubst && pastable(out[out.length - 1]) && pastable(t)) out[out.length - 1] = pasted(out[out.length - 1], t);
+        else out.push(t);
+        prevSubst = false;
+      }
+      prevEnd = t.end;
+    }
+    void file; void line;
+    return out;
+  }
+}
+
+function pastable(t: PPToken): boolean {
+  return t.kind === 'ident' || t.kind === 'number';
+}
+
+function pasted(a: PPToken, b: PPToken): PPToken {
+  const text = a.text + b.text;
+  const kind = /^[0-9$]/.test(text) && a.kind === 'number' ? 'number' : 'ident';
+  return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src };
+}
+
+function hasPercent(toks: readonly PPToken[]): boolean {
+  for (const t of toks) if (t.kind === 'preproc') return true;
+  return false;
+}
+
+function hasPaste(toks: readonly PPToken[]): boolean {
+  for (const t of toks) if (t.kind === 'preproc' && t.text === '%+') return true;
+  return false;
+}
+
+/** `a %+ b` → `ab` (manual §4.1.4). */
+function pasteTokens(toks: readonly PPToken[]): PPToken[] {
+  const out: PPToken[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (t.kind === 'preproc' && t.text === '%+' && out.length > 0 && i + 1 < toks.length) {
+      const a = out.pop()!;
+      const b = toks[++i];
+      const re = tokenizeLine(a.text + b.text);
+      if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src });
+      else { out.push(a); out.push(b); }
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+/** The text after `%error`: a quoted string is unquoted, otherwise the rest of the line as written. */
+function messageText(text: string, toks: readonly PPToken[]): string {
+  if (toks.length === 2 && toks[1].kind === 'string') return toks[1].text.slice(1, -1);
+  if (toks.length < 2) return '';
+  const from = toks[1].start, to = toks[toks.length - 1].end;
+  return to <= text.length && from <= to ? text.slice(from, to) : toks.slice(1).map((t) => t.text).join(' ');
+}
+
+/** The `;` comment lines directly above a definition, as its documentation. */
+function docAbove(texts: readonly string[], line: number): string | undefined {
+  const lines: string[] = [];
+  for (let i = line - 1; i >= 0; i--) {
+    const s = texts[i].trim();
+    if (!s.startsWith(';')) break;
+    lines.unshift(s.replace(/^;+\s?/, ''));
+  }
+  return lines.length > 0 ? lines.join('\n') : undefined;
+}

@@ -1,0 +1,98 @@
+// Sections of the flat binary and how nasm's bin format lays them out (NASM manual §8.1.3):
+// `.text` first at `org`, other progbits sections after it in declaration order (or after their
+// `follows=` section, or at `start=`), each aligned (default 4); nobits sections take no file
+// space and follow the last progbits section in address space; `vstart=`/`vfollows=` move only
+// the addresses labels see.
+
+export interface Section {
+  readonly name: string;
+  readonly index: number;
+  progbits: boolean;
+  align?: number;
+  start?: number;
+  vstart?: number;
+  follows?: string;
+  vfollows?: string;
+  /** Size after the current pass. */
+  size: number;
+  /** Layout results: file position relative to org, and the address labels in it see. */
+  fileOffset: number;
+  address: number;
+  /** Bytes of the final pass, in emission order. */
+  chunks: { offset: number; bytes: Uint8Array }[];
+}
+
+export function newSection(name: string, index: number): Section {
+  return { name, index, progbits: !(name === '.bss'), size: 0, fileOffset: 0, address: 0, chunks: [] };
+}
+
+function alignUp(v: number, a: number): number {
+  return a > 1 ? Math.ceil(v / a) * a : v;
+}
+
+export interface LayoutProblem { readonly section: Section; readonly message: string }
+
+/**
+ * Computes file offsets and addresses for every section; returns problems (unknown `follows=`
+ * target, overlapping sections). Sections that were declared but never used still take part.
+ */
+export function layoutSections(sections: readonly Section[], origin: number): LayoutProblem[] {
+  const problems: LayoutProblem[] = [];
+  const byName = new Map(sections.map((s) => [s.name, s]));
+  const progbits = sections.filter((s) => s.progbits);
+  // Placement order: .text (index 0) first, then declaration order, with `follows=` sections
+  // moved directly after the section they follow.
+  const order: Section[] = [];
+  const placed = new Set<Section>();
+  const place = (s: Section, depth: number): void => {
+    if (placed.has(s) || depth > sections.length) return;
+    placed.add(s);
+    order.push(s);
+    for (const t of progbits) if (t.follows === s.name && t.start === undefined) place(t, depth + 1);
+  };
+  for (const s of progbits) {
+    if (s.follows !== undefined && s.start === undefined) {
+      if (!byName.has(s.follows)) problems.push({ section: s, message: `section \`${s.name}' follows unknown section \`${s.follows}'` });
+      else continue;
+    }
+    place(s, 0);
+  }
+  for (const s of progbits) if (!placed.has(s)) place(s, 0);
+  let cursor = origin;
+  for (const s of order) {
+    const start = s.start !== undefined ? s.start : alignUp(cursor, s.align ?? 4);
+    if (s.start !== undefined && s.start < cursor) problems.push({ section: s, message: `section \`${s.name}' overlaps the section before it` });
+    s.fileOffset = start - origin;
+    cursor = start + s.size;
+  }
+  // Addresses: vstart, vfollows, or the file position.
+  let vcursor = origin;
+  for (const s of order) {
+    if (s.vstart !== undefined) s.address = s.vstart;
+    else if (s.vfollows !== undefined) {
+      const t = byName.get(s.vfollows);
+      if (!t) problems.push({ section: s, message: `section \`${s.name}' vfollows unknown section \`${s.vfollows}'` });
+      s.address = t ? alignUp(t.address + t.size, s.align ?? 4) : origin + s.fileOffset;
+    } else s.address = origin + s.fileOffset;
+    vcursor = s.address + s.size;
+  }
+  for (const s of sections) {
+    if (s.progbits) continue;
+    s.fileOffset = 0;
+    s.address = s.vstart !== undefined ? s.vstart : alignUp(vcursor, s.align ?? 4);
+    vcursor = s.address + s.size;
+  }
+  return problems;
+}
+
+/** The flat image: every progbits section's bytes at its file offset, gaps zero-filled. */
+export function buildImage(sections: readonly Section[]): Uint8Array {
+  let end = 0;
+  for (const s of sections) if (s.progbits && s.size > 0) end = Math.max(end, s.fileOffset + s.size);
+  const image = new Uint8Array(Math.max(0, end));
+  for (const s of sections) {
+    if (!s.progbits) continue;
+    for (const c of s.chunks) image.set(c.bytes, s.fileOffset + c.offset);
+  }
+  return image;
+}

@@ -1,0 +1,65 @@
+// String and character constants (manual §3.4.2): '...' and "..." are taken literally, `...` takes
+// C-style escapes. Bytes are UTF-8, like nasm reading a UTF-8 source file.
+
+const SIMPLE_ESCAPES: Record<string, number> = {
+  "'": 0x27, '"': 0x22, '`': 0x60, '\\': 0x5c, '?': 0x3f, a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, e: 27,
+};
+
+const encoder = new TextEncoder();
+
+/** The bytes of a string token including its quotes, or undefined when an escape is malformed. */
+export function decodeString(token: string): Uint8Array | undefined {
+  const quote = token[0];
+  const body = token.slice(1, -1);
+  if (quote !== '`') return encoder.encode(body);
+  const out: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch !== '\\') {
+      const code = body.charCodeAt(i);
+      if (code < 0x80) out.push(code);
+      else {
+        const cp = body.codePointAt(i) ?? code;
+        if (cp > 0xffff) i++;
+        for (const b of encoder.encode(String.fromCodePoint(cp))) out.push(b);
+      }
+      continue;
+    }
+    const e = body[++i];
+    if (e === undefined) return undefined;
+    if (SIMPLE_ESCAPES[e] !== undefined) { out.push(SIMPLE_ESCAPES[e]); continue; }
+    if (e >= '0' && e <= '7') {
+      let v = 0, k = 0;
+      while (k < 3 && body[i] >= '0' && body[i] <= '7') { v = v * 8 + (body.charCodeAt(i) - 48); i++; k++; }
+      i--;
+      out.push(v & 0xff);
+      continue;
+    }
+    if (e === 'x') {
+      let v = 0, k = 0;
+      while (k < 2 && /[0-9a-fA-F]/.test(body[i + 1] ?? '')) { v = v * 16 + parseInt(body[i + 1], 16); i++; k++; }
+      if (k === 0) return undefined;
+      out.push(v);
+      continue;
+    }
+    if (e === 'u' || e === 'U') {
+      const len = e === 'u' ? 4 : 8;
+      const hex = body.slice(i + 1, i + 1 + len);
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) return undefined;
+      i += len;
+      for (const b of encoder.encode(String.fromCodePoint(parseInt(hex, 16)))) out.push(b);
+      continue;
+    }
+    // nasm keeps an unknown escape's character as is.
+    out.push(body.charCodeAt(i));
+  }
+  return Uint8Array.from(out);
+}
+
+/** A character constant's value: up to 8 bytes, little-endian (manual §3.4.3). */
+export function stringValue(bytes: Uint8Array): number {
+  let v = 0;
+  const n = Math.min(bytes.length, 8);
+  for (let i = n - 1; i >= 0; i--) v = v * 256 + bytes[i];
+  return v;
+}
