@@ -78,11 +78,7 @@ export const CONTROL: readonly InstructionSpec[] = [
     .map(([mnemonic, op, summary, aliases, tested]): InstructionSpec => ({
       mnemonic, summary, group: 'control', privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP'],
       aliases, ...(tested.length > 0 ? { flags: { tested } } : {}),
-      forms: [
-        form('rel8', 'j', `${hex(op)} cb`),
-        form('rel8,cx', 'jx', `a16 ${hex(op)} cb`),
-        form('rel8,ecx', 'jx', `a32 ${hex(op)} cb`),
-      ],
+      forms: [form('rel8', 'j', `${hex(op)} cb`)],
     })),
   {
     mnemonic: 'int', summary: 'Call the interrupt or trap handler for the vector imm8 through the IDT.', group: 'control',

@@ -1,0 +1,119 @@
+// Effective-address encoding: ModR/M mod+rm, SIB and displacement for a memory operand, with
+// NASM's choices (shortest displacement, [ebp] as disp8 0, [esp] via SIB, index splitting
+// `[eax*2]` → `[eax+eax]` unless `nosplit`, `[ebx+esp]` swapped) — Intel SDM Vol. 2 §2.1.5.
+
+import type { MemOperand } from './operands';
+import { registerInfo } from './registers';
+
+export interface EffectiveAddress {
+  readonly mod: number;
+  readonly rm: number;
+  /** The SIB byte, or -1 when there is none. */
+  readonly sib: number;
+  readonly dispBytes: 0 | 1 | 2 | 4;
+  readonly disp: number;
+  /** Set when a byte displacement was written with a value outside a byte (NASM warns). */
+  readonly dispOverflow: boolean;
+}
+
+export type EaResult = { readonly ok: true; readonly ea: EffectiveAddress } | { readonly ok: false; readonly message: string };
+
+const ESP = 4;
+const EBP = 5;
+
+/** Known, simple displacement: its value; undefined when a label or an unknown symbol is involved. */
+function simpleDisp(mem: MemOperand): number | undefined {
+  return mem.disp.reloc || mem.disp.value === undefined ? undefined : mem.disp.value;
+}
+
+function byteOverflow(v: number): boolean {
+  return v > 0xff || v < -0x100;
+}
+
+function toSigned(v: number, bits: 16 | 32): number {
+  const m = bits === 16 ? 0x10000 : 0x100000000;
+  let t = v % m;
+  if (t < 0) t += m;
+  return t >= m / 2 ? t - m : t;
+}
+
+/** Chooses none/8/full displacement size the way NASM's optimizer does. */
+function dispSize(mem: MemOperand, full: 2 | 4, mustHaveDisp: boolean): { bytes: 0 | 1 | 2 | 4; value: number; overflow: boolean } | string {
+  const raw = mem.disp.value ?? 0;
+  const known = simpleDisp(mem);
+  const bits = full === 4 ? 32 : 16;
+  const value = toSigned(raw, bits);
+  if (mem.dispSize !== undefined) {
+    if (mem.dispSize === 8) return { bytes: 1, value, overflow: known !== undefined && byteOverflow(known) };
+    if (mem.dispSize !== bits) return `invalid ${mem.addressSize}-bit effective address`;
+    return { bytes: full, value, overflow: false };
+  }
+  if (known === undefined) return { bytes: full, value, overflow: false };
+  if (value === 0 && !mustHaveDisp) return { bytes: 0, value: 0, overflow: false };
+  if (value >= -128 && value <= 127) return { bytes: 1, value, overflow: byteOverflow(known) };
+  return { bytes: full, value, overflow: false };
+}
+
+function encode32(mem: MemOperand): EaResult {
+  let base = mem.base === undefined ? -1 : registerInfo(mem.base).num;
+  let index = mem.index === undefined ? -1 : registerInfo(mem.index).num;
+  let scale: number = mem.scale;
+  const bad: EaResult = { ok: false, message: 'invalid 32-bit effective address' };
+  if ((mem.base !== undefined && registerInfo(mem.base).bits !== 32) || (mem.index !== undefined && registerInfo(mem.index).bits !== 32)) return bad;
+  if (index >= 0 && base < 0 && !mem.nosplit) {
+    // NASM rewrites [r*1] as [r] and [r*2] as [r+r*1]: shorter than SIB with a disp32 (NASM manual §3.3).
+    if (scale === 1) { base = index; index = -1; }
+    else if (scale === 2) { base = index; scale = 1; }
+  }
+  if (index === ESP) {
+    if (scale !== 1 || base === ESP) return bad;
+    if (base < 0) { base = ESP; index = -1; }
+    else { const t = base; base = index; index = t; }
+  }
+  if (base < 0 && index < 0) {
+    const d = dispSize({ ...mem, dispSize: mem.dispSize === 8 ? 32 : mem.dispSize }, 4, true);
+    if (typeof d === 'string') return { ok: false, message: d };
+    return { ok: true, ea: { mod: 0, rm: 5, sib: -1, dispBytes: 4, disp: d.value, dispOverflow: false } };
+  }
+  const ss = scale === 1 ? 0 : scale === 2 ? 1 : scale === 4 ? 2 : 3;
+  if (base < 0) {
+    // Index without base: SIB with base=101 and mod 00 always carries a disp32.
+    const d = dispSize({ ...mem, dispSize: undefined }, 4, true);
+    if (typeof d === 'string') return { ok: false, message: d };
+    return { ok: true, ea: { mod: 0, rm: 4, sib: (ss << 6) | (index << 3) | 5, dispBytes: 4, disp: d.value, dispOverflow: false } };
+  }
+  const d = dispSize(mem, 4, base === EBP);
+  if (typeof d === 'string') return { ok: false, message: d };
+  const mod = d.bytes === 0 ? 0 : d.bytes === 1 ? 1 : 2;
+  const ea = { mod, dispBytes: d.bytes, disp: d.value, dispOverflow: d.overflow };
+  if (index < 0 && base !== ESP) return { ok: true, ea: { ...ea, rm: base, sib: -1 } };
+  return { ok: true, ea: { ...ea, rm: 4, sib: (ss << 6) | ((index < 0 ? 4 : index) << 3) | base } };
+}
+
+/** 16-bit addressing: the eight base/index combinations of Intel SDM Table 2-1. */
+const RM16: Readonly<Record<string, number>> = {
+  'bx+si': 0, 'bx+di': 1, 'bp+si': 2, 'bp+di': 3, si: 4, di: 5, bp: 6, bx: 7,
+};
+
+function encode16(mem: MemOperand): EaResult {
+  const bad: EaResult = { ok: false, message: 'invalid 16-bit effective address' };
+  const regs = [mem.base, mem.index].filter((r): r is NonNullable<typeof r> => r !== undefined);
+  if (regs.some((r) => registerInfo(r).bits !== 16)) return bad;
+  if (mem.index !== undefined && mem.scale !== 1) return bad;
+  if (regs.length === 0) {
+    const d = dispSize({ ...mem, dispSize: mem.dispSize === 8 ? 16 : mem.dispSize }, 2, true);
+    if (typeof d === 'string') return { ok: false, message: d };
+    return { ok: true, ea: { mod: 0, rm: 6, sib: -1, dispBytes: 2, disp: d.value, dispOverflow: false } };
+  }
+  const sorted = regs.length === 2 && (regs[0] === 'si' || regs[0] === 'di') ? [regs[1], regs[0]] : regs;
+  const rm = RM16[sorted.join('+')];
+  if (rm === undefined) return bad;
+  const d = dispSize(mem, 2, rm === 6);
+  if (typeof d === 'string') return { ok: false, message: d };
+  const mod = d.bytes === 0 ? 0 : d.bytes === 1 ? 1 : 2;
+  return { ok: true, ea: { mod, rm, sib: -1, dispBytes: d.bytes, disp: d.value, dispOverflow: d.overflow } };
+}
+
+export function encodeEffectiveAddress(mem: MemOperand): EaResult {
+  return mem.addressSize === 16 ? encode16(mem) : encode32(mem);
+}

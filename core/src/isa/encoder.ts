@@ -1,0 +1,364 @@
+// The NASM-exact encoder: picks the first table form that fits the operands (NASM 2.16 with its
+// default -Ox optimizer) and lays out prefixes, opcode, ModR/M, SIB, displacement and immediates.
+// Diagnostics use NASM's wording so users can search for them.
+
+import type { AsmOperand, EncodeProblem, EncodeRequest, EncodeResult, ImmOperand, MemOperand, PrefixName } from './operands';
+import type { FormSpec, InstructionSpec, OperandKind } from './types';
+import { encodeEffectiveAddress } from './encode-ea';
+import { recipeOf } from './encode-form';
+import type { FormRecipe } from './encode-form';
+import { registerInfo } from './registers';
+import { findInstruction } from './table';
+
+const enum Fit { No, Yes, SizeMismatch }
+
+/** Memory size (bits) a form slot gives an operand written without a size keyword. */
+function impliedMemorySize(kind: OperandKind): number | undefined {
+  switch (kind) {
+    case 'rm8': case 'm8': case 'moffs8': return 8;
+    case 'rm16': case 'm16': case 'moffs16': return 16;
+    case 'rm32': case 'm32': case 'moffs32': return 32;
+    case 'm64': return 64;
+    default: return undefined;
+  }
+}
+
+/** Instructions whose memory operand is only an address, so any size keyword is accepted (NASM: LEA). */
+const ADDRESS_ONLY = new Set(['lea']);
+
+function isSimpleKnown(op: ImmOperand): op is ImmOperand & { value: number } {
+  return op.value !== undefined && !op.reloc;
+}
+
+function toSigned(v: number, bits: 8 | 16 | 32): number {
+  const m = 2 ** bits;
+  let t = v % m;
+  if (t < 0) t += m;
+  return t >= m / 2 ? t - m : t;
+}
+
+interface MatchContext {
+  readonly req: EncodeRequest;
+  readonly spec: InstructionSpec;
+  readonly ignoreSizes: boolean;
+}
+
+function sizeFits(written: number | undefined, wanted: number, ctx: MatchContext): Fit {
+  return written === undefined || written === wanted || ctx.ignoreSizes ? Fit.Yes : Fit.SizeMismatch;
+}
+
+function fitMemory(kind: OperandKind, mem: MemOperand, ctx: MatchContext): Fit {
+  if (kind === 'mfar16' || kind === 'mfar32') {
+    if (mem.far !== true) return Fit.No;
+    return sizeFits(mem.size, kind === 'mfar16' ? 16 : 32, ctx);
+  }
+  if (mem.far === true) return Fit.No;
+  if (kind === 'm') return mem.size === undefined || ADDRESS_ONLY.has(ctx.spec.mnemonic) || ctx.ignoreSizes ? Fit.Yes : Fit.SizeMismatch;
+  if (kind === 'moffs8' || kind === 'moffs16' || kind === 'moffs32') {
+    if (mem.base !== undefined || mem.index !== undefined || mem.dispSize !== undefined) return Fit.No;
+  }
+  const size = impliedMemorySize(kind);
+  if (size === undefined) return Fit.No;
+  return sizeFits(mem.size, size, ctx);
+}
+
+function fitRegister(kind: OperandKind, name: string): Fit {
+  const info = registerInfo(name as Parameters<typeof registerInfo>[0]);
+  switch (kind) {
+    case 'r8': case 'rm8': return info.cls === 'gpr8' ? Fit.Yes : Fit.No;
+    case 'r16': case 'rm16': return info.cls === 'gpr16' ? Fit.Yes : Fit.No;
+    case 'r32': case 'rm32': return info.cls === 'gpr32' ? Fit.Yes : Fit.No;
+    case 'sreg': return info.cls === 'sreg' ? Fit.Yes : Fit.No;
+    case 'creg': return info.cls === 'creg' ? Fit.Yes : Fit.No;
+    case 'dreg': return info.cls === 'dreg' ? Fit.Yes : Fit.No;
+    case 'al': case 'ax': case 'eax': case 'cl': case 'dx':
+    case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs':
+      return info.name === kind ? Fit.Yes : Fit.No;
+    default: return Fit.No;
+  }
+}
+
+function fitImmediate(kind: OperandKind, op: ImmOperand, field: string | undefined, ctx: MatchContext): Fit {
+  if (op.jump !== undefined) return Fit.No;
+  switch (kind) {
+    case 'imm8':
+      // A byte immediate sign-extended into a wider operation (`add eax, byte 5`) is NASM's
+      // choice only when `byte` was written; unsized values take the full-width forms first.
+      if (field === 'ibs' && op.size !== 8 && !ctx.ignoreSizes) return Fit.No;
+      return sizeFits(op.size, 8, ctx);
+    case 'imm16': return sizeFits(op.size, 16, ctx);
+    case 'imm32': return sizeFits(op.size, 32, ctx);
+    case 'sbyte16': case 'sbyte32': {
+      const bits = kind === 'sbyte16' ? 16 : 32;
+      if (op.strict === true || !isSimpleKnown(op)) return Fit.No;
+      const v = toSigned(op.value, bits);
+      if (v < -128 || v > 127) return Fit.No;
+      return sizeFits(op.size, bits, ctx);
+    }
+    case 'one':
+      return op.size === undefined && isSimpleKnown(op) && op.value === 1 ? Fit.Yes : Fit.No;
+    default: return Fit.No;
+  }
+}
+
+function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
+  if (kind === 'rel8') {
+    if (op.jump === 'near' || op.jump === 'far') return Fit.No;
+    if (op.size !== undefined && op.size !== 8) return Fit.No;
+    if (op.jump === 'short' || op.value === undefined) return Fit.Yes;
+    // NASM relaxes to a short jump only for a label in this section (an absolute number or a
+    // label elsewhere keeps the near form); range is checked once the length is known.
+    if (!op.reloc || op.section !== ctx.req.section) return Fit.No;
+    return Fit.Yes;
+  }
+  if (op.jump === 'short' || op.jump === 'far') return Fit.No;
+  return sizeFits(op.size, kind === 'rel16' ? 16 : 32, ctx);
+}
+
+function fitOperand(kind: OperandKind, op: AsmOperand, field: string | undefined, ctx: MatchContext): Fit {
+  switch (op.kind) {
+    case 'reg': return fitRegister(kind, op.reg);
+    case 'mem':
+      if (kind === 'rm8' || kind === 'rm16' || kind === 'rm32' || kind.startsWith('m')) return fitMemory(kind, op, ctx);
+      return Fit.No;
+    case 'imm':
+      if (kind === 'rel8' || kind === 'rel16' || kind === 'rel32') return fitBranch(kind, op, ctx);
+      return fitImmediate(kind, op, field, ctx);
+    case 'farptr':
+      if (kind === 'ptr16:16') return op.size === undefined || op.size === 16 ? Fit.Yes : Fit.No;
+      if (kind === 'ptr16:32') return op.size === undefined || op.size === 32 ? Fit.Yes : Fit.No;
+      return Fit.No;
+  }
+}
+
+function isUnsized(op: AsmOperand): boolean {
+  return op.kind === 'mem' || op.kind === 'imm' || op.kind === 'farptr' ? op.size === undefined : false;
+}
+
+/** Whether `form` accepts the operands, and whether only sizes stand in the way. */
+function fitForm(form: FormSpec, ctx: MatchContext): Fit {
+  const ops = ctx.req.operands;
+  if (form.operands.length !== ops.length) return Fit.No;
+  const recipe = recipeOf(form);
+  let fieldIndex = 0;
+  let result = Fit.Yes;
+  for (let i = 0; i < ops.length; i++) {
+    const role = form.roles[i];
+    const field = role === 'i' ? recipe.immediates[fieldIndex++] : undefined;
+    const fit = fitOperand(form.operands[i], ops[i], field, ctx);
+    if (fit === Fit.No) return Fit.No;
+    if (fit === Fit.SizeMismatch) result = Fit.SizeMismatch;
+    // Forms that NASM reaches only through an explicit size (or the mode's default size, as in
+    // `jmp [ebx]` = `jmp dword [ebx]` in bits 32) — see FormSpec.explicitSizeOnly.
+    if (form.explicitSizeOnly === true && isUnsized(ops[i]) && recipe.operandSize !== undefined && recipe.operandSize !== ctx.req.bits) return Fit.No;
+  }
+  return result;
+}
+
+function error(message: string, operand?: number, final?: boolean): EncodeProblem {
+  return { message, severity: 'error', ...(operand === undefined ? {} : { operand }), ...(final === undefined ? {} : { final }) };
+}
+
+function warning(message: string, operand?: number): EncodeProblem {
+  return { message, severity: 'warning', ...(operand === undefined ? {} : { operand }) };
+}
+
+interface Prefixes {
+  readonly repeat?: number;
+  readonly lock: boolean;
+  readonly segment?: number;
+  readonly operandSize?: 16 | 32;
+  readonly addressSize?: 16 | 32;
+}
+
+const SEGMENT_PREFIX: Readonly<Record<string, number>> = { es: 0x26, cs: 0x2e, ss: 0x36, ds: 0x3e, fs: 0x64, gs: 0x65 };
+
+function collectPrefixes(prefixes: readonly PrefixName[], problems: EncodeProblem[]): Prefixes | undefined {
+  let repeat: number | undefined;
+  let lock = false;
+  let segment: number | undefined;
+  let operandSize: 16 | 32 | undefined;
+  let addressSize: 16 | 32 | undefined;
+  const conflict = (): undefined => { problems.push(error('instruction has conflicting prefixes')); return undefined; };
+  for (const p of prefixes) {
+    switch (p) {
+      case 'lock': lock = true; break;
+      case 'rep': case 'repe': case 'repz':
+        if (repeat !== undefined && repeat !== 0xf3) return conflict();
+        repeat = 0xf3; break;
+      case 'repne': case 'repnz':
+        if (repeat !== undefined && repeat !== 0xf2) return conflict();
+        repeat = 0xf2; break;
+      case 'o16': case 'o32': {
+        const size = p === 'o16' ? 16 : 32;
+        if (operandSize !== undefined && operandSize !== size) return conflict();
+        operandSize = size; break;
+      }
+      case 'a16': case 'a32': {
+        const size = p === 'a16' ? 16 : 32;
+        if (addressSize !== undefined && addressSize !== size) return conflict();
+        addressSize = size; break;
+      }
+      default: {
+        const byte = SEGMENT_PREFIX[p];
+        if (segment !== undefined && segment !== byte) return conflict();
+        segment = byte;
+      }
+    }
+  }
+  return { repeat, lock, segment, operandSize, addressSize };
+}
+
+function pushLittleEndian(out: number[], value: number, bytes: number): void {
+  let v = value;
+  for (let i = 0; i < bytes; i++) {
+    out.push(((v % 256) + 256) % 256);
+    v = Math.floor(v / 256);
+  }
+}
+
+const IMMEDIATE_LIMIT = { ib: 0x100, iw: 0x10000, id: 0x100000000 } as const;
+const IMMEDIATE_NAME = { ib: 'byte', iw: 'word', id: 'dword' } as const;
+
+/** Lays out one instruction with a chosen form; undefined when a relaxable short branch is out of range. */
+function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, prefixes: Prefixes, optimisticShort: boolean, problems: EncodeProblem[]): Uint8Array | undefined | 'error' {
+  const ops = req.operands;
+  const out: number[] = [];
+  // Prefix order as NASM emits it (measured): F2/F3, F0, segment, 66, 67.
+  if (prefixes.repeat !== undefined) out.push(prefixes.repeat);
+  if (prefixes.lock) out.push(0xf0);
+  let memIndex = -1;
+  for (let i = 0; i < ops.length; i++) if (ops[i].kind === 'mem') memIndex = i;
+  const mem = memIndex >= 0 ? ops[memIndex] as MemOperand : undefined;
+  let segment = prefixes.segment;
+  if (mem?.segment !== undefined) {
+    const byte = SEGMENT_PREFIX[mem.segment];
+    if (segment !== undefined && segment !== byte) { problems.push(error('instruction has conflicting segment overrides', memIndex)); return 'error'; }
+    segment = byte;
+  }
+  if (segment !== undefined) out.push(segment);
+  let operandSize = recipe.operandSize;
+  if (prefixes.operandSize !== undefined) {
+    if (operandSize !== undefined && operandSize !== prefixes.operandSize) {
+      problems.push(warning(`invalid operand size prefix, must be o${operandSize}`));
+    }
+    operandSize = prefixes.operandSize;
+  }
+  if (operandSize !== undefined && operandSize !== req.bits) out.push(0x66);
+  let addressSize = mem?.addressSize ?? recipe.addressSize;
+  if (prefixes.addressSize !== undefined) {
+    if (addressSize !== undefined && addressSize !== prefixes.addressSize) { problems.push(error('impossible combination of address sizes', memIndex >= 0 ? memIndex : undefined)); return 'error'; }
+    addressSize = prefixes.addressSize;
+  }
+  if (mem !== undefined && recipe.moffs) addressSize = mem.addressSize;
+  if (addressSize !== undefined && addressSize !== req.bits) out.push(0x67);
+
+  const regOf = (role: string): number => {
+    const i = form.roles.indexOf(role);
+    const op = i >= 0 ? ops[i] : undefined;
+    return op?.kind === 'reg' ? registerInfo(op.reg).num : 0;
+  };
+  for (let i = 0; i < recipe.opcode.length; i++) {
+    const last = i === recipe.opcode.length - 1;
+    out.push(recipe.opcode[i] + (last && recipe.plusRegister ? regOf('o') : 0));
+  }
+  if (recipe.modrm !== undefined) {
+    const reg = recipe.modrm === 'r' ? (form.roles.includes('r') ? regOf('r') : regOf('b')) : recipe.modrm;
+    const rmIndex = form.roles.includes('m') ? form.roles.indexOf('m') : form.roles.indexOf('b');
+    const rmOp = ops[rmIndex];
+    if (rmOp.kind === 'reg') {
+      out.push(0xc0 | (reg << 3) | registerInfo(rmOp.reg).num);
+    } else if (rmOp.kind === 'mem') {
+      const ea = encodeEffectiveAddress(rmOp);
+      if (!ea.ok) { problems.push(error(ea.message, rmIndex)); return 'error'; }
+      out.push((ea.ea.mod << 6) | (reg << 3) | ea.ea.rm);
+      if (ea.ea.sib >= 0) out.push(ea.ea.sib);
+      pushLittleEndian(out, ea.ea.disp, ea.ea.dispBytes);
+      if (ea.ea.dispOverflow) problems.push(warning('byte data exceeds bounds', rmIndex));
+    }
+  }
+  if (recipe.moffs && mem !== undefined) {
+    pushLittleEndian(out, mem.disp.value ?? 0, mem.addressSize === 16 ? 2 : 4);
+  }
+  let fieldIndex = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    const role = form.roles[i];
+    if (role === 'i' && op.kind === 'imm') {
+      const field = recipe.immediates[fieldIndex++];
+      const value = op.value ?? 0;
+      const known = isSimpleKnown(op);
+      if (field === 'ibs') {
+        // An explicit `byte` on a wider operation: NASM checks the signed byte range.
+        if (known && form.operands[i] === 'imm8' && (value < -128 || value > 127)) problems.push(warning('signed byte value exceeds bounds', i));
+        pushLittleEndian(out, value, 1);
+      } else {
+        const limit = IMMEDIATE_LIMIT[field];
+        if (known && (value >= limit || value < -limit)) problems.push(warning(`${IMMEDIATE_NAME[field]} data exceeds bounds`, i));
+        pushLittleEndian(out, value, field === 'ib' ? 1 : field === 'iw' ? 2 : 4);
+      }
+    } else if (role === 'p' && op.kind === 'farptr') {
+      pushLittleEndian(out, op.offset.value ?? 0, operandSize === 16 || (operandSize === undefined && req.bits === 16) ? 2 : 4);
+      pushLittleEndian(out, op.selector.value ?? 0, 2);
+    }
+  }
+  if (recipe.relative !== undefined) {
+    const i = form.roles.indexOf('j');
+    const op = ops[i] as ImmOperand;
+    const size = recipe.relative;
+    const end = req.address + out.length + size;
+    const target = op.value;
+    let disp = target === undefined ? 0 : target - end;
+    if (size === 1 && target !== undefined && (disp < -128 || disp > 127)) {
+      if (optimisticShort) return undefined;
+      problems.push(error('short jump is out of range', i, true));
+      disp = 0;
+    }
+    pushLittleEndian(out, disp, size);
+  }
+  return Uint8Array.from(out);
+}
+
+/** Encodes one instruction exactly as `nasm -f bin` would. */
+export function encode(req: EncodeRequest): EncodeResult {
+  const spec = findInstruction(req.mnemonic);
+  if (spec === undefined) return { ok: false, problems: [error(`unknown instruction '${req.mnemonic}'`)] };
+  const problems: EncodeProblem[] = [];
+  const prefixes = collectPrefixes(req.prefixes, problems);
+  if (prefixes === undefined) return { ok: false, problems };
+  const ctx: MatchContext = { req, spec, ignoreSizes: false };
+  const candidates: FormSpec[] = [];
+  for (const form of spec.forms) if (fitForm(form, ctx) === Fit.Yes) candidates.push(form);
+  if (candidates.length === 0) {
+    const relaxed: MatchContext = { ...ctx, ignoreSizes: true };
+    const sizeOnly = spec.forms.some((f) => fitForm(f, relaxed) !== Fit.No);
+    return { ok: false, problems: [error(sizeOnly ? 'mismatch in operand sizes' : 'invalid combination of opcode and operands')] };
+  }
+  // NASM refuses to guess the size of an unsized memory operand that several forms would give
+  // different sizes (`inc [eax]`, `push [ebx]`, `mov [x], 5`).
+  for (let i = 0; i < req.operands.length; i++) {
+    const op = req.operands[i];
+    if (op.kind !== 'mem' || op.size !== undefined) continue;
+    let seen: number | undefined;
+    for (const form of candidates) {
+      const size = impliedMemorySize(form.operands[i]);
+      if (size === undefined) continue;
+      if (seen !== undefined && seen !== size) return { ok: false, problems: [error('operation size not specified', i)] };
+      seen = size;
+    }
+  }
+  for (let c = 0; c < candidates.length; c++) {
+    const form = candidates[c];
+    const recipe = recipeOf(form);
+    const op = recipe.relative === 1 ? req.operands[form.roles.indexOf('j')] : undefined;
+    // A short branch chosen by the optimizer falls through to the near form when out of range;
+    // `short` or a short-only instruction (JCXZ, LOOP) reports the error instead.
+    const optimistic = op?.kind === 'imm' && op.jump !== 'short' && c + 1 < candidates.length;
+    const formProblems = [...problems];
+    const bytes = layout(form, recipe, req, prefixes, optimistic, formProblems);
+    if (bytes === undefined) continue;
+    if (bytes === 'error') return { ok: false, problems: formProblems };
+    return { ok: true, bytes, spec, form, problems: formProblems };
+  }
+  return { ok: false, problems: [error('invalid combination of opcode and operands')] };
+}
