@@ -2,10 +2,12 @@
 // uses (vscode-textmate + the Oniguruma wasm): scopes on representative lines and NASM edge cases,
 // and every mnemonic of the instruction table coloured as an instruction.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
+import { MNEMONICS, PREFIX_MNEMONICS } from '../../core/src/isa/table';
+import { SREG } from '../../core/src/isa/types';
 
 const root = join(__dirname, '..', '..');
 const grammarPath = join(root, 'syntaxes', 'guest-asm.tmLanguage.json');
@@ -245,6 +247,8 @@ describe('TextMate grammar: scopes', () => {
     assertScope('        mov eax, %-1', '%-1', `variable.parameter${S}`);
     assertScope('        db %1 %+ _x', '%+', `keyword.operator.preprocessor${S}`);
     assertScope('        outb COM1, 0x41', 'outb', `entity.name.function.macro.call${S}`);
+    assertScope('        say_zf ; no arguments', 'say_zf', `entity.name.function.macro.call${S}`);
+    assertScope('        nop', 'nop', `keyword.other.mnemonic${S}`);
   });
 
   it('carries a backslash-continued preprocessor line onto the next line', () => {
@@ -255,28 +259,86 @@ describe('TextMate grammar: scopes', () => {
   });
 });
 
-/** Where the instruction table lives once written (DESIGN.md §2: one declarative table). */
-const tableModule = ['table.ts', join('table', 'index.ts')].map((p) => join(root, 'core', 'src', 'isa', p)).find((p) => existsSync(p));
-
 describe('TextMate grammar: the instruction table', () => {
-  it('gives every MNEMONICS entry an instruction scope, alone and with operands', async function () {
-    if (!tableModule) {
-      this.skip(); // core/src/isa/table.ts (exporting MNEMONICS) is written by another helper and does not exist yet.
-    }
-    const mod = (await import(tableModule)) as { MNEMONICS?: unknown };
-    const source = mod.MNEMONICS;
-    assert.ok(source && typeof source === 'object' && Symbol.iterator in source, 'core/src/isa/table exports MNEMONICS as an iterable');
-    const names = [...(source instanceof Map ? source.keys() : (source as Iterable<unknown>))].map(String);
-    assert.ok(names.length > 100, `MNEMONICS has ${names.length} entries`);
+  const isInstruction = (s: string): boolean => s === `keyword.control${S}` || (s.startsWith('keyword.other.mnemonic') && s.endsWith(S));
+
+  it('gives every MNEMONICS entry an instruction scope, alone, with operands and after a label', () => {
+    assert.ok(MNEMONICS.length > 100, `MNEMONICS has ${MNEMONICS.length} entries`);
     const wrong: string[] = [];
-    const ok = (s: string): boolean => s === `keyword.control${S}` || (s.startsWith('keyword.other.mnemonic') && s.endsWith(S));
-    for (const name of names) {
+    for (const name of MNEMONICS) {
       for (const line of [`        ${name}`, `        ${name} eax`, `x: ${name.toUpperCase()} eax`]) {
         const toks = tokenize([line])[0];
         const t = toks.find((k) => k.text.toLowerCase() === name.toLowerCase());
-        if (!t || !t.scopes.some(ok)) wrong.push(`${line.trim()} -> ${t ? t.scopes.join(' ') : toks.map((k) => `[${k.text}]`).join('')}`);
+        if (!t || !t.scopes.some(isInstruction)) wrong.push(`${line.trim()} -> ${t ? t.scopes.join(' ') : toks.map((k) => `[${k.text}]`).join('')}`);
       }
     }
     assert.deepEqual(wrong, []);
+  });
+
+  it('gives every instruction prefix of the table a prefix scope (segment overrides stay registers)', () => {
+    for (const name of PREFIX_MNEMONICS) {
+      const expected = (SREG as readonly string[]).includes(name) ? `variable.language.register${S}` : `keyword.other.mnemonic.prefix${S}`;
+      assertScope(`        ${name} movsb`, name, expected);
+    }
+  });
+});
+
+describe('TextMate grammar: the bundled examples', () => {
+  const files = (JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'examples', 'list.json'), 'utf8')) as { examples: { files: string[] }[] })
+    .examples.flatMap((e) => e.files);
+  const statementStart = /^(keyword\.|meta\.preprocessor|entity\.name\.function\.(label|macro)|comment\.|punctuation\.section\.brackets\.begin)/;
+
+  it('gives the first word of every line in the examples a statement scope and nothing an invalid one', () => {
+    const wrong: string[] = [];
+    for (const file of new Set(files)) {
+      const lines = readFileSync(join(root, file), 'utf8').split('\n');
+      tokenize(lines).forEach((tokens, i) => {
+        const first = tokens.find((t) => t.text.trim() !== '');
+        if (first && !first.scopes.some((sc) => statementStart.test(sc))) wrong.push(`${file}:${i + 1}: ${first.text} -> ${first.scopes.join(' ')}`);
+        for (const t of tokens) if (t.scopes.some((sc) => sc.startsWith('invalid'))) wrong.push(`${file}:${i + 1}: invalid ${t.text}`);
+      });
+    }
+    assert.ok(files.length >= 4);
+    assert.deepEqual(wrong, []);
+  });
+});
+
+describe('language configuration', () => {
+  interface LanguageConfiguration {
+    comments: { lineComment: string };
+    brackets: [string, string][];
+    autoClosingPairs: { open: string; close: string }[];
+    folding: { markers: { start: string; end: string } };
+    wordPattern: string;
+    indentationRules: { increaseIndentPattern: string; decreaseIndentPattern: string };
+  }
+  const config = JSON.parse(readFileSync(join(root, 'syntaxes', 'language-configuration.json'), 'utf8')) as LanguageConfiguration;
+
+  it('uses ; comments, [] and () brackets and closes all three quote kinds', () => {
+    assert.equal(config.comments.lineComment, ';');
+    assert.deepEqual(config.brackets, [['[', ']'], ['(', ')']]);
+    for (const q of ["'", '"', '`']) assert.ok(config.autoClosingPairs.some((p) => p.open === q && p.close === q), q);
+  });
+
+  it('selects whole NASM identifiers as words', () => {
+    const words = (text: string): string[] => text.match(new RegExp(config.wordPattern, 'g')) ?? [];
+    assert.deepEqual(words('mov eax, [label.x+$] .local ..@x %%loop $$ %1 $eax'), ['mov', 'eax', 'label.x', '$', '.local', '..@x', '%%loop', '$$', '%1', '$eax']);
+  });
+
+  it('folds macro, conditional, repeat, struc and region blocks', () => {
+    const start = new RegExp(config.folding.markers.start);
+    const end = new RegExp(config.folding.markers.end);
+    for (const [open, close] of [['%macro x 1', '%endmacro'], ['  %if X', '  %endif'], ['%ifdef Y', '%endif'], ['%rep 4', '%endrep'],
+      ['struc gate', 'endstruc'], ['istruc gate', 'iend'], ['; region boot', '; endregion']]) {
+      assert.ok(start.test(open) && !end.test(open), open);
+      assert.ok(end.test(close) && !start.test(close), close);
+    }
+    for (const line of ['%include "x.inc"', '%define X 1', 'mov eax, 1', '; a region of memory']) assert.ok(!start.test(line) && !end.test(line), line);
+  });
+
+  it('indents macro bodies and outdents their end', () => {
+    assert.ok(new RegExp(config.indentationRules.increaseIndentPattern).test('%macro print 1'));
+    assert.ok(new RegExp(config.indentationRules.decreaseIndentPattern).test('%endmacro'));
+    assert.ok(new RegExp(config.indentationRules.decreaseIndentPattern).test('%else'));
   });
 });
