@@ -52,6 +52,8 @@ export interface AssemblyOutput {
 export interface AssemblerHost {
   readonly readBinary?: (path: string) => Uint8Array | undefined;
   readonly includePaths: readonly string[];
+  /** incbin, like %include, resolves relative names against the main file's directory first. */
+  readonly mainFile: string;
 }
 
 export function assembleStatements(stmts: readonly ParsedStatement[], sink: DiagnosticSink, host: AssemblerHost, frontEndOnly: boolean): AssemblyOutput {
@@ -266,7 +268,7 @@ class Assembler {
       this.warning('nobits-data', `attempt to initialize memory in a nobits section: ignored`, st, undefined);
       bytes = undefined;
     }
-    if (!bytes && s.progbits && size > 0 && st.op && RESERVE_UNIT[st.op.name] !== undefined) {
+    if (s.progbits && size > 0 && st.op && RESERVE_UNIT[st.op.name] !== undefined) {
       this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, st, undefined);
     }
     if (this.final && bytes && bytes.length > 0) s.chunks.push({ offset: s.size, bytes });
@@ -518,7 +520,7 @@ class Assembler {
     const target = fileTok.text.slice(1, -1);
     let data = this.incbinCache.get(target);
     if (!this.incbinCache.has(target)) {
-      const candidates = [joinPath(dirName(st.line.file), target), ...this.host.includePaths.map((p) => joinPath(p, target))];
+      const candidates = [joinPath(dirName(this.host.mainFile), target), ...this.host.includePaths.map((p) => joinPath(p, target))];
       data = undefined;
       for (const c of candidates) { data = this.host.readBinary?.(c); if (data) break; }
       this.incbinCache.set(target, data);

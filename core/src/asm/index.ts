@@ -35,7 +35,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     if (r.stmt) { stmtOfLine[i] = stmts.length; stmts.push(r.stmt); }
   }
 
-  const asm = assembleStatements(stmts, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [] }, opts.frontEndOnly ?? false);
+  const asm = assembleStatements(stmts, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file }, opts.frontEndOnly ?? false);
 
   const listing: ListingLine[] = [];
   const mapEntries: SourceMapEntry[] = [];

@@ -156,10 +156,11 @@ class Preprocessor {
     }
   }
 
-  private endFrame(f: Frame): void {
+  /** `exiting`: %exitrep/%exitmacro leave open %if blocks of the body behind, as nasm allows. */
+  private endFrame(f: Frame, exiting = false): void {
     while (this.conds.length > f.condBase) {
       const c = this.conds.pop()!;
-      this.sink.error('unterminated-if', 'unterminated %if (missing `%endif\')', c.range, c.expansion);
+      if (!exiting) this.sink.error('unterminated-if', 'unterminated %if (missing `%endif\')', c.range, c.expansion);
     }
     if (f.kind === 'macro') this.macroDepth--;
     this.frames.pop();
@@ -304,7 +305,7 @@ class Preprocessor {
       case '%exitrep': {
         list();
         for (let k = this.frames.length - 1; k >= 0; k--) {
-          if (this.frames[k].kind === 'rep') { while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1]); return true; }
+          if (this.frames[k].kind === 'rep') { while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1], true); return true; }
         }
         this.sink.error('syntax', '`%exitrep\' not within `%rep\' block', nameRange, f.expansion);
         return true;
@@ -312,7 +313,7 @@ class Preprocessor {
       case '%exitmacro': {
         list();
         for (let k = this.frames.length - 1; k >= 0; k--) {
-          if (this.frames[k].kind === 'macro') { while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1]); return true; }
+          if (this.frames[k].kind === 'macro') { while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1], true); return true; }
         }
         this.sink.error('syntax', '`%exitmacro\' not within a macro', nameRange, f.expansion);
         return true;
@@ -405,8 +406,10 @@ class Preprocessor {
     else if (t && t.text === '<') target = toks.slice(2, -1).map((x) => x.text).join('');
     if (!target) { this.sink.error('syntax', '`%include\' expects a file name', here, f.expansion); return; }
     const range = lineRange(file, line, t.start, toks[toks.length - 1].end);
-    // Search order as the task and nasm's -I describe: the including file's directory, then -I paths.
-    const candidates = [joinPath(dirName(file), target), ...this.opts.includePaths.map((p) => joinPath(p, target!))];
+    // nasm 2.16 resolves a relative name against its working directory (not the including file's
+    // directory), then tries each -I prefix in order; we take the main file's directory as that
+    // working directory, which is what `cd dir && nasm file.asm` does.
+    const candidates = [joinPath(dirName(this.opts.file), target), ...this.opts.includePaths.map((p) => joinPath(p, target!))];
     let resolved: string | undefined;
     let text: string | undefined;
     for (const c of candidates) {

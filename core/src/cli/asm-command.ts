@@ -1,0 +1,82 @@
+// `ringside asm`: assemble a file to a flat binary, optionally writing a nasm-style listing.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { assemble, renderListing } from '../asm/index';
+import { formatDiagnostic } from './format-diagnostic';
+import { UsageError, type Io } from './usage';
+
+interface AsmArgs {
+  file: string;
+  out?: string;
+  list?: string;
+  includes: string[];
+  defines: Record<string, string>;
+}
+
+function parseArgs(argv: readonly string[]): AsmArgs {
+  let file: string | undefined;
+  const args: AsmArgs = { file: '', includes: [], defines: {} };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (flag: string): string => {
+      // Both `-o out` and nasm's glued `-Idir/` / `-DX=1` forms.
+      if (a.length > flag.length) return a.slice(flag.length);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (a.startsWith('-o')) args.out = value('-o');
+    else if (a.startsWith('-l')) args.list = value('-l');
+    else if (a.startsWith('-I')) args.includes.push(path.resolve(value('-I')));
+    else if (a.startsWith('-D')) {
+      const d = value('-D');
+      const eq = d.indexOf('=');
+      if (eq === 0) throw new UsageError(`bad -D value \`${d}'`);
+      if (eq < 0) args.defines[d] = ''; else args.defines[d.slice(0, eq)] = d.slice(eq + 1);
+    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option \`${a}' for asm`);
+    else if (file !== undefined) throw new UsageError(`more than one input file (\`${file}' and \`${a}')`);
+    else file = a;
+  }
+  if (file === undefined) throw new UsageError('asm needs an input FILE');
+  args.file = file;
+  return args;
+}
+
+export function asmCommand(argv: readonly string[], io: Io): number {
+  const args = parseArgs(argv);
+  const file = path.resolve(args.file);
+  const readFile = (p: string): string | undefined => {
+    try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; }
+  };
+  const readBinary = (p: string): Uint8Array | undefined => {
+    try { return fs.readFileSync(p); } catch { return undefined; }
+  };
+  if (readFile(file) === undefined) {
+    io.err(`${args.file}:1:1: error: unable to open input file \`${args.file}'\n`);
+    return 1;
+  }
+  const result = assemble({ file, host: { readFile, readBinary }, includePaths: args.includes, defines: args.defines });
+  const cwd = process.cwd();
+  let errors = 0;
+  for (const d of result.diagnostics) {
+    if (d.severity === 'error') errors++;
+    io.err(formatDiagnostic(relativize(d, cwd)));
+  }
+  if (errors > 0) return 1;
+  const out = args.out ?? args.file.replace(/\.[^./\\]*$/, '') + '.bin';
+  fs.writeFileSync(out === args.file ? `${out}.bin` : out, result.image);
+  if (args.list) fs.writeFileSync(args.list, renderListing(result.listing));
+  return 0;
+}
+
+function relativize<T extends { range: { file: string } }>(d: T, cwd: string): T {
+  const rel = (f: string): string => (path.isAbsolute(f) && f.startsWith(cwd + path.sep) ? path.relative(cwd, f) : f);
+  const fix = <R extends { file: string }>(r: R): R => ({ ...r, file: rel(r.file) });
+  const anyD = d as T & { expansion?: { file: string }[]; related?: { range: { file: string } }[] };
+  return {
+    ...d, range: fix(d.range),
+    ...(anyD.expansion ? { expansion: anyD.expansion.map(fix) } : {}),
+    ...(anyD.related ? { related: anyD.related.map((r) => ({ ...r, range: fix(r.range) })) } : {}),
+  };
+}

@@ -1,0 +1,31 @@
+// The `ringside` command line (bundled to dist/cli.js): dispatches to one file per subcommand.
+
+import { asmCommand } from './asm-command';
+import { disasmCommand } from './disasm-command';
+import { HELP, UsageError, VERSION, type Io } from './usage';
+
+const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: Io) => number>> = {
+  asm: asmCommand,
+  disasm: disasmCommand,
+};
+
+export function main(argv: readonly string[], io: Io): number {
+  const [cmd, ...rest] = argv;
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') { io.out(HELP); return 0; }
+  if (cmd === '--version' || cmd === '-v') { io.out(`ringside ${VERSION}\n`); return 0; }
+  const run = cmd === undefined ? undefined : COMMANDS[cmd];
+  try {
+    if (!run) throw new UsageError(cmd === undefined ? 'missing command' : `unknown command \`${cmd}'`);
+    return run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`ringside: ${e.message}\nTry \`ringside --help'.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+}

@@ -1,0 +1,25 @@
+// The `ringside` command line's help text, version and usage errors (exit code 2).
+
+export const VERSION = '0.1.0';
+
+export const HELP = `ringside ${VERSION} — guest code under virtualization
+
+Usage:
+  ringside asm FILE [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]...
+      Assemble FILE like \`nasm -f bin\` (default OUT: FILE with .bin).
+  ringside disasm FILE.bin [--org ADDR] [--bits 16|32]
+      Disassemble a flat binary (default: --org 0 --bits 32).
+  ringside --help | --version
+
+Exit status: 0 success, 1 errors in the input, 2 bad usage.
+`;
+
+/** Thrown for bad command lines; main() prints it with the help hint and exits 2. */
+export class UsageError {
+  constructor(readonly message: string) {}
+}
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}

@@ -1,0 +1,94 @@
+// Assembles every test/fixtures/nasm/**/*.asm and compares with the bytes nasm produced (.bin), or
+// expects errors where nasm rejected the file (.err). Recorded by scripts/record-nasm-fixtures.sh.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { assemble, type AssembleResult } from '../../core/src/asm/index';
+
+const ROOT = path.join(__dirname, '..', 'fixtures', 'nasm');
+
+function findAsm(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...findAsm(p));
+    else if (e.name.endsWith('.asm')) out.push(p);
+  }
+  return out;
+}
+
+/** The `.args` conventions of the recorder: `-Idir/` and `-DNAME=VALUE`, relative to the .asm's directory. */
+function parseArgs(file: string): { includePaths: string[]; defines: Record<string, string> } {
+  const argsFile = file.replace(/\.asm$/, '.args');
+  const includePaths: string[] = [];
+  const defines: Record<string, string> = {};
+  if (!fs.existsSync(argsFile)) return { includePaths, defines };
+  const words = fs.readFileSync(argsFile, 'utf8').split(/\s+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w.startsWith('-I')) includePaths.push(path.join(path.dirname(file), w.length > 2 ? w.slice(2) : words[++i]));
+    else if (w.startsWith('-D')) {
+      const d = w.length > 2 ? w.slice(2) : words[++i];
+      const eq = d.indexOf('=');
+      if (eq < 0) defines[d] = ''; else defines[d.slice(0, eq)] = d.slice(eq + 1);
+    }
+  }
+  return { includePaths, defines };
+}
+
+export function assembleFixture(file: string): AssembleResult {
+  const { includePaths, defines } = parseArgs(file);
+  return assemble({
+    file,
+    includePaths,
+    defines,
+    host: {
+      readFile: (p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined),
+      readBinary: (p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p) : undefined),
+    },
+  });
+}
+
+function hex(b: Uint8Array, from: number, n: number): string {
+  return Array.from(b.subarray(from, from + n), (x) => x.toString(16).padStart(2, '0')).join(' ');
+}
+
+function describeMismatch(r: AssembleResult, expected: Uint8Array): string {
+  const actual = r.image;
+  let i = 0;
+  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
+  const entry = r.sourceMap.lookupAddress(r.origin + i);
+  const where = entry ? `${path.basename(entry.range.file)}:${entry.range.start.line + 1}` : 'no source line';
+  const lines = entry ? fs.readFileSync(entry.range.file, 'utf8').split(/\r?\n/) : [];
+  const src = entry ? lines[entry.range.start.line]?.trim() : '';
+  return `first difference at offset 0x${i.toString(16)} (${where}: ${src})\n  expected: ${hex(expected, i, 12)}\n  actual:   ${hex(actual, i, 12)}\n` +
+    `  sizes: expected ${expected.length}, actual ${actual.length}`;
+}
+
+describe('nasm corpus (byte-identical with nasm -f bin)', () => {
+  const files = findAsm(ROOT);
+  it('has fixtures', () => assert.ok(files.length > 0, `no .asm files under ${ROOT}`));
+  for (const file of files) {
+    const rel = path.relative(ROOT, file);
+    const bin = file.replace(/\.asm$/, '.bin');
+    const err = file.replace(/\.asm$/, '.err');
+    if (fs.existsSync(err)) {
+      it(`${rel} is rejected like nasm rejects it`, () => {
+        const r = assembleFixture(file);
+        const errors = r.diagnostics.filter((d) => d.severity === 'error');
+        assert.ok(errors.length > 0, `nasm rejected it (${fs.readFileSync(err, 'utf8').trim().split('\n')[0]}) but we reported no error`);
+        assert.equal(r.image.length, 0);
+      });
+    } else if (fs.existsSync(bin)) {
+      it(`${rel} matches nasm's bytes`, () => {
+        const r = assembleFixture(file);
+        const errors = r.diagnostics.filter((d) => d.severity === 'error');
+        assert.deepEqual(errors.map((d) => `${path.basename(d.range.file)}:${d.range.start.line + 1}: ${d.message}`), []);
+        const expected = new Uint8Array(fs.readFileSync(bin));
+        if (Buffer.compare(Buffer.from(r.image), Buffer.from(expected)) !== 0) assert.fail(describeMismatch(r, expected));
+      });
+    }
+  }
+});
