@@ -58,16 +58,26 @@ function statementText(s: Statement): string {
   return (parts.join(' ') + (ops ? ' ' + ops : '')).trim();
 }
 
-/** The statements a macro call on this line expanded into, as text (bounded for huge expansions). */
+/**
+ * The statements a macro call on this line expanded into, with `%1`..`%N` and `%0` replaced by
+ * the call's arguments (`%%local` labels and `%rotate` are shown as written). Bounded for huge
+ * expansions.
+ */
 function expansionAt(doc: AnalyzedDocument, at: { line: number; col: number }): string[] {
   const out: string[] = [];
+  let args: string[] | undefined;
   for (const s of doc.result.statements) {
-    if (s.macroCall && s.macroCall.file === doc.path && rangeContains(s.macroCall, at.line, at.col)) {
-      out.push(statementText(s));
-      if (out.length >= 40) {
-        out.push('...');
-        break;
-      }
+    if (!s.macroCall || s.macroCall.file !== doc.path || !rangeContains(s.macroCall, at.line, at.col)) continue;
+    if (!args) {
+      const callLine = doc.lines[s.macroCall.start.line] ?? '';
+      const shape = shapeLine(callLine, wordClassifier(doc));
+      args = shape.operands.map((o) => callLine.slice(o.start, o.end));
+    }
+    const params = args;
+    out.push(statementText(s).replace(/(?<!%)%(\d+)/g, (m, n: string) => (n === '0' ? String(params.length) : params[Number(n) - 1] ?? m)));
+    if (out.length >= 40) {
+      out.push('...');
+      break;
     }
   }
   return out;

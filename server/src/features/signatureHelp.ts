@@ -29,8 +29,12 @@ export function signatureHelp(doc: AnalyzedDocument, pos: Position): SignatureHe
     });
     return { label, documentation: spec.summary, parameters };
   });
-  // Prefer the form the operands already written select, among those long enough for the cursor.
-  const written = shape.operands.slice(0, active).map((o) => writtenOperand(text.slice(o.start, o.end)));
+  // Prefer the first form that every operand written so far fits (the cursor's own operand
+  // counts once it has text), falling back to the first form long enough for the cursor.
+  const writtenCount = Math.min(shape.operands.length, active + 1);
+  const written = shape.operands.slice(0, writtenCount)
+    .filter((o) => o.end > o.start)
+    .map((o) => writtenOperand(text.slice(o.start, o.end)));
   let activeSignature = forms.findIndex((f) => f.operands.length > active);
   for (let i = 0; i < forms.length; i++) {
     if (forms[i].operands.length <= active) continue;

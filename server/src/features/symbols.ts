@@ -46,17 +46,29 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
     selectionRange: toLspRange(s.definition),
     children: [],
   });
-  // A label's block runs to the line before the next label or section.
+  // A label's block runs to the line before the next label or section (binary search).
   const boundaries = [...sections, ...labels].map((s) => s.definition.start.line).sort((a, b) => a - b);
   const nextBoundary = (line: number): number => {
-    for (const b of boundaries) if (b > line) return b - 1;
-    return end;
+    let lo = 0;
+    let hi = boundaries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (boundaries[mid] > line) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo < boundaries.length ? boundaries[lo] - 1 : end;
   };
+  const localsByParent = new Map<string, SymbolInfo[]>();
+  for (const x of locals) {
+    const list = localsByParent.get(x.parent ?? '') ?? [];
+    list.push(x);
+    localsByParent.set(x.parent ?? '', list);
+  }
   const labelSymbols = labels.map((l) => {
     const sym = make(l, nextBoundary(l.definition.start.line));
     const lastOfBlock = sym.range.end.line;
-    sym.children = locals
-      .filter((x) => x.parent === l.name && x.definition.start.line >= l.definition.start.line && x.definition.start.line <= lastOfBlock)
+    sym.children = (localsByParent.get(l.name) ?? [])
+      .filter((x) => x.definition.start.line >= l.definition.start.line && x.definition.start.line <= lastOfBlock)
       .map((x, i, arr) => make(x, i + 1 < arr.length ? arr[i + 1].definition.start.line - 1 : lastOfBlock));
     return sym;
   });
@@ -65,8 +77,10 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
     return { ...make(s, last, s.name), children: [] as DocumentSymbol[] };
   });
   const top: DocumentSymbol[] = [];
+  let si = 0;
   for (const l of labelSymbols) {
-    const home = sectionSymbols.find((s) => s.range.start.line <= l.range.start.line && l.range.start.line <= s.range.end.line);
+    while (si < sectionSymbols.length && sectionSymbols[si].range.end.line < l.range.start.line) si++;
+    const home = sectionSymbols[si] && sectionSymbols[si].range.start.line <= l.range.start.line ? sectionSymbols[si] : undefined;
     (home ? home.children : top).push(l);
   }
   for (const o of others) {

@@ -1,0 +1,98 @@
+// The extension's commands, registered through one registry whose disposables the extension
+// context owns (STYLE.md §10): assemble the active file to a `.bin`, and show its listing.
+
+import { writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { assemble, renderListing } from '../../core/src/asm/index';
+import type { AssembleResult, Diagnostic as AsmDiagnostic } from '../../core/src/asm/api';
+import type { Config } from './config';
+import { EditorFileHost } from './editorFileHost';
+import type { ListingProvider } from './listing';
+
+export class CommandRegistry implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  register(id: string, handler: (...args: unknown[]) => unknown): void {
+    this.disposables.push(vscode.commands.registerCommand(id, handler));
+  }
+
+  track<T extends vscode.Disposable>(d: T): T {
+    this.disposables.push(d);
+    return d;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+const SEVERITY: Record<AsmDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+function activeSource(): vscode.TextDocument | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || doc.languageId !== 'guest-asm') {
+    void vscode.window.showErrorMessage('Ringside: open a guest assembly file first.');
+    return undefined;
+  }
+  return doc;
+}
+
+function assembleDocument(doc: vscode.TextDocument, config: Config): AssembleResult {
+  return assemble({ file: doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString(), text: doc.getText(), host: new EditorFileHost(), includePaths: config.includePaths });
+}
+
+function showProblems(result: AssembleResult, problems: vscode.DiagnosticCollection): number {
+  problems.clear();
+  const byFile = new Map<string, vscode.Diagnostic[]>();
+  let errors = 0;
+  for (const d of result.diagnostics) {
+    const range = new vscode.Range(d.range.start.line, d.range.start.col, d.range.end.line, d.range.end.col);
+    const diag = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);
+    diag.code = d.code;
+    diag.source = 'ringside assemble';
+    if (d.severity === 'error') errors++;
+    const list = byFile.get(d.range.file) ?? [];
+    list.push(diag);
+    byFile.set(d.range.file, list);
+  }
+  for (const [file, list] of byFile) problems.set(/^[a-z][a-z0-9+.-]+:/i.test(file) && !/^[a-z]:[\\/]/i.test(file) ? vscode.Uri.parse(file) : vscode.Uri.file(file), list);
+  return errors;
+}
+
+export function registerCommands(registry: CommandRegistry, config: Config, listings: ListingProvider): void {
+  const problems = registry.track(vscode.languages.createDiagnosticCollection('ringside-assemble'));
+
+  registry.register('ringside.assemble', async () => {
+    const doc = activeSource();
+    if (!doc) return;
+    const result = assembleDocument(doc, config);
+    const errors = showProblems(result, problems);
+    if (errors > 0) {
+      void vscode.window.showErrorMessage(`Ringside: ${errors} error${errors === 1 ? '' : 's'}; see the Problems view.`);
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      return;
+    }
+    if (doc.uri.scheme !== 'file') {
+      void vscode.window.showErrorMessage('Ringside: save the file first; the binary is written next to it.');
+      return;
+    }
+    const out = doc.uri.fsPath.replace(/\.[^./\\]*$/, '') + '.bin';
+    writeFileSync(out, result.image);
+    void vscode.window.showInformationMessage(`Ringside: wrote ${result.image.length} bytes to ${vscode.workspace.asRelativePath(out)}.`);
+  });
+
+  registry.register('ringside.showListing', async () => {
+    const doc = activeSource();
+    if (!doc) return;
+    const result = assembleDocument(doc, config);
+    showProblems(result, problems);
+    const uri = listings.publish(doc.uri, renderListing(result.listing));
+    const listing = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(listing, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  });
+}

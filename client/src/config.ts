@@ -1,0 +1,44 @@
+// Every `ringside.*` setting the extension reads, typed, in one place (STYLE.md §10).
+
+import * as vscode from 'vscode';
+import { TECHNIQUES, type Technique } from '../../core/src/isa/types';
+
+export class Config {
+  static readonly section = 'ringside';
+
+  private get raw(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(Config.section);
+  }
+
+  get technique(): Technique {
+    const t = this.raw.get<string>('technique', 'native');
+    return (TECHNIQUES as readonly string[]).includes(t) ? (t as Technique) : 'native';
+  }
+
+  /** `-I` directories, resolved against the first workspace folder. */
+  get includePaths(): string[] {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return this.raw.get<string[]>('includePaths', []).map((p) => (base && !p.startsWith('/') && !/^[a-z]:[\\/]/i.test(p) ? vscode.Uri.joinPath(vscode.Uri.file(base), p).fsPath : p));
+  }
+
+  get inlayHintAddresses(): boolean {
+    return this.raw.get<boolean>('inlayHints.addresses', true);
+  }
+
+  get lowercaseMnemonics(): boolean {
+    return this.raw.get<boolean>('format.lowercaseMnemonics', false);
+  }
+
+  get traceServer(): 'off' | 'messages' | 'verbose' {
+    return this.raw.get<'off' | 'messages' | 'verbose'>('trace.server', 'off');
+  }
+
+  /** The whole section, as the language server's initializationOptions.settings expects it. */
+  serverSettings(): unknown {
+    return this.raw;
+  }
+
+  affects(e: vscode.ConfigurationChangeEvent): boolean {
+    return e.affectsConfiguration(Config.section);
+  }
+}

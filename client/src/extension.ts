@@ -1,0 +1,41 @@
+// The Ringside extension entry point: starts the language server (dist/server.js over IPC) and
+// registers the commands. Everything it registers is a tracked disposable.
+
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CommandRegistry, registerCommands } from './commands';
+import { Config } from './config';
+import { LISTING_SCHEME, ListingProvider } from './listing';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const config = new Config();
+  const registry = new CommandRegistry();
+  context.subscriptions.push(registry);
+  const listings = registry.track(new ListingProvider());
+  registry.track(vscode.workspace.registerTextDocumentContentProvider(LISTING_SCHEME, listings));
+  registerCommands(registry, config, listings);
+
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'guest-asm' }],
+    synchronize: {
+      configurationSection: Config.section,
+      fileEvents: registry.track(vscode.workspace.createFileSystemWatcher('**/*.{asm,gasm,inc,mac,s}')),
+    },
+    initializationOptions: { settings: config.serverSettings() },
+  };
+  client = new LanguageClient('ringside', 'Ringside Language Server', serverOptions, clientOptions);
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) await c.stop();
+}
