@@ -112,6 +112,8 @@ function normalise(name: string, ops: string[], ourMnemonic: string | undefined,
   if ((name === 'aam' || name === 'aad') && ourMnemonic === name && out.length === 1 && out[0] === 'imm:10') out = [];
   // XCHG is symmetric; the table lists NASM's preferred order, iced Intel's.
   if (name === 'xchg') out = [...out].sort();
+  // 66 90 / 90: iced calls it NOPW/NOP, NASM `xchg ax, ax` (the same operation, no effect).
+  if ((code === 'Nopw' || code === 'Nopd') && ourMnemonic === 'xchg' && out.length === 2 && out[0] === out[1]) out = [];
   // LOOP with an explicit counter (`loop x, cx` for a 67 prefix): iced leaves the counter implicit.
   if (name.startsWith('loop') && out.length === 2 && (out[1] === 'cx' || out[1] === 'ecx')) out = out.slice(0, 1);
   // iced names ARPL's operands at the operand size (Arpl_r32m16_r32); the SDM and NASM say r/m16, r16.

@@ -250,7 +250,7 @@ export class Decoder {
           if (hasMem) {
             memUsed = true;
             if (seg !== 0) segUsed = true;
-            op = this.memOperand(seg !== 0 ? SEG_BY_PREFIX[seg] : undefined, p, plans.length, addressSize);
+            op = this.memOperand(seg !== 0 ? SEG_BY_PREFIX[seg] : undefined, p, plans.length, addressSize, operandSize !== bits ? operandSize : 0);
           } else {
             op = { kind: 'reg', reg: regName(p.regClass, modrm & 7) as RegisterName };
           }
@@ -264,7 +264,10 @@ export class Decoder {
           if (fk === FieldKind.Cb || fk === FieldKind.Cw || fk === FieldKind.Cd) {
             const mask = operandSize === 16 ? 0xffff : 0xffffffff;
             const target = ((nextAddress + value) & mask) >>> 0;
-            op = { kind: 'imm', value: target, reloc: false, jump: fk === FieldKind.Cb ? 'short' : 'near' };
+            // `jmp word x` in 32-bit code: the size keyword NASM needs for the overridden form.
+            op = operandSize !== bits && fk !== FieldKind.Cb
+              ? { kind: 'imm', value: target, reloc: false, jump: 'near', size: operandSize }
+              : { kind: 'imm', value: target, reloc: false, jump: fk === FieldKind.Cb ? 'short' : 'near' };
           } else if (fk === FieldKind.Ptr1616 || fk === FieldKind.Ptr1632) {
             op = {
               kind: 'farptr', selector: { value: p.field === 0 ? f0sel : f1sel, reloc: false },
@@ -378,7 +381,9 @@ export class Decoder {
     return pos + dispBytes;
   }
 
-  private memOperand(segment: SegmentRegister | undefined, p: OperandPlan, operandCount: number, addressSize: 16 | 32): MemOperand {
+  /** `overrideSize`: the operand size when a 66 prefix changed it (written `word far [x]`), else 0. */
+  private memOperand(segment: SegmentRegister | undefined, p: OperandPlan, operandCount: number, addressSize: 16 | 32,
+    overrideSize: 0 | 16 | 32): MemOperand {
     const base = this.memBase;
     const index = this.memIndex;
     const scale = this.memScale;
@@ -394,7 +399,7 @@ export class Decoder {
     const isFar = p.kind === 'mfar16' || p.kind === 'mfar32';
     return {
       kind: 'mem',
-      size: isFar || p.memBits === 0 ? undefined : p.memBits as 8 | 16 | 32 | 64,
+      size: isFar ? (overrideSize !== 0 ? overrideSize : undefined) : p.memBits === 0 ? undefined : p.memBits as 8 | 16 | 32 | 64,
       // `jmp far [x]` / `call far [x]`: NASM needs `far`; `les`/`lds` take the pointer unmarked.
       far: isFar && operandCount === 1 ? true : undefined,
       segment, base, index, scale, disp: { value: disp, reloc: false },

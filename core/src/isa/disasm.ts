@@ -9,6 +9,12 @@ import { decode, type DecodedInstruction, type DecodeResult } from './decoder';
 export interface FormatOptions {
   /** Code size the text is meant for: keywords such as `word` mark sizes that differ from it. */
   readonly bits?: 16 | 32;
+  /**
+   * Write `short`/`near` on every relative branch. ndisasm leaves them out where its templates
+   * do, but NASM then encodes a branch to a constant address in its long form; with this set the
+   * text re-assembles to the same bytes.
+   */
+  readonly explicitBranches?: boolean;
 }
 
 /** ndisasm's spellings of the condition codes (jz, jnz, jc, jna, jpe, jnl, jng ...). */
@@ -94,6 +100,8 @@ function memorySizeNeeded(ins: DecodedInstruction): boolean {
   needed = form.explicitSizeOnly === true;
   const memIndex = ins.operands.findIndex((o) => o.kind === 'mem');
   const ownBits = memBits(form.operands[memIndex]);
+  // A lone 64-bit operand (cmpxchg8b) is always marked `qword` by ndisasm.
+  if (ownBits === 64 && form.operands.length === 1) needed = true;
   if (!needed && ownBits !== 0) {
     for (const other of ins.spec.forms) {
       if (other === form || other.encodeOnly || other.explicitSizeOnly || other.operands.length !== form.operands.length) continue;
@@ -113,6 +121,9 @@ function formatMemory(ins: DecodedInstruction, mem: MemOperand, kind: OperandKin
   if (kind === 'mfar16' || kind === 'mfar32') {
     if (ins.operandSize !== bits) text += SIZE_KEYWORD[ins.operandSize] + ' ';
     if (mem.far) text += 'far ';
+  } else if (ins.spec.group === 'control' && ins.form.operands.length === 1) {
+    // Near indirect CALL/JMP default to the code size (NASM manual §2.2.3); only an override is written.
+    if (mem.size !== undefined && mem.size !== bits) text += SIZE_KEYWORD[mem.size] + ' ';
   } else if (mem.size !== undefined && memorySizeNeeded(ins)) {
     text += SIZE_KEYWORD[mem.size] + ' ';
   }
@@ -140,17 +151,18 @@ function hasSbyteAlternative(spec: InstructionSpec, form: FormSpec, at: number):
   return false;
 }
 
-function formatImmediate(ins: DecodedInstruction, op: ImmOperand, at: number, bits: 16 | 32): string {
+function formatImmediate(ins: DecodedInstruction, op: ImmOperand, at: number, bits: 16 | 32, explicitBranches: boolean): string {
   const kind = ins.form.operands[at];
   const value = op.value ?? 0;
   switch (kind) {
     case 'one': return '1';
-    case 'rel8': return (ins.spec.mnemonic === 'jmp' ? 'short ' : '') + hex(value);
+    case 'rel8': return (ins.spec.mnemonic === 'jmp' || explicitBranches ? 'short ' : '') + hex(value);
     case 'rel16': case 'rel32': {
-      let text = '';
-      if (ins.operandSize !== bits) text += SIZE_KEYWORD[ins.operandSize] + ' ';
-      else if (ins.spec.mnemonic !== 'jmp' && ins.spec.forms.some((f) => f.operands[0] === 'rel8')) text += 'near ';
-      return text + hex(value);
+      const sized = ins.operandSize !== bits ? SIZE_KEYWORD[ins.operandSize] + ' ' : '';
+      if (explicitBranches) return 'near ' + sized + hex(value);
+      // ndisasm writes `near` on Jcc (which has a short form too) but not on JMP or CALL.
+      const near = sized === '' && ins.spec.mnemonic !== 'jmp' && ins.spec.forms.some((f) => f.operands[0] === 'rel8');
+      return sized + (near ? 'near ' : '') + hex(value);
     }
     case 'sbyte16': case 'sbyte32': return 'byte ' + signedHex(value);
     case 'imm8': {
@@ -169,11 +181,11 @@ function formatImmediate(ins: DecodedInstruction, op: ImmOperand, at: number, bi
   }
 }
 
-function formatOperand(ins: DecodedInstruction, op: AsmOperand, at: number, bits: 16 | 32): string {
+function formatOperand(ins: DecodedInstruction, op: AsmOperand, at: number, bits: 16 | 32, explicitBranches: boolean): string {
   switch (op.kind) {
     case 'reg': return op.reg;
     case 'mem': return formatMemory(ins, op, ins.form.operands[at], bits);
-    case 'imm': return formatImmediate(ins, op, at, bits);
+    case 'imm': return formatImmediate(ins, op, at, bits, explicitBranches);
     case 'farptr': {
       const size = op.size ?? bits;
       return (size !== bits ? SIZE_KEYWORD[size] + ' ' : '') + hex(op.selector.value ?? 0) + ':' + hex(op.offset.value ?? 0);
@@ -192,7 +204,7 @@ export function formatInstruction(ins: DecodeResult, opts: FormatOptions & { rea
   for (const p of ins.prefixes) text += p + ' ';
   text += displayMnemonic(ins.spec);
   for (let i = 0; i < ins.operands.length; i++) {
-    text += (i === 0 ? ' ' : ',') + formatOperand(ins, ins.operands[i], i, bits);
+    text += (i === 0 ? ' ' : ',') + formatOperand(ins, ins.operands[i], i, bits, opts.explicitBranches === true);
   }
   return text;
 }
@@ -205,7 +217,7 @@ export interface DisassembledLine {
   readonly instruction: DecodeResult;
 }
 
-export interface DisassembleOptions {
+export interface DisassembleOptions extends FormatOptions {
   readonly bits: 16 | 32;
   /** Address of `bytes[0]` (ndisasm `-o`). */
   readonly origin?: number;
@@ -218,7 +230,7 @@ export function disassemble(bytes: Uint8Array, opts: DisassembleOptions): Disass
   for (let offset = 0; offset < bytes.length;) {
     const address = (origin + offset) >>> 0;
     const ins = decode(bytes, offset, { bits: opts.bits, address });
-    const text = formatInstruction(ins, { bits: opts.bits, bytes, offset });
+    const text = formatInstruction(ins, { bits: opts.bits, explicitBranches: opts.explicitBranches, bytes, offset });
     lines.push({ address, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins });
     offset += ins.length;
   }
