@@ -298,9 +298,9 @@ export function buildDecodeIndex(specs: readonly InstructionSpec[]): DecodeIndex
   }
   const byPrefixState: (DecodeEntry[] | undefined)[][] = [];
   for (let state = 0; state < 4; state++) {
-    // With 66, a form naming the overridden size outranks everything (66 90 is `xchg ax, ax`
-    // to NASM and ndisasm, not `o16 nop`).
-    const rank = (e: DecodeEntry): number => e.priority + ((state & 1) && e.opSize ? 64 : 0) + ((state & 2) && e.addrSize ? 1 : 0);
+    // With 66, a form naming the overridden size outranks an exact opcode (66 90 is `xchg ax, ax`
+    // to NASM and ndisasm, not `o16 nop`) but not a mandatory prefix (66 F3 90 is still pause).
+    const rank = (e: DecodeEntry): number => e.priority + ((state & 1) && e.opSize ? 12 : 0) + ((state & 2) && e.addrSize ? 1 : 0);
     const table: (DecodeEntry[] | undefined)[] = new Array(512);
     for (let k = 0; k < 512; k++) {
       const list = lists[k];
