@@ -1,0 +1,54 @@
+// completion() and signatureHelp(): mnemonic snippets, registers, scoped local labels, labels from
+// included files, % directives, and operand forms with the active parameter.
+
+import * as assert from 'node:assert/strict';
+import type { MarkupContent } from 'vscode-languageserver-types';
+import { completion, resolveCompletion } from '../../server/src/features/completion';
+import { signatureHelp } from '../../server/src/features/signatureHelp';
+import { at, single, workspace } from '../protocol/analyzeText';
+
+describe('lsp completion', () => {
+  const src = ['bits 32', "%include 'lib.inc'", 'first:', '.a:', '    jmp ', 'second:', '.b:', '    mo', '    %de', '    nop'].join('\n');
+  const ws = workspace({ 'main.asm': src, 'lib.inc': 'lib_entry:\n    ret\n' }, ['main.asm']);
+  after(() => ws.dispose());
+
+  it('offers mnemonics with operand-form snippets at the instruction position', () => {
+    const doc = ws.doc('main.asm');
+    const items = completion(doc, at(doc, 'mo', 2)).items;
+    const mov = items.find((i) => i.label === 'mov');
+    assert.ok(mov?.textEdit && 'range' in mov.textEdit);
+    assert.match(mov.textEdit.newText, /^mov \$\{1:[^}]+\}, \$\{2:[^}]+\}$/);
+    assert.equal(mov.insertTextFormat, 2);
+    assert.ok(items.some((i) => i.label === 'section'));
+    assert.ok(!items.some((i) => i.label === 'eax'));
+  });
+
+  it('offers registers, labels of included files and only the current scope\'s locals in operands', () => {
+    const doc = ws.doc('main.asm');
+    const labels = completion(doc, at(doc, 'jmp ', 4)).items.map((i) => i.label);
+    for (const l of ['eax', 'cr0', 'dword', 'first', 'second', 'lib_entry', '.a']) assert.ok(labels.includes(l), l);
+    assert.ok(!labels.includes('.b'));
+  });
+
+  it('offers % directives', () => {
+    const doc = ws.doc('main.asm');
+    const labels = completion(doc, at(doc, '%de', 3)).items.map((i) => i.label);
+    assert.ok(labels.includes('%define') && labels.includes('%macro'));
+  });
+
+  it('resolves documentation from the table', () => {
+    const item = resolveCompletion({ label: 'cli', data: { kind: 'mnemonic', name: 'cli' } });
+    assert.match((item.documentation as MarkupContent).value, /IOPL-sensitive/);
+  });
+
+  it('gives the operand forms with the operand under the cursor active', () => {
+    const { doc } = single('bits 32\n    mov eax, \n    out dx, al\n');
+    const h = signatureHelp(doc, { line: 1, character: 13 });
+    assert.ok(h);
+    assert.equal(h.activeParameter, 1);
+    assert.match(h.signatures[h.activeSignature ?? 0].label, /^mov (r32|eax), /);
+    const o = signatureHelp(doc, { line: 2, character: 8 });
+    assert.equal(o?.activeParameter, 0);
+    assert.equal(signatureHelp(doc, { line: 2, character: 2 }), null);
+  });
+});

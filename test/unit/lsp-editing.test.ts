@@ -1,0 +1,109 @@
+// Code actions and formatting, checked by assembling the edited text and comparing with the bytes
+// NASM 2.16 produced for the expected source (test/protocol/fixtures, recorded by record.sh).
+
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CodeAction, TextEdit } from 'vscode-languageserver-types';
+import { assemble } from '../../core/src/asm/index';
+import { codeActions } from '../../server/src/features/codeActions';
+import { validate } from '../../server/src/features/diagnostics';
+import { format } from '../../server/src/features/formatting';
+import { FIXTURES, applyEdits, at, single } from '../protocol/analyzeText';
+
+function bytes(text: string): number[] {
+  const r = assemble({ file: '/virtual/fixture.asm', text, host: { readFile: () => undefined } });
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  return [...r.image];
+}
+
+function nasm(name: string): number[] {
+  return [...readFileSync(join(FIXTURES, name))];
+}
+
+function editsOf(action: CodeAction, uri: string): TextEdit[] {
+  return action.edit?.changes?.[uri] ?? [];
+}
+
+describe('lsp code actions', () => {
+  it('adds an operand size keyword to fix "operation size not specified"', () => {
+    const text = 'bits 32\norg 0x100000\nstart:\n    mov [foo], 1\n    ret\nfoo: dd 0\n';
+    const { doc } = single(text);
+    const diags = validate(doc).filter((d) => d.code === 'operand-size');
+    assert.equal(diags.length, 1);
+    const actions = codeActions(doc, diags[0].range, diags);
+    const dword = actions.find((a) => a.title.includes('`dword`'));
+    assert.ok(dword?.isPreferred);
+    const fixed = applyEdits(text, editsOf(dword, doc.uri));
+    assert.deepEqual(bytes(fixed), nasm('sized-expected.bin'));
+  });
+
+  it('creates an undefined label', () => {
+    const text = 'bits 32\nstart:\n    jmp missing\n';
+    const { doc } = single(text);
+    const diags = validate(doc).filter((d) => d.code === 'undefined-symbol');
+    const create = codeActions(doc, diags[0].range, diags).find((a) => a.title === 'Create label `missing`');
+    assert.ok(create);
+    const fixed = applyEdits(text, editsOf(create, doc.uri));
+    assert.deepEqual(validate(single(fixed).doc), []);
+  });
+
+  it('paravirtualizes hlt into the sched_op(block) hypercall', () => {
+    const text = 'bits 32\norg 0x100000\nidle:\n    hlt\n    jmp idle\n';
+    const { doc } = single(text, { technique: 'paravirtual' });
+    const diags = validate(doc);
+    const pos = at(doc, 'hlt');
+    const action = codeActions(doc, { start: pos, end: pos }, diags).find((a) => a.title.startsWith('Paravirtualize `hlt`'));
+    assert.ok(action);
+    assert.equal(action.kind, 'quickfix');
+    const out = applyEdits(text, editsOf(action, doc.uri));
+    assert.match(out, /    mov eax, 29\n    mov ebx, 1\n    int 0x82\n/);
+    assert.deepEqual(bytes(out), nasm('hlt-expected.bin'));
+    assert.deepEqual(validate(single(out, { technique: 'paravirtual' }).doc), []);
+  });
+
+  it('paravirtualizes cli into a shared-info mask write and declares the pointer', () => {
+    const text = 'bits 32\nstart:\n    cli\n    ret\n';
+    const { doc } = single(text, { technique: 'paravirtual' });
+    const pos = at(doc, 'cli');
+    const action = codeActions(doc, { start: pos, end: pos }, []).find((a) => a.title.startsWith('Paravirtualize `cli`'));
+    assert.ok(action);
+    assert.equal(action.kind, 'refactor.rewrite');
+    const out = applyEdits(text, editsOf(action, doc.uri));
+    assert.match(out, /mov byte \[eax \+ 1\], 1/);
+    assert.match(out, /^shared_info: dd 0/m);
+    assert.deepEqual(validate(single(out, { technique: 'paravirtual' }).doc), []);
+  });
+});
+
+describe('lsp formatting', () => {
+  const input = readFileSync(join(FIXTURES, 'format-input.asm'), 'utf8');
+
+  it('keeps the bytes NASM assembles from the original', () => {
+    const { doc } = single(input);
+    const out = applyEdits(input, format(doc));
+    assert.notEqual(out, input);
+    assert.deepEqual(bytes(out), nasm('format-input.bin'));
+    const lower = single(input, { format: { lowercaseMnemonics: true, mnemonicColumn: 4, mnemonicWidth: 6, commentColumn: 32 } });
+    const outLower = applyEdits(input, format(lower.doc));
+    assert.deepEqual(bytes(outLower), nasm('format-input.bin'));
+    assert.match(outLower, /^start: mov EAX, 1 +; set up$/m);
+    assert.match(outLower, /^ {4}bits  32$/m);
+  });
+
+  it('aligns columns, preserves comments and strings, and is idempotent', () => {
+    const { doc } = single(input);
+    const out = applyEdits(input, format(doc));
+    assert.match(out, /^start:  MOV     EAX, 1 {18}; set up$/m);
+    assert.match(out, /^msg     db      'a;b', 0, "c,d" +; tricky$/m);
+    assert.match(out, /^ {8}lea     esi, \[esi \+ ebx\*4 \+ 8\]$/m);
+    assert.match(out, /^; Formatting fixture/m);
+    assert.deepEqual(format(single(out).doc), []);
+  });
+
+  it('formats only the requested range', () => {
+    const { doc } = single(input);
+    const edits = format(doc, { start: { line: 11, character: 0 }, end: { line: 12, character: 0 } });
+    assert.deepEqual(edits.map((e) => e.range.start.line), [11, 12]);
+  });
+});

@@ -1,0 +1,79 @@
+// hover(): the instruction reference from the table, registers, label addresses from the last
+// assembly, numbers in several bases and macro expansions.
+
+import * as assert from 'node:assert/strict';
+import type { MarkupContent } from 'vscode-languageserver-types';
+import { hover } from '../../server/src/features/hover';
+import { at, single } from '../protocol/analyzeText';
+
+const SOURCE = [
+  'bits 32',
+  'org 0x100000',
+  'start:',
+  '    popf',
+  '    hlt',
+  '    mov cr3, eax',
+  '    mov eax, 0x41',
+  '.loop:',
+  '    jmp .loop',
+  '%macro SAVE 2',
+  '    push %1',
+  '    push %2',
+  '%endmacro',
+  '    SAVE eax, ebx',
+  'K equ 1000',
+  '    mov ecx, K',
+].join('\n');
+
+function text(line: string, needle: string, offset = 0): string {
+  const { doc } = single(SOURCE);
+  const h = hover(doc, at(doc, needle, offset, line));
+  assert.ok(h, `no hover on ${needle}`);
+  return (h.contents as MarkupContent).value;
+}
+
+describe('lsp hover', () => {
+  it('says popf is sensitive but does not trap outside ring 0', () => {
+    const t = text('popf', 'popf');
+    assert.match(t, /sensitive but unprivileged/);
+    assert.match(t, /does not trap outside ring 0/);
+    assert.match(t, /trap-and-emulate \| \*\*does not trap\*\*/);
+  });
+
+  it('gives privilege class, flags and the VT-x exit reason (Intel: HLT = 12)', () => {
+    const t = text('hlt', 'hlt');
+    assert.match(t, /\*\*privileged\*\*/);
+    assert.match(t, /VM exit 12 \(HLT\)/);
+    assert.match(t, /hypercall/);
+  });
+
+  it('uses the form under the cursor (mov to CR3 is privileged, exit 28)', () => {
+    const t = text('cr3', 'mov');
+    assert.match(t, /This form: `mov cr0-cr4, r32`/);
+    assert.match(t, /\*\*privileged\*\*/);
+    assert.match(t, /VM exit 28/);
+  });
+
+  it('shows registers, numbers and label addresses', () => {
+    assert.match(text('cr3', 'eax'), /32-bit general register.*encoding number 0/);
+    const n = text('0x41', '0x41');
+    assert.match(n, /dec: `65`/);
+    assert.match(n, /bin: `100_0001b`/);
+    assert.match(n, /chars: `'A'`/);
+    // org 0x100000 + popf(1) + hlt(1) + mov cr3(3) + mov eax, imm32(5) = 0x10000A
+    assert.match(text('jmp', '.loop', 1), /local label at `0x0010000A`/);
+    assert.match(text('mov ecx', 'K'), /constant.*= `1000`/);
+  });
+
+  it('shows a macro signature and its expansion at the call site', () => {
+    const t = text('SAVE eax', 'SAVE');
+    assert.match(t, /%macro SAVE 2/);
+    assert.match(t, /push eax\npush ebx/);
+  });
+
+  it('returns null on whitespace and comments', () => {
+    const { doc } = single('    nop ; comment\n');
+    assert.equal(hover(doc, { line: 0, character: 1 }), null);
+    assert.equal(hover(doc, { line: 0, character: 12 }), null);
+  });
+});
