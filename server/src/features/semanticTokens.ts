@@ -80,7 +80,11 @@ export function semanticTokens(doc: AnalyzedDocument, range?: Range): SemanticTo
       }
       const word = t.text;
       if (shape.label?.start === t.start) {
-        push(line, t.start, len, 'label', MOD_DECLARATION);
+        // `NAME equ 4` is written like a label but declares a constant.
+        const full = word.startsWith('.') && !word.startsWith('..') && scope ? scope + word : word;
+        const sym = symbols.get(full) ?? symbols.get(word);
+        const { type, mods } = sym ? symbolType(sym) : { type: 'label' as const, mods: 0 };
+        push(line, t.start, len, type, mods | MOD_DECLARATION);
         continue;
       }
       if (shape.mnemonic?.start === t.start) {

@@ -1,0 +1,115 @@
+// Document/workspace symbols, semantic tokens (decoded), folding ranges, inlay hints and code lenses.
+
+import * as assert from 'node:assert/strict';
+import { codeLenses } from '../../server/src/features/codeLens';
+import { foldingRanges } from '../../server/src/features/folding';
+import { inlayHints } from '../../server/src/features/inlayHints';
+import { LEGEND, semanticTokens } from '../../server/src/features/semanticTokens';
+import { documentSymbols, fuzzyMatch, workspaceSymbols } from '../../server/src/features/symbols';
+import { single, workspace } from '../protocol/analyzeText';
+
+const SOURCE = [
+  '; boot code',            // 0
+  '; second comment line',  // 1
+  'bits 32',                // 2
+  'org 0x100000',           // 3
+  'section .text',          // 4
+  'kernel_start:',          // 5
+  '    cli',                // 6
+  '    popf',               // 7
+  '.halt:',                 // 8
+  '    mov eax, 1',         // 9
+  '    jmp .halt',          // 10
+  '%macro TWICE 1',         // 11
+  '    %rep 2',             // 12
+  '    nop',                // 13
+  '    %endrep',            // 14
+  '%endmacro',              // 15
+  '%if 1',                  // 16
+  '    nop',                // 17
+  '%endif',                 // 18
+  'section .data',          // 19
+  'value: dd 7',            // 20
+  'SIZE equ 4',             // 21
+].join('\n');
+
+interface Decoded { line: number; col: number; len: number; type: string; mods: string[] }
+
+function decode(data: readonly number[]): Decoded[] {
+  const out: Decoded[] = [];
+  let line = 0;
+  let col = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    line += data[i];
+    col = data[i] === 0 ? col + data[i + 1] : data[i + 1];
+    const mods = LEGEND.tokenModifiers.filter((_, b) => (data[i + 4] & (1 << b)) !== 0);
+    out.push({ line, col, len: data[i + 2], type: LEGEND.tokenTypes[data[i + 3]], mods });
+  }
+  return out;
+}
+
+describe('lsp structure', () => {
+  it('nests sections > labels > local labels and lists constants and macros', () => {
+    const { doc } = single(SOURCE);
+    const symbols = documentSymbols(doc);
+    const text = symbols.find((s) => s.name === '.text');
+    const start = text?.children?.find((c) => c.name === 'kernel_start');
+    assert.ok(start, JSON.stringify(symbols));
+    assert.deepEqual(start.children?.map((c) => c.name), ['.halt']);
+    assert.equal(start.detail, '0x100000');
+    assert.ok(symbols.find((s) => s.name === '.data')?.children?.some((c) => c.name === 'value'));
+    assert.ok(symbols.some((s) => s.name === 'SIZE') && symbols.some((s) => s.name === 'TWICE'));
+    for (const s of symbols) {
+      assert.ok(s.range.start.line <= s.selectionRange.start.line && s.selectionRange.end.line <= s.range.end.line);
+    }
+  });
+
+  it('finds workspace symbols in open and included files by fuzzy match', () => {
+    const ws = workspace({ 'a.asm': "bits 32\n%include 'b.inc'\nkernel_main:\n    ret\n", 'b.inc': 'serial_write_byte:\n    ret\n' }, ['a.asm']);
+    try {
+      const found = workspaceSymbols(ws.cache.allRoots(), 'swb');
+      assert.deepEqual(found.map((s) => s.name), ['serial_write_byte']);
+      assert.equal(found[0].location.uri, ws.uri('b.inc'));
+      assert.ok(fuzzyMatch('kmain', 'kernel_main') && !fuzzyMatch('mk', 'kernel_main'));
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('classifies tokens with privileged and sensitive modifiers', () => {
+    const { doc } = single(SOURCE);
+    const tokens = decode(semanticTokens(doc).data);
+    const on = (line: number, col: number) => tokens.find((t) => t.line === line && t.col === col);
+    assert.deepEqual(on(0, 0), { line: 0, col: 0, len: 11, type: 'comment', mods: [] });
+    assert.deepEqual(on(5, 0), { line: 5, col: 0, len: 12, type: 'label', mods: ['declaration'] });
+    assert.deepEqual(on(6, 4)?.type, 'mnemonic');
+    assert.deepEqual(on(6, 4)?.mods, ['privileged']);
+    assert.deepEqual(on(7, 4)?.mods, ['sensitive']);
+    assert.deepEqual(on(9, 8)?.type, 'register');
+    assert.deepEqual(on(9, 13)?.type, 'number');
+    assert.deepEqual(on(10, 8)?.type, 'label');
+    assert.deepEqual(on(2, 0)?.type, 'directive');
+    assert.deepEqual(on(11, 0)?.type, 'directive');
+    assert.deepEqual(on(21, 0)?.mods, ['declaration', 'readonly']);
+    const ranged = decode(semanticTokens(doc, { start: { line: 9, character: 0 }, end: { line: 10, character: 0 } }).data);
+    assert.ok(ranged.every((t) => t.line >= 9 && t.line <= 10) && ranged.some((t) => t.line === 10 && t.type === 'label'));
+  });
+
+  it('folds comments, macros, %rep, %if, sections and label blocks', () => {
+    const { doc } = single(SOURCE);
+    const folds = foldingRanges(doc).map((f) => `${f.startLine}-${f.endLine}${f.kind ? ':' + f.kind : ''}`).sort();
+    for (const f of ['0-1:comment', '11-15', '12-14', '16-18', '4-18', '5-18']) assert.ok(folds.includes(f), `${f} in ${folds.join(' ')}`);
+  });
+
+  it('shows label addresses as inlay hints and code size in code lenses', () => {
+    const { doc } = single(SOURCE);
+    const hints = inlayHints(doc, { start: { line: 0, character: 0 }, end: { line: 30, character: 0 } });
+    const start = hints.find((h) => h.position.line === 5);
+    assert.equal(start?.label, '@0x00100000');
+    assert.equal(start?.position.character, 13);
+    assert.deepEqual(inlayHints(single(SOURCE, { inlayHintAddresses: false }).doc, { start: { line: 0, character: 0 }, end: { line: 30, character: 0 } }), []);
+    const lenses = codeLenses(doc);
+    // cli(1) + popf(1) + mov eax, 1(5) + jmp short(2) + the %if'd nop(1) = 10 bytes
+    assert.equal(lenses.find((l) => l.range.start.line === 5)?.command?.title, '0x00100000 · 10 bytes');
+  });
+});
