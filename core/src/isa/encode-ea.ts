@@ -12,8 +12,8 @@ export interface EffectiveAddress {
   readonly sib: number;
   readonly dispBytes: 0 | 1 | 2 | 4;
   readonly disp: number;
-  /** Set when a byte displacement was written with a value outside a byte (NASM warns). */
-  readonly dispOverflow: boolean;
+  /** NASM's warning when the written displacement does not fit its field ('byte' or 'word'), else undefined. */
+  readonly dispOverflow?: 'byte' | 'word';
 }
 
 export type EaResult = { readonly ok: true; readonly ea: EffectiveAddress } | { readonly ok: false; readonly message: string };
@@ -38,20 +38,24 @@ function toSigned(v: number, bits: 16 | 32): number {
 }
 
 /** Chooses none/8/full displacement size the way NASM's optimizer does. */
-function dispSize(mem: MemOperand, full: 2 | 4, mustHaveDisp: boolean): { bytes: 0 | 1 | 2 | 4; value: number; overflow: boolean } | string {
+function wordOverflow(v: number | undefined): 'word' | undefined {
+  return v !== undefined && (v > 0xffff || v < -0x10000) ? 'word' : undefined;
+}
+
+function dispSize(mem: MemOperand, full: 2 | 4, mustHaveDisp: boolean): { bytes: 0 | 1 | 2 | 4; value: number; overflow?: 'byte' | 'word' } | string {
   const raw = mem.disp.value ?? 0;
   const known = simpleDisp(mem);
   const bits = full === 4 ? 32 : 16;
   const value = toSigned(raw, bits);
   if (mem.dispSize !== undefined) {
-    if (mem.dispSize === 8) return { bytes: 1, value, overflow: known !== undefined && byteOverflow(known) };
+    if (mem.dispSize === 8) return { bytes: 1, value, overflow: known !== undefined && byteOverflow(known) ? 'byte' : undefined };
     if (mem.dispSize !== bits) return `invalid ${mem.addressSize}-bit effective address`;
-    return { bytes: full, value, overflow: false };
+    return { bytes: full, value, overflow: full === 2 ? wordOverflow(known) : undefined };
   }
-  if (known === undefined) return { bytes: full, value, overflow: false };
-  if (value === 0 && !mustHaveDisp) return { bytes: 0, value: 0, overflow: false };
-  if (value >= -128 && value <= 127) return { bytes: 1, value, overflow: byteOverflow(known) };
-  return { bytes: full, value, overflow: false };
+  if (known === undefined) return { bytes: full, value };
+  if (value === 0 && !mustHaveDisp) return { bytes: 0, value: 0 };
+  if (value >= -128 && value <= 127) return { bytes: 1, value, overflow: byteOverflow(known) ? 'byte' : undefined };
+  return { bytes: full, value, overflow: full === 2 ? wordOverflow(known) : undefined };
 }
 
 function encode32(mem: MemOperand): EaResult {
@@ -73,14 +77,14 @@ function encode32(mem: MemOperand): EaResult {
   if (base < 0 && index < 0) {
     const d = dispSize({ ...mem, dispSize: mem.dispSize === 8 ? 32 : mem.dispSize }, 4, true);
     if (typeof d === 'string') return { ok: false, message: d };
-    return { ok: true, ea: { mod: 0, rm: 5, sib: -1, dispBytes: 4, disp: d.value, dispOverflow: false } };
+    return { ok: true, ea: { mod: 0, rm: 5, sib: -1, dispBytes: 4, disp: d.value } };
   }
   const ss = scale === 1 ? 0 : scale === 2 ? 1 : scale === 4 ? 2 : 3;
   if (base < 0) {
     // Index without base: SIB with base=101 and mod 00 always carries a disp32.
     const d = dispSize({ ...mem, dispSize: undefined }, 4, true);
     if (typeof d === 'string') return { ok: false, message: d };
-    return { ok: true, ea: { mod: 0, rm: 4, sib: (ss << 6) | (index << 3) | 5, dispBytes: 4, disp: d.value, dispOverflow: false } };
+    return { ok: true, ea: { mod: 0, rm: 4, sib: (ss << 6) | (index << 3) | 5, dispBytes: 4, disp: d.value } };
   }
   const d = dispSize(mem, 4, base === EBP);
   if (typeof d === 'string') return { ok: false, message: d };
@@ -103,7 +107,7 @@ function encode16(mem: MemOperand): EaResult {
   if (regs.length === 0) {
     const d = dispSize({ ...mem, dispSize: mem.dispSize === 8 ? 16 : mem.dispSize }, 2, true);
     if (typeof d === 'string') return { ok: false, message: d };
-    return { ok: true, ea: { mod: 0, rm: 6, sib: -1, dispBytes: 2, disp: d.value, dispOverflow: false } };
+    return { ok: true, ea: { mod: 0, rm: 6, sib: -1, dispBytes: 2, disp: d.value, dispOverflow: d.overflow } };
   }
   const sorted = regs.length === 2 && (regs[0] === 'si' || regs[0] === 'di') ? [regs[1], regs[0]] : regs;
   const rm = RM16[sorted.join('+')];

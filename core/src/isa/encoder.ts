@@ -23,6 +23,16 @@ function impliedMemorySize(kind: OperandKind): number | undefined {
   }
 }
 
+/**
+ * Address size of a memory operand: its registers decide it; a bare `[disp]` takes the mode's
+ * size unless the displacement was sized (`[dword 0x10]`) or an a16/a32 prefix says otherwise.
+ */
+function addressSizeOf(mem: MemOperand, bits: 16 | 32, prefix: 16 | 32 | undefined): 16 | 32 {
+  if (mem.base !== undefined || mem.index !== undefined) return mem.addressSize;
+  if (mem.dispSize === 16 || mem.dispSize === 32) return mem.dispSize;
+  return prefix ?? bits;
+}
+
 /** Instructions whose memory operand is only an address, so any size keyword is accepted (NASM: LEA). */
 const ADDRESS_ONLY = new Set(['lea']);
 
@@ -78,8 +88,12 @@ function fitRegister(kind: OperandKind, name: string): Fit {
   }
 }
 
+/** Instructions whose immediates NASM takes without a size keyword only (measured: `enter 4, byte 0` is a size mismatch). */
+const UNSIZED_IMMEDIATES = new Set(['enter', 'shld', 'shrd']);
+
 function fitImmediate(kind: OperandKind, op: ImmOperand, field: string | undefined, ctx: MatchContext): Fit {
   if (op.jump !== undefined) return Fit.No;
+  if (op.size !== undefined && UNSIZED_IMMEDIATES.has(ctx.spec.mnemonic) && !ctx.ignoreSizes) return Fit.SizeMismatch;
   switch (kind) {
     case 'imm8':
       // A byte immediate sign-extended into a wider operation (`add eax, byte 5`) is NASM's
@@ -101,14 +115,28 @@ function fitImmediate(kind: OperandKind, op: ImmOperand, field: string | undefin
   }
 }
 
+/**
+ * NASM accepts `word`/`dword` on a branch target only for JMP and CALL (the instructions with
+ * far forms) and `short` only where a near form exists (not on JCXZ/LOOP).
+ */
+function acceptsBranchSize(spec: InstructionSpec): boolean {
+  return spec.forms.some((f) => f.operands[0] === 'ptr16:32');
+}
+
+function acceptsShortKeyword(spec: InstructionSpec): boolean {
+  return spec.forms.some((f) => f.operands[0] === 'rel16' || f.operands[0] === 'rel32');
+}
+
 function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
+  if (op.size !== undefined && !acceptsBranchSize(ctx.spec) && !ctx.ignoreSizes) return Fit.SizeMismatch;
+  if (op.jump === 'short' && !acceptsShortKeyword(ctx.spec) && !ctx.ignoreSizes) return Fit.SizeMismatch;
   if (kind === 'rel8') {
     if (op.jump === 'near' || op.jump === 'far') return Fit.No;
     if (op.size !== undefined && op.size !== 8) return Fit.No;
     if (op.jump === 'short' || op.value === undefined) return Fit.Yes;
     // NASM relaxes to a short jump only for a label in this section (an absolute number or a
     // label elsewhere keeps the near form); range is checked once the length is known.
-    if (!op.reloc || op.section !== ctx.req.section) return Fit.No;
+    if ((!op.reloc || op.section !== ctx.req.section) && acceptsShortKeyword(ctx.spec)) return Fit.No;
     return Fit.Yes;
   }
   if (op.jump === 'short' || op.jump === 'far') return Fit.No;
@@ -217,16 +245,31 @@ function pushLittleEndian(out: number[], value: number, bytes: number): void {
   }
 }
 
+/**
+ * Instructions whose byte immediate is a count, port, vector or level: NASM checks it as
+ * unsigned (0..255) and warns on negative values (measured with nasm 2.16 -w+all).
+ */
+const UNSIGNED_BYTE_OPERAND = new Set([
+  'int', 'in', 'out', 'enter', 'aam', 'aad', 'rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sar',
+  'shld', 'shrd', 'bt', 'bts', 'btr', 'btc',
+]);
+
+/** Read-modify-write instructions LOCK may precede, when their destination is memory (Intel SDM "LOCK"). */
+const LOCKABLE = new Set(['add', 'adc', 'and', 'btc', 'btr', 'bts', 'cmpxchg', 'cmpxchg8b', 'dec', 'inc', 'neg', 'not', 'or', 'sbb', 'sub', 'xor', 'xadd', 'xchg']);
+
 const IMMEDIATE_LIMIT = { ib: 0x100, iw: 0x10000, id: 0x100000000 } as const;
 const IMMEDIATE_NAME = { ib: 'byte', iw: 'word', id: 'dword' } as const;
 
 /** Lays out one instruction with a chosen form; undefined when a relaxable short branch is out of range. */
-function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, prefixes: Prefixes, optimisticShort: boolean, problems: EncodeProblem[]): Uint8Array | undefined | 'error' {
+function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest & { readonly spec: InstructionSpec }, prefixes: Prefixes, optimisticShort: boolean, problems: EncodeProblem[]): Uint8Array | undefined | 'error' {
   const ops = req.operands;
   const out: number[] = [];
   // Prefix order as NASM emits it (measured): F2/F3, F0, segment, 66, 67.
   if (prefixes.repeat !== undefined) out.push(prefixes.repeat);
-  if (prefixes.lock) out.push(0xf0);
+  if (prefixes.lock) {
+    out.push(0xf0);
+    if (!LOCKABLE.has(req.spec.mnemonic) || ops[0]?.kind !== 'mem') problems.push(warning('instruction is not lockable'));
+  }
   let memIndex = -1;
   for (let i = 0; i < ops.length; i++) if (ops[i].kind === 'mem') memIndex = i;
   const mem = memIndex >= 0 ? ops[memIndex] as MemOperand : undefined;
@@ -245,12 +288,12 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, prefixes
     operandSize = prefixes.operandSize;
   }
   if (operandSize !== undefined && operandSize !== req.bits) out.push(0x66);
-  let addressSize = mem?.addressSize ?? recipe.addressSize;
+  const memAddressSize = mem === undefined ? undefined : addressSizeOf(mem, req.bits, prefixes.addressSize);
+  let addressSize = memAddressSize ?? recipe.addressSize;
   if (prefixes.addressSize !== undefined) {
     if (addressSize !== undefined && addressSize !== prefixes.addressSize) { problems.push(error('impossible combination of address sizes', memIndex >= 0 ? memIndex : undefined)); return 'error'; }
     addressSize = prefixes.addressSize;
   }
-  if (mem !== undefined && recipe.moffs) addressSize = mem.addressSize;
   if (addressSize !== undefined && addressSize !== req.bits) out.push(0x67);
 
   const regOf = (role: string): number => {
@@ -269,16 +312,18 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, prefixes
     if (rmOp.kind === 'reg') {
       out.push(0xc0 | (reg << 3) | registerInfo(rmOp.reg).num);
     } else if (rmOp.kind === 'mem') {
-      const ea = encodeEffectiveAddress(rmOp);
+      const ea = encodeEffectiveAddress(memAddressSize === rmOp.addressSize ? rmOp : { ...rmOp, addressSize: memAddressSize ?? rmOp.addressSize });
       if (!ea.ok) { problems.push(error(ea.message, rmIndex)); return 'error'; }
       out.push((ea.ea.mod << 6) | (reg << 3) | ea.ea.rm);
       if (ea.ea.sib >= 0) out.push(ea.ea.sib);
       pushLittleEndian(out, ea.ea.disp, ea.ea.dispBytes);
-      if (ea.ea.dispOverflow) problems.push(warning('byte data exceeds bounds', rmIndex));
+      if (ea.ea.dispOverflow !== undefined) problems.push(warning(`${ea.ea.dispOverflow} data exceeds bounds`, rmIndex));
     }
   }
   if (recipe.moffs && mem !== undefined) {
-    pushLittleEndian(out, mem.disp.value ?? 0, mem.addressSize === 16 ? 2 : 4);
+    const value = mem.disp.value ?? 0;
+    if (memAddressSize === 16 && !mem.disp.reloc && (value > 0xffff || value < -0x10000)) problems.push(warning('word data exceeds bounds', memIndex));
+    pushLittleEndian(out, value, memAddressSize === 16 ? 2 : 4);
   }
   let fieldIndex = 0;
   for (let i = 0; i < ops.length; i++) {
@@ -289,16 +334,27 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, prefixes
       const value = op.value ?? 0;
       const known = isSimpleKnown(op);
       if (field === 'ibs') {
-        // An explicit `byte` on a wider operation: NASM checks the signed byte range.
-        if (known && form.operands[i] === 'imm8' && (value < -128 || value > 127)) problems.push(warning('signed byte value exceeds bounds', i));
+        const kind = form.operands[i];
+        if (known && kind === 'imm8' && (value < -128 || value > 127)) {
+          // An explicit `byte` on a wider operation: NASM checks the signed byte range.
+          problems.push(warning('signed byte value exceeds bounds', i));
+        } else if (known && (kind === 'sbyte16' || kind === 'sbyte32')) {
+          // The optimizer's byte form still checks the value against the operation size.
+          const limit = kind === 'sbyte16' ? 0x10000 : 0x100000000;
+          if (value >= limit || value < -limit) problems.push(warning(`${kind === 'sbyte16' ? 'word' : 'dword'} value exceeds bounds`, i));
+        }
         pushLittleEndian(out, value, 1);
       } else {
         const limit = IMMEDIATE_LIMIT[field];
-        if (known && (value >= limit || value < -limit)) problems.push(warning(`${IMMEDIATE_NAME[field]} data exceeds bounds`, i));
+        const low = field === 'ib' && UNSIGNED_BYTE_OPERAND.has(req.spec.mnemonic) ? 0 : -limit;
+        if (known && (value >= limit || value < low)) problems.push(warning(`${IMMEDIATE_NAME[field]} data exceeds bounds`, i));
         pushLittleEndian(out, value, field === 'ib' ? 1 : field === 'iw' ? 2 : 4);
       }
     } else if (role === 'p' && op.kind === 'farptr') {
-      pushLittleEndian(out, op.offset.value ?? 0, operandSize === 16 || (operandSize === undefined && req.bits === 16) ? 2 : 4);
+      const offsetBytes = operandSize === 16 || (operandSize === undefined && req.bits === 16) ? 2 : 4;
+      const offset = op.offset.value ?? 0;
+      if (offsetBytes === 2 && !op.offset.reloc && (offset > 0xffff || offset < -0x10000)) problems.push(warning('word data exceeds bounds', i));
+      pushLittleEndian(out, offset, offsetBytes);
       pushLittleEndian(out, op.selector.value ?? 0, 2);
     }
   }
@@ -309,11 +365,13 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, prefixes
     const end = req.address + out.length + size;
     const target = op.value;
     let disp = target === undefined ? 0 : target - end;
-    if (size === 1 && target !== undefined && (disp < -128 || disp > 127)) {
+    // NASM range-checks only targets in this section; an absolute number is simply truncated.
+    if (size === 1 && target !== undefined && op.reloc && (disp < -128 || disp > 127)) {
       if (optimisticShort) return undefined;
       problems.push(error('short jump is out of range', i, true));
       disp = 0;
     }
+    if (size === 2 && target !== undefined && op.reloc && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
     pushLittleEndian(out, disp, size);
   }
   return Uint8Array.from(out);
@@ -355,7 +413,7 @@ export function encode(req: EncodeRequest): EncodeResult {
     // `short` or a short-only instruction (JCXZ, LOOP) reports the error instead.
     const optimistic = op?.kind === 'imm' && op.jump !== 'short' && c + 1 < candidates.length;
     const formProblems = [...problems];
-    const bytes = layout(form, recipe, req, prefixes, optimistic, formProblems);
+    const bytes = layout(form, recipe, { ...req, spec }, prefixes, optimistic, formProblems);
     if (bytes === undefined) continue;
     if (bytes === 'error') return { ok: false, problems: formProblems };
     return { ok: true, bytes, spec, form, problems: formProblems };
