@@ -1,0 +1,80 @@
+// Assembler facts beyond bytes: diagnostics with exact ranges and codes, recovery after errors,
+// symbols, references, statements, the source map, frontEndOnly.
+import * as assert from 'node:assert/strict';
+import { assemble } from '../../core/src/asm/index';
+
+const F = '/w/main.asm';
+function asm(text: string, files: Record<string, string> = {}) {
+  return assemble({ file: F, text, host: { readFile: (p) => files[p] } });
+}
+const at = (line: number, s: number, e: number) => ({ file: F, start: { line, col: s }, end: { line, col: e } });
+
+describe('assembler diagnostics', () => {
+  it('reports an undefined symbol at its use', () => {
+    const d = asm('bits 32\n  mov eax, nowhere').diagnostics;
+    assert.deepEqual(d.map((x) => [x.code, x.message, x.range]), [['undefined-symbol', "symbol `nowhere' not defined", at(1, 11, 18)]]);
+  });
+  it('reports a duplicate label with the first definition as related information', () => {
+    const d = asm('foo: db 1\nfoo: db 2').diagnostics[0];
+    assert.equal(d.code, 'duplicate-label');
+    assert.deepEqual(d.range, at(1, 0, 3));
+    assert.deepEqual(d.related?.[0].range, at(0, 0, 3));
+  });
+  it('reports every error in the file and keeps analysing after each', () => {
+    const r = asm('bits 32\n  frob eax\n  mov eax, nope\n  mov [eax], 1\nok: nop');
+    assert.deepEqual(r.diagnostics.map((x) => [x.code, x.range.start.line]), [['unknown-mnemonic', 1], ['undefined-symbol', 2], ['operand-size', 3]]);
+    assert.ok(r.symbols.some((s) => s.name === 'ok'));
+    assert.equal(r.image.length, 0);
+  });
+  it('warns about data out of range but still emits it', () => {
+    const r = asm('db 300');
+    assert.deepEqual(r.diagnostics.map((x) => [x.severity, x.code]), [['warning', 'data-overflow']]);
+    assert.deepEqual([...r.image], [0x2c]);
+  });
+  it('attaches the macro call site to errors inside macro bodies', () => {
+    const d = asm('%macro m 1\n  mov eax, %1\n%endmacro\nbits 32\n  m missing').diagnostics[0];
+    assert.equal(d.code, 'undefined-symbol');
+    assert.deepEqual(d.range, at(4, 4, 11));
+    assert.deepEqual(d.expansion?.[0], at(4, 2, 11));
+  });
+  it('rejects extern symbols in bin output like nasm', () => {
+    assert.equal(asm('extern f\nbits 32\ncall f').diagnostics[0].code, 'extern');
+  });
+});
+
+describe('assembler facts', () => {
+  const text = 'bits 32\norg 0x1000\nmain: nop\n.loop: jmp .loop\nK equ 5\n  mov eax, K\n; Doc line.\n%macro pr 1-2\n%endmacro\n  jmp main';
+  const r = asm(text);
+  it('lists labels, locals with parents, constants and macros', () => {
+    const by = new Map(r.symbols.map((s) => [s.name, s]));
+    assert.deepEqual([by.get('main')?.kind, by.get('main')?.value], ['label', 0x1000]);
+    assert.deepEqual([by.get('main.loop')?.kind, by.get('main.loop')?.parent, by.get('main.loop')?.shortName, by.get('main.loop')?.value], ['local-label', 'main', '.loop', 0x1001]);
+    assert.deepEqual([by.get('K')?.kind, by.get('K')?.value], ['constant', 5]);
+    assert.deepEqual([by.get('pr')?.kind, by.get('pr')?.params, by.get('pr')?.doc], ['macro', { min: 1, max: 2 }, 'Doc line.']);
+  });
+  it('records every reference with its range', () => {
+    assert.deepEqual(r.references.filter((x) => x.name === 'main.loop').map((x) => x.range), [at(3, 11, 16)]);
+    assert.deepEqual(r.references.filter((x) => x.name === 'main').map((x) => x.range), [at(9, 6, 10)]);
+  });
+  it('maps addresses to lines and back', () => {
+    assert.equal(r.sourceMap.lookupAddress(0x1001)?.range.start.line, 3);
+    assert.equal(r.sourceMap.lookupAddress(0x1002)?.range.start.line, 3);
+    assert.deepEqual(r.sourceMap.lookupLine(F, 5), [0x1003]);
+    assert.equal(r.sourceMap.lookupAddress(0x2000), undefined);
+  });
+  it('gives statements with mnemonic, operand kinds, address and size', () => {
+    const mov = r.statements.find((s) => s.mnemonic?.name === 'mov')!;
+    assert.deepEqual([mov.address, mov.size, mov.operands.map((o) => [o.text, o.kind])], [0x1003, 5, [['eax', 'register'], ['K', 'label']]]);
+    assert.equal(r.origin, 0x1000);
+  });
+  it('stops after the front end when asked', () => {
+    const f = assemble({ file: F, text: 'bits 32\nmov eax, nope', host: { readFile: () => undefined }, frontEndOnly: true });
+    assert.equal(f.image.length, 0);
+    assert.equal(f.diagnostics[0]?.code, 'undefined-symbol');
+  });
+  it('never throws on garbage input', () => {
+    for (const t of ['[[[', '%macro', 'db', 'times', 'mov ,', '%if', ')', 'section', 'align 3', '`\\', 'equ 5', 'struc', 'at x', '%rep -1\n%endrep']) {
+      assert.doesNotThrow(() => asm(t), t);
+    }
+  });
+});

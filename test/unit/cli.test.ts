@@ -1,0 +1,70 @@
+// The `ringside` CLI as a user runs it: exit codes, output files, stderr format.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../core/src/cli/main';
+
+const ROOT = path.join(__dirname, '..', '..');
+const MAIN = path.join(ROOT, 'core', 'src', 'cli', 'main.ts');
+function ringside(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('ringside CLI', function () {
+  this.timeout(30000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-cli-'));
+  const tsxDir = path.join(dir, 'node_modules');
+  before(() => { fs.symlinkSync(path.join(ROOT, 'node_modules'), tsxDir); });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('assembles to FILE.bin and writes a listing (bytes from nasm: 66 B8 01 00 00 00)', () => {
+    fs.writeFileSync(path.join(dir, 'ok.asm'), 'mov eax, 1\n');
+    const r = ringside(['asm', 'ok.asm', '-l', 'ok.lst'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual([...fs.readFileSync(path.join(dir, 'ok.bin'))], [0x66, 0xb8, 1, 0, 0, 0]);
+    assert.match(fs.readFileSync(path.join(dir, 'ok.lst'), 'utf8'), /^ {5}1 00000000 66B801000000 {12}mov eax, 1$/m);
+  });
+  it('passes -D and -I and honours -o', () => {
+    fs.mkdirSync(path.join(dir, 'inc'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'inc', 'v.inc'), 'db V\n');
+    fs.writeFileSync(path.join(dir, 'd.asm'), '%include "v.inc"\n');
+    const r = ringside(['asm', 'd.asm', '-I', 'inc', '-DV=9', '-o', 'out.img'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual([...fs.readFileSync(path.join(dir, 'out.img'))], [9]);
+  });
+  it('exits 1 with file:line:col: error: lines on errors', () => {
+    fs.writeFileSync(path.join(dir, 'bad.asm'), 'bits 32\n  mov eax, nope\n  jmp gone\n');
+    const r = ringside(['asm', 'bad.asm'], dir);
+    assert.equal(r.code, 1);
+    assert.equal(r.err, "bad.asm:2:12: error: symbol `nope' not defined\nbad.asm:3:7: error: symbol `gone' not defined\n");
+  });
+  it('prints warnings and still exits 0', () => {
+    fs.writeFileSync(path.join(dir, 'warn.asm'), 'db 300\n');
+    const r = ringside(['asm', 'warn.asm'], dir);
+    assert.equal(r.code, 0);
+    assert.equal(r.err, 'warn.asm:1:4: warning: byte data exceeds bounds\n');
+  });
+  it('disassembles a flat binary', () => {
+    fs.writeFileSync(path.join(dir, 'x.bin'), Uint8Array.of(0x90, 0xc3));
+    const r = ringside(['disasm', 'x.bin', '--org', '0x7c00', '--bits', '16'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^00007C00 {2}90 +nop$/m);
+    assert.match(r.out, /^00007C01 {2}C3 +ret$/m);
+  });
+  it('exits 2 on bad usage and 0 for --help/--version (in process)', () => {
+    const run = (args: string[]) => {
+      let out = '', err = '';
+      const code = main(args, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+      return { code, out, err };
+    };
+    assert.equal(run([]).code, 2);
+    assert.match(run(['frob']).err, /unknown command `frob'/);
+    assert.equal(run(['asm']).code, 2);
+    assert.equal(run(['disasm', 'x.bin', '--bits', '64']).code, 2);
+    assert.match(run(['--help']).out, /ringside asm FILE/);
+    assert.equal(run(['--version']).code, 0);
+  });
+});

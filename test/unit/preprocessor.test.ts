@@ -1,0 +1,68 @@
+// Preprocessor behaviour: expansion results, locations and expansion chains, and its diagnostics.
+import * as assert from 'node:assert/strict';
+import { DiagnosticSink } from '../../core/src/asm/diagnostics';
+import { preprocess } from '../../core/src/asm/preprocessor';
+
+function pp(text: string, files: Record<string, string> = {}, defines: Record<string, string> = {}) {
+  const sink = new DiagnosticSink();
+  const r = preprocess({ file: '/p/main.asm', text, readFile: (p) => files[p], includePaths: ['/inc'], defines }, sink);
+  const code = r.lines.filter((l) => !l.listOnly).map((l) => l.tokens.map((t) => t.text).join(' '));
+  return { r, code, diags: sink.list };
+}
+
+describe('preprocessor', () => {
+  it('expands single-line macros with parameters and -D defines', () => {
+    assert.deepEqual(pp('%define ADD(a,b) a+b\ndb ADD(1, 2), X', {}, { X: '7' }).code, ['db 1 + 2 , 7']);
+  });
+  it('pastes with %+ and adjacent macro parameters', () => {
+    assert.deepEqual(pp('%define P foo\nP %+ _bar:\n%macro m 1\nx_%1: db 1\n%endmacro\nm y').code, ['foo_bar :', 'x_y : db 1']);
+  });
+  it('gives %%locals a unique name per expansion', () => {
+    const { code } = pp('%macro m 0\n%%l: jmp %%l\n%endmacro\nm\nm');
+    assert.deepEqual(code, ['..@1.l : jmp ..@1.l', '..@2.l : jmp ..@2.l']);
+  });
+  it('fills default parameters and gives a greedy last parameter the rest', () => {
+    assert.deepEqual(pp('%macro m 1-3 8, 9\ndb %0, %1, %2, %3\n%endmacro\nm 1\n%macro g 1+\ndb %1\n%endmacro\ng 1, 2').code, ['db 3 , 1 , 8 , 9', 'db 1 , 2']);
+  });
+  it('keeps the source location and the call site of macro lines', () => {
+    const { r } = pp('%macro m 1\n  db %1\n%endmacro\n  m 5');
+    const line = r.lines.find((l) => !l.listOnly)!;
+    assert.equal(line.line, 1);
+    assert.deepEqual(line.expansion[0], { file: '/p/main.asm', start: { line: 3, col: 2 }, end: { line: 3, col: 5 } });
+    assert.deepEqual(line.tokens[1].src, { file: '/p/main.asm', start: { line: 3, col: 4 }, end: { line: 3, col: 5 } });
+  });
+  it('searches the main file directory, then -I paths, and records includes', () => {
+    const { code, r } = pp('%include "a.inc"\n%include "b.inc"', { '/p/a.inc': 'db 1', '/inc/b.inc': 'db 2' });
+    assert.deepEqual(code, ['db 1', 'db 2']);
+    assert.deepEqual(r.includes.map((i) => i.resolved), ['/p/a.inc', '/inc/b.inc']);
+    assert.deepEqual(r.files, ['/p/main.asm', '/p/a.inc', '/inc/b.inc']);
+  });
+  it('reports a missing include at the file name', () => {
+    const d = pp('  %include "zz.inc"').diags[0];
+    assert.equal(d.code, 'missing-include');
+    assert.deepEqual(d.range, { file: '/p/main.asm', start: { line: 0, col: 11 }, end: { line: 0, col: 19 } });
+  });
+  it('reports an include cycle', () => {
+    assert.equal(pp('%include "a.inc"', { '/p/a.inc': '%include "a.inc"' }).diags[0].code, 'include-cycle');
+  });
+  it('reports wrong macro argument counts, unterminated blocks and %error text', () => {
+    assert.equal(pp('%macro two 2\n%endmacro\ntwo 1').diags[0].message, "macro `two' takes 2 parameters, not 1");
+    assert.equal(pp('%if 1\ndb 1').diags[0].code, 'unterminated-if');
+    assert.equal(pp('%macro m 0\ndb 1').diags[0].code, 'unterminated-macro');
+    assert.equal(pp('%rep 2\ndb 1').diags[0].code, 'unterminated-rep');
+    const e = pp('%error "bad thing"').diags[0];
+    assert.deepEqual([e.code, e.message], ['user-error', 'bad thing']);
+    assert.equal(pp('%warning careful').diags[0].severity, 'warning');
+  });
+  it('rotates macro parameters and repeats with %rep', () => {
+    assert.deepEqual(pp('%macro r 1-*\n%rep %0\ndb %1\n%rotate 1\n%endrep\n%endmacro\nr 1, 2, 3').code, ['db 1', 'db 2', 'db 3']);
+  });
+  it('sets the technique from %pragma ringside', () => {
+    assert.equal(pp('%pragma ringside technique paravirtual').r.technique, 'paravirtual');
+    assert.equal(pp('%pragma ringside technique bogus').diags[0].code, 'unknown-technique');
+  });
+  it('keeps macro doc comments and parameter ranges', () => {
+    const m = pp('; Prints a thing.\n; Twice.\n%macro show 1-2\n%endmacro').r.macros[0];
+    assert.deepEqual([m.doc, m.min, m.max], ['Prints a thing.\nTwice.', 1, 2]);
+  });
+});
