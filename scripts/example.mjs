@@ -1,0 +1,25 @@
+// The README's first command after install: build, then assemble the bundled hello-world guest
+// with the Ringside CLI, print its NASM-style listing, and disassemble the image.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'out', 'examples');
+mkdirSync(outDir, { recursive: true });
+
+function run(args) {
+  console.log(`\n$ ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+run(['scripts/build.mjs']);
+const source = 'examples/hello/hello.gasm';
+const image = join('out', 'examples', 'hello.bin');
+const listing = join('out', 'examples', 'hello.lst');
+run(['dist/cli.js', 'asm', source, '-o', image, '-l', listing]);
+console.log(`\n--- ${listing}`);
+process.stdout.write(readFileSync(join(root, listing), 'utf8'));
+run(['dist/cli.js', 'disasm', image, '--org', '0x100000']);
