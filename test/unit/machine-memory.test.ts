@@ -106,3 +106,15 @@ describe('machine: physical memory', () => {
     assert.throws(() => b.restore(a.snapshot()));
   });
 });
+
+describe('machine: physical memory bulk operations', () => {
+  it('fill and writeBytes span frames and stop at the end of RAM', () => {
+    const m = new PhysicalMemory(1 << 20);
+    m.fill(0xff0, 0x20, 0xab);
+    assert.deepEqual([m.read8(0xfef), m.read8(0xff0), m.read8(0x100f), m.read8(0x1010)], [0, 0xab, 0xab, 0]);
+    m.writeBytes((1 << 20) - 2, new Uint8Array([1, 2, 3, 4]));
+    assert.deepEqual(Array.from(m.readBytes((1 << 20) - 2, 4)), [1, 2, 0xff, 0xff]);
+    m.fill((1 << 20) - 1, 10, 5);
+    assert.equal(m.read8((1 << 20) - 1), 5);
+  });
+});

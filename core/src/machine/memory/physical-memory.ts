@@ -137,9 +137,19 @@ export class PhysicalMemory implements PhysicalAccess {
     return out;
   }
 
-  /** Zeroes `length` bytes at `pa`. */
+  /** Sets `length` bytes at `pa` to `value` (the part beyond RAM is dropped). */
   fill(pa: number, length: number, value = 0): void {
-    for (let i = 0; i < length; i++) this.write8((pa + i) >>> 0, value);
+    let done = 0;
+    while (done < length) {
+      const at = pa + done;
+      const frame = at >>> PAGE_SHIFT;
+      if (at >= this.sizeBytes || frame >= this.frameCount) return;
+      const offset = at & PAGE_MASK;
+      const chunk = Math.min(PAGE_SIZE - offset, length - done);
+      const bytes = this.frameEpoch[frame] === this.epoch ? this.frames[frame] : this.makePrivate(frame);
+      bytes.fill(value, offset, offset + chunk);
+      done += chunk;
+    }
   }
 
   /** Frames written since the last snapshot or restore (the cost of the next snapshot). */
