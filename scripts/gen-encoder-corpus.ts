@@ -248,6 +248,16 @@ export function prefixCases(): PendingCase[] {
   out.push({ mnemonic: 'mov', prefixes: ['es'], operands: [reg('eax'), memInstance(MEMORY_SHAPES[35], 32)] });
   out.push({ mnemonic: 'push', prefixes: ['o16'], operands: [imm(5)] });
   out.push({ mnemonic: 'xlatb', prefixes: ['es'], operands: [] });
+  // Corners the differential test found: repeated overrides, BND-position F2, byte-size inference.
+  out.push({ mnemonic: 'lldt', prefixes: ['es'], operands: [memInstance(MEMORY_SHAPES[35], 16)] });
+  const here = branchTargets();
+  for (const t of [here[0], here[6], here[9]]) for (const m of ['jmp', 'jz', 'call', 'jcxz']) out.push({ mnemonic: m, prefixes: ['repne'], operands: [t] });
+  out.push({ mnemonic: 'ret', prefixes: ['repne'], operands: [] });
+  out.push({ mnemonic: 'call', prefixes: ['repne'], operands: [memInstance(MEMORY_SHAPES[1], 32)] });
+  for (const v of [imm(5, { size: 8 }), imm(0x80, { size: 8 }), imm(5, { size: 8, strict: true }), imm(-0x81, { size: 8 })]) {
+    out.push({ mnemonic: 'cmp', prefixes: [], operands: [memInstance(MEMORY_SHAPES[1], undefined), v] });
+  }
+  out.push({ mnemonic: 'call', prefixes: ['o32'], operands: [farPointers()[1]] });
   return out;
 }
 

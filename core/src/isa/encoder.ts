@@ -260,6 +260,20 @@ const LOCKABLE = new Set(['add', 'adc', 'and', 'btc', 'btr', 'bts', 'cmpxchg', '
 const IMMEDIATE_LIMIT = { ib: 0x100, iw: 0x10000, id: 0x100000000 } as const;
 const IMMEDIATE_NAME = { ib: 'byte', iw: 'word', id: 'dword' } as const;
 
+/**
+ * Near CALL/JMP/Jcc/RET: F2 before them is the MPX BND prefix, which NASM accepts only written
+ * as `bnd` (measured: `repne jmp near x`, `repne ret` and `repne jz short x` are errors;
+ * `repne jmp short x` and a Jcc the optimizer shortened are not).
+ */
+function isNearBranch(spec: InstructionSpec, form: FormSpec, recipe: FormRecipe, ops: readonly AsmOperand[]): boolean {
+  if (recipe.relative !== undefined) {
+    const target = ops[form.roles.indexOf('j')];
+    return recipe.relative > 1 || (spec.mnemonic !== 'jmp' && target?.kind === 'imm' && target.jump === 'short');
+  }
+  if (spec.mnemonic === 'ret') return true;
+  return (spec.mnemonic === 'jmp' || spec.mnemonic === 'call') && (form.operands[0] === 'rm16' || form.operands[0] === 'rm32');
+}
+
 /** Lays out one instruction with a chosen form; undefined when a relaxable short branch is out of range. */
 function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest & { readonly spec: InstructionSpec }, prefixes: Prefixes, optimisticShort: boolean, problems: EncodeProblem[]): Uint8Array | undefined | 'error' {
   const ops = req.operands;
@@ -276,7 +290,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest & { reado
   let segment = prefixes.segment;
   if (mem?.segment !== undefined) {
     const byte = SEGMENT_PREFIX[mem.segment];
-    if (segment !== undefined && segment !== byte) { problems.push(error('instruction has conflicting segment overrides', memIndex)); return 'error'; }
+    // NASM refuses a segment prefix word together with an override inside the brackets, even the same one.
+    if (segment !== undefined) { problems.push(error('instruction has conflicting segment overrides', memIndex)); return 'error'; }
     segment = byte;
   }
   if (segment !== undefined) out.push(segment);
@@ -351,12 +366,18 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest & { reado
         pushLittleEndian(out, value, field === 'ib' ? 1 : field === 'iw' ? 2 : 4);
       }
     } else if (role === 'p' && op.kind === 'farptr') {
-      const offsetBytes = operandSize === 16 || (operandSize === undefined && req.bits === 16) ? 2 : 4;
+      // The offset field follows the form's size even under an o16/o32 prefix (measured).
+      const formSize = recipe.operandSize ?? req.bits;
+      const offsetBytes = formSize === 16 ? 2 : 4;
       const offset = op.offset.value ?? 0;
       if (offsetBytes === 2 && !op.offset.reloc && (offset > 0xffff || offset < -0x10000)) problems.push(warning('word data exceeds bounds', i));
       pushLittleEndian(out, offset, offsetBytes);
       pushLittleEndian(out, op.selector.value ?? 0, 2);
     }
+  }
+  if (prefixes.repeat === 0xf2 && isNearBranch(req.spec, form, recipe, ops)) {
+    problems.push(error('repne prefix is not allowed'));
+    return 'error';
   }
   if (recipe.relative !== undefined) {
     const i = form.roles.indexOf('j');
@@ -391,6 +412,15 @@ export function encode(req: EncodeRequest): EncodeResult {
     const relaxed: MatchContext = { ...ctx, ignoreSizes: true };
     const sizeOnly = spec.forms.some((f) => fitForm(f, relaxed) !== Fit.No);
     return { ok: false, problems: [error(sizeOnly ? 'mismatch in operand sizes' : 'invalid combination of opcode and operands')] };
+  }
+  // With an unsized memory operand, a `byte` immediate makes the operation a byte one
+  // (measured: `cmp [eax], byte 5` is 80 /7 ib, not the sign-extended 83 forms).
+  if (req.operands.some((o) => o.kind === 'mem' && o.size === undefined)) {
+    const kept = candidates.filter((f) => !f.operands.some((k, i) => {
+      const op = req.operands[i];
+      return k === 'imm8' && op.kind === 'imm' && recipeOf(f).immediates.includes('ibs');
+    }));
+    if (kept.length > 0) candidates.splice(0, candidates.length, ...kept);
   }
   // NASM refuses to guess the size of an unsized memory operand that several forms would give
   // different sizes (`inc [eax]`, `push [ebx]`, `mov [x], 5`).
