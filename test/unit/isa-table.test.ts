@@ -143,6 +143,9 @@ describe('instruction table', () => {
         assert.equal(f.virt?.trapAndEmulate, 'silent', `${what} ${f.operands.join(',')}`);
       }
     }
+    // DESIGN.md §4 adds CPUID: unprivileged, and it shows the guest the real processor.
+    assert.equal(spec('cpuid').privilege, 'sensitive-unprivileged');
+    assert.equal(spec('cpuid').virt.trapAndEmulate, 'silent');
     assert.match(spec('popf').virt.note ?? '', /does not trap outside ring 0/);
     assert.match(spec('popf').flags?.note ?? '', /does not trap/);
   });

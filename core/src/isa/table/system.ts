@@ -76,8 +76,10 @@ export const SYSTEM: readonly InstructionSpec[] = [
     privileged(undefined, HW.when('rdmsr', 'the MSR bitmap selects ECX, or MSR bitmaps are off'), 'At ring 1 it traps and the VMM emulates the MSR.'), PRIV_EXC),
   simple('wrmsr', '0F 30', 'Write EDX:EAX to the model-specific register ECX.', 'privileged',
     privileged(undefined, HW.when('wrmsr', 'the MSR bitmap selects ECX, or MSR bitmaps are off'), 'At ring 1 it traps and the VMM emulates the MSR.'), PRIV_EXC),
-  simple('cpuid', '0F A2', 'Processor identification: leaf EAX (sub-leaf ECX) into EAX EBX ECX EDX.', 'innocuous',
-    exitsOnly('cpuid', 'always', 'Unprivileged, so without VT-x it returns the real processor\'s identity; VT-x always exits so the VMM can filter it.'), []),
+  // DESIGN.md §4 lists CPUID with the sensitive-but-unprivileged instructions: it is not on Robin &
+  // Irvine's list, but it runs at any CPL and shows the guest the real processor.
+  simple('cpuid', '0F A2', 'Processor identification: leaf EAX (sub-leaf ECX) into EAX EBX ECX EDX.', 'sensitive-unprivileged',
+    silent(undefined, HW.always('cpuid'), 'Unprivileged, so without VT-x it returns the real processor\'s identity (a binary translator calls out to filter it); VT-x always exits so the VMM can filter it.'), []),
   simple('rdtsc', '0F 31', 'Read the time-stamp counter into EDX:EAX.', 'innocuous',
     exitsOnly('rdtsc', 'RDTSC exiting (primary control bit 12) is set', 'Unprivileged unless CR4.TSD is set; VMMs offset or trap it to hide the time spent outside the guest.'), ['#GP']),
   simple('sysenter', '0F 34', 'Fast system call to ring 0 at SYSENTER_CS_MSR:SYSENTER_EIP_MSR.', 'innocuous', INNOCUOUS, ['#GP', '#UD']),
