@@ -1,0 +1,124 @@
+// End-to-end editor checks of the installed .vsix in code-server: language mode, TextMate
+// colours, an assembler diagnostic, the sensitive-instruction hover, mnemonic completion.
+// Run by test/e2e/run.sh, which provides the server URL and the workspace copy (see README.md).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { URL } from 'node:url';
+import { CheckRunner, expect } from './lib/checks.mjs';
+import { launchChromium, UI_TIMEOUT, Workbench } from './lib/workbench.mjs';
+import { e2eEnv, lineOf } from './lib/env.mjs';
+
+const SPEC = 'editor';
+const env = e2eEnv();
+const runner = new CheckRunner(SPEC, env.outDir);
+
+/** The language's display name: the first alias in package.json's contributes.languages. */
+const LANGUAGE_NAME = 'Guest Assembly (NASM)';
+/** "Default Dark Modern" (pinned in run.sh's settings) colours `comment` #6A9955 (dark_vs.json). */
+const THEME_COMMENT_COLOUR = 'rgb(106, 153, 85)';
+/** What nasm 2.16 prints for fixtures/broken.gasm, recorded in fixtures/broken.nasm-stderr.txt. */
+const NASM_MESSAGE = readFileSync(new URL('./fixtures/broken.nasm-stderr.txt', import.meta.url), 'utf8')
+  .split('\n')[0].replace(/^.*?error: /, '').trim();
+
+const browser = await launchChromium();
+let wb;
+const shoot = (name) => wb?.screenshot(name);
+try {
+  await runner.check('workbench opens the workspace', async () => {
+    wb = await Workbench.open(browser, env.url, env.outDir, SPEC);
+    await wb.screenshot('01-workbench');
+  }, shoot);
+
+  if (!wb) {
+    runner.fail('remaining editor checks', 'the workbench did not open; see the failure above');
+  } else {
+    await editorChecks(wb);
+  }
+} finally {
+  if (wb?.consoleErrors.length) {
+    console.log(`  (browser console errors: ${wb.consoleErrors.length}; first: ${wb.consoleErrors[0].slice(0, 300)})`);
+  }
+  await browser.close();
+}
+process.exitCode = runner.finish();
+
+async function editorChecks(wb) {
+  const { page } = wb;
+
+  await runner.check(`hello.gasm opens in language mode "${LANGUAGE_NAME}"`, async () => {
+    await wb.openFile('examples/hello/hello.gasm');
+    await page.locator('.part.statusbar [id="status.editor.mode"]', { hasText: LANGUAGE_NAME })
+      .waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const mode = await wb.statusBarText('status.editor.mode');
+    expect(mode === LANGUAGE_NAME, `status bar language mode is "${mode}", expected "${LANGUAGE_NAME}"`);
+    await wb.screenshot('02-language-mode');
+  }, shoot);
+
+  await runner.check('syntax colours: mnemonic, register and comment are coloured apart', async () => {
+    const file = join(env.workspace, 'examples/hello/hello.gasm');
+    const { line, text } = lineOf(file, /^\s+mov dx, COM1 \+ 1\s+; IER/);
+    await wb.goTo(line, 1);
+    const lineText = text.trim().slice(0, 20);
+    const t = await wb.waitForTokens(lineText, ['mov', 'dx', 'IER'],
+      (k) => k.mov.color !== k.dx.color && k.mov.color !== k.IER.color && k.dx.color !== k.IER.color
+        && k.IER.color === THEME_COMMENT_COLOUR,
+      'distinct mnemonic/register/comment colours');
+    console.log(`       mov ${t.mov.className} ${t.mov.color}; dx ${t.dx.className} ${t.dx.color}; comment ${t.IER.className} ${t.IER.color}`);
+    expect(t.IER.spanText.trimStart().startsWith('; IER'), `the comment is not one token: "${t.IER.spanText}"`);
+    await wb.screenshot('03-syntax-colours');
+  }, shoot);
+
+  await runner.check(`broken.gasm: error squiggle and Problems lists "${NASM_MESSAGE}"`, async () => {
+    await wb.openFile('broken.gasm');
+    await page.locator(`${wb.activeEditor} .squiggly-error`).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await wb.screenshot('04-diagnostic-squiggle');
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: NASM_MESSAGE });
+    await row.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const label = (await row.first().getAttribute('aria-label')) ?? (await row.first().innerText());
+    // The Problems row gives the position: line 6 in the fixture is `jmp no_such_label`.
+    const { line } = lineOf(join(env.workspace, 'broken.gasm'), /jmp no_such_label/);
+    expect(new RegExp(`\\b${line}\\b`).test(label), `Problems row does not mention line ${line}: "${label}"`);
+    await wb.screenshot('05-problems-panel');
+    await page.keyboard.press('Control+J');
+    await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }, shoot);
+
+  await runner.check('hover on popfd says it is sensitive', async () => {
+    const file = join(env.workspace, 'examples/sensitive/sensitive.gasm');
+    const { line, text } = lineOf(file, /^\s+popfd\b/);
+    await wb.openFile('examples/sensitive/sensitive.gasm');
+    await wb.goTo(line, text.indexOf('popfd') + 1);
+    const t = await wb.waitForTokens(text.trim(), ['popfd'], () => true, 'popfd to render');
+    await page.mouse.move(t.popfd.box.x + t.popfd.box.width / 2, t.popfd.box.y + t.popfd.box.height / 2);
+    const hover = page.locator('.monaco-hover:visible', { hasText: /sensitive/i });
+    await hover.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const body = await hover.first().innerText();
+    expect(/popf/i.test(body), `hover does not name the instruction: "${body.slice(0, 300)}"`);
+    console.log(`       hover: ${body.replace(/\s+/g, ' ').slice(0, 160)}`);
+    await wb.screenshot('06-hover-sensitive');
+    await page.mouse.move(5, 5);
+  }, shoot);
+
+  await runner.check('completion offers the mnemonic cpuid', async () => {
+    await wb.openFile('completion.gasm');
+    const { line } = lineOf(join(env.workspace, 'completion.gasm'), /^start:/);
+    await wb.goTo(line + 1, 1);
+    await page.keyboard.type('        cpui');
+    await page.keyboard.press('Control+Space');
+    const item = page.locator('.suggest-widget .monaco-list-row', { hasText: 'cpuid' });
+    await item.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const aria = (await item.first().getAttribute('aria-label')) ?? '';
+    console.log(`       suggestion: ${aria}`);
+    await wb.screenshot('07-completion');
+    await page.keyboard.press('Escape');
+  }, shoot);
+
+  await runner.check('no Ringside error notification', async () => {
+    const toasts = page.locator('.notifications-toasts .notification-list-item', { hasText: /ringside/i });
+    const n = await toasts.count();
+    const texts = [];
+    for (let i = 0; i < n; i++) texts.push((await toasts.nth(i).innerText()).replace(/\s+/g, ' '));
+    expect(n === 0, `notifications: ${texts.join(' | ')}`);
+  }, shoot);
+}
