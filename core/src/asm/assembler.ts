@@ -7,11 +7,12 @@ import type { DiagnosticSink } from './diagnostics';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { encode } from './instruction-set';
+import { EncodeCache, Encoding, isStaticExpr, isStaticOperand, operandKey } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import type { ParsedOperand, ParsedStatement } from './parser';
-import { buildImage, layoutSections, newSection, type Section } from './sections';
+import { buildImage, layoutSections, newSection, writeBytes, type Section } from './sections';
 import { lineRange, type PPToken } from './source';
-import type { AsmOperand, OperandValue, PrefixName } from '../isa/operands';
+import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName } from '../isa/operands';
 import type { Gpr16, Gpr32, SegmentRegister } from '../isa/types';
 
 /** nasm gives up after a similar number of passes with "phase error". */
@@ -31,14 +32,15 @@ export interface SymbolDef {
   readonly isStruc?: boolean;
 }
 
-export interface StatementResult {
-  address?: number;
-  sectionOffset?: number;
-  size: number;
-  bytes?: Uint8Array;
-  repeat?: number;
-  reserved?: number;
-  section: number;
+/** Where one statement landed; one object per statement, reset at the start of every pass. */
+export class StatementResult {
+  address: number | undefined = undefined;
+  sectionOffset: number | undefined = undefined;
+  size = 0;
+  bytes: Uint8Array | undefined = undefined;
+  repeat: number | undefined = undefined;
+  reserved: number | undefined = undefined;
+  section = -1;
 }
 
 export interface AssemblyOutput {
@@ -62,11 +64,15 @@ export function assembleStatements(stmts: readonly ParsedStatement[], sink: Diag
 
 interface StrucState { readonly name: string; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined } }
 
-class Assembler {
+class Assembler implements EvalContext {
   private readonly symbols = new Map<string, SymbolDef>();
   private sections: Section[] = [];
   private readonly sectionByName = new Map<string, Section>();
-  private results: StatementResult[] = [];
+  private readonly results: StatementResult[];
+  /** Encodings of statements, reused across passes while their inputs stay the same. */
+  private readonly cache: EncodeCache;
+  /** The statement being evaluated, for diagnostics raised during evaluation. */
+  private cur!: ParsedStatement;
   private pass = 0;
   private final = false;
   private changed = false;
@@ -82,9 +88,15 @@ class Assembler {
   private readonly incbinCache = new Map<string, Uint8Array | undefined>();
   private stmtIndex = 0;
   /** Offset of the statement being assembled, for `$`. */
-  private here = 0;
+  private hereOffset = 0;
+  /** Set by `dataBytes` when an item overflowed its unit (the warning is reported in the final pass). */
+  private dataWarned = false;
 
-  constructor(private readonly stmts: readonly ParsedStatement[], private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {}
+  constructor(private readonly stmts: readonly ParsedStatement[], private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
+    this.results = new Array<StatementResult>(stmts.length);
+    for (let i = 0; i < stmts.length; i++) this.results[i] = new StatementResult();
+    this.cache = new EncodeCache(stmts.length);
+  }
 
   run(frontEndOnly: boolean): AssemblyOutput {
     let stable = false;
@@ -114,7 +126,7 @@ class Assembler {
     for (const p of previous) {
       const s = this.sectionByName.get(p.name) ?? this.openSection(p.name, undefined);
       s.address = p.address; s.fileOffset = p.fileOffset;
-      Object.assign(s, { progbits: p.progbits, align: p.align, start: p.start, vstart: p.vstart, follows: p.follows, vfollows: p.vfollows });
+      s.progbits = p.progbits; s.align = p.align; s.start = p.start; s.vstart = p.vstart; s.follows = p.follows; s.vfollows = p.vfollows;
       s.size = 0;
     }
     this.sec = 0;
@@ -122,10 +134,9 @@ class Assembler {
     this.absolute = undefined;
     this.struc = undefined;
     this.istrucStart = undefined;
-    this.results = new Array(this.stmts.length);
     for (let i = 0; i < this.stmts.length; i++) {
       this.stmtIndex = i;
-      this.results[i] = this.statement(this.stmts[i]);
+      this.statement(this.stmts[i], this.results[i]);
     }
     const open = this.struc as StrucState | undefined;
     if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, this.stmts[open.stmt], undefined);
@@ -158,8 +169,8 @@ class Assembler {
     return lineRange(l.file, l.line, span.start, span.end);
   }
 
-  private error(code: string, message: string, st: ParsedStatement, span: { start: number; end: number } | undefined, src?: SourceRange): void {
-    if (this.final) this.sink.error(code, message, this.range(st, span, src), st.line.expansion);
+  private report(code: string, message: string, st: ParsedStatement, span: { start: number; end: number } | undefined, src?: SourceRange): void {
+    this.sink.error(code, message, this.range(st, span, src), st.line.expansion);
   }
 
   private warning(code: string, message: string, st: ParsedStatement, span: { start: number; end: number } | undefined): void {
@@ -168,13 +179,25 @@ class Assembler {
 
   // ---- evaluation ----
 
-  private ctx(st: ParsedStatement): EvalContext {
-    return {
-      symbol: (name: string, node: Expr) => this.lookup(name, node, st),
-      here: () => (this.absolute !== undefined ? { v: this.absolute, sec: -1 } : { v: this.sections[this.sec].address + this.here, sec: this.sec }),
-      base: () => (this.absolute !== undefined ? { v: this.absolute - this.here, sec: -1 } : { v: this.sections[this.sec].address, sec: this.sec }),
-      error: (message: string, node: Expr) => this.error('expression', message, st, node),
-    };
+  // EvalContext, for the statement in `cur`.
+  symbol(name: string, node: Expr): Value | undefined {
+    return this.lookup(name, node, this.cur);
+  }
+
+  here(): Value {
+    return this.absolute !== undefined ? { v: this.absolute, sec: -1 } : { v: this.sections[this.sec].address + this.hereOffset, sec: this.sec };
+  }
+
+  base(): Value {
+    return this.absolute !== undefined ? { v: this.absolute - this.hereOffset, sec: -1 } : { v: this.sections[this.sec].address, sec: this.sec };
+  }
+
+  error(message: string, node: Expr): void;
+  error(code: string, message: string, st: ParsedStatement, span: { start: number; end: number } | undefined, src?: SourceRange): void;
+  error(a: string, b: string | Expr, st?: ParsedStatement, span?: { start: number; end: number }, src?: SourceRange): void {
+    if (!this.final) return;
+    if (typeof b !== 'string') { this.report('expression', a, this.cur, b, undefined); return; }
+    this.report(a, b, st!, span, src);
   }
 
   private lookup(name: string, node: Expr, st: ParsedStatement): Value | undefined {
@@ -194,7 +217,9 @@ class Assembler {
   }
 
   private eval(e: Expr, st: ParsedStatement): Value {
-    return evaluate(e, this.ctx(st));
+    if (e.k === 'num') return { v: e.v, sec: -1 };
+    this.cur = st;
+    return evaluate(e, this);
   }
 
   /** A value that must be known and absolute now (org, times, align, resb counts). */
@@ -235,24 +260,26 @@ class Assembler {
     this.symbols.set(label.name, { name: label.name, kind, sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(st, label, label.src) });
   }
 
-  private statement(st: ParsedStatement): StatementResult {
+  private statement(st: ParsedStatement, result: StatementResult): void {
     const op = st.op;
-    const secIndex = this.absolute !== undefined ? -1 : this.sec;
     const section = this.absolute !== undefined ? undefined : this.sections[this.sec];
-    const offset = this.absolute !== undefined ? this.absolute : section!.size;
-    this.here = this.absolute !== undefined ? 0 : offset;
+    const offset = section === undefined ? this.absolute! : section.size;
+    this.hereOffset = section === undefined ? 0 : offset;
     const name = op?.name;
     if (st.label && name !== 'equ') {
-      if (this.absolute !== undefined) this.define(st, 'label', -1, this.absolute);
+      if (section === undefined) this.define(st, 'label', -1, offset);
       else this.define(st, 'label', this.sec, offset);
     }
-    const result: StatementResult = { size: 0, section: secIndex, sectionOffset: this.absolute !== undefined ? undefined : offset };
-    if (section) result.address = section.address + offset;
-    else result.address = this.absolute;
-    if (!op) return result;
+    result.size = 0;
+    result.bytes = undefined;
+    result.repeat = undefined;
+    result.reserved = undefined;
+    result.section = section === undefined ? -1 : this.sec;
+    result.sectionOffset = section === undefined ? undefined : offset;
+    result.address = section === undefined ? this.absolute : section.address + offset;
+    if (!op) return;
     if (op.directive) this.directive(st, name!, result);
     else this.instruction(st, result);
-    return result;
   }
 
   /** Adds bytes (or reserved space when `bytes` is undefined) at the current location. */
@@ -271,7 +298,7 @@ class Assembler {
     if (s.progbits && size > 0 && st.op && RESERVE_UNIT[st.op.name] !== undefined) {
       this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, st, undefined);
     }
-    if (this.final && bytes && bytes.length > 0) s.chunks.push({ offset: s.size, bytes });
+    if (this.final && bytes && bytes.length > 0) writeBytes(s, s.size, bytes);
     s.size += size;
     result.size = size;
     if (this.final) result.bytes = bytes;
@@ -301,7 +328,7 @@ class Assembler {
     if (DATA_UNIT[name] !== undefined) {
       if (st.at) this.padToField(st, st.at, result);
       const n = this.timesCount(st);
-      const unit = this.dataBytes(st, DATA_UNIT[name]);
+      const unit = this.staticData(st, DATA_UNIT[name]);
       if (n !== 1) result.repeat = n;
       const before = result.size;
       this.emit(st, result, this.repeatBytes(unit, n), unit.length * n);
@@ -536,6 +563,21 @@ class Assembler {
     this.emit(st, result, this.repeatBytes(slice, n), slice.length * n);
   }
 
+  /** `dataBytes`, computed once for data made of constants (warnings are rare: those recompute). */
+  private staticData(st: ParsedStatement, unit: number): Uint8Array {
+    const c = this.cache;
+    const i = this.stmtIndex;
+    const cached = c.data[i];
+    if (cached !== undefined) return cached;
+    if (c.kind[i] === Encoding.Dynamic) return this.dataBytes(st, unit);
+    this.dataWarned = false;
+    const bytes = this.dataBytes(st, unit);
+    const isStatic = st.data.every((d) => d.kind === 'bytes' || isStaticExpr(d.expr));
+    if (isStatic && !this.dataWarned) c.data[i] = bytes;
+    else c.kind[i] = Encoding.Dynamic;
+    return bytes;
+  }
+
   private dataBytes(st: ParsedStatement, unit: number): Uint8Array {
     const out: number[] = [];
     for (const item of st.data) {
@@ -549,7 +591,7 @@ class Assembler {
       const value = v.v ?? 0;
       if (v.v !== undefined && unit <= 4) {
         const bits = unit * 8;
-        if (value < -(2 ** (bits - 1)) || value >= 2 ** bits) this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, st, item);
+        if (value < -(2 ** (bits - 1)) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, st, item); }
       }
       const bytes = littleEndian(value, unit);
       for (const b of bytes) out.push(b);
@@ -562,23 +604,62 @@ class Assembler {
   private instruction(st: ParsedStatement, result: StatementResult): void {
     const op = st.op!;
     const n = this.timesCount(st);
+    const r = this.encoding(st);
+    if (this.final) {
+      for (const p of r.problems) {
+        const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : op;
+        const code = codeFor(p.message);
+        if (p.severity === 'warning') this.warning(code, p.message, st, span);
+        else this.error(code, p.message, st, span);
+      }
+    }
+    if (!r.ok) return;
+    if (n !== 1) result.repeat = n;
+    this.emit(st, result, this.repeatBytes(r.bytes, n), r.bytes.length * n);
+  }
+
+  /** The statement's encoding: from the cache when its inputs are unchanged since it was made. */
+  private encoding(st: ParsedStatement): EncodeResult {
+    const c = this.cache;
+    const i = this.stmtIndex;
+    let kind = c.kind[i];
+    if (kind === Encoding.Unknown) kind = c.kind[i] = st.operands.every(isStaticOperand) ? Encoding.Static : Encoding.Dynamic;
+    const cached = c.result[i];
+    if (kind === Encoding.Static && cached !== undefined && c.bits[i] === this.bits) return cached;
     const operands: AsmOperand[] = [];
     for (const o of st.operands) operands.push(this.asmOperand(o, st));
     const section = this.absolute !== undefined ? 0 : this.sec;
     const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
-    const prefixes = st.prefixes.map((p) => p.name as PrefixName);
-    const r = encode({ mnemonic: op.name, operands, prefixes, bits: this.bits, address, section, sectionOffset });
-    for (const p of r.problems) {
-      if (p.final && !this.final) continue;
-      const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : op;
-      const code = codeFor(p.message);
-      if (p.severity === 'warning') this.warning(code, p.message, st, span);
-      else this.error(code, p.message, st, span);
+    const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
+    if (kind === Encoding.Static) {
+      const text = staticKey(st, this.bits);
+      let r = c.byText.get(text);
+      if (r === undefined) {
+        r = encode(request);
+        // A relative branch to a number depends on its own address; failures may be range checks.
+        if (!r.ok || r.form.roles.includes('j')) { c.kind[i] = Encoding.Dynamic; return this.dynamicEncoding(request, r); }
+        c.byText.set(text, r);
+      }
+      c.result[i] = r;
+      c.bits[i] = this.bits;
+      return r;
     }
-    if (!r.ok) return;
-    if (n !== 1) result.repeat = n;
-    this.emit(st, result, this.repeatBytes(r.bytes, n), r.bytes.length * n);
+    return this.dynamicEncoding(request, undefined);
+  }
+
+  private dynamicEncoding(request: EncodeRequest, fresh: EncodeResult | undefined): EncodeResult {
+    const c = this.cache;
+    const i = this.stmtIndex;
+    const prev = fresh ?? c.result[i];
+    const relative = prev !== undefined && prev.ok ? prev.form.roles.indexOf('j') : -1;
+    const key = operandKey(request.operands, request.bits, request.section, request.address, relative);
+    if (fresh === undefined && prev !== undefined && c.key[i] === key) return prev;
+    const r = fresh ?? encode(request);
+    const rel = r.ok ? r.form.roles.indexOf('j') : -1;
+    c.result[i] = r;
+    c.key[i] = rel === relative ? key : operandKey(request.operands, request.bits, request.section, request.address, rel);
+    return r;
   }
 
   private asmOperand(o: ParsedOperand, st: ParsedStatement): AsmOperand {
@@ -604,6 +685,15 @@ class Assembler {
       }
     }
   }
+}
+
+/** A static instruction's identity: `bits`, prefixes, and the tokens from the mnemonic on. */
+function staticKey(st: ParsedStatement, bits: number): string {
+  let k = String(bits);
+  for (const p of st.prefixes) k += ' ' + p.name;
+  const toks = st.line.tokens;
+  for (let t = st.opIndex; t < toks.length; t++) k += ' ' + toks[t].text;
+  return k;
 }
 
 function codeFor(message: string): string {

@@ -1,11 +1,11 @@
 // The assembler's entry point: preprocess, parse, assemble, then gather the facts the language
 // server, debugger and CLI read (listing, source map, symbols, references, statements).
 
-import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
-import { assembleStatements, type StatementResult } from './assembler';
+import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
+import { assembleStatements, type AssemblyOutput, type StatementResult } from './assembler';
 import { DiagnosticSink } from './diagnostics';
 import { parseStatement, statementRange, type ParsedOperand, type ParsedStatement } from './parser';
-import { preprocess } from './preprocessor';
+import { preprocess, type PreprocessResult } from './preprocessor';
 import { lineRange } from './source';
 import { buildSourceMap } from './sourcemap';
 
@@ -37,8 +37,73 @@ export function assemble(opts: AssembleOptions): AssembleResult {
 
   const asm = assembleStatements(stmts, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file }, opts.frontEndOnly ?? false);
 
+  const textSection = asm.sections[0];
+  const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
+  return new Result({
+    image: asm.image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
+    diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique,
+  }, pp, stmts, stmtOfLine, asm);
+}
+
+type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique'>;
+
+/**
+ * The result, with the per-line facts (listing, source map, statements, references, symbols)
+ * built on first access: the CLI needs only the image and diagnostics, and building them for
+ * every line would cost more than assembling.
+ */
+class Result implements AssembleResult {
+  readonly image: Uint8Array;
+  readonly origin: number;
+  readonly diagnostics: AssembleResult['diagnostics'];
+  readonly files: AssembleResult['files'];
+  readonly includes: AssembleResult['includes'];
+  readonly technique: AssembleResult['technique'];
+  private listingCache: ListingLine[] | undefined;
+  private sourceMapCache: SourceMap | undefined;
+  private statementsCache: Statement[] | undefined;
+  private referencesCache: SymbolReference[] | undefined;
+  private symbolsCache: SymbolInfo[] | undefined;
+
+  constructor(eager: Eager, private readonly pp: PreprocessResult, private readonly stmts: readonly ParsedStatement[],
+    private readonly stmtOfLine: Int32Array, private readonly asm: AssemblyOutput) {
+    this.image = eager.image;
+    this.origin = eager.origin;
+    this.diagnostics = eager.diagnostics;
+    this.files = eager.files;
+    this.includes = eager.includes;
+    this.technique = eager.technique;
+  }
+
+  get listing(): readonly ListingLine[] {
+    return (this.listingCache ??= buildListing(this.pp, this.stmts, this.stmtOfLine, this.asm));
+  }
+
+  get sourceMap(): SourceMap {
+    return (this.sourceMapCache ??= buildSourceMap(mapEntries(this.pp, this.stmtOfLine, this.asm)));
+  }
+
+  get statements(): readonly Statement[] {
+    return (this.statementsCache ??= this.stmts.map((st, i) => toStatement(st, this.asm.results[i])));
+  }
+
+  get references(): readonly SymbolReference[] {
+    if (this.referencesCache) return this.referencesCache;
+    const references: SymbolReference[] = this.pp.references.slice();
+    for (const st of this.stmts) {
+      for (const r of st.refs) references.push({ name: r.name, range: r.src ?? lineRange(st.line.file, st.line.line, r.start, r.end) });
+    }
+    return (this.referencesCache = references);
+  }
+
+  get symbols(): readonly SymbolInfo[] {
+    return (this.symbolsCache ??= buildSymbols(this.pp, this.stmts, this.asm));
+  }
+}
+
+function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, asm: AssemblyOutput): ListingLine[] {
   const listing: ListingLine[] = [];
-  const mapEntries: SourceMapEntry[] = [];
+  const none = new Uint8Array(0);
   for (let i = 0; i < pp.lines.length; i++) {
     const line = pp.lines[i];
     const si = stmtOfLine[i];
@@ -47,19 +112,27 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     listing.push({
       file: line.file, line: line.line, source: line.text, depth: line.depth,
       address: emitted ? res!.address : undefined, sectionOffset: emitted ? res!.sectionOffset ?? res!.address : undefined,
-      bytes: res?.bytes ?? new Uint8Array(0), repeat: res?.repeat, reserved: res?.reserved,
+      bytes: res?.bytes ?? none, repeat: res?.repeat, reserved: res?.reserved,
     });
-    if (res && res.size > 0 && res.bytes && res.address !== undefined && res.section >= 0) {
-      mapEntries.push({ address: res.address, size: res.size, range: statementRange(line), expansion: line.expansion });
+  }
+  return listing;
+}
+
+function mapEntries(pp: PreprocessResult, stmtOfLine: Int32Array, asm: AssemblyOutput): SourceMapEntry[] {
+  const entries: SourceMapEntry[] = [];
+  for (let i = 0; i < pp.lines.length; i++) {
+    const si = stmtOfLine[i];
+    if (si < 0) continue;
+    const res = asm.results[si];
+    if (res.size > 0 && res.bytes && res.address !== undefined && res.section >= 0) {
+      const line = pp.lines[i];
+      entries.push({ address: res.address, size: res.size, range: statementRange(line), expansion: line.expansion });
     }
   }
+  return entries;
+}
 
-  const statements: Statement[] = stmts.map((st, i) => toStatement(st, asm.results[i]));
-  const references: SymbolReference[] = pp.references.slice();
-  for (const st of stmts) {
-    for (const r of st.refs) references.push({ name: r.name, range: r.src ?? lineRange(st.line.file, st.line.line, r.start, r.end) });
-  }
-
+function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], asm: AssemblyOutput): SymbolInfo[] {
   const symbols: SymbolInfo[] = [];
   for (const s of asm.symbols.values()) {
     const st = stmts[s.stmt];
@@ -79,14 +152,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     const decl = stmts.find((st) => (st.op?.name === 'section' || st.op?.name === 'segment') && st.args[0]?.text === s.name);
     if (decl) symbols.push({ name: s.name, shortName: s.name, kind: 'section', definition: lineRange(decl.line.file, decl.line.line, decl.args[0].start, decl.args[0].end), value: s.address });
   }
-
-  const textSection = asm.sections[0];
-  const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
-  return {
-    image: asm.image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
-    diagnostics: sink.list, listing, sourceMap: buildSourceMap(mapEntries), symbols, references, statements,
-    files: pp.files, includes: pp.includes, technique: pp.technique,
-  };
+  return symbols;
 }
 
 function hasOp(st: ParsedStatement | undefined): boolean {

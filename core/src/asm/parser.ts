@@ -44,6 +44,8 @@ export interface ParsedStatement {
   readonly localBase: string | undefined;
   /** Symbol uses: full name and the token range. */
   readonly refs: readonly { readonly name: string; readonly start: number; readonly end: number; readonly src?: SourceRange }[];
+  /** Index of the mnemonic or directive token in `line.tokens` (the token count when there is none). */
+  readonly opIndex: number;
 }
 
 export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string }
@@ -79,6 +81,7 @@ export function parseStatement(line: PPLine, localBase: string | undefined): { s
 class LineParser {
   private readonly toks: readonly PPToken[];
   private pos = 0;
+  private opIndex = -1;
   private readonly refs: { name: string; start: number; end: number; src?: SourceRange }[] = [];
 
   constructor(private readonly line: PPLine, public localBase: string | undefined) {
@@ -135,6 +138,7 @@ class LineParser {
       }
       break;
     }
+    this.opIndex = this.pos;
     const word = toks[this.pos++];
     const lower = word.text.toLowerCase();
     if (DIRECTIVES.has(lower)) {
@@ -187,7 +191,8 @@ class LineParser {
 
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[], op: ParsedStatement['op'],
     operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
-    return { line: this.line, label, times, prefixes, op, operands, data, args, localBase: this.localBase, refs: this.refs };
+    const opIndex = op === undefined ? this.toks.length : this.opIndex >= 0 ? this.opIndex : 1;
+    return { line: this.line, label, times, prefixes, op, operands, data, args, localBase: this.localBase, refs: this.refs, opIndex };
   }
 
   private label(t: PPToken): NonNullable<ParsedStatement['label']> {

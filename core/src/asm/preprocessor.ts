@@ -5,6 +5,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, type EvalContext, type Expr } from './expr';
 import { tokenizeLine, type Token } from './lexer';
+import { lineTokens } from './line-cache';
 import { macroArgument, rotateArguments, splitArguments, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { lineRange, type PPLine, type PPToken } from './source';
@@ -130,7 +131,7 @@ class Preprocessor {
       if (f.texts) {
         if (f.idx >= f.texts.length || (f.idx === f.texts.length - 1 && f.texts[f.idx] === '')) { this.endFrame(f); continue; }
         file = f.file; line = f.idx; text = f.texts[f.idx++];
-        tokens = tokenizeLine(text);
+        tokens = lineTokens(text);
       } else {
         const body = f.body!;
         if (f.idx >= body.length) {

@@ -18,12 +18,26 @@ export interface Section {
   /** Layout results: file position relative to org, and the address labels in it see. */
   fileOffset: number;
   address: number;
-  /** Bytes of the final pass, in emission order. */
-  chunks: { offset: number; bytes: Uint8Array }[];
+  /** Bytes of the final pass (`data.subarray(0, size)`; grows by doubling). */
+  data: Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Stores `bytes` at `offset` in the section's contents. */
+export function writeBytes(s: Section, offset: number, bytes: Uint8Array): void {
+  const end = offset + bytes.length;
+  if (end > s.data.length) {
+    const grown = new Uint8Array(Math.max(end, s.data.length * 2, 4096));
+    grown.set(s.data);
+    s.data = grown;
+  }
+  if (bytes.length === 1) s.data[offset] = bytes[0];
+  else s.data.set(bytes, offset);
 }
 
 export function newSection(name: string, index: number): Section {
-  return { name, index, progbits: !(name === '.bss'), size: 0, fileOffset: 0, address: 0, chunks: [] };
+  return { name, index, progbits: !(name === '.bss'), size: 0, fileOffset: 0, address: 0, data: EMPTY };
 }
 
 function alignUp(v: number, a: number): number {
@@ -92,7 +106,7 @@ export function buildImage(sections: readonly Section[]): Uint8Array {
   const image = new Uint8Array(Math.max(0, end));
   for (const s of sections) {
     if (!s.progbits) continue;
-    for (const c of s.chunks) image.set(c.bytes, s.fileOffset + c.offset);
+    image.set(s.data.subarray(0, Math.min(s.size, s.data.length)), s.fileOffset);
   }
   return image;
 }

@@ -1,0 +1,81 @@
+// Memory of encodings between passes, so a pass re-encodes only what can have changed: an
+// instruction whose operands are all numbers is encoded once (and shared by every statement with
+// the same text); one that uses symbols is re-encoded only when its operand values change.
+
+import type { Expr } from './expr';
+import type { ParsedOperand } from './parser';
+import type { AsmOperand, EncodeResult, OperandValue } from '../isa/operands';
+
+export const enum Encoding { Unknown, Static, Dynamic }
+
+export class EncodeCache {
+  /** Per statement: whether its encoding can depend on symbol values or its own address. */
+  readonly kind: Uint8Array;
+  /** Per statement: `bits` of the cached encoding. */
+  readonly bits: Uint8Array;
+  readonly result: (EncodeResult | undefined)[];
+  /** Dynamic statements: the inputs the cached encoding was made from (see `operandKey`). */
+  readonly key: (string | undefined)[];
+  /** Data directives whose items are all constants: the bytes of one repetition. */
+  readonly data: (Uint8Array | undefined)[];
+  /** Static encodings by statement text, shared between statements. */
+  readonly byText = new Map<string, EncodeResult>();
+
+  constructor(count: number) {
+    this.kind = new Uint8Array(count);
+    this.bits = new Uint8Array(count);
+    this.result = new Array<EncodeResult | undefined>(count).fill(undefined);
+    this.key = new Array<string | undefined>(count).fill(undefined);
+    this.data = new Array<Uint8Array | undefined>(count).fill(undefined);
+  }
+}
+
+/** True when an expression is made of numbers only (no symbol, `$` or `$$`). */
+export function isStaticExpr(e: Expr): boolean {
+  switch (e.k) {
+    case 'num': return true;
+    case 'un': return isStaticExpr(e.a);
+    case 'bin': return isStaticExpr(e.a) && isStaticExpr(e.b);
+    default: return false;
+  }
+}
+
+export function isStaticOperand(o: ParsedOperand): boolean {
+  switch (o.kind) {
+    case 'reg': return true;
+    case 'imm': return isStaticExpr(o.expr);
+    case 'mem': return o.disp === undefined || isStaticExpr(o.disp);
+    case 'farptr': return isStaticExpr(o.selector) && isStaticExpr(o.offset);
+  }
+}
+
+/**
+ * The inputs an encoding depends on, as a string: every operand's evaluated value, whether it is
+ * a label and whether it lies in the instruction's own section. The encoder reads the
+ * instruction's address only for a relative branch target (operand `relative`), whose bytes
+ * depend only on the distance, so that operand contributes `target - address` instead.
+ */
+export function operandKey(operands: readonly AsmOperand[], bits: number, section: number, address: number, relative: number): string {
+  let k = String(bits);
+  for (let i = 0; i < operands.length; i++) {
+    const o = operands[i];
+    switch (o.kind) {
+      case 'reg': k += `|r${o.reg}`; break;
+      case 'imm':
+        k += `|i${o.size ?? ''},${o.strict ? 1 : 0},${o.jump ?? ''},`;
+        k += i === relative && o.value !== undefined ? `@${o.value - address},${o.reloc ? 1 : 0},${o.section === section ? 1 : 0}` : valueKey(o, section);
+        break;
+      case 'mem':
+        k += `|m${o.size ?? ''},${o.far ? 1 : 0},${o.segment ?? ''},${o.base ?? ''},${o.index ?? ''},${o.scale},${o.hasDisp ? 1 : 0},${o.dispSize ?? ''},${o.nosplit ? 1 : 0},${o.addressSize},${valueKey(o.disp, section)}`;
+        break;
+      case 'farptr':
+        k += `|f${o.size ?? ''},${valueKey(o.selector, section)},${valueKey(o.offset, section)}`;
+        break;
+    }
+  }
+  return k;
+}
+
+function valueKey(v: OperandValue, section: number): string {
+  return `${v.value ?? '?'},${v.reloc ? 1 : 0},${v.section === undefined ? '' : v.section === section ? 's' : 'o'}`;
+}
