@@ -2,8 +2,14 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const NODE_GLOBALS = Object.fromEntries([
+  'require', 'module', 'exports', 'process', 'console', '__dirname', '__filename', 'Buffer', 'URL',
+  'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate',
+  'TextEncoder', 'TextDecoder', 'AbortController', 'performance', 'structuredClone', 'fetch', 'globalThis',
+].map((name) => [name, name === 'module' || name === 'exports' ? 'writable' : 'readonly']));
+
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test/fixtures/**', 'test/e2e/out/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test/fixtures/**', 'test/e2e/out/**', 'test/bench/out/**', 'test/e2e/.cache/**', 'out/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,7 +21,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.cjs', '**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    languageOptions: { globals: NODE_GLOBALS },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
