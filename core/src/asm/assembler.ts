@@ -633,13 +633,14 @@ class Assembler implements EvalContext {
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
     const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
     if (kind === Encoding.Static) {
-      const text = staticKey(st, this.bits);
-      let r = c.byText.get(text);
+      const text = staticKey(st);
+      const byText = this.bits === 32 ? c.byText32 : c.byText16;
+      let r = byText.get(text);
       if (r === undefined) {
         r = encode(request);
         // A relative branch to a number depends on its own address; failures may be range checks.
         if (!r.ok || r.form.roles.includes('j')) { c.kind[i] = Encoding.Dynamic; return this.dynamicEncoding(request, r); }
-        c.byText.set(text, r);
+        byText.set(text, r);
       }
       c.result[i] = r;
       c.bits[i] = this.bits;
@@ -687,9 +688,13 @@ class Assembler implements EvalContext {
   }
 }
 
-/** A static instruction's identity: `bits`, prefixes, and the tokens from the mnemonic on. */
-function staticKey(st: ParsedStatement, bits: number): string {
-  let k = String(bits);
+/**
+ * A static instruction's identity under one `bits`: a line assembled as written is its text
+ * (label and comment included: harmless); otherwise the prefixes and tokens from the mnemonic on.
+ */
+function staticKey(st: ParsedStatement): string {
+  if (st.line.verbatim) return st.line.text;
+  let k = '\u0001';
   for (const p of st.prefixes) k += ' ' + p.name;
   const toks = st.line.tokens;
   for (let t = st.opIndex; t < toks.length; t++) k += ' ' + toks[t].text;

@@ -18,8 +18,9 @@ export class EncodeCache {
   readonly key: (string | undefined)[];
   /** Data directives whose items are all constants: the bytes of one repetition. */
   readonly data: (Uint8Array | undefined)[];
-  /** Static encodings by statement text, shared between statements. */
-  readonly byText = new Map<string, EncodeResult>();
+  /** Static encodings by statement text (`bits 16`, `bits 32`), shared between statements. */
+  readonly byText16 = new Map<string, EncodeResult>();
+  readonly byText32 = new Map<string, EncodeResult>();
 
   constructor(count: number) {
     this.kind = new Uint8Array(count);

@@ -4,7 +4,7 @@
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, type AssemblyOutput, type StatementResult } from './assembler';
 import { DiagnosticSink } from './diagnostics';
-import { parseStatement, statementRange, type ParsedOperand, type ParsedStatement } from './parser';
+import { parseLine, statementRange, type ParsedOperand, type ParsedStatement } from './parser';
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { lineRange } from './source';
 import { buildSourceMap } from './sourcemap';
@@ -26,7 +26,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   for (let i = 0; i < pp.lines.length; i++) {
     const line = pp.lines[i];
     if (line.listOnly) continue;
-    const r = parseStatement(line, localBase);
+    const r = parseLine(line, localBase);
     localBase = r.localBase;
     if (r.problem) {
       sink.error(r.problem.code, r.problem.message, lineRange(line.file, line.line, r.problem.start, r.problem.end), line.expansion);

@@ -67,7 +67,7 @@ function register(t: PPToken | undefined): RegisterInfo | undefined {
  * Parses one line. `localBase` is the current non-local label; the result carries the new one.
  * Returns undefined for an empty line. Problems are returned, never thrown.
  */
-export function parseStatement(line: PPLine, localBase: string | undefined): { stmt?: ParsedStatement; problem?: ParseProblem; localBase: string | undefined } {
+export function parseStatement(line: PPLine, localBase: string | undefined): ParseOutcome {
   const p = new LineParser(line, localBase);
   try {
     const stmt = p.statement();
@@ -76,6 +76,58 @@ export function parseStatement(line: PPLine, localBase: string | undefined): { s
     if (e instanceof LineError) return { problem: e.problem, localBase: p.localBase };
     throw e;
   }
+}
+
+export interface ParseOutcome { readonly stmt?: ParsedStatement; readonly problem?: ParseProblem; readonly localBase: string | undefined }
+
+interface CachedParse {
+  readonly outcome: ParseOutcome;
+  /** The line names `.local` labels, so its parse depends on the current non-local label. */
+  readonly usesBase: boolean;
+  /** The line sets the non-local label (a label definition or `struc`). */
+  readonly setsBase: boolean;
+}
+
+/** Parses of lines written verbatim, by text, kept across calls (the language server re-parses after every edit). */
+let parseCache = new Map<string, CachedParse>();
+const MAX_CACHED_PARSES = 1 << 18;
+
+/**
+ * `parseStatement`, reusing the parse of an identical line: for lines assembled as written (no
+ * macro expansion) the parse is a function of the text and, for lines naming `.local` labels,
+ * the current non-local label. The cached statement is shared except for its line and base.
+ */
+export function parseLine(line: PPLine, localBase: string | undefined): ParseOutcome {
+  if (!line.verbatim) return parseStatement(line, localBase);
+  const text = line.text;
+  let c = parseCache.get(text);
+  if (c !== undefined && c.usesBase) c = parseCache.get(`${text}\0${localBase ?? ''}`);
+  if (c === undefined) {
+    const outcome = parseStatement(line, localBase);
+    const usesBase = mentionsLocal(line.tokens);
+    const setsBase = outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc');
+    c = { outcome, usesBase, setsBase };
+    if (parseCache.size >= MAX_CACHED_PARSES) parseCache = new Map();
+    if (usesBase) {
+      if (!parseCache.has(text)) parseCache.set(text, c);
+      parseCache.set(`${text}\0${localBase ?? ''}`, c);
+    } else parseCache.set(text, c);
+    return outcome;
+  }
+  const o = c.outcome;
+  const base = c.setsBase ? o.localBase : localBase;
+  if (o.stmt === undefined) return o.problem === undefined && base === o.localBase ? o : { problem: o.problem, localBase: base };
+  return { stmt: { ...o.stmt, line, localBase: base }, localBase: base };
+}
+
+function mentionsLocal(toks: readonly PPToken[]): boolean {
+  for (const t of toks) {
+    if (t.kind !== 'ident') continue;
+    const c0 = t.text.charCodeAt(0);
+    const name = c0 === 0x24 ? t.text.slice(1) : t.text;
+    if (name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e) return true;
+  }
+  return false;
 }
 
 class LineParser {

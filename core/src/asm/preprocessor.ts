@@ -167,10 +167,10 @@ class Preprocessor {
     this.frames.pop();
   }
 
-  private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[], listOnly: boolean): void {
+  private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[], listOnly: boolean, verbatim = false): void {
     this.out.push({
       file, line, text, tokens, expansion: f.expansion, depth: f.depth, listOnly,
-      macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined,
+      macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, verbatim,
     });
   }
 
@@ -201,7 +201,7 @@ class Preprocessor {
     let expanded = this.expandSingle(toks, file, line);
     if (hasPaste(expanded)) expanded = pasteTokens(expanded);
     if (this.multiLineCall(f, file, line, text, expanded)) return;
-    this.emit(f, file, line, text, expanded, expanded.length === 0);
+    this.emit(f, file, line, text, expanded, expanded.length === 0, expanded === tokens && f.invocation === undefined);
   }
 
   // ---- capture of %macro and %rep bodies ----

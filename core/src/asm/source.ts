@@ -27,6 +27,8 @@ export interface PPLine {
   readonly macroCall?: SourceRange;
   /** The non-local label a `%%local` label must not reset: set for lines of a macro body. */
   readonly inMacro?: boolean;
+  /** `tokens` are the line's own tokens (comment aside): nothing was substituted or expanded. */
+  readonly verbatim?: boolean;
 }
 
 export function lineRange(file: string, line: number, start: number, end: number): SourceRange {
