@@ -2,6 +2,7 @@
 // feature function (features/*.ts) over the cached analysis of the document (STYLE.md §8).
 // Started as `node dist/server.js --stdio`, or over IPC by the extension.
 
+import { isMainThread } from 'node:worker_threads';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType,
   ResponseError, LSPErrorCodes, type InitializeResult, type Diagnostic,
@@ -9,6 +10,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
 import { AnalysisCache } from './analysis/analysisCache';
+import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
 import type { AnalyzedDocument } from './analysis/document';
 import { OverlayFileHost } from './analysis/fileHost';
 import { pathToUri, uriToPath } from './analysis/paths';
@@ -26,173 +28,182 @@ import { LEGEND, semanticTokens } from './features/semanticTokens';
 import { signatureHelp } from './features/signatureHelp';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
-const log = (message: string) => connection.console.error(message);
-const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, undefined, log);
-let canPullConfiguration = false;
+// The same bundle is the assembler worker (assemblerWorker.ts) when loaded off the main thread.
+if (isMainThread) startServer();
+else serveAssembleJobs();
 
-/** Runs a feature; an exception is logged and answered with the empty result, never a crash. */
-function guarded<R>(name: string, empty: R, run: () => R): R {
-  try {
-    return run();
-  } catch (e) {
-    log(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    return empty;
-  }
-}
+function startServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  const log = (message: string) => connection.console.error(message);
+  // One assembly may take at most this long; past it the worker is replaced (see assemblerWorker.ts).
+  const ASSEMBLY_BUDGET_MS = 3000;
+  const assembler = new WorkerAssembler(__filename, ASSEMBLY_BUDGET_MS, log);
+  const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, undefined, log, (opts, buffers) => assembler.assemble(opts, buffers));
+  let canPullConfiguration = false;
 
-function withDoc<R>(name: string, uri: string, empty: R, feature: (doc: AnalyzedDocument) => R): R {
-  return guarded(name, empty, () => {
-    const doc = cache.analyze(uri);
-    return doc ? feature(doc) : empty;
-  });
-}
-
-// --- diagnostics: assembled on every change, coalesced per event-loop turn -----------------------
-
-const pendingRoots = new Set<string>();
-let flushScheduled = false;
-/** root path → URIs it published diagnostics to, so files that drop out get cleared. */
-const publishedBy = new Map<string, Set<string>>();
-
-function scheduleValidation(uris: readonly string[]): void {
-  for (const u of uris) pendingRoots.add(u);
-  if (flushScheduled) return;
-  flushScheduled = true;
-  setImmediate(() => {
-    flushScheduled = false;
-    const roots = [...pendingRoots];
-    pendingRoots.clear();
-    for (const uri of roots) guarded('validate', undefined, () => publishFor(uri));
-  });
-}
-
-function publishFor(uri: string): void {
-  const doc = cache.analyze(uri);
-  if (!doc) return;
-  const now = new Set<string>();
-  const files = doc.result.files.length > 0 ? doc.result.files : [doc.path];
-  for (const file of files.slice(0, 256)) {
-    const fileDoc = file === doc.path ? doc : cache.analyzeIn(file, doc.rootPath);
-    if (!fileDoc) continue;
-    const diagnostics: Diagnostic[] = validate(fileDoc);
-    now.add(fileDoc.uri);
-    void connection.sendDiagnostics({ uri: fileDoc.uri, version: documents.get(fileDoc.uri)?.version, diagnostics });
-  }
-  const before = publishedBy.get(doc.rootPath);
-  if (before) for (const u of before) if (!now.has(u) && !cache.isOpen(u)) void connection.sendDiagnostics({ uri: u, diagnostics: [] });
-  publishedBy.set(doc.rootPath, now);
-}
-
-async function refreshSettings(pushed?: unknown): Promise<void> {
-  let raw = pushed;
-  if (raw === undefined && canPullConfiguration) {
+  /** Runs a feature; an exception is logged and answered with the empty result, never a crash. */
+  function guarded<R>(name: string, empty: R, run: () => R): R {
     try {
-      raw = await connection.workspace.getConfiguration('ringside');
+      return run();
     } catch (e) {
-      log(`could not read settings: ${String(e)}`);
+      log(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return empty;
     }
   }
-  if (raw !== undefined) cache.setSettings(parseSettings(raw));
-  scheduleValidation(cache.openUris());
-}
 
-// --- lifecycle -----------------------------------------------------------------------------------
+  function withDoc<R>(name: string, uri: string, empty: R, feature: (doc: AnalyzedDocument) => R): R {
+    return guarded(name, empty, () => {
+      const doc = cache.analyze(uri);
+      return doc ? feature(doc) : empty;
+    });
+  }
 
-connection.onInitialize((params): InitializeResult => {
-  canPullConfiguration = params.capabilities.workspace?.configuration === true;
-  const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-  const init = params.initializationOptions as { settings?: unknown } | undefined;
-  cache.setSettings(init?.settings !== undefined ? parseSettings(init.settings) : DEFAULT_SETTINGS, folder ? uriToPath(folder) : undefined);
-  return {
-    capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      hoverProvider: true,
-      completionProvider: { resolveProvider: true, triggerCharacters: ['%', '.'] },
-      signatureHelpProvider: { triggerCharacters: [' ', ','], retriggerCharacters: [','] },
-      definitionProvider: true,
-      referencesProvider: true,
-      renameProvider: { prepareProvider: true },
-      documentSymbolProvider: true,
-      workspaceSymbolProvider: true,
-      semanticTokensProvider: { legend: LEGEND, full: true, range: true },
-      codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
-      documentFormattingProvider: true,
-      documentRangeFormattingProvider: true,
-      foldingRangeProvider: true,
-      inlayHintProvider: true,
-      codeLensProvider: { resolveProvider: false },
-    },
-    serverInfo: { name: 'ringside-language-server', version: '0.1.0' },
-  };
-});
+  // --- diagnostics: assembled on every change, coalesced per event-loop turn -----------------------
 
-connection.onInitialized(() => {
-  void refreshSettings();
-});
+  const pendingRoots = new Set<string>();
+  let flushScheduled = false;
+  /** root path → URIs it published diagnostics to, so files that drop out get cleared. */
+  const publishedBy = new Map<string, Set<string>>();
 
-connection.onDidChangeConfiguration((change: DidChangeConfigurationParams) => {
-  const pushed = (change.settings as { ringside?: unknown } | null | undefined)?.ringside;
-  void refreshSettings(canPullConfiguration ? undefined : pushed);
-});
+  function scheduleValidation(uris: readonly string[]): void {
+    for (const u of uris) pendingRoots.add(u);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      const roots = [...pendingRoots];
+      pendingRoots.clear();
+      for (const uri of roots) guarded('validate', undefined, () => publishFor(uri));
+    });
+  }
 
-documents.onDidChangeContent((e: { document: TextDocument }) => {
-  guarded('change', undefined, () => {
-    cache.update(e.document.uri, e.document.getText());
-    scheduleValidation(cache.affectedRoots(e.document.uri));
-  });
-});
-
-documents.onDidClose((e: { document: TextDocument }) => {
-  guarded('close', undefined, () => {
-    const affected = cache.affectedRoots(e.document.uri).filter((u) => u !== e.document.uri);
-    cache.close(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-    publishedBy.delete(uriToPath(e.document.uri));
-    scheduleValidation(affected.filter((u) => cache.isOpen(u)));
-  });
-});
-
-connection.onDidChangeWatchedFiles((params: DidChangeWatchedFilesParams) => {
-  guarded('watched files', undefined, () => {
-    const roots = new Set<string>();
-    for (const change of params.changes) {
-      const path = uriToPath(change.uri);
-      if (change.type === FileChangeType.Created) cache.fileCreated(path);
-      else cache.touch(path);
-      for (const r of cache.affectedRoots(pathToUri(path))) if (cache.isOpen(r)) roots.add(r);
+  function publishFor(uri: string): void {
+    const doc = cache.analyze(uri);
+    if (!doc) return;
+    const now = new Set<string>();
+    const files = doc.result.files.length > 0 ? doc.result.files : [doc.path];
+    for (const file of files.slice(0, 256)) {
+      const fileDoc = file === doc.path ? doc : cache.analyzeIn(file, doc.rootPath);
+      if (!fileDoc) continue;
+      const diagnostics: Diagnostic[] = validate(fileDoc);
+      now.add(fileDoc.uri);
+      void connection.sendDiagnostics({ uri: fileDoc.uri, version: documents.get(fileDoc.uri)?.version, diagnostics });
     }
-    scheduleValidation([...roots]);
+    const before = publishedBy.get(doc.rootPath);
+    if (before) for (const u of before) if (!now.has(u) && !cache.isOpen(u)) void connection.sendDiagnostics({ uri: u, diagnostics: [] });
+    publishedBy.set(doc.rootPath, now);
+  }
+
+  async function refreshSettings(pushed?: unknown): Promise<void> {
+    let raw = pushed;
+    if (raw === undefined && canPullConfiguration) {
+      try {
+        raw = await connection.workspace.getConfiguration('ringside');
+      } catch (e) {
+        log(`could not read settings: ${String(e)}`);
+      }
+    }
+    if (raw !== undefined) cache.setSettings(parseSettings(raw));
+    scheduleValidation(cache.openUris());
+  }
+
+  // --- lifecycle -----------------------------------------------------------------------------------
+
+  connection.onInitialize((params): InitializeResult => {
+    canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    cache.setSettings(init?.settings !== undefined ? parseSettings(init.settings) : DEFAULT_SETTINGS, folder ? uriToPath(folder) : undefined);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { resolveProvider: true, triggerCharacters: ['%', '.'] },
+        signatureHelpProvider: { triggerCharacters: [' ', ','], retriggerCharacters: [','] },
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        semanticTokensProvider: { legend: LEGEND, full: true, range: true },
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        foldingRangeProvider: true,
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'ringside-language-server', version: '0.1.0' },
+    };
   });
-});
 
-// --- language features: one line each ------------------------------------------------------------
+  connection.onInitialized(() => {
+    void refreshSettings();
+  });
 
-connection.onHover((p) => withDoc('hover', p.textDocument.uri, null, (d) => hover(d, p.position)));
-connection.onCompletion((p) => withDoc('completion', p.textDocument.uri, { isIncomplete: false, items: [] }, (d) => completion(d, p.position)));
-connection.onCompletionResolve((item: CompletionItem) => guarded('completion resolve', item, () => resolveCompletion(item)));
-connection.onSignatureHelp((p) => withDoc('signature help', p.textDocument.uri, null, (d) => signatureHelp(d, p.position)));
-connection.onDefinition((p) => withDoc('definition', p.textDocument.uri, [], (d) => definition(d, p.position)));
-connection.onReferences((p) => withDoc('references', p.textDocument.uri, [], (d) => references(d, p.position, p.context.includeDeclaration)));
-connection.onPrepareRename((p: PrepareRenameParams) => withDoc<PrepareRenameResult | ResponseError<void> | null>('prepare rename', p.textDocument.uri, null, (d) => {
-  const r = prepareRename(d, p.position);
-  return 'error' in r ? new ResponseError(LSPErrorCodes.RequestFailed, r.error) : r;
-}));
-connection.onRenameRequest((p) => withDoc<WorkspaceEdit | ResponseError<void> | null>('rename', p.textDocument.uri, null, (d) => {
-  const r = rename(d, p.position, p.newName);
-  return 'error' in r ? new ResponseError(LSPErrorCodes.RequestFailed, r.error) : r;
-}));
-connection.onDocumentSymbol((p) => withDoc('document symbols', p.textDocument.uri, [], (d) => documentSymbols(d)));
-connection.onWorkspaceSymbol((p) => guarded('workspace symbols', [], () => workspaceSymbols(cache.allRoots(), p.query)));
-connection.languages.semanticTokens.on((p) => withDoc('semantic tokens', p.textDocument.uri, { data: [] }, (d) => semanticTokens(d)));
-connection.languages.semanticTokens.onRange((p) => withDoc('semantic tokens', p.textDocument.uri, { data: [] }, (d) => semanticTokens(d, p.range)));
-connection.onCodeAction((p) => withDoc('code actions', p.textDocument.uri, [], (d) => codeActions(d, p.range, p.context.diagnostics)));
-connection.onDocumentFormatting((p) => withDoc('formatting', p.textDocument.uri, [], (d) => format(d)));
-connection.onDocumentRangeFormatting((p) => withDoc('range formatting', p.textDocument.uri, [], (d) => format(d, p.range)));
-connection.onFoldingRanges((p) => withDoc('folding', p.textDocument.uri, [], (d) => foldingRanges(d)));
-connection.languages.inlayHint.on((p: InlayHintParams) => withDoc('inlay hints', p.textDocument.uri, [], (d) => inlayHints(d, p.range)));
-connection.onCodeLens((p) => withDoc('code lens', p.textDocument.uri, [], (d) => codeLenses(d)));
+  connection.onDidChangeConfiguration((change: DidChangeConfigurationParams) => {
+    const pushed = (change.settings as { ringside?: unknown } | null | undefined)?.ringside;
+    void refreshSettings(canPullConfiguration ? undefined : pushed);
+  });
 
-documents.listen(connection);
-connection.listen();
+  documents.onDidChangeContent((e: { document: TextDocument }) => {
+    guarded('change', undefined, () => {
+      cache.update(e.document.uri, e.document.getText());
+      scheduleValidation(cache.affectedRoots(e.document.uri));
+    });
+  });
+
+  documents.onDidClose((e: { document: TextDocument }) => {
+    guarded('close', undefined, () => {
+      const affected = cache.affectedRoots(e.document.uri).filter((u) => u !== e.document.uri);
+      cache.close(e.document.uri);
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+      publishedBy.delete(uriToPath(e.document.uri));
+      scheduleValidation(affected.filter((u) => cache.isOpen(u)));
+    });
+  });
+
+  connection.onDidChangeWatchedFiles((params: DidChangeWatchedFilesParams) => {
+    guarded('watched files', undefined, () => {
+      const roots = new Set<string>();
+      for (const change of params.changes) {
+        const path = uriToPath(change.uri);
+        if (change.type === FileChangeType.Created) cache.fileCreated(path);
+        else cache.touch(path);
+        for (const r of cache.affectedRoots(pathToUri(path))) if (cache.isOpen(r)) roots.add(r);
+      }
+      scheduleValidation([...roots]);
+    });
+  });
+
+  // --- language features: one line each ------------------------------------------------------------
+
+  connection.onHover((p) => withDoc('hover', p.textDocument.uri, null, (d) => hover(d, p.position)));
+  connection.onCompletion((p) => withDoc('completion', p.textDocument.uri, { isIncomplete: false, items: [] }, (d) => completion(d, p.position)));
+  connection.onCompletionResolve((item: CompletionItem) => guarded('completion resolve', item, () => resolveCompletion(item)));
+  connection.onSignatureHelp((p) => withDoc('signature help', p.textDocument.uri, null, (d) => signatureHelp(d, p.position)));
+  connection.onDefinition((p) => withDoc('definition', p.textDocument.uri, [], (d) => definition(d, p.position)));
+  connection.onReferences((p) => withDoc('references', p.textDocument.uri, [], (d) => references(d, p.position, p.context.includeDeclaration)));
+  connection.onPrepareRename((p: PrepareRenameParams) => withDoc<PrepareRenameResult | ResponseError<void> | null>('prepare rename', p.textDocument.uri, null, (d) => {
+    const r = prepareRename(d, p.position);
+    return 'error' in r ? new ResponseError(LSPErrorCodes.RequestFailed, r.error) : r;
+  }));
+  connection.onRenameRequest((p) => withDoc<WorkspaceEdit | ResponseError<void> | null>('rename', p.textDocument.uri, null, (d) => {
+    const r = rename(d, p.position, p.newName);
+    return 'error' in r ? new ResponseError(LSPErrorCodes.RequestFailed, r.error) : r;
+  }));
+  connection.onDocumentSymbol((p) => withDoc('document symbols', p.textDocument.uri, [], (d) => documentSymbols(d)));
+  connection.onWorkspaceSymbol((p) => guarded('workspace symbols', [], () => workspaceSymbols(cache.allRoots(), p.query)));
+  connection.languages.semanticTokens.on((p) => withDoc('semantic tokens', p.textDocument.uri, { data: [] }, (d) => semanticTokens(d)));
+  connection.languages.semanticTokens.onRange((p) => withDoc('semantic tokens', p.textDocument.uri, { data: [] }, (d) => semanticTokens(d, p.range)));
+  connection.onCodeAction((p) => withDoc('code actions', p.textDocument.uri, [], (d) => codeActions(d, p.range, p.context.diagnostics)));
+  connection.onDocumentFormatting((p) => withDoc('formatting', p.textDocument.uri, [], (d) => format(d)));
+  connection.onDocumentRangeFormatting((p) => withDoc('range formatting', p.textDocument.uri, [], (d) => format(d, p.range)));
+  connection.onFoldingRanges((p) => withDoc('folding', p.textDocument.uri, [], (d) => foldingRanges(d)));
+  connection.languages.inlayHint.on((p: InlayHintParams) => withDoc('inlay hints', p.textDocument.uri, [], (d) => inlayHints(d, p.range)));
+  connection.onCodeLens((p) => withDoc('code lens', p.textDocument.uri, [], (d) => codeLenses(d)));
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -44,7 +44,7 @@ describe('lsp diagnostics', () => {
     const text = 'bits 32\n    popf\n    sgdt [gdtr]\n    mov eax, 1\ngdtr: dq 0\n';
     assert.deepEqual(codes(text, 'trap-and-emulate').filter((c) => c.endsWith('sensitive-instruction')), ['1:sensitive-instruction', '2:sensitive-instruction']);
     assert.deepEqual(codes(text, 'native').filter((c) => c.endsWith('sensitive-instruction')), []);
-    const msg = validate(single(text, { technique: 'trap-and-emulate' }).doc)[0].message;
+    const msg = validate(single(text, { technique: 'trap-and-emulate' }).doc)[0].message as string;
     assert.match(msg, /does not trap/);
     assert.match(msg, /silently misbehaves/);
   });

@@ -57,7 +57,7 @@ describe('lsp code actions', () => {
     assert.ok(action);
     assert.equal(action.kind, 'quickfix');
     const out = applyEdits(text, editsOf(action, doc.uri));
-    assert.match(out, /    mov eax, 29\n    mov ebx, 1\n    int 0x82\n/);
+    assert.match(out, / {4}mov eax, 29\n {4}mov ebx, 1\n {4}int 0x82\n/);
     assert.deepEqual(bytes(out), nasm('hlt-expected.bin'));
     assert.deepEqual(validate(single(out, { technique: 'paravirtual' }).doc), []);
   });
@@ -88,15 +88,15 @@ describe('lsp formatting', () => {
     const outLower = applyEdits(input, format(lower.doc));
     assert.deepEqual(bytes(outLower), nasm('format-input.bin'));
     assert.match(outLower, /^start: mov EAX, 1 +; set up$/m);
-    assert.match(outLower, /^ {4}bits  32$/m);
+    assert.match(outLower, /^ {4}bits {2}32$/m);
   });
 
   it('aligns columns, preserves comments and strings, and is idempotent', () => {
     const { doc } = single(input);
     const out = applyEdits(input, format(doc));
-    assert.match(out, /^start:  MOV     EAX, 1 {18}; set up$/m);
-    assert.match(out, /^msg     db      'a;b', 0, "c,d" +; tricky$/m);
-    assert.match(out, /^ {8}lea     esi, \[esi \+ ebx\*4 \+ 8\]$/m);
+    assert.match(out, /^start: {2}MOV {5}EAX, 1 {18}; set up$/m);
+    assert.match(out, /^msg {5}db {6}'a;b', 0, "c,d" +; tricky$/m);
+    assert.match(out, /^ {8}lea {5}esi, \[esi \+ ebx\*4 \+ 8\]$/m);
     assert.match(out, /^; Formatting fixture/m);
     assert.deepEqual(format(single(out).doc), []);
   });

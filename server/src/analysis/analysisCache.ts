@@ -4,7 +4,7 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import { assemble } from '../../../core/src/asm/index';
-import type { AssembleResult } from '../../../core/src/asm/api';
+import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
 import { splitLines, type AnalyzedDocument } from './document';
 import { emptyResult } from './emptyResult';
 import type { OverlayFileHost } from './fileHost';
@@ -14,6 +14,11 @@ import type { ServerSettings } from './settings';
 
 /** Buffers longer than this are not assembled (one diagnostic says so). */
 export const MAX_DOCUMENT_CHARS = 4 * 1024 * 1024;
+
+/** How to run the assembler: in-process (tests) or on a worker with a time budget (the server). */
+export type AssembleRunner = (opts: AssembleOptions, buffers: ReadonlyMap<string, string>) => AssembleResult;
+
+const inProcess: AssembleRunner = (opts) => assemble(opts);
 
 interface OpenDoc {
   readonly uri: string;
@@ -44,6 +49,7 @@ export class AnalysisCache {
     private settings: ServerSettings,
     private workspaceRoot: string | undefined,
     private readonly log: (message: string) => void = () => undefined,
+    private readonly runAssembler: AssembleRunner = inProcess,
   ) {}
 
   get currentSettings(): ServerSettings {
@@ -198,7 +204,9 @@ export class AnalysisCache {
     }
     const includePaths = this.settings.includePaths.map((p) => (isAbsolute(p) || !this.workspaceRoot ? p : resolve(this.workspaceRoot, p)));
     try {
-      return assemble({ file: root, text, host: this.host, includePaths });
+      const buffers = new Map<string, string>();
+      for (const [path, doc] of this.open) buffers.set(path, doc.text);
+      return this.runAssembler({ file: root, text, host: this.host, includePaths }, buffers);
     } catch (e) {
       // A host bug in the assembler must not take the editor's language features down.
       this.log(`assembler threw on ${root}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

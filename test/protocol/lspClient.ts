@@ -1,0 +1,80 @@
+// A minimal LSP client for the protocol tests: spawns `node dist/server.js --stdio`, speaks JSON-RPC
+// through vscode-jsonrpc, and lets tests wait for publishDiagnostics notifications (no sleeps).
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic } from 'vscode-languageserver-types';
+
+export const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+
+export interface PublishedDiagnostics {
+  readonly uri: string;
+  readonly version?: number;
+  readonly diagnostics: Diagnostic[];
+}
+
+export class LspClient {
+  readonly process: ChildProcess;
+  readonly connection: MessageConnection;
+  readonly stderr: string[] = [];
+  private exitCode: number | null | undefined;
+  private readonly latest = new Map<string, PublishedDiagnostics>();
+  private waiters: { uri: string; accept: (p: PublishedDiagnostics) => boolean; resolve: (p: PublishedDiagnostics) => void }[] = [];
+
+  constructor() {
+    if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`node scripts/build.mjs\` first (npm test does)`);
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stderr?.on('data', (b: Buffer) => this.stderr.push(b.toString()));
+    this.process.on('exit', (code) => { this.exitCode = code; });
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
+      this.latest.set(p.uri, p);
+      const ready = this.waiters.filter((w) => w.uri === p.uri && w.accept(p));
+      this.waiters = this.waiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve(p);
+    });
+    this.connection.onNotification(() => undefined);
+    this.connection.onRequest('workspace/configuration', () => [null]);
+    this.connection.onRequest(() => null);
+    this.connection.listen();
+  }
+
+  get exited(): boolean {
+    return this.exitCode !== undefined;
+  }
+
+  get exitStatus(): number | null | undefined {
+    return this.exitCode;
+  }
+
+  /** Resolves with the next (or already received) diagnostics for uri that satisfy accept. */
+  diagnostics(uri: string, accept: (p: PublishedDiagnostics) => boolean = () => true, fromNowOn = true): Promise<PublishedDiagnostics> {
+    const have = this.latest.get(uri);
+    if (!fromNowOn && have && accept(have)) return Promise.resolve(have);
+    return new Promise((resolve) => this.waiters.push({ uri, accept, resolve }));
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  notify(method: string, params: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
+  }
+
+  async close(): Promise<void> {
+    if (!this.exited) {
+      const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+      try {
+        await this.request('shutdown', null);
+        await this.notify('exit', null);
+      } catch {
+        this.process.kill();
+      }
+      await exited;
+    }
+    this.connection.dispose();
+  }
+}

@@ -1,0 +1,259 @@
+// Drives the built language server (dist/server.js) over stdio as an editor would, checking each
+// response against the LSP shapes (the `is` guards of vscode-languageserver-types, the spec's
+// published types), and fuzzes it with hostile input: it must answer every request and never exit.
+
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeAction, CodeLens, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Location,
+  TextEdit, type CompletionItem, type CompletionList, type MarkupContent, type SemanticTokens, type SignatureHelp,
+  type WorkspaceEdit, type WorkspaceSymbol,
+} from 'vscode-languageserver-types';
+import { LspClient } from './lspClient';
+
+const MAIN = [
+  'bits 32',                     // 0
+  'org 0x100000',                // 1
+  "%include 'lib.inc'",          // 2
+  'start:',                      // 3
+  '    call print',              // 4
+  '    popf',                    // 5
+  '.again:',                     // 6
+  '    mov eax, PORT',           // 7
+  '    jmp .again',              // 8
+  '    mov [flag], 1',           // 9
+  'flag: dd 0',                  // 10
+  '%if 1',                       // 11
+  '    nop',                     // 12
+  '%endif',                      // 13
+].join('\n');
+const LIB = ['PORT equ 0x3F8', 'print:', '    ret'].join('\n');
+
+// The types package has no `is` guard for these two; the spec's required fields are checked here.
+const isCompletionItem = (i: CompletionItem) => typeof i.label === 'string' && (i.kind === undefined || (Number.isInteger(i.kind) && i.kind >= 1 && i.kind <= 25));
+const isSignature = (s: { label: unknown; parameters?: { label: unknown }[] }) => typeof s.label === 'string'
+  && (s.parameters ?? []).every((p) => typeof p.label === 'string' || (Array.isArray(p.label) && p.label.length === 2 && p.label.every(Number.isInteger)));
+
+describe('language server over stdio', function () {
+  this.timeout(20000);
+  let client: LspClient;
+  let dir: string;
+  let mainUri: string;
+  let libUri: string;
+  const td = () => ({ textDocument: { uri: mainUri } });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ringside-proto-'));
+    writeFileSync(join(dir, 'main.asm'), MAIN);
+    writeFileSync(join(dir, 'lib.inc'), LIB);
+    mainUri = pathToFileURL(join(dir, 'main.asm')).toString();
+    libUri = pathToFileURL(join(dir, 'lib.inc')).toString();
+    client = new LspClient();
+  });
+
+  after(async () => {
+    await client?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('initializes with the advertised capabilities', async () => {
+    const r = await client.request<{ capabilities: Record<string, unknown> }>('initialize', {
+      processId: process.pid, rootUri: pathToFileURL(dir).toString(), capabilities: {},
+      workspaceFolders: [{ uri: pathToFileURL(dir).toString(), name: 'ws' }],
+      initializationOptions: { settings: { technique: 'trap-and-emulate' } },
+    });
+    const c = r.capabilities;
+    assert.deepEqual(c.textDocumentSync, { openClose: true, change: 2 });
+    for (const k of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'documentSymbolProvider', 'workspaceSymbolProvider',
+      'documentFormattingProvider', 'documentRangeFormattingProvider', 'foldingRangeProvider', 'inlayHintProvider']) assert.equal(c[k], true, k);
+    assert.deepEqual(c.renameProvider, { prepareProvider: true });
+    const legend = (c.semanticTokensProvider as { legend: { tokenTypes: string[]; tokenModifiers: string[] } }).legend;
+    assert.ok(legend.tokenModifiers.includes('privileged') && legend.tokenModifiers.includes('sensitive'));
+    for (const t of ['label', 'macro', 'number', 'string', 'comment']) assert.ok(legend.tokenTypes.includes(t), t);
+    await client.notify('initialized', {});
+  });
+
+  it('publishes diagnostics on open and after an incremental change', async () => {
+    const first = client.diagnostics(mainUri);
+    await client.notify('textDocument/didOpen', { textDocument: { uri: mainUri, languageId: 'guest-asm', version: 1, text: MAIN } });
+    const d = await first;
+    assert.ok(d.diagnostics.every((x) => Diagnostic.is(x)));
+    assert.deepEqual(d.diagnostics.map((x) => `${x.range.start.line}:${x.code}`).sort(), ['5:sensitive-instruction', '9:operand-size']);
+    // Replace `[flag]` by `dword [flag]`: the size error goes away without a save.
+    const fixed = client.diagnostics(mainUri, (p) => p.version === 2);
+    await client.notify('textDocument/didChange', { textDocument: { uri: mainUri, version: 2 },
+      contentChanges: [{ range: { start: { line: 9, character: 8 }, end: { line: 9, character: 8 } }, text: 'dword ' }] });
+    const after = await fixed;
+    assert.deepEqual(after.diagnostics.map((x) => `${x.range.start.line}:${x.code}`), ['5:sensitive-instruction']);
+  });
+
+  it('re-validates the includer when an included file changes', async () => {
+    const lib = client.diagnostics(mainUri, (p) => p.diagnostics.some((x) => x.code === 'undefined-symbol'));
+    await client.notify('textDocument/didOpen', { textDocument: { uri: libUri, languageId: 'guest-asm', version: 1, text: LIB } });
+    await client.notify('textDocument/didChange', { textDocument: { uri: libUri, version: 2 },
+      contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 5 } }, text: 'write' }] });
+    const broken = await lib;
+    assert.equal(broken.diagnostics.find((x) => x.code === 'undefined-symbol')?.range.start.line, 4);
+    const healed = client.diagnostics(mainUri, (p) => !p.diagnostics.some((x) => x.code === 'undefined-symbol'));
+    await client.notify('textDocument/didChange', { textDocument: { uri: libUri, version: 3 },
+      contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 5 } }, text: 'print' }] });
+    await healed;
+  });
+
+  it('answers hover, completion (with resolve) and signature help', async () => {
+    const h = await client.request<Hover>('textDocument/hover', { ...td(), position: { line: 5, character: 5 } });
+    assert.ok(Hover.is(h));
+    assert.match((h.contents as MarkupContent).value, /does not trap outside ring 0/);
+    const label = await client.request<Hover>('textDocument/hover', { ...td(), position: { line: 3, character: 2 } });
+    // lib.inc's `ret` comes first, so start = 0x100000 + 1.
+    assert.match((label.contents as MarkupContent).value, /label at `0x00100001`/);
+    const list = await client.request<CompletionList>('textDocument/completion', { ...td(), position: { line: 8, character: 8 } });
+    assert.ok(list.items.every(isCompletionItem));
+    const labels = list.items.map((i) => i.label);
+    for (const l of ['.again', 'print', 'PORT', 'eax']) assert.ok(labels.includes(l), l);
+    const mov = await client.request<CompletionList>('textDocument/completion', { ...td(), position: { line: 12, character: 4 } });
+    const item = mov.items.find((i) => i.label === 'mov');
+    assert.ok(item);
+    const resolved = await client.request<CompletionItem>('completionItem/resolve', item);
+    assert.match((resolved.documentation as MarkupContent).value, /\*\*mov\*\*/);
+    const sig = await client.request<SignatureHelp>('textDocument/signatureHelp', { ...td(), position: { line: 7, character: 13 } });
+    assert.ok(sig.signatures.every(isSignature));
+    assert.equal(sig.activeParameter, 1);
+  });
+
+  it('navigates and renames across the %include', async () => {
+    const defs = await client.request<Location[]>('textDocument/definition', { ...td(), position: { line: 4, character: 10 } });
+    assert.ok(defs.every((l) => Location.is(l)));
+    assert.deepEqual(defs.map((l) => [l.uri, l.range.start.line]), [[libUri, 1]]);
+    const refs = await client.request<Location[]>('textDocument/references', { ...td(), position: { line: 7, character: 14 }, context: { includeDeclaration: true } });
+    assert.deepEqual(refs.map((l) => `${l.uri === libUri ? 'lib' : 'main'}:${l.range.start.line}`).sort(), ['lib:0', 'main:7']);
+    const prep = await client.request<{ range: unknown; placeholder: string }>('textDocument/prepareRename', { ...td(), position: { line: 4, character: 10 } });
+    assert.equal(prep.placeholder, 'print');
+    await assert.rejects(client.request('textDocument/prepareRename', { ...td(), position: { line: 7, character: 9 } }));
+    const edit = await client.request<WorkspaceEdit>('textDocument/rename', { ...td(), position: { line: 4, character: 10 }, newName: 'emit' });
+    assert.ok(edit.changes && edit.changes[libUri].every((e) => TextEdit.is(e)) && edit.changes[mainUri].every((e) => TextEdit.is(e)));
+    assert.deepEqual(Object.keys(edit.changes).sort(), [libUri, mainUri].sort());
+    await assert.rejects(client.request('textDocument/rename', { ...td(), position: { line: 4, character: 10 }, newName: 'eax' }));
+  });
+
+  it('lists document and workspace symbols', async () => {
+    const syms = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', td());
+    assert.ok(syms.every((s) => DocumentSymbol.is(s)));
+    const start = syms.find((s) => s.name === 'start');
+    assert.deepEqual(start?.children?.map((c) => c.name), ['.again']);
+    const ws = await client.request<WorkspaceSymbol[]>('workspace/symbol', { query: 'por' });
+    assert.deepEqual(ws.map((s) => s.name), ['PORT']);
+    assert.equal((ws[0].location as Location).uri, libUri);
+  });
+
+  it('returns semantic tokens that decode to the source', async () => {
+    const t = await client.request<SemanticTokens>('textDocument/semanticTokens/full', td());
+    assert.equal(t.data.length % 5, 0);
+    const lines = MAIN.split('\n');
+    lines[9] = '    mov dword [flag], 1';
+    let line = 0;
+    let col = 0;
+    const found: string[] = [];
+    for (let i = 0; i < t.data.length; i += 5) {
+      line += t.data[i];
+      col = t.data[i] === 0 ? col + t.data[i + 1] : t.data[i + 1];
+      found.push(`${line}:${lines[line].slice(col, col + t.data[i + 2])}:${t.data[i + 4]}`);
+    }
+    // Legend modifiers: declaration=1, readonly=2, privileged=4, sensitive=8.
+    for (const f of ['3:start:1', '5:popf:8', '7:eax:0', '7:PORT:2', '8:.again:0', '0:32:0']) assert.ok(found.includes(f), `${f} in ${found.join(' ')}`);
+    const ranged = await client.request<SemanticTokens>('textDocument/semanticTokens/range', { ...td(), range: { start: { line: 5, character: 0 }, end: { line: 5, character: 8 } } });
+    assert.deepEqual(ranged.data, [5, 4, 4, 0, 8]);
+  });
+
+  it('offers code actions, formatting, folding, inlay hints and code lenses', async () => {
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { ...td(),
+      range: { start: { line: 5, character: 4 }, end: { line: 5, character: 4 } }, context: { diagnostics: [] } });
+    assert.ok(actions.every((a) => CodeAction.is(a)));
+    // popf has no single hypercall equivalent, so nothing is offered for it.
+    assert.deepEqual(actions.map((a) => a.title), []);
+    const sizeFix = await client.request<CodeAction[]>('textDocument/codeAction', { ...td(),
+      range: { start: { line: 9, character: 8 }, end: { line: 9, character: 8 } },
+      context: { diagnostics: [{ range: { start: { line: 9, character: 14 }, end: { line: 9, character: 20 } }, message: 'operation size not specified', code: 'operand-size' }] } });
+    assert.deepEqual(sizeFix.map((a) => a.title), ['Add operand size `byte`', 'Add operand size `word`', 'Add operand size `dword`']);
+    const edits = await client.request<TextEdit[]>('textDocument/formatting', { ...td(), options: { tabSize: 4, insertSpaces: true } });
+    assert.ok(edits.length > 0 && edits.every((e) => TextEdit.is(e)));
+    const ranged = await client.request<TextEdit[]>('textDocument/rangeFormatting', { ...td(), range: { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } }, options: { tabSize: 4, insertSpaces: true } });
+    assert.deepEqual(ranged.map((e) => e.newText), ['        call    print']);
+    const folds = await client.request<FoldingRange[]>('textDocument/foldingRange', td());
+    assert.ok(folds.every((f) => FoldingRange.is(f)));
+    assert.ok(folds.some((f) => f.startLine === 11 && f.endLine === 13));
+    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { ...td(), range: { start: { line: 0, character: 0 }, end: { line: 14, character: 0 } } });
+    assert.ok(hints.every((h) => InlayHint.is(h)));
+    assert.deepEqual(hints.map((h) => h.label), ['@0x00100001', '@0x00100007', '@0x00100018']);
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', td());
+    assert.ok(lenses.every((l) => CodeLens.is(l)));
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['0x00100001 · 23 bytes', '0x00100018 · 5 bytes']);
+  });
+
+  it('survives hostile input and answers every request', async () => {
+    let seed = 0x2545f491;
+    const rand = (n: number) => {
+      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const junk = (n: number) => Array.from({ length: n }, () => String.fromCharCode(rand(0x3000))).join('');
+    const mutate = (s: string) => {
+      const chars = [...s];
+      for (let k = 0; k < 12; k++) {
+        const at = rand(chars.length + 1);
+        const op = rand(3);
+        if (op === 0) chars.splice(at, 1);
+        else if (op === 1) chars.splice(at, 0, '[]%,;:\'"`$.\\\n'[rand(13)]);
+        else chars.splice(at, 0, ...junk(3));
+      }
+      return chars.join('');
+    };
+    const inputs = [
+      junk(4000),
+      "    db 'unterminated\n    mov eax, \"also\n    db `esc\\",
+      '%if 1\n'.repeat(600) + '    nop\n' + '%endif\n'.repeat(600),
+      `    mov eax, ${'1+'.repeat(5000)}1\n`,
+      `label_${'x'.repeat(10000)}:\n    jmp label_${'x'.repeat(10000)}\n`,
+      '%macro m 0\n    m\n%endmacro\n    m\n',
+      '%rep 100000\n%rep 100000\n    nop\n%endrep\n%endrep\n',
+      '\u0000\u0001\uffff\ud800 \r\r\n\t;',
+      ...Array.from({ length: 14 }, () => mutate(MAIN)),
+    ];
+    const uri = pathToFileURL(join(dir, 'fuzz.asm')).toString();
+    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text: '' } });
+    let version = 1;
+    for (const text of inputs) {
+      version++;
+      const published = client.diagnostics(uri, (p) => p.version === version);
+      await client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+      await published;
+      const lines = text.split('\n');
+      const line = rand(lines.length);
+      const position = { line, character: rand(lines[line].length + 1) };
+      const doc = { textDocument: { uri } };
+      const answers = await Promise.all([
+        client.request('textDocument/hover', { ...doc, position }),
+        client.request('textDocument/completion', { ...doc, position }),
+        client.request('textDocument/signatureHelp', { ...doc, position }),
+        client.request('textDocument/semanticTokens/full', doc),
+        client.request('textDocument/formatting', { ...doc, options: { tabSize: 4, insertSpaces: true } }),
+        client.request('textDocument/foldingRange', doc),
+        client.request('textDocument/documentSymbol', doc),
+        client.request('textDocument/codeAction', { ...doc, range: { start: position, end: position }, context: { diagnostics: [] } }),
+        client.request('textDocument/codeLens', doc),
+        client.request('textDocument/definition', { ...doc, position }),
+      ]);
+      assert.equal(answers.length, 10);
+      assert.ok(!client.exited, `server exited on input ${JSON.stringify(text.slice(0, 80))}`);
+    }
+    assert.deepEqual(client.stderr.filter((s) => /FATAL|Maximum call stack/.test(s)), []);
+  });
+
+  it('shuts down and exits cleanly', async () => {
+    await client.close();
+    assert.equal(client.exitStatus, 0);
+  });
+});
