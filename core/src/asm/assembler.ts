@@ -649,6 +649,10 @@ class Assembler implements EvalContext {
     return this.dynamicEncoding(request, undefined);
   }
 
+  /**
+   * Encodes a symbol-dependent instruction unless its inputs are those of its last encoding, or of
+   * another statement with the same mnemonic and prefixes (the same branch in many places).
+   */
   private dynamicEncoding(request: EncodeRequest, fresh: EncodeResult | undefined): EncodeResult {
     const c = this.cache;
     const i = this.stmtIndex;
@@ -656,10 +660,15 @@ class Assembler implements EvalContext {
     const relative = prev !== undefined && prev.ok ? prev.form.roles.indexOf('j') : -1;
     const key = operandKey(request.operands, request.bits, request.section, request.address, relative);
     if (fresh === undefined && prev !== undefined && c.key[i] === key) return prev;
-    const r = fresh ?? encode(request);
+    const head = request.prefixes.length === 0 ? request.mnemonic : `${request.prefixes.join(' ')} ${request.mnemonic}`;
+    let r = fresh ?? c.shared.get(`${head}|${key}`);
+    if (r === undefined) r = encode(request);
     const rel = r.ok ? r.form.roles.indexOf('j') : -1;
+    const own = rel === relative ? key : operandKey(request.operands, request.bits, request.section, request.address, rel);
+    // Stored only under a key made with the result's own branch operand (see operandKey).
+    if (own !== key || !c.shared.has(`${head}|${key}`)) c.shared.set(`${head}|${own}`, r);
     c.result[i] = r;
-    c.key[i] = rel === relative ? key : operandKey(request.operands, request.bits, request.section, request.address, rel);
+    c.key[i] = own;
     return r;
   }
 

@@ -21,6 +21,8 @@ export class EncodeCache {
   /** Static encodings by statement text (`bits 16`, `bits 32`), shared between statements. */
   readonly byText16 = new Map<string, EncodeResult>();
   readonly byText32 = new Map<string, EncodeResult>();
+  /** Symbol-dependent encodings by mnemonic, prefixes and `operandKey`, shared between statements. */
+  readonly shared = new Map<string, EncodeResult>();
 
   constructor(count: number) {
     this.kind = new Uint8Array(count);
