@@ -101,17 +101,25 @@ class Assembler implements EvalContext {
   run(frontEndOnly: boolean): AssemblyOutput {
     let stable = false;
     for (this.pass = 0; this.pass < MAX_PASSES; this.pass++) {
+      // From the second pass on, every pass is assembled as if final (bytes and diagnostics);
+      // when it turns out not to be settled its diagnostics are withdrawn and another follows.
+      // That saves the separate final pass nasm makes.
+      const mark = this.pass > 0 ? this.sink.mark() : -1;
+      this.final = this.pass > 0;
       this.runPass();
       if (frontEndOnly) break;
       if (!this.changed && this.pass > 0) { stable = true; break; }
+      if (mark >= 0) this.sink.rollback(mark);
     }
-    if (!stable && !frontEndOnly) {
-      const first = this.stmts[0];
-      const range = first ? lineRange(first.line.file, first.line.line, 0, first.line.text.length) : lineRange('', 0, 0, 0);
-      this.sink.error('phase-error', `phase error: symbol values did not settle after ${MAX_PASSES} passes`, range);
+    if (!stable && (!frontEndOnly || this.pass === 0)) {
+      if (!frontEndOnly) {
+        const first = this.stmts[0];
+        const range = first ? lineRange(first.line.file, first.line.line, 0, first.line.text.length) : lineRange('', 0, 0, 0);
+        this.sink.error('phase-error', `phase error: symbol values did not settle after ${MAX_PASSES} passes`, range);
+      }
+      this.final = true;
+      this.runPass();
     }
-    this.final = true;
-    this.runPass();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections);
     return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
   }
