@@ -252,6 +252,16 @@ describe('language server over stdio', function () {
     assert.deepEqual(client.stderr.filter((s) => /FATAL|Maximum call stack/.test(s)), []);
   });
 
+  it('stops a runaway assembly at the time budget and keeps answering', async () => {
+    const uri = pathToFileURL(join(dir, 'bomb.asm')).toString();
+    const published = client.diagnostics(uri);
+    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text: '%rep 1000000\n%rep 1000000\n    nop\n%endrep\n%endrep\n' } });
+    const d = await published;
+    assert.deepEqual(d.diagnostics.map((x) => x.code), ['time-budget']);
+    const h = await client.request<Hover | null>('textDocument/hover', { ...td(), position: { line: 5, character: 5 } });
+    assert.ok(h && Hover.is(h));
+  });
+
   it('shuts down and exits cleanly', async () => {
     await client.close();
     assert.equal(client.exitStatus, 0);

@@ -19,16 +19,22 @@ interface AssembleJob {
 }
 
 /**
- * What crosses the thread boundary: the facts the language features read. The listing and the
- * source map are left out (no feature uses them, and the assembler builds them lazily).
+ * What crosses the thread boundary: the image, and the facts the language features read as JSON
+ * (about twice as fast as structured cloning for 10k statements). The listing and the source map
+ * are left out: no feature uses them, and the assembler builds them lazily.
  */
-type WireResult = Omit<AssembleResult, 'sourceMap' | 'listing'>;
+type Facts = Omit<AssembleResult, 'sourceMap' | 'listing' | 'image'>;
+interface WireResult {
+  readonly image: Uint8Array;
+  readonly facts: string;
+}
 
 function toWire(r: AssembleResult): WireResult {
-  return {
-    image: r.image, origin: r.origin, diagnostics: r.diagnostics, symbols: r.symbols, references: r.references,
+  const facts: Facts = {
+    origin: r.origin, diagnostics: r.diagnostics, symbols: r.symbols, references: r.references,
     statements: r.statements, files: r.files, includes: r.includes, technique: r.technique,
   };
+  return { image: r.image, facts: JSON.stringify(facts) };
 }
 
 interface WorkerSetup {
@@ -114,6 +120,7 @@ export class WorkerAssembler {
       }]);
     }
     const empty = emptyResult(opts.file, []);
-    return { ...message.message, listing: empty.listing, sourceMap: empty.sourceMap };
+    const facts = JSON.parse(message.message.facts) as Facts;
+    return { ...facts, image: message.message.image, listing: empty.listing, sourceMap: empty.sourceMap };
   }
 }
