@@ -92,3 +92,27 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
     }
   }
 });
+
+/** test/fixtures/examples/list.json: the bundled example guests and nasm's bytes for each. */
+interface ExampleEntry { readonly name: string; readonly source: string; readonly includePaths: readonly string[] }
+
+describe('example guests (byte-identical with the committed nasm output)', () => {
+  const repo = path.join(__dirname, '..', '..');
+  const listFile = path.join(repo, 'test', 'fixtures', 'examples', 'list.json');
+  const list = (JSON.parse(fs.readFileSync(listFile, 'utf8')) as { examples: ExampleEntry[] }).examples;
+  it('lists examples', () => assert.ok(list.length > 0));
+  for (const ex of list) {
+    it(`${ex.source} matches nasm's ${ex.name}.bin`, () => {
+      const file = path.join(repo, ex.source);
+      // nasm ran from the repository root with `-I` paths relative to it.
+      const r = assemble({
+        file, includePaths: ex.includePaths.map((p) => path.join(repo, p)),
+        host: { readFile: (p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined) },
+      });
+      const errors = r.diagnostics.filter((d) => d.severity === 'error');
+      assert.deepEqual(errors.map((d) => `${path.basename(d.range.file)}:${d.range.start.line + 1}: ${d.message}`), []);
+      const expected = new Uint8Array(fs.readFileSync(path.join(repo, 'test', 'fixtures', 'examples', `${ex.name}.bin`)));
+      if (Buffer.compare(Buffer.from(r.image), Buffer.from(expected)) !== 0) assert.fail(describeMismatch(r, expected));
+    });
+  }
+});

@@ -211,6 +211,8 @@ class Assembler implements EvalContext {
   private lookup(name: string, node: Expr, st: ParsedStatement): Value | undefined {
     const s = this.symbols.get(name);
     if (!s) {
+      const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
+      if (special) return special;
       if (this.pass > 0 || this.final) {
         if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, st, node);
         else this.error('undefined-symbol', `symbol \`${name}' not defined`, st, node, refSrc(st, node));
@@ -222,6 +224,20 @@ class Assembler implements EvalContext {
     if (s.kind === 'constant') return { v: s.value, sec: s.sec };
     const sec = this.sections[s.sec];
     return { v: (sec ? sec.address : 0) + s.value, sec: s.sec };
+  }
+
+  /**
+   * `section.NAME.start` and `section.NAME.vstart` (NASM manual §8.1.3: bin format): the load
+   * and the run address of section NAME, as labels in that section (measured: their difference
+   * with a label of the section is absolute, with another section's an error).
+   */
+  private sectionSymbol(name: string): Value | undefined {
+    const vstart = name.endsWith('.vstart');
+    if (!vstart && !name.endsWith('.start')) return undefined;
+    const sec = this.sectionByName.get(name.slice('section.'.length, name.length - (vstart ? '.vstart' : '.start').length));
+    if (!sec) return undefined;
+    if (vstart || !sec.progbits) return { v: sec.address, sec: sec.index };
+    return { v: this.origin + sec.fileOffset, sec: sec.index };
   }
 
   private eval(e: Expr, st: ParsedStatement): Value {
@@ -391,6 +407,9 @@ class Assembler implements EvalContext {
         if (a === undefined) return;
         if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `${name} value ${a} is not a power of two`, st, e); return; }
         const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
+        // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
+        // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary).
+        if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], a);
         const pad = (a - (pos % a)) % a;
         if (name === 'align' && this.absolute === undefined && this.sections[this.sec].progbits) {
           // nasm's `align` macro pads with `times n nop` (manual §5.10.1) unless told otherwise.
@@ -541,7 +560,7 @@ class Assembler implements EvalContext {
       if (v === undefined) continue;
       if (key === 'align') {
         if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `section alignment ${v} is not a power of two`, st, t);
-        else s.align = v;
+        else raiseAlignment(s, v);
       } else if (key === 'start') s.start = v;
       else if (key === 'vstart') s.vstart = v;
       else this.error('section-attr', `unknown section attribute \`${t.text}'`, st, t);
@@ -716,6 +735,11 @@ function staticKey(st: ParsedStatement): string {
   const toks = st.line.tokens;
   for (let t = st.opIndex; t < toks.length; t++) k += ' ' + toks[t].text;
   return k;
+}
+
+/** A section's alignment is the largest any `align=` or `align`/`alignb` asked for (nasm 2.16). */
+function raiseAlignment(s: Section, a: number): void {
+  if (s.align === undefined || a > s.align) s.align = a;
 }
 
 function codeFor(message: string): string {
