@@ -25,6 +25,8 @@ export interface SymbolDef {
   sec: number;
   /** Offset in the section, or the absolute value. */
   value: number | undefined;
+  /** Constants beyond ±2^53: the exact value. */
+  big?: bigint;
   /** Statement index that defines it. */
   readonly stmt: number;
   pass: number;
@@ -220,6 +222,7 @@ class Assembler implements EvalContext {
       return undefined;
     }
     if (s.value === undefined) return { v: undefined, sec: s.sec };
+    if (s.big !== undefined) return { v: s.value, sec: -1, big: s.big };
     if (s.sec < 0) return { v: s.value, sec: -1 };
     if (s.kind === 'constant') return { v: s.value, sec: s.sec };
     const sec = this.sections[s.sec];
@@ -241,7 +244,7 @@ class Assembler implements EvalContext {
   }
 
   private eval(e: Expr, st: ParsedStatement): Value {
-    if (e.k === 'num') return { v: e.v, sec: -1 };
+    if (e.k === 'num' && e.big === undefined) return { v: e.v, sec: -1 };
     this.cur = st;
     return evaluate(e, this);
   }
@@ -265,7 +268,7 @@ class Assembler implements EvalContext {
 
   // ---- statements ----
 
-  private define(st: ParsedStatement, kind: 'label' | 'constant', sec: number, value: number | undefined): void {
+  private define(st: ParsedStatement, kind: 'label' | 'constant', sec: number, value: number | undefined, big?: bigint): void {
     const label = st.label!;
     const prev = this.symbols.get(label.name);
     if (prev && prev.stmt !== this.stmtIndex) {
@@ -276,12 +279,14 @@ class Assembler implements EvalContext {
       return;
     }
     if (prev) {
-      if (prev.sec !== sec || prev.value !== value || prev.kind !== kind) this.changed = true;
-      prev.sec = sec; prev.value = value; prev.kind = kind; prev.pass = this.pass;
+      if (prev.sec !== sec || prev.value !== value || prev.kind !== kind || prev.big !== big) this.changed = true;
+      prev.sec = sec; prev.value = value; prev.kind = kind; prev.pass = this.pass; prev.big = big;
       return;
     }
     this.changed = true;
-    this.symbols.set(label.name, { name: label.name, kind, sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(st, label, label.src) });
+    const def: SymbolDef = { name: label.name, kind, sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(st, label, label.src) };
+    if (big !== undefined) def.big = big;
+    this.symbols.set(label.name, def);
   }
 
   private statement(st: ParsedStatement, result: StatementResult): void {
@@ -373,7 +378,7 @@ class Assembler implements EvalContext {
     switch (name) {
       case 'equ': {
         const v = this.eval((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr, st);
-        if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v);
+        if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
         else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
         return;
       }
@@ -503,6 +508,7 @@ class Assembler implements EvalContext {
     if (toks.length === 0) { this.error('syntax', `\`${st.op!.name}' expects an argument`, st, st.op); return undefined; }
     const p = new ExprParser(toks, 0, toks.length, st.localBase);
     const e = p.parse();
+    if (p.warning) this.warning('char-constant', p.warning.message, st, p.warning);
     if (!e || p.pos < toks.length) {
       const bad = p.error ?? { message: `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
       this.error('syntax', bad.message, st, bad);
@@ -620,7 +626,7 @@ class Assembler implements EvalContext {
         const bits = unit * 8;
         if (value < -(2 ** (bits - 1)) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, st, item); }
       }
-      const bytes = littleEndian(value, unit);
+      const bytes = littleEndian(v.big ?? value, unit);
       for (const b of bytes) out.push(b);
     }
     return Uint8Array.from(out);
@@ -767,8 +773,13 @@ function splitComma(toks: readonly PPToken[]): PPToken[][] {
 }
 
 /** `value` as `size` little-endian bytes, two's complement (64-bit values via BigInt). */
-export function littleEndian(value: number, size: number): Uint8Array {
+export function littleEndian(value: number | bigint, size: number): Uint8Array {
   const out = new Uint8Array(size);
+  if (typeof value === 'bigint') {
+    let b = BigInt.asUintN(size * 8, value);
+    for (let i = 0; i < size; i++) { out[i] = Number(b & 0xffn); b >>= 8n; }
+    return out;
+  }
   if (size <= 4 || (Number.isSafeInteger(value) && value >= 0 && value < 2 ** 32)) {
     let v = size <= 4 ? Math.trunc(value) >>> 0 : value;
     for (let i = 0; i < Math.min(size, 4); i++) { out[i] = v & 0xff; v = Math.floor(v / 256); }

@@ -1,13 +1,15 @@
 // Expressions (NASM manual §3.5): parsed once from tokens into a small tree, evaluated every pass.
-// Values are 64-bit integers (held as JS numbers; exact up to 2^53) that are either absolute or
-// relative to a section; the difference of two labels in one section is absolute, as in nasm.
+// Values are signed 64-bit integers, as in nasm: JS numbers while they are safe integers (the
+// common case), with the exact value as a BigInt beside the number once an operation leaves that
+// range. A value is absolute or relative to a section; the difference of two labels in one section
+// is absolute, as in nasm.
 
 import type { Token } from './lexer';
-import { parseNumber } from './numbers';
+import { parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue } from './strings';
 
 export type Expr =
-  | { readonly k: 'num'; readonly v: number; readonly start: number; readonly end: number }
+  | { readonly k: 'num'; readonly v: number; readonly big?: bigint; readonly start: number; readonly end: number }
   | { readonly k: 'sym'; readonly name: string; readonly start: number; readonly end: number; readonly tok: number }
   | { readonly k: 'here' | 'base'; readonly start: number; readonly end: number }
   | { readonly k: 'un'; readonly op: string; readonly a: Expr; readonly start: number; readonly end: number }
@@ -17,6 +19,8 @@ export type Expr =
 export interface Value {
   v: number | undefined;
   sec: number;
+  /** The exact value when it is beyond ±2^53 (`v` is then its nearest number). */
+  big?: bigint;
 }
 
 export interface EvalContext {
@@ -50,6 +54,8 @@ const PRECEDENCE: Record<string, number> = {
 export class ExprParser {
   pos: number;
   error: ParseError | undefined;
+  /** A problem that does not stop the expression (a character constant cut to four bytes). */
+  warning: ParseError | undefined;
 
   constructor(private readonly tokens: readonly Token[], start: number, private readonly end: number, private readonly localBase: string | undefined) {
     this.pos = start;
@@ -107,13 +113,22 @@ export class ExprParser {
       case 'number': {
         const v = parseNumber(t.text);
         if (v === undefined) return this.fail(`invalid number \`${t.text}'`, t);
+        // Long literals may be beyond 2^53 (or wrap past 2^64): take their exact 64-bit value.
+        if (t.text.length > 15) {
+          const big = parseNumberExact(t.text);
+          const n = Number(big);
+          if (!Number.isSafeInteger(n)) return { k: 'num', v: n, big, start: t.start, end: t.end };
+          return { k: 'num', v: n, start: t.start, end: t.end };
+        }
         return { k: 'num', v, start: t.start, end: t.end };
       }
       case 'string': {
         const bytes = decodeString(t.text);
         if (!bytes) return this.fail('invalid escape in string', t);
-        if (bytes.length > 8) return this.fail('character constant too long', t);
-        return { k: 'num', v: stringValue(bytes), start: t.start, end: t.end };
+        // nasm 2.16 keeps the first four characters of a longer character constant, with a
+        // warning (measured: `dq 'abcde'+0` is 'abcd', also under `bits 32`).
+        if (bytes.length > 4 && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end };
+        return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: t.start, end: t.end };
       }
       case 'here':
         return { k: t.text === '$' ? 'here' : 'base', start: t.start, end: t.end };
@@ -145,19 +160,24 @@ export function qualifyName(name: string, localBase: string | undefined): string
   return name;
 }
 
-const TWO64 = 2n ** 64n;
-
-function toU64(v: number): bigint {
-  const b = BigInt(v);
-  return b < 0n ? b + TWO64 : b;
+/** A signed 64-bit result as a Value: a plain number when it is a safe integer. */
+export function int64(b: bigint): Value {
+  const w = BigInt.asIntN(64, b);
+  const n = Number(w);
+  return Number.isSafeInteger(n) ? { v: n, sec: -1 } : { v: n, sec: -1, big: w };
 }
 
-function fromI64(b: bigint): number {
-  return Number(BigInt.asIntN(64, b));
+function bigOf(x: Value): bigint {
+  return x.big ?? BigInt(x.v!);
 }
 
-function wrap(v: number): number {
-  return Number.isSafeInteger(v) ? v : fromI64(BigInt(Math.trunc(v)));
+function u64(x: Value): bigint {
+  return BigInt.asUintN(64, bigOf(x));
+}
+
+/** A number result, moved to BigInt when it left the safe range (then it is recomputed exactly). */
+function exact(v: number, slow: () => Value): Value {
+  return Number.isSafeInteger(v) ? { v: v === 0 ? 0 : v, sec: -1 } : slow();
 }
 
 function isInt32(v: number): boolean {
@@ -168,7 +188,7 @@ function isInt32(v: number): boolean {
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   switch (e.k) {
     case 'num':
-      return { v: e.v, sec: -1 };
+      return e.big === undefined ? { v: e.v, sec: -1 } : { v: e.v, sec: -1, big: e.big };
     case 'here':
     case 'base': {
       const v = e.k === 'here' ? ctx.here() : ctx.base();
@@ -177,17 +197,21 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
     }
     case 'sym': {
       const v = ctx.symbol(e.name, e);
-      return v ? { v: v.v, sec: v.sec } : { v: undefined, sec: -1 };
+      if (!v) return { v: undefined, sec: -1 };
+      return v.big === undefined ? { v: v.v, sec: v.sec } : { v: v.v, sec: v.sec, big: v.big };
     }
     case 'un': {
       const a = evaluate(e.a, ctx);
       if (e.op === '+') return a;
       if (a.sec >= 0 && a.v !== undefined) { ctx.error(`unary \`${e.op}' applied to a relocatable value`, e); return { v: undefined, sec: -1 }; }
       if (a.v === undefined) return { v: undefined, sec: -1 };
-      const x = a.v;
-      if (e.op === '-') return { v: wrap(-x), sec: -1 };
-      if (e.op === '~') return { v: isInt32(x) ? ~x : fromI64(~BigInt(x)), sec: -1 };
-      return { v: x === 0 ? 1 : 0, sec: -1 };
+      if (e.op === '!') return { v: a.v === 0 && a.big === undefined ? 1 : 0, sec: -1 };
+      if (a.big === undefined) {
+        const x = a.v;
+        if (e.op === '-') return exact(-x, () => int64(-bigOf(a)));
+        if (isInt32(x)) return { v: ~x, sec: -1 };
+      }
+      return int64(e.op === '-' ? -bigOf(a) : ~bigOf(a));
     }
     case 'bin':
       return binary(e, evaluate(e.a, ctx), evaluate(e.b, ctx), ctx);
@@ -196,14 +220,12 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
 
 function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
   const op = e.op;
-  if (op === '+') {
-    if (a.sec >= 0 && b.sec >= 0) { ctx.error('cannot add two relocatable values', e); return { v: undefined, sec: -1 }; }
-    const sec = a.sec >= 0 ? a.sec : b.sec;
-    return { v: a.v === undefined || b.v === undefined ? undefined : wrap(a.v + b.v), sec };
-  }
-  if (op === '-') {
+  if (op === '+' || op === '-') {
     let sec: number;
-    if (b.sec >= 0) {
+    if (op === '+') {
+      if (a.sec >= 0 && b.sec >= 0) { ctx.error('cannot add two relocatable values', e); return { v: undefined, sec: -1 }; }
+      sec = a.sec >= 0 ? a.sec : b.sec;
+    } else if (b.sec >= 0) {
       if (a.sec !== b.sec) {
         if (a.v !== undefined && b.v !== undefined) ctx.error('cannot subtract values in different sections', e);
         // Unknown operands still give a (pessimistic) relocatable result until they are known.
@@ -211,7 +233,12 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
       }
       sec = -1;
     } else sec = a.sec;
-    return { v: a.v === undefined || b.v === undefined ? undefined : wrap(a.v - b.v), sec };
+    if (a.v === undefined || b.v === undefined) return { v: undefined, sec };
+    let r: Value;
+    if (a.big === undefined && b.big === undefined) r = exact(op === '+' ? a.v + b.v : a.v - b.v, () => int64(op === '+' ? bigOf(a) + bigOf(b) : bigOf(a) - bigOf(b)));
+    else r = int64(op === '+' ? bigOf(a) + bigOf(b) : bigOf(a) - bigOf(b));
+    r.sec = sec;
+    return r;
   }
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
     ctx.error(`\`${op}' applied to a relocatable value`, e);
@@ -221,34 +248,57 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     // `||` and `&&` short-circuit only on known values; unknown stays unknown.
     return { v: undefined, sec: -1 };
   }
+  const small = a.big === undefined && b.big === undefined;
   const x = a.v, y = b.v;
+  switch (op) {
+    case '*': return small ? exact(x * y, () => int64(bigOf(a) * bigOf(b))) : int64(bigOf(a) * bigOf(b));
+    case '/': case '%': case '//': case '%%': {
+      if (y === 0 && b.big === undefined) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
+      // `/` and `%` are unsigned, `//` and `%%` signed (manual §3.5.6).
+      if (small && (op === '//' || op === '%%' || (x >= 0 && y >= 0))) {
+        const v = op === '//' || op === '/' ? Math.trunc(x / y) : x % y;
+        return { v: v === 0 ? 0 : v, sec: -1 };
+      }
+      if (op === '//') return int64(bigOf(a) / bigOf(b));
+      if (op === '%%') return int64(bigOf(a) % bigOf(b));
+      return int64(op === '/' ? u64(a) / u64(b) : u64(a) % u64(b));
+    }
+    case '<<':
+      if (small && y >= 0 && y < 64 && isInt32(x) && x >= 0 && y < Math.clz32(x) - 1) return { v: x << y, sec: -1 };
+      return y >= 64 || y < 0 ? { v: 0, sec: -1 } : int64(bigOf(a) << BigInt(y));
+    case '>>':
+      if (small && x >= 0 && y >= 0 && y < 32 && isInt32(x)) return { v: x >> y, sec: -1 };
+      return y >= 64 || y < 0 ? { v: 0, sec: -1 } : int64(u64(a) >> BigInt(y));
+    case '&': return small && isInt32(x) && isInt32(y) ? { v: x & y, sec: -1 } : int64(bigOf(a) & bigOf(b));
+    case '|': return small && isInt32(x) && isInt32(y) ? { v: x | y, sec: -1 } : int64(bigOf(a) | bigOf(b));
+    case '^': return small && isInt32(x) && isInt32(y) ? { v: x ^ y, sec: -1 } : int64(bigOf(a) ^ bigOf(b));
+    default: break;
+  }
+  // Comparisons and logic: signed 64-bit.
+  const c = small ? compare(x, y) : compareBig(bigOf(a), bigOf(b));
+  const ta = x !== 0 || a.big !== undefined, tb = y !== 0 || b.big !== undefined;
   let v: number;
   switch (op) {
-    case '*': v = x * y; if (!Number.isSafeInteger(v)) v = fromI64(BigInt(x) * BigInt(y)); break;
-    case '/': case '%': case '//': case '%%': {
-      if (y === 0) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
-      if (op === '//') v = Math.trunc(x / y);
-      else if (op === '%%') v = x % y;
-      else if (x >= 0 && y >= 0) v = op === '/' ? Math.floor(x / y) : x % y;
-      else v = fromI64(op === '/' ? toU64(x) / toU64(y) : toU64(x) % toU64(y));
-      if (Object.is(v, -0)) v = 0;
-      break;
-    }
-    case '<<': v = y >= 64 ? 0 : isInt32(x) && x >= 0 && y < Math.clz32(x) - 1 ? x << y : fromI64(BigInt(x) << BigInt(y & 63)); break;
-    case '>>': v = y >= 64 ? 0 : fromI64(toU64(x) >> BigInt(y & 63)); break;
-    case '&': v = isInt32(x) && isInt32(y) ? x & y : fromI64(BigInt(x) & BigInt(y)); break;
-    case '|': v = isInt32(x) && isInt32(y) ? x | y : fromI64(BigInt(x) | BigInt(y)); break;
-    case '^': v = isInt32(x) && isInt32(y) ? x ^ y : fromI64(BigInt(x) ^ BigInt(y)); break;
-    case '=': case '==': v = x === y ? 1 : 0; break;
-    case '!=': case '<>': v = x !== y ? 1 : 0; break;
-    case '<': v = x < y ? 1 : 0; break;
-    case '>': v = x > y ? 1 : 0; break;
-    case '<=': v = x <= y ? 1 : 0; break;
-    case '>=': v = x >= y ? 1 : 0; break;
-    case '&&': v = x !== 0 && y !== 0 ? 1 : 0; break;
-    case '||': v = x !== 0 || y !== 0 ? 1 : 0; break;
-    case '^^': v = (x !== 0) !== (y !== 0) ? 1 : 0; break;
+    case '=': case '==': v = c === 0 ? 1 : 0; break;
+    case '!=': case '<>': v = c !== 0 ? 1 : 0; break;
+    case '<': v = c < 0 ? 1 : 0; break;
+    case '>': v = c > 0 ? 1 : 0; break;
+    case '<=': v = c <= 0 ? 1 : 0; break;
+    case '>=': v = c >= 0 ? 1 : 0; break;
+    case '&&': v = ta && tb ? 1 : 0; break;
+    case '||': v = ta || tb ? 1 : 0; break;
+    case '^^': v = ta !== tb ? 1 : 0; break;
     default: ctx.error(`unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
   }
   return { v, sec: -1 };
+}
+
+function compare(x: number, y: number): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** nasm compares by the sign of the 64-bit difference (measured: 0x7fff_ffff_ffff_ffff < 0x8000_0000_0000_0000 is 1). */
+function compareBig(x: bigint, y: bigint): number {
+  const d = BigInt.asIntN(64, x - y);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
 }

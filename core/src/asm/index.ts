@@ -32,6 +32,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
       sink.error(r.problem.code, r.problem.message, lineRange(line.file, line.line, r.problem.start, r.problem.end), line.expansion);
       continue;
     }
+    if (r.warnings) for (const w of r.warnings) sink.warning(w.code, w.message, lineRange(line.file, line.line, w.start, w.end), line.expansion);
     if (r.stmt) { stmtOfLine[i] = stmts.length; stmts.push(r.stmt); }
   }
 

@@ -19,8 +19,33 @@ function digitsValue(digits: string, radix: number): number | undefined {
     any = true;
   }
   if (!any) return undefined;
-  // Wrap to 64 bits like nasm's integer arithmetic; above 2^53 precision is lost (documented limitation).
+  // Above 2^53 the number is approximate; parseNumberExact gives the exact 64-bit value.
   return v >= 2 ** 64 ? Number(BigInt.asUintN(64, BigInt(v))) : v;
+}
+
+function digitsBig(digits: string, radix: number): bigint {
+  let v = 0n;
+  const r = BigInt(radix);
+  for (let i = 0; i < digits.length; i++) {
+    const c = digits.charCodeAt(i) | 0x20;
+    if (c === 0x7f) continue;
+    v = v * r + BigInt(c <= 0x39 ? c - 0x30 : c - 0x61 + 10);
+  }
+  return v;
+}
+
+/**
+ * The exact value of a number token whose `parseNumber` value is beyond 2^53, as nasm's signed
+ * 64-bit integer (wrapping modulo 2^64). Only for tokens `parseNumber` accepted.
+ */
+export function parseNumberExact(text: string): bigint {
+  const wrap = (v: bigint): bigint => BigInt.asIntN(64, v);
+  if (text.charCodeAt(0) === 0x24) return wrap(digitsBig(text.slice(1), 16));
+  const lower = text.toLowerCase();
+  const suffix = RADIX[lower[lower.length - 1]];
+  if (suffix !== undefined && lower.length > 1 && digitsValue(lower.slice(0, -1), suffix) !== undefined) return wrap(digitsBig(lower.slice(0, -1), suffix));
+  if (lower.length > 2 && lower[0] === '0' && RADIX[lower[1]] !== undefined) return wrap(digitsBig(lower.slice(2), RADIX[lower[1]]));
+  return wrap(digitsBig(lower, 10));
 }
 
 /** The value of a number token, or undefined when it is malformed. */

@@ -71,14 +71,20 @@ export function parseStatement(line: PPLine, localBase: string | undefined): Par
   const p = new LineParser(line, localBase);
   try {
     const stmt = p.statement();
-    return { stmt, localBase: p.localBase };
+    return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
   } catch (e) {
     if (e instanceof LineError) return { problem: e.problem, localBase: p.localBase };
     throw e;
   }
 }
 
-export interface ParseOutcome { readonly stmt?: ParsedStatement; readonly problem?: ParseProblem; readonly localBase: string | undefined }
+export interface ParseOutcome {
+  readonly stmt?: ParsedStatement;
+  readonly problem?: ParseProblem;
+  readonly localBase: string | undefined;
+  /** Problems that do not stop the line (a character constant cut to four bytes). */
+  readonly warnings?: readonly ParseProblem[];
+}
 
 interface CachedParse {
   readonly outcome: ParseOutcome;
@@ -117,7 +123,7 @@ export function parseLine(line: PPLine, localBase: string | undefined): ParseOut
   const o = c.outcome;
   const base = c.setsBase ? o.localBase : localBase;
   if (o.stmt === undefined) return o.problem === undefined && base === o.localBase ? o : { problem: o.problem, localBase: base };
-  return { stmt: { ...o.stmt, line, localBase: base }, localBase: base };
+  return { stmt: { ...o.stmt, line, localBase: base }, localBase: base, warnings: o.warnings };
 }
 
 function mentionsLocal(toks: readonly PPToken[]): boolean {
@@ -134,6 +140,7 @@ class LineParser {
   private readonly toks: readonly PPToken[];
   private pos = 0;
   private opIndex = -1;
+  warnings: ParseProblem[] | undefined;
   private readonly refs: { name: string; start: number; end: number; src?: SourceRange }[] = [];
 
   constructor(private readonly line: PPLine, public localBase: string | undefined) {
@@ -281,6 +288,7 @@ class LineParser {
     const p = new ExprParser(this.toks, start, end, this.localBase);
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
+    if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
     if (p.pos < end) this.fail(`unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
     this.collectRefs(e);
     return e;
@@ -393,6 +401,7 @@ class LineParser {
     const p = new ExprParser(toks, i, end, this.localBase);
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
+    if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
     if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
     const terms: { e: Expr; neg: boolean }[] = [];
     splitTerms(e, false, terms);

@@ -3,7 +3,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { evaluate, ExprParser, type EvalContext, type Expr } from './expr';
+import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { tokenizeLine, type Token } from './lexer';
 import { lineTokens } from './line-cache';
 import { macroArgument, rotateArguments, splitArguments, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
@@ -271,9 +271,10 @@ class Preprocessor {
         list();
         const name = toks[1];
         if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
-        const v = this.evalCondition(toks.slice(2), file, line, f, d);
-        if (v === undefined) return true;
-        const s = String(v);
+        const value = this.evalValue(toks.slice(2), file, line, f, d);
+        if (value === undefined) return true;
+        const v = value.v!;
+        const s = value.big !== undefined ? value.big.toString() : String(v);
         const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
         this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign');
         return true;
@@ -515,11 +516,17 @@ class Preprocessor {
 
   /** Evaluates a preprocessor expression (%if, %assign, %rep, %rotate); undefined after reporting an error. */
   private evalCondition(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): number | undefined {
+    return this.evalValue(toks, file, line, f, d)?.v;
+  }
+
+  /** `evalCondition` with the exact 64-bit value kept (for %assign). */
+  private evalValue(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | undefined {
     const e = this.expandSingle(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
     if (e.length === 0) { this.sink.error('syntax', `\`${d}' expects an expression`, whole, f.expansion); return undefined; }
     const p = new ExprParser(e, 0, e.length, undefined);
     const expr = p.parse();
+    if (p.warning) this.sink.warning('char-constant', p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), f.expansion);
     if (!expr || p.pos < e.length) {
       const bad = p.error ?? { message: 'expression syntax error', start: e[p.pos].start, end: e[p.pos].end };
       this.sink.error('syntax', bad.message, lineRange(file, line, bad.start, bad.end), f.expansion);
@@ -541,7 +548,7 @@ class Preprocessor {
     };
     const v = evaluate(expr, ctx);
     if (failed || v.v === undefined) return undefined;
-    return v.v;
+    return v;
   }
 
   // ---- single-line macros ----
