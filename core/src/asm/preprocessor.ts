@@ -8,7 +8,9 @@ import { tokenizeLine, type Token } from './lexer';
 import { lineTokens } from './line-cache';
 import { macroArgument, rotateArguments, splitArguments, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
+import { ContextStack } from './context-stack';
 import { lineRange, type PPLine, type PPToken } from './source';
+import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 
 export interface PreprocessOptions {
@@ -96,6 +98,9 @@ class Preprocessor {
   private capture: Capture | undefined;
   private technique: Technique | undefined;
   private uniqueId = 0;
+  private readonly contexts = new ContextStack();
+  /** `bits` as last set by a `bits`/`use16`/`use32` line, for `__BITS__`. */
+  private bits = 16;
   private macroDepth = 0;
   private stopped = false;
 
@@ -131,6 +136,9 @@ class Preprocessor {
       if (f.texts) {
         if (f.idx >= f.texts.length || (f.idx === f.texts.length - 1 && f.texts[f.idx] === '')) { this.endFrame(f); continue; }
         file = f.file; line = f.idx; text = f.texts[f.idx++];
+        // A backslash ending a line joins the next one to it, before anything else reads the
+        // line (measured: nasm 2.16 continues even a comment this way).
+        while (text.charCodeAt(text.length - 1) === 0x5c && f.idx < f.texts.length) text = text.slice(0, -1) + f.texts[f.idx++];
         tokens = lineTokens(text);
       } else {
         const body = f.body!;
@@ -194,6 +202,8 @@ class Preprocessor {
 
     let toks: PPToken[] = tokens as PPToken[];
     if (f.invocation && hasPercent(toks)) toks = this.substituteParams(f.invocation, toks, file, line);
+    if (hasContextLocal(toks)) toks = this.substituteContext(toks, file, line, f);
+    if (hasIndirection(toks)) toks = this.indirection(toks, file, line);
 
     const d = toks.length > 0 && toks[0].kind === 'preproc' ? toks[0].text.toLowerCase() : '';
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
@@ -201,6 +211,7 @@ class Preprocessor {
     let expanded = this.expandSingle(toks, file, line);
     if (hasPaste(expanded)) expanded = pasteTokens(expanded);
     if (this.multiLineCall(f, file, line, text, expanded)) return;
+    this.trackBits(expanded);
     this.emit(f, file, line, text, expanded, expanded.length === 0, expanded === tokens && f.invocation === undefined);
   }
 
@@ -350,7 +361,23 @@ class Preprocessor {
         }
         return true;
       }
-      case '%line': case '%use': case '%push': case '%pop': case '%repl': case '%clear': case '%local': case '%stacksize': case '%arg':
+      case '%push': case '%pop': case '%repl': {
+        list();
+        this.contextDirective(f, d, toks, nameRange);
+        return true;
+      }
+      case '%strlen': case '%istrlen': case '%substr': case '%isubstr': case '%strcat': case '%istrcat':
+      case '%defstr': case '%idefstr': case '%deftok': case '%ideftok': {
+        list();
+        this.stringDirective(f, file, line, d, toks, here);
+        return true;
+      }
+      case '%unmacro': case '%unimacro': {
+        list();
+        this.unmacro(f, d, toks, here);
+        return true;
+      }
+      case '%line': case '%use': case '%clear': case '%local': case '%stacksize': case '%arg':
         list();
         if (d !== '%line') this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
         return true;
@@ -486,6 +513,11 @@ class Preprocessor {
         result = t !== undefined && (this.smacros.has(t.text) || this.ismacros.has(t.text.toLowerCase()));
         break;
       }
+      case 'ctx': {
+        const top = this.contexts.top();
+        result = top !== undefined && rest.some((t) => t.text === top.name);
+        break;
+      }
       case 'macro': {
         const t = rest[0];
         result = t !== undefined && (this.mmacros.has(t.text) || (this.mmacros.get(t.text.toLowerCase())?.some((m) => m.caseInsensitive) ?? false));
@@ -569,12 +601,17 @@ class Preprocessor {
 
   /** Expands single-line macros (manual §4.1); returns the input array itself when nothing expands. */
   private expandSingle(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
-    if (this.smacros.size === 0 && this.ismacros.size === 0) return toks;
+    if (this.smacros.size === 0 && this.ismacros.size === 0 && !hasBuiltin(toks)) return toks;
     let out: PPToken[] | undefined;
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
       const defs = t.kind === 'ident' ? this.lookupSingle(t.text) : undefined;
-      if (!defs) { if (out) out.push(t); continue; }
+      if (!defs) {
+        const b = t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
+        if (b) { if (!out) out = toks.slice(0, i); out.push(b); continue; }
+        if (out) out.push(t);
+        continue;
+      }
       let def: SingleLineMacro | undefined;
       let args: PPToken[][] | undefined;
       let endIdx = i;
@@ -612,6 +649,153 @@ class Preprocessor {
       i = endIdx;
     }
     return out ?? toks;
+  }
+
+  /**
+   * The standard macros nasm 2.16 defines for every line (manual §5.1): `__LINE__` (the line of a
+   * macro body, inside macros), `__FILE__` (as nasm would have opened it, run from the main file's
+   * directory), `__BITS__`, and `__PASS__` (2: the pass whose output counts). Each also spelt `__?X?__`.
+   */
+  private builtin(t: PPToken, file: string, line: number): PPToken | undefined {
+    const name = t.text.startsWith('__?') && t.text.endsWith('?__') ? t.text.slice(3, -3) : t.text.startsWith('__') && t.text.endsWith('__') ? t.text.slice(2, -2) : undefined;
+    switch (name) {
+      case 'LINE': return { kind: 'number', text: String(line + 1), start: t.start, end: t.end, src: t.src };
+      case 'BITS': return { kind: 'number', text: String(this.bits), start: t.start, end: t.end, src: t.src };
+      case 'PASS': return { kind: 'number', text: '2', start: t.start, end: t.end, src: t.src };
+      case 'FILE': return { kind: 'string', text: quoteBytes(new TextEncoder().encode(relativeTo(dirName(this.opts.file), file))), start: t.start, end: t.end, src: t.src };
+      default: return undefined;
+    }
+  }
+
+  /** Notes `bits N` / `[bits N]` / `use16` / `use32` for `__BITS__` (nasm defines `bits` as a macro that sets it). */
+  private trackBits(toks: readonly PPToken[]): void {
+    let i = toks[0]?.text === '[' ? 1 : 0;
+    const w = toks[i]?.text.toLowerCase();
+    if (w === 'use16' || w === 'use32') { this.bits = w === 'use16' ? 16 : 32; return; }
+    if (w !== 'bits') return;
+    i++;
+    const n = toks[i]?.kind === 'number' ? Number(toks[i].text) : NaN;
+    if (n === 16 || n === 32 || n === 64) this.bits = n;
+  }
+
+  // ---- contexts (manual §4.7) ----
+
+  private contextDirective(f: Frame, d: string, toks: readonly PPToken[], nameRange: SourceRange): void {
+    const name = toks[1]?.text ?? '';
+    if (d === '%push') { this.contexts.push(name, ++this.uniqueId); return; }
+    const top = this.contexts.top();
+    if (!top) { this.sink.error('context', `\`${d}': context stack is empty`, nameRange, f.expansion); return; }
+    if (d === '%repl') { top.name = name; return; }
+    if (name !== '' && name !== top.name) {
+      this.sink.error('context', `\`%pop' in wrong context: ${top.name}, expected ${name}`, nameRange, f.expansion);
+      return;
+    }
+    this.contexts.pop();
+  }
+
+  /** Replaces `%$x` (`%$$x`, ...) with the context's global name, `..@N.x`. */
+  private substituteContext(toks: readonly PPToken[], file: string, line: number, f: Frame): PPToken[] {
+    const out: PPToken[] = [];
+    for (const t of toks) {
+      if (t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24) {
+        const r = this.contexts.resolve(t.text);
+        if ('name' in r) { out.push({ kind: 'ident', text: r.name, start: t.start, end: t.end, src: t.src }); continue; }
+        this.sink.error('context', r.error, t.src ?? lineRange(file, line, t.start, t.end), f.expansion);
+      }
+      out.push(t);
+    }
+    return out;
+  }
+
+  /** `%[...]` (manual §4.1.3): the single-line-expanded contents, pasted to the tokens touching it. */
+  private indirection(toks: readonly PPToken[], file: string, line: number): PPToken[] {
+    const out: PPToken[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (!(t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end)) { out.push(t); continue; }
+      let depth = 0;
+      let j = i + 1;
+      for (; j < toks.length; j++) {
+        if (toks[j].text === '[') depth++;
+        else if (toks[j].text === ']' && --depth === 0) break;
+      }
+      if (j >= toks.length) { out.push(t); continue; }
+      let text = this.expandSingle(toks.slice(i + 2, j), file, line).map((x) => x.text).join('');
+      let start = t.start;
+      const prev = out[out.length - 1];
+      if (prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; out.pop(); }
+      const next = toks[j + 1];
+      if (next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number')) { text += next.text; j++; }
+      const end = toks[j].end;
+      for (const r of tokenizeLine(text)) if (r.kind !== 'comment') out.push({ kind: r.kind, text: r.text, start, end, src: t.src });
+      i = j;
+    }
+    return out;
+  }
+
+  // ---- string macros (manual §4.2) ----
+
+  private stringDirective(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
+    const name = toks[1];
+    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
+    const caseInsensitive = d.startsWith('%i');
+    const op = caseInsensitive ? `%${d.slice(2)}` : d;
+    const range = lineRange(file, line, name.start, name.end);
+    const at = (t: PPToken): PPToken => ({ kind: t.kind, text: t.text, start: name.start, end: name.end });
+    if (op === '%defstr') {
+      // The tokens' text with one space wherever the line had blanks between them (measured:
+      // `%defstr S Hello,   world` is 'Hello, world').
+      const rest = toks.slice(2);
+      let str = '';
+      for (let k = 0; k < rest.length; k++) str += (k > 0 && rest[k].start > rest[k - 1].end ? ' ' : '') + rest[k].text;
+      this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive);
+      return;
+    }
+    const args = this.expandSingle(toks.slice(2), file, line);
+    const strings: Uint8Array[] = [];
+    const numbers: number[] = [];
+    for (const t of args) {
+      if (t.kind === 'string') { const b = decodeString(t.text); if (b) strings.push(b); }
+      else if (t.kind === 'number' || (t.kind === 'op' && t.text === '-')) numbers.push(t.kind === 'op' ? NaN : Number(t.text));
+      else if (!(t.kind === 'op' && t.text === ',')) { this.sink.error('syntax', `\`${d}': expects strings${op === '%substr' ? ' and numbers' : ''}, found \`${t.text}'`, here, f.expansion); return; }
+    }
+    if (strings.length === 0) { this.sink.error('syntax', `\`${d}' requires a string argument`, here, f.expansion); return; }
+    if (op === '%strlen') { this.defineSingle(name.text, undefined, [at({ kind: 'number', text: String(strings[0].length), start: 0, end: 0 })], range, caseInsensitive); return; }
+    if (op === '%deftok') {
+      const body = tokenizeLine(new TextDecoder().decode(strings[0])).filter((t) => t.kind !== 'comment').map(at);
+      this.defineSingle(name.text, undefined, body, range, caseInsensitive);
+      return;
+    }
+    if (op === '%strcat') {
+      const all = new Uint8Array(strings.reduce((n, b) => n + b.length, 0));
+      let k = 0;
+      for (const b of strings) { all.set(b, k); k += b.length; }
+      this.defineSingle(name.text, undefined, [at({ kind: 'string', text: quoteBytes(all), start: 0, end: 0 })], range, caseInsensitive);
+      return;
+    }
+    // %substr NAME string, start[, length]: 1-based start (measured with nasm 2.16: a start below
+    // 1 is taken as 1), a negative length counts back from the end (-1: to the end).
+    const nums = signedNumbers(args);
+    const str = strings[0];
+    const len = str.length;
+    const from = Math.max(0, (nums[0] ?? 1) - 1);
+    const countArg = nums[1] ?? 1;
+    const count = countArg < 0 ? len - from + countArg + 1 : countArg;
+    const sub = from < 0 || from >= len || count <= 0 ? new Uint8Array(0) : str.subarray(from, Math.min(len, from + count));
+    this.defineSingle(name.text, undefined, [at({ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: 0, end: 0 })], range, caseInsensitive);
+  }
+
+  private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
+    const name = toks[1];
+    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro name`, here, f.expansion); return; }
+    const nums = signedNumbers(toks.slice(2));
+    const min = nums[0] ?? 0;
+    const max = toks.some((t) => t.text === '*') ? Infinity : nums[1] !== undefined ? Math.abs(nums[1]) : min;
+    const key = d === '%unimacro' ? name.text.toLowerCase() : name.text;
+    const list = this.mmacros.get(key);
+    const kept = list?.filter((m) => !(m.min === min && m.max === max && m.caseInsensitive === (d === '%unimacro')));
+    if (!list || kept!.length === list.length) return;
+    if (kept!.length === 0) this.mmacros.delete(key); else this.mmacros.set(key, kept!);
   }
 
   // ---- multi-line macros ----
@@ -676,12 +860,26 @@ class Preprocessor {
     const out: PPToken[] = [];
     let prevEnd = -1;
     let prevSubst = false;
-    for (const t of toks) {
+    for (let ti = 0; ti < toks.length; ti++) {
+      const t = toks[ti];
       let repl: PPToken[] | undefined;
       if (t.kind === 'preproc') {
         const s = t.text;
         let n: number | undefined;
-        if (/^%-?\d+$/.test(s)) n = Number(s.slice(1));
+        // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
+        // `%+n` arrives as the `%+` token touching a number.
+        const next = toks[ti + 1];
+        const ccPlus = s === '%+' && next !== undefined && next.kind === 'number' && next.start === t.end;
+        if (ccPlus || /^%-\d+$/.test(s)) {
+          const index = ccPlus ? Number(next.text) : Number(s.slice(2));
+          const arg = macroArgument(inv, index);
+          const cc = arg?.length === 1 ? arg[0].text.toLowerCase() : '';
+          const end = ccPlus ? next.end : t.end;
+          if (ccPlus) ti++;
+          if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `\`${s}${ccPlus ? next.text : ''}': macro parameter ${index} is not a condition code`, lineRange(file, line, t.start, end));
+          else repl = [{ ...arg![0], kind: 'ident', text: ccPlus ? cc : invertCondition(cc), start: t.start, end }];
+          repl ??= [];
+        } else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
         else if (/^%\{-?\d+\}$/.test(s)) n = Number(s.slice(2, -1));
         if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end }];
         else if (n !== undefined) repl = (macroArgument(inv, n) ?? []).map((a) => ({ ...a, start: t.start, end: t.end }));
@@ -699,9 +897,8 @@ class Preprocessor {
         else out.push(t);
         prevSubst = false;
       }
-      prevEnd = t.end;
+      prevEnd = toks[ti].end;
     }
-    void file; void line;
     return out;
   }
 }
@@ -761,4 +958,49 @@ function docAbove(texts: readonly string[], line: number): string | undefined {
     lines.unshift(s.replace(/^;+\s?/, ''));
   }
   return lines.length > 0 ? lines.join('\n') : undefined;
+}
+
+/** Numbers in a directive's arguments, with a `-` before a number applying to it. */
+function signedNumbers(toks: readonly Token[]): number[] {
+  const out: number[] = [];
+  let neg = false;
+  for (const t of toks) {
+    if (t.kind === 'op' && t.text === '-') { neg = !neg; continue; }
+    if (t.kind === 'number') { out.push(neg ? -Number(t.text) : Number(t.text)); neg = false; }
+  }
+  return out;
+}
+
+function hasContextLocal(toks: readonly PPToken[]): boolean {
+  for (const t of toks) if (t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24) return true;
+  return false;
+}
+
+function hasIndirection(toks: readonly PPToken[]): boolean {
+  for (let i = 0; i + 1 < toks.length; i++) if (toks[i].kind === 'op' && toks[i].text === '%' && toks[i + 1].text === '[') return true;
+  return false;
+}
+
+function hasBuiltin(toks: readonly PPToken[]): boolean {
+  for (const t of toks) if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f) return true;
+  return false;
+}
+
+/** `file` relative to `dir` when it is inside it (how nasm, run in `dir`, names an included file). */
+function relativeTo(dir: string, file: string): string {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  return file.startsWith(prefix) ? file.slice(prefix.length) : file;
+}
+
+/** Condition-code suffixes (Intel SDM Vol. 2 Jcc), for `%+n` / `%-n`. */
+const CONDITION_CODES: ReadonlySet<string> = new Set([
+  'o', 'no', 'b', 'c', 'nae', 'nb', 'nc', 'ae', 'e', 'z', 'ne', 'nz', 'be', 'na', 'nbe', 'a',
+  's', 'ns', 'p', 'pe', 'np', 'po', 'l', 'nge', 'nl', 'ge', 'le', 'ng', 'nle', 'g',
+]);
+
+/** The opposite condition: `e` ↔ `ne`, `pe` ↔ `po`, ... */
+function invertCondition(cc: string): string {
+  if (cc === 'pe') return 'po';
+  if (cc === 'po') return 'pe';
+  return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
 }

@@ -63,3 +63,16 @@ export function stringValue(bytes: Uint8Array): number {
   for (let i = n - 1; i >= 0; i--) v = v * 256 + bytes[i];
   return v;
 }
+
+/** A string token whose bytes are `bytes`: quoted as written when it can be, else backquoted with escapes. */
+export function quoteBytes(bytes: Uint8Array): string {
+  let plain = true;
+  for (const b of bytes) if (b < 0x20 || b >= 0x7f || b === 0x27) { plain = false; break; }
+  if (plain) return `'${String.fromCharCode(...bytes)}'`;
+  let s = '`';
+  for (const b of bytes) {
+    if (b >= 0x20 && b < 0x7f && b !== 0x60 && b !== 0x5c) s += String.fromCharCode(b);
+    else s += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return s + '`';
+}
