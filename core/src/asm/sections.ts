@@ -1,8 +1,8 @@
 // Sections of the flat binary and how nasm's bin format lays them out (NASM manual §8.1.3):
 // `.text` first at `org`, other progbits sections after it in declaration order (or after their
 // `follows=` section, or at `start=`), each aligned (default 4); nobits sections take no file
-// space and follow the last progbits section in address space; `vstart=`/`vfollows=` move only
-// the addresses labels see.
+// space and follow, in address space, the section declared before them (`.bss`: the last
+// progbits section); `vstart=`/`vfollows=` move only the addresses labels see.
 
 export interface Section {
   readonly name: string;
@@ -90,11 +90,20 @@ export function layoutSections(sections: readonly Section[], origin: number): La
     } else s.address = origin + s.fileOffset;
     vcursor = s.address + s.size;
   }
+  // Nobits sections, in declaration order: each follows the section declared before it, except
+  // `.bss`, which follows the last progbits section (measured with nasm 2.16; two nobits sections
+  // may then overlap, as in nasm).
+  const lastProgbits = order[order.length - 1];
   for (const s of sections) {
     if (s.progbits) continue;
     s.fileOffset = 0;
-    s.address = s.vstart !== undefined ? s.vstart : alignUp(vcursor, s.align ?? 4);
-    vcursor = s.address + s.size;
+    if (s.vstart !== undefined) { s.address = s.vstart; continue; }
+    let prev: Section | undefined;
+    if (s.vfollows !== undefined) {
+      prev = byName.get(s.vfollows);
+      if (!prev) problems.push({ section: s, message: `section \`${s.name}' vfollows unknown section \`${s.vfollows}'` });
+    } else prev = s.name === '.bss' ? lastProgbits : sections[s.index - 1];
+    s.address = prev ? alignUp(prev.address + prev.size, s.align ?? 4) : alignUp(vcursor, s.align ?? 4);
   }
   return problems;
 }
