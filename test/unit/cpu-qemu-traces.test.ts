@@ -76,6 +76,10 @@ describe('CPU against QEMU single-step traces', () => {
           while (i + 1 < recs.length - 1 && recs[i + 1].eip === before && cpu.eip !== before) i++;
         }
         i++;
+        // QEMU's gdbstub occasionally reports a step that executed nothing (the same record twice,
+        // seen after a taken jump into an exception handler); no instruction of the guests leaves
+        // every register and EIP unchanged, so such a repeat is skipped.
+        while (i + 1 < recs.length - 1 && JSON.stringify(recs[i]) === JSON.stringify(recs[i - 1]) && cpu.eip !== recs[i - 1].eip) i++;
         const ref = recs[i];
         const undefinedFlags = c !== null ? c.undefinedFlags : 0;
         const adopt = c?.spec ? ADOPT_AFTER[c.spec.mnemonic] : undefined;

@@ -175,7 +175,7 @@ export function compile(d: DecodedInstruction): Compiled {
   c.nops = ops.length;
   for (let i = 0; i < ops.length && i < 3; i++) {
     const o = ops[i];
-    let k = K_NONE, v = 0, s = 0;
+    let k: number, v = 0, s = 0;
     if (o.kind === 'reg') ({ k, v, s } = regNumber(o.reg));
     else if (o.kind === 'mem') {
       k = K_MEM; s = memSize(kinds[i], c.osz); setMem(c, o);

@@ -69,7 +69,7 @@ export function deliverInterrupt(cpu: Cpu, vector: number, code: number, hasCode
     cpu.writeLinear(at(i++), w, oldCs, false);
     cpu.writeLinear(at(i++), w, eflags, false);
     cpu.writeLinear(at(i++), w, cpu.regs[4], false);
-    cpu.writeLinear(at(i++), w, cpu.segSel[SS], false);
+    cpu.writeLinear(at(i), w, cpu.segSel[SS], false);
     if (cpu.fault >= 0) return false;
     setAccessed(cpu, ss, sHigh);
     cpu.segSel[SS] = ss;
@@ -88,7 +88,7 @@ export function deliverInterrupt(cpu: Cpu, vector: number, code: number, hasCode
     if (hasCode) cpu.writeLinear(at(i++) >>> 0, w, code, user);
     cpu.writeLinear(at(i++) >>> 0, w, returnEip, user);
     cpu.writeLinear(at(i++) >>> 0, w, oldCs, user);
-    cpu.writeLinear(at(i++) >>> 0, w, eflags, user);
+    cpu.writeLinear(at(i) >>> 0, w, eflags, user);
     if (cpu.fault >= 0) return false;
     cpu.regs[4] = mask === 0xffff ? (cpu.regs[4] & ~0xffff) | top : top;
   } else {
