@@ -7,7 +7,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { encode } from './instruction-set';
-import { EncodeCache, Encoding, isStaticExpr, isStaticOperand, operandKey } from './encode-cache';
+import { EncodeCache, Encoding, isStaticExpr, operandKey } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import { buildImage, layoutSections, newSection, writeBytes, type Section } from './sections';
@@ -656,9 +656,13 @@ class Assembler implements EvalContext {
     const c = this.cache;
     const i = this.stmtIndex;
     let kind = c.kind[i];
-    if (kind === Encoding.Unknown) kind = c.kind[i] = st.operands.every(isStaticOperand) ? Encoding.Static : Encoding.Dynamic;
+    if (kind === Encoding.Unknown) kind = c.kind[i] = st.staticOperands ? Encoding.Static : Encoding.Dynamic;
     const cached = c.result[i];
-    if (kind === Encoding.Static && cached !== undefined && c.bits[i] === this.bits) return cached;
+    if (kind === Encoding.Static) {
+      if (cached !== undefined && c.bits[i] === this.bits) return cached;
+      const known = (this.bits === 32 ? c.byText32 : c.byText16).get(staticKey(st));
+      if (known !== undefined) { c.result[i] = known; c.bits[i] = this.bits; return known; }
+    }
     const operands: AsmOperand[] = [];
     for (const o of st.operands) operands.push(this.asmOperand(o, st));
     const section = this.absolute !== undefined ? 0 : this.sec;

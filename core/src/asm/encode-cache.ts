@@ -19,10 +19,10 @@ export class EncodeCache {
   /** Data directives whose items are all constants: the bytes of one repetition. */
   readonly data: (Uint8Array | undefined)[];
   /** Static encodings by statement text (`bits 16`, `bits 32`), shared between statements. */
-  readonly byText16 = new Map<string, EncodeResult>();
-  readonly byText32 = new Map<string, EncodeResult>();
+  readonly byText16: Map<string, EncodeResult>;
+  readonly byText32: Map<string, EncodeResult>;
   /** Symbol-dependent encodings by mnemonic, prefixes and `operandKey`, shared between statements. */
-  readonly shared = new Map<string, EncodeResult>();
+  readonly shared: Map<string, EncodeResult>;
 
   constructor(count: number) {
     this.kind = new Uint8Array(count);
@@ -30,8 +30,31 @@ export class EncodeCache {
     this.result = new Array<EncodeResult | undefined>(count).fill(undefined);
     this.key = new Array<string | undefined>(count).fill(undefined);
     this.data = new Array<Uint8Array | undefined>(count).fill(undefined);
+    if (kept.byText16.size + kept.byText32.size + kept.shared.size > MAX_KEPT) kept = newKept();
+    this.byText16 = kept.byText16;
+    this.byText32 = kept.byText32;
+    this.shared = kept.shared;
   }
 }
+
+/**
+ * The shared maps outlive one assembly: an encoding is a function of its key alone, and the
+ * language server re-assembles a file after every edit, mostly unchanged.
+ */
+interface Kept {
+  readonly byText16: Map<string, EncodeResult>;
+  readonly byText32: Map<string, EncodeResult>;
+  readonly shared: Map<string, EncodeResult>;
+}
+
+/** Entries kept across assemblies; past this the maps start over (a memory bound). */
+const MAX_KEPT = 1 << 18;
+
+function newKept(): Kept {
+  return { byText16: new Map(), byText32: new Map(), shared: new Map() };
+}
+
+let kept = newKept();
 
 /** True when an expression is made of numbers only (no symbol, `$` or `$$`). */
 export function isStaticExpr(e: Expr): boolean {

@@ -5,6 +5,7 @@
 import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
 import { evaluate, ExprParser, qualifyName, type Expr } from './expr';
+import { isStaticOperand } from './encode-cache';
 import { isMnemonic, isPrefixWord } from './instruction-set';
 import { lineRange, type PPLine, type PPToken } from './source';
 import { decodeString } from './strings';
@@ -46,6 +47,8 @@ export interface ParsedStatement {
   readonly refs: readonly { readonly name: string; readonly start: number; readonly end: number; readonly src?: SourceRange }[];
   /** Index of the mnemonic or directive token in `line.tokens` (the token count when there is none). */
   readonly opIndex: number;
+  /** Every operand is made of numbers and registers only: the encoding depends on nothing else. */
+  readonly staticOperands: boolean;
 }
 
 export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string }
@@ -251,7 +254,7 @@ class LineParser {
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[], op: ParsedStatement['op'],
     operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
     const opIndex = op === undefined ? this.toks.length : this.opIndex >= 0 ? this.opIndex : 1;
-    return { line: this.line, label, times, prefixes, op, operands, data, args, localBase: this.localBase, refs: this.refs, opIndex };
+    return { line: this.line, label, times, prefixes, op, operands, data, args, localBase: this.localBase, refs: this.refs, opIndex, staticOperands: operands.every(isStaticOperand) };
   }
 
   private label(t: PPToken): NonNullable<ParsedStatement['label']> {
