@@ -114,7 +114,7 @@ export class ExprParser {
         const v = parseNumber(t.text);
         if (v === undefined) return this.fail(`invalid number \`${t.text}'`, t);
         // Long literals may be beyond 2^53 (or wrap past 2^64): take their exact 64-bit value.
-        if (t.text.length > 15) {
+        if (t.text.length > 15 || !Number.isSafeInteger(v)) {
           const big = parseNumberExact(t.text);
           const n = Number(big);
           if (!Number.isSafeInteger(n)) return { k: 'num', v: n, big, start: t.start, end: t.end };

@@ -19,8 +19,9 @@ function digitsValue(digits: string, radix: number): number | undefined {
     any = true;
   }
   if (!any) return undefined;
-  // Above 2^53 the number is approximate; parseNumberExact gives the exact 64-bit value.
-  return v >= 2 ** 64 ? Number(BigInt.asUintN(64, BigInt(v))) : v;
+  // Above 2^53 the number is approximate (parseNumberExact gives the exact 64-bit value); wrap
+  // it to 64 bits like nasm, exactly, so even a 400-digit literal stays finite.
+  return v > Number.MAX_SAFE_INTEGER ? Number(BigInt.asUintN(64, digitsBig(digits, radix))) : v;
 }
 
 function digitsBig(digits: string, radix: number): bigint {

@@ -6,6 +6,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { tokenizeLine, type Token } from './lexer';
 import { lineTokens } from './line-cache';
+import { parseNumber } from './numbers';
 import { macroArgument, rotateArguments, splitArguments, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
@@ -201,15 +202,19 @@ class Preprocessor {
     }
 
     let toks: PPToken[] = tokens as PPToken[];
-    if (f.invocation && hasPercent(toks)) toks = this.substituteParams(f.invocation, toks, file, line);
-    if (hasContextLocal(toks)) toks = this.substituteContext(toks, file, line, f);
-    if (hasIndirection(toks)) toks = this.indirection(toks, file, line);
+    // Most lines have no `%` at all: one scan decides which rewrites can apply.
+    let flags = lineFlags(toks);
+    if (flags !== 0) {
+      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line); flags = lineFlags(toks); }
+      if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
+      if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
+    }
 
     const d = toks.length > 0 && toks[0].kind === 'preproc' ? toks[0].text.toLowerCase() : '';
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
-    if (hasPaste(expanded)) expanded = pasteTokens(expanded);
+    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = pasteTokens(expanded);
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     this.trackBits(expanded);
     this.emit(f, file, line, text, expanded, expanded.length === 0, expanded === tokens && f.invocation === undefined);
@@ -670,7 +675,9 @@ class Preprocessor {
   /** Notes `bits N` / `[bits N]` / `use16` / `use32` for `__BITS__` (nasm defines `bits` as a macro that sets it). */
   private trackBits(toks: readonly PPToken[]): void {
     let i = toks[0]?.text === '[' ? 1 : 0;
-    const w = toks[i]?.text.toLowerCase();
+    const t = toks[i];
+    if (t === undefined || t.kind !== 'ident' || t.text.length < 4 || t.text.length > 5) return;
+    const w = t.text.toLowerCase();
     if (w === 'use16' || w === 'use32') { this.bits = w === 'use16' ? 16 : 32; return; }
     if (w !== 'bits') return;
     i++;
@@ -913,11 +920,6 @@ function pasted(a: PPToken, b: PPToken): PPToken {
   return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src };
 }
 
-function hasPercent(toks: readonly PPToken[]): boolean {
-  for (const t of toks) if (t.kind === 'preproc') return true;
-  return false;
-}
-
 function hasPaste(toks: readonly PPToken[]): boolean {
   for (const t of toks) if (t.kind === 'preproc' && t.text === '%+') return true;
   return false;
@@ -966,19 +968,22 @@ function signedNumbers(toks: readonly Token[]): number[] {
   let neg = false;
   for (const t of toks) {
     if (t.kind === 'op' && t.text === '-') { neg = !neg; continue; }
-    if (t.kind === 'number') { out.push(neg ? -Number(t.text) : Number(t.text)); neg = false; }
+    if (t.kind === 'number') { const v = parseNumber(t.text) ?? 0; out.push(neg ? -v : v); neg = false; }
   }
   return out;
 }
 
-function hasContextLocal(toks: readonly PPToken[]): boolean {
-  for (const t of toks) if (t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24) return true;
-  return false;
-}
+const enum Flag { Preproc = 1, ContextLocal = 2, Indirection = 4 }
 
-function hasIndirection(toks: readonly PPToken[]): boolean {
-  for (let i = 0; i + 1 < toks.length; i++) if (toks[i].kind === 'op' && toks[i].text === '%' && toks[i + 1].text === '[') return true;
-  return false;
+/** Which `%` constructs a line has: any preprocessor token, `%$name`, `%[`. */
+function lineFlags(toks: readonly PPToken[]): number {
+  let flags = 0;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (t.kind === 'preproc') flags |= t.text.charCodeAt(1) === 0x24 ? Flag.Preproc | Flag.ContextLocal : Flag.Preproc;
+    else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
+  }
+  return flags;
 }
 
 function hasBuiltin(toks: readonly PPToken[]): boolean {
