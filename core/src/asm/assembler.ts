@@ -675,7 +675,7 @@ class Assembler implements EvalContext {
       let r = byText.get(text);
       if (r === undefined) {
         r = encode(request);
-        // A relative branch to a number depends on its own address; failures may be range checks.
+        // A relative branch to a number depends on its own address; a failure may too.
         if (!r.ok || r.form.roles.includes('j')) { c.kind[i] = Encoding.Dynamic; return this.dynamicEncoding(request, r); }
         byText.set(text, r);
       }
@@ -696,11 +696,18 @@ class Assembler implements EvalContext {
     const prev = fresh ?? c.result[i];
     const relative = prev !== undefined && prev.ok ? prev.form.roles.indexOf('j') : -1;
     const key = operandKey(request.operands, request.bits, request.section, request.address, relative);
-    if (fresh === undefined && prev !== undefined && c.key[i] === key) return prev;
+    if (fresh === undefined && prev !== undefined && prev.ok && c.key[i] === key) return prev;
     const head = request.prefixes.length === 0 ? request.mnemonic : `${request.prefixes.join(' ')} ${request.mnemonic}`;
     let r = fresh ?? c.shared.get(`${head}|${key}`);
     if (r === undefined) r = encode(request);
-    const rel = r.ok ? r.form.roles.indexOf('j') : -1;
+    if (!r.ok) {
+      // A failure may come from the branch form the distance chose (`repne jmp` near but not
+      // short): not kept, so the next pass asks again. Failures are rare.
+      c.result[i] = r;
+      c.key[i] = undefined;
+      return r;
+    }
+    const rel = r.form.roles.indexOf('j');
     const own = rel === relative ? key : operandKey(request.operands, request.bits, request.section, request.address, rel);
     // Stored only under a key made with the result's own branch operand (see operandKey).
     if (own !== key || !c.shared.has(`${head}|${key}`)) c.shared.set(`${head}|${own}`, r);
