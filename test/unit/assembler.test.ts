@@ -1,6 +1,8 @@
 // Assembler facts beyond bytes: diagnostics with exact ranges and codes, recovery after errors,
 // symbols, references, statements, the source map, frontEndOnly.
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { assemble } from '../../core/src/asm/index';
 
 const F = '/w/main.asm';
@@ -76,5 +78,26 @@ describe('assembler facts', () => {
     for (const t of ['[[[', '%macro', 'db', 'times', 'mov ,', '%if', ')', 'section', 'align 3', '`\\', 'equ 5', 'struc', 'at x', '%rep -1\n%endrep']) {
       assert.doesNotThrow(() => asm(t), t);
     }
+  });
+});
+
+describe('assembler reuse across calls', () => {
+  // Tokens, parses and encodings are kept between assemble() calls (keyed by line text and
+  // operand values); lines shared by two files must still be encoded for each file's distances.
+  const dir = join(__dirname, '..', 'fixtures', 'nasm', 'asm');
+  const host = { readFile: (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined) };
+  const bytes = (name: string) => [...assemble({ file: join(dir, `${name}.asm`), host }).image];
+  const nasm = (name: string) => [...readFileSync(join(dir, `${name}.bin`))];
+  for (const order of [['reuse-short', 'reuse-near'], ['reuse-near', 'reuse-short']]) {
+    it(`matches nasm for ${order.join(' then ')}, twice`, () => {
+      for (let round = 0; round < 2; round++) for (const name of order) assert.deepEqual(bytes(name), nasm(name), name);
+    });
+  }
+  it('keeps the lazily built facts visible to spreading and serialization', () => {
+    const r = asm('bits 32\nstart: jmp start');
+    const copy = { ...r };
+    assert.equal(copy.statements.length, 2);
+    assert.equal(copy.listing.length, 2);
+    assert.ok(JSON.parse(JSON.stringify(r)).symbols.some((s: { name: string }) => s.name === 'start'));
   });
 });

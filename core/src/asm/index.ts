@@ -40,7 +40,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
 
   const textSection = asm.sections[0];
   const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
-  return new Result({
+  return lazyResult({
     image: asm.image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
     diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique,
   }, pp, stmts, stmtOfLine, asm);
@@ -50,56 +50,42 @@ type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' |
 
 /**
  * The result, with the per-line facts (listing, source map, statements, references, symbols)
- * built on first access: the CLI needs only the image and diagnostics, and building them for
- * every line would cost more than assembling.
+ * built on first access and kept: the CLI needs only the image and diagnostics, and building
+ * them for every line would cost more than assembling. They are enumerable getters, so spreading
+ * or serializing the result still sees them.
  */
-class Result implements AssembleResult {
-  readonly image: Uint8Array;
-  readonly origin: number;
-  readonly diagnostics: AssembleResult['diagnostics'];
-  readonly files: AssembleResult['files'];
-  readonly includes: AssembleResult['includes'];
-  readonly technique: AssembleResult['technique'];
-  private listingCache: ListingLine[] | undefined;
-  private sourceMapCache: SourceMap | undefined;
-  private statementsCache: Statement[] | undefined;
-  private referencesCache: SymbolReference[] | undefined;
-  private symbolsCache: SymbolInfo[] | undefined;
+function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, asm: AssemblyOutput): AssembleResult {
+  let listing: ListingLine[] | undefined;
+  let sourceMap: SourceMap | undefined;
+  let statements: Statement[] | undefined;
+  let references: SymbolReference[] | undefined;
+  let symbols: SymbolInfo[] | undefined;
+  return {
+    ...eager,
+    get listing(): readonly ListingLine[] {
+      return (listing ??= buildListing(pp, stmts, stmtOfLine, asm));
+    },
+    get sourceMap(): SourceMap {
+      return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));
+    },
+    get statements(): readonly Statement[] {
+      return (statements ??= stmts.map((st, i) => toStatement(st, asm.results[i])));
+    },
+    get references(): readonly SymbolReference[] {
+      return (references ??= buildReferences(pp, stmts));
+    },
+    get symbols(): readonly SymbolInfo[] {
+      return (symbols ??= buildSymbols(pp, stmts, asm));
+    },
+  };
+}
 
-  constructor(eager: Eager, private readonly pp: PreprocessResult, private readonly stmts: readonly ParsedStatement[],
-    private readonly stmtOfLine: Int32Array, private readonly asm: AssemblyOutput) {
-    this.image = eager.image;
-    this.origin = eager.origin;
-    this.diagnostics = eager.diagnostics;
-    this.files = eager.files;
-    this.includes = eager.includes;
-    this.technique = eager.technique;
+function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]): SymbolReference[] {
+  const references: SymbolReference[] = pp.references.slice();
+  for (const st of stmts) {
+    for (const r of st.refs) references.push({ name: r.name, range: r.src ?? lineRange(st.line.file, st.line.line, r.start, r.end) });
   }
-
-  get listing(): readonly ListingLine[] {
-    return (this.listingCache ??= buildListing(this.pp, this.stmts, this.stmtOfLine, this.asm));
-  }
-
-  get sourceMap(): SourceMap {
-    return (this.sourceMapCache ??= buildSourceMap(mapEntries(this.pp, this.stmtOfLine, this.asm)));
-  }
-
-  get statements(): readonly Statement[] {
-    return (this.statementsCache ??= this.stmts.map((st, i) => toStatement(st, this.asm.results[i])));
-  }
-
-  get references(): readonly SymbolReference[] {
-    if (this.referencesCache) return this.referencesCache;
-    const references: SymbolReference[] = this.pp.references.slice();
-    for (const st of this.stmts) {
-      for (const r of st.refs) references.push({ name: r.name, range: r.src ?? lineRange(st.line.file, st.line.line, r.start, r.end) });
-    }
-    return (this.referencesCache = references);
-  }
-
-  get symbols(): readonly SymbolInfo[] {
-    return (this.symbolsCache ??= buildSymbols(this.pp, this.stmts, this.asm));
-  }
+  return references;
 }
 
 function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, asm: AssemblyOutput): ListingLine[] {
