@@ -127,7 +127,7 @@ class Preprocessor {
   }
 
   private fileFrame(file: string, text: string, expansion: readonly SourceRange[], depth: number): Frame {
-    return { kind: 'file', file, texts: text.split(/\r?\n/), idx: 0, expansion, depth, repLeft: 0, condBase: this.conds.length };
+    return { kind: 'file', file, texts: splitLines(text), idx: 0, expansion, depth, repLeft: 0, condBase: this.conds.length };
   }
 
   private loop(): void {
@@ -1008,4 +1008,11 @@ function invertCondition(cc: string): string {
   if (cc === 'pe') return 'po';
   if (cc === 'po') return 'pe';
   return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
+}
+
+/** Lines without their LF or CRLF terminators (a plain split: no regex over a large file). */
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (text.includes('\r')) for (let i = 0; i < lines.length; i++) if (lines[i].endsWith('\r')) lines[i] = lines[i].slice(0, -1);
+  return lines;
 }
