@@ -54,18 +54,25 @@ async function editorChecks(wb) {
     await wb.screenshot('02-language-mode');
   }, shoot);
 
-  await runner.check('syntax colours: mnemonic, register and comment are coloured apart', async () => {
-    const file = join(env.workspace, 'examples/hello/hello.gasm');
-    const { line, text } = lineOf(file, /^\s+mov dx, COM1 \+ 1\s+; IER/);
-    await wb.goTo(line, 1);
-    const lineText = text.trim().slice(0, 20);
-    const t = await wb.waitForTokens(lineText, ['mov', 'dx', 'IER'],
-      (k) => k.mov.color !== k.dx.color && k.mov.color !== k.IER.color && k.dx.color !== k.IER.color
-        && k.IER.color === THEME_COMMENT_COLOUR,
-      'distinct mnemonic/register/comment colours');
-    console.log(`       mov ${t.mov.className} ${t.mov.color}; dx ${t.dx.className} ${t.dx.color}; comment ${t.IER.className} ${t.IER.color}`);
+  // hello.gasm's `mov dx, COM1 + 1 ; IER...` has a mnemonic, a register and a comment.
+  const helloFile = join(env.workspace, 'examples/hello/hello.gasm');
+  const colourLine = lineOf(helloFile, /^\s+mov dx, COM1 \+ 1\s+; IER/);
+  const colourLineText = colourLine.text.trim().slice(0, 20);
+
+  await runner.check('syntax colours: the comment has the theme\'s comment colour, the mnemonic another', async () => {
+    await wb.goTo(colourLine.line, 1);
+    const t = await wb.waitForTokens(colourLineText, ['mov', 'IER'],
+      (k) => k.IER.color === THEME_COMMENT_COLOUR && k.mov.color !== k.IER.color, 'mnemonic and comment colours');
+    console.log(`       mov ${t.mov.className} ${t.mov.color}; comment ${t.IER.className} ${t.IER.color}`);
     expect(t.IER.spanText.trimStart().startsWith('; IER'), `the comment is not one token: "${t.IER.spanText}"`);
     await wb.screenshot('03-syntax-colours');
+  }, shoot);
+
+  await runner.check('syntax colours: register and mnemonic are coloured apart', async () => {
+    await wb.goTo(colourLine.line, 1);
+    const t = await wb.waitForTokens(colourLineText, ['mov', 'dx'], (k) => k.mov.color !== k.dx.color,
+      'different mnemonic and register colours');
+    console.log(`       mov ${t.mov.className} ${t.mov.color}; dx ${t.dx.className} ${t.dx.color}`);
   }, shoot);
 
   await runner.check(`broken.gasm: error squiggle and Problems lists "${NASM_MESSAGE}"`, async () => {
@@ -79,9 +86,22 @@ async function editorChecks(wb) {
     // The Problems row gives the position: line 6 in the fixture is `jmp no_such_label`.
     const { line } = lineOf(join(env.workspace, 'broken.gasm'), /jmp no_such_label/);
     expect(new RegExp(`\\b${line}\\b`).test(label), `Problems row does not mention line ${line}: "${label}"`);
+    expect(/ringside/i.test(label), `Problems row does not name the ringside source: "${label}"`);
     await wb.screenshot('05-problems-panel');
     await page.keyboard.press('Control+J');
     await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }, shoot);
+
+  await runner.check('sensitive.gasm: with ringside.includePaths its %includes resolve and it has no errors', async () => {
+    await wb.openFile('examples/sensitive/sensitive.gasm');
+    // The label-address inlay hints (`.if_ignored:@0x...`) come from a finished assembly, so
+    // once one renders the document's diagnostics have been computed too.
+    const { line } = lineOf(join(env.workspace, 'examples/sensitive/sensitive.gasm'), /^\.if_ignored:/);
+    await wb.goTo(line, 1);
+    await page.locator(`${wb.activeEditor} .view-line`, { hasText: /\.if_ignored:.*@0x[0-9A-Fa-f]+/ })
+      .first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const squiggles = await page.locator(`${wb.activeEditor} .squiggly-error`).count();
+    expect(squiggles === 0, `${squiggles} error squiggles in sensitive.gasm (include paths not applied?)`);
   }, shoot);
 
   await runner.check('hover on popfd says it is sensitive', async () => {
@@ -89,15 +109,13 @@ async function editorChecks(wb) {
     const { line, text } = lineOf(file, /^\s+popfd\b/);
     await wb.openFile('examples/sensitive/sensitive.gasm');
     await wb.goTo(line, text.indexOf('popfd') + 1);
-    const t = await wb.waitForTokens(text.trim(), ['popfd'], () => true, 'popfd to render');
-    await page.mouse.move(t.popfd.box.x + t.popfd.box.width / 2, t.popfd.box.y + t.popfd.box.height / 2);
-    const hover = page.locator('.monaco-hover:visible', { hasText: /sensitive/i });
-    await hover.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    const body = await hover.first().innerText();
+    const hover = await wb.hoverWord(text.trim(), 'popfd', /sensitive/i);
+    const body = await hover.innerText();
     expect(/popf/i.test(body), `hover does not name the instruction: "${body.slice(0, 300)}"`);
     console.log(`       hover: ${body.replace(/\s+/g, ' ').slice(0, 160)}`);
     await wb.screenshot('06-hover-sensitive');
     await page.mouse.move(5, 5);
+    await hover.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }, shoot);
 
   await runner.check('completion offers the mnemonic cpuid', async () => {

@@ -45,6 +45,14 @@ workspace="$tmp/workspace"
 mkdir -p "$user_data/User" "$extensions" "$workspace"
 cp -R "$root/examples" "$workspace/examples"
 cp "$e2e/fixtures/broken.gasm" "$e2e/fixtures/completion.gasm" "$workspace/"
+# The examples assemble with -I examples/include/ (examples/README.md); a user sets the same
+# search path through the extension's setting.
+mkdir -p "$workspace/.vscode"
+cat >"$workspace/.vscode/settings.json" <<'JSON'
+{
+  "ringside.includePaths": ["examples/include", "examples/kernel"]
+}
+JSON
 # Settings a first run would otherwise spend on welcome pages, chat panels and network calls;
 # the theme is pinned because the colour check compares against its `comment` colour.
 cat >"$user_data/User/settings.json" <<'JSON'
@@ -110,7 +118,7 @@ cs_pid=$!
 ready=""
 for _ in $(seq 1 120); do
   kill -0 "$cs_pid" 2>/dev/null || { cat "$out/code-server.log" >&2; abort "code-server exited during startup"; }
-  if curl -fsS -o /dev/null --max-time 2 "$url/healthz"; then ready=1; break; fi
+  if curl -fs -o /dev/null --max-time 2 "$url/healthz"; then ready=1; break; fi
   sleep 0.5
 done
 [ -n "$ready" ] || { cat "$out/code-server.log" >&2; abort "code-server did not answer on $url within 60 s"; }

@@ -14,7 +14,7 @@ export class CheckRunner {
     mkdirSync(outDir, { recursive: true });
   }
 
-  /** Runs `fn`; on failure saves `<spec>-FAILED-<n>.png` through `onFailure` and carries on. */
+  /** Runs `fn`; on failure calls `onFailure('FAILED-<n>')` (a screenshot) and carries on. */
   async check(name, fn, onFailure) {
     const t0 = Date.now();
     try {
@@ -27,7 +27,7 @@ export class CheckRunner {
       console.log(`  FAIL ${name} (${Date.now() - t0} ms)\n       ${message.split('\n').join('\n       ')}`);
       if (onFailure) {
         try {
-          await onFailure(`${this.spec}-FAILED-${String(this.results.length).padStart(2, '0')}`);
+          await onFailure(`FAILED-${String(this.results.length).padStart(2, '0')}`);
         } catch (shotErr) {
           console.log(`       (no failure screenshot: ${shotErr instanceof Error ? shotErr.message : shotErr})`);
         }

@@ -90,7 +90,8 @@ export class Workbench {
   /** Moves the cursor to 1-based `line`:`column` with Go to Line (Ctrl+G), revealing it. */
   async goTo(line, column = 1) {
     await this.focusEditor();
-    await this.quickInput('Control+G', `${line}:${column}`);
+    // Ctrl+G opens Quick Open in its ':' (go to line) mode; the prefix must stay in the text.
+    await this.quickInput('Control+G', `:${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }
@@ -150,6 +151,28 @@ export class Workbench {
       // Tokenization and semantic tokens land asynchronously and fire no DOM event we can
       // await here; the editor repaints on the next animation frame, so poll at that rate.
       await this.page.waitForTimeout(100);
+    }
+  }
+
+  /**
+   * Rests the mouse on `word` (on the rendered line containing `lineText`) until a visible hover
+   * matching `hasText` shows; returns that hover's locator. Monaco ignores the first mouse move
+   * after the editor scrolled (Go to Line reveals the line), so the pointer moves within the
+   * word, as a user's does, until the hover appears.
+   */
+  async hoverWord(lineText, word, hasText) {
+    const t = await this.waitForTokens(lineText, [word], () => true, `"${word}" to render`);
+    const { x, y, width, height } = t[word].box;
+    const hover = this.page.locator('.monaco-hover:visible', { hasText }).first();
+    const deadline = Date.now() + UI_TIMEOUT;
+    for (let i = 0; ; i++) {
+      await this.page.mouse.move(x + width * (i % 2 ? 0.7 : 0.3), y + height / 2, { steps: 3 });
+      try {
+        await hover.waitFor({ state: 'visible', timeout: 1500 });
+        return hover;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`no hover matching ${hasText} over "${word}": ${err instanceof Error ? err.message : err}`, { cause: err });
+      }
     }
   }
 
