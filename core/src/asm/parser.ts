@@ -126,7 +126,13 @@ export function parseLine(line: PPLine, localBase: string | undefined): ParseOut
   const o = c.outcome;
   const base = c.setsBase ? o.localBase : localBase;
   if (o.stmt === undefined) return o.problem === undefined && base === o.localBase ? o : { problem: o.problem, localBase: base };
-  return { stmt: { ...o.stmt, line, localBase: base }, localBase: base, warnings: o.warnings };
+  const t = o.stmt;
+  // Spelled out rather than spread (one object shape, no property lookup): keep in step with ParsedStatement.
+  const stmt: ParsedStatement = {
+    line, label: t.label, times: t.times, at: t.at, prefixes: t.prefixes, op: t.op, operands: t.operands, data: t.data,
+    args: t.args, localBase: base, refs: t.refs, opIndex: t.opIndex, staticOperands: t.staticOperands,
+  };
+  return { stmt, localBase: base, warnings: o.warnings };
 }
 
 function mentionsLocal(toks: readonly PPToken[]): boolean {
