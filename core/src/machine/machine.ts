@@ -1,10 +1,12 @@
 // A runnable PC (DESIGN.md §3): physical RAM, MMU, the IA-32 CPU, the port bus with the 16550
 // UART at COM1, the 8259A pair, the 8254 PIT and isa-debug-exit, loaded like QEMU's -kernel.
-// run() executes up to a budget of instructions and returns why it stopped, as a value.
+// run() executes up to a budget of instructions in batches between device checks and returns why
+// it stopped, as a value.
 
 import { PhysicalMemory } from './memory/physical-memory';
 import { Mmu } from './mmu/mmu';
-import { PortBus } from './io/port-bus';
+import type { TlbShape } from './mmu/tlb';
+import { PortBus, type PortAccessSize } from './io/port-bus';
 import { IrqLine } from './io/irq-line';
 import { Uart16550, COM1_BASE, COM1_IRQ } from './devices/uart16550';
 import { DualPic, PIC_MASTER_BASE, PIC_SLAVE_BASE } from './devices/pic8259';
@@ -14,6 +16,7 @@ import { loadMultiboot, type MultibootLoaded } from './loader/multiboot';
 import type { InitialCpuState } from './loader/initial-state';
 import { Cpu } from './cpu/cpu';
 import { VECTOR_NAMES } from './cpu/exceptions';
+import { IF as EFLAGS_IF } from './cpu/eflags';
 
 export const DEFAULT_MEMORY_BYTES = 32 << 20;
 
@@ -24,18 +27,67 @@ export type StopStatus =
   | { readonly reason: 'halted'; readonly eip: number; readonly instructions: number }
   /** A fault while delivering #DF: the processor shut down (QEMU -no-reboot exits here). */
   | { readonly reason: 'triple-fault'; readonly eip: number; readonly instructions: number }
-  | { readonly reason: 'budget'; readonly instructions: number };
+  | { readonly reason: 'budget'; readonly instructions: number }
+  /** The next instruction is at one of RunControl.breakpoints (it has not executed). */
+  | { readonly reason: 'breakpoint'; readonly eip: number; readonly instructions: number }
+  /** RunControl.observer or requestStop() asked to stop. */
+  | { readonly reason: 'requested'; readonly eip: number; readonly instructions: number };
+
+/** Watches execution one step at a time (the runtime's events and stops); absent, nothing is checked. */
+export interface StepObserver {
+  /**
+   * After each step — an instruction retired, or the exception it raised was delivered instead —
+   * and after each external interrupt the run loop delivers (`external` true). True stops the run.
+   */
+  afterStep(external: boolean): boolean;
+}
+
+/** What run() checks besides its budget; the empty default costs nothing per instruction. */
+export interface RunControl {
+  /** EIP values to stop at before executing; null or empty: no check at all. */
+  readonly breakpoints?: ReadonlySet<number> | null;
+  /** Do not check breakpoints for the first instruction (resuming from one). */
+  readonly resume?: boolean;
+  readonly observer?: StepObserver | null;
+}
+
+const NO_CONTROL: RunControl = {};
+
+/**
+ * Longest stretch of instructions between two looks at the devices. Batches also end at the PIT's
+ * next IRQ 0 edge and after any port access, so interrupts are taken at the same instruction as
+ * with a per-instruction check.
+ */
+const MAX_BATCH = 1 << 16;
+
+/** The port bus, noting any access so the run loop can end its batch (devices may raise IRQs). */
+class BatchedPortBus extends PortBus {
+  accessed = false;
+
+  override read(port: number, size: PortAccessSize): number {
+    this.accessed = true;
+    return super.read(port, size);
+  }
+
+  override write(port: number, size: PortAccessSize, value: number): void {
+    this.accessed = true;
+    super.write(port, size, value);
+  }
+}
 
 export interface MachineOptions {
   readonly memoryBytes?: number;
   /** Called with every byte the guest sends to COM1. */
   readonly serialOut?: (byte: number) => void;
+  readonly tlbShape?: TlbShape;
 }
 
 export class Machine {
   readonly memory: PhysicalMemory;
   readonly mmu: Mmu;
-  readonly ports = new PortBus();
+  readonly ports: PortBus;
+  private readonly bus = new BatchedPortBus();
+  private stopRequested = false;
   readonly pic: DualPic;
   readonly pit: Pit8254;
   readonly uart: Uart16550;
@@ -46,7 +98,8 @@ export class Machine {
 
   constructor(options: MachineOptions = {}) {
     this.memory = new PhysicalMemory(options.memoryBytes ?? DEFAULT_MEMORY_BYTES);
-    this.mmu = new Mmu(this.memory);
+    this.mmu = new Mmu(this.memory, options.tlbShape);
+    this.ports = this.bus;
     this.pic = new DualPic();
     this.pit = new Pit8254(new IrqLine(this.pic, PIT_IRQ));
     const out = options.serialOut;
@@ -81,38 +134,92 @@ export class Machine {
     return this.cpu.instret;
   }
 
+  /** Ends the current run() after the instruction in progress (callable from hooks and devices). */
+  requestStop(): void {
+    this.stopRequested = true;
+    this.bus.accessed = true;
+  }
+
   /**
-   * Runs until the guest exits through isa-debug-exit, halts for good, triple-faults, or
-   * `maxInstructions` more instructions retire. Time (the PIT) advances with instructions.
+   * Runs until the guest exits through isa-debug-exit, halts for good, triple-faults, stops at a
+   * breakpoint or on request, or `maxInstructions` more instructions retire. Time (the PIT)
+   * advances with retired instructions. Exception deliveries that retire nothing also count
+   * against a step budget of twice the instructions, so a fault storm cannot hang the host.
    */
-  run(maxInstructions: number): StopStatus {
+  run(maxInstructions: number, control: RunControl = NO_CONTROL): StopStatus {
     const cpu = this.cpu;
-    const end = cpu.instret + maxInstructions;
-    while (cpu.instret < end) {
-      if (this.debugExit.request !== null) break;
+    const pic = this.pic;
+    const end = cpu.instret + Math.max(0, Math.floor(maxInstructions));
+    const breakpoints = control.breakpoints !== undefined && control.breakpoints !== null && control.breakpoints.size > 0 ? control.breakpoints : null;
+    const observer = control.observer ?? null;
+    let checkBreakpoint = control.resume !== true;
+    let steps = 2 * (end - cpu.instret) + 1024;
+    this.stopRequested = false;
+    for (;;) {
+      const req = this.debugExit.request;
+      if (req !== null) return { reason: 'debug-exit', value: req.value, exitCode: req.exitCode, instructions: cpu.instret };
       if (cpu.condition === 'shutdown') return { reason: 'triple-fault', eip: cpu.eip, instructions: cpu.instret };
-      if (cpu.interruptible && this.pic.hasInterrupt()) cpu.externalInterrupt(this.pic.acknowledge());
+      if (this.stopRequested) return { reason: 'requested', eip: cpu.eip, instructions: cpu.instret };
+      if (cpu.instret >= end || steps <= 0) return { reason: 'budget', instructions: cpu.instret };
+      const pending = pic.hasInterrupt();
+      if (pending && cpu.interruptible) {
+        cpu.externalInterrupt(pic.acknowledge());
+        if (observer !== null && observer.afterStep(true)) this.stopRequested = true;
+        continue;
+      }
       if (cpu.condition === 'halted') {
         // Nothing but an interrupt wakes a halted CPU: skip time to the PIT's next edge if it can.
         const wait = cpu.interruptible ? this.pit.instructionsUntilIrq0() : Infinity;
-        if (wait === Infinity || cpu.instret + wait > end) {
-          if (wait === Infinity) return { reason: 'halted', eip: cpu.eip, instructions: cpu.instret };
-          this.pit.advance(end - cpu.instret);
-          cpu.instret = end;
-          break;
-        }
-        this.pit.advance(Math.max(1, wait));
-        cpu.instret += Math.max(1, wait);
+        if (wait === Infinity) return { reason: 'halted', eip: cpu.eip, instructions: cpu.instret };
+        const skip = Math.min(Math.max(1, wait), end - cpu.instret);
+        this.pit.advance(skip);
+        cpu.instret += skip;
         continue;
       }
-      const before = cpu.instret;
-      cpu.step();
-      this.pit.advance(cpu.instret - before);
+      if (breakpoints !== null && checkBreakpoint && breakpoints.has(cpu.eip)) {
+        return { reason: 'breakpoint', eip: cpu.eip, instructions: cpu.instret };
+      }
+      checkBreakpoint = true;
+      let limit = Math.min(end, cpu.instret + MAX_BATCH);
+      const wait = this.pit.instructionsUntilIrq0();
+      if (wait !== Infinity) limit = Math.min(limit, cpu.instret + Math.max(1, wait));
+      // With an interrupt waiting for IF, the batch ends when IF is set (STI, POPF, IRET).
+      const start = cpu.instret;
+      this.bus.accessed = false;
+      if (breakpoints === null && observer === null) steps -= this.runBatch(limit, steps, pending);
+      else steps -= this.runWatchedBatch(limit, steps, pending, breakpoints, observer);
+      this.pit.advance(cpu.instret - start);
     }
-    const req = this.debugExit.request;
-    if (req !== null) return { reason: 'debug-exit', value: req.value, exitCode: req.exitCode, instructions: cpu.instret };
-    if (cpu.condition === 'shutdown') return { reason: 'triple-fault', eip: cpu.eip, instructions: cpu.instret };
-    return { reason: 'budget', instructions: cpu.instret };
+  }
+
+  /** The hot loop: steps with nothing but the batch-end checks. Returns the steps taken. */
+  private runBatch(limit: number, steps: number, waitForIf: boolean): number {
+    const cpu = this.cpu;
+    const bus = this.bus;
+    let n = 0;
+    while (cpu.instret < limit && n < steps) {
+      cpu.step();
+      n++;
+      if (bus.accessed || cpu.condition !== 'running' || (waitForIf && (cpu.flags & EFLAGS_IF) !== 0)) break;
+    }
+    return n;
+  }
+
+  /** The same loop checking breakpoints before and the observer after every instruction. */
+  private runWatchedBatch(limit: number, steps: number, waitForIf: boolean, breakpoints: ReadonlySet<number> | null, observer: StepObserver | null): number {
+    const cpu = this.cpu;
+    const bus = this.bus;
+    let n = 0;
+    while (cpu.instret < limit && n < steps) {
+      // The first instruction of a batch was checked (or skipped on resume) by run().
+      if (n > 0 && breakpoints !== null && breakpoints.has(cpu.eip)) break;
+      cpu.lastVector = -1;
+      cpu.step();
+      n++;
+      if (observer !== null && observer.afterStep(false)) { this.requestStop(); break; }
+      if (bus.accessed || cpu.condition !== 'running' || (waitForIf && (cpu.flags & EFLAGS_IF) !== 0)) break;
+    }
+    return n;
   }
 
   /** A short text for a stop status (CLI and test messages). */
@@ -121,6 +228,8 @@ export class Machine {
       case 'debug-exit': return `debug-exit value ${status.value} (exit code ${status.exitCode}) after ${status.instructions} instructions`;
       case 'halted': return `halted at eip 0x${status.eip.toString(16)}`;
       case 'triple-fault': return `triple fault at eip 0x${status.eip.toString(16)}`;
+      case 'breakpoint': return `breakpoint at eip 0x${status.eip.toString(16)}`;
+      case 'requested': return `stopped at eip 0x${status.eip.toString(16)}`;
       default: return `instruction budget exhausted (${status.instructions})`;
     }
   }

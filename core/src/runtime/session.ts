@@ -1,0 +1,574 @@
+// GuestSession: one guest on one machine under a debugger's control (DESIGN.md §5, STYLE.md §6).
+// Loads a source (assembled with the real assembler, source map kept) or a multiboot image; runs
+// in bounded batches with setImmediate between them so pause and other requests always get
+// through; steps by instruction or line, over and out; stops on breakpoints, data breakpoints,
+// exceptions, ring transitions and triple faults; and reports everything as typed events.
+
+import * as fs from 'node:fs';
+import { assemble } from '../asm/index';
+import type { AssembleResult, Diagnostic, FileHost, SourceMap } from '../asm/api';
+import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } from '../machine/machine';
+import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
+import type { MmuCounters } from '../machine/mmu/mmu';
+import { VECTOR_NAMES } from '../machine/cpu/exceptions';
+import { pushesErrorCode } from '../machine/cpu/exceptions';
+import type { Technique } from '../isa/types';
+import type {
+  EventContext, EventListener, ExitedEvent, RuntimeEvent, StopReason, StoppedEvent,
+} from './events';
+import { evaluateExpression, interpolate, type EvalResult, type EvalScope } from './expression';
+import {
+  compileCondition, parseHitCondition, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
+  type DataBreakpoint, type DataBreakpointSpec, type ExceptionFilter,
+} from './breakpoints';
+import { DataWatch } from './data-watch';
+import { takeSnapshot, restoreSnapshot, type MachineSnapshot } from './machine-snapshot';
+import {
+  decodeEflags, generalRegisters, readRegister, segmentRegisters, systemRegisters, writeRegister,
+  type DecodedEflags, type GeneralRegisters, type SegmentRegisterView, type SetRegisterResult, type SystemRegisters,
+} from './registers';
+import {
+  pageDirectory, pageTable, readLinear, readLinearValue, readPhysical, translateLinear, writeLinear, writePhysical,
+  type MemoryRead, type MemoryWrite, type PagingEntryView, type Translation,
+} from './guest-memory';
+import { disassembleAround, disassembleOne, type DisassembledInstruction, type SourceLocation } from './disassembly';
+import { SymbolTable, type GuestSymbol } from './symbols';
+
+/** Instructions per batch between yields to the event loop (a few ms of host time). */
+export const BATCH_INSTRUCTIONS = 200_000;
+
+export interface LoadOptions {
+  /** A guest source file to assemble (NASM syntax); `text` overrides the file's contents. */
+  readonly source?: { readonly file: string; readonly text?: string; readonly includePaths?: readonly string[]; readonly defines?: Readonly<Record<string, string>>; readonly host?: FileHost };
+  /** A multiboot image (a.out kludge), when there is no source. */
+  readonly image?: Uint8Array;
+  readonly memoryBytes?: number;
+  readonly tlbShape?: TlbShape;
+  /** Stop with reason 'budget' once this many instructions have retired in total. */
+  readonly maxInstructions?: number;
+  readonly kernelName?: string;
+  readonly commandLine?: string;
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly session: GuestSession }
+  | { readonly ok: false; readonly message: string; readonly diagnostics?: readonly Diagnostic[] };
+
+/** How a run command ended: stopped (can continue) or exited (the guest is done). */
+export type RunOutcome = StoppedEvent | ExitedEvent;
+
+export type Granularity = 'line' | 'instruction';
+
+export interface ExceptionStops {
+  /** Vectors to stop on (each with an optional condition over registers/memory, e.g. `cr2 >= 0x80000000`). */
+  readonly exceptions?: readonly { readonly vector: number; readonly condition?: string }[];
+  readonly ringTransition?: boolean;
+}
+
+type Mode =
+  | { readonly kind: 'continue' }
+  | { readonly kind: 'instruction' }
+  | { readonly kind: 'line'; readonly file: string; readonly line: number; readonly over: boolean; readonly esp: number; readonly cpl: number }
+  | { readonly kind: 'until'; readonly eip: number; readonly esp: number; readonly cpl: number }
+  | { readonly kind: 'out'; readonly esp: number; readonly cpl: number };
+
+interface PendingStop {
+  readonly reason: StopReason;
+  readonly description: string;
+  readonly breakpointIds?: readonly number[];
+  readonly vector?: number;
+}
+
+const RETURNS = new Set(['ret', 'retf', 'iret', 'iretd', 'iretw', 'sysexit']);
+const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
+
+function defaultHost(): FileHost {
+  return {
+    readFile: (p) => { try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; } },
+    readBinary: (p) => { try { return fs.readFileSync(p); } catch { return undefined; } },
+  };
+}
+
+export class GuestSession {
+  readonly technique: Technique = 'native';
+  private readonly listeners = new Set<EventListener>();
+  private state: 'stopped' | 'running' | 'exited' = 'stopped';
+  private current: Promise<RunOutcome> | null = null;
+  private pauseRequested = false;
+  private mode: Mode = { kind: 'continue' };
+  private pending: PendingStop | null = null;
+  private serialPending = '';
+  private readonly initial: MachineSnapshot;
+
+  private readonly addressBreakpoints = new Map<number, AddressBreakpoint[]>();
+  private readonly breakAt = new Set<number>();
+  private readonly dataWatch: DataWatch;
+  private exceptionFilters = new Map<number, ExceptionFilter>();
+  private stopOnRing = false;
+  private nextId = 1;
+
+  // Observer state: what the machine looked like before the step being observed.
+  private prevEip = 0;
+  private prevInstret = 0;
+  private prevCpl = 0;
+  private prevFlushes = 0;
+  private prevNonGlobal = 0;
+  private prevPageInvalidations = 0;
+  private readonly observer: StepObserver = { afterStep: (external) => this.afterStep(external) };
+  private readonly scope: EvalScope;
+
+  private constructor(
+    readonly machine: Machine,
+    readonly assembled: AssembleResult | null,
+    readonly symbols: SymbolTable,
+    private readonly maxInstructions: number,
+  ) {
+    this.dataWatch = new DataWatch(machine);
+    this.scope = {
+      register: (name) => readRegister(machine.cpu, name),
+      symbol: (name) => symbols.lookup(name),
+      readMemory: (address, size) => readLinearValue(machine, (machine.cpu.segBase[3] + address) >>> 0, size),
+    };
+    this.initial = takeSnapshot(machine);
+    this.syncObserver();
+  }
+
+  /** Assembles (when given a source) and loads a guest; errors come back as values. */
+  static load(options: LoadOptions): LoadResult {
+    let image = options.image;
+    let assembled: AssembleResult | null = null;
+    if (options.source !== undefined) {
+      const s = options.source;
+      assembled = assemble({ file: s.file, text: s.text, host: s.host ?? defaultHost(), includePaths: s.includePaths, defines: s.defines });
+      const errors = assembled.diagnostics.filter((d) => d.severity === 'error');
+      if (errors.length > 0) return { ok: false, message: `${s.file}: ${errors.length} assembly error(s)`, diagnostics: errors };
+      image = assembled.image;
+    }
+    if (image === undefined) return { ok: false, message: 'nothing to load: give a source or an image' };
+    const memoryBytes = options.memoryBytes ?? DEFAULT_MEMORY_BYTES;
+    if (!Number.isInteger(memoryBytes) || memoryBytes < 0x200000 || memoryBytes % 4096 !== 0 || memoryBytes > 0xf000_0000) {
+      return { ok: false, message: `memory size must be a multiple of 4 KiB between 2 MiB and 3.75 GiB, got ${memoryBytes}` };
+    }
+    // COM1 output reaches the session created below; bytes before that (none: nothing runs) would be dropped.
+    const sink: { session?: GuestSession } = {};
+    const r = Machine.fromMultiboot(image, {
+      memoryBytes, tlbShape: options.tlbShape, kernelName: options.kernelName, commandLine: options.commandLine,
+      serialOut: (b) => sink.session?.serialByte(b),
+    });
+    if (!r.ok) return { ok: false, message: `not a loadable multiboot image: ${r.message}` };
+    const session = new GuestSession(r.machine, assembled, new SymbolTable(assembled?.symbols ?? []), options.maxInstructions ?? Infinity);
+    sink.session = session;
+    return { ok: true, session };
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+
+  /** Subscribes to every event; returns the unsubscribe function. */
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: RuntimeEvent): void {
+    if (e.kind !== 'output') this.flushOutput();
+    for (const l of this.listeners) l(e);
+  }
+
+  private context(eip = this.machine.cpu.eip, instruction?: string): EventContext {
+    const cpu = this.machine.cpu;
+    return { vm: 0, vcpu: 0, technique: this.technique, guestEip: eip >>> 0, virtualCpl: cpu.cpl, realCpl: cpu.cpl, instruction, instructions: cpu.instret };
+  }
+
+  private serialByte(b: number): void {
+    this.serialPending += String.fromCharCode(b);
+  }
+
+  private flushOutput(): void {
+    if (this.serialPending === '') return;
+    const text = this.serialPending;
+    this.serialPending = '';
+    for (const l of this.listeners) l({ ...this.context(), kind: 'output', category: 'serial', text });
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  get status(): 'stopped' | 'running' | 'exited' {
+    return this.state;
+  }
+
+  get sourceMap(): SourceMap | null {
+    return this.assembled?.sourceMap ?? null;
+  }
+
+  registers(): GeneralRegisters { return generalRegisters(this.machine.cpu); }
+  eflags(): DecodedEflags { return decodeEflags(this.machine.cpu.getEflags()); }
+  segments(): SegmentRegisterView[] { return segmentRegisters(this.machine.cpu); }
+  systemRegisters(): SystemRegisters { return systemRegisters(this.machine.cpu); }
+  setRegister(name: string, value: number): SetRegisterResult { return writeRegister(this.machine.cpu, name.toLowerCase(), value); }
+
+  readMemory(address: number, length: number, space: 'linear' | 'physical' = 'linear'): MemoryRead {
+    return space === 'physical' ? readPhysical(this.machine, address, length) : readLinear(this.machine, address, length);
+  }
+
+  writeMemory(address: number, data: Uint8Array, space: 'linear' | 'physical' = 'linear'): MemoryWrite {
+    return space === 'physical' ? writePhysical(this.machine, address, data) : writeLinear(this.machine, address, data);
+  }
+
+  translate(linear: number): Translation { return translateLinear(this.machine, linear); }
+  tlbEntries(): TlbEntryView[] { return this.machine.mmu.tlb.entries(); }
+  tlbCounters(): TlbCounters { return { ...this.machine.mmu.tlb.counters }; }
+  mmuCounters(): MmuCounters { return { ...this.machine.mmu.counters }; }
+  pageDirectory(): PagingEntryView[] { return pageDirectory(this.machine); }
+  pageTable(pdeIndex: number): PagingEntryView[] { return pageTable(this.machine, pdeIndex); }
+
+  disassemble(eip: number, offset: number, count: number): DisassembledInstruction[] {
+    return disassembleAround(this.machine, eip, offset, count, this.sourceMap, (a) => this.symbols.symbolize(a));
+  }
+
+  /** Where `eip` is in the source (the statement covering it), when the guest came from source. */
+  sourceLocation(eip: number): SourceLocation | undefined {
+    const e = this.sourceMap?.lookupAddress(eip >>> 0);
+    return e === undefined ? undefined : { file: e.range.file, line: e.range.start.line, column: e.range.start.col };
+  }
+
+  /** Addresses of code from a 0-based source line (empty when the line emits no code). */
+  addressesForLine(file: string, line: number): readonly number[] {
+    return this.sourceMap?.lookupLine(file, line) ?? [];
+  }
+
+  listSymbols(): readonly GuestSymbol[] { return this.symbols.all; }
+
+  evaluate(expression: string): EvalResult { return evaluateExpression(expression, this.scope); }
+
+  /** Whole-machine snapshot (copy-on-write RAM) and its restore. */
+  snapshot(): MachineSnapshot { return takeSnapshot(this.machine); }
+
+  restore(snap: MachineSnapshot): void {
+    restoreSnapshot(this.machine, snap);
+    this.state = snap.debugExit !== null ? 'exited' : 'stopped';
+    this.syncObserver();
+  }
+
+  // ---- breakpoints ---------------------------------------------------------------------------
+
+  /** Replaces every instruction breakpoint; each result says whether (and where) it was set. */
+  setBreakpoints(specs: readonly BreakpointSpec[]): BreakpointResult[] {
+    this.addressBreakpoints.clear();
+    this.breakAt.clear();
+    return specs.map((s) => {
+      const condition = compileCondition(s.condition);
+      if (typeof condition === 'string') return { ok: false, message: condition };
+      const hitTest = s.hitCondition === undefined || s.hitCondition.trim() === '' ? null : parseHitCondition(s.hitCondition);
+      if (typeof hitTest === 'string') return { ok: false, message: hitTest };
+      const address = s.address >>> 0;
+      const bp: AddressBreakpoint = { id: this.nextId++, address, condition, hitTest, logMessage: s.logMessage ?? null, hits: 0 };
+      const list = this.addressBreakpoints.get(address) ?? [];
+      list.push(bp);
+      this.addressBreakpoints.set(address, list);
+      this.breakAt.add(address);
+      return { ok: true, id: bp.id, address };
+    });
+  }
+
+  /** Replaces every data breakpoint. */
+  setDataBreakpoints(specs: readonly DataBreakpointSpec[]): BreakpointResult[] {
+    const list: DataBreakpoint[] = [];
+    const results = specs.map((s): BreakpointResult => {
+      if (!Number.isInteger(s.length) || s.length < 1) return { ok: false, message: `data breakpoint length must be at least 1, got ${s.length}` };
+      const condition = compileCondition(s.condition);
+      if (typeof condition === 'string') return { ok: false, message: condition };
+      const bp: DataBreakpoint = { id: this.nextId++, start: s.address >>> 0, end: (s.address >>> 0) + s.length, access: s.access, space: s.space, condition };
+      list.push(bp);
+      return { ok: true, id: bp.id, address: bp.start };
+    });
+    this.dataWatch.set(list);
+    return results;
+  }
+
+  /** Which exceptions (by vector, with conditions) and whether ring transitions stop; a triple fault always ends the run. */
+  setExceptionStops(stops: ExceptionStops): { ok: boolean; messages: string[] } {
+    const filters = new Map<number, ExceptionFilter>();
+    const messages: string[] = [];
+    for (const e of stops.exceptions ?? []) {
+      if (!Number.isInteger(e.vector) || e.vector < 0 || e.vector > 255) { messages.push(`bad vector ${e.vector}`); continue; }
+      const condition = compileCondition(e.condition);
+      if (typeof condition === 'string') { messages.push(condition); continue; }
+      filters.set(e.vector, { vector: e.vector, condition });
+    }
+    this.exceptionFilters = filters;
+    this.stopOnRing = stops.ringTransition === true;
+    return { ok: messages.length === 0, messages };
+  }
+
+  // ---- run control ---------------------------------------------------------------------------
+
+  continue(): Promise<RunOutcome> { return this.start({ kind: 'continue' }); }
+
+  stepInstruction(): Promise<RunOutcome> { return this.start({ kind: 'instruction' }); }
+
+  /** Runs to the next source line (into calls). Without a source location it steps one instruction. */
+  stepLine(): Promise<RunOutcome> { return this.start(this.lineMode(false) ?? { kind: 'instruction' }); }
+
+  /** Steps over calls (and anything that returns to this stack frame) at line or instruction granularity. */
+  stepOver(granularity: Granularity = 'line'): Promise<RunOutcome> {
+    if (granularity === 'line') {
+      const mode = this.lineMode(true);
+      if (mode !== null) return this.start(mode);
+    }
+    const cpu = this.machine.cpu;
+    const ins = disassembleOne(this.machine, cpu.eip, null);
+    if (ins.valid && /^call\b/.test(ins.text)) {
+      return this.start({ kind: 'until', eip: (cpu.eip + ins.bytes.length) >>> 0, esp: cpu.regs[4] >>> 0, cpl: cpu.cpl });
+    }
+    return this.start({ kind: 'instruction' });
+  }
+
+  /** Runs until a return leaves the current frame (ESP above where it is now, or another ring). */
+  stepOut(): Promise<RunOutcome> {
+    const cpu = this.machine.cpu;
+    return this.start({ kind: 'out', esp: cpu.regs[4] >>> 0, cpl: cpu.cpl });
+  }
+
+  /** Asks a running guest to stop; it stops at the end of the current batch. False when not running. */
+  pause(): boolean {
+    if (this.state !== 'running') return false;
+    this.pauseRequested = true;
+    return true;
+  }
+
+  /** Moves EIP without executing anything (the debugger's goto / set next statement). */
+  goto(eip: number): Promise<RunOutcome> {
+    if (this.current !== null) return this.current;
+    this.machine.cpu.eip = eip >>> 0;
+    this.syncObserver();
+    return Promise.resolve(this.stopNow({ reason: 'goto', description: `eip set to ${hex(eip)}` }));
+  }
+
+  /** Restores the machine as it was right after loading; breakpoints stay, hit counts reset. */
+  restart(): Promise<RunOutcome> {
+    if (this.current !== null) return this.current;
+    restoreSnapshot(this.machine, this.initial);
+    for (const list of this.addressBreakpoints.values()) for (const bp of list) bp.hits = 0;
+    this.state = 'stopped';
+    this.serialPending = '';
+    this.syncObserver();
+    return Promise.resolve(this.stopNow({ reason: 'entry', description: 'restarted' }));
+  }
+
+  private lineMode(over: boolean): Mode | null {
+    const cpu = this.machine.cpu;
+    const here = this.sourceMap?.lookupAddress(cpu.eip);
+    if (here === undefined) return null;
+    return { kind: 'line', file: here.range.file, line: here.range.start.line, over, esp: cpu.regs[4] >>> 0, cpl: cpu.cpl };
+  }
+
+  private start(mode: Mode): Promise<RunOutcome> {
+    if (this.current !== null) return this.current;
+    if (this.state === 'exited') return Promise.resolve(this.exitedEvent());
+    this.mode = mode;
+    this.state = 'running';
+    this.pauseRequested = false;
+    // The first batch starts on a later turn of the event loop: a command's response goes out
+    // before the stop event it causes (STYLE.md §6).
+    const p = new Promise<RunOutcome>((resolve) => setImmediate(() => resolve(this.drive())));
+    this.current = p;
+    return p;
+  }
+
+  private async drive(): Promise<RunOutcome> {
+    let resume = true;
+    try {
+      for (;;) {
+        this.pending = null;
+        this.syncObserver();
+        const left = this.maxInstructions - this.machine.cpu.instret;
+        if (left <= 0) return this.stopNow({ reason: 'budget', description: `instruction budget of ${this.maxInstructions} used up` });
+        const status = this.machine.run(Math.min(BATCH_INSTRUCTIONS, left), { breakpoints: this.breakAt, resume, observer: this.observer });
+        resume = false;
+        const outcome = this.settle(status);
+        if (outcome !== null) return outcome;
+        if (status.reason === 'breakpoint') resume = true;
+        if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
+        this.flushOutput();
+        await new Promise<void>((r) => setImmediate(r));
+        if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
+      }
+    } finally {
+      this.current = null;
+    }
+  }
+
+  /** Turns a machine stop into an outcome, or null to keep running (a breakpoint whose condition is false). */
+  private settle(status: StopStatus): RunOutcome | null {
+    const cpu = this.machine.cpu;
+    switch (status.reason) {
+      case 'debug-exit': return this.exit({ how: 'debug-exit', value: status.value });
+      case 'halted': return this.exit({ how: 'halted' });
+      case 'triple-fault':
+        // The processor is shut down: nothing can run any more, so this always ends the run.
+        this.emit({ ...this.context(), kind: 'triple-fault' });
+        return this.exit({ how: 'triple-fault' });
+      case 'budget': return this.pending !== null ? this.stopNow(this.pending) : null;
+      case 'requested': {
+        const hits = this.dataWatch.hits.splice(0);
+        const matching = hits.filter((h) => h.breakpoint.condition === null || (() => { const r = h.breakpoint.condition.evaluate(this.scope); return !r.ok || r.value !== 0; })());
+        if (matching.length > 0) {
+          const h = matching[0];
+          const where = h.breakpoint.space === 'physical' ? `physical ${hex(h.physical ?? 0)}` : hex(h.linear);
+          return this.stopNow({
+            reason: 'data-breakpoint', breakpointIds: matching.map((m) => m.breakpoint.id),
+            description: `${h.write ? 'write' : 'read'} of ${h.size} byte(s) at ${where} by the instruction at ${hex(h.eip)}`,
+          });
+        }
+        return this.pending !== null ? this.stopNow(this.pending) : null;
+      }
+      case 'breakpoint': {
+        const list = this.addressBreakpoints.get(cpu.eip >>> 0) ?? [];
+        const stopping: number[] = [];
+        for (const bp of list) {
+          if (bp.condition !== null) {
+            const r = bp.condition.evaluate(this.scope);
+            // A condition that cannot be evaluated stops, so the user sees why.
+            if (r.ok && r.value === 0) continue;
+          }
+          bp.hits++;
+          if (bp.hitTest !== null && !bp.hitTest(bp.hits)) continue;
+          if (bp.logMessage !== null) {
+            this.emit({ ...this.context(), kind: 'output', category: 'log', text: interpolate(bp.logMessage, this.scope) + '\n' });
+            continue;
+          }
+          stopping.push(bp.id);
+        }
+        if (stopping.length === 0) return null;
+        return this.stopNow({ reason: 'breakpoint', breakpointIds: stopping, description: `breakpoint at ${hex(cpu.eip)}` });
+      }
+    }
+  }
+
+  private stopNow(stop: PendingStop): StoppedEvent {
+    this.state = 'stopped';
+    const cpu = this.machine.cpu;
+    const e: StoppedEvent = {
+      ...this.context(cpu.eip, disassembleOne(this.machine, cpu.eip, null).text), kind: 'stopped',
+      reason: stop.reason, description: stop.description, breakpointIds: stop.breakpointIds, vector: stop.vector,
+    };
+    this.emit(e);
+    return e;
+  }
+
+  private exitedEvent(): ExitedEvent {
+    const req = this.machine.debugExit.request;
+    const how = req !== null ? 'debug-exit' : this.machine.cpu.condition === 'shutdown' ? 'triple-fault' : 'halted';
+    return { ...this.context(), kind: 'exited', how, value: req?.value };
+  }
+
+  private exit(x: { how: ExitedEvent['how']; value?: number }): ExitedEvent {
+    this.state = 'exited';
+    const e: ExitedEvent = { ...this.context(), kind: 'exited', how: x.how, value: x.value };
+    this.emit(e);
+    return e;
+  }
+
+  // ---- the step observer -----------------------------------------------------------------------
+
+  private syncObserver(): void {
+    const m = this.machine;
+    const t = m.mmu.tlb.counters;
+    this.prevEip = m.cpu.eip;
+    this.prevInstret = m.cpu.instret;
+    this.prevCpl = m.cpu.cpl;
+    this.prevFlushes = t.flushes;
+    this.prevNonGlobal = t.nonGlobalFlushes;
+    this.prevPageInvalidations = t.pageInvalidations;
+  }
+
+  /** Called by the machine after every step; emits events and decides whether to stop. */
+  private afterStep(external: boolean): boolean {
+    const m = this.machine;
+    const cpu = m.cpu;
+    const eip = this.prevEip;
+    const retired = cpu.instret !== this.prevInstret;
+    let stop = false;
+    const vector = cpu.lastVector;
+    if (vector >= 0) stop = this.delivered(vector, external, retired, eip) || stop;
+    if (cpu.cpl !== this.prevCpl) {
+      this.emit({ ...this.context(eip, external ? undefined : this.text(eip)), kind: 'ring-transition', fromCpl: this.prevCpl, toCpl: cpu.cpl });
+      if (this.stopOnRing && this.pending === null) {
+        this.pending = { reason: 'ring-transition', description: `CPL ${this.prevCpl} -> ${cpu.cpl}` };
+        stop = true;
+      }
+    }
+    const t = m.mmu.tlb.counters;
+    if (t.flushes !== this.prevFlushes || t.nonGlobalFlushes !== this.prevNonGlobal || t.pageInvalidations !== this.prevPageInvalidations) {
+      const scope = t.flushes !== this.prevFlushes ? 'all' : t.nonGlobalFlushes !== this.prevNonGlobal ? 'non-global' : 'page';
+      this.emit({ ...this.context(eip, this.text(eip)), kind: 'tlb-flush', scope });
+    }
+    if (!external && !stop) stop = this.modeReached(retired || vector >= 0);
+    this.prevEip = cpu.eip;
+    this.prevInstret = cpu.instret;
+    this.prevCpl = cpu.cpl;
+    this.prevFlushes = t.flushes;
+    this.prevNonGlobal = t.nonGlobalFlushes;
+    this.prevPageInvalidations = t.pageInvalidations;
+    if (stop && this.pending === null) this.pending = { reason: 'step', description: 'step' };
+    return stop;
+  }
+
+  private text(eip: number): string {
+    return disassembleOne(this.machine, eip, null).text;
+  }
+
+  /** An exception or interrupt was delivered during the last step; true to stop. */
+  private delivered(vector: number, external: boolean, retired: boolean, eip: number): boolean {
+    const cpu = this.machine.cpu;
+    const handlerEip = cpu.eip >>> 0;
+    if (external) {
+      this.emit({ ...this.context(eip), kind: 'interrupt', vector, source: 'external', handlerEip });
+      return false;
+    }
+    const ins = this.text(eip);
+    // INT n retires and is a software interrupt; INT3/INTO/INT1 and the single-step trap retire
+    // and are traps; anything else was raised by an instruction that did not complete: a fault.
+    if (retired && /^int\s/.test(ins) && !/^int\s+(0x)?0*3$/.test(ins)) {
+      this.emit({ ...this.context(eip, ins), kind: 'interrupt', vector, source: 'software', handlerEip });
+      return false;
+    }
+    const name = VECTOR_NAMES[vector] ?? `vector ${vector}`;
+    const errorCode = pushesErrorCode(vector) ? cpu.faultCode >>> 0 : undefined;
+    const qualification = vector === 14 ? cpu.cr2 >>> 0 : undefined;
+    this.emit({ ...this.context(eip, ins), kind: 'exception', vector, name, errorCode, qualification, type: retired ? 'trap' : 'fault', handlerEip });
+    const filter = this.exceptionFilters.get(vector);
+    if (filter === undefined || this.pending !== null) return false;
+    if (filter.condition !== null) {
+      const r = filter.condition.evaluate(this.scope);
+      if (r.ok && r.value === 0) return false;
+    }
+    const detail = `${errorCode !== undefined ? ` error ${hex(errorCode)}` : ''}${qualification !== undefined ? ` cr2 ${hex(qualification)}` : ''}`;
+    this.pending = { reason: 'exception', vector, description: `${name}${detail} at ${hex(eip)} (${ins}); now at the handler ${hex(handlerEip)}` };
+    return true;
+  }
+
+  /** Whether the current step mode's goal is reached after a step. */
+  private modeReached(stepped: boolean): boolean {
+    const mode = this.mode;
+    const cpu = this.machine.cpu;
+    switch (mode.kind) {
+      case 'continue': return false;
+      case 'instruction': return stepped;
+      case 'until': return cpu.eip === mode.eip && cpu.cpl === mode.cpl && (cpu.regs[4] >>> 0) >= mode.esp;
+      case 'out': {
+        const c = cpu.lastInstruction;
+        const mn = c?.spec?.mnemonic;
+        if (mn === undefined || !RETURNS.has(mn)) return false;
+        return cpu.cpl !== mode.cpl || (cpu.regs[4] >>> 0) > mode.esp;
+      }
+      case 'line': {
+        if (mode.over && (cpu.cpl !== mode.cpl || (cpu.regs[4] >>> 0) < mode.esp)) return false;
+        const e = this.sourceMap?.lookupAddress(cpu.eip);
+        if (e === undefined) return true;
+        if (e.address !== cpu.eip) return false;
+        return e.range.file !== mode.file || e.range.start.line !== mode.line;
+      }
+    }
+  }
+}

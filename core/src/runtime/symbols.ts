@@ -1,0 +1,51 @@
+// The guest's labels from the assembler, by name and by address (nearest label at or below an
+// address, for `symbol+offset` names in disassembly and stack views).
+
+import type { SymbolInfo } from '../asm/api';
+
+export interface GuestSymbol {
+  readonly name: string;
+  readonly address: number;
+}
+
+export class SymbolTable {
+  private readonly byName = new Map<string, number>();
+  /** Labels sorted by address (non-local labels first at equal addresses). */
+  private readonly sorted: GuestSymbol[];
+
+  constructor(symbols: readonly SymbolInfo[]) {
+    const list: GuestSymbol[] = [];
+    for (const s of symbols) {
+      if (s.value === undefined) continue;
+      if (s.kind === 'label' || s.kind === 'local-label' || s.kind === 'constant') this.byName.set(s.name, s.value >>> 0);
+      if (s.kind === 'label' || s.kind === 'local-label') list.push({ name: s.name, address: s.value >>> 0 });
+    }
+    list.sort((a, b) => a.address - b.address || a.name.length - b.name.length);
+    this.sorted = list;
+  }
+
+  get all(): readonly GuestSymbol[] {
+    return this.sorted;
+  }
+
+  lookup(name: string): number | undefined {
+    return this.byName.get(name);
+  }
+
+  /** `label` or `label+0x12` for the nearest label at or below `address` (within 64 KiB). */
+  symbolize(address: number): string | undefined {
+    const list = this.sorted;
+    let lo = 0, hi = list.length - 1, best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].address <= address) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (best < 0) return undefined;
+    // Prefer the first label at that address (the non-local one sorts first).
+    const at = list[best].address;
+    while (best > 0 && list[best - 1].address === at) best--;
+    const delta = address - at;
+    if (delta >= 0x10000) return undefined;
+    return delta === 0 ? list[best].name : `${list[best].name}+0x${delta.toString(16)}`;
+  }
+}
