@@ -2,6 +2,8 @@
 // Records the reference traces the CPU is checked against: every guest test/fixtures/qemu/cpu/*.asm is
 // assembled with nasm, booted with qemu-system-i386 -kernel under the gdbstub, and single-stepped
 // from its multiboot entry; one JSON line of registers per step goes to X.trace.jsonl.
+// It also records the registers QEMU's multiboot option ROM hands over at several RAM sizes
+// (entry-registers.json), which the loader must reproduce.
 // Usage: node scripts/record-qemu-traces.mjs [name ...]   (needs nasm and qemu-system-i386)
 
 import { spawn, execFileSync } from 'node:child_process';
@@ -90,22 +92,28 @@ function parseRegs(hex) {
   return out;
 }
 
-async function record(name, port) {
-  const asm = join(DIR, `${name}.asm`);
-  const bin = join(DIR, `${name}.bin`);
-  execFileSync('nasm', ['-f', 'bin', '-I', DIR + '/', '-o', bin, asm], { stdio: 'inherit' });
+/** Starts QEMU stopped at the multiboot entry of `bin`; the caller steps or kills it. */
+async function bootToEntry(bin, port, memoryMiB) {
   const entry = entryOf(readFileSync(bin));
-  const qemu = spawn('qemu-system-i386', ['-kernel', bin, '-m', '32', '-display', 'none', '-serial', 'null',
+  const qemu = spawn('qemu-system-i386', ['-kernel', bin, '-m', String(memoryMiB), '-display', 'none', '-serial', 'null',
     '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot', '-gdb', `tcp:127.0.0.1:${port}`, '-S'],
   { stdio: ['ignore', 'ignore', 'pipe'] });
-  let exitStatus = null;
-  const exited = new Promise((resolve) => qemu.on('exit', (code) => { exitStatus = code; resolve(); }));
+  const status = { exitStatus: null };
+  const exited = new Promise((resolve) => qemu.on('exit', (code) => { status.exitStatus = code; resolve(); }));
   const rsp = new Rsp(await connect(port));
   await rsp.request('?');
   // A hardware breakpoint: the loader copies the kernel after reset, so nothing may be patched in.
   await rsp.request(`Z1,${entry.toString(16)},1`);
   await rsp.request('c');
   await rsp.request(`z1,${entry.toString(16)},1`);
+  return { qemu, rsp, exited, status };
+}
+
+async function record(name, port) {
+  const asm = join(DIR, `${name}.asm`);
+  const bin = join(DIR, `${name}.bin`);
+  execFileSync('nasm', ['-f', 'bin', '-I', DIR + '/', '-o', bin, asm], { stdio: 'inherit' });
+  const { qemu, rsp, exited, status } = await bootToEntry(bin, port, 32);
   const lines = [];
   let end = 'step-limit';
   for (let step = 0; step < MAX_STEPS; step++) {
@@ -118,6 +126,7 @@ async function record(name, port) {
   }
   if (end === 'step-limit') qemu.kill('SIGKILL');
   await exited;
+  const exitStatus = status.exitStatus;
   // The last line is the state before the instruction that ended the run (the debug-exit OUT,
   // or a triple fault); the trailer says how QEMU ended.
   lines.push(JSON.stringify({ end, exitStatus }));
@@ -131,9 +140,23 @@ async function record(name, port) {
   console.log(`${name}: ${lines.length - 1} steps, ${end}, QEMU exit status ${exitStatus}`);
 }
 
+/** Entry registers for each RAM size (the ROM's scratch registers depend on the memory map). */
+async function recordEntryRegisters(bin, port) {
+  const out = [];
+  for (const memoryMiB of [16, 32, 128, 512]) {
+    const { qemu, rsp, exited } = await bootToEntry(bin, port++, memoryMiB);
+    out.push({ memoryMiB, kernel: bin.slice(DIR.length + 1), ...parseRegs(await rsp.request('g')) });
+    qemu.kill('SIGKILL');
+    await exited;
+  }
+  writeFileSync(join(DIR, 'entry-registers.json'), JSON.stringify(out, null, 1) + '\n');
+  console.log(`entry registers: ${out.length} memory sizes`);
+}
+
 const wanted = process.argv.slice(2);
 const names = readdirSync(DIR).filter((f) => f.endsWith('.asm')).map((f) => f.slice(0, -4))
   .filter((n) => wanted.length === 0 || wanted.includes(n)).sort();
 let port = 12340 + (process.pid % 1000);
 for (const name of names) await record(name, port++);
+if (wanted.length === 0 || wanted.includes('entry-registers')) await recordEntryRegisters(join(DIR, 'alu.bin'), port + 10);
 writeFileSync(join(DIR, 'qemu-version.txt'), execFileSync('qemu-system-i386', ['--version']).toString().split('\n')[0] + '\n');

@@ -28,6 +28,9 @@ const FIRMWARE_RESERVED_TOP = 0x20000;
 /** Lowest RAM size for which the SeaBIOS map above makes sense (1 MiB + reserved top + slack). */
 export const MIN_MULTIBOOT_MEMORY = 2 << 20;
 
+/** QEMU's fw_cfg data port, which the option ROM's last firmware read leaves in DX. */
+const FW_CFG_DATA_PORT = 0x511;
+
 /** The flat GDT QEMU's option ROM leaves loaded (fixture gdtr_base=000CB2B8, gdtr_limit=0027). */
 export const BOOT_GDT_ADDRESS = 0xcb2b8;
 const BOOT_GDT: readonly [number, number][] = [
@@ -187,7 +190,12 @@ export function loadMultiboot(image: Uint8Array, memory: PhysicalMemory, options
   });
   const data = seg(0x10);
   const state: InitialCpuState = {
-    eax: MULTIBOOT_BOOTLOADER_MAGIC, ebx: MBI_ADDRESS, ecx: 0, edx: 0, esi: 0, edi: 0, ebp: 0,
+    eax: MULTIBOOT_BOOTLOADER_MAGIC, ebx: MBI_ADDRESS,
+    // Scratch values QEMU's option ROM leaves (test/fixtures/qemu/cpu/entry-registers.json, the same
+    // for every image and run): ECX holds the entry address it jumps through; EDX keeps the high
+    // half of mem_upper in KiB from its memory-map scan under DX = 0x511, the fw_cfg data port of
+    // its last read; EDI is 0x1000 after its fw_cfg transfers.
+    ecx: header.entryAddr, edx: ((mmap.upperKiB & 0xffff_0000) | FW_CFG_DATA_PORT) >>> 0, esi: 0, edi: 0x1000, ebp: 0,
     // ESP, EFLAGS (PF left set, IF clear) and CR0 (PE|ET, paging off) as QEMU's option ROM leaves them.
     esp: 0x6f08, eip: header.entryAddr, eflags: 0x6, cr0: 0x11, cr3: 0, cr4: 0,
     cs: seg(0x08), ds: data, es: data, fs: data, gs: data, ss: data,
