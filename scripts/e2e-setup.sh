@@ -18,6 +18,14 @@ node24_bin="$node24_home/bin"
 cs_dir="$cache/code-server"
 cs_bin="$cs_dir/node_modules/code-server/out/node/entry.js"
 
+# A package.json per install prefix names the only install scripts this setup trusts (npm 11's
+# allowScripts policy): node's preinstall (fetches the binary), code-server's postinstall
+# (installs and builds VS Code's modules) and argon2's prebuilt-binary loader.
+write_prefix_manifest() {
+  mkdir -p "$1"
+  printf '{ "name": "%s", "private": true, "allowScripts": { %s } }\n' "$2" "$3" >"$1/package.json"
+}
+
 say() { printf '[e2e-setup] %s\n' "$*"; }
 die() { printf '[e2e-setup] error: %s\n' "$*" >&2; exit 1; }
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
@@ -55,6 +63,7 @@ else
   t=$(date +%s)
   say "npm install node@$NODE_VERSION -> $node24_dir"
   rm -rf "$node24_dir"
+  write_prefix_manifest "$node24_dir" ringside-e2e-node24 '"node": true'
   npm install --prefix "$node24_dir" --no-save --no-package-lock --no-audit --no-fund \
     "node@$NODE_VERSION" || die "npm install node@$NODE_VERSION failed"
   [ -x "$node24_bin/node" ] || die "node@$NODE_VERSION installed but $node24_bin/node is missing"
@@ -71,7 +80,7 @@ else
   t=$(date +%s)
   say "npm install code-server@$CODE_SERVER_VERSION -> $cs_dir (native modules build against Node 24; takes minutes)"
   rm -rf "$cs_dir"
-  mkdir -p "$cs_dir"
+  write_prefix_manifest "$cs_dir" ringside-e2e-code-server '"code-server": true, "argon2": true'
   # Node 24 first on PATH so npm, its lifecycle scripts and node-gyp all run under it; nodedir
   # overrides any user npmrc that points node-gyp at another Node's headers.
   PATH="$node24_bin:$PATH" \
@@ -80,8 +89,11 @@ else
     npm install --prefix "$cs_dir" --no-save --no-package-lock --no-audit --no-fund \
       "code-server@$CODE_SERVER_VERSION" || die "npm install code-server@$CODE_SERVER_VERSION failed (see the output above)"
   [ -f "$cs_bin" ] || die "code-server installed but $cs_bin is missing"
-  PATH="$node24_bin:$PATH" "$node24_bin/node" "$cs_bin" --version >/dev/null \
-    || die "code-server $CODE_SERVER_VERSION does not start under Node 24"
+  # code-server writes a config.yaml and logs under XDG dirs even for --version: keep them out of $HOME.
+  xdg="$(mktemp -d)"
+  XDG_CONFIG_HOME="$xdg" XDG_DATA_HOME="$xdg" PATH="$node24_bin:$PATH" "$node24_bin/node" "$cs_bin" --version >/dev/null \
+    || { rm -rf "$xdg"; die "code-server $CODE_SERVER_VERSION does not start under Node 24"; }
+  rm -rf "$xdg"
   touch "$cs_dir/.postinstall-ok"
   say "code-server installed in $(elapsed "$t")"
 fi

@@ -75,6 +75,12 @@ cat >"$user_data/User/settings.json" <<'JSON'
 }
 JSON
 
+# code-server keeps a config.yaml (with a password) and logs under the XDG dirs, and asks the
+# extension gallery (open-vsx.org) about installed extensions: point all of that at the
+# temporary dir and at a closed loopback port, so a run touches neither $HOME nor the network.
+export XDG_CONFIG_HOME="$tmp/xdg-config" XDG_DATA_HOME="$tmp/xdg-data"
+export EXTENSIONS_GALLERY='{"serviceUrl":"http://127.0.0.1:9/gallery","itemUrl":"http://127.0.0.1:9/items"}'
+
 cs_pid=""
 cleanup() {
   if [ -n "$cs_pid" ] && kill -0 "$cs_pid" 2>/dev/null; then
@@ -110,7 +116,7 @@ setsid bash -c 'exec "$@"' code-server env PATH="$(dirname "$node24"):$PATH" "$n
   --user-data-dir "$user_data" --extensions-dir "$extensions" \
   --disable-telemetry --disable-update-check --disable-workspace-trust \
   --disable-getting-started-override --disable-proxy \
-  --auth none --bind-addr "127.0.0.1:$port" "$workspace" \
+  --auth none --bind-addr "127.0.0.1:$port" --config "$tmp/config.yaml" "$workspace" \
   >"$out/code-server.log" 2>&1 </dev/null &
 cs_pid=$!
 
@@ -131,7 +137,7 @@ specs=("$e2e"/*.e2e.mjs)
 for spec in "${specs[@]}"; do
   say "spec $(basename "$spec")"
   RINGSIDE_E2E_URL="$url/?folder=$workspace" RINGSIDE_E2E_WORKSPACE="$workspace" RINGSIDE_E2E_OUT="$out" \
-    node "$spec" || status=1
+    timeout --kill-after=10 "${RINGSIDE_E2E_SPEC_TIMEOUT:-600}" node "$spec" || status=1
 done
 
 # Totals from the specs' summaries; a spec that died before writing one counts as one failure.

@@ -27,7 +27,7 @@ export class Workbench {
     this.spec = spec;
     /** Console errors and page errors, reported when a check fails. */
     this.consoleErrors = [];
-    page.on('console', (m) => { if (m.type() === 'error') this.consoleErrors.push(m.text()); });
+    page.on('console', (m) => { if (m.type() === 'error') this.consoleErrors.push(`${m.text()} ${m.location().url ?? ''}`.trim()); });
     page.on('pageerror', (e) => this.consoleErrors.push(String(e)));
   }
 
