@@ -2,11 +2,13 @@
 
 import { asmCommand } from './asm-command';
 import { disasmCommand } from './disasm-command';
+import { runCommand } from './run-command';
 import { HELP, UsageError, VERSION, type Io } from './usage';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: Io) => number>> = {
   asm: asmCommand,
   disasm: disasmCommand,
+  run: runCommand,
 };
 
 export function main(argv: readonly string[], io: Io): number {

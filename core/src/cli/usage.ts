@@ -13,6 +13,14 @@ Usage:
       -I DIR in front of the name, DIR works with or without a trailing slash.
   ringside disasm FILE.bin [--org ADDR] [--bits 16|32]
       Disassemble a flat binary (default: --org 0 --bits 32).
+  ringside run FILE [--memory 32M] [--max-instructions N] [--trace events] [--stats]
+               [-I DIR]... [-D NAME[=VALUE]]...
+      Run a guest (a .gasm/.asm source, assembled first, or a multiboot .bin) on the
+      emulated PC. COM1 goes to stdout; --trace events prints one event per line to
+      stderr; --stats prints instructions, MIPS, TLB and page-walk counters and
+      exception counts to stderr. Exit status: the value the guest wrote to
+      isa-debug-exit (port 0xF4; QEMU exits with (value << 1) | 1 for the same write),
+      0 after \`cli; hlt', 3 on a triple fault, 124 when the budget runs out.
   ringside --help | --version
 
 Exit status: 0 success, 1 errors in the input, 2 bad usage.

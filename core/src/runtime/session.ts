@@ -92,6 +92,7 @@ function defaultHost(): FileHost {
 export class GuestSession {
   readonly technique: Technique = 'native';
   private readonly listeners = new Set<EventListener>();
+  private detailedListeners = 0;
   private state: 'stopped' | 'running' | 'exited' = 'stopped';
   private current: Promise<RunOutcome> | null = null;
   private pauseRequested = false;
@@ -163,10 +164,19 @@ export class GuestSession {
 
   // ---- events ------------------------------------------------------------------------------
 
-  /** Subscribes to every event; returns the unsubscribe function. */
-  onEvent(listener: EventListener): () => void {
+  /**
+   * Subscribes to events; returns the unsubscribe function. With `detailed` false the listener
+   * gets stops, exits and output only, and the guest runs without per-instruction observation
+   * (exceptions, interrupts, ring transitions and TLB flushes are then not reported to anyone
+   * unless another listener asked for them).
+   */
+  onEvent(listener: EventListener, options: { readonly detailed?: boolean } = {}): () => void {
+    const detailed = options.detailed !== false;
+    if (detailed) this.detailedListeners++;
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      if (this.listeners.delete(listener) && detailed) this.detailedListeners--;
+    };
   }
 
   private emit(e: RuntimeEvent): void {
@@ -379,23 +389,46 @@ export class GuestSession {
     let resume = true;
     try {
       for (;;) {
-        this.pending = null;
-        this.syncObserver();
-        const left = this.maxInstructions - this.machine.cpu.instret;
-        if (left <= 0) return this.stopNow({ reason: 'budget', description: `instruction budget of ${this.maxInstructions} used up` });
-        const status = this.machine.run(Math.min(BATCH_INSTRUCTIONS, left), { breakpoints: this.breakAt, resume, observer: this.observer });
-        resume = false;
-        const outcome = this.settle(status);
-        if (outcome !== null) return outcome;
-        if (status.reason === 'breakpoint') resume = true;
+        const r = this.batch(resume);
+        if (r !== null && typeof r === 'object') return r;
+        resume = r === true;
         if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
-        this.flushOutput();
-        await new Promise<void>((r) => setImmediate(r));
+        await new Promise<void>((done) => setImmediate(done));
         if (this.pauseRequested) return this.stopNow({ reason: 'pause', description: 'paused' });
       }
     } finally {
       this.current = null;
     }
+  }
+
+  /**
+   * Runs the guest synchronously until it stops or exits, for headless runs (the CLI, tests)
+   * where nothing needs to get through in between; a debugger uses continue().
+   */
+  runToEnd(): RunOutcome {
+    if (this.current !== null || this.state === 'exited') return this.exitedEvent();
+    this.mode = { kind: 'continue' };
+    this.state = 'running';
+    let resume = true;
+    for (;;) {
+      const r = this.batch(resume);
+      if (r !== null && typeof r === 'object') return r;
+      resume = r === true;
+    }
+  }
+
+  /** One bounded batch: an outcome, or whether the next batch resumes from a breakpoint. */
+  private batch(resume: boolean): RunOutcome | boolean {
+    this.pending = null;
+    this.syncObserver();
+    const left = this.maxInstructions - this.machine.cpu.instret;
+    if (left <= 0) return this.stopNow({ reason: 'budget', description: `instruction budget of ${this.maxInstructions} used up` });
+    // Without detailed listeners or stops that need them, the machine runs without the observer.
+    const observe = this.detailedListeners > 0 || this.exceptionFilters.size > 0 || this.stopOnRing || this.mode.kind !== 'continue';
+    const status = this.machine.run(Math.min(BATCH_INSTRUCTIONS, left), { breakpoints: this.breakAt, resume, observer: observe ? this.observer : null });
+    const outcome = this.settle(status);
+    this.flushOutput();
+    return outcome ?? status.reason === 'breakpoint';
   }
 
   /** Turns a machine stop into an outcome, or null to keep running (a breakpoint whose condition is false). */

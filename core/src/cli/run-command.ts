@@ -1,0 +1,129 @@
+// `ringside run`: run a guest headless. COM1 goes to stdout; the exit status is the value the
+// guest wrote to isa-debug-exit (port 0xF4; QEMU's own status for the same write is (v << 1) | 1),
+// 0 after `cli; hlt`, 3 on a triple fault and 124 when the instruction budget runs out.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GuestSession } from '../runtime/session';
+import { formatEvent } from '../runtime/events';
+import { formatDiagnostic } from './format-diagnostic';
+import { UsageError, type Io } from './usage';
+
+export const EXIT_TRIPLE_FAULT = 3;
+export const EXIT_BUDGET = 124;
+
+interface RunArgs {
+  file: string;
+  memoryBytes: number;
+  maxInstructions: number;
+  traceEvents: boolean;
+  stats: boolean;
+  includes: string[];
+  defines: Record<string, string>;
+}
+
+/** `32M`, `64MiB`, `4096K`, `1G` or plain bytes. */
+function parseSize(text: string): number {
+  const m = /^(\d+)\s*([kmg])?(i?b)?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`bad memory size \`${text}' (use e.g. 32M)`);
+  const unit = { k: 1 << 10, m: 1 << 20, g: 1 << 30 }[(m[2] ?? '').toLowerCase() as 'k' | 'm' | 'g'] ?? 1;
+  return Number(m[1]) * unit;
+}
+
+function parseArgs(argv: readonly string[]): RunArgs {
+  const args: RunArgs = { file: '', memoryBytes: 32 << 20, maxInstructions: Infinity, traceEvents: false, stats: false, includes: [], defines: {} };
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const eq = a.indexOf('=');
+      if (a.startsWith('--') && eq > 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    const flag = a.startsWith('--') ? a.split('=')[0] : a;
+    if (flag === '--memory') args.memoryBytes = parseSize(value());
+    else if (flag === '--max-instructions') {
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--max-instructions needs a positive integer, got \`${v}'`);
+      args.maxInstructions = Number(v);
+    } else if (flag === '--trace') {
+      const v = value();
+      if (v !== 'events') throw new UsageError(`unknown trace \`${v}' (only \`events')`);
+      args.traceEvents = true;
+    } else if (flag === '--stats') args.stats = true;
+    else if (a.startsWith('-I')) args.includes.push(path.resolve(a.length > 2 ? a.slice(2) : (argv[++i] ?? (() => { throw new UsageError('-I needs a value'); })())));
+    else if (a.startsWith('-D')) {
+      const d = a.length > 2 ? a.slice(2) : argv[++i];
+      if (d === undefined) throw new UsageError('-D needs a value');
+      const eq = d.indexOf('=');
+      if (eq === 0) throw new UsageError(`bad -D value \`${d}'`);
+      if (eq < 0) args.defines[d] = ''; else args.defines[d.slice(0, eq)] = d.slice(eq + 1);
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option \`${a}' for run`);
+    else if (file !== undefined) throw new UsageError(`more than one guest (\`${file}' and \`${a}')`);
+    else file = a;
+  }
+  if (file === undefined) throw new UsageError('run needs a guest FILE (.gasm/.asm source or a multiboot .bin image)');
+  args.file = file;
+  return args;
+}
+
+export function runCommand(argv: readonly string[], io: Io): number {
+  const args = parseArgs(argv);
+  const file = path.resolve(args.file);
+  let bytes: Buffer;
+  try { bytes = fs.readFileSync(file); } catch {
+    io.err(`ringside: cannot read \`${args.file}'\n`);
+    return 1;
+  }
+  const isSource = /\.(gasm|asm|s|nasm|inc)$/i.test(file);
+  const loaded = GuestSession.load({
+    ...(isSource ? { source: { file, includePaths: args.includes, defines: args.defines } } : { image: new Uint8Array(bytes) }),
+    memoryBytes: args.memoryBytes, maxInstructions: args.maxInstructions, kernelName: path.basename(file),
+  });
+  if (!loaded.ok) {
+    for (const d of loaded.diagnostics ?? []) io.err(formatDiagnostic(d));
+    io.err(`ringside: ${loaded.message}\n`);
+    return 1;
+  }
+  const session = loaded.session;
+  const counts = new Map<string, number>();
+  session.onEvent((e) => {
+    if (e.kind === 'output' && e.category === 'serial') io.out(e.text);
+    if (e.kind === 'exception') counts.set('exceptions', (counts.get('exceptions') ?? 0) + 1);
+    if (e.kind === 'interrupt') counts.set('interrupts', (counts.get('interrupts') ?? 0) + 1);
+    if (e.kind === 'ring-transition') counts.set('ring transitions', (counts.get('ring transitions') ?? 0) + 1);
+    if (args.traceEvents && e.kind !== 'output') io.err(formatEvent(e) + '\n');
+  }, { detailed: args.traceEvents || args.stats });
+  const t0 = process.hrtime.bigint();
+  const outcome = session.runToEnd();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (args.stats) printStats(session, seconds, counts, io);
+  if (outcome.kind === 'exited') {
+    if (outcome.how === 'debug-exit') return (outcome.value ?? 0) & 0xff;
+    if (outcome.how === 'halted') return 0;
+    io.err(`ringside: triple fault at eip 0x${outcome.guestEip.toString(16)} after ${outcome.instructions} instructions: the processor shut down\n`);
+    return EXIT_TRIPLE_FAULT;
+  }
+  if (outcome.reason === 'budget') {
+    io.err(`ringside: instruction budget of ${args.maxInstructions} used up at eip 0x${outcome.guestEip.toString(16)}\n`);
+    return EXIT_BUDGET;
+  }
+  io.err(`ringside: stopped: ${outcome.description}\n`);
+  return 1;
+}
+
+function printStats(session: GuestSession, seconds: number, counts: ReadonlyMap<string, number>, io: Io): void {
+  const n = session.machine.instructions;
+  const tlb = session.tlbCounters();
+  const mmu = session.mmuCounters();
+  const lines = [
+    `instructions: ${n}`,
+    `time: ${(seconds * 1000).toFixed(1)} ms (${(n / Math.max(seconds, 1e-9) / 1e6).toFixed(1)} MIPS)`,
+    `tlb: ${tlb.hits} hits, ${tlb.misses} misses, ${tlb.flushes} flushes, ${tlb.nonGlobalFlushes} non-global flushes, ${tlb.pageInvalidations} page invalidations`,
+    `page walks: ${mmu.walks} (${mmu.walkReferences} memory references), page faults: ${mmu.pageFaults}`,
+    `exceptions: ${counts.get('exceptions') ?? 0}, interrupts: ${counts.get('interrupts') ?? 0}, ring transitions: ${counts.get('ring transitions') ?? 0}`,
+  ];
+  io.err(lines.map((l) => `ringside: ${l}\n`).join(''));
+}

@@ -1,0 +1,77 @@
+// `ringside run` as a user runs it: COM1 output compared with QEMU's serial recordings of the same
+// examples (test/fixtures/examples/*.serial.txt), exit statuses mapped from QEMU's (list.json
+// holds QEMU's (value << 1) | 1; ours is the value itself), and the 0 / 3 / 124 statuses.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const MAIN = path.join(ROOT, 'core', 'src', 'cli', 'main.ts');
+const FIX = path.join(ROOT, 'test', 'fixtures');
+
+function ringside(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, encoding: 'latin1' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+interface Example { name: string; source: string; includePaths: string[]; qemuExitCode: number | null }
+const examples = (JSON.parse(fs.readFileSync(path.join(FIX, 'examples', 'list.json'), 'utf8')) as { examples: Example[] }).examples;
+
+/**
+ * Lines where this CPU still differs from QEMU (owned by the CPU work, reported there): LAR of the
+ * kernel code segment shows the descriptor's accessed bit set (0x00C09B00) where QEMU leaves it
+ * clear (0x00C09A00). The line may show either value; every other line must match exactly.
+ */
+const KNOWN_CPU_DIFFERENCES: Readonly<Record<string, readonly string[]>> = {
+  sensitive: ['lar KERNEL_CS: 0x00C09B00 ZF=1'],
+};
+
+describe('ringside run', function () {
+  this.timeout(60000);
+  for (const ex of examples.filter((e) => e.qemuExitCode !== null && fs.existsSync(path.join(FIX, 'examples', `${e.name}.serial.txt`)))) {
+    it(`${ex.name}: COM1 output and exit status as QEMU's`, () => {
+      const r = ringside(['run', ex.source, ...ex.includePaths.flatMap((p) => ['-I', p])]);
+      const expected = fs.readFileSync(path.join(FIX, 'examples', `${ex.name}.serial.txt`), 'latin1').replace(/\r/g, '').split('\n');
+      const got = r.out.replace(/\r/g, '').split('\n');
+      assert.equal(got.length, expected.length, r.err);
+      const allowed = KNOWN_CPU_DIFFERENCES[ex.name] ?? [];
+      got.forEach((line, i) => { if (!allowed.includes(line)) assert.equal(line, expected[i], `line ${i + 1}`); });
+      // QEMU's isa-debug-exit status is (value << 1) | 1; ours is the value the guest wrote.
+      assert.equal(r.code, ((ex.qemuExitCode ?? 0) - 1) >> 1, r.err);
+    });
+  }
+  it('exits 0 after cli; hlt', () => {
+    const r = ringside(['run', 'test/fixtures/runtime/halt.gasm']);
+    assert.equal(r.out, 'halting\n');
+    assert.equal(r.code, 0, r.err);
+  });
+  it('exits 3 with a message on a triple fault (pv-guest: int 0x82 without an IDT under native)', () => {
+    const r = ringside(['run', 'test/fixtures/examples/pv-guest.bin']);
+    assert.equal(r.code, 3);
+    assert.match(r.err, /triple fault at eip 0x[0-9a-f]+ after \d+ instructions/);
+  });
+  it('exits 124 when --max-instructions runs out, after the output so far', () => {
+    const r = ringside(['run', 'examples/kernel/kernel.gasm', '-I', 'examples/include', '--max-instructions', '1000']);
+    assert.equal(r.code, 124);
+    assert.match(r.err, /instruction budget of 1000 used up/);
+    assert.ok('Ringside example kernel\r\ngdt and tss loaded, tr=0x0028\r\nidt loaded: 32 exception gates, int 0x80 gate with DPL 3\r\n'.startsWith(r.out) && r.out.length > 0, r.out);
+  });
+  it('--trace events prints the #BP, #PF, ring transitions and TLB flushes of the kernel example', () => {
+    const r = ringside(['run', 'examples/kernel/kernel.gasm', '-I', 'examples/include', '--trace', 'events', '--stats']);
+    assert.equal(r.code, 42);
+    // The kernel prints each exception it handles: these are the ones QEMU's recording shows.
+    assert.match(r.err, /exception #BP \(vector 3, trap\).*\[int3\]/);
+    assert.match(r.err, /exception #PF \(vector 14, fault\) error=0x2 cr2=0x80000000/);
+    assert.match(r.err, /ring-transition 0 -> 3 .*\[iret\]/);
+    assert.match(r.err, /interrupt software vector 0x80/);
+    assert.match(r.err, /tlb-flush page .*\[invlpg \[eax\]\]/);
+    assert.match(r.err, /ringside: instructions: \d+/);
+    assert.match(r.err, /ringside: exceptions: 2,/);
+  });
+  it('exits 2 on a bad option', () => {
+    const usage = ringside(['run', 'examples/hello/hello.gasm', '--memory', 'lots']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.err, /bad memory size/);
+  });
+});
