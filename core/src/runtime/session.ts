@@ -96,6 +96,7 @@ export class GuestSession {
   private state: 'stopped' | 'running' | 'exited' = 'stopped';
   private current: Promise<RunOutcome> | null = null;
   private pauseRequested = false;
+  private resumeFromStop = false;
   private mode: Mode = { kind: 'continue' };
   private pending: PendingStop | null = null;
   private serialPending = '';
@@ -386,7 +387,7 @@ export class GuestSession {
   }
 
   private async drive(): Promise<RunOutcome> {
-    let resume = true;
+    let resume = this.resumeFromStop;
     try {
       for (;;) {
         const r = this.batch(resume);
@@ -409,7 +410,7 @@ export class GuestSession {
     if (this.current !== null || this.state === 'exited') return this.exitedEvent();
     this.mode = { kind: 'continue' };
     this.state = 'running';
-    let resume = true;
+    let resume = this.resumeFromStop;
     for (;;) {
       const r = this.batch(resume);
       if (r !== null && typeof r === 'object') return r;
@@ -480,6 +481,9 @@ export class GuestSession {
 
   private stopNow(stop: PendingStop): StoppedEvent {
     this.state = 'stopped';
+    // Continuing from a stop executes the instruction there even when it has a breakpoint;
+    // from the entry state (load, restart) a breakpoint on the first instruction hits.
+    this.resumeFromStop = stop.reason !== 'entry';
     const cpu = this.machine.cpu;
     const e: StoppedEvent = {
       ...this.context(cpu.eip, disassembleOne(this.machine, cpu.eip, null).text), kind: 'stopped',

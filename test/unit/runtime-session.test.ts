@@ -1,0 +1,164 @@
+// GuestSession on the bundled hello guest: breakpoints from source lines, conditions, hit counts
+// and log points, line steps into and over calls, step out, data breakpoints, pause, restart from
+// the snapshot, exception stops, and the expression language. Expected values come from the guest
+// source (addresses and line numbers as nasm assembles it) and the SDM, not from our own output.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { GuestSession, type RunOutcome } from '../../core/src/runtime/session';
+import type { RuntimeEvent } from '../../core/src/runtime/events';
+import { parseExpression, evaluateExpression, interpolate, type EvalScope } from '../../core/src/runtime/expression';
+
+const ROOT = path.join(__dirname, '..', '..');
+const HELLO = path.join(ROOT, 'examples', 'hello', 'hello.gasm');
+const KERNEL = path.join(ROOT, 'examples', 'kernel', 'kernel.gasm');
+const helloLines = fs.readFileSync(HELLO, 'utf8').split('\n');
+const lineOf = (text: string): number => helloLines.findIndex((l) => l.includes(text));
+
+function load(file = HELLO) {
+  const r = GuestSession.load({ source: { file, includePaths: [path.join(ROOT, 'examples', 'include')] } });
+  assert.ok(r.ok, r.ok ? '' : r.message);
+  return r.session;
+}
+function stopped(o: RunOutcome) {
+  assert.equal(o.kind, 'stopped', JSON.stringify(o));
+  return o as Extract<RunOutcome, { kind: 'stopped' }>;
+}
+
+describe('runtime: GuestSession', function () {
+  this.timeout(20000);
+
+  it('stops at a source-line breakpoint and reports the source location (0-based lines)', async () => {
+    const s = load();
+    const line = lineOf('call serial_puts');
+    const [addr] = s.addressesForLine(HELLO, line);
+    assert.ok(addr !== undefined);
+    const [bp] = s.setBreakpoints([{ address: addr }]);
+    assert.ok(bp.ok);
+    const o = stopped(await s.continue());
+    assert.equal(o.reason, 'breakpoint');
+    assert.equal(s.registers().eip, addr);
+    assert.equal(s.sourceLocation(addr)?.line, line);
+    // ESI was just loaded with the message's address (`mov esi, message` on the line before).
+    assert.equal(s.registers().esi, s.symbols.lookup('message'));
+  });
+
+  it('steps over a call by line, into it by line, and out of it', async () => {
+    const s = load();
+    s.setBreakpoints([{ address: s.symbols.lookup('start')! }]);
+    stopped(await s.continue());
+    stopped(await s.stepLine()); // mov esp, stack_top -> call serial_init
+    assert.equal(s.sourceLocation(s.registers().eip)?.line, lineOf('call serial_init'));
+    stopped(await s.stepOver());
+    assert.equal(s.sourceLocation(s.registers().eip)?.line, lineOf('mov esi, message'));
+    stopped(await s.stepLine());
+    stopped(await s.stepLine()); // into serial_puts
+    assert.equal(s.registers().eip, s.symbols.lookup('serial_puts'));
+    const esp = s.registers().esp;
+    stopped(await s.stepOut());
+    // RET pops the return address: back after the call, ESP 4 higher (SDM Vol. 2 RET).
+    assert.equal(s.registers().esp, esp + 4);
+    assert.equal(s.sourceLocation(s.registers().eip)?.line, lineOf('mov al, EXIT_SUCCESS'));
+  });
+
+  it('evaluates conditions, hit counts and log points at a breakpoint', async () => {
+    const s = load();
+    const at = s.symbols.lookup('serial_puts.next')!;
+    const events: RuntimeEvent[] = [];
+    s.onEvent((e) => events.push(e), { detailed: false });
+    // Third character of "Hello from ring 0!" is 'l' (0x6c): [esi] is the byte lodsb loads next.
+    const r = s.setBreakpoints([
+      { address: at, logMessage: 'char {byte [esi]}' },
+      { address: at, condition: 'byte [esi] == 0x6c', hitCondition: '2' },
+    ]);
+    assert.ok(r.every((x) => x.ok));
+    const o = stopped(await s.continue());
+    assert.deepEqual(o.breakpointIds, [r[1].ok ? r[1].id : -1]);
+    assert.deepEqual(s.evaluate('byte [esi]'), { ok: true, value: 0x6c });
+    assert.deepEqual(s.evaluate('esi - message'), { ok: true, value: 3 });
+    const logs = events.filter((e) => e.kind === 'output' && e.category === 'log').map((e) => (e as { text: string }).text);
+    assert.deepEqual(logs, ['char 0x48\n', 'char 0x65\n', 'char 0x6c\n', 'char 0x6c\n']);
+    assert.equal(s.setBreakpoints([{ address: at, condition: 'eax ==' }])[0].ok, false);
+  });
+
+  it('stops on a data write and restarts from the load snapshot', async () => {
+    const s = load();
+    const top = s.symbols.lookup('stack_top')!;
+    // The first CALL pushes its return address at stack_top - 4.
+    s.setDataBreakpoints([{ address: top - 4, length: 4, access: 'write', space: 'linear' }]);
+    const o = stopped(await s.continue());
+    assert.equal(o.reason, 'data-breakpoint');
+    assert.equal(s.registers().eip, s.symbols.lookup('serial_init'));
+    const ret = s.readMemory(top - 4, 4).bytes;
+    assert.equal(Buffer.from(ret).readUInt32LE(0), s.addressesForLine(HELLO, lineOf('mov esi, message'))[0]);
+    s.setDataBreakpoints([]);
+    const exit = await s.continue();
+    assert.equal(exit.kind, 'exited');
+    const r = stopped(await s.restart());
+    assert.equal(r.reason, 'entry');
+    assert.equal(s.registers().eip, s.symbols.lookup('start'));
+    assert.equal(s.machine.serial.length, 0);
+    const again = await s.continue();
+    assert.equal(again.kind === 'exited' && again.value, 0x10);
+    assert.equal(Buffer.from(s.machine.serial).toString(), 'Hello from ring 0!\r\n');
+  });
+
+  it('stops on #PF with a condition on CR2, then on the ring transition to ring 3', async () => {
+    const s = load(KERNEL);
+    const events: RuntimeEvent[] = [];
+    s.onEvent((e) => events.push(e));
+    assert.ok(s.setExceptionStops({ exceptions: [{ vector: 14, condition: 'cr2 == 0x80000000' }] }).ok);
+    const o = stopped(await s.continue());
+    assert.equal(o.reason, 'exception');
+    assert.equal(o.vector, 14);
+    assert.equal(s.systemRegisters().cr2, 0x80000000);
+    // The kernel's first exception is its own int3 (a trap), reported before the #PF.
+    const ex = events.filter((e) => e.kind === 'exception');
+    assert.deepEqual(ex.map((e) => e.kind === 'exception' && [e.vector, e.type]), [[3, 'trap'], [14, 'fault']]);
+    const pf = ex[1];
+    assert.ok(pf.kind === 'exception' && pf.errorCode === 2); // write to a not-present page: W/R=1, P=0 (SDM §4.7)
+    s.setExceptionStops({ ringTransition: true });
+    const ring = stopped(await s.continue());
+    assert.equal(ring.reason, 'ring-transition');
+    assert.equal(s.systemRegisters().cpl, 3);
+    assert.equal(s.segments()[1].selector & 3, 3);
+    assert.equal(s.translate(0x80000000).ok, true);
+  });
+
+  it('pauses a running guest between batches', async () => {
+    const s = load();
+    // Spin forever at `start`: overwrite the first instruction with `jmp $` (EB FE).
+    s.writeMemory(s.symbols.lookup('start')!, new Uint8Array([0xeb, 0xfe]));
+    const running = s.continue();
+    setImmediate(() => assert.equal(s.pause(), true));
+    const o = stopped(await running);
+    assert.equal(o.reason, 'pause');
+    assert.ok(o.instructions > 0);
+    assert.equal(s.disassemble(s.registers().eip, 0, 1)[0].text, 'jmp short 0x100020');
+  });
+});
+
+describe('runtime: expressions', () => {
+  const scope: EvalScope = {
+    register: (n) => ({ eax: 5, esp: 0x1000 } as Record<string, number>)[n],
+    symbol: (n) => (n === 'table' ? 0x2000 : undefined),
+    readMemory: (a, size) => (a === 0x1000 ? 0x12345678 & (size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff) : undefined),
+  };
+  it('evaluates C precedence, NASM numbers and memory', () => {
+    assert.deepEqual(evaluateExpression('eax == 5 && [esp] > 0x100', scope), { ok: true, value: 1 });
+    assert.deepEqual(evaluateExpression('byte [esp] + 10h * 2', scope), { ok: true, value: 0x78 + 32 });
+    assert.deepEqual(evaluateExpression('word [esp]', scope), { ok: true, value: 0x5678 });
+    assert.deepEqual(evaluateExpression('table + 1 << 4', scope), { ok: true, value: 0x20010 });
+    assert.deepEqual(evaluateExpression('-1', scope), { ok: true, value: 0xffffffff });
+    assert.deepEqual(evaluateExpression("'AB'", scope), { ok: true, value: 0x4241 });
+  });
+  it('reports errors as values with columns', () => {
+    const p = parseExpression('eax + * 2');
+    assert.ok(!p.ok && p.column === 6);
+    assert.equal(evaluateExpression('[0] == 1', scope).ok, false);
+    assert.equal(evaluateExpression('nope', scope).ok, false);
+    assert.equal(evaluateExpression('1 / 0', scope).ok, false);
+    assert.deepEqual(evaluateExpression('0 && [0]', scope), { ok: true, value: 0 });
+    assert.equal(interpolate('eax={eax} {{x}} {bad}', scope), 'eax=0x5 {x} <unknown register or symbol `bad\'>');
+  });
+});
