@@ -94,16 +94,16 @@ export async function benchCpu(say) {
 
   say('');
   say('## Machine: memory and snapshots of a 32 MiB guest');
-  if (global.gc) global.gc();
+  if (globalThis.gc) globalThis.gc();
   const before = process.memoryUsage();
   const r = core.Machine.fromMultiboot(build(core, 100_000), { memoryBytes: 32 << 20 });
   const m = r.machine;
   m.run(500_000);
-  if (global.gc) global.gc();
+  if (globalThis.gc) globalThis.gc();
   const after = process.memoryUsage();
   say(`after booting and running it: heap +${((after.heapUsed - before.heapUsed) / 1048576).toFixed(1)} MiB, ` +
     `array buffers +${((after.arrayBuffers - before.arrayBuffers) / 1048576).toFixed(1)} MiB, RSS ${(after.rss / 1048576).toFixed(0)} MiB (whole process)` +
-    `${global.gc ? '' : ' (run node --expose-gc for exact numbers)'}; RAM frames are allocated on first write.`);
+    `${globalThis.gc ? '' : ' (run node --expose-gc for exact numbers)'}; RAM frames are allocated on first write.`);
   core.takeSnapshot(m);
   const times = [];
   let size = 0;
