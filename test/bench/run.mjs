@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import { generateProgram } from './generate.mjs';
+import { benchCpu } from './cpu.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = join(root, 'test', 'bench', 'out');
@@ -182,5 +183,6 @@ say(`${new Date().toISOString()} · Node ${process.version} · ${process.platfor
 say('');
 await benchAssembler();
 await benchLanguageServer();
+await benchCpu(say);
 writeFileSync(join(outDir, 'report.md'), report.join('\n') + '\n');
 console.log(`\nreport written to ${join('test', 'bench', 'out', 'report.md')}`);
