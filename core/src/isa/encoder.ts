@@ -304,12 +304,15 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest & { reado
   }
   if (operandSize !== undefined && operandSize !== req.bits) out.push(0x66);
   const memAddressSize = mem === undefined ? undefined : addressSizeOf(mem, req.bits, prefixes.addressSize);
-  let addressSize = memAddressSize ?? recipe.addressSize;
-  if (prefixes.addressSize !== undefined) {
-    if (addressSize !== undefined && addressSize !== prefixes.addressSize) { problems.push(error('impossible combination of address sizes', memIndex >= 0 ? memIndex : undefined)); return 'error'; }
-    addressSize = prefixes.addressSize;
+  if (prefixes.addressSize !== undefined && memAddressSize !== undefined && memAddressSize !== prefixes.addressSize) {
+    problems.push(error('impossible combination of address sizes', memIndex));
+    return 'error';
   }
-  if (addressSize !== undefined && addressSize !== req.bits) out.push(0x67);
+  // Without a memory operand the form's own size (JCXZ's a16, JECXZ's a32) and an a16/a32
+  // prefix each ask for 67 when they differ from the mode, and one 67 serves both (measured:
+  // `a16 jecxz` in bits 32 and `a32 jcxz` in bits 16 are both 67 E3).
+  const wants67 = (size: 16 | 32 | undefined): boolean => size !== undefined && size !== req.bits;
+  if (wants67(memAddressSize ?? recipe.addressSize) || wants67(prefixes.addressSize)) out.push(0x67);
 
   const regOf = (role: string): number => {
     const i = form.roles.indexOf(role);
