@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Records NASM's output for every test/fixtures/nasm/**/*.asm: <name>.bin when `nasm -f bin`
 # accepts it, <name>.err (nasm's stderr) when it rejects it. Re-runnable and deterministic.
+# test/fixtures/nasm/forms/ is left alone: its .asm files are listings for the per-line JSON
+# fixtures that scripts/gen-encoder-corpus.ts writes.
 #
 # A sibling <name>.args file may hold extra nasm arguments (e.g. `-I dir/ -DFOO=1`), given
 # relative to the .asm's directory, which is also nasm's working directory.
@@ -44,6 +46,6 @@ while IFS= read -r -d '' asm; do
     echo "  err  $rel ($(wc -l < "$dir/$name.err") lines of diagnostics)"
     rejected=$((rejected + 1))
   fi
-done < <(find "$fixtures" -name '*.asm' -type f -print0 | sort -z)
+done < <(find "$fixtures" -path "$fixtures/forms" -prune -o -name '*.asm' -type f -print0 | sort -z)
 
 echo "record-nasm-fixtures: $ok assembled, $rejected rejected by nasm"
