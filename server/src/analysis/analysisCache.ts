@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { assemble } from '../../../core/src/asm/index';
 import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
 import { splitLines, type AnalyzedDocument } from './document';
+import { DocumentIndex } from './documentIndex';
 import { emptyResult } from './emptyResult';
 import type { OverlayFileHost } from './fileHost';
 import { pathToUri, uriToPath } from './paths';
@@ -40,6 +41,8 @@ export class AnalysisCache {
   private readonly assemblies = new Map<string, CachedAssembly>();
   /** file path → root paths whose last assembly read it. */
   private readonly readBy = new Map<string, Set<string>>();
+  /** `path\nroot` → the last analysis handed out, reused while nothing it depends on changed. */
+  private readonly documents = new Map<string, AnalyzedDocument>();
   private settingsGeneration = 0;
   /** Bumped when any file appears on disk, so assemblies with unresolved includes retry. */
   private missingGeneration = 0;
@@ -75,6 +78,7 @@ export class AnalysisCache {
     this.open.delete(path);
     this.host.dropBuffer(path);
     this.assemblies.delete(path);
+    for (const key of this.documents.keys()) if (key.startsWith(`${path}\n`) || key.endsWith(`\n${path}`)) this.documents.delete(key);
     this.bump(path);
   }
 
@@ -132,22 +136,32 @@ export class AnalysisCache {
   private documentIn(path: string, root: string, result: AssembleResult): AnalyzedDocument | undefined {
     const text = this.open.get(path)?.text ?? this.host.readFile(path);
     if (text === undefined) return undefined;
+    // The same analysis object serves every request until the text, the assembly or the settings
+    // change, so its lines and indexes are built once per version.
+    const key = `${path}\n${root}`;
+    const known = this.documents.get(key);
+    if (known && known.text === text && known.result === result && known.settings === this.settings) return known;
     const rootText = this.open.get(root)?.text ?? '';
     const technique = result.technique ?? scanPragmas(rootText).technique ?? this.settings.technique;
     const openDocs = this.open;
     const host = this.host;
-    return {
+    let lines: string[] | undefined;
+    let index: DocumentIndex | undefined;
+    const doc: AnalyzedDocument = {
       uri: openDocs.get(path)?.uri ?? pathToUri(path),
       path,
       text,
-      lines: splitLines(text),
+      get lines() { return (lines ??= splitLines(text)); },
       result,
       rootPath: root,
       technique,
       settings: this.settings,
+      get index() { return (index ??= new DocumentIndex(result, path)); },
       toUri: (p) => openDocs.get(p)?.uri ?? pathToUri(p),
       readText: (p) => host.readFile(p),
     };
+    this.documents.set(key, doc);
+    return doc;
   }
 
   /** An open file that %includes this one analyses it in context; otherwise it is its own root. */

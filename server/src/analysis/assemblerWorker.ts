@@ -1,46 +1,44 @@
 // Runs the assembler on a worker thread with a time budget, so no input (a `%rep` nest that
 // expands to billions of lines, say) can stall the language server: the main thread waits
 // synchronously with Atomics.wait, and a worker that overruns is terminated and replaced.
-// Results come back without listing and source map (see WireResult).
+// Used while the assembler itself cannot stop at a deadline (see inProcessAssembler.ts).
 
 import { readFileSync, statSync } from 'node:fs';
 import { MessageChannel, Worker, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { assemble } from '../../../core/src/asm/index';
-import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
+import type { AssembleOptions, AssembleResult, SourceMap } from '../../../core/src/asm/api';
 import { emptyResult } from './emptyResult';
 import { MAX_FILE_BYTES } from './fileHost';
 
+/** The facts a feature may ask for after assembly; each crosses the thread boundary on first use. */
+type FactName = 'statements' | 'references' | 'symbols';
+
 interface AssembleJob {
+  readonly kind: 'assemble';
+  readonly id: number;
   readonly file: string;
   readonly text?: string;
   readonly includePaths: readonly string[];
-  /** Open editor buffers, which win over the disk. */
-  readonly buffers: readonly (readonly [string, string])[];
+  /** Open editor buffers that changed since the worker last saw them (undefined text: closed). */
+  readonly buffers: readonly (readonly [string, string | undefined])[];
 }
 
-/**
- * What crosses the thread boundary: the image, and the facts the language features read as JSON
- * (about twice as fast as structured cloning for 10k statements). The listing and the source map
- * are left out: no feature uses them, and the assembler builds them lazily.
- */
-type Facts = Omit<AssembleResult, 'sourceMap' | 'listing' | 'image'>;
-interface WireResult {
-  readonly image: Uint8Array;
-  readonly facts: string;
+interface FactsJob {
+  readonly kind: 'facts';
+  readonly id: number;
+  readonly fact: FactName;
 }
 
-function toWire(r: AssembleResult): WireResult {
-  const facts: Facts = {
-    origin: r.origin, diagnostics: r.diagnostics, symbols: r.symbols, references: r.references,
-    statements: r.statements, files: r.files, includes: r.includes, technique: r.technique,
-  };
-  return { image: r.image, facts: JSON.stringify(facts) };
-}
+/** The eager part of a result: what diagnostics need. The facts stay on the worker until asked for. */
+type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique'>;
 
 interface WorkerSetup {
   readonly flag: SharedArrayBuffer;
   readonly reply: MessagePort;
 }
+
+/** Results the worker keeps for fact requests: one per root is plenty (older ones are stale). */
+const KEPT_RESULTS = 16;
 
 function readDisk(path: string): Uint8Array | undefined {
   try {
@@ -51,33 +49,75 @@ function readDisk(path: string): Uint8Array | undefined {
   }
 }
 
-/** Worker side: assemble each job and signal the waiting main thread. */
+function internalError(file: string, e: unknown): AssembleResult {
+  return emptyResult(file, [{ severity: 'error', code: 'internal-error', message: `Internal assembler error: ${e instanceof Error ? e.message : String(e)}`, range: { file, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } } }]);
+}
+
+/** Worker side: assemble each job, keep the result for fact requests, and signal the waiting main thread. */
 export function serveAssembleJobs(): void {
   const setup = workerData as WorkerSetup;
   const flag = new Int32Array(setup.flag);
-  parentPort?.on('message', (job: AssembleJob) => {
-    const buffers = new Map(job.buffers);
-    const host = {
-      readFile: (p: string) => buffers.get(p) ?? (() => { const b = readDisk(p); return b ? Buffer.from(b).toString('utf8') : undefined; })(),
-      readBinary: (p: string) => readDisk(p),
-    };
-    let wire: WireResult;
-    try {
-      wire = toWire(assemble({ file: job.file, text: job.text, host, includePaths: job.includePaths }));
-    } catch (e) {
-      wire = toWire(emptyResult(job.file, [{ severity: 'error', code: 'internal-error', message: `Internal assembler error: ${e instanceof Error ? e.message : String(e)}`, range: { file: job.file, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } } }]));
-    }
-    setup.reply.postMessage(wire);
+  const buffers = new Map<string, string>();
+  const kept = new Map<number, AssembleResult>();
+  const host = {
+    readFile: (p: string) => {
+      const open = buffers.get(p);
+      if (open !== undefined) return open;
+      const b = readDisk(p);
+      return b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : undefined;
+    },
+    readBinary: (p: string) => readDisk(p),
+  };
+  const answer = (message: unknown) => {
+    setup.reply.postMessage(message);
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
+  };
+  parentPort?.on('message', (job: AssembleJob | FactsJob) => {
+    if (job.kind === 'facts') {
+      const r = kept.get(job.id);
+      let facts: string;
+      try {
+        facts = JSON.stringify(r ? r[job.fact] : []);
+      } catch (e) {
+        facts = '[]';
+        setup.reply.postMessage({ log: `building ${job.fact} failed: ${e instanceof Error ? e.message : String(e)}` });
+      }
+      answer({ id: job.id, facts });
+      return;
+    }
+    for (const [path, text] of job.buffers) {
+      if (text === undefined) buffers.delete(path);
+      else buffers.set(path, text);
+    }
+    let r: AssembleResult;
+    try {
+      r = assemble({ file: job.file, text: job.text, host, includePaths: job.includePaths });
+    } catch (e) {
+      r = internalError(job.file, e);
+    }
+    kept.set(job.id, r);
+    if (kept.size > KEPT_RESULTS) kept.delete(kept.keys().next().value as number);
+    const eager: Eager = { image: r.image, origin: r.origin, diagnostics: r.diagnostics, files: r.files, includes: r.includes, technique: r.technique };
+    answer({ id: job.id, eager: JSON.stringify({ ...eager, image: undefined }), image: r.image });
   });
 }
 
-/** Main side: a synchronous assemble() that gives up after `budgetMs`. */
+interface Reply {
+  readonly id: number;
+  readonly eager?: string;
+  readonly image?: Uint8Array;
+  readonly facts?: string;
+}
+
+/** Main side: a synchronous assemble() that gives up after `budgetMs`; facts are fetched on first access. */
 export class WorkerAssembler {
   private worker: Worker | undefined;
   private reply: MessagePort | undefined;
   private flag = new Int32Array(new SharedArrayBuffer(4));
+  private nextId = 1;
+  /** Buffer texts the current worker holds, so each job sends only what changed. */
+  private sent = new Map<string, string>();
 
   constructor(private readonly script: string, private readonly budgetMs: number, private readonly log: (m: string) => void) {}
 
@@ -90,37 +130,82 @@ export class WorkerAssembler {
     worker.on('error', (e: unknown) => this.log(`assembler worker failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
     this.worker = worker;
     this.reply = channel.port1;
+    this.sent = new Map();
     return worker;
   }
 
-  assemble(opts: AssembleOptions, buffers: ReadonlyMap<string, string>): AssembleResult {
+  private stop(): void {
+    void this.worker?.terminate();
+    this.reply?.close();
+    this.worker = undefined;
+    this.reply = undefined;
+  }
+
+  /** Posts a job and waits for the answer with this id; undefined when the budget ran out (the worker is replaced). */
+  private exchange(job: AssembleJob | FactsJob): Reply | undefined {
     const worker = this.worker ?? this.start();
     Atomics.store(this.flag, 0, 0);
-    const job: AssembleJob = { file: opts.file, text: opts.text, includePaths: opts.includePaths ?? [], buffers: [...buffers] };
     worker.postMessage(job);
     const deadline = Date.now() + this.budgetMs;
-    let message: { message: WireResult } | undefined;
-    while (!message) {
+    for (;;) {
+      const got = this.reply ? (receiveMessageOnPort(this.reply) as { message: Reply & { log?: string } } | undefined) : undefined;
+      if (got) {
+        if (got.message.log) this.log(got.message.log);
+        if (got.message.id === job.id) return got.message;
+        continue;
+      }
       const left = deadline - Date.now();
       if (left <= 0) break;
       Atomics.wait(this.flag, 0, 0, left);
-      message = this.reply ? (receiveMessageOnPort(this.reply) as { message: WireResult } | undefined) : undefined;
-      if (!message && Atomics.load(this.flag, 0) === 1) message = this.reply ? (receiveMessageOnPort(this.reply) as { message: WireResult } | undefined) : undefined;
+      Atomics.store(this.flag, 0, 0);
     }
-    if (!message) {
-      this.log(`assembling ${opts.file} took over ${this.budgetMs} ms; worker restarted`);
-      void worker.terminate();
-      this.reply?.close();
-      this.worker = undefined;
-      this.reply = undefined;
+    this.log(`${job.kind === 'facts' ? `building ${job.fact} for` : 'assembling'} job ${job.id} took over ${this.budgetMs} ms; worker restarted`);
+    this.stop();
+    return undefined;
+  }
+
+  assemble(opts: AssembleOptions, buffers: ReadonlyMap<string, string>): AssembleResult {
+    if (!this.worker) this.start();
+    const changed: [string, string | undefined][] = [];
+    for (const [path, text] of buffers) if (this.sent.get(path) !== text) changed.push([path, text]);
+    for (const path of this.sent.keys()) if (!buffers.has(path)) changed.push([path, undefined]);
+    const id = this.nextId++;
+    const reply = this.exchange({ kind: 'assemble', id, file: opts.file, text: opts.text, includePaths: opts.includePaths ?? [], buffers: changed });
+    if (!reply?.eager) {
       return emptyResult(opts.file, [{
         severity: 'error', code: 'time-budget',
         message: `Assembly took longer than ${this.budgetMs / 1000} s and was stopped (runaway %rep or macro expansion?). Diagnostics and symbols are unavailable until the file assembles in time.`,
         range: { file: opts.file, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
       }]);
     }
-    const empty = emptyResult(opts.file, []);
-    const facts = JSON.parse(message.message.facts) as Facts;
-    return { ...facts, image: message.message.image, listing: empty.listing, sourceMap: empty.sourceMap };
+    for (const [path, text] of changed) {
+      if (text === undefined) this.sent.delete(path);
+      else this.sent.set(path, text);
+    }
+    const eager = JSON.parse(reply.eager) as Omit<Eager, 'image'>;
+    return this.lazyFacts({ ...eager, image: reply.image ?? new Uint8Array(0) }, id, this.worker);
+  }
+
+  /** A result whose facts are fetched from the worker on first access (empty if that worker is gone). */
+  private lazyFacts(eager: Eager, id: number, owner: Worker | undefined): AssembleResult {
+    const cache = new Map<FactName, unknown>();
+    const fetch = <T>(fact: FactName): readonly T[] => {
+      let v = cache.get(fact) as T[] | undefined;
+      if (v) return v;
+      const reply = this.worker === owner && owner ? this.exchange({ kind: 'facts', id, fact }) : undefined;
+      v = reply?.facts ? (JSON.parse(reply.facts) as T[]) : [];
+      cache.set(fact, v);
+      return v;
+    };
+    const empty = emptyResult(eager.files[0] ?? '', []);
+    const sourceMap: SourceMap = empty.sourceMap;
+    return {
+      ...eager,
+      listing: [],
+      sourceMap,
+      get statements() { return fetch('statements'); },
+      get references() { return fetch('references'); },
+      get symbols() { return fetch('symbols'); },
+    } as AssembleResult;
   }
 }

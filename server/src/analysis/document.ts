@@ -4,6 +4,7 @@
 import type { AssembleResult, SourceRange } from '../../../core/src/asm/api';
 import type { Technique } from '../../../core/src/isa/types';
 import type { Range } from 'vscode-languageserver-types';
+import type { DocumentIndex } from './documentIndex';
 import type { ServerSettings } from './settings';
 
 export interface AnalyzedDocument {
@@ -19,6 +20,8 @@ export interface AnalyzedDocument {
   /** `%pragma ringside technique`, else the setting. */
   readonly technique: Technique;
   readonly settings: ServerSettings;
+  /** Lookups by name and line over `result`, built on first use. */
+  readonly index: DocumentIndex;
   /** URI of a file the assembly read. */
   toUri(path: string): string;
   /** Text of another file of the assembly (open buffer first, then disk). */

@@ -8,8 +8,8 @@ import { paravirtualize, SHARED_INFO_POINTER } from './paravirtualize';
 
 const SIZE_KEYWORDS = ['byte', 'word', 'dword'] as const;
 
-function statementsOnLine(doc: AnalyzedDocument, line: number): Statement[] {
-  return doc.result.statements.filter((s) => !s.macroCall && s.range.file === doc.path && s.range.start.line === line);
+function statementsOnLine(doc: AnalyzedDocument, line: number): readonly Statement[] {
+  return doc.index.statementsOn(line);
 }
 
 function endOfDocument(doc: AnalyzedDocument): { line: number; character: number } {
@@ -62,7 +62,7 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
 
 function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const out: CodeAction[] = [];
-  const hasSharedInfo = doc.result.symbols.some((s) => s.name === SHARED_INFO_POINTER);
+  const hasSharedInfo = doc.index.symbol(SHARED_INFO_POINTER) !== undefined;
   for (let line = range.start.line; line <= range.end.line && line - range.start.line < 500; line++) {
     for (const s of statementsOnLine(doc, line)) {
       if (!s.mnemonic || s.mnemonic.isDirective || s.prefixes.length > 0) continue;

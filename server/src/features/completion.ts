@@ -41,6 +41,28 @@ function symbolItem(s: SymbolInfo, insert: string, range: Range): CompletionItem
   };
 }
 
+/** The instruction-start items that do not depend on the document, built once (only the edit range varies). */
+interface StaticItem {
+  readonly label: string;
+  readonly newText: string;
+  readonly snippet: boolean;
+  readonly data: CompletionData;
+  readonly sortText: string;
+  readonly detail?: string;
+}
+let instructionStartItems: StaticItem[] | undefined;
+
+function staticInstructionItems(): readonly StaticItem[] {
+  if (instructionStartItems) return instructionStartItems;
+  const out: StaticItem[] = [];
+  for (const m of allMnemonics()) {
+    const snippet = mnemonicSnippet(m);
+    out.push({ label: m, newText: snippet, snippet: snippet !== m, data: { kind: 'mnemonic', name: m }, sortText: `2${m}`, detail: isPrefixMnemonic(m) ? 'prefix' : instructionFor(m)?.summary });
+  }
+  for (const d of DIRECTIVES) out.push({ label: d.name, newText: d.snippet ?? d.name, snippet: d.snippet !== undefined, data: { kind: 'keyword', name: d.name }, sortText: `3${d.name}`, detail: 'directive' });
+  return (instructionStartItems = out);
+}
+
 export function completion(doc: AnalyzedDocument, pos: Position): CompletionList {
   const items: CompletionItem[] = [];
   const text = doc.lines[pos.line] ?? '';
@@ -62,15 +84,9 @@ export function completion(doc: AnalyzedDocument, pos: Position): CompletionList
 
   const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0));
   if (atInstruction) {
-    for (const m of allMnemonics()) {
-      const snippet = mnemonicSnippet(m);
-      items.push({ label: m, kind: CompletionItemKind.Keyword, textEdit: { range, newText: snippet },
-        insertTextFormat: snippet !== m ? InsertTextFormat.Snippet : undefined, data: { kind: 'mnemonic', name: m } satisfies CompletionData, sortText: `2${m}`,
-        detail: isPrefixMnemonic(m) ? 'prefix' : instructionFor(m)?.summary });
-    }
-    for (const d of DIRECTIVES) {
-      items.push({ label: d.name, kind: CompletionItemKind.Keyword, textEdit: { range, newText: d.snippet ?? d.name },
-        insertTextFormat: d.snippet ? InsertTextFormat.Snippet : undefined, data: { kind: 'keyword', name: d.name } satisfies CompletionData, sortText: `3${d.name}`, detail: 'directive' });
+    for (const s of staticInstructionItems()) {
+      items.push({ label: s.label, kind: CompletionItemKind.Keyword, textEdit: { range, newText: s.newText },
+        insertTextFormat: s.snippet ? InsertTextFormat.Snippet : undefined, data: s.data, sortText: s.sortText, detail: s.detail });
     }
     for (const s of doc.result.symbols) if (s.kind === 'macro') items.push(symbolItem(s, s.shortName, range));
     return { isIncomplete: false, items };

@@ -36,8 +36,7 @@ function symbolType(s: SymbolInfo): { type: TokenType; mods: number } {
 
 export function semanticTokens(doc: AnalyzedDocument, range?: Range): SemanticTokens {
   const data: number[] = [];
-  const symbols = new Map<string, SymbolInfo>();
-  for (const s of doc.result.symbols) if (!symbols.has(s.name)) symbols.set(s.name, s);
+  const symbols = { get: (name: string) => doc.index.symbol(name) };
   const words = wordClassifier(doc);
   const first = range ? Math.max(0, range.start.line) : 0;
   const last = range ? Math.min(doc.lines.length - 1, range.end.line) : doc.lines.length - 1;

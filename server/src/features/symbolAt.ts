@@ -19,12 +19,7 @@ export function tokenAt(line: string, col: number): Token | undefined {
 
 /** The non-local label in force at a line of this file (the parent of `.local` labels). */
 export function scopeLabelAt(doc: AnalyzedDocument, line: number): SymbolInfo | undefined {
-  let best: SymbolInfo | undefined;
-  for (const s of doc.result.symbols) {
-    if (s.kind !== 'label' || s.definition.file !== doc.path || s.definition.start.line > line) continue;
-    if (!best || s.definition.start.line >= best.definition.start.line) best = s;
-  }
-  return best;
+  return doc.index.scopeLabelAt(line);
 }
 
 export interface SymbolHit {
@@ -37,13 +32,14 @@ export interface SymbolHit {
 
 export function symbolAt(doc: AnalyzedDocument, pos: Position): SymbolHit | undefined {
   const { line, character: col } = pos;
-  const r = doc.result;
-  const find = (name: string) => r.symbols.find((s) => s.name === name);
-  for (const ref of r.references) {
-    if (ref.range.file === doc.path && rangeContains(ref.range, line, col)) return { symbol: find(ref.name), name: ref.name, range: ref.range };
+  const index = doc.index;
+  const find = (name: string) => index.symbol(name);
+  // Ranges are single-line (names), so the lines' own lists are the only candidates.
+  for (const ref of index.referencesOn(line)) {
+    if (rangeContains(ref.range, line, col)) return { symbol: find(ref.name), name: ref.name, range: ref.range };
   }
-  for (const s of r.symbols) {
-    if (s.definition.file === doc.path && rangeContains(s.definition, line, col)) return { symbol: s, name: s.name, range: s.definition };
+  for (const s of index.definitionsOn(line)) {
+    if (rangeContains(s.definition, line, col)) return { symbol: s, name: s.name, range: s.definition };
   }
   const text = doc.lines[line];
   if (text === undefined) return undefined;

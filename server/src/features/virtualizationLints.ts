@@ -35,6 +35,8 @@ function lint(range: SourceRange, severity: Diagnostic['severity'], code: string
 export function virtualizationLints(doc: AnalyzedDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
   const pragmas = scanPragmas(doc.text);
+  // Native kernel code has nothing to lint: skip building the statements (diagnostics wait for this).
+  if (doc.technique === 'native' && !pragmas.modes.some((m) => m.mode === 'user')) return out;
   const stmts = doc.result.statements;
   for (let i = 0; i < stmts.length; i++) {
     const stmt = stmts[i];

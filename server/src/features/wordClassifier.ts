@@ -7,13 +7,8 @@ import { instructionFor, isPrefixMnemonic } from '../syntax/isaIndex';
 import type { WordClassifier } from '../syntax/lineShape';
 
 export function wordClassifier(doc: AnalyzedDocument): WordClassifier {
-  let macros: Set<string> | undefined;
   return {
     isPrefix: (w) => isPrefixMnemonic(w),
-    isInstructionOrDirective: (w) => {
-      if (instructionFor(w) || isDirective(w)) return true;
-      if (!macros) macros = new Set(doc.result.symbols.filter((s) => s.kind === 'macro').map((s) => s.name.toLowerCase()));
-      return macros.has(w.toLowerCase());
-    },
+    isInstructionOrDirective: (w) => instructionFor(w) !== undefined || isDirective(w) || doc.index.isMacro(w),
   };
 }
