@@ -10,6 +10,7 @@ import { ACCESS_READ, ACCESS_USER_READ, ACCESS_USER_WRITE, ACCESS_WRITE, CR0_PG 
 import type { PortBus } from '../io/port-bus';
 import type { InitialCpuState } from '../loader/initial-state';
 import { compile, Compiled } from './compiled';
+import { CodeCache, type CodePage } from './code-cache';
 import { AF, ARITH_FLAGS, CF, DF, EFLAGS_FIXED, IF, OF, PARITY, PF, RF, SF, TF, ZF } from './eflags';
 import { GP, PF_VECTOR, SS_VECTOR, UD, DB } from './exceptions';
 import { CS, SS, descBase, descBig, descLimit, isCode, isExpandDown, isReadable, isWritableData } from './segment-bits';
@@ -83,13 +84,24 @@ export class Cpu {
   lastVector = -1;
 
   /** Decoded instructions per physical frame, by offset in the frame. */
-  private readonly codeCache: ((Compiled | undefined)[] | undefined)[];
-  private readonly codeFrames: Uint8Array;
+  private readonly code: CodeCache;
   private readonly fetchBytes = new Uint8Array(15);
 
+  /**
+   * Fetch window: the linear code page (-1: none) of the last slow fetch and its frame's cached
+   * instructions, valid while CS, CPL and the TLB (generation) are unchanged; a fetch inside it
+   * skips the segment and MMU work and only stamps the TLB entry (winEntry, -1 without paging)
+   * as the translation would.
+   */
+  private winLinear = -1;
+  private winPage: CodePage = [];
+  private winEntry = -1;
+  private winGeneration = -1;
+  private winCpl = -1;
+  private winBits = 32;
+
   constructor(readonly memory: PhysicalMemory, readonly mmu: Mmu, readonly ports: PortBus) {
-    this.codeCache = new Array(memory.frameCount).fill(undefined);
-    this.codeFrames = new Uint8Array(memory.frameCount);
+    this.code = new CodeCache(memory.frameCount);
     for (let s = 0; s < 6; s++) this.loadFlatHidden(s, 0, 0xcf9300);
   }
 
@@ -221,6 +233,7 @@ export class Cpu {
 
   /** Fills a segment register's hidden part from descriptor dwords (no checks). */
   loadHidden(s: number, low: number, high: number): void {
+    if (s === CS) this.winLinear = -1;
     this.segBase[s] = descBase(low, high);
     this.segLimit[s] = descLimit(low, high);
     this.segHigh[s] = high;
@@ -241,6 +254,7 @@ export class Cpu {
 
   /** Makes segment `s` null (unusable). */
   loadNull(s: number, selector: number): void {
+    if (s === CS) this.winLinear = -1;
     this.segSel[s] = selector;
     this.segBase[s] = 0;
     this.segLimit[s] = 0;
@@ -333,7 +347,7 @@ export class Cpu {
       if (pa < 0) return;
       const m = this.memory;
       if (size === 4) m.write32(pa, v); else if (size === 2) m.write16(pa, v); else m.write8(pa, v);
-      if (this.codeFrames[pa >>> 12] === 1) this.invalidateCode(pa >>> 12);
+      if (this.code.framesWithCode[pa >>> 12] === 1) this.code.written(pa, size);
       return;
     }
     // Both pages are checked before either is written, so a fault leaves memory unchanged.
@@ -341,7 +355,7 @@ export class Cpu {
     for (let i = 0; i < size; i++) {
       const pa = this.translate((la + i) >>> 0, true, user);
       this.memory.write8(pa, Math.floor(v / 2 ** (8 * i)) & 0xff);
-      if (this.codeFrames[pa >>> 12] === 1) this.invalidateCode(pa >>> 12);
+      if (this.code.framesWithCode[pa >>> 12] === 1) this.code.written(pa, 1);
     }
   }
 
@@ -392,32 +406,43 @@ export class Cpu {
 
   // ---- instruction cache -----------------------------------------------------------------
 
-  private invalidateCode(frame: number): void {
-    this.codeCache[frame] = undefined;
-    this.codeFrames[frame] = 0;
-  }
-
   /** Drops every decoded instruction (after loading new code behind the CPU's back). */
   flushCodeCache(): void {
-    this.codeCache.fill(undefined);
-    this.codeFrames.fill(0);
+    this.code.flush();
+    this.winLinear = -1;
   }
 
   /** The instruction at CS:EIP, decoded once per physical address; null after raising a fault. */
   fetch(): Compiled | null {
     const eip = this.eip;
-    if ((this.segRights[CS] & SEG_CODE) === 0 || eip > this.segLimit[CS]) { this.raise(GP, 0); return null; }
     const la = (this.segBase[CS] + eip) >>> 0;
+    if ((la & ~0xfff) === this.winLinear && this.winGeneration === this.mmu.tlb.generation && this.cpl === this.winCpl) {
+      const c = this.winPage[la & 0xfff];
+      if (c !== undefined && c.bits === this.winBits && eip + c.len - 1 <= this.segLimit[CS]) {
+        if (this.winEntry >= 0) this.mmu.tlb.touch(this.winEntry);
+        return c;
+      }
+    }
+    return this.fetchSlow(eip, la);
+  }
+
+  private fetchSlow(eip: number, la: number): Compiled | null {
+    if ((this.segRights[CS] & SEG_CODE) === 0 || eip > this.segLimit[CS]) { this.raise(GP, 0); return null; }
     const user = this.cpl === 3;
     const pa = this.translate(la, false, user);
     if (pa < 0) return null;
-    const page = this.codeCache[pa >>> 12];
-    if (page !== undefined) {
-      const c = page[pa & 0xfff];
-      if (c !== undefined && c.bits === this.codeBits) {
-        if (eip + c.len - 1 > this.segLimit[CS]) { this.raise(GP, 0); return null; }
-        return c;
-      }
+    if (!this.memory.isRam(pa)) return this.decodeAt(eip, la, pa, user);
+    const page = this.code.page(pa >>> 12);
+    this.winLinear = la & ~0xfff;
+    this.winPage = page;
+    this.winEntry = this.mmu.entryFor(la);
+    this.winGeneration = this.mmu.tlb.generation;
+    this.winCpl = this.cpl;
+    this.winBits = this.codeBits;
+    const c = page[pa & 0xfff];
+    if (c !== undefined && c.bits === this.winBits) {
+      if (eip + c.len - 1 > this.segLimit[CS]) { this.raise(GP, 0); return null; }
+      return c;
     }
     return this.decodeAt(eip, la, pa, user);
   }
@@ -441,12 +466,7 @@ export class Cpu {
     if (eip + d.length - 1 > this.segLimit[CS]) { this.raise(GP, 0); return null; }
     const c = compile(d);
     crosses ||= (la & 0xfff) + d.length > 4096;
-    if (!crosses && this.memory.isRam(pa)) {
-      const frame = pa >>> 12;
-      const page = this.codeCache[frame] ?? (this.codeCache[frame] = new Array<Compiled | undefined>(4096));
-      page[pa & 0xfff] = c;
-      this.codeFrames[frame] = 1;
-    }
+    if (!crosses && this.memory.isRam(pa)) this.code.insert(pa, c);
     return c;
   }
 

@@ -49,6 +49,8 @@ export class Mmu {
     this.paging = (value & CR0_PG) !== 0;
     const wp = (value & CR0_WP) !== 0;
     if ((old & CR0_PG) !== 0 && !this.paging) this.tlb.flushVpid();
+    // Caches in front of the TLB hold identity translations while paging is off.
+    this.tlb.generation++;
     if (wp !== this.controls.wp) {
       this.controls.wp = wp;
       this.tlb.applyWriteProtect(wp);
@@ -68,6 +70,15 @@ export class Mmu {
     this.controls.pse = (value & CR4_PSE) !== 0;
     this.controls.pge = (value & CR4_PGE) !== 0;
     if (((old ^ value) & CR4_PGE) !== 0) this.tlb.flushVpid();
+    this.tlb.generation++;
+  }
+
+  /**
+   * After a successful translate() of `la` to RAM: the TLB entry now holding its page (-1 with
+   * paging off), which a cache in front of the TLB may use while tlb.generation is unchanged.
+   */
+  entryFor(la: number): number {
+    return this.paging ? this.tlb.find(la) : -1;
   }
 
   /** INVLPG m: drops the entries for the page holding `la` (global ones too). */

@@ -82,6 +82,13 @@ export class Tlb {
   private rng: number;
   private vpidBits = 0;
   private vpidValue = 0;
+  /**
+   * Bumped whenever an entry is filled, dropped or its permits change, so a cache of translations
+   * in front of the TLB (the CPU's fetch window) stays exactly as valid as the entry it used.
+   */
+  generation = 0;
+  /** The entry the last successful lookup() hit, or the last fill() wrote. */
+  lastIndex = -1;
 
   constructor(shape: TlbShape = DEFAULT_TLB_SHAPE) {
     const { entries, ways } = shape;
@@ -111,6 +118,7 @@ export class Tlb {
     if (!Number.isInteger(vpid) || vpid < 0 || vpid > MAX_VPID) throw new RangeError(`VPID ${vpid} outside 0..${MAX_VPID}`);
     this.vpidValue = vpid;
     this.vpidBits = vpid << 4;
+    this.generation++;
   }
 
   /**
@@ -126,6 +134,7 @@ export class Tlb {
       if ((tags[i] & mask) === key) {
         this.counters.hits++;
         if (this.lru) this.stamps[i] = ++this.clock;
+        this.lastIndex = i;
         return (this.frames[i] | (la & 0xfff)) >>> 0;
       }
     }
@@ -148,6 +157,15 @@ export class Tlb {
   entryDirty(index: number): boolean { return (this.attrs[index] & ATTR_DIRTY) !== 0; }
   entryFrame(index: number): number { return this.frames[index] >>> 0; }
 
+  /**
+   * A hit on entry `index` made through a cache in front of the TLB (valid while `generation` is
+   * unchanged): counted and stamped exactly as lookup() would.
+   */
+  touch(index: number): void {
+    this.counters.hits++;
+    if (this.lru) this.stamps[index] = ++this.clock;
+  }
+
   /** Counts a lookup that found no entry at all (the slow path calls this once per real miss). */
   countMiss(): void {
     this.counters.misses++;
@@ -169,6 +187,8 @@ export class Tlb {
     this.frames[index] = frameBase | 0;
     this.tags[index] = (la & 0xffff_f000) | this.vpidBits | permitsFor(attrs, wp);
     this.stamps[index] = ++this.clock;
+    this.lastIndex = index;
+    this.generation++;
   }
 
   /** INVLPG (and a page fault): drops the current VPID's entries for `la`'s page, global ones too. */
@@ -208,6 +228,7 @@ export class Tlb {
   flushAll(): void {
     this.tags.fill(0);
     this.attrs.fill(0);
+    this.generation++;
     this.counters.flushes++;
   }
 
@@ -219,6 +240,7 @@ export class Tlb {
     for (let i = 0; i < this.tags.length; i++) {
       if ((this.attrs[i] & ATTR_VALID) !== 0) this.tags[i] = (this.tags[i] & TAG_MATCH) | permitsFor(this.attrs[i], wp);
     }
+    this.generation++;
   }
 
   resetCounters(): void {
@@ -245,6 +267,7 @@ export class Tlb {
   private drop(i: number): void {
     this.tags[i] = 0;
     this.attrs[i] = 0;
+    this.generation++;
   }
 
   private victim(base: number): number {
