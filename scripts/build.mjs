@@ -1,4 +1,4 @@
-// Bundles the extension, the language server and the CLI with esbuild (DESIGN.md §1).
+// Bundles the extension, the language server, the debug adapter and the CLI with esbuild (DESIGN.md §1).
 import * as esbuild from 'esbuild';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,7 @@ const common = {
 const entries = [
   { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'server/src/main.ts', out: 'dist/server.js' },
+  { in: 'debug-adapter/src/main.ts', out: 'dist/debugAdapter.js' },
   { in: 'core/src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
 ];
 

@@ -1,0 +1,69 @@
+// `launch` arguments (core/src/protocol.ts RingsideLaunchArguments) checked and turned into the
+// runtime's LoadOptions; every problem is a message naming the attribute, never an exception.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LoadOptions } from '../../core/src/runtime/session';
+import { DEFAULT_TLB_SHAPE, type ReplacementPolicy } from '../../core/src/machine/mmu/tlb';
+
+export type LaunchPlan =
+  | { readonly ok: true; readonly program: string; readonly options: LoadOptions; readonly stopOnEntry: boolean; readonly noDebug: boolean }
+  | { readonly ok: false; readonly message: string };
+
+const IMAGE_EXTENSIONS = new Set(['.bin', '.img', '.elf', '.kernel']);
+const POLICIES: readonly ReplacementPolicy[] = ['lru', 'fifo', 'random'];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `raw` is whatever the client sent; `cwd` resolves relative paths. */
+export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
+  if (!isRecord(raw)) return { ok: false, message: 'launch arguments must be an object' };
+  const program = raw.program;
+  if (typeof program !== 'string' || program.trim() === '') return { ok: false, message: '`program` must name the guest source (.gasm/.asm) or a multiboot image (.bin)' };
+  const file = path.resolve(cwd, program);
+  if (!fs.existsSync(file)) return { ok: false, message: `program ${file} does not exist` };
+
+  let memoryBytes: number | undefined;
+  if (raw.memory !== undefined) {
+    if (typeof raw.memory !== 'number' || !Number.isInteger(raw.memory) || raw.memory < 2 || raw.memory > 3840) {
+      return { ok: false, message: '`memory` must be a whole number of MiB between 2 and 3840' };
+    }
+    memoryBytes = raw.memory * 1024 * 1024;
+  }
+
+  let tlbShape = undefined;
+  if (raw.tlb !== undefined) {
+    if (!isRecord(raw.tlb)) return { ok: false, message: '`tlb` must be an object { entries, ways, policy }' };
+    const entries = raw.tlb.entries ?? DEFAULT_TLB_SHAPE.entries;
+    const ways = raw.tlb.ways ?? DEFAULT_TLB_SHAPE.ways;
+    const policy = raw.tlb.policy ?? DEFAULT_TLB_SHAPE.policy;
+    const pow2 = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0 && n <= 65536;
+    if (!pow2(entries)) return { ok: false, message: '`tlb.entries` must be a power of two (1..65536)' };
+    if (typeof ways !== 'number' || !Number.isInteger(ways) || ways < 1 || entries % ways !== 0 || !pow2(entries / ways)) {
+      return { ok: false, message: '`tlb.ways` must divide `tlb.entries` into a power-of-two number of sets' };
+    }
+    if (typeof policy !== 'string' || !(POLICIES as readonly string[]).includes(policy)) return { ok: false, message: '`tlb.policy` must be "lru", "fifo" or "random"' };
+    tlbShape = { entries, ways, policy: policy as ReplacementPolicy, seed: DEFAULT_TLB_SHAPE.seed };
+  }
+
+  let includePaths: string[] | undefined;
+  if (raw.includePaths !== undefined) {
+    if (!Array.isArray(raw.includePaths) || !raw.includePaths.every((p) => typeof p === 'string')) return { ok: false, message: '`includePaths` must be an array of paths' };
+    includePaths = (raw.includePaths as string[]).map((p) => path.resolve(cwd, p));
+  }
+
+  let maxInstructions: number | undefined;
+  if (raw.maxInstructions !== undefined) {
+    if (typeof raw.maxInstructions !== 'number' || !Number.isInteger(raw.maxInstructions) || raw.maxInstructions < 1) return { ok: false, message: '`maxInstructions` must be a positive whole number' };
+    maxInstructions = raw.maxInstructions;
+  }
+  if (raw.commandLine !== undefined && typeof raw.commandLine !== 'string') return { ok: false, message: '`commandLine` must be a string' };
+
+  const common = { memoryBytes, tlbShape, maxInstructions, commandLine: raw.commandLine as string | undefined, kernelName: file };
+  const options: LoadOptions = IMAGE_EXTENSIONS.has(path.extname(file).toLowerCase())
+    ? { ...common, image: new Uint8Array(fs.readFileSync(file)) }
+    : { ...common, source: { file, includePaths: [path.dirname(file), ...(includePaths ?? [])] } };
+  return { ok: true, program: file, options, stopOnEntry: raw.stopOnEntry === true, noDebug: raw.noDebug === true };
+}

@@ -1,0 +1,888 @@
+// The Ringside debug session (DESIGN.md §5, STYLE.md §2): translates DAP requests into calls on the
+// runtime's GuestSession and its events into DAP events — in one place, onRuntimeEvent(). Handles,
+// 1-based lines, address strings and base64 stay here; the runtime speaks plain records.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  Breakpoint, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
+  Event, InvalidatedEvent,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { GuestSession } from '../../core/src/runtime/session';
+import type { RuntimeEvent, StoppedEvent as RuntimeStop } from '../../core/src/runtime/events';
+import type { Diagnostic } from '../../core/src/asm/api';
+import {
+  PAGE_TABLES_REQUEST, RINGS_REQUEST, SET_TRACE_REQUEST, TLB_REQUEST, TRACE_EVENT, TRANSLATE_REQUEST,
+  type PageTablesArguments, type PageTablesResponse, type RingsResponse, type SetTraceArguments, type TlbResponse,
+  type TraceEventBody, type TraceRecord, type TranslateArguments, type TranslateResponse,
+} from '../../core/src/protocol';
+import { formatAddress, parseAddress } from './addresses';
+import { BreakpointTable, type PlannedBreakpoint } from './breakpoint-table';
+import { complete, isCommand, runCommand } from './console';
+import { exceptionBreakpointFilters, filterById, filterForVector } from './exception-filters';
+import { planLaunch } from './launch';
+import { unwind } from './stack';
+import { RegisterVariables } from './variables';
+
+const THREAD_ID = 1;
+/** How far below a breakpoint's line to look for the next line that emits code. */
+const LINE_SEARCH = 200;
+const TRACE_LIMIT = 2000;
+
+interface LaunchState {
+  readonly program: string;
+  readonly stopOnEntry: boolean;
+  readonly noDebug: boolean;
+  readonly options: Parameters<typeof GuestSession.load>[0];
+  /** Source files read and their text at assembly time, to know whether restart must re-assemble. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+type LastStop = { readonly reason: string; readonly description: string; readonly exceptionId?: string; readonly name?: string };
+
+export class RingsideDebugSession extends LoggingDebugSession {
+  private guest: GuestSession | null = null;
+  private launch: LaunchState | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private unsubscribeTrace: (() => void) | null = null;
+  private readonly breakpoints = new BreakpointTable();
+  private dataBreakpointIds = new Map<number, number>();
+  private dataSpecs: { id: number; spec: Parameters<GuestSession['setDataBreakpoints']>[0][number] }[] = [];
+  private exceptionArgs: DebugProtocol.SetExceptionBreakpointsArguments = { filters: [] };
+  private tripleFault: { armed: boolean; condition?: string } = { armed: false };
+  /** A triple fault shown as a stop; the next run command ends the session. */
+  private shutdownShown = false;
+  private readonly variables = new RegisterVariables(() => this.requireGuest());
+  private readonly gotoTargets = new Map<number, number>();
+  private nextGotoTarget = 1;
+  private lastStop: LastStop | null = null;
+  private hexValues = true;
+  private inRequest = false;
+  private readonly deferred: DebugProtocol.Event[] = [];
+  private suppressEntryStop = false;
+  private trace: TraceRecord[] = [];
+  private traceDropped = 0;
+  private traceFlushScheduled = false;
+  private terminated = false;
+
+  constructor() {
+    super();
+    // The runtime's source locations are 0-based; the client's convention comes with initialize.
+    this.setDebuggerLinesStartAt1(false);
+    this.setDebuggerColumnsStartAt1(false);
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  /** Events raised while a request is being handled go out after its response (STYLE.md §6). */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    this.inRequest = true;
+    try {
+      super.dispatchRequest(request);
+    } finally {
+      this.inRequest = false;
+      const events = this.deferred.splice(0);
+      for (const e of events) this.sendEvent(e);
+    }
+  }
+
+  private post(e: DebugProtocol.Event): void {
+    if (this.inRequest) this.deferred.push(e);
+    else this.sendEvent(e);
+  }
+
+  private requireGuest(): GuestSession {
+    if (this.guest === null) throw new Error('no guest loaded');
+    return this.guest;
+  }
+
+  private fail(response: DebugProtocol.Response, message: string): void {
+    this.sendErrorResponse(response, { id: 1, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: true });
+  }
+
+  /** The guest, or an error response when there is none (before launch / after a failed launch). */
+  private loaded(response: DebugProtocol.Response): GuestSession | null {
+    if (this.guest === null) this.fail(response, 'no guest is loaded (launch first)');
+    return this.guest;
+  }
+
+  private stoppedGuest(response: DebugProtocol.Response): GuestSession | null {
+    const g = this.loaded(response);
+    if (g !== null && g.status === 'running') { this.fail(response, 'the guest is running; pause it first'); return null; }
+    return g;
+  }
+
+  // ---- the one runtime-event → DAP-event mapping ---------------------------------------------
+
+  private onRuntimeEvent(e: RuntimeEvent): void {
+    switch (e.kind) {
+      case 'output':
+        this.post(new OutputEvent(e.text, e.category === 'serial' ? 'stdout' : 'console'));
+        return;
+      case 'stopped':
+        this.flushTrace();
+        if (this.suppressEntryStop && e.reason === 'entry') return;
+        this.reportStop(e);
+        return;
+      case 'exited': {
+        this.flushTrace();
+        if (e.how === 'triple-fault' && this.tripleFault.armed && !this.shutdownShown && this.conditionHolds(this.tripleFault.condition)) {
+          this.shutdownShown = true;
+          this.stopEvent('exception', 'Triple fault: the processor shut down (SDM Vol. 3A §6.15)', 'triple-fault', 'Triple fault');
+          return;
+        }
+        this.endSession(e.how, e.value);
+        return;
+      }
+      default:
+        if (this.unsubscribeTrace !== null) this.queueTrace(e);
+    }
+  }
+
+  private reportStop(e: RuntimeStop): void {
+    switch (e.reason) {
+      case 'breakpoint': {
+        const { ids, kind } = this.breakpoints.resolve(e.breakpointIds ?? []);
+        const reason = kind === 'function' ? 'function breakpoint' : kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
+        this.stopEvent(reason, e.description, undefined, undefined, ids);
+        return;
+      }
+      case 'data-breakpoint': {
+        const ids = (e.breakpointIds ?? []).map((r) => this.dataBreakpointIds.get(r)).filter((x): x is number => x !== undefined);
+        this.stopEvent('data breakpoint', e.description, undefined, undefined, ids);
+        return;
+      }
+      case 'exception': {
+        const f = e.vector !== undefined ? filterForVector(e.vector) : undefined;
+        this.stopEvent('exception', e.description, f?.id ?? `vector-${e.vector}`, f?.label.split(' ')[0] ?? `vector ${e.vector}`);
+        return;
+      }
+      case 'ring-transition':
+        this.stopEvent('exception', `Ring transition: ${e.description}`, 'ring-transition', 'Ring transition');
+        return;
+      case 'budget':
+        this.stopEvent('pause', e.description);
+        return;
+      default:
+        this.stopEvent(e.reason, e.description);
+    }
+  }
+
+  private stopEvent(reason: string, description: string, exceptionId?: string, name?: string, hitBreakpointIds?: number[]): void {
+    this.lastStop = { reason, description, exceptionId, name };
+    this.variables.reset();
+    this.gotoTargets.clear();
+    const ev = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
+    ev.body.description = reason === 'exception' ? `Paused on ${name ?? 'exception'}` : description;
+    ev.body.text = description;
+    ev.body.allThreadsStopped = true;
+    if (hitBreakpointIds !== undefined && hitBreakpointIds.length > 0) ev.body.hitBreakpointIds = hitBreakpointIds;
+    this.post(ev);
+  }
+
+  private endSession(how: 'debug-exit' | 'halted' | 'triple-fault', value: number | undefined): void {
+    if (this.terminated) return;
+    this.terminated = true;
+    // Exit codes as `ringside run` gives them: the isa-debug-exit value, 0 for a halt, 3 for a triple fault.
+    const code = how === 'debug-exit' ? (value ?? 0) & 0xff : how === 'triple-fault' ? 3 : 0;
+    const what = how === 'debug-exit' ? `wrote ${value ?? 0} to isa-debug-exit` : how === 'halted' ? 'halted with interrupts off' : 'triple fault (shutdown)';
+    this.post(new OutputEvent(`guest ${what}; exit code ${code}\n`, 'console'));
+    this.post(new ExitedEvent(code));
+    this.post(new TerminatedEvent());
+  }
+
+  private conditionHolds(condition: string | undefined): boolean {
+    if (condition === undefined || condition.trim() === '' || this.guest === null) return true;
+    const r = this.guest.evaluate(condition);
+    return !r.ok || r.value !== 0;
+  }
+
+  private queueTrace(e: TraceRecord): void {
+    if (this.trace.length >= TRACE_LIMIT) this.traceDropped++;
+    else this.trace.push(e);
+    if (!this.traceFlushScheduled) {
+      this.traceFlushScheduled = true;
+      // Runs between batches: the runtime yields with setImmediate after each one.
+      setImmediate(() => this.flushTrace());
+    }
+  }
+
+  private flushTrace(): void {
+    this.traceFlushScheduled = false;
+    if (this.trace.length === 0 && this.traceDropped === 0) return;
+    const body: TraceEventBody = { records: this.trace, dropped: this.traceDropped };
+    this.trace = [];
+    this.traceDropped = 0;
+    this.post(new Event(TRACE_EVENT, body));
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsInstructionBreakpoints: true,
+      supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
+      exceptionBreakpointFilters: exceptionBreakpointFilters(),
+      supportsExceptionFilterOptions: true,
+      supportsExceptionInfoRequest: true,
+      supportsSteppingGranularity: true,
+      supportsGotoTargetsRequest: true,
+      supportsRestartRequest: true,
+      supportsDisassembleRequest: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
+      supportsSetVariable: true,
+      supportsEvaluateForHovers: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: [' ', '/', '['],
+      supportsTerminateRequest: true,
+      supportsValueFormattingOptions: true,
+      supportsLoadedSourcesRequest: true,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
+    const raw = args as unknown as Record<string, unknown>;
+    const cwd = typeof raw.cwd === 'string' ? raw.cwd : process.cwd();
+    const plan = planLaunch(args, cwd);
+    if (!plan.ok) { this.fail(response, plan.message); return; }
+    const loaded = this.load(plan.options);
+    if (typeof loaded === 'string') { this.fail(response, loaded); return; }
+    this.launch = { program: plan.program, stopOnEntry: plan.stopOnEntry, noDebug: plan.noDebug, options: plan.options, files: loaded.files };
+    this.attach(loaded.guest);
+    this.sendResponse(response);
+    // Configuration requests (breakpoints, filters) need the loaded guest's source map: ready now.
+    this.sendEvent(new InitializedEvent());
+  }
+
+  /** Assembles/loads; assembly errors become output events with locations and one message. */
+  private load(options: LaunchState['options']): { guest: GuestSession; files: Map<string, string> } | string {
+    const r = GuestSession.load(options);
+    if (!r.ok) {
+      const lines = (r.diagnostics ?? []).map((d) => this.diagnosticLine(d));
+      for (const [i, d] of (r.diagnostics ?? []).entries()) {
+        const out = new OutputEvent(`${lines[i]}\n`, 'stderr') as DebugProtocol.OutputEvent;
+        out.body.source = new Source(path.basename(d.range.file), this.convertDebuggerPathToClient(d.range.file));
+        out.body.line = this.convertDebuggerLineToClient(d.range.start.line);
+        out.body.column = this.convertDebuggerColumnToClient(d.range.start.col);
+        this.sendEvent(out);
+      }
+      return lines.length > 0 ? `${r.message}:\n${lines.join('\n')}` : r.message;
+    }
+    const files = new Map<string, string>();
+    for (const f of r.session.assembled?.files ?? []) {
+      try { files.set(f, fs.readFileSync(f, 'utf8')); } catch { /* an in-memory or vanished file: never considered changed */ }
+    }
+    return { guest: r.session, files };
+  }
+
+  private diagnosticLine(d: Diagnostic): string {
+    return `${d.range.file}:${d.range.start.line + 1}:${d.range.start.col + 1}: ${d.severity}: ${d.message}`;
+  }
+
+  private attach(guest: GuestSession): void {
+    this.unsubscribe?.();
+    this.unsubscribeTrace?.();
+    this.unsubscribeTrace = null;
+    this.guest = guest;
+    this.terminated = false;
+    this.shutdownShown = false;
+    this.unsubscribe = guest.onEvent((e) => this.onRuntimeEvent(e), { detailed: false });
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    this.sendResponse(response);
+    if (this.launch?.stopOnEntry === true && !this.launch.noDebug) this.stopEvent('entry', 'stopped on entry');
+    else void g.continue();
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
+    this.guest?.pause();
+    this.unsubscribe?.();
+    this.unsubscribeTrace?.();
+    this.unsubscribe = null;
+    this.unsubscribeTrace = null;
+    this.terminated = true;
+    super.disconnectRequest(response, args);
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.guest?.pause();
+    this.sendResponse(response);
+    if (!this.terminated) {
+      this.terminated = true;
+      this.sendEvent(new TerminatedEvent());
+    }
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    const g = this.loaded(response);
+    if (g === null || this.launch === null) return;
+    if (g.status === 'running') g.pause();
+    const launch = this.launch;
+    const changed = [...launch.files].some(([f, text]) => { try { return fs.readFileSync(f, 'utf8') !== text; } catch { return true; } });
+    this.lastStop = null;
+    if (changed || g.status === 'running') {
+      // The source changed (or the old run has not stopped yet): assemble and load afresh.
+      const loaded = this.load(launch.options);
+      if (typeof loaded === 'string') { this.fail(response, loaded); return; }
+      this.launch = { ...launch, files: loaded.files };
+      this.attach(loaded.guest);
+      this.rearm(loaded.guest);
+      this.sendResponse(response);
+      this.sendEvent(new InvalidatedEvent(['all']));
+      this.afterRestart(loaded.guest);
+      return;
+    }
+    this.terminated = false;
+    this.shutdownShown = false;
+    this.suppressEntryStop = !launch.stopOnEntry;
+    void g.restart();
+    this.suppressEntryStop = false;
+    this.sendResponse(response);
+    if (!launch.stopOnEntry) void g.continue();
+  }
+
+  private afterRestart(g: GuestSession): void {
+    if (this.launch?.stopOnEntry === true) this.stopEvent('entry', 'restarted');
+    else void g.continue();
+  }
+
+  /** Breakpoints and filters carried over to a freshly loaded guest (source lines re-resolved by the client's next set). */
+  private rearm(g: GuestSession): void {
+    this.breakpoints.apply(g);
+    this.applyData(g);
+    this.applyExceptionFilters(g, this.exceptionArgs);
+  }
+
+  // ---- breakpoints -------------------------------------------------------------------------
+
+  /** The source map's spelling of a client path (the runtime keys lines by the path it assembled). */
+  private sourceKey(g: GuestSession, clientPath: string): string | undefined {
+    const wanted = path.resolve(this.convertClientPathToDebugger(clientPath));
+    return (g.assembled?.files ?? []).find((f) => path.resolve(f) === wanted);
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    const clientPath = args.source.path ?? '';
+    const file = this.sourceKey(g, clientPath);
+    const planned: PlannedBreakpoint[] = (args.breakpoints ?? []).map((b) => {
+      const id = this.breakpoints.newId();
+      if (file === undefined) return { id, kind: 'source', message: `${path.basename(clientPath)} is not part of the loaded guest` };
+      const line0 = this.convertClientLineToDebugger(b.line);
+      for (let l = line0; l < line0 + LINE_SEARCH; l++) {
+        const addrs = g.addressesForLine(file, l);
+        if (addrs.length > 0) {
+          return { id, kind: 'source', line: l, spec: { address: addrs[0], condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage } };
+        }
+      }
+      return { id, kind: 'source', message: 'no code at or after this line' };
+    });
+    const results = this.breakpoints.replace(g, `source:${file ?? clientPath}`, this.launch?.noDebug === true ? [] : planned);
+    response.body = {
+      breakpoints: planned.map((p, i) => {
+        const r = results[i];
+        const bp = new Breakpoint(r?.verified === true) as DebugProtocol.Breakpoint;
+        bp.id = p.id;
+        if (p.line !== undefined) bp.line = this.convertDebuggerLineToClient(p.line);
+        if (r?.address !== undefined) bp.instructionReference = formatAddress(r.address);
+        const message = r?.message ?? p.message;
+        if (r?.verified !== true && message !== undefined) bp.message = message;
+        if (file !== undefined) bp.source = new Source(path.basename(file), this.convertDebuggerPathToClient(file));
+        return bp;
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    const planned: PlannedBreakpoint[] = args.breakpoints.map((b) => {
+      const id = this.breakpoints.newId();
+      const r = g.evaluate(b.name);
+      if (!r.ok) return { id, kind: 'function', message: `\`${b.name}': ${r.message}` };
+      return { id, kind: 'function', spec: { address: r.value, condition: b.condition, hitCondition: b.hitCondition } };
+    });
+    const results = this.breakpoints.replace(g, 'function', planned);
+    response.body = { breakpoints: planned.map((p, i) => this.addressBreakpoint(g, p, results[i])) };
+    this.sendResponse(response);
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    const planned: PlannedBreakpoint[] = args.breakpoints.map((b) => {
+      const id = this.breakpoints.newId();
+      const base = parseAddress(b.instructionReference);
+      if (base === undefined) return { id, kind: 'instruction', message: `bad instruction reference \`${b.instructionReference}'` };
+      return { id, kind: 'instruction', spec: { address: (base + (b.offset ?? 0)) >>> 0, condition: b.condition, hitCondition: b.hitCondition } };
+    });
+    const results = this.breakpoints.replace(g, 'instruction', planned);
+    response.body = { breakpoints: planned.map((p, i) => this.addressBreakpoint(g, p, results[i])) };
+    this.sendResponse(response);
+  }
+
+  private addressBreakpoint(g: GuestSession, p: PlannedBreakpoint, r: { verified: boolean; address?: number; message?: string } | undefined): DebugProtocol.Breakpoint {
+    const bp = new Breakpoint(r?.verified === true) as DebugProtocol.Breakpoint;
+    bp.id = p.id;
+    if (r?.address !== undefined) {
+      bp.instructionReference = formatAddress(r.address);
+      const loc = g.sourceLocation(r.address);
+      if (loc !== undefined) {
+        bp.source = new Source(path.basename(loc.file), this.convertDebuggerPathToClient(loc.file));
+        bp.line = this.convertDebuggerLineToClient(loc.line);
+      }
+    }
+    const message = r?.message ?? p.message;
+    if (r?.verified !== true && message !== undefined) bp.message = message;
+    return bp;
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    const size = args.bytes !== undefined && args.bytes > 0 ? Math.min(args.bytes, 0x10000) : 4;
+    let address: number | undefined;
+    let what = args.name;
+    let why = '';
+    if (args.variablesReference !== undefined && args.variablesReference > 0) {
+      const c = this.variables.container(args.variablesReference);
+      const reg = args.name.toLowerCase();
+      if (c?.kind === 'general' && reg !== 'eip' && reg !== 'eflags') {
+        const r = g.evaluate(reg);
+        if (r.ok) { address = r.value; what = `[${args.name}] = ${formatAddress(r.value)}`; }
+      }
+      if (address === undefined) why = 'only memory a general register points to can be watched';
+    } else if (args.asAddress === true) {
+      address = parseAddress(args.name);
+      if (address === undefined) why = `\`${args.name}' is not an address`;
+    } else {
+      const r = g.evaluate(args.name);
+      if (r.ok) address = r.value;
+      else why = r.message;
+    }
+    if (address === undefined || !g.translate(address).ok) {
+      response.body = { dataId: null, description: why !== '' ? why : `${formatAddress(address ?? 0)} is not mapped` };
+    } else {
+      response.body = {
+        dataId: `linear:${formatAddress(address)}:${size}`, description: `${size} byte(s) at ${formatAddress(address)} (${what})`,
+        accessTypes: ['read', 'write', 'readWrite'], canPersist: false,
+      };
+    }
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    const out: DebugProtocol.Breakpoint[] = [];
+    this.dataSpecs = [];
+    for (const b of args.breakpoints) {
+      const id = this.breakpoints.newId();
+      const m = /^(linear|physical):(0x[0-9a-f]+):(\d+)$/i.exec(b.dataId);
+      if (!m) { out.push({ id, verified: false, message: `unknown data id \`${b.dataId}'` }); continue; }
+      const access = b.accessType === 'read' ? 'read' : b.accessType === 'readWrite' ? 'readWrite' : 'write';
+      this.dataSpecs.push({ id, spec: { address: parseInt(m[2], 16), length: Number(m[3]), access, space: m[1] === 'physical' ? 'physical' : 'linear', condition: b.condition } });
+      out.push({ id, verified: true });
+    }
+    const results = this.applyData(g);
+    for (const bp of out) {
+      const r = results.get(bp.id ?? -1);
+      if (r !== undefined && !r.ok) { bp.verified = false; bp.message = r.message; }
+    }
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
+  }
+
+  private applyData(g: GuestSession): Map<number, { ok: boolean; message?: string }> {
+    const results = g.setDataBreakpoints(this.dataSpecs.map((d) => d.spec));
+    this.dataBreakpointIds = new Map();
+    const byDap = new Map<number, { ok: boolean; message?: string }>();
+    results.forEach((r, i) => {
+      const id = this.dataSpecs[i].id;
+      if (r.ok) this.dataBreakpointIds.set(r.id, id);
+      byDap.set(id, r.ok ? { ok: true } : { ok: false, message: r.message });
+    });
+    return byDap;
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    this.exceptionArgs = args;
+    response.body = { breakpoints: this.applyExceptionFilters(g, args) };
+    this.sendResponse(response);
+  }
+
+  private applyExceptionFilters(g: GuestSession, args: DebugProtocol.SetExceptionBreakpointsArguments): DebugProtocol.Breakpoint[] {
+    const chosen: { filterId: string; condition?: string }[] = [
+      ...args.filters.map((filterId) => ({ filterId })),
+      ...(args.filterOptions ?? []).map((o) => ({ filterId: o.filterId, condition: o.condition })),
+    ];
+    const exceptions: { vector: number; condition?: string }[] = [];
+    const results: DebugProtocol.Breakpoint[] = [];
+    let ring = false;
+    this.tripleFault = { armed: false };
+    for (const c of chosen) {
+      const f = filterById(c.filterId);
+      if (f === undefined) { results.push({ verified: false, message: `unknown exception filter \`${c.filterId}'` }); continue; }
+      if (f.vector !== undefined) exceptions.push({ vector: f.vector, condition: c.condition });
+      else if (f.special === 'ring-transition') ring = true;
+      else this.tripleFault = { armed: true, condition: c.condition };
+      results.push({ verified: true });
+    }
+    const applied = this.launch?.noDebug === true ? g.setExceptionStops({}) : g.setExceptionStops({ exceptions, ringTransition: ring });
+    if (!applied.ok) {
+      // The runtime names the bad condition; attach it to the filters that have conditions.
+      for (let i = 0; i < chosen.length; i++) if (chosen[i].condition !== undefined) { results[i].verified = false; results[i].message = applied.messages.join('; '); }
+    }
+    const tf = this.tripleFault.condition;
+    if (tf !== undefined && tf.trim() !== '') {
+      const r = g.evaluate(tf);
+      if (!r.ok && /column|unexpected|expected|bad number/.test(r.message)) {
+        const i = chosen.findIndex((c) => c.filterId === 'triple-fault');
+        results[i].verified = false;
+        results[i].message = r.message;
+      }
+    }
+    return results;
+  }
+
+  // ---- run control ---------------------------------------------------------------------------
+
+  /** Starts a run command after the response; a finished guest just ends the session. */
+  private run(response: DebugProtocol.Response, start: (g: GuestSession) => Promise<unknown>, body?: DebugProtocol.ContinueResponse['body']): void {
+    const g = this.stoppedGuest(response);
+    if (g === null) return;
+    if (body !== undefined) response.body = body;
+    this.sendResponse(response);
+    if (this.shutdownShown || g.status === 'exited') {
+      this.endSession('triple-fault', undefined);
+      return;
+    }
+    void start(g);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.run(response, (g) => g.continue(), { allThreadsContinued: true });
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.run(response, (g) => g.stepOver(args.granularity === 'instruction' ? 'instruction' : 'line'));
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.run(response, (g) => (args.granularity === 'instruction' ? g.stepInstruction() : g.stepLine()));
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.run(response, (g) => g.stepOut());
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    this.sendResponse(response);
+    g.pause();
+  }
+
+  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+    const g = this.stoppedGuest(response);
+    if (g === null) return;
+    const file = this.sourceKey(g, args.source.path ?? '');
+    const line0 = this.convertClientLineToDebugger(args.line);
+    const addrs = file !== undefined ? g.addressesForLine(file, line0) : [];
+    response.body = {
+      targets: addrs.slice(0, 1).map((address) => {
+        const id = this.nextGotoTarget++;
+        this.gotoTargets.set(id, address);
+        return { id, label: `${formatAddress(address)}${g.symbols.symbolize(address) !== undefined ? ` <${g.symbols.symbolize(address)}>` : ''}`, line: args.line, instructionPointerReference: formatAddress(address) };
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
+    const g = this.stoppedGuest(response);
+    if (g === null) return;
+    const address = this.gotoTargets.get(args.targetId);
+    if (address === undefined) { this.fail(response, `unknown goto target ${args.targetId}`); return; }
+    // goto stops at once: the dispatch wrapper sends that stop after this response.
+    void g.goto(address);
+    this.sendResponse(response);
+  }
+
+  // ---- state ----------------------------------------------------------------------------------
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD_ID, 'CPU 0')] };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const g = this.stoppedGuest(response);
+    if (g === null) return;
+    const frames = unwind(g);
+    const start = args.startFrame ?? 0;
+    const count = args.levels !== undefined && args.levels > 0 ? args.levels : frames.length;
+    response.body = {
+      totalFrames: frames.length,
+      stackFrames: frames.slice(start, start + count).map((f, i) => {
+        const index = start + i;
+        // A caller's line is the call's: the instruction before the return address.
+        const loc = g.sourceLocation(index === 0 ? f.eip : (f.eip - 1) >>> 0);
+        const symbol = g.symbols.symbolize(f.eip);
+        const frame: DebugProtocol.StackFrame = {
+          id: index, name: symbol ?? formatAddress(f.eip), line: 0, column: 0, instructionPointerReference: formatAddress(f.eip),
+        };
+        if (loc !== undefined) {
+          frame.source = new Source(path.basename(loc.file), this.convertDebuggerPathToClient(loc.file));
+          frame.line = this.convertDebuggerLineToClient(loc.line);
+          frame.column = this.convertDebuggerColumnToClient(loc.column);
+        } else {
+          frame.presentationHint = 'subtle';
+        }
+        return frame;
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const g = this.stoppedGuest(response);
+    if (g === null) return;
+    const frame = args.frameId > 0 ? unwind(g)[args.frameId] : undefined;
+    const link = frame?.ebp !== undefined && frame.returnAddress !== undefined ? { ebp: frame.ebp, returnAddress: frame.returnAddress } : undefined;
+    response.body = { scopes: this.variables.scopes(args.frameId, link) };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    const c = this.variables.container(args.variablesReference);
+    if (c === undefined) { this.fail(response, `unknown variables reference ${args.variablesReference}`); return; }
+    let list = this.variables.variables(c, { hex: args.format?.hex ?? this.hexValues });
+    if (args.start !== undefined || args.count !== undefined) list = list.slice(args.start ?? 0, (args.start ?? 0) + (args.count ?? list.length));
+    response.body = { variables: list };
+    this.sendResponse(response);
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    const g = this.stoppedGuest(response);
+    if (g === null) return;
+    const c = this.variables.container(args.variablesReference);
+    if (c === undefined || (c.kind !== 'general' && c.kind !== 'eflags')) { this.fail(response, `${args.name} cannot be changed from the debugger`); return; }
+    const v = g.evaluate(args.value);
+    if (!v.ok) { this.fail(response, `\`${args.value}': ${v.message}`); return; }
+    const r = g.setRegister(args.name, v.value);
+    if (!r.ok) { this.fail(response, r.message); return; }
+    const hex = args.format?.hex ?? this.hexValues;
+    response.body = { value: c.kind === 'eflags' ? String(r.value) : hex ? formatAddress(r.value) : String(r.value) };
+    this.sendResponse(response);
+    // EIP/EFLAGS changes move the current line or decoded flags elsewhere in the UI.
+    this.post(new InvalidatedEvent(['variables', 'stacks']));
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    if (args.context === 'repl' && isCommand(args.expression)) {
+      const r = runCommand(g, args.expression);
+      if (!r.ok) { this.fail(response, r.message); return; }
+      response.body = { result: r.text, variablesReference: 0 };
+      this.sendResponse(response);
+      return;
+    }
+    const r = g.evaluate(args.expression);
+    if (!r.ok) { this.fail(response, r.message); return; }
+    const hex = args.format?.hex ?? this.hexValues;
+    response.body = {
+      result: hex ? `${formatAddress(r.value)} (${r.value})` : String(r.value), variablesReference: 0, type: 'dword',
+    };
+    const t = g.translate(r.value);
+    if (t.ok && t.physical !== undefined && t.physical < g.machine.memory.sizeBytes) response.body.memoryReference = formatAddress(r.value);
+    this.sendResponse(response);
+  }
+
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    const lines = args.text.split('\n');
+    const lineIndex = args.line !== undefined ? this.convertClientLineToDebugger(args.line) : lines.length - 1;
+    const lineText = lines[Math.max(0, Math.min(lines.length - 1, lineIndex))] ?? '';
+    const cursor = Math.max(0, Math.min(lineText.length, this.convertClientColumnToDebugger(args.column)));
+    const items = complete(g, lineText.slice(0, cursor));
+    response.body = {
+      targets: items.slice(0, 500).map((c) => ({
+        label: c.label, type: c.type === 'keyword' ? 'keyword' : c.type === 'variable' ? 'variable' : 'reference',
+        start: this.convertDebuggerColumnToClient(cursor - c.replaceLength), length: c.replaceLength,
+      })),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const s = this.lastStop;
+    if (s === null || s.reason !== 'exception' || s.exceptionId === undefined) { this.fail(response, 'the guest is not stopped on an exception'); return; }
+    response.body = { exceptionId: s.name ?? s.exceptionId, description: s.description, breakMode: 'always', details: { message: s.description, typeName: s.name } };
+    this.sendResponse(response);
+  }
+
+  protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
+    const files = this.guest?.assembled?.files ?? [];
+    response.body = { sources: files.map((f) => new Source(path.basename(f), this.convertDebuggerPathToClient(f))) };
+    this.sendResponse(response);
+  }
+
+  // ---- memory and disassembly ------------------------------------------------------------------
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    const base = parseAddress(args.memoryReference);
+    if (base === undefined) { this.fail(response, `bad memory reference \`${args.memoryReference}'`); return; }
+    const start = base + (args.offset ?? 0);
+    const count = Math.max(0, Math.min(args.count, 0x100000, 0x1_0000_0000 - Math.max(0, start)));
+    if (start < 0 || start > 0xffff_ffff) {
+      response.body = { address: formatAddress(Math.max(0, Math.min(start, 0xffff_ffff))), unreadableBytes: count };
+    } else {
+      const r = g.readMemory(start, count);
+      response.body = { address: formatAddress(start), data: Buffer.from(r.bytes).toString('base64'), unreadableBytes: count - r.bytes.length };
+    }
+    this.sendResponse(response);
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    const g = this.stoppedGuest(response);
+    if (g === null) return;
+    const base = parseAddress(args.memoryReference);
+    if (base === undefined) { this.fail(response, `bad memory reference \`${args.memoryReference}'`); return; }
+    const start = base + (args.offset ?? 0);
+    if (start < 0 || start > 0xffff_ffff) { this.fail(response, `address ${start} is outside the 4 GiB linear space`); return; }
+    const data = new Uint8Array(Buffer.from(args.data, 'base64'));
+    const w = g.writeMemory(start, data);
+    if (!w.ok && args.allowPartial !== true) { this.fail(response, `${w.message} (${w.written} of ${data.length} bytes written)`); return; }
+    response.body = { bytesWritten: w.written };
+    this.sendResponse(response);
+    this.post(new InvalidatedEvent(['variables']));
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    const g = this.loaded(response);
+    if (g === null) return;
+    const base = parseAddress(args.memoryReference);
+    if (base === undefined) { this.fail(response, `bad memory reference \`${args.memoryReference}'`); return; }
+    const count = Math.max(0, Math.min(args.instructionCount, 10000));
+    const csBase = g.segments()[1]?.base ?? 0;
+    // Memory references are linear addresses; the disassembler works on CS-relative EIP values.
+    const eip = (base + (args.offset ?? 0) - csBase) >>> 0;
+    const list = g.disassemble(eip, args.instructionOffset ?? 0, count);
+    response.body = {
+      instructions: list.map((d) => {
+        const ins: DebugProtocol.DisassembledInstruction = {
+          address: formatAddress((d.address + csBase) >>> 0), instructionBytes: Buffer.from(d.bytes).toString('hex').replace(/(..)(?!$)/g, '$1 '), instruction: d.text,
+        };
+        if (!d.valid) ins.presentationHint = 'invalid';
+        if (args.resolveSymbols !== false && d.symbol !== undefined) ins.symbol = d.symbol;
+        if (d.source !== undefined) {
+          ins.location = new Source(path.basename(d.source.file), this.convertDebuggerPathToClient(d.source.file));
+          ins.line = this.convertDebuggerLineToClient(d.source.line);
+          ins.column = this.convertDebuggerColumnToClient(d.source.column);
+        }
+        return ins;
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  // ---- Ringside's custom requests (core/src/protocol.ts) ----------------------------------------
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    const g = this.guest;
+    if (g === null) { super.customRequest(command, response, args); return; }
+    const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
+    switch (command) {
+      case RINGS_REQUEST: response.body = this.rings(g); break;
+      case PAGE_TABLES_REQUEST: response.body = this.pageTables(g, a as PageTablesArguments); break;
+      case TLB_REQUEST: response.body = this.tlb(g); break;
+      case TRANSLATE_REQUEST: {
+        const t = this.translateRequest(g, a as TranslateArguments);
+        if (typeof t === 'string') { this.fail(response, t); return; }
+        response.body = t;
+        break;
+      }
+      case SET_TRACE_REQUEST: {
+        const enabled = (a as Partial<SetTraceArguments>).enabled === true;
+        this.unsubscribeTrace?.();
+        this.unsubscribeTrace = enabled ? g.onEvent(() => undefined, { detailed: true }) : null;
+        response.body = { enabled };
+        break;
+      }
+      default: super.customRequest(command, response, args); return;
+    }
+    this.sendResponse(response);
+  }
+
+  private rings(g: GuestSession): RingsResponse {
+    const regs = g.registers();
+    const segs = g.segments();
+    const sys = g.systemRegisters();
+    const ins = g.disassemble(regs.eip, 0, 1)[0];
+    return {
+      technique: g.technique,
+      vcpus: [{
+        vm: 0, vcpu: 0, realCpl: sys.cpl, virtualCpl: sys.cpl, eip: regs.eip, instruction: ins?.text ?? '??',
+        source: g.sourceLocation(regs.eip), symbol: g.symbols.symbolize(regs.eip),
+        protectedMode: (sys.cr0 & 1) !== 0, pagingEnabled: (sys.cr0 & 0x8000_0000) !== 0,
+        csDpl: segs[1]?.dpl ?? 0, ssDpl: segs[2]?.dpl ?? 0, iopl: g.eflags().iopl, instructions: g.machine.cpu.instret,
+      }],
+    };
+  }
+
+  private pageTables(g: GuestSession, a: PageTablesArguments): PageTablesResponse {
+    const sys = g.systemRegisters();
+    const paging = (sys.cr0 & 0x8000_0000) !== 0;
+    const space = a.space ?? 'guest';
+    // Bare metal has only the guest's own tables; shadow and EPT exist under a hypervisor.
+    const directory = paging && space === 'guest' ? g.pageDirectory() : [];
+    const out: PageTablesResponse = { space, pagingEnabled: paging, cr3: sys.cr3, pse: (sys.cr4 & 0x10) !== 0, directory };
+    if (typeof a.pdeIndex === 'number' && Number.isInteger(a.pdeIndex) && a.pdeIndex >= 0 && a.pdeIndex < 1024 && paging && space === 'guest') {
+      return { ...out, table: { pdeIndex: a.pdeIndex, entries: g.pageTable(a.pdeIndex) } };
+    }
+    return out;
+  }
+
+  private tlb(g: GuestSession): TlbResponse {
+    const shape = g.machine.mmu.tlb.shape;
+    return {
+      shape: { entries: shape.entries, ways: shape.ways, policy: shape.policy },
+      entries: g.tlbEntries(),
+      counters: { ...g.tlbCounters(), ...g.mmuCounters() },
+    };
+  }
+
+  private translateRequest(g: GuestSession, a: TranslateArguments): TranslateResponse | string {
+    let linear: number;
+    if (typeof a.address === 'number' && Number.isInteger(a.address) && a.address >= 0 && a.address <= 0xffff_ffff) linear = a.address;
+    else if (typeof a.expression === 'string') {
+      const r = g.evaluate(a.expression);
+      if (!r.ok) return r.message;
+      linear = r.value;
+    } else return 'translate needs `address` (0..0xffffffff) or `expression`';
+    return g.translate(linear);
+  }
+}
