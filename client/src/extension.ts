@@ -1,10 +1,11 @@
 // The Ringside extension entry point: starts the language server (dist/server.js over IPC) and
-// registers the commands. Everything it registers is a tracked disposable.
+// registers the commands, the debugger and its views. Everything it registers is a tracked disposable.
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { CommandRegistry, registerCommands } from './commands';
 import { Config } from './config';
+import { registerDebugging } from './debug/registerDebugging';
 import { LISTING_SCHEME, ListingProvider } from './listing';
 
 let client: LanguageClient | undefined;
@@ -16,6 +17,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const listings = registry.track(new ListingProvider());
   registry.track(vscode.workspace.registerTextDocumentContentProvider(LISTING_SCHEME, listings));
   registerCommands(registry, config, listings);
+  // Before the language server starts, so debugging works even if the server cannot.
+  registerDebugging(context, registry, config);
 
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {

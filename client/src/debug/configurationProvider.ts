@@ -1,0 +1,56 @@
+// The `ringside` debug configuration provider: snippets for a new launch.json, "Debug <file>" in
+// the Run and Debug dropdown, and F5 without launch.json debugging the active guest file. Field
+// checks live in launchConfig.ts; this file only adds what needs the editor (the active file, the
+// settings, whether `program` exists after variable substitution).
+
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Config } from '../config';
+import { initialConfigurations, isGuestSource, launchConfigFor, resolveLaunchConfig } from './launchConfig';
+
+/** The active editor's file when it is a saved guest source. */
+export function activeGuestFile(): string | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc === undefined || doc.uri.scheme !== 'file') return undefined;
+  return doc.languageId === 'guest-asm' || isGuestSource(doc.uri.fsPath) ? doc.uri.fsPath : undefined;
+}
+
+export class RingsideConfigurationProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly config: Config) {}
+
+  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+    return initialConfigurations().map((c) => ({ ...c }));
+  }
+
+  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    const r = resolveLaunchConfig(raw, { activeGuestFile: activeGuestFile(), includePaths: this.config.includePaths });
+    if (!r.ok) {
+      void vscode.window.showErrorMessage(`Ringside: ${r.message}`);
+      // undefined aborts the launch; VS Code opens launch.json for an empty configuration.
+      return undefined;
+    }
+    return { ...r.config };
+  }
+
+  async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, c: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    const base = folder?.uri.fsPath ?? (c.program !== undefined ? path.dirname(String(c.program)) : undefined);
+    const program = path.isAbsolute(String(c.program)) || base === undefined ? String(c.program) : path.join(base, String(c.program));
+    if (!existsSync(program)) {
+      void vscode.window.showErrorMessage(`Ringside: the guest program ${program} does not exist.`);
+      return undefined;
+    }
+    // A launch from an unsaved editor would assemble the old text on disk: save it first.
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === program);
+    if (open?.isDirty === true) await open.save();
+    return { ...c, program };
+  }
+}
+
+/** Offers "Debug <active file>" in the Run and Debug dropdown (a dynamic configuration). */
+export class ActiveFileConfigurationProvider implements vscode.DebugConfigurationProvider {
+  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+    const file = activeGuestFile();
+    return file === undefined ? [] : [{ ...launchConfigFor(file) }];
+  }
+}

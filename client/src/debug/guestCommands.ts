@@ -1,0 +1,117 @@
+// The guest commands, registered through the extension's command registry: Run Guest (the bundled
+// `ringside run` in a terminal), Debug Guest (a launch of the active file), and Show Page Walk
+// (`ringside/translate` for an address the user types or an entry picked in a view).
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { TRANSLATE_REQUEST } from '../../../core/src/protocol';
+import type { CommandRegistry } from '../commands';
+import type { Config } from '../config';
+import { hex32 } from '../views/hex';
+import type { PageTablesView } from '../views/pageTablesView';
+import { walkLines } from '../views/pageWalkModel';
+import type { ViewNode } from '../views/viewNode';
+import { translateArguments } from './addressInput';
+import { activeGuestFile } from './configurationProvider';
+import { ringsideRequest, requestError } from './customRequest';
+import type { GuestSessionWatcher } from './guestSessionWatcher';
+import { launchConfigFor } from './launchConfig';
+import { ringsideRunArguments } from './runArguments';
+
+export interface GuestCommandContext {
+  readonly registry: CommandRegistry;
+  readonly config: Config;
+  /** Absolute path of the bundled CLI (dist/cli.js). */
+  readonly cliPath: string;
+  readonly watcher: GuestSessionWatcher;
+  readonly pageTables: PageTablesView;
+}
+
+async function savedGuestFile(): Promise<string | undefined> {
+  const doc = vscode.window.activeTextEditor?.document;
+  const file = activeGuestFile();
+  if (doc === undefined || file === undefined) {
+    void vscode.window.showErrorMessage('Ringside: open a saved guest assembly file (.gasm or .asm) first.');
+    return undefined;
+  }
+  if (doc.isDirty && !(await doc.save())) return undefined;
+  return file;
+}
+
+function registerRunGuest(c: GuestCommandContext): void {
+  const terminals = new Map<string, vscode.Terminal>();
+  c.registry.track(vscode.window.onDidCloseTerminal((t) => {
+    for (const [file, term] of terminals) if (term === t) terminals.delete(file);
+  }));
+  c.registry.register('ringside.runGuest', async () => {
+    const file = await savedGuestFile();
+    if (file === undefined) return;
+    terminals.get(file)?.dispose();
+    const terminal = vscode.window.createTerminal({
+      name: `Ringside: ${path.basename(file)}`,
+      shellPath: process.execPath,
+      shellArgs: ringsideRunArguments(c.cliPath, file, c.config.includePaths),
+      cwd: path.dirname(file),
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+      iconPath: new vscode.ThemeIcon('run'),
+    });
+    terminals.set(file, terminal);
+    terminal.show(true);
+  });
+  c.registry.track({ dispose: () => { for (const t of terminals.values()) t.dispose(); terminals.clear(); } });
+}
+
+function registerDebugGuest(c: GuestCommandContext): void {
+  c.registry.register('ringside.debugGuest', async () => {
+    const file = await savedGuestFile();
+    if (file === undefined) return;
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+    await vscode.debug.startDebugging(folder, { ...launchConfigFor(file) });
+  });
+}
+
+function isViewNode(v: unknown): v is ViewNode {
+  return typeof v === 'object' && v !== null && typeof (v as ViewNode).id === 'string';
+}
+
+function registerShowPageWalk(c: GuestCommandContext): void {
+  let lastInput = '';
+  c.registry.register('ringside.showPageWalk', async (arg?: unknown) => {
+    const session = c.watcher.stoppedSession;
+    if (session === undefined) {
+      void vscode.window.showErrorMessage('Ringside: the page walk reads the guest\'s page tables, so it needs a Ringside debug session stopped at a breakpoint or step.');
+      return;
+    }
+    let input: string | undefined;
+    if (isViewNode(arg) && arg.linear !== undefined) input = hex32(arg.linear);
+    else if (typeof arg === 'string') input = arg;
+    else {
+      input = await vscode.window.showInputBox({
+        title: 'Show Page Walk',
+        prompt: 'Linear address (0xC0001000, 1000h) or expression (a label, esi+4, [esp])',
+        value: lastInput,
+        validateInput: (t) => { const a = translateArguments(t); return a.ok ? undefined : a.message; },
+      });
+    }
+    if (input === undefined) return;
+    const parsed = translateArguments(input);
+    if (!parsed.ok) {
+      void vscode.window.showErrorMessage(`Ringside: ${parsed.message}`);
+      return;
+    }
+    lastInput = input.trim();
+    try {
+      const r = await ringsideRequest(session, TRANSLATE_REQUEST, parsed.args);
+      await c.pageTables.showWalk(r, lastInput, parsed.args);
+      await vscode.window.showQuickPick(walkLines(r).map((l) => ({ ...l })), { title: `Page walk of ${lastInput}`, matchOnDescription: true, matchOnDetail: true });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Ringside: could not walk ${lastInput}: ${requestError(e)}`);
+    }
+  });
+}
+
+export function registerGuestCommands(c: GuestCommandContext): void {
+  registerRunGuest(c);
+  registerDebugGuest(c);
+  registerShowPageWalk(c);
+}

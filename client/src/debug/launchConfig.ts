@@ -1,0 +1,99 @@
+// Launch configurations of type `ringside`: the one F5 makes for the active guest file when
+// launch.json has none, the snippets offered for launch.json, and the checks made before the
+// adapter starts (so a typo is reported with its field, not as a failed launch). Pure: no vscode.
+
+import { DEBUG_TYPE, type RingsideLaunchArguments } from '../../../core/src/protocol';
+
+/** A debug configuration as VS Code hands it over: the DAP fields plus ours, unchecked. */
+export type RawLaunchConfig = Readonly<Record<string, unknown>>;
+
+export interface LaunchConfig extends RingsideLaunchArguments {
+  readonly type: typeof DEBUG_TYPE;
+  readonly request: 'launch';
+  readonly name: string;
+}
+
+export interface LaunchDefaults {
+  /** The active editor's guest file, when it is one. */
+  readonly activeGuestFile?: string;
+  /** `ringside.includePaths`, resolved; used when the configuration has none. */
+  readonly includePaths: readonly string[];
+}
+
+export type LaunchCheck = { readonly ok: true; readonly config: LaunchConfig } | { readonly ok: false; readonly message: string };
+
+const GUEST_SOURCE = /\.(gasm|asm)$/i;
+const RAM_MIB_MIN = 2;
+/** The runtime's limit: 3.75 GiB of guest RAM (the top 256 MiB stay free for devices). */
+const RAM_MIB_MAX = 3840;
+const POLICIES = ['lru', 'fifo', 'random'] as const;
+
+export function isGuestSource(file: string): boolean {
+  return GUEST_SOURCE.test(file);
+}
+
+function baseName(file: string): string {
+  return file.split(/[\\/]/).pop() ?? file;
+}
+
+/** The configuration "Debug <file>" for a guest file (what F5 runs with an empty launch.json). */
+export function launchConfigFor(file: string, stopOnEntry = true): LaunchConfig {
+  return { type: DEBUG_TYPE, request: 'launch', name: `Debug ${baseName(file)}`, program: file, stopOnEntry };
+}
+
+/** Snippets for a new launch.json (`${file}` is substituted by VS Code at launch). */
+export function initialConfigurations(): LaunchConfig[] {
+  return [
+    { type: DEBUG_TYPE, request: 'launch', name: 'Debug the active guest file', program: '${file}', stopOnEntry: true },
+    { type: DEBUG_TYPE, request: 'launch', name: 'Run the active guest file to the first breakpoint', program: '${file}', stopOnEntry: false, memory: 32, tlb: { entries: 64, ways: 4, policy: 'lru' } },
+  ];
+}
+
+const isEmpty = (c: RawLaunchConfig): boolean => c.type === undefined && c.request === undefined && c.name === undefined;
+const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+function checkTlb(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return '`tlb` must be an object { entries, ways, policy }';
+  const t = v as Record<string, unknown>;
+  const entries = t.entries ?? 64;
+  const ways = t.ways ?? 4;
+  if (!isPositiveInteger(entries) || entries > 65536) return '`tlb.entries` must be an integer from 1 to 65536';
+  if (!isPositiveInteger(ways)) return '`tlb.ways` must be a positive integer';
+  const sets = entries / ways;
+  if (!Number.isInteger(sets) || (sets & (sets - 1)) !== 0) return `\`tlb.entries\` / \`tlb.ways\` must be a power of two (the number of sets), got ${entries} / ${ways}`;
+  if (t.policy !== undefined && !(POLICIES as readonly unknown[]).includes(t.policy)) return `\`tlb.policy\` must be one of ${POLICIES.join(', ')}`;
+  return undefined;
+}
+
+function checkFields(c: RawLaunchConfig): string | undefined {
+  if (c.request !== 'launch') return `\`request\` must be "launch" (attaching to a running guest is not supported), got ${JSON.stringify(c.request)}`;
+  if (typeof c.program !== 'string' || c.program.trim() === '') return '`program` must name the guest: a .gasm/.asm source or a multiboot .bin image';
+  if (c.stopOnEntry !== undefined && typeof c.stopOnEntry !== 'boolean') return '`stopOnEntry` must be true or false';
+  if (c.memory !== undefined && (!isPositiveInteger(c.memory) || c.memory < RAM_MIB_MIN || c.memory > RAM_MIB_MAX)) return `\`memory\` is in MiB: an integer from ${RAM_MIB_MIN} to ${RAM_MIB_MAX}`;
+  if (c.tlb !== undefined) {
+    const bad = checkTlb(c.tlb);
+    if (bad !== undefined) return bad;
+  }
+  if (c.includePaths !== undefined && (!Array.isArray(c.includePaths) || c.includePaths.some((p) => typeof p !== 'string'))) return '`includePaths` must be a list of directories';
+  if (c.maxInstructions !== undefined && !isPositiveInteger(c.maxInstructions)) return '`maxInstructions` must be a positive integer';
+  if (c.commandLine !== undefined && typeof c.commandLine !== 'string') return '`commandLine` must be a string';
+  return undefined;
+}
+
+/**
+ * Completes and checks a configuration before variables are substituted: an empty one (F5
+ * without launch.json) becomes "Debug <active file>"; include paths default to the settings.
+ */
+export function resolveLaunchConfig(raw: RawLaunchConfig, defaults: LaunchDefaults): LaunchCheck {
+  let c: RawLaunchConfig = raw;
+  if (isEmpty(raw)) {
+    if (defaults.activeGuestFile === undefined) return { ok: false, message: 'Open a guest assembly file (.gasm or .asm) to debug it, or add a "ringside" configuration to launch.json.' };
+    c = { ...launchConfigFor(defaults.activeGuestFile), ...raw };
+  }
+  if (c.type !== undefined && c.type !== DEBUG_TYPE) return { ok: false, message: `not a Ringside configuration (type ${JSON.stringify(c.type)})` };
+  const name = typeof c.name === 'string' && c.name !== '' ? c.name : 'Ringside';
+  const bad = checkFields(c);
+  if (bad !== undefined) return { ok: false, message: `Launch configuration "${name}": ${bad}.` };
+  const includePaths = c.includePaths === undefined && defaults.includePaths.length > 0 ? { includePaths: [...defaults.includePaths] } : {};
+  return { ok: true, config: { ...(c as unknown as LaunchConfig), ...includePaths, type: DEBUG_TYPE, name } };
+}
