@@ -8,7 +8,7 @@ import {
   ResponseError, LSPErrorCodes, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CompletionItem, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
+import type { CompletionItem, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
 import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
 import type { AnalyzedDocument } from './analysis/document';
@@ -25,6 +25,7 @@ import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { LEGEND, semanticTokens } from './features/semanticTokens';
+import { SemanticTokensHistory } from './features/semanticTokensDelta';
 import { signatureHelp } from './features/signatureHelp';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 
@@ -41,6 +42,7 @@ function startServer(): void {
   const assembler = new WorkerAssembler(__filename, ASSEMBLY_BUDGET_MS, log);
   const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, undefined, log, (opts, buffers) => assembler.assemble(opts, buffers));
   let canPullConfiguration = false;
+  const tokenHistory = new SemanticTokensHistory();
 
   /** Runs a feature; an exception is logged and answered with the empty result, never a crash. */
   function guarded<R>(name: string, empty: R, run: () => R): R {
@@ -84,6 +86,8 @@ function startServer(): void {
     const now = new Set<string>();
     const files = doc.result.files.length > 0 ? doc.result.files : [doc.path];
     for (const file of files.slice(0, 256)) {
+      // A file several open roots include gets the diagnostics of one of them only (rootFor).
+      if (file !== doc.rootPath && cache.rootFor(file) !== doc.rootPath) continue;
       const fileDoc = file === doc.path ? doc : cache.analyzeIn(file, doc.rootPath);
       if (!fileDoc) continue;
       const diagnostics: Diagnostic[] = validate(fileDoc);
@@ -91,7 +95,14 @@ function startServer(): void {
       void connection.sendDiagnostics({ uri: fileDoc.uri, version: documents.get(fileDoc.uri)?.version, diagnostics });
     }
     const before = publishedBy.get(doc.rootPath);
-    if (before) for (const u of before) if (!now.has(u) && !cache.isOpen(u)) void connection.sendDiagnostics({ uri: u, diagnostics: [] });
+    // Clear files this root no longer reaches, unless they are open or another root now owns them.
+    if (before) {
+      for (const u of before) {
+        if (now.has(u) || cache.isOpen(u)) continue;
+        const owner = cache.rootFor(uriToPath(u));
+        if (owner === doc.rootPath || !cache.isOpen(pathToUri(owner))) void connection.sendDiagnostics({ uri: u, diagnostics: [] });
+      }
+    }
     publishedBy.set(doc.rootPath, now);
   }
 
@@ -126,7 +137,7 @@ function startServer(): void {
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
-        semanticTokensProvider: { legend: LEGEND, full: true, range: true },
+        semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: true },
         codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.rewrite'] },
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
@@ -158,6 +169,7 @@ function startServer(): void {
     guarded('close', undefined, () => {
       const affected = cache.affectedRoots(e.document.uri).filter((u) => u !== e.document.uri);
       cache.close(e.document.uri);
+      tokenHistory.forget(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
       publishedBy.delete(uriToPath(e.document.uri));
       scheduleValidation(affected.filter((u) => cache.isOpen(u)));
@@ -195,7 +207,9 @@ function startServer(): void {
   }));
   connection.onDocumentSymbol((p) => withDoc('document symbols', p.textDocument.uri, [], (d) => documentSymbols(d)));
   connection.onWorkspaceSymbol((p) => guarded('workspace symbols', [], () => workspaceSymbols(cache.allRoots(), p.query)));
-  connection.languages.semanticTokens.on((p) => withDoc('semantic tokens', p.textDocument.uri, { data: [] }, (d) => semanticTokens(d)));
+  connection.languages.semanticTokens.on((p) => withDoc('semantic tokens', p.textDocument.uri, { data: [] }, (d) => tokenHistory.full(d.uri, semanticTokens(d))));
+  connection.languages.semanticTokens.onDelta((p) => withDoc<SemanticTokens | SemanticTokensDelta>('semantic tokens delta', p.textDocument.uri, { data: [] },
+    (d) => tokenHistory.delta(d.uri, p.previousResultId, semanticTokens(d))));
   connection.languages.semanticTokens.onRange((p) => withDoc('semantic tokens', p.textDocument.uri, { data: [] }, (d) => semanticTokens(d, p.range)));
   connection.onCodeAction((p) => withDoc('code actions', p.textDocument.uri, [], (d) => codeActions(d, p.range, p.context.diagnostics)));
   connection.onDocumentFormatting((p) => withDoc('formatting', p.textDocument.uri, [], (d) => format(d)));

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { SemanticTokensDelta } from 'vscode-languageserver-types';
 import {
   CodeAction, CodeLens, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Location,
   TextEdit, type CompletionItem, type CompletionList, type MarkupContent, type SemanticTokens, type SignatureHelp,
@@ -70,6 +71,7 @@ describe('language server over stdio', function () {
     for (const k of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'documentSymbolProvider', 'workspaceSymbolProvider',
       'documentFormattingProvider', 'documentRangeFormattingProvider', 'foldingRangeProvider', 'inlayHintProvider']) assert.equal(c[k], true, k);
     assert.deepEqual(c.renameProvider, { prepareProvider: true });
+    assert.deepEqual((c.semanticTokensProvider as { full: unknown }).full, { delta: true });
     const legend = (c.semanticTokensProvider as { legend: { tokenTypes: string[]; tokenModifiers: string[] } }).legend;
     assert.ok(legend.tokenModifiers.includes('privileged') && legend.tokenModifiers.includes('sensitive'));
     for (const t of ['label', 'macro', 'number', 'string', 'comment']) assert.ok(legend.tokenTypes.includes(t), t);
@@ -166,6 +168,74 @@ describe('language server over stdio', function () {
     for (const f of ['3:start:1', '5:popf:8', '7:eax:0', '7:PORT:2', '8:.again:0', '0:32:0']) assert.ok(found.includes(f), `${f} in ${found.join(' ')}`);
     const ranged = await client.request<SemanticTokens>('textDocument/semanticTokens/range', { ...td(), range: { start: { line: 5, character: 0 }, end: { line: 5, character: 8 } } });
     assert.deepEqual(ranged.data, [5, 4, 4, 0, 8]);
+  });
+
+  it('answers semantic token deltas that turn the previous array into the new one', async () => {
+    const uri = pathToFileURL(join(dir, 'delta.asm')).toString();
+    const text = ['bits 32', 'start:', '    mov eax, 1', '    popf', '    jmp start', ''].join('\n');
+    const opened = client.diagnostics(uri, (p) => p.version === 1);
+    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text } });
+    await opened;
+    const first = await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    assert.equal(typeof first.resultId, 'string');
+    // Insert a line that adds tokens in the middle: `    mov ebx, 2` after line 2.
+    const changed = client.diagnostics(uri, (p) => p.version === 2);
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: '    mov ebx, 2\n' }] });
+    await changed;
+    const delta = await client.request<SemanticTokensDelta>('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId: first.resultId });
+    assert.ok(Array.isArray(delta.edits) && delta.resultId !== first.resultId);
+    const patched = [...first.data];
+    for (const e of [...delta.edits].sort((a, b) => b.start - a.start)) patched.splice(e.start, e.deleteCount, ...(e.data ?? []));
+    const full = await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    assert.deepEqual(patched, full.data);
+    // The edit is local: the tokens of `start:` and `mov eax, 1` before it are kept.
+    assert.ok(delta.edits.every((e) => e.start >= 5 * 4 && (e.data ?? []).length < full.data.length));
+    // A stale result id gets the full array back.
+    const stale = await client.request<SemanticTokens>('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId: 'no-such-id' });
+    assert.deepEqual(stale.data, full.data);
+    await client.notify('textDocument/didClose', { textDocument: { uri } });
+  });
+
+  it('publishes a file two open roots include with the diagnostics of one root, whichever assembled last', async () => {
+    // shared.inc uses VALUE: a.asm defines it, b.asm does not. a.asm (the smaller path) owns it.
+    writeFileSync(join(dir, 'shared.inc'), '    mov eax, VALUE\n');
+    const aUri = pathToFileURL(join(dir, 'a.asm')).toString();
+    const bUri = pathToFileURL(join(dir, 'b.asm')).toString();
+    const sharedUri = pathToFileURL(join(dir, 'shared.inc')).toString();
+    const bFirst = client.diagnostics(bUri);
+    await client.notify('textDocument/didOpen', { textDocument: { uri: bUri, languageId: 'guest-asm', version: 1, text: "bits 32\n%include 'shared.inc'\n" } });
+    assert.deepEqual((await bFirst).diagnostics.map((d) => d.code), ['undefined-symbol']);
+    const aFirst = client.diagnostics(aUri);
+    await client.notify('textDocument/didOpen', { textDocument: { uri: aUri, languageId: 'guest-asm', version: 1, text: "bits 32\nVALUE equ 1\n%include 'shared.inc'\n" } });
+    await aFirst;
+    // b.asm assembles again last; shared.inc must keep a.asm's (clean) diagnostics.
+    const bAgain = client.diagnostics(bUri, (p) => p.version === 2);
+    await client.notify('textDocument/didChange', { textDocument: { uri: bUri, version: 2 }, contentChanges: [{ text: "bits 32\n%include 'shared.inc'\nnop\n" }] });
+    await bAgain;
+    await client.request('textDocument/hover', { textDocument: { uri: bUri }, position: { line: 0, character: 0 } });
+    assert.deepEqual((await client.diagnostics(sharedUri, () => true, false)).diagnostics, []);
+    for (const u of [aUri, bUri]) await client.notify('textDocument/didClose', { textDocument: { uri: u } });
+  });
+
+  it('reflects a one-line edit in a 2000-line file in the next diagnostics', async () => {
+    const uri = pathToFileURL(join(dir, 'long.asm')).toString();
+    const body = ['bits 32', 'org 0x100000'];
+    for (let i = 0; body.length < 2000; i++) body.push(`l${i}:`, `    add eax, ${i}`, `    jmp l${i}`);
+    const opened = client.diagnostics(uri, (p) => p.version === 1);
+    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text: body.join('\n') } });
+    assert.deepEqual((await opened).diagnostics, []);
+    // `jmp l500` → `jmp x500` on line 1503: an undefined symbol there, and nowhere else.
+    const line = body.indexOf('    jmp l500');
+    const broken = client.diagnostics(uri, (p) => p.version === 2);
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line, character: 8 }, end: { line, character: 9 } }, text: 'x' }] });
+    assert.deepEqual((await broken).diagnostics.map((d) => `${d.range.start.line}:${d.code}`), [`${line}:undefined-symbol`]);
+    const fixed = client.diagnostics(uri, (p) => p.version === 3);
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line, character: 8 }, end: { line, character: 9 } }, text: 'l' }] });
+    assert.deepEqual((await fixed).diagnostics, []);
+    await client.notify('textDocument/didClose', { textDocument: { uri } });
   });
 
   it('offers code actions, formatting, folding, inlay hints and code lenses', async () => {

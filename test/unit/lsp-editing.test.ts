@@ -74,6 +74,19 @@ describe('lsp code actions', () => {
     assert.match(out, /^shared_info: dd 0/m);
     assert.deepEqual(validate(single(out, { technique: 'paravirtual' }).doc), []);
   });
+
+  it('declares the shared-info pointer in .data (not in a trailing .bss) and uses the ABI mask constant', () => {
+    const text = 'bits 32\norg 0x100000\nsection .text\nstart:\n    cli\n    ret\nSHARED_INFO_upcall_mask equ 1\nsection .bss\nstack: resb 16\n';
+    const { doc } = single(text, { technique: 'paravirtual' });
+    const pos = at(doc, 'cli');
+    const action = codeActions(doc, { start: pos, end: pos }, []).find((a) => a.title.startsWith('Paravirtualize `cli`'));
+    assert.ok(action);
+    const out = applyEdits(text, editsOf(action, doc.uri));
+    assert.match(out, /mov byte \[eax \+ SHARED_INFO_upcall_mask\], 1/);
+    assert.match(out, /^section \.data\nshared_info: dd 0/m);
+    assert.deepEqual(bytes(out), nasm('cli-expected.bin'));
+    assert.deepEqual(validate(single(out, { technique: 'paravirtual' }).doc), []);
+  });
 });
 
 describe('lsp formatting', () => {

@@ -164,12 +164,18 @@ export class AnalysisCache {
     return doc;
   }
 
-  /** An open file that %includes this one analyses it in context; otherwise it is its own root. */
-  private rootFor(path: string): string {
+  /**
+   * The root whose assembly a file is analysed and published in. A file no open file %includes is
+   * its own root. Otherwise it is analysed in an includer's context (an include file alone rarely
+   * assembles): when several open files include it, the one with the smallest path, so features
+   * and diagnostics agree and do not depend on which root happened to assemble last.
+   */
+  rootFor(path: string): string {
+    let best: string | undefined;
     for (const r of this.readBy.get(path) ?? []) {
-      if (r !== path && this.open.has(r)) return r;
+      if (r !== path && this.open.has(r) && (best === undefined || r < best)) best = r;
     }
-    return path;
+    return best ?? path;
   }
 
   private bump(path: string): void {

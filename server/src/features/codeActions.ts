@@ -4,7 +4,7 @@
 import type { Statement } from '../../../core/src/asm/api';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
-import { paravirtualize, SHARED_INFO_POINTER } from './paravirtualize';
+import { paravirtualize, SHARED_INFO_POINTER, UPCALL_MASK_CONSTANT } from './paravirtualize';
 
 const SIZE_KEYWORDS = ['byte', 'word', 'dword'] as const;
 
@@ -63,10 +63,11 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
 function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const out: CodeAction[] = [];
   const hasSharedInfo = doc.index.symbol(SHARED_INFO_POINTER) !== undefined;
+  const hasAbiConstants = doc.index.symbol(UPCALL_MASK_CONSTANT)?.kind === 'constant';
   for (let line = range.start.line; line <= range.end.line && line - range.start.line < 500; line++) {
     for (const s of statementsOnLine(doc, line)) {
       if (!s.mnemonic || s.mnemonic.isDirective || s.prefixes.length > 0) continue;
-      const pv = paravirtualize(s.mnemonic.name, s.operands.map((o) => o.text));
+      const pv = paravirtualize(s.mnemonic.name, s.operands.map((o) => o.text), { hasAbiConstants });
       if (!pv) continue;
       const text = doc.lines[line];
       const startCol = s.mnemonic.range.start.col;
@@ -79,7 +80,10 @@ function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics:
       }];
       if (pv.needsSharedInfo && !hasSharedInfo) {
         const end = endOfDocument(doc);
-        edits.push({ range: { start: end, end }, newText: `${doc.lines[end.line].length > 0 ? '\n' : ''}${SHARED_INFO_POINTER}: dd 0 ; address of the shared-info page (ESI at boot)\n` });
+        // Storage goes in a data section, never after whatever code or nobits section ends the file
+        // (a `dd` in .bss is an error; in .text the pointer would sit in the code stream).
+        const declaration = `section .data\n${SHARED_INFO_POINTER}: dd 0 ; address of the shared-info page: store ESI here at boot\n`;
+        edits.push({ range: { start: end, end }, newText: `${doc.lines[end.line].length > 0 ? '\n' : ''}${declaration}` });
       }
       const related = diagnostics.filter((d) => d.code === 'needs-hypercall' && d.range.start.line === line);
       out.push({

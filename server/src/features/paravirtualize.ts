@@ -18,6 +18,14 @@ export interface Paravirtualization {
 /** Name of the dword variable holding the shared-info page's address (ESI at boot). */
 export const SHARED_INFO_POINTER = 'shared_info';
 
+/** The ABI include's name for the mask offset (examples/pv/pv.inc), used when the file defines it. */
+export const UPCALL_MASK_CONSTANT = 'SHARED_INFO_upcall_mask';
+
+export interface ParavirtualizeContext {
+  /** True when the assembly defines UPCALL_MASK_CONSTANT (the ABI include is in use). */
+  readonly hasAbiConstants?: boolean;
+}
+
 const INT = `int 0x${HYPERCALL_VECTOR.toString(16)}`;
 
 function call(name: string, subop?: string): { number: number; sub?: number } {
@@ -33,17 +41,18 @@ function stripSize(memory: string): string {
   return at >= 0 ? memory.slice(at) : memory;
 }
 
-function maskWrite(value: 0 | 1, mnemonic: string): Paravirtualization {
+function maskWrite(value: 0 | 1, mnemonic: string, ctx: ParavirtualizeContext): Paravirtualization {
+  const offset = ctx.hasAbiConstants ? UPCALL_MASK_CONSTANT : String(SHARED_INFO.upcallMaskOffset);
   return {
     title: `Paravirtualize \`${mnemonic}\`: ${value ? 'set' : 'clear'} the shared-info upcall mask`,
-    lines: ['push eax', `mov eax, [${SHARED_INFO_POINTER}]`, `mov byte [eax + ${SHARED_INFO.upcallMaskOffset}], ${value}`, 'pop eax'],
+    lines: ['push eax', `mov eax, [${SHARED_INFO_POINTER}]`, `mov byte [eax + ${offset}], ${value}`, 'pop eax'],
     clobbers: [],
     needsSharedInfo: true,
   };
 }
 
 /** The hypercall sequence for an instruction written with these operands, or undefined. */
-export function paravirtualize(mnemonic: string, operands: readonly string[]): Paravirtualization | undefined {
+export function paravirtualize(mnemonic: string, operands: readonly string[], ctx: ParavirtualizeContext = {}): Paravirtualization | undefined {
   const m = mnemonic.toLowerCase();
   const ops = operands.map((o) => o.trim());
   const lower = ops.map((o) => o.toLowerCase());
@@ -52,8 +61,8 @@ export function paravirtualize(mnemonic: string, operands: readonly string[]): P
       const c = call('sched_op', 'block');
       return { title: 'Paravirtualize `hlt`: hypercall sched_op(block)', lines: [`mov eax, ${c.number}`, `mov ebx, ${c.sub}`, INT], clobbers: ['eax', 'ebx'] };
     }
-    case 'cli': return ops.length === 0 ? maskWrite(1, m) : undefined;
-    case 'sti': return ops.length === 0 ? maskWrite(0, m) : undefined;
+    case 'cli': return ops.length === 0 ? maskWrite(1, m, ctx) : undefined;
+    case 'sti': return ops.length === 0 ? maskWrite(0, m, ctx) : undefined;
     case 'clts': {
       const c = call('fpu_taskswitch');
       return { title: 'Paravirtualize `clts`: hypercall fpu_taskswitch(0)', lines: [`mov eax, ${c.number}`, 'mov ebx, 0', INT], clobbers: ['eax', 'ebx'] };
