@@ -1,12 +1,10 @@
-// The decoded-instruction cache: compiled instructions per physical frame by offset, plus a map of
-// which 64-byte chunks they cover, so a data write into a code frame drops only the instructions
-// it may overlap (small kernels keep data next to code) instead of the whole frame.
+// The decoded-instruction cache: compiled instructions per physical frame by offset, plus, per
+// byte of the frame, how many cached instructions cover it, so a data write into a code frame
+// drops only the instructions it overlaps (small kernels keep data right next to code).
 
 import type { Compiled } from './compiled';
 
-/** 64-byte chunks: a frame's map is two 32-bit words. */
-const CHUNK_SHIFT = 6;
-/** The longest IA-32 instruction (SDM Vol. 2 §2.3.11): an instruction overlapping a chunk starts at most 14 bytes before it. */
+/** The longest IA-32 instruction (SDM Vol. 2 §2.3.11): one covering byte b starts at most 14 bytes before it. */
 const MAX_LENGTH = 15;
 
 export type CodePage = (Compiled | undefined)[];
@@ -14,15 +12,15 @@ export type CodePage = (Compiled | undefined)[];
 export class CodeCache {
   /** Instructions of frame n by offset; allocated once per frame and kept across invalidations. */
   readonly pages: (CodePage | undefined)[];
-  /** 1 when frame n holds at least one cached instruction: the one check a data write pays. */
-  readonly framesWithCode: Uint8Array;
-  /** Bit c of words 2n..2n+1: chunk c of frame n holds bytes of a cached instruction. */
-  private readonly chunks: Uint32Array;
+  /** Number of cached instructions in frame n: a data write pays one look at it. */
+  readonly framesWithCode: Uint16Array;
+  /** Per frame with code, per byte: how many cached instructions cover the byte. */
+  private readonly cover: (Uint8Array | undefined)[];
 
   constructor(frameCount: number) {
     this.pages = new Array<CodePage | undefined>(frameCount).fill(undefined);
-    this.framesWithCode = new Uint8Array(frameCount);
-    this.chunks = new Uint32Array(frameCount * 2);
+    this.cover = new Array<Uint8Array | undefined>(frameCount).fill(undefined);
+    this.framesWithCode = new Uint16Array(frameCount);
   }
 
   /** The instruction array of `frame`, created when absent (fetch keeps it as its window). */
@@ -31,6 +29,7 @@ export class CodeCache {
     if (p === undefined) {
       p = new Array<Compiled | undefined>(4096).fill(undefined);
       this.pages[frame] = p;
+      this.cover[frame] = new Uint8Array(4096);
     }
     return p;
   }
@@ -38,28 +37,38 @@ export class CodeCache {
   /** Caches `c`, decoded at physical `pa`; its bytes lie within the frame. */
   insert(pa: number, c: Compiled): void {
     const frame = pa >>> 12, off = pa & 0xfff;
-    this.page(frame)[off] = c;
-    const first = off >>> CHUNK_SHIFT, last = (off + c.len - 1) >>> CHUNK_SHIFT;
-    for (let k = first; k <= last; k++) this.chunks[2 * frame + (k >>> 5)] |= 1 << (k & 31);
-    this.framesWithCode[frame] = 1;
+    const page = this.page(frame);
+    if (page[off] !== undefined) this.drop(frame, off);
+    page[off] = c;
+    const cover = this.cover[frame] as Uint8Array;
+    for (let o = off; o < off + c.len; o++) cover[o]++;
+    this.framesWithCode[frame]++;
   }
 
   /**
-   * `size` bytes at physical `pa` (within one frame whose framesWithCode is 1) were written: drops
-   * every cached instruction that may overlap them.
+   * `size` bytes at physical `pa` (within one frame whose framesWithCode is non-zero) were
+   * written: drops every cached instruction covering one of them.
    */
   written(pa: number, size: number): void {
     const frame = pa >>> 12, off = pa & 0xfff;
-    const first = off >>> CHUNK_SHIFT, last = (off + size - 1) >>> CHUNK_SHIFT;
-    for (let k = first; k <= last; k++) {
-      const w = 2 * frame + (k >>> 5), bit = 1 << (k & 31);
-      if ((this.chunks[w] & bit) === 0) continue;
-      this.chunks[w] &= ~bit;
-      const page = this.pages[frame] as CodePage;
-      const end = (k + 1) << CHUNK_SHIFT;
-      for (let o = Math.max(0, (k << CHUNK_SHIFT) - (MAX_LENGTH - 1)); o < end; o++) page[o] = undefined;
+    const cover = this.cover[frame] as Uint8Array;
+    let hit = false;
+    for (let o = off; o < off + size; o++) if (cover[o] !== 0) hit = true;
+    if (!hit) return;
+    const page = this.pages[frame] as CodePage;
+    for (let o = Math.max(0, off - (MAX_LENGTH - 1)); o < off + size; o++) {
+      const c = page[o];
+      if (c !== undefined && o + c.len > off) this.drop(frame, o);
     }
-    if (this.chunks[2 * frame] === 0 && this.chunks[2 * frame + 1] === 0) this.framesWithCode[frame] = 0;
+  }
+
+  private drop(frame: number, off: number): void {
+    const page = this.pages[frame] as CodePage;
+    const cover = this.cover[frame] as Uint8Array;
+    const len = (page[off] as Compiled).len;
+    for (let o = off; o < off + len; o++) cover[o]--;
+    page[off] = undefined;
+    this.framesWithCode[frame]--;
   }
 
   /** Drops everything (code loaded or memory restored behind the CPU's back). */
@@ -67,8 +76,8 @@ export class CodeCache {
     for (let f = 0; f < this.pages.length; f++) {
       if (this.framesWithCode[f] === 0) continue;
       (this.pages[f] as CodePage).fill(undefined);
+      (this.cover[f] as Uint8Array).fill(0);
     }
     this.framesWithCode.fill(0);
-    this.chunks.fill(0);
   }
 }

@@ -7,6 +7,7 @@ import type { AsmOperand, MemOperand } from '../../isa/operands';
 import type { InstructionSpec, OperandKind } from '../../isa/types';
 import { GPR16, GPR32, GPR8, SREG, CREG, DREG } from '../../isa/types';
 import { flagMask } from './eflags';
+import type { Cpu } from './cpu';
 import { DS, SS } from './segment-bits';
 
 /** Operand kinds after compilation. */
@@ -57,8 +58,17 @@ const SEG_OF_LOAD: Readonly<Record<string, number>> = { lds: 3, les: 0, lfs: 4, 
 
 export const REP_NONE = 0, REP_E = 1, REP_NE = 2;
 
+/** Executes one compiled instruction (fast-handlers.ts picks it; execute() is the generic one). */
+export type Handler = (cpu: Cpu, c: Compiled) => void;
+
+function unassigned(): void {
+  throw new Error('CPU: compiled instruction without a handler');
+}
+
 /** One decoded instruction, executed by handler `op`; fields unused by an op stay 0. */
 export class Compiled {
+  /** The handler the CPU calls; set by the CPU when it caches the instruction. */
+  exec: Handler = unassigned;
   op = 0;
   /** Sub-operation: condition code, ALU operation, segment loaded by lds/les/..., or vector. */
   sub = 0;

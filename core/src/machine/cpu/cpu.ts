@@ -14,7 +14,7 @@ import { CodeCache, type CodePage } from './code-cache';
 import { AF, ARITH_FLAGS, CF, DF, EFLAGS_FIXED, IF, OF, PARITY, PF, RF, SF, TF, ZF } from './eflags';
 import { GP, PF_VECTOR, SS_VECTOR, UD, DB } from './exceptions';
 import { CS, SS, descBase, descBig, descLimit, isCode, isExpandDown, isReadable, isWritableData } from './segment-bits';
-import { execute } from './execute';
+import { handlerFor } from './fast-handlers';
 import { deliverPendingFault, deliverInterrupt } from './interrupts';
 
 /** Lazy flag operations: which arithmetic produced the remembered result. */
@@ -347,7 +347,7 @@ export class Cpu {
       if (pa < 0) return;
       const m = this.memory;
       if (size === 4) m.write32(pa, v); else if (size === 2) m.write16(pa, v); else m.write8(pa, v);
-      if (this.code.framesWithCode[pa >>> 12] === 1) this.code.written(pa, size);
+      if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, size);
       return;
     }
     // Both pages are checked before either is written, so a fault leaves memory unchanged.
@@ -355,7 +355,7 @@ export class Cpu {
     for (let i = 0; i < size; i++) {
       const pa = this.translate((la + i) >>> 0, true, user);
       this.memory.write8(pa, Math.floor(v / 2 ** (8 * i)) & 0xff);
-      if (this.code.framesWithCode[pa >>> 12] === 1) this.code.written(pa, 1);
+      if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, 1);
     }
   }
 
@@ -465,6 +465,7 @@ export class Cpu {
     if (d.invalid) { this.raise(UD); return null; }
     if (eip + d.length - 1 > this.segLimit[CS]) { this.raise(GP, 0); return null; }
     const c = compile(d);
+    c.exec = handlerFor(c);
     crosses ||= (la & 0xfff) + d.length > 4096;
     if (!crosses && this.memory.isRam(pa)) this.code.insert(pa, c);
     return c;
@@ -486,7 +487,7 @@ export class Cpu {
       this.interruptShadowNext = false;
       this.nextEip = (this.eip + c.len) >>> 0;
       if (c.bits === 16) this.nextEip &= 0xffff;
-      execute(this, c);
+      c.exec(this, c);
     }
     if (this.fault >= 0) {
       deliverPendingFault(this);
