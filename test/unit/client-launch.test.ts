@@ -1,0 +1,135 @@
+// The client's pure debugging helpers: launch configurations (F5 without launch.json, snippets,
+// checks with the field named), what "Show Page Walk" accepts as an address (NASM's number forms,
+// NASM manual §3.4.1, cross-checked by assembling the same numbers with our NASM-exact
+// assembler), and the `ringside run` command line "Run Guest" starts (checked by running it).
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { assemble } from '../../core/src/asm/index';
+import { main as cliMain } from '../../core/src/cli/main';
+import { DEBUG_TYPE } from '../../core/src/protocol';
+import { parseLinearAddress, translateArguments } from '../../client/src/debug/addressInput';
+import { initialConfigurations, isGuestSource, launchConfigFor, resolveLaunchConfig } from '../../client/src/debug/launchConfig';
+import { ringsideRunArguments } from '../../client/src/debug/runArguments';
+
+const ROOT = path.join(__dirname, '..', '..');
+const HELLO = path.join(ROOT, 'examples', 'hello', 'hello.gasm');
+const NO_DEFAULTS = { includePaths: [] };
+
+describe('client: launch configurations', () => {
+  it('makes "Debug <file>" for the active guest file when launch.json is empty (F5 just works)', () => {
+    const r = resolveLaunchConfig({}, { activeGuestFile: HELLO, includePaths: [] });
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    assert.equal(r.config.type, DEBUG_TYPE);
+    assert.equal(r.config.request, 'launch');
+    assert.equal(r.config.program, HELLO);
+    assert.equal(r.config.name, 'Debug hello.gasm');
+    assert.equal(r.config.stopOnEntry, true);
+  });
+
+  it('explains what to do when launch.json is empty and no guest file is active', () => {
+    const r = resolveLaunchConfig({}, NO_DEFAULTS);
+    assert.ok(!r.ok);
+    assert.match(r.message, /\.gasm/);
+  });
+
+  it('keeps a complete configuration and fills include paths from the settings only when it has none', () => {
+    const c = { type: 'ringside', request: 'launch', name: 'k', program: '/x/k.gasm', memory: 64, tlb: { entries: 128, ways: 8, policy: 'fifo' } };
+    const r = resolveLaunchConfig(c, { includePaths: ['/inc'] });
+    assert.ok(r.ok);
+    assert.deepEqual(r.config.includePaths, ['/inc']);
+    assert.equal(r.config.memory, 64);
+    assert.deepEqual(r.config.tlb, { entries: 128, ways: 8, policy: 'fifo' });
+    const own = resolveLaunchConfig({ ...c, includePaths: ['/mine'] }, { includePaths: ['/inc'] });
+    assert.ok(own.ok);
+    assert.deepEqual(own.config.includePaths, ['/mine']);
+  });
+
+  const bad: readonly [string, Record<string, unknown>, RegExp][] = [
+    ['attach', { request: 'attach', program: 'a.gasm' }, /`request`/],
+    ['no program', { request: 'launch' }, /`program`/],
+    ['blank program', { request: 'launch', program: '  ' }, /`program`/],
+    ['memory below 2 MiB', { request: 'launch', program: 'a.gasm', memory: 1 }, /`memory`/],
+    ['memory above 3.75 GiB', { request: 'launch', program: 'a.gasm', memory: 3841 }, /`memory`/],
+    ['fractional memory', { request: 'launch', program: 'a.gasm', memory: 2.5 }, /`memory`/],
+    ['sets not a power of two', { request: 'launch', program: 'a.gasm', tlb: { entries: 48, ways: 4 } }, /power of two/],
+    ['ways not dividing entries', { request: 'launch', program: 'a.gasm', tlb: { entries: 64, ways: 3 } }, /power of two/],
+    ['unknown policy', { request: 'launch', program: 'a.gasm', tlb: { policy: 'mru' } }, /`tlb.policy`/],
+    ['tlb not an object', { request: 'launch', program: 'a.gasm', tlb: 64 }, /`tlb`/],
+    ['stopOnEntry a string', { request: 'launch', program: 'a.gasm', stopOnEntry: 'yes' }, /`stopOnEntry`/],
+    ['includePaths a string', { request: 'launch', program: 'a.gasm', includePaths: 'inc' }, /`includePaths`/],
+    ['maxInstructions zero', { request: 'launch', program: 'a.gasm', maxInstructions: 0 }, /`maxInstructions`/],
+  ];
+  for (const [what, raw, field] of bad) {
+    it(`rejects ${what}, naming the field and the configuration`, () => {
+      const r = resolveLaunchConfig({ type: 'ringside', name: 'cfg', ...raw }, NO_DEFAULTS);
+      assert.ok(!r.ok);
+      assert.match(r.message, field);
+      assert.match(r.message, /"cfg"/);
+    });
+  }
+
+  it('accepts every TLB shape the machine accepts (entries/ways a power of two) and the runtime memory bounds', () => {
+    for (const [entries, ways] of [[1, 1], [64, 4], [64, 64], [96, 3], [65536, 1]]) {
+      const r = resolveLaunchConfig({ type: 'ringside', request: 'launch', name: 'n', program: 'a.gasm', tlb: { entries, ways } }, NO_DEFAULTS);
+      assert.ok(r.ok, `${entries}/${ways}: ${r.ok ? '' : r.message}`);
+    }
+    for (const memory of [2, 32, 3840]) assert.ok(resolveLaunchConfig({ request: 'launch', name: 'n', program: 'a.gasm', memory }, NO_DEFAULTS).ok);
+  });
+
+  it('offers snippets that pass its own checks once ${file} is substituted', () => {
+    const snippets = initialConfigurations();
+    assert.ok(snippets.length >= 1);
+    for (const s of snippets) {
+      assert.equal(s.program, '${file}');
+      assert.ok(resolveLaunchConfig({ ...s, program: HELLO }, NO_DEFAULTS).ok);
+    }
+  });
+
+  it('recognises guest sources by extension', () => {
+    assert.ok(isGuestSource('/a/b.gasm') && isGuestSource('C:\\a\\B.ASM'));
+    assert.ok(!isGuestSource('/a/b.bin') && !isGuestSource('/a/gasm'));
+    assert.equal(launchConfigFor('C:\\guests\\k.asm', false).name, 'Debug k.asm');
+  });
+});
+
+describe('client: page-walk address input', () => {
+  // The same spellings assembled by the NASM-exact assembler (`dd <text>`) give the reference value.
+  function nasmValue(text: string): number {
+    const r = assemble({ file: 'n.asm', text: `dd ${text}\n`, host: { readFile: () => undefined, readBinary: () => undefined } });
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), [], text);
+    return Buffer.from(r.image).readUInt32LE(0);
+  }
+
+  for (const text of ['0xC0001000', '0XC0001000', '0c0001000h', '0hC0001000', '$0C0001000', '4096', '0d4096', '0t4096', '0b1000_0000', '1000_0000b', '0o777', '777q', '0q777', '0ffffffffh']) {
+    it(`reads ${text} as NASM does`, () => {
+      assert.equal(parseLinearAddress(text), nasmValue(text));
+    });
+  }
+
+  it('sends anything else to the adapter as an expression', () => {
+    assert.deepEqual(translateArguments(' esi+4 '), { ok: true, args: { expression: 'esi+4' } });
+    assert.deepEqual(translateArguments('[esp]'), { ok: true, args: { expression: '[esp]' } });
+    assert.deepEqual(translateArguments('message'), { ok: true, args: { expression: 'message' } });
+    assert.deepEqual(translateArguments('0x1000'), { ok: true, args: { address: 0x1000 } });
+  });
+
+  it('refuses empty input and numbers beyond 32 bits or malformed', () => {
+    for (const t of ['', '   ', '0x100000000', '4294967296', '12z']) {
+      const r = translateArguments(t);
+      assert.ok(!r.ok, t);
+    }
+    assert.equal(parseLinearAddress('0xffffffff'), 0xffff_ffff);
+  });
+});
+
+describe('client: Run Guest command line', () => {
+  it('is `ringside run FILE -I DIR...`, which the CLI runs to the guest\'s own exit status', () => {
+    const args = ringsideRunArguments('/ext/dist/cli.js', HELLO, [path.join(ROOT, 'examples', 'include')]);
+    assert.deepEqual(args.slice(0, 3), ['/ext/dist/cli.js', 'run', HELLO]);
+    let out = '';
+    const status = cliMain(args.slice(1), { out: (t) => { out += t; }, err: () => undefined });
+    // hello.gasm writes 0x10 to isa-debug-exit; QEMU reports (0x10 << 1) | 1 = 33 (examples/README.md).
+    assert.equal((status << 1) | 1, 33);
+    assert.match(out, /Hello from ring 0!/);
+  });
+});
