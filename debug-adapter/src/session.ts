@@ -756,12 +756,13 @@ export class RingsideDebugSession extends LoggingDebugSession {
     const base = parseAddress(args.memoryReference);
     if (base === undefined) { this.fail(response, `bad memory reference \`${args.memoryReference}'`); return; }
     const start = base + (args.offset ?? 0);
-    const count = Math.max(0, Math.min(args.count, 0x100000, 0x1_0000_0000 - Math.max(0, start)));
+    const requested = Math.max(0, Math.min(args.count, 0x100000));
     if (start < 0 || start > 0xffff_ffff) {
-      response.body = { address: formatAddress(Math.max(0, Math.min(start, 0xffff_ffff))), unreadableBytes: count };
+      response.body = { address: formatAddress(Math.max(0, Math.min(start, 0xffff_ffff))), unreadableBytes: requested };
     } else {
-      const r = g.readMemory(start, count);
-      response.body = { address: formatAddress(start), data: Buffer.from(r.bytes).toString('base64'), unreadableBytes: count - r.bytes.length };
+      // Bytes past the top of the 4 GiB linear space, or from an unmapped page on, are unreadable.
+      const r = g.readMemory(start, Math.min(requested, 0x1_0000_0000 - start));
+      response.body = { address: formatAddress(start), data: Buffer.from(r.bytes).toString('base64'), unreadableBytes: requested - r.bytes.length };
     }
     this.sendResponse(response);
   }

@@ -1,0 +1,552 @@
+// Drives the built debug adapter (dist/debugAdapter.js, `node scripts/build.mjs` first) over stdio
+// as VS Code would, and validates EVERY message it sends against the official DAP JSON schema
+// (../shared/spec/debugAdapterProtocol.json). Expected values come from the guest sources
+// (registers the guest sets, the lines the source says) and QEMU-checked exit values.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+const ROOT = path.join(__dirname, '..', '..');
+const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
+const SCHEMA = path.join(ROOT, '..', 'shared', 'spec', 'debugAdapterProtocol.json');
+const HELLO = path.join(ROOT, 'examples', 'hello', 'hello.gasm');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'dap');
+const FRAMES = path.join(FIXTURES, 'frames.gasm');
+const FAULT = path.join(FIXTURES, 'fault.gasm');
+const SPIN = path.join(FIXTURES, 'spin.gasm');
+
+/** 1-based line of the first line containing `text` (the client's convention). */
+function lineOf(file: string, text: string): number {
+  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, `${text} not in ${file}`);
+  return i + 1;
+}
+
+// ---- schema validation ------------------------------------------------------------------------
+
+const schema = JSON.parse(fs.readFileSync(SCHEMA, 'utf8')) as { $schema?: string; definitions: Record<string, unknown> };
+// The spec declares draft-04; its definitions use nothing draft-07 reads differently, so Ajv 8 runs
+// it as is once the meta-schema reference (which Ajv 8 does not ship) is dropped.
+const { $schema: _draft, ...schemaBody } = schema;
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+ajv.addSchema({ ...schemaBody, $id: 'dap' });
+const validators = new Map<string, ValidateFunction>();
+function validatorFor(definition: string): ValidateFunction {
+  let v = validators.get(definition);
+  if (v === undefined) {
+    v = ajv.compile({ $ref: `dap#/definitions/${definition}` });
+    validators.set(definition, v);
+  }
+  return v;
+}
+const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The schema definition a message must satisfy: by type and command/event; custom ones by the base type. */
+function definitionOf(m: { type: string; command?: string; event?: string; success?: boolean }): string {
+  if (m.type === 'response') {
+    if (m.success === false) return 'ErrorResponse';
+    const name = `${cap(m.command ?? '')}Response`;
+    return schema.definitions[name] !== undefined ? name : 'Response';
+  }
+  if (m.type === 'event') {
+    const name = `${cap(m.event ?? '')}Event`;
+    return schema.definitions[name] !== undefined ? name : 'Event';
+  }
+  return 'ProtocolMessage';
+}
+
+// ---- a minimal DAP client ---------------------------------------------------------------------
+
+type Message = DebugProtocol.ProtocolMessage & Record<string, unknown>;
+
+class DapClient {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private buffer = Buffer.alloc(0);
+  private seq = 1;
+  private readonly pending = new Map<number, (r: DebugProtocol.Response) => void>();
+  readonly events: DebugProtocol.Event[] = [];
+  private waiters: { test: (e: DebugProtocol.Event) => boolean; resolve: (e: DebugProtocol.Event) => void }[] = [];
+  readonly invalid: string[] = [];
+  readonly received: Message[] = [];
+  exitCode: number | null = null;
+  readonly exited: Promise<number | null>;
+
+  constructor() {
+    this.child = spawn(process.execPath, [ADAPTER], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout.on('data', (d: Buffer) => this.data(d));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => { this.exitCode = code; resolve(code); }));
+  }
+
+  private data(d: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, d]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const m = /Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'));
+      assert.ok(m, 'every DAP message has a Content-Length header');
+      const len = Number(m[1]);
+      if (this.buffer.length < headerEnd + 4 + len) return;
+      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + len).toString('utf8');
+      this.buffer = this.buffer.subarray(headerEnd + 4 + len);
+      this.message(JSON.parse(body) as Message);
+    }
+  }
+
+  private message(m: Message): void {
+    this.received.push(m);
+    const def = definitionOf(m as never);
+    const v = validatorFor(def);
+    if (!v(m)) this.invalid.push(`${def}: ${ajv.errorsText(v.errors)} in ${JSON.stringify(m).slice(0, 400)}`);
+    if (m.type === 'response') {
+      const r = m as unknown as DebugProtocol.Response;
+      this.pending.get(r.request_seq)?.(r);
+      this.pending.delete(r.request_seq);
+    } else if (m.type === 'event') {
+      const e = m as unknown as DebugProtocol.Event;
+      this.events.push(e);
+      const w = this.waiters.find((x) => x.test(e));
+      if (w !== undefined) {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        w.resolve(e);
+      }
+    }
+  }
+
+  sendRaw(text: string): void {
+    this.child.stdin.write(`Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  }
+
+  request<R extends DebugProtocol.Response = DebugProtocol.Response>(command: string, args?: unknown): Promise<R> {
+    const seq = this.seq++;
+    const p = new Promise<R>((resolve) => this.pending.set(seq, resolve as (r: DebugProtocol.Response) => void));
+    this.sendRaw(JSON.stringify({ seq, type: 'request', command, arguments: args }));
+    return p;
+  }
+
+  /** A request that must succeed. */
+  async ok<R extends DebugProtocol.Response = DebugProtocol.Response>(command: string, args?: unknown): Promise<R> {
+    const r = await this.request<R>(command, args);
+    assert.equal(r.success, true, `${command} failed: ${r.message} ${JSON.stringify(r.body)}`);
+    return r;
+  }
+
+  /** The next event (from now on, or already received after index `from`) matching. */
+  event<E extends DebugProtocol.Event = DebugProtocol.Event>(name: string, test: (e: E) => boolean = () => true, from = this.events.length): Promise<E> {
+    const t = (e: DebugProtocol.Event): boolean => e.event === name && test(e as E);
+    const seen = this.events.slice(from).find(t);
+    if (seen !== undefined) return Promise.resolve(seen as E);
+    return new Promise((resolve) => this.waiters.push({ test: t, resolve: resolve as (e: DebugProtocol.Event) => void }));
+  }
+
+  stopped(from?: number): Promise<DebugProtocol.StoppedEvent> {
+    return this.event<DebugProtocol.StoppedEvent>('stopped', () => true, from);
+  }
+
+  kill(): void {
+    if (this.exitCode === null) this.child.kill();
+  }
+}
+
+/** initialize → launch → (configure) → configurationDone, as VS Code orders them. */
+async function start(client: DapClient, launch: Record<string, unknown>, configure: (c: DapClient) => Promise<void> = async () => undefined): Promise<DebugProtocol.InitializeResponse> {
+  const init = await client.ok<DebugProtocol.InitializeResponse>('initialize', { adapterID: 'ringside', clientID: 'test', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  const initialized = client.event('initialized');
+  await client.ok('launch', launch);
+  await initialized;
+  await configure(client);
+  await client.ok('configurationDone');
+  return init;
+}
+
+async function topFrame(client: DapClient): Promise<DebugProtocol.StackFrame> {
+  const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+  return st.body.stackFrames[0];
+}
+
+async function registers(client: DapClient): Promise<Map<string, string>> {
+  const frame = await topFrame(client);
+  const scopes = await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: frame.id });
+  const general = scopes.body.scopes.find((s) => s.name === 'General registers');
+  assert.ok(general);
+  const vars = await client.ok<DebugProtocol.VariablesResponse>('variables', { variablesReference: general.variablesReference });
+  return new Map(vars.body.variables.map((v) => [v.name, v.value]));
+}
+
+async function evaluate(client: DapClient, expression: string): Promise<string> {
+  const r = await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, context: 'repl' });
+  return r.body.result;
+}
+
+const hex8 = (v: number): string => `0x${v.toString(16).padStart(8, '0')}`;
+
+describe('debug adapter over stdio (every message validated against the DAP schema)', function () {
+  this.timeout(20000);
+  let client: DapClient;
+
+  before(() => {
+    assert.ok(fs.existsSync(ADAPTER), 'build first: node scripts/build.mjs');
+  });
+  beforeEach(() => { client = new DapClient(); });
+  afterEach(() => {
+    client.kill();
+    assert.deepEqual(client.invalid, [], 'messages that do not match the DAP schema');
+  });
+
+  it('initialize advertises the capabilities and one exception filter per guest exception, each with a condition', async () => {
+    const r = await client.ok<DebugProtocol.InitializeResponse>('initialize', { adapterID: 'ringside', pathFormat: 'path' });
+    const caps = r.body!;
+    for (const k of ['supportsConfigurationDoneRequest', 'supportsFunctionBreakpoints', 'supportsConditionalBreakpoints', 'supportsHitConditionalBreakpoints',
+      'supportsLogPoints', 'supportsInstructionBreakpoints', 'supportsDataBreakpoints', 'supportsSteppingGranularity', 'supportsGotoTargetsRequest',
+      'supportsRestartRequest', 'supportsDisassembleRequest', 'supportsReadMemoryRequest', 'supportsWriteMemoryRequest', 'supportsSetVariable',
+      'supportsEvaluateForHovers', 'supportsCompletionsRequest', 'supportsExceptionInfoRequest', 'supportsTerminateRequest', 'supportsLoadedSourcesRequest'] as const) {
+      assert.equal(caps[k], true, k);
+    }
+    const ids = (caps.exceptionBreakpointFilters ?? []).map((f) => f.filter);
+    assert.deepEqual(ids, ['de', 'db', 'bp', 'of', 'br', 'ud', 'nm', 'df', 'ts', 'np', 'ss', 'gp', 'pf', 'ac', 'ring-transition', 'triple-fault']);
+    assert.ok((caps.exceptionBreakpointFilters ?? []).every((f) => f.supportsCondition === true && (f.conditionDescription ?? '') !== ''));
+  });
+
+  it('hello: entry, a source breakpoint, registers, line and instruction steps, step out, COM1 output, exit', async () => {
+    const bpLine = lineOf(HELLO, 'call serial_puts');
+    let bpResponse: DebugProtocol.SetBreakpointsResponse | undefined;
+    await start(client, { program: HELLO, stopOnEntry: true }, async (c) => {
+      bpResponse = await c.ok<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: HELLO }, breakpoints: [{ line: bpLine }] });
+    });
+    assert.equal(bpResponse!.body.breakpoints[0].verified, true);
+    assert.equal(bpResponse!.body.breakpoints[0].line, bpLine);
+    const entry = await client.stopped(0);
+    assert.equal(entry.body.reason, 'entry');
+    // The multiboot entry point: the first instruction of `start` (EAX = 0x2BADB002, Multiboot §3.2).
+    let regs = await registers(client);
+    assert.equal(regs.get('EAX'), hex8(0x2badb002));
+    assert.equal((await topFrame(client)).line, lineOf(HELLO, 'mov esp, stack_top'));
+
+    let from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const bp = await client.stopped(from);
+    assert.equal(bp.body.reason, 'breakpoint');
+    assert.deepEqual(bp.body.hitBreakpointIds, [bpResponse!.body.breakpoints[0].id]);
+    assert.equal((await topFrame(client)).line, bpLine);
+    regs = await registers(client);
+    // `mov esi, message` ran: ESI holds the label's address, which the console evaluates the same.
+    assert.equal(regs.get('ESI'), (await evaluate(client, 'message')).split(' ')[0]);
+
+    // Step in by line enters serial_puts; its first line is `lodsb` (the `.next:` label emits nothing).
+    from = client.events.length;
+    await client.ok('stepIn', { threadId: 1 });
+    await client.stopped(from);
+    assert.equal((await topFrame(client)).line, lineOf(HELLO, '        lodsb'));
+    // Instruction granularity: one instruction, `test al, al`.
+    from = client.events.length;
+    await client.ok('stepIn', { threadId: 1, granularity: 'instruction' });
+    await client.stopped(from);
+    assert.equal((await topFrame(client)).line, lineOf(HELLO, 'test al, al'));
+    // AL = 'H' after lodsb (the message starts "Hello").
+    regs = await registers(client);
+    assert.equal(Number(regs.get('EAX')) & 0xff, 'H'.charCodeAt(0));
+    // next (line) over `test al, al` lands on `jz .done`.
+    from = client.events.length;
+    await client.ok('next', { threadId: 1 });
+    await client.stopped(from);
+    assert.equal((await topFrame(client)).line, lineOf(HELLO, 'jz .done'));
+    // Step out returns after `call serial_puts`: `mov al, EXIT_SUCCESS`.
+    from = client.events.length;
+    await client.ok('stepOut', { threadId: 1 });
+    await client.stopped(from);
+    assert.equal((await topFrame(client)).line, lineOf(HELLO, 'mov al, EXIT_SUCCESS'));
+
+    from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from);
+    await client.event('terminated', () => true, from);
+    assert.equal(exited.body.exitCode, 0x10); // EXIT_SUCCESS written to isa-debug-exit
+    const stdout = client.events.filter((e) => e.event === 'output' && (e as DebugProtocol.OutputEvent).body.category === 'stdout')
+      .map((e) => (e as DebugProtocol.OutputEvent).body.output).join('');
+    assert.equal(stdout, 'Hello from ring 0!\r\n');
+    await client.ok('disconnect', {});
+  });
+
+  it('frames: stack trace through EBP frames, data breakpoint on the counter, conditional, hit-count and log breakpoints', async () => {
+    const nopLine = lineOf(FRAMES, 'nop   ');
+    const addLine = lineOf(FRAMES, 'add [counter], eax');
+    let setBps: DebugProtocol.SetBreakpointsResponse | undefined;
+    await start(client, { program: FRAMES, stopOnEntry: false }, async (c) => {
+      setBps = await c.ok<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', {
+        source: { path: FRAMES },
+        breakpoints: [
+          { line: nopLine, hitCondition: '2' },                       // the second call of inner
+          { line: addLine, logMessage: 'bump adds {eax}' },           // never stops
+        ],
+      });
+    });
+    const first = await client.stopped(0);
+    assert.equal(first.body.reason, 'breakpoint');
+    assert.deepEqual(first.body.hitBreakpointIds, [setBps!.body.breakpoints[0].id]);
+    // Second call: bump(2) (ECX counts 3, 2, 1), so the argument at [ebp+8] of bump... and EAX = 2.
+    const regs = await registers(client);
+    assert.equal(regs.get('EAX'), hex8(2));
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    // Callers are named by their return addresses: push ebp (1) + mov ebp, esp (2) + mov eax, [ebp+8] (3) + call (5) = bump+0xb; push ecx (1) + call (5) = .again+6.
+    assert.deepEqual(st.body.stackFrames.map((f) => f.name), ['inner+0x3', 'bump+0xb', 'start.again+0x6']);
+    assert.deepEqual(st.body.stackFrames.map((f) => f.line), [nopLine, lineOf(FRAMES, 'call inner'), lineOf(FRAMES, 'call bump')]);
+    assert.ok(st.body.stackFrames.every((f) => /^0x[0-9a-f]{8}$/.test(f.instructionPointerReference ?? '')));
+    // The first log point ran once (bump(3) before this stop).
+    const logs = client.events.filter((e) => e.event === 'output' && (e as DebugProtocol.OutputEvent).body.category === 'console')
+      .map((e) => (e as DebugProtocol.OutputEvent).body.output);
+    assert.deepEqual(logs, ['bump adds 0x3\n']);
+
+    // Data breakpoint on `counter` fires on the write by `add [counter], eax`.
+    const info = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: 'counter' });
+    assert.ok(info.body.dataId !== null);
+    const setData = await client.ok<DebugProtocol.SetDataBreakpointsResponse>('setDataBreakpoints', { breakpoints: [{ dataId: info.body.dataId, accessType: 'write' }] });
+    assert.equal(setData.body.breakpoints[0].verified, true);
+    await client.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [] });
+    let from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const data = await client.stopped(from);
+    assert.equal(data.body.reason, 'data breakpoint');
+    assert.deepEqual(data.body.hitBreakpointIds, [setData.body.breakpoints[0].id]);
+    // Stopped after the writing instruction: counter = 3 + 2, next line `pop ebp`.
+    assert.equal((await evaluate(client, '[counter]')).split(' ')[1], '(5)');
+    assert.equal((await topFrame(client)).line, lineOf(FRAMES, 'pop ebp'));
+
+    // Conditional breakpoint: only when EAX == 1 (the third call).
+    await client.ok('setDataBreakpoints', { breakpoints: [] });
+    await client.ok('setBreakpoints', { source: { path: FRAMES }, breakpoints: [{ line: addLine, condition: 'eax == 1' }] });
+    from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.stopped(from);
+    assert.equal((await registers(client)).get('EAX'), hex8(1));
+    assert.equal((await evaluate(client, '[counter]')).split(' ')[1], '(5)');
+
+    from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from);
+    assert.equal(exited.body.exitCode, 6); // QEMU exits 13 = (6 << 1) | 1 for the same guest
+  });
+
+  it('fault: the #GP filter with a condition stops on the second fault only, with exception info', async () => {
+    await start(client, { program: FAULT }, async (c) => {
+      const r = await c.ok<DebugProtocol.SetExceptionBreakpointsResponse>('setExceptionBreakpoints', { filters: [], filterOptions: [{ filterId: 'gp', condition: 'eax == 2' }] });
+      assert.deepEqual(r.body?.breakpoints?.map((b) => b.verified), [true]);
+    });
+    const stop = await client.stopped(0);
+    assert.equal(stop.body.reason, 'exception');
+    const info = await client.ok<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: 1 });
+    assert.equal(info.body.exceptionId, '#GP');
+    assert.equal(info.body.breakMode, 'always');
+    // Error code = the selector with RPL cleared (SDM Vol. 3A §6.15, Interrupt 13), EIP at fault2.
+    assert.match(info.body.description ?? '', /error 0x1230/);
+    assert.match(info.body.description ?? '', new RegExp(`at ${(await evaluate(client, 'fault2')).split(' ')[0].replace(/^0x0*/, '0x')}`));
+    // Stopped at the handler, whose first line is `inc byte [gp_count]`; the first fault was handled.
+    assert.equal((await topFrame(client)).line, lineOf(FAULT, 'inc byte [gp_count]'));
+    assert.equal((await evaluate(client, 'byte [gp_count]')).split(' ')[1], '(1)');
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    const exited = await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from);
+    assert.equal(exited.body.exitCode, 2);
+  });
+
+  it('console commands, completions, memory round trip, disassembly with locations, setVariable, goto and restart', async () => {
+    await start(client, { program: HELLO, stopOnEntry: true });
+    await client.stopped(0);
+    assert.match(await evaluate(client, 'info registers'), /eax 0x2badb002/);
+    assert.match(await evaluate(client, 'info tlb'), /hits \d+ {2}misses \d+/);
+    assert.match(await evaluate(client, 'info pt'), /paging is off/);
+    assert.match(await evaluate(client, 'translate message'), /paging is off, physical 0x001000/);
+    assert.match(await evaluate(client, 'help'), /x\/NFU ADDR/);
+    // The multiboot magic as the header's first dword (Multiboot §3.1.1), read with x/.
+    assert.match(await evaluate(client, 'x/2x multiboot_header'), /0x1badb002 0x00010000/);
+    assert.match(await evaluate(client, 'x/4xb message'), /0x48 0x65 0x6c 0x6c/); // "Hell"
+    assert.match(await evaluate(client, 'x/1i start'), /mov esp,/);
+    const bad = await client.request('evaluate', { expression: 'info nonsense', context: 'repl' });
+    assert.equal(bad.success, false);
+
+    const comp = await client.ok<DebugProtocol.CompletionsResponse>('completions', { text: 'info t', column: 7 });
+    assert.ok(comp.body.targets.some((t) => t.label === 'info tlb'));
+    const reg = await client.ok<DebugProtocol.CompletionsResponse>('completions', { text: 'x/4x es', column: 8 });
+    assert.ok(reg.body.targets.some((t) => t.label === 'esi' && t.start === 6 && t.length === 2));
+    const sym = await client.ok<DebugProtocol.CompletionsResponse>('completions', { text: 'serial_p', column: 9 });
+    assert.ok(sym.body.targets.some((t) => t.label === 'serial_puts'));
+
+    // Memory: read the message, overwrite its first byte, read it back.
+    const addr = (await evaluate(client, 'message')).split(' ')[0];
+    const read = await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: addr, count: 5 });
+    assert.equal(Buffer.from(read.body!.data!, 'base64').toString('latin1'), 'Hello');
+    await client.ok('writeMemory', { memoryReference: addr, data: Buffer.from('J').toString('base64') });
+    const again = await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: addr, offset: 0, count: 5 });
+    assert.equal(Buffer.from(again.body!.data!, 'base64').toString('latin1'), 'Jello');
+    // Beyond RAM with paging off reads as 0xFF on a PC; unreadable only past 4 GiB.
+    const edge = await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: '0xfffffffe', count: 4 });
+    assert.equal(edge.body!.unreadableBytes, 2);
+
+    // Disassembly: instructions from `start` carry their source lines.
+    const start0 = (await evaluate(client, 'start')).split(' ')[0];
+    const dis = await client.ok<DebugProtocol.DisassembleResponse>('disassemble', { memoryReference: start0, instructionCount: 3, resolveSymbols: true });
+    assert.deepEqual(dis.body!.instructions.map((i) => i.line), [lineOf(HELLO, 'mov esp, stack_top'), lineOf(HELLO, 'call serial_init'), lineOf(HELLO, 'mov esi, message')]);
+    assert.equal(dis.body!.instructions[0].symbol, 'start');
+    assert.equal(dis.body!.instructions[0].instructionBytes?.slice(0, 2), 'bc'); // MOV r32, imm32 = B8+rd (ESP = 4)
+    assert.equal(dis.body!.instructions[0].location?.path, HELLO);
+
+    // setVariable on a register and a flag.
+    const frame = await topFrame(client);
+    const scopes = await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: frame.id });
+    const general = scopes.body.scopes.find((s) => s.name === 'General registers')!;
+    const set = await client.ok<DebugProtocol.SetVariableResponse>('setVariable', { variablesReference: general.variablesReference, name: 'EBX', value: '0x1234' });
+    assert.equal(set.body.value, hex8(0x1234));
+    assert.equal((await registers(client)).get('EBX'), hex8(0x1234));
+    const flags = (await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: frame.id })).body.scopes.find((s) => s.name === 'EFLAGS')!;
+    await client.ok('setVariable', { variablesReference: flags.variablesReference, name: 'CF', value: '1' });
+    assert.equal((await evaluate(client, 'cf')).split(' ')[1], '(1)');
+    const system = (await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: frame.id })).body.scopes.find((s) => s.name === 'System')!;
+    const sysVars = await client.ok<DebugProtocol.VariablesResponse>('variables', { variablesReference: system.variablesReference });
+    // Multiboot hands over in protected mode with paging off (Multiboot §3.2): CR0.PE=1, PG=0.
+    assert.match(sysVars.body.variables.find((v) => v.name === 'CR0')!.value, /\[PE[^\]]*\]/);
+    assert.doesNotMatch(sysVars.body.variables.find((v) => v.name === 'CR0')!.value, /PG/);
+    const cr = await client.request('setVariable', { variablesReference: system.variablesReference, name: 'CR0', value: '0' });
+    assert.equal(cr.success, false);
+
+    // goto: jump to `mov esi, message` without executing what is before it.
+    const gotoLine = lineOf(HELLO, 'mov esi, message');
+    const targets = await client.ok<DebugProtocol.GotoTargetsResponse>('gotoTargets', { source: { path: HELLO }, line: gotoLine });
+    let from = client.events.length;
+    await client.ok('goto', { threadId: 1, targetId: targets.body.targets[0].id });
+    const g = await client.stopped(from);
+    assert.equal(g.body.reason, 'goto');
+    assert.equal((await topFrame(client)).line, gotoLine);
+    // The response came before the stop (STYLE.md §6).
+    const gotoResp = client.received.findIndex((m) => m.type === 'response' && (m as { command?: string }).command === 'goto');
+    const gotoStop = client.received.findIndex((m, i) => i > gotoResp && m.type === 'event' && (m as { event?: string }).event === 'stopped');
+    assert.ok(gotoResp >= 0 && gotoStop > gotoResp);
+
+    // restart: back to the entry state (EAX = the multiboot magic again, memory restored).
+    from = client.events.length;
+    await client.ok('restart', {});
+    const r = await client.stopped(from);
+    assert.equal(r.body.reason, 'entry');
+    assert.equal((await registers(client)).get('EAX'), hex8(0x2badb002));
+    const restored = await client.ok<DebugProtocol.ReadMemoryResponse>('readMemory', { memoryReference: addr, count: 5 });
+    assert.equal(Buffer.from(restored.body!.data!, 'base64').toString('latin1'), 'Hello');
+    await client.ok('disconnect', {});
+    assert.equal(await client.exited, 0);
+  });
+
+  it('function and instruction breakpoints stop with their reasons', async () => {
+    const second = client;
+    {
+      let fn: DebugProtocol.SetFunctionBreakpointsResponse | undefined;
+      await start(second, { program: HELLO }, async (c) => {
+        fn = await c.ok<DebugProtocol.SetFunctionBreakpointsResponse>('setFunctionBreakpoints', { breakpoints: [{ name: 'serial_init' }, { name: 'no_such_label' }] });
+      });
+      assert.deepEqual(fn!.body.breakpoints.map((b) => b.verified), [true, false]);
+      assert.equal(fn!.body.breakpoints[0].line, lineOf(HELLO, 'mov dx, COM1 + 1'));
+      const s = await second.stopped(0);
+      assert.equal(s.body.reason, 'function breakpoint');
+      const ret = (await second.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression: '[esp]', context: 'watch' })).body.result.split(' ')[0];
+      const ins = await second.ok<DebugProtocol.SetInstructionBreakpointsResponse>('setInstructionBreakpoints', { breakpoints: [{ instructionReference: ret }] });
+      assert.equal(ins.body.breakpoints[0].verified, true);
+      const from = second.events.length;
+      await second.ok('continue', { threadId: 1 });
+      const s2 = await second.stopped(from);
+      assert.equal(s2.body.reason, 'instruction breakpoint');
+      assert.equal((await topFrame(second)).line, lineOf(HELLO, 'mov esi, message'));
+    }
+  });
+
+  it('pause while a guest runs gives stopped(pause) quickly; terminate ends the session', async () => {
+    await start(client, { program: SPIN });
+    const from = client.events.length;
+    const t0 = process.hrtime.bigint();
+    await client.ok('pause', { threadId: 1 });
+    const s = await client.stopped(from);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    assert.equal(s.body.reason, 'pause');
+    assert.ok(ms < 1000, `pause took ${ms} ms`);
+    assert.equal((await topFrame(client)).line > 0, true);
+    const t = client.events.length;
+    await client.ok('terminate', {});
+    await client.event('terminated', () => true, t);
+  });
+
+  it('launch errors: assembly errors come back with file:line:col and as output events; nothing crashes', async () => {
+    const bad = path.join(FIXTURES, 'bad.gasm');
+    await client.ok('initialize', { adapterID: 'ringside', pathFormat: 'path' });
+    const r = await client.request('launch', { program: bad });
+    assert.equal(r.success, false);
+    const line = lineOf(bad, 'movv');
+    assert.match(r.message ?? '', new RegExp(`bad\\.gasm:${line}:\\d+: error: `));
+    const out = client.events.filter((e) => e.event === 'output' && (e as DebugProtocol.OutputEvent).body.category === 'stderr') as DebugProtocol.OutputEvent[];
+    assert.ok(out.some((o) => o.body.line === line && o.body.source?.path === bad));
+    const missing = await client.request('launch', { program: path.join(FIXTURES, 'nope.gasm') });
+    assert.equal(missing.success, false);
+    const badTlb = await client.request('launch', { program: HELLO, tlb: { entries: 48 } });
+    assert.equal(badTlb.success, false);
+    assert.match(badTlb.message ?? '', /power of two/);
+  });
+
+  it('malformed and unknown requests get error responses, never a crash', async () => {
+    await start(client, { program: HELLO, stopOnEntry: true });
+    await client.stopped(0);
+    const cases: [string, unknown][] = [
+      ['noSuchCommand', {}],
+      ['readMemory', { memoryReference: 'zzz', count: 4 }],
+      ['disassemble', { memoryReference: '-1', instructionCount: 2 }],
+      ['variables', { variablesReference: 999999 }],
+      ['setVariable', { variablesReference: 999999, name: 'EAX', value: '1' }],
+      ['evaluate', { expression: '((', context: 'watch' }],
+      ['evaluate', { expression: 'x/0x esp', context: 'repl' }],
+      ['goto', { threadId: 1, targetId: 42 }],
+      ['setDataBreakpoints', { breakpoints: [{ dataId: 'garbage' }] }],
+      ['setInstructionBreakpoints', { breakpoints: [{ instructionReference: 'nowhere' }] }],
+      ['setBreakpoints', { source: { path: '/not/loaded.gasm' }, breakpoints: [{ line: 3 }] }],
+      ['exceptionInfo', { threadId: 1 }],
+      ['ringside/translate', {}],
+      ['writeMemory', { memoryReference: '0xffffffff', offset: 5, data: 'AA==' }],
+    ];
+    for (const [command, args] of cases) {
+      const r = await client.request(command, args);
+      if (r.success) {
+        // A success must be an honest "not placed" result.
+        const bps = (r.body as { breakpoints?: DebugProtocol.Breakpoint[] } | undefined)?.breakpoints ?? [];
+        assert.ok(bps.length > 0 && bps.every((b) => !b.verified), `${command} succeeded: ${JSON.stringify(r.body)}`);
+      }
+    }
+    client.sendRaw('{ this is not json');
+    const alive = await client.ok<DebugProtocol.ThreadsResponse>('threads');
+    assert.deepEqual(alive.body.threads, [{ id: 1, name: 'CPU 0' }]);
+    assert.equal(client.exitCode, null);
+  });
+
+  it('custom requests: rings, page tables, tlb, translate, trace events', async () => {
+    await start(client, { program: HELLO, stopOnEntry: true });
+    await client.stopped(0);
+    const rings = await client.ok('ringside/rings', {});
+    const v = (rings.body as { vcpus: { realCpl: number; protectedMode: boolean; pagingEnabled: boolean; instruction: string }[] }).vcpus[0];
+    assert.deepEqual([v.realCpl, v.protectedMode, v.pagingEnabled], [0, true, false]);
+    assert.match(v.instruction, /^mov esp,/);
+    const pt = await client.ok('ringside/pageTables', {});
+    assert.deepEqual((pt.body as { pagingEnabled: boolean; directory: unknown[] }).directory, []);
+    const tlb = await client.ok('ringside/tlb', {});
+    assert.deepEqual((tlb.body as { shape: unknown }).shape, { entries: 64, ways: 4, policy: 'lru' });
+    const tr = await client.ok('ringside/translate', { expression: 'message' });
+    assert.equal((tr.body as { physical: number }).physical, Number((await evaluate(client, 'message')).split(' ')[0]));
+    await client.ok('disconnect', {});
+  });
+
+  it('ringside/trace events carry the guest exceptions in order when tracing is on', async () => {
+    await start(client, { program: FAULT, stopOnEntry: true }, async (c) => {
+      await c.ok('ringside/setTrace', { enabled: true });
+    });
+    await client.stopped(0);
+    const from = client.events.length;
+    await client.ok('continue', { threadId: 1 });
+    await client.event('terminated', () => true, from);
+    const records = client.events.slice(from).filter((e) => e.event === 'ringside/trace')
+      .flatMap((e) => (e.body as { records: { kind: string; vector?: number; errorCode?: number }[] }).records);
+    const faults = records.filter((r) => r.kind === 'exception');
+    assert.deepEqual(faults.map((r) => [r.vector, r.errorCode]), [[13, 0x1230], [13, 0x1230]]);
+  });
+});
