@@ -101,3 +101,50 @@ describe('assembler reuse across calls', () => {
     assert.ok(JSON.parse(JSON.stringify(r)).symbols.some((s: { name: string }) => s.name === 'start'));
   });
 });
+
+describe('expansion limits and the time budget', () => {
+  const host = { readFile: () => undefined };
+  const NESTED_REPS = '%rep 1000000\n%rep 1000000\n%rep 1000000\nnop\n%endrep\n%endrep\n%endrep\n';
+
+  it('stops nested %rep 1000000 x3 at the deadline with a time-budget error', function () {
+    this.timeout(5000);
+    const t = performance.now();
+    const r = assemble({ file: '/t.asm', text: NESTED_REPS, host, deadline: t + 100 });
+    const elapsed = performance.now() - t;
+    assert.ok(elapsed < 1500, `took ${elapsed.toFixed(0)} ms`);
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['time-budget']);
+    assert.equal(r.image.length, 0);
+  });
+
+  it('stops nested %rep 1000000 x3 at the line limit with nasm\'s message', function () {
+    this.timeout(5000);
+    const r = assemble({ file: '/t.asm', text: NESTED_REPS, host, limits: { lines: 50_000 } });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.range.start.line}: ${d.message}`), ['limit-lines 3: overall line count exceeds the maximum 50000']);
+  });
+
+  it('a deadline already past gives one time-budget error', () => {
+    const text = 'bits 32\n' + 'add eax, ebx\n'.repeat(20_000);
+    const r = assemble({ file: '/t.asm', text, host, deadline: performance.now() - 1 });
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['time-budget']);
+  });
+
+  it('recursive %rmacro ends at the macro-levels limit, reported at the outermost call', () => {
+    const r = assemble({ file: '/t.asm', text: 'bits 32\n%rmacro m 0\nnop\nm\n%endmacro\nm\n', host, limits: { macroLevels: 200 } });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.range.start.line}: ${d.message}`), ['5: interminable multiline macro recursion']);
+  });
+
+  it('runaway single-line expansion ends at the macro-tokens limit', () => {
+    // x20 expands to 2^20 tokens: more than the limit of 1000.
+    const defs = ['%define x0 1', ...Array.from({ length: 20 }, (_, i) => `%define x${i + 1} x${i}+x${i}`)].join('\n');
+    const r = assemble({ file: '/t.asm', text: `${defs}\ndd x20\n`, host, limits: { macroTokens: 1000 } });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.code}: ${d.message}`).slice(0, 1), ['limit-macro-tokens: interminable macro recursion']);
+  });
+
+  it('expressions nested past the eval limit are "expression too long", never a stack overflow', () => {
+    const deep = `dd ${'('.repeat(100_000)}1${')'.repeat(100_000)}\n%if ${'-'.repeat(50_000)}1\n%endif\n`;
+    const r = assemble({ file: '/t.asm', text: deep, host });
+    assert.deepEqual(r.diagnostics.map((d) => d.message), ['expression too long', 'expression too long']);
+    const shallow = assemble({ file: '/t.asm', text: `dd ${'('.repeat(30)}1${')'.repeat(30)}\n`, host, limits: { eval: 20 } });
+    assert.deepEqual(shallow.diagnostics.map((d) => d.message), ['expression too long']);
+  });
+});

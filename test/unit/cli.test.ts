@@ -27,6 +27,16 @@ describe('ringside CLI', function () {
     assert.deepEqual([...fs.readFileSync(path.join(dir, 'ok.bin'))], [0x66, 0xb8, 1, 0, 0, 0]);
     assert.match(fs.readFileSync(path.join(dir, 'ok.lst'), 'utf8'), /^ {5}1 00000000 66B801000000 {12}mov eax, 1$/m);
   });
+  it('takes nasm\'s --limit-X flags (message as nasm 2.16 prints it for --limit-rep 2)', () => {
+    fs.writeFileSync(path.join(dir, 'reps.asm'), '%rep 3\nnop\n%endrep\n');
+    const over = ringside(['asm', 'reps.asm', '--limit-rep', '2'], dir);
+    assert.equal(over.code, 1);
+    assert.match(over.err, /reps\.asm:1:\d+: error: `%rep' count 3 exceeds limit \(currently 2\)/);
+    const ok = ringside(['asm', 'reps.asm', '--limit-rep=3', '-o', 'reps.bin'], dir);
+    assert.equal(ok.code, 0, ok.err);
+    assert.deepEqual([...fs.readFileSync(path.join(dir, 'reps.bin'))], [0x90, 0x90, 0x90]);
+    assert.equal(ringside(['asm', 'reps.asm', '--limit-rep', 'lots'], dir).code, 2);
+  });
   it('passes -D and -I and honours -o', () => {
     fs.mkdirSync(path.join(dir, 'inc'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'inc', 'v.inc'), 'db V\n');

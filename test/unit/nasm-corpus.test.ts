@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { assemble, type AssembleResult } from '../../core/src/asm/index';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nasm');
+/** Fixtures for nasm's --limit-X whose first error message and line we match exactly. */
+const LIMIT_FIXTURE = /(^|\/)limit-[^/]*\.asm$/;
 
 function findAsm(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -20,30 +22,36 @@ function findAsm(dir: string): string[] {
 }
 
 /** The `.args` conventions of the recorder: `-Idir/` and `-DNAME=VALUE`, relative to the .asm's directory. */
-function parseArgs(file: string): { includePaths: string[]; defines: Record<string, string> } {
+function parseArgs(file: string): { includePaths: string[]; defines: Record<string, string>; limits: Record<string, number> } {
   const argsFile = file.replace(/\.asm$/, '.args');
   const includePaths: string[] = [];
   const defines: Record<string, string> = {};
-  if (!fs.existsSync(argsFile)) return { includePaths, defines };
+  const limits: Record<string, number> = {};
+  if (!fs.existsSync(argsFile)) return { includePaths, defines, limits };
   const words = fs.readFileSync(argsFile, 'utf8').split(/\s+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    if (w.startsWith('-I')) includePaths.push(path.join(path.dirname(file), w.length > 2 ? w.slice(2) : words[++i]));
+    if (w.startsWith('--limit-')) {
+      // `--limit-macro-levels 50` → limits.macroLevels = 50
+      const key = w.slice('--limit-'.length).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+      limits[key] = Number(words[++i]);
+    } else if (w.startsWith('-I')) includePaths.push(path.join(path.dirname(file), w.length > 2 ? w.slice(2) : words[++i]));
     else if (w.startsWith('-D')) {
       const d = w.length > 2 ? w.slice(2) : words[++i];
       const eq = d.indexOf('=');
       if (eq < 0) defines[d] = ''; else defines[d.slice(0, eq)] = d.slice(eq + 1);
     }
   }
-  return { includePaths, defines };
+  return { includePaths, defines, limits };
 }
 
 export function assembleFixture(file: string): AssembleResult {
-  const { includePaths, defines } = parseArgs(file);
+  const { includePaths, defines, limits } = parseArgs(file);
   return assemble({
     file,
     includePaths,
     defines,
+    limits,
     host: {
       readFile: (p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined),
       readBinary: (p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p) : undefined),
@@ -79,6 +87,11 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
         const r = assembleFixture(file);
         const errors = r.diagnostics.filter((d) => d.severity === 'error');
         assert.ok(errors.length > 0, `nasm rejected it (${fs.readFileSync(err, 'utf8').trim().split('\n')[0]}) but we reported no error`);
+        if (LIMIT_FIXTURE.test(rel)) {
+          // Limit overflows: the same first error as nasm, at the same line.
+          const first = fs.readFileSync(err, 'utf8').split('\n')[0];
+          assert.equal(`${path.basename(errors[0].range.file)}:${errors[0].range.start.line + 1}: error: ${errors[0].message}`, first);
+        }
         assert.equal(r.image.length, 0);
       });
     } else if (fs.existsSync(bin)) {

@@ -49,6 +49,35 @@ export interface AssembleOptions {
   readonly defines?: Readonly<Record<string, string>>;
   /** Stop after the front end (preprocess + parse + symbol resolution), skipping encoding passes. */
   readonly frontEndOnly?: boolean;
+  /** Expansion limits like nasm's `--limit-X` (NASM manual §2.1.31); unset ones take nasm 2.16's defaults. */
+  readonly limits?: AssembleLimits;
+  /**
+   * A `performance.now()` value: past it, assembly stops with a 'time-budget' error diagnostic
+   * and the rest of the file is not assembled (checked every few hundred lines).
+   */
+  readonly deadline?: number;
+}
+
+/**
+ * nasm's execution limits (`nasm -h`, `--limit-X`); each overflow is an error diagnostic at the
+ * directive or line responsible. Defaults (nasm 2.16): passes unlimited, macroLevels 10000,
+ * macroTokens 10000000, mmacros 100000, rep 1000000, eval 8192, lines 2000000000.
+ */
+export interface AssembleLimits {
+  /** Total assembly passes (`--limit-passes`). */
+  readonly passes?: number;
+  /** Depth of macro expansion, single- and multi-line (`--limit-macro-levels`). */
+  readonly macroLevels?: number;
+  /** Tokens produced while expanding the single-line macros of one line (`--limit-macro-tokens`). */
+  readonly macroTokens?: number;
+  /** Multi-line macros being expanded at once (`--limit-mmacros`). */
+  readonly mmacros?: number;
+  /** Largest `%rep` count (`--limit-rep`). */
+  readonly rep?: number;
+  /** Expression nesting depth (`--limit-eval`). */
+  readonly eval?: number;
+  /** Source lines processed in all, expansions included (`--limit-lines`). */
+  readonly lines?: number;
 }
 
 export type SymbolKind = 'label' | 'local-label' | 'constant' | 'macro' | 'define' | 'struc' | 'struc-field' | 'section';

@@ -12,6 +12,7 @@ import { dirName, joinPath } from './paths';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import { buildImage, layoutSections, newSection, writeBytes, type Section } from './sections';
 import { lineRange, type PPToken } from './source';
+import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName } from '../isa/operands';
 import type { Gpr16, Gpr32, SegmentRegister } from '../isa/types';
 
@@ -58,6 +59,8 @@ export interface AssemblerHost {
   readonly includePaths: readonly string[];
   /** incbin, like %include, resolves relative names against the main file's directory first. */
   readonly mainFile: string;
+  readonly limits?: ResolvedLimits;
+  readonly budget?: TimeBudget;
 }
 
 export function assembleStatements(stmts: readonly ParsedStatement[], sink: DiagnosticSink, host: AssemblerHost, frontEndOnly: boolean): AssemblyOutput {
@@ -94,7 +97,12 @@ class Assembler implements EvalContext {
   /** Set by `dataBytes` when an item overflowed its unit (the warning is reported in the final pass). */
   private dataWarned = false;
 
+  private readonly limits: ResolvedLimits;
+  private readonly budget: TimeBudget;
+
   constructor(private readonly stmts: readonly ParsedStatement[], private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
+    this.limits = host.limits ?? NASM_LIMITS;
+    this.budget = host.budget ?? new TimeBudget(undefined);
     this.results = new Array<StatementResult>(stmts.length);
     for (let i = 0; i < stmts.length; i++) this.results[i] = new StatementResult();
     this.cache = new EncodeCache(stmts.length);
@@ -102,13 +110,15 @@ class Assembler implements EvalContext {
 
   run(frontEndOnly: boolean): AssemblyOutput {
     let stable = false;
-    for (this.pass = 0; this.pass < MAX_PASSES; this.pass++) {
+    const maxPasses = Math.min(MAX_PASSES, this.limits.passes);
+    for (this.pass = 0; this.pass < maxPasses; this.pass++) {
       // From the second pass on, every pass is assembled as if final (bytes and diagnostics);
       // when it turns out not to be settled its diagnostics are withdrawn and another follows.
       // That saves the separate final pass nasm makes.
       const mark = this.pass > 0 ? this.sink.mark() : -1;
       this.final = this.pass > 0;
       this.runPass();
+      if (this.budget.expiredNow()) return this.stopForTime();
       if (frontEndOnly) break;
       if (!this.changed && this.pass > 0) { stable = true; break; }
       if (mark >= 0) this.sink.rollback(mark);
@@ -117,13 +127,25 @@ class Assembler implements EvalContext {
       if (!frontEndOnly) {
         const first = this.stmts[0];
         const range = first ? lineRange(first.line.file, first.line.line, 0, first.line.text.length) : lineRange('', 0, 0, 0);
-        this.sink.error('phase-error', `phase error: symbol values did not settle after ${MAX_PASSES} passes`, range);
+        this.sink.error('phase-error', `phase error: symbol values did not settle after ${maxPasses} passes`, range);
       }
       this.final = true;
       this.runPass();
+      if (this.budget.expiredNow()) return this.stopForTime();
     }
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections);
     return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
+  }
+
+  /** The deadline passed: one 'time-budget' error (unless the preprocessor already said so) and no image. */
+  private stopForTime(): AssemblyOutput {
+    if (!this.budget.reported) {
+      this.budget.reported = true;
+      const st = this.stmts[Math.min(this.stmtIndex, this.stmts.length - 1)];
+      const range = st ? lineRange(st.line.file, st.line.line, 0, st.line.text.length) : lineRange(this.host.mainFile, 0, 0, 0);
+      this.sink.error('time-budget', TIME_BUDGET_MESSAGE, range, st?.line.expansion);
+    }
+    return { image: new Uint8Array(0), origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
   }
 
   private runPass(): void {
@@ -146,6 +168,7 @@ class Assembler implements EvalContext {
     this.istrucStart = undefined;
     for (let i = 0; i < this.stmts.length; i++) {
       this.stmtIndex = i;
+      if (this.budget.expired()) return;
       this.statement(this.stmts[i], this.results[i]);
     }
     const open = this.struc as StrucState | undefined;
@@ -506,7 +529,7 @@ class Assembler implements EvalContext {
 
   private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[]): Expr | undefined {
     if (toks.length === 0) { this.error('syntax', `\`${st.op!.name}' expects an argument`, st, st.op); return undefined; }
-    const p = new ExprParser(toks, 0, toks.length, st.localBase);
+    const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval);
     const e = p.parse();
     if (p.warning) this.warning('char-constant', p.warning.message, st, p.warning);
     if (!e || p.pos < toks.length) {

@@ -40,6 +40,9 @@ export interface ParseError {
 }
 
 /** Binary operator precedence, lowest first (manual §3.5 plus the %if operators of §4.4). */
+/** nasm 2.16's `--limit-eval` default. */
+export const DEFAULT_EVAL_LIMIT = 8192;
+
 const PRECEDENCE: Record<string, number> = {
   '||': 1, '^^': 2, '&&': 3,
   '=': 4, '==': 4, '!=': 4, '<>': 4, '<': 4, '>': 4, '<=': 4, '>=': 4,
@@ -57,12 +60,25 @@ export class ExprParser {
   /** A problem that does not stop the expression (a character constant cut to four bytes). */
   warning: ParseError | undefined;
 
-  constructor(private readonly tokens: readonly Token[], start: number, private readonly end: number, private readonly localBase: string | undefined) {
+  private depth = 0;
+
+  /** `maxDepth`: nasm's `--limit-eval`, the nesting of parentheses and unary operators allowed. */
+  constructor(private readonly tokens: readonly Token[], start: number, private readonly end: number, private readonly localBase: string | undefined,
+    private readonly maxDepth = DEFAULT_EVAL_LIMIT) {
     this.pos = start;
   }
 
   parse(): Expr | undefined {
-    const e = this.binary(1);
+    let e: Expr | undefined;
+    try {
+      e = this.binary(1);
+    } catch (err) {
+      // Nesting deeper than the host's stack allows, yet within the limit: the same answer as
+      // nasm at its limit rather than a crash.
+      if (!(err instanceof RangeError)) throw err;
+      this.error = undefined;
+      return this.fail('expression too long', this.tokens[this.pos]);
+    }
     return this.error ? undefined : e;
   }
 
@@ -96,13 +112,17 @@ export class ExprParser {
   private unary(): Expr | undefined {
     const t = this.peek();
     if (!t) return this.fail('expression syntax error', t);
+    if (++this.depth > this.maxDepth) return this.fail('expression too long', t);
+    let e: Expr | undefined;
     if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) {
       this.pos++;
       const a = this.unary();
-      if (!a) return undefined;
-      return { k: 'un', op: t.text, a, start: t.start, end: a.end };
+      e = a && { k: 'un', op: t.text, a, start: t.start, end: a.end };
+    } else {
+      e = this.primary();
     }
-    return this.primary();
+    this.depth--;
+    return e;
   }
 
   private primary(): Expr | undefined {

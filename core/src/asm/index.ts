@@ -7,6 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { parseLine, statementRange, type ParsedOperand, type ParsedStatement } from './parser';
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { lineRange } from './source';
+import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
 import { buildSourceMap } from './sourcemap';
 
 export type * from './api';
@@ -15,9 +16,11 @@ export { renderListing } from './listing';
 
 export function assemble(opts: AssembleOptions): AssembleResult {
   const sink = new DiagnosticSink();
+  const limits = resolveLimits(opts.limits);
+  const budget = new TimeBudget(opts.deadline);
   const pp = preprocess({
     file: opts.file, text: opts.text, readFile: (p) => (p === opts.file && opts.text !== undefined ? opts.text : opts.host.readFile(p)),
-    includePaths: opts.includePaths ?? [], defines: opts.defines ?? {},
+    includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget,
   }, sink);
 
   const stmts: ParsedStatement[] = [];
@@ -26,7 +29,11 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   for (let i = 0; i < pp.lines.length; i++) {
     const line = pp.lines[i];
     if (line.listOnly) continue;
-    const r = parseLine(line, localBase);
+    if (budget.expired()) {
+      if (!budget.reported) { budget.reported = true; sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(line.file, line.line, 0, line.text.length), line.expansion); }
+      break;
+    }
+    const r = parseLine(line, localBase, limits.eval);
     localBase = r.localBase;
     if (r.problem) {
       sink.error(r.problem.code, r.problem.message, lineRange(line.file, line.line, r.problem.start, r.problem.end), line.expansion);
@@ -36,7 +43,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     if (r.stmt) { stmtOfLine[i] = stmts.length; stmts.push(r.stmt); }
   }
 
-  const asm = assembleStatements(stmts, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file }, opts.frontEndOnly ?? false);
+  const asm = assembleStatements(stmts, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget }, opts.frontEndOnly ?? false);
 
   const textSection = asm.sections[0];
   const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;

@@ -32,6 +32,8 @@ export interface MultiLineMacro {
   readonly body: BodyLine[];
   readonly range: SourceRange;
   readonly doc?: string;
+  /** `%rmacro`: may expand inside its own expansion (up to the macro-levels limit). */
+  readonly recursive?: boolean;
 }
 
 /** One running expansion of a multi-line macro. */

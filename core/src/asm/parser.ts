@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
-import { evaluate, ExprParser, qualifyName, type Expr } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, type Expr } from './expr';
 import { isStaticOperand } from './encode-cache';
 import { isMnemonic, isPrefixWord } from './instruction-set';
 import { lineRange, type PPLine, type PPToken } from './source';
@@ -70,8 +70,8 @@ function register(t: PPToken | undefined): RegisterInfo | undefined {
  * Parses one line. `localBase` is the current non-local label; the result carries the new one.
  * Returns undefined for an empty line. Problems are returned, never thrown.
  */
-export function parseStatement(line: PPLine, localBase: string | undefined): ParseOutcome {
-  const p = new LineParser(line, localBase);
+export function parseStatement(line: PPLine, localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT): ParseOutcome {
+  const p = new LineParser(line, localBase, evalLimit);
   try {
     const stmt = p.statement();
     return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
@@ -106,8 +106,9 @@ const MAX_CACHED_PARSES = 1 << 18;
  * macro expansion) the parse is a function of the text and, for lines naming `.local` labels,
  * the current non-local label. The cached statement is shared except for its line and base.
  */
-export function parseLine(line: PPLine, localBase: string | undefined): ParseOutcome {
-  if (!line.verbatim) return parseStatement(line, localBase);
+export function parseLine(line: PPLine, localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT): ParseOutcome {
+  // The cache holds parses under the default limit only.
+  if (!line.verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return parseStatement(line, localBase, evalLimit);
   const text = line.text;
   let c = parseCache.get(text);
   if (c !== undefined && c.usesBase) c = parseCache.get(`${text}\0${localBase ?? ''}`);
@@ -152,7 +153,7 @@ class LineParser {
   warnings: ParseProblem[] | undefined;
   private readonly refs: { name: string; start: number; end: number; src?: SourceRange }[] = [];
 
-  constructor(private readonly line: PPLine, public localBase: string | undefined) {
+  constructor(private readonly line: PPLine, public localBase: string | undefined, private readonly evalLimit: number) {
     this.toks = line.tokens;
   }
 
@@ -294,7 +295,7 @@ class LineParser {
 
   private expression(start: number, end: number): Expr {
     if (start >= end) this.fail('expression expected', this.toks[start]);
-    const p = new ExprParser(this.toks, start, end, this.localBase);
+    const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit);
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
@@ -407,7 +408,7 @@ class LineParser {
       }
     }
     if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
-    const p = new ExprParser(toks, i, end, this.localBase);
+    const p = new ExprParser(toks, i, end, this.localBase, this.evalLimit);
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });

@@ -13,6 +13,7 @@ import { ContextStack } from './context-stack';
 import { lineRange, type PPLine, type PPToken } from './source';
 import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
+import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -20,6 +21,9 @@ export interface PreprocessOptions {
   readonly readFile: (path: string) => string | undefined;
   readonly includePaths: readonly string[];
   readonly defines: Readonly<Record<string, string>>;
+  /** nasm's `--limit-X` values (NASM_LIMITS when absent). */
+  readonly limits?: ResolvedLimits;
+  readonly budget?: TimeBudget;
 }
 
 export interface IncludeRecord {
@@ -75,9 +79,13 @@ interface Capture {
   readonly frame: Frame;
 }
 
-const MAX_MACRO_DEPTH = 1000;
-/** Generated lines before we assume a runaway %rep or recursion (nasm has similar limits). */
+/**
+ * Lines kept in memory before we assume a runaway %rep: far below nasm's line limit (2e9), which
+ * nasm can reach because it streams lines, while we keep each one for the editor features.
+ */
 const MAX_LINES = 20_000_000;
+/** Expansion chains kept per line: the innermost and outermost sites (deep recursion would be quadratic). */
+const MAX_EXPANSION_CHAIN = 64;
 const NO_EXPANSION: readonly SourceRange[] = [];
 
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
@@ -104,8 +112,20 @@ class Preprocessor {
   private bits = 16;
   private macroDepth = 0;
   private stopped = false;
+  private readonly limits: ResolvedLimits;
+  private readonly budget: TimeBudget;
+  /** Lines read from files and macro/%rep bodies, for `--limit-lines`. */
+  private linesProcessed = 0;
+  /** Multi-line macros now being expanded, with how many times each (only %rmacro may nest). */
+  private readonly inProgress = new Map<MultiLineMacro, number>();
+  /** Tokens produced by single-line expansion for the current line, for `--limit-macro-tokens`. */
+  private expandedTokens = 0;
+  private expansionOverflow = false;
 
-  constructor(private readonly opts: PreprocessOptions, private readonly sink: DiagnosticSink) {}
+  constructor(private readonly opts: PreprocessOptions, private readonly sink: DiagnosticSink) {
+    this.limits = opts.limits ?? NASM_LIMITS;
+    this.budget = opts.budget ?? new TimeBudget(undefined);
+  }
 
   run(): PreprocessResult {
     for (const [name, value] of Object.entries(this.opts.defines)) {
@@ -151,8 +171,19 @@ class Preprocessor {
         const b = body[f.idx++];
         file = b.file; line = b.line; text = b.text; tokens = b.tokens;
       }
+      if (++this.linesProcessed > this.limits.lines) {
+        this.sink.error('limit-lines', `overall line count exceeds the maximum ${this.limits.lines}`, lineRange(file, line, 0, text.length), f.expansion);
+        this.stopped = true;
+        break;
+      }
       if (this.out.length > MAX_LINES) {
         this.sink.error('runaway-expansion', 'too many lines generated (runaway %rep or macro recursion?)', lineRange(file, line, 0, text.length), f.expansion);
+        this.stopped = true;
+        break;
+      }
+      if (this.budget.expired()) {
+        this.budget.reported = true;
+        this.sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(file, line, 0, text.length), f.expansion);
         this.stopped = true;
         break;
       }
@@ -172,7 +203,12 @@ class Preprocessor {
       const c = this.conds.pop()!;
       if (!exiting) this.sink.error('unterminated-if', 'unterminated %if (missing `%endif\')', c.range, c.expansion);
     }
-    if (f.kind === 'macro') this.macroDepth--;
+    if (f.kind === 'macro') {
+      this.macroDepth--;
+      const m = f.invocation!.macro;
+      const n = this.inProgress.get(m)!;
+      if (n <= 1) this.inProgress.delete(m); else this.inProgress.set(m, n - 1);
+    }
     this.frames.pop();
   }
 
@@ -224,7 +260,7 @@ class Preprocessor {
 
   private captureLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[], directive: string): void {
     const c = this.capture!;
-    const opens = c.kind === 'macro' ? directive === '%macro' || directive === '%imacro' : directive === '%rep';
+    const opens = c.kind === 'macro' ? MACRO_DEFINERS.has(directive) : directive === '%rep';
     const closes = c.kind === 'macro' ? directive === '%endmacro' || directive === '%endm' : directive === '%endrep';
     this.emit(f, file, line, text, [], true);
     if (opens) c.nesting++;
@@ -301,9 +337,9 @@ class Preprocessor {
         if (name) { this.smacros.delete(name.text); this.ismacros.delete(name.text.toLowerCase()); }
         return true;
       }
-      case '%macro': case '%imacro': {
+      case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
         list();
-        this.beginMacro(f, file, line, toks, d === '%imacro', here);
+        this.beginMacro(f, file, line, toks, d === '%imacro' || d === '%irmacro', d.endsWith('rmacro'), here);
         return true;
       }
       case '%endmacro': case '%endm':
@@ -312,7 +348,11 @@ class Preprocessor {
         return true;
       case '%rep': {
         list();
-        const v = this.evalCondition(toks.slice(1), file, line, f, d);
+        let v = this.evalCondition(toks.slice(1), file, line, f, d);
+        if (v !== undefined && v > this.limits.rep) {
+          this.sink.error('limit-rep', `\`%rep' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
+          v = 0;
+        }
         this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f };
         return true;
       }
@@ -396,7 +436,7 @@ class Preprocessor {
     }
   }
 
-  private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, here: SourceRange): void {
+  private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, recursive: boolean, here: SourceRange): void {
     const name = toks[1];
     const fail = (msg: string): void => {
       this.sink.error('syntax', msg, here, f.expansion);
@@ -427,7 +467,7 @@ class Preprocessor {
     if (toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist') i++;
     const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
     const macro: MultiLineMacro = {
-      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [],
+      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive,
       range: lineRange(file, line, name.start, name.end), doc: f.texts ? docAbove(f.texts, line) : undefined,
     };
     this.capture = { kind: 'macro', nesting: 1, lines: macro.body, range: here, expansion: f.expansion, macro, frame: f };
@@ -561,7 +601,7 @@ class Preprocessor {
     const e = this.expandSingle(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
     if (e.length === 0) { this.sink.error('syntax', `\`${d}' expects an expression`, whole, f.expansion); return undefined; }
-    const p = new ExprParser(e, 0, e.length, undefined);
+    const p = new ExprParser(e, 0, e.length, undefined, this.limits.eval);
     const expr = p.parse();
     if (p.warning) this.sink.warning('char-constant', p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), f.expansion);
     if (!expr || p.pos < e.length) {
@@ -607,6 +647,7 @@ class Preprocessor {
   /** Expands single-line macros (manual §4.1); returns the input array itself when nothing expands. */
   private expandSingle(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
     if (this.smacros.size === 0 && this.ismacros.size === 0 && !hasBuiltin(toks)) return toks;
+    if (active === undefined) { this.expandedTokens = 0; this.expansionOverflow = false; }
     let out: PPToken[] | undefined;
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
@@ -636,7 +677,15 @@ class Preprocessor {
         }
       }
       if (!def) def = defs.find((d) => !d.params);
-      if (!def || active?.has(def)) { if (out) out.push(t); continue; }
+      if (!def || active?.has(def) || this.expansionOverflow) { if (out) out.push(t); continue; }
+      this.expandedTokens += def.body.length;
+      if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {
+        // nasm's message for both limits; the rest of the line is left unexpanded.
+        this.expansionOverflow = true;
+        this.sink.error('limit-macro-tokens', 'interminable macro recursion', lineRange(file, line, t.start, t.end));
+        if (out) out.push(t);
+        continue;
+      }
       if (!out) out = toks.slice(0, i);
       this.references.push({ name: def.name, range: lineRange(file, line, t.start, t.end) });
       const start = t.start, end = toks[endIdx].end;
@@ -816,7 +865,10 @@ class Preprocessor {
       at = toks[1].text === ':' ? 2 : 1;
       if (at < toks.length) m = this.findMacros(toks[at]);
     }
-    if (!m) return false;
+    // A macro does not expand inside its own expansion unless defined with %rmacro (NASM manual
+    // §4.3.1, measured: the name is then an ordinary label).
+    if (m && this.inProgress.size > 0) m = m.filter((d) => d.recursive === true || !this.inProgress.has(d));
+    if (!m || m.length === 0) return false;
     const nameTok = toks[at];
     const argsAll = splitArguments(toks, at + 1, Infinity);
     const count = argsAll.length;
@@ -829,8 +881,11 @@ class Preprocessor {
       this.emit(f, file, line, text, [], true);
       return true;
     }
-    if (this.macroDepth >= MAX_MACRO_DEPTH) {
-      this.sink.error('macro-depth', `macro \`${nameTok.text}' nested too deeply (recursion?)`, callSite, f.expansion);
+    if (this.macroDepth >= Math.min(this.limits.macroLevels, this.limits.mmacros)) {
+      // Reported at the outermost call, as nasm does.
+      const outer = this.frames.find((fr) => fr.kind === 'macro');
+      this.sink.error('limit-macro-levels', 'interminable multiline macro recursion',
+        outer?.invocation?.callSite ?? callSite, outer ? outer.expansion.slice(1) : f.expansion);
       this.emit(f, file, line, text, [], true);
       return true;
     }
@@ -847,8 +902,9 @@ class Preprocessor {
     else this.emit(f, file, line, text, [], true);
     const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: ++this.uniqueId, callSite };
     this.macroDepth++;
+    this.inProgress.set(def, (this.inProgress.get(def) ?? 0) + 1);
     this.frames.push({
-      kind: 'macro', file, body: def.body, idx: 0, expansion: [callSite, ...f.expansion], depth: f.depth + 1,
+      kind: 'macro', file, body: def.body, idx: 0, expansion: nestExpansion(callSite, f.expansion), depth: f.depth + 1,
       invocation: inv, repLeft: 0, condBase: this.conds.length,
     });
     return true;
@@ -908,6 +964,15 @@ class Preprocessor {
     }
     return out;
   }
+}
+
+const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
+
+/** The expansion chain of a macro body: the call site, then the caller's chain, middle dropped when very deep. */
+function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): readonly SourceRange[] {
+  if (outer.length < MAX_EXPANSION_CHAIN) return [callSite, ...outer];
+  const half = MAX_EXPANSION_CHAIN >> 1;
+  return [callSite, ...outer.slice(0, half - 1), ...outer.slice(outer.length - half)];
 }
 
 function pastable(t: PPToken): boolean {

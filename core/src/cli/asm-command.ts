@@ -2,7 +2,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assemble, renderListing } from '../asm/index';
+import { assemble, renderListing, type AssembleLimits } from '../asm/index';
+import { LIMIT_FLAGS } from '../asm/limits';
 import { formatDiagnostic } from './format-diagnostic';
 import { UsageError, type Io } from './usage';
 
@@ -12,11 +13,22 @@ interface AsmArgs {
   list?: string;
   includes: string[];
   defines: Record<string, string>;
+  limits: { -readonly [K in keyof AssembleLimits]: number };
+}
+
+/** nasm's `--limit-X N` (NASM manual §2.1.31): flag name to AssembleLimits key; `unlimited` as in nasm. */
+const LIMIT_BY_FLAG = new Map(Object.entries(LIMIT_FLAGS).map(([key, flag]) => [`--limit-${flag}`, key as keyof AssembleLimits]));
+
+function limitValue(flag: string, text: string | undefined): number {
+  if (text === undefined) throw new UsageError(`${flag} needs a value`);
+  if (text.toLowerCase() === 'unlimited') return Infinity;
+  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag}: \`${text}' is not a number`);
+  return Number(text);
 }
 
 function parseArgs(argv: readonly string[]): AsmArgs {
   let file: string | undefined;
-  const args: AsmArgs = { file: '', includes: [], defines: {} };
+  const args: AsmArgs = { file: '', includes: [], defines: {}, limits: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (flag: string): string => {
@@ -26,7 +38,10 @@ function parseArgs(argv: readonly string[]): AsmArgs {
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
       return v;
     };
-    if (a.startsWith('-o')) args.out = value('-o');
+    const eq = a.indexOf('=');
+    const limit = a.startsWith('--limit-') ? LIMIT_BY_FLAG.get(eq < 0 ? a : a.slice(0, eq)) : undefined;
+    if (limit !== undefined) args.limits[limit] = limitValue(a, eq < 0 ? argv[++i] : a.slice(eq + 1));
+    else if (a.startsWith('-o')) args.out = value('-o');
     else if (a.startsWith('-l')) args.list = value('-l');
     else if (a.startsWith('-I')) args.includes.push(path.resolve(value('-I')));
     else if (a.startsWith('-D')) {
@@ -56,7 +71,7 @@ export function asmCommand(argv: readonly string[], io: Io): number {
     io.err(`${args.file}:1:1: error: unable to open input file \`${args.file}'\n`);
     return 1;
   }
-  const result = assemble({ file, host: { readFile, readBinary }, includePaths: args.includes, defines: args.defines });
+  const result = assemble({ file, host: { readFile, readBinary }, includePaths: args.includes, defines: args.defines, limits: args.limits });
   const cwd = process.cwd();
   let errors = 0;
   for (const d of result.diagnostics) {
