@@ -2,7 +2,7 @@
 // feature function (features/*.ts) over the cached analysis of the document (STYLE.md §8).
 // Started as `node dist/server.js --stdio`, or over IPC by the extension.
 
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, workerData } from 'node:worker_threads';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType,
   ResponseError, LSPErrorCodes, type InitializeResult, type Diagnostic,
@@ -11,6 +11,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
 import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
+import { assembleInProcess, isProbe, probeDeadline, runDeadlineProbe } from './analysis/inProcessAssembler';
 import type { AnalyzedDocument } from './analysis/document';
 import { OverlayFileHost } from './analysis/fileHost';
 import { pathToUri, uriToPath } from './analysis/paths';
@@ -29,18 +30,27 @@ import { SemanticTokensHistory } from './features/semanticTokensDelta';
 import { signatureHelp } from './features/signatureHelp';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 
-// The same bundle is the assembler worker (assemblerWorker.ts) when loaded off the main thread.
+// The same bundle is the assembler worker (assemblerWorker.ts) and the deadline probe
+// (inProcessAssembler.ts) when loaded off the main thread.
 if (isMainThread) startServer();
+else if (isProbe(workerData)) runDeadlineProbe();
 else serveAssembleJobs();
 
 function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   const log = (message: string) => connection.console.error(message);
-  // One assembly may take at most this long; past it the worker is replaced (see assemblerWorker.ts).
+  // One assembly may take at most this long: in process the assembler stops at this deadline; on
+  // the worker, the worker is replaced (see assemblerWorker.ts).
   const ASSEMBLY_BUDGET_MS = 3000;
-  const assembler = new WorkerAssembler(__filename, ASSEMBLY_BUDGET_MS, log);
-  const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, undefined, log, (opts, buffers) => assembler.assemble(opts, buffers));
+  const worker = new WorkerAssembler(__filename, ASSEMBLY_BUDGET_MS, log);
+  let inProcess = false;
+  const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, undefined, log,
+    (opts, buffers) => (inProcess ? assembleInProcess(opts, ASSEMBLY_BUDGET_MS) : worker.assemble(opts, buffers)));
+  probeDeadline(__filename, () => {
+    inProcess = true;
+    worker.dispose();
+  }, log);
   let canPullConfiguration = false;
   const tokenHistory = new SemanticTokensHistory();
 

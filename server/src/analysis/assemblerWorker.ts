@@ -134,6 +134,11 @@ export class WorkerAssembler {
     return worker;
   }
 
+  /** Ends the worker (it is restarted by the next job, if any). */
+  dispose(): void {
+    this.stop();
+  }
+
   private stop(): void {
     void this.worker?.terminate();
     this.reply?.close();
