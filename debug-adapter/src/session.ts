@@ -535,16 +535,17 @@ export class RingsideDebugSession extends LoggingDebugSession {
     const exceptions: { vector: number; condition?: string }[] = [];
     const results: DebugProtocol.Breakpoint[] = [];
     let ring = false;
+    let ringCondition: string | undefined;
     this.tripleFault = { armed: false };
     for (const c of chosen) {
       const f = filterById(c.filterId);
       if (f === undefined) { results.push({ verified: false, message: `unknown exception filter \`${c.filterId}'` }); continue; }
       if (f.vector !== undefined) exceptions.push({ vector: f.vector, condition: c.condition });
-      else if (f.special === 'ring-transition') ring = true;
+      else if (f.special === 'ring-transition') { ring = true; ringCondition = c.condition; }
       else this.tripleFault = { armed: true, condition: c.condition };
       results.push({ verified: true });
     }
-    const applied = this.launch?.noDebug === true ? g.setExceptionStops({}) : g.setExceptionStops({ exceptions, ringTransition: ring });
+    const applied = this.launch?.noDebug === true ? g.setExceptionStops({}) : g.setExceptionStops({ exceptions, ringTransition: ring, ringTransitionCondition: ringCondition });
     if (!applied.ok) {
       // The runtime names the bad condition; attach it to the filters that have conditions.
       for (let i = 0; i < chosen.length; i++) if (chosen[i].condition !== undefined) { results[i].verified = false; results[i].message = applied.messages.join('; '); }

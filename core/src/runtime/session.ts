@@ -16,7 +16,7 @@ import type { Technique } from '../isa/types';
 import type {
   EventContext, EventListener, ExitedEvent, RuntimeEvent, StopReason, StoppedEvent,
 } from './events';
-import { evaluateExpression, interpolate, type EvalResult, type EvalScope } from './expression';
+import { evaluateExpression, interpolate, type EvalResult, type EvalScope, type Expression } from './expression';
 import {
   compileCondition, parseHitCondition, type AddressBreakpoint, type BreakpointResult, type BreakpointSpec,
   type DataBreakpoint, type DataBreakpointSpec, type ExceptionFilter,
@@ -63,6 +63,8 @@ export interface ExceptionStops {
   /** Vectors to stop on (each with an optional condition over registers/memory, e.g. `cr2 >= 0x80000000`). */
   readonly exceptions?: readonly { readonly vector: number; readonly condition?: string }[];
   readonly ringTransition?: boolean;
+  /** Stop on a ring transition only when this holds (evaluated after the CPL changed, e.g. `cpl == 3`). */
+  readonly ringTransitionCondition?: string;
 }
 
 type Mode =
@@ -107,6 +109,7 @@ export class GuestSession {
   private readonly dataWatch: DataWatch;
   private exceptionFilters = new Map<number, ExceptionFilter>();
   private stopOnRing = false;
+  private ringCondition: Expression | null = null;
   private nextId = 1;
 
   // Observer state: what the machine looked like before the step being observed.
@@ -306,8 +309,11 @@ export class GuestSession {
       if (typeof condition === 'string') { messages.push(condition); continue; }
       filters.set(e.vector, { vector: e.vector, condition });
     }
+    const ring = compileCondition(stops.ringTransitionCondition);
+    if (typeof ring === 'string') messages.push(ring);
     this.exceptionFilters = filters;
     this.stopOnRing = stops.ringTransition === true;
+    this.ringCondition = typeof ring === 'string' ? null : ring;
     return { ok: messages.length === 0, messages };
   }
 
@@ -530,7 +536,7 @@ export class GuestSession {
     if (vector >= 0) stop = this.delivered(vector, external, retired, eip) || stop;
     if (cpu.cpl !== this.prevCpl) {
       this.emit({ ...this.context(eip, external ? undefined : this.text(eip)), kind: 'ring-transition', fromCpl: this.prevCpl, toCpl: cpu.cpl });
-      if (this.stopOnRing && this.pending === null) {
+      if (this.stopOnRing && this.pending === null && this.conditionHolds(this.ringCondition)) {
         this.pending = { reason: 'ring-transition', description: `CPL ${this.prevCpl} -> ${cpu.cpl}` };
         stop = true;
       }
@@ -553,6 +559,13 @@ export class GuestSession {
 
   private text(eip: number): string {
     return disassembleOne(this.machine, eip, null).text;
+  }
+
+  /** A stop condition holds when it is absent, non-zero, or cannot be evaluated (so the user sees why). */
+  private conditionHolds(condition: Expression | null): boolean {
+    if (condition === null) return true;
+    const r = condition.evaluate(this.scope);
+    return !r.ok || r.value !== 0;
   }
 
   /** An exception or interrupt was delivered during the last step; true to stop. */
