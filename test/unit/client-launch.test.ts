@@ -29,6 +29,7 @@ describe('client: launch configurations', () => {
   it('explains what to do when launch.json is empty and no guest file is active', () => {
     const r = resolveLaunchConfig({}, NO_DEFAULTS);
     assert.ok(!r.ok);
+    assert.equal(r.empty, true);
     assert.match(r.message, /\.gasm/);
   });
 
@@ -63,6 +64,7 @@ describe('client: launch configurations', () => {
     it(`rejects ${what}, naming the field and the configuration`, () => {
       const r = resolveLaunchConfig({ type: 'ringside', name: 'cfg', ...raw }, NO_DEFAULTS);
       assert.ok(!r.ok);
+      assert.equal(r.empty, false);
       assert.match(r.message, field);
       assert.match(r.message, /"cfg"/);
     });

@@ -23,12 +23,13 @@ export class RingsideConfigurationProvider implements vscode.DebugConfigurationP
     return initialConfigurations().map((c) => ({ ...c }));
   }
 
-  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): vscode.DebugConfiguration | null | undefined {
     const r = resolveLaunchConfig(raw, { activeGuestFile: activeGuestFile(), includePaths: this.config.includePaths });
     if (!r.ok) {
       void vscode.window.showErrorMessage(`Ringside: ${r.message}`);
-      // undefined aborts the launch; VS Code opens launch.json for an empty configuration.
-      return undefined;
+      // undefined aborts the launch; null aborts it and opens launch.json, so a configuration
+      // with a mistake is shown where it can be fixed.
+      return r.empty ? undefined : null;
     }
     return { ...r.config };
   }

@@ -20,7 +20,10 @@ export interface LaunchDefaults {
   readonly includePaths: readonly string[];
 }
 
-export type LaunchCheck = { readonly ok: true; readonly config: LaunchConfig } | { readonly ok: false; readonly message: string };
+export type LaunchCheck =
+  | { readonly ok: true; readonly config: LaunchConfig }
+  /** `empty`: there was no configuration at all (F5 without launch.json), so none to show. */
+  | { readonly ok: false; readonly message: string; readonly empty: boolean };
 
 const GUEST_SOURCE = /\.(gasm|asm)$/i;
 const RAM_MIB_MIN = 2;
@@ -87,13 +90,13 @@ function checkFields(c: RawLaunchConfig): string | undefined {
 export function resolveLaunchConfig(raw: RawLaunchConfig, defaults: LaunchDefaults): LaunchCheck {
   let c: RawLaunchConfig = raw;
   if (isEmpty(raw)) {
-    if (defaults.activeGuestFile === undefined) return { ok: false, message: 'Open a guest assembly file (.gasm or .asm) to debug it, or add a "ringside" configuration to launch.json.' };
+    if (defaults.activeGuestFile === undefined) return { ok: false, empty: true, message: 'Open a guest assembly file (.gasm or .asm) to debug it, or add a "ringside" configuration to launch.json.' };
     c = { ...launchConfigFor(defaults.activeGuestFile), ...raw };
   }
-  if (c.type !== undefined && c.type !== DEBUG_TYPE) return { ok: false, message: `not a Ringside configuration (type ${JSON.stringify(c.type)})` };
+  if (c.type !== undefined && c.type !== DEBUG_TYPE) return { ok: false, empty: false, message: `not a Ringside configuration (type ${JSON.stringify(c.type)})` };
   const name = typeof c.name === 'string' && c.name !== '' ? c.name : 'Ringside';
   const bad = checkFields(c);
-  if (bad !== undefined) return { ok: false, message: `Launch configuration "${name}": ${bad}.` };
+  if (bad !== undefined) return { ok: false, empty: false, message: `Launch configuration "${name}": ${bad}.` };
   const includePaths = c.includePaths === undefined && defaults.includePaths.length > 0 ? { includePaths: [...defaults.includePaths] } : {};
   return { ok: true, config: { ...(c as unknown as LaunchConfig), ...includePaths, type: DEBUG_TYPE, name } };
 }
