@@ -6,7 +6,7 @@
 import type { SymbolInfo } from '../../../core/src/asm/api';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
-import { DIRECTIVES, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
+import { BUILTIN_NAMES, DIRECTIVES, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKindLabel } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
@@ -95,7 +95,10 @@ export function completion(doc: AnalyzedDocument, pos: Position): CompletionList
   for (const r of allRegisters()) {
     items.push({ label: r.name, kind: CompletionItemKind.Variable, textEdit: { range, newText: r.name }, detail: `${r.bits}-bit ${r.cls}`, data: { kind: 'register', name: r.name } satisfies CompletionData, sortText: `3${r.name}` });
   }
-  for (const k of SIZE_KEYWORDS) items.push({ label: k.name, kind: CompletionItemKind.Keyword, textEdit: { range, newText: k.name }, detail: k.doc, sortText: `4${k.name}` });
+  for (const k of [...SIZE_KEYWORDS, ...OPERAND_MODIFIERS]) items.push({ label: k.name, kind: CompletionItemKind.Keyword, textEdit: { range, newText: k.name }, detail: k.doc, sortText: `4${k.name}` });
+  for (const k of BUILTIN_NAMES) {
+    if (k.name.startsWith('__')) items.push({ label: k.name, kind: CompletionItemKind.Constant, textEdit: { range, newText: k.name }, detail: k.doc, sortText: `5${k.name}` });
+  }
   const scope = scopeLabelAt(doc, pos.line);
   const seen = new Set<string>();
   for (const s of doc.result.symbols) {

@@ -1,5 +1,6 @@
-// The NASM directives, preprocessor directives and size keywords of the guest dialect
-// (DESIGN.md §2), with the one-line documentation completion and hover show (NASM manual ch. 4-8).
+// The NASM directives, preprocessor directives, size keywords and built-in names of the guest
+// dialect (DESIGN.md §2), with the one-line documentation completion and hover show (NASM manual
+// ch. 3-8). test/unit/lsp-directives.test.ts keeps these sets equal to what the assembler accepts.
 
 export interface KeywordDoc {
   readonly name: string;
@@ -10,6 +11,11 @@ export interface KeywordDoc {
 
 export const DIRECTIVES: readonly KeywordDoc[] = [
   { name: 'bits', doc: 'Set the code size: `bits 32` (NASM §7.1).', snippet: 'bits ${1:32}' },
+  { name: 'use16', doc: 'Synonym of `bits 16` (NASM §7.1.1).' },
+  { name: 'use32', doc: 'Synonym of `bits 32` (NASM §7.1.1).' },
+  { name: 'cpu', doc: 'Restrict the instruction set to a processor level; accepted, Ringside assembles IA-32 (NASM §7.11).', snippet: 'cpu ${1:686}' },
+  { name: 'default', doc: 'Change a default such as `rel`/`abs`; accepted for compatibility in 32-bit code (NASM §7.2).', snippet: 'default ${1:abs}' },
+  { name: 'absolute', doc: 'Assemble at an absolute address without emitting code: labels that follow get addresses there (NASM §7.4).', snippet: 'absolute ${1:0}' },
   { name: 'org', doc: 'Origin address of the flat binary (NASM §8.1.1).', snippet: 'org ${1:0x100000}' },
   { name: 'section', doc: 'Switch to (or declare) a section: `align=`, `vstart=`, `follows=`, `progbits`/`nobits` (NASM §8.1.3).', snippet: 'section ${1:.text}' },
   { name: 'segment', doc: 'Synonym of `section`.', snippet: 'segment ${1:.text}' },
@@ -20,14 +26,18 @@ export const DIRECTIVES: readonly KeywordDoc[] = [
   { name: 'dw', doc: 'Declare 16-bit words.', snippet: 'dw ${1:0}' },
   { name: 'dd', doc: 'Declare 32-bit doublewords.', snippet: 'dd ${1:0}' },
   { name: 'dq', doc: 'Declare 64-bit quadwords.', snippet: 'dq ${1:0}' },
+  { name: 'dt', doc: 'Declare 80-bit extended-precision values (ten bytes).', snippet: 'dt ${1:0.0}' },
   { name: 'resb', doc: 'Reserve uninitialized bytes (NASM §3.2.2).', snippet: 'resb ${1:1}' },
   { name: 'resw', doc: 'Reserve uninitialized words.', snippet: 'resw ${1:1}' },
   { name: 'resd', doc: 'Reserve uninitialized doublewords.', snippet: 'resd ${1:1}' },
   { name: 'resq', doc: 'Reserve uninitialized quadwords.', snippet: 'resq ${1:1}' },
+  { name: 'rest', doc: 'Reserve uninitialized ten-byte values.', snippet: 'rest ${1:1}' },
   { name: 'equ', doc: 'Define a constant: `name equ value` (NASM §3.2.4).', snippet: 'equ ${1:0}' },
   { name: 'incbin', doc: 'Include a binary file verbatim (NASM §3.2.3).', snippet: "incbin '${1:file.bin}'" },
   { name: 'global', doc: 'Accepted for compatibility; has no effect in `-f bin`.', snippet: 'global ${1:name}' },
   { name: 'extern', doc: 'Accepted for compatibility; `-f bin` cannot resolve externals.', snippet: 'extern ${1:name}' },
+  { name: 'common', doc: 'Accepted for compatibility; has no effect in `-f bin` (NASM §7.8).', snippet: 'common ${1:name} ${2:4}' },
+  { name: 'static', doc: 'Accepted for compatibility; has no effect in `-f bin` (NASM §7.9).', snippet: 'static ${1:name}' },
   { name: 'struc', doc: 'Begin a structure type: fields become offsets (NASM §5.9.1).', snippet: 'struc ${1:name}\n\t$0\nendstruc' },
   { name: 'endstruc', doc: 'End a structure type; defines `NAME_size`.' },
   { name: 'istruc', doc: 'Begin an instance of a structure (NASM §5.9.2).', snippet: 'istruc ${1:name}\n\t$0\niend' },
@@ -35,36 +45,104 @@ export const DIRECTIVES: readonly KeywordDoc[] = [
   { name: 'iend', doc: 'End a structure instance.' },
 ];
 
-export const PREPROCESSOR_DIRECTIVES: readonly KeywordDoc[] = [
+/** Directives written once; their case-insensitive `%i...` twins are derived below. */
+const PREPROCESSOR_BASE: readonly KeywordDoc[] = [
   { name: '%define', doc: 'Single-line macro, expanded when used (NASM §4.1.1).', snippet: '%define ${1:NAME} ${2:value}' },
   { name: '%xdefine', doc: 'Single-line macro, expanded when defined (NASM §4.1.2).', snippet: '%xdefine ${1:NAME} ${2:value}' },
-  { name: '%undef', doc: 'Remove a single-line macro.', snippet: '%undef ${1:NAME}' },
+  { name: '%undef', doc: 'Remove a single-line macro (NASM §4.1.7).', snippet: '%undef ${1:NAME}' },
+  { name: '%undefine', doc: 'Synonym of `%undef`.', snippet: '%undefine ${1:NAME}' },
   { name: '%assign', doc: 'Numeric single-line macro, evaluated when defined (NASM §4.1.8).', snippet: '%assign ${1:NAME} ${2:0}' },
+  { name: '%defstr', doc: 'Define a macro as the quoted string of its body (NASM §4.1.9).', snippet: '%defstr ${1:NAME} ${2:text}' },
+  { name: '%deftok', doc: 'Define a macro as the tokens inside a string (NASM §4.1.10).', snippet: "%deftok ${1:NAME} '${2:text}'" },
+  { name: '%strcat', doc: 'Concatenate strings into a macro (NASM §4.2.1).', snippet: "%strcat ${1:NAME} '${2:a}', '${3:b}'" },
+  { name: '%strlen', doc: 'Define a macro as the length of a string (NASM §4.2.2).', snippet: "%strlen ${1:NAME} '${2:text}'" },
+  { name: '%substr', doc: 'Define a macro as part of a string: `%substr NAME str, start[, len]` (NASM §4.2.3).', snippet: "%substr ${1:NAME} '${2:text}', ${3:1}" },
   { name: '%macro', doc: 'Multi-line macro with parameters: `%macro name min[-max|-*]` (NASM §4.3).', snippet: '%macro ${1:name} ${2:0}\n\t$0\n%endmacro' },
+  { name: '%rmacro', doc: 'Recursive multi-line macro: like `%macro`, but may expand inside its own expansion (NASM §4.3.1).', snippet: '%rmacro ${1:name} ${2:0}\n\t$0\n%endmacro' },
+];
+
+const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
+  { name: '%unmacro', doc: 'Remove a multi-line macro: `%unmacro name count` (NASM §4.3.12).', snippet: '%unmacro ${1:name} ${2:0}' },
+  { name: '%unimacro', doc: 'Remove a case-insensitive multi-line macro (one defined with `%imacro`).', snippet: '%unimacro ${1:name} ${2:0}' },
   { name: '%endmacro', doc: 'End of a multi-line macro.' },
+  { name: '%endm', doc: 'Synonym of `%endmacro`.' },
+  { name: '%exitmacro', doc: 'Leave the macro being expanded early (NASM §4.3.13).' },
   { name: '%rotate', doc: 'Rotate macro parameters left (or right when negative) (NASM §4.3.7).', snippet: '%rotate ${1:1}' },
   { name: '%rep', doc: 'Repeat a block N times (NASM §4.5).', snippet: '%rep ${1:count}\n\t$0\n%endrep' },
   { name: '%endrep', doc: 'End of a `%rep` block.' },
   { name: '%exitrep', doc: 'Leave the innermost `%rep` block early.' },
-  { name: '%if', doc: 'Assemble the block when the expression is non-zero (NASM §4.4.5).', snippet: '%if ${1:expr}\n\t$0\n%endif' },
-  { name: '%elif', doc: 'Else-if branch of a conditional block.', snippet: '%elif ${1:expr}' },
   { name: '%else', doc: 'Else branch of a conditional block.' },
   { name: '%endif', doc: 'End of a conditional block.' },
-  { name: '%ifdef', doc: 'Assemble the block when a single-line macro is defined (NASM §4.4.1).', snippet: '%ifdef ${1:NAME}\n\t$0\n%endif' },
-  { name: '%ifndef', doc: 'Assemble the block when a single-line macro is not defined.', snippet: '%ifndef ${1:NAME}\n\t$0\n%endif' },
-  { name: '%ifidn', doc: 'Assemble the block when two token sequences are identical (NASM §4.4.7).', snippet: '%ifidn ${1:a}, ${2:b}\n\t$0\n%endif' },
-  { name: '%ifnum', doc: 'Assemble the block when the token is a number (NASM §4.4.8).', snippet: '%ifnum ${1:x}\n\t$0\n%endif' },
   { name: '%include', doc: 'Include a source file, searched next to the includer then in `-I` paths (NASM §4.6.1).', snippet: "%include '${1:file.inc}'" },
-  { name: '%error', doc: 'Report a user error at this line.', snippet: "%error '${1:message}'" },
+  { name: '%push', doc: 'Push a new context onto the context stack, for `%$local` names (NASM §4.7.1).', snippet: '%push ${1:name}' },
+  { name: '%pop', doc: 'Pop the context stack (NASM §4.7.1).' },
+  { name: '%repl', doc: 'Rename the context on top of the stack (NASM §4.7.5).', snippet: '%repl ${1:name}' },
+  { name: '%error', doc: 'Report a user error at this line (NASM §4.9).', snippet: "%error '${1:message}'" },
   { name: '%warning', doc: 'Report a user warning at this line.', snippet: "%warning '${1:message}'" },
+  { name: '%fatal', doc: 'Report a user error and stop assembling.', snippet: "%fatal '${1:message}'" },
+  { name: '%line', doc: 'Set the source line reported for the following lines; accepted, Ringside keeps real locations (NASM §4.10.1).' },
   { name: '%pragma', doc: 'Tool-specific setting; NASM ignores namespaces it does not know. Ringside reads `%pragma ringside technique NAME`, `%pragma ringside kernel` and `%pragma ringside user`.', snippet: '%pragma ringside ${1|technique,kernel,user|}' },
+];
+
+/** `%if<kind>` conditions (NASM §4.4); each also exists negated (`%ifn<kind>`) and as `%elif<kind>`/`%elifn<kind>`. */
+const CONDITIONS: readonly { readonly kind: string; readonly doc: string; readonly args: string }[] = [
+  { kind: '', doc: 'the expression is non-zero (NASM §4.4.5)', args: '${1:expr}' },
+  { kind: 'def', doc: 'a single-line macro is defined (NASM §4.4.1)', args: '${1:NAME}' },
+  { kind: 'macro', doc: 'a multi-line macro with that name (and parameter count) is defined (NASM §4.4.3)', args: '${1:name}' },
+  { kind: 'ctx', doc: 'the context on top of the stack has one of the names (NASM §4.4.4)', args: '${1:name}' },
+  { kind: 'idn', doc: 'two token sequences are identical (NASM §4.4.6)', args: '${1:a}, ${2:b}' },
+  { kind: 'idni', doc: 'two token sequences are identical ignoring case (NASM §4.4.6)', args: '${1:a}, ${2:b}' },
+  { kind: 'id', doc: 'the argument is one identifier (NASM §4.4.7)', args: '${1:x}' },
+  { kind: 'num', doc: 'the argument is one number (NASM §4.4.7)', args: '${1:x}' },
+  { kind: 'str', doc: 'the argument is one string (NASM §4.4.7)', args: '${1:x}' },
+  { kind: 'empty', doc: 'the argument expands to nothing (NASM §4.4.9)', args: '${1:x}' },
+];
+
+function conditionFamily(): KeywordDoc[] {
+  const out: KeywordDoc[] = [];
+  for (const c of CONDITIONS) {
+    out.push({ name: `%if${c.kind}`, doc: `Assemble the block when ${c.doc}.`, snippet: `%if${c.kind} ${c.args}\n\t$0\n%endif` });
+    out.push({ name: `%ifn${c.kind}`, doc: `Assemble the block unless ${c.doc}.`, snippet: `%ifn${c.kind} ${c.args}\n\t$0\n%endif` });
+    out.push({ name: `%elif${c.kind}`, doc: `Else-if branch: taken when ${c.doc}.`, snippet: `%elif${c.kind} ${c.args}` });
+    out.push({ name: `%elifn${c.kind}`, doc: `Else-if branch: taken unless ${c.doc}.`, snippet: `%elifn${c.kind} ${c.args}` });
+  }
+  return out;
+}
+
+export const PREPROCESSOR_DIRECTIVES: readonly KeywordDoc[] = [
+  ...PREPROCESSOR_BASE,
+  // NASM §4.1: the `%i` forms define or remove case-insensitive macros.
+  ...PREPROCESSOR_BASE.map((d) => ({
+    name: `%i${d.name.slice(1)}`,
+    doc: `Case-insensitive form of \`${d.name}\`: ${d.doc}`,
+    snippet: d.snippet?.replace(d.name, `%i${d.name.slice(1)}`),
+  })).filter((d) => d.name !== '%iundef' && d.name !== '%iundefine'),
+  ...PREPROCESSOR_OWN,
+  ...conditionFamily(),
+];
+
+/** Names the preprocessor and assembler define in every file (NASM manual §5.1, §5.5, §7.3.1). */
+export const BUILTIN_NAMES: readonly KeywordDoc[] = [
+  { name: '__LINE__', doc: 'The current source line number (inside a macro, the line of the macro body). Also `__?LINE?__`.' },
+  { name: '__FILE__', doc: 'The current source file name, as a string. Also `__?FILE?__`.' },
+  { name: '__BITS__', doc: 'The current code size (16 or 32) as set by `bits`. Also `__?BITS?__`.' },
+  { name: '__PASS__', doc: 'The assembly pass: 2 for the pass whose output counts. Also `__?PASS?__`.' },
+  { name: '$', doc: 'The address of the start of the current line.' },
+  { name: '$$', doc: 'The address of the start of the current section.' },
+  { name: 'section.NAME.start', doc: 'The start address of section NAME in the flat binary (NASM §8.1.4), e.g. `section..text.start`.' },
 ];
 
 export const SIZE_KEYWORDS: readonly KeywordDoc[] = [
   { name: 'byte', doc: '8-bit operand size.' },
   { name: 'word', doc: '16-bit operand size.' },
   { name: 'dword', doc: '32-bit operand size.' },
+  { name: 'fword', doc: '48-bit operand size (a far pointer: 16-bit selector and 32-bit offset).' },
   { name: 'qword', doc: '64-bit operand size.' },
+  { name: 'tword', doc: '80-bit operand size (ten bytes).' },
+];
+
+/** Jump distance and size-pinning keywords (NASM §3.7, §3.3): completed and coloured like sizes. */
+export const OPERAND_MODIFIERS: readonly KeywordDoc[] = [
   { name: 'short', doc: 'Force an 8-bit relative jump.' },
   { name: 'near', doc: 'A near (offset-only) jump or call.' },
   { name: 'far', doc: 'A far jump or call through a segment:offset pointer.' },
@@ -73,7 +151,8 @@ export const SIZE_KEYWORDS: readonly KeywordDoc[] = [
 
 const DIRECTIVE_NAMES = new Set(DIRECTIVES.map((d) => d.name));
 const PREPROC_BY_NAME = new Map(PREPROCESSOR_DIRECTIVES.map((d) => [d.name, d]));
-const DIRECTIVE_BY_NAME = new Map([...DIRECTIVES, ...SIZE_KEYWORDS].map((d) => [d.name, d]));
+const DIRECTIVE_BY_NAME = new Map([...DIRECTIVES, ...SIZE_KEYWORDS, ...OPERAND_MODIFIERS, ...BUILTIN_NAMES].map((d) => [d.name.toLowerCase(), d]));
+const SECTION_START = BUILTIN_NAMES.find((d) => d.name === 'section.NAME.start') as KeywordDoc;
 
 export function isDirective(word: string): boolean {
   return DIRECTIVE_NAMES.has(word.toLowerCase());
@@ -81,10 +160,16 @@ export function isDirective(word: string): boolean {
 
 export function keywordDoc(word: string): KeywordDoc | undefined {
   const lower = word.toLowerCase();
-  return lower.startsWith('%') ? PREPROC_BY_NAME.get(lower) : DIRECTIVE_BY_NAME.get(lower);
+  if (lower.startsWith('%')) return PREPROC_BY_NAME.get(lower);
+  // `__?LINE?__` is the 2.16 spelling of `__LINE__`.
+  const name = lower.startsWith('__?') && lower.endsWith('?__') ? `__${lower.slice(3, -3)}__` : lower;
+  const known = DIRECTIVE_BY_NAME.get(name);
+  if (known) return known;
+  if (lower.startsWith('section.') && lower.endsWith('.start') && lower.length > 'section..start'.length) return { ...SECTION_START, name: word };
+  return undefined;
 }
 
 export function isSizeKeyword(word: string): boolean {
   const lower = word.toLowerCase();
-  return SIZE_KEYWORDS.some((k) => k.name === lower);
+  return SIZE_KEYWORDS.some((k) => k.name === lower) || OPERAND_MODIFIERS.some((k) => k.name === lower);
 }
