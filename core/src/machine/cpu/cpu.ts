@@ -397,10 +397,12 @@ export class Cpu {
   // ---- ports -----------------------------------------------------------------------------
 
   portRead(port: number, size: number): number {
+    this.runBreak = true;
     return this.ports.read(port, size as 1 | 2 | 4);
   }
 
   portWrite(port: number, size: number, v: number): void {
+    this.runBreak = true;
     this.ports.write(port, size as 1 | 2 | 4, v);
   }
 
@@ -505,6 +507,49 @@ export class Cpu {
     }
   }
 
+  /**
+   * Runs instructions as consecutive step() calls would until `instret` reaches `limit` or
+   * `maxSteps` steps were taken (an exception delivery is a step), and stops early after a step
+   * that accessed a port (devices may raise interrupts), changed `condition`, set IF while
+   * `stopOnIf`, or during which requestStop() was called. Returns the steps taken.
+   */
+  run(limit: number, maxSteps: number, stopOnIf: boolean): number {
+    let n = 0;
+    this.runBreak = false;
+    while (this.instret < limit && n < maxSteps) {
+      n++;
+      if ((this.flags & TF) !== 0 || this.condition !== 'running') {
+        this.step();
+      } else {
+        // step() without the single-step trap (TF is clear).
+        this.fault = -1;
+        const c = this.fetch();
+        this.lastInstruction = c;
+        if (c !== null) {
+          this.interruptShadowNext = false;
+          this.nextEip = c.bits === 16 ? (this.eip + c.len) & 0xffff : (this.eip + c.len) >>> 0;
+          c.exec(this, c);
+        }
+        if (this.fault >= 0) {
+          deliverPendingFault(this);
+        } else {
+          this.eip = this.nextEip;
+          this.instret++;
+          this.interruptShadow = this.interruptShadowNext;
+          this.flags &= ~RF;
+        }
+      }
+      if (this.runBreak || this.condition !== 'running' || (stopOnIf && (this.flags & IF) !== 0)) break;
+    }
+    return n;
+  }
+
+  /** Ends the current run() after the instruction in progress (hooks, devices, debuggers). */
+  requestStop(): void {
+    this.runBreak = true;
+  }
+
+  private runBreak = false;
   interruptShadowNext = false;
   /** The instruction the last step() executed (null when its fetch faulted): for tracers. */
   lastInstruction: Compiled | null = null;
