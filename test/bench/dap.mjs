@@ -1,0 +1,190 @@
+// Debug adapter speed (`node test/bench/dap.mjs`, or benchDap(say) from `npm run bench`; needs
+// `node scripts/build.mjs`): guest MIPS with 100 breakpoints and every exception filter armed
+// against the plain interpreter in the same run, DAP step round trips over stdio, and the time
+// from `pause` to the stopped event while a guest runs. Prints a markdown section; numbers only.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import * as esbuild from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const outDir = join(root, 'test', 'bench', 'out');
+const adapter = join(root, 'dist', 'debugAdapter.js');
+const cpuGuest = join(root, 'test', 'fixtures', 'runtime', 'cpu-bound.gasm');
+const spinGuest = join(root, 'test', 'fixtures', 'dap', 'spin.gasm');
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const percentile = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+
+/** A DAP client over the adapter's stdio: request() → response, waitEvent() → next matching event. */
+function startAdapter() {
+  const child = spawn(process.execPath, [adapter], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let buffer = Buffer.alloc(0);
+  let seq = 1;
+  const pending = new Map();
+  let waiters = [];
+  child.stdout.on('data', (d) => {
+    buffer = Buffer.concat([buffer, d]);
+    for (;;) {
+      const end = buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const len = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, end).toString())[1]);
+      if (buffer.length < end + 4 + len) return;
+      const m = JSON.parse(buffer.subarray(end + 4, end + 4 + len).toString());
+      buffer = buffer.subarray(end + 4 + len);
+      if (m.type === 'response') { pending.get(m.request_seq)?.(m); pending.delete(m.request_seq); }
+      else if (m.type === 'event') {
+        const w = waiters.find((x) => x.name === m.event);
+        if (w) { waiters = waiters.filter((x) => x !== w); w.resolve(m); }
+      }
+    }
+  });
+  return {
+    request(command, args) {
+      const s = seq++;
+      const text = JSON.stringify({ seq: s, type: 'request', command, arguments: args });
+      return new Promise((resolve, reject) => {
+        pending.set(s, (r) => (r.success ? resolve(r) : reject(new Error(`${command}: ${r.message}`))));
+        child.stdin.write(`Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+      });
+    },
+    waitEvent(name) { return new Promise((resolve) => waiters.push({ name, resolve })); },
+    close() { child.kill(); },
+  };
+}
+
+async function launch(client, program, configure = async () => {}, stopOnEntry = true) {
+  await client.request('initialize', { adapterID: 'ringside', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  const initialized = client.waitEvent('initialized');
+  await client.request('launch', { program, stopOnEntry });
+  await initialized;
+  await configure(client);
+  const first = stopOnEntry ? client.waitEvent('stopped') : null;
+  await client.request('configurationDone');
+  if (first) await first;
+}
+
+/** The plain interpreter, in this process: the runtime with nothing armed, best of three. */
+async function plainMips(GuestSession) {
+  let best = 0, instructions = 0;
+  for (let i = 0; i < 3; i++) {
+    const r = GuestSession.load({ source: { file: cpuGuest } });
+    if (!r.ok) throw new Error(r.message);
+    const t0 = now();
+    r.session.runToEnd();
+    const t1 = now();
+    instructions = r.session.machine.cpu.instret;
+    best = Math.max(best, instructions / ((t1 - t0) * 1000));
+  }
+  return { mips: best, instructions };
+}
+
+const ALL_FILTERS = ['de', 'db', 'bp', 'of', 'br', 'ud', 'nm', 'df', 'ts', 'np', 'ss', 'gp', 'pf', 'ac', 'ring-transition', 'triple-fault'];
+// 100 instruction breakpoints on addresses the guest never executes (past its image, 16 bytes apart).
+const NEVER_HIT = Array.from({ length: 100 }, (_, i) => ({ instructionReference: `0x${(0x00300000 + i * 16).toString(16)}` }));
+
+/** The same guest through the adapter over stdio, with or without breakpoints and every filter armed. */
+async function dapMips(instructions, armed) {
+  let best = 0;
+  for (let i = 0; i < 3; i++) {
+    const client = startAdapter();
+    try {
+      await launch(client, cpuGuest, async (c) => {
+        if (!armed) return;
+        await c.request('setInstructionBreakpoints', { breakpoints: NEVER_HIT });
+        await c.request('setExceptionBreakpoints', { filters: ALL_FILTERS });
+      });
+      const exited = client.waitEvent('exited');
+      const t0 = now();
+      await client.request('continue', { threadId: 1 });
+      await exited;
+      const t1 = now();
+      best = Math.max(best, instructions / ((t1 - t0) * 1000));
+    } finally {
+      client.close();
+    }
+  }
+  return best;
+}
+
+async function stepRoundTrips(count) {
+  const client = startAdapter();
+  const times = { instruction: [], line: [] };
+  try {
+    await launch(client, cpuGuest);
+    for (const granularity of ['instruction', 'line']) {
+      for (let i = 0; i < count; i++) {
+        const stopped = client.waitEvent('stopped');
+        const t0 = now();
+        await client.request(granularity === 'line' ? 'next' : 'stepIn', { threadId: 1, granularity });
+        await stopped;
+        times[granularity].push(now() - t0);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return times;
+}
+
+async function pauseLatencies(count) {
+  const client = startAdapter();
+  const times = [];
+  try {
+    await launch(client, spinGuest);
+    for (let i = 0; i < count; i++) {
+      await client.request('continue', { threadId: 1 });
+      await new Promise((r) => setTimeout(r, 50));
+      const stopped = client.waitEvent('stopped');
+      const t0 = now();
+      await client.request('pause', { threadId: 1 });
+      await stopped;
+      times.push(now() - t0);
+    }
+  } finally {
+    client.close();
+  }
+  return times;
+}
+
+export async function benchDap(say) {
+  if (!existsSync(adapter)) throw new Error('build first: node scripts/build.mjs');
+  mkdirSync(outDir, { recursive: true });
+  const bundle = join(outDir, 'dap-runtime.cjs');
+  await esbuild.build({
+    stdin: { contents: `export { GuestSession } from './core/src/runtime/session';`, resolveDir: root, loader: 'ts' },
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'warning',
+  });
+  const { GuestSession } = createRequire(import.meta.url)(bundle);
+
+  say('## Debug adapter');
+  say('');
+  const plain = await plainMips(GuestSession);
+  const unarmed = await dapMips(plain.instructions, false);
+  const armed = await dapMips(plain.instructions, true);
+  const ratio = armed / plain.mips;
+  say(`Guest: test/fixtures/runtime/cpu-bound.gasm, ${plain.instructions.toLocaleString('en-US')} instructions; best of 3 each.`);
+  say('');
+  say('| run | MIPS |');
+  say('| --- | ---: |');
+  say(`| plain interpreter (runtime, in process) | ${plain.mips.toFixed(1)} |`);
+  say(`| over DAP, nothing armed | ${unarmed.toFixed(1)} |`);
+  say(`| over DAP, 100 breakpoints + all ${ALL_FILTERS.length} exception filters armed | ${armed.toFixed(1)} |`);
+  say('');
+  say(`Armed / plain interpreter: **${(ratio * 100).toFixed(0)}%** (goal ≥ 90%); armed / unarmed over DAP: ${((armed / unarmed) * 100).toFixed(0)}%.`);
+  say('');
+  const steps = await stepRoundTrips(200);
+  say('| DAP step round trip over stdio (request → stopped event) | p50 | p95 |');
+  say('| --- | ---: | ---: |');
+  say(`| stepIn, instruction granularity (200) | ${percentile(steps.instruction, 0.5).toFixed(2)} ms | ${percentile(steps.instruction, 0.95).toFixed(2)} ms |`);
+  say(`| next, line granularity (200) | ${percentile(steps.line, 0.5).toFixed(2)} ms | ${percentile(steps.line, 0.95).toFixed(2)} ms |`);
+  say('');
+  const pauses = await pauseLatencies(20);
+  say(`Pause → stopped while a guest runs (20 pauses): p50 ${percentile(pauses, 0.5).toFixed(2)} ms, max ${Math.max(...pauses).toFixed(2)} ms (goal < 50 ms).`);
+  say('');
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await benchDap((line = '') => console.log(line));
+}
