@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import { generateProgram } from './generate.mjs';
 import { benchCpu } from './cpu.mjs';
+import { benchDap } from './dap.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = join(root, 'test', 'bench', 'out');
@@ -184,5 +185,6 @@ say('');
 await benchAssembler();
 await benchLanguageServer();
 await benchCpu(say);
+await benchDap(say);
 writeFileSync(join(outDir, 'report.md'), report.join('\n') + '\n');
 console.log(`\nreport written to ${join('test', 'bench', 'out', 'report.md')}`);
