@@ -275,14 +275,14 @@ function isNearBranch(spec: InstructionSpec, form: FormSpec, recipe: FormRecipe,
 }
 
 /** Lays out one instruction with a chosen form; undefined when a relaxable short branch is out of range. */
-function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest & { readonly spec: InstructionSpec }, prefixes: Prefixes, optimisticShort: boolean, problems: EncodeProblem[]): Uint8Array | undefined | 'error' {
+function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: InstructionSpec, prefixes: Prefixes, optimisticShort: boolean, problems: EncodeProblem[]): Uint8Array | undefined | 'error' {
   const ops = req.operands;
   const out: number[] = [];
   // Prefix order as NASM emits it (measured): F2/F3, F0, segment, 66, 67.
   if (prefixes.repeat !== undefined) out.push(prefixes.repeat);
   if (prefixes.lock) {
     out.push(0xf0);
-    if (!LOCKABLE.has(req.spec.mnemonic) || ops[0]?.kind !== 'mem') problems.push(warning('instruction is not lockable'));
+    if (!LOCKABLE.has(spec.mnemonic) || ops[0]?.kind !== 'mem') problems.push(warning('instruction is not lockable'));
   }
   let memIndex = -1;
   for (let i = 0; i < ops.length; i++) if (ops[i].kind === 'mem') memIndex = i;
@@ -364,7 +364,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest & { reado
         pushLittleEndian(out, value, 1);
       } else {
         const limit = IMMEDIATE_LIMIT[field];
-        const low = field === 'ib' && UNSIGNED_BYTE_OPERAND.has(req.spec.mnemonic) ? 0 : -limit;
+        const low = field === 'ib' && UNSIGNED_BYTE_OPERAND.has(spec.mnemonic) ? 0 : -limit;
         if (known && (value >= limit || value < low)) problems.push(warning(`${IMMEDIATE_NAME[field]} data exceeds bounds`, i));
         pushLittleEndian(out, value, field === 'ib' ? 1 : field === 'iw' ? 2 : 4);
       }
@@ -378,7 +378,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest & { reado
       pushLittleEndian(out, op.selector.value ?? 0, 2);
     }
   }
-  if (prefixes.repeat === 0xf2 && isNearBranch(req.spec, form, recipe, ops)) {
+  if (prefixes.repeat === 0xf2 && isNearBranch(spec, form, recipe, ops)) {
     problems.push(error('repne prefix is not allowed'));
     return 'error';
   }
@@ -445,8 +445,9 @@ export function encode(req: EncodeRequest): EncodeResult {
     // A short branch chosen by the optimizer falls through to the near form when out of range;
     // `short` or a short-only instruction (JCXZ, LOOP) reports the error instead.
     const optimistic = op?.kind === 'imm' && op.jump !== 'short' && c + 1 < candidates.length;
-    const formProblems = [...problems];
-    const bytes = layout(form, recipe, { ...req, spec }, prefixes, optimistic, formProblems);
+    // Each form tried starts from the request's own problems (none unless prefixes conflicted).
+    const formProblems = problems.length === 0 ? [] : [...problems];
+    const bytes = layout(form, recipe, req, spec, prefixes, optimistic, formProblems);
     if (bytes === undefined) continue;
     if (bytes === 'error') return { ok: false, problems: formProblems };
     return { ok: true, bytes, spec, form, problems: formProblems };
