@@ -16,11 +16,14 @@ export class CodeCache {
   readonly framesWithCode: Uint16Array;
   /** Per frame with code, per byte: how many cached instructions cover the byte. */
   private readonly cover: (Uint8Array | undefined)[];
+  /** Bumped whenever an instruction of frame n is dropped: blocks built from the frame check it. */
+  readonly versions: Uint32Array;
 
   constructor(frameCount: number) {
     this.pages = new Array<CodePage | undefined>(frameCount).fill(undefined);
     this.cover = new Array<Uint8Array | undefined>(frameCount).fill(undefined);
     this.framesWithCode = new Uint16Array(frameCount);
+    this.versions = new Uint32Array(frameCount);
   }
 
   /** The instruction array of `frame`, created when absent (fetch keeps it as its window). */
@@ -69,6 +72,7 @@ export class CodeCache {
     for (let o = off; o < off + len; o++) cover[o]--;
     page[off] = undefined;
     this.framesWithCode[frame]--;
+    this.versions[frame]++;
   }
 
   /** Drops everything (code loaded or memory restored behind the CPU's back). */
@@ -77,6 +81,7 @@ export class CodeCache {
       if (this.framesWithCode[f] === 0) continue;
       (this.pages[f] as CodePage).fill(undefined);
       (this.cover[f] as Uint8Array).fill(0);
+      this.versions[f]++;
     }
     this.framesWithCode.fill(0);
   }

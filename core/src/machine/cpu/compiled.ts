@@ -8,6 +8,7 @@ import type { InstructionSpec, OperandKind } from '../../isa/types';
 import { GPR16, GPR32, GPR8, SREG, CREG, DREG } from '../../isa/types';
 import { flagMask } from './eflags';
 import type { Cpu } from './cpu';
+import type { Block } from './blocks';
 import { DS, SS } from './segment-bits';
 
 /** Operand kinds after compilation. */
@@ -69,6 +70,10 @@ function unassigned(): void {
 export class Compiled {
   /** The handler the CPU calls; set by the CPU when it caches the instruction. */
   exec: Handler = unassigned;
+  /** The straight-line block starting here (Cpu.run builds it once the instruction is hot). */
+  block: Block | null = null;
+  /** Times Cpu.run entered here without a block; -1 when no block can start here. */
+  heat = 0;
   op = 0;
   /** Sub-operation: condition code, ALU operation, segment loaded by lds/les/..., or vector. */
   sub = 0;

@@ -15,6 +15,7 @@ import { AF, ARITH_FLAGS, CF, DF, EFLAGS_FIXED, IF, OF, PARITY, PF, RF, SF, TF, 
 import { GP, PF_VECTOR, SS_VECTOR, UD, DB } from './exceptions';
 import { CS, SS, descBase, descBig, descLimit, isCode, isExpandDown, isReadable, isWritableData } from './segment-bits';
 import { handlerFor } from './fast-handlers';
+import { buildBlock, type Block } from './blocks';
 import { deliverPendingFault, deliverInterrupt } from './interrupts';
 
 /** Lazy flag operations: which arithmetic produced the remembered result. */
@@ -24,6 +25,9 @@ export const LF_NONE = 0, LF_ADD = 1, LF_ADC = 2, LF_SUB = 3, LF_SBB = 4, LF_LOG
 export const SEG_READ = 1, SEG_WRITE = 2, SEG_EXPAND_DOWN = 4, SEG_BIG = 8, SEG_CODE = 16;
 
 export const MASKS = [0, 0xff, 0xffff, 0, 0xffffffff];
+
+/** Entries into an instruction after which Cpu.run compiles the block starting there. */
+const BLOCK_HEAT = 8;
 export const SIGNS = [0, 0x80, 0x8000, 0, 0x80000000];
 
 /** Why the CPU stopped being able to execute instructions. */
@@ -99,6 +103,7 @@ export class Cpu {
   private winGeneration = -1;
   private winCpl = -1;
   private winBits = 32;
+  private winFrame = 0;
 
   constructor(readonly memory: PhysicalMemory, readonly mmu: Mmu, readonly ports: PortBus) {
     this.code = new CodeCache(memory.frameCount);
@@ -311,6 +316,36 @@ export class Cpu {
     if (la >= 0) this.writeLinear(la, size, v, this.cpl === 3);
   }
 
+  /**
+   * read(s, off, 4) with its common case inline: a readable expand-up segment and a dword within
+   * one page (the rest, faults included, is read()'s).
+   */
+  read32(s: number, off: number): number {
+    if ((this.segRights[s] & (SEG_READ | SEG_EXPAND_DOWN)) === SEG_READ && off + 3 <= this.segLimit[s]) {
+      const la = (this.segBase[s] + off) >>> 0;
+      if ((la & 0xfff) <= 4092) {
+        const pa = this.translate(la, false, this.cpl === 3);
+        return pa < 0 ? 0 : this.memory.read32(pa);
+      }
+    }
+    return this.read(s, off, 4);
+  }
+
+  /** write(s, off, 4, v) with its common case inline, as read32(). */
+  write32(s: number, off: number, v: number): void {
+    if ((this.segRights[s] & (SEG_WRITE | SEG_EXPAND_DOWN)) === SEG_WRITE && off + 3 <= this.segLimit[s]) {
+      const la = (this.segBase[s] + off) >>> 0;
+      if ((la & 0xfff) <= 4092) {
+        const pa = this.translate(la, true, this.cpl === 3);
+        if (pa < 0) return;
+        this.memory.write32(pa, v);
+        if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, 4);
+        return;
+      }
+    }
+    this.write(s, off, 4, v);
+  }
+
   /** Checks that `size` bytes at `off` in `s` may be written (for read-modify-write and pushes). */
   probeWrite(s: number, off: number, size: number): boolean {
     const la = this.segLinear(s, off, size, true);
@@ -441,6 +476,7 @@ export class Cpu {
     this.winGeneration = this.mmu.tlb.generation;
     this.winCpl = this.cpl;
     this.winBits = this.codeBits;
+    this.winFrame = pa >>> 12;
     const c = page[pa & 0xfff];
     if (c !== undefined && c.bits === this.winBits) {
       if (eip + c.len - 1 > this.segLimit[CS]) { this.raise(GP, 0); return null; }
@@ -516,15 +552,45 @@ export class Cpu {
   run(limit: number, maxSteps: number, stopOnIf: boolean): number {
     let n = 0;
     this.runBreak = false;
+    const tlb = this.mmu.tlb;
+    const versions = this.code.versions;
     while (this.instret < limit && n < maxSteps) {
-      n++;
       if ((this.flags & TF) !== 0 || this.condition !== 'running') {
+        n++;
         this.step();
       } else {
         // step() without the single-step trap (TF is clear).
         this.fault = -1;
         const c = this.fetch();
         this.lastInstruction = c;
+        let b: Block | null = null;
+        if (c !== null) {
+          b = c.block;
+          if (b === null && c.heat >= 0 && ++c.heat >= BLOCK_HEAT) b = this.blockAt(c);
+          if (b !== null && b.version !== versions[b.frame]) { c.block = b = null; c.heat = 0; }
+        }
+        if (b !== null && this.instret + b.instructions.length <= limit && n + b.instructions.length <= maxSteps &&
+            this.eip + b.bytes - 1 <= this.segLimit[CS] && !(stopOnIf && (this.flags & IF) !== 0)) {
+          this.interruptShadowNext = false;
+          const r = b.run(this, this.eip, this.winEntry, tlb, tlb.generation, versions, b.version);
+          const retired = r >= 0 ? r : ~r;
+          if (retired > 0) {
+            this.instret += retired;
+            this.interruptShadow = false;
+            this.flags &= ~RF;
+          }
+          if (r >= 0) {
+            n += r;
+            this.lastInstruction = b.instructions[r - 1];
+          } else {
+            n += retired + 1;
+            this.lastInstruction = b.instructions[retired];
+            deliverPendingFault(this);
+          }
+          if (this.runBreak || this.condition !== 'running') break;
+          continue;
+        }
+        n++;
         if (c !== null) {
           this.interruptShadowNext = false;
           this.nextEip = c.bits === 16 ? (this.eip + c.len) & 0xffff : (this.eip + c.len) >>> 0;
@@ -542,6 +608,16 @@ export class Cpu {
       if (this.runBreak || this.condition !== 'running' || (stopOnIf && (this.flags & IF) !== 0)) break;
     }
     return n;
+  }
+
+  /** The block starting at `c`, which fetch() just returned from the window page, or null. */
+  private blockAt(c: Compiled): Block | null {
+    const off = (this.segBase[CS] + this.eip) & 0xfff;
+    if (this.winPage[off] !== c) return null;
+    const b = buildBlock(this.winPage, off, this.winFrame, this.code.versions[this.winFrame]);
+    if (b === null) c.heat = -1;
+    c.block = b;
+    return b;
   }
 
   /** Ends the current run() after the instruction in progress (hooks, devices, debuggers). */

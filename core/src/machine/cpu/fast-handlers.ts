@@ -42,6 +42,92 @@ function alu(cpu: Cpu, sub: number, a: number, b: number, size: number): number 
 
 const ALU_CMP = 7;
 
+// 32-bit register forms of the commonest ALU operations, small enough for a block to inline all
+// of its instructions: the same results and lazy flags as alu() with size 4.
+function add32(cpu: Cpu, c: Compiled): void {
+  const r = cpu.regs, a = r[c.v0] >>> 0, b = c.k1 === K_REG ? r[c.v1] >>> 0 : c.v1;
+  const v = (a + b) >>> 0;
+  r[c.v0] = v;
+  cpu.setLazy(LF_ADD, v, a, b, 4);
+}
+
+function sub32(cpu: Cpu, c: Compiled): void {
+  const r = cpu.regs, a = r[c.v0] >>> 0, b = c.k1 === K_REG ? r[c.v1] >>> 0 : c.v1;
+  const v = (a - b) >>> 0;
+  r[c.v0] = v;
+  cpu.setLazy(LF_SUB, v, a, b, 4);
+}
+
+function cmp32(cpu: Cpu, c: Compiled): void {
+  const r = cpu.regs, a = r[c.v0] >>> 0, b = c.k1 === K_REG ? r[c.v1] >>> 0 : c.v1;
+  cpu.setLazy(LF_SUB, (a - b) >>> 0, a, b, 4);
+}
+
+function and32(cpu: Cpu, c: Compiled): void {
+  const r = cpu.regs, a = r[c.v0] >>> 0, b = c.k1 === K_REG ? r[c.v1] >>> 0 : c.v1;
+  const v = (a & b) >>> 0;
+  r[c.v0] = v;
+  cpu.setLazy(LF_LOGIC, v, a, b, 4);
+}
+
+function or32(cpu: Cpu, c: Compiled): void {
+  const r = cpu.regs, a = r[c.v0] >>> 0, b = c.k1 === K_REG ? r[c.v1] >>> 0 : c.v1;
+  const v = (a | b) >>> 0;
+  r[c.v0] = v;
+  cpu.setLazy(LF_LOGIC, v, a, b, 4);
+}
+
+function xor32(cpu: Cpu, c: Compiled): void {
+  const r = cpu.regs, a = r[c.v0] >>> 0, b = c.k1 === K_REG ? r[c.v1] >>> 0 : c.v1;
+  const v = (a ^ b) >>> 0;
+  r[c.v0] = v;
+  cpu.setLazy(LF_LOGIC, v, a, b, 4);
+}
+
+function test32(cpu: Cpu, c: Compiled): void {
+  const r = cpu.regs, a = r[c.v0] >>> 0, b = c.k1 === K_REG ? r[c.v1] >>> 0 : c.v1;
+  cpu.setLazy(LF_LOGIC, (a & b) >>> 0, a, b, 4);
+}
+
+/** The 32-bit register handler of ALU operation `sub`, or null (ADC and SBB read CF). */
+function alu32For(sub: number): Handler | null {
+  switch (sub) {
+    case 0: return add32;
+    case 1: return or32;
+    case 4: return and32;
+    case 5: return sub32;
+    case 6: return xor32;
+    case 7: return cmp32;
+    default: return null;
+  }
+}
+
+function inc32(cpu: Cpu, c: Compiled): void {
+  const r = cpu.regs, a = r[c.v0] >>> 0, v = (a + 1) >>> 0;
+  const carry = cpu.cf() ? 1 : 0;
+  r[c.v0] = v;
+  cpu.setLazy(LF_INC, v, a, 1, 4);
+  cpu.lazyCarry = carry;
+}
+
+function dec32(cpu: Cpu, c: Compiled): void {
+  const r = cpu.regs, a = r[c.v0] >>> 0, v = (a - 1) >>> 0;
+  const carry = cpu.cf() ? 1 : 0;
+  r[c.v0] = v;
+  cpu.setLazy(LF_DEC, v, a, 1, 4);
+  cpu.lazyCarry = carry;
+}
+
+function movRegMem32(cpu: Cpu, c: Compiled): void {
+  const v = cpu.read32(c.seg, ea(cpu, c));
+  if (cpu.fault < 0) cpu.regs[c.v0] = v;
+}
+
+function movMemReg32(cpu: Cpu, c: Compiled): void {
+  const off = ea(cpu, c);
+  cpu.write32(c.seg, off, cpu.regs[c.v1]);
+}
+
 /** ALU r, r / r, imm: cannot fault. */
 function aluReg(cpu: Cpu, c: Compiled): void {
   const s = c.size;
@@ -205,6 +291,26 @@ function imulReg(cpu: Cpu, c: Compiled): void {
 
 const regOrImm = (k: number): boolean => k === K_REG || k === K_IMM;
 
+/** Handlers that may set nextEip: a block ends with one of them. */
+const BRANCHES: ReadonlySet<Handler> = new Set<Handler>([jcc, jmpRel, callRel, retNear]);
+/** Handlers that touch memory beyond their operand's kind (the stack). */
+const STACK: ReadonlySet<Handler> = new Set<Handler>([pushReg, pushImm, popReg, callRel, retNear]);
+
+/** True when the specialised handler of `c` may change nextEip. */
+export function isBranch(c: Compiled): boolean {
+  return BRANCHES.has(c.exec);
+}
+
+/** True when `c` (with a specialised handler) reads or writes memory: it may fault or change the TLB or code. */
+export function touchesMemory(c: Compiled): boolean {
+  return c.k0 === K_MEM || c.k1 === K_MEM || STACK.has(c.exec);
+}
+
+/** True when `c` runs a specialised handler (the generic one may do anything). */
+export function isSpecialised(c: Compiled): boolean {
+  return c.exec !== execute;
+}
+
 /** The specialised handler for `c`, or the generic execute(). */
 export function handlerFor(c: Compiled): Handler {
   const { op, k0, k1 } = c;
@@ -212,18 +318,20 @@ export function handlerFor(c: Compiled): Handler {
     case OP.mov:
       if (k0 === K_REG && k1 === K_REG) return movRegReg;
       if (k0 === K_REG && k1 === K_IMM) return movRegImm;
-      if (k0 === K_REG && k1 === K_MEM) return movRegMem;
+      if (k0 === K_REG && k1 === K_MEM) return c.size === 4 ? movRegMem32 : movRegMem;
+      if (k0 === K_MEM && k1 === K_REG && c.size === 4) return movMemReg32;
       if (k0 === K_MEM && regOrImm(k1)) return movMem;
       break;
     case OP.alu:
-      if (k0 === K_REG && regOrImm(k1)) return aluReg;
+      if (k0 === K_REG && regOrImm(k1)) return (c.size === 4 ? alu32For(c.sub) : null) ?? aluReg;
       if (k0 === K_REG && k1 === K_MEM) return aluRegMem;
       if (k0 === K_MEM && regOrImm(k1)) return aluMem;
       break;
     case OP.test:
-      if (k0 === K_REG && regOrImm(k1)) return testReg;
+      if (k0 === K_REG && regOrImm(k1)) return c.size === 4 ? test32 : testReg;
       break;
     case OP.inc: case OP.dec:
+      if (k0 === K_REG && c.size === 4) return op === OP.inc ? inc32 : dec32;
       if (k0 === K_REG) return incDecReg;
       break;
     case OP.lea: return lea;

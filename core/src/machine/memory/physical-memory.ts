@@ -22,11 +22,22 @@ export interface PhysicalAccess {
 /** One frame full of zeros shared by every never-written frame and never written itself. */
 const ZERO_FRAME = new Uint8Array(PAGE_SIZE);
 
+/** Aligned 32-bit accesses use a word view of each frame, which is only right on a little-endian host. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function wordsOf(frame: Uint8Array): Int32Array {
+  return new Int32Array(frame.buffer, frame.byteOffset, PAGE_SIZE >>> 2);
+}
+
+const ZERO_WORDS = wordsOf(ZERO_FRAME);
+
 export class PhysicalMemory implements PhysicalAccess {
   readonly sizeBytes: number;
   readonly frameCount: number;
   /** frames[n] holds physical bytes n*4096 .. n*4096+4095; may be shared with snapshots. */
   private readonly frames: Uint8Array[];
+  /** words[n] views frames[n] as 32-bit little-endian words (kept in step with frames). */
+  private readonly words: Int32Array[];
   /** Epoch in which frames[n] was made private to this memory; other values mean "shared". */
   private readonly frameEpoch: Uint32Array;
   /** Bumped by every snapshot and restore, turning every frame shared again in O(1). */
@@ -44,6 +55,7 @@ export class PhysicalMemory implements PhysicalAccess {
     this.sizeBytes = sizeBytes;
     this.frameCount = sizeBytes >>> PAGE_SHIFT || 0x100000;
     this.frames = new Array<Uint8Array>(this.frameCount).fill(ZERO_FRAME);
+    this.words = new Array<Int32Array>(this.frameCount).fill(ZERO_WORDS);
     this.frameEpoch = new Uint32Array(this.frameCount);
     this.dirtyFrames = new Uint32Array(64);
   }
@@ -74,6 +86,7 @@ export class PhysicalMemory implements PhysicalAccess {
     if (offset <= PAGE_SIZE - 4) {
       const frame = pa >>> PAGE_SHIFT;
       if (frame >= this.frameCount) return 0xffffffff;
+      if ((offset & 3) === 0 && LITTLE_ENDIAN) return this.words[frame][offset >>> 2] >>> 0;
       const bytes = this.frames[frame];
       return (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
     }
@@ -105,6 +118,10 @@ export class PhysicalMemory implements PhysicalAccess {
     const frame = pa >>> PAGE_SHIFT;
     if (offset <= PAGE_SIZE - 4 && frame < this.frameCount) {
       const bytes = this.frameEpoch[frame] === this.epoch ? this.frames[frame] : this.makePrivate(frame);
+      if ((offset & 3) === 0 && LITTLE_ENDIAN) {
+        this.words[frame][offset >>> 2] = value;
+        return;
+      }
       bytes[offset] = value;
       bytes[offset + 1] = value >>> 8;
       bytes[offset + 2] = value >>> 16;
@@ -192,7 +209,11 @@ export class PhysicalMemory implements PhysicalAccess {
         b = b.parent;
       }
     }
-    for (const f of candidates) this.frames[f] = resolveFrame(snap, f) ?? ZERO_FRAME;
+    for (const f of candidates) {
+      const bytes = resolveFrame(snap, f) ?? ZERO_FRAME;
+      this.frames[f] = bytes;
+      this.words[f] = bytes === ZERO_FRAME ? ZERO_WORDS : wordsOf(bytes);
+    }
     this.base = snap;
     this.dirtyCount = 0;
     this.epoch++;
@@ -201,6 +222,7 @@ export class PhysicalMemory implements PhysicalAccess {
   private makePrivate(frame: number): Uint8Array {
     const copy = this.frames[frame] === ZERO_FRAME ? new Uint8Array(PAGE_SIZE) : this.frames[frame].slice();
     this.frames[frame] = copy;
+    this.words[frame] = wordsOf(copy);
     this.frameEpoch[frame] = this.epoch;
     if (this.dirtyCount === this.dirtyFrames.length) {
       const grown = new Uint32Array(this.dirtyFrames.length * 2);
