@@ -1,0 +1,91 @@
+// The CPU's fast paths change nothing: Cpu.run (blocks, specialised handlers, fetch window) must
+// leave exactly the state the same number of Cpu.step() calls leaves — the step path is the one
+// the QEMU traces verify. Guests: the QEMU reference guests, the benchmark loop (paging off and
+// on) and a guest made of what blocks must stop for (self-modifying code inside a block, #PF in
+// the middle of one, TLB evictions of the code page, CR3 reloads). All assembled by nasm.
+
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Machine } from '../../core/src/machine/machine';
+
+const QEMU_DIR = join(__dirname, '..', 'fixtures', 'qemu', 'cpu');
+const PERF_DIR = join(__dirname, '..', 'fixtures', 'cpu-perf');
+const GUESTS: readonly [string, string][] = [
+  ['blocks', join(PERF_DIR, 'blocks.bin')],
+  ['cpu-loop', join(PERF_DIR, 'cpu-loop.bin')],
+  ['cpu-loop-paging', join(PERF_DIR, 'cpu-loop-paging.bin')],
+  ...['alu', 'shift-mul', 'bits-stack-string', 'protection', 'paging'].map((n): [string, string] => [n, join(QEMU_DIR, `${n}.bin`)]),
+];
+const MAX_STEPS = 400_000;
+
+function boot(image: Uint8Array): Machine {
+  const r = Machine.fromMultiboot(image, { memoryBytes: 16 << 20 });
+  assert.ok(r.ok);
+  return r.machine;
+}
+
+/** Everything step() and run() may touch that a later instruction or a debugger can see. */
+function state(m: Machine): unknown {
+  const c = m.cpu;
+  return {
+    regs: Array.from(c.regs), eip: c.eip, eflags: c.getEflags(), instret: c.instret, condition: c.condition,
+    sel: Array.from(c.segSel), base: Array.from(c.segBase), limit: Array.from(c.segLimit), cpl: c.cpl,
+    cr: [c.cr0, c.cr2, c.cr3, c.cr4], dr6: c.dr[6], shadow: c.interruptShadow, fault: c.fault,
+    lastVector: c.lastVector, last: c.lastInstruction?.spec?.mnemonic ?? null,
+    tlb: { ...m.mmu.tlb.counters }, mmu: { ...m.mmu.counters }, exit: m.debugExit.request, serial: m.serial.length,
+  };
+}
+
+function sameMemory(a: Machine, b: Machine, where: string): void {
+  for (let pa = 0; pa < a.memory.sizeBytes; pa += 4096) {
+    const x = a.memory.readBytes(pa, 4096), y = b.memory.readBytes(pa, 4096);
+    if (!Buffer.from(x).equals(Buffer.from(y))) assert.fail(`${where}: RAM differs in the frame at 0x${pa.toString(16)}`);
+  }
+}
+
+describe('CPU fast paths: run() leaves what the same number of step() calls leaves', () => {
+  for (const [name, path] of GUESTS) {
+    it(`${name}: in batches of 1, 7, 100 and 5000 instructions`, () => {
+      const image = new Uint8Array(readFileSync(path));
+      for (const batch of [1, 7, 100, 5000]) {
+        const stepped = boot(image), ran = boot(image);
+        let steps = 0, blocksUsed = 0;
+        while (steps < MAX_STEPS && ran.debugExit.request === null && ran.cpu.condition === 'running') {
+          const before = ran.cpu.instret;
+          const n = ran.cpu.run(before + batch, batch, false);
+          assert.ok(n >= 1 && n <= batch, `${name}: run() took ${n} steps for a batch of ${batch}`);
+          for (let i = 0; i < n; i++) stepped.cpu.step();
+          steps += n;
+          if (ran.cpu.lastInstruction?.block !== null) blocksUsed++;
+          assert.deepEqual(state(ran), state(stepped), `${name}, batch ${batch}: after ${steps} steps`);
+        }
+        assert.ok(ran.debugExit.request !== null || ran.cpu.condition !== 'running', `${name}: guest did not finish`);
+        sameMemory(ran, stepped, `${name}, batch ${batch}`);
+        assert.deepEqual(ran.mmu.tlb.entries(), stepped.mmu.tlb.entries(), `${name}, batch ${batch}: TLB entries`);
+        if (batch >= 100 && name.startsWith('cpu-loop')) assert.ok(blocksUsed > 0, `${name}: no block ran`);
+      }
+    });
+  }
+
+  it('a write next to cached code keeps it, a write over it takes effect at the next instruction', () => {
+    // At 0x200000: mov [0x200041], eax / mov [0x200060], eax; at 0x200040: mov ebx, imm32.
+    const image = new Uint8Array(0x80);
+    image.set([0xa3, 0x41, 0x00, 0x20, 0x00, 0xa3, 0x60, 0x00, 0x20, 0x00], 0);
+    image.set([0xbb, 0, 0, 0, 0], 0x40);
+    const m = boot(new Uint8Array(readFileSync(join(PERF_DIR, 'blocks.bin'))));
+    m.memory.writeBytes(0x200000, image);
+    m.cpu.flushCodeCache();
+    const cpu = m.cpu;
+    cpu.eip = 0x200040;
+    cpu.step(); // caches mov ebx, 0
+    assert.equal(cpu.regs[3], 0);
+    cpu.eip = 0x200000;
+    cpu.regs[0] = 0x12345678;
+    cpu.step(); // writes over the immediate of the cached mov at 0x200040
+    cpu.step(); // writes at 0x200060, next to no code
+    cpu.eip = 0x200040;
+    cpu.step();
+    assert.equal(cpu.regs[3] >>> 0, 0x12345678);
+  });
+});
