@@ -3,7 +3,7 @@
 // implementation only where the table does not mark them undefined (SDM Vol. 2 pages of each).
 
 import type { Cpu } from './cpu';
-import { LF_LOGIC, MASKS, SIGNS } from './cpu';
+import { LF_CF_OF, LF_LOGIC, MASKS, SIGNS } from './cpu';
 import { AF, ARITH_FLAGS, CF, OF, PARITY, SF, ZF } from './eflags';
 
 /** Sets all six status flags eagerly: CF and OF as given, SF ZF PF from `res`, AF as given. */
@@ -17,6 +17,15 @@ export function setResultFlags(cpu: Cpu, res: number, size: number, cf: boolean,
   if ((res & SIGNS[size]) !== 0) f |= SF;
   f |= PARITY[res & 0xff];
   cpu.flags = f;
+}
+
+/**
+ * The flags setResultFlags(cpu, res, size, cf, of) sets (AF clear), kept lazily: the status flags
+ * are computed only when something reads them.
+ */
+export function setResultFlagsLazy(cpu: Cpu, res: number, size: number, cf: boolean, of: boolean): void {
+  cpu.setLazy(LF_CF_OF, (res & MASKS[size]) >>> 0, 0, of ? 1 : 0, size);
+  cpu.lazyCarry = cf ? 1 : 0;
 }
 
 /** Scratch results of the 32x32 → 64-bit multiply. */
@@ -94,20 +103,20 @@ export function shiftRotate(cpu: Cpu, kind: number, a: number, count: number, si
     case 4: { // SHL
       r = count >= bits ? 0 : ((a << count) & mask) >>> 0;
       const cf = count <= bits ? ((a >>> (bits - count)) & 1) !== 0 : false;
-      setResultFlags(cpu, r, size, cf, ((r & sign) !== 0) !== cf);
+      setResultFlagsLazy(cpu, r, size, cf, ((r & sign) !== 0) !== cf);
       return r;
     }
     case 5: { // SHR
       r = count >= 32 ? 0 : a >>> count;
       const before = count - 1 >= 32 ? 0 : a >>> (count - 1);
-      setResultFlags(cpu, r, size, (before & 1) !== 0, ((before ^ r) & sign) !== 0);
+      setResultFlagsLazy(cpu, r, size, (before & 1) !== 0, ((before ^ r) & sign) !== 0);
       return r;
     }
     default: { // SAR
       const sa = signed(a, size);
       const before = sa >> Math.min(count - 1, 31);
       r = ((sa >> Math.min(count, 31)) & mask) >>> 0;
-      setResultFlags(cpu, r, size, (before & 1) !== 0, false);
+      setResultFlagsLazy(cpu, r, size, (before & 1) !== 0, false);
       return r;
     }
   }

@@ -20,6 +20,8 @@ import { deliverPendingFault, deliverInterrupt } from './interrupts';
 
 /** Lazy flag operations: which arithmetic produced the remembered result. */
 export const LF_NONE = 0, LF_ADD = 1, LF_ADC = 2, LF_SUB = 3, LF_SBB = 4, LF_LOGIC = 5, LF_INC = 6, LF_DEC = 7, LF_NEG = 8;
+/** Shifts and multiplies: CF in lazyCarry, OF in lazySrc (0/1), AF clear, SF ZF PF of the (masked) result. */
+export const LF_CF_OF = 9;
 
 /** Access rights of a loaded segment register, precomputed for the access checks. */
 export const SEG_READ = 1, SEG_WRITE = 2, SEG_EXPAND_DOWN = 4, SEG_BIG = 8, SEG_CODE = 16;
@@ -164,6 +166,7 @@ export class Cpu {
       case LF_SBB: return this.lazyCarry ? d <= s : d < s;
       case LF_INC: case LF_DEC: return this.lazyCarry !== 0;
       case LF_NEG: return res !== 0;
+      case LF_CF_OF: return this.lazyCarry !== 0;
       default: return false;
     }
   }
@@ -174,6 +177,7 @@ export class Cpu {
       case LF_NONE: return (this.flags & OF) !== 0;
       case LF_ADD: case LF_ADC: case LF_INC: return ((d ^ res) & (s ^ res) & sign) !== 0;
       case LF_SUB: case LF_SBB: case LF_DEC: case LF_NEG: return ((d ^ s) & (d ^ res) & sign) !== 0;
+      case LF_CF_OF: return s !== 0;
       default: return false;
     }
   }
@@ -183,7 +187,7 @@ export class Cpu {
   pf(): boolean { return this.lazyOp === LF_NONE ? (this.flags & PF) !== 0 : PARITY[this.lazyRes & 0xff] !== 0; }
   af(): boolean {
     if (this.lazyOp === LF_NONE) return (this.flags & AF) !== 0;
-    if (this.lazyOp === LF_LOGIC) return false;
+    if (this.lazyOp === LF_LOGIC || this.lazyOp === LF_CF_OF) return false;
     return ((this.lazyDst ^ this.lazySrc ^ this.lazyRes) & 0x10) !== 0;
   }
 

@@ -10,7 +10,7 @@ import {
 } from './compiled';
 import { AF, CF, DF, IF, IOPL, IOPL_SHIFT, PF, RF, SF, VM, ZF } from './eflags';
 import { BP, BR, DE, DB, GP, OF_VECTOR, UD } from './exceptions';
-import { doubleShift, logicFlags8, mulS32, mulU32, product, setResultFlags, shiftRotate } from './arith';
+import { doubleShift, logicFlags8, mulS32, mulU32, product, setResultFlags, setResultFlagsLazy, shiftRotate } from './arith';
 import { loadSegment } from './descriptors';
 import { farCall, farJump, farReturn, interruptReturn, mergeLoadedFlags } from './far-transfers';
 import { deliverInterrupt } from './interrupts';
@@ -362,7 +362,7 @@ export function execute(cpu: Cpu, c: Compiled): void {
           low = product.lo;
           overflow = op === OP.mul ? product.hi !== 0 : (product.hi | 0) !== ((product.lo | 0) >> 31);
         }
-        setResultFlags(cpu, low, s, overflow, overflow);
+        setResultFlagsLazy(cpu, low, s, overflow, overflow);
         return;
       }
       // Two- and three-operand IMUL: the truncated signed product.
@@ -378,7 +378,7 @@ export function execute(cpu: Cpu, c: Compiled): void {
         r = product.lo; overflow = (product.hi | 0) !== ((product.lo | 0) >> 31);
       }
       cpu.setReg(c.v0, s, r);
-      setResultFlags(cpu, r, s, overflow, overflow);
+      setResultFlagsLazy(cpu, r, s, overflow, overflow);
       return;
     }
     case OP.div: case OP.idiv: {
@@ -465,11 +465,15 @@ export function execute(cpu: Cpu, c: Compiled): void {
       const a = rd(cpu, c, c.k0, c.v0, s);
       const count = rd(cpu, c, c.k1, c.v1, 1) & 0x1f;
       if (cpu.fault >= 0 || count === 0) return;
-      const saved = cpu.flags, savedOp = cpu.lazyOp;
+      // A faulting write leaves the flags as they were (status flags may be held lazily).
+      const saved = cpu.flags, saveOp = cpu.lazyOp, saveRes = cpu.lazyRes, saveDst = cpu.lazyDst, saveSrc = cpu.lazySrc, saveSize = cpu.lazySize, saveCarry = cpu.lazyCarry;
       const kind = op - OP.rol;
       const r = shiftRotate(cpu, kind, a, count, s);
       wr(cpu, c, c.k0, c.v0, s, r);
-      if (cpu.fault >= 0 && savedOp === 0) cpu.flags = saved;
+      if (cpu.fault >= 0) {
+        cpu.flags = saved;
+        cpu.lazyOp = saveOp; cpu.lazyRes = saveRes; cpu.lazyDst = saveDst; cpu.lazySrc = saveSrc; cpu.lazySize = saveSize; cpu.lazyCarry = saveCarry;
+      }
       return;
     }
     case OP.shld: case OP.shrd: {

@@ -9,7 +9,7 @@ import { Compiled, K_IMM, K_MEM, K_REG, OP, type Handler } from './compiled';
 import { GP } from './exceptions';
 import { CS } from './segment-bits';
 import { execute } from './execute';
-import { shiftRotate, mulS32, product, setResultFlags } from './arith';
+import { shiftRotate, mulS32, product, setResultFlagsLazy } from './arith';
 
 /** Offset of the memory operand, address-size wrapped (effectiveAddress() of execute.ts). */
 function ea(cpu: Cpu, c: Compiled): number {
@@ -286,7 +286,7 @@ function imulReg(cpu: Cpu, c: Compiled): void {
     r = product.lo; overflow = (product.hi | 0) !== ((product.lo | 0) >> 31);
   }
   cpu.setReg(c.v0, s, r);
-  setResultFlags(cpu, r, s, overflow, overflow);
+  setResultFlagsLazy(cpu, r, s, overflow, overflow);
 }
 
 const regOrImm = (k: number): boolean => k === K_REG || k === K_IMM;
