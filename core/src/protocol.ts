@@ -3,6 +3,7 @@
 // Plain JSON shapes only — numbers are unsigned 32-bit guest values in the runtime's units.
 
 import type { ExceptionEvent, InterruptEvent, RingTransitionEvent, TlbFlushEvent, TripleFaultEvent } from './runtime/events';
+import type { DescriptorInfo, DescriptorTables, GateTarget, IdtGateInfo, TssInfo } from './runtime/descriptor-tables';
 import type { ReplacementPolicy } from './machine/mmu/tlb';
 import type { Technique } from './isa/types';
 
@@ -65,7 +66,19 @@ export interface RingsVcpu {
   readonly iopl: number;
   /** Instructions retired so far. */
   readonly instructions: number;
+  /**
+   * The GDT, the loaded LDT, the IDT's present gates and the TSS's ring stacks as guest memory holds
+   * them (optional: absent from adapters that do not read them). Gate targets carry the label they
+   * enter and the ring the handler runs in; code segments the labels within their limit.
+   */
+  readonly descriptorTables?: RingsDescriptorTables;
 }
+/** Runtime records as is (core/src/runtime/descriptor-tables.ts): plain JSON, unsigned 32-bit values. */
+export type RingsDescriptorTables = DescriptorTables;
+export type RingsDescriptor = DescriptorInfo;
+export type RingsGateTarget = GateTarget;
+export type RingsIdtGate = IdtGateInfo;
+export type RingsTss = TssInfo;
 
 /** `ringside/pageTables`: the paging structures (the Page Tables view). */
 export const PAGE_TABLES_REQUEST = 'ringside/pageTables';
