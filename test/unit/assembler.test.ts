@@ -1,6 +1,7 @@
 // Assembler facts beyond bytes: diagnostics with exact ranges and codes, recovery after errors,
 // symbols, references, statements, the source map, frontEndOnly.
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble } from '../../core/src/asm/index';
@@ -120,6 +121,43 @@ describe('expansion limits and the time budget', () => {
     this.timeout(5000);
     const r = assemble({ file: '/t.asm', text: NESTED_REPS, host, limits: { lines: 50_000 } });
     assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.range.start.line}: ${d.message}`), ['limit-lines 3: overall line count exceeds the maximum 50000']);
+  });
+
+  it('stops `times 1000000000 nop` at a 50 ms deadline with a time-budget error', function () {
+    this.timeout(5000);
+    const t = performance.now();
+    const r = assemble({ file: '/t.asm', text: 'bits 32\ntimes 1000000000 nop\n', host, deadline: t + 50 });
+    const elapsed = performance.now() - t;
+    assert.ok(elapsed < 1000, `took ${elapsed.toFixed(0)} ms`);
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['time-budget']);
+    assert.equal(r.image.length, 0);
+  });
+
+  it('a huge `resb` in .text needs no time: reserved space is never written (nasm zero-fills it)', function () {
+    this.timeout(5000);
+    const t = performance.now();
+    const r = assemble({ file: '/t.asm', text: 'resb 100000000\n', host, deadline: t + 2000 });
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['zeroing']);
+    assert.equal(r.image.length, 100_000_000);
+    assert.equal(r.image[99_999_999], 0);
+  });
+
+  it('`times` beyond a section\'s 2^31-1 bytes is an error, not a crash (nasm 2.16 panics on it)', () => {
+    const r = assemble({ file: '/t.asm', text: 'bits 32\ntimes 1000000000 db 1,2,3\n', host });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.range.start.line}`), ['section-size 1']);
+  });
+
+  it('repeats across copy chunks as nasm does (sha-256 of nasm 2.16\'s 2,100,011-byte output)', () => {
+    // nasm -f bin of this text; the image is too large to commit, so its digest stands in.
+    const r = assemble({ file: '/t.asm', text: 'bits 32\ntimes 700001 db 1,2,3\nresb 5\ntimes 3 nop\n', host });
+    assert.equal(r.image.length, 2_100_011);
+    assert.equal(createHash('sha256').update(r.image).digest('hex'), 'd101e3a6a8fe29142ae33047fbd9fcbc424f20b2e1ee46e74c6a8cd0755dd9d9');
+  });
+
+  it('--limit-lines does not count `times` repetitions (as nasm 2.16: 30 NOPs under a limit of 10)', () => {
+    const r = assemble({ file: '/t.asm', text: 'bits 32\ntimes 30 nop\n', host, limits: { lines: 10 } });
+    assert.deepEqual(r.diagnostics, []);
+    assert.deepEqual([...r.image], new Array<number>(30).fill(0x90));
   });
 
   it('a deadline already past gives one time-budget error', () => {

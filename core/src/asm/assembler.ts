@@ -10,11 +10,14 @@ import { encode } from './instruction-set';
 import { EncodeCache, Encoding, isStaticExpr, operandKey } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import type { ParsedOperand, ParsedStatement } from './parser';
-import { buildImage, layoutSections, newSection, writeBytes, type Section } from './sections';
+import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { lineRange, type PPToken } from './source';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName } from '../isa/operands';
 import type { Gpr16, Gpr32, SegmentRegister } from '../isa/types';
+
+/** One zero byte: the unit of padding and of `resb` in progbits sections. */
+const ZERO = Uint8Array.of(0);
 
 /** nasm gives up after a similar number of passes with "phase error". */
 const MAX_PASSES = 60;
@@ -133,7 +136,8 @@ class Assembler implements EvalContext {
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
     }
-    const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections);
+    const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
+    if (image === undefined) return this.stopForTime();
     return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
   }
 
@@ -334,26 +338,43 @@ class Assembler implements EvalContext {
     else this.instruction(st, result);
   }
 
-  /** Adds bytes (or reserved space when `bytes` is undefined) at the current location. */
-  private emit(st: ParsedStatement, result: StatementResult, bytes: Uint8Array | undefined, size: number): void {
+  /**
+   * Adds `n` copies of `unit` at the current location, or `n` bytes of reserved space when `unit`
+   * is undefined. Only the final pass writes bytes, straight into the section's contents.
+   */
+  private emit(st: ParsedStatement, result: StatementResult, unit: Uint8Array | undefined, n: number): void {
+    const size = unit === undefined ? n : unit.length * n;
     if (this.absolute !== undefined) {
-      if (bytes && size > 0) this.error('absolute-data', 'attempt to initialize memory in absolute space (struc or absolute)', st, undefined);
+      if (unit && size > 0) this.error('absolute-data', 'attempt to initialize memory in absolute space (struc or absolute)', st, undefined);
       this.absolute += size;
       result.size = size;
       return;
     }
     const s = this.sections[this.sec];
-    if (bytes && !s.progbits && size > 0) {
+    if (unit && !s.progbits && size > 0) {
       this.warning('nobits-data', `attempt to initialize memory in a nobits section: ignored`, st, undefined);
-      bytes = undefined;
+      unit = undefined;
     }
     if (s.progbits && size > 0 && st.op && RESERVE_UNIT[st.op.name] !== undefined) {
       this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, st, undefined);
     }
-    if (this.final && bytes && bytes.length > 0) writeBytes(s, s.size, bytes);
+    if (unit !== undefined && s.size + size > MAX_SECTION_BYTES) {
+      this.error('section-size', `section \`${s.name}' would exceed ${MAX_SECTION_BYTES} bytes`, st, undefined);
+      return;
+    }
+    if (this.final && unit !== undefined) {
+      const offset = s.size;
+      if (n === 1) {
+        if (size > 0) writeBytes(s, offset, unit);
+        result.bytes = unit;
+      } else {
+        // A stop for time leaves the run without an image (run() checks the budget after the pass).
+        writeRepeated(s, offset, unit, n, this.budget);
+        result.bytes = s.data.subarray(offset, offset + size);
+      }
+    }
     s.size += size;
     result.size = size;
-    if (this.final) result.bytes = bytes;
   }
 
   private timesCount(st: ParsedStatement): number {
@@ -367,13 +388,6 @@ class Assembler implements EvalContext {
     return v.v;
   }
 
-  private repeatBytes(unit: Uint8Array, n: number): Uint8Array {
-    if (n === 1) return unit;
-    const out = new Uint8Array(unit.length * n);
-    for (let i = 0; i < n; i++) out.set(unit, i * unit.length);
-    return out;
-  }
-
   private directive(st: ParsedStatement, name: string, result: StatementResult): void {
     const args = st.args;
     const word = st.op!;
@@ -383,7 +397,7 @@ class Assembler implements EvalContext {
       const unit = this.staticData(st, DATA_UNIT[name]);
       if (n !== 1) result.repeat = n;
       const before = result.size;
-      this.emit(st, result, this.repeatBytes(unit, n), unit.length * n);
+      this.emit(st, result, unit, n);
       result.size += before;
       return;
     }
@@ -395,7 +409,7 @@ class Assembler implements EvalContext {
       if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, st, e);
       result.reserved = size;
       const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
-      this.emit(st, result, s?.progbits ? new Uint8Array(size) : undefined, size);
+      this.emit(st, result, s?.progbits ? ZERO : undefined, size);
       return;
     }
     switch (name) {
@@ -445,7 +459,7 @@ class Assembler implements EvalContext {
           if (!fill) return;
           const reps = fill.length > 0 ? Math.floor(pad / fill.length) : 0;
           if (pad > 0) result.repeat = reps;
-          this.emit(st, result, this.repeatBytes(fill, reps), fill.length * reps);
+          this.emit(st, result, fill, reps);
         } else {
           result.reserved = pad;
           this.emit(st, result, undefined, pad);
@@ -489,7 +503,7 @@ class Assembler implements EvalContext {
         if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
           if (pad < 0) this.error('istruc', 'data in `istruc\' is larger than the structure', st, word);
-          else this.emit(st, result, new Uint8Array(pad), pad);
+          else this.emit(st, result, ZERO, pad);
         }
         this.istrucStart = undefined;
         return;
@@ -520,7 +534,7 @@ class Assembler implements EvalContext {
     if (v.v === undefined) return;
     const pad = this.istrucStart.offset + v.v - this.sections[this.sec].size;
     if (pad < 0) { this.error('istruc', 'field in `at\' is out of order or overlaps the data before it', st, field); return; }
-    this.emit(st, result, new Uint8Array(pad), pad);
+    this.emit(st, result, ZERO, pad);
   }
 
   private exprArg(st: ParsedStatement): Expr | undefined {
@@ -616,7 +630,7 @@ class Assembler implements EvalContext {
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     const n = this.timesCount(st);
     if (n !== 1) result.repeat = n;
-    this.emit(st, result, this.repeatBytes(slice, n), slice.length * n);
+    this.emit(st, result, slice, n);
   }
 
   /** `dataBytes`, computed once for data made of constants (warnings are rare: those recompute). */
@@ -671,7 +685,7 @@ class Assembler implements EvalContext {
     }
     if (!r.ok) return;
     if (n !== 1) result.repeat = n;
-    this.emit(st, result, this.repeatBytes(r.bytes, n), r.bytes.length * n);
+    this.emit(st, result, r.bytes, n);
   }
 
   /** The statement's encoding: from the cache when its inputs are unchanged since it was made. */

@@ -24,16 +24,62 @@ export interface Section {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * The most bytes one section may hold: nasm keeps `times` counts and sizes in 32-bit signed
+ * integers (measured: `times 3000000000 nop` fails nasm 2.16 with an internal assertion).
+ */
+export const MAX_SECTION_BYTES = 0x7fffffff;
+
+/** Bytes written between two looks at the clock while repeating (`times N`). */
+const REPEAT_CHUNK = 1 << 20;
+
+/** Makes room for `end` bytes in the section's contents (new space reads as zero). */
+function reserve(s: Section, end: number): void {
+  if (end <= s.data.length) return;
+  const grown = new Uint8Array(Math.min(MAX_SECTION_BYTES, Math.max(end, s.data.length * 2, 4096)));
+  grown.set(s.data);
+  s.data = grown;
+}
+
 /** Stores `bytes` at `offset` in the section's contents. */
 export function writeBytes(s: Section, offset: number, bytes: Uint8Array): void {
-  const end = offset + bytes.length;
-  if (end > s.data.length) {
-    const grown = new Uint8Array(Math.max(end, s.data.length * 2, 4096));
-    grown.set(s.data);
-    s.data = grown;
-  }
+  reserve(s, offset + bytes.length);
   if (bytes.length === 1) s.data[offset] = bytes[0];
   else s.data.set(bytes, offset);
+}
+
+/**
+ * Stores `n` copies of `unit` at `offset` (the caller keeps `offset + unit.length * n` within
+ * MAX_SECTION_BYTES). Copies double in size, a chunk at a time, and `stopped` is asked between
+ * chunks so a huge `times` ends at the deadline; returns false when it did.
+ */
+export function writeRepeated(s: Section, offset: number, unit: Uint8Array, n: number, stopped: { expiredNow(): boolean }): boolean {
+  const u = unit.length;
+  const end = offset + u * n;
+  if (u === 0 || n <= 0) return true;
+  reserve(s, end);
+  const data = s.data;
+  if (u === 1) {
+    // New space is zero already: `resb` in a progbits section writes nothing.
+    if (unit[0] === 0) return true;
+    for (let at = offset; at < end; at += REPEAT_CHUNK) {
+      data.fill(unit[0], at, Math.min(end, at + REPEAT_CHUNK));
+      if (stopped.expiredNow()) return false;
+    }
+    return true;
+  }
+  data.set(unit, offset);
+  let done = u;
+  const total = end - offset;
+  // A whole number of units per copy keeps every copy starting on a unit boundary.
+  const step = Math.max(u, REPEAT_CHUNK - (REPEAT_CHUNK % u));
+  while (done < total) {
+    const len = Math.min(done, total - done, step);
+    data.copyWithin(offset + done, offset, offset + len);
+    done += len;
+    if (len >= 4096 && stopped.expiredNow()) return false;
+  }
+  return true;
 }
 
 export function newSection(name: string, index: number): Section {
@@ -108,14 +154,30 @@ export function layoutSections(sections: readonly Section[], origin: number): La
   return problems;
 }
 
-/** The flat image: every progbits section's bytes at its file offset, gaps zero-filled. */
-export function buildImage(sections: readonly Section[]): Uint8Array {
+/**
+ * The flat image: every progbits section's bytes at its file offset, gaps zero-filled; undefined
+ * when `stopped` says the deadline passed while copying. A lone section at offset 0 is its own
+ * image (no copy).
+ */
+export function buildImage(sections: readonly Section[], stopped: { expiredNow(): boolean }): Uint8Array | undefined {
   let end = 0;
-  for (const s of sections) if (s.progbits && s.size > 0) end = Math.max(end, s.fileOffset + s.size);
+  let filled: Section | undefined;
+  let count = 0;
+  for (const s of sections) {
+    if (!s.progbits || s.size <= 0) continue;
+    end = Math.max(end, s.fileOffset + s.size);
+    filled = s;
+    count++;
+  }
+  if (count === 1 && filled!.fileOffset === 0 && filled!.data.length >= filled!.size) return filled!.data.subarray(0, filled!.size);
   const image = new Uint8Array(Math.max(0, end));
   for (const s of sections) {
     if (!s.progbits) continue;
-    image.set(s.data.subarray(0, Math.min(s.size, s.data.length)), s.fileOffset);
+    const size = Math.min(s.size, s.data.length);
+    for (let at = 0; at < size; at += REPEAT_CHUNK) {
+      image.set(s.data.subarray(at, Math.min(size, at + REPEAT_CHUNK)), s.fileOffset + at);
+      if (size > REPEAT_CHUNK && stopped.expiredNow()) return undefined;
+    }
   }
   return image;
 }
