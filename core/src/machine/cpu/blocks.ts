@@ -9,6 +9,8 @@ import type { Compiled } from './compiled';
 import type { CodePage } from './code-cache';
 import type { Tlb } from '../mmu/tlb';
 import { isBranch, isSpecialised, touchesMemory } from './fast-handlers';
+import { K_IMM, K_MEM, K_REG, OP } from './compiled';
+import { LF_ADD, LF_CF_OF, LF_DEC, LF_INC, LF_LOGIC, LF_SUB } from './cpu';
 
 /** Longest block: keeps the generated function within what V8 inlines. */
 const BLOCK_MAX = 16;
@@ -30,6 +32,92 @@ export class Block {
     /** The frame's code version the block was built from. */
     readonly version: number,
   ) {}
+}
+
+/** Operator and lazy-flag op of the 32-bit register ALU forms written inline (ADC/SBB are not). */
+function inlineAlu(sub: number): readonly [string, number] | undefined {
+  // A function, not a table: cpu.ts and this module import each other.
+  switch (sub) {
+    case 0: return ['+', LF_ADD];
+    case 1: return ['|', LF_LOGIC];
+    case 4: return ['&', LF_LOGIC];
+    case 5: case 7: return ['-', LF_SUB];
+    case 6: return ['^', LF_LOGIC];
+    default: return undefined;
+  }
+}
+
+function lazyStores(op: number, res: string, dst: string, src: string): string {
+  return `cpu.lazyOp = ${op}; cpu.lazyRes = ${res}; cpu.lazyDst = ${dst}; cpu.lazySrc = ${src}; cpu.lazySize = 4;`;
+}
+
+/** The 32-bit effective address of `c`'s memory operand (fast-handlers.ts ea()), or null for 16-bit addressing. */
+function eaSource(c: Compiled): string | null {
+  if (c.asz !== 32) return null;
+  const base = c.base >= 0 ? ` + r[${c.base}]` : '';
+  const index = c.index >= 0 ? ` + (r[${c.index}] << ${c.scale})` : '';
+  return `(${c.disp}${base}${index}) >>> 0`;
+}
+
+/**
+ * SHL/SHR/SAR r32, imm as shiftRotate() computes them for a count of 1..31, flags kept as
+ * setResultFlagsLazy() keeps them; a masked count of 0 changes nothing.
+ */
+function shiftSource(c: Compiled): string | null {
+  const n = c.v1 & 0x1f;
+  if (n === 0) return ';';
+  const v = `r[${c.v0}]`;
+  let body: string;
+  if (c.op === OP.shl) body = `const a = ${v} >>> 0, v = (a << ${n}) >>> 0, cf = (a >>> ${32 - n}) & 1, of = ((v >>> 31) !== cf) ? 1 : 0;`;
+  else if (c.op === OP.shr) body = `const a = ${v} >>> 0, v = a >>> ${n}, before = a >>> ${n - 1}, cf = before & 1, of = ((before ^ v) >>> 31) & 1;`;
+  else if (c.op === OP.sar) body = `const a = ${v} | 0, v = (a >> ${n}) >>> 0, cf = (a >> ${n - 1}) & 1, of = 0;`;
+  else return null;
+  return `{ ${body} ${v} = v; cpu.lazyOp = ${LF_CF_OF}; cpu.lazyRes = v; cpu.lazyDst = 0; cpu.lazySrc = of; cpu.lazySize = 4; cpu.lazyCarry = cf; }`;
+}
+
+/**
+ * Source doing inline exactly what the specialised handler of `c` does, for the 32-bit register
+ * forms that cannot fault (fast-handlers.ts: movRegReg, movRegImm, add32..test32, inc32/dec32,
+ * lea, shiftReg with an immediate count) and MOV between a register and memory (movRegMem32,
+ * movMemReg32, through Cpu.read32/write32), so the JIT's inlining budget is left for the rest;
+ * null otherwise. `i` is the instruction's index in the block.
+ */
+function inlineSource(c: Compiled, i: number): string | null {
+  if (c.size !== 4 && c.op !== OP.lea) return null;
+  if (c.op === OP.mov && (c.k0 === K_MEM || c.k1 === K_MEM)) {
+    const ea = eaSource(c);
+    if (ea === null) return null;
+    if (c.k0 === K_REG) return `{ const off = ${ea}; cpu.ea = off; const v = cpu.read32(${c.seg}, off); if (cpu.fault >= 0) return ${~i}; r[${c.v0}] = v; }`;
+    if (c.k1 === K_REG) return `{ const off = ${ea}; cpu.ea = off; cpu.write32(${c.seg}, off, r[${c.v1}]); }`;
+    return null;
+  }
+  if ((c.op === OP.shl || c.op === OP.shr || c.op === OP.sar) && c.k0 === K_REG && c.k1 === K_IMM) return shiftSource(c);
+  const src = c.k1 === K_REG ? `(r[${c.v1}] >>> 0)` : c.k1 === K_IMM ? String(c.v1 >>> 0) : null;
+  switch (c.op) {
+    case OP.mov:
+      if (c.k0 !== K_REG || src === null) return null;
+      return c.k1 === K_REG ? `r[${c.v0}] = r[${c.v1}];` : `r[${c.v0}] = ${c.v1 | 0};`;
+    case OP.alu: case OP.test: {
+      if (c.k0 !== K_REG || src === null) return null;
+      const alu = c.op === OP.test ? (['&', LF_LOGIC] as const) : inlineAlu(c.sub);
+      if (alu === undefined) return null;
+      const write = c.op === OP.alu && c.sub !== 7 ? `r[${c.v0}] = v; ` : '';
+      return `{ const a = r[${c.v0}] >>> 0, b = ${src}, v = (a ${alu[0]} b) >>> 0; ${write}${lazyStores(alu[1], 'v', 'a', 'b')} }`;
+    }
+    case OP.inc: case OP.dec: {
+      if (c.k0 !== K_REG) return null;
+      const inc = c.op === OP.inc;
+      return `{ const a = r[${c.v0}] >>> 0, v = (a ${inc ? '+' : '-'} 1) >>> 0, carry = cpu.cf() ? 1 : 0; r[${c.v0}] = v; ` +
+        `${lazyStores(inc ? LF_INC : LF_DEC, 'v', 'a', '1')} cpu.lazyCarry = carry; }`;
+    }
+    case OP.lea: {
+      const ea = eaSource(c);
+      if (c.osz !== 4 || ea === null) return null;
+      return `{ const off = ${ea}; cpu.ea = off; r[${c.v0}] = off; }`;
+    }
+    default:
+      return null;
+  }
 }
 
 /**
@@ -59,7 +147,7 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
     lines.push(`cpu.nextEip = (e0 + ${end}) >>> 0;`);
     // The fetch of instruction 0 was made (and counted) by the caller.
     if (i > 0) lines.push('if (te >= 0) tlb.touch(te);');
-    lines.push(`h${i}(cpu, c${i});`);
+    lines.push(inlineSource(c, i) ?? `h${i}(cpu, c${i});`);
     if (memory || branch) lines.push(`if (cpu.fault >= 0) return ${~i};`);
     // A fill or drop in the TLB, or a write over cached code of this frame: later instructions
     // must be fetched again the normal way.
@@ -71,7 +159,7 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
   const names: string[] = [];
   const values: unknown[] = [];
   list.forEach((c, i) => { names.push(`h${i}`, `c${i}`); values.push(c.exec, c); });
-  const body = `return function block(cpu, e0, te, tlb, g, versions, v) {\n${lines.join('\n')}\n};`;
+  const body = `return function block(cpu, e0, te, tlb, g, versions, v) {\nconst r = cpu.regs;\n${lines.join('\n')}\n};`;
   // The source is built only from the fixed templates above and numbers; values come in as arguments.
   const make = new Function(...names, body) as (...args: unknown[]) => BlockFn;
   return new Block(make(...values), list, at - off, frame, version);
