@@ -10,7 +10,8 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GuestSession } from '../../core/src/runtime/session';
-import type { RuntimeEvent, StoppedEvent as RuntimeStop } from '../../core/src/runtime/events';
+import type { ExceptionEvent, RuntimeEvent, StoppedEvent as RuntimeStop } from '../../core/src/runtime/events';
+import { readDescriptorTables } from '../../core/src/runtime/descriptor-tables';
 import type { Diagnostic } from '../../core/src/asm/api';
 import {
   PAGE_TABLES_REQUEST, RINGS_REQUEST, SET_TRACE_REQUEST, TLB_REQUEST, TRACE_EVENT, TRANSLATE_REQUEST,
@@ -21,8 +22,9 @@ import { formatAddress, parseAddress } from './addresses';
 import { BreakpointTable, type PlannedBreakpoint } from './breakpoint-table';
 import { complete, isCommand, runCommand } from './console';
 import { exceptionBreakpointFilters, filterById, filterForVector } from './exception-filters';
+import { exceptionLines, exceptionTitle } from './exception-info';
 import { planLaunch } from './launch';
-import { unwind } from './stack';
+import { callerName, unwind, type GuestFrame } from './stack';
 import { RegisterVariables } from './variables';
 
 const THREAD_ID = 1;
@@ -39,13 +41,23 @@ interface LaunchState {
   readonly files: ReadonlyMap<string, string>;
 }
 
-type LastStop = { readonly reason: string; readonly description: string; readonly exceptionId?: string; readonly name?: string };
+type LastStop = {
+  readonly reason: string; readonly description: string; readonly exceptionId?: string; readonly name?: string;
+  /** The delivery the stop is about (faulting EIP, error code, CR2), for exception stops. */
+  readonly exception?: ExceptionEvent;
+};
+
+/** A call-stack row: the faulting instruction of the exception stopped on, or a guest frame (depth 0 = innermost). */
+type StackEntry = { readonly kind: 'fault'; readonly exception: ExceptionEvent } | { readonly kind: 'guest'; readonly frame: GuestFrame; readonly depth: number };
 
 export class RingsideDebugSession extends LoggingDebugSession {
   private guest: GuestSession | null = null;
   private launch: LaunchState | null = null;
   private unsubscribe: (() => void) | null = null;
   private unsubscribeTrace: (() => void) | null = null;
+  /** While exception filters are armed: the last exception delivered (the observer runs anyway then). */
+  private unsubscribeExceptions: (() => void) | null = null;
+  private lastException: ExceptionEvent | null = null;
   private readonly breakpoints = new BreakpointTable();
   private dataBreakpointIds = new Map<number, number>();
   private dataSpecs: { id: number; spec: Parameters<GuestSession['setDataBreakpoints']>[0][number] }[] = [];
@@ -155,7 +167,8 @@ export class RingsideDebugSession extends LoggingDebugSession {
       }
       case 'exception': {
         const f = e.vector !== undefined ? filterForVector(e.vector) : undefined;
-        this.stopEvent('exception', e.description, f?.id ?? `vector-${e.vector}`, f?.label.split(' ')[0] ?? `vector ${e.vector}`);
+        const x = this.lastException !== null && this.lastException.vector === e.vector ? this.lastException : undefined;
+        this.stopEvent('exception', e.description, f?.id ?? `vector-${e.vector}`, f?.label.split(' ')[0] ?? `vector ${e.vector}`, undefined, x);
         return;
       }
       case 'ring-transition':
@@ -169,8 +182,9 @@ export class RingsideDebugSession extends LoggingDebugSession {
     }
   }
 
-  private stopEvent(reason: string, description: string, exceptionId?: string, name?: string, hitBreakpointIds?: number[]): void {
-    this.lastStop = { reason, description, exceptionId, name };
+  private stopEvent(reason: string, description: string, exceptionId?: string, name?: string, hitBreakpointIds?: number[], exception?: ExceptionEvent): void {
+    this.lastStop = { reason, description, exceptionId, name, exception };
+    this.lastException = null;
     this.variables.reset();
     this.gotoTargets.clear();
     const ev = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
@@ -292,6 +306,7 @@ export class RingsideDebugSession extends LoggingDebugSession {
     this.unsubscribe?.();
     this.unsubscribeTrace?.();
     this.unsubscribeTrace = null;
+    this.watchExceptions(null);
     this.guest = guest;
     this.terminated = false;
     this.shutdownShown = false;
@@ -312,6 +327,7 @@ export class RingsideDebugSession extends LoggingDebugSession {
     this.unsubscribeTrace?.();
     this.unsubscribe = null;
     this.unsubscribeTrace = null;
+    this.watchExceptions(null);
     this.terminated = true;
     super.disconnectRequest(response, args);
   }
@@ -545,7 +561,9 @@ export class RingsideDebugSession extends LoggingDebugSession {
       else this.tripleFault = { armed: true, condition: c.condition };
       results.push({ verified: true });
     }
-    const applied = this.launch?.noDebug === true ? g.setExceptionStops({}) : g.setExceptionStops({ exceptions, ringTransition: ring, ringTransitionCondition: ringCondition });
+    const noDebug = this.launch?.noDebug === true;
+    const applied = noDebug ? g.setExceptionStops({}) : g.setExceptionStops({ exceptions, ringTransition: ring, ringTransitionCondition: ringCondition });
+    this.watchExceptions(!noDebug && exceptions.length > 0 ? g : null);
     if (!applied.ok) {
       // The runtime names the bad condition; attach it to the filters that have conditions.
       for (let i = 0; i < chosen.length; i++) if (chosen[i].condition !== undefined) { results[i].verified = false; results[i].message = applied.messages.join('; '); }
@@ -560,6 +578,18 @@ export class RingsideDebugSession extends LoggingDebugSession {
       }
     }
     return results;
+  }
+
+  /**
+   * Keeps the last delivered exception while vector filters are armed, so an exception stop can
+   * name the faulting instruction. Armed filters already make the runtime observe every step, so
+   * this detailed subscription costs only the exception records themselves.
+   */
+  private watchExceptions(g: GuestSession | null): void {
+    this.unsubscribeExceptions?.();
+    this.unsubscribeExceptions = null;
+    this.lastException = null;
+    if (g !== null) this.unsubscribeExceptions = g.onEvent((e) => { if (e.kind === 'exception') this.lastException = e; }, { detailed: true });
   }
 
   // ---- run control ---------------------------------------------------------------------------
@@ -633,31 +663,64 @@ export class RingsideDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /** The exception stopped on, while EIP is still at its handler's entry (a step or an EIP change leaves it behind). */
+  private shownFault(g: GuestSession): ExceptionEvent | undefined {
+    const x = this.lastStop?.exception;
+    return x !== undefined && g.registers().eip === x.handlerEip ? x : undefined;
+  }
+
+  private stackEntries(g: GuestSession): StackEntry[] {
+    const frames: StackEntry[] = unwind(g).map((frame, depth) => ({ kind: 'guest', frame, depth }));
+    const fault = this.shownFault(g);
+    return fault !== undefined ? [{ kind: 'fault', exception: fault }, ...frames] : frames;
+  }
+
+  /** `fault2 (fault.gasm:48)`, `fault2`, or the address. */
+  private placeName(g: GuestSession, eip: number): string {
+    const symbol = g.symbols.symbolize(eip);
+    const loc = g.sourceLocation(eip);
+    const line = loc !== undefined ? `${path.basename(loc.file)}:${loc.line + 1}` : undefined;
+    if (symbol !== undefined) return line !== undefined ? `${symbol} (${line})` : symbol;
+    return line !== undefined ? `${formatAddress(eip)} (${line})` : formatAddress(eip);
+  }
+
+  private stackFrame(g: GuestSession, id: number, e: StackEntry): DebugProtocol.StackFrame {
+    let eip: number;
+    let name: string;
+    let locationOf: number;
+    if (e.kind === 'fault') {
+      // The CPU has already entered the handler (no pre-delivery hook); this row shows where it came from.
+      eip = e.exception.guestEip;
+      locationOf = eip;
+      name = `${e.exception.name} at ${this.placeName(g, eip)}`;
+    } else {
+      eip = e.frame.eip;
+      // A caller's line is the call's: the instruction before the return address.
+      locationOf = e.depth === 0 ? eip : (eip - 1) >>> 0;
+      const symbol = g.symbols.symbolize(eip);
+      name = symbol === undefined ? formatAddress(eip) : e.depth === 0 ? symbol : callerName(symbol);
+    }
+    const frame: DebugProtocol.StackFrame = { id, name, line: 0, column: 0, instructionPointerReference: formatAddress(eip) };
+    const loc = g.sourceLocation(locationOf);
+    if (loc !== undefined) {
+      frame.source = new Source(path.basename(loc.file), this.convertDebuggerPathToClient(loc.file));
+      frame.line = this.convertDebuggerLineToClient(loc.line);
+      frame.column = this.convertDebuggerColumnToClient(loc.column);
+    } else {
+      frame.presentationHint = 'subtle';
+    }
+    return frame;
+  }
+
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const g = this.stoppedGuest(response);
     if (g === null) return;
-    const frames = unwind(g);
+    const entries = this.stackEntries(g);
     const start = args.startFrame ?? 0;
-    const count = args.levels !== undefined && args.levels > 0 ? args.levels : frames.length;
+    const count = args.levels !== undefined && args.levels > 0 ? args.levels : entries.length;
     response.body = {
-      totalFrames: frames.length,
-      stackFrames: frames.slice(start, start + count).map((f, i) => {
-        const index = start + i;
-        // A caller's line is the call's: the instruction before the return address.
-        const loc = g.sourceLocation(index === 0 ? f.eip : (f.eip - 1) >>> 0);
-        const symbol = g.symbols.symbolize(f.eip);
-        const frame: DebugProtocol.StackFrame = {
-          id: index, name: symbol ?? formatAddress(f.eip), line: 0, column: 0, instructionPointerReference: formatAddress(f.eip),
-        };
-        if (loc !== undefined) {
-          frame.source = new Source(path.basename(loc.file), this.convertDebuggerPathToClient(loc.file));
-          frame.line = this.convertDebuggerLineToClient(loc.line);
-          frame.column = this.convertDebuggerColumnToClient(loc.column);
-        } else {
-          frame.presentationHint = 'subtle';
-        }
-        return frame;
-      }),
+      totalFrames: entries.length,
+      stackFrames: entries.slice(start, start + count).map((e, i) => this.stackFrame(g, start + i, e)),
     };
     this.sendResponse(response);
   }
@@ -665,9 +728,14 @@ export class RingsideDebugSession extends LoggingDebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const g = this.stoppedGuest(response);
     if (g === null) return;
-    const frame = args.frameId > 0 ? unwind(g)[args.frameId] : undefined;
-    const link = frame?.ebp !== undefined && frame.returnAddress !== undefined ? { ebp: frame.ebp, returnAddress: frame.returnAddress } : undefined;
-    response.body = { scopes: this.variables.scopes(args.frameId, link) };
+    const entry = this.stackEntries(g)[args.frameId];
+    if (entry?.kind === 'fault') {
+      response.body = { scopes: this.variables.exceptionScopes(entry.exception) };
+    } else {
+      const frame = entry?.frame;
+      const link = frame?.ebp !== undefined && frame.returnAddress !== undefined ? { ebp: frame.ebp, returnAddress: frame.returnAddress } : undefined;
+      response.body = { scopes: this.variables.scopes(entry?.depth ?? 0, link) };
+    }
     this.sendResponse(response);
   }
 
@@ -739,7 +807,19 @@ export class RingsideDebugSession extends LoggingDebugSession {
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const s = this.lastStop;
     if (s === null || s.reason !== 'exception' || s.exceptionId === undefined) { this.fail(response, 'the guest is not stopped on an exception'); return; }
-    response.body = { exceptionId: s.name ?? s.exceptionId, description: s.description, breakMode: 'always', details: { message: s.description, typeName: s.name } };
+    const x = s.exception;
+    if (x === undefined || this.guest === null) {
+      response.body = { exceptionId: s.name ?? s.exceptionId, description: s.description, breakMode: 'always', details: { message: s.description, typeName: s.name } };
+    } else {
+      const place = this.placeName(this.guest, x.guestEip);
+      const where = place.startsWith('0x') ? place : `${formatAddress(x.guestEip)} ${place}`;
+      const text = exceptionLines(x, where).join('\n');
+      const title = exceptionTitle(x.vector);
+      response.body = {
+        exceptionId: s.name ?? s.exceptionId, description: text, breakMode: 'always',
+        details: { message: text, typeName: title !== undefined ? `${x.name} ${title}` : x.name, fullTypeName: `vector ${x.vector}`, stackTrace: `at ${where}` },
+      };
+    }
     this.sendResponse(response);
   }
 
@@ -851,6 +931,8 @@ export class RingsideDebugSession extends LoggingDebugSession {
         source: g.sourceLocation(regs.eip), symbol: g.symbols.symbolize(regs.eip),
         protectedMode: (sys.cr0 & 1) !== 0, pagingEnabled: (sys.cr0 & 0x8000_0000) !== 0,
         csDpl: segs[1]?.dpl ?? 0, ssDpl: segs[2]?.dpl ?? 0, iopl: g.eflags().iopl, instructions: g.machine.cpu.instret,
+        // Descriptor tables mean nothing before CR0.PE (real mode uses no descriptors).
+        descriptorTables: (sys.cr0 & 1) !== 0 ? readDescriptorTables(g.machine, g.symbols) : undefined,
       }],
     };
   }

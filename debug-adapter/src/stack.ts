@@ -40,3 +40,12 @@ function knownCode(session: GuestSession, eip: number): boolean {
   if (session.sourceMap !== null) return session.sourceMap.lookupAddress(eip) !== undefined;
   return session.symbols.symbolize(eip) !== undefined;
 }
+
+/**
+ * A caller frame's name: the label its return address follows, without the offset (`bump+0xb` →
+ * `bump`) — the frame's source line already says where in the routine the call is.
+ */
+export function callerName(symbol: string): string {
+  const plus = symbol.indexOf('+');
+  return plus < 0 ? symbol : symbol.slice(0, plus);
+}

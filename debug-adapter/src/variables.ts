@@ -4,8 +4,10 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Handles } from '@vscode/debugadapter';
+import type { ExceptionEvent } from '../../core/src/runtime/events';
 import type { GuestSession } from '../../core/src/runtime/session';
 import { formatAddress } from './addresses';
+import { errorCodeFields } from './exception-info';
 
 export type Container =
   | { readonly kind: 'general' }
@@ -15,7 +17,9 @@ export type Container =
   | { readonly kind: 'system' }
   | { readonly kind: 'control'; readonly name: 'cr0' | 'cr3' | 'cr4' }
   | { readonly kind: 'table'; readonly name: 'gdtr' | 'idtr' | 'ldtr' | 'tr' }
-  | { readonly kind: 'frame'; readonly ebp: number; readonly returnAddress: number };
+  | { readonly kind: 'frame'; readonly ebp: number; readonly returnAddress: number }
+  | { readonly kind: 'exception'; readonly event: ExceptionEvent }
+  | { readonly kind: 'errorCode'; readonly vector: number; readonly code: number };
 
 /** Bit names of CR0 and CR4 (SDM Vol. 3A §2.5, Figure 2-7) and the CR3 fields of 32-bit paging. */
 const CR0_BITS: readonly [number, string][] = [[0, 'PE'], [1, 'MP'], [2, 'EM'], [3, 'TS'], [4, 'ET'], [5, 'NE'], [16, 'WP'], [18, 'AM'], [29, 'NW'], [30, 'CD'], [31, 'PG']];
@@ -55,6 +59,12 @@ export class RegisterVariables {
       scope('Segments', { kind: 'segments' }, 6),
       scope('System', { kind: 'system' }, 11),
     ];
+  }
+
+  /** The synthetic faulting-instruction frame: what was delivered, not live registers (the CPU is in the handler). */
+  exceptionScopes(e: ExceptionEvent): DebugProtocol.Scope[] {
+    const count = 4 + (e.errorCode !== undefined ? 1 : 0) + (e.qualification !== undefined ? 1 : 0);
+    return [{ name: 'Exception', variablesReference: this.handles.create({ kind: 'exception', event: e }), namedVariables: count, expensive: false, presentationHint: 'locals' }];
   }
 
   variables(c: Container, fmt: Formatting): DebugProtocol.Variable[] {
@@ -131,6 +141,22 @@ export class RegisterVariables {
       }
       case 'frame':
         return [this.value('EBP', c.ebp, { hex: true }, undefined, true), this.value('return address', c.returnAddress, { hex: true }, undefined, true)];
+      case 'exception': {
+        const e = c.event;
+        const out = [plain('vector', `${e.vector} (${e.name})`), plain('type', e.type)];
+        if (e.errorCode !== undefined) {
+          const fields = errorCodeFields(e.vector, e.errorCode).length;
+          out.push({
+            name: 'error code', value: `0x${e.errorCode.toString(16)}`, variablesReference: fields > 0 ? this.handles.create({ kind: 'errorCode', vector: e.vector, code: e.errorCode }) : 0,
+            namedVariables: fields > 0 ? fields : undefined,
+          });
+        }
+        if (e.qualification !== undefined) out.push(this.value('CR2', e.qualification, { hex: true }, undefined, true));
+        out.push(this.value('faulting EIP', e.guestEip, { hex: true }), this.value('handler EIP', e.handlerEip, { hex: true }));
+        return out;
+      }
+      case 'errorCode':
+        return errorCodeFields(c.vector, c.code).map((f) => plain(f.name, f.name === 'index' ? `0x${f.value.toString(16)} (${f.meaning})` : `${f.value} (${f.meaning})`));
     }
   }
 

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { RingsResponse } from '../../core/src/protocol';
 
 const ROOT = path.join(__dirname, '..', '..');
 const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
@@ -17,6 +18,8 @@ const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'dap');
 const FRAMES = path.join(FIXTURES, 'frames.gasm');
 const FAULT = path.join(FIXTURES, 'fault.gasm');
 const SPIN = path.join(FIXTURES, 'spin.gasm');
+const KERNEL = path.join(ROOT, 'examples', 'kernel', 'kernel.gasm');
+const KERNEL_INCLUDES = [path.join(ROOT, 'examples', 'include'), path.join(ROOT, 'examples', 'kernel')];
 
 /** 1-based line of the first line containing `text` (the client's convention). */
 function lineOf(file: string, text: string): number {
@@ -289,8 +292,12 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const regs = await registers(client);
     assert.equal(regs.get('EAX'), hex8(2));
     const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
-    // Callers are named by their return addresses: push ebp (1) + mov ebp, esp (2) + mov eax, [ebp+8] (3) + call (5) = bump+0xb; push ecx (1) + call (5) = .again+6.
-    assert.deepEqual(st.body.stackFrames.map((f) => f.name), ['inner+0x3', 'bump+0xb', 'start.again+0x6']);
+    // Callers are named by the label their return address follows (bump+0xb, start.again+0x6), their
+    // line is the call's; the exact return addresses are the instruction pointer references:
+    // push ebp (1) + mov ebp, esp (2) + mov eax, [ebp+8] (3) + call (5) = bump+0xb; push ecx (1) + call (5) = .again+6.
+    assert.deepEqual(st.body.stackFrames.map((f) => f.name), ['inner+0x3', 'bump', 'start.again']);
+    const address = async (e: string): Promise<number> => Number((await evaluate(client, e)).split(' ')[0]);
+    assert.deepEqual(st.body.stackFrames.slice(1).map((f) => Number(f.instructionPointerReference)), [await address('bump') + 0xb, await address('start.again') + 6]);
     assert.deepEqual(st.body.stackFrames.map((f) => f.line), [nopLine, lineOf(FRAMES, 'call inner'), lineOf(FRAMES, 'call bump')]);
     assert.ok(st.body.stackFrames.every((f) => /^0x[0-9a-f]{8}$/.test(f.instructionPointerReference ?? '')));
     // The first log point ran once (bump(3) before this stop).
@@ -338,16 +345,73 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const info = await client.ok<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: 1 });
     assert.equal(info.body.exceptionId, '#GP');
     assert.equal(info.body.breakMode, 'always');
-    // Error code = the selector with RPL cleared (SDM Vol. 3A §6.15, Interrupt 13), EIP at fault2.
-    assert.match(info.body.description ?? '', /error 0x1230/);
-    assert.match(info.body.description ?? '', new RegExp(`at ${(await evaluate(client, 'fault2')).split(' ')[0].replace(/^0x0*/, '0x')}`));
-    // Stopped at the handler, whose first line is `inc byte [gp_count]`; the first fault was handled.
-    assert.equal((await topFrame(client)).line, lineOf(FAULT, 'inc byte [gp_count]'));
-    assert.equal((await evaluate(client, 'byte [gp_count]')).split(' ')[1], '(1)');
-    const from = client.events.length;
+    assert.equal(info.body.details?.fullTypeName, 'vector 13');
+    // Error code = the selector with RPL cleared (SDM Vol. 3A §6.15, Interrupt 13), decoded per
+    // Figure 6-7: 0x1230 = index 0x246, TI 0 (GDT), IDT 0, EXT 0. EIP at fault2.
+    const description = info.body.description ?? '';
+    const fault2 = (await evaluate(client, 'fault2')).split(' ')[0];
+    assert.match(description, new RegExp(`^#GP General protection \\(vector 13, a fault\\) at ${fault2} fault2 \\(fault\\.gasm:${lineOf(FAULT, 'fault2:') + 1}\\): mov fs, ?e?bx$`, 'm'));
+    assert.match(description, /^error code 0x1230: EXT=0 \(raised by the program\), IDT=0 \([^)]*\), TI=0 \(GDT\), index=0x246 \(selector 0x1230\)$/m);
+    assert.ok(!/CR2/.test(description), 'CR2 only for #PF');
+    // The top frame is the faulting instruction; the CPU stopped at the handler's first line, `inc byte [gp_count]`.
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    assert.deepEqual(st.body.stackFrames.slice(0, 2).map((f) => [f.name, f.line, Number(f.instructionPointerReference)]), [
+      [`#GP at fault2 (fault.gasm:${lineOf(FAULT, 'fault2:') + 1})`, lineOf(FAULT, 'fault2:') + 1, Number(fault2)],
+      ['gp_handler', lineOf(FAULT, 'inc byte [gp_count]'), Number((await evaluate(client, 'gp_handler')).split(' ')[0])],
+    ]);
+    const scopes = await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: st.body.stackFrames[0].id });
+    assert.deepEqual(scopes.body.scopes.map((x) => x.name), ['Exception']);
+    const vars = await client.ok<DebugProtocol.VariablesResponse>('variables', { variablesReference: scopes.body.scopes[0].variablesReference });
+    const byName = new Map(vars.body.variables.map((v) => [v.name, v]));
+    assert.equal(byName.get('vector')?.value, '13 (#GP)');
+    assert.equal(byName.get('faulting EIP')?.value, fault2);
+    const code = byName.get('error code');
+    assert.equal(code?.value, '0x1230');
+    const fields = await client.ok<DebugProtocol.VariablesResponse>('variables', { variablesReference: code!.variablesReference });
+    assert.deepEqual(fields.body.variables.map((v) => v.name), ['EXT', 'IDT', 'TI', 'index']);
+    // The handler frame (index 1) has the live registers.
+    const handlerScopes = await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: st.body.stackFrames[1].id });
+    assert.equal(handlerScopes.body.scopes[0].name, 'General registers');
+    // The Rings view's tables: fault.gasm's GDT (flat code and data, DPL 0) and its one IDT gate, 13 -> 0x08:gp_handler.
+    const rings = (await client.ok('ringside/rings', {})).body as RingsResponse;
+    const tables = rings.vcpus[0].descriptorTables;
+    assert.deepEqual(tables?.gdt.entries.map((e) => [e.selector, e.kind, e.dpl, e.base, e.limit]), [[0x08, 'code', 0, 0, 0xffff_ffff], [0x10, 'data', 0, 0, 0xffff_ffff]]);
+    assert.deepEqual(tables?.idt.gates.map((g) => [g.vector, g.kind, g.dpl, g.target.selector, g.target.symbol, g.target.ring]), [[13, 'interrupt-gate', 0, 0x08, 'gp_handler', 0]]);
+    assert.equal(tables?.tss, undefined);
+    // A step into the handler leaves the faulting-instruction row behind.
+    let from = client.events.length;
+    await client.ok('stepIn', { threadId: 1, granularity: 'instruction' });
+    await client.stopped(from);
+    assert.equal((await topFrame(client)).name, 'gp_handler+0x6');
+    assert.equal((await evaluate(client, 'byte [gp_count]')).split(' ')[1], '(2)');
+    from = client.events.length;
     await client.ok('continue', { threadId: 1 });
     const exited = await client.event<DebugProtocol.ExitedEvent>('exited', () => true, from);
     assert.equal(exited.body.exitCode, 2);
+  });
+
+  it('example kernel: the #PF stop shows the faulting MOV above the handler, with the error code decoded and CR2', async () => {
+    await start(client, { program: KERNEL, includePaths: KERNEL_INCLUDES }, async (c) => {
+      await c.ok('setExceptionBreakpoints', { filters: ['pf'] });
+    });
+    const stop = await client.stopped(0);
+    assert.equal(stop.body.reason, 'exception');
+    const movLine = lineOf(KERNEL, 'mov dword [DEMAND_BASE], 0x00C0FFEE');
+    const st = await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
+    const [fault, handler] = st.body.stackFrames;
+    // Named by the nearest label (here one of the `print` macro's %%-labels) and the source line.
+    assert.match(fault.name, new RegExp(`^#PF at \\S+\\+0x[0-9a-f]+ \\(kernel\\.gasm:${movLine}\\)$`));
+    assert.equal(fault.line, movLine);
+    assert.equal(fault.source?.path, KERNEL);
+    // The CPU is at the #PF stub (exception_14), the handler frame below.
+    assert.equal(handler.name, 'exception_14');
+    const info = await client.ok<DebugProtocol.ExceptionInfoResponse>('exceptionInfo', { threadId: 1 });
+    const description = info.body.description ?? '';
+    // A supervisor write to a not-present page (SDM Vol. 3A §4.7): error code 0x2; CR2 = DEMAND_BASE (kernel.inc).
+    assert.match(description, /^error code 0x2: P=0 \(page not present\), W\/R=1 \(write\), U\/S=0 \(supervisor-mode access\), RSVD=0 \([^)]*\), I\/D=0 \(data access\)$/m);
+    assert.match(description, /^CR2 0x80000000 /m);
+    assert.match(description, new RegExp(`^#PF Page fault \\(vector 14, a fault\\) at ${fault.instructionPointerReference} \\S+ \\(kernel\\.gasm:${movLine}\\): mov dword ?\\[(dword )?0x80000000\\], ?0xc0ffee$`, 'im'));
+    await client.ok('disconnect', {});
   });
 
   it('console commands, completions, memory round trip, disassembly with locations, setVariable, goto and restart', async () => {
@@ -524,9 +588,11 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     await start(client, { program: HELLO, stopOnEntry: true });
     await client.stopped(0);
     const rings = await client.ok('ringside/rings', {});
-    const v = (rings.body as { vcpus: { realCpl: number; protectedMode: boolean; pagingEnabled: boolean; instruction: string }[] }).vcpus[0];
+    const v = (rings.body as RingsResponse).vcpus[0];
     assert.deepEqual([v.realCpl, v.protectedMode, v.pagingEnabled], [0, true, false]);
     assert.match(v.instruction, /^mov esp,/);
+    // Before the guest loads its own GDT: the multiboot loader's flat ring 0 code and data (QEMU's option ROM table).
+    assert.deepEqual(v.descriptorTables?.gdt.entries.slice(0, 2).map((e) => [e.selector, e.kind, e.dpl]), [[0x08, 'code', 0], [0x10, 'data', 0]]);
     const pt = await client.ok('ringside/pageTables', {});
     assert.deepEqual((pt.body as { pagingEnabled: boolean; directory: unknown[] }).directory, []);
     const tlb = await client.ok('ringside/tlb', {});
