@@ -12,6 +12,7 @@ import { dirName, joinPath } from './paths';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { lineRange, type PPToken } from './source';
+import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName } from '../isa/operands';
 import type { Gpr16, Gpr32, SegmentRegister } from '../isa/types';
@@ -38,22 +39,11 @@ export interface SymbolDef {
   readonly isStruc?: boolean;
 }
 
-/** Where one statement landed; one object per statement, reset at the start of every pass. */
-export class StatementResult {
-  address: number | undefined = undefined;
-  sectionOffset: number | undefined = undefined;
-  size = 0;
-  bytes: Uint8Array | undefined = undefined;
-  repeat: number | undefined = undefined;
-  reserved: number | undefined = undefined;
-  section = -1;
-}
-
 export interface AssemblyOutput {
   readonly image: Uint8Array;
   readonly origin: number;
   readonly symbols: Map<string, SymbolDef>;
-  readonly results: StatementResult[];
+  readonly results: StatementResults;
   readonly sections: Section[];
 }
 
@@ -76,7 +66,7 @@ class Assembler implements EvalContext {
   private readonly symbols = new Map<string, SymbolDef>();
   private sections: Section[] = [];
   private readonly sectionByName = new Map<string, Section>();
-  private readonly results: StatementResult[];
+  private readonly results: StatementResults;
   /** Encodings of statements, reused across passes while their inputs stay the same. */
   private readonly cache: EncodeCache;
   /** The statement being evaluated, for diagnostics raised during evaluation. */
@@ -106,8 +96,7 @@ class Assembler implements EvalContext {
   constructor(private readonly stmts: readonly ParsedStatement[], private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
     this.limits = host.limits ?? NASM_LIMITS;
     this.budget = host.budget ?? new TimeBudget(undefined);
-    this.results = new Array<StatementResult>(stmts.length);
-    for (let i = 0; i < stmts.length; i++) this.results[i] = new StatementResult();
+    this.results = new StatementResults(stmts.length);
     this.cache = new EncodeCache(stmts.length);
   }
 
@@ -173,7 +162,7 @@ class Assembler implements EvalContext {
     for (let i = 0; i < this.stmts.length; i++) {
       this.stmtIndex = i;
       if (this.budget.expired()) return;
-      this.statement(this.stmts[i], this.results[i]);
+      this.statement(this.stmts[i]);
     }
     const open = this.struc as StrucState | undefined;
     if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, this.stmts[open.stmt], undefined);
@@ -316,7 +305,7 @@ class Assembler implements EvalContext {
     this.symbols.set(label.name, def);
   }
 
-  private statement(st: ParsedStatement, result: StatementResult): void {
+  private statement(st: ParsedStatement): void {
     const op = st.op;
     const section = this.absolute !== undefined ? undefined : this.sections[this.sec];
     const offset = section === undefined ? this.absolute! : section.size;
@@ -326,28 +315,23 @@ class Assembler implements EvalContext {
       if (section === undefined) this.define(st, 'label', -1, offset);
       else this.define(st, 'label', this.sec, offset);
     }
-    result.size = 0;
-    result.bytes = undefined;
-    result.repeat = undefined;
-    result.reserved = undefined;
-    result.section = section === undefined ? -1 : this.sec;
-    result.sectionOffset = section === undefined ? undefined : offset;
-    result.address = section === undefined ? this.absolute : section.address + offset;
+    if (section === undefined) this.results.reset(this.stmtIndex, -1, NaN, this.absolute!);
+    else this.results.reset(this.stmtIndex, this.sec, offset, section.address + offset);
     if (!op) return;
-    if (op.directive) this.directive(st, name!, result);
-    else this.instruction(st, result);
+    if (op.directive) this.directive(st, name!);
+    else this.instruction(st);
   }
 
   /**
    * Adds `n` copies of `unit` at the current location, or `n` bytes of reserved space when `unit`
    * is undefined. Only the final pass writes bytes, straight into the section's contents.
    */
-  private emit(st: ParsedStatement, result: StatementResult, unit: Uint8Array | undefined, n: number): void {
+  private emit(st: ParsedStatement, unit: Uint8Array | undefined, n: number): void {
     const size = unit === undefined ? n : unit.length * n;
     if (this.absolute !== undefined) {
       if (unit && size > 0) this.error('absolute-data', 'attempt to initialize memory in absolute space (struc or absolute)', st, undefined);
       this.absolute += size;
-      result.size = size;
+      this.results.size[this.stmtIndex] = size;
       return;
     }
     const s = this.sections[this.sec];
@@ -366,15 +350,15 @@ class Assembler implements EvalContext {
       const offset = s.size;
       if (n === 1) {
         if (size > 0) writeBytes(s, offset, unit);
-        result.bytes = unit;
+        this.results.bytes[this.stmtIndex] = unit;
       } else {
         // A stop for time leaves the run without an image (run() checks the budget after the pass).
         writeRepeated(s, offset, unit, n, this.budget);
-        result.bytes = s.data.subarray(offset, offset + size);
+        this.results.bytes[this.stmtIndex] = s.data.subarray(offset, offset + size);
       }
     }
     s.size += size;
-    result.size = size;
+    this.results.size[this.stmtIndex] = size;
   }
 
   private timesCount(st: ParsedStatement): number {
@@ -388,17 +372,17 @@ class Assembler implements EvalContext {
     return v.v;
   }
 
-  private directive(st: ParsedStatement, name: string, result: StatementResult): void {
+  private directive(st: ParsedStatement, name: string): void {
     const args = st.args;
     const word = st.op!;
     if (DATA_UNIT[name] !== undefined) {
-      if (st.at) this.padToField(st, st.at, result);
+      if (st.at) this.padToField(st, st.at);
       const n = this.timesCount(st);
       const unit = this.staticData(st, DATA_UNIT[name]);
-      if (n !== 1) result.repeat = n;
-      const before = result.size;
-      this.emit(st, result, unit, n);
-      result.size += before;
+      if (n !== 1) this.results.repeat[this.stmtIndex] = n;
+      const before = this.results.size[this.stmtIndex];
+      this.emit(st, unit, n);
+      this.results.size[this.stmtIndex] += before;
       return;
     }
     if (RESERVE_UNIT[name] !== undefined) {
@@ -407,9 +391,9 @@ class Assembler implements EvalContext {
       const n = this.timesCount(st);
       const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
       if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, st, e);
-      result.reserved = size;
+      this.results.reserved[this.stmtIndex] = size;
       const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
-      this.emit(st, result, s?.progbits ? ZERO : undefined, size);
+      this.emit(st, s?.progbits ? ZERO : undefined, size);
       return;
     }
     switch (name) {
@@ -458,16 +442,16 @@ class Assembler implements EvalContext {
           const fill = parts.length > 1 ? this.fillUnit(st, parts[1]) : Uint8Array.of(0x90);
           if (!fill) return;
           const reps = fill.length > 0 ? Math.floor(pad / fill.length) : 0;
-          if (pad > 0) result.repeat = reps;
-          this.emit(st, result, fill, reps);
+          if (pad > 0) this.results.repeat[this.stmtIndex] = reps;
+          this.emit(st, fill, reps);
         } else {
-          result.reserved = pad;
-          this.emit(st, result, undefined, pad);
+          this.results.reserved[this.stmtIndex] = pad;
+          this.emit(st, undefined, pad);
         }
         return;
       }
       case 'incbin':
-        this.incbin(st, args, result);
+        this.incbin(st, args);
         return;
       case 'global': case 'common': case 'static': case 'cpu': case 'default':
         return;
@@ -503,7 +487,7 @@ class Assembler implements EvalContext {
         if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
           if (pad < 0) this.error('istruc', 'data in `istruc\' is larger than the structure', st, word);
-          else this.emit(st, result, ZERO, pad);
+          else this.emit(st, ZERO, pad);
         }
         this.istrucStart = undefined;
         return;
@@ -528,13 +512,13 @@ class Assembler implements EvalContext {
     this.symbols.set(name, { name, kind: 'constant', sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(st, span), isStruc });
   }
 
-  private padToField(st: ParsedStatement, field: Expr, result: StatementResult): void {
+  private padToField(st: ParsedStatement, field: Expr): void {
     if (!this.istrucStart) { this.error('syntax', '`at\' outside `istruc\'', st, field); return; }
     const v = this.eval(field, st);
     if (v.v === undefined) return;
     const pad = this.istrucStart.offset + v.v - this.sections[this.sec].size;
     if (pad < 0) { this.error('istruc', 'field in `at\' is out of order or overlaps the data before it', st, field); return; }
-    this.emit(st, result, ZERO, pad);
+    this.emit(st, ZERO, pad);
   }
 
   private exprArg(st: ParsedStatement): Expr | undefined {
@@ -610,7 +594,7 @@ class Assembler implements EvalContext {
     }
   }
 
-  private incbin(st: ParsedStatement, args: readonly PPToken[], result: StatementResult): void {
+  private incbin(st: ParsedStatement, args: readonly PPToken[]): void {
     const parts = splitComma(args);
     const fileTok = parts[0]?.[0];
     if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st, st.op); return; }
@@ -629,8 +613,8 @@ class Assembler implements EvalContext {
     const len = lenE ? this.constant(lenE, st, 'incbin') : undefined;
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     const n = this.timesCount(st);
-    if (n !== 1) result.repeat = n;
-    this.emit(st, result, slice, n);
+    if (n !== 1) this.results.repeat[this.stmtIndex] = n;
+    this.emit(st, slice, n);
   }
 
   /** `dataBytes`, computed once for data made of constants (warnings are rare: those recompute). */
@@ -671,7 +655,7 @@ class Assembler implements EvalContext {
 
   // ---- instructions ----
 
-  private instruction(st: ParsedStatement, result: StatementResult): void {
+  private instruction(st: ParsedStatement): void {
     const op = st.op!;
     const n = this.timesCount(st);
     const r = this.encoding(st);
@@ -684,8 +668,8 @@ class Assembler implements EvalContext {
       }
     }
     if (!r.ok) return;
-    if (n !== 1) result.repeat = n;
-    this.emit(st, result, r.bytes, n);
+    if (n !== 1) this.results.repeat[this.stmtIndex] = n;
+    this.emit(st, r.bytes, n);
   }
 
   /** The statement's encoding: from the cache when its inputs are unchanged since it was made. */

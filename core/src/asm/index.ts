@@ -2,13 +2,14 @@
 // server, debugger and CLI read (listing, source map, symbols, references, statements).
 
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
-import { assembleStatements, type AssemblyOutput, type StatementResult } from './assembler';
+import { assembleStatements, type AssemblyOutput } from './assembler';
 import { DiagnosticSink } from './diagnostics';
 import { parseLine, statementRange, type ParsedOperand, type ParsedStatement } from './parser';
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { lineRange } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
 import { buildSourceMap } from './sourcemap';
+import { present, type StatementResults } from './statement-results';
 
 export type * from './api';
 export { tokenizeLine, type Token, type TokenKind } from './lexer';
@@ -76,7 +77,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));
     },
     get statements(): readonly Statement[] {
-      return (statements ??= stmts.map((st, i) => toStatement(st, asm.results[i])));
+      return (statements ??= stmts.map((st, i) => toStatement(st, asm.results, i)));
     },
     get references(): readonly SymbolReference[] {
       return (references ??= buildReferences(pp, stmts));
@@ -101,12 +102,17 @@ function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
   for (let i = 0; i < pp.lines.length; i++) {
     const line = pp.lines[i];
     const si = stmtOfLine[i];
-    const res: StatementResult | undefined = si >= 0 ? asm.results[si] : undefined;
-    const emitted = res !== undefined && (res.size > 0 || res.bytes !== undefined || hasOp(stmts[si]));
+    if (si < 0) {
+      listing.push({ file: line.file, line: line.line, source: line.text, depth: line.depth, address: undefined, sectionOffset: undefined, bytes: none, repeat: undefined, reserved: undefined });
+      continue;
+    }
+    const res = asm.results;
+    const emitted = res.size[si] > 0 || res.bytes[si] !== undefined || hasOp(stmts[si]);
+    const address = present(res.address[si]);
     listing.push({
       file: line.file, line: line.line, source: line.text, depth: line.depth,
-      address: emitted ? res!.address : undefined, sectionOffset: emitted ? res!.sectionOffset ?? res!.address : undefined,
-      bytes: res?.bytes ?? none, repeat: res?.repeat, reserved: res?.reserved,
+      address: emitted ? address : undefined, sectionOffset: emitted ? present(res.sectionOffset[si]) ?? address : undefined,
+      bytes: res.bytes[si] ?? none, repeat: present(res.repeat[si]), reserved: present(res.reserved[si]),
     });
   }
   return listing;
@@ -117,10 +123,10 @@ function mapEntries(pp: PreprocessResult, stmtOfLine: Int32Array, asm: AssemblyO
   for (let i = 0; i < pp.lines.length; i++) {
     const si = stmtOfLine[i];
     if (si < 0) continue;
-    const res = asm.results[si];
-    if (res.size > 0 && res.bytes && res.address !== undefined && res.section >= 0) {
+    const res = asm.results;
+    if (res.size[si] > 0 && res.bytes[si] && res.address[si] === res.address[si] && res.section[si] >= 0) {
       const line = pp.lines[i];
-      entries.push({ address: res.address, size: res.size, range: statementRange(line), expansion: line.expansion });
+      entries.push({ address: res.address[si], size: res.size[si], range: statementRange(line), expansion: line.expansion });
     }
   }
   return entries;
@@ -131,7 +137,7 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], a
   for (const s of asm.symbols.values()) {
     const st = stmts[s.stmt];
     const label = st?.label;
-    const isField = label?.local && st.op && !st.op.directive ? false : label?.local && asm.results[s.stmt]?.section === -1;
+    const isField = label?.local && st.op && !st.op.directive ? false : label?.local && s.stmt < asm.results.count && asm.results.section[s.stmt] === -1;
     const value = s.value === undefined ? undefined : s.sec >= 0 && s.kind === 'label' ? (asm.sections[s.sec]?.address ?? 0) + s.value : s.value;
     if (s.isStruc) { symbols.push({ name: s.name, shortName: s.name, kind: 'struc', definition: s.range, value }); continue; }
     if (label && label.name === s.name && label.local) {
@@ -165,7 +171,7 @@ function operandKind(o: ParsedOperand, text: string): OperandTextKind {
   }
 }
 
-function toStatement(st: ParsedStatement, res: StatementResult | undefined): Statement {
+function toStatement(st: ParsedStatement, res: StatementResults, i: number): Statement {
   const l = st.line;
   const r = (a: { start: number; end: number }): SourceRange => lineRange(l.file, l.line, a.start, a.end);
   const operands: Statement['operands'][number][] = [];
@@ -187,8 +193,8 @@ function toStatement(st: ParsedStatement, res: StatementResult | undefined): Sta
     prefixes: st.prefixes.map((p) => ({ name: p.name, range: r(p) })),
     mnemonic: st.op ? { name: st.op.name, range: r(st.op), isDirective: st.op.directive } : undefined,
     operands,
-    address: res && (res.size > 0 || st.op) ? res.address : undefined,
-    size: res?.size,
+    address: res.size[i] > 0 || st.op ? present(res.address[i]) : undefined,
+    size: res.size[i],
     macroCall: l.macroCall,
   };
 }

@@ -1,0 +1,45 @@
+// Where every statement landed, as parallel typed arrays (one record per statement, no object per
+// statement): rewritten by each pass, read afterwards by the listing, source map and statements.
+
+/** NaN marks "none" in the number columns. */
+export class StatementResults {
+  /** Address of the statement (NaN: none). */
+  readonly address: Float64Array;
+  /** Offset in its section (NaN: in absolute space). */
+  readonly sectionOffset: Float64Array;
+  readonly size: Float64Array;
+  /** `times N` count when N is not 1 (NaN: none). */
+  readonly repeat: Float64Array;
+  /** Bytes reserved by `resb`-like directives or `alignb` (NaN: none). */
+  readonly reserved: Float64Array;
+  /** Section index, -1 in absolute space. */
+  readonly section: Int32Array;
+  /** Bytes of the final pass (all repetitions); undefined when nothing was stored. */
+  readonly bytes: (Uint8Array | undefined)[];
+
+  constructor(readonly count: number) {
+    this.address = new Float64Array(count).fill(NaN);
+    this.sectionOffset = new Float64Array(count).fill(NaN);
+    this.size = new Float64Array(count);
+    this.repeat = new Float64Array(count).fill(NaN);
+    this.reserved = new Float64Array(count).fill(NaN);
+    this.section = new Int32Array(count).fill(-1);
+    this.bytes = new Array<Uint8Array | undefined>(count).fill(undefined);
+  }
+
+  /** The start of a statement's record in a pass. */
+  reset(i: number, section: number, sectionOffset: number, address: number): void {
+    this.size[i] = 0;
+    this.bytes[i] = undefined;
+    this.repeat[i] = NaN;
+    this.reserved[i] = NaN;
+    this.section[i] = section;
+    this.sectionOffset[i] = sectionOffset;
+    this.address[i] = address;
+  }
+}
+
+/** A number column's value, undefined for NaN. */
+export function present(v: number): number | undefined {
+  return v === v ? v : undefined;
+}
