@@ -54,7 +54,7 @@ export interface DescriptorTableInfo {
   /** Entries that are not all zero (the null descriptor and unused slots are left out). */
   readonly entries: readonly DescriptorInfo[];
   /** The table runs onto an unmapped page from this linear address on. */
-  readonly unreadableAt?: number;
+  readonly unmappedAt?: number;
 }
 
 export interface IdtGateInfo {
@@ -75,7 +75,7 @@ export interface TssInfo {
   readonly busy: boolean;
   /** SS:ESP loaded on a transfer to rings 0-2 (SDM Vol. 3A §7.2.1, Figure 7-2; §7.6 for a 16-bit TSS). */
   readonly stacks: readonly { readonly ring: number; readonly ss: number; readonly esp: number }[];
-  readonly unreadableAt?: number;
+  readonly unmappedAt?: number;
 }
 
 export interface DescriptorTables {
@@ -83,7 +83,7 @@ export interface DescriptorTables {
   /** The LDT LDTR selects, when one is loaded. */
   readonly ldt?: DescriptorTableInfo & { readonly selector: number };
   /** Present gates only. */
-  readonly idt: { readonly base: number; readonly limit: number; readonly gates: readonly IdtGateInfo[]; readonly unreadableAt?: number };
+  readonly idt: { readonly base: number; readonly limit: number; readonly gates: readonly IdtGateInfo[]; readonly unmappedAt?: number };
   /** The task TR selects, when one is loaded. */
   readonly tss?: TssInfo;
 }
@@ -117,10 +117,10 @@ const u32 = (b: Uint8Array, at: number): number => (b[at] | (b[at + 1] << 8) | (
 const u16 = (b: Uint8Array, at: number): number => b[at] | (b[at + 1] << 8);
 
 /** Up to `count` descriptors' bytes from linear `base` (a short read when a page is unmapped). */
-function readTable(machine: Machine, base: number, limit: number, maxEntries: number): { bytes: Uint8Array; unreadableAt?: number } {
+function readTable(machine: Machine, base: number, limit: number, maxEntries: number): { bytes: Uint8Array; unmappedAt?: number } {
   const entries = Math.min(maxEntries, Math.floor((limit + 1) / 8));
   const r = readLinear(machine, base, entries * 8);
-  return { bytes: r.bytes, unreadableAt: r.unreadableAt };
+  return { bytes: r.bytes, unmappedAt: r.unmappedAt };
 }
 
 /** The descriptor `selector` names (GDT or LDT by TI), as stored; undefined when outside the table or unreadable. */
@@ -181,7 +181,7 @@ export function describeDescriptor(
 
 function readDescriptorTable(machine: Machine, base: number, limit: number, ti: 0 | 4, symbols: SymbolTable | undefined): DescriptorTableInfo {
   // 8192 descriptors is the most a 16-bit limit can hold (SDM Vol. 3A §3.5.1).
-  const { bytes, unreadableAt } = readTable(machine, base, limit, 8192);
+  const { bytes, unmappedAt } = readTable(machine, base, limit, 8192);
   const entries: DescriptorInfo[] = [];
   for (let i = 0; i + 8 <= bytes.length; i += 8) {
     const low = u32(bytes, i);
@@ -189,12 +189,12 @@ function readDescriptorTable(machine: Machine, base: number, limit: number, ti: 
     if (low === 0 && high === 0) continue;
     entries.push(describeDescriptor(machine, i >> 3, i | ti, low, high, symbols));
   }
-  return { base: base >>> 0, limit, entries, unreadableAt };
+  return { base: base >>> 0, limit, entries, unmappedAt };
 }
 
 function readIdt(machine: Machine, symbols: SymbolTable | undefined): DescriptorTables['idt'] {
   const cpu = machine.cpu;
-  const { bytes, unreadableAt } = readTable(machine, cpu.idtrBase >>> 0, cpu.idtrLimit, 256);
+  const { bytes, unmappedAt } = readTable(machine, cpu.idtrBase >>> 0, cpu.idtrLimit, 256);
   const gates: IdtGateInfo[] = [];
   for (let i = 0; i + 8 <= bytes.length; i += 8) {
     const low = u32(bytes, i);
@@ -210,7 +210,7 @@ function readIdt(machine: Machine, symbols: SymbolTable | undefined): Descriptor
         : gateTarget(machine, gateSelector(low), gateOffset(low, high), symbols);
     gates.push({ vector: i >> 3, kind, bits: (type & 8) !== 0 ? 32 : 16, dpl: descDpl(high), present: true, target });
   }
-  return { base: cpu.idtrBase >>> 0, limit: cpu.idtrLimit, gates, unreadableAt };
+  return { base: cpu.idtrBase >>> 0, limit: cpu.idtrLimit, gates, unmappedAt };
 }
 
 function readTss(machine: Machine): TssInfo | undefined {
@@ -233,7 +233,7 @@ function readTss(machine: Machine): TssInfo | undefined {
       : { ring, esp: u16(r.bytes, at), ss: u16(r.bytes, at + 2) });
   }
   return {
-    selector: cpu.trSel, base, limit, bits, busy: type === SYS_TSS16_BUSY || type === SYS_TSS32_BUSY, stacks, unreadableAt: r.unreadableAt,
+    selector: cpu.trSel, base, limit, bits, busy: type === SYS_TSS16_BUSY || type === SYS_TSS32_BUSY, stacks, unmappedAt: r.unmappedAt,
   };
 }
 
