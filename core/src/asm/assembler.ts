@@ -11,7 +11,7 @@ import { EncodeCache, Encoding, isStaticExpr, operandKey } from './encode-cache'
 import { dirName, joinPath } from './paths';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
-import { lineRange, type PPToken } from './source';
+import { lineRange, type PPLine, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName } from '../isa/operands';
@@ -56,8 +56,9 @@ export interface AssemblerHost {
   readonly budget?: TimeBudget;
 }
 
-export function assembleStatements(stmts: readonly ParsedStatement[], sink: DiagnosticSink, host: AssemblerHost, frontEndOnly: boolean): AssemblyOutput {
-  return new Assembler(stmts, sink, host).run(frontEndOnly);
+/** `lines[i]` is the line statement `i` came from (statements of identical lines may be one object). */
+export function assembleStatements(stmts: readonly ParsedStatement[], lines: readonly PPLine[], sink: DiagnosticSink, host: AssemblerHost, frontEndOnly: boolean): AssemblyOutput {
+  return new Assembler(stmts, lines, sink, host).run(frontEndOnly);
 }
 
 interface StrucState { readonly name: string; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined } }
@@ -69,8 +70,8 @@ class Assembler implements EvalContext {
   private readonly results: StatementResults;
   /** Encodings of statements, reused across passes while their inputs stay the same. */
   private readonly cache: EncodeCache;
-  /** The statement being evaluated, for diagnostics raised during evaluation. */
-  private cur!: ParsedStatement;
+  /** The line of the statement being assembled: diagnostics point into it. */
+  private line!: PPLine;
   private pass = 0;
   private final = false;
   private changed = false;
@@ -93,7 +94,7 @@ class Assembler implements EvalContext {
   private readonly limits: ResolvedLimits;
   private readonly budget: TimeBudget;
 
-  constructor(private readonly stmts: readonly ParsedStatement[], private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
+  constructor(private readonly stmts: readonly ParsedStatement[], private readonly lines: readonly PPLine[], private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
     this.limits = host.limits ?? NASM_LIMITS;
     this.budget = host.budget ?? new TimeBudget(undefined);
     this.results = new StatementResults(stmts.length);
@@ -117,8 +118,8 @@ class Assembler implements EvalContext {
     }
     if (!stable && (!frontEndOnly || this.pass === 0)) {
       if (!frontEndOnly) {
-        const first = this.stmts[0];
-        const range = first ? lineRange(first.line.file, first.line.line, 0, first.line.text.length) : lineRange('', 0, 0, 0);
+        const first = this.lines[0];
+        const range = first ? lineRange(first.file, first.line, 0, first.text.length) : lineRange('', 0, 0, 0);
         this.sink.error('phase-error', `phase error: symbol values did not settle after ${maxPasses} passes`, range);
       }
       this.final = true;
@@ -134,9 +135,9 @@ class Assembler implements EvalContext {
   private stopForTime(): AssemblyOutput {
     if (!this.budget.reported) {
       this.budget.reported = true;
-      const st = this.stmts[Math.min(this.stmtIndex, this.stmts.length - 1)];
-      const range = st ? lineRange(st.line.file, st.line.line, 0, st.line.text.length) : lineRange(this.host.mainFile, 0, 0, 0);
-      this.sink.error('time-budget', TIME_BUDGET_MESSAGE, range, st?.line.expansion);
+      const l = this.lines[Math.min(this.stmtIndex, this.lines.length - 1)];
+      const range = l ? lineRange(l.file, l.line, 0, l.text.length) : lineRange(this.host.mainFile, 0, 0, 0);
+      this.sink.error('time-budget', TIME_BUDGET_MESSAGE, range, l?.expansion);
     }
     return { image: new Uint8Array(0), origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
   }
@@ -161,14 +162,16 @@ class Assembler implements EvalContext {
     this.istrucStart = undefined;
     for (let i = 0; i < this.stmts.length; i++) {
       this.stmtIndex = i;
+      this.line = this.lines[i];
       if (this.budget.expired()) return;
       this.statement(this.stmts[i]);
     }
     const open = this.struc as StrucState | undefined;
-    if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, this.stmts[open.stmt], undefined);
+    if (open) this.line = this.lines[open.stmt];
+    if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, undefined);
     const before = this.sections.map((s) => s.address);
     for (const p of layoutSections(this.sections, this.origin)) {
-      if (this.final) this.sink.error('section-layout', p.message, lineRange(this.stmts[0]?.line.file ?? '', 0, 0, 0));
+      if (this.final) this.sink.error('section-layout', p.message, lineRange(this.lines[0]?.file ?? '', 0, 0, 0));
     }
     if (this.sections.some((s, i) => s.address !== before[i] || previous[i]?.name !== s.name)) this.changed = true;
   }
@@ -185,9 +188,10 @@ class Assembler implements EvalContext {
 
   // ---- diagnostics ----
 
-  private range(st: ParsedStatement, span: { start: number; end: number } | undefined, src?: SourceRange): SourceRange {
+  /** A range in the current statement's line: `span`'s columns, or the whole statement. */
+  private range(span: { start: number; end: number } | undefined, src?: SourceRange): SourceRange {
     if (src) return src;
-    const l = st.line;
+    const l = this.line;
     if (!span) {
       const t = l.tokens;
       return t.length ? lineRange(l.file, l.line, t[0].start, t[t.length - 1].end) : lineRange(l.file, l.line, 0, l.text.length);
@@ -195,19 +199,19 @@ class Assembler implements EvalContext {
     return lineRange(l.file, l.line, span.start, span.end);
   }
 
-  private report(code: string, message: string, st: ParsedStatement, span: { start: number; end: number } | undefined, src?: SourceRange): void {
-    this.sink.error(code, message, this.range(st, span, src), st.line.expansion);
+  private report(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void {
+    this.sink.error(code, message, this.range(span, src), this.line.expansion);
   }
 
-  private warning(code: string, message: string, st: ParsedStatement, span: { start: number; end: number } | undefined): void {
-    if (this.final) this.sink.warning(code, message, this.range(st, span), st.line.expansion);
+  private warning(code: string, message: string, span: { start: number; end: number } | undefined): void {
+    if (this.final) this.sink.warning(code, message, this.range(span), this.line.expansion);
   }
 
   // ---- evaluation ----
 
-  // EvalContext, for the statement in `cur`.
+  // EvalContext, for the statement being assembled.
   symbol(name: string, node: Expr): Value | undefined {
-    return this.lookup(name, node, this.cur);
+    return this.lookup(name, node);
   }
 
   here(): Value {
@@ -219,21 +223,21 @@ class Assembler implements EvalContext {
   }
 
   error(message: string, node: Expr): void;
-  error(code: string, message: string, st: ParsedStatement, span: { start: number; end: number } | undefined, src?: SourceRange): void;
-  error(a: string, b: string | Expr, st?: ParsedStatement, span?: { start: number; end: number }, src?: SourceRange): void {
+  error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
+  error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
     if (!this.final) return;
-    if (typeof b !== 'string') { this.report('expression', a, this.cur, b, undefined); return; }
-    this.report(a, b, st!, span, src);
+    if (typeof b !== 'string') { this.report('expression', a, b, undefined); return; }
+    this.report(a, b, span, src);
   }
 
-  private lookup(name: string, node: Expr, st: ParsedStatement): Value | undefined {
+  private lookup(name: string, node: Expr): Value | undefined {
     const s = this.symbols.get(name);
     if (!s) {
       const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
       if (special) return special;
       if (this.pass > 0 || this.final) {
-        if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, st, node);
-        else this.error('undefined-symbol', `symbol \`${name}' not defined`, st, node, refSrc(st, node));
+        if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
+        else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, refSrc(this.line, node));
       }
       return undefined;
     }
@@ -259,20 +263,19 @@ class Assembler implements EvalContext {
     return { v: this.origin + sec.fileOffset, sec: sec.index };
   }
 
-  private eval(e: Expr, st: ParsedStatement): Value {
+  private eval(e: Expr): Value {
     if (e.k === 'num' && e.big === undefined) return { v: e.v, sec: -1 };
-    this.cur = st;
     return evaluate(e, this);
   }
 
   /** A value that must be known and absolute now (org, times, align, resb counts). */
-  private constant(e: Expr, st: ParsedStatement, what: string): number | undefined {
-    const v = this.eval(e, st);
+  private constant(e: Expr, what: string): number | undefined {
+    const v = this.eval(e);
     if (v.v === undefined) {
-      this.error('non-constant', `non-constant argument supplied to ${what}`, st, e);
+      this.error('non-constant', `non-constant argument supplied to ${what}`, e);
       return undefined;
     }
-    if (v.sec >= 0) { this.error('non-constant', `${what} needs an absolute value, not a label`, st, e); return undefined; }
+    if (v.sec >= 0) { this.error('non-constant', `${what} needs an absolute value, not a label`, e); return undefined; }
     return v.v;
   }
 
@@ -289,7 +292,7 @@ class Assembler implements EvalContext {
     const prev = this.symbols.get(label.name);
     if (prev && prev.stmt !== this.stmtIndex) {
       if (this.final) {
-        this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(st, label, label.src), st.line.expansion,
+        this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.line.expansion,
           [{ message: `\`${label.name}' was first defined here`, range: prev.range }]);
       }
       return;
@@ -300,7 +303,7 @@ class Assembler implements EvalContext {
       return;
     }
     this.changed = true;
-    const def: SymbolDef = { name: label.name, kind, sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(st, label, label.src) };
+    const def: SymbolDef = { name: label.name, kind, sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(label, label.src) };
     if (big !== undefined) def.big = big;
     this.symbols.set(label.name, def);
   }
@@ -329,21 +332,21 @@ class Assembler implements EvalContext {
   private emit(st: ParsedStatement, unit: Uint8Array | undefined, n: number): void {
     const size = unit === undefined ? n : unit.length * n;
     if (this.absolute !== undefined) {
-      if (unit && size > 0) this.error('absolute-data', 'attempt to initialize memory in absolute space (struc or absolute)', st, undefined);
+      if (unit && size > 0) this.error('absolute-data', 'attempt to initialize memory in absolute space (struc or absolute)', undefined);
       this.absolute += size;
       this.results.size[this.stmtIndex] = size;
       return;
     }
     const s = this.sections[this.sec];
     if (unit && !s.progbits && size > 0) {
-      this.warning('nobits-data', `attempt to initialize memory in a nobits section: ignored`, st, undefined);
+      this.warning('nobits-data', `attempt to initialize memory in a nobits section: ignored`, undefined);
       unit = undefined;
     }
     if (s.progbits && size > 0 && st.op && RESERVE_UNIT[st.op.name] !== undefined) {
-      this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, st, undefined);
+      this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, undefined);
     }
     if (unit !== undefined && s.size + size > MAX_SECTION_BYTES) {
-      this.error('section-size', `section \`${s.name}' would exceed ${MAX_SECTION_BYTES} bytes`, st, undefined);
+      this.error('section-size', `section \`${s.name}' would exceed ${MAX_SECTION_BYTES} bytes`, undefined);
       return;
     }
     if (this.final && unit !== undefined) {
@@ -363,12 +366,12 @@ class Assembler implements EvalContext {
 
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return 1;
-    const v = this.eval(st.times, st);
+    const v = this.eval(st.times);
     if (v.v === undefined || v.sec >= 0) {
-      if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st, st.times);
+      if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
       return 0;
     }
-    if (v.v < 0) { this.error('times-negative', `TIMES value ${v.v} is negative`, st, st.times); return 0; }
+    if (v.v < 0) { this.error('times-negative', `TIMES value ${v.v} is negative`, st.times); return 0; }
     return v.v;
   }
 
@@ -387,10 +390,10 @@ class Assembler implements EvalContext {
     }
     if (RESERVE_UNIT[name] !== undefined) {
       const e = this.exprArg(st);
-      const count = e ? this.constant(e, st, name) : undefined;
+      const count = e ? this.constant(e, name) : undefined;
       const n = this.timesCount(st);
       const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
-      if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, st, e);
+      if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
       this.results.reserved[this.stmtIndex] = size;
       const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
       this.emit(st, s?.progbits ? ZERO : undefined, size);
@@ -398,7 +401,7 @@ class Assembler implements EvalContext {
     }
     switch (name) {
       case 'equ': {
-        const v = this.eval((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr, st);
+        const v = this.eval((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr);
         if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
         else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
         return;
@@ -406,13 +409,13 @@ class Assembler implements EvalContext {
       case 'bits': case 'use16': case 'use32': {
         const v = name === 'bits' ? this.argNumber(st, args) : name === 'use16' ? 16 : 32;
         if (v === 16 || v === 32) this.bits = v;
-        else if (v !== undefined) this.error('bits', v === 64 ? 'BITS 64 is not supported by the IA-32 guest dialect' : `\`bits ${v}' is not 16 or 32`, st, word);
+        else if (v !== undefined) this.error('bits', v === 64 ? 'BITS 64 is not supported by the IA-32 guest dialect' : `\`bits ${v}' is not 16 or 32`, word);
         return;
       }
       case 'org': {
         const v = this.argNumber(st, args);
         if (v === undefined) return;
-        if (this.originSet && v !== this.origin && this.pass === 0) this.error('org', 'program origin redefined', st, word);
+        if (this.originSet && v !== this.origin && this.pass === 0) this.error('org', 'program origin redefined', word);
         this.origin = v;
         this.originSet = true;
         return;
@@ -422,16 +425,16 @@ class Assembler implements EvalContext {
         return;
       case 'absolute': {
         const e = this.exprArg(st);
-        const v = e ? this.eval(e, st) : undefined;
+        const v = e ? this.eval(e) : undefined;
         this.absolute = v?.v ?? 0;
         return;
       }
       case 'align': case 'alignb': {
         const parts = splitComma(args);
         const e = this.exprArgFrom(st, parts[0]);
-        const a = e ? this.constant(e, st, name) : undefined;
+        const a = e ? this.constant(e, name) : undefined;
         if (a === undefined) return;
-        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `${name} value ${a} is not a power of two`, st, e); return; }
+        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `${name} value ${a} is not a power of two`, e); return; }
         const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
         // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
         // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary).
@@ -460,16 +463,16 @@ class Assembler implements EvalContext {
         return;
       case 'struc': {
         const t = args[0];
-        if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', st, word); return; }
-        if (this.struc) { this.error('syntax', 'nested `struc\' is not allowed', st, word); return; }
+        if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
+        if (this.struc) { this.error('syntax', 'nested `struc\' is not allowed', word); return; }
         this.struc = { name: t.text, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute } };
         this.absolute = 0;
-        this.defineNamed(st, t.text, -1, 0, { start: t.start, end: t.end }, true);
+        this.defineNamed(t.text, -1, 0, { start: t.start, end: t.end }, true);
         return;
       }
       case 'endstruc': {
-        if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', st, word); return; }
-        this.defineNamed(st, `${this.struc.name}_size`, -1, this.absolute, word, false);
+        if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
+        this.defineNamed(`${this.struc.name}_size`, -1, this.absolute, word, false);
         this.sec = this.struc.saved.sec;
         this.absolute = this.struc.saved.absolute;
         this.struc = undefined;
@@ -477,30 +480,30 @@ class Assembler implements EvalContext {
       }
       case 'istruc': {
         const t = args[0];
-        if (!t || t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', st, word); return; }
+        if (!t || t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
         this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t.text };
         return;
       }
       case 'iend': {
-        if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', st, word); return; }
-        const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end }, st);
+        if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
+        const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
-          if (pad < 0) this.error('istruc', 'data in `istruc\' is larger than the structure', st, word);
+          if (pad < 0) this.error('istruc', 'data in `istruc\' is larger than the structure', word);
           else this.emit(st, ZERO, pad);
         }
         this.istrucStart = undefined;
         return;
       }
       default:
-        this.error('unknown-directive', `unknown directive \`${name}'`, st, word);
+        this.error('unknown-directive', `unknown directive \`${name}'`, word);
     }
   }
 
-  private defineNamed(st: ParsedStatement, name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
+  private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
-      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(st, span), st.line.expansion, [{ message: `\`${name}' was first defined here`, range: prev.range }]);
+      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(span), this.line.expansion, [{ message: `\`${name}' was first defined here`, range: prev.range }]);
       return;
     }
     if (prev) {
@@ -509,15 +512,15 @@ class Assembler implements EvalContext {
       return;
     }
     this.changed = true;
-    this.symbols.set(name, { name, kind: 'constant', sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(st, span), isStruc });
+    this.symbols.set(name, { name, kind: 'constant', sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(span), isStruc });
   }
 
   private padToField(st: ParsedStatement, field: Expr): void {
-    if (!this.istrucStart) { this.error('syntax', '`at\' outside `istruc\'', st, field); return; }
-    const v = this.eval(field, st);
+    if (!this.istrucStart) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
+    const v = this.eval(field);
     if (v.v === undefined) return;
     const pad = this.istrucStart.offset + v.v - this.sections[this.sec].size;
-    if (pad < 0) { this.error('istruc', 'field in `at\' is out of order or overlaps the data before it', st, field); return; }
+    if (pad < 0) { this.error('istruc', 'field in `at\' is out of order or overlaps the data before it', field); return; }
     this.emit(st, ZERO, pad);
   }
 
@@ -526,13 +529,13 @@ class Assembler implements EvalContext {
   }
 
   private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[]): Expr | undefined {
-    if (toks.length === 0) { this.error('syntax', `\`${st.op!.name}' expects an argument`, st, st.op); return undefined; }
+    if (toks.length === 0) { this.error('syntax', `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval);
     const e = p.parse();
-    if (p.warning) this.warning('char-constant', p.warning.message, st, p.warning);
+    if (p.warning) this.warning('char-constant', p.warning.message, p.warning);
     if (!e || p.pos < toks.length) {
       const bad = p.error ?? { message: `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
-      this.error('syntax', bad.message, st, bad);
+      this.error('syntax', bad.message, bad);
       return undefined;
     }
     return e;
@@ -540,7 +543,7 @@ class Assembler implements EvalContext {
 
   private argNumber(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
     const e = this.exprArgFrom(st, args);
-    return e ? this.constant(e, st, st.op!.name) : undefined;
+    return e ? this.constant(e, st.op!.name) : undefined;
   }
 
   private fillUnit(st: ParsedStatement, toks: readonly PPToken[]): Uint8Array | undefined {
@@ -548,16 +551,16 @@ class Assembler implements EvalContext {
     if (w === 'nop') return Uint8Array.of(0x90);
     if (w && DATA_UNIT[w] !== undefined) {
       const e = this.exprArgFrom(st, toks.slice(1));
-      const v = e ? this.constant(e, st, 'align') : undefined;
+      const v = e ? this.constant(e, 'align') : undefined;
       return v === undefined ? undefined : littleEndian(v, DATA_UNIT[w]);
     }
-    this.error('syntax', '`align\' fill must be `nop\' or a data directive (e.g. `db 0\')', st, toks[0]);
+    this.error('syntax', '`align\' fill must be `nop\' or a data directive (e.g. `db 0\')', toks[0]);
     return undefined;
   }
 
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
     const nameTok = args[0];
-    if (!nameTok) { this.error('syntax', '`section\' expects a name', st, st.op); return; }
+    if (!nameTok) { this.error('syntax', '`section\' expects a name', st.op); return; }
     let name = nameTok.text;
     let i = 1;
     // Names like `.text.boot` arrive as one identifier; quoted names keep their text.
@@ -572,7 +575,7 @@ class Assembler implements EvalContext {
       if (key === 'progbits') { s.progbits = true; continue; }
       if (key === 'nobits') { s.progbits = false; continue; }
       if (key === 'private' || key === 'public' || key === 'code' || key === 'text' || key === 'data' || key === 'bss' || key === 'exec' || key === 'noexec' || key === 'alloc' || key === 'noalloc' || key === 'write' || key === 'nowrite') continue;
-      if (args[i + 1]?.text !== '=') { this.error('section-attr', `unknown section attribute \`${t.text}'`, st, t); continue; }
+      if (args[i + 1]?.text !== '=') { this.error('section-attr', `unknown section attribute \`${t.text}'`, t); continue; }
       let j = i + 2;
       while (j < args.length && !(args[j].kind === 'ident' && args[j + 1]?.text === '=')) j++;
       const valueToks = args.slice(i + 2, j);
@@ -583,21 +586,21 @@ class Assembler implements EvalContext {
         continue;
       }
       const e = this.exprArgFrom(st, valueToks);
-      const v = e ? this.constant(e, st, `section ${key}=`) : undefined;
+      const v = e ? this.constant(e, `section ${key}=`) : undefined;
       if (v === undefined) continue;
       if (key === 'align') {
-        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `section alignment ${v} is not a power of two`, st, t);
+        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `section alignment ${v} is not a power of two`, t);
         else raiseAlignment(s, v);
       } else if (key === 'start') s.start = v;
       else if (key === 'vstart') s.vstart = v;
-      else this.error('section-attr', `unknown section attribute \`${t.text}'`, st, t);
+      else this.error('section-attr', `unknown section attribute \`${t.text}'`, t);
     }
   }
 
   private incbin(st: ParsedStatement, args: readonly PPToken[]): void {
     const parts = splitComma(args);
     const fileTok = parts[0]?.[0];
-    if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st, st.op); return; }
+    if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st.op); return; }
     const target = fileTok.text.slice(1, -1);
     let data = this.incbinCache.get(target);
     if (!this.incbinCache.has(target)) {
@@ -606,11 +609,11 @@ class Assembler implements EvalContext {
       for (const c of candidates) { data = this.host.readBinary?.(c); if (data) break; }
       this.incbinCache.set(target, data);
     }
-    if (!data) { this.error('missing-file', `\`incbin': unable to open file \`${target}'`, st, fileTok); return; }
+    if (!data) { this.error('missing-file', `\`incbin': unable to open file \`${target}'`, fileTok); return; }
     const offE = parts[1] ? this.exprArgFrom(st, parts[1]) : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2]) : undefined;
-    const off = offE ? this.constant(offE, st, 'incbin') ?? 0 : 0;
-    const len = lenE ? this.constant(lenE, st, 'incbin') : undefined;
+    const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
+    const len = lenE ? this.constant(lenE, 'incbin') : undefined;
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     const n = this.timesCount(st);
     if (n !== 1) this.results.repeat[this.stmtIndex] = n;
@@ -641,11 +644,11 @@ class Assembler implements EvalContext {
         for (let k = 0; k < pad; k++) out.push(0);
         continue;
       }
-      const v = this.eval(item.expr, st);
+      const v = this.eval(item.expr);
       const value = v.v ?? 0;
       if (v.v !== undefined && unit <= 4) {
         const bits = unit * 8;
-        if (value < -(2 ** (bits - 1)) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, st, item); }
+        if (value < -(2 ** (bits - 1)) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
       }
       const bytes = littleEndian(v.big ?? value, unit);
       for (const b of bytes) out.push(b);
@@ -663,8 +666,8 @@ class Assembler implements EvalContext {
       for (const p of r.problems) {
         const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : op;
         const code = codeFor(p.message);
-        if (p.severity === 'warning') this.warning(code, p.message, st, span);
-        else this.error(code, p.message, st, span);
+        if (p.severity === 'warning') this.warning(code, p.message, span);
+        else this.error(code, p.message, span);
       }
     }
     if (!r.ok) return;
@@ -681,17 +684,17 @@ class Assembler implements EvalContext {
     const cached = c.result[i];
     if (kind === Encoding.Static) {
       if (cached !== undefined && c.bits[i] === this.bits) return cached;
-      const known = (this.bits === 32 ? c.byText32 : c.byText16).get(staticKey(st));
+      const known = (this.bits === 32 ? c.byText32 : c.byText16).get(staticKey(st, this.line));
       if (known !== undefined) { c.result[i] = known; c.bits[i] = this.bits; return known; }
     }
     const operands: AsmOperand[] = [];
-    for (const o of st.operands) operands.push(this.asmOperand(o, st));
+    for (const o of st.operands) operands.push(this.asmOperand(o));
     const section = this.absolute !== undefined ? 0 : this.sec;
     const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
     const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
     if (kind === Encoding.Static) {
-      const text = staticKey(st);
+      const text = staticKey(st, this.line);
       const byText = this.bits === 32 ? c.byText32 : c.byText16;
       let r = byText.get(text);
       if (r === undefined) {
@@ -737,19 +740,19 @@ class Assembler implements EvalContext {
     return r;
   }
 
-  private asmOperand(o: ParsedOperand, st: ParsedStatement): AsmOperand {
+  private asmOperand(o: ParsedOperand): AsmOperand {
     switch (o.kind) {
       case 'reg':
         return { kind: 'reg', reg: o.reg.name };
       case 'imm': {
-        const v = this.operandValue(this.eval(o.expr, st));
+        const v = this.operandValue(this.eval(o.expr));
         const size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
         return { kind: 'imm', ...v, size, strict: o.strict, jump: o.jump };
       }
       case 'farptr':
-        return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector, st)), offset: this.operandValue(this.eval(o.offset, st)), size: o.size };
+        return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
-        const disp = o.disp ? this.operandValue(this.eval(o.disp, st)) : { value: 0, reloc: false };
+        const disp = o.disp ? this.operandValue(this.eval(o.disp)) : { value: 0, reloc: false };
         const regBits = (o.base ?? o.index)?.bits;
         const addressSize: 16 | 32 = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
         return {
@@ -766,11 +769,11 @@ class Assembler implements EvalContext {
  * A static instruction's identity under one `bits`: a line assembled as written is its text
  * (label and comment included: harmless); otherwise the prefixes and tokens from the mnemonic on.
  */
-function staticKey(st: ParsedStatement): string {
-  if (st.line.verbatim) return st.line.text;
+function staticKey(st: ParsedStatement, line: PPLine): string {
+  if (line.verbatim) return line.text;
   let k = '\u0001';
   for (const p of st.prefixes) k += ' ' + p.name;
-  const toks = st.line.tokens;
+  const toks = line.tokens;
   for (let t = st.opIndex; t < toks.length; t++) k += ' ' + toks[t].text;
   return k;
 }
@@ -787,9 +790,9 @@ function codeFor(message: string): string {
   return 'encode';
 }
 
-function refSrc(st: ParsedStatement, node: Expr): SourceRange | undefined {
+function refSrc(line: PPLine, node: Expr): SourceRange | undefined {
   if (node.k !== 'sym') return undefined;
-  return st.line.tokens[node.tok]?.src;
+  return line.tokens[node.tok]?.src;
 }
 
 function splitComma(toks: readonly PPToken[]): PPToken[][] {

@@ -4,9 +4,9 @@
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, type AssemblyOutput } from './assembler';
 import { DiagnosticSink } from './diagnostics';
-import { parseLine, statementRange, type ParsedOperand, type ParsedStatement } from './parser';
+import { ParseCursor, parseLine, statementRange, type ParsedOperand, type ParsedStatement } from './parser';
 import { preprocess, type PreprocessResult } from './preprocessor';
-import { lineRange } from './source';
+import { lineRange, type PPLine } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
 import { buildSourceMap } from './sourcemap';
 import { present, type StatementResults } from './statement-results';
@@ -25,8 +25,9 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   }, sink);
 
   const stmts: ParsedStatement[] = [];
+  const stmtLines: PPLine[] = [];
   const stmtOfLine = new Int32Array(pp.lines.length).fill(-1);
-  let localBase: string | undefined;
+  const cursor = new ParseCursor();
   for (let i = 0; i < pp.lines.length; i++) {
     const line = pp.lines[i];
     if (line.listOnly) continue;
@@ -34,24 +35,24 @@ export function assemble(opts: AssembleOptions): AssembleResult {
       if (!budget.reported) { budget.reported = true; sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(line.file, line.line, 0, line.text.length), line.expansion); }
       break;
     }
-    const r = parseLine(line, localBase, limits.eval);
-    localBase = r.localBase;
-    if (r.problem) {
-      sink.error(r.problem.code, r.problem.message, lineRange(line.file, line.line, r.problem.start, r.problem.end), line.expansion);
+    const stmt = parseLine(line, cursor, limits.eval);
+    const problem = cursor.problem;
+    if (problem) {
+      sink.error(problem.code, problem.message, lineRange(line.file, line.line, problem.start, problem.end), line.expansion);
       continue;
     }
-    if (r.warnings) for (const w of r.warnings) sink.warning(w.code, w.message, lineRange(line.file, line.line, w.start, w.end), line.expansion);
-    if (r.stmt) { stmtOfLine[i] = stmts.length; stmts.push(r.stmt); }
+    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(line.file, line.line, w.start, w.end), line.expansion);
+    if (stmt) { stmtOfLine[i] = stmts.length; stmts.push(stmt); stmtLines.push(line); }
   }
 
-  const asm = assembleStatements(stmts, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget }, opts.frontEndOnly ?? false);
+  const asm = assembleStatements(stmts, stmtLines, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget }, opts.frontEndOnly ?? false);
 
   const textSection = asm.sections[0];
   const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
   return lazyResult({
     image: asm.image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
     diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique,
-  }, pp, stmts, stmtOfLine, asm);
+  }, pp, stmts, stmtLines, stmtOfLine, asm);
 }
 
 type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique'>;
@@ -62,7 +63,7 @@ type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' |
  * them for every line would cost more than assembling. They are enumerable getters, so spreading
  * or serializing the result still sees them.
  */
-function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, asm: AssemblyOutput): AssembleResult {
+function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedStatement[], stmtLines: readonly PPLine[], stmtOfLine: Int32Array, asm: AssemblyOutput): AssembleResult {
   let listing: ListingLine[] | undefined;
   let sourceMap: SourceMap | undefined;
   let statements: Statement[] | undefined;
@@ -77,21 +78,22 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));
     },
     get statements(): readonly Statement[] {
-      return (statements ??= stmts.map((st, i) => toStatement(st, asm.results, i)));
+      return (statements ??= stmts.map((st, i) => toStatement(st, stmtLines[i], asm.results, i)));
     },
     get references(): readonly SymbolReference[] {
-      return (references ??= buildReferences(pp, stmts));
+      return (references ??= buildReferences(pp, stmts, stmtLines));
     },
     get symbols(): readonly SymbolInfo[] {
-      return (symbols ??= buildSymbols(pp, stmts, asm));
+      return (symbols ??= buildSymbols(pp, stmts, stmtLines, asm));
     },
   };
 }
 
-function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]): SymbolReference[] {
+function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[], lines: readonly PPLine[]): SymbolReference[] {
   const references: SymbolReference[] = pp.references.slice();
-  for (const st of stmts) {
-    for (const r of st.refs) references.push({ name: r.name, range: r.src ?? lineRange(st.line.file, st.line.line, r.start, r.end) });
+  for (let i = 0; i < stmts.length; i++) {
+    const l = lines[i];
+    for (const r of stmts[i].refs) references.push({ name: r.name, range: r.src ?? lineRange(l.file, l.line, r.start, r.end) });
   }
   return references;
 }
@@ -132,7 +134,7 @@ function mapEntries(pp: PreprocessResult, stmtOfLine: Int32Array, asm: AssemblyO
   return entries;
 }
 
-function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], asm: AssemblyOutput): SymbolInfo[] {
+function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], lines: readonly PPLine[], asm: AssemblyOutput): SymbolInfo[] {
   const symbols: SymbolInfo[] = [];
   for (const s of asm.symbols.values()) {
     const st = stmts[s.stmt];
@@ -149,8 +151,10 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], a
   for (const m of pp.macros) symbols.push({ name: m.name, shortName: m.name, kind: 'macro', definition: m.range, params: { min: m.min, max: m.greedy || m.max === Infinity ? 'greedy' : m.max }, doc: m.doc });
   for (const d of pp.defines) if (d.range.file !== '<command line>') symbols.push({ name: d.name, shortName: d.name, kind: 'define', definition: d.range });
   for (const s of asm.sections) {
-    const decl = stmts.find((st) => (st.op?.name === 'section' || st.op?.name === 'segment') && st.args[0]?.text === s.name);
-    if (decl) symbols.push({ name: s.name, shortName: s.name, kind: 'section', definition: lineRange(decl.line.file, decl.line.line, decl.args[0].start, decl.args[0].end), value: s.address });
+    const at = stmts.findIndex((st) => (st.op?.name === 'section' || st.op?.name === 'segment') && st.args[0]?.text === s.name);
+    if (at < 0) continue;
+    const decl = stmts[at];
+    symbols.push({ name: s.name, shortName: s.name, kind: 'section', definition: lineRange(lines[at].file, lines[at].line, decl.args[0].start, decl.args[0].end), value: s.address });
   }
   return symbols;
 }
@@ -171,8 +175,7 @@ function operandKind(o: ParsedOperand, text: string): OperandTextKind {
   }
 }
 
-function toStatement(st: ParsedStatement, res: StatementResults, i: number): Statement {
-  const l = st.line;
+function toStatement(st: ParsedStatement, l: PPLine, res: StatementResults, i: number): Statement {
   const r = (a: { start: number; end: number }): SourceRange => lineRange(l.file, l.line, a.start, a.end);
   const operands: Statement['operands'][number][] = [];
   for (const o of st.operands) {

@@ -29,8 +29,11 @@ export type ParsedOperand =
 
 export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr });
 
+/**
+ * A parsed line, without the line itself: statements of identical lines share one object (the
+ * caller keeps which line each statement came from).
+ */
 export interface ParsedStatement {
-  readonly line: PPLine;
   readonly label?: Span & { readonly name: string; readonly short: string; readonly local: boolean; readonly parent?: string; readonly src?: SourceRange };
   readonly times?: Expr;
   /** `at field, db ...` inside `istruc`: the field offset the data goes to. */
@@ -41,7 +44,7 @@ export interface ParsedStatement {
   readonly data: readonly DataItem[];
   /** Tokens after the directive word, for directives with their own syntax (section attributes). */
   readonly args: readonly PPToken[];
-  /** The non-local label `.x` names attach to. */
+  /** The non-local label `.x` names attach to (as parsed; only lines naming `.x` depend on it). */
   readonly localBase: string | undefined;
   /** Symbol uses: full name and the token range. */
   readonly refs: readonly { readonly name: string; readonly start: number; readonly end: number; readonly src?: SourceRange }[];
@@ -66,10 +69,16 @@ function register(t: PPToken | undefined): RegisterInfo | undefined {
   return t && t.kind === 'ident' && t.text.length <= 3 ? lookupRegister(t.text) : undefined;
 }
 
-/**
- * Parses one line. `localBase` is the current non-local label; the result carries the new one.
- * Returns undefined for an empty line. Problems are returned, never thrown.
- */
+/** The parse of one line; `localBase` is the current non-local label, the result carries the new one. */
+export interface ParseOutcome {
+  readonly stmt?: ParsedStatement;
+  readonly problem?: ParseProblem;
+  readonly localBase: string | undefined;
+  /** Problems that do not stop the line (a character constant cut to four bytes). */
+  readonly warnings?: readonly ParseProblem[];
+}
+
+/** Parses one line; undefined `stmt` for an empty line. Problems are returned, never thrown. */
 export function parseStatement(line: PPLine, localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT): ParseOutcome {
   const p = new LineParser(line, localBase, evalLimit);
   try {
@@ -81,12 +90,16 @@ export function parseStatement(line: PPLine, localBase: string | undefined, eval
   }
 }
 
-export interface ParseOutcome {
-  readonly stmt?: ParsedStatement;
-  readonly problem?: ParseProblem;
-  readonly localBase: string | undefined;
-  /** Problems that do not stop the line (a character constant cut to four bytes). */
-  readonly warnings?: readonly ParseProblem[];
+/**
+ * The state carried from line to line while parsing a file, and the latest line's outcome; one
+ * object reused for every line, so a line whose parse is shared allocates nothing.
+ */
+export class ParseCursor {
+  /** The current non-local label. */
+  localBase: string | undefined = undefined;
+  /** The latest line's problem (the line is then skipped) and warnings. */
+  problem: ParseProblem | undefined = undefined;
+  warnings: readonly ParseProblem[] | undefined = undefined;
 }
 
 interface CachedParse {
@@ -95,45 +108,51 @@ interface CachedParse {
   readonly usesBase: boolean;
   /** The line sets the non-local label (a label definition or `struc`). */
   readonly setsBase: boolean;
+  /** Lines that use the base: their parses under each base (the first one's is `outcome`). */
+  byBase?: Map<string, CachedParse>;
 }
 
 /** Parses of lines written verbatim, by text, kept across calls (the language server re-parses after every edit). */
 let parseCache = new Map<string, CachedParse>();
+let cachedParses = 0;
 const MAX_CACHED_PARSES = 1 << 18;
 
 /**
- * `parseStatement`, reusing the parse of an identical line: for lines assembled as written (no
- * macro expansion) the parse is a function of the text and, for lines naming `.local` labels,
- * the current non-local label. The cached statement is shared except for its line and base.
+ * Parses `line` under `cursor` (updated), reusing the parse of an identical line: for lines
+ * assembled as written (no macro expansion) the parse is a function of the text and, for lines
+ * naming `.local` labels, the current non-local label. The statement returned may be shared
+ * with other lines and calls: callers must not modify it.
  */
-export function parseLine(line: PPLine, localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT): ParseOutcome {
+export function parseLine(line: PPLine, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT): ParsedStatement | undefined {
+  const localBase = cursor.localBase;
   // The cache holds parses under the default limit only.
-  if (!line.verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return parseStatement(line, localBase, evalLimit);
+  if (!line.verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return take(parseStatement(line, localBase, evalLimit), cursor, localBase, true);
   const text = line.text;
-  let c = parseCache.get(text);
-  if (c !== undefined && c.usesBase) c = parseCache.get(`${text}\0${localBase ?? ''}`);
+  const first = parseCache.get(text);
+  const baseKey = localBase ?? '';
+  let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
   if (c === undefined) {
     const outcome = parseStatement(line, localBase);
     const usesBase = mentionsLocal(line.tokens);
     const setsBase = outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc');
     c = { outcome, usesBase, setsBase };
-    if (parseCache.size >= MAX_CACHED_PARSES) parseCache = new Map();
+    if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; }
+    cachedParses++;
     if (usesBase) {
-      if (!parseCache.has(text)) parseCache.set(text, c);
-      parseCache.set(`${text}\0${localBase ?? ''}`, c);
+      const owner = first ?? parseCache.get(text);
+      if (owner === undefined) { c.byBase = new Map([[baseKey, c]]); parseCache.set(text, c); }
+      else owner.byBase!.set(baseKey, c);
     } else parseCache.set(text, c);
-    return outcome;
+    return take(outcome, cursor, undefined, true);
   }
-  const o = c.outcome;
-  const base = c.setsBase ? o.localBase : localBase;
-  if (o.stmt === undefined) return o.problem === undefined && base === o.localBase ? o : { problem: o.problem, localBase: base };
-  const t = o.stmt;
-  // Spelled out rather than spread (one object shape, no property lookup): keep in step with ParsedStatement.
-  const stmt: ParsedStatement = {
-    line, label: t.label, times: t.times, at: t.at, prefixes: t.prefixes, op: t.op, operands: t.operands, data: t.data,
-    args: t.args, localBase: base, refs: t.refs, opIndex: t.opIndex, staticOperands: t.staticOperands,
-  };
-  return { stmt, localBase: base, warnings: o.warnings };
+  return take(c.outcome, cursor, c.setsBase ? c.outcome.localBase : localBase, false);
+}
+
+function take(o: ParseOutcome, cursor: ParseCursor, base: string | undefined, fresh: boolean): ParsedStatement | undefined {
+  cursor.localBase = fresh ? o.localBase : base;
+  cursor.problem = o.problem;
+  cursor.warnings = o.warnings;
+  return o.stmt;
 }
 
 function mentionsLocal(toks: readonly PPToken[]): boolean {
@@ -153,7 +172,7 @@ class LineParser {
   warnings: ParseProblem[] | undefined;
   private readonly refs: { name: string; start: number; end: number; src?: SourceRange }[] = [];
 
-  constructor(private readonly line: PPLine, public localBase: string | undefined, private readonly evalLimit: number) {
+  constructor(line: PPLine, public localBase: string | undefined, private readonly evalLimit: number) {
     this.toks = line.tokens;
   }
 
@@ -261,7 +280,7 @@ class LineParser {
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[], op: ParsedStatement['op'],
     operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
     const opIndex = op === undefined ? this.toks.length : this.opIndex >= 0 ? this.opIndex : 1;
-    return { line: this.line, label, times, prefixes, op, operands, data, args, localBase: this.localBase, refs: this.refs, opIndex, staticOperands: operands.every(isStaticOperand) };
+    return { label, times, prefixes, op, operands, data, args, localBase: this.localBase, refs: this.refs, opIndex, staticOperands: operands.every(isStaticOperand) };
   }
 
   private label(t: PPToken): NonNullable<ParsedStatement['label']> {
