@@ -1,5 +1,6 @@
 // The extension's commands, registered through one registry whose disposables the extension
-// context owns (STYLE.md §10): assemble the active file to a `.bin`, and show its listing.
+// context owns (STYLE.md §10): assemble the active file to a `.bin`, and show its listing. Commands
+// that act on the active guest file also take that file's URI (code lenses, explorer menus).
 
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -9,11 +10,49 @@ import type { Config } from './config';
 import { EditorFileHost } from './editorFileHost';
 import type { ListingProvider } from './listing';
 
+/**
+ * Commands that work on the active guest file. Given a file URI as their first argument — the
+ * language server's "▶ Run guest | ⚙ Debug guest" lenses pass the document's URI as a string — the
+ * registry brings that file to the front first, so the handler acts on it and not on whichever
+ * editor happened to be active.
+ */
+const FILE_COMMANDS: ReadonlySet<string> = new Set(['ringside.assemble', 'ringside.showListing', 'ringside.runGuest', 'ringside.debugGuest']);
+
+/** A URI passed as a command argument: a vscode.Uri, or its string form (`file:///…`). */
+export function fileArgument(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg !== 'string' || !/^[a-z][a-z0-9+.-]+:\/\//i.test(arg)) return undefined;
+  try {
+    return vscode.Uri.parse(arg, true);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Shows `uri` in an editor unless it is already the active one; false when it cannot be opened. */
+async function bringToFront(uri: vscode.Uri): Promise<boolean> {
+  if (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString()) return true;
+  try {
+    await vscode.window.showTextDocument(uri, { preview: false });
+    return true;
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Ringside: cannot open ${uri.fsPath || uri.toString()}: ${e instanceof Error ? e.message : String(e)}`);
+    return false;
+  }
+}
+
 export class CommandRegistry implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   register(id: string, handler: (...args: unknown[]) => unknown): void {
-    this.disposables.push(vscode.commands.registerCommand(id, handler));
+    const run = FILE_COMMANDS.has(id)
+      ? async (...args: unknown[]): Promise<unknown> => {
+        const uri = fileArgument(args[0]);
+        if (uri !== undefined && !(await bringToFront(uri))) return undefined;
+        return handler(...args);
+      }
+      : handler;
+    this.disposables.push(vscode.commands.registerCommand(id, run));
   }
 
   track<T extends vscode.Disposable>(d: T): T {

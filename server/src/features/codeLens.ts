@@ -1,11 +1,41 @@
-// codeLenses(doc): above each non-local label, its address and the number of bytes of code and
-// data it heads (up to the next non-local label in the file). Informational: no command runs.
-// Run/debug lenses belong here once the extension has run and debug commands.
+// codeLenses(doc): "▶ Run guest | ⚙ Debug guest" at the top of a runnable guest (the client's
+// ringside.runGuest / ringside.debugGuest with the file's URI), and above each non-local label its
+// address and the number of bytes of code and data it heads (informational: no command runs).
 
 import type { CodeLens } from 'vscode-languageserver-types';
+import { findMultibootHeader, MULTIBOOT_AOUT_KLUDGE } from '../../../core/src/machine/loader/multiboot';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 
+/** Client command ids (client/src/debug/guestCommands.ts); each takes the guest file's URI. */
+export const RUN_GUEST_COMMAND = 'ringside.runGuest';
+export const DEBUG_GUEST_COMMAND = 'ringside.debugGuest';
+
+/**
+ * Whether the assembled image is a guest Ringside can boot: a multiboot header (magic 0x1BADB002,
+ * valid checksum, 4-byte aligned in the first 8 KiB — Multiboot 0.6.96 §3.1.1) with flags bit 16,
+ * the a.out kludge the loader needs for a flat binary (§3.1.2).
+ */
+export function isRunnableGuest(image: Uint8Array): boolean {
+  const at = findMultibootHeader(image);
+  if (at < 0) return false;
+  const flags = (image[at + 4] | (image[at + 5] << 8) | (image[at + 6] << 16) | (image[at + 7] << 24)) >>> 0;
+  return (flags & MULTIBOOT_AOUT_KLUDGE) !== 0;
+}
+
+const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
 export function codeLenses(doc: AnalyzedDocument): CodeLens[] {
+  // Only the assembly's root file runs; a file another open file %includes gets no run lens.
+  const runLenses: CodeLens[] = doc.rootPath === doc.path && isRunnableGuest(doc.result.image)
+    ? [
+      { range: TOP, command: { title: '▶ Run guest', command: RUN_GUEST_COMMAND, arguments: [doc.uri] } },
+      { range: TOP, command: { title: '⚙ Debug guest', command: DEBUG_GUEST_COMMAND, arguments: [doc.uri] } },
+    ]
+    : [];
+  return [...runLenses, ...labelLenses(doc)];
+}
+
+function labelLenses(doc: AnalyzedDocument): CodeLens[] {
   const labels = doc.result.symbols
     .filter((s) => s.kind === 'label' && s.definition.file === doc.path && s.value !== undefined)
     .sort((a, b) => a.definition.start.line - b.definition.start.line);
