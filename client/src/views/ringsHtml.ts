@@ -35,8 +35,11 @@ function ringRow(r: RingPicture): string {
   if (r.virtual) marks.push('<span class="badge virtual">guest believes here</span>');
   if (r.ioAllowed) marks.push('<span class="badge" title="CPL ≤ IOPL: IN, OUT, CLI and STI do not fault">I/O</span>');
   const seen = r.seen.length > 0 ? r.seen.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ') : '<span class="dim">nothing seen yet</span>';
+  const list = (title: string, items: readonly string[]): string => (items.length === 0 ? ''
+    : `<div class="dim">${title}</div><ul class="descriptors">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
+  const stack = r.stack !== undefined ? `<div class="dim">Stack on entry from an outer ring</div><ul class="descriptors"><li>${escapeHtml(r.stack)}</li></ul>` : '';
   return `<tr${r.current ? ' class="current"' : ''}><th>Ring ${r.level}<div class="dim">${escapeHtml(RING_NAMES[r.level])}</div></th>`
-    + `<td>${marks.join(' ')}<div>${seen}</div></td></tr>`;
+    + `<td>${marks.join(' ')}<div class="dim">Seen at stops</div><div>${seen}</div>${list('Segments (DPL ' + r.level + ')', r.segments)}${list('Handlers entered through gates', r.entries)}${stack}</td></tr>`;
 }
 
 function vcpuSection(v: VcpuPicture, several: boolean): string {
@@ -44,8 +47,9 @@ function vcpuSection(v: VcpuPicture, several: boolean): string {
   const facts = v.facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('');
   if (!v.protectedMode) return `<section>${heading}<ul class="facts">${facts}</ul></section>`;
   const rows = [...v.rings].sort((a, b) => a.level - b.level).map(ringRow).join('');
+  const tables = v.tableFacts.length > 0 ? `<h4>Descriptor tables</h4><ul class="facts">${v.tableFacts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : '';
   return `<section>${heading}<div class="picture">${ringsSvg(v)}</div><ul class="facts">${facts}</ul>`
-    + `<table class="rings"><caption class="dim">Code seen in each ring at stops of this session</caption>${rows}</table></section>`;
+    + `<table class="rings"><caption class="dim">What runs in each ring: code seen at stops of this session, and the guest's descriptors</caption>${rows}</table>${tables}</section>`;
 }
 
 const STYLE = `
@@ -59,6 +63,8 @@ body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size
 .ring-label { fill: var(--vscode-foreground); font-size: 11px; }
 .ring-label.current { font-weight: bold; }
 ul.facts { padding-left: 1.2em; margin: 6px 0; }
+ul.descriptors { padding-left: 1.2em; margin: 2px 0 4px; font-family: var(--vscode-editor-font-family); font-size: 0.9em; }
+h4 { margin: 10px 0 2px; font-weight: normal; }
 table.rings { border-collapse: collapse; width: 100%; }
 table.rings caption { text-align: left; }
 table.rings th { text-align: left; vertical-align: top; white-space: nowrap; padding: 3px 8px 3px 0; font-weight: normal; }

@@ -1,10 +1,12 @@
 // Rings view model: from the `ringside/rings` response, the four privilege levels of IA-32
 // protected mode (SDM Vol. 3A §5.5) with the one the CPU runs at now (CPL, and the CPL the guest
 // believes it has when a VMM deprivileges it), the code seen running in each ring during the
-// session, and which rings may use I/O instructions (CPL <= IOPL, SDM Vol. 1 §18.5.1).
+// session, and which rings may use I/O instructions (CPL <= IOPL, SDM Vol. 1 §18.5.1); with the
+// descriptor tables, the segments, gate handlers and TSS stack of each ring (ringsTablesModel.ts).
 
 import type { RingsResponse, RingsVcpu } from '../../../core/src/protocol';
 import { hex32 } from './hex';
+import { ringTables } from './ringsTablesModel';
 
 export const RING_NAMES: readonly string[] = ['kernel', 'ring 1', 'ring 2', 'user'];
 
@@ -25,6 +27,12 @@ export interface RingPicture {
   readonly ioAllowed: boolean;
   /** What has run here this session, most recent first. */
   readonly seen: readonly string[];
+  /** Code and data segments whose DPL is this ring (GDT, then LDT). */
+  readonly segments: readonly string[];
+  /** Gates whose handlers run in this ring (IDT vectors, call gates), with the labels they enter. */
+  readonly entries: readonly string[];
+  /** The stack a transfer into this ring from an outer one switches to (TSS SSn:ESPn). */
+  readonly stack?: string;
 }
 
 export interface VcpuPicture {
@@ -33,6 +41,8 @@ export interface VcpuPicture {
   readonly rings: readonly RingPicture[];
   /** One line each: where EIP is, which descriptors are in use. */
   readonly facts: readonly string[];
+  /** The descriptor tables in one line each (GDT, LDT, IDT, TR), when the response has them. */
+  readonly tableFacts: readonly string[];
 }
 
 export interface RingsPicture {
@@ -70,21 +80,25 @@ function vcpuPicture(v: RingsVcpu, history: RingHistory, several: boolean): Vcpu
   const line = v.source !== undefined ? ` — ${v.source.file.split(/[\\/]/).pop()}:${v.source.line + 1}` : '';
   const facts = [`EIP ${where}${line}: ${v.instruction}`];
   if (!v.protectedMode) {
-    return { title, protectedMode: false, rings: [], facts: [...facts, 'Real mode (CR0.PE = 0): no privilege rings yet.'] };
+    return { title, protectedMode: false, rings: [], facts: [...facts, 'Real mode (CR0.PE = 0): no privilege rings yet.'], tableFacts: [] };
   }
   facts.push(
     `CPL ${v.realCpl}${v.virtualCpl !== v.realCpl ? ` (the guest believes ${v.virtualCpl})` : ''} · CS DPL ${v.csDpl} · SS DPL ${v.ssDpl} · IOPL ${v.iopl}`,
     `Paging ${v.pagingEnabled ? 'on' : 'off'} · ${v.instructions} instructions retired`,
   );
   if (v.vmxMode !== undefined) facts.push(`VMX ${v.vmxMode} operation`);
+  const tables = v.descriptorTables !== undefined ? ringTables(v.descriptorTables) : undefined;
   const rings: RingPicture[] = [0, 1, 2, 3].map((level) => ({
     level,
     current: level === v.realCpl,
     virtual: level === v.virtualCpl && v.virtualCpl !== v.realCpl,
     ioAllowed: level <= v.iopl,
     seen: history[level] ?? [],
+    segments: tables?.segments[level] ?? [],
+    entries: tables?.entries[level] ?? [],
+    stack: tables?.stacks[level],
   }));
-  return { title, protectedMode: true, rings, facts };
+  return { title, protectedMode: true, rings, facts, tableFacts: tables?.facts ?? [] };
 }
 
 /** The picture for the current stop; `history` should already include it (see recordRings). */
