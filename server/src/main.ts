@@ -50,6 +50,11 @@ function startServer(): void {
   probeDeadline(__filename, () => {
     inProcess = true;
     worker.dispose();
+    // Facts still held by the worker (symbols, references, statements are fetched lazily) die
+    // with it: analyse every open document again, in process.
+    cache.setSettings(cache.currentSettings);
+    scheduleValidation(documents.all().map((d) => d.uri));
+    connection.console.info('the assembler stops at its deadline: assembling in process');
   }, log);
   let canPullConfiguration = false;
   const tokenHistory = new SemanticTokensHistory();

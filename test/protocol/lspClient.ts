@@ -22,6 +22,8 @@ export class LspClient {
   private exitCode: number | null | undefined;
   private readonly latest = new Map<string, PublishedDiagnostics>();
   private waiters: { uri: string; accept: (p: PublishedDiagnostics) => boolean; resolve: (p: PublishedDiagnostics) => void }[] = [];
+  private readonly logMessages: string[] = [];
+  private logWaiters: { pattern: RegExp; resolve: (message: string) => void }[] = [];
 
   constructor() {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`node scripts/build.mjs\` first (npm test does)`);
@@ -34,6 +36,12 @@ export class LspClient {
       const ready = this.waiters.filter((w) => w.uri === p.uri && w.accept(p));
       this.waiters = this.waiters.filter((w) => !ready.includes(w));
       for (const w of ready) w.resolve(p);
+    });
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logMessages.push(p.message);
+      const ready = this.logWaiters.filter((w) => w.pattern.test(p.message));
+      this.logWaiters = this.logWaiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve(p.message);
     });
     this.connection.onNotification(() => undefined);
     this.connection.onRequest('workspace/configuration', () => [null]);
@@ -54,6 +62,13 @@ export class LspClient {
     const have = this.latest.get(uri);
     if (!fromNowOn && have && accept(have)) return Promise.resolve(have);
     return new Promise((resolve) => this.waiters.push({ uri, accept, resolve }));
+  }
+
+  /** Resolves with the first (already received or future) window/logMessage matching pattern. */
+  logMessage(pattern: RegExp): Promise<string> {
+    const seen = this.logMessages.find((m) => pattern.test(m));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve) => this.logWaiters.push({ pattern, resolve }));
   }
 
   request<R>(method: string, params: unknown): Promise<R> {

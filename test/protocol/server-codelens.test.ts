@@ -45,6 +45,17 @@ describe('language server over stdio: run/debug code lenses', function () {
     ]);
   });
 
+  it('gives label lenses and symbols for the freshly opened kernel once assembly runs in process', async () => {
+    // Whether the first analysis ran on the worker depends on when the deadline probe finished;
+    // either way, after the switch the facts must come from an in-process analysis.
+    await client.logMessage(/assembling in process/);
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    const startLine = text.split('\n').findIndex((l) => l.startsWith('start:'));
+    assert.match(lenses.find((l) => l.range.start.line === startLine)?.command?.title ?? '', /^0x001[0-9A-F]{5} · \d+ bytes$/);
+    const symbols = await client.request<{ name: string }[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.ok(symbols.length > 0, 'document symbols after the switch');
+  });
+
   it('drops them once the header loses the a.out kludge (QEMU cannot load that flat binary); label lenses stay', async () => {
     // The header macro uses MB_FLAGS; flags without bit 16 are what the loader (and QEMU) reject for a flat binary.
     const broken = text.replace('%include "multiboot.inc"', '%include "multiboot.inc"\n%define MB_FLAGS 0');
