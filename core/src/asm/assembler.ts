@@ -133,6 +133,7 @@ class Assembler implements EvalContext {
 
   /** The deadline passed: one 'time-budget' error (unless the preprocessor already said so) and no image. */
   private stopForTime(): AssemblyOutput {
+    if (this.pass === 0) this.results.clearFrom(this.stmtIndex);
     if (!this.budget.reported) {
       this.budget.reported = true;
       const l = this.lines[Math.min(this.stmtIndex, this.lines.length - 1)];
@@ -166,6 +167,7 @@ class Assembler implements EvalContext {
       if (this.budget.expired()) return;
       this.statement(this.stmts[i]);
     }
+    this.stmtIndex = this.stmts.length;
     const open = this.struc as StrucState | undefined;
     if (open) this.line = this.lines[open.stmt];
     if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, undefined);

@@ -27,9 +27,10 @@ export class EncodeCache {
   constructor(count: number) {
     this.kind = new Uint8Array(count);
     this.bits = new Uint8Array(count);
-    this.result = new Array<EncodeResult | undefined>(count).fill(undefined);
-    this.key = new Array<string | undefined>(count).fill(undefined);
-    this.data = new Array<Uint8Array | undefined>(count).fill(undefined);
+    // Holes read as undefined; filling them would touch every slot before the first pass does.
+    this.result = new Array<EncodeResult | undefined>(count);
+    this.key = new Array<string | undefined>(count);
+    this.data = new Array<Uint8Array | undefined>(count);
     if (kept.byText16.size + kept.byText32.size + kept.shared.size > MAX_KEPT) kept = newKept();
     this.byText16 = kept.byText16;
     this.byText32 = kept.byText32;

@@ -17,14 +17,23 @@ export class StatementResults {
   /** Bytes of the final pass (all repetitions); undefined when nothing was stored. */
   readonly bytes: (Uint8Array | undefined)[];
 
+  /**
+   * Every record is written by `reset` in the first pass; `clearFrom` marks the records of
+   * statements a stopped run never reached (filling up front would cost more than a pass).
+   */
   constructor(readonly count: number) {
-    this.address = new Float64Array(count).fill(NaN);
-    this.sectionOffset = new Float64Array(count).fill(NaN);
+    this.address = new Float64Array(count);
+    this.sectionOffset = new Float64Array(count);
     this.size = new Float64Array(count);
-    this.repeat = new Float64Array(count).fill(NaN);
-    this.reserved = new Float64Array(count).fill(NaN);
-    this.section = new Int32Array(count).fill(-1);
-    this.bytes = new Array<Uint8Array | undefined>(count).fill(undefined);
+    this.repeat = new Float64Array(count);
+    this.reserved = new Float64Array(count);
+    this.section = new Int32Array(count);
+    this.bytes = new Array<Uint8Array | undefined>(count);
+  }
+
+  /** Records from `first` on: never reached (the run stopped in its first pass). */
+  clearFrom(first: number): void {
+    for (let i = first; i < this.count; i++) this.reset(i, -1, NaN, NaN);
   }
 
   /** The start of a statement's record in a pass. */
