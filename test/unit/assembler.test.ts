@@ -160,6 +160,13 @@ describe('expansion limits and the time budget', () => {
     assert.deepEqual([...r.image], new Array<number>(30).fill(0x90));
   });
 
+  it('the line limit is fatal as in nasm 2.16: nothing else is assembled or reported', () => {
+    // nasm -f bin --limit-lines=10: "3: fatal: overall line count exceeds the maximum 10", alone.
+    const r = assemble({ file: '/t.asm', text: 'mov eax, nowhere\n%rep 100\nnop\n%endrep\n', host, limits: { lines: 10 } });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.range.start.line + 1}: ${d.message}`), ['limit-lines 3: overall line count exceeds the maximum 10']);
+    assert.equal(r.image.length, 0);
+  });
+
   it('a deadline already past gives one time-budget error', () => {
     const text = 'bits 32\n' + 'add eax, ebx\n'.repeat(20_000);
     const r = assemble({ file: '/t.asm', text, host, deadline: performance.now() - 1 });

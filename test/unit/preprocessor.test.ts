@@ -6,7 +6,7 @@ import { preprocess } from '../../core/src/asm/preprocessor';
 function pp(text: string, files: Record<string, string> = {}, defines: Record<string, string> = {}) {
   const sink = new DiagnosticSink();
   const r = preprocess({ file: '/p/main.asm', text, readFile: (p) => files[p], includePaths: ['/inc'], defines }, sink);
-  const code = r.lines.filter((l) => !l.listOnly).map((l) => l.tokens.map((t) => t.text).join(' '));
+  const code = r.lines.all().filter((l) => !l.listOnly).map((l) => l.tokens.map((t) => t.text).join(' '));
   return { r, code, diags: sink.list };
 }
 
@@ -26,7 +26,7 @@ describe('preprocessor', () => {
   });
   it('keeps the source location and the call site of macro lines', () => {
     const { r } = pp('%macro m 1\n  db %1\n%endmacro\n  m 5');
-    const line = r.lines.find((l) => !l.listOnly)!;
+    const line = r.lines.all().find((l) => !l.listOnly)!;
     assert.equal(line.line, 1);
     assert.deepEqual(line.expansion[0], { file: '/p/main.asm', start: { line: 3, col: 2 }, end: { line: 3, col: 5 } });
     assert.deepEqual(line.tokens[1].src, { file: '/p/main.asm', start: { line: 3, col: 4 }, end: { line: 3, col: 5 } });

@@ -11,7 +11,7 @@ import { EncodeCache, Encoding, isStaticExpr, operandKey } from './encode-cache'
 import { dirName, joinPath } from './paths';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
-import { lineRange, type PPLine, type PPToken } from './source';
+import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName } from '../isa/operands';
@@ -56,9 +56,9 @@ export interface AssemblerHost {
   readonly budget?: TimeBudget;
 }
 
-/** `lines[i]` is the line statement `i` came from (statements of identical lines may be one object). */
-export function assembleStatements(stmts: readonly ParsedStatement[], lines: readonly PPLine[], sink: DiagnosticSink, host: AssemblerHost, frontEndOnly: boolean): AssemblyOutput {
-  return new Assembler(stmts, lines, sink, host).run(frontEndOnly);
+/** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
+export function assembleStatements(stmts: readonly ParsedStatement[], lines: PPLines, lineOf: Int32Array, sink: DiagnosticSink, host: AssemblerHost, frontEndOnly: boolean): AssemblyOutput {
+  return new Assembler(stmts, lines, lineOf, sink, host).run(frontEndOnly);
 }
 
 interface StrucState { readonly name: string; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined } }
@@ -71,7 +71,7 @@ class Assembler implements EvalContext {
   /** Encodings of statements, reused across passes while their inputs stay the same. */
   private readonly cache: EncodeCache;
   /** The line of the statement being assembled: diagnostics point into it. */
-  private line!: PPLine;
+  private line = 0;
   private pass = 0;
   private final = false;
   private changed = false;
@@ -94,7 +94,7 @@ class Assembler implements EvalContext {
   private readonly limits: ResolvedLimits;
   private readonly budget: TimeBudget;
 
-  constructor(private readonly stmts: readonly ParsedStatement[], private readonly lines: readonly PPLine[], private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
+  constructor(private readonly stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
     this.limits = host.limits ?? NASM_LIMITS;
     this.budget = host.budget ?? new TimeBudget(undefined);
     this.results = new StatementResults(stmts.length);
@@ -118,8 +118,8 @@ class Assembler implements EvalContext {
     }
     if (!stable && (!frontEndOnly || this.pass === 0)) {
       if (!frontEndOnly) {
-        const first = this.lines[0];
-        const range = first ? lineRange(first.file, first.line, 0, first.text.length) : lineRange('', 0, 0, 0);
+        const l = this.lineOf[0];
+        const range = this.stmts.length > 0 ? lineRange(this.lines.file[l], this.lines.line[l], 0, this.lines.text[l].length) : lineRange('', 0, 0, 0);
         this.sink.error('phase-error', `phase error: symbol values did not settle after ${maxPasses} passes`, range);
       }
       this.final = true;
@@ -136,9 +136,10 @@ class Assembler implements EvalContext {
     if (this.pass === 0) this.results.clearFrom(this.stmtIndex);
     if (!this.budget.reported) {
       this.budget.reported = true;
-      const l = this.lines[Math.min(this.stmtIndex, this.lines.length - 1)];
-      const range = l ? lineRange(l.file, l.line, 0, l.text.length) : lineRange(this.host.mainFile, 0, 0, 0);
-      this.sink.error('time-budget', TIME_BUDGET_MESSAGE, range, l?.expansion);
+      const lines = this.lines;
+      const l = this.stmts.length > 0 ? this.lineOf[Math.min(this.stmtIndex, this.stmts.length - 1)] : -1;
+      const range = l >= 0 ? lineRange(lines.file[l], lines.line[l], 0, lines.text[l].length) : lineRange(this.host.mainFile, 0, 0, 0);
+      this.sink.error('time-budget', TIME_BUDGET_MESSAGE, range, l >= 0 ? lines.origin[l].expansion : undefined);
     }
     return { image: new Uint8Array(0), origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
   }
@@ -163,17 +164,17 @@ class Assembler implements EvalContext {
     this.istrucStart = undefined;
     for (let i = 0; i < this.stmts.length; i++) {
       this.stmtIndex = i;
-      this.line = this.lines[i];
+      this.line = this.lineOf[i];
       if (this.budget.expired()) return;
       this.statement(this.stmts[i]);
     }
     this.stmtIndex = this.stmts.length;
     const open = this.struc as StrucState | undefined;
-    if (open) this.line = this.lines[open.stmt];
+    if (open) this.line = this.lineOf[open.stmt];
     if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, undefined);
     const before = this.sections.map((s) => s.address);
     for (const p of layoutSections(this.sections, this.origin)) {
-      if (this.final) this.sink.error('section-layout', p.message, lineRange(this.lines[0]?.file ?? '', 0, 0, 0));
+      if (this.final) this.sink.error('section-layout', p.message, lineRange(this.stmts.length > 0 ? this.lines.file[this.lineOf[0]] : '', 0, 0, 0));
     }
     if (this.sections.some((s, i) => s.address !== before[i] || previous[i]?.name !== s.name)) this.changed = true;
   }
@@ -193,20 +194,16 @@ class Assembler implements EvalContext {
   /** A range in the current statement's line: `span`'s columns, or the whole statement. */
   private range(span: { start: number; end: number } | undefined, src?: SourceRange): SourceRange {
     if (src) return src;
-    const l = this.line;
-    if (!span) {
-      const t = l.tokens;
-      return t.length ? lineRange(l.file, l.line, t[0].start, t[t.length - 1].end) : lineRange(l.file, l.line, 0, l.text.length);
-    }
-    return lineRange(l.file, l.line, span.start, span.end);
+    if (!span) return this.lines.range(this.line);
+    return lineRange(this.lines.file[this.line], this.lines.line[this.line], span.start, span.end);
   }
 
   private report(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void {
-    this.sink.error(code, message, this.range(span, src), this.line.expansion);
+    this.sink.error(code, message, this.range(span, src), this.lines.origin[this.line].expansion);
   }
 
   private warning(code: string, message: string, span: { start: number; end: number } | undefined): void {
-    if (this.final) this.sink.warning(code, message, this.range(span), this.line.expansion);
+    if (this.final) this.sink.warning(code, message, this.range(span), this.lines.origin[this.line].expansion);
   }
 
   // ---- evaluation ----
@@ -239,7 +236,7 @@ class Assembler implements EvalContext {
       if (special) return special;
       if (this.pass > 0 || this.final) {
         if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
-        else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, refSrc(this.line, node));
+        else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line][node.tok]?.src : undefined);
       }
       return undefined;
     }
@@ -294,7 +291,7 @@ class Assembler implements EvalContext {
     const prev = this.symbols.get(label.name);
     if (prev && prev.stmt !== this.stmtIndex) {
       if (this.final) {
-        this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.line.expansion,
+        this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin[this.line].expansion,
           [{ message: `\`${label.name}' was first defined here`, range: prev.range }]);
       }
       return;
@@ -505,7 +502,7 @@ class Assembler implements EvalContext {
   private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
-      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(span), this.line.expansion, [{ message: `\`${name}' was first defined here`, range: prev.range }]);
+      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(span), this.lines.origin[this.line].expansion, [{ message: `\`${name}' was first defined here`, range: prev.range }]);
       return;
     }
     if (prev) {
@@ -686,7 +683,7 @@ class Assembler implements EvalContext {
     const cached = c.result[i];
     if (kind === Encoding.Static) {
       if (cached !== undefined && c.bits[i] === this.bits) return cached;
-      const known = (this.bits === 32 ? c.byText32 : c.byText16).get(staticKey(st, this.line));
+      const known = (this.bits === 32 ? c.byText32 : c.byText16).get(staticKey(st, this.lines, this.line));
       if (known !== undefined) { c.result[i] = known; c.bits[i] = this.bits; return known; }
     }
     const operands: AsmOperand[] = [];
@@ -696,7 +693,7 @@ class Assembler implements EvalContext {
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
     const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
     if (kind === Encoding.Static) {
-      const text = staticKey(st, this.line);
+      const text = staticKey(st, this.lines, this.line);
       const byText = this.bits === 32 ? c.byText32 : c.byText16;
       let r = byText.get(text);
       if (r === undefined) {
@@ -771,11 +768,11 @@ class Assembler implements EvalContext {
  * A static instruction's identity under one `bits`: a line assembled as written is its text
  * (label and comment included: harmless); otherwise the prefixes and tokens from the mnemonic on.
  */
-function staticKey(st: ParsedStatement, line: PPLine): string {
-  if (line.verbatim) return line.text;
+function staticKey(st: ParsedStatement, lines: PPLines, line: number): string {
+  if ((lines.flags[line] & LineFlag.Verbatim) !== 0) return lines.text[line];
   let k = '\u0001';
   for (const p of st.prefixes) k += ' ' + p.name;
-  const toks = line.tokens;
+  const toks = lines.tokens[line];
   for (let t = st.opIndex; t < toks.length; t++) k += ' ' + toks[t].text;
   return k;
 }
@@ -792,10 +789,6 @@ function codeFor(message: string): string {
   return 'encode';
 }
 
-function refSrc(line: PPLine, node: Expr): SourceRange | undefined {
-  if (node.k !== 'sym') return undefined;
-  return line.tokens[node.tok]?.src;
-}
 
 function splitComma(toks: readonly PPToken[]): PPToken[][] {
   const parts: PPToken[][] = [[]];

@@ -4,9 +4,9 @@
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, type AssemblyOutput } from './assembler';
 import { DiagnosticSink } from './diagnostics';
-import { ParseCursor, parseLine, statementRange, type ParsedOperand, type ParsedStatement } from './parser';
+import { ParseCursor, parseLine, type ParsedOperand, type ParsedStatement } from './parser';
 import { preprocess, type PreprocessResult } from './preprocessor';
-import { lineRange, type PPLine } from './source';
+import { LineFlag, lineRange, type PPLines } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
 import { buildSourceMap } from './sourcemap';
 import { present, type StatementResults } from './statement-results';
@@ -24,35 +24,43 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget,
   }, sink);
 
+  const lines = pp.lines;
   const stmts: ParsedStatement[] = [];
-  const stmtLines: PPLine[] = [];
-  const stmtOfLine = new Int32Array(pp.lines.length).fill(-1);
+  const stmtOfLine = new Int32Array(lines.count).fill(-1);
+  let lineOf = new Int32Array(Math.max(16, lines.count >> 1));
   const cursor = new ParseCursor();
-  for (let i = 0; i < pp.lines.length; i++) {
-    const line = pp.lines[i];
-    if (line.listOnly) continue;
+  // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
+  for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
+    const flags = lines.flags[i];
+    if ((flags & LineFlag.ListOnly) !== 0) continue;
     if (budget.expired()) {
-      if (!budget.reported) { budget.reported = true; sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(line.file, line.line, 0, line.text.length), line.expansion); }
+      if (!budget.reported) { budget.reported = true; sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(lines.file[i], lines.line[i], 0, lines.text[i].length), lines.origin[i].expansion); }
       break;
     }
-    const stmt = parseLine(line, cursor, limits.eval);
+    const stmt = parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, limits.eval);
     const problem = cursor.problem;
     if (problem) {
-      sink.error(problem.code, problem.message, lineRange(line.file, line.line, problem.start, problem.end), line.expansion);
+      sink.error(problem.code, problem.message, lineRange(lines.file[i], lines.line[i], problem.start, problem.end), lines.origin[i].expansion);
       continue;
     }
-    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(line.file, line.line, w.start, w.end), line.expansion);
-    if (stmt) { stmtOfLine[i] = stmts.length; stmts.push(stmt); stmtLines.push(line); }
+    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(lines.file[i], lines.line[i], w.start, w.end), lines.origin[i].expansion);
+    if (stmt) {
+      if (stmts.length === lineOf.length) { const grown = new Int32Array(lineOf.length * 2); grown.set(lineOf); lineOf = grown; }
+      stmtOfLine[i] = stmts.length;
+      lineOf[stmts.length] = i;
+      stmts.push(stmt);
+    }
   }
+  lineOf = lineOf.subarray(0, stmts.length);
 
-  const asm = assembleStatements(stmts, stmtLines, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget }, opts.frontEndOnly ?? false);
+  const asm = assembleStatements(stmts, lines, lineOf, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget }, opts.frontEndOnly ?? false);
 
   const textSection = asm.sections[0];
   const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
   return lazyResult({
     image: asm.image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
     diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique,
-  }, pp, stmts, stmtLines, stmtOfLine, asm);
+  }, pp, stmts, lineOf, stmtOfLine, asm);
 }
 
 type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique'>;
@@ -63,7 +71,7 @@ type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' |
  * them for every line would cost more than assembling. They are enumerable getters, so spreading
  * or serializing the result still sees them.
  */
-function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedStatement[], stmtLines: readonly PPLine[], stmtOfLine: Int32Array, asm: AssemblyOutput): AssembleResult {
+function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedStatement[], lineOf: Int32Array, stmtOfLine: Int32Array, asm: AssemblyOutput): AssembleResult {
   let listing: ListingLine[] | undefined;
   let sourceMap: SourceMap | undefined;
   let statements: Statement[] | undefined;
@@ -78,22 +86,22 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));
     },
     get statements(): readonly Statement[] {
-      return (statements ??= stmts.map((st, i) => toStatement(st, stmtLines[i], asm.results, i)));
+      return (statements ??= stmts.map((st, i) => toStatement(st, pp.lines, lineOf[i], asm.results, i)));
     },
     get references(): readonly SymbolReference[] {
-      return (references ??= buildReferences(pp, stmts, stmtLines));
+      return (references ??= buildReferences(pp, stmts, lineOf));
     },
     get symbols(): readonly SymbolInfo[] {
-      return (symbols ??= buildSymbols(pp, stmts, stmtLines, asm));
+      return (symbols ??= buildSymbols(pp, stmts, lineOf, asm));
     },
   };
 }
 
-function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[], lines: readonly PPLine[]): SymbolReference[] {
+function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[], lineOf: Int32Array): SymbolReference[] {
   const references: SymbolReference[] = pp.references.slice();
   for (let i = 0; i < stmts.length; i++) {
-    const l = lines[i];
-    for (const r of stmts[i].refs) references.push({ name: r.name, range: r.src ?? lineRange(l.file, l.line, r.start, r.end) });
+    const l = lineOf[i];
+    for (const r of stmts[i].refs) references.push({ name: r.name, range: r.src ?? lineRange(pp.lines.file[l], pp.lines.line[l], r.start, r.end) });
   }
   return references;
 }
@@ -101,18 +109,19 @@ function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]
 function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, asm: AssemblyOutput): ListingLine[] {
   const listing: ListingLine[] = [];
   const none = new Uint8Array(0);
-  for (let i = 0; i < pp.lines.length; i++) {
-    const line = pp.lines[i];
+  const lines = pp.lines;
+  for (let i = 0; i < lines.count; i++) {
+    const file = lines.file[i], line = lines.line[i], source = lines.text[i], depth = lines.origin[i].depth;
     const si = stmtOfLine[i];
     if (si < 0) {
-      listing.push({ file: line.file, line: line.line, source: line.text, depth: line.depth, address: undefined, sectionOffset: undefined, bytes: none, repeat: undefined, reserved: undefined });
+      listing.push({ file, line, source, depth, address: undefined, sectionOffset: undefined, bytes: none, repeat: undefined, reserved: undefined });
       continue;
     }
     const res = asm.results;
     const emitted = res.size[si] > 0 || res.bytes[si] !== undefined || hasOp(stmts[si]);
     const address = present(res.address[si]);
     listing.push({
-      file: line.file, line: line.line, source: line.text, depth: line.depth,
+      file, line, source, depth,
       address: emitted ? address : undefined, sectionOffset: emitted ? present(res.sectionOffset[si]) ?? address : undefined,
       bytes: res.bytes[si] ?? none, repeat: present(res.repeat[si]), reserved: present(res.reserved[si]),
     });
@@ -122,19 +131,18 @@ function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
 
 function mapEntries(pp: PreprocessResult, stmtOfLine: Int32Array, asm: AssemblyOutput): SourceMapEntry[] {
   const entries: SourceMapEntry[] = [];
-  for (let i = 0; i < pp.lines.length; i++) {
+  for (let i = 0; i < pp.lines.count; i++) {
     const si = stmtOfLine[i];
     if (si < 0) continue;
     const res = asm.results;
     if (res.size[si] > 0 && res.bytes[si] && res.address[si] === res.address[si] && res.section[si] >= 0) {
-      const line = pp.lines[i];
-      entries.push({ address: res.address[si], size: res.size[si], range: statementRange(line), expansion: line.expansion });
+      entries.push({ address: res.address[si], size: res.size[si], range: pp.lines.range(i), expansion: pp.lines.origin[i].expansion });
     }
   }
   return entries;
 }
 
-function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], lines: readonly PPLine[], asm: AssemblyOutput): SymbolInfo[] {
+function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], lineOf: Int32Array, asm: AssemblyOutput): SymbolInfo[] {
   const symbols: SymbolInfo[] = [];
   for (const s of asm.symbols.values()) {
     const st = stmts[s.stmt];
@@ -154,7 +162,7 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], l
     const at = stmts.findIndex((st) => (st.op?.name === 'section' || st.op?.name === 'segment') && st.args[0]?.text === s.name);
     if (at < 0) continue;
     const decl = stmts[at];
-    symbols.push({ name: s.name, shortName: s.name, kind: 'section', definition: lineRange(lines[at].file, lines[at].line, decl.args[0].start, decl.args[0].end), value: s.address });
+    symbols.push({ name: s.name, shortName: s.name, kind: 'section', definition: lineRange(pp.lines.file[lineOf[at]], pp.lines.line[lineOf[at]], decl.args[0].start, decl.args[0].end), value: s.address });
   }
   return symbols;
 }
@@ -175,7 +183,8 @@ function operandKind(o: ParsedOperand, text: string): OperandTextKind {
   }
 }
 
-function toStatement(st: ParsedStatement, l: PPLine, res: StatementResults, i: number): Statement {
+function toStatement(st: ParsedStatement, lines: PPLines, line: number, res: StatementResults, i: number): Statement {
+  const l = lines.at(line);
   const r = (a: { start: number; end: number }): SourceRange => lineRange(l.file, l.line, a.start, a.end);
   const operands: Statement['operands'][number][] = [];
   for (const o of st.operands) {
@@ -191,7 +200,7 @@ function toStatement(st: ParsedStatement, l: PPLine, res: StatementResults, i: n
     operands.push({ text: l.text.slice(a.start, a.end), range: r(a), kind: 'expression' });
   }
   return {
-    range: statementRange(l),
+    range: lines.range(line),
     label: st.label ? { name: st.label.name, range: r(st.label) } : undefined,
     prefixes: st.prefixes.map((p) => ({ name: p.name, range: r(p) })),
     mnemonic: st.op ? { name: st.op.name, range: r(st.op), isDirective: st.op.directive } : undefined,

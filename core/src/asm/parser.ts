@@ -7,7 +7,7 @@ import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, type Expr } from './expr';
 import { isStaticOperand } from './encode-cache';
 import { isMnemonic, isPrefixWord } from './instruction-set';
-import { lineRange, type PPLine, type PPToken } from './source';
+import type { PPToken } from './source';
 import { decodeString } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -79,8 +79,8 @@ export interface ParseOutcome {
 }
 
 /** Parses one line; undefined `stmt` for an empty line. Problems are returned, never thrown. */
-export function parseStatement(line: PPLine, localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT): ParseOutcome {
-  const p = new LineParser(line, localBase, evalLimit);
+export function parseStatement(tokens: readonly PPToken[], localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT): ParseOutcome {
+  const p = new LineParser(tokens, localBase, evalLimit);
   try {
     const stmt = p.statement();
     return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
@@ -118,22 +118,21 @@ let cachedParses = 0;
 const MAX_CACHED_PARSES = 1 << 18;
 
 /**
- * Parses `line` under `cursor` (updated), reusing the parse of an identical line: for lines
- * assembled as written (no macro expansion) the parse is a function of the text and, for lines
- * naming `.local` labels, the current non-local label. The statement returned may be shared
- * with other lines and calls: callers must not modify it.
+ * Parses a line's `tokens` under `cursor` (updated), reusing the parse of an identical line: for
+ * lines assembled as written (`verbatim`: no macro expansion) the parse is a function of the
+ * `text` and, for lines naming `.local` labels, the current non-local label. The statement
+ * returned may be shared with other lines and calls: callers must not modify it.
  */
-export function parseLine(line: PPLine, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT): ParsedStatement | undefined {
+export function parseLine(text: string, tokens: readonly PPToken[], verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT): ParsedStatement | undefined {
   const localBase = cursor.localBase;
   // The cache holds parses under the default limit only.
-  if (!line.verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return take(parseStatement(line, localBase, evalLimit), cursor, localBase, true);
-  const text = line.text;
+  if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return take(parseStatement(tokens, localBase, evalLimit), cursor, localBase, true);
   const first = parseCache.get(text);
   const baseKey = localBase ?? '';
   let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
   if (c === undefined) {
-    const outcome = parseStatement(line, localBase);
-    const usesBase = mentionsLocal(line.tokens);
+    const outcome = parseStatement(tokens, localBase);
+    const usesBase = mentionsLocal(tokens);
     const setsBase = outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc');
     c = { outcome, usesBase, setsBase };
     if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; }
@@ -172,8 +171,8 @@ class LineParser {
   warnings: ParseProblem[] | undefined;
   private readonly refs: { name: string; start: number; end: number; src?: SourceRange }[] = [];
 
-  constructor(line: PPLine, public localBase: string | undefined, private readonly evalLimit: number) {
-    this.toks = line.tokens;
+  constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number) {
+    this.toks = tokens;
   }
 
   private fail(message: string, t: Span | undefined, code = 'syntax'): never {
@@ -522,9 +521,4 @@ function constant(e: Expr): number | undefined {
   let ok = true;
   const v = evaluate(e, { symbol: () => { ok = false; return undefined; }, here: () => undefined, base: () => undefined, error: () => { ok = false; } });
   return ok ? v.v : undefined;
-}
-
-export function statementRange(line: PPLine): SourceRange {
-  const toks = line.tokens;
-  return toks.length > 0 ? lineRange(line.file, line.line, toks[0].start, toks[toks.length - 1].end) : lineRange(line.file, line.line, 0, line.text.length);
 }

@@ -5,12 +5,12 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { tokenizeLine, type Token } from './lexer';
-import { lineTokens } from './line-cache';
+import { lineEntry, type LineEntry } from './line-cache';
 import { parseNumber } from './numbers';
 import { macroArgument, rotateArguments, splitArguments, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
-import { lineRange, type PPLine, type PPToken } from './source';
+import { LineFlag, lineRange, PPLines, type LineOrigin, type PPToken } from './source';
 import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -33,7 +33,7 @@ export interface IncludeRecord {
 }
 
 export interface PreprocessResult {
-  readonly lines: PPLine[];
+  readonly lines: PPLines;
   readonly files: string[];
   readonly includes: IncludeRecord[];
   readonly macros: MultiLineMacro[];
@@ -41,6 +41,8 @@ export interface PreprocessResult {
   readonly technique?: Technique;
   /** References to macros and defines by name (`%ifdef X`, `X` expanded, macro calls). */
   readonly references: { name: string; range: SourceRange }[];
+  /** Stopped at an expansion limit: fatal in nasm, which then assembles nothing. */
+  readonly exhausted: boolean;
 }
 
 interface Frame {
@@ -57,6 +59,8 @@ interface Frame {
   readonly invocation?: MacroInvocation;
   repLeft: number;
   readonly condBase: number;
+  /** What every line of the frame shares in the output, made on its first line. */
+  origin?: LineOrigin;
 }
 
 const enum Cond { Active, Looking, Done, ParentSkip }
@@ -93,7 +97,7 @@ export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): Prepr
 }
 
 class Preprocessor {
-  private readonly out: PPLine[] = [];
+  private readonly out = new PPLines();
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
   private readonly smacros = new Map<string, SingleLineMacro[]>();
@@ -112,6 +116,7 @@ class Preprocessor {
   private bits = 16;
   private macroDepth = 0;
   private stopped = false;
+  private exhausted = false;
   private readonly limits: ResolvedLimits;
   private readonly budget: TimeBudget;
   /** Lines read from files and macro/%rep bodies, for `--limit-lines`. */
@@ -142,7 +147,7 @@ class Preprocessor {
     }
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
-      defines: this.allDefines, technique: this.technique, references: this.references,
+      defines: this.allDefines, technique: this.technique, references: this.references, exhausted: this.exhausted,
     };
   }
 
@@ -154,13 +159,15 @@ class Preprocessor {
     while (this.frames.length > 0 && !this.stopped) {
       const f = this.frames[this.frames.length - 1];
       let file: string, line: number, text: string, tokens: readonly Token[];
+      let entry: LineEntry | undefined;
       if (f.texts) {
         if (f.idx >= f.texts.length || (f.idx === f.texts.length - 1 && f.texts[f.idx] === '')) { this.endFrame(f); continue; }
         file = f.file; line = f.idx; text = f.texts[f.idx++];
         // A backslash ending a line joins the next one to it, before anything else reads the
         // line (measured: nasm 2.16 continues even a comment this way).
         while (text.charCodeAt(text.length - 1) === 0x5c && f.idx < f.texts.length) text = text.slice(0, -1) + f.texts[f.idx++];
-        tokens = lineTokens(text);
+        entry = lineEntry(text);
+        tokens = entry.tokens;
       } else {
         const body = f.body!;
         if (f.idx >= body.length) {
@@ -173,12 +180,12 @@ class Preprocessor {
       }
       if (++this.linesProcessed > this.limits.lines) {
         this.sink.error('limit-lines', `overall line count exceeds the maximum ${this.limits.lines}`, lineRange(file, line, 0, text.length), f.expansion);
-        this.stopped = true;
+        this.stopped = this.exhausted = true;
         break;
       }
-      if (this.out.length > MAX_LINES) {
+      if (this.out.count > MAX_LINES) {
         this.sink.error('runaway-expansion', 'too many lines generated (runaway %rep or macro recursion?)', lineRange(file, line, 0, text.length), f.expansion);
-        this.stopped = true;
+        this.stopped = this.exhausted = true;
         break;
       }
       if (this.budget.expired()) {
@@ -187,7 +194,7 @@ class Preprocessor {
         this.stopped = true;
         break;
       }
-      this.processLine(f, file, line, text, tokens);
+      this.processLine(f, file, line, text, tokens, entry);
     }
     if (this.capture) {
       const c = this.capture;
@@ -213,16 +220,21 @@ class Preprocessor {
   }
 
   private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[], listOnly: boolean, verbatim = false): void {
-    this.out.push({
-      file, line, text, tokens, expansion: f.expansion, depth: f.depth, listOnly,
-      macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, verbatim,
-    });
+    const origin = f.origin ??= { expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined };
+    this.out.push(file, line, text, tokens, origin, (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0));
   }
 
-  private processLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[]): void {
-    let tokens: readonly Token[] = raw;
+  /** `entry`: the cached facts of a line read from a file (undefined for macro and %rep body lines). */
+  private processLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[], entry: LineEntry | undefined): void {
+    // Most lines need no preprocessing at all: they go out as written.
+    if (entry !== undefined && entry.plain && this.capture === undefined && this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0 &&
+      (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) && f.invocation === undefined) {
+      this.emit(f, file, line, text, entry.code, entry.code.length === 0, true);
+      return;
+    }
+    let tokens: readonly Token[] = entry !== undefined ? entry.code : raw;
     const last = tokens.length > 0 ? tokens[tokens.length - 1] : undefined;
-    if (last && last.kind === 'comment') tokens = tokens.slice(0, -1);
+    if (entry === undefined && last && last.kind === 'comment') tokens = tokens.slice(0, -1);
     const first = tokens[0];
     const directive = first && first.kind === 'preproc' ? first.text.toLowerCase() : '';
 

@@ -31,6 +31,72 @@ export interface PPLine {
   readonly verbatim?: boolean;
 }
 
+/** What the lines of one file, macro call or %rep frame share (one object per frame, not per line). */
+export interface LineOrigin {
+  readonly expansion: readonly SourceRange[];
+  readonly depth: number;
+  readonly macroCall?: SourceRange;
+  readonly inMacro: boolean;
+}
+
+export const enum LineFlag { ListOnly = 1, Verbatim = 2 }
+
+/**
+ * The preprocessor's output as parallel arrays (no object per line): line `i` is `text[i]`,
+ * `tokens[i]`, ... `at(i)` builds the PPLine view of one line for the rarer readers.
+ */
+export class PPLines {
+  count = 0;
+  readonly file: string[] = [];
+  readonly text: string[] = [];
+  readonly tokens: (readonly PPToken[])[] = [];
+  readonly origin: LineOrigin[] = [];
+  /** 0-based line in `file`. */
+  line = new Int32Array(1024);
+  /** LineFlag bits. */
+  flags = new Uint8Array(1024);
+
+  push(file: string, line: number, text: string, tokens: readonly PPToken[], origin: LineOrigin, flags: number): void {
+    const i = this.count++;
+    if (i === this.line.length) {
+      const grownLine = new Int32Array(i * 2);
+      grownLine.set(this.line);
+      this.line = grownLine;
+      const grownFlags = new Uint8Array(i * 2);
+      grownFlags.set(this.flags);
+      this.flags = grownFlags;
+    }
+    this.file.push(file);
+    this.text.push(text);
+    this.tokens.push(tokens);
+    this.origin.push(origin);
+    this.line[i] = line;
+    this.flags[i] = flags;
+  }
+
+  at(i: number): PPLine {
+    const o = this.origin[i];
+    const f = this.flags[i];
+    const l: PPLine = {
+      file: this.file[i], line: this.line[i], text: this.text[i], tokens: this.tokens[i], expansion: o.expansion, depth: o.depth,
+      listOnly: (f & LineFlag.ListOnly) !== 0, macroCall: o.macroCall, inMacro: o.inMacro, verbatim: (f & LineFlag.Verbatim) !== 0,
+    };
+    return l;
+  }
+
+  all(): PPLine[] {
+    const out: PPLine[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.at(i));
+    return out;
+  }
+
+  /** The statement's extent: its tokens, or the whole line when it has none. */
+  range(i: number): SourceRange {
+    const toks = this.tokens[i];
+    return toks.length > 0 ? lineRange(this.file[i], this.line[i], toks[0].start, toks[toks.length - 1].end) : lineRange(this.file[i], this.line[i], 0, this.text[i].length);
+  }
+}
+
 export function lineRange(file: string, line: number, start: number, end: number): SourceRange {
   return { file, start: { line, col: start }, end: { line, col: end } };
 }
