@@ -54,7 +54,8 @@ cat >"$workspace/.vscode/settings.json" <<'JSON'
 }
 JSON
 # Settings a first run would otherwise spend on welcome pages, chat panels and network calls;
-# the theme is pinned because the colour check compares against its `comment` colour.
+# the theme is pinned because the colour check compares against its `comment` colour; the
+# terminal draws with DOM rows (no WebGL canvas) so a check can read what a guest printed.
 cat >"$user_data/User/settings.json" <<'JSON'
 {
   "workbench.colorTheme": "Default Dark Modern",
@@ -71,7 +72,9 @@ cat >"$user_data/User/settings.json" <<'JSON'
   "security.workspace.trust.enabled": false,
   "editor.wordBasedSuggestions": "off",
   "editor.hover.delay": 300,
-  "files.autoSave": "off"
+  "files.autoSave": "off",
+  "terminal.integrated.gpuAcceleration": "off",
+  "debug.internalConsoleOptions": "openOnSessionStart"
 }
 JSON
 
@@ -132,7 +135,16 @@ say "code-server is up"
 
 status=0
 shopt -s nullglob
-specs=("$e2e"/*.e2e.mjs)
+# RINGSIDE_E2E_SPECS="debug editor" runs only those specs (by name); the default is all of them.
+if [ -n "${RINGSIDE_E2E_SPECS:-}" ]; then
+  specs=()
+  for name in $RINGSIDE_E2E_SPECS; do
+    [ -f "$e2e/$name.e2e.mjs" ] || abort "RINGSIDE_E2E_SPECS names $name, but there is no test/e2e/$name.e2e.mjs"
+    specs+=("$e2e/$name.e2e.mjs")
+  done
+else
+  specs=("$e2e"/*.e2e.mjs)
+fi
 [ ${#specs[@]} -gt 0 ] || abort "no test/e2e/*.e2e.mjs specs"
 for spec in "${specs[@]}"; do
   say "spec $(basename "$spec")"

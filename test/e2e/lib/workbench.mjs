@@ -31,9 +31,12 @@ export class Workbench {
     page.on('pageerror', (e) => this.consoleErrors.push(String(e)));
   }
 
-  /** Opens `url` (code-server with ?folder=) in a fresh context and waits for the workbench. */
-  static async open(browser, url, outDir, spec) {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  /**
+   * Opens `url` (code-server with ?folder=) in a fresh context and waits for the workbench.
+   * `viewport` defaults to 1400x900; the debugger spec wants a taller side bar.
+   */
+  static async open(browser, url, outDir, spec, viewport = { width: 1400, height: 900 }) {
+    const context = await browser.newContext({ viewport });
     const page = await context.newPage();
     const wb = new Workbench(page, outDir, spec);
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: UI_TIMEOUT });
@@ -79,8 +82,10 @@ export class Workbench {
   async openFile(relPath) {
     const base = relPath.split('/').pop();
     await this.quickInput('Control+P', relPath);
-    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first();
-    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    // Enter opens the first row: wait until the list has been filtered down to the file (until
+    // then the first row can be a recently opened one).
+    const first = this.page.locator('.quick-input-widget .monaco-list-row').first();
+    await first.filter({ hasText: base }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await this.page.keyboard.press('Enter');
     await this.page.locator('.part.editor .tab.active', { hasText: base }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await this.page.locator(`${ACTIVE_EDITOR} .view-lines`).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
