@@ -31,12 +31,21 @@ export interface SymbolDef {
   /** Offset in the section, or the absolute value. */
   value: number | undefined;
   /** Constants beyond ±2^53: the exact value. */
-  big?: bigint;
+  big: bigint | undefined;
   /** Statement index that defines it. */
   readonly stmt: number;
   pass: number;
-  readonly range: SourceRange;
-  readonly isStruc?: boolean;
+  /** Where the name is written in that statement's line (see symbolRange), or its substituted source. */
+  readonly span: { readonly start: number; readonly end: number };
+  readonly src: SourceRange | undefined;
+  readonly isStruc: boolean;
+}
+
+/** Where a symbol is defined; made on demand (most symbols are never asked). */
+export function symbolRange(def: SymbolDef, lines: PPLines, lineOf: Int32Array): SourceRange {
+  if (def.src !== undefined) return def.src;
+  const l = lineOf[def.stmt];
+  return lineRange(lines.file[l], lines.line[l], def.span.start, def.span.end);
 }
 
 export interface AssemblyOutput {
@@ -292,7 +301,7 @@ class Assembler implements EvalContext {
     if (prev && prev.stmt !== this.stmtIndex) {
       if (this.final) {
         this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin[this.line].expansion,
-          [{ message: `\`${label.name}' was first defined here`, range: prev.range }]);
+          [{ message: `\`${label.name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       }
       return;
     }
@@ -302,9 +311,7 @@ class Assembler implements EvalContext {
       return;
     }
     this.changed = true;
-    const def: SymbolDef = { name: label.name, kind, sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(label, label.src) };
-    if (big !== undefined) def.big = big;
-    this.symbols.set(label.name, def);
+    this.symbols.set(label.name, { name: label.name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false });
   }
 
   private statement(st: ParsedStatement): void {
@@ -502,7 +509,7 @@ class Assembler implements EvalContext {
   private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
-      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(span), this.lines.origin[this.line].expansion, [{ message: `\`${name}' was first defined here`, range: prev.range }]);
+      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(span), this.lines.origin[this.line].expansion, [{ message: `\`${name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       return;
     }
     if (prev) {
@@ -511,7 +518,7 @@ class Assembler implements EvalContext {
       return;
     }
     this.changed = true;
-    this.symbols.set(name, { name, kind: 'constant', sec, value, stmt: this.stmtIndex, pass: this.pass, range: this.range(span), isStruc });
+    this.symbols.set(name, { name, kind: 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc });
   }
 
   private padToField(st: ParsedStatement, field: Expr): void {

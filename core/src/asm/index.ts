@@ -2,7 +2,7 @@
 // server, debugger and CLI read (listing, source map, symbols, references, statements).
 
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
-import { assembleStatements, type AssemblyOutput } from './assembler';
+import { assembleStatements, symbolRange, type AssemblyOutput } from './assembler';
 import { DiagnosticSink } from './diagnostics';
 import { ParseCursor, parseLine, type ParsedOperand, type ParsedStatement } from './parser';
 import { preprocess, type PreprocessResult } from './preprocessor';
@@ -149,11 +149,12 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], l
     const label = st?.label;
     const isField = label?.local && st.op && !st.op.directive ? false : label?.local && s.stmt < asm.results.count && asm.results.section[s.stmt] === -1;
     const value = s.value === undefined ? undefined : s.sec >= 0 && s.kind === 'label' ? (asm.sections[s.sec]?.address ?? 0) + s.value : s.value;
-    if (s.isStruc) { symbols.push({ name: s.name, shortName: s.name, kind: 'struc', definition: s.range, value }); continue; }
+    const range = symbolRange(s, pp.lines, lineOf);
+    if (s.isStruc) { symbols.push({ name: s.name, shortName: s.name, kind: 'struc', definition: range, value }); continue; }
     if (label && label.name === s.name && label.local) {
-      symbols.push({ name: s.name, shortName: label.short, kind: isField ? 'struc-field' : 'local-label', definition: s.range, value, parent: label.parent });
+      symbols.push({ name: s.name, shortName: label.short, kind: isField ? 'struc-field' : 'local-label', definition: range, value, parent: label.parent });
     } else {
-      symbols.push({ name: s.name, shortName: s.name, kind: s.kind === 'constant' ? 'constant' : 'label', definition: s.range, value });
+      symbols.push({ name: s.name, shortName: s.name, kind: s.kind === 'constant' ? 'constant' : 'label', definition: range, value });
     }
   }
   for (const m of pp.macros) symbols.push({ name: m.name, shortName: m.name, kind: 'macro', definition: m.range, params: { min: m.min, max: m.greedy || m.max === Infinity ? 'greedy' : m.max }, doc: m.doc });
