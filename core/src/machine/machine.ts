@@ -1,7 +1,8 @@
 // A runnable PC (DESIGN.md §3): physical RAM, MMU, the IA-32 CPU, the port bus with the 16550
 // UART at COM1, the 8259A pair, the 8254 PIT and isa-debug-exit, loaded like QEMU's -kernel.
-// run() executes up to a budget of instructions in batches between device checks and returns why
-// it stopped, as a value.
+// run() executes up to a budget of instructions in batches between device checks on the CPU's
+// block engine (Cpu.run; instruction breakpoints included), or one step at a time when a step
+// observer watches, and returns why it stopped, as a value.
 
 import { PhysicalMemory } from './memory/physical-memory';
 import { Mmu } from './mmu/mmu';
@@ -33,7 +34,11 @@ export type StopStatus =
   /** RunControl.observer or requestStop() asked to stop. */
   | { readonly reason: 'requested'; readonly eip: number; readonly instructions: number };
 
-/** Watches execution one step at a time (the runtime's events and stops); absent, nothing is checked. */
+/**
+ * Watches execution one step at a time (the runtime's stepping); absent, nothing is checked and
+ * the CPU runs blocks. Deliveries, CPL changes and data accesses reach a debugger through
+ * cpu.hooks and cpu.dataWatch instead, at no cost per instruction.
+ */
 export interface StepObserver {
   /**
    * After each step — an instruction retired, or the exception it raised was delivered instead —
@@ -44,7 +49,10 @@ export interface StepObserver {
 
 /** What run() checks besides its budget; the empty default costs nothing per instruction. */
 export interface RunControl {
-  /** EIP values to stop at before executing; null or empty: no check at all. */
+  /**
+   * EIP values to stop at before executing; null or empty: no check at all. Read at each run():
+   * the CPU's blocks are rebuilt around them when they changed.
+   */
   readonly breakpoints?: ReadonlySet<number> | null;
   /** Do not check breakpoints for the first instruction (resuming from one). */
   readonly resume?: boolean;
@@ -138,6 +146,7 @@ export class Machine {
   requestStop(): void {
     this.stopRequested = true;
     this.bus.accessed = true;
+    this.cpu.requestStop();
   }
 
   /**
@@ -155,6 +164,7 @@ export class Machine {
     let checkBreakpoint = control.resume !== true;
     let steps = 2 * (end - cpu.instret) + 1024;
     this.stopRequested = false;
+    cpu.breakpoints.sync(breakpoints);
     for (;;) {
       const req = this.debugExit.request;
       if (req !== null) return { reason: 'debug-exit', value: req.value, exitCode: req.exitCode, instructions: cpu.instret };
@@ -186,26 +196,16 @@ export class Machine {
       // With an interrupt waiting for IF, the batch ends when IF is set (STI, POPF, IRET).
       const start = cpu.instret;
       this.bus.accessed = false;
-      if (breakpoints === null && observer === null) steps -= this.runBatch(limit, steps, pending);
+      if (observer === null) steps -= cpu.run(limit, steps, pending);
       else steps -= this.runWatchedBatch(limit, steps, pending, breakpoints, observer);
       this.pit.advance(cpu.instret - start);
     }
   }
 
-  /** The hot loop: steps with nothing but the batch-end checks. Returns the steps taken. */
-  private runBatch(limit: number, steps: number, waitForIf: boolean): number {
-    const cpu = this.cpu;
-    const bus = this.bus;
-    let n = 0;
-    while (cpu.instret < limit && n < steps) {
-      cpu.step();
-      n++;
-      if (bus.accessed || cpu.condition !== 'running' || (waitForIf && (cpu.flags & EFLAGS_IF) !== 0)) break;
-    }
-    return n;
-  }
-
-  /** The same loop checking breakpoints before and the observer after every instruction. */
+  /**
+   * Cpu.run's loop one step() at a time, checking breakpoints before and the observer after every
+   * instruction. Returns the steps taken.
+   */
   private runWatchedBatch(limit: number, steps: number, waitForIf: boolean, breakpoints: ReadonlySet<number> | null, observer: StepObserver | null): number {
     const cpu = this.cpu;
     const bus = this.bus;

@@ -1,11 +1,12 @@
-// Data breakpoints without cost when none are set: while any exists, the session wraps this CPU
-// instance's readLinear/writeLinear (every data access — operands, stack, string ops, descriptor
-// tables and interrupt frames — goes through them; instruction fetches do not), records a hit
-// when an access completes without a fault, and asks the machine to stop after the instruction,
-// like a debug-register trap (SDM Vol. 3A §17.3.1.2). Removing the last one restores the methods.
+// Data breakpoints without cost when none are set, and little when some are: while any exists the
+// CPU's dataWatch marks the linear pages and physical frames holding a watched byte, and every
+// data access (operands, stack, string ops, descriptor tables, interrupt frames; instruction
+// fetches are not data accesses) to a marked page that completes without a fault reaches check().
+// A hit asks the machine to stop after the instruction, like a debug-register trap (SDM Vol. 3A
+// §17.3.1.2); the block engine leaves a block right after the access.
 
 import type { Machine } from '../machine/machine';
-import type { Cpu } from '../machine/cpu/cpu';
+import { DataWatchPages } from '../machine/cpu/hooks';
 import { dataBreakpointMatches, type DataBreakpoint } from './breakpoints';
 import { linearToPhysical } from './guest-memory';
 
@@ -20,7 +21,6 @@ export interface DataHit {
 
 export class DataWatch {
   private breakpoints: readonly DataBreakpoint[] = [];
-  private installed = false;
   /** Hits of the instruction that just ran (cleared by the session when it consumes them). */
   readonly hits: DataHit[] = [];
 
@@ -28,32 +28,14 @@ export class DataWatch {
 
   set(breakpoints: readonly DataBreakpoint[]): void {
     this.breakpoints = breakpoints;
-    if (breakpoints.length > 0 && !this.installed) this.install();
-    else if (breakpoints.length === 0 && this.installed) this.uninstall();
-  }
-
-  private install(): void {
     const cpu = this.machine.cpu;
-    const proto = Object.getPrototypeOf(cpu) as Cpu;
-    const read = proto.readLinear;
-    const write = proto.writeLinear;
-    cpu.readLinear = (la: number, size: number, user: boolean): number => {
-      const v = read.call(cpu, la, size, user);
-      if (cpu.fault < 0) this.check(la >>> 0, size, false);
-      return v;
-    };
-    cpu.writeLinear = (la: number, size: number, v: number, user: boolean): void => {
-      write.call(cpu, la, size, v, user);
-      if (cpu.fault < 0) this.check(la >>> 0, size, true);
-    };
-    this.installed = true;
-  }
-
-  private uninstall(): void {
-    const cpu = this.machine.cpu as unknown as Record<string, unknown>;
-    delete cpu.readLinear;
-    delete cpu.writeLinear;
-    this.installed = false;
+    if (breakpoints.length === 0) { cpu.dataWatch = null; return; }
+    const pages = new DataWatchPages((la, size, write) => this.check(la, size, write), this.machine.memory.frameCount);
+    for (const bp of breakpoints) {
+      if (bp.space === 'physical') pages.watchPhysical(bp.start, bp.end);
+      else pages.watchLinear(bp.start, bp.end);
+    }
+    cpu.dataWatch = pages;
   }
 
   private check(la: number, size: number, write: boolean): void {

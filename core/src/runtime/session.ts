@@ -11,7 +11,8 @@ import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } fro
 import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
 import type { MmuCounters } from '../machine/mmu/mmu';
 import { VECTOR_NAMES } from '../machine/cpu/exceptions';
-import { pushesErrorCode } from '../machine/cpu/exceptions';
+import type { CpuEventHooks, DeliveryKind } from '../machine/cpu/hooks';
+import type { TlbFlushScope } from '../machine/mmu/tlb';
 import type { Technique } from '../isa/types';
 import type {
   EventContext, EventListener, ExitedEvent, RuntimeEvent, StopReason, StoppedEvent,
@@ -112,14 +113,15 @@ export class GuestSession {
   private ringCondition: Expression | null = null;
   private nextId = 1;
 
-  // Observer state: what the machine looked like before the step being observed.
-  private prevEip = 0;
+  // Stepping watches each step (instret before it); events and exception stops come from hooks
+  // the CPU and TLB call only when something happens.
   private prevInstret = 0;
-  private prevCpl = 0;
-  private prevFlushes = 0;
-  private prevNonGlobal = 0;
-  private prevPageInvalidations = 0;
   private readonly observer: StepObserver = { afterStep: (external) => this.afterStep(external) };
+  private readonly cpuHooks: CpuEventHooks = {
+    delivered: (vector, kind, errorCode, eip) => this.delivered(vector, kind, errorCode, eip),
+    cplChanged: (from, eip, external) => this.cplChanged(from, eip, external),
+  };
+  private readonly tlbFlushed = (scope: TlbFlushScope): void => this.emitTlbFlush(scope);
   private readonly scope: EvalScope;
 
   private constructor(
@@ -170,9 +172,9 @@ export class GuestSession {
 
   /**
    * Subscribes to events; returns the unsubscribe function. With `detailed` false the listener
-   * gets stops, exits and output only, and the guest runs without per-instruction observation
-   * (exceptions, interrupts, ring transitions and TLB flushes are then not reported to anyone
-   * unless another listener asked for them).
+   * gets stops, exits and output only. Exceptions, interrupts, ring transitions and TLB flushes
+   * are reported (to detailed listeners) through hooks the CPU calls when they happen, so asking
+   * for them costs nothing per instruction; without any detailed listener they are not reported.
    */
   onEvent(listener: EventListener, options: { readonly detailed?: boolean } = {}): () => void {
     const detailed = options.detailed !== false;
@@ -431,8 +433,22 @@ export class GuestSession {
     const left = this.maxInstructions - this.machine.cpu.instret;
     if (left <= 0) return this.stopNow({ reason: 'budget', description: `instruction budget of ${this.maxInstructions} used up` });
     // Without detailed listeners or stops that need them, the machine runs without the observer.
-    const observe = this.detailedListeners > 0 || this.exceptionFilters.size > 0 || this.stopOnRing || this.mode.kind !== 'continue';
-    const status = this.machine.run(Math.min(BATCH_INSTRUCTIONS, left), { breakpoints: this.breakAt, resume, observer: observe ? this.observer : null });
+    // Only stepping watches each instruction; events and exception stops need just the hooks,
+    // which are installed for the batch alone (a restore or reset between batches reports nothing).
+    const cpu = this.machine.cpu;
+    const tlb = this.machine.mmu.tlb;
+    const detailed = this.detailedListeners > 0;
+    cpu.hooks = detailed || this.exceptionFilters.size > 0 || this.stopOnRing ? this.cpuHooks : null;
+    tlb.onFlush = detailed ? this.tlbFlushed : null;
+    let status: StopStatus;
+    try {
+      status = this.machine.run(Math.min(BATCH_INSTRUCTIONS, left), {
+        breakpoints: this.breakAt, resume, observer: this.mode.kind !== 'continue' ? this.observer : null,
+      });
+    } finally {
+      cpu.hooks = null;
+      tlb.onFlush = null;
+    }
     const outcome = this.settle(status);
     this.flushOutput();
     return outcome ?? status.reason === 'breakpoint';
@@ -512,49 +528,21 @@ export class GuestSession {
     return e;
   }
 
-  // ---- the step observer -----------------------------------------------------------------------
+  // ---- the step observer and the CPU's hooks ----------------------------------------------
 
   private syncObserver(): void {
-    const m = this.machine;
-    const t = m.mmu.tlb.counters;
-    this.prevEip = m.cpu.eip;
-    this.prevInstret = m.cpu.instret;
-    this.prevCpl = m.cpu.cpl;
-    this.prevFlushes = t.flushes;
-    this.prevNonGlobal = t.nonGlobalFlushes;
-    this.prevPageInvalidations = t.pageInvalidations;
+    this.prevInstret = this.machine.cpu.instret;
   }
 
-  /** Called by the machine after every step; emits events and decides whether to stop. */
+  /** Called by the machine after every step while stepping; true stops (the goal, or a hook's stop). */
   private afterStep(external: boolean): boolean {
-    const m = this.machine;
-    const cpu = m.cpu;
-    const eip = this.prevEip;
+    const cpu = this.machine.cpu;
     const retired = cpu.instret !== this.prevInstret;
-    let stop = false;
-    const vector = cpu.lastVector;
-    if (vector >= 0) stop = this.delivered(vector, external, retired, eip) || stop;
-    if (cpu.cpl !== this.prevCpl) {
-      this.emit({ ...this.context(eip, external ? undefined : this.text(eip)), kind: 'ring-transition', fromCpl: this.prevCpl, toCpl: cpu.cpl });
-      if (this.stopOnRing && this.pending === null && this.conditionHolds(this.ringCondition)) {
-        this.pending = { reason: 'ring-transition', description: `CPL ${this.prevCpl} -> ${cpu.cpl}` };
-        stop = true;
-      }
-    }
-    const t = m.mmu.tlb.counters;
-    if (t.flushes !== this.prevFlushes || t.nonGlobalFlushes !== this.prevNonGlobal || t.pageInvalidations !== this.prevPageInvalidations) {
-      const scope = t.flushes !== this.prevFlushes ? 'all' : t.nonGlobalFlushes !== this.prevNonGlobal ? 'non-global' : 'page';
-      this.emit({ ...this.context(eip, this.text(eip)), kind: 'tlb-flush', scope });
-    }
-    if (!external && !stop) stop = this.modeReached(retired || vector >= 0);
-    this.prevEip = cpu.eip;
     this.prevInstret = cpu.instret;
-    this.prevCpl = cpu.cpl;
-    this.prevFlushes = t.flushes;
-    this.prevNonGlobal = t.nonGlobalFlushes;
-    this.prevPageInvalidations = t.pageInvalidations;
-    if (stop && this.pending === null) this.pending = { reason: 'step', description: 'step' };
-    return stop;
+    if (this.pending !== null) return true;
+    if (external || !this.modeReached(retired || cpu.lastVector >= 0)) return false;
+    this.pending = { reason: 'step', description: 'step' };
+    return true;
   }
 
   private text(eip: number): string {
@@ -568,34 +556,57 @@ export class GuestSession {
     return !r.ok || r.value !== 0;
   }
 
-  /** An exception or interrupt was delivered during the last step; true to stop. */
-  private delivered(vector: number, external: boolean, retired: boolean, eip: number): boolean {
+  /** Stops the run after the instruction or delivery in progress, for `stop` unless one is pending. */
+  private stopAfterThis(stop: PendingStop): void {
+    if (this.pending !== null) return;
+    this.pending = stop;
+    this.machine.requestStop();
+  }
+
+  /** The CPU delivered `vector` (cpu.eip is the handler's entry): report it, and stop if a filter says so. */
+  private delivered(vector: number, kind: DeliveryKind, errorCode: number, eip: number): void {
     const cpu = this.machine.cpu;
     const handlerEip = cpu.eip >>> 0;
-    if (external) {
-      this.emit({ ...this.context(eip), kind: 'interrupt', vector, source: 'external', handlerEip });
-      return false;
+    const detailed = this.detailedListeners > 0;
+    if (kind === 'external') {
+      if (detailed) this.emit({ ...this.context(eip), kind: 'interrupt', vector, source: 'external', handlerEip });
+      return;
     }
-    const ins = this.text(eip);
-    // INT n retires and is a software interrupt; INT3/INTO/INT1 and the single-step trap retire
-    // and are traps; anything else was raised by an instruction that did not complete: a fault.
-    if (retired && /^int\s/.test(ins) && !/^int\s+(0x)?0*3$/.test(ins)) {
-      this.emit({ ...this.context(eip, ins), kind: 'interrupt', vector, source: 'software', handlerEip });
-      return false;
+    if (kind === 'software') {
+      if (detailed) this.emit({ ...this.context(eip, this.text(eip)), kind: 'interrupt', vector, source: 'software', handlerEip });
+      return;
     }
-    const name = VECTOR_NAMES[vector] ?? `vector ${vector}`;
-    const errorCode = pushesErrorCode(vector) ? cpu.faultCode >>> 0 : undefined;
-    const qualification = vector === 14 ? cpu.cr2 >>> 0 : undefined;
-    this.emit({ ...this.context(eip, ins), kind: 'exception', vector, name, errorCode, qualification, type: retired ? 'trap' : 'fault', handlerEip });
     const filter = this.exceptionFilters.get(vector);
-    if (filter === undefined || this.pending !== null) return false;
+    if (!detailed && filter === undefined) return;
+    const ins = this.text(eip);
+    const name = VECTOR_NAMES[vector] ?? `vector ${vector}`;
+    const code = errorCode >= 0 ? errorCode >>> 0 : undefined;
+    const qualification = vector === 14 ? cpu.cr2 >>> 0 : undefined;
+    if (detailed) this.emit({ ...this.context(eip, ins), kind: 'exception', vector, name, errorCode: code, qualification, type: kind, handlerEip });
+    if (filter === undefined || this.pending !== null) return;
     if (filter.condition !== null) {
       const r = filter.condition.evaluate(this.scope);
-      if (r.ok && r.value === 0) return false;
+      if (r.ok && r.value === 0) return;
     }
-    const detail = `${errorCode !== undefined ? ` error ${hex(errorCode)}` : ''}${qualification !== undefined ? ` cr2 ${hex(qualification)}` : ''}`;
-    this.pending = { reason: 'exception', vector, description: `${name}${detail} at ${hex(eip)} (${ins}); now at the handler ${hex(handlerEip)}` };
-    return true;
+    const detail = `${code !== undefined ? ` error ${hex(code)}` : ''}${qualification !== undefined ? ` cr2 ${hex(qualification)}` : ''}`;
+    this.stopAfterThis({ reason: 'exception', vector, description: `${name}${detail} at ${hex(eip)} (${ins}); now at the handler ${hex(handlerEip)}` });
+  }
+
+  /** CPL changed over the last step: report it, and stop when ring transitions stop (and the condition holds). */
+  private cplChanged(from: number, eip: number, external: boolean): void {
+    const cpu = this.machine.cpu;
+    if (this.detailedListeners > 0) {
+      this.emit({ ...this.context(eip, external ? undefined : this.text(eip)), kind: 'ring-transition', fromCpl: from, toCpl: cpu.cpl });
+    }
+    if (this.stopOnRing && this.pending === null && this.conditionHolds(this.ringCondition)) {
+      this.stopAfterThis({ reason: 'ring-transition', description: `CPL ${from} -> ${cpu.cpl}` });
+    }
+  }
+
+  /** The TLB dropped entries during the instruction at cpu.eip (its EIP until it completes). */
+  private emitTlbFlush(scope: TlbFlushScope): void {
+    const eip = this.machine.cpu.eip;
+    this.emit({ ...this.context(eip, this.text(eip)), kind: 'tlb-flush', scope });
   }
 
   /** Whether the current step mode's goal is reached after a step. */

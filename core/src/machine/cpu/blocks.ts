@@ -2,12 +2,14 @@
 // handlers, ending at the first near branch, compiled into one JavaScript function that calls each
 // handler directly (so the JIT can inline them) and does the per-instruction bookkeeping of
 // Cpu.step() only where it can matter. Cpu.run() enters a block only when the whole block fits
-// its instruction budget and the CPU is in a state step() would treat no differently.
+// its instruction budget and the CPU is in a state step() would treat no differently. A block
+// ends before any instruction that has a breakpoint, so the run loop checks block starts only.
 
 import type { Cpu } from './cpu';
 import type { Compiled } from './compiled';
 import type { CodePage } from './code-cache';
 import type { Tlb } from '../mmu/tlb';
+import type { CodeBreakpoints } from './hooks';
 import { isBranch, isSpecialised, touchesMemory } from './fast-handlers';
 import { K_IMM, K_MEM, K_REG, OP } from './compiled';
 import { LF_ADD, LF_CF_OF, LF_DEC, LF_INC, LF_LOGIC, LF_SUB } from './cpu';
@@ -31,6 +33,10 @@ export class Block {
     readonly frame: number,
     /** The frame's code version the block was built from. */
     readonly version: number,
+    /** The EIP it was built for: its breakpoint boundaries hold when entered there. */
+    readonly entry: number,
+    /** CodeBreakpoints.epoch when built. */
+    readonly epoch: number,
   ) {}
 }
 
@@ -121,14 +127,16 @@ function inlineSource(c: Compiled, i: number): string | null {
 }
 
 /**
- * Builds the block starting with `first` at offset `off` of code page `page` (frame `frame`), or
- * null when `first` cannot start one.
+ * Builds the block starting at offset `off` of code page `page` (frame `frame`) for EIP `eip`,
+ * ending before any later instruction at one of `breakpoints`, or null when the instruction at
+ * `off` cannot start one.
  */
-export function buildBlock(page: CodePage, off: number, frame: number, version: number): Block | null {
+export function buildBlock(page: CodePage, off: number, frame: number, version: number, eip: number, breakpoints: CodeBreakpoints): Block | null {
   const list: Compiled[] = [];
   const offsets: number[] = [];
   let at = off;
   while (list.length < BLOCK_MAX && at < 4096) {
+    if (list.length > 0 && breakpoints.has((eip + at - off) >>> 0)) break;
     const c = page[at];
     if (c === undefined || c.bits !== 32 || !isSpecialised(c)) break;
     list.push(c);
@@ -150,9 +158,10 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
     lines.push(inlineSource(c, i) ?? `h${i}(cpu, c${i});`);
     if (memory || branch) lines.push(`if (cpu.fault >= 0) return ${~i};`);
     // A fill or drop in the TLB, or a write over cached code of this frame: later instructions
-    // must be fetched again the normal way.
+    // must be fetched again the normal way. A stop requested during the access (a data
+    // breakpoint's hook) takes effect right after the instruction.
     if (memory && i < list.length - 1) {
-      lines.push(`if (tlb.generation !== g || versions[${frame}] !== v) { cpu.eip = cpu.nextEip; return ${i + 1}; }`);
+      lines.push(`if (tlb.generation !== g || versions[${frame}] !== v || cpu.runBreak) { cpu.eip = cpu.nextEip; return ${i + 1}; }`);
     }
   }
   lines.push(`cpu.eip = cpu.nextEip;`, `return ${list.length};`);
@@ -162,5 +171,5 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
   const body = `return function block(cpu, e0, te, tlb, g, versions, v) {\nconst r = cpu.regs;\n${lines.join('\n')}\n};`;
   // The source is built only from the fixed templates above and numbers; values come in as arguments.
   const make = new Function(...names, body) as (...args: unknown[]) => BlockFn;
-  return new Block(make(...values), list, at - off, frame, version);
+  return new Block(make(...values), list, at - off, frame, version, eip >>> 0, breakpoints.epoch);
 }

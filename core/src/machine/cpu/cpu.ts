@@ -17,6 +17,7 @@ import { CS, SS, descBase, descBig, descLimit, isCode, isExpandDown, isReadable,
 import { handlerFor } from './fast-handlers';
 import { buildBlock, type Block } from './blocks';
 import { deliverPendingFault, deliverInterrupt } from './interrupts';
+import { CodeBreakpoints, type CpuEventHooks, type DataWatchPages } from './hooks';
 
 /** Lazy flag operations: which arithmetic produced the remembered result. */
 export const LF_NONE = 0, LF_ADD = 1, LF_ADC = 2, LF_SUB = 3, LF_SBB = 4, LF_LOGIC = 5, LF_INC = 6, LF_DEC = 7, LF_NEG = 8;
@@ -88,6 +89,13 @@ export class Cpu {
   condition: CpuCondition = 'running';
   /** Set for one step when the last instruction was HLT or a shutdown happened. */
   lastVector = -1;
+
+  /** Told about deliveries and CPL changes when set (a debugger's events and exception stops). */
+  hooks: CpuEventHooks | null = null;
+  /** Data accesses to watched pages reach its hook when set (data breakpoints). */
+  dataWatch: DataWatchPages | null = null;
+  /** run() stops before executing an instruction at one of these EIPs (except its first). */
+  readonly breakpoints = new CodeBreakpoints();
 
   /** Decoded instructions per physical frame, by offset in the frame. */
   private readonly code: CodeCache;
@@ -329,7 +337,10 @@ export class Cpu {
       const la = (this.segBase[s] + off) >>> 0;
       if ((la & 0xfff) <= 4092) {
         const pa = this.translate(la, false, this.cpl === 3);
-        return pa < 0 ? 0 : this.memory.read32(pa);
+        if (pa < 0) return 0;
+        const v = this.memory.read32(pa);
+        if (this.dataWatch !== null) this.watched(la, pa, 4, false);
+        return v;
       }
     }
     return this.read(s, off, 4);
@@ -344,6 +355,7 @@ export class Cpu {
         if (pa < 0) return;
         this.memory.write32(pa, v);
         if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, 4);
+        if (this.dataWatch !== null) this.watched(la, pa, 4, true);
         return;
       }
     }
@@ -369,7 +381,9 @@ export class Cpu {
       const pa = this.translate(la, false, user);
       if (pa < 0) return 0;
       const m = this.memory;
-      return size === 4 ? m.read32(pa) : size === 2 ? m.read16(pa) : m.read8(pa);
+      const v = size === 4 ? m.read32(pa) : size === 2 ? m.read16(pa) : m.read8(pa);
+      if (this.dataWatch !== null) this.watched(la, pa, size, false);
+      return v;
     }
     let v = 0;
     for (let i = 0; i < size; i++) {
@@ -377,6 +391,7 @@ export class Cpu {
       if (pa < 0) return 0;
       v += this.memory.read8(pa) * 2 ** (8 * i);
     }
+    if (this.dataWatch !== null && this.fault < 0) this.dataWatch.hook(la >>> 0, size, false);
     return v;
   }
 
@@ -387,6 +402,7 @@ export class Cpu {
       const m = this.memory;
       if (size === 4) m.write32(pa, v); else if (size === 2) m.write16(pa, v); else m.write8(pa, v);
       if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, size);
+      if (this.dataWatch !== null) this.watched(la, pa, size, true);
       return;
     }
     // Both pages are checked before either is written, so a fault leaves memory unchanged.
@@ -396,6 +412,17 @@ export class Cpu {
       this.memory.write8(pa, Math.floor(v / 2 ** (8 * i)) & 0xff);
       if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, 1);
     }
+    if (this.dataWatch !== null && this.fault < 0) this.dataWatch.hook(la >>> 0, size, true);
+  }
+
+  /**
+   * A data access within one page completed at linear `la`, physical `pa`: the watch's hook
+   * hears of it when the page or the frame holds a watched byte (and no earlier access of the
+   * instruction faulted, which ends it).
+   */
+  private watched(la: number, pa: number, size: number, write: boolean): void {
+    const w = this.dataWatch as DataWatchPages;
+    if ((w.linearPages[la >>> 12] | w.frames[pa >>> 12]) !== 0 && this.fault < 0) w.hook(la >>> 0, size, write);
   }
 
   /** Supervisor-mode access to system structures (descriptor tables, TSS) at a linear address. */
@@ -521,6 +548,7 @@ export class Cpu {
    */
   step(): void {
     if (this.condition !== 'running') return;
+    const eip = this.eip, cpl = this.cpl;
     this.fault = -1;
     const tf = (this.flags & TF) !== 0;
     const c = this.fetch();
@@ -533,18 +561,19 @@ export class Cpu {
     }
     if (this.fault >= 0) {
       deliverPendingFault(this);
-      return;
+    } else {
+      this.eip = this.nextEip;
+      this.instret++;
+      this.interruptShadow = this.interruptShadowNext;
+      this.flags &= ~RF;
+      // Single-step trap after the instruction (SDM §17.3.1.4); not after one that loaded SS.
+      if (tf && !this.interruptShadow && this.condition === 'running') {
+        this.dr[6] |= 0x4000;
+        deliverInterrupt(this, DB, 0, false, 'exception', this.eip, 'trap', eip);
+        if (this.fault >= 0) deliverPendingFault(this);
+      }
     }
-    this.eip = this.nextEip;
-    this.instret++;
-    this.interruptShadow = this.interruptShadowNext;
-    this.flags &= ~RF;
-    // Single-step trap after the instruction (SDM §17.3.1.4); not after one that loaded SS.
-    if (tf && !this.interruptShadow && this.condition === 'running') {
-      this.dr[6] |= 0x4000;
-      deliverInterrupt(this, DB, 0, false, 'exception', this.eip);
-      if (this.fault >= 0) deliverPendingFault(this);
-    }
+    if (this.cpl !== cpl && this.hooks !== null) this.hooks.cplChanged(cpl, eip, false);
   }
 
   /**
@@ -558,7 +587,12 @@ export class Cpu {
     this.runBreak = false;
     const tlb = this.mmu.tlb;
     const versions = this.code.versions;
+    const breakpoints = this.breakpoints;
+    // Blocks end before any breakpoint but their first instruction (buildBlock), so this check
+    // at each block start is instruction-exact.
+    const armed = breakpoints.size > 0;
     while (this.instret < limit && n < maxSteps) {
+      if (armed && n > 0 && breakpoints.has(this.eip)) break;
       if ((this.flags & TF) !== 0 || this.condition !== 'running') {
         n++;
         this.step();
@@ -571,9 +605,12 @@ export class Cpu {
         if (c !== null) {
           b = c.block;
           if (b === null && c.heat >= 0 && ++c.heat >= BLOCK_HEAT) b = this.blockAt(c);
-          if (b !== null && b.version !== versions[b.frame]) { c.block = b = null; c.heat = 0; }
+          if (b !== null && (b.version !== versions[b.frame] || b.epoch !== breakpoints.epoch)) { c.block = b = null; c.heat = 0; }
         }
+        // A block entered at another EIP than it was built for (the same code mapped twice) may
+        // hold a breakpoint: its instructions go one at a time then.
         if (b !== null && this.instret + b.instructions.length <= limit && n + b.instructions.length <= maxSteps &&
+            (!armed || b.entry === this.eip) &&
             this.eip + b.bytes - 1 <= this.segLimit[CS] && !(stopOnIf && (this.flags & IF) !== 0)) {
           this.interruptShadowNext = false;
           const r = b.run(this, this.eip, this.winEntry, tlb, tlb.generation, versions, b.version);
@@ -589,12 +626,16 @@ export class Cpu {
           } else {
             n += retired + 1;
             this.lastInstruction = b.instructions[retired];
+            // cpu.eip is the faulting instruction's (the block stored it before the access).
+            const eip = this.eip, cpl = this.cpl;
             deliverPendingFault(this);
+            if (this.cpl !== cpl && this.hooks !== null) this.hooks.cplChanged(cpl, eip, false);
           }
           if (this.runBreak || this.condition !== 'running') break;
           continue;
         }
         n++;
+        const eip = this.eip, cpl = this.cpl;
         if (c !== null) {
           this.interruptShadowNext = false;
           this.nextEip = c.bits === 16 ? (this.eip + c.len) & 0xffff : (this.eip + c.len) >>> 0;
@@ -608,6 +649,7 @@ export class Cpu {
           this.interruptShadow = this.interruptShadowNext;
           this.flags &= ~RF;
         }
+        if (this.cpl !== cpl && this.hooks !== null) this.hooks.cplChanged(cpl, eip, false);
       }
       if (this.runBreak || this.condition !== 'running' || (stopOnIf && (this.flags & IF) !== 0)) break;
     }
@@ -618,7 +660,7 @@ export class Cpu {
   private blockAt(c: Compiled): Block | null {
     const off = (this.segBase[CS] + this.eip) & 0xfff;
     if (this.winPage[off] !== c) return null;
-    const b = buildBlock(this.winPage, off, this.winFrame, this.code.versions[this.winFrame]);
+    const b = buildBlock(this.winPage, off, this.winFrame, this.code.versions[this.winFrame], this.eip, this.breakpoints);
     if (b === null) c.heat = -1;
     c.block = b;
     return b;
@@ -629,7 +671,8 @@ export class Cpu {
     this.runBreak = true;
   }
 
-  private runBreak = false;
+  /** Set by requestStop() and port accesses: blocks leave after the memory access that set it. */
+  runBreak = false;
   interruptShadowNext = false;
   /** The instruction the last step() executed (null when its fetch faulted): for tracers. */
   lastInstruction: Compiled | null = null;
@@ -641,10 +684,12 @@ export class Cpu {
 
   /** Delivers external interrupt `vector` (from the PIC) before the next instruction. */
   externalInterrupt(vector: number): void {
+    const eip = this.eip, cpl = this.cpl;
     this.fault = -1;
     this.condition = this.condition === 'halted' ? 'running' : this.condition;
     deliverInterrupt(this, vector, 0, false, 'external', this.eip);
     if (this.fault >= 0) deliverPendingFault(this);
+    if (this.cpl !== cpl && this.hooks !== null) this.hooks.cplChanged(cpl, eip, true);
   }
 
   get pagingEnabled(): boolean { return (this.cr0 & CR0_PG) !== 0; }

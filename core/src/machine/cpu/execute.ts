@@ -53,8 +53,9 @@ function branch(cpu: Cpu, c: Compiled, target: number): void {
   cpu.nextEip = t;
 }
 
-function softwareInterrupt(cpu: Cpu, vector: number, source: 'software' | 'exception'): void {
-  if (deliverInterrupt(cpu, vector, 0, false, source, cpu.nextEip)) cpu.nextEip = cpu.eip;
+/** INT n (kind 'software'), INT3/INTO/INT1 (traps, reported after the instruction: SDM Vol. 3A §6.5). */
+function softwareInterrupt(cpu: Cpu, vector: number, source: 'software' | 'exception', kind: 'software' | 'trap'): void {
+  if (deliverInterrupt(cpu, vector, 0, false, source, cpu.nextEip, kind)) cpu.nextEip = cpu.eip;
 }
 
 function requireCpl0(cpu: Cpu): boolean {
@@ -562,10 +563,11 @@ export function execute(cpu: Cpu, c: Compiled): void {
       if (take) branch(cpu, c, cpu.nextEip + c.rel);
       return;
     }
-    case OP.int: softwareInterrupt(cpu, c.v0 & 0xff, 'software'); return;
-    case OP.int3: softwareInterrupt(cpu, BP, 'software'); return;
-    case OP.into: if (cpu.of()) softwareInterrupt(cpu, OF_VECTOR, 'software'); return;
-    case OP.int1: softwareInterrupt(cpu, DB, 'exception'); return;
+    // INT 3 (CD 03) is reported like INT3: debuggers treat both as a breakpoint trap.
+    case OP.int: softwareInterrupt(cpu, c.v0 & 0xff, 'software', (c.v0 & 0xff) === BP ? 'trap' : 'software'); return;
+    case OP.int3: softwareInterrupt(cpu, BP, 'software', 'trap'); return;
+    case OP.into: if (cpu.of()) softwareInterrupt(cpu, OF_VECTOR, 'software', 'trap'); return;
+    case OP.int1: softwareInterrupt(cpu, DB, 'exception', 'trap'); return;
     case OP.iret: interruptReturn(cpu, c.osz); return;
     case OP.enter: {
       const size = c.v0 & 0xffff, level = c.v1 & 0x1f;

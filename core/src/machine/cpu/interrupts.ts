@@ -11,15 +11,23 @@ import {
   isWritableData,
 } from './segment-bits';
 import { readDescriptor, readTssStack, setAccessed } from './descriptors';
+import type { DeliveryKind } from './hooks';
 
 /** Where an event comes from: it decides EXT in error codes and the gate DPL check (§6.12.1.1). */
 export type EventSource = 'exception' | 'software' | 'external';
 
+const KIND_OF: Readonly<Record<EventSource, DeliveryKind>> = { exception: 'fault', software: 'software', external: 'external' };
+
 /**
  * Delivers `vector` through the IDT; `returnEip` is pushed as the return address. Returns false
  * with a new fault pending in the CPU when delivery itself faulted (nothing is committed then).
+ * `kind` and `instructionEip` (default: EIP on entry) are what cpu.hooks is told.
  */
-export function deliverInterrupt(cpu: Cpu, vector: number, code: number, hasCode: boolean, source: EventSource, returnEip: number): boolean {
+export function deliverInterrupt(
+  cpu: Cpu, vector: number, code: number, hasCode: boolean, source: EventSource, returnEip: number,
+  kind: DeliveryKind = KIND_OF[source], instructionEip: number = cpu.eip,
+): boolean {
+  const cplBefore = cpu.cpl;
   const ext = source === 'software' ? 0 : 1;
   const idtCode = vector * 8 + 2 + ext;
   if (vector * 8 + 7 > cpu.idtrLimit) return cpu.raise(GP, idtCode);
@@ -103,6 +111,7 @@ export function deliverInterrupt(cpu: Cpu, vector: number, code: number, hasCode
   cpu.flags = f;
   cpu.lastVector = vector;
   cpu.interruptShadow = false;
+  if (cpu.hooks !== null) cpu.hooks.delivered(vector, kind, hasCode ? code >>> 0 : -1, instructionEip >>> 0, cplBefore);
   return true;
 }
 

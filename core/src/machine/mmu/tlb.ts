@@ -66,6 +66,9 @@ const ATTR_DIRTY = 0x08;
 const ATTR_GLOBAL = 0x10;
 const ATTR_LARGE = 0x20;
 
+/** What a flush dropped: everything, the non-global entries (CR3 write), or one page (INVLPG). */
+export type TlbFlushScope = 'all' | 'non-global' | 'page';
+
 export class Tlb {
   readonly shape: TlbShape;
   readonly sets: number;
@@ -89,6 +92,11 @@ export class Tlb {
   generation = 0;
   /** The entry the last successful lookup() hit, or the last fill() wrote. */
   lastIndex = -1;
+  /**
+   * Told of each counted flush or invalidation (`address`: the page's linear address for
+   * 'page', else 0) when set: a debugger's events, at no cost to lookups.
+   */
+  onFlush: ((scope: TlbFlushScope, address: number) => void) | null = null;
 
   constructor(shape: TlbShape = DEFAULT_TLB_SHAPE) {
     const { entries, ways } = shape;
@@ -195,6 +203,7 @@ export class Tlb {
   invalidatePage(la: number): void {
     this.invalidateAddress(la, this.vpidValue);
     this.counters.pageInvalidations++;
+    if (this.onFlush !== null) this.onFlush('page', (la & ~0xfff) >>> 0);
   }
 
   /** Drops entries of `vpid` for `la`'s page, including every 4 KiB piece of a large page. */
@@ -214,6 +223,7 @@ export class Tlb {
       if ((this.attrs[i] & (ATTR_VALID | ATTR_GLOBAL)) === ATTR_VALID && ((this.tags[i] >>> 4) & 0xff) === this.vpidValue) this.drop(i);
     }
     this.counters.nonGlobalFlushes++;
+    if (this.onFlush !== null) this.onFlush('non-global', 0);
   }
 
   /** Drops every entry of one VPID, global ones included (CR4.PGE change; INVVPID single-context). */
@@ -222,6 +232,7 @@ export class Tlb {
       if ((this.attrs[i] & ATTR_VALID) !== 0 && ((this.tags[i] >>> 4) & 0xff) === vpid) this.drop(i);
     }
     this.counters.flushes++;
+    if (this.onFlush !== null) this.onFlush('all', 0);
   }
 
   /** Drops every entry of every VPID (CR4.PGE change, VMX transitions without VPID). */
@@ -230,6 +241,7 @@ export class Tlb {
     this.attrs.fill(0);
     this.generation++;
     this.counters.flushes++;
+    if (this.onFlush !== null) this.onFlush('all', 0);
   }
 
   /**
