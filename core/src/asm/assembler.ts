@@ -7,7 +7,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { encode } from './instruction-set';
-import { EncodeCache, Encoding, isStaticExpr, operandKey } from './encode-cache';
+import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -690,15 +690,43 @@ class Assembler implements EvalContext {
     const cached = c.result[i];
     if (kind === Encoding.Static) {
       if (cached !== undefined && c.bits[i] === this.bits) return cached;
-      const known = (this.bits === 32 ? c.byText32 : c.byText16).get(staticKey(st, this.lines, this.line));
-      if (known !== undefined) { c.result[i] = known; c.bits[i] = this.bits; return known; }
+      const known = (this.bits === 32 ? st.enc32 : st.enc16) ?? (this.bits === 32 ? c.byText32 : c.byText16).get(staticKey(st, this.lines, this.line));
+      if (known !== undefined) {
+        if (this.bits === 32) st.enc32 = known; else st.enc16 = known;
+        c.result[i] = known; c.bits[i] = this.bits; return known;
+      }
     }
-    const operands: AsmOperand[] = [];
-    for (const o of st.operands) operands.push(this.asmOperand(o));
     const section = this.absolute !== undefined ? 0 : this.sec;
     const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
+    // A line as written with one value (`jne .skip`, `call f`, `mov eax, [x]`): its encoding is
+    // found by its text and that value alone, without building operands or a key string.
+    const one = kind === Encoding.Dynamic && st.valueOperand >= 0 && (this.lines.flags[this.line] & LineFlag.Verbatim) !== 0 ? st.valueOperand : -1;
+    let value: Value | undefined;
+    let byValue: Map<string, ByValue> | undefined;
+    if (one >= 0) {
+      const o = st.operands[one];
+      value = this.eval(o.kind === 'imm' ? o.expr : (o as Extract<ParsedOperand, { kind: 'mem' }>).disp!);
+      byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
+      let entry = this.bits === 32 ? st.values32 : st.values16;
+      if (entry === undefined) {
+        entry = byValue.get(this.lines.text[this.line]);
+        if (this.bits === 32) st.values32 = entry; else st.values16 = entry;
+      }
+      const key = entry !== undefined ? oneValueKey(entry.relative && value.v !== undefined ? value.v - address : value.v, value.sec, section) : undefined;
+      const known = key !== undefined ? entry!.encodings.get(key) : undefined;
+      if (known !== undefined) { c.result[i] = known; c.key[i] = undefined; return known; }
+    }
+    const operands: AsmOperand[] = [];
+    for (let n = 0; n < st.operands.length; n++) operands.push(this.asmOperand(st.operands[n], n === one ? value : undefined));
     const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
+    if (byValue !== undefined) {
+      const r = encode(request);
+      if (r.ok) c.keepByValue(byValue, this.lines.text[this.line], one, r.form.roles.indexOf('j'), value!.v, value!.sec, section, address, r);
+      c.result[i] = r;
+      c.key[i] = undefined;
+      return r;
+    }
     if (kind === Encoding.Static) {
       const text = staticKey(st, this.lines, this.line);
       const byText = this.bits === 32 ? c.byText32 : c.byText16;
@@ -709,6 +737,7 @@ class Assembler implements EvalContext {
         if (!r.ok || r.form.roles.includes('j')) { c.kind[i] = Encoding.Dynamic; return this.dynamicEncoding(request, r); }
         byText.set(text, r);
       }
+      if (this.bits === 32) st.enc32 = r; else st.enc16 = r;
       c.result[i] = r;
       c.bits[i] = this.bits;
       return r;
@@ -746,19 +775,20 @@ class Assembler implements EvalContext {
     return r;
   }
 
-  private asmOperand(o: ParsedOperand): AsmOperand {
+  /** The encoder's view of an operand; `known`: its value, when already evaluated. */
+  private asmOperand(o: ParsedOperand, known: Value | undefined): AsmOperand {
     switch (o.kind) {
       case 'reg':
         return { kind: 'reg', reg: o.reg.name };
       case 'imm': {
-        const v = this.operandValue(this.eval(o.expr));
+        const v = this.operandValue(known ?? this.eval(o.expr));
         const size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
         return { kind: 'imm', ...v, size, strict: o.strict, jump: o.jump };
       }
       case 'farptr':
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
-        const disp = o.disp ? this.operandValue(this.eval(o.disp)) : { value: 0, reloc: false };
+        const disp = o.disp ? this.operandValue(known ?? this.eval(o.disp)) : { value: 0, reloc: false };
         const regBits = (o.base ?? o.index)?.bits;
         const addressSize: 16 | 32 = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
         return {

@@ -23,6 +23,9 @@ export class EncodeCache {
   readonly byText32: Map<string, EncodeResult>;
   /** Symbol-dependent encodings by mnemonic, prefixes and `operandKey`, shared between statements. */
   readonly shared: Map<string, EncodeResult>;
+  /** Encodings of lines with one value (ParsedStatement.valueOperand), by text and `oneValueKey` (`bits 16`, `bits 32`). */
+  readonly byValue16: Map<string, ByValue>;
+  readonly byValue32: Map<string, ByValue>;
 
   constructor(count: number) {
     this.kind = new Uint8Array(count);
@@ -31,10 +34,25 @@ export class EncodeCache {
     this.result = new Array<EncodeResult | undefined>(count);
     this.key = new Array<string | undefined>(count);
     this.data = new Array<Uint8Array | undefined>(count);
-    if (kept.byText16.size + kept.byText32.size + kept.shared.size > MAX_KEPT) kept = newKept();
+    if (kept.byText16.size + kept.byText32.size + kept.shared.size + kept.byValueCount > MAX_KEPT) kept = newKept();
     this.byText16 = kept.byText16;
     this.byText32 = kept.byText32;
     this.shared = kept.shared;
+    this.byValue16 = kept.byValue16;
+    this.byValue32 = kept.byValue32;
+  }
+
+  /** Keeps `r` for a one-value line (`rel`: r's branch operand, or -1) when its key can be made. */
+  keepByValue(byText: Map<string, ByValue>, text: string, operand: number, rel: number, v: number | undefined, sec: number, section: number, address: number, r: EncodeResult): void {
+    let entry = byText.get(text);
+    if (entry === undefined) {
+      entry = { relative: rel === operand, encodings: new Map() };
+      byText.set(text, entry);
+    } else if (entry.relative !== (rel === operand)) return;
+    const key = oneValueKey(entry.relative && v !== undefined ? v - address : v, sec, section);
+    if (key === undefined) return;
+    if (!entry.encodings.has(key)) kept.byValueCount++;
+    entry.encodings.set(key, r);
   }
 }
 
@@ -46,13 +64,43 @@ interface Kept {
   readonly byText16: Map<string, EncodeResult>;
   readonly byText32: Map<string, EncodeResult>;
   readonly shared: Map<string, EncodeResult>;
+  readonly byValue16: Map<string, ByValue>;
+  readonly byValue32: Map<string, ByValue>;
+  byValueCount: number;
+}
+
+/**
+ * The encodings of one line text whose only input is one value: by `oneValueKey`. The line's
+ * text fixes everything else the encoder reads (mnemonic, prefixes, registers, sizes); the value
+ * counts as a distance from the instruction when it is the target of a relative branch.
+ */
+export interface ByValue {
+  readonly relative: boolean;
+  readonly encodings: Map<number, EncodeResult>;
+}
+
+/** Values beyond this take the general path (keys stay exact doubles). */
+const MAX_KEYED_VALUE = 2 ** 40;
+/** Keys of values not yet known (a forward label in the first pass): above every known value's. */
+const UNKNOWN_KEY = 2 ** 44;
+
+/**
+ * One number for a value (undefined: not known yet) and how it relates to the instruction's
+ * section (absolute, a label in the same section, in another): what `operandKey` records for a
+ * single operand. Undefined when the value is too large to key.
+ */
+export function oneValueKey(v: number | undefined, sec: number, section: number): number | undefined {
+  const relation = sec < 0 ? 0 : sec === section ? 1 : 2;
+  if (v === undefined) return UNKNOWN_KEY + relation;
+  if (!Number.isInteger(v) || v >= MAX_KEYED_VALUE || v <= -MAX_KEYED_VALUE) return undefined;
+  return v * 4 + relation;
 }
 
 /** Entries kept across assemblies; past this the maps start over (a memory bound). */
 const MAX_KEPT = 1 << 18;
 
 function newKept(): Kept {
-  return { byText16: new Map(), byText32: new Map(), shared: new Map() };
+  return { byText16: new Map(), byText32: new Map(), shared: new Map(), byValue16: new Map(), byValue32: new Map(), byValueCount: 0 };
 }
 
 let kept = newKept();

@@ -5,12 +5,13 @@
 import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, type Expr } from './expr';
-import { isStaticOperand } from './encode-cache';
+import { isStaticOperand, type ByValue } from './encode-cache';
 import { isMnemonic, isPrefixWord } from './instruction-set';
 import type { PPToken } from './source';
 import { decodeString } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
+import type { EncodeResult } from '../isa/operands';
 
 export interface Span { readonly start: number; readonly end: number }
 
@@ -52,6 +53,20 @@ export interface ParsedStatement {
   readonly opIndex: number;
   /** Every operand is made of numbers and registers only: the encoding depends on nothing else. */
   readonly staticOperands: boolean;
+  /**
+   * The operand holding the statement's only value (an immediate, or a memory operand's
+   * displacement) when the others are registers; -1 otherwise (see EncodeCache.byValue).
+   */
+  readonly valueOperand: number;
+  /**
+   * Encodings remembered on the statement, which identical lines share across assemblies: its
+   * encoding when static, under `bits 16` and `bits 32`, and its text's by-value table. Written
+   * only by the assembler's encode cache: the one mutable part of a statement.
+   */
+  enc16: EncodeResult | undefined;
+  enc32: EncodeResult | undefined;
+  values16: ByValue | undefined;
+  values32: ByValue | undefined;
 }
 
 export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string }
@@ -152,6 +167,17 @@ function take(o: ParseOutcome, cursor: ParseCursor, base: string | undefined, fr
   cursor.problem = o.problem;
   cursor.warnings = o.warnings;
   return o.stmt;
+}
+
+function valueOperand(operands: readonly ParsedOperand[]): number {
+  let found = -1;
+  for (let n = 0; n < operands.length; n++) {
+    const o = operands[n];
+    if (o.kind === 'reg' || (o.kind === 'mem' && o.disp === undefined)) continue;
+    if (o.kind === 'farptr' || found >= 0) return -1;
+    found = n;
+  }
+  return found;
 }
 
 function mentionsLocal(toks: readonly PPToken[]): boolean {
@@ -279,7 +305,9 @@ class LineParser {
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[], op: ParsedStatement['op'],
     operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
     const opIndex = op === undefined ? this.toks.length : this.opIndex >= 0 ? this.opIndex : 1;
-    return { label, times, prefixes, op, operands, data, args, localBase: this.localBase, refs: this.refs, opIndex, staticOperands: operands.every(isStaticOperand) };
+    return { label, times, prefixes, op, operands, data, args, localBase: this.localBase, refs: this.refs, opIndex, staticOperands: operands.every(isStaticOperand), valueOperand: valueOperand(operands),
+      enc16: undefined, enc32: undefined, values16: undefined, values32: undefined,
+    };
   }
 
   private label(t: PPToken): NonNullable<ParsedStatement['label']> {
