@@ -171,8 +171,7 @@ async function helloChecks(ui) {
     await wb.openFile(HELLO);
     await wb.goTo(exitLine.line, 1);
     await page.keyboard.press('F9');
-    await eventually('the breakpoint dot to go', async () =>
-      !(await ui.decoratedLines({ glyph: 'codicon-debug-breakpoint' })).some((l) => l.line === exitLine.line));
+    await eventually('the breakpoint dot to go', () => ui.lineWithoutBreakpoint(exitLine.line));
   }, shoot);
 }
 
@@ -285,5 +284,15 @@ async function kernelChecks(ui) {
   }, shoot);
 
   await emptyViewChecks(ui, 'after the kernel session was stopped', '18-views-empty-after-stop');
+
+  // Leave no breakpoint behind for the specs that run after this one in the same workspace.
+  await runner.check('kernel.gasm: Remove All Breakpoints clears the gutter', async () => {
+    await wb.openFile(KERNEL);
+    await wb.runCommand('Remove All Breakpoints');
+    for (const line of [aliasLine.line, userFirst.line]) {
+      await wb.goTo(line, 1);
+      await eventually(`no breakpoint dot on line ${line}`, () => ui.lineWithoutBreakpoint(line));
+    }
+  }, shoot);
 }
 

@@ -170,9 +170,11 @@ done
 cleanup
 trap - EXIT
 # Activation and language-server failures land in the extension host log, not in the page.
+# The temporary dir's name (ringside-e2e.XXXXXX) is taken out first: every path in the logs has it.
 if [ -d "$out/code-server-logs" ]; then
-  grep -rhiE 'ringside.*(error|fail)|(error|fail).*ringside|Activating extension .ringside.* failed' \
-    "$out/code-server-logs" 2>/dev/null | head -20 | sed 's/^/[e2e] log: /'
+  ringside_errors='ringside.*(error|fail)|(error|fail).*ringside|Activating extension .ringside.* failed'
+  find "$out/code-server-logs" -name '*.log' -exec cat {} + 2>/dev/null \
+    | sed "s#$tmp#\$TMP#g" | grep -iE "$ringside_errors" | head -20 | sed 's/^/[e2e] log: /'
 fi
 say "screenshots and logs in ${out#"$root/"}/"
 summary "$passed" "$failed"

@@ -54,6 +54,14 @@ export class DebugUi {
     }, { selector: this.wb.activeEditor, overlay, glyph });
   }
 
+  /** Whether the active editor renders `line` without a breakpoint dot (false when not rendered). */
+  async lineWithoutBreakpoint(line) {
+    const rendered = await this.page.locator(`${this.wb.activeEditor} .margin-view-overlays .line-numbers`)
+      .evaluateAll((ns, line) => ns.some((n) => Number(n.textContent) === line), line);
+    if (!rendered) return false;
+    return !(await this.decoratedLines({ glyph: 'codicon-debug-breakpoint' })).some((l) => l.line === line);
+  }
+
   /** The line the debugger stopped on (the top stack frame's highlight), or null. */
   async currentLine() {
     const lines = await this.decoratedLines({ overlay: 'debug-top-stack-frame-line' });
