@@ -89,7 +89,7 @@ describe('assembler reuse across calls', () => {
   const host = { readFile: (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined) };
   const bytes = (name: string) => [...assemble({ file: join(dir, `${name}.asm`), host }).image];
   const nasm = (name: string) => [...readFileSync(join(dir, `${name}.bin`))];
-  for (const order of [['reuse-short', 'reuse-near'], ['reuse-near', 'reuse-short']]) {
+  for (const order of [['reuse-short', 'reuse-near', 'one-value-reuse'], ['one-value-reuse', 'reuse-near', 'reuse-short']]) {
     it(`matches nasm for ${order.join(' then ')}, twice`, () => {
       for (let round = 0; round < 2; round++) for (const name of order) assert.deepEqual(bytes(name), nasm(name), name);
     });
