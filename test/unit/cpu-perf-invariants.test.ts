@@ -88,4 +88,37 @@ describe('CPU fast paths: run() leaves what the same number of step() calls leav
     cpu.step();
     assert.equal(cpu.regs[3] >>> 0, 0x12345678);
   });
+  it('IMUL r32 forms written inline in blocks leave the flags and products step() leaves', () => {
+    // nasm -f bin (org 0x200000): mov ecx, 40 / mov esi, 0x7fff0001 / xor edi, edi / .loop:
+    // imul eax, esi, 1103515245 / adc edi, eax / imul ebx, eax, -3 / adc edi, ebx / mov edx, ecx /
+    // imul edx, esi / adc edi, edx / imul esi, esi / adc edi, 0 / add esi, ecx / imul eax, ebx /
+    // pushf / pop edx / add edi, edx / dec ecx / jnz .loop / hlt — products that overflow and
+    // products that fit, each CF (and, through PUSHF, OF) consumed.
+    const code = new Uint8Array([
+      0xb9, 0x28, 0x00, 0x00, 0x00, 0xbe, 0x01, 0x00, 0xff, 0x7f, 0x31, 0xff,
+      0x69, 0xc6, 0x6d, 0x4e, 0xc6, 0x41, 0x11, 0xc7, 0x6b, 0xd8, 0xfd, 0x11,
+      0xdf, 0x89, 0xca, 0x0f, 0xaf, 0xd6, 0x11, 0xd7, 0x0f, 0xaf, 0xf6, 0x83,
+      0xd7, 0x00, 0x01, 0xce, 0x0f, 0xaf, 0xc3, 0x9c, 0x5a, 0x01, 0xd7, 0x49,
+      0x75, 0xda, 0xf4,
+    ]);
+    const image = new Uint8Array(readFileSync(join(PERF_DIR, 'blocks.bin')));
+    const [ran, stepped] = [boot(image), boot(image)];
+    for (const m of [ran, stepped]) {
+      m.memory.writeBytes(0x200000, code);
+      m.cpu.flushCodeCache();
+      m.cpu.eip = 0x200000;
+      m.cpu.regs[4] = 0x280000;
+    }
+    let steps = 0;
+    while (ran.cpu.condition === 'running' && steps < 10_000) {
+      const n = ran.cpu.run(ran.cpu.instret + 64, 64, false);
+      for (let i = 0; i < n; i++) stepped.cpu.step();
+      steps += n;
+      assert.deepEqual(state(ran), state(stepped), `after ${steps} steps`);
+    }
+    assert.equal(ran.cpu.condition, 'halted');
+    ran.cpu.eip = 0x20000c;
+    const head = ran.cpu.fetch();
+    assert.ok(head !== null && head.block !== null && head.block.instructions.length >= 3, 'the loop ran as blocks');
+  });
 });

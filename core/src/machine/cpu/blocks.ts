@@ -84,7 +84,7 @@ function shiftSource(c: Compiled): string | null {
 /**
  * Source doing inline exactly what the specialised handler of `c` does, for the 32-bit register
  * forms that cannot fault (fast-handlers.ts: movRegReg, movRegImm, add32..test32, inc32/dec32,
- * lea, shiftReg with an immediate count) and MOV between a register and memory (movRegMem32,
+ * lea, shiftReg with an immediate count, imulReg with register sources) and MOV between a register and memory (movRegMem32,
  * movMemReg32, through Cpu.read32/write32), so the JIT's inlining budget is left for the rest;
  * null otherwise. `i` is the instruction's index in the block.
  */
@@ -115,6 +115,16 @@ function inlineSource(c: Compiled, i: number): string | null {
       const inc = c.op === OP.inc;
       return `{ const a = r[${c.v0}] >>> 0, v = (a ${inc ? '+' : '-'} 1) >>> 0, carry = cpu.cf() ? 1 : 0; r[${c.v0}] = v; ` +
         `${lazyStores(inc ? LF_INC : LF_DEC, 'v', 'a', '1')} cpu.lazyCarry = carry; }`;
+    }
+    case OP.imul: {
+      // Two- and three-operand IMUL r32 (fast-handlers.ts imulReg) with register sources: the
+      // double product is exact whenever the signed result fits 32 bits and lies outside the
+      // int32 range otherwise, so it differs from Math.imul's exactly when CF = OF = 1 (SDM Vol. 2 IMUL).
+      if (c.k0 !== K_REG || c.k1 !== K_REG || c.nops < 2) return null;
+      const a = c.nops === 3 ? `r[${c.v1}]` : `r[${c.v0}]`;
+      const b = c.nops === 3 ? String(c.v2 | 0) : `r[${c.v1}]`;
+      return `{ const a = ${a} | 0, b = ${b} | 0, v = Math.imul(a, b), of = a * b !== v ? 1 : 0; r[${c.v0}] = v; ` +
+        `cpu.lazyOp = ${LF_CF_OF}; cpu.lazyRes = v >>> 0; cpu.lazyDst = 0; cpu.lazySrc = of; cpu.lazySize = 4; cpu.lazyCarry = of; }`;
     }
     case OP.lea: {
       const ea = eaSource(c);
