@@ -335,7 +335,7 @@ class Assembler implements EvalContext {
    * Adds `n` copies of `unit` at the current location, or `n` bytes of reserved space when `unit`
    * is undefined. Only the final pass writes bytes, straight into the section's contents.
    */
-  private emit(st: ParsedStatement, unit: Uint8Array | undefined, n: number): void {
+  private emit(unit: Uint8Array | undefined, n: number): void {
     const size = unit === undefined ? n : unit.length * n;
     if (this.absolute !== undefined) {
       if (unit && size > 0) this.error('absolute-data', 'attempt to initialize memory in absolute space (struc or absolute)', undefined);
@@ -347,9 +347,6 @@ class Assembler implements EvalContext {
     if (unit && !s.progbits && size > 0) {
       this.warning('nobits-data', `attempt to initialize memory in a nobits section: ignored`, undefined);
       unit = undefined;
-    }
-    if (s.progbits && size > 0 && st.op && RESERVE_UNIT[st.op.name] !== undefined) {
-      this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, undefined);
     }
     if (unit !== undefined && s.size + size > MAX_SECTION_BYTES) {
       this.error('section-size', `section \`${s.name}' would exceed ${MAX_SECTION_BYTES} bytes`, undefined);
@@ -385,12 +382,12 @@ class Assembler implements EvalContext {
     const args = st.args;
     const word = st.op!;
     if (DATA_UNIT[name] !== undefined) {
-      if (st.at) this.padToField(st, st.at);
+      if (st.at) this.padToField(st.at);
       const n = this.timesCount(st);
       const unit = this.staticData(st, DATA_UNIT[name]);
       if (n !== 1) this.results.repeat[this.stmtIndex] = n;
       const before = this.results.size[this.stmtIndex];
-      this.emit(st, unit, n);
+      this.emit(unit, n);
       this.results.size[this.stmtIndex] += before;
       return;
     }
@@ -402,7 +399,8 @@ class Assembler implements EvalContext {
       if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
       this.results.reserved[this.stmtIndex] = size;
       const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
-      this.emit(st, s?.progbits ? ZERO : undefined, size);
+      if (s !== undefined && s.progbits && size > 0) this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, undefined);
+      this.emit(s?.progbits ? ZERO : undefined, size);
       return;
     }
     switch (name) {
@@ -452,10 +450,10 @@ class Assembler implements EvalContext {
           if (!fill) return;
           const reps = fill.length > 0 ? Math.floor(pad / fill.length) : 0;
           if (pad > 0) this.results.repeat[this.stmtIndex] = reps;
-          this.emit(st, fill, reps);
+          this.emit(fill, reps);
         } else {
           this.results.reserved[this.stmtIndex] = pad;
-          this.emit(st, undefined, pad);
+          this.emit(undefined, pad);
         }
         return;
       }
@@ -496,7 +494,7 @@ class Assembler implements EvalContext {
         if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
           if (pad < 0) this.error('istruc', 'data in `istruc\' is larger than the structure', word);
-          else this.emit(st, ZERO, pad);
+          else this.emit(ZERO, pad);
         }
         this.istrucStart = undefined;
         return;
@@ -521,13 +519,13 @@ class Assembler implements EvalContext {
     this.symbols.set(name, { name, kind: 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc });
   }
 
-  private padToField(st: ParsedStatement, field: Expr): void {
+  private padToField(field: Expr): void {
     if (!this.istrucStart) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
     const v = this.eval(field);
     if (v.v === undefined) return;
     const pad = this.istrucStart.offset + v.v - this.sections[this.sec].size;
     if (pad < 0) { this.error('istruc', 'field in `at\' is out of order or overlaps the data before it', field); return; }
-    this.emit(st, ZERO, pad);
+    this.emit(ZERO, pad);
   }
 
   private exprArg(st: ParsedStatement): Expr | undefined {
@@ -623,7 +621,7 @@ class Assembler implements EvalContext {
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     const n = this.timesCount(st);
     if (n !== 1) this.results.repeat[this.stmtIndex] = n;
-    this.emit(st, slice, n);
+    this.emit(slice, n);
   }
 
   /** `dataBytes`, computed once for data made of constants (warnings are rare: those recompute). */
@@ -678,7 +676,7 @@ class Assembler implements EvalContext {
     }
     if (!r.ok) return;
     if (n !== 1) this.results.repeat[this.stmtIndex] = n;
-    this.emit(st, r.bytes, n);
+    this.emit(r.bytes, n);
   }
 
   /** The statement's encoding: from the cache when its inputs are unchanged since it was made. */
