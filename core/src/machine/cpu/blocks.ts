@@ -13,6 +13,7 @@ import type { CodeBreakpoints } from './hooks';
 import { isBranch, isSpecialised, touchesMemory } from './fast-handlers';
 import { K_IMM, K_MEM, K_REG, OP } from './compiled';
 import { LF_ADD, LF_CF_OF, LF_DEC, LF_INC, LF_LOGIC, LF_SUB } from './cpu';
+import { CF, OF } from './eflags';
 
 /** Longest block: keeps the generated function within what V8 inlines. */
 const BLOCK_MAX = 16;
@@ -82,13 +83,41 @@ function shiftSource(c: Compiled): string | null {
 }
 
 /**
+ * Whether `c` is written inline as a 32-bit register ALU/TEST form that sets all six status flags
+ * from its own operands (not ADC/SBB, which read CF): flags left by the instruction before it
+ * are dead, and it cannot fault.
+ */
+function overwritesFlags(c: Compiled | undefined): boolean {
+  if (c === undefined || c.size !== 4 || c.k0 !== K_REG || (c.k1 !== K_REG && c.k1 !== K_IMM)) return false;
+  return c.op === OP.test || (c.op === OP.alu && inlineAlu(c.sub) !== undefined);
+}
+
+/**
+ * ROL/ROR r32, imm as shiftRotate() computes them for a count of 1..31: CF and OF set on the
+ * materialised flags, the others kept — or no flag work at all when `flagsDead` (the next
+ * instruction of the block overwrites every status flag, and nothing can look in between).
+ */
+function rotateSource(c: Compiled, flagsDead: boolean): string {
+  const n = c.v1 & 0x1f;
+  if (n === 0) return ';';
+  const v = `r[${c.v0}]`;
+  const rol = c.op === OP.rol;
+  const value = rol ? `((a << ${n}) | (a >>> ${32 - n})) >>> 0` : `((a >>> ${n}) | (a << ${32 - n})) >>> 0`;
+  if (flagsDead) return `{ const a = ${v} >>> 0; ${v} = ${value}; }`;
+  const flags = rol ? 'cf = v & 1, of = (v >>> 31) ^ cf' : 'cf = v >>> 31, of = cf ^ ((v >>> 30) & 1)';
+  return `{ const a = ${v} >>> 0, v = ${value}, ${flags}; ${v} = v; cpu.materializeFlags(); ` +
+    `cpu.flags = (cpu.flags & ~${CF | OF}) | cf | (of << 11); }`;
+}
+
+/**
  * Source doing inline exactly what the specialised handler of `c` does, for the 32-bit register
  * forms that cannot fault (fast-handlers.ts: movRegReg, movRegImm, add32..test32, inc32/dec32,
- * lea, shiftReg with an immediate count, imulReg with register sources) and MOV between a register and memory (movRegMem32,
+ * lea, shiftReg with an immediate count, imulReg with register sources) and MOV between a
+ * register and memory (movRegMem32,
  * movMemReg32, through Cpu.read32/write32), so the JIT's inlining budget is left for the rest;
  * null otherwise. `i` is the instruction's index in the block.
  */
-function inlineSource(c: Compiled, i: number): string | null {
+function inlineSource(c: Compiled, i: number, next: Compiled | undefined): string | null {
   if (c.size !== 4 && c.op !== OP.lea) return null;
   if (c.op === OP.mov && (c.k0 === K_MEM || c.k1 === K_MEM)) {
     const ea = eaSource(c);
@@ -98,6 +127,7 @@ function inlineSource(c: Compiled, i: number): string | null {
     return null;
   }
   if ((c.op === OP.shl || c.op === OP.shr || c.op === OP.sar) && c.k0 === K_REG && c.k1 === K_IMM) return shiftSource(c);
+  if ((c.op === OP.rol || c.op === OP.ror) && c.k0 === K_REG && c.k1 === K_IMM) return rotateSource(c, overwritesFlags(next));
   const src = c.k1 === K_REG ? `(r[${c.v1}] >>> 0)` : c.k1 === K_IMM ? String(c.v1 >>> 0) : null;
   switch (c.op) {
     case OP.mov:
@@ -165,7 +195,7 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
     lines.push(`cpu.nextEip = (e0 + ${end}) >>> 0;`);
     // The fetch of instruction 0 was made (and counted) by the caller.
     if (i > 0) lines.push('if (te >= 0) tlb.touch(te);');
-    lines.push(inlineSource(c, i) ?? `h${i}(cpu, c${i});`);
+    lines.push(inlineSource(c, i, list[i + 1]) ?? `h${i}(cpu, c${i});`);
     if (memory || branch) lines.push(`if (cpu.fault >= 0) return ${~i};`);
     // A fill or drop in the TLB, or a write over cached code of this frame: later instructions
     // must be fetched again the normal way. A stop requested during the access (a data
