@@ -628,13 +628,13 @@ class Assembler implements EvalContext {
   private staticData(st: ParsedStatement, unit: number): Uint8Array {
     const c = this.cache;
     const i = this.stmtIndex;
-    const cached = c.data[i];
+    const cached = c.data?.[i];
     if (cached !== undefined) return cached;
     if (c.kind[i] === Encoding.Dynamic) return this.dataBytes(st, unit);
     this.dataWarned = false;
     const bytes = this.dataBytes(st, unit);
     const isStatic = st.data.every((d) => d.kind === 'bytes' || isStaticExpr(d.expr));
-    if (isStatic && !this.dataWarned) c.data[i] = bytes;
+    if (isStatic && !this.dataWarned) c.dataBytes()[i] = bytes;
     else c.kind[i] = Encoding.Dynamic;
     return bytes;
   }
@@ -713,7 +713,7 @@ class Assembler implements EvalContext {
       }
       const key = entry !== undefined ? oneValueKey(entry.relative && value.v !== undefined ? value.v - address : value.v, value.sec, section) : undefined;
       const known = key !== undefined ? entry!.encodings.get(key) : undefined;
-      if (known !== undefined) { c.result[i] = known; c.key[i] = undefined; return known; }
+      if (known !== undefined) { c.result[i] = known; if (c.key !== undefined) c.key[i] = undefined; return known; }
     }
     const operands: AsmOperand[] = [];
     for (let n = 0; n < st.operands.length; n++) operands.push(this.asmOperand(st.operands[n], n === one ? value : undefined));
@@ -722,7 +722,7 @@ class Assembler implements EvalContext {
       const r = encode(request);
       if (r.ok) c.keepByValue(byValue, this.lines.text[this.line], one, r.form.roles.indexOf('j'), value!.v, value!.sec, section, address, r);
       c.result[i] = r;
-      c.key[i] = undefined;
+      if (c.key !== undefined) c.key[i] = undefined;
       return r;
     }
     if (kind === Encoding.Static) {
@@ -753,7 +753,7 @@ class Assembler implements EvalContext {
     const prev = fresh ?? c.result[i];
     const relative = prev !== undefined && prev.ok ? prev.form.roles.indexOf('j') : -1;
     const key = operandKey(request.operands, request.bits, request.section, request.address, relative);
-    if (fresh === undefined && prev !== undefined && prev.ok && c.key[i] === key) return prev;
+    if (fresh === undefined && prev !== undefined && prev.ok && c.key !== undefined && c.key[i] === key) return prev;
     const head = request.prefixes.length === 0 ? request.mnemonic : `${request.prefixes.join(' ')} ${request.mnemonic}`;
     let r = fresh ?? c.shared.get(`${head}|${key}`);
     if (r === undefined) r = encode(request);
@@ -761,7 +761,7 @@ class Assembler implements EvalContext {
       // A failure may come from the branch form the distance chose (`repne jmp` near but not
       // short): not kept, so the next pass asks again. Failures are rare.
       c.result[i] = r;
-      c.key[i] = undefined;
+      if (c.key !== undefined) c.key[i] = undefined;
       return r;
     }
     const rel = r.form.roles.indexOf('j');
@@ -769,7 +769,7 @@ class Assembler implements EvalContext {
     // Stored only under a key made with the result's own branch operand (see operandKey).
     if (own !== key || !c.shared.has(`${head}|${key}`)) c.shared.set(`${head}|${own}`, r);
     c.result[i] = r;
-    c.key[i] = own;
+    c.keys()[i] = own;
     return r;
   }
 

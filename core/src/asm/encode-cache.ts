@@ -14,10 +14,13 @@ export class EncodeCache {
   /** Per statement: `bits` of the cached encoding. */
   readonly bits: Uint8Array;
   readonly result: (EncodeResult | undefined)[];
-  /** Dynamic statements: the inputs the cached encoding was made from (see `operandKey`). */
-  readonly key: (string | undefined)[];
+  /**
+   * Dynamic statements encoded the general way: the inputs the cached encoding was made from
+   * (see `operandKey`). Made on first use, like `data`: most files need neither.
+   */
+  key: (string | undefined)[] | undefined;
   /** Data directives whose items are all constants: the bytes of one repetition. */
-  readonly data: (Uint8Array | undefined)[];
+  data: (Uint8Array | undefined)[] | undefined;
   /** Static encodings by statement text (`bits 16`, `bits 32`), shared between statements. */
   readonly byText16: Map<string, EncodeResult>;
   readonly byText32: Map<string, EncodeResult>;
@@ -27,19 +30,28 @@ export class EncodeCache {
   readonly byValue16: Map<string, ByValue>;
   readonly byValue32: Map<string, ByValue>;
 
+  private readonly count: number;
+
   constructor(count: number) {
     this.kind = new Uint8Array(count);
     this.bits = new Uint8Array(count);
     // Holes read as undefined; filling them would touch every slot before the first pass does.
     this.result = new Array<EncodeResult | undefined>(count);
-    this.key = new Array<string | undefined>(count);
-    this.data = new Array<Uint8Array | undefined>(count);
+    this.count = count;
     if (kept.byText16.size + kept.byText32.size + kept.shared.size + kept.byValueCount > MAX_KEPT) kept = newKept();
     this.byText16 = kept.byText16;
     this.byText32 = kept.byText32;
     this.shared = kept.shared;
     this.byValue16 = kept.byValue16;
     this.byValue32 = kept.byValue32;
+  }
+
+  keys(): (string | undefined)[] {
+    return (this.key ??= new Array<string | undefined>(this.count));
+  }
+
+  dataBytes(): (Uint8Array | undefined)[] {
+    return (this.data ??= new Array<Uint8Array | undefined>(this.count));
   }
 
   /** Keeps `r` for a one-value line (`rel`: r's branch operand, or -1) when its key can be made. */

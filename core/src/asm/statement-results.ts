@@ -22,12 +22,14 @@ export class StatementResults {
    * statements a stopped run never reached (filling up front would cost more than a pass).
    */
   constructor(readonly count: number) {
-    this.address = new Float64Array(count);
-    this.sectionOffset = new Float64Array(count);
-    this.size = new Float64Array(count);
-    this.repeat = new Float64Array(count);
-    this.reserved = new Float64Array(count);
-    this.section = new Int32Array(count);
+    // One buffer for every number column: allocating buffers costs more than filling them.
+    const buffer = new ArrayBuffer(count * (5 * 8 + 4));
+    this.address = new Float64Array(buffer, 0, count);
+    this.sectionOffset = new Float64Array(buffer, count * 8, count);
+    this.size = new Float64Array(buffer, count * 16, count);
+    this.repeat = new Float64Array(buffer, count * 24, count);
+    this.reserved = new Float64Array(buffer, count * 32, count);
+    this.section = new Int32Array(buffer, count * 40, count);
     this.bytes = new Array<Uint8Array | undefined>(count);
   }
 
