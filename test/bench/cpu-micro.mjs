@@ -1,6 +1,6 @@
 // CPU interpreter speed: `node test/bench/cpu-micro.mjs [--only run|step|cpu.run] [--outer N]`.
 // Assembles guests/cpu-loop.asm with nasm (paging off, and 4 KiB paging on), runs each through
-// Machine.run (one step() per instruction), a bare Cpu.step() loop and Cpu.run (blocks), and prints
+// Machine.run (devices and breakpoints around Cpu.run), a bare Cpu.step() loop and Cpu.run (blocks) alone, and prints
 // guest MIPS per CPU second of this process (best of three). Numbers only.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
