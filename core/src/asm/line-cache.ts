@@ -5,6 +5,11 @@
 import { tokenizeLine, type Token } from './lexer';
 
 export interface LineEntry {
+  /**
+   * The line's text: the one string every later stage keys its caches by, so they find it by
+   * identity and each file's own copy of the line can be dropped after preprocessing.
+   */
+  readonly text: string;
   /** Every token, the comment included. */
   readonly tokens: readonly Token[];
   /** The tokens without a trailing comment (`tokens` itself when there is none). */
@@ -39,7 +44,7 @@ function newEntry(text: string): LineEntry {
   const tokens = tokenizeLine(text);
   const last = tokens[tokens.length - 1];
   const code = last !== undefined && last.kind === 'comment' ? tokens.slice(0, -1) : tokens;
-  return { tokens, code, plain: isPlain(code) };
+  return { text, tokens, code, plain: isPlain(code) };
 }
 
 function isPlain(toks: readonly Token[]): boolean {

@@ -167,6 +167,7 @@ class Preprocessor {
         // line (measured: nasm 2.16 continues even a comment this way).
         while (text.charCodeAt(text.length - 1) === 0x5c && f.idx < f.texts.length) text = text.slice(0, -1) + f.texts[f.idx++];
         entry = lineEntry(text);
+        text = entry.text;
         tokens = entry.tokens;
       } else {
         const body = f.body!;
