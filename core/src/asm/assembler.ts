@@ -45,7 +45,7 @@ export interface SymbolDef {
 export function symbolRange(def: SymbolDef, lines: PPLines, lineOf: Int32Array): SourceRange {
   if (def.src !== undefined) return def.src;
   const l = lineOf[def.stmt];
-  return lineRange(lines.file[l], lines.line[l], def.span.start, def.span.end);
+  return lineRange(lines.file(l), lines.line[l], def.span.start, def.span.end);
 }
 
 export interface AssemblyOutput {
@@ -128,7 +128,7 @@ class Assembler implements EvalContext {
     if (!stable && (!frontEndOnly || this.pass === 0)) {
       if (!frontEndOnly) {
         const l = this.lineOf[0];
-        const range = this.stmts.length > 0 ? lineRange(this.lines.file[l], this.lines.line[l], 0, this.lines.text[l].length) : lineRange('', 0, 0, 0);
+        const range = this.stmts.length > 0 ? lineRange(this.lines.file(l), this.lines.line[l], 0, this.lines.text[l].length) : lineRange('', 0, 0, 0);
         this.sink.error('phase-error', `phase error: symbol values did not settle after ${maxPasses} passes`, range);
       }
       this.final = true;
@@ -147,8 +147,8 @@ class Assembler implements EvalContext {
       this.budget.reported = true;
       const lines = this.lines;
       const l = this.stmts.length > 0 ? this.lineOf[Math.min(this.stmtIndex, this.stmts.length - 1)] : -1;
-      const range = l >= 0 ? lineRange(lines.file[l], lines.line[l], 0, lines.text[l].length) : lineRange(this.host.mainFile, 0, 0, 0);
-      this.sink.error('time-budget', TIME_BUDGET_MESSAGE, range, l >= 0 ? lines.origin[l].expansion : undefined);
+      const range = l >= 0 ? lineRange(lines.file(l), lines.line[l], 0, lines.text[l].length) : lineRange(this.host.mainFile, 0, 0, 0);
+      this.sink.error('time-budget', TIME_BUDGET_MESSAGE, range, l >= 0 ? lines.origin(l).expansion : undefined);
     }
     return { image: new Uint8Array(0), origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
   }
@@ -183,7 +183,7 @@ class Assembler implements EvalContext {
     if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, undefined);
     const before = this.sections.map((s) => s.address);
     for (const p of layoutSections(this.sections, this.origin)) {
-      if (this.final) this.sink.error('section-layout', p.message, lineRange(this.stmts.length > 0 ? this.lines.file[this.lineOf[0]] : '', 0, 0, 0));
+      if (this.final) this.sink.error('section-layout', p.message, lineRange(this.stmts.length > 0 ? this.lines.file(this.lineOf[0]) : '', 0, 0, 0));
     }
     if (this.sections.some((s, i) => s.address !== before[i] || previous[i]?.name !== s.name)) this.changed = true;
   }
@@ -204,15 +204,15 @@ class Assembler implements EvalContext {
   private range(span: { start: number; end: number } | undefined, src?: SourceRange): SourceRange {
     if (src) return src;
     if (!span) return this.lines.range(this.line);
-    return lineRange(this.lines.file[this.line], this.lines.line[this.line], span.start, span.end);
+    return lineRange(this.lines.file(this.line), this.lines.line[this.line], span.start, span.end);
   }
 
   private report(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void {
-    this.sink.error(code, message, this.range(span, src), this.lines.origin[this.line].expansion);
+    this.sink.error(code, message, this.range(span, src), this.lines.origin(this.line).expansion);
   }
 
   private warning(code: string, message: string, span: { start: number; end: number } | undefined): void {
-    if (this.final) this.sink.warning(code, message, this.range(span), this.lines.origin[this.line].expansion);
+    if (this.final) this.sink.warning(code, message, this.range(span), this.lines.origin(this.line).expansion);
   }
 
   // ---- evaluation ----
@@ -300,7 +300,7 @@ class Assembler implements EvalContext {
     const prev = this.symbols.get(label.name);
     if (prev && prev.stmt !== this.stmtIndex) {
       if (this.final) {
-        this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin[this.line].expansion,
+        this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
           [{ message: `\`${label.name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       }
       return;
@@ -507,7 +507,7 @@ class Assembler implements EvalContext {
   private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
-      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(span), this.lines.origin[this.line].expansion, [{ message: `\`${name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
+      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `\`${name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       return;
     }
     if (prev) {

@@ -34,16 +34,16 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     const flags = lines.flags[i];
     if ((flags & LineFlag.ListOnly) !== 0) continue;
     if (budget.expired()) {
-      if (!budget.reported) { budget.reported = true; sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(lines.file[i], lines.line[i], 0, lines.text[i].length), lines.origin[i].expansion); }
+      if (!budget.reported) { budget.reported = true; sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(lines.file(i), lines.line[i], 0, lines.text[i].length), lines.origin(i).expansion); }
       break;
     }
     const stmt = parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, limits.eval);
     const problem = cursor.problem;
     if (problem) {
-      sink.error(problem.code, problem.message, lineRange(lines.file[i], lines.line[i], problem.start, problem.end), lines.origin[i].expansion);
+      sink.error(problem.code, problem.message, lineRange(lines.file(i), lines.line[i], problem.start, problem.end), lines.origin(i).expansion);
       continue;
     }
-    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(lines.file[i], lines.line[i], w.start, w.end), lines.origin[i].expansion);
+    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(lines.file(i), lines.line[i], w.start, w.end), lines.origin(i).expansion);
     if (stmt) {
       if (stmts.length === lineOf.length) { const grown = new Int32Array(lineOf.length * 2); grown.set(lineOf); lineOf = grown; }
       stmtOfLine[i] = stmts.length;
@@ -101,7 +101,7 @@ function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]
   const references: SymbolReference[] = pp.references.slice();
   for (let i = 0; i < stmts.length; i++) {
     const l = lineOf[i];
-    for (const r of stmts[i].refs) references.push({ name: r.name, range: r.src ?? lineRange(pp.lines.file[l], pp.lines.line[l], r.start, r.end) });
+    for (const r of stmts[i].refs) references.push({ name: r.name, range: r.src ?? lineRange(pp.lines.file(l), pp.lines.line[l], r.start, r.end) });
   }
   return references;
 }
@@ -111,7 +111,7 @@ function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
   const none = new Uint8Array(0);
   const lines = pp.lines;
   for (let i = 0; i < lines.count; i++) {
-    const file = lines.file[i], line = lines.line[i], source = lines.text[i], depth = lines.origin[i].depth;
+    const file = lines.file(i), line = lines.line[i], source = lines.text[i], depth = lines.origin(i).depth;
     const si = stmtOfLine[i];
     if (si < 0) {
       listing.push({ file, line, source, depth, address: undefined, sectionOffset: undefined, bytes: none, repeat: undefined, reserved: undefined });
@@ -136,7 +136,7 @@ function mapEntries(pp: PreprocessResult, stmtOfLine: Int32Array, asm: AssemblyO
     if (si < 0) continue;
     const res = asm.results;
     if (res.size[si] > 0 && res.bytes[si] && res.address[si] === res.address[si] && res.section[si] >= 0) {
-      entries.push({ address: res.address[si], size: res.size[si], range: pp.lines.range(i), expansion: pp.lines.origin[i].expansion });
+      entries.push({ address: res.address[si], size: res.size[si], range: pp.lines.range(i), expansion: pp.lines.origin(i).expansion });
     }
   }
   return entries;
@@ -163,7 +163,7 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], l
     const at = stmts.findIndex((st) => (st.op?.name === 'section' || st.op?.name === 'segment') && st.args[0]?.text === s.name);
     if (at < 0) continue;
     const decl = stmts[at];
-    symbols.push({ name: s.name, shortName: s.name, kind: 'section', definition: lineRange(pp.lines.file[lineOf[at]], pp.lines.line[lineOf[at]], decl.args[0].start, decl.args[0].end), value: s.address });
+    symbols.push({ name: s.name, shortName: s.name, kind: 'section', definition: lineRange(pp.lines.file(lineOf[at]), pp.lines.line[lineOf[at]], decl.args[0].start, decl.args[0].end), value: s.address });
   }
   return symbols;
 }

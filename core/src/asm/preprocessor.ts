@@ -10,7 +10,7 @@ import { parseNumber } from './numbers';
 import { macroArgument, rotateArguments, splitArguments, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
-import { LineFlag, lineRange, PPLines, type LineOrigin, type PPToken } from './source';
+import { LineFlag, lineRange, PPLines, type PPToken } from './source';
 import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -59,8 +59,8 @@ interface Frame {
   readonly invocation?: MacroInvocation;
   repLeft: number;
   readonly condBase: number;
-  /** What every line of the frame shares in the output, made on its first line. */
-  origin?: LineOrigin;
+  /** What every line of the frame shares in the output (an index in PPLines), made on its first line. */
+  origin?: number;
 }
 
 const enum Cond { Active, Looking, Done, ParentSkip }
@@ -221,7 +221,7 @@ class Preprocessor {
   }
 
   private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[], listOnly: boolean, verbatim = false): void {
-    const origin = f.origin ??= { expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined };
+    const origin = f.origin ??= this.out.addOrigin({ expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined });
     this.out.push(file, line, text, tokens, origin, (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0));
   }
 

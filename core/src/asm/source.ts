@@ -47,38 +47,60 @@ export const enum LineFlag { ListOnly = 1, Verbatim = 2 }
  */
 export class PPLines {
   count = 0;
-  readonly file: string[] = [];
   readonly text: string[] = [];
   readonly tokens: (readonly PPToken[])[] = [];
-  readonly origin: LineOrigin[] = [];
-  /** 0-based line in `file`. */
+  /** The distinct files and origins; lines hold indexes into them. */
+  private readonly files: string[] = [];
+  private readonly origins: LineOrigin[] = [];
+  private fileIndex = new Int32Array(1024);
+  private originIndex = new Int32Array(1024);
+  /** 0-based line in its file. */
   line = new Int32Array(1024);
   /** LineFlag bits. */
   flags = new Uint8Array(1024);
 
-  push(file: string, line: number, text: string, tokens: readonly PPToken[], origin: LineOrigin, flags: number): void {
+  /** Registers the origin of a frame's lines; `push` takes the index returned. */
+  addOrigin(origin: LineOrigin): number {
+    this.origins.push(origin);
+    return this.origins.length - 1;
+  }
+
+  push(file: string, line: number, text: string, tokens: readonly PPToken[], origin: number, flags: number): void {
     const i = this.count++;
-    if (i === this.line.length) {
-      const grownLine = new Int32Array(i * 2);
-      grownLine.set(this.line);
-      this.line = grownLine;
-      const grownFlags = new Uint8Array(i * 2);
-      grownFlags.set(this.flags);
-      this.flags = grownFlags;
+    if (i === this.line.length) this.grow(i * 2);
+    // Consecutive lines nearly always share their file; a program has few files.
+    let f = this.files.length - 1;
+    if (f < 0 || this.files[f] !== file) {
+      f = this.files.indexOf(file);
+      if (f < 0) { f = this.files.length; this.files.push(file); }
     }
-    this.file.push(file);
     this.text.push(text);
     this.tokens.push(tokens);
-    this.origin.push(origin);
+    this.fileIndex[i] = f;
+    this.originIndex[i] = origin;
     this.line[i] = line;
     this.flags[i] = flags;
   }
 
+  file(i: number): string {
+    return this.files[this.fileIndex[i]];
+  }
+
+  origin(i: number): LineOrigin {
+    return this.origins[this.originIndex[i]];
+  }
+
+  private grow(size: number): void {
+    const line = new Int32Array(size), flags = new Uint8Array(size), fileIndex = new Int32Array(size), originIndex = new Int32Array(size);
+    line.set(this.line); flags.set(this.flags); fileIndex.set(this.fileIndex); originIndex.set(this.originIndex);
+    this.line = line; this.flags = flags; this.fileIndex = fileIndex; this.originIndex = originIndex;
+  }
+
   at(i: number): PPLine {
-    const o = this.origin[i];
+    const o = this.origin(i);
     const f = this.flags[i];
     const l: PPLine = {
-      file: this.file[i], line: this.line[i], text: this.text[i], tokens: this.tokens[i], expansion: o.expansion, depth: o.depth,
+      file: this.file(i), line: this.line[i], text: this.text[i], tokens: this.tokens[i], expansion: o.expansion, depth: o.depth,
       listOnly: (f & LineFlag.ListOnly) !== 0, macroCall: o.macroCall, inMacro: o.inMacro, verbatim: (f & LineFlag.Verbatim) !== 0,
     };
     return l;
@@ -93,7 +115,8 @@ export class PPLines {
   /** The statement's extent: its tokens, or the whole line when it has none. */
   range(i: number): SourceRange {
     const toks = this.tokens[i];
-    return toks.length > 0 ? lineRange(this.file[i], this.line[i], toks[0].start, toks[toks.length - 1].end) : lineRange(this.file[i], this.line[i], 0, this.text[i].length);
+    const file = this.file(i);
+    return toks.length > 0 ? lineRange(file, this.line[i], toks[0].start, toks[toks.length - 1].end) : lineRange(file, this.line[i], 0, this.text[i].length);
   }
 }
 
