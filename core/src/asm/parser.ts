@@ -78,6 +78,8 @@ class LineError {
 const NO_OPERANDS: readonly ParsedOperand[] = [];
 const NO_DATA: readonly DataItem[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
+const NO_PREFIXES: ParsedStatement['prefixes'] = [];
+const NO_REFS: ParsedStatement['refs'] = [];
 
 /** Register lookup limited to names the tokenizer could produce as one identifier. */
 function register(t: PPToken | undefined): RegisterInfo | undefined {
@@ -149,7 +151,7 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
     const outcome = parseStatement(tokens, localBase);
     const usesBase = mentionsLocal(tokens);
     const setsBase = outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc');
-    c = { outcome, usesBase, setsBase };
+    c = { outcome, usesBase, setsBase, byBase: undefined };
     if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; }
     cachedParses++;
     if (usesBase) {
@@ -305,7 +307,9 @@ class LineParser {
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[], op: ParsedStatement['op'],
     operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
     const opIndex = op === undefined ? this.toks.length : this.opIndex >= 0 ? this.opIndex : 1;
-    return { label, times, prefixes, op, operands, data, args, localBase: this.localBase, refs: this.refs, opIndex, staticOperands: operands.every(isStaticOperand), valueOperand: valueOperand(operands),
+    // Parses live as long as their cache entry: no empty array of their own.
+    const refs = this.refs.length > 0 ? this.refs : NO_REFS;
+    return { label, times, prefixes: prefixes.length > 0 ? prefixes : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, staticOperands: operands.every(isStaticOperand), valueOperand: valueOperand(operands),
       enc16: undefined, enc32: undefined, values16: undefined, values32: undefined,
     };
   }
