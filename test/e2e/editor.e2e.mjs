@@ -1,5 +1,5 @@
 // End-to-end editor checks of the installed .vsix in code-server: language mode, TextMate
-// colours, an assembler diagnostic, the sensitive-instruction hover, mnemonic completion.
+// colours, an assembler diagnostic, the sensitive-instruction hover, mnemonic completion, Run Guest.
 // Run by test/e2e/run.sh, which provides the server URL and the workspace copy (see README.md).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -132,6 +132,19 @@ async function editorChecks(wb) {
     console.log(`       suggestion: ${aria}`);
     await wb.screenshot('07-completion');
     await page.keyboard.press('Escape');
+  }, shoot);
+
+  // hello.gasm prints over COM1 and writes EXIT_SUCCESS (16) to isa-debug-exit: a finished run,
+  // which the terminal must report as such (not as a failing terminal with an error toast).
+  await runner.check('Run Guest on hello.gasm: the terminal shows COM1\'s "Hello from ring 0!" and exit status 16', async () => {
+    await wb.openFile('examples/hello/hello.gasm');
+    await wb.runCommand('Ringside: Run Guest');
+    const rows = page.locator('.terminal-wrapper.active .xterm-rows');
+    await rows.filter({ hasText: 'Hello from ring 0!' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await rows.filter({ hasText: /exit status 16\b/ }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const text = (await rows.innerText()).replace(/\s+/g, ' ');
+    console.log(`       terminal: ${text.slice(0, 200)}`);
+    await wb.screenshot('08-run-guest');
   }, shoot);
 
   await runner.check('no Ringside error notification', async () => {

@@ -325,7 +325,11 @@ describe('language server over stdio', function () {
   it('stops a runaway assembly at the time budget and keeps answering', async () => {
     const uri = pathToFileURL(join(dir, 'bomb.asm')).toString();
     const published = client.diagnostics(uri);
-    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text: '%rep 1000000\n%rep 1000000\n    nop\n%endrep\n%endrep\n' } });
+    // Four million lines (under the editor's five-million line limit), each evaluating a
+    // 200-term expression: only the time budget can stop it.
+    const term = Array(200).fill('(x*3+1)').join('+');
+    const text = `%assign x 0\n%rep 1000000\n%rep 4\n%assign x (${term}) & 0xffff\n%endrep\n%endrep\n`;
+    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text } });
     const d = await published;
     assert.deepEqual(d.diagnostics.map((x) => x.code), ['time-budget']);
     const h = await client.request<Hover | null>('textDocument/hover', { ...td(), position: { line: 5, character: 5 } });

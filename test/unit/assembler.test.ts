@@ -167,6 +167,15 @@ describe('expansion limits and the time budget', () => {
     assert.equal(r.image.length, 0);
   });
 
+  it('a limit reached while a nested %rep body is being captured is the one fatal error (no unterminated %rep)', () => {
+    // nasm -f bin --limit-lines=6 and =8 of this text: "t.asm:3: fatal: overall line count exceeds the maximum N", alone.
+    const text = '%rep 3000\n%rep 2\nnop\n%endrep\n%endrep\n';
+    for (const lines of [6, 8]) {
+      const r = assemble({ file: '/t.asm', text, host, limits: { lines } });
+      assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.range.start.line + 1}: ${d.message}`), [`limit-lines 3: overall line count exceeds the maximum ${lines}`]);
+    }
+  });
+
   it('a deadline already past gives one time-budget error', () => {
     const text = 'bits 32\n' + 'add eax, ebx\n'.repeat(20_000);
     const r = assemble({ file: '/t.asm', text, host, deadline: performance.now() - 1 });

@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { GuestSession, type RunOutcome } from '../../core/src/runtime/session';
 import type { RuntimeEvent } from '../../core/src/runtime/events';
+import { SymbolTable } from '../../core/src/runtime/symbols';
+import { assemble } from '../../core/src/asm/index';
 import { parseExpression, evaluateExpression, interpolate, type EvalScope } from '../../core/src/runtime/expression';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -160,5 +162,21 @@ describe('runtime: expressions', () => {
     assert.equal(evaluateExpression('1 / 0', scope).ok, false);
     assert.deepEqual(evaluateExpression('0 && [0]', scope), { ok: true, value: 0 });
     assert.equal(interpolate('eax={eax} {{x}} {bad}', scope), 'eax=0x5 {x} <unknown register or symbol `bad\'>');
+  });
+});
+
+describe('runtime: symbol names', () => {
+  it('names addresses after the enclosing label, never a macro-local ..@ label', () => {
+    // nasm -f bin: org 0x1000, `spin` at 0x1000, the macro's %%again at 0x1001 (after one nop).
+    const text = 'org 0x1000\n%macro wait 0\n%%again: pause\n jmp %%again\n%endmacro\nspin: nop\n wait\n ret\n';
+    const r = assemble({ file: '/t.asm', text, host: { readFile: () => undefined } });
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+    const table = new SymbolTable(r.symbols);
+    const local = r.symbols.find((s) => s.name.startsWith('..@'));
+    assert.ok(local, 'the macro-local label is among the assembler symbols');
+    assert.equal(table.lookup(local.name), 0x1001);
+    assert.equal(table.symbolize(0x1001), 'spin+0x1');
+    assert.equal(table.symbolize(0x1003), 'spin+0x3');
+    assert.ok(table.all.every((s) => !s.name.startsWith('..@')));
   });
 });

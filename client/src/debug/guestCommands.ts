@@ -1,5 +1,5 @@
 // The guest commands, registered through the extension's command registry: Run Guest (the bundled
-// `ringside run` in a terminal), Debug Guest (a launch of the active file), and Show Page Walk
+// `ringside run` in a pseudoterminal, runTerminal.ts), Debug Guest (a launch of the active file), and Show Page Walk
 // (`ringside/translate` for an address the user types or an entry picked in a view).
 
 import * as path from 'node:path';
@@ -17,6 +17,7 @@ import { ringsideRequest, requestError } from './customRequest';
 import type { GuestSessionWatcher } from './guestSessionWatcher';
 import { launchConfigFor } from './launchConfig';
 import { ringsideRunArguments } from './runArguments';
+import { RunTerminal } from './runTerminal';
 
 export interface GuestCommandContext {
   readonly registry: CommandRegistry;
@@ -47,12 +48,13 @@ function registerRunGuest(c: GuestCommandContext): void {
     const file = await savedGuestFile();
     if (file === undefined) return;
     terminals.get(file)?.dispose();
+    const args = ringsideRunArguments(c.cliPath, file, c.config.includePaths);
     const terminal = vscode.window.createTerminal({
       name: `Ringside: ${path.basename(file)}`,
-      shellPath: process.execPath,
-      shellArgs: ringsideRunArguments(c.cliPath, file, c.config.includePaths),
-      cwd: path.dirname(file),
-      env: { ELECTRON_RUN_AS_NODE: '1' },
+      pty: new RunTerminal({
+        executable: process.execPath, args, cwd: path.dirname(file),
+        title: ['ringside', ...args.slice(1)].join(' '),
+      }),
       iconPath: new vscode.ThemeIcon('run'),
     });
     terminals.set(file, terminal);

@@ -197,7 +197,9 @@ class Preprocessor {
       }
       this.processLine(f, file, line, text, tokens, entry);
     }
-    if (this.capture) {
+    // A stop (limit, deadline) can come while a body is being captured: that body is cut off, not
+    // unterminated, and the one stop diagnostic says why.
+    if (this.capture && !this.stopped) {
       const c = this.capture;
       this.sink.error(c.kind === 'macro' ? 'unterminated-macro' : 'unterminated-rep',
         c.kind === 'macro' ? 'end of file while still defining macro' : 'end of file while still in %rep block (missing `%endrep\')', c.range, c.expansion);

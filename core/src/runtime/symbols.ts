@@ -1,5 +1,6 @@
 // The guest's labels from the assembler, by name and by address (nearest label at or below an
-// address, for `symbol+offset` names in disassembly and stack views).
+// address, for `symbol+offset` names in disassembly and stack views; macro-local `..@` labels are
+// left out of those names).
 
 import type { SymbolInfo } from '../asm/api';
 
@@ -18,7 +19,9 @@ export class SymbolTable {
     for (const s of symbols) {
       if (s.value === undefined) continue;
       if (s.kind === 'label' || s.kind === 'local-label' || s.kind === 'constant') this.byName.set(s.name, s.value >>> 0);
-      if (s.kind === 'label' || s.kind === 'local-label') list.push({ name: s.name, address: s.value >>> 0 });
+      // Macro-local labels (`..@16.after`) are an expansion's internals: a name to look up, never
+      // the nearest label a frame or an address is named after.
+      if ((s.kind === 'label' || s.kind === 'local-label') && !s.name.startsWith('..@')) list.push({ name: s.name, address: s.value >>> 0 });
     }
     list.sort((a, b) => a.address - b.address || a.name.length - b.name.length);
     this.sorted = list;
