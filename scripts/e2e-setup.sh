@@ -32,6 +32,11 @@ elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
 export CI=true DEBIAN_FRONTEND=noninteractive
 exec </dev/null
+
+# Under `npm run test:e2e` the outer npm (Node 20) exports its own settings as npm_config_*; the
+# inner npm would read them back as config. npm_config_user_agent ("npm/11 node/v20...") is what
+# code-server's postinstall reads to check the Node version, so it must describe the Node 24 npm.
+unset npm_config_user_agent npm_config_local_prefix npm_config_npm_version npm_config_node_gyp
 start_all=$(date +%s)
 mkdir -p "$cache"
 
