@@ -76,5 +76,13 @@ describe('ringside CLI', function () {
     assert.equal(run(['disasm', 'x.bin', '--bits', '64']).code, 2);
     assert.match(run(['--help']).out, /ringside asm FILE/);
     assert.equal(run(['--version']).code, 0);
+    // Each subcommand's --help/-h prints its own usage (exit 0), whatever else is on the line.
+    for (const cmd of ['asm', 'disasm', 'run']) {
+      const h = run([cmd, 'x', '--help']);
+      assert.equal(h.code, 0, h.err);
+      assert.match(h.out, new RegExp(`^Usage:\\n  ringside ${cmd} `));
+      for (const other of ['asm', 'disasm', 'run'].filter((c) => c !== cmd)) assert.doesNotMatch(h.out, new RegExp(`ringside ${other} `));
+    }
+    assert.match(run(['run', '-h']).out, /--max-instructions N/);
   });
 });

@@ -3,7 +3,7 @@
 import { asmCommand } from './asm-command';
 import { disasmCommand } from './disasm-command';
 import { runCommand } from './run-command';
-import { HELP, UsageError, VERSION, type Io } from './usage';
+import { HELP, UsageError, VERSION, commandHelp, type Io } from './usage';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: Io) => number>> = {
   asm: asmCommand,
@@ -18,6 +18,7 @@ export function main(argv: readonly string[], io: Io): number {
   const run = cmd === undefined ? undefined : COMMANDS[cmd];
   try {
     if (!run) throw new UsageError(cmd === undefined ? 'missing command' : `unknown command \`${cmd}'`);
+    if (rest.includes('--help') || rest.includes('-h')) { io.out(commandHelp(cmd!) ?? HELP); return 0; }
     return run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -35,3 +35,13 @@ export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
 }
+
+/** The part of HELP about one subcommand (`ringside run --help`), or undefined. */
+export function commandHelp(cmd: string): string | undefined {
+  const lines = HELP.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  ringside ${cmd} `));
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < lines.length && /^ {4,}\S/.test(lines[end])) end++;
+  return `Usage:\n${lines.slice(start, end).join('\n')}\n`;
+}
