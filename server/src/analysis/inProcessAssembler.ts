@@ -27,7 +27,7 @@ const RUNAWAY_INPUTS = [
   'times 1000000 times 1000000 nop\n',
 ];
 /** Each input runs until this deadline: short, since the server may be waiting for the verdict. */
-const PROBE_DEADLINE_MS = 25;
+const PROBE_DEADLINE_MS = 10;
 /** What "stopped at the deadline" means: the deadline plus the time to notice it and unwind. */
 const PROBE_TOLERANCE_MS = 250;
 
