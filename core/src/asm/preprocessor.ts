@@ -1096,5 +1096,3 @@ function invertCondition(cc: string): string {
   if (cc === 'po') return 'pe';
   return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
 }
-
-
