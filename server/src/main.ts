@@ -43,19 +43,31 @@ function startServer(): void {
   // One assembly may take at most this long: in process the assembler stops at this deadline; on
   // the worker, the worker is replaced (see assemblerWorker.ts).
   const ASSEMBLY_BUDGET_MS = 3000;
+  /** How long the first assembly waits for the deadline probe (it normally answers in a few hundred ms). */
+  const FIRST_ASSEMBLY_WAIT_MS = 750;
   const worker = new WorkerAssembler(__filename, ASSEMBLY_BUDGET_MS, log);
   let inProcess = false;
-  const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, undefined, log,
-    (opts, buffers) => (inProcess ? assembleInProcess(opts, ASSEMBLY_BUDGET_MS) : worker.assemble(opts, buffers)));
-  probeDeadline(__filename, () => {
+  let workerUsed = false;
+  function assembleInProcessFromNowOn(): void {
+    if (inProcess) return;
     inProcess = true;
     worker.dispose();
+    connection.console.info('the assembler stops at its deadline: assembling in process');
+    if (!workerUsed) return;
     // Facts still held by the worker (symbols, references, statements are fetched lazily) die
     // with it: analyse every open document again, in process.
     cache.setSettings(cache.currentSettings);
     scheduleValidation(documents.all().map((d) => d.uri));
-    connection.console.info('the assembler stops at its deadline: assembling in process');
-  }, log);
+  }
+  const probe = probeDeadline(__filename, assembleInProcessFromNowOn, log);
+  const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, undefined, log, (opts, buffers) => {
+    // The first assembly usually comes while the probe is still running: waiting a little for its
+    // verdict saves starting the worker and assembling cold twice (there, then here).
+    if (!inProcess && !workerUsed && probe.awaitSafe(FIRST_ASSEMBLY_WAIT_MS)) assembleInProcessFromNowOn();
+    if (inProcess) return assembleInProcess(opts, ASSEMBLY_BUDGET_MS);
+    workerUsed = true;
+    return worker.assemble(opts, buffers);
+  });
   let canPullConfiguration = false;
   const tokenHistory = new SemanticTokensHistory();
 

@@ -182,9 +182,13 @@ say('# Ringside benchmark report');
 say('');
 say(`${new Date().toISOString()} · Node ${process.version} · ${process.platform}/${process.arch}`);
 say('');
-await benchAssembler();
-await benchLanguageServer();
-await benchCpu(say);
-await benchDap(say);
-writeFileSync(join(outDir, 'report.md'), report.join('\n') + '\n');
-console.log(`\nreport written to ${join('test', 'bench', 'out', 'report.md')}`);
+// `--only asm|lsp|cpu|dap` runs one part (quick iterations); the report is written only for a full run.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+const parts = { asm: benchAssembler, lsp: benchLanguageServer, cpu: () => benchCpu(say), dap: () => benchDap(say) };
+if (only !== undefined && !(only in parts)) throw new Error(`--only takes one of ${Object.keys(parts).join(', ')}`);
+for (const [name, run] of Object.entries(parts)) if (only === undefined || only === name) await run();
+if (only === undefined) {
+  writeFileSync(join(outDir, 'report.md'), report.join('\n') + '\n');
+  console.log(`\nreport written to ${join('test', 'bench', 'out', 'report.md')}`);
+}

@@ -37,7 +37,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
       if (!budget.reported) { budget.reported = true; sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(lines.file(i), lines.line[i], 0, lines.text[i].length), lines.origin(i).expansion); }
       break;
     }
-    const stmt = parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, limits.eval);
+    const stmt = parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, limits.eval, lines.entries[i]);
     const problem = cursor.problem;
     if (problem) {
       sink.error(problem.code, problem.message, lineRange(lines.file(i), lines.line[i], problem.start, problem.end), lines.origin(i).expansion);

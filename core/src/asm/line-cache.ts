@@ -1,8 +1,10 @@
 // Tokens of a source line by its text, shared between identical lines and kept across assemble()
 // calls (the language server re-assembles after every edit, and most lines did not change), with
-// what the preprocessor needs to know about them worked out once.
+// what the preprocessor needs to know about them worked out once; and each file's lines as of its
+// last reading, so an edited file's unchanged lines find their entries without a lookup.
 
 import { tokenizeLine, type Token } from './lexer';
+import type { CachedParse } from './parser';
 
 export interface LineEntry {
   /**
@@ -19,6 +21,11 @@ export interface LineEntry {
    * defined and no conditional or capture open, the preprocessor passes the line on as written.
    */
   readonly plain: boolean;
+  /**
+   * The line's parse when assembled as written (kept by parseLine): the one mutable part of an
+   * entry, so an unchanged line finds its parse without a lookup by text.
+   */
+  parse: CachedParse | undefined;
 }
 
 /** Distinct line texts kept; past this the cache starts over (a bound, not a tuning knob). */
@@ -44,7 +51,7 @@ function newEntry(text: string): LineEntry {
   const tokens = tokenizeLine(text);
   const last = tokens[tokens.length - 1];
   const code = last !== undefined && last.kind === 'comment' ? tokens.slice(0, -1) : tokens;
-  return { text, tokens, code, plain: isPlain(code) };
+  return { text, tokens, code, plain: isPlain(code), parse: undefined };
 }
 
 function isPlain(toks: readonly Token[]): boolean {
@@ -59,4 +66,116 @@ function isPlain(toks: readonly Token[]): boolean {
     if (w === 'bits' || w === 'use16' || w === 'use32') return false;
   }
   return true;
+}
+
+/**
+ * A file's text split into lines, with each line's entry made on first use. The lines an edit
+ * left alone, and their entries, carry over from the file's previous text (see `fileLines`).
+ */
+export class FileLines {
+  private constructor(
+    readonly text: string,
+    readonly texts: readonly string[],
+    /** Where each line starts in `text`. */
+    private readonly starts: Int32Array,
+    private readonly entries: (LineEntry | undefined)[],
+  ) {}
+
+  static of(text: string): FileLines {
+    const texts = splitLines(text);
+    const starts = new Int32Array(texts.length);
+    for (let i = 1, at = 0; i < texts.length; i++) starts[i] = at = text.indexOf('\n', at) + 1;
+    return new FileLines(text, texts, starts, new Array<LineEntry | undefined>(texts.length));
+  }
+
+  /** The entry of line `i` as written (no backslash continuation applied). */
+  entry(i: number): LineEntry {
+    return (this.entries[i] ??= lineEntry(this.texts[i]));
+  }
+
+  /**
+   * A new text of the same file: only the lines between the first and the last character that
+   * differ are split again; the lines before and after them are the old ones, entries included.
+   */
+  next(text: string): FileLines {
+    const old = this.text;
+    const prefix = commonPrefix(old, text);
+    const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
+    const count = this.texts.length;
+    // Old lines first..last hold every changed character; the lines around them are unchanged.
+    const first = lineAt(this.starts, prefix);
+    const last = lineAt(this.starts, old.length - suffix);
+    const delta = text.length - old.length;
+    const from = this.starts[first];
+    const to = last + 1 < count ? this.starts[last + 1] - 1 + delta : text.length;
+    const middle = splitLines(text.slice(from, to));
+    const total = first + middle.length + (count - last - 1);
+    const texts = new Array<string>(total);
+    const entries = new Array<LineEntry | undefined>(total);
+    const starts = new Int32Array(total);
+    starts.set(this.starts.subarray(0, first));
+    for (let i = 0; i < first; i++) { texts[i] = this.texts[i]; entries[i] = this.entries[i]; }
+    for (let k = 0, at = from; k < middle.length; k++) {
+      texts[first + k] = middle[k];
+      starts[first + k] = at;
+      at = text.indexOf('\n', at) + 1;
+    }
+    for (let o = last + 1, i = first + middle.length; o < count; o++, i++) {
+      texts[i] = this.texts[o]; entries[i] = this.entries[o]; starts[i] = this.starts[o] + delta;
+    }
+    return new FileLines(text, texts, starts, entries);
+  }
+}
+
+/** The line whose text (or terminator) holds offset `at`: the last line starting at or before it. */
+function lineAt(starts: Int32Array, at: number): number {
+  let lo = 0, hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Blocks compared natively, then characters: a file's texts before and after an edit are mostly equal. */
+const BLOCK = 4096;
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + BLOCK <= n && a.substring(i, i + BLOCK) === b.substring(i, i + BLOCK)) i += BLOCK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+function commonSuffix(a: string, b: string, max: number): number {
+  let n = 0;
+  while (n + BLOCK <= max && a.substring(a.length - n - BLOCK, a.length - n) === b.substring(b.length - n - BLOCK, b.length - n)) n += BLOCK;
+  while (n < max && a.charCodeAt(a.length - n - 1) === b.charCodeAt(b.length - n - 1)) n++;
+  return n;
+}
+
+/** Files whose last text is kept; past this the oldest is forgotten (a memory bound). */
+const MAX_FILES = 64;
+
+const files = new Map<string, FileLines>();
+
+/** The lines of `text`, the current text of `file`, reusing what the file's previous text had in common with it. */
+export function fileLines(file: string, text: string): FileLines {
+  const known = files.get(file);
+  let lines: FileLines;
+  if (known === undefined) lines = FileLines.of(text);
+  else if (known.text === text) return known;
+  else lines = known.next(text);
+  files.delete(file);
+  if (files.size >= MAX_FILES) files.delete(files.keys().next().value as string);
+  files.set(file, lines);
+  return lines;
+}
+
+/** Lines without their LF or CRLF terminators (a plain split: no regex over a large file). */
+export function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (text.includes('\r')) for (let i = 0; i < lines.length; i++) if (lines[i].endsWith('\r')) lines[i] = lines[i].slice(0, -1);
+  return lines;
 }

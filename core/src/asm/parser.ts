@@ -7,6 +7,7 @@ import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { isMnemonic, isPrefixWord } from './instruction-set';
+import type { LineEntry } from './line-cache';
 import type { PPToken } from './source';
 import { decodeString } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -119,8 +120,10 @@ export class ParseCursor {
   warnings: readonly ParseProblem[] | undefined = undefined;
 }
 
-interface CachedParse {
+export interface CachedParse {
   readonly outcome: ParseOutcome;
+  /** `parseGeneration` when made: entries keep parses made before the cache started over, which no longer count. */
+  readonly generation: number;
   /** The line names `.local` labels, so its parse depends on the current non-local label. */
   readonly usesBase: boolean;
   /** The line sets the non-local label (a label definition or `struc`). */
@@ -132,6 +135,7 @@ interface CachedParse {
 /** Parses of lines written verbatim, by text, kept across calls (the language server re-parses after every edit). */
 let parseCache = new Map<string, CachedParse>();
 let cachedParses = 0;
+let parseGeneration = 0;
 const MAX_CACHED_PARSES = 1 << 18;
 
 /**
@@ -140,25 +144,31 @@ const MAX_CACHED_PARSES = 1 << 18;
  * `text` and, for lines naming `.local` labels, the current non-local label. The statement
  * returned may be shared with other lines and calls: callers must not modify it.
  */
-export function parseLine(text: string, tokens: readonly PPToken[], verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT): ParsedStatement | undefined {
+export function parseLine(text: string, tokens: readonly PPToken[], verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry): ParsedStatement | undefined {
   const localBase = cursor.localBase;
   // The cache holds parses under the default limit only.
   if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return take(parseStatement(tokens, localBase, evalLimit), cursor, localBase, true);
-  const first = parseCache.get(text);
+  const kept = entry?.parse;
+  let first = kept !== undefined && kept.generation === parseGeneration ? kept : parseCache.get(text);
+  if (entry !== undefined && first !== kept) entry.parse = first;
   const baseKey = localBase ?? '';
   let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
   if (c === undefined) {
     const outcome = parseStatement(tokens, localBase);
-    const usesBase = mentionsLocal(tokens);
-    const setsBase = outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc');
-    c = { outcome, usesBase, setsBase, byBase: undefined };
-    if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; }
+    // A line that fails to parse may have set the base first (nasm defines a label before it reads
+    // the instruction): its parse is kept per base, and replays the base it ended with.
+    const failed = outcome.stmt === undefined && outcome.problem !== undefined;
+    const usesBase = failed || mentionsLocal(tokens);
+    const setsBase = failed || (outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc'));
+    if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; parseGeneration++; first = undefined; }
+    c = { outcome, generation: parseGeneration, usesBase, setsBase, byBase: undefined };
     cachedParses++;
     if (usesBase) {
       const owner = first ?? parseCache.get(text);
       if (owner === undefined) { c.byBase = new Map([[baseKey, c]]); parseCache.set(text, c); }
       else owner.byBase!.set(baseKey, c);
     } else parseCache.set(text, c);
+    if (entry !== undefined && first === undefined) entry.parse = c;
     return take(outcome, cursor, undefined, true);
   }
   return take(c.outcome, cursor, c.setsBase ? c.outcome.localBase : localBase, false);

@@ -5,7 +5,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { tokenizeLine, type Token } from './lexer';
-import { lineEntry, type LineEntry } from './line-cache';
+import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { parseNumber } from './numbers';
 import { macroArgument, rotateArguments, splitArguments, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
@@ -50,6 +50,8 @@ interface Frame {
   readonly file: string;
   /** File frames: raw text lines. */
   readonly texts?: readonly string[];
+  /** File frames: the lines' entries (`texts` is `lines.texts`). */
+  readonly lines?: FileLines;
   /** Macro and %rep frames: the body. */
   readonly body?: readonly BodyLine[];
   idx: number;
@@ -152,7 +154,8 @@ class Preprocessor {
   }
 
   private fileFrame(file: string, text: string, expansion: readonly SourceRange[], depth: number): Frame {
-    return { kind: 'file', file, texts: splitLines(text), idx: 0, expansion, depth, repLeft: 0, condBase: this.conds.length };
+    const lines = fileLines(file, text);
+    return { kind: 'file', file, texts: lines.texts, lines, idx: 0, expansion, depth, repLeft: 0, condBase: this.conds.length };
   }
 
   private loop(): void {
@@ -165,8 +168,10 @@ class Preprocessor {
         file = f.file; line = f.idx; text = f.texts[f.idx++];
         // A backslash ending a line joins the next one to it, before anything else reads the
         // line (measured: nasm 2.16 continues even a comment this way).
-        while (text.charCodeAt(text.length - 1) === 0x5c && f.idx < f.texts.length) text = text.slice(0, -1) + f.texts[f.idx++];
-        entry = lineEntry(text);
+        if (text.charCodeAt(text.length - 1) === 0x5c && f.idx < f.texts.length) {
+          while (text.charCodeAt(text.length - 1) === 0x5c && f.idx < f.texts.length) text = text.slice(0, -1) + f.texts[f.idx++];
+          entry = lineEntry(text);
+        } else entry = f.lines!.entry(line);
         text = entry.text;
         tokens = entry.tokens;
       } else {
@@ -222,9 +227,10 @@ class Preprocessor {
     this.frames.pop();
   }
 
-  private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[], listOnly: boolean, verbatim = false): void {
+  /** `entry`: set when `tokens` are a file line's own (`entry.code`), passed on as written. */
+  private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[], listOnly: boolean, verbatim = false, entry?: LineEntry): void {
     const origin = f.origin ??= this.out.addOrigin({ expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined });
-    this.out.push(file, line, text, tokens, origin, (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0));
+    this.out.push(file, line, text, tokens, origin, (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
   }
 
   /** `entry`: the cached facts of a line read from a file (undefined for macro and %rep body lines). */
@@ -232,7 +238,7 @@ class Preprocessor {
     // Most lines need no preprocessing at all: they go out as written.
     if (entry !== undefined && entry.plain && this.capture === undefined && this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0 &&
       (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) && f.invocation === undefined) {
-      this.emit(f, file, line, text, entry.code, entry.code.length === 0, true);
+      this.emit(f, file, line, text, entry.code, entry.code.length === 0, true, entry);
       return;
     }
     let tokens: readonly Token[] = entry !== undefined ? entry.code : raw;
@@ -268,7 +274,8 @@ class Preprocessor {
     if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = pasteTokens(expanded);
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     this.trackBits(expanded);
-    this.emit(f, file, line, text, expanded, expanded.length === 0, expanded === tokens && f.invocation === undefined);
+    const verbatim = expanded === tokens && f.invocation === undefined;
+    this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
   // ---- capture of %macro and %rep bodies ----
@@ -1088,11 +1095,4 @@ function invertCondition(cc: string): string {
   if (cc === 'pe') return 'po';
   if (cc === 'po') return 'pe';
   return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
-}
-
-/** Lines without their LF or CRLF terminators (a plain split: no regex over a large file). */
-function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  if (text.includes('\r')) for (let i = 0; i < lines.length; i++) if (lines[i].endsWith('\r')) lines[i] = lines[i].slice(0, -1);
-  return lines;
 }

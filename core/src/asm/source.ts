@@ -3,6 +3,7 @@
 
 import type { SourceRange } from './api';
 import type { Token } from './lexer';
+import type { LineEntry } from './line-cache';
 
 /** A token after preprocessing. `src` is set when it was substituted from elsewhere (a macro argument). */
 export interface PPToken extends Token {
@@ -49,6 +50,8 @@ export class PPLines {
   count = 0;
   readonly text: string[] = [];
   readonly tokens: (readonly PPToken[])[] = [];
+  /** Lines of a file passed on as written: the line's cache entry (its tokens are `tokens[i]`). */
+  readonly entries: (LineEntry | undefined)[] = [];
   /** The distinct files and origins; lines hold indexes into them. */
   private readonly files: string[] = [];
   private readonly origins: LineOrigin[] = [];
@@ -65,7 +68,7 @@ export class PPLines {
     return this.origins.length - 1;
   }
 
-  push(file: string, line: number, text: string, tokens: readonly PPToken[], origin: number, flags: number): void {
+  push(file: string, line: number, text: string, tokens: readonly PPToken[], origin: number, flags: number, entry: LineEntry | undefined): void {
     const i = this.count++;
     if (i === this.line.length) this.grow(i * 2);
     // Consecutive lines nearly always share their file; a program has few files.
@@ -76,6 +79,7 @@ export class PPLines {
     }
     this.text.push(text);
     this.tokens.push(tokens);
+    this.entries.push(entry);
     this.fileIndex[i] = f;
     this.originIndex[i] = origin;
     this.line[i] = line;

@@ -26,12 +26,21 @@ const RUNAWAY_INPUTS = [
   'times 100000000 db 0\n',
   'times 1000000 times 1000000 nop\n',
 ];
-const PROBE_DEADLINE_MS = 50;
+/** Each input runs until this deadline: short, since the server may be waiting for the verdict. */
+const PROBE_DEADLINE_MS = 10;
 /** What "stopped at the deadline" means: the deadline plus the time to notice it and unwind. */
 const PROBE_TOLERANCE_MS = 250;
 
+const enum Verdict { Pending, Safe, Unsafe }
+
 export interface ProbeSetup {
   readonly probe: true;
+  /** One Int32 the probe sets to its Verdict, so the main thread can wait for it (DeadlineProbe.awaitSafe). */
+  readonly verdict: SharedArrayBuffer;
+}
+
+function stoppedInTime(slowestMs: number): boolean {
+  return slowestMs <= PROBE_DEADLINE_MS + PROBE_TOLERANCE_MS;
 }
 
 export function isProbe(data: unknown): data is ProbeSetup {
@@ -41,24 +50,38 @@ export function isProbe(data: unknown): data is ProbeSetup {
 /** Worker side of the probe: assemble each runaway input with a short deadline and report the slowest. */
 export function runDeadlineProbe(): void {
   if (!isProbe(workerData)) return;
+  const verdict = new Int32Array(workerData.verdict);
+  const decide = (v: Verdict) => { Atomics.store(verdict, 0, v); Atomics.notify(verdict, 0); };
   const host = { readFile: () => undefined };
   let slowest = 0;
   for (const text of RUNAWAY_INPUTS) {
     const t0 = performance.now();
     assemble({ file: '/probe.asm', text, host, deadline: t0 + PROBE_DEADLINE_MS, limits: EDITOR_LIMITS });
     slowest = Math.max(slowest, performance.now() - t0);
+    if (!stoppedInTime(slowest)) decide(Verdict.Unsafe);
     // Report as we go, so a hang shows as a probe that never finishes.
     parentPort?.postMessage({ slowest, done: false });
   }
+  if (stoppedInTime(slowest)) decide(Verdict.Safe);
   parentPort?.postMessage({ slowest, done: true });
+}
+
+/** The main thread's handle on a running probe. */
+export interface DeadlineProbe {
+  /**
+   * Waits up to `ms` for the verdict (blocking the thread, like the worker's assemble): true when
+   * the probe has found the assembler safe to run in process. `onSafe` still follows, as an event.
+   */
+  awaitSafe(ms: number): boolean;
 }
 
 /**
  * Main side: runs the probe on a throwaway worker and calls `onSafe` if every runaway input
  * stopped in time. A probe that overruns is terminated and the server stays on the worker path.
  */
-export function probeDeadline(script: string, onSafe: () => void, log: (m: string) => void): void {
-  const worker = new Worker(script, { workerData: { probe: true } satisfies ProbeSetup });
+export function probeDeadline(script: string, onSafe: () => void, log: (m: string) => void): DeadlineProbe {
+  const verdict = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(script, { workerData: { probe: true, verdict: verdict.buffer as SharedArrayBuffer } satisfies ProbeSetup });
   worker.unref();
   const limit = RUNAWAY_INPUTS.length * (PROBE_DEADLINE_MS + PROBE_TOLERANCE_MS);
   const timer = setTimeout(() => {
@@ -67,7 +90,7 @@ export function probeDeadline(script: string, onSafe: () => void, log: (m: strin
   }, limit);
   timer.unref();
   worker.on('message', (m: { slowest: number; done: boolean }) => {
-    if (m.slowest > PROBE_DEADLINE_MS + PROBE_TOLERANCE_MS) {
+    if (!stoppedInTime(m.slowest)) {
       clearTimeout(timer);
       log(`the assembler overran its deadline (${m.slowest.toFixed(0)} ms): assembling on a worker thread`);
       void worker.terminate();
@@ -81,4 +104,10 @@ export function probeDeadline(script: string, onSafe: () => void, log: (m: strin
     clearTimeout(timer);
     log(`deadline probe failed: ${e instanceof Error ? e.message : String(e)}`);
   });
+  return {
+    awaitSafe(ms: number): boolean {
+      if (Atomics.load(verdict, 0) === Verdict.Pending) Atomics.wait(verdict, 0, Verdict.Pending, ms);
+      return Atomics.load(verdict, 0) === Verdict.Safe;
+    },
+  };
 }

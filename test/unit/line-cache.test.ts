@@ -1,0 +1,47 @@
+// A file re-read after an edit reuses its unchanged lines (line-cache.ts FileLines): the lines must
+// be those of a fresh split, and re-assembling edited texts must give what a fresh file gives.
+import * as assert from 'node:assert/strict';
+import { assemble } from '../../core/src/asm/index';
+import { fileLines, splitLines } from '../../core/src/asm/line-cache';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32; };
+}
+
+/** One random edit: insert or delete a few characters, terminators and continuations included. */
+function edit(text: string, r: () => number): string {
+  const pieces = ['\n', '\r\n', '\\', ' ', 'x', 'nop\n', '\n\n', 'db 1\r\n', ''];
+  const at = Math.floor(r() * (text.length + 1));
+  const cut = r() < 0.5 ? Math.floor(r() * 6) : 0;
+  return text.slice(0, at) + pieces[Math.floor(r() * pieces.length)] + text.slice(Math.min(text.length, at + cut));
+}
+
+describe('file lines across edits', () => {
+  it('are the lines of a fresh split, each with its own entry, after random edits', () => {
+    const r = rng(7);
+    let text = 'bits 32\r\nmov eax, 1\n\nlabel: \\\n  nop\nret';
+    for (let i = 0; i < 2000; i++) {
+      text = i % 97 === 0 ? '' : edit(text, r);
+      const lines = fileLines('/line-cache-test.asm', text);
+      assert.deepEqual(lines.texts, splitLines(text), `after edit ${i}: ${JSON.stringify(text)}`);
+      for (let k = 0; k < lines.texts.length; k++) assert.equal(lines.entry(k).text, lines.texts[k]);
+    }
+  });
+
+  it('assemble an edited file as they assemble a fresh one', () => {
+    const r = rng(11);
+    const body: string[] = ['bits 32', 'org 0x1000', '%define K 3', '%macro m 1', '  db %1, K', '%endmacro'];
+    for (let i = 0; i < 60; i++) body.push(`L${i}:`, `  jmp L${(i * 7) % 60}`, '  mov eax, [ebx+4]', `.x: db ${i}`, '  jne .x', i % 10 === 0 ? `%if ${i} > 20\n  m ${i}\n%endif\n%rep 2\n  nop\n%endrep` : '  m K');
+    let text = body.join('\n') + '\n';
+    const host = { readFile: () => undefined };
+    for (let i = 0; i < 200; i++) {
+      text = edit(text, r);
+      const edited = assemble({ file: '/edited.asm', text, host });
+      const fresh = assemble({ file: `/fresh-${i}.asm`, text, host });
+      assert.deepEqual(Buffer.from(edited.image), Buffer.from(fresh.image), `image after edit ${i}`);
+      assert.deepEqual(edited.diagnostics.map((d) => [d.code, d.message, d.range.start, d.range.end]),
+        fresh.diagnostics.map((d) => [d.code, d.message.replaceAll(`/fresh-${i}.asm`, '/edited.asm'), d.range.start, d.range.end]), `diagnostics after edit ${i}`);
+    }
+  });
+});
