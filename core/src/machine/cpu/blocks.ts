@@ -14,23 +14,33 @@ import { isBranch, isSpecialised, touchesMemory } from './fast-handlers';
 import { K_IMM, K_MEM, K_REG, OP } from './compiled';
 import { LF_ADD, LF_CF_OF, LF_DEC, LF_INC, LF_LOGIC, LF_SUB } from './cpu';
 import { CF, OF } from './eflags';
+import { GP } from './exceptions';
+import { CS } from './segment-bits';
 
 /** Longest block: keeps the generated function within what V8 inlines. */
 const BLOCK_MAX = 16;
 
 /**
  * Runs the block from EIP `e0`. `te` is the TLB entry of the code page (-1 without paging), `g`
- * the TLB generation and `v` the frame's code version at entry. Returns the instructions retired,
- * or ~i when instruction i raised an exception (cpu.eip is its EIP; nothing after it ran).
+ * the TLB generation and `v` the frame's code version at entry; a block whose trace loops runs
+ * it again while `budget` (at least one pass) allows another whole pass. Returns the
+ * instructions retired, or ~n when the instruction after n retired ones raised an exception
+ * (cpu.eip is its EIP; nothing after it ran). Instruction n is instructions[n % length].
  */
-export type BlockFn = (cpu: Cpu, e0: number, te: number, tlb: Tlb, g: number, versions: Uint32Array, v: number) => number;
+export type BlockFn = (cpu: Cpu, e0: number, te: number, tlb: Tlb, g: number, versions: Uint32Array, v: number, budget: number) => number;
 
 export class Block {
   constructor(
     readonly run: BlockFn,
+    /** The trace in execution order (it may go on through branches). */
     readonly instructions: readonly Compiled[],
-    /** Bytes from the first instruction's start to the last one's end. */
-    readonly bytes: number,
+    /**
+     * EIP offsets from the entry of the trace's lowest instruction start (≤ 0) and highest
+     * instruction end: Cpu.run enters only when both lie in 0..CS.limit, which also makes every
+     * branch target inside the trace valid.
+     */
+    readonly low: number,
+    readonly high: number,
     readonly frame: number,
     /** The frame's code version the block was built from. */
     readonly version: number,
@@ -115,14 +125,16 @@ function rotateSource(c: Compiled, flagsDead: boolean): string {
  * lea, shiftReg with an immediate count, imulReg with register sources) and MOV between a
  * register and memory (movRegMem32,
  * movMemReg32, through Cpu.read32/write32), so the JIT's inlining budget is left for the rest;
- * null otherwise. `i` is the instruction's index in the block.
+ * null otherwise. `i` is the instruction's index in the block, `known` the lazy op the
+ * instructions before it in the block are known to leave (lazyOpAfter), or -1, `fault(i)` what
+ * the block returns when it faults.
  */
-function inlineSource(c: Compiled, i: number, next: Compiled | undefined): string | null {
+function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known: number, fault: (n: number) => string): string | null {
   if (c.size !== 4 && c.op !== OP.lea) return null;
   if (c.op === OP.mov && (c.k0 === K_MEM || c.k1 === K_MEM)) {
     const ea = eaSource(c);
     if (ea === null) return null;
-    if (c.k0 === K_REG) return `{ const off = ${ea}; cpu.ea = off; const v = cpu.read32(${c.seg}, off); if (cpu.fault >= 0) return ${~i}; r[${c.v0}] = v; }`;
+    if (c.k0 === K_REG) return `{ const off = ${ea}; cpu.ea = off; const v = cpu.read32(${c.seg}, off); if (cpu.fault >= 0) return ${fault(i)}; r[${c.v0}] = v; }`;
     if (c.k1 === K_REG) return `{ const off = ${ea}; cpu.ea = off; cpu.write32(${c.seg}, off, r[${c.v1}]); }`;
     return null;
   }
@@ -143,7 +155,9 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined): strin
     case OP.inc: case OP.dec: {
       if (c.k0 !== K_REG) return null;
       const inc = c.op === OP.inc;
-      return `{ const a = r[${c.v0}] >>> 0, v = (a ${inc ? '+' : '-'} 1) >>> 0, carry = cpu.cf() ? 1 : 0; r[${c.v0}] = v; ` +
+      // INC and DEC keep CF: carried over from the flags before, known statically after an inline setter.
+      const carry = cfSource(known);
+      return `{ const a = r[${c.v0}] >>> 0, v = (a ${inc ? '+' : '-'} 1) >>> 0, carry = ${carry === null ? 'cpu.cf()' : carry} ? 1 : 0; r[${c.v0}] = v; ` +
         `${lazyStores(inc ? LF_INC : LF_DEC, 'v', 'a', '1')} cpu.lazyCarry = carry; }`;
     }
     case OP.imul: {
@@ -166,50 +180,228 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined): strin
   }
 }
 
+/** One instruction of a trace: its EIP offsets from the entry, and how the trace goes on after it. */
+interface TraceStep {
+  readonly c: Compiled;
+  readonly start: number;
+  readonly end: number;
+  /**
+   * For a branch the trace goes on through: 'taken' (JMP, CALL, or a Jcc whose target comes
+   * next), 'fall' (a Jcc whose next instruction comes next), 'return' (a RET expected to return
+   * after a CALL of the trace, which comes next). 'loop' for the last step when the trace goes
+   * on at its entry (straight on, by JMP, Jcc taken or the expected RET): the block runs its
+   * trace again while its budget lasts. 'none' otherwise.
+   */
+  readonly follow: 'none' | 'taken' | 'fall' | 'loop' | 'return';
+}
+
+/** The instruction at page offset `at` if a trace may run it (cached, 32-bit, specialised). */
+function traceable(page: CodePage, at: number): Compiled | undefined {
+  if (at < 0 || at >= 4096) return undefined;
+  const c = page[at];
+  return c !== undefined && c.bits === 32 && isSpecialised(c) ? c : undefined;
+}
+
+/**
+ * Collects the trace from page offset `off` (EIP `eip`): straight-line code that goes on through
+ * near branches of 32-bit operand size (no 16-bit wrap of the target) while the next
+ * instruction lies in the same page — direct JMP and CALL, a forward Jcc not taken, a RET to
+ * the CALL of the trace that made it — and loops on a JMP or Jcc back to the entry. It ends at
+ * BLOCK_MAX instructions, before an instruction with a breakpoint, at one that is not traceable,
+ * at a branch back to any other instruction of the trace (loops are not unrolled: each entry
+ * into a loop body would get a rotated copy) and after any other branch.
+ */
+function collectTrace(page: CodePage, off: number, eip: number, breakpoints: CodeBreakpoints): TraceStep[] {
+  const steps: TraceStep[] = [];
+  const visited = new Set<number>();
+  /** EIP offsets the followed CALLs return to, innermost last. */
+  const returns: number[] = [];
+  let delta = 0;
+  let c = traceable(page, off);
+  while (c !== undefined) {
+    visited.add(delta);
+    const end = delta + c.len;
+    let follow: TraceStep['follow'] = 'none';
+    let to = end;
+    const branch = isBranch(c);
+    if (branch && c.osz === 4) {
+      if (c.op === OP.jmp || c.op === OP.call || (c.op === OP.jcc && c.rel < 0)) { to = end + c.rel; follow = 'taken'; }
+      else if (c.op === OP.jcc) follow = 'fall';
+      else if (c.op === OP.ret && returns.length > 0) { to = returns[returns.length - 1]; follow = 'return'; }
+    }
+    let next: Compiled | undefined;
+    if (to === 0 && (!branch || ((follow === 'taken' || follow === 'return') && c.op !== OP.call)) && !breakpoints.has(eip >>> 0)) follow = 'loop';
+    else if ((!branch || follow !== 'none') && steps.length + 1 < BLOCK_MAX && !visited.has(to) && !breakpoints.has((eip + to) >>> 0)) {
+      next = traceable(page, off + to);
+    }
+    if (next === undefined && follow !== 'loop') follow = 'none';
+    if (follow === 'taken' && c.op === OP.call) returns.push(end);
+    if (follow === 'return') returns.pop();
+    steps.push({ c, start: delta, end, follow });
+    delta = to;
+    c = next;
+  }
+  return steps;
+}
+
+/**
+ * Source of condition `cc` (opcode order) when the lazy flags were last set by an inline
+ * instruction of this trace with lazy op `op` and size 4, or cpu.cond(cc). With a known op the
+ * switches of Cpu.cf()/zf()/... fold away; the formulas are theirs (for SUB, SF ≠ OF is exactly
+ * the signed less-than of the operands, SDM Vol. 1 §A.2 / Jcc).
+ */
+function condSource(cc: number, op: number): string {
+  const cf = cfSource(op);
+  const zf = 'cpu.lazyRes === 0', sf = '(cpu.lazyRes & 0x80000000) !== 0';
+  let e: string | null = null;
+  switch (cc >> 1) {
+    case 1: e = cf; break;
+    case 2: if (op >= 0) e = zf; break;
+    case 3: if (cf !== null) e = `(${cf}) || ${zf}`; break;
+    case 4: if (op >= 0) e = sf; break;
+    case 6: e = op === LF_SUB ? '(cpu.lazyDst | 0) < (cpu.lazySrc | 0)' : op === LF_LOGIC ? sf : null; break;
+    case 7: e = op === LF_SUB ? '(cpu.lazyDst | 0) <= (cpu.lazySrc | 0)' : op === LF_LOGIC ? `${zf} || ${sf}` : null; break;
+    default: break;
+  }
+  if (e === null) return `cpu.cond(${cc})`;
+  return (cc & 1) !== 0 ? `!(${e})` : `(${e})`;
+}
+
+/** Source of CF as Cpu.cf() computes it for known lazy op `op` (values stored as uint32), or null. */
+function cfSource(op: number): string | null {
+  switch (op) {
+    case LF_ADD: return 'cpu.lazyRes < cpu.lazyDst';
+    case LF_SUB: return 'cpu.lazyDst < cpu.lazySrc';
+    case LF_LOGIC: return 'false';
+    case LF_INC: case LF_DEC: case LF_CF_OF: return 'cpu.lazyCarry !== 0';
+    default: return null;
+  }
+}
+
+/**
+ * The lazy op an inline instruction leaves (size 4, operands stored as uint32), `before` when it
+ * leaves the lazy state alone, or -1 when unknown (handlers, rotates that materialise).
+ */
+function lazyOpAfter(c: Compiled, inline: boolean, before: number): number {
+  if (!inline) return c.op === OP.jmp || c.op === OP.call || c.op === OP.ret || c.op === OP.jcc || c.op === OP.push ? before : -1;
+  switch (c.op) {
+    case OP.mov: case OP.lea: case OP.jmp: case OP.call: case OP.ret: case OP.jcc: case OP.push: return before;
+    case OP.test: return LF_LOGIC;
+    case OP.alu: return (inlineAlu(c.sub) as readonly [string, number])[1];
+    case OP.inc: return LF_INC;
+    case OP.dec: return LF_DEC;
+    // A shift count of 0 (masked) leaves the flags alone.
+    case OP.shl: case OP.shr: case OP.sar: return (c.v1 & 0x1f) === 0 ? before : LF_CF_OF;
+    case OP.imul: return LF_CF_OF;
+    default: return -1;
+  }
+}
+
+/**
+ * Source for the branches a trace writes inline. `s` is the step, `i` its index, `next` the EIP
+ * offset of the step after it (when there is one), `known` the
+ * lazy op (condSource), `ret(n)` / `fault(n)` the block's return values after n instructions of
+ * this pass. Leaving the block, `cpu.eip` holds the next EIP; a target beyond CS.limit is #GP(0)
+ * as in fast-handlers.ts branchTo(). Targets inside the trace were checked at entry
+ * (Block.low/high), so the trace goes on there without a check. A 'loop' step leaves the
+ * continue to the caller (buildBlock).
+ */
+function branchSource(s: TraceStep, i: number, next: number, known: number, ret: (n: number) => string, fault: (n: number) => string): string | null {
+  const c = s.c;
+  if (c.osz !== 4 || (c.k0 !== K_IMM && c.op !== OP.ret)) return null;
+  const leave = ret(i + 1);
+  const target = `(e0 + ${s.end + c.rel}) >>> 0`;
+  const toTarget = `{ const t = ${target}; if (t > cpu.segLimit[${CS}]) { cpu.raise(${GP}, 0); return ${fault(i)}; } cpu.eip = t; return ${leave}; }`;
+  const fallThrough = `{ cpu.eip = (e0 + ${s.end}) >>> 0; return ${leave}; }`;
+  switch (c.op) {
+    case OP.jmp:
+      return s.follow === 'taken' || s.follow === 'loop' ? ';' : toTarget;
+    case OP.jcc: {
+      const cond = condSource(c.sub, known);
+      if (s.follow === 'taken' || s.follow === 'loop') return `if (!${cond}) ${fallThrough}`;
+      if (s.follow === 'fall') return `if (${cond}) ${toTarget}`;
+      return `if (${cond}) ${toTarget} ${fallThrough}`;
+    }
+    case OP.call: {
+      // CALL rel32 (fast-handlers.ts callRel): the target is checked before the push.
+      const push = `if (!cpu.push32((e0 + ${s.end}) >>> 0)) return ${fault(i)};`;
+      if (s.follow === 'taken') return push;
+      return `{ const t = ${target}; if (t > cpu.segLimit[${CS}]) { cpu.raise(${GP}, 0); return ${fault(i)}; } ${push} cpu.eip = t; return ${leave}; }`;
+    }
+    case OP.ret: {
+      // RET / RET imm16 (fast-handlers.ts retNear); when it returns where the trace's CALL said,
+      // the trace goes on there, else the block leaves for the popped target.
+      const imm = c.nops > 0 ? c.v0 & 0xffff : 0;
+      const pop = `const t = cpu.peek32(); if (cpu.fault >= 0) return ${fault(i)};`;
+      const other = `if (t > cpu.segLimit[${CS}]) { cpu.raise(${GP}, 0); return ${fault(i)}; } cpu.adjustSp(${4 + imm}); cpu.eip = t; return ${leave};`;
+      if (s.follow === 'return' || s.follow === 'loop') {
+        return `{ ${pop} if (t !== ((e0 + ${next}) >>> 0)) { ${other} } cpu.adjustSp(${4 + imm}); }`;
+      }
+      return `{ ${pop} ${other} }`;
+    }
+    default:
+      return null;
+  }
+}
+
 /**
  * Builds the block starting at offset `off` of code page `page` (frame `frame`) for EIP `eip`,
  * ending before any later instruction at one of `breakpoints`, or null when the instruction at
  * `off` cannot start one.
  */
 export function buildBlock(page: CodePage, off: number, frame: number, version: number, eip: number, breakpoints: CodeBreakpoints): Block | null {
-  const list: Compiled[] = [];
-  const offsets: number[] = [];
-  let at = off;
-  while (list.length < BLOCK_MAX && at < 4096) {
-    if (list.length > 0 && breakpoints.has((eip + at - off) >>> 0)) break;
-    const c = page[at];
-    if (c === undefined || c.bits !== 32 || !isSpecialised(c)) break;
-    list.push(c);
-    offsets.push(at - off);
-    at += c.len;
-    if (isBranch(c)) break;
-  }
-  if (list.length === 0) return null;
+  const steps = collectTrace(page, off, eip, breakpoints);
+  if (steps.length === 0) return null;
+  const loops = steps[steps.length - 1].follow === 'loop';
+  // A looping block counts the instructions of its earlier passes in `done`.
+  const ret = (n: number): string => (loops ? `done + ${n}` : String(n));
+  const fault = (n: number): string => (loops ? `~(done + ${n})` : String(~n));
   const lines: string[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const c = list[i];
-    const start = offsets[i], end = start + c.len;
+  let known = -1;
+  let low = 0, high = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    const c = s.c;
+    low = Math.min(low, s.start);
+    high = Math.max(high, s.end);
+    const last = i === steps.length - 1;
+    const nextStart = !last ? steps[i + 1].start : loops ? 0 : s.end;
     const memory = touchesMemory(c), branch = isBranch(c);
     // Fault delivery and #GP checks see the instruction's own EIP.
-    if (memory || branch) lines.push(`cpu.eip = (e0 + ${start}) >>> 0;`);
-    lines.push(`cpu.nextEip = (e0 + ${end}) >>> 0;`);
-    // The fetch of instruction 0 was made (and counted) by the caller.
+    if (memory || branch) lines.push(`cpu.eip = (e0 + ${s.start}) >>> 0;`);
+    // The fetch of instruction 0 was made (and counted) by the caller, or by the loop's back edge.
     if (i > 0) lines.push('if (te >= 0) tlb.touch(te);');
-    lines.push(inlineSource(c, i, list[i + 1]) ?? `h${i}(cpu, c${i});`);
-    if (memory || branch) lines.push(`if (cpu.fault >= 0) return ${~i};`);
+    const inline = branch ? branchSource(s, i, nextStart, known, ret, fault) : inlineSource(c, i, steps[i + 1]?.c, known, fault);
+    if (inline !== null) lines.push(inline);
+    else {
+      lines.push(`cpu.nextEip = (e0 + ${s.end}) >>> 0;`, `h${i}(cpu, c${i});`);
+      if (memory || branch) lines.push(`if (cpu.fault >= 0) return ${fault(i)};`);
+      if (branch) lines.push(`cpu.eip = cpu.nextEip; return ${ret(i + 1)};`);
+    }
+    known = lazyOpAfter(c, inline !== null, known);
     // A fill or drop in the TLB, or a write over cached code of this frame: later instructions
     // must be fetched again the normal way. A stop requested during the access (a data
     // breakpoint's hook) takes effect right after the instruction.
-    if (memory && i < list.length - 1) {
-      lines.push(`if (tlb.generation !== g || versions[${frame}] !== v || cpu.runBreak) { cpu.eip = cpu.nextEip; return ${i + 1}; }`);
+    if (memory && (!last || loops)) {
+      lines.push(`if (tlb.generation !== g || versions[${frame}] !== v || cpu.runBreak) { cpu.eip = (e0 + ${nextStart}) >>> 0; return ${ret(i + 1)}; }`);
     }
+    if (last && !branch && !loops) lines.push(`cpu.eip = (e0 + ${s.end}) >>> 0;`, `return ${ret(steps.length)};`);
   }
-  lines.push(`cpu.eip = cpu.nextEip;`, `return ${list.length};`);
+  if (loops) {
+    // The back edge does what Cpu.run would do to enter the block again: the budget (instret
+    // limit and step budget, passed in) must hold a whole pass, and the fetch of instruction 0
+    // is counted. Everything else it checks cannot have changed: the TLB, this frame's code and
+    // stop requests were checked after the last memory access of the pass, and the trace's
+    // instructions change neither CS, CPL, TF, IF nor the run's state.
+    lines.push(`done += ${steps.length};`, `if (done + ${steps.length} > budget) { cpu.eip = e0; return done; }`,
+      'if (te >= 0) tlb.touch(te);');
+  }
   const names: string[] = [];
   const values: unknown[] = [];
-  list.forEach((c, i) => { names.push(`h${i}`, `c${i}`); values.push(c.exec, c); });
-  const body = `return function block(cpu, e0, te, tlb, g, versions, v) {\nconst r = cpu.regs;\n${lines.join('\n')}\n};`;
+  steps.forEach((s, i) => { names.push(`h${i}`, `c${i}`); values.push(s.c.exec, s.c); });
+  const code = loops ? `let done = 0;\nfor (;;) {\n${lines.join('\n')}\n}` : lines.join('\n');
+  const body = `return function block(cpu, e0, te, tlb, g, versions, v, budget) {\nconst r = cpu.regs;\n${code}\n};`;
   // The source is built only from the fixed templates above and numbers; values come in as arguments.
   const make = new Function(...names, body) as (...args: unknown[]) => BlockFn;
-  return new Block(make(...values), list, at - off, frame, version, eip >>> 0, breakpoints.epoch);
+  return new Block(make(...values), steps.map((s) => s.c), low, high, frame, version, eip >>> 0, breakpoints.epoch);
 }

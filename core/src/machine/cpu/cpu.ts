@@ -443,6 +443,24 @@ export class Cpu {
     return true;
   }
 
+  /**
+   * push(v, 4) with a 32-bit stack's case inline for blocks: SS:ESP-4 through write32, which
+   * makes the checks segLinear()/writeLinear() make (SDM §6.2.3), ESP committed after the write.
+   */
+  push32(v: number): boolean {
+    if ((this.segRights[SS] & SEG_BIG) === 0) return this.push(v, 4);
+    const sp = (this.regs[4] - 4) >>> 0;
+    this.write32(SS, sp, v);
+    if (this.fault >= 0) return false;
+    this.regs[4] = sp;
+    return true;
+  }
+
+  /** peek(0, 4) with a 32-bit stack's case inline (through read32), for blocks. */
+  peek32(): number {
+    return (this.segRights[SS] & SEG_BIG) !== 0 ? this.read32(SS, this.regs[4] >>> 0) : this.peek(0, 4);
+  }
+
   /** Reads the value `depth` bytes above the stack top without popping. */
   peek(depth: number, size: number): number {
     return this.read(SS, ((this.regs[4] + depth) & this.stackMask) >>> 0, size);
@@ -609,11 +627,11 @@ export class Cpu {
         }
         // A block entered at another EIP than it was built for (the same code mapped twice) may
         // hold a breakpoint: its instructions go one at a time then.
-        if (b !== null && this.instret + b.instructions.length <= limit && n + b.instructions.length <= maxSteps &&
-            (!armed || b.entry === this.eip) &&
-            this.eip + b.bytes - 1 <= this.segLimit[CS] && !(stopOnIf && (this.flags & IF) !== 0)) {
+        const budget = Math.min(limit - this.instret, maxSteps - n);
+        if (b !== null && b.instructions.length <= budget && (!armed || b.entry === this.eip) &&
+            this.eip + b.low >= 0 && this.eip + b.high - 1 <= this.segLimit[CS] && !(stopOnIf && (this.flags & IF) !== 0)) {
           this.interruptShadowNext = false;
-          const r = b.run(this, this.eip, this.winEntry, tlb, tlb.generation, versions, b.version);
+          const r = b.run(this, this.eip, this.winEntry, tlb, tlb.generation, versions, b.version, budget);
           const retired = r >= 0 ? r : ~r;
           if (retired > 0) {
             this.instret += retired;
@@ -622,10 +640,10 @@ export class Cpu {
           }
           if (r >= 0) {
             n += r;
-            this.lastInstruction = b.instructions[r - 1];
+            this.lastInstruction = b.instructions[(r - 1) % b.instructions.length];
           } else {
             n += retired + 1;
-            this.lastInstruction = b.instructions[retired];
+            this.lastInstruction = b.instructions[retired % b.instructions.length];
             // cpu.eip is the faulting instruction's (the block stored it before the access).
             const eip = this.eip, cpl = this.cpl;
             deliverPendingFault(this);
