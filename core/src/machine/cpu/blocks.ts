@@ -78,12 +78,13 @@ function eaSource(c: Compiled): string | null {
 
 /**
  * SHL/SHR/SAR r32, imm as shiftRotate() computes them for a count of 1..31, flags kept as
- * setResultFlagsLazy() keeps them; a masked count of 0 changes nothing.
+ * setResultFlagsLazy() keeps them (none when `flagsDead`); a masked count of 0 changes nothing.
  */
-function shiftSource(c: Compiled): string | null {
+function shiftSource(c: Compiled, flagsDead: boolean): string | null {
   const n = c.v1 & 0x1f;
   if (n === 0) return ';';
   const v = `r[${c.v0}]`;
+  if (flagsDead) return c.op === OP.shl ? `${v} = ${v} << ${n};` : c.op === OP.shr ? `${v} = ${v} >>> ${n};` : `${v} = ${v} >> ${n};`;
   let body: string;
   if (c.op === OP.shl) body = `const a = ${v} >>> 0, v = (a << ${n}) >>> 0, cf = (a >>> ${32 - n}) & 1, of = ((v >>> 31) !== cf) ? 1 : 0;`;
   else if (c.op === OP.shr) body = `const a = ${v} >>> 0, v = a >>> ${n}, before = a >>> ${n - 1}, cf = before & 1, of = ((before ^ v) >>> 31) & 1;`;
@@ -138,8 +139,13 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known:
     if (c.k1 === K_REG) return `{ const off = ${ea}; cpu.ea = off; cpu.write32(${c.seg}, off, r[${c.v1}]); }`;
     return null;
   }
-  if ((c.op === OP.shl || c.op === OP.shr || c.op === OP.sar) && c.k0 === K_REG && c.k1 === K_IMM) return shiftSource(c);
-  if ((c.op === OP.rol || c.op === OP.ror) && c.k0 === K_REG && c.k1 === K_IMM) return rotateSource(c, overwritesFlags(next));
+  // The status flags this instruction would set are dead when the next one overwrites them all
+  // and nothing can look in between (neither instruction can fault; see overwritesFlags):
+  // only the register result is written then. The lazy carry left behind belongs to an older
+  // lazy op, but the op the next instruction stores does not read it.
+  const flagsDead = overwritesFlags(next);
+  if ((c.op === OP.shl || c.op === OP.shr || c.op === OP.sar) && c.k0 === K_REG && c.k1 === K_IMM) return shiftSource(c, flagsDead);
+  if ((c.op === OP.rol || c.op === OP.ror) && c.k0 === K_REG && c.k1 === K_IMM) return rotateSource(c, flagsDead);
   const src = c.k1 === K_REG ? `(r[${c.v1}] >>> 0)` : c.k1 === K_IMM ? String(c.v1 >>> 0) : null;
   switch (c.op) {
     case OP.mov:
@@ -150,6 +156,7 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known:
       const alu = c.op === OP.test ? (['&', LF_LOGIC] as const) : inlineAlu(c.sub);
       if (alu === undefined) return null;
       const write = c.op === OP.alu && c.sub !== 7 ? `r[${c.v0}] = v; ` : '';
+      if (flagsDead) return write === '' ? ';' : `{ const a = r[${c.v0}] >>> 0, b = ${src}; r[${c.v0}] = (a ${alu[0]} b) >>> 0; }`;
       return `{ const a = r[${c.v0}] >>> 0, b = ${src}, v = (a ${alu[0]} b) >>> 0; ${write}${lazyStores(alu[1], 'v', 'a', 'b')} }`;
     }
     case OP.inc: case OP.dec: {
@@ -157,6 +164,7 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known:
       const inc = c.op === OP.inc;
       // INC and DEC keep CF: carried over from the flags before, known statically after an inline setter.
       const carry = cfSource(known);
+      if (flagsDead) return `r[${c.v0}] = (r[${c.v0}] ${inc ? '+' : '-'} 1) | 0;`;
       return `{ const a = r[${c.v0}] >>> 0, v = (a ${inc ? '+' : '-'} 1) >>> 0, carry = ${carry === null ? 'cpu.cf()' : carry} ? 1 : 0; r[${c.v0}] = v; ` +
         `${lazyStores(inc ? LF_INC : LF_DEC, 'v', 'a', '1')} cpu.lazyCarry = carry; }`;
     }
@@ -167,6 +175,7 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known:
       if (c.k0 !== K_REG || c.k1 !== K_REG || c.nops < 2) return null;
       const a = c.nops === 3 ? `r[${c.v1}]` : `r[${c.v0}]`;
       const b = c.nops === 3 ? String(c.v2 | 0) : `r[${c.v1}]`;
+      if (flagsDead) return `r[${c.v0}] = Math.imul(${a}, ${b});`;
       return `{ const a = ${a} | 0, b = ${b} | 0, v = Math.imul(a, b), of = a * b !== v ? 1 : 0; r[${c.v0}] = v; ` +
         `cpu.lazyOp = ${LF_CF_OF}; cpu.lazyRes = v >>> 0; cpu.lazyDst = 0; cpu.lazySrc = of; cpu.lazySize = 4; cpu.lazyCarry = of; }`;
     }
@@ -359,6 +368,14 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
   const lines: string[] = [];
   let known = -1;
   let low = 0, high = 0;
+  // Fetches of register-only instructions not yet counted in the TLB. They touch nothing else in
+  // the TLB and cannot leave the block, so their touches are made together before the next
+  // instruction that may look up the TLB or leave: the counters and LRU stamps come out the same.
+  let untouched = 0;
+  const touch = (): void => {
+    if (untouched > 0) lines.push(untouched === 1 ? 'if (te >= 0) tlb.touch(te);' : `if (te >= 0) tlb.touchRepeated(te, ${untouched});`);
+    untouched = 0;
+  };
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
     const c = s.c;
@@ -369,9 +386,10 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
     const memory = touchesMemory(c), branch = isBranch(c);
     // Fault delivery and #GP checks see the instruction's own EIP.
     if (memory || branch) lines.push(`cpu.eip = (e0 + ${s.start}) >>> 0;`);
-    // The fetch of instruction 0 was made (and counted) by the caller, or by the loop's back edge.
-    if (i > 0) lines.push('if (te >= 0) tlb.touch(te);');
     const inline = branch ? branchSource(s, i, nextStart, known, ret, fault) : inlineSource(c, i, steps[i + 1]?.c, known, fault);
+    // The fetch of instruction 0 was made (and counted) by the caller, or by the loop's back edge.
+    if (i > 0) untouched++;
+    if (inline === null || memory || branch) touch();
     if (inline !== null) lines.push(inline);
     else {
       lines.push(`cpu.nextEip = (e0 + ${s.end}) >>> 0;`, `h${i}(cpu, c${i});`);
@@ -385,6 +403,7 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
     if (memory && (!last || loops)) {
       lines.push(`if (tlb.generation !== g || versions[${frame}] !== v || cpu.runBreak) { cpu.eip = (e0 + ${nextStart}) >>> 0; return ${ret(i + 1)}; }`);
     }
+    if (last) touch();
     if (last && !branch && !loops) lines.push(`cpu.eip = (e0 + ${s.end}) >>> 0;`, `return ${ret(steps.length)};`);
   }
   if (loops) {
