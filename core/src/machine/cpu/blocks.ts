@@ -128,15 +128,16 @@ function rotateSource(c: Compiled, flagsDead: boolean): string {
  * movMemReg32, through Cpu.read32/write32), so the JIT's inlining budget is left for the rest;
  * null otherwise. `i` is the instruction's index in the block, `known` the lazy op the
  * instructions before it in the block are known to leave (lazyOpAfter), or -1, `fault(i)` what
- * the block returns when it faults.
+ * the block returns when it faults. The inline forms leave cpu.ea alone: only the generic
+ * handler reads it, after setting it.
  */
 function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known: number, fault: (n: number) => string): string | null {
   if (c.size !== 4 && c.op !== OP.lea) return null;
   if (c.op === OP.mov && (c.k0 === K_MEM || c.k1 === K_MEM)) {
     const ea = eaSource(c);
     if (ea === null) return null;
-    if (c.k0 === K_REG) return `{ const off = ${ea}; cpu.ea = off; const v = cpu.read32(${c.seg}, off); if (cpu.fault >= 0) return ${fault(i)}; r[${c.v0}] = v; }`;
-    if (c.k1 === K_REG) return `{ const off = ${ea}; cpu.ea = off; cpu.write32(${c.seg}, off, r[${c.v1}]); }`;
+    if (c.k0 === K_REG) return `{ const off = ${ea}; const v = cpu.read32(${c.seg}, off); if (cpu.fault >= 0) return ${fault(i)}; r[${c.v0}] = v; }`;
+    if (c.k1 === K_REG) return `{ const off = ${ea}; cpu.write32(${c.seg}, off, r[${c.v1}]); }`;
     return null;
   }
   // The status flags this instruction would set are dead when the next one overwrites them all
@@ -182,7 +183,7 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known:
     case OP.lea: {
       const ea = eaSource(c);
       if (c.osz !== 4 || ea === null) return null;
-      return `{ const off = ${ea}; cpu.ea = off; r[${c.v0}] = off; }`;
+      return `r[${c.v0}] = ${ea};`;
     }
     default:
       return null;
