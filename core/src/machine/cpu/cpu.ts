@@ -354,13 +354,16 @@ export class Cpu {
         const pa = this.translate(la, true, this.cpl === 3);
         if (pa < 0) return;
         this.memory.write32(pa, v);
-        if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, 4);
+        if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, 4);
         if (this.dataWatch !== null) this.watched(la, pa, 4, true);
         return;
       }
     }
     this.write(s, off, 4, v);
   }
+
+  // Writes test framesWithCode[frame] > 0: a frame beyond RAM (writes there are dropped) reads
+  // undefined from the array and holds no code.
 
   /** Checks that `size` bytes at `off` in `s` may be written (for read-modify-write and pushes). */
   probeWrite(s: number, off: number, size: number): boolean {
@@ -401,7 +404,7 @@ export class Cpu {
       if (pa < 0) return;
       const m = this.memory;
       if (size === 4) m.write32(pa, v); else if (size === 2) m.write16(pa, v); else m.write8(pa, v);
-      if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, size);
+      if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, size);
       if (this.dataWatch !== null) this.watched(la, pa, size, true);
       return;
     }
@@ -410,7 +413,7 @@ export class Cpu {
     for (let i = 0; i < size; i++) {
       const pa = this.translate((la + i) >>> 0, true, user);
       this.memory.write8(pa, Math.floor(v / 2 ** (8 * i)) & 0xff);
-      if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, 1);
+      if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, 1);
     }
     if (this.dataWatch !== null && this.fault < 0) this.dataWatch.hook(la >>> 0, size, true);
   }
