@@ -123,9 +123,9 @@ function rotateSource(c: Compiled, flagsDead: boolean): string {
 /**
  * Source doing inline exactly what the specialised handler of `c` does, for the 32-bit register
  * forms that cannot fault (fast-handlers.ts: movRegReg, movRegImm, add32..test32, inc32/dec32,
- * lea, shiftReg with an immediate count, imulReg with register sources) and MOV between a
- * register and memory (movRegMem32,
- * movMemReg32, through Cpu.read32/write32), so the JIT's inlining budget is left for the rest;
+ * lea, shiftReg with an immediate count, imulReg with register sources), MOV between a
+ * register and memory (movRegMem32, movMemReg32, through Cpu.read32/write32) and 32-bit PUSH/POP
+ * (through Cpu.push32/peek32), so the JIT's inlining budget is left for the rest;
  * null otherwise. `i` is the instruction's index in the block, `known` the lazy op the
  * instructions before it in the block are known to leave (lazyOpAfter), or -1, `fault(i)` what
  * the block returns when it faults. The inline forms leave cpu.ea alone: only the generic
@@ -180,6 +180,14 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known:
       return `{ const a = ${a} | 0, b = ${b} | 0, v = Math.imul(a, b), of = a * b !== v ? 1 : 0; r[${c.v0}] = v; ` +
         `cpu.lazyOp = ${LF_CF_OF}; cpu.lazyRes = v >>> 0; cpu.lazyDst = 0; cpu.lazySrc = of; cpu.lazySize = 4; cpu.lazyCarry = of; }`;
     }
+    case OP.push:
+      // PUSH r32 / imm (fast-handlers.ts pushReg, pushImm): PUSH ESP pushes the value before the push.
+      if (c.osz !== 4 || (c.k0 !== K_REG && c.k0 !== K_IMM)) return null;
+      return `if (!cpu.push32(${c.k0 === K_REG ? `r[${c.v0}] >>> 0` : String(c.v0 >>> 0)})) return ${fault(i)};`;
+    case OP.pop:
+      // POP r32 (fast-handlers.ts popReg): ESP moves before the register is written, so POP ESP loads the value.
+      if (c.osz !== 4 || c.k0 !== K_REG) return null;
+      return `{ const v = cpu.peek32(); if (cpu.fault >= 0) return ${fault(i)}; cpu.adjustSp(4); r[${c.v0}] = v; }`;
     case OP.lea: {
       const ea = eaSource(c);
       if (c.osz !== 4 || ea === null) return null;
@@ -295,7 +303,7 @@ function cfSource(op: number): string | null {
 function lazyOpAfter(c: Compiled, inline: boolean, before: number): number {
   if (!inline) return c.op === OP.jmp || c.op === OP.call || c.op === OP.ret || c.op === OP.jcc || c.op === OP.push ? before : -1;
   switch (c.op) {
-    case OP.mov: case OP.lea: case OP.jmp: case OP.call: case OP.ret: case OP.jcc: case OP.push: return before;
+    case OP.mov: case OP.lea: case OP.jmp: case OP.call: case OP.ret: case OP.jcc: case OP.push: case OP.pop: return before;
     case OP.test: return LF_LOGIC;
     case OP.alu: return (inlineAlu(c.sub) as readonly [string, number])[1];
     case OP.inc: return LF_INC;
