@@ -1,9 +1,11 @@
-// Straight-line blocks: up to BLOCK_MAX consecutive cached 32-bit instructions with specialised
-// handlers, ending at the first near branch, compiled into one JavaScript function that calls each
-// handler directly (so the JIT can inline them) and does the per-instruction bookkeeping of
-// Cpu.step() only where it can matter. Cpu.run() enters a block only when the whole block fits
-// its instruction budget and the CPU is in a state step() would treat no differently. A block
-// ends before any instruction that has a breakpoint, so the run loop checks block starts only.
+// Blocks: traces of up to BLOCK_MAX cached 32-bit instructions with specialised handlers within
+// one code page, going on through direct near branches (collectTrace), compiled into one
+// JavaScript function that writes the commonest forms inline, calls the other handlers directly
+// (so the JIT can inline them) and does the per-instruction bookkeeping of Cpu.step() only where
+// it can matter; a trace that comes back to its entry loops inside the function. Cpu.run() enters
+// a block only when a whole pass fits its instruction budget and the CPU is in a state step()
+// would treat no differently. A block ends before any instruction that has a breakpoint, so the
+// run loop checks block starts only.
 
 import type { Cpu } from './cpu';
 import type { Compiled } from './compiled';
