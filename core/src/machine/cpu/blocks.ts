@@ -183,9 +183,10 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known:
         `cpu.lazyOp = ${LF_CF_OF}; cpu.lazyRes = v >>> 0; cpu.lazyDst = 0; cpu.lazySrc = of; cpu.lazySize = 4; cpu.lazyCarry = of; }`;
     }
     case OP.push:
-      // PUSH r32 / imm (fast-handlers.ts pushReg, pushImm): PUSH ESP pushes the value before the push.
+      // PUSH r32 / imm (fast-handlers.ts pushReg, pushImm): PUSH ESP pushes the value before the
+      // push. The value goes as a signed number (as read32 returns them): the same 32 bits.
       if (c.osz !== 4 || (c.k0 !== K_REG && c.k0 !== K_IMM)) return null;
-      return `if (!cpu.push32(${c.k0 === K_REG ? `r[${c.v0}] >>> 0` : String(c.v0 >>> 0)})) return ${fault(i)};`;
+      return `if (!cpu.push32(${c.k0 === K_REG ? `r[${c.v0}]` : String(c.v0 | 0)})) return ${fault(i)};`;
     case OP.pop:
       // POP r32 (fast-handlers.ts popReg): ESP moves before the register is written, so POP ESP loads the value.
       if (c.osz !== 4 || c.k0 !== K_REG) return null;
@@ -352,7 +353,7 @@ function branchSource(s: TraceStep, i: number, next: number, known: number, ret:
       // RET / RET imm16 (fast-handlers.ts retNear); when it returns where the trace's CALL said,
       // the trace goes on there, else the block leaves for the popped target.
       const imm = c.nops > 0 ? c.v0 & 0xffff : 0;
-      const pop = `const t = cpu.peek32(); if (cpu.fault >= 0) return ${fault(i)};`;
+      const pop = `const t = cpu.peek32() >>> 0; if (cpu.fault >= 0) return ${fault(i)};`;
       const other = `if (t > cpu.segLimit[${CS}]) { cpu.raise(${GP}, 0); return ${fault(i)}; } cpu.adjustSp(${4 + imm}); cpu.eip = t; return ${leave};`;
       if (s.follow === 'return' || s.follow === 'loop') {
         return `{ ${pop} if (t !== ((e0 + ${next}) >>> 0)) { ${other} } cpu.adjustSp(${4 + imm}); }`;

@@ -330,7 +330,9 @@ export class Cpu {
 
   /**
    * read(s, off, 4) with its common case inline: a readable expand-up segment and a dword within
-   * one page (the rest, faults included, is read()'s).
+   * one page (the rest, faults included, is read()'s). The value comes back as a signed 32-bit
+   * number, the way a register holds it: V8 keeps it a small integer where the call is not
+   * inlined, where an unsigned value of 2^31 or more would be boxed in a new heap number.
    */
   read32(s: number, off: number): number {
     if ((this.segRights[s] & (SEG_READ | SEG_EXPAND_DOWN)) === SEG_READ && off + 3 <= this.segLimit[s]) {
@@ -338,12 +340,12 @@ export class Cpu {
       if ((la & 0xfff) <= 4092) {
         const pa = this.translate(la, false, this.cpl === 3);
         if (pa < 0) return 0;
-        const v = this.memory.read32(pa);
+        const v = this.memory.read32(pa) | 0;
         if (this.dataWatch !== null) this.watched(la, pa, 4, false);
         return v;
       }
     }
-    return this.read(s, off, 4);
+    return this.read(s, off, 4) | 0;
   }
 
   /** write(s, off, 4, v) with its common case inline, as read32(). */
@@ -459,9 +461,9 @@ export class Cpu {
     return true;
   }
 
-  /** peek(0, 4) with a 32-bit stack's case inline (through read32), for blocks. */
+  /** peek(0, 4) with a 32-bit stack's case inline (through read32), for blocks; signed as read32(). */
   peek32(): number {
-    return (this.segRights[SS] & SEG_BIG) !== 0 ? this.read32(SS, this.regs[4] >>> 0) : this.peek(0, 4);
+    return (this.segRights[SS] & SEG_BIG) !== 0 ? this.read32(SS, this.regs[4] >>> 0) : this.peek(0, 4) | 0;
   }
 
   /** Reads the value `depth` bytes above the stack top without popping. */
