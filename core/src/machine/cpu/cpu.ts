@@ -356,6 +356,7 @@ export class Cpu {
         const pa = this.translate(la, true, this.cpl === 3);
         if (pa < 0) return;
         this.memory.write32(pa, v);
+        // `> 0`, not `!== 0`: a frame beyond RAM (the write was dropped) reads undefined here.
         if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, 4);
         if (this.dataWatch !== null) this.watched(la, pa, 4, true);
         return;
@@ -363,9 +364,6 @@ export class Cpu {
     }
     this.write(s, off, 4, v);
   }
-
-  // Writes test framesWithCode[frame] > 0: a frame beyond RAM (writes there are dropped) reads
-  // undefined from the array and holds no code.
 
   /** Checks that `size` bytes at `off` in `s` may be written (for read-modify-write and pushes). */
   probeWrite(s: number, off: number, size: number): boolean {
