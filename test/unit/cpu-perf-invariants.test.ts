@@ -114,6 +114,22 @@ describe('CPU fast paths: run() leaves what the same number of step() calls leav
     cpu.step();
     assert.equal(cpu.regs[3] >>> 0, 0x12345678);
   });
+  it('a write beyond RAM is dropped, through step() and through blocks', () => {
+    // At 0x200000: mov [0xf0000000], eax / push eax (ESP = 0xf0000100) / hlt.
+    const code = new Uint8Array([0xa3, 0x00, 0x00, 0x00, 0xf0, 0x50, 0xf4]);
+    for (const run of [false, true]) {
+      const m = boot(new Uint8Array(readFileSync(join(PERF_DIR, 'blocks.bin'))));
+      m.memory.writeBytes(0x200000, code);
+      m.cpu.flushCodeCache();
+      m.cpu.eip = 0x200000;
+      m.cpu.regs[4] = 0xf0000100 | 0;
+      if (run) m.cpu.run(m.cpu.instret + 10, 10, false);
+      else for (let i = 0; i < 3; i++) m.cpu.step();
+      assert.equal(m.cpu.condition, 'halted');
+      assert.equal(m.cpu.regs[4] >>> 0, 0xf00000fc);
+    }
+  });
+
   it('IMUL r32 forms written inline in blocks leave the flags and products step() leaves', () => {
     // nasm -f bin (org 0x200000): mov ecx, 40 / mov esi, 0x7fff0001 / xor edi, edi / .loop:
     // imul eax, esi, 1103515245 / adc edi, eax / imul ebx, eax, -3 / adc edi, ebx / mov edx, ecx /

@@ -18,12 +18,21 @@ export class CodeCache {
   private readonly cover: (Uint8Array | undefined)[];
   /** Bumped whenever an instruction of frame n is dropped: blocks built from the frame check it. */
   readonly versions: Uint32Array;
+  /**
+   * Per frame, offsets bounding every byte a cached instruction covers (start 4096, end 0 when
+   * none): a data write outside them cannot hit code and skips the cover array. Widened by
+   * inserts, reset by flushes (drops leave them wide, which is only slower).
+   */
+  private readonly coverStart: Uint16Array;
+  private readonly coverEnd: Uint16Array;
 
   constructor(frameCount: number) {
     this.pages = new Array<CodePage | undefined>(frameCount).fill(undefined);
     this.cover = new Array<Uint8Array | undefined>(frameCount).fill(undefined);
     this.framesWithCode = new Uint16Array(frameCount);
     this.versions = new Uint32Array(frameCount);
+    this.coverStart = new Uint16Array(frameCount).fill(4096);
+    this.coverEnd = new Uint16Array(frameCount);
   }
 
   /** The instruction array of `frame`, created when absent (fetch keeps it as its window). */
@@ -46,6 +55,8 @@ export class CodeCache {
     const cover = this.cover[frame] as Uint8Array;
     for (let o = off; o < off + c.len; o++) cover[o]++;
     this.framesWithCode[frame]++;
+    if (off < this.coverStart[frame]) this.coverStart[frame] = off;
+    if (off + c.len > this.coverEnd[frame]) this.coverEnd[frame] = off + c.len;
   }
 
   /**
@@ -54,6 +65,7 @@ export class CodeCache {
    */
   written(pa: number, size: number): void {
     const frame = pa >>> 12, off = pa & 0xfff;
+    if (off >= this.coverEnd[frame] || off + size <= this.coverStart[frame]) return;
     const cover = this.cover[frame] as Uint8Array;
     let hit = false;
     for (let o = off; o < off + size; o++) if (cover[o] !== 0) hit = true;
@@ -82,6 +94,8 @@ export class CodeCache {
       (this.pages[f] as CodePage).fill(undefined);
       (this.cover[f] as Uint8Array).fill(0);
       this.versions[f]++;
+      this.coverStart[f] = 4096;
+      this.coverEnd[f] = 0;
     }
     this.framesWithCode.fill(0);
   }

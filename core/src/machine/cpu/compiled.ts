@@ -70,7 +70,7 @@ function unassigned(): void {
 export class Compiled {
   /** The handler the CPU calls; set by the CPU when it caches the instruction. */
   exec: Handler = unassigned;
-  /** The straight-line block starting here (Cpu.run builds it once the instruction is hot). */
+  /** The block (trace) starting here (Cpu.run builds it once the instruction is hot). */
   block: Block | null = null;
   /** Times Cpu.run entered here without a block; -1 when no block can start here. */
   heat = 0;

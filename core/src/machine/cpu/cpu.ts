@@ -330,7 +330,9 @@ export class Cpu {
 
   /**
    * read(s, off, 4) with its common case inline: a readable expand-up segment and a dword within
-   * one page (the rest, faults included, is read()'s).
+   * one page (the rest, faults included, is read()'s). The value comes back as a signed 32-bit
+   * number, the way a register holds it: V8 keeps it a small integer where the call is not
+   * inlined, where an unsigned value of 2^31 or more would be boxed in a new heap number.
    */
   read32(s: number, off: number): number {
     if ((this.segRights[s] & (SEG_READ | SEG_EXPAND_DOWN)) === SEG_READ && off + 3 <= this.segLimit[s]) {
@@ -338,12 +340,12 @@ export class Cpu {
       if ((la & 0xfff) <= 4092) {
         const pa = this.translate(la, false, this.cpl === 3);
         if (pa < 0) return 0;
-        const v = this.memory.read32(pa);
+        const v = this.memory.read32(pa) | 0;
         if (this.dataWatch !== null) this.watched(la, pa, 4, false);
         return v;
       }
     }
-    return this.read(s, off, 4);
+    return this.read(s, off, 4) | 0;
   }
 
   /** write(s, off, 4, v) with its common case inline, as read32(). */
@@ -354,7 +356,8 @@ export class Cpu {
         const pa = this.translate(la, true, this.cpl === 3);
         if (pa < 0) return;
         this.memory.write32(pa, v);
-        if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, 4);
+        // `> 0`, not `!== 0`: a frame beyond RAM (the write was dropped) reads undefined here.
+        if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, 4);
         if (this.dataWatch !== null) this.watched(la, pa, 4, true);
         return;
       }
@@ -401,7 +404,7 @@ export class Cpu {
       if (pa < 0) return;
       const m = this.memory;
       if (size === 4) m.write32(pa, v); else if (size === 2) m.write16(pa, v); else m.write8(pa, v);
-      if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, size);
+      if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, size);
       if (this.dataWatch !== null) this.watched(la, pa, size, true);
       return;
     }
@@ -410,7 +413,7 @@ export class Cpu {
     for (let i = 0; i < size; i++) {
       const pa = this.translate((la + i) >>> 0, true, user);
       this.memory.write8(pa, Math.floor(v / 2 ** (8 * i)) & 0xff);
-      if (this.code.framesWithCode[pa >>> 12] !== 0) this.code.written(pa, 1);
+      if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, 1);
     }
     if (this.dataWatch !== null && this.fault < 0) this.dataWatch.hook(la >>> 0, size, true);
   }
@@ -441,6 +444,24 @@ export class Cpu {
     if (this.fault >= 0) return false;
     this.regs[4] = mask === 0xffff ? (this.regs[4] & ~0xffff) | sp : sp;
     return true;
+  }
+
+  /**
+   * push(v, 4) with a 32-bit stack's case inline for blocks: SS:ESP-4 through write32, which
+   * makes the checks segLinear()/writeLinear() make (SDM §6.2.3), ESP committed after the write.
+   */
+  push32(v: number): boolean {
+    if ((this.segRights[SS] & SEG_BIG) === 0) return this.push(v, 4);
+    const sp = (this.regs[4] - 4) >>> 0;
+    this.write32(SS, sp, v);
+    if (this.fault >= 0) return false;
+    this.regs[4] = sp;
+    return true;
+  }
+
+  /** peek(0, 4) with a 32-bit stack's case inline (through read32), for blocks; signed as read32(). */
+  peek32(): number {
+    return (this.segRights[SS] & SEG_BIG) !== 0 ? this.read32(SS, this.regs[4] >>> 0) : this.peek(0, 4) | 0;
   }
 
   /** Reads the value `depth` bytes above the stack top without popping. */
@@ -609,11 +630,11 @@ export class Cpu {
         }
         // A block entered at another EIP than it was built for (the same code mapped twice) may
         // hold a breakpoint: its instructions go one at a time then.
-        if (b !== null && this.instret + b.instructions.length <= limit && n + b.instructions.length <= maxSteps &&
-            (!armed || b.entry === this.eip) &&
-            this.eip + b.bytes - 1 <= this.segLimit[CS] && !(stopOnIf && (this.flags & IF) !== 0)) {
+        const budget = Math.min(limit - this.instret, maxSteps - n);
+        if (b !== null && b.instructions.length <= budget && (!armed || b.entry === this.eip) &&
+            this.eip + b.low >= 0 && this.eip + b.high - 1 <= this.segLimit[CS] && !(stopOnIf && (this.flags & IF) !== 0)) {
           this.interruptShadowNext = false;
-          const r = b.run(this, this.eip, this.winEntry, tlb, tlb.generation, versions, b.version);
+          const r = b.run(this, this.eip, this.winEntry, tlb, tlb.generation, versions, b.version, budget);
           const retired = r >= 0 ? r : ~r;
           if (retired > 0) {
             this.instret += retired;
@@ -622,10 +643,10 @@ export class Cpu {
           }
           if (r >= 0) {
             n += r;
-            this.lastInstruction = b.instructions[r - 1];
+            this.lastInstruction = b.instructions[(r - 1) % b.instructions.length];
           } else {
             n += retired + 1;
-            this.lastInstruction = b.instructions[retired];
+            this.lastInstruction = b.instructions[retired % b.instructions.length];
             // cpu.eip is the faulting instruction's (the block stored it before the access).
             const eip = this.eip, cpl = this.cpl;
             deliverPendingFault(this);

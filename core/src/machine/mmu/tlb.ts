@@ -174,6 +174,15 @@ export class Tlb {
     if (this.lru) this.stamps[index] = ++this.clock;
   }
 
+  /**
+   * `n` touch(index) calls in a row: with no other lookup in between, only the count and the
+   * last stamp show.
+   */
+  touchRepeated(index: number, n: number): void {
+    this.counters.hits += n;
+    if (this.lru) this.stamps[index] = this.clock += n;
+  }
+
   /** Counts a lookup that found no entry at all (the slow path calls this once per real miss). */
   countMiss(): void {
     this.counters.misses++;
