@@ -22,8 +22,15 @@ export interface Workspace {
   dispose(): void;
 }
 
+/** Directories of workspaces not yet disposed; many tests keep theirs, so they go when mocha exits. */
+const liveDirs = new Set<string>();
+process.on('exit', () => {
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function workspace(files: Record<string, string>, open: readonly string[], settings: Partial<ServerSettings> = {}): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'ringside-lsp-'));
+  liveDirs.add(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const cache = new AnalysisCache(new OverlayFileHost(), { ...DEFAULT_SETTINGS, ...settings }, dir);
   const uri = (name: string) => pathToUri(join(dir, name));
@@ -43,6 +50,7 @@ export function workspace(files: Record<string, string>, open: readonly string[]
     },
     dispose() {
       rmSync(dir, { recursive: true, force: true });
+      liveDirs.delete(dir);
     },
   };
 }

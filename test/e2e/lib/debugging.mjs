@@ -8,6 +8,9 @@ import { UI_TIMEOUT } from './workbench.mjs';
 /** How often a wait re-reads DOM state that changes without an event playwright can await. */
 const POLL_MS = 100;
 
+/** How long one click on a pane header may take to land and show before it is tried again. */
+const CLICK_TIMEOUT = 3000;
+
 /** Polls `probe` (async, returns a value or undefined/null/false) until it yields; `what` names it. */
 export async function eventually(what, probe, timeout = UI_TIMEOUT) {
   const deadline = Date.now() + timeout;
@@ -200,24 +203,41 @@ export class DebugUi {
     }).first();
   }
 
+  /** The visible side bar pane headers, in order: title and whether the pane is expanded. */
+  async paneStates() {
+    return this.page.locator('.part.sidebar .pane-header').evaluateAll((headers) => headers
+      .filter((h) => h.offsetParent !== null)
+      .map((h) => ({
+        title: (h.querySelector('h3.title')?.textContent ?? '').trim(),
+        expanded: h.classList.contains('expanded'),
+      })));
+  }
+
   /**
    * Expands the side bar pane `title` and collapses the others, so it gets all the room: lists
    * render only the rows that fit, and a pane expanded next to others keeps its old small size.
+   * Each round reads all headers afresh and clicks one by its title: right after a session starts
+   * the workbench swaps the welcome pane for the debug panes, so an index read earlier can name
+   * another header, and a click during that swap can be lost (it is simply made again).
    */
   async showPane(title) {
-    const titles = [title];
-    const headers = this.page.locator('.part.sidebar .pane-header');
-    const n = await headers.count();
-    for (let i = 0; i < n; i++) {
-      const h = headers.nth(i);
-      if (!(await h.isVisible())) continue;
-      const title = ((await h.locator('h3.title').first().textContent()) ?? '').trim();
-      const expanded = ((await h.getAttribute('class')) ?? '').split(/\s+/).includes('expanded');
-      if (titles.includes(title) !== expanded) {
-        await h.click();
-        await eventually(`the ${title} pane to ${expanded ? 'collapse' : 'expand'}`, async () =>
-          (((await h.getAttribute('class')) ?? '').split(/\s+/).includes('expanded')) !== expanded);
-      }
+    let seen = [];
+    try {
+      await eventually(`the ${title} pane to be the only one expanded`, async () => {
+        seen = await this.paneStates();
+        if (!seen.some((p) => p.title === title)) return false;
+        const wrong = seen.find((p) => (p.title === title) !== p.expanded);
+        if (!wrong) return true;
+        const header = this.paneHeader(wrong.title);
+        await header.click({ timeout: CLICK_TIMEOUT }).catch(() => {});
+        await eventually(`the ${wrong.title} pane to toggle`, async () =>
+          (await header.getAttribute('class', { timeout: CLICK_TIMEOUT }).catch(() => null))
+            ?.split(/\s+/).includes('expanded') !== wrong.expanded, CLICK_TIMEOUT).catch(() => {});
+        return false;
+      });
+    } catch (err) {
+      const shown = seen.map((p) => `${p.title} (${p.expanded ? 'expanded' : 'collapsed'})`).join(', ');
+      throw new Error(`${err.message}; the side bar shows: ${shown || 'no panes'}`, { cause: err });
     }
   }
 
