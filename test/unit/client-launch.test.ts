@@ -3,13 +3,15 @@
 // NASM manual §3.4.1, cross-checked by assembling the same numbers with our NASM-exact
 // assembler), and the `ringside run` command line "Run Guest" starts (checked by running it).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { assemble } from '../../core/src/asm/index';
 import { main as cliMain } from '../../core/src/cli/main';
 import { DEBUG_TYPE } from '../../core/src/protocol';
 import { parseLinearAddress, translateArguments } from '../../client/src/debug/addressInput';
 import { initialConfigurations, isGuestSource, launchConfigFor, resolveLaunchConfig } from '../../client/src/debug/launchConfig';
-import { ringsideRunArguments } from '../../client/src/debug/runArguments';
+import { describeRunExit, ringsideRunArguments } from '../../client/src/debug/runArguments';
 
 const ROOT = path.join(__dirname, '..', '..');
 const HELLO = path.join(ROOT, 'examples', 'hello', 'hello.gasm');
@@ -133,5 +135,38 @@ describe('client: Run Guest command line', () => {
     // hello.gasm writes 0x10 to isa-debug-exit; QEMU reports (0x10 << 1) | 1 = 33 (examples/README.md).
     assert.equal((status << 1) | 1, 33);
     assert.match(out, /Hello from ring 0!/);
+  });
+
+  /** Runs the CLI in process as the terminal does; the closing line from its status and stderr. */
+  function closingLine(args: string[]): { status: number; line: string } {
+    let err = '';
+    const status = cliMain(args, { out: () => undefined, err: (t) => { err += t; } });
+    return { status, line: describeRunExit(status, null, err !== '') };
+  }
+
+  it('ends with what the status means, telling a guest that wrote 3 from a triple fault', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-run-exit-'));
+    try {
+      // A multiboot guest (a.out kludge) that writes 3 to isa-debug-exit (port 0xF4).
+      const guest = path.join(dir, 'exit3.gasm');
+      fs.writeFileSync(guest, [
+        'bits 32', 'org 0x100000',
+        'mb: dd 0x1BADB002, 1 << 16, -(0x1BADB002 + (1 << 16)), mb, $$, load_end, load_end, start',
+        'start: mov al, 3', 'out 0xF4, al', 'cli', 'hlt', 'load_end:', '',
+      ].join('\n'));
+      const wrote = closingLine(['run', guest]);
+      assert.equal(wrote.status, 3);
+      assert.equal(wrote.line, 'the guest wrote 3 (0x3) to isa-debug-exit: exit status 3');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // pv-guest.bin makes a hypercall (int 0x82) with no IDT when run bare: a triple fault.
+    const fault = closingLine(['run', path.join(ROOT, 'test', 'fixtures', 'examples', 'pv-guest.bin')]);
+    assert.equal(fault.status, 3);
+    assert.equal(fault.line, 'the guest triple-faulted and the processor shut down: exit status 3');
+    const budget = closingLine(['run', HELLO, '-I', path.join(ROOT, 'examples', 'include'), '--max-instructions', '10']);
+    assert.equal(budget.line, 'the instruction budget ran out: exit status 124');
+    assert.equal(describeRunExit(16, null, false), 'the guest wrote 16 (0x10) to isa-debug-exit: exit status 16');
+    assert.equal(describeRunExit(null, 'SIGTERM', false), 'the run was stopped (SIGTERM)');
   });
 });

@@ -45,9 +45,13 @@ export class RunTerminal implements vscode.Pseudoterminal {
     this.child = child;
     const write = (chunk: Buffer): void => this.writeEmitter.fire(toTerminalText(chunk.toString('utf8')));
     child.stdout?.on('data', write);
-    child.stderr?.on('data', write);
+    let cliReported = false;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      cliReported = true;
+      write(chunk);
+    });
     child.on('error', (e) => this.finish(`could not start ringside run: ${e.message}`));
-    child.on('close', (code, signal) => this.finish(describeRunExit(code, signal)));
+    child.on('close', (code, signal) => this.finish(describeRunExit(code, signal, cliReported)));
   }
 
   /** Ctrl+C stops a running guest; once the run is over any key closes the terminal. */
