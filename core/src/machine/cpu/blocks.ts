@@ -139,7 +139,7 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known:
     const ea = eaSource(c);
     if (ea === null) return null;
     if (c.k0 === K_REG) return `{ const off = ${ea}; const v = cpu.read32(${c.seg}, off); if (cpu.fault >= 0) return ${fault(i)}; r[${c.v0}] = v; }`;
-    if (c.k1 === K_REG) return `{ const off = ${ea}; cpu.write32(${c.seg}, off, r[${c.v1}]); }`;
+    if (c.k1 === K_REG) return `{ const off = ${ea}; cpu.write32(${c.seg}, off, r[${c.v1}]); if (cpu.fault >= 0) return ${fault(i)}; }`;
     return null;
   }
   // The status flags this instruction would set are dead when the next one overwrites them all
