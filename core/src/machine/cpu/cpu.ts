@@ -18,6 +18,8 @@ import { handlerFor } from './fast-handlers';
 import { buildBlock, type Block } from './blocks';
 import { deliverPendingFault, deliverInterrupt } from './interrupts';
 import { CodeBreakpoints, type CpuEventHooks, type DataWatchPages } from './hooks';
+import { DataPages } from './data-pages';
+import type { Tlb } from '../mmu/tlb';
 
 /** Lazy flag operations: which arithmetic produced the remembered result. */
 export const LF_NONE = 0, LF_ADD = 1, LF_ADC = 2, LF_SUB = 3, LF_SBB = 4, LF_LOGIC = 5, LF_INC = 6, LF_DEC = 7, LF_NEG = 8;
@@ -92,13 +94,23 @@ export class Cpu {
 
   /** Told about deliveries and CPL changes when set (a debugger's events and exception stops). */
   hooks: CpuEventHooks | null = null;
+  private watch: DataWatchPages | null = null;
   /** Data accesses to watched pages reach its hook when set (data breakpoints). */
-  dataWatch: DataWatchPages | null = null;
+  get dataWatch(): DataWatchPages | null { return this.watch; }
+  set dataWatch(w: DataWatchPages | null) {
+    this.watch = w;
+    // Data pages never serve watched accesses: they are only made while nothing is watched.
+    this.dataPages.drop();
+  }
+
   /** run() stops before executing an instruction at one of these EIPs (except its first). */
   readonly breakpoints = new CodeBreakpoints();
 
   /** Decoded instructions per physical frame, by offset in the frame. */
   private readonly code: CodeCache;
+  /** Frames of recent aligned dword accesses, in front of the TLB (data-pages.ts). */
+  private readonly dataPages = new DataPages();
+  private readonly tlb: Tlb;
   private readonly fetchBytes = new Uint8Array(15);
 
   /**
@@ -117,6 +129,8 @@ export class Cpu {
 
   constructor(readonly memory: PhysicalMemory, readonly mmu: Mmu, readonly ports: PortBus) {
     this.code = new CodeCache(memory.frameCount);
+    this.tlb = mmu.tlb;
+    memory.onFramesChanged = () => this.dataPages.drop();
     for (let s = 0; s < 6; s++) this.loadFlatHidden(s, 0, 0xcf9300);
   }
 
@@ -251,6 +265,7 @@ export class Cpu {
   /** Fills a segment register's hidden part from descriptor dwords (no checks). */
   loadHidden(s: number, low: number, high: number): void {
     if (s === CS) this.winLinear = -1;
+    this.dataPages.dropSegment(s);
     this.segBase[s] = descBase(low, high);
     this.segLimit[s] = descLimit(low, high);
     this.segHigh[s] = high;
@@ -272,11 +287,18 @@ export class Cpu {
   /** Makes segment `s` null (unusable). */
   loadNull(s: number, selector: number): void {
     if (s === CS) this.winLinear = -1;
+    this.dataPages.dropSegment(s);
     this.segSel[s] = selector;
     this.segBase[s] = 0;
     this.segLimit[s] = 0;
     this.segHigh[s] = 0;
     this.segRights[s] = 0;
+  }
+
+  /** The hidden part of segment `s` was written directly (a rolled-back load): forgets what was cached for it. */
+  segmentRestored(s: number): void {
+    if (s === CS) this.winLinear = -1;
+    this.dataPages.dropSegment(s);
   }
 
   get codeBits(): 16 | 32 { return (this.segRights[CS] & SEG_BIG) !== 0 ? 32 : 16; }
@@ -329,27 +351,50 @@ export class Cpu {
   }
 
   /**
-   * read(s, off, 4) with its common case inline: a readable expand-up segment and a dword within
-   * one page (the rest, faults included, is read()'s). The value comes back as a signed 32-bit
-   * number, the way a register holds it: V8 keeps it a small integer where the call is not
-   * inlined, where an unsigned value of 2^31 or more would be boxed in a new heap number.
+   * read(s, off, 4), for an aligned dword on a data page first (data-pages.ts: the TLB hit counted
+   * as the lookup would count it). The value comes back as a signed 32-bit number, the way a
+   * register holds it: V8 keeps it a small integer where the call is not inlined, where an
+   * unsigned value of 2^31 or more would be boxed in a new heap number.
    */
   read32(s: number, off: number): number {
+    const d = this.dataPages, i = DataPages.index(this.cpl, s, off);
+    if (d.readTag[i] === off >>> 12 && (off & 3) === 0 && d.generation[i] === this.tlb.generation) {
+      const e = d.tlbEntry[i];
+      if (e >= 0) this.tlb.touch(e);
+      return d.words[i][(off & 0xfff) >>> 2];
+    }
+    return this.read32Slow(s, off);
+  }
+
+  /** read32() off the data pages: a readable expand-up segment and a dword within one page inline, the rest read()'s. */
+  private read32Slow(s: number, off: number): number {
     if ((this.segRights[s] & (SEG_READ | SEG_EXPAND_DOWN)) === SEG_READ && off + 3 <= this.segLimit[s]) {
       const la = (this.segBase[s] + off) >>> 0;
       if ((la & 0xfff) <= 4092) {
         const pa = this.translate(la, false, this.cpl === 3);
         if (pa < 0) return 0;
         const v = this.memory.read32(pa) | 0;
-        if (this.dataWatch !== null) this.watched(la, pa, 4, false);
+        if (this.watch !== null) this.watched(la, pa, 4, false);
+        else this.fillDataPage(s, off, la, pa, false);
         return v;
       }
     }
     return this.read(s, off, 4) | 0;
   }
 
-  /** write(s, off, 4, v) with its common case inline, as read32(). */
+  /** write(s, off, 4, v), through the data pages first as read32(). */
   write32(s: number, off: number, v: number): void {
+    const d = this.dataPages, i = DataPages.index(this.cpl, s, off);
+    if (d.writeTag[i] === off >>> 12 && (off & 3) === 0 && d.generation[i] === this.tlb.generation) {
+      const e = d.tlbEntry[i];
+      if (e >= 0) this.tlb.touch(e);
+      d.words[i][(off & 0xfff) >>> 2] = v;
+      return;
+    }
+    this.write32Slow(s, off, v);
+  }
+
+  private write32Slow(s: number, off: number, v: number): void {
     if ((this.segRights[s] & (SEG_WRITE | SEG_EXPAND_DOWN)) === SEG_WRITE && off + 3 <= this.segLimit[s]) {
       const la = (this.segBase[s] + off) >>> 0;
       if ((la & 0xfff) <= 4092) {
@@ -358,11 +403,30 @@ export class Cpu {
         this.memory.write32(pa, v);
         // `> 0`, not `!== 0`: a frame beyond RAM (the write was dropped) reads undefined here.
         if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, 4);
-        if (this.dataWatch !== null) this.watched(la, pa, 4, true);
+        else if (this.watch === null) this.fillDataPage(s, off, la, pa, true);
+        if (this.watch !== null) this.watched(la, pa, 4, true);
         return;
       }
     }
     this.write(s, off, 4, v);
+  }
+
+  /**
+   * After a dword access at `off` in `s` (linear `la`, physical `pa`) completed without a fault and
+   * without a watch: caches the page when every access within it would pass the same checks — the
+   * segment based on a page boundary with the whole offset page inside its limit (the caller
+   * checked rights and expand-up), RAM (the TLB caches nothing else), and for stores a frame that
+   * is private (no snapshot shares it) and holds no cached code. With paging, the TLB entry that
+   * translated it is the one later uses touch.
+   */
+  private fillDataPage(s: number, off: number, la: number, pa: number, write: boolean): void {
+    if ((this.segBase[s] & 0xfff) !== 0 || ((off | 0xfff) >>> 0) > this.segLimit[s] || !this.memory.isRam(pa)) return;
+    const frame = pa >>> 12;
+    const words = write ? this.memory.writableFrameWords(frame) : this.memory.frameWords(frame);
+    if (words === null) return;
+    const entry = this.mmu.entryFor(la);
+    if (this.mmu.pagingEnabled && entry < 0) return;
+    this.dataPages.fill(DataPages.index(this.cpl, s, off), off >>> 12, words, entry, this.tlb.generation, write);
   }
 
   /** Checks that `size` bytes at `off` in `s` may be written (for read-modify-write and pushes). */
@@ -385,7 +449,7 @@ export class Cpu {
       if (pa < 0) return 0;
       const m = this.memory;
       const v = size === 4 ? m.read32(pa) : size === 2 ? m.read16(pa) : m.read8(pa);
-      if (this.dataWatch !== null) this.watched(la, pa, size, false);
+      if (this.watch !== null) this.watched(la, pa, size, false);
       return v;
     }
     let v = 0;
@@ -394,7 +458,7 @@ export class Cpu {
       if (pa < 0) return 0;
       v += this.memory.read8(pa) * 2 ** (8 * i);
     }
-    if (this.dataWatch !== null && this.fault < 0) this.dataWatch.hook(la >>> 0, size, false);
+    if (this.watch !== null && this.fault < 0) this.watch.hook(la >>> 0, size, false);
     return v;
   }
 
@@ -405,7 +469,7 @@ export class Cpu {
       const m = this.memory;
       if (size === 4) m.write32(pa, v); else if (size === 2) m.write16(pa, v); else m.write8(pa, v);
       if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, size);
-      if (this.dataWatch !== null) this.watched(la, pa, size, true);
+      if (this.watch !== null) this.watched(la, pa, size, true);
       return;
     }
     // Both pages are checked before either is written, so a fault leaves memory unchanged.
@@ -415,7 +479,7 @@ export class Cpu {
       this.memory.write8(pa, Math.floor(v / 2 ** (8 * i)) & 0xff);
       if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, 1);
     }
-    if (this.dataWatch !== null && this.fault < 0) this.dataWatch.hook(la >>> 0, size, true);
+    if (this.watch !== null && this.fault < 0) this.watch.hook(la >>> 0, size, true);
   }
 
   /**
@@ -424,7 +488,7 @@ export class Cpu {
    * instruction faulted, which ends it).
    */
   private watched(la: number, pa: number, size: number, write: boolean): void {
-    const w = this.dataWatch as DataWatchPages;
+    const w = this.watch as DataWatchPages;
     if ((w.linearPages[la >>> 12] | w.frames[pa >>> 12]) !== 0 && this.fault < 0) w.hook(la >>> 0, size, write);
   }
 
@@ -557,7 +621,11 @@ export class Cpu {
     const c = compile(d);
     c.exec = handlerFor(c);
     crosses ||= (la & 0xfff) + d.length > 4096;
-    if (!crosses && this.memory.isRam(pa)) this.code.insert(pa, c);
+    if (!crosses && this.memory.isRam(pa)) {
+      this.code.insert(pa, c);
+      // Stores into a frame with code must reach the code cache: no data page may take them.
+      if (this.code.framesWithCode[pa >>> 12] === 1) this.dataPages.drop();
+    }
     return c;
   }
 
