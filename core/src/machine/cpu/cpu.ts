@@ -700,6 +700,7 @@ export class Cpu {
         // hold a breakpoint: its instructions go one at a time then.
         const budget = Math.min(limit - this.instret, maxSteps - n);
         if (b !== null && b.instructions.length <= budget && (!armed || b.entry === this.eip) &&
+            (!b.bigStack || (this.segRights[SS] & SEG_BIG) !== 0) &&
             this.eip + b.low >= 0 && this.eip + b.high - 1 <= this.segLimit[CS] && !(stopOnIf && (this.flags & IF) !== 0)) {
           this.interruptShadowNext = false;
           const r = b.run(this, this.eip, this.winEntry, tlb, tlb.generation, versions, b.version, budget);
