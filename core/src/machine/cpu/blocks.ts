@@ -22,6 +22,18 @@ import { CS, SS } from './segment-bits';
 /** Longest block: keeps the generated function within what V8 inlines. */
 const BLOCK_MAX = 16;
 
+type BlockFactory = (...handlersAndInstructions: unknown[]) => BlockFn;
+
+/**
+ * Block factories by handler names and source. The same trace is built again after its code page
+ * was written, a breakpoint set changed, a snapshot was restored or in another machine; the
+ * functions one factory makes share their JIT feedback and optimised code, so a rebuilt block
+ * runs at full speed at once instead of warming up again.
+ */
+const factories = new Map<string, BlockFactory>();
+/** Beyond this many distinct traces the map starts over (a bound on memory, not a working-set size). */
+const MAX_FACTORIES = 4096;
+
 /**
  * Runs the block from EIP `e0`. `te` is the TLB entry of the code page (-1 without paging), `g`
  * the TLB generation and `v` the frame's code version at entry; a block whose trace loops runs
@@ -478,7 +490,13 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
   const code = loops ? `let done = 0;\nfor (;;) {\n${lines.join('\n')}\n}` : lines.join('\n');
   const body = `return function block(cpu, e0, te, tlb, g, versions, v, budget) {\nconst r = cpu.regs;\n${code}\n};`;
   // The source is built only from the fixed templates above and numbers; values come in as arguments.
-  const make = new Function(...names, body) as (...args: unknown[]) => BlockFn;
+  const key = `${steps.map((s) => s.c.exec.name).join(',')}\n${body}`;
+  let make = factories.get(key);
+  if (make === undefined) {
+    make = new Function(...names, body) as BlockFactory;
+    if (factories.size >= MAX_FACTORIES) factories.clear();
+    factories.set(key, make);
+  }
   const bigStack = steps.some((s) => stackInline(s.c));
   return new Block(make(...values), steps.map((s) => s.c), low, high, frame, version, eip >>> 0, breakpoints.epoch, bigStack);
 }
