@@ -10,8 +10,7 @@ import { strict as assert } from 'node:assert';
 import { assemble } from '../../core/src/asm/index';
 import { Machine } from '../../core/src/machine/machine';
 import { restoreSnapshot, takeSnapshot, type MachineSnapshot } from '../../core/src/runtime/machine-snapshot';
-import { LF_NONE, type Cpu } from '../../core/src/machine/cpu/cpu';
-import { AF, CF, OF, PF, SF, ZF } from '../../core/src/machine/cpu/eflags';
+import type { Cpu } from '../../core/src/machine/cpu/cpu';
 
 const RAM_BYTES = 2 << 20;
 /** Pages 16 apart fall into one set of the default 64-entry 4-way TLB: accesses there evict. */
@@ -415,24 +414,11 @@ class GuestGenerator {
   }
 }
 
-/** EFLAGS with the lazily held status flags worked out without materialising them (which would change the CPU's path). */
-function eflags(cpu: Cpu): number {
-  if (cpu.lazyOp === LF_NONE) return cpu.flags >>> 0;
-  let f = cpu.flags & ~(CF | PF | AF | ZF | SF | OF);
-  if (cpu.cf()) f |= CF;
-  if (cpu.pf()) f |= PF;
-  if (cpu.af()) f |= AF;
-  if (cpu.zf()) f |= ZF;
-  if (cpu.sf()) f |= SF;
-  if (cpu.of()) f |= OF;
-  return f >>> 0;
-}
-
 /** What a later instruction or a debugger can see (the perf-invariants test's list, flags unmaterialised). */
 function state(m: Machine): unknown {
   const c = m.cpu;
   return {
-    regs: Array.from(c.regs), eip: c.eip, eflags: eflags(c), instret: c.instret, condition: c.condition,
+    regs: Array.from(c.regs), eip: c.eip, eflags: c.computedFlags() >>> 0, instret: c.instret, condition: c.condition,
     sel: Array.from(c.segSel), base: Array.from(c.segBase), limit: Array.from(c.segLimit), cpl: c.cpl,
     cr: [c.cr0, c.cr2, c.cr3, c.cr4], dr6: c.dr[6], shadow: c.interruptShadow, fault: c.fault, faultCode: c.faultCode,
     lastVector: c.lastVector, last: c.lastInstruction?.spec?.mnemonic ?? null,

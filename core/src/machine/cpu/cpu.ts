@@ -213,9 +213,9 @@ export class Cpu {
     return ((this.lazyDst ^ this.lazySrc ^ this.lazyRes) & 0x10) !== 0;
   }
 
-  /** Writes the lazily held status flags into `flags`. */
-  materializeFlags(): void {
-    if (this.lazyOp === LF_NONE) return;
+  /** `flags` with the lazily held status flags worked out, the lazy state left as it is (tests compare it). */
+  computedFlags(): number {
+    if (this.lazyOp === LF_NONE) return this.flags;
     let f = this.flags & ~ARITH_FLAGS;
     if (this.cf()) f |= CF;
     if (this.pf()) f |= PF;
@@ -223,7 +223,13 @@ export class Cpu {
     if (this.zf()) f |= ZF;
     if (this.sf()) f |= SF;
     if (this.of()) f |= OF;
-    this.flags = f;
+    return f;
+  }
+
+  /** Writes the lazily held status flags into `flags`. */
+  materializeFlags(): void {
+    if (this.lazyOp === LF_NONE) return;
+    this.flags = this.computedFlags();
     this.lazyOp = LF_NONE;
   }
 
