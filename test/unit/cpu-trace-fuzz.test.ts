@@ -347,14 +347,15 @@ class GuestGenerator {
 
   /**
    * Code written at run time into a page that held only data: a dword store makes `INC r; RET`
-   * or `DEC r; RET` (by the low bit of ECX, which loops count down) at `jit`, and the guest calls it.
+   * or `DEC r; RET` (by the low bit of ECX, which loops count down) at `jit`, and the guest calls
+   * it. A store to the dword after it comes first: the code page is then cached for stores.
    */
   private runtimeCode(): number {
     const r = this.rng;
     const reg = REG_NUMBER[r.pick(DEST32)];
     const at = `jit + ${8 * r.int(64)}`;
-    this.emit('mov ebp, ecx', 'and ebp, 1', 'shl ebp, 3', `or ebp, ${hex(0x9090c340 + reg)}`, `mov [${at}], ebp`, `call ${at}`);
-    return 8;
+    this.emit('mov ebp, ecx', 'and ebp, 1', 'shl ebp, 3', `or ebp, ${hex(0x9090c340 + reg)}`, `mov [${at} + 4], ebp`, `mov [${at}], ebp`, `call ${at}`);
+    return 9;
   }
 
   /**

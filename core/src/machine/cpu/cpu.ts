@@ -391,10 +391,11 @@ export class Cpu {
   /** write(s, off, 4, v), through the data pages first as read32(). */
   write32(s: number, off: number, v: number): void {
     const d = this.dataPages, i = DataPages.index(this.cpl, s, off);
-    if (d.writeTag[i] === off >>> 12 && (off & 3) === 0 && d.generation[i] === this.tlb.generation) {
+    const o = off & 0xfff;
+    if (d.writeTag[i] === off >>> 12 && (off & 3) === 0 && d.generation[i] === this.tlb.generation && (o >= d.codeEnd[i] || o + 4 <= d.codeStart[i])) {
       const e = d.tlbEntry[i];
       if (e >= 0) this.tlb.touch(e);
-      d.words[i][(off & 0xfff) >>> 2] = v;
+      d.words[i][o >>> 2] = v;
       return;
     }
     this.write32Slow(s, off, v);
@@ -409,8 +410,8 @@ export class Cpu {
         this.memory.write32(pa, v);
         // `> 0`, not `!== 0`: a frame beyond RAM (the write was dropped) reads undefined here.
         if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, 4);
-        else if (this.watch === null) this.fillDataPage(s, off, la, pa, true);
-        if (this.watch !== null) this.watched(la, pa, 4, true);
+        if (this.watch === null) this.fillDataPage(s, off, la, pa, true);
+        else this.watched(la, pa, 4, true);
         return;
       }
     }
@@ -422,8 +423,8 @@ export class Cpu {
    * without a watch: caches the page when every access within it would pass the same checks — the
    * segment based on a page boundary with the whole offset page inside its limit (the caller
    * checked rights and expand-up), RAM (the TLB caches nothing else), and for stores a frame that
-   * is private (no snapshot shares it) and holds no cached code. With paging, the TLB entry that
-   * translated it is the one later uses touch.
+   * is private (no snapshot shares it); stores within the span of its cached code stay slow. With
+   * paging, the TLB entry that translated it is the one later uses touch.
    */
   private fillDataPage(s: number, off: number, la: number, pa: number, write: boolean): void {
     if ((this.segBase[s] & 0xfff) !== 0 || ((off | 0xfff) >>> 0) > this.segLimit[s] || !this.memory.isRam(pa)) return;
@@ -432,7 +433,8 @@ export class Cpu {
     if (words === null) return;
     const entry = this.mmu.entryFor(la);
     if (this.mmu.pagingEnabled && entry < 0) return;
-    this.dataPages.fill(DataPages.index(this.cpl, s, off), off >>> 12, words, entry, this.tlb.generation, write);
+    this.dataPages.fill(DataPages.index(this.cpl, s, off), off >>> 12, words, entry, this.tlb.generation, write,
+      this.code.spanStart(frame), this.code.spanEnd(frame));
   }
 
   /** Checks that `size` bytes at `off` in `s` may be written (for read-modify-write and pushes). */
@@ -629,8 +631,8 @@ export class Cpu {
     crosses ||= (la & 0xfff) + d.length > 4096;
     if (!crosses && this.memory.isRam(pa)) {
       this.code.insert(pa, c);
-      // Stores into a frame with code must reach the code cache: no data page may take them.
-      if (this.code.framesWithCode[pa >>> 12] === 1) this.dataPages.drop();
+      // Stores over cached code must reach the code cache: data pages recorded narrower spans.
+      this.dataPages.drop();
     }
     return c;
   }
