@@ -677,11 +677,15 @@ export class Cpu {
    * Runs instructions as consecutive step() calls would until `instret` reaches `limit` or
    * `maxSteps` steps were taken (an exception delivery is a step), and stops early after a step
    * that accessed a port (devices may raise interrupts), changed `condition`, set IF while
-   * `stopOnIf`, or during which requestStop() was called. Returns the steps taken.
+   * `stopOnIf`, or during which requestStop() was called. Returns the steps taken. With
+   * `mayStopEarly` (the limit only paces the caller, who will call again) it also stops, after at
+   * least one step, before a block that does not fit what is left: the next call enters the block
+   * instead of stepping into the middle of its loop, where another copy of the loop would be built.
    */
-  run(limit: number, maxSteps: number, stopOnIf: boolean): number {
+  run(limit: number, maxSteps: number, stopOnIf: boolean, mayStopEarly = false): number {
     let n = 0;
     this.runBreak = false;
+    this.stoppedShort = false;
     const tlb = this.mmu.tlb;
     const versions = this.code.versions;
     const breakpoints = this.breakpoints;
@@ -690,6 +694,10 @@ export class Cpu {
     const armed = breakpoints.size > 0;
     while (this.instret < limit && n < maxSteps) {
       if (armed && n > 0 && breakpoints.has(this.eip)) break;
+      if (mayStopEarly && n > 0) {
+        const next = this.peekBlock();
+        if (next !== null && next.instructions.length > Math.min(limit - this.instret, maxSteps - n)) { this.stoppedShort = true; break; }
+      }
       if ((this.flags & TF) !== 0 || this.condition !== 'running') {
         n++;
         this.step();
@@ -754,6 +762,14 @@ export class Cpu {
     return n;
   }
 
+  /** The block cached at CS:EIP when the fetch window holds it, looked up without fetch()'s side effects (TLB touch, faults). */
+  private peekBlock(): Block | null {
+    const la = (this.segBase[CS] + this.eip) >>> 0;
+    if ((la & ~0xfff) !== this.winLinear || this.winGeneration !== this.tlb.generation || this.cpl !== this.winCpl) return null;
+    const c = this.winPage[la & 0xfff];
+    return c === undefined ? null : c.block;
+  }
+
   /** The block starting at `c`, which fetch() just returned from the window page, or null. */
   private blockAt(c: Compiled): Block | null {
     const off = (this.segBase[CS] + this.eip) & 0xfff;
@@ -771,6 +787,8 @@ export class Cpu {
 
   /** Set by requestStop() and port accesses: blocks leave after the memory access that set it. */
   runBreak = false;
+  /** The last run() stopped before a block that did not fit (`mayStopEarly`). */
+  stoppedShort = false;
   interruptShadowNext = false;
   /** The instruction the last step() executed (null when its fetch faulted): for tracers. */
   lastInstruction: Compiled | null = null;
