@@ -56,6 +56,11 @@ export interface RunControl {
   readonly breakpoints?: ReadonlySet<number> | null;
   /** Do not check breakpoints for the first instruction (resuming from one). */
   readonly resume?: boolean;
+  /**
+   * The budget only paces the caller, who calls again for the rest: the run may end a few
+   * instructions short of it (status 'budget'), before a block that would not fit.
+   */
+  readonly paced?: boolean;
   readonly observer?: StepObserver | null;
 }
 
@@ -193,12 +198,17 @@ export class Machine {
       let limit = Math.min(end, cpu.instret + MAX_BATCH);
       const wait = this.pit.instructionsUntilIrq0();
       if (wait !== Infinity) limit = Math.min(limit, cpu.instret + Math.max(1, wait));
+      // A batch may end early unless it must end exactly: at the budget (unless paced) or at IRQ 0.
+      const exact = (limit === end && control.paced !== true) || (wait !== Infinity && limit === cpu.instret + Math.max(1, wait));
       // With an interrupt waiting for IF, the batch ends when IF is set (STI, POPF, IRET).
       const start = cpu.instret;
       this.bus.accessed = false;
-      if (observer === null) steps -= cpu.run(limit, steps, pending);
+      if (observer === null) steps -= cpu.run(limit, steps, pending, !exact);
       else steps -= this.runWatchedBatch(limit, steps, pending, breakpoints, observer);
       this.pit.advance(cpu.instret - start);
+      // A paced run ends before a block that does not fit the rest of its budget: the caller's next
+      // run enters it whole.
+      if (observer === null && cpu.stoppedShort && limit === end) return { reason: 'budget', instructions: cpu.instret };
     }
   }
 

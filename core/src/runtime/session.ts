@@ -444,6 +444,7 @@ export class GuestSession {
     try {
       status = this.machine.run(Math.min(BATCH_INSTRUCTIONS, left), {
         breakpoints: this.breakAt, resume, observer: this.mode.kind !== 'continue' ? this.observer : null,
+        paced: left > BATCH_INSTRUCTIONS,
       });
     } finally {
       cpu.hooks = null;

@@ -17,10 +17,22 @@ import { K_IMM, K_MEM, K_REG, OP } from './compiled';
 import { LF_ADD, LF_CF_OF, LF_DEC, LF_INC, LF_LOGIC, LF_SUB } from './cpu';
 import { CF, OF } from './eflags';
 import { GP } from './exceptions';
-import { CS } from './segment-bits';
+import { CS, SS } from './segment-bits';
 
 /** Longest block: keeps the generated function within what V8 inlines. */
 const BLOCK_MAX = 16;
+
+type BlockFactory = (...handlersAndInstructions: unknown[]) => BlockFn;
+
+/**
+ * Block factories by handler names and source. The same trace is built again after its code page
+ * was written, a breakpoint set changed, a snapshot was restored or in another machine; the
+ * functions one factory makes share their JIT feedback and optimised code, so a rebuilt block
+ * runs at full speed at once instead of warming up again.
+ */
+const factories = new Map<string, BlockFactory>();
+/** Beyond this many distinct traces the map starts over (a bound on memory, not a working-set size). */
+const MAX_FACTORIES = 4096;
 
 /**
  * Runs the block from EIP `e0`. `te` is the TLB entry of the code page (-1 without paging), `g`
@@ -50,6 +62,8 @@ export class Block {
     readonly entry: number,
     /** CodeBreakpoints.epoch when built. */
     readonly epoch: number,
+    /** The trace accesses the stack inline (stackInline): Cpu.run enters it only with a 32-bit SS. */
+    readonly bigStack: boolean,
   ) {}
 }
 
@@ -96,14 +110,58 @@ function shiftSource(c: Compiled, flagsDead: boolean): string | null {
 }
 
 /**
- * Whether `c` is written inline as a 32-bit register ALU/TEST form that sets all six status flags
- * from its own operands (not ADC/SBB, which read CF): flags left by the instruction before it
- * are dead, and it cannot fault.
+ * Whether `c` is written inline as a 32-bit register form that sets all six status flags from its
+ * own operands without reading them — ALU/TEST (not ADC/SBB, which read CF), SHL/SHR/SAR by a
+ * non-zero immediate count, IMUL with register sources — and cannot fault.
  */
-function overwritesFlags(c: Compiled | undefined): boolean {
-  if (c === undefined || c.size !== 4 || c.k0 !== K_REG || (c.k1 !== K_REG && c.k1 !== K_IMM)) return false;
-  return c.op === OP.test || (c.op === OP.alu && inlineAlu(c.sub) !== undefined);
+function overwritesFlags(c: Compiled): boolean {
+  if (c.size !== 4 || c.k0 !== K_REG) return false;
+  if (c.op === OP.test || (c.op === OP.alu && inlineAlu(c.sub) !== undefined)) return c.k1 === K_REG || c.k1 === K_IMM;
+  if (c.op === OP.shl || c.op === OP.shr || c.op === OP.sar) return c.k1 === K_IMM && (c.v1 & 0x1f) !== 0;
+  return c.op === OP.imul && c.k1 === K_REG && c.nops >= 2;
 }
+
+/** Whether `c` neither reads nor writes the status flags and cannot fault: MOV r, r/imm and LEA. */
+function flagNeutral(c: Compiled): boolean {
+  return c.op === OP.lea || (c.op === OP.mov && c.k0 === K_REG && (c.k1 === K_REG || c.k1 === K_IMM));
+}
+
+/**
+ * Whether the status flags an instruction leaves are dead because `later` (the rest of its trace's
+ * pass) overwrites them all after only flag-neutral instructions: nothing can look at them in
+ * between (no fault, no exit), so the instruction need not store them. An overwriter whose own
+ * flags are dead counts too: some later one stores before anything reads.
+ */
+function flagsDeadBefore(later: readonly Compiled[]): boolean {
+  for (const c of later) {
+    if (overwritesFlags(c)) return true;
+    if (!flagNeutral(c)) return false;
+  }
+  return false;
+}
+
+/** Whether the trace writes `c` inline as a 32-bit stack access (PUSH, POP, CALL, RET), which assumes a 32-bit SS. */
+function stackInline(c: Compiled): boolean {
+  if (c.osz !== 4) return false;
+  switch (c.op) {
+    case OP.push: return c.k0 === K_REG || c.k0 === K_IMM;
+    case OP.pop: return c.k0 === K_REG;
+    case OP.call: return c.k0 === K_IMM;
+    case OP.ret: return true;
+    default: return false;
+  }
+}
+
+/**
+ * PUSH of `value` on a 32-bit stack (Cpu.push32): the dword at SS:ESP-4 through write32, which
+ * makes the checks of segLinear()/writeLinear() (SDM §6.2.3); ESP is committed after the write.
+ */
+function pushSource(value: string, fault: string): string {
+  return `{ const sp = (r[4] - 4) >>> 0; cpu.write32(${SS}, sp, ${value}); if (cpu.fault >= 0) return ${fault}; r[4] = sp; }`;
+}
+
+/** The dword at SS:ESP on a 32-bit stack (Cpu.peek32), signed as read32 returns it. */
+const STACK_TOP = `cpu.read32(${SS}, r[4] >>> 0)`;
 
 /**
  * ROL/ROR r32, imm as shiftRotate() computes them for a count of 1..31: CF and OF set on the
@@ -127,26 +185,24 @@ function rotateSource(c: Compiled, flagsDead: boolean): string {
  * forms that cannot fault (fast-handlers.ts: movRegReg, movRegImm, add32..test32, inc32/dec32,
  * lea, shiftReg with an immediate count, imulReg with register sources), MOV between a
  * register and memory (movRegMem32, movMemReg32, through Cpu.read32/write32) and 32-bit PUSH/POP
- * (through Cpu.push32/peek32), so the JIT's inlining budget is left for the rest;
- * null otherwise. `i` is the instruction's index in the block, `known` the lazy op the
+ * (as Cpu.push32/peek32 do them on a 32-bit stack), so the JIT's inlining budget is left for the
+ * rest; null otherwise. `i` is the instruction's index in the block, `flagsDead` whether the
+ * status flags it sets are dead (flagsDeadBefore), `known` the lazy op the
  * instructions before it in the block are known to leave (lazyOpAfter), or -1, `fault(i)` what
  * the block returns when it faults. The inline forms leave cpu.ea alone: only the generic
  * handler reads it, after setting it.
  */
-function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known: number, fault: (n: number) => string): string | null {
+function inlineSource(c: Compiled, i: number, flagsDead: boolean, known: number, fault: (n: number) => string): string | null {
   if (c.size !== 4 && c.op !== OP.lea) return null;
   if (c.op === OP.mov && (c.k0 === K_MEM || c.k1 === K_MEM)) {
     const ea = eaSource(c);
     if (ea === null) return null;
     if (c.k0 === K_REG) return `{ const off = ${ea}; const v = cpu.read32(${c.seg}, off); if (cpu.fault >= 0) return ${fault(i)}; r[${c.v0}] = v; }`;
-    if (c.k1 === K_REG) return `{ const off = ${ea}; cpu.write32(${c.seg}, off, r[${c.v1}]); }`;
+    if (c.k1 === K_REG) return `{ const off = ${ea}; cpu.write32(${c.seg}, off, r[${c.v1}]); if (cpu.fault >= 0) return ${fault(i)}; }`;
     return null;
   }
-  // The status flags this instruction would set are dead when the next one overwrites them all
-  // and nothing can look in between (neither instruction can fault; see overwritesFlags):
-  // only the register result is written then. The lazy carry left behind belongs to an older
-  // lazy op, but the op the next instruction stores does not read it.
-  const flagsDead = overwritesFlags(next);
+  // With `flagsDead` (flagsDeadBefore) only the register result is written. The lazy carry left
+  // behind belongs to an older lazy op, but the op the overwriting instruction stores does not read it.
   if ((c.op === OP.shl || c.op === OP.shr || c.op === OP.sar) && c.k0 === K_REG && c.k1 === K_IMM) return shiftSource(c, flagsDead);
   if ((c.op === OP.rol || c.op === OP.ror) && c.k0 === K_REG && c.k1 === K_IMM) return rotateSource(c, flagsDead);
   const src = c.k1 === K_REG ? `(r[${c.v1}] >>> 0)` : c.k1 === K_IMM ? String(c.v1 >>> 0) : null;
@@ -186,11 +242,11 @@ function inlineSource(c: Compiled, i: number, next: Compiled | undefined, known:
       // PUSH r32 / imm (fast-handlers.ts pushReg, pushImm): PUSH ESP pushes the value before the
       // push. The value goes as a signed number (as read32 returns them): the same 32 bits.
       if (c.osz !== 4 || (c.k0 !== K_REG && c.k0 !== K_IMM)) return null;
-      return `if (!cpu.push32(${c.k0 === K_REG ? `r[${c.v0}]` : String(c.v0 | 0)})) return ${fault(i)};`;
+      return pushSource(c.k0 === K_REG ? `r[${c.v0}]` : String(c.v0 | 0), fault(i));
     case OP.pop:
       // POP r32 (fast-handlers.ts popReg): ESP moves before the register is written, so POP ESP loads the value.
       if (c.osz !== 4 || c.k0 !== K_REG) return null;
-      return `{ const v = cpu.peek32(); if (cpu.fault >= 0) return ${fault(i)}; cpu.adjustSp(4); r[${c.v0}] = v; }`;
+      return `{ const v = ${STACK_TOP}; if (cpu.fault >= 0) return ${fault(i)}; r[4] = r[4] + 4; r[${c.v0}] = v; }`;
     case OP.lea: {
       const ea = eaSource(c);
       if (c.osz !== 4 || ea === null) return null;
@@ -345,7 +401,7 @@ function branchSource(s: TraceStep, i: number, next: number, known: number, ret:
     }
     case OP.call: {
       // CALL rel32 (fast-handlers.ts callRel): the target is checked before the push.
-      const push = `if (!cpu.push32((e0 + ${s.end}) >>> 0)) return ${fault(i)};`;
+      const push = pushSource(`(e0 + ${s.end}) | 0`, fault(i));
       if (s.follow === 'taken') return push;
       return `{ const t = ${target}; if (t > cpu.segLimit[${CS}]) { cpu.raise(${GP}, 0); return ${fault(i)}; } ${push} cpu.eip = t; return ${leave}; }`;
     }
@@ -353,10 +409,10 @@ function branchSource(s: TraceStep, i: number, next: number, known: number, ret:
       // RET / RET imm16 (fast-handlers.ts retNear); when it returns where the trace's CALL said,
       // the trace goes on there, else the block leaves for the popped target.
       const imm = c.nops > 0 ? c.v0 & 0xffff : 0;
-      const pop = `const t = cpu.peek32() >>> 0; if (cpu.fault >= 0) return ${fault(i)};`;
-      const other = `if (t > cpu.segLimit[${CS}]) { cpu.raise(${GP}, 0); return ${fault(i)}; } cpu.adjustSp(${4 + imm}); cpu.eip = t; return ${leave};`;
+      const pop = `const t = ${STACK_TOP} >>> 0; if (cpu.fault >= 0) return ${fault(i)};`;
+      const other = `if (t > cpu.segLimit[${CS}]) { cpu.raise(${GP}, 0); return ${fault(i)}; } r[4] = r[4] + ${4 + imm}; cpu.eip = t; return ${leave};`;
       if (s.follow === 'return' || s.follow === 'loop') {
-        return `{ ${pop} if (t !== ((e0 + ${next}) >>> 0)) { ${other} } cpu.adjustSp(${4 + imm}); }`;
+        return `{ ${pop} if (t !== ((e0 + ${next}) >>> 0)) { ${other} } r[4] = r[4] + ${4 + imm}; }`;
       }
       return `{ ${pop} ${other} }`;
     }
@@ -398,7 +454,8 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
     const memory = touchesMemory(c), branch = isBranch(c);
     // Fault delivery and #GP checks see the instruction's own EIP.
     if (memory || branch) lines.push(`cpu.eip = (e0 + ${s.start}) >>> 0;`);
-    const inline = branch ? branchSource(s, i, nextStart, known, ret, fault) : inlineSource(c, i, steps[i + 1]?.c, known, fault);
+    const inline = branch ? branchSource(s, i, nextStart, known, ret, fault)
+      : inlineSource(c, i, flagsDeadBefore(steps.slice(i + 1).map((t) => t.c)), known, fault);
     // The fetch of instruction 0 was made (and counted) by the caller, or by the loop's back edge.
     if (i > 0) untouched++;
     if (inline === null || memory || branch) touch();
@@ -433,6 +490,13 @@ export function buildBlock(page: CodePage, off: number, frame: number, version: 
   const code = loops ? `let done = 0;\nfor (;;) {\n${lines.join('\n')}\n}` : lines.join('\n');
   const body = `return function block(cpu, e0, te, tlb, g, versions, v, budget) {\nconst r = cpu.regs;\n${code}\n};`;
   // The source is built only from the fixed templates above and numbers; values come in as arguments.
-  const make = new Function(...names, body) as (...args: unknown[]) => BlockFn;
-  return new Block(make(...values), steps.map((s) => s.c), low, high, frame, version, eip >>> 0, breakpoints.epoch);
+  const key = `${steps.map((s) => s.c.exec.name).join(',')}\n${body}`;
+  let make = factories.get(key);
+  if (make === undefined) {
+    make = new Function(...names, body) as BlockFactory;
+    if (factories.size >= MAX_FACTORIES) factories.clear();
+    factories.set(key, make);
+  }
+  const bigStack = steps.some((s) => stackInline(s.c));
+  return new Block(make(...values), steps.map((s) => s.c), low, high, frame, version, eip >>> 0, breakpoints.epoch, bigStack);
 }

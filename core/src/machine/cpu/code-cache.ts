@@ -35,6 +35,10 @@ export class CodeCache {
     this.coverEnd = new Uint16Array(frameCount);
   }
 
+  /** Offsets in `frame` bounding every byte a cached instruction covers: [start, end), empty as 4096, 0. */
+  spanStart(frame: number): number { return this.coverStart[frame]; }
+  spanEnd(frame: number): number { return this.coverEnd[frame]; }
+
   /** The instruction array of `frame`, created when absent (fetch keeps it as its window). */
   page(frame: number): CodePage {
     let p = this.pages[frame];

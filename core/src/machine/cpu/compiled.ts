@@ -202,7 +202,8 @@ export function compile(d: DecodedInstruction): Compiled {
       const kind = kinds[i];
       if (kind === 'rel8' || kind === 'rel16' || kind === 'rel32') c.rel = (v - (d.address + d.length)) | 0;
       if (kind === 'imm8' || kind === 'one') s = 1; else if (kind === 'imm16') s = 2; else s = c.osz;
-      if (kind === 'sbyte16' || kind === 'sbyte32' || d.signExtendedImm) v = (((v << 24) >> 24) >>> 0) & (c.osz === 2 ? 0xffff : 0xffffffff);
+      // Unsigned like every other immediate: handlers compare it with uint32 operands (CMP r32, -1 borrows).
+      if (kind === 'sbyte16' || kind === 'sbyte32' || d.signExtendedImm) v = (((v << 24) >> 24) & (c.osz === 2 ? 0xffff : 0xffffffff)) >>> 0;
     }
     if (i === 0) { c.k0 = k; c.v0 = v; c.s0 = s; } else if (i === 1) { c.k1 = k; c.v1 = v; c.s1 = s; } else { c.k2 = k; c.v2 = v; c.s2 = s; }
   }

@@ -18,6 +18,8 @@ import { handlerFor } from './fast-handlers';
 import { buildBlock, type Block } from './blocks';
 import { deliverPendingFault, deliverInterrupt } from './interrupts';
 import { CodeBreakpoints, type CpuEventHooks, type DataWatchPages } from './hooks';
+import { DataPages } from './data-pages';
+import type { Tlb } from '../mmu/tlb';
 
 /** Lazy flag operations: which arithmetic produced the remembered result. */
 export const LF_NONE = 0, LF_ADD = 1, LF_ADC = 2, LF_SUB = 3, LF_SBB = 4, LF_LOGIC = 5, LF_INC = 6, LF_DEC = 7, LF_NEG = 8;
@@ -92,13 +94,23 @@ export class Cpu {
 
   /** Told about deliveries and CPL changes when set (a debugger's events and exception stops). */
   hooks: CpuEventHooks | null = null;
+  private watch: DataWatchPages | null = null;
   /** Data accesses to watched pages reach its hook when set (data breakpoints). */
-  dataWatch: DataWatchPages | null = null;
+  get dataWatch(): DataWatchPages | null { return this.watch; }
+  set dataWatch(w: DataWatchPages | null) {
+    this.watch = w;
+    // Data pages never serve watched accesses: they are only made while nothing is watched.
+    this.dataPages.drop();
+  }
+
   /** run() stops before executing an instruction at one of these EIPs (except its first). */
   readonly breakpoints = new CodeBreakpoints();
 
   /** Decoded instructions per physical frame, by offset in the frame. */
   private readonly code: CodeCache;
+  /** Frames of recent aligned dword accesses, in front of the TLB (data-pages.ts). */
+  private readonly dataPages = new DataPages();
+  private readonly tlb: Tlb;
   private readonly fetchBytes = new Uint8Array(15);
 
   /**
@@ -117,6 +129,8 @@ export class Cpu {
 
   constructor(readonly memory: PhysicalMemory, readonly mmu: Mmu, readonly ports: PortBus) {
     this.code = new CodeCache(memory.frameCount);
+    this.tlb = mmu.tlb;
+    memory.onFramesChanged = () => this.dataPages.drop();
     for (let s = 0; s < 6; s++) this.loadFlatHidden(s, 0, 0xcf9300);
   }
 
@@ -199,9 +213,9 @@ export class Cpu {
     return ((this.lazyDst ^ this.lazySrc ^ this.lazyRes) & 0x10) !== 0;
   }
 
-  /** Writes the lazily held status flags into `flags`. */
-  materializeFlags(): void {
-    if (this.lazyOp === LF_NONE) return;
+  /** `flags` with the lazily held status flags worked out, the lazy state left as it is (tests compare it). */
+  computedFlags(): number {
+    if (this.lazyOp === LF_NONE) return this.flags;
     let f = this.flags & ~ARITH_FLAGS;
     if (this.cf()) f |= CF;
     if (this.pf()) f |= PF;
@@ -209,7 +223,13 @@ export class Cpu {
     if (this.zf()) f |= ZF;
     if (this.sf()) f |= SF;
     if (this.of()) f |= OF;
-    this.flags = f;
+    return f;
+  }
+
+  /** Writes the lazily held status flags into `flags`. */
+  materializeFlags(): void {
+    if (this.lazyOp === LF_NONE) return;
+    this.flags = this.computedFlags();
     this.lazyOp = LF_NONE;
   }
 
@@ -251,6 +271,7 @@ export class Cpu {
   /** Fills a segment register's hidden part from descriptor dwords (no checks). */
   loadHidden(s: number, low: number, high: number): void {
     if (s === CS) this.winLinear = -1;
+    this.dataPages.dropSegment(s);
     this.segBase[s] = descBase(low, high);
     this.segLimit[s] = descLimit(low, high);
     this.segHigh[s] = high;
@@ -272,11 +293,18 @@ export class Cpu {
   /** Makes segment `s` null (unusable). */
   loadNull(s: number, selector: number): void {
     if (s === CS) this.winLinear = -1;
+    this.dataPages.dropSegment(s);
     this.segSel[s] = selector;
     this.segBase[s] = 0;
     this.segLimit[s] = 0;
     this.segHigh[s] = 0;
     this.segRights[s] = 0;
+  }
+
+  /** The hidden part of segment `s` was written directly (a rolled-back load): forgets what was cached for it. */
+  segmentRestored(s: number): void {
+    if (s === CS) this.winLinear = -1;
+    this.dataPages.dropSegment(s);
   }
 
   get codeBits(): 16 | 32 { return (this.segRights[CS] & SEG_BIG) !== 0 ? 32 : 16; }
@@ -329,27 +357,51 @@ export class Cpu {
   }
 
   /**
-   * read(s, off, 4) with its common case inline: a readable expand-up segment and a dword within
-   * one page (the rest, faults included, is read()'s). The value comes back as a signed 32-bit
-   * number, the way a register holds it: V8 keeps it a small integer where the call is not
-   * inlined, where an unsigned value of 2^31 or more would be boxed in a new heap number.
+   * read(s, off, 4), for an aligned dword on a data page first (data-pages.ts: the TLB hit counted
+   * as the lookup would count it). The value comes back as a signed 32-bit number, the way a
+   * register holds it: V8 keeps it a small integer where the call is not inlined, where an
+   * unsigned value of 2^31 or more would be boxed in a new heap number.
    */
   read32(s: number, off: number): number {
+    const d = this.dataPages, i = DataPages.index(this.cpl, s, off);
+    if (d.readTag[i] === off >>> 12 && (off & 3) === 0 && d.generation[i] === this.tlb.generation) {
+      const e = d.tlbEntry[i];
+      if (e >= 0) this.tlb.touch(e);
+      return d.words[i][(off & 0xfff) >>> 2];
+    }
+    return this.read32Slow(s, off);
+  }
+
+  /** read32() off the data pages: a readable expand-up segment and a dword within one page inline, the rest read()'s. */
+  private read32Slow(s: number, off: number): number {
     if ((this.segRights[s] & (SEG_READ | SEG_EXPAND_DOWN)) === SEG_READ && off + 3 <= this.segLimit[s]) {
       const la = (this.segBase[s] + off) >>> 0;
       if ((la & 0xfff) <= 4092) {
         const pa = this.translate(la, false, this.cpl === 3);
         if (pa < 0) return 0;
         const v = this.memory.read32(pa) | 0;
-        if (this.dataWatch !== null) this.watched(la, pa, 4, false);
+        if (this.watch !== null) this.watched(la, pa, 4, false);
+        else this.fillDataPage(s, off, la, pa, false);
         return v;
       }
     }
     return this.read(s, off, 4) | 0;
   }
 
-  /** write(s, off, 4, v) with its common case inline, as read32(). */
+  /** write(s, off, 4, v), through the data pages first as read32(). */
   write32(s: number, off: number, v: number): void {
+    const d = this.dataPages, i = DataPages.index(this.cpl, s, off);
+    const o = off & 0xfff;
+    if (d.writeTag[i] === off >>> 12 && (off & 3) === 0 && d.generation[i] === this.tlb.generation && (o >= d.codeEnd[i] || o + 4 <= d.codeStart[i])) {
+      const e = d.tlbEntry[i];
+      if (e >= 0) this.tlb.touch(e);
+      d.words[i][o >>> 2] = v;
+      return;
+    }
+    this.write32Slow(s, off, v);
+  }
+
+  private write32Slow(s: number, off: number, v: number): void {
     if ((this.segRights[s] & (SEG_WRITE | SEG_EXPAND_DOWN)) === SEG_WRITE && off + 3 <= this.segLimit[s]) {
       const la = (this.segBase[s] + off) >>> 0;
       if ((la & 0xfff) <= 4092) {
@@ -358,11 +410,31 @@ export class Cpu {
         this.memory.write32(pa, v);
         // `> 0`, not `!== 0`: a frame beyond RAM (the write was dropped) reads undefined here.
         if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, 4);
-        if (this.dataWatch !== null) this.watched(la, pa, 4, true);
+        if (this.watch === null) this.fillDataPage(s, off, la, pa, true);
+        else this.watched(la, pa, 4, true);
         return;
       }
     }
     this.write(s, off, 4, v);
+  }
+
+  /**
+   * After a dword access at `off` in `s` (linear `la`, physical `pa`) completed without a fault and
+   * without a watch: caches the page when every access within it would pass the same checks — the
+   * segment based on a page boundary with the whole offset page inside its limit (the caller
+   * checked rights and expand-up), RAM (the TLB caches nothing else), and for stores a frame that
+   * is private (no snapshot shares it); stores within the span of its cached code stay slow. With
+   * paging, the TLB entry that translated it is the one later uses touch.
+   */
+  private fillDataPage(s: number, off: number, la: number, pa: number, write: boolean): void {
+    if ((this.segBase[s] & 0xfff) !== 0 || ((off | 0xfff) >>> 0) > this.segLimit[s] || !this.memory.isRam(pa)) return;
+    const frame = pa >>> 12;
+    const words = write ? this.memory.writableFrameWords(frame) : this.memory.frameWords(frame);
+    if (words === null) return;
+    const entry = this.mmu.entryFor(la);
+    if (this.mmu.pagingEnabled && entry < 0) return;
+    this.dataPages.fill(DataPages.index(this.cpl, s, off), off >>> 12, words, entry, this.tlb.generation, write,
+      this.code.spanStart(frame), this.code.spanEnd(frame));
   }
 
   /** Checks that `size` bytes at `off` in `s` may be written (for read-modify-write and pushes). */
@@ -385,7 +457,7 @@ export class Cpu {
       if (pa < 0) return 0;
       const m = this.memory;
       const v = size === 4 ? m.read32(pa) : size === 2 ? m.read16(pa) : m.read8(pa);
-      if (this.dataWatch !== null) this.watched(la, pa, size, false);
+      if (this.watch !== null) this.watched(la, pa, size, false);
       return v;
     }
     let v = 0;
@@ -394,7 +466,7 @@ export class Cpu {
       if (pa < 0) return 0;
       v += this.memory.read8(pa) * 2 ** (8 * i);
     }
-    if (this.dataWatch !== null && this.fault < 0) this.dataWatch.hook(la >>> 0, size, false);
+    if (this.watch !== null && this.fault < 0) this.watch.hook(la >>> 0, size, false);
     return v;
   }
 
@@ -405,7 +477,7 @@ export class Cpu {
       const m = this.memory;
       if (size === 4) m.write32(pa, v); else if (size === 2) m.write16(pa, v); else m.write8(pa, v);
       if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, size);
-      if (this.dataWatch !== null) this.watched(la, pa, size, true);
+      if (this.watch !== null) this.watched(la, pa, size, true);
       return;
     }
     // Both pages are checked before either is written, so a fault leaves memory unchanged.
@@ -415,7 +487,7 @@ export class Cpu {
       this.memory.write8(pa, Math.floor(v / 2 ** (8 * i)) & 0xff);
       if (this.code.framesWithCode[pa >>> 12] > 0) this.code.written(pa, 1);
     }
-    if (this.dataWatch !== null && this.fault < 0) this.dataWatch.hook(la >>> 0, size, true);
+    if (this.watch !== null && this.fault < 0) this.watch.hook(la >>> 0, size, true);
   }
 
   /**
@@ -424,7 +496,7 @@ export class Cpu {
    * instruction faulted, which ends it).
    */
   private watched(la: number, pa: number, size: number, write: boolean): void {
-    const w = this.dataWatch as DataWatchPages;
+    const w = this.watch as DataWatchPages;
     if ((w.linearPages[la >>> 12] | w.frames[pa >>> 12]) !== 0 && this.fault < 0) w.hook(la >>> 0, size, write);
   }
 
@@ -557,7 +629,11 @@ export class Cpu {
     const c = compile(d);
     c.exec = handlerFor(c);
     crosses ||= (la & 0xfff) + d.length > 4096;
-    if (!crosses && this.memory.isRam(pa)) this.code.insert(pa, c);
+    if (!crosses && this.memory.isRam(pa)) {
+      this.code.insert(pa, c);
+      // Stores over cached code must reach the code cache: data pages recorded narrower spans.
+      this.dataPages.drop();
+    }
     return c;
   }
 
@@ -601,11 +677,15 @@ export class Cpu {
    * Runs instructions as consecutive step() calls would until `instret` reaches `limit` or
    * `maxSteps` steps were taken (an exception delivery is a step), and stops early after a step
    * that accessed a port (devices may raise interrupts), changed `condition`, set IF while
-   * `stopOnIf`, or during which requestStop() was called. Returns the steps taken.
+   * `stopOnIf`, or during which requestStop() was called. Returns the steps taken. With
+   * `mayStopEarly` (the limit only paces the caller, who will call again) it also stops, after at
+   * least one step, before a block that does not fit what is left: the next call enters the block
+   * instead of stepping into the middle of its loop, where another copy of the loop would be built.
    */
-  run(limit: number, maxSteps: number, stopOnIf: boolean): number {
+  run(limit: number, maxSteps: number, stopOnIf: boolean, mayStopEarly = false): number {
     let n = 0;
     this.runBreak = false;
+    this.stoppedShort = false;
     const tlb = this.mmu.tlb;
     const versions = this.code.versions;
     const breakpoints = this.breakpoints;
@@ -614,6 +694,10 @@ export class Cpu {
     const armed = breakpoints.size > 0;
     while (this.instret < limit && n < maxSteps) {
       if (armed && n > 0 && breakpoints.has(this.eip)) break;
+      if (mayStopEarly && n > 0) {
+        const next = this.peekBlock();
+        if (next !== null && next.instructions.length > Math.min(limit - this.instret, maxSteps - n)) { this.stoppedShort = true; break; }
+      }
       if ((this.flags & TF) !== 0 || this.condition !== 'running') {
         n++;
         this.step();
@@ -632,6 +716,7 @@ export class Cpu {
         // hold a breakpoint: its instructions go one at a time then.
         const budget = Math.min(limit - this.instret, maxSteps - n);
         if (b !== null && b.instructions.length <= budget && (!armed || b.entry === this.eip) &&
+            (!b.bigStack || (this.segRights[SS] & SEG_BIG) !== 0) &&
             this.eip + b.low >= 0 && this.eip + b.high - 1 <= this.segLimit[CS] && !(stopOnIf && (this.flags & IF) !== 0)) {
           this.interruptShadowNext = false;
           const r = b.run(this, this.eip, this.winEntry, tlb, tlb.generation, versions, b.version, budget);
@@ -677,6 +762,14 @@ export class Cpu {
     return n;
   }
 
+  /** The block cached at CS:EIP when the fetch window holds it, looked up without fetch()'s side effects (TLB touch, faults). */
+  private peekBlock(): Block | null {
+    const la = (this.segBase[CS] + this.eip) >>> 0;
+    if ((la & ~0xfff) !== this.winLinear || this.winGeneration !== this.tlb.generation || this.cpl !== this.winCpl) return null;
+    const c = this.winPage[la & 0xfff];
+    return c === undefined ? null : c.block;
+  }
+
   /** The block starting at `c`, which fetch() just returned from the window page, or null. */
   private blockAt(c: Compiled): Block | null {
     const off = (this.segBase[CS] + this.eip) & 0xfff;
@@ -694,6 +787,8 @@ export class Cpu {
 
   /** Set by requestStop() and port accesses: blocks leave after the memory access that set it. */
   runBreak = false;
+  /** The last run() stopped before a block that did not fit (`mayStopEarly`). */
+  stoppedShort = false;
   interruptShadowNext = false;
   /** The instruction the last step() executed (null when its fetch faulted): for tracers. */
   lastInstruction: Compiled | null = null;

@@ -114,6 +114,7 @@ export function farCall(cpu: Cpu, sel: number, offset: number, osz: number): voi
       if (!cpu.push(v, w)) {
         cpu.cpl = saved.cpl; cpu.segSel[SS] = saved.ss; cpu.regs[4] = saved.esp;
         [cpu.segBase[SS], cpu.segLimit[SS], cpu.segHigh[SS], cpu.segRights[SS]] = savedHidden;
+        cpu.segmentRestored(SS);
         if (cpu.fault !== 14) { cpu.fault = -1; cpu.raise(SS_VECTOR, ss & 0xfffc); }
         return;
       }

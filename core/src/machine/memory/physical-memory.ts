@@ -47,6 +47,11 @@ export class PhysicalMemory implements PhysicalAccess {
   private dirtyCount = 0;
   /** The snapshot the current contents descend from (null: descended from all-zero RAM). */
   private base: MemorySnapshot | null = null;
+  /**
+   * Told when frames get new arrays or become shared again (copy-on-write, snapshot, restore),
+   * so a cache holding frameWords() arrays (the CPU's data pages) can drop them.
+   */
+  onFramesChanged: (() => void) | null = null;
 
   constructor(sizeBytes: number) {
     if (!Number.isInteger(sizeBytes) || sizeBytes <= 0 || sizeBytes % PAGE_SIZE !== 0 || sizeBytes > 0x1_0000_0000) {
@@ -132,6 +137,19 @@ export class PhysicalMemory implements PhysicalAccess {
     this.write16((pa + 2) >>> 0, value >>> 16);
   }
 
+  /**
+   * The 32-bit little-endian word view of RAM frame `frame` (< frameCount) for reading, valid until
+   * onFramesChanged; null on a big-endian host.
+   */
+  frameWords(frame: number): Int32Array | null {
+    return LITTLE_ENDIAN ? this.words[frame] : null;
+  }
+
+  /** frameWords(frame) when stores may go straight into it (the frame is not shared with a snapshot), else null. */
+  writableFrameWords(frame: number): Int32Array | null {
+    return LITTLE_ENDIAN && this.frameEpoch[frame] === this.epoch ? this.words[frame] : null;
+  }
+
   /** Copies `data` to RAM at `pa` (the part beyond RAM is dropped). */
   writeBytes(pa: number, data: Uint8Array): void {
     let done = 0;
@@ -186,6 +204,7 @@ export class PhysicalMemory implements PhysicalAccess {
     this.base = snap;
     this.dirtyCount = 0;
     this.epoch++;
+    if (this.onFramesChanged !== null) this.onFramesChanged();
     return snap;
   }
 
@@ -217,6 +236,7 @@ export class PhysicalMemory implements PhysicalAccess {
     this.base = snap;
     this.dirtyCount = 0;
     this.epoch++;
+    if (this.onFramesChanged !== null) this.onFramesChanged();
   }
 
   private makePrivate(frame: number): Uint8Array {
@@ -230,6 +250,7 @@ export class PhysicalMemory implements PhysicalAccess {
       this.dirtyFrames = grown;
     }
     this.dirtyFrames[this.dirtyCount++] = frame;
+    if (this.onFramesChanged !== null) this.onFramesChanged();
     return copy;
   }
 }
