@@ -7,7 +7,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { encode } from './instruction-set';
-import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, type ByValue } from './encode-cache';
+import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -697,9 +697,9 @@ class Assembler implements EvalContext {
     const section = this.absolute !== undefined ? 0 : this.sec;
     const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
-    // A line as written with one value (`jne .skip`, `call f`, `mov eax, [x]`): its encoding is
-    // found by its text and that value alone, without building operands or a key string.
-    const one = kind === Encoding.Dynamic && st.valueOperand >= 0 && (this.lines.flags[this.line] & LineFlag.Verbatim) !== 0 ? st.valueOperand : -1;
+    // A statement with one value (`jne .skip`, `call f`, `mov eax, [x]`): its encoding is found
+    // by its shape and that value alone, without building operands or a key string.
+    const one = kind === Encoding.Dynamic ? st.valueOperand : -1;
     let value: Value | undefined;
     let byValue: Map<string, ByValue> | undefined;
     if (one >= 0) {
@@ -708,7 +708,7 @@ class Assembler implements EvalContext {
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
-        entry = byValue.get(this.lines.text[this.line]);
+        entry = byValue.get(valueShape(st));
         if (this.bits === 32) st.values32 = entry; else st.values16 = entry;
       }
       const key = entry !== undefined ? oneValueKey(entry.relative && value.v !== undefined ? value.v - address : value.v, value.sec, section) : undefined;
@@ -720,7 +720,7 @@ class Assembler implements EvalContext {
     const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
     if (byValue !== undefined) {
       const r = encode(request);
-      if (r.ok) c.keepByValue(byValue, this.lines.text[this.line], one, r.form.roles.indexOf('j'), value!.v, value!.sec, section, address, r);
+      if (r.ok) c.keepByValue(byValue, valueShape(st), one, r.form.roles.indexOf('j'), value!.v, value!.sec, section, address, r);
       c.result[i] = r;
       if (c.key !== undefined) c.key[i] = undefined;
       return r;
