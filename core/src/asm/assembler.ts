@@ -79,6 +79,13 @@ class Assembler implements EvalContext {
   private readonly results: StatementResults;
   /** Encodings of statements, reused across passes while their inputs stay the same. */
   private readonly cache: EncodeCache;
+  /**
+   * Per statement: the symbol its label defines, and the symbol its one value names (see
+   * operandValueOf), once found: later passes skip the lookups by name. Symbols are never
+   * removed during an assembly, so what was found stays right.
+   */
+  private readonly labelSymbol: (SymbolDef | undefined)[];
+  private readonly valueSymbol: (SymbolDef | undefined)[];
   /** The line of the statement being assembled: diagnostics point into it. */
   private line = 0;
   private pass = 0;
@@ -108,6 +115,9 @@ class Assembler implements EvalContext {
     this.budget = host.budget ?? new TimeBudget(undefined);
     this.results = new StatementResults(stmts.length);
     this.cache = new EncodeCache(stmts.length);
+    // Holes read as undefined, as in EncodeCache.
+    this.labelSymbol = new Array<SymbolDef | undefined>(stmts.length);
+    this.valueSymbol = new Array<SymbolDef | undefined>(stmts.length);
   }
 
   run(frontEndOnly: boolean): AssemblyOutput {
@@ -240,15 +250,37 @@ class Assembler implements EvalContext {
 
   private lookup(name: string, node: Expr): Value | undefined {
     const s = this.symbols.get(name);
-    if (!s) {
-      const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
-      if (special) return special;
-      if (this.pass > 0 || this.final) {
-        if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
-        else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line][node.tok]?.src : undefined);
-      }
-      return undefined;
+    return s !== undefined ? this.symbolValue(s) : this.missingSymbol(name, node);
+  }
+
+  /**
+   * The value of a one-value statement's operand (see ParsedStatement.valueOperand). A bare name
+   * finds its symbol once per assembly: later passes read it from `valueSymbol`, not the map.
+   */
+  private operandValueOf(e: Expr): Value {
+    if (e.k !== 'sym') return this.eval(e);
+    const i = this.stmtIndex;
+    let s = this.valueSymbol[i];
+    if (s === undefined) {
+      s = this.symbols.get(e.name);
+      if (s === undefined) return this.missingSymbol(e.name, e) ?? { v: undefined, sec: -1 };
+      this.valueSymbol[i] = s;
     }
+    return this.symbolValue(s);
+  }
+
+  /** A name that is not a symbol (yet): `section.X.start`, or an error once every label is known. */
+  private missingSymbol(name: string, node: Expr): Value | undefined {
+    const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
+    if (special) return special;
+    if (this.pass > 0 || this.final) {
+      if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
+      else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line][node.tok]?.src : undefined);
+    }
+    return undefined;
+  }
+
+  private symbolValue(s: SymbolDef): Value {
     if (s.value === undefined) return { v: undefined, sec: s.sec };
     if (s.big !== undefined) return { v: s.value, sec: -1, big: s.big };
     if (s.sec < 0) return { v: s.value, sec: -1 };
@@ -297,7 +329,7 @@ class Assembler implements EvalContext {
 
   private define(st: ParsedStatement, kind: 'label' | 'constant', sec: number, value: number | undefined, big?: bigint): void {
     const label = st.label!;
-    const prev = this.symbols.get(label.name);
+    const prev = this.labelSymbol[this.stmtIndex] ?? this.symbols.get(label.name);
     if (prev && prev.stmt !== this.stmtIndex) {
       if (this.final) {
         this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
@@ -311,7 +343,9 @@ class Assembler implements EvalContext {
       return;
     }
     this.changed = true;
-    this.symbols.set(label.name, { name: label.name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false });
+    const def: SymbolDef = { name: label.name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
+    this.symbols.set(label.name, def);
+    this.labelSymbol[this.stmtIndex] = def;
   }
 
   private statement(st: ParsedStatement): void {
@@ -704,7 +738,7 @@ class Assembler implements EvalContext {
     let byValue: Map<string, ByValue> | undefined;
     if (one >= 0) {
       const o = st.operands[one];
-      value = this.eval(o.kind === 'imm' ? o.expr : (o as Extract<ParsedOperand, { kind: 'mem' }>).disp!);
+      value = this.operandValueOf(o.kind === 'imm' ? o.expr : (o as Extract<ParsedOperand, { kind: 'mem' }>).disp!);
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {

@@ -401,6 +401,12 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   return Uint8Array.from(out);
 }
 
+/**
+ * The problems of the many encodings that have none: one shared array, so a result carries no
+ * empty array of its own (the assembler keeps results across passes and assemblies).
+ */
+const NO_PROBLEMS: readonly EncodeProblem[] = Object.freeze([]);
+
 /** Encodes one instruction exactly as `nasm -f bin` would. */
 export function encode(req: EncodeRequest): EncodeResult {
   const spec = findInstruction(req.mnemonic);
@@ -450,7 +456,7 @@ export function encode(req: EncodeRequest): EncodeResult {
     const bytes = layout(form, recipe, req, spec, prefixes, optimistic, formProblems);
     if (bytes === undefined) continue;
     if (bytes === 'error') return { ok: false, problems: formProblems };
-    return { ok: true, bytes, spec, form, problems: formProblems };
+    return { ok: true, bytes, spec, form, problems: formProblems.length > 0 ? formProblems : NO_PROBLEMS };
   }
   return { ok: false, problems: [error('invalid combination of opcode and operands')] };
 }
