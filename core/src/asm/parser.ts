@@ -303,7 +303,7 @@ class LineParser {
         if (this.pos >= toks.length) this.fail('operand expected after `,\'', toks[this.pos - 1]);
       }
     }
-    return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, operands, NO_DATA, NO_TOKENS);
+    return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, operands.length > 0 ? operands.slice() : NO_OPERANDS, NO_DATA, NO_TOKENS);
   }
 
   /** `at field, db value` (manual §5.9.2 istruc). */
@@ -326,9 +326,10 @@ class LineParser {
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[], op: ParsedStatement['op'],
     operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
     const opIndex = op === undefined ? this.toks.length : this.opIndex >= 0 ? this.opIndex : 1;
-    // Parses live as long as their cache entry: no empty array of their own.
-    const refs = this.refs.length > 0 ? this.refs : NO_REFS;
-    return { label, times, prefixes: prefixes.length > 0 ? prefixes : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, staticOperands: operands.every(isStaticOperand), valueOperand: valueOperand(operands),
+    // Parses live as long as their cache entry: no empty array of their own, and exact-size
+    // copies of the arrays grown by push (which keep room for 16 or more).
+    const refs = this.refs.length > 0 ? this.refs.slice() : NO_REFS;
+    return { label, times, prefixes: prefixes.length > 0 ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, staticOperands: operands.every(isStaticOperand), valueOperand: valueOperand(operands),
       enc16: undefined, enc32: undefined, values16: undefined, values32: undefined, valueShape: undefined,
     };
   }
@@ -409,7 +410,7 @@ class LineParser {
       }
     }
     if (items.length === 0) this.fail('no data items given', undefined);
-    return items;
+    return items.slice();
   }
 
   private operand(start: number, end: number): ParsedOperand {
