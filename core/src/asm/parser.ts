@@ -61,8 +61,9 @@ export interface ParsedStatement {
   readonly valueOperand: number;
   /**
    * Encodings remembered on the statement, which identical lines share across assemblies: its
-   * encoding when static, under `bits 16` and `bits 32`, and its text's by-value table. Written
-   * only by the assembler's encode cache: the one mutable part of a statement.
+   * encoding when static, under `bits 16` and `bits 32`, and its shape's by-value table (see
+   * `valueShape` in encode-cache.ts). Written only by the assembler's encode cache: the one
+   * mutable part of a statement.
    */
   enc16: EncodeResult | undefined;
   enc32: EncodeResult | undefined;

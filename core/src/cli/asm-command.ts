@@ -68,12 +68,13 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   const readBinary = (p: string): Uint8Array | undefined => {
     try { return fs.readFileSync(p); } catch { return undefined; }
   };
-  if (readFile(file) === undefined) {
+  const text = readFile(file);
+  if (text === undefined) {
     io.err(`${args.file}:1:1: error: unable to open input file \`${args.file}'\n`);
     return 1;
   }
   keepOptimizedCode();
-  const result = assemble({ file, host: { readFile, readBinary }, includePaths: args.includes, defines: args.defines, limits: args.limits });
+  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths: args.includes, defines: args.defines, limits: args.limits });
   const cwd = process.cwd();
   let errors = 0;
   for (const d of result.diagnostics) {
