@@ -7,7 +7,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { encode } from './instruction-set';
-import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, type ByValue } from './encode-cache';
+import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -79,6 +79,13 @@ class Assembler implements EvalContext {
   private readonly results: StatementResults;
   /** Encodings of statements, reused across passes while their inputs stay the same. */
   private readonly cache: EncodeCache;
+  /**
+   * Per statement: the symbol its label defines, and the symbol its one value names (see
+   * operandValueOf), once found: later passes skip the lookups by name. Symbols are never
+   * removed during an assembly, so what was found stays right.
+   */
+  private readonly labelSymbol: (SymbolDef | undefined)[];
+  private readonly valueSymbol: (SymbolDef | undefined)[];
   /** The line of the statement being assembled: diagnostics point into it. */
   private line = 0;
   private pass = 0;
@@ -108,6 +115,9 @@ class Assembler implements EvalContext {
     this.budget = host.budget ?? new TimeBudget(undefined);
     this.results = new StatementResults(stmts.length);
     this.cache = new EncodeCache(stmts.length);
+    // Holes read as undefined, as in EncodeCache.
+    this.labelSymbol = new Array<SymbolDef | undefined>(stmts.length);
+    this.valueSymbol = new Array<SymbolDef | undefined>(stmts.length);
   }
 
   run(frontEndOnly: boolean): AssemblyOutput {
@@ -240,15 +250,37 @@ class Assembler implements EvalContext {
 
   private lookup(name: string, node: Expr): Value | undefined {
     const s = this.symbols.get(name);
-    if (!s) {
-      const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
-      if (special) return special;
-      if (this.pass > 0 || this.final) {
-        if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
-        else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line][node.tok]?.src : undefined);
-      }
-      return undefined;
+    return s !== undefined ? this.symbolValue(s) : this.missingSymbol(name, node);
+  }
+
+  /**
+   * The value of a one-value statement's operand (see ParsedStatement.valueOperand). A bare name
+   * finds its symbol once per assembly: later passes read it from `valueSymbol`, not the map.
+   */
+  private operandValueOf(e: Expr): Value {
+    if (e.k !== 'sym') return this.eval(e);
+    const i = this.stmtIndex;
+    let s = this.valueSymbol[i];
+    if (s === undefined) {
+      s = this.symbols.get(e.name);
+      if (s === undefined) return this.missingSymbol(e.name, e) ?? { v: undefined, sec: -1 };
+      this.valueSymbol[i] = s;
     }
+    return this.symbolValue(s);
+  }
+
+  /** A name that is not a symbol (yet): `section.X.start`, or an error once every label is known. */
+  private missingSymbol(name: string, node: Expr): Value | undefined {
+    const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
+    if (special) return special;
+    if (this.pass > 0 || this.final) {
+      if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
+      else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line][node.tok]?.src : undefined);
+    }
+    return undefined;
+  }
+
+  private symbolValue(s: SymbolDef): Value {
     if (s.value === undefined) return { v: undefined, sec: s.sec };
     if (s.big !== undefined) return { v: s.value, sec: -1, big: s.big };
     if (s.sec < 0) return { v: s.value, sec: -1 };
@@ -297,7 +329,7 @@ class Assembler implements EvalContext {
 
   private define(st: ParsedStatement, kind: 'label' | 'constant', sec: number, value: number | undefined, big?: bigint): void {
     const label = st.label!;
-    const prev = this.symbols.get(label.name);
+    const prev = this.labelSymbol[this.stmtIndex] ?? this.symbols.get(label.name);
     if (prev && prev.stmt !== this.stmtIndex) {
       if (this.final) {
         this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
@@ -311,7 +343,9 @@ class Assembler implements EvalContext {
       return;
     }
     this.changed = true;
-    this.symbols.set(label.name, { name: label.name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false });
+    const def: SymbolDef = { name: label.name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
+    this.symbols.set(label.name, def);
+    this.labelSymbol[this.stmtIndex] = def;
   }
 
   private statement(st: ParsedStatement): void {
@@ -697,18 +731,18 @@ class Assembler implements EvalContext {
     const section = this.absolute !== undefined ? 0 : this.sec;
     const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
-    // A line as written with one value (`jne .skip`, `call f`, `mov eax, [x]`): its encoding is
-    // found by its text and that value alone, without building operands or a key string.
-    const one = kind === Encoding.Dynamic && st.valueOperand >= 0 && (this.lines.flags[this.line] & LineFlag.Verbatim) !== 0 ? st.valueOperand : -1;
+    // A statement with one value (`jne .skip`, `call f`, `mov eax, [x]`): its encoding is found
+    // by its shape and that value alone, without building operands or a key string.
+    const one = kind === Encoding.Dynamic ? st.valueOperand : -1;
     let value: Value | undefined;
     let byValue: Map<string, ByValue> | undefined;
     if (one >= 0) {
       const o = st.operands[one];
-      value = this.eval(o.kind === 'imm' ? o.expr : (o as Extract<ParsedOperand, { kind: 'mem' }>).disp!);
+      value = this.operandValueOf(o.kind === 'imm' ? o.expr : (o as Extract<ParsedOperand, { kind: 'mem' }>).disp!);
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
-        entry = byValue.get(this.lines.text[this.line]);
+        entry = byValue.get(valueShape(st));
         if (this.bits === 32) st.values32 = entry; else st.values16 = entry;
       }
       const key = entry !== undefined ? oneValueKey(entry.relative && value.v !== undefined ? value.v - address : value.v, value.sec, section) : undefined;
@@ -720,7 +754,7 @@ class Assembler implements EvalContext {
     const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
     if (byValue !== undefined) {
       const r = encode(request);
-      if (r.ok) c.keepByValue(byValue, this.lines.text[this.line], one, r.form.roles.indexOf('j'), value!.v, value!.sec, section, address, r);
+      if (r.ok) c.keepByValue(byValue, valueShape(st), one, r.form.roles.indexOf('j'), value!.v, value!.sec, section, address, r);
       c.result[i] = r;
       if (c.key !== undefined) c.key[i] = undefined;
       return r;

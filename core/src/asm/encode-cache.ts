@@ -3,7 +3,7 @@
 // the same text); one that uses symbols is re-encoded only when its operand values change.
 
 import type { Expr } from './expr';
-import type { ParsedOperand } from './parser';
+import type { ParsedOperand, ParsedStatement } from './parser';
 import type { AsmOperand, EncodeResult, OperandValue } from '../isa/operands';
 
 export const enum Encoding { Unknown, Static, Dynamic }
@@ -26,7 +26,7 @@ export class EncodeCache {
   readonly byText32: Map<string, EncodeResult>;
   /** Symbol-dependent encodings by mnemonic, prefixes and `operandKey`, shared between statements. */
   readonly shared: Map<string, EncodeResult>;
-  /** Encodings of lines with one value (ParsedStatement.valueOperand), by text and `oneValueKey` (`bits 16`, `bits 32`). */
+  /** Encodings of lines with one value (ParsedStatement.valueOperand), by `valueShape` and `oneValueKey` (`bits 16`, `bits 32`). */
   readonly byValue16: Map<string, ByValue>;
   readonly byValue32: Map<string, ByValue>;
 
@@ -55,11 +55,11 @@ export class EncodeCache {
   }
 
   /** Keeps `r` for a one-value line (`rel`: r's branch operand, or -1) when its key can be made. */
-  keepByValue(byText: Map<string, ByValue>, text: string, operand: number, rel: number, v: number | undefined, sec: number, section: number, address: number, r: EncodeResult): void {
-    let entry = byText.get(text);
+  keepByValue(byShape: Map<string, ByValue>, shape: string, operand: number, rel: number, v: number | undefined, sec: number, section: number, address: number, r: EncodeResult): void {
+    let entry = byShape.get(shape);
     if (entry === undefined) {
       entry = { relative: rel === operand, encodings: new Map() };
-      byText.set(text, entry);
+      byShape.set(shape, entry);
     } else if (entry.relative !== (rel === operand)) return;
     const key = oneValueKey(entry.relative && v !== undefined ? v - address : v, sec, section);
     if (key === undefined) return;
@@ -82,8 +82,8 @@ interface Kept {
 }
 
 /**
- * The encodings of one line text whose only input is one value: by `oneValueKey`. The line's
- * text fixes everything else the encoder reads (mnemonic, prefixes, registers, sizes); the value
+ * The encodings of one statement shape whose only input is one value: by `oneValueKey`. The
+ * shape fixes everything else the encoder reads (mnemonic, prefixes, registers, sizes); the value
  * counts as a distance from the instruction when it is the target of a relative branch.
  */
 export interface ByValue {
@@ -116,6 +116,30 @@ function newKept(): Kept {
 }
 
 let kept = newKept();
+
+/**
+ * What the encoding of a statement with one value (ParsedStatement.valueOperand) depends on
+ * besides that value and `bits`: mnemonic, prefixes and every operand but the value itself. Lines
+ * of different texts share it (`jmp block_1`, `jmp block_2`, `call f` wherever written), so one
+ * encoding serves every branch over the same distance.
+ */
+export function valueShape(st: ParsedStatement): string {
+  if (st.valueShape !== undefined) return st.valueShape;
+  let k = st.op!.name;
+  for (const p of st.prefixes) k += ' ' + p.name;
+  for (const o of st.operands) {
+    switch (o.kind) {
+      case 'reg': k += `|r${o.reg.name}`; break;
+      case 'imm': k += `|i${o.size ?? ''},${o.strict ? 1 : 0},${o.jump ?? ''}`; break;
+      case 'mem':
+        k += `|m${o.size ?? ''},${o.far ? 1 : 0},${o.segment?.name ?? ''},${o.base?.name ?? ''},${o.index?.name ?? ''},${o.scale},${o.disp === undefined ? 0 : 1},${o.dispSize ?? ''},${o.nosplit ? 1 : 0}`;
+        break;
+      // A far pointer holds two values: never part of a one-value statement (see valueOperand).
+      case 'farptr': k += '|f'; break;
+    }
+  }
+  return (st.valueShape = k);
+}
 
 /** True when an expression is made of numbers only (no symbol, `$` or `$$`). */
 export function isStaticExpr(e: Expr): boolean {

@@ -44,9 +44,15 @@ function isDigit(c: number): boolean {
 /** Two-character operators, longest match first (the manual's §3.5 operator list plus %if's comparisons). */
 const TWO_CHAR_OPS = new Set(['//', '<<', '>>', '==', '!=', '<>', '<=', '>=', '&&', '||', '^^']);
 
+/**
+ * The tokens of the line being scanned. The caller gets an exact-size copy: an array grown by
+ * push keeps room for 16 or more, and the line cache keeps every distinct line's tokens.
+ */
+const scratch: Token[] = [];
+
 /** Tokenizes a line (without its line terminator). Never throws. */
 export function tokenizeLine(text: string): Token[] {
-  const tokens: Token[] = [];
+  const tokens = scratch;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -117,7 +123,9 @@ export function tokenizeLine(text: string): Token[] {
     i++;
     tokens.push({ kind: 'invalid', text: text.slice(start, i), start, end: i });
   }
-  return tokens;
+  const exact = tokens.slice();
+  tokens.length = 0;
+  return exact;
 }
 
 function scanString(text: string, i: number, quote: number): number {

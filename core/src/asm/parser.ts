@@ -61,13 +61,16 @@ export interface ParsedStatement {
   readonly valueOperand: number;
   /**
    * Encodings remembered on the statement, which identical lines share across assemblies: its
-   * encoding when static, under `bits 16` and `bits 32`, and its text's by-value table. Written
-   * only by the assembler's encode cache: the one mutable part of a statement.
+   * encoding when static, under `bits 16` and `bits 32`, and its shape's by-value table (see
+   * `valueShape` in encode-cache.ts). Written only by the assembler's encode cache: the one
+   * mutable part of a statement.
    */
   enc16: EncodeResult | undefined;
   enc32: EncodeResult | undefined;
   values16: ByValue | undefined;
   values32: ByValue | undefined;
+  /** The key of its by-value table (see `valueShape`), made on first use. */
+  valueShape: string | undefined;
 }
 
 export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string }
@@ -122,7 +125,10 @@ export class ParseCursor {
 
 export interface CachedParse {
   readonly outcome: ParseOutcome;
-  /** `parseGeneration` when made: entries keep parses made before the cache started over, which no longer count. */
+  /**
+   * `parseGeneration` when made: parses made before the count of kept parses started over no
+   * longer count (entries hold theirs until next used; this bounds the memory of `byBase`).
+   */
   readonly generation: number;
   /** The line names `.local` labels, so its parse depends on the current non-local label. */
   readonly usesBase: boolean;
@@ -132,7 +138,11 @@ export interface CachedParse {
   byBase?: Map<string, CachedParse>;
 }
 
-/** Parses of lines written verbatim, by text, kept across calls (the language server re-parses after every edit). */
+/**
+ * Parses of lines written verbatim that have no line-cache entry (macro body lines), by text,
+ * kept across calls (the language server re-parses after every edit). Lines with an entry keep
+ * their parse on it; `cachedParses` counts both.
+ */
 let parseCache = new Map<string, CachedParse>();
 let cachedParses = 0;
 let parseGeneration = 0;
@@ -148,9 +158,10 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
   const localBase = cursor.localBase;
   // The cache holds parses under the default limit only.
   if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return take(parseStatement(tokens, localBase, evalLimit), cursor, localBase, true);
+  // A line with a cache entry keeps its parse there alone: the entry is already found by the
+  // line's text, and a second map by text would cost a lookup and an insertion per new line.
   const kept = entry?.parse;
-  let first = kept !== undefined && kept.generation === parseGeneration ? kept : parseCache.get(text);
-  if (entry !== undefined && first !== kept) entry.parse = first;
+  let first = kept !== undefined && kept.generation === parseGeneration ? kept : entry === undefined ? parseCache.get(text) : undefined;
   const baseKey = localBase ?? '';
   let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
   if (c === undefined) {
@@ -163,12 +174,11 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
     if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; parseGeneration++; first = undefined; }
     c = { outcome, generation: parseGeneration, usesBase, setsBase, byBase: undefined };
     cachedParses++;
-    if (usesBase) {
-      const owner = first ?? parseCache.get(text);
-      if (owner === undefined) { c.byBase = new Map([[baseKey, c]]); parseCache.set(text, c); }
-      else owner.byBase!.set(baseKey, c);
-    } else parseCache.set(text, c);
-    if (entry !== undefined && first === undefined) entry.parse = c;
+    if (usesBase && first !== undefined) first.byBase!.set(baseKey, c);
+    else {
+      if (usesBase) c.byBase = new Map([[baseKey, c]]);
+      if (entry !== undefined) entry.parse = c; else parseCache.set(text, c);
+    }
     return take(outcome, cursor, undefined, true);
   }
   return take(c.outcome, cursor, c.setsBase ? c.outcome.localBase : localBase, false);
@@ -294,7 +304,7 @@ class LineParser {
         if (this.pos >= toks.length) this.fail('operand expected after `,\'', toks[this.pos - 1]);
       }
     }
-    return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, operands, NO_DATA, NO_TOKENS);
+    return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, operands.length > 0 ? operands.slice() : NO_OPERANDS, NO_DATA, NO_TOKENS);
   }
 
   /** `at field, db value` (manual §5.9.2 istruc). */
@@ -317,10 +327,11 @@ class LineParser {
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[], op: ParsedStatement['op'],
     operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
     const opIndex = op === undefined ? this.toks.length : this.opIndex >= 0 ? this.opIndex : 1;
-    // Parses live as long as their cache entry: no empty array of their own.
-    const refs = this.refs.length > 0 ? this.refs : NO_REFS;
-    return { label, times, prefixes: prefixes.length > 0 ? prefixes : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, staticOperands: operands.every(isStaticOperand), valueOperand: valueOperand(operands),
-      enc16: undefined, enc32: undefined, values16: undefined, values32: undefined,
+    // Parses live as long as their cache entry: no empty array of their own, and exact-size
+    // copies of the arrays grown by push (which keep room for 16 or more).
+    const refs = this.refs.length > 0 ? this.refs.slice() : NO_REFS;
+    return { label, times, prefixes: prefixes.length > 0 ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, staticOperands: operands.every(isStaticOperand), valueOperand: valueOperand(operands),
+      enc16: undefined, enc32: undefined, values16: undefined, values32: undefined, valueShape: undefined,
     };
   }
 
@@ -400,7 +411,7 @@ class LineParser {
       }
     }
     if (items.length === 0) this.fail('no data items given', undefined);
-    return items;
+    return items.slice();
   }
 
   private operand(start: number, end: number): ParsedOperand {

@@ -41,11 +41,16 @@ function reserve(s: Section, end: number): void {
   s.data = grown;
 }
 
+/** An instruction's worth of bytes: copied one by one, cheaper than a call to `set` at this size. */
+const SMALL_WRITE = 16;
+
 /** Stores `bytes` at `offset` in the section's contents. */
 export function writeBytes(s: Section, offset: number, bytes: Uint8Array): void {
-  reserve(s, offset + bytes.length);
-  if (bytes.length === 1) s.data[offset] = bytes[0];
-  else s.data.set(bytes, offset);
+  const n = bytes.length;
+  reserve(s, offset + n);
+  const data = s.data;
+  if (n <= SMALL_WRITE) for (let k = 0; k < n; k++) data[offset + k] = bytes[k];
+  else data.set(bytes, offset);
 }
 
 /**

@@ -42,14 +42,15 @@ function wordOverflow(v: number | undefined): 'word' | undefined {
   return v !== undefined && (v > 0xffff || v < -0x10000) ? 'word' : undefined;
 }
 
-function dispSize(mem: MemOperand, full: 2 | 4, mustHaveDisp: boolean): { bytes: 0 | 1 | 2 | 4; value: number; overflow?: 'byte' | 'word' } | string {
+/** `written`: the displacement size to go by (`mem.dispSize`, or what the caller made of it). */
+function dispSize(mem: MemOperand, written: 8 | 16 | 32 | undefined, full: 2 | 4, mustHaveDisp: boolean): { bytes: 0 | 1 | 2 | 4; value: number; overflow?: 'byte' | 'word' } | string {
   const raw = mem.disp.value ?? 0;
   const known = simpleDisp(mem);
   const bits = full === 4 ? 32 : 16;
   const value = toSigned(raw, bits);
-  if (mem.dispSize !== undefined) {
-    if (mem.dispSize === 8) return { bytes: 1, value, overflow: known !== undefined && byteOverflow(known) ? 'byte' : undefined };
-    if (mem.dispSize !== bits) return `invalid ${mem.addressSize}-bit effective address`;
+  if (written !== undefined) {
+    if (written === 8) return { bytes: 1, value, overflow: known !== undefined && byteOverflow(known) ? 'byte' : undefined };
+    if (written !== bits) return `invalid ${mem.addressSize}-bit effective address`;
     return { bytes: full, value, overflow: full === 2 ? wordOverflow(known) : undefined };
   }
   if (known === undefined) return { bytes: full, value };
@@ -75,23 +76,22 @@ function encode32(mem: MemOperand): EaResult {
     else { const t = base; base = index; index = t; }
   }
   if (base < 0 && index < 0) {
-    const d = dispSize({ ...mem, dispSize: mem.dispSize === 8 ? 32 : mem.dispSize }, 4, true);
+    const d = dispSize(mem, mem.dispSize === 8 ? 32 : mem.dispSize, 4, true);
     if (typeof d === 'string') return { ok: false, message: d };
-    return { ok: true, ea: { mod: 0, rm: 5, sib: -1, dispBytes: 4, disp: d.value } };
+    return { ok: true, ea: { mod: 0, rm: 5, sib: -1, dispBytes: 4, disp: d.value, dispOverflow: undefined } };
   }
   const ss = scale === 1 ? 0 : scale === 2 ? 1 : scale === 4 ? 2 : 3;
   if (base < 0) {
     // Index without base: SIB with base=101 and mod 00 always carries a disp32.
-    const d = dispSize({ ...mem, dispSize: undefined }, 4, true);
+    const d = dispSize(mem, undefined, 4, true);
     if (typeof d === 'string') return { ok: false, message: d };
-    return { ok: true, ea: { mod: 0, rm: 4, sib: (ss << 6) | (index << 3) | 5, dispBytes: 4, disp: d.value } };
+    return { ok: true, ea: { mod: 0, rm: 4, sib: (ss << 6) | (index << 3) | 5, dispBytes: 4, disp: d.value, dispOverflow: undefined } };
   }
-  const d = dispSize(mem, 4, base === EBP);
+  const d = dispSize(mem, mem.dispSize, 4, base === EBP);
   if (typeof d === 'string') return { ok: false, message: d };
   const mod = d.bytes === 0 ? 0 : d.bytes === 1 ? 1 : 2;
-  const ea = { mod, dispBytes: d.bytes, disp: d.value, dispOverflow: d.overflow };
-  if (index < 0 && base !== ESP) return { ok: true, ea: { ...ea, rm: base, sib: -1 } };
-  return { ok: true, ea: { ...ea, rm: 4, sib: (ss << 6) | ((index < 0 ? 4 : index) << 3) | base } };
+  const sib = index < 0 && base !== ESP ? -1 : (ss << 6) | ((index < 0 ? 4 : index) << 3) | base;
+  return { ok: true, ea: { mod, rm: sib < 0 ? base : 4, sib, dispBytes: d.bytes, disp: d.value, dispOverflow: d.overflow } };
 }
 
 /** 16-bit addressing: the eight base/index combinations of Intel SDM Table 2-1. */
@@ -105,14 +105,14 @@ function encode16(mem: MemOperand): EaResult {
   if (regs.some((r) => registerInfo(r).bits !== 16)) return bad;
   if (mem.index !== undefined && mem.scale !== 1) return bad;
   if (regs.length === 0) {
-    const d = dispSize({ ...mem, dispSize: mem.dispSize === 8 ? 16 : mem.dispSize }, 2, true);
+    const d = dispSize(mem, mem.dispSize === 8 ? 16 : mem.dispSize, 2, true);
     if (typeof d === 'string') return { ok: false, message: d };
     return { ok: true, ea: { mod: 0, rm: 6, sib: -1, dispBytes: 2, disp: d.value, dispOverflow: d.overflow } };
   }
   const sorted = regs.length === 2 && (regs[0] === 'si' || regs[0] === 'di') ? [regs[1], regs[0]] : regs;
   const rm = RM16[sorted.join('+')];
   if (rm === undefined) return bad;
-  const d = dispSize(mem, 2, rm === 6);
+  const d = dispSize(mem, mem.dispSize, 2, rm === 6);
   if (typeof d === 'string') return { ok: false, message: d };
   const mod = d.bytes === 0 ? 0 : d.bytes === 1 ? 1 : 2;
   return { ok: true, ea: { mod, rm, sib: -1, dispBytes: d.bytes, disp: d.value, dispOverflow: d.overflow } };

@@ -237,13 +237,36 @@ function collectPrefixes(prefixes: readonly PrefixName[], problems: EncodeProble
   return { repeat, lock, segment, operandSize, addressSize };
 }
 
-function pushLittleEndian(out: number[], value: number, bytes: number): void {
-  let v = value;
-  for (let i = 0; i < bytes; i++) {
-    out.push(((v % 256) + 256) % 256);
-    v = Math.floor(v / 256);
+/**
+ * The bytes of the instruction being laid out, in one buffer reused for every instruction: no
+ * growing array per instruction. Layout writes at most five prefixes, three opcode bytes, ModR/M,
+ * SIB and fourteen bytes of displacement, immediates or far pointer: under the buffer's 32.
+ */
+class InstructionBytes {
+  private readonly buffer = new Uint8Array(32);
+  length = 0;
+
+  push(byte: number): void {
+    this.buffer[this.length++] = byte;
+  }
+
+  pushLittleEndian(value: number, bytes: number): void {
+    let v = value;
+    for (let i = 0; i < bytes; i++) {
+      this.buffer[this.length++] = ((v % 256) + 256) % 256;
+      v = Math.floor(v / 256);
+    }
+  }
+
+  /** A copy of the bytes written since the last `take`, which starts the next instruction. */
+  take(): Uint8Array {
+    const bytes = this.buffer.slice(0, this.length);
+    this.length = 0;
+    return bytes;
   }
 }
+
+const instructionBytes = new InstructionBytes();
 
 /**
  * Instructions whose byte immediate is a count, port, vector or level: NASM checks it as
@@ -277,7 +300,8 @@ function isNearBranch(spec: InstructionSpec, form: FormSpec, recipe: FormRecipe,
 /** Lays out one instruction with a chosen form; undefined when a relaxable short branch is out of range. */
 function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: InstructionSpec, prefixes: Prefixes, optimisticShort: boolean, problems: EncodeProblem[]): Uint8Array | undefined | 'error' {
   const ops = req.operands;
-  const out: number[] = [];
+  const out = instructionBytes;
+  out.length = 0;
   // Prefix order as NASM emits it (measured): F2/F3, F0, segment, 66, 67.
   if (prefixes.repeat !== undefined) out.push(prefixes.repeat);
   if (prefixes.lock) {
@@ -334,14 +358,14 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       if (!ea.ok) { problems.push(error(ea.message, rmIndex)); return 'error'; }
       out.push((ea.ea.mod << 6) | (reg << 3) | ea.ea.rm);
       if (ea.ea.sib >= 0) out.push(ea.ea.sib);
-      pushLittleEndian(out, ea.ea.disp, ea.ea.dispBytes);
+      out.pushLittleEndian(ea.ea.disp, ea.ea.dispBytes);
       if (ea.ea.dispOverflow !== undefined) problems.push(warning(`${ea.ea.dispOverflow} data exceeds bounds`, rmIndex));
     }
   }
   if (recipe.moffs && mem !== undefined) {
     const value = mem.disp.value ?? 0;
     if (memAddressSize === 16 && !mem.disp.reloc && (value > 0xffff || value < -0x10000)) problems.push(warning('word data exceeds bounds', memIndex));
-    pushLittleEndian(out, value, memAddressSize === 16 ? 2 : 4);
+    out.pushLittleEndian(value, memAddressSize === 16 ? 2 : 4);
   }
   let fieldIndex = 0;
   for (let i = 0; i < ops.length; i++) {
@@ -361,12 +385,12 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
           const limit = kind === 'sbyte16' ? 0x10000 : 0x100000000;
           if (value >= limit || value < -limit) problems.push(warning(`${kind === 'sbyte16' ? 'word' : 'dword'} value exceeds bounds`, i));
         }
-        pushLittleEndian(out, value, 1);
+        out.pushLittleEndian(value, 1);
       } else {
         const limit = IMMEDIATE_LIMIT[field];
         const low = field === 'ib' && UNSIGNED_BYTE_OPERAND.has(spec.mnemonic) ? 0 : -limit;
         if (known && (value >= limit || value < low)) problems.push(warning(`${IMMEDIATE_NAME[field]} data exceeds bounds`, i));
-        pushLittleEndian(out, value, field === 'ib' ? 1 : field === 'iw' ? 2 : 4);
+        out.pushLittleEndian(value, field === 'ib' ? 1 : field === 'iw' ? 2 : 4);
       }
     } else if (role === 'p' && op.kind === 'farptr') {
       // The offset field follows the form's size even under an o16/o32 prefix (measured).
@@ -374,8 +398,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       const offsetBytes = formSize === 16 ? 2 : 4;
       const offset = op.offset.value ?? 0;
       if (offsetBytes === 2 && !op.offset.reloc && (offset > 0xffff || offset < -0x10000)) problems.push(warning('word data exceeds bounds', i));
-      pushLittleEndian(out, offset, offsetBytes);
-      pushLittleEndian(out, op.selector.value ?? 0, 2);
+      out.pushLittleEndian(offset, offsetBytes);
+      out.pushLittleEndian(op.selector.value ?? 0, 2);
     }
   }
   if (prefixes.repeat === 0xf2 && isNearBranch(spec, form, recipe, ops)) {
@@ -396,10 +420,16 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       disp = 0;
     }
     if (size === 2 && target !== undefined && op.reloc && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
-    pushLittleEndian(out, disp, size);
+    out.pushLittleEndian(disp, size);
   }
-  return Uint8Array.from(out);
+  return out.take();
 }
+
+/**
+ * The problems of the many encodings that have none: one shared array, so a result carries no
+ * empty array of its own (the assembler keeps results across passes and assemblies).
+ */
+const NO_PROBLEMS: readonly EncodeProblem[] = Object.freeze([]);
 
 /** Encodes one instruction exactly as `nasm -f bin` would. */
 export function encode(req: EncodeRequest): EncodeResult {
@@ -450,7 +480,7 @@ export function encode(req: EncodeRequest): EncodeResult {
     const bytes = layout(form, recipe, req, spec, prefixes, optimistic, formProblems);
     if (bytes === undefined) continue;
     if (bytes === 'error') return { ok: false, problems: formProblems };
-    return { ok: true, bytes, spec, form, problems: formProblems };
+    return { ok: true, bytes, spec, form, problems: formProblems.length > 0 ? formProblems : NO_PROBLEMS };
   }
   return { ok: false, problems: [error('invalid combination of opcode and operands')] };
 }
