@@ -36,6 +36,27 @@ describe('lsp completion', () => {
     assert.ok(labels.includes('%define') && labels.includes('%macro'));
   });
 
+  it('sends the shared edit range once in itemDefaults when the client takes it (LSP 3.17)', () => {
+    const doc = ws.doc('main.asm');
+    for (const [text, col] of [['mo', 2], ['jmp ', 4], ['%de', 3]] as const) {
+      const position = at(doc, text, col);
+      const perItem = completion(doc, position);
+      const shared = completion(doc, position, { editRange: true });
+      assert.equal(perItem.itemDefaults, undefined);
+      assert.deepEqual(shared.items.map((i) => i.label), perItem.items.map((i) => i.label));
+      const edits = perItem.items.map((i) => i.textEdit as { range: unknown; newText: string });
+      // Every item of a list replaces one range: the one the defaults give.
+      for (const e of edits) assert.deepEqual(e.range, shared.itemDefaults?.editRange);
+      shared.items.forEach((item, n) => {
+        assert.equal(item.textEdit, undefined);
+        // Without textEditText the client inserts the label (LSP 3.17 CompletionItem.textEditText).
+        assert.equal(item.textEditText ?? item.label, edits[n].newText);
+      });
+    }
+    const mov = completion(doc, at(doc, 'mo', 2), { editRange: true }).items.find((i) => i.label === 'mov');
+    assert.match(mov?.textEditText ?? '', /^mov \$\{1:/);
+  });
+
   it('resolves documentation from the table', () => {
     const item = resolveCompletion({ label: 'cli', data: { kind: 'mnemonic', name: 'cli' } });
     assert.match((item.documentation as MarkupContent).value, /IOPL-sensitive/);

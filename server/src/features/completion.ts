@@ -1,7 +1,9 @@
 // completion(doc, pos): mnemonics with operand-form snippets, prefixes, directives and macros where
 // an instruction starts; registers, labels (the current scope's `.locals` too, and labels from
 // included files), constants, macros and size keywords in operands; `%` directives.
-// Documentation is filled in lazily by resolveCompletion.
+// Documentation is filled in lazily by resolveCompletion. Every item of a list replaces the same
+// range; a client that takes `itemDefaults.editRange` (LSP 3.17; VS Code does) gets it once per
+// list instead of once per item, which halves a list of labels on the wire.
 
 import type { SymbolInfo } from '../../../core/src/asm/api';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
@@ -25,7 +27,31 @@ function mnemonicSnippet(name: string): string {
   return `${name} ${form.operands.map((k, i) => `\${${i + 1}:${operandKindLabel(k).replace(/[}$\\]/g, '')}}`).join(', ')}`;
 }
 
-function symbolItem(s: SymbolInfo, insert: string, range: Range): CompletionItem {
+/** What the client accepts as list-wide defaults (`completion.completionList.itemDefaults`). */
+export interface CompletionDefaults {
+  readonly editRange: boolean;
+}
+
+export const NO_DEFAULTS: CompletionDefaults = { editRange: false };
+
+/** The items of one list, all replacing `range`: per item, or once in the list's defaults. */
+class ItemList {
+  readonly items: CompletionItem[] = [];
+
+  constructor(private readonly range: Range, private readonly defaults: CompletionDefaults) {}
+
+  /** The item's edit: its own text edit, or the text for the default range when not its label. */
+  edit(label: string, newText: string): Pick<CompletionItem, 'textEdit' | 'textEditText'> {
+    if (!this.defaults.editRange) return { textEdit: { range: this.range, newText } };
+    return newText === label ? {} : { textEditText: newText };
+  }
+
+  list(): CompletionList {
+    return this.defaults.editRange ? { isIncomplete: false, itemDefaults: { editRange: this.range }, items: this.items } : { isIncomplete: false, items: this.items };
+  }
+}
+
+function symbolItem(s: SymbolInfo, insert: string, out: ItemList): CompletionItem {
   const kind = s.kind === 'macro' || s.kind === 'define' ? CompletionItemKind.Function
     : s.kind === 'constant' ? CompletionItemKind.Constant
       : s.kind === 'struc' ? CompletionItemKind.Struct
@@ -36,7 +62,7 @@ function symbolItem(s: SymbolInfo, insert: string, range: Range): CompletionItem
     kind,
     detail: `${s.kind}${value !== undefined ? ` = ${value}` : ''}`,
     documentation: s.doc ? { kind: MarkupKind.Markdown, value: s.doc } : undefined,
-    textEdit: { range, newText: insert },
+    ...out.edit(insert, insert),
     sortText: `1${insert}`,
   };
 }
@@ -63,41 +89,43 @@ function staticInstructionItems(): readonly StaticItem[] {
   return (instructionStartItems = out);
 }
 
-export function completion(doc: AnalyzedDocument, pos: Position): CompletionList {
-  const items: CompletionItem[] = [];
+export function completion(doc: AnalyzedDocument, pos: Position, defaults: CompletionDefaults = NO_DEFAULTS): CompletionList {
   const text = doc.lines[pos.line] ?? '';
   const col = Math.min(pos.character, text.length);
   const tok = tokenAt(text, col);
-  if (tok?.kind === 'comment' || (tok?.kind === 'string' && col < tok.end)) return { isIncomplete: false, items };
+  if (tok?.kind === 'comment' || (tok?.kind === 'string' && col < tok.end)) return { isIncomplete: false, items: [] };
   const typing = tok && tok.end === col && (tok.kind === 'ident' || tok.kind === 'preproc') ? tok : undefined;
   const range: Range = { start: { line: pos.line, character: typing ? typing.start : col }, end: { line: pos.line, character: col } };
   const before = text.slice(0, col);
   const shape = shapeLine(before, wordClassifier(doc));
 
   if (typing?.kind === 'preproc' || (before.trimStart() === '%')) {
+    const out = new ItemList(typing ? range : { ...range, start: { line: pos.line, character: before.lastIndexOf('%') } }, defaults);
     for (const d of PREPROCESSOR_DIRECTIVES) {
-      items.push({ label: d.name, kind: CompletionItemKind.Keyword, textEdit: { range: typing ? range : { ...range, start: { line: pos.line, character: before.lastIndexOf('%') } }, newText: d.snippet ?? d.name },
+      out.items.push({ label: d.name, kind: CompletionItemKind.Keyword, ...out.edit(d.name, d.snippet ?? d.name),
         insertTextFormat: d.snippet ? InsertTextFormat.Snippet : undefined, data: { kind: 'keyword', name: d.name } satisfies CompletionData });
     }
-    return { isIncomplete: false, items };
+    return out.list();
   }
 
+  const out = new ItemList(range, defaults);
+  const items = out.items;
   const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0));
   if (atInstruction) {
     for (const s of staticInstructionItems()) {
-      items.push({ label: s.label, kind: CompletionItemKind.Keyword, textEdit: { range, newText: s.newText },
+      items.push({ label: s.label, kind: CompletionItemKind.Keyword, ...out.edit(s.label, s.newText),
         insertTextFormat: s.snippet ? InsertTextFormat.Snippet : undefined, data: s.data, sortText: s.sortText, detail: s.detail });
     }
-    for (const s of doc.result.symbols) if (s.kind === 'macro') items.push(symbolItem(s, s.shortName, range));
-    return { isIncomplete: false, items };
+    for (const s of doc.result.symbols) if (s.kind === 'macro') items.push(symbolItem(s, s.shortName, out));
+    return out.list();
   }
 
   for (const r of allRegisters()) {
-    items.push({ label: r.name, kind: CompletionItemKind.Variable, textEdit: { range, newText: r.name }, detail: `${r.bits}-bit ${r.cls}`, data: { kind: 'register', name: r.name } satisfies CompletionData, sortText: `3${r.name}` });
+    items.push({ label: r.name, kind: CompletionItemKind.Variable, ...out.edit(r.name, r.name), detail: `${r.bits}-bit ${r.cls}`, data: { kind: 'register', name: r.name } satisfies CompletionData, sortText: `3${r.name}` });
   }
-  for (const k of [...SIZE_KEYWORDS, ...OPERAND_MODIFIERS]) items.push({ label: k.name, kind: CompletionItemKind.Keyword, textEdit: { range, newText: k.name }, detail: k.doc, sortText: `4${k.name}` });
+  for (const k of [...SIZE_KEYWORDS, ...OPERAND_MODIFIERS]) items.push({ label: k.name, kind: CompletionItemKind.Keyword, ...out.edit(k.name, k.name), detail: k.doc, sortText: `4${k.name}` });
   for (const k of BUILTIN_NAMES) {
-    if (k.name.startsWith('__')) items.push({ label: k.name, kind: CompletionItemKind.Constant, textEdit: { range, newText: k.name }, detail: k.doc, sortText: `5${k.name}` });
+    if (k.name.startsWith('__')) items.push({ label: k.name, kind: CompletionItemKind.Constant, ...out.edit(k.name, k.name), detail: k.doc, sortText: `5${k.name}` });
   }
   const scope = scopeLabelAt(doc, pos.line);
   const seen = new Set<string>();
@@ -105,15 +133,15 @@ export function completion(doc: AnalyzedDocument, pos: Position): CompletionList
     if (s.kind === 'section') continue;
     if (s.kind === 'local-label') {
       if (!scope || s.parent !== scope.name) continue;
-      if (!seen.has(s.shortName)) items.push(symbolItem(s, s.shortName, range));
+      if (!seen.has(s.shortName)) items.push(symbolItem(s, s.shortName, out));
       seen.add(s.shortName);
       continue;
     }
     if (seen.has(s.name)) continue;
     seen.add(s.name);
-    items.push(symbolItem(s, s.name, range));
+    items.push(symbolItem(s, s.name, out));
   }
-  return { isIncomplete: false, items };
+  return out.list();
 }
 
 export function resolveCompletion(item: CompletionItem): CompletionItem {
