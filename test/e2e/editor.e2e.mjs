@@ -120,7 +120,10 @@ async function editorChecks(wb) {
     await hover.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }, shoot);
 
-  await runner.check('completion offers the mnemonic cpuid', async () => {
+  // The server sends each list's shared edit range once (LSP 3.17 itemDefaults.editRange, which
+  // VS Code takes): accepting an item must replace the word being typed, plain or snippet.
+  const editorLine = (pattern) => page.locator(`${wb.activeEditor} .view-line`, { hasText: pattern }).first();
+  await runner.check('completion offers the mnemonic cpuid and accepting it replaces the typed word', async () => {
     await wb.openFile('completion.gasm');
     const { line } = lineOf(join(env.workspace, 'completion.gasm'), /^start:/);
     await wb.goTo(line + 1, 1);
@@ -131,6 +134,28 @@ async function editorChecks(wb) {
     const aria = (await item.first().getAttribute('aria-label')) ?? '';
     console.log(`       suggestion: ${aria}`);
     await wb.screenshot('07-completion');
+    const focused = page.locator('.suggest-widget .monaco-list-row.focused');
+    const first = (await focused.getAttribute('aria-label')) ?? '';
+    expect(/^cpuid\b/.test(first), `the focused suggestion is "${first}", not cpuid`);
+    await page.keyboard.press('Enter');
+    await editorLine(/^\s*cpuid\s*$/).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  }, shoot);
+
+  await runner.check('accepting the mov snippet replaces the typed word with its operand form', async () => {
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('mo');
+    await page.keyboard.press('Control+Space');
+    const focused = page.locator('.suggest-widget .monaco-list-row.focused', { hasText: 'mov' });
+    await focused.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const first = (await focused.getAttribute('aria-label')) ?? '';
+    expect(/^mov\b/.test(first), `the focused suggestion is "${first}", not mov`);
+    await page.keyboard.press('Enter');
+    // The snippet's placeholders are operand kinds of a form of mov; the editor renders spaces as U+00A0.
+    const accepted = editorLine(/^\s*mov\s\S+,\s\S+\s*$/);
+    await accepted.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    console.log(`       accepted: ${((await accepted.textContent()) ?? '').replace(/\u00a0/g, ' ').trim()}`);
+    await wb.screenshot('08-completion-snippet');
     await page.keyboard.press('Escape');
   }, shoot);
 
@@ -144,7 +169,7 @@ async function editorChecks(wb) {
     await rows.filter({ hasText: /exit status 16\b/ }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     const text = (await rows.innerText()).replace(/\s+/g, ' ');
     console.log(`       terminal: ${text.slice(0, 200)}`);
-    await wb.screenshot('08-run-guest');
+    await wb.screenshot('09-run-guest');
   }, shoot);
 
   await runner.check('no Ringside error notification', async () => {

@@ -17,7 +17,8 @@ describe('lsp completion', () => {
     const items = completion(doc, at(doc, 'mo', 2)).items;
     const mov = items.find((i) => i.label === 'mov');
     assert.ok(mov?.textEdit && 'range' in mov.textEdit);
-    assert.match(mov.textEdit.newText, /^mov \$\{1:[^}]+\}, \$\{2:[^}]+\}$/);
+    // The form a 32-bit guest writes most, not the table's first (`mov m16, sreg`).
+    assert.equal(mov.textEdit.newText, 'mov ${1:r/m32}, ${2:r32}');
     assert.equal(mov.insertTextFormat, 2);
     assert.ok(items.some((i) => i.label === 'section'));
     assert.ok(!items.some((i) => i.label === 'eax'));
@@ -34,6 +35,16 @@ describe('lsp completion', () => {
     const doc = ws.doc('main.asm');
     const labels = completion(doc, at(doc, '%de', 3)).items.map((i) => i.label);
     assert.ok(labels.includes('%define') && labels.includes('%macro'));
+  });
+
+  it('shows each mnemonic\'s most typical 32-bit form in its snippet; one without operands in some form stays bare', () => {
+    const doc = ws.doc('main.asm');
+    const snippets = new Map(completion(doc, at(doc, 'mo', 2)).items.map((i) => [i.label, (i.textEdit as { newText: string }).newText]));
+    assert.equal(snippets.get('push'), 'push ${1:r32}');
+    assert.equal(snippets.get('movzx'), 'movzx ${1:r32}, ${2:r/m8}');
+    assert.equal(snippets.get('shl'), 'shl ${1:r/m32}, ${2:imm8}');
+    assert.equal(snippets.get('lgdt'), 'lgdt ${1:m}');
+    assert.equal(snippets.get('ret'), 'ret');
   });
 
   it('sends the shared edit range once in itemDefaults when the client takes it (LSP 3.17)', () => {

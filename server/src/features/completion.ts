@@ -6,6 +6,7 @@
 // list instead of once per item, which halves a list of labels on the wire.
 
 import type { SymbolInfo } from '../../../core/src/asm/api';
+import type { FormSpec, InstructionSpec, OperandKind } from '../../../core/src/isa/types';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import { BUILTIN_NAMES, DIRECTIVES, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
@@ -18,12 +19,38 @@ import { wordClassifier } from './wordClassifier';
 /** What resolveCompletion needs to find the documentation again. */
 export type CompletionData = { readonly kind: 'mnemonic' | 'keyword' | 'register'; readonly name: string };
 
+/**
+ * How typical an operand kind is in 32-bit guest code, for choosing the form a mnemonic's snippet
+ * shows: general 32-bit operands first, then immediates and the fixed operands of port and shift
+ * forms, then 8/16-bit, segment, control and debug registers.
+ */
+function kindWeight(kind: OperandKind): number {
+  switch (kind) {
+    case 'r32': case 'rm32': case 'm32': case 'imm32': case 'rel32': case 'm': case 'moffs32': return 4;
+    case 'eax': case 'imm8': case 'sbyte32': return 3;
+    case 'one': case 'cl': case 'dx': case 'm64': case 'ptr16:32': case 'mfar32': return 2;
+    default: return 1;
+  }
+}
+
+/** The form a snippet shows: the most typical operands on average; the table's order breaks ties. */
+function snippetForm(spec: InstructionSpec): FormSpec | undefined {
+  let best: FormSpec | undefined;
+  let bestWeight = 0;
+  for (const f of spec.forms) {
+    if (f.encodeOnly || f.operands.length === 0) continue;
+    const weight = f.operands.reduce((sum, k) => sum + kindWeight(k), 0) / f.operands.length;
+    if (weight > bestWeight) { best = f; bestWeight = weight; }
+  }
+  return best;
+}
+
 function mnemonicSnippet(name: string): string {
   const spec = instructionFor(name);
-  const form = spec?.forms.find((f) => !f.encodeOnly && f.operands.length > 0) ?? spec?.forms[0];
-  if (!form || form.operands.length === 0) return name;
-  const allHaveOperands = spec?.forms.every((f) => f.operands.length > 0);
-  if (!allHaveOperands) return name;
+  // Without operands in some form (`ret` / `ret imm16`), the bare mnemonic.
+  if (!spec || !spec.forms.every((f) => f.operands.length > 0)) return name;
+  const form = snippetForm(spec);
+  if (!form) return name;
   return `${name} ${form.operands.map((k, i) => `\${${i + 1}:${operandKindLabel(k).replace(/[}$\\]/g, '')}}`).join(', ')}`;
 }
 
