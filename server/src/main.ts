@@ -18,7 +18,7 @@ import { pathToUri, uriToPath } from './analysis/paths';
 import { DEFAULT_SETTINGS, parseSettings } from './analysis/settings';
 import { codeActions } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
-import { completion, NO_DEFAULTS, resolveCompletion, type CompletionDefaults } from './features/completion';
+import { completion, PLAIN_CLIENT, resolveCompletion, type CompletionClient } from './features/completion';
 import { validate } from './features/diagnostics';
 import { foldingRanges } from './features/folding';
 import { format } from './features/formatting';
@@ -69,8 +69,8 @@ function startServer(): void {
     return worker.assemble(opts, buffers);
   });
   let canPullConfiguration = false;
-  /** List-wide completion defaults the client takes (LSP 3.17 `completionList.itemDefaults`). */
-  let completionDefaults: CompletionDefaults = NO_DEFAULTS;
+  /** What the client takes in completion lists: item defaults (LSP 3.17), insert/replace edits. */
+  let completionClient: CompletionClient = PLAIN_CLIENT;
   const tokenHistory = new SemanticTokensHistory();
 
   /** Runs a feature; an exception is logged and answered with the empty result, never a crash. */
@@ -152,8 +152,11 @@ function startServer(): void {
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
-    const itemDefaults = params.capabilities.textDocument?.completion?.completionList?.itemDefaults ?? [];
-    completionDefaults = { editRange: itemDefaults.includes('editRange') };
+    const completionCaps = params.capabilities.textDocument?.completion;
+    completionClient = {
+      editRange: completionCaps?.completionList?.itemDefaults?.includes('editRange') === true,
+      insertReplace: completionCaps?.completionItem?.insertReplaceSupport === true,
+    };
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     cache.setSettings(init?.settings !== undefined ? parseSettings(init.settings) : DEFAULT_SETTINGS, folder ? uriToPath(folder) : undefined);
@@ -223,7 +226,7 @@ function startServer(): void {
   // --- language features: one line each ------------------------------------------------------------
 
   connection.onHover((p) => withDoc('hover', p.textDocument.uri, null, (d) => hover(d, p.position)));
-  connection.onCompletion((p) => withDoc('completion', p.textDocument.uri, { isIncomplete: false, items: [] }, (d) => completion(d, p.position, completionDefaults)));
+  connection.onCompletion((p) => withDoc('completion', p.textDocument.uri, { isIncomplete: false, items: [] }, (d) => completion(d, p.position, completionClient)));
   connection.onCompletionResolve((item: CompletionItem) => guarded('completion resolve', item, () => resolveCompletion(item)));
   connection.onSignatureHelp((p) => withDoc('signature help', p.textDocument.uri, null, (d) => signatureHelp(d, p.position)));
   connection.onDefinition((p) => withDoc('definition', p.textDocument.uri, [], (d) => definition(d, p.position)));

@@ -108,7 +108,7 @@ async function benchLanguageServer() {
   say('## Language server over stdio (dist/server.js)');
   const { child, conn, nextDiagnostics } = startServer();
   // The client capabilities that matter here, as VS Code's language client declares them.
-  const capabilities = { textDocument: { completion: { completionItem: { snippetSupport: true }, completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] } } } };
+  const capabilities = { textDocument: { completion: { completionItem: { snippetSupport: true, insertReplaceSupport: true }, completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] } } } };
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(outDir).href, capabilities });
   conn.sendNotification('initialized', {});
 

@@ -25,7 +25,7 @@ describe('language server over stdio: completion with list item defaults', funct
     client = new LspClient();
     await client.request('initialize', {
       processId: process.pid, rootUri: pathToFileURL(ROOT).toString(),
-      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true }, completionList: { itemDefaults: VSCODE_ITEM_DEFAULTS } } } },
+      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true, insertReplaceSupport: true }, completionList: { itemDefaults: VSCODE_ITEM_DEFAULTS } } } },
       initializationOptions: { settings: { includePaths: [join(ROOT, 'examples', 'include'), join(ROOT, 'examples', 'kernel')] } },
     });
     await client.notify('initialized', {});
@@ -57,5 +57,15 @@ describe('language server over stdio: completion with list item defaults', funct
     const mov = list.items.find((i) => i.label === 'mov');
     assert.match(mov?.textEditText ?? '', /^mov \$\{1:[^}]+\}, \$\{2:[^}]+\}$/);
     assert.equal(mov?.insertTextFormat, 2);
+  });
+
+  it('gives the insert and the replace range inside a word', async () => {
+    const line = lines.findIndex((l) => /^\s+mov\s/.test(l));
+    const start = lines[line].indexOf('mov');
+    const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line, character: start + 2 } });
+    assert.deepEqual(list.itemDefaults?.editRange, {
+      insert: { start: { line, character: start }, end: { line, character: start + 2 } },
+      replace: { start: { line, character: start }, end: { line, character: start + 3 } },
+    });
   });
 });

@@ -52,7 +52,7 @@ describe('lsp completion', () => {
     for (const [text, col] of [['mo', 2], ['jmp ', 4], ['%de', 3]] as const) {
       const position = at(doc, text, col);
       const perItem = completion(doc, position);
-      const shared = completion(doc, position, { editRange: true });
+      const shared = completion(doc, position, { editRange: true, insertReplace: false });
       assert.equal(perItem.itemDefaults, undefined);
       assert.deepEqual(shared.items.map((i) => i.label), perItem.items.map((i) => i.label));
       const edits = perItem.items.map((i) => i.textEdit as { range: unknown; newText: string });
@@ -64,8 +64,30 @@ describe('lsp completion', () => {
         assert.equal(item.textEditText ?? item.label, edits[n].newText);
       });
     }
-    const mov = completion(doc, at(doc, 'mo', 2), { editRange: true }).items.find((i) => i.label === 'mov');
+    const mov = completion(doc, at(doc, 'mo', 2), { editRange: true, insertReplace: false }).items.find((i) => i.label === 'mov');
     assert.match(mov?.textEditText ?? '', /^mov \$\{1:/);
+  });
+
+  it('replaces the word being typed; inside a word, the client may replace it whole (insert/replace edits)', () => {
+    const { doc } = single('bits 32\n    movzx eax, bl\n    mov eax,ebx\n');
+    const line = 1;
+    const range = (from: number, to: number) => ({ start: { line, character: from }, end: { line, character: to } });
+    // `mo|vzx`: the typed part goes for a plain client; both ranges for one that takes them.
+    const plain = completion(doc, { line, character: 6 }).items.find((i) => i.label === 'mov');
+    assert.deepEqual((plain?.textEdit as { range: unknown }).range, range(4, 6));
+    const both = completion(doc, { line, character: 6 }, { editRange: false, insertReplace: true }).items.find((i) => i.label === 'mov');
+    assert.deepEqual(both?.textEdit, { newText: 'mov ${1:r/m32}, ${2:r32}', insert: range(4, 6), replace: range(4, 9) });
+    const listed = completion(doc, { line, character: 6 }, { editRange: true, insertReplace: true });
+    assert.deepEqual(listed.itemDefaults?.editRange, { insert: range(4, 6), replace: range(4, 9) });
+    // At the end of a word the two are one range; before a comma the word is still the one typed.
+    const atEnd = completion(doc, { line, character: 9 }, { editRange: true, insertReplace: true });
+    assert.deepEqual(atEnd.itemDefaults?.editRange, range(4, 9));
+    const beforeComma = completion(doc, { line: 2, character: 11 }, { editRange: true, insertReplace: true });
+    assert.deepEqual(beforeComma.itemDefaults?.editRange, { start: { line: 2, character: 8 }, end: { line: 2, character: 11 } });
+    assert.ok(beforeComma.items.some((i) => i.label === 'eax'));
+    // After a space the word before it is done: nothing is replaced.
+    const afterSpace = completion(doc, { line: 2, character: 8 }, { editRange: true, insertReplace: true });
+    assert.deepEqual(afterSpace.itemDefaults?.editRange, { start: { line: 2, character: 8 }, end: { line: 2, character: 8 } });
   });
 
   it('resolves documentation from the table', () => {

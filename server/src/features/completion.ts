@@ -54,27 +54,42 @@ function mnemonicSnippet(name: string): string {
   return `${name} ${form.operands.map((k, i) => `\${${i + 1}:${operandKindLabel(k).replace(/[}$\\]/g, '')}}`).join(', ')}`;
 }
 
-/** What the client accepts as list-wide defaults (`completion.completionList.itemDefaults`). */
-export interface CompletionDefaults {
+/** What the client takes: list-wide defaults (`completionList.itemDefaults`), insert/replace edits. */
+export interface CompletionClient {
   readonly editRange: boolean;
+  readonly insertReplace: boolean;
 }
 
-export const NO_DEFAULTS: CompletionDefaults = { editRange: false };
+export const PLAIN_CLIENT: CompletionClient = { editRange: false, insertReplace: false };
 
-/** The items of one list, all replacing `range`: per item, or once in the list's defaults. */
+/**
+ * Where an accepted item goes: over the word typed so far (`insert`: its start to the cursor), or
+ * over the whole word the cursor is in (`replace`), as the client's insert mode chooses.
+ */
+interface EditRanges {
+  readonly insert: Range;
+  readonly replace: Range;
+}
+
+/** The items of one list, all with the same edit ranges: per item, or once in the list's defaults. */
 class ItemList {
   readonly items: CompletionItem[] = [];
+  /** Insert and replace differ, and the client takes both. */
+  private readonly both: boolean;
 
-  constructor(private readonly range: Range, private readonly defaults: CompletionDefaults) {}
+  constructor(private readonly ranges: EditRanges, private readonly client: CompletionClient) {
+    this.both = client.insertReplace && ranges.replace.end.character !== ranges.insert.end.character;
+  }
 
   /** The item's edit: its own text edit, or the text for the default range when not its label. */
   edit(label: string, newText: string): Pick<CompletionItem, 'textEdit' | 'textEditText'> {
-    if (!this.defaults.editRange) return { textEdit: { range: this.range, newText } };
-    return newText === label ? {} : { textEditText: newText };
+    if (this.client.editRange) return newText === label ? {} : { textEditText: newText };
+    return { textEdit: this.both ? { newText, insert: this.ranges.insert, replace: this.ranges.replace } : { range: this.ranges.insert, newText } };
   }
 
   list(): CompletionList {
-    return this.defaults.editRange ? { isIncomplete: false, itemDefaults: { editRange: this.range }, items: this.items } : { isIncomplete: false, items: this.items };
+    if (!this.client.editRange) return { isIncomplete: false, items: this.items };
+    return { isIncomplete: false, itemDefaults: { editRange: this.both ? this.ranges : this.ranges.insert }, items: this.items };
   }
 }
 
@@ -116,18 +131,25 @@ function staticInstructionItems(): readonly StaticItem[] {
   return (instructionStartItems = out);
 }
 
-export function completion(doc: AnalyzedDocument, pos: Position, defaults: CompletionDefaults = NO_DEFAULTS): CompletionList {
+export function completion(doc: AnalyzedDocument, pos: Position, client: CompletionClient = PLAIN_CLIENT): CompletionList {
   const text = doc.lines[pos.line] ?? '';
   const col = Math.min(pos.character, text.length);
   const tok = tokenAt(text, col);
   if (tok?.kind === 'comment' || (tok?.kind === 'string' && col < tok.end)) return { isIncomplete: false, items: [] };
-  const typing = tok && tok.end === col && (tok.kind === 'ident' || tok.kind === 'preproc') ? tok : undefined;
-  const range: Range = { start: { line: pos.line, character: typing ? typing.start : col }, end: { line: pos.line, character: col } };
+  // The word being typed: the one holding the character before the cursor (`mo|v`, `ea|,`).
+  const left = col > 0 ? tokenAt(text, col - 1) : undefined;
+  const word = left && left.end >= col && (left.kind === 'ident' || left.kind === 'preproc') ? left : undefined;
+  const at = (character: number): Position => ({ line: pos.line, character });
+  const ranges: EditRanges = word
+    ? { insert: { start: at(word.start), end: at(col) }, replace: { start: at(word.start), end: at(word.end) } }
+    : { insert: { start: at(col), end: at(col) }, replace: { start: at(col), end: at(col) } };
   const before = text.slice(0, col);
   const shape = shapeLine(before, wordClassifier(doc));
 
-  if (typing?.kind === 'preproc' || (before.trimStart() === '%')) {
-    const out = new ItemList(typing ? range : { ...range, start: { line: pos.line, character: before.lastIndexOf('%') } }, defaults);
+  if (word?.kind === 'preproc' || (before.trimStart() === '%')) {
+    // After a lone `%`, the item replaces it too (the directives' names include it).
+    const start = word ? ranges.insert.start : at(before.lastIndexOf('%'));
+    const out = new ItemList({ insert: { start, end: ranges.insert.end }, replace: { start, end: ranges.replace.end } }, client);
     for (const d of PREPROCESSOR_DIRECTIVES) {
       out.items.push({ label: d.name, kind: CompletionItemKind.Keyword, ...out.edit(d.name, d.snippet ?? d.name),
         insertTextFormat: d.snippet ? InsertTextFormat.Snippet : undefined, data: { kind: 'keyword', name: d.name } satisfies CompletionData });
@@ -135,7 +157,7 @@ export function completion(doc: AnalyzedDocument, pos: Position, defaults: Compl
     return out.list();
   }
 
-  const out = new ItemList(range, defaults);
+  const out = new ItemList(ranges, client);
   const items = out.items;
   const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0));
   if (atInstruction) {
