@@ -31,11 +31,16 @@ export type ParsedOperand =
 
 export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr });
 
+/** What a statement holds besides its label: the same as its `op`, known without reading it. */
+export const enum StatementKind { Empty, Instruction, Directive }
+
 /**
  * A parsed line, without the line itself: statements of identical lines share one object (the
- * caller keeps which line each statement came from).
+ * caller keeps which line each statement came from). The fields every assembly pass reads come
+ * first, so they tend to share the object's first cache line (see `finish`).
  */
 export interface ParsedStatement {
+  readonly kind: StatementKind;
   readonly label?: Span & { readonly name: string; readonly short: string; readonly local: boolean; readonly parent?: string; readonly src?: SourceRange };
   readonly times?: Expr;
   /** `at field, db ...` inside `istruc`: the field offset the data goes to. */
@@ -67,6 +72,12 @@ export interface ParsedStatement {
    */
   enc16: EncodeResult | undefined;
   enc32: EncodeResult | undefined;
+  /**
+   * The length of `enc16`/`enc32` when that is an encoding without problems, -1 otherwise: all a
+   * sizing pass needs of a static instruction, without following the encoding to its bytes.
+   */
+  size16: number;
+  size32: number;
   values16: ByValue | undefined;
   values32: ByValue | undefined;
   /** The key of its by-value table (see `valueShape`), made on first use. */
@@ -330,8 +341,12 @@ class LineParser {
     // Parses live as long as their cache entry: no empty array of their own, and exact-size
     // copies of the arrays grown by push (which keep room for 16 or more).
     const refs = this.refs.length > 0 ? this.refs.slice() : NO_REFS;
-    return { label, times, prefixes: prefixes.length > 0 ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, staticOperands: operands.every(isStaticOperand), valueOperand: valueOperand(operands),
-      enc16: undefined, enc32: undefined, values16: undefined, values32: undefined, valueShape: undefined,
+    const kind = op === undefined ? StatementKind.Empty : op.directive ? StatementKind.Directive : StatementKind.Instruction;
+    // Property order is layout order: what each pass reads first (see ParsedStatement).
+    return {
+      kind, label, times, size16: -1, size32: -1, staticOperands: operands.every(isStaticOperand), enc16: undefined, enc32: undefined,
+      prefixes: prefixes.length > 0 ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, valueOperand: valueOperand(operands),
+      values16: undefined, values32: undefined, valueShape: undefined,
     };
   }
 
