@@ -134,8 +134,8 @@ export class ParseCursor {
   warnings: readonly ParseProblem[] | undefined = undefined;
 }
 
-export interface CachedParse {
-  readonly outcome: ParseOutcome;
+/** A kept parse: the outcome's fields are its own, so replaying it reads one object. */
+export interface CachedParse extends ParseOutcome {
   /**
    * `parseGeneration` when made: parses made before the count of kept parses started over no
    * longer count (entries hold theirs until next used; this bounds the memory of `byBase`).
@@ -183,7 +183,7 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
     const usesBase = failed || mentionsLocal(tokens);
     const setsBase = failed || (outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc'));
     if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; parseGeneration++; first = undefined; }
-    c = { outcome, generation: parseGeneration, usesBase, setsBase, byBase: undefined };
+    c = { stmt: outcome.stmt, problem: outcome.problem, localBase: outcome.localBase, warnings: outcome.warnings, generation: parseGeneration, usesBase, setsBase, byBase: undefined };
     cachedParses++;
     if (usesBase && first !== undefined) first.byBase!.set(baseKey, c);
     else {
@@ -192,7 +192,7 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
     }
     return take(outcome, cursor, undefined, true);
   }
-  return take(c.outcome, cursor, c.setsBase ? c.outcome.localBase : localBase, false);
+  return take(c, cursor, c.setsBase ? c.localBase : localBase, false);
 }
 
 function take(o: ParseOutcome, cursor: ParseCursor, base: string | undefined, fresh: boolean): ParsedStatement | undefined {

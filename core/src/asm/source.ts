@@ -94,6 +94,11 @@ export class PPLines {
     return this.origins[this.originIndex[i]];
   }
 
+  /** Room for `count` lines in the number columns at once (the main file's line count is a good guess). */
+  reserve(count: number): void {
+    if (count > this.line.length) this.grow(count);
+  }
+
   private grow(size: number): void {
     const line = new Int32Array(size), flags = new Uint8Array(size), fileIndex = new Int32Array(size), originIndex = new Int32Array(size);
     line.set(this.line); flags.set(this.flags); fileIndex.set(this.fileIndex); originIndex.set(this.originIndex);
