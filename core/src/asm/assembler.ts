@@ -799,8 +799,7 @@ class Assembler implements EvalContext {
     let value: Value | undefined;
     let byValue: Map<string, ByValue> | undefined;
     if (one >= 0) {
-      const o = st.operands[one];
-      value = this.operandValueOf(o.kind === 'imm' ? o.expr : (o as Extract<ParsedOperand, { kind: 'mem' }>).disp!);
+      value = this.operandValueOf(st.value!);
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {

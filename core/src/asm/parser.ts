@@ -64,6 +64,8 @@ export interface ParsedStatement {
    * displacement) when the others are registers; -1 otherwise (see EncodeCache.byValue).
    */
   readonly valueOperand: number;
+  /** That operand's value (its expression or displacement), read without the operand. */
+  readonly value: Expr | undefined;
   /**
    * Encodings remembered on the statement, which identical lines share across assemblies: its
    * encoding when static, under `bits 16` and `bits 32`, and its shape's by-value table (see
@@ -342,11 +344,14 @@ class LineParser {
     // copies of the arrays grown by push (which keep room for 16 or more).
     const refs = this.refs.length > 0 ? this.refs.slice() : NO_REFS;
     const kind = op === undefined ? StatementKind.Empty : op.directive ? StatementKind.Directive : StatementKind.Instruction;
+    const one = valueOperand(operands);
+    const valued = one >= 0 ? operands[one] : undefined;
     // Property order is layout order: what each pass reads first (see ParsedStatement).
     return {
       kind, label, times, size16: -1, size32: -1, staticOperands: operands.every(isStaticOperand), enc16: undefined, enc32: undefined,
-      prefixes: prefixes.length > 0 ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, valueOperand: valueOperand(operands),
-      values16: undefined, values32: undefined, valueShape: undefined,
+      valueOperand: one, value: valued === undefined ? undefined : valued.kind === 'imm' ? valued.expr : (valued as Extract<ParsedOperand, { kind: 'mem' }>).disp,
+      values16: undefined, values32: undefined,
+      prefixes: prefixes.length > 0 ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, valueShape: undefined,
     };
   }
 

@@ -99,7 +99,8 @@ export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): Prepr
 }
 
 class Preprocessor {
-  private readonly out = new PPLines();
+  /** Made again for the main file's line count once it is read (see PPLines). */
+  private out = new PPLines();
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
   private readonly smacros = new Map<string, SingleLineMacro[]>();
@@ -145,7 +146,7 @@ class Preprocessor {
     } else {
       this.files.push(this.opts.file);
       const main = this.fileFrame(this.opts.file, text, NO_EXPANSION, 0);
-      this.out.reserve(main.texts!.length);
+      this.out = new PPLines(main.texts!.length);
       this.frames.push(main);
       this.loop();
     }
