@@ -377,13 +377,14 @@ class Assembler implements EvalContext {
     this.hereOffset = section === undefined ? 0 : offset;
     const route = this.route[i];
     if (route !== Route.General) {
-      const c = this.cache;
-      if (route === Route.Label || (section !== undefined && c.bits[i] === this.bits)) {
+      // Static code is redone only in a section and under the `bits` it was encoded for.
+      const codeSection = route === Route.StaticCode && this.cache.bits[i] === this.bits ? section : undefined;
+      if (route === Route.Label || codeSection !== undefined) {
         const own = this.labelSymbol[i];
         if (own !== undefined) this.redefine(own, 'label', section === undefined ? -1 : this.sec, offset, undefined);
         if (section === undefined) this.results.reset(i, -1, NaN, offset);
         else this.results.reset(i, this.sec, offset, section.address + offset);
-        if (route === Route.StaticCode) this.emit((c.result[i] as Extract<EncodeResult, { ok: true }>).bytes, 1);
+        if (codeSection !== undefined) this.staticCode(i, codeSection, offset);
         return;
       }
     }
@@ -402,6 +403,16 @@ class Assembler implements EvalContext {
     }
     if (kind === StatementKind.Directive) this.directive(st, st.op!.name);
     else if (this.final || section === undefined || st.times !== undefined || !this.sizeOnly(st, i, section)) this.instruction(st);
+  }
+
+  /** A Route.StaticCode statement's bytes again: the common case here, emit() for the rest (nobits sections, limits). */
+  private staticCode(i: number, section: Section, offset: number): void {
+    const bytes = (this.cache.result[i] as Extract<EncodeResult, { ok: true }>).bytes;
+    if (!this.final || !section.progbits || offset + bytes.length > MAX_SECTION_BYTES) { this.emit(bytes, 1); return; }
+    writeBytes(section, offset, bytes);
+    this.results.bytes[i] = bytes;
+    this.results.size[i] = bytes.length;
+    section.size = offset + bytes.length;
   }
 
   /**
