@@ -9,7 +9,7 @@ import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from '.
 import { encode } from './instruction-set';
 import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
-import type { ParsedOperand, ParsedStatement } from './parser';
+import { StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
@@ -72,6 +72,23 @@ export function assembleStatements(stmts: readonly ParsedStatement[], lines: PPL
 
 interface StrucState { readonly name: string; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined } }
 
+/**
+ * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
+ * objects scattered over the heap (shared with identical lines and kept across assemblies), and in
+ * a large file reading them costs a cache miss each, while these facts sit in one typed array.
+ */
+const enum Route {
+  /** Read the statement. */
+  General,
+  /** Only a label, which the statement defines (`labelSymbol`). */
+  Label,
+  /**
+   * An instruction without `times`, with a static encoding under `EncodeCache.bits` that has no
+   * problems (`EncodeCache.result`), perhaps after a label the statement defines.
+   */
+  StaticCode,
+}
+
 class Assembler implements EvalContext {
   private readonly symbols = new Map<string, SymbolDef>();
   private sections: Section[] = [];
@@ -86,6 +103,8 @@ class Assembler implements EvalContext {
    */
   private readonly labelSymbol: (SymbolDef | undefined)[];
   private readonly valueSymbol: (SymbolDef | undefined)[];
+  /** Per statement: its Route, as the pass before found it. */
+  private readonly route: Uint8Array;
   /** The line of the statement being assembled: diagnostics point into it. */
   private line = 0;
   private pass = 0;
@@ -118,6 +137,7 @@ class Assembler implements EvalContext {
     // Holes read as undefined, as in EncodeCache.
     this.labelSymbol = new Array<SymbolDef | undefined>(stmts.length);
     this.valueSymbol = new Array<SymbolDef | undefined>(stmts.length);
+    this.route = new Uint8Array(stmts.length);
   }
 
   run(frontEndOnly: boolean): AssemblyOutput {
@@ -185,7 +205,7 @@ class Assembler implements EvalContext {
       this.stmtIndex = i;
       this.line = this.lineOf[i];
       if (this.budget.expired()) return;
-      this.statement(this.stmts[i]);
+      this.statement(i);
     }
     this.stmtIndex = this.stmts.length;
     const open = this.struc as StrucState | undefined;
@@ -328,18 +348,15 @@ class Assembler implements EvalContext {
   // ---- statements ----
 
   private define(st: ParsedStatement, kind: 'label' | 'constant', sec: number, value: number | undefined, big?: bigint): void {
+    const own = this.labelSymbol[this.stmtIndex];
+    if (own !== undefined) { this.redefine(own, kind, sec, value, big); return; }
     const label = st.label!;
-    const prev = this.labelSymbol[this.stmtIndex] ?? this.symbols.get(label.name);
-    if (prev && prev.stmt !== this.stmtIndex) {
+    const prev = this.symbols.get(label.name);
+    if (prev !== undefined) {
       if (this.final) {
         this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
           [{ message: `\`${label.name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       }
-      return;
-    }
-    if (prev) {
-      if (prev.sec !== sec || prev.value !== value || prev.kind !== kind || prev.big !== big) this.changed = true;
-      prev.sec = sec; prev.value = value; prev.kind = kind; prev.pass = this.pass; prev.big = big;
       return;
     }
     this.changed = true;
@@ -348,21 +365,73 @@ class Assembler implements EvalContext {
     this.labelSymbol[this.stmtIndex] = def;
   }
 
-  private statement(st: ParsedStatement): void {
-    const op = st.op;
+  /** A later pass over the statement that defined `def`: its value now. */
+  private redefine(def: SymbolDef, kind: 'label' | 'constant', sec: number, value: number | undefined, big: bigint | undefined): void {
+    if (def.sec !== sec || def.value !== value || def.kind !== kind || def.big !== big) this.changed = true;
+    def.sec = sec; def.value = value; def.kind = kind; def.pass = this.pass; def.big = big;
+  }
+
+  private statement(i: number): void {
     const section = this.absolute !== undefined ? undefined : this.sections[this.sec];
     const offset = section === undefined ? this.absolute! : section.size;
     this.hereOffset = section === undefined ? 0 : offset;
-    const name = op?.name;
-    if (st.label && name !== 'equ') {
+    const route = this.route[i];
+    if (route !== Route.General) {
+      // Static code is redone only in a section and under the `bits` it was encoded for.
+      const codeSection = route === Route.StaticCode && this.cache.bits[i] === this.bits ? section : undefined;
+      if (route === Route.Label || codeSection !== undefined) {
+        const own = this.labelSymbol[i];
+        if (own !== undefined) this.redefine(own, 'label', section === undefined ? -1 : this.sec, offset, undefined);
+        if (section === undefined) this.results.reset(i, -1, NaN, offset);
+        else this.results.reset(i, this.sec, offset, section.address + offset);
+        if (codeSection !== undefined) this.staticCode(i, codeSection, offset);
+        return;
+      }
+    }
+    this.route[i] = Route.General;
+    const st = this.stmts[i];
+    const kind = st.kind;
+    if (st.label !== undefined && (kind !== StatementKind.Directive || st.op!.name !== 'equ')) {
       if (section === undefined) this.define(st, 'label', -1, offset);
       else this.define(st, 'label', this.sec, offset);
     }
-    if (section === undefined) this.results.reset(this.stmtIndex, -1, NaN, this.absolute!);
-    else this.results.reset(this.stmtIndex, this.sec, offset, section.address + offset);
-    if (!op) return;
-    if (op.directive) this.directive(st, name!);
-    else this.instruction(st);
+    if (section === undefined) this.results.reset(i, -1, NaN, offset);
+    else this.results.reset(i, this.sec, offset, section.address + offset);
+    if (kind === StatementKind.Empty) {
+      if (this.labelSymbol[i] !== undefined) this.route[i] = Route.Label;
+      return;
+    }
+    if (kind === StatementKind.Directive) this.directive(st, st.op!.name);
+    else if (this.final || section === undefined || st.times !== undefined || !this.sizeOnly(st, i, section)) this.instruction(st);
+  }
+
+  /** A Route.StaticCode statement's bytes again: the common case here, emit() for the rest (nobits sections, limits). */
+  private staticCode(i: number, section: Section, offset: number): void {
+    const bytes = (this.cache.result[i] as Extract<EncodeResult, { ok: true }>).bytes;
+    if (!this.final || !section.progbits || offset + bytes.length > MAX_SECTION_BYTES) { this.emit(bytes, 1); return; }
+    writeBytes(section, offset, bytes);
+    this.results.bytes[i] = bytes;
+    this.results.size[i] = bytes.length;
+    section.size = offset + bytes.length;
+  }
+
+  /**
+   * A sizing pass over a static instruction without `times` that an identical line has already
+   * encoded without problems under the current `bits`: its size, kept on the statement, is all
+   * the pass needs (its encoding is noted for the final pass, unread). False when the statement
+   * must take the general path.
+   */
+  private sizeOnly(st: ParsedStatement, i: number, section: Section): boolean {
+    const size = this.bits === 32 ? st.size32 : st.size16;
+    if (size < 0 || section.size + size > MAX_SECTION_BYTES) return false;
+    const c = this.cache;
+    c.kind[i] = Encoding.Static;
+    c.result[i] = this.bits === 32 ? st.enc32 : st.enc16;
+    c.bits[i] = this.bits;
+    section.size += size;
+    this.results.size[i] = size;
+    if (st.label === undefined || this.labelSymbol[i] !== undefined) this.route[i] = Route.StaticCode;
+    return true;
   }
 
   /**
@@ -700,6 +769,10 @@ class Assembler implements EvalContext {
     const op = st.op!;
     const n = this.timesCount(st);
     const r = this.encoding(st);
+    const i = this.stmtIndex;
+    if (r.ok && r.problems.length === 0 && st.times === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
+      this.route[i] = Route.StaticCode;
+    }
     if (this.final) {
       for (const p of r.problems) {
         const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : op;
@@ -724,7 +797,7 @@ class Assembler implements EvalContext {
       if (cached !== undefined && c.bits[i] === this.bits) return cached;
       const known = (this.bits === 32 ? st.enc32 : st.enc16) ?? (this.bits === 32 ? c.byText32 : c.byText16).get(staticKey(st, this.lines, this.line));
       if (known !== undefined) {
-        if (this.bits === 32) st.enc32 = known; else st.enc16 = known;
+        keepOnStatement(st, this.bits, known);
         c.result[i] = known; c.bits[i] = this.bits; return known;
       }
     }
@@ -737,8 +810,7 @@ class Assembler implements EvalContext {
     let value: Value | undefined;
     let byValue: Map<string, ByValue> | undefined;
     if (one >= 0) {
-      const o = st.operands[one];
-      value = this.operandValueOf(o.kind === 'imm' ? o.expr : (o as Extract<ParsedOperand, { kind: 'mem' }>).disp!);
+      value = this.operandValueOf(st.value!);
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
@@ -769,7 +841,7 @@ class Assembler implements EvalContext {
         if (!r.ok || r.form.roles.includes('j')) { c.kind[i] = Encoding.Dynamic; return this.dynamicEncoding(request, r); }
         byText.set(text, r);
       }
-      if (this.bits === 32) st.enc32 = r; else st.enc16 = r;
+      keepOnStatement(st, this.bits, r);
       c.result[i] = r;
       c.bits[i] = this.bits;
       return r;
@@ -844,6 +916,12 @@ function staticKey(st: ParsedStatement, lines: PPLines, line: number): string {
   const toks = lines.tokens[line];
   for (let t = st.opIndex; t < toks.length; t++) k += ' ' + toks[t].text;
   return k;
+}
+
+/** A static encoding of `st` under `bits`, kept on the statement for every line and assembly that shares it. */
+function keepOnStatement(st: ParsedStatement, bits: 16 | 32, r: EncodeResult): void {
+  const size = r.ok && r.problems.length === 0 ? r.bytes.length : -1;
+  if (bits === 32) { st.enc32 = r; st.size32 = size; } else { st.enc16 = r; st.size16 = size; }
 }
 
 /** A section's alignment is the largest any `align=` or `align`/`alignb` asked for (nasm 2.16). */

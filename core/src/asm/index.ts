@@ -25,9 +25,11 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   }, sink);
 
   const lines = pp.lines;
-  const stmts: ParsedStatement[] = [];
+  // At most one statement per line: room for them all at once, trimmed after (growing copies).
+  const stmts = new Array<ParsedStatement>(lines.count);
+  let count = 0;
   const stmtOfLine = new Int32Array(lines.count).fill(-1);
-  let lineOf = new Int32Array(Math.max(16, lines.count >> 1));
+  const statementLines = new Int32Array(lines.count);
   const cursor = new ParseCursor();
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
   for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
@@ -45,13 +47,13 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     }
     if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(lines.file(i), lines.line[i], w.start, w.end), lines.origin(i).expansion);
     if (stmt) {
-      if (stmts.length === lineOf.length) { const grown = new Int32Array(lineOf.length * 2); grown.set(lineOf); lineOf = grown; }
-      stmtOfLine[i] = stmts.length;
-      lineOf[stmts.length] = i;
-      stmts.push(stmt);
+      stmtOfLine[i] = count;
+      statementLines[count] = i;
+      stmts[count++] = stmt;
     }
   }
-  lineOf = lineOf.subarray(0, stmts.length);
+  stmts.length = count;
+  const lineOf = statementLines.subarray(0, count);
 
   const asm = assembleStatements(stmts, lines, lineOf, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget }, opts.frontEndOnly ?? false);
 

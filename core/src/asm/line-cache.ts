@@ -21,6 +21,10 @@ export interface LineEntry {
    * defined and no conditional or capture open, the preprocessor passes the line on as written.
    */
   readonly plain: boolean;
+  /** No code, perhaps a comment: listed, not assembled (`code` is empty). */
+  readonly blank: boolean;
+  /** Ends with a backslash: the next line is joined to it before anything reads it. */
+  readonly continued: boolean;
   /**
    * The line's parse when assembled as written (kept by parseLine): the one mutable part of an
    * entry, so an unchanged line finds its parse without a lookup by text.
@@ -51,7 +55,7 @@ function newEntry(text: string): LineEntry {
   const tokens = tokenizeLine(text);
   const last = tokens[tokens.length - 1];
   const code = last !== undefined && last.kind === 'comment' ? tokens.slice(0, -1) : tokens;
-  return { text, tokens, code, plain: isPlain(code), parse: undefined };
+  return { text, tokens, code, plain: isPlain(code), blank: code.length === 0, continued: text.charCodeAt(text.length - 1) === 0x5c, parse: undefined };
 }
 
 function isPlain(toks: readonly Token[]): boolean {

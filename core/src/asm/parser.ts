@@ -31,11 +31,16 @@ export type ParsedOperand =
 
 export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr });
 
+/** What a statement holds besides its label: the same as its `op`, known without reading it. */
+export const enum StatementKind { Empty, Instruction, Directive }
+
 /**
  * A parsed line, without the line itself: statements of identical lines share one object (the
- * caller keeps which line each statement came from).
+ * caller keeps which line each statement came from). The fields every assembly pass reads come
+ * first, so they tend to share the object's first cache line (see `finish`).
  */
 export interface ParsedStatement {
+  readonly kind: StatementKind;
   readonly label?: Span & { readonly name: string; readonly short: string; readonly local: boolean; readonly parent?: string; readonly src?: SourceRange };
   readonly times?: Expr;
   /** `at field, db ...` inside `istruc`: the field offset the data goes to. */
@@ -59,6 +64,8 @@ export interface ParsedStatement {
    * displacement) when the others are registers; -1 otherwise (see EncodeCache.byValue).
    */
   readonly valueOperand: number;
+  /** That operand's value (its expression or displacement), read without the operand. */
+  readonly value: Expr | undefined;
   /**
    * Encodings remembered on the statement, which identical lines share across assemblies: its
    * encoding when static, under `bits 16` and `bits 32`, and its shape's by-value table (see
@@ -67,6 +74,12 @@ export interface ParsedStatement {
    */
   enc16: EncodeResult | undefined;
   enc32: EncodeResult | undefined;
+  /**
+   * The length of `enc16`/`enc32` when that is an encoding without problems, -1 otherwise: all a
+   * sizing pass needs of a static instruction, without following the encoding to its bytes.
+   */
+  size16: number;
+  size32: number;
   values16: ByValue | undefined;
   values32: ByValue | undefined;
   /** The key of its by-value table (see `valueShape`), made on first use. */
@@ -123,8 +136,8 @@ export class ParseCursor {
   warnings: readonly ParseProblem[] | undefined = undefined;
 }
 
-export interface CachedParse {
-  readonly outcome: ParseOutcome;
+/** A kept parse: the outcome's fields are its own, so replaying it reads one object. */
+export interface CachedParse extends ParseOutcome {
   /**
    * `parseGeneration` when made: parses made before the count of kept parses started over no
    * longer count (entries hold theirs until next used; this bounds the memory of `byBase`).
@@ -172,7 +185,7 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
     const usesBase = failed || mentionsLocal(tokens);
     const setsBase = failed || (outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc'));
     if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; parseGeneration++; first = undefined; }
-    c = { outcome, generation: parseGeneration, usesBase, setsBase, byBase: undefined };
+    c = { stmt: outcome.stmt, problem: outcome.problem, localBase: outcome.localBase, warnings: outcome.warnings, generation: parseGeneration, usesBase, setsBase, byBase: undefined };
     cachedParses++;
     if (usesBase && first !== undefined) first.byBase!.set(baseKey, c);
     else {
@@ -181,7 +194,7 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
     }
     return take(outcome, cursor, undefined, true);
   }
-  return take(c.outcome, cursor, c.setsBase ? c.outcome.localBase : localBase, false);
+  return take(c, cursor, c.setsBase ? c.localBase : localBase, false);
 }
 
 function take(o: ParseOutcome, cursor: ParseCursor, base: string | undefined, fresh: boolean): ParsedStatement | undefined {
@@ -330,8 +343,15 @@ class LineParser {
     // Parses live as long as their cache entry: no empty array of their own, and exact-size
     // copies of the arrays grown by push (which keep room for 16 or more).
     const refs = this.refs.length > 0 ? this.refs.slice() : NO_REFS;
-    return { label, times, prefixes: prefixes.length > 0 ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, staticOperands: operands.every(isStaticOperand), valueOperand: valueOperand(operands),
-      enc16: undefined, enc32: undefined, values16: undefined, values32: undefined, valueShape: undefined,
+    const kind = op === undefined ? StatementKind.Empty : op.directive ? StatementKind.Directive : StatementKind.Instruction;
+    const one = valueOperand(operands);
+    const valued = one >= 0 ? operands[one] : undefined;
+    // Property order is layout order: what each pass reads first (see ParsedStatement).
+    return {
+      kind, label, times, size16: -1, size32: -1, staticOperands: operands.every(isStaticOperand), enc16: undefined, enc32: undefined,
+      valueOperand: one, value: valued === undefined ? undefined : valued.kind === 'imm' ? valued.expr : (valued as Extract<ParsedOperand, { kind: 'mem' }>).disp,
+      values16: undefined, values32: undefined,
+      prefixes: prefixes.length > 0 ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, valueShape: undefined,
     };
   }
 

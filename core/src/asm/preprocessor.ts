@@ -99,7 +99,8 @@ export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): Prepr
 }
 
 class Preprocessor {
-  private readonly out = new PPLines();
+  /** Made again for the main file's line count once it is read (see PPLines). */
+  private out = new PPLines();
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
   private readonly smacros = new Map<string, SingleLineMacro[]>();
@@ -144,7 +145,9 @@ class Preprocessor {
       this.sink.error('missing-file', `unable to open input file \`${this.opts.file}'`, lineRange(this.opts.file, 0, 0, 0));
     } else {
       this.files.push(this.opts.file);
-      this.frames.push(this.fileFrame(this.opts.file, text, NO_EXPANSION, 0));
+      const main = this.fileFrame(this.opts.file, text, NO_EXPANSION, 0);
+      this.out = new PPLines(main.texts!.length);
+      this.frames.push(main);
       this.loop();
     }
     return {
@@ -165,13 +168,15 @@ class Preprocessor {
       let entry: LineEntry | undefined;
       if (f.texts) {
         if (f.idx >= f.texts.length || (f.idx === f.texts.length - 1 && f.texts[f.idx] === '')) { this.endFrame(f); continue; }
-        file = f.file; line = f.idx; text = f.texts[f.idx++];
+        file = f.file; line = f.idx;
+        entry = f.lines!.entry(f.idx++);
         // A backslash ending a line joins the next one to it, before anything else reads the
         // line (measured: nasm 2.16 continues even a comment this way).
-        if (text.charCodeAt(text.length - 1) === 0x5c && f.idx < f.texts.length) {
+        if (entry.continued && f.idx < f.texts.length) {
+          text = entry.text;
           while (text.charCodeAt(text.length - 1) === 0x5c && f.idx < f.texts.length) text = text.slice(0, -1) + f.texts[f.idx++];
           entry = lineEntry(text);
-        } else entry = f.lines!.entry(line);
+        }
         text = entry.text;
         tokens = entry.tokens;
       } else {
@@ -238,7 +243,7 @@ class Preprocessor {
     // Most lines need no preprocessing at all: they go out as written.
     if (entry !== undefined && entry.plain && this.capture === undefined && this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0 &&
       (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) && f.invocation === undefined) {
-      this.emit(f, file, line, text, entry.code, entry.code.length === 0, true, entry);
+      this.emit(f, file, line, text, entry.code, entry.blank, true, entry);
       return;
     }
     let tokens: readonly Token[] = entry !== undefined ? entry.code : raw;

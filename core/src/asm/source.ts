@@ -48,19 +48,35 @@ export const enum LineFlag { ListOnly = 1, Verbatim = 2 }
  */
 export class PPLines {
   count = 0;
-  readonly text: string[] = [];
-  readonly tokens: (readonly PPToken[])[] = [];
+  /** Past `count` the columns hold room for more lines: holes, or zeros in the typed ones. */
+  readonly text: string[];
+  readonly tokens: (readonly PPToken[])[];
   /** Lines of a file passed on as written: the line's cache entry (its tokens are `tokens[i]`). */
-  readonly entries: (LineEntry | undefined)[] = [];
+  readonly entries: (LineEntry | undefined)[];
   /** The distinct files and origins; lines hold indexes into them. */
   private readonly files: string[] = [];
   private readonly origins: LineOrigin[] = [];
-  private fileIndex = new Int32Array(1024);
-  private originIndex = new Int32Array(1024);
+  private fileIndex: Int32Array;
+  private originIndex: Int32Array;
   /** 0-based line in its file. */
-  line = new Int32Array(1024);
+  line: Int32Array;
   /** LineFlag bits. */
-  flags = new Uint8Array(1024);
+  flags: Uint8Array;
+
+  /**
+   * `capacity`: the lines expected (the main file's count is a good guess); made room for at
+   * once, since growing the columns line by line copies them over and over.
+   */
+  constructor(capacity = 0) {
+    this.text = new Array<string>(capacity);
+    this.tokens = new Array<readonly PPToken[]>(capacity);
+    this.entries = new Array<LineEntry | undefined>(capacity);
+    const size = Math.max(capacity, 1024);
+    this.fileIndex = new Int32Array(size);
+    this.originIndex = new Int32Array(size);
+    this.line = new Int32Array(size);
+    this.flags = new Uint8Array(size);
+  }
 
   /** Registers the origin of a frame's lines; `push` takes the index returned. */
   addOrigin(origin: LineOrigin): number {
@@ -77,9 +93,9 @@ export class PPLines {
       f = this.files.indexOf(file);
       if (f < 0) { f = this.files.length; this.files.push(file); }
     }
-    this.text.push(text);
-    this.tokens.push(tokens);
-    this.entries.push(entry);
+    this.text[i] = text;
+    this.tokens[i] = tokens;
+    this.entries[i] = entry;
     this.fileIndex[i] = f;
     this.originIndex[i] = origin;
     this.line[i] = line;
