@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateProgram } from './generate.mjs';
+import { median } from './stats.mjs';
 
 const runs = Number(process.argv[2] ?? 5);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'asm-bench-'));
@@ -15,7 +16,6 @@ const bundle = path.join(dir, 'asm.mjs');
 await build({ entryPoints: ['core/src/asm/index.ts'], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'error' });
 const { assemble } = await import(bundle);
 
-const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const big = path.join(dir, 'big.asm');
 fs.writeFileSync(big, generateProgram(100000));
 const lines = fs.readFileSync(big, 'utf8').split('\n').length;

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
+import { median } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = join(root, 'test', 'bench', 'out');
@@ -14,7 +15,6 @@ const GUEST = join(root, 'test', 'fixtures', 'runtime', 'cpu-bound.gasm');
 const ITERATIONS = 3_000_000; // 14 instructions per iteration: 42 M instructions
 const QEMU_SCALE = 40;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function loadCore() {
   mkdirSync(outDir, { recursive: true });

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
+import { median, percentile } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = join(root, 'test', 'bench', 'out');
@@ -15,7 +16,6 @@ const adapter = join(root, 'dist', 'debugAdapter.js');
 const cpuGuest = join(root, 'test', 'fixtures', 'runtime', 'cpu-bound.gasm');
 const spinGuest = join(root, 'test', 'fixtures', 'dap', 'spin.gasm');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-const percentile = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 
 /** A DAP client over the adapter's stdio: request() → response, waitEvent() → next matching event. */
 function startAdapter() {
@@ -68,7 +68,6 @@ async function launch(client, program, configure = async () => {}, stopOnEntry =
 const ALL_FILTERS = ['de', 'db', 'bp', 'of', 'br', 'ud', 'nm', 'df', 'ts', 'np', 'ss', 'gp', 'pf', 'ac', 'ring-transition', 'triple-fault'];
 // 100 instruction breakpoints on addresses the guest never executes (past its image, 16 bytes apart).
 const NEVER_HIT = Array.from({ length: 100 }, (_, i) => 0x00300000 + i * 16);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 /**
  * The plain interpreter in a fresh process, as `ringside run` runs it (runToEnd, nothing armed):

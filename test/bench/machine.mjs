@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
+import { median } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = join(root, 'test', 'bench', 'out');
@@ -23,7 +24,6 @@ await esbuild.build({
 const { PhysicalMemory, Mmu, ACCESS_READ, CR0_PG, CR0_WP } = createRequire(import.meta.url)(bundle);
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const MiB = 1 << 20;
 
 console.log('## Machine: copy-on-write snapshots of a 32 MiB memory');

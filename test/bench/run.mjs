@@ -10,6 +10,7 @@ import * as esbuild from 'esbuild';
 import { generateProgram } from './generate.mjs';
 import { benchCpu } from './cpu.mjs';
 import { benchDap } from './dap.mjs';
+import { median, percentile } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = join(root, 'test', 'bench', 'out');
@@ -19,8 +20,6 @@ const rpc = require('vscode-jsonrpc/node');
 
 const report = [];
 const say = (line = '') => { console.log(line); report.push(line); };
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const percentile = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 const ms = (x) => `${x.toFixed(2)} ms`;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 

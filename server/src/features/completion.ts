@@ -140,9 +140,10 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   const left = col > 0 ? tokenAt(text, col - 1) : undefined;
   const word = left && left.end >= col && (left.kind === 'ident' || left.kind === 'preproc') ? left : undefined;
   const at = (character: number): Position => ({ line: pos.line, character });
+  const cursor: Range = { start: at(col), end: at(col) };
   const ranges: EditRanges = word
     ? { insert: { start: at(word.start), end: at(col) }, replace: { start: at(word.start), end: at(word.end) } }
-    : { insert: { start: at(col), end: at(col) }, replace: { start: at(col), end: at(col) } };
+    : { insert: cursor, replace: cursor };
   const before = text.slice(0, col);
   const shape = shapeLine(before, wordClassifier(doc));
 
