@@ -57,30 +57,40 @@ async function benchAssembler() {
   const runs = 5;
 
   const oursCli = timeProcess(process.execPath, [join(root, 'dist/cli.js'), 'asm', file, '-o', join(outDir, 'big.ringside.bin')], runs);
-  const { assemble } = await loadAssembler();
+  const { assemble, forgetCaches } = await loadAssembler();
   const host = { readFile: (p) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } } };
-  assemble({ file, host }); // warm the JIT
-  const inProcess = [];
-  for (let i = 0; i < runs; i++) {
+  const timeAssemble = () => {
     const t0 = now();
     const r = assemble({ file, host });
-    inProcess.push(now() - t0);
+    const t = now() - t0;
     if (r.diagnostics.some((d) => d.severity === 'error')) throw new Error('benchmark source did not assemble');
-  }
-  const oursWarm = median(inProcess);
+    return t;
+  };
+  // Throughput: the JIT warm, nothing kept from earlier assemblies (forgetCaches drops each
+  // line's tokens and parse, the file's text and the encodings by shape, as a fresh process has).
+  for (let i = 0; i < 2; i++) { forgetCaches(); timeAssemble(); }
+  const fresh = [];
+  for (let i = 0; i < runs; i++) { forgetCaches(); fresh.push(timeAssemble()); }
+  const oursWarm = median(fresh);
+  // The language server's case, for comparison only: the same text again, with what the last
+  // assembly kept (not a throughput figure: the lines are not read again).
+  const again = [];
+  for (let i = 0; i < runs; i++) again.push(timeAssemble());
+  const oursAgain = median(again);
 
   say(`lines: ${lineCount}, median of ${runs} runs`);
   say('');
   say('| tool | time | lines/s |');
   say('| --- | --- | --- |');
   say(`| ringside CLI (process, incl. Node start-up) | ${ms(oursCli)} | ${Math.round(lineCount / (oursCli / 1000)).toLocaleString('en')} |`);
-  say(`| ringside assemble() in process (warm) | ${ms(oursWarm)} | ${Math.round(lineCount / (oursWarm / 1000)).toLocaleString('en')} |`);
+  say(`| ringside assemble() in process (JIT warm, caches dropped) | ${ms(oursWarm)} | ${Math.round(lineCount / (oursWarm / 1000)).toLocaleString('en')} |`);
+  say(`| *not throughput:* assemble() of the same text again, caches kept | ${ms(oursAgain)} | — |`);
   if (haveNasm()) {
     const nasm = timeProcess('nasm', ['-f', 'bin', file, '-o', join(outDir, 'big.nasm.bin')], runs);
     say(`| nasm -f bin (process) | ${ms(nasm)} | ${Math.round(lineCount / (nasm / 1000)).toLocaleString('en')} |`);
     const same = Buffer.compare(readFileSync(join(outDir, 'big.nasm.bin')), readFileSync(join(outDir, 'big.ringside.bin'))) === 0;
     say('');
-    say(`speed-up over NASM, process to process: **${(nasm / oursCli).toFixed(1)}×** (goal ≥ 5×); in process: ${(nasm / oursWarm).toFixed(1)}×`);
+    say(`speed-up over NASM, process to process: **${(nasm / oursCli).toFixed(1)}×** (goal ≥ 5×); in process, JIT warm and caches dropped: **${(nasm / oursWarm).toFixed(1)}×**`);
     say(`output identical to NASM's: ${same ? 'yes' : '**NO**'}`);
   } else {
     say('');
@@ -122,7 +132,27 @@ async function benchLanguageServer() {
   await diag;
   const openMs = now() - t0;
 
-  // Re-open cycles measure steady-state full validation of 10k lines.
+  // A warm server opening 10k-line files it has not seen: other variants of the program (other
+  // labels and registers), each under its own URI, closed after its diagnostics arrive.
+  const seen = new Set(lines);
+  const opened = [];
+  let repeated = 0, total = 0;
+  for (let v = 1; v <= 10; v++) {
+    const other = generateProgram(10_000, v);
+    for (const l of other.split('\n')) { total++; if (seen.has(l)) repeated++; }
+    for (const l of other.split('\n')) seen.add(l);
+    const otherUri = pathToFileURL(join(outDir, `lsp10k-${v}.gasm`)).href;
+    t0 = now();
+    diag = nextDiagnostics();
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: otherUri, languageId: 'guest-asm', version: 1, text: other } });
+    await diag;
+    opened.push(now() - t0);
+    conn.sendNotification('textDocument/didClose', { textDocument: { uri: otherUri } });
+    await nextDiagnostics(); // the closed file's diagnostics are cleared
+  }
+
+  // The same text sent again as a full change: what the server kept from the last assembly serves
+  // every line (the case of a client that always sends the whole document).
   const full = [];
   for (let v = 2; v < 12; v++) {
     t0 = now();
@@ -173,12 +203,14 @@ async function benchLanguageServer() {
   say('| measurement | p50 | p95 | goal |');
   say('| --- | --- | --- | --- |');
   say(`| first diagnostics after didOpen, 10k lines (cold) | ${ms(openMs)} | — | < 50 ms |`);
-  say(`| diagnostics after full change, 10k lines | ${ms(median(full))} | ${ms(percentile(full, 0.95))} | < 50 ms |`);
+  say(`| first diagnostics after didOpen of a new 10k-line file, warm server (10 files) | ${ms(median(opened))} | ${ms(percentile(opened, 0.95))} | < 50 ms |`);
+  say(`| diagnostics after a full change to the same text, 10k lines | ${ms(median(full))} | ${ms(percentile(full, 0.95))} | — |`);
   say(`| diagnostics after a one-line edit (${EDITS} edits) | ${ms(median(edits))} | ${ms(percentile(edits, 0.95))} | < 10 ms |`);
   say(`| hover round trip | ${ms(median(hovers))} | ${ms(percentile(hovers, 0.95))} | < 5 ms |`);
   say(`| completion round trip, instruction start (${counts.instruction} items) | ${ms(median(completions.instruction))} | ${ms(percentile(completions.instruction, 0.95))} | < 5 ms |`);
   say(`| completion round trip, operand (${counts.operand} items) | ${ms(median(completions.operand))} | ${ms(percentile(completions.operand, 0.95))} | < 5 ms |`);
   say('');
+  say(`The new files share ${Math.round((100 * repeated) / total)}% of their lines with files opened before them (the server keeps each distinct line's tokens and parse across files).`);
   say('Times are measured by the client from sending the notification/request to receiving the');
   say('response or the publishDiagnostics notification, so they include JSON-RPC framing over stdio.');
   say('');

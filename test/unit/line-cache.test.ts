@@ -1,8 +1,8 @@
 // A file re-read after an edit reuses its unchanged lines (line-cache.ts FileLines): the lines must
 // be those of a fresh split, and re-assembling edited texts must give what a fresh file gives.
 import * as assert from 'node:assert/strict';
-import { assemble } from '../../core/src/asm/index';
-import { fileLines, splitLines } from '../../core/src/asm/line-cache';
+import { assemble, forgetCaches } from '../../core/src/asm/index';
+import { fileLines, lineEntry, splitLines } from '../../core/src/asm/line-cache';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -43,5 +43,23 @@ describe('file lines across edits', () => {
       assert.deepEqual(edited.diagnostics.map((d) => [d.code, d.message, d.range.start, d.range.end]),
         fresh.diagnostics.map((d) => [d.code, d.message.replaceAll(`/fresh-${i}.asm`, '/edited.asm'), d.range.start, d.range.end]), `diagnostics after edit ${i}`);
     }
+  });
+
+  it('are read afresh after forgetCaches, and assemble as before', () => {
+    const text = 'bits 32\norg 0x100\nstart: mov eax, [ebx+4]\n  jmp start\n.l: db 1, 2\n  jne .l\n  mov eax, undefined_here\n';
+    const host = { readFile: () => undefined };
+    const before = assemble({ file: '/forget.asm', text, host });
+    const entry = lineEntry('  jmp start');
+    const lines = fileLines('/forget.asm', text);
+    forgetCaches();
+    // Nothing kept: the same text gives new entries and a new split of the file.
+    assert.notEqual(lineEntry('  jmp start'), entry);
+    assert.deepEqual(lineEntry('  jmp start').tokens, entry.tokens);
+    assert.notEqual(fileLines('/forget.asm', text), lines);
+    forgetCaches();
+    const after = assemble({ file: '/forget.asm', text, host });
+    assert.deepEqual(Buffer.from(after.image), Buffer.from(before.image));
+    assert.deepEqual(after.diagnostics.map((d) => [d.code, d.message, d.range]), before.diagnostics.map((d) => [d.code, d.message, d.range]));
+    assert.ok(after.diagnostics.some((d) => d.message.includes('undefined_here')));
   });
 });

@@ -117,6 +117,11 @@ function newKept(): Kept {
 
 let kept = newKept();
 
+/** Forgets every encoding kept across assemblies (see `forgetCaches` in index.ts). */
+export function forgetEncodings(): void {
+  kept = newKept();
+}
+
 /**
  * What the encoding of a statement with one value (ParsedStatement.valueOperand) depends on
  * besides that value and `bits`: mnemonic, prefixes and every operand but the value itself. Lines

@@ -4,8 +4,10 @@
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, symbolRange, type AssemblyOutput } from './assembler';
 import { DiagnosticSink } from './diagnostics';
-import { ParseCursor, parseLine, type ParsedOperand, type ParsedStatement } from './parser';
+import { forgetParses, ParseCursor, parseLine, type ParsedOperand, type ParsedStatement } from './parser';
 import { preprocess, type PreprocessResult } from './preprocessor';
+import { forgetLines } from './line-cache';
+import { forgetEncodings } from './encode-cache';
 import { LineFlag, lineRange, type PPLines } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
 import { buildSourceMap } from './sourcemap';
@@ -14,6 +16,17 @@ import { present, type StatementResults } from './statement-results';
 export type * from './api';
 export { tokenizeLine, type Token, type TokenKind } from './lexer';
 export { renderListing } from './listing';
+
+/**
+ * Forgets what assemblies keep for the next one (each distinct line's tokens and parse, each
+ * file's last text, encodings by statement shape): the next assembly starts from the source
+ * alone, as in a fresh process but with the JIT warm. Results never depend on these caches.
+ */
+export function forgetCaches(): void {
+  forgetLines();
+  forgetParses();
+  forgetEncodings();
+}
 
 export function assemble(opts: AssembleOptions): AssembleResult {
   const sink = new DiagnosticSink();

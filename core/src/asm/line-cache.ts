@@ -39,6 +39,12 @@ const MAX_LENGTH = 200;
 
 let cache = new Map<string, LineEntry>();
 
+/** Forgets every line entry and every file's kept text (see `forgetCaches` in index.ts). */
+export function forgetLines(): void {
+  cache = new Map();
+  files.clear();
+}
+
 /** The entry for `text`, shared: callers must not modify it, its arrays or its tokens. */
 export function lineEntry(text: string): LineEntry {
   if (text.length > MAX_LENGTH) return newEntry(text);

@@ -161,6 +161,13 @@ let cachedParses = 0;
 let parseGeneration = 0;
 const MAX_CACHED_PARSES = 1 << 18;
 
+/** Forgets every kept parse (see `forgetCaches` in index.ts). */
+export function forgetParses(): void {
+  parseCache = new Map();
+  cachedParses = 0;
+  parseGeneration++;
+}
+
 /**
  * Parses a line's `tokens` under `cursor` (updated), reusing the parse of an identical line: for
  * lines assembled as written (`verbatim`: no macro expansion) the parse is a function of the
