@@ -2,7 +2,9 @@
 // feature function (features/*.ts) over the cached analysis of the document (STYLE.md §8).
 // Started as `node dist/server.js --stdio`, or over IPC by the extension.
 
-import { isMainThread, workerData } from 'node:worker_threads';
+import { earlyProbe } from './analysis/earlyProbe';
+import './analysis/probeWorker';
+import { isMainThread } from 'node:worker_threads';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType,
   ResponseError, LSPErrorCodes, type InitializeResult, type Diagnostic,
@@ -11,7 +13,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
 import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
-import { assembleInProcess, isProbe, probeDeadline, runDeadlineProbe } from './analysis/inProcessAssembler';
+import type { DeadlineProbe } from './analysis/deadlineProbe';
+import { assembleInProcess } from './analysis/inProcessAssembler';
 import type { AnalyzedDocument } from './analysis/document';
 import { OverlayFileHost } from './analysis/fileHost';
 import { pathToUri, uriToPath } from './analysis/paths';
@@ -30,13 +33,12 @@ import { SemanticTokensHistory } from './features/semanticTokensDelta';
 import { signatureHelp } from './features/signatureHelp';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 
-// The same bundle is the assembler worker (assemblerWorker.ts) and the deadline probe
-// (inProcessAssembler.ts) when loaded off the main thread.
-if (isMainThread) startServer();
-else if (isProbe(workerData)) runDeadlineProbe();
-else serveAssembleJobs();
+// The same bundle is the assembler worker (assemblerWorker.ts) when loaded off the main thread; the
+// deadline probe's worker (earlyProbe.ts) ends before it gets here.
+if (earlyProbe !== undefined) startServer(earlyProbe);
+else if (!isMainThread) serveAssembleJobs();
 
-function startServer(): void {
+function startServer(probe: DeadlineProbe): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   const log = (message: string) => connection.console.error(message);
@@ -59,7 +61,7 @@ function startServer(): void {
     cache.setSettings(cache.currentSettings);
     scheduleValidation(documents.all().map((d) => d.uri));
   }
-  const probe = probeDeadline(__filename, assembleInProcessFromNowOn, log);
+  probe.watch(assembleInProcessFromNowOn, log);
   const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, undefined, log, (opts, buffers) => {
     // The first assembly usually comes while the probe is still running: waiting a little for its
     // verdict saves starting the worker and assembling cold twice (there, then here).
