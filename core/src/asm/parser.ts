@@ -9,6 +9,7 @@ import { isStaticOperand, type ByValue } from './encode-cache';
 import { isMnemonic, isPrefixWord } from './instruction-set';
 import type { LineEntry } from './line-cache';
 import type { PPToken } from './source';
+import { rebaseStatement } from './parse-rebase';
 import { decodeString } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -185,7 +186,10 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
   const baseKey = localBase ?? '';
   let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
   if (c === undefined) {
-    const outcome = parseStatement(tokens, localBase);
+    // The same line under another non-local label: its first parse with the local names made again.
+    const outcome: ParseOutcome = first !== undefined && first.usesBase && !first.setsBase && first.stmt !== undefined
+      ? { stmt: rebaseStatement(first.stmt, tokens, localBase), localBase, warnings: first.warnings }
+      : parseStatement(tokens, localBase);
     // A line that fails to parse may have set the base first (nasm defines a label before it reads
     // the instruction): its parse is kept per base, and replays the base it ended with.
     const failed = outcome.stmt === undefined && outcome.problem !== undefined;
