@@ -28,13 +28,28 @@ const enum Ch {
   BQuote = 96, a = 97, z = 122, LBrace = 123, Pipe = 124, RBrace = 125, Tilde = 126,
 }
 
+const enum CharClass { IdentStart = 1, IdentChar = 2 }
+
+/**
+ * CharClass bits of the ASCII characters (no other character is part of a name), so the scan of
+ * a name reads one table entry per character. NASM manual §3.1: identifiers start with a letter,
+ * `_ . ? @` and may contain letters, digits, `_ $ # @ ~ . ?`.
+ */
+const CHAR_CLASS = ((): Uint8Array => {
+  const t = new Uint8Array(128);
+  const set = (chars: string, bits: number): void => { for (const ch of chars) t[ch.charCodeAt(0)] |= bits; };
+  set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.?@', CharClass.IdentStart | CharClass.IdentChar);
+  set('0123456789$#~', CharClass.IdentChar);
+  return t;
+})();
+
 function isIdentStart(c: number): boolean {
-  return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore || c === Ch.Dot || c === Ch.Question || c === Ch.At;
+  return c < 128 && (CHAR_CLASS[c] & CharClass.IdentStart) !== 0;
 }
 
 /** NASM manual §3.1: identifiers may contain letters, digits, `_ $ # @ ~ . ?`. */
 export function isIdentChar(c: number): boolean {
-  return isIdentStart(c) || (c >= Ch.D0 && c <= Ch.D9) || c === Ch.Dollar || c === Ch.Hash || c === Ch.Tilde;
+  return c < 128 && (CHAR_CLASS[c] & CharClass.IdentChar) !== 0;
 }
 
 function isDigit(c: number): boolean {

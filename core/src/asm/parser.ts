@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
-import { isMnemonic, isPrefixWord } from './instruction-set';
+import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import type { LineEntry } from './line-cache';
 import type { PPToken } from './source';
 import { rebaseStatement } from './parse-rebase';
@@ -98,6 +98,24 @@ const NO_DATA: readonly DataItem[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 const NO_PREFIXES: ParsedStatement['prefixes'] = [];
 const NO_REFS: ParsedStatement['refs'] = [];
+
+/** What a lower-case word can be where a statement starts: Word bits, 0 for a name. */
+const enum Word { Mnemonic = 1, Prefix = 2, Directive = 4, Size = 8 }
+
+/** Every word with its Word bits: one lookup answers what would take four sets. */
+const WORDS: ReadonlyMap<string, number> = (() => {
+  const words = new Map<string, number>();
+  const add = (list: Iterable<string>, bit: Word): void => { for (const w of list) words.set(w, (words.get(w) ?? 0) | bit); };
+  add(MNEMONIC_WORDS, Word.Mnemonic);
+  add(PREFIX_WORDS, Word.Prefix);
+  add(DIRECTIVES, Word.Directive);
+  add(Object.keys(SIZE_KEYWORDS), Word.Size);
+  return words;
+})();
+
+function wordClass(lower: string): number {
+  return WORDS.get(lower) ?? 0;
+}
 
 /** Register lookup limited to names the tokenizer could produce as one identifier. */
 function register(t: PPToken | undefined): RegisterInfo | undefined {
@@ -268,8 +286,7 @@ class LineParser {
     if (first.kind === 'ident') {
       const lower = first.text.toLowerCase();
       const colon = toks[1]?.text === ':';
-      const isWord = !first.text.startsWith('$') && (isMnemonic(lower) || isPrefixWord(lower) || DIRECTIVES.has(lower) || SIZE_KEYWORDS[lower] !== undefined);
-      if (colon || !isWord) {
+      if (colon || first.text.startsWith('$') || wordClass(lower) === 0) {
         if (!colon && register(first)) this.fail(`label \`${first.text}' is a register name`, first);
         label = this.label(first);
         this.pos = colon ? 2 : 1;
@@ -291,7 +308,7 @@ class LineParser {
         this.pos = end;
         continue;
       }
-      if (isPrefixWord(lower) && !isMnemonic(lower)) {
+      if ((wordClass(lower) & (Word.Prefix | Word.Mnemonic)) === Word.Prefix) {
         (prefixes ??= []).push({ name: lower, start: t.start, end: t.end });
         this.pos++;
         continue;
@@ -301,7 +318,8 @@ class LineParser {
     this.opIndex = this.pos;
     const word = toks[this.pos++];
     const lower = word.text.toLowerCase();
-    if (DIRECTIVES.has(lower)) {
+    const cls = wordClass(lower);
+    if ((cls & Word.Directive) !== 0) {
       const op = { name: lower, start: word.start, end: word.end, directive: true };
       if (DATA_UNIT[lower] !== undefined) return this.finish(label, times, prefixes, op, NO_OPERANDS, this.dataItems(), NO_TOKENS);
       if (lower === 'at') return this.atField(label, prefixes, word);
@@ -313,8 +331,8 @@ class LineParser {
       }
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
     }
-    if (!isMnemonic(lower)) {
-      if (isPrefixWord(lower)) return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, NO_OPERANDS, NO_DATA, NO_TOKENS);
+    if ((cls & Word.Mnemonic) === 0) {
+      if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, NO_OPERANDS, NO_DATA, NO_TOKENS);
       this.fail(`unknown instruction or directive \`${word.text}'`, word, 'unknown-mnemonic');
     }
     const operands: ParsedOperand[] = [];
@@ -457,7 +475,8 @@ class LineParser {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      if (SIZE_KEYWORDS[lower] !== undefined) size = SIZE_KEYWORDS[lower];
+      // Size keywords are four or five letters: registers and most names need no lookup.
+      if ((lower.length === 4 || lower.length === 5) && SIZE_KEYWORDS[lower] !== undefined) size = SIZE_KEYWORDS[lower];
       else if (lower === 'strict') strict = true;
       else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
       else break;
