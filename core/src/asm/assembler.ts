@@ -5,7 +5,7 @@
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
-import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { encode } from './instruction-set';
 import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
@@ -16,6 +16,8 @@ import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName } from '../isa/operands';
 import type { Gpr16, Gpr32, SegmentRegister } from '../isa/types';
+
+const NO_PREFIX_NAMES: readonly PrefixName[] = [];
 
 /** One zero byte: the unit of padding and of `resb` in progbits sections. */
 const ZERO = Uint8Array.of(0);
@@ -786,6 +788,20 @@ class Assembler implements EvalContext {
     this.emit(r.bytes, n);
   }
 
+  /**
+   * The key of the current statement's static encoding in EncodeCache.byText16/32, or undefined
+   * when the statement is kept by its line's text (a line assembled as written, parsed under the
+   * default limit, not parsed per non-local label as `.x:` lines are: see parseLine): then the
+   * statement is shared by every line with that text, in this assembly and the next, and its own
+   * enc16/enc32 are all the sharing there is. A map entry per new line would never be read.
+   */
+  private staticKey(st: ParsedStatement): string | undefined {
+    const kept = (this.lines.flags[this.line] & LineFlag.Verbatim) !== 0 && this.limits.eval === DEFAULT_EVAL_LIMIT;
+    if (kept && st.label?.local !== true) return undefined;
+    if (kept) return this.lines.text[this.line];
+    return staticKey(st, this.lines, this.line);
+  }
+
   /** The statement's encoding: from the cache when its inputs are unchanged since it was made. */
   private encoding(st: ParsedStatement): EncodeResult {
     const c = this.cache;
@@ -795,7 +811,11 @@ class Assembler implements EvalContext {
     const cached = c.result[i];
     if (kind === Encoding.Static) {
       if (cached !== undefined && c.bits[i] === this.bits) return cached;
-      const known = (this.bits === 32 ? st.enc32 : st.enc16) ?? (this.bits === 32 ? c.byText32 : c.byText16).get(staticKey(st, this.lines, this.line));
+      let known = this.bits === 32 ? st.enc32 : st.enc16;
+      if (known === undefined) {
+        const text = this.staticKey(st);
+        if (text !== undefined) known = (this.bits === 32 ? c.byText32 : c.byText16).get(text);
+      }
       if (known !== undefined) {
         keepOnStatement(st, this.bits, known);
         c.result[i] = known; c.bits[i] = this.bits; return known;
@@ -823,7 +843,7 @@ class Assembler implements EvalContext {
     }
     const operands: AsmOperand[] = [];
     for (let n = 0; n < st.operands.length; n++) operands.push(this.asmOperand(st.operands[n], n === one ? value : undefined));
-    const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
+    const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
     if (byValue !== undefined) {
       const r = encode(request);
       if (r.ok) c.keepByValue(byValue, valueShape(st), one, r.form.roles.indexOf('j'), value!.v, value!.sec, section, address, r);
@@ -832,14 +852,14 @@ class Assembler implements EvalContext {
       return r;
     }
     if (kind === Encoding.Static) {
-      const text = staticKey(st, this.lines, this.line);
+      const text = this.staticKey(st);
       const byText = this.bits === 32 ? c.byText32 : c.byText16;
-      let r = byText.get(text);
+      let r = text !== undefined ? byText.get(text) : undefined;
       if (r === undefined) {
         r = encode(request);
         // A relative branch to a number depends on its own address; a failure may too.
         if (!r.ok || r.form.roles.includes('j')) { c.kind[i] = Encoding.Dynamic; return this.dynamicEncoding(request, r); }
-        byText.set(text, r);
+        if (text !== undefined) byText.set(text, r);
       }
       keepOnStatement(st, this.bits, r);
       c.result[i] = r;
@@ -906,11 +926,10 @@ class Assembler implements EvalContext {
 }
 
 /**
- * A static instruction's identity under one `bits`: a line assembled as written is its text
- * (label and comment included: harmless); otherwise the prefixes and tokens from the mnemonic on.
+ * A static instruction's identity under one `bits`, for statements not kept by their line's
+ * text: the prefixes and tokens from the mnemonic on.
  */
 function staticKey(st: ParsedStatement, lines: PPLines, line: number): string {
-  if ((lines.flags[line] & LineFlag.Verbatim) !== 0) return lines.text[line];
   let k = '\u0001';
   for (const p of st.prefixes) k += ' ' + p.name;
   const toks = lines.tokens[line];

@@ -21,7 +21,10 @@ export class EncodeCache {
   key: (string | undefined)[] | undefined;
   /** Data directives whose items are all constants: the bytes of one repetition. */
   data: (Uint8Array | undefined)[] | undefined;
-  /** Static encodings by statement text (`bits 16`, `bits 32`), shared between statements. */
+  /**
+   * Static encodings by statement text (`bits 16`, `bits 32`), shared between statements that are
+   * not one object already (see Assembler.staticKey).
+   */
   readonly byText16: Map<string, EncodeResult>;
   readonly byText32: Map<string, EncodeResult>;
   /** Symbol-dependent encodings by mnemonic, prefixes and `operandKey`, shared between statements. */

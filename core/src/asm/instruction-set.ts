@@ -4,17 +4,10 @@
 import { encode } from '../isa/encoder';
 import { MNEMONICS, PREFIX_MNEMONICS } from '../isa/table';
 
-const mnemonicSet: ReadonlySet<string> = new Set<string>(MNEMONICS);
-const prefixSet: ReadonlySet<string> = new Set<string>(PREFIX_MNEMONICS);
+/** Instruction mnemonics the table knows, lower case. */
+export const MNEMONIC_WORDS: ReadonlySet<string> = new Set<string>(MNEMONICS);
 
-/** True when `lower` (a lower-case word) is an instruction mnemonic the table knows. */
-export function isMnemonic(lower: string): boolean {
-  return mnemonicSet.has(lower);
-}
-
-/** True for instruction prefixes written as words: `rep`, `lock`, `o16`, `es`, ... */
-export function isPrefixWord(lower: string): boolean {
-  return prefixSet.has(lower);
-}
+/** Instruction prefixes written as words: `rep`, `lock`, `o16`, `es`, ... */
+export const PREFIX_WORDS: ReadonlySet<string> = new Set<string>(PREFIX_MNEMONICS);
 
 export { encode };

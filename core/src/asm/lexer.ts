@@ -28,21 +28,60 @@ const enum Ch {
   BQuote = 96, a = 97, z = 122, LBrace = 123, Pipe = 124, RBrace = 125, Tilde = 126,
 }
 
+const enum CharClass { IdentStart = 1, IdentChar = 2 }
+
+/**
+ * CharClass bits of the ASCII characters (no other character is part of a name), so the scan of
+ * a name reads one table entry per character. NASM manual §3.1: identifiers start with a letter,
+ * `_ . ? @` and may contain letters, digits, `_ $ # @ ~ . ?`.
+ */
+const CHAR_CLASS = ((): Uint8Array => {
+  const t = new Uint8Array(128);
+  const set = (chars: string, bits: number): void => { for (const ch of chars) t[ch.charCodeAt(0)] |= bits; };
+  set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.?@', CharClass.IdentStart | CharClass.IdentChar);
+  set('0123456789$#~', CharClass.IdentChar);
+  return t;
+})();
+
 function isIdentStart(c: number): boolean {
-  return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore || c === Ch.Dot || c === Ch.Question || c === Ch.At;
+  return c < 128 && (CHAR_CLASS[c] & CharClass.IdentStart) !== 0;
 }
 
 /** NASM manual §3.1: identifiers may contain letters, digits, `_ $ # @ ~ . ?`. */
 export function isIdentChar(c: number): boolean {
-  return isIdentStart(c) || (c >= Ch.D0 && c <= Ch.D9) || c === Ch.Dollar || c === Ch.Hash || c === Ch.Tilde;
+  return c < 128 && (CHAR_CLASS[c] & CharClass.IdentChar) !== 0;
 }
 
 function isDigit(c: number): boolean {
   return c >= Ch.D0 && c <= Ch.D9;
 }
 
-/** Two-character operators, longest match first (the manual's §3.5 operator list plus %if's comparisons). */
-const TWO_CHAR_OPS = new Set(['//', '<<', '>>', '==', '!=', '<>', '<=', '>=', '&&', '||', '^^']);
+/**
+ * Two-character operators, tried before one-character ones (the manual's §3.5 operator list plus
+ * %if's comparisons): `// << >> == != <> <= >= && || ^^`. Compared by character code: most lines
+ * have a few operators, and a two-character string per operator would be made only to be dropped.
+ */
+function isTwoCharOp(a: number, b: number): boolean {
+  switch (a) {
+    case Ch.Slash: case Ch.Amp: case Ch.Pipe: case Ch.Caret: return b === a;
+    case Ch.Lt: return b === Ch.Lt || b === Ch.Gt || b === Ch.Eq;
+    case Ch.Gt: return b === Ch.Gt || b === Ch.Eq;
+    case Ch.Eq: case Ch.Bang: return b === Ch.Eq;
+    default: return false;
+  }
+}
+
+/** `+ - * / ( ) [ ] , : = < > & | ^ ~ ! { } \`. */
+function isOneCharOp(c: number): boolean {
+  switch (c) {
+    case Ch.Plus: case Ch.Minus: case Ch.Star: case Ch.Slash: case Ch.LParen: case Ch.RParen: case Ch.LBracket: case Ch.RBracket:
+    case Ch.Comma: case Ch.Colon: case Ch.Eq: case Ch.Lt: case Ch.Gt: case Ch.Amp: case Ch.Pipe: case Ch.Caret: case Ch.Tilde:
+    case Ch.Bang: case Ch.LBrace: case Ch.RBrace: case Ch.Backslash:
+      return true;
+    default:
+      return false;
+  }
+}
 
 /**
  * The tokens of the line being scanned. The caller gets an exact-size copy: an array grown by
@@ -110,12 +149,12 @@ export function tokenizeLine(text: string): Token[] {
       tokens.push({ kind: 'op', text: text.slice(start, i), start, end: i });
       continue;
     }
-    if (i + 1 < n && TWO_CHAR_OPS.has(text.slice(i, i + 2))) {
+    if (i + 1 < n && isTwoCharOp(c, text.charCodeAt(i + 1))) {
       i += 2;
       tokens.push({ kind: 'op', text: text.slice(start, i), start, end: i });
       continue;
     }
-    if ('+-*/()[],:=<>&|^~!{}\\'.includes(text[i])) {
+    if (isOneCharOp(c)) {
       i++;
       tokens.push({ kind: 'op', text: text[start], start, end: i });
       continue;

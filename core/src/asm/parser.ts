@@ -6,9 +6,10 @@ import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
-import { isMnemonic, isPrefixWord } from './instruction-set';
+import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import type { LineEntry } from './line-cache';
 import type { PPToken } from './source';
+import { rebaseStatement } from './parse-rebase';
 import { decodeString } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -98,6 +99,24 @@ const NO_TOKENS: readonly PPToken[] = [];
 const NO_PREFIXES: ParsedStatement['prefixes'] = [];
 const NO_REFS: ParsedStatement['refs'] = [];
 
+/** What a lower-case word can be where a statement starts: Word bits, 0 for a name. */
+const enum Word { Mnemonic = 1, Prefix = 2, Directive = 4, Size = 8 }
+
+/** Every word with its Word bits: one lookup answers what would take four sets. */
+const WORDS: ReadonlyMap<string, number> = (() => {
+  const words = new Map<string, number>();
+  const add = (list: Iterable<string>, bit: Word): void => { for (const w of list) words.set(w, (words.get(w) ?? 0) | bit); };
+  add(MNEMONIC_WORDS, Word.Mnemonic);
+  add(PREFIX_WORDS, Word.Prefix);
+  add(DIRECTIVES, Word.Directive);
+  add(Object.keys(SIZE_KEYWORDS), Word.Size);
+  return words;
+})();
+
+function wordClass(lower: string): number {
+  return WORDS.get(lower) ?? 0;
+}
+
 /** Register lookup limited to names the tokenizer could produce as one identifier. */
 function register(t: PPToken | undefined): RegisterInfo | undefined {
   return t && t.kind === 'ident' && t.text.length <= 3 ? lookupRegister(t.text) : undefined;
@@ -185,7 +204,10 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
   const baseKey = localBase ?? '';
   let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
   if (c === undefined) {
-    const outcome = parseStatement(tokens, localBase);
+    // The same line under another non-local label: its first parse with the local names made again.
+    const outcome: ParseOutcome = first !== undefined && first.usesBase && !first.setsBase && first.stmt !== undefined
+      ? { stmt: rebaseStatement(first.stmt, tokens, localBase), localBase, warnings: first.warnings }
+      : parseStatement(tokens, localBase);
     // A line that fails to parse may have set the base first (nasm defines a label before it reads
     // the instruction): its parse is kept per base, and replays the base it ended with.
     const failed = outcome.stmt === undefined && outcome.problem !== undefined;
@@ -237,7 +259,8 @@ class LineParser {
   private pos = 0;
   private opIndex = -1;
   warnings: ParseProblem[] | undefined;
-  private readonly refs: { name: string; start: number; end: number; src?: SourceRange }[] = [];
+  /** Made on the first reference: many lines have none. */
+  private refs: { name: string; start: number; end: number; src?: SourceRange }[] | undefined;
 
   constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number) {
     this.toks = tokens;
@@ -256,15 +279,14 @@ class LineParser {
     if (toks[0].text === '[' && toks[toks.length - 1].text === ']') {
       const word = toks[1];
       if (!word || word.kind !== 'ident') this.fail('expected a directive inside `[...]\'', toks[0]);
-      return this.finish(undefined, undefined, [], { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, -1));
+      return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, -1));
     }
     let label: ParsedStatement['label'];
     const first = toks[0];
     if (first.kind === 'ident') {
       const lower = first.text.toLowerCase();
       const colon = toks[1]?.text === ':';
-      const isWord = !first.text.startsWith('$') && (isMnemonic(lower) || isPrefixWord(lower) || DIRECTIVES.has(lower) || SIZE_KEYWORDS[lower] !== undefined);
-      if (colon || !isWord) {
+      if (colon || first.text.startsWith('$') || wordClass(lower) === 0) {
         if (!colon && register(first)) this.fail(`label \`${first.text}' is a register name`, first);
         label = this.label(first);
         this.pos = colon ? 2 : 1;
@@ -273,7 +295,7 @@ class LineParser {
       this.fail(`label or instruction expected at start of line`, first);
     }
     let times: Expr | undefined;
-    const prefixes: (Span & { name: string })[] = [];
+    let prefixes: (Span & { name: string })[] | undefined;
     for (;;) {
       const t = toks[this.pos];
       if (!t) return this.finish(label, times, prefixes, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
@@ -286,8 +308,8 @@ class LineParser {
         this.pos = end;
         continue;
       }
-      if (isPrefixWord(lower) && !isMnemonic(lower)) {
-        prefixes.push({ name: lower, start: t.start, end: t.end });
+      if ((wordClass(lower) & (Word.Prefix | Word.Mnemonic)) === Word.Prefix) {
+        (prefixes ??= []).push({ name: lower, start: t.start, end: t.end });
         this.pos++;
         continue;
       }
@@ -296,7 +318,8 @@ class LineParser {
     this.opIndex = this.pos;
     const word = toks[this.pos++];
     const lower = word.text.toLowerCase();
-    if (DIRECTIVES.has(lower)) {
+    const cls = wordClass(lower);
+    if ((cls & Word.Directive) !== 0) {
       const op = { name: lower, start: word.start, end: word.end, directive: true };
       if (DATA_UNIT[lower] !== undefined) return this.finish(label, times, prefixes, op, NO_OPERANDS, this.dataItems(), NO_TOKENS);
       if (lower === 'at') return this.atField(label, prefixes, word);
@@ -308,8 +331,8 @@ class LineParser {
       }
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
     }
-    if (!isMnemonic(lower)) {
-      if (isPrefixWord(lower)) return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, NO_OPERANDS, NO_DATA, NO_TOKENS);
+    if ((cls & Word.Mnemonic) === 0) {
+      if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, NO_OPERANDS, NO_DATA, NO_TOKENS);
       this.fail(`unknown instruction or directive \`${word.text}'`, word, 'unknown-mnemonic');
     }
     const operands: ParsedOperand[] = [];
@@ -328,7 +351,7 @@ class LineParser {
   }
 
   /** `at field, db value` (manual §5.9.2 istruc). */
-  private atField(label: ParsedStatement['label'], prefixes: (Span & { name: string })[], word: PPToken): ParsedStatement {
+  private atField(label: ParsedStatement['label'], prefixes: (Span & { name: string })[] | undefined, word: PPToken): ParsedStatement {
     const toks = this.toks;
     const comma = this.operandEnd(this.pos, false);
     const field = this.expression(this.pos, comma);
@@ -344,12 +367,13 @@ class LineParser {
     return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(), NO_TOKENS), at: field };
   }
 
-  private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[], op: ParsedStatement['op'],
+  private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, op: ParsedStatement['op'],
     operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
     const opIndex = op === undefined ? this.toks.length : this.opIndex >= 0 ? this.opIndex : 1;
-    // Parses live as long as their cache entry: no empty array of their own, and exact-size
-    // copies of the arrays grown by push (which keep room for 16 or more).
-    const refs = this.refs.length > 0 ? this.refs.slice() : NO_REFS;
+    // Parses live as long as their cache entry: no empty array of their own (those of the parser
+    // are made on first use), and exact-size copies of the arrays grown by push (which keep room
+    // for 16 or more).
+    const refs = this.refs !== undefined ? this.refs.slice() : NO_REFS;
     const kind = op === undefined ? StatementKind.Empty : op.directive ? StatementKind.Directive : StatementKind.Instruction;
     const one = valueOperand(operands);
     const valued = one >= 0 ? operands[one] : undefined;
@@ -358,7 +382,7 @@ class LineParser {
       kind, label, times, size16: -1, size32: -1, staticOperands: operands.every(isStaticOperand), enc16: undefined, enc32: undefined,
       valueOperand: one, value: valued === undefined ? undefined : valued.kind === 'imm' ? valued.expr : (valued as Extract<ParsedOperand, { kind: 'mem' }>).disp,
       values16: undefined, values32: undefined,
-      prefixes: prefixes.length > 0 ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, valueShape: undefined,
+      prefixes: prefixes !== undefined ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, valueShape: undefined,
     };
   }
 
@@ -407,7 +431,7 @@ class LineParser {
       case 'sym': {
         if (lookupRegister(e.name)) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
         const t = this.toks[e.tok];
-        this.refs.push({ name: e.name, start: e.start, end: e.end, src: t.src });
+        (this.refs ??= []).push({ name: e.name, start: e.start, end: e.end, src: t.src });
         return;
       }
       case 'un': this.collectRefs(e.a); return;
@@ -451,22 +475,25 @@ class LineParser {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      if (SIZE_KEYWORDS[lower] !== undefined) size = SIZE_KEYWORDS[lower];
+      // Size keywords are four or five letters: registers and most names need no lookup.
+      if ((lower.length === 4 || lower.length === 5) && SIZE_KEYWORDS[lower] !== undefined) size = SIZE_KEYWORDS[lower];
       else if (lower === 'strict') strict = true;
       else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
       else break;
     }
     if (i >= end) this.fail('operand expected after size keyword', toks[i - 1]);
     const t = toks[i];
-    const span = { start: toks[start].start, end: toks[end - 1].end };
+    // The operand's extent, as two numbers: a span object per operand would outlive the parse
+    // only as garbage (the operand itself carries start and end).
+    const from = toks[start].start, to = toks[end - 1].end;
     if (t.text === '[') {
       if (toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
-      return this.memory(i + 1, end - 1, span, size, jump === 'far', strict);
+      return this.memory(i + 1, end - 1, from, to, size, jump === 'far', strict);
     }
     const reg = register(t);
     if (reg && i + 1 === end) {
-      if (size !== undefined && size !== reg.bits && reg.cls !== 'sreg') this.fail(`mismatch in operand sizes: \`${t.text}' is ${reg.bits}-bit`, span, 'operand-size');
-      return { kind: 'reg', reg, ...span };
+      if (size !== undefined && size !== reg.bits && reg.cls !== 'sreg') this.fail(`mismatch in operand sizes: \`${t.text}' is ${reg.bits}-bit`, { start: from, end: to }, 'operand-size');
+      return { kind: 'reg', reg, start: from, end: to };
     }
     // `seg:offset` far pointer (manual §3.6 / jmp far forms).
     let colon = -1;
@@ -480,13 +507,13 @@ class LineParser {
     if (colon >= 0) {
       const selector = this.expression(i, colon);
       const offset = this.expression(colon + 1, end);
-      return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, ...span };
+      return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
     }
     const expr = this.expression(i, end);
-    return { kind: 'imm', expr, size, strict: strict || undefined, jump, ...span };
+    return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
   }
 
-  private memory(start: number, end: number, span: Span, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean): ParsedOperand {
+  private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean): ParsedOperand {
     const toks = this.toks;
     let i = start;
     let dispSize: 8 | 16 | 32 | undefined;
@@ -544,7 +571,7 @@ class LineParser {
         if (regs[a].reg === regs[b].reg) { regs[a].scale += regs[b].scale; regs[a].explicit = true; regs.splice(b--, 1); }
       }
     }
-    if (regs.length > 2) this.fail('invalid effective address: too many registers', span);
+    if (regs.length > 2) this.fail('invalid effective address: too many registers', { start: from, end: to });
     let base: RegisterInfo | undefined;
     let index: RegisterInfo | undefined;
     let scale = 1;
@@ -557,19 +584,19 @@ class LineParser {
       let [a, b] = regs;
       // A scaled register must be the index; otherwise the first written is the base (nasm).
       if (a.scale !== 1 || (a.explicit && !b.explicit)) [a, b] = [b, a];
-      if (a.scale !== 1) this.fail('invalid effective address: two scaled registers', span);
+      if (a.scale !== 1) this.fail('invalid effective address: two scaled registers', { start: from, end: to });
       base = a.reg; index = b.reg; scale = b.scale;
       if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
     }
     if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
       // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base.
       if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !nosplit) { base = index; scale -= 1; }
-      else this.fail(`invalid effective address: scale factor ${scale}`, span);
+      else this.fail(`invalid effective address: scale factor ${scale}`, { start: from, end: to });
     }
-    if (base && index && base.bits !== index.bits) this.fail('invalid effective address: mixed 16- and 32-bit registers', span);
+    if (base && index && base.bits !== index.bits) this.fail('invalid effective address: mixed 16- and 32-bit registers', { start: from, end: to });
     return {
       kind: 'mem', size, far: far || undefined, segment, base, index, scale: scale as 1 | 2 | 4 | 8, disp, dispSize,
-      nosplit: nosplit || undefined, strict: strict || undefined, ...span,
+      nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to,
     };
   }
 }

@@ -201,7 +201,11 @@ interface Prefixes {
 
 const SEGMENT_PREFIX: Readonly<Record<string, number>> = { es: 0x26, cs: 0x2e, ss: 0x36, ds: 0x3e, fs: 0x64, gs: 0x65 };
 
+/** The prefixes of the many instructions written without any: one object, not one per encoding. */
+const NO_PREFIXES: Prefixes = Object.freeze({ repeat: undefined, lock: false, segment: undefined, operandSize: undefined, addressSize: undefined });
+
 function collectPrefixes(prefixes: readonly PrefixName[], problems: EncodeProblem[]): Prefixes | undefined {
+  if (prefixes.length === 0) return NO_PREFIXES;
   let repeat: number | undefined;
   let lock = false;
   let segment: number | undefined;
@@ -431,6 +435,11 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
  */
 const NO_PROBLEMS: readonly EncodeProblem[] = Object.freeze([]);
 
+function hasUnsizedMemory(operands: readonly AsmOperand[]): boolean {
+  for (const o of operands) if (o.kind === 'mem' && o.size === undefined) return true;
+  return false;
+}
+
 /** Encodes one instruction exactly as `nasm -f bin` would. */
 export function encode(req: EncodeRequest): EncodeResult {
   const spec = findInstruction(req.mnemonic);
@@ -448,7 +457,7 @@ export function encode(req: EncodeRequest): EncodeResult {
   }
   // With an unsized memory operand, a `byte` immediate makes the operation a byte one
   // (measured: `cmp [eax], byte 5` is 80 /7 ib, not the sign-extended 83 forms).
-  if (req.operands.some((o) => o.kind === 'mem' && o.size === undefined)) {
+  if (hasUnsizedMemory(req.operands)) {
     const kept = candidates.filter((f) => !f.operands.some((k, i) => {
       const op = req.operands[i];
       return k === 'imm8' && op.kind === 'imm' && recipeOf(f).immediates.includes('ibs');

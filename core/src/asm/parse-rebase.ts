@@ -1,0 +1,90 @@
+// A line's parse under another non-local label, made from its parse under the first one: a line
+// naming `.local` labels (`jne .next`, `.next:`) recurs under many labels, and differs between
+// them only in the names that `.x` becomes (manual §3.9), so only those are made again.
+
+import { qualifyName, type Expr } from './expr';
+import type { DataItem, ParsedOperand, ParsedStatement } from './parser';
+import type { PPToken } from './source';
+
+/**
+ * `st`, parsed from `tokens` (a line's own tokens), as parsed under `base` instead: objects that
+ * hold no local name are shared with `st`, the others are made again. Only for statements whose
+ * parse does not set the base itself (no non-local label, not `struc`): their names all hang
+ * from the base the line is read under.
+ */
+export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[], base: string | undefined): ParsedStatement {
+  const label = st.label === undefined ? undefined : { ...st.label, name: qualifyName(st.label.short, base), parent: base };
+  const times = st.times === undefined ? undefined : rebaseExpr(st.times, tokens, base);
+  let operands = st.operands;
+  for (let n = 0; n < operands.length; n++) {
+    const o = rebaseOperand(operands[n], tokens, base);
+    if (o === operands[n]) continue;
+    if (operands === st.operands) operands = operands.slice();
+    (operands as ParsedOperand[])[n] = o;
+  }
+  let data = st.data;
+  for (let n = 0; n < data.length; n++) {
+    const d = data[n];
+    if (d.kind !== 'expr') continue;
+    const expr = rebaseExpr(d.expr, tokens, base);
+    if (expr === d.expr) continue;
+    if (data === st.data) data = data.slice();
+    (data as DataItem[])[n] = { kind: 'expr', expr, start: d.start, end: d.end };
+  }
+  const refs = st.refs.length === 0 ? st.refs : st.refs.map((r) => {
+    const t = identAt(tokens, r.start);
+    return { name: t === undefined ? r.name : qualifyName(t.text, base), start: r.start, end: r.end, src: r.src };
+  });
+  const valued = st.valueOperand >= 0 ? operands[st.valueOperand] : undefined;
+  // Property order as in LineParser.finish (the same object layout).
+  const out: ParsedStatement = {
+    kind: st.kind, label, times, size16: -1, size32: -1, staticOperands: st.staticOperands, enc16: undefined, enc32: undefined,
+    valueOperand: st.valueOperand, value: valued === undefined ? undefined : valued.kind === 'imm' ? valued.expr : (valued as Extract<ParsedOperand, { kind: 'mem' }>).disp,
+    values16: undefined, values32: undefined,
+    prefixes: st.prefixes, op: st.op, operands, data, args: st.args, localBase: base, refs, opIndex: st.opIndex, valueShape: st.valueShape,
+  };
+  return st.at === undefined ? out : { ...out, at: rebaseExpr(st.at, tokens, base) };
+}
+
+function rebaseOperand(o: ParsedOperand, tokens: readonly PPToken[], base: string | undefined): ParsedOperand {
+  switch (o.kind) {
+    case 'reg': return o;
+    case 'imm': {
+      const expr = rebaseExpr(o.expr, tokens, base);
+      return expr === o.expr ? o : { ...o, expr };
+    }
+    case 'mem': {
+      const disp = o.disp === undefined ? undefined : rebaseExpr(o.disp, tokens, base);
+      return disp === o.disp ? o : { ...o, disp };
+    }
+    case 'farptr': {
+      const selector = rebaseExpr(o.selector, tokens, base), offset = rebaseExpr(o.offset, tokens, base);
+      return selector === o.selector && offset === o.offset ? o : { ...o, selector, offset };
+    }
+  }
+}
+
+/** `e` with its names qualified under `base`; `e` itself when none changes. */
+function rebaseExpr(e: Expr, tokens: readonly PPToken[], base: string | undefined): Expr {
+  switch (e.k) {
+    case 'sym': {
+      const name = qualifyName(tokens[e.tok].text, base);
+      return name === e.name ? e : { k: 'sym', name, start: e.start, end: e.end, tok: e.tok };
+    }
+    case 'un': {
+      const a = rebaseExpr(e.a, tokens, base);
+      return a === e.a ? e : { k: 'un', op: e.op, a, start: e.start, end: e.end };
+    }
+    case 'bin': {
+      const a = rebaseExpr(e.a, tokens, base), b = rebaseExpr(e.b, tokens, base);
+      return a === e.a && b === e.b ? e : { k: 'bin', op: e.op, a, b, start: e.start, end: e.end };
+    }
+    default: return e;
+  }
+}
+
+/** The identifier token starting at column `start` (a line's own tokens have distinct columns). */
+function identAt(tokens: readonly PPToken[], start: number): PPToken | undefined {
+  for (const t of tokens) if (t.start === start) return t.kind === 'ident' ? t : undefined;
+  return undefined;
+}
