@@ -97,6 +97,10 @@ async function benchAssembler() {
     say('nasm is not installed: no side-by-side figure (apt-get install nasm).');
   }
   say('');
+  // What the assemblies kept (~50 MB for 100k lines) must not weigh on the parts measured next in
+  // this process (the CPU and machine benches).
+  forgetCaches();
+  globalThis.gc?.();
 }
 
 function startServer() {
