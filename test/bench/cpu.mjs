@@ -101,8 +101,9 @@ export async function benchCpu(say) {
   m.run(500_000);
   if (globalThis.gc) globalThis.gc();
   const after = process.memoryUsage();
-  say(`after booting and running it: heap +${((after.heapUsed - before.heapUsed) / 1048576).toFixed(1)} MiB, ` +
-    `array buffers +${((after.arrayBuffers - before.arrayBuffers) / 1048576).toFixed(1)} MiB, RSS ${(after.rss / 1048576).toFixed(0)} MiB (whole process)` +
+  const mib = (bytes) => `${bytes < 0 ? '−' : '+'}${(Math.abs(bytes) / 1048576).toFixed(1)} MiB`;
+  say(`after booting and running it: heap ${mib(after.heapUsed - before.heapUsed)}, ` +
+    `array buffers ${mib(after.arrayBuffers - before.arrayBuffers)}, RSS ${(after.rss / 1048576).toFixed(0)} MiB (whole process)` +
     `${globalThis.gc ? '' : ' (run node --expose-gc for exact numbers)'}; RAM frames are allocated on first write.`);
   core.takeSnapshot(m);
   const times = [];
