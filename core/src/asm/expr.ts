@@ -173,6 +173,16 @@ export class ExprParser {
   }
 }
 
+/**
+ * A number token's node as ExprParser makes it for a number of at most 15 characters that is a
+ * safe integer (nearly every literal); undefined for any other, which takes the parser's way.
+ */
+export function simpleNumber(t: Token): Expr | undefined {
+  if (t.kind !== 'number' || t.text.length > 15) return undefined;
+  const v = parseNumber(t.text);
+  return v !== undefined && Number.isSafeInteger(v) ? { k: 'num', v, start: t.start, end: t.end } : undefined;
+}
+
 /** `.x` after label `p` is `p.x`; `..@x` and `..start` stay global (manual §3.9). */
 export function qualifyName(name: string, localBase: string | undefined): string {
   if (name.charCodeAt(0) === 0x24) name = name.slice(1);

@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, type Expr } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, simpleNumber, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import type { LineEntry } from './line-cache';
@@ -254,6 +254,9 @@ function mentionsLocal(toks: readonly PPToken[]): boolean {
   return false;
 }
 
+/** The operands of the line being parsed (see LineParser.statement). */
+const scratchOperands: ParsedOperand[] = [];
+
 class LineParser {
   private readonly toks: readonly PPToken[];
   private pos = 0;
@@ -335,7 +338,9 @@ class LineParser {
       if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, NO_OPERANDS, NO_DATA, NO_TOKENS);
       this.fail(`unknown instruction or directive \`${word.text}'`, word, 'unknown-mnemonic');
     }
-    const operands: ParsedOperand[] = [];
+    // The operands gather in one array for every line, copied to an exact-size one at the end.
+    const operands = scratchOperands;
+    operands.length = 0;
     while (this.pos < toks.length) {
       const end = this.operandEnd(this.pos, false);
       if (end === this.pos) this.fail('operand expected', toks[this.pos]);
@@ -347,7 +352,9 @@ class LineParser {
         if (this.pos >= toks.length) this.fail('operand expected after `,\'', toks[this.pos - 1]);
       }
     }
-    return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, operands.length > 0 ? operands.slice() : NO_OPERANDS, NO_DATA, NO_TOKENS);
+    const own = operands.length > 0 ? operands.slice() : NO_OPERANDS;
+    operands.length = 0;
+    return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, own, NO_DATA, NO_TOKENS);
   }
 
   /** `at field, db value` (manual §5.9.2 istruc). */
@@ -417,6 +424,12 @@ class LineParser {
 
   private expression(start: number, end: number): Expr {
     if (start >= end) this.fail('expression expected', this.toks[start]);
+    // A lone number (most immediates and data items): its node without a parser. The parser
+    // would count one level against the limit, so a limit of 0 takes its way and fails there.
+    if (end === start + 1 && this.evalLimit >= 1) {
+      const n = simpleNumber(this.toks[start]);
+      if (n !== undefined) return n;
+    }
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit);
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
@@ -424,6 +437,44 @@ class LineParser {
     if (p.pos < end) this.fail(`unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
     this.collectRefs(e);
     return e;
+  }
+
+  /**
+   * The terms of a memory reference written as `+`/`-` terms, each a name, a number or a product
+   * of two, the first one naming a register (`[ebp-8]`, `[ebx+ecx*4+16]`), added to `out` as
+   * ExprParser and splitTerms would make them (with every prefix of the sum naming a register,
+   * splitTerms splits at every `+` and `-`), without the tree. False for any other form: the
+   * caller then clears `out` and parses the expression.
+   */
+  private simpleTerms(i: number, end: number, out: { e: Expr; neg: boolean }[]): boolean {
+    // The parser counts one level for each term against the limit.
+    if (this.evalLimit < 1) return false;
+    const toks = this.toks;
+    let neg = false;
+    for (;;) {
+      const a = this.simplePrimary(i++);
+      if (a === undefined) return false;
+      let e = a;
+      if (i < end && toks[i].kind === 'op' && toks[i].text === '*') {
+        const b = i + 1 < end ? this.simplePrimary(i + 1) : undefined;
+        if (b === undefined) return false;
+        e = { k: 'bin', op: '*', a, b, start: a.start, end: b.end };
+        i += 2;
+      }
+      if (out.length === 0 && !mentionsRegister(e)) return false;
+      out.push({ e, neg });
+      if (i === end) return true;
+      const t = toks[i++];
+      if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-') || i === end) return false;
+      neg = t.text === '-';
+    }
+  }
+
+  /** A name or simple number token as ExprParser's primary makes it; undefined for others. */
+  private simplePrimary(k: number): Expr | undefined {
+    const t = this.toks[k];
+    if (t.kind === 'ident') return { k: 'sym', name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, tok: k };
+    return simpleNumber(t);
   }
 
   private collectRefs(e: Expr): void {
@@ -533,13 +584,16 @@ class LineParser {
       }
     }
     if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
-    const p = new ExprParser(toks, i, end, this.localBase, this.evalLimit);
-    const e = p.parse();
-    if (!e) { const err = p.error!; this.fail(err.message, err); }
-    if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
-    if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
     const terms: { e: Expr; neg: boolean }[] = [];
-    splitTerms(e, false, terms);
+    if (!this.simpleTerms(i, end, terms)) {
+      terms.length = 0;
+      const p = new ExprParser(toks, i, end, this.localBase, this.evalLimit);
+      const e = p.parse();
+      if (!e) { const err = p.error!; this.fail(err.message, err); }
+      if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
+      if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
+      splitTerms(e, false, terms);
+    }
     const regs: { reg: RegisterInfo; scale: number; explicit: boolean; span: Span }[] = [];
     let disp: Expr | undefined;
     for (const term of terms) {
@@ -601,6 +655,11 @@ class LineParser {
   }
 }
 
+/**
+ * Splits a memory reference's expression at the `+` and `-` whose sides name a register: the
+ * terms, each with whether it is subtracted. (LineParser.simpleTerms makes the same terms for the
+ * common forms straight from the tokens.)
+ */
 function splitTerms(e: Expr, neg: boolean, out: { e: Expr; neg: boolean }[]): void {
   if (e.k === 'bin' && (e.op === '+' || e.op === '-') && (mentionsRegister(e.a) || mentionsRegister(e.b))) {
     splitTerms(e.a, neg, out);
