@@ -1,7 +1,7 @@
 // Parses a form's encoding string (types.ts FormSpec.encoding) once into a compact recipe the
 // encoder and the table tests use.
 
-import type { FormSpec } from './types';
+import type { FormSpec, InstructionSpec } from './types';
 
 export type ImmediateField = 'ib' | 'iw' | 'id' | 'ibs';
 
@@ -63,4 +63,16 @@ export function recipeOf(form: FormSpec): FormRecipe {
     cache.set(form, recipe);
   }
   return recipe;
+}
+
+const recipesBySpec = new WeakMap<InstructionSpec, readonly FormRecipe[]>();
+
+/** The recipes of an instruction's forms, in form order: one lookup for every form tried. */
+export function recipesOf(spec: InstructionSpec): readonly FormRecipe[] {
+  let recipes = recipesBySpec.get(spec);
+  if (recipes === undefined) {
+    recipes = spec.forms.map(recipeOf);
+    recipesBySpec.set(spec, recipes);
+  }
+  return recipes;
 }

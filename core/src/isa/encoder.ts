@@ -3,9 +3,9 @@
 // Diagnostics use NASM's wording so users can search for them.
 
 import type { AsmOperand, EncodeProblem, EncodeRequest, EncodeResult, ImmOperand, MemOperand, PrefixName } from './operands';
-import type { FormSpec, InstructionSpec, OperandKind } from './types';
+import type { FormSpec, InstructionSpec, OperandKind, RegisterInfo } from './types';
 import { encodeEffectiveAddress } from './encode-ea';
-import { recipeOf } from './encode-form';
+import { recipeOf, recipesOf } from './encode-form';
 import type { FormRecipe } from './encode-form';
 import { registerInfo } from './registers';
 import { findInstruction } from './table';
@@ -51,6 +51,8 @@ interface MatchContext {
   readonly req: EncodeRequest;
   readonly spec: InstructionSpec;
   readonly ignoreSizes: boolean;
+  /** Per operand: its register's facts when it is a register, found once for every form tried. */
+  readonly registers: readonly (RegisterInfo | undefined)[];
 }
 
 function sizeFits(written: number | undefined, wanted: number, ctx: MatchContext): Fit {
@@ -72,8 +74,7 @@ function fitMemory(kind: OperandKind, mem: MemOperand, ctx: MatchContext): Fit {
   return sizeFits(mem.size, size, ctx);
 }
 
-function fitRegister(kind: OperandKind, name: string): Fit {
-  const info = registerInfo(name as Parameters<typeof registerInfo>[0]);
+function fitRegister(kind: OperandKind, info: RegisterInfo): Fit {
   switch (kind) {
     case 'r8': case 'rm8': return info.cls === 'gpr8' ? Fit.Yes : Fit.No;
     case 'r16': case 'rm16': return info.cls === 'gpr16' ? Fit.Yes : Fit.No;
@@ -143,9 +144,9 @@ function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
   return sizeFits(op.size, kind === 'rel16' ? 16 : 32, ctx);
 }
 
-function fitOperand(kind: OperandKind, op: AsmOperand, field: string | undefined, ctx: MatchContext): Fit {
+function fitOperand(kind: OperandKind, op: AsmOperand, i: number, field: string | undefined, ctx: MatchContext): Fit {
   switch (op.kind) {
-    case 'reg': return fitRegister(kind, op.reg);
+    case 'reg': return fitRegister(kind, ctx.registers[i]!);
     case 'mem':
       if (kind === 'rm8' || kind === 'rm16' || kind === 'rm32' || kind.startsWith('m')) return fitMemory(kind, op, ctx);
       return Fit.No;
@@ -164,16 +165,15 @@ function isUnsized(op: AsmOperand): boolean {
 }
 
 /** Whether `form` accepts the operands, and whether only sizes stand in the way. */
-function fitForm(form: FormSpec, ctx: MatchContext): Fit {
+function fitForm(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): Fit {
   const ops = ctx.req.operands;
   if (form.operands.length !== ops.length) return Fit.No;
-  const recipe = recipeOf(form);
   let fieldIndex = 0;
   let result = Fit.Yes;
   for (let i = 0; i < ops.length; i++) {
     const role = form.roles[i];
     const field = role === 'i' ? recipe.immediates[fieldIndex++] : undefined;
-    const fit = fitOperand(form.operands[i], ops[i], field, ctx);
+    const fit = fitOperand(form.operands[i], ops[i], i, field, ctx);
     if (fit === Fit.No) return Fit.No;
     if (fit === Fit.SizeMismatch) result = Fit.SizeMismatch;
     // Forms that NASM reaches only through an explicit size (or the mode's default size, as in
@@ -447,12 +447,16 @@ export function encode(req: EncodeRequest): EncodeResult {
   const problems: EncodeProblem[] = [];
   const prefixes = collectPrefixes(req.prefixes, problems);
   if (prefixes === undefined) return { ok: false, problems };
-  const ctx: MatchContext = { req, spec, ignoreSizes: false };
+  const registers: (RegisterInfo | undefined)[] = [];
+  for (const op of req.operands) registers.push(op.kind === 'reg' ? registerInfo(op.reg) : undefined);
+  const ctx: MatchContext = { req, spec, ignoreSizes: false, registers };
+  const forms = spec.forms;
+  const recipes = recipesOf(spec);
   const candidates: FormSpec[] = [];
-  for (const form of spec.forms) if (fitForm(form, ctx) === Fit.Yes) candidates.push(form);
+  for (let f = 0; f < forms.length; f++) if (fitForm(forms[f], recipes[f], ctx) === Fit.Yes) candidates.push(forms[f]);
   if (candidates.length === 0) {
     const relaxed: MatchContext = { ...ctx, ignoreSizes: true };
-    const sizeOnly = spec.forms.some((f) => fitForm(f, relaxed) !== Fit.No);
+    const sizeOnly = forms.some((f, k) => fitForm(f, recipes[k], relaxed) !== Fit.No);
     return { ok: false, problems: [error(sizeOnly ? 'mismatch in operand sizes' : 'invalid combination of opcode and operands')] };
   }
   // With an unsized memory operand, a `byte` immediate makes the operation a byte one
