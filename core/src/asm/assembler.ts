@@ -297,7 +297,9 @@ class Assembler implements EvalContext {
     if (special) return special;
     if (this.pass > 0 || this.final) {
       if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
-      else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line][node.tok]?.src : undefined);
+      // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
+      // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
+      else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
     }
     return undefined;
   }
@@ -932,7 +934,7 @@ class Assembler implements EvalContext {
 function staticKey(st: ParsedStatement, lines: PPLines, line: number): string {
   let k = '\u0001';
   for (const p of st.prefixes) k += ' ' + p.name;
-  const toks = lines.tokens[line];
+  const toks = lines.tokensOf(line);
   for (let t = st.opIndex; t < toks.length; t++) k += ' ' + toks[t].text;
   return k;
 }

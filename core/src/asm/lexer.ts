@@ -167,6 +167,58 @@ export function tokenizeLine(text: string): Token[] {
   return exact;
 }
 
+/** Columns this large or more are not packed by `codeExtent` (a line that long is never plain there). */
+const MAX_PACKED_COLUMN = 1 << 21;
+
+/**
+ * Where a line's code starts and ends (its tokens but a trailing comment), as `start *
+ * MAX_PACKED_COLUMN + end`, found without making tokens; 0 when there is no code. Only for lines
+ * without `%` (a `%{...}` token may hold quotes and `;`), and -1 for lines too long to pack.
+ * Exact because every token but a string is a run of characters that are neither blank, quote
+ * nor `;`, so a scan need only step over strings the way tokenizeLine does.
+ */
+export function codeExtent(text: string): number {
+  const n = text.length;
+  if (n >= MAX_PACKED_COLUMN) return -1;
+  let i = 0, start = -1, end = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.Space || c === Ch.Tab || c === 13) { i++; continue; }
+    if (c === Ch.Semi) break;
+    if (start < 0) start = i;
+    i = c === Ch.SQuote || c === Ch.DQuote || c === Ch.BQuote ? scanString(text, i, c) : i + 1;
+    end = i;
+  }
+  return start < 0 ? 0 : start * MAX_PACKED_COLUMN + end;
+}
+
+/** The first column of a `codeExtent`. */
+export function extentStart(extent: number): number {
+  return Math.floor(extent / MAX_PACKED_COLUMN);
+}
+
+/** The column past the code of a `codeExtent`. */
+export function extentEnd(extent: number): number {
+  return extent % MAX_PACKED_COLUMN;
+}
+
+/**
+ * The lower-case first word of a line's code, or of the code inside a leading `[`, when it is a
+ * name of 4 or 5 characters (`bits`, `use16`, `use32` and their like), found without tokens;
+ * '' otherwise. `start`: the code's first column.
+ */
+export function shortFirstWord(text: string, start: number): string {
+  let i = start;
+  if (text.charCodeAt(i) === Ch.LBracket) {
+    i++;
+    for (let c = text.charCodeAt(i); c === Ch.Space || c === Ch.Tab || c === 13; c = text.charCodeAt(++i));
+  }
+  if (!isIdentStart(text.charCodeAt(i))) return '';
+  let j = i + 1;
+  while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
+  return j - i === 4 || j - i === 5 ? text.slice(i, j).toLowerCase() : '';
+}
+
 function scanString(text: string, i: number, quote: number): number {
   const n = text.length;
   i++;

@@ -1,35 +1,82 @@
-// Tokens of a source line by its text, shared between identical lines and kept across assemble()
-// calls (the language server re-assembles after every edit, and most lines did not change), with
-// what the preprocessor needs to know about them worked out once; and each file's lines as of its
-// last reading, so an edited file's unchanged lines find their entries without a lookup.
+// What is known of a source line by its text (its parse, and its tokens while something needs
+// them), shared between identical lines and kept across assemble() calls (the language server
+// re-assembles after every edit, and most lines did not change), with what the preprocessor needs
+// to know worked out once; and each file's lines as of its last reading, so an edited file's
+// unchanged lines find their entries without a lookup.
 
-import { tokenizeLine, type Token } from './lexer';
+import { codeExtent, extentEnd, extentStart, shortFirstWord, tokenizeLine, type Token } from './lexer';
 import type { CachedParse } from './parser';
 
-export interface LineEntry {
-  /**
-   * The line's text: the one string every later stage keys its caches by, so they find it by
-   * identity and each file's own copy of the line can be dropped after preprocessing.
-   */
-  readonly text: string;
-  /** Every token, the comment included. */
-  readonly tokens: readonly Token[];
-  /** The tokens without a trailing comment (`tokens` itself when there is none). */
-  readonly code: readonly Token[];
-  /**
-   * No `%` construct, no `__X__` standard macro, not `bits`/`use16`/`use32`: with no macros
-   * defined and no conditional or capture open, the preprocessor passes the line on as written.
-   */
-  readonly plain: boolean;
-  /** No code, perhaps a comment: listed, not assembled (`code` is empty). */
-  readonly blank: boolean;
-  /** Ends with a backslash: the next line is joined to it before anything reads it. */
-  readonly continued: boolean;
+/**
+ * A line's facts. Its tokens are kept only once something other than the parse of a plain line
+ * asked for them (the preprocessor's own work on the line, a macro capture, a diagnostic): a
+ * plain line is parsed once and its parse kept, so the tokens it was parsed from are dropped
+ * young instead of being kept (and copied by the collector) for every distinct line.
+ */
+export class LineEntry {
   /**
    * The line's parse when assembled as written (kept by parseLine): the one mutable part of an
    * entry, so an unchanged line finds its parse without a lookup by text.
    */
-  parse: CachedParse | undefined;
+  parse: CachedParse | undefined = undefined;
+  private all: readonly Token[] | undefined;
+  private withoutComment: readonly Token[] | undefined;
+
+  constructor(
+    /**
+     * The line's text: the one string every later stage keys its caches by, so they find it by
+     * identity and each file's own copy of the line can be dropped after preprocessing.
+     */
+    readonly text: string,
+    /**
+     * No `%` construct, no `__X__` standard macro, not `bits`/`use16`/`use32`: with no macros
+     * defined and no conditional or capture open, the preprocessor passes the line on as written.
+     */
+    readonly plain: boolean,
+    /** No code, perhaps a comment: listed, not assembled (`code` is empty). */
+    readonly blank: boolean,
+    /** Ends with a backslash: the next line is joined to it before anything reads it. */
+    readonly continued: boolean,
+    /** The first column of the code and the column past it (both 0 when blank). */
+    readonly codeStart: number,
+    readonly codeEnd: number,
+    tokens: readonly Token[] | undefined,
+  ) {
+    if (tokens !== undefined) this.keep(tokens);
+  }
+
+  /** Every token, the comment included (kept from now on). */
+  get tokens(): readonly Token[] {
+    if (this.all === undefined) this.keep(tokenizeLine(this.text));
+    return this.all!;
+  }
+
+  /** Keeps `code`, made by `codeOnce`, from now on (a line that will be parsed again). */
+  keepCode(code: readonly Token[]): void {
+    this.withoutComment ??= code;
+  }
+
+  /** The tokens without a trailing comment (`tokens` itself when there is none), kept from now on. */
+  get code(): readonly Token[] {
+    if (this.withoutComment === undefined) this.keep(tokenizeLine(this.text));
+    return this.withoutComment!;
+  }
+
+  /** `code`, made again and not kept when it is not kept already: for a parse, which is kept itself. */
+  codeOnce(): readonly Token[] {
+    return this.withoutComment ?? withoutComment(tokenizeLine(this.text));
+  }
+
+  private keep(tokens: readonly Token[]): void {
+    this.all = tokens;
+    // A `code` already handed out stays the one (the preprocessor compares it by identity).
+    this.withoutComment ??= withoutComment(tokens);
+  }
+}
+
+function withoutComment(tokens: readonly Token[]): readonly Token[] {
+  const last = tokens[tokens.length - 1];
+  return last !== undefined && last.kind === 'comment' ? tokens.slice(0, -1) : tokens;
 }
 
 /** Distinct line texts kept; past this the cache starts over (a bound, not a tuning knob). */
@@ -57,11 +104,22 @@ export function lineEntry(text: string): LineEntry {
   return e;
 }
 
+const BITS_WORDS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32']);
+
 function newEntry(text: string): LineEntry {
+  const continued = text.charCodeAt(text.length - 1) === 0x5c;
+  // Without `%` or `__` anywhere the line is plain unless it starts with `bits` and the like,
+  // which a scan of characters tells without making tokens.
+  const extent = text.indexOf('%') < 0 && !text.includes('__') ? codeExtent(text) : -1;
+  if (extent === 0) return new LineEntry(text, true, true, continued, 0, 0, undefined);
+  if (extent > 0) {
+    const start = extentStart(extent);
+    if (!BITS_WORDS.has(shortFirstWord(text, start))) return new LineEntry(text, true, false, continued, start, extentEnd(extent), undefined);
+  }
   const tokens = tokenizeLine(text);
-  const last = tokens[tokens.length - 1];
-  const code = last !== undefined && last.kind === 'comment' ? tokens.slice(0, -1) : tokens;
-  return { text, tokens, code, plain: isPlain(code), blank: code.length === 0, continued: text.charCodeAt(text.length - 1) === 0x5c, parse: undefined };
+  const code = withoutComment(tokens);
+  const blank = code.length === 0;
+  return new LineEntry(text, isPlain(code), blank, continued, blank ? 0 : code[0].start, blank ? 0 : code[code.length - 1].end, tokens);
 }
 
 function isPlain(toks: readonly Token[]): boolean {

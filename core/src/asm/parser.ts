@@ -191,12 +191,13 @@ export function forgetParses(): void {
  * Parses a line's `tokens` under `cursor` (updated), reusing the parse of an identical line: for
  * lines assembled as written (`verbatim`: no macro expansion) the parse is a function of the
  * `text` and, for lines naming `.local` labels, the current non-local label. The statement
- * returned may be shared with other lines and calls: callers must not modify it.
+ * returned may be shared with other lines and calls: callers must not modify it. `tokens` may be
+ * left undefined for a line with an `entry`: the entry's are then read only if the line is parsed.
  */
-export function parseLine(text: string, tokens: readonly PPToken[], verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry): ParsedStatement | undefined {
+export function parseLine(text: string, tokens: readonly PPToken[] | undefined, verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry): ParsedStatement | undefined {
   const localBase = cursor.localBase;
   // The cache holds parses under the default limit only.
-  if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return take(parseStatement(tokens, localBase, evalLimit), cursor, localBase, true);
+  if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return take(parseStatement(tokens ?? entry!.codeOnce(), localBase, evalLimit), cursor, localBase, true);
   // A line with a cache entry keeps its parse there alone: the entry is already found by the
   // line's text, and a second map by text would cost a lookup and an insertion per new line.
   const kept = entry?.parse;
@@ -204,6 +205,7 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
   const baseKey = localBase ?? '';
   let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
   if (c === undefined) {
+    tokens ??= entry!.codeOnce();
     // The same line under another non-local label: its first parse with the local names made again.
     const outcome: ParseOutcome = first !== undefined && first.usesBase && !first.setsBase && first.stmt !== undefined
       ? { stmt: rebaseStatement(first.stmt, tokens, localBase), localBase, warnings: first.warnings }
@@ -212,6 +214,8 @@ export function parseLine(text: string, tokens: readonly PPToken[], verbatim: bo
     // the instruction): its parse is kept per base, and replays the base it ended with.
     const failed = outcome.stmt === undefined && outcome.problem !== undefined;
     const usesBase = failed || mentionsLocal(tokens);
+    // A line naming `.local` labels is parsed again under every other base: its tokens are kept.
+    if (usesBase && entry !== undefined) entry.keepCode(tokens);
     const setsBase = failed || (outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc'));
     if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; parseGeneration++; first = undefined; }
     c = { stmt: outcome.stmt, problem: outcome.problem, localBase: outcome.localBase, warnings: outcome.warnings, generation: parseGeneration, usesBase, setsBase, byBase: undefined };

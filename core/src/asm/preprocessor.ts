@@ -164,7 +164,9 @@ class Preprocessor {
   private loop(): void {
     while (this.frames.length > 0 && !this.stopped) {
       const f = this.frames[this.frames.length - 1];
-      let file: string, line: number, text: string, tokens: readonly Token[];
+      let file: string, line: number, text: string;
+      // A file line's tokens are its entry's, read only if the line needs preprocessing.
+      let tokens: readonly Token[] | undefined;
       let entry: LineEntry | undefined;
       if (f.texts) {
         if (f.idx >= f.texts.length || (f.idx === f.texts.length - 1 && f.texts[f.idx] === '')) { this.endFrame(f); continue; }
@@ -178,7 +180,6 @@ class Preprocessor {
           entry = lineEntry(text);
         }
         text = entry.text;
-        tokens = entry.tokens;
       } else {
         const body = f.body!;
         if (f.idx >= body.length) {
@@ -232,27 +233,33 @@ class Preprocessor {
     this.frames.pop();
   }
 
-  /** `entry`: set when `tokens` are a file line's own (`entry.code`), passed on as written. */
-  private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[], listOnly: boolean, verbatim = false, entry?: LineEntry): void {
+  /**
+   * `entry`: set when `tokens` are a file line's own (`entry.code`), passed on as written; then
+   * `tokens` may be left undefined (see PPLines.tokensOf).
+   */
+  private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[] | undefined, listOnly: boolean, verbatim = false, entry?: LineEntry): void {
     const origin = f.origin ??= this.out.addOrigin({ expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined });
     this.out.push(file, line, text, tokens, origin, (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
   }
 
-  /** `entry`: the cached facts of a line read from a file (undefined for macro and %rep body lines). */
-  private processLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[], entry: LineEntry | undefined): void {
+  /**
+   * `entry`: the cached facts of a line read from a file (undefined for macro and %rep body
+   * lines); `raw` the tokens of a line without one.
+   */
+  private processLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[] | undefined, entry: LineEntry | undefined): void {
     // Most lines need no preprocessing at all: they go out as written.
     if (entry !== undefined && entry.plain && this.capture === undefined && this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0 &&
       (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) && f.invocation === undefined) {
-      this.emit(f, file, line, text, entry.code, entry.blank, true, entry);
+      this.emit(f, file, line, text, undefined, entry.blank, true, entry);
       return;
     }
-    let tokens: readonly Token[] = entry !== undefined ? entry.code : raw;
+    let tokens: readonly Token[] = entry !== undefined ? entry.code : raw!;
     const last = tokens.length > 0 ? tokens[tokens.length - 1] : undefined;
     if (entry === undefined && last && last.kind === 'comment') tokens = tokens.slice(0, -1);
     const first = tokens[0];
     const directive = first && first.kind === 'preproc' ? first.text.toLowerCase() : '';
 
-    if (this.capture) { this.captureLine(f, file, line, text, raw, directive); return; }
+    if (this.capture) { this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive); return; }
 
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
     if (!active) {

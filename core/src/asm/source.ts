@@ -50,8 +50,9 @@ export class PPLines {
   count = 0;
   /** Past `count` the columns hold room for more lines: holes, or zeros in the typed ones. */
   readonly text: string[];
-  readonly tokens: (readonly PPToken[])[];
-  /** Lines of a file passed on as written: the line's cache entry (its tokens are `tokens[i]`). */
+  /** Undefined for a line with an entry: its tokens are the entry's (see `tokensOf`). */
+  readonly tokens: (readonly PPToken[] | undefined)[];
+  /** Lines of a file passed on as written: the line's cache entry. */
   readonly entries: (LineEntry | undefined)[];
   /** The distinct files and origins; lines hold indexes into them. */
   private readonly files: string[] = [];
@@ -69,7 +70,7 @@ export class PPLines {
    */
   constructor(capacity = 0) {
     this.text = new Array<string>(capacity);
-    this.tokens = new Array<readonly PPToken[]>(capacity);
+    this.tokens = new Array<readonly PPToken[] | undefined>(capacity);
     this.entries = new Array<LineEntry | undefined>(capacity);
     const size = Math.max(capacity, 1024);
     this.fileIndex = new Int32Array(size);
@@ -84,7 +85,7 @@ export class PPLines {
     return this.origins.length - 1;
   }
 
-  push(file: string, line: number, text: string, tokens: readonly PPToken[], origin: number, flags: number, entry: LineEntry | undefined): void {
+  push(file: string, line: number, text: string, tokens: readonly PPToken[] | undefined, origin: number, flags: number, entry: LineEntry | undefined): void {
     const i = this.count++;
     if (i === this.line.length) this.grow(i * 2);
     // Consecutive lines nearly always share their file; a program has few files.
@@ -100,6 +101,11 @@ export class PPLines {
     this.originIndex[i] = origin;
     this.line[i] = line;
     this.flags[i] = flags;
+  }
+
+  /** Line `i`'s tokens to assemble. */
+  tokensOf(i: number): readonly PPToken[] {
+    return this.tokens[i] ?? this.entries[i]!.code;
   }
 
   file(i: number): string {
@@ -120,7 +126,7 @@ export class PPLines {
     const o = this.origin(i);
     const f = this.flags[i];
     const l: PPLine = {
-      file: this.file(i), line: this.line[i], text: this.text[i], tokens: this.tokens[i], expansion: o.expansion, depth: o.depth,
+      file: this.file(i), line: this.line[i], text: this.text[i], tokens: this.tokensOf(i), expansion: o.expansion, depth: o.depth,
       listOnly: (f & LineFlag.ListOnly) !== 0, macroCall: o.macroCall, inMacro: o.inMacro, verbatim: (f & LineFlag.Verbatim) !== 0,
     };
     return l;
@@ -134,8 +140,12 @@ export class PPLines {
 
   /** The statement's extent: its tokens, or the whole line when it has none. */
   range(i: number): SourceRange {
-    const toks = this.tokens[i];
     const file = this.file(i);
+    const toks = this.tokens[i];
+    if (toks === undefined) {
+      const e = this.entries[i]!;
+      return e.blank ? lineRange(file, this.line[i], 0, this.text[i].length) : lineRange(file, this.line[i], e.codeStart, e.codeEnd);
+    }
     return toks.length > 0 ? lineRange(file, this.line[i], toks[0].start, toks[toks.length - 1].end) : lineRange(file, this.line[i], 0, this.text[i].length);
   }
 }
