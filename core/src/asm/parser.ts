@@ -260,12 +260,6 @@ function mentionsLocal(toks: readonly PPToken[]): boolean {
 
 /** The operands of the line being parsed (see LineParser.statement). */
 const scratchOperands: ParsedOperand[] = [];
-/**
- * The terms and registers of the memory reference being parsed (see LineParser.memory): arrays
- * grown by push keep room for 16 or more, for what is two or three items dropped at once.
- */
-const scratchTerms: { e: Expr; neg: boolean }[] = [];
-const scratchRegisters: { reg: RegisterInfo; scale: number; explicit: boolean; span: Span }[] = [];
 
 class LineParser {
   private readonly toks: readonly PPToken[];
@@ -594,8 +588,7 @@ class LineParser {
       }
     }
     if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
-    const terms = scratchTerms;
-    terms.length = 0;
+    const terms: { e: Expr; neg: boolean }[] = [];
     if (!this.simpleTerms(i, end, terms)) {
       terms.length = 0;
       const p = new ExprParser(toks, i, end, this.localBase, this.evalLimit);
@@ -605,8 +598,7 @@ class LineParser {
       if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
       splitTerms(e, false, terms);
     }
-    const regs = scratchRegisters;
-    regs.length = 0;
+    const regs: { reg: RegisterInfo; scale: number; explicit: boolean; span: Span }[] = [];
     let disp: Expr | undefined;
     for (const term of terms) {
       const r = termRegister(term.e);
