@@ -85,13 +85,16 @@ function isOneCharOp(c: number): boolean {
 
 /**
  * The tokens of the line being scanned. The caller gets an exact-size copy: an array grown by
- * push keeps room for 16 or more, and the line cache keeps every distinct line's tokens.
+ * push keeps room for 16 or more, and the line cache keeps every distinct line's tokens. Counted,
+ * not cut back by `length = 0`, which would drop the array's room (and costs a runtime call):
+ * slots past the count hold an earlier line's tokens until overwritten.
  */
 const scratch: Token[] = [];
 
 /** Tokenizes a line (without its line terminator). Never throws. */
 export function tokenizeLine(text: string): Token[] {
   const tokens = scratch;
+  let count = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -99,72 +102,70 @@ export function tokenizeLine(text: string): Token[] {
     if (c === Ch.Space || c === Ch.Tab || c === 13) { i++; continue; }
     const start = i;
     if (c === Ch.Semi) {
-      tokens.push({ kind: 'comment', text: text.slice(i), start: i, end: n });
+      tokens[count++] = { kind: 'comment', text: text.slice(i), start: i, end: n };
       break;
     }
     if (c === Ch.SQuote || c === Ch.DQuote || c === Ch.BQuote) {
       i = scanString(text, i, c);
       const closed = i <= n && text.charCodeAt(i - 1) === c && i - start >= 2;
-      tokens.push({ kind: closed ? 'string' : 'invalid', text: text.slice(start, i), start, end: i });
+      tokens[count++] = { kind: closed ? 'string' : 'invalid', text: text.slice(start, i), start, end: i };
       continue;
     }
     if (isDigit(c)) {
       i = scanNumber(text, i + 1);
-      tokens.push({ kind: 'number', text: text.slice(start, i), start, end: i });
+      tokens[count++] = { kind: 'number', text: text.slice(start, i), start, end: i };
       continue;
     }
     if (c === Ch.Dollar) {
       const next = text.charCodeAt(i + 1);
       if (isDigit(next)) {
         i = scanNumber(text, i + 2);
-        tokens.push({ kind: 'number', text: text.slice(start, i), start, end: i });
+        tokens[count++] = { kind: 'number', text: text.slice(start, i), start, end: i };
       } else if (next === Ch.Dollar) {
         i += 2;
-        tokens.push({ kind: 'here', text: '$$', start, end: i });
+        tokens[count++] = { kind: 'here', text: '$$', start, end: i };
       } else if (isIdentStart(next)) {
         // `$name` escapes a name that would otherwise be a register or keyword (manual §3.1).
         i += 1;
         while (i < n && isIdentChar(text.charCodeAt(i))) i++;
-        tokens.push({ kind: 'ident', text: text.slice(start, i), start, end: i });
+        tokens[count++] = { kind: 'ident', text: text.slice(start, i), start, end: i };
       } else {
         i += 1;
-        tokens.push({ kind: 'here', text: '$', start, end: i });
+        tokens[count++] = { kind: 'here', text: '$', start, end: i };
       }
       continue;
     }
     if (isIdentStart(c)) {
       i++;
       while (i < n && isIdentChar(text.charCodeAt(i))) i++;
-      tokens.push({ kind: 'ident', text: text.slice(start, i), start, end: i });
+      tokens[count++] = { kind: 'ident', text: text.slice(start, i), start, end: i };
       continue;
     }
     if (c === Ch.Percent) {
       i = scanPercent(text, i);
       if (i > start) {
-        tokens.push({ kind: 'preproc', text: text.slice(start, i), start, end: i });
+        tokens[count++] = { kind: 'preproc', text: text.slice(start, i), start, end: i };
         continue;
       }
       // A bare `%` or `%%` is the modulo operator.
       i = text.charCodeAt(start + 1) === Ch.Percent ? start + 2 : start + 1;
-      tokens.push({ kind: 'op', text: text.slice(start, i), start, end: i });
+      tokens[count++] = { kind: 'op', text: text.slice(start, i), start, end: i };
       continue;
     }
     if (i + 1 < n && isTwoCharOp(c, text.charCodeAt(i + 1))) {
       i += 2;
-      tokens.push({ kind: 'op', text: text.slice(start, i), start, end: i });
+      tokens[count++] = { kind: 'op', text: text.slice(start, i), start, end: i };
       continue;
     }
     if (isOneCharOp(c)) {
       i++;
-      tokens.push({ kind: 'op', text: text[start], start, end: i });
+      tokens[count++] = { kind: 'op', text: text[start], start, end: i };
       continue;
     }
     i++;
-    tokens.push({ kind: 'invalid', text: text.slice(start, i), start, end: i });
+    tokens[count++] = { kind: 'invalid', text: text.slice(start, i), start, end: i };
   }
-  const exact = tokens.slice();
-  tokens.length = 0;
-  return exact;
+  return tokens.slice(0, count);
 }
 
 /** Columns this large or more are not packed by `codeExtent` (a line that long is never plain there). */

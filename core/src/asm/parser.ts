@@ -258,7 +258,11 @@ function mentionsLocal(toks: readonly PPToken[]): boolean {
   return false;
 }
 
-/** The operands of the line being parsed (see LineParser.statement). */
+/**
+ * The operands of the line being parsed (see LineParser.statement), the first of them: counted,
+ * not cut back by `length = 0`, which would drop the array's room (and costs a runtime call).
+ * Slots past the count hold a previous line's operands until overwritten.
+ */
 const scratchOperands: ParsedOperand[] = [];
 
 class LineParser {
@@ -344,11 +348,11 @@ class LineParser {
     }
     // The operands gather in one array for every line, copied to an exact-size one at the end.
     const operands = scratchOperands;
-    operands.length = 0;
+    let count = 0;
     while (this.pos < toks.length) {
       const end = this.operandEnd(this.pos, false);
       if (end === this.pos) this.fail('operand expected', toks[this.pos]);
-      operands.push(this.operand(this.pos, end));
+      operands[count++] = this.operand(this.pos, end);
       this.pos = end;
       if (this.pos < toks.length) {
         if (toks[this.pos].text !== ',') this.fail(`comma expected after operand, found \`${toks[this.pos].text}'`, toks[this.pos]);
@@ -356,8 +360,7 @@ class LineParser {
         if (this.pos >= toks.length) this.fail('operand expected after `,\'', toks[this.pos - 1]);
       }
     }
-    const own = operands.length > 0 ? operands.slice() : NO_OPERANDS;
-    operands.length = 0;
+    const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
     return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, own, NO_DATA, NO_TOKENS);
   }
 
