@@ -2,7 +2,7 @@
 // be those of a fresh split, and re-assembling edited texts must give what a fresh file gives.
 import * as assert from 'node:assert/strict';
 import { assemble, forgetCaches } from '../../core/src/asm/index';
-import { fileLines, lineEntry, splitLines } from '../../core/src/asm/line-cache';
+import { fileLines, forgetFile, lineEntry, splitLines } from '../../core/src/asm/line-cache';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -61,5 +61,24 @@ describe('file lines across edits', () => {
     assert.deepEqual(Buffer.from(after.image), Buffer.from(before.image));
     assert.deepEqual(after.diagnostics.map((d) => [d.code, d.message, d.range]), before.diagnostics.map((d) => [d.code, d.message, d.range]));
     assert.ok(after.diagnostics.some((d) => d.message.includes('undefined_here')));
+  });
+
+  it('keep only the lines of files still kept once most of them belong to forgotten files', () => {
+    forgetCaches();
+    const text = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `  db ${i} ; ${tag}`).join('\n');
+    const a = fileLines('/trim-a.asm', text('a', 40_000));
+    const b = fileLines('/trim-b.asm', text('b', 5_000));
+    for (let i = 0; i < a.texts.length; i++) a.entry(i);
+    for (let i = 0; i < b.texts.length; i++) b.entry(i);
+    const ea = a.entry(7), eb = b.entry(7);
+    // Every entry still belongs to a kept file: reading another file trims nothing.
+    fileLines('/trim-c.asm', 'nop\n');
+    assert.equal(lineEntry(ea.text), ea);
+    // Most entries now belong to a forgotten file: the next file read keeps the others only.
+    forgetFile('/trim-a.asm');
+    fileLines('/trim-d.asm', 'nop\n');
+    assert.notEqual(lineEntry(ea.text), ea, "a forgotten file's line is made again");
+    assert.equal(lineEntry(eb.text), eb, "a kept file's line keeps its entry");
+    forgetCaches();
   });
 });

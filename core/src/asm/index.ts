@@ -16,6 +16,8 @@ import { present, type StatementResults } from './statement-results';
 export type * from './api';
 export { tokenizeLine, type Token, type TokenKind } from './lexer';
 export { renderListing } from './listing';
+/** The caller no longer needs a file's last text kept (an editor closed it): see line-cache.ts. */
+export { forgetFile } from './line-cache';
 
 /**
  * Forgets what assemblies keep for the next one (each distinct line's tokens and parse, each

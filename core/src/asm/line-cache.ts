@@ -161,6 +161,11 @@ export class FileLines {
     return (this.entries[i] ??= lineEntry(this.texts[i]));
   }
 
+  /** Adds the entries made so far for this file's lines to `into`, by text. */
+  keepEntries(into: Map<string, LineEntry>): void {
+    for (const e of this.entries) if (e !== undefined && e.text.length <= MAX_LENGTH) into.set(e.text, e);
+  }
+
   /**
    * A new text of the same file: only the lines between the first and the last character that
    * differ are split again; the lines before and after them are the old ones, entries included.
@@ -225,8 +230,33 @@ function commonSuffix(a: string, b: string, max: number): number {
 
 /** Files whose last text is kept; past this the oldest is forgotten (a memory bound). */
 const MAX_FILES = 64;
+/**
+ * Entries kept whatever they belong to. Past this, when most entries are no longer lines of a
+ * kept file (files closed, texts replaced), the cache keeps only the kept files' lines.
+ */
+const TRIM_AT = 1 << 15;
 
 const files = new Map<string, FileLines>();
+
+/** Forgets `file`'s last text (its editor closed it): its lines may go at the next trim. */
+export function forgetFile(file: string): void {
+  files.delete(file);
+}
+
+/**
+ * Keeps only the entries of kept files' lines once the cache holds TRIM_AT entries and more than
+ * twice as many as those files have lines: a long editing session holds the lines of what is open,
+ * not of everything it ever opened (a distinct line with its parse costs ~1.5 KB).
+ */
+function trimLines(): void {
+  if (cache.size < TRIM_AT) return;
+  let live = 0;
+  for (const f of files.values()) live += f.texts.length;
+  if (cache.size <= 2 * live) return;
+  const kept = new Map<string, LineEntry>();
+  for (const f of files.values()) f.keepEntries(kept);
+  cache = kept;
+}
 
 /** The lines of `text`, the current text of `file`, reusing what the file's previous text had in common with it. */
 export function fileLines(file: string, text: string): FileLines {
@@ -238,6 +268,7 @@ export function fileLines(file: string, text: string): FileLines {
   files.delete(file);
   if (files.size >= MAX_FILES) files.delete(files.keys().next().value as string);
   files.set(file, lines);
+  trimLines();
   return lines;
 }
 

@@ -3,7 +3,7 @@
 // re-validates its includers, and an included file is analysed in its includer's context.
 
 import { isAbsolute, resolve } from 'node:path';
-import { assemble } from '../../../core/src/asm/index';
+import { assemble, forgetFile } from '../../../core/src/asm/index';
 import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
 import { splitLines, type AnalyzedDocument } from './document';
 import { DocumentIndex } from './documentIndex';
@@ -78,6 +78,8 @@ export class AnalysisCache {
     this.open.delete(path);
     this.host.dropBuffer(path);
     this.assemblies.delete(path);
+    // The assembler in this thread need not keep the file's lines (a no-op when it runs on the worker).
+    forgetFile(path);
     for (const key of this.documents.keys()) if (key.startsWith(`${path}\n`) || key.endsWith(`\n${path}`)) this.documents.delete(key);
     this.bump(path);
   }
