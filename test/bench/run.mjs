@@ -175,8 +175,10 @@ async function benchLanguageServer() {
   const NEW_FILES = 30;
   for (let v = 1; v <= NEW_FILES; v++) {
     const other = generateProgram(10_000, v);
-    for (const l of other.split('\n')) { total++; if (seen.has(l)) repeated++; }
-    for (const l of other.split('\n')) seen.add(l);
+    const otherLines = other.split('\n');
+    for (const l of otherLines) if (seen.has(l)) repeated++;
+    total += otherLines.length;
+    for (const l of otherLines) seen.add(l);
     const otherUri = pathToFileURL(join(outDir, `lsp10k-${v}.gasm`)).href;
     t0 = now();
     diag = nextDiagnostics();

@@ -3,7 +3,7 @@
 // them only in the names that `.x` becomes (manual §3.9), so only those are made again.
 
 import { qualifyName, type Expr } from './expr';
-import type { DataItem, ParsedOperand, ParsedStatement } from './parser';
+import { operandValue, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
 import type { PPToken } from './source';
 
 /**
@@ -35,11 +35,10 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
     const t = identAt(tokens, r.start);
     return { name: t === undefined ? r.name : qualifyName(t.text, base), start: r.start, end: r.end, src: r.src };
   });
-  const valued = st.valueOperand >= 0 ? operands[st.valueOperand] : undefined;
   // Property order as in LineParser.finish (the same object layout).
   const out: ParsedStatement = {
     kind: st.kind, label, times, size16: -1, size32: -1, staticOperands: st.staticOperands, enc16: undefined, enc32: undefined,
-    valueOperand: st.valueOperand, value: valued === undefined ? undefined : valued.kind === 'imm' ? valued.expr : (valued as Extract<ParsedOperand, { kind: 'mem' }>).disp,
+    valueOperand: st.valueOperand, value: operandValue(operands, st.valueOperand),
     values16: undefined, values32: undefined,
     prefixes: st.prefixes, op: st.op, operands, data, args: st.args, localBase: base, refs, opIndex: st.opIndex, valueShape: st.valueShape,
   };

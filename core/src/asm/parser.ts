@@ -248,6 +248,13 @@ function valueOperand(operands: readonly ParsedOperand[]): number {
   return found;
 }
 
+/** The value of operand `one` (see `valueOperand`): its expression or displacement; undefined for -1. */
+export function operandValue(operands: readonly ParsedOperand[], one: number): Expr | undefined {
+  if (one < 0) return undefined;
+  const o = operands[one];
+  return o.kind === 'imm' ? o.expr : (o as Extract<ParsedOperand, { kind: 'mem' }>).disp;
+}
+
 function mentionsLocal(toks: readonly PPToken[]): boolean {
   for (const t of toks) {
     if (t.kind !== 'ident') continue;
@@ -390,11 +397,10 @@ class LineParser {
     const refs = this.refs !== undefined ? this.refs.slice() : NO_REFS;
     const kind = op === undefined ? StatementKind.Empty : op.directive ? StatementKind.Directive : StatementKind.Instruction;
     const one = valueOperand(operands);
-    const valued = one >= 0 ? operands[one] : undefined;
     // Property order is layout order: what each pass reads first (see ParsedStatement).
     return {
       kind, label, times, size16: -1, size32: -1, staticOperands: operands.every(isStaticOperand), enc16: undefined, enc32: undefined,
-      valueOperand: one, value: valued === undefined ? undefined : valued.kind === 'imm' ? valued.expr : (valued as Extract<ParsedOperand, { kind: 'mem' }>).disp,
+      valueOperand: one, value: operandValue(operands, one),
       values16: undefined, values32: undefined,
       prefixes: prefixes !== undefined ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, valueShape: undefined,
     };
