@@ -32,6 +32,8 @@ function byteOverflow(v: number): boolean {
 
 function toSigned(v: number, bits: 16 | 32): number {
   const m = bits === 16 ? 0x10000 : 0x100000000;
+  // Most displacements are small already: no floating-point remainder for them (a library call).
+  if (v >= -m / 2 && v < m / 2) return v;
   let t = v % m;
   if (t < 0) t += m;
   return t >= m / 2 ? t - m : t;
