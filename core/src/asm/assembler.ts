@@ -907,9 +907,11 @@ class Assembler implements EvalContext {
       case 'reg':
         return { kind: 'reg', reg: o.reg.name };
       case 'imm': {
-        const v = this.operandValue(known ?? this.eval(o.expr));
+        // operandValue's fields written out, not spread: copying by spread is the slow part here.
+        const v = known ?? this.eval(o.expr);
         const size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
-        return { kind: 'imm', ...v, size, strict: o.strict, jump: o.jump };
+        if (v.sec < 0 || v.v === undefined) return { kind: 'imm', value: v.v, reloc: v.sec >= 0, size, strict: o.strict, jump: o.jump };
+        return { kind: 'imm', value: v.v, reloc: true, section: v.sec, sectionOffset: v.v - this.sections[v.sec].address, size, strict: o.strict, jump: o.jump };
       }
       case 'farptr':
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };

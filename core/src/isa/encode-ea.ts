@@ -32,6 +32,8 @@ function byteOverflow(v: number): boolean {
 
 function toSigned(v: number, bits: 16 | 32): number {
   const m = bits === 16 ? 0x10000 : 0x100000000;
+  // Most displacements are small already: no floating-point remainder for them (a library call).
+  if (v >= -m / 2 && v < m / 2) return v;
   let t = v % m;
   if (t < 0) t += m;
   return t >= m / 2 ? t - m : t;
@@ -59,19 +61,22 @@ function dispSize(mem: MemOperand, written: 8 | 16 | 32 | undefined, full: 2 | 4
   return { bytes: full, value, overflow: full === 2 ? wordOverflow(known) : undefined };
 }
 
+/** The answers for impossible addresses: one object each, not one per address encoded. */
+const INVALID_32: EaResult = Object.freeze({ ok: false, message: 'invalid 32-bit effective address' });
+const INVALID_16: EaResult = Object.freeze({ ok: false, message: 'invalid 16-bit effective address' });
+
 function encode32(mem: MemOperand): EaResult {
   let base = mem.base === undefined ? -1 : registerInfo(mem.base).num;
   let index = mem.index === undefined ? -1 : registerInfo(mem.index).num;
   let scale: number = mem.scale;
-  const bad: EaResult = { ok: false, message: 'invalid 32-bit effective address' };
-  if ((mem.base !== undefined && registerInfo(mem.base).bits !== 32) || (mem.index !== undefined && registerInfo(mem.index).bits !== 32)) return bad;
+  if ((mem.base !== undefined && registerInfo(mem.base).bits !== 32) || (mem.index !== undefined && registerInfo(mem.index).bits !== 32)) return INVALID_32;
   if (index >= 0 && base < 0 && !mem.nosplit) {
     // NASM rewrites [r*1] as [r] and [r*2] as [r+r*1]: shorter than SIB with a disp32 (NASM manual §3.3).
     if (scale === 1) { base = index; index = -1; }
     else if (scale === 2) { base = index; scale = 1; }
   }
   if (index === ESP) {
-    if (scale !== 1 || base === ESP) return bad;
+    if (scale !== 1 || base === ESP) return INVALID_32;
     if (base < 0) { base = ESP; index = -1; }
     else { const t = base; base = index; index = t; }
   }
@@ -100,10 +105,9 @@ const RM16: Readonly<Record<string, number>> = {
 };
 
 function encode16(mem: MemOperand): EaResult {
-  const bad: EaResult = { ok: false, message: 'invalid 16-bit effective address' };
   const regs = [mem.base, mem.index].filter((r): r is NonNullable<typeof r> => r !== undefined);
-  if (regs.some((r) => registerInfo(r).bits !== 16)) return bad;
-  if (mem.index !== undefined && mem.scale !== 1) return bad;
+  if (regs.some((r) => registerInfo(r).bits !== 16)) return INVALID_16;
+  if (mem.index !== undefined && mem.scale !== 1) return INVALID_16;
   if (regs.length === 0) {
     const d = dispSize(mem, mem.dispSize === 8 ? 16 : mem.dispSize, 2, true);
     if (typeof d === 'string') return { ok: false, message: d };
@@ -111,7 +115,7 @@ function encode16(mem: MemOperand): EaResult {
   }
   const sorted = regs.length === 2 && (regs[0] === 'si' || regs[0] === 'di') ? [regs[1], regs[0]] : regs;
   const rm = RM16[sorted.join('+')];
-  if (rm === undefined) return bad;
+  if (rm === undefined) return INVALID_16;
   const d = dispSize(mem, mem.dispSize, 2, rm === 6);
   if (typeof d === 'string') return { ok: false, message: d };
   const mod = d.bytes === 0 ? 0 : d.bytes === 1 ? 1 : 2;

@@ -41,7 +41,9 @@ function isSimpleKnown(op: ImmOperand): op is ImmOperand & { value: number } {
 }
 
 function toSigned(v: number, bits: 8 | 16 | 32): number {
-  const m = 2 ** bits;
+  const m = bits === 8 ? 0x100 : bits === 16 ? 0x10000 : 0x100000000;
+  // Most values are small already: no floating-point remainder for them (it is a library call).
+  if (v >= -m / 2 && v < m / 2) return v;
   let t = v % m;
   if (t < 0) t += m;
   return t >= m / 2 ? t - m : t;
@@ -160,6 +162,73 @@ function fitOperand(kind: OperandKind, op: AsmOperand, i: number, field: string 
   }
 }
 
+/** What an operand is, one bit each, to compare with the classes a form's slot takes (see formClasses). */
+const enum OperandClass { Reg = 1, Mem = 2, Imm = 4, FarPointer = 8 }
+
+/** Bits per operand slot in a class mask; a mask holds up to MAX_CLASSED_OPERANDS slots and then a bit for the operand count. */
+const CLASS_BITS = 4;
+const MAX_CLASSED_OPERANDS = 4;
+
+/**
+ * The classes of operand fitOperand can accept in a slot of this kind (anything else is Fit.No
+ * there, before any size is looked at), so most forms are ruled out without calling it.
+ */
+function slotClasses(kind: OperandKind): number {
+  switch (kind) {
+    case 'r8': case 'r16': case 'r32': case 'sreg': case 'creg': case 'dreg':
+    case 'al': case 'ax': case 'eax': case 'cl': case 'dx':
+    case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs':
+      return OperandClass.Reg;
+    case 'rm8': case 'rm16': case 'rm32': return OperandClass.Reg | OperandClass.Mem;
+    case 'imm8': case 'imm16': case 'imm32': case 'sbyte16': case 'sbyte32': case 'one':
+    case 'rel8': case 'rel16': case 'rel32':
+      return OperandClass.Imm;
+    case 'ptr16:16': case 'ptr16:32': return OperandClass.FarPointer;
+    case 'm': case 'm8': case 'm16': case 'm32': case 'm64': case 'mfar16': case 'mfar32':
+    case 'moffs8': case 'moffs16': case 'moffs32':
+      return OperandClass.Mem;
+    default: {
+      // A kind added to OperandKind must be placed above (fitOperand decides what it takes).
+      const unplaced: never = kind;
+      return unplaced;
+    }
+  }
+}
+
+/** A form's class mask: each slot's classes, and one bit for its operand count. */
+function formClassMask(form: FormSpec): number {
+  let mask = 0;
+  for (let i = 0; i < form.operands.length && i < MAX_CLASSED_OPERANDS; i++) mask |= slotClasses(form.operands[i]) << (CLASS_BITS * i);
+  return mask | (1 << (CLASS_BITS * MAX_CLASSED_OPERANDS + Math.min(form.operands.length, MAX_CLASSED_OPERANDS + 1)));
+}
+
+const formClassesBySpec = new WeakMap<InstructionSpec, Int32Array>();
+
+/** The class masks of an instruction's forms, in form order. */
+function formClasses(spec: InstructionSpec): Int32Array {
+  let masks = formClassesBySpec.get(spec);
+  if (masks === undefined) {
+    masks = Int32Array.from(spec.forms, formClassMask);
+    formClassesBySpec.set(spec, masks);
+  }
+  return masks;
+}
+
+/**
+ * The request's operands as a class mask: a form can fit only when its mask has every bit of
+ * this one. 0 (no form ruled out) for more operands than a mask holds.
+ */
+function requestClassMask(ops: readonly AsmOperand[]): number {
+  if (ops.length > MAX_CLASSED_OPERANDS) return 0;
+  let mask = 1 << (CLASS_BITS * MAX_CLASSED_OPERANDS + ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const kind = ops[i].kind;
+    const cls = kind === 'reg' ? OperandClass.Reg : kind === 'mem' ? OperandClass.Mem : kind === 'imm' ? OperandClass.Imm : OperandClass.FarPointer;
+    mask |= cls << (CLASS_BITS * i);
+  }
+  return mask;
+}
+
 function isUnsized(op: AsmOperand): boolean {
   return op.kind === 'mem' || op.kind === 'imm' || op.kind === 'farptr' ? op.size === undefined : false;
 }
@@ -241,6 +310,9 @@ function collectPrefixes(prefixes: readonly PrefixName[], problems: EncodeProble
   return { repeat, lock, segment, operandSize, addressSize };
 }
 
+/** Size of the blocks that encodings' bytes are cut from (a few thousand instructions each). */
+const BYTES_BLOCK = 8192;
+
 /**
  * The bytes of the instruction being laid out, in one buffer reused for every instruction: no
  * growing array per instruction. Layout writes at most five prefixes, three opcode bytes, ModR/M,
@@ -249,12 +321,22 @@ function collectPrefixes(prefixes: readonly PrefixName[], problems: EncodeProble
 class InstructionBytes {
   private readonly buffer = new Uint8Array(32);
   length = 0;
+  /** The block `take` cuts copies from, and how much of it is taken. */
+  private block = new ArrayBuffer(BYTES_BLOCK);
+  private blockUsed = 0;
 
   push(byte: number): void {
     this.buffer[this.length++] = byte;
   }
 
   pushLittleEndian(value: number, bytes: number): void {
+    if (bytes <= 4 && Number.isInteger(value)) {
+      // ToInt32 keeps an integer's low 32 bits exactly: its bytes without the floating-point
+      // remainder and division below, which cost a library call each.
+      const low = value | 0;
+      for (let i = 0; i < bytes; i++) this.buffer[this.length++] = (low >> (8 * i)) & 0xff;
+      return;
+    }
     let v = value;
     for (let i = 0; i < bytes; i++) {
       this.buffer[this.length++] = ((v % 256) + 256) % 256;
@@ -262,9 +344,20 @@ class InstructionBytes {
     }
   }
 
-  /** A copy of the bytes written since the last `take`, which starts the next instruction. */
+  /**
+   * A copy of the bytes written since the last `take`, which starts the next instruction. The
+   * copies are views into shared blocks: a typed array of its own costs an ArrayBuffer object and
+   * a backing store besides the view, for a few bytes that live as long as the encoding is kept.
+   */
   take(): Uint8Array {
-    const bytes = this.buffer.slice(0, this.length);
+    const n = this.length;
+    if (this.blockUsed + n > this.block.byteLength) {
+      this.block = new ArrayBuffer(BYTES_BLOCK);
+      this.blockUsed = 0;
+    }
+    const bytes = new Uint8Array(this.block, this.blockUsed, n);
+    for (let i = 0; i < n; i++) bytes[i] = this.buffer[i];
+    this.blockUsed += n;
     this.length = 0;
     return bytes;
   }
@@ -299,6 +392,13 @@ function isNearBranch(spec: InstructionSpec, form: FormSpec, recipe: FormRecipe,
   }
   if (spec.mnemonic === 'ret') return true;
   return (spec.mnemonic === 'jmp' || spec.mnemonic === 'call') && (form.operands[0] === 'rm16' || form.operands[0] === 'rm32');
+}
+
+/** The register number of the operand in `role` ('o', 'r', 'b'), 0 when there is none. */
+function registerNumber(form: FormSpec, ops: readonly AsmOperand[], role: string): number {
+  const i = form.roles.indexOf(role);
+  const op = i >= 0 ? ops[i] : undefined;
+  return op?.kind === 'reg' ? registerInfo(op.reg).num : 0;
 }
 
 /** Lays out one instruction with a chosen form; undefined when a relaxable short branch is out of range. */
@@ -339,20 +439,15 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   // Without a memory operand the form's own size (JCXZ's a16, JECXZ's a32) and an a16/a32
   // prefix each ask for 67 when they differ from the mode, and one 67 serves both (measured:
   // `a16 jecxz` in bits 32 and `a32 jcxz` in bits 16 are both 67 E3).
-  const wants67 = (size: 16 | 32 | undefined): boolean => size !== undefined && size !== req.bits;
-  if (wants67(memAddressSize ?? recipe.addressSize) || wants67(prefixes.addressSize)) out.push(0x67);
+  const addressSize = memAddressSize ?? recipe.addressSize;
+  if ((addressSize !== undefined && addressSize !== req.bits) || (prefixes.addressSize !== undefined && prefixes.addressSize !== req.bits)) out.push(0x67);
 
-  const regOf = (role: string): number => {
-    const i = form.roles.indexOf(role);
-    const op = i >= 0 ? ops[i] : undefined;
-    return op?.kind === 'reg' ? registerInfo(op.reg).num : 0;
-  };
   for (let i = 0; i < recipe.opcode.length; i++) {
     const last = i === recipe.opcode.length - 1;
-    out.push(recipe.opcode[i] + (last && recipe.plusRegister ? regOf('o') : 0));
+    out.push(recipe.opcode[i] + (last && recipe.plusRegister ? registerNumber(form, ops, 'o') : 0));
   }
   if (recipe.modrm !== undefined) {
-    const reg = recipe.modrm === 'r' ? (form.roles.includes('r') ? regOf('r') : regOf('b')) : recipe.modrm;
+    const reg = recipe.modrm === 'r' ? (form.roles.includes('r') ? registerNumber(form, ops, 'r') : registerNumber(form, ops, 'b')) : recipe.modrm;
     const rmIndex = form.roles.includes('m') ? form.roles.indexOf('m') : form.roles.indexOf('b');
     const rmOp = ops[rmIndex];
     if (rmOp.kind === 'reg') {
@@ -440,6 +535,11 @@ function hasUnsizedMemory(operands: readonly AsmOperand[]): boolean {
   return false;
 }
 
+function hasImmediate(operands: readonly AsmOperand[]): boolean {
+  for (const o of operands) if (o.kind === 'imm') return true;
+  return false;
+}
+
 /** Encodes one instruction exactly as `nasm -f bin` would. */
 export function encode(req: EncodeRequest): EncodeResult {
   const spec = findInstruction(req.mnemonic);
@@ -452,8 +552,12 @@ export function encode(req: EncodeRequest): EncodeResult {
   const ctx: MatchContext = { req, spec, ignoreSizes: false, registers };
   const forms = spec.forms;
   const recipes = recipesOf(spec);
+  const classes = formClasses(spec);
+  const wanted = requestClassMask(req.operands);
   const candidates: FormSpec[] = [];
-  for (let f = 0; f < forms.length; f++) if (fitForm(forms[f], recipes[f], ctx) === Fit.Yes) candidates.push(forms[f]);
+  for (let f = 0; f < forms.length; f++) {
+    if ((classes[f] & wanted) === wanted && fitForm(forms[f], recipes[f], ctx) === Fit.Yes) candidates.push(forms[f]);
+  }
   if (candidates.length === 0) {
     const relaxed: MatchContext = { ...ctx, ignoreSizes: true };
     const sizeOnly = forms.some((f, k) => fitForm(f, recipes[k], relaxed) !== Fit.No);
@@ -461,7 +565,7 @@ export function encode(req: EncodeRequest): EncodeResult {
   }
   // With an unsized memory operand, a `byte` immediate makes the operation a byte one
   // (measured: `cmp [eax], byte 5` is 80 /7 ib, not the sign-extended 83 forms).
-  if (hasUnsizedMemory(req.operands)) {
+  if (hasUnsizedMemory(req.operands) && hasImmediate(req.operands)) {
     const kept = candidates.filter((f) => !f.operands.some((k, i) => {
       const op = req.operands[i];
       return k === 'imm8' && op.kind === 'imm' && recipeOf(f).immediates.includes('ibs');
