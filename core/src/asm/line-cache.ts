@@ -5,7 +5,7 @@
 // unchanged lines find their entries without a lookup.
 
 import { codeExtent, extentEnd, extentStart, shortFirstWord, tokenizeLine, type Token } from './lexer';
-import type { CachedParse } from './parser';
+import type { CachedParse, ParsedStatement } from './parser';
 
 /**
  * A line's facts. Its tokens are kept only once something other than the parse of a plain line
@@ -15,9 +15,14 @@ import type { CachedParse } from './parser';
  */
 export class LineEntry {
   /**
-   * The line's parse when assembled as written (kept by parseLine): the one mutable part of an
-   * entry, so an unchanged line finds its parse without a lookup by text.
+   * The line's statement when assembled as written and its parse is clean (no problem, no
+   * warning, no `.local` name), so the same under every non-local label; kept by parseLine, which
+   * keeps any other parse in `parse`. These three are the mutable part of an entry, so an
+   * unchanged line finds its parse without a lookup by text.
    */
+  stmt: ParsedStatement | undefined = undefined;
+  /** `stmt` sets the non-local label (to its `localBase`): it has one, or is `struc`. */
+  stmtSetsBase = false;
   parse: CachedParse | undefined = undefined;
   private all: readonly Token[] | undefined;
   private withoutComment: readonly Token[] | undefined;

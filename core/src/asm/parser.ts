@@ -155,7 +155,10 @@ export class ParseCursor {
   warnings: readonly ParseProblem[] | undefined = undefined;
 }
 
-/** A kept parse: the outcome's fields are its own, so replaying it reads one object. */
+/**
+ * A kept parse that is not clean (see LineEntry.stmt): a problem or a warning, or `.local` names.
+ * The outcome's fields are its own, so replaying it reads one object.
+ */
 export interface CachedParse extends ParseOutcome {
   /**
    * `parseGeneration` when made: parses made before the count of kept parses started over no
@@ -166,8 +169,18 @@ export interface CachedParse extends ParseOutcome {
   readonly usesBase: boolean;
   /** The line sets the non-local label (a label definition or `struc`). */
   readonly setsBase: boolean;
-  /** Lines that use the base: their parses under each base (the first one's is `outcome`). */
+  /**
+   * Lines that use the base and set it, or fail: their parses under each base (the first one's
+   * is this one).
+   */
   byBase?: Map<string, CachedParse>;
+  /**
+   * Lines that use the base and parse without setting it: their statements under each base, the
+   * first one's `stmt` among them. The others are made from it by rebaseStatement; all share
+   * its outcome otherwise (no problem, its warnings, the base unchanged), so a statement is all
+   * there is to keep per base.
+   */
+  rebased?: Map<string, ParsedStatement>;
 }
 
 /**
@@ -180,7 +193,10 @@ let cachedParses = 0;
 let parseGeneration = 0;
 const MAX_CACHED_PARSES = 1 << 18;
 
-/** Forgets every kept parse (see `forgetCaches` in index.ts). */
+/**
+ * Forgets every kept parse (see `forgetCaches` in index.ts; also past MAX_CACHED_PARSES). Clean
+ * parses kept on line entries stay: they go with their entries (see line-cache.ts).
+ */
 export function forgetParses(): void {
   parseCache = new Map();
   cachedParses = 0;
@@ -198,32 +214,59 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
   const localBase = cursor.localBase;
   // The cache holds parses under the default limit only.
   if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return take(parseStatement(tokens ?? entry!.codeOnce(), localBase, evalLimit), cursor, localBase, true);
+  // Most lines: a clean parse, kept on the line's entry with no outcome around it.
+  if (entry !== undefined && entry.stmt !== undefined) {
+    const stmt = entry.stmt;
+    cursor.localBase = entry.stmtSetsBase ? stmt.localBase : localBase;
+    cursor.problem = undefined;
+    cursor.warnings = undefined;
+    return stmt;
+  }
   // A line with a cache entry keeps its parse there alone: the entry is already found by the
   // line's text, and a second map by text would cost a lookup and an insertion per new line.
   const kept = entry?.parse;
   let first = kept !== undefined && kept.generation === parseGeneration ? kept : entry === undefined ? parseCache.get(text) : undefined;
   const baseKey = localBase ?? '';
+  if (first !== undefined && first.rebased !== undefined) {
+    // The same line under another non-local label: its first parse with the local names made again.
+    let stmt = first.rebased.get(baseKey);
+    if (stmt === undefined) {
+      stmt = rebaseStatement(first.stmt!, tokens ?? entry!.codeOnce(), localBase);
+      if (cachedParses >= MAX_CACHED_PARSES) forgetParses();
+      else first.rebased.set(baseKey, stmt);
+      cachedParses++;
+    }
+    cursor.localBase = localBase;
+    cursor.problem = undefined;
+    cursor.warnings = first.warnings;
+    return stmt;
+  }
   let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
   if (c === undefined) {
     tokens ??= entry!.codeOnce();
-    // The same line under another non-local label: its first parse with the local names made again.
-    const outcome: ParseOutcome = first !== undefined && first.usesBase && !first.setsBase && first.stmt !== undefined
-      ? { stmt: rebaseStatement(first.stmt, tokens, localBase), localBase, warnings: first.warnings }
-      : parseStatement(tokens, localBase);
+    const outcome = parseStatement(tokens, localBase);
+    const stmt = outcome.stmt;
     // A line that fails to parse may have set the base first (nasm defines a label before it reads
     // the instruction): its parse is kept per base, and replays the base it ended with.
-    const failed = outcome.stmt === undefined && outcome.problem !== undefined;
+    const failed = stmt === undefined && outcome.problem !== undefined;
     const usesBase = failed || mentionsLocal(tokens);
     // A line naming `.local` labels is parsed again under every other base: its tokens are kept.
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
-    const setsBase = failed || (outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc'));
-    if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; parseGeneration++; first = undefined; }
-    c = { stmt: outcome.stmt, problem: outcome.problem, localBase: outcome.localBase, warnings: outcome.warnings, generation: parseGeneration, usesBase, setsBase, byBase: undefined };
+    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local) || stmt.op?.name === 'struc'));
+    if (cachedParses >= MAX_CACHED_PARSES) { forgetParses(); first = undefined; }
     cachedParses++;
-    if (usesBase && first !== undefined) first.byBase!.set(baseKey, c);
-    else {
-      if (usesBase) c.byBase = new Map([[baseKey, c]]);
-      if (entry !== undefined) entry.parse = c; else parseCache.set(text, c);
+    if (entry !== undefined && stmt !== undefined && !usesBase && outcome.warnings === undefined) {
+      entry.stmt = stmt;
+      entry.stmtSetsBase = setsBase;
+      entry.parse = undefined;
+    } else {
+      c = { stmt, problem: outcome.problem, localBase: outcome.localBase, warnings: outcome.warnings, generation: parseGeneration, usesBase, setsBase, byBase: undefined, rebased: undefined };
+      if (usesBase && first !== undefined) first.byBase!.set(baseKey, c);
+      else {
+        if (usesBase && !setsBase && stmt !== undefined) c.rebased = new Map([[baseKey, stmt]]);
+        else if (usesBase) c.byBase = new Map([[baseKey, c]]);
+        if (entry !== undefined) entry.parse = c; else parseCache.set(text, c);
+      }
     }
     return take(outcome, cursor, undefined, true);
   }
