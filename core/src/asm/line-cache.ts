@@ -142,28 +142,47 @@ function isPlain(toks: readonly Token[]): boolean {
 }
 
 /**
- * A file's text split into lines, with each line's entry made on first use. The lines an edit
- * left alone, and their entries, carry over from the file's previous text (see `fileLines`).
+ * A file's text as lines, each line's text cut out and its entry made on first use. The lines an
+ * edit left alone, and their entries, carry over from the file's previous text (see `fileLines`).
+ * Only each distinct line's text is kept (the entry's): a large file repeats most of its lines,
+ * and a string kept per line would be copied by every young-generation collection it lives
+ * through.
  */
 export class FileLines {
   private constructor(
     readonly text: string,
-    readonly texts: readonly string[],
     /** Where each line starts in `text`. */
     private readonly starts: Int32Array,
     private readonly entries: (LineEntry | undefined)[],
   ) {}
 
   static of(text: string): FileLines {
-    const texts = splitLines(text);
-    const starts = new Int32Array(texts.length);
-    for (let i = 1, at = 0; i < texts.length; i++) starts[i] = at = text.indexOf('\n', at) + 1;
-    return new FileLines(text, texts, starts, new Array<LineEntry | undefined>(texts.length));
+    const count = 1 + newlines(text, 0, text.length);
+    const starts = new Int32Array(count);
+    for (let i = 1, at = 0; i < count; i++) starts[i] = at = text.indexOf('\n', at) + 1;
+    return new FileLines(text, starts, new Array<LineEntry | undefined>(count));
+  }
+
+  /** The number of lines (one more than the line feeds). */
+  get count(): number {
+    return this.starts.length;
+  }
+
+  /** The text of line `i` without its LF or CRLF terminator, as `splitLines` gives it. */
+  line(i: number): string {
+    return this.entries[i]?.text ?? this.cut(i);
   }
 
   /** The entry of line `i` as written (no backslash continuation applied). */
   entry(i: number): LineEntry {
-    return (this.entries[i] ??= lineEntry(this.texts[i]));
+    return (this.entries[i] ??= lineEntry(this.cut(i)));
+  }
+
+  private cut(i: number): string {
+    const text = this.text, from = this.starts[i];
+    let to = i + 1 < this.starts.length ? this.starts[i + 1] - 1 : text.length;
+    if (to > from && text.charCodeAt(to - 1) === 0x0d) to--;
+    return text.slice(from, to);
   }
 
   /** Adds the entries made so far for this file's lines to `into`, by text. */
@@ -173,36 +192,41 @@ export class FileLines {
 
   /**
    * A new text of the same file: only the lines between the first and the last character that
-   * differ are split again; the lines before and after them are the old ones, entries included.
+   * differ are cut out again; the lines before and after them are the old ones, entries included.
    */
   next(text: string): FileLines {
     const old = this.text;
     const prefix = commonPrefix(old, text);
     const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
-    const count = this.texts.length;
+    const count = this.starts.length;
     // Old lines first..last hold every changed character; the lines around them are unchanged.
     const first = lineAt(this.starts, prefix);
     const last = lineAt(this.starts, old.length - suffix);
     const delta = text.length - old.length;
     const from = this.starts[first];
     const to = last + 1 < count ? this.starts[last + 1] - 1 + delta : text.length;
-    const middle = splitLines(text.slice(from, to));
-    const total = first + middle.length + (count - last - 1);
-    const texts = new Array<string>(total);
+    const middle = 1 + newlines(text, from, to);
+    const total = first + middle + (count - last - 1);
     const entries = new Array<LineEntry | undefined>(total);
     const starts = new Int32Array(total);
     starts.set(this.starts.subarray(0, first));
-    for (let i = 0; i < first; i++) { texts[i] = this.texts[i]; entries[i] = this.entries[i]; }
-    for (let k = 0, at = from; k < middle.length; k++) {
-      texts[first + k] = middle[k];
+    for (let i = 0; i < first; i++) entries[i] = this.entries[i];
+    for (let k = 0, at = from; k < middle; k++) {
       starts[first + k] = at;
       at = text.indexOf('\n', at) + 1;
     }
-    for (let o = last + 1, i = first + middle.length; o < count; o++, i++) {
-      texts[i] = this.texts[o]; entries[i] = this.entries[o]; starts[i] = this.starts[o] + delta;
+    for (let o = last + 1, i = first + middle; o < count; o++, i++) {
+      entries[i] = this.entries[o]; starts[i] = this.starts[o] + delta;
     }
-    return new FileLines(text, texts, starts, entries);
+    return new FileLines(text, starts, entries);
   }
+}
+
+/** The line feeds in `text` from `from` up to `to`. */
+function newlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1)) n++;
+  return n;
 }
 
 /** The line whose text (or terminator) holds offset `at`: the last line starting at or before it. */
@@ -256,7 +280,7 @@ export function forgetFile(file: string): void {
 function trimLines(): void {
   if (cache.size < TRIM_AT) return;
   let live = 0;
-  for (const f of files.values()) live += f.texts.length;
+  for (const f of files.values()) live += f.count;
   if (cache.size <= 2 * live) return;
   const kept = new Map<string, LineEntry>();
   for (const f of files.values()) f.keepEntries(kept);
