@@ -4,7 +4,7 @@
 // to know worked out once; and each file's lines as of its last reading, so an edited file's
 // unchanged lines find their entries without a lookup.
 
-import { codeExtent, extentEnd, extentStart, shortFirstWord, tokenizeLine, type Token } from './lexer';
+import { codeEnd, firstNonBlank, shortFirstWord, tokenizeLine, type Token } from './lexer';
 import type { CachedParse, ParsedStatement } from './parser';
 
 /**
@@ -42,12 +42,22 @@ export class LineEntry {
     readonly blank: boolean,
     /** Ends with a backslash: the next line is joined to it before anything reads it. */
     readonly continued: boolean,
-    /** The first column of the code and the column past it (both 0 when blank). */
+    /** The first column of the code (0 when blank). */
     readonly codeStart: number,
-    readonly codeEnd: number,
+    /** The column past the code (0 when blank), or -1 until first asked for (see `codeEnd`). */
+    private end: number,
     tokens: readonly Token[] | undefined,
   ) {
     if (tokens !== undefined) this.keep(tokens);
+  }
+
+  /**
+   * The column past the code: found when first asked for (the language server's ranges), not
+   * for every line read, since an assembly alone never asks.
+   */
+  get codeEnd(): number {
+    if (this.end < 0) this.end = codeEnd(this.text, this.codeStart);
+    return this.end;
   }
 
   /** Every token, the comment included (kept from now on). */
@@ -114,12 +124,11 @@ const BITS_WORDS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32']);
 function newEntry(text: string): LineEntry {
   const continued = text.charCodeAt(text.length - 1) === 0x5c;
   // Without `%` or `__` anywhere the line is plain unless it starts with `bits` and the like,
-  // which a scan of characters tells without making tokens.
-  const extent = text.indexOf('%') < 0 && !text.includes('__') ? codeExtent(text) : -1;
-  if (extent === 0) return new LineEntry(text, true, true, continued, 0, 0, undefined);
-  if (extent > 0) {
-    const start = extentStart(extent);
-    if (!BITS_WORDS.has(shortFirstWord(text, start))) return new LineEntry(text, true, false, continued, start, extentEnd(extent), undefined);
+  // which its first characters tell without making tokens.
+  if (text.indexOf('%') < 0 && !text.includes('__')) {
+    const start = firstNonBlank(text);
+    if (start === text.length || text.charCodeAt(start) === 0x3b) return new LineEntry(text, true, true, continued, 0, 0, undefined);
+    if (!BITS_WORDS.has(shortFirstWord(text, start))) return new LineEntry(text, true, false, continued, start, -1, undefined);
   }
   const tokens = tokenizeLine(text);
   const code = withoutComment(tokens);
