@@ -70,6 +70,12 @@ describe('assembler facts', () => {
     assert.deepEqual([mov.address, mov.size, mov.operands.map((o) => [o.text, o.kind])], [0x1003, 5, [['eax', 'register'], ['K', 'label']]]);
     assert.equal(r.origin, 0x1000);
   });
+  it('spans a mnemonic where it is written, or over the macro name it came from', () => {
+    // `DT` expands to `add eax, 1` (manual §4.1.9 %deftok): its statement's mnemonic spans `DT`.
+    const r2 = asm("%deftok DT 'add eax, 1'\nbits 32\nadd eax, 1\nDT\n  add eax, 1\n  DT\nadd eax, 1");
+    const spans = r2.statements.filter((s) => s.mnemonic?.name === 'add').map((s) => [s.mnemonic!.range.start.line, s.mnemonic!.range.start.col, s.mnemonic!.range.end.col]);
+    assert.deepEqual(spans, [[2, 0, 3], [3, 0, 2], [4, 2, 5], [5, 2, 4], [6, 0, 3]]);
+  });
   it('stops after the front end when asked', () => {
     const f = assemble({ file: F, text: 'bits 32\nmov eax, nope', host: { readFile: () => undefined }, frontEndOnly: true });
     assert.equal(f.image.length, 0);

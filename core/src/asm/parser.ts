@@ -102,10 +102,40 @@ const NO_REFS: ParsedStatement['refs'] = [];
 /** What a lower-case word can be where a statement starts: Word bits, 0 for a name. */
 const enum Word { Mnemonic = 1, Prefix = 2, Directive = 4, Size = 8 }
 
+type OpSpan = NonNullable<ParsedStatement['op']>;
+
+/** Columns below this share their op spans (see Keyword.op): where mnemonics are written. */
+const SHARED_OP_COLUMNS = 64;
+
+/** A word that can start a statement: what it can be, and its op spans. */
+class Keyword {
+  /** Op spans by their first column, made on first use. */
+  private readonly ops: (OpSpan | undefined)[] = [];
+
+  constructor(readonly name: string, public bits: number) {}
+
+  /**
+   * The span of this word as a statement's mnemonic or directive, from its token. Statements
+   * keep their op span for as long as their line is kept, and most lines write the same few
+   * mnemonics at the same column: the span, immutable, is shared rather than made per line
+   * when it covers the word as written (a word from a macro expansion spans what it replaced).
+   */
+  op(t: Span): OpSpan {
+    const start = t.start, end = t.end, directive = (this.bits & Word.Directive) !== 0;
+    if (start >= SHARED_OP_COLUMNS || end !== start + this.name.length) return { name: this.name, start, end, directive };
+    return (this.ops[start] ??= { name: this.name, start, end, directive });
+  }
+}
+
 /** Every word with its Word bits: one lookup answers what would take four sets. */
-const WORDS: ReadonlyMap<string, number> = (() => {
-  const words = new Map<string, number>();
-  const add = (list: Iterable<string>, bit: Word): void => { for (const w of list) words.set(w, (words.get(w) ?? 0) | bit); };
+const WORDS: ReadonlyMap<string, Keyword> = (() => {
+  const words = new Map<string, Keyword>();
+  const add = (list: Iterable<string>, bit: Word): void => {
+    for (const w of list) {
+      const known = words.get(w);
+      if (known !== undefined) known.bits |= bit; else words.set(w, new Keyword(w, bit));
+    }
+  };
   add(MNEMONIC_WORDS, Word.Mnemonic);
   add(PREFIX_WORDS, Word.Prefix);
   add(DIRECTIVES, Word.Directive);
@@ -114,7 +144,7 @@ const WORDS: ReadonlyMap<string, number> = (() => {
 })();
 
 function wordClass(lower: string): number {
-  return WORDS.get(lower) ?? 0;
+  return WORDS.get(lower)?.bits ?? 0;
 }
 
 /** Register lookup limited to names the tokenizer could produce as one identifier. */
@@ -357,11 +387,14 @@ class LineParser {
     }
     let times: Expr | undefined;
     let prefixes: (Span & { name: string })[] | undefined;
+    // The word that ends the loop: the mnemonic or directive, lower-case, and what it can be.
+    let lower: string;
+    let keyword: Keyword | undefined;
     for (;;) {
       const t = toks[this.pos];
       if (!t) return this.finish(label, times, prefixes, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
       if (t.kind !== 'ident') this.fail(`instruction expected, found \`${t.text}'`, t);
-      const lower = t.text.toLowerCase();
+      lower = t.text.toLowerCase();
       if (lower === 'times' && !t.text.startsWith('$')) {
         this.pos++;
         const end = this.operandEnd(this.pos, true);
@@ -369,7 +402,8 @@ class LineParser {
         this.pos = end;
         continue;
       }
-      if ((wordClass(lower) & (Word.Prefix | Word.Mnemonic)) === Word.Prefix) {
+      keyword = WORDS.get(lower);
+      if (keyword !== undefined && (keyword.bits & (Word.Prefix | Word.Mnemonic)) === Word.Prefix) {
         (prefixes ??= []).push({ name: lower, start: t.start, end: t.end });
         this.pos++;
         continue;
@@ -378,10 +412,9 @@ class LineParser {
     }
     this.opIndex = this.pos;
     const word = toks[this.pos++];
-    const lower = word.text.toLowerCase();
-    const cls = wordClass(lower);
+    const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
-      const op = { name: lower, start: word.start, end: word.end, directive: true };
+      const op = keyword!.op(word);
       if (DATA_UNIT[lower] !== undefined) return this.finish(label, times, prefixes, op, NO_OPERANDS, this.dataItems(), NO_TOKENS);
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
@@ -393,7 +426,7 @@ class LineParser {
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
     }
     if ((cls & Word.Mnemonic) === 0) {
-      if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, NO_OPERANDS, NO_DATA, NO_TOKENS);
+      if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word), NO_OPERANDS, NO_DATA, NO_TOKENS);
       this.fail(`unknown instruction or directive \`${word.text}'`, word, 'unknown-mnemonic');
     }
     // The operands gather in one array for every line, copied to an exact-size one at the end.
@@ -411,7 +444,7 @@ class LineParser {
       }
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
-    return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, own, NO_DATA, NO_TOKENS);
+    return this.finish(label, times, prefixes, keyword!.op(word), own, NO_DATA, NO_TOKENS);
   }
 
   /** `at field, db value` (manual §5.9.2 istruc). */
