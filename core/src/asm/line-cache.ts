@@ -7,6 +7,9 @@
 import { codeEnd, firstNonBlank, shortFirstWord, tokenizeLine, type Token } from './lexer';
 import type { CachedParse, ParsedStatement } from './parser';
 
+/** LineEntry's yes-or-no facts, as bits of one field (a line cache holds many entries). */
+const enum LineFacts { Plain = 1, Blank = 2, Continued = 4, StmtSetsBase = 8 }
+
 /**
  * A line's facts. Its tokens are kept only once something other than the parse of a plain line
  * asked for them (the preprocessor's own work on the line, a macro capture, a diagnostic): a
@@ -17,15 +20,14 @@ export class LineEntry {
   /**
    * The line's statement when assembled as written and its parse is clean (no problem, no
    * warning, no `.local` name), so the same under every non-local label; kept by parseLine, which
-   * keeps any other parse in `parse`. These three are the mutable part of an entry, so an
-   * unchanged line finds its parse without a lookup by text.
+   * keeps any other parse in `parse`. These (and `stmtSetsBase`) are the mutable part of an
+   * entry, so an unchanged line finds its parse without a lookup by text.
    */
   stmt: ParsedStatement | undefined = undefined;
-  /** `stmt` sets the non-local label (to its `localBase`): it has one, or is `struc`. */
-  stmtSetsBase = false;
   parse: CachedParse | undefined = undefined;
   private all: readonly Token[] | undefined;
   private withoutComment: readonly Token[] | undefined;
+  private facts: number;
 
   constructor(
     /**
@@ -33,22 +35,46 @@ export class LineEntry {
      * identity and each file's own copy of the line can be dropped after preprocessing.
      */
     readonly text: string,
-    /**
-     * No `%` construct, no `__X__` standard macro, not `bits`/`use16`/`use32`: with no macros
-     * defined and no conditional or capture open, the preprocessor passes the line on as written.
-     */
-    readonly plain: boolean,
-    /** No code, perhaps a comment: listed, not assembled (`code` is empty). */
-    readonly blank: boolean,
-    /** Ends with a backslash: the next line is joined to it before anything reads it. */
-    readonly continued: boolean,
+    plain: boolean,
+    blank: boolean,
+    continued: boolean,
     /** The first column of the code (0 when blank). */
     readonly codeStart: number,
     /** The column past the code (0 when blank), or -1 until first asked for (see `codeEnd`). */
     private end: number,
     tokens: readonly Token[] | undefined,
   ) {
+    this.facts = (plain ? LineFacts.Plain : 0) | (blank ? LineFacts.Blank : 0) | (continued ? LineFacts.Continued : 0);
     if (tokens !== undefined) this.keep(tokens);
+  }
+
+  /**
+   * No `%` construct, no `__X__` standard macro, not `bits`/`use16`/`use32`: with no macros
+   * defined and no conditional or capture open, the preprocessor passes the line on as written.
+   */
+  get plain(): boolean {
+    return (this.facts & LineFacts.Plain) !== 0;
+  }
+
+  /** No code, perhaps a comment: listed, not assembled (`code` is empty). */
+  get blank(): boolean {
+    return (this.facts & LineFacts.Blank) !== 0;
+  }
+
+  /** Ends with a backslash: the next line is joined to it before anything reads it. */
+  get continued(): boolean {
+    return (this.facts & LineFacts.Continued) !== 0;
+  }
+
+  /** `stmt` sets the non-local label (to its `localBase`): it has one, or is `struc`. */
+  get stmtSetsBase(): boolean {
+    return (this.facts & LineFacts.StmtSetsBase) !== 0;
+  }
+
+  /** Keeps the line's clean parse (see `stmt`). */
+  keepStmt(stmt: ParsedStatement, setsBase: boolean): void {
+    this.stmt = stmt;
+    this.facts = setsBase ? this.facts | LineFacts.StmtSetsBase : this.facts & ~LineFacts.StmtSetsBase;
   }
 
   /**

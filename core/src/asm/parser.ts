@@ -286,8 +286,7 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     if (cachedParses >= MAX_CACHED_PARSES) { forgetParses(); first = undefined; }
     cachedParses++;
     if (entry !== undefined && stmt !== undefined && !usesBase && outcome.warnings === undefined) {
-      entry.stmt = stmt;
-      entry.stmtSetsBase = setsBase;
+      entry.keepStmt(stmt, setsBase);
       entry.parse = undefined;
     } else {
       c = { stmt, problem: outcome.problem, localBase: outcome.localBase, warnings: outcome.warnings, generation: parseGeneration, usesBase, setsBase, byBase: undefined, rebased: undefined };
