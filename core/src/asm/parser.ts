@@ -344,6 +344,14 @@ function mentionsLocal(toks: readonly PPToken[]): boolean {
  */
 const scratchOperands: ParsedOperand[] = [];
 
+/**
+ * The `+`/`-` terms of the memory reference being parsed (see LineParser.memory), and the
+ * registers among them: counted like scratchOperands, since an array grown by push for every
+ * memory operand would be garbage made with room for 16.
+ */
+const scratchTerms: { e: Expr; neg: boolean }[] = [];
+const scratchRegisters: { reg: RegisterInfo; scale: number; explicit: boolean; span: Span }[] = [];
+
 class LineParser {
   private readonly toks: readonly PPToken[];
   private pos = 0;
@@ -529,31 +537,32 @@ class LineParser {
 
   /**
    * The terms of a memory reference written as `+`/`-` terms, each a name, a number or a product
-   * of two, the first one naming a register (`[ebp-8]`, `[ebx+ecx*4+16]`), added to `out` as
+   * of two, the first one naming a register (`[ebp-8]`, `[ebx+ecx*4+16]`), put in scratchTerms as
    * ExprParser and splitTerms would make them (with every prefix of the sum naming a register,
-   * splitTerms splits at every `+` and `-`), without the tree. False for any other form: the
-   * caller then clears `out` and parses the expression.
+   * splitTerms splits at every `+` and `-`), without the tree: their count. -1 for any other
+   * form: the caller then parses the expression.
    */
-  private simpleTerms(i: number, end: number, out: { e: Expr; neg: boolean }[]): boolean {
+  private simpleTerms(i: number, end: number): number {
     // The parser counts one level for each term against the limit.
-    if (this.evalLimit < 1) return false;
+    if (this.evalLimit < 1) return -1;
     const toks = this.toks;
+    let count = 0;
     let neg = false;
     for (;;) {
       const a = this.simplePrimary(i++);
-      if (a === undefined) return false;
+      if (a === undefined) return -1;
       let e = a;
       if (i < end && toks[i].kind === 'op' && toks[i].text === '*') {
         const b = i + 1 < end ? this.simplePrimary(i + 1) : undefined;
-        if (b === undefined) return false;
+        if (b === undefined) return -1;
         e = { k: 'bin', op: '*', a, b, start: a.start, end: b.end };
         i += 2;
       }
-      if (out.length === 0 && !mentionsRegister(e)) return false;
-      out.push({ e, neg });
-      if (i === end) return true;
+      if (count === 0 && !mentionsRegister(e)) return -1;
+      scratchTerms[count++] = { e, neg };
+      if (i === end) return count;
       const t = toks[i++];
-      if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-') || i === end) return false;
+      if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-') || i === end) return -1;
       neg = t.text === '-';
     }
   }
@@ -672,24 +681,26 @@ class LineParser {
       }
     }
     if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
-    const terms: { e: Expr; neg: boolean }[] = [];
-    if (!this.simpleTerms(i, end, terms)) {
-      terms.length = 0;
+    let termCount = this.simpleTerms(i, end);
+    if (termCount < 0) {
       const p = new ExprParser(toks, i, end, this.localBase, this.evalLimit);
       const e = p.parse();
       if (!e) { const err = p.error!; this.fail(err.message, err); }
       if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
       if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
-      splitTerms(e, false, terms);
+      termCount = splitTerms(e, false, 0);
     }
-    const regs: { reg: RegisterInfo; scale: number; explicit: boolean; span: Span }[] = [];
+    // The registers named, each once (see below), in a counted scratch array like the terms.
+    const regs = scratchRegisters;
+    let regCount = 0;
     let disp: Expr | undefined;
-    for (const term of terms) {
+    for (let n = 0; n < termCount; n++) {
+      const term = scratchTerms[n];
       const r = termRegister(term.e);
       if (r) {
         if (term.neg) this.fail('invalid effective address: a register cannot be subtracted', term.e);
         if (r.cls !== 'gpr32' && r.cls !== 'gpr16') this.fail(`invalid effective address: \`${r.name}' cannot address memory`, term.e);
-        regs.push({ reg: r, scale: 1, explicit: false, span: term.e });
+        regs[regCount++] = { reg: r, scale: 1, explicit: false, span: term.e };
         continue;
       }
       if (term.e.k === 'bin' && term.e.op === '*') {
@@ -698,7 +709,7 @@ class LineParser {
           const r = (ra ?? rb)!;
           const factor = constant(ra ? term.e.b : term.e.a);
           if (term.neg || factor === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) this.fail('invalid effective address', term.e);
-          if (factor !== 0) regs.push({ reg: r, scale: factor, explicit: true, span: term.e });
+          if (factor !== 0) regs[regCount++] = { reg: r, scale: factor, explicit: true, span: term.e };
           continue;
         }
       }
@@ -708,22 +719,25 @@ class LineParser {
       disp = disp ? { k: 'bin', op: '+', a: disp, b: part, start: disp.start, end: part.end } : part;
     }
     // Same register written twice (`[eax+eax]`, `[eax*2+eax]`) is one index with the scales added.
-    for (let a = 0; a < regs.length; a++) {
-      for (let b = a + 1; b < regs.length; b++) {
-        if (regs[a].reg === regs[b].reg) { regs[a].scale += regs[b].scale; regs[a].explicit = true; regs.splice(b--, 1); }
+    for (let a = 0; a < regCount; a++) {
+      for (let b = a + 1; b < regCount; b++) {
+        if (regs[a].reg !== regs[b].reg) continue;
+        regs[a].scale += regs[b].scale; regs[a].explicit = true;
+        for (let k = b + 1; k < regCount; k++) regs[k - 1] = regs[k];
+        regCount--; b--;
       }
     }
-    if (regs.length > 2) this.fail('invalid effective address: too many registers', { start: from, end: to });
+    if (regCount > 2) this.fail('invalid effective address: too many registers', { start: from, end: to });
     let base: RegisterInfo | undefined;
     let index: RegisterInfo | undefined;
     let scale = 1;
-    if (regs.length === 1) {
+    if (regCount === 1) {
       const r = regs[0];
       if (r.scale === 1 && !r.explicit) base = r.reg;
       else if (r.scale === 1) base = r.reg;
       else { index = r.reg; scale = r.scale; }
-    } else if (regs.length === 2) {
-      let [a, b] = regs;
+    } else if (regCount === 2) {
+      let a = regs[0], b = regs[1];
       // A scaled register must be the index; otherwise the first written is the base (nasm).
       if (a.scale !== 1 || (a.explicit && !b.explicit)) [a, b] = [b, a];
       if (a.scale !== 1) this.fail('invalid effective address: two scaled registers', { start: from, end: to });
@@ -745,17 +759,17 @@ class LineParser {
 
 /**
  * Splits a memory reference's expression at the `+` and `-` whose sides name a register: the
- * terms, each with whether it is subtracted. (LineParser.simpleTerms makes the same terms for the
- * common forms straight from the tokens.)
+ * terms, each with whether it is subtracted, put in scratchTerms from `count` on; returns the new
+ * count. (LineParser.simpleTerms makes the same terms for the common forms straight from the
+ * tokens.)
  */
-function splitTerms(e: Expr, neg: boolean, out: { e: Expr; neg: boolean }[]): void {
+function splitTerms(e: Expr, neg: boolean, count: number): number {
   if (e.k === 'bin' && (e.op === '+' || e.op === '-') && (mentionsRegister(e.a) || mentionsRegister(e.b))) {
-    splitTerms(e.a, neg, out);
-    splitTerms(e.b, e.op === '-' ? !neg : neg, out);
-    return;
+    return splitTerms(e.b, e.op === '-' ? !neg : neg, splitTerms(e.a, neg, count));
   }
-  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) { splitTerms(e.a, e.op === '-' ? !neg : neg, out); return; }
-  out.push({ e, neg });
+  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) return splitTerms(e.a, e.op === '-' ? !neg : neg, count);
+  scratchTerms[count] = { e, neg };
+  return count + 1;
 }
 
 function termRegister(e: Expr): RegisterInfo | undefined {
