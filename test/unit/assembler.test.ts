@@ -70,6 +70,12 @@ describe('assembler facts', () => {
     assert.deepEqual([mov.address, mov.size, mov.operands.map((o) => [o.text, o.kind])], [0x1003, 5, [['eax', 'register'], ['K', 'label']]]);
     assert.equal(r.origin, 0x1000);
   });
+  it('spans a mnemonic where it is written, or over the macro name it came from', () => {
+    // `DT` expands to `add eax, 1` (manual §4.1.9 %deftok): its statement's mnemonic spans `DT`.
+    const r2 = asm("%deftok DT 'add eax, 1'\nbits 32\nadd eax, 1\nDT\n  add eax, 1\n  DT\nadd eax, 1");
+    const spans = r2.statements.filter((s) => s.mnemonic?.name === 'add').map((s) => [s.mnemonic!.range.start.line, s.mnemonic!.range.start.col, s.mnemonic!.range.end.col]);
+    assert.deepEqual(spans, [[2, 0, 3], [3, 0, 2], [4, 2, 5], [5, 2, 4], [6, 0, 3]]);
+  });
   it('stops after the front end when asked', () => {
     const f = assemble({ file: F, text: 'bits 32\nmov eax, nope', host: { readFile: () => undefined }, frontEndOnly: true });
     assert.equal(f.image.length, 0);
@@ -94,6 +100,33 @@ describe('assembler reuse across calls', () => {
       for (let round = 0; round < 2; round++) for (const name of order) assert.deepEqual(bytes(name), nasm(name), name);
     });
   }
+  it('gives each repeated line the names, warnings and errors of its own non-local label', () => {
+    // Kept parses replay under other labels (manual §3.9: `.x` belongs to the last non-local
+    // label): lines naming `.x` are qualified again, a line's warnings are reported again, and
+    // a label on a line that fails still starts a new scope.
+    const block = (l: string) => [`${l}:`, '  jne .x', ".x: mov eax, 'abcdef'", "  mov eax, 'abcdef'", '  nop', `${l}2: frob .x`, '  jne .x', '.x: ret'];
+    const facts = (text: string) => {
+      const r = asm(text);
+      return {
+        locals: r.symbols.filter((s) => s.kind === 'local-label').map((s) => [s.name, s.parent, s.definition.start.line]),
+        references: r.references.map((x) => [x.name, x.range.start.line, x.range.start.col]),
+        diagnostics: r.diagnostics.map((d) => [d.severity, d.code, d.range.start.line]),
+      };
+    };
+    const expected = (labels: string[]) => ({
+      locals: labels.flatMap((l, k) => [[`${l}.x`, l, 3 + 8 * k], [`${l}2.x`, `${l}2`, 8 + 8 * k]]),
+      references: labels.flatMap((l, k) => [[`${l}.x`, 2 + 8 * k, 6], [`${l}2.x`, 7 + 8 * k, 6]]),
+      diagnostics: labels.flatMap((_l, k) => [['warning', 'char-constant', 3 + 8 * k], ['warning', 'char-constant', 4 + 8 * k], ['error', 'unknown-mnemonic', 6 + 8 * k]]),
+    });
+    const text = (labels: string[]) => ['bits 32', ...labels.flatMap(block)].join('\n');
+    for (const labels of [['a', 'b', 'c'], ['a', 'b', 'c'], ['c', 'd', 'a'], ['b', 'a']]) {
+      const f = facts(text(labels));
+      // Errors first in the sink's order: compare as sets of lines.
+      assert.deepEqual(f.locals, expected(labels).locals, labels.join());
+      assert.deepEqual(f.references, expected(labels).references, labels.join());
+      assert.deepEqual(f.diagnostics.slice().sort(), expected(labels).diagnostics.slice().sort(), labels.join());
+    }
+  });
   it('keeps the lazily built facts visible to spreading and serialization', () => {
     const r = asm('bits 32\nstart: jmp start');
     const copy = { ...r };

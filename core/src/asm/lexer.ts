@@ -168,39 +168,30 @@ export function tokenizeLine(text: string): Token[] {
   return tokens.slice(0, count);
 }
 
-/** Columns this large or more are not packed by `codeExtent` (a line that long is never plain there). */
-const MAX_PACKED_COLUMN = 1 << 21;
+/** The first column of a line's code, or of its comment: past its leading blanks (its length when it is all blank). */
+export function firstNonBlank(text: string): number {
+  let i = 0;
+  for (let c = text.charCodeAt(0); c === Ch.Space || c === Ch.Tab || c === 13; c = text.charCodeAt(++i));
+  return i;
+}
 
 /**
- * Where a line's code starts and ends (its tokens but a trailing comment), as `start *
- * MAX_PACKED_COLUMN + end`, found without making tokens; 0 when there is no code. Only for lines
- * without `%` (a `%{...}` token may hold quotes and `;`), and -1 for lines too long to pack.
- * Exact because every token but a string is a run of characters that are neither blank, quote
- * nor `;`, so a scan need only step over strings the way tokenizeLine does.
+ * The column past a line's code (its tokens but a trailing comment), found without making tokens;
+ * `start`: the code's first column. Only for lines without `%` (a `%{...}` token may hold quotes
+ * and `;`). Exact because every token but a string is a run of characters that are neither
+ * blank, quote nor `;`, so a scan need only step over strings the way tokenizeLine does.
  */
-export function codeExtent(text: string): number {
+export function codeEnd(text: string, start: number): number {
   const n = text.length;
-  if (n >= MAX_PACKED_COLUMN) return -1;
-  let i = 0, start = -1, end = 0;
+  let i = start, end = start;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === Ch.Space || c === Ch.Tab || c === 13) { i++; continue; }
     if (c === Ch.Semi) break;
-    if (start < 0) start = i;
     i = c === Ch.SQuote || c === Ch.DQuote || c === Ch.BQuote ? scanString(text, i, c) : i + 1;
     end = i;
   }
-  return start < 0 ? 0 : start * MAX_PACKED_COLUMN + end;
-}
-
-/** The first column of a `codeExtent`. */
-export function extentStart(extent: number): number {
-  return Math.floor(extent / MAX_PACKED_COLUMN);
-}
-
-/** The column past the code of a `codeExtent`. */
-export function extentEnd(extent: number): number {
-  return extent % MAX_PACKED_COLUMN;
+  return end;
 }
 
 /**

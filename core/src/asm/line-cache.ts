@@ -4,8 +4,11 @@
 // to know worked out once; and each file's lines as of its last reading, so an edited file's
 // unchanged lines find their entries without a lookup.
 
-import { codeExtent, extentEnd, extentStart, shortFirstWord, tokenizeLine, type Token } from './lexer';
-import type { CachedParse } from './parser';
+import { codeEnd, firstNonBlank, shortFirstWord, tokenizeLine, type Token } from './lexer';
+import type { CachedParse, ParsedStatement } from './parser';
+
+/** LineEntry's yes-or-no facts, as bits of one field (a line cache holds many entries). */
+const enum LineFacts { Plain = 1, Blank = 2, Continued = 4, StmtSetsBase = 8 }
 
 /**
  * A line's facts. Its tokens are kept only once something other than the parse of a plain line
@@ -15,12 +18,16 @@ import type { CachedParse } from './parser';
  */
 export class LineEntry {
   /**
-   * The line's parse when assembled as written (kept by parseLine): the one mutable part of an
+   * The line's statement when assembled as written and its parse is clean (no problem, no
+   * warning, no `.local` name), so the same under every non-local label; kept by parseLine, which
+   * keeps any other parse in `parse`. These (and `stmtSetsBase`) are the mutable part of an
    * entry, so an unchanged line finds its parse without a lookup by text.
    */
+  stmt: ParsedStatement | undefined = undefined;
   parse: CachedParse | undefined = undefined;
   private all: readonly Token[] | undefined;
   private withoutComment: readonly Token[] | undefined;
+  private facts: number;
 
   constructor(
     /**
@@ -28,21 +35,55 @@ export class LineEntry {
      * identity and each file's own copy of the line can be dropped after preprocessing.
      */
     readonly text: string,
-    /**
-     * No `%` construct, no `__X__` standard macro, not `bits`/`use16`/`use32`: with no macros
-     * defined and no conditional or capture open, the preprocessor passes the line on as written.
-     */
-    readonly plain: boolean,
-    /** No code, perhaps a comment: listed, not assembled (`code` is empty). */
-    readonly blank: boolean,
-    /** Ends with a backslash: the next line is joined to it before anything reads it. */
-    readonly continued: boolean,
-    /** The first column of the code and the column past it (both 0 when blank). */
+    plain: boolean,
+    blank: boolean,
+    continued: boolean,
+    /** The first column of the code (0 when blank). */
     readonly codeStart: number,
-    readonly codeEnd: number,
+    /** The column past the code (0 when blank), or -1 until first asked for (see `codeEnd`). */
+    private end: number,
     tokens: readonly Token[] | undefined,
   ) {
+    this.facts = (plain ? LineFacts.Plain : 0) | (blank ? LineFacts.Blank : 0) | (continued ? LineFacts.Continued : 0);
     if (tokens !== undefined) this.keep(tokens);
+  }
+
+  /**
+   * No `%` construct, no `__X__` standard macro, not `bits`/`use16`/`use32`: with no macros
+   * defined and no conditional or capture open, the preprocessor passes the line on as written.
+   */
+  get plain(): boolean {
+    return (this.facts & LineFacts.Plain) !== 0;
+  }
+
+  /** No code, perhaps a comment: listed, not assembled (`code` is empty). */
+  get blank(): boolean {
+    return (this.facts & LineFacts.Blank) !== 0;
+  }
+
+  /** Ends with a backslash: the next line is joined to it before anything reads it. */
+  get continued(): boolean {
+    return (this.facts & LineFacts.Continued) !== 0;
+  }
+
+  /** `stmt` sets the non-local label (to its `localBase`): it has one, or is `struc`. */
+  get stmtSetsBase(): boolean {
+    return (this.facts & LineFacts.StmtSetsBase) !== 0;
+  }
+
+  /** Keeps the line's clean parse (see `stmt`). */
+  keepStmt(stmt: ParsedStatement, setsBase: boolean): void {
+    this.stmt = stmt;
+    this.facts = setsBase ? this.facts | LineFacts.StmtSetsBase : this.facts & ~LineFacts.StmtSetsBase;
+  }
+
+  /**
+   * The column past the code: found when first asked for (the language server's ranges), not
+   * for every line read, since an assembly alone never asks.
+   */
+  get codeEnd(): number {
+    if (this.end < 0) this.end = codeEnd(this.text, this.codeStart);
+    return this.end;
   }
 
   /** Every token, the comment included (kept from now on). */
@@ -109,12 +150,11 @@ const BITS_WORDS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32']);
 function newEntry(text: string): LineEntry {
   const continued = text.charCodeAt(text.length - 1) === 0x5c;
   // Without `%` or `__` anywhere the line is plain unless it starts with `bits` and the like,
-  // which a scan of characters tells without making tokens.
-  const extent = text.indexOf('%') < 0 && !text.includes('__') ? codeExtent(text) : -1;
-  if (extent === 0) return new LineEntry(text, true, true, continued, 0, 0, undefined);
-  if (extent > 0) {
-    const start = extentStart(extent);
-    if (!BITS_WORDS.has(shortFirstWord(text, start))) return new LineEntry(text, true, false, continued, start, extentEnd(extent), undefined);
+  // which its first characters tell without making tokens.
+  if (text.indexOf('%') < 0 && !text.includes('__')) {
+    const start = firstNonBlank(text);
+    if (start === text.length || text.charCodeAt(start) === 0x3b) return new LineEntry(text, true, true, continued, 0, 0, undefined);
+    if (!BITS_WORDS.has(shortFirstWord(text, start))) return new LineEntry(text, true, false, continued, start, -1, undefined);
   }
   const tokens = tokenizeLine(text);
   const code = withoutComment(tokens);
@@ -137,28 +177,47 @@ function isPlain(toks: readonly Token[]): boolean {
 }
 
 /**
- * A file's text split into lines, with each line's entry made on first use. The lines an edit
- * left alone, and their entries, carry over from the file's previous text (see `fileLines`).
+ * A file's text as lines, each line's text cut out and its entry made on first use. The lines an
+ * edit left alone, and their entries, carry over from the file's previous text (see `fileLines`).
+ * Only each distinct line's text is kept (the entry's): a large file repeats most of its lines,
+ * and a string kept per line would be copied by every young-generation collection it lives
+ * through.
  */
 export class FileLines {
   private constructor(
     readonly text: string,
-    readonly texts: readonly string[],
     /** Where each line starts in `text`. */
     private readonly starts: Int32Array,
     private readonly entries: (LineEntry | undefined)[],
   ) {}
 
   static of(text: string): FileLines {
-    const texts = splitLines(text);
-    const starts = new Int32Array(texts.length);
-    for (let i = 1, at = 0; i < texts.length; i++) starts[i] = at = text.indexOf('\n', at) + 1;
-    return new FileLines(text, texts, starts, new Array<LineEntry | undefined>(texts.length));
+    const count = 1 + newlines(text, 0, text.length);
+    const starts = new Int32Array(count);
+    for (let i = 1, at = 0; i < count; i++) starts[i] = at = text.indexOf('\n', at) + 1;
+    return new FileLines(text, starts, new Array<LineEntry | undefined>(count));
+  }
+
+  /** The number of lines (one more than the line feeds). */
+  get count(): number {
+    return this.starts.length;
+  }
+
+  /** The text of line `i` without its LF or CRLF terminator, as `splitLines` gives it. */
+  line(i: number): string {
+    return this.entries[i]?.text ?? this.cut(i);
   }
 
   /** The entry of line `i` as written (no backslash continuation applied). */
   entry(i: number): LineEntry {
-    return (this.entries[i] ??= lineEntry(this.texts[i]));
+    return (this.entries[i] ??= lineEntry(this.cut(i)));
+  }
+
+  private cut(i: number): string {
+    const text = this.text, from = this.starts[i];
+    let to = i + 1 < this.starts.length ? this.starts[i + 1] - 1 : text.length;
+    if (to > from && text.charCodeAt(to - 1) === 0x0d) to--;
+    return text.slice(from, to);
   }
 
   /** Adds the entries made so far for this file's lines to `into`, by text. */
@@ -168,36 +227,41 @@ export class FileLines {
 
   /**
    * A new text of the same file: only the lines between the first and the last character that
-   * differ are split again; the lines before and after them are the old ones, entries included.
+   * differ are cut out again; the lines before and after them are the old ones, entries included.
    */
   next(text: string): FileLines {
     const old = this.text;
     const prefix = commonPrefix(old, text);
     const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
-    const count = this.texts.length;
+    const count = this.starts.length;
     // Old lines first..last hold every changed character; the lines around them are unchanged.
     const first = lineAt(this.starts, prefix);
     const last = lineAt(this.starts, old.length - suffix);
     const delta = text.length - old.length;
     const from = this.starts[first];
     const to = last + 1 < count ? this.starts[last + 1] - 1 + delta : text.length;
-    const middle = splitLines(text.slice(from, to));
-    const total = first + middle.length + (count - last - 1);
-    const texts = new Array<string>(total);
+    const middle = 1 + newlines(text, from, to);
+    const total = first + middle + (count - last - 1);
     const entries = new Array<LineEntry | undefined>(total);
     const starts = new Int32Array(total);
     starts.set(this.starts.subarray(0, first));
-    for (let i = 0; i < first; i++) { texts[i] = this.texts[i]; entries[i] = this.entries[i]; }
-    for (let k = 0, at = from; k < middle.length; k++) {
-      texts[first + k] = middle[k];
+    for (let i = 0; i < first; i++) entries[i] = this.entries[i];
+    for (let k = 0, at = from; k < middle; k++) {
       starts[first + k] = at;
       at = text.indexOf('\n', at) + 1;
     }
-    for (let o = last + 1, i = first + middle.length; o < count; o++, i++) {
-      texts[i] = this.texts[o]; entries[i] = this.entries[o]; starts[i] = this.starts[o] + delta;
+    for (let o = last + 1, i = first + middle; o < count; o++, i++) {
+      entries[i] = this.entries[o]; starts[i] = this.starts[o] + delta;
     }
-    return new FileLines(text, texts, starts, entries);
+    return new FileLines(text, starts, entries);
   }
+}
+
+/** The line feeds in `text` from `from` up to `to`. */
+function newlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1)) n++;
+  return n;
 }
 
 /** The line whose text (or terminator) holds offset `at`: the last line starting at or before it. */
@@ -251,7 +315,7 @@ export function forgetFile(file: string): void {
 function trimLines(): void {
   if (cache.size < TRIM_AT) return;
   let live = 0;
-  for (const f of files.values()) live += f.texts.length;
+  for (const f of files.values()) live += f.count;
   if (cache.size <= 2 * live) return;
   const kept = new Map<string, LineEntry>();
   for (const f of files.values()) f.keepEntries(kept);

@@ -33,7 +33,7 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
   }
   const refs = st.refs.length === 0 ? st.refs : st.refs.map((r) => {
     const t = identAt(tokens, r.start);
-    return { name: t === undefined ? r.name : qualifyName(t.text, base), start: r.start, end: r.end, src: r.src };
+    return { name: t === undefined ? r.name : qualify(t.text, base), start: r.start, end: r.end, src: r.src };
   });
   // Property order as in LineParser.finish (the same object layout).
   const out: ParsedStatement = {
@@ -67,7 +67,7 @@ function rebaseOperand(o: ParsedOperand, tokens: readonly PPToken[], base: strin
 function rebaseExpr(e: Expr, tokens: readonly PPToken[], base: string | undefined): Expr {
   switch (e.k) {
     case 'sym': {
-      const name = qualifyName(tokens[e.tok].text, base);
+      const name = qualify(tokens[e.tok].text, base);
       return name === e.name ? e : { k: 'sym', name, start: e.start, end: e.end, tok: e.tok };
     }
     case 'un': {
@@ -80,6 +80,24 @@ function rebaseExpr(e: Expr, tokens: readonly PPToken[], base: string | undefine
     }
     default: return e;
   }
+}
+
+/** The last name qualified, and what from. */
+let lastWritten = '';
+let lastBase: string | undefined;
+let lastName = '';
+
+/**
+ * `qualifyName`, giving the same string for the same name twice in a row: a line's local name
+ * is qualified for its expression and again for its reference, and the statement keeps both.
+ */
+function qualify(written: string, base: string | undefined): string {
+  if (written !== lastWritten || base !== lastBase) {
+    lastName = qualifyName(written, base);
+    lastWritten = written;
+    lastBase = base;
+  }
+  return lastName;
 }
 
 /** The identifier token starting at column `start` (a line's own tokens have distinct columns). */

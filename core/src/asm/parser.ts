@@ -102,10 +102,40 @@ const NO_REFS: ParsedStatement['refs'] = [];
 /** What a lower-case word can be where a statement starts: Word bits, 0 for a name. */
 const enum Word { Mnemonic = 1, Prefix = 2, Directive = 4, Size = 8 }
 
+type OpSpan = NonNullable<ParsedStatement['op']>;
+
+/** Columns below this share their op spans (see Keyword.op): where mnemonics are written. */
+const SHARED_OP_COLUMNS = 64;
+
+/** A word that can start a statement: what it can be, and its op spans. */
+class Keyword {
+  /** Op spans by their first column, made on first use. */
+  private readonly ops: (OpSpan | undefined)[] = [];
+
+  constructor(readonly name: string, public bits: number) {}
+
+  /**
+   * The span of this word as a statement's mnemonic or directive, from its token. Statements
+   * keep their op span for as long as their line is kept, and most lines write the same few
+   * mnemonics at the same column: the span, immutable, is shared rather than made per line
+   * when it covers the word as written (a word from a macro expansion spans what it replaced).
+   */
+  op(t: Span): OpSpan {
+    const start = t.start, end = t.end, directive = (this.bits & Word.Directive) !== 0;
+    if (start >= SHARED_OP_COLUMNS || end !== start + this.name.length) return { name: this.name, start, end, directive };
+    return (this.ops[start] ??= { name: this.name, start, end, directive });
+  }
+}
+
 /** Every word with its Word bits: one lookup answers what would take four sets. */
-const WORDS: ReadonlyMap<string, number> = (() => {
-  const words = new Map<string, number>();
-  const add = (list: Iterable<string>, bit: Word): void => { for (const w of list) words.set(w, (words.get(w) ?? 0) | bit); };
+const WORDS: ReadonlyMap<string, Keyword> = (() => {
+  const words = new Map<string, Keyword>();
+  const add = (list: Iterable<string>, bit: Word): void => {
+    for (const w of list) {
+      const known = words.get(w);
+      if (known !== undefined) known.bits |= bit; else words.set(w, new Keyword(w, bit));
+    }
+  };
   add(MNEMONIC_WORDS, Word.Mnemonic);
   add(PREFIX_WORDS, Word.Prefix);
   add(DIRECTIVES, Word.Directive);
@@ -114,7 +144,7 @@ const WORDS: ReadonlyMap<string, number> = (() => {
 })();
 
 function wordClass(lower: string): number {
-  return WORDS.get(lower) ?? 0;
+  return WORDS.get(lower)?.bits ?? 0;
 }
 
 /** Register lookup limited to names the tokenizer could produce as one identifier. */
@@ -155,7 +185,10 @@ export class ParseCursor {
   warnings: readonly ParseProblem[] | undefined = undefined;
 }
 
-/** A kept parse: the outcome's fields are its own, so replaying it reads one object. */
+/**
+ * A kept parse that is not clean (see LineEntry.stmt): a problem or a warning, or `.local` names.
+ * The outcome's fields are its own, so replaying it reads one object.
+ */
 export interface CachedParse extends ParseOutcome {
   /**
    * `parseGeneration` when made: parses made before the count of kept parses started over no
@@ -166,8 +199,18 @@ export interface CachedParse extends ParseOutcome {
   readonly usesBase: boolean;
   /** The line sets the non-local label (a label definition or `struc`). */
   readonly setsBase: boolean;
-  /** Lines that use the base: their parses under each base (the first one's is `outcome`). */
+  /**
+   * Lines that use the base and set it, or fail: their parses under each base (the first one's
+   * is this one).
+   */
   byBase?: Map<string, CachedParse>;
+  /**
+   * Lines that use the base and parse without setting it: their statements under each base, the
+   * first one's `stmt` among them. The others are made from it by rebaseStatement; all share
+   * its outcome otherwise (no problem, its warnings, the base unchanged), so a statement is all
+   * there is to keep per base.
+   */
+  rebased?: Map<string, ParsedStatement>;
 }
 
 /**
@@ -180,7 +223,10 @@ let cachedParses = 0;
 let parseGeneration = 0;
 const MAX_CACHED_PARSES = 1 << 18;
 
-/** Forgets every kept parse (see `forgetCaches` in index.ts). */
+/**
+ * Forgets every kept parse (see `forgetCaches` in index.ts; also past MAX_CACHED_PARSES). Clean
+ * parses kept on line entries stay: they go with their entries (see line-cache.ts).
+ */
 export function forgetParses(): void {
   parseCache = new Map();
   cachedParses = 0;
@@ -198,32 +244,58 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
   const localBase = cursor.localBase;
   // The cache holds parses under the default limit only.
   if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return take(parseStatement(tokens ?? entry!.codeOnce(), localBase, evalLimit), cursor, localBase, true);
+  // Most lines: a clean parse, kept on the line's entry with no outcome around it.
+  if (entry !== undefined && entry.stmt !== undefined) {
+    const stmt = entry.stmt;
+    cursor.localBase = entry.stmtSetsBase ? stmt.localBase : localBase;
+    cursor.problem = undefined;
+    cursor.warnings = undefined;
+    return stmt;
+  }
   // A line with a cache entry keeps its parse there alone: the entry is already found by the
   // line's text, and a second map by text would cost a lookup and an insertion per new line.
   const kept = entry?.parse;
   let first = kept !== undefined && kept.generation === parseGeneration ? kept : entry === undefined ? parseCache.get(text) : undefined;
   const baseKey = localBase ?? '';
+  if (first !== undefined && first.rebased !== undefined) {
+    // The same line under another non-local label: its first parse with the local names made again.
+    let stmt = first.rebased.get(baseKey);
+    if (stmt === undefined) {
+      stmt = rebaseStatement(first.stmt!, tokens ?? entry!.codeOnce(), localBase);
+      if (cachedParses >= MAX_CACHED_PARSES) forgetParses();
+      else first.rebased.set(baseKey, stmt);
+      cachedParses++;
+    }
+    cursor.localBase = localBase;
+    cursor.problem = undefined;
+    cursor.warnings = first.warnings;
+    return stmt;
+  }
   let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
   if (c === undefined) {
     tokens ??= entry!.codeOnce();
-    // The same line under another non-local label: its first parse with the local names made again.
-    const outcome: ParseOutcome = first !== undefined && first.usesBase && !first.setsBase && first.stmt !== undefined
-      ? { stmt: rebaseStatement(first.stmt, tokens, localBase), localBase, warnings: first.warnings }
-      : parseStatement(tokens, localBase);
+    const outcome = parseStatement(tokens, localBase);
+    const stmt = outcome.stmt;
     // A line that fails to parse may have set the base first (nasm defines a label before it reads
     // the instruction): its parse is kept per base, and replays the base it ended with.
-    const failed = outcome.stmt === undefined && outcome.problem !== undefined;
+    const failed = stmt === undefined && outcome.problem !== undefined;
     const usesBase = failed || mentionsLocal(tokens);
     // A line naming `.local` labels is parsed again under every other base: its tokens are kept.
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
-    const setsBase = failed || (outcome.stmt !== undefined && (outcome.localBase !== localBase || (outcome.stmt.label !== undefined && !outcome.stmt.label.local) || outcome.stmt.op?.name === 'struc'));
-    if (cachedParses >= MAX_CACHED_PARSES) { parseCache = new Map(); cachedParses = 0; parseGeneration++; first = undefined; }
-    c = { stmt: outcome.stmt, problem: outcome.problem, localBase: outcome.localBase, warnings: outcome.warnings, generation: parseGeneration, usesBase, setsBase, byBase: undefined };
+    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local) || stmt.op?.name === 'struc'));
+    if (cachedParses >= MAX_CACHED_PARSES) { forgetParses(); first = undefined; }
     cachedParses++;
-    if (usesBase && first !== undefined) first.byBase!.set(baseKey, c);
-    else {
-      if (usesBase) c.byBase = new Map([[baseKey, c]]);
-      if (entry !== undefined) entry.parse = c; else parseCache.set(text, c);
+    if (entry !== undefined && stmt !== undefined && !usesBase && outcome.warnings === undefined) {
+      entry.keepStmt(stmt, setsBase);
+      entry.parse = undefined;
+    } else {
+      c = { stmt, problem: outcome.problem, localBase: outcome.localBase, warnings: outcome.warnings, generation: parseGeneration, usesBase, setsBase, byBase: undefined, rebased: undefined };
+      if (usesBase && first !== undefined) first.byBase!.set(baseKey, c);
+      else {
+        if (usesBase && !setsBase && stmt !== undefined) c.rebased = new Map([[baseKey, stmt]]);
+        else if (usesBase) c.byBase = new Map([[baseKey, c]]);
+        if (entry !== undefined) entry.parse = c; else parseCache.set(text, c);
+      }
     }
     return take(outcome, cursor, undefined, true);
   }
@@ -272,6 +344,14 @@ function mentionsLocal(toks: readonly PPToken[]): boolean {
  */
 const scratchOperands: ParsedOperand[] = [];
 
+/**
+ * The `+`/`-` terms of the memory reference being parsed (see LineParser.memory), and the
+ * registers among them: counted like scratchOperands, since an array grown by push for every
+ * memory operand would be garbage made with room for 16.
+ */
+const scratchTerms: { e: Expr; neg: boolean }[] = [];
+const scratchRegisters: { reg: RegisterInfo; scale: number; explicit: boolean; span: Span }[] = [];
+
 class LineParser {
   private readonly toks: readonly PPToken[];
   private pos = 0;
@@ -314,11 +394,14 @@ class LineParser {
     }
     let times: Expr | undefined;
     let prefixes: (Span & { name: string })[] | undefined;
+    // The word that ends the loop: the mnemonic or directive, lower-case, and what it can be.
+    let lower: string;
+    let keyword: Keyword | undefined;
     for (;;) {
       const t = toks[this.pos];
       if (!t) return this.finish(label, times, prefixes, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
       if (t.kind !== 'ident') this.fail(`instruction expected, found \`${t.text}'`, t);
-      const lower = t.text.toLowerCase();
+      lower = t.text.toLowerCase();
       if (lower === 'times' && !t.text.startsWith('$')) {
         this.pos++;
         const end = this.operandEnd(this.pos, true);
@@ -326,7 +409,8 @@ class LineParser {
         this.pos = end;
         continue;
       }
-      if ((wordClass(lower) & (Word.Prefix | Word.Mnemonic)) === Word.Prefix) {
+      keyword = WORDS.get(lower);
+      if (keyword !== undefined && (keyword.bits & (Word.Prefix | Word.Mnemonic)) === Word.Prefix) {
         (prefixes ??= []).push({ name: lower, start: t.start, end: t.end });
         this.pos++;
         continue;
@@ -335,10 +419,9 @@ class LineParser {
     }
     this.opIndex = this.pos;
     const word = toks[this.pos++];
-    const lower = word.text.toLowerCase();
-    const cls = wordClass(lower);
+    const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
-      const op = { name: lower, start: word.start, end: word.end, directive: true };
+      const op = keyword!.op(word);
       if (DATA_UNIT[lower] !== undefined) return this.finish(label, times, prefixes, op, NO_OPERANDS, this.dataItems(), NO_TOKENS);
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
@@ -350,7 +433,7 @@ class LineParser {
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
     }
     if ((cls & Word.Mnemonic) === 0) {
-      if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, NO_OPERANDS, NO_DATA, NO_TOKENS);
+      if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word), NO_OPERANDS, NO_DATA, NO_TOKENS);
       this.fail(`unknown instruction or directive \`${word.text}'`, word, 'unknown-mnemonic');
     }
     // The operands gather in one array for every line, copied to an exact-size one at the end.
@@ -368,7 +451,7 @@ class LineParser {
       }
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
-    return this.finish(label, times, prefixes, { name: lower, start: word.start, end: word.end, directive: false }, own, NO_DATA, NO_TOKENS);
+    return this.finish(label, times, prefixes, keyword!.op(word), own, NO_DATA, NO_TOKENS);
   }
 
   /** `at field, db value` (manual §5.9.2 istruc). */
@@ -454,31 +537,32 @@ class LineParser {
 
   /**
    * The terms of a memory reference written as `+`/`-` terms, each a name, a number or a product
-   * of two, the first one naming a register (`[ebp-8]`, `[ebx+ecx*4+16]`), added to `out` as
+   * of two, the first one naming a register (`[ebp-8]`, `[ebx+ecx*4+16]`), put in scratchTerms as
    * ExprParser and splitTerms would make them (with every prefix of the sum naming a register,
-   * splitTerms splits at every `+` and `-`), without the tree. False for any other form: the
-   * caller then clears `out` and parses the expression.
+   * splitTerms splits at every `+` and `-`), without the tree: their count. -1 for any other
+   * form: the caller then parses the expression.
    */
-  private simpleTerms(i: number, end: number, out: { e: Expr; neg: boolean }[]): boolean {
+  private simpleTerms(i: number, end: number): number {
     // The parser counts one level for each term against the limit.
-    if (this.evalLimit < 1) return false;
+    if (this.evalLimit < 1) return -1;
     const toks = this.toks;
+    let count = 0;
     let neg = false;
     for (;;) {
       const a = this.simplePrimary(i++);
-      if (a === undefined) return false;
+      if (a === undefined) return -1;
       let e = a;
       if (i < end && toks[i].kind === 'op' && toks[i].text === '*') {
         const b = i + 1 < end ? this.simplePrimary(i + 1) : undefined;
-        if (b === undefined) return false;
+        if (b === undefined) return -1;
         e = { k: 'bin', op: '*', a, b, start: a.start, end: b.end };
         i += 2;
       }
-      if (out.length === 0 && !mentionsRegister(e)) return false;
-      out.push({ e, neg });
-      if (i === end) return true;
+      if (count === 0 && !mentionsRegister(e)) return -1;
+      scratchTerms[count++] = { e, neg };
+      if (i === end) return count;
       const t = toks[i++];
-      if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-') || i === end) return false;
+      if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-') || i === end) return -1;
       neg = t.text === '-';
     }
   }
@@ -597,24 +681,26 @@ class LineParser {
       }
     }
     if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
-    const terms: { e: Expr; neg: boolean }[] = [];
-    if (!this.simpleTerms(i, end, terms)) {
-      terms.length = 0;
+    let termCount = this.simpleTerms(i, end);
+    if (termCount < 0) {
       const p = new ExprParser(toks, i, end, this.localBase, this.evalLimit);
       const e = p.parse();
       if (!e) { const err = p.error!; this.fail(err.message, err); }
       if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
       if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
-      splitTerms(e, false, terms);
+      termCount = splitTerms(e, false, 0);
     }
-    const regs: { reg: RegisterInfo; scale: number; explicit: boolean; span: Span }[] = [];
+    // The registers named, each once (see below), in a counted scratch array like the terms.
+    const regs = scratchRegisters;
+    let regCount = 0;
     let disp: Expr | undefined;
-    for (const term of terms) {
+    for (let n = 0; n < termCount; n++) {
+      const term = scratchTerms[n];
       const r = termRegister(term.e);
       if (r) {
         if (term.neg) this.fail('invalid effective address: a register cannot be subtracted', term.e);
         if (r.cls !== 'gpr32' && r.cls !== 'gpr16') this.fail(`invalid effective address: \`${r.name}' cannot address memory`, term.e);
-        regs.push({ reg: r, scale: 1, explicit: false, span: term.e });
+        regs[regCount++] = { reg: r, scale: 1, explicit: false, span: term.e };
         continue;
       }
       if (term.e.k === 'bin' && term.e.op === '*') {
@@ -623,7 +709,7 @@ class LineParser {
           const r = (ra ?? rb)!;
           const factor = constant(ra ? term.e.b : term.e.a);
           if (term.neg || factor === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) this.fail('invalid effective address', term.e);
-          if (factor !== 0) regs.push({ reg: r, scale: factor, explicit: true, span: term.e });
+          if (factor !== 0) regs[regCount++] = { reg: r, scale: factor, explicit: true, span: term.e };
           continue;
         }
       }
@@ -633,22 +719,25 @@ class LineParser {
       disp = disp ? { k: 'bin', op: '+', a: disp, b: part, start: disp.start, end: part.end } : part;
     }
     // Same register written twice (`[eax+eax]`, `[eax*2+eax]`) is one index with the scales added.
-    for (let a = 0; a < regs.length; a++) {
-      for (let b = a + 1; b < regs.length; b++) {
-        if (regs[a].reg === regs[b].reg) { regs[a].scale += regs[b].scale; regs[a].explicit = true; regs.splice(b--, 1); }
+    for (let a = 0; a < regCount; a++) {
+      for (let b = a + 1; b < regCount; b++) {
+        if (regs[a].reg !== regs[b].reg) continue;
+        regs[a].scale += regs[b].scale; regs[a].explicit = true;
+        for (let k = b + 1; k < regCount; k++) regs[k - 1] = regs[k];
+        regCount--; b--;
       }
     }
-    if (regs.length > 2) this.fail('invalid effective address: too many registers', { start: from, end: to });
+    if (regCount > 2) this.fail('invalid effective address: too many registers', { start: from, end: to });
     let base: RegisterInfo | undefined;
     let index: RegisterInfo | undefined;
     let scale = 1;
-    if (regs.length === 1) {
+    if (regCount === 1) {
       const r = regs[0];
       if (r.scale === 1 && !r.explicit) base = r.reg;
       else if (r.scale === 1) base = r.reg;
       else { index = r.reg; scale = r.scale; }
-    } else if (regs.length === 2) {
-      let [a, b] = regs;
+    } else if (regCount === 2) {
+      let a = regs[0], b = regs[1];
       // A scaled register must be the index; otherwise the first written is the base (nasm).
       if (a.scale !== 1 || (a.explicit && !b.explicit)) [a, b] = [b, a];
       if (a.scale !== 1) this.fail('invalid effective address: two scaled registers', { start: from, end: to });
@@ -670,17 +759,17 @@ class LineParser {
 
 /**
  * Splits a memory reference's expression at the `+` and `-` whose sides name a register: the
- * terms, each with whether it is subtracted. (LineParser.simpleTerms makes the same terms for the
- * common forms straight from the tokens.)
+ * terms, each with whether it is subtracted, put in scratchTerms from `count` on; returns the new
+ * count. (LineParser.simpleTerms makes the same terms for the common forms straight from the
+ * tokens.)
  */
-function splitTerms(e: Expr, neg: boolean, out: { e: Expr; neg: boolean }[]): void {
+function splitTerms(e: Expr, neg: boolean, count: number): number {
   if (e.k === 'bin' && (e.op === '+' || e.op === '-') && (mentionsRegister(e.a) || mentionsRegister(e.b))) {
-    splitTerms(e.a, neg, out);
-    splitTerms(e.b, e.op === '-' ? !neg : neg, out);
-    return;
+    return splitTerms(e.b, e.op === '-' ? !neg : neg, splitTerms(e.a, neg, count));
   }
-  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) { splitTerms(e.a, e.op === '-' ? !neg : neg, out); return; }
-  out.push({ e, neg });
+  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) return splitTerms(e.a, e.op === '-' ? !neg : neg, count);
+  scratchTerms[count] = { e, neg };
+  return count + 1;
 }
 
 function termRegister(e: Expr): RegisterInfo | undefined {

@@ -48,9 +48,7 @@ export interface PreprocessResult {
 interface Frame {
   readonly kind: 'file' | 'macro' | 'rep';
   readonly file: string;
-  /** File frames: raw text lines. */
-  readonly texts?: readonly string[];
-  /** File frames: the lines' entries (`texts` is `lines.texts`). */
+  /** File frames: the file's lines and their entries. */
   readonly lines?: FileLines;
   /** Macro and %rep frames: the body. */
   readonly body?: readonly BodyLine[];
@@ -146,7 +144,7 @@ class Preprocessor {
     } else {
       this.files.push(this.opts.file);
       const main = this.fileFrame(this.opts.file, text, NO_EXPANSION, 0);
-      this.out = new PPLines(main.texts!.length);
+      this.out = new PPLines(main.lines!.count);
       this.frames.push(main);
       this.loop();
     }
@@ -158,7 +156,7 @@ class Preprocessor {
 
   private fileFrame(file: string, text: string, expansion: readonly SourceRange[], depth: number): Frame {
     const lines = fileLines(file, text);
-    return { kind: 'file', file, texts: lines.texts, lines, idx: 0, expansion, depth, repLeft: 0, condBase: this.conds.length };
+    return { kind: 'file', file, lines, idx: 0, expansion, depth, repLeft: 0, condBase: this.conds.length };
   }
 
   private loop(): void {
@@ -168,15 +166,16 @@ class Preprocessor {
       // A file line's tokens are its entry's, read only if the line needs preprocessing.
       let tokens: readonly Token[] | undefined;
       let entry: LineEntry | undefined;
-      if (f.texts) {
-        if (f.idx >= f.texts.length || (f.idx === f.texts.length - 1 && f.texts[f.idx] === '')) { this.endFrame(f); continue; }
+      const lines = f.lines;
+      if (lines !== undefined) {
+        if (f.idx >= lines.count || (f.idx === lines.count - 1 && lines.line(f.idx) === '')) { this.endFrame(f); continue; }
         file = f.file; line = f.idx;
-        entry = f.lines!.entry(f.idx++);
+        entry = lines.entry(f.idx++);
         // A backslash ending a line joins the next one to it, before anything else reads the
         // line (measured: nasm 2.16 continues even a comment this way).
-        if (entry.continued && f.idx < f.texts.length) {
+        if (entry.continued && f.idx < lines.count) {
           text = entry.text;
-          while (text.charCodeAt(text.length - 1) === 0x5c && f.idx < f.texts.length) text = text.slice(0, -1) + f.texts[f.idx++];
+          while (text.charCodeAt(text.length - 1) === 0x5c && f.idx < lines.count) text = text.slice(0, -1) + lines.line(f.idx++);
           entry = lineEntry(text);
         }
         text = entry.text;
@@ -502,7 +501,7 @@ class Preprocessor {
     const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
     const macro: MultiLineMacro = {
       name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive,
-      range: lineRange(file, line, name.start, name.end), doc: f.texts ? docAbove(f.texts, line) : undefined,
+      range: lineRange(file, line, name.start, name.end), doc: f.lines ? docAbove(f.lines, line) : undefined,
     };
     this.capture = { kind: 'macro', nesting: 1, lines: macro.body, range: here, expansion: f.expansion, macro, frame: f };
   }
@@ -1051,10 +1050,10 @@ function messageText(text: string, toks: readonly PPToken[]): string {
 }
 
 /** The `;` comment lines directly above a definition, as its documentation. */
-function docAbove(texts: readonly string[], line: number): string | undefined {
+function docAbove(file: FileLines, line: number): string | undefined {
   const lines: string[] = [];
   for (let i = line - 1; i >= 0; i--) {
-    const s = texts[i].trim();
+    const s = file.line(i).trim();
     if (!s.startsWith(';')) break;
     lines.unshift(s.replace(/^;+\s?/, ''));
   }
