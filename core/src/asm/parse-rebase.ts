@@ -2,6 +2,7 @@
 // naming `.local` labels (`jne .next`, `.next:`) recurs under many labels, and differs between
 // them only in the names that `.x` becomes (manual §3.9), so only those are made again.
 
+import { valueShape } from './encode-cache';
 import { qualifyName, type Expr } from './expr';
 import { operandValue, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
 import type { PPToken } from './source';
@@ -35,12 +36,15 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
     const t = identAt(tokens, r.start);
     return { name: t === undefined ? r.name : qualify(t.text, base), start: r.start, end: r.end, src: r.src };
   });
+  // Every copy of a one-value line has the same shape (names are not part of it): made once
+  // here, not once per copy in the first pass.
+  const shape = st.valueOperand >= 0 ? valueShape(st) : st.valueShape;
   // Property order as in LineParser.finish (the same object layout).
   const out: ParsedStatement = {
     kind: st.kind, label, times, size16: -1, size32: -1, staticOperands: st.staticOperands, enc16: undefined, enc32: undefined,
     valueOperand: st.valueOperand, value: operandValue(operands, st.valueOperand),
     values16: undefined, values32: undefined,
-    prefixes: st.prefixes, op: st.op, operands, data, args: st.args, localBase: base, refs, opIndex: st.opIndex, valueShape: st.valueShape,
+    prefixes: st.prefixes, op: st.op, operands, data, args: st.args, localBase: base, refs, opIndex: st.opIndex, valueShape: shape,
   };
   return st.at === undefined ? out : { ...out, at: rebaseExpr(st.at, tokens, base) };
 }
