@@ -99,7 +99,7 @@ export function tokenizeLine(text: string): Token[] {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === Ch.Space || c === Ch.Tab || c === 13) { i++; continue; }
+    if (isBlank(c)) { i++; continue; }
     const start = i;
     if (c === Ch.Semi) {
       tokens[count++] = { kind: 'comment', text: text.slice(i), start: i, end: n };
@@ -168,10 +168,15 @@ export function tokenizeLine(text: string): Token[] {
   return tokens.slice(0, count);
 }
 
-/** The first column of a line's code, or of its comment: past its leading blanks (its length when it is all blank). */
-export function firstNonBlank(text: string): number {
-  let i = 0;
-  for (let c = text.charCodeAt(0); c === Ch.Space || c === Ch.Tab || c === 13; c = text.charCodeAt(++i));
+/** A space, tab or carriage return: what separates tokens. */
+function isBlank(c: number): boolean {
+  return c === Ch.Space || c === Ch.Tab || c === 13;
+}
+
+/** The first column from `from` on that is not blank (the text's length when there is none). */
+export function skipBlanks(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
   return i;
 }
 
@@ -186,7 +191,7 @@ export function codeEnd(text: string, start: number): number {
   let i = start, end = start;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === Ch.Space || c === Ch.Tab || c === 13) { i++; continue; }
+    if (isBlank(c)) { i++; continue; }
     if (c === Ch.Semi) break;
     i = c === Ch.SQuote || c === Ch.DQuote || c === Ch.BQuote ? scanString(text, i, c) : i + 1;
     end = i;
@@ -201,10 +206,7 @@ export function codeEnd(text: string, start: number): number {
  */
 export function shortFirstWord(text: string, start: number): string {
   let i = start;
-  if (text.charCodeAt(i) === Ch.LBracket) {
-    i++;
-    for (let c = text.charCodeAt(i); c === Ch.Space || c === Ch.Tab || c === 13; c = text.charCodeAt(++i));
-  }
+  if (text.charCodeAt(i) === Ch.LBracket) i = skipBlanks(text, i + 1);
   if (!isIdentStart(text.charCodeAt(i))) return '';
   let j = i + 1;
   while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;

@@ -4,7 +4,7 @@
 // to know worked out once; and each file's lines as of its last reading, so an edited file's
 // unchanged lines find their entries without a lookup.
 
-import { codeEnd, firstNonBlank, shortFirstWord, tokenizeLine, type Token } from './lexer';
+import { codeEnd, shortFirstWord, skipBlanks, tokenizeLine, type Token } from './lexer';
 import type { CachedParse, ParsedStatement } from './parser';
 
 /** LineEntry's yes-or-no facts, as bits of one field (a line cache holds many entries). */
@@ -152,7 +152,7 @@ function newEntry(text: string): LineEntry {
   // Without `%` or `__` anywhere the line is plain unless it starts with `bits` and the like,
   // which its first characters tell without making tokens.
   if (text.indexOf('%') < 0 && !text.includes('__')) {
-    const start = firstNonBlank(text);
+    const start = skipBlanks(text, 0);
     if (start === text.length || text.charCodeAt(start) === 0x3b) return new LineEntry(text, true, true, continued, 0, 0, undefined);
     if (!BITS_WORDS.has(shortFirstWord(text, start))) return new LineEntry(text, true, false, continued, start, -1, undefined);
   }
@@ -170,8 +170,7 @@ function isPlain(toks: readonly Token[]): boolean {
   }
   const first = toks[0]?.text === '[' ? toks[1] : toks[0];
   if (first !== undefined && first.kind === 'ident' && (first.text.length === 4 || first.text.length === 5)) {
-    const w = first.text.toLowerCase();
-    if (w === 'bits' || w === 'use16' || w === 'use32') return false;
+    if (BITS_WORDS.has(first.text.toLowerCase())) return false;
   }
   return true;
 }

@@ -30,9 +30,10 @@ function byteOverflow(v: number): boolean {
   return v > 0xff || v < -0x100;
 }
 
-function toSigned(v: number, bits: 16 | 32): number {
-  const m = bits === 16 ? 0x10000 : 0x100000000;
-  // Most displacements are small already: no floating-point remainder for them (a library call).
+/** `v` as a signed `bits`-bit number (two's complement wrap-around). */
+export function toSigned(v: number, bits: 8 | 16 | 32): number {
+  const m = bits === 8 ? 0x100 : bits === 16 ? 0x10000 : 0x100000000;
+  // Most values are small already: no floating-point remainder for them (it is a library call).
   if (v >= -m / 2 && v < m / 2) return v;
   let t = v % m;
   if (t < 0) t += m;

@@ -4,7 +4,7 @@
 
 import type { AsmOperand, EncodeProblem, EncodeRequest, EncodeResult, ImmOperand, MemOperand, PrefixName } from './operands';
 import type { FormSpec, InstructionSpec, OperandKind, RegisterInfo } from './types';
-import { encodeEffectiveAddress } from './encode-ea';
+import { encodeEffectiveAddress, toSigned } from './encode-ea';
 import { recipeOf, recipesOf } from './encode-form';
 import type { FormRecipe } from './encode-form';
 import { registerInfo } from './registers';
@@ -38,15 +38,6 @@ const ADDRESS_ONLY = new Set(['lea']);
 
 function isSimpleKnown(op: ImmOperand): op is ImmOperand & { value: number } {
   return op.value !== undefined && !op.reloc;
-}
-
-function toSigned(v: number, bits: 8 | 16 | 32): number {
-  const m = bits === 8 ? 0x100 : bits === 16 ? 0x10000 : 0x100000000;
-  // Most values are small already: no floating-point remainder for them (it is a library call).
-  if (v >= -m / 2 && v < m / 2) return v;
-  let t = v % m;
-  if (t < 0) t += m;
-  return t >= m / 2 ? t - m : t;
 }
 
 interface MatchContext {
