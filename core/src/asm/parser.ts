@@ -653,6 +653,8 @@ class LineParser {
       else if (x === ':' && depth === 0) { colon = k; break; }
     }
     if (colon >= 0) {
+      // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
+      if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
       const selector = this.expression(i, colon);
       const offset = this.expression(colon + 1, end);
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
