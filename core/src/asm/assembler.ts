@@ -643,7 +643,7 @@ class Assembler implements EvalContext {
     if (toks.length === 0) { this.error('syntax', `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval);
     const e = p.parse();
-    if (p.warning) this.warning('char-constant', p.warning.message, p.warning);
+    if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
     if (!e || p.pos < toks.length) {
       const bad = p.error ?? { message: `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
       this.error('syntax', bad.message, bad);

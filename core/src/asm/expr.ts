@@ -5,7 +5,7 @@
 // is absolute, as in nasm.
 
 import type { Token } from './lexer';
-import { parseNumber, parseNumberExact } from './numbers';
+import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue } from './strings';
 
 export type Expr =
@@ -57,8 +57,8 @@ const PRECEDENCE: Record<string, number> = {
 export class ExprParser {
   pos: number;
   error: ParseError | undefined;
-  /** A problem that does not stop the expression (a character constant cut to four bytes). */
-  warning: ParseError | undefined;
+  /** A problem that does not stop the expression (a character constant cut to four bytes), with its diagnostic code. */
+  warning: (ParseError & { readonly code: string }) | undefined;
 
   private depth = 0;
 
@@ -136,6 +136,7 @@ export class ExprParser {
         // Long literals may be beyond 2^53 (or wrap past 2^64): take their exact 64-bit value.
         if (t.text.length > 15 || !Number.isSafeInteger(v)) {
           const big = parseNumberExact(t.text);
+          if (!this.warning && exceeds64Bits(t.text)) this.warning = { message: `numeric constant ${t.text} does not fit in 64 bits`, start: t.start, end: t.end, code: 'number-overflow' };
           const n = Number(big);
           if (!Number.isSafeInteger(n)) return { k: 'num', v: n, big, start: t.start, end: t.end };
           return { k: 'num', v: n, start: t.start, end: t.end };
@@ -147,7 +148,7 @@ export class ExprParser {
         if (!bytes) return this.fail('invalid escape in string', t);
         // nasm 2.16 keeps the first four characters of a longer character constant, with a
         // warning (measured: `dq 'abcde'+0` is 'abcd', also under `bits 32`).
-        if (bytes.length > 4 && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end };
+        if (bytes.length > 4 && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end, code: 'char-constant' };
         return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: t.start, end: t.end };
       }
       case 'here':

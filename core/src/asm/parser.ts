@@ -388,6 +388,8 @@ class LineParser {
         if (!colon && register(first)) this.fail(`label \`${first.text}' is a register name`, first);
         label = this.label(first);
         this.pos = colon ? 2 : 1;
+        // nasm's -w+label-orphan (on by default): a misspelt mnemonic is otherwise a silent label.
+        if (!colon && toks.length === 1) (this.warnings ??= []).push({ message: 'label alone on a line without a colon might be in error', start: first.start, end: first.end, code: 'label-orphan' });
       }
     } else if (!(first.kind === 'op' && first.text === '[')) {
       this.fail(`label or instruction expected at start of line`, first);
@@ -529,7 +531,7 @@ class LineParser {
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit);
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
-    if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
+    if (p.warning) (this.warnings ??= []).push(p.warning);
     if (p.pos < end) this.fail(`unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
     this.collectRefs(e);
     return e;
@@ -688,7 +690,7 @@ class LineParser {
       const p = new ExprParser(toks, i, end, this.localBase, this.evalLimit);
       const e = p.parse();
       if (!e) { const err = p.error!; this.fail(err.message, err); }
-      if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
+      if (p.warning) (this.warnings ??= []).push(p.warning);
       if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
       termCount = splitTerms(e, false, 0);
     }

@@ -636,7 +636,7 @@ class Preprocessor {
     if (e.length === 0) { this.sink.error('syntax', `\`${d}' expects an expression`, whole, f.expansion); return undefined; }
     const p = new ExprParser(e, 0, e.length, undefined, this.limits.eval);
     const expr = p.parse();
-    if (p.warning) this.sink.warning('char-constant', p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), f.expansion);
+    if (p.warning) this.sink.warning(p.warning.code, p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), f.expansion);
     if (!expr || p.pos < e.length) {
       const bad = p.error ?? { message: 'expression syntax error', start: e[p.pos].start, end: e[p.pos].end };
       this.sink.error('syntax', bad.message, lineRange(file, line, bad.start, bad.end), f.expansion);
