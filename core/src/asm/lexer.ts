@@ -244,6 +244,8 @@ function scanPercent(text: string, i: number): number {
   let j = i + 1;
   const c = text.charCodeAt(j);
   if (c === Ch.Plus) return j + 1;
+  // `%?` and `%??`: the macro's name as called and as defined.
+  if (c === Ch.Question) return text.charCodeAt(j + 1) === Ch.Question ? j + 2 : j + 1;
   if (c === Ch.LBrace) {
     const close = text.indexOf('}', j);
     return close < 0 ? i : close + 1;
