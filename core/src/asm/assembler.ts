@@ -72,7 +72,7 @@ export function assembleStatements(stmts: readonly ParsedStatement[], lines: PPL
   return new Assembler(stmts, lines, lineOf, sink, host).run(frontEndOnly);
 }
 
-interface StrucState { readonly name: string; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined } }
+interface StrucState { readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined } }
 
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
@@ -576,14 +576,17 @@ class Assembler implements EvalContext {
         const t = args[0];
         if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
         if (this.struc) { this.error('syntax', 'nested `struc\' is not allowed', word); return; }
-        this.struc = { name: t.text, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute } };
-        this.absolute = 0;
-        this.defineNamed(t.text, -1, 0, { start: t.start, end: t.end }, true);
+        // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
+        const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2)) : undefined;
+        const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
+        this.struc = { name: t.text, base, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute } };
+        this.absolute = base;
+        this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
         return;
       }
       case 'endstruc': {
         if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
-        this.defineNamed(`${this.struc.name}_size`, -1, this.absolute, word, false);
+        this.defineNamed(`${this.struc.name}_size`, -1, this.absolute! - this.struc.base, word, false);
         this.sec = this.struc.saved.sec;
         this.absolute = this.struc.saved.absolute;
         this.struc = undefined;
@@ -626,11 +629,20 @@ class Assembler implements EvalContext {
     this.symbols.set(name, { name, kind: 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc });
   }
 
+  /**
+   * `at field`: as nasm 2.16's `at` macro, the field's offset from the structure's name (which a
+   * `struc name, base` sets to base), and `.x` a field of the structure `istruc` names.
+   */
   private padToField(field: Expr): void {
-    if (!this.istrucStart) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
-    const v = this.eval(field);
-    if (v.v === undefined) return;
-    const pad = this.istrucStart.offset + v.v - this.sections[this.sec].size;
+    const ist = this.istrucStart;
+    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
+    const v = evaluate(field, {
+      symbol: (name, node) => this.lookup(name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? ist.name + name : name, node),
+      here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
+    });
+    const struc = this.lookup(ist.name, field);
+    if (v.v === undefined || struc?.v === undefined) return;
+    const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
     if (pad < 0) { this.error('istruc', 'field in `at\' is out of order or overlaps the data before it', field); return; }
     this.emit(ZERO, pad);
   }

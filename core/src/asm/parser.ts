@@ -460,7 +460,12 @@ class LineParser {
   private atField(label: ParsedStatement['label'], prefixes: (Span & { name: string })[] | undefined, word: PPToken): ParsedStatement {
     const toks = this.toks;
     const comma = this.operandEnd(this.pos, false);
-    const field = this.expression(this.pos, comma);
+    // `at .x`: a field of the structure `istruc` names (nasm 2.16), left for the assembler to qualify.
+    const first = toks[this.pos];
+    const base = this.localBase;
+    if (first?.kind === 'ident' && first.text.startsWith('.') && !first.text.startsWith('..')) this.localBase = undefined;
+    let field: Expr;
+    try { field = this.expression(this.pos, comma); } finally { this.localBase = base; }
     this.pos = comma + 1;
     const dataWord = toks[this.pos];
     if (comma >= toks.length || !dataWord) {
