@@ -153,7 +153,8 @@ export function tokenizeLine(text: string): Token[] {
       continue;
     }
     if (i + 1 < n && isTwoCharOp(c, text.charCodeAt(i + 1))) {
-      i += 2;
+      // `<<<` and `>>>` (manual §3.5.6).
+      i += (c === Ch.Lt || c === Ch.Gt) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c ? 3 : 2;
       tokens[count++] = { kind: 'op', text: text.slice(start, i), start, end: i };
       continue;
     }

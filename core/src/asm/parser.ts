@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, simpleNumber, type Expr } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, isQuestionMark, qualifyName, simpleNumber, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import type { LineEntry } from './line-cache';
@@ -516,7 +516,7 @@ class LineParser {
         if (t.text === '(' || t.text === '[') depth++;
         else if (t.text === ')' || t.text === ']') depth--;
         else if (t.text === ',' && depth === 0) return i;
-      } else if (stopAtWord && depth === 0 && i > 0 && t.kind === 'ident') {
+      } else if (stopAtWord && depth === 0 && i > 0 && t.kind === 'ident' && !isQuestionMark(t)) {
         // `times N db 0`: the count ends where a word follows a complete operand.
         const prev = this.toks[i - 1];
         if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')') return i;
@@ -653,11 +653,14 @@ class LineParser {
     // `seg:offset` far pointer (manual §3.6 / jmp far forms).
     let colon = -1;
     let depth = 0;
+    // The `:` of a conditional `c ? a : b` is no far pointer's.
+    let open = 0;
     for (let k = i; k < end; k++) {
       const x = toks[k].text;
       if (x === '(') depth++;
       else if (x === ')') depth--;
-      else if (x === ':' && depth === 0) { colon = k; break; }
+      else if (depth === 0 && isQuestionMark(toks[k])) open++;
+      else if (x === ':' && depth === 0) { if (open === 0) { colon = k; break; } open--; }
     }
     if (colon >= 0) {
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
