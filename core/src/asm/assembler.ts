@@ -357,7 +357,8 @@ class Assembler implements EvalContext {
     const label = st.label!;
     const prev = this.symbols.get(label.name);
     if (prev !== undefined) {
-      if (this.final) {
+      // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
+      if (this.final && !this.sameDefinition(prev, kind, sec, value, big)) {
         this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
           [{ message: `\`${label.name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       }
@@ -367,6 +368,13 @@ class Assembler implements EvalContext {
     const def: SymbolDef = { name: label.name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
     this.symbols.set(label.name, def);
     this.labelSymbol[this.stmtIndex] = def;
+  }
+
+  /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
+  private sameDefinition(def: SymbolDef, kind: 'label' | 'constant', sec: number, value: number | undefined, big: bigint | undefined): boolean {
+    if (value === undefined || def.sec !== sec || def.big !== big) return false;
+    const v = kind === 'label' && sec >= 0 ? this.sections[sec].address + value : value;
+    return this.symbolValue(def).v === v;
   }
 
   /** A later pass over the statement that defined `def`: its value now. */
