@@ -214,7 +214,9 @@ class Assembler implements EvalContext {
     if (open) this.line = this.lineOf[open.stmt];
     if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, undefined);
     const before = this.sections.map((s) => s.address);
-    for (const p of layoutSections(this.sections, this.origin)) {
+    const layout = layoutSections(this.sections, this.originSet ? this.origin : undefined);
+    this.origin = layout.origin;
+    for (const p of layout.problems) {
       if (this.final) this.sink.error('section-layout', p.message, lineRange(this.stmts.length > 0 ? this.lines.file(this.lineOf[0]) : '', 0, 0, 0));
     }
     if (this.sections.some((s, i) => s.address !== before[i] || previous[i]?.name !== s.name)) this.changed = true;
@@ -726,6 +728,7 @@ class Assembler implements EvalContext {
       else if (key === 'vstart') s.vstart = v;
       else this.error('section-attr', `unknown section attribute \`${t.text}'`, t);
     }
+    if (s.start !== undefined && s.align !== undefined && s.start % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
   }
 
   private incbin(st: ParsedStatement, args: readonly PPToken[]): void {
