@@ -484,6 +484,18 @@ class Assembler implements EvalContext {
     this.results.size[this.stmtIndex] = size;
   }
 
+  /** Reserves `size` bytes: zeros, with a warning, in a progbits section. */
+  private reserve(size: number): void {
+    this.results.reserved[this.stmtIndex] = size;
+    this.warnZeroing(size);
+    this.emit(this.absolute === undefined && this.sections[this.sec].progbits ? ZERO : undefined, size);
+  }
+
+  private warnZeroing(size: number): void {
+    const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
+    if (s !== undefined && s.progbits && size > 0) this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, undefined);
+  }
+
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return 1;
     const v = this.eval(st.times);
@@ -501,6 +513,9 @@ class Assembler implements EvalContext {
     if (DATA_UNIT[name] !== undefined) {
       if (st.at) this.padToField(st.at);
       const n = this.timesCount(st);
+      // `db ?` and the like only: space reserved as `resb` reserves it (nasm 2.15).
+      if (st.data.every((d) => d.kind === 'reserve')) { this.reserve(st.data.length * DATA_UNIT[name] * n); return; }
+      if (st.data.some((d) => d.kind === 'reserve')) this.warnZeroing(1);
       const unit = this.staticData(st, DATA_UNIT[name]);
       if (n !== 1) this.results.repeat[this.stmtIndex] = n;
       const before = this.results.size[this.stmtIndex];
@@ -514,10 +529,7 @@ class Assembler implements EvalContext {
       const n = this.timesCount(st);
       const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
       if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
-      this.results.reserved[this.stmtIndex] = size;
-      const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
-      if (s !== undefined && s.progbits && size > 0) this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, undefined);
-      this.emit(s?.progbits ? ZERO : undefined, size);
+      this.reserve(size);
       return;
     }
     switch (name) {
@@ -763,7 +775,7 @@ class Assembler implements EvalContext {
     if (c.kind[i] === Encoding.Dynamic) return this.dataBytes(st, unit);
     this.dataWarned = false;
     const bytes = this.dataBytes(st, unit);
-    const isStatic = st.data.every((d) => d.kind === 'bytes' || isStaticExpr(d.expr));
+    const isStatic = st.data.every((d) => d.kind !== 'expr' || isStaticExpr(d.expr));
     if (isStatic && !this.dataWarned) c.dataBytes()[i] = bytes;
     else c.kind[i] = Encoding.Dynamic;
     return bytes;
@@ -772,6 +784,10 @@ class Assembler implements EvalContext {
   private dataBytes(st: ParsedStatement, unit: number): Uint8Array {
     const out: number[] = [];
     for (const item of st.data) {
+      if (item.kind === 'reserve') {
+        for (let k = 0; k < unit; k++) out.push(0);
+        continue;
+      }
       if (item.kind === 'bytes') {
         for (const b of item.bytes) out.push(b);
         const pad = (unit - (item.bytes.length % unit)) % unit;

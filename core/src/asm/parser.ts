@@ -30,7 +30,9 @@ export type ParsedOperand =
     })
   | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 });
 
-export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr });
+export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr })
+  /** `db ?`: a unit of uninitialized space (nasm 2.15). */
+  | (Span & { readonly kind: 'reserve' });
 
 /** What a statement holds besides its label: the same as its `op`, known without reading it. */
 export const enum StatementKind { Empty, Instruction, Directive }
@@ -606,6 +608,8 @@ class LineParser {
         const bytes = decodeString(t.text);
         if (!bytes) this.fail('invalid escape sequence in string', t);
         items.push({ kind: 'bytes', bytes, start: t.start, end: t.end });
+      } else if (end === this.pos + 1 && isQuestionMark(t)) {
+        items.push({ kind: 'reserve', start: t.start, end: t.end });
       } else {
         const e = this.expression(this.pos, end);
         items.push({ kind: 'expr', expr: e, start: e.start, end: toks[end - 1].end });
