@@ -426,7 +426,13 @@ class LineParser {
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
       const op = keyword!.op(word);
-      if (DATA_UNIT[lower] !== undefined) return this.finish(label, times, prefixes, op, NO_OPERANDS, this.dataItems(), NO_TOKENS);
+      if (DATA_UNIT[lower] !== undefined) {
+        const items = this.dataItems();
+        // `dt` takes floating-point numbers, strings and `?` only (nasm: no integer as 80-bit data).
+        const integer = lower === 'dt' ? items.find((d) => d.kind === 'expr') : undefined;
+        if (integer !== undefined) this.fail('integer supplied as 80-bit data', integer);
+        return this.finish(label, times, prefixes, op, NO_OPERANDS, items, NO_TOKENS);
+      }
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
       if (lower === 'equ') {
