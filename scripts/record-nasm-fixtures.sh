@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Records NASM's output for every test/fixtures/nasm/**/*.asm: <name>.bin when `nasm -f bin`
-# accepts it, <name>.err (nasm's stderr) when it rejects it. Re-runnable and deterministic.
+# accepts it (and <name>.warn, nasm's stderr, when it warned), <name>.err (nasm's stderr) when it
+# rejects it. Re-runnable and deterministic.
 # test/fixtures/nasm/forms/ is left alone: its .asm files are listings for the per-line JSON
 # fixtures that scripts/gen-encoder-corpus.ts writes.
 #
@@ -37,12 +38,14 @@ while IFS= read -r -d '' asm; do
   tmp_bin="$(mktemp)"
   if (cd "$dir" && nasm -f bin "${extra[@]+"${extra[@]}"}" -o "$tmp_bin" "$name.asm") 2>"$tmp_err"; then
     mv "$tmp_bin" "$dir/$name.bin"
-    rm -f "$dir/$name.err" "$tmp_err"
+    rm -f "$dir/$name.err"
+    # nasm's warnings on a file it accepts, when there are any.
+    if [ -s "$tmp_err" ]; then mv "$tmp_err" "$dir/$name.warn"; else rm -f "$dir/$name.warn" "$tmp_err"; fi
     echo "  bin  $rel ($(wc -c < "$dir/$name.bin") bytes)"
     ok=$((ok + 1))
   else
     mv "$tmp_err" "$dir/$name.err"
-    rm -f "$dir/$name.bin" "$tmp_bin"
+    rm -f "$dir/$name.bin" "$dir/$name.warn" "$tmp_bin"
     echo "  err  $rel ($(wc -l < "$dir/$name.err") lines of diagnostics)"
     rejected=$((rejected + 1))
   fi

@@ -1,5 +1,6 @@
 // Assembles every test/fixtures/nasm/**/*.asm and compares with the bytes nasm produced (.bin), or
-// expects errors where nasm rejected the file (.err). Recorded by scripts/record-nasm-fixtures.sh.
+// expects errors where nasm rejected the file (.err), and warnings on the lines nasm warned about
+// (.warn, or none). Recorded by scripts/record-nasm-fixtures.sh.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -92,6 +93,13 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
           const first = fs.readFileSync(err, 'utf8').split('\n')[0];
           assert.equal(`${path.basename(errors[0].range.file)}:${errors[0].range.start.line + 1}: error: ${errors[0].message}`, first);
         }
+        // Every line nasm reports an error at, in the fixture itself: where we report one too,
+        // as the error's own line or as the call site of a macro expansion it came from.
+        const own = path.basename(file);
+        const expectedLines = new Set(fs.readFileSync(err, 'utf8').split('\n')
+          .map((l) => /^(.+?):(\d+): error:/.exec(l)).filter((m) => m !== null && m[1] === own).map((m) => Number(m![2])));
+        const reported = new Set(errors.flatMap((d) => [d.range, ...(d.expansion ?? [])]).filter((rg) => path.basename(rg.file) === own).map((rg) => rg.start.line + 1));
+        for (const line of expectedLines) assert.ok(reported.has(line), `nasm reports an error at line ${line}, we do not (we report lines ${[...reported].join(', ')})`);
         assert.equal(r.image.length, 0);
       });
     } else if (fs.existsSync(bin)) {
@@ -101,6 +109,24 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
         assert.deepEqual(errors.map((d) => `${path.basename(d.range.file)}:${d.range.start.line + 1}: ${d.message}`), []);
         const expected = new Uint8Array(fs.readFileSync(bin));
         if (Buffer.compare(Buffer.from(r.image), Buffer.from(expected)) !== 0) assert.fail(describeMismatch(r, expected));
+      });
+      it(`${rel} warns where nasm warns`, () => {
+        // Lines of the fixture itself: nasm's warnings with the `... from macro' lines after them,
+        // ours with the call sites of the expansions they came from.
+        const own = path.basename(file);
+        const warnFile = file.replace(/\.asm$/, '.warn');
+        const nasmWarned = new Set<number>();
+        const nasmContext = new Set<number>();
+        for (const l of fs.existsSync(warnFile) ? fs.readFileSync(warnFile, 'utf8').split('\n') : []) {
+          const m = /^(.+?):(\d+): (warning:|\.\.\.)/.exec(l);
+          if (m && m[1] === own) (m[3] === 'warning:' ? nasmWarned : nasmContext).add(Number(m[2]));
+        }
+        const r = assembleFixture(file);
+        const warnings = r.diagnostics.filter((d) => d.severity === 'warning');
+        const ours = new Set(warnings.filter((d) => path.basename(d.range.file) === own).map((d) => d.range.start.line + 1));
+        const oursContext = new Set(warnings.flatMap((d) => d.expansion ?? []).filter((rg) => path.basename(rg.file) === own).map((rg) => rg.start.line + 1));
+        for (const line of nasmWarned) assert.ok(ours.has(line) || oursContext.has(line), `nasm warns at line ${line}, we do not`);
+        for (const line of ours) assert.ok(nasmWarned.has(line) || nasmContext.has(line), `we warn at line ${line}, nasm does not`);
       });
     }
   }

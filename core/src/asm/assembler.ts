@@ -72,7 +72,7 @@ export function assembleStatements(stmts: readonly ParsedStatement[], lines: PPL
   return new Assembler(stmts, lines, lineOf, sink, host).run(frontEndOnly);
 }
 
-interface StrucState { readonly name: string; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined } }
+interface StrucState { readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined } }
 
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
@@ -214,7 +214,9 @@ class Assembler implements EvalContext {
     if (open) this.line = this.lineOf[open.stmt];
     if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, undefined);
     const before = this.sections.map((s) => s.address);
-    for (const p of layoutSections(this.sections, this.origin)) {
+    const layout = layoutSections(this.sections, this.originSet ? this.origin : undefined);
+    this.origin = layout.origin;
+    for (const p of layout.problems) {
       if (this.final) this.sink.error('section-layout', p.message, lineRange(this.stmts.length > 0 ? this.lines.file(this.lineOf[0]) : '', 0, 0, 0));
     }
     if (this.sections.some((s, i) => s.address !== before[i] || previous[i]?.name !== s.name)) this.changed = true;
@@ -357,7 +359,8 @@ class Assembler implements EvalContext {
     const label = st.label!;
     const prev = this.symbols.get(label.name);
     if (prev !== undefined) {
-      if (this.final) {
+      // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
+      if (this.final && !this.sameDefinition(prev, kind, sec, value, big)) {
         this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
           [{ message: `\`${label.name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       }
@@ -367,6 +370,13 @@ class Assembler implements EvalContext {
     const def: SymbolDef = { name: label.name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
     this.symbols.set(label.name, def);
     this.labelSymbol[this.stmtIndex] = def;
+  }
+
+  /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
+  private sameDefinition(def: SymbolDef, kind: 'label' | 'constant', sec: number, value: number | undefined, big: bigint | undefined): boolean {
+    if (value === undefined || def.sec !== sec || def.big !== big) return false;
+    const v = kind === 'label' && sec >= 0 ? this.sections[sec].address + value : value;
+    return this.symbolValue(def).v === v;
   }
 
   /** A later pass over the statement that defined `def`: its value now. */
@@ -474,6 +484,18 @@ class Assembler implements EvalContext {
     this.results.size[this.stmtIndex] = size;
   }
 
+  /** Reserves `size` bytes: zeros, with a warning, in a progbits section. */
+  private reserve(size: number): void {
+    this.results.reserved[this.stmtIndex] = size;
+    this.warnZeroing(size);
+    this.emit(this.absolute === undefined && this.sections[this.sec].progbits ? ZERO : undefined, size);
+  }
+
+  private warnZeroing(size: number): void {
+    const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
+    if (s !== undefined && s.progbits && size > 0) this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, undefined);
+  }
+
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return 1;
     const v = this.eval(st.times);
@@ -491,6 +513,9 @@ class Assembler implements EvalContext {
     if (DATA_UNIT[name] !== undefined) {
       if (st.at) this.padToField(st.at);
       const n = this.timesCount(st);
+      // `db ?` and the like only: space reserved as `resb` reserves it (nasm 2.15).
+      if (st.data.every((d) => d.kind === 'reserve')) { this.reserve(st.data.length * DATA_UNIT[name] * n); return; }
+      if (st.data.some((d) => d.kind === 'reserve')) this.warnZeroing(1);
       const unit = this.staticData(st, DATA_UNIT[name]);
       if (n !== 1) this.results.repeat[this.stmtIndex] = n;
       const before = this.results.size[this.stmtIndex];
@@ -504,10 +529,7 @@ class Assembler implements EvalContext {
       const n = this.timesCount(st);
       const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
       if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
-      this.results.reserved[this.stmtIndex] = size;
-      const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
-      if (s !== undefined && s.progbits && size > 0) this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, undefined);
-      this.emit(s?.progbits ? ZERO : undefined, size);
+      this.reserve(size);
       return;
     }
     switch (name) {
@@ -576,14 +598,17 @@ class Assembler implements EvalContext {
         const t = args[0];
         if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
         if (this.struc) { this.error('syntax', 'nested `struc\' is not allowed', word); return; }
-        this.struc = { name: t.text, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute } };
-        this.absolute = 0;
-        this.defineNamed(t.text, -1, 0, { start: t.start, end: t.end }, true);
+        // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
+        const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2)) : undefined;
+        const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
+        this.struc = { name: t.text, base, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute } };
+        this.absolute = base;
+        this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
         return;
       }
       case 'endstruc': {
         if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
-        this.defineNamed(`${this.struc.name}_size`, -1, this.absolute, word, false);
+        this.defineNamed(`${this.struc.name}_size`, -1, this.absolute! - this.struc.base, word, false);
         this.sec = this.struc.saved.sec;
         this.absolute = this.struc.saved.absolute;
         this.struc = undefined;
@@ -626,11 +651,20 @@ class Assembler implements EvalContext {
     this.symbols.set(name, { name, kind: 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc });
   }
 
+  /**
+   * `at field`: as nasm 2.16's `at` macro, the field's offset from the structure's name (which a
+   * `struc name, base` sets to base), and `.x` a field of the structure `istruc` names.
+   */
   private padToField(field: Expr): void {
-    if (!this.istrucStart) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
-    const v = this.eval(field);
-    if (v.v === undefined) return;
-    const pad = this.istrucStart.offset + v.v - this.sections[this.sec].size;
+    const ist = this.istrucStart;
+    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
+    const v = evaluate(field, {
+      symbol: (name, node) => this.lookup(name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? ist.name + name : name, node),
+      here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
+    });
+    const struc = this.lookup(ist.name, field);
+    if (v.v === undefined || struc?.v === undefined) return;
+    const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
     if (pad < 0) { this.error('istruc', 'field in `at\' is out of order or overlaps the data before it', field); return; }
     this.emit(ZERO, pad);
   }
@@ -643,7 +677,7 @@ class Assembler implements EvalContext {
     if (toks.length === 0) { this.error('syntax', `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval);
     const e = p.parse();
-    if (p.warning) this.warning('char-constant', p.warning.message, p.warning);
+    if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
     if (!e || p.pos < toks.length) {
       const bad = p.error ?? { message: `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
       this.error('syntax', bad.message, bad);
@@ -706,6 +740,7 @@ class Assembler implements EvalContext {
       else if (key === 'vstart') s.vstart = v;
       else this.error('section-attr', `unknown section attribute \`${t.text}'`, t);
     }
+    if (s.start !== undefined && s.align !== undefined && s.start % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
   }
 
   private incbin(st: ParsedStatement, args: readonly PPToken[]): void {
@@ -740,7 +775,7 @@ class Assembler implements EvalContext {
     if (c.kind[i] === Encoding.Dynamic) return this.dataBytes(st, unit);
     this.dataWarned = false;
     const bytes = this.dataBytes(st, unit);
-    const isStatic = st.data.every((d) => d.kind === 'bytes' || isStaticExpr(d.expr));
+    const isStatic = st.data.every((d) => d.kind !== 'expr' || isStaticExpr(d.expr));
     if (isStatic && !this.dataWarned) c.dataBytes()[i] = bytes;
     else c.kind[i] = Encoding.Dynamic;
     return bytes;
@@ -749,6 +784,10 @@ class Assembler implements EvalContext {
   private dataBytes(st: ParsedStatement, unit: number): Uint8Array {
     const out: number[] = [];
     for (const item of st.data) {
+      if (item.kind === 'reserve') {
+        for (let k = 0; k < unit; k++) out.push(0);
+        continue;
+      }
       if (item.kind === 'bytes') {
         for (const b of item.bytes) out.push(b);
         const pad = (unit - (item.bytes.length % unit)) % unit;

@@ -2,7 +2,7 @@
 // instruction whose operands are all numbers is encoded once (and shared by every statement with
 // the same text); one that uses symbols is re-encoded only when its operand values change.
 
-import type { Expr } from './expr';
+import { evaluate, type Expr } from './expr';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import type { AsmOperand, EncodeResult, OperandValue } from '../isa/operands';
 
@@ -149,14 +149,27 @@ export function valueShape(st: ParsedStatement): string {
   return (st.valueShape = k);
 }
 
-/** True when an expression is made of numbers only (no symbol, `$` or `$$`). */
+/**
+ * True when an expression is made of numbers only (no symbol, `$` or `$$`) and evaluates without
+ * error. A static statement is evaluated once, in a pass that reports nothing, so one whose
+ * evaluation fails (`dd 1/0`) must stay dynamic for the final pass to report it.
+ */
 export function isStaticExpr(e: Expr): boolean {
   switch (e.k) {
     case 'num': return true;
     case 'un': return isStaticExpr(e.a);
-    case 'bin': return isStaticExpr(e.a) && isStaticExpr(e.b);
+    case 'bin': return isStaticExpr(e.a) && isStaticExpr(e.b) && !(DIVISIONS.has(e.op) && isZero(e.b));
     default: return false;
   }
+}
+
+const DIVISIONS = new Set(['/', '//', '%', '%%']);
+
+/** A static divisor's value is zero (the only error a static expression can have). */
+function isZero(e: Expr): boolean {
+  if (e.k === 'num') return e.v === 0 && e.big === undefined;
+  const v = evaluate(e, { symbol: () => undefined, here: () => undefined, base: () => undefined, error: () => undefined });
+  return v.v === 0 && v.big === undefined;
 }
 
 export function isStaticOperand(o: ParsedOperand): boolean {

@@ -5,7 +5,7 @@
 // is absolute, as in nasm.
 
 import type { Token } from './lexer';
-import { parseNumber, parseNumberExact } from './numbers';
+import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue } from './strings';
 
 export type Expr =
@@ -46,7 +46,7 @@ export const DEFAULT_EVAL_LIMIT = 8192;
 const PRECEDENCE: Record<string, number> = {
   '||': 1, '^^': 2, '&&': 3,
   '=': 4, '==': 4, '!=': 4, '<>': 4, '<': 4, '>': 4, '<=': 4, '>=': 4,
-  '|': 5, '^': 6, '&': 7, '<<': 8, '>>': 8, '+': 9, '-': 9,
+  '|': 5, '^': 6, '&': 7, '<<': 8, '>>': 8, '<<<': 8, '>>>': 8, '+': 9, '-': 9,
   '*': 10, '/': 10, '//': 10, '%': 10, '%%': 10,
 };
 
@@ -57,8 +57,8 @@ const PRECEDENCE: Record<string, number> = {
 export class ExprParser {
   pos: number;
   error: ParseError | undefined;
-  /** A problem that does not stop the expression (a character constant cut to four bytes). */
-  warning: ParseError | undefined;
+  /** A problem that does not stop the expression (a character constant cut to four bytes), with its diagnostic code. */
+  warning: (ParseError & { readonly code: string }) | undefined;
 
   private depth = 0;
 
@@ -71,7 +71,7 @@ export class ExprParser {
   parse(): Expr | undefined {
     let e: Expr | undefined;
     try {
-      e = this.binary(1);
+      e = this.conditional();
     } catch (err) {
       // Nesting deeper than the host's stack allows, yet within the limit: the same answer as
       // nasm at its limit rather than a crash.
@@ -92,6 +92,26 @@ export class ExprParser {
       this.error = t ? { message, start: t.start, end: t.end } : { message, start: last ? last.end : 0, end: last ? last.end : 0 };
     }
     return undefined;
+  }
+
+  /**
+   * `c ? a : b`, below every binary operator and grouping to the right (manual §3.5.1). Kept as
+   * `?` over `:` nodes, so walks over binary nodes see all three operands.
+   */
+  private conditional(): Expr | undefined {
+    const c = this.binary(1);
+    if (!c) return undefined;
+    const q = this.peek();
+    if (!q || !isQuestionMark(q)) return c;
+    this.pos++;
+    const a = this.conditional();
+    if (!a) return undefined;
+    const colon = this.peek();
+    if (!colon || colon.text !== ':') return this.fail('`?\' without matching `:\'', q);
+    this.pos++;
+    const b = this.conditional();
+    if (!b) return undefined;
+    return { k: 'bin', op: '?', a: c, b: { k: 'bin', op: ':', a, b, start: a.start, end: b.end }, start: c.start, end: b.end };
   }
 
   private binary(minPrec: number): Expr | undefined {
@@ -136,6 +156,7 @@ export class ExprParser {
         // Long literals may be beyond 2^53 (or wrap past 2^64): take their exact 64-bit value.
         if (t.text.length > 15 || !Number.isSafeInteger(v)) {
           const big = parseNumberExact(t.text);
+          if (!this.warning && exceeds64Bits(t.text)) this.warning = { message: `numeric constant ${t.text} does not fit in 64 bits`, start: t.start, end: t.end, code: 'number-overflow' };
           const n = Number(big);
           if (!Number.isSafeInteger(n)) return { k: 'num', v: n, big, start: t.start, end: t.end };
           return { k: 'num', v: n, start: t.start, end: t.end };
@@ -147,7 +168,7 @@ export class ExprParser {
         if (!bytes) return this.fail('invalid escape in string', t);
         // nasm 2.16 keeps the first four characters of a longer character constant, with a
         // warning (measured: `dq 'abcde'+0` is 'abcd', also under `bits 32`).
-        if (bytes.length > 4 && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end };
+        if (bytes.length > 4 && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end, code: 'char-constant' };
         return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: t.start, end: t.end };
       }
       case 'here':
@@ -158,7 +179,7 @@ export class ExprParser {
       }
       case 'op':
         if (t.text === '(') {
-          const e = this.binary(1);
+          const e = this.conditional();
           if (!e) return undefined;
           const close = this.peek();
           if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
@@ -244,8 +265,25 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       return int64(e.op === '-' ? -bigOf(a) : ~bigOf(a));
     }
     case 'bin':
+      if (e.op === '?') return conditional(e, ctx);
       return binary(e, evaluate(e.a, ctx), evaluate(e.b, ctx), ctx);
   }
+}
+
+/** The `?` of a conditional is an identifier to the lexer (manual §3.1), an operator here. */
+export function isQuestionMark(t: Token): boolean {
+  return t.kind === 'ident' && t.text === '?';
+}
+
+/** `c ? a : b`: both branches are evaluated, as in nasm (an error in either is reported). */
+function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  const c = evaluate(e.a, ctx);
+  const branches = e.b as Extract<Expr, { k: 'bin' }>;
+  const a = evaluate(branches.a, ctx);
+  const b = evaluate(branches.b, ctx);
+  if (c.sec >= 0 && c.v !== undefined) { ctx.error('the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
+  if (c.v === undefined) return { v: undefined, sec: -1 };
+  return c.v !== 0 || c.big !== undefined ? a : b;
 }
 
 function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
@@ -293,12 +331,17 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
       if (op === '%%') return int64(bigOf(a) % bigOf(b));
       return int64(op === '/' ? u64(a) / u64(b) : u64(a) % u64(b));
     }
-    case '<<':
-      if (small && y >= 0 && y < 64 && isInt32(x) && x >= 0 && y < Math.clz32(x) - 1) return { v: x << y, sec: -1 };
-      return y >= 64 || y < 0 ? { v: 0, sec: -1 } : int64(bigOf(a) << BigInt(y));
-    case '>>':
-      if (small && x >= 0 && y >= 0 && y < 32 && isInt32(x)) return { v: x >> y, sec: -1 };
-      return y >= 64 || y < 0 ? { v: 0, sec: -1 } : int64(u64(a) >> BigInt(y));
+    case '<<': case '<<<': case '>>': case '>>>': {
+      // The count taken modulo 64, as the x86 shift nasm evaluates with (measured: `1 << 65` is
+      // 2, `1 << -1` is 1 << 63); `>>` is logical, `>>>` arithmetic, `<<<` the same as `<<`.
+      const n = b.big !== undefined ? Number(BigInt.asUintN(6, b.big)) : y & 63;
+      if (op === '<<' || op === '<<<') {
+        if (small && isInt32(x) && x >= 0 && n < Math.clz32(x) - 1) return { v: x << n, sec: -1 };
+        return int64(bigOf(a) << BigInt(n));
+      }
+      if (small && x >= 0 && n < 32 && isInt32(x)) return { v: x >> n, sec: -1 };
+      return int64((op === '>>' ? u64(a) : BigInt.asIntN(64, bigOf(a))) >> BigInt(n));
+    }
     case '&': return small && isInt32(x) && isInt32(y) ? { v: x & y, sec: -1 } : int64(bigOf(a) & bigOf(b));
     case '|': return small && isInt32(x) && isInt32(y) ? { v: x | y, sec: -1 } : int64(bigOf(a) | bigOf(b));
     case '^': return small && isInt32(x) && isInt32(y) ? { v: x ^ y, sec: -1 } : int64(bigOf(a) ^ bigOf(b));

@@ -153,7 +153,8 @@ export function tokenizeLine(text: string): Token[] {
       continue;
     }
     if (i + 1 < n && isTwoCharOp(c, text.charCodeAt(i + 1))) {
-      i += 2;
+      // `<<<` and `>>>` (manual §3.5.6).
+      i += (c === Ch.Lt || c === Ch.Gt) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c ? 3 : 2;
       tokens[count++] = { kind: 'op', text: text.slice(start, i), start, end: i };
       continue;
     }
@@ -244,6 +245,8 @@ function scanPercent(text: string, i: number): number {
   let j = i + 1;
   const c = text.charCodeAt(j);
   if (c === Ch.Plus) return j + 1;
+  // `%?` and `%??`: the macro's name as called and as defined.
+  if (c === Ch.Question) return text.charCodeAt(j + 1) === Ch.Question ? j + 2 : j + 1;
   if (c === Ch.LBrace) {
     const close = text.indexOf('}', j);
     return close < 0 ? i : close + 1;

@@ -34,6 +34,8 @@ export interface MultiLineMacro {
   readonly doc?: string;
   /** `%rmacro`: may expand inside its own expansion (up to the macro-levels limit). */
   readonly recursive?: boolean;
+  /** The body uses `%00`: a label before the call goes there, not on a line of its own (found at the first call). */
+  capturesLabel?: boolean;
 }
 
 /** One running expansion of a multi-line macro. */
@@ -46,6 +48,15 @@ export interface MacroInvocation {
   /** Unique number for `%%name` labels (`..@N.name`). */
   readonly id: number;
   readonly callSite: SourceRange;
+  /** The name as the call wrote it (`%?`; `%??` is the macro's own name). */
+  readonly name: string;
+  /** The label written before the call, for `%00` (manual §4.3.12). */
+  readonly label: PPToken | undefined;
+}
+
+/** Whether a macro's body uses `%00`, the label before the call. */
+export function usesCallLabel(macro: MultiLineMacro): boolean {
+  return (macro.capturesLabel ??= macro.body.some((l) => l.tokens.some((t) => t.kind === 'preproc' && t.text === '%00')));
 }
 
 /** Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it. */

@@ -40,13 +40,21 @@ function digitsBig(digits: string, radix: number): bigint {
  * 64-bit integer (wrapping modulo 2^64). Only for tokens `parseNumber` accepted.
  */
 export function parseNumberExact(text: string): bigint {
-  const wrap = (v: bigint): bigint => BigInt.asIntN(64, v);
-  if (text.charCodeAt(0) === 0x24) return wrap(digitsBig(text.slice(1), 16));
+  return BigInt.asIntN(64, unwrappedValue(text));
+}
+
+/** A number token `parseNumber` accepted is 2^64 or more (nasm warns, and keeps the low 64 bits). */
+export function exceeds64Bits(text: string): boolean {
+  return unwrappedValue(text) >= 1n << 64n;
+}
+
+function unwrappedValue(text: string): bigint {
+  if (text.charCodeAt(0) === 0x24) return digitsBig(text.slice(1), 16);
   const lower = text.toLowerCase();
   const suffix = RADIX[lower[lower.length - 1]];
-  if (suffix !== undefined && lower.length > 1 && digitsValue(lower.slice(0, -1), suffix) !== undefined) return wrap(digitsBig(lower.slice(0, -1), suffix));
-  if (lower.length > 2 && lower[0] === '0' && RADIX[lower[1]] !== undefined) return wrap(digitsBig(lower.slice(2), RADIX[lower[1]]));
-  return wrap(digitsBig(lower, 10));
+  if (suffix !== undefined && lower.length > 1 && digitsValue(lower.slice(0, -1), suffix) !== undefined) return digitsBig(lower.slice(0, -1), suffix);
+  if (lower.length > 2 && lower[0] === '0' && RADIX[lower[1]] !== undefined) return digitsBig(lower.slice(2), RADIX[lower[1]]);
+  return digitsBig(lower, 10);
 }
 
 /** The value of a number token, or undefined when it is malformed. */

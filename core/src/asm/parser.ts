@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, simpleNumber, type Expr } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, isQuestionMark, qualifyName, simpleNumber, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import type { LineEntry } from './line-cache';
@@ -30,7 +30,9 @@ export type ParsedOperand =
     })
   | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 });
 
-export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr });
+export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr })
+  /** `db ?`: a unit of uninitialized space (nasm 2.15). */
+  | (Span & { readonly kind: 'reserve' });
 
 /** What a statement holds besides its label: the same as its `op`, known without reading it. */
 export const enum StatementKind { Empty, Instruction, Directive }
@@ -388,6 +390,8 @@ class LineParser {
         if (!colon && register(first)) this.fail(`label \`${first.text}' is a register name`, first);
         label = this.label(first);
         this.pos = colon ? 2 : 1;
+        // nasm's -w+label-orphan (on by default): a misspelt mnemonic is otherwise a silent label.
+        if (!colon && toks.length === 1) (this.warnings ??= []).push({ message: 'label alone on a line without a colon might be in error', start: first.start, end: first.end, code: 'label-orphan' });
       }
     } else if (!(first.kind === 'op' && first.text === '[')) {
       this.fail(`label or instruction expected at start of line`, first);
@@ -422,7 +426,13 @@ class LineParser {
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
       const op = keyword!.op(word);
-      if (DATA_UNIT[lower] !== undefined) return this.finish(label, times, prefixes, op, NO_OPERANDS, this.dataItems(), NO_TOKENS);
+      if (DATA_UNIT[lower] !== undefined) {
+        const items = this.dataItems();
+        // `dt` takes floating-point numbers, strings and `?` only (nasm: no integer as 80-bit data).
+        const integer = lower === 'dt' ? items.find((d) => d.kind === 'expr') : undefined;
+        if (integer !== undefined) this.fail('integer supplied as 80-bit data', integer);
+        return this.finish(label, times, prefixes, op, NO_OPERANDS, items, NO_TOKENS);
+      }
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
       if (lower === 'equ') {
@@ -458,7 +468,12 @@ class LineParser {
   private atField(label: ParsedStatement['label'], prefixes: (Span & { name: string })[] | undefined, word: PPToken): ParsedStatement {
     const toks = this.toks;
     const comma = this.operandEnd(this.pos, false);
-    const field = this.expression(this.pos, comma);
+    // `at .x`: a field of the structure `istruc` names (nasm 2.16), left for the assembler to qualify.
+    const first = toks[this.pos];
+    const base = this.localBase;
+    if (first?.kind === 'ident' && first.text.startsWith('.') && !first.text.startsWith('..')) this.localBase = undefined;
+    let field: Expr;
+    try { field = this.expression(this.pos, comma); } finally { this.localBase = base; }
     this.pos = comma + 1;
     const dataWord = toks[this.pos];
     if (comma >= toks.length || !dataWord) {
@@ -509,7 +524,7 @@ class LineParser {
         if (t.text === '(' || t.text === '[') depth++;
         else if (t.text === ')' || t.text === ']') depth--;
         else if (t.text === ',' && depth === 0) return i;
-      } else if (stopAtWord && depth === 0 && i > 0 && t.kind === 'ident') {
+      } else if (stopAtWord && depth === 0 && i > 0 && t.kind === 'ident' && !isQuestionMark(t)) {
         // `times N db 0`: the count ends where a word follows a complete operand.
         const prev = this.toks[i - 1];
         if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')') return i;
@@ -529,7 +544,7 @@ class LineParser {
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit);
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
-    if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
+    if (p.warning) (this.warnings ??= []).push(p.warning);
     if (p.pos < end) this.fail(`unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
     this.collectRefs(e);
     return e;
@@ -599,6 +614,8 @@ class LineParser {
         const bytes = decodeString(t.text);
         if (!bytes) this.fail('invalid escape sequence in string', t);
         items.push({ kind: 'bytes', bytes, start: t.start, end: t.end });
+      } else if (end === this.pos + 1 && isQuestionMark(t)) {
+        items.push({ kind: 'reserve', start: t.start, end: t.end });
       } else {
         const e = this.expression(this.pos, end);
         items.push({ kind: 'expr', expr: e, start: e.start, end: toks[end - 1].end });
@@ -646,13 +663,18 @@ class LineParser {
     // `seg:offset` far pointer (manual §3.6 / jmp far forms).
     let colon = -1;
     let depth = 0;
+    // The `:` of a conditional `c ? a : b` is no far pointer's.
+    let open = 0;
     for (let k = i; k < end; k++) {
       const x = toks[k].text;
       if (x === '(') depth++;
       else if (x === ')') depth--;
-      else if (x === ':' && depth === 0) { colon = k; break; }
+      else if (depth === 0 && isQuestionMark(toks[k])) open++;
+      else if (x === ':' && depth === 0) { if (open === 0) { colon = k; break; } open--; }
     }
     if (colon >= 0) {
+      // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
+      if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
       const selector = this.expression(i, colon);
       const offset = this.expression(colon + 1, end);
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
@@ -686,7 +708,7 @@ class LineParser {
       const p = new ExprParser(toks, i, end, this.localBase, this.evalLimit);
       const e = p.parse();
       if (!e) { const err = p.error!; this.fail(err.message, err); }
-      if (p.warning) (this.warnings ??= []).push({ ...p.warning, code: 'char-constant' });
+      if (p.warning) (this.warnings ??= []).push(p.warning);
       if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
       termCount = splitTerms(e, false, 0);
     }

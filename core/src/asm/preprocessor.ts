@@ -7,7 +7,7 @@ import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from '.
 import { tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { parseNumber } from './numbers';
-import { macroArgument, rotateArguments, splitArguments, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { macroArgument, rotateArguments, splitArguments, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { LineFlag, lineRange, PPLines, type PPToken } from './source';
@@ -636,7 +636,7 @@ class Preprocessor {
     if (e.length === 0) { this.sink.error('syntax', `\`${d}' expects an expression`, whole, f.expansion); return undefined; }
     const p = new ExprParser(e, 0, e.length, undefined, this.limits.eval);
     const expr = p.parse();
-    if (p.warning) this.sink.warning('char-constant', p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), f.expansion);
+    if (p.warning) this.sink.warning(p.warning.code, p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), f.expansion);
     if (!expr || p.pos < e.length) {
       const bad = p.error ?? { message: 'expression syntax error', start: e[p.pos].start, end: e[p.pos].end };
       this.sink.error('syntax', bad.message, lineRange(file, line, bad.start, bad.end), f.expansion);
@@ -909,10 +909,11 @@ class Preprocessor {
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
     this.references.push({ name: m[0].name, range: lineRange(file, line, nameTok.start, nameTok.end) });
     if (!def) {
+      // nasm 2.16 warns (-w+pp-macro-params-multi) and assembles the line as written: `name:`
+      // is then a label, and `name 1` an error of the parser.
       const ranges = m.map((d) => (d.max === Infinity ? `${d.min}+` : d.min === d.max ? `${d.min}` : `${d.min}-${d.max}`)).join(' or ');
-      this.sink.error('macro-args', `macro \`${nameTok.text}' takes ${ranges} parameter${ranges === '1' ? '' : 's'}, not ${count}`, callSite, f.expansion);
-      this.emit(f, file, line, text, [], true);
-      return true;
+      this.sink.warning('macro-args', `multi-line macro \`${nameTok.text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, f.expansion);
+      return false;
     }
     if (this.macroDepth >= Math.min(this.limits.macroLevels, this.limits.mmacros)) {
       // Reported at the outermost call, as nasm does.
@@ -931,9 +932,11 @@ class Preprocessor {
     }
     // Arguments keep where they were written, so references inside them point at the call site.
     const located = args.map((a) => a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) })));
-    if (at > 0) this.emit(f, file, line, text, toks.slice(0, at), false);
+    // A label before the call is a line of its own, unless the body takes it as `%00` (nasm 2.16).
+    const label = at > 0 && usesCallLabel(def) ? (toks[0].src ? toks[0] : { ...toks[0], src: lineRange(file, line, toks[0].start, toks[0].end) }) : undefined;
+    if (at > 0 && label === undefined) this.emit(f, file, line, text, toks.slice(0, at), false);
     else this.emit(f, file, line, text, [], true);
-    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: ++this.uniqueId, callSite };
+    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: ++this.uniqueId, callSite, name: nameTok.text, label };
     this.macroDepth++;
     this.inProgress.set(def, (this.inProgress.get(def) ?? 0) + 1);
     this.frames.push({
@@ -951,7 +954,7 @@ class Preprocessor {
     return lower?.some((m) => m.caseInsensitive) ? lower.filter((m) => m.caseInsensitive) : undefined;
   }
 
-  /** Replaces `%n`, `%0`, `%{n}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
+  /** Replaces `%n`, `%0`, `%00`, `%?`, `%??`, `%{n}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
   private substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number): PPToken[] {
     const out: PPToken[] = [];
     let prevEnd = -1;
@@ -975,7 +978,9 @@ class Preprocessor {
           if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `\`${s}${ccPlus ? next.text : ''}': macro parameter ${index} is not a condition code`, lineRange(file, line, t.start, end));
           else repl = [{ ...arg![0], kind: 'ident', text: ccPlus ? cc : invertCondition(cc), start: t.start, end }];
           repl ??= [];
-        } else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
+        } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end }] : [];
+        else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end }];
+        else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
         else if (/^%\{-?\d+\}$/.test(s)) n = Number(s.slice(2, -1));
         if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end }];
         else if (n !== undefined) repl = (macroArgument(inv, n) ?? []).map((a) => ({ ...a, start: t.start, end: t.end }));

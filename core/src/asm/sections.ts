@@ -98,10 +98,12 @@ function alignUp(v: number, a: number): number {
 export interface LayoutProblem { readonly section: Section; readonly message: string }
 
 /**
- * Computes file offsets and addresses for every section; returns problems (unknown `follows=`
- * target, overlapping sections). Sections that were declared but never used still take part.
+ * Computes file offsets and addresses for every section; returns the program origin and problems
+ * (unknown `follows=` target, overlapping sections). Sections that were declared but never used
+ * still take part. `org`: the origin `org` set, or undefined without one. The order, the origin
+ * and the checks follow bin_cleanup in nasm's output/outbin.c.
  */
-export function layoutSections(sections: readonly Section[], origin: number): LayoutProblem[] {
+export function layoutSections(sections: readonly Section[], org: number | undefined): { origin: number; problems: LayoutProblem[] } {
   const problems: LayoutProblem[] = [];
   const byName = new Map(sections.map((s) => [s.name, s]));
   const progbits = sections.filter((s) => s.progbits);
@@ -123,16 +125,29 @@ export function layoutSections(sections: readonly Section[], origin: number): La
     place(s, 0);
   }
   for (const s of progbits) if (!placed.has(s)) place(s, 0);
-  let cursor = origin;
-  for (const s of order) {
-    const start = s.start !== undefined ? s.start : alignUp(cursor, s.align ?? 4);
-    if (s.start !== undefined && s.start < cursor) problems.push({ section: s, message: `section \`${s.name}' overlaps the section before it` });
+  const sorted = sortByStart(order);
+  // The origin: `org`, else the first section's start (0 when it has none).
+  const first = sorted[0];
+  const origin = org ?? first?.start ?? 0;
+  if (first !== undefined && first.start !== undefined && first.start < origin) problems.push({ section: first, message: `section \`${first.name}' begins before program origin` });
+  const starts = sorted.map((s, i) => s.start ?? (i === 0 ? alignUp(origin, s.align ?? 1) : undefined));
+  // Each section without a start follows the end of the last one with data, aligned (4 by
+  // default); a section with data must not reach past the next one given a start.
+  let pend = starts[0] ?? origin;
+  for (let i = 0; i < sorted.length; i++) {
+    const s = sorted[i];
+    const start = starts[i] ??= alignUp(pend, s.align ?? 4);
     s.fileOffset = start - origin;
-    cursor = start + s.size;
+    if (start < pend) continue;
+    pend = start + s.size;
+    let k = i + 1;
+    while (k < sorted.length && (sorted[k].size === 0 || sorted[k].start === undefined)) k++;
+    const next = sorted[k];
+    if (next !== undefined && (start > next.start! || pend > next.start!)) problems.push({ section: next, message: `sections \`${s.name}' and \`${next.name}' overlap` });
   }
   // Addresses: vstart, vfollows, or the file position.
   let vcursor = origin;
-  for (const s of order) {
+  for (const s of sorted) {
     if (s.vstart !== undefined) s.address = s.vstart;
     else if (s.vfollows !== undefined) {
       const t = byName.get(s.vfollows);
@@ -144,7 +159,7 @@ export function layoutSections(sections: readonly Section[], origin: number): La
   // Nobits sections, in declaration order: each follows the section declared before it, except
   // `.bss`, which follows the last progbits section (measured with nasm 2.16; two nobits sections
   // may then overlap, as in nasm).
-  const lastProgbits = order[order.length - 1];
+  const lastProgbits = sorted[sorted.length - 1];
   for (const s of sections) {
     if (s.progbits) continue;
     s.fileOffset = 0;
@@ -156,7 +171,26 @@ export function layoutSections(sections: readonly Section[], origin: number): La
     } else prev = s.name === '.bss' ? lastProgbits : sections[s.index - 1];
     s.address = prev ? alignUp(prev.address + prev.size, s.align ?? 4) : alignUp(vcursor, s.align ?? 4);
   }
-  return problems;
+  return { origin, problems };
+}
+
+/**
+ * nasm's order of the progbits sections: groups, each a section with a `start=` (or the first
+ * section) and the sections after it without one, sorted by that start (a group whose first
+ * section has none counts as starting at 0).
+ */
+function sortByStart(order: readonly Section[]): Section[] {
+  const sorted: Section[] = [];
+  for (let g = 0; g < order.length;) {
+    let end = g + 1;
+    while (end < order.length && order[end].start === undefined) end++;
+    const at = order[g].start ?? 0;
+    let before = sorted.findIndex((s) => s.start !== undefined && at < s.start);
+    if (before < 0) before = sorted.length;
+    sorted.splice(before, 0, ...order.slice(g, end));
+    g = end;
+  }
+  return sorted;
 }
 
 /**
