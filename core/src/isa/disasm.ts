@@ -303,16 +303,19 @@ export interface DisassembleOptions extends FormatOptions {
 
 /** Disassembles a whole buffer, one line per instruction, resynchronising after invalid bytes. */
 export function disassemble(bytes: Uint8Array, opts: DisassembleOptions): DisassembledLine[] {
+  return [...disassembleLines(bytes, opts)];
+}
+
+/** The lines of `disassemble` one at a time, so a large file's listing need not be held whole. */
+export function* disassembleLines(bytes: Uint8Array, opts: DisassembleOptions): Generator<DisassembledLine> {
   const origin = opts.origin ?? 0;
-  const lines: DisassembledLine[] = [];
   for (let offset = 0; offset < bytes.length;) {
     const address = (origin + offset) >>> 0;
     const ins = decode(bytes, offset, { bits: opts.bits, address });
     const text = formatInstruction(ins, { bits: opts.bits, explicitBranches: opts.explicitBranches, bytes, offset });
-    lines.push({ address, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins });
+    yield { address, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins };
     offset += ins.length;
   }
-  return lines;
 }
 
 /**
