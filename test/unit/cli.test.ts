@@ -70,6 +70,16 @@ describe('ringside CLI', function () {
     assert.match(r.out, /^00007C00 {2}90 +nop$/m);
     assert.match(r.out, /^00007C01 {2}C3 +ret$/m);
   });
+  it('reports an output or listing file it cannot write like nasm (exit 1, no stack trace)', () => {
+    fs.writeFileSync(path.join(dir, 'w.asm'), 'nop\n');
+    const out = ringside(['asm', 'w.asm', '-o', 'nodir/w.bin'], dir);
+    assert.equal(out.code, 1);
+    // nasm 2.16: "w.asm: fatal: unable to open output file `nodir/w.bin'"
+    assert.equal(out.err, "w.asm: error: unable to open output file `nodir/w.bin': No such file or directory\n");
+    const list = ringside(['asm', 'w.asm', '-l', 'nodir/w.lst'], dir);
+    assert.equal(list.code, 1);
+    assert.equal(list.err, "w.asm: error: unable to open listing file `nodir/w.lst': No such file or directory\n");
+  });
   it('disasm says why it cannot read its input (exit 1)', () => {
     const missing = inProcess(['disasm', path.join(dir, 'none.bin')]);
     assert.equal(missing.code, 1);
