@@ -13,6 +13,12 @@ function ringside(args: string[], cwd: string) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+function inProcess(args: string[]) {
+  let out = '', err = '';
+  const code = main(args, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
 describe('ringside CLI', function () {
   this.timeout(30000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-cli-'));
@@ -63,6 +69,44 @@ describe('ringside CLI', function () {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^00007C00 {2}90 +nop$/m);
     assert.match(r.out, /^00007C01 {2}C3 +ret$/m);
+  });
+  it('reports an output or listing file it cannot write like nasm (exit 1, no stack trace)', () => {
+    fs.writeFileSync(path.join(dir, 'w.asm'), 'nop\n');
+    const out = ringside(['asm', 'w.asm', '-o', 'nodir/w.bin'], dir);
+    assert.equal(out.code, 1);
+    // nasm 2.16: "w.asm: fatal: unable to open output file `nodir/w.bin'"
+    assert.equal(out.err, "w.asm: error: unable to open output file `nodir/w.bin': No such file or directory\n");
+    const list = ringside(['asm', 'w.asm', '-l', 'nodir/w.lst'], dir);
+    assert.equal(list.code, 1);
+    assert.equal(list.err, "w.asm: error: unable to open listing file `nodir/w.lst': No such file or directory\n");
+  });
+  it('disasm says why it cannot read its input (exit 1)', () => {
+    const missing = inProcess(['disasm', path.join(dir, 'none.bin')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /none\.bin: error: unable to read file: No such file or directory\n$/);
+    const directory = inProcess(['disasm', dir]);
+    assert.equal(directory.code, 1);
+    assert.match(directory.err, /: error: unable to read file: Is a directory\n$/);
+  });
+  it('disasm --org takes NASM numbers as ndisasm -o does, and rejects anything else (exit 2)', () => {
+    const bin = path.join(dir, 'org.bin');
+    fs.writeFileSync(bin, Uint8Array.of(0x90));
+    for (const org of ['0x7c00', '7c00h', '$7c00', '0x7c_00']) {
+      const r = inProcess(['disasm', bin, '--org', org]);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, '00007C00  90                nop\n');
+    }
+    for (const org of ['', '1e3', '12abc', '-1', '0x100000000']) assert.equal(inProcess(['disasm', bin, '--org', org]).code, 2, org);
+    for (const bits of ['0x10', '16.0', ' 32']) assert.equal(inProcess(['disasm', bin, '--bits', bits]).code, 2, bits);
+  });
+  it('disasm writes a large listing in pieces rather than as one string', () => {
+    const bin = path.join(dir, 'zeros.bin');
+    fs.writeFileSync(bin, new Uint8Array(64 * 1024));
+    let writes = 0, lines = 0;
+    const code = main(['disasm', bin], { out: (t) => { writes++; lines += t.split('\n').length - 1; }, err: () => {} });
+    assert.equal(code, 0);
+    assert.equal(lines, 32 * 1024, 'one `add [eax],al` per two zero bytes');
+    assert.ok(writes > 1);
   });
   it('exits 2 on bad usage and 0 for --help/--version (in process)', () => {
     const run = (args: string[]) => {

@@ -45,6 +45,39 @@ describe('disassembler vs ndisasm', () => {
   });
 });
 
+/**
+ * Byte strings outside the form corpus, with ndisasm 2.16.01's text for them (`ndisasm -b BITS`):
+ * bytes ndisasm cannot decode, prefixes an instruction does not use, address-size overrides on
+ * absolute addresses and LOOPcc, prefix order, and operand-size overrides on PUSH imm8 and RET.
+ */
+const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] = [
+  [32, '0f 00', ['00000000  0F                db 0x0f', '00000001  00                db 0x00']],
+  [32, '26 0f 04', ['00000000  26                es', '00000001  0F                db 0x0f', '00000002  04                db 0x04']],
+  [16, 'f0 0f 98', ['00000000  F0                lock', '00000001  0F                db 0x0f', '00000002  98                cbw']],
+  [32, 'f3 0f d8', ['00000000  F3                rep', '00000001  0F                db 0x0f', '00000002  D8                db 0xd8']],
+  [32, '67 13', ['00000000  67                a16', '00000001  13                db 0x13']],
+  [16, '66 ff ff', ['00000000  66                o32', '00000001  FF                db 0xff', '00000002  FF                db 0xff']],
+  [32, '67 40 67 01 c0 67 c3 67 e8 00 00 00 00', ['00000000  6740              inc eax', '00000002  6701C0            add eax,eax', '00000005  67C3              a16 ret', '00000007  67E800000000      call 0xd']],
+  [16, '67 40 67 96 67 ec 67 cb', ['00000000  6740              a32 inc ax', '00000002  6796              xchg ax,si', '00000004  67EC              in al,dx', '00000006  67CB              a32 retf']],
+  [32, '67 e2 fd 66 67 e0 fd', ['00000000  67E2FD            loop 0x0,cx', '00000003  6667E0FD          o16 loopne 0x4,cx']],
+  [16, '67 e1 fd', ['00000000  67E1FD            loope 0x0,ecx']],
+  [32, '67 a0 00 40 2e 67 a3 34 12 67 8b 06 34 12', ['00000000  67A00040          mov al,[word 0x4000]', '00000004  2E67A33412        mov [cs:word 0x1234],eax', '00000009  678B063412        mov eax,[word 0x1234]']],
+  [16, '67 a0 00 00 00 00 26 67 8b 05 00 00 00 00', ['00000000  67A000000000      mov al,[dword 0x0]', '00000006  26678B0500000000  mov ax,[dword es:0x0]']],
+  [32, 'f3 2e d1 2d 59 b0 56 a0', ['00000000  F32ED12D59B056A0  rep shr dword [dword cs:0xa056b059],1']],
+  [32, '2e 26 f3 e4 44 66 f3 26 26 5e', ['00000000  2E26F3E444        es rep in al,0x44', '00000005  66F326265E        es rep pop si']],
+  [32, '66 6a ff 66 c3 66 c2 08 00 66 cb 66 ca 08 00', ['00000000  666AFF            o16 push byte -0x1', '00000003  66C3              retw', '00000005  66C20800          retnw 0x8', '00000009  66CB              retfw', '0000000B  66CA0800          retfw 0x8']],
+  [16, '66 6a 01 66 c3 66 c2 08 00 66 cb', ['00000000  666A01            o32 push byte +0x1', '00000003  66C3              retd', '00000005  66C20800          retd 0x8', '00000009  66CB              retfd']],
+];
+
+describe('disassembler vs ndisasm on prefixes and undecodable bytes', () => {
+  for (const [bits, hexBytes, want] of NDISASM_CASES) {
+    it(`${hexBytes} (-b ${bits})`, () => {
+      const bytes = Uint8Array.from(hexBytes.split(' ').map((h) => parseInt(h, 16)));
+      assert.deepEqual(formatListing(disassemble(bytes, { bits })).split('\n').slice(0, -1), want);
+    });
+  }
+});
+
 describe('decode → encode round trip', () => {
   for (const bits of MODES) {
     it(`re-encodes every decoded corpus instruction (${bits}-bit) to the same bytes`, () => {

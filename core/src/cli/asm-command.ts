@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { assemble, renderListing, type AssembleLimits } from '../asm/index';
 import { LIMIT_FLAGS } from '../asm/limits';
+import { fileErrorReason } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
 import { UsageError, type Io } from './usage';
 
@@ -83,8 +84,15 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   }
   if (errors > 0) return 1;
   const out = args.out ?? args.file.replace(/\.[^./\\]*$/, '') + '.bin';
-  fs.writeFileSync(out === args.file ? `${out}.bin` : out, result.image);
-  if (args.list) fs.writeFileSync(args.list, renderListing(result.listing));
+  // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
+  const write = (what: string, target: string, data: Uint8Array | string): boolean => {
+    try { fs.writeFileSync(target, data); return true; } catch (e) {
+      io.err(`${args.file}: error: unable to open ${what} file \`${target}': ${fileErrorReason(e)}\n`);
+      return false;
+    }
+  };
+  if (!write('output', out === args.file ? `${out}.bin` : out, result.image)) return 1;
+  if (args.list && !write('listing', args.list, renderListing(result.listing))) return 1;
   return 0;
 }
 

@@ -1,8 +1,12 @@
 // `ringside disasm`: disassemble a flat binary in ndisasm's layout.
 
 import * as fs from 'node:fs';
-import { disassemble, formatListing } from '../isa/disasm';
+import { parseNumber } from '../asm/numbers';
+import { disassembleLines, formatListing, type DisassembledLine } from '../isa/disasm';
+import { fileErrorReason } from './file-error';
 import { UsageError, type Io } from './usage';
+
+const LINES_PER_WRITE = 4096;
 
 export function disasmCommand(argv: readonly string[], io: Io): number {
   let file: string | undefined;
@@ -13,13 +17,14 @@ export function disasmCommand(argv: readonly string[], io: Io): number {
     if (a === '--org' || a === '--bits') {
       const v = argv[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
-      const n = Number(v.replace(/_/g, ''));
       if (a === '--org') {
-        if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`bad --org value \`${v}'`);
+        // Any NASM number (0x7c00, 7c00h, $7c00, 0b101 ...), as ndisasm's -o reads it.
+        const n = parseNumber(v);
+        if (n === undefined || n > 0xffffffff) throw new UsageError(`bad --org value \`${v}'`);
         origin = n;
       } else {
-        if (n !== 16 && n !== 32) throw new UsageError(`--bits must be 16 or 32, not \`${v}'`);
-        bits = n;
+        if (v !== '16' && v !== '32') throw new UsageError(`--bits must be 16 or 32, not \`${v}'`);
+        bits = v === '16' ? 16 : 32;
       }
     } else if (a.startsWith('-')) throw new UsageError(`unknown option \`${a}' for disasm`);
     else if (file !== undefined) throw new UsageError('disasm takes one input file');
@@ -27,10 +32,17 @@ export function disasmCommand(argv: readonly string[], io: Io): number {
   }
   if (file === undefined) throw new UsageError('disasm needs an input FILE');
   let bytes: Uint8Array;
-  try { bytes = fs.readFileSync(file); } catch {
-    io.err(`${file}: error: unable to read file\n`);
+  try { bytes = fs.readFileSync(file); } catch (e) {
+    io.err(`${file}: error: unable to read file: ${fileErrorReason(e)}\n`);
     return 1;
   }
-  io.out(formatListing(disassemble(bytes, { bits, origin })));
+  // Written in batches: a whole listing is some 40 times the input, past V8's string and heap
+  // limits for inputs of a few MiB (ndisasm streams too).
+  let batch: DisassembledLine[] = [];
+  for (const line of disassembleLines(bytes, { bits, origin })) {
+    batch.push(line);
+    if (batch.length === LINES_PER_WRITE) { io.out(formatListing(batch)); batch = []; }
+  }
+  io.out(formatListing(batch));
   return 0;
 }

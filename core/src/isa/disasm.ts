@@ -2,7 +2,7 @@
 // `mov eax,[ebx+0x4]`, absolute branch targets, size keywords only where NASM needs them), and
 // the ndisasm-like listing used by `ringside disasm`.
 
-import type { AsmOperand, ImmOperand, MemOperand } from './operands';
+import type { AsmOperand, ImmOperand, MemOperand, PrefixName } from './operands';
 import type { FormSpec, InstructionSpec, OperandKind } from './types';
 import { decode, type DecodedInstruction, type DecodeResult } from './decoder';
 
@@ -12,7 +12,8 @@ export interface FormatOptions {
   /**
    * Write `short`/`near` on every relative branch. ndisasm leaves them out where its templates
    * do, but NASM then encodes a branch to a constant address in its long form; with this set the
-   * text re-assembles to the same bytes.
+   * text re-assembles to the same bytes (and so also keeps the unused `a16`/`a32` prefixes
+   * ndisasm leaves out).
    */
   readonly explicitBranches?: boolean;
 }
@@ -128,13 +129,21 @@ function formatMemory(ins: DecodedInstruction, mem: MemOperand, kind: OperandKin
     text += SIZE_KEYWORD[mem.size] + ' ';
   }
   text += '[';
-  if (mem.segment !== undefined) text += mem.segment + ':';
   const disp = mem.disp.value ?? 0;
   if (mem.base === undefined && mem.index === undefined) {
-    // ndisasm marks a ModR/M-encoded 32-bit absolute address `dword`, unlike moffs and SIB forms.
-    if (ins.eaDirect32) text += 'dword ';
+    // ndisasm marks an absolute address whose size differs from the code size (`[word 0x10]`
+    // after a 67 prefix in 32-bit code, moffs included) and a ModR/M-encoded 32-bit one, unlike
+    // moffs and SIB forms in 32-bit code; the keyword goes before the segment (`[dword es:0x0]`).
+    // moffs alone puts the segment first (`[cs:word 0x0]`).
+    const segment = mem.segment !== undefined ? mem.segment + ':' : '';
+    const moffs = kind.startsWith('moffs');
+    if (moffs) text += segment;
+    if (ins.addressSize !== bits) text += SIZE_KEYWORD[ins.addressSize] + ' ';
+    else if (ins.eaDirect32) text += 'dword ';
+    if (!moffs) text += segment;
     return text + hex(disp) + ']';
   }
+  if (mem.segment !== undefined) text += mem.segment + ':';
   let sep = '';
   if (mem.base !== undefined) { text += mem.base; sep = '+'; }
   if (mem.index !== undefined) {
@@ -193,20 +202,89 @@ function formatOperand(ins: DecodedInstruction, op: AsmOperand, at: number, bits
   }
 }
 
-/** One instruction in NASM syntax as ndisasm prints it (`db 0x..` for an invalid byte). */
+const SEGMENT_PREFIX_BYTES: Readonly<Record<number, string>> = { 0x26: 'es', 0x2e: 'cs', 0x36: 'ss', 0x3e: 'ds', 0x64: 'fs', 0x65: 'gs' };
+
+/**
+ * A byte that starts no valid instruction, as ndisasm's eatbyte() prints it: a prefix byte by
+ * its prefix name (`lock`, `rep`, `es`, `o16`, `a16` ...), any other byte as `db 0x0f`.
+ */
+function undecodableByte(b: number, bits: 16 | 32): string {
+  switch (b) {
+    case 0xf0: return 'lock';
+    case 0xf2: return 'repne';
+    case 0xf3: return 'rep';
+    case 0x66: return bits === 16 ? 'o32' : 'o16';
+    case 0x67: return bits === 16 ? 'a32' : 'a16';
+    default: return SEGMENT_PREFIX_BYTES[b] ?? 'db 0x' + b.toString(16).padStart(2, '0');
+  }
+}
+
+/** ndisasm's order for the prefixes it writes: an unused segment, rep/repne, lock, o16/o32, a16/a32. */
+const PREFIX_RANK: Readonly<Record<PrefixName, number>> = {
+  es: 0, cs: 0, ss: 0, ds: 0, fs: 0, gs: 0,
+  rep: 1, repe: 1, repz: 1, repne: 1, repnz: 1, lock: 2, o16: 3, o32: 3, a16: 4, a32: 4,
+};
+
+/** ndisasm's names for a near or far return with an operand-size override (`retw`, `retnd 0x8`, `retfw`). */
+function sizedReturn(ins: DecodedInstruction): string | undefined {
+  const suffix = ins.operandSize === 16 ? 'w' : 'd';
+  if (ins.spec.mnemonic === 'retf') return 'retf' + suffix;
+  // With an immediate ndisasm writes `retnw 0x8` but `retd 0x8`.
+  if (ins.spec.mnemonic === 'ret') return (ins.operands.length > 0 && suffix === 'w' ? 'retn' : 'ret') + suffix;
+  return undefined;
+}
+
+/**
+ * Whether ndisasm writes an address-size prefix the instruction does not use: in 32-bit code only
+ * on an instruction without operands; in 16-bit code also when every operand is a register taken
+ * from ModR/M or the opcode (its matcher counts any other operand as using the address size).
+ */
+function unusedAddressPrefixShown(ins: DecodedInstruction, bits: 16 | 32): boolean {
+  if (ins.operands.length === 0) return true;
+  if (bits === 32) return false;
+  for (let i = 0; i < ins.operands.length; i++) {
+    if (ins.operands[i].kind !== 'reg' || !'rmbo'.includes(ins.form.roles[i])) return false;
+  }
+  return true;
+}
+
+const LOOPS: ReadonlySet<string> = new Set(['loop', 'loope', 'loopne']);
+
+/** One instruction in NASM syntax as ndisasm prints it (`db 0x..` or a prefix name for an invalid byte). */
 export function formatInstruction(ins: DecodeResult, opts: FormatOptions & { readonly bytes?: Uint8Array; readonly offset?: number } = {}): string {
   if (ins.invalid) {
     const b = opts.bytes !== undefined && opts.offset !== undefined && opts.offset < opts.bytes.length ? opts.bytes[opts.offset] : undefined;
-    return b === undefined ? 'db ?' : 'db ' + hex(b);
+    return b === undefined ? 'db ?' : undecodableByte(b, opts.bits ?? 32);
   }
   const bits = opts.bits ?? ins.bits;
+  const explicit = opts.explicitBranches === true;
+  let mnemonic = displayMnemonic(ins.spec);
+  let counter = '';
   let text = '';
-  for (const p of ins.prefixes) text += p + ' ';
-  text += displayMnemonic(ins.spec);
-  for (let i = 0; i < ins.operands.length; i++) {
-    text += (i === 0 ? ' ' : ',') + formatOperand(ins, ins.operands[i], i, bits, opts.explicitBranches === true);
+  const prefixes = ins.prefixes.length > 1 ? [...ins.prefixes].sort((a, b) => PREFIX_RANK[a] - PREFIX_RANK[b]) : ins.prefixes;
+  for (const p of prefixes) {
+    if (p === 'a16' || p === 'a32') {
+      // LOOPcc names its counter instead (`loop 0x10,cx`); elsewhere ndisasm often leaves an
+      // unused address-size prefix out (re-assembly text keeps it).
+      if (LOOPS.has(ins.spec.mnemonic)) { counter = p === 'a16' ? ',cx' : ',ecx'; continue; }
+      if (!explicit && !unusedAddressPrefixShown(ins, bits)) continue;
+    }
+    if (p === 'o16' || p === 'o32') {
+      const sized = sizedReturn(ins);
+      if (sized !== undefined) { mnemonic = sized; continue; }
+    }
+    text += p + ' ';
   }
-  return text;
+  // A pushed sign-extended byte has no other operand to show its size: ndisasm writes `o16`.
+  const kind0 = ins.form.operands[0];
+  if (ins.operandSize !== bits && ins.form.operands.length === 1 && (kind0 === 'sbyte16' || kind0 === 'sbyte32')) {
+    text += (ins.operandSize === 16 ? 'o16' : 'o32') + ' ';
+  }
+  text += mnemonic;
+  for (let i = 0; i < ins.operands.length; i++) {
+    text += (i === 0 ? ' ' : ',') + formatOperand(ins, ins.operands[i], i, bits, explicit);
+  }
+  return text + counter;
 }
 
 export interface DisassembledLine {
@@ -225,16 +303,19 @@ export interface DisassembleOptions extends FormatOptions {
 
 /** Disassembles a whole buffer, one line per instruction, resynchronising after invalid bytes. */
 export function disassemble(bytes: Uint8Array, opts: DisassembleOptions): DisassembledLine[] {
+  return [...disassembleLines(bytes, opts)];
+}
+
+/** The lines of `disassemble` one at a time, so a large file's listing need not be held whole. */
+export function* disassembleLines(bytes: Uint8Array, opts: DisassembleOptions): Generator<DisassembledLine> {
   const origin = opts.origin ?? 0;
-  const lines: DisassembledLine[] = [];
   for (let offset = 0; offset < bytes.length;) {
     const address = (origin + offset) >>> 0;
     const ins = decode(bytes, offset, { bits: opts.bits, address });
     const text = formatInstruction(ins, { bits: opts.bits, explicitBranches: opts.explicitBranches, bytes, offset });
-    lines.push({ address, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins });
+    yield { address, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins };
     offset += ins.length;
   }
-  return lines;
 }
 
 /**

@@ -1,0 +1,20 @@
+// Why a file could not be read or written, for the CLI's error lines, in the C library's words
+// (strerror), as nasm and ndisasm print them: "No such file or directory", "Is a directory".
+
+const STRERROR: Readonly<Record<string, string>> = {
+  ENOENT: 'No such file or directory',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  EROFS: 'Read-only file system',
+  ENOSPC: 'No space left on device',
+};
+
+/** The reason in a Node file-system error; Node's own text without its code and syscall otherwise. */
+export function fileErrorReason(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && STRERROR[code] !== undefined) return STRERROR[code];
+  const message = e instanceof Error ? e.message : String(e);
+  return /^[A-Z]+: (.*?), \w+(?: '.*')?$/.exec(message)?.[1] ?? message;
+}
