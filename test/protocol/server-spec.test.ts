@@ -1,0 +1,52 @@
+// The language server against the letter of LSP 3.17 and against NASM: line ends at `\r` as well
+// as `\n`, edits that leave the document valid, no hang or stale result on hostile but legal
+// input — each driven over stdio on the real bundle.
+
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextEdit } from 'vscode-languageserver-types';
+import { LspClient } from './lspClient';
+
+async function initialize(client: LspClient, dir: string): Promise<void> {
+  await client.request('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).toString(), capabilities: {} });
+  await client.notify('initialized', {});
+}
+
+describe('language server against the LSP 3.17 rules', function () {
+  this.timeout(20000);
+  let dir: string;
+  let client: LspClient;
+  const uriOf = (name: string) => pathToFileURL(join(dir, name)).toString();
+
+  async function open(name: string, text: string): Promise<string> {
+    const uri = uriOf(name);
+    const published = client.diagnostics(uri, (p) => p.version === 1);
+    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text } });
+    await published;
+    return uri;
+  }
+
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'ringside-spec-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('an initialized server', () => {
+    before(async () => {
+      client = new LspClient();
+      await initialize(client, dir);
+    });
+    after(async () => client?.close());
+
+    it('formats a document with a 1 MB line', async () => {
+      const operands = Array(500000).fill('1');
+      const uri = await open('wide.asm', `bits 32\n    db ${operands.join(',')}\n`);
+      const edits = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } });
+      assert.ok(edits.every((e) => TextEdit.is(e)));
+      const wide = edits.find((e) => e.range.start.line === 1);
+      assert.deepEqual(wide?.range.end, { line: 1, character: 4 + 3 + 2 * operands.length - 1 });
+      assert.equal(wide?.newText, `        db      ${operands.join(', ')}`);
+    });
+  });
+});
