@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TextEdit } from 'vscode-languageserver-types';
+import { TextEdit, type Location, type SemanticTokens } from 'vscode-languageserver-types';
 import { LspClient } from './lspClient';
 
 async function initialize(client: LspClient, dir: string): Promise<void> {
@@ -38,6 +38,29 @@ describe('language server against the LSP 3.17 rules', function () {
       await initialize(client, dir);
     });
     after(async () => client?.close());
+
+    it('ends lines at a lone \\r as LSP (and NASM 2.16) do', async () => {
+      // LSP 3.17 "Text Documents": the EOL sequences are \n, \r\n and \r.
+      const text = 'bits 32\rstart:\r    mov eax, nowhere\r    jmp start\r';
+      const lines = text.split(/\r\n|\r|\n/);
+      const uri = await open('cr.asm', text);
+      const diagnostics = (await client.diagnostics(uri, () => true, false)).diagnostics;
+      assert.deepEqual(diagnostics.map((d) => [d.code, d.range]), [['undefined-symbol', { start: { line: 2, character: 13 }, end: { line: 2, character: 20 } }]]);
+      const defs = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: { line: 3, character: 9 } });
+      assert.deepEqual(defs.map((l) => l.range), [{ start: { line: 1, character: 0 }, end: { line: 1, character: 5 } }]);
+      // Every semantic token lies inside its line, and the label token is `start`.
+      const tokens = await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+      const words: string[] = [];
+      let line = 0;
+      let col = 0;
+      for (let i = 0; i < tokens.data.length; i += 5) {
+        line += tokens.data[i];
+        col = tokens.data[i] === 0 ? col + tokens.data[i + 1] : tokens.data[i + 1];
+        assert.ok(line < lines.length && col + tokens.data[i + 2] <= lines[line].length, `token ${line}:${col}`);
+        words.push(lines[line].slice(col, col + tokens.data[i + 2]));
+      }
+      assert.deepEqual(words, ['bits', '32', 'start', 'mov', 'eax', 'jmp', 'start']);
+    });
 
     it('formats a document with a 1 MB line', async () => {
       const operands = Array(500000).fill('1');

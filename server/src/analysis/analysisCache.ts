@@ -5,7 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { assemble, forgetFile } from '../../../core/src/asm/index';
 import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
-import { splitLines, type AnalyzedDocument } from './document';
+import { splitLines, withLineFeeds, type AnalyzedDocument } from './document';
 import { DocumentIndex } from './documentIndex';
 import { emptyResult } from './emptyResult';
 import type { OverlayFileHost } from './fileHost';
@@ -66,8 +66,9 @@ export class AnalysisCache {
   }
 
   /** didOpen / didChange: the buffer's new text. */
-  update(uri: string, text: string): void {
+  update(uri: string, clientText: string): void {
     const path = uriToPath(uri);
+    const text = withLineFeeds(clientText);
     this.open.set(path, { uri, text });
     this.host.setBuffer(path, text);
     this.bump(path);
