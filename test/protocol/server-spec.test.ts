@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TextEdit, type Location, type SemanticTokens } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextEdit, type Location, type SemanticTokens, type WorkspaceEdit } from 'vscode-languageserver-types';
 import { LspClient } from './lspClient';
 
 async function initialize(client: LspClient, dir: string): Promise<void> {
@@ -70,6 +71,19 @@ describe('language server against the LSP 3.17 rules', function () {
       const wide = edits.find((e) => e.range.start.line === 1);
       assert.deepEqual(wide?.range.end, { line: 1, character: 4 + 3 + 2 * operands.length - 1 });
       assert.equal(wide?.newText, `        db      ${operands.join(', ')}`);
+    });
+
+    it('renames a struc field as `.name` where defined and `S.name` where used', async () => {
+      const text = ['bits 32', 'struc Point', '.x: resd 1', '.y: resd 1', 'endstruc', '    mov eax, [ebx+Point.x]', ''].join('\n');
+      const uri = await open('struc.asm', text);
+      const prep = await client.request<{ placeholder: string }>('textDocument/prepareRename', { textDocument: { uri }, position: { line: 2, character: 1 } });
+      assert.equal(prep.placeholder, '.x');
+      for (const [position, newName] of [[{ line: 2, character: 1 }, '.left'], [{ line: 5, character: 22 }, 'Point.left']] as const) {
+        const edit = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position, newName });
+        const renamed = TextDocument.applyEdits(TextDocument.create(uri, 'guest-asm', 1, text), edit.changes?.[uri] ?? []);
+        assert.equal(renamed, text.replace('.x:', '.left:').replace('Point.x', 'Point.left'), newName);
+      }
+      await assert.rejects(client.request('textDocument/rename', { textDocument: { uri }, position: { line: 2, character: 1 }, newName: 'left' }));
     });
   });
 });
