@@ -217,9 +217,11 @@ function startServer(probe: DeadlineProbe): void {
       const roots = new Set<string>();
       for (const change of params.changes) {
         const path = uriToPath(change.uri);
-        if (change.type === FileChangeType.Created) cache.fileCreated(path);
-        else cache.touch(path);
-        for (const r of cache.affectedRoots(pathToUri(path))) if (cache.isOpen(r)) roots.add(r);
+        if (change.type === FileChangeType.Created) {
+          cache.fileCreated(path);
+          for (const r of cache.rootsMissingIncludes()) roots.add(r);
+        } else cache.touch(path);
+        for (const r of cache.affectedRoots(pathToUri(path))) roots.add(r);
       }
       scheduleValidation([...roots]);
     });

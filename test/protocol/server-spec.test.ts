@@ -3,7 +3,7 @@
 // input — each driven over stdio on the real bundle.
 
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,6 +84,20 @@ describe('language server against the LSP 3.17 rules', function () {
         assert.equal(renamed, text.replace('.x:', '.left:').replace('Point.x', 'Point.left'), newName);
       }
       await assert.rejects(client.request('textDocument/rename', { textDocument: { uri }, position: { line: 2, character: 1 }, newName: 'left' }));
+    });
+
+    it('re-validates a document when the file it failed to %include appears on disk', async () => {
+      const uri = await open('needs.asm', "bits 32\n%include 'later.inc'\n    jmp print\n");
+      assert.deepEqual((await client.diagnostics(uri, () => true, false)).diagnostics.map((d) => d.code), ['missing-include', 'undefined-symbol']);
+      writeFileSync(join(dir, 'later.inc'), 'print:\n    ret\n');
+      const healed = client.diagnostics(uri, (p) => p.diagnostics.length === 0);
+      // FileChangeType.Created = 1.
+      await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('later.inc'), type: 1 }] });
+      await healed;
+      // A change to a file nobody reads is no error either.
+      await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('unrelated.txt'), type: 2 }] });
+      assert.ok(Array.isArray(await client.request('textDocument/documentSymbol', { textDocument: { uri } })));
+      assert.deepEqual(client.logs.filter((m) => /failed|TypeError/.test(m)), []);
     });
   });
 });

@@ -101,9 +101,14 @@ export class AnalysisCache {
   /** Open documents whose diagnostics can change when `uri` changes: their roots and includers. */
   affectedRoots(uri: string): string[] {
     const path = uriToPath(uri);
-    const roots = new Set<string>([this.rootFor(path)]);
-    for (const r of this.readBy.get(path) ?? []) if (this.open.has(r)) roots.add(r);
-    return [...roots].map((r) => (this.open.get(r) as OpenDoc).uri);
+    const roots = new Set<string>([this.rootFor(path), ...(this.readBy.get(path) ?? [])]);
+    // A file on disk that no open document reads (or has yet to read) affects none.
+    return [...roots].flatMap((r) => this.open.get(r)?.uri ?? []);
+  }
+
+  /** Open roots whose last assembly had an unresolved %include (a new file on disk may resolve it). */
+  rootsMissingIncludes(): string[] {
+    return [...this.open].flatMap(([path, doc]) => (this.assemblies.get(path)?.missingGeneration !== undefined ? [doc.uri] : []));
   }
 
   /** The analysis of an open document, assembling its root when stale. */
