@@ -1,6 +1,7 @@
-// The language server against the letter of LSP 3.17 and against NASM: line ends at `\r` as well
-// as `\n`, edits that leave the document valid, no hang or stale result on hostile but legal
-// input — each driven over stdio on the real bundle.
+// The language server against the letter of LSP 3.17 and against NASM: the lifecycle (no answers
+// before `initialize` or after `shutdown`), InvalidParams for malformed params, line ends at `\r`
+// as well as `\n`, edits that leave the document valid, no hang or stale result on hostile but
+// legal input — each driven over stdio on the real bundle.
 
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,14 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TextEdit, type Location, type SemanticTokens, type WorkspaceEdit } from 'vscode-languageserver-types';
 import { LspClient } from './lspClient';
+
+// JSON-RPC and LSP error codes (LSP 3.17 "Response Message").
+const INVALID_REQUEST = -32600;
+const METHOD_NOT_FOUND = -32601;
+const INVALID_PARAMS = -32602;
+const SERVER_NOT_INITIALIZED = -32002;
+
+const withCode = (code: number) => (e: unknown) => (e as { code?: number }).code === code;
 
 async function initialize(client: LspClient, dir: string): Promise<void> {
   await client.request('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).toString(), capabilities: {} });
@@ -33,12 +42,80 @@ describe('language server against the LSP 3.17 rules', function () {
   before(() => { dir = mkdtempSync(join(tmpdir(), 'ringside-spec-')); });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  describe('lifecycle', () => {
+    it('refuses requests before initialize and after shutdown, and exits 0 after shutdown', async () => {
+      const c = new LspClient();
+      try {
+        const hover = { textDocument: { uri: uriOf('x.asm') }, position: { line: 0, character: 0 } };
+        // "Server lifetime": before initialize, requests get ServerNotInitialized.
+        await assert.rejects(c.request('textDocument/hover', hover), withCode(SERVER_NOT_INITIALIZED));
+        await initialize(c, dir);
+        // "The initialize request may only be sent once."
+        await assert.rejects(c.request('initialize', { processId: null, rootUri: null, capabilities: {} }), withCode(INVALID_REQUEST));
+        // Unknown requests get MethodNotFound, `$/` ones too; `$/` notifications are ignored.
+        await assert.rejects(c.request('ringside/noSuchRequest', {}), withCode(METHOD_NOT_FOUND));
+        await assert.rejects(c.request('$/noSuchRequest', {}), withCode(METHOD_NOT_FOUND));
+        await c.notify('$/noSuchNotification', {});
+        assert.equal(await c.request('textDocument/hover', hover), null);
+        assert.equal(await c.request('shutdown', null), null);
+        // "If a server receives requests after a shutdown request those requests should error with InvalidRequest."
+        await assert.rejects(c.request('textDocument/hover', hover), withCode(INVALID_REQUEST));
+        await assert.rejects(c.request('workspace/symbol', { query: '' }), withCode(INVALID_REQUEST));
+        await assert.rejects(c.request('ringside/noSuchRequest', {}), withCode(INVALID_REQUEST));
+        await assert.rejects(c.request('shutdown', null), withCode(INVALID_REQUEST));
+        const exited = new Promise((resolve) => c.process.once('exit', resolve));
+        await c.notify('exit', null);
+        assert.equal(await exited, 0);
+      } finally {
+        await c.close();
+      }
+    });
+
+    it('exits with code 1 on exit without shutdown', async () => {
+      const c = new LspClient();
+      await initialize(c, dir);
+      const exited = new Promise((resolve) => c.process.once('exit', resolve));
+      await c.notify('exit', null);
+      assert.equal(await exited, 1);
+      await c.close();
+    });
+  });
+
   describe('an initialized server', () => {
     before(async () => {
       client = new LspClient();
       await initialize(client, dir);
     });
     after(async () => client?.close());
+
+    it('answers malformed params with InvalidParams, not an exception', async () => {
+      const uri = await open('params.asm', 'bits 32\nstart:\n    jmp start\n');
+      const td = { textDocument: { uri } };
+      const at = (line: number, character: number) => ({ ...td, position: { line, character } });
+      const reversed = { start: { line: 2, character: 0 }, end: { line: 1, character: 0 } };
+      const malformed: [string, unknown][] = [
+        // Position.line and .character are uinteger: 0 to 2^31 - 1.
+        ['textDocument/hover', at(-1, 0)],
+        ['textDocument/completion', at(0, -5)],
+        ['textDocument/completion', at(1.5, 0)],
+        ['textDocument/definition', at(2 ** 31, 0)],
+        ['textDocument/signatureHelp', td],
+        ['textDocument/hover', { position: { line: 0, character: 0 } }],
+        // ReferenceParams.context and CodeActionParams.context are required.
+        ['textDocument/references', at(2, 9)],
+        ['textDocument/codeAction', { ...td, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+        ['textDocument/codeAction', { ...td, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [{ code: 'operand-size' }] } }],
+        ['textDocument/semanticTokens/range', { ...td, range: reversed }],
+        ['textDocument/inlayHint', { ...td, range: reversed }],
+        ['textDocument/rename', at(2, 9)],
+        ['textDocument/semanticTokens/full/delta', td],
+        ['workspace/symbol', {}],
+      ];
+      for (const [method, params] of malformed) {
+        await assert.rejects(client.request(method, params), withCode(INVALID_PARAMS), `${method} ${JSON.stringify(params)}`);
+      }
+      assert.deepEqual(client.logs.filter((m) => /failed|TypeError/.test(m)), []);
+    });
 
     it('ends lines at a lone \\r as LSP (and NASM 2.16) do', async () => {
       // LSP 3.17 "Text Documents": the EOL sequences are \n, \r\n and \r.
