@@ -86,8 +86,8 @@ function startServer(probe: DeadlineProbe): void {
     }
   }
 
-  // LSP 3.17 "Server lifetime": a request before `initialize` is answered ServerNotInitialized, one
-  // after `shutdown` InvalidRequest; only `exit` is honoured then.
+  // LSP 3.17 "Server lifetime": a request before `initialize` is answered ServerNotInitialized and a
+  // notification dropped; a request after `shutdown` is answered InvalidRequest.
   let initialized = false;
   let shutDown = false;
 
@@ -97,6 +97,11 @@ function startServer(probe: DeadlineProbe): void {
     if (!initialized) return new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized.');
     const problem = paramsProblem(params, needs);
     return problem === undefined ? undefined : new ResponseError(ErrorCodes.InvalidParams, problem);
+  }
+
+  /** A notification's work; before `initialize` notifications are dropped (the server may not publish yet). */
+  function handleNotification(name: string, run: () => void): void {
+    if (initialized) guarded(name, undefined, run);
   }
 
   function answer<R>(name: string, params: unknown, needs: readonly ParamNeed[], empty: R, run: () => R): R | ResponseError<void> {
@@ -214,20 +219,20 @@ function startServer(probe: DeadlineProbe): void {
     shutDown = true;
   });
 
-  connection.onDidChangeConfiguration((change: DidChangeConfigurationParams | null) => {
+  connection.onDidChangeConfiguration((change: DidChangeConfigurationParams | null) => handleNotification('configuration', () => {
     const pushed = (change?.settings as { ringside?: unknown } | null | undefined)?.ringside;
     void refreshSettings(canPullConfiguration ? undefined : pushed);
-  });
+  }));
 
   documents.onDidChangeContent((e: { document: TextDocument }) => {
-    guarded('change', undefined, () => {
+    handleNotification('change', () => {
       cache.update(e.document.uri, e.document.getText());
       scheduleValidation(cache.affectedRoots(e.document.uri));
     });
   });
 
   documents.onDidClose((e: { document: TextDocument }) => {
-    guarded('close', undefined, () => {
+    handleNotification('close', () => {
       const affected = cache.affectedRoots(e.document.uri).filter((u) => u !== e.document.uri);
       cache.close(e.document.uri);
       tokenHistory.forget(e.document.uri);
@@ -238,7 +243,7 @@ function startServer(probe: DeadlineProbe): void {
   });
 
   connection.onDidChangeWatchedFiles((params: DidChangeWatchedFilesParams) => {
-    guarded('watched files', undefined, () => {
+    handleNotification('watched files', () => {
       const roots = new Set<string>();
       for (const change of params.changes) {
         const path = uriToPath(change.uri);

@@ -43,13 +43,21 @@ describe('language server against the LSP 3.17 rules', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('lifecycle', () => {
-    it('refuses requests before initialize and after shutdown, and exits 0 after shutdown', async () => {
+    it('answers nothing before initialize, InvalidRequest after shutdown, and exits 0', async () => {
       const c = new LspClient();
       try {
         const hover = { textDocument: { uri: uriOf('x.asm') }, position: { line: 0, character: 0 } };
-        // "Server lifetime": before initialize, requests get ServerNotInitialized.
+        // "Server lifetime": before initialize, requests get ServerNotInitialized and notifications
+        // are dropped; the server sends nothing (no diagnostics) before its InitializeResult.
         await assert.rejects(c.request('textDocument/hover', hover), withCode(SERVER_NOT_INITIALIZED));
+        let publishedEarly = false;
+        void c.diagnostics(uriOf('early.asm')).then(() => { publishedEarly = true; });
+        await c.notify('textDocument/didOpen', { textDocument: { uri: uriOf('early.asm'), languageId: 'guest-asm', version: 1, text: 'bits 32\nfoo\n' } });
         await initialize(c, dir);
+        const later = c.diagnostics(uriOf('later.asm'));
+        await c.notify('textDocument/didOpen', { textDocument: { uri: uriOf('later.asm'), languageId: 'guest-asm', version: 1, text: 'bits 32\nfoo\n' } });
+        await later;
+        assert.equal(publishedEarly, false);
         // "The initialize request may only be sent once."
         await assert.rejects(c.request('initialize', { processId: null, rootUri: null, capabilities: {} }), withCode(INVALID_REQUEST));
         // Unknown requests get MethodNotFound, `$/` ones too; `$/` notifications are ignored.
