@@ -17,6 +17,7 @@ const INVALID_REQUEST = -32600;
 const METHOD_NOT_FOUND = -32601;
 const INVALID_PARAMS = -32602;
 const SERVER_NOT_INITIALIZED = -32002;
+const REQUEST_FAILED = -32803;
 
 const withCode = (code: number) => (e: unknown) => (e as { code?: number }).code === code;
 
@@ -169,6 +170,21 @@ describe('language server against the LSP 3.17 rules', function () {
         assert.equal(renamed, text.replace('.x:', '.left:').replace('Point.x', 'Point.left'), newName);
       }
       await assert.rejects(client.request('textDocument/rename', { textDocument: { uri }, position: { line: 2, character: 1 }, newName: 'left' }));
+    });
+
+    it('renames a label passed to a macro, and refuses one a macro spells for it', async () => {
+      const text = ['bits 32', '%macro jump 1', '    jmp %1', '%endmacro', 'target:', '    jump target', '    jmp target', ''].join('\n');
+      const uri = await open('macro-use.asm', text);
+      const edit = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: { line: 6, character: 9 }, newName: 'dest' });
+      const renamed = TextDocument.applyEdits(TextDocument.create(uri, 'guest-asm', 1, text), edit.changes?.[uri] ?? []);
+      assert.equal(renamed, text.replaceAll('target', 'dest'));
+      // Through `%define` or `%+` the name is not written at the use: an edit there would rewrite
+      // `T` or `tar)` and leave `target` in the macro.
+      for (const [name, lines] of [['define.asm', ['%define T target', 'target:', '    jmp T']], ['paste.asm', ['%define CAT(a) a %+ get', 'target:', '    jmp CAT(tar)']]] as const) {
+        const other = await open(name, ['bits 32', ...lines, ''].join('\n'));
+        assert.deepEqual((await client.diagnostics(other, () => true, false)).diagnostics, []);
+        await assert.rejects(client.request('textDocument/rename', { textDocument: { uri: other }, position: { line: 2, character: 1 }, newName: 'dest' }), withCode(REQUEST_FAILED), name);
+      }
     });
 
     it('re-validates a document when the file it failed to %include appears on disk', async () => {

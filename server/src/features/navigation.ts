@@ -98,8 +98,15 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
     if (!l) lineCache.set(file, (l = file === doc.path ? doc.lines : (doc.readText(file) ?? '').split('\n')));
     return l;
   };
+  const spellings = new Set([symbol.name.toLowerCase(), symbol.shortName.toLowerCase()]);
   for (const r of occurrences(doc, symbol.name, true)) {
     const written = linesOf(r.file)[r.start.line]?.slice(r.start.col, r.end.col) ?? '';
+    // A use the name reaches through a macro (`%define T target` ... `jmp T`, or pasted with `%+`)
+    // is not written there; an edit at that range would rewrite other text and leave the real
+    // spelling, in the macro's body, unrenamed.
+    if (!spellings.has(written.toLowerCase())) {
+      return { error: `\`${symbol.name}\` is also used through a macro where it is not written out (${r.file}:${r.start.line + 1}: \`${written}\`); rename it by hand.` };
+    }
     // A local label or field may be written short (`.loop`) or in full (`parent.loop`): keep the spelling.
     const newText = dotted && !written.startsWith('.') ? newFull : newName;
     const uri = doc.toUri(r.file);
