@@ -7,7 +7,7 @@ import './analysis/probeWorker';
 import { isMainThread } from 'node:worker_threads';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType,
-  ResponseError, LSPErrorCodes, type InitializeResult, type Diagnostic,
+  ResponseError, ErrorCodes, LSPErrorCodes, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
@@ -32,6 +32,7 @@ import { LEGEND, semanticTokens } from './features/semanticTokens';
 import { SemanticTokensHistory } from './features/semanticTokensDelta';
 import { signatureHelp } from './features/signatureHelp';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
+import { paramsProblem, type ParamNeed } from './requestParams';
 
 // The same bundle is the assembler worker (assemblerWorker.ts) when loaded off the main thread; the
 // deadline probe's worker (earlyProbe.ts) ends before it gets here.
@@ -85,9 +86,31 @@ function startServer(probe: DeadlineProbe): void {
     }
   }
 
-  function withDoc<R>(name: string, uri: string, empty: R, feature: (doc: AnalyzedDocument) => R): R {
-    return guarded(name, empty, () => {
-      const doc = cache.analyze(uri);
+  // LSP 3.17 "Server lifetime": a request before `initialize` is answered ServerNotInitialized and a
+  // notification dropped; a request after `shutdown` is answered InvalidRequest.
+  let initialized = false;
+  let shutDown = false;
+
+  /** Why a request is not answered: the lifecycle, or params it cannot be answered from (InvalidParams). */
+  function refusal(params: unknown, needs: readonly ParamNeed[]): ResponseError<void> | undefined {
+    if (shutDown) return new ResponseError(ErrorCodes.InvalidRequest, 'The server has been shut down: only `exit` is accepted now.');
+    if (!initialized) return new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not been initialized.');
+    const problem = paramsProblem(params, needs);
+    return problem === undefined ? undefined : new ResponseError(ErrorCodes.InvalidParams, problem);
+  }
+
+  /** A notification's work; before `initialize` notifications are dropped (the server may not publish yet). */
+  function handleNotification(name: string, run: () => void): void {
+    if (initialized) guarded(name, undefined, run);
+  }
+
+  function answer<R>(name: string, params: unknown, needs: readonly ParamNeed[], empty: R, run: () => R): R | ResponseError<void> {
+    return refusal(params, needs) ?? guarded(name, empty, run);
+  }
+
+  function withDoc<R>(name: string, params: { textDocument: { uri: string } }, needs: readonly ParamNeed[], empty: R, feature: (doc: AnalyzedDocument) => R): R | ResponseError<void> {
+    return answer(name, params, ['textDocument', ...needs], empty, () => {
+      const doc = cache.analyze(params.textDocument.uri);
       return doc ? feature(doc) : empty;
     });
   }
@@ -152,7 +175,9 @@ function startServer(probe: DeadlineProbe): void {
 
   // --- lifecycle -----------------------------------------------------------------------------------
 
-  connection.onInitialize((params): InitializeResult => {
+  connection.onInitialize((params): InitializeResult | ResponseError<void> => {
+    if (initialized) return new ResponseError(ErrorCodes.InvalidRequest, 'The server is already initialized: `initialize` may only be sent once.');
+    initialized = true;
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
     const completionCaps = params.capabilities.textDocument?.completion;
     completionClient = {
@@ -189,20 +214,25 @@ function startServer(probe: DeadlineProbe): void {
     void refreshSettings();
   });
 
-  connection.onDidChangeConfiguration((change: DidChangeConfigurationParams) => {
-    const pushed = (change.settings as { ringside?: unknown } | null | undefined)?.ringside;
-    void refreshSettings(canPullConfiguration ? undefined : pushed);
+  connection.onShutdown(() => {
+    if (shutDown) return new ResponseError(ErrorCodes.InvalidRequest, 'The server has already been shut down.');
+    shutDown = true;
   });
 
+  connection.onDidChangeConfiguration((change: DidChangeConfigurationParams | null) => handleNotification('configuration', () => {
+    const pushed = (change?.settings as { ringside?: unknown } | null | undefined)?.ringside;
+    void refreshSettings(canPullConfiguration ? undefined : pushed);
+  }));
+
   documents.onDidChangeContent((e: { document: TextDocument }) => {
-    guarded('change', undefined, () => {
+    handleNotification('change', () => {
       cache.update(e.document.uri, e.document.getText());
       scheduleValidation(cache.affectedRoots(e.document.uri));
     });
   });
 
   documents.onDidClose((e: { document: TextDocument }) => {
-    guarded('close', undefined, () => {
+    handleNotification('close', () => {
       const affected = cache.affectedRoots(e.document.uri).filter((u) => u !== e.document.uri);
       cache.close(e.document.uri);
       tokenHistory.forget(e.document.uri);
@@ -213,13 +243,15 @@ function startServer(probe: DeadlineProbe): void {
   });
 
   connection.onDidChangeWatchedFiles((params: DidChangeWatchedFilesParams) => {
-    guarded('watched files', undefined, () => {
+    handleNotification('watched files', () => {
       const roots = new Set<string>();
       for (const change of params.changes) {
         const path = uriToPath(change.uri);
-        if (change.type === FileChangeType.Created) cache.fileCreated(path);
-        else cache.touch(path);
-        for (const r of cache.affectedRoots(pathToUri(path))) if (cache.isOpen(r)) roots.add(r);
+        if (change.type === FileChangeType.Created) {
+          cache.fileCreated(path);
+          for (const r of cache.rootsMissingIncludes()) roots.add(r);
+        } else cache.touch(path);
+        for (const r of cache.affectedRoots(pathToUri(path))) roots.add(r);
       }
       scheduleValidation([...roots]);
     });
@@ -227,32 +259,36 @@ function startServer(probe: DeadlineProbe): void {
 
   // --- language features: one line each ------------------------------------------------------------
 
-  connection.onHover((p) => withDoc('hover', p.textDocument.uri, null, (d) => hover(d, p.position)));
-  connection.onCompletion((p) => withDoc('completion', p.textDocument.uri, { isIncomplete: false, items: [] }, (d) => completion(d, p.position, completionClient)));
-  connection.onCompletionResolve((item: CompletionItem) => guarded('completion resolve', item, () => resolveCompletion(item)));
-  connection.onSignatureHelp((p) => withDoc('signature help', p.textDocument.uri, null, (d) => signatureHelp(d, p.position)));
-  connection.onDefinition((p) => withDoc('definition', p.textDocument.uri, [], (d) => definition(d, p.position)));
-  connection.onReferences((p) => withDoc('references', p.textDocument.uri, [], (d) => references(d, p.position, p.context.includeDeclaration)));
-  connection.onPrepareRename((p: PrepareRenameParams) => withDoc<PrepareRenameResult | ResponseError<void> | null>('prepare rename', p.textDocument.uri, null, (d) => {
+  const AT: readonly ParamNeed[] = ['position'];
+  const IN: readonly ParamNeed[] = ['range'];
+  connection.onHover((p) => withDoc('hover', p, AT, null, (d) => hover(d, p.position)));
+  connection.onCompletion((p) => withDoc('completion', p, AT, { isIncomplete: false, items: [] }, (d) => completion(d, p.position, completionClient)));
+  connection.onCompletionResolve((item: CompletionItem) => answer('completion resolve', item, ['label'], item, () => resolveCompletion(item)));
+  connection.onSignatureHelp((p) => withDoc('signature help', p, AT, null, (d) => signatureHelp(d, p.position)));
+  connection.onDefinition((p) => withDoc('definition', p, AT, [], (d) => definition(d, p.position)));
+  connection.onReferences((p) => withDoc('references', p, [...AT, 'referenceContext'], [], (d) => references(d, p.position, p.context.includeDeclaration)));
+  connection.onPrepareRename((p: PrepareRenameParams) => withDoc<PrepareRenameResult | ResponseError<void> | null>('prepare rename', p, AT, null, (d) => {
     const r = prepareRename(d, p.position);
     return 'error' in r ? new ResponseError(LSPErrorCodes.RequestFailed, r.error) : r;
   }));
-  connection.onRenameRequest((p) => withDoc<WorkspaceEdit | ResponseError<void> | null>('rename', p.textDocument.uri, null, (d) => {
+  connection.onRenameRequest((p) => withDoc<WorkspaceEdit | ResponseError<void> | null>('rename', p, [...AT, 'newName'], null, (d) => {
     const r = rename(d, p.position, p.newName);
     return 'error' in r ? new ResponseError(LSPErrorCodes.RequestFailed, r.error) : r;
   }));
-  connection.onDocumentSymbol((p) => withDoc('document symbols', p.textDocument.uri, [], (d) => documentSymbols(d)));
-  connection.onWorkspaceSymbol((p) => guarded('workspace symbols', [], () => workspaceSymbols(cache.allRoots(), p.query)));
-  connection.languages.semanticTokens.on((p) => withDoc('semantic tokens', p.textDocument.uri, { data: [] }, (d) => tokenHistory.full(d.uri, semanticTokens(d))));
-  connection.languages.semanticTokens.onDelta((p) => withDoc<SemanticTokens | SemanticTokensDelta>('semantic tokens delta', p.textDocument.uri, { data: [] },
+  connection.onDocumentSymbol((p) => withDoc('document symbols', p, [], [], (d) => documentSymbols(d)));
+  connection.onWorkspaceSymbol((p) => answer('workspace symbols', p, ['query'], [], () => workspaceSymbols(cache.allRoots(), p.query)));
+  connection.languages.semanticTokens.on((p) => withDoc('semantic tokens', p, [], { data: [] }, (d) => tokenHistory.full(d.uri, semanticTokens(d))));
+  connection.languages.semanticTokens.onDelta((p) => withDoc<SemanticTokens | SemanticTokensDelta>('semantic tokens delta', p, ['previousResultId'], { data: [] },
     (d) => tokenHistory.delta(d.uri, p.previousResultId, semanticTokens(d))));
-  connection.languages.semanticTokens.onRange((p) => withDoc('semantic tokens', p.textDocument.uri, { data: [] }, (d) => semanticTokens(d, p.range)));
-  connection.onCodeAction((p) => withDoc('code actions', p.textDocument.uri, [], (d) => codeActions(d, p.range, p.context.diagnostics)));
-  connection.onDocumentFormatting((p) => withDoc('formatting', p.textDocument.uri, [], (d) => format(d)));
-  connection.onDocumentRangeFormatting((p) => withDoc('range formatting', p.textDocument.uri, [], (d) => format(d, p.range)));
-  connection.onFoldingRanges((p) => withDoc('folding', p.textDocument.uri, [], (d) => foldingRanges(d)));
-  connection.languages.inlayHint.on((p: InlayHintParams) => withDoc('inlay hints', p.textDocument.uri, [], (d) => inlayHints(d, p.range)));
-  connection.onCodeLens((p) => withDoc('code lens', p.textDocument.uri, [], (d) => codeLenses(d)));
+  connection.languages.semanticTokens.onRange((p) => withDoc('semantic tokens', p, IN, { data: [] }, (d) => semanticTokens(d, p.range)));
+  connection.onCodeAction((p) => withDoc('code actions', p, [...IN, 'codeActionContext'], [], (d) => codeActions(d, p.range, p.context.diagnostics)));
+  connection.onDocumentFormatting((p) => withDoc('formatting', p, [], [], (d) => format(d)));
+  connection.onDocumentRangeFormatting((p) => withDoc('range formatting', p, IN, [], (d) => format(d, p.range)));
+  connection.onFoldingRanges((p) => withDoc('folding', p, [], [], (d) => foldingRanges(d)));
+  connection.languages.inlayHint.on((p: InlayHintParams) => withDoc('inlay hints', p, IN, [], (d) => inlayHints(d, p.range)));
+  connection.onCodeLens((p) => withDoc('code lens', p, [], [], (d) => codeLenses(d)));
+  // Methods the server does not implement; `$/` requests too must be answered MethodNotFound (LSP 3.17).
+  connection.onRequest((method: string) => refusal({}, []) ?? new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`));
 
   documents.listen(connection);
   connection.listen();

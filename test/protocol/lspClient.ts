@@ -57,6 +57,11 @@ export class LspClient {
     return this.exitCode;
   }
 
+  /** Every window/logMessage received so far. */
+  get logs(): readonly string[] {
+    return this.logMessages;
+  }
+
   /** Resolves with the next (or already received) diagnostics for uri that satisfy accept. */
   diagnostics(uri: string, accept: (p: PublishedDiagnostics) => boolean = () => true, fromNowOn = true): Promise<PublishedDiagnostics> {
     const have = this.latest.get(uri);

@@ -5,7 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { assemble, forgetFile } from '../../../core/src/asm/index';
 import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
-import { splitLines, type AnalyzedDocument } from './document';
+import { splitLines, withLineFeeds, type AnalyzedDocument } from './document';
 import { DocumentIndex } from './documentIndex';
 import { emptyResult } from './emptyResult';
 import type { OverlayFileHost } from './fileHost';
@@ -66,8 +66,9 @@ export class AnalysisCache {
   }
 
   /** didOpen / didChange: the buffer's new text. */
-  update(uri: string, text: string): void {
+  update(uri: string, clientText: string): void {
     const path = uriToPath(uri);
+    const text = withLineFeeds(clientText);
     this.open.set(path, { uri, text });
     this.host.setBuffer(path, text);
     this.bump(path);
@@ -100,9 +101,14 @@ export class AnalysisCache {
   /** Open documents whose diagnostics can change when `uri` changes: their roots and includers. */
   affectedRoots(uri: string): string[] {
     const path = uriToPath(uri);
-    const roots = new Set<string>([this.rootFor(path)]);
-    for (const r of this.readBy.get(path) ?? []) if (this.open.has(r)) roots.add(r);
-    return [...roots].map((r) => (this.open.get(r) as OpenDoc).uri);
+    const roots = new Set<string>([this.rootFor(path), ...(this.readBy.get(path) ?? [])]);
+    // A file on disk that no open document reads (or has yet to read) affects none.
+    return [...roots].flatMap((r) => this.open.get(r)?.uri ?? []);
+  }
+
+  /** Open roots whose last assembly had an unresolved %include (a new file on disk may resolve it). */
+  rootsMissingIncludes(): string[] {
+    return [...this.open].flatMap(([path, doc]) => (this.assemblies.get(path)?.missingGeneration !== undefined ? [doc.uri] : []));
   }
 
   /** The analysis of an open document, assembling its root when stale. */

@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { MessageChannel, Worker, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { assemble } from '../../../core/src/asm/index';
 import type { AssembleOptions, AssembleResult, SourceMap } from '../../../core/src/asm/api';
+import { withLineFeeds } from './document';
 import { emptyResult } from './emptyResult';
 import { MAX_FILE_BYTES } from './fileHost';
 
@@ -64,7 +65,7 @@ export function serveAssembleJobs(): void {
       const open = buffers.get(p);
       if (open !== undefined) return open;
       const b = readDisk(p);
-      return b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : undefined;
+      return b ? withLineFeeds(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')) : undefined;
     },
     readBinary: (p: string) => readDisk(p),
   };

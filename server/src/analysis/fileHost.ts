@@ -3,6 +3,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import type { FileHost } from '../../../core/src/asm/api';
+import { withLineFeeds } from './document';
 
 /** Files bigger than this are treated as missing for `%include` and skipped for `incbin`. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -26,7 +27,7 @@ export class OverlayFileHost implements FileHost {
     const open = this.buffers.get(path);
     if (open !== undefined) return open;
     const bytes = this.readBinary(path);
-    return bytes === undefined ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return bytes === undefined ? undefined : withLineFeeds(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   }
 
   readBinary(path: string): Uint8Array | undefined {

@@ -17,13 +17,18 @@ function pad(s: string, col: number): string {
 
 /** Every token of the line is inside the label, prefixes, mnemonic, operands or comment. */
 function fullyCovered(shape: LineShape): boolean {
-  const spans = [shape.label, ...(shape.label?.colon !== undefined ? [{ start: shape.label.colon, end: shape.label.colon + 1 }] : []), ...shape.prefixes, shape.mnemonic, ...shape.operands, shape.comment];
+  const spans = [shape.label, ...(shape.label?.colon !== undefined ? [{ start: shape.label.colon, end: shape.label.colon + 1 }] : []), ...shape.prefixes, shape.mnemonic, ...shape.operands, shape.comment]
+    .filter((s) => s !== undefined);
   const afterMnemonic = shape.mnemonic?.end ?? Number.MAX_SAFE_INTEGER;
+  // Tokens and spans both run left to right without overlapping, so one pass over each suffices:
+  // a line of 500k operands must not cost tokens × operands.
+  let k = 0;
   for (const t of shape.tokens) {
     if (t.kind === 'invalid') return false;
     // The commas that separate operands are rewritten as ", ".
     if (t.kind === 'op' && t.text === ',' && t.start >= afterMnemonic) continue;
-    if (!spans.some((s) => s !== undefined && s.start <= t.start && t.end <= s.end)) return false;
+    while (k < spans.length && spans[k].end < t.end) k++;
+    if (k === spans.length || spans[k].start > t.start) return false;
   }
   return true;
 }

@@ -60,11 +60,19 @@ export function prepareRename(doc: AnalyzedDocument, pos: Position): RenameTarge
   return { range: toLspRange(hit.range), placeholder: written };
 }
 
+/**
+ * A name written `.x` under an owner: a local label under the label above it, a `struc` field
+ * under its structure (used as `S.x`, NASM manual §7.3). It is renamed to another `.name`.
+ */
+function isDotted(symbol: SymbolInfo): boolean {
+  return symbol.kind === 'local-label' || (symbol.kind === 'struc-field' && symbol.shortName.startsWith('.'));
+}
+
 /** Why `newName` is not a valid name for the symbol, or undefined when it is. */
 export function checkNewName(symbol: SymbolInfo, newName: string): string | undefined {
-  const local = symbol.kind === 'local-label';
+  const local = isDotted(symbol);
   if (local ? !LOCAL_NAME.test(newName) : !GLOBAL_NAME.test(newName)) {
-    return local ? `\`${newName}\` is not a local label name (it must start with \`.\`).` : `\`${newName}\` is not a valid NASM identifier.`;
+    return local ? `\`${newName}\` is not a local name (it must start with \`.\`).` : `\`${newName}\` is not a valid NASM identifier.`;
   }
   if (!local && (registerFor(newName) || instructionFor(newName) || isDirective(newName) || isSizeKeyword(newName))) {
     return `\`${newName}\` is a reserved word (register, mnemonic or directive).`;
@@ -76,9 +84,12 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
   const hit = symbolAt(doc, pos);
   if (!hit?.symbol || !RENAMABLE.has(hit.symbol.kind)) return { error: 'Nothing to rename here.' };
   const symbol = hit.symbol;
+  const dotted = isDotted(symbol);
+  // Where the name is written in full (`start.loop`, `S.field`), the new name may be too.
+  if (dotted && symbol.parent && newName.startsWith(`${symbol.parent}.`)) newName = newName.slice(symbol.parent.length);
   const problem = checkNewName(symbol, newName);
   if (problem) return { error: problem };
-  const newFull = symbol.kind === 'local-label' && symbol.parent ? symbol.parent + newName : newName;
+  const newFull = dotted && symbol.parent ? symbol.parent + newName : newName;
   if (doc.result.symbols.some((s) => s.name === newFull && s !== symbol)) return { error: `\`${newFull}\` is already defined.` };
   const changes: Record<string, TextEdit[]> = {};
   const lineCache = new Map<string, readonly string[]>();
@@ -87,10 +98,17 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
     if (!l) lineCache.set(file, (l = file === doc.path ? doc.lines : (doc.readText(file) ?? '').split('\n')));
     return l;
   };
+  const spellings = new Set([symbol.name.toLowerCase(), symbol.shortName.toLowerCase()]);
   for (const r of occurrences(doc, symbol.name, true)) {
     const written = linesOf(r.file)[r.start.line]?.slice(r.start.col, r.end.col) ?? '';
-    // A local label may be written short (`.loop`) or in full (`parent.loop`): keep the spelling.
-    const newText = symbol.kind === 'local-label' && !written.startsWith('.') ? newFull : newName;
+    // A use the name reaches through a macro (`%define T target` ... `jmp T`, or pasted with `%+`)
+    // is not written there; an edit at that range would rewrite other text and leave the real
+    // spelling, in the macro's body, unrenamed.
+    if (!spellings.has(written.toLowerCase())) {
+      return { error: `\`${symbol.name}\` is also used through a macro where it is not written out (${r.file}:${r.start.line + 1}: \`${written}\`); rename it by hand.` };
+    }
+    // A local label or field may be written short (`.loop`) or in full (`parent.loop`): keep the spelling.
+    const newText = dotted && !written.startsWith('.') ? newFull : newName;
     const uri = doc.toUri(r.file);
     (changes[uri] ??= []).push({ range: toLspRange(r), newText });
   }
