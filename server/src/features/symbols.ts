@@ -92,10 +92,15 @@ export function documentSymbols(doc: AnalyzedDocument): DocumentSymbol[] {
   return [...sectionSymbols, ...top].sort((a, b) => a.range.start.line - b.range.start.line);
 }
 
-/** Case-insensitive subsequence match: `ksm` matches `kernel_start_main`. */
-export function fuzzyMatch(query: string, name: string): boolean {
+/**
+ * Case-insensitive subsequence match: `ksm` matches `kernel_start_main`. `lowerQuery`: the query
+ * already in lower case (a workspace search matches one query against every symbol).
+ */
+export function fuzzyMatch(query: string, name: string, lowerQuery = false): boolean {
   if (query.length === 0) return true;
-  const q = query.toLowerCase();
+  // A subsequence is never longer than the name: a long query (a paste) is answered at once.
+  if (query.length > name.length) return false;
+  const q = lowerQuery ? query : query.toLowerCase();
   const n = name.toLowerCase();
   let qi = 0;
   for (let i = 0; i < n.length && qi < q.length; i++) if (n.charCodeAt(i) === q.charCodeAt(qi)) qi++;
@@ -105,9 +110,10 @@ export function fuzzyMatch(query: string, name: string): boolean {
 export function workspaceSymbols(docs: readonly AnalyzedDocument[], query: string, limit = 500): WorkspaceSymbol[] {
   const out: WorkspaceSymbol[] = [];
   const seen = new Set<string>();
+  const q = query.toLowerCase();
   for (const doc of docs) {
     for (const s of doc.result.symbols) {
-      if (!fuzzyMatch(query, s.name)) continue;
+      if (!fuzzyMatch(q, s.name, true)) continue;
       const key = `${s.definition.file}:${s.definition.start.line}:${s.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
