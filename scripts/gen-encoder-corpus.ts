@@ -199,7 +199,7 @@ export function instancesFor(kind: OperandKind, full: boolean): OperandInstance[
     case 'mfar16': return [memInstance(MEMORY_SHAPES[1], 16, true), memInstance(MEMORY_SHAPES[12], 16, true), memInstance(MEMORY_SHAPES[42], 16, true)];
     case 'mfar32': return [memInstance(MEMORY_SHAPES[1], undefined, true), memInstance(MEMORY_SHAPES[20], 32, true), memInstance(MEMORY_SHAPES[44], undefined, true)];
     case 'imm8': case 'imm16': case 'imm32': case 'sbyte16': case 'sbyte32': case 'one': return immediates(kind);
-    case 'al': case 'ax': case 'eax': case 'cl': case 'dx':
+    case 'al': case 'ax': case 'eax': case 'cl': case 'cx': case 'ecx': case 'dx':
     case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs': return [reg(kind)];
     case 'sreg': return SREG.map(reg);
     case 'creg': return (['cr0', 'cr2', 'cr3', 'cr4'] as const).map(reg);

@@ -16,7 +16,7 @@ const FACTS = path.resolve(__dirname, '..', '..', '..', 'shared', 'spec', 'x86-v
 
 const OPERAND_KINDS: ReadonlySet<OperandKind> = new Set<OperandKind>([
   'r8', 'r16', 'r32', 'rm8', 'rm16', 'rm32', 'm', 'm8', 'm16', 'm32', 'm64', 'mfar16', 'mfar32',
-  'imm8', 'imm16', 'imm32', 'sbyte16', 'sbyte32', 'one', 'al', 'ax', 'eax', 'cl', 'dx',
+  'imm8', 'imm16', 'imm32', 'sbyte16', 'sbyte32', 'one', 'al', 'ax', 'eax', 'cl', 'cx', 'ecx', 'dx',
   'es', 'cs', 'ss', 'ds', 'fs', 'gs', 'sreg', 'creg', 'dreg', 'rel8', 'rel16', 'rel32',
   'ptr16:16', 'ptr16:32', 'moffs8', 'moffs16', 'moffs32',
 ]);

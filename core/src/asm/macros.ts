@@ -100,3 +100,8 @@ export function rotateArguments(inv: MacroInvocation, n: number): void {
   const k = ((n % count) + count) % count;
   inv.args = inv.args.slice(k).concat(inv.args.slice(0, k));
 }
+
+/** The definition among `defs` (one name's) that takes `count` arguments, a greedy one taking more. */
+export function findMacroTaking(defs: readonly MultiLineMacro[], count: number): MultiLineMacro | undefined {
+  return defs.find((d) => count >= d.min && count <= d.max) ?? defs.find((d) => d.greedy && count >= d.max);
+}

@@ -403,7 +403,7 @@ class LineParser {
     let keyword: Keyword | undefined;
     for (;;) {
       const t = toks[this.pos];
-      if (!t) return this.finish(label, times, prefixes, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
+      if (!t) return prefixes === undefined ? this.finish(label, times, prefixes, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS) : this.prefixesAlone(label, times, prefixes);
       if (t.kind !== 'ident') this.fail(`instruction expected, found \`${t.text}'`, t);
       lower = t.text.toLowerCase();
       if (lower === 'times' && !t.text.startsWith('$')) {
@@ -464,6 +464,16 @@ class LineParser {
     return this.finish(label, times, prefixes, keyword!.op(word), own, NO_DATA, NO_TOKENS);
   }
 
+  /**
+   * A line of prefixes only (`rep`, `es`, `o16`): nasm emits them as an instruction without an
+   * opcode. The last one stands as the statement's op; the encoder knows it for a prefix.
+   */
+  private prefixesAlone(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[]): ParsedStatement {
+    const last = prefixes.pop()!;
+    this.opIndex = this.pos - 1;
+    return this.finish(label, times, prefixes.length > 0 ? prefixes : undefined, WORDS.get(last.name)!.op(last), NO_OPERANDS, NO_DATA, NO_TOKENS);
+  }
+
   /** `at field, db value` (manual §5.9.2 istruc). */
   private atField(label: ParsedStatement['label'], prefixes: (Span & { name: string })[] | undefined, word: PPToken): ParsedStatement {
     const toks = this.toks;
@@ -510,8 +520,10 @@ class LineParser {
     if (local) {
       return { name: qualifyName(raw, this.localBase), short: raw, local, parent: this.localBase, start: t.start, end: t.end, src: t.src };
     }
-    // `..@x` labels (macro locals) and `..start` do not start a new local-label scope (manual §3.9).
+    // `..@x` labels (macro locals) do not start a new local-label scope (manual §3.9); other `..`
+    // names are special symbols of object formats (`..start`, `..got`), none of them in bin.
     if (!raw.startsWith('..')) this.localBase = raw;
+    else if (!raw.startsWith('..@')) this.fail(`unrecognised special symbol \`${raw}'`, t);
     return { name: raw, short: raw, local: false, start: t.start, end: t.end, src: t.src };
   }
 
@@ -657,7 +669,7 @@ class LineParser {
     }
     const reg = register(t);
     if (reg && i + 1 === end) {
-      if (size !== undefined && size !== reg.bits && reg.cls !== 'sreg') this.fail(`mismatch in operand sizes: \`${t.text}' is ${reg.bits}-bit`, { start: from, end: to }, 'operand-size');
+      if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
       return { kind: 'reg', reg, start: from, end: to };
     }
     // `seg:offset` far pointer (manual §3.6 / jmp far forms).
@@ -676,11 +688,32 @@ class LineParser {
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
       if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
       const selector = this.expression(i, colon);
-      const offset = this.expression(colon + 1, end);
+      // `0x10:word 0x20`: the size may be written on the offset instead, but not on both (measured).
+      const written = size;
+      let k = colon + 1;
+      for (; k < end && toks[k].kind === 'ident'; k++) {
+        const lower = toks[k].text.toLowerCase();
+        const offsetSize = SIZE_KEYWORDS[lower];
+        if (lower === 'strict') continue;
+        if (offsetSize === undefined && lower !== 'short' && lower !== 'near' && lower !== 'far') break;
+        if ((offsetSize !== 16 && offsetSize !== 32) || written !== undefined) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
+        size = offsetSize;
+      }
+      const offset = this.expression(k, end);
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
     }
     const expr = this.expression(i, end);
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
+  }
+
+  /**
+   * A size or `short`/`near`/`far` written on a register that does not fit it: nasm ignores it with
+   * a warning (-w+regsize), but `far` is an error outside JMP and CALL (parser.c, measured).
+   */
+  private registerSizeIgnored(jump: 'short' | 'near' | 'far' | undefined, from: number, to: number): void {
+    const mnemonic = this.toks[this.opIndex].text.toLowerCase();
+    if (jump === 'far' && mnemonic !== 'jmp' && mnemonic !== 'call') this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
+    (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: from, end: to, code: 'regsize' });
   }
 
   private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean): ParsedOperand {

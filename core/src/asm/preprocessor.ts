@@ -7,7 +7,7 @@ import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from '.
 import { tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { parseNumber } from './numbers';
-import { macroArgument, rotateArguments, splitArguments, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { findMacroTaking, macroArgument, rotateArguments, splitArguments, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { LineFlag, lineRange, PPLines, type PPToken } from './source';
@@ -904,10 +904,26 @@ class Preprocessor {
     if (!m || m.length === 0) return false;
     const nameTok = toks[at];
     const argsAll = splitArguments(toks, at + 1, Infinity);
-    const count = argsAll.length;
-    const def = m.find((d) => count >= d.min && count <= d.max) ?? m.find((d) => d.greedy && count >= d.max);
+    let count = argsAll.length;
+    let def = findMacroTaking(m, count);
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
     this.references.push({ name: m[0].name, range: lineRange(file, line, nameTok.start, nameTok.end) });
+    // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
+    // 2.15, and warns (-w+pp-macro-params-legacy; preproc.c is_mmacro, measured).
+    let dropComma = false;
+    const last = toks[toks.length - 1];
+    if (count > 1 && last.kind === 'op' && last.text === ',') {
+      const raw = count;
+      if (def === undefined) {
+        def = findMacroTaking(m, raw - 1);
+        if (def !== undefined) this.sink.warning('macro-args', `improperly calling multi-line macro \`${def.name}' with ${raw} parameters`, callSite, f.expansion);
+      } else this.sink.warning('macro-args', `dropping trailing empty parameter in call to multi-line macro \`${def.name}'`, callSite, f.expansion);
+      if (def !== undefined) {
+        // A greedy last parameter keeps its arguments but not the comma; otherwise the empty argument goes.
+        if (def.greedy && raw > def.max) dropComma = true;
+        else { argsAll.pop(); count--; }
+      }
+    }
     if (!def) {
       // nasm 2.16 warns (-w+pp-macro-params-multi) and assembles the line as written: `name:`
       // is then a label, and `name 1` an error of the parser.
@@ -923,7 +939,7 @@ class Preprocessor {
       this.emit(f, file, line, text, [], true);
       return true;
     }
-    const args = def.greedy && def.max !== Infinity ? splitArguments(toks, at + 1, def.max - 1) : argsAll;
+    const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1) : argsAll;
     if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
     const given = args.length;
     for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {

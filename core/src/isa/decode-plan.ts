@@ -101,8 +101,8 @@ const FIELD_BY_TOKEN: Readonly<Record<string, FieldKind>> = {
 function regClassOf(kind: OperandKind): RegClass {
   switch (kind) {
     case 'r8': case 'rm8': case 'al': case 'cl': return RegClass.Gpr8;
-    case 'r16': case 'rm16': case 'ax': case 'dx': return RegClass.Gpr16;
-    case 'r32': case 'rm32': case 'eax': return RegClass.Gpr32;
+    case 'r16': case 'rm16': case 'ax': case 'cx': case 'dx': return RegClass.Gpr16;
+    case 'r32': case 'rm32': case 'eax': case 'ecx': return RegClass.Gpr32;
     case 'sreg': case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs': return RegClass.Sreg;
     case 'creg': return RegClass.Creg;
     case 'dreg': return RegClass.Dreg;

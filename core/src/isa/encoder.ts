@@ -75,7 +75,7 @@ function fitRegister(kind: OperandKind, info: RegisterInfo): Fit {
     case 'sreg': return info.cls === 'sreg' ? Fit.Yes : Fit.No;
     case 'creg': return info.cls === 'creg' ? Fit.Yes : Fit.No;
     case 'dreg': return info.cls === 'dreg' ? Fit.Yes : Fit.No;
-    case 'al': case 'ax': case 'eax': case 'cl': case 'dx':
+    case 'al': case 'ax': case 'eax': case 'cl': case 'cx': case 'ecx': case 'dx':
     case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs':
       return info.name === kind ? Fit.Yes : Fit.No;
     default: return Fit.No;
@@ -127,7 +127,10 @@ function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
   if (kind === 'rel8') {
     if (op.jump === 'near' || op.jump === 'far') return Fit.No;
     if (op.size !== undefined && op.size !== 8) return Fit.No;
-    if (op.jump === 'short' || op.value === undefined) return Fit.Yes;
+    if (op.jump === 'short') return Fit.Yes;
+    // `jmp strict lbl`: no relaxation, the near form (measured); JCXZ/LOOP have only this one.
+    if (op.strict === true && acceptsShortKeyword(ctx.spec)) return Fit.No;
+    if (op.value === undefined) return Fit.Yes;
     // NASM relaxes to a short jump only for a label in this section (an absolute number or a
     // label elsewhere keeps the near form); range is checked once the length is known.
     if ((!op.reloc || op.section !== ctx.req.section) && acceptsShortKeyword(ctx.spec)) return Fit.No;
@@ -167,7 +170,7 @@ const MAX_CLASSED_OPERANDS = 4;
 function slotClasses(kind: OperandKind): number {
   switch (kind) {
     case 'r8': case 'r16': case 'r32': case 'sreg': case 'creg': case 'dreg':
-    case 'al': case 'ax': case 'eax': case 'cl': case 'dx':
+    case 'al': case 'ax': case 'eax': case 'cl': case 'cx': case 'ecx': case 'dx':
     case 'es': case 'cs': case 'ss': case 'ds': case 'fs': case 'gs':
       return OperandClass.Reg;
     case 'rm8': case 'rm16': case 'rm32': return OperandClass.Reg | OperandClass.Mem;
@@ -271,33 +274,41 @@ function collectPrefixes(prefixes: readonly PrefixName[], problems: EncodeProble
   let segment: number | undefined;
   let operandSize: 16 | 32 | undefined;
   let addressSize: 16 | 32 | undefined;
+  // nasm keeps one prefix word per slot: the same word again is redundant, another word in the
+  // slot a conflict, even one with the same byte (measured: `rep repe` is an error).
+  let repeatWord: PrefixName | undefined;
+  let segmentWord: PrefixName | undefined;
+  let redundant = false;
   const conflict = (): undefined => { problems.push(error('instruction has conflicting prefixes')); return undefined; };
   for (const p of prefixes) {
     switch (p) {
-      case 'lock': lock = true; break;
-      case 'rep': case 'repe': case 'repz':
-        if (repeat !== undefined && repeat !== 0xf3) return conflict();
-        repeat = 0xf3; break;
-      case 'repne': case 'repnz':
-        if (repeat !== undefined && repeat !== 0xf2) return conflict();
-        repeat = 0xf2; break;
+      case 'lock': redundant ||= lock; lock = true; break;
+      case 'rep': case 'repe': case 'repz': case 'repne': case 'repnz':
+        if (repeatWord !== undefined && repeatWord !== p) return conflict();
+        redundant ||= repeatWord === p;
+        repeatWord = p;
+        repeat = p === 'repne' || p === 'repnz' ? 0xf2 : 0xf3; break;
       case 'o16': case 'o32': {
         const size = p === 'o16' ? 16 : 32;
         if (operandSize !== undefined && operandSize !== size) return conflict();
+        redundant ||= operandSize === size;
         operandSize = size; break;
       }
       case 'a16': case 'a32': {
         const size = p === 'a16' ? 16 : 32;
         if (addressSize !== undefined && addressSize !== size) return conflict();
+        redundant ||= addressSize === size;
         addressSize = size; break;
       }
       default: {
-        const byte = SEGMENT_PREFIX[p];
-        if (segment !== undefined && segment !== byte) return conflict();
-        segment = byte;
+        if (segmentWord !== undefined && segmentWord !== p) return conflict();
+        redundant ||= segmentWord === p;
+        segmentWord = p;
+        segment = SEGMENT_PREFIX[p];
       }
     }
   }
+  if (redundant) problems.push(warning('instruction has redundant prefixes'));
   return { repeat, lock, segment, operandSize, addressSize };
 }
 
@@ -381,7 +392,7 @@ function isNearBranch(spec: InstructionSpec, form: FormSpec, recipe: FormRecipe,
     const target = ops[form.roles.indexOf('j')];
     return recipe.relative > 1 || (spec.mnemonic !== 'jmp' && target?.kind === 'imm' && target.jump === 'short');
   }
-  if (spec.mnemonic === 'ret') return true;
+  if (spec.mnemonic === 'ret' || spec.mnemonic === 'retw' || spec.mnemonic === 'retnw' || spec.mnemonic === 'retd') return true;
   return (spec.mnemonic === 'jmp' || spec.mnemonic === 'call') && (form.operands[0] === 'rm16' || form.operands[0] === 'rm32');
 }
 
@@ -531,10 +542,41 @@ function hasImmediate(operands: readonly AsmOperand[]): boolean {
   return false;
 }
 
+/** Prefix words other than segment registers: the last of a line of prefixes alone arrives as its mnemonic. */
+const PREFIX_ONLY_WORDS: ReadonlySet<string> = new Set(['lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'o16', 'o32', 'a16', 'a32']);
+
+/** What a line of prefixes alone is an encoding of: no instruction of the table. */
+const PREFIXES_ALONE: InstructionSpec = {
+  mnemonic: 'prefixes', summary: 'Prefixes without an instruction.', group: 'misc', privilege: 'innocuous',
+  virt: { trapAndEmulate: 'runs', binaryTranslation: 'copied', paravirtual: 'runs', hardwareAssisted: 'no-exit' },
+  forms: [{ operands: [], roles: '', encoding: '' }],
+};
+
+/**
+ * `rep`, `es`, `o16` on a line of their own: nasm emits the prefix bytes in its usual order, an
+ * o16/o32 or a16/a32 only when it differs from the mode, and warns that a lone LOCK locks nothing.
+ */
+function encodePrefixesAlone(req: EncodeRequest): EncodeResult {
+  const problems: EncodeProblem[] = [];
+  const prefixes = collectPrefixes([...req.prefixes, req.mnemonic as PrefixName], problems);
+  if (prefixes === undefined) return { ok: false, problems };
+  const out = instructionBytes;
+  out.length = 0;
+  if (prefixes.repeat !== undefined) out.push(prefixes.repeat);
+  if (prefixes.lock) { out.push(0xf0); problems.push(warning('instruction is not lockable')); }
+  if (prefixes.segment !== undefined) out.push(prefixes.segment);
+  if (prefixes.operandSize !== undefined && prefixes.operandSize !== req.bits) out.push(0x66);
+  if (prefixes.addressSize !== undefined && prefixes.addressSize !== req.bits) out.push(0x67);
+  return { ok: true, bytes: out.take(), spec: PREFIXES_ALONE, form: PREFIXES_ALONE.forms[0], problems };
+}
+
 /** Encodes one instruction exactly as `nasm -f bin` would. */
 export function encode(req: EncodeRequest): EncodeResult {
   const spec = findInstruction(req.mnemonic);
-  if (spec === undefined) return { ok: false, problems: [error(`unknown instruction '${req.mnemonic}'`)] };
+  if (spec === undefined) {
+    if (SEGMENT_PREFIX[req.mnemonic] !== undefined || PREFIX_ONLY_WORDS.has(req.mnemonic)) return encodePrefixesAlone(req);
+    return { ok: false, problems: [error(`unknown instruction '${req.mnemonic}'`)] };
+  }
   const problems: EncodeProblem[] = [];
   const prefixes = collectPrefixes(req.prefixes, problems);
   if (prefixes === undefined) return { ok: false, problems };

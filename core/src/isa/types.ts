@@ -85,7 +85,7 @@ export interface RegisterInfo {
  *   mfar16/mfar32: a far pointer in memory (m16:16 / m16:32) for `jmp far [x]`, `lds`.
  * - imm8/imm16/imm32: immediates; sbyte16/sbyte32: an immediate that NASM's optimizer may emit
  *   as a sign-extended byte (simple, known, in -128..127, not `strict`); one: the constant 1.
- * - al, ax, eax, cl, dx, and each segment register by name: that exact register.
+ * - al, ax, eax, cl, cx, ecx, dx, and each segment register by name: that exact register.
  * - sreg, creg, dreg: any segment, control or debug register.
  * - rel8/rel16/rel32: branch targets encoded relative to the next instruction.
  * - ptr16:16/ptr16:32: a `seg:offset` immediate far pointer; moffs8/16/32: a bare `[address]`.
@@ -94,7 +94,7 @@ export type OperandKind =
   | 'r8' | 'r16' | 'r32' | 'rm8' | 'rm16' | 'rm32'
   | 'm' | 'm8' | 'm16' | 'm32' | 'm64' | 'mfar16' | 'mfar32'
   | 'imm8' | 'imm16' | 'imm32' | 'sbyte16' | 'sbyte32' | 'one'
-  | 'al' | 'ax' | 'eax' | 'cl' | 'dx'
+  | 'al' | 'ax' | 'eax' | 'cl' | 'cx' | 'ecx' | 'dx'
   | 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs'
   | 'sreg' | 'creg' | 'dreg'
   | 'rel8' | 'rel16' | 'rel32'

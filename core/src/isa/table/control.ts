@@ -54,6 +54,19 @@ export const CONTROL: readonly InstructionSpec[] = [
     privilege: 'sensitive-unprivileged', virt: PROTECTION_CHECK, exceptions: ['#GP', '#SS', '#PF', '#NP'],
     forms: [form('', '', 'CB'), form('imm16', 'i', 'CA iw')],
   },
+  // NASM's returns with an explicit operand size (`retw`, `retnd 8`, `retfw`). The decoder names
+  // them from ret/retf and the operand size (disasm.ts), so their forms are encodeOnly. nasm's own
+  // table gives `retw imm16` no operand size (measured: C2 iw in bits 32, where `retnw 8` is 66 C2).
+  ...([['retw', [], 'o16', 'near', 'o16 C3', 'C2 iw'], ['retnw', [], 'o16', 'near', 'o16 C3', 'o16 C2 iw'],
+    ['retd', ['retnd'], 'o32', 'near', 'o32 C3', 'o32 C2 iw'],
+    ['retfw', [], 'o16', 'far', 'o16 CB', 'o16 CA iw'], ['retfd', [], 'o32', 'far', 'o32 CB', 'o32 CA iw']] as const)
+    .map(([mnemonic, aliases, size, distance, bare, withImm]): InstructionSpec => ({
+      mnemonic, aliases, group: 'control',
+      summary: `${distance === 'near' ? 'Near' : 'Far'} return with a ${size === 'o16' ? '16' : '32'}-bit operand size: pop ${distance === 'near' ? '' : 'CS and '}${size === 'o16' ? 'IP' : 'EIP'}, then release imm16 bytes.`,
+      ...(distance === 'near' ? { privilege: 'innocuous', virt: INNOCUOUS } : SENSITIVE),
+      exceptions: distance === 'near' ? ['#GP', '#SS', '#PF'] : ['#GP', '#SS', '#PF', '#NP'],
+      forms: [form('', '', bare, { encodeOnly: true }), form('imm16', 'i', withImm, { encodeOnly: true })],
+    })),
   ...CONDITION_CODES.map((c): InstructionSpec => ({
     mnemonic: `j${c.name}`, summary: `Jump if ${c.meaning}.`, group: 'control',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP'], flags: { tested: c.tested },
@@ -78,7 +91,12 @@ export const CONTROL: readonly InstructionSpec[] = [
     .map(([mnemonic, op, summary, aliases, tested]): InstructionSpec => ({
       mnemonic, summary, group: 'control', privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP'],
       aliases, ...(tested.length > 0 ? { flags: { tested } } : {}),
-      forms: [form('rel8', 'j', `${hex(op)} cb`)],
+      // `loop lbl, cx`: the count register names the address size (NASM; JCXZ/JECXZ take none).
+      forms: [
+        form('rel8', 'j', `${hex(op)} cb`),
+        form('rel8,cx', 'jx', `a16 ${hex(op)} cb`, { encodeOnly: true }),
+        form('rel8,ecx', 'jx', `a32 ${hex(op)} cb`, { encodeOnly: true }),
+      ],
     })),
   {
     mnemonic: 'int', summary: 'Call the interrupt or trap handler for the vector imm8 through the IDT.', group: 'control',
