@@ -172,19 +172,32 @@ describe('language server against the LSP 3.17 rules', function () {
       await assert.rejects(client.request('textDocument/rename', { textDocument: { uri }, position: { line: 2, character: 1 }, newName: 'left' }));
     });
 
-    it('renames a label passed to a macro, and refuses one a macro spells for it', async () => {
+    it('renames a label passed to a macro or written in a %define body, and refuses one a macro pastes', async () => {
       const text = ['bits 32', '%macro jump 1', '    jmp %1', '%endmacro', 'target:', '    jump target', '    jmp target', ''].join('\n');
       const uri = await open('macro-use.asm', text);
       const edit = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: { line: 6, character: 9 }, newName: 'dest' });
       const renamed = TextDocument.applyEdits(TextDocument.create(uri, 'guest-asm', 1, text), edit.changes?.[uri] ?? []);
       assert.equal(renamed, text.replaceAll('target', 'dest'));
-      // Through `%define` or `%+` the name is not written at the use: an edit there would rewrite
-      // `T` or `tar)` and leave `target` in the macro.
-      for (const [name, lines] of [['define.asm', ['%define T target', 'target:', '    jmp T']], ['paste.asm', ['%define CAT(a) a %+ get', 'target:', '    jmp CAT(tar)']]] as const) {
-        const other = await open(name, ['bits 32', ...lines, ''].join('\n'));
-        assert.deepEqual((await client.diagnostics(other, () => true, false)).diagnostics, []);
-        await assert.rejects(client.request('textDocument/rename', { textDocument: { uri: other }, position: { line: 2, character: 1 }, newName: 'dest' }), withCode(REQUEST_FAILED), name);
-      }
+      // Through `%define` the name is written in the define's body, and renamed there (`jmp T` stays).
+      const defined = ['bits 32', '%define T target', 'target:', '    jmp T', ''].join('\n');
+      const other = await open('define.asm', defined);
+      const byDefine = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: other }, position: { line: 2, character: 1 }, newName: 'dest' });
+      assert.equal(TextDocument.applyEdits(TextDocument.create(other, 'guest-asm', 1, defined), byDefine.changes?.[other] ?? []), defined.replaceAll('target', 'dest'));
+      // Pasted with `%+`, the name is written whole nowhere: an edit would rewrite `tar` alone.
+      const paste = await open('paste.asm', ['bits 32', '%define CAT(a) a %+ get', 'target:', '    jmp CAT(tar)', ''].join('\n'));
+      assert.deepEqual((await client.diagnostics(paste, () => true, false)).diagnostics, []);
+      await assert.rejects(client.request('textDocument/rename', { textDocument: { uri: paste }, position: { line: 2, character: 1 }, newName: 'dest' }),
+        (e: unknown) => withCode(REQUEST_FAILED)(e) && /paste\.asm:4/.test((e as { message?: string }).message ?? ''));
+    });
+
+    it('lists references a macro makes where the name or its pasted pieces are written', async () => {
+      const text = ['bits 32', '%define T target', '%define CAT(a) a %+ get', '%macro go 0', '    call target', '%endmacro', 'target:', '    jmp T', '    go', '    go', '    jmp CAT(tar)', ''].join('\n');
+      const uri = await open('macro-refs.asm', text);
+      const lines = text.split('\n');
+      const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri }, position: { line: 6, character: 2 }, context: { includeDeclaration: true } });
+      const places = refs.map((l) => `${l.range.start.line}:${lines[l.range.start.line].slice(l.range.start.character, l.range.end.character)}`);
+      assert.ok(refs.every((l) => l.uri === uri && l.range.start.line === l.range.end.line));
+      assert.deepEqual(places.sort(), ['10:tar', '1:target', '2:get', '4:target', '6:target']);
     });
 
     it('re-validates a document when the file it failed to %include appears on disk', async () => {

@@ -55,3 +55,47 @@ describe('lsp navigation', () => {
     assert.ok(!('error' in ok) && ok.placeholder === 'helper');
   });
 });
+
+describe('lsp navigation through macros', () => {
+  const DEFS = ['%define T target', '%define CAT(x) x %+ get', '%macro go 0', '    jmp target', '%endmacro'].join('\n');
+  const MAIN = ['bits 32', "%include 'defs.inc'", 'target:', '    jmp T', '    go', '    go', '%macro jump 1', '    jmp %1', '%endmacro', '    jump target', ''].join('\n');
+  const PASTE = ['bits 32', "%include 'defs.inc'", 'target:', '    jmp CAT(tar)', ''].join('\n');
+  const LOCAL = ['bits 32', '%macro spin 0', '    jmp .wait', '%endmacro', 'a:', '.wait:', '    spin', 'b:', '.wait:', '    spin', ''].join('\n');
+  const ws = workspace({ 'defs.inc': DEFS, 'main.asm': MAIN, 'paste.asm': PASTE, 'local.asm': LOCAL }, ['main.asm', 'paste.asm', 'local.asm']);
+  after(() => ws.dispose());
+  const texts: Record<string, string> = { [ws.uri('defs.inc')]: DEFS, [ws.uri('main.asm')]: MAIN, [ws.uri('paste.asm')]: PASTE, [ws.uri('local.asm')]: LOCAL };
+  const written = (l: { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }) =>
+    `${l.uri === ws.uri('defs.inc') ? 'defs' : 'main'}:${l.range.start.line}:${texts[l.uri].split('\n')[l.range.start.line].slice(l.range.start.character, l.range.end.character)}`;
+
+  it('lists each place the name is written: a %define body, a %macro body once, a macro argument', () => {
+    const doc = ws.doc('main.asm');
+    assert.deepEqual(references(doc, at(doc, 'target', 1), true).map(written).sort(), ['defs:0:target', 'defs:3:target', 'main:2:target', 'main:9:target']);
+    assert.deepEqual(references(doc, at(doc, 'T', 0, 'jmp T'), false).map(written), ['main:3:T']);
+  });
+
+  it('renames a name written in a %define or %macro body there, across files', () => {
+    const doc = ws.doc('main.asm');
+    const edit = rename(doc, at(doc, 'target', 1), 'dest');
+    assert.ok(!('error' in edit), JSON.stringify(edit));
+    const changes = edit.changes as Record<string, TextEdit[]>;
+    assert.equal(applyEdits(MAIN, changes[ws.uri('main.asm')]), MAIN.replaceAll('target', 'dest'));
+    assert.equal(applyEdits(DEFS, changes[ws.uri('defs.inc')]), DEFS.replaceAll('target', 'dest'));
+  });
+
+  it('lists the pieces of a pasted name, and refuses to rename it, naming the place', () => {
+    const doc = ws.doc('paste.asm');
+    const refs = references(doc, at(doc, 'target', 1), false);
+    assert.deepEqual(refs.map(written).sort(), ['defs:1:get', 'main:3:tar']);
+    const edit = rename(doc, at(doc, 'target', 1), 'dest');
+    assert.ok('error' in edit);
+    assert.match(edit.error, /paste\.asm:4/);
+  });
+
+  it('refuses to rename a local label a macro body writes for two labels', () => {
+    const doc = ws.doc('local.asm');
+    assert.deepEqual(references(doc, at(doc, '.wait', 1, '.wait:'), true).map(written), ['main:5:.wait', 'main:2:.wait']);
+    const edit = rename(doc, at(doc, '.wait', 1, '.wait:'), '.idle');
+    assert.ok('error' in edit);
+    assert.match(edit.error, /b\.wait/);
+  });
+});

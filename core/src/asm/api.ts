@@ -101,7 +101,18 @@ export interface SymbolInfo {
 export interface SymbolReference {
   /** Full name of the symbol referred to. */
   readonly name: string;
+  /**
+   * Where the name is written (a local label may be written short, `.x`; a `%%x` or `%$x` name
+   * as such), once however many expansions use it. For a name made by a macro and written whole
+   * nowhere (`pieces` set): where its first piece is written, or the use when there is none.
+   */
   readonly range: SourceRange;
+  /**
+   * Set when the name is not written whole: it is pasted (`%+`, a macro parameter written against
+   * other text), and these are where its pieces are written, in order; empty when it comes from
+   * text written nowhere in the sources (a command-line define, `%[...]`, `%deftok`).
+   */
+  readonly pieces?: readonly SourceRange[];
 }
 
 export type OperandTextKind = 'register' | 'memory' | 'immediate' | 'label' | 'string' | 'expression';

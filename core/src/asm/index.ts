@@ -8,7 +8,7 @@ import { forgetParses, ParseCursor, parseLine, type ParsedOperand, type ParsedSt
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { forgetLines } from './line-cache';
 import { forgetEncodings } from './encode-cache';
-import { LineFlag, lineRange, type PPLines } from './source';
+import { isPieces, LineFlag, lineRange, type PPLines } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
 import { buildSourceMap } from './sourcemap';
 import { present, type StatementResults } from './statement-results';
@@ -114,13 +114,57 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
   };
 }
 
+/**
+ * Each use where its name is written: a macro or %rep body, an %include'd file read twice, write
+ * a name once however often they expand, so a place is listed once per name.
+ */
 function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[], lineOf: Int32Array): SymbolReference[] {
-  const references: SymbolReference[] = pp.references.slice();
+  const references: SymbolReference[] = [];
+  const seen = new Places();
+  const add = (r: SymbolReference): void => { if (seen.add(r)) references.push(r); };
+  for (const r of pp.references) add(r);
   for (let i = 0; i < stmts.length; i++) {
     const l = lineOf[i];
-    for (const r of stmts[i].refs) references.push({ name: r.name, range: r.src ?? lineRange(pp.lines.file(l), pp.lines.line[l], r.start, r.end) });
+    // The main file's own lines are read once: their names, written there, need no check.
+    const once = pp.lines.origin(l).depth === 0;
+    for (const r of stmts[i].refs) {
+      const use = r.src ?? lineRange(pp.lines.file(l), pp.lines.line[l], r.start, r.end);
+      if (once && r.src === undefined && r.at === undefined) { references.push({ name: r.name, range: use }); continue; }
+      const at = r.at ?? use;
+      add(isPieces(at) ? { name: r.name, range: at[0] ?? use, pieces: at } : { name: r.name, range: at });
+    }
   }
   return references;
+}
+
+/** The references seen, by file and place (numbers, not strings: there is one per use). */
+class Places {
+  private readonly byFile = new Map<string, Map<number, string | Set<string>>>();
+  private readonly pasted = new Set<string>();
+
+  /** False when `r`'s name was seen at its place already. */
+  add(r: SymbolReference): boolean {
+    if (r.pieces !== undefined) {
+      let key = r.name;
+      for (const p of [r.range, ...r.pieces]) key += `\n${p.file}:${p.start.line}:${p.start.col}`;
+      if (this.pasted.has(key)) return false;
+      this.pasted.add(key);
+      return true;
+    }
+    let places = this.byFile.get(r.range.file);
+    if (places === undefined) this.byFile.set(r.range.file, (places = new Map()));
+    const at = r.range.start.line * 0x100000 + r.range.start.col;
+    const names = places.get(at);
+    if (names === undefined) { places.set(at, r.name); return true; }
+    if (typeof names === 'string') {
+      if (names === r.name) return false;
+      places.set(at, new Set([names, r.name]));
+      return true;
+    }
+    if (names.has(r.name)) return false;
+    names.add(r.name);
+    return true;
+  }
 }
 
 function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, asm: AssemblyOutput): ListingLine[] {

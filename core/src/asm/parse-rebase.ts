@@ -34,7 +34,7 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
   }
   const refs = st.refs.length === 0 ? st.refs : st.refs.map((r) => {
     const t = identAt(tokens, r.start);
-    return { name: t === undefined ? r.name : qualify(t.text, base), start: r.start, end: r.end, src: r.src };
+    return { name: t === undefined ? r.name : qualify(t.text, base), start: r.start, end: r.end, src: r.src, at: r.at };
   });
   // Every copy of a one-value line has the same shape (names are not part of it): made once
   // here, not once per copy in the first pass.

@@ -8,7 +8,7 @@ import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, isQuestionMark, qualifyName, 
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import type { LineEntry } from './line-cache';
-import type { PPToken } from './source';
+import type { PPToken, Written } from './source';
 import { rebaseStatement } from './parse-rebase';
 import { decodeString } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -56,8 +56,8 @@ export interface ParsedStatement {
   readonly args: readonly PPToken[];
   /** The non-local label `.x` names attach to (as parsed; only lines naming `.x` depend on it). */
   readonly localBase: string | undefined;
-  /** Symbol uses: full name and the token range. */
-  readonly refs: readonly { readonly name: string; readonly start: number; readonly end: number; readonly src?: SourceRange }[];
+  /** Symbol uses: full name and the token range; `at` where a name a macro made is written (see PPToken). */
+  readonly refs: readonly { readonly name: string; readonly start: number; readonly end: number; readonly src?: SourceRange; readonly at?: Written }[];
   /** Index of the mnemonic or directive token in `line.tokens` (the token count when there is none). */
   readonly opIndex: number;
   /** Every operand is made of numbers and registers only: the encoding depends on nothing else. */
@@ -360,7 +360,7 @@ class LineParser {
   private opIndex = -1;
   warnings: ParseProblem[] | undefined;
   /** Made on the first reference: many lines have none. */
-  private refs: { name: string; start: number; end: number; src?: SourceRange }[] | undefined;
+  private refs: { name: string; start: number; end: number; src?: SourceRange; at?: Written }[] | undefined;
 
   constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number) {
     this.toks = tokens;
@@ -606,7 +606,7 @@ class LineParser {
       case 'sym': {
         if (lookupRegister(e.name)) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
         const t = this.toks[e.tok];
-        (this.refs ??= []).push({ name: e.name, start: e.start, end: e.end, src: t.src });
+        (this.refs ??= []).push({ name: e.name, start: e.start, end: e.end, src: t.src, at: t.at });
         return;
       }
       case 'un': this.collectRefs(e.a); return;

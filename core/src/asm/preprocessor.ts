@@ -10,7 +10,7 @@ import { parseNumber } from './numbers';
 import { findMacroTaking, macroArgument, rotateArguments, splitArguments, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
-import { LineFlag, lineRange, PPLines, type PPToken } from './source';
+import { isPieces, LineFlag, lineRange, NOWHERE, pastedAt, PPLines, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -39,8 +39,8 @@ export interface PreprocessResult {
   readonly macros: MultiLineMacro[];
   readonly defines: SingleLineMacro[];
   readonly technique?: Technique;
-  /** References to macros and defines by name (`%ifdef X`, `X` expanded, macro calls). */
-  readonly references: { name: string; range: SourceRange }[];
+  /** References to macros and defines by name (`%ifdef X`, `X` expanded, macro calls), as SymbolReference. */
+  readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[];
   /** Stopped at an expansion limit: fatal in nasm, which then assembles nothing. */
   readonly exhausted: boolean;
 }
@@ -108,7 +108,7 @@ class Preprocessor {
   private readonly allDefines: SingleLineMacro[] = [];
   private readonly files: string[] = [];
   private readonly includes: IncludeRecord[] = [];
-  private readonly references: { name: string; range: SourceRange }[] = [];
+  private readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[] = [];
   private capture: Capture | undefined;
   private technique: Technique | undefined;
   private uniqueId = 0;
@@ -136,7 +136,7 @@ class Preprocessor {
   run(): PreprocessResult {
     for (const [name, value] of Object.entries(this.opts.defines)) {
       const range = lineRange('<command line>', 0, 0, 0);
-      this.defineSingle(name, undefined, tokenizeLine(value), range, false);
+      this.defineSingle(name, undefined, tokenizeLine(value).map((t) => ({ ...t, at: NOWHERE })), range, false);
     }
     const text = this.opts.text ?? this.opts.readFile(this.opts.file);
     if (text === undefined) {
@@ -282,7 +282,7 @@ class Preprocessor {
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
-    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = pasteTokens(expanded);
+    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = pasteTokens(expanded, file, line);
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     this.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
@@ -349,6 +349,8 @@ class Preprocessor {
         }
         let body = toks.slice(i);
         if (d === '%xdefine' || d === '%ixdefine') body = this.expandSingle(body, file, line);
+        // Where the body's names are written, for the references its uses make.
+        body = body.map((t) => (t.at !== undefined ? t : { ...t, at: t.src ?? lineRange(file, line, t.start, t.end) }));
         this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'));
         return true;
       }
@@ -587,7 +589,7 @@ class Preprocessor {
       }
       case 'def': {
         const t = rest[0];
-        if (t) this.references.push({ name: t.text, range: lineRange(file, line, t.start, t.end) });
+        if (t) this.refer(t.text, t, file, line);
         result = t !== undefined && (this.smacros.has(t.text) || this.ismacros.has(t.text.toLowerCase()));
         break;
       }
@@ -673,6 +675,12 @@ class Preprocessor {
     this.allDefines.push(m);
   }
 
+  /** A use of macro or define `name` by token `t` on line `line` of `file`, where `t` is written. */
+  private refer(name: string, t: PPToken, file: string, line: number): void {
+    const w = writtenAt(t, file, line);
+    this.references.push(isPieces(w) ? { name, range: w[0] ?? t.src ?? lineRange(file, line, t.start, t.end), pieces: w } : { name, range: w });
+  }
+
   private lookupSingle(name: string): SingleLineMacro[] | undefined {
     return this.smacros.get(name) ?? (this.ismacros.size > 0 ? this.ismacros.get(name.toLowerCase()) : undefined);
   }
@@ -720,17 +728,17 @@ class Preprocessor {
         continue;
       }
       if (!out) out = toks.slice(0, i);
-      this.references.push({ name: def.name, range: lineRange(file, line, t.start, t.end) });
+      this.refer(def.name, t, file, line);
       const start = t.start, end = toks[endIdx].end;
       const body: PPToken[] = [];
       for (const b of def.body) {
         const pi = def.params && b.kind === 'ident' ? def.params.indexOf(b.text) : -1;
         if (pi >= 0 && args) for (const a of args[pi]) body.push(a);
-        else body.push({ kind: b.kind, text: b.text, start, end });
+        else body.push({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE });
       }
       const set = active ?? new Set<SingleLineMacro>();
       set.add(def);
-      const expanded = this.expandSingle(hasPaste(body) ? pasteTokens(body) : body, file, line, set);
+      const expanded = this.expandSingle(hasPaste(body) ? pasteTokens(body, file, line) : body, file, line, set);
       set.delete(def);
       for (const x of expanded) out.push(x);
       i = endIdx;
@@ -816,7 +824,7 @@ class Preprocessor {
       const next = toks[j + 1];
       if (next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number')) { text += next.text; j++; }
       const end = toks[j].end;
-      for (const r of tokenizeLine(text)) if (r.kind !== 'comment') out.push({ kind: r.kind, text: r.text, start, end, src: t.src });
+      for (const r of tokenizeLine(text)) if (r.kind !== 'comment') out.push({ kind: r.kind, text: r.text, start, end, src: t.src, at: NOWHERE });
       i = j;
     }
     return out;
@@ -907,7 +915,7 @@ class Preprocessor {
     let count = argsAll.length;
     let def = findMacroTaking(m, count);
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
-    this.references.push({ name: m[0].name, range: lineRange(file, line, nameTok.start, nameTok.end) });
+    this.refer(m[0].name, nameTok, file, line);
     // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
     // 2.15, and warns (-w+pp-macro-params-legacy; preproc.c is_mmacro, measured).
     let dropComma = false;
@@ -995,7 +1003,7 @@ class Preprocessor {
           else repl = [{ ...arg![0], kind: 'ident', text: ccPlus ? cc : invertCondition(cc), start: t.start, end }];
           repl ??= [];
         } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end }] : [];
-        else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end }];
+        else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE }];
         else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
         else if (/^%\{-?\d+\}$/.test(s)) n = Number(s.slice(2, -1));
         if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end }];
@@ -1005,12 +1013,12 @@ class Preprocessor {
       const glue = prevEnd === t.start && out.length > 0;
       if (repl) {
         if (glue && repl.length > 0 && pastable(out[out.length - 1]) && pastable(repl[0])) {
-          out[out.length - 1] = pasted(out[out.length - 1], repl[0]);
+          out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);
           for (let k = 1; k < repl.length; k++) out.push(repl[k]);
         } else for (const r of repl) out.push(r);
         prevSubst = true;
       } else {
-        if (glue && prevSubst && pastable(out[out.length - 1]) && pastable(t)) out[out.length - 1] = pasted(out[out.length - 1], t);
+        if (glue && prevSubst && pastable(out[out.length - 1]) && pastable(t)) out[out.length - 1] = pasted(out[out.length - 1], t, file, line);
         else out.push(t);
         prevSubst = false;
       }
@@ -1033,10 +1041,11 @@ function pastable(t: PPToken): boolean {
   return t.kind === 'ident' || t.kind === 'number';
 }
 
-function pasted(a: PPToken, b: PPToken): PPToken {
+/** `a` and `b` (written against each other in a macro body, on line `line` of `file`) as one token. */
+function pasted(a: PPToken, b: PPToken, file: string, line: number): PPToken {
   const text = a.text + b.text;
   const kind = /^[0-9$]/.test(text) && a.kind === 'number' ? 'number' : 'ident';
-  return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src };
+  return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src, at: pastedAt(a, b, file, line) };
 }
 
 function hasPaste(toks: readonly PPToken[]): boolean {
@@ -1044,8 +1053,8 @@ function hasPaste(toks: readonly PPToken[]): boolean {
   return false;
 }
 
-/** `a %+ b` → `ab` (manual §4.1.4). */
-function pasteTokens(toks: readonly PPToken[]): PPToken[] {
+/** `a %+ b` → `ab` (manual §4.1.4); `toks` are on line `line` of `file`. */
+function pasteTokens(toks: readonly PPToken[], file: string, line: number): PPToken[] {
   const out: PPToken[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
@@ -1053,7 +1062,7 @@ function pasteTokens(toks: readonly PPToken[]): PPToken[] {
       const a = out.pop()!;
       const b = toks[++i];
       const re = tokenizeLine(a.text + b.text);
-      if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src });
+      if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src, at: pastedAt(a, b, file, line) });
       else { out.push(a); out.push(b); }
       continue;
     }

@@ -8,6 +8,32 @@ import type { LineEntry } from './line-cache';
 /** A token after preprocessing. `src` is set when it was substituted from elsewhere (a macro argument). */
 export interface PPToken extends Token {
   readonly src?: SourceRange;
+  /**
+   * Where the token's text is written, for references, when neither its columns nor `src` say:
+   * one range for a token a `%define` body wrote; for a token made by pasting, the ranges of its
+   * pieces in order (none for text written nowhere: a command-line define, `%[...]`, `%deftok`).
+   */
+  readonly at?: Written;
+}
+
+export type Written = SourceRange | readonly SourceRange[];
+
+/** Written nowhere in the sources. */
+export const NOWHERE: readonly SourceRange[] = [];
+
+/** Where `t`, on line `line` of `file`, is written. */
+export function writtenAt(t: PPToken, file: string, line: number): Written {
+  return t.at ?? t.src ?? lineRange(file, line, t.start, t.end);
+}
+
+/** Where the pieces of a token pasted from `a` and `b` are written. */
+export function pastedAt(a: PPToken, b: PPToken, file: string, line: number): readonly SourceRange[] {
+  const x = writtenAt(a, file, line), y = writtenAt(b, file, line);
+  return (isPieces(x) ? x : [x]).concat(isPieces(y) ? y : [y]);
+}
+
+export function isPieces(w: Written): w is readonly SourceRange[] {
+  return Array.isArray(w);
 }
 
 export interface PPLine {

@@ -25,17 +25,24 @@ export function definition(doc: AnalyzedDocument, pos: Position): Location[] {
   return [{ uri: doc.toUri(d.file), range: toLspRange(d) }];
 }
 
+const rangeKey = (r: SourceRange): string => `${r.file}:${r.start.line}:${r.start.col}`;
+
+/** Where `name` is written: its definitions, the uses, and the pieces of the uses a macro pastes. */
 function occurrences(doc: AnalyzedDocument, name: string, includeDeclaration: boolean): SourceRange[] {
   const out: SourceRange[] = [];
   const seen = new Set<string>();
   const add = (r: SourceRange) => {
-    const key = `${r.file}:${r.start.line}:${r.start.col}`;
+    const key = rangeKey(r);
     if (seen.has(key)) return;
     seen.add(key);
     out.push(r);
   };
   if (includeDeclaration) for (const s of doc.result.symbols) if (s.name === name) add(s.definition);
-  for (const r of doc.result.references) if (r.name === name) add(r.range);
+  for (const r of doc.result.references) {
+    if (r.name !== name) continue;
+    if (r.pieces) for (const p of r.pieces) add(p);
+    else add(r.range);
+  }
   return out;
 }
 
@@ -43,6 +50,26 @@ export function references(doc: AnalyzedDocument, pos: Position, includeDeclarat
   const hit = symbolAt(doc, pos);
   if (!hit) return [];
   return occurrences(doc, hit.name, includeDeclaration).map((r) => ({ uri: doc.toUri(r.file), range: toLspRange(r) }));
+}
+
+/** Why a symbol's uses cannot all be renamed by editing where its name is written, if so. */
+function unrenamableUse(doc: AnalyzedDocument, name: string): string | undefined {
+  let others: Map<string, string> | undefined;
+  for (const r of doc.result.references) {
+    if (r.name !== name) continue;
+    const where = `${r.range.file}:${r.range.start.line + 1}`;
+    // Pasted (`CAT(tar)`, `%1_end`): the name is written whole nowhere to edit.
+    if (r.pieces) return `\`${name}\` is also made by a macro from pieces (${where}); rename it by hand.`;
+    // One macro body naming several symbols (`jmp .wait` expanded under two labels): an edit
+    // there would rename the others too.
+    if (!others) {
+      others = new Map();
+      for (const o of doc.result.references) if (o.name !== name && !o.pieces) others.set(rangeKey(o.range), o.name);
+    }
+    const other = others.get(rangeKey(r.range));
+    if (other !== undefined) return `\`${name}\` is written in a macro (${where}) that also names \`${other}\`; rename it by hand.`;
+  }
+  return undefined;
 }
 
 export interface RenameTarget {
@@ -98,12 +125,13 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
     if (!l) lineCache.set(file, (l = file === doc.path ? doc.lines : (doc.readText(file) ?? '').split('\n')));
     return l;
   };
+  const shared = unrenamableUse(doc, symbol.name);
+  if (shared) return { error: shared };
   const spellings = new Set([symbol.name.toLowerCase(), symbol.shortName.toLowerCase()]);
   for (const r of occurrences(doc, symbol.name, true)) {
     const written = linesOf(r.file)[r.start.line]?.slice(r.start.col, r.end.col) ?? '';
-    // A use the name reaches through a macro (`%define T target` ... `jmp T`, or pasted with `%+`)
-    // is not written there; an edit at that range would rewrite other text and leave the real
-    // spelling, in the macro's body, unrenamed.
+    // A name a macro makes where it is not written as such (`%%x`, a label defined by `T:` after
+    // `%define T name`): an edit at that range would rewrite other text.
     if (!spellings.has(written.toLowerCase())) {
       return { error: `\`${symbol.name}\` is also used through a macro where it is not written out (${r.file}:${r.start.line + 1}: \`${written}\`); rename it by hand.` };
     }
