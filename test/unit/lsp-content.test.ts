@@ -18,6 +18,9 @@ import { hover } from '../../server/src/features/hover';
 import { inlayHints } from '../../server/src/features/inlayHints';
 import { semanticTokens, TOKEN_TYPES } from '../../server/src/features/semanticTokens';
 import { DEFAULT_SETTINGS } from '../../server/src/analysis/settings';
+import { findHypercall } from '../../core/src/vmm/hypercalls';
+import { INSTRUCTIONS } from '../../core/src/isa/table';
+import { instructionMarkdown } from '../../server/src/features/instructionDocs';
 import { applyEdits, at, single } from '../protocol/analyzeText';
 
 const hasNasm = spawnSync('nasm', ['-v']).status === 0;
@@ -229,5 +232,28 @@ function hoverText(text: string, needle: string, offset = 0, line?: string): str
     }
     assert.equal(types.get('4:.eax'), 'property');
     assert.equal(types.get('6:frame.eax'), 'property');
+  });
+
+  it('offers no paravirtualization under `times`, which would repeat only the first instruction', () => {
+    // nasm repeats the one instruction after TIMES (`times 2 hlt` is F4 F4).
+    assert.deepEqual([...accepted('bits 32\ntimes 2 hlt\n')], [0xf4, 0xf4]);
+    const text = 'bits 32\ntimes 2 hlt\n';
+    const { doc } = single(text, { technique: 'paravirtual' });
+    const actions = codeActions(doc, { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, validate(doc));
+    assert.deepEqual(actions.map((a) => a.title), []);
+  });
+});
+
+describe('lsp paravirtual wording against the hypercall ABI', () => {
+  it('names as a hypercall only what core/src/vmm/hypercalls.ts defines', () => {
+    const { doc } = single('bits 32\nsti\ncli\npushf\npopf\nhlt\nmov cr3, eax\nmov eax, cr2\n', { technique: 'paravirtual' });
+    for (const d of validate(doc).filter((x) => x.code === 'needs-hypercall')) {
+      for (const m of String(d.message).matchAll(/hypercall `([\w.]+)`/g)) assert.ok(findHypercall(m[1].split('.')[0]), `${m[1]} in: ${d.message}`);
+    }
+    for (const spec of INSTRUCTIONS) {
+      for (const form of [undefined, ...spec.forms]) {
+        for (const m of instructionMarkdown(spec, form).matchAll(/hypercall `([\w.-]+)`/g)) assert.ok(findHypercall(m[1].split('.')[0]), `${m[1]} in the hover of ${spec.mnemonic}`);
+      }
+    }
   });
 });

@@ -103,6 +103,8 @@ function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics:
       if (!pv) continue;
       const text = doc.lines[line];
       const startCol = s.mnemonic.range.start.col;
+      // `times 2 hlt` repeats one instruction; its replacement is several, which times would not repeat.
+      if (/\btimes\b/i.test(text.slice(0, startCol))) continue;
       const endCol = s.operands.length > 0 ? s.operands[s.operands.length - 1].range.end.col : s.mnemonic.range.end.col;
       const leading = text.slice(0, startCol);
       const indent = /^\s*$/.test(leading) ? leading : ' '.repeat(startCol);
