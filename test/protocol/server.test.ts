@@ -244,10 +244,22 @@ describe('language server over stdio', function () {
     assert.ok(actions.every((a) => CodeAction.is(a)));
     // popf has no single hypercall equivalent, so nothing is offered for it.
     assert.deepEqual(actions.map((a) => a.title), []);
-    const sizeFix = await client.request<CodeAction[]>('textDocument/codeAction', { ...td(),
-      range: { start: { line: 9, character: 8 }, end: { line: 9, character: 8 } },
-      context: { diagnostics: [{ range: { start: { line: 9, character: 14 }, end: { line: 9, character: 20 } }, message: 'operation size not specified', code: 'operand-size' }] } });
-    assert.deepEqual(sizeFix.map((a) => a.title), ['Add operand size `byte`', 'Add operand size `word`', 'Add operand size `dword`']);
+    // Line 9 is `mov dword [flag], 1` since the first test: a stale size diagnostic gets no
+    // second size keyword (`byte dword [flag]` is no operand NASM takes).
+    const sizeRequest = (diagnostic: Diagnostic) => client.request<CodeAction[]>('textDocument/codeAction', { ...td(),
+      range: { start: { line: 9, character: 8 }, end: { line: 9, character: 8 } }, context: { diagnostics: [diagnostic] } });
+    const stale = { range: { start: { line: 9, character: 14 }, end: { line: 9, character: 20 } }, message: 'operation size not specified', code: 'operand-size' };
+    assert.deepEqual((await sizeRequest(stale)).map((a) => a.title), []);
+    const unsized = client.diagnostics(mainUri, (p) => p.version === 3);
+    await client.notify('textDocument/didChange', { textDocument: { uri: mainUri, version: 3 },
+      contentChanges: [{ range: { start: { line: 9, character: 8 }, end: { line: 9, character: 14 } }, text: '' }] });
+    const sizeDiagnostic = (await unsized).diagnostics.find((d) => d.code === 'operand-size');
+    assert.ok(sizeDiagnostic);
+    assert.deepEqual((await sizeRequest(sizeDiagnostic)).map((a) => a.title), ['Add operand size `byte`', 'Add operand size `word`', 'Add operand size `dword`']);
+    const resized = client.diagnostics(mainUri, (p) => p.version === 4);
+    await client.notify('textDocument/didChange', { textDocument: { uri: mainUri, version: 4 },
+      contentChanges: [{ range: { start: { line: 9, character: 8 }, end: { line: 9, character: 8 } }, text: 'dword ' }] });
+    await resized;
     const edits = await client.request<TextEdit[]>('textDocument/formatting', { ...td(), options: { tabSize: 4, insertSpaces: true } });
     assert.ok(edits.length > 0 && edits.every((e) => TextEdit.is(e)));
     const ranged = await client.request<TextEdit[]>('textDocument/rangeFormatting', { ...td(), range: { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } }, options: { tabSize: 4, insertSpaces: true } });

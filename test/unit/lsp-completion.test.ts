@@ -17,8 +17,10 @@ describe('lsp completion', () => {
     const items = completion(doc, at(doc, 'mo', 2)).items;
     const mov = items.find((i) => i.label === 'mov');
     assert.ok(mov?.textEdit && 'range' in mov.textEdit);
-    // The form a 32-bit guest writes most, not the table's first (`mov m16, sreg`).
-    assert.equal(mov.textEdit.newText, 'mov ${1:r/m32}, ${2:r32}');
+    // The form a 32-bit guest writes most, not the table's first (`mov m16, sreg`), written as
+    // operands NASM accepts for it; the form itself is the label's detail.
+    assert.equal(mov.textEdit.newText, 'mov ${1:dword [ebx]}, ${2:ecx}');
+    assert.equal(mov.labelDetails?.detail, ' r/m32, r32');
     assert.equal(mov.insertTextFormat, 2);
     assert.ok(items.some((i) => i.label === 'section'));
     assert.ok(!items.some((i) => i.label === 'eax'));
@@ -40,10 +42,11 @@ describe('lsp completion', () => {
   it('shows each mnemonic\'s most typical 32-bit form in its snippet; one without operands in some form stays bare', () => {
     const doc = ws.doc('main.asm');
     const snippets = new Map(completion(doc, at(doc, 'mo', 2)).items.map((i) => [i.label, (i.textEdit as { newText: string }).newText]));
-    assert.equal(snippets.get('push'), 'push ${1:r32}');
-    assert.equal(snippets.get('movzx'), 'movzx ${1:r32}, ${2:r/m8}');
-    assert.equal(snippets.get('shl'), 'shl ${1:r/m32}, ${2:imm8}');
-    assert.equal(snippets.get('lgdt'), 'lgdt ${1:m}');
+    assert.equal(snippets.get('push'), 'push ${1:eax}');
+    assert.equal(snippets.get('movzx'), 'movzx ${1:eax}, ${2:byte [ebx]}');
+    assert.equal(snippets.get('shl'), 'shl ${1:dword [ebx]}, ${2:0}');
+    assert.equal(snippets.get('lgdt'), 'lgdt ${1:[ebx]}');
+    assert.equal(snippets.get('jmp'), 'jmp ${1:\\$}');
     assert.equal(snippets.get('ret'), 'ret');
   });
 
@@ -76,7 +79,7 @@ describe('lsp completion', () => {
     const plain = completion(doc, { line, character: 6 }).items.find((i) => i.label === 'mov');
     assert.deepEqual((plain?.textEdit as { range: unknown }).range, range(4, 6));
     const both = completion(doc, { line, character: 6 }, { editRange: false, insertReplace: true }).items.find((i) => i.label === 'mov');
-    assert.deepEqual(both?.textEdit, { newText: 'mov ${1:r/m32}, ${2:r32}', insert: range(4, 6), replace: range(4, 9) });
+    assert.deepEqual(both?.textEdit, { newText: 'mov ${1:dword [ebx]}, ${2:ecx}', insert: range(4, 6), replace: range(4, 9) });
     const listed = completion(doc, { line, character: 6 }, { editRange: true, insertReplace: true });
     assert.deepEqual(listed.itemDefaults?.editRange, { insert: range(4, 6), replace: range(4, 9) });
     // At the end of a word the two are one range; before a comma the word is still the one typed.

@@ -11,6 +11,7 @@ export class DocumentIndex {
   private stmtsByLine: Map<number, Statement[]> | undefined;
   private scopes: SymbolInfo[] | undefined;
   private macros: Set<string> | undefined;
+  private expanded: Set<string> | undefined;
 
   constructor(private readonly result: AssembleResult, private readonly path: string) {}
 
@@ -65,6 +66,18 @@ export class DocumentIndex {
       else hi = mid;
     }
     return lo > 0 ? list[lo - 1] : undefined;
+  }
+
+  /**
+   * A label a macro call defined (`%%loop:`, `lbl_%1:`): its definition is a line of the macro's
+   * body, which every call shares, so that line has no one address.
+   */
+  definedByExpansion(name: string): boolean {
+    if (!this.expanded) {
+      this.expanded = new Set();
+      for (const s of this.result.statements) if (s.macroCall && s.label) this.expanded.add(s.label.name);
+    }
+    return this.expanded.has(name);
   }
 
   /** Lower-cased names of the multi-line macros (they start an instruction like a mnemonic). */

@@ -1,38 +1,69 @@
 // codeActions(doc, range, diagnostics): quick fixes (add an operand size keyword, create an
 // undefined label) and the "paravirtualize" rewrite of privileged and sensitive instructions.
 
-import type { Statement } from '../../../core/src/asm/api';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
+import { instructionFor, kindAccepts, writtenOperand } from '../syntax/isaIndex';
 import { paravirtualize, SHARED_INFO_POINTER, UPCALL_MASK_CONSTANT } from './paravirtualize';
 
-const SIZE_KEYWORDS = ['byte', 'word', 'dword'] as const;
+const SIZES = [
+  { keyword: 'byte', kinds: ['rm8', 'm8'] },
+  { keyword: 'word', kinds: ['rm16', 'm16'] },
+  { keyword: 'dword', kinds: ['rm32', 'm32'] },
+] as const;
 
-function statementsOnLine(doc: AnalyzedDocument, line: number): readonly Statement[] {
-  return doc.index.statementsOn(line);
-}
+const SIZE_WRITTEN = /^\s*(?:byte|word|dword|qword|tword|oword|yword|zword|far|near|short)\b/i;
 
 function endOfDocument(doc: AnalyzedDocument): { line: number; character: number } {
   const last = doc.lines.length - 1;
   return { line: last, character: doc.lines[last].length };
 }
 
-function addSizeFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
-  const out: CodeAction[] = [];
-  for (const s of statementsOnLine(doc, diag.range.start.line)) {
-    const mem = s.operands.find((o) => o.kind === 'memory' || o.text.trimStart().startsWith('['));
-    if (!mem) continue;
-    for (const size of SIZE_KEYWORDS) {
-      out.push({
-        title: `Add operand size \`${size}\``,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diag],
-        isPreferred: size === 'dword',
-        edit: { changes: { [doc.uri]: [{ range: { start: toLspRange(mem.range).start, end: toLspRange(mem.range).start }, newText: `${size} ` }] } },
-      });
-    }
+/** The operand size `bits` gives at a line of this file: 16 after `bits 16` / `use16`, else 32. */
+function bitsAt(doc: AnalyzedDocument, line: number): 16 | 32 {
+  let bits: 16 | 32 = 32;
+  for (let l = 0; l < line && l < doc.lines.length; l++) {
+    const m = /^\s*\[?\s*(?:bits\s+(16|32|64)|use(16|32))\b/i.exec(doc.lines[l]);
+    if (m) bits = (m[1] ?? m[2]) === '16' ? 16 : 32;
   }
-  return out;
+  return bits;
+}
+
+/**
+ * The size keywords that give the unsized memory operand a form in the table: `push` and `bt`
+ * have no byte form, `movzx eax, [x]` no dword one (NASM rejects those combinations).
+ */
+function sizesFor(mnemonic: string, operands: readonly string[], memIndex: number): (typeof SIZES)[number][] {
+  const spec = instructionFor(mnemonic);
+  if (!spec) return [...SIZES];
+  const written = operands.map(writtenOperand);
+  return SIZES.filter((size) => spec.forms.some((form) => form.operands.length === written.length
+    && (size.kinds as readonly string[]).includes(form.operands[memIndex])
+    && written.every((w, i) => i === memIndex || kindAccepts(form.operands[i], w))));
+}
+
+function addSizeFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
+  // "mismatch in operand sizes" has the same code; a second size keyword would not fix it.
+  if (typeof diag.message !== 'string' || !/size not specified/i.test(diag.message)) return [];
+  const line = diag.range.start.line;
+  // The statement whose operand the diagnostic marks; in a macro body, its first expansion.
+  const statement = doc.result.statements.find((s) => s.range.file === doc.path && s.range.start.line === line
+    && s.operands.some((o) => o.range.start.line === line && o.range.start.col <= diag.range.start.character && diag.range.start.character < Math.max(o.range.end.col, o.range.start.col + 1)))
+    ?? doc.result.statements.find((s) => s.range.file === doc.path && s.range.start.line === line && s.operands.length > 0);
+  if (!statement?.mnemonic) return [];
+  const memIndex = statement.operands.findIndex((o) => o.text.includes('[') && !SIZE_WRITTEN.test(o.text));
+  if (memIndex < 0) return [];
+  const mem = statement.operands[memIndex];
+  const sizes = sizesFor(statement.mnemonic.name, statement.operands.map((o) => o.text), memIndex);
+  const natural = bitsAt(doc, line) === 16 ? 'word' : 'dword';
+  const at = toLspRange(mem.range).start;
+  return sizes.map((size) => ({
+    title: `Add operand size \`${size.keyword}\``,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diag],
+    isPreferred: sizes.length === 1 || size.keyword === natural,
+    edit: { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: `${size.keyword} ` }] } },
+  }));
 }
 
 function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
@@ -45,7 +76,8 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
   if (name.startsWith('.')) {
     // A local label must land in the same scope: before the next non-local label.
     const next = doc.result.symbols
-      .filter((s) => s.kind === 'label' && s.definition.file === doc.path && s.definition.start.line > r.start.line)
+      // A structure's name opens a scope too: its fields are `.x` labels under it (nasm's struc macro).
+      .filter((s) => (s.kind === 'label' || s.kind === 'struc') && s.definition.file === doc.path && s.definition.start.line > r.start.line)
       .reduce<number | undefined>((min, s) => (min === undefined || s.definition.start.line < min ? s.definition.start.line : min), undefined);
     if (next !== undefined) {
       at = { line: next, character: 0 };
@@ -65,12 +97,14 @@ function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics:
   const hasSharedInfo = doc.index.symbol(SHARED_INFO_POINTER) !== undefined;
   const hasAbiConstants = doc.index.symbol(UPCALL_MASK_CONSTANT)?.kind === 'constant';
   for (let line = range.start.line; line <= range.end.line && line - range.start.line < 500; line++) {
-    for (const s of statementsOnLine(doc, line)) {
+    for (const s of doc.index.statementsOn(line)) {
       if (!s.mnemonic || s.mnemonic.isDirective || s.prefixes.length > 0) continue;
       const pv = paravirtualize(s.mnemonic.name, s.operands.map((o) => o.text), { hasAbiConstants });
       if (!pv) continue;
       const text = doc.lines[line];
       const startCol = s.mnemonic.range.start.col;
+      // `times 2 hlt` repeats one instruction; its replacement is several, which times would not repeat.
+      if (/\btimes\b/i.test(text.slice(0, startCol))) continue;
       const endCol = s.operands.length > 0 ? s.operands[s.operands.length - 1].range.end.col : s.mnemonic.range.end.col;
       const leading = text.slice(0, startCol);
       const indent = /^\s*$/.test(leading) ? leading : ' '.repeat(startCol);

@@ -37,9 +37,14 @@ export function codeLenses(doc: AnalyzedDocument): CodeLens[] {
 
 function labelLenses(doc: AnalyzedDocument): CodeLens[] {
   const labels = doc.result.symbols
-    .filter((s) => s.kind === 'label' && s.definition.file === doc.path && s.value !== undefined)
+    .filter((s) => s.kind === 'label' && s.definition.file === doc.path && s.value !== undefined && !doc.index.definedByExpansion(s.name))
     .sort((a, b) => a.definition.start.line - b.definition.start.line);
   if (labels.length === 0) return [];
+  // A label heads the lines up to the next label or structure: a struc's fields reserve no bytes
+  // of the image (nasm lays them out in an absolute section).
+  const ends = [...labels, ...doc.result.symbols.filter((s) => s.kind === 'struc' && s.definition.file === doc.path)]
+    .map((s) => s.definition.start.line)
+    .sort((a, b) => a - b);
   // Bytes emitted per source line of this file, in one pass over the statements.
   const bytesByLine = new Map<number, number>();
   for (const st of doc.result.statements) {
@@ -50,9 +55,11 @@ function labelLenses(doc: AnalyzedDocument): CodeLens[] {
   const lines = [...bytesByLine.keys()].sort((a, b) => a - b);
   const out: CodeLens[] = [];
   let li = 0;
+  let ei = 0;
   for (let i = 0; i < labels.length; i++) {
     const start = labels[i].definition.start.line;
-    const end = i + 1 < labels.length ? labels[i + 1].definition.start.line : Number.MAX_SAFE_INTEGER;
+    while (ei < ends.length && ends[ei] <= start) ei++;
+    const end = ei < ends.length ? ends[ei] : Number.MAX_SAFE_INTEGER;
     while (li < lines.length && lines[li] < start) li++;
     let bytes = 0;
     for (let k = li; k < lines.length && lines[k] < end; k++) bytes += bytesByLine.get(lines[k]) as number;

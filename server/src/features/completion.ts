@@ -1,13 +1,13 @@
 // completion(doc, pos): mnemonics with operand-form snippets, prefixes, directives and macros where
 // an instruction starts; registers, labels (the current scope's `.locals` too, and labels from
-// included files), constants, macros and size keywords in operands; `%` directives.
+// included files), constants, single-line macros and size keywords in operands; `%` directives.
 // Documentation is filled in lazily by resolveCompletion. Every item of a list replaces the same
 // range; a client that takes `itemDefaults.editRange` (LSP 3.17; VS Code does) gets it once per
 // list instead of once per item, which halves a list of labels on the wire.
 
 import type { SymbolInfo } from '../../../core/src/asm/api';
 import type { FormSpec, InstructionSpec, OperandKind } from '../../../core/src/isa/types';
-import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionItemLabelDetails, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import { BUILTIN_NAMES, DIRECTIVES, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKindLabel } from '../syntax/isaIndex';
@@ -45,13 +45,50 @@ function snippetForm(spec: InstructionSpec): FormSpec | undefined {
   return best;
 }
 
+/** The operands of the form the snippet shows, as the reference writes them (` r/m32, r32`). */
+function snippetOperands(name: string): string | undefined {
+  const spec = instructionFor(name);
+  if (!spec || !spec.forms.every((f) => f.operands.length > 0)) return undefined;
+  const form = snippetForm(spec);
+  return form ? ` ${form.operands.map(operandKindLabel).join(', ')}` : undefined;
+}
+
 function mnemonicSnippet(name: string): string {
   const spec = instructionFor(name);
   // Without operands in some form (`ret` / `ret imm16`), the bare mnemonic.
   if (!spec || !spec.forms.every((f) => f.operands.length > 0)) return name;
   const form = snippetForm(spec);
   if (!form) return name;
-  return `${name} ${form.operands.map((k, i) => `\${${i + 1}:${operandKindLabel(k).replace(/[}$\\]/g, '')}}`).join(', ')}`;
+  return `${name} ${form.operands.map((k, i) => `\${${i + 1}:${exampleOperand(k, i).replace(/[}$\\]/g, (c) => `\\${c}`)}}`).join(', ')}`;
+}
+
+const GPR: Partial<Record<OperandKind, readonly string[]>> = { r8: ['al', 'cl', 'dl'], r16: ['ax', 'cx', 'dx'], r32: ['eax', 'ecx', 'edx'] };
+
+/**
+ * An operand of this kind as NASM accepts it, so an accepted snippet assembles as it stands and
+ * selects the form it shows (`mov dword [ebx], eax` is `mov r/m32, r32`); the user types over it.
+ */
+function exampleOperand(kind: OperandKind, index: number): string {
+  const gpr = GPR[kind];
+  if (gpr) return gpr[index % gpr.length];
+  switch (kind) {
+    case 'rm8': case 'm8': return 'byte [ebx]';
+    case 'rm16': case 'm16': return 'word [ebx]';
+    case 'rm32': case 'm32': return 'dword [ebx]';
+    case 'm64': return 'qword [ebx]';
+    case 'm': case 'mfar32': return '[ebx]';
+    case 'mfar16': return 'word [ebx]';
+    case 'moffs8': case 'moffs16': case 'moffs32': return '[0]';
+    case 'imm8': case 'imm16': case 'imm32': case 'sbyte16': case 'sbyte32': return '0';
+    case 'one': return '1';
+    case 'sreg': return 'ds';
+    case 'creg': return 'cr0';
+    case 'dreg': return 'dr0';
+    case 'rel8': case 'rel16': case 'rel32': return '$';
+    case 'ptr16:16': return 'word 0x8:0';
+    case 'ptr16:32': return '0x8:0';
+    default: return kind;
+  }
 }
 
 /** What the client takes: list-wide defaults (`completionList.itemDefaults`), insert/replace edits. */
@@ -117,6 +154,7 @@ interface StaticItem {
   readonly data: CompletionData;
   readonly sortText: string;
   readonly detail?: string;
+  readonly labelDetails?: CompletionItemLabelDetails;
 }
 let instructionStartItems: StaticItem[] | undefined;
 
@@ -125,7 +163,9 @@ function staticInstructionItems(): readonly StaticItem[] {
   const out: StaticItem[] = [];
   for (const m of allMnemonics()) {
     const snippet = mnemonicSnippet(m);
-    out.push({ label: m, newText: snippet, snippet: snippet !== m, data: { kind: 'mnemonic', name: m }, sortText: `2${m}`, detail: isPrefixMnemonic(m) ? 'prefix' : instructionFor(m)?.summary });
+    const operands = snippetOperands(m);
+    out.push({ label: m, newText: snippet, snippet: snippet !== m, data: { kind: 'mnemonic', name: m }, sortText: `2${m}`, detail: isPrefixMnemonic(m) ? 'prefix' : instructionFor(m)?.summary,
+      labelDetails: operands ? { detail: operands } : undefined });
   }
   for (const d of DIRECTIVES) out.push({ label: d.name, newText: d.snippet ?? d.name, snippet: d.snippet !== undefined, data: { kind: 'keyword', name: d.name }, sortText: `3${d.name}`, detail: 'directive' });
   return (instructionStartItems = out);
@@ -164,7 +204,7 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   if (atInstruction) {
     for (const s of staticInstructionItems()) {
       items.push({ label: s.label, kind: CompletionItemKind.Keyword, ...out.edit(s.label, s.newText),
-        insertTextFormat: s.snippet ? InsertTextFormat.Snippet : undefined, data: s.data, sortText: s.sortText, detail: s.detail });
+        insertTextFormat: s.snippet ? InsertTextFormat.Snippet : undefined, data: s.data, sortText: s.sortText, detail: s.detail, labelDetails: s.labelDetails });
     }
     for (const s of doc.result.symbols) if (s.kind === 'macro') items.push(symbolItem(s, s.shortName, out));
     return out.list();
@@ -180,7 +220,9 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   const scope = scopeLabelAt(doc, pos.line);
   const seen = new Set<string>();
   for (const s of doc.result.symbols) {
-    if (s.kind === 'section') continue;
+    // A multi-line macro is called, never an operand; `..@N.x` are the names NASM gives `%%x`
+    // labels per call, which no one writes.
+    if (s.kind === 'section' || s.kind === 'macro' || (s.name.startsWith('..@') && doc.index.definedByExpansion(s.name))) continue;
     if (s.kind === 'local-label') {
       if (!scope || s.parent !== scope.name) continue;
       if (!seen.has(s.shortName)) items.push(symbolItem(s, s.shortName, out));

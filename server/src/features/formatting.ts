@@ -3,6 +3,7 @@
 // every token is accounted for, and only whitespace between tokens changes (and the case of
 // mnemonics and directives, which NASM ignores).
 
+import type { Token } from '../../../core/src/asm/lexer';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import type { FormatSettings } from '../analysis/settings';
@@ -10,6 +11,10 @@ import { isDirective } from '../syntax/directives';
 import { instructionFor, isPrefixMnemonic } from '../syntax/isaIndex';
 import { shapeLine, type LineShape, type WordClassifier } from '../syntax/lineShape';
 import { wordClassifier } from './wordClassifier';
+
+function pastes(t: Token): boolean {
+  return t.kind === 'preproc' || t.text.startsWith('%');
+}
 
 function pad(s: string, col: number): string {
   return s.length < col ? s + ' '.repeat(col - s.length) : s + ' ';
@@ -23,18 +28,28 @@ function fullyCovered(shape: LineShape): boolean {
   // Tokens and spans both run left to right without overlapping, so one pass over each suffices:
   // a line of 500k operands must not cost tokens × operands.
   let k = 0;
+  let previous: { readonly token: Token; readonly span: number } | undefined;
   for (const t of shape.tokens) {
     if (t.kind === 'invalid') return false;
     // The commas that separate operands are rewritten as ", ".
-    if (t.kind === 'op' && t.text === ',' && t.start >= afterMnemonic) continue;
+    if (t.kind === 'op' && t.text === ',' && t.start >= afterMnemonic) {
+      previous = undefined;
+      continue;
+    }
     while (k < spans.length && spans[k].end < t.end) k++;
     if (k === spans.length || spans[k].start > t.start) return false;
+    // A macro parameter or context token written against its neighbour is pasted to it by the
+    // preprocessor (`lbl_%1:`, `j%-1`); a space between them would split the pasted name.
+    if (previous && previous.span !== k && previous.token.end === t.start && (pastes(previous.token) || pastes(t))) return false;
+    previous = { token: t, span: k };
   }
   return true;
 }
 
-function caseOf(word: string, settings: FormatSettings): string {
+function caseOf(word: string, words: WordClassifier, settings: FormatSettings): string {
   if (!settings.lowercaseMnemonics) return word;
+  // NASM macro names are case-sensitive: `DT' defined by %define or %deftok is the macro, `dt' the directive.
+  if (words.isCaseSensitiveMacro?.(word)) return word;
   return instructionFor(word) || isPrefixMnemonic(word) || isDirective(word) ? word.toLowerCase() : word;
 }
 
@@ -49,7 +64,7 @@ export function formatLine(text: string, words: WordClassifier, settings: Format
   if (shape.label) out = trimmed.slice(shape.label.start, shape.label.colon !== undefined ? shape.label.colon + 1 : shape.label.end);
   if (shape.mnemonic) {
     out = out.length === 0 ? ' '.repeat(settings.mnemonicColumn) : pad(out, settings.mnemonicColumn);
-    const head = [...shape.prefixes.map((p) => caseOf(trimmed.slice(p.start, p.end), settings)), caseOf(shape.mnemonic.name, settings)].join(' ');
+    const head = [...shape.prefixes.map((p) => caseOf(trimmed.slice(p.start, p.end), words, settings)), caseOf(shape.mnemonic.name, words, settings)].join(' ');
     if (shape.operands.length === 0) out += head;
     else out = pad(out + head, settings.mnemonicColumn + settings.mnemonicWidth) + shape.operands.map((o) => trimmed.slice(o.start, o.end)).join(', ');
   }

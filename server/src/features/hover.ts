@@ -2,7 +2,9 @@
 // value from the last assembly, a number in several bases, or a macro's signature and expansion.
 
 import type { Statement, SymbolInfo } from '../../../core/src/asm/api';
-import { parseNumber } from '../../../core/src/asm/numbers';
+import { tokenizeLine } from '../../../core/src/asm/lexer';
+import { parseNumber, parseNumberExact } from '../../../core/src/asm/numbers';
+import { decodeString } from '../../../core/src/asm/strings';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { rangeContains, toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { keywordDoc } from '../syntax/directives';
@@ -83,6 +85,43 @@ function expansionAt(doc: AnalyzedDocument, at: { line: number; col: number }): 
   return out;
 }
 
+/** A number token's exact value as NASM's 64-bit integer (unsigned), or undefined when malformed. */
+function exactNumber(text: string): bigint | undefined {
+  const v = parseNumber(text);
+  if (v === undefined) return undefined;
+  return Number.isSafeInteger(v) ? BigInt(v) : BigInt.asUintN(64, parseNumberExact(text));
+}
+
+/**
+ * The column of a unary `-` written just before the number at `start` (`dd -1`, `mov eax, -2`,
+ * `[ebp - -4]`), or undefined when the `-` subtracts (`x - 1`) or there is none.
+ */
+function unaryMinusBefore(text: string, start: number, doc: AnalyzedDocument): number | undefined {
+  const tokens = tokenizeLine(text.slice(0, start));
+  const minus = tokens[tokens.length - 1];
+  if (!minus || minus.kind !== 'op' || minus.text !== '-') return undefined;
+  const before = tokens[tokens.length - 2];
+  if (before === undefined) return minus.start;
+  if (before.kind === 'op') return before.text === ')' || before.text === ']' ? undefined : minus.start;
+  if (before.kind === 'ident') {
+    const words = wordClassifier(doc);
+    return words.isInstructionOrDirective(before.text) || words.isPrefix(before.text) ? minus.start : undefined;
+  }
+  return undefined;
+}
+
+/** A string's value as a character constant (up to 8 bytes, little-endian, NASM manual §3.4.3). */
+function characterConstant(line: string, token: string): bigint | undefined {
+  // `%include "x.inc"`, `%define`, `incbin "f"`: strings there are names and text, not numbers.
+  const first = tokenizeLine(line)[0];
+  if (first?.kind === 'preproc' || /^\s*(?:\w+:?\s+)?incbin\b/i.test(line)) return undefined;
+  const bytes = decodeString(token);
+  if (!bytes || bytes.length === 0 || bytes.length > 8) return undefined;
+  let v = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  return v;
+}
+
 export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   const text = doc.lines[pos.line];
   if (text === undefined) return null;
@@ -90,7 +129,14 @@ export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   if (!tok || tok.kind === 'comment') return null;
   const wrap = (value: string) => markdown(value, pos.line, tok.start, tok.end);
   if (tok.kind === 'number') {
-    const v = parseNumber(tok.text);
+    const v = exactNumber(tok.text);
+    if (v === undefined) return null;
+    const minus = unaryMinusBefore(text, tok.start, doc);
+    if (!minus) return wrap(numberMarkdown(v));
+    return markdown(numberMarkdown(-BigInt.asIntN(64, v)), pos.line, minus, tok.end);
+  }
+  if (tok.kind === 'string') {
+    const v = characterConstant(text, tok.text);
     return v === undefined ? null : wrap(numberMarkdown(v));
   }
   if (tok.kind === 'preproc') {

@@ -8,6 +8,8 @@ export function inlayHints(doc: AnalyzedDocument, range: Range): InlayHint[] {
   const out: InlayHint[] = [];
   for (const s of doc.result.symbols) {
     if ((s.kind !== 'label' && s.kind !== 'local-label') || s.value === undefined || s.definition.file !== doc.path) continue;
+    // A label defined by a macro's body line has one address per call, none for the line.
+    if (doc.index.definedByExpansion(s.name)) continue;
     const line = s.definition.end.line;
     if (line < range.start.line || line > range.end.line) continue;
     const text = doc.lines[line] ?? '';

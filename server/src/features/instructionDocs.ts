@@ -30,7 +30,10 @@ function techniqueRows(v: VirtBehaviour, privilege: PrivilegeClass): string[] {
       ? '**does not trap** in ring 1: runs on the real machine and silently misbehaves'
       : 'runs directly';
   const bt = v.binaryTranslation === 'callout' ? 'translated into a VMM callout (no trap, correct semantics)' : 'copied unchanged into the translation cache';
-  const pv = v.paravirtual === 'runs' ? 'runs unchanged' : `replaced by the hypercall \`${v.paravirtual.hypercall}\``;
+  const pv = v.paravirtual === 'runs' ? 'runs unchanged'
+    // `shared-info` names no hypercall: IF and CR2 live in the shared-info page (Xen's vcpu_info).
+    : v.paravirtual.hypercall === 'shared-info' ? 'replaced by a read or write of the shared-info page (no hypercall)'
+      : `replaced by the hypercall \`${v.paravirtual.hypercall}\``;
   const hw = v.hardwareAssisted === 'no-exit'
     ? 'no VM exit'
     : `VM exit ${v.hardwareAssisted.exitReason} (${v.hardwareAssisted.exitName}) when ${v.hardwareAssisted.when}`;

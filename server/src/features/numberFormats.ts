@@ -1,23 +1,41 @@
 // A number shown in the bases an OS developer reads: hex, signed and unsigned decimal, binary,
 // and as characters when its bytes are printable (NASM character constants are little-endian).
+// Values are NASM's 64-bit integers, exact (a bigint): `0xFFFFFFFFFFFFFFFF` must not round.
 
-export function numberMarkdown(value: number): string {
+const TWO_31 = 1n << 31n;
+const TWO_32 = 1n << 32n;
+const TWO_63 = 1n << 63n;
+const TWO_64 = 1n << 64n;
+
+function grouped(bits: string): string {
+  return bits.replace(/\B(?=(\d{4})+(?!\d))/g, '_');
+}
+
+export function numberMarkdown(value: bigint): string {
   const lines: string[] = [];
-  const big = BigInt(Math.trunc(value));
-  lines.push(`hex: \`0x${big.toString(16).toUpperCase()}\``);
-  lines.push(`dec: \`${big.toString(10)}\``);
-  if (big >= 0x80000000n && big <= 0xffffffffn) lines.push(`signed 32-bit: \`${Number(BigInt.asIntN(32, big))}\``);
-  const bin = big >= 0n ? big.toString(2) : BigInt.asUintN(32, big).toString(2);
-  lines.push(`bin: \`${bin.replace(/\B(?=(\d{4})+(?!\d))/g, '_')}b\``);
-  if (big > 0n && big <= 0xffffffffn) {
+  if (value < 0n) {
+    // A negated constant (`-1`): what `dd` stores when it fits 32 bits, else what `dq` stores.
+    const width = value >= -TWO_31 ? 32 : 64;
+    const stored = BigInt.asUintN(width, value);
+    lines.push(`hex: \`0x${stored.toString(16).toUpperCase()}\` (${width}-bit two's complement)`);
+    lines.push(`dec: \`${value.toString(10)}\``);
+    lines.push(`unsigned ${width}-bit: \`${stored.toString(10)}\``);
+    lines.push(`bin: \`${grouped(stored.toString(2))}b\``);
+    return lines.join('  \n');
+  }
+  const v = value >= TWO_64 ? BigInt.asUintN(64, value) : value;
+  lines.push(`hex: \`0x${v.toString(16).toUpperCase()}\``);
+  lines.push(`dec: \`${v.toString(10)}\``);
+  if (v >= TWO_31 && v < TWO_32) lines.push(`signed 32-bit: \`${BigInt.asIntN(32, v).toString(10)}\``);
+  if (v >= TWO_63) lines.push(`signed 64-bit: \`${BigInt.asIntN(64, v).toString(10)}\``);
+  lines.push(`bin: \`${grouped(v.toString(2))}b\``);
+  if (v > 0n) {
     let chars = '';
-    let v = Number(big);
     let printable = true;
-    while (v > 0) {
-      const c = v & 0xff;
+    for (let rest = v; rest > 0n; rest >>= 8n) {
+      const c = Number(rest & 0xffn);
       if (c < 0x20 || c > 0x7e) printable = false;
       chars += String.fromCharCode(c);
-      v = Math.floor(v / 256);
     }
     if (printable) lines.push(`chars: \`'${chars}'\``);
   }

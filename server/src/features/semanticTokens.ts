@@ -55,6 +55,8 @@ export function semanticTokens(doc: AnalyzedDocument, range?: Range): SemanticTo
     if (text.length === 0) continue;
     const shape = shapeLine(text, words);
     if (shape.label && !shape.label.name.startsWith('.')) scope = shape.label.name;
+    // `struc name` defines `name` as a label, so the `.field:` lines after it are `name.field`.
+    else if (shape.mnemonic?.name.toLowerCase() === 'struc' && shape.operands.length > 0) scope = text.slice(shape.operands[0].start, shape.operands[0].end).split(',')[0].trim();
     let mnemonicMods = 0;
     if (shape.mnemonic) {
       const spec = instructionFor(shape.mnemonic.name);

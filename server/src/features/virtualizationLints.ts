@@ -19,6 +19,9 @@ export interface ResolvedInstruction {
   readonly virt: VirtBehaviour;
 }
 
+/** The table's `paravirtual` entry for state kept in the shared-info page rather than a hypercall. */
+const SHARED_INFO_REPLACEMENT = 'shared-info';
+
 /** The table entry and form a statement assembles with, judged from its written operands. */
 export function resolveStatement(stmt: Statement): ResolvedInstruction | undefined {
   if (!stmt.mnemonic || stmt.mnemonic.isDirective) return undefined;
@@ -64,7 +67,10 @@ export function virtualizationLints(doc: AnalyzedDocument): Diagnostic[] {
     if (doc.technique === 'paravirtual') {
       if (typeof virt.paravirtual === 'object' && privilege !== 'innocuous') {
         out.push(lint(where, 'warning', 'needs-hypercall',
-          `\`${name}\` is ${privilege === 'privileged' ? 'privileged' : 'sensitive'}: a paravirtual kernel runs in ring 1 and must use the hypercall \`${virt.paravirtual.hypercall}\` instead.`));
+          `\`${name}\` is ${privilege === 'privileged' ? 'privileged' : 'sensitive'}: a paravirtual kernel runs in ring 1 and must ${virt.paravirtual.hypercall === SHARED_INFO_REPLACEMENT
+            // Not a hypercall: the interrupt flag and CR2 live in the shared-info page (Xen's vcpu_info).
+            ? 'use the shared-info page (its upcall mask, its saved CR2) instead'
+            : `use the hypercall \`${virt.paravirtual.hypercall}\` instead`}.`));
       }
       if (isHypercallEntry(stmt)) {
         const number = hypercallNumberBefore(doc, i);

@@ -41,7 +41,8 @@ export function allRegisters(): readonly RegisterInfo[] {
 /** How an operand written in source is shaped, enough to pick a table form for lints and hover. */
 export type WrittenOperand = { readonly kind: 'reg'; readonly reg: RegisterInfo } | { readonly kind: 'mem' } | { readonly kind: 'imm' };
 
-function kindAccepts(kind: OperandKind, op: WrittenOperand): boolean {
+/** A table operand kind accepts an operand written this way. */
+export function kindAccepts(kind: OperandKind, op: WrittenOperand): boolean {
   if (op.kind === 'reg') {
     const r = op.reg;
     switch (kind) {

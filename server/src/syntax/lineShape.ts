@@ -28,6 +28,8 @@ export interface LineShape {
 export interface WordClassifier {
   isPrefix(word: string): boolean;
   isInstructionOrDirective(word: string): boolean;
+  /** The word, spelled exactly so, names a macro (`%define`, `%macro`, ...), whose case matters. */
+  isCaseSensitiveMacro?(word: string): boolean;
 }
 
 export function shapeLine(line: string, words: WordClassifier): LineShape {
