@@ -72,7 +72,7 @@ export function assembleStatements(stmts: readonly ParsedStatement[], lines: PPL
   return new Assembler(stmts, lines, lineOf, sink, host).run(frontEndOnly);
 }
 
-interface StrucState { readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined } }
+interface StrucState { readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined; absoluteSec: number } }
 
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
@@ -118,6 +118,11 @@ class Assembler implements EvalContext {
   private sec = 0;
   /** Set while in `absolute` space (and inside struc): the current absolute location. */
   private absolute: number | undefined;
+  /**
+   * The section whose address `absolute` was given from (`absolute label`), or -1: labels there
+   * and `$` are that section's (as in nasm: `pages - header` is a number), not absolute values.
+   */
+  private absoluteSec = -1;
   private struc: StrucState | undefined;
   private istrucStart: { sec: number; offset: number; name: string } | undefined;
   private readonly externs = new Set<string>();
@@ -201,6 +206,7 @@ class Assembler implements EvalContext {
     this.sec = 0;
     this.bits = 16;
     this.absolute = undefined;
+    this.absoluteSec = -1;
     this.struc = undefined;
     this.istrucStart = undefined;
     for (let i = 0; i < this.stmts.length; i++) {
@@ -257,7 +263,7 @@ class Assembler implements EvalContext {
   }
 
   here(): Value {
-    return this.absolute !== undefined ? { v: this.absolute, sec: -1 } : { v: this.sections[this.sec].address + this.hereOffset, sec: this.sec };
+    return this.absolute !== undefined ? { v: this.absolute, sec: this.absoluteSec } : { v: this.sections[this.sec].address + this.hereOffset, sec: this.sec };
   }
 
   base(): Value {
@@ -385,6 +391,11 @@ class Assembler implements EvalContext {
     def.sec = sec; def.value = value; def.kind = kind; def.pass = this.pass; def.big = big;
   }
 
+  /** A label's value at `at` in absolute space: its offset in `absoluteSec` when there is one. */
+  private absoluteOffset(at: number): number {
+    return this.absoluteSec < 0 ? at : at - this.sections[this.absoluteSec].address;
+  }
+
   private statement(i: number): void {
     const section = this.absolute !== undefined ? undefined : this.sections[this.sec];
     const offset = section === undefined ? this.absolute! : section.size;
@@ -395,7 +406,10 @@ class Assembler implements EvalContext {
       const codeSection = route === Route.StaticCode && this.cache.bits[i] === this.bits ? section : undefined;
       if (route === Route.Label || codeSection !== undefined) {
         const own = this.labelSymbol[i];
-        if (own !== undefined) this.redefine(own, 'label', section === undefined ? -1 : this.sec, offset, undefined);
+        if (own !== undefined) {
+          if (section !== undefined) this.redefine(own, 'label', this.sec, offset, undefined);
+          else this.redefine(own, 'label', this.absoluteSec, this.absoluteOffset(offset), undefined);
+        }
         if (section === undefined) this.results.reset(i, -1, NaN, offset);
         else this.results.reset(i, this.sec, offset, section.address + offset);
         if (codeSection !== undefined) this.staticCode(i, codeSection, offset);
@@ -406,7 +420,7 @@ class Assembler implements EvalContext {
     const st = this.stmts[i];
     const kind = st.kind;
     if (st.label !== undefined && (kind !== StatementKind.Directive || st.op!.name !== 'equ')) {
-      if (section === undefined) this.define(st, 'label', -1, offset);
+      if (section === undefined) this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
       else this.define(st, 'label', this.sec, offset);
     }
     if (section === undefined) this.results.reset(i, -1, NaN, offset);
@@ -560,6 +574,7 @@ class Assembler implements EvalContext {
         const e = this.exprArg(st);
         const v = e ? this.eval(e) : undefined;
         this.absolute = v?.v ?? 0;
+        this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
         return;
       }
       case 'align': case 'alignb': {
@@ -601,8 +616,9 @@ class Assembler implements EvalContext {
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
         const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2)) : undefined;
         const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
-        this.struc = { name: t.text, base, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute } };
+        this.struc = { name: t.text, base, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } };
         this.absolute = base;
+        this.absoluteSec = -1;
         this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
         return;
       }
@@ -611,6 +627,7 @@ class Assembler implements EvalContext {
         this.defineNamed(`${this.struc.name}_size`, -1, this.absolute! - this.struc.base, word, false);
         this.sec = this.struc.saved.sec;
         this.absolute = this.struc.saved.absolute;
+        this.absoluteSec = this.struc.saved.absoluteSec;
         this.struc = undefined;
         return;
       }
@@ -713,6 +730,7 @@ class Assembler implements EvalContext {
     const s = this.openSection(name, args);
     this.sec = s.index;
     this.absolute = undefined;
+    this.absoluteSec = -1;
     if (name === '.bss' && s.size === 0 && this.pass === 0) s.progbits = false;
     for (; i < args.length; i++) {
       const t = args[i];

@@ -115,6 +115,9 @@ class Preprocessor {
   private readonly contexts = new ContextStack();
   /** `bits` as last set by a `bits`/`use16`/`use32` line, for `__BITS__`. */
   private bits = 16;
+  /** `__SECT__`'s tokens (see `sectionDirective`), and the output lines read for them so far. */
+  private sect: readonly PPToken[] = tokenizeLine('[section .text]');
+  private sectScanned = 0;
   private macroDepth = 0;
   private stopped = false;
   private exhausted = false;
@@ -695,7 +698,7 @@ class Preprocessor {
       const defs = t.kind === 'ident' ? this.lookupSingle(t.text) : undefined;
       if (!defs) {
         const b = t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
-        if (b) { if (!out) out = toks.slice(0, i); out.push(b); continue; }
+        if (b) { if (!out) out = toks.slice(0, i); if (Array.isArray(b)) out.push(...b); else out.push(b); continue; }
         if (out) out.push(t);
         continue;
       }
@@ -749,17 +752,44 @@ class Preprocessor {
   /**
    * The standard macros nasm 2.16 defines for every line (manual §5.1): `__LINE__` (the line of a
    * macro body, inside macros), `__FILE__` (as nasm would have opened it, run from the main file's
-   * directory), `__BITS__`, and `__PASS__` (2: the pass whose output counts). Each also spelt `__?X?__`.
+   * directory), `__BITS__`, `__PASS__` (2: the pass whose output counts) and `__SECT__` (see
+   * `sectionDirective`). Each also spelt `__?X?__`.
    */
-  private builtin(t: PPToken, file: string, line: number): PPToken | undefined {
+  private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
     const name = t.text.startsWith('__?') && t.text.endsWith('?__') ? t.text.slice(3, -3) : t.text.startsWith('__') && t.text.endsWith('__') ? t.text.slice(2, -2) : undefined;
     switch (name) {
       case 'LINE': return { kind: 'number', text: String(line + 1), start: t.start, end: t.end, src: t.src };
       case 'BITS': return { kind: 'number', text: String(this.bits), start: t.start, end: t.end, src: t.src };
       case 'PASS': return { kind: 'number', text: '2', start: t.start, end: t.end, src: t.src };
       case 'FILE': return { kind: 'string', text: quoteBytes(new TextEncoder().encode(relativeTo(dirName(this.opts.file), file))), start: t.start, end: t.end, src: t.src };
+      case 'SECT': return this.sectionDirective().map((x) => ({ kind: x.kind, text: x.text, start: t.start, end: t.end, src: t.src, at: NOWHERE }));
       default: return undefined;
     }
+  }
+
+  /**
+   * What `__SECT__` stands for: the primitive form of the last `section`, `segment` or `absolute`
+   * directive written without brackets (in nasm those are standard macros that define `__SECT__`
+   * as `[section ARGS]`, the word in lower case, and then expand it; the bracketed forms leave it
+   * alone), `[section .text]`
+   * before any. Found from the lines emitted so far, read once each.
+   */
+  private sectionDirective(): readonly PPToken[] {
+    const out = this.out;
+    for (; this.sectScanned < out.count; this.sectScanned++) {
+      const i = this.sectScanned;
+      if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
+      const toks = out.tokensOf(i);
+      const first = toks[0];
+      if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) continue;
+      const word = first.text.toLowerCase();
+      if (word !== 'section' && word !== 'segment' && word !== 'absolute') continue;
+      if (toks.length < 2) continue;
+      const open: PPToken = { kind: 'op', text: '[', start: 0, end: 0 };
+      const close: PPToken = { kind: 'op', text: ']', start: 0, end: 0 };
+      this.sect = [open, { ...first, text: word }, ...toks.slice(1), close];
+    }
+    return this.sect;
   }
 
   /** Notes `bits N` / `[bits N]` / `use16` / `use32` for `__BITS__` (nasm defines `bits` as a macro that sets it). */
@@ -840,11 +870,17 @@ class Preprocessor {
     const range = lineRange(file, line, name.start, name.end);
     const at = (t: PPToken): PPToken => ({ kind: t.kind, text: t.text, start: name.start, end: name.end });
     if (op === '%defstr') {
-      // The tokens' text with one space wherever the line had blanks between them (measured:
-      // `%defstr S Hello,   world` is 'Hello, world').
-      const rest = toks.slice(2);
+      // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
+      // number), with one space wherever the line had blanks between them (`%defstr S Hello,
+      // world` is 'Hello, world'). Tokens one macro call made all have the call's columns: between
+      // two of them a space separates two words only (`[section .text]` for `__SECT__`).
+      const expanded = this.expandSingle(toks.slice(2), file, line);
       let str = '';
-      for (let k = 0; k < rest.length; k++) str += (k > 0 && rest[k].start > rest[k - 1].end ? ' ' : '') + rest[k].text;
+      for (let k = 0; k < expanded.length; k++) {
+        const a = expanded[k - 1], b = expanded[k];
+        const space = k > 0 && (a.start === b.start && a.end === b.end ? isWordToken(a) && isWordToken(b) : b.start > a.end);
+        str += (space ? ' ' : '') + b.text;
+      }
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive);
       return;
     }
@@ -1112,6 +1148,11 @@ function lineFlags(toks: readonly PPToken[]): number {
     else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
   }
   return flags;
+}
+
+/** A name, number or string: what needs a space to stay apart from the next such token. */
+function isWordToken(t: PPToken): boolean {
+  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string';
 }
 
 function hasBuiltin(toks: readonly PPToken[]): boolean {
