@@ -151,8 +151,9 @@ async function editorChecks(wb) {
     const first = (await focused.getAttribute('aria-label')) ?? '';
     expect(/^mov\b/.test(first), `the focused suggestion is "${first}", not mov`);
     await page.keyboard.press('Enter');
-    // The snippet's placeholders are operand kinds of a form of mov; the editor renders spaces as U+00A0.
-    const accepted = editorLine(/^\s*mov\s\S+,\s\S+\s*$/);
+    // The snippet's placeholders are operands of a form of mov, written as nasm accepts them
+    // (`mov dword [ebx], ecx`); the editor renders spaces as U+00A0.
+    const accepted = editorLine(/^\s*mov\s[^,]*\S,\s\S[^,]*$/);
     await accepted.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     console.log(`       accepted: ${((await accepted.textContent()) ?? '').replace(/\u00a0/g, ' ').trim()}`);
     await wb.screenshot('08-completion-snippet');
