@@ -604,7 +604,10 @@ class Assembler implements EvalContext {
       case 'incbin':
         this.incbin(st, args);
         return;
-      case 'global': case 'common': case 'static': case 'cpu': case 'default':
+      case 'global': case 'static': case 'cpu': case 'default':
+        return;
+      case 'common':
+        this.error('common', 'binary output format does not support common variables', st.op);
         return;
       case 'extern':
         for (const t of args) if (t.kind === 'ident') this.externs.add(t.text);
