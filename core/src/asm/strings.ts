@@ -64,6 +64,13 @@ export function stringValue(bytes: Uint8Array): number {
   return v;
 }
 
+/** `stringValue` exactly, as NASM's 64-bit integer (a bigint): 8-byte constants do not round. */
+export function stringValueExact(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = Math.min(bytes.length, 8) - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  return v;
+}
+
 /** A string token whose bytes are `bytes`: quoted as written when it can be, else backquoted with escapes. */
 export function quoteBytes(bytes: Uint8Array): string {
   let plain = true;

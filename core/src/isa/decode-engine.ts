@@ -55,7 +55,8 @@ const MAX_LENGTH = 15;
 
 const NO_PREFIXES: readonly PrefixName[] = Object.freeze([]);
 
-const SEG_BY_PREFIX: Readonly<Record<number, SegmentRegister>> = { 0x26: 'es', 0x2e: 'cs', 0x36: 'ss', 0x3e: 'ds', 0x64: 'fs', 0x65: 'gs' };
+/** Segment override prefix bytes and the registers they name. */
+export const SEG_BY_PREFIX: Readonly<Record<number, SegmentRegister>> = { 0x26: 'es', 0x2e: 'cs', 0x36: 'ss', 0x3e: 'ds', 0x64: 'fs', 0x65: 'gs' };
 
 /** 16-bit ModR/M r/m encodings (Intel SDM Vol. 2 Table 2-1). */
 const RM16_BASE: readonly (Gpr16 | undefined)[] = ['bx', 'bx', 'bp', 'bp', undefined, undefined, 'bp', 'bx'];

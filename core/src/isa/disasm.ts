@@ -5,6 +5,7 @@
 import type { AsmOperand, ImmOperand, MemOperand, PrefixName } from './operands';
 import type { FormSpec, InstructionSpec, OperandKind } from './types';
 import { decode, type DecodedInstruction, type DecodeResult } from './decoder';
+import { SEG_BY_PREFIX } from './decode-engine';
 
 export interface FormatOptions {
   /** Code size the text is meant for: keywords such as `word` mark sizes that differ from it. */
@@ -202,8 +203,6 @@ function formatOperand(ins: DecodedInstruction, op: AsmOperand, at: number, bits
   }
 }
 
-const SEGMENT_PREFIX_BYTES: Readonly<Record<number, string>> = { 0x26: 'es', 0x2e: 'cs', 0x36: 'ss', 0x3e: 'ds', 0x64: 'fs', 0x65: 'gs' };
-
 /**
  * A byte that starts no valid instruction, as ndisasm's eatbyte() prints it: a prefix byte by
  * its prefix name (`lock`, `rep`, `es`, `o16`, `a16` ...), any other byte as `db 0x0f`.
@@ -215,7 +214,7 @@ function undecodableByte(b: number, bits: 16 | 32): string {
     case 0xf3: return 'rep';
     case 0x66: return bits === 16 ? 'o32' : 'o16';
     case 0x67: return bits === 16 ? 'a32' : 'a16';
-    default: return SEGMENT_PREFIX_BYTES[b] ?? 'db 0x' + b.toString(16).padStart(2, '0');
+    default: return SEG_BY_PREFIX[b] ?? 'db 0x' + b.toString(16).padStart(2, '0');
   }
 }
 

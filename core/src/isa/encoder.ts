@@ -8,7 +8,7 @@ import { encodeEffectiveAddress, toSigned } from './encode-ea';
 import { recipeOf, recipesOf } from './encode-form';
 import type { FormRecipe } from './encode-form';
 import { registerInfo } from './registers';
-import { findInstruction } from './table';
+import { findInstruction, PREFIX_MNEMONICS } from './table';
 
 const enum Fit { No, Yes, SizeMismatch }
 
@@ -542,8 +542,8 @@ function hasImmediate(operands: readonly AsmOperand[]): boolean {
   return false;
 }
 
-/** Prefix words other than segment registers: the last of a line of prefixes alone arrives as its mnemonic. */
-const PREFIX_ONLY_WORDS: ReadonlySet<string> = new Set(['lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'o16', 'o32', 'a16', 'a32']);
+/** Prefix words: the last of a line of prefixes alone arrives as its mnemonic. */
+const PREFIX_WORDS: ReadonlySet<string> = new Set(PREFIX_MNEMONICS);
 
 /** What a line of prefixes alone is an encoding of: no instruction of the table. */
 const PREFIXES_ALONE: InstructionSpec = {
@@ -574,7 +574,7 @@ function encodePrefixesAlone(req: EncodeRequest): EncodeResult {
 export function encode(req: EncodeRequest): EncodeResult {
   const spec = findInstruction(req.mnemonic);
   if (spec === undefined) {
-    if (SEGMENT_PREFIX[req.mnemonic] !== undefined || PREFIX_ONLY_WORDS.has(req.mnemonic)) return encodePrefixesAlone(req);
+    if (PREFIX_WORDS.has(req.mnemonic)) return encodePrefixesAlone(req);
     return { ok: false, problems: [error(`unknown instruction '${req.mnemonic}'`)] };
   }
   const problems: EncodeProblem[] = [];

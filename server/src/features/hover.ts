@@ -4,7 +4,7 @@
 import type { Statement, SymbolInfo } from '../../../core/src/asm/api';
 import { tokenizeLine } from '../../../core/src/asm/lexer';
 import { parseNumber, parseNumberExact } from '../../../core/src/asm/numbers';
-import { decodeString } from '../../../core/src/asm/strings';
+import { decodeString, stringValueExact } from '../../../core/src/asm/strings';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { rangeContains, toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { keywordDoc } from '../syntax/directives';
@@ -117,9 +117,7 @@ function characterConstant(line: string, token: string): bigint | undefined {
   if (first?.kind === 'preproc' || /^\s*(?:\w+:?\s+)?incbin\b/i.test(line)) return undefined;
   const bytes = decodeString(token);
   if (!bytes || bytes.length === 0 || bytes.length > 8) return undefined;
-  let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
-  return v;
+  return stringValueExact(bytes);
 }
 
 export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
