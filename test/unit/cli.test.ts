@@ -80,13 +80,17 @@ describe('ringside CLI', function () {
     assert.equal(list.code, 1);
     assert.equal(list.err, "w.asm: error: unable to open listing file `nodir/w.lst': No such file or directory\n");
   });
-  it('disasm says why it cannot read its input (exit 1)', () => {
-    const missing = inProcess(['disasm', path.join(dir, 'none.bin')]);
-    assert.equal(missing.code, 1);
-    assert.match(missing.err, /none\.bin: error: unable to read file: No such file or directory\n$/);
-    const directory = inProcess(['disasm', dir]);
-    assert.equal(directory.code, 1);
-    assert.match(directory.err, /: error: unable to read file: Is a directory\n$/);
+  it('asm, disasm and run say alike why they cannot read their input (exit 1)', () => {
+    // nasm 2.16: "nasm: fatal: unable to open input file `none.asm' No such file or directory"
+    for (const command of ['asm', 'disasm', 'run']) {
+      const missing = path.join(dir, 'none.asm');
+      const r = inProcess([command, missing]);
+      assert.equal(r.code, 1, command);
+      assert.equal(r.err, `${missing}: error: unable to open input file \`${missing}': No such file or directory\n`, command);
+      const directory = inProcess([command, dir]);
+      assert.equal(directory.code, 1, command);
+      assert.equal(directory.err, `${dir}: error: unable to open input file \`${dir}': Is a directory\n`, command);
+    }
   });
   it('disasm --org takes NASM numbers as ndisasm -o does, and rejects anything else (exit 2)', () => {
     const bin = path.join(dir, 'org.bin');

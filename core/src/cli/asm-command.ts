@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { assemble, renderListing, type AssembleLimits } from '../asm/index';
 import { LIMIT_FLAGS } from '../asm/limits';
-import { fileErrorReason } from './file-error';
+import { fileErrorReason, readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
 import { UsageError, type Io } from './usage';
 
@@ -69,11 +69,9 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   const readBinary = (p: string): Uint8Array | undefined => {
     try { return fs.readFileSync(p); } catch { return undefined; }
   };
-  const text = readFile(file);
-  if (text === undefined) {
-    io.err(`${args.file}:1:1: error: unable to open input file \`${args.file}'\n`);
-    return 1;
-  }
+  const input = readInputFile(args.file, io.err);
+  if (input === undefined) return 1;
+  const text = input.toString('utf8');
   keepOptimizedCode();
   const result = assemble({ file, text, host: { readFile, readBinary }, includePaths: args.includes, defines: args.defines, limits: args.limits });
   const cwd = process.cwd();

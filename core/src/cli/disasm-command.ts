@@ -1,9 +1,8 @@
 // `ringside disasm`: disassemble a flat binary in ndisasm's layout.
 
-import * as fs from 'node:fs';
 import { parseNumber } from '../asm/numbers';
 import { disassembleLines, formatListing, type DisassembledLine } from '../isa/disasm';
-import { fileErrorReason } from './file-error';
+import { readInputFile } from './file-error';
 import { UsageError, type Io } from './usage';
 
 const LINES_PER_WRITE = 4096;
@@ -31,11 +30,8 @@ export function disasmCommand(argv: readonly string[], io: Io): number {
     else file = a;
   }
   if (file === undefined) throw new UsageError('disasm needs an input FILE');
-  let bytes: Uint8Array;
-  try { bytes = fs.readFileSync(file); } catch (e) {
-    io.err(`${file}: error: unable to read file: ${fileErrorReason(e)}\n`);
-    return 1;
-  }
+  const bytes = readInputFile(file, io.err);
+  if (bytes === undefined) return 1;
   // Written in batches: a whole listing is some 40 times the input, past V8's string and heap
   // limits for inputs of a few MiB (ndisasm streams too).
   let batch: DisassembledLine[] = [];

@@ -1,6 +1,8 @@
 // Why a file could not be read or written, for the CLI's error lines, in the C library's words
 // (strerror), as nasm and ndisasm print them: "No such file or directory", "Is a directory".
 
+import * as fs from 'node:fs';
+
 const STRERROR: Readonly<Record<string, string>> = {
   ENOENT: 'No such file or directory',
   EISDIR: 'Is a directory',
@@ -17,4 +19,15 @@ export function fileErrorReason(e: unknown): string {
   if (typeof code === 'string' && STRERROR[code] !== undefined) return STRERROR[code];
   const message = e instanceof Error ? e.message : String(e);
   return /^[A-Z]+: (.*?), \w+(?: '.*')?$/.exec(message)?.[1] ?? message;
+}
+
+/**
+ * The input file's bytes, or undefined after one error line that names it and says why, in the
+ * same words for every command (nasm: "unable to open input file `a.asm' No such file or directory").
+ */
+export function readInputFile(file: string, err: (text: string) => void): Buffer | undefined {
+  try { return fs.readFileSync(file); } catch (e) {
+    err(`${file}: error: unable to open input file \`${file}': ${fileErrorReason(e)}\n`);
+    return undefined;
+  }
 }

@@ -2,10 +2,10 @@
 // guest wrote to isa-debug-exit (port 0xF4; QEMU's own status for the same write is (v << 1) | 1),
 // 0 after `cli; hlt`, 3 on a triple fault and 124 when the instruction budget runs out.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GuestSession } from '../runtime/session';
 import { formatEvent } from '../runtime/events';
+import { readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
 import { UsageError, type Io } from './usage';
 
@@ -72,11 +72,8 @@ function parseArgs(argv: readonly string[]): RunArgs {
 export function runCommand(argv: readonly string[], io: Io): number {
   const args = parseArgs(argv);
   const file = path.resolve(args.file);
-  let bytes: Buffer;
-  try { bytes = fs.readFileSync(file); } catch {
-    io.err(`ringside: cannot read \`${args.file}'\n`);
-    return 1;
-  }
+  const bytes = readInputFile(args.file, io.err);
+  if (bytes === undefined) return 1;
   const isSource = /\.(gasm|asm|s|nasm|inc)$/i.test(file);
   const loaded = GuestSession.load({
     ...(isSource ? { source: { file, includePaths: args.includes, defines: args.defines } } : { image: new Uint8Array(bytes) }),
