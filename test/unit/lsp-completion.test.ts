@@ -5,6 +5,8 @@ import * as assert from 'node:assert/strict';
 import type { MarkupContent } from 'vscode-languageserver-types';
 import { completion, resolveCompletion } from '../../server/src/features/completion';
 import { signatureHelp } from '../../server/src/features/signatureHelp';
+import { BUILTIN_NAMES } from '../../server/src/syntax/directives';
+import { assemble } from '../../core/src/asm/index';
 import { at, single, workspace } from '../protocol/analyzeText';
 
 describe('lsp completion', () => {
@@ -33,6 +35,13 @@ describe('lsp completion', () => {
     assert.ok(!labels.includes('.b'));
   });
 
+  it('offers only built-in names the assembler defines, in both spellings (nasm: test/fixtures/nasm/asm/std-macros.asm)', () => {
+    const names = BUILTIN_NAMES.map((b) => b.name).filter((n) => n.startsWith('__'));
+    assert.ok(names.length >= 20);
+    const text = names.flatMap((n) => [n, `__?${n.slice(2, -2)}?__`]).map((n) => `%ifndef ${n}\n%error ${n} is not defined\n%endif`).join('\n') + '\n';
+    const errors = assemble({ file: '/t/builtins.asm', text, host: { readFile: () => undefined } }).diagnostics.map((d) => d.message);
+    assert.deepEqual(errors, []);
+  });
   it('offers % directives', () => {
     const doc = ws.doc('main.asm');
     const labels = completion(doc, at(doc, '%de', 3)).items.map((i) => i.label);

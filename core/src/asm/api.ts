@@ -56,6 +56,8 @@ export interface AssembleOptions {
    * and the rest of the file is not assembled (checked every few hundred lines).
    */
   readonly deadline?: number;
+  /** The moment `__DATE__`, `__TIME__`, `__POSIX_TIME__` and the UTC forms describe; now when absent, as nasm reads the clock. */
+  readonly time?: Date;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface PreprocessOptions {
   /** nasm's `--limit-X` values (NASM_LIMITS when absent). */
   readonly limits?: ResolvedLimits;
   readonly budget?: TimeBudget;
+  /** The moment `__DATE__`, `__TIME__` and `__POSIX_TIME__` describe (now when absent). */
+  readonly time?: Date;
 }
 
 export interface IncludeRecord {
@@ -131,7 +133,11 @@ class Preprocessor {
   private expandedTokens = 0;
   private expansionOverflow = false;
 
+  /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
+  private readonly time: Date;
+
   constructor(private readonly opts: PreprocessOptions, private readonly sink: DiagnosticSink) {
+    this.time = opts.time ?? new Date();
     this.limits = opts.limits ?? NASM_LIMITS;
     this.budget = opts.budget ?? new TimeBudget(undefined);
   }
@@ -593,7 +599,7 @@ class Preprocessor {
       case 'def': {
         const t = rest[0];
         if (t) this.refer(t.text, t, file, line);
-        result = t !== undefined && (this.smacros.has(t.text) || this.ismacros.has(t.text.toLowerCase()));
+        result = t !== undefined && (this.smacros.has(t.text) || this.ismacros.has(t.text.toLowerCase()) || (t.kind === 'ident' && this.builtin(t, file, line) !== undefined));
         break;
       }
       case 'ctx': {
@@ -752,18 +758,26 @@ class Preprocessor {
   /**
    * The standard macros nasm 2.16 defines for every line (manual §5.1): `__LINE__` (the line of a
    * macro body, inside macros), `__FILE__` (as nasm would have opened it, run from the main file's
-   * directory), `__BITS__`, `__PASS__` (2: the pass whose output counts) and `__SECT__` (see
-   * `sectionDirective`). Each also spelt `__?X?__`.
+   * directory), `__BITS__`, `__PASS__` (2: the pass whose output counts), `__SECT__` (see
+   * `sectionDirective`), the version, the output format and the assembly's date and time (see
+   * `versionOrTime`). Each also spelt `__?X?__`.
    */
   private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
     const name = t.text.startsWith('__?') && t.text.endsWith('?__') ? t.text.slice(3, -3) : t.text.startsWith('__') && t.text.endsWith('__') ? t.text.slice(2, -2) : undefined;
+    if (name === undefined) return undefined;
+    const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {
-      case 'LINE': return { kind: 'number', text: String(line + 1), start: t.start, end: t.end, src: t.src };
-      case 'BITS': return { kind: 'number', text: String(this.bits), start: t.start, end: t.end, src: t.src };
-      case 'PASS': return { kind: 'number', text: '2', start: t.start, end: t.end, src: t.src };
-      case 'FILE': return { kind: 'string', text: quoteBytes(new TextEncoder().encode(relativeTo(dirName(this.opts.file), file))), start: t.start, end: t.end, src: t.src };
+      case 'LINE': return token('number', String(line + 1));
+      case 'BITS': return token('number', String(this.bits));
+      case 'PASS': return token('number', '2');
+      case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(relativeTo(dirName(this.opts.file), file))));
       case 'SECT': return this.sectionDirective().map((x) => ({ kind: x.kind, text: x.text, start: t.start, end: t.end, src: t.src, at: NOWHERE }));
-      default: return undefined;
+      case 'OUTPUT_FORMAT': return token('ident', 'bin');
+      default: {
+        const value = versionOrTime(name, this.time);
+        if (value === undefined) return undefined;
+        return typeof value === 'number' ? token('number', String(value)) : token('string', `"${value}"`);
+      }
     }
   }
 
@@ -1153,6 +1167,41 @@ function lineFlags(toks: readonly PPToken[]): number {
 /** A name, number or string: what needs a space to stay apart from the next such token. */
 function isWordToken(t: PPToken): boolean {
   return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string';
+}
+
+/** The nasm release whose output Ringside reproduces (Debian's nasm 2.16.01), for the version macros. */
+const NASM_VERSION = { major: 2, minor: 16, subminor: 1, patchlevel: 0 } as const;
+
+/**
+ * The value of a version macro (`NASM_MAJOR` ... `NASM_VERSION_ID`, `NASM_VER`) or of a date and
+ * time macro at `time` (`DATE`, `TIME` in local time, `UTC_DATE`, `UTC_TIME` and their `_NUM`
+ * forms, `POSIX_TIME`), as nasm's manual §5.1.1 and §5.1.5 give them: a number, or a string's
+ * characters. Undefined for any other name.
+ */
+function versionOrTime(name: string, time: Date): number | string | undefined {
+  const v = NASM_VERSION;
+  switch (name) {
+    case 'NASM_MAJOR': return v.major;
+    case 'NASM_MINOR': return v.minor;
+    case 'NASM_SUBMINOR': return v.subminor;
+    case 'NASM_PATCHLEVEL': return v.patchlevel;
+    case 'NASM_VERSION_ID': return ((v.major << 24) | (v.minor << 16) | (v.subminor << 8) | v.patchlevel) >>> 0;
+    case 'NASM_VER': return `${v.major}.${v.minor}.${String(v.subminor).padStart(2, '0')}`;
+    case 'POSIX_TIME': return Math.floor(time.getTime() / 1000);
+  }
+  const utc = name.startsWith('UTC_');
+  const field = utc ? name.slice(4) : name;
+  const [year, month, day, hours, minutes, seconds] = utc
+    ? [time.getUTCFullYear(), time.getUTCMonth() + 1, time.getUTCDate(), time.getUTCHours(), time.getUTCMinutes(), time.getUTCSeconds()]
+    : [time.getFullYear(), time.getMonth() + 1, time.getDate(), time.getHours(), time.getMinutes(), time.getSeconds()];
+  const two = (n: number): string => String(n).padStart(2, '0');
+  switch (field) {
+    case 'DATE': return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}`;
+    case 'TIME': return `${two(hours)}:${two(minutes)}:${two(seconds)}`;
+    case 'DATE_NUM': return year * 10000 + month * 100 + day;
+    case 'TIME_NUM': return hours * 10000 + minutes * 100 + seconds;
+    default: return undefined;
+  }
 }
 
 function hasBuiltin(toks: readonly PPToken[]): boolean {
