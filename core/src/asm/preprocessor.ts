@@ -582,7 +582,7 @@ class Preprocessor {
     this.conds.push({ state: v ? Cond.Active : Cond.Looking, sawElse: false, range: here, expansion: f.expansion });
   }
 
-  /** Evaluates `%if<kind>` (kind: '', 'n', 'def', 'ndef', 'idn', 'idni', 'num', 'str', 'id', 'macro', 'empty', ...). */
+  /** Evaluates `%if<kind>` (kind: '', 'n', 'def', 'ndef', 'idn', 'idni', 'num', 'str', 'id', 'token', 'macro', 'empty', ...). */
   private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): boolean {
     let negate = false;
     let k = kind;
@@ -622,9 +622,10 @@ class Preprocessor {
         result = a === b;
         break;
       }
-      case 'num': case 'str': case 'id': case 'empty': {
+      case 'num': case 'str': case 'id': case 'token': case 'empty': {
         const e = this.expandSingle(rest as PPToken[], file, line);
         if (k === 'empty') result = e.length === 0;
+        else if (k === 'token') result = e.length === 1;
         else result = e.length === 1 && e[0].kind === (k === 'num' ? 'number' : k === 'str' ? 'string' : 'ident');
         break;
       }

@@ -95,6 +95,7 @@ const CONDITIONS: readonly { readonly kind: string; readonly doc: string; readon
   { kind: 'id', doc: 'the argument is one identifier (NASM §4.4.7)', args: '${1:x}' },
   { kind: 'num', doc: 'the argument is one number (NASM §4.4.7)', args: '${1:x}' },
   { kind: 'str', doc: 'the argument is one string (NASM §4.4.7)', args: '${1:x}' },
+  { kind: 'token', doc: 'the argument expands to exactly one token (NASM §4.4.8)', args: '${1:x}' },
   { kind: 'empty', doc: 'the argument expands to nothing (NASM §4.4.9)', args: '${1:x}' },
 ];
 
