@@ -26,6 +26,23 @@ describe('lsp navigation', () => {
     assert.equal(references(doc, at(doc, 'LIMIT', 1), false).length, 1);
   });
 
+  it('goes from a frame variable to its %arg or %local, and renames it there and at its uses', () => {
+    const text = ['bits 32', '%push f', '%assign %$localsize 0', '%arg count:dword', '%local total:dword', '  mov eax, [count]', '  mov [total], eax', '%pop'].join('\n');
+    const frame = workspace({ 'frame.asm': text }, ['frame.asm']);
+    try {
+      const doc = frame.doc('frame.asm');
+      assert.deepEqual(definition(doc, at(doc, 'count', 2, 'mov')).map((l) => l.range), [{ start: { line: 3, character: 5 }, end: { line: 3, character: 10 } }]);
+      assert.deepEqual(definition(doc, at(doc, 'total', 2, 'mov')).map((l) => l.range), [{ start: { line: 4, character: 7 }, end: { line: 4, character: 12 } }]);
+      const edit = rename(doc, at(doc, 'count', 2, 'mov'), 'n');
+      assert.ok(!('error' in edit));
+      const out = applyEdits(text, (edit.changes as Record<string, TextEdit[]>)[frame.uri('frame.asm')]);
+      assert.match(out, /^%arg n:dword$/m);
+      assert.match(out, /mov eax, \[n\]/);
+    } finally {
+      frame.dispose();
+    }
+  });
+
   it('renames across files and keeps the spelling of local labels', () => {
     const doc = ws.doc('main.asm');
     const edit = rename(doc, at(doc, 'helper', 1), 'service');

@@ -94,6 +94,28 @@ const MAX_LINES = 20_000_000;
 const MAX_EXPANSION_CHAIN = 64;
 const NO_EXPANSION: readonly SourceRange[] = [];
 
+/** A stack frame as `%stacksize` sets it up: its frame register, slot size, and the next `%arg` and `%local` offsets. */
+interface StackFrame {
+  readonly pointer: string;
+  readonly slot: number;
+  argOffset: number;
+  localOffset: number;
+}
+
+/**
+ * `%stacksize`'s frames as nasm 2.16 sets them (measured with `nasm -E`): `small` starts the
+ * arguments at bp+6 and `large` at bp+4, the other way round from the manual's description.
+ */
+const STACK_FRAMES: Readonly<Record<string, StackFrame>> = {
+  flat: { pointer: 'ebp', slot: 4, argOffset: 8, localOffset: 0 },
+  flat64: { pointer: 'rbp', slot: 8, argOffset: 16, localOffset: 0 },
+  large: { pointer: 'bp', slot: 2, argOffset: 4, localOffset: 0 },
+  small: { pointer: 'bp', slot: 2, argOffset: 6, localOffset: 0 },
+};
+
+/** The sizes `%arg` and `%local` take, in bytes. */
+const FRAME_SIZES: Readonly<Record<string, number>> = { byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32 };
+
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
   return new Preprocessor(opts, sink).run();
 }
@@ -115,6 +137,8 @@ class Preprocessor {
   private technique: Technique | undefined;
   private uniqueId = 0;
   private readonly contexts = new ContextStack();
+  /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
+  private frame: StackFrame = { ...STACK_FRAMES.flat };
   /** `bits` as last set by a `bits`/`use16`/`use32` line, for `__BITS__`. */
   private bits = 16;
   /** `__SECT__`'s tokens (see `sectionDirective`), and the output lines read for them so far. */
@@ -367,12 +391,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
-        const value = this.evalValue(toks.slice(2), file, line, f, d);
-        if (value === undefined) return true;
-        const v = value.v!;
-        const s = value.big !== undefined ? value.big.toString() : String(v);
-        const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
-        this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign');
+        this.assign(f, file, line, d, name, toks.slice(2));
         return true;
       }
       case '%undef': case '%undefine': {
@@ -466,7 +485,15 @@ class Preprocessor {
         this.unmacro(f, d, toks, here);
         return true;
       }
-      case '%line': case '%use': case '%clear': case '%local': case '%stacksize': case '%arg':
+      case '%stacksize':
+        list();
+        this.stackSize(f, file, line, toks);
+        return true;
+      case '%arg': case '%local':
+        list();
+        this.frameVariables(f, file, line, d, toks);
+        return true;
+      case '%line': case '%use': case '%clear':
         list();
         if (d !== '%line') this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
         return true;
@@ -671,6 +698,67 @@ class Preprocessor {
     const v = evaluate(expr, ctx);
     if (failed || v.v === undefined) return undefined;
     return v;
+  }
+
+  /** `%assign NAME expr` (and `%iassign` when `d` says so): NAME becomes the expression's value. */
+  private assign(f: Frame, file: string, line: number, d: string, name: PPToken, expr: readonly PPToken[]): void {
+    const value = this.evalValue(expr, file, line, f, d);
+    if (value === undefined) return;
+    const v = value.v!;
+    const s = value.big !== undefined ? value.big.toString() : String(v);
+    const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
+    this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign');
+  }
+
+  /** `%stacksize flat|flat64|large|small` (manual §4.8.1): the frame `%arg` and `%local` describe, from its start. */
+  private stackSize(f: Frame, file: string, line: number, toks: readonly PPToken[]): void {
+    const word = toks[1];
+    if (word === undefined) { this.sink.error('syntax', "`%stacksize' missing size parameter", lineRange(file, line, toks[0].start, toks[0].end), f.expansion); return; }
+    const frame = STACK_FRAMES[word.text.toLowerCase()];
+    if (frame === undefined) { this.sink.error('syntax', "`%stacksize' invalid size type", lineRange(file, line, word.start, word.end), f.expansion); return; }
+    this.frame = { ...frame };
+  }
+
+  /**
+   * `%arg name:size, ...` and `%local name:size, ...` (manual §4.8.2, §4.8.3): each name becomes a
+   * single-line macro for its place in the frame, `(ebp+8)` or `(ebp-4)`, each size rounded up to
+   * the stack slot; `%local` also adds the size to `%$localsize`. As in nasm, where the next one
+   * goes is kept across contexts until the next `%stacksize`, and an error ends the list.
+   */
+  private frameVariables(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[]): void {
+    const frame = this.frame;
+    const fail = (message: string, at: PPToken): void => this.sink.error('syntax', message, lineRange(file, line, at.start, at.end), f.expansion);
+    // name : size , name : size ... (a `%local` list may end `= NAME`, which nasm ignores as TASM's)
+    for (let i = 1; ; i += 4) {
+      const name = toks[i];
+      if (name === undefined || name.kind !== 'ident') { fail(`\`${d}' missing argument parameter`, name ?? toks[i - 1]); return; }
+      if (toks[i + 1]?.text !== ':') { fail(`syntax error processing \`${d}' directive`, name); return; }
+      const size = toks[i + 2];
+      if (size === undefined) { fail(`\`${d}' missing size type parameter`, toks[i + 1]); return; }
+      const bytes = FRAME_SIZES[size.text.toLowerCase()];
+      if (bytes === undefined) { fail(`invalid size type for \`${d}' missing directive`, size); return; }
+      const slot = Math.ceil(bytes / frame.slot) * frame.slot;
+      const at = (sign: '+' | '-', offset: number): PPToken[] => [
+        { kind: 'op', text: '(', start: name.start, end: name.end, at: NOWHERE },
+        { kind: 'ident', text: frame.pointer, start: name.start, end: name.end, at: NOWHERE },
+        { kind: 'op', text: sign, start: name.start, end: name.end, at: NOWHERE },
+        { kind: 'number', text: String(offset), start: name.start, end: name.end, at: NOWHERE },
+        { kind: 'op', text: ')', start: name.start, end: name.end, at: NOWHERE },
+      ];
+      const range = lineRange(file, line, name.start, name.end);
+      if (d === '%arg') {
+        this.defineSingle(name.text, undefined, at('+', frame.argOffset), range, false);
+        frame.argOffset += slot;
+      } else {
+        frame.localOffset += slot;
+        this.defineSingle(name.text, undefined, at('-', frame.localOffset), range, false);
+        // nasm: `%assign %$localsize %$localsize+SIZE`, for `enter %$localsize, 0`.
+        const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: name.start, end: name.end };
+        const [target, ...expr] = this.substituteContext([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
+        if (target.kind === 'ident') this.assign(f, file, line, '%assign', target, expr);
+      }
+      if (toks[i + 3]?.text !== ',') return;
+    }
   }
 
   // ---- single-line macros ----
