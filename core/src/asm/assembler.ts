@@ -123,6 +123,8 @@ class Assembler implements EvalContext {
    * and `$` are that section's (as in nasm: `pages - header` is a number), not absolute values.
    */
   private absoluteSec = -1;
+  /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
+  private alignRaisesSection = true;
   private struc: StrucState | undefined;
   private istrucStart: { sec: number; offset: number; name: string } | undefined;
   private readonly externs = new Set<string>();
@@ -207,6 +209,7 @@ class Assembler implements EvalContext {
     this.bits = 16;
     this.absolute = undefined;
     this.absoluteSec = -1;
+    this.alignRaisesSection = true;
     this.struc = undefined;
     this.istrucStart = undefined;
     for (let i = 0; i < this.stmts.length; i++) {
@@ -585,8 +588,9 @@ class Assembler implements EvalContext {
         if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `${name} value ${a} is not a power of two`, e); return; }
         const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
         // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
-        // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary).
-        if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], a);
+        // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
+        // `sectalign off` said not to.
+        if (this.absolute === undefined && this.alignRaisesSection) raiseAlignment(this.sections[this.sec], a);
         const pad = (a - (pos % a)) % a;
         if (name === 'align' && this.absolute === undefined && this.sections[this.sec].progbits) {
           // nasm's `align` macro pads with `times n nop` (manual §5.10.1) unless told otherwise.
@@ -599,6 +603,19 @@ class Assembler implements EvalContext {
           this.results.reserved[this.stmtIndex] = pad;
           this.emit(undefined, pad);
         }
+        return;
+      }
+      case 'sectalign': {
+        // nasm's `sectalign N` raises the section's alignment to N; `sectalign off` / `on` stop and
+        // resume `align`'s doing so (manual §5.10.2; measured with nasm 2.16: `off` does not stop
+        // `sectalign N` itself).
+        const word = args.length === 1 && args[0].kind === 'ident' ? args[0].text.toLowerCase() : '';
+        if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
+        const e = this.exprArgFrom(st, args);
+        const a = e ? this.constant(e, name) : undefined;
+        if (a === undefined) return;
+        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${a}' is not power of two`, e); return; }
+        if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], a);
         return;
       }
       case 'incbin':

@@ -21,6 +21,7 @@ export const DIRECTIVES: readonly KeywordDoc[] = [
   { name: 'segment', doc: 'Synonym of `section`.', snippet: 'segment ${1:.text}' },
   { name: 'align', doc: 'Pad with NOPs (or a given byte) to a multiple of N (NASM §5.10.1).', snippet: 'align ${1:4}' },
   { name: 'alignb', doc: 'Reserve space up to a multiple of N, for nobits sections (NASM §5.10.1).', snippet: 'alignb ${1:4}' },
+  { name: 'sectalign', doc: 'Raise the alignment of the current section (in bin output, where it is placed): `sectalign 16`. `sectalign off` stops `align`/`alignb` from raising it, `sectalign on` resumes (NASM §5.10.2).', snippet: 'sectalign ${1:16}' },
   { name: 'times', doc: 'Repeat an instruction or data N times (NASM §3.2.5).', snippet: 'times ${1:4} ${2:db 0}' },
   { name: 'db', doc: 'Declare bytes (NASM §3.2.1).', snippet: 'db ${1:0}' },
   { name: 'dw', doc: 'Declare 16-bit words.', snippet: 'dw ${1:0}' },
