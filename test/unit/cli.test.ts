@@ -92,6 +92,11 @@ describe('ringside CLI', function () {
       assert.equal(directory.err, `${dir}: error: unable to open input file \`${dir}': Is a directory\n`, command);
     }
   });
+  it('disasm - reads standard input, as ndisasm does (bytes and text from ndisasm -b 32 -)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'disasm', '-'], { cwd: dir, input: Buffer.from([0x90, 0xcd, 0x80]), encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '00000000  90                nop\n00000001  CD80              int 0x80\n');
+  });
   it('disasm --org takes NASM numbers as ndisasm -o does, and rejects anything else (exit 2)', () => {
     const bin = path.join(dir, 'org.bin');
     fs.writeFileSync(bin, Uint8Array.of(0x90));

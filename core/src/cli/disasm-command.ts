@@ -25,12 +25,13 @@ export function disasmCommand(argv: readonly string[], io: Io): number {
         if (v !== '16' && v !== '32') throw new UsageError(`--bits must be 16 or 32, not \`${v}'`);
         bits = v === '16' ? 16 : 32;
       }
-    } else if (a.startsWith('-')) throw new UsageError(`unknown option \`${a}' for disasm`);
+    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option \`${a}' for disasm`);
     else if (file !== undefined) throw new UsageError('disasm takes one input file');
     else file = a;
   }
   if (file === undefined) throw new UsageError('disasm needs an input FILE');
-  const bytes = readInputFile(file, io.err);
+  // `-` is standard input, as for ndisasm.
+  const bytes = readInputFile(file === '-' ? 0 : file, io.err);
   if (bytes === undefined) return 1;
   // Written in batches: a whole listing is some 40 times the input, past V8's string and heap
   // limits for inputs of a few MiB (ndisasm streams too).

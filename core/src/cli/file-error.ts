@@ -22,12 +22,14 @@ export function fileErrorReason(e: unknown): string {
 }
 
 /**
- * The input file's bytes, or undefined after one error line that names it and says why, in the
- * same words for every command (nasm: "unable to open input file `a.asm' No such file or directory").
+ * The input file's bytes (`0`: standard input's), or undefined after one error line that names it
+ * and says why, in the same words for every command (nasm: "unable to open input file `a.asm' No
+ * such file or directory").
  */
-export function readInputFile(file: string, err: (text: string) => void): Buffer | undefined {
+export function readInputFile(file: string | 0, err: (text: string) => void): Buffer | undefined {
   try { return fs.readFileSync(file); } catch (e) {
-    err(`${file}: error: unable to open input file \`${file}': ${fileErrorReason(e)}\n`);
+    const name = file === 0 ? '-' : file;
+    err(`${name}: error: unable to open input file \`${name}': ${fileErrorReason(e)}\n`);
     return undefined;
   }
 }

@@ -13,7 +13,7 @@ Usage:
       -I DIR in front of the name, DIR works with or without a trailing slash.
   ringside disasm FILE.bin [--org ADDR] [--bits 16|32]
       Disassemble a flat binary (default: --org 0 --bits 32); ADDR is any NASM
-      number (0x7c00, 7c00h, $7c00), as with ndisasm -o.
+      number (0x7c00, 7c00h, $7c00), as with ndisasm -o. FILE - reads stdin.
   ringside run FILE [--memory 32M] [--max-instructions N] [--trace events] [--stats]
                [-I DIR]... [-D NAME[=VALUE]]...
       Run a guest (a .gasm/.asm source, assembled first, or a multiboot .bin) on the
