@@ -9,6 +9,7 @@ import { INSTRUCTIONS, MNEMONICS, PREFIX_MNEMONICS, findInstruction } from '../.
 import { REGISTERS, lookupRegister } from '../../core/src/isa/registers';
 import { parseEncoding } from '../../core/src/isa/encode-form';
 import { SHARED_INFO_HYPERCALL } from '../../core/src/isa/virt';
+import { isNasmMnemonic, isOutsideDialect } from '../../core/src/isa/nasm-mnemonics';
 import { HYPERCALLS } from '../../core/src/vmm/hypercalls';
 import type { FormSpec, InstructionSpec, OperandKind, VirtBehaviour } from '../../core/src/isa/types';
 
@@ -59,6 +60,15 @@ describe('instruction table', () => {
     assert.equal(spec('SAL'), spec('shl'));
     assert.equal(findInstruction('fadd'), undefined, 'no FPU');
     assert.equal(findInstruction('bogus'), undefined);
+  });
+
+  it('names only instructions and prefixes nasm knows (recorded from nasm by scripts/record-nasm-mnemonics.sh)', () => {
+    const names = [...MNEMONICS, ...PREFIX_MNEMONICS];
+    assert.deepEqual(names.filter((m) => !isNasmMnemonic(m)), []);
+    assert.deepEqual(names.filter((m) => isOutsideDialect(m)), []);
+    // What the dialect leaves out (DESIGN.md §2: no FPU/SSE; 64-bit and later extensions).
+    for (const m of ['lfence', 'fninit', 'movaps', 'vmxon', 'rdpmc', 'swapgs', 'popcnt', 'LFENCE']) assert.ok(isOutsideDialect(m), m);
+    for (const m of ['eax', 'byte', 'section', 'db', 'times', 'start']) assert.ok(!isNasmMnemonic(m), m);
   });
 
   it('gives every mnemonic a summary, group, privilege class, behaviour and forms', () => {
