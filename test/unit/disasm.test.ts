@@ -48,7 +48,7 @@ describe('disassembler vs ndisasm', () => {
 /**
  * Byte strings outside the form corpus, with ndisasm 2.16.01's text for them (`ndisasm -b BITS`):
  * bytes ndisasm cannot decode, prefixes an instruction does not use, address-size overrides on
- * absolute addresses and LOOPcc, prefix order, and operand-size overrides on PUSH imm8 and RET.
+ * absolute addresses and LOOPcc, prefix order, operand-size overrides on PUSH imm8 and RET, and LOCK.
  */
 const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] = [
   [32, '0f 00', ['00000000  0F                db 0x0f', '00000001  00                db 0x00']],
@@ -67,6 +67,9 @@ const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] 
   [32, '2e 26 f3 e4 44 66 f3 26 26 5e', ['00000000  2E26F3E444        es rep in al,0x44', '00000005  66F326265E        es rep pop si']],
   [32, '66 6a ff 66 c3 66 c2 08 00 66 cb 66 ca 08 00', ['00000000  666AFF            o16 push byte -0x1', '00000003  66C3              retw', '00000005  66C20800          retnw 0x8', '00000009  66CB              retfw', '0000000B  66CA0800          retfw 0x8']],
   [16, '66 6a 01 66 c3 66 c2 08 00 66 cb', ['00000000  666A01            o32 push byte +0x1', '00000003  66C3              retd', '00000005  66C20800          retd 0x8', '00000009  66CB              retfd']],
+  // LOCK is printed with any instruction it prefixes, in ndisasm's prefix order (the CPU raises #UD for most).
+  [32, 'f0 90 66 f0 90 f3 f0 90 2e f0 01 c0 f0 f3 a4 f0 c3 f0 8b 00 f0 0f 01 c1 f0 87 c0', ['00000000  F090              lock nop', '00000002  66F090            lock xchg ax,ax', '00000005  F3F090            lock pause', '00000008  2EF001C0          cs lock add eax,eax', '0000000C  F0F3A4            rep lock movsb', '0000000F  F0C3              lock ret', '00000011  F08B00            lock mov eax,[eax]', '00000014  F00F01C1          lock vmcall', '00000018  F087C0            lock xchg eax,eax']],
+  [16, 'f0 90 f0 ff 06 00 00', ['00000000  F090              lock nop', '00000002  F0FF060000        lock inc word [0x0]']],
 ];
 
 describe('disassembler vs ndisasm on prefixes and undecodable bytes', () => {

@@ -14,6 +14,11 @@ export interface DecodeOptions {
   readonly bits: 16 | 32;
   /** Address of the byte at `offset` (branch targets are absolute). */
   readonly address: number;
+  /**
+   * Take LOCK on any instruction, as ndisasm prints it (`lock nop`, `lock mov eax,[eax]`). Off for
+   * the CPU, where LOCK on anything but a locked read-modify-write of memory is #UD.
+   */
+  readonly anyLock?: boolean;
 }
 
 export interface DecodedInstruction {
@@ -170,7 +175,7 @@ export class Decoder {
     // LOCK is allowed only on the listed read-modify-write instructions with a memory
     // destination; anything else raises #UD (SDM Vol. 2, LOCK—Assert LOCK# Signal Prefix).
     // XCHG writes both operands, so its memory operand may come second in the form.
-    if (lock && (!LOCKABLE.has(entry.spec.mnemonic) || next >> 6 === 3 || entry.modrm === ModrmUse.None
+    if (lock && opts.anyLock !== true && (!LOCKABLE.has(entry.spec.mnemonic) || next >> 6 === 3 || entry.modrm === ModrmUse.None
       || (!entry.rmIsDestination && entry.spec.mnemonic !== 'xchg'))) {
       return { invalid: true, address, length: 1, truncated: false };
     }

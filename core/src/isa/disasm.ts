@@ -310,7 +310,7 @@ export function* disassembleLines(bytes: Uint8Array, opts: DisassembleOptions): 
   const origin = opts.origin ?? 0;
   for (let offset = 0; offset < bytes.length;) {
     const address = (origin + offset) >>> 0;
-    const ins = decode(bytes, offset, { bits: opts.bits, address });
+    const ins = decode(bytes, offset, { bits: opts.bits, address, anyLock: true });
     const text = formatInstruction(ins, { bits: opts.bits, explicitBranches: opts.explicitBranches, bytes, offset });
     yield { address, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins };
     offset += ins.length;
