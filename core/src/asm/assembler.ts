@@ -174,9 +174,32 @@ class Assembler implements EvalContext {
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
     }
+    this.reportSymbolTypes();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
+  }
+
+  /** Names given a symbol type in `global`/`static` (`global start:function`), for `reportSymbolTypes`. */
+  private readonly typedSymbols = new Set<string>();
+
+  /** Notes each `name:type` of a `global` or `static` list (`name:` alone gives no type). */
+  private noteSymbolTypes(args: readonly PPToken[]): void {
+    for (let i = 0; i < args.length; i++) {
+      if (args[i].kind === 'ident' && args[i + 1]?.text === ':' && args[i + 2] !== undefined && args[i + 2].text !== ',') this.typedSymbols.add(args[i].text);
+      while (i < args.length && args[i].text !== ',') i++;
+    }
+  }
+
+  /**
+   * nasm's bin format rejects a symbol type (manual §7.9.5 and §8.1: ELF's `:function`, `:data`)
+   * at the symbol's definition, wherever the `global` line is.
+   */
+  private reportSymbolTypes(): void {
+    const defined = [...this.typedSymbols].map((name) => this.symbols.get(name)).filter((d): d is SymbolDef => d !== undefined);
+    for (const def of defined.sort((a, b) => a.stmt - b.stmt)) {
+      this.sink.error('symbol-type', 'binary format does not support any special symbol types', symbolRange(def, this.lines, this.lineOf));
+    }
   }
 
   /** The deadline passed: one 'time-budget' error (unless the preprocessor already said so) and no image. */
@@ -621,12 +644,15 @@ class Assembler implements EvalContext {
       case 'incbin':
         this.incbin(st, args);
         return;
-      case 'global': case 'static': case 'cpu': case 'default':
+      case 'global': case 'static':
+        this.noteSymbolTypes(args);
+        return;
+      case 'cpu': case 'default':
         return;
       case 'common':
         this.error('common', 'binary output format does not support common variables', st.op);
         return;
-      case 'extern':
+      case 'extern': case 'required':
         for (const t of args) if (t.kind === 'ident') this.externs.add(t.text);
         return;
       case 'struc': {

@@ -7,7 +7,7 @@ export const RESERVE_UNIT: Readonly<Record<string, number>> = { resb: 1, resw: 2
 
 export const DIRECTIVES: ReadonlySet<string> = new Set([
   'bits', 'use16', 'use32', 'org', 'section', 'segment', 'absolute', 'align', 'alignb', 'sectalign', 'equ', 'incbin',
-  'global', 'extern', 'common', 'static', 'struc', 'endstruc', 'istruc', 'at', 'iend', 'cpu', 'default', 'times',
+  'global', 'extern', 'required', 'common', 'static', 'struc', 'endstruc', 'istruc', 'at', 'iend', 'cpu', 'default', 'times',
   ...Object.keys(DATA_UNIT), ...Object.keys(RESERVE_UNIT),
 ]);
 
