@@ -17,9 +17,9 @@ describe('preprocessor', () => {
   it('pastes with %+ and adjacent macro parameters', () => {
     assert.deepEqual(pp('%define P foo\nP %+ _bar:\n%macro m 1\nx_%1: db 1\n%endmacro\nm y').code, ['foo_bar :', 'x_y : db 1']);
   });
-  it('gives %%locals a unique name per expansion', () => {
+  it('gives %%locals a unique name per expansion, numbered from 0 as nasm -E numbers them', () => {
     const { code } = pp('%macro m 0\n%%l: jmp %%l\n%endmacro\nm\nm');
-    assert.deepEqual(code, ['..@1.l : jmp ..@1.l', '..@2.l : jmp ..@2.l']);
+    assert.deepEqual(code, ['..@0.l : jmp ..@0.l', '..@1.l : jmp ..@1.l']);
   });
   it('fills default parameters and gives a greedy last parameter the rest', () => {
     assert.deepEqual(pp('%macro m 1-3 8, 9\ndb %0, %1, %2, %3\n%endmacro\nm 1\n%macro g 1+\ndb %1\n%endmacro\ng 1, 2').code, ['db 3 , 1 , 8 , 9', 'db 1 , 2']);

@@ -912,7 +912,7 @@ class Preprocessor {
 
   private contextDirective(f: Frame, d: string, toks: readonly PPToken[], nameRange: SourceRange): void {
     const name = toks[1]?.text ?? '';
-    if (d === '%push') { this.contexts.push(name, ++this.uniqueId); return; }
+    if (d === '%push') { this.contexts.push(name, this.uniqueId++); return; }
     const top = this.contexts.top();
     if (!top) { this.sink.error('context', `\`${d}': context stack is empty`, nameRange, f.expansion); return; }
     if (d === '%repl') { top.name = name; return; }
@@ -1099,7 +1099,7 @@ class Preprocessor {
     const label = at > 0 && usesCallLabel(def) ? (toks[0].src ? toks[0] : { ...toks[0], src: lineRange(file, line, toks[0].start, toks[0].end) }) : undefined;
     if (at > 0 && label === undefined) this.emit(f, file, line, text, toks.slice(0, at), false);
     else this.emit(f, file, line, text, [], true);
-    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: ++this.uniqueId, callSite, name: nameTok.text, label };
+    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: this.uniqueId++, callSite, name: nameTok.text, label };
     this.macroDepth++;
     this.inProgress.set(def, (this.inProgress.get(def) ?? 0) + 1);
     this.frames.push({
