@@ -23,6 +23,10 @@ const SOURCE = [
   '    SAVE eax, ebx',
   'K equ 1000',
   '    mov ecx, K',
+  '%define SCALED(x, y)  x * y  + K',
+  '    mov ecx, SCALED(2, 3)',
+  '%arg count:dword',
+  '    mov eax, [count]',
 ].join('\n');
 
 function text(line: string, needle: string, offset = 0): string {
@@ -69,6 +73,11 @@ describe('lsp hover', () => {
     const t = text('SAVE eax', 'SAVE');
     assert.match(t, /%macro SAVE 2/);
     assert.match(t, /push eax\npush ebx/);
+  });
+
+  it('shows what a single-line macro stands for, spaced as written; a %arg name as its frame place', () => {
+    assert.match(text('mov ecx, SCALED', 'SCALED'), /```nasm\n%define SCALED\(x, y\) x \* y \+ K\n```/);
+    assert.match(text('[count]', 'count'), /```nasm\n%define count \(ebp\+8\)\n```/);
   });
 
   it('returns null on whitespace and comments', () => {

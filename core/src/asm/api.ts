@@ -98,6 +98,8 @@ export interface SymbolInfo {
   /** For macros: parameter count range and the documentation comment lines above the definition. */
   readonly params?: { readonly min: number; readonly max: number | 'greedy' };
   readonly doc?: string;
+  /** For single-line macros: what the name stands for, `NAME(a, b) body` as defined (`count (ebp+8)` for `%arg count:dword`). */
+  readonly body?: string;
 }
 
 export interface SymbolReference {

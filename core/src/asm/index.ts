@@ -7,6 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { forgetParses, ParseCursor, parseLine, type ParsedOperand, type ParsedStatement } from './parser';
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { forgetLines } from './line-cache';
+import { tokensText } from './macros';
 import { forgetEncodings } from './encode-cache';
 import { isPieces, LineFlag, lineRange, type PPLines } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
@@ -219,7 +220,11 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], l
     }
   }
   for (const m of pp.macros) symbols.push({ name: m.name, shortName: m.name, kind: 'macro', definition: m.range, params: { min: m.min, max: m.greedy || m.max === Infinity ? 'greedy' : m.max }, doc: m.doc });
-  for (const d of pp.defines) if (d.range.file !== '<command line>') symbols.push({ name: d.name, shortName: d.name, kind: 'define', definition: d.range });
+  for (const d of pp.defines) {
+    if (d.range.file === '<command line>') continue;
+    const body = `${d.name}${d.params !== undefined ? `(${d.params.join(', ')})` : ''} ${tokensText(d.body)}`.trimEnd();
+    symbols.push({ name: d.name, shortName: d.name, kind: 'define', definition: d.range, body });
+  }
   for (const s of asm.sections) {
     const at = stmts.findIndex((st) => (st.op?.name === 'section' || st.op?.name === 'segment') && st.args[0]?.text === s.name);
     if (at < 0) continue;

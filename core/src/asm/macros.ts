@@ -105,3 +105,22 @@ export function rotateArguments(inv: MacroInvocation, n: number): void {
 export function findMacroTaking(defs: readonly MultiLineMacro[], count: number): MultiLineMacro | undefined {
   return defs.find((d) => count >= d.min && count <= d.max) ?? defs.find((d) => d.greedy && count >= d.max);
 }
+
+/**
+ * Tokens as text, with one space wherever the line had blanks between them. Tokens one macro call
+ * made all have the call's columns: between two of those a space separates two words only
+ * (`[section .text]` for `__SECT__`).
+ */
+export function tokensText(tokens: readonly PPToken[]): string {
+  let text = '';
+  for (let k = 0; k < tokens.length; k++) {
+    const a = tokens[k - 1], b = tokens[k];
+    const space = k > 0 && (a.start === b.start && a.end === b.end ? isWordToken(a) && isWordToken(b) : b.start > a.end);
+    text += (space ? ' ' : '') + b.text;
+  }
+  return text;
+}
+
+function isWordToken(t: PPToken): boolean {
+  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string';
+}

@@ -7,7 +7,7 @@ import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from '.
 import { tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { parseNumber } from './numbers';
-import { findMacroTaking, macroArgument, rotateArguments, splitArguments, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { findMacroTaking, macroArgument, rotateArguments, splitArguments, tokensText, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { isPieces, LineFlag, lineRange, NOWHERE, pastedAt, PPLines, writtenAt, type PPToken } from './source';
@@ -974,16 +974,8 @@ class Preprocessor {
     const at = (t: PPToken): PPToken => ({ kind: t.kind, text: t.text, start: name.start, end: name.end });
     if (op === '%defstr') {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
-      // number), with one space wherever the line had blanks between them (`%defstr S Hello,
-      // world` is 'Hello, world'). Tokens one macro call made all have the call's columns: between
-      // two of them a space separates two words only (`[section .text]` for `__SECT__`).
-      const expanded = this.expandSingle(toks.slice(2), file, line);
-      let str = '';
-      for (let k = 0; k < expanded.length; k++) {
-        const a = expanded[k - 1], b = expanded[k];
-        const space = k > 0 && (a.start === b.start && a.end === b.end ? isWordToken(a) && isWordToken(b) : b.start > a.end);
-        str += (space ? ' ' : '') + b.text;
-      }
+      // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
+      const str = tokensText(this.expandSingle(toks.slice(2), file, line));
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive);
       return;
     }
@@ -1254,10 +1246,6 @@ function lineFlags(toks: readonly PPToken[]): number {
 }
 
 /** A name, number or string: what needs a space to stay apart from the next such token. */
-function isWordToken(t: PPToken): boolean {
-  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string';
-}
-
 /** The nasm release whose output Ringside reproduces (Debian's nasm 2.16.01), for the version macros. */
 const NASM_VERSION = { major: 2, minor: 16, subminor: 1, patchlevel: 0 } as const;
 

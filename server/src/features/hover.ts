@@ -42,8 +42,13 @@ function symbolMarkdown(doc: AnalyzedDocument, s: SymbolInfo, callSite?: { line:
       if (expansion.length > 0) parts.push('', 'Expands to:', '```nasm', ...expansion, '```');
       return parts.join('\n');
     }
-    case 'define':
-      return `**${s.name}** — single-line macro${s.doc ? `\n\n${s.doc}` : ''}  \ndefined at ${where}`;
+    case 'define': {
+      const parts = [`**${s.name}** — single-line macro`];
+      if (s.body !== undefined) parts.push('```nasm', `%define ${s.body}`, '```');
+      if (s.doc) parts.push(s.doc);
+      parts.push(`defined at ${where}`);
+      return parts.join('\n');
+    }
     case 'struc':
       return `**${s.name}** — structure${s.value !== undefined ? `, ${s.value} bytes` : ''}  \ndefined at ${where}`;
     case 'section':
