@@ -1,0 +1,260 @@
+// The parse of a line's common forms straight from its characters, without tokens: a label and
+// an instruction whose operands are registers, numbers, names and memory references of `+`/`-`
+// terms (`block_3:`, `  mov eax, [ebx+ecx*4+16]`, `  sub dword [ebp-8], 12`, `  jne done`). The
+// statement is the one LineParser makes from the line's tokens; any other form, and any line
+// with a problem, a warning or a `.local` name, is left to it.
+
+import { SIZE_KEYWORDS } from './directives';
+import { effectiveAddress, mentionsRegister, termExprs, termNegated, type TermReader } from './effective-address';
+import { simpleNumberAt, type Expr } from './expr';
+import { isIdentChar } from './lexer';
+import { mnemonicKeyword, NO_DATA, NO_OPERANDS, NO_PREFIXES, NO_REFS, NO_TOKENS, statementOf, type ParsedOperand, type ParsedStatement } from './parser';
+import { lookupRegister } from '../isa/registers';
+
+const enum Ch {
+  Tab = 9, CR = 13, Space = 32, Star = 42, Plus = 43, Comma = 44, Minus = 45, D0 = 48, D9 = 57, Colon = 58, Semi = 59,
+  A = 65, Z = 90, LBracket = 91, RBracket = 93, Underscore = 95, a = 97, z = 122,
+}
+
+/** Thrown to leave the line to LineParser (a thrown constant: no stack is captured). */
+const DECLINED = { declined: true };
+
+/** Words that LineParser reads specially at the start of a memory reference. */
+const MEMORY_WORDS: ReadonlySet<string> = new Set(['byte', 'word', 'dword', 'nosplit', 'rel', 'abs']);
+
+type Ref = ParsedStatement['refs'][number];
+
+/**
+ * Reads one line at a time (one object for every line). `tok` counts the tokens tokenizeLine
+ * would have made so far: expressions and statements hold token indexes.
+ */
+class PlainLineParser implements TermReader {
+  private text = '';
+  private i = 0;
+  private tok = 0;
+  private localBase: string | undefined = undefined;
+  /** The line's symbol uses so far, counted (see scratchOperands in parser.ts). */
+  private readonly refs: Ref[] = [];
+  private refCount = 0;
+  private readonly operands: ParsedOperand[] = [];
+
+  /** The statement of `text`, whose code starts at column `start`, under `localBase`; throws DECLINED for a form left to LineParser. */
+  parse(text: string, start: number, localBase: string | undefined): ParsedStatement {
+    this.text = text;
+    this.i = start;
+    this.tok = 0;
+    this.localBase = localBase;
+    this.refCount = 0;
+    let label: ParsedStatement['label'];
+    let wordStart = start, wordEnd = this.name();
+    this.blanks();
+    if (text.charCodeAt(this.i) === Ch.Colon) {
+      const name = text.slice(wordStart, wordEnd);
+      label = { name, short: name, local: false, start: wordStart, end: wordEnd, src: undefined };
+      this.localBase = name;
+      this.i++;
+      this.tok++;
+      this.blanks();
+      if (this.atEnd()) return statementOf(label, undefined, NO_PREFIXES, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS, name, NO_REFS, this.tok);
+      wordStart = this.i;
+      wordEnd = this.name();
+      this.blanks();
+    }
+    const keyword = mnemonicKeyword(text.slice(wordStart, wordEnd).toLowerCase());
+    if (keyword === undefined) throw DECLINED;
+    const opIndex = this.tok - 1;
+    const operands = this.operands;
+    let count = 0;
+    if (!this.atEnd()) {
+      for (;;) {
+        operands[count++] = this.operand();
+        if (this.atEnd()) break;
+        if (text.charCodeAt(this.i) !== Ch.Comma) throw DECLINED;
+        this.i++;
+        this.tok++;
+        this.blanks();
+      }
+    }
+    const refs = this.refCount > 0 ? this.refs.slice(0, this.refCount) : NO_REFS;
+    return statementOf(label, undefined, NO_PREFIXES, keyword.op(wordStart, wordEnd), count > 0 ? operands.slice(0, count) : NO_OPERANDS, NO_DATA, NO_TOKENS,
+      this.localBase, refs, opIndex);
+  }
+
+  fail(): never {
+    throw DECLINED;
+  }
+
+  collectRefs(e: Expr): void {
+    switch (e.k) {
+      case 'sym':
+        if (lookupRegister(e.name)) throw DECLINED;
+        this.refs[this.refCount++] = { name: e.name, start: e.start, end: e.end, src: undefined, at: undefined };
+        return;
+      case 'un': this.collectRefs(e.a); return;
+      case 'bin': this.collectRefs(e.a); this.collectRefs(e.b); return;
+      default: return;
+    }
+  }
+
+  /** An operand, and the blanks after it; then the line ends or a comma follows. */
+  private operand(): ParsedOperand {
+    const text = this.text;
+    const from = this.i;
+    let size: 8 | 16 | 32 | 48 | 64 | 80 | undefined;
+    let strict = false;
+    let jump: 'short' | 'near' | 'far' | undefined;
+    for (;;) {
+      const c = text.charCodeAt(this.i);
+      if (c === Ch.LBracket) return this.memory(from, size, jump === 'far', strict);
+      let expr: Expr;
+      if (c >= Ch.D0 && c <= Ch.D9) expr = this.number();
+      else {
+        const start = this.i, end = this.name();
+        const word = text.slice(start, end);
+        // Size keywords are four or five letters, `strict`, `short`, `near` and `far` up to six.
+        if (word.length >= 3 && word.length <= 6) {
+          const lower = word.toLowerCase();
+          const keywordSize = lower.length === 4 || lower.length === 5 ? SIZE_KEYWORDS[lower] : undefined;
+          let keyword = true;
+          if (keywordSize !== undefined) size = keywordSize;
+          else if (lower === 'strict') strict = true;
+          else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
+          else keyword = false;
+          if (keyword) {
+            this.blanks();
+            continue;
+          }
+        }
+        const reg = word.length <= 3 ? lookupRegister(word) : undefined;
+        if (reg !== undefined) {
+          // A size or jump kind on a register is ignored with a warning, or an error.
+          if (size !== undefined || jump !== undefined || strict) throw DECLINED;
+          this.operandEnd();
+          return { kind: 'reg', reg, start: from, end };
+        }
+        expr = { k: 'sym', name: word, start, end, tok: this.tok - 1 };
+        this.collectRefs(expr);
+      }
+      this.operandEnd();
+      return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: expr.end };
+    }
+  }
+
+  /** `[terms]` from `[` on, each term a name or a number or a product of two, the first naming a register. */
+  private memory(from: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean): ParsedOperand {
+    const text = this.text;
+    this.i++;
+    this.tok++;
+    this.blanks();
+    let count = 0;
+    let neg = false;
+    for (;;) {
+      const a = this.primary();
+      let e = a;
+      if (text.charCodeAt(this.i) === Ch.Star) {
+        this.i++;
+        this.tok++;
+        this.blanks();
+        const b = this.primary();
+        e = { k: 'bin', op: '*', a, b, start: a.start, end: b.end };
+      }
+      if (count === 0 && ((a.k === 'sym' && MEMORY_WORDS.has(a.name.toLowerCase())) || !mentionsRegister(e))) throw DECLINED;
+      termExprs[count] = e;
+      termNegated[count++] = neg;
+      const c = text.charCodeAt(this.i);
+      if (c === Ch.RBracket) break;
+      if (c !== Ch.Plus && c !== Ch.Minus) throw DECLINED;
+      neg = c === Ch.Minus;
+      this.i++;
+      this.tok++;
+      this.blanks();
+    }
+    this.i++;
+    this.tok++;
+    const to = this.i;
+    this.operandEnd();
+    return effectiveAddress(this, count, from, to, size, far, strict, undefined, undefined, false);
+  }
+
+  /** A name or a number as a term of a memory reference, and the blanks after it. */
+  private primary(): Expr {
+    const c = this.text.charCodeAt(this.i);
+    let e: Expr;
+    if (c >= Ch.D0 && c <= Ch.D9) e = this.number();
+    else {
+      const start = this.i, end = this.name();
+      e = { k: 'sym', name: this.text.slice(start, end), start, end, tok: this.tok - 1 };
+    }
+    this.blanks();
+    return e;
+  }
+
+  /**
+   * A number of at most 15 characters whose value is a safe integer, as simpleNumber makes it.
+   * Digits alone are read here; other forms (`0x80`, `10h`) by parseNumber.
+   */
+  private number(): Expr {
+    const text = this.text, start = this.i;
+    let i = start, v = 0, decimal = true;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= Ch.D0 && c <= Ch.D9) v = v * 10 + c - Ch.D0;
+      else if ((c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore) decimal = false;
+      else break;
+    }
+    this.i = i;
+    this.tok++;
+    if (decimal && i - start <= 15) return { k: 'num', v, start, end: i };
+    const e = simpleNumberAt(text.slice(start, i), start, i);
+    if (e === undefined) throw DECLINED;
+    return e;
+  }
+
+  /**
+   * A name from its first character (a letter or `_`: `.local`, `$name` and `?` take the
+   * tokenizer's way) to past its last: that column.
+   */
+  private name(): number {
+    const text = this.text;
+    let i = this.i;
+    const c = text.charCodeAt(i);
+    if (!((c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore)) throw DECLINED;
+    for (i++; i < text.length && isIdentChar(text.charCodeAt(i)); i++);
+    this.i = i;
+    this.tok++;
+    return i;
+  }
+
+  /** Past the blanks after an operand, which the line's end or a comma must follow. */
+  private operandEnd(): void {
+    this.blanks();
+    if (!this.atEnd() && this.text.charCodeAt(this.i) !== Ch.Comma) throw DECLINED;
+  }
+
+  private blanks(): void {
+    const text = this.text;
+    let i = this.i;
+    for (let c = text.charCodeAt(i); c === Ch.Space || c === Ch.Tab || c === Ch.CR; c = text.charCodeAt(++i));
+    this.i = i;
+  }
+
+  /** At the end of the code: the line's end or its comment. */
+  private atEnd(): boolean {
+    return this.i >= this.text.length || this.text.charCodeAt(this.i) === Ch.Semi;
+  }
+}
+
+const parser = new PlainLineParser();
+
+/**
+ * The statement LineParser makes of `text` (its code starting at column `start`, a line assembled
+ * as written) under `localBase`, when the line is of a form read here; undefined otherwise.
+ */
+export function parsePlainLine(text: string, start: number, localBase: string | undefined): ParsedStatement | undefined {
+  try {
+    return parser.parse(text, start, localBase);
+  } catch (e) {
+    if (e === DECLINED) return undefined;
+    throw e;
+  }
+}
