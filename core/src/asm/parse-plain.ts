@@ -5,7 +5,7 @@
 // with a problem, a warning or a `.local` name, is left to it.
 
 import { SIZE_KEYWORDS } from './directives';
-import { effectiveAddress, mentionsRegister, termExprs, termNegated, type TermReader } from './effective-address';
+import { effectiveAddress, mentionsRegister, termExprs, termNegated, termRegister, type TermReader } from './effective-address';
 import { simpleNumberAt, type Expr } from './expr';
 import { isIdentChar } from './lexer';
 import { mnemonicKeyword, NO_DATA, NO_OPERANDS, NO_PREFIXES, NO_REFS, NO_TOKENS, statementOf, type ParsedOperand, type ParsedStatement } from './parser';
@@ -22,6 +22,9 @@ const DECLINED = { declined: true };
 /** Words that LineParser reads specially at the start of a memory reference. */
 const MEMORY_WORDS: ReadonlySet<string> = new Set(['byte', 'word', 'dword', 'nosplit', 'rel', 'abs']);
 
+/** The words that may come before an operand (see LineParser.operand), in lower case. */
+const OPERAND_WORDS: readonly string[] = [...Object.keys(SIZE_KEYWORDS), 'strict', 'short', 'near', 'far'];
+
 type Ref = ParsedStatement['refs'][number];
 
 /**
@@ -33,10 +36,9 @@ class PlainLineParser implements TermReader {
   private i = 0;
   private tok = 0;
   private localBase: string | undefined = undefined;
-  /** The line's symbol uses so far, counted (see scratchOperands in parser.ts). */
-  private readonly refs: Ref[] = [];
-  private refCount = 0;
-  private readonly operands: ParsedOperand[] = [];
+  /** The line's first symbol use, and any others (most lines have none or one). */
+  private ref: Ref | undefined = undefined;
+  private moreRefs: Ref[] | undefined = undefined;
 
   /** The statement of `text`, whose code starts at column `start`, under `localBase`; throws DECLINED for a form left to LineParser. */
   parse(text: string, start: number, localBase: string | undefined): ParsedStatement {
@@ -44,7 +46,8 @@ class PlainLineParser implements TermReader {
     this.i = start;
     this.tok = 0;
     this.localBase = localBase;
-    this.refCount = 0;
+    this.ref = undefined;
+    this.moreRefs = undefined;
     let label: ParsedStatement['label'];
     let wordStart = start, wordEnd = this.name();
     this.blanks();
@@ -63,21 +66,23 @@ class PlainLineParser implements TermReader {
     const keyword = mnemonicKeyword(text.slice(wordStart, wordEnd).toLowerCase());
     if (keyword === undefined) throw DECLINED;
     const opIndex = this.tok - 1;
-    const operands = this.operands;
-    let count = 0;
+    // Instructions take up to three operands: the array is made at its size.
+    let operands: readonly ParsedOperand[] = NO_OPERANDS;
     if (!this.atEnd()) {
-      for (;;) {
-        operands[count++] = this.operand();
-        if (this.atEnd()) break;
-        if (text.charCodeAt(this.i) !== Ch.Comma) throw DECLINED;
-        this.i++;
-        this.tok++;
-        this.blanks();
+      const a = this.operand();
+      if (this.atEnd()) operands = [a];
+      else {
+        const b = this.nextOperand();
+        if (this.atEnd()) operands = [a, b];
+        else {
+          const c = this.nextOperand();
+          if (!this.atEnd()) throw DECLINED;
+          operands = [a, b, c];
+        }
       }
     }
-    const refs = this.refCount > 0 ? this.refs.slice(0, this.refCount) : NO_REFS;
-    return statementOf(label, undefined, NO_PREFIXES, keyword.op(wordStart, wordEnd), count > 0 ? operands.slice(0, count) : NO_OPERANDS, NO_DATA, NO_TOKENS,
-      this.localBase, refs, opIndex);
+    const refs = this.ref === undefined ? NO_REFS : this.moreRefs === undefined ? [this.ref] : [this.ref, ...this.moreRefs];
+    return statementOf(label, undefined, NO_PREFIXES, keyword.op(wordStart, wordEnd), operands, NO_DATA, NO_TOKENS, this.localBase, refs, opIndex);
   }
 
   fail(): never {
@@ -86,14 +91,26 @@ class PlainLineParser implements TermReader {
 
   collectRefs(e: Expr): void {
     switch (e.k) {
-      case 'sym':
-        if (lookupRegister(e.name)) throw DECLINED;
-        this.refs[this.refCount++] = { name: e.name, start: e.start, end: e.end, src: undefined, at: undefined };
+      case 'sym': {
+        // Registers are the names of at most three characters lookupRegister knows.
+        if (termRegister(e)) throw DECLINED;
+        const ref = { name: e.name, start: e.start, end: e.end, src: undefined, at: undefined };
+        if (this.ref === undefined) this.ref = ref; else (this.moreRefs ??= []).push(ref);
         return;
+      }
       case 'un': this.collectRefs(e.a); return;
       case 'bin': this.collectRefs(e.a); this.collectRefs(e.b); return;
       default: return;
     }
+  }
+
+  /** The comma at the current column, and the operand after it. */
+  private nextOperand(): ParsedOperand {
+    if (this.text.charCodeAt(this.i) !== Ch.Comma) throw DECLINED;
+    this.i++;
+    this.tok++;
+    this.blanks();
+    return this.operand();
   }
 
   /** An operand, and the blanks after it; then the line ends or a comma follows. */
@@ -110,21 +127,16 @@ class PlainLineParser implements TermReader {
       if (c >= Ch.D0 && c <= Ch.D9) expr = this.number();
       else {
         const start = this.i, end = this.name();
-        const word = text.slice(start, end);
-        // Size keywords are four or five letters, `strict`, `short`, `near` and `far` up to six.
-        if (word.length >= 3 && word.length <= 6) {
-          const lower = word.toLowerCase();
-          const keywordSize = lower.length === 4 || lower.length === 5 ? SIZE_KEYWORDS[lower] : undefined;
-          let keyword = true;
+        const keyword = operandWord(text, start, end);
+        if (keyword !== undefined) {
+          const keywordSize = SIZE_KEYWORDS[keyword];
           if (keywordSize !== undefined) size = keywordSize;
-          else if (lower === 'strict') strict = true;
-          else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
-          else keyword = false;
-          if (keyword) {
-            this.blanks();
-            continue;
-          }
+          else if (keyword === 'strict') strict = true;
+          else jump = keyword as 'short' | 'near' | 'far';
+          this.blanks();
+          continue;
         }
+        const word = text.slice(start, end);
         const reg = word.length <= 3 ? lookupRegister(word) : undefined;
         if (reg !== undefined) {
           // A size or jump kind on a register is ignored with a warning, or an error.
@@ -158,7 +170,8 @@ class PlainLineParser implements TermReader {
         const b = this.primary();
         e = { k: 'bin', op: '*', a, b, start: a.start, end: b.end };
       }
-      if (count === 0 && ((a.k === 'sym' && MEMORY_WORDS.has(a.name.toLowerCase())) || !mentionsRegister(e))) throw DECLINED;
+      // (A name standing alone there is a register, none of those words.)
+      if (count === 0 && (!mentionsRegister(e) || (a !== e && a.k === 'sym' && MEMORY_WORDS.has(a.name.toLowerCase())))) throw DECLINED;
       termExprs[count] = e;
       termNegated[count++] = neg;
       const c = text.charCodeAt(this.i);
@@ -242,6 +255,19 @@ class PlainLineParser implements TermReader {
   private atEnd(): boolean {
     return this.i >= this.text.length || this.text.charCodeAt(this.i) === Ch.Semi;
   }
+}
+
+/** The word of OPERAND_WORDS written from `start` to `end` in any letter case, if any. */
+function operandWord(text: string, start: number, end: number): string | undefined {
+  const length = end - start;
+  if (length < 3 || length > 6) return undefined;
+  next: for (const w of OPERAND_WORDS) {
+    if (w.length !== length) continue;
+    // Every such word is lower-case letters: a character matches in either case when it equals one with bit 5 set.
+    for (let k = 0; k < length; k++) if ((text.charCodeAt(start + k) | 0x20) !== w.charCodeAt(k)) continue next;
+    return w;
+  }
+  return undefined;
 }
 
 const parser = new PlainLineParser();
