@@ -23,8 +23,13 @@ export interface TermReader {
 export const termExprs: Expr[] = [];
 export const termNegated: boolean[] = [];
 
-/** The registers among the terms, each once (see `effectiveAddress`), counted like the terms. */
-const regs: { reg: RegisterInfo; scale: number; explicit: boolean }[] = [];
+/**
+ * The registers among the terms, each once (see `effectiveAddress`), with their scales and whether
+ * a scale was written: counted like the terms, in parallel arrays (no object per register).
+ */
+const regInfo: RegisterInfo[] = [];
+const regScale: number[] = [];
+const regExplicit: boolean[] = [];
 
 /**
  * Splits a memory reference's expression at the `+` and `-` whose sides name a register: the
@@ -74,7 +79,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     if (r) {
       if (neg) p.fail('invalid effective address: a register cannot be subtracted', e);
       if (r.cls !== 'gpr32' && r.cls !== 'gpr16') p.fail(`invalid effective address: \`${r.name}' cannot address memory`, e);
-      regs[regCount++] = { reg: r, scale: 1, explicit: false };
+      regInfo[regCount] = r; regScale[regCount] = 1; regExplicit[regCount++] = false;
       continue;
     }
     if (e.k === 'bin' && e.op === '*') {
@@ -83,7 +88,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
         const r = (ra ?? rb)!;
         const factor = constant(ra ? e.b : e.a);
         if (neg || factor === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) p.fail('invalid effective address', e);
-        if (factor !== 0) regs[regCount++] = { reg: r, scale: factor, explicit: true };
+        if (factor !== 0) { regInfo[regCount] = r; regScale[regCount] = factor; regExplicit[regCount++] = true; }
         continue;
       }
     }
@@ -95,9 +100,9 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   // Same register written twice (`[eax+eax]`, `[eax*2+eax]`) is one index with the scales added.
   for (let a = 0; a < regCount; a++) {
     for (let b = a + 1; b < regCount; b++) {
-      if (regs[a].reg !== regs[b].reg) continue;
-      regs[a].scale += regs[b].scale; regs[a].explicit = true;
-      for (let k = b + 1; k < regCount; k++) regs[k - 1] = regs[k];
+      if (regInfo[a] !== regInfo[b]) continue;
+      regScale[a] += regScale[b]; regExplicit[a] = true;
+      for (let k = b + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
       regCount--; b--;
     }
   }
@@ -106,15 +111,13 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   let index: RegisterInfo | undefined;
   let scale = 1;
   if (regCount === 1) {
-    const r = regs[0];
-    if (r.scale === 1) base = r.reg;
-    else { index = r.reg; scale = r.scale; }
+    if (regScale[0] === 1) base = regInfo[0];
+    else { index = regInfo[0]; scale = regScale[0]; }
   } else if (regCount === 2) {
-    let a = regs[0], b = regs[1];
     // A scaled register must be the index; otherwise the first written is the base (nasm).
-    if (a.scale !== 1 || (a.explicit && !b.explicit)) [a, b] = [b, a];
-    if (a.scale !== 1) p.fail('invalid effective address: two scaled registers', { start: from, end: to });
-    base = a.reg; index = b.reg; scale = b.scale;
+    const a = regScale[0] !== 1 || (regExplicit[0] && !regExplicit[1]) ? 1 : 0, b = 1 - a;
+    if (regScale[a] !== 1) p.fail('invalid effective address: two scaled registers', { start: from, end: to });
+    base = regInfo[a]; index = regInfo[b]; scale = regScale[b];
     if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
   }
   if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
