@@ -32,10 +32,15 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
     if (data === st.data) data = data.slice();
     (data as DataItem[])[n] = { kind: 'expr', expr, start: d.start, end: d.end };
   }
-  const refs = st.refs.length === 0 ? st.refs : st.refs.map((r) => {
-    const t = identAt(tokens, r.start);
-    return { name: t === undefined ? r.name : qualify(t.text, base), start: r.start, end: r.end, src: r.src, at: r.at };
-  });
+  let refs = st.refs;
+  if (refs.length > 0) {
+    const own: ParsedStatement['refs'][number][] = new Array(refs.length);
+    for (let n = 0; n < refs.length; n++) {
+      const r = refs[n], t = identAt(tokens, r.start);
+      own[n] = { name: t === undefined ? r.name : qualify(t.text, base), start: r.start, end: r.end, src: r.src, at: r.at };
+    }
+    refs = own;
+  }
   // Every copy of a one-value line has the same shape (names are not part of it): made once
   // here, not once per copy in the first pass.
   const shape = st.valueOperand >= 0 ? valueShape(st) : st.valueShape;
