@@ -8,7 +8,7 @@ import { SIZE_KEYWORDS } from './directives';
 import { effectiveAddress, mentionsRegister, termExprs, termNegated, termRegister, type TermReader } from './effective-address';
 import { simpleNumberAt, type Expr } from './expr';
 import { isIdentChar } from './lexer';
-import { mnemonicKeyword, NO_DATA, NO_OPERANDS, NO_PREFIXES, NO_REFS, NO_TOKENS, statementOf, type ParsedOperand, type ParsedStatement } from './parser';
+import { mnemonicKeyword, NO_DATA, NO_OPERANDS, NO_PREFIXES, NO_REFS, NO_TOKENS, statementOf, type Keyword, type ParsedOperand, type ParsedStatement } from './parser';
 import { lookupRegister } from '../isa/registers';
 
 const enum Ch {
@@ -63,7 +63,7 @@ class PlainLineParser implements TermReader {
       wordEnd = this.name();
       this.blanks();
     }
-    const keyword = mnemonicKeyword(text.slice(wordStart, wordEnd).toLowerCase());
+    const keyword = mnemonicAt(text, wordStart, wordEnd);
     if (keyword === undefined) throw DECLINED;
     const opIndex = this.tok - 1;
     // Instructions take up to three operands: the array is made at its size.
@@ -261,13 +261,37 @@ class PlainLineParser implements TermReader {
 function operandWord(text: string, start: number, end: number): string | undefined {
   const length = end - start;
   if (length < 3 || length > 6) return undefined;
-  next: for (const w of OPERAND_WORDS) {
+  for (const w of OPERAND_WORDS) {
     if (w.length !== length) continue;
-    // Every such word is lower-case letters: a character matches in either case when it equals one with bit 5 set.
-    for (let k = 0; k < length; k++) if ((text.charCodeAt(start + k) | 0x20) !== w.charCodeAt(k)) continue next;
-    return w;
+    if (equalsLowerCase(text, start, w)) return w;
   }
   return undefined;
+}
+
+/**
+ * Mnemonics found so far, by a hash of their letters in lower case: a file writes a few dozen
+ * mnemonics over and over, and one found here costs no string and no lookup by string.
+ */
+const knownMnemonics: (Keyword | undefined)[] = new Array(256).fill(undefined);
+
+/** The keyword of the mnemonic written from `start` to `end` in any letter case, if it is one. */
+function mnemonicAt(text: string, start: number, end: number): Keyword | undefined {
+  let hash = end - start;
+  for (let k = start; k < end; k++) hash = (hash * 31 + (text.charCodeAt(k) | 0x20)) & 0xff;
+  const known = knownMnemonics[hash];
+  if (known !== undefined && known.name.length === end - start && equalsLowerCase(text, start, known.name)) return known;
+  const keyword = mnemonicKeyword(text.slice(start, end).toLowerCase());
+  if (keyword !== undefined) knownMnemonics[hash] = keyword;
+  return keyword;
+}
+
+/**
+ * `text` from `start` on is `lower` (lower-case letters and digits) in any letter case: a
+ * character with bit 5 set is itself or its upper-case letter, and identifiers hold no others.
+ */
+function equalsLowerCase(text: string, start: number, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) if ((text.charCodeAt(start + k) | 0x20) !== lower.charCodeAt(k)) return false;
+  return true;
 }
 
 const parser = new PlainLineParser();
