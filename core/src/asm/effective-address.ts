@@ -18,7 +18,9 @@ export interface TermReader {
 /**
  * The terms of the memory reference being parsed, each with whether it is subtracted: counted,
  * not cut back, since arrays grown by push for every memory operand would be garbage made with
- * room for 16. Slots past the count hold an earlier reference's terms until overwritten.
+ * room for 16. Slots past the count hold an earlier reference's terms until overwritten. A term
+ * naming a register, alone or scaled, is read for its register only and never kept, so a parser
+ * may give it one node for every use, without columns (parse-plain does).
  */
 export const termExprs: Expr[] = [];
 export const termNegated: boolean[] = [];

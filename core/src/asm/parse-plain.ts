@@ -9,7 +9,8 @@ import { effectiveAddress, mentionsRegister, termExprs, termNegated, termRegiste
 import { simpleNumberAt, type Expr } from './expr';
 import { isIdentChar } from './lexer';
 import { mnemonicKeyword, NO_DATA, NO_OPERANDS, NO_PREFIXES, NO_REFS, NO_TOKENS, statementOf, type Keyword, type ParsedOperand, type ParsedStatement } from './parser';
-import { lookupRegister } from '../isa/registers';
+import { REGISTERS } from '../isa/registers';
+import type { RegisterInfo } from '../isa/types';
 
 const enum Ch {
   Tab = 9, CR = 13, Space = 32, Star = 42, Plus = 43, Comma = 44, Minus = 45, D0 = 48, D9 = 57, Colon = 58, Semi = 59,
@@ -136,15 +137,14 @@ class PlainLineParser implements TermReader {
           this.blanks();
           continue;
         }
-        const word = text.slice(start, end);
-        const reg = word.length <= 3 ? lookupRegister(word) : undefined;
+        const reg = registerAt(text, start, end);
         if (reg !== undefined) {
           // A size or jump kind on a register is ignored with a warning, or an error.
           if (size !== undefined || jump !== undefined || strict) throw DECLINED;
           this.operandEnd();
           return { kind: 'reg', reg, start: from, end };
         }
-        expr = { k: 'sym', name: word, start, end, tok: this.tok - 1 };
+        expr = { k: 'sym', name: text.slice(start, end), start, end, tok: this.tok - 1 };
         this.collectRefs(expr);
       }
       this.operandEnd();
@@ -189,14 +189,19 @@ class PlainLineParser implements TermReader {
     return effectiveAddress(this, count, from, to, size, far, strict, undefined, undefined, false);
   }
 
-  /** A name or a number as a term of a memory reference, and the blanks after it. */
+  /**
+   * A name or a number as a term of a memory reference, and the blanks after it. A register's
+   * term is its shared node (see termExprs).
+   */
   private primary(): Expr {
-    const c = this.text.charCodeAt(this.i);
+    const text = this.text;
+    const c = text.charCodeAt(this.i);
     let e: Expr;
     if (c >= Ch.D0 && c <= Ch.D9) e = this.number();
     else {
       const start = this.i, end = this.name();
-      e = { k: 'sym', name: this.text.slice(start, end), start, end, tok: this.tok - 1 };
+      const reg = registerAt(text, start, end);
+      e = reg !== undefined ? REGISTER_TERMS.get(reg)! : { k: 'sym', name: text.slice(start, end), start, end, tok: this.tok - 1 };
     }
     this.blanks();
     return e;
@@ -255,6 +260,27 @@ class PlainLineParser implements TermReader {
   private atEnd(): boolean {
     return this.i >= this.text.length || this.text.charCodeAt(this.i) === Ch.Semi;
   }
+}
+
+/**
+ * The registers by their names' characters in lower case (see equalsLowerCase), as one number:
+ * a register is found without cutting its name out. Names of more than three characters are
+ * none (LineParser's `register` reads no longer name either).
+ */
+const REGISTERS_BY_CODES: ReadonlyMap<number, RegisterInfo> = new Map(REGISTERS.map((r) => [nameCodes(r.name, 0, r.name.length), r]));
+
+/** Each register's term in a memory reference, one node for every use (see termExprs). */
+const REGISTER_TERMS: ReadonlyMap<RegisterInfo, Expr> = new Map(REGISTERS.map((r) => [r, { k: 'sym', name: r.name, start: 0, end: 0, tok: -1 }]));
+
+function nameCodes(text: string, start: number, end: number): number {
+  let codes = 0;
+  for (let k = start; k < end; k++) codes = codes * 256 + (text.charCodeAt(k) | 0x20);
+  return codes;
+}
+
+/** The register named from `start` to `end` in any letter case, if any. */
+function registerAt(text: string, start: number, end: number): RegisterInfo | undefined {
+  return end - start <= 3 ? REGISTERS_BY_CODES.get(nameCodes(text, start, end)) : undefined;
 }
 
 /** The word of OPERAND_WORDS written from `start` to `end` in any letter case, if any. */
