@@ -48,7 +48,7 @@ export function splitTerms(e: Expr, neg: boolean, count: number): number {
   return count + 1;
 }
 
-export function termRegister(e: Expr): RegisterInfo | undefined {
+function termRegister(e: Expr): RegisterInfo | undefined {
   return e.k === 'sym' && e.name.length <= 3 ? lookupRegister(e.name) : undefined;
 }
 

@@ -5,11 +5,11 @@
 // with a problem, a warning or a `.local` name, is left to it.
 
 import { SIZE_KEYWORDS } from './directives';
-import { effectiveAddress, mentionsRegister, termExprs, termNegated, termRegister, type TermReader } from './effective-address';
+import { effectiveAddress, mentionsRegister, termExprs, termNegated, type TermReader } from './effective-address';
 import { simpleNumberAt, type Expr } from './expr';
 import { isIdentChar } from './lexer';
 import { mnemonicKeyword, NO_DATA, NO_OPERANDS, NO_PREFIXES, NO_REFS, NO_TOKENS, statementOf, type Keyword, type ParsedOperand, type ParsedStatement } from './parser';
-import { REGISTERS } from '../isa/registers';
+import { lookupRegister, REGISTERS } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
 
 const enum Ch {
@@ -17,7 +17,11 @@ const enum Ch {
   A = 65, Z = 90, LBracket = 91, RBracket = 93, Underscore = 95, a = 97, z = 122,
 }
 
-/** Thrown to leave the line to LineParser (a thrown constant: no stack is captured). */
+/**
+ * Thrown by `fail` (an invalid memory reference, which LineParser reports): a thrown constant,
+ * since no stack is wanted. Other forms left to LineParser are returned as undefined: a throw
+ * costs more than the parse.
+ */
 const DECLINED = { declined: true };
 
 /** Words that LineParser reads specially at the start of a memory reference. */
@@ -41,8 +45,8 @@ class PlainLineParser implements TermReader {
   private ref: Ref | undefined = undefined;
   private moreRefs: Ref[] | undefined = undefined;
 
-  /** The statement of `text`, whose code starts at column `start`, under `localBase`; throws DECLINED for a form left to LineParser. */
-  parse(text: string, start: number, localBase: string | undefined): ParsedStatement {
+  /** The statement of `text`, whose code starts at column `start`, under `localBase`; undefined for a form left to LineParser. */
+  parse(text: string, start: number, localBase: string | undefined): ParsedStatement | undefined {
     this.text = text;
     this.i = start;
     this.tok = 0;
@@ -51,6 +55,7 @@ class PlainLineParser implements TermReader {
     this.moreRefs = undefined;
     let label: ParsedStatement['label'];
     let wordStart = start, wordEnd = this.name();
+    if (wordEnd < 0) return undefined;
     this.blanks();
     if (text.charCodeAt(this.i) === Ch.Colon) {
       const name = text.slice(wordStart, wordEnd);
@@ -62,22 +67,25 @@ class PlainLineParser implements TermReader {
       if (this.atEnd()) return statementOf(label, undefined, NO_PREFIXES, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS, name, NO_REFS, this.tok);
       wordStart = this.i;
       wordEnd = this.name();
+      if (wordEnd < 0) return undefined;
       this.blanks();
     }
     const keyword = mnemonicAt(text, wordStart, wordEnd);
-    if (keyword === undefined) throw DECLINED;
+    if (keyword === undefined) return undefined;
     const opIndex = this.tok - 1;
     // Instructions take up to three operands: the array is made at its size.
     let operands: readonly ParsedOperand[] = NO_OPERANDS;
     if (!this.atEnd()) {
       const a = this.operand();
+      if (a === undefined) return undefined;
       if (this.atEnd()) operands = [a];
       else {
         const b = this.nextOperand();
+        if (b === undefined) return undefined;
         if (this.atEnd()) operands = [a, b];
         else {
           const c = this.nextOperand();
-          if (!this.atEnd()) throw DECLINED;
+          if (c === undefined || !this.atEnd()) return undefined;
           operands = [a, b, c];
         }
       }
@@ -92,30 +100,32 @@ class PlainLineParser implements TermReader {
 
   collectRefs(e: Expr): void {
     switch (e.k) {
-      case 'sym': {
-        // Registers are the names of at most three characters lookupRegister knows.
-        if (termRegister(e)) throw DECLINED;
-        const ref = { name: e.name, start: e.start, end: e.end, src: undefined, at: undefined };
-        if (this.ref === undefined) this.ref = ref; else (this.moreRefs ??= []).push(ref);
+      case 'sym':
+        if (namesRegister(e.name)) throw DECLINED;
+        this.addRef(e);
         return;
-      }
       case 'un': this.collectRefs(e.a); return;
       case 'bin': this.collectRefs(e.a); this.collectRefs(e.b); return;
       default: return;
     }
   }
 
+  private addRef(e: Expr & { k: 'sym' }): void {
+    const ref = { name: e.name, start: e.start, end: e.end, src: undefined, at: undefined };
+    if (this.ref === undefined) this.ref = ref; else (this.moreRefs ??= []).push(ref);
+  }
+
   /** The comma at the current column, and the operand after it. */
-  private nextOperand(): ParsedOperand {
-    if (this.text.charCodeAt(this.i) !== Ch.Comma) throw DECLINED;
+  private nextOperand(): ParsedOperand | undefined {
+    if (this.text.charCodeAt(this.i) !== Ch.Comma) return undefined;
     this.i++;
     this.tok++;
     this.blanks();
     return this.operand();
   }
 
-  /** An operand, and the blanks after it; then the line ends or a comma follows. */
-  private operand(): ParsedOperand {
+  /** An operand, and the blanks after it, which the line's end or a comma must follow. */
+  private operand(): ParsedOperand | undefined {
     const text = this.text;
     const from = this.i;
     let size: 8 | 16 | 32 | 48 | 64 | 80 | undefined;
@@ -124,10 +134,13 @@ class PlainLineParser implements TermReader {
     for (;;) {
       const c = text.charCodeAt(this.i);
       if (c === Ch.LBracket) return this.memory(from, size, jump === 'far', strict);
-      let expr: Expr;
-      if (c >= Ch.D0 && c <= Ch.D9) expr = this.number();
-      else {
+      let expr: Expr | undefined;
+      if (c >= Ch.D0 && c <= Ch.D9) {
+        expr = this.number();
+        if (expr === undefined) return undefined;
+      } else {
         const start = this.i, end = this.name();
+        if (end < 0) return undefined;
         const keyword = operandWord(text, start, end);
         if (keyword !== undefined) {
           const keywordSize = SIZE_KEYWORDS[keyword];
@@ -140,20 +153,22 @@ class PlainLineParser implements TermReader {
         const reg = registerAt(text, start, end);
         if (reg !== undefined) {
           // A size or jump kind on a register is ignored with a warning, or an error.
-          if (size !== undefined || jump !== undefined || strict) throw DECLINED;
-          this.operandEnd();
+          if (size !== undefined || jump !== undefined || strict || !this.operandEnd()) return undefined;
           return { kind: 'reg', reg, start: from, end };
         }
-        expr = { k: 'sym', name: text.slice(start, end), start, end, tok: this.tok - 1 };
-        this.collectRefs(expr);
+        const sym = { k: 'sym', name: text.slice(start, end), start, end, tok: this.tok - 1 } as const;
+        // A longer register's name is an expression's, which LineParser rejects.
+        if (namesRegister(sym.name)) return undefined;
+        this.addRef(sym);
+        expr = sym;
       }
-      this.operandEnd();
+      if (!this.operandEnd()) return undefined;
       return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: expr.end };
     }
   }
 
   /** `[terms]` from `[` on, each term a name or a number or a product of two, the first naming a register. */
-  private memory(from: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean): ParsedOperand {
+  private memory(from: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean): ParsedOperand | undefined {
     const text = this.text;
     this.i++;
     this.tok++;
@@ -162,21 +177,23 @@ class PlainLineParser implements TermReader {
     let neg = false;
     for (;;) {
       const a = this.primary();
+      if (a === undefined) return undefined;
       let e = a;
       if (text.charCodeAt(this.i) === Ch.Star) {
         this.i++;
         this.tok++;
         this.blanks();
         const b = this.primary();
+        if (b === undefined) return undefined;
         e = { k: 'bin', op: '*', a, b, start: a.start, end: b.end };
       }
       // (A name standing alone there is a register, none of those words.)
-      if (count === 0 && (!mentionsRegister(e) || (a !== e && a.k === 'sym' && MEMORY_WORDS.has(a.name.toLowerCase())))) throw DECLINED;
+      if (count === 0 && (!mentionsRegister(e) || (a !== e && a.k === 'sym' && MEMORY_WORDS.has(a.name.toLowerCase())))) return undefined;
       termExprs[count] = e;
       termNegated[count++] = neg;
       const c = text.charCodeAt(this.i);
       if (c === Ch.RBracket) break;
-      if (c !== Ch.Plus && c !== Ch.Minus) throw DECLINED;
+      if (c !== Ch.Plus && c !== Ch.Minus) return undefined;
       neg = c === Ch.Minus;
       this.i++;
       this.tok++;
@@ -185,7 +202,7 @@ class PlainLineParser implements TermReader {
     this.i++;
     this.tok++;
     const to = this.i;
-    this.operandEnd();
+    if (!this.operandEnd()) return undefined;
     return effectiveAddress(this, count, from, to, size, far, strict, undefined, undefined, false);
   }
 
@@ -193,13 +210,14 @@ class PlainLineParser implements TermReader {
    * A name or a number as a term of a memory reference, and the blanks after it. A register's
    * term is its shared node (see termExprs).
    */
-  private primary(): Expr {
+  private primary(): Expr | undefined {
     const text = this.text;
     const c = text.charCodeAt(this.i);
-    let e: Expr;
+    let e: Expr | undefined;
     if (c >= Ch.D0 && c <= Ch.D9) e = this.number();
     else {
       const start = this.i, end = this.name();
+      if (end < 0) return undefined;
       const reg = registerAt(text, start, end);
       e = reg !== undefined ? REGISTER_TERMS.get(reg)! : { k: 'sym', name: text.slice(start, end), start, end, tok: this.tok - 1 };
     }
@@ -211,7 +229,7 @@ class PlainLineParser implements TermReader {
    * A number of at most 15 characters whose value is a safe integer, as simpleNumber makes it.
    * Digits alone are read here; other forms (`0x80`, `10h`) by parseNumber.
    */
-  private number(): Expr {
+  private number(): Expr | undefined {
     const text = this.text, start = this.i;
     let i = start, v = 0, decimal = true;
     for (; i < text.length; i++) {
@@ -223,30 +241,28 @@ class PlainLineParser implements TermReader {
     this.i = i;
     this.tok++;
     if (decimal && i - start <= 15) return { k: 'num', v, start, end: i };
-    const e = simpleNumberAt(text.slice(start, i), start, i);
-    if (e === undefined) throw DECLINED;
-    return e;
+    return simpleNumberAt(text.slice(start, i), start, i);
   }
 
   /**
    * A name from its first character (a letter or `_`: `.local`, `$name` and `?` take the
-   * tokenizer's way) to past its last: that column.
+   * tokenizer's way) to past its last: that column, or -1 when no name starts here.
    */
   private name(): number {
     const text = this.text;
     let i = this.i;
     const c = text.charCodeAt(i);
-    if (!((c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore)) throw DECLINED;
+    if (!((c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore)) return -1;
     for (i++; i < text.length && isIdentChar(text.charCodeAt(i)); i++);
     this.i = i;
     this.tok++;
     return i;
   }
 
-  /** Past the blanks after an operand, which the line's end or a comma must follow. */
-  private operandEnd(): void {
+  /** Past the blanks after an operand: whether the line's end or a comma follows them. */
+  private operandEnd(): boolean {
     this.blanks();
-    if (!this.atEnd() && this.text.charCodeAt(this.i) !== Ch.Comma) throw DECLINED;
+    return this.atEnd() || this.text.charCodeAt(this.i) === Ch.Comma;
   }
 
   private blanks(): void {
@@ -268,6 +284,14 @@ class PlainLineParser implements TermReader {
  * none (LineParser's `register` reads no longer name either).
  */
 const REGISTERS_BY_CODES: ReadonlyMap<number, RegisterInfo> = new Map(REGISTERS.map((r) => [nameCodes(r.name, 0, r.name.length), r]));
+
+/** The longest register name's length: no longer name needs looking up. */
+const LONGEST_REGISTER = Math.max(...REGISTERS.map((r) => r.name.length));
+
+/** Whether `name` is a register's (which LineParser does not take for a symbol). */
+function namesRegister(name: string): boolean {
+  return name.length <= LONGEST_REGISTER && lookupRegister(name) !== undefined;
+}
 
 /** Each register's term in a memory reference, one node for every use (see termExprs). */
 const REGISTER_TERMS: ReadonlyMap<RegisterInfo, Expr> = new Map(REGISTERS.map((r) => [r, { k: 'sym', name: r.name, start: 0, end: 0, tok: -1 }]));
