@@ -282,7 +282,7 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     return stmt;
   }
   let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
-  if (c === undefined && first === undefined && tokens === undefined && entry !== undefined) {
+  if (first === undefined && tokens === undefined && entry !== undefined) {
     // Most new lines: read from their characters, without tokens. Such a parse is clean, uses no
     // `.local` name and sets the base exactly when it has a label.
     const stmt = parsePlainLine(entry.text, entry.codeStart, localBase);
