@@ -279,9 +279,8 @@ class PlainLineParser implements TermReader {
 }
 
 /**
- * The registers by their names' characters in lower case (see equalsLowerCase), as one number:
- * a register is found without cutting its name out. Names of more than three characters are
- * none (LineParser's `register` reads no longer name either).
+ * The registers by their names' `nameCodes`: a register is found without cutting its name out.
+ * Names of more than three characters are not looked up (nor by LineParser's `register`).
  */
 const REGISTERS_BY_CODES: ReadonlyMap<number, RegisterInfo> = new Map(REGISTERS.map((r) => [nameCodes(r.name, 0, r.name.length), r]));
 
@@ -296,6 +295,7 @@ function namesRegister(name: string): boolean {
 /** Each register's term in a memory reference, one node for every use (see termExprs). */
 const REGISTER_TERMS: ReadonlyMap<RegisterInfo, Expr> = new Map(REGISTERS.map((r) => [r, { k: 'sym', name: r.name, start: 0, end: 0, tok: -1 }]));
 
+/** A name of at most three characters as one number, each character in lower case (see equalsLowerCase). */
 function nameCodes(text: string, start: number, end: number): number {
   let codes = 0;
   for (let k = start; k < end; k++) codes = codes * 256 + (text.charCodeAt(k) | 0x20);
@@ -336,8 +336,8 @@ function mnemonicAt(text: string, start: number, end: number): Keyword | undefin
 }
 
 /**
- * `text` from `start` on is `lower` (lower-case letters and digits) in any letter case: a
- * character with bit 5 set is itself or its upper-case letter, and identifiers hold no others.
+ * `text` from `start` on is `lower` in any letter case. `c | 0x20` is a letter in lower case and
+ * leaves a digit as it is, and gives no other identifier character a letter's or digit's code.
  */
 function equalsLowerCase(text: string, start: number, lower: string): boolean {
   for (let k = 0; k < lower.length; k++) if ((text.charCodeAt(start + k) | 0x20) !== lower.charCodeAt(k)) return false;
