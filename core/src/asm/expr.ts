@@ -199,9 +199,14 @@ export class ExprParser {
  * safe integer (nearly every literal); undefined for any other, which takes the parser's way.
  */
 export function simpleNumber(t: Token): Expr | undefined {
-  if (t.kind !== 'number' || t.text.length > 15) return undefined;
-  const v = parseNumber(t.text);
-  return v !== undefined && Number.isSafeInteger(v) ? { k: 'num', v, start: t.start, end: t.end } : undefined;
+  return t.kind === 'number' ? simpleNumberAt(t.text, t.start, t.end) : undefined;
+}
+
+/** `simpleNumber` of a number token written `text` from column `start` to `end`. */
+export function simpleNumberAt(text: string, start: number, end: number): Expr | undefined {
+  if (text.length > 15) return undefined;
+  const v = parseNumber(text);
+  return v !== undefined && Number.isSafeInteger(v) ? { k: 'num', v, start, end } : undefined;
 }
 
 /** `.x` after label `p` is `p.x`; `..@x` and `..start` stay global (manual §3.9). */

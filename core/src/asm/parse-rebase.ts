@@ -14,7 +14,7 @@ import type { PPToken } from './source';
  * from the base the line is read under.
  */
 export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[], base: string | undefined): ParsedStatement {
-  const label = st.label === undefined ? undefined : { ...st.label, name: qualifyName(st.label.short, base), parent: base };
+  const label = st.label === undefined ? undefined : { ...st.label, name: qualify(st.label.short, base), parent: base };
   const times = st.times === undefined ? undefined : rebaseExpr(st.times, tokens, base);
   let operands = st.operands;
   for (let n = 0; n < operands.length; n++) {
@@ -32,10 +32,15 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
     if (data === st.data) data = data.slice();
     (data as DataItem[])[n] = { kind: 'expr', expr, start: d.start, end: d.end };
   }
-  const refs = st.refs.length === 0 ? st.refs : st.refs.map((r) => {
-    const t = identAt(tokens, r.start);
-    return { name: t === undefined ? r.name : qualify(t.text, base), start: r.start, end: r.end, src: r.src, at: r.at };
-  });
+  let refs = st.refs;
+  if (refs.length > 0) {
+    const own: ParsedStatement['refs'][number][] = new Array(refs.length);
+    for (let n = 0; n < refs.length; n++) {
+      const r = refs[n], t = identAt(tokens, r.start);
+      own[n] = { name: t === undefined ? r.name : qualify(t.text, base), start: r.start, end: r.end, src: r.src, at: r.at };
+    }
+    refs = own;
+  }
   // Every copy of a one-value line has the same shape (names are not part of it): made once
   // here, not once per copy in the first pass.
   const shape = st.valueOperand >= 0 ? valueShape(st) : st.valueShape;
@@ -93,7 +98,9 @@ let lastName = '';
 
 /**
  * `qualifyName`, giving the same string for the same name twice in a row: a line's local name
- * is qualified for its expression and again for its reference, and the statement keeps both.
+ * is qualified for its expression and again for its reference, and the statement keeps both;
+ * and a `.x:` line often follows the line jumping to it (`jne .x`) with no other local name
+ * between, so the label and its uses share one string (hashed once by the symbol table).
  */
 function qualify(written: string, base: string | undefined): string {
   if (written !== lastWritten || base !== lastBase) {

@@ -4,11 +4,13 @@
 
 import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, isQuestionMark, qualifyName, simpleNumber, type Expr } from './expr';
+import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
+import { DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumber, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import type { LineEntry } from './line-cache';
 import type { PPToken, Written } from './source';
+import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { decodeString } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -95,11 +97,11 @@ class LineError {
   constructor(readonly problem: ParseProblem) {}
 }
 
-const NO_OPERANDS: readonly ParsedOperand[] = [];
-const NO_DATA: readonly DataItem[] = [];
-const NO_TOKENS: readonly PPToken[] = [];
-const NO_PREFIXES: ParsedStatement['prefixes'] = [];
-const NO_REFS: ParsedStatement['refs'] = [];
+export const NO_OPERANDS: readonly ParsedOperand[] = [];
+export const NO_DATA: readonly DataItem[] = [];
+export const NO_TOKENS: readonly PPToken[] = [];
+export const NO_PREFIXES: ParsedStatement['prefixes'] = [];
+export const NO_REFS: ParsedStatement['refs'] = [];
 
 /** What a lower-case word can be where a statement starts: Word bits, 0 for a name. */
 const enum Word { Mnemonic = 1, Prefix = 2, Directive = 4, Size = 8 }
@@ -110,20 +112,20 @@ type OpSpan = NonNullable<ParsedStatement['op']>;
 const SHARED_OP_COLUMNS = 64;
 
 /** A word that can start a statement: what it can be, and its op spans. */
-class Keyword {
+export class Keyword {
   /** Op spans by their first column, made on first use. */
   private readonly ops: (OpSpan | undefined)[] = [];
 
   constructor(readonly name: string, public bits: number) {}
 
   /**
-   * The span of this word as a statement's mnemonic or directive, from its token. Statements
+   * The span of this word as a statement's mnemonic or directive, at its token's columns. Statements
    * keep their op span for as long as their line is kept, and most lines write the same few
    * mnemonics at the same column: the span, immutable, is shared rather than made per line
    * when it covers the word as written (a word from a macro expansion spans what it replaced).
    */
-  op(t: Span): OpSpan {
-    const start = t.start, end = t.end, directive = (this.bits & Word.Directive) !== 0;
+  op(start: number, end: number): OpSpan {
+    const directive = (this.bits & Word.Directive) !== 0;
     if (start >= SHARED_OP_COLUMNS || end !== start + this.name.length) return { name: this.name, start, end, directive };
     return (this.ops[start] ??= { name: this.name, start, end, directive });
   }
@@ -147,6 +149,12 @@ const WORDS: ReadonlyMap<string, Keyword> = (() => {
 
 function wordClass(lower: string): number {
   return WORDS.get(lower)?.bits ?? 0;
+}
+
+/** The keyword of `lower` when, first on a line or after a label, it is an instruction's mnemonic. */
+export function mnemonicKeyword(lower: string): Keyword | undefined {
+  const keyword = WORDS.get(lower);
+  return keyword !== undefined && (keyword.bits & (Word.Mnemonic | Word.Directive)) === Word.Mnemonic ? keyword : undefined;
 }
 
 /** Register lookup limited to names the tokenizer could produce as one identifier. */
@@ -274,6 +282,21 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     return stmt;
   }
   let c = first !== undefined && first.usesBase ? first.byBase!.get(baseKey) : first;
+  if (first === undefined && tokens === undefined && entry !== undefined) {
+    // Most new lines: read from their characters, without tokens. Such a parse is clean, uses no
+    // `.local` name and sets the base exactly when it has a label.
+    const stmt = parsePlainLine(entry.text, entry.codeStart, localBase);
+    if (stmt !== undefined) {
+      if (cachedParses >= MAX_CACHED_PARSES) forgetParses();
+      cachedParses++;
+      entry.keepStmt(stmt, stmt.label !== undefined);
+      entry.parse = undefined;
+      cursor.localBase = stmt.localBase;
+      cursor.problem = undefined;
+      cursor.warnings = undefined;
+      return stmt;
+    }
+  }
   if (c === undefined) {
     tokens ??= entry!.codeOnce();
     const outcome = parseStatement(tokens, localBase);
@@ -302,6 +325,20 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     return take(outcome, cursor, undefined, true);
   }
   return take(c, cursor, c.setsBase ? c.localBase : localBase, false);
+}
+
+/** A statement of these parts, whichever way its line was parsed (see LineParser.finish). */
+export function statementOf(label: ParsedStatement['label'], times: Expr | undefined, prefixes: ParsedStatement['prefixes'], op: ParsedStatement['op'],
+  operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[], localBase: string | undefined, refs: ParsedStatement['refs'], opIndex: number): ParsedStatement {
+  const kind = op === undefined ? StatementKind.Empty : op.directive ? StatementKind.Directive : StatementKind.Instruction;
+  const one = valueOperand(operands);
+  // Property order is layout order: what each pass reads first (see ParsedStatement).
+  return {
+    kind, label, times, size16: -1, size32: -1, staticOperands: operands.every(isStaticOperand), enc16: undefined, enc32: undefined,
+    valueOperand: one, value: operandValue(operands, one),
+    values16: undefined, values32: undefined,
+    prefixes, op, operands, data, args, localBase, refs, opIndex, valueShape: undefined,
+  };
 }
 
 function take(o: ParseOutcome, cursor: ParseCursor, base: string | undefined, fresh: boolean): ParsedStatement | undefined {
@@ -346,15 +383,7 @@ function mentionsLocal(toks: readonly PPToken[]): boolean {
  */
 const scratchOperands: ParsedOperand[] = [];
 
-/**
- * The `+`/`-` terms of the memory reference being parsed (see LineParser.memory), and the
- * registers among them: counted like scratchOperands, since an array grown by push for every
- * memory operand would be garbage made with room for 16.
- */
-const scratchTerms: { e: Expr; neg: boolean }[] = [];
-const scratchRegisters: { reg: RegisterInfo; scale: number; explicit: boolean; span: Span }[] = [];
-
-class LineParser {
+class LineParser implements TermReader {
   private readonly toks: readonly PPToken[];
   private pos = 0;
   private opIndex = -1;
@@ -366,7 +395,7 @@ class LineParser {
     this.toks = tokens;
   }
 
-  private fail(message: string, t: Span | undefined, code = 'syntax'): never {
+  fail(message: string, t: Span | undefined, code = 'syntax'): never {
     const last = this.toks[this.toks.length - 1];
     const span = t ?? { start: last ? last.end : 0, end: last ? last.end : 0 };
     throw new LineError({ message, start: span.start, end: span.end, code });
@@ -425,7 +454,7 @@ class LineParser {
     const word = toks[this.pos++];
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
-      const op = keyword!.op(word);
+      const op = keyword!.op(word.start, word.end);
       if (DATA_UNIT[lower] !== undefined) {
         const items = this.dataItems();
         // `dt` takes floating-point numbers, strings and `?` only (nasm: no integer as 80-bit data).
@@ -443,7 +472,7 @@ class LineParser {
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
     }
     if ((cls & Word.Mnemonic) === 0) {
-      if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word), NO_OPERANDS, NO_DATA, NO_TOKENS);
+      if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), NO_OPERANDS, NO_DATA, NO_TOKENS);
       this.fail(`unknown instruction or directive \`${word.text}'`, word, 'unknown-mnemonic');
     }
     // The operands gather in one array for every line, copied to an exact-size one at the end.
@@ -461,7 +490,7 @@ class LineParser {
       }
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
-    return this.finish(label, times, prefixes, keyword!.op(word), own, NO_DATA, NO_TOKENS);
+    return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
   }
 
   /**
@@ -471,7 +500,7 @@ class LineParser {
   private prefixesAlone(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[]): ParsedStatement {
     const last = prefixes.pop()!;
     this.opIndex = this.pos - 1;
-    return this.finish(label, times, prefixes.length > 0 ? prefixes : undefined, WORDS.get(last.name)!.op(last), NO_OPERANDS, NO_DATA, NO_TOKENS);
+    return this.finish(label, times, prefixes.length > 0 ? prefixes : undefined, WORDS.get(last.name)!.op(last.start, last.end), NO_OPERANDS, NO_DATA, NO_TOKENS);
   }
 
   /** `at field, db value` (manual §5.9.2 istruc). */
@@ -503,15 +532,7 @@ class LineParser {
     // are made on first use), and exact-size copies of the arrays grown by push (which keep room
     // for 16 or more).
     const refs = this.refs !== undefined ? this.refs.slice() : NO_REFS;
-    const kind = op === undefined ? StatementKind.Empty : op.directive ? StatementKind.Directive : StatementKind.Instruction;
-    const one = valueOperand(operands);
-    // Property order is layout order: what each pass reads first (see ParsedStatement).
-    return {
-      kind, label, times, size16: -1, size32: -1, staticOperands: operands.every(isStaticOperand), enc16: undefined, enc32: undefined,
-      valueOperand: one, value: operandValue(operands, one),
-      values16: undefined, values32: undefined,
-      prefixes: prefixes !== undefined ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, localBase: this.localBase, refs, opIndex, valueShape: undefined,
-    };
+    return statementOf(label, times, prefixes !== undefined ? prefixes.slice() : NO_PREFIXES, op, operands, data, args, this.localBase, refs, opIndex);
   }
 
   private label(t: PPToken): NonNullable<ParsedStatement['label']> {
@@ -564,8 +585,8 @@ class LineParser {
 
   /**
    * The terms of a memory reference written as `+`/`-` terms, each a name, a number or a product
-   * of two, the first one naming a register (`[ebp-8]`, `[ebx+ecx*4+16]`), put in scratchTerms as
-   * ExprParser and splitTerms would make them (with every prefix of the sum naming a register,
+   * of two, the first one naming a register (`[ebp-8]`, `[ebx+ecx*4+16]`), put in the scratch
+   * terms as ExprParser and splitTerms would make them (with every prefix of the sum naming a register,
    * splitTerms splits at every `+` and `-`), without the tree: their count. -1 for any other
    * form: the caller then parses the expression.
    */
@@ -586,7 +607,8 @@ class LineParser {
         i += 2;
       }
       if (count === 0 && !mentionsRegister(e)) return -1;
-      scratchTerms[count++] = { e, neg };
+      termExprs[count] = e;
+      termNegated[count++] = neg;
       if (i === end) return count;
       const t = toks[i++];
       if (t.kind !== 'op' || (t.text !== '+' && t.text !== '-') || i === end) return -1;
@@ -601,7 +623,7 @@ class LineParser {
     return simpleNumber(t);
   }
 
-  private collectRefs(e: Expr): void {
+  collectRefs(e: Expr): void {
     switch (e.k) {
       case 'sym': {
         if (lookupRegister(e.name)) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
@@ -745,103 +767,6 @@ class LineParser {
       if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
       termCount = splitTerms(e, false, 0);
     }
-    // The registers named, each once (see below), in a counted scratch array like the terms.
-    const regs = scratchRegisters;
-    let regCount = 0;
-    let disp: Expr | undefined;
-    for (let n = 0; n < termCount; n++) {
-      const term = scratchTerms[n];
-      const r = termRegister(term.e);
-      if (r) {
-        if (term.neg) this.fail('invalid effective address: a register cannot be subtracted', term.e);
-        if (r.cls !== 'gpr32' && r.cls !== 'gpr16') this.fail(`invalid effective address: \`${r.name}' cannot address memory`, term.e);
-        regs[regCount++] = { reg: r, scale: 1, explicit: false, span: term.e };
-        continue;
-      }
-      if (term.e.k === 'bin' && term.e.op === '*') {
-        const ra = termRegister(term.e.a), rb = termRegister(term.e.b);
-        if (ra || rb) {
-          const r = (ra ?? rb)!;
-          const factor = constant(ra ? term.e.b : term.e.a);
-          if (term.neg || factor === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) this.fail('invalid effective address', term.e);
-          if (factor !== 0) regs[regCount++] = { reg: r, scale: factor, explicit: true, span: term.e };
-          continue;
-        }
-      }
-      if (mentionsRegister(term.e)) this.fail('invalid effective address', term.e);
-      this.collectRefs(term.e);
-      const part: Expr = term.neg ? { k: 'un', op: '-', a: term.e, start: term.e.start, end: term.e.end } : term.e;
-      disp = disp ? { k: 'bin', op: '+', a: disp, b: part, start: disp.start, end: part.end } : part;
-    }
-    // Same register written twice (`[eax+eax]`, `[eax*2+eax]`) is one index with the scales added.
-    for (let a = 0; a < regCount; a++) {
-      for (let b = a + 1; b < regCount; b++) {
-        if (regs[a].reg !== regs[b].reg) continue;
-        regs[a].scale += regs[b].scale; regs[a].explicit = true;
-        for (let k = b + 1; k < regCount; k++) regs[k - 1] = regs[k];
-        regCount--; b--;
-      }
-    }
-    if (regCount > 2) this.fail('invalid effective address: too many registers', { start: from, end: to });
-    let base: RegisterInfo | undefined;
-    let index: RegisterInfo | undefined;
-    let scale = 1;
-    if (regCount === 1) {
-      const r = regs[0];
-      if (r.scale === 1 && !r.explicit) base = r.reg;
-      else if (r.scale === 1) base = r.reg;
-      else { index = r.reg; scale = r.scale; }
-    } else if (regCount === 2) {
-      let a = regs[0], b = regs[1];
-      // A scaled register must be the index; otherwise the first written is the base (nasm).
-      if (a.scale !== 1 || (a.explicit && !b.explicit)) [a, b] = [b, a];
-      if (a.scale !== 1) this.fail('invalid effective address: two scaled registers', { start: from, end: to });
-      base = a.reg; index = b.reg; scale = b.scale;
-      if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
-    }
-    if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
-      // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base.
-      if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !nosplit) { base = index; scale -= 1; }
-      else this.fail(`invalid effective address: scale factor ${scale}`, { start: from, end: to });
-    }
-    if (base && index && base.bits !== index.bits) this.fail('invalid effective address: mixed 16- and 32-bit registers', { start: from, end: to });
-    return {
-      kind: 'mem', size, far: far || undefined, segment, base, index, scale: scale as 1 | 2 | 4 | 8, disp, dispSize,
-      nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to,
-    };
+    return effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
   }
-}
-
-/**
- * Splits a memory reference's expression at the `+` and `-` whose sides name a register: the
- * terms, each with whether it is subtracted, put in scratchTerms from `count` on; returns the new
- * count. (LineParser.simpleTerms makes the same terms for the common forms straight from the
- * tokens.)
- */
-function splitTerms(e: Expr, neg: boolean, count: number): number {
-  if (e.k === 'bin' && (e.op === '+' || e.op === '-') && (mentionsRegister(e.a) || mentionsRegister(e.b))) {
-    return splitTerms(e.b, e.op === '-' ? !neg : neg, splitTerms(e.a, neg, count));
-  }
-  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) return splitTerms(e.a, e.op === '-' ? !neg : neg, count);
-  scratchTerms[count] = { e, neg };
-  return count + 1;
-}
-
-function termRegister(e: Expr): RegisterInfo | undefined {
-  return e.k === 'sym' && e.name.length <= 3 ? lookupRegister(e.name) : undefined;
-}
-
-function mentionsRegister(e: Expr): boolean {
-  switch (e.k) {
-    case 'sym': return termRegister(e) !== undefined;
-    case 'un': return mentionsRegister(e.a);
-    case 'bin': return mentionsRegister(e.a) || mentionsRegister(e.b);
-    default: return false;
-  }
-}
-
-function constant(e: Expr): number | undefined {
-  let ok = true;
-  const v = evaluate(e, { symbol: () => { ok = false; return undefined; }, here: () => undefined, base: () => undefined, error: () => { ok = false; } });
-  return ok ? v.v : undefined;
 }

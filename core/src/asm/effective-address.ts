@@ -1,0 +1,135 @@
+// A memory reference's `+`/`-` terms made into base, index, scale and displacement (NASM manual
+// §3.3), for both ways a line is parsed: from its tokens (parser.ts) and from its characters
+// (parse-plain.ts). The terms are gathered in scratch arrays, read by `effectiveAddress`.
+
+import { evaluate, type Expr } from './expr';
+import type { ParsedOperand, Span } from './parser';
+import { lookupRegister } from '../isa/registers';
+import type { RegisterInfo } from '../isa/types';
+
+/** What `effectiveAddress` needs of the parser that read the terms. */
+export interface TermReader {
+  /** Ends the line's parse with a problem. */
+  fail(message: string, at: Span, code?: string): never;
+  /** Notes the symbols a displacement term names (a register there is a problem). */
+  collectRefs(e: Expr): void;
+}
+
+/**
+ * The terms of the memory reference being parsed, each with whether it is subtracted: counted,
+ * not cut back, since arrays grown by push for every memory operand would be garbage made with
+ * room for 16. Slots past the count hold an earlier reference's terms until overwritten. A term
+ * naming a register, alone or scaled, is read for its register only and never kept, so a parser
+ * may give it one node for every use, without columns (parse-plain does).
+ */
+export const termExprs: Expr[] = [];
+export const termNegated: boolean[] = [];
+
+/**
+ * The registers among the terms, each once (see `effectiveAddress`), with their scales and whether
+ * a scale was written: counted like the terms, in parallel arrays (no object per register).
+ */
+const regInfo: RegisterInfo[] = [];
+const regScale: number[] = [];
+const regExplicit: boolean[] = [];
+
+/**
+ * Splits a memory reference's expression at the `+` and `-` whose sides name a register: the
+ * terms put in the scratch arrays from `count` on; returns the new count. (Both parsers make the
+ * same terms for the common forms without the tree.)
+ */
+export function splitTerms(e: Expr, neg: boolean, count: number): number {
+  if (e.k === 'bin' && (e.op === '+' || e.op === '-') && (mentionsRegister(e.a) || mentionsRegister(e.b))) {
+    return splitTerms(e.b, e.op === '-' ? !neg : neg, splitTerms(e.a, neg, count));
+  }
+  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) return splitTerms(e.a, e.op === '-' ? !neg : neg, count);
+  termExprs[count] = e;
+  termNegated[count] = neg;
+  return count + 1;
+}
+
+function termRegister(e: Expr): RegisterInfo | undefined {
+  return e.k === 'sym' && e.name.length <= 3 ? lookupRegister(e.name) : undefined;
+}
+
+export function mentionsRegister(e: Expr): boolean {
+  switch (e.k) {
+    case 'sym': return termRegister(e) !== undefined;
+    case 'un': return mentionsRegister(e.a);
+    case 'bin': return mentionsRegister(e.a) || mentionsRegister(e.b);
+    default: return false;
+  }
+}
+
+function constant(e: Expr): number | undefined {
+  let ok = true;
+  const v = evaluate(e, { symbol: () => { ok = false; return undefined; }, here: () => undefined, base: () => undefined, error: () => { ok = false; } });
+  return ok ? v.v : undefined;
+}
+
+/**
+ * The memory operand of the first `termCount` scratch terms, spanning columns `from` to `to`,
+ * with what was written around and inside the brackets.
+ */
+export function effectiveAddress(p: TermReader, termCount: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+  segment: RegisterInfo | undefined, dispSize: 8 | 16 | 32 | undefined, nosplit: boolean): ParsedOperand {
+  let regCount = 0;
+  let disp: Expr | undefined;
+  for (let n = 0; n < termCount; n++) {
+    const e = termExprs[n], neg = termNegated[n];
+    const r = termRegister(e);
+    if (r) {
+      if (neg) p.fail('invalid effective address: a register cannot be subtracted', e);
+      if (r.cls !== 'gpr32' && r.cls !== 'gpr16') p.fail(`invalid effective address: \`${r.name}' cannot address memory`, e);
+      regInfo[regCount] = r; regScale[regCount] = 1; regExplicit[regCount++] = false;
+      continue;
+    }
+    if (e.k === 'bin' && e.op === '*') {
+      const ra = termRegister(e.a), rb = termRegister(e.b);
+      if (ra || rb) {
+        const r = (ra ?? rb)!;
+        const factor = constant(ra ? e.b : e.a);
+        if (neg || factor === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) p.fail('invalid effective address', e);
+        if (factor !== 0) { regInfo[regCount] = r; regScale[regCount] = factor; regExplicit[regCount++] = true; }
+        continue;
+      }
+    }
+    if (mentionsRegister(e)) p.fail('invalid effective address', e);
+    p.collectRefs(e);
+    const part: Expr = neg ? { k: 'un', op: '-', a: e, start: e.start, end: e.end } : e;
+    disp = disp ? { k: 'bin', op: '+', a: disp, b: part, start: disp.start, end: part.end } : part;
+  }
+  // Same register written twice (`[eax+eax]`, `[eax*2+eax]`) is one index with the scales added.
+  for (let a = 0; a < regCount; a++) {
+    for (let b = a + 1; b < regCount; b++) {
+      if (regInfo[a] !== regInfo[b]) continue;
+      regScale[a] += regScale[b]; regExplicit[a] = true;
+      for (let k = b + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
+      regCount--; b--;
+    }
+  }
+  if (regCount > 2) p.fail('invalid effective address: too many registers', { start: from, end: to });
+  let base: RegisterInfo | undefined;
+  let index: RegisterInfo | undefined;
+  let scale = 1;
+  if (regCount === 1) {
+    if (regScale[0] === 1) base = regInfo[0];
+    else { index = regInfo[0]; scale = regScale[0]; }
+  } else if (regCount === 2) {
+    // A scaled register must be the index; otherwise the first written is the base (nasm).
+    const a = regScale[0] !== 1 || (regExplicit[0] && !regExplicit[1]) ? 1 : 0, b = 1 - a;
+    if (regScale[a] !== 1) p.fail('invalid effective address: two scaled registers', { start: from, end: to });
+    base = regInfo[a]; index = regInfo[b]; scale = regScale[b];
+    if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
+  }
+  if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
+    // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base.
+    if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !nosplit) { base = index; scale -= 1; }
+    else p.fail(`invalid effective address: scale factor ${scale}`, { start: from, end: to });
+  }
+  if (base && index && base.bits !== index.bits) p.fail('invalid effective address: mixed 16- and 32-bit registers', { start: from, end: to });
+  return {
+    kind: 'mem', size, far: far || undefined, segment, base, index, scale: scale as 1 | 2 | 4 | 8, disp, dispSize,
+    nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to,
+  };
+}
