@@ -202,6 +202,7 @@ class Preprocessor {
       const lines = f.lines;
       if (lines !== undefined) {
         if (f.idx >= lines.count || (f.idx === lines.count - 1 && lines.line(f.idx) === '')) { this.endFrame(f); continue; }
+        if (this.passesAsWritten() && this.asWritten(f, lines)) continue;
         file = f.file; line = f.idx;
         entry = lines.entry(f.idx++);
         // A backslash ending a line joins the next one to it, before anything else reads the
@@ -250,6 +251,42 @@ class Preprocessor {
     }
   }
 
+  /**
+   * With no macro defined, no capture open and no conditional skipping, a plain line (see
+   * LineEntry.plain) goes out as written, and going out changes none of this.
+   */
+  private passesAsWritten(): boolean {
+    return this.capture === undefined && this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0 &&
+      (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active);
+  }
+
+  /**
+   * Passes on the run of plain lines of file frame `f` from its next line, as processLine would
+   * one by one, with the checks that cannot change within the run (passesAsWritten) made once and
+   * the lines written out together; false when the next line is not plain. Stops before a line
+   * that needs more than passing on, or that a limit or the time budget stops (the loop reports it).
+   */
+  private asWritten(f: Frame, lines: FileLines): boolean {
+    const from = f.idx;
+    // The last line is dropped when empty (see loop); a limit stops the run where the loop would.
+    const end = Math.min(lines.count - (lines.line(lines.count - 1) === '' ? 1 : 0), from + this.limits.lines - this.linesProcessed, from + MAX_LINES + 1 - this.out.count);
+    let i = from;
+    while (i < end) {
+      const e = lines.entry(i);
+      if (!e.plain || e.continued || this.budget.expired()) break;
+      i++;
+    }
+    if (i === from) return false;
+    this.linesProcessed += i - from;
+    this.out.pushAsWritten(f.file, lines, from, i, this.originOf(f));
+    f.idx = i;
+    return true;
+  }
+
+  private originOf(f: Frame): number {
+    return f.origin ??= this.out.addOrigin({ expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined });
+  }
+
   /** `exiting`: %exitrep/%exitmacro leave open %if blocks of the body behind, as nasm allows. */
   private endFrame(f: Frame, exiting = false): void {
     while (this.conds.length > f.condBase) {
@@ -270,8 +307,7 @@ class Preprocessor {
    * `tokens` may be left undefined (see PPLines.tokensOf).
    */
   private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[] | undefined, listOnly: boolean, verbatim = false, entry?: LineEntry): void {
-    const origin = f.origin ??= this.out.addOrigin({ expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined });
-    this.out.push(file, line, text, tokens, origin, (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
+    this.out.push(file, line, text, tokens, this.originOf(f), (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
   }
 
   /**
@@ -279,9 +315,8 @@ class Preprocessor {
    * lines); `raw` the tokens of a line without one.
    */
   private processLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[] | undefined, entry: LineEntry | undefined): void {
-    // Most lines need no preprocessing at all: they go out as written.
-    if (entry !== undefined && entry.plain && this.capture === undefined && this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0 &&
-      (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) && f.invocation === undefined) {
+    // A plain line not passed on in a run (see asWritten: one joined from continued lines) goes out as written.
+    if (entry !== undefined && entry.plain && this.passesAsWritten()) {
       this.emit(f, file, line, text, undefined, entry.blank, true, entry);
       return;
     }

@@ -3,7 +3,7 @@
 
 import type { SourceRange } from './api';
 import type { Token } from './lexer';
-import type { LineEntry } from './line-cache';
+import type { FileLines, LineEntry } from './line-cache';
 
 /** A token after preprocessing. `src` is set when it was substituted from elsewhere (a macro argument). */
 export interface PPToken extends Token {
@@ -114,12 +114,7 @@ export class PPLines {
   push(file: string, line: number, text: string, tokens: readonly PPToken[] | undefined, origin: number, flags: number, entry: LineEntry | undefined): void {
     const i = this.count++;
     if (i === this.line.length) this.grow(i * 2);
-    // Consecutive lines nearly always share their file; a program has few files.
-    let f = this.files.length - 1;
-    if (f < 0 || this.files[f] !== file) {
-      f = this.files.indexOf(file);
-      if (f < 0) { f = this.files.length; this.files.push(file); }
-    }
+    const f = this.fileIndexOf(file);
     this.text[i] = text;
     this.tokens[i] = tokens;
     this.entries[i] = entry;
@@ -127,6 +122,34 @@ export class PPLines {
     this.originIndex[i] = origin;
     this.line[i] = line;
     this.flags[i] = flags;
+  }
+
+  /** Lines `from` up to `to` of `file`, passed on as written (listed only when blank). */
+  pushAsWritten(file: string, lines: FileLines, from: number, to: number, origin: number): void {
+    const start = this.count, end = start + to - from;
+    if (end > this.line.length) this.grow(Math.max(end, start * 2));
+    this.count = end;
+    const f = this.fileIndexOf(file);
+    this.fileIndex.fill(f, start, end);
+    this.originIndex.fill(origin, start, end);
+    for (let i = start, k = from; i < end; i++, k++) {
+      const e = lines.entry(k);
+      this.text[i] = e.text;
+      this.tokens[i] = undefined;
+      this.entries[i] = e;
+      this.line[i] = k;
+      this.flags[i] = e.blank ? LineFlag.ListOnly | LineFlag.Verbatim : LineFlag.Verbatim;
+    }
+  }
+
+  /** Consecutive lines nearly always share their file; a program has few files. */
+  private fileIndexOf(file: string): number {
+    let f = this.files.length - 1;
+    if (f < 0 || this.files[f] !== file) {
+      f = this.files.indexOf(file);
+      if (f < 0) { f = this.files.length; this.files.push(file); }
+    }
+    return f;
   }
 
   /** Line `i`'s tokens to assemble. */
