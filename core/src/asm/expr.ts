@@ -5,6 +5,7 @@
 // is absolute, as in nasm.
 
 import type { Token } from './lexer';
+import { encodeFloat, FLOAT_FORMATS, floatFunction, floatFunctionValue, isFloatText, parseFloatConstant, specialFloat, type FloatConstant } from './floats';
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue } from './strings';
 
@@ -145,6 +146,29 @@ export class ExprParser {
     return e;
   }
 
+  /** `__?float32?__(x)` and the like, from the `(` on: the integer made of `x`'s bytes in that format. */
+  private floatFunction(name: Token, fn: NonNullable<ReturnType<typeof floatFunction>>): Expr | undefined {
+    this.pos++;
+    const sign = this.peek();
+    const negative = sign?.kind === 'op' && sign.text === '-';
+    if (negative || (sign?.kind === 'op' && sign.text === '+')) this.pos++;
+    const t = this.peek();
+    const value: FloatConstant | { error: string } | undefined = t?.kind === 'number' && isFloatText(t.text) ? parseFloatConstant(t.text) : t?.kind === 'ident' ? specialFloat(t.text) : undefined;
+    if (value === undefined) return this.fail('expecting floating-point number', t);
+    if ('error' in value) return this.fail(value.error, t);
+    this.pos++;
+    const close = this.peek();
+    if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
+    this.pos++;
+    const encoded = encodeFloat(value, negative, FLOAT_FORMATS[fn.bytes]);
+    if ('error' in encoded) return this.fail(encoded.error, t);
+    if (encoded.overflow && !this.warning) this.warning = { message: 'overflow in floating-point constant', start: t!.start, end: t!.end, code: 'float-overflow' };
+    // As a 64-bit value, like any number (`__?float64?__(-1.5)` is negative).
+    const big = BigInt.asIntN(64, floatFunctionValue(fn, encoded.bytes));
+    const v = Number(big);
+    return Number.isSafeInteger(v) ? { k: 'num', v, start: name.start, end: close.end } : { k: 'num', v, big, start: name.start, end: close.end };
+  }
+
   private primary(): Expr | undefined {
     const t = this.peek();
     if (!t) return this.fail('expression syntax error', t);
@@ -152,6 +176,7 @@ export class ExprParser {
     switch (t.kind) {
       case 'number': {
         const v = parseNumber(t.text);
+        if (v === undefined && isFloatText(t.text)) return this.fail('floating-point constant in an expression: only data (db to dt) and __?floatN?__() take one', t);
         if (v === undefined) return this.fail(`invalid number \`${t.text}'`, t);
         // Long literals may be beyond 2^53 (or wrap past 2^64): take their exact 64-bit value.
         if (t.text.length > 15 || !Number.isSafeInteger(v)) {
@@ -174,6 +199,8 @@ export class ExprParser {
       case 'here':
         return { k: t.text === '$' ? 'here' : 'base', start: t.start, end: t.end };
       case 'ident': {
+        const fn = t.text.charCodeAt(0) === 0x5f ? floatFunction(t.text) : undefined;
+        if (fn !== undefined && this.peek()?.text === '(') return this.floatFunction(t, fn);
         const name = qualifyName(t.text, this.localBase);
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
       }

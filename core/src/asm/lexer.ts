@@ -226,7 +226,24 @@ function scanString(text: string, i: number, quote: number): number {
   return n;
 }
 
+/**
+ * Past the number that starts before `i`: letters, digits and `_`, then for a floating-point
+ * constant (manual §3.4.6) a `.` with more of them, and the sign of an exponent (`1.5e-3`,
+ * `0x1.8p+2`; not in `0x1e-3`, the hexadecimal 0x1E minus 3).
+ */
 function scanNumber(text: string, i: number): number {
+  const start = i - 1;
+  i = scanNumberChars(text, i);
+  if (text.charCodeAt(i) === Ch.Dot) i = scanNumberChars(text, i + 1);
+  const sign = text.charCodeAt(i);
+  if ((sign === Ch.Plus || sign === Ch.Minus) && EXPONENT_BEFORE_SIGN.test(text.slice(start, i))) i = scanNumberChars(text, i + 1);
+  return i;
+}
+
+/** A number's text that ends in an exponent mark: `e` after decimal digits, `p` after a radix prefix. */
+const EXPONENT_BEFORE_SIGN = /^(?:[0-9][0-9_]*(?:\.[0-9_]*)?[eE]|0[xXhHoOqQbByYdDtT][0-9A-Fa-f_]*(?:\.[0-9A-Fa-f_]*)?[pP])$/;
+
+function scanNumberChars(text: string, i: number): number {
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);

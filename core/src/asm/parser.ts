@@ -4,6 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
+import { encodeFloat, FLOAT_FORMATS, isFloatText, parseFloatConstant, specialFloat, type FloatConstant } from './floats';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
 import { DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumber, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
@@ -250,6 +251,12 @@ export function forgetParses(): void {
  * returned may be shared with other lines and calls: callers must not modify it. `tokens` may be
  * left undefined for a line with an `entry`: the entry's are then read only if the line is parsed.
  */
+/** The floating-point constant a token writes (`1.5`, `0x1p-3`, `__?Infinity?__`), or undefined when it writes none. */
+function floatConstant(t: PPToken): FloatConstant | { readonly error: string } | undefined {
+  if (t.kind === 'number') return isFloatText(t.text) ? parseFloatConstant(t.text) : undefined;
+  return t.kind === 'ident' ? specialFloat(t.text) : undefined;
+}
+
 export function parseLine(text: string, tokens: readonly PPToken[] | undefined, verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry): ParsedStatement | undefined {
   const localBase = cursor.localBase;
   // The cache holds parses under the default limit only.
@@ -456,7 +463,7 @@ class LineParser implements TermReader {
     if ((cls & Word.Directive) !== 0) {
       const op = keyword!.op(word.start, word.end);
       if (DATA_UNIT[lower] !== undefined) {
-        const items = this.dataItems();
+        const items = this.dataItems(DATA_UNIT[lower]);
         // `dt` takes floating-point numbers, strings and `?` only (nasm: no integer as 80-bit data).
         const integer = lower === 'dt' ? items.find((d) => d.kind === 'expr') : undefined;
         if (integer !== undefined) this.fail('integer supplied as 80-bit data', integer);
@@ -522,7 +529,7 @@ class LineParser implements TermReader {
     if (DATA_UNIT[lower] === undefined) this.fail("`at' expects a data directive (db, dw, dd, dq) after the field", dataWord);
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
-    return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(), NO_TOKENS), at: field };
+    return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(undefined), NO_TOKENS), at: field };
   }
 
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, op: ParsedStatement['op'],
@@ -637,14 +644,18 @@ class LineParser implements TermReader {
     }
   }
 
-  private dataItems(): DataItem[] {
+  /** The items of `db`...`dt` (`unit` bytes each) or of an `at` field's data (`unit` undefined: no floats). */
+  private dataItems(unit: number | undefined): DataItem[] {
     const items: DataItem[] = [];
     const toks = this.toks;
     while (this.pos < toks.length) {
       const end = this.operandEnd(this.pos, false);
       const t = toks[this.pos];
       if (end === this.pos) this.fail('data item expected', t);
-      if (end === this.pos + 1 && t.kind === 'string') {
+      const float = unit !== undefined ? this.floatItem(this.pos, end, unit) : undefined;
+      if (float !== undefined) {
+        items.push(float);
+      } else if (end === this.pos + 1 && t.kind === 'string') {
         const bytes = decodeString(t.text);
         if (!bytes) this.fail('invalid escape sequence in string', t);
         items.push({ kind: 'bytes', bytes, start: t.start, end: t.end });
@@ -662,6 +673,24 @@ class LineParser implements TermReader {
     }
     if (items.length === 0) this.fail('no data items given', undefined);
     return items.slice();
+  }
+
+  /**
+   * A floating-point constant as a data item (manual §3.4.6): `1.5`, `-1e10`, `__?QNaN?__`, alone
+   * between commas, as the `unit` bytes of its float format; undefined when the tokens are not one.
+   */
+  private floatItem(from: number, end: number, unit: number): DataItem | undefined {
+    const toks = this.toks;
+    const sign = toks[from].kind === 'op' && (toks[from].text === '-' || toks[from].text === '+') ? 1 : 0;
+    if (end !== from + sign + 1) return undefined;
+    const value = floatConstant(toks[from + sign]);
+    if (value === undefined) return undefined;
+    if ('error' in value) this.fail(value.error, toks[from + sign]);
+    const encoded = encodeFloat(value, sign === 1 && toks[from].text === '-', FLOAT_FORMATS[unit]);
+    const span = { start: toks[from].start, end: toks[end - 1].end };
+    if ('error' in encoded) this.fail(encoded.error, span);
+    if (encoded.overflow) (this.warnings ??= []).push({ message: 'overflow in floating-point constant', ...span, code: 'float-overflow' });
+    return { kind: 'bytes', bytes: encoded.bytes, ...span };
   }
 
   private operand(start: number, end: number): ParsedOperand {

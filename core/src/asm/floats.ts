@@ -1,0 +1,210 @@
+// Floating-point constants (NASM manual §3.4.6): `1.5`, `1e10`, `1.`, `0x1.8p3`, `0b1.1`, `0q7.4`,
+// `1_000.5`, and the special values `__?Infinity?__`, `__?QNaN?__` and `__?SNaN?__`, made into the
+// IEEE 754 bytes of `dw` (binary16), `dd` (binary32), `dq` (binary64) and `dt` (x87 extended)
+// data and of the `__?floatN?__()` functions.
+//
+// The value is converted exactly (BigInt) and rounded to nearest; a decimal constant exactly
+// halfway between two floats goes to the smaller magnitude, as nasm 2.16 rounds it (measured:
+// `dd 16777219.0` is 16777218, `dw 2051.0` is 2050), while one written in a power-of-two radix
+// ties to even (`dd 0x1.000003p0`). Far past the largest finite value nasm gives an infinity, but
+// just past it other bits (`dd 6.8e38` is 0x7FFFC99E): Ringside reports an error there.
+
+/** A parsed constant: `digits × base^exponent`, or a special value. */
+export type FloatConstant =
+  | { readonly kind: 'finite'; readonly digits: bigint; readonly base: 2 | 10; readonly exponent: number }
+  | { readonly kind: 'infinity' | 'qnan' | 'snan' };
+
+/** An IEEE 754 interchange format, or the x87 extended one with its explicit integer bit. */
+export interface FloatFormat {
+  readonly name: string;
+  readonly exponentBits: number;
+  /** Fraction bits, the integer bit excluded. */
+  readonly fractionBits: number;
+  readonly explicitInteger: boolean;
+}
+
+/** The format of each data unit (bytes) that takes floating-point constants. */
+export const FLOAT_FORMATS: Readonly<Record<number, FloatFormat>> = {
+  1: { name: '8-bit float', exponentBits: 4, fractionBits: 3, explicitInteger: false },
+  2: { name: 'half precision', exponentBits: 5, fractionBits: 10, explicitInteger: false },
+  4: { name: 'single precision', exponentBits: 8, fractionBits: 23, explicitInteger: false },
+  8: { name: 'double precision', exponentBits: 11, fractionBits: 52, explicitInteger: false },
+  10: { name: 'extended precision', exponentBits: 15, fractionBits: 63, explicitInteger: true },
+  16: { name: 'quadruple precision', exponentBits: 15, fractionBits: 112, explicitInteger: false },
+};
+
+/**
+ * The `__?floatN?__(x)` functions (also spelt `__floatN__`): the format they encode `x` in, and
+ * which of its bytes make the integer (`80m`/`128l` the low eight, `80e` the top two, `128h` the
+ * top eight).
+ */
+const FLOAT_FUNCTIONS: Readonly<Record<string, { readonly bytes: number; readonly from: number; readonly to: number }>> = {
+  float8: { bytes: 1, from: 0, to: 1 }, float16: { bytes: 2, from: 0, to: 2 }, float32: { bytes: 4, from: 0, to: 4 },
+  float64: { bytes: 8, from: 0, to: 8 }, float80m: { bytes: 10, from: 0, to: 8 }, float80e: { bytes: 10, from: 8, to: 10 },
+  float128l: { bytes: 16, from: 0, to: 8 }, float128h: { bytes: 16, from: 8, to: 16 },
+};
+
+/** The function a word names (`__?float32?__`, `__float32__`), if it names one. */
+export function floatFunction(word: string): (typeof FLOAT_FUNCTIONS)[string] | undefined {
+  const inner = standardName(word);
+  return inner !== undefined && Object.hasOwn(FLOAT_FUNCTIONS, inner) ? FLOAT_FUNCTIONS[inner] : undefined;
+}
+
+/** The integer `fn` makes of `bytes` (little-endian, its slice of them), exactly. */
+export function floatFunctionValue(fn: (typeof FLOAT_FUNCTIONS)[string], bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (let k = fn.to - 1; k >= fn.from; k--) v = (v << 8n) | BigInt(bytes[k]);
+  return v;
+}
+
+/** The special values by the name they are written with (`__?QNaN?__` or `__QNaN__`). */
+const SPECIAL: Readonly<Record<string, FloatConstant['kind']>> = { Infinity: 'infinity', QNaN: 'qnan', SNaN: 'snan' };
+
+/** `__?Infinity?__`, `__QNaN__` ...: the special value a word names, if it names one. */
+export function specialFloat(word: string): FloatConstant | undefined {
+  const inner = standardName(word);
+  const kind = inner !== undefined ? SPECIAL[inner] : undefined;
+  return kind === undefined || kind === 'finite' ? undefined : { kind } as FloatConstant;
+}
+
+/** `X` of a standard name written `__?X?__` or `__X__`. */
+function standardName(word: string): string | undefined {
+  if (word.startsWith('__?') && word.endsWith('?__')) return word.slice(3, -3);
+  return word.startsWith('__') && word.endsWith('__') ? word.slice(2, -2) : undefined;
+}
+
+const RADIX_BITS: Readonly<Record<string, number>> = { x: 4, h: 4, o: 3, q: 3, b: 1, y: 1 };
+
+/**
+ * Whether a number token's text is a floating-point constant rather than an integer: a `.`, or
+ * an exponent (`e` in a decimal constant, `p` after a 0x/0o/0b prefix).
+ */
+export function isFloatText(text: string): boolean {
+  if (text.includes('.')) return true;
+  const lower = text.toLowerCase();
+  if (lower.length > 2 && lower[0] === '0' && RADIX_BITS[lower[1]] !== undefined) return lower.includes('p', 2);
+  const e = lower.indexOf('e');
+  // `1e10` is a float; `0e5h`, `1eh` are hexadecimal integers.
+  return e > 0 && /^[0-9_]+e[+-]?[0-9_]*$/.test(lower);
+}
+
+/** The value of a floating-point constant's text (see `isFloatText`), or nasm's message for what is wrong with it. */
+export function parseFloatConstant(text: string): FloatConstant | { readonly error: string } {
+  const lower = text.toLowerCase();
+  let i = 0;
+  let bitsPerDigit = 0;
+  let radix = 10;
+  if (lower.length > 2 && lower[0] === '0' && /[xhoqbydt]/.test(lower[1])) {
+    bitsPerDigit = RADIX_BITS[lower[1]] ?? 0;
+    radix = bitsPerDigit === 0 ? 10 : 1 << bitsPerDigit;
+    i = 2;
+  }
+  let digits = 0n;
+  let fraction = 0;
+  let seenPoint = false;
+  let any = false;
+  const exponentMark = radix === 10 ? 'e' : 'p';
+  for (; i < lower.length; i++) {
+    const c = lower[i];
+    if (c === '_') continue;
+    if (c === '.') {
+      if (seenPoint) return { error: "invalid character in floating-point constant significand: '.'" };
+      seenPoint = true;
+      continue;
+    }
+    if (c === exponentMark) break;
+    const d = parseInt(c, 36);
+    if (Number.isNaN(d) || d >= radix) return { error: `invalid character in floating-point constant significand: '${text[i]}'` };
+    digits = digits * BigInt(radix) + BigInt(d);
+    if (seenPoint) fraction++;
+    any = true;
+  }
+  if (!any) return { error: 'floating-point constant without digits' };
+  let exponent = 0;
+  if (i < lower.length) {
+    // After `e`/`p`: an optional sign and digits (nasm takes `1.5e` and `1.5e+` as 1.5).
+    let j = i + 1;
+    let negative = false;
+    if (lower[j] === '+' || lower[j] === '-') { negative = lower[j] === '-'; j++; }
+    for (; j < lower.length; j++) {
+      const c = lower[j];
+      if (c === '_') continue;
+      if (c < '0' || c > '9') return { error: `invalid character in floating-point constant exponent: '${text[j]}'` };
+      // Far past any format's range either way; the cap keeps the BigInt powers small.
+      exponent = Math.min(exponent * 10 + (c.charCodeAt(0) - 0x30), 100_000);
+    }
+    if (negative) exponent = -exponent;
+  }
+  return radix === 10
+    ? { kind: 'finite', digits, base: 10, exponent: exponent - fraction }
+    : { kind: 'finite', digits, base: 2, exponent: exponent - bitsPerDigit * fraction };
+}
+
+/**
+ * `value`'s bytes in `format`, little-endian, and whether it overflowed to an infinity (nasm warns);
+ * an error where nasm's bytes are not an infinity.
+ */
+export function encodeFloat(value: FloatConstant, negative: boolean, format: FloatFormat): { readonly bytes: Uint8Array; readonly overflow: boolean } | { readonly error: string } {
+  const { exponentBits, fractionBits, explicitInteger } = format;
+  const maxExponent = (1 << exponentBits) - 1;
+  const integerBit = explicitInteger ? 1n << BigInt(fractionBits) : 0n;
+  let biased: number;
+  let mantissa: bigint;
+  let overflow = false;
+  switch (value.kind) {
+    case 'infinity': biased = maxExponent; mantissa = integerBit; break;
+    case 'qnan': biased = maxExponent; mantissa = integerBit | (1n << BigInt(fractionBits - 1)); break;
+    case 'snan': biased = maxExponent; mantissa = integerBit | 1n; break;
+    case 'finite': {
+      const rounded = roundToFormat(value, format);
+      if (rounded === 'ambiguous') return { error: `floating-point constant just past the largest ${format.name} value: nasm gives it bits that are not an infinity (Ringside does not copy them)` };
+      if (rounded === 'infinity') { biased = maxExponent; mantissa = integerBit; overflow = true; break; }
+      ({ biased, mantissa } = rounded);
+      break;
+    }
+  }
+  const total = 1 + exponentBits + fractionBits + (explicitInteger ? 1 : 0);
+  const mantissaBits = BigInt(fractionBits + (explicitInteger ? 1 : 0));
+  let bits = (BigInt(biased) << mantissaBits) | mantissa;
+  if (negative) bits |= 1n << BigInt(total - 1);
+  const out = new Uint8Array(total / 8);
+  for (let k = 0; k < out.length; k++) out[k] = Number((bits >> BigInt(8 * k)) & 0xffn);
+  return { bytes: out, overflow };
+}
+
+/**
+ * The biased exponent and stored mantissa of a finite constant in `format`, rounded as the file
+ * comment says. From 2^(emax+2) on nasm gives an infinity; from 2^(emax+1) it writes the
+ * all-ones exponent with the rounded fraction (`dd 6.8e38` is 0x7FFFC99E), and so does a value
+ * that rounds up to 2^(emax+1): those are 'ambiguous'.
+ */
+function roundToFormat(value: Extract<FloatConstant, { kind: 'finite' }>, format: FloatFormat): { biased: number; mantissa: bigint } | 'infinity' | 'ambiguous' {
+  const { exponentBits, fractionBits, explicitInteger } = format;
+  if (value.digits === 0n) return { biased: 0, mantissa: 0n };
+  const bias = (1 << (exponentBits - 1)) - 1;
+  const minExponent = 1 - bias;
+  // The value is num / den exactly.
+  let num = value.digits;
+  let den = 1n;
+  const power = BigInt(value.base) ** BigInt(Math.abs(value.exponent));
+  if (value.exponent >= 0) num *= power; else den = power;
+  // e = floor(log2(value)): from the bit lengths, corrected by one comparison.
+  let e = num.toString(2).length - den.toString(2).length;
+  if ((e >= 0 ? num : num << BigInt(-e)) < (e >= 0 ? den << BigInt(e) : den)) e--;
+  if (e >= bias + 2) return 'infinity';
+  if (e === bias + 1) return 'ambiguous';
+  // The quantum (one unit in the last place): 2^(e - fractionBits), never below the subnormals'.
+  const quantum = Math.max(e, minExponent) - fractionBits;
+  // value / 2^quantum = n / d, split into the quotient q and the remainder deciding its rounding.
+  const n = quantum < 0 ? num << BigInt(-quantum) : num;
+  const d = quantum > 0 ? den << BigInt(quantum) : den;
+  let q = n / d;
+  const twice = 2n * (n - q * d);
+  if (twice > d || (twice === d && value.base === 2 && (q & 1n) === 1n)) q++;
+  const hidden = 1n << BigInt(fractionBits);
+  if (q < hidden) return { biased: 0, mantissa: q }; // subnormal (or rounded to zero)
+  let unbiased = quantum + fractionBits;
+  if (q >= hidden << 1n) { q >>= 1n; unbiased++; }
+  if (unbiased > bias) return 'ambiguous';
+  return { biased: unbiased + bias, mantissa: explicitInteger ? q : q - hidden };
+}

@@ -1,0 +1,87 @@
+// Floating-point constants in data and in the __?floatN?__() functions. The committed fixtures
+// (float-data, err-float) hold nasm's bytes; this adds random constants of every form and size,
+// assembled by nasm when it is installed: the same bytes, and nasm's overflow warnings on the same
+// lines, for every constant we accept. Seeds as in asm-differential.test.ts.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { assemble } from '../../core/src/asm/index';
+
+const hasNasm = spawnSync('nasm', ['-v']).status === 0;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32; };
+}
+
+/** A constant of one of nasm's forms: decimal with and without exponent, large integers, hex and binary with `p`, tiny values. */
+function constant(r: () => number): string {
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
+  const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('');
+  const k = r();
+  if (k < 0.3) return `${digits(1 + Math.floor(r() * 8))}.${digits(Math.floor(r() * 12))}`;
+  if (k < 0.55) return `${digits(1 + Math.floor(r() * 3))}.${digits(1 + Math.floor(r() * 6))}e${r() < 0.5 ? '-' : ''}${Math.floor(r() * 40)}`;
+  if (k < 0.65) return `${Math.floor(r() * 2 ** 30)}.0`;
+  if (k < 0.8) return `0x${hex(1 + Math.floor(r() * 3))}.${hex(Math.floor(r() * 8))}p${r() < 0.5 ? '-' : ''}${Math.floor(r() * 30)}`;
+  if (k < 0.9) return `0b1.${Array.from({ length: Math.floor(r() * 30) }, () => (r() < 0.5 ? 0 : 1)).join('')}p${Math.floor(r() * 10)}`;
+  return `${digits(1)}.${digits(3)}e-${Math.floor(r() * 330)}`;
+}
+
+const UNITS = ['db', 'dw', 'dd', 'dq', 'dt'] as const;
+const SIZE = { db: 1, dw: 2, dd: 4, dq: 8, dt: 10 } as const;
+
+const CI_SEEDS = [1, 2];
+
+function seedsForThisRun(): readonly number[] {
+  if (process.env.RINGSIDE_SEED) return [Number(process.env.RINGSIDE_SEED)];
+  if (process.env.CI) return CI_SEEDS;
+  return [Date.now() % 1_000_000];
+}
+
+describe('differential: floating-point constants vs nasm', function () {
+  this.timeout(30000);
+  if (!hasNasm) {
+    it('is skipped: nasm is not on PATH (install NASM 2.16 to run it)', function () { this.skip(); });
+    return;
+  }
+  for (const seed of seedsForThisRun()) it(`matches nasm on 2000 constants (seed ${seed}; replay with RINGSIDE_SEED=${seed})`, () => {
+    const r = rng(seed);
+    const lines = Array.from({ length: 2000 }, () => ({ unit: UNITS[Math.floor(r() * UNITS.length)], text: (r() < 0.2 ? '-' : '') + constant(r) }));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-floats-'));
+    try {
+      // One line each, so a line's bytes are at a known offset; the constants we reject (just
+      // past a format's largest value) are left out of the file both assemble.
+      const rejected = new Set<number>();
+      const single = (line: { unit: string; text: string }) => assemble({ file: path.join(dir, 'one.asm'), text: `${line.unit} ${line.text}\n`, host: { readFile: () => undefined } });
+      const kept = lines.filter((l, i) => {
+        const errors = single(l).diagnostics.filter((d) => d.severity === 'error');
+        if (errors.length > 0) { assert.match(errors[0].message, /just past the largest/, `${l.unit} ${l.text}`); rejected.add(i); }
+        return errors.length === 0;
+      });
+      assert.ok(kept.length > lines.length * 0.9, `${rejected.size} of ${lines.length} rejected`);
+      const text = kept.map((l) => `${l.unit} ${l.text}`).join('\n') + '\n';
+      const file = path.join(dir, 'floats.asm');
+      fs.writeFileSync(file, text);
+      const nasm = spawnSync('nasm', ['-f', 'bin', '-o', `${file}.bin`, file], { encoding: 'utf8' });
+      assert.equal(nasm.status, 0, nasm.stderr);
+      const ours = assemble({ file, text, host: { readFile: () => undefined } });
+      assert.deepEqual(ours.diagnostics.filter((d) => d.severity === 'error'), []);
+      const expected = fs.readFileSync(`${file}.bin`);
+      let offset = 0;
+      for (const l of kept) {
+        const n = SIZE[l.unit];
+        assert.deepEqual([...ours.image.subarray(offset, offset + n)], [...expected.subarray(offset, offset + n)], `${l.unit} ${l.text}`);
+        offset += n;
+      }
+      assert.equal(ours.image.length, expected.length);
+      const warned = (lines: Iterable<number>) => [...new Set(lines)].sort((a, b) => a - b);
+      const nasmWarnings = warned([...nasm.stderr.matchAll(/floats\.asm:(\d+): warning: overflow/g)].map((m) => Number(m[1]) - 1));
+      const ourWarnings = warned(ours.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.range.start.line));
+      assert.deepEqual(ourWarnings, nasmWarnings);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
