@@ -903,8 +903,8 @@ class Assembler implements EvalContext {
       const known = key !== undefined ? entry!.encodings.get(key) : undefined;
       if (known !== undefined) { c.result[i] = known; if (c.key !== undefined) c.key[i] = undefined; return known; }
     }
-    const operands: AsmOperand[] = [];
-    for (let n = 0; n < st.operands.length; n++) operands.push(this.asmOperand(st.operands[n], n === one ? value : undefined));
+    const operands = new Array<AsmOperand>(st.operands.length);
+    for (let n = 0; n < operands.length; n++) operands[n] = this.asmOperand(st.operands[n], n === one ? value : undefined);
     const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
     if (byValue !== undefined) {
       const r = encode(request);
