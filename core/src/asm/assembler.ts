@@ -14,10 +14,17 @@ import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, 
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
-import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName } from '../isa/operands';
-import type { Gpr16, Gpr32, SegmentRegister } from '../isa/types';
+import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName, RegOperand } from '../isa/operands';
+import { REGISTERS } from '../isa/registers';
+import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
 const NO_PREFIX_NAMES: readonly PrefixName[] = [];
+
+/** The encoder's operand for each register: one object each, not one per instruction encoded. */
+const REGISTER_OPERANDS: ReadonlyMap<RegisterInfo, RegOperand> = new Map(REGISTERS.map((r) => [r, { kind: 'reg', reg: r.name }]));
+
+/** The displacement of a memory operand written without one. */
+const NO_DISPLACEMENT: OperandValue = { value: 0, reloc: false };
 
 /** One zero byte: the unit of padding and of `resb` in progbits sections. */
 const ZERO = Uint8Array.of(0);
@@ -965,7 +972,7 @@ class Assembler implements EvalContext {
   private asmOperand(o: ParsedOperand, known: Value | undefined): AsmOperand {
     switch (o.kind) {
       case 'reg':
-        return { kind: 'reg', reg: o.reg.name };
+        return REGISTER_OPERANDS.get(o.reg)!;
       case 'imm': {
         // operandValue's fields written out, not spread: copying by spread is the slow part here.
         const v = known ?? this.eval(o.expr);
@@ -976,7 +983,7 @@ class Assembler implements EvalContext {
       case 'farptr':
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
-        const disp = o.disp ? this.operandValue(known ?? this.eval(o.disp)) : { value: 0, reloc: false };
+        const disp = o.disp ? this.operandValue(known ?? this.eval(o.disp)) : NO_DISPLACEMENT;
         const regBits = (o.base ?? o.index)?.bits;
         const addressSize: 16 | 32 = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
         return {

@@ -574,6 +574,9 @@ function encodePrefixesAlone(req: EncodeRequest): EncodeResult {
   return { ok: true, bytes: out.take(), spec: PREFIXES_ALONE, form: PREFIXES_ALONE.forms[0], problems };
 }
 
+/** The problems of the form being laid out: one array for every form tried, copied into a result that has any. */
+const formProblems: EncodeProblem[] = [];
+
 /** Encodes one instruction exactly as `nasm -f bin` would. */
 export function encode(req: EncodeRequest): EncodeResult {
   const spec = findInstruction(req.mnemonic);
@@ -581,9 +584,10 @@ export function encode(req: EncodeRequest): EncodeResult {
     if (PREFIX_WORDS.has(req.mnemonic)) return encodePrefixesAlone(req);
     return { ok: false, problems: [error(`unknown instruction '${req.mnemonic}'`)] };
   }
-  const problems: EncodeProblem[] = [];
-  const prefixes = collectPrefixes(req.prefixes, problems);
-  if (prefixes === undefined) return { ok: false, problems };
+  // The request's own problems (prefixes): most requests have no prefixes and no array.
+  const problems: EncodeProblem[] | undefined = req.prefixes.length === 0 ? undefined : [];
+  const prefixes = problems === undefined ? NO_PREFIXES : collectPrefixes(req.prefixes, problems);
+  if (prefixes === undefined) return { ok: false, problems: problems! };
   const ops = req.operands;
   const registers = new Array<RegisterInfo | undefined>(ops.length);
   for (let i = 0; i < ops.length; i++) { const op = ops[i]; registers[i] = op.kind === 'reg' ? registerInfo(op.reg) : undefined; }
@@ -633,12 +637,13 @@ export function encode(req: EncodeRequest): EncodeResult {
     // A short branch chosen by the optimizer falls through to the near form when out of range;
     // `short` or a short-only instruction (JCXZ, LOOP) reports the error instead.
     const optimistic = op?.kind === 'imm' && op.jump !== 'short' && fits >>> (f + 1) !== 0;
-    // Each form tried starts from the request's own problems (none unless prefixes conflicted).
-    const formProblems = problems.length === 0 ? [] : [...problems];
+    // Each form tried starts from the request's own problems (none unless prefixes were redundant).
+    formProblems.length = 0;
+    if (problems !== undefined) formProblems.push(...problems);
     const bytes = layout(form, recipe, req, spec, prefixes, optimistic, formProblems);
     if (bytes === undefined) continue;
-    if (bytes === 'error') return { ok: false, problems: formProblems };
-    return { ok: true, bytes, spec, form, problems: formProblems.length > 0 ? formProblems : NO_PROBLEMS };
+    if (bytes === 'error') return { ok: false, problems: formProblems.slice() };
+    return { ok: true, bytes, spec, form, problems: formProblems.length > 0 ? formProblems.slice() : NO_PROBLEMS };
   }
   return { ok: false, problems: [error('invalid combination of opcode and operands')] };
 }
