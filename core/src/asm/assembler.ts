@@ -114,6 +114,8 @@ class Assembler implements EvalContext {
   private readonly valueSymbol: (SymbolDef | undefined)[];
   /** Per statement: its Route, as the pass before found it. */
   private readonly route: Uint8Array;
+  /** What operandValueOf answers for a name (one record, not one per statement and pass). */
+  private readonly nameValue: Value = { v: undefined, sec: -1 };
   /** The line of the statement being assembled: diagnostics point into it. */
   private line = 0;
   private pass = 0;
@@ -292,18 +294,27 @@ class Assembler implements EvalContext {
 
   /**
    * The value of a one-value statement's operand (see ParsedStatement.valueOperand). A bare name
-   * finds its symbol once per assembly: later passes read it from `valueSymbol`, not the map.
+   * finds its symbol once per assembly: later passes read it from `valueSymbol`, not the map. Its
+   * value is `nameValue`, rewritten by the next call: the caller reads it at once.
    */
   private operandValueOf(e: Expr): Value {
     if (e.k !== 'sym') return this.eval(e);
     const i = this.stmtIndex;
+    const answer = this.nameValue;
     let s = this.valueSymbol[i];
     if (s === undefined) {
       s = this.symbols.get(e.name);
-      if (s === undefined) return this.missingSymbol(e.name, e) ?? { v: undefined, sec: -1 };
+      if (s === undefined) {
+        const special = this.missingSymbol(e.name, e);
+        if (special !== undefined) return special;
+        answer.v = undefined; answer.sec = -1;
+        return answer;
+      }
       this.valueSymbol[i] = s;
     }
-    return this.symbolValue(s);
+    if (s.value !== undefined && s.big !== undefined) return this.symbolValue(s);
+    answer.v = this.symbolNumber(s); answer.sec = s.sec;
+    return answer;
   }
 
   /** A name that is not a symbol (yet): `section.X.start`, or an error once every label is known. */
@@ -320,12 +331,15 @@ class Assembler implements EvalContext {
   }
 
   private symbolValue(s: SymbolDef): Value {
-    if (s.value === undefined) return { v: undefined, sec: s.sec };
-    if (s.big !== undefined) return { v: s.value, sec: -1, big: s.big };
-    if (s.sec < 0) return { v: s.value, sec: -1 };
-    if (s.kind === 'constant') return { v: s.value, sec: s.sec };
+    if (s.value !== undefined && s.big !== undefined) return { v: s.value, sec: -1, big: s.big };
+    return { v: this.symbolNumber(s), sec: s.sec };
+  }
+
+  /** The number of a symbol without a `big` value: a label's offset is from its section's address now. */
+  private symbolNumber(s: SymbolDef): number | undefined {
+    if (s.value === undefined || s.sec < 0 || s.kind === 'constant') return s.value;
     const sec = this.sections[s.sec];
-    return { v: (sec ? sec.address : 0) + s.value, sec: s.sec };
+    return (sec ? sec.address : 0) + s.value;
   }
 
   /**

@@ -40,13 +40,22 @@ function isSimpleKnown(op: ImmOperand): op is ImmOperand & { value: number } {
   return op.value !== undefined && !op.reloc;
 }
 
-interface MatchContext {
-  readonly req: EncodeRequest;
-  readonly spec: InstructionSpec;
-  readonly ignoreSizes: boolean;
-  /** Per operand: its register's facts when it is a register, found once for every form tried. */
-  readonly registers: readonly (RegisterInfo | undefined)[];
+/**
+ * The request being matched. One is rewritten by every `encode` (which never re-enters itself),
+ * not an object and an array made per instruction.
+ */
+class MatchContext {
+  req!: EncodeRequest;
+  spec!: InstructionSpec;
+  ignoreSizes = false;
+  /**
+   * Per operand: its register's facts when it is a register, found once for every form tried.
+   * Slots past the request's operands are left from earlier requests and never read.
+   */
+  readonly registers: (RegisterInfo | undefined)[] = [];
 }
+
+const match = new MatchContext();
 
 function sizeFits(written: number | undefined, wanted: number, ctx: MatchContext): Fit {
   return written === undefined || written === wanted || ctx.ignoreSizes ? Fit.Yes : Fit.SizeMismatch;
@@ -589,9 +598,10 @@ export function encode(req: EncodeRequest): EncodeResult {
   const prefixes = problems === undefined ? NO_PREFIXES : collectPrefixes(req.prefixes, problems);
   if (prefixes === undefined) return { ok: false, problems: problems! };
   const ops = req.operands;
-  const registers = new Array<RegisterInfo | undefined>(ops.length);
-  for (let i = 0; i < ops.length; i++) { const op = ops[i]; registers[i] = op.kind === 'reg' ? registerInfo(op.reg) : undefined; }
-  const ctx: MatchContext = { req, spec, ignoreSizes: false, registers };
+  const ctx = match;
+  ctx.req = req;
+  ctx.spec = spec;
+  for (let i = 0; i < ops.length; i++) { const op = ops[i]; ctx.registers[i] = op.kind === 'reg' ? registerInfo(op.reg) : undefined; }
   const forms = spec.forms;
   const recipes = recipesOf(spec);
   const classes = formClasses(spec);
@@ -602,8 +612,9 @@ export function encode(req: EncodeRequest): EncodeResult {
     if ((classes[f] & wanted) === wanted && fitForm(forms[f], recipes[f], ctx) === Fit.Yes) fits |= 1 << f;
   }
   if (fits === 0) {
-    const relaxed: MatchContext = { ...ctx, ignoreSizes: true };
-    const sizeOnly = forms.some((f, k) => fitForm(f, recipes[k], relaxed) !== Fit.No);
+    ctx.ignoreSizes = true;
+    const sizeOnly = forms.some((f, k) => fitForm(f, recipes[k], ctx) !== Fit.No);
+    ctx.ignoreSizes = false;
     return { ok: false, problems: [error(sizeOnly ? 'mismatch in operand sizes' : 'invalid combination of opcode and operands')] };
   }
   // With an unsized memory operand, a `byte` immediate makes the operation a byte one
@@ -638,7 +649,7 @@ export function encode(req: EncodeRequest): EncodeResult {
     // `short` or a short-only instruction (JCXZ, LOOP) reports the error instead.
     const optimistic = op?.kind === 'imm' && op.jump !== 'short' && fits >>> (f + 1) !== 0;
     // Each form tried starts from the request's own problems (none unless prefixes were redundant).
-    formProblems.length = 0;
+    if (formProblems.length > 0) formProblems.length = 0;
     if (problems !== undefined) formProblems.push(...problems);
     const bytes = layout(form, recipe, req, spec, prefixes, optimistic, formProblems);
     if (bytes === undefined) continue;
