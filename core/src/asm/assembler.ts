@@ -858,7 +858,7 @@ class Assembler implements EvalContext {
     if (r.ok && r.problems.length === 0 && st.times === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
       this.route[i] = Route.StaticCode;
     }
-    if (this.final) {
+    if (this.final && r.problems.length > 0) {
       for (const p of r.problems) {
         const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : op;
         const code = codeFor(p.message);
