@@ -116,6 +116,8 @@ class Assembler implements EvalContext {
   private readonly route: Uint8Array;
   /** What operandValueOf answers for a name (one record, not one per statement and pass). */
   private readonly nameValue: Value = { v: undefined, sec: -1 };
+  /** What encoding() asks the encoder, rewritten for every instruction (the encoder keeps none of it). */
+  private readonly request: { -readonly [K in keyof EncodeRequest]: EncodeRequest[K] } = { mnemonic: '', operands: [], prefixes: NO_PREFIX_NAMES, bits: 16, address: 0, section: 0, sectionOffset: 0 };
   /** The line of the statement being assembled: diagnostics point into it. */
   private line = 0;
   private pass = 0;
@@ -926,7 +928,14 @@ class Assembler implements EvalContext {
     }
     const operands = new Array<AsmOperand>(st.operands.length);
     for (let n = 0; n < operands.length; n++) operands[n] = this.asmOperand(st.operands[n], n === one ? value : undefined);
-    const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
+    const request = this.request;
+    request.mnemonic = st.op!.name;
+    request.operands = operands;
+    request.prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
+    request.bits = this.bits;
+    request.address = address;
+    request.section = section;
+    request.sectionOffset = sectionOffset;
     if (byValue !== undefined) {
       const r = encode(request);
       if (r.ok) c.keepByValue(byValue, valueShape(st), one, r.form.roles.indexOf('j'), value!.v, value!.sec, section, address, r);
