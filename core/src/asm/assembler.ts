@@ -14,10 +14,17 @@ import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, 
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
-import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName } from '../isa/operands';
-import type { Gpr16, Gpr32, SegmentRegister } from '../isa/types';
+import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName, RegOperand } from '../isa/operands';
+import { REGISTERS } from '../isa/registers';
+import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
 const NO_PREFIX_NAMES: readonly PrefixName[] = [];
+
+/** The encoder's operand for each register: one object each, not one per instruction encoded. */
+const REGISTER_OPERANDS: ReadonlyMap<RegisterInfo, RegOperand> = new Map(REGISTERS.map((r) => [r, { kind: 'reg', reg: r.name }]));
+
+/** The displacement of a memory operand written without one. */
+const NO_DISPLACEMENT: OperandValue = { value: 0, reloc: false };
 
 /** One zero byte: the unit of padding and of `resb` in progbits sections. */
 const ZERO = Uint8Array.of(0);
@@ -107,6 +114,10 @@ class Assembler implements EvalContext {
   private readonly valueSymbol: (SymbolDef | undefined)[];
   /** Per statement: its Route, as the pass before found it. */
   private readonly route: Uint8Array;
+  /** What operandValueOf answers for a name (one record, not one per statement and pass). */
+  private readonly nameValue: Value = { v: undefined, sec: -1 };
+  /** What encoding() asks the encoder, rewritten for every instruction (the encoder keeps none of it). */
+  private readonly request: { -readonly [K in keyof EncodeRequest]: EncodeRequest[K] } = { mnemonic: '', operands: [], prefixes: NO_PREFIX_NAMES, bits: 16, address: 0, section: 0, sectionOffset: 0 };
   /** The line of the statement being assembled: diagnostics point into it. */
   private line = 0;
   private pass = 0;
@@ -311,18 +322,27 @@ class Assembler implements EvalContext {
 
   /**
    * The value of a one-value statement's operand (see ParsedStatement.valueOperand). A bare name
-   * finds its symbol once per assembly: later passes read it from `valueSymbol`, not the map.
+   * finds its symbol once per assembly: later passes read it from `valueSymbol`, not the map. Its
+   * value is `nameValue`, rewritten by the next call: the caller reads it at once.
    */
   private operandValueOf(e: Expr): Value {
     if (e.k !== 'sym') return this.eval(e);
     const i = this.stmtIndex;
+    const answer = this.nameValue;
     let s = this.valueSymbol[i];
     if (s === undefined) {
       s = this.symbols.get(e.name);
-      if (s === undefined) return this.missingSymbol(e.name, e) ?? { v: undefined, sec: -1 };
+      if (s === undefined) {
+        const special = this.missingSymbol(e.name, e);
+        if (special !== undefined) return special;
+        answer.v = undefined; answer.sec = -1;
+        return answer;
+      }
       this.valueSymbol[i] = s;
     }
-    return this.symbolValue(s);
+    if (s.value !== undefined && s.big !== undefined) return this.symbolValue(s);
+    answer.v = this.symbolNumber(s); answer.sec = s.sec;
+    return answer;
   }
 
   /** A name that is not a symbol (yet): `section.X.start`, or an error once every label is known. */
@@ -339,12 +359,15 @@ class Assembler implements EvalContext {
   }
 
   private symbolValue(s: SymbolDef): Value {
-    if (s.value === undefined) return { v: undefined, sec: s.sec };
-    if (s.big !== undefined) return { v: s.value, sec: -1, big: s.big };
-    if (s.sec < 0) return { v: s.value, sec: -1 };
-    if (s.kind === 'constant') return { v: s.value, sec: s.sec };
+    if (s.value !== undefined && s.big !== undefined) return { v: s.value, sec: -1, big: s.big };
+    return { v: this.symbolNumber(s), sec: s.sec };
+  }
+
+  /** The number of a symbol without a `big` value: a label's offset is from its section's address now. */
+  private symbolNumber(s: SymbolDef): number | undefined {
+    if (s.value === undefined || s.sec < 0 || s.kind === 'constant') return s.value;
     const sec = this.sections[s.sec];
-    return { v: (sec ? sec.address : 0) + s.value, sec: s.sec };
+    return (sec ? sec.address : 0) + s.value;
   }
 
   /**
@@ -880,7 +903,7 @@ class Assembler implements EvalContext {
     if (r.ok && r.problems.length === 0 && st.times === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
       this.route[i] = Route.StaticCode;
     }
-    if (this.final) {
+    if (this.final && r.problems.length > 0) {
       for (const p of r.problems) {
         const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : op;
         const code = codeFor(p.message);
@@ -946,9 +969,16 @@ class Assembler implements EvalContext {
       const known = key !== undefined ? entry!.encodings.get(key) : undefined;
       if (known !== undefined) { c.result[i] = known; if (c.key !== undefined) c.key[i] = undefined; return known; }
     }
-    const operands: AsmOperand[] = [];
-    for (let n = 0; n < st.operands.length; n++) operands.push(this.asmOperand(st.operands[n], n === one ? value : undefined));
-    const request = { mnemonic: st.op!.name, operands, prefixes: st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName), bits: this.bits, address, section, sectionOffset };
+    const operands = new Array<AsmOperand>(st.operands.length);
+    for (let n = 0; n < operands.length; n++) operands[n] = this.asmOperand(st.operands[n], n === one ? value : undefined);
+    const request = this.request;
+    request.mnemonic = st.op!.name;
+    request.operands = operands;
+    request.prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
+    request.bits = this.bits;
+    request.address = address;
+    request.section = section;
+    request.sectionOffset = sectionOffset;
     if (byValue !== undefined) {
       const r = encode(request);
       if (r.ok) c.keepByValue(byValue, valueShape(st), one, r.form.roles.indexOf('j'), value!.v, value!.sec, section, address, r);
@@ -1008,7 +1038,7 @@ class Assembler implements EvalContext {
   private asmOperand(o: ParsedOperand, known: Value | undefined): AsmOperand {
     switch (o.kind) {
       case 'reg':
-        return { kind: 'reg', reg: o.reg.name };
+        return REGISTER_OPERANDS.get(o.reg)!;
       case 'imm': {
         // operandValue's fields written out, not spread: copying by spread is the slow part here.
         const v = known ?? this.eval(o.expr);
@@ -1019,7 +1049,7 @@ class Assembler implements EvalContext {
       case 'farptr':
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
-        const disp = o.disp ? this.operandValue(known ?? this.eval(o.disp)) : { value: 0, reloc: false };
+        const disp = o.disp ? this.operandValue(known ?? this.eval(o.disp)) : NO_DISPLACEMENT;
         const regBits = (o.base ?? o.index)?.bits;
         const addressSize: 16 | 32 = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
         return {

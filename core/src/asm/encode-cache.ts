@@ -133,6 +133,28 @@ export function forgetEncodings(): void {
  */
 export function valueShape(st: ParsedStatement): string {
   if (st.valueShape !== undefined) return st.valueShape;
+  const plain = isPlainTarget(st);
+  let k = plain ? plainShapes.get(st.op!.name) : undefined;
+  if (k === undefined) {
+    k = shapeOf(st);
+    if (plain) plainShapes.set(st.op!.name, k);
+  }
+  return (st.valueShape = k);
+}
+
+/**
+ * The shapes of statements that are a mnemonic and one plain value (`jmp x`, `call f`, `push n`),
+ * by mnemonic: most one-value lines, made once rather than once per line.
+ */
+const plainShapes = new Map<string, string>();
+
+function isPlainTarget(st: ParsedStatement): boolean {
+  if (st.prefixes.length !== 0 || st.operands.length !== 1) return false;
+  const o = st.operands[0];
+  return o.kind === 'imm' && o.size === undefined && o.strict !== true && o.jump === undefined;
+}
+
+function shapeOf(st: ParsedStatement): string {
   let k = st.op!.name;
   for (const p of st.prefixes) k += ' ' + p.name;
   for (const o of st.operands) {
@@ -146,7 +168,7 @@ export function valueShape(st: ParsedStatement): string {
       case 'farptr': k += '|f'; break;
     }
   }
-  return (st.valueShape = k);
+  return k;
 }
 
 /**

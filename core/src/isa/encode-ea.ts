@@ -6,17 +6,24 @@ import type { MemOperand } from './operands';
 import { registerInfo } from './registers';
 
 export interface EffectiveAddress {
-  readonly mod: number;
-  readonly rm: number;
+  mod: number;
+  rm: number;
   /** The SIB byte, or -1 when there is none. */
-  readonly sib: number;
-  readonly dispBytes: 0 | 1 | 2 | 4;
-  readonly disp: number;
+  sib: number;
+  dispBytes: 0 | 1 | 2 | 4;
+  disp: number;
   /** NASM's warning when the written displacement does not fit its field ('byte' or 'word'), else undefined. */
-  readonly dispOverflow?: 'byte' | 'word';
+  dispOverflow: 'byte' | 'word' | undefined;
 }
 
-export type EaResult = { readonly ok: true; readonly ea: EffectiveAddress } | { readonly ok: false; readonly message: string };
+/** An effective address, or the message saying why the operand has none. */
+export type EaResult = EffectiveAddress | string;
+
+/**
+ * The answer of every call, rewritten by the next: the encoder reads it at once, and an address
+ * encoded is a few numbers, not worth an object per instruction.
+ */
+const answer: EffectiveAddress = { mod: 0, rm: 0, sib: -1, dispBytes: 0, disp: 0, dispOverflow: undefined };
 
 const ESP = 4;
 const EBP = 5;
@@ -45,26 +52,44 @@ function wordOverflow(v: number | undefined): 'word' | undefined {
   return v !== undefined && (v > 0xffff || v < -0x10000) ? 'word' : undefined;
 }
 
-/** `written`: the displacement size to go by (`mem.dispSize`, or what the caller made of it). */
-function dispSize(mem: MemOperand, written: 8 | 16 | 32 | undefined, full: 2 | 4, mustHaveDisp: boolean): { bytes: 0 | 1 | 2 | 4; value: number; overflow?: 'byte' | 'word' } | string {
+/**
+ * Sets the answer's displacement (dispBytes, disp, dispOverflow); a message when the written size
+ * is impossible. `written`: the displacement size to go by (`mem.dispSize`, or what the caller
+ * made of it).
+ */
+function dispSize(mem: MemOperand, written: 8 | 16 | 32 | undefined, full: 2 | 4, mustHaveDisp: boolean): string | undefined {
   const raw = mem.disp.value ?? 0;
   const known = simpleDisp(mem);
   const bits = full === 4 ? 32 : 16;
   const value = toSigned(raw, bits);
+  answer.disp = value;
+  answer.dispOverflow = undefined;
   if (written !== undefined) {
-    if (written === 8) return { bytes: 1, value, overflow: known !== undefined && byteOverflow(known) ? 'byte' : undefined };
+    if (written === 8) {
+      answer.dispBytes = 1;
+      answer.dispOverflow = known !== undefined && byteOverflow(known) ? 'byte' : undefined;
+      return undefined;
+    }
     if (written !== bits) return `invalid ${mem.addressSize}-bit effective address`;
-    return { bytes: full, value, overflow: full === 2 ? wordOverflow(known) : undefined };
+    answer.dispBytes = full;
+    answer.dispOverflow = full === 2 ? wordOverflow(known) : undefined;
+    return undefined;
   }
-  if (known === undefined) return { bytes: full, value };
-  if (value === 0 && !mustHaveDisp) return { bytes: 0, value: 0 };
-  if (value >= -128 && value <= 127) return { bytes: 1, value, overflow: byteOverflow(known) ? 'byte' : undefined };
-  return { bytes: full, value, overflow: full === 2 ? wordOverflow(known) : undefined };
+  if (known === undefined) answer.dispBytes = full;
+  else if (value === 0 && !mustHaveDisp) { answer.dispBytes = 0; answer.disp = 0; }
+  else if (value >= -128 && value <= 127) { answer.dispBytes = 1; answer.dispOverflow = byteOverflow(known) ? 'byte' : undefined; }
+  else { answer.dispBytes = full; answer.dispOverflow = full === 2 ? wordOverflow(known) : undefined; }
+  return undefined;
 }
 
-/** The answers for impossible addresses: one object each, not one per address encoded. */
-const INVALID_32: EaResult = Object.freeze({ ok: false, message: 'invalid 32-bit effective address' });
-const INVALID_16: EaResult = Object.freeze({ ok: false, message: 'invalid 16-bit effective address' });
+/** The answer, with the ModR/M and SIB fields. */
+function address(mod: number, rm: number, sib: number): EffectiveAddress {
+  answer.mod = mod; answer.rm = rm; answer.sib = sib;
+  return answer;
+}
+
+const INVALID_32 = 'invalid 32-bit effective address';
+const INVALID_16 = 'invalid 16-bit effective address';
 
 function encode32(mem: MemOperand): EaResult {
   let base = mem.base === undefined ? -1 : registerInfo(mem.base).num;
@@ -82,22 +107,25 @@ function encode32(mem: MemOperand): EaResult {
     else { const t = base; base = index; index = t; }
   }
   if (base < 0 && index < 0) {
-    const d = dispSize(mem, mem.dispSize === 8 ? 32 : mem.dispSize, 4, true);
-    if (typeof d === 'string') return { ok: false, message: d };
-    return { ok: true, ea: { mod: 0, rm: 5, sib: -1, dispBytes: 4, disp: d.value, dispOverflow: undefined } };
+    const bad = dispSize(mem, mem.dispSize === 8 ? 32 : mem.dispSize, 4, true);
+    if (bad !== undefined) return bad;
+    answer.dispBytes = 4;
+    answer.dispOverflow = undefined;
+    return address(0, 5, -1);
   }
   const ss = scale === 1 ? 0 : scale === 2 ? 1 : scale === 4 ? 2 : 3;
   if (base < 0) {
     // Index without base: SIB with base=101 and mod 00 always carries a disp32.
-    const d = dispSize(mem, undefined, 4, true);
-    if (typeof d === 'string') return { ok: false, message: d };
-    return { ok: true, ea: { mod: 0, rm: 4, sib: (ss << 6) | (index << 3) | 5, dispBytes: 4, disp: d.value, dispOverflow: undefined } };
+    dispSize(mem, undefined, 4, true);
+    answer.dispBytes = 4;
+    answer.dispOverflow = undefined;
+    return address(0, 4, (ss << 6) | (index << 3) | 5);
   }
-  const d = dispSize(mem, mem.dispSize, 4, base === EBP);
-  if (typeof d === 'string') return { ok: false, message: d };
-  const mod = d.bytes === 0 ? 0 : d.bytes === 1 ? 1 : 2;
+  const bad = dispSize(mem, mem.dispSize, 4, base === EBP);
+  if (bad !== undefined) return bad;
+  const mod = answer.dispBytes === 0 ? 0 : answer.dispBytes === 1 ? 1 : 2;
   const sib = index < 0 && base !== ESP ? -1 : (ss << 6) | ((index < 0 ? 4 : index) << 3) | base;
-  return { ok: true, ea: { mod, rm: sib < 0 ? base : 4, sib, dispBytes: d.bytes, disp: d.value, dispOverflow: d.overflow } };
+  return address(mod, sib < 0 ? base : 4, sib);
 }
 
 /** 16-bit addressing: the eight base/index combinations of Intel SDM Table 2-1. */
@@ -110,19 +138,21 @@ function encode16(mem: MemOperand): EaResult {
   if (regs.some((r) => registerInfo(r).bits !== 16)) return INVALID_16;
   if (mem.index !== undefined && mem.scale !== 1) return INVALID_16;
   if (regs.length === 0) {
-    const d = dispSize(mem, mem.dispSize === 8 ? 16 : mem.dispSize, 2, true);
-    if (typeof d === 'string') return { ok: false, message: d };
-    return { ok: true, ea: { mod: 0, rm: 6, sib: -1, dispBytes: 2, disp: d.value, dispOverflow: d.overflow } };
+    const bad = dispSize(mem, mem.dispSize === 8 ? 16 : mem.dispSize, 2, true);
+    if (bad !== undefined) return bad;
+    answer.dispBytes = 2;
+    return address(0, 6, -1);
   }
   const sorted = regs.length === 2 && (regs[0] === 'si' || regs[0] === 'di') ? [regs[1], regs[0]] : regs;
   const rm = RM16[sorted.join('+')];
   if (rm === undefined) return INVALID_16;
-  const d = dispSize(mem, mem.dispSize, 2, rm === 6);
-  if (typeof d === 'string') return { ok: false, message: d };
-  const mod = d.bytes === 0 ? 0 : d.bytes === 1 ? 1 : 2;
-  return { ok: true, ea: { mod, rm, sib: -1, dispBytes: d.bytes, disp: d.value, dispOverflow: d.overflow } };
+  const bad = dispSize(mem, mem.dispSize, 2, rm === 6);
+  if (bad !== undefined) return bad;
+  const mod = answer.dispBytes === 0 ? 0 : answer.dispBytes === 1 ? 1 : 2;
+  return address(mod, rm, -1);
 }
 
+/** The operand's effective address (valid until the next call), or why it has none. */
 export function encodeEffectiveAddress(mem: MemOperand): EaResult {
   return mem.addressSize === 16 ? encode16(mem) : encode32(mem);
 }

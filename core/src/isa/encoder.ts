@@ -5,7 +5,7 @@
 import type { AsmOperand, EncodeProblem, EncodeRequest, EncodeResult, ImmOperand, MemOperand, PrefixName } from './operands';
 import type { FormSpec, InstructionSpec, OperandKind, RegisterInfo } from './types';
 import { encodeEffectiveAddress, toSigned } from './encode-ea';
-import { recipeOf, recipesOf } from './encode-form';
+import { recipesOf } from './encode-form';
 import type { FormRecipe } from './encode-form';
 import { registerInfo } from './registers';
 import { findInstruction, PREFIX_MNEMONICS } from './table';
@@ -40,13 +40,22 @@ function isSimpleKnown(op: ImmOperand): op is ImmOperand & { value: number } {
   return op.value !== undefined && !op.reloc;
 }
 
-interface MatchContext {
-  readonly req: EncodeRequest;
-  readonly spec: InstructionSpec;
-  readonly ignoreSizes: boolean;
-  /** Per operand: its register's facts when it is a register, found once for every form tried. */
-  readonly registers: readonly (RegisterInfo | undefined)[];
+/**
+ * The request being matched. One is rewritten by every `encode` (which never re-enters itself),
+ * not an object and an array made per instruction.
+ */
+class MatchContext {
+  req!: EncodeRequest;
+  spec!: InstructionSpec;
+  ignoreSizes = false;
+  /**
+   * Per operand: its register's facts when it is a register, found once for every form tried.
+   * Slots past the request's operands are left from earlier requests and never read.
+   */
+  readonly registers: (RegisterInfo | undefined)[] = [];
 }
+
+const match = new MatchContext();
 
 function sizeFits(written: number | undefined, wanted: number, ctx: MatchContext): Fit {
   return written === undefined || written === wanted || ctx.ignoreSizes ? Fit.Yes : Fit.SizeMismatch;
@@ -198,10 +207,14 @@ function formClassMask(form: FormSpec): number {
 
 const formClassesBySpec = new WeakMap<InstructionSpec, Int32Array>();
 
+/** The most forms an instruction may have: `encode` keeps the fitting ones as bits of an int (mov has 27). */
+const MAX_FORMS = 31;
+
 /** The class masks of an instruction's forms, in form order. */
 function formClasses(spec: InstructionSpec): Int32Array {
   let masks = formClassesBySpec.get(spec);
   if (masks === undefined) {
+    if (spec.forms.length > MAX_FORMS) throw new Error(`host bug: ${spec.mnemonic} has more than ${MAX_FORMS} forms`);
     masks = Int32Array.from(spec.forms, formClassMask);
     formClassesBySpec.set(spec, masks);
   }
@@ -456,11 +469,11 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       out.push(0xc0 | (reg << 3) | registerInfo(rmOp.reg).num);
     } else if (rmOp.kind === 'mem') {
       const ea = encodeEffectiveAddress(memAddressSize === rmOp.addressSize ? rmOp : { ...rmOp, addressSize: memAddressSize ?? rmOp.addressSize });
-      if (!ea.ok) { problems.push(error(ea.message, rmIndex)); return 'error'; }
-      out.push((ea.ea.mod << 6) | (reg << 3) | ea.ea.rm);
-      if (ea.ea.sib >= 0) out.push(ea.ea.sib);
-      out.pushLittleEndian(ea.ea.disp, ea.ea.dispBytes);
-      if (ea.ea.dispOverflow !== undefined) problems.push(warning(`${ea.ea.dispOverflow} data exceeds bounds`, rmIndex));
+      if (typeof ea === 'string') { problems.push(error(ea, rmIndex)); return 'error'; }
+      out.push((ea.mod << 6) | (reg << 3) | ea.rm);
+      if (ea.sib >= 0) out.push(ea.sib);
+      out.pushLittleEndian(ea.disp, ea.dispBytes);
+      if (ea.dispOverflow !== undefined) problems.push(warning(`${ea.dispOverflow} data exceeds bounds`, rmIndex));
     }
   }
   if (recipe.moffs && mem !== undefined) {
@@ -570,6 +583,9 @@ function encodePrefixesAlone(req: EncodeRequest): EncodeResult {
   return { ok: true, bytes: out.take(), spec: PREFIXES_ALONE, form: PREFIXES_ALONE.forms[0], problems };
 }
 
+/** The problems of the form being laid out: one array for every form tried, copied into a result that has any. */
+const formProblems: EncodeProblem[] = [];
+
 /** Encodes one instruction exactly as `nasm -f bin` would. */
 export function encode(req: EncodeRequest): EncodeResult {
   const spec = findInstruction(req.mnemonic);
@@ -577,60 +593,68 @@ export function encode(req: EncodeRequest): EncodeResult {
     if (PREFIX_WORDS.has(req.mnemonic)) return encodePrefixesAlone(req);
     return { ok: false, problems: [error(`unknown instruction '${req.mnemonic}'`)] };
   }
-  const problems: EncodeProblem[] = [];
-  const prefixes = collectPrefixes(req.prefixes, problems);
-  if (prefixes === undefined) return { ok: false, problems };
-  const registers: (RegisterInfo | undefined)[] = [];
-  for (const op of req.operands) registers.push(op.kind === 'reg' ? registerInfo(op.reg) : undefined);
-  const ctx: MatchContext = { req, spec, ignoreSizes: false, registers };
+  // The request's own problems (prefixes): most requests have no prefixes and no array.
+  const problems: EncodeProblem[] | undefined = req.prefixes.length === 0 ? undefined : [];
+  const prefixes = problems === undefined ? NO_PREFIXES : collectPrefixes(req.prefixes, problems);
+  if (prefixes === undefined) return { ok: false, problems: problems! };
+  const ops = req.operands;
+  const ctx = match;
+  ctx.req = req;
+  ctx.spec = spec;
+  for (let i = 0; i < ops.length; i++) { const op = ops[i]; ctx.registers[i] = op.kind === 'reg' ? registerInfo(op.reg) : undefined; }
   const forms = spec.forms;
   const recipes = recipesOf(spec);
   const classes = formClasses(spec);
-  const wanted = requestClassMask(req.operands);
-  const candidates: FormSpec[] = [];
+  const wanted = requestClassMask(ops);
+  // The forms that fit, bit f for form f: the candidates, in form order, without an array.
+  let fits = 0;
   for (let f = 0; f < forms.length; f++) {
-    if ((classes[f] & wanted) === wanted && fitForm(forms[f], recipes[f], ctx) === Fit.Yes) candidates.push(forms[f]);
+    if ((classes[f] & wanted) === wanted && fitForm(forms[f], recipes[f], ctx) === Fit.Yes) fits |= 1 << f;
   }
-  if (candidates.length === 0) {
-    const relaxed: MatchContext = { ...ctx, ignoreSizes: true };
-    const sizeOnly = forms.some((f, k) => fitForm(f, recipes[k], relaxed) !== Fit.No);
+  if (fits === 0) {
+    ctx.ignoreSizes = true;
+    const sizeOnly = forms.some((f, k) => fitForm(f, recipes[k], ctx) !== Fit.No);
+    ctx.ignoreSizes = false;
     return { ok: false, problems: [error(sizeOnly ? 'mismatch in operand sizes' : 'invalid combination of opcode and operands')] };
   }
   // With an unsized memory operand, a `byte` immediate makes the operation a byte one
   // (measured: `cmp [eax], byte 5` is 80 /7 ib, not the sign-extended 83 forms).
-  if (hasUnsizedMemory(req.operands) && hasImmediate(req.operands)) {
-    const kept = candidates.filter((f) => !f.operands.some((k, i) => {
-      const op = req.operands[i];
-      return k === 'imm8' && op.kind === 'imm' && recipeOf(f).immediates.includes('ibs');
-    }));
-    if (kept.length > 0) candidates.splice(0, candidates.length, ...kept);
+  if (hasUnsizedMemory(ops) && hasImmediate(ops)) {
+    let kept = fits;
+    for (let f = 0; f < forms.length; f++) {
+      if ((fits & (1 << f)) !== 0 && forms[f].operands.some((k, i) => k === 'imm8' && ops[i].kind === 'imm' && recipes[f].immediates.includes('ibs'))) kept &= ~(1 << f);
+    }
+    if (kept !== 0) fits = kept;
   }
   // NASM refuses to guess the size of an unsized memory operand that several forms would give
   // different sizes (`inc [eax]`, `push [ebx]`, `mov [x], 5`).
-  for (let i = 0; i < req.operands.length; i++) {
-    const op = req.operands[i];
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
     if (op.kind !== 'mem' || op.size !== undefined) continue;
     let seen: number | undefined;
-    for (const form of candidates) {
-      const size = impliedMemorySize(form.operands[i]);
+    for (let f = 0; f < forms.length; f++) {
+      if ((fits & (1 << f)) === 0) continue;
+      const size = impliedMemorySize(forms[f].operands[i]);
       if (size === undefined) continue;
       if (seen !== undefined && seen !== size) return { ok: false, problems: [error('operation size not specified', i)] };
       seen = size;
     }
   }
-  for (let c = 0; c < candidates.length; c++) {
-    const form = candidates[c];
-    const recipe = recipeOf(form);
-    const op = recipe.relative === 1 ? req.operands[form.roles.indexOf('j')] : undefined;
+  for (let f = 0; f < forms.length; f++) {
+    if ((fits & (1 << f)) === 0) continue;
+    const form = forms[f];
+    const recipe = recipes[f];
+    const op = recipe.relative === 1 ? ops[form.roles.indexOf('j')] : undefined;
     // A short branch chosen by the optimizer falls through to the near form when out of range;
     // `short` or a short-only instruction (JCXZ, LOOP) reports the error instead.
-    const optimistic = op?.kind === 'imm' && op.jump !== 'short' && c + 1 < candidates.length;
-    // Each form tried starts from the request's own problems (none unless prefixes conflicted).
-    const formProblems = problems.length === 0 ? [] : [...problems];
+    const optimistic = op?.kind === 'imm' && op.jump !== 'short' && fits >>> (f + 1) !== 0;
+    // Each form tried starts from the request's own problems (none unless prefixes were redundant).
+    if (formProblems.length > 0) formProblems.length = 0;
+    if (problems !== undefined) formProblems.push(...problems);
     const bytes = layout(form, recipe, req, spec, prefixes, optimistic, formProblems);
     if (bytes === undefined) continue;
-    if (bytes === 'error') return { ok: false, problems: formProblems };
-    return { ok: true, bytes, spec, form, problems: formProblems.length > 0 ? formProblems : NO_PROBLEMS };
+    if (bytes === 'error') return { ok: false, problems: formProblems.slice() };
+    return { ok: true, bytes, spec, form, problems: formProblems.length > 0 ? formProblems.slice() : NO_PROBLEMS };
   }
   return { ok: false, problems: [error('invalid combination of opcode and operands')] };
 }
