@@ -13,6 +13,16 @@ function asm(text: string, files: Record<string, string> = {}) {
 const at = (line: number, s: number, e: number) => ({ file: F, start: { line, col: s }, end: { line, col: e } });
 
 describe('assembler diagnostics', () => {
+  it('takes a NASM instruction outside the dialect for an error, not a label (nasm: lfence alone is 0F AE E8)', () => {
+    const r = asm('bits 32\n  lfence\nfninit\nstart rdpmc\nlfence: nop\n');
+    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.col]), [['unsupported-instruction', 1, 2], ['unsupported-instruction', 2, 0], ['unsupported-instruction', 3, 6]]);
+  });
+
+  it('names the unknown word before operands, not the operand (foo eax, ebx)', () => {
+    const r = asm('bits 32\nfoo eax, ebx\nfoo [eax]\nfoo 12\n');
+    assert.deepEqual(r.diagnostics.map((d) => [d.message, d.range.start.line, d.range.start.col]), [1, 2, 3].map((line) => ['unknown instruction `foo\'', line, 0]));
+  });
+
   it('reports an undefined symbol at its use', () => {
     const d = asm('bits 32\n  mov eax, nowhere').diagnostics;
     assert.deepEqual(d.map((x) => [x.code, x.message, x.range]), [['undefined-symbol', "symbol `nowhere' not defined", at(1, 11, 18)]]);

@@ -5,6 +5,7 @@
 import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
 import { encodeFloat, FLOAT_FORMATS, isFloatText, parseFloatConstant, specialFloat, type FloatConstant } from './floats';
+import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
 import { DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumber, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
@@ -251,6 +252,11 @@ export function forgetParses(): void {
  * returned may be shared with other lines and calls: callers must not modify it. `tokens` may be
  * left undefined for a line with an `entry`: the entry's are then read only if the line is parsed.
  */
+/** The error for a NASM instruction the dialect leaves out. */
+function outsideDialect(word: string): string {
+  return `\`${word}' is a NASM instruction that Ringside's dialect leaves out (it has the IA-32 integer and system set: no FPU, SSE, VMX, 64-bit or later extensions)`;
+}
+
 /** The floating-point constant a token writes (`1.5`, `0x1p-3`, `__?Infinity?__`), or undefined when it writes none. */
 function floatConstant(t: PPToken): FloatConstant | { readonly error: string } | undefined {
   if (t.kind === 'number') return isFloatText(t.text) ? parseFloatConstant(t.text) : undefined;
@@ -424,6 +430,8 @@ class LineParser implements TermReader {
       const colon = toks[1]?.text === ':';
       if (colon || first.text.startsWith('$') || wordClass(lower) === 0) {
         if (!colon && register(first)) this.fail(`label \`${first.text}' is a register name`, first);
+        // nasm would assemble it (`lfence`, `rdpmc` ...): taken for a label it would give other bytes.
+        if (!colon && isOutsideDialect(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
         this.pos = colon ? 2 : 1;
         // nasm's -w+label-orphan (on by default): a misspelt mnemonic is otherwise a silent label.
@@ -440,7 +448,11 @@ class LineParser implements TermReader {
     for (;;) {
       const t = toks[this.pos];
       if (!t) return prefixes === undefined ? this.finish(label, times, prefixes, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS) : this.prefixesAlone(label, times, prefixes);
-      if (t.kind !== 'ident') this.fail(`instruction expected, found \`${t.text}'`, t);
+      if (t.kind !== 'ident') {
+        // `foo [eax]`, `foo 12`: the unknown word is `foo`, taken for a label without a colon.
+        if (this.pos === 1 && label !== undefined) this.fail(`unknown instruction \`${first.text}'`, first, 'unknown-mnemonic');
+        this.fail(`instruction expected, found \`${t.text}'`, t);
+      }
       lower = t.text.toLowerCase();
       if (lower === 'times' && !t.text.startsWith('$')) {
         this.pos++;
@@ -480,6 +492,9 @@ class LineParser implements TermReader {
     }
     if ((cls & Word.Mnemonic) === 0) {
       if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), NO_OPERANDS, NO_DATA, NO_TOKENS);
+      if (isOutsideDialect(word.text)) this.fail(outsideDialect(word.text), word, 'unsupported-instruction');
+      // `foo eax, 1`: the unknown word is `foo`, taken for a label, not the register after it.
+      if (this.opIndex === 1 && label !== undefined && register(word)) this.fail(`unknown instruction \`${first.text}'`, first, 'unknown-mnemonic');
       this.fail(`unknown instruction or directive \`${word.text}'`, word, 'unknown-mnemonic');
     }
     // The operands gather in one array for every line, copied to an exact-size one at the end.
