@@ -9,13 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { assemble } from '../../core/src/asm/index';
-
-const hasNasm = spawnSync('nasm', ['-v']).status === 0;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32; };
-}
+import { hasNasm, rng } from '../support/random';
 
 /** Lines whose encoding depends on `bits` only (the same text in both modes), with or without a label. */
 const STATIC_LINES = ['  mov ax, 1', '  add bx, 2', '  xor dx, dx', '  mov eax, [ebx+4]', '  push ax', '  nop', '  inc cx', '  mov word [bx+si+2], 0x1234'];

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { decode, tableDecoder, type DecodeResult } from '../../core/src/isa/decoder';
 import { INSTRUCTIONS } from '../../core/src/isa/table';
+import { rng } from '../support/random';
 import type { AsmOperand } from '../../core/src/isa/operands';
 
 // iced-x86 ships CommonJS + wasm; loaded through require as its README shows.
@@ -159,18 +160,6 @@ function compareAt(bytes: Uint8Array, offset: number, bits: 16 | 32, address: nu
     ins.free();
     d.free();
   }
-}
-
-/** mulberry32: a small seeded generator so a failing run can be replayed with RINGSIDE_SEED. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function report(mismatches: Mismatch[], what: string): void {

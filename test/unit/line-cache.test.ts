@@ -3,11 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { assemble, forgetCaches } from '../../core/src/asm/index';
 import { fileLines, forgetFile, lineEntry, splitLines } from '../../core/src/asm/line-cache';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32; };
-}
+import { rng } from '../support/random';
 
 /** One random edit: insert or delete a few characters, terminators and continuations included. */
 function edit(text: string, r: () => number): string {
