@@ -94,6 +94,10 @@ const MAX_LINES = 20_000_000;
 const MAX_EXPANSION_CHAIN = 64;
 const NO_EXPANSION: readonly SourceRange[] = [];
 
+/** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
+const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%abs', '%cond', '%count', '%eval', '%is', '%map', '%num', '%sel', '%str', '%strcat', '%strlen', '%substr', '%tok',
+  '%isdef', '%isndef', '%isidn', '%isidni', '%isnum', '%isstr', '%isid', '%istoken', '%isempty', '%ismacro', '%isctx', '%isenv', '%isdirective', '%isusable', '%isusing', '%isfile']);
+
 /** A stack frame as `%stacksize` sets it up: its frame register, slot size, and the next `%arg` and `%local` offsets. */
 interface StackFrame {
   readonly pointer: string;
@@ -351,6 +355,7 @@ class Preprocessor {
 
     let expanded = this.expandSingle(toks, file, line);
     if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = pasteTokens(expanded, file, line);
+    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && this.unsupportedFunction(f, file, line, text, expanded)) return;
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     this.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
@@ -528,9 +533,14 @@ class Preprocessor {
         list();
         this.frameVariables(f, file, line, d, toks);
         return true;
-      case '%line': case '%use': case '%clear':
+      // `%line` is accepted (Ringside keeps real locations); `%null` does nothing and `%depend` only
+      // names a dependency for nasm's -M output, which Ringside does not write.
+      case '%line': case '%null': case '%depend':
         list();
-        if (d !== '%line') this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
+        return true;
+      case '%use': case '%clear': case '%pathsearch': case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
+        list();
+        this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
         return true;
       default:
         if (/^%[a-z]/.test(d)) {
@@ -691,6 +701,10 @@ class Preprocessor {
         else result = e.length === 1 && e[0].kind === (k === 'num' ? 'number' : k === 'str' ? 'string' : 'ident');
         break;
       }
+      case 'env': case 'usable': case 'using': case 'directive': case 'file':
+        this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
+        result = false;
+        break;
       default:
         this.sink.error('unknown-directive', `unknown preprocessor directive \`${d}'`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
         result = false;
@@ -743,6 +757,24 @@ class Preprocessor {
     const s = value.big !== undefined ? value.big.toString() : String(v);
     const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
     this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign');
+  }
+
+  /**
+   * NASM 2.16's preprocessor functions (`%eval(...)`, `%cond(...)`, `%str(...)` ...) are not in the
+   * dialect: one error at the first, and the line goes out as a listing line only (the parser
+   * would say "expression syntax error").
+   */
+  private unsupportedFunction(f: Frame, file: string, line: number, text: string, toks: readonly PPToken[]): boolean {
+    for (let i = 0; i + 1 < toks.length; i++) {
+      const t = toks[i];
+      const open = toks[i + 1];
+      // `%eval(` as written, or made by a macro (whose tokens all have the call's columns).
+      if (t.kind !== 'preproc' || open.text !== '(' || (open.start !== t.end && open.start !== t.start) || !PP_FUNCTIONS.has(t.text.toLowerCase())) continue;
+      this.sink.error('unsupported-directive', `\`${t.text}()' is a NASM 2.16 preprocessor function that Ringside does not support`, t.src ?? lineRange(file, line, t.start, t.end), f.expansion);
+      this.emit(f, file, line, text, [], true);
+      return true;
+    }
+    return false;
   }
 
   /** `%stacksize flat|flat64|large|small` (manual §4.8.1): the frame `%arg` and `%local` describe, from its start. */
