@@ -85,6 +85,8 @@ const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
   { name: '%error', doc: 'Report a user error at this line (NASM §4.9).', snippet: "%error '${1:message}'" },
   { name: '%warning', doc: 'Report a user warning at this line.', snippet: "%warning '${1:message}'" },
   { name: '%fatal', doc: 'Report a user error and stop assembling.', snippet: "%fatal '${1:message}'" },
+  { name: '%null', doc: 'Does nothing (NASM §4.10.2).' },
+  { name: '%depend', doc: 'Names a file as a dependency for NASM\'s `-M` make rules; Ringside writes none, so it has no effect (NASM §4.6.3).', snippet: "%depend '${1:file}'" },
   { name: '%line', doc: 'Set the source line reported for the following lines; accepted, Ringside keeps real locations (NASM §4.10.1).' },
   { name: '%pragma', doc: 'Tool-specific setting; NASM ignores namespaces it does not know. Ringside reads `%pragma ringside technique NAME`, `%pragma ringside kernel` and `%pragma ringside user`.', snippet: '%pragma ringside ${1|technique,kernel,user|}' },
 ];
