@@ -27,6 +27,7 @@ const SOURCE = [
   '    mov ecx, SCALED(2, 3)',
   '%arg count:dword',
   '    mov eax, [count]',
+  '    dd -1.5, 0x1p-3',
 ].join('\n');
 
 function text(line: string, needle: string, offset = 0): string {
@@ -78,6 +79,12 @@ describe('lsp hover', () => {
   it('shows what a single-line macro stands for, spaced as written; a %arg name as its frame place', () => {
     assert.match(text('mov ecx, SCALED', 'SCALED'), /```nasm\n%define SCALED\(x, y\) x \* y \+ K\n```/);
     assert.match(text('[count]', 'count'), /```nasm\n%define count \(ebp\+8\)\n```/);
+  });
+
+  it('shows a floating-point constant as each data directive stores it (nasm: dd -1.5 is 0xBFC00000)', () => {
+    const t = text('dd -1.5', '1.5');
+    for (const part of ['value: `-1.5`', 'dw (half precision): `0xBE00`', 'dd (single precision): `0xBFC00000`', 'dq (double precision): `0xBFF8000000000000`', 'dt (extended precision): `0xBFFFC000000000000000`']) assert.ok(t.includes(part), `${part} in\n${t}`);
+    assert.ok(text('dd -1.5', '0x1p-3').includes('dd (single precision): `0x3E000000`'));
   });
 
   it('returns null on whitespace and comments', () => {

@@ -3,6 +3,7 @@
 
 import type { Statement, SymbolInfo } from '../../../core/src/asm/api';
 import { tokenizeLine } from '../../../core/src/asm/lexer';
+import { isFloatText, parseFloatConstant } from '../../../core/src/asm/floats';
 import { parseNumber, parseNumberExact } from '../../../core/src/asm/numbers';
 import { decodeString, stringValueExact } from '../../../core/src/asm/strings';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
@@ -11,7 +12,7 @@ import { keywordDoc } from '../syntax/directives';
 import { instructionFor, matchForm, registerFor, writtenOperand } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
-import { numberMarkdown } from './numberFormats';
+import { floatMarkdown, numberMarkdown } from './numberFormats';
 import { symbolAt, tokenAt } from './symbolAt';
 import { wordClassifier } from './wordClassifier';
 
@@ -131,6 +132,12 @@ export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   const tok = tokenAt(text, pos.character);
   if (!tok || tok.kind === 'comment') return null;
   const wrap = (value: string) => markdown(value, pos.line, tok.start, tok.end);
+  if (tok.kind === 'number' && isFloatText(tok.text)) {
+    const value = parseFloatConstant(tok.text);
+    if ('error' in value) return null;
+    const minus = unaryMinusBefore(text, tok.start, doc);
+    return markdown(floatMarkdown(value, minus !== undefined), pos.line, minus ?? tok.start, tok.end);
+  }
   if (tok.kind === 'number') {
     const v = exactNumber(tok.text);
     if (v === undefined) return null;

@@ -2,6 +2,8 @@
 // and as characters when its bytes are printable (NASM character constants are little-endian).
 // Values are NASM's 64-bit integers, exact (a bigint): `0xFFFFFFFFFFFFFFFF` must not round.
 
+import { encodeFloat, FLOAT_FORMATS, type FloatConstant } from '../../../core/src/asm/floats';
+
 const TWO_31 = 1n << 31n;
 const TWO_32 = 1n << 32n;
 const TWO_63 = 1n << 63n;
@@ -38,6 +40,31 @@ export function numberMarkdown(value: bigint): string {
       chars += String.fromCharCode(c);
     }
     if (printable) lines.push(`chars: \`'${chars}'\``);
+  }
+  return lines.join('  \n');
+}
+
+/** The data units a floating-point constant is written in, by directive. */
+const FLOAT_UNITS: readonly (readonly [string, number])[] = [['dw', 2], ['dd', 4], ['dq', 8], ['dt', 10]];
+
+/**
+ * A floating-point constant as each data directive stores it (the bytes as one little-endian
+ * number, as a debugger's memory view shows a dword), with nasm's reading of it.
+ */
+export function floatMarkdown(value: FloatConstant, negative: boolean): string {
+  const lines: string[] = [];
+  if (value.kind === 'finite') {
+    const magnitude = value.base === 10 ? Number(`${value.digits}e${value.exponent}`) : Number(value.digits) * 2 ** value.exponent;
+    lines.push(`value: \`${negative ? -magnitude : magnitude}\`${value.base === 10 && !Number.isInteger(magnitude) ? ' (nearest double)' : ''}`);
+  } else {
+    lines.push(`value: \`${negative ? '-' : ''}${value.kind === 'infinity' ? 'infinity' : value.kind === 'qnan' ? 'quiet NaN' : 'signalling NaN'}\``);
+  }
+  for (const [directive, unit] of FLOAT_UNITS) {
+    const encoded = encodeFloat(value, negative, FLOAT_FORMATS[unit]);
+    if ('error' in encoded) { lines.push(`${directive}: too large for ${FLOAT_FORMATS[unit].name}`); continue; }
+    let hex = '';
+    for (let k = encoded.bytes.length - 1; k >= 0; k--) hex += encoded.bytes[k].toString(16).toUpperCase().padStart(2, '0');
+    lines.push(`${directive} (${FLOAT_FORMATS[unit].name}): \`0x${hex}\`${encoded.overflow ? ' (overflow: infinity)' : ''}`);
   }
   return lines.join('  \n');
 }
