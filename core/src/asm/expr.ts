@@ -5,7 +5,7 @@
 // is absolute, as in nasm.
 
 import type { Token } from './lexer';
-import { encodeFloat, FLOAT_FORMATS, floatFunction, floatFunctionValue, isFloatText, parseFloatConstant, specialFloat, type FloatConstant } from './floats';
+import { encodeFloat, floatConstant, FLOAT_FORMATS, floatFunction, floatFunctionValue, isFloatText } from './floats';
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue } from './strings';
 
@@ -153,7 +153,7 @@ export class ExprParser {
     const negative = sign?.kind === 'op' && sign.text === '-';
     if (negative || (sign?.kind === 'op' && sign.text === '+')) this.pos++;
     const t = this.peek();
-    const value: FloatConstant | { error: string } | undefined = t?.kind === 'number' && isFloatText(t.text) ? parseFloatConstant(t.text) : t?.kind === 'ident' ? specialFloat(t.text) : undefined;
+    const value = t !== undefined ? floatConstant(t) : undefined;
     if (value === undefined) return this.fail('expecting floating-point number', t);
     if ('error' in value) return this.fail(value.error, t);
     this.pos++;

@@ -9,6 +9,8 @@
 // ties to even (`dd 0x1.000003p0`). Far past the largest finite value nasm gives an infinity, but
 // just past it other bits (`dd 6.8e38` is 0x7FFFC99E): Ringside reports an error there.
 
+import { standardName } from './macros';
+
 /** A parsed constant: `digits × base^exponent`, or a special value. */
 export type FloatConstant =
   | { readonly kind: 'finite'; readonly digits: bigint; readonly base: 2 | 10; readonly exponent: number }
@@ -67,10 +69,10 @@ export function specialFloat(word: string): FloatConstant | undefined {
   return kind === undefined || kind === 'finite' ? undefined : { kind } as FloatConstant;
 }
 
-/** `X` of a standard name written `__?X?__` or `__X__`. */
-function standardName(word: string): string | undefined {
-  if (word.startsWith('__?') && word.endsWith('?__')) return word.slice(3, -3);
-  return word.startsWith('__') && word.endsWith('__') ? word.slice(2, -2) : undefined;
+/** The floating-point constant a token writes (`1.5`, `0x1p-3`, `__?Infinity?__`), or undefined when it writes none. */
+export function floatConstant(t: { readonly kind: string; readonly text: string }): FloatConstant | { readonly error: string } | undefined {
+  if (t.kind === 'number') return isFloatText(t.text) ? parseFloatConstant(t.text) : undefined;
+  return t.kind === 'ident' ? specialFloat(t.text) : undefined;
 }
 
 const RADIX_BITS: Readonly<Record<string, number>> = { x: 4, h: 4, o: 3, q: 3, b: 1, y: 1 };

@@ -25,7 +25,7 @@ const enum Ch {
   SQuote = 39, LParen = 40, RParen = 41, Star = 42, Plus = 43, Comma = 44, Minus = 45, Dot = 46,
   Slash = 47, D0 = 48, D9 = 57, Colon = 58, Semi = 59, Lt = 60, Eq = 61, Gt = 62, Question = 63,
   At = 64, A = 65, Z = 90, LBracket = 91, Backslash = 92, RBracket = 93, Caret = 94, Underscore = 95,
-  BQuote = 96, a = 97, z = 122, LBrace = 123, Pipe = 124, RBrace = 125, Tilde = 126,
+  BQuote = 96, a = 97, e = 101, p = 112, z = 122, LBrace = 123, Pipe = 124, RBrace = 125, Tilde = 126,
 }
 
 const enum CharClass { IdentStart = 1, IdentChar = 2 }
@@ -236,7 +236,9 @@ function scanNumber(text: string, i: number): number {
   i = scanNumberChars(text, i);
   if (text.charCodeAt(i) === Ch.Dot) i = scanNumberChars(text, i + 1);
   const sign = text.charCodeAt(i);
-  if ((sign === Ch.Plus || sign === Ch.Minus) && EXPONENT_BEFORE_SIGN.test(text.slice(start, i))) i = scanNumberChars(text, i + 1);
+  // The regex only after an `e`/`p`: most numbers before a sign are `i+1` or `ebx+4-4`.
+  const mark = text.charCodeAt(i - 1) | 0x20;
+  if ((sign === Ch.Plus || sign === Ch.Minus) && (mark === Ch.e || mark === Ch.p) && EXPONENT_BEFORE_SIGN.test(text.slice(start, i))) i = scanNumberChars(text, i + 1);
   return i;
 }
 

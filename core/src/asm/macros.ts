@@ -106,6 +106,12 @@ export function findMacroTaking(defs: readonly MultiLineMacro[], count: number):
   return defs.find((d) => count >= d.min && count <= d.max) ?? defs.find((d) => d.greedy && count >= d.max);
 }
 
+/** `X` of a standard macro's name written `__?X?__` (nasm 2.16) or `__X__` (the older spelling). */
+export function standardName(word: string): string | undefined {
+  if (word.startsWith('__?') && word.endsWith('?__')) return word.slice(3, -3);
+  return word.startsWith('__') && word.endsWith('__') ? word.slice(2, -2) : undefined;
+}
+
 /**
  * Tokens as text, with one space wherever the line had blanks between them. Tokens one macro call
  * made all have the call's columns: between two of those a space separates two words only

@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
-import { encodeFloat, FLOAT_FORMATS, isFloatText, parseFloatConstant, specialFloat, type FloatConstant } from './floats';
+import { encodeFloat, floatConstant, FLOAT_FORMATS } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
 import { DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumber, type Expr } from './expr';
@@ -255,12 +255,6 @@ export function forgetParses(): void {
 /** The error for a NASM instruction the dialect leaves out. */
 function outsideDialect(word: string): string {
   return `\`${word}' is a NASM instruction that Ringside's dialect leaves out (it has the IA-32 integer and system set: no FPU, SSE, VMX, 64-bit or later extensions)`;
-}
-
-/** The floating-point constant a token writes (`1.5`, `0x1p-3`, `__?Infinity?__`), or undefined when it writes none. */
-function floatConstant(t: PPToken): FloatConstant | { readonly error: string } | undefined {
-  if (t.kind === 'number') return isFloatText(t.text) ? parseFloatConstant(t.text) : undefined;
-  return t.kind === 'ident' ? specialFloat(t.text) : undefined;
 }
 
 export function parseLine(text: string, tokens: readonly PPToken[] | undefined, verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry): ParsedStatement | undefined {

@@ -7,7 +7,7 @@ import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from '.
 import { tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { parseNumber } from './numbers';
-import { findMacroTaking, macroArgument, rotateArguments, splitArguments, tokensText, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { findMacroTaking, macroArgument, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { isPieces, LineFlag, lineRange, NOWHERE, pastedAt, PPLines, writtenAt, type PPToken } from './source';
@@ -919,7 +919,7 @@ class Preprocessor {
    * `versionOrTime`). Each also spelt `__?X?__`.
    */
   private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
-    const name = t.text.startsWith('__?') && t.text.endsWith('?__') ? t.text.slice(3, -3) : t.text.startsWith('__') && t.text.endsWith('__') ? t.text.slice(2, -2) : undefined;
+    const name = standardName(t.text);
     if (name === undefined) return undefined;
     const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {

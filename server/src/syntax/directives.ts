@@ -2,6 +2,8 @@
 // dialect (DESIGN.md §2), with the one-line documentation completion and hover show (NASM manual
 // ch. 3-8). test/unit/lsp-directives.test.ts keeps these sets equal to what the assembler accepts.
 
+import { standardName } from '../../../core/src/asm/macros';
+
 export interface KeywordDoc {
   readonly name: string;
   readonly doc: string;
@@ -187,7 +189,8 @@ export function keywordDoc(word: string): KeywordDoc | undefined {
   const lower = word.toLowerCase();
   if (lower.startsWith('%')) return PREPROC_BY_NAME.get(lower);
   // `__?LINE?__` is the 2.16 spelling of `__LINE__`.
-  const name = lower.startsWith('__?') && lower.endsWith('?__') ? `__${lower.slice(3, -3)}__` : lower;
+  const standard = lower.startsWith('__?') ? standardName(lower) : undefined;
+  const name = standard !== undefined ? `__${standard}__` : lower;
   const known = DIRECTIVE_BY_NAME.get(name);
   if (known) return known;
   if (lower.startsWith('section.') && lower.endsWith('.start') && lower.length > 'section..start'.length) return { ...SECTION_START, name: word };
