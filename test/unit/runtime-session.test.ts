@@ -146,6 +146,21 @@ describe('runtime: expressions', () => {
     symbol: (n) => (n === 'table' ? 0x2000 : undefined),
     readMemory: (a, size) => (a === 0x1000 ? 0x12345678 & (size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff) : undefined),
   };
+  it('disassembles LOCK with the instruction it prefixes, as ndisasm does, and the CPU still faults there', async () => {
+    // F0 90 and F0 F7 D8: ndisasm -b 32 prints `lock nop` and `lock neg eax`; the SDM (LOCK) has
+    // the CPU raise #UD for LOCK on a non-lockable instruction or a register operand.
+    const text = ['bits 32', 'org 0x100000', '%include "multiboot.inc"', 'start:', '  multiboot_header end, end, entry', 'entry:', '  lock nop', '  lock neg eax', 'end:'].join('\n');
+    const r = GuestSession.load({ source: { file: path.join(ROOT, 'examples', 'lock.gasm'), text, includePaths: [path.join(ROOT, 'examples', 'include')] } });
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    const s = r.session;
+    const eip = s.registers().eip;
+    assert.deepEqual(s.disassemble(eip, 0, 2).map((i) => [i.text, i.bytes.length]), [['lock nop', 2], ['lock neg eax', 3]]);
+    assert.deepEqual(s.disassemble((eip + 2) >>> 0, -1, 1).map((i) => i.address), [eip]);
+    // No IDT here: the #UD cannot be delivered, and the machine shuts down at that instruction.
+    const o = await s.continue();
+    assert.deepEqual([o.kind, o.kind === 'exited' && o.how, o.guestEip], ['exited', 'triple-fault', eip]);
+  });
+
   it('evaluates C precedence, NASM numbers and memory', () => {
     assert.deepEqual(evaluateExpression('eax == 5 && [esp] > 0x100', scope), { ok: true, value: 1 });
     assert.deepEqual(evaluateExpression('byte [esp] + 10h * 2', scope), { ok: true, value: 0x78 + 32 });

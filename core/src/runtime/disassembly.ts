@@ -41,7 +41,9 @@ export function disassembleOne(machine: Machine, eip: number, map: SourceMap | n
   const r = readLinear(machine, la, 15);
   const address = eip >>> 0;
   if (r.bytes.length === 0) return { address, bytes: r.bytes, text: '??', valid: false, source: sourceAt(map, address), symbol: symbolize?.(address) };
-  const d = decode(r.bytes, 0, { bits, address });
+  // LOCK is shown with the instruction it prefixes (`lock nop`), as ndisasm and gdb show it: the
+  // guest faults on that instruction, not on a lone prefix.
+  const d = decode(r.bytes, 0, { bits, address, anyLock: true });
   const valid = !d.invalid;
   const length = valid ? d.length : 1;
   return {
