@@ -13,6 +13,7 @@ import { GuestSession } from '../../core/src/runtime/session';
 import type { ExceptionEvent, RuntimeEvent, StoppedEvent as RuntimeStop } from '../../core/src/runtime/events';
 import { readDescriptorTables } from '../../core/src/runtime/descriptor-tables';
 import type { Diagnostic } from '../../core/src/asm/api';
+import { describeShutdown } from '../../core/src/machine/cpu/exceptions';
 import {
   PAGE_TABLES_REQUEST, RINGS_REQUEST, SET_TRACE_REQUEST, TLB_REQUEST, TRACE_EVENT, TRANSLATE_REQUEST,
   type PageTablesArguments, type PageTablesResponse, type RingsResponse, type SetTraceArguments, type TlbResponse,
@@ -63,6 +64,8 @@ export class RingsideDebugSession extends LoggingDebugSession {
   private dataSpecs: { id: number; spec: Parameters<GuestSession['setDataBreakpoints']>[0][number] }[] = [];
   private exceptionArgs: DebugProtocol.SetExceptionBreakpointsArguments = { filters: [] };
   private tripleFault: { armed: boolean; condition?: string } = { armed: false };
+  /** The faults that shut the processor down (describeShutdown), once it has. */
+  private shutdownFaults = '';
   /** A triple fault shown as a stop; the next run command ends the session. */
   private shutdownShown = false;
   private readonly variables = new RegisterVariables(() => this.requireGuest());
@@ -139,9 +142,10 @@ export class RingsideDebugSession extends LoggingDebugSession {
         return;
       case 'exited': {
         this.flushTrace();
+        if (e.how === 'triple-fault') this.shutdownFaults = describeShutdown(e.faults ?? []);
         if (e.how === 'triple-fault' && this.tripleFault.armed && !this.shutdownShown && this.conditionHolds(this.tripleFault.condition)) {
           this.shutdownShown = true;
-          this.stopEvent('exception', 'Triple fault: the processor shut down (SDM Vol. 3A §6.15)', 'triple-fault', 'Triple fault');
+          this.stopEvent('exception', `Triple fault: the processor shut down (SDM Vol. 3A §6.15) after ${this.shutdownFaults}`, 'triple-fault', 'Triple fault');
           return;
         }
         this.endSession(e.how, e.value);
@@ -200,7 +204,7 @@ export class RingsideDebugSession extends LoggingDebugSession {
     this.terminated = true;
     // Exit codes as `ringside run` gives them: the isa-debug-exit value, 0 for a halt, 3 for a triple fault.
     const code = how === 'debug-exit' ? (value ?? 0) & 0xff : how === 'triple-fault' ? 3 : 0;
-    const what = how === 'debug-exit' ? `wrote ${value ?? 0} to isa-debug-exit` : how === 'halted' ? 'halted with interrupts off' : 'triple fault (shutdown)';
+    const what = how === 'debug-exit' ? `wrote ${value ?? 0} to isa-debug-exit` : how === 'halted' ? 'halted with interrupts off' : `triple fault (shutdown after ${this.shutdownFaults})`;
     this.post(new OutputEvent(`guest ${what}; exit code ${code}\n`, 'console'));
     this.post(new ExitedEvent(code));
     this.post(new TerminatedEvent());

@@ -50,6 +50,9 @@ describe('ringside run', function () {
     const r = ringside(['run', 'test/fixtures/examples/pv-guest.bin']);
     assert.equal(r.code, 3);
     assert.match(r.err, /triple fault at eip 0x[0-9a-f]+ after \d+ instructions/);
+    // With IDTR.limit 0 (SDM Vol. 3A §6.12.1, §6.13): INT 0x82 faults #GP(0x82*8+2), software, no EXT;
+    // delivering that #GP faults #GP(13*8+2+EXT): a double fault, and delivering #DF faults #GP(8*8+2+EXT).
+    assert.match(r.err, /the processor shut down \(#GP\(0x412\) -> #GP\(0x6b\) -> #DF\(0x0\) -> #GP\(0x43\)\)\n$/);
   });
   it('exits 124 when --max-instructions runs out, after the output so far', () => {
     const r = ringside(['run', 'examples/kernel/kernel.gasm', '-I', 'examples/include', '--max-instructions', '1000']);

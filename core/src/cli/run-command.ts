@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { GuestSession } from '../runtime/session';
 import { formatEvent } from '../runtime/events';
+import { describeShutdown } from '../machine/cpu/exceptions';
 import { readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
 import { UsageError, type Io } from './usage';
@@ -100,7 +101,7 @@ export function runCommand(argv: readonly string[], io: Io): number {
   if (outcome.kind === 'exited') {
     if (outcome.how === 'debug-exit') return (outcome.value ?? 0) & 0xff;
     if (outcome.how === 'halted') return 0;
-    io.err(`ringside: triple fault at eip 0x${outcome.guestEip.toString(16)} after ${outcome.instructions} instructions: the processor shut down\n`);
+    io.err(`ringside: triple fault at eip 0x${outcome.guestEip.toString(16)} after ${outcome.instructions} instructions: the processor shut down (${describeShutdown(outcome.faults ?? [])})\n`);
     return EXIT_TRIPLE_FAULT;
   }
   if (outcome.reason === 'budget') {

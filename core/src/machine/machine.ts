@@ -16,7 +16,7 @@ import { DebugExit, DEBUG_EXIT_BASE, DEBUG_EXIT_PORTS } from './devices/debug-ex
 import { loadMultiboot, type MultibootLoaded } from './loader/multiboot';
 import type { InitialCpuState } from './loader/initial-state';
 import { Cpu } from './cpu/cpu';
-import { VECTOR_NAMES } from './cpu/exceptions';
+import { describeShutdown, VECTOR_NAMES, type ShutdownFault } from './cpu/exceptions';
 import { IF as EFLAGS_IF } from './cpu/eflags';
 
 export const DEFAULT_MEMORY_BYTES = 32 << 20;
@@ -27,7 +27,7 @@ export type StopStatus =
   /** HLT with IF=0 (nothing can wake the CPU), or with IF=1 and no interrupt source armed. */
   | { readonly reason: 'halted'; readonly eip: number; readonly instructions: number }
   /** A fault while delivering #DF: the processor shut down (QEMU -no-reboot exits here). */
-  | { readonly reason: 'triple-fault'; readonly eip: number; readonly instructions: number }
+  | { readonly reason: 'triple-fault'; readonly eip: number; readonly instructions: number; readonly faults: readonly ShutdownFault[] }
   | { readonly reason: 'budget'; readonly instructions: number }
   /** The next instruction is at one of RunControl.breakpoints (it has not executed). */
   | { readonly reason: 'breakpoint'; readonly eip: number; readonly instructions: number }
@@ -173,7 +173,7 @@ export class Machine {
     for (;;) {
       const req = this.debugExit.request;
       if (req !== null) return { reason: 'debug-exit', value: req.value, exitCode: req.exitCode, instructions: cpu.instret };
-      if (cpu.condition === 'shutdown') return { reason: 'triple-fault', eip: cpu.eip, instructions: cpu.instret };
+      if (cpu.condition === 'shutdown') return { reason: 'triple-fault', eip: cpu.eip, instructions: cpu.instret, faults: cpu.shutdownFaults };
       if (this.stopRequested) return { reason: 'requested', eip: cpu.eip, instructions: cpu.instret };
       if (cpu.instret >= end || steps <= 0) return { reason: 'budget', instructions: cpu.instret };
       const pending = pic.hasInterrupt();
@@ -237,7 +237,7 @@ export class Machine {
     switch (status.reason) {
       case 'debug-exit': return `debug-exit value ${status.value} (exit code ${status.exitCode}) after ${status.instructions} instructions`;
       case 'halted': return `halted at eip 0x${status.eip.toString(16)}`;
-      case 'triple-fault': return `triple fault at eip 0x${status.eip.toString(16)}`;
+      case 'triple-fault': return `triple fault at eip 0x${status.eip.toString(16)} (${describeShutdown(status.faults)})`;
       case 'breakpoint': return `breakpoint at eip 0x${status.eip.toString(16)}`;
       case 'requested': return `stopped at eip 0x${status.eip.toString(16)}`;
       default: return `instruction budget exhausted (${status.instructions})`;

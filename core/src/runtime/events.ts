@@ -3,6 +3,7 @@
 // events reuse (VM, vCPU, technique, guest EIP, virtual and real CPL, instruction text, cost).
 
 import type { Technique } from '../isa/types';
+import { describeShutdown, type ShutdownFault } from '../machine/cpu/exceptions';
 
 /** Fields every event carries. Native runs have one VM (0) and one vCPU (0). */
 export interface EventContext {
@@ -86,6 +87,8 @@ export interface TlbFlushEvent extends EventContext {
 /** The processor shut down after a fault while delivering #DF (SDM Vol. 3A §6.15). */
 export interface TripleFaultEvent extends EventContext {
   readonly kind: 'triple-fault';
+  /** The faults that led to the shutdown, in the order they arose (describeShutdown). */
+  readonly faults: readonly ShutdownFault[];
 }
 
 /** The guest ended the run (isa-debug-exit), halted for good, or used up its budget. */
@@ -94,6 +97,8 @@ export interface ExitedEvent extends EventContext {
   readonly how: 'debug-exit' | 'halted' | 'triple-fault';
   /** The value written to isa-debug-exit ('debug-exit'). */
   readonly value?: number;
+  /** 'triple-fault': the faults that shut the processor down, as in TripleFaultEvent. */
+  readonly faults?: readonly ShutdownFault[];
 }
 
 export type RuntimeEvent =
@@ -120,7 +125,7 @@ export function formatEvent(e: RuntimeEvent): string {
     case 'interrupt': return `${n} interrupt ${e.source} vector 0x${e.vector.toString(16)} ${at}${ins} -> 0x${e.handlerEip.toString(16)}`;
     case 'ring-transition': return `${n} ring-transition ${e.fromCpl} -> ${e.toCpl} ${at}${ins}`;
     case 'tlb-flush': return `${n} tlb-flush ${e.scope} ${at}${ins}`;
-    case 'triple-fault': return `${n} triple-fault ${at}${ins}`;
+    case 'triple-fault': return `${n} triple-fault ${describeShutdown(e.faults)} ${at}${ins}`;
     case 'exited': return `${n} exited ${e.how}${e.value !== undefined ? ` value=${e.value}` : ''} ${at}`;
   }
 }

@@ -463,8 +463,8 @@ export class GuestSession {
       case 'halted': return this.exit({ how: 'halted' });
       case 'triple-fault':
         // The processor is shut down: nothing can run any more, so this always ends the run.
-        this.emit({ ...this.context(), kind: 'triple-fault' });
-        return this.exit({ how: 'triple-fault' });
+        this.emit({ ...this.context(), kind: 'triple-fault', faults: status.faults });
+        return this.exit({ how: 'triple-fault', faults: status.faults });
       case 'budget': return this.pending !== null ? this.stopNow(this.pending) : null;
       case 'requested': {
         const hits = this.dataWatch.hits.splice(0);
@@ -518,13 +518,14 @@ export class GuestSession {
 
   private exitedEvent(): ExitedEvent {
     const req = this.machine.debugExit.request;
-    const how = req !== null ? 'debug-exit' : this.machine.cpu.condition === 'shutdown' ? 'triple-fault' : 'halted';
-    return { ...this.context(), kind: 'exited', how, value: req?.value };
+    const cpu = this.machine.cpu;
+    const how = req !== null ? 'debug-exit' : cpu.condition === 'shutdown' ? 'triple-fault' : 'halted';
+    return { ...this.context(), kind: 'exited', how, value: req?.value, faults: how === 'triple-fault' ? cpu.shutdownFaults : undefined };
   }
 
-  private exit(x: { how: ExitedEvent['how']; value?: number }): ExitedEvent {
+  private exit(x: { how: ExitedEvent['how']; value?: number; faults?: ExitedEvent['faults'] }): ExitedEvent {
     this.state = 'exited';
-    const e: ExitedEvent = { ...this.context(), kind: 'exited', how: x.how, value: x.value };
+    const e: ExitedEvent = { ...this.context(), kind: 'exited', how: x.how, value: x.value, faults: x.faults };
     this.emit(e);
     return e;
   }

@@ -12,7 +12,7 @@ import type { InitialCpuState } from '../loader/initial-state';
 import { compile, Compiled } from './compiled';
 import { CodeCache, type CodePage } from './code-cache';
 import { AF, ARITH_FLAGS, CF, DF, EFLAGS_FIXED, IF, OF, PARITY, PF, RF, SF, TF, ZF } from './eflags';
-import { GP, PF_VECTOR, SS_VECTOR, UD, DB } from './exceptions';
+import { GP, PF_VECTOR, SS_VECTOR, UD, DB, type ShutdownFault } from './exceptions';
 import { CS, SS, descBase, descBig, descLimit, isCode, isExpandDown, isReadable, isWritableData } from './segment-bits';
 import { handlerFor } from './fast-handlers';
 import { buildBlock, type Block } from './blocks';
@@ -89,6 +89,8 @@ export class Cpu {
   /** Interrupts are held off for one instruction after MOV SS, POP SS and STI (SDM §6.8.3). */
   interruptShadow = false;
   condition: CpuCondition = 'running';
+  /** While `condition` is 'shutdown': the faults that led to it, in order (describeShutdown). */
+  shutdownFaults: readonly ShutdownFault[] = [];
   /** Set for one step when the last instruction was HLT or a shutdown happened. */
   lastVector = -1;
 
@@ -152,6 +154,7 @@ export class Cpu {
     this.idtrBase = state.idtr.base; this.idtrLimit = state.idtr.limit;
     this.cpl = state.cpl;
     this.condition = 'running';
+    this.shutdownFaults = [];
     this.fault = -1;
   }
 

@@ -23,6 +23,21 @@ export const VECTOR_NAMES: Readonly<Record<number, string>> = {
   10: '#TS', 11: '#NP', 12: '#SS', 13: '#GP', 14: '#PF', 16: '#MF', 17: '#AC',
 };
 
+/** One exception in the events that shut the processor down: its vector and error code (-1: none). */
+export interface ShutdownFault {
+  readonly vector: number;
+  readonly errorCode: number;
+}
+
+/**
+ * The faults that ended in a shutdown, in the order they arose, as text: each one was raised while
+ * delivering the one before, and #DF stands where two of them made a double fault (Table 6-5).
+ * `#UD -> #GP(0x32) -> #GP(0x6a) -> #DF(0x0) -> #GP(0x42)` is a #UD with no IDT at all.
+ */
+export function describeShutdown(faults: readonly ShutdownFault[]): string {
+  return faults.map((f) => `${VECTOR_NAMES[f.vector] ?? `vector ${f.vector}`}${f.errorCode >= 0 ? `(0x${f.errorCode.toString(16)})` : ''}`).join(' -> ');
+}
+
 /** Vectors whose delivery pushes an error code (Table 6-1). */
 export function pushesErrorCode(vector: number): boolean {
   return vector === 8 || (vector >= 10 && vector <= 14) || vector === 17;

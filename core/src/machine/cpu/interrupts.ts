@@ -4,7 +4,7 @@
 
 import type { Cpu } from './cpu';
 import { IF, NT, RF, TF, VM } from './eflags';
-import { DF_VECTOR, GP, NP, PF_VECTOR, SS_VECTOR, TS, isContributory, pushesErrorCode } from './exceptions';
+import { DF_VECTOR, GP, NP, PF_VECTOR, SS_VECTOR, TS, isContributory, pushesErrorCode, type ShutdownFault } from './exceptions';
 import {
   CS, SS, SYS_INT_GATE16, SYS_INT_GATE32, SYS_TRAP_GATE16, SYS_TRAP_GATE32, descBase, descBig, descDpl,
   descIsSegment, descLimit, descPresent, descType, gateOffset, gateSelector, isCode, isConforming, isExpandDown,
@@ -123,15 +123,21 @@ export function deliverInterrupt(
 export function deliverPendingFault(cpu: Cpu): void {
   let vector = cpu.fault;
   let code = cpu.faultCode;
+  // The faults in the order they arise, #DF where a pair became one: what a shutdown is reported
+  // with, made only once a delivery has faulted.
+  let chain: ShutdownFault[] | undefined;
   for (let guard = 0; guard < 8; guard++) {
     cpu.fault = -1;
     if (deliverInterrupt(cpu, vector, code, pushesErrorCode(vector), 'exception', cpu.eip)) return;
     const second = cpu.fault;
     const secondCode = cpu.faultCode;
+    chain ??= [shutdownFault(vector, code)];
+    chain.push(shutdownFault(second, secondCode));
     if (vector === DF_VECTOR) break;
     if ((isContributory(vector) && isContributory(second)) || (vector === PF_VECTOR && (second === PF_VECTOR || isContributory(second)))) {
       vector = DF_VECTOR;
       code = 0;
+      chain.push(shutdownFault(DF_VECTOR, 0));
     } else {
       vector = second;
       code = secondCode;
@@ -139,4 +145,9 @@ export function deliverPendingFault(cpu: Cpu): void {
   }
   cpu.fault = -1;
   cpu.condition = 'shutdown';
+  cpu.shutdownFaults = chain ?? [];
+}
+
+function shutdownFault(vector: number, code: number): ShutdownFault {
+  return { vector, errorCode: pushesErrorCode(vector) ? code >>> 0 : -1 };
 }
