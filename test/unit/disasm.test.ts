@@ -48,7 +48,9 @@ describe('disassembler vs ndisasm', () => {
 /**
  * Byte strings outside the form corpus, with ndisasm 2.16.01's text for them (`ndisasm -b BITS`):
  * bytes ndisasm cannot decode, prefixes an instruction does not use, address-size overrides on
- * absolute addresses and LOOPcc, prefix order, operand-size overrides on PUSH imm8 and RET, and LOCK.
+ * absolute addresses and LOOPcc, prefix order, operand-size overrides on PUSH imm8 and RET, LOCK,
+ * and each difference the differential test (disasm-differential.test.ts) found, so that CI
+ * without ndisasm still guards them.
  */
 const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] = [
   [32, '0f 00', ['00000000  0F                db 0x0f', '00000001  00                db 0x00']],
@@ -70,6 +72,9 @@ const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] 
   // LOCK is printed with any instruction it prefixes, in ndisasm's prefix order (the CPU raises #UD for most).
   [32, 'f0 90 66 f0 90 f3 f0 90 2e f0 01 c0 f0 f3 a4 f0 c3 f0 8b 00 f0 0f 01 c1 f0 87 c0', ['00000000  F090              lock nop', '00000002  66F090            lock xchg ax,ax', '00000005  F3F090            lock pause', '00000008  2EF001C0          cs lock add eax,eax', '0000000C  F0F3A4            rep lock movsb', '0000000F  F0C3              lock ret', '00000011  F08B00            lock mov eax,[eax]', '00000014  F00F01C1          lock vmcall', '00000018  F087C0            lock xchg eax,eax']],
   [16, 'f0 90 f0 ff 06 00 00', ['00000000  F090              lock nop', '00000002  F0FF060000        lock inc word [0x0]']],
+  // Found by disasm-differential.test.ts. A short branch's target wraps at the code size, not the operand size.
+  [32, '66 79 80 66 e0 80', ['00000000  667980            o16 jns 0xffffff83', '00000003  66E080            o16 loopne 0xffffff86']],
+  [16, '66 eb b8 66 74 80', ['00000000  66EBB8            o32 jmp short 0xffbb', '00000003  667480            o32 jz 0xff86']],
 ];
 
 describe('disassembler vs ndisasm on prefixes and undecodable bytes', () => {

@@ -166,7 +166,13 @@ function formatImmediate(ins: DecodedInstruction, op: ImmOperand, at: number, bi
   const value = op.value ?? 0;
   switch (kind) {
     case 'one': return '1';
-    case 'rel8': return (ins.spec.mnemonic === 'jmp' || explicitBranches ? 'short ' : '') + hex(value);
+    case 'rel8': {
+      // ndisasm wraps a short branch's target at the code size, not at the operand size (`o16 jz`
+      // in 32-bit code at 0x12340000 goes to 0x1234xxxx for it), unlike a near one (`jmp word`).
+      const next = ins.address + ins.length;
+      const target = next + (((value - next) << 24) >> 24);
+      return (ins.spec.mnemonic === 'jmp' || explicitBranches ? 'short ' : '') + hex(bits === 16 ? target & 0xffff : target);
+    }
     case 'rel16': case 'rel32': {
       const sized = ins.operandSize !== bits ? SIZE_KEYWORD[ins.operandSize] + ' ' : '';
       if (explicitBranches) return 'near ' + sized + hex(value);
