@@ -75,6 +75,8 @@ const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] 
   // Found by disasm-differential.test.ts. A short branch's target wraps at the code size, not the operand size.
   [32, '66 79 80 66 e0 80', ['00000000  667980            o16 jns 0xffffff83', '00000003  66E080            o16 loopne 0xffffff86']],
   [16, '66 eb b8 66 74 80', ['00000000  66EBB8            o32 jmp short 0xffbb', '00000003  667480            o32 jz 0xff86']],
+  // A SIB address in 16-bit code is marked `dword`.
+  [16, '67 8b 04 20 67 36 8b 44 8d 80 67 ff 2c 90', ['00000000  678B0420          mov ax,[dword eax]', '00000004  67368B448D80      mov ax,[dword ss:ebp+ecx*4-0x80]', '0000000A  67FF2C90          jmp far [dword eax+edx*4]']],
 ];
 
 describe('disassembler vs ndisasm on prefixes and undecodable bytes', () => {

@@ -40,6 +40,8 @@ export interface DecodedInstruction {
   readonly bits: 16 | 32;
   /** A 32-bit ModR/M absolute address (mod 00, r/m 101), which ndisasm prints `[dword x]`. */
   readonly eaDirect32: boolean;
+  /** The memory operand has a SIB byte, which ndisasm marks `[dword ...]` in 16-bit code. */
+  readonly eaSib: boolean;
   /** The form's immediate is a sign-extended byte (`ibs`). */
   readonly signExtendedImm: boolean;
 }
@@ -320,6 +322,7 @@ export class Decoder {
     return {
       invalid: false, address, length, prefixes, spec: entry.spec, form: entry.form, operands, operandSize, addressSize, bits,
       eaDirect32: hasMem && addressSize === 32 && (modrm & 0xc7) === 0x05, signExtendedImm: entry.signExtendedImm,
+      eaSib: hasMem && addressSize === 32 && (modrm & 7) === 4,
     };
   }
 

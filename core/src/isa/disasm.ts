@@ -144,6 +144,9 @@ function formatMemory(ins: DecodedInstruction, mem: MemOperand, kind: OperandKin
     if (!moffs) text += segment;
     return text + hex(disp) + ']';
   }
+  // A SIB address in 16-bit code (after 67) is marked too (`[dword ss:eax+ecx*4]`), unlike one
+  // without SIB (`[eax]`) or any in 32-bit code.
+  if (ins.eaSib && bits === 16) text += 'dword ';
   if (mem.segment !== undefined) text += mem.segment + ':';
   let sep = '';
   if (mem.base !== undefined) { text += mem.base; sep = '+'; }
