@@ -77,6 +77,9 @@ const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] 
   [16, '66 eb b8 66 74 80', ['00000000  66EBB8            o32 jmp short 0xffbb', '00000003  667480            o32 jz 0xff86']],
   // A SIB address in 16-bit code is marked `dword`.
   [16, '67 8b 04 20 67 36 8b 44 8d 80 67 ff 2c 90', ['00000000  678B0420          mov ax,[dword eax]', '00000004  67368B448D80      mov ax,[dword ss:ebp+ecx*4-0x80]', '0000000A  67FF2C90          jmp far [dword eax+edx*4]']],
+  // 66 is written where it picks no form: on instructions of one operand size (ARPL, VERR, MOV CRn).
+  [32, '66 63 c2 66 0f 00 e2 66 8e d8 66 0f 01 f2', ['00000000  6663C2            o16 arpl dx,ax', '00000003  660F00E2          o16 verr dx', '00000007  668ED8            mov ds,ax', '0000000A  660F01F2          o16 lmsw dx']],
+  [16, '66 0f 20 c0 66 0f 23 f8 66 8e d8 66 0f 00 d2', ['00000000  660F20C0          o32 mov eax,cr0', '00000004  660F23F8          o32 mov dr7,eax', '00000008  668ED8            mov ds,eax', '0000000B  660F00D2          o32 lldt dx']],
 ];
 
 describe('disassembler vs ndisasm on prefixes and undecodable bytes', () => {

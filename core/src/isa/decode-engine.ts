@@ -304,8 +304,7 @@ export class Decoder {
 
     // Prefixes the form did not absorb, spelled as NASM prefixes.
     let prefixes = NO_PREFIXES;
-    const opConsumed = entry.opSize !== 0 || entry.mandatoryPrefix === 0x66 || entry.impliedSize === operandSize
-      || (entry.modrm !== ModrmUse.None && modrm >> 6 === 3 && registerWidthIs(entry, operandSize));
+    const opConsumed = absorbsOperandPrefix(entry, operandSize, !hasMem);
     const adConsumed = entry.addrSize !== 0 || memUsed;
     const repConsumed = entry.mandatoryPrefix === rep;
     if (lock || (rep !== 0 && !repConsumed) || (seg !== 0 && !segUsed) || (opPrefix && !opConsumed) || (adPrefix && !adConsumed)) {
@@ -424,3 +423,12 @@ function registerWidthIs(entry: DecodeEntry, size: 16 | 32): boolean {
   return false;
 }
 
+/**
+ * Whether the form uses a 66 prefix: it names the operand size, takes 66 as part of its opcode,
+ * or has a sibling form of the other width that its register width picks (`mov ds, ax`).
+ * `regMode`: the ModR/M operand, if any, is a register.
+ */
+function absorbsOperandPrefix(entry: DecodeEntry, operandSize: 16 | 32, regMode: boolean): boolean {
+  return entry.opSize !== 0 || entry.mandatoryPrefix === 0x66
+    || (entry.widthPicksForm && (entry.impliedSize === operandSize || (regMode && registerWidthIs(entry, operandSize))));
+}
