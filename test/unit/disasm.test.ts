@@ -80,6 +80,11 @@ const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] 
   // 66 is written where it picks no form: on instructions of one operand size (ARPL, VERR, MOV CRn).
   [32, '66 63 c2 66 0f 00 e2 66 8e d8 66 0f 01 f2', ['00000000  6663C2            o16 arpl dx,ax', '00000003  660F00E2          o16 verr dx', '00000007  668ED8            mov ds,ax', '0000000A  660F01F2          o16 lmsw dx']],
   [16, '66 0f 20 c0 66 0f 23 f8 66 8e d8 66 0f 00 d2', ['00000000  660F20C0          o32 mov eax,cr0', '00000004  660F23F8          o32 mov dr7,eax', '00000008  668ED8            mov ds,eax', '0000000B  660F00D2          o32 lldt dx']],
+  // ndisasm shows MOV to CS and VMCALL after 66 (both #UD) and takes MOV CRn/DRn only with mod 11.
+  [32, '8e c8 8e 0f 0f 20 00 0f 23 40 00 66 0f 01 c1', ['00000000  8EC8              mov cs,eax', '00000002  8E0F              mov cs,[edi]', '00000004  0F                db 0x0f', '00000005  2000              and [eax],al', '00000007  0F                db 0x0f', '00000008  234000            and eax,[eax+0x0]', '0000000B  660F01C1          o16 vmcall']],
+  // Of the forms that fit, ndisasm takes the one leaving the fewest prefixes unused.
+  [32, '67 90 67 d4 0a 66 67 f3 90 67 f3 90', ['00000000  6790              xchg eax,eax', '00000002  67D40A            aam 0xa', '00000005  6667F390          rep xchg ax,ax', '00000009  67F390            a16 pause']],
+  [16, '67 90 67 d5 0a 2e 8e 4e fc', ['00000000  6790              xchg ax,ax', '00000002  67D50A            aad 0xa', '00000005  2E8E4EFC          mov cs,[cs:bp-0x4]']],
 ];
 
 describe('disassembler vs ndisasm on prefixes and undecodable bytes', () => {

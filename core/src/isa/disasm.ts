@@ -242,20 +242,6 @@ function sizedReturn(ins: DecodedInstruction): string | undefined {
   return undefined;
 }
 
-/**
- * Whether ndisasm writes an address-size prefix the instruction does not use: in 32-bit code only
- * on an instruction without operands; in 16-bit code also when every operand is a register taken
- * from ModR/M or the opcode (its matcher counts any other operand as using the address size).
- */
-function unusedAddressPrefixShown(ins: DecodedInstruction, bits: 16 | 32): boolean {
-  if (ins.operands.length === 0) return true;
-  if (bits === 32) return false;
-  for (let i = 0; i < ins.operands.length; i++) {
-    if (ins.operands[i].kind !== 'reg' || !'rmbo'.includes(ins.form.roles[i])) return false;
-  }
-  return true;
-}
-
 const LOOPS: ReadonlySet<string> = new Set(['loop', 'loope', 'loopne']);
 
 /** One instruction in NASM syntax as ndisasm prints it (`db 0x..` or a prefix name for an invalid byte). */
@@ -275,7 +261,7 @@ export function formatInstruction(ins: DecodeResult, opts: FormatOptions & { rea
       // LOOPcc names its counter instead (`loop 0x10,cx`); elsewhere ndisasm often leaves an
       // unused address-size prefix out (re-assembly text keeps it).
       if (LOOPS.has(ins.spec.mnemonic)) { counter = p === 'a16' ? ',cx' : ',ecx'; continue; }
-      if (!explicit && !unusedAddressPrefixShown(ins, bits)) continue;
+      if (!explicit && !ins.idleAddressPrefixShown) continue;
     }
     if (p === 'o16' || p === 'o32') {
       const sized = sizedReturn(ins);
@@ -319,7 +305,7 @@ export function* disassembleLines(bytes: Uint8Array, opts: DisassembleOptions): 
   const origin = opts.origin ?? 0;
   for (let offset = 0; offset < bytes.length;) {
     const address = (origin + offset) >>> 0;
-    const ins = decode(bytes, offset, { bits: opts.bits, address, anyLock: true });
+    const ins = decode(bytes, offset, { bits: opts.bits, address, ndisasmRules: true });
     const text = formatInstruction(ins, { bits: opts.bits, explicitBranches: opts.explicitBranches, bytes, offset });
     yield { address, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins };
     offset += ins.length;
