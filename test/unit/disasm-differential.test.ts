@@ -37,9 +37,7 @@ function ndisasmRows(dir: string, bytes: Uint8Array, bits: 16 | 32, origin: numb
     if (more) { rows[rows.length - 1].hex += more[1]; continue; }
     const m = /^([0-9A-F]+) {2}([0-9A-F]+) +(.*)$/.exec(line);
     if (!m) continue;
-    // ndisasm counts addresses in 64 bits (`100000000` after FFFFFFFF); IA-32 addresses wrap.
-    const address = Number(BigInt('0x' + m[1]) & 0xffffffffn);
-    rows.push({ offset: Number(BigInt('0x' + m[1]) - BigInt(origin)), address: address.toString(16), hex: m[2], text: m[3] });
+    rows.push({ offset: parseInt(m[1], 16) - origin, address: m[1].toLowerCase(), hex: m[2], text: m[3] });
   }
   return rows;
 }
@@ -48,7 +46,7 @@ function ourRows(bytes: Uint8Array, bits: 16 | 32, origin: number): Map<number, 
   const rows = new Map<number, Row>();
   let offset = 0;
   for (const line of disassemble(bytes, { bits, origin })) {
-    rows.set(offset, { offset, address: line.address.toString(16), hex: Buffer.from(line.bytes).toString('hex').toUpperCase(), text: line.text });
+    rows.set(offset, { offset, address: line.listingAddress.toString(16).padStart(8, '0'), hex: Buffer.from(line.bytes).toString('hex').toUpperCase(), text: line.text });
     offset += line.length;
   }
   return rows;

@@ -96,6 +96,16 @@ describe('disassembler vs ndisasm on prefixes and undecodable bytes', () => {
   }
 });
 
+describe('disassembler vs ndisasm -o near 4 GiB', () => {
+  it('counts listing addresses on past FFFFFFFF while branch targets wrap (ndisasm -b 32 -o 0xfffffff8)', () => {
+    const bytes = Uint8Array.from([0x90, 0x90, 0xeb, 0xfe, 0xe8, 0x00, 0x00, 0x00, 0x00, 0x66, 0x79, 0x80]);
+    assert.deepEqual(formatListing(disassemble(bytes, { bits: 32, origin: 0xfffffff8 })).split('\n').slice(0, -1), [
+      'FFFFFFF8  90                nop', 'FFFFFFF9  90                nop', 'FFFFFFFA  EBFE              jmp short 0xfffffffa',
+      'FFFFFFFC  E800000000        call 0x1', '100000001  667980            o16 jns 0xffffff84',
+    ]);
+  });
+});
+
 describe('decode → encode round trip', () => {
   for (const bits of MODES) {
     it(`re-encodes every decoded corpus instruction (${bits}-bit) to the same bytes`, () => {

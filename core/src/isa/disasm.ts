@@ -283,6 +283,11 @@ export function formatInstruction(ins: DecodeResult, opts: FormatOptions & { rea
 
 export interface DisassembledLine {
   readonly address: number;
+  /**
+   * The address ndisasm's listing shows: origin + offset, counted on past 4 GiB (`100000000`
+   * follows `FFFFFFFF`) where `address` wraps as the CPU's does.
+   */
+  readonly listingAddress: number;
   readonly bytes: Uint8Array;
   readonly length: number;
   readonly text: string;
@@ -307,7 +312,7 @@ export function* disassembleLines(bytes: Uint8Array, opts: DisassembleOptions): 
     const address = (origin + offset) >>> 0;
     const ins = decode(bytes, offset, { bits: opts.bits, address, ndisasmRules: true });
     const text = formatInstruction(ins, { bits: opts.bits, explicitBranches: opts.explicitBranches, bytes, offset });
-    yield { address, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins };
+    yield { address, listingAddress: origin + offset, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins };
     offset += ins.length;
   }
 }
@@ -322,7 +327,7 @@ export function formatListing(lines: readonly DisassembledLine[]): string {
     let hexBytes = '';
     for (const b of line.bytes) hexBytes += b.toString(16).toUpperCase().padStart(2, '0');
     const first = hexBytes.slice(0, 16);
-    out += line.address.toString(16).toUpperCase().padStart(8, '0') + '  ' + first.padEnd(18) + line.text + '\n';
+    out += line.listingAddress.toString(16).toUpperCase().padStart(8, '0') + '  ' + first.padEnd(18) + line.text + '\n';
     for (let i = 16; i < hexBytes.length; i += 16) out += '         -' + hexBytes.slice(i, i + 16) + '\n';
   }
   return out;
