@@ -302,5 +302,8 @@ describe('decoder robustness', () => {
     // 67 90: the CPU's NOP; ndisasm's `xchg eax,eax`, which leaves no prefix unused.
     assert.equal(at('6790', false), 'nop/2');
     assert.equal(at('6790', true), 'xchg/2');
+    // Past 15 bytes the CPU raises #GP (SDM Vol. 2 §2.1); ndisasm reads on.
+    assert.equal(at('2e'.repeat(16) + '8b00', false), 'invalid');
+    assert.equal(at('2e'.repeat(16) + '8b00', true), 'mov/18');
   });
 });

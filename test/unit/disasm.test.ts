@@ -85,6 +85,9 @@ const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] 
   // Of the forms that fit, ndisasm takes the one leaving the fewest prefixes unused.
   [32, '67 90 67 d4 0a 66 67 f3 90 67 f3 90', ['00000000  6790              xchg eax,eax', '00000002  67D40A            aam 0xa', '00000005  6667F390          rep xchg ax,ax', '00000009  67F390            a16 pause']],
   [16, '67 90 67 d5 0a 2e 8e 4e fc', ['00000000  6790              xchg ax,ax', '00000002  67D50A            aad 0xa', '00000005  2E8E4EFC          mov cs,[cs:bp-0x4]']],
+  // ndisasm reads instructions past 15 bytes, with up to 30 prefixes.
+  [32, '2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 8b 80 01 02 03 04', ['00000000  2E2E2E2E2E2E2E2E  mov eax,[cs:eax+0x4030201]', '         -2E2E2E2E2E2E2E2E', '         -8B8001020304']],
+  [16, '66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 90', ['00000000  66                o32', '00000001  6666666666666666  xchg eax,eax', '         -6666666666666666', '         -6666666666666666', '         -66666666666690']],
 ];
 
 describe('disassembler vs ndisasm on prefixes and undecodable bytes', () => {

@@ -18,8 +18,9 @@ export interface DecodeOptions {
    * Decode as ndisasm reads the bytes rather than as the CPU runs them (the disassembler's
    * listing). ndisasm shows instructions that raise #UD: LOCK on any instruction (`lock nop`),
    * MOV to CS, VMCALL after 66 (`o16 vmcall`); it takes MOV to or from CRn/DRn only with mod 11,
-   * where the CPU ignores mod; and among the forms that fit it takes the one leaving the fewest
-   * prefixes unused (`67 90` is `xchg eax,eax`, `67 D4 0A` is `aam 0xa`). Off for the CPU.
+   * where the CPU ignores mod; among the forms that fit it takes the one leaving the fewest
+   * prefixes unused (`67 90` is `xchg eax,eax`, `67 D4 0A` is `aam 0xa`); and it reads
+   * instructions longer than 15 bytes (see NDISASM_OPCODE_REACH). Off for the CPU.
    */
   readonly ndisasmRules?: boolean;
 }
@@ -68,6 +69,12 @@ export type DecodeResult = DecodedInstruction | InvalidInstruction;
 
 /** Architectural limit on instruction length (Intel SDM Vol. 2 §2.1: 15 bytes, else #GP/#UD). */
 const MAX_LENGTH = 15;
+/**
+ * ndisasm knows no length limit, but finds an instruction's opcode byte (the one after 0F in
+ * that map) only among its first 31 bytes: after 30 prefixes (29 before 0F) it prints the first
+ * prefix alone and starts again after it (measured with ndisasm 2.16.01).
+ */
+const NDISASM_OPCODE_REACH = 31;
 
 const NO_PREFIXES: readonly PrefixName[] = Object.freeze([]);
 
@@ -114,14 +121,16 @@ export class Decoder {
     const address = opts.address;
     const end = bytes.length;
     if (offset < 0 || offset >= end) return { invalid: true, address, length: 1, truncated: true };
-    const limit = Math.min(end, offset + MAX_LENGTH);
+    const ndisasm = opts.ndisasmRules === true;
+    const limit = ndisasm ? end : Math.min(end, offset + MAX_LENGTH);
+    const opcodeLimit = ndisasm ? Math.min(end, offset + NDISASM_OPCODE_REACH) : limit;
     let pos = offset;
     let opPrefix = false;
     let adPrefix = false;
     let lock = false;
     let rep = 0;
     let seg = 0;
-    prefixes: while (pos < limit) {
+    prefixes: while (pos < opcodeLimit) {
       const b = bytes[pos];
       switch (b) {
         case 0x66: opPrefix = true; break;
@@ -133,10 +142,10 @@ export class Decoder {
       }
       pos++;
     }
-    if (pos >= limit) return this.invalid(address, end, offset, pos + 1);
+    if (pos >= opcodeLimit) return this.invalid(address, end, offset, pos + 1);
     let key = bytes[pos++];
     if (key === 0x0f) {
-      if (pos >= limit) return this.invalid(address, end, offset, pos + 1);
+      if (pos >= opcodeLimit) return this.invalid(address, end, offset, pos + 1);
       key = 256 + bytes[pos++];
     }
     const list = this.index.byPrefixState[(opPrefix ? 1 : 0) | (adPrefix ? 2 : 0)][key];
@@ -146,7 +155,6 @@ export class Decoder {
     const operandSize: 16 | 32 = opPrefix ? (bits === 32 ? 16 : 32) : bits;
     const addressSize: 16 | 32 = adPrefix ? (bits === 32 ? 16 : 32) : bits;
     const next = pos < limit ? bytes[pos] : -1;
-    const ndisasm = opts.ndisasmRules === true;
     let entry: DecodeEntry | undefined;
     let fallback: DecodeEntry | undefined;
     let fewestUnused = 4;
