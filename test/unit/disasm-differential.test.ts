@@ -93,7 +93,7 @@ function acceptableOutside(theirs: Row, ours: Row): boolean {
   const table = F3_REREAD.get(mnemonic);
   if (table !== undefined) return ours.hex === theirs.hex && new RegExp(`\\brep\\b.*\\b${table}\\b`).test(ours.text);
   // LOCK MOV CRn: ours is `lock mov ...,crN-8` (the CPU raises #UD for it).
-  return /\bcr(8|9|1[0-5])\b/.test(theirs.text) && ours.hex === theirs.hex && /^(\S+ )*lock mov /.test(ours.text);
+  return /\bcr(8|9|1[0-5])\b/.test(theirs.text) && ours.hex === theirs.hex && /\block ((o16|o32|a16|a32) )*mov /.test(ours.text);
 }
 
 /**
