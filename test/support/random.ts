@@ -25,3 +25,6 @@ export function seedsForThisRun(ciSeeds: readonly number[]): readonly number[] {
 
 /** Whether nasm is on PATH (the tests that run it skip otherwise). */
 export const hasNasm = spawnSync('nasm', ['-v']).status === 0;
+
+/** Whether ndisasm (NASM's disassembler) is on PATH (the disassembler's differential test skips otherwise). */
+export const hasNdisasm = spawnSync('ndisasm', ['-v']).status === 0;

@@ -287,4 +287,23 @@ describe('decoder robustness', () => {
     // A 16-bit operand size truncates EIP to 16 bits (SDM Vol. 2, JMP: "tempEIP AND 0000FFFFH").
     assert.equal(w.operands[0].kind === 'imm' && w.operands[0].value, 0x8004);
   });
+
+  it('keeps ndisasm\'s readings out of the CPU\'s decoding', () => {
+    const at = (hex: string, ndisasmRules: boolean): string => {
+      const r = decode(Uint8Array.from(Buffer.from(hex, 'hex')), 0, { bits: 32, address: 0, ndisasmRules });
+      return r.invalid ? 'invalid' : `${r.spec.mnemonic}/${r.length}`;
+    };
+    // MOV to CS and VMCALL after 66 are #UD (SDM Vol. 2, MOV and §2.1.2); LOCK NOP is #UD.
+    for (const hex of ['8ec8', '660f01c1', 'f090']) assert.equal(at(hex, false), 'invalid', hex);
+    assert.deepEqual(['8ec8', '660f01c1', 'f090'].map((h) => at(h, true)), ['mov/2', 'vmcall/4', 'nop/2']);
+    // MOV from CR0 ignores mod (SDM Vol. 2, MOV—Move to/from Control Registers); ndisasm wants mod 11.
+    assert.equal(at('0f2000', false), 'mov/3');
+    assert.equal(at('0f2000', true), 'invalid');
+    // 67 90: the CPU's NOP; ndisasm's `xchg eax,eax`, which leaves no prefix unused.
+    assert.equal(at('6790', false), 'nop/2');
+    assert.equal(at('6790', true), 'xchg/2');
+    // Past 15 bytes the CPU raises #GP (SDM Vol. 2 §2.1); ndisasm reads on.
+    assert.equal(at('2e'.repeat(16) + '8b00', false), 'invalid');
+    assert.equal(at('2e'.repeat(16) + '8b00', true), 'mov/18');
+  });
 });

@@ -48,7 +48,9 @@ describe('disassembler vs ndisasm', () => {
 /**
  * Byte strings outside the form corpus, with ndisasm 2.16.01's text for them (`ndisasm -b BITS`):
  * bytes ndisasm cannot decode, prefixes an instruction does not use, address-size overrides on
- * absolute addresses and LOOPcc, prefix order, operand-size overrides on PUSH imm8 and RET, and LOCK.
+ * absolute addresses and LOOPcc, prefix order, operand-size overrides on PUSH imm8 and RET, LOCK,
+ * and each difference the differential test (disasm-differential.test.ts) found, so that CI
+ * without ndisasm still guards them.
  */
 const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] = [
   [32, '0f 00', ['00000000  0F                db 0x0f', '00000001  00                db 0x00']],
@@ -70,6 +72,22 @@ const NDISASM_CASES: readonly (readonly [16 | 32, string, readonly string[]])[] 
   // LOCK is printed with any instruction it prefixes, in ndisasm's prefix order (the CPU raises #UD for most).
   [32, 'f0 90 66 f0 90 f3 f0 90 2e f0 01 c0 f0 f3 a4 f0 c3 f0 8b 00 f0 0f 01 c1 f0 87 c0', ['00000000  F090              lock nop', '00000002  66F090            lock xchg ax,ax', '00000005  F3F090            lock pause', '00000008  2EF001C0          cs lock add eax,eax', '0000000C  F0F3A4            rep lock movsb', '0000000F  F0C3              lock ret', '00000011  F08B00            lock mov eax,[eax]', '00000014  F00F01C1          lock vmcall', '00000018  F087C0            lock xchg eax,eax']],
   [16, 'f0 90 f0 ff 06 00 00', ['00000000  F090              lock nop', '00000002  F0FF060000        lock inc word [0x0]']],
+  // Found by disasm-differential.test.ts. A short branch's target wraps at the code size, not the operand size.
+  [32, '66 79 80 66 e0 80', ['00000000  667980            o16 jns 0xffffff83', '00000003  66E080            o16 loopne 0xffffff86']],
+  [16, '66 eb b8 66 74 80', ['00000000  66EBB8            o32 jmp short 0xffbb', '00000003  667480            o32 jz 0xff86']],
+  // A SIB address in 16-bit code is marked `dword`.
+  [16, '67 8b 04 20 67 36 8b 44 8d 80 67 ff 2c 90', ['00000000  678B0420          mov ax,[dword eax]', '00000004  67368B448D80      mov ax,[dword ss:ebp+ecx*4-0x80]', '0000000A  67FF2C90          jmp far [dword eax+edx*4]']],
+  // 66 is written where it picks no form: on instructions of one operand size (ARPL, VERR, MOV CRn).
+  [32, '66 63 c2 66 0f 00 e2 66 8e d8 66 0f 01 f2', ['00000000  6663C2            o16 arpl dx,ax', '00000003  660F00E2          o16 verr dx', '00000007  668ED8            mov ds,ax', '0000000A  660F01F2          o16 lmsw dx']],
+  [16, '66 0f 20 c0 66 0f 23 f8 66 8e d8 66 0f 00 d2', ['00000000  660F20C0          o32 mov eax,cr0', '00000004  660F23F8          o32 mov dr7,eax', '00000008  668ED8            mov ds,eax', '0000000B  660F00D2          o32 lldt dx']],
+  // ndisasm shows MOV to CS and VMCALL after 66 (both #UD) and takes MOV CRn/DRn only with mod 11.
+  [32, '8e c8 8e 0f 0f 20 00 0f 23 40 00 66 0f 01 c1', ['00000000  8EC8              mov cs,eax', '00000002  8E0F              mov cs,[edi]', '00000004  0F                db 0x0f', '00000005  2000              and [eax],al', '00000007  0F                db 0x0f', '00000008  234000            and eax,[eax+0x0]', '0000000B  660F01C1          o16 vmcall']],
+  // Of the forms that fit, ndisasm takes the one leaving the fewest prefixes unused.
+  [32, '67 90 67 d4 0a 66 67 f3 90 67 f3 90', ['00000000  6790              xchg eax,eax', '00000002  67D40A            aam 0xa', '00000005  6667F390          rep xchg ax,ax', '00000009  67F390            a16 pause']],
+  [16, '67 90 67 d5 0a 2e 8e 4e fc', ['00000000  6790              xchg ax,ax', '00000002  67D50A            aad 0xa', '00000005  2E8E4EFC          mov cs,[cs:bp-0x4]']],
+  // ndisasm reads instructions past 15 bytes, with up to 30 prefixes.
+  [32, '2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 2e 8b 80 01 02 03 04', ['00000000  2E2E2E2E2E2E2E2E  mov eax,[cs:eax+0x4030201]', '         -2E2E2E2E2E2E2E2E', '         -8B8001020304']],
+  [16, '66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 90', ['00000000  66                o32', '00000001  6666666666666666  xchg eax,eax', '         -6666666666666666', '         -6666666666666666', '         -66666666666690']],
 ];
 
 describe('disassembler vs ndisasm on prefixes and undecodable bytes', () => {
@@ -79,6 +97,16 @@ describe('disassembler vs ndisasm on prefixes and undecodable bytes', () => {
       assert.deepEqual(formatListing(disassemble(bytes, { bits })).split('\n').slice(0, -1), want);
     });
   }
+});
+
+describe('disassembler vs ndisasm -o near 4 GiB', () => {
+  it('counts listing addresses on past FFFFFFFF while branch targets wrap (ndisasm -b 32 -o 0xfffffff8)', () => {
+    const bytes = Uint8Array.from([0x90, 0x90, 0xeb, 0xfe, 0xe8, 0x00, 0x00, 0x00, 0x00, 0x66, 0x79, 0x80]);
+    assert.deepEqual(formatListing(disassemble(bytes, { bits: 32, origin: 0xfffffff8 })).split('\n').slice(0, -1), [
+      'FFFFFFF8  90                nop', 'FFFFFFF9  90                nop', 'FFFFFFFA  EBFE              jmp short 0xfffffffa',
+      'FFFFFFFC  E800000000        call 0x1', '100000001  667980            o16 jns 0xffffff84',
+    ]);
+  });
 });
 
 describe('decode → encode round trip', () => {

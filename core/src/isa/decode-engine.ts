@@ -15,10 +15,14 @@ export interface DecodeOptions {
   /** Address of the byte at `offset` (branch targets are absolute). */
   readonly address: number;
   /**
-   * Take LOCK on any instruction, as ndisasm prints it (`lock nop`, `lock mov eax,[eax]`). Off for
-   * the CPU, where LOCK on anything but a locked read-modify-write of memory is #UD.
+   * Decode as ndisasm reads the bytes rather than as the CPU runs them (the disassembler's
+   * listing). ndisasm shows instructions that raise #UD: LOCK on any instruction (`lock nop`),
+   * MOV to CS, VMCALL after 66 (`o16 vmcall`); it takes MOV to or from CRn/DRn only with mod 11,
+   * where the CPU ignores mod; among the forms that fit it takes the one leaving the fewest
+   * prefixes unused (`67 90` is `xchg eax,eax`, `67 D4 0A` is `aam 0xa`); and it reads
+   * instructions longer than 15 bytes (see NDISASM_OPCODE_REACH). Off for the CPU.
    */
-  readonly anyLock?: boolean;
+  readonly ndisasmRules?: boolean;
 }
 
 export interface DecodedInstruction {
@@ -40,6 +44,14 @@ export interface DecodedInstruction {
   readonly bits: 16 | 32;
   /** A 32-bit ModR/M absolute address (mod 00, r/m 101), which ndisasm prints `[dword x]`. */
   readonly eaDirect32: boolean;
+  /** The memory operand has a SIB byte, which ndisasm marks `[dword ...]` in 16-bit code. */
+  readonly eaSib: boolean;
+  /**
+   * ndisasm writes an address-size prefix the form does not use (`a16 ret`): on an instruction
+   * without operands and, in 16-bit code, on one whose operands are all registers encoded in
+   * ModR/M or the opcode (`a32 inc ax`); its matcher counts any other operand as using it.
+   */
+  readonly idleAddressPrefixShown: boolean;
   /** The form's immediate is a sign-extended byte (`ibs`). */
   readonly signExtendedImm: boolean;
 }
@@ -57,6 +69,12 @@ export type DecodeResult = DecodedInstruction | InvalidInstruction;
 
 /** Architectural limit on instruction length (Intel SDM Vol. 2 §2.1: 15 bytes, else #GP/#UD). */
 const MAX_LENGTH = 15;
+/**
+ * ndisasm knows no length limit, but finds an instruction's opcode byte (the one after 0F in
+ * that map) only among its first 31 bytes: after 30 prefixes (29 before 0F) it prints the first
+ * prefix alone and starts again after it (measured with ndisasm 2.16.01).
+ */
+const NDISASM_OPCODE_REACH = 31;
 
 const NO_PREFIXES: readonly PrefixName[] = Object.freeze([]);
 
@@ -103,14 +121,16 @@ export class Decoder {
     const address = opts.address;
     const end = bytes.length;
     if (offset < 0 || offset >= end) return { invalid: true, address, length: 1, truncated: true };
-    const limit = Math.min(end, offset + MAX_LENGTH);
+    const ndisasm = opts.ndisasmRules === true;
+    const limit = ndisasm ? end : Math.min(end, offset + MAX_LENGTH);
+    const opcodeLimit = ndisasm ? Math.min(end, offset + NDISASM_OPCODE_REACH) : limit;
     let pos = offset;
     let opPrefix = false;
     let adPrefix = false;
     let lock = false;
     let rep = 0;
     let seg = 0;
-    prefixes: while (pos < limit) {
+    prefixes: while (pos < opcodeLimit) {
       const b = bytes[pos];
       switch (b) {
         case 0x66: opPrefix = true; break;
@@ -122,10 +142,10 @@ export class Decoder {
       }
       pos++;
     }
-    if (pos >= limit) return this.invalid(address, end, offset, pos + 1);
+    if (pos >= opcodeLimit) return this.invalid(address, end, offset, pos + 1);
     let key = bytes[pos++];
     if (key === 0x0f) {
-      if (pos >= limit) return this.invalid(address, end, offset, pos + 1);
+      if (pos >= opcodeLimit) return this.invalid(address, end, offset, pos + 1);
       key = 256 + bytes[pos++];
     }
     const list = this.index.byPrefixState[(opPrefix ? 1 : 0) | (adPrefix ? 2 : 0)][key];
@@ -137,6 +157,7 @@ export class Decoder {
     const next = pos < limit ? bytes[pos] : -1;
     let entry: DecodeEntry | undefined;
     let fallback: DecodeEntry | undefined;
+    let fewestUnused = 4;
     let needMore = false;
     for (let i = 0; i < list.length; i++) {
       const e = list[i];
@@ -152,7 +173,7 @@ export class Decoder {
         if (next !== e.fixedNext) continue;
         // 0F 01 /reg-less opcodes (VMCALL) are #UD with a 66/F2/F3 prefix, which selects other
         // instructions in that space (SDM Vol. 2 §2.1.2 and Table A-6).
-        if (e.map === 1 && (opPrefix || rep !== 0) && e.mandatoryPrefix === 0) continue;
+        if (e.map === 1 && (rep !== 0 || (opPrefix && !ndisasm)) && e.mandatoryPrefix === 0) continue;
       } else if (e.modrm !== ModrmUse.None) {
         if (next < 0) { needMore = true; continue; }
         const mod = e.modIgnored ? 3 : next >> 6;
@@ -160,13 +181,20 @@ export class Decoder {
         if (e.modrm === ModrmUse.Digit && reg !== e.digit) continue;
         if (e.rm === RmAccept.MemoryOnly && mod === 3) continue;
         if (e.rm === RmAccept.RegisterOnly && mod !== 3) continue;
-        if (e.sregInReg && (reg > 5 || (e.loadsSreg && reg === 1))) continue;
+        if (e.sregInReg && (reg > 5 || (e.loadsSreg && reg === 1 && !ndisasm))) continue;
         if (e.cregInReg && (reg === 1 || reg > 4)) continue;
+        if (e.modIgnored && ndisasm && next >> 6 !== 3) continue;
         if (e.fixedRm >= 0 && (mod !== 3 || (next & 7) !== e.fixedRm)) continue;
       }
       if (e.impliedSize !== 0 && e.impliedSize !== operandSize) { fallback ??= e; continue; }
-      entry = e;
-      break;
+      if (!ndisasm) { entry = e; break; }
+      // ndisasm keeps, among the forms that fit, the first leaving the fewest prefixes to write.
+      const regMode = e.modrm === ModrmUse.None || e.modIgnored || next >> 6 === 3;
+      const unused = (rep !== 0 && e.mandatoryPrefix !== rep ? 1 : 0)
+        + (opPrefix && !absorbsOperandPrefix(e, operandSize, regMode) ? 1 : 0)
+        + (adPrefix && e.addrSize === 0 && regMode && idleAddressPrefixShown(e, regMode, bits) ? 1 : 0);
+      if (unused < fewestUnused) { entry = e; fewestUnused = unused; }
+      if (unused === 0) break;
     }
     entry ??= fallback;
     if (entry === undefined) {
@@ -175,7 +203,7 @@ export class Decoder {
     // LOCK is allowed only on the listed read-modify-write instructions with a memory
     // destination; anything else raises #UD (SDM Vol. 2, LOCK—Assert LOCK# Signal Prefix).
     // XCHG writes both operands, so its memory operand may come second in the form.
-    if (lock && opts.anyLock !== true && (!LOCKABLE.has(entry.spec.mnemonic) || next >> 6 === 3 || entry.modrm === ModrmUse.None
+    if (lock && !ndisasm && (!LOCKABLE.has(entry.spec.mnemonic) || next >> 6 === 3 || entry.modrm === ModrmUse.None
       || (!entry.rmIsDestination && entry.spec.mnemonic !== 'xchg'))) {
       return { invalid: true, address, length: 1, truncated: false };
     }
@@ -302,8 +330,8 @@ export class Decoder {
 
     // Prefixes the form did not absorb, spelled as NASM prefixes.
     let prefixes = NO_PREFIXES;
-    const opConsumed = entry.opSize !== 0 || entry.mandatoryPrefix === 0x66 || entry.impliedSize === operandSize
-      || (entry.modrm !== ModrmUse.None && modrm >> 6 === 3 && registerWidthIs(entry, operandSize));
+    const regMode = !hasMem;
+    const opConsumed = absorbsOperandPrefix(entry, operandSize, regMode);
     const adConsumed = entry.addrSize !== 0 || memUsed;
     const repConsumed = entry.mandatoryPrefix === rep;
     if (lock || (rep !== 0 && !repConsumed) || (seg !== 0 && !segUsed) || (opPrefix && !opConsumed) || (adPrefix && !adConsumed)) {
@@ -320,6 +348,7 @@ export class Decoder {
     return {
       invalid: false, address, length, prefixes, spec: entry.spec, form: entry.form, operands, operandSize, addressSize, bits,
       eaDirect32: hasMem && addressSize === 32 && (modrm & 0xc7) === 0x05, signExtendedImm: entry.signExtendedImm,
+      eaSib: hasMem && addressSize === 32 && (modrm & 7) === 4, idleAddressPrefixShown: idleAddressPrefixShown(entry, regMode, bits),
     };
   }
 
@@ -421,3 +450,24 @@ function registerWidthIs(entry: DecodeEntry, size: 16 | 32): boolean {
   return false;
 }
 
+/**
+ * Whether the form uses a 66 prefix: it names the operand size, takes 66 as part of its opcode,
+ * or has a sibling form of the other width that its register width picks (`mov ds, ax`).
+ * `regMode`: the ModR/M operand, if any, is a register.
+ */
+function absorbsOperandPrefix(entry: DecodeEntry, operandSize: 16 | 32, regMode: boolean): boolean {
+  return entry.opSize !== 0 || entry.mandatoryPrefix === 0x66
+    || (entry.widthPicksForm && (entry.impliedSize === operandSize || (regMode && registerWidthIs(entry, operandSize))));
+}
+
+/** See DecodedInstruction.idleAddressPrefixShown; `regMode` as for absorbsOperandPrefix. */
+function idleAddressPrefixShown(entry: DecodeEntry, regMode: boolean, bits: 16 | 32): boolean {
+  if (entry.operands.length === 0) return true;
+  if (bits === 32) return false;
+  for (const p of entry.operands) {
+    const encodedRegister = p.source === OperandSource.ModrmReg || p.source === OperandSource.OpcodeReg
+      || (p.source === OperandSource.ModrmRm && regMode);
+    if (!encodedRegister) return false;
+  }
+  return true;
+}

@@ -85,6 +85,12 @@ export interface DecodeEntry {
   readonly impliedSize: 0 | 16 | 32;
   /** Sign-extended imm8 field present (`ibs`), which ndisasm prints as `byte ±0x..`. */
   readonly signExtendedImm: boolean;
+  /**
+   * Another form of this opcode differs only in its register width (`mov ds, ax` / `mov ds, eax`,
+   * both `8E /r`): the register then shows the operand size and a 66 prefix is absorbed. Where
+   * the width is fixed (`arpl`, `verr`, `mov eax, cr0`) ndisasm writes the prefix (`o16 arpl`).
+   */
+  readonly widthPicksForm: boolean;
   /** Higher is tried first among entries sharing an opcode. */
   readonly priority: number;
   /** Position in the table, the tie-breaker (the table lists forms in NASM's preference order). */
@@ -258,7 +264,33 @@ export function compileForm(spec: InstructionSpec, form: FormSpec, order: number
     impliedSize,
     fixedRm: fixedRmOf(form.operands, form.roles),
     signExtendedImm: fields.includes(FieldKind.Ibs),
+    widthPicksForm: false,
   };
+}
+
+/** The register width a form without o16/o32 takes from its ModR/M or implied registers, or 0. */
+function registerWidthOf(entry: DecodeEntry): 0 | 16 | 32 {
+  if (entry.opSize !== 0) return 0;
+  if (entry.impliedSize !== 0) return entry.impliedSize;
+  for (const p of entry.operands) {
+    if (p.source === OperandSource.ModrmRm && p.regClass === RegClass.Gpr16) return 16;
+    if (p.source === OperandSource.ModrmRm && p.regClass === RegClass.Gpr32) return 32;
+  }
+  return 0;
+}
+
+/** Marks the entries whose register width tells them apart from a sibling form (see widthPicksForm). */
+function markWidthSiblings(entries: readonly DecodeEntry[]): DecodeEntry[] {
+  const slot = (e: DecodeEntry): string => `${e.map}:${e.opcode}:${e.modrm === ModrmUse.Digit ? e.digit : -1}:${e.fixedNext}`;
+  const widths = new Map<string, Set<number>>();
+  for (const e of entries) {
+    const width = registerWidthOf(e);
+    if (width === 0) continue;
+    const seen = widths.get(slot(e)) ?? new Set<number>();
+    seen.add(width);
+    widths.set(slot(e), seen);
+  }
+  return entries.map((e) => (registerWidthOf(e) !== 0 && (widths.get(slot(e))?.size ?? 0) > 1 ? { ...e, widthPicksForm: true } : e));
 }
 
 /** Entries indexed by `map * 256 + opcode byte`, each list in the order the decoder tries them. */
@@ -277,6 +309,7 @@ export interface DecodeIndex {
 export function buildDecodeIndex(specs: readonly InstructionSpec[]): DecodeIndex {
   const lists: DecodeEntry[][] = [];
   const rejected: { mnemonic: string; encoding: string; reason: string }[] = [];
+  const compiled: DecodeEntry[] = [];
   let order = 0;
   for (const spec of specs) {
     for (const form of spec.forms) {
@@ -288,12 +321,14 @@ export function buildDecodeIndex(specs: readonly InstructionSpec[]): DecodeIndex
         rejected.push({ mnemonic: spec.mnemonic, encoding: form.encoding, reason: e.message });
         continue;
       }
-      if (!entry) continue;
-      const n = entry.plusR ? 8 : 1;
-      for (let r = 0; r < n; r++) {
-        const key = entry.map * 256 + entry.opcode + r;
-        (lists[key] ??= []).push(entry);
-      }
+      if (entry) compiled.push(entry);
+    }
+  }
+  for (const entry of markWidthSiblings(compiled)) {
+    const n = entry.plusR ? 8 : 1;
+    for (let r = 0; r < n; r++) {
+      const key = entry.map * 256 + entry.opcode + r;
+      (lists[key] ??= []).push(entry);
     }
   }
   const byPrefixState: (DecodeEntry[] | undefined)[][] = [];

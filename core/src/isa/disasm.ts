@@ -144,6 +144,9 @@ function formatMemory(ins: DecodedInstruction, mem: MemOperand, kind: OperandKin
     if (!moffs) text += segment;
     return text + hex(disp) + ']';
   }
+  // A SIB address in 16-bit code (after 67) is marked too (`[dword ss:eax+ecx*4]`), unlike one
+  // without SIB (`[eax]`) or any in 32-bit code.
+  if (ins.eaSib && bits === 16) text += 'dword ';
   if (mem.segment !== undefined) text += mem.segment + ':';
   let sep = '';
   if (mem.base !== undefined) { text += mem.base; sep = '+'; }
@@ -166,7 +169,13 @@ function formatImmediate(ins: DecodedInstruction, op: ImmOperand, at: number, bi
   const value = op.value ?? 0;
   switch (kind) {
     case 'one': return '1';
-    case 'rel8': return (ins.spec.mnemonic === 'jmp' || explicitBranches ? 'short ' : '') + hex(value);
+    case 'rel8': {
+      // ndisasm wraps a short branch's target at the code size, not at the operand size (`o16 jz`
+      // in 32-bit code at 0x12340000 goes to 0x1234xxxx for it), unlike a near one (`jmp word`).
+      const next = ins.address + ins.length;
+      const target = next + (((value - next) << 24) >> 24);
+      return (ins.spec.mnemonic === 'jmp' || explicitBranches ? 'short ' : '') + hex(bits === 16 ? target & 0xffff : target);
+    }
     case 'rel16': case 'rel32': {
       const sized = ins.operandSize !== bits ? SIZE_KEYWORD[ins.operandSize] + ' ' : '';
       if (explicitBranches) return 'near ' + sized + hex(value);
@@ -233,20 +242,6 @@ function sizedReturn(ins: DecodedInstruction): string | undefined {
   return undefined;
 }
 
-/**
- * Whether ndisasm writes an address-size prefix the instruction does not use: in 32-bit code only
- * on an instruction without operands; in 16-bit code also when every operand is a register taken
- * from ModR/M or the opcode (its matcher counts any other operand as using the address size).
- */
-function unusedAddressPrefixShown(ins: DecodedInstruction, bits: 16 | 32): boolean {
-  if (ins.operands.length === 0) return true;
-  if (bits === 32) return false;
-  for (let i = 0; i < ins.operands.length; i++) {
-    if (ins.operands[i].kind !== 'reg' || !'rmbo'.includes(ins.form.roles[i])) return false;
-  }
-  return true;
-}
-
 const LOOPS: ReadonlySet<string> = new Set(['loop', 'loope', 'loopne']);
 
 /** One instruction in NASM syntax as ndisasm prints it (`db 0x..` or a prefix name for an invalid byte). */
@@ -266,7 +261,7 @@ export function formatInstruction(ins: DecodeResult, opts: FormatOptions & { rea
       // LOOPcc names its counter instead (`loop 0x10,cx`); elsewhere ndisasm often leaves an
       // unused address-size prefix out (re-assembly text keeps it).
       if (LOOPS.has(ins.spec.mnemonic)) { counter = p === 'a16' ? ',cx' : ',ecx'; continue; }
-      if (!explicit && !unusedAddressPrefixShown(ins, bits)) continue;
+      if (!explicit && !ins.idleAddressPrefixShown) continue;
     }
     if (p === 'o16' || p === 'o32') {
       const sized = sizedReturn(ins);
@@ -288,6 +283,11 @@ export function formatInstruction(ins: DecodeResult, opts: FormatOptions & { rea
 
 export interface DisassembledLine {
   readonly address: number;
+  /**
+   * The address ndisasm's listing shows: origin + offset, counted on past 4 GiB (`100000000`
+   * follows `FFFFFFFF`) where `address` wraps as the CPU's does.
+   */
+  readonly listingAddress: number;
   readonly bytes: Uint8Array;
   readonly length: number;
   readonly text: string;
@@ -310,9 +310,9 @@ export function* disassembleLines(bytes: Uint8Array, opts: DisassembleOptions): 
   const origin = opts.origin ?? 0;
   for (let offset = 0; offset < bytes.length;) {
     const address = (origin + offset) >>> 0;
-    const ins = decode(bytes, offset, { bits: opts.bits, address, anyLock: true });
+    const ins = decode(bytes, offset, { bits: opts.bits, address, ndisasmRules: true });
     const text = formatInstruction(ins, { bits: opts.bits, explicitBranches: opts.explicitBranches, bytes, offset });
-    yield { address, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins };
+    yield { address, listingAddress: origin + offset, bytes: bytes.subarray(offset, offset + ins.length), length: ins.length, text, instruction: ins };
     offset += ins.length;
   }
 }
@@ -327,7 +327,7 @@ export function formatListing(lines: readonly DisassembledLine[]): string {
     let hexBytes = '';
     for (const b of line.bytes) hexBytes += b.toString(16).toUpperCase().padStart(2, '0');
     const first = hexBytes.slice(0, 16);
-    out += line.address.toString(16).toUpperCase().padStart(8, '0') + '  ' + first.padEnd(18) + line.text + '\n';
+    out += line.listingAddress.toString(16).toUpperCase().padStart(8, '0') + '  ' + first.padEnd(18) + line.text + '\n';
     for (let i = 16; i < hexBytes.length; i += 16) out += '         -' + hexBytes.slice(i, i + 16) + '\n';
   }
   return out;
