@@ -23,6 +23,11 @@ export interface DecodeOptions {
    * instructions longer than 15 bytes (see NDISASM_OPCODE_REACH). Off for the CPU.
    */
   readonly ndisasmRules?: boolean;
+  /**
+   * Only the LOCK part of ndisasmRules: LOCK decodes with any instruction it prefixes, though the
+   * CPU raises #UD for it. The debugger's disassembly, which otherwise shows what the CPU runs.
+   */
+  readonly anyLock?: boolean;
 }
 
 export interface DecodedInstruction {
@@ -203,7 +208,7 @@ export class Decoder {
     // LOCK is allowed only on the listed read-modify-write instructions with a memory
     // destination; anything else raises #UD (SDM Vol. 2, LOCK—Assert LOCK# Signal Prefix).
     // XCHG writes both operands, so its memory operand may come second in the form.
-    if (lock && !ndisasm && (!LOCKABLE.has(entry.spec.mnemonic) || next >> 6 === 3 || entry.modrm === ModrmUse.None
+    if (lock && !ndisasm && opts.anyLock !== true && (!LOCKABLE.has(entry.spec.mnemonic) || next >> 6 === 3 || entry.modrm === ModrmUse.None
       || (!entry.rmIsDestination && entry.spec.mnemonic !== 'xchg'))) {
       return { invalid: true, address, length: 1, truncated: false };
     }
