@@ -680,7 +680,8 @@ class LineParser implements TermReader {
         if (this.pos >= toks.length) this.fail('data item expected after `,\'', toks[this.pos - 1]);
       }
     }
-    if (items.length === 0) this.fail('no data items given', undefined);
+    // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
+    if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
     return items.slice();
   }
 
