@@ -6,6 +6,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
+import { isFloatText } from './floats';
 import { parseNumber } from './numbers';
 import { findMacroTaking, macroArgument, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
@@ -698,7 +699,7 @@ class Preprocessor {
         const e = this.expandSingle(rest as PPToken[], file, line);
         if (k === 'empty') result = e.length === 0;
         else if (k === 'token') result = e.length === 1;
-        else result = e.length === 1 && e[0].kind === (k === 'num' ? 'number' : k === 'str' ? 'string' : 'ident');
+        else result = firstTokenIs(e, k);
         break;
       }
       case 'env': case 'usable': case 'using': case 'directive': case 'file':
@@ -1370,4 +1371,21 @@ function invertCondition(cc: string): string {
   if (cc === 'pe') return 'po';
   if (cc === 'po') return 'pe';
   return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
+}
+
+/**
+ * `%ifnum`, `%ifstr`, `%ifid`: nasm 2.16 looks at the first token only, after any signs for
+ * `%ifnum` (`%ifnum -5`, `%ifnum 5+1`, `%ifid foo bar` hold; measured). A floating-point constant
+ * is no number, but a `.` that no digit or exponent follows ends nasm's number (`%ifnum 1.` holds).
+ */
+function firstTokenIs(toks: readonly PPToken[], kind: string): boolean {
+  let i = 0;
+  if (kind === 'num') while (i < toks.length && toks[i].kind === 'op' && (toks[i].text === '-' || toks[i].text === '+')) i++;
+  const t = toks[i];
+  if (t === undefined) return false;
+  if (kind === 'str') return t.kind === 'string';
+  if (kind === 'id') return t.kind === 'ident';
+  if (t.kind !== 'number') return false;
+  const dot = t.text.indexOf('.');
+  return dot < 0 ? !isFloatText(t.text) : !/[0-9eEpP]/.test(t.text.charAt(dot + 1));
 }
