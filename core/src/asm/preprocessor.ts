@@ -336,7 +336,9 @@ class Preprocessor {
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
     if (!active) {
       if (directive.startsWith('%if') || directive.startsWith('%elif') || directive === '%else' || directive === '%endif') {
-        this.conditional(f, file, line, directive, tokens, false);
+        // An `%elif` that is to be tested sees macro parameters and `%$` names, as an `%if` does.
+        const tested = directive.startsWith('%elif') && this.conds[this.conds.length - 1].state === Cond.Looking;
+        this.conditional(f, file, line, directive, tested ? this.substituted(f, tokens as PPToken[], file, line) : tokens, false);
       }
       this.emit(f, file, line, text, [], true);
       return;
@@ -361,6 +363,16 @@ class Preprocessor {
     this.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
+  }
+
+  /** A directive's tokens with `%1`, `%$name` and `%[...]` rewritten, as processLine rewrites an active line's. */
+  private substituted(f: Frame, tokens: PPToken[], file: string, line: number): PPToken[] {
+    let toks = tokens;
+    let flags = lineFlags(toks);
+    if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line); flags = lineFlags(toks); }
+    if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
+    if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
+    return toks;
   }
 
   // ---- capture of %macro and %rep bodies ----
