@@ -729,6 +729,13 @@ class LineParser implements TermReader {
       return this.memory(i + 1, end - 1, from, to, size, jump === 'far', strict);
     }
     const reg = register(t);
+    // `es:[di]`, `es:di`, `es:0x10`: a segment register and `:` before the operand make it a
+    // memory reference, `[es:di]`, but to JMP and CALL a far pointer (nasm, measured).
+    if (reg && reg.cls === 'sreg' && i + 2 < end && toks[i + 1].text === ':' && !isJumpOrCall(toks[this.opIndex])) {
+      const bracket = toks[i + 2].text === '[';
+      if (bracket && toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
+      return bracket ? this.memory(i + 3, end - 1, from, to, size, jump === 'far', strict, reg) : this.memory(i + 2, end, from, to, size, jump === 'far', strict, reg);
+    }
     if (reg && i + 1 === end) {
       if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
       return { kind: 'reg', reg, start: from, end: to };
@@ -777,12 +784,13 @@ class LineParser implements TermReader {
     (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: from, end: to, code: 'regsize' });
   }
 
-  private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean): ParsedOperand {
+  private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+    outerSegment?: RegisterInfo): ParsedOperand {
     const toks = this.toks;
     let i = start;
     let dispSize: 8 | 16 | 32 | undefined;
     let nosplit = false;
-    let segment: RegisterInfo | undefined;
+    let segment = outerSegment;
     for (; i < end; i++) {
       const t = toks[i];
       if (t.kind !== 'ident') break;
@@ -808,4 +816,9 @@ class LineParser implements TermReader {
     }
     return effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
   }
+}
+
+function isJumpOrCall(t: PPToken | undefined): boolean {
+  const lower = t?.text.toLowerCase();
+  return lower === 'jmp' || lower === 'call';
 }
