@@ -639,12 +639,12 @@ class Assembler implements EvalContext {
         if (this.absolute === undefined && this.alignRaisesSection) raiseAlignment(this.sections[this.sec], a);
         const pad = (a - (pos % a)) % a;
         if (name === 'align' && this.absolute === undefined && this.sections[this.sec].progbits) {
-          // nasm's `align` macro pads with `times n nop` (manual §5.10.1) unless told otherwise.
+          // nasm's `align` macro pads with `times n nop` (manual §5.10.1), or `times n` the fill it
+          // is given: n copies of a data fill, whatever its size.
           const fill = parts.length > 1 ? this.fillUnit(st, parts[1]) : Uint8Array.of(0x90);
           if (!fill) return;
-          const reps = fill.length > 0 ? Math.floor(pad / fill.length) : 0;
-          if (pad > 0) this.results.repeat[this.stmtIndex] = reps;
-          this.emit(fill, reps);
+          if (pad > 0) this.results.repeat[this.stmtIndex] = pad;
+          this.emit(fill, pad);
         } else {
           this.results.reserved[this.stmtIndex] = pad;
           this.emit(undefined, pad);
@@ -779,13 +779,9 @@ class Assembler implements EvalContext {
 
   private fillUnit(st: ParsedStatement, toks: readonly PPToken[]): Uint8Array | undefined {
     const w = toks[0]?.text.toLowerCase();
-    if (w === 'nop') return Uint8Array.of(0x90);
-    if (w && DATA_UNIT[w] !== undefined) {
-      const e = this.exprArgFrom(st, toks.slice(1));
-      const v = e ? this.constant(e, 'align') : undefined;
-      return v === undefined ? undefined : littleEndian(v, DATA_UNIT[w]);
-    }
-    this.error('syntax', '`align\' fill must be `nop\' or a data directive (e.g. `db 0\')', toks[0]);
+    if (w === 'nop' && toks.length === 1) return Uint8Array.of(0x90);
+    if (w && DATA_UNIT[w] !== undefined) return this.dataBytes(st, DATA_UNIT[w]);
+    this.error('syntax', '`align\' fill must be `nop\' or a data directive (e.g. `db 0xcc\'): Ringside does not repeat other instructions', toks[0]);
     return undefined;
   }
 

@@ -467,6 +467,9 @@ class LineParser implements TermReader {
     const word = toks[this.pos++];
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
+      if ((lower === 'align' || lower === 'alignb') && this.pos === toks.length) return this.alignAlone(word, label, times, prefixes);
+      // nasm's `align` is a macro, whose lines `times` cannot prefix.
+      if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
       const op = keyword!.op(word.start, word.end);
       if (DATA_UNIT[lower] !== undefined) {
         const items = this.dataItems(DATA_UNIT[lower]);
@@ -482,6 +485,7 @@ class LineParser implements TermReader {
         const e = this.expression(this.pos, toks.length);
         return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
       }
+      if (lower === 'align') return this.finish(label, times, prefixes, op, NO_OPERANDS, this.alignFill(), toks.slice(this.pos));
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
     }
     if ((cls & Word.Mnemonic) === 0) {
@@ -539,6 +543,35 @@ class LineParser implements TermReader {
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
     return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(undefined), NO_TOKENS), at: field };
+  }
+
+  /**
+   * The items of a data fill, `align 8, dw 0x9090`: nasm's `align` macro repeats the whole fill
+   * statement once per byte of padding (`times pad dw 0x9090`), not once per its own size.
+   */
+  private alignFill(): readonly DataItem[] {
+    const toks = this.toks;
+    const comma = this.operandEnd(this.pos, false);
+    const unit = DATA_UNIT[toks[comma + 1]?.text.toLowerCase() ?? ''];
+    if (toks[comma]?.text !== ',' || unit === undefined) return NO_DATA;
+    const from = this.pos;
+    this.pos = comma + 2;
+    const items = this.dataItems(unit);
+    this.pos = from;
+    return items;
+  }
+
+  /**
+   * `align` or `alignb` with no operand. In nasm they are standard macros taking one or two, so the
+   * word goes on to the parser, which takes it for a label without a colon, and rejects it after a
+   * label or a prefix (measured: two warnings, no bytes).
+   */
+  private alignAlone(word: PPToken, label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined): ParsedStatement {
+    const warnings = (this.warnings ??= []);
+    warnings.push({ message: `multi-line macro \`${word.text}' exists, but not taking 0 parameters`, start: word.start, end: word.end, code: 'macro-args' });
+    if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(`\`${word.text}' expects an alignment`, word);
+    warnings.push({ message: 'label alone on a line without a colon might be in error', start: word.start, end: word.end, code: 'label-orphan' });
+    return this.finish(this.label(word), undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
   }
 
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, op: ParsedStatement['op'],
