@@ -672,6 +672,10 @@ class Assembler implements EvalContext {
         return;
       case 'cpu': case 'default':
         return;
+      case 'list':
+        // `[list -]` / `[list +]`: the listing skips the lines between (see buildListing).
+        if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', 'invalid parameter to [list] directive', args[0] ?? word);
+        return;
       case 'common':
         this.error('common', 'binary output format does not support common variables', st.op);
         return;

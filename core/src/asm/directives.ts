@@ -11,6 +11,12 @@ export const DIRECTIVES: ReadonlySet<string> = new Set([
   ...Object.keys(DATA_UNIT), ...Object.keys(RESERVE_UNIT),
 ]);
 
+/**
+ * Directives nasm knows only in brackets (`[list -]`): outside them the word is a plain name, so
+ * a label may be called `list`.
+ */
+export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list']);
+
 /** Size keywords (manual §3.3) in bits. */
 export const SIZE_KEYWORDS: Readonly<Record<string, 8 | 16 | 32 | 48 | 64 | 80>> = {
   byte: 8, word: 16, dword: 32, fword: 48, qword: 64, tword: 80,
