@@ -440,7 +440,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   if (segment !== undefined) out.push(segment);
   let operandSize = recipe.operandSize;
   if (prefixes.operandSize !== undefined) {
-    if (operandSize !== undefined && operandSize !== prefixes.operandSize) {
+    // `o32 jmp far [x]`: an unsized far pointer takes its offset size from the prefix (nasm: no warning).
+    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined)) {
       problems.push(warning(`invalid operand size prefix, must be o${operandSize}`));
     }
     operandSize = prefixes.operandSize;
