@@ -3,7 +3,7 @@
 // far pointers, data items), each with its column range. Errors are reported and the line skipped.
 
 import type { SourceRange } from './api';
-import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
+import { DATA_UNIT, DIRECTIVES, isDirectiveWord, SIZE_KEYWORDS } from './directives';
 import { encodeFloat, floatConstant, FLOAT_FORMATS } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
@@ -424,6 +424,7 @@ class LineParser implements TermReader {
       const colon = toks[1]?.text === ':';
       if (colon || first.text.startsWith('$') || wordClass(lower) === 0) {
         if (!colon && register(first)) this.fail(`label \`${first.text}' is a register name`, first);
+        if (colon && isDirectiveWord(first.text)) this.fail(`\`${first.text}' is a directive, not a label (write \`$${first.text}:' for a label of that name)`, first);
         // nasm would assemble it (`lfence`, `rdpmc` ...): taken for a label it would give other bytes.
         if (!colon && isOutsideDialect(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
