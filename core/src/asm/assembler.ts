@@ -670,8 +670,14 @@ class Assembler implements EvalContext {
       case 'global': case 'static':
         this.noteSymbolTypes(args);
         return;
-      case 'cpu': case 'default':
+      case 'cpu':
         return;
+      case 'default': {
+        // nasm reads the first word only (`default rel foo` passes; measured).
+        const first = args[0]?.kind === 'ident' ? args[0].text.toLowerCase() : '';
+        if (first !== 'rel' && first !== 'abs' && first !== 'bnd' && first !== 'nobnd') this.error('syntax', 'invalid parameter to [default] directive: rel, abs, bnd or nobnd', args[0] ?? word);
+        return;
+      }
       case 'list':
         // `[list -]` / `[list +]`: the listing skips the lines between (see buildListing).
         if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', 'invalid parameter to [list] directive', args[0] ?? word);

@@ -468,7 +468,7 @@ class LineParser implements TermReader {
     const word = toks[this.pos++];
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
-      if ((lower === 'align' || lower === 'alignb') && this.pos === toks.length) return this.alignAlone(word, label, times, prefixes);
+      if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) return this.directiveAlone(word, label, times, prefixes);
       // nasm's `align` is a macro, whose lines `times` cannot prefix.
       if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
       const op = keyword!.op(word.start, word.end);
@@ -563,14 +563,14 @@ class LineParser implements TermReader {
   }
 
   /**
-   * `align` or `alignb` with no operand. In nasm they are standard macros taking one or two, so the
-   * word goes on to the parser, which takes it for a label without a colon, and rejects it after a
-   * label or a prefix (measured: two warnings, no bytes).
+   * A directive of MACRO_DIRECTIVES with no operand (`align`, `org`, `section`). In nasm they are
+   * standard macros taking one or more, so the word goes on to the parser, which takes it for a
+   * label without a colon, and rejects it after a label or a prefix (measured: two warnings).
    */
-  private alignAlone(word: PPToken, label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined): ParsedStatement {
+  private directiveAlone(word: PPToken, label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined): ParsedStatement {
     const warnings = (this.warnings ??= []);
     warnings.push({ message: `multi-line macro \`${word.text}' exists, but not taking 0 parameters`, start: word.start, end: word.end, code: 'macro-args' });
-    if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(`\`${word.text}' expects an alignment`, word);
+    if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(`\`${word.text}' expects an operand`, word);
     warnings.push({ message: 'label alone on a line without a colon might be in error', start: word.start, end: word.end, code: 'label-orphan' });
     return this.finish(this.label(word), undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
   }
@@ -851,6 +851,11 @@ class LineParser implements TermReader {
     return effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
   }
 }
+
+/** Directives that are standard macros in nasm taking at least one parameter (see directiveAlone). */
+const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
+  'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'struc', 'istruc', 'at', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'default',
+]);
 
 function isJumpOrCall(t: PPToken | undefined): boolean {
   const lower = t?.text.toLowerCase();
