@@ -506,7 +506,7 @@ class Preprocessor {
       }
       case '%error': case '%warning': case '%fatal': {
         list();
-        const msg = messageText(text, toks);
+        const msg = messageText(text, toks, this.expandSingle(toks.slice(1), file, line));
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         if (d === '%fatal') this.stopped = true;
@@ -1283,11 +1283,20 @@ function pasteTokens(toks: readonly PPToken[], file: string, line: number): PPTo
 }
 
 /** The text after `%error`: a quoted string is unquoted, otherwise the rest of the line as written. */
-function messageText(text: string, toks: readonly PPToken[]): string {
-  if (toks.length === 2 && toks[1].kind === 'string') return toks[1].text.slice(1, -1);
+/**
+ * The message of `%error`/`%warning`/`%fatal`: as written when nothing in it was rewritten, else
+ * the rewritten tokens (`%1`, `%$x` and single-line macros expanded, blanks collapsed) as nasm
+ * prints them; a lone string without its quotes.
+ */
+function messageText(text: string, toks: readonly PPToken[], expanded: readonly PPToken[]): string {
+  if (expanded.length === 1 && expanded[0].kind === 'string') {
+    const bytes = decodeString(expanded[0].text);
+    return bytes !== undefined ? new TextDecoder().decode(bytes) : expanded[0].text.slice(1, -1);
+  }
   if (toks.length < 2) return '';
   const from = toks[1].start, to = toks[toks.length - 1].end;
-  return to <= text.length && from <= to ? text.slice(from, to) : toks.slice(1).map((t) => t.text).join(' ');
+  const written = expanded.every((t) => text.slice(t.start, t.end) === t.text);
+  return written && to <= text.length && from <= to ? text.slice(from, to).replace(/\s+/g, ' ') : tokensText(expanded);
 }
 
 /** The `;` comment lines directly above a definition, as its documentation. */
