@@ -1122,7 +1122,8 @@ class Preprocessor {
     if (m && this.inProgress.size > 0) m = m.filter((d) => d.recursive === true || !this.inProgress.has(d));
     if (!m || m.length === 0) return false;
     const nameTok = toks[at];
-    const argsAll = splitArguments(toks, at + 1, Infinity);
+    const argsAll = splitArguments(toks, at + 1, Infinity,
+      (t) => this.sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), f.expansion));
     let count = argsAll.length;
     let def = findMacroTaking(m, count);
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
