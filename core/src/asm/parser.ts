@@ -599,15 +599,16 @@ class LineParser implements TermReader {
   }
 
   /** Index of the end of an operand starting at i: the next top-level comma, or end of line. */
-  private operandEnd(i: number, stopAtWord: boolean): number {
+  private operandEnd(start: number, stopAtWord: boolean): number {
     let depth = 0;
+    let i = start;
     for (; i < this.toks.length; i++) {
       const t = this.toks[i];
       if (t.kind === 'op') {
         if (t.text === '(' || t.text === '[') depth++;
         else if (t.text === ')' || t.text === ']') depth--;
         else if (t.text === ',' && depth === 0) return i;
-      } else if (stopAtWord && depth === 0 && i > 0 && t.kind === 'ident' && !isQuestionMark(t)) {
+      } else if (stopAtWord && depth === 0 && i > start && t.kind === 'ident' && !isQuestionMark(t)) {
         // `times N db 0`: the count ends where a word follows a complete operand.
         const prev = this.toks[i - 1];
         if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')') return i;
