@@ -603,7 +603,15 @@ class Assembler implements EvalContext {
         return;
       }
       case 'bits': case 'use16': case 'use32': {
-        const v = name === 'bits' ? this.argNumber(st, args) : name === 'use16' ? 16 : 32;
+        // nasm reads the leading decimal digits of the text (as C's atoi): `bits 32d` is 32, while
+        // `bits 0x20` and a name (`bits SIZE`, an equ) are not valid sizes.
+        const first = args[0];
+        const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first?.kind === 'number' ? parseInt(first.text, 10) : NaN;
+        if (name === 'bits' && v !== 16 && v !== 32 && v !== 64) {
+          const text = args.map((t) => t.text).join('');
+          this.error('bits', `\`${text}' is not a valid segment size; must be 16, 32 or 64`, first ?? word);
+          return;
+        }
         if (v === 16 || v === 32) this.bits = v;
         else if (v !== undefined) this.error('bits', v === 64 ? 'BITS 64 is not supported by the IA-32 guest dialect' : `\`bits ${v}' is not 16 or 32`, word);
         return;
