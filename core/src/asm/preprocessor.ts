@@ -701,10 +701,12 @@ class Preprocessor {
         const e = this.expandSingle(rest as PPToken[], file, line);
         const comma = e.findIndex((t) => t.text === ',');
         if (comma < 0) { this.sink.error('syntax', `\`${d}' expects two comma-separated arguments`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion); result = false; break; }
-        let a = e.slice(0, comma).map((t) => t.text).join(' ');
-        let b = e.slice(comma + 1).map((t) => t.text).join(' ');
+        // nasm compares strings by their contents (`'ab'` is `"ab"`), and two empty sides differ.
+        const side = (ts: readonly PPToken[]): string => ts.map((t) => (t.kind === 'string' ? `"${quoteFree(t.text)}` : t.text)).join(' ');
+        let a = side(e.slice(0, comma));
+        let b = side(e.slice(comma + 1));
         if (k === 'idni') { a = a.toLowerCase(); b = b.toLowerCase(); }
-        result = a === b;
+        result = a !== '' && a === b;
         break;
       }
       case 'num': case 'str': case 'id': case 'token': case 'empty': {
@@ -1393,6 +1395,15 @@ function invertCondition(cc: string): string {
   if (cc === 'pe') return 'po';
   if (cc === 'po') return 'pe';
   return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
+}
+
+/** A string token's contents, escapes decoded, as one character per byte. */
+function quoteFree(text: string): string {
+  const bytes = decodeString(text);
+  if (bytes === undefined) return text;
+  let out = '';
+  for (const b of bytes) out += String.fromCharCode(b);
+  return out;
 }
 
 /**
