@@ -899,7 +899,8 @@ class Assembler implements EvalContext {
       const value = v.v ?? 0;
       if (v.v !== undefined && unit <= 4) {
         const bits = unit * 8;
-        if (value < -(2 ** (bits - 1)) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
+        // nasm's bounds for data are -2^bits .. 2^bits-1 (`db -256` passes, `db -257` warns; measured).
+        if (value < -(2 ** bits) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
       }
       const bytes = littleEndian(v.big ?? value, unit);
       for (const b of bytes) out.push(b);
