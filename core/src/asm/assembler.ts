@@ -315,6 +315,12 @@ class Assembler implements EvalContext {
     this.report(a, b, span, src);
   }
 
+  /** Whether `name` is defined by a statement after the current one (nasm: not known on this line). */
+  private definedLater(name: string): boolean {
+    const s = this.symbols.get(name);
+    return s !== undefined && s.stmt > this.stmtIndex;
+  }
+
   private lookup(name: string, node: Expr): Value | undefined {
     const s = this.symbols.get(name);
     return s !== undefined ? this.symbolValue(s) : this.missingSymbol(name, node);
@@ -726,6 +732,11 @@ class Assembler implements EvalContext {
       }
       case 'iend': {
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
+        if (this.definedLater(`${this.istrucStart.name}_size`)) {
+          this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${this.istrucStart.name}' is defined after this \`istruc'`, word);
+          this.istrucStart = undefined;
+          return;
+        }
         const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
@@ -762,10 +773,17 @@ class Assembler implements EvalContext {
   private padToField(field: Expr): void {
     const ist = this.istrucStart;
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
+    let later: string | undefined;
     const v = evaluate(field, {
-      symbol: (name, node) => this.lookup(name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? ist.name + name : name, node),
+      symbol: (name, node) => {
+        const full = name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? ist.name + name : name;
+        if (this.definedLater(full)) later = full;
+        return this.lookup(full, node);
+      },
       here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
     });
+    // nasm's `at' is `times <field offset> ...`, whose count must be known on its line.
+    if (later !== undefined) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return; }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return;
     const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
