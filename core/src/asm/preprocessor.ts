@@ -1086,6 +1086,7 @@ class Preprocessor {
     // %substr NAME string, start[, length]: 1-based start (measured with nasm 2.16: a start below
     // 1 is taken as 1), a negative length counts back from the end (-1: to the end).
     const nums = signedNumbers(args);
+    if (nums.length === 0) { this.sink.error('syntax', `\`${d}' requires a starting index`, here, f.expansion); return; }
     const str = strings[0];
     const len = str.length;
     const from = Math.max(0, (nums[0] ?? 1) - 1);
