@@ -102,6 +102,8 @@ class Assembler implements EvalContext {
   private readonly symbols = new Map<string, SymbolDef>();
   private sections: Section[] = [];
   private readonly sectionByName = new Map<string, Section>();
+  /** Whether each section (by index) holds bytes: fixed by its first declaration, or by its name. */
+  private readonly sectionTypes = new Map<number, boolean>();
   private readonly results: StatementResults;
   /** Encodings of statements, reused across passes while their inputs stay the same. */
   private readonly cache: EncodeCache;
@@ -832,18 +834,37 @@ class Assembler implements EvalContext {
     this.sec = s.index;
     this.absolute = undefined;
     this.absoluteSec = -1;
-    if (name === '.bss' && s.size === 0 && this.pass === 0) s.progbits = false;
+    // nasm: .text and .data hold bytes, .bss does not, another section is what its first
+    // declaration says; a later declaration cannot change that.
+    let declared = this.sectionTypes.get(s.index);
+    let wanted: boolean | undefined;
+    for (const t of args) { const key = t.text.toLowerCase(); if (key === 'progbits' || key === 'nobits') wanted = key === 'progbits'; }
+    if (declared === undefined) {
+      declared = name === '.bss' ? false : name === '.text' || name === '.data' ? true : wanted ?? true;
+      this.sectionTypes.set(s.index, declared);
+    }
+    if (wanted !== undefined && wanted !== declared) {
+      const type = (progbits: boolean): string => (progbits ? 'progbits' : 'nobits');
+      this.error('section-type', `attempt to change section type from ${type(declared)} to ${type(wanted)}`, nameTok);
+    }
+    s.progbits = declared;
     for (; i < args.length; i++) {
       const t = args[i];
       const key = t.text.toLowerCase();
-      if (key === 'progbits') { s.progbits = true; continue; }
-      if (key === 'nobits') { s.progbits = false; continue; }
-      if (key === 'private' || key === 'public' || key === 'code' || key === 'text' || key === 'data' || key === 'bss' || key === 'exec' || key === 'noexec' || key === 'alloc' || key === 'noalloc' || key === 'write' || key === 'nowrite') continue;
-      if (args[i + 1]?.text !== '=') { this.error('section-attr', `unknown section attribute \`${t.text}'`, t); continue; }
+      if (key === 'progbits' || key === 'nobits') continue;
+      // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
+      // output warns and ignores them.
+      if (args[i + 1]?.text !== '=') { this.warning('section-attr', `ignoring unknown section attribute: "${t.text}"`, t); continue; }
+      // The value ends where a word follows a complete operand (`align=4 exec`).
       let j = i + 2;
-      while (j < args.length && !(args[j].kind === 'ident' && args[j + 1]?.text === '=')) j++;
+      while (j < args.length && !(j > i + 2 && (args[j].kind === 'ident' || args[j].kind === 'number') && isOperandEnd(args[j - 1]))) j++;
       const valueToks = args.slice(i + 2, j);
       i = j - 1;
+      if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
+      if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'start' && key !== 'vstart') {
+        this.warning('section-attr', `ignoring unknown section attribute: "${key}=${valueToks.map((x) => x.text).join('')}"`, t);
+        continue;
+      }
       if (key === 'follows' || key === 'vfollows') {
         const target = valueToks.map((x) => x.text).join('');
         if (key === 'follows') s.follows = target; else s.vfollows = target;
@@ -856,8 +877,7 @@ class Assembler implements EvalContext {
         if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `section alignment ${v} is not a power of two`, t);
         else raiseAlignment(s, v);
       } else if (key === 'start') s.start = v;
-      else if (key === 'vstart') s.vstart = v;
-      else this.error('section-attr', `unknown section attribute \`${t.text}'`, t);
+      else s.vstart = v;
     }
     if (s.start !== undefined && s.align !== undefined && s.start % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
   }
@@ -1154,4 +1174,9 @@ export function littleEndian(value: number | bigint, size: number): Uint8Array {
   let b = BigInt.asUintN(size * 8, BigInt(Math.trunc(value)));
   for (let i = 0; i < size; i++) { out[i] = Number(b & 0xffn); b >>= 8n; }
   return out;
+}
+
+/** A token that can end an operand: a name, a number, a string or `)`. */
+function isOperandEnd(t: PPToken): boolean {
+  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'here' || t.text === ')';
 }
