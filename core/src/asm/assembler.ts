@@ -899,6 +899,9 @@ class Assembler implements EvalContext {
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2]) : undefined;
     const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
     const len = lenE ? this.constant(lenE, 'incbin') : undefined;
+    if (off < 0) { this.error('incbin', `\`incbin': unable to seek on file \`${target}' (negative offset ${off})`, offE); return; }
+    // nasm 2.16.01 crashes on a negative length: an error here.
+    if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     const n = this.timesCount(st);
     if (n !== 1) this.results.repeat[this.stmtIndex] = n;
