@@ -128,6 +128,9 @@ export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): Prepr
 class Preprocessor {
   /** Made again for the main file's line count once it is read (see PPLines). */
   private out = new PPLines();
+  /** `NAME equ ...` lines passed on so far, by name, and how far `out` was looked through (see equConstant). */
+  private readonly equs = new Map<string, readonly PPToken[]>();
+  private equScanned = 0;
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
   private readonly smacros = new Map<string, SingleLineMacro[]>();
@@ -748,6 +751,8 @@ class Preprocessor {
     let failed = false;
     const ctx: EvalContext = {
       symbol: (name: string, node: Expr) => {
+        const known = this.equConstant(name, 0);
+        if (known !== undefined) return known;
         failed = true;
         this.sink.error('non-constant', `symbol \`${name}' is not a constant the preprocessor knows (in \`${d}')`, lineRange(file, line, node.start, node.end), f.expansion);
         return undefined;
@@ -762,6 +767,38 @@ class Preprocessor {
     const v = evaluate(expr, ctx);
     if (failed || v.v === undefined) return undefined;
     return v;
+  }
+
+  /**
+   * The value of `NAME equ <number expression>` on a line already passed on: nasm assembles each
+   * line as it preprocesses it, so `%if` and `%assign` see the constants defined above them
+   * (`SECTORS equ 20` / `%if SECTORS > 127`), those of the main file's own lines. Lines are
+   * indexed on the first such lookup only; a value that needs a label or `$` is unknown, as in
+   * nasm's first pass.
+   */
+  private equConstant(name: string, depth: number): Value | undefined {
+    const out = this.out;
+    for (; this.equScanned < out.count; this.equScanned++) {
+      const i = this.equScanned;
+      // nasm's %if does not see an equ from an included file, a macro or a %rep (measured).
+      if ((out.flags[i] & LineFlag.ListOnly) !== 0 || out.origin(i).depth !== 0) continue;
+      const toks = out.tokensOf(i);
+      const at = toks[1]?.text === ':' ? 2 : 1;
+      const word = toks[at];
+      if (toks[0]?.kind !== 'ident' || word?.kind !== 'ident' || word.text.toLowerCase() !== 'equ' || this.equs.has(toks[0].text)) continue;
+      this.equs.set(toks[0].text, toks.slice(at + 1));
+    }
+    const body = this.equs.get(name);
+    if (body === undefined || body.length === 0 || depth > 32) return undefined;
+    const p = new ExprParser(body, 0, body.length, undefined, this.limits.eval);
+    const expr = p.parse();
+    if (!expr || p.pos < body.length) return undefined;
+    let ok = true;
+    const v = evaluate(expr, {
+      symbol: (other: string) => { const o = this.equConstant(other, depth + 1); if (o === undefined) ok = false; return o; },
+      here: () => { ok = false; return undefined; }, base: () => { ok = false; return undefined; }, error: () => { ok = false; },
+    });
+    return ok && v.v !== undefined && v.sec < 0 ? v : undefined;
   }
 
   /** `%assign NAME expr` (and `%iassign` when `d` says so): NAME becomes the expression's value. */
@@ -963,7 +1000,8 @@ class Preprocessor {
     const out = this.out;
     for (; this.sectScanned < out.count; this.sectScanned++) {
       const i = this.sectScanned;
-      if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
+      // nasm's %if does not see an equ from an included file, a macro or a %rep (measured).
+      if ((out.flags[i] & LineFlag.ListOnly) !== 0 || out.origin(i).depth !== 0) continue;
       const toks = out.tokensOf(i);
       const first = toks[0];
       if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) continue;
