@@ -14,6 +14,20 @@ describe('listing', () => {
     const expected = fs.readFileSync(path.join(DIR, 'listing.lst'), 'utf8').split('\n').filter((l) => !l.includes('******'));
     assert.deepEqual(renderListing(r.listing).split('\n'), expected);
   });
+  it('leaves out the lines between [list -] and [list +], as nasm -l does', () => {
+    // nasm 2.16: `[list -]` is listed, `[list +]` is not; a second `-` does not need a second `+`.
+    const text = 'nop\n[list -]\nnop\n[list +]\nnop\n[list -]\n[list -]\ndb 1\n[list +]\ndb 2\n[list +]\ndb 3\n';
+    const r = assemble({ file: '/x.asm', text, host: { readFile: () => undefined } });
+    assert.deepEqual(renderListing(r.listing).trimEnd().split('\n'), [
+      '     1 00000000 90                      nop',
+      '     2                                  [list -]',
+      '     5 00000002 90                      nop',
+      '     6                                  [list -]',
+      '    10 00000004 02                      db 2',
+      '    11                                  [list +]',
+      '    12 00000005 03                      db 3',
+    ]);
+  });
   it('keeps addresses and bytes per line in the structured listing', () => {
     const r = assemble({ file: '/x.asm', text: 'org 0x10\nnop\ndb 1, 2', host: { readFile: () => undefined } });
     const l = r.listing.filter((x) => x.address !== undefined);

@@ -6,9 +6,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIRECTIVES as ASM_DIRECTIVES, SIZE_KEYWORDS as ASM_SIZES } from '../../core/src/asm/directives';
+import { BRACKET_DIRECTIVES as ASM_BRACKET_DIRECTIVES, DIRECTIVES as ASM_DIRECTIVES, SIZE_KEYWORDS as ASM_SIZES } from '../../core/src/asm/directives';
 import { assemble } from '../../core/src/asm/index';
-import { DIRECTIVES, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../../server/src/syntax/directives';
+import { BRACKET_DIRECTIVES, DIRECTIVES, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../../server/src/syntax/directives';
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
@@ -33,6 +33,14 @@ function accepted(d: string): boolean {
 describe('lsp directive documentation matches the assembler', () => {
   it('documents exactly the assembler directives', () => {
     assert.deepEqual(sorted(DIRECTIVES.map((d) => d.name)), sorted(ASM_DIRECTIVES));
+  });
+
+  it('documents exactly the directives written in brackets only', () => {
+    assert.deepEqual(sorted(BRACKET_DIRECTIVES.map((d) => d.name)), sorted(ASM_BRACKET_DIRECTIVES));
+    for (const d of ASM_BRACKET_DIRECTIVES) {
+      const r = assemble({ file: '/virtual/probe.asm', text: `[${d} -]\n`, host: { readFile: () => undefined } });
+      assert.ok(!r.diagnostics.some((x) => x.code === 'unknown-directive'), d);
+    }
   });
 
   it('documents exactly the size keywords', () => {

@@ -57,6 +57,15 @@ describe('preprocessor', () => {
     assert.deepEqual([e.code, e.message], ['user-error', 'bad thing']);
     assert.equal(pp('%warning careful').diags[0].severity, 'warning');
   });
+  it('expands macro parameters, %$ names and single-line macros in %error/%warning text, as nasm prints it', () => {
+    // The messages nasm 2.16.01 printed for this file; a quoted message stays as written.
+    const text = '%define X 5\n%warning X is bad\n%warning "X is bad"\n%assign n 3\n%warning n=n\n%macro m 1\n%warning got %1 and %0 args\n' +
+      '%warning "q %1"\n%warning %{1}x\n%endmacro\nm foo\n%push c\n%define %$v 7\n%warning ctx %$v\n%pop\n%warning a  b   c\n%warning `\\x41`\n' +
+      '%warning "its" "two"\n%macro need 1\n%error need: expected eax, got %1\n%endmacro\nneed ecx';
+    assert.deepEqual(pp(text).diags.map((d) => d.message), [
+      '5 is bad', 'X is bad', '3=3', 'got foo and 1 args', 'q %1', 'foox', 'ctx 7', 'a b c', 'A', '"its" "two"', 'need: expected eax, got ecx',
+    ]);
+  });
   it('rotates macro parameters and repeats with %rep', () => {
     assert.deepEqual(pp('%macro r 1-*\n%rep %0\ndb %1\n%rotate 1\n%endrep\n%endmacro\nr 1, 2, 3').code, ['db 1', 'db 2', 'db 3']);
   });

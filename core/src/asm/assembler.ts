@@ -102,6 +102,8 @@ class Assembler implements EvalContext {
   private readonly symbols = new Map<string, SymbolDef>();
   private sections: Section[] = [];
   private readonly sectionByName = new Map<string, Section>();
+  /** Whether each section (by index) holds bytes: fixed by its first declaration, or by its name. */
+  private readonly sectionTypes = new Map<number, boolean>();
   private readonly results: StatementResults;
   /** Encodings of statements, reused across passes while their inputs stay the same. */
   private readonly cache: EncodeCache;
@@ -313,6 +315,12 @@ class Assembler implements EvalContext {
     if (!this.final) return;
     if (typeof b !== 'string') { this.report('expression', a, b, undefined); return; }
     this.report(a, b, span, src);
+  }
+
+  /** Whether `name` is defined by a statement after the current one (nasm: not known on this line). */
+  private definedLater(name: string): boolean {
+    const s = this.symbols.get(name);
+    return s !== undefined && s.stmt > this.stmtIndex;
   }
 
   private lookup(name: string, node: Expr): Value | undefined {
@@ -603,7 +611,15 @@ class Assembler implements EvalContext {
         return;
       }
       case 'bits': case 'use16': case 'use32': {
-        const v = name === 'bits' ? this.argNumber(st, args) : name === 'use16' ? 16 : 32;
+        // nasm reads the leading decimal digits of the text (as C's atoi): `bits 32d` is 32, while
+        // `bits 0x20` and a name (`bits SIZE`, an equ) are not valid sizes.
+        const first = args[0];
+        const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first?.kind === 'number' ? parseInt(first.text, 10) : NaN;
+        if (name === 'bits' && v !== 16 && v !== 32 && v !== 64) {
+          const text = args.map((t) => t.text).join('');
+          this.error('bits', `\`${text}' is not a valid segment size; must be 16, 32 or 64`, first ?? word);
+          return;
+        }
         if (v === 16 || v === 32) this.bits = v;
         else if (v !== undefined) this.error('bits', v === 64 ? 'BITS 64 is not supported by the IA-32 guest dialect' : `\`bits ${v}' is not 16 or 32`, word);
         return;
@@ -639,12 +655,12 @@ class Assembler implements EvalContext {
         if (this.absolute === undefined && this.alignRaisesSection) raiseAlignment(this.sections[this.sec], a);
         const pad = (a - (pos % a)) % a;
         if (name === 'align' && this.absolute === undefined && this.sections[this.sec].progbits) {
-          // nasm's `align` macro pads with `times n nop` (manual §5.10.1) unless told otherwise.
+          // nasm's `align` macro pads with `times n nop` (manual §5.10.1), or `times n` the fill it
+          // is given: n copies of a data fill, whatever its size.
           const fill = parts.length > 1 ? this.fillUnit(st, parts[1]) : Uint8Array.of(0x90);
           if (!fill) return;
-          const reps = fill.length > 0 ? Math.floor(pad / fill.length) : 0;
-          if (pad > 0) this.results.repeat[this.stmtIndex] = reps;
-          this.emit(fill, reps);
+          if (pad > 0) this.results.repeat[this.stmtIndex] = pad;
+          this.emit(fill, pad);
         } else {
           this.results.reserved[this.stmtIndex] = pad;
           this.emit(undefined, pad);
@@ -670,7 +686,17 @@ class Assembler implements EvalContext {
       case 'global': case 'static':
         this.noteSymbolTypes(args);
         return;
-      case 'cpu': case 'default':
+      case 'cpu':
+        return;
+      case 'default': {
+        // nasm reads the first word only (`default rel foo` passes; measured).
+        const first = args[0]?.kind === 'ident' ? args[0].text.toLowerCase() : '';
+        if (first !== 'rel' && first !== 'abs' && first !== 'bnd' && first !== 'nobnd') this.error('syntax', 'invalid parameter to [default] directive: rel, abs, bnd or nobnd', args[0] ?? word);
+        return;
+      }
+      case 'list':
+        // `[list -]` / `[list +]`: the listing skips the lines between (see buildListing).
+        if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', 'invalid parameter to [list] directive', args[0] ?? word);
         return;
       case 'common':
         this.error('common', 'binary output format does not support common variables', st.op);
@@ -708,6 +734,11 @@ class Assembler implements EvalContext {
       }
       case 'iend': {
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
+        if (this.definedLater(`${this.istrucStart.name}_size`)) {
+          this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${this.istrucStart.name}' is defined after this \`istruc'`, word);
+          this.istrucStart = undefined;
+          return;
+        }
         const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
@@ -744,10 +775,17 @@ class Assembler implements EvalContext {
   private padToField(field: Expr): void {
     const ist = this.istrucStart;
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
+    let later: string | undefined;
     const v = evaluate(field, {
-      symbol: (name, node) => this.lookup(name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? ist.name + name : name, node),
+      symbol: (name, node) => {
+        const full = name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? ist.name + name : name;
+        if (this.definedLater(full)) later = full;
+        return this.lookup(full, node);
+      },
       here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
     });
+    // nasm's `at' is `times <field offset> ...`, whose count must be known on its line.
+    if (later !== undefined) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return; }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return;
     const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
@@ -779,13 +817,9 @@ class Assembler implements EvalContext {
 
   private fillUnit(st: ParsedStatement, toks: readonly PPToken[]): Uint8Array | undefined {
     const w = toks[0]?.text.toLowerCase();
-    if (w === 'nop') return Uint8Array.of(0x90);
-    if (w && DATA_UNIT[w] !== undefined) {
-      const e = this.exprArgFrom(st, toks.slice(1));
-      const v = e ? this.constant(e, 'align') : undefined;
-      return v === undefined ? undefined : littleEndian(v, DATA_UNIT[w]);
-    }
-    this.error('syntax', '`align\' fill must be `nop\' or a data directive (e.g. `db 0\')', toks[0]);
+    if (w === 'nop' && toks.length === 1) return Uint8Array.of(0x90);
+    if (w && DATA_UNIT[w] !== undefined) return this.dataBytes(st, DATA_UNIT[w]);
+    this.error('syntax', '`align\' fill must be `nop\' or a data directive (e.g. `db 0xcc\'): Ringside does not repeat other instructions', toks[0]);
     return undefined;
   }
 
@@ -800,18 +834,37 @@ class Assembler implements EvalContext {
     this.sec = s.index;
     this.absolute = undefined;
     this.absoluteSec = -1;
-    if (name === '.bss' && s.size === 0 && this.pass === 0) s.progbits = false;
+    // nasm: .text and .data hold bytes, .bss does not, another section is what its first
+    // declaration says; a later declaration cannot change that.
+    let declared = this.sectionTypes.get(s.index);
+    let wanted: boolean | undefined;
+    for (const t of args) { const key = t.text.toLowerCase(); if (key === 'progbits' || key === 'nobits') wanted = key === 'progbits'; }
+    if (declared === undefined) {
+      declared = name === '.bss' ? false : name === '.text' || name === '.data' ? true : wanted ?? true;
+      this.sectionTypes.set(s.index, declared);
+    }
+    if (wanted !== undefined && wanted !== declared) {
+      const type = (progbits: boolean): string => (progbits ? 'progbits' : 'nobits');
+      this.error('section-type', `attempt to change section type from ${type(declared)} to ${type(wanted)}`, nameTok);
+    }
+    s.progbits = declared;
     for (; i < args.length; i++) {
       const t = args[i];
       const key = t.text.toLowerCase();
-      if (key === 'progbits') { s.progbits = true; continue; }
-      if (key === 'nobits') { s.progbits = false; continue; }
-      if (key === 'private' || key === 'public' || key === 'code' || key === 'text' || key === 'data' || key === 'bss' || key === 'exec' || key === 'noexec' || key === 'alloc' || key === 'noalloc' || key === 'write' || key === 'nowrite') continue;
-      if (args[i + 1]?.text !== '=') { this.error('section-attr', `unknown section attribute \`${t.text}'`, t); continue; }
+      if (key === 'progbits' || key === 'nobits') continue;
+      // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
+      // output warns and ignores them.
+      if (args[i + 1]?.text !== '=') { this.warning('section-attr', `ignoring unknown section attribute: "${t.text}"`, t); continue; }
+      // The value ends where a word follows a complete operand (`align=4 exec`).
       let j = i + 2;
-      while (j < args.length && !(args[j].kind === 'ident' && args[j + 1]?.text === '=')) j++;
+      while (j < args.length && !(j > i + 2 && (args[j].kind === 'ident' || args[j].kind === 'number') && isOperandEnd(args[j - 1]))) j++;
       const valueToks = args.slice(i + 2, j);
       i = j - 1;
+      if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
+      if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'start' && key !== 'vstart') {
+        this.warning('section-attr', `ignoring unknown section attribute: "${key}=${valueToks.map((x) => x.text).join('')}"`, t);
+        continue;
+      }
       if (key === 'follows' || key === 'vfollows') {
         const target = valueToks.map((x) => x.text).join('');
         if (key === 'follows') s.follows = target; else s.vfollows = target;
@@ -824,8 +877,7 @@ class Assembler implements EvalContext {
         if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `section alignment ${v} is not a power of two`, t);
         else raiseAlignment(s, v);
       } else if (key === 'start') s.start = v;
-      else if (key === 'vstart') s.vstart = v;
-      else this.error('section-attr', `unknown section attribute \`${t.text}'`, t);
+      else s.vstart = v;
     }
     if (s.start !== undefined && s.align !== undefined && s.start % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
   }
@@ -847,6 +899,9 @@ class Assembler implements EvalContext {
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2]) : undefined;
     const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
     const len = lenE ? this.constant(lenE, 'incbin') : undefined;
+    if (off < 0) { this.error('incbin', `\`incbin': unable to seek on file \`${target}' (negative offset ${off})`, offE); return; }
+    // nasm 2.16.01 crashes on a negative length: an error here.
+    if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     const n = this.timesCount(st);
     if (n !== 1) this.results.repeat[this.stmtIndex] = n;
@@ -885,7 +940,8 @@ class Assembler implements EvalContext {
       const value = v.v ?? 0;
       if (v.v !== undefined && unit <= 4) {
         const bits = unit * 8;
-        if (value < -(2 ** (bits - 1)) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
+        // nasm's bounds for data are -2^bits .. 2^bits-1 (`db -256` passes, `db -257` warns; measured).
+        if (value < -(2 ** bits) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
       }
       const bytes = littleEndian(v.big ?? value, unit);
       for (const b of bytes) out.push(b);
@@ -1121,4 +1177,9 @@ export function littleEndian(value: number | bigint, size: number): Uint8Array {
   let b = BigInt.asUintN(size * 8, BigInt(Math.trunc(value)));
   for (let i = 0; i < size; i++) { out[i] = Number(b & 0xffn); b >>= 8n; }
   return out;
+}
+
+/** A token that can end an operand: a name, a number, a string or `)`. */
+function isOperandEnd(t: PPToken): boolean {
+  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'here' || t.text === ')';
 }

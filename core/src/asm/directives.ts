@@ -11,6 +11,24 @@ export const DIRECTIVES: ReadonlySet<string> = new Set([
   ...Object.keys(DATA_UNIT), ...Object.keys(RESERVE_UNIT),
 ]);
 
+/**
+ * Directive words that nasm reads as the directive even before a colon (its standard macros and
+ * the parser's own words): `org: nop` is an `org` with a bad operand, not a label (measured).
+ * Data and reserve words and `equ` make labels there.
+ */
+const NOT_LABELS: ReadonlySet<string> = new Set([...DIRECTIVES, 'float'].filter((d) => DATA_UNIT[d] === undefined && RESERVE_UNIT[d] === undefined && d !== 'equ'));
+
+/** Whether `name:` at the start of a line is a directive, not a label (see NOT_LABELS). */
+export function isDirectiveWord(name: string): boolean {
+  return name.length <= 9 && NOT_LABELS.has(name.toLowerCase());
+}
+
+/**
+ * Directives nasm knows only in brackets (`[list -]`): outside them the word is a plain name, so
+ * a label may be called `list`.
+ */
+export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list']);
+
 /** Size keywords (manual §3.3) in bits. */
 export const SIZE_KEYWORDS: Readonly<Record<string, 8 | 16 | 32 | 48 | 64 | 80>> = {
   byte: 8, word: 16, dword: 32, fword: 48, qword: 64, tword: 80,

@@ -96,8 +96,10 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     }
     if (mentionsRegister(e)) p.fail('invalid effective address', e);
     p.collectRefs(e);
-    const part: Expr = neg ? { k: 'un', op: '-', a: e, start: e.start, end: e.end } : e;
-    disp = disp ? { k: 'bin', op: '+', a: disp, b: part, start: disp.start, end: part.end } : part;
+    // A subtracted term stays a subtraction (`[ebx+tbl-$$]`: the difference of two labels is a
+    // number, where `tbl + -$$` would negate a label).
+    if (disp !== undefined) disp = { k: 'bin', op: neg ? '-' : '+', a: disp, b: e, start: disp.start, end: e.end };
+    else disp = neg ? { k: 'un', op: '-', a: e, start: e.start, end: e.end } : e;
   }
   // Same register written twice (`[eax+eax]`, `[eax*2+eax]`) is one index with the scales added.
   for (let a = 0; a < regCount; a++) {

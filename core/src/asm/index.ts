@@ -169,26 +169,35 @@ class Places {
 }
 
 function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, asm: AssemblyOutput): ListingLine[] {
-  const listing: ListingLine[] = [];
+  const out: ListingLine[] = [];
   const none = new Uint8Array(0);
   const lines = pp.lines;
+  // `[list -]` is listed and stops the listing, `[list +]` resumes it unlisted (nasm: a switch, not a count).
+  let listing = true;
   for (let i = 0; i < lines.count; i++) {
     const file = lines.file(i), line = lines.line[i], source = lines.text[i], depth = lines.origin(i).depth;
     const si = stmtOfLine[i];
+    const op = si >= 0 ? stmts[si].op : undefined;
+    if (op !== undefined && op.name === 'list' && op.directive) {
+      const on = stmts[si].args[0]?.text === '+';
+      const shown = listing;
+      listing = on;
+      if (!shown) continue;
+    } else if (!listing) continue;
     if (si < 0) {
-      listing.push({ file, line, source, depth, address: undefined, sectionOffset: undefined, bytes: none, repeat: undefined, reserved: undefined });
+      out.push({ file, line, source, depth, address: undefined, sectionOffset: undefined, bytes: none, repeat: undefined, reserved: undefined });
       continue;
     }
     const res = asm.results;
     const emitted = res.size[si] > 0 || res.bytes[si] !== undefined || hasOp(stmts[si]);
     const address = present(res.address[si]);
-    listing.push({
+    out.push({
       file, line, source, depth,
       address: emitted ? address : undefined, sectionOffset: emitted ? present(res.sectionOffset[si]) ?? address : undefined,
       bytes: res.bytes[si] ?? none, repeat: present(res.repeat[si]), reserved: present(res.reserved[si]),
     });
   }
-  return listing;
+  return out;
 }
 
 function mapEntries(pp: PreprocessResult, stmtOfLine: Int32Array, asm: AssemblyOutput): SourceMapEntry[] {

@@ -59,25 +59,38 @@ export function usesCallLabel(macro: MultiLineMacro): boolean {
   return (macro.capturesLabel ??= macro.body.some((l) => l.tokens.some((t) => t.kind === 'preproc' && t.text === '%00')));
 }
 
-/** Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it. */
-export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number): PPToken[][] {
+/**
+ * Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it.
+ * An argument written as a `{...}` group is the group's contents: nasm 2.16 drops what follows it
+ * up to the next comma, telling `stray` (its error), and a greedy last argument ends there.
+ */
+export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number, stray?: (t: PPToken) => void): PPToken[][] {
   const args: PPToken[][] = [];
   if (start >= tokens.length) return args;
   let cur: PPToken[] = [];
   let depth = 0;
+  let braced = false;
+  let closed = false;
+  let reported = false;
   for (let i = start; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t.kind === 'op') {
-      if (t.text === '{') { if (depth++ === 0 && cur.length === 0) continue; }
-      else if (t.text === '}') { if (--depth === 0) continue; }
-      else if (t.text === '(') depth++;
-      else if (t.text === ')') depth--;
-      else if (t.text === ',' && depth <= 0 && args.length < greedyAfter) {
-        args.push(cur);
-        cur = [];
-        continue;
-      }
+    const op = t.kind === 'op' ? t.text : '';
+    if (op === ',' && depth <= 0 && args.length < greedyAfter) {
+      args.push(cur);
+      cur = [];
+      braced = closed = reported = false;
+      continue;
     }
+    if (closed) {
+      if (op === ',') break;
+      if (!reported) stray?.(t);
+      reported = true;
+      continue;
+    }
+    if (op === '{') { if (depth++ === 0 && cur.length === 0) { braced = true; continue; } }
+    else if (op === '}') { if (--depth === 0 && braced) { closed = true; continue; } }
+    else if (op === '(') depth++;
+    else if (op === ')') depth--;
     cur.push(t);
   }
   args.push(cur);

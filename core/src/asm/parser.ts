@@ -3,7 +3,7 @@
 // far pointers, data items), each with its column range. Errors are reported and the line skipped.
 
 import type { SourceRange } from './api';
-import { DATA_UNIT, DIRECTIVES, SIZE_KEYWORDS } from './directives';
+import { DATA_UNIT, DIRECTIVES, isDirectiveWord, SIZE_KEYWORDS } from './directives';
 import { encodeFloat, floatConstant, FLOAT_FORMATS } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
@@ -424,6 +424,7 @@ class LineParser implements TermReader {
       const colon = toks[1]?.text === ':';
       if (colon || first.text.startsWith('$') || wordClass(lower) === 0) {
         if (!colon && register(first)) this.fail(`label \`${first.text}' is a register name`, first);
+        if (colon && isDirectiveWord(first.text)) this.fail(`\`${first.text}' is a directive, not a label (write \`$${first.text}:' for a label of that name)`, first);
         // nasm would assemble it (`lfence`, `rdpmc` ...): taken for a label it would give other bytes.
         if (!colon && isOutsideDialect(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
@@ -467,6 +468,9 @@ class LineParser implements TermReader {
     const word = toks[this.pos++];
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
+      if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) return this.directiveAlone(word, label, times, prefixes);
+      // nasm's `align` is a macro, whose lines `times` cannot prefix.
+      if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
       const op = keyword!.op(word.start, word.end);
       if (DATA_UNIT[lower] !== undefined) {
         const items = this.dataItems(DATA_UNIT[lower]);
@@ -482,6 +486,7 @@ class LineParser implements TermReader {
         const e = this.expression(this.pos, toks.length);
         return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
       }
+      if (lower === 'align') return this.finish(label, times, prefixes, op, NO_OPERANDS, this.alignFill(), toks.slice(this.pos));
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
     }
     if ((cls & Word.Mnemonic) === 0) {
@@ -541,6 +546,35 @@ class LineParser implements TermReader {
     return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(undefined), NO_TOKENS), at: field };
   }
 
+  /**
+   * The items of a data fill, `align 8, dw 0x9090`: nasm's `align` macro repeats the whole fill
+   * statement once per byte of padding (`times pad dw 0x9090`), not once per its own size.
+   */
+  private alignFill(): readonly DataItem[] {
+    const toks = this.toks;
+    const comma = this.operandEnd(this.pos, false);
+    const unit = DATA_UNIT[toks[comma + 1]?.text.toLowerCase() ?? ''];
+    if (toks[comma]?.text !== ',' || unit === undefined) return NO_DATA;
+    const from = this.pos;
+    this.pos = comma + 2;
+    const items = this.dataItems(unit);
+    this.pos = from;
+    return items;
+  }
+
+  /**
+   * A directive of MACRO_DIRECTIVES with no operand (`align`, `org`, `section`). In nasm they are
+   * standard macros taking one or more, so the word goes on to the parser, which takes it for a
+   * label without a colon, and rejects it after a label or a prefix (measured: two warnings).
+   */
+  private directiveAlone(word: PPToken, label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined): ParsedStatement {
+    const warnings = (this.warnings ??= []);
+    warnings.push({ message: `multi-line macro \`${word.text}' exists, but not taking 0 parameters`, start: word.start, end: word.end, code: 'macro-args' });
+    if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(`\`${word.text}' expects an operand`, word);
+    warnings.push({ message: 'label alone on a line without a colon might be in error', start: word.start, end: word.end, code: 'label-orphan' });
+    return this.finish(this.label(word), undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
+  }
+
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, op: ParsedStatement['op'],
     operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
     const opIndex = op === undefined ? this.toks.length : this.opIndex >= 0 ? this.opIndex : 1;
@@ -565,15 +599,16 @@ class LineParser implements TermReader {
   }
 
   /** Index of the end of an operand starting at i: the next top-level comma, or end of line. */
-  private operandEnd(i: number, stopAtWord: boolean): number {
+  private operandEnd(start: number, stopAtWord: boolean): number {
     let depth = 0;
+    let i = start;
     for (; i < this.toks.length; i++) {
       const t = this.toks[i];
       if (t.kind === 'op') {
         if (t.text === '(' || t.text === '[') depth++;
         else if (t.text === ')' || t.text === ']') depth--;
         else if (t.text === ',' && depth === 0) return i;
-      } else if (stopAtWord && depth === 0 && i > 0 && t.kind === 'ident' && !isQuestionMark(t)) {
+      } else if (stopAtWord && depth === 0 && i > start && t.kind === 'ident' && !isQuestionMark(t)) {
         // `times N db 0`: the count ends where a word follows a complete operand.
         const prev = this.toks[i - 1];
         if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')') return i;
@@ -680,7 +715,8 @@ class LineParser implements TermReader {
         if (this.pos >= toks.length) this.fail('data item expected after `,\'', toks[this.pos - 1]);
       }
     }
-    if (items.length === 0) this.fail('no data items given', undefined);
+    // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
+    if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
     return items.slice();
   }
 
@@ -728,6 +764,13 @@ class LineParser implements TermReader {
       return this.memory(i + 1, end - 1, from, to, size, jump === 'far', strict);
     }
     const reg = register(t);
+    // `es:[di]`, `es:di`, `es:0x10`: a segment register and `:` before the operand make it a
+    // memory reference, `[es:di]`, but to JMP and CALL a far pointer (nasm, measured).
+    if (reg && reg.cls === 'sreg' && i + 2 < end && toks[i + 1].text === ':' && !isJumpOrCall(toks[this.opIndex])) {
+      const bracket = toks[i + 2].text === '[';
+      if (bracket && toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
+      return bracket ? this.memory(i + 3, end - 1, from, to, size, jump === 'far', strict, reg) : this.memory(i + 2, end, from, to, size, jump === 'far', strict, reg);
+    }
     if (reg && i + 1 === end) {
       if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
       return { kind: 'reg', reg, start: from, end: to };
@@ -776,12 +819,13 @@ class LineParser implements TermReader {
     (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: from, end: to, code: 'regsize' });
   }
 
-  private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean): ParsedOperand {
+  private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+    outerSegment?: RegisterInfo): ParsedOperand {
     const toks = this.toks;
     let i = start;
     let dispSize: 8 | 16 | 32 | undefined;
     let nosplit = false;
-    let segment: RegisterInfo | undefined;
+    let segment = outerSegment;
     for (; i < end; i++) {
       const t = toks[i];
       if (t.kind !== 'ident') break;
@@ -807,4 +851,14 @@ class LineParser implements TermReader {
     }
     return effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
   }
+}
+
+/** Directives that are standard macros in nasm taking at least one parameter (see directiveAlone). */
+const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
+  'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'struc', 'istruc', 'at', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'default',
+]);
+
+function isJumpOrCall(t: PPToken | undefined): boolean {
+  const lower = t?.text.toLowerCase();
+  return lower === 'jmp' || lower === 'call';
 }

@@ -6,6 +6,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
+import { isFloatText } from './floats';
 import { parseNumber } from './numbers';
 import { findMacroTaking, macroArgument, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
@@ -127,6 +128,9 @@ export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): Prepr
 class Preprocessor {
   /** Made again for the main file's line count once it is read (see PPLines). */
   private out = new PPLines();
+  /** `NAME equ ...` lines passed on so far, by name, and how far `out` was looked through (see equConstant). */
+  private readonly equs = new Map<string, readonly PPToken[]>();
+  private equScanned = 0;
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
   private readonly smacros = new Map<string, SingleLineMacro[]>();
@@ -335,7 +339,9 @@ class Preprocessor {
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
     if (!active) {
       if (directive.startsWith('%if') || directive.startsWith('%elif') || directive === '%else' || directive === '%endif') {
-        this.conditional(f, file, line, directive, tokens, false);
+        // An `%elif` that is to be tested sees macro parameters and `%$` names, as an `%if` does.
+        const tested = directive.startsWith('%elif') && this.conds[this.conds.length - 1].state === Cond.Looking;
+        this.conditional(f, file, line, directive, tested ? this.substituted(f, tokens as PPToken[], file, line) : tokens, false);
       }
       this.emit(f, file, line, text, [], true);
       return;
@@ -360,6 +366,16 @@ class Preprocessor {
     this.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
+  }
+
+  /** A directive's tokens with `%1`, `%$name` and `%[...]` rewritten, as processLine rewrites an active line's. */
+  private substituted(f: Frame, tokens: PPToken[], file: string, line: number): PPToken[] {
+    let toks = tokens;
+    let flags = lineFlags(toks);
+    if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line); flags = lineFlags(toks); }
+    if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
+    if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
+    return toks;
   }
 
   // ---- capture of %macro and %rep bodies ----
@@ -493,7 +509,7 @@ class Preprocessor {
       }
       case '%error': case '%warning': case '%fatal': {
         list();
-        const msg = messageText(text, toks);
+        const msg = messageText(text, toks, this.expandSingle(toks.slice(1), file, line));
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         if (d === '%fatal') this.stopped = true;
@@ -688,17 +704,19 @@ class Preprocessor {
         const e = this.expandSingle(rest as PPToken[], file, line);
         const comma = e.findIndex((t) => t.text === ',');
         if (comma < 0) { this.sink.error('syntax', `\`${d}' expects two comma-separated arguments`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion); result = false; break; }
-        let a = e.slice(0, comma).map((t) => t.text).join(' ');
-        let b = e.slice(comma + 1).map((t) => t.text).join(' ');
+        // nasm compares strings by their contents (`'ab'` is `"ab"`), and two empty sides differ.
+        const side = (ts: readonly PPToken[]): string => ts.map((t) => (t.kind === 'string' ? `"${quoteFree(t.text)}` : t.text)).join(' ');
+        let a = side(e.slice(0, comma));
+        let b = side(e.slice(comma + 1));
         if (k === 'idni') { a = a.toLowerCase(); b = b.toLowerCase(); }
-        result = a === b;
+        result = a !== '' && a === b;
         break;
       }
       case 'num': case 'str': case 'id': case 'token': case 'empty': {
         const e = this.expandSingle(rest as PPToken[], file, line);
         if (k === 'empty') result = e.length === 0;
         else if (k === 'token') result = e.length === 1;
-        else result = e.length === 1 && e[0].kind === (k === 'num' ? 'number' : k === 'str' ? 'string' : 'ident');
+        else result = firstTokenIs(e, k);
         break;
       }
       case 'env': case 'usable': case 'using': case 'directive': case 'file':
@@ -733,6 +751,8 @@ class Preprocessor {
     let failed = false;
     const ctx: EvalContext = {
       symbol: (name: string, node: Expr) => {
+        const known = this.equConstant(name, 0);
+        if (known !== undefined) return known;
         failed = true;
         this.sink.error('non-constant', `symbol \`${name}' is not a constant the preprocessor knows (in \`${d}')`, lineRange(file, line, node.start, node.end), f.expansion);
         return undefined;
@@ -747,6 +767,38 @@ class Preprocessor {
     const v = evaluate(expr, ctx);
     if (failed || v.v === undefined) return undefined;
     return v;
+  }
+
+  /**
+   * The value of `NAME equ <number expression>` on a line already passed on: nasm assembles each
+   * line as it preprocesses it, so `%if` and `%assign` see the constants defined above them
+   * (`SECTORS equ 20` / `%if SECTORS > 127`), those of the main file's own lines. Lines are
+   * indexed on the first such lookup only; a value that needs a label or `$` is unknown, as in
+   * nasm's first pass.
+   */
+  private equConstant(name: string, depth: number): Value | undefined {
+    const out = this.out;
+    for (; this.equScanned < out.count; this.equScanned++) {
+      const i = this.equScanned;
+      // nasm's %if does not see an equ from an included file, a macro or a %rep (measured).
+      if ((out.flags[i] & LineFlag.ListOnly) !== 0 || out.origin(i).depth !== 0) continue;
+      const toks = out.tokensOf(i);
+      const at = toks[1]?.text === ':' ? 2 : 1;
+      const word = toks[at];
+      if (toks[0]?.kind !== 'ident' || word?.kind !== 'ident' || word.text.toLowerCase() !== 'equ' || this.equs.has(toks[0].text)) continue;
+      this.equs.set(toks[0].text, toks.slice(at + 1));
+    }
+    const body = this.equs.get(name);
+    if (body === undefined || body.length === 0 || depth > 32) return undefined;
+    const p = new ExprParser(body, 0, body.length, undefined, this.limits.eval);
+    const expr = p.parse();
+    if (!expr || p.pos < body.length) return undefined;
+    let ok = true;
+    const v = evaluate(expr, {
+      symbol: (other: string) => { const o = this.equConstant(other, depth + 1); if (o === undefined) ok = false; return o; },
+      here: () => { ok = false; return undefined; }, base: () => { ok = false; return undefined; }, error: () => { ok = false; },
+    });
+    return ok && v.v !== undefined && v.sec < 0 ? v : undefined;
   }
 
   /** `%assign NAME expr` (and `%iassign` when `d` says so): NAME becomes the expression's value. */
@@ -948,7 +1000,8 @@ class Preprocessor {
     const out = this.out;
     for (; this.sectScanned < out.count; this.sectScanned++) {
       const i = this.sectScanned;
-      if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
+      // nasm's %if does not see an equ from an included file, a macro or a %rep (measured).
+      if ((out.flags[i] & LineFlag.ListOnly) !== 0 || out.origin(i).depth !== 0) continue;
       const toks = out.tokensOf(i);
       const first = toks[0];
       if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) continue;
@@ -1071,6 +1124,7 @@ class Preprocessor {
     // %substr NAME string, start[, length]: 1-based start (measured with nasm 2.16: a start below
     // 1 is taken as 1), a negative length counts back from the end (-1: to the end).
     const nums = signedNumbers(args);
+    if (nums.length === 0) { this.sink.error('syntax', `\`${d}' requires a starting index`, here, f.expansion); return; }
     const str = strings[0];
     const len = str.length;
     const from = Math.max(0, (nums[0] ?? 1) - 1);
@@ -1109,7 +1163,8 @@ class Preprocessor {
     if (m && this.inProgress.size > 0) m = m.filter((d) => d.recursive === true || !this.inProgress.has(d));
     if (!m || m.length === 0) return false;
     const nameTok = toks[at];
-    const argsAll = splitArguments(toks, at + 1, Infinity);
+    const argsAll = splitArguments(toks, at + 1, Infinity,
+      (t) => this.sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), f.expansion));
     let count = argsAll.length;
     let def = findMacroTaking(m, count);
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
@@ -1270,11 +1325,20 @@ function pasteTokens(toks: readonly PPToken[], file: string, line: number): PPTo
 }
 
 /** The text after `%error`: a quoted string is unquoted, otherwise the rest of the line as written. */
-function messageText(text: string, toks: readonly PPToken[]): string {
-  if (toks.length === 2 && toks[1].kind === 'string') return toks[1].text.slice(1, -1);
+/**
+ * The message of `%error`/`%warning`/`%fatal`: as written when nothing in it was rewritten, else
+ * the rewritten tokens (`%1`, `%$x` and single-line macros expanded, blanks collapsed) as nasm
+ * prints them; a lone string without its quotes.
+ */
+function messageText(text: string, toks: readonly PPToken[], expanded: readonly PPToken[]): string {
+  if (expanded.length === 1 && expanded[0].kind === 'string') {
+    const bytes = decodeString(expanded[0].text);
+    return bytes !== undefined ? new TextDecoder().decode(bytes) : expanded[0].text.slice(1, -1);
+  }
   if (toks.length < 2) return '';
   const from = toks[1].start, to = toks[toks.length - 1].end;
-  return to <= text.length && from <= to ? text.slice(from, to) : toks.slice(1).map((t) => t.text).join(' ');
+  const written = expanded.every((t) => text.slice(t.start, t.end) === t.text);
+  return written && to <= text.length && from <= to ? text.slice(from, to).replace(/\s+/g, ' ') : tokensText(expanded);
 }
 
 /** The `;` comment lines directly above a definition, as its documentation. */
@@ -1370,4 +1434,30 @@ function invertCondition(cc: string): string {
   if (cc === 'pe') return 'po';
   if (cc === 'po') return 'pe';
   return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
+}
+
+/** A string token's contents, escapes decoded, as one character per byte. */
+function quoteFree(text: string): string {
+  const bytes = decodeString(text);
+  if (bytes === undefined) return text;
+  let out = '';
+  for (const b of bytes) out += String.fromCharCode(b);
+  return out;
+}
+
+/**
+ * `%ifnum`, `%ifstr`, `%ifid`: nasm 2.16 looks at the first token only, after any signs for
+ * `%ifnum` (`%ifnum -5`, `%ifnum 5+1`, `%ifid foo bar` hold; measured). A floating-point constant
+ * is no number, but a `.` that no digit or exponent follows ends nasm's number (`%ifnum 1.` holds).
+ */
+function firstTokenIs(toks: readonly PPToken[], kind: string): boolean {
+  let i = 0;
+  if (kind === 'num') while (i < toks.length && toks[i].kind === 'op' && (toks[i].text === '-' || toks[i].text === '+')) i++;
+  const t = toks[i];
+  if (t === undefined) return false;
+  if (kind === 'str') return t.kind === 'string';
+  if (kind === 'id') return t.kind === 'ident';
+  if (t.kind !== 'number') return false;
+  const dot = t.text.indexOf('.');
+  return dot < 0 ? !isFloatText(t.text) : !/[0-9eEpP]/.test(t.text.charAt(dot + 1));
 }

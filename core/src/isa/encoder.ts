@@ -2,7 +2,7 @@
 // default -Ox optimizer) and lays out prefixes, opcode, ModR/M, SIB, displacement and immediates.
 // Diagnostics use NASM's wording so users can search for them.
 
-import type { AsmOperand, EncodeProblem, EncodeRequest, EncodeResult, ImmOperand, MemOperand, PrefixName } from './operands';
+import type { AsmOperand, EncodeProblem, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName } from './operands';
 import type { FormSpec, InstructionSpec, OperandKind, RegisterInfo } from './types';
 import { encodeEffectiveAddress, toSigned } from './encode-ea';
 import { recipesOf } from './encode-form';
@@ -440,7 +440,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   if (segment !== undefined) out.push(segment);
   let operandSize = recipe.operandSize;
   if (prefixes.operandSize !== undefined) {
-    if (operandSize !== undefined && operandSize !== prefixes.operandSize) {
+    // `o32 jmp far [x]`: an unsized far pointer takes its offset size from the prefix (nasm: no warning).
+    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined)) {
       problems.push(warning(`invalid operand size prefix, must be o${operandSize}`));
     }
     operandSize = prefixes.operandSize;
@@ -587,6 +588,17 @@ function encodePrefixesAlone(req: EncodeRequest): EncodeResult {
 const formProblems: EncodeProblem[] = [];
 
 /** Encodes one instruction exactly as `nasm -f bin` would. */
+/**
+ * `lea eax, label`: nasm takes an immediate source of LEA for the address `[label]` (the same
+ * bytes, measured); undefined for any other request.
+ */
+function leaOfImmediate(req: EncodeRequest): EncodeRequest | undefined {
+  const [dst, src] = req.operands;
+  if (req.mnemonic !== 'lea' || req.operands.length !== 2 || dst.kind !== 'reg' || src.kind !== 'imm' || src.jump !== undefined) return undefined;
+  const disp: OperandValue = { value: src.value, reloc: src.reloc, section: src.section, sectionOffset: src.sectionOffset };
+  return { ...req, operands: [dst, { kind: 'mem', scale: 1, disp, hasDisp: true, addressSize: req.bits }] };
+}
+
 export function encode(req: EncodeRequest): EncodeResult {
   const spec = findInstruction(req.mnemonic);
   if (spec === undefined) {
@@ -612,6 +624,8 @@ export function encode(req: EncodeRequest): EncodeResult {
     if ((classes[f] & wanted) === wanted && fitForm(forms[f], recipes[f], ctx) === Fit.Yes) fits |= 1 << f;
   }
   if (fits === 0) {
+    const asMemory = leaOfImmediate(req);
+    if (asMemory !== undefined) return encode(asMemory);
     ctx.ignoreSizes = true;
     const sizeOnly = forms.some((f, k) => fitForm(f, recipes[k], ctx) !== Fit.No);
     ctx.ignoreSizes = false;

@@ -119,6 +119,11 @@ function conditionFamily(): KeywordDoc[] {
   return out;
 }
 
+/** Directives nasm reads only in brackets: not offered as completions, where a label may take the name. */
+export const BRACKET_DIRECTIVES: readonly KeywordDoc[] = [
+  { name: 'list', doc: '`[list -]` stops the listing (`-l`) after this line, `[list +]` resumes it; a switch, not a count (NASM §2.1.3).' },
+];
+
 export const PREPROCESSOR_DIRECTIVES: readonly KeywordDoc[] = [
   ...PREPROCESSOR_BASE,
   // NASM §4.1: the `%i` forms define or remove case-insensitive macros.
@@ -178,7 +183,7 @@ export const OPERAND_MODIFIERS: readonly KeywordDoc[] = [
 
 const DIRECTIVE_NAMES = new Set(DIRECTIVES.map((d) => d.name));
 const PREPROC_BY_NAME = new Map(PREPROCESSOR_DIRECTIVES.map((d) => [d.name, d]));
-const DIRECTIVE_BY_NAME = new Map([...DIRECTIVES, ...SIZE_KEYWORDS, ...OPERAND_MODIFIERS, ...BUILTIN_NAMES].map((d) => [d.name.toLowerCase(), d]));
+const DIRECTIVE_BY_NAME = new Map([...DIRECTIVES, ...BRACKET_DIRECTIVES, ...SIZE_KEYWORDS, ...OPERAND_MODIFIERS, ...BUILTIN_NAMES].map((d) => [d.name.toLowerCase(), d]));
 const SECTION_START = BUILTIN_NAMES.find((d) => d.name === 'section.NAME.start') as KeywordDoc;
 
 export function isDirective(word: string): boolean {
