@@ -1000,8 +1000,8 @@ class Preprocessor {
     const out = this.out;
     for (; this.sectScanned < out.count; this.sectScanned++) {
       const i = this.sectScanned;
-      // nasm's %if does not see an equ from an included file, a macro or a %rep (measured).
-      if ((out.flags[i] & LineFlag.ListOnly) !== 0 || out.origin(i).depth !== 0) continue;
+      // Any line counts, an included file's or a macro's too (fixture sect-nested).
+      if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
       const toks = out.tokensOf(i);
       const first = toks[0];
       if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) continue;
@@ -1324,7 +1324,6 @@ function pasteTokens(toks: readonly PPToken[], file: string, line: number): PPTo
   return out;
 }
 
-/** The text after `%error`: a quoted string is unquoted, otherwise the rest of the line as written. */
 /**
  * The message of `%error`/`%warning`/`%fatal`: as written when nothing in it was rewritten, else
  * the rewritten tokens (`%1`, `%$x` and single-line macros expanded, blanks collapsed) as nasm
