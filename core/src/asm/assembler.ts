@@ -413,9 +413,17 @@ class Assembler implements EvalContext {
   }
 
   private operandValue(v: Value): OperandValue {
-    if (v.sec < 0 || v.v === undefined) return { value: v.v, reloc: v.sec >= 0 };
-    const sec = this.sections[v.sec];
-    return { value: v.v, reloc: true, section: v.sec, sectionOffset: v.v - sec.address };
+    return this.writeValue({ value: undefined, reloc: false, section: undefined, sectionOffset: undefined }, v);
+  }
+
+  /** Writes `v` into `into` as the encoder reads a value: a label's also as an offset in its section. */
+  private writeValue<T extends Scratch<OperandValue>>(into: T, v: Value): T {
+    const known = v.sec >= 0 && v.v !== undefined;
+    into.value = v.v;
+    into.reloc = v.sec >= 0;
+    into.section = known ? v.sec : undefined;
+    into.sectionOffset = known ? v.v! - this.sections[v.sec].address : undefined;
+    return into;
   }
 
   // ---- statements ----
@@ -1052,13 +1060,8 @@ class Assembler implements EvalContext {
       case 'reg':
         return REGISTER_OPERANDS.get(o.reg)!;
       case 'imm': {
-        const v = known ?? this.eval(o.expr);
         const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, size: undefined, strict: undefined, jump: undefined });
-        const reloc = v.sec >= 0 && v.v !== undefined;
-        imm.value = v.v;
-        imm.reloc = v.sec >= 0;
-        imm.section = reloc ? v.sec : undefined;
-        imm.sectionOffset = reloc ? v.v! - this.sections[v.sec].address : undefined;
+        this.writeValue(imm, known ?? this.eval(o.expr));
         imm.size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
         imm.strict = o.strict;
         imm.jump = o.jump;
@@ -1067,17 +1070,8 @@ class Assembler implements EvalContext {
       case 'farptr':
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
-        let disp = NO_DISPLACEMENT;
-        if (o.disp !== undefined) {
-          const v = known ?? this.eval(o.disp);
-          const d = (this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined });
-          const reloc = v.sec >= 0 && v.v !== undefined;
-          d.value = v.v;
-          d.reloc = v.sec >= 0;
-          d.section = reloc ? v.sec : undefined;
-          d.sectionOffset = reloc ? v.v! - this.sections[v.sec].address : undefined;
-          disp = d;
-        }
+        const disp = o.disp === undefined ? NO_DISPLACEMENT
+          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined }), known ?? this.eval(o.disp));
         const regBits = (o.base ?? o.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
