@@ -14,7 +14,7 @@ import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, 
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
-import type { AsmOperand, EncodeRequest, EncodeResult, OperandValue, PrefixName, RegOperand } from '../isa/operands';
+import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { REGISTERS } from '../isa/registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -22,6 +22,9 @@ const NO_PREFIX_NAMES: readonly PrefixName[] = [];
 
 /** The encoder's operand for each register: one object each, not one per instruction encoded. */
 const REGISTER_OPERANDS: ReadonlyMap<RegisterInfo, RegOperand> = new Map(REGISTERS.map((r) => [r, { kind: 'reg', reg: r.name }]));
+
+/** What the assembler rewrites in place for each instruction it encodes (see Assembler.request). */
+type Scratch<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The displacement of a memory operand written without one. */
 const NO_DISPLACEMENT: OperandValue = { value: 0, reloc: false };
@@ -119,7 +122,16 @@ class Assembler implements EvalContext {
   /** What operandValueOf answers for a name (one record, not one per statement and pass). */
   private readonly nameValue: Value = { v: undefined, sec: -1 };
   /** What encoding() asks the encoder, rewritten for every instruction (the encoder keeps none of it). */
-  private readonly request: { -readonly [K in keyof EncodeRequest]: EncodeRequest[K] } = { mnemonic: '', operands: [], prefixes: NO_PREFIX_NAMES, bits: 16, address: 0, section: 0, sectionOffset: 0 };
+  private readonly request: Scratch<EncodeRequest> = { mnemonic: '', operands: [], prefixes: NO_PREFIX_NAMES, bits: 16, address: 0, section: 0, sectionOffset: 0 };
+  /**
+   * The request's operands, rewritten likewise: by operand count, the lists; by position, the
+   * immediate and memory operands and displacements (made on first use). Objects made per
+   * instruction would be garbage by the next one, and a large file encodes tens of thousands.
+   */
+  private readonly operandLists: AsmOperand[][] = [];
+  private readonly imms: Scratch<ImmOperand>[] = [];
+  private readonly mems: Scratch<MemOperand>[] = [];
+  private readonly disps: Scratch<OperandValue>[] = [];
   /** The line of the statement being assembled: diagnostics point into it. */
   private line = 0;
   private pass = 0;
@@ -409,9 +421,17 @@ class Assembler implements EvalContext {
   }
 
   private operandValue(v: Value): OperandValue {
-    if (v.sec < 0 || v.v === undefined) return { value: v.v, reloc: v.sec >= 0 };
-    const sec = this.sections[v.sec];
-    return { value: v.v, reloc: true, section: v.sec, sectionOffset: v.v - sec.address };
+    return this.writeValue({ value: undefined, reloc: false, section: undefined, sectionOffset: undefined }, v);
+  }
+
+  /** Writes `v` into `into` as the encoder reads a value: a label's also as an offset in its section. */
+  private writeValue<T extends Scratch<OperandValue>>(into: T, v: Value): T {
+    const known = v.sec >= 0 && v.v !== undefined;
+    into.value = v.v;
+    into.reloc = v.sec >= 0;
+    into.section = known ? v.sec : undefined;
+    into.sectionOffset = known ? v.v! - this.sections[v.sec].address : undefined;
+    return into;
   }
 
   // ---- statements ----
@@ -1025,8 +1045,8 @@ class Assembler implements EvalContext {
       const known = key !== undefined ? entry!.encodings.get(key) : undefined;
       if (known !== undefined) { c.result[i] = known; if (c.key !== undefined) c.key[i] = undefined; return known; }
     }
-    const operands = new Array<AsmOperand>(st.operands.length);
-    for (let n = 0; n < operands.length; n++) operands[n] = this.asmOperand(st.operands[n], n === one ? value : undefined);
+    const operands = (this.operandLists[st.operands.length] ??= new Array<AsmOperand>(st.operands.length));
+    for (let n = 0; n < operands.length; n++) operands[n] = this.asmOperand(st.operands[n], n, n === one ? value : undefined);
     const request = this.request;
     request.mnemonic = st.op!.name;
     request.operands = operands;
@@ -1090,29 +1110,34 @@ class Assembler implements EvalContext {
     return r;
   }
 
-  /** The encoder's view of an operand; `known`: its value, when already evaluated. */
-  private asmOperand(o: ParsedOperand, known: Value | undefined): AsmOperand {
+  /** The encoder's view of operand `n`, in its scratch objects; `known`: its value, when already evaluated. */
+  private asmOperand(o: ParsedOperand, n: number, known: Value | undefined): AsmOperand {
     switch (o.kind) {
       case 'reg':
         return REGISTER_OPERANDS.get(o.reg)!;
       case 'imm': {
-        // operandValue's fields written out, not spread: copying by spread is the slow part here.
-        const v = known ?? this.eval(o.expr);
-        const size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
-        if (v.sec < 0 || v.v === undefined) return { kind: 'imm', value: v.v, reloc: v.sec >= 0, size, strict: o.strict, jump: o.jump };
-        return { kind: 'imm', value: v.v, reloc: true, section: v.sec, sectionOffset: v.v - this.sections[v.sec].address, size, strict: o.strict, jump: o.jump };
+        const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, size: undefined, strict: undefined, jump: undefined });
+        this.writeValue(imm, known ?? this.eval(o.expr));
+        imm.size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
+        imm.strict = o.strict;
+        imm.jump = o.jump;
+        return imm;
       }
       case 'farptr':
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
-        const disp = o.disp ? this.operandValue(known ?? this.eval(o.disp)) : NO_DISPLACEMENT;
+        const disp = o.disp === undefined ? NO_DISPLACEMENT
+          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined }), known ?? this.eval(o.disp));
         const regBits = (o.base ?? o.index)?.bits;
-        const addressSize: 16 | 32 = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
-        return {
-          kind: 'mem', size: o.size, far: o.far, segment: o.segment?.name as SegmentRegister | undefined,
-          base: o.base?.name as Gpr32 | Gpr16 | undefined, index: o.index?.name as Gpr32 | Gpr16 | undefined, scale: o.scale,
-          disp, hasDisp: o.disp !== undefined, dispSize: o.dispSize, nosplit: o.nosplit, addressSize,
-        };
+        const mem = (this.mems[n] ??= {
+          kind: 'mem', size: undefined, far: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
+          disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, addressSize: 16,
+        });
+        mem.size = o.size; mem.far = o.far; mem.segment = o.segment?.name as SegmentRegister | undefined;
+        mem.base = o.base?.name as Gpr32 | Gpr16 | undefined; mem.index = o.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = o.scale;
+        mem.disp = disp; mem.hasDisp = o.disp !== undefined; mem.dispSize = o.dispSize; mem.nosplit = o.nosplit;
+        mem.addressSize = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
+        return mem;
       }
     }
   }
