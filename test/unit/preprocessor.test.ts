@@ -111,4 +111,8 @@ describe('preprocessor', () => {
       [undefined, undefined, []],
     ]);
   });
+  it('records the names in a handed-on %if block\'s conditions as references', () => {
+    const { r } = pp('start:\ndb 1\nfinish:\n%if finish - start > 10\n  %error big\n%elifn finish\n%endif');
+    assert.deepEqual(r.references.map((x) => [x.name, x.range.start.line, x.range.start.col]), [['finish', 3, 4], ['start', 3, 13], ['finish', 5, 7]]);
+  });
 });

@@ -846,6 +846,12 @@ class Preprocessor {
     }
     branches.push({ condition, messages });
     this.checks.push({ outputLine: this.out.count, statement: 0, expansion: f.expansion, branches });
+    // The conditions' names are uses of the labels and constants they name (find references, rename);
+    // a `.local` name's full name depends on the label above, which the parser knows, not this.
+    for (const b of branches) {
+      const c = b.condition;
+      if (c !== undefined) for (const t of c.tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e) this.refer(t.text, t, c.file, c.line);
+    }
   }
 
   /** Evaluates a preprocessor expression (%if, %assign, %rep, %rotate); undefined after reporting an error. */
