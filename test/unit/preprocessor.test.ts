@@ -105,7 +105,7 @@ describe('preprocessor', () => {
     assert.equal(r.checks.length, 1);
     const c = r.checks[0];
     assert.equal(c.outputLine, 7);
-    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.messages.map((m) => `${m.severity} ${m.message} ${m.range.start.line}`)]), [
+    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.items.map((m) => ('branches' in m ? 'block' : `${m.severity} ${m.message} ${m.range.start.line}`))]), [
       ['%if', '( $ - $$ ) > 0', ['error big 2']],
       ['%elif', '1', ['warning one 4']],
       [undefined, undefined, []],

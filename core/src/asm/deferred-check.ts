@@ -27,16 +27,20 @@ export interface CheckCondition {
 export interface CheckBranch {
   /** Undefined for `%else`. */
   readonly condition: CheckCondition | undefined;
-  readonly messages: readonly CheckMessage[];
+  /** Its lines in order: messages, and `%if` blocks nested in it. */
+  readonly items: (CheckMessage | CheckBlock)[];
 }
 
-export interface DeferredCheck {
+export interface CheckBlock {
+  readonly branches: CheckBranch[];
+}
+
+export interface DeferredCheck extends CheckBlock {
   /** The preprocessor's output line the block ends at (all of the block's lines are listed only). */
   readonly outputLine: number;
   /** Filled in once parsed: the number of statements before the block. */
   statement: number;
   readonly expansion: readonly SourceRange[];
-  readonly branches: readonly CheckBranch[];
 }
 
 /** What the assembler knows at the block: `$`, `$$`, and symbols defined above it. */
@@ -49,19 +53,32 @@ export interface CheckScope {
 
 /** Reports the messages of the first branch whose condition holds, or an error a condition gives. */
 export function runCheck(check: DeferredCheck, scope: CheckScope, sink: DiagnosticSink, evalLimit: number): void {
-  for (const branch of check.branches) {
+  runBlock(check, check.expansion, scope, sink, evalLimit);
+}
+
+function runBlock(block: CheckBlock, expansion: readonly SourceRange[], scope: CheckScope, sink: DiagnosticSink, evalLimit: number): void {
+  for (const branch of block.branches) {
     const c = branch.condition;
     if (c !== undefined) {
-      const holds = conditionHolds(c, check.expansion, scope, sink, evalLimit);
+      const holds = conditionHolds(c, expansion, scope, sink, evalLimit);
       // After an error nasm takes no branch of the block.
       if (holds === undefined) return;
       if (!holds) continue;
     }
-    for (const m of branch.messages) {
-      if (m.severity === 'warning') sink.warning(m.code, m.message, m.range, check.expansion);
-      else sink.error(m.code, m.message, m.range, check.expansion);
+    for (const item of branch.items) {
+      if ('branches' in item) runBlock(item, expansion, scope, sink, evalLimit);
+      else if (item.severity === 'warning') sink.warning(item.code, item.message, item.range, expansion);
+      else sink.error(item.code, item.message, item.range, expansion);
     }
     return;
+  }
+}
+
+/** Each condition of `block` and of the blocks nested in it. */
+export function* conditionsOf(block: CheckBlock): Generator<CheckCondition> {
+  for (const b of block.branches) {
+    if (b.condition !== undefined) yield b.condition;
+    for (const item of b.items) if ('branches' in item) yield* conditionsOf(item);
   }
 }
 

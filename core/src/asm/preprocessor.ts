@@ -3,7 +3,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import type { CheckBranch, CheckCondition, CheckMessage, DeferredCheck } from './deferred-check';
+import { conditionsOf, type CheckBlock, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
@@ -784,12 +784,14 @@ class Preprocessor {
   }
 
   /**
-   * The end of the block open at `f`'s next line (past its `%endif`), when its lines are `%elif`,
-   * `%elifn`, `%else`, `%error`, `%warning` and `%fatal` lines, blank or comments only; else
-   * undefined. A nested `%if` or a line continued with a backslash is beyond what deferBlock reads.
+   * The end of the block open at `f`'s next line (past its `%endif`), when its lines are `%error`,
+   * `%warning` and `%fatal` lines, blocks of `%if`/`%ifn`, `%elif`/`%elifn`, `%else`, `%endif`
+   * holding such lines, blanks and comments only; else undefined. Other `%if` forms (`%ifdef`...)
+   * and lines continued with a backslash are beyond what deferBlock reads.
    */
   private diagnosticBlock(f: Frame): number | undefined {
     const count = f.lines !== undefined ? f.lines.count : f.body!.length;
+    let nested = 0;
     for (let k = f.idx; k < count; k++) {
       let first: Token | undefined;
       if (f.lines !== undefined) {
@@ -800,22 +802,23 @@ class Preprocessor {
       if (first === undefined || first.kind === 'comment') continue;
       if (first.kind !== 'preproc') return undefined;
       const w = first.text.toLowerCase();
-      if (w === '%endif') return k + 1;
-      if (!DEFERRED_LINES.has(w)) return undefined;
+      if (w === '%endif') { if (nested-- === 0) return k + 1; }
+      else if (w === '%if' || w === '%ifn') nested++;
+      else if (!DEFERRED_LINES.has(w)) return undefined;
     }
     return undefined;
   }
 
   /**
    * Reads the block's lines up to `end` (see diagnosticBlock), lists them, and hands the block on
-   * as a DeferredCheck: each branch with its condition macro-expanded and its messages as nasm
-   * prints them (nothing between here and the `%endif` can change a macro). `%fatal` becomes an
+   * as a DeferredCheck: each branch with its condition macro-expanded, its messages as nasm prints
+   * them and the blocks nested in it (nothing between here and the `%endif` can change a macro). `%fatal` becomes an
    * error there: nasm stops preprocessing at it, but the preprocessor is done by then.
    */
   private deferBlock(f: Frame, end: number, first: CheckCondition): void {
-    const branches: CheckBranch[] = [];
-    let condition: CheckCondition | undefined = first;
-    let messages: CheckMessage[] = [];
+    const top: CheckBlock = { branches: [{ condition: first, items: [] }] };
+    // The blocks open at the line read, innermost last.
+    const open: CheckBlock[] = [top];
     while (f.idx < end) {
       const k = f.idx++;
       this.linesProcessed++;
@@ -832,25 +835,30 @@ class Preprocessor {
       if (raw.length === 0) continue;
       const toks = this.substituted(f, raw as PPToken[], file, line);
       const w = toks[0].text.toLowerCase();
-      if (w === '%endif') break;
-      if (w === '%else' || w === '%elif' || w === '%elifn') {
-        branches.push({ condition, messages });
-        messages = [];
-        condition = w === '%else' ? undefined : { directive: w, negate: w === '%elifn', tokens: this.expandSingle(toks.slice(1), file, line), file, line };
+      const block = open[open.length - 1];
+      const condition = (): CheckCondition => ({ directive: w, negate: w.endsWith('n'), tokens: this.expandSingle(toks.slice(1), file, line), file, line });
+      if (w === '%endif') { open.pop(); continue; }
+      if (w === '%if' || w === '%ifn') {
+        const inner: CheckBlock = { branches: [{ condition: condition(), items: [] }] };
+        block.branches[block.branches.length - 1].items.push(inner);
+        open.push(inner);
         continue;
       }
-      messages.push({
+      if (w === '%else' || w === '%elif' || w === '%elifn') {
+        block.branches.push({ condition: w === '%else' ? undefined : condition(), items: [] });
+        continue;
+      }
+      block.branches[block.branches.length - 1].items.push({
         severity: w === '%warning' ? 'warning' : 'error', code: w === '%warning' ? 'user-warning' : w === '%fatal' ? 'user-fatal' : 'user-error',
         message: messageText(text, toks, this.expandSingle(toks.slice(1), file, line)), range: lineRange(file, line, toks[0].start, toks[toks.length - 1].end),
       });
     }
-    branches.push({ condition, messages });
-    this.checks.push({ outputLine: this.out.count, statement: 0, expansion: f.expansion, branches });
+    const check: DeferredCheck = { outputLine: this.out.count, statement: 0, expansion: f.expansion, branches: top.branches };
+    this.checks.push(check);
     // The conditions' names are uses of the labels and constants they name (find references, rename);
     // a `.local` name's full name depends on the label above, which the parser knows, not this.
-    for (const b of branches) {
-      const c = b.condition;
-      if (c !== undefined) for (const t of c.tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e) this.refer(t.text, t, c.file, c.line);
+    for (const c of conditionsOf(check)) {
+      for (const t of c.tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e) this.refer(t.text, t, c.file, c.line);
     }
   }
 
@@ -1418,7 +1426,7 @@ class Preprocessor {
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
 
-/** The lines besides blanks, comments and the `%endif` that a block handed on to the assembler may hold (see diagnosticBlock). */
+/** The lines besides blanks, comments and nested `%if`/`%ifn` ... `%endif` that a block handed on to the assembler may hold (see diagnosticBlock). */
 const DEFERRED_LINES: ReadonlySet<string> = new Set(['%elif', '%elifn', '%else', '%error', '%warning', '%fatal']);
 
 /** The expansion chain of a macro body: the call site, then the caller's chain, middle dropped when very deep. */
