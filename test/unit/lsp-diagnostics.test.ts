@@ -86,4 +86,12 @@ describe('lsp diagnostics', () => {
     // Generous bound for a shared CI machine; the benchmark reports the real latency.
     assert.ok(ms < 5000, `${ms} ms`);
   });
+
+  it('reports a size check decided by the assembler at its %error line, and at the macro call', () => {
+    const text = '%macro fits 1\n%if ($-$$) > %1\n  %error "too big"\n%endif\n%endmacro\ntimes 20 db 0\nfits 10\n%if ($-$$) > 510\n  %warning "boot sector too big"\n%endif\n';
+    const diags = validate(single(text).doc);
+    assert.deepEqual(diags.map((d) => [d.severity, d.message, d.range.start.line, d.range.start.character, d.range.end.character, d.relatedInformation?.map((r) => r.location.range.start.line)]), [
+      [1, 'too big', 2, 2, 18, [6]],
+    ]);
+  });
 });

@@ -88,4 +88,31 @@ describe('preprocessor', () => {
     const m = pp('; Prints a thing.\n; Twice.\n%macro show 1-2\n%endmacro').r.macros[0];
     assert.deepEqual([m.doc, m.min, m.max], ['Prints a thing.\nTwice.', 1, 2]);
   });
+
+  it('says why it cannot decide a %if on $ or a label whose block holds code', () => {
+    const { diags, code } = pp('db 1\n%if ($-$$) > 0\n  db 2\n%endif\nstart:\n%if start\n  %error x\n  db 3\n%endif');
+    const why = "Ringside decides `%if' before assembling; only a block of `%error'/`%warning' lines can test";
+    assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col, d.range.end.col]), [
+      [`\`$' in \`%if': ${why} it`, 1, 5, 6],
+      [`symbol \`start' is not a constant the preprocessor knows (in \`%if'): ${why} a label`, 5, 4, 9],
+    ]);
+    // Taken as false, as after any error in a %if.
+    assert.deepEqual(code, ['db 1', 'start :']);
+  });
+  it('hands a %if block of diagnostics on $ to the assembler, listing its lines', () => {
+    const { r, diags, code } = pp('db 1\n%if ($-$$) > 0\n  %error "big" ; why\n%elif 1\n  %warning "one"\n%else\n%endif\ndb 2');
+    assert.deepEqual([diags, code], [[], ['db 1', 'db 2']]);
+    assert.equal(r.checks.length, 1);
+    const c = r.checks[0];
+    assert.equal(c.outputLine, 7);
+    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.items.map((m) => ('branches' in m ? 'block' : `${m.severity} ${m.message} ${m.range.start.line}`))]), [
+      ['%if', '( $ - $$ ) > 0', ['error big 2']],
+      ['%elif', '1', ['warning one 4']],
+      [undefined, undefined, []],
+    ]);
+  });
+  it('records the names in a handed-on %if block\'s conditions as references', () => {
+    const { r } = pp('start:\ndb 1\nfinish:\n%if finish - start > 10\n  %error big\n%elifn finish\n%endif');
+    assert.deepEqual(r.references.map((x) => [x.name, x.range.start.line, x.range.start.col]), [['finish', 3, 4], ['start', 3, 13], ['finish', 5, 7]]);
+  });
 });

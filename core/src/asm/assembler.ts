@@ -4,6 +4,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
+import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { encode } from './instruction-set';
@@ -75,6 +76,8 @@ export interface AssemblerHost {
   readonly mainFile: string;
   readonly limits?: ResolvedLimits;
   readonly budget?: TimeBudget;
+  /** `%if` blocks the preprocessor left to the assembler, by statement (see deferred-check.ts). */
+  readonly checks?: readonly DeferredCheck[];
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -260,12 +263,14 @@ class Assembler implements EvalContext {
     this.alignRaisesSection = true;
     this.struc = undefined;
     this.istrucStart = undefined;
-    for (let i = 0; i < this.stmts.length; i++) {
-      this.stmtIndex = i;
-      this.line = this.lineOf[i];
-      if (this.budget.expired()) return;
-      this.statement(i);
+    // The deferred %if blocks between runs of statements, so that a statement costs no test for them.
+    let from = 0;
+    for (const c of this.host.checks ?? []) {
+      if (!this.statements(from, c.statement)) return;
+      from = c.statement;
+      if (this.final) this.check(c);
     }
+    if (!this.statements(from, this.stmts.length)) return;
     this.stmtIndex = this.stmts.length;
     const open = this.struc as StrucState | undefined;
     if (open) this.line = this.lineOf[open.stmt];
@@ -277,6 +282,32 @@ class Assembler implements EvalContext {
       if (this.final) this.sink.error('section-layout', p.message, lineRange(this.stmts.length > 0 ? this.lines.file(this.lineOf[0]) : '', 0, 0, 0));
     }
     if (this.sections.some((s, i) => s.address !== before[i] || previous[i]?.name !== s.name)) this.changed = true;
+  }
+
+  /** Assembles statements `from` up to `to`; false when the time budget ran out. */
+  private statements(from: number, to: number): boolean {
+    for (let i = from; i < to; i++) {
+      this.stmtIndex = i;
+      this.line = this.lineOf[i];
+      if (this.budget.expired()) return false;
+      this.statement(i);
+    }
+    return true;
+  }
+
+  /** A deferred %if block at its place: `$` is where the next statement goes, and only symbols defined above are known. */
+  private check(c: DeferredCheck): void {
+    this.stmtIndex = c.statement;
+    this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size;
+    const scope: CheckScope = {
+      here: () => this.here(),
+      base: () => this.base(),
+      symbolBefore: (name) => {
+        const s = this.symbols.get(name);
+        return s !== undefined && s.stmt < c.statement ? this.symbolValue(s) : undefined;
+      },
+    };
+    runCheck(c, scope, this.sink, this.limits.eval);
   }
 
   private openSection(name: string, _attrs: readonly PPToken[] | undefined): Section {

@@ -70,8 +70,16 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   }
   stmts.length = count;
   const lineOf = statementLines.subarray(0, count);
+  // A deferred %if block comes after the statements of the lines before it.
+  for (const c of pp.checks) {
+    let l = c.outputLine - 1;
+    while (l >= 0 && stmtOfLine[l] < 0) l--;
+    c.statement = l >= 0 ? stmtOfLine[l] + 1 : 0;
+  }
 
-  const asm = assembleStatements(stmts, lines, lineOf, sink, { readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget }, opts.frontEndOnly ?? false);
+  const asm = assembleStatements(stmts, lines, lineOf, sink, {
+    readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget, checks: pp.exhausted ? [] : pp.checks,
+  }, opts.frontEndOnly ?? false);
 
   const textSection = asm.sections[0];
   const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;

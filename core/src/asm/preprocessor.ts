@@ -3,6 +3,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
+import { conditionsOf, type CheckBlock, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
 import { tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
@@ -46,6 +47,8 @@ export interface PreprocessResult {
   readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[];
   /** Stopped at an expansion limit: fatal in nasm, which then assembles nothing. */
   readonly exhausted: boolean;
+  /** `%if` blocks of diagnostics that the assembler decides (see deferBlock), in output order. */
+  readonly checks: DeferredCheck[];
 }
 
 interface Frame {
@@ -141,6 +144,7 @@ class Preprocessor {
   private readonly files: string[] = [];
   private readonly includes: IncludeRecord[] = [];
   private readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[] = [];
+  private readonly checks: DeferredCheck[] = [];
   private capture: Capture | undefined;
   private technique: Technique | undefined;
   private uniqueId = 0;
@@ -192,6 +196,7 @@ class Preprocessor {
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
       defines: this.allDefines, technique: this.technique, references: this.references, exhausted: this.exhausted,
+      checks: this.checks,
     };
   }
 
@@ -341,7 +346,10 @@ class Preprocessor {
       if (directive.startsWith('%if') || directive.startsWith('%elif') || directive === '%else' || directive === '%endif') {
         // An `%elif` that is to be tested sees macro parameters and `%$` names, as an `%if` does.
         const tested = directive.startsWith('%elif') && this.conds[this.conds.length - 1].state === Cond.Looking;
+        // Listed first: an `%elif` handed on to the assembler lists the rest of its block (deferBlock).
+        this.emit(f, file, line, text, [], true);
         this.conditional(f, file, line, directive, tested ? this.substituted(f, tokens as PPToken[], file, line) : tokens, false);
+        return;
       }
       this.emit(f, file, line, text, [], true);
       return;
@@ -661,17 +669,22 @@ class Preprocessor {
       if (top.state === Cond.Active) top.state = Cond.Done;
       else if (top.state === Cond.Looking) {
         const v = this.testCondition(f, file, line, d, kind, toks);
-        if (v) top.state = Cond.Active;
+        if (v === undefined) this.conds.pop();
+        else if (v) top.state = Cond.Active;
       }
       return;
     }
     if (!active) { this.conds.push({ state: Cond.ParentSkip, sawElse: false, range: here, expansion: f.expansion }); return; }
     const v = this.testCondition(f, file, line, d, kind, toks);
+    if (v === undefined) return;
     this.conds.push({ state: v ? Cond.Active : Cond.Looking, sawElse: false, range: here, expansion: f.expansion });
   }
 
-  /** Evaluates `%if<kind>` (kind: '', 'n', 'def', 'ndef', 'idn', 'idni', 'num', 'str', 'id', 'token', 'macro', 'empty', ...). */
-  private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): boolean {
+  /**
+   * Evaluates `%if<kind>` (kind: '', 'n', 'def', 'ndef', 'idn', 'idni', 'num', 'str', 'id', 'token', 'macro', 'empty', ...);
+   * undefined when the rest of the block, to its `%endif`, went to the assembler (see expressionCondition).
+   */
+  private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): boolean | undefined {
     let negate = false;
     let k = kind;
     if (k.startsWith('n') && k !== 'num' && k !== 'n') { negate = true; k = k.slice(1); }
@@ -680,8 +693,9 @@ class Preprocessor {
     let result: boolean;
     switch (k) {
       case '': {
-        const v = this.evalCondition(rest, file, line, f, d);
-        result = v !== undefined && v !== 0;
+        const v = this.expressionCondition(f, file, line, d, rest, negate);
+        if (v === undefined) return undefined;
+        result = v;
         break;
       }
       case 'def': {
@@ -730,6 +744,124 @@ class Preprocessor {
     return negate ? !result : result;
   }
 
+  /**
+   * The truth of `%if`/`%ifn`/`%elif`/`%elifn` EXPR (`negate` for the `n` forms), false after an
+   * error. nasm's preprocessor runs inside its assembler's passes, so its `%if` sees `$`, `$$` and
+   * the labels above it; Ringside decides `%if` before assembling. An expression that needs them
+   * is decided by the assembler when the rest of the block holds diagnostics only (the boot
+   * sector's `%if ($-$$) > 510` / `%error ...`): the block is handed on whole and undefined
+   * returned. Any other such `%if` is an error that says why.
+   */
+  private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[], negate: boolean): boolean | undefined {
+    const parsed = this.parseExpression(rest, file, line, f, d);
+    if (parsed === undefined) return false;
+    const term = this.assemblerTerm(parsed.expr);
+    if (term === undefined) {
+      const v = this.evaluateParsed(parsed.expr, file, line, f, d);
+      return v !== undefined && v.v !== 0;
+    }
+    const end = this.diagnosticBlock(f);
+    if (end !== undefined) {
+      this.deferBlock(f, end, { directive: d, negate, tokens: parsed.tokens, file, line });
+      return undefined;
+    }
+    const why = `Ringside decides \`${d}' before assembling; only a block of \`%error'/\`%warning' lines can test`;
+    this.sink.error('non-constant', term.k === 'sym'
+      ? `symbol \`${term.name}' is not a constant the preprocessor knows (in \`${d}'): ${why} a label`
+      : `\`${term.k === 'here' ? '$' : '$$'}' in \`${d}': ${why} it`, lineRange(file, line, term.start, term.end), f.expansion);
+    return false;
+  }
+
+  /** The first `$`, `$$`, or name that is no preprocessor constant (see equConstant) in `e`. */
+  private assemblerTerm(e: Expr): Expr | undefined {
+    switch (e.k) {
+      case 'num': return undefined;
+      case 'here': case 'base': return e;
+      case 'sym': return this.equConstant(e.name, 0) === undefined ? e : undefined;
+      case 'un': return this.assemblerTerm(e.a);
+      case 'bin': return this.assemblerTerm(e.a) ?? this.assemblerTerm(e.b);
+    }
+  }
+
+  /**
+   * The end of the block open at `f`'s next line (past its `%endif`), when its lines are `%error`,
+   * `%warning` and `%fatal` lines, blocks of `%if`/`%ifn`, `%elif`/`%elifn`, `%else`, `%endif`
+   * holding such lines, blanks and comments only; else undefined. Other `%if` forms (`%ifdef`...)
+   * and lines continued with a backslash are beyond what deferBlock reads.
+   */
+  private diagnosticBlock(f: Frame): number | undefined {
+    const count = f.lines !== undefined ? f.lines.count : f.body!.length;
+    let nested = 0;
+    for (let k = f.idx; k < count; k++) {
+      let first: Token | undefined;
+      if (f.lines !== undefined) {
+        const e = f.lines.entry(k);
+        if (e.continued) return undefined;
+        first = e.code[0];
+      } else first = f.body![k].tokens[0];
+      if (first === undefined || first.kind === 'comment') continue;
+      if (first.kind !== 'preproc') return undefined;
+      const w = first.text.toLowerCase();
+      if (w === '%endif') { if (nested-- === 0) return k + 1; }
+      else if (w === '%if' || w === '%ifn') nested++;
+      else if (!DEFERRED_LINES.has(w)) return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Reads the block's lines up to `end` (see diagnosticBlock), lists them, and hands the block on
+   * as a DeferredCheck: each branch with its condition macro-expanded, its messages as nasm prints
+   * them and the blocks nested in it (nothing between here and the `%endif` can change a macro). `%fatal` becomes an
+   * error there: nasm stops preprocessing at it, but the preprocessor is done by then.
+   */
+  private deferBlock(f: Frame, end: number, first: CheckCondition): void {
+    const top: CheckBlock = { branches: [{ condition: first, items: [] }] };
+    // The blocks open at the line read, innermost last.
+    const open: CheckBlock[] = [top];
+    while (f.idx < end) {
+      const k = f.idx++;
+      this.linesProcessed++;
+      let file: string, line: number, text: string, raw: readonly Token[];
+      if (f.lines !== undefined) {
+        const e = f.lines.entry(k);
+        file = f.file; line = k; text = e.text; raw = e.code;
+      } else {
+        const b = f.body![k];
+        file = b.file; line = b.line; text = b.text;
+        raw = b.tokens.length > 0 && b.tokens[b.tokens.length - 1].kind === 'comment' ? b.tokens.slice(0, -1) : b.tokens;
+      }
+      this.emit(f, file, line, text, [], true);
+      if (raw.length === 0) continue;
+      const toks = this.substituted(f, raw as PPToken[], file, line);
+      const w = toks[0].text.toLowerCase();
+      const block = open[open.length - 1];
+      const condition = (): CheckCondition => ({ directive: w, negate: w.endsWith('n'), tokens: this.expandSingle(toks.slice(1), file, line), file, line });
+      if (w === '%endif') { open.pop(); continue; }
+      if (w === '%if' || w === '%ifn') {
+        const inner: CheckBlock = { branches: [{ condition: condition(), items: [] }] };
+        block.branches[block.branches.length - 1].items.push(inner);
+        open.push(inner);
+        continue;
+      }
+      if (w === '%else' || w === '%elif' || w === '%elifn') {
+        block.branches.push({ condition: w === '%else' ? undefined : condition(), items: [] });
+        continue;
+      }
+      block.branches[block.branches.length - 1].items.push({
+        severity: w === '%warning' ? 'warning' : 'error', code: w === '%warning' ? 'user-warning' : w === '%fatal' ? 'user-fatal' : 'user-error',
+        message: messageText(text, toks, this.expandSingle(toks.slice(1), file, line)), range: lineRange(file, line, toks[0].start, toks[toks.length - 1].end),
+      });
+    }
+    const check: DeferredCheck = { outputLine: this.out.count, statement: 0, expansion: f.expansion, branches: top.branches };
+    this.checks.push(check);
+    // The conditions' names are uses of the labels and constants they name (find references, rename);
+    // a `.local` name's full name depends on the label above, which the parser knows, not this.
+    for (const c of conditionsOf(check)) {
+      for (const t of c.tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e) this.refer(t.text, t, c.file, c.line);
+    }
+  }
+
   /** Evaluates a preprocessor expression (%if, %assign, %rep, %rotate); undefined after reporting an error. */
   private evalCondition(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): number | undefined {
     return this.evalValue(toks, file, line, f, d)?.v;
@@ -737,6 +869,12 @@ class Preprocessor {
 
   /** `evalCondition` with the exact 64-bit value kept (for %assign). */
   private evalValue(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | undefined {
+    const parsed = this.parseExpression(toks, file, line, f, d);
+    return parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+  }
+
+  /** A preprocessor expression's tokens, macro-expanded, and its parse; undefined after reporting an error. */
+  private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): { expr: Expr; tokens: readonly PPToken[] } | undefined {
     const e = this.expandSingle(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
     if (e.length === 0) { this.sink.error('syntax', `\`${d}' expects an expression`, whole, f.expansion); return undefined; }
@@ -748,6 +886,11 @@ class Preprocessor {
       this.sink.error('syntax', bad.message, lineRange(file, line, bad.start, bad.end), f.expansion);
       return undefined;
     }
+    return { expr, tokens: e };
+  }
+
+  /** Evaluates a parsed preprocessor expression (see parseExpression); undefined after reporting an error. */
+  private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | undefined {
     let failed = false;
     const ctx: EvalContext = {
       symbol: (name: string, node: Expr) => {
@@ -1282,6 +1425,9 @@ class Preprocessor {
 }
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
+
+/** The lines besides blanks, comments and nested `%if`/`%ifn` ... `%endif` that a block handed on to the assembler may hold (see diagnosticBlock). */
+const DEFERRED_LINES: ReadonlySet<string> = new Set(['%elif', '%elifn', '%else', '%error', '%warning', '%fatal']);
 
 /** The expansion chain of a macro body: the call site, then the caller's chain, middle dropped when very deep. */
 function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): readonly SourceRange[] {
