@@ -9,6 +9,7 @@ import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, type EvalContext, type Expr, 
 import { encode } from './instruction-set';
 import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
+import { resolveMemory } from './effective-address';
 import { StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
@@ -1110,6 +1111,18 @@ class Assembler implements EvalContext {
     return r;
   }
 
+  /**
+   * A memory reference made once its register factor's symbol is known (`[ecx*COUNT]`, see
+   * ParsedOperand `terms`): nasm takes a constant defined on an earlier line. On a problem, the
+   * reference without registers or displacement.
+   */
+  private resolvedMemory(o: Extract<ParsedOperand, { kind: 'mem' }>): Extract<ParsedOperand, { kind: 'mem' }> {
+    const r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)));
+    if (r.kind === 'mem') return r;
+    this.error('syntax', r.message, r.at);
+    return { ...o, terms: undefined };
+  }
+
   /** The encoder's view of operand `n`, in its scratch objects; `known`: its value, when already evaluated. */
   private asmOperand(o: ParsedOperand, n: number, known: Value | undefined): AsmOperand {
     switch (o.kind) {
@@ -1126,16 +1139,17 @@ class Assembler implements EvalContext {
       case 'farptr':
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
-        const disp = o.disp === undefined ? NO_DISPLACEMENT
-          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined }), known ?? this.eval(o.disp));
-        const regBits = (o.base ?? o.index)?.bits;
+        const m = o.terms === undefined ? o : this.resolvedMemory(o);
+        const disp = m.disp === undefined ? NO_DISPLACEMENT
+          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined }), known ?? this.eval(m.disp));
+        const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
           disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, addressSize: 16,
         });
-        mem.size = o.size; mem.far = o.far; mem.segment = o.segment?.name as SegmentRegister | undefined;
-        mem.base = o.base?.name as Gpr32 | Gpr16 | undefined; mem.index = o.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = o.scale;
-        mem.disp = disp; mem.hasDisp = o.disp !== undefined; mem.dispSize = o.dispSize; mem.nosplit = o.nosplit;
+        mem.size = m.size; mem.far = m.far; mem.segment = m.segment?.name as SegmentRegister | undefined;
+        mem.base = m.base?.name as Gpr32 | Gpr16 | undefined; mem.index = m.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = m.scale;
+        mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit;
         mem.addressSize = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
         return mem;
       }

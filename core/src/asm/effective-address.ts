@@ -2,7 +2,7 @@
 // §3.3), for both ways a line is parsed: from its tokens (parser.ts) and from its characters
 // (parse-plain.ts). The terms are gathered in scratch arrays, read by `effectiveAddress`.
 
-import { evaluate, type Expr } from './expr';
+import { evaluate, type Expr, type Value } from './expr';
 import type { ParsedOperand, Span } from './parser';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -13,6 +13,11 @@ export interface TermReader {
   fail(message: string, at: Span, code?: string): never;
   /** Notes the symbols a displacement term names (a register there is a problem). */
   collectRefs(e: Expr): void;
+  /**
+   * The value of a symbol in a register's factor (`[ecx*COUNT]`), which only the assembler knows:
+   * a parser defers the reference to it or gives up (undefined).
+   */
+  factorSymbol(name: string, node: Expr): Value | undefined;
 }
 
 /**
@@ -61,9 +66,14 @@ export function mentionsRegister(e: Expr): boolean {
   }
 }
 
-function constant(e: Expr): number | undefined {
+/** A register's factor: a number, or a constant the reader knows (nasm: one defined on an earlier line). */
+function factor(p: TermReader, e: Expr): number | undefined {
+  if (e.k === 'num' && e.big === undefined) return e.v;
   let ok = true;
-  const v = evaluate(e, { symbol: () => { ok = false; return undefined; }, here: () => undefined, base: () => undefined, error: () => { ok = false; } });
+  const v = evaluate(e, {
+    symbol: (name, node) => { const s = p.factorSymbol(name, node); if (s === undefined || s.sec >= 0) ok = false; return s; },
+    here: () => { ok = false; return undefined; }, base: () => { ok = false; return undefined; }, error: () => { ok = false; },
+  });
   return ok ? v.v : undefined;
 }
 
@@ -88,9 +98,9 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
       const ra = termRegister(e.a), rb = termRegister(e.b);
       if (ra || rb) {
         const r = (ra ?? rb)!;
-        const factor = constant(ra ? e.b : e.a);
-        if (neg || factor === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) p.fail('invalid effective address', e);
-        if (factor !== 0) { regInfo[regCount] = r; regScale[regCount] = factor; regExplicit[regCount++] = true; }
+        const times = factor(p, ra ? e.b : e.a);
+        if (neg || times === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) p.fail('invalid effective address', e);
+        if (times !== 0) { regInfo[regCount] = r; regScale[regCount] = times; regExplicit[regCount++] = true; }
         continue;
       }
     }
@@ -134,4 +144,36 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     kind: 'mem', size, far: far || undefined, segment, base, index, scale: scale as 1 | 2 | 4 | 8, disp, dispSize,
     nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to,
   };
+}
+
+type MemoryOperand = Extract<ParsedOperand, { kind: 'mem' }>;
+
+/** Thrown by `FactorReader.fail` to `resolveMemory`. */
+class MemoryProblem {
+  readonly kind = 'problem';
+  constructor(readonly message: string, readonly at: Span) {}
+}
+
+/** The reader of a deferred reference's terms, whose symbols were noted when the line was parsed. */
+class FactorReader implements TermReader {
+  constructor(readonly factorSymbol: (name: string, node: Expr) => Value | undefined) {}
+  fail(message: string, at: Span): never {
+    throw new MemoryProblem(message, at);
+  }
+  collectRefs(): void {}
+}
+
+/**
+ * A memory reference whose register factor names a symbol (`[tbl+ecx*COUNT]`, see the operand's
+ * `terms`), made with that symbol's value from `symbol` (undefined when not known on this line),
+ * or the problem with it: nasm takes a constant defined on an earlier line (measured).
+ */
+export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined): MemoryOperand | MemoryProblem {
+  try {
+    const count = splitTerms(o.terms!, false, 0);
+    return effectiveAddress(new FactorReader(symbol), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+  } catch (problem) {
+    if (problem instanceof MemoryProblem) return problem;
+    throw problem;
+  }
 }

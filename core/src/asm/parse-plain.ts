@@ -99,6 +99,11 @@ class PlainLineParser implements TermReader {
     throw DECLINED;
   }
 
+  /** A symbol as a register's factor (`[ecx*COUNT]`): LineParser's to defer. */
+  factorSymbol(): never {
+    throw DECLINED;
+  }
+
   collectRefs(e: Expr): void {
     switch (e.k) {
       case 'sym':
