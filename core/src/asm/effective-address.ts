@@ -54,7 +54,9 @@ export function splitTerms(e: Expr, neg: boolean, count: number): number {
 }
 
 function termRegister(e: Expr): RegisterInfo | undefined {
-  return e.k === 'sym' && e.name.length <= 3 ? lookupRegister(e.name) : undefined;
+  if (e.k !== 'sym' || e.name.length > 3) return undefined;
+  const r = lookupRegister(e.name);
+  return r !== undefined && e.escaped === undefined ? r : undefined;
 }
 
 export function mentionsRegister(e: Expr): boolean {

@@ -11,7 +11,8 @@ import { decodeString, stringValue } from './strings';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: number; readonly big?: bigint; readonly start: number; readonly end: number }
-  | { readonly k: 'sym'; readonly name: string; readonly start: number; readonly end: number; readonly tok: number }
+  /** `escaped`: written with a `$` (`$eax`), which makes a register's or keyword's name a symbol's. */
+  | { readonly k: 'sym'; readonly name: string; readonly start: number; readonly end: number; readonly tok: number; readonly escaped?: true }
   | { readonly k: 'here' | 'base'; readonly start: number; readonly end: number }
   | { readonly k: 'un'; readonly op: string; readonly a: Expr; readonly start: number; readonly end: number }
   | { readonly k: 'bin'; readonly op: string; readonly a: Expr; readonly b: Expr; readonly start: number; readonly end: number };
@@ -202,6 +203,7 @@ export class ExprParser {
         const fn = t.text.charCodeAt(0) === 0x5f ? floatFunction(t.text) : undefined;
         if (fn !== undefined && this.peek()?.text === '(') return this.floatFunction(t, fn);
         const name = qualifyName(t.text, this.localBase);
+        if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
       }
       case 'op':

@@ -680,14 +680,18 @@ class LineParser implements TermReader {
   /** A name or simple number token as ExprParser's primary makes it; undefined for others. */
   private simplePrimary(k: number): Expr | undefined {
     const t = this.toks[k];
-    if (t.kind === 'ident') return { k: 'sym', name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, tok: k };
+    if (t.kind === 'ident') {
+      // (`$ecx` is a symbol's name, not a register: ExprParser marks it.)
+      if (t.text.charCodeAt(0) === 0x24) return undefined;
+      return { k: 'sym', name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, tok: k };
+    }
     return simpleNumber(t);
   }
 
   collectRefs(e: Expr): void {
     switch (e.k) {
       case 'sym': {
-        if (lookupRegister(e.name)) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
+        if (lookupRegister(e.name) && e.escaped === undefined) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
         const t = this.toks[e.tok];
         (this.refs ??= []).push({ name: e.name, start: e.start, end: e.end, src: t.src, at: t.at });
         return;
@@ -886,7 +890,7 @@ class LineParser implements TermReader {
 
   /** Notes the symbols `e` names, leaving out its registers. */
   private collectNames(e: Expr): void {
-    if (e.k === 'sym' && !lookupRegister(e.name)) this.collectRefs(e);
+    if (e.k === 'sym' && (e.escaped === true || !lookupRegister(e.name))) this.collectRefs(e);
     else if (e.k === 'un') this.collectNames(e.a);
     else if (e.k === 'bin') { this.collectNames(e.a); this.collectNames(e.b); }
   }
