@@ -304,7 +304,7 @@ class Assembler implements EvalContext {
   }
 
   private warning(code: string, message: string, span: { start: number; end: number } | undefined): void {
-    if (this.final) this.sink.warning(code, message, this.range(span), this.lines.origin(this.line).expansion);
+    if (this.final) this.sink.warning(code, message, this.range(span), this.lines.origin(this.line).expansion, this.line);
   }
 
   // ---- evaluation ----
@@ -708,6 +708,7 @@ class Assembler implements EvalContext {
         this.noteSymbolTypes(args);
         return;
       case 'cpu':
+      case 'warning': // `[warning -name]`: read with the diagnostics (see WarningSwitches).
         return;
       case 'default': {
         // nasm reads the first word only (`default rel foo` passes; measured).

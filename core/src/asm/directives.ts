@@ -27,7 +27,7 @@ export function isDirectiveWord(name: string): boolean {
  * Directives nasm knows only in brackets (`[list -]`): outside them the word is a plain name, so
  * a label may be called `list`.
  */
-export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list']);
+export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list', 'warning']);
 
 /** Size keywords (manual §3.3) in bits. */
 export const SIZE_KEYWORDS: Readonly<Record<string, 8 | 16 | 32 | 48 | 64 | 80>> = {
