@@ -960,7 +960,8 @@ class Assembler implements EvalContext {
       }
       const v = this.eval(item.expr);
       const value = v.v ?? 0;
-      if (v.v !== undefined && unit <= 4) {
+      // A label's address is not checked (nasm: a relocation, cut to the unit without a word; measured).
+      if (v.v !== undefined && v.sec < 0 && unit <= 4) {
         const bits = unit * 8;
         // nasm's bounds for data are -2^bits .. 2^bits-1 (`db -256` passes, `db -257` warns; measured).
         if (value < -(2 ** bits) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
