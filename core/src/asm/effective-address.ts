@@ -68,6 +68,35 @@ export function mentionsRegister(e: Expr): boolean {
   }
 }
 
+/**
+ * A product naming a register other than `reg*n` (`(ecx+4)*2`, `2*(ecx*2)`): its terms, each
+ * multiplied out, appended to the scratch terms from `count` on; returns the new count.
+ */
+function distributeProduct(p: TermReader, e: Expr & { k: 'bin' }, neg: boolean, count: number): number {
+  const registerLeft = mentionsRegister(e.a);
+  if (registerLeft === mentionsRegister(e.b)) p.fail('invalid effective address', e);
+  const times = factor(p, registerLeft ? e.b : e.a);
+  if (times === undefined) p.fail('invalid effective address', e);
+  return scaledTerms(p, registerLeft ? e.a : e.b, times, neg, count);
+}
+
+/** `e` times `times` as terms of a memory reference, appended from `count` on; the new count. */
+function scaledTerms(p: TermReader, e: Expr, times: number, neg: boolean, count: number): number {
+  if (e.k === 'bin' && (e.op === '+' || e.op === '-')) return scaledTerms(p, e.b, times, e.op === '-' ? !neg : neg, scaledTerms(p, e.a, times, neg, count));
+  if (e.k === 'un' && (e.op === '+' || e.op === '-') && mentionsRegister(e.a)) return scaledTerms(p, e.a, times, e.op === '-' ? !neg : neg, count);
+  if (e.k === 'bin' && e.op === '*' && mentionsRegister(e)) {
+    const registerLeft = mentionsRegister(e.a);
+    if (registerLeft === mentionsRegister(e.b)) p.fail('invalid effective address', e);
+    const inner = factor(p, registerLeft ? e.b : e.a);
+    if (inner === undefined) p.fail('invalid effective address', e);
+    return scaledTerms(p, registerLeft ? e.a : e.b, times * inner, neg, count);
+  }
+  // A register or a number, each a term the caller reads (`ecx*4`, `4*2`).
+  termExprs[count] = { k: 'bin', op: '*', a: e, b: { k: 'num', v: times, start: e.start, end: e.end }, start: e.start, end: e.end };
+  termNegated[count] = neg;
+  return count + 1;
+}
+
 /** A register's factor: a number, or a constant the reader knows (nasm: one defined on an earlier line). */
 function factor(p: TermReader, e: Expr): number | undefined {
   if (e.k === 'num' && e.big === undefined) return e.v;
@@ -87,13 +116,14 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   segment: RegisterInfo | undefined, dispSize: 8 | 16 | 32 | undefined, nosplit: boolean): ParsedOperand {
   let regCount = 0;
   let disp: Expr | undefined;
+  // A register's coefficient is summed over the terms (nasm: `[ebx+ecx-ecx]` is `[ebx]`), and a
+  // product of a sum with a number is made its terms' products first (`[(ecx+4)*2]`).
   for (let n = 0; n < termCount; n++) {
     const e = termExprs[n], neg = termNegated[n];
     const r = termRegister(e);
     if (r) {
-      if (neg) p.fail('invalid effective address: a register cannot be subtracted', e);
       if (r.cls !== 'gpr32' && r.cls !== 'gpr16') p.fail(`invalid effective address: \`${r.name}' cannot address memory`, e);
-      regInfo[regCount] = r; regScale[regCount] = 1; regExplicit[regCount++] = false;
+      regInfo[regCount] = r; regScale[regCount] = neg ? -1 : 1; regExplicit[regCount++] = false;
       continue;
     }
     if (e.k === 'bin' && e.op === '*') {
@@ -101,10 +131,11 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
       if (ra || rb) {
         const r = (ra ?? rb)!;
         const times = factor(p, ra ? e.b : e.a);
-        if (neg || times === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) p.fail('invalid effective address', e);
-        if (times !== 0) { regInfo[regCount] = r; regScale[regCount] = times; regExplicit[regCount++] = true; }
+        if (times === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) p.fail('invalid effective address', e);
+        if (times !== 0) { regInfo[regCount] = r; regScale[regCount] = neg ? -times : times; regExplicit[regCount++] = true; }
         continue;
       }
+      if (mentionsRegister(e)) { termCount = distributeProduct(p, e, neg, termCount); continue; }
     }
     if (mentionsRegister(e)) p.fail('invalid effective address', e);
     p.collectRefs(e);
@@ -121,6 +152,12 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
       for (let k = b + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
       regCount--; b--;
     }
+  }
+  for (let a = 0; a < regCount; a++) {
+    if (regScale[a] < 0) p.fail('invalid effective address: a register cannot be subtracted', { start: from, end: to });
+    if (regScale[a] !== 0) continue;
+    for (let k = a + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
+    regCount--; a--;
   }
   if (regCount > 2) p.fail('invalid effective address: too many registers', { start: from, end: to });
   let base: RegisterInfo | undefined;
