@@ -1036,8 +1036,9 @@ class Assembler implements EvalContext {
     const one = kind === Encoding.Dynamic ? st.valueOperand : -1;
     let value: Value | undefined;
     let byValue: Map<string, ByValue> | undefined;
-    if (one >= 0) {
-      value = this.operandValueOf(st.value!);
+    if (one >= 0) value = this.operandValueOf(st.value!);
+    // (A label subtracted alone, `[ebp-.x]`, is encoded by more than its value: see Value.offset.)
+    if (value !== undefined && value.offset === undefined) {
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
@@ -1142,8 +1143,11 @@ class Assembler implements EvalContext {
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
         const m = o.terms === undefined ? o : this.resolvedMemory(o);
-        const disp = m.disp === undefined ? NO_DISPLACEMENT
-          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined }), known ?? this.eval(m.disp));
+        let dv = m.disp === undefined ? undefined : known ?? this.eval(m.disp);
+        // nasm takes a label subtracted alone (`[ebp-.x]`) as a number for an 8-bit displacement.
+        if (dv !== undefined && dv.offset !== undefined && (m.base !== undefined || m.index !== undefined) && dv.offset >= -128 && dv.offset <= 127) dv = { v: dv.offset, sec: -1 };
+        const disp = dv === undefined ? NO_DISPLACEMENT
+          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined }), dv);
         const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,

@@ -23,6 +23,12 @@ export interface Value {
   sec: number;
   /** The exact value when it is beyond ±2^53 (`v` is then its nearest number). */
   big?: bigint;
+  /**
+   * For a value that subtracts a label of the current section and adds none (`-lab`, see
+   * relocatableSum): the value without the section's address, which nasm puts in a memory
+   * reference's 8-bit displacement when it fits (`[ebp-.x]`; measured).
+   */
+  offset?: number;
 }
 
 export interface EvalContext {
@@ -348,7 +354,9 @@ function relocatableSum(e: Expr, ctx: EvalContext): Value | undefined {
     else return undefined;
   }
   if (subtracted >= 0 && ctx.here()?.sec !== subtracted) return undefined;
-  return { v: k, sec: added >= 0 ? added : subtracted };
+  if (added >= 0 || subtracted < 0) return { v: k, sec: added };
+  const base = ctx.base();
+  return base?.v === undefined ? { v: k, sec: subtracted } : { v: k, sec: subtracted, offset: k + base.v };
 }
 
 /** `m` times `e`'s value, adding `m` times each label's coefficient to `sections`; undefined when not a sum of labels. */
