@@ -286,10 +286,9 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
  * the whole expression, as nasm sums each section's coefficients first (see relocatableSum).
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
-  const outer = misplacedLabel;
-  misplacedLabel = undefined;
+  const outer = takeMisplaced();
   const v = evaluateTerm(e, ctx);
-  const problem = misplacedLabel;
+  const problem = takeMisplaced();
   misplacedLabel = outer;
   if (problem === undefined) return v;
   const sum = relocatableSum(e, ctx);
@@ -334,6 +333,13 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
 
 function misplaced(message: string, node: Expr): void {
   misplacedLabel ??= { message, node };
+}
+
+/** The problem held so far, if any; none is held after. */
+function takeMisplaced(): typeof misplacedLabel {
+  const problem = misplacedLabel;
+  misplacedLabel = undefined;
+  return problem;
 }
 
 /**
@@ -384,10 +390,9 @@ function linearSum(e: Expr, ctx: EvalContext, m: number, sections: Map<number, n
 
 /** `e`'s value when it is a number (no label left in it). */
 function scalar(e: Expr, ctx: EvalContext): number | undefined {
-  const outer = misplacedLabel;
-  misplacedLabel = undefined;
+  const outer = takeMisplaced();
   const v = evaluateTerm(e, ctx);
-  const misplacedHere = misplacedLabel !== undefined;
+  const misplacedHere = takeMisplaced() !== undefined;
   misplacedLabel = outer;
   return misplacedHere || v.sec >= 0 || v.v === undefined || v.big !== undefined ? undefined : v.v;
 }
