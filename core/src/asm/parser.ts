@@ -3,7 +3,7 @@
 // far pointers, data items), each with its column range. Errors are reported and the line skipped.
 
 import type { SourceRange } from './api';
-import { DATA_UNIT, DIRECTIVES, isDirectiveWord, SIZE_KEYWORDS } from './directives';
+import { DATA_UNIT, DIRECTIVES, isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
 import { encodeFloat, floatConstant, FLOAT_FORMATS } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
@@ -430,6 +430,7 @@ class LineParser implements TermReader {
     let label: ParsedStatement['label'];
     const first = toks[0];
     if (first.kind === 'ident') {
+      if (isKeywordWord(first.text)) this.fail('label or instruction expected at start of line', first);
       const lower = first.text.toLowerCase();
       const colon = toks[1]?.text === ':';
       if (colon || first.text.startsWith('$') || wordClass(lower) === 0) {
