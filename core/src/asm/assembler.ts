@@ -152,7 +152,8 @@ class Assembler implements EvalContext {
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
   private struc: StrucState | undefined;
-  private istrucStart: { sec: number; offset: number; name: string } | undefined;
+  /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
+  private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
   private readonly externs = new Set<string>();
   private readonly incbinCache = new Map<string, Uint8Array | undefined>();
   private stmtIndex = 0;
@@ -751,14 +752,14 @@ class Assembler implements EvalContext {
       case 'istruc': {
         const t = args[0];
         if (!t || t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
-        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t.text };
+        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t.text, outer: this.istrucStart };
         return;
       }
       case 'iend': {
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
         if (this.definedLater(`${this.istrucStart.name}_size`)) {
           this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${this.istrucStart.name}' is defined after this \`istruc'`, word);
-          this.istrucStart = undefined;
+          this.istrucStart = this.istrucStart.outer;
           return;
         }
         const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
@@ -767,7 +768,7 @@ class Assembler implements EvalContext {
           if (pad < 0) this.error('istruc', 'data in `istruc\' is larger than the structure', word);
           else this.emit(ZERO, pad);
         }
-        this.istrucStart = undefined;
+        this.istrucStart = this.istrucStart.outer;
         return;
       }
       default:
