@@ -10,6 +10,7 @@ import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, type EvalContext, type Expr, 
 import { encode } from './instruction-set';
 import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
+import { resolveMemory } from './effective-address';
 import { StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
@@ -154,7 +155,8 @@ class Assembler implements EvalContext {
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
   private struc: StrucState | undefined;
-  private istrucStart: { sec: number; offset: number; name: string } | undefined;
+  /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
+  private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
   private readonly externs = new Set<string>();
   private readonly incbinCache = new Map<string, Uint8Array | undefined>();
   private stmtIndex = 0;
@@ -334,7 +336,7 @@ class Assembler implements EvalContext {
   }
 
   private warning(code: string, message: string, span: { start: number; end: number } | undefined): void {
-    if (this.final) this.sink.warning(code, message, this.range(span), this.lines.origin(this.line).expansion);
+    if (this.final) this.sink.warning(code, message, this.range(span), this.lines.origin(this.line).expansion, this.line);
   }
 
   // ---- evaluation ----
@@ -738,6 +740,7 @@ class Assembler implements EvalContext {
         this.noteSymbolTypes(args);
         return;
       case 'cpu':
+      case 'warning': // `[warning -name]`: read with the diagnostics (see WarningSwitches).
         return;
       case 'default': {
         // nasm reads the first word only (`default rel foo` passes; measured).
@@ -780,14 +783,14 @@ class Assembler implements EvalContext {
       case 'istruc': {
         const t = args[0];
         if (!t || t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
-        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t.text };
+        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t.text, outer: this.istrucStart };
         return;
       }
       case 'iend': {
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
         if (this.definedLater(`${this.istrucStart.name}_size`)) {
           this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${this.istrucStart.name}' is defined after this \`istruc'`, word);
-          this.istrucStart = undefined;
+          this.istrucStart = this.istrucStart.outer;
           return;
         }
         const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
@@ -796,7 +799,7 @@ class Assembler implements EvalContext {
           if (pad < 0) this.error('istruc', 'data in `istruc\' is larger than the structure', word);
           else this.emit(ZERO, pad);
         }
-        this.istrucStart = undefined;
+        this.istrucStart = this.istrucStart.outer;
         return;
       }
       default:
@@ -989,7 +992,8 @@ class Assembler implements EvalContext {
       }
       const v = this.eval(item.expr);
       const value = v.v ?? 0;
-      if (v.v !== undefined && unit <= 4) {
+      // A label's address is not checked (nasm: a relocation, cut to the unit without a word; measured).
+      if (v.v !== undefined && v.sec < 0 && unit <= 4) {
         const bits = unit * 8;
         // nasm's bounds for data are -2^bits .. 2^bits-1 (`db -256` passes, `db -257` warns; measured).
         if (value < -(2 ** bits) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
@@ -1064,8 +1068,9 @@ class Assembler implements EvalContext {
     const one = kind === Encoding.Dynamic ? st.valueOperand : -1;
     let value: Value | undefined;
     let byValue: Map<string, ByValue> | undefined;
-    if (one >= 0) {
-      value = this.operandValueOf(st.value!);
+    if (one >= 0) value = this.operandValueOf(st.value!);
+    // (A label subtracted alone, `[ebp-.x]`, is encoded by more than its value: see Value.offset.)
+    if (value !== undefined && value.offset === undefined) {
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
@@ -1141,6 +1146,18 @@ class Assembler implements EvalContext {
     return r;
   }
 
+  /**
+   * A memory reference made once its register factor's symbol is known (`[ecx*COUNT]`, see
+   * ParsedOperand `terms`): nasm takes a constant defined on an earlier line. On a problem, the
+   * reference without registers or displacement.
+   */
+  private resolvedMemory(o: Extract<ParsedOperand, { kind: 'mem' }>): Extract<ParsedOperand, { kind: 'mem' }> {
+    const r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)));
+    if (r.kind === 'mem') return r;
+    this.error('syntax', r.message, r.at);
+    return { ...o, terms: undefined };
+  }
+
   /** The encoder's view of operand `n`, in its scratch objects; `known`: its value, when already evaluated. */
   private asmOperand(o: ParsedOperand, n: number, known: Value | undefined): AsmOperand {
     switch (o.kind) {
@@ -1157,16 +1174,20 @@ class Assembler implements EvalContext {
       case 'farptr':
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
-        const disp = o.disp === undefined ? NO_DISPLACEMENT
-          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined }), known ?? this.eval(o.disp));
-        const regBits = (o.base ?? o.index)?.bits;
+        const m = o.terms === undefined ? o : this.resolvedMemory(o);
+        let dv = m.disp === undefined ? undefined : known ?? this.eval(m.disp);
+        // nasm takes a label subtracted alone (`[ebp-.x]`) as a number for an 8-bit displacement.
+        if (dv !== undefined && dv.offset !== undefined && (m.base !== undefined || m.index !== undefined) && dv.offset >= -128 && dv.offset <= 127) dv = { v: dv.offset, sec: -1 };
+        const disp = dv === undefined ? NO_DISPLACEMENT
+          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined }), dv);
+        const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
           disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, addressSize: 16,
         });
-        mem.size = o.size; mem.far = o.far; mem.segment = o.segment?.name as SegmentRegister | undefined;
-        mem.base = o.base?.name as Gpr32 | Gpr16 | undefined; mem.index = o.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = o.scale;
-        mem.disp = disp; mem.hasDisp = o.disp !== undefined; mem.dispSize = o.dispSize; mem.nosplit = o.nosplit;
+        mem.size = m.size; mem.far = m.far; mem.segment = m.segment?.name as SegmentRegister | undefined;
+        mem.base = m.base?.name as Gpr32 | Gpr16 | undefined; mem.index = m.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = m.scale;
+        mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit;
         mem.addressSize = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
         return mem;
       }

@@ -2,6 +2,7 @@
 // from macros or includes, the chain of sites that led there.
 
 import type { Diagnostic, Severity, SourceRange } from './api';
+import type { WarningSwitches } from './warning-switches';
 
 export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
@@ -10,6 +11,10 @@ export class DiagnosticSink {
   private readonly seen = new Set<string>();
   /** The dedup key of each entry of `list`, for `rollback`. */
   private readonly keys: string[] = [];
+  /** Where in the preprocessed lines each warning of `list` was reported (see WarningSwitches); -1 for errors. */
+  private readonly positions: number[] = [];
+  /** The position of a warning reported without one: the count of lines the preprocessor has passed on. */
+  position: () => number = () => -1;
 
   /** A point to roll back to: diagnostics reported after it can be withdrawn. */
   mark(): number {
@@ -24,13 +29,15 @@ export class DiagnosticSink {
     }
     this.list.length = mark;
     this.keys.length = mark;
+    this.positions.length = mark;
   }
 
-  report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related']): void {
+  report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], position = -1): void {
     const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.keys.push(key);
+    this.positions.push(position);
     if (severity === 'error') this.errors++;
     const d: Diagnostic = { severity, code, message, range };
     this.list.push(expansion && expansion.length > 0 ? (related ? { ...d, expansion, related } : { ...d, expansion }) : related ? { ...d, related } : d);
@@ -40,8 +47,29 @@ export class DiagnosticSink {
     this.report('error', code, message, range, expansion, related);
   }
 
-  warning(code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[]): void {
-    this.report('warning', code, message, range, expansion);
+  /** A warning about preprocessed line `line` (by default, about the lines passed on so far). */
+  warning(code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], line?: number): void {
+    this.report('warning', code, message, range, expansion, undefined, line ?? this.position());
+  }
+
+  /**
+   * Drops the warnings `[warning -name]` turned off where they were reported, and makes errors of
+   * those `[warning +error=name]` made so: whether it made any.
+   */
+  applySwitches(switches: WarningSwitches): boolean {
+    const errors = this.errors;
+    let kept = 0;
+    for (let i = 0; i < this.list.length; i++) {
+      const d = this.list[i];
+      const verdict = d.severity === 'warning' ? switches.verdict(d.code, d.message, this.positions[i]) : 'on';
+      if (verdict === 'off') { this.seen.delete(this.keys[i]); continue; }
+      if (verdict === 'error') this.errors++;
+      this.list[kept] = verdict === 'error' ? { ...d, severity: 'error' } : d;
+      this.keys[kept] = this.keys[i];
+      this.positions[kept++] = this.positions[i];
+    }
+    this.list.length = kept; this.keys.length = kept; this.positions.length = kept;
+    return this.errors > errors;
   }
 }
 

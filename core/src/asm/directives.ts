@@ -24,10 +24,26 @@ export function isDirectiveWord(name: string): boolean {
 }
 
 /**
+ * nasm's operator, size and function words: a line cannot start with one, as a label or
+ * otherwise (`seg es`, `byte: nop`: "label or instruction expected at start of line", measured).
+ */
+const KEYWORDS: ReadonlySet<string> = new Set([
+  'seg', 'wrt', 'strict', 'nosplit', 'rel', 'abs', 'far', 'near', 'short', 'to',
+  'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword',
+  '__float8__', '__float16__', '__bfloat16__', '__float32__', '__float64__', '__float80m__', '__float80e__', '__float128l__', '__float128h__',
+  '__utf16__', '__utf16le__', '__utf16be__', '__utf32__', '__utf32le__', '__utf32be__',
+]);
+
+/** Whether a line starting with `name` is an error for being one of nasm's keywords (see KEYWORDS). */
+export function isKeywordWord(name: string): boolean {
+  return (name.length <= 7 || name.charCodeAt(0) === 0x5f) && KEYWORDS.has(name.toLowerCase());
+}
+
+/**
  * Directives nasm knows only in brackets (`[list -]`): outside them the word is a plain name, so
  * a label may be called `list`.
  */
-export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list']);
+export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list', 'warning']);
 
 /** Size keywords (manual §3.3) in bits. */
 export const SIZE_KEYWORDS: Readonly<Record<string, 8 | 16 | 32 | 48 | 64 | 80>> = {

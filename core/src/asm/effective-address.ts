@@ -2,7 +2,7 @@
 // §3.3), for both ways a line is parsed: from its tokens (parser.ts) and from its characters
 // (parse-plain.ts). The terms are gathered in scratch arrays, read by `effectiveAddress`.
 
-import { evaluate, type Expr } from './expr';
+import { evaluate, type Expr, type Value } from './expr';
 import type { ParsedOperand, Span } from './parser';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -13,6 +13,11 @@ export interface TermReader {
   fail(message: string, at: Span, code?: string): never;
   /** Notes the symbols a displacement term names (a register there is a problem). */
   collectRefs(e: Expr): void;
+  /**
+   * The value of a symbol in a register's factor (`[ecx*COUNT]`), which only the assembler knows:
+   * a parser defers the reference to it or gives up (undefined).
+   */
+  factorSymbol(name: string, node: Expr): Value | undefined;
 }
 
 /**
@@ -49,7 +54,9 @@ export function splitTerms(e: Expr, neg: boolean, count: number): number {
 }
 
 function termRegister(e: Expr): RegisterInfo | undefined {
-  return e.k === 'sym' && e.name.length <= 3 ? lookupRegister(e.name) : undefined;
+  if (e.k !== 'sym' || e.name.length > 3) return undefined;
+  const r = lookupRegister(e.name);
+  return r !== undefined && e.escaped === undefined ? r : undefined;
 }
 
 export function mentionsRegister(e: Expr): boolean {
@@ -61,9 +68,43 @@ export function mentionsRegister(e: Expr): boolean {
   }
 }
 
-function constant(e: Expr): number | undefined {
+/**
+ * A product naming a register other than `reg*n` (`(ecx+4)*2`, `2*(ecx*2)`): its terms, each
+ * multiplied out, appended to the scratch terms from `count` on; returns the new count.
+ */
+function distributeProduct(p: TermReader, e: Expr & { k: 'bin' }, neg: boolean, count: number): number {
+  const registerLeft = mentionsRegister(e.a);
+  if (registerLeft === mentionsRegister(e.b)) p.fail('invalid effective address', e);
+  const times = factor(p, registerLeft ? e.b : e.a);
+  if (times === undefined) p.fail('invalid effective address', e);
+  return scaledTerms(p, registerLeft ? e.a : e.b, times, neg, count);
+}
+
+/** `e` times `times` as terms of a memory reference, appended from `count` on; the new count. */
+function scaledTerms(p: TermReader, e: Expr, times: number, neg: boolean, count: number): number {
+  if (e.k === 'bin' && (e.op === '+' || e.op === '-')) return scaledTerms(p, e.b, times, e.op === '-' ? !neg : neg, scaledTerms(p, e.a, times, neg, count));
+  if (e.k === 'un' && (e.op === '+' || e.op === '-') && mentionsRegister(e.a)) return scaledTerms(p, e.a, times, e.op === '-' ? !neg : neg, count);
+  if (e.k === 'bin' && e.op === '*' && mentionsRegister(e)) {
+    const registerLeft = mentionsRegister(e.a);
+    if (registerLeft === mentionsRegister(e.b)) p.fail('invalid effective address', e);
+    const inner = factor(p, registerLeft ? e.b : e.a);
+    if (inner === undefined) p.fail('invalid effective address', e);
+    return scaledTerms(p, registerLeft ? e.a : e.b, times * inner, neg, count);
+  }
+  // A register or a number, each a term the caller reads (`ecx*4`, `4*2`).
+  termExprs[count] = { k: 'bin', op: '*', a: e, b: { k: 'num', v: times, start: e.start, end: e.end }, start: e.start, end: e.end };
+  termNegated[count] = neg;
+  return count + 1;
+}
+
+/** A register's factor: a number, or a constant the reader knows (nasm: one defined on an earlier line). */
+function factor(p: TermReader, e: Expr): number | undefined {
+  if (e.k === 'num' && e.big === undefined) return e.v;
   let ok = true;
-  const v = evaluate(e, { symbol: () => { ok = false; return undefined; }, here: () => undefined, base: () => undefined, error: () => { ok = false; } });
+  const v = evaluate(e, {
+    symbol: (name, node) => { const s = p.factorSymbol(name, node); if (s === undefined || s.sec >= 0) ok = false; return s; },
+    here: () => { ok = false; return undefined; }, base: () => { ok = false; return undefined; }, error: () => { ok = false; },
+  });
   return ok ? v.v : undefined;
 }
 
@@ -75,24 +116,26 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   segment: RegisterInfo | undefined, dispSize: 8 | 16 | 32 | undefined, nosplit: boolean): ParsedOperand {
   let regCount = 0;
   let disp: Expr | undefined;
+  // A register's coefficient is summed over the terms (nasm: `[ebx+ecx-ecx]` is `[ebx]`), and a
+  // product of a sum with a number is made its terms' products first (`[(ecx+4)*2]`).
   for (let n = 0; n < termCount; n++) {
     const e = termExprs[n], neg = termNegated[n];
     const r = termRegister(e);
     if (r) {
-      if (neg) p.fail('invalid effective address: a register cannot be subtracted', e);
       if (r.cls !== 'gpr32' && r.cls !== 'gpr16') p.fail(`invalid effective address: \`${r.name}' cannot address memory`, e);
-      regInfo[regCount] = r; regScale[regCount] = 1; regExplicit[regCount++] = false;
+      regInfo[regCount] = r; regScale[regCount] = neg ? -1 : 1; regExplicit[regCount++] = false;
       continue;
     }
     if (e.k === 'bin' && e.op === '*') {
       const ra = termRegister(e.a), rb = termRegister(e.b);
       if (ra || rb) {
         const r = (ra ?? rb)!;
-        const factor = constant(ra ? e.b : e.a);
-        if (neg || factor === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) p.fail('invalid effective address', e);
-        if (factor !== 0) { regInfo[regCount] = r; regScale[regCount] = factor; regExplicit[regCount++] = true; }
+        const times = factor(p, ra ? e.b : e.a);
+        if (times === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) p.fail('invalid effective address', e);
+        if (times !== 0) { regInfo[regCount] = r; regScale[regCount] = neg ? -times : times; regExplicit[regCount++] = true; }
         continue;
       }
+      if (mentionsRegister(e)) { termCount = distributeProduct(p, e, neg, termCount); continue; }
     }
     if (mentionsRegister(e)) p.fail('invalid effective address', e);
     p.collectRefs(e);
@@ -109,6 +152,12 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
       for (let k = b + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
       regCount--; b--;
     }
+  }
+  for (let a = 0; a < regCount; a++) {
+    if (regScale[a] < 0) p.fail('invalid effective address: a register cannot be subtracted', { start: from, end: to });
+    if (regScale[a] !== 0) continue;
+    for (let k = a + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
+    regCount--; a--;
   }
   if (regCount > 2) p.fail('invalid effective address: too many registers', { start: from, end: to });
   let base: RegisterInfo | undefined;
@@ -134,4 +183,36 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     kind: 'mem', size, far: far || undefined, segment, base, index, scale: scale as 1 | 2 | 4 | 8, disp, dispSize,
     nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to,
   };
+}
+
+type MemoryOperand = Extract<ParsedOperand, { kind: 'mem' }>;
+
+/** Thrown by `FactorReader.fail` to `resolveMemory`. */
+class MemoryProblem {
+  readonly kind = 'problem';
+  constructor(readonly message: string, readonly at: Span) {}
+}
+
+/** The reader of a deferred reference's terms, whose symbols were noted when the line was parsed. */
+class FactorReader implements TermReader {
+  constructor(readonly factorSymbol: (name: string, node: Expr) => Value | undefined) {}
+  fail(message: string, at: Span): never {
+    throw new MemoryProblem(message, at);
+  }
+  collectRefs(): void {}
+}
+
+/**
+ * A memory reference whose register factor names a symbol (`[tbl+ecx*COUNT]`, see the operand's
+ * `terms`), made with that symbol's value from `symbol` (undefined when not known on this line),
+ * or the problem with it: nasm takes a constant defined on an earlier line (measured).
+ */
+export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined): MemoryOperand | MemoryProblem {
+  try {
+    const count = splitTerms(o.terms!, false, 0);
+    return effectiveAddress(new FactorReader(symbol), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+  } catch (problem) {
+    if (problem instanceof MemoryProblem) return problem;
+    throw problem;
+  }
 }

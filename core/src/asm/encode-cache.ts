@@ -198,7 +198,7 @@ export function isStaticOperand(o: ParsedOperand): boolean {
   switch (o.kind) {
     case 'reg': return true;
     case 'imm': return isStaticExpr(o.expr);
-    case 'mem': return o.disp === undefined || isStaticExpr(o.disp);
+    case 'mem': return o.terms === undefined && (o.disp === undefined || isStaticExpr(o.disp));
     case 'farptr': return isStaticExpr(o.selector) && isStaticExpr(o.offset);
   }
 }

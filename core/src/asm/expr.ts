@@ -11,7 +11,8 @@ import { decodeString, stringValue } from './strings';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: number; readonly big?: bigint; readonly start: number; readonly end: number }
-  | { readonly k: 'sym'; readonly name: string; readonly start: number; readonly end: number; readonly tok: number }
+  /** `escaped`: written with a `$` (`$eax`), which makes a register's or keyword's name a symbol's. */
+  | { readonly k: 'sym'; readonly name: string; readonly start: number; readonly end: number; readonly tok: number; readonly escaped?: true }
   | { readonly k: 'here' | 'base'; readonly start: number; readonly end: number }
   | { readonly k: 'un'; readonly op: string; readonly a: Expr; readonly start: number; readonly end: number }
   | { readonly k: 'bin'; readonly op: string; readonly a: Expr; readonly b: Expr; readonly start: number; readonly end: number };
@@ -22,6 +23,12 @@ export interface Value {
   sec: number;
   /** The exact value when it is beyond ±2^53 (`v` is then its nearest number). */
   big?: bigint;
+  /**
+   * For a value that subtracts a label of the current section and adds none (`-lab`, see
+   * relocatableSum): the value without the section's address, which nasm puts in a memory
+   * reference's 8-bit displacement when it fits (`[ebp-.x]`; measured).
+   */
+  offset?: number;
 }
 
 export interface EvalContext {
@@ -202,6 +209,7 @@ export class ExprParser {
         const fn = t.text.charCodeAt(0) === 0x5f ? floatFunction(t.text) : undefined;
         if (fn !== undefined && this.peek()?.text === '(') return this.floatFunction(t, fn);
         const name = qualifyName(t.text, this.localBase);
+        if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
       }
       case 'op':
@@ -267,8 +275,29 @@ function isInt32(v: number): boolean {
   return (v | 0) === v;
 }
 
-/** Evaluates an expression; never throws. */
+/**
+ * The first label found in a place a label cannot be on its own (`-lab`, `2*lab`, `lab+lab`, a
+ * difference across sections), held until the whole expression is looked at (see `evaluate`).
+ */
+let misplacedLabel: { readonly message: string; readonly node: Expr } | undefined;
+
+/**
+ * Evaluates an expression; never throws. Labels in places a label alone cannot be are judged by
+ * the whole expression, as nasm sums each section's coefficients first (see relocatableSum).
+ */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
+  const outer = takeMisplaced();
+  const v = evaluateTerm(e, ctx);
+  const problem = takeMisplaced();
+  misplacedLabel = outer;
+  if (problem === undefined) return v;
+  const sum = relocatableSum(e, ctx);
+  if (sum !== undefined) return sum;
+  ctx.error(problem.message, problem.node);
+  return { v: undefined, sec: -1 };
+}
+
+function evaluateTerm(e: Expr, ctx: EvalContext): Value {
   switch (e.k) {
     case 'num':
       return e.big === undefined ? { v: e.v, sec: -1 } : { v: e.v, sec: -1, big: e.big };
@@ -284,9 +313,9 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
       return v.big === undefined ? { v: v.v, sec: v.sec } : { v: v.v, sec: v.sec, big: v.big };
     }
     case 'un': {
-      const a = evaluate(e.a, ctx);
+      const a = evaluateTerm(e.a, ctx);
       if (e.op === '+') return a;
-      if (a.sec >= 0 && a.v !== undefined) { ctx.error(`unary \`${e.op}' applied to a relocatable value`, e); return { v: undefined, sec: -1 }; }
+      if (a.sec >= 0 && a.v !== undefined) { misplaced(`unary \`${e.op}' applied to a relocatable value`, e); return { v: undefined, sec: -1 }; }
       if (a.v === undefined) return { v: undefined, sec: -1 };
       if (e.op === '!') return { v: a.v === 0 && a.big === undefined ? 1 : 0, sec: -1 };
       if (a.big === undefined) {
@@ -298,8 +327,74 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
     }
     case 'bin':
       if (e.op === '?') return conditional(e, ctx);
-      return binary(e, evaluate(e.a, ctx), evaluate(e.b, ctx), ctx);
+      return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
   }
+}
+
+function misplaced(message: string, node: Expr): void {
+  misplacedLabel ??= { message, node };
+}
+
+/** The problem held so far, if any; none is held after. */
+function takeMisplaced(): typeof misplacedLabel {
+  const problem = misplacedLabel;
+  misplacedLabel = undefined;
+  return problem;
+}
+
+/**
+ * `e` as nasm's bin output takes it when its labels are not each alone: the sum of every label's
+ * section, times its coefficient, must leave at most one section added once and the current
+ * section subtracted once (`2*lab - lab`, `-lab`, `dat - txt` in .text; measured). The value is
+ * then relocatable (no imm8 form, no range warning), the arithmetic of the addresses.
+ */
+function relocatableSum(e: Expr, ctx: EvalContext): Value | undefined {
+  const sections = new Map<number, number>();
+  const k = linearSum(e, ctx, 1, sections);
+  if (k === undefined || !Number.isSafeInteger(k)) return undefined;
+  let added = -1, subtracted = -1;
+  for (const [sec, c] of sections) {
+    if (c === 0) continue;
+    if (c === 1 && added < 0) added = sec;
+    else if (c === -1 && subtracted < 0) subtracted = sec;
+    else return undefined;
+  }
+  if (subtracted >= 0 && ctx.here()?.sec !== subtracted) return undefined;
+  if (added >= 0 || subtracted < 0) return { v: k, sec: added };
+  const base = ctx.base();
+  return base?.v === undefined ? { v: k, sec: subtracted } : { v: k, sec: subtracted, offset: k + base.v };
+}
+
+/** `m` times `e`'s value, adding `m` times each label's coefficient to `sections`; undefined when not a sum of labels. */
+function linearSum(e: Expr, ctx: EvalContext, m: number, sections: Map<number, number>): number | undefined {
+  if (e.k === 'here' || e.k === 'base' || e.k === 'sym') {
+    const v = evaluateTerm(e, ctx);
+    if (v.v === undefined || v.big !== undefined) return undefined;
+    if (v.sec >= 0) sections.set(v.sec, (sections.get(v.sec) ?? 0) + m);
+    return m * v.v;
+  }
+  if (e.k === 'un' && (e.op === '-' || e.op === '+')) return linearSum(e.a, ctx, e.op === '-' ? -m : m, sections);
+  if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
+    const a = linearSum(e.a, ctx, m, sections), b = linearSum(e.b, ctx, e.op === '-' ? -m : m, sections);
+    return a === undefined || b === undefined ? undefined : a + b;
+  }
+  if (e.k === 'bin' && e.op === '*') {
+    const fa = scalar(e.a, ctx);
+    if (fa !== undefined) return linearSum(e.b, ctx, m * fa, sections);
+    const fb = scalar(e.b, ctx);
+    return fb === undefined ? undefined : linearSum(e.a, ctx, m * fb, sections);
+  }
+  const v = scalar(e, ctx);
+  return v === undefined ? undefined : m * v;
+}
+
+/** `e`'s value when it is a number (no label left in it). */
+function scalar(e: Expr, ctx: EvalContext): number | undefined {
+  const outer = takeMisplaced();
+  const v = evaluateTerm(e, ctx);
+  const misplacedHere = takeMisplaced() !== undefined;
+  misplacedLabel = outer;
+  return misplacedHere || v.sec >= 0 || v.v === undefined || v.big !== undefined ? undefined : v.v;
 }
 
 /** The `?` of a conditional is an identifier to the lexer (manual §3.1), an operator here. */
@@ -309,10 +404,10 @@ export function isQuestionMark(t: Token): boolean {
 
 /** `c ? a : b`: both branches are evaluated, as in nasm (an error in either is reported). */
 function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
-  const c = evaluate(e.a, ctx);
+  const c = evaluateTerm(e.a, ctx);
   const branches = e.b as Extract<Expr, { k: 'bin' }>;
-  const a = evaluate(branches.a, ctx);
-  const b = evaluate(branches.b, ctx);
+  const a = evaluateTerm(branches.a, ctx);
+  const b = evaluateTerm(branches.b, ctx);
   if (c.sec >= 0 && c.v !== undefined) { ctx.error('the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
@@ -323,11 +418,11 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   if (op === '+' || op === '-') {
     let sec: number;
     if (op === '+') {
-      if (a.sec >= 0 && b.sec >= 0) { ctx.error('cannot add two relocatable values', e); return { v: undefined, sec: -1 }; }
+      if (a.sec >= 0 && b.sec >= 0) { misplaced('cannot add two relocatable values', e); return { v: undefined, sec: -1 }; }
       sec = a.sec >= 0 ? a.sec : b.sec;
     } else if (b.sec >= 0) {
       if (a.sec !== b.sec) {
-        if (a.v !== undefined && b.v !== undefined) ctx.error('cannot subtract values in different sections', e);
+        if (a.v !== undefined && b.v !== undefined) misplaced('cannot subtract values in different sections', e);
         // Unknown operands still give a (pessimistic) relocatable result until they are known.
         return { v: undefined, sec: -1 };
       }
@@ -341,7 +436,8 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     return r;
   }
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
-    ctx.error(`\`${op}' applied to a relocatable value`, e);
+    if (op === '*') misplaced(`\`${op}' applied to a relocatable value`, e);
+    else ctx.error(`\`${op}' applied to a relocatable value`, e);
     return { v: undefined, sec: -1 };
   }
   if (a.v === undefined || b.v === undefined) {

@@ -4,7 +4,8 @@
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, symbolRange, type AssemblyOutput } from './assembler';
 import { DiagnosticSink } from './diagnostics';
-import { forgetParses, ParseCursor, parseLine, type ParsedOperand, type ParsedStatement } from './parser';
+import { forgetParses, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
+import { WarningSwitches } from './warning-switches';
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { forgetLines } from './line-cache';
 import { tokensText } from './macros';
@@ -47,6 +48,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const stmtOfLine = new Int32Array(lines.count).fill(-1);
   const statementLines = new Int32Array(lines.count);
   const cursor = new ParseCursor();
+  let switches: WarningSwitches | undefined;
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
   for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
     const flags = lines.flags[i];
@@ -61,8 +63,9 @@ export function assemble(opts: AssembleOptions): AssembleResult {
       sink.error(problem.code, problem.message, lineRange(lines.file(i), lines.line[i], problem.start, problem.end), lines.origin(i).expansion);
       continue;
     }
-    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(lines.file(i), lines.line[i], w.start, w.end), lines.origin(i).expansion);
+    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(lines.file(i), lines.line[i], w.start, w.end), lines.origin(i).expansion, i);
     if (stmt) {
+      if (stmt.kind === StatementKind.Directive && stmt.op!.name === 'warning') switches = switchWarnings(switches ?? new WarningSwitches(), stmt, lines, i, sink);
       stmtOfLine[i] = count;
       statementLines[count] = i;
       stmts[count++] = stmt;
@@ -81,12 +84,22 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget, checks: pp.exhausted ? [] : pp.checks,
   }, opts.frontEndOnly ?? false);
 
+  // A warning `[warning +error=name]` made an error leaves no image, as any error does.
+  const image = switches !== undefined && sink.applySwitches(switches) ? new Uint8Array(0) : asm.image;
   const textSection = asm.sections[0];
   const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
   return lazyResult({
-    image: asm.image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
+    image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
     diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique,
   }, pp, stmts, lineOf, stmtOfLine, asm);
+}
+
+/** Applies the `[warning ...]` on line `i` and reports what it warns (see WarningSwitches.switchAt). */
+function switchWarnings(switches: WarningSwitches, stmt: ParsedStatement, lines: PPLines, i: number, sink: DiagnosticSink): WarningSwitches {
+  const args = stmt.args, text = lines.text[i];
+  const spec = args.length === 0 ? '' : text.slice(args[0].start, args[args.length - 1].end);
+  for (const w of switches.switchAt(i, spec)) sink.warning(w.code, w.message, lines.range(i), lines.origin(i).expansion, i + 1);
+  return switches;
 }
 
 type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique'>;

@@ -35,14 +35,16 @@ export function renderListing(lines: readonly ListingLine[]): string {
   for (const l of lines) {
     const marker = l.depth > 0 ? pad(`<${l.depth}>`, 4) : '    ';
     const offset = l.sectionOffset ?? l.address;
-    if (offset === undefined) {
+    // (`resb 0` reserves nothing: listed without an address, as nasm does.)
+    if (offset === undefined || l.reserved === 0) {
       out.push(`${lineNo(l.line)} ${' '.repeat(8)} ${' '.repeat(20)}${marker}${sourceText(l)}`);
       continue;
     }
     let field: string;
     let rest = '';
     let bytes = l.bytes;
-    if (l.reserved !== undefined) { field = '?'.repeat(Math.min(l.reserved, HEX_BYTES_PER_ROW) * 2); bytes = new Uint8Array(0); }
+    // Reserved space: `??` per byte up to 8 bytes, else `<res Nh>` (nasm 2.16, measured).
+    if (l.reserved !== undefined) { field = l.reserved > 8 ? `<res ${l.reserved.toString(16).toUpperCase()}h>` : '?'.repeat(l.reserved * 2); bytes = new Uint8Array(0); }
     else if (l.repeat !== undefined && l.repeat > 1) {
       const unit = bytes.length / l.repeat;
       field = `${hex(bytes, 0, unit)}<rep ${l.repeat.toString(16).toUpperCase()}h>`;

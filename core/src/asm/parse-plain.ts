@@ -4,7 +4,7 @@
 // statement is the one LineParser makes from the line's tokens; any other form, and any line
 // with a problem, a warning or a `.local` name, is left to it.
 
-import { isDirectiveWord, SIZE_KEYWORDS } from './directives';
+import { isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
 import { effectiveAddress, mentionsRegister, termExprs, termNegated, type TermReader } from './effective-address';
 import { simpleNumberAt, type Expr } from './expr';
 import { isIdentChar } from './lexer';
@@ -59,7 +59,7 @@ class PlainLineParser implements TermReader {
     this.blanks();
     if (text.charCodeAt(this.i) === Ch.Colon) {
       const name = text.slice(wordStart, wordEnd);
-      if (isDirectiveWord(name)) return undefined;
+      if (isDirectiveWord(name) || isKeywordWord(name)) return undefined;
       label = { name, short: name, local: false, start: wordStart, end: wordEnd, src: undefined };
       this.localBase = name;
       this.i++;
@@ -96,6 +96,11 @@ class PlainLineParser implements TermReader {
   }
 
   fail(): never {
+    throw DECLINED;
+  }
+
+  /** A symbol as a register's factor (`[ecx*COUNT]`): LineParser's to defer. */
+  factorSymbol(): never {
     throw DECLINED;
   }
 

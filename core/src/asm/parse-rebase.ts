@@ -63,7 +63,8 @@ function rebaseOperand(o: ParsedOperand, tokens: readonly PPToken[], base: strin
     }
     case 'mem': {
       const disp = o.disp === undefined ? undefined : rebaseExpr(o.disp, tokens, base);
-      return disp === o.disp ? o : { ...o, disp };
+      const terms = o.terms === undefined ? undefined : rebaseExpr(o.terms, tokens, base);
+      return disp === o.disp && terms === o.terms ? o : { ...o, disp, terms };
     }
     case 'farptr': {
       const selector = rebaseExpr(o.selector, tokens, base), offset = rebaseExpr(o.offset, tokens, base);

@@ -3,7 +3,7 @@
 // far pointers, data items), each with its column range. Errors are reported and the line skipped.
 
 import type { SourceRange } from './api';
-import { DATA_UNIT, DIRECTIVES, isDirectiveWord, SIZE_KEYWORDS } from './directives';
+import { DATA_UNIT, DIRECTIVES, isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
 import { encodeFloat, floatConstant, FLOAT_FORMATS } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
@@ -21,6 +21,9 @@ import type { EncodeResult } from '../isa/operands';
 
 export interface Span { readonly start: number; readonly end: number }
 
+/** Thrown by LineParser.factorSymbol to its `memory`: a constant, since no stack is wanted. */
+const FACTOR_SYMBOL = { factorSymbol: true };
+
 export type ParsedOperand =
   | (Span & { readonly kind: 'reg'; readonly reg: RegisterInfo })
   | (Span & {
@@ -31,6 +34,12 @@ export type ParsedOperand =
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
       readonly base?: RegisterInfo; readonly index?: RegisterInfo; readonly scale: 1 | 2 | 4 | 8; readonly disp?: Expr;
       readonly dispSize?: 8 | 16 | 32; readonly nosplit?: boolean; readonly strict?: boolean;
+      /**
+       * What is inside the brackets when a register's factor names a symbol (`[tbl+ecx*COUNT]`):
+       * the assembler makes the reference once the symbol is known (see resolveMemory); base,
+       * index and displacement are then unset.
+       */
+      readonly terms?: Expr;
     })
   | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 });
 
@@ -359,6 +368,7 @@ function valueOperand(operands: readonly ParsedOperand[]): number {
   let found = -1;
   for (let n = 0; n < operands.length; n++) {
     const o = operands[n];
+    if (o.kind === 'mem' && o.terms !== undefined) return -1;
     if (o.kind === 'reg' || (o.kind === 'mem' && o.disp === undefined)) continue;
     if (o.kind === 'farptr' || found >= 0) return -1;
     found = n;
@@ -420,6 +430,7 @@ class LineParser implements TermReader {
     let label: ParsedStatement['label'];
     const first = toks[0];
     if (first.kind === 'ident') {
+      if (isKeywordWord(first.text)) this.fail('label or instruction expected at start of line', first);
       const lower = first.text.toLowerCase();
       const colon = toks[1]?.text === ':';
       if (colon || first.text.startsWith('$') || wordClass(lower) === 0) {
@@ -670,14 +681,18 @@ class LineParser implements TermReader {
   /** A name or simple number token as ExprParser's primary makes it; undefined for others. */
   private simplePrimary(k: number): Expr | undefined {
     const t = this.toks[k];
-    if (t.kind === 'ident') return { k: 'sym', name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, tok: k };
+    if (t.kind === 'ident') {
+      // (`$ecx` is a symbol's name, not a register: ExprParser marks it.)
+      if (t.text.charCodeAt(0) === 0x24) return undefined;
+      return { k: 'sym', name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, tok: k };
+    }
     return simpleNumber(t);
   }
 
   collectRefs(e: Expr): void {
     switch (e.k) {
       case 'sym': {
-        if (lookupRegister(e.name)) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
+        if (lookupRegister(e.name) && e.escaped === undefined) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
         const t = this.toks[e.tok];
         (this.refs ??= []).push({ name: e.name, start: e.start, end: e.end, src: t.src, at: t.at });
         return;
@@ -841,15 +856,44 @@ class LineParser implements TermReader {
     }
     if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
     let termCount = this.simpleTerms(i, end);
+    let e: Expr | undefined;
     if (termCount < 0) {
-      const p = new ExprParser(toks, i, end, this.localBase, this.evalLimit);
-      const e = p.parse();
-      if (!e) { const err = p.error!; this.fail(err.message, err); }
-      if (p.warning) (this.warnings ??= []).push(p.warning);
-      if (p.pos < end) this.fail(`unexpected \`${toks[p.pos].text}' in memory reference`, toks[p.pos]);
+      e = this.memoryExpression(i, end);
       termCount = splitTerms(e, false, 0);
     }
-    return effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
+    const refCount = this.refs === undefined ? 0 : this.refs.length;
+    try {
+      return effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
+    } catch (problem) {
+      if (problem !== FACTOR_SYMBOL) throw problem;
+      // A register's factor names a symbol: the assembler makes the reference (see `terms`).
+      const terms = e ?? this.memoryExpression(i, end);
+      if (this.refs !== undefined) this.refs.length = refCount;
+      this.collectNames(terms);
+      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms };
+    }
+  }
+
+  /** The expression inside a memory reference's brackets, from token `i` to `end`. */
+  private memoryExpression(i: number, end: number): Expr {
+    const p = new ExprParser(this.toks, i, end, this.localBase, this.evalLimit);
+    const e = p.parse();
+    if (!e) { const err = p.error!; this.fail(err.message, err); }
+    if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (p.pos < end) this.fail(`unexpected \`${this.toks[p.pos].text}' in memory reference`, this.toks[p.pos]);
+    return e;
+  }
+
+  /** A symbol as a register's factor (`[ecx*COUNT]`): the reference waits for the assembler. */
+  factorSymbol(): never {
+    throw FACTOR_SYMBOL;
+  }
+
+  /** Notes the symbols `e` names, leaving out its registers. */
+  private collectNames(e: Expr): void {
+    if (e.k === 'sym' && (e.escaped === true || !lookupRegister(e.name))) this.collectRefs(e);
+    else if (e.k === 'un') this.collectNames(e.a);
+    else if (e.k === 'bin') { this.collectNames(e.a); this.collectNames(e.b); }
   }
 }
 

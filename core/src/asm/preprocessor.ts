@@ -173,6 +173,8 @@ class Preprocessor {
   private readonly time: Date;
 
   constructor(private readonly opts: PreprocessOptions, private readonly sink: DiagnosticSink) {
+    // Warnings reported here are about the lines passed on so far (see WarningSwitches).
+    sink.position = () => this.out.count;
     this.time = opts.time ?? new Date();
     this.limits = opts.limits ?? NASM_LIMITS;
     this.budget = opts.budget ?? new TimeBudget(undefined);

@@ -122,6 +122,12 @@ function conditionFamily(): KeywordDoc[] {
 /** Directives nasm reads only in brackets: not offered as completions, where a label may take the name. */
 export const BRACKET_DIRECTIVES: readonly KeywordDoc[] = [
   { name: 'list', doc: '`[list -]` stops the listing (`-l`) after this line, `[list +]` resumes it; a switch, not a count (NASM §2.1.3).' },
+  {
+    name: 'warning',
+    doc: '`[warning -name]` turns a class of warnings off from the next line on, `[warning +name]` on, `[warning *name]` back to its default; '
+      + '`+error=name` makes them errors, `push`/`pop` save and restore the switches. Names as for nasm\'s `-w` (`user`, `label-orphan`, '
+      + '`number-overflow`, `db-empty`, `all`, ...; NASM §7.13); an unknown name is ignored.',
+  },
 ];
 
 export const PREPROCESSOR_DIRECTIVES: readonly KeywordDoc[] = [

@@ -1,0 +1,116 @@
+// `[warning +name]`, `[warning -name]`, `[warning *name]` (NASM manual §7.13, `-w` names in §2.1.26):
+// nasm's warning classes, which of Ringside's warnings falls in each, and which are on from each line on.
+
+/** nasm 2.16's warning classes (`nasm -h`) and whether each is on by default ('error': on, and an error). */
+const CLASSES: Readonly<Record<string, 'on' | 'off' | 'error'>> = {
+  'db-empty': 'on', 'ea-absolute': 'on', 'ea-dispsize': 'on', 'float-denorm': 'off', 'float-overflow': 'on', 'float-toolong': 'on',
+  'float-underflow': 'off', forward: 'on', 'label-orphan': 'on', 'label-redef': 'off', 'label-redef-late': 'error', 'number-overflow': 'on',
+  'obsolete-nop': 'on', 'obsolete-removed': 'on', 'obsolete-valid': 'on', phase: 'off', 'pp-else-elif': 'on', 'pp-else-else': 'on',
+  'pp-empty-braces': 'on', 'pp-environment': 'on', 'pp-macro-def-case-single': 'on', 'pp-macro-def-greedy-single': 'on',
+  'pp-macro-def-param-single': 'error', 'pp-macro-defaults': 'on', 'pp-macro-params-legacy': 'on', 'pp-macro-params-multi': 'on',
+  'pp-macro-params-single': 'on', 'pp-macro-redef-multi': 'on', 'pp-open-braces': 'on', 'pp-open-brackets': 'on', 'pp-open-string': 'on',
+  'pp-rep-negative': 'on', 'pp-sel-range': 'on', 'pp-trailing': 'on', 'pragma-bad': 'off', 'pragma-empty': 'off', 'pragma-na': 'off',
+  'pragma-unknown': 'off', 'prefix-bnd': 'on', 'prefix-hle': 'on', 'prefix-lock': 'on', 'prefix-opsize': 'on', 'prefix-seg': 'on', ptr: 'on',
+  regsize: 'on', 'unknown-warning': 'off', user: 'on', 'warn-stack-empty': 'on', zeroing: 'on', 'zext-reloc': 'on', other: 'on',
+};
+
+/** Older names nasm 2.16 still takes for a class or a group (measured with +unknown-warning). */
+const OLD_NAMES: Readonly<Record<string, string>> = {
+  'orphan-labels': 'label-orphan', 'macro-params': 'pp-macro-params', 'macro-params-single': 'pp-macro-params-single',
+  'macro-params-multi': 'pp-macro-params-multi', 'macro-params-legacy': 'pp-macro-params-legacy', 'macro-defaults': 'pp-macro-defaults',
+  'macro-def-case-single': 'pp-macro-def-case-single', 'macro-def-greedy-single': 'pp-macro-def-greedy-single',
+  'macro-def-param-single': 'pp-macro-def-param-single', bnd: 'prefix-bnd', hle: 'prefix-hle', lock: 'prefix-lock',
+  environment: 'pp-environment', 'unknown-pragma': 'pragma-unknown', 'bad-pragma': 'pragma-bad', 'not-my-pragma': 'pragma-na',
+  'negative-rep': 'pp-rep-negative',
+};
+
+/** The nasm class of one of Ringside's warnings, by its code (and message, where one code covers several). */
+export function warningClass(code: string, message: string): string {
+  switch (code) {
+    case 'user-warning': return 'user';
+    case 'label-orphan': case 'number-overflow': case 'db-empty': case 'float-overflow': case 'regsize': case 'zeroing': return code;
+    case 'data-overflow': case 'out-of-range': return 'number-overflow';
+    case 'macro-args': return message.includes('exists, but not taking') ? 'pp-macro-params-multi' : 'pp-macro-params-legacy';
+    case 'syntax': return message.startsWith('`%else\' after `%else\'') ? 'pp-else-else' : 'other';
+    case 'encode':
+      if (message === 'instruction is not lockable') return 'prefix-lock';
+      return message.startsWith('invalid operand size prefix') ? 'prefix-opsize' : 'other';
+    case 'unknown-warning': case 'warn-stack-empty': return code;
+    default: return 'other';
+  }
+}
+
+/** Which classes are off, and which are errors. */
+interface WarningState {
+  readonly off: ReadonlySet<string>;
+  readonly error: ReadonlySet<string>;
+}
+
+const DEFAULTS: WarningState = {
+  off: new Set(Object.keys(CLASSES).filter((c) => CLASSES[c] === 'off')),
+  error: new Set(Object.keys(CLASSES).filter((c) => CLASSES[c] === 'error')),
+};
+
+/** A warning the switches themselves give (an unknown name, a `pop` with nothing pushed). */
+export interface SwitchWarning { readonly code: 'unknown-warning' | 'warn-stack-empty'; readonly message: string }
+
+/**
+ * The `[warning ...]` lines of one assembly, in the order of the preprocessed lines, and the
+ * state after each. A warning reported for a position (a line index, or the count of lines the
+ * preprocessor had passed on) follows the switches on the lines before it, as nasm's do.
+ */
+export class WarningSwitches {
+  private readonly lines: number[] = [];
+  private readonly states: WarningState[] = [];
+  private readonly pushed: WarningState[] = [];
+  private state = DEFAULTS;
+
+  /**
+   * Applies `[warning SPEC]` on line `line` (lines in increasing order); what it warns, to be
+   * reported as of the next line (the state it made decides whether they show: measured).
+   */
+  switchAt(line: number, spec: string): SwitchWarning[] {
+    const before = this.state;
+    const problems = this.apply(spec.trim().toLowerCase());
+    if (this.state !== before) { this.lines.push(line); this.states.push(this.state); }
+    return problems;
+  }
+
+  /** How a warning of `code` reported at `position` is to be shown, if at all. */
+  verdict(code: string, message: string, position: number): 'off' | 'on' | 'error' {
+    let state = DEFAULTS;
+    for (let k = 0; k < this.lines.length && this.lines[k] < position; k++) state = this.states[k];
+    const c = warningClass(code, message);
+    return state.off.has(c) ? 'off' : state.error.has(c) ? 'error' : 'on';
+  }
+
+  private apply(spec: string): SwitchWarning[] {
+    // nasm looks `push` and `pop` up as names too: unknown ones (measured).
+    if (spec === 'push') { this.pushed.push(this.state); return [unknown(spec)]; }
+    if (spec === 'pop') {
+      const top = this.pushed.pop();
+      this.state = top ?? DEFAULTS;
+      return top === undefined ? [{ code: 'warn-stack-empty', message: 'warning stack empty' }, unknown(spec)] : [unknown(spec)];
+    }
+    const how = spec[0] === '+' || spec[0] === '-' || spec[0] === '*' ? spec[0] : '+';
+    let name = how === spec[0] ? spec.slice(1).trim() : spec;
+    // `error=name` (or `error` alone: every class) sets whether the class is an error, not whether it is on.
+    const error = name === 'error' || name.startsWith('error=');
+    if (error) name = name === 'error' ? 'all' : name.slice('error='.length);
+    name = OLD_NAMES[name] ?? name;
+    const classes = Object.keys(CLASSES).filter((c) => name === 'all' || c === name || c.startsWith(name + '-'));
+    if (classes.length === 0) return [unknown(name)];
+    const off = new Set(this.state.off), errors = new Set(this.state.error);
+    const set = error ? errors : off;
+    for (const c of classes) {
+      const flagged = how === '*' ? (error ? CLASSES[c] === 'error' : CLASSES[c] === 'off') : (how === '-') !== error;
+      if (flagged) set.add(c); else set.delete(c);
+    }
+    this.state = { off, error: errors };
+    return [];
+  }
+}
+
+function unknown(name: string): SwitchWarning {
+  return { code: 'unknown-warning', message: `unknown warning name: ${name}` };
+}
