@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
+import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { lineRange, type PPToken } from './source';
 
 /** A `%error`, `%warning` or `%fatal` line of the block, its message already expanded as nasm prints it. */
@@ -86,11 +86,9 @@ function conditionHolds(c: CheckCondition, expansion: readonly SourceRange[], sc
   const at = (start: number, end: number): SourceRange => lineRange(c.file, c.line, start, end);
   const toks = c.tokens;
   if (toks.length === 0) { sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion); return undefined; }
-  const p = new ExprParser(toks, 0, toks.length, undefined, evalLimit);
-  const expr = p.parse();
-  if (!expr || p.pos < toks.length) {
-    const bad = p.error ?? { message: 'expression syntax error', start: toks[p.pos].start, end: toks[p.pos].end };
-    sink.error('syntax', bad.message, at(bad.start, bad.end), expansion);
+  const { expr, error } = parseWhole(toks, evalLimit);
+  if (expr === undefined) {
+    sink.error('syntax', error!.message, at(error!.start, error!.end), expansion);
     return undefined;
   }
   let failed = false;

@@ -58,6 +58,28 @@ const PRECEDENCE: Record<string, number> = {
   '*': 10, '/': 10, '//': 10, '%': 10, '%%': 10,
 };
 
+/** A whole token list parsed as one expression (parseWhole). */
+export interface WholeExpression {
+  /** Undefined when parsing stopped before the end: then `error` says where and why. */
+  readonly expr: Expr | undefined;
+  readonly error: ParseError | undefined;
+  readonly warning: ExprParser['warning'];
+}
+
+/**
+ * `tokens` parsed as one expression that must take them all (the preprocessor's `%if`, `%assign`,
+ * an equ it evaluates, a condition the assembler decides); a token left over is an expression
+ * syntax error there.
+ */
+export function parseWhole(tokens: readonly Token[], evalLimit: number): WholeExpression {
+  const p = new ExprParser(tokens, 0, tokens.length, undefined, evalLimit);
+  const expr = p.parse();
+  if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning };
+  const at = tokens[Math.min(p.pos, tokens.length - 1)];
+  const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };
+  return { expr: undefined, error, warning: p.warning };
+}
+
 /**
  * Recursive-descent expression parser over a token slice. `localBase` turns `.x` into `parent.x`.
  * Stops at the first token that cannot continue the expression; the caller checks `pos`.

@@ -4,7 +4,7 @@
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckBlock, type CheckCondition, type DeferredCheck } from './deferred-check';
-import { evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
+import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { isFloatText } from './floats';
@@ -880,12 +880,10 @@ class Preprocessor {
     const e = this.expandSingle(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
     if (e.length === 0) { this.sink.error('syntax', `\`${d}' expects an expression`, whole, f.expansion); return undefined; }
-    const p = new ExprParser(e, 0, e.length, undefined, this.limits.eval);
-    const expr = p.parse();
-    if (p.warning) this.sink.warning(p.warning.code, p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), f.expansion);
-    if (!expr || p.pos < e.length) {
-      const bad = p.error ?? { message: 'expression syntax error', start: e[p.pos].start, end: e[p.pos].end };
-      this.sink.error('syntax', bad.message, lineRange(file, line, bad.start, bad.end), f.expansion);
+    const { expr, error, warning } = parseWhole(e, this.limits.eval);
+    if (warning) this.sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), f.expansion);
+    if (expr === undefined) {
+      this.sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), f.expansion);
       return undefined;
     }
     return { expr, tokens: e };
@@ -935,9 +933,8 @@ class Preprocessor {
     }
     const body = this.equs.get(name);
     if (body === undefined || body.length === 0 || depth > 32) return undefined;
-    const p = new ExprParser(body, 0, body.length, undefined, this.limits.eval);
-    const expr = p.parse();
-    if (!expr || p.pos < body.length) return undefined;
+    const { expr } = parseWhole(body, this.limits.eval);
+    if (expr === undefined) return undefined;
     let ok = true;
     const v = evaluate(expr, {
       symbol: (other: string) => { const o = this.equConstant(other, depth + 1); if (o === undefined) ok = false; return o; },
