@@ -33,6 +33,7 @@ import { SemanticTokensHistory } from './features/semanticTokensDelta';
 import { signatureHelp } from './features/signatureHelp';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { paramsProblem, type ParamNeed } from './requestParams';
+import { analysisRound, BackgroundWarmUp } from './warmUp';
 
 // The same bundle is the assembler worker (assemblerWorker.ts) when loaded off the main thread; the
 // deadline probe's worker (earlyProbe.ts) ends before it gets here.
@@ -56,6 +57,8 @@ function startServer(probe: DeadlineProbe): void {
     inProcess = true;
     worker.dispose();
     connection.console.info('the assembler stops at its deadline: assembling in process');
+    // (The verdict can come before startServer has run to its end.)
+    setImmediate(warmUpWhenIdle);
     if (!workerUsed) return;
     // Facts still held by the worker (symbols, references, statements are fetched lazily) die
     // with it: analyse every open document again, in process.
@@ -71,6 +74,17 @@ function startServer(probe: DeadlineProbe): void {
     workerUsed = true;
     return worker.assemble(opts, buffers);
   });
+  // While no document is open, the server warms up its JIT on programs of its own (warmUp.ts); only
+  // in process, where the user's assemblies will run.
+  const WARM_UP_DELAY_MS = 100;
+  const warmUp = new BackgroundWarmUp(
+    analysisRound(DEFAULT_SETTINGS, (opts) => assembleInProcess(opts, ASSEMBLY_BUDGET_MS)),
+    (message) => connection.console.info(message),
+    () => cache.currentSettings.warmUp,
+  );
+  function warmUpWhenIdle(): void {
+    if (initialized && inProcess && !shutDown && cache.openUris().length === 0) warmUp.start(WARM_UP_DELAY_MS);
+  }
   let canPullConfiguration = false;
   /** What the client takes in completion lists: item defaults (LSP 3.17), insert/replace edits. */
   let completionClient: CompletionClient = PLAIN_CLIENT;
@@ -212,11 +226,13 @@ function startServer(probe: DeadlineProbe): void {
 
   connection.onInitialized(() => {
     void refreshSettings();
+    warmUpWhenIdle();
   });
 
   connection.onShutdown(() => {
     if (shutDown) return new ResponseError(ErrorCodes.InvalidRequest, 'The server has already been shut down.');
     shutDown = true;
+    warmUp.stop('the server is shutting down');
   });
 
   connection.onDidChangeConfiguration((change: DidChangeConfigurationParams | null) => handleNotification('configuration', () => {
@@ -225,6 +241,7 @@ function startServer(probe: DeadlineProbe): void {
   }));
 
   documents.onDidChangeContent((e: { document: TextDocument }) => {
+    warmUp.stop('a document was opened');
     handleNotification('change', () => {
       cache.update(e.document.uri, e.document.getText());
       scheduleValidation(cache.affectedRoots(e.document.uri));

@@ -18,6 +18,8 @@ export interface ServerSettings {
   readonly includePaths: readonly string[];
   readonly inlayHintAddresses: boolean;
   readonly format: FormatSettings;
+  /** Warm the server up on programs of its own while no document is open (warmUp.ts). */
+  readonly warmUp: boolean;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -25,6 +27,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   includePaths: [],
   inlayHintAddresses: true,
   format: { lowercaseMnemonics: false, mnemonicColumn: 8, mnemonicWidth: 8, commentColumn: 40 },
+  warmUp: true,
 };
 
 function num(v: unknown, fallback: number, max: number): number {
@@ -38,6 +41,7 @@ export function parseSettings(raw: unknown): ServerSettings {
   const includePaths = Array.isArray(r.includePaths) ? r.includePaths.filter((p): p is string => typeof p === 'string') : [];
   const hints = r.inlayHints as Record<string, unknown> | undefined;
   const fmt = (r.format && typeof r.format === 'object' ? r.format : {}) as Record<string, unknown>;
+  const server = (r.server && typeof r.server === 'object' ? r.server : {}) as Record<string, unknown>;
   const d = DEFAULT_SETTINGS.format;
   return {
     technique,
@@ -49,5 +53,6 @@ export function parseSettings(raw: unknown): ServerSettings {
       mnemonicWidth: num(fmt.mnemonicWidth, d.mnemonicWidth, 40),
       commentColumn: num(fmt.commentColumn, d.commentColumn, 200),
     },
+    warmUp: typeof server.warmUp === 'boolean' ? server.warmUp : DEFAULT_SETTINGS.warmUp,
   };
 }
