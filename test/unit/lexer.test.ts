@@ -1,6 +1,8 @@
 // The lexer's token kinds and column ranges, and number/string decoding against nasm's values.
 import * as assert from 'node:assert/strict';
-import { tokenizeLine } from '../../core/src/asm/lexer';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { identWords, tokenizeLine } from '../../core/src/asm/lexer';
 import { parseNumber } from '../../core/src/asm/numbers';
 import { decodeString } from '../../core/src/asm/strings';
 
@@ -29,5 +31,20 @@ describe('lexer', () => {
     assert.deepEqual([...decodeString('`\\x41\\101\\e\\n`')!], [0x41, 0x41, 0x1b, 10]);
     assert.deepEqual([...decodeString('"a\\n"')!], [0x61, 0x5c, 0x6e]);
     assert.deepEqual([...decodeString('`\\u00e9`')!], [0xc3, 0xa9]);
+  });
+  it('identWords gives the names tokenizeLine gives, without tokens', () => {
+    const names = (text: string) => tokenizeLine(text).filter((t) => t.kind === 'ident').map((t) => t.text);
+    const tricky = [
+      'mov eax, COUNT ; COUNT in a comment', 'db "COUNT", \'x\', `a\\`b` , z', 'dd 1.5e-3, 0x1.8p+2, 10h, 1foo.bar, $1f, $$, $, $name',
+      'a.b?c@d~e#f$g: jmp .x', '%define X %{a;b} y %%z %$w %+ q', 'x %% y % z', "db 'unterminated x", '[bits 32] ; use16', '\tlbl:mov\tal,[esi+ecx*2-4]',
+    ];
+    // Every line of the nasm fixtures: the corpus and the encoder's forms.
+    const lines = [...tricky, ...['asm', 'forms'].flatMap((sub) => {
+      const dir = join(__dirname, '..', 'fixtures', 'nasm', sub);
+      return readdirSync(dir).filter((f) => f.endsWith('.asm')).flatMap((f) => readFileSync(join(dir, f), 'latin1').split('\n'));
+    })];
+    assert.ok(lines.length > 30_000);
+    for (const line of lines) assert.deepEqual(identWords(line), names(line), line);
+    assert.deepEqual(identWords('  mov eax, ebx', 2), ['mov', 'eax', 'ebx']);
   });
 });

@@ -1,6 +1,9 @@
 // Preprocessor behaviour: expansion results, locations and expansion chains, and its diagnostics.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DiagnosticSink } from '../../core/src/asm/diagnostics';
+import { assemble } from '../../core/src/asm/index';
 import { preprocess } from '../../core/src/asm/preprocessor';
 
 function pp(text: string, files: Record<string, string> = {}, defines: Record<string, string> = {}) {
@@ -115,4 +118,19 @@ describe('preprocessor', () => {
     const { r } = pp('start:\ndb 1\nfinish:\n%if finish - start > 10\n  %error big\n%elifn finish\n%endif');
     assert.deepEqual(r.references.map((x) => [x.name, x.range.start.line, x.range.start.col]), [['finish', 3, 4], ['start', 3, 13], ['finish', 5, 7]]);
   });
+  it('a line that named no macro in one assembly is checked again in the next, under other macros', () => {
+    // Lines are cached across assemblies with the verdict "names no macro": a later assembly with
+    // other macro names must not reuse it. The reference is nasm's bytes for the fixture.
+    const dir = join(__dirname, '..', 'fixtures', 'nasm', 'asm');
+    const file = join(dir, 'pp-plain-with-macros.asm');
+    const text = readFileSync(file, 'utf8');
+    const host = { readFile: () => undefined };
+    // The same lines first with no macro defined at all, then under an unrelated macro.
+    const bare = text.split('\n').filter((l) => !/^\s*%/.test(l)).join('\n');
+    assemble({ file: '/p/bare.asm', text: bare, host });
+    assemble({ file: '/p/other.asm', text: '%define UNRELATED 1\n' + bare, host });
+    const r = assemble({ file, text, host });
+    assert.deepEqual(Buffer.from(r.image ?? []), readFileSync(join(dir, 'pp-plain-with-macros.bin')));
+  });
 });
+

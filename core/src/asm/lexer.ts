@@ -169,6 +169,37 @@ export function tokenizeLine(text: string): Token[] {
   return tokens.slice(0, count);
 }
 
+/**
+ * The texts of the `ident` tokens tokenizeLine would give for `text` from column `from` on, found
+ * without making tokens: a plain line goes out as written unless one of its names is a macro's
+ * (LineEntry.words, Preprocessor.namesNoMacro). Steps over strings, numbers and `%` tokens the
+ * way tokenizeLine does, so a name inside them is not a word.
+ */
+export function identWords(text: string, from = 0): string[] {
+  const words: string[] = [];
+  const n = text.length;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.Semi) break;
+    if (c === Ch.SQuote || c === Ch.DQuote || c === Ch.BQuote) { i = scanString(text, i, c); continue; }
+    if (isDigit(c)) { i = scanNumber(text, i + 1); continue; }
+    if (c === Ch.Dollar) {
+      const next = text.charCodeAt(i + 1);
+      if (isDigit(next)) { i = scanNumber(text, i + 2); continue; }
+      // `$$`, a lone `$`, or `$name` (a word with its `$`, as tokenizeLine gives it).
+      if (!isIdentStart(next)) { i += next === Ch.Dollar ? 2 : 1; continue; }
+    } else if (!isIdentStart(c)) {
+      i = c === Ch.Percent ? Math.max(scanPercent(text, i), i + 1) : i + 1;
+      continue;
+    }
+    const start = i++;
+    while (i < n && isIdentChar(text.charCodeAt(i))) i++;
+    words.push(text.slice(start, i));
+  }
+  return words;
+}
+
 /** A space, tab or carriage return: what separates tokens. */
 function isBlank(c: number): boolean {
   return c === Ch.Space || c === Ch.Tab || c === 13;

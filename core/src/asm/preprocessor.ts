@@ -128,6 +128,12 @@ export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): Prepr
   return new Preprocessor(opts, sink).run();
 }
 
+let macroNameSets = 0;
+/** A number no set of macro names had before (see Preprocessor.macroNames). */
+function newMacroNames(): number {
+  return ++macroNameSets;
+}
+
 class Preprocessor {
   /** Made again for the main file's line count once it is read (see PPLines). */
   private out = new PPLines();
@@ -139,6 +145,11 @@ class Preprocessor {
   private readonly smacros = new Map<string, SingleLineMacro[]>();
   private readonly ismacros = new Map<string, SingleLineMacro[]>();
   private readonly mmacros = new Map<string, MultiLineMacro[]>();
+  /**
+   * Which set of macro names is defined now, unique across assemblies: renewed whenever a name is
+   * added (removing one cannot make a line name a macro). LineEntry.namesNoMacroOf keeps it.
+   */
+  private macroNames = newMacroNames();
   private readonly allMacros: MultiLineMacro[] = [];
   private readonly allDefines: SingleLineMacro[] = [];
   private readonly files: string[] = [];
@@ -267,12 +278,33 @@ class Preprocessor {
   }
 
   /**
-   * With no macro defined, no capture open and no conditional skipping, a plain line (see
-   * LineEntry.plain) goes out as written, and going out changes none of this.
+   * With no capture open and no conditional skipping, a plain line (see LineEntry.plain) that
+   * names no macro (namesNoMacro) goes out as written, and going out changes none of this.
    */
   private passesAsWritten(): boolean {
-    return this.capture === undefined && this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0 &&
-      (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active);
+    return this.capture === undefined && (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active);
+  }
+
+  /**
+   * No word of plain line `e` is the name of a macro defined now: no single-line macro expands in
+   * it and it calls no multi-line macro, so processLine would pass it on unchanged. (Standard
+   * macros are `__X__` names, which a plain line has none of.) Over-matching is safe: a word
+   * that is a case-sensitive macro's name in another case only sends the line the long way.
+   */
+  private namesNoMacro(e: LineEntry): boolean {
+    if (this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0) return true;
+    // Found before under the same macro names (a line repeated, a file assembled again).
+    if (e.namesNoMacroOf === this.macroNames) return true;
+    const folded = this.ismacros.size > 0 || this.mmacros.size > 0;
+    for (const w of e.words) {
+      if (this.smacros.has(w) || this.mmacros.has(w)) return false;
+      if (folded) {
+        const lower = w.toLowerCase();
+        if (this.ismacros.has(lower) || this.mmacros.has(lower)) return false;
+      }
+    }
+    e.namesNoMacroOf = this.macroNames;
+    return true;
   }
 
   /**
@@ -285,10 +317,11 @@ class Preprocessor {
     const from = f.idx;
     // The last line is dropped when empty (see loop); a limit stops the run where the loop would.
     const end = Math.min(lines.count - (lines.line(lines.count - 1) === '' ? 1 : 0), from + this.limits.lines - this.linesProcessed, from + MAX_LINES + 1 - this.out.count);
+    const macros = this.smacros.size > 0 || this.ismacros.size > 0 || this.mmacros.size > 0;
     let i = from;
     while (i < end) {
       const e = lines.entry(i);
-      if (!e.plain || e.continued || this.budget.expired()) break;
+      if (!e.plain || e.continued || (macros && !this.namesNoMacro(e)) || this.budget.expired()) break;
       i++;
     }
     if (i === from) return false;
@@ -331,7 +364,7 @@ class Preprocessor {
    */
   private processLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[] | undefined, entry: LineEntry | undefined): void {
     // A plain line not passed on in a run (see asWritten: one joined from continued lines) goes out as written.
-    if (entry !== undefined && entry.plain && this.passesAsWritten()) {
+    if (entry !== undefined && entry.plain && this.passesAsWritten() && this.namesNoMacro(entry)) {
       this.emit(f, file, line, text, undefined, entry.blank, true, entry);
       return;
     }
@@ -413,7 +446,11 @@ class Preprocessor {
   private finishMacro(m: MultiLineMacro): void {
     const key = m.caseInsensitive ? m.name.toLowerCase() : m.name;
     const list = this.mmacros.get(key);
-    if (list) list.push(m); else this.mmacros.set(key, [m]);
+    if (list) list.push(m);
+    else {
+      this.mmacros.set(key, [m]);
+      this.macroNames = newMacroNames();
+    }
     this.allMacros.push(m);
   }
 
@@ -1028,7 +1065,9 @@ class Preprocessor {
     const m: SingleLineMacro = { name, params, body, range };
     const map = caseInsensitive ? this.ismacros : this.smacros;
     const key = caseInsensitive ? name.toLowerCase() : name;
-    const list = map.get(key)?.filter((x) => (x.params?.length ?? -1) !== (params?.length ?? -1)) ?? [];
+    const had = map.get(key);
+    if (had === undefined) this.macroNames = newMacroNames();
+    const list = had?.filter((x) => (x.params?.length ?? -1) !== (params?.length ?? -1)) ?? [];
     list.push(m);
     map.set(key, list);
     this.allDefines.push(m);
@@ -1353,7 +1392,9 @@ class Preprocessor {
     const located = args.map((a) => a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) })));
     // A label before the call is a line of its own, unless the body takes it as `%00` (nasm 2.16).
     const label = at > 0 && usesCallLabel(def) ? (toks[0].src ? toks[0] : { ...toks[0], src: lineRange(file, line, toks[0].start, toks[0].end) }) : undefined;
-    if (at > 0 && label === undefined) this.emit(f, file, line, text, toks.slice(0, at), false);
+    // `label macro args` without a colon: nasm does not take the label for an orphan (no
+    // -w+label-orphan warning, measured), so it goes on with one.
+    if (at > 0 && label === undefined) this.emit(f, file, line, text, at === 1 ? [toks[0], { kind: 'op', text: ':', start: toks[0].end, end: toks[0].end, src: toks[0].src }] : toks.slice(0, at), false);
     else this.emit(f, file, line, text, [], true);
     const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: this.uniqueId++, callSite, name: nameTok.text, label };
     this.macroDepth++;
