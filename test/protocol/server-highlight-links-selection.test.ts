@@ -120,8 +120,10 @@ describe('language server over stdio: document highlights, document links, selec
     // lib.inc, opened, is analysed in main.asm's assembly: its own definition and use.
     const lib = await open('lib.inc', LIB);
     assert.deepEqual(await highlights(lib, LIB, { line: 0, character: 1 }), [`0:LIMIT:${Write}`, `2:LIMIT:${Read}`]);
-    // A register is no symbol.
-    assert.deepEqual(await highlights(uri, MAIN, { line: 16, character: 18 }), []);
+    // A register: each place it is written, as text (no symbol is read or written there).
+    assert.deepEqual(await highlights(uri, MAIN, { line: 16, character: 18 }), [`16:ecx:${Text}`, `16:ecx:${Text}`]);
+    // A mnemonic is not one thing through a file.
+    assert.deepEqual(await highlights(uri, MAIN, { line: 16, character: 5 }), []);
   });
 
   it('links %include and incbin names to the files the assembler reads, and not a missing one', async () => {

@@ -1,5 +1,6 @@
 // documentHighlight: the symbol under the cursor in this document, Write where it is defined and
-// Read where it is used (LSP 3.17 DocumentHighlightKind), agreeing with definition and references.
+// Read where it is used (LSP 3.17 DocumentHighlightKind), agreeing with definition and references;
+// a register wherever it is written, as Text.
 
 import * as assert from 'node:assert/strict';
 import { DocumentHighlightKind, type DocumentHighlight } from 'vscode-languageserver-types';
@@ -137,7 +138,12 @@ describe('lsp document highlights', () => {
           const pos = { line, character };
           const highlights = documentHighlights(doc, pos);
           const refs = references(doc, pos, true).filter((l) => l.uri === doc.uri).map((l) => JSON.stringify(l.range)).sort();
-          assert.deepEqual(highlights.map((h) => JSON.stringify(h.range)).sort(), refs, `at ${line}:${character}`);
+          // Where references has nothing (a register, a mnemonic), only a register's textual highlights may be.
+          if (refs.length === 0) {
+            const written = new Set(highlights.map((h) => doc.lines[h.range.start.line].slice(h.range.start.character, h.range.end.character).toLowerCase()));
+            assert.ok(highlights.every((h) => h.kind === Text) && written.size <= 1 && [...written].every((w) => /^e?[a-d]x$/.test(w)), `at ${line}:${character}`);
+          }
+          else assert.deepEqual(highlights.map((h) => JSON.stringify(h.range)).sort(), refs, `at ${line}:${character}`);
           const defs = definition(doc, pos).filter((l) => l.uri === doc.uri);
           for (const d of defs) assert.ok(highlights.some((h) => h.kind === Write && JSON.stringify(h.range) === JSON.stringify(d.range)), `definition at ${line}:${character}`);
           if (highlights.length > 0) checked++;
@@ -149,10 +155,25 @@ describe('lsp document highlights', () => {
     }
   });
 
-  it('gives nothing for registers, mnemonics, numbers, comments, empty or broken documents and positions past the end', () => {
+  it('highlights the same register, in any case, outside comments and strings, as Text (no symbol is read or written)', () => {
+    const text = ['bits 32', 'start:', '    mov eax, 1 ; eax', '    add eax, EAX', "    db 'eax'", '    mov al, ah', '    mov ax, [eax+eax*2]'].join('\n');
+    const { doc, ws } = single(text);
+    try {
+      const expected = [`2:eax:${Text}`, `3:eax:${Text}`, `3:EAX:${Text}`, `6:eax:${Text}`, `6:eax:${Text}`];
+      assert.deepEqual(shown(doc, documentHighlights(doc, at(doc, 'eax', 1, 'mov eax'))), expected);
+      // Just after the name, before the comma: still the register.
+      assert.deepEqual(shown(doc, documentHighlights(doc, at(doc, 'eax,', 3, 'mov eax'))), expected);
+      // `al` is part of eax, not the same operand.
+      assert.deepEqual(shown(doc, documentHighlights(doc, at(doc, 'al', 0))), [`5:al:${Text}`]);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('gives nothing for mnemonics, numbers, comments, empty or broken documents and positions past the end', () => {
     const { doc, ws } = single('bits 32\nstart:\n    mov eax, 1 ; eax\n    add eax, eax\n    jmp start\n');
     try {
-      for (const needle of ['eax', 'mov', '1', '; eax']) assert.deepEqual(documentHighlights(doc, at(doc, needle, 1, 'mov eax')), [], needle);
+      for (const needle of ['mov', '1', '; eax', 'bits']) assert.deepEqual(documentHighlights(doc, at(doc, needle, 1, needle === 'bits' ? 'bits' : 'mov eax')), [], needle);
       assert.deepEqual(documentHighlights(doc, { line: 99, character: 0 }), []);
       assert.deepEqual(documentHighlights(doc, { line: 4, character: 999 }), []);
     } finally {

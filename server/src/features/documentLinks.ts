@@ -3,11 +3,11 @@
 // directory — then each -I directory in order). A name that finds no file gets no link: the
 // missing-include / missing-file diagnostic already says so.
 
-import { tokenizeLine, type Token } from '../../../core/src/asm/lexer';
+import type { Token } from '../../../core/src/asm/lexer';
 import { dirName, joinPath } from '../../../core/src/asm/paths';
 import type { DocumentLink } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
-import { shapeLine } from '../syntax/lineShape';
+import { shapeLine, type WordClassifier } from '../syntax/lineShape';
 import { wordClassifier } from './wordClassifier';
 
 interface Named {
@@ -19,30 +19,28 @@ interface Named {
 }
 
 /** The file name a `%include` or `incbin` line names, as written. */
-function namedFile(line: string, isIncbin: (tokens: readonly Token[]) => number): Named | undefined {
-  const tokens = tokenizeLine(line);
-  const first = tokens[0];
-  if (first?.kind === 'preproc' && first.text.toLowerCase() === '%include') {
+function namedFile(line: string, words: WordClassifier): Named | undefined {
+  const shape = shapeLine(line, words);
+  const tokens = shape.tokens;
+  if (shape.preproc?.name === '%include') {
     const t = tokens[1];
-    if (t?.kind === 'string' && t.end - t.start >= 2) return { directive: '%include', target: t.text.slice(1, -1), start: t.start + 1, end: t.end - 1 };
+    if (t?.kind === 'string') return quoted('%include', t);
     // `%include <file>`: the name is the text between the angle brackets.
     const close = tokens.findIndex((x, i) => i > 2 && x.text === '>');
     if (t?.text === '<' && close > 2) return { directive: '%include', target: tokens.slice(2, close).map((x) => x.text).join(''), start: tokens[2].start, end: tokens[close - 1].end };
     return undefined;
   }
-  const at = isIncbin(tokens);
-  const t = at >= 0 ? tokens[at] : undefined;
-  return t?.kind === 'string' && t.end - t.start >= 2 ? { directive: 'incbin', target: t.text.slice(1, -1), start: t.start + 1, end: t.end - 1 } : undefined;
+  if (shape.mnemonic?.name.toLowerCase() !== 'incbin' || shape.operands.length === 0) return undefined;
+  const t = tokens.find((x) => x.start === shape.operands[0].start);
+  return t?.kind === 'string' ? quoted('incbin', t) : undefined;
+}
+
+function quoted(directive: Named['directive'], t: Token): Named | undefined {
+  return t.end - t.start > 2 ? { directive, target: t.text.slice(1, -1), start: t.start + 1, end: t.end - 1 } : undefined;
 }
 
 export function documentLinks(doc: AnalyzedDocument): DocumentLink[] {
   const words = wordClassifier(doc);
-  /** Index of the token after `incbin` when the line's instruction is incbin, else -1. */
-  const incbinOperand = (line: string) => (tokens: readonly Token[]): number => {
-    const shape = shapeLine(line, words);
-    if (shape.mnemonic?.name.toLowerCase() !== 'incbin' || shape.operands.length === 0) return -1;
-    return tokens.findIndex((t) => t.start === shape.operands[0].start);
-  };
   // What the last assembly found for each %include it ran (a %include in a macro body or one
   // whose name a macro wrote is resolved there only).
   const assembled = new Map<number, string | undefined>();
@@ -52,7 +50,7 @@ export function documentLinks(doc: AnalyzedDocument): DocumentLink[] {
   for (let line = 0; line < lines.length; line++) {
     const text = lines[line];
     if (!/%include|incbin/i.test(text)) continue;
-    const named = namedFile(text, incbinOperand(text));
+    const named = namedFile(text, words);
     if (!named || named.target === '') continue;
     const found = named.directive === '%include' && assembled.has(line) ? assembled.get(line) : resolve(doc, named.target);
     if (found === undefined) continue;

@@ -6,10 +6,10 @@
 // contain its child: candidates that do not nest (a label block crossing an %if) are left out.
 
 import type { Position, Range, SelectionRange } from 'vscode-languageserver-types';
-import type { Token } from '../../../core/src/asm/lexer';
 import type { AnalyzedDocument } from '../analysis/document';
 import { scanBlocks, type Block } from '../syntax/blocks';
 import { shapeLine, type WordClassifier } from '../syntax/lineShape';
+import { wordAt } from './symbolAt';
 import { wordClassifier } from './wordClassifier';
 
 const before = (a: Position, b: Position): boolean => a.line < b.line || (a.line === b.line && a.character < b.character);
@@ -27,18 +27,6 @@ export function selectionRanges(doc: AnalyzedDocument, positions: readonly Posit
     blocks ??= scanBlocks(lines, words);
     return chain(lineRanges(lines[line], line, character, words), blocks, lines, { line, character });
   });
-}
-
-/** The token under the cursor; between a word and punctuation (`.x|:`, `eax|,`), the word. */
-function wordAt(tokens: readonly Token[], col: number): Token | undefined {
-  let under: Token | undefined;
-  let ending: Token | undefined;
-  for (const t of tokens) {
-    if (t.start <= col && col < t.end) under = t;
-    else if (t.end === col) ending = t;
-  }
-  if (under && ending && under.kind === 'op' && ending.kind !== 'op') return ending;
-  return under ?? ending;
 }
 
 /** Candidate ranges on the cursor's line, not yet ordered. */
