@@ -1,8 +1,8 @@
 // documentHighlight: where the symbol under the cursor is written in this document, from the same
 // resolution as definition and references (occurrences.ts), so the three agree.
 
-import { DocumentHighlightKind, type DocumentHighlight, type Position } from 'vscode-languageserver-types';
 import { tokenizeLine } from '../../../core/src/asm/lexer';
+import { DocumentHighlightKind, type DocumentHighlight, type Position } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { registerFor } from '../syntax/isaIndex';
 import { occurrencesAt, type OccurrenceRole } from './occurrences';
