@@ -99,6 +99,17 @@ describe('lsp selection ranges', () => {
     assert.deepEqual(chainAt(doc, { line: 2, character: 1 }), ['.x', '.x: resd 1', 'lines 1-3', FILE]);
   });
 
+  it('selects a string\'s text before the string (an %include file name)', () => {
+    const { doc: d, ws: w } = single(['bits 32', '%include "lib.inc"  ; the library', "msg: db 'hi', 0"].join('\n'));
+    try {
+      assert.deepEqual(chainAt(d, at(d, 'lib', 1)), ['lib.inc', '"lib.inc"', '%include "lib.inc"', '%include "lib.inc"  ; the library', 'lines 0-2']);
+      // On a quote itself: the whole string first.
+      assert.deepEqual(chainAt(d, at(d, "'hi'", 0)).slice(0, 3), ["'hi'", "'hi', 0", "db 'hi', 0"]);
+    } finally {
+      w.dispose();
+    }
+  });
+
   it('answers one range per position, in order, and clamps positions past a line or the file', () => {
     const got = selectionRanges(doc, [{ line: 15, character: 5 }, { line: 0, character: 1 }, { line: 9, character: 500 }, { line: 500, character: 3 }]);
     assert.equal(got.length, 4);

@@ -1,9 +1,10 @@
-// selectionRange (expand selection): from the token under the cursor out through what an assembly
-// line is made of — a bracketed address and its contents, the operand (`dword [x]`), all operands,
-// the instruction, the instruction with its label, the line — then the blocks around it (%macro,
-// %rep, %if branch and the whole %if, struc, a label's lines, a section) and the whole file. From
-// the text alone, so it works while the file does not assemble. LSP 3.17 requires each parent to
-// contain its child: candidates that do not nest (a label block crossing an %if) are left out.
+// selectionRange (expand selection): from the token under the cursor (a string's text first) out
+// through what an assembly line is made of — a bracketed address and its contents, the operand
+// (`dword [x]`), all operands, the instruction, the instruction with its label, the line — then the
+// blocks around it (%macro, %rep, %if branch and the whole %if, struc, a label's lines, a section)
+// and the whole file. From the text alone, so it works while the file does not assemble. LSP 3.17
+// requires each parent to contain its child: candidates that do not nest (a label block crossing
+// an %if) are left out.
 
 import type { Position, Range, SelectionRange } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
@@ -36,6 +37,8 @@ function lineRanges(text: string, line: number, col: number, words: WordClassifi
   const shape = shapeLine(text, words);
   const token = wordAt(shape.tokens, col);
   if (token) out.push(span(token.start, token.end));
+  // A string's text inside its quotes (a file name, a message) before the string.
+  if (token?.kind === 'string' && token.end - token.start > 2 && col > token.start && col < token.end) out.push(span(token.start + 1, token.end - 1));
   const code = shape.comment ? shape.tokens.slice(0, -1) : shape.tokens;
   // Bracketed and parenthesised groups: their contents, then the group with its brackets.
   const opens: number[] = [];
