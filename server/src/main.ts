@@ -23,11 +23,14 @@ import { codeActions } from './features/codeActions';
 import { codeLenses } from './features/codeLens';
 import { completion, PLAIN_CLIENT, resolveCompletion, type CompletionClient } from './features/completion';
 import { validate } from './features/diagnostics';
+import { documentLinks } from './features/documentLinks';
 import { foldingRanges } from './features/folding';
 import { format } from './features/formatting';
+import { documentHighlights } from './features/highlight';
 import { hover } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { definition, prepareRename, references, rename } from './features/navigation';
+import { selectionRanges } from './features/selectionRanges';
 import { LEGEND, semanticTokens } from './features/semanticTokens';
 import { SemanticTokensHistory } from './features/semanticTokensDelta';
 import { signatureHelp } from './features/signatureHelp';
@@ -209,6 +212,7 @@ function startServer(probe: DeadlineProbe): void {
         signatureHelpProvider: { triggerCharacters: [' ', ','], retriggerCharacters: [','] },
         definitionProvider: true,
         referencesProvider: true,
+        documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
@@ -219,6 +223,8 @@ function startServer(probe: DeadlineProbe): void {
         foldingRangeProvider: true,
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
+        documentLinkProvider: { resolveProvider: false },
+        selectionRangeProvider: true,
       },
       serverInfo: { name: 'ringside-language-server', version: '0.1.0' },
     };
@@ -283,6 +289,7 @@ function startServer(probe: DeadlineProbe): void {
   connection.onCompletionResolve((item: CompletionItem) => answer('completion resolve', item, ['label'], item, () => resolveCompletion(item)));
   connection.onSignatureHelp((p) => withDoc('signature help', p, AT, null, (d) => signatureHelp(d, p.position)));
   connection.onDefinition((p) => withDoc('definition', p, AT, [], (d) => definition(d, p.position)));
+  connection.onDocumentHighlight((p) => withDoc('document highlight', p, AT, [], (d) => documentHighlights(d, p.position)));
   connection.onReferences((p) => withDoc('references', p, [...AT, 'referenceContext'], [], (d) => references(d, p.position, p.context.includeDeclaration)));
   connection.onPrepareRename((p: PrepareRenameParams) => withDoc<PrepareRenameResult | ResponseError<void> | null>('prepare rename', p, AT, null, (d) => {
     const r = prepareRename(d, p.position);
@@ -304,6 +311,8 @@ function startServer(probe: DeadlineProbe): void {
   connection.onFoldingRanges((p) => withDoc('folding', p, [], [], (d) => foldingRanges(d)));
   connection.languages.inlayHint.on((p: InlayHintParams) => withDoc('inlay hints', p, IN, [], (d) => inlayHints(d, p.range)));
   connection.onCodeLens((p) => withDoc('code lens', p, [], [], (d) => codeLenses(d)));
+  connection.onDocumentLinks((p) => withDoc('document links', p, [], [], (d) => documentLinks(d)));
+  connection.onSelectionRanges((p) => withDoc('selection ranges', p, ['positions'], [], (d) => selectionRanges(d, p.positions)));
   // Methods the server does not implement; `$/` requests too must be answered MethodNotFound (LSP 3.17).
   connection.onRequest((method: string) => refusal({}, []) ?? new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`));
 

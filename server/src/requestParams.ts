@@ -2,7 +2,7 @@
 // params are answered with InvalidParams and a message saying what is wrong, not an exception.
 
 /** The parts of a request's params that are checked; a document URI is checked for every document request. */
-export type ParamNeed = 'textDocument' | 'position' | 'range' | 'referenceContext' | 'codeActionContext' | 'newName' | 'previousResultId' | 'query' | 'label';
+export type ParamNeed = 'textDocument' | 'position' | 'range' | 'referenceContext' | 'codeActionContext' | 'newName' | 'previousResultId' | 'query' | 'label' | 'positions';
 
 /** LSP `uinteger`: 0 to 2^31 - 1. */
 const UINTEGER_MAX = 2 ** 31 - 1;
@@ -46,6 +46,14 @@ function needProblem(p: Record<string, unknown>, need: ParamNeed): string | unde
     case 'previousResultId': return typeof p.previousResultId === 'string' ? undefined : '`previousResultId` must be a string.';
     case 'query': return typeof p.query === 'string' ? undefined : '`query` must be a string.';
     case 'label': return typeof p.label === 'string' ? undefined : '`label` must be a string.';
+    case 'positions': {
+      if (!Array.isArray(p.positions)) return '`positions` must be an array of Position.';
+      for (let i = 0; i < p.positions.length; i++) {
+        const problem = positionProblem(p.positions[i], `positions[${i}]`);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
   }
 }
 

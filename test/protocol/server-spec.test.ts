@@ -119,6 +119,13 @@ describe('language server against the LSP 3.17 rules', function () {
         ['textDocument/rename', at(2, 9)],
         ['textDocument/semanticTokens/full/delta', td],
         ['workspace/symbol', {}],
+        // DocumentHighlightParams needs a position; SelectionRangeParams.positions is a Position[].
+        ['textDocument/documentHighlight', td],
+        ['textDocument/documentHighlight', at(0, -1)],
+        ['textDocument/selectionRange', td],
+        ['textDocument/selectionRange', { ...td, positions: { line: 0, character: 0 } }],
+        ['textDocument/selectionRange', { ...td, positions: [{ line: 0, character: 0 }, { line: -1, character: 0 }] }],
+        ['textDocument/documentLink', {}],
       ];
       for (const [method, params] of malformed) {
         await assert.rejects(client.request(method, params), withCode(INVALID_PARAMS), `${method} ${JSON.stringify(params)}`);

@@ -1,6 +1,7 @@
 // Drives the built language server (dist/server.js) over stdio as an editor would, checking each
 // response against the LSP shapes (the `is` guards of vscode-languageserver-types, the spec's
 // published types), and fuzzes it with hostile input: it must answer every request and never exit.
+// documentHighlight, documentLink and selectionRange: server-highlight-links-selection.test.ts.
 
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SemanticTokensDelta } from 'vscode-languageserver-types';
 import {
-  CodeAction, CodeLens, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Location,
+  CodeAction, CodeLens, Diagnostic, DocumentLink, DocumentSymbol, Range, FoldingRange, Hover, InlayHint, Location,
   TextEdit, type CompletionItem, type CompletionList, type MarkupContent, type SemanticTokens, type SignatureHelp,
   type WorkspaceEdit, type WorkspaceSymbol,
 } from 'vscode-languageserver-types';
@@ -33,8 +34,10 @@ const MAIN = [
 ].join('\n');
 const LIB = ['PORT equ 0x3F8', 'print:', '    ret'].join('\n');
 
-// The types package has no `is` guard for these two; the spec's required fields are checked here.
+// The types package has no `is` guard for these three; the spec's required fields are checked here.
 const isCompletionItem = (i: CompletionItem) => typeof i.label === 'string' && (i.kind === undefined || (Number.isInteger(i.kind) && i.kind >= 1 && i.kind <= 25));
+// DocumentHighlight: a Range and an optional kind, Text 1, Read 2 or Write 3 (LSP 3.17).
+const isHighlight = (h: unknown) => Range.is((h as { range?: unknown }).range) && [undefined, 1, 2, 3].includes((h as { kind?: number }).kind);
 const isSignature = (s: { label: unknown; parameters?: { label: unknown }[] }) => typeof s.label === 'string'
   && (s.parameters ?? []).every((p) => typeof p.label === 'string' || (Array.isArray(p.label) && p.label.length === 2 && p.label.every(Number.isInteger)));
 
@@ -69,7 +72,9 @@ describe('language server over stdio', function () {
     const c = r.capabilities;
     assert.deepEqual(c.textDocumentSync, { openClose: true, change: 2 });
     for (const k of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'documentSymbolProvider', 'workspaceSymbolProvider',
-      'documentFormattingProvider', 'documentRangeFormattingProvider', 'foldingRangeProvider', 'inlayHintProvider']) assert.equal(c[k], true, k);
+      'documentFormattingProvider', 'documentRangeFormattingProvider', 'foldingRangeProvider', 'inlayHintProvider',
+      'documentHighlightProvider', 'selectionRangeProvider']) assert.equal(c[k], true, k);
+    assert.deepEqual(c.documentLinkProvider, { resolveProvider: false });
     assert.deepEqual(c.renameProvider, { prepareProvider: true });
     assert.deepEqual((c.semanticTokensProvider as { full: unknown }).full, { delta: true });
     const legend = (c.semanticTokensProvider as { legend: { tokenTypes: string[]; tokenModifiers: string[] } }).legend;
@@ -327,8 +332,14 @@ describe('language server over stdio', function () {
         client.request('textDocument/codeAction', { ...doc, range: { start: position, end: position }, context: { diagnostics: [] } }),
         client.request('textDocument/codeLens', doc),
         client.request('textDocument/definition', { ...doc, position }),
+        client.request('textDocument/documentHighlight', { ...doc, position }),
+        client.request('textDocument/documentLink', doc),
+        client.request('textDocument/selectionRange', { ...doc, positions: [position, { line: line + 1, character: 0 }, { line: lines.length + 5, character: 9999 }] }),
       ]);
-      assert.equal(answers.length, 10);
+      assert.equal(answers.length, 13);
+      // A selection range for each position (LSP 3.17), even past the end of the document.
+      assert.equal((answers[12] as unknown[]).length, 3);
+      assert.ok((answers[10] as unknown[]).every(isHighlight) && (answers[11] as unknown[]).every((l) => DocumentLink.is(l)));
       assert.ok(!client.exited, `server exited on input ${JSON.stringify(text.slice(0, 80))}`);
     }
     assert.deepEqual(client.stderr.filter((s) => /FATAL|Maximum call stack/.test(s)), []);

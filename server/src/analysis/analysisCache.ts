@@ -167,6 +167,8 @@ export class AnalysisCache {
       get index() { return (index ??= new DocumentIndex(result, path)); },
       toUri: (p) => openDocs.get(p)?.uri ?? pathToUri(p),
       readText: (p) => host.readFile(p),
+      includePaths: this.includePaths(),
+      isReadable: (p) => host.isReadable(p),
     };
     this.documents.set(key, doc);
     return doc;
@@ -221,6 +223,11 @@ export class AnalysisCache {
     this.bump(path);
   }
 
+  /** The `includePaths` setting, relative entries taken from the workspace folder. */
+  private includePaths(): string[] {
+    return this.settings.includePaths.map((p) => (isAbsolute(p) || !this.workspaceRoot ? p : resolve(this.workspaceRoot, p)));
+  }
+
   private run(root: string): AssembleResult {
     const text = this.open.get(root)?.text ?? '';
     if (text.length > MAX_DOCUMENT_CHARS) {
@@ -230,7 +237,7 @@ export class AnalysisCache {
         range: { file: root, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } },
       }]);
     }
-    const includePaths = this.settings.includePaths.map((p) => (isAbsolute(p) || !this.workspaceRoot ? p : resolve(this.workspaceRoot, p)));
+    const includePaths = this.includePaths();
     try {
       const buffers = new Map<string, string>();
       for (const [path, doc] of this.open) buffers.set(path, doc.text);

@@ -30,6 +30,17 @@ export class OverlayFileHost implements FileHost {
     return bytes === undefined ? undefined : withLineFeeds(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   }
 
+  /** Whether readFile would return a text, without reading the file. */
+  isReadable(path: string): boolean {
+    if (this.buffers.has(path)) return true;
+    try {
+      const st = statSync(path);
+      return st.isFile() && st.size <= MAX_FILE_BYTES;
+    } catch {
+      return false;
+    }
+  }
+
   readBinary(path: string): Uint8Array | undefined {
     try {
       const st = statSync(path);

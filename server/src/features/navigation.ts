@@ -1,11 +1,13 @@
 // definition / references / prepareRename / rename over the last assembly's symbols and references,
-// which span every %include file, so navigation and rename work across files.
+// which span every %include file, so navigation and rename work across files. Where a symbol is
+// written comes from occurrences.ts, which document highlights share.
 
-import type { SourceRange, SymbolInfo } from '../../../core/src/asm/api';
+import type { SymbolInfo } from '../../../core/src/asm/api';
 import type { Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { isDirective, isSizeKeyword } from '../syntax/directives';
 import { instructionFor, registerFor } from '../syntax/isaIndex';
+import { occurrences, occurrencesAt, rangeKey } from './occurrences';
 import { symbolAt } from './symbolAt';
 
 const RENAMABLE: ReadonlySet<SymbolInfo['kind']> = new Set(['label', 'local-label', 'constant', 'macro', 'define', 'struc', 'struc-field']);
@@ -25,31 +27,8 @@ export function definition(doc: AnalyzedDocument, pos: Position): Location[] {
   return [{ uri: doc.toUri(d.file), range: toLspRange(d) }];
 }
 
-const rangeKey = (r: SourceRange): string => `${r.file}:${r.start.line}:${r.start.col}`;
-
-/** Where `name` is written: its definitions, the uses, and the pieces of the uses a macro pastes. */
-function occurrences(doc: AnalyzedDocument, name: string, includeDeclaration: boolean): SourceRange[] {
-  const out: SourceRange[] = [];
-  const seen = new Set<string>();
-  const add = (r: SourceRange) => {
-    const key = rangeKey(r);
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push(r);
-  };
-  if (includeDeclaration) for (const s of doc.result.symbols) if (s.name === name) add(s.definition);
-  for (const r of doc.result.references) {
-    if (r.name !== name) continue;
-    if (r.pieces) for (const p of r.pieces) add(p);
-    else add(r.range);
-  }
-  return out;
-}
-
 export function references(doc: AnalyzedDocument, pos: Position, includeDeclaration: boolean): Location[] {
-  const hit = symbolAt(doc, pos);
-  if (!hit) return [];
-  return occurrences(doc, hit.name, includeDeclaration).map((r) => ({ uri: doc.toUri(r.file), range: toLspRange(r) }));
+  return occurrencesAt(doc, pos, includeDeclaration)?.occurrences.map(({ range: r }) => ({ uri: doc.toUri(r.file), range: toLspRange(r) })) ?? [];
 }
 
 /** Why a symbol's uses cannot all be renamed by editing where its name is written, if so. */
@@ -128,7 +107,7 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
   const shared = unrenamableUse(doc, symbol.name);
   if (shared) return { error: shared };
   const spellings = new Set([symbol.name.toLowerCase(), symbol.shortName.toLowerCase()]);
-  for (const r of occurrences(doc, symbol.name, true)) {
+  for (const { range: r } of occurrences(doc, symbol.name, true)) {
     const written = linesOf(r.file)[r.start.line]?.slice(r.start.col, r.end.col) ?? '';
     // A name a macro makes where it is not written as such (`%%x`, a label defined by `T:` after
     // `%define T name`): an edit at that range would rewrite other text.

@@ -17,6 +17,18 @@ export function tokenAt(line: string, col: number): Token | undefined {
   return before;
 }
 
+/** The token under the cursor; between a word and punctuation (`.x|:`, `eax|,`), the word. */
+export function wordAt(tokens: readonly Token[], col: number): Token | undefined {
+  let under: Token | undefined;
+  let ending: Token | undefined;
+  for (const t of tokens) {
+    if (t.start <= col && col < t.end) under = t;
+    else if (t.end === col) ending = t;
+  }
+  if (under && ending && under.kind === 'op' && ending.kind !== 'op') return ending;
+  return under ?? ending;
+}
+
 /** The non-local label in force at a line of this file (the parent of `.local` labels). */
 export function scopeLabelAt(doc: AnalyzedDocument, line: number): SymbolInfo | undefined {
   return doc.index.scopeLabelAt(line);

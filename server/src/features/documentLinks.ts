@@ -1,0 +1,71 @@
+// documentLink: each `%include "file"` and `incbin "file"` path links to the file it names, found
+// the way the assembler finds it (core/src/asm: the main file's directory first — nasm's working
+// directory — then each -I directory in order). A name that finds no file gets no link: the
+// missing-include / missing-file diagnostic already says so.
+
+import type { Token } from '../../../core/src/asm/lexer';
+import { dirName, joinPath } from '../../../core/src/asm/paths';
+import type { DocumentLink } from 'vscode-languageserver-types';
+import type { AnalyzedDocument } from '../analysis/document';
+import { shapeLine, type WordClassifier } from '../syntax/lineShape';
+import { wordClassifier } from './wordClassifier';
+
+interface Named {
+  readonly directive: '%include' | 'incbin';
+  readonly target: string;
+  /** Columns of the name, without its quotes. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The file name a `%include` or `incbin` line names, as written. */
+function namedFile(line: string, words: WordClassifier): Named | undefined {
+  const shape = shapeLine(line, words);
+  const tokens = shape.tokens;
+  if (shape.preproc?.name === '%include') {
+    const t = tokens[1];
+    if (t?.kind === 'string') return quoted('%include', t);
+    // `%include <file>`: the name is the text between the angle brackets.
+    const close = tokens.findIndex((x, i) => i > 2 && x.text === '>');
+    if (t?.text === '<' && close > 2) return { directive: '%include', target: tokens.slice(2, close).map((x) => x.text).join(''), start: tokens[2].start, end: tokens[close - 1].end };
+    return undefined;
+  }
+  if (shape.mnemonic?.name.toLowerCase() !== 'incbin' || shape.operands.length === 0) return undefined;
+  const t = tokens.find((x) => x.start === shape.operands[0].start);
+  return t?.kind === 'string' ? quoted('incbin', t) : undefined;
+}
+
+function quoted(directive: Named['directive'], t: Token): Named | undefined {
+  return t.end - t.start > 2 ? { directive, target: t.text.slice(1, -1), start: t.start + 1, end: t.end - 1 } : undefined;
+}
+
+export function documentLinks(doc: AnalyzedDocument): DocumentLink[] {
+  const words = wordClassifier(doc);
+  // What the last assembly found for each %include it ran (a %include in a macro body or one
+  // whose name a macro wrote is resolved there only).
+  const assembled = new Map<number, string | undefined>();
+  for (const inc of doc.result.includes) if (inc.range.file === doc.path) assembled.set(inc.range.start.line, inc.resolved);
+  const links: DocumentLink[] = [];
+  const lines = doc.lines;
+  for (let line = 0; line < lines.length; line++) {
+    const text = lines[line];
+    if (!/%include|incbin/i.test(text)) continue;
+    const named = namedFile(text, words);
+    if (!named || named.target === '') continue;
+    const found = named.directive === '%include' && assembled.has(line) ? assembled.get(line) : resolve(doc, named.target);
+    if (found === undefined) continue;
+    links.push({
+      range: { start: { line, character: named.start }, end: { line, character: named.end } },
+      target: doc.toUri(found),
+      tooltip: `Open ${found}`,
+    });
+  }
+  return links;
+}
+
+/** The assembler's lookup for %include and incbin: the main file's directory, then the -I directories. */
+function resolve(doc: AnalyzedDocument, target: string): string | undefined {
+  if (target.includes('%')) return undefined; // a macro writes the name: only the assembly knows it
+  const candidates = [joinPath(dirName(doc.rootPath), target), ...doc.includePaths.map((p) => joinPath(p, target))];
+  return candidates.find((c) => doc.isReadable(c));
+}
