@@ -170,13 +170,13 @@ export function tokenizeLine(text: string): Token[] {
 }
 
 /**
- * The texts of the `ident` tokens tokenizeLine would give for `text` from column `from` on, found
- * without making tokens: a plain line goes out as written unless one of its names is a macro's
- * (LineEntry.words, Preprocessor.namesNoMacro). Steps over strings, numbers and `%` tokens the
- * way tokenizeLine does, so a name inside them is not a word.
+ * Whether `test` holds for one of the `ident` tokens tokenizeLine would give for `text` from
+ * column `from` on (called with the token's columns, in order, until it holds), found without
+ * making tokens: a plain line goes out as written unless one of its names is a macro's
+ * (Preprocessor.namesNoMacro). Steps over strings, numbers and `%` tokens the way tokenizeLine
+ * does, so a name inside them is not one.
  */
-export function identWords(text: string, from = 0): string[] {
-  const words: string[] = [];
+export function someIdent(text: string, from: number, test: (text: string, start: number, end: number) => boolean): boolean {
   const n = text.length;
   let i = from;
   while (i < n) {
@@ -187,7 +187,7 @@ export function identWords(text: string, from = 0): string[] {
     if (c === Ch.Dollar) {
       const next = text.charCodeAt(i + 1);
       if (isDigit(next)) { i = scanNumber(text, i + 2); continue; }
-      // `$$`, a lone `$`, or `$name` (a word with its `$`, as tokenizeLine gives it).
+      // `$$`, a lone `$`, or `$name` (a name with its `$`, as tokenizeLine gives it).
       if (!isIdentStart(next)) { i += next === Ch.Dollar ? 2 : 1; continue; }
     } else if (!isIdentStart(c)) {
       i = c === Ch.Percent ? Math.max(scanPercent(text, i), i + 1) : i + 1;
@@ -195,8 +195,15 @@ export function identWords(text: string, from = 0): string[] {
     }
     const start = i++;
     while (i < n && isIdentChar(text.charCodeAt(i))) i++;
-    words.push(text.slice(start, i));
+    if (test(text, start, i)) return true;
   }
+  return false;
+}
+
+/** The texts of the `ident` tokens tokenizeLine would give, in order (someIdent's names). */
+export function identWords(text: string, from = 0): string[] {
+  const words: string[] = [];
+  someIdent(text, from, (t, start, end) => { words.push(t.slice(start, end)); return false; });
   return words;
 }
 

@@ -4,7 +4,7 @@
 // to know worked out once; and each file's lines as of its last reading, so an edited file's
 // unchanged lines find their entries without a lookup.
 
-import { codeEnd, identWords, shortFirstWord, skipBlanks, tokenizeLine, type Token } from './lexer';
+import { codeEnd, shortFirstWord, skipBlanks, tokenizeLine, type Token } from './lexer';
 import type { CachedParse, ParsedStatement } from './parser';
 
 /** LineEntry's yes-or-no facts, as bits of one field (a line cache holds many entries). */
@@ -28,7 +28,6 @@ export class LineEntry {
   private all: readonly Token[] | undefined;
   private withoutComment: readonly Token[] | undefined;
   private facts: number;
-  private names: readonly string[] | undefined;
   /**
    * The set of macro names (Preprocessor.macroNames) under which the line was found to name none
    * of them (0: never), so a repeated line is not checked again. Written by the preprocessor.
@@ -90,14 +89,6 @@ export class LineEntry {
   get codeEnd(): number {
     if (this.end < 0) this.end = codeEnd(this.text, this.codeStart);
     return this.end;
-  }
-
-  /**
-   * The names in the line's code (identWords), found once: with macros defined, a plain line that
-   * names none of them still goes out as written.
-   */
-  get words(): readonly string[] {
-    return this.names ??= identWords(this.text, this.codeStart);
   }
 
   /** Every token, the comment included (kept from now on). */

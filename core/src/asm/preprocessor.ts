@@ -5,7 +5,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckBlock, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
-import { tokenizeLine, type Token } from './lexer';
+import { someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { isFloatText } from './floats';
 import { parseNumber } from './numbers';
@@ -134,6 +134,27 @@ function newMacroNames(): number {
   return ++macroNameSets;
 }
 
+/** Which ASCII characters start a macro name of set `names`, in either case (0 or 1 each). */
+interface Initials {
+  readonly names: number;
+  readonly chars: Uint8Array;
+}
+
+/** A name that starts with no such character need not be looked up (namesNoMacro). */
+function initialsOf(names: number, maps: readonly ReadonlyMap<string, unknown>[]): Initials {
+  const chars = new Uint8Array(128);
+  for (const map of maps) {
+    for (const key of map.keys()) {
+      const c = key.charCodeAt(0);
+      if (c >= 128) continue;
+      chars[c] = 1;
+      chars[String.fromCharCode(c).toUpperCase().charCodeAt(0)] = 1;
+      chars[String.fromCharCode(c).toLowerCase().charCodeAt(0)] = 1;
+    }
+  }
+  return { names, chars };
+}
+
 class Preprocessor {
   /** Made again for the main file's line count once it is read (see PPLines). */
   private out = new PPLines();
@@ -150,6 +171,8 @@ class Preprocessor {
    * added (removing one cannot make a line name a macro). LineEntry.namesNoMacroOf keeps it.
    */
   private macroNames = newMacroNames();
+  /** The first characters of the macro names (either case), for `macroNames`. */
+  private initials: Initials = { names: 0, chars: new Uint8Array(128) };
   private readonly allMacros: MultiLineMacro[] = [];
   private readonly allDefines: SingleLineMacro[] = [];
   private readonly files: string[] = [];
@@ -295,17 +318,21 @@ class Preprocessor {
     if (this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0) return true;
     // Found before under the same macro names (a line repeated, a file assembled again).
     if (e.namesNoMacroOf === this.macroNames) return true;
-    const folded = this.ismacros.size > 0 || this.mmacros.size > 0;
-    for (const w of e.words) {
-      if (this.smacros.has(w) || this.mmacros.has(w)) return false;
-      if (folded) {
-        const lower = w.toLowerCase();
-        if (this.ismacros.has(lower) || this.mmacros.has(lower)) return false;
-      }
-    }
+    if (this.initials.names !== this.macroNames) this.initials = initialsOf(this.macroNames, [this.smacros, this.ismacros, this.mmacros]);
+    if (someIdent(e.text, e.codeStart, this.namesMacro)) return false;
     e.namesNoMacroOf = this.macroNames;
     return true;
   }
+
+  /** The name at `start`..`end` of `text` is a macro's (in any case for %idefine and %imacro). */
+  private readonly namesMacro = (text: string, start: number, end: number): boolean => {
+    const first = text.charCodeAt(start);
+    if (first >= 128 || this.initials.chars[first] === 0) return false;
+    const w = text.slice(start, end);
+    if (this.smacros.has(w) || this.mmacros.has(w)) return true;
+    const lower = w.toLowerCase();
+    return this.ismacros.has(lower) || this.mmacros.has(lower);
+  };
 
   /**
    * Passes on the run of plain lines of file frame `f` from its next line, as processLine would
