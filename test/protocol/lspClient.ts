@@ -76,6 +76,13 @@ export class LspClient {
     return new Promise((resolve) => this.logWaiters.push({ pattern, resolve }));
   }
 
+  /** didOpen of `text` as a guest-asm document, version 1: resolves with its first diagnostics. */
+  async open(uri: string, text: string): Promise<PublishedDiagnostics> {
+    const published = this.diagnostics(uri, (p) => p.version === 1);
+    await this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text } });
+    return published;
+  }
+
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }

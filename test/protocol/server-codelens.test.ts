@@ -33,9 +33,7 @@ describe('language server over stdio: run/debug code lenses', function () {
   });
 
   it('puts Run and Debug with the file URI at the top of the example kernel', async () => {
-    const published = client.diagnostics(uri);
-    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text } });
-    const d = await published;
+    const d = await client.open(uri, text);
     assert.deepEqual(d.diagnostics.filter((x) => x.severity === 1), []);
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.ok(lenses.every((l) => CodeLens.is(l)));

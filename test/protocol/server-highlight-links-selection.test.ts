@@ -49,9 +49,7 @@ describe('language server over stdio: document highlights, document links, selec
 
   async function open(name: string, text: string): Promise<string> {
     const uri = uriOf(name);
-    const published = client.diagnostics(uri, (p) => p.version === 1);
-    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text } });
-    await published;
+    await client.open(uri, text);
     return uri;
   }
 

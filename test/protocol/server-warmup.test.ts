@@ -19,10 +19,7 @@ async function started(settings: Record<string, unknown> = {}): Promise<LspClien
 }
 
 async function open(client: LspClient, name: string, text: string) {
-  const uri = `file:///ringside-warmup-test/${name}`;
-  const diagnostics = client.diagnostics(uri);
-  await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text } });
-  return (await diagnostics).diagnostics;
+  return (await client.open(`file:///ringside-warmup-test/${name}`, text)).diagnostics;
 }
 
 // A program that uses the warm-up's names: round 0's first block and its data.
