@@ -162,6 +162,8 @@ class Assembler implements EvalContext {
   private stmtIndex = 0;
   /** Offset of the statement being assembled, for `$`. */
   private hereOffset = 0;
+  /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
+  private fillCount: number | undefined = undefined;
   /** Set by `dataBytes` when an item overflowed its unit (the warning is reported in the final pass). */
   private dataWarned = false;
 
@@ -621,7 +623,7 @@ class Assembler implements EvalContext {
   }
 
   private timesCount(st: ParsedStatement): number {
-    if (!st.times) return 1;
+    if (!st.times) return this.fillCount ?? 1;
     const v = this.eval(st.times);
     if (v.v === undefined || v.sec >= 0) {
       if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
@@ -707,17 +709,18 @@ class Assembler implements EvalContext {
         // `sectalign off` said not to.
         if (this.absolute === undefined && this.alignRaisesSection) raiseAlignment(this.sections[this.sec], a);
         const pad = (a - (pos % a)) % a;
-        if (name === 'align' && this.absolute === undefined && this.sections[this.sec].progbits) {
-          // nasm's `align` macro pads with `times n nop` (manual §5.10.1), or `times n` the fill it
-          // is given: n copies of a data fill, whatever its size.
-          const fill = parts.length > 1 ? this.fillUnit(st, parts[1]) : Uint8Array.of(0x90);
-          if (!fill) return;
-          if (pad > 0) this.results.repeat[this.stmtIndex] = pad;
-          this.emit(fill, pad);
-        } else {
+        // nasm's `align` macro pads with `times n nop` (manual §5.10.1), `alignb` with `resb n`, and
+        // either with `times n` the fill it is given: in a nobits section or absolute space that
+        // fill is data to warn about or reject as any other (measured with nasm 2.16).
+        if (st.fill !== undefined) { this.repeatFill(st.fill, pad); return; }
+        if (name === 'alignb' && st.data.length === 0) {
           this.results.reserved[this.stmtIndex] = pad;
           this.emit(undefined, pad);
+          return;
         }
+        const fill = st.data.length > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP;
+        if (pad > 0) this.results.repeat[this.stmtIndex] = pad;
+        this.emit(fill, pad);
         return;
       }
       case 'sectalign': {
@@ -869,12 +872,15 @@ class Assembler implements EvalContext {
     return e ? this.constant(e, st.op!.name) : undefined;
   }
 
-  private fillUnit(st: ParsedStatement, toks: readonly PPToken[]): Uint8Array | undefined {
-    const w = toks[0]?.text.toLowerCase();
-    if (w === 'nop' && toks.length === 1) return Uint8Array.of(0x90);
-    if (w && DATA_UNIT[w] !== undefined) return this.dataBytes(st, DATA_UNIT[w]);
-    this.error('syntax', '`align\' fill must be `nop\' or a data directive (e.g. `db 0xcc\'): Ringside does not repeat other instructions', toks[0]);
-    return undefined;
+  /** An `align` fill other than one data directive, `pad` times as `times pad FILL` (the fill's own `times` wins, as in nasm). */
+  private repeatFill(fill: ParsedStatement, pad: number): void {
+    this.fillCount = pad;
+    try {
+      if (fill.kind === StatementKind.Directive) this.directive(fill, fill.op!.name);
+      else this.instruction(fill);
+    } finally {
+      this.fillCount = undefined;
+    }
   }
 
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
@@ -1011,7 +1017,7 @@ class Assembler implements EvalContext {
     const n = this.timesCount(st);
     const r = this.encoding(st);
     const i = this.stmtIndex;
-    if (r.ok && r.problems.length === 0 && st.times === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
+    if (r.ok && r.problems.length === 0 && st.times === undefined && this.fillCount === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
       this.route[i] = Route.StaticCode;
     }
     if (this.final && r.problems.length > 0) {
@@ -1024,7 +1030,43 @@ class Assembler implements EvalContext {
     }
     if (!r.ok) return;
     if (n !== 1) this.results.repeat[this.stmtIndex] = n;
-    this.emit(r.bytes, n);
+    if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
+    else this.emit(r.bytes, n);
+  }
+
+  /**
+   * `times n jmp x`, `align 8, loop $`: nasm assembles each copy of a branch at its own address,
+   * so each has its own displacement and may take another size (`times 3 jmp $` is EB FE EB FC
+   * EB FA), while `$` stays the line's start (measured with nasm 2.16).
+   */
+  private emitBranches(st: ParsedStatement, first: Extract<EncodeResult, { ok: true }>, n: number): void {
+    const copies: Uint8Array[] = [first.bytes];
+    let size = first.bytes.length;
+    const section = this.absolute !== undefined ? 0 : this.sec;
+    const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
+    const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
+    const operands = st.operands.map((o, k) => ({ ...this.asmOperand(o, k, undefined) }));
+    const prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
+    let reported = first.problems.length > 0;
+    for (let k = 1; k < n; k++) {
+      const r = encode({ mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address: address + size, section, sectionOffset: sectionOffset + size });
+      if (this.final && !reported && r.problems.length > 0) {
+        reported = true;
+        for (const p of r.problems) {
+          const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
+          if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span);
+          else this.error(codeFor(p.message), p.message, span);
+        }
+      }
+      if (!r.ok) return;
+      copies.push(r.bytes);
+      size += r.bytes.length;
+      if ((k & 0xfff) === 0 && this.budget.expiredNow()) return;
+    }
+    const bytes = new Uint8Array(size);
+    for (let k = 0, at = 0; k < copies.length; at += copies[k].length, k++) bytes.set(copies[k], at);
+    if (size !== first.bytes.length * n) this.results.firstRepeat.set(this.stmtIndex, first.bytes.length);
+    this.emit(bytes, 1);
   }
 
   /**
@@ -1225,6 +1267,9 @@ function codeFor(message: string): string {
   return 'encode';
 }
 
+
+/** `align`'s default fill. */
+const NOP = Uint8Array.of(0x90);
 
 function splitComma(toks: readonly PPToken[]): PPToken[][] {
   const parts: PPToken[][] = [[]];

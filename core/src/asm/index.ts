@@ -216,6 +216,7 @@ function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
       file, line, source, depth,
       address: emitted ? address : undefined, sectionOffset: emitted ? present(res.sectionOffset[si]) ?? address : undefined,
       bytes: res.bytes[si] ?? none, repeat: present(res.repeat[si]), reserved: present(res.reserved[si]),
+      ...(res.firstRepeat.size !== 0 && res.firstRepeat.has(si) ? { firstRepeat: res.firstRepeat.get(si) } : {}),
     });
   }
   return out;
