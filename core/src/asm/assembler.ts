@@ -17,6 +17,7 @@ import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
+import { ANY_CPU, CPU_186, CPU_386, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { REGISTERS } from '../isa/registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -144,6 +145,8 @@ class Assembler implements EvalContext {
   private origin = 0;
   private originSet = false;
   private bits: 16 | 32 = 16;
+  /** The processor level of nasm's `cpu` directive (see cpu-level.ts): ANY_CPU until one lowers it. */
+  private cpu = ANY_CPU;
   private sec = 0;
   /** Set while in `absolute` space (and inside struc): the current absolute location. */
   private absolute: number | undefined;
@@ -262,6 +265,7 @@ class Assembler implements EvalContext {
     }
     this.sec = 0;
     this.bits = 16;
+    this.cpu = ANY_CPU;
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.alignRaisesSection = true;
@@ -542,7 +546,7 @@ class Assembler implements EvalContext {
       return;
     }
     if (kind === StatementKind.Directive) this.directive(st, st.op!.name);
-    else if (this.final || section === undefined || st.times !== undefined || !this.sizeOnly(st, i, section)) this.instruction(st);
+    else if (this.final || section === undefined || st.times !== undefined || this.cpu !== ANY_CPU || !this.sizeOnly(st, i, section)) this.instruction(st);
   }
 
   /** A Route.StaticCode statement's bytes again: the common case here, emit() for the rest (nobits sections, limits). */
@@ -675,6 +679,8 @@ class Assembler implements EvalContext {
           this.error('bits', `\`${text}' is not a valid segment size; must be 16, 32 or 64`, first ?? word);
           return;
         }
+        // (measured: an error, after which nasm assembles nothing)
+        if (v === 32 && this.cpu < CPU_386) { this.error('cpu', 'cannot specify 32-bit segment on processor below a 386', first ?? word); return; }
         if (v === 16 || v === 32) this.bits = v;
         else if (v !== undefined) this.error('bits', v === 64 ? 'BITS 64 is not supported by the IA-32 guest dialect' : `\`bits ${v}' is not 16 or 32`, word);
         return;
@@ -743,6 +749,8 @@ class Assembler implements EvalContext {
         this.noteSymbolTypes(args);
         return;
       case 'cpu':
+        this.cpuDirective(args, word);
+        return;
       case 'warning': // `[warning -name]`: read with the diagnostics (see WarningSwitches).
         return;
       case 'default': {
@@ -1015,9 +1023,10 @@ class Assembler implements EvalContext {
   private instruction(st: ParsedStatement): void {
     const op = st.op!;
     const n = this.timesCount(st);
-    const r = this.encoding(st);
+    let r = this.encoding(st);
     const i = this.stmtIndex;
-    if (r.ok && r.problems.length === 0 && st.times === undefined && this.fillCount === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
+    if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
+    else if (r.ok && r.problems.length === 0 && st.times === undefined && this.fillCount === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
       this.route[i] = Route.StaticCode;
     }
     if (this.final && r.problems.length > 0) {
@@ -1049,7 +1058,8 @@ class Assembler implements EvalContext {
     const prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
     let reported = first.problems.length > 0;
     for (let k = 1; k < n; k++) {
-      const r = encode({ mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address: address + size, section, sectionOffset: sectionOffset + size });
+      let r = encode({ mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address: address + size, section, sectionOffset: sectionOffset + size });
+      if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
       if (this.final && !reported && r.problems.length > 0) {
         reported = true;
         for (const p of r.problems) {
@@ -1067,6 +1077,46 @@ class Assembler implements EvalContext {
     for (let k = 0, at = 0; k < copies.length; at += copies[k].length, k++) bytes.set(copies[k], at);
     if (size !== first.bytes.length * n) this.results.firstRepeat.set(this.stmtIndex, first.bytes.length);
     this.emit(bytes, 1);
+  }
+
+  /**
+   * An encoding under a `cpu` below the whole dialect: as it is when its form is of that level
+   * or lower, nasm's 8086 form of a near Jcc not written `near`, else nasm's error.
+   */
+  private atCpuLevel(st: ParsedStatement, r: EncodeResult): EncodeResult {
+    if (!r.ok) return r;
+    const unsized = st.operands.every((o) => o.kind !== 'reg' && o.size === undefined);
+    if (formCpuRank(r.spec, r.form, unsized) <= this.cpu) return r;
+    const target = st.operands[0];
+    if (r.form.jccOverJmp === true && target?.kind === 'imm' && target.jump !== 'near') return { ...r, bytes: jccOverJmp(r.bytes) };
+    if (r.form.signedByteBelow386 === true && unsized && this.cpu >= CPU_186 && target?.kind === 'imm') {
+      const v = this.eval(target.expr);
+      const problems = v.v !== undefined && v.sec < 0 && (v.v < -128 || v.v > 127)
+        ? [...r.problems, { message: 'signed byte value exceeds bounds', severity: 'warning' as const, operand: 0 }] : r.problems;
+      return { ...r, bytes: Uint8Array.of(0x6a, r.bytes[r.bytes.length - 4]), problems };
+    }
+    return { ok: false, problems: [{ message: 'no instruction for this cpu level', severity: 'error' }] };
+  }
+
+  /**
+   * `cpu 386`, `cpu pentium`...: words separated by blanks or commas, each a processor (the last
+   * one counts) or a feature flag, `+`/`-` before it ignored (measured with nasm 2.16).
+   */
+  private cpuDirective(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): void {
+    const words: { text: string; at: PPToken }[] = [];
+    for (let k = 0; k < args.length; k++) {
+      const t = args[k];
+      if (t.text === ',') continue;
+      const prev = args[k - 1];
+      if (k > 0 && prev.text !== ',' && prev.end === t.start && words.length > 0) words[words.length - 1].text += t.text;
+      else words.push({ text: t.text, at: t });
+    }
+    if (words.length === 0) { this.error('cpu', 'unknown CPU type or flag \'\'', word); return; }
+    for (const w of words) {
+      const level = cpuWord(w.text);
+      if (level === undefined) { this.error('cpu', `unknown CPU type or flag '${w.text}'`, w.at); return; }
+      if (level !== 'flag') this.cpu = level;
+    }
   }
 
   /**
