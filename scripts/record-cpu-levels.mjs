@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Records, for every line of the encoder corpus (test/fixtures/nasm/forms/*.asm) that nasm
 // assembles, the lowest level of nasm's `cpu` directive that accepts it, as
-// test/fixtures/nasm/forms/cpu-levels.json: per file a string with one character per line, the
+// test/fixtures/nasm/cpu-levels.json: per file a string with one character per line, the
 // level's index in `levels` ('-' for a line nasm rejects whatever the level, or a header line).
 // Re-runnable and deterministic. Run: `node scripts/record-cpu-levels.mjs` (needs nasm on PATH).
 import { spawnSync } from 'node:child_process';
@@ -52,6 +52,6 @@ for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.asm')).sort()) {
   }
   files[f] = lowest.map((v, i) => (dropped.has(i) ? '-' : String(v))).join('');
 }
-fs.writeFileSync(path.join(dir, 'cpu-levels.json'), JSON.stringify({ nasm: version, levels: LEVELS, files }, null, 1) + '\n');
+fs.writeFileSync(path.join(root, 'test', 'fixtures', 'nasm', 'cpu-levels.json'), JSON.stringify({ nasm: version, levels: LEVELS, files }, null, 1) + '\n');
 fs.rmSync(tmp, { recursive: true });
 console.log(`record-cpu-levels: ${Object.keys(files).length} files (${version})`);

@@ -1,5 +1,5 @@
 // nasm's `cpu` directive over the encoder corpus: every line nasm assembles is accepted from the
-// level nasm accepts it at and rejected below (test/fixtures/nasm/forms/cpu-levels.json, recorded
+// level nasm accepts it at and rejected below (test/fixtures/nasm/cpu-levels.json, recorded
 // by scripts/record-cpu-levels.mjs), checked through the assembler as a file is assembled.
 
 import * as assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { assemble } from '../../core/src/asm/index';
 
 const FORMS = path.join(__dirname, '..', 'fixtures', 'nasm', 'forms');
-const recorded = JSON.parse(fs.readFileSync(path.join(FORMS, 'cpu-levels.json'), 'utf8')) as { levels: string[]; files: Record<string, string> };
+const recorded = JSON.parse(fs.readFileSync(path.join(FORMS, '..', 'cpu-levels.json'), 'utf8')) as { levels: string[]; files: Record<string, string> };
 
 /** The 1-based lines of `text` we report an error on. */
 function errorLines(file: string, text: string): Set<number> {
