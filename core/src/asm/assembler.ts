@@ -7,7 +7,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
-import { encode } from './instruction-set';
+import { encode, OBSOLETE_REMOVED } from './instruction-set';
 import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import { resolveMemory } from './effective-address';
@@ -17,7 +17,7 @@ import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
-import { ANY_CPU, CPU_186, CPU_386, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
+import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { REGISTERS } from '../isa/registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -1085,6 +1085,9 @@ class Assembler implements EvalContext {
    */
   private atCpuLevel(st: ParsedStatement, r: EncodeResult): EncodeResult {
     if (!r.ok) return r;
+    if (r.form.obsolete === true && this.cpu === CPU_8086) {
+      r = { ...r, problems: r.problems.map((p) => (p.message === OBSOLETE_REMOVED ? { ...p, message: 'instruction obsolete but valid on the target CPU' } : p)) };
+    }
     const unsized = st.operands.every((o) => o.kind !== 'reg' && o.size === undefined);
     if (formCpuRank(r.spec, r.form, unsized) <= this.cpu) return r;
     const target = st.operands[0];

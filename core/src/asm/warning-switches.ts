@@ -34,6 +34,7 @@ export function warningClass(code: string, message: string): string {
     case 'syntax': return message.startsWith('`%else\' after `%else\'') ? 'pp-else-else' : 'other';
     case 'encode':
       if (message === 'instruction is not lockable') return 'prefix-lock';
+      if (message.startsWith('instruction obsolete')) return message.includes('removed') ? 'obsolete-removed' : 'obsolete-valid';
       return message.startsWith('invalid operand size prefix') ? 'prefix-opsize' : 'other';
     case 'unknown-warning': case 'warn-stack-empty': return code;
     default: return 'other';

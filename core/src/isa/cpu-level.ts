@@ -8,6 +8,7 @@ const CPU_RANK: Readonly<Record<CpuLevel, number>> = { 8086: 0, 186: 1, 286: 2, 
 
 /** The rank of `cpu 686`, which allows every instruction of the dialect: nasm's default too. */
 export const ANY_CPU = CPU_RANK['686'];
+export const CPU_8086 = CPU_RANK['8086'];
 export const CPU_186 = CPU_RANK['186'];
 /** The rank below which nasm refuses `bits 32`. */
 export const CPU_386 = CPU_RANK['386'];

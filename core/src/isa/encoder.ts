@@ -389,6 +389,9 @@ const UNSIGNED_BYTE_OPERAND = new Set([
   'shld', 'shrd', 'bt', 'bts', 'btr', 'btc',
 ]);
 
+/** The warning for an obsolete form (FormSpec.obsolete) under every processor but the 8086. */
+export const OBSOLETE_REMOVED = 'instruction obsolete and removed from the target CPU';
+
 /** Read-modify-write instructions LOCK may precede, when their destination is memory (Intel SDM "LOCK"). */
 const LOCKABLE = new Set(['add', 'adc', 'and', 'btc', 'btr', 'bts', 'cmpxchg', 'cmpxchg8b', 'dec', 'inc', 'neg', 'not', 'or', 'sbb', 'sub', 'xor', 'xadd', 'xchg']);
 
@@ -517,6 +520,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       out.pushLittleEndian(op.selector.value ?? 0, 2);
     }
   }
+  if (form.obsolete === true) problems.push(warning(OBSOLETE_REMOVED));
   if (prefixes.repeat === 0xf2 && isNearBranch(spec, form, recipe, ops)) {
     problems.push(error('repne prefix is not allowed'));
     return 'error';

@@ -163,6 +163,12 @@ export interface FormSpec {
    * under `cpu 186` is 6A 34).
    */
   readonly signedByteBelow386?: boolean;
+  /**
+   * An 8086 instruction later processors do not have (`pop cs`): nasm assembles it with the
+   * warning 'instruction obsolete and removed from the target CPU', or under `cpu 8086`
+   * 'instruction obsolete but valid on the target CPU' (measured).
+   */
+  readonly obsolete?: boolean;
 }
 
 export type InstructionGroup =

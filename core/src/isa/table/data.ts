@@ -120,6 +120,8 @@ export const DATA: readonly InstructionSpec[] = [
       form('rm16', 'm', 'o16 8F /0'),
       form('rm32', 'm', 'o32 8F /0'),
       form('es', 'x', '07', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
+      // The 8086's POP CS, whose byte later processors made the two-byte opcode escape.
+      form('cs', 'x', '0F', { encodeOnly: true, obsolete: true, privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('ss', 'x', '17', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('ds', 'x', '1F', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('fs', 'x', '0F A1', { cpu: '386', privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),

@@ -12,6 +12,7 @@ interface FormExtra {
   readonly cpuUnsized?: CpuLevel;
   readonly jccOverJmp?: boolean;
   readonly signedByteBelow386?: boolean;
+  readonly obsolete?: boolean;
 }
 
 /** `spec` as needing processor level `cpu` under nasm's `cpu` directive (see InstructionSpec.cpu). */
