@@ -756,18 +756,44 @@ class LineParser implements TermReader {
       } else if (end === this.pos + 1 && isQuestionMark(t)) {
         items.push({ kind: 'reserve', start: t.start, end: t.end });
       } else {
-        const e = this.expression(this.pos, end);
-        items.push({ kind: 'expr', expr: e, start: e.start, end: toks[end - 1].end });
+        const next = this.dataExpression(this.pos, end, items);
+        if (next === toks.length) break;
       }
-      this.pos = end;
-      if (this.pos < toks.length) {
-        this.pos++;
-        if (this.pos >= toks.length) this.fail('data item expected after `,\'', toks[this.pos - 1]);
-      }
+      // (nasm takes a comma at the end of the list for its end: `db 1,` is 01.)
+      this.pos = end < toks.length ? end + 1 : end;
     }
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
     if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
     return items.slice();
+  }
+
+  /**
+   * A data item's expression, `toks[start..end)` (up to the next comma), added to `items`; where
+   * the list goes on: `end`, or the line's end when nasm stops reading it. nasm reads the
+   * expression as far as it goes, then skips one token before it wants the comma, and stops at a
+   * `)` there; after a string it stops (measured: `db 1 nop` and `db 1 2, 3` are 01 and 01 03,
+   * `db 1 2 3` is 'comma expected after operand', `db 'it''s'` is 69, `db 'ab' 'c', 2` is 61).
+   */
+  private dataExpression(start: number, end: number, items: DataItem[]): number {
+    const toks = this.toks;
+    let e: Expr;
+    let stop = end;
+    if (end === start + 1) e = this.expression(start, end);
+    else {
+      const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit);
+      const parsed = p.parse();
+      if (!parsed) { const err = p.error!; this.fail(err.message, err); }
+      if (p.warning) (this.warnings ??= []).push(p.warning);
+      e = parsed;
+      if (p.pos < end) {
+        const after = toks[p.pos + 1];
+        if (after !== undefined && p.pos + 1 < end && after.text !== ')') this.fail('comma expected after operand', after);
+        if (toks[start].kind === 'string' || after?.text === ')') stop = toks.length;
+      }
+      this.collectRefs(e);
+    }
+    items.push({ kind: 'expr', expr: e, start: e.start, end: toks[end - 1].end });
+    return stop;
   }
 
   /**
