@@ -194,7 +194,8 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     const stmt = p.statement();
     return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
   } catch (e) {
-    if (e instanceof LineError) return { problem: e.problem, localBase: p.localBase };
+    // Warnings given before the problem stand (nasm prints them with the error).
+    if (e instanceof LineError) return p.warnings ? { problem: e.problem, localBase: p.localBase, warnings: p.warnings } : { problem: e.problem, localBase: p.localBase };
     throw e;
   }
 }
