@@ -427,6 +427,12 @@ class LineParser implements TermReader {
   statement(): ParsedStatement | undefined {
     const toks = this.toks;
     if (toks.length === 0) return undefined;
+    // MASM's `dword ptr [x]`: to nasm `ptr` is a name like any other, which it warns about
+    // (-w+ptr, measured: `mov eax, dword ptr [ebx]` is 'symbol `ptr' not defined' after it).
+    // (Not in `[warning -ptr]` and the other raw directives.)
+    if (toks[0].text !== '[') for (const t of toks) {
+      if (t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'ptr') (this.warnings ??= []).push({ message: '`ptr\' is not a NASM keyword', start: t.start, end: t.end, code: 'ptr' });
+    }
     // `[bits 32]`-style raw directives (manual §6).
     if (toks[0].text === '[' && toks[toks.length - 1].text === ']') {
       const word = toks[1];
