@@ -535,7 +535,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     // NASM range-checks only targets in this section; an absolute number is simply truncated.
     if (size === 1 && target !== undefined && op.reloc && (disp < -128 || disp > 127)) {
       if (optimisticShort) return undefined;
-      problems.push(error('short jump is out of range', i, true));
+      // nasm then also warns of the displacement it cut to a byte (measured).
+      problems.push(error('short jump is out of range', i, true), warning('byte data exceeds bounds', i));
       disp = 0;
     }
     if (size === 2 && target !== undefined && op.reloc && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
