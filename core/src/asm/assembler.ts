@@ -165,6 +165,8 @@ class Assembler implements EvalContext {
   private stmtIndex = 0;
   /** Offset of the statement being assembled, for `$`. */
   private hereOffset = 0;
+  /** Whether the expression being evaluated is an instruction's immediate (see sectionAddress). */
+  private immediate = false;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
   private fillCount: number | undefined = undefined;
   /** Set by `dataBytes` when an item overflowed its unit (the warning is reported in the final pass). */
@@ -352,6 +354,17 @@ class Assembler implements EvalContext {
     return this.lookup(name, node);
   }
 
+  /** EvalContext.sectionAddress: while an instruction's immediate is evaluated. */
+  sectionAddress(sec: number): number | undefined {
+    return this.immediate ? this.sections[sec]?.address : undefined;
+  }
+
+  /** An instruction's immediate (see sectionAddress). */
+  private evalImmediate(e: Expr): Value {
+    this.immediate = true;
+    try { return this.eval(e); } finally { this.immediate = false; }
+  }
+
   here(): Value {
     return this.absolute !== undefined ? { v: this.absolute, sec: this.absoluteSec } : { v: this.sections[this.sec].address + this.hereOffset, sec: this.sec };
   }
@@ -460,14 +473,15 @@ class Assembler implements EvalContext {
   }
 
   private operandValue(v: Value): OperandValue {
-    return this.writeValue({ value: undefined, reloc: false, section: undefined, sectionOffset: undefined }, v);
+    return this.writeValue({ value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined }, v);
   }
 
   /** Writes `v` into `into` as the encoder reads a value: a label's also as an offset in its section. */
   private writeValue<T extends Scratch<OperandValue>>(into: T, v: Value): T {
     const known = v.sec >= 0 && v.v !== undefined;
     into.value = v.v;
-    into.reloc = v.sec >= 0;
+    into.reloc = v.sec >= 0 || v.scaled === true;
+    into.scaled = v.scaled;
     into.section = known ? v.sec : undefined;
     into.sectionOffset = known ? v.v! - this.sections[v.sec].address : undefined;
     return into;
@@ -1163,9 +1177,9 @@ class Assembler implements EvalContext {
     const one = kind === Encoding.Dynamic ? st.valueOperand : -1;
     let value: Value | undefined;
     let byValue: Map<string, ByValue> | undefined;
-    if (one >= 0) value = this.operandValueOf(st.value!);
+    if (one >= 0) value = st.operands[one].kind === 'imm' && st.value!.k !== 'sym' ? this.evalImmediate(st.value!) : this.operandValueOf(st.value!);
     // (A label subtracted alone, `[ebp-.x]`, is encoded by more than its value: see Value.offset.)
-    if (value !== undefined && value.offset === undefined) {
+    if (value !== undefined && value.offset === undefined && value.scaled === undefined) {
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
@@ -1259,8 +1273,8 @@ class Assembler implements EvalContext {
       case 'reg':
         return REGISTER_OPERANDS.get(o.reg)!;
       case 'imm': {
-        const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, size: undefined, strict: undefined, jump: undefined });
-        this.writeValue(imm, known ?? this.eval(o.expr));
+        const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, size: undefined, strict: undefined, jump: undefined });
+        this.writeValue(imm, known ?? this.evalImmediate(o.expr));
         imm.size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
         imm.strict = o.strict;
         imm.jump = o.jump;
@@ -1274,7 +1288,7 @@ class Assembler implements EvalContext {
         // nasm takes a label subtracted alone (`[ebp-.x]`) as a number for an 8-bit displacement.
         if (dv !== undefined && dv.offset !== undefined && (m.base !== undefined || m.index !== undefined) && dv.offset >= -128 && dv.offset <= 127) dv = { v: dv.offset, sec: -1 };
         const disp = dv === undefined ? NO_DISPLACEMENT
-          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined }), dv);
+          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined }), dv);
         const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
