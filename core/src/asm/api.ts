@@ -149,6 +149,8 @@ export interface ListingLine {
   readonly sectionOffset?: number;
   /** `times N`: the bytes are one repetition repeated N times (`nasm -l` prints `<rep N>`). */
   readonly repeat?: number;
+  /** The size of the first repetition when the repetitions differ in size (`times 70 jmp $`: short, then near). */
+  readonly firstRepeat?: number;
   /** Bytes reserved without contents (`resb`), printed as `??` by `nasm -l`. */
   readonly reserved?: number;
 }

@@ -7,7 +7,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, type EvalContext, type Expr, type Value } from './expr';
-import { encode } from './instruction-set';
+import { encode, OBSOLETE_REMOVED } from './instruction-set';
 import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import { resolveMemory } from './effective-address';
@@ -17,6 +17,7 @@ import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
+import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { REGISTERS } from '../isa/registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -144,6 +145,8 @@ class Assembler implements EvalContext {
   private origin = 0;
   private originSet = false;
   private bits: 16 | 32 = 16;
+  /** The processor level of nasm's `cpu` directive (see cpu-level.ts): ANY_CPU until one lowers it. */
+  private cpu = ANY_CPU;
   private sec = 0;
   /** Set while in `absolute` space (and inside struc): the current absolute location. */
   private absolute: number | undefined;
@@ -162,6 +165,10 @@ class Assembler implements EvalContext {
   private stmtIndex = 0;
   /** Offset of the statement being assembled, for `$`. */
   private hereOffset = 0;
+  /** Whether the expression being evaluated is an instruction's immediate (see sectionAddress). */
+  private immediate = false;
+  /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
+  private fillCount: number | undefined = undefined;
   /** Set by `dataBytes` when an item overflowed its unit (the warning is reported in the final pass). */
   private dataWarned = false;
 
@@ -260,6 +267,7 @@ class Assembler implements EvalContext {
     }
     this.sec = 0;
     this.bits = 16;
+    this.cpu = ANY_CPU;
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.alignRaisesSection = true;
@@ -344,6 +352,17 @@ class Assembler implements EvalContext {
   // EvalContext, for the statement being assembled.
   symbol(name: string, node: Expr): Value | undefined {
     return this.lookup(name, node);
+  }
+
+  /** EvalContext.sectionAddress: while an instruction's immediate is evaluated. */
+  sectionAddress(sec: number): number | undefined {
+    return this.immediate ? this.sections[sec]?.address : undefined;
+  }
+
+  /** An instruction's immediate (see sectionAddress). */
+  private evalImmediate(e: Expr): Value {
+    this.immediate = true;
+    try { return this.eval(e); } finally { this.immediate = false; }
   }
 
   here(): Value {
@@ -454,14 +473,15 @@ class Assembler implements EvalContext {
   }
 
   private operandValue(v: Value): OperandValue {
-    return this.writeValue({ value: undefined, reloc: false, section: undefined, sectionOffset: undefined }, v);
+    return this.writeValue({ value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined }, v);
   }
 
   /** Writes `v` into `into` as the encoder reads a value: a label's also as an offset in its section. */
   private writeValue<T extends Scratch<OperandValue>>(into: T, v: Value): T {
     const known = v.sec >= 0 && v.v !== undefined;
     into.value = v.v;
-    into.reloc = v.sec >= 0;
+    into.reloc = v.sec >= 0 || v.scaled === true;
+    into.scaled = v.scaled;
     into.section = known ? v.sec : undefined;
     into.sectionOffset = known ? v.v! - this.sections[v.sec].address : undefined;
     return into;
@@ -540,7 +560,7 @@ class Assembler implements EvalContext {
       return;
     }
     if (kind === StatementKind.Directive) this.directive(st, st.op!.name);
-    else if (this.final || section === undefined || st.times !== undefined || !this.sizeOnly(st, i, section)) this.instruction(st);
+    else if (this.final || section === undefined || st.times !== undefined || this.cpu !== ANY_CPU || !this.sizeOnly(st, i, section)) this.instruction(st);
   }
 
   /** A Route.StaticCode statement's bytes again: the common case here, emit() for the rest (nobits sections, limits). */
@@ -621,7 +641,7 @@ class Assembler implements EvalContext {
   }
 
   private timesCount(st: ParsedStatement): number {
-    if (!st.times) return 1;
+    if (!st.times) return this.fillCount ?? 1;
     const v = this.eval(st.times);
     if (v.v === undefined || v.sec >= 0) {
       if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
@@ -673,6 +693,8 @@ class Assembler implements EvalContext {
           this.error('bits', `\`${text}' is not a valid segment size; must be 16, 32 or 64`, first ?? word);
           return;
         }
+        // (measured: an error, after which nasm assembles nothing)
+        if (v === 32 && this.cpu < CPU_386) { this.error('cpu', 'cannot specify 32-bit segment on processor below a 386', first ?? word); return; }
         if (v === 16 || v === 32) this.bits = v;
         else if (v !== undefined) this.error('bits', v === 64 ? 'BITS 64 is not supported by the IA-32 guest dialect' : `\`bits ${v}' is not 16 or 32`, word);
         return;
@@ -707,17 +729,18 @@ class Assembler implements EvalContext {
         // `sectalign off` said not to.
         if (this.absolute === undefined && this.alignRaisesSection) raiseAlignment(this.sections[this.sec], a);
         const pad = (a - (pos % a)) % a;
-        if (name === 'align' && this.absolute === undefined && this.sections[this.sec].progbits) {
-          // nasm's `align` macro pads with `times n nop` (manual §5.10.1), or `times n` the fill it
-          // is given: n copies of a data fill, whatever its size.
-          const fill = parts.length > 1 ? this.fillUnit(st, parts[1]) : Uint8Array.of(0x90);
-          if (!fill) return;
-          if (pad > 0) this.results.repeat[this.stmtIndex] = pad;
-          this.emit(fill, pad);
-        } else {
+        // nasm's `align` macro pads with `times n nop` (manual §5.10.1), `alignb` with `resb n`, and
+        // either with `times n` the fill it is given: in a nobits section or absolute space that
+        // fill is data to warn about or reject as any other (measured with nasm 2.16).
+        if (st.fill !== undefined) { this.repeatFill(st.fill, pad); return; }
+        if (name === 'alignb' && st.data.length === 0) {
           this.results.reserved[this.stmtIndex] = pad;
           this.emit(undefined, pad);
+          return;
         }
+        const fill = st.data.length > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP;
+        if (pad > 0) this.results.repeat[this.stmtIndex] = pad;
+        this.emit(fill, pad);
         return;
       }
       case 'sectalign': {
@@ -740,6 +763,8 @@ class Assembler implements EvalContext {
         this.noteSymbolTypes(args);
         return;
       case 'cpu':
+        this.cpuDirective(args, word);
+        return;
       case 'warning': // `[warning -name]`: read with the diagnostics (see WarningSwitches).
         return;
       case 'default': {
@@ -869,12 +894,15 @@ class Assembler implements EvalContext {
     return e ? this.constant(e, st.op!.name) : undefined;
   }
 
-  private fillUnit(st: ParsedStatement, toks: readonly PPToken[]): Uint8Array | undefined {
-    const w = toks[0]?.text.toLowerCase();
-    if (w === 'nop' && toks.length === 1) return Uint8Array.of(0x90);
-    if (w && DATA_UNIT[w] !== undefined) return this.dataBytes(st, DATA_UNIT[w]);
-    this.error('syntax', '`align\' fill must be `nop\' or a data directive (e.g. `db 0xcc\'): Ringside does not repeat other instructions', toks[0]);
-    return undefined;
+  /** An `align` fill other than one data directive, `pad` times as `times pad FILL` (the fill's own `times` wins, as in nasm). */
+  private repeatFill(fill: ParsedStatement, pad: number): void {
+    this.fillCount = pad;
+    try {
+      if (fill.kind === StatementKind.Directive) this.directive(fill, fill.op!.name);
+      else this.instruction(fill);
+    } finally {
+      this.fillCount = undefined;
+    }
   }
 
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
@@ -1009,9 +1037,10 @@ class Assembler implements EvalContext {
   private instruction(st: ParsedStatement): void {
     const op = st.op!;
     const n = this.timesCount(st);
-    const r = this.encoding(st);
+    let r = this.encoding(st);
     const i = this.stmtIndex;
-    if (r.ok && r.problems.length === 0 && st.times === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
+    if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
+    else if (r.ok && r.problems.length === 0 && st.times === undefined && this.fillCount === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
       this.route[i] = Route.StaticCode;
     }
     if (this.final && r.problems.length > 0) {
@@ -1024,7 +1053,87 @@ class Assembler implements EvalContext {
     }
     if (!r.ok) return;
     if (n !== 1) this.results.repeat[this.stmtIndex] = n;
-    this.emit(r.bytes, n);
+    if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
+    else this.emit(r.bytes, n);
+  }
+
+  /**
+   * `times n jmp x`, `align 8, loop $`: nasm assembles each copy of a branch at its own address,
+   * so each has its own displacement and may take another size (`times 3 jmp $` is EB FE EB FC
+   * EB FA), while `$` stays the line's start (measured with nasm 2.16).
+   */
+  private emitBranches(st: ParsedStatement, first: Extract<EncodeResult, { ok: true }>, n: number): void {
+    const copies: Uint8Array[] = [first.bytes];
+    let size = first.bytes.length;
+    const section = this.absolute !== undefined ? 0 : this.sec;
+    const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
+    const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
+    const operands = st.operands.map((o, k) => ({ ...this.asmOperand(o, k, undefined) }));
+    const prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
+    let reported = first.problems.length > 0;
+    for (let k = 1; k < n; k++) {
+      let r = encode({ mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address: address + size, section, sectionOffset: sectionOffset + size });
+      if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
+      if (this.final && !reported && r.problems.length > 0) {
+        reported = true;
+        for (const p of r.problems) {
+          const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
+          if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span);
+          else this.error(codeFor(p.message), p.message, span);
+        }
+      }
+      if (!r.ok) return;
+      copies.push(r.bytes);
+      size += r.bytes.length;
+      if ((k & 0xfff) === 0 && this.budget.expiredNow()) return;
+    }
+    const bytes = new Uint8Array(size);
+    for (let k = 0, at = 0; k < copies.length; at += copies[k].length, k++) bytes.set(copies[k], at);
+    if (size !== first.bytes.length * n) this.results.firstRepeat.set(this.stmtIndex, first.bytes.length);
+    this.emit(bytes, 1);
+  }
+
+  /**
+   * An encoding under a `cpu` below the whole dialect: as it is when its form is of that level
+   * or lower, nasm's 8086 form of a near Jcc not written `near`, else nasm's error.
+   */
+  private atCpuLevel(st: ParsedStatement, r: EncodeResult): EncodeResult {
+    if (!r.ok) return r;
+    if (r.form.obsolete === true && this.cpu === CPU_8086) {
+      r = { ...r, problems: r.problems.map((p) => (p.message === OBSOLETE_REMOVED ? { ...p, message: 'instruction obsolete but valid on the target CPU' } : p)) };
+    }
+    const unsized = st.operands.every((o) => o.kind !== 'reg' && o.size === undefined);
+    if (formCpuRank(r.spec, r.form, unsized) <= this.cpu) return r;
+    const target = st.operands[0];
+    if (r.form.jccOverJmp === true && target?.kind === 'imm' && target.jump !== 'near') return { ...r, bytes: jccOverJmp(r.bytes) };
+    if (r.form.signedByteBelow386 === true && unsized && this.cpu >= CPU_186 && target?.kind === 'imm') {
+      const v = this.eval(target.expr);
+      const problems = v.v !== undefined && v.sec < 0 && (v.v < -128 || v.v > 127)
+        ? [...r.problems, { message: 'signed byte value exceeds bounds', severity: 'warning' as const, operand: 0 }] : r.problems;
+      return { ...r, bytes: Uint8Array.of(0x6a, r.bytes[r.bytes.length - 4]), problems };
+    }
+    return { ok: false, problems: [{ message: 'no instruction for this cpu level', severity: 'error' }] };
+  }
+
+  /**
+   * `cpu 386`, `cpu pentium`...: words separated by blanks or commas, each a processor (the last
+   * one counts) or a feature flag, `+`/`-` before it ignored (measured with nasm 2.16).
+   */
+  private cpuDirective(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): void {
+    const words: { text: string; at: PPToken }[] = [];
+    for (let k = 0; k < args.length; k++) {
+      const t = args[k];
+      if (t.text === ',') continue;
+      const prev = args[k - 1];
+      if (k > 0 && prev.text !== ',' && prev.end === t.start && words.length > 0) words[words.length - 1].text += t.text;
+      else words.push({ text: t.text, at: t });
+    }
+    if (words.length === 0) { this.error('cpu', 'unknown CPU type or flag \'\'', word); return; }
+    for (const w of words) {
+      const level = cpuWord(w.text);
+      if (level === undefined) { this.error('cpu', `unknown CPU type or flag '${w.text}'`, w.at); return; }
+      if (level !== 'flag') this.cpu = level;
+    }
   }
 
   /**
@@ -1068,9 +1177,9 @@ class Assembler implements EvalContext {
     const one = kind === Encoding.Dynamic ? st.valueOperand : -1;
     let value: Value | undefined;
     let byValue: Map<string, ByValue> | undefined;
-    if (one >= 0) value = this.operandValueOf(st.value!);
+    if (one >= 0) value = st.operands[one].kind === 'imm' && st.value!.k !== 'sym' ? this.evalImmediate(st.value!) : this.operandValueOf(st.value!);
     // (A label subtracted alone, `[ebp-.x]`, is encoded by more than its value: see Value.offset.)
-    if (value !== undefined && value.offset === undefined) {
+    if (value !== undefined && value.offset === undefined && value.scaled === undefined) {
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
@@ -1164,8 +1273,8 @@ class Assembler implements EvalContext {
       case 'reg':
         return REGISTER_OPERANDS.get(o.reg)!;
       case 'imm': {
-        const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, size: undefined, strict: undefined, jump: undefined });
-        this.writeValue(imm, known ?? this.eval(o.expr));
+        const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, size: undefined, strict: undefined, jump: undefined });
+        this.writeValue(imm, known ?? this.evalImmediate(o.expr));
         imm.size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
         imm.strict = o.strict;
         imm.jump = o.jump;
@@ -1179,7 +1288,7 @@ class Assembler implements EvalContext {
         // nasm takes a label subtracted alone (`[ebp-.x]`) as a number for an 8-bit displacement.
         if (dv !== undefined && dv.offset !== undefined && (m.base !== undefined || m.index !== undefined) && dv.offset >= -128 && dv.offset <= 127) dv = { v: dv.offset, sec: -1 };
         const disp = dv === undefined ? NO_DISPLACEMENT
-          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined }), dv);
+          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined }), dv);
         const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
@@ -1225,6 +1334,9 @@ function codeFor(message: string): string {
   return 'encode';
 }
 
+
+/** `align`'s default fill. */
+const NOP = Uint8Array.of(0x90);
 
 function splitComma(toks: readonly PPToken[]): PPToken[][] {
   const parts: PPToken[][] = [[]];

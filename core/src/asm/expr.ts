@@ -29,6 +29,11 @@ export interface Value {
    * reference's 8-bit displacement when it fits (`[ebp-.x]`; measured).
    */
   offset?: number;
+  /**
+   * A sum of labels whose section bases nasm's bin output leaves out (an instruction's immediate,
+   * see relocatableSum): relocatable for the encoder (no sign-extended byte form), in no section.
+   */
+  scaled?: true;
 }
 
 export interface EvalContext {
@@ -39,6 +44,11 @@ export interface EvalContext {
   base(): Value | undefined;
   /** Reports a problem at a node; evaluation continues with an unknown value. */
   error(message: string, node: Expr): void;
+  /**
+   * A section's address where a label sum may leave it out (see relocatableSum): an instruction's
+   * immediate; undefined elsewhere.
+   */
+  sectionAddress?(sec: number): number | undefined;
 }
 
 export interface ParseError {
@@ -368,20 +378,30 @@ function takeMisplaced(): typeof misplacedLabel {
  * `e` as nasm's bin output takes it when its labels are not each alone: the sum of every label's
  * section, times its coefficient, must leave at most one section added once and the current
  * section subtracted once (`2*lab - lab`, `-lab`, `dat - txt` in .text; measured). The value is
- * then relocatable (no imm8 form, no range warning), the arithmetic of the addresses.
+ * then relocatable (no imm8 form, no range warning), the arithmetic of the addresses. In an
+ * instruction's immediate (ctx.sectionAddress) a section of any other coefficient counts by its
+ * labels' offsets alone (measured: `mov eax, 2*lab` is 2 * lab's offset in its section, whatever
+ * the origin; `dd 2*lab` is an error).
  */
 function relocatableSum(e: Expr, ctx: EvalContext): Value | undefined {
   const sections = new Map<number, number>();
-  const k = linearSum(e, ctx, 1, sections);
+  let k = linearSum(e, ctx, 1, sections);
   if (k === undefined || !Number.isSafeInteger(k)) return undefined;
   let added = -1, subtracted = -1;
+  let scaled = false;
   for (const [sec, c] of sections) {
     if (c === 0) continue;
     if (c === 1 && added < 0) added = sec;
     else if (c === -1 && subtracted < 0) subtracted = sec;
-    else return undefined;
+    else {
+      const address = c !== 1 && c !== -1 ? ctx.sectionAddress?.(sec) : undefined;
+      if (address === undefined) return undefined;
+      k -= c * address;
+      scaled = true;
+    }
   }
   if (subtracted >= 0 && ctx.here()?.sec !== subtracted) return undefined;
+  if (scaled && added < 0 && subtracted < 0) return { v: k, sec: -1, scaled: true };
   if (added >= 0 || subtracted < 0) return { v: k, sec: added };
   const base = ctx.base();
   return base?.v === undefined ? { v: k, sec: subtracted } : { v: k, sec: subtracted, offset: k + base.v };

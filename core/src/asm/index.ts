@@ -59,11 +59,11 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     }
     const stmt = parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, limits.eval, lines.entries[i]);
     const problem = cursor.problem;
+    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(lines.file(i), lines.line[i], w.start, w.end), lines.origin(i).expansion, i);
     if (problem) {
       sink.error(problem.code, problem.message, lineRange(lines.file(i), lines.line[i], problem.start, problem.end), lines.origin(i).expansion);
       continue;
     }
-    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(lines.file(i), lines.line[i], w.start, w.end), lines.origin(i).expansion, i);
     if (stmt) {
       if (stmt.kind === StatementKind.Directive && stmt.op!.name === 'warning') switches = switchWarnings(switches ?? new WarningSwitches(), stmt, lines, i, sink);
       stmtOfLine[i] = count;
@@ -216,6 +216,7 @@ function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
       file, line, source, depth,
       address: emitted ? address : undefined, sectionOffset: emitted ? present(res.sectionOffset[si]) ?? address : undefined,
       bytes: res.bytes[si] ?? none, repeat: present(res.repeat[si]), reserved: present(res.reserved[si]),
+      ...(res.firstRepeat.size !== 0 && res.firstRepeat.has(si) ? { firstRepeat: res.firstRepeat.get(si) } : {}),
     });
   }
   return out;

@@ -46,7 +46,7 @@ export function renderListing(lines: readonly ListingLine[]): string {
     // Reserved space: `??` per byte up to 8 bytes, else `<res Nh>` (nasm 2.16, measured).
     if (l.reserved !== undefined) { field = l.reserved > 8 ? `<res ${l.reserved.toString(16).toUpperCase()}h>` : '?'.repeat(l.reserved * 2); bytes = new Uint8Array(0); }
     else if (l.repeat !== undefined && l.repeat > 1) {
-      const unit = bytes.length / l.repeat;
+      const unit = l.firstRepeat ?? bytes.length / l.repeat;
       field = `${hex(bytes, 0, unit)}<rep ${l.repeat.toString(16).toUpperCase()}h>`;
       bytes = new Uint8Array(0);
     } else {

@@ -3,7 +3,7 @@
 // far pointers, data items), each with its column range. Errors are reported and the line skipped.
 
 import type { SourceRange } from './api';
-import { DATA_UNIT, DIRECTIVES, isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
+import { DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
 import { encodeFloat, floatConstant, FLOAT_FORMATS } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
@@ -61,6 +61,11 @@ export interface ParsedStatement {
   readonly times?: Expr;
   /** `at field, db ...` inside `istruc`: the field offset the data goes to. */
   readonly at?: Expr;
+  /**
+   * `align 8, int3`: a fill other than one data directive, which nasm's `align` macro repeats as
+   * `times` would (an instruction, `resb`, `incbin`, a fill with its own `times` or prefixes).
+   */
+  readonly fill?: ParsedStatement;
   readonly prefixes: readonly (Span & { readonly name: string })[];
   readonly op?: Span & { readonly name: string; readonly directive: boolean };
   readonly operands: readonly ParsedOperand[];
@@ -189,7 +194,8 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     const stmt = p.statement();
     return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
   } catch (e) {
-    if (e instanceof LineError) return { problem: e.problem, localBase: p.localBase };
+    // Warnings given before the problem stand (nasm prints them with the error).
+    if (e instanceof LineError) return p.warnings ? { problem: e.problem, localBase: p.localBase, warnings: p.warnings } : { problem: e.problem, localBase: p.localBase };
     throw e;
   }
 }
@@ -421,6 +427,12 @@ class LineParser implements TermReader {
   statement(): ParsedStatement | undefined {
     const toks = this.toks;
     if (toks.length === 0) return undefined;
+    // MASM's `dword ptr [x]`: to nasm `ptr` is a name like any other, which it warns about
+    // (-w+ptr, measured: `mov eax, dword ptr [ebx]` is 'symbol `ptr' not defined' after it).
+    // (Not in `[warning -ptr]` and the other raw directives.)
+    if (toks[0].text !== '[') for (const t of toks) {
+      if (t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'ptr') (this.warnings ??= []).push({ message: '`ptr\' is not a NASM keyword', start: t.start, end: t.end, code: 'ptr' });
+    }
     // `[bits 32]`-style raw directives (manual §6).
     if (toks[0].text === '[' && toks[toks.length - 1].text === ']') {
       const word = toks[1];
@@ -446,6 +458,12 @@ class LineParser implements TermReader {
     } else if (!(first.kind === 'op' && first.text === '[')) {
       this.fail(`label or instruction expected at start of line`, first);
     }
+    return this.body(label, first);
+  }
+
+  /** The statement after its label, from `this.pos`: `times`, prefixes, then the instruction or directive. */
+  private body(label: ParsedStatement['label'], first: PPToken): ParsedStatement {
+    const toks = this.toks;
     let times: Expr | undefined;
     let prefixes: (Span & { name: string })[] | undefined;
     // The word that ends the loop: the mnemonic or directive, lower-case, and what it can be.
@@ -497,7 +515,7 @@ class LineParser implements TermReader {
         const e = this.expression(this.pos, toks.length);
         return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
       }
-      if (lower === 'align') return this.finish(label, times, prefixes, op, NO_OPERANDS, this.alignFill(), toks.slice(this.pos));
+      if (lower === 'align' || lower === 'alignb') return this.align(label, times, prefixes, op);
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
     }
     if ((cls & Word.Mnemonic) === 0) {
@@ -558,19 +576,43 @@ class LineParser implements TermReader {
   }
 
   /**
-   * The items of a data fill, `align 8, dw 0x9090`: nasm's `align` macro repeats the whole fill
-   * statement once per byte of padding (`times pad dw 0x9090`), not once per its own size.
+   * `align N` / `alignb N` and their fill. nasm's `align` macro pads with `times n nop`, and both
+   * with `times n` the fill they are given (manual §5.10.1): one data directive is kept as the
+   * statement's data (`align 8, dw 0x9090` repeats the whole fill once per byte of padding);
+   * any other fill is parsed as a statement of its own (`fill`).
    */
-  private alignFill(): readonly DataItem[] {
+  private align(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, op: OpSpan): ParsedStatement {
     const toks = this.toks;
-    const comma = this.operandEnd(this.pos, false);
-    const unit = DATA_UNIT[toks[comma + 1]?.text.toLowerCase() ?? ''];
-    if (toks[comma]?.text !== ',' || unit === undefined) return NO_DATA;
     const from = this.pos;
-    this.pos = comma + 2;
-    const items = this.dataItems(unit);
+    const args = toks.slice(from);
+    const comma = this.operandEnd(from, false);
+    if (comma >= toks.length) return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, args);
+    const word = toks[comma + 1];
+    if (word === undefined) {
+      // `align 8,`: nasm drops the empty parameter, so the fill is `nop` (alignb: none).
+      (this.warnings ??= []).push({ message: `dropping trailing empty parameter in call to multi-line macro \`${op.name}'`, start: toks[comma].start, end: toks[comma].end, code: 'pp-macro-params-legacy' });
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, args);
+    }
+    // (`dt`, whose items are checked as the directive's, and a data directive without items
+    // (`times n db`, nothing) take the general way.)
+    const unit = word.kind === 'ident' ? DATA_UNIT[word.text.toLowerCase()] : undefined;
+    if (unit !== undefined && unit !== 10 && comma + 2 < toks.length) {
+      this.pos = comma + 2;
+      const items = this.dataItems(unit);
+      this.pos = from;
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, items, args);
+    }
+    // The fill's own statement, parsed by this parser (its names join the line's references).
+    const opIndex = this.opIndex;
+    this.pos = comma + 1;
+    const fill = this.body(undefined, word);
+    this.opIndex = opIndex;
     this.pos = from;
-    return items;
+    const name = fill.op?.name ?? '';
+    if (fill.kind !== StatementKind.Instruction && DATA_UNIT[name] === undefined && RESERVE_UNIT[name] === undefined && name !== 'incbin') {
+      this.fail(`\`${op.name}' cannot repeat \`${word.text}': instruction expected`, word);
+    }
+    return { ...this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, args), fill };
   }
 
   /**
@@ -721,18 +763,44 @@ class LineParser implements TermReader {
       } else if (end === this.pos + 1 && isQuestionMark(t)) {
         items.push({ kind: 'reserve', start: t.start, end: t.end });
       } else {
-        const e = this.expression(this.pos, end);
-        items.push({ kind: 'expr', expr: e, start: e.start, end: toks[end - 1].end });
+        const next = this.dataExpression(this.pos, end, items);
+        if (next === toks.length) break;
       }
-      this.pos = end;
-      if (this.pos < toks.length) {
-        this.pos++;
-        if (this.pos >= toks.length) this.fail('data item expected after `,\'', toks[this.pos - 1]);
-      }
+      // (nasm takes a comma at the end of the list for its end: `db 1,` is 01.)
+      this.pos = end < toks.length ? end + 1 : end;
     }
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
     if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
     return items.slice();
+  }
+
+  /**
+   * A data item's expression, `toks[start..end)` (up to the next comma), added to `items`; where
+   * the list goes on: `end`, or the line's end when nasm stops reading it. nasm reads the
+   * expression as far as it goes, then skips one token before it wants the comma, and stops at a
+   * `)` there; after a string it stops (measured: `db 1 nop` and `db 1 2, 3` are 01 and 01 03,
+   * `db 1 2 3` is 'comma expected after operand', `db 'it''s'` is 69, `db 'ab' 'c', 2` is 61).
+   */
+  private dataExpression(start: number, end: number, items: DataItem[]): number {
+    const toks = this.toks;
+    let e: Expr;
+    let stop = end;
+    if (end === start + 1) e = this.expression(start, end);
+    else {
+      const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit);
+      const parsed = p.parse();
+      if (!parsed) { const err = p.error!; this.fail(err.message, err); }
+      if (p.warning) (this.warnings ??= []).push(p.warning);
+      e = parsed;
+      if (p.pos < end) {
+        const after = toks[p.pos + 1];
+        if (after !== undefined && p.pos + 1 < end && after.text !== ')') this.fail('comma expected after operand', after);
+        if (toks[start].kind === 'string' || after?.text === ')') stop = toks.length;
+      }
+      this.collectRefs(e);
+    }
+    items.push({ kind: 'expr', expr: e, start: e.start, end: toks[end - 1].end });
+    return stop;
   }
 
   /**

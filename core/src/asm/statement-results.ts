@@ -16,6 +16,11 @@ export class StatementResults {
   readonly section: Int32Array;
   /** Bytes of the final pass (all repetitions); undefined when nothing was stored. */
   readonly bytes: (Uint8Array | undefined)[];
+  /**
+   * The size of the first repetition, for the rare `times N jmp x` whose copies differ in size
+   * (see Assembler.emitBranches); the others repeat units of size / repeat bytes.
+   */
+  readonly firstRepeat = new Map<number, number>();
 
   /**
    * Every record is written by `reset` in the first pass; `clearFrom` marks the records of
@@ -42,6 +47,7 @@ export class StatementResults {
   reset(i: number, section: number, sectionOffset: number, address: number): void {
     this.size[i] = 0;
     this.bytes[i] = undefined;
+    if (this.firstRepeat.size !== 0) this.firstRepeat.delete(i);
     this.repeat[i] = NaN;
     this.reserved[i] = NaN;
     this.section[i] = section;

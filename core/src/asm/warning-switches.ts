@@ -28,12 +28,13 @@ const OLD_NAMES: Readonly<Record<string, string>> = {
 export function warningClass(code: string, message: string): string {
   switch (code) {
     case 'user-warning': return 'user';
-    case 'label-orphan': case 'number-overflow': case 'db-empty': case 'float-overflow': case 'regsize': case 'zeroing': return code;
+    case 'label-orphan': case 'number-overflow': case 'db-empty': case 'float-overflow': case 'regsize': case 'zeroing': case 'ptr': return code;
     case 'data-overflow': case 'out-of-range': return 'number-overflow';
     case 'macro-args': return message.includes('exists, but not taking') ? 'pp-macro-params-multi' : 'pp-macro-params-legacy';
     case 'syntax': return message.startsWith('`%else\' after `%else\'') ? 'pp-else-else' : 'other';
     case 'encode':
       if (message === 'instruction is not lockable') return 'prefix-lock';
+      if (message.startsWith('instruction obsolete')) return message.includes('removed') ? 'obsolete-removed' : 'obsolete-valid';
       return message.startsWith('invalid operand size prefix') ? 'prefix-opsize' : 'other';
     case 'unknown-warning': case 'warn-stack-empty': return code;
     default: return 'other';

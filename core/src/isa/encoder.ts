@@ -389,6 +389,9 @@ const UNSIGNED_BYTE_OPERAND = new Set([
   'shld', 'shrd', 'bt', 'bts', 'btr', 'btc',
 ]);
 
+/** The warning for an obsolete form (FormSpec.obsolete) under every processor but the 8086. */
+export const OBSOLETE_REMOVED = 'instruction obsolete and removed from the target CPU';
+
 /** Read-modify-write instructions LOCK may precede, when their destination is memory (Intel SDM "LOCK"). */
 const LOCKABLE = new Set(['add', 'adc', 'and', 'btc', 'btr', 'bts', 'cmpxchg', 'cmpxchg8b', 'dec', 'inc', 'neg', 'not', 'or', 'sbb', 'sub', 'xor', 'xadd', 'xchg']);
 
@@ -489,7 +492,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     if (role === 'i' && op.kind === 'imm') {
       const field = recipe.immediates[fieldIndex++];
       const value = op.value ?? 0;
-      const known = isSimpleKnown(op);
+      const known = isSimpleKnown(op) || (op.scaled === true && op.value !== undefined);
       if (field === 'ibs') {
         const kind = form.operands[i];
         if (known && kind === 'imm8' && (value < -128 || value > 127)) {
@@ -517,6 +520,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       out.pushLittleEndian(op.selector.value ?? 0, 2);
     }
   }
+  if (form.obsolete === true) problems.push(warning(OBSOLETE_REMOVED));
   if (prefixes.repeat === 0xf2 && isNearBranch(spec, form, recipe, ops)) {
     problems.push(error('repne prefix is not allowed'));
     return 'error';
@@ -529,12 +533,13 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     const target = op.value;
     let disp = target === undefined ? 0 : target - end;
     // NASM range-checks only targets in this section; an absolute number is simply truncated.
-    if (size === 1 && target !== undefined && op.reloc && (disp < -128 || disp > 127)) {
+    if (size === 1 && target !== undefined && op.reloc && op.scaled !== true && (disp < -128 || disp > 127)) {
       if (optimisticShort) return undefined;
-      problems.push(error('short jump is out of range', i, true));
+      // nasm then also warns of the displacement it cut to a byte (measured).
+      problems.push(error('short jump is out of range', i, true), warning('byte data exceeds bounds', i));
       disp = 0;
     }
-    if (size === 2 && target !== undefined && op.reloc && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
+    if (size === 2 && target !== undefined && op.reloc && op.scaled !== true && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
     out.pushLittleEndian(disp, size);
   }
   return out.take();

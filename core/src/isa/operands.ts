@@ -17,6 +17,11 @@ export interface OperandValue {
   readonly section?: number;
   /** For relocatable values: the offset inside that section (branch relaxation needs it). */
   readonly sectionOffset?: number;
+  /**
+   * A relocatable value in no section: a label sum whose section bases nasm leaves out (`mov
+   * eax, 2*lab`). Never shrunk, as any relocatable value, but range-checked as a number is.
+   */
+  readonly scaled?: boolean;
 }
 
 export interface RegOperand {

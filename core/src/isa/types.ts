@@ -110,6 +110,13 @@ export type OperandKind =
 export type OperandRole = 'r' | 'm' | 'b' | 'o' | 'i' | 'j' | 'p' | 'f' | 'x';
 
 /**
+ * A processor level of nasm's `cpu` directive, from its instruction flags (nasm 2.16: 8086, 186,
+ * 286, 386, 486, PENT, P6): the levels the dialect's instructions span. `cpu 686` and every later
+ * level allow the whole dialect.
+ */
+export type CpuLevel = '8086' | '186' | '286' | '386' | '486' | '586' | '686';
+
+/**
  * One encoding form of an instruction. `encoding` is a space-separated list:
  * - `o16` / `o32`: the form's operand size; a 0x66 prefix is emitted when it differs from `bits`.
  * - `a16` / `a32`: likewise for address size (0x67), for forms with an implicit address size.
@@ -133,6 +140,35 @@ export interface FormSpec {
   readonly explicitSizeOnly?: boolean;
   /** The decoder does not produce this form (an alias such as `sal`); the encoder may. */
   readonly encodeOnly?: boolean;
+  /**
+   * The processor level the form needs under nasm's `cpu`, when it differs from the
+   * instruction's: by default a form with a 32-bit operand or operand/address size needs a 386.
+   */
+  readonly cpu?: CpuLevel;
+  /**
+   * The level when every operand is written without a size (nasm's size-agnostic template, which
+   * takes the mode's size: `jmp [eax]` and `push 5` in bits 32 are 8086 and 186 forms, while
+   * `jmp eax` and `push dword 5` need a 386).
+   */
+  readonly cpuUnsized?: CpuLevel;
+  /**
+   * A near Jcc, which nasm replaces below a 386 by its 8086 form when not written `near`: the
+   * opposite condition's short jump over a near JMP (measured: `jo x` under `cpu 8086` is
+   * 71 03 E9 rel16).
+   */
+  readonly jccOverJmp?: boolean;
+  /**
+   * `push imm32` in bits 32 written without a size, which nasm gives below a 386 (from a 186) as
+   * its sign-extended byte form, the value cut to a byte with a warning (measured: `push 0x1234`
+   * under `cpu 186` is 6A 34).
+   */
+  readonly signedByteBelow386?: boolean;
+  /**
+   * An 8086 instruction later processors do not have (`pop cs`): nasm assembles it with the
+   * warning 'instruction obsolete and removed from the target CPU', or under `cpu 8086`
+   * 'instruction obsolete but valid on the target CPU' (measured).
+   */
+  readonly obsolete?: boolean;
 }
 
 export type InstructionGroup =
@@ -155,4 +191,6 @@ export interface InstructionSpec {
   readonly aliases?: readonly string[];
   /** For `rep`-able string instructions: which repeat prefixes apply. */
   readonly repeat?: 'rep' | 'repe';
+  /** The processor level its forms need under nasm's `cpu` (see FormSpec.cpu); 8086 when unset. */
+  readonly cpu?: CpuLevel;
 }

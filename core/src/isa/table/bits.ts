@@ -12,10 +12,10 @@ function shiftForms(n: number): FormSpec[] {
   return [
     form('rm8,one', 'mx', `D0 /${n}`),
     form('rm8,cl', 'mx', `D2 /${n}`),
-    form('rm8,imm8', 'mi', `C0 /${n} ib`),
+    form('rm8,imm8', 'mi', `C0 /${n} ib`, { cpu: '186' }),
     form('rm16,one', 'mx', `o16 D1 /${n}`),
     form('rm16,cl', 'mx', `o16 D3 /${n}`),
-    form('rm16,imm8', 'mi', `o16 C1 /${n} ib`),
+    form('rm16,imm8', 'mi', `o16 C1 /${n} ib`, { cpu: '186' }),
     form('rm32,one', 'mx', `o32 D1 /${n}`),
     form('rm32,cl', 'mx', `o32 D3 /${n}`),
     form('rm32,imm8', 'mi', `o32 C1 /${n} ib`),
@@ -43,7 +43,7 @@ function rotate(mnemonic: string, n: number, summary: string, carryIn: boolean):
 
 function doubleShift(mnemonic: string, op: number, summary: string): InstructionSpec {
   return {
-    mnemonic, summary, group: 'shift', privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC,
+    mnemonic, summary, group: 'shift', cpu: '386', privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC,
     flags: { modified: ['CF', 'SF', 'ZF', 'PF'], undefined: ['OF', 'AF'], note: 'OF is defined only for 1-bit shifts; a count above the operand size leaves the destination undefined.' },
     forms: [
       form('rm16,r16,imm8', 'mri', `o16 0F ${hex(op)} /r ib`),
@@ -56,7 +56,7 @@ function doubleShift(mnemonic: string, op: number, summary: string): Instruction
 
 function bitTest(mnemonic: string, op: number, n: number, summary: string): InstructionSpec {
   return {
-    mnemonic, summary, group: 'bit', privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC,
+    mnemonic, summary, group: 'bit', cpu: '386', privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC,
     flags: { modified: ['CF'], undefined: ['OF', 'SF', 'AF', 'PF'] },
     forms: [
       form('rm16,r16', 'mr', `o16 0F ${hex(op)} /r`),
@@ -82,17 +82,17 @@ export const BITS: readonly InstructionSpec[] = [
   bitTest('btr', 0xb3, 6, 'Copy the selected bit into CF and clear it.'),
   bitTest('btc', 0xbb, 7, 'Copy the selected bit into CF and complement it.'),
   {
-    mnemonic: 'bsf', summary: 'Index of the lowest set bit of the source (ZF=1 and destination undefined if the source is 0).', group: 'bit',
+    mnemonic: 'bsf', cpu: '386', summary: 'Index of the lowest set bit of the source (ZF=1 and destination undefined if the source is 0).', group: 'bit',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC, flags: { modified: ['ZF'], undefined: ['CF', 'OF', 'SF', 'AF', 'PF'] },
     forms: [form('r16,rm16', 'rm', 'o16 0F BC /r'), form('r32,rm32', 'rm', 'o32 0F BC /r')],
   },
   {
-    mnemonic: 'bsr', summary: 'Index of the highest set bit of the source (ZF=1 and destination undefined if the source is 0).', group: 'bit',
+    mnemonic: 'bsr', cpu: '386', summary: 'Index of the highest set bit of the source (ZF=1 and destination undefined if the source is 0).', group: 'bit',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC, flags: { modified: ['ZF'], undefined: ['CF', 'OF', 'SF', 'AF', 'PF'] },
     forms: [form('r16,rm16', 'rm', 'o16 0F BD /r'), form('r32,rm32', 'rm', 'o32 0F BD /r')],
   },
   ...CONDITION_CODES.map((c): InstructionSpec => ({
-    mnemonic: `set${c.name}`, summary: `Set the byte to 1 if ${c.meaning}, else 0.`, group: 'bit',
+    mnemonic: `set${c.name}`, cpu: '386', summary: `Set the byte to 1 if ${c.meaning}, else 0.`, group: 'bit',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC, flags: { tested: c.tested },
     aliases: c.aliases.map((a) => `set${a}`),
     forms: [form('rm8', 'm', `0F ${hex(0x90 + c.cc)} /0`)],

@@ -21,13 +21,13 @@ export const CONTROL: readonly InstructionSpec[] = [
     forms: [
       form('rel8', 'j', 'EB cb'),
       form('rel16', 'j', 'o16 E9 cw', { explicitSizeOnly: true }),
-      form('rel32', 'j', 'o32 E9 cd', { explicitSizeOnly: true }),
+      form('rel32', 'j', 'o32 E9 cd', { explicitSizeOnly: true, cpuUnsized: '8086' }),
       form('ptr16:16', 'p', 'o16 EA cp', { explicitSizeOnly: true, ...SENSITIVE }),
-      form('ptr16:32', 'p', 'o32 EA cp', { explicitSizeOnly: true, ...SENSITIVE }),
+      form('ptr16:32', 'p', 'o32 EA cp', { explicitSizeOnly: true, cpuUnsized: '8086', ...SENSITIVE }),
       form('mfar16', 'm', 'o16 FF /5', { explicitSizeOnly: true, ...SENSITIVE }),
-      form('mfar32', 'm', 'o32 FF /5', { explicitSizeOnly: true, ...SENSITIVE }),
+      form('mfar32', 'm', 'o32 FF /5', { explicitSizeOnly: true, cpuUnsized: '8086', ...SENSITIVE }),
       form('rm16', 'm', 'o16 FF /4', { explicitSizeOnly: true }),
-      form('rm32', 'm', 'o32 FF /4', { explicitSizeOnly: true }),
+      form('rm32', 'm', 'o32 FF /4', { explicitSizeOnly: true, cpuUnsized: '8086' }),
     ],
   },
   {
@@ -35,13 +35,13 @@ export const CONTROL: readonly InstructionSpec[] = [
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP', '#SS', '#PF', '#NP', '#TS'],
     forms: [
       form('rel16', 'j', 'o16 E8 cw', { explicitSizeOnly: true }),
-      form('rel32', 'j', 'o32 E8 cd', { explicitSizeOnly: true }),
+      form('rel32', 'j', 'o32 E8 cd', { explicitSizeOnly: true, cpuUnsized: '8086' }),
       form('ptr16:16', 'p', 'o16 9A cp', { explicitSizeOnly: true, ...SENSITIVE }),
-      form('ptr16:32', 'p', 'o32 9A cp', { explicitSizeOnly: true, ...SENSITIVE }),
+      form('ptr16:32', 'p', 'o32 9A cp', { explicitSizeOnly: true, cpuUnsized: '8086', ...SENSITIVE }),
       form('mfar16', 'm', 'o16 FF /3', { explicitSizeOnly: true, ...SENSITIVE }),
-      form('mfar32', 'm', 'o32 FF /3', { explicitSizeOnly: true, ...SENSITIVE }),
+      form('mfar32', 'm', 'o32 FF /3', { explicitSizeOnly: true, cpuUnsized: '8086', ...SENSITIVE }),
       form('rm16', 'm', 'o16 FF /2', { explicitSizeOnly: true }),
-      form('rm32', 'm', 'o32 FF /2', { explicitSizeOnly: true }),
+      form('rm32', 'm', 'o32 FF /2', { explicitSizeOnly: true, cpuUnsized: '8086' }),
     ],
   },
   {
@@ -56,7 +56,8 @@ export const CONTROL: readonly InstructionSpec[] = [
   },
   // NASM's returns with an explicit operand size (`retw`, `retnd 8`, `retfw`). The decoder names
   // them from ret/retf and the operand size (disasm.ts), so their forms are encodeOnly. nasm's own
-  // table gives `retw imm16` no operand size (measured: C2 iw in bits 32, where `retnw 8` is 66 C2).
+  // table gives `retw imm16` no operand size (measured: C2 iw in bits 32, where `retnw 8` is 66 C2),
+  // and none of them needs a 386 (measured: `retd` under `cpu 8086` is 66 C3).
   ...([['retw', [], 'o16', 'near', 'o16 C3', 'C2 iw'], ['retnw', [], 'o16', 'near', 'o16 C3', 'o16 C2 iw'],
     ['retd', ['retnd'], 'o32', 'near', 'o32 C3', 'o32 C2 iw'],
     ['retfw', [], 'o16', 'far', 'o16 CB', 'o16 CA iw'], ['retfd', [], 'o32', 'far', 'o32 CB', 'o32 CA iw']] as const)
@@ -65,7 +66,7 @@ export const CONTROL: readonly InstructionSpec[] = [
       summary: `${distance === 'near' ? 'Near' : 'Far'} return with a ${size === 'o16' ? '16' : '32'}-bit operand size: pop ${distance === 'near' ? '' : 'CS and '}${size === 'o16' ? 'IP' : 'EIP'}, then release imm16 bytes.`,
       ...(distance === 'near' ? { privilege: 'innocuous', virt: INNOCUOUS } : SENSITIVE),
       exceptions: distance === 'near' ? ['#GP', '#SS', '#PF'] : ['#GP', '#SS', '#PF', '#NP'],
-      forms: [form('', '', bare, { encodeOnly: true }), form('imm16', 'i', withImm, { encodeOnly: true })],
+      forms: [form('', '', bare, { encodeOnly: true, cpu: '8086' }), form('imm16', 'i', withImm, { encodeOnly: true, cpu: '8086' })],
     })),
   ...CONDITION_CODES.map((c): InstructionSpec => ({
     mnemonic: `j${c.name}`, summary: `Jump if ${c.meaning}.`, group: 'control',
@@ -73,8 +74,8 @@ export const CONTROL: readonly InstructionSpec[] = [
     aliases: c.aliases.map((a) => `j${a}`),
     forms: [
       form('rel8', 'j', `${hex(0x70 + c.cc)} cb`),
-      form('rel16', 'j', `o16 0F ${hex(0x80 + c.cc)} cw`, { explicitSizeOnly: true }),
-      form('rel32', 'j', `o32 0F ${hex(0x80 + c.cc)} cd`, { explicitSizeOnly: true }),
+      form('rel16', 'j', `o16 0F ${hex(0x80 + c.cc)} cw`, { explicitSizeOnly: true, cpu: '386', jccOverJmp: true }),
+      form('rel32', 'j', `o32 0F ${hex(0x80 + c.cc)} cd`, { explicitSizeOnly: true, cpu: '386', jccOverJmp: true }),
     ],
   })),
   {
@@ -115,7 +116,7 @@ export const CONTROL: readonly InstructionSpec[] = [
     flags: { tested: ['OF'], cleared: ['TF', 'NT', 'RF', 'VM'] }, forms: [form('', '', 'CE')],
   },
   {
-    mnemonic: 'int1', summary: 'Debug trap (#DB, vector 1), the ICEBP instruction.', group: 'control',
+    mnemonic: 'int1', cpu: '386', summary: 'Debug trap (#DB, vector 1), the ICEBP instruction.', group: 'control',
     privilege: 'sensitive-unprivileged', virt: INT_VIRT, exceptions: ['#DB'], aliases: ['icebp'],
     flags: { cleared: ['TF', 'NT', 'RF', 'VM'] }, forms: [form('', '', 'F1')],
   },
@@ -138,11 +139,11 @@ export const CONTROL: readonly InstructionSpec[] = [
     forms: [form('', '', 'o32 CF')],
   },
   {
-    mnemonic: 'enter', summary: 'Make a stack frame of imm16 bytes at nesting level imm8.', group: 'control',
+    mnemonic: 'enter', cpu: '186', summary: 'Make a stack frame of imm16 bytes at nesting level imm8.', group: 'control',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#SS', '#PF'], forms: [form('imm16,imm8', 'ii', 'C8 iw ib')],
   },
   {
-    mnemonic: 'leave', summary: 'Release the stack frame: ESP = EBP, pop EBP.', group: 'control',
+    mnemonic: 'leave', cpu: '186', summary: 'Release the stack frame: ESP = EBP, pop EBP.', group: 'control',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#SS', '#PF'], forms: [form('', '', 'C9')],
   },
 ];

@@ -57,7 +57,7 @@ export const DATA: readonly InstructionSpec[] = [
     ],
   },
   {
-    mnemonic: 'movzx', summary: 'Copy a byte or word, zero-extended to the destination size.', group: 'data',
+    mnemonic: 'movzx', cpu: '386', summary: 'Copy a byte or word, zero-extended to the destination size.', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP', '#SS', '#PF', '#AC'],
     forms: [
       form('r16,rm8', 'rm', 'o16 0F B6 /r'),
@@ -66,7 +66,7 @@ export const DATA: readonly InstructionSpec[] = [
     ],
   },
   {
-    mnemonic: 'movsx', summary: 'Copy a byte or word, sign-extended to the destination size.', group: 'data',
+    mnemonic: 'movsx', cpu: '386', summary: 'Copy a byte or word, sign-extended to the destination size.', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP', '#SS', '#PF', '#AC'],
     forms: [
       form('r16,rm8', 'rm', 'o16 0F BE /r'),
@@ -102,13 +102,13 @@ export const DATA: readonly InstructionSpec[] = [
       form('cs', 'x', '0E', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('ss', 'x', '16', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('ds', 'x', '1E', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
-      form('fs', 'x', '0F A0', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
-      form('gs', 'x', '0F A8', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
-      form('imm8', 'i', '6A ibs'),
-      form('sbyte16', 'i', 'o16 6A ibs', { explicitSizeOnly: true }),
-      form('sbyte32', 'i', 'o32 6A ibs', { explicitSizeOnly: true }),
-      form('imm16', 'i', 'o16 68 iw', { explicitSizeOnly: true }),
-      form('imm32', 'i', 'o32 68 id', { explicitSizeOnly: true }),
+      form('fs', 'x', '0F A0', { cpu: '386', privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
+      form('gs', 'x', '0F A8', { cpu: '386', privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
+      form('imm8', 'i', '6A ibs', { cpu: '186' }),
+      form('sbyte16', 'i', 'o16 6A ibs', { explicitSizeOnly: true, cpu: '186' }),
+      form('sbyte32', 'i', 'o32 6A ibs', { explicitSizeOnly: true, cpuUnsized: '186' }),
+      form('imm16', 'i', 'o16 68 iw', { explicitSizeOnly: true, cpu: '186' }),
+      form('imm32', 'i', 'o32 68 id', { explicitSizeOnly: true, signedByteBelow386: true }),
     ],
   },
   {
@@ -120,18 +120,20 @@ export const DATA: readonly InstructionSpec[] = [
       form('rm16', 'm', 'o16 8F /0'),
       form('rm32', 'm', 'o32 8F /0'),
       form('es', 'x', '07', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
+      // The 8086's POP CS, whose byte later processors made the two-byte opcode escape.
+      form('cs', 'x', '0F', { encodeOnly: true, obsolete: true, privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('ss', 'x', '17', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('ds', 'x', '1F', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
-      form('fs', 'x', '0F A1', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
-      form('gs', 'x', '0F A9', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
+      form('fs', 'x', '0F A1', { cpu: '386', privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
+      form('gs', 'x', '0F A9', { cpu: '386', privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
     ],
   },
   {
-    mnemonic: 'pusha', summary: 'Push all general registers (size of the current mode).', group: 'data',
+    mnemonic: 'pusha', cpu: '186', summary: 'Push all general registers (size of the current mode).', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#SS', '#PF', '#AC'], forms: [form('', '', '60')],
   },
   {
-    mnemonic: 'pushaw', summary: 'Push AX CX DX BX original-SP BP SI DI.', group: 'data',
+    mnemonic: 'pushaw', cpu: '186', summary: 'Push AX CX DX BX original-SP BP SI DI.', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#SS', '#PF', '#AC'], forms: [form('', '', 'o16 60')],
   },
   {
@@ -139,11 +141,11 @@ export const DATA: readonly InstructionSpec[] = [
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#SS', '#PF', '#AC'], forms: [form('', '', 'o32 60')],
   },
   {
-    mnemonic: 'popa', summary: 'Pop all general registers (size of the current mode; the saved SP is discarded).', group: 'data',
+    mnemonic: 'popa', cpu: '186', summary: 'Pop all general registers (size of the current mode; the saved SP is discarded).', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#SS', '#PF', '#AC'], forms: [form('', '', '61')],
   },
   {
-    mnemonic: 'popaw', summary: 'Pop DI SI BP (skip SP) BX DX CX AX.', group: 'data',
+    mnemonic: 'popaw', cpu: '186', summary: 'Pop DI SI BP (skip SP) BX DX CX AX.', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#SS', '#PF', '#AC'], forms: [form('', '', 'o16 61')],
   },
   {
@@ -177,11 +179,11 @@ export const DATA: readonly InstructionSpec[] = [
     forms: [form('', '', 'D7')],
   },
   {
-    mnemonic: 'bswap', summary: 'Reverse the byte order of a 32-bit register.', group: 'data',
+    mnemonic: 'bswap', cpu: '486', summary: 'Reverse the byte order of a 32-bit register.', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, forms: [form('r32', 'o', 'o32 0F C8+r')],
   },
   ...CONDITION_CODES.map((c): InstructionSpec => ({
-    mnemonic: `cmov${c.name}`, summary: `Move if ${c.meaning}.`, group: 'data',
+    mnemonic: `cmov${c.name}`, cpu: '686', summary: `Move if ${c.meaning}.`, group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP', '#SS', '#PF', '#AC'],
     flags: { tested: c.tested }, aliases: c.aliases.map((a) => `cmov${a}`),
     forms: [
@@ -190,17 +192,17 @@ export const DATA: readonly InstructionSpec[] = [
     ],
   })),
   {
-    mnemonic: 'xadd', summary: 'Exchange the operands and store their sum in the destination.', group: 'data',
+    mnemonic: 'xadd', cpu: '486', summary: 'Exchange the operands and store their sum in the destination.', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP', '#SS', '#PF', '#AC'], flags: { modified: ARITH },
     forms: [form('rm8,r8', 'mr', '0F C0 /r'), form('rm16,r16', 'mr', 'o16 0F C1 /r'), form('rm32,r32', 'mr', 'o32 0F C1 /r')],
   },
   {
-    mnemonic: 'cmpxchg', summary: 'Compare AL/AX/EAX with the destination; if equal store the source there, else load the destination into the accumulator.', group: 'data',
+    mnemonic: 'cmpxchg', cpu: '586', summary: 'Compare AL/AX/EAX with the destination; if equal store the source there, else load the destination into the accumulator.', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP', '#SS', '#PF', '#AC'], flags: { modified: ARITH },
     forms: [form('rm8,r8', 'mr', '0F B0 /r'), form('rm16,r16', 'mr', 'o16 0F B1 /r'), form('rm32,r32', 'mr', 'o32 0F B1 /r')],
   },
   {
-    mnemonic: 'cmpxchg8b', summary: 'Compare EDX:EAX with the quadword; if equal store ECX:EBX there, else load it into EDX:EAX.', group: 'data',
+    mnemonic: 'cmpxchg8b', cpu: '586', summary: 'Compare EDX:EAX with the quadword; if equal store ECX:EBX there, else load it into EDX:EAX.', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#UD', '#GP', '#SS', '#PF', '#AC'], flags: { modified: ['ZF'] },
     forms: [form('m64', 'm', '0F C7 /1')],
   },

@@ -1,13 +1,23 @@
 // Shorthand for writing the table: `form('rm32,r32', 'mr', 'o32 01 /r')` builds a FormSpec, and
 // the condition-code list drives the Jcc/SETcc/CMOVcc families (Intel SDM Vol. 1 Appendix B).
 
-import type { Flag, FormSpec, OperandKind, PrivilegeClass, VirtBehaviour } from '../types';
+import type { CpuLevel, Flag, FormSpec, InstructionSpec, OperandKind, PrivilegeClass, VirtBehaviour } from '../types';
 
 interface FormExtra {
   readonly privilege?: PrivilegeClass;
   readonly virt?: VirtBehaviour;
   readonly explicitSizeOnly?: boolean;
   readonly encodeOnly?: boolean;
+  readonly cpu?: CpuLevel;
+  readonly cpuUnsized?: CpuLevel;
+  readonly jccOverJmp?: boolean;
+  readonly signedByteBelow386?: boolean;
+  readonly obsolete?: boolean;
+}
+
+/** `spec` as needing processor level `cpu` under nasm's `cpu` directive (see InstructionSpec.cpu). */
+export function atLevel<T extends InstructionSpec>(cpu: CpuLevel, spec: T): T {
+  return { ...spec, cpu };
 }
 
 export function form(operands: string, roles: string, encoding: string, extra: FormExtra = {}): FormSpec {

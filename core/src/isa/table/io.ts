@@ -31,12 +31,12 @@ export const IO: readonly InstructionSpec[] = [
     ],
   },
   ...([['insb', '6C', 'byte'], ['insw', 'o16 6D', 'word'], ['insd', 'o32 6D', 'doubleword']] as const).map(([mnemonic, enc, unit]): InstructionSpec => ({
-    mnemonic, summary: `Read a ${unit} from port DX into [ES:EDI], then step EDI.`, group: 'io',
+    mnemonic, summary: `Read a ${unit} from port DX into [ES:EDI], then step EDI.`, group: 'io', cpu: '186',
     privilege: 'iopl-sensitive', virt: IN_VIRT, exceptions: STRING_EXC, flags: { tested: ['DF'] }, repeat: 'rep',
     forms: [form('', '', enc)],
   })),
   ...([['outsb', '6E', 'byte'], ['outsw', 'o16 6F', 'word'], ['outsd', 'o32 6F', 'doubleword']] as const).map(([mnemonic, enc, unit]): InstructionSpec => ({
-    mnemonic, summary: `Write the ${unit} at [ESI] to port DX, then step ESI.`, group: 'io',
+    mnemonic, summary: `Write the ${unit} at [ESI] to port DX, then step ESI.`, group: 'io', cpu: '186',
     privilege: 'iopl-sensitive', virt: OUT_VIRT, exceptions: STRING_EXC, flags: { tested: ['DF'] }, repeat: 'rep',
     forms: [form('', '', enc)],
   })),

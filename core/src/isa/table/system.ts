@@ -4,7 +4,7 @@
 
 import type { InstructionSpec, VirtBehaviour } from '../types';
 import { DESCRIPTOR_TABLE_EXITING, HW, INNOCUOUS, exitsOnly, privileged, silent } from '../virt';
-import { form } from './form';
+import { atLevel, form } from './form';
 
 const PRIV_EXC = ['#GP', '#UD'];
 const MEM_EXC = ['#GP', '#SS', '#PF', '#UD'];
@@ -14,7 +14,7 @@ function descriptorStore(mnemonic: string, ext: number, table: string, key: 'gdt
     `${mnemonic.toUpperCase()} runs at any CPL and returns the real (host) ${table}, not the guest's (Robin & Irvine 2000).`);
   const op = key === 'gdtrIdtr' ? '0F 01' : '0F 00';
   return {
-    mnemonic, summary: `Store the ${table}.`, group: 'system', privilege: 'sensitive-unprivileged', virt, exceptions: MEM_EXC,
+    mnemonic, summary: `Store the ${table}.`, group: 'system', cpu: '286', privilege: 'sensitive-unprivileged', virt, exceptions: MEM_EXC,
     forms: sized
       ? [form('m16', 'm', `${op} /${ext}`), form('r16', 'm', `o16 ${op} /${ext}`), form('r32', 'm', `o32 ${op} /${ext}`)]
       : [form('m', 'm', `${op} /${ext}`)],
@@ -27,12 +27,12 @@ function simple(mnemonic: string, enc: string, summary: string, privilege: Instr
 
 export const SYSTEM: readonly InstructionSpec[] = [
   {
-    mnemonic: 'lgdt', summary: 'Load the GDTR (limit and base) from a 6-byte memory operand.', group: 'system', privilege: 'privileged',
+    mnemonic: 'lgdt', cpu: '286', summary: 'Load the GDTR (limit and base) from a 6-byte memory operand.', group: 'system', privilege: 'privileged',
     virt: privileged('set_gdt', HW.when('gdtrIdtr', DESCRIPTOR_TABLE_EXITING), 'The VMM owns the real GDT; a PV kernel registers its descriptor frames with set_gdt.'),
     exceptions: MEM_EXC, forms: [form('m', 'm', '0F 01 /2')],
   },
   {
-    mnemonic: 'lidt', summary: 'Load the IDTR (limit and base) from a 6-byte memory operand.', group: 'system', privilege: 'privileged',
+    mnemonic: 'lidt', cpu: '286', summary: 'Load the IDTR (limit and base) from a 6-byte memory operand.', group: 'system', privilege: 'privileged',
     virt: privileged('set_trap_table', HW.when('gdtrIdtr', DESCRIPTOR_TABLE_EXITING), 'The VMM owns the real IDT; a PV kernel registers its handlers with set_trap_table.'),
     exceptions: MEM_EXC, forms: [form('m', 'm', '0F 01 /3')],
   },
@@ -41,63 +41,63 @@ export const SYSTEM: readonly InstructionSpec[] = [
   descriptorStore('sldt', 0, 'LDTR selector', 'ldtrTr', true),
   descriptorStore('str', 1, 'task register selector', 'ldtrTr', true),
   {
-    mnemonic: 'lldt', summary: 'Load the LDTR from a selector that names an LDT descriptor in the GDT.', group: 'system', privilege: 'privileged',
+    mnemonic: 'lldt', cpu: '286', summary: 'Load the LDTR from a selector that names an LDT descriptor in the GDT.', group: 'system', privilege: 'privileged',
     virt: privileged('mmuext_op.set_ldt', HW.when('ldtrTr', DESCRIPTOR_TABLE_EXITING), 'A PV kernel installs its LDT with mmuext_op(set_ldt).'),
     exceptions: MEM_EXC, forms: [form('rm16', 'm', '0F 00 /2')],
   },
   {
-    mnemonic: 'ltr', summary: 'Load the task register from a selector that names an available TSS.', group: 'system', privilege: 'privileged',
+    mnemonic: 'ltr', cpu: '286', summary: 'Load the task register from a selector that names an available TSS.', group: 'system', privilege: 'privileged',
     virt: privileged('stack_switch', HW.when('ldtrTr', DESCRIPTOR_TABLE_EXITING), 'The VMM owns the TSS; a PV kernel only tells it the ring-1 stack with stack_switch.'),
     exceptions: MEM_EXC, forms: [form('rm16', 'm', '0F 00 /3')],
   },
   {
-    mnemonic: 'lmsw', summary: 'Load the low four bits of CR0 (PE MP EM TS); cannot clear PE.', group: 'system', privilege: 'privileged',
+    mnemonic: 'lmsw', cpu: '286', summary: 'Load the low four bits of CR0 (PE MP EM TS); cannot clear PE.', group: 'system', privilege: 'privileged',
     virt: privileged('fpu_taskswitch', HW.when('crAccess', 'a CR0 bit it changes is owned by the guest/host mask'), 'A PV kernel only ever changes CR0.TS, with fpu_taskswitch.'),
     exceptions: MEM_EXC, forms: [form('rm16', 'm', '0F 01 /6')],
   },
   {
-    mnemonic: 'smsw', summary: 'Store the machine status word (low bits of CR0).', group: 'system', privilege: 'sensitive-unprivileged',
+    mnemonic: 'smsw', cpu: '286', summary: 'Store the machine status word (low bits of CR0).', group: 'system', privilege: 'sensitive-unprivileged',
     virt: silent(undefined, HW.none, 'SMSW runs at any CPL and shows the real CR0 bits (PE, TS...), not the guest\'s (Robin & Irvine 2000).'),
     exceptions: MEM_EXC,
     forms: [form('m16', 'm', '0F 01 /4'), form('r16', 'm', 'o16 0F 01 /4'), form('r32', 'm', 'o32 0F 01 /4')],
   },
-  simple('clts', '0F 06', 'Clear CR0.TS (task switched).', 'privileged',
-    privileged('fpu_taskswitch', HW.when('crAccess', 'CR0.TS is owned by the guest/host mask'), 'A PV kernel clears TS with fpu_taskswitch(0).'), PRIV_EXC),
+  atLevel('286', simple('clts', '0F 06', 'Clear CR0.TS (task switched).', 'privileged',
+    privileged('fpu_taskswitch', HW.when('crAccess', 'CR0.TS is owned by the guest/host mask'), 'A PV kernel clears TS with fpu_taskswitch(0).'), PRIV_EXC)),
   {
-    mnemonic: 'invlpg', summary: 'Invalidate the TLB entry for the page containing the memory operand.', group: 'system', privilege: 'privileged',
+    mnemonic: 'invlpg', cpu: '486', summary: 'Invalidate the TLB entry for the page containing the memory operand.', group: 'system', privilege: 'privileged',
     virt: privileged('mmuext_op.invlpg_local', HW.when('invlpg', 'INVLPG exiting (primary control bit 9) is set'), 'The VMM must also drop its shadow entry; a PV kernel asks with mmuext_op(invlpg_local).'),
     exceptions: PRIV_EXC, forms: [form('m', 'm', '0F 01 /7')],
   },
-  simple('invd', '0F 08', 'Invalidate the caches without writing them back.', 'privileged',
-    privileged(undefined, HW.always('invd'), 'Always exits under VT-x; at ring 1 it traps and the VMM emulates it (no PV hypercall needed).'), PRIV_EXC),
-  simple('wbinvd', '0F 09', 'Write back and invalidate the caches.', 'privileged',
-    privileged(undefined, HW.when('wbinvd', 'WBINVD exiting (secondary control bit 6) is set'), 'At ring 1 it traps and the VMM emulates it (no PV hypercall needed).'), PRIV_EXC),
-  simple('rdmsr', '0F 32', 'Read the model-specific register ECX into EDX:EAX.', 'privileged',
-    privileged(undefined, HW.when('rdmsr', 'the MSR bitmap selects ECX, or MSR bitmaps are off'), 'At ring 1 it traps and the VMM emulates the MSR.'), PRIV_EXC),
-  simple('wrmsr', '0F 30', 'Write EDX:EAX to the model-specific register ECX.', 'privileged',
-    privileged(undefined, HW.when('wrmsr', 'the MSR bitmap selects ECX, or MSR bitmaps are off'), 'At ring 1 it traps and the VMM emulates the MSR.'), PRIV_EXC),
+  atLevel('486', simple('invd', '0F 08', 'Invalidate the caches without writing them back.', 'privileged',
+    privileged(undefined, HW.always('invd'), 'Always exits under VT-x; at ring 1 it traps and the VMM emulates it (no PV hypercall needed).'), PRIV_EXC)),
+  atLevel('486', simple('wbinvd', '0F 09', 'Write back and invalidate the caches.', 'privileged',
+    privileged(undefined, HW.when('wbinvd', 'WBINVD exiting (secondary control bit 6) is set'), 'At ring 1 it traps and the VMM emulates it (no PV hypercall needed).'), PRIV_EXC)),
+  atLevel('586', simple('rdmsr', '0F 32', 'Read the model-specific register ECX into EDX:EAX.', 'privileged',
+    privileged(undefined, HW.when('rdmsr', 'the MSR bitmap selects ECX, or MSR bitmaps are off'), 'At ring 1 it traps and the VMM emulates the MSR.'), PRIV_EXC)),
+  atLevel('586', simple('wrmsr', '0F 30', 'Write EDX:EAX to the model-specific register ECX.', 'privileged',
+    privileged(undefined, HW.when('wrmsr', 'the MSR bitmap selects ECX, or MSR bitmaps are off'), 'At ring 1 it traps and the VMM emulates the MSR.'), PRIV_EXC)),
   // DESIGN.md §4 lists CPUID with the sensitive-but-unprivileged instructions: it is not on Robin &
   // Irvine's list, but it runs at any CPL and shows the guest the real processor.
-  simple('cpuid', '0F A2', 'Processor identification: leaf EAX (sub-leaf ECX) into EAX EBX ECX EDX.', 'sensitive-unprivileged',
-    silent(undefined, HW.always('cpuid'), 'Unprivileged, so without VT-x it returns the real processor\'s identity (a binary translator calls out to filter it); VT-x always exits so the VMM can filter it.'), []),
-  simple('rdtsc', '0F 31', 'Read the time-stamp counter into EDX:EAX.', 'innocuous',
-    exitsOnly('rdtsc', 'RDTSC exiting (primary control bit 12) is set', 'Unprivileged unless CR4.TSD is set; VMMs offset or trap it to hide the time spent outside the guest.'), ['#GP']),
-  simple('sysenter', '0F 34', 'Fast system call to ring 0 at SYSENTER_CS_MSR:SYSENTER_EIP_MSR.', 'innocuous', INNOCUOUS, ['#GP', '#UD']),
-  simple('sysexit', '0F 35', 'Fast return to ring 3 at CS = SYSENTER_CS_MSR+16, EIP = EDX, ESP = ECX.', 'privileged',
-    privileged(undefined, HW.none, 'Requires CPL 0, so a ring-1 kernel traps and the VMM completes the return.'), ['#GP', '#UD']),
+  atLevel('586', simple('cpuid', '0F A2', 'Processor identification: leaf EAX (sub-leaf ECX) into EAX EBX ECX EDX.', 'sensitive-unprivileged',
+    silent(undefined, HW.always('cpuid'), 'Unprivileged, so without VT-x it returns the real processor\'s identity (a binary translator calls out to filter it); VT-x always exits so the VMM can filter it.'), [])),
+  atLevel('586', simple('rdtsc', '0F 31', 'Read the time-stamp counter into EDX:EAX.', 'innocuous',
+    exitsOnly('rdtsc', 'RDTSC exiting (primary control bit 12) is set', 'Unprivileged unless CR4.TSD is set; VMMs offset or trap it to hide the time spent outside the guest.'), ['#GP'])),
+  atLevel('686', simple('sysenter', '0F 34', 'Fast system call to ring 0 at SYSENTER_CS_MSR:SYSENTER_EIP_MSR.', 'innocuous', INNOCUOUS, ['#GP', '#UD'])),
+  atLevel('686', simple('sysexit', '0F 35', 'Fast return to ring 3 at CS = SYSENTER_CS_MSR+16, EIP = EDX, ESP = ECX.', 'privileged',
+    privileged(undefined, HW.none, 'Requires CPL 0, so a ring-1 kernel traps and the VMM completes the return.'), ['#GP', '#UD'])),
   simple('vmcall', '0F 01 C1', 'Call the VMM (VT-x): always a VM exit in non-root mode; #UD outside VMX operation.', 'innocuous',
     { trapAndEmulate: 'trap', binaryTranslation: 'callout', paravirtual: 'runs', hardwareAssisted: HW.always('vmcall'), note: 'The hypercall entry under hardware assistance (Ringside also accepts it as a hypercall gate).' }, ['#UD']),
   simple('hlt', 'F4', 'Halt until the next interrupt.', 'privileged',
     privileged('sched_op.block', HW.when('hlt', 'HLT exiting (primary control bit 7) is set'), 'A PV kernel blocks its vCPU with sched_op(block) until an event arrives.'), ['#GP']),
   {
-    mnemonic: 'bound', summary: 'Raise #BR unless the signed index register lies within the pair of bounds in memory.', group: 'misc',
+    mnemonic: 'bound', cpu: '186', summary: 'Raise #BR unless the signed index register lies within the pair of bounds in memory.', group: 'misc',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#BR', '#UD', '#GP', '#SS', '#PF', '#AC'],
     forms: [form('r16,m', 'rm', 'o16 62 /r'), form('r32,m', 'rm', 'o32 62 /r')],
   },
   { mnemonic: 'nop', summary: 'No operation.', group: 'misc', privilege: 'innocuous', virt: INNOCUOUS, forms: [form('', '', '90')] },
   simple('pause', 'F3 90', 'Spin-loop hint (a NOP with a REP prefix on older processors).', 'innocuous',
     exitsOnly('pause', 'PAUSE exiting (primary control bit 30) or PAUSE-loop exiting is set', 'Lets a VMM deschedule a vCPU spinning on a lock held by a preempted one.'), []),
-  { mnemonic: 'ud2', summary: 'Raise #UD (invalid opcode) on purpose.', group: 'misc', privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#UD'], forms: [form('', '', '0F 0B')] },
+  { mnemonic: 'ud2', cpu: '186', summary: 'Raise #UD (invalid opcode) on purpose.', group: 'misc', privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#UD'], forms: [form('', '', '0F 0B')] },
 ];
 
 
