@@ -659,7 +659,10 @@ class Assembler implements EvalContext {
     switch (name) {
       case 'equ': {
         const v = this.eval((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr);
-        if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
+        // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
+        // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
+        if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
+        else if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
         else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
         return;
       }

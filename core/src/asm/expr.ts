@@ -7,7 +7,7 @@
 import type { Token } from './lexer';
 import { encodeFloat, floatConstant, FLOAT_FORMATS, floatFunction, floatFunctionValue, isFloatText } from './floats';
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
-import { decodeString, stringValue } from './strings';
+import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: number; readonly big?: bigint; readonly start: number; readonly end: number }
@@ -53,7 +53,7 @@ export const DEFAULT_EVAL_LIMIT = 8192;
 
 const PRECEDENCE: Record<string, number> = {
   '||': 1, '^^': 2, '&&': 3,
-  '=': 4, '==': 4, '!=': 4, '<>': 4, '<': 4, '>': 4, '<=': 4, '>=': 4,
+  '=': 4, '==': 4, '!=': 4, '<>': 4, '<': 4, '>': 4, '<=': 4, '>=': 4, '<=>': 4,
   '|': 5, '^': 6, '&': 7, '<<': 8, '>>': 8, '<<<': 8, '>>>': 8, '+': 9, '-': 9,
   '*': 10, '/': 10, '//': 10, '%': 10, '%%': 10,
 };
@@ -71,8 +71,9 @@ export interface WholeExpression {
  * an equ it evaluates, a condition the assembler decides); a token left over is an expression
  * syntax error there.
  */
-export function parseWhole(tokens: readonly Token[], evalLimit: number): WholeExpression {
+export function parseWhole(tokens: readonly Token[], evalLimit: number, preprocessor = false): WholeExpression {
   const p = new ExprParser(tokens, 0, tokens.length, undefined, evalLimit);
+  p.preprocessor = preprocessor;
   const expr = p.parse();
   if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning };
   const at = tokens[Math.min(p.pos, tokens.length - 1)];
@@ -91,6 +92,13 @@ export class ExprParser {
   warning: (ParseError & { readonly code: string }) | undefined;
 
   private depth = 0;
+
+  /**
+   * Parsing a %if or %assign expression: nasm's preprocessor does not take a number ending in
+   * `.` for a floating-point constant (measured: `%assign x __float64__(5313.)` is "expecting
+   * floating-point number", where `dq __float64__(5313.)` is fine).
+   */
+  preprocessor = false;
 
   /** `maxDepth`: nasm's `--limit-eval`, the nesting of parentheses and unary operators allowed. */
   constructor(private readonly tokens: readonly Token[], start: number, private readonly end: number, private readonly localBase: string | undefined,
@@ -182,7 +190,7 @@ export class ExprParser {
     const negative = sign?.kind === 'op' && sign.text === '-';
     if (negative || (sign?.kind === 'op' && sign.text === '+')) this.pos++;
     const t = this.peek();
-    const value = t !== undefined ? floatConstant(t) : undefined;
+    const value = t !== undefined && !(this.preprocessor && t.text.endsWith('.')) ? floatConstant(t) : undefined;
     if (value === undefined) return this.fail('expecting floating-point number', t);
     if ('error' in value) return this.fail(value.error, t);
     this.pos++;
@@ -196,6 +204,17 @@ export class ExprParser {
     const big = BigInt.asIntN(64, floatFunctionValue(fn, encoded.bytes));
     const v = Number(big);
     return Number.isSafeInteger(v) ? { k: 'num', v, start: name.start, end: close.end } : { k: 'num', v, big, start: name.start, end: close.end };
+  }
+
+  /** `__?utf16?__('...')` and the like, from the `(` on: a character constant of the converted string. */
+  private utfFunction(name: Token, fn: UtfFunction): Expr | undefined {
+    this.pos++;
+    const result = utfCall(name, fn, this.peek(), this.tokens[this.pos + 1]);
+    if ('error' in result) return this.fail(result.error, result.at);
+    this.pos += 2;
+    const bytes = result.bytes;
+    if (cutCharacters(bytes) && !this.warning) this.warning = { message: 'character constant too long', start: name.start, end: name.end, code: 'char-constant' };
+    return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: name.start, end: this.tokens[this.pos - 1].end };
   }
 
   private primary(): Expr | undefined {
@@ -220,9 +239,7 @@ export class ExprParser {
       case 'string': {
         const bytes = decodeString(t.text);
         if (!bytes) return this.fail('invalid escape in string', t);
-        // nasm 2.16 keeps the first four characters of a longer character constant, with a
-        // warning (measured: `dq 'abcde'+0` is 'abcd', also under `bits 32`).
-        if (bytes.length > 4 && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end, code: 'char-constant' };
+        if (cutCharacters(bytes) && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end, code: 'char-constant' };
         return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: t.start, end: t.end };
       }
       case 'here':
@@ -230,6 +247,8 @@ export class ExprParser {
       case 'ident': {
         const fn = t.text.charCodeAt(0) === 0x5f ? floatFunction(t.text) : undefined;
         if (fn !== undefined && this.peek()?.text === '(') return this.floatFunction(t, fn);
+        const utf = fn === undefined && t.text.charCodeAt(0) === 0x5f ? utfFunction(t.text) : undefined;
+        if (utf !== undefined && this.peek()?.text === '(') return this.utfFunction(t, utf);
         const name = qualifyName(t.text, this.localBase);
         if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
@@ -249,6 +268,34 @@ export class ExprParser {
     }
     return this.fail('expression syntax error', t);
   }
+}
+
+/**
+ * nasm 2.16 keeps the first four bytes of a longer character constant, and warns when one of the
+ * bytes it drops is not zero (measured: `dq 'abcde'+0` is 'abcd' with a warning, also under
+ * `bits 32`; `dd \`abcd\0\0\`|0` has none).
+ */
+function cutCharacters(bytes: Uint8Array): boolean {
+  for (let i = 4; i < bytes.length; i++) if (bytes[i] !== 0) return true;
+  return false;
+}
+
+/**
+ * A string function's argument and closing parenthesis (`str`, `close`), after its `(`: the
+ * converted bytes, or nasm's error and the token it is at.
+ */
+export function utfCall(name: Token, fn: UtfFunction, str: Token | undefined, close: Token | undefined): { bytes: Uint8Array } | { error: string; at: Token | undefined } {
+  const fnName = `__?${standardNameOf(name.text)}?__`;
+  if (str === undefined || str.kind !== 'string') return { error: `${fnName} must be followed by a string constant`, at: str };
+  if (close === undefined || close.text !== ')') return { error: `unterminated ${fnName} function`, at: close ?? str };
+  const raw = decodeString(str.text);
+  const bytes = raw && utfConvert(fn, raw);
+  if (!bytes) return { error: `invalid input string to ${fnName}`, at: str };
+  return { bytes };
+}
+
+function standardNameOf(word: string): string {
+  return (word.startsWith('__?') ? word.slice(3, -3) : word.slice(2, -2)).toLowerCase();
 }
 
 /**
@@ -462,6 +509,8 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     else ctx.error(`\`${op}' applied to a relocatable value`, e);
     return { v: undefined, sec: -1 };
   }
+  // A zero divisor is an error even when the dividend is unknown (`(3 <=> 5) % 0`; measured).
+  if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
   if (a.v === undefined || b.v === undefined) {
     // `||` and `&&` short-circuit only on known values; unknown stays unknown.
     return { v: undefined, sec: -1 };
@@ -471,7 +520,6 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   switch (op) {
     case '*': return small ? exact(x * y, () => int64(bigOf(a) * bigOf(b))) : int64(bigOf(a) * bigOf(b));
     case '/': case '%': case '//': case '%%': {
-      if (y === 0 && b.big === undefined) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
       // `/` and `%` are unsigned, `//` and `%%` signed (manual §3.5.6).
       if (small && (op === '//' || op === '%%' || (x >= 0 && y >= 0))) {
         const v = op === '//' || op === '/' ? Math.trunc(x / y) : x % y;
@@ -508,6 +556,9 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     case '>': v = c > 0 ? 1 : 0; break;
     case '<=': v = c <= 0 ? 1 : 0; break;
     case '>=': v = c >= 0 ? 1 : 0; break;
+    // nasm 2.16.01 takes the -1 of `3 <=> 5` for its mark of an unknown value: `dq 3 <=> 5` is 0,
+    // `times 3 <=> 5` and `%if 3 <=> 5` are "non-constant" errors, `~(3 <=> 5)` is 0 (measured).
+    case '<=>': if (c < 0) return { v: undefined, sec: -1 }; v = c; break;
     case '&&': v = ta && tb ? 1 : 0; break;
     case '||': v = ta || tb ? 1 : 0; break;
     case '^^': v = ta !== tb ? 1 : 0; break;

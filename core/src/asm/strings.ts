@@ -1,6 +1,8 @@
 // String and character constants (manual §3.4.2): '...' and "..." are taken literally, `...` takes
 // C-style escapes. Bytes are UTF-8, like nasm reading a UTF-8 source file.
 
+import { standardName } from './macros';
+
 const SIMPLE_ESCAPES: Record<string, number> = {
   "'": 0x27, '"': 0x22, '`': 0x60, '\\': 0x5c, '?': 0x3f, a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, e: 27,
 };
@@ -83,3 +85,48 @@ export function quoteBytes(bytes: Uint8Array): string {
   }
   return s + '`';
 }
+
+/**
+ * The string functions (manual §3.4.5): `__?utf16?__('...')` and the like, also spelt
+ * `__utf16__`: their string's UTF-8 as UTF-16 or UTF-32 code units, little-endian unless `be`.
+ */
+const UTF_FUNCTIONS: Readonly<Record<string, { readonly unit: 2 | 4; readonly bigEndian: boolean }>> = {
+  utf16: { unit: 2, bigEndian: false }, utf16le: { unit: 2, bigEndian: false }, utf16be: { unit: 2, bigEndian: true },
+  utf32: { unit: 4, bigEndian: false }, utf32le: { unit: 4, bigEndian: false }, utf32be: { unit: 4, bigEndian: true },
+};
+
+export type UtfFunction = (typeof UTF_FUNCTIONS)[string];
+
+/** The string function a word names (`__?utf16?__`, `__utf32be__`), if it names one. */
+export function utfFunction(word: string): UtfFunction | undefined {
+  // Any case, as nasm's keywords (measured: `__UTF16__` is __utf16__).
+  const inner = standardName(word)?.toLowerCase();
+  return inner !== undefined && Object.hasOwn(UTF_FUNCTIONS, inner) ? UTF_FUNCTIONS[inner] : undefined;
+}
+
+/** `bytes` (UTF-8) converted by `fn`, or undefined when they are not valid UTF-8 (nasm: "invalid input string"). */
+export function utfConvert(fn: UtfFunction, bytes: Uint8Array): Uint8Array | undefined {
+  let text: string;
+  try {
+    text = strictDecoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  const units: number[] = [];
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (fn.unit === 4) units.push(cp);
+    else if (cp < 0x10000) units.push(cp);
+    // nasm 2.16.01 writes a big-endian surrogate pair low half first (measured: `__utf16be__`
+    // of U+1F600 is DE 00 D8 3D, where `__utf16le__` gives 3D D8 00 DE).
+    else if (fn.bigEndian) units.push(0xdc00 + ((cp - 0x10000) & 0x3ff), 0xd800 + ((cp - 0x10000) >> 10));
+    else units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+  }
+  const out = new Uint8Array(units.length * fn.unit);
+  units.forEach((u, i) => {
+    for (let k = 0; k < fn.unit; k++) out[i * fn.unit + (fn.bigEndian ? fn.unit - 1 - k : k)] = (u >>> (8 * k)) & 0xff;
+  });
+  return out;
+}
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
