@@ -37,25 +37,40 @@ export function decodeString(token: string): Uint8Array | undefined {
       out.push(v & 0xff);
       continue;
     }
-    if (e === 'x') {
+    // `\x` takes up to two hex digits, `\u` four, `\U` eight, and with none is the letter itself
+    // (measured: `\x` is 'x', `\u12` is U+0012, `\X41` is 'A').
+    const hexDigits = e === 'x' || e === 'X' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+    if (hexDigits > 0) {
       let v = 0, k = 0;
-      while (k < 2 && /[0-9a-fA-F]/.test(body[i + 1] ?? '')) { v = v * 16 + parseInt(body[i + 1], 16); i++; k++; }
-      if (k === 0) return undefined;
-      out.push(v);
+      while (k < hexDigits && isHexDigit(body.charCodeAt(i + 1))) { v = v * 16 + parseInt(body[i + 1], 16); i++; k++; }
+      if (k === 0) out.push(body.charCodeAt(i));
+      else if (hexDigits === 2) out.push(v);
+      else pushUtf8(out, v);
       continue;
     }
-    if (e === 'u' || e === 'U') {
-      const len = e === 'u' ? 4 : 8;
-      const hex = body.slice(i + 1, i + 1 + len);
-      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) return undefined;
-      i += len;
-      for (const b of encoder.encode(String.fromCodePoint(parseInt(hex, 16)))) out.push(b);
-      continue;
-    }
-    // nasm keeps an unknown escape's character as is.
-    out.push(body.charCodeAt(i));
+    // nasm keeps an unknown escape's character as is (its UTF-8 bytes: `\é` is C3 A9).
+    const cp = body.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    pushUtf8(out, cp);
   }
   return Uint8Array.from(out);
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+}
+
+/**
+ * Code point `v` (up to 2^32-1) in UTF-8 as nasm writes it: surrogates as any other value, and
+ * past U+10FFFF the old five- and six-byte forms, the six-byte lead taking two bits (measured:
+ * `\U00110000` is F4 90 80 80, `\UFFFFFFFF` is FF BF BF BF BF BF).
+ */
+function pushUtf8(out: number[], v: number): void {
+  if (v < 0x80) { out.push(v); return; }
+  const n = v < 0x800 ? 2 : v < 0x10000 ? 3 : v < 0x200000 ? 4 : v < 0x4000000 ? 5 : 6;
+  const lead = [0, 0, 0xc0, 0xe0, 0xf0, 0xf8, 0xfc][n];
+  out.push(lead | Math.floor(v / 2 ** (6 * (n - 1))));
+  for (let k = n - 2; k >= 0; k--) out.push(0x80 | (Math.floor(v / 2 ** (6 * k)) & 0x3f));
 }
 
 /** A character constant's value: up to 8 bytes, little-endian (manual §3.4.3). */
