@@ -640,7 +640,7 @@ class LineParser implements TermReader {
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
-    if (p.pos < end) this.fail(`unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
+    if (p.pos < end) this.fail(outputFormatMessage(this.toks, p.pos) ?? `unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
     this.collectRefs(e);
     return e;
   }
@@ -924,4 +924,16 @@ const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
 function isJumpOrCall(t: PPToken | undefined): boolean {
   const lower = t?.text.toLowerCase();
   return lower === 'jmp' || lower === 'call';
+}
+
+/**
+ * nasm's message for `wrt` and `seg`, which the bin format has no use for (measured): where the
+ * parser stopped at `wrt`, or at the operand of a `seg` it took for a name.
+ */
+function outputFormatMessage(toks: readonly PPToken[], at: number): string | undefined {
+  if (toks[at].text.toLowerCase() === 'wrt') return 'WRT not supported by binary output format';
+  if (at > 0 && toks[at - 1].kind === 'ident' && toks[at - 1].text.toLowerCase() === 'seg') {
+    return toks[at].kind === 'number' ? 'cannot apply SEG to a non-relocatable value' : 'binary output format does not support segment base references';
+  }
+  return undefined;
 }

@@ -119,19 +119,31 @@ export function utfFunction(word: string): UtfFunction | undefined {
   return inner !== undefined && Object.hasOwn(UTF_FUNCTIONS, inner) ? UTF_FUNCTIONS[inner] : undefined;
 }
 
-/** `bytes` (UTF-8) converted by `fn`, or undefined when they are not valid UTF-8 (nasm: "invalid input string"). */
+/**
+ * `bytes` (UTF-8) converted by `fn`, or undefined when nasm finds them invalid: a malformed or
+ * overlong sequence, a surrogate, and for UTF-16 a value past U+10FFFF. nasm reads the old five-
+ * and six-byte forms (measured: `__utf32__(\`\U7FFFFFFF\`)` is 0x7FFFFFFF).
+ */
 export function utfConvert(fn: UtfFunction, bytes: Uint8Array): Uint8Array | undefined {
-  let text: string;
-  try {
-    text = strictDecoder.decode(bytes);
-  } catch {
-    return undefined;
-  }
   const units: number[] = [];
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (fn.unit === 4) units.push(cp);
-    else if (cp < 0x10000) units.push(cp);
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i++];
+    let n: number, cp: number, min: number;
+    if (b < 0x80) { units.push(b); continue; }
+    if (b < 0xc0 || b >= 0xfe) return undefined;
+    if (b < 0xe0) { n = 1; cp = b & 0x1f; min = 0x80; }
+    else if (b < 0xf0) { n = 2; cp = b & 0x0f; min = 0x800; }
+    else if (b < 0xf8) { n = 3; cp = b & 0x07; min = 0x10000; }
+    else if (b < 0xfc) { n = 4; cp = b & 0x03; min = 0x200000; }
+    else { n = 5; cp = b & 0x01; min = 0x4000000; }
+    for (; n > 0; n--) {
+      const c = bytes[i++];
+      if (c === undefined || (c & 0xc0) !== 0x80) return undefined;
+      cp = cp * 64 + (c & 0x3f);
+    }
+    if (cp < min || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+    if (fn.unit === 4 || cp < 0x10000) units.push(cp);
+    else if (cp > 0x10ffff) return undefined;
     // nasm 2.16.01 writes a big-endian surrogate pair low half first (measured: `__utf16be__`
     // of U+1F600 is DE 00 D8 3D, where `__utf16le__` gives 3D D8 00 DE).
     else if (fn.bigEndian) units.push(0xdc00 + ((cp - 0x10000) & 0x3ff), 0xd800 + ((cp - 0x10000) >> 10));
@@ -143,5 +155,3 @@ export function utfConvert(fn: UtfFunction, bytes: Uint8Array): Uint8Array | und
   });
   return out;
 }
-
-const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
