@@ -384,7 +384,11 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     case 'un': {
       const a = evaluateTerm(e.a, ctx);
       if (e.op === '+') return a;
-      if (a.sec >= 0 && a.v !== undefined) { misplaced(`unary \`${e.op}' applied to a relocatable value`, e); return { v: undefined, sec: -1 }; }
+      if (a.sec >= 0 && a.v !== undefined) {
+        if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
+        else ctx.error(`\`${e.op}' operator may only be applied to scalar values`, e);
+        return { v: undefined, sec: -1 };
+      }
       if (a.v === undefined) return { v: undefined, sec: -1 };
       if (e.op === '!') return { v: a.v === 0 && a.big === undefined ? 1 : 0, sec: -1 };
       if (a.big === undefined) {
@@ -504,9 +508,10 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     r.sec = sec;
     return r;
   }
+  if (COMPARISONS.has(op) && (a.sec >= 0 || b.sec >= 0)) return compareRelocatable(e, a, b, ctx);
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
-    if (op === '*') misplaced(`\`${op}' applied to a relocatable value`, e);
-    else ctx.error(`\`${op}' applied to a relocatable value`, e);
+    if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
+    else ctx.error(scalarOnlyMessage(op), e);
     return { v: undefined, sec: -1 };
   }
   // A zero divisor is an error even when the dividend is unknown (`(3 <=> 5) % 0`; measured).
@@ -565,6 +570,32 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     default: ctx.error(`unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
   }
   return { v, sec: -1 };
+}
+
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', '<=>']);
+
+/** nasm's message for an operator other than `+ - *` and the comparisons given a label. */
+function scalarOnlyMessage(op: string): string {
+  if (op === '/' || op === '//' || op === '%' || op === '%%') return 'division operator may only be applied to scalar values';
+  if (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') return 'shift operator may only be applied to scalar values';
+  // `||`, `^^` and `&&` are named by their first character in nasm 2.16.01's message.
+  return `\`${op[0]}' operator may only be applied to scalar values`;
+}
+
+/**
+ * A comparison with a label on either side: nasm compares the difference of the two sides. Two
+ * addresses in one section differ by a number and compare as numbers; otherwise the sides are
+ * unequal (`La == 5` is 0, `La <> 1` is 1) and an ordering is an error (measured).
+ */
+function compareRelocatable(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
+  if (a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
+  const scalar = a.sec === b.sec;
+  if (e.op === '=' || e.op === '==' || e.op === '!=' || e.op === '<>') {
+    const equal = scalar && a.v === b.v;
+    return { v: (e.op === '!=' || e.op === '<>') !== equal ? 1 : 0, sec: -1 };
+  }
+  if (!scalar) { ctx.error(`\`${e.op}': operands differ by a non-scalar`, e); return { v: undefined, sec: -1 }; }
+  return binary(e, { v: a.v, sec: -1 }, { v: b.v, sec: -1 }, ctx);
 }
 
 function compare(x: number, y: number): number {
