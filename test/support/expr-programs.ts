@@ -212,11 +212,16 @@ function block(g: Gen, bits: 16 | 32): string[] {
     case 31: case 32: {
       // Labels before and after, in sums nasm's bin output takes (differences, one label plus a
       // number) and in some it does not (a label times 2, a label in a division or a shift).
+      // A label defined below only in a difference or plus a number (see the test file).
       const a = g.name('La'), b = g.name('Lb');
+      const forward = g.chance(0.5);
       const term = (): string => g.pick([a, b, '$', '$$', `(${a} - ${b})`, `(${b} - $$)`, `(${a} - $)`, g.literal(BigInt(g.int(300)))]);
       let text = term();
-      for (let i = g.int(3); i >= 0; i--) text = `${text} ${g.pick(['+', '-', '+', '-', '*', '/', '&', '>>', '==', '<'])} ${term()}`;
-      return [`${a}: db ${g.int(256)}`, `  ${g.pick(['dd', 'dw', 'dq'])} ${text}`, `  times (${b} - ${a}) & 3 db 0x11`, `${b}: db ${g.int(256)}`];
+      const ops = ['+', '-', '+', '-', '*', '/', '&', '>>', '==', '<', '<=>', '!='];
+      for (let i = g.int(3); i >= 0; i--) text = `${text} ${g.pick(ops)} ${term()}`;
+      if (forward) text = g.pick([`${b} - ${a}`, b, `${b} - $$`, `${b} + ${g.int(9)}`, `$ - ${b}`]);
+      const use = [`  ${g.pick(['dd', 'dw', 'dq'])} ${text}`, `  times (${b} - ${a}) & 3 db 0x11`];
+      return forward ? [`${a}: db ${g.int(256)}`, ...use, `${b}: db ${g.int(256)}`] : [`${a}: db ${g.int(256)}`, `${b}: db ${g.int(256)}`, ...use];
     }
     case 33: return [`  times ${g.int(20) + 1} - ($ - $$) % ${g.pick(['4', '16', '7'])} db 0x22`, '  db 0x23'];
     case 30: if (g.chance(0.8)) return [`  dq ${e()}`]; return [`L${g.int(1000)}: ${g.pick(['dd', 'dq', 'mov eax,', 'dw'])} ${g.pick(['seg 5', '$ wrt 5', 'seg $', '5 wrt 3'])}`];

@@ -14,6 +14,11 @@
 // - floating-point constants just past a format's largest finite value, where nasm 2.16.01 writes
 //   neither the largest value nor an infinity (`dd 6.8e38` is 0x7FFFC99E; see floats.ts): the
 //   constants generated are either in range or far past it.
+// - a label defined further down in a longer expression: nasm's first pass takes it for an
+//   unknown value and reports what it makes of that (`(a - $) / (a - b) * a` before `b:` is
+//   "unable to multiply two non-scalar objects", `(a - b) + b - a - a` "expression is not simple
+//   or relocatable"), where we wait for the label's value. A label defined below is used only in
+//   a difference or plus a number.
 // - what nasm 2.16.01 lets pass after a data item: `dd 1 2` and `dd 1)` are 1 (the rest of the
 //   line is dropped) and `db 1,` is 1; we report an error on each (a typo more often than not).
 import * as assert from 'node:assert/strict';

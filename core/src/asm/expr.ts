@@ -400,6 +400,7 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     }
     case 'bin':
       if (e.op === '?') return conditional(e, ctx);
+      if (COMPARISONS.has(e.op)) return comparison(e, ctx);
       return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
   }
 }
@@ -583,19 +584,39 @@ function scalarOnlyMessage(op: string): string {
 }
 
 /**
+ * A comparison: when a side is no address on its own (`-1 - $`), nasm still compares the
+ * difference of the two sides, a sum of labels (measured: `3 != -1 - $` is 1).
+ */
+function comparison(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  const outer = takeMisplaced();
+  const a = evaluateTerm(e.a, ctx), b = evaluateTerm(e.b, ctx);
+  const problem = takeMisplaced();
+  misplacedLabel = outer;
+  if (problem === undefined) return binary(e, a, b, ctx);
+  const sections = new Map<number, number>();
+  const ka = linearSum(e.a, ctx, 1, sections), kb = linearSum(e.b, ctx, -1, sections);
+  if (ka === undefined || kb === undefined) { misplaced(problem.message, problem.node); return { v: undefined, sec: -1 }; }
+  for (const c of sections.values()) if (c !== 0) return notScalarDifference(e, ctx);
+  return binary(e, { v: ka, sec: -1 }, { v: -kb, sec: -1 }, ctx);
+}
+
+/**
  * A comparison with a label on either side: nasm compares the difference of the two sides. Two
  * addresses in one section differ by a number and compare as numbers; otherwise the sides are
  * unequal (`La == 5` is 0, `La <> 1` is 1) and an ordering is an error (measured).
  */
 function compareRelocatable(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
   if (a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
-  const scalar = a.sec === b.sec;
-  if (e.op === '=' || e.op === '==' || e.op === '!=' || e.op === '<>') {
-    const equal = scalar && a.v === b.v;
-    return { v: (e.op === '!=' || e.op === '<>') !== equal ? 1 : 0, sec: -1 };
-  }
-  if (!scalar) { ctx.error(`\`${e.op}': operands differ by a non-scalar`, e); return { v: undefined, sec: -1 }; }
+  if (a.sec !== b.sec) return notScalarDifference(e, ctx);
   return binary(e, { v: a.v, sec: -1 }, { v: b.v, sec: -1 }, ctx);
+}
+
+/** A comparison whose sides differ by more than a number: unequal, and no order (an error). */
+function notScalarDifference(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  if (e.op === '=' || e.op === '==') return { v: 0, sec: -1 };
+  if (e.op === '!=' || e.op === '<>') return { v: 1, sec: -1 };
+  ctx.error(`\`${e.op}': operands differ by a non-scalar`, e);
+  return { v: undefined, sec: -1 };
 }
 
 function compare(x: number, y: number): number {
