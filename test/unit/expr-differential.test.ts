@@ -19,6 +19,12 @@
 //   "unable to multiply two non-scalar objects", `(a - b) + b - a - a` "expression is not simple
 //   or relocatable"), where we wait for the label's value. A label defined below is used only in
 //   a difference or plus a number.
+// - labels in immediates: nasm 2.16.01 writes meaningless values for `mov eax, 2 * La` (0) and
+//   `mov eax, La + Lb`, which we reject; the label sums generated are in data only.
+//
+// Known and not left out: after a first error, a later `times N - ($ - $$) % 16` may go negative
+// in nasm's layout and not in ours, as nasm still sizes some lines it rejects (`mov eax, $ wrt 5`)
+// and we do not. A fresh seed failing only on such a later `times` line is that, not a new bug.
 // - what nasm 2.16.01 lets pass after a data item: `dd 1 2` and `dd 1)` are 1 (the rest of the
 //   line is dropped) and `db 1,` is 1; we report an error on each (a typo more often than not).
 import * as assert from 'node:assert/strict';
