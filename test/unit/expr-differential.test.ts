@@ -23,8 +23,9 @@
 //   `mov eax, La + Lb`, which we reject; the label sums generated are in data only.
 //
 // Known and not left out: after a first error, a later `times N - ($ - $$) % 16` may go negative
-// in nasm's layout and not in ours, as nasm still sizes some lines it rejects (`mov eax, $ wrt 5`)
-// and we do not. A fresh seed failing only on such a later `times` line is that, not a new bug.
+// in nasm's layout and not in ours, as nasm sizes the lines it rejects otherwise (`mov eax, $ wrt
+// 5` keeps its size, `dd undefined_name` has none; we do the reverse). A fresh seed failing only
+// on such a later `times` line is that, not a new bug (seeds 7002, 7010 and 8002 did).
 // - what nasm 2.16.01 lets pass after a data item: `dd 1 2` and `dd 1)` are 1 (the rest of the
 //   line is dropped) and `db 1,` is 1; we report an error on each (a typo more often than not).
 import * as assert from 'node:assert/strict';
