@@ -169,6 +169,15 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
   private fillCount: number | undefined = undefined;
+  /** Each TIMES statement's count in the last pass, to find the ones that keep the passes from settling. */
+  private readonly timesBefore = new Map<number, number>();
+  /** The extra final pass after the passes did not settle, and whether a TIMES was blamed in it. */
+  private unsettled = false;
+  private timesBlamed = false;
+  /** The TIMES statements and the symbols whose value changed in one of the last passes (from pass `lastPasses` on). */
+  private readonly timesUnsettled = new Set<number>();
+  private readonly symbolsUnsettled = new Set<string>();
+  private lastPasses = 0;
   /** Set by `dataBytes` when an item overflowed its unit (the warning is reported in the final pass). */
   private dataWarned = false;
 
@@ -189,6 +198,7 @@ class Assembler implements EvalContext {
   run(frontEndOnly: boolean): AssemblyOutput {
     let stable = false;
     const maxPasses = Math.min(MAX_PASSES, this.limits.passes);
+    this.lastPasses = maxPasses - 4;
     for (this.pass = 0; this.pass < maxPasses; this.pass++) {
       // From the second pass on, every pass is assembled as if final (bytes and diagnostics);
       // when it turns out not to be settled its diagnostics are withdrawn and another follows.
@@ -202,14 +212,17 @@ class Assembler implements EvalContext {
       if (mark >= 0) this.sink.rollback(mark);
     }
     if (!stable && (!frontEndOnly || this.pass === 0)) {
-      if (!frontEndOnly) {
+      this.final = true;
+      this.unsettled = !frontEndOnly;
+      this.runPass();
+      if (this.budget.expiredNow()) return this.stopForTime();
+      // nasm blames a TIMES whose count keeps changing, or that names a label that does
+      // (`times 1 - (b - a) db 0` before `b:`), else the whole assembly (measured).
+      if (!frontEndOnly && !this.timesBlamed) {
         const l = this.lineOf[0];
         const range = this.stmts.length > 0 ? lineRange(this.lines.file(l), this.lines.line[l], 0, this.lines.text[l].length) : lineRange('', 0, 0, 0);
         this.sink.error('phase-error', `phase error: symbol values did not settle after ${maxPasses} passes`, range);
       }
-      this.final = true;
-      this.runPass();
-      if (this.budget.expiredNow()) return this.stopForTime();
     }
     this.reportSymbolTypes();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
@@ -479,7 +492,7 @@ class Assembler implements EvalContext {
   /** Writes `v` into `into` as the encoder reads a value: a label's also as an offset in its section. */
   private writeValue<T extends Scratch<OperandValue>>(into: T, v: Value): T {
     const known = v.sec >= 0 && v.v !== undefined;
-    into.value = v.v;
+    into.value = v.big === undefined ? v.v : encodableNumber(v.big);
     into.reloc = v.sec >= 0 || v.scaled === true;
     into.scaled = v.scaled;
     into.section = known ? v.sec : undefined;
@@ -517,7 +530,10 @@ class Assembler implements EvalContext {
 
   /** A later pass over the statement that defined `def`: its value now. */
   private redefine(def: SymbolDef, kind: 'label' | 'constant', sec: number, value: number | undefined, big: bigint | undefined): void {
-    if (def.sec !== sec || def.value !== value || def.kind !== kind || def.big !== big) this.changed = true;
+    if (def.sec !== sec || def.value !== value || def.kind !== kind || def.big !== big) {
+      this.changed = true;
+      if (this.pass >= this.lastPasses) this.symbolsUnsettled.add(def.name);
+    }
     def.sec = sec; def.value = value; def.kind = kind; def.pass = this.pass; def.big = big;
   }
 
@@ -647,6 +663,14 @@ class Assembler implements EvalContext {
       if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
       return 0;
     }
+    const before = this.timesBefore.get(this.stmtIndex);
+    this.timesBefore.set(this.stmtIndex, v.v);
+    if (before !== undefined && before !== v.v && this.pass >= this.lastPasses) this.timesUnsettled.add(this.stmtIndex);
+    if (this.unsettled && (this.timesUnsettled.has(this.stmtIndex) || mentionsAny(st.times, this.symbolsUnsettled))) {
+      this.timesBlamed = true;
+      this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
+      return 0;
+    }
     if (v.v < 0) { this.error('times-negative', `TIMES value ${v.v} is negative`, st.times); return 0; }
     return v.v;
   }
@@ -679,7 +703,10 @@ class Assembler implements EvalContext {
     switch (name) {
       case 'equ': {
         const v = this.eval((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr);
-        if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
+        // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
+        // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
+        if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
+        else if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
         else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
         return;
       }
@@ -1302,6 +1329,26 @@ class Assembler implements EvalContext {
       }
     }
   }
+}
+
+/** Whether expression `e` names one of `names`. */
+function mentionsAny(e: Expr, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  switch (e.k) {
+    case 'sym': return names.has(e.name);
+    case 'un': return mentionsAny(e.a, names);
+    case 'bin': return mentionsAny(e.a, names) || mentionsAny(e.b, names);
+    default: return false;
+  }
+}
+
+/**
+ * A value beyond ±2^53 as the encoder can take it: a number with the same low 32 bits, still out of
+ * every operand's range (nasm writes the low bits of the 64-bit value, and warns; measured:
+ * `add eax, 0x100000000000005` is 83 C0 05 with "dword value exceeds bounds").
+ */
+function encodableNumber(big: bigint): number {
+  return Number(BigInt.asUintN(32, big)) + (big < 0n ? -(2 ** 48) : 2 ** 48);
 }
 
 /**

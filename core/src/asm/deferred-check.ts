@@ -86,7 +86,7 @@ function conditionHolds(c: CheckCondition, expansion: readonly SourceRange[], sc
   const at = (start: number, end: number): SourceRange => lineRange(c.file, c.line, start, end);
   const toks = c.tokens;
   if (toks.length === 0) { sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion); return undefined; }
-  const { expr, error } = parseWhole(toks, evalLimit);
+  const { expr, error } = parseWhole(toks, evalLimit, true);
   if (expr === undefined) {
     sink.error('syntax', error!.message, at(error!.start, error!.end), expansion);
     return undefined;
@@ -103,8 +103,9 @@ function conditionHolds(c: CheckCondition, expansion: readonly SourceRange[], sc
     error: (message: string, node: Expr) => { failed = true; sink.error('expression', message, at(node.start, node.end), expansion); },
   };
   const v = evaluate(expr, ctx);
-  if (failed || v.v === undefined) return undefined;
-  if (v.sec >= 0) { sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion); return undefined; }
+  if (failed) return undefined;
+  // Unknown with no error: nasm's `a <=> b` when a < b (see expr.ts).
+  if (v.v === undefined || v.sec >= 0) { sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion); return undefined; }
   const truth = v.v !== 0 || v.big !== undefined;
   return c.negate ? !truth : truth;
 }

@@ -7,7 +7,7 @@
 import type { Token } from './lexer';
 import { encodeFloat, floatConstant, FLOAT_FORMATS, floatFunction, floatFunctionValue, isFloatText } from './floats';
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
-import { decodeString, stringValue } from './strings';
+import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: number; readonly big?: bigint; readonly start: number; readonly end: number }
@@ -63,7 +63,7 @@ export const DEFAULT_EVAL_LIMIT = 8192;
 
 const PRECEDENCE: Record<string, number> = {
   '||': 1, '^^': 2, '&&': 3,
-  '=': 4, '==': 4, '!=': 4, '<>': 4, '<': 4, '>': 4, '<=': 4, '>=': 4,
+  '=': 4, '==': 4, '!=': 4, '<>': 4, '<': 4, '>': 4, '<=': 4, '>=': 4, '<=>': 4,
   '|': 5, '^': 6, '&': 7, '<<': 8, '>>': 8, '<<<': 8, '>>>': 8, '+': 9, '-': 9,
   '*': 10, '/': 10, '//': 10, '%': 10, '%%': 10,
 };
@@ -81,8 +81,9 @@ export interface WholeExpression {
  * an equ it evaluates, a condition the assembler decides); a token left over is an expression
  * syntax error there.
  */
-export function parseWhole(tokens: readonly Token[], evalLimit: number): WholeExpression {
+export function parseWhole(tokens: readonly Token[], evalLimit: number, preprocessor = false): WholeExpression {
   const p = new ExprParser(tokens, 0, tokens.length, undefined, evalLimit);
+  p.preprocessor = preprocessor;
   const expr = p.parse();
   if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning };
   const at = tokens[Math.min(p.pos, tokens.length - 1)];
@@ -101,6 +102,13 @@ export class ExprParser {
   warning: (ParseError & { readonly code: string }) | undefined;
 
   private depth = 0;
+
+  /**
+   * Parsing a %if or %assign expression: nasm's preprocessor does not take a number ending in
+   * `.` for a floating-point constant (measured: `%assign x __float64__(5313.)` is "expecting
+   * floating-point number", where `dq __float64__(5313.)` is fine).
+   */
+  preprocessor = false;
 
   /** `maxDepth`: nasm's `--limit-eval`, the nesting of parentheses and unary operators allowed. */
   constructor(private readonly tokens: readonly Token[], start: number, private readonly end: number, private readonly localBase: string | undefined,
@@ -192,7 +200,7 @@ export class ExprParser {
     const negative = sign?.kind === 'op' && sign.text === '-';
     if (negative || (sign?.kind === 'op' && sign.text === '+')) this.pos++;
     const t = this.peek();
-    const value = t !== undefined ? floatConstant(t) : undefined;
+    const value = t !== undefined && !(this.preprocessor && t.text.endsWith('.')) ? floatConstant(t) : undefined;
     if (value === undefined) return this.fail('expecting floating-point number', t);
     if ('error' in value) return this.fail(value.error, t);
     this.pos++;
@@ -206,6 +214,17 @@ export class ExprParser {
     const big = BigInt.asIntN(64, floatFunctionValue(fn, encoded.bytes));
     const v = Number(big);
     return Number.isSafeInteger(v) ? { k: 'num', v, start: name.start, end: close.end } : { k: 'num', v, big, start: name.start, end: close.end };
+  }
+
+  /** `__?utf16?__('...')` and the like, from the `(` on: a character constant of the converted string. */
+  private utfFunction(name: Token, fn: UtfFunction): Expr | undefined {
+    this.pos++;
+    const result = utfCall(name, fn, this.peek(), this.tokens[this.pos + 1]);
+    if ('error' in result) return this.fail(result.error, result.at);
+    this.pos += 2;
+    const bytes = result.bytes;
+    if (cutCharacters(bytes) && !this.warning) this.warning = { message: 'character constant too long', start: name.start, end: name.end, code: 'char-constant' };
+    return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: name.start, end: this.tokens[this.pos - 1].end };
   }
 
   private primary(): Expr | undefined {
@@ -230,9 +249,7 @@ export class ExprParser {
       case 'string': {
         const bytes = decodeString(t.text);
         if (!bytes) return this.fail('invalid escape in string', t);
-        // nasm 2.16 keeps the first four characters of a longer character constant, with a
-        // warning (measured: `dq 'abcde'+0` is 'abcd', also under `bits 32`).
-        if (bytes.length > 4 && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end, code: 'char-constant' };
+        if (cutCharacters(bytes) && !this.warning) this.warning = { message: 'character constant too long', start: t.start, end: t.end, code: 'char-constant' };
         return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: t.start, end: t.end };
       }
       case 'here':
@@ -240,6 +257,8 @@ export class ExprParser {
       case 'ident': {
         const fn = t.text.charCodeAt(0) === 0x5f ? floatFunction(t.text) : undefined;
         if (fn !== undefined && this.peek()?.text === '(') return this.floatFunction(t, fn);
+        const utf = fn === undefined && t.text.charCodeAt(0) === 0x5f ? utfFunction(t.text) : undefined;
+        if (utf !== undefined && this.peek()?.text === '(') return this.utfFunction(t, utf);
         const name = qualifyName(t.text, this.localBase);
         if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
@@ -259,6 +278,34 @@ export class ExprParser {
     }
     return this.fail('expression syntax error', t);
   }
+}
+
+/**
+ * nasm 2.16 keeps the first four bytes of a longer character constant, and warns when one of the
+ * bytes it drops is not zero (measured: `dq 'abcde'+0` is 'abcd' with a warning, also under
+ * `bits 32`; `dd \`abcd\0\0\`|0` has none).
+ */
+function cutCharacters(bytes: Uint8Array): boolean {
+  for (let i = 4; i < bytes.length; i++) if (bytes[i] !== 0) return true;
+  return false;
+}
+
+/**
+ * A string function's argument and closing parenthesis (`str`, `close`), after its `(`: the
+ * converted bytes, or nasm's error and the token it is at.
+ */
+export function utfCall(name: Token, fn: UtfFunction, str: Token | undefined, close: Token | undefined): { bytes: Uint8Array } | { error: string; at: Token | undefined } {
+  const fnName = `__?${standardNameOf(name.text)}?__`;
+  if (str === undefined || str.kind !== 'string') return { error: `${fnName} must be followed by a string constant`, at: str };
+  if (close === undefined || close.text !== ')') return { error: `unterminated ${fnName} function`, at: close ?? str };
+  const raw = decodeString(str.text);
+  const bytes = raw && utfConvert(fn, raw);
+  if (!bytes) return { error: `invalid input string to ${fnName}`, at: str };
+  return { bytes };
+}
+
+function standardNameOf(word: string): string {
+  return (word.startsWith('__?') ? word.slice(3, -3) : word.slice(2, -2)).toLowerCase();
 }
 
 /**
@@ -347,7 +394,11 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     case 'un': {
       const a = evaluateTerm(e.a, ctx);
       if (e.op === '+') return a;
-      if (a.sec >= 0 && a.v !== undefined) { misplaced(`unary \`${e.op}' applied to a relocatable value`, e); return { v: undefined, sec: -1 }; }
+      if (a.sec >= 0 && a.v !== undefined) {
+        if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
+        else ctx.error(`\`${e.op}' operator may only be applied to scalar values`, e);
+        return { v: undefined, sec: -1 };
+      }
       if (a.v === undefined) return { v: undefined, sec: -1 };
       if (e.op === '!') return { v: a.v === 0 && a.big === undefined ? 1 : 0, sec: -1 };
       if (a.big === undefined) {
@@ -359,6 +410,7 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     }
     case 'bin':
       if (e.op === '?') return conditional(e, ctx);
+      if (COMPARISONS.has(e.op)) return comparison(e, ctx);
       return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
   }
 }
@@ -477,11 +529,14 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     r.sec = sec;
     return r;
   }
+  if (COMPARISONS.has(op) && (a.sec >= 0 || b.sec >= 0)) return compareRelocatable(e, a, b, ctx);
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
-    if (op === '*') misplaced(`\`${op}' applied to a relocatable value`, e);
-    else ctx.error(`\`${op}' applied to a relocatable value`, e);
+    if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
+    else ctx.error(scalarOnlyMessage(op), e);
     return { v: undefined, sec: -1 };
   }
+  // A zero divisor is an error even when the dividend is unknown (`(3 <=> 5) % 0`; measured).
+  if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
   if (a.v === undefined || b.v === undefined) {
     // `||` and `&&` short-circuit only on known values; unknown stays unknown.
     return { v: undefined, sec: -1 };
@@ -491,7 +546,6 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   switch (op) {
     case '*': return small ? exact(x * y, () => int64(bigOf(a) * bigOf(b))) : int64(bigOf(a) * bigOf(b));
     case '/': case '%': case '//': case '%%': {
-      if (y === 0 && b.big === undefined) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
       // `/` and `%` are unsigned, `//` and `%%` signed (manual §3.5.6).
       if (small && (op === '//' || op === '%%' || (x >= 0 && y >= 0))) {
         const v = op === '//' || op === '/' ? Math.trunc(x / y) : x % y;
@@ -528,12 +582,61 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     case '>': v = c > 0 ? 1 : 0; break;
     case '<=': v = c <= 0 ? 1 : 0; break;
     case '>=': v = c >= 0 ? 1 : 0; break;
+    // nasm 2.16.01 takes the -1 of `3 <=> 5` for its mark of an unknown value: `dq 3 <=> 5` is 0,
+    // `times 3 <=> 5` and `%if 3 <=> 5` are "non-constant" errors, `~(3 <=> 5)` is 0 (measured).
+    case '<=>': if (c < 0) return { v: undefined, sec: -1 }; v = c; break;
     case '&&': v = ta && tb ? 1 : 0; break;
     case '||': v = ta || tb ? 1 : 0; break;
     case '^^': v = ta !== tb ? 1 : 0; break;
     default: ctx.error(`unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
   }
   return { v, sec: -1 };
+}
+
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', '<=>']);
+
+/** nasm's message for an operator other than `+ - *` and the comparisons given a label. */
+function scalarOnlyMessage(op: string): string {
+  if (op === '/' || op === '//' || op === '%' || op === '%%') return 'division operator may only be applied to scalar values';
+  if (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') return 'shift operator may only be applied to scalar values';
+  // `||`, `^^` and `&&` are named by their first character in nasm 2.16.01's message.
+  return `\`${op[0]}' operator may only be applied to scalar values`;
+}
+
+/**
+ * A comparison: when a side is no address on its own (`-1 - $`), nasm still compares the
+ * difference of the two sides, a sum of labels (measured: `3 != -1 - $` is 1).
+ */
+function comparison(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  const outer = takeMisplaced();
+  const a = evaluateTerm(e.a, ctx), b = evaluateTerm(e.b, ctx);
+  const problem = takeMisplaced();
+  misplacedLabel = outer;
+  if (problem === undefined) return binary(e, a, b, ctx);
+  const sections = new Map<number, number>();
+  const ka = linearSum(e.a, ctx, 1, sections), kb = linearSum(e.b, ctx, -1, sections);
+  if (ka === undefined || kb === undefined) { misplaced(problem.message, problem.node); return { v: undefined, sec: -1 }; }
+  for (const c of sections.values()) if (c !== 0) return notScalarDifference(e, ctx);
+  return binary(e, { v: ka, sec: -1 }, { v: -kb, sec: -1 }, ctx);
+}
+
+/**
+ * A comparison with a label on either side: nasm compares the difference of the two sides. Two
+ * addresses in one section differ by a number and compare as numbers; otherwise the sides are
+ * unequal (`La == 5` is 0, `La <> 1` is 1) and an ordering is an error (measured).
+ */
+function compareRelocatable(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
+  if (a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
+  if (a.sec !== b.sec) return notScalarDifference(e, ctx);
+  return binary(e, { v: a.v, sec: -1 }, { v: b.v, sec: -1 }, ctx);
+}
+
+/** A comparison whose sides differ by more than a number: unequal, and no order (an error). */
+function notScalarDifference(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  if (e.op === '=' || e.op === '==') return { v: 0, sec: -1 };
+  if (e.op === '!=' || e.op === '<>') return { v: 1, sec: -1 };
+  ctx.error(`\`${e.op}': operands differ by a non-scalar`, e);
+  return { v: undefined, sec: -1 };
 }
 
 function compare(x: number, y: number): number {

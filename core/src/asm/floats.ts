@@ -48,7 +48,8 @@ const FLOAT_FUNCTIONS: Readonly<Record<string, { readonly bytes: number; readonl
 
 /** The function a word names (`__?float32?__`, `__float32__`), if it names one. */
 export function floatFunction(word: string): (typeof FLOAT_FUNCTIONS)[string] | undefined {
-  const inner = standardName(word);
+  // Any case, as nasm's keywords (measured: `__FLOAT32__(1.5)` is __float32__'s).
+  const inner = standardName(word)?.toLowerCase();
   return inner !== undefined && Object.hasOwn(FLOAT_FUNCTIONS, inner) ? FLOAT_FUNCTIONS[inner] : undefined;
 }
 
@@ -60,12 +61,13 @@ export function floatFunctionValue(fn: (typeof FLOAT_FUNCTIONS)[string], bytes: 
 }
 
 /** The special values by the name they are written with (`__?QNaN?__` or `__QNaN__`). */
-const SPECIAL: Readonly<Record<string, FloatConstant['kind']>> = { Infinity: 'infinity', QNaN: 'qnan', SNaN: 'snan' };
+const SPECIAL: Readonly<Record<string, FloatConstant['kind']>> = { infinity: 'infinity', qnan: 'qnan', snan: 'snan' };
 
 /** `__?Infinity?__`, `__QNaN__` ...: the special value a word names, if it names one. */
 export function specialFloat(word: string): FloatConstant | undefined {
-  const inner = standardName(word);
-  const kind = inner !== undefined ? SPECIAL[inner] : undefined;
+  // Any case (measured: `dd __INFINITY__`).
+  const inner = standardName(word)?.toLowerCase();
+  const kind = inner !== undefined && Object.hasOwn(SPECIAL, inner) ? SPECIAL[inner] : undefined;
   return kind === undefined || kind === 'finite' ? undefined : { kind } as FloatConstant;
 }
 
@@ -85,6 +87,8 @@ export function isFloatText(text: string): boolean {
   if (text.includes('.')) return true;
   const lower = text.toLowerCase();
   if (lower.length > 2 && lower[0] === '0' && RADIX_BITS[lower[1]] !== undefined) return lower.includes('p', 2);
+  // `0t1e5`, `0de` (measured: `dd 0te` is 0.0): a decimal prefix, then an exponent.
+  if (lower.length > 2 && lower[0] === '0' && (lower[1] === 'd' || lower[1] === 't')) return /^[0-9_]*e[+-]?[0-9_]*$/.test(lower.slice(2));
   const e = lower.indexOf('e');
   // `1e10` is a float; `0e5h`, `1eh` are hexadecimal integers.
   return e > 0 && /^[0-9_]+e[+-]?[0-9_]*$/.test(lower);
@@ -104,7 +108,6 @@ export function parseFloatConstant(text: string): FloatConstant | { readonly err
   let digits = 0n;
   let fraction = 0;
   let seenPoint = false;
-  let any = false;
   const exponentMark = radix === 10 ? 'e' : 'p';
   for (; i < lower.length; i++) {
     const c = lower[i];
@@ -119,9 +122,9 @@ export function parseFloatConstant(text: string): FloatConstant | { readonly err
     if (Number.isNaN(d) || d >= radix) return { error: `invalid character in floating-point constant significand: '${text[i]}'` };
     digits = digits * BigInt(radix) + BigInt(d);
     if (seenPoint) fraction++;
-    any = true;
   }
-  if (!any) return { error: 'floating-point constant without digits' };
+  // No digit after a radix prefix is zero (measured: `dd 0te`, `dd 0x.p1` are 0.0); without a
+  // prefix, the lexer's number token starts with a digit.
   let exponent = 0;
   if (i < lower.length) {
     // After `e`/`p`: an optional sign and digits (nasm takes `1.5e` and `1.5e+` as 1.5).
@@ -209,4 +212,28 @@ function roundToFormat(value: Extract<FloatConstant, { kind: 'finite' }>, format
   if (q >= hidden << 1n) { q >>= 1n; unbiased++; }
   if (unbiased > bias) return 'ambiguous';
   return { biased: unbiased + bias, mantissa: explicitInteger ? q : q - hidden };
+}
+
+/**
+ * A number ending in `p` is a packed BCD constant (manual §3.4.7), which only `dt` takes: 18
+ * decimal digits, two a byte from the lowest, then a sign byte. Longer ones keep their last 18
+ * digits, with a warning (measured: `dt 12345678901234567890p` is 90 78 56 34 12 90 78 56 34 00).
+ */
+export function isPackedBcdText(text: string): boolean {
+  const last = text.charCodeAt(text.length - 1) | 0x20;
+  return last === 0x70 && text.length > 1;
+}
+
+/** The ten bytes of packed BCD constant `text` (see isPackedBcdText), or nasm's message for what is wrong with it. */
+export function packedBcd(text: string, negative: boolean): { readonly bytes: Uint8Array; readonly truncated: boolean } | { readonly error: string } {
+  const digits: number[] = [];
+  for (const c of text.slice(0, -1)) {
+    if (c === '_') continue;
+    if (c < '0' || c > '9') return { error: `invalid character \`${c}' in packed BCD constant` };
+    digits.push(c.charCodeAt(0) - 0x30);
+  }
+  const bytes = new Uint8Array(10);
+  for (let k = 0; k < 18 && k < digits.length; k++) bytes[k >> 1] |= digits[digits.length - 1 - k] << ((k & 1) * 4);
+  if (negative) bytes[9] = 0x80;
+  return { bytes, truncated: digits.length > 18 };
 }

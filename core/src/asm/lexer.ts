@@ -153,8 +153,9 @@ export function tokenizeLine(text: string): Token[] {
       continue;
     }
     if (i + 1 < n && isTwoCharOp(c, text.charCodeAt(i + 1))) {
-      // `<<<` and `>>>` (manual §3.5.6).
-      i += (c === Ch.Lt || c === Ch.Gt) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c ? 3 : 2;
+      // `<<<` and `>>>` (manual §3.5.6), `<=>` (§3.5.2).
+      const next = text.charCodeAt(i + 1), third = text.charCodeAt(i + 2);
+      i += ((c === Ch.Lt || c === Ch.Gt) && next === c && third === c) || (c === Ch.Lt && next === Ch.Eq && third === Ch.Gt) ? 3 : 2;
       tokens[count++] = { kind: 'op', text: text.slice(start, i), start, end: i };
       continue;
     }
@@ -280,8 +281,8 @@ function scanNumber(text: string, i: number): number {
   return i;
 }
 
-/** A number's text that ends in an exponent mark: `e` after decimal digits, `p` after a radix prefix. */
-const EXPONENT_BEFORE_SIGN = /^(?:[0-9][0-9_]*(?:\.[0-9_]*)?[eE]|0[xXhHoOqQbByYdDtT][0-9A-Fa-f_]*(?:\.[0-9A-Fa-f_]*)?[pP])$/;
+/** A number's text that ends in an exponent mark: `e` after decimal digits (`1e`, `0t1e`), `p` after a radix prefix. */
+const EXPONENT_BEFORE_SIGN = /^(?:(?:0[dDtT])?[0-9_]*(?:\.[0-9_]*)?[eE]|0[xXhHoOqQbByYdDtT][0-9A-Fa-f_]*(?:\.[0-9A-Fa-f_]*)?[pP])$/;
 
 function scanNumberChars(text: string, i: number): number {
   const n = text.length;

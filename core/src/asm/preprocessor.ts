@@ -944,7 +944,7 @@ class Preprocessor {
     const e = this.expandSingle(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
     if (e.length === 0) { this.sink.error('syntax', `\`${d}' expects an expression`, whole, f.expansion); return undefined; }
-    const { expr, error, warning } = parseWhole(e, this.limits.eval);
+    const { expr, error, warning } = parseWhole(e, this.limits.eval, true);
     if (warning) this.sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), f.expansion);
     if (expr === undefined) {
       this.sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), f.expansion);
@@ -972,7 +972,9 @@ class Preprocessor {
       },
     };
     const v = evaluate(expr, ctx);
-    if (failed || v.v === undefined) return undefined;
+    if (failed) return undefined;
+    // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
+    if (v.v === undefined) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return undefined; }
     return v;
   }
 

@@ -1,6 +1,8 @@
 // String and character constants (manual §3.4.2): '...' and "..." are taken literally, `...` takes
 // C-style escapes. Bytes are UTF-8, like nasm reading a UTF-8 source file.
 
+import { standardName } from './macros';
+
 const SIMPLE_ESCAPES: Record<string, number> = {
   "'": 0x27, '"': 0x22, '`': 0x60, '\\': 0x5c, '?': 0x3f, a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, e: 27,
 };
@@ -35,25 +37,40 @@ export function decodeString(token: string): Uint8Array | undefined {
       out.push(v & 0xff);
       continue;
     }
-    if (e === 'x') {
+    // `\x` takes up to two hex digits, `\u` four, `\U` eight, and with none is the letter itself
+    // (measured: `\x` is 'x', `\u12` is U+0012, `\X41` is 'A').
+    const hexDigits = e === 'x' || e === 'X' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+    if (hexDigits > 0) {
       let v = 0, k = 0;
-      while (k < 2 && /[0-9a-fA-F]/.test(body[i + 1] ?? '')) { v = v * 16 + parseInt(body[i + 1], 16); i++; k++; }
-      if (k === 0) return undefined;
-      out.push(v);
+      while (k < hexDigits && isHexDigit(body.charCodeAt(i + 1))) { v = v * 16 + parseInt(body[i + 1], 16); i++; k++; }
+      if (k === 0) out.push(body.charCodeAt(i));
+      else if (hexDigits === 2) out.push(v);
+      else pushUtf8(out, v);
       continue;
     }
-    if (e === 'u' || e === 'U') {
-      const len = e === 'u' ? 4 : 8;
-      const hex = body.slice(i + 1, i + 1 + len);
-      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) return undefined;
-      i += len;
-      for (const b of encoder.encode(String.fromCodePoint(parseInt(hex, 16)))) out.push(b);
-      continue;
-    }
-    // nasm keeps an unknown escape's character as is.
-    out.push(body.charCodeAt(i));
+    // nasm keeps an unknown escape's character as is (its UTF-8 bytes: `\é` is C3 A9).
+    const cp = body.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    pushUtf8(out, cp);
   }
   return Uint8Array.from(out);
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+}
+
+/**
+ * Code point `v` (up to 2^32-1) in UTF-8 as nasm writes it: surrogates as any other value, and
+ * past U+10FFFF the old five- and six-byte forms, the six-byte lead taking two bits (measured:
+ * `\U00110000` is F4 90 80 80, `\UFFFFFFFF` is FF BF BF BF BF BF).
+ */
+function pushUtf8(out: number[], v: number): void {
+  if (v < 0x80) { out.push(v); return; }
+  const n = v < 0x800 ? 2 : v < 0x10000 ? 3 : v < 0x200000 ? 4 : v < 0x4000000 ? 5 : 6;
+  const lead = [0, 0, 0xc0, 0xe0, 0xf0, 0xf8, 0xfc][n];
+  out.push(lead | Math.floor(v / 2 ** (6 * (n - 1))));
+  for (let k = n - 2; k >= 0; k--) out.push(0x80 | (Math.floor(v / 2 ** (6 * k)) & 0x3f));
 }
 
 /** A character constant's value: up to 8 bytes, little-endian (manual §3.4.3). */
@@ -82,4 +99,59 @@ export function quoteBytes(bytes: Uint8Array): string {
     else s += `\\x${b.toString(16).padStart(2, '0')}`;
   }
   return s + '`';
+}
+
+/**
+ * The string functions (manual §3.4.5): `__?utf16?__('...')` and the like, also spelt
+ * `__utf16__`: their string's UTF-8 as UTF-16 or UTF-32 code units, little-endian unless `be`.
+ */
+const UTF_FUNCTIONS: Readonly<Record<string, { readonly unit: 2 | 4; readonly bigEndian: boolean }>> = {
+  utf16: { unit: 2, bigEndian: false }, utf16le: { unit: 2, bigEndian: false }, utf16be: { unit: 2, bigEndian: true },
+  utf32: { unit: 4, bigEndian: false }, utf32le: { unit: 4, bigEndian: false }, utf32be: { unit: 4, bigEndian: true },
+};
+
+export type UtfFunction = (typeof UTF_FUNCTIONS)[string];
+
+/** The string function a word names (`__?utf16?__`, `__utf32be__`), if it names one. */
+export function utfFunction(word: string): UtfFunction | undefined {
+  // Any case, as nasm's keywords (measured: `__UTF16__` is __utf16__).
+  const inner = standardName(word)?.toLowerCase();
+  return inner !== undefined && Object.hasOwn(UTF_FUNCTIONS, inner) ? UTF_FUNCTIONS[inner] : undefined;
+}
+
+/**
+ * `bytes` (UTF-8) converted by `fn`, or undefined when nasm finds them invalid: a malformed or
+ * overlong sequence, a surrogate, and for UTF-16 a value past U+10FFFF. nasm reads the old five-
+ * and six-byte forms (measured: `__utf32__(\`\U7FFFFFFF\`)` is 0x7FFFFFFF).
+ */
+export function utfConvert(fn: UtfFunction, bytes: Uint8Array): Uint8Array | undefined {
+  const units: number[] = [];
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i++];
+    let n: number, cp: number, min: number;
+    if (b < 0x80) { units.push(b); continue; }
+    if (b < 0xc0 || b >= 0xfe) return undefined;
+    if (b < 0xe0) { n = 1; cp = b & 0x1f; min = 0x80; }
+    else if (b < 0xf0) { n = 2; cp = b & 0x0f; min = 0x800; }
+    else if (b < 0xf8) { n = 3; cp = b & 0x07; min = 0x10000; }
+    else if (b < 0xfc) { n = 4; cp = b & 0x03; min = 0x200000; }
+    else { n = 5; cp = b & 0x01; min = 0x4000000; }
+    for (; n > 0; n--) {
+      const c = bytes[i++];
+      if (c === undefined || (c & 0xc0) !== 0x80) return undefined;
+      cp = cp * 64 + (c & 0x3f);
+    }
+    if (cp < min || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+    if (fn.unit === 4 || cp < 0x10000) units.push(cp);
+    else if (cp > 0x10ffff) return undefined;
+    // nasm 2.16.01 writes a big-endian surrogate pair low half first (measured: `__utf16be__`
+    // of U+1F600 is DE 00 D8 3D, where `__utf16le__` gives 3D D8 00 DE).
+    else if (fn.bigEndian) units.push(0xdc00 + ((cp - 0x10000) & 0x3ff), 0xd800 + ((cp - 0x10000) >> 10));
+    else units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+  }
+  const out = new Uint8Array(units.length * fn.unit);
+  units.forEach((u, i) => {
+    for (let k = 0; k < fn.unit; k++) out[i * fn.unit + (fn.bigEndian ? fn.unit - 1 - k : k)] = (u >>> (8 * k)) & 0xff;
+  });
+  return out;
 }

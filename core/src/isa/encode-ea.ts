@@ -13,7 +13,7 @@ export interface EffectiveAddress {
   dispBytes: 0 | 1 | 2 | 4;
   disp: number;
   /** NASM's warning when the written displacement does not fit its field ('byte' or 'word'), else undefined. */
-  dispOverflow: 'byte' | 'word' | undefined;
+  dispOverflow: 'byte' | 'word' | 'dword' | undefined;
 }
 
 /** An effective address, or the message saying why the operand has none. */
@@ -47,9 +47,15 @@ export function toSigned(v: number, bits: 8 | 16 | 32): number {
   return t >= m / 2 ? t - m : t;
 }
 
-/** Chooses none/8/full displacement size the way NASM's optimizer does. */
-function wordOverflow(v: number | undefined): 'word' | undefined {
-  return v !== undefined && (v > 0xffff || v < -0x10000) ? 'word' : undefined;
+/**
+ * A full displacement's range warning: nasm checks a 16-bit one against -2^16..2^16-1 and a
+ * 32-bit one against -2^32..2^32-1 (measured: `[esi + 0x100001000]` warns "dword data exceeds
+ * bounds").
+ */
+function fullOverflow(v: number | undefined, full: 2 | 4): 'word' | 'dword' | undefined {
+  if (v === undefined) return undefined;
+  if (full === 2) return v > 0xffff || v < -0x10000 ? 'word' : undefined;
+  return v > 0xffffffff || v < -0x100000000 ? 'dword' : undefined;
 }
 
 /**
@@ -72,13 +78,13 @@ function dispSize(mem: MemOperand, written: 8 | 16 | 32 | undefined, full: 2 | 4
     }
     if (written !== bits) return `invalid ${mem.addressSize}-bit effective address`;
     answer.dispBytes = full;
-    answer.dispOverflow = full === 2 ? wordOverflow(known) : undefined;
+    answer.dispOverflow = fullOverflow(known, full);
     return undefined;
   }
   if (known === undefined) answer.dispBytes = full;
   else if (value === 0 && !mustHaveDisp) { answer.dispBytes = 0; answer.disp = 0; }
   else if (value >= -128 && value <= 127) { answer.dispBytes = 1; answer.dispOverflow = byteOverflow(known) ? 'byte' : undefined; }
-  else { answer.dispBytes = full; answer.dispOverflow = full === 2 ? wordOverflow(known) : undefined; }
+  else { answer.dispBytes = full; answer.dispOverflow = fullOverflow(known, full); }
   return undefined;
 }
 
@@ -110,7 +116,7 @@ function encode32(mem: MemOperand): EaResult {
     const bad = dispSize(mem, mem.dispSize === 8 ? 32 : mem.dispSize, 4, true);
     if (bad !== undefined) return bad;
     answer.dispBytes = 4;
-    answer.dispOverflow = undefined;
+    answer.dispOverflow = fullOverflow(simpleDisp(mem), 4);
     return address(0, 5, -1);
   }
   const ss = scale === 1 ? 0 : scale === 2 ? 1 : scale === 4 ? 2 : 3;
@@ -118,7 +124,7 @@ function encode32(mem: MemOperand): EaResult {
     // Index without base: SIB with base=101 and mod 00 always carries a disp32.
     dispSize(mem, undefined, 4, true);
     answer.dispBytes = 4;
-    answer.dispOverflow = undefined;
+    answer.dispOverflow = fullOverflow(simpleDisp(mem), 4);
     return address(0, 4, (ss << 6) | (index << 3) | 5);
   }
   const bad = dispSize(mem, mem.dispSize, 4, base === EBP);

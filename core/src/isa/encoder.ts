@@ -482,7 +482,9 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   }
   if (recipe.moffs && mem !== undefined) {
     const value = mem.disp.value ?? 0;
-    if (memAddressSize === 16 && !mem.disp.reloc && (value > 0xffff || value < -0x10000)) problems.push(warning('word data exceeds bounds', memIndex));
+    if (!mem.disp.reloc && (memAddressSize === 16 ? value > 0xffff || value < -0x10000 : value > 0xffffffff || value < -0x100000000)) {
+      problems.push(warning(`${memAddressSize === 16 ? 'word' : 'dword'} data exceeds bounds`, memIndex));
+    }
     out.pushLittleEndian(value, memAddressSize === 16 ? 2 : 4);
   }
   let fieldIndex = 0;
@@ -495,13 +497,13 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       const known = isSimpleKnown(op) || (op.scaled === true && op.value !== undefined);
       if (field === 'ibs') {
         const kind = form.operands[i];
-        if (known && kind === 'imm8' && (value < -128 || value > 127)) {
-          // An explicit `byte` on a wider operation: NASM checks the signed byte range.
-          problems.push(warning('signed byte value exceeds bounds', i));
-        } else if (known && (kind === 'sbyte16' || kind === 'sbyte32')) {
-          // The optimizer's byte form still checks the value against the operation size.
-          const limit = kind === 'sbyte16' ? 0x10000 : 0x100000000;
-          if (value >= limit || value < -limit) problems.push(warning(`${kind === 'sbyte16' ? 'word' : 'dword'} value exceeds bounds`, i));
+        // nasm takes a sign-extended byte that is -128..127, or the top 128 values of the
+        // operation size (`or ax, byte 0xffff` is -1; measured), and warns on any other: as a
+        // signed byte for an explicit `byte`, else at the operation size (`add eax, -4294967295`).
+        const size = kind === 'sbyte16' ? 16 : kind === 'sbyte32' ? 32 : recipe.operandSize ?? req.bits;
+        const top = size === 16 ? 0x10000 : 0x100000000;
+        if (known && (kind === 'imm8' || kind === 'sbyte16' || kind === 'sbyte32') && (value < -128 || value > 127) && (value < top - 128 || value >= top)) {
+          problems.push(warning(kind === 'imm8' ? 'signed byte value exceeds bounds' : `${size === 16 ? 'word' : 'dword'} value exceeds bounds`, i));
         }
         out.pushLittleEndian(value, 1);
       } else {
