@@ -680,10 +680,13 @@ class Preprocessor {
   }
 
   private include(f: Frame, file: string, line: number, toks: PPToken[], here: SourceRange): void {
-    const t = toks[1];
+    // nasm expands single-line macros in the name: `%define LIB "lib.inc"` / `%include LIB`
+    // (measured; a macro that gives an unquoted name is still "expects a file name").
+    const args = toks[1]?.kind === 'ident' ? this.expandSingle(toks.slice(1), file, line) : toks.slice(1);
+    const t = args[0];
     let target: string | undefined;
     if (t && t.kind === 'string') target = t.text.slice(1, -1);
-    else if (t && t.text === '<') target = toks.slice(2, -1).map((x) => x.text).join('');
+    else if (t && t.text === '<') target = args.slice(1, -1).map((x) => x.text).join('');
     if (!target) { this.sink.error('syntax', '`%include\' expects a file name', here, f.expansion); return; }
     const range = lineRange(file, line, t.start, toks[toks.length - 1].end);
     // nasm 2.16 resolves a relative name against its working directory (not the including file's
