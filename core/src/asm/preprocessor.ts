@@ -370,7 +370,7 @@ class Preprocessor {
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
-    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = pasteTokens(expanded, file, line);
+    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
     if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && this.unsupportedFunction(f, file, line, text, expanded)) return;
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     this.trackBits(expanded);
@@ -1044,6 +1044,20 @@ class Preprocessor {
     return this.smacros.get(name) ?? (this.ismacros.size > 0 ? this.ismacros.get(name.toLowerCase()) : undefined);
   }
 
+  /**
+   * `a %+ b` pasted (manual §4.1.4), and what the pasting made rescanned for single-line macros,
+   * as nasm does: `val_ %+ %1` with `%1` = 2 is the macro `val_2` when there is one.
+   */
+  private pasteAndRescan(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
+    for (let round = 0; round < this.limits.macroLevels; round++) {
+      const joined = pasteTokens(toks, file, line);
+      if (joined.length === toks.length) return joined;
+      toks = this.expandSingle(joined, file, line, active);
+      if (toks === joined || !hasPaste(toks)) return toks;
+    }
+    return toks;
+  }
+
   /** Expands single-line macros (manual §4.1); returns the input array itself when nothing expands. */
   private expandSingle(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
     if (this.smacros.size === 0 && this.ismacros.size === 0 && !hasBuiltin(toks)) return toks;
@@ -1097,7 +1111,9 @@ class Preprocessor {
       }
       const set = active ?? new Set<SingleLineMacro>();
       set.add(def);
-      const expanded = this.expandSingle(hasPaste(body) ? pasteTokens(body, file, line) : body, file, line, set);
+      // Pasted after the body's own macros expand, as nasm does (`val_ %+ x` with x = v, v = 2: val_2).
+      let expanded = this.expandSingle(body, file, line, set);
+      if (hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line, set);
       set.delete(def);
       for (const x of expanded) out.push(x);
       i = endIdx;
