@@ -445,12 +445,14 @@ class Preprocessor {
             i++;
           }
           i++;
+          // `f()` takes one argument, unused (nasm: `f()` and `f(1)` both call it).
+          if (params.length === 0) params.push('');
         }
         let body = toks.slice(i);
         if (d === '%xdefine' || d === '%ixdefine') body = this.expandSingle(body, file, line);
         // Where the body's names are written, for the references its uses make.
         body = body.map((t) => (t.at !== undefined ? t : { ...t, at: t.src ?? lineRange(file, line, t.start, t.end) }));
-        this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'));
+        this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'), f.expansion);
         return true;
       }
       case '%assign': case '%iassign': {
@@ -950,7 +952,7 @@ class Preprocessor {
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
     const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
-    this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign');
+    this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign', f.expansion);
   }
 
   /**
@@ -1024,12 +1026,23 @@ class Preprocessor {
 
   // ---- single-line macros ----
 
-  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean): void {
+  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[]): void {
     const m: SingleLineMacro = { name, params, body, range };
     const map = caseInsensitive ? this.ismacros : this.smacros;
     const key = caseInsensitive ? name.toLowerCase() : name;
-    const list = map.get(key)?.filter((x) => (x.params?.length ?? -1) !== (params?.length ?? -1)) ?? [];
-    list.push(m);
+    // Overloads differ in their parameter count, newest last. The one a new definition replaces is
+    // the newest of its count or without parameters (any, for a definition without); if that one
+    // differs in having parameters, nasm warns (an error unless -w-pp-macro-def-param-single) and
+    // keeps both, the new one shadowing the other (see expandSingle).
+    const list = map.get(key) ?? [];
+    const n = params?.length ?? 0;
+    let k = list.length - 1;
+    while (k >= 0 && !(n === 0 || list[k].params === undefined || list[k].params!.length === n)) k--;
+    if (k >= 0 && (list[k].params === undefined) !== (params === undefined)) {
+      this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
+      list.push(m);
+    } else if (k >= 0) list[k] = m;
+    else list.push(m);
     map.set(key, list);
     this.allDefines.push(m);
   }
@@ -1072,25 +1085,32 @@ class Preprocessor {
         if (out) out.push(t);
         continue;
       }
-      let def: SingleLineMacro | undefined;
+      // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
+      // with them, it takes the definition of the call's argument count, if there is one.
+      let def: SingleLineMacro | undefined = defs[defs.length - 1];
       let args: PPToken[][] | undefined;
       let endIdx = i;
       const open = toks[i + 1];
-      if (open && open.text === '(' && defs.some((d) => d.params)) {
-        let depth = 0;
-        let j = i + 1;
-        for (; j < toks.length; j++) {
-          if (toks[j].text === '(') depth++;
-          else if (toks[j].text === ')' && --depth === 0) break;
-        }
-        if (j < toks.length) {
-          args = splitArguments(toks.slice(i + 2, j), 0, Infinity);
-          if (j === i + 2) args = [];
-          def = defs.find((d) => d.params && d.params.length === args!.length);
-          if (def) endIdx = j;
+      if (def.params !== undefined) {
+        def = undefined;
+        if (open && open.text === '(') {
+          let depth = 0;
+          let j = i + 1;
+          for (; j < toks.length; j++) {
+            if (toks[j].text === '(') depth++;
+            else if (toks[j].text === ')' && --depth === 0) break;
+          }
+          if (j < toks.length) {
+            // `f()` passes one empty argument, as nasm counts it.
+            args = j === i + 2 ? [[]] : splitArguments(toks.slice(i + 2, j), 0, Infinity);
+            for (let k = defs.length - 1; k >= 0 && !def; k--) if (defs[k].params?.length === args.length) def = defs[k];
+            if (def) endIdx = j;
+            else if (!active?.has(defs[defs.length - 1])) {
+              this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+            }
+          }
         }
       }
-      if (!def) def = defs.find((d) => !d.params);
       if (!def || active?.has(def) || this.expansionOverflow) { if (out) out.push(t); continue; }
       this.expandedTokens += def.body.length;
       if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {

@@ -36,6 +36,8 @@ export function warningClass(code: string, message: string): string {
       if (message === 'instruction is not lockable') return 'prefix-lock';
       return message.startsWith('invalid operand size prefix') ? 'prefix-opsize' : 'other';
     case 'unknown-warning': case 'warn-stack-empty': return code;
+    case 'macro-def-param-single': return 'pp-macro-def-param-single';
+    case 'macro-params-single': return 'pp-macro-params-single';
     default: return 'other';
   }
 }
