@@ -589,10 +589,17 @@ class Preprocessor {
     };
     if (!name || name.kind !== 'ident') { fail('`%macro\' expects a macro name'); return; }
     let i = 2;
+    // A count in any of nasm's number forms; `2.nolist` is one number token to our lexer.
+    let nolist = false;
     const num = (): number | undefined => {
       const t = toks[i];
-      if (t && t.kind === 'number') { i++; return Number(t.text); }
-      return undefined;
+      if (!t || t.kind !== 'number') return undefined;
+      const bare = t.text.length > 7 && t.text.slice(-7).toLowerCase() === '.nolist' ? t.text.slice(0, -7) : t.text;
+      const n = parseNumber(bare);
+      if (n === undefined) return undefined;
+      nolist ||= bare !== t.text;
+      i++;
+      return n;
     };
     const min = num();
     if (min === undefined) { fail('`%macro\' expects a parameter count'); return; }
@@ -607,8 +614,8 @@ class Preprocessor {
         max = m;
       }
     }
-    if (toks[i]?.text === '+') { i++; greedy = true; }
-    if (toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist') i++;
+    if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
+    if (!nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist') i++;
     const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
     const macro: MultiLineMacro = {
       name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive,
