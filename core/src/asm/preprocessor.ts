@@ -721,8 +721,24 @@ class Preprocessor {
         break;
       }
       case 'macro': {
+        // `%ifmacro NAME [min[-max|-*]][+]`: a macro of that name whose parameter range meets the
+        // one given (any, when none is), as nasm 2.16 tests it. The name must be as the macro's
+        // definition spells it, `%imacro` or not (measured).
         const t = rest[0];
-        result = t !== undefined && (this.mmacros.has(t.text) || (this.mmacros.get(t.text.toLowerCase())?.some((m) => m.caseInsensitive) ?? false));
+        if (t === undefined) { result = false; break; }
+        const count = (x: PPToken | undefined): number | undefined => (x?.kind === 'number' ? parseNumber(x.text) : undefined);
+        let min = 0, max = Infinity, plus = false;
+        let i = 1;
+        const first = count(rest[i]);
+        if (first !== undefined) {
+          min = max = first; i++;
+          if (rest[i]?.text === '-') { i++; if (rest[i]?.text === '*') { max = Infinity; i++; } else { max = count(rest[i]) ?? max; i++; } }
+        }
+        if (rest[i]?.text === '+') plus = true;
+        const lower = t.text.toLowerCase();
+        const named = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
+          .filter((m) => m.name === t.text);
+        result = named.some((m) => (m.min <= max || plus) && (min <= m.max || m.greedy));
         break;
       }
       case 'idn': case 'idni': {
