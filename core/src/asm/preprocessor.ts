@@ -361,7 +361,7 @@ class Preprocessor {
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
     if (flags !== 0) {
-      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line); flags = lineFlags(toks); }
+      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
       if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -382,7 +382,7 @@ class Preprocessor {
   private substituted(f: Frame, tokens: PPToken[], file: string, line: number): PPToken[] {
     let toks = tokens;
     let flags = lineFlags(toks);
-    if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line); flags = lineFlags(toks); }
+    if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
     if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
     if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     return toks;
@@ -1433,7 +1433,28 @@ class Preprocessor {
   }
 
   /** Replaces `%n`, `%0`, `%00`, `%?`, `%??`, `%{n}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
-  private substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number): PPToken[] {
+  /**
+   * `%{a:b}`: parameters a to b separated by commas, backwards when a > b, negative ones counted
+   * from the last (nasm 2.16, manual §4.3.4); both must be within %0, else nasm's error and nothing.
+   */
+  private parameterRange(inv: MacroInvocation, text: string, range: SourceRange, expansion: readonly SourceRange[]): PPToken[] {
+    const [a, b] = text.slice(2, -1).split(':').map(Number);
+    const n = inv.count;
+    if (a === 0 || b === 0 || Math.abs(a) > n || Math.abs(b) > n) {
+      this.sink.error('macro-args', `\`${text}': macro parameters out of range`, range, expansion);
+      return [];
+    }
+    const from = a < 0 ? a + n + 1 : a, to = b < 0 ? b + n + 1 : b;
+    const out: PPToken[] = [];
+    for (let i = from; ; i += from <= to ? 1 : -1) {
+      for (const t of macroArgument(inv, i) ?? []) out.push({ ...t, start: range.start.col, end: range.end.col });
+      if (i === to) break;
+      out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col });
+    }
+    return out;
+  }
+
+  private substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
     const out: PPToken[] = [];
     let prevEnd = -1;
     let prevSubst = false;
@@ -1448,18 +1469,18 @@ class Preprocessor {
         const next = toks[ti + 1];
         const ccPlus = s === '%+' && next !== undefined && next.kind === 'number' && next.start === t.end;
         if (ccPlus || /^%-\d+$/.test(s)) {
-          const index = ccPlus ? Number(next.text) : Number(s.slice(2));
-          const arg = macroArgument(inv, index);
+          const arg = macroArgument(inv, ccPlus ? Number(next.text) : Number(s.slice(2)));
           const cc = arg?.length === 1 ? arg[0].text.toLowerCase() : '';
           const end = ccPlus ? next.end : t.end;
           if (ccPlus) ti++;
-          if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `\`${s}${ccPlus ? next.text : ''}': macro parameter ${index} is not a condition code`, lineRange(file, line, t.start, end));
+          if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `macro parameter \`${s}${ccPlus ? next.text : ''}' is not a condition code`, lineRange(file, line, t.start, end), expansion);
           else repl = [{ ...arg![0], kind: 'ident', text: ccPlus ? cc : invertCondition(cc), start: t.start, end }];
           repl ??= [];
         } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end }] : [];
         else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE }];
         else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
         else if (/^%\{-?\d+\}$/.test(s)) n = Number(s.slice(2, -1));
+        else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = this.parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion);
         if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end }];
         else if (n !== undefined) repl = (macroArgument(inv, n) ?? []).map((a) => ({ ...a, start: t.start, end: t.end }));
         else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end }];
