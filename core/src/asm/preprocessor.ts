@@ -96,6 +96,12 @@ interface Capture {
 const MAX_LINES = 20_000_000;
 /** Expansion chains kept per line: the innermost and outermost sites (deep recursion would be quadratic). */
 const MAX_EXPANSION_CHAIN = 64;
+/**
+ * Argument tokens held by the macro calls in progress before we call a recursion runaway: a
+ * recursive call that grows its argument (`down %1-1` with no end) holds a quadratic number of
+ * them long before nasm's 10000 levels, which nasm streams and we would run out of memory on.
+ */
+const MAX_ARGUMENT_TOKENS = 500_000;
 const NO_EXPANSION: readonly SourceRange[] = [];
 
 /** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
@@ -157,6 +163,8 @@ class Preprocessor {
   private sect: readonly PPToken[] = tokenizeLine('[section .text]');
   private sectScanned = 0;
   private macroDepth = 0;
+  /** The argument tokens of the macro calls in progress (see MAX_ARGUMENT_TOKENS). */
+  private argumentTokens = 0;
   private stopped = false;
   private exhausted = false;
   private readonly limits: ResolvedLimits;
@@ -310,6 +318,7 @@ class Preprocessor {
     }
     if (f.kind === 'macro') {
       this.macroDepth--;
+      this.argumentTokens -= argumentWeight(f.invocation!.args);
       const m = f.invocation!.macro;
       const n = this.inProgress.get(m)!;
       if (n <= 1) this.inProgress.delete(m); else this.inProgress.set(m, n - 1);
@@ -1393,20 +1402,21 @@ class Preprocessor {
       this.sink.warning('macro-args', `multi-line macro \`${nameTok.text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, f.expansion);
       return false;
     }
-    if (this.macroDepth >= Math.min(this.limits.macroLevels, this.limits.mmacros)) {
-      // Reported at the outermost call, as nasm does.
-      const outer = this.frames.find((fr) => fr.kind === 'macro');
-      this.sink.error('limit-macro-levels', 'interminable multiline macro recursion',
-        outer?.invocation?.callSite ?? callSite, outer ? outer.expansion.slice(1) : f.expansion);
-      this.emit(f, file, line, text, [], true);
-      return true;
-    }
     const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1) : argsAll;
     if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
     const given = args.length;
     for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {
       const dflt = def.defaults[k - def.min];
       if (dflt) args.push(dflt as PPToken[]);
+    }
+    const weight = argumentWeight(args);
+    if (this.macroDepth >= Math.min(this.limits.macroLevels, this.limits.mmacros) || this.argumentTokens + weight > MAX_ARGUMENT_TOKENS) {
+      // Reported at the outermost call, as nasm does.
+      const outer = this.frames.find((fr) => fr.kind === 'macro');
+      this.sink.error('limit-macro-levels', 'interminable multiline macro recursion',
+        outer?.invocation?.callSite ?? callSite, outer ? outer.expansion.slice(1) : f.expansion);
+      this.emit(f, file, line, text, [], true);
+      return true;
     }
     // Arguments keep where they were written, so references inside them point at the call site.
     const located = args.map((a) => a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) })));
@@ -1416,6 +1426,7 @@ class Preprocessor {
     else this.emit(f, file, line, text, [], true);
     const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: this.uniqueId++, callSite, name: nameTok.text, label };
     this.macroDepth++;
+    this.argumentTokens += weight;
     this.inProgress.set(def, (this.inProgress.get(def) ?? 0) + 1);
     this.frames.push({
       kind: 'macro', file, body: def.body, idx: 0, expansion: nestExpansion(callSite, f.expansion), depth: f.depth + 1,
@@ -1432,7 +1443,6 @@ class Preprocessor {
     return lower?.some((m) => m.caseInsensitive) ? lower.filter((m) => m.caseInsensitive) : undefined;
   }
 
-  /** Replaces `%n`, `%0`, `%00`, `%?`, `%??`, `%{n}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
   /**
    * `%{a:b}`: parameters a to b separated by commas, backwards when a > b, negative ones counted
    * from the last (nasm 2.16, manual §4.3.4); both must be within %0, else nasm's error and nothing.
@@ -1454,6 +1464,7 @@ class Preprocessor {
     return out;
   }
 
+  /** Replaces `%n`, `%0`, `%00`, `%?`, `%??`, `%{n}`, `%{a:b}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
   private substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
     const out: PPToken[] = [];
     let prevEnd = -1;
@@ -1513,6 +1524,13 @@ function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): re
   if (outer.length < MAX_EXPANSION_CHAIN) return [callSite, ...outer];
   const half = MAX_EXPANSION_CHAIN >> 1;
   return [callSite, ...outer.slice(0, half - 1), ...outer.slice(outer.length - half)];
+}
+
+/** How many tokens a call's arguments hold. */
+function argumentWeight(args: readonly (readonly PPToken[])[]): number {
+  let n = 0;
+  for (const a of args) n += a.length;
+  return n;
 }
 
 function pastable(t: PPToken): boolean {
