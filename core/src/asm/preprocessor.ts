@@ -489,6 +489,9 @@ class Preprocessor {
       case '%rep': {
         list();
         let v = this.evalCondition(toks.slice(1), file, line, f, d);
+        // A count that does not evaluate opens no block, as in nasm: the body's lines run once
+        // and the `%endrep` is then unmatched (a missing count is a block of 0).
+        if (v === undefined && toks.length > 1) return true;
         if (v !== undefined && v > this.limits.rep) {
           this.sink.error('limit-rep', `\`%rep' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
           v = 0;
