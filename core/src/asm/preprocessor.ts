@@ -629,6 +629,11 @@ class Preprocessor {
     if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
     if (!nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist') i++;
     const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
+    // A definition whose parameter range meets one of the same name shadows it: nasm warns.
+    const key = caseInsensitive ? name.text.toLowerCase() : name.text;
+    if (this.mmacros.get(key)?.some((m) => m.name === name.text && (m.min <= max || greedy) && (min <= m.max || m.greedy))) {
+      this.sink.warning('macro-redef-multi', `redefining multi-line macro \`${name.text}'`, here, f.expansion);
+    }
     const macro: MultiLineMacro = {
       name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive,
       range: lineRange(file, line, name.start, name.end), doc: f.lines ? docAbove(f.lines, line) : undefined,

@@ -38,6 +38,7 @@ export function warningClass(code: string, message: string): string {
     case 'unknown-warning': case 'warn-stack-empty': return code;
     case 'macro-def-param-single': return 'pp-macro-def-param-single';
     case 'macro-params-single': return 'pp-macro-params-single';
+    case 'macro-redef-multi': return 'pp-macro-redef-multi';
     default: return 'other';
   }
 }
