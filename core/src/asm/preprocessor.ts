@@ -407,7 +407,8 @@ class Preprocessor {
     if (opens) c.nesting++;
     else if (closes && --c.nesting === 0) {
       this.capture = undefined;
-      if (c.kind === 'macro') this.finishMacro(c.macro!);
+      // A %macro line in error captures its body but defines nothing.
+      if (c.macro !== undefined) this.finishMacro(c.macro);
       else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
@@ -599,7 +600,8 @@ class Preprocessor {
       // Still capture the body so its lines are not assembled.
       this.capture = { kind: 'macro', nesting: 1, lines: [], range: here, expansion: f.expansion, frame: f };
     };
-    if (!name || name.kind !== 'ident') { fail('`%macro\' expects a macro name'); return; }
+    // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
+    if (!name || name.kind !== 'ident') { this.sink.error('syntax', '`%macro\' expects a macro name', here, f.expansion); return; }
     let i = 2;
     // A count in any of nasm's number forms; `2.nolist` is one number token to our lexer.
     let nolist = false;
