@@ -1487,20 +1487,24 @@ class Preprocessor {
         let n: number | undefined;
         // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
         // `%+n` arrives as the `%+` token touching a number.
+        // In braces too: nasm 2.16 reads `%{-1}` as `%-1`, not as the last parameter.
         const next = toks[ti + 1];
         const ccPlus = s === '%+' && next !== undefined && next.kind === 'number' && next.start === t.end;
-        if (ccPlus || /^%-\d+$/.test(s)) {
-          const arg = macroArgument(inv, ccPlus ? Number(next.text) : Number(s.slice(2)));
+        const braced = /^%\{[+-]\d+\}$/.test(s);
+        if (ccPlus || braced || /^%-\d+$/.test(s)) {
+          const invert = ccPlus ? false : braced ? s[2] === '-' : true;
+          const arg = macroArgument(inv, ccPlus ? Number(next.text) : Number(s.slice(braced ? 3 : 2, braced ? -1 : undefined)));
           const cc = arg?.length === 1 ? arg[0].text.toLowerCase() : '';
           const end = ccPlus ? next.end : t.end;
           if (ccPlus) ti++;
-          if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `macro parameter \`${s}${ccPlus ? next.text : ''}' is not a condition code`, lineRange(file, line, t.start, end), expansion);
-          else repl = [{ ...arg![0], kind: 'ident', text: ccPlus ? cc : invertCondition(cc), start: t.start, end }];
+          const written = braced ? `%${s.slice(2, -1)}` : `${s}${ccPlus ? next.text : ''}`;
+          if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `macro parameter \`${written}' is not a condition code`, lineRange(file, line, t.start, end), expansion);
+          else repl = [{ ...arg![0], kind: 'ident', text: invert ? invertCondition(cc) : cc, start: t.start, end }];
           repl ??= [];
         } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end }] : [];
         else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE }];
         else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
-        else if (/^%\{-?\d+\}$/.test(s)) n = Number(s.slice(2, -1));
+        else if (/^%\{\d+\}$/.test(s)) n = Number(s.slice(2, -1));
         else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = this.parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion);
         if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end }];
         else if (n !== undefined) repl = (macroArgument(inv, n) ?? []).map((a) => ({ ...a, start: t.start, end: t.end }));
