@@ -454,6 +454,7 @@ class Preprocessor {
             if (toks[i].kind === 'ident') params.push(toks[i].text);
             i++;
           }
+          if (i === toks.length) { this.sink.error('syntax', '`)\' expected to terminate macro template', here, f.expansion); return true; }
           i++;
           // `f()` takes one argument, unused (nasm: `f()` and `f(1)` both call it).
           if (params.length === 0) params.push('');
@@ -475,7 +476,8 @@ class Preprocessor {
       case '%undef': case '%undefine': {
         list();
         const name = toks[1];
-        if (name) { this.smacros.delete(name.text); this.ismacros.delete(name.text.toLowerCase()); }
+        if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        this.smacros.delete(name.text); this.ismacros.delete(name.text.toLowerCase());
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -497,6 +499,7 @@ class Preprocessor {
           this.sink.error('limit-rep', `\`%rep' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
           v = 0;
         }
+        if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`%rep' count: ${v}`, here, f.expansion);
         this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f };
         return true;
       }
@@ -628,6 +631,7 @@ class Preprocessor {
         max = m;
       }
     }
+    if (max < min) { fail('minimum parameter count exceeds maximum'); return; }
     if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
     if (!nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist') i++;
     const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
@@ -696,6 +700,11 @@ class Preprocessor {
     if (isElif) {
       const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
       if (!top) { this.sink.error('syntax', `\`${d}': no matching \`%if'`, here, f.expansion); return; }
+      if (top.sawElse) {
+        this.sink.warning('syntax', '`%elif\' after `%else\', ignoring content', here, f.expansion);
+        top.state = Cond.Done;
+        return;
+      }
       if (top.state === Cond.Active) top.state = Cond.Done;
       else if (top.state === Cond.Looking) {
         const v = this.testCondition(f, file, line, d, kind, toks);
@@ -1167,7 +1176,8 @@ class Preprocessor {
       const start = t.start, end = toks[endIdx].end;
       const body: PPToken[] = [];
       for (const b of def.body) {
-        const pi = def.params && b.kind === 'ident' ? def.params.indexOf(b.text) : -1;
+        // A name given twice is the later parameter (nasm 2.16: `f(x,x) x` with (1,2) is 2).
+        const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
         if (pi >= 0 && args) for (const a of args[pi]) body.push(a);
         else body.push({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE });
       }

@@ -31,7 +31,8 @@ export function warningClass(code: string, message: string): string {
     case 'label-orphan': case 'number-overflow': case 'db-empty': case 'float-overflow': case 'regsize': case 'zeroing': return code;
     case 'data-overflow': case 'out-of-range': return 'number-overflow';
     case 'macro-args': return message.includes('exists, but not taking') ? 'pp-macro-params-multi' : 'pp-macro-params-legacy';
-    case 'syntax': return message.startsWith('`%else\' after `%else\'') ? 'pp-else-else' : 'other';
+    case 'syntax': return message.startsWith('`%else\' after `%else\'') ? 'pp-else-else' : message.startsWith('`%elif\' after `%else\'') ? 'pp-else-elif' : 'other';
+    case 'rep-negative': return 'pp-rep-negative';
     case 'encode':
       if (message === 'instruction is not lockable') return 'prefix-lock';
       return message.startsWith('invalid operand size prefix') ? 'prefix-opsize' : 'other';
