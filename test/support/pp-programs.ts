@@ -278,6 +278,33 @@ const paramPasting: Snippet = (g, k) => {
   return out;
 };
 
+/** Odds and ends: string comparisons in %if, %elifdef, context-local macros with parameters, %ifctx in a macro. */
+const misc: Snippet = (g, k) => {
+  const out = [`%define q${k} ${g.str()}`, `%if q${k} = ${g.str()}`, '  db 1', `%elifdef q${k}`, '  db 2', '%endif'];
+  out.push(`%ifidn q${k}, ${g.str()}`, '  db 3', `%elifidni q${k}, ${g.str()}`, '  db 4', '%else', '  db 5', '%endif');
+  out.push(`%substr u${k} ${g.str()} ${g.int(1, 4)}, ${g.pick(['-1', '-2', '0', '3'])}`, `  db u${k}, 0`);
+  out.push(`%deftok w${k} '${g.num()} + ${g.num()}'`, `  dd w${k}`);
+  out.push(`%push k${k}`, `%define %$f(x) (x)+${g.num()}`, '  dd %$f(3)', `%ifctx k${k}`, '  db 6', '%endif');
+  out.push(`%macro inctx${k} 0`, `  %ifctx k${k}`, '    dd %$f(1)', '  %else', '    db 7', '  %endif', '%endmacro', `  inctx${k}`, '%pop', `  inctx${k}`);
+  out.push(`%assign cnt${k} 0`, `%rep ${g.int(1, 4)}`, `  %assign cnt${k} cnt${k}+1`, `  %xdefine nm${k}_%[cnt${k}] cnt${k}*2`, '%endrep', `  dd nm${k}_1${g.chance(0.5) ? ` + nm${k}_%[cnt${k}]` : ''}`);
+  out.push(`  dd __?LINE?__, __LINE__`);
+  return out;
+};
+
+/** How a call's arguments split: quotes, parentheses, braces, empty ones, comments; %0 as a count. */
+const argForms: Snippet = (g, k) => {
+  const out = [`%macro af${k} 0-*`, '  db %0', '  %rep %0', '    %ifempty %1', '      db 0xe0', '    %else', '      db %1', '    %endif', `    %rotate ${g.pick(['1', '1', '-1', '%0+1'])}`, '  %endrep', '%endmacro'];
+  const arg = (): string => g.pick([g.num(), g.str(), `(${g.num()}+${g.num()})`, `{${g.num()}, ${g.num()}}`, '', `'a,b'`, `${g.num()} ; note`, `${g.num()} %+ ${g.int(0, 9)}`]);
+  for (let i = 0; i < 3; i++) {
+    const args = Array.from({ length: g.int(0, 4) }, arg);
+    // A comment ends the line: only the last argument may have one.
+    const fixed = args.map((a, j) => (j < args.length - 1 ? a.replace(/ ;.*/, '') : a));
+    out.push(`  af${k} ${fixed.join(', ')}`);
+  }
+  out.push(`%macro lv${k} 0`, '%%a: db 1', `  %ifdef lvd${k}`, '  %else', `    %define lvd${k}`, `    lv${k}`, '  %endif', '  dd %%a', '%endmacro', `  lv${k}`);
+  return out;
+};
+
 /** Programs nasm rejects or warns about; only some lines are broken. */
 const faults: Snippet = (g, k) => {
   switch (g.int(0, 25)) {
@@ -310,7 +337,7 @@ const faults: Snippet = (g, k) => {
   }
 };
 
-const SNIPPETS: readonly Snippet[] = [smacroParams, smacroBinding, assignLoops, nestedRep, ifChains, tokenTests, mmacroParams, mmacroOverload, greedyArgs, stringFunctions, pasting, contexts, macroDefiners, mmacroMore, paramPasting];
+const SNIPPETS: readonly Snippet[] = [smacroParams, smacroBinding, assignLoops, nestedRep, ifChains, tokenTests, mmacroParams, mmacroOverload, greedyArgs, stringFunctions, pasting, contexts, macroDefiners, mmacroMore, paramPasting, misc, argForms];
 
 /** One program: `bits 32` and a few snippets; with `faults`, some that nasm rejects or warns about. */
 export function ppProgram(r: () => number, faultsToo: boolean): string {
