@@ -1187,6 +1187,15 @@ class Preprocessor {
       let expanded = this.expandSingle(body, file, line, set);
       if (hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line, set);
       set.delete(def);
+      // nasm rescans an expansion with the rest of its line: one ending in the name of a macro
+      // with parameters takes the parentheses after the call (`%define g f`: `g(3)` is `f(3)`).
+      const last = expanded.length > 0 ? expanded[expanded.length - 1] : undefined;
+      if (last?.kind === 'ident' && toks[endIdx + 1]?.text === '(' && this.lookupSingle(last.text)?.at(-1)?.params !== undefined) {
+        for (let k = 0; k < expanded.length - 1; k++) out.push(expanded[k]);
+        toks = [last, ...toks.slice(endIdx + 1)];
+        i = -1;
+        continue;
+      }
       for (const x of expanded) out.push(x);
       i = endIdx;
     }
