@@ -371,6 +371,7 @@ class Preprocessor {
     let flags = lineFlags(toks);
     if (flags !== 0) {
       if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
+      else if ((flags & Flag.Preproc) !== 0) this.macroLocalsOutside(toks, file, line, f.expansion);
       if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -385,6 +386,13 @@ class Preprocessor {
     this.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
+  }
+
+  /** `%%name` on a line outside any macro call: nasm's error for each (the token stays). */
+  private macroLocalsOutside(toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): void {
+    for (const t of toks) {
+      if (t.kind === 'preproc' && t.text.length > 2 && t.text.startsWith('%%')) this.sink.error('syntax', `\`${t.text}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
+    }
   }
 
   /** A directive's tokens with `%1`, `%$name` and `%[...]` rewritten, as processLine rewrites an active line's. */
