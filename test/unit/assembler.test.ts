@@ -230,6 +230,12 @@ describe('expansion limits and the time budget', () => {
     assert.deepEqual(r.diagnostics.map((d) => `${d.range.start.line}: ${d.message}`), ['5: interminable multiline macro recursion']);
   });
 
+  it('recursion whose argument grows ends as a runaway, not out of memory', () => {
+    // The argument doubles at each level: 2^10000 tokens by nasm's level limit (nasm streams them).
+    const r = assemble({ file: '/t.asm', text: 'bits 32\n%rmacro m 1\nm {%1 %1}\n%endmacro\nm x\n', host });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.range.start.line}: ${d.message}`), ['4: interminable multiline macro recursion']);
+  });
+
   it('runaway single-line expansion ends at the macro-tokens limit', () => {
     // x20 expands to 2^20 tokens: more than the limit of 1000.
     const defs = ['%define x0 1', ...Array.from({ length: 20 }, (_, i) => `%define x${i + 1} x${i}+x${i}`)].join('\n');

@@ -84,8 +84,9 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget, checks: pp.exhausted ? [] : pp.checks,
   }, opts.frontEndOnly ?? false);
 
-  // A warning `[warning +error=name]` made an error leaves no image, as any error does.
-  const image = switches !== undefined && sink.applySwitches(switches) ? new Uint8Array(0) : asm.image;
+  // A warning `[warning +error=name]` made an error (or one of a class that is an error by
+  // default, as pp-macro-def-param-single is) leaves no image, as any error does.
+  const image = sink.applySwitches(switches ?? new WarningSwitches()) ? new Uint8Array(0) : asm.image;
   const textSection = asm.sections[0];
   const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
   return lazyResult({

@@ -114,9 +114,13 @@ export function rotateArguments(inv: MacroInvocation, n: number): void {
   inv.args = inv.args.slice(k).concat(inv.args.slice(0, k));
 }
 
-/** The definition among `defs` (one name's) that takes `count` arguments, a greedy one taking more. */
+/**
+ * The definition among `defs` (one name's, oldest first) that takes `count` arguments, a greedy
+ * one taking more: the newest such, as nasm 2.16 looks them up (a redefinition shadows).
+ */
 export function findMacroTaking(defs: readonly MultiLineMacro[], count: number): MultiLineMacro | undefined {
-  return defs.find((d) => count >= d.min && count <= d.max) ?? defs.find((d) => d.greedy && count >= d.max);
+  for (let i = defs.length - 1; i >= 0; i--) if (count >= defs[i].min && (count <= defs[i].max || defs[i].greedy)) return defs[i];
+  return undefined;
 }
 
 /** `X` of a standard macro's name written `__?X?__` (nasm 2.16) or `__X__` (the older spelling). */

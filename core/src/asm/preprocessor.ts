@@ -96,6 +96,12 @@ interface Capture {
 const MAX_LINES = 20_000_000;
 /** Expansion chains kept per line: the innermost and outermost sites (deep recursion would be quadratic). */
 const MAX_EXPANSION_CHAIN = 64;
+/**
+ * Argument tokens held by the macro calls in progress before we call a recursion runaway: a
+ * recursive call that grows its argument (`down %1-1` with no end) holds a quadratic number of
+ * them long before nasm's 10000 levels, which nasm streams and we would run out of memory on.
+ */
+const MAX_ARGUMENT_TOKENS = 500_000;
 const NO_EXPANSION: readonly SourceRange[] = [];
 
 /** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
@@ -191,6 +197,8 @@ class Preprocessor {
   private sect: readonly PPToken[] = tokenizeLine('[section .text]');
   private sectScanned = 0;
   private macroDepth = 0;
+  /** The argument tokens of the macro calls in progress (see MAX_ARGUMENT_TOKENS). */
+  private argumentTokens = 0;
   private stopped = false;
   private exhausted = false;
   private readonly limits: ResolvedLimits;
@@ -370,6 +378,7 @@ class Preprocessor {
     }
     if (f.kind === 'macro') {
       this.macroDepth--;
+      this.argumentTokens -= argumentWeight(f.invocation!.args);
       const m = f.invocation!.macro;
       const n = this.inProgress.get(m)!;
       if (n <= 1) this.inProgress.delete(m); else this.inProgress.set(m, n - 1);
@@ -421,7 +430,8 @@ class Preprocessor {
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
     if (flags !== 0) {
-      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line); flags = lineFlags(toks); }
+      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
+      else if ((flags & Flag.Preproc) !== 0) this.macroLocalsOutside(toks, file, line, f.expansion);
       if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -430,7 +440,7 @@ class Preprocessor {
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
-    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = pasteTokens(expanded, file, line);
+    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
     if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && this.unsupportedFunction(f, file, line, text, expanded)) return;
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     this.trackBits(expanded);
@@ -438,11 +448,18 @@ class Preprocessor {
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
+  /** `%%name` on a line outside any macro call: nasm's error for each (the token stays). */
+  private macroLocalsOutside(toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): void {
+    for (const t of toks) {
+      if (t.kind === 'preproc' && t.text.length > 2 && t.text.startsWith('%%')) this.sink.error('syntax', `\`${t.text}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
+    }
+  }
+
   /** A directive's tokens with `%1`, `%$name` and `%[...]` rewritten, as processLine rewrites an active line's. */
   private substituted(f: Frame, tokens: PPToken[], file: string, line: number): PPToken[] {
     let toks = tokens;
     let flags = lineFlags(toks);
-    if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line); flags = lineFlags(toks); }
+    if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
     if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
     if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     return toks;
@@ -458,7 +475,8 @@ class Preprocessor {
     if (opens) c.nesting++;
     else if (closes && --c.nesting === 0) {
       this.capture = undefined;
-      if (c.kind === 'macro') this.finishMacro(c.macro!);
+      // A %macro line in error captures its body but defines nothing.
+      if (c.macro !== undefined) this.finishMacro(c.macro);
       else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
@@ -508,13 +526,16 @@ class Preprocessor {
             if (toks[i].kind === 'ident') params.push(toks[i].text);
             i++;
           }
+          if (i === toks.length) { this.sink.error('syntax', '`)\' expected to terminate macro template', here, f.expansion); return true; }
           i++;
+          // `f()` takes one argument, unused (nasm: `f()` and `f(1)` both call it).
+          if (params.length === 0) params.push('');
         }
         let body = toks.slice(i);
         if (d === '%xdefine' || d === '%ixdefine') body = this.expandSingle(body, file, line);
         // Where the body's names are written, for the references its uses make.
         body = body.map((t) => (t.at !== undefined ? t : { ...t, at: t.src ?? lineRange(file, line, t.start, t.end) }));
-        this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'));
+        this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'), f.expansion);
         return true;
       }
       case '%assign': case '%iassign': {
@@ -527,7 +548,8 @@ class Preprocessor {
       case '%undef': case '%undefine': {
         list();
         const name = toks[1];
-        if (name) { this.smacros.delete(name.text); this.ismacros.delete(name.text.toLowerCase()); }
+        if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        this.smacros.delete(name.text); this.ismacros.delete(name.text.toLowerCase());
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -542,10 +564,14 @@ class Preprocessor {
       case '%rep': {
         list();
         let v = this.evalCondition(toks.slice(1), file, line, f, d);
+        // A count that does not evaluate opens no block, as in nasm: the body's lines run once
+        // and the `%endrep` is then unmatched (a missing count is a block of 0).
+        if (v === undefined && toks.length > 1) return true;
         if (v !== undefined && v > this.limits.rep) {
           this.sink.error('limit-rep', `\`%rep' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
           v = 0;
         }
+        if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`%rep' count: ${v}`, here, f.expansion);
         this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f };
         return true;
       }
@@ -649,12 +675,20 @@ class Preprocessor {
       // Still capture the body so its lines are not assembled.
       this.capture = { kind: 'macro', nesting: 1, lines: [], range: here, expansion: f.expansion, frame: f };
     };
-    if (!name || name.kind !== 'ident') { fail('`%macro\' expects a macro name'); return; }
+    // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
+    if (!name || name.kind !== 'ident') { this.sink.error('syntax', '`%macro\' expects a macro name', here, f.expansion); return; }
     let i = 2;
+    // A count in any of nasm's number forms; `2.nolist` is one number token to our lexer.
+    let nolist = false;
     const num = (): number | undefined => {
       const t = toks[i];
-      if (t && t.kind === 'number') { i++; return Number(t.text); }
-      return undefined;
+      if (!t || t.kind !== 'number') return undefined;
+      const bare = t.text.length > 7 && t.text.slice(-7).toLowerCase() === '.nolist' ? t.text.slice(0, -7) : t.text;
+      const n = parseNumber(bare);
+      if (n === undefined) return undefined;
+      nolist ||= bare !== t.text;
+      i++;
+      return n;
     };
     const min = num();
     if (min === undefined) { fail('`%macro\' expects a parameter count'); return; }
@@ -669,9 +703,15 @@ class Preprocessor {
         max = m;
       }
     }
-    if (toks[i]?.text === '+') { i++; greedy = true; }
-    if (toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist') i++;
+    if (max < min) { fail('minimum parameter count exceeds maximum'); return; }
+    if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
+    if (!nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist') i++;
     const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
+    // A definition whose parameter range meets one of the same name shadows it: nasm warns.
+    const key = caseInsensitive ? name.text.toLowerCase() : name.text;
+    if (this.mmacros.get(key)?.some((m) => m.name === name.text && (m.min <= max || greedy) && (min <= m.max || m.greedy))) {
+      this.sink.warning('macro-redef-multi', `redefining multi-line macro \`${name.text}'`, here, f.expansion);
+    }
     const macro: MultiLineMacro = {
       name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive,
       range: lineRange(file, line, name.start, name.end), doc: f.lines ? docAbove(f.lines, line) : undefined,
@@ -735,6 +775,11 @@ class Preprocessor {
     if (isElif) {
       const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
       if (!top) { this.sink.error('syntax', `\`${d}': no matching \`%if'`, here, f.expansion); return; }
+      if (top.sawElse) {
+        this.sink.warning('syntax', '`%elif\' after `%else\', ignoring content', here, f.expansion);
+        top.state = Cond.Done;
+        return;
+      }
       if (top.state === Cond.Active) top.state = Cond.Done;
       else if (top.state === Cond.Looking) {
         const v = this.testCondition(f, file, line, d, kind, toks);
@@ -779,8 +824,24 @@ class Preprocessor {
         break;
       }
       case 'macro': {
+        // `%ifmacro NAME [min[-max|-*]][+]`: a macro of that name whose parameter range meets the
+        // one given (any, when none is), as nasm 2.16 tests it. The name must be as the macro's
+        // definition spells it, `%imacro` or not (measured).
         const t = rest[0];
-        result = t !== undefined && (this.mmacros.has(t.text) || (this.mmacros.get(t.text.toLowerCase())?.some((m) => m.caseInsensitive) ?? false));
+        if (t === undefined) { result = false; break; }
+        const count = (x: PPToken | undefined): number | undefined => (x?.kind === 'number' ? parseNumber(x.text) : undefined);
+        let min = 0, max = Infinity, plus = false;
+        let i = 1;
+        const first = count(rest[i]);
+        if (first !== undefined) {
+          min = max = first; i++;
+          if (rest[i]?.text === '-') { i++; if (rest[i]?.text === '*') { max = Infinity; i++; } else { max = count(rest[i]) ?? max; i++; } }
+        }
+        if (rest[i]?.text === '+') plus = true;
+        const lower = t.text.toLowerCase();
+        const named = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
+          .filter((m) => m.name === t.text);
+        result = named.some((m) => (m.min <= max || plus) && (min <= m.max || m.greedy));
         break;
       }
       case 'idn': case 'idni': {
@@ -1019,7 +1080,7 @@ class Preprocessor {
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
     const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
-    this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign');
+    this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign', f.expansion);
   }
 
   /**
@@ -1093,14 +1154,25 @@ class Preprocessor {
 
   // ---- single-line macros ----
 
-  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean): void {
+  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[]): void {
     const m: SingleLineMacro = { name, params, body, range };
     const map = caseInsensitive ? this.ismacros : this.smacros;
     const key = caseInsensitive ? name.toLowerCase() : name;
+    // Overloads differ in their parameter count, newest last. The one a new definition replaces is
+    // the newest of its count or without parameters (any, for a definition without); if that one
+    // differs in having parameters, nasm warns (an error unless -w-pp-macro-def-param-single) and
+    // keeps both, the new one shadowing the other (see expandSingle).
     const had = map.get(key);
     if (had === undefined) this.macroNames = newMacroNames();
-    const list = had?.filter((x) => (x.params?.length ?? -1) !== (params?.length ?? -1)) ?? [];
-    list.push(m);
+    const list = had ?? [];
+    const n = params?.length ?? 0;
+    let k = list.length - 1;
+    while (k >= 0 && !(n === 0 || list[k].params === undefined || list[k].params!.length === n)) k--;
+    if (k >= 0 && (list[k].params === undefined) !== (params === undefined)) {
+      this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
+      list.push(m);
+    } else if (k >= 0) list[k] = m;
+    else list.push(m);
     map.set(key, list);
     this.allDefines.push(m);
   }
@@ -1113,6 +1185,20 @@ class Preprocessor {
 
   private lookupSingle(name: string): SingleLineMacro[] | undefined {
     return this.smacros.get(name) ?? (this.ismacros.size > 0 ? this.ismacros.get(name.toLowerCase()) : undefined);
+  }
+
+  /**
+   * `a %+ b` pasted (manual §4.1.4), and what the pasting made rescanned for single-line macros,
+   * as nasm does: `val_ %+ %1` with `%1` = 2 is the macro `val_2` when there is one.
+   */
+  private pasteAndRescan(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
+    for (let round = 0; round < this.limits.macroLevels; round++) {
+      const joined = pasteTokens(toks, file, line);
+      if (joined.length === toks.length) return joined;
+      toks = this.expandSingle(joined, file, line, active);
+      if (toks === joined || !hasPaste(toks)) return toks;
+    }
+    return toks;
   }
 
   /** Expands single-line macros (manual §4.1); returns the input array itself when nothing expands. */
@@ -1129,25 +1215,32 @@ class Preprocessor {
         if (out) out.push(t);
         continue;
       }
-      let def: SingleLineMacro | undefined;
+      // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
+      // with them, it takes the definition of the call's argument count, if there is one.
+      let def: SingleLineMacro | undefined = defs[defs.length - 1];
       let args: PPToken[][] | undefined;
       let endIdx = i;
       const open = toks[i + 1];
-      if (open && open.text === '(' && defs.some((d) => d.params)) {
-        let depth = 0;
-        let j = i + 1;
-        for (; j < toks.length; j++) {
-          if (toks[j].text === '(') depth++;
-          else if (toks[j].text === ')' && --depth === 0) break;
-        }
-        if (j < toks.length) {
-          args = splitArguments(toks.slice(i + 2, j), 0, Infinity);
-          if (j === i + 2) args = [];
-          def = defs.find((d) => d.params && d.params.length === args!.length);
-          if (def) endIdx = j;
+      if (def.params !== undefined) {
+        def = undefined;
+        if (open && open.text === '(') {
+          let depth = 0;
+          let j = i + 1;
+          for (; j < toks.length; j++) {
+            if (toks[j].text === '(') depth++;
+            else if (toks[j].text === ')' && --depth === 0) break;
+          }
+          if (j < toks.length) {
+            // `f()` passes one empty argument, as nasm counts it.
+            args = j === i + 2 ? [[]] : splitArguments(toks.slice(i + 2, j), 0, Infinity);
+            for (let k = defs.length - 1; k >= 0 && !def; k--) if (defs[k].params?.length === args.length) def = defs[k];
+            if (def) endIdx = j;
+            else if (!active?.has(defs[defs.length - 1])) {
+              this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+            }
+          }
         }
       }
-      if (!def) def = defs.find((d) => !d.params);
       if (!def || active?.has(def) || this.expansionOverflow) { if (out) out.push(t); continue; }
       this.expandedTokens += def.body.length;
       if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {
@@ -1162,14 +1255,26 @@ class Preprocessor {
       const start = t.start, end = toks[endIdx].end;
       const body: PPToken[] = [];
       for (const b of def.body) {
-        const pi = def.params && b.kind === 'ident' ? def.params.indexOf(b.text) : -1;
+        // A name given twice is the later parameter (nasm 2.16: `f(x,x) x` with (1,2) is 2).
+        const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
         if (pi >= 0 && args) for (const a of args[pi]) body.push(a);
         else body.push({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE });
       }
       const set = active ?? new Set<SingleLineMacro>();
       set.add(def);
-      const expanded = this.expandSingle(hasPaste(body) ? pasteTokens(body, file, line) : body, file, line, set);
+      // Pasted after the body's own macros expand, as nasm does (`val_ %+ x` with x = v, v = 2: val_2).
+      let expanded = this.expandSingle(body, file, line, set);
+      if (hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line, set);
       set.delete(def);
+      // nasm rescans an expansion with the rest of its line: one ending in the name of a macro
+      // with parameters takes the parentheses after the call (`%define g f`: `g(3)` is `f(3)`).
+      const last = expanded.length > 0 ? expanded[expanded.length - 1] : undefined;
+      if (last?.kind === 'ident' && toks[endIdx + 1]?.text === '(' && this.lookupSingle(last.text)?.at(-1)?.params !== undefined) {
+        for (let k = 0; k < expanded.length - 1; k++) out.push(expanded[k]);
+        toks = [last, ...toks.slice(endIdx + 1)];
+        i = -1;
+        continue;
+      }
       for (const x of expanded) out.push(x);
       i = endIdx;
     }
@@ -1405,20 +1510,21 @@ class Preprocessor {
       this.sink.warning('macro-args', `multi-line macro \`${nameTok.text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, f.expansion);
       return false;
     }
-    if (this.macroDepth >= Math.min(this.limits.macroLevels, this.limits.mmacros)) {
-      // Reported at the outermost call, as nasm does.
-      const outer = this.frames.find((fr) => fr.kind === 'macro');
-      this.sink.error('limit-macro-levels', 'interminable multiline macro recursion',
-        outer?.invocation?.callSite ?? callSite, outer ? outer.expansion.slice(1) : f.expansion);
-      this.emit(f, file, line, text, [], true);
-      return true;
-    }
     const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1) : argsAll;
     if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
     const given = args.length;
     for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {
       const dflt = def.defaults[k - def.min];
       if (dflt) args.push(dflt as PPToken[]);
+    }
+    const weight = argumentWeight(args);
+    if (this.macroDepth >= Math.min(this.limits.macroLevels, this.limits.mmacros) || this.argumentTokens + weight > MAX_ARGUMENT_TOKENS) {
+      // Reported at the outermost call, as nasm does.
+      const outer = this.frames.find((fr) => fr.kind === 'macro');
+      this.sink.error('limit-macro-levels', 'interminable multiline macro recursion',
+        outer?.invocation?.callSite ?? callSite, outer ? outer.expansion.slice(1) : f.expansion);
+      this.emit(f, file, line, text, [], true);
+      return true;
     }
     // Arguments keep where they were written, so references inside them point at the call site.
     const located = args.map((a) => a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) })));
@@ -1430,6 +1536,7 @@ class Preprocessor {
     else this.emit(f, file, line, text, [], true);
     const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: this.uniqueId++, callSite, name: nameTok.text, label };
     this.macroDepth++;
+    this.argumentTokens += weight;
     this.inProgress.set(def, (this.inProgress.get(def) ?? 0) + 1);
     this.frames.push({
       kind: 'macro', file, body: def.body, idx: 0, expansion: nestExpansion(callSite, f.expansion), depth: f.depth + 1,
@@ -1446,8 +1553,29 @@ class Preprocessor {
     return lower?.some((m) => m.caseInsensitive) ? lower.filter((m) => m.caseInsensitive) : undefined;
   }
 
-  /** Replaces `%n`, `%0`, `%00`, `%?`, `%??`, `%{n}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
-  private substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number): PPToken[] {
+  /**
+   * `%{a:b}`: parameters a to b separated by commas, backwards when a > b, negative ones counted
+   * from the last (nasm 2.16, manual §4.3.4); both must be within %0, else nasm's error and nothing.
+   */
+  private parameterRange(inv: MacroInvocation, text: string, range: SourceRange, expansion: readonly SourceRange[]): PPToken[] {
+    const [a, b] = text.slice(2, -1).split(':').map(Number);
+    const n = inv.count;
+    if (a === 0 || b === 0 || Math.abs(a) > n || Math.abs(b) > n) {
+      this.sink.error('macro-args', `\`${text}': macro parameters out of range`, range, expansion);
+      return [];
+    }
+    const from = a < 0 ? a + n + 1 : a, to = b < 0 ? b + n + 1 : b;
+    const out: PPToken[] = [];
+    for (let i = from; ; i += from <= to ? 1 : -1) {
+      for (const t of macroArgument(inv, i) ?? []) out.push({ ...t, start: range.start.col, end: range.end.col });
+      if (i === to) break;
+      out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col });
+    }
+    return out;
+  }
+
+  /** Replaces `%n`, `%0`, `%00`, `%?`, `%??`, `%{n}`, `%{a:b}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
+  private substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
     const out: PPToken[] = [];
     let prevEnd = -1;
     let prevSubst = false;
@@ -1459,21 +1587,25 @@ class Preprocessor {
         let n: number | undefined;
         // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
         // `%+n` arrives as the `%+` token touching a number.
+        // In braces too: nasm 2.16 reads `%{-1}` as `%-1`, not as the last parameter.
         const next = toks[ti + 1];
         const ccPlus = s === '%+' && next !== undefined && next.kind === 'number' && next.start === t.end;
-        if (ccPlus || /^%-\d+$/.test(s)) {
-          const index = ccPlus ? Number(next.text) : Number(s.slice(2));
-          const arg = macroArgument(inv, index);
+        const braced = /^%\{[+-]\d+\}$/.test(s);
+        if (ccPlus || braced || /^%-\d+$/.test(s)) {
+          const invert = ccPlus ? false : braced ? s[2] === '-' : true;
+          const arg = macroArgument(inv, ccPlus ? Number(next.text) : Number(s.slice(braced ? 3 : 2, braced ? -1 : undefined)));
           const cc = arg?.length === 1 ? arg[0].text.toLowerCase() : '';
           const end = ccPlus ? next.end : t.end;
           if (ccPlus) ti++;
-          if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `\`${s}${ccPlus ? next.text : ''}': macro parameter ${index} is not a condition code`, lineRange(file, line, t.start, end));
-          else repl = [{ ...arg![0], kind: 'ident', text: ccPlus ? cc : invertCondition(cc), start: t.start, end }];
+          const written = braced ? `%${s.slice(2, -1)}` : `${s}${ccPlus ? next.text : ''}`;
+          if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `macro parameter \`${written}' is not a condition code`, lineRange(file, line, t.start, end), expansion);
+          else repl = [{ ...arg![0], kind: 'ident', text: invert ? invertCondition(cc) : cc, start: t.start, end }];
           repl ??= [];
         } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end }] : [];
         else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE }];
         else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
-        else if (/^%\{-?\d+\}$/.test(s)) n = Number(s.slice(2, -1));
+        else if (/^%\{\d+\}$/.test(s)) n = Number(s.slice(2, -1));
+        else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = this.parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion);
         if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end }];
         else if (n !== undefined) repl = (macroArgument(inv, n) ?? []).map((a) => ({ ...a, start: t.start, end: t.end }));
         else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end }];
@@ -1506,6 +1638,13 @@ function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): re
   if (outer.length < MAX_EXPANSION_CHAIN) return [callSite, ...outer];
   const half = MAX_EXPANSION_CHAIN >> 1;
   return [callSite, ...outer.slice(0, half - 1), ...outer.slice(outer.length - half)];
+}
+
+/** How many tokens a call's arguments hold. */
+function argumentWeight(args: readonly (readonly PPToken[])[]): number {
+  let n = 0;
+  for (const a of args) n += a.length;
+  return n;
 }
 
 function pastable(t: PPToken): boolean {

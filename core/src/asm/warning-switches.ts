@@ -31,12 +31,16 @@ export function warningClass(code: string, message: string): string {
     case 'label-orphan': case 'number-overflow': case 'db-empty': case 'float-overflow': case 'regsize': case 'zeroing': case 'ptr': return code;
     case 'data-overflow': case 'out-of-range': return 'number-overflow';
     case 'macro-args': return message.includes('exists, but not taking') ? 'pp-macro-params-multi' : 'pp-macro-params-legacy';
-    case 'syntax': return message.startsWith('`%else\' after `%else\'') ? 'pp-else-else' : 'other';
+    case 'syntax': return message.startsWith('`%else\' after `%else\'') ? 'pp-else-else' : message.startsWith('`%elif\' after `%else\'') ? 'pp-else-elif' : 'other';
+    case 'rep-negative': return 'pp-rep-negative';
     case 'encode':
       if (message === 'instruction is not lockable') return 'prefix-lock';
       if (message.startsWith('instruction obsolete')) return message.includes('removed') ? 'obsolete-removed' : 'obsolete-valid';
       return message.startsWith('invalid operand size prefix') ? 'prefix-opsize' : 'other';
     case 'unknown-warning': case 'warn-stack-empty': return code;
+    case 'macro-def-param-single': return 'pp-macro-def-param-single';
+    case 'macro-params-single': return 'pp-macro-params-single';
+    case 'macro-redef-multi': return 'pp-macro-redef-multi';
     default: return 'other';
   }
 }

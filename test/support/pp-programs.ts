@@ -1,0 +1,400 @@
+// Random macro-heavy programs for the preprocessor's differential test against nasm: each is a few
+// independent snippets whose expansion ends up in `db`/`dd` bytes, so a difference shows.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { assemble } from '../../core/src/asm/index';
+
+/** Helpers over one seeded generator. */
+class Gen {
+  constructor(readonly r: () => number) {}
+  int(lo: number, hi: number): number { return lo + Math.floor(this.r() * (hi - lo + 1)); }
+  chance(p: number): boolean { return this.r() < p; }
+  pick<T>(a: readonly T[]): T { return a[Math.floor(this.r() * a.length)]; }
+  /** A small number in one of nasm's spellings. */
+  num(lo = 0, hi = 99): string {
+    const n = this.int(lo, hi);
+    if (n < 0) return String(n);
+    return this.pick([String(n), String(n), `0x${n.toString(16)}`, `0${n.toString(16)}h`, `0${n.toString(8)}q`, `${n.toString(2)}b`]);
+  }
+  str(): string {
+    const s = Array.from({ length: this.int(0, 6) }, () => this.pick(['a', 'b', 'x', 'Z', '0', '7', ' ', '_', '-'])).join('');
+    return this.pick([`'${s}'`, `"${s}"`, `\`${s}\``]);
+  }
+}
+
+/** An expression over small numbers and the given names (each holding a small value), no division. */
+function expr(g: Gen, names: readonly string[], depth = 0): string {
+  if (depth > 2 || g.chance(0.35)) return names.length > 0 && g.chance(0.5) ? g.pick(names) : g.num(0, 20);
+  const a = expr(g, names, depth + 1);
+  const b = expr(g, names, depth + 1);
+  switch (g.int(0, 6)) {
+    case 0: return `${a}+${b}`;
+    case 1: return `(${a})-(${b})`;
+    case 2: return `(${a})*(${b}&3)`;
+    case 3: return `(${a})|(${b})`;
+    case 4: return `(${a})^(${b})`;
+    case 5: return `-(${a})`;
+    default: return `(${a})<<((${b})&3)`;
+  }
+}
+
+/** A condition for %if: comparisons, logic, numbers. */
+function condition(g: Gen, names: readonly string[]): string {
+  const cmp = g.pick(['<', '>', '<=', '>=', '==', '!=', '=', '<>']);
+  const c = `(${expr(g, names)}) ${cmp} (${expr(g, names)})`;
+  switch (g.int(0, 4)) {
+    case 0: return `${c} && (${expr(g, names)})`;
+    case 1: return `${c} || ${g.num(0, 1)}`;
+    case 2: return `!(${c})`;
+    case 3: return `${c} ^^ (${expr(g, names)} > 5)`;
+    default: return c;
+  }
+}
+
+type Snippet = (g: Gen, k: number) => string[];
+
+/** Single-line macros with parameters, overloaded by parameter count, %undef. */
+const smacroParams: Snippet = (g, k) => {
+  const out: string[] = [];
+  // Overloads by parameter count; now and then also one without parameters, which nasm rejects.
+  const forms = g.chance(0.2) ? [0] : [1, 2, 3].filter(() => g.chance(0.6));
+  if (forms.length === 0 || g.chance(0.05)) forms.push(g.int(0, 3));
+  const params = ['a', 'b', 'c'];
+  for (const n of forms) {
+    const ps = params.slice(0, n);
+    const body = n === 0 ? g.num() : ps.map((p) => `(${p})*${g.num(1, 5)}`).join('+') + `+${g.num()}`;
+    out.push(n === 0 ? `%define f${k} ${body}` : `%define f${k}(${ps.join(',')}) ${body}`);
+  }
+  const use = (n: number): string => n === 0 ? `f${k}` : `f${k}(${Array.from({ length: n }, () => g.chance(0.2) ? `(${g.num()}+${g.num()})` : g.num()).join(', ')})`;
+  for (let i = 0; i < 3; i++) out.push(`  dd ${use(g.pick(forms))}`);
+  if (g.chance(0.3)) {
+    const gone = g.pick(forms);
+    out.push(gone === 0 ? `%undef f${k}` : `%undef f${k}`);
+    out.push(`%ifdef f${k}`, '  db 1', '%else', '  db 2', '%endif');
+  }
+  return out;
+};
+
+/** %define binds late, %xdefine early; %idefine/%ixdefine ignore case. */
+const smacroBinding: Snippet = (g, k) => {
+  const v1 = g.num(), v2 = g.num();
+  const out = [`%define b${k} ${v1}`, `%define l${k} b${k}+1`, `%xdefine x${k} b${k}+1`];
+  if (g.chance(0.5)) out.push(`%define b${k} ${v2}`); else out.push(`%undef b${k}`, `%define b${k} ${v2}`);
+  out.push(`  dd l${k}, x${k}`);
+  out.push(`%${g.pick(['idefine', 'ixdefine'])} Ci${k} ${g.num()}`, `  dd ci${k}, CI${k}, Ci${k}`);
+  if (g.chance(0.5)) out.push(`%define Cs${k} ${g.num()}`, `%ifdef cs${k}`, '  db 3', '%else', '  db 4', '%endif');
+  if (g.chance(0.4)) out.push(`%xdefine r${k} ${g.num()}`, `%xdefine r${k} r${k}+${g.num()}`, `%xdefine r${k} (r${k})*2`, `  dd r${k}`);
+  return out;
+};
+
+/** %assign/%iassign in %rep loops with %exitrep. */
+const assignLoops: Snippet = (g, k) => {
+  const out = [`%assign n${k} ${g.num(0, 5)}`, `%rep ${g.num(0, 6)}`, `  %assign n${k} (n${k}*${g.int(1, 3)}+${g.num(0, 7)}) & 0xff`];
+  if (g.chance(0.5)) out.push(`  %if n${k} > ${g.int(5, 60)}`, '    %exitrep', '  %endif');
+  out.push(`  db n${k}`, '%endrep', `  dd n${k}`);
+  if (g.chance(0.4)) out.push(`%iassign Q${k} ${expr(g, [`n${k}`])} & 0xffff`, `  dd q${k}, Q${k}`);
+  if (g.chance(0.3)) out.push(`%assign e${k} ${condition(g, [`n${k}`])}`, `  db e${k}`);
+  return out;
+};
+
+/** Nested %rep with counters and an inner %exitrep. */
+const nestedRep: Snippet = (g, k) => {
+  const out = [`%assign i${k} 0`, `%rep ${g.int(0, 3)}`, `  %assign j${k} 0`, `  %rep ${g.int(0, 4)}`, `    db i${k}*10+j${k}`];
+  if (g.chance(0.5)) out.push(`    %if j${k} == ${g.int(0, 3)}`, '      %exitrep', '    %endif');
+  out.push(`    %assign j${k} j${k}+1`, '  %endrep', `  %assign i${k} i${k}+1`, '%endrep', `  db i${k}`);
+  return out;
+};
+
+/** %if/%elif/%else chains. */
+const ifChains: Snippet = (g, k) => {
+  const names = [`v${k}`];
+  const out = [`%assign v${k} ${g.num(0, 20)}`, `%if ${condition(g, names)}`, '  db 1'];
+  for (let i = g.int(0, 2); i > 0; i--) out.push(`%${g.pick(['elif', 'elifn'])} ${condition(g, names)}`, `  db ${i + 1}`);
+  if (g.chance(0.6)) out.push('%else', '  db 9');
+  out.push('%endif');
+  if (g.chance(0.4)) out.push(`%ifn ${condition(g, names)}`, `  %if ${condition(g, names)}`, '    db 5', '  %endif', '%endif');
+  return out;
+};
+
+/** Token tests: %ifdef %ifmacro %ifidn %ifidni %ifnum %ifstr %ifid %iftoken %ifempty, negated and as %elif. */
+const tokenTests: Snippet = (g, k) => {
+  const operands = (): string => g.pick([g.num(), `x${k}`, 'eax', g.str(), '', `${g.num()} ${g.num()}`, `-${g.num()}`, `$`, `a${k}, b`, '+', g.num(0, 9) + '.5']);
+  const test = (): string => {
+    switch (g.int(0, 8)) {
+      case 0: return `def d${k}`;
+      case 1: return `macro m${k}${g.pick(['', ' 1', ' 0-1', ' 2'])}`;
+      case 2: return `idn ${operands()}, ${operands()}`;
+      case 3: return `idni ${operands()}, ${operands()}`;
+      case 4: return `num ${operands()}`;
+      case 5: return `str ${operands()}`;
+      case 6: return `id ${operands()}`;
+      case 7: return `token ${operands()}`;
+      default: return `empty ${operands()}`;
+    }
+  };
+  const out: string[] = [];
+  if (g.chance(0.5)) out.push(`%define d${k} ${g.num()}`);
+  if (g.chance(0.5)) out.push(`%macro m${k} ${g.pick(['0', '1', '0-2'])}`, '  db 0', '%endmacro');
+  for (let i = 0; i < 3; i++) {
+    out.push(`%if${g.pick(['', 'n'])}${test()}`, `  db ${i * 4 + 1}`);
+    if (g.chance(0.5)) out.push(`%elif${g.pick(['', 'n'])}${test()}`, `  db ${i * 4 + 2}`);
+    if (g.chance(0.5)) out.push('%else', `  db ${i * 4 + 3}`);
+    out.push('%endif');
+  }
+  // The same tests on macro parameters.
+  out.push(`%macro t${k} 0-2`);
+  out.push(`  %ifempty %1`, '    db 0x10', '  %elifnum %1', '    db 0x11', '  %elifstr %1', '    db 0x12', '  %elifid %1', '    db 0x13', '  %else', '    db 0x14', '  %endif');
+  out.push(`  %ifidn %1, %2`, '    db 0x15', '  %endif');
+  out.push('%endmacro');
+  for (let i = 0; i < 3; i++) {
+    const a = operands();
+    out.push(`  t${k} ${a.includes(',') ? `{${a}}` : a}${g.chance(0.5) ? `, ${operands().replace(',', '')}` : ''}`);
+  }
+  return out;
+};
+
+/** Multi-line macros: ranges, defaults, greedy, .nolist, %0, %{n}, %%labels, %rotate. */
+const mmacroParams: Snippet = (g, k) => {
+  const min = g.int(0, 3);
+  const star = g.chance(0.2);
+  const max = star ? min + 3 : g.int(min, min + 3);
+  const defaults = star ? 0 : g.int(0, max - min);
+  const greedy = g.chance(0.25) && max > 0;
+  const spec = `${min}${max !== min || star ? `-${star ? '*' : max}` : ''}${greedy ? '+' : ''}${g.chance(0.2) ? '.nolist' : ''}`;
+  const defs = Array.from({ length: defaults }, () => g.num());
+  const out = [`%macro mm${k} ${spec}${defs.length ? ' ' + defs.join(', ') : ''}`, '  db %0'];
+  for (let i = 1; i <= Math.min(max, 4); i++) out.push(g.chance(0.5) ? `  %if %0 >= ${i}`: `  %if ${i} <= %0`, `    db ${g.chance(0.3) ? `%{${i}}` : `%${i}`}`, '  %endif');
+  if (g.chance(0.4)) out.push('%%here:', '  dd %%here');
+  if (g.chance(0.4)) out.push('  %rep %0', '    db %1', `    %rotate ${g.pick(['1', '-1', '2', '%0-1'])}`, '  %endrep');
+  out.push('%endmacro');
+  for (let i = 0; i < 4; i++) {
+    const n = g.int(min, star ? min + 4 : Math.max(min, max - defaults) + defaults + (greedy ? 2 : 0));
+    const args = Array.from({ length: n }, () => g.chance(0.15) ? `{${g.num()}, ${g.num()}}` : g.num());
+    out.push(`  mm${k} ${args.join(', ')}`);
+  }
+  return out;
+};
+
+/** Overloading a multi-line macro by parameter count, and a 12-parameter one with %{10}. */
+const mmacroOverload: Snippet = (g, k) => {
+  const out: string[] = [];
+  const counts = [0, 1, 2].filter(() => g.chance(0.7));
+  for (const n of counts) out.push(`%macro o${k} ${n}`, `  db ${n}${n > 0 ? `, %${n}` : ''}`, '%endmacro');
+  for (const n of counts) out.push(`  o${k} ${Array.from({ length: n }, () => g.num()).join(', ')}`);
+  if (g.chance(0.4)) {
+    out.push(`%macro big${k} 10-12 ${g.num()}, ${g.num()}`, '  db %0, %{10}, %{11}, %{12}, %9, %1', '%endmacro');
+    out.push(`  big${k} ${Array.from({ length: g.int(10, 12) }, () => g.num()).join(', ')}`);
+  }
+  return out;
+};
+
+/** Greedy parameters and brace-grouped arguments. */
+const greedyArgs: Snippet = (g, k) => {
+  const out = [`%macro gr${k} 1-2+`, '  db %1', '  %ifnempty %2', '    db %2', '  %endif', '%endmacro'];
+  for (let i = 0; i < 3; i++) {
+    const rest = Array.from({ length: g.int(0, 3) }, () => g.num());
+    out.push(`  gr${k} ${g.chance(0.3) ? `{${g.num()}, ${g.num()}}` : g.num()}${rest.length ? ', ' + rest.join(', ') : ''}`);
+  }
+  return out;
+};
+
+/** %strlen %substr %strcat %defstr %deftok. */
+const stringFunctions: Snippet = (g, k) => {
+  const s = g.str();
+  const a = g.int(1, 6);
+  const out = [`%strlen sl${k} ${s}`, `  dd sl${k}`];
+  out.push(`%substr ss${k} ${s} ${a}${g.chance(0.6) ? `, ${g.pick(['1', '2', '-1', String(g.int(0, 4))])}` : ''}`, `  db ss${k}, 0`);
+  out.push(`%strcat sc${k} ${g.str()}, ${g.str()}${g.chance(0.4) ? `, ${g.str()}` : ''}`, `  db sc${k}, 0`);
+  out.push(`%strlen sl${k} sc${k}`, `  dd sl${k}`);
+  out.push(`%defstr ds${k} ${g.pick([`abc${k}`, `${g.num()} + ${g.num()}`, `mov eax, 1`, `x${k}`])}`, `  db ds${k}, 0`);
+  out.push(`%deftok dt${k} '${g.num()}+${g.num()}'`, `  dd dt${k}`);
+  return out;
+};
+
+/** %+ token pasting, %[...] and %? %??. */
+const pasting: Snippet = (g, k) => {
+  const out = [`%assign ix${k} ${g.int(0, 3)}`];
+  for (let i = 0; i < 4; i++) out.push(`%define val${k}_${i} ${g.num()}`);
+  out.push(`  dd val${k}_%[ix${k}]`);
+  out.push(`%macro pst${k} 1`, `  dd val${k}_ %+ %1`, `lab${k}_ %+ %1: db %1`, '%endmacro');
+  out.push(`  pst${k} ${g.int(0, 3)}`);
+  out.push(`%define pre${k} val${k}_`, `  dd pre${k} %+ ${g.int(0, 3)}`);
+  out.push(`%xdefine xp${k} %[pre${k}]%[ix${k}]`, `  dd xp${k}`);
+  out.push(`%imacro Nm${k} 0`, '  %defstr s1 %?', '  %defstr s2 %??', '  db s1, s2', '%endmacro', `  ${g.pick([`Nm${k}`, `nm${k}`, `NM${k}`])}`);
+  return out;
+};
+
+/** The context stack: %push %pop %repl, %$ names, %$$, %ifctx, and if/else/endif macros on it. */
+const contexts: Snippet = (g, k) => {
+  const out = [`%push c${k}`, `%define %$v ${g.num()}`, `%assign %$n ${g.num()}`, `%$top: dd %$v, %$n, %$top`];
+  if (g.chance(0.5)) out.push(`%push d${k}`, `%define %$v ${g.num()}`, '  dd %$v, %$$v', '%pop');
+  if (g.chance(0.5)) out.push(`%repl e${k}`, `%ifctx e${k}`, '  db 1', `%elifctx c${k}`, '  db 2', '%endif');
+  out.push('  dd %$v', '%pop');
+  out.push(`%macro if${k} 1`, `  %push if${k}`, '  j%-1 %$ifnot', '%endmacro',
+    `%macro else${k} 0`, '  %repl else', '  jmp %$ifend', '  %$ifnot:', '%endmacro',
+    `%macro endif${k} 0`, `  %ifctx if${k}`, '    %$ifnot:', '  %else', '    %$ifend:', '  %endif', '  %pop', '%endmacro');
+  for (let i = 0; i < 2; i++) {
+    out.push(`  cmp eax, ${g.num()}`, `  if${k} ${g.pick(['e', 'ne', 'a', 'l', 'z', 'nc'])}`, `    mov eax, ${g.num()}`);
+    if (g.chance(0.5)) out.push(`  else${k}`, `    mov ebx, ${g.num()}`);
+    out.push(`  endif${k}`);
+  }
+  return out;
+};
+
+/** Macros that define macros, nested calls, %macro/%define inside a macro body. */
+const macroDefiners: Snippet = (g, k) => {
+  const out = [`%macro mk${k} 2`, `  %define %1_v %2`, `  %macro %1_m 0-1 ${g.num()}`, '    db %1_v', '  %endmacro', '%endmacro'];
+  out.push(`  mk${k} n${k}a, ${g.num()}`, `  mk${k} n${k}b, ${g.num()}`, `  n${k}a_m`, `  n${k}b_m`, `  dd n${k}a_v + n${k}b_v`);
+  out.push(`%macro inner${k} 1`, '  dd %1*2', '%endmacro', `%macro outer${k} 1-2 ${g.num()}`, `  inner${k} %1+%2`, `  inner${k} {%1}`, '%endmacro', `  outer${k} ${g.num()}`, `  outer${k} ${g.num()}, ${g.num()}`);
+  return out;
+};
+
+/** %{a:b} parameter ranges, %00, %exitmacro, %unmacro, redefinition. */
+const mmacroMore: Snippet = (g, k) => {
+  const n = g.int(1, 5);
+  const bound = (): string => { const v = g.int(1, n); return g.chance(0.3) ? String(-v) : String(v); };
+  const out = [`%macro pr${k} 1-*`, `  db %{${bound()}:${bound()}}`];
+  if (g.chance(0.5)) out.push(`  %rotate ${g.int(-2, 2)}`, `  db %{${bound()}:${bound()}}, %{${g.int(1, n)}}`);
+  out.push('%endmacro', `  pr${k} ${Array.from({ length: n }, () => g.num()).join(', ')}`);
+  out.push(`%macro lb${k} 1`, '%00: db %1', `  dd %00`, '%endmacro', `here${k}: lb${k} ${g.num()}`, `  dd here${k}`);
+  out.push(`%macro ex${k} 1`, `  %rep 5`, '    db %1', `    %if %1 ${g.pick(['>', '<', '=='])} ${g.int(0, 9)}`, '      %exitmacro', '    %endif', '  %endrep', '  db 0xee', '%endmacro', `  ex${k} ${g.int(0, 9)}`);
+  if (g.chance(0.4)) out.push(`%unmacro ex${k} 1`, `%ifmacro ex${k}`, '  db 1', '%endif');
+  if (g.chance(0.3)) out.push(`%macro ex${k} 0-1`, '  db 0x77', '%endmacro', `  ex${k}`);
+  return out;
+};
+
+/** Parameters pasted to text, __LINE__ in expansions, defines made from parameters, %local/%arg. */
+const paramPasting: Snippet = (g, k) => {
+  const out = [`%macro mkc${k} 2`, `  %1_${k} equ %2`, `  %define %1_sq${k}(x) ((x)*(x)+%2)`, `  lbl%{1}${k}: db %{2}`, '  dd __LINE__', '%endmacro'];
+  const names = ['alpha', 'beta', 'gamma'].filter(() => g.chance(0.7));
+  for (const nm of names) out.push(`  mkc${k} ${nm}, ${g.num(0, 40)}`);
+  for (const nm of names) out.push(`  dd ${nm}_${k}, ${nm}_sq${k}(${g.num(0, 9)}), lbl${nm}${k}`);
+  out.push(`%rep ${g.int(1, 3)}`, '  dd __LINE__', '%endrep');
+  if (g.chance(0.4)) {
+    out.push(`%push fr${k}`, `%stacksize ${g.pick(['flat', 'large', 'small'])}`, `%arg a${k}:${g.pick(['dword', 'word'])}, b${k}:dword`, `%assign %$localsize 0`, `%local l${k}:dword`,
+      `  mov eax, [a${k}]`, `  mov ebx, [b${k}]`, `  mov ecx, [l${k}]`, '  dd %$localsize', '%pop');
+  }
+  return out;
+};
+
+/** Odds and ends: string comparisons in %if, %elifdef, context-local macros with parameters, %ifctx in a macro. */
+const misc: Snippet = (g, k) => {
+  const out = [`%define q${k} ${g.str()}`, `%if q${k} = ${g.str()}`, '  db 1', `%elifdef q${k}`, '  db 2', '%endif'];
+  out.push(`%ifidn q${k}, ${g.str()}`, '  db 3', `%elifidni q${k}, ${g.str()}`, '  db 4', '%else', '  db 5', '%endif');
+  out.push(`%substr u${k} ${g.str()} ${g.int(1, 4)}, ${g.pick(['-1', '-2', '0', '3'])}`, `  db u${k}, 0`);
+  out.push(`%deftok w${k} '${g.num()} + ${g.num()}'`, `  dd w${k}`);
+  out.push(`%push k${k}`, `%define %$f(x) (x)+${g.num()}`, '  dd %$f(3)', `%ifctx k${k}`, '  db 6', '%endif');
+  out.push(`%macro inctx${k} 0`, `  %ifctx k${k}`, '    dd %$f(1)', '  %else', '    db 7', '  %endif', '%endmacro', `  inctx${k}`, '%pop', `  inctx${k}`);
+  out.push(`%assign cnt${k} 0`, `%rep ${g.int(1, 4)}`, `  %assign cnt${k} cnt${k}+1`, `  %xdefine nm${k}_%[cnt${k}] cnt${k}*2`, '%endrep', `  dd nm${k}_1${g.chance(0.5) ? ` + nm${k}_%[cnt${k}]` : ''}`);
+  out.push(`  dd __?LINE?__, __LINE__`);
+  return out;
+};
+
+/** How a call's arguments split: quotes, parentheses, braces, empty ones, comments; %0 as a count. */
+const argForms: Snippet = (g, k) => {
+  const out = [`%macro af${k} 0-*`, '  db %0', '  %rep %0', '    %ifempty %1', '      db 0xe0', '    %else', '      db %1', '    %endif', `    %rotate ${g.pick(['1', '1', '-1', '%0+1'])}`, '  %endrep', '%endmacro'];
+  const arg = (): string => g.pick([g.num(), g.str(), `(${g.num()}+${g.num()})`, `{${g.num()}, ${g.num()}}`, '', `'a,b'`, `${g.num()} ; note`, `${g.num()} %+ ${g.int(0, 9)}`]);
+  for (let i = 0; i < 3; i++) {
+    const args = Array.from({ length: g.int(0, 4) }, arg);
+    // A comment ends the line: only the last argument may have one.
+    const fixed = args.map((a, j) => (j < args.length - 1 ? a.replace(/ ;.*/, '') : a));
+    out.push(`  af${k} ${fixed.join(', ')}`);
+  }
+  out.push(`%macro lv${k} 0`, '%%a: db 1', `  %ifdef lvd${k}`, '  %else', `    %define lvd${k}`, `    lv${k}`, '  %endif', '  dd %%a', '%endmacro', `  lv${k}`);
+  return out;
+};
+
+/** Programs nasm rejects or warns about; only some lines are broken. */
+const faults: Snippet = (g, k) => {
+  switch (g.int(0, 25)) {
+    case 0: return [`%macro w${k} 2`, '  db %1, %2', '%endmacro', `  w${k} 1`];
+    case 1: return [`%macro w${k} 1`, '  db %1', '%endmacro', `  w${k} 1, 2`];
+    case 2: return ['%endif'];
+    case 3: return ['%if 1', '%else', '%else', '%endif'];
+    case 4: return ['%exitrep'];
+    case 5: return ['%rotate 1'];
+    case 6: return ['%pop'];
+    case 7: return ['  dd %$x'];
+    case 8: return [`%assign a${k} 1+`];
+    case 9: return [`%error custom ${k}`];
+    case 10: return [`%warning custom ${k}`];
+    case 11: return [`%define f${k}(a,b) a+b`, `  dd f${k}(1)`];
+    case 12: return [`%substr s${k} 'abc' x`];
+    case 13: return [`%ifidn`, '  db 1', '%endif'];
+    case 14: return ['%endmacro'];
+    case 15: return ['%endrep'];
+    case 16: return [`%rep x${k}`, '  db 1', '%endrep'];
+    case 17: return [`%macro r${k} 0`, '  db 1', '%endmacro', `%macro r${k} 0`, '  db 2', '%endmacro', `  r${k}`];
+    case 18: return [`%if 1`, `  %if 0`, '  db 1', '%endif'];
+    case 19: return [`%macro pr${k} 1-*`, '  db %{1:4}', '%endmacro', `  pr${k} 1, 2`];
+    case 20: return [`%define %$z 1`];
+    case 21: return [`%macro bad${k} 1`, '  j%+1 $', '%endmacro', `  bad${k} eax`];
+    case 22: return [`%strlen l${k} 5`];
+    case 23: return [`%deftok t${k} 5`];
+    case 24: return [`%if`, '%endif'];
+    default: return [`%macro`];
+  }
+};
+
+const SNIPPETS: readonly Snippet[] = [smacroParams, smacroBinding, assignLoops, nestedRep, ifChains, tokenTests, mmacroParams, mmacroOverload, greedyArgs, stringFunctions, pasting, contexts, macroDefiners, mmacroMore, paramPasting, misc, argForms];
+
+/** One program: `bits 32` and a few snippets; with `faults`, some that nasm rejects or warns about. */
+export function ppProgram(r: () => number, faultsToo: boolean): string {
+  const g = new Gen(r);
+  const out = ['bits 32'];
+  const n = g.int(2, 5);
+  for (let k = 0; k < n; k++) {
+    const body = (faultsToo && g.chance(0.25) ? faults : g.pick(SNIPPETS))(g, k);
+    // Sometimes inside a macro expansion or a %rep of one, where the same lines must behave alike.
+    if (g.chance(0.15) && !body.some((l) => /%macro|%endmacro|%\d|%\{|%0|%rotate|%%|%\?/.test(l))) {
+      out.push(`%macro wrap${k} 0`, ...body, '%endmacro', `  wrap${k}`);
+    } else out.push(...body);
+  }
+  return out.join('\n') + '\n';
+}
+
+/**
+ * How our assembly of `text` differs from nasm's (undefined when it does not): the same bytes when
+ * nasm accepts it, an error on every line nasm reports one on when it rejects it, and warnings on
+ * the same lines both ways (the call site of an expansion counts, as in nasm-corpus.test.ts).
+ */
+export function differenceFromNasm(file: string, text: string): string | undefined {
+  fs.writeFileSync(file, text);
+  const nasm = spawnSync('nasm', ['-f', 'bin', '-o', `${path.basename(file)}.bin`, path.basename(file)], { cwd: path.dirname(file), encoding: 'utf8', timeout: 20_000 });
+  // nasm's own failures (a runaway it takes minutes over, an internal assertion) compare with nothing.
+  if (nasm.error !== undefined || nasm.signal !== null || nasm.stderr.includes('panic:')) return undefined;
+  const ours = assemble({ file, text, host: { readFile: () => undefined } });
+  const own = path.basename(file);
+  const linesOf = (kind: string, context: boolean): Set<number> => new Set(nasm.stderr.split('\n')
+    .map((l) => /^(.+?):(\d+): (error:|warning:|\.\.\.)/.exec(l))
+    .filter((m) => m !== null && m[1] === own && (m[3] === kind || (context && m[3] === '...'))).map((m) => Number(m![2])));
+  const ourLines = (severity: string): Set<number> => new Set(ours.diagnostics.filter((d) => d.severity === severity)
+    .flatMap((d) => [d.range, ...(d.expansion ?? [])]).filter((rg) => path.basename(rg.file) === own).map((rg) => rg.start.line + 1));
+  const ourErrors = ours.diagnostics.filter((d) => d.severity === 'error');
+  const said = `nasm said:\n${nasm.stderr}we said:\n${ours.diagnostics.map((d) => `${d.range.start.line + 1}: ${d.severity}: ${d.message}`).join('\n')}`;
+  if (nasm.status !== 0) {
+    if (ourErrors.length === 0) return `nasm rejected it, we did not\n${said}`;
+    const reported = ourLines('error');
+    // nasm puts an unterminated block's error past the last line; we put it on the block's first.
+    const pastEnd = text.split('\n').length;
+    const atEnd = ourErrors.some((d) => d.message.startsWith('end of file'));
+    const missing = [...linesOf('error:', false)].filter((l) => !reported.has(l) && !(l >= pastEnd && atEnd));
+    return missing.length > 0 ? `nasm reports errors at lines ${missing.join(', ')}, we do not\n${said}` : undefined;
+  }
+  if (ourErrors.length > 0) return `nasm accepted it, we did not\n${said}`;
+  const expected = fs.readFileSync(`${file}.bin`);
+  const k = expected.findIndex((b, j) => ours.image[j] !== b);
+  if (k >= 0 || expected.length !== ours.image.length) {
+    const at = k >= 0 ? k : Math.min(expected.length, ours.image.length);
+    return `bytes differ at offset ${at} (our line ${(ours.sourceMap.lookupAddress(ours.origin + at)?.range.start.line ?? -2) + 1}; sizes ${expected.length} vs ${ours.image.length})`;
+  }
+  const nasmWarned = linesOf('warning:', false);
+  const nasmContext = linesOf('warning:', true);
+  const ourWarnings = ours.diagnostics.filter((d) => d.severity === 'warning');
+  const oursOwn = new Set(ourWarnings.filter((d) => path.basename(d.range.file) === own).map((d) => d.range.start.line + 1));
+  const oursAll = ourLines('warning');
+  for (const l of nasmWarned) if (!oursAll.has(l)) return `nasm warns at line ${l}, we do not\n${said}`;
+  for (const l of oursOwn) if (!nasmContext.has(l)) return `we warn at line ${l}, nasm does not\n${said}`;
+  return undefined;
+}
