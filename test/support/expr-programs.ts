@@ -2,10 +2,6 @@
 // and their comparison with nasm 2.16 (test/unit/expr-differential.test.ts, and by hand over many
 // seeds). Each program is `bits`/`org` and self-contained blocks, so a difference can be put
 // down to one block.
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { assemble, type AssembleResult } from '../../core/src/asm/index';
 
 type Rand = () => number;
 
@@ -241,54 +237,4 @@ export function program(r: Rand): { text: string; blocks: string[][]; header: st
 
 /** The bytes of blob.bin, which incbin reads. */
 export const BLOB = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff);
-
-export interface Outcome {
-  /** How we differ from nasm; undefined when we do not. */
-  readonly problem: string | undefined;
-  /** nasm died (a crash of nasm's: the program says nothing). */
-  readonly skipped: boolean;
-}
-
-/** Assembles `text` in `dir` with nasm and with us and says how they differ, if they do. */
-export function compareWithNasm(dir: string, text: string): Outcome {
-  const file = path.join(dir, 'p.asm');
-  fs.writeFileSync(file, text);
-  fs.rmSync(`${file}.bin`, { force: true });
-  const nasm = spawnSync('nasm', ['-f', 'bin', '-o', `${file}.bin`, 'p.asm'], { encoding: 'utf8', cwd: dir });
-  if (nasm.signal !== null || (nasm.status !== 0 && nasm.status !== 1)) return { problem: undefined, skipped: true };
-  const ours: AssembleResult = assemble({
-    file, text,
-    host: { readFile: () => undefined, readBinary: (p) => (path.basename(p) === 'blob.bin' ? BLOB : undefined) },
-  });
-  const lines = (kind: string): number[] => [...new Set(nasm.stderr.split('\n')
-    .map((l) => new RegExp(`^p\\.asm:(\\d+): ${kind}:`).exec(l)).filter((m) => m !== null).map((m) => Number(m![1])))];
-  const ourLines = (severity: string): Set<number> => new Set(ours.diagnostics.filter((d) => d.severity === severity)
-    .flatMap((d) => [d.range, ...(d.expansion ?? [])]).map((rg) => rg.start.line + 1));
-  const ourErrors = ourLines('error');
-  if (nasm.status !== 0) {
-    const missing = lines('error').filter((l) => !ourErrors.has(l));
-    if (ourErrors.size === 0 || missing.length > 0) return { problem: `nasm rejects it at lines ${lines('error').join(', ')} (${nasm.stderr.trim()}); we report errors at ${[...ourErrors].join(', ') || 'none'}`, skipped: false };
-    return { problem: undefined, skipped: false };
-  }
-  if (ourErrors.size > 0) {
-    const msgs = ours.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.range.start.line + 1}: ${d.message}`);
-    return { problem: `nasm accepts it; we report ${msgs.join('; ')}`, skipped: false };
-  }
-  const expected = fs.readFileSync(`${file}.bin`);
-  const k = expected.findIndex((b, j) => ours.image[j] !== b);
-  if (k >= 0 || expected.length !== ours.image.length) {
-    const at = k >= 0 ? k : Math.min(expected.length, ours.image.length);
-    const line = ours.sourceMap.lookupAddress(ours.origin + at)?.range.start.line;
-    return { problem: `bytes differ at offset ${at} (our line ${line === undefined ? '?' : line + 1}): nasm ${Buffer.from(expected.subarray(at, at + 10)).toString('hex')}, ours ${Buffer.from(ours.image.subarray(at, at + 10)).toString('hex')}`, skipped: false };
-  }
-  const nasmWarned = lines('warning');
-  const ourWarned = ourLines('warning');
-  const missing = nasmWarned.filter((l) => !ourWarned.has(l));
-  const extra = [...ourWarned].filter((l) => !nasmWarned.includes(l));
-  if (missing.length > 0 || extra.length > 0) {
-    const msgs = ours.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${d.range.start.line + 1}: ${d.message}`);
-    return { problem: `warnings differ: nasm (${nasm.stderr.trim()}), ours (${msgs.join('; ')})`, skipped: false };
-  }
-  return { problem: undefined, skipped: false };
-}
 

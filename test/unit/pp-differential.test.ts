@@ -22,7 +22,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { differenceFromNasm, ppProgram } from '../support/pp-programs';
+import { differenceFromNasm } from '../support/nasm-compare';
+import { ppProgram } from '../support/pp-programs';
 import { hasNasm, rng, seedsForThisRun } from '../support/random';
 
 /** Seeds CI runs every time; each passed when it was added. */
