@@ -17,6 +17,11 @@ const enum Ch {
   A = 65, Z = 90, LBracket = 91, RBracket = 93, Underscore = 95, a = 97, z = 122,
 }
 
+/** `ptr` in any case at `i` (compared by character: most names of three letters are registers). */
+function isPtr(text: string, i: number): boolean {
+  return (text.charCodeAt(i) | 0x20) === 0x70 && (text.charCodeAt(i + 1) | 0x20) === 0x74 && (text.charCodeAt(i + 2) | 0x20) === 0x72;
+}
+
 /**
  * Thrown by `fail` (an invalid memory reference, which LineParser reports): a thrown constant,
  * since no stack is wanted. Other forms left to LineParser are returned as undefined: a throw
@@ -261,7 +266,7 @@ class PlainLineParser implements TermReader {
     if (!((c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore)) return -1;
     for (i++; i < text.length && isIdentChar(text.charCodeAt(i)); i++);
     // `ptr` draws nasm's warning (see LineParser.statement): the line is left to LineParser.
-    if (i - this.i === 3 && text.slice(this.i, i).toLowerCase() === 'ptr') return -1;
+    if (i - this.i === 3 && isPtr(text, this.i)) return -1;
     this.i = i;
     this.tok++;
     return i;
