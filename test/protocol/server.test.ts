@@ -48,6 +48,7 @@ describe('language server over stdio', function () {
   let mainUri: string;
   let libUri: string;
   const td = () => ({ textDocument: { uri: mainUri } });
+  let init: { capabilities: Record<string, unknown> };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ringside-proto-'));
@@ -56,6 +57,13 @@ describe('language server over stdio', function () {
     mainUri = pathToFileURL(join(dir, 'main.asm')).toString();
     libUri = pathToFileURL(join(dir, 'lib.inc')).toString();
     client = new LspClient();
+    // Here, not in the first test, so each test can also run alone (mocha -g).
+    init = await client.request<{ capabilities: Record<string, unknown> }>('initialize', {
+      processId: process.pid, rootUri: pathToFileURL(dir).toString(), capabilities: {},
+      workspaceFolders: [{ uri: pathToFileURL(dir).toString(), name: 'ws' }],
+      initializationOptions: { settings: { technique: 'trap-and-emulate' } },
+    });
+    await client.notify('initialized', {});
   });
 
   after(async () => {
@@ -63,13 +71,8 @@ describe('language server over stdio', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('initializes with the advertised capabilities', async () => {
-    const r = await client.request<{ capabilities: Record<string, unknown> }>('initialize', {
-      processId: process.pid, rootUri: pathToFileURL(dir).toString(), capabilities: {},
-      workspaceFolders: [{ uri: pathToFileURL(dir).toString(), name: 'ws' }],
-      initializationOptions: { settings: { technique: 'trap-and-emulate' } },
-    });
-    const c = r.capabilities;
+  it('initializes with the advertised capabilities', () => {
+    const c = init.capabilities;
     assert.deepEqual(c.textDocumentSync, { openClose: true, change: 2 });
     for (const k of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'documentSymbolProvider', 'workspaceSymbolProvider',
       'documentFormattingProvider', 'documentRangeFormattingProvider', 'foldingRangeProvider', 'inlayHintProvider',
@@ -80,7 +83,6 @@ describe('language server over stdio', function () {
     const legend = (c.semanticTokensProvider as { legend: { tokenTypes: string[]; tokenModifiers: string[] } }).legend;
     assert.ok(legend.tokenModifiers.includes('privileged') && legend.tokenModifiers.includes('sensitive'));
     for (const t of ['label', 'macro', 'number', 'string', 'comment']) assert.ok(legend.tokenTypes.includes(t), t);
-    await client.notify('initialized', {});
   });
 
   it('publishes diagnostics on open and after an incremental change', async () => {
