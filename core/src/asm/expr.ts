@@ -609,10 +609,16 @@ function scalarOnlyMessage(op: string): string {
  */
 function comparison(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const outer = takeMisplaced();
-  const a = evaluateTerm(e.a, ctx), b = evaluateTerm(e.b, ctx);
-  const problem = takeMisplaced();
+  const a = evaluateTerm(e.a, ctx);
+  const inA = takeMisplaced();
+  const b = evaluateTerm(e.b, ctx);
+  const inB = takeMisplaced();
+  const problem = inA ?? inB;
   misplacedLabel = outer;
   if (problem === undefined) return binary(e, a, b, ctx);
+  // A side unknown of itself (`$$ <=> Lb1`, whose -1 nasm takes for unknown) leaves the comparison
+  // unknown, whatever the other side sums to (measured: `($$ <=> Lb1) == 0F9x - $$` is 0).
+  if ((a.v === undefined && inA === undefined) || (b.v === undefined && inB === undefined)) return { v: undefined, sec: -1 };
   const sections = new Map<number, number>();
   const ka = linearSum(e.a, ctx, 1, sections), kb = linearSum(e.b, ctx, -1, sections);
   if (ka === undefined || kb === undefined) { misplaced(problem.message, problem.node); return { v: undefined, sec: -1 }; }
