@@ -111,8 +111,7 @@ async function editorChecks(wb) {
     const { line, text } = lineOf(file, /^\s+popfd\b/);
     await wb.openFile('examples/sensitive/sensitive.gasm');
     await wb.goTo(line, text.indexOf('popfd') + 1);
-    const hover = await wb.hoverWord(text.trim(), 'popfd', /sensitive/i);
-    const body = await hover.innerText();
+    const { hover, text: body } = await wb.hoverWord(text.trim(), 'popfd', /sensitive/i);
     expect(/popf/i.test(body), `hover does not name the instruction: "${body.slice(0, 300)}"`);
     console.log(`       hover: ${body.replace(/\s+/g, ' ').slice(0, 160)}`);
     await wb.screenshot('06-hover-sensitive');

@@ -161,9 +161,9 @@ export class Workbench {
 
   /**
    * Rests the mouse on `word` (on the rendered line containing `lineText`) until a visible hover
-   * matching `hasText` shows; returns that hover's locator. Monaco ignores the first mouse move
-   * after the editor scrolled (Go to Line reveals the line), so the pointer moves within the
-   * word, as a user's does, until the hover appears.
+   * matching `hasText` shows and its text can be read; returns the hover's locator and that text.
+   * Monaco ignores the first mouse move after the editor scrolled (Go to Line reveals the line),
+   * so the pointer moves within the word, as a user's does, until the hover appears.
    */
   async hoverWord(lineText, word, hasText) {
     const t = await this.waitForTokens(lineText, [word], () => true, `"${word}" to render`);
@@ -174,7 +174,10 @@ export class Workbench {
       await this.page.mouse.move(x + width * (i % 2 ? 0.7 : 0.3), y + height / 2, { steps: 3 });
       try {
         await hover.waitFor({ state: 'visible', timeout: 1500 });
-        return hover;
+        // A hover can close again as soon as it opened (the editor re-rendering under it): only
+        // one whose text could be read counts, else the mouse moves and tries again.
+        const text = await hover.innerText({ timeout: 1500 });
+        return { hover, text };
       } catch (err) {
         if (Date.now() > deadline) throw new Error(`no hover matching ${hasText} over "${word}": ${err instanceof Error ? err.message : err}`, { cause: err });
       }
