@@ -1062,7 +1062,6 @@ class Assembler implements EvalContext {
   // ---- instructions ----
 
   private instruction(st: ParsedStatement): void {
-    const op = st.op!;
     const n = this.timesCount(st);
     let r = this.encoding(st);
     const i = this.stmtIndex;
@@ -1070,18 +1069,20 @@ class Assembler implements EvalContext {
     else if (r.ok && r.problems.length === 0 && st.times === undefined && this.fillCount === undefined && this.cache.kind[i] === Encoding.Static && (st.label === undefined || this.labelSymbol[i] !== undefined)) {
       this.route[i] = Route.StaticCode;
     }
-    if (this.final && r.problems.length > 0) {
-      for (const p of r.problems) {
-        const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : op;
-        const code = codeFor(p.message);
-        if (p.severity === 'warning') this.warning(code, p.message, span);
-        else this.error(code, p.message, span);
-      }
-    }
+    if (this.final && r.problems.length > 0) this.reportProblems(st, r.problems);
     if (!r.ok) return;
     if (n !== 1) this.results.repeat[this.stmtIndex] = n;
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
     else this.emit(r.bytes, n);
+  }
+
+  /** The encoder's problems for an instruction, each at its operand (else at the mnemonic). */
+  private reportProblems(st: ParsedStatement, problems: EncodeResult['problems']): void {
+    for (const p of problems) {
+      const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
+      if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span);
+      else this.error(codeFor(p.message), p.message, span);
+    }
   }
 
   /**
@@ -1103,11 +1104,7 @@ class Assembler implements EvalContext {
       if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
       if (this.final && !reported && r.problems.length > 0) {
         reported = true;
-        for (const p of r.problems) {
-          const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
-          if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span);
-          else this.error(codeFor(p.message), p.message, span);
-        }
+        this.reportProblems(st, r.problems);
       }
       if (!r.ok) return;
       copies.push(r.bytes);
