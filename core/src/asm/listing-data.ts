@@ -14,8 +14,8 @@ export interface Anchor {
 /**
  * What the listing shows of one statement. nasm puts a statement out in calls to its output
  * routine, and some warnings come once per call: `outs` are where the calls of the first
- * repetition end (Infinity: in a repetition the listing leaves out), `reserves` where those that
- * reserve space end; `repeats` is the statement's `times` count.
+ * repetition that put out data end (Infinity: in a repetition the listing leaves out),
+ * `reserves` where those that reserve space end; `repeats` is the statement's `times` count.
  */
 export interface ListedStatement {
   readonly data: readonly ListingData[];
@@ -55,7 +55,6 @@ export class DataBuilder {
     if (size <= 0) return;
     this.data.push({ kind: 'reserve', offset: this.offset, size });
     this.offset += size;
-    this.outs.push(this.offset);
     this.reserves.push(this.offset);
   }
 

@@ -34,22 +34,28 @@ class Rows {
   private lineNo = '';
   /** The source line of the row being made, until its first row is written. */
   private source: string | undefined;
-  private marker = '';
-  private rowMarker = '';
+  private depth = 0;
+  /**
+   * The depth nasm is at when it writes a row: the line's own while its data wraps, the next
+   * line's when that line is listed (0 at the end). From 10 on, nasm leaves out the blank before
+   * the `<n>` marker (of the line's own depth) that it writes otherwise.
+   */
+  private depthNow = 0;
   private data = '';
   private offset = 0;
   private messages: string[] = [];
-  private messageMarker = '     ';
 
   line(l: ListingLine): void {
+    this.depthNow = l.depth;
     this.flush();
     this.lineNo = String(l.line + 1).padStart(6);
     this.source = l.source.length >= SOURCE_WIDTH ? l.source.slice(0, SOURCE_WIDTH) + '...' : l.source;
-    // nasm leaves out the blank before `<n>` from depth 10 on.
-    const level = l.depth === 0 ? '' : `${l.depth < 10 ? ' ' : ''}<${l.depth}>`;
-    this.rowMarker = level;
-    this.marker = l.depth === 0 ? '    ' : level;
-    this.messageMarker = l.depth === 0 ? '     ' : ` ${level}`;
+    this.depth = l.depth;
+  }
+
+  end(): void {
+    this.depthNow = 0;
+    this.flush();
   }
 
   /** One piece of data, at `offset`: on this row if it fits, else (after a `-`) on the next. */
@@ -74,16 +80,17 @@ class Rows {
 
   /** Writes the row made so far (the line's first row shows its source), then the messages reported. */
   flush(): void {
+    const level = this.depth === 0 ? '' : `${this.depthNow < 10 ? ' ' : ''}<${this.depth}>`;
     if (this.source !== undefined || this.data !== '') {
       let row = this.lineNo + ' ';
       row += this.data !== '' ? (this.offset >>> 0).toString(16).toUpperCase().padStart(8, '0') + ' ' + this.data.padEnd(DATA_WIDTH + 1) : ' '.repeat(DATA_WIDTH + 10);
-      if (this.source !== undefined) row += this.marker + ' ' + this.source;
-      else row += this.rowMarker;
+      if (this.source !== undefined) row += (this.depth === 0 ? '    ' : level) + ' ' + this.source;
+      else row += level;
       this.out.push(row);
       this.source = undefined;
       this.data = '';
     }
-    for (const m of this.messages) this.out.push(`${this.lineNo}          ${'*'.repeat(DATA_WIDTH)}${this.messageMarker}  ${m}`);
+    for (const m of this.messages) this.out.push(`${this.lineNo}          ${'*'.repeat(DATA_WIDTH)}${this.depth === 0 ? '     ' : ' ' + level}  ${m}`);
     this.messages.length = 0;
   }
 }
@@ -121,6 +128,6 @@ export function renderListing(lines: readonly ListingLine[]): string {
     }
     while (m < l.messages.length) rows.message(l.messages[m++].text);
   }
-  rows.flush();
+  rows.end();
   return rows.out.join('\n') + (rows.out.length > 0 ? '\n' : '');
 }
