@@ -1546,7 +1546,8 @@ class Preprocessor {
     // -w+label-orphan warning, measured), so it goes on with one.
     if (at > 0 && label === undefined) {
       const tokens: PPToken[] = at === 1 ? [toks[0], { kind: 'op', text: ':', start: toks[0].end, end: toks[0].end, src: toks[0].src }] : toks.slice(0, at);
-      this.out.push(file, line, text, tokens, this.originOf(f), LineFlag.CallLabel, undefined);
+      // (The label of a `.nolist` macro's call is not listed: the line lists as the call.)
+      this.out.push(file, line, text, tokens, this.originOf(f), def.nolist ? 0 : LineFlag.CallLabel, undefined);
     } else this.emit(f, file, line, text, [], true);
     const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: this.uniqueId++, callSite, name: nameTok.text, label };
     this.macroDepth++;
