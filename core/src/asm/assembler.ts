@@ -98,8 +98,9 @@ const LISTING_STATE: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', 'c
  * read pays nothing for it. An Assembler over the finished one's symbols and sections reads each
  * statement again as the final pass saw it.
  */
-export function listStatements(stmts: readonly ParsedStatement[], lines: PPLines, lineOf: Int32Array, output: AssemblyOutput): (ListedStatement | undefined)[] {
-  return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '' }).listing(output);
+export function listStatements(stmts: readonly ParsedStatement[], lines: PPLines, lineOf: Int32Array, output: AssemblyOutput,
+  warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
+  return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '' }).listing(output, warned);
 }
 
 interface StrucState { readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined; absoluteSec: number } }
@@ -122,7 +123,8 @@ const enum Route {
 }
 
 class Assembler implements EvalContext {
-  private readonly symbols = new Map<string, SymbolDef>();
+  /** (Not readonly: the listing's Assembler takes the finished one's: see listing().) */
+  private symbols = new Map<string, SymbolDef>();
   private sections: Section[] = [];
   private readonly sectionByName = new Map<string, Section>();
   /** Whether each section (by index) holds bytes: fixed by its first declaration, or by its name. */
@@ -1341,9 +1343,12 @@ class Assembler implements EvalContext {
 
   // ---- the listing (see listStatements) ----
 
-  /** Each statement's listing, from the finished assembly `output` (this Assembler has run no pass). */
-  listing(output: AssemblyOutput): (ListedStatement | undefined)[] {
-    for (const [name, def] of output.symbols) this.symbols.set(name, def);
+  /**
+   * Each statement's listing, from the finished assembly `output` (this Assembler has run no
+   * pass); with where the warnings of the statements in `warned` go (see ListedStatement).
+   */
+  listing(output: AssemblyOutput, warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
+    this.symbols = output.symbols;
     this.sections = output.sections;
     for (const s of this.sections) this.sectionByName.set(s.name, s);
     this.origin = output.origin;
@@ -1367,7 +1372,7 @@ class Assembler implements EvalContext {
       if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
       // In `absolute label` space nasm lists offsets in label's section.
       if (sec < 0 && this.absoluteSec >= 0) offset -= this.sections[this.absoluteSec].address;
-      const out = new DataBuilder(offset);
+      const out = new DataBuilder(offset, warned.has(i));
       if (st.kind === StatementKind.Instruction) this.listInstruction(out, st, res.size[i], res.bytes[i], res.firstRepeat.get(i));
       else this.listDirective(out, st, st.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
       listed[i] = out.done();
@@ -1464,6 +1469,14 @@ class Assembler implements EvalContext {
   private listInstruction(out: DataBuilder, st: ParsedStatement, size: number, bytes: Uint8Array | undefined, firstSize: number | undefined): void {
     const n = this.timesOf(st);
     if (n === 0) return;
+    // An instruction of numbers and registers, not a branch, has no value to relocate: its bytes
+    // are listed as they are, unless a warning's place among them is wanted.
+    const known = this.bits === 32 ? st.enc32 : st.enc16;
+    if (bytes !== undefined && !out.detailed && st.staticOperands && known?.ok === true && !known.form.roles.includes('j')) {
+      out.bytes(bytes.subarray(0, firstSize ?? size / n), true);
+      out.repeat(n);
+      return;
+    }
     const section = this.absolute !== undefined ? 0 : this.sec;
     const sectionOffset = this.absolute ?? this.hereOffset;
     const address = this.absolute ?? this.sections[this.sec].address + sectionOffset;

@@ -121,7 +121,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
   return {
     ...eager,
     get listing(): readonly ListingLine[] {
-      return (listing ??= buildListing(pp.lines, stmts, stmtOfLine, asm.results, listStatements(stmts, pp.lines, lineOf, asm), eager.diagnostics, places));
+      return (listing ??= buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, pp.lines, lineOf, asm, warned), eager.diagnostics, places));
     },
     get sourceMap(): SourceMap {
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));

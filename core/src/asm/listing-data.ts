@@ -19,14 +19,17 @@ export interface Anchor {
  */
 export interface ListedStatement {
   readonly data: readonly ListingData[];
-  /** By the column an operand or data item is written at. */
+  /** By the column an operand or data item is written at. Like `outs` and `reserves`, only for a statement warned about. */
   readonly anchors: ReadonlyMap<number, Anchor>;
   readonly outs: readonly number[];
   readonly reserves: readonly number[];
   readonly repeats: number;
 }
 
-/** A statement's pieces, made in the order nasm puts them out, from `offset` on. */
+/**
+ * A statement's pieces, made in the order nasm puts them out, from `offset` on; `detailed`: with
+ * the anchors and output calls its warnings are placed by (see ListedStatement), else without.
+ */
 export class DataBuilder {
   readonly data: ListingData[] = [];
   readonly anchors = new Map<number, Anchor>();
@@ -34,34 +37,33 @@ export class DataBuilder {
   readonly reserves: number[] = [];
   repeats = 1;
 
-  constructor(public offset: number) {}
+  constructor(public offset: number, readonly detailed: boolean) {}
 
   /** Bytes put out in one call, or (`eachByte`: an instruction's opcode and ModR/M) a call per byte. */
   bytes(bytes: Uint8Array, eachByte = false): void {
     if (bytes.length === 0) return;
     this.data.push({ kind: 'bytes', offset: this.offset, bytes });
-    if (eachByte) for (let i = 1; i <= bytes.length; i++) this.outs.push(this.offset + i);
+    if (this.detailed) for (let i = eachByte ? 1 : bytes.length; i <= bytes.length; i++) this.outs.push(this.offset + i);
     this.offset += bytes.length;
-    if (!eachByte) this.outs.push(this.offset);
   }
 
   address(size: number, value: number, relative: boolean): void {
     this.data.push({ kind: 'address', offset: this.offset, size, value, relative });
     this.offset += size;
-    this.outs.push(this.offset);
+    if (this.detailed) this.outs.push(this.offset);
   }
 
   reserve(size: number): void {
     if (size <= 0) return;
     this.data.push({ kind: 'reserve', offset: this.offset, size });
     this.offset += size;
-    this.reserves.push(this.offset);
+    if (this.detailed) this.reserves.push(this.offset);
   }
 
   incbin(size: number): void {
     this.data.push({ kind: 'incbin', offset: this.offset, size });
     this.offset += size;
-    this.outs.push(this.offset);
+    if (this.detailed) this.outs.push(this.offset);
   }
 
   /** `times n`: nasm lists the first repetition, then `<rep n>`, when there is more than one. */
@@ -72,15 +74,17 @@ export class DataBuilder {
 
   /** The piece of the operand or item written at `column` starts here. */
   anchor(column: number, twice = false): void {
-    if (!this.anchors.has(column)) this.anchors.set(column, { offset: this.offset, twice });
+    if (this.detailed && !this.anchors.has(column)) this.anchors.set(column, { offset: this.offset, twice });
   }
 
   /** `n` zero bytes as nasm's `times n db 0` puts them out (istruc's `at` and `iend`). */
   zeros(n: number): void {
     if (n <= 0) return;
     this.data.push({ kind: 'bytes', offset: this.offset, bytes: Uint8Array.of(0) });
-    this.outs.push(this.offset + 1);
-    for (let i = 1; i < n; i++) this.outs.push(Infinity);
+    if (this.detailed) {
+      this.outs.push(this.offset + 1);
+      for (let i = 1; i < n; i++) this.outs.push(Infinity);
+    }
     if (n > 1) this.data.push({ kind: 'repeat', count: n });
     this.offset += n;
   }

@@ -20,15 +20,23 @@ interface Line {
   address?: number;
   sectionOffset?: number;
   bytes: Uint8Array;
-  readonly data: ListingData[];
+  data: readonly ListingData[];
   readonly messages: ListingMessage[];
 }
 
 const NO_BYTES = new Uint8Array(0);
+const NO_DATA: readonly ListingData[] = [];
 
+/**
+ * The listing of preprocessed `lines`; `list` gives each statement's data, with the places of the
+ * warnings of the statements it is given (see listStatements).
+ */
 export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, results: StatementResults,
-  listed: readonly (ListedStatement | undefined)[], diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): ListingLine[] {
+  list: (warned: ReadonlySet<number>) => (ListedStatement | undefined)[], diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): ListingLine[] {
   const messages = messagesByLine(lines, diagnostics, places);
+  const warned = new Set<number>();
+  for (const i of messages.keys()) if (stmtOfLine[i] >= 0) warned.add(stmtOfLine[i]);
+  const listed = list(warned);
   const out: Line[] = [];
   // `[list -]` is listed and stops the listing, `[list +]` resumes it unlisted (nasm: a switch, not a count).
   let listing = true;
@@ -45,13 +53,13 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     let l = out[out.length - 1];
     if (!origin.unlisted || l === undefined) {
       const text = lines.text[i];
-      l = { file: lines.file(i), line: lines.line[i], source: origin.body ? bodyText(text) : text, depth: origin.depth, bytes: NO_BYTES, data: [], messages: [] };
+      l = { file: lines.file(i), line: lines.line[i], source: origin.body ? bodyText(text) : text, depth: origin.depth, bytes: NO_BYTES, data: NO_DATA, messages: [] };
       out.push(l);
     }
     // The label before a macro call: nasm lists the call, then the label on a line of its own in the expansion.
     if ((lines.flags[i] & LineFlag.CallLabel) !== 0 && !origin.unlisted) {
       for (const m of messages.get(i) ?? []) l.messages.push({ text: m.text });
-      out.push({ ...l, source: callLabelText(lines.text[i], lines.tokensOf(i)[0]), depth: origin.depth + 1, data: [], messages: [] });
+      out.push({ ...l, source: callLabelText(lines.text[i], lines.tokensOf(i)[0]), depth: origin.depth + 1, data: NO_DATA, messages: [] });
       continue;
     }
     const statement = si >= 0 ? listed[si] : undefined;
@@ -59,8 +67,8 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       if (l.data.length === 0) {
         l.address = present(results.address[si]);
         l.sectionOffset = present(results.sectionOffset[si]) ?? l.address;
-      }
-      l.data.push(...statement.data);
+        l.data = statement.data;
+      } else l.data = l.data.concat(statement.data);
       const bytes = results.bytes[si];
       if (bytes !== undefined && bytes.length > 0) l.bytes = l.bytes.length === 0 ? bytes : concat(l.bytes, bytes);
     }

@@ -10,10 +10,10 @@ const DATA_WIDTH = 18;
 /** nasm keeps this many characters of a source line (LIST_MAX_LEN - 4) and then writes `...`. */
 const SOURCE_WIDTH = 1020;
 
-const HEX = '0123456789ABCDEF';
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
 
 function hexByte(b: number): string {
-  return HEX[(b >> 4) & 15] + HEX[b & 15];
+  return HEX_BYTE[b & 0xff];
 }
 
 /** `[..]` or `(..)`: the value's `size` low bytes, least significant first, as nasm prints an address. */
@@ -74,6 +74,17 @@ class Rows {
     this.put(this.offset, text);
   }
 
+  /** Bytes at `offset`, a piece of two digits each (a row takes nine). */
+  putBytes(offset: number, bytes: Uint8Array, from: number, to: number): void {
+    let i = from;
+    while (i < to) {
+      if (this.data.length + 2 > DATA_WIDTH) { this.data += '-'; this.flush(); }
+      if (this.data === '') this.offset = offset + i;
+      const end = Math.min(to, i + ((DATA_WIDTH - this.data.length) >> 1));
+      for (; i < end; i++) this.data += HEX_BYTE[bytes[i]];
+    }
+  }
+
   message(text: string): void {
     this.messages.push(text);
   }
@@ -107,7 +118,8 @@ export function renderListing(lines: readonly ListingLine[]): string {
     for (const d of l.data) {
       switch (d.kind) {
         case 'bytes':
-          for (let i = 0; i < d.bytes.length; i++) { due(d.offset + i); rows.put(d.offset + i, hexByte(d.bytes[i])); }
+          if (m === l.messages.length) rows.putBytes(d.offset, d.bytes, 0, d.bytes.length);
+          else for (let i = 0; i < d.bytes.length; i++) { due(d.offset + i); rows.putBytes(d.offset, d.bytes, i, i + 1); }
           break;
         case 'address':
           due(d.offset);
