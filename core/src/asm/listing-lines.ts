@@ -47,7 +47,12 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       const shown = listing;
       listing = stmts[si].args[0]?.text === '+';
       if (!shown) continue;
-    } else if (!listing) continue;
+    } else if (!listing) {
+      // Not listed, but its warnings are: after the last line listed (measured).
+      const last = out[out.length - 1];
+      if (last !== undefined) for (const m of messages.get(i) ?? []) last.messages.push({ text: m.text });
+      continue;
+    }
     const origin = lines.origin(i);
     // A `.nolist` macro's lines: their data and messages go with the line listed before (the call).
     let l = out[out.length - 1];
