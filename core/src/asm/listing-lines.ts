@@ -2,8 +2,7 @@
 // lines nasm lists, each with the data its statement put out (listing-data.ts) and the warnings
 // nasm lists after it.
 
-import type { ListingData, ListingLine, ListingMessage } from './api';
-import type { Diagnostic } from './api';
+import type { Diagnostic, ListingData, ListingLine, ListingMessage, SourceRange } from './api';
 import type { DiagnosticPlaces } from './diagnostics';
 import { tokenizeLine, type Token } from './lexer';
 import type { Anchor, ListedStatement } from './listing-data';
@@ -82,6 +81,8 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       l.messages.push(...(statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? statement.anchors.get(m.range.start.col) : undefined)));
     }
   }
+  // In the order nasm reports them: by the piece they come before, those after the data last.
+  for (const l of out) if (l.messages.length > 1) l.messages.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
   return out;
 }
 
@@ -101,7 +102,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * where there were blanks (leading blanks too), none at the end, and a parameter in braces
  * without them (`%{1:2}` is listed `%1:2`; measured).
  */
-export function bodyText(text: string): string {
+function bodyText(text: string): string {
   let s = '';
   let end = 0;
   for (const t of tokenizeLine(text)) {
@@ -149,7 +150,7 @@ function callLabelText(text: string, label: Token): string {
 interface Message {
   readonly code: string;
   readonly text: string;
-  readonly range: { readonly file: string; readonly start: { readonly line: number; readonly col: number } };
+  readonly range: SourceRange;
 }
 
 /**

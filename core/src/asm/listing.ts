@@ -24,7 +24,7 @@ function addressText(d: Extract<ListingData, { kind: 'address' }>): string {
   return s + (d.relative ? ')' : ']');
 }
 
-function size(tag: string, n: number): string {
+function sizeTag(tag: string, n: number): string {
   return `<${tag} ${n.toString(16).toUpperCase()}h>`;
 }
 
@@ -127,14 +127,14 @@ export function renderListing(lines: readonly ListingLine[]): string {
           break;
         case 'reserve':
           due(d.offset);
-          if (d.size > 0) rows.put(d.offset, d.size > 8 ? size('res', d.size) : '??'.repeat(d.size));
+          if (d.size > 0) rows.put(d.offset, d.size > 8 ? sizeTag('res', d.size) : '??'.repeat(d.size));
           break;
         case 'incbin':
           due(d.offset);
-          rows.putAtRow(size('bin', d.size), d.offset);
+          rows.putAtRow(sizeTag('bin', d.size), d.offset);
           break;
         case 'repeat':
-          rows.putAtRow(size('rep', d.count));
+          rows.putAtRow(sizeTag('rep', d.count));
           break;
       }
     }
