@@ -10,7 +10,7 @@ import {
   ResponseError, ErrorCodes, LSPErrorCodes, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CallHierarchyItem, CompletionItem, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
+import type { CallHierarchyItem, CompletionItem, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
 import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
 import type { DeadlineProbe } from './analysis/deadlineProbe';
@@ -21,6 +21,7 @@ import { pathToUri, uriToPath } from './analysis/paths';
 import { DEFAULT_SETTINGS, parseSettings } from './analysis/settings';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy, type CallHierarchyData } from './features/callHierarchy';
 import { codeActions } from './features/codeActions';
+import { fileRenameEdits } from './features/fileRenames';
 import { codeLenses } from './features/codeLens';
 import { completion, PLAIN_CLIENT, resolveCompletion, type CompletionClient } from './features/completion';
 import { validate } from './features/diagnostics';
@@ -243,6 +244,9 @@ function startServer(probe: DeadlineProbe): void {
         documentLinkProvider: { resolveProvider: false },
         selectionRangeProvider: true,
         callHierarchyProvider: true,
+        // Any file may be %include'd or incbin'd: the server answers with edits only for names
+        // an open assembly wrote (fileRenames.ts).
+        workspace: { fileOperations: { willRename: { filters: [{ pattern: { glob: '**/*' } }] } } },
       },
       serverInfo: { name: 'ringside-language-server', version: '0.1.0' },
     };
@@ -331,6 +335,9 @@ function startServer(probe: DeadlineProbe): void {
   connection.onCodeLens((p) => withDoc('code lens', p, [], [], (d) => codeLenses(d)));
   connection.onDocumentLinks((p) => withDoc('document links', p, [], [], (d) => documentLinks(d)));
   connection.onSelectionRanges((p) => withDoc('selection ranges', p, ['positions'], [], (d) => selectionRanges(d, p.positions)));
+  connection.workspace.onWillRenameFiles((p: RenameFilesParams) => answer('file renames', p, ['files'], null, () => fileRenameEdits(cache.allRoots(),
+    (root) => root.result.files.map((f) => (f === root.path ? root : cache.analyzeIn(f, root.path))).filter((d): d is AnalyzedDocument => d !== undefined),
+    p.files.map((f) => ({ oldPath: uriToPath(f.oldUri), newPath: uriToPath(f.newUri) })))));
   connection.languages.callHierarchy.onPrepare((p) => withDoc('call hierarchy', p, AT, null, (d) => prepareCallHierarchy(d, p.position)));
   connection.languages.callHierarchy.onIncomingCalls((p) => withItem('incoming calls', p, (d, data) => incomingCalls(d, data)));
   connection.languages.callHierarchy.onOutgoingCalls((p) => withItem('outgoing calls', p, (d, data) => outgoingCalls(d, data)));
