@@ -4,7 +4,7 @@
 // is a routine up to the next label of either kind. Calls written at a file's top, before any
 // label, belong to the file.
 
-import type { SourceRange, Statement, SymbolInfo } from '../../../core/src/asm/api';
+import type { SourceRange, Statement, SymbolInfo, SymbolReference } from '../../../core/src/asm/api';
 import { SymbolKind, type CallHierarchyIncomingCall, type CallHierarchyItem, type CallHierarchyOutgoingCall, type Position } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { symbolAt } from './symbolAt';
@@ -81,10 +81,12 @@ interface Call {
  */
 function calls(doc: AnalyzedDocument, scopes: Scopes): Call[] {
   const out: Call[] = [];
+  let byLine: Map<string, SymbolReference[]> | undefined;
   for (const st of doc.result.statements) {
     if (st.mnemonic?.name !== 'call' || st.mnemonic.isDirective) continue;
     if (st.macroCall === undefined) {
-      for (const r of referencesIn(doc, st)) out.push({ callee: r.name, caller: scopes.routineAt(r.range), site: r.range });
+      byLine ??= referencesByLine(doc);
+      for (const r of referencesIn(byLine, st)) out.push({ callee: r.name, caller: scopes.routineAt(r.range), site: r.range });
       continue;
     }
     const name = targetName(st);
@@ -100,15 +102,25 @@ function calls(doc: AnalyzedDocument, scopes: Scopes): Call[] {
  * The references written in a statement's operands outside brackets (a line's own statement:
  * columns are the file's); `call [vector]` calls what `vector` holds, not `vector`.
  */
-function referencesIn(doc: AnalyzedDocument, st: Statement): { name: string; range: SourceRange }[] {
-  const file = st.range.file, line = st.range.start.line;
-  const found: { name: string; range: SourceRange }[] = [];
-  const refs = file === doc.path ? doc.index.referencesOn(line) : doc.result.references.filter((r) => r.range.file === file && r.range.start.line === line);
-  for (const r of refs) {
-    if (r.range.file !== file) continue;
-    if (st.operands.some((o) => o.kind !== 'memory' && o.range.start.line === line && o.range.start.col <= r.range.start.col && r.range.end.col <= o.range.end.col)) found.push(r);
+function referencesIn(byLine: ReadonlyMap<string, readonly SymbolReference[]>, st: Statement): SymbolReference[] {
+  const line = st.range.start.line;
+  const refs = byLine.get(lineKey(st.range.file, line)) ?? [];
+  return refs.filter((r) => st.operands.some((o) => o.kind !== 'memory' && o.range.start.line === line && o.range.start.col <= r.range.start.col && r.range.end.col <= o.range.end.col));
+}
+
+/** The assembly's references by the file and line where they are written. */
+function referencesByLine(doc: AnalyzedDocument): Map<string, SymbolReference[]> {
+  const byLine = new Map<string, SymbolReference[]>();
+  for (const r of doc.result.references) {
+    const key = lineKey(r.range.file, r.range.start.line);
+    const list = byLine.get(key);
+    if (list === undefined) byLine.set(key, [r]); else list.push(r);
   }
-  return found;
+  return byLine;
+}
+
+function lineKey(file: string, line: number): string {
+  return `${line}:${file}`;
 }
 
 /** A macro-made call's target when its one operand is a name, after `near`/`far`/`short`. */
