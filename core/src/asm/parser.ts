@@ -516,7 +516,9 @@ class LineParser implements TermReader {
         return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
       }
       if (lower === 'align' || lower === 'alignb') return this.align(label, times, prefixes, op);
-      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
+      // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
+      const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos, end));
     }
     if ((cls & Word.Mnemonic) === 0) {
       if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), NO_OPERANDS, NO_DATA, NO_TOKENS);
@@ -535,8 +537,8 @@ class LineParser implements TermReader {
       this.pos = end;
       if (this.pos < toks.length) {
         if (toks[this.pos].text !== ',') this.fail(`comma expected after operand, found \`${toks[this.pos].text}'`, toks[this.pos]);
+        // (nasm reads a comma at the end of the operands for their end: `push 1,` is 6A 01.)
         this.pos++;
-        if (this.pos >= toks.length) this.fail('operand expected after `,\'', toks[this.pos - 1]);
       }
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
@@ -745,51 +747,71 @@ class LineParser implements TermReader {
     }
   }
 
-  /** The items of `db`...`dt` (`unit` bytes each) or of an `at` field's data (`unit` undefined: no floats). */
+  /**
+   * The items of `db`...`dt` (`unit` bytes each) or of an `at` field's data (`unit` undefined: no
+   * floats), read as nasm 2.16's parse_eops reads them. After a string, a float, `?` or a string
+   * function the list wants a comma, a `)` or its end; after an expression nasm stands on the token
+   * the expression stopped at and skips one stray token before it wants them. A `)` where nasm
+   * wants a comma or an item ends the list (it closes a `dup` list; at the top level nothing
+   * follows it). Measured: `dd 1 2` and `dd 1) 2, 3` are 01000000, `dd 1 2 3` and `dd 1.5 x` are
+   * 'comma expected after operand', `dd 1.5)` and `dd 1.5,)` are 0000c03f, `db 1,` is 01.
+   */
   private dataItems(unit: number | undefined): DataItem[] {
     const items: DataItem[] = [];
     const toks = this.toks;
-    while (this.pos < toks.length) {
-      const end = this.operandEnd(this.pos, false);
-      const t = toks[this.pos];
-      if (end === this.pos) this.fail('data item expected', t);
-      const float = unit !== undefined ? this.floatItem(this.pos, end, unit) : undefined;
+    const n = toks.length;
+    let pos = this.pos;
+    while (pos < n && toks[pos].text !== ')') {
+      const t = toks[pos];
+      // The token nasm stands on after the item: its last token, or the one after an expression.
+      let at = pos;
+      let expression = false;
+      const float = unit !== undefined ? this.floatItem(pos, unit) : undefined;
       if (float !== undefined) {
         items.push(float);
-      } else if (end === this.pos + 1 && t.kind === 'string') {
+        at = toks[pos].kind === 'op' ? pos + 1 : pos;
+      } else if (t.kind === 'string' && (pos + 1 === n || toks[pos + 1].text === ',' || toks[pos + 1].text === ')')) {
         const bytes = decodeString(t.text);
         if (!bytes) this.fail('invalid escape sequence in string', t);
         items.push({ kind: 'bytes', bytes, start: t.start, end: t.end });
-      } else if (t.kind === 'ident' && toks[this.pos + 1]?.text === '(' && utfFunction(t.text) !== undefined) {
+      } else if (t.kind === 'ident' && toks[pos + 1]?.text === '(' && utfFunction(t.text) !== undefined) {
         // `__?utf16?__('...')` first in an item is a string, padded like one, and the whole item
         // (manual §3.4.5; measured: `dd __utf16__('a') | 0` is an error, `dd 0 | __utf16__('a')` is not).
-        const result = utfCall(t, utfFunction(t.text)!, toks[this.pos + 2], toks[this.pos + 3]);
+        const result = utfCall(t, utfFunction(t.text)!, toks[pos + 2], toks[pos + 3]);
         if ('error' in result) this.fail(result.error, result.at ?? t);
-        if (end !== this.pos + 4) this.fail('comma expected after operand', toks[this.pos + 4]);
-        items.push({ kind: 'bytes', bytes: result.bytes, start: t.start, end: toks[end - 1].end });
-      } else if (end === this.pos + 1 && isQuestionMark(t)) {
+        items.push({ kind: 'bytes', bytes: result.bytes, start: t.start, end: toks[pos + 3].end });
+        at = pos + 3;
+      } else if (isQuestionMark(t)) {
         items.push({ kind: 'reserve', start: t.start, end: t.end });
+      } else if (t.kind === 'string' && toks[pos + 1].kind === 'string') {
+        // A string then another: nasm takes the first for a number and reads no further
+        // (measured: `dd 'a' 'b', 2` is 61000000, `db 'ab' 'c', 2` warns and is 61).
+        items.push({ kind: 'expr', expr: this.expression(pos, pos + 1), start: t.start, end: t.end });
+        break;
       } else {
-        const next = this.dataExpression(this.pos, end, items);
-        if (next === toks.length) break;
+        at = this.dataExpression(pos, items);
+        expression = true;
       }
-      // (nasm takes a comma at the end of the list for its end: `db 1,` is 01.)
-      this.pos = end < toks.length ? end + 1 : end;
+      if (expression) {
+        if (at === n || toks[at].text === ')') break;
+        if (toks[at].text !== ',') at++;
+      } else at++;
+      if (at === n || toks[at].text === ')') break;
+      if (toks[at].text !== ',') this.fail('comma expected after operand', toks[at]);
+      pos = at + 1;
     }
+    this.pos = n;
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
     if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
     return items.slice();
   }
 
-  /**
-   * A data item's expression, `toks[start..end)` (up to the next comma), added to `items`; where
-   * the list goes on: `end`, or the line's end when nasm stops reading it. nasm reads the
-   * expression as far as it goes, then skips one token before it wants the comma, and stops at a
-   * `)` there; after a string it stops (measured: `db 1 nop` and `db 1 2, 3` are 01 and 01 03,
-   * `db 1 2 3` is 'comma expected after operand', `db 'it''s'` is 69, `db 'ab' 'c', 2` is 61).
-   */
-  private dataExpression(start: number, end: number, items: DataItem[]): number {
+  /** A data item's expression, from `toks[start]` as far as it goes, added to `items`; the index of the token it stopped at. */
+  private dataExpression(start: number, items: DataItem[]): number {
     const toks = this.toks;
+    const end = this.operandEnd(start, false);
+    // (`db 1,,2`: nasm's evaluator finds no expression at the second comma.)
+    if (end === start) this.fail('expression syntax error', toks[start]);
     let e: Expr;
     let stop = end;
     if (end === start + 1) e = this.expression(start, end);
@@ -799,26 +821,24 @@ class LineParser implements TermReader {
       if (!parsed) { const err = p.error!; this.fail(err.message, err); }
       if (p.warning) (this.warnings ??= []).push(p.warning);
       e = parsed;
-      if (p.pos < end) {
-        const after = toks[p.pos + 1];
-        if (after !== undefined && p.pos + 1 < end && after.text !== ')') this.fail('comma expected after operand', after);
-        if (toks[start].kind === 'string' || after?.text === ')') stop = toks.length;
-      }
+      stop = p.pos;
       this.collectRefs(e);
     }
-    items.push({ kind: 'expr', expr: e, start: e.start, end: toks[end - 1].end });
+    items.push({ kind: 'expr', expr: e, start: e.start, end: toks[stop - 1].end });
     return stop;
   }
 
   /**
-   * A floating-point constant as a data item (manual §3.4.6): `1.5`, `-1e10`, `__?QNaN?__`, alone
-   * between commas, as the `unit` bytes of its float format; undefined when the tokens are not one.
+   * A floating-point constant as a data item (manual §3.4.6): `1.5`, `-1e10`, `__?QNaN?__`, with
+   * no more than a sign before it, as the `unit` bytes of its float format; undefined when the
+   * item does not start with one.
    */
-  private floatItem(from: number, end: number, unit: number): DataItem | undefined {
+  private floatItem(from: number, unit: number): DataItem | undefined {
     const toks = this.toks;
     const sign = toks[from].kind === 'op' && (toks[from].text === '-' || toks[from].text === '+') ? 1 : 0;
-    if (end !== from + sign + 1) return undefined;
+    const end = from + sign + 1;
     const t = toks[from + sign];
+    if (t === undefined) return undefined;
     if (t.kind === 'number' && isPackedBcdText(t.text)) return this.packedBcdItem(t, from, end, unit, sign === 1 && toks[from].text === '-');
     const value = floatConstant(t);
     if (value === undefined) return undefined;
