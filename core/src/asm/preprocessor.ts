@@ -448,10 +448,15 @@ class Preprocessor {
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
-  /** `%%name` on a line outside any macro call: nasm's error for each (the token stays). */
+  /**
+   * `%%name` and a macro parameter (`%1`, `%-1`, `%{1:2}`) on a line outside any macro call:
+   * nasm's error for each, naming a braced parameter without its braces (the token stays).
+   */
   private macroLocalsOutside(toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): void {
     for (const t of toks) {
-      if (t.kind === 'preproc' && t.text.length > 2 && t.text.startsWith('%%')) this.sink.error('syntax', `\`${t.text}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
+      if (t.kind !== 'preproc') continue;
+      const name = t.text.length > 2 && t.text.startsWith('%%') ? t.text : macroParameterName(t.text);
+      if (name !== undefined) this.sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
     }
   }
 
@@ -1730,6 +1735,13 @@ function lineFlags(toks: readonly PPToken[]): number {
     else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
   }
   return flags;
+}
+
+/** `%1`, `%-1`, `%{+1}`, `%{1:2}`: the parameter as nasm names it outside a macro (`%+1`, `%1:2`); undefined for other tokens. */
+function macroParameterName(text: string): string | undefined {
+  const braced = text.charCodeAt(1) === 0x7b && text.endsWith('}');
+  const inner = braced ? text.slice(2, -1) : text.slice(1);
+  return /^[-+]?[0-9]/.test(inner) ? `%${inner}` : undefined;
 }
 
 /** A name, number or string: what needs a space to stay apart from the next such token. */
