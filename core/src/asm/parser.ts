@@ -891,7 +891,10 @@ class LineParser implements TermReader {
     if (reg && reg.cls === 'sreg' && i + 2 < end && toks[i + 1].text === ':' && !isJumpOrCall(toks[this.opIndex])) {
       const bracket = toks[i + 2].text === '[';
       if (bracket && toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
-      return bracket ? this.memory(i + 3, end - 1, from, to, size, jump === 'far', strict, reg) : this.memory(i + 2, end, from, to, size, jump === 'far', strict, reg);
+      if (bracket) return this.memory(i + 3, end - 1, from, to, size, jump === 'far', strict, reg);
+      const open = this.bracketAt(i + 2, end);
+      if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump === 'far', strict, reg);
+      return this.memory(i + 2, end, from, to, size, jump === 'far', strict, reg);
     }
     if (reg && i + 1 === end) {
       if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
@@ -902,13 +905,17 @@ class LineParser implements TermReader {
     let depth = 0;
     // The `:` of a conditional `c ? a : b` is no far pointer's.
     let open = 0;
+    // `4[ebx]`: a displacement before a bracket (see displaced).
+    let bracket = -1;
     for (let k = i; k < end; k++) {
       const x = toks[k].text;
       if (x === '(') depth++;
       else if (x === ')') depth--;
       else if (depth === 0 && isQuestionMark(toks[k])) open++;
       else if (x === ':' && depth === 0) { if (open === 0) { colon = k; break; } open--; }
+      else if (x === '[' && depth === 0) { bracket = k; break; }
     }
+    if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump === 'far', strict, undefined);
     if (colon >= 0) {
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
       if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
@@ -941,8 +948,46 @@ class LineParser implements TermReader {
     (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: from, end: to, code: 'regsize' });
   }
 
+  /** The first `[` outside parentheses in `toks[start..end)`, or -1. */
+  private bracketAt(start: number, end: number): number {
+    let depth = 0;
+    for (let k = start; k < end; k++) {
+      const x = this.toks[k].text;
+      if (x === '(') depth++;
+      else if (x === ')') depth--;
+      else if (x === '[' && depth === 0) return k;
+    }
+    return -1;
+  }
+
+  /**
+   * nasm's displacement[regs] form, `4[ebx]`, `table[esi*4]`, `es:4[bx]`: the expression before
+   * the bracket (`toks[start..open)`) is added to the memory reference the bracket holds, and
+   * nothing may follow the bracket (parser.c; measured: `mov eax, 4[ebx]` is 8B 43 04, `4[ebx]+2`
+   * and `4[ebx][ecx]` are errors). MASM's `dword ptr [ebx]` is one where `ptr` is a label: nasm
+   * reads `[ebx+ptr]`, and 'symbol `ptr' not defined' where there is none.
+   */
+  private displaced(start: number, open: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+    segment: RegisterInfo | undefined): ParsedOperand {
+    const toks = this.toks;
+    let close = open + 1;
+    for (let depth = 1; close < end; close++) {
+      const x = toks[close].text;
+      if (x === '[') depth++;
+      else if (x === ']' && --depth === 0) break;
+    }
+    if (close >= end) this.fail('expecting ] at end of memory operand', toks[end - 1]);
+    if (close !== end - 1) this.fail('comma, decorator or end of line expected after memory operand', toks[close + 1]);
+    const displacement = this.memoryExpression(start, open);
+    return this.memory(open + 1, close, from, to, size, far, strict, segment, displacement);
+  }
+
+  /**
+   * A memory reference of `toks[start..end)` (inside its brackets), plus `displacement` when
+   * written before them (see displaced).
+   */
   private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
-    outerSegment?: RegisterInfo): ParsedOperand {
+    outerSegment?: RegisterInfo, displacement?: Expr): ParsedOperand {
     const toks = this.toks;
     let i = start;
     let dispSize: 8 | 16 | 32 | undefined;
@@ -962,10 +1007,13 @@ class LineParser implements TermReader {
       }
     }
     if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
-    let termCount = this.simpleTerms(i, end);
+    let termCount = displacement === undefined ? this.simpleTerms(i, end) : -1;
     let e: Expr | undefined;
     if (termCount < 0) {
       e = this.memoryExpression(i, end);
+      // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
+      // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
+      if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
       termCount = splitTerms(e, false, 0);
     }
     const refCount = this.refs === undefined ? 0 : this.refs.length;
