@@ -1203,7 +1203,8 @@ class Assembler implements EvalContext {
     let byValue: Map<string, ByValue> | undefined;
     if (one >= 0) value = st.operands[one].kind === 'imm' && st.value!.k !== 'sym' ? this.evalImmediate(st.value!) : this.operandValueOf(st.value!);
     // (A label subtracted alone, `[ebp-.x]`, is encoded by more than its value: see Value.offset.)
-    if (value !== undefined && value.offset === undefined && value.scaled === undefined) {
+    // (Not for nasm's unknown for good after the first pass: see ImmOperand.unknown.)
+    if (value !== undefined && value.offset === undefined && value.scaled === undefined && (value.v !== undefined || this.pass === 0)) {
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
@@ -1297,8 +1298,12 @@ class Assembler implements EvalContext {
       case 'reg':
         return REGISTER_OPERANDS.get(o.reg)!;
       case 'imm': {
-        const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, size: undefined, strict: undefined, jump: undefined });
-        this.writeValue(imm, known ?? this.evalImmediate(o.expr));
+        const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, size: undefined, strict: undefined, jump: undefined, unknown: undefined });
+        const v = known ?? this.evalImmediate(o.expr);
+        this.writeValue(imm, v);
+        // Unknown after the first pass (or in a line without symbols): nasm's unknown for good
+        // (see ImmOperand.unknown; an undefined symbol is an error by then).
+        imm.unknown = v.v === undefined && (this.pass > 0 || this.cache.kind[this.stmtIndex] === Encoding.Static) ? true : undefined;
         imm.size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
         imm.strict = o.strict;
         imm.jump = o.jump;
