@@ -1050,16 +1050,15 @@ class Preprocessor {
   /**
    * The value of `NAME equ <number expression>` on a line already passed on: nasm assembles each
    * line as it preprocesses it, so `%if` and `%assign` see the constants defined above them
-   * (`SECTORS equ 20` / `%if SECTORS > 127`), those of the main file's own lines. Lines are
-   * indexed on the first such lookup only; a value that needs a label or `$` is unknown, as in
-   * nasm's first pass.
+   * (`SECTORS equ 20` / `%if SECTORS > 127`), from an included file, a macro or a %rep too
+   * (measured with nasm 2.16.01). Lines are indexed on the first such lookup only; a value that
+   * needs a label or `$` is unknown, as in nasm's first pass.
    */
   private equConstant(name: string, depth: number): Value | undefined {
     const out = this.out;
     for (; this.equScanned < out.count; this.equScanned++) {
       const i = this.equScanned;
-      // nasm's %if does not see an equ from an included file, a macro or a %rep (measured).
-      if ((out.flags[i] & LineFlag.ListOnly) !== 0 || out.origin(i).depth !== 0) continue;
+      if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
       const toks = out.tokensOf(i);
       const at = toks[1]?.text === ':' ? 2 : 1;
       const word = toks[at];
