@@ -3,6 +3,7 @@
 
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, symbolRange, type AssemblyOutput } from './assembler';
+import { codeAt, codeOf, conditionsOf, type CheckCode } from './deferred-check';
 import { DiagnosticSink } from './diagnostics';
 import { forgetParses, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
@@ -32,6 +33,8 @@ export function forgetCaches(): void {
   forgetEncodings();
 }
 
+const NO_RUNS: readonly CheckCode[] = [];
+
 export function assemble(opts: AssembleOptions): AssembleResult {
   const sink = new DiagnosticSink();
   const limits = resolveLimits(opts.limits);
@@ -49,6 +52,8 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const statementLines = new Int32Array(lines.count);
   const cursor = new ParseCursor();
   let switches: WarningSwitches | undefined;
+  // The code of deferred %if blocks, in order: what parsing it finds waits for its branch to be taken.
+  const runs = pp.checks.some((c) => c.hasCode) ? pp.checks.flatMap((c) => [...codeOf(c)]) : NO_RUNS;
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
   for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
     const flags = lines.flags[i];
@@ -59,9 +64,19 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     }
     const stmt = parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, limits.eval, lines.entries[i]);
     const problem = cursor.problem;
-    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(lines.file(i), lines.line[i], w.start, w.end), lines.origin(i).expansion, i);
+    if (cursor.warnings) {
+      const run = runs.length > 0 ? codeAt(runs, i) : undefined;
+      for (const w of cursor.warnings) {
+        const range = lineRange(lines.file(i), lines.line[i], w.start, w.end);
+        if (run !== undefined) (run.parsed ??= []).push({ severity: 'warning', code: w.code, message: w.message, range, expansion: lines.origin(i).expansion, line: i });
+        else sink.warning(w.code, w.message, range, lines.origin(i).expansion, i);
+      }
+    }
     if (problem) {
-      sink.error(problem.code, problem.message, lineRange(lines.file(i), lines.line[i], problem.start, problem.end), lines.origin(i).expansion);
+      const run = runs.length > 0 ? codeAt(runs, i) : undefined;
+      const range = lineRange(lines.file(i), lines.line[i], problem.start, problem.end);
+      if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message: problem.message, range, expansion: lines.origin(i).expansion, line: i });
+      else sink.error(problem.code, problem.message, range, lines.origin(i).expansion);
       continue;
     }
     if (stmt) {
@@ -73,11 +88,18 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   }
   stmts.length = count;
   const lineOf = statementLines.subarray(0, count);
-  // A deferred %if block comes after the statements of the lines before it.
-  for (const c of pp.checks) {
-    let l = c.outputLine - 1;
+  // A deferred %if block, each of its conditions and runs of code come after the statements of
+  // the lines before them.
+  const statementAt = (line: number): number => {
+    let l = line - 1;
     while (l >= 0 && stmtOfLine[l] < 0) l--;
-    c.statement = l >= 0 ? stmtOfLine[l] + 1 : 0;
+    return l >= 0 ? stmtOfLine[l] + 1 : 0;
+  };
+  for (const c of pp.checks) {
+    c.endStatement = statementAt(c.outputLine);
+    c.statement = c.hasCode ? statementAt(c.startLine) : c.endStatement;
+    for (const cond of conditionsOf(c)) cond.statement = c.hasCode ? statementAt(cond.outputLine) : c.statement;
+    for (const code of codeOf(c)) { code.stmtFrom = statementAt(code.from); code.stmtTo = statementAt(code.to); }
   }
 
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
