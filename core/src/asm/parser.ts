@@ -329,7 +329,7 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     const usesBase = failed || mentionsLocal(tokens);
     // A line naming `.local` labels is parsed again under every other base: its tokens are kept.
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
-    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local) || stmt.op?.name === 'struc'));
+    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && stmt.op?.name !== 'equ') || stmt.op?.name === 'struc'));
     if (cachedParses >= MAX_CACHED_PARSES) { forgetParses(); first = undefined; }
     cachedParses++;
     if (entry !== undefined && stmt !== undefined && !usesBase && outcome.warnings === undefined) {
@@ -413,6 +413,8 @@ class LineParser implements TermReader {
   warnings: ParseProblem[] | undefined;
   /** Made on the first reference: many lines have none. */
   private refs: { name: string; start: number; end: number; src?: SourceRange; at?: Written }[] | undefined;
+  /** The non-local label before the line's own (an `equ` does not replace it). */
+  private baseBeforeLabel: string | undefined = undefined;
 
   constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number) {
     this.toks = tokens;
@@ -512,6 +514,9 @@ class LineParser implements TermReader {
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
       if (lower === 'equ') {
         if (!label) this.fail('`equ\' without a label', word);
+        // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
+        // `.a:` defines main.a, and `X equ .a` is main.a too).
+        if (!label.local) this.localBase = this.baseBeforeLabel;
         const e = this.expression(this.pos, toks.length);
         return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
       }
@@ -648,6 +653,7 @@ class LineParser implements TermReader {
     }
     // `..@x` labels (macro locals) do not start a new local-label scope (manual §3.9); other `..`
     // names are special symbols of object formats (`..start`, `..got`), none of them in bin.
+    this.baseBeforeLabel = this.localBase;
     if (!raw.startsWith('..')) this.localBase = raw;
     else if (!raw.startsWith('..@')) this.fail(`unrecognised special symbol \`${raw}'`, t);
     return { name: raw, short: raw, local: false, start: t.start, end: t.end, src: t.src };
