@@ -3,9 +3,9 @@
 
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, symbolRange, type AssemblyOutput } from './assembler';
-import { codeAt, codeOf, conditionsOf, type CheckCode } from './deferred-check';
+import { codeAt, codeOf, conditionsOf, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink } from './diagnostics';
-import { forgetParses, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
+import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { forgetLines } from './line-cache';
@@ -102,6 +102,8 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     for (const code of codeOf(c)) { code.stmtFrom = statementAt(code.from); code.stmtTo = statementAt(code.to); }
   }
 
+  for (const c of pp.checks) if (c.hasCode) checkLocalBase(c, stmts, lineOf, lines, sink);
+
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget, checks: pp.exhausted ? [] : pp.checks,
   }, opts.frontEndOnly ?? false);
@@ -115,6 +117,40 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
     diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique,
   }, pp, stmts, lineOf, stmtOfLine, asm);
+}
+
+/** Whether a statement starts a new scope of `.local` names (a label other than an `equ`'s or a `..@` one, or `struc`). */
+function setsLocalBase(st: ParsedStatement): boolean {
+  if (st.op?.name === 'struc') return true;
+  return st.label !== undefined && !st.label.local && !st.label.name.startsWith('..') && st.op?.name !== 'equ';
+}
+
+/**
+ * A label defined in the code of a %if block the assembler decides (see deferred-check.ts) starts
+ * a scope of `.local` names that nasm enters only when that branch is taken, where Ringside's
+ * parse, made before assembling, reads every branch in turn. Where that tells a `.local` name
+ * apart (after the block, or in a later run of its code, before another label), an error says so
+ * rather than give other labels than nasm's.
+ */
+function checkLocalBase(c: DeferredCheck, stmts: readonly ParsedStatement[], lineOf: Int32Array, lines: PPLines, sink: DiagnosticSink): void {
+  let label: string | undefined;
+  const ambiguous = (s: number): void => {
+    const l = lineOf[s];
+    const at = c.branches[0].condition!;
+    sink.error('non-constant', `\`.local' names here are under the label before them, which depends on the branch taken by the %if on line ${at.line + 1} (a branch defines \`${label}'): Ringside cannot tell it before assembling`,
+      lineRange(lines.file(l), lines.line[l], 0, lines.text[l].length), lines.origin(l).expansion);
+  };
+  for (const run of codeOf(c)) {
+    let own = false;
+    for (let s = run.stmtFrom; s < run.stmtTo; s++) {
+      if (setsLocalBase(stmts[s])) { own = true; label ??= stmts[s].label?.name; continue; }
+      if (!own && label !== undefined && mentionsLocal(lines.tokensOf(lineOf[s]))) { ambiguous(s); return; }
+    }
+  }
+  if (label === undefined) return;
+  for (let s = c.endStatement; s < stmts.length && !setsLocalBase(stmts[s]); s++) {
+    if (mentionsLocal(lines.tokensOf(lineOf[s]))) { ambiguous(s); return; }
+  }
 }
 
 /** Applies the `[warning ...]` on line `i` and reports what it warns (see WarningSwitches.switchAt). */

@@ -389,7 +389,8 @@ export function operandValue(operands: readonly ParsedOperand[], one: number): E
   return o.kind === 'imm' ? o.expr : (o as Extract<ParsedOperand, { kind: 'mem' }>).disp;
 }
 
-function mentionsLocal(toks: readonly PPToken[]): boolean {
+/** Whether a line's tokens name a `.local` label (its parse depends on the non-local label above). */
+export function mentionsLocal(toks: readonly PPToken[]): boolean {
   for (const t of toks) {
     if (t.kind !== 'ident') continue;
     const c0 = t.text.charCodeAt(0);
