@@ -10,7 +10,7 @@ import {
   ResponseError, ErrorCodes, LSPErrorCodes, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CompletionItem, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
+import type { CallHierarchyItem, CompletionItem, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
 import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
 import type { DeadlineProbe } from './analysis/deadlineProbe';
@@ -19,7 +19,9 @@ import type { AnalyzedDocument } from './analysis/document';
 import { OverlayFileHost } from './analysis/fileHost';
 import { pathToUri, uriToPath } from './analysis/paths';
 import { DEFAULT_SETTINGS, parseSettings } from './analysis/settings';
+import { incomingCalls, outgoingCalls, prepareCallHierarchy, type CallHierarchyData } from './features/callHierarchy';
 import { codeActions } from './features/codeActions';
+import { fileRenameEdits } from './features/fileRenames';
 import { codeLenses } from './features/codeLens';
 import { completion, PLAIN_CLIENT, resolveCompletion, type CompletionClient } from './features/completion';
 import { validate } from './features/diagnostics';
@@ -132,6 +134,22 @@ function startServer(probe: DeadlineProbe): void {
     });
   }
 
+  /**
+   * A call hierarchy request: the item's routine in the assembly of the document it was prepared
+   * in (its `data`), else of the document that defines it.
+   */
+  function withItem<R>(name: string, params: { item: CallHierarchyItem }, feature: (doc: AnalyzedDocument, data: CallHierarchyData) => R[]): R[] | ResponseError<void> {
+    return answer(name, params, ['item'], [], () => {
+      const item = params.item;
+      const given = item.data as Partial<CallHierarchyData> | undefined;
+      const data: CallHierarchyData = typeof given?.doc === 'string' && typeof given.file === 'string' && (given.name === undefined || typeof given.name === 'string')
+        ? { doc: given.doc, name: given.name, file: given.file }
+        : { doc: item.uri, name: item.name, file: uriToPath(item.uri) };
+      const doc = cache.analyze(data.doc);
+      return doc ? feature(doc, data) : [];
+    });
+  }
+
   // --- diagnostics: assembled on every change, coalesced per event-loop turn -----------------------
 
   const pendingRoots = new Set<string>();
@@ -225,6 +243,10 @@ function startServer(probe: DeadlineProbe): void {
         codeLensProvider: { resolveProvider: false },
         documentLinkProvider: { resolveProvider: false },
         selectionRangeProvider: true,
+        callHierarchyProvider: true,
+        // Any file may be %include'd or incbin'd: the server answers with edits only for names
+        // an open assembly wrote (fileRenames.ts).
+        workspace: { fileOperations: { willRename: { filters: [{ pattern: { glob: '**/*' } }] } } },
       },
       serverInfo: { name: 'ringside-language-server', version: '0.1.0' },
     };
@@ -313,6 +335,12 @@ function startServer(probe: DeadlineProbe): void {
   connection.onCodeLens((p) => withDoc('code lens', p, [], [], (d) => codeLenses(d)));
   connection.onDocumentLinks((p) => withDoc('document links', p, [], [], (d) => documentLinks(d)));
   connection.onSelectionRanges((p) => withDoc('selection ranges', p, ['positions'], [], (d) => selectionRanges(d, p.positions)));
+  connection.workspace.onWillRenameFiles((p: RenameFilesParams) => answer('file renames', p, ['files'], null, () => fileRenameEdits(cache.allRoots(),
+    (root) => root.result.files.map((f) => (f === root.path ? root : cache.analyzeIn(f, root.path))).filter((d): d is AnalyzedDocument => d !== undefined),
+    p.files.map((f) => ({ oldPath: uriToPath(f.oldUri), newPath: uriToPath(f.newUri) })))));
+  connection.languages.callHierarchy.onPrepare((p) => withDoc('call hierarchy', p, AT, null, (d) => prepareCallHierarchy(d, p.position)));
+  connection.languages.callHierarchy.onIncomingCalls((p) => withItem('incoming calls', p, (d, data) => incomingCalls(d, data)));
+  connection.languages.callHierarchy.onOutgoingCalls((p) => withItem('outgoing calls', p, (d, data) => outgoingCalls(d, data)));
   // Methods the server does not implement; `$/` requests too must be answered MethodNotFound (LSP 3.17).
   connection.onRequest((method: string) => refusal({}, []) ?? new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`));
 

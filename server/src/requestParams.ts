@@ -2,7 +2,7 @@
 // params are answered with InvalidParams and a message saying what is wrong, not an exception.
 
 /** The parts of a request's params that are checked; a document URI is checked for every document request. */
-export type ParamNeed = 'textDocument' | 'position' | 'range' | 'referenceContext' | 'codeActionContext' | 'newName' | 'previousResultId' | 'query' | 'label' | 'positions';
+export type ParamNeed = 'textDocument' | 'position' | 'range' | 'referenceContext' | 'codeActionContext' | 'newName' | 'previousResultId' | 'query' | 'label' | 'positions' | 'item' | 'files';
 
 /** LSP `uinteger`: 0 to 2^31 - 1. */
 const UINTEGER_MAX = 2 ** 31 - 1;
@@ -46,6 +46,17 @@ function needProblem(p: Record<string, unknown>, need: ParamNeed): string | unde
     case 'previousResultId': return typeof p.previousResultId === 'string' ? undefined : '`previousResultId` must be a string.';
     case 'query': return typeof p.query === 'string' ? undefined : '`query` must be a string.';
     case 'label': return typeof p.label === 'string' ? undefined : '`label` must be a string.';
+    case 'files': {
+      const files = p.files;
+      const ok = Array.isArray(files) && files.every((f) => isObject(f) && typeof f.oldUri === 'string' && typeof f.newUri === 'string');
+      return ok ? undefined : '`files` must be an array of FileRename (each with an `oldUri` and a `newUri`).';
+    }
+    case 'item': {
+      // A CallHierarchyItem as prepareCallHierarchy returned it (its `data` is checked where read).
+      const item = p.item;
+      if (!isObject(item) || typeof item.name !== 'string' || typeof item.uri !== 'string') return '`item` must be a CallHierarchyItem with a `name` and a `uri`.';
+      return rangeProblem(item.range) === undefined && rangeProblem(item.selectionRange) === undefined ? undefined : '`item.range` and `item.selectionRange` must be Ranges.';
+    }
     case 'positions': {
       if (!Array.isArray(p.positions)) return '`positions` must be an array of Position.';
       for (let i = 0; i < p.positions.length; i++) {

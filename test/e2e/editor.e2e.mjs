@@ -119,6 +119,24 @@ async function editorChecks(wb) {
     await hover.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }, shoot);
 
+  // VS Code's own "Show Call Hierarchy" (the references view) over the server's call hierarchy:
+  // serial_puts, defined in an %include file, is called by two routines of sensitive.gasm.
+  await runner.check('Show Call Hierarchy on serial_puts lists the routines that call it', async () => {
+    const file = join(env.workspace, 'examples/sensitive/sensitive.gasm');
+    const { line, text } = lineOf(file, /^\s+call serial_puts\b/);
+    await wb.openFile('examples/sensitive/sensitive.gasm');
+    await wb.goTo(line, text.indexOf('serial_puts') + 2);
+    await wb.runCommand('Show Call Hierarchy');
+    const tree = page.locator('.pane-body .monaco-list-row');
+    for (const caller of ['syscall_entry', 'unexpected_exception']) {
+      await tree.filter({ hasText: caller }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    }
+    const rows = await tree.filter({ hasText: /serial_puts|syscall_entry|unexpected_exception/ }).allTextContents();
+    console.log(`       call hierarchy: ${rows.map((r) => r.replace(/\s+/g, ' ').trim()).join(' | ').slice(0, 160)}`);
+    await wb.screenshot('06b-call-hierarchy');
+    await wb.focusEditor();
+  }, shoot);
+
   // The server sends each list's shared edit range once (LSP 3.17 itemDefaults.editRange, which
   // VS Code takes): accepting an item must replace the word being typed, plain or snippet.
   const editorLine = (pattern) => page.locator(`${wb.activeEditor} .view-line`, { hasText: pattern }).first();

@@ -124,6 +124,11 @@ describe('language server against the LSP 3.17 rules', function () {
         ['textDocument/selectionRange', { ...td, positions: { line: 0, character: 0 } }],
         ['textDocument/selectionRange', { ...td, positions: [{ line: 0, character: 0 }, { line: -1, character: 0 }] }],
         ['textDocument/documentLink', {}],
+        // CallHierarchyPrepareParams needs a position; the incoming/outgoing calls a CallHierarchyItem.
+        ['textDocument/prepareCallHierarchy', td],
+        ['callHierarchy/incomingCalls', {}],
+        ['callHierarchy/outgoingCalls', { item: { name: 'start', uri } }],
+        ['callHierarchy/incomingCalls', { item: { name: 'start', uri, range: reversed, selectionRange: reversed, kind: 12 } }],
       ];
       for (const [method, params] of malformed) {
         await assert.rejects(client.request(method, params), withCode(INVALID_PARAMS), `${method} ${JSON.stringify(params)}`);

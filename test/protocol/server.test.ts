@@ -337,8 +337,16 @@ describe('language server over stdio', function () {
         client.request('textDocument/documentHighlight', { ...doc, position }),
         client.request('textDocument/documentLink', doc),
         client.request('textDocument/selectionRange', { ...doc, positions: [position, { line: line + 1, character: 0 }, { line: lines.length + 5, character: 9999 }] }),
+        client.request<{ name: string }[] | null>('textDocument/prepareCallHierarchy', { ...doc, position }).then(async (items) => {
+          for (const item of items ?? []) {
+            await client.request('callHierarchy/incomingCalls', { item });
+            await client.request('callHierarchy/outgoingCalls', { item });
+          }
+          return items;
+        }),
+        client.request('workspace/willRenameFiles', { files: [{ oldUri: uri, newUri: `${uri}.renamed` }, { oldUri: pathToFileURL(dir).toString(), newUri: pathToFileURL(`${dir}-moved`).toString() }] }),
       ]);
-      assert.equal(answers.length, 13);
+      assert.equal(answers.length, 15);
       // A selection range for each position (LSP 3.17), even past the end of the document.
       assert.equal((answers[12] as unknown[]).length, 3);
       assert.ok((answers[10] as unknown[]).every(isHighlight) && (answers[11] as unknown[]).every((l) => DocumentLink.is(l)));

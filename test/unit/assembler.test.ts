@@ -50,6 +50,22 @@ describe('assembler diagnostics', () => {
     assert.deepEqual(d.range, at(4, 4, 11));
     assert.deepEqual(d.expansion?.[0], at(4, 2, 11));
   });
+  it('says where a %if block it decides while assembling would decide the scope of `.local` names', () => {
+    // nasm 2.16.01: the first program is 01 02 04 02 00 (foo.x), the second 01 03 04 02 00 (bar.x);
+    // Ringside parses before assembling, under the label of whichever branch comes last.
+    const program = (test: string) => asm(`  db 1\n%if ($-$$) == ${test}\nfoo: db 2\n%else\nbar: db 3\n%endif\n.x: db 4\n  dw .x\n`);
+    for (const test of ['1', '2']) {
+      const errors = program(test).diagnostics.filter((d) => d.severity === 'error');
+      assert.deepEqual(errors.map((d) => [d.message, d.range.start.line]), [
+        ["`.local' names here are under the label before them, which depends on the branch taken by the %if on line 2 (a branch defines `foo'): Ringside cannot tell it before assembling", 6],
+      ]);
+    }
+    // A `.local` name after a label of its own branch, or after the next label, is no problem.
+    const clean = asm('  db 1\n%if ($-$$) == 1\nfoo: db 2\n.y: db 5\n%endif\nbaz:\n.x: db 4\n  dw foo.y, .x\n');
+    // (nasm 2.16.01's bytes)
+    assert.deepEqual([...clean.image], [1, 2, 5, 4, 2, 0, 3, 0]);
+  });
+
   it('rejects extern symbols in bin output like nasm', () => {
     assert.equal(asm('extern f\nbits 32\ncall f').diagnostics[0].code, 'extern');
   });

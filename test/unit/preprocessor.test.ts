@@ -92,15 +92,25 @@ describe('preprocessor', () => {
     assert.deepEqual([m.doc, m.min, m.max], ['Prints a thing.\nTwice.', 1, 2]);
   });
 
-  it('says why it cannot decide a %if on $ or a label whose block holds code', () => {
-    const { diags, code } = pp('db 1\n%if ($-$$) > 0\n  db 2\n%endif\nstart:\n%if start\n  %error x\n  db 3\n%endif');
-    const why = "Ringside decides `%if' before assembling; only a block of `%error'/`%warning' lines can test";
+  it('says why it cannot decide a %if on $ or a label whose block defines or calls a macro', () => {
+    const { diags, code } = pp('%macro m 0\n  nop\n%endmacro\ndb 1\n%if ($-$$) > 0\n  %define X 1\n%endif\nstart:\n%if start\n  m\n  db 3\n%endif');
+    const why = "Ringside decides `%if' before assembling; only a block of code and `%error'/`%warning' lines, with no macro, other directive or `section'/`bits' line, can test";
     assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col, d.range.end.col]), [
-      [`\`$' in \`%if': ${why} it`, 1, 5, 6],
-      [`symbol \`start' is not a constant the preprocessor knows (in \`%if'): ${why} a label`, 5, 4, 9],
+      [`\`$' in \`%if': ${why} it`, 4, 5, 6],
+      [`symbol \`start' is not a constant the preprocessor knows (in \`%if'): ${why} a label`, 8, 4, 9],
     ]);
     // Taken as false, as after any error in a %if.
     assert.deepEqual(code, ['db 1', 'start :']);
+  });
+  it('hands a %if block of code on $ to the assembler, passing its code on', () => {
+    const { r, diags, code } = pp('db 1\n%if ($-$$) > 0\n  times 4 db 0\n  %warning "pad"\n%else\n  db 2\n%endif\ndb 3');
+    assert.deepEqual([diags, code], [[], ['db 1', 'times 4 db 0', 'db 2', 'db 3']]);
+    const c = r.checks[0];
+    assert.deepEqual([c.hasCode, c.startLine, c.outputLine], [true, 1, 7]);
+    assert.deepEqual(c.branches.map((b) => b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? `code ${m.from}-${m.to}` : `${m.severity} ${m.message}`))), [
+      ['code 2-3', 'warning pad'],
+      ['code 5-6'],
+    ]);
   });
   it('hands a %if block of diagnostics on $ to the assembler, listing its lines', () => {
     const { r, diags, code } = pp('db 1\n%if ($-$$) > 0\n  %error "big" ; why\n%elif 1\n  %warning "one"\n%else\n%endif\ndb 2');
@@ -108,7 +118,7 @@ describe('preprocessor', () => {
     assert.equal(r.checks.length, 1);
     const c = r.checks[0];
     assert.equal(c.outputLine, 7);
-    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.items.map((m) => ('branches' in m ? 'block' : `${m.severity} ${m.message} ${m.range.start.line}`))]), [
+    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? 'code' : `${m.severity} ${m.message} ${m.range.start.line}`))]), [
       ['%if', '( $ - $$ ) > 0', ['error big 2']],
       ['%elif', '1', ['warning one 4']],
       [undefined, undefined, []],

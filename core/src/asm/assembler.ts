@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED } from './instruction-set';
 import { encodedFields } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
@@ -152,6 +152,8 @@ class Assembler implements EvalContext {
    */
   private readonly operandLists: AsmOperand[][] = [];
   private readonly imms: Scratch<ImmOperand>[] = [];
+  /** Per deferred %if block holding code: the branches it took in the last pass (see check). */
+  private readonly checkPaths: string[] = [];
   private readonly mems: Scratch<MemOperand>[] = [];
   private readonly disps: Scratch<OperandValue>[] = [];
   /** The line of the statement being assembled: diagnostics point into it. */
@@ -305,10 +307,13 @@ class Assembler implements EvalContext {
     this.istrucStart = undefined;
     // The deferred %if blocks between runs of statements, so that a statement costs no test for them.
     let from = 0;
-    for (const c of this.host.checks ?? []) {
+    const checks = this.host.checks ?? [];
+    for (let k = 0; k < checks.length; k++) {
+      const c = checks[k];
       if (!this.statements(from, c.statement)) return;
-      from = c.statement;
-      if (this.final) this.check(c);
+      from = c.endStatement;
+      // A block of diagnostics only has nothing to do before the final pass.
+      if ((this.final || c.hasCode) && !this.check(c, k)) return;
     }
     if (!this.statements(from, this.stmts.length)) return;
     this.stmtIndex = this.stmts.length;
@@ -335,19 +340,35 @@ class Assembler implements EvalContext {
     return true;
   }
 
-  /** A deferred %if block at its place: `$` is where the next statement goes, and only symbols defined above are known. */
-  private check(c: DeferredCheck): void {
-    this.stmtIndex = c.statement;
-    this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size;
+  /**
+   * A deferred %if block (the `k`th) at its place: each condition sees `$` where the next
+   * statement goes and the symbols defined above it; the code of the branches taken is assembled,
+   * the rest leaves no trace in this pass. False when the time budget ran out.
+   */
+  private check(c: DeferredCheck, k: number): boolean {
+    if (c.hasCode) this.results.clearRange(c.statement, c.endStatement);
+    const path: number[] = [];
     const scope: CheckScope = {
-      here: () => this.here(),
-      base: () => this.base(),
-      symbolBefore: (name) => {
-        const s = this.symbols.get(name);
-        return s !== undefined && s.stmt < c.statement ? this.symbolValue(s) : undefined;
+      report: this.final,
+      here: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.here(); },
+      base: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.base(); },
+      symbolBefore: (name, before) => {
+        const s = this.symbols.get(this.qualifyAt(name, before));
+        return s !== undefined && s.stmt < before ? this.symbolValue(s) : undefined;
       },
+      qualify: (name, at) => this.qualifyAt(name, at),
+      run: (from, to) => this.statements(from, to),
     };
-    runCheck(c, scope, this.sink, this.limits.eval);
+    const ok = runCheck(c, scope, this.sink, this.limits.eval, path);
+    // Another branch than in the last pass: the code after it moves, another pass follows.
+    const taken = path.join();
+    if (c.hasCode && this.checkPaths[k] !== taken) { this.checkPaths[k] = taken; this.changed = true; }
+    return ok;
+  }
+
+  /** `name` as a symbol's full name at statement `at`: a `.local` name under the label above it. */
+  private qualifyAt(name: string, at: number): string {
+    return qualifyName(name, at > 0 ? this.stmts[at - 1].localBase : undefined);
   }
 
   private openSection(name: string, _attrs: readonly PPToken[] | undefined): Section {
@@ -1217,7 +1238,8 @@ class Assembler implements EvalContext {
     let byValue: Map<string, ByValue> | undefined;
     if (one >= 0) value = st.operands[one].kind === 'imm' && st.value!.k !== 'sym' ? this.evalImmediate(st.value!) : this.operandValueOf(st.value!);
     // (A label subtracted alone, `[ebp-.x]`, is encoded by more than its value: see Value.offset.)
-    if (value !== undefined && value.offset === undefined && value.scaled === undefined) {
+    // (Not for nasm's unknown for good after the first pass: see ImmOperand.unknown.)
+    if (value !== undefined && value.offset === undefined && value.scaled === undefined && (value.v !== undefined || this.pass === 0)) {
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
@@ -1311,8 +1333,12 @@ class Assembler implements EvalContext {
       case 'reg':
         return REGISTER_OPERANDS.get(o.reg)!;
       case 'imm': {
-        const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, size: undefined, strict: undefined, jump: undefined });
-        this.writeValue(imm, known ?? this.evalImmediate(o.expr));
+        const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, size: undefined, strict: undefined, jump: undefined, unknown: undefined });
+        const v = known ?? this.evalImmediate(o.expr);
+        this.writeValue(imm, v);
+        // Unknown after the first pass (or in a line without symbols): nasm's unknown for good
+        // (see ImmOperand.unknown; an undefined symbol is an error by then).
+        imm.unknown = v.v === undefined && (this.pass > 0 || this.cache.kind[this.stmtIndex] === Encoding.Static) ? true : undefined;
         imm.size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
         imm.strict = o.strict;
         imm.jump = o.jump;

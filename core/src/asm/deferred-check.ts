@@ -1,6 +1,7 @@
-// A `%if ... %endif` block of `%error`/`%warning` lines whose conditions need the assembler (`$`,
-// `$$`, labels): nasm decides it while assembling, line by line, so Ringside's preprocessor hands
-// it on whole and the assembler decides it in its final pass at the block's place.
+// A `%if ... %endif` block whose conditions need the assembler (`$`, `$$`, labels): nasm decides it
+// while assembling, line by line, so Ringside's preprocessor hands it on whole, its code lines
+// preprocessed as any, and the assembler decides it at the block's place in every pass, assembling
+// the code of the branch taken only.
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
@@ -24,13 +25,38 @@ export interface CheckCondition {
   readonly tokens: readonly PPToken[];
   readonly file: string;
   readonly line: number;
+  /** The preprocessor's output line of the directive (listed only). */
+  readonly outputLine: number;
+  /** Filled in once parsed: the number of statements before the directive. */
+  statement: number;
+}
+
+/** Lines of code in a branch: the preprocessor's output lines `from` to `to` (not included). */
+export interface CheckCode {
+  readonly from: number;
+  to: number;
+  /** Filled in once parsed: their statements, `stmtFrom` to `stmtTo` (not included). */
+  stmtFrom: number;
+  stmtTo: number;
+  /** What parsing their lines found, reported only when they are assembled (nasm parses no other branch). */
+  parsed?: ParseDiagnostic[];
+}
+
+/** A problem or warning of parsing a line of code in a branch, and the line (for `[warning]` switches). */
+export interface ParseDiagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly code: string;
+  readonly message: string;
+  readonly range: SourceRange;
+  readonly expansion: readonly SourceRange[];
+  readonly line: number;
 }
 
 export interface CheckBranch {
   /** Undefined for `%else`. */
   readonly condition: CheckCondition | undefined;
-  /** Its lines in order: messages, and `%if` blocks nested in it. */
-  readonly items: (CheckMessage | CheckBlock)[];
+  /** Its lines in order: messages, code, and `%if` blocks nested in it. */
+  readonly items: (CheckMessage | CheckCode | CheckBlock)[];
 }
 
 export interface CheckBlock {
@@ -38,42 +64,86 @@ export interface CheckBlock {
 }
 
 export interface DeferredCheck extends CheckBlock {
-  /** The preprocessor's output line the block ends at (all of the block's lines are listed only). */
+  /** The preprocessor's output line of the `%if` (or `%elif`) the block starts at. */
+  readonly startLine: number;
+  /** The preprocessor's output line the block ends at (past its `%endif`). */
   readonly outputLine: number;
-  /** Filled in once parsed: the number of statements before the block. */
+  /** Whether a branch holds code (else the block is decided in the final pass only). */
+  readonly hasCode: boolean;
+  /** Filled in once parsed: the statements before the block, and before its end (more when it holds code). */
   statement: number;
+  endStatement: number;
   readonly expansion: readonly SourceRange[];
 }
 
-/** What the assembler knows at the block: `$`, `$$`, and symbols defined above it. */
+/** What the assembler knows at a condition of the block, and how it runs the block's code. */
 export interface CheckScope {
+  /** Whether diagnostics are reported (the final pass): before it the block only picks its code. */
+  readonly report: boolean;
   here(): Value;
   base(): Value;
-  /** Undefined when the name is not defined by a statement before the block (nasm: not defined before use). */
-  symbolBefore(name: string): Value | undefined;
+  /**
+   * A symbol defined by a statement before statement `before` (a `.local` name qualified as
+   * there); undefined when there is none (nasm: not defined before use).
+   */
+  symbolBefore(name: string, before: number): Value | undefined;
+  /** The qualified name of `name` at statement `at` (a `.local` name under the label above). */
+  qualify(name: string, at: number): string;
+  /** Assembles statements `from` to `to`; false when assembly is to stop (the time budget ran out). */
+  run(from: number, to: number): boolean;
 }
 
-/** Reports the messages of the first branch whose condition holds, or an error a condition gives. */
-export function runCheck(check: DeferredCheck, scope: CheckScope, sink: DiagnosticSink, evalLimit: number): void {
-  runBlock(check, check.expansion, scope, sink, evalLimit);
+/**
+ * Runs the block: the messages and code of the first branch whose condition holds, or reports
+ * the error a condition gives. Returns false when assembly is to stop. `path` receives the index
+ * of each branch taken, of the block and of the blocks nested in it (-1 for none).
+ */
+export function runCheck(check: DeferredCheck, scope: CheckScope, sink: DiagnosticSink, evalLimit: number, path: number[]): boolean {
+  return runBlock(check, check.expansion, scope, sink, evalLimit, path);
 }
 
-function runBlock(block: CheckBlock, expansion: readonly SourceRange[], scope: CheckScope, sink: DiagnosticSink, evalLimit: number): void {
-  for (const branch of block.branches) {
+function runBlock(block: CheckBlock, expansion: readonly SourceRange[], scope: CheckScope, sink: DiagnosticSink, evalLimit: number, path: number[]): boolean {
+  for (let b = 0; b < block.branches.length; b++) {
+    const branch = block.branches[b];
     const c = branch.condition;
     if (c !== undefined) {
       const holds = conditionHolds(c, expansion, scope, sink, evalLimit);
       // After an error nasm takes no branch of the block.
-      if (holds === undefined) return;
+      if (holds === undefined) break;
       if (!holds) continue;
     }
+    path.push(b);
     for (const item of branch.items) {
-      if ('branches' in item) runBlock(item, expansion, scope, sink, evalLimit);
+      if ('branches' in item) { if (!runBlock(item, expansion, scope, sink, evalLimit, path)) return false; }
+      else if ('stmtFrom' in item) {
+        if (scope.report && item.parsed !== undefined) reportParsed(item.parsed, sink);
+        if (!scope.run(item.stmtFrom, item.stmtTo)) return false;
+      }
+      else if (!scope.report) continue;
       else if (item.severity === 'warning') sink.warning(item.code, item.message, item.range, expansion, item.outputLine);
       else sink.error(item.code, item.message, item.range, expansion);
     }
-    return;
+    return true;
   }
+  path.push(-1);
+  return true;
+}
+
+function reportParsed(parsed: readonly ParseDiagnostic[], sink: DiagnosticSink): void {
+  for (const d of parsed) {
+    if (d.severity === 'warning') sink.warning(d.code, d.message, d.range, d.expansion, d.line);
+    else sink.error(d.code, d.message, d.range, d.expansion);
+  }
+}
+
+/** The run of code (of `runs`, in order) that holds output line `line`, if any. */
+export function codeAt(runs: readonly CheckCode[], line: number): CheckCode | undefined {
+  let lo = 0, hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (runs[mid].to <= line) lo = mid + 1; else hi = mid;
+  }
+  return lo < runs.length && runs[lo].from <= line ? runs[lo] : undefined;
 }
 
 /** Each condition of `block` and of the blocks nested in it. */
@@ -84,30 +154,47 @@ export function* conditionsOf(block: CheckBlock): Generator<CheckCondition> {
   }
 }
 
+/** Each run of code of `block` and of the blocks nested in it. */
+export function* codeOf(block: CheckBlock): Generator<CheckCode> {
+  for (const b of block.branches) {
+    for (const item of b.items) {
+      if ('branches' in item) yield* codeOf(item);
+      else if ('stmtFrom' in item) yield item;
+    }
+  }
+}
+
 function conditionHolds(c: CheckCondition, expansion: readonly SourceRange[], scope: CheckScope, sink: DiagnosticSink, evalLimit: number): boolean | undefined {
   const at = (start: number, end: number): SourceRange => lineRange(c.file, c.line, start, end);
+  const report = scope.report;
   const toks = c.tokens;
-  if (toks.length === 0) { sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion); return undefined; }
+  if (toks.length === 0) { if (report) sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion); return undefined; }
   const { expr, error } = parseWhole(toks, evalLimit, true);
   if (expr === undefined) {
-    sink.error('syntax', error!.message, at(error!.start, error!.end), expansion);
+    if (report) sink.error('syntax', error!.message, at(error!.start, error!.end), expansion);
     return undefined;
   }
   let failed = false;
   const ctx: EvalContext = {
     symbol: (name: string, node: Expr) => {
-      const v = scope.symbolBefore(name);
-      if (v === undefined) { failed = true; sink.error('undefined-symbol', `symbol \`${name}' not defined before use`, at(node.start, node.end), expansion); }
+      const v = scope.symbolBefore(name, c.statement);
+      if (v === undefined) {
+        failed = true;
+        if (report) sink.error('undefined-symbol', `symbol \`${scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion);
+      }
       return v;
     },
     here: () => scope.here(),
     base: () => scope.base(),
-    error: (message: string, node: Expr) => { failed = true; sink.error('expression', message, at(node.start, node.end), expansion); },
+    error: (message: string, node: Expr) => { failed = true; if (report) sink.error('expression', message, at(node.start, node.end), expansion); },
   };
   const v = evaluate(expr, ctx);
   if (failed) return undefined;
   // Unknown with no error: nasm's `a <=> b` when a < b (see expr.ts).
-  if (v.v === undefined || v.sec >= 0) { sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion); return undefined; }
+  if (v.v === undefined || v.sec >= 0) {
+    if (report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion);
+    return undefined;
+  }
   const truth = v.v !== 0 || v.big !== undefined;
   return c.negate ? !truth : truth;
 }

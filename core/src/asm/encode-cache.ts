@@ -217,7 +217,9 @@ export function operandKey(operands: readonly AsmOperand[], bits: number, sectio
       case 'reg': k += `|r${o.reg}`; break;
       case 'imm':
         k += `|i${o.size ?? ''},${o.strict ? 1 : 0},${o.jump ?? ''},`;
-        k += i === relative && o.value !== undefined ? `@${o.value - address},${o.reloc ? 1 : 0},${o.section === section ? 1 : 0}` : valueKey(o, section);
+        // (nasm's unknown for good: a branch to it depends on its own address.)
+        if (o.unknown === true) k += `u${address}`;
+        else k += i === relative && o.value !== undefined ? `@${o.value - address},${o.reloc ? 1 : 0},${o.section === section ? 1 : 0}` : valueKey(o, section);
         break;
       case 'mem':
         k += `|m${o.size ?? ''},${o.far ? 1 : 0},${o.segment ?? ''},${o.base ?? ''},${o.index ?? ''},${o.scale},${o.hasDisp ? 1 : 0},${o.dispSize ?? ''},${o.nosplit ? 1 : 0},${o.addressSize},${valueKey(o.disp, section)}`;

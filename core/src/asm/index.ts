@@ -3,9 +3,10 @@
 
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } from './assembler';
-import { buildListing } from './listing-lines';
+import { codeAt, codeOf, conditionsOf, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
-import { forgetParses, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
+import { buildListing } from './listing-lines';
+import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { forgetLines } from './line-cache';
@@ -33,6 +34,8 @@ export function forgetCaches(): void {
   forgetEncodings();
 }
 
+const NO_RUNS: readonly CheckCode[] = [];
+
 export function assemble(opts: AssembleOptions): AssembleResult {
   const sink = new DiagnosticSink();
   const limits = resolveLimits(opts.limits);
@@ -50,6 +53,8 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const statementLines = new Int32Array(lines.count);
   const cursor = new ParseCursor();
   let switches: WarningSwitches | undefined;
+  // The code of deferred %if blocks, in order: what parsing it finds waits for its branch to be taken.
+  const runs = pp.checks.some((c) => c.hasCode) ? pp.checks.flatMap((c) => [...codeOf(c)]) : NO_RUNS;
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
   for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
     const flags = lines.flags[i];
@@ -60,9 +65,19 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     }
     const stmt = parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, limits.eval, lines.entries[i]);
     const problem = cursor.problem;
-    if (cursor.warnings) for (const w of cursor.warnings) sink.warning(w.code, w.message, lineRange(lines.file(i), lines.line[i], w.start, w.end), lines.origin(i).expansion, i);
+    if (cursor.warnings) {
+      const run = runs.length > 0 ? codeAt(runs, i) : undefined;
+      for (const w of cursor.warnings) {
+        const range = lineRange(lines.file(i), lines.line[i], w.start, w.end);
+        if (run !== undefined) (run.parsed ??= []).push({ severity: 'warning', code: w.code, message: w.message, range, expansion: lines.origin(i).expansion, line: i });
+        else sink.warning(w.code, w.message, range, lines.origin(i).expansion, i);
+      }
+    }
     if (problem) {
-      sink.error(problem.code, problem.message, lineRange(lines.file(i), lines.line[i], problem.start, problem.end), lines.origin(i).expansion);
+      const run = runs.length > 0 ? codeAt(runs, i) : undefined;
+      const range = lineRange(lines.file(i), lines.line[i], problem.start, problem.end);
+      if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message: problem.message, range, expansion: lines.origin(i).expansion, line: i });
+      else sink.error(problem.code, problem.message, range, lines.origin(i).expansion);
       continue;
     }
     if (stmt) {
@@ -74,12 +89,21 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   }
   stmts.length = count;
   const lineOf = statementLines.subarray(0, count);
-  // A deferred %if block comes after the statements of the lines before it.
-  for (const c of pp.checks) {
-    let l = c.outputLine - 1;
+  // A deferred %if block, each of its conditions and runs of code come after the statements of
+  // the lines before them.
+  const statementAt = (line: number): number => {
+    let l = line - 1;
     while (l >= 0 && stmtOfLine[l] < 0) l--;
-    c.statement = l >= 0 ? stmtOfLine[l] + 1 : 0;
+    return l >= 0 ? stmtOfLine[l] + 1 : 0;
+  };
+  for (const c of pp.checks) {
+    c.endStatement = statementAt(c.outputLine);
+    c.statement = c.hasCode ? statementAt(c.startLine) : c.endStatement;
+    for (const cond of conditionsOf(c)) cond.statement = c.hasCode ? statementAt(cond.outputLine) : c.statement;
+    for (const code of codeOf(c)) { code.stmtFrom = statementAt(code.from); code.stmtTo = statementAt(code.to); }
   }
+
+  for (const c of pp.checks) if (c.hasCode) checkLocalBase(c, stmts, lineOf, lines, sink);
 
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget, checks: pp.exhausted ? [] : pp.checks,
@@ -94,6 +118,40 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
     diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique,
   }, pp, stmts, lineOf, stmtOfLine, asm, sink.places());
+}
+
+/** Whether a statement starts a new scope of `.local` names (a label other than an `equ`'s or a `..@` one, or `struc`). */
+function setsLocalBase(st: ParsedStatement): boolean {
+  if (st.op?.name === 'struc') return true;
+  return st.label !== undefined && !st.label.local && !st.label.name.startsWith('..') && st.op?.name !== 'equ';
+}
+
+/**
+ * A label defined in the code of a %if block the assembler decides (see deferred-check.ts) starts
+ * a scope of `.local` names that nasm enters only when that branch is taken, where Ringside's
+ * parse, made before assembling, reads every branch in turn. Where that tells a `.local` name
+ * apart (after the block, or in a later run of its code, before another label), an error says so
+ * rather than give other labels than nasm's.
+ */
+function checkLocalBase(c: DeferredCheck, stmts: readonly ParsedStatement[], lineOf: Int32Array, lines: PPLines, sink: DiagnosticSink): void {
+  let label: string | undefined;
+  const ambiguous = (s: number): void => {
+    const l = lineOf[s];
+    const at = c.branches[0].condition!;
+    sink.error('non-constant', `\`.local' names here are under the label before them, which depends on the branch taken by the %if on line ${at.line + 1} (a branch defines \`${label}'): Ringside cannot tell it before assembling`,
+      lineRange(lines.file(l), lines.line[l], 0, lines.text[l].length), lines.origin(l).expansion);
+  };
+  for (const run of codeOf(c)) {
+    let own = false;
+    for (let s = run.stmtFrom; s < run.stmtTo; s++) {
+      if (setsLocalBase(stmts[s])) { own = true; label ??= stmts[s].label?.name; continue; }
+      if (!own && label !== undefined && mentionsLocal(lines.tokensOf(lineOf[s]))) { ambiguous(s); return; }
+    }
+  }
+  if (label === undefined) return;
+  for (let s = c.endStatement; s < stmts.length && !setsLocalBase(stmts[s]); s++) {
+    if (mentionsLocal(lines.tokensOf(lineOf[s]))) { ambiguous(s); return; }
+  }
 }
 
 /** Applies the `[warning ...]` on line `i` and reports what it warns (see WarningSwitches.switchAt). */

@@ -329,7 +329,7 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     const usesBase = failed || mentionsLocal(tokens);
     // A line naming `.local` labels is parsed again under every other base: its tokens are kept.
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
-    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local) || stmt.op?.name === 'struc'));
+    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && stmt.op?.name !== 'equ') || stmt.op?.name === 'struc'));
     if (cachedParses >= MAX_CACHED_PARSES) { forgetParses(); first = undefined; }
     cachedParses++;
     if (entry !== undefined && stmt !== undefined && !usesBase && outcome.warnings === undefined) {
@@ -389,7 +389,8 @@ export function operandValue(operands: readonly ParsedOperand[], one: number): E
   return o.kind === 'imm' ? o.expr : (o as Extract<ParsedOperand, { kind: 'mem' }>).disp;
 }
 
-function mentionsLocal(toks: readonly PPToken[]): boolean {
+/** Whether a line's tokens name a `.local` label (its parse depends on the non-local label above). */
+export function mentionsLocal(toks: readonly PPToken[]): boolean {
   for (const t of toks) {
     if (t.kind !== 'ident') continue;
     const c0 = t.text.charCodeAt(0);
@@ -413,6 +414,8 @@ class LineParser implements TermReader {
   warnings: ParseProblem[] | undefined;
   /** Made on the first reference: many lines have none. */
   private refs: { name: string; start: number; end: number; src?: SourceRange; at?: Written }[] | undefined;
+  /** The non-local label before the line's own (an `equ` does not replace it). */
+  private baseBeforeLabel: string | undefined = undefined;
 
   constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number) {
     this.toks = tokens;
@@ -512,11 +515,16 @@ class LineParser implements TermReader {
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
       if (lower === 'equ') {
         if (!label) this.fail('`equ\' without a label', word);
+        // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
+        // `.a:` defines main.a, and `X equ .a` is main.a too).
+        if (!label.local) this.localBase = this.baseBeforeLabel;
         const e = this.expression(this.pos, toks.length);
         return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
       }
       if (lower === 'align' || lower === 'alignb') return this.align(label, times, prefixes, op);
-      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
+      // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
+      const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos, end));
     }
     if ((cls & Word.Mnemonic) === 0) {
       if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), NO_OPERANDS, NO_DATA, NO_TOKENS);
@@ -535,8 +543,8 @@ class LineParser implements TermReader {
       this.pos = end;
       if (this.pos < toks.length) {
         if (toks[this.pos].text !== ',') this.fail(`comma expected after operand, found \`${toks[this.pos].text}'`, toks[this.pos]);
+        // (nasm reads a comma at the end of the operands for their end: `push 1,` is 6A 01.)
         this.pos++;
-        if (this.pos >= toks.length) this.fail('operand expected after `,\'', toks[this.pos - 1]);
       }
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
@@ -646,6 +654,7 @@ class LineParser implements TermReader {
     }
     // `..@x` labels (macro locals) do not start a new local-label scope (manual §3.9); other `..`
     // names are special symbols of object formats (`..start`, `..got`), none of them in bin.
+    this.baseBeforeLabel = this.localBase;
     if (!raw.startsWith('..')) this.localBase = raw;
     else if (!raw.startsWith('..@')) this.fail(`unrecognised special symbol \`${raw}'`, t);
     return { name: raw, short: raw, local: false, start: t.start, end: t.end, src: t.src };
@@ -745,51 +754,71 @@ class LineParser implements TermReader {
     }
   }
 
-  /** The items of `db`...`dt` (`unit` bytes each) or of an `at` field's data (`unit` undefined: no floats). */
+  /**
+   * The items of `db`...`dt` (`unit` bytes each) or of an `at` field's data (`unit` undefined: no
+   * floats), read as nasm 2.16's parse_eops reads them. After a string, a float, `?` or a string
+   * function the list wants a comma, a `)` or its end; after an expression nasm stands on the token
+   * the expression stopped at and skips one stray token before it wants them. A `)` where nasm
+   * wants a comma or an item ends the list (it closes a `dup` list; at the top level nothing
+   * follows it). Measured: `dd 1 2` and `dd 1) 2, 3` are 01000000, `dd 1 2 3` and `dd 1.5 x` are
+   * 'comma expected after operand', `dd 1.5)` and `dd 1.5,)` are 0000c03f, `db 1,` is 01.
+   */
   private dataItems(unit: number | undefined): DataItem[] {
     const items: DataItem[] = [];
     const toks = this.toks;
-    while (this.pos < toks.length) {
-      const end = this.operandEnd(this.pos, false);
-      const t = toks[this.pos];
-      if (end === this.pos) this.fail('data item expected', t);
-      const float = unit !== undefined ? this.floatItem(this.pos, end, unit) : undefined;
+    const n = toks.length;
+    let pos = this.pos;
+    while (pos < n && toks[pos].text !== ')') {
+      const t = toks[pos];
+      // The token nasm stands on after the item: its last token, or the one after an expression.
+      let at = pos;
+      let expression = false;
+      const float = unit !== undefined ? this.floatItem(pos, unit) : undefined;
       if (float !== undefined) {
         items.push(float);
-      } else if (end === this.pos + 1 && t.kind === 'string') {
+        at = toks[pos].kind === 'op' ? pos + 1 : pos;
+      } else if (t.kind === 'string' && (pos + 1 === n || toks[pos + 1].text === ',' || toks[pos + 1].text === ')')) {
         const bytes = decodeString(t.text);
         if (!bytes) this.fail('invalid escape sequence in string', t);
         items.push({ kind: 'bytes', bytes, start: t.start, end: t.end });
-      } else if (t.kind === 'ident' && toks[this.pos + 1]?.text === '(' && utfFunction(t.text) !== undefined) {
+      } else if (t.kind === 'ident' && toks[pos + 1]?.text === '(' && utfFunction(t.text) !== undefined) {
         // `__?utf16?__('...')` first in an item is a string, padded like one, and the whole item
         // (manual §3.4.5; measured: `dd __utf16__('a') | 0` is an error, `dd 0 | __utf16__('a')` is not).
-        const result = utfCall(t, utfFunction(t.text)!, toks[this.pos + 2], toks[this.pos + 3]);
+        const result = utfCall(t, utfFunction(t.text)!, toks[pos + 2], toks[pos + 3]);
         if ('error' in result) this.fail(result.error, result.at ?? t);
-        if (end !== this.pos + 4) this.fail('comma expected after operand', toks[this.pos + 4]);
-        items.push({ kind: 'bytes', bytes: result.bytes, start: t.start, end: toks[end - 1].end });
-      } else if (end === this.pos + 1 && isQuestionMark(t)) {
+        items.push({ kind: 'bytes', bytes: result.bytes, start: t.start, end: toks[pos + 3].end });
+        at = pos + 3;
+      } else if (isQuestionMark(t)) {
         items.push({ kind: 'reserve', start: t.start, end: t.end });
+      } else if (t.kind === 'string' && toks[pos + 1].kind === 'string') {
+        // A string then another: nasm takes the first for a number and reads no further
+        // (measured: `dd 'a' 'b', 2` is 61000000, `db 'ab' 'c', 2` warns and is 61).
+        items.push({ kind: 'expr', expr: this.expression(pos, pos + 1), start: t.start, end: t.end });
+        break;
       } else {
-        const next = this.dataExpression(this.pos, end, items);
-        if (next === toks.length) break;
+        at = this.dataExpression(pos, items);
+        expression = true;
       }
-      // (nasm takes a comma at the end of the list for its end: `db 1,` is 01.)
-      this.pos = end < toks.length ? end + 1 : end;
+      if (expression) {
+        if (at === n || toks[at].text === ')') break;
+        if (toks[at].text !== ',') at++;
+      } else at++;
+      if (at === n || toks[at].text === ')') break;
+      if (toks[at].text !== ',') this.fail('comma expected after operand', toks[at]);
+      pos = at + 1;
     }
+    this.pos = n;
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
     if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
     return items.slice();
   }
 
-  /**
-   * A data item's expression, `toks[start..end)` (up to the next comma), added to `items`; where
-   * the list goes on: `end`, or the line's end when nasm stops reading it. nasm reads the
-   * expression as far as it goes, then skips one token before it wants the comma, and stops at a
-   * `)` there; after a string it stops (measured: `db 1 nop` and `db 1 2, 3` are 01 and 01 03,
-   * `db 1 2 3` is 'comma expected after operand', `db 'it''s'` is 69, `db 'ab' 'c', 2` is 61).
-   */
-  private dataExpression(start: number, end: number, items: DataItem[]): number {
+  /** A data item's expression, from `toks[start]` as far as it goes, added to `items`; the index of the token it stopped at. */
+  private dataExpression(start: number, items: DataItem[]): number {
     const toks = this.toks;
+    const end = this.operandEnd(start, false);
+    // (`db 1,,2`: nasm's evaluator finds no expression at the second comma.)
+    if (end === start) this.fail('expression syntax error', toks[start]);
     let e: Expr;
     let stop = end;
     if (end === start + 1) e = this.expression(start, end);
@@ -799,26 +828,24 @@ class LineParser implements TermReader {
       if (!parsed) { const err = p.error!; this.fail(err.message, err); }
       if (p.warning) (this.warnings ??= []).push(p.warning);
       e = parsed;
-      if (p.pos < end) {
-        const after = toks[p.pos + 1];
-        if (after !== undefined && p.pos + 1 < end && after.text !== ')') this.fail('comma expected after operand', after);
-        if (toks[start].kind === 'string' || after?.text === ')') stop = toks.length;
-      }
+      stop = p.pos;
       this.collectRefs(e);
     }
-    items.push({ kind: 'expr', expr: e, start: e.start, end: toks[end - 1].end });
+    items.push({ kind: 'expr', expr: e, start: e.start, end: toks[stop - 1].end });
     return stop;
   }
 
   /**
-   * A floating-point constant as a data item (manual §3.4.6): `1.5`, `-1e10`, `__?QNaN?__`, alone
-   * between commas, as the `unit` bytes of its float format; undefined when the tokens are not one.
+   * A floating-point constant as a data item (manual §3.4.6): `1.5`, `-1e10`, `__?QNaN?__`, with
+   * no more than a sign before it, as the `unit` bytes of its float format; undefined when the
+   * item does not start with one.
    */
-  private floatItem(from: number, end: number, unit: number): DataItem | undefined {
+  private floatItem(from: number, unit: number): DataItem | undefined {
     const toks = this.toks;
     const sign = toks[from].kind === 'op' && (toks[from].text === '-' || toks[from].text === '+') ? 1 : 0;
-    if (end !== from + sign + 1) return undefined;
+    const end = from + sign + 1;
     const t = toks[from + sign];
+    if (t === undefined) return undefined;
     if (t.kind === 'number' && isPackedBcdText(t.text)) return this.packedBcdItem(t, from, end, unit, sign === 1 && toks[from].text === '-');
     const value = floatConstant(t);
     if (value === undefined) return undefined;
@@ -871,7 +898,10 @@ class LineParser implements TermReader {
     if (reg && reg.cls === 'sreg' && i + 2 < end && toks[i + 1].text === ':' && !isJumpOrCall(toks[this.opIndex])) {
       const bracket = toks[i + 2].text === '[';
       if (bracket && toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
-      return bracket ? this.memory(i + 3, end - 1, from, to, size, jump === 'far', strict, reg) : this.memory(i + 2, end, from, to, size, jump === 'far', strict, reg);
+      if (bracket) return this.memory(i + 3, end - 1, from, to, size, jump === 'far', strict, reg);
+      const open = this.bracketAt(i + 2, end);
+      if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump === 'far', strict, reg);
+      return this.memory(i + 2, end, from, to, size, jump === 'far', strict, reg);
     }
     if (reg && i + 1 === end) {
       if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
@@ -882,13 +912,17 @@ class LineParser implements TermReader {
     let depth = 0;
     // The `:` of a conditional `c ? a : b` is no far pointer's.
     let open = 0;
+    // `4[ebx]`: a displacement before a bracket (see displaced).
+    let bracket = -1;
     for (let k = i; k < end; k++) {
       const x = toks[k].text;
       if (x === '(') depth++;
       else if (x === ')') depth--;
       else if (depth === 0 && isQuestionMark(toks[k])) open++;
       else if (x === ':' && depth === 0) { if (open === 0) { colon = k; break; } open--; }
+      else if (x === '[' && depth === 0) { bracket = k; break; }
     }
+    if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump === 'far', strict, undefined);
     if (colon >= 0) {
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
       if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
@@ -921,8 +955,46 @@ class LineParser implements TermReader {
     (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: from, end: to, code: 'regsize' });
   }
 
+  /** The first `[` outside parentheses in `toks[start..end)`, or -1. */
+  private bracketAt(start: number, end: number): number {
+    let depth = 0;
+    for (let k = start; k < end; k++) {
+      const x = this.toks[k].text;
+      if (x === '(') depth++;
+      else if (x === ')') depth--;
+      else if (x === '[' && depth === 0) return k;
+    }
+    return -1;
+  }
+
+  /**
+   * nasm's displacement[regs] form, `4[ebx]`, `table[esi*4]`, `es:4[bx]`: the expression before
+   * the bracket (`toks[start..open)`) is added to the memory reference the bracket holds, and
+   * nothing may follow the bracket (parser.c; measured: `mov eax, 4[ebx]` is 8B 43 04, `4[ebx]+2`
+   * and `4[ebx][ecx]` are errors). MASM's `dword ptr [ebx]` is one where `ptr` is a label: nasm
+   * reads `[ebx+ptr]`, and 'symbol `ptr' not defined' where there is none.
+   */
+  private displaced(start: number, open: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+    segment: RegisterInfo | undefined): ParsedOperand {
+    const toks = this.toks;
+    let close = open + 1;
+    for (let depth = 1; close < end; close++) {
+      const x = toks[close].text;
+      if (x === '[') depth++;
+      else if (x === ']' && --depth === 0) break;
+    }
+    if (close >= end) this.fail('expecting ] at end of memory operand', toks[end - 1]);
+    if (close !== end - 1) this.fail('comma, decorator or end of line expected after memory operand', toks[close + 1]);
+    const displacement = this.memoryExpression(start, open);
+    return this.memory(open + 1, close, from, to, size, far, strict, segment, displacement);
+  }
+
+  /**
+   * A memory reference of `toks[start..end)` (inside its brackets), plus `displacement` when
+   * written before them (see displaced).
+   */
   private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
-    outerSegment?: RegisterInfo): ParsedOperand {
+    outerSegment?: RegisterInfo, displacement?: Expr): ParsedOperand {
     const toks = this.toks;
     let i = start;
     let dispSize: 8 | 16 | 32 | undefined;
@@ -942,10 +1014,13 @@ class LineParser implements TermReader {
       }
     }
     if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
-    let termCount = this.simpleTerms(i, end);
+    let termCount = displacement === undefined ? this.simpleTerms(i, end) : -1;
     let e: Expr | undefined;
     if (termCount < 0) {
       e = this.memoryExpression(i, end);
+      // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
+      // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
+      if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
       termCount = splitTerms(e, false, 0);
     }
     const refCount = this.refs === undefined ? 0 : this.refs.length;

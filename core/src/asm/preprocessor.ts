@@ -3,7 +3,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { conditionsOf, type CheckBlock, type CheckCondition, type DeferredCheck } from './deferred-check';
+import { codeAt, codeOf, conditionsOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
@@ -168,6 +168,8 @@ class Preprocessor {
   private out = new PPLines();
   /** `NAME equ ...` lines passed on so far, by name, and how far `out` was looked through (see equConstant). */
   private readonly equs = new Map<string, readonly PPToken[]>();
+  /** The code of the blocks handed on to the assembler so far, in order (see deferBlock). */
+  private readonly codeRuns: CheckCode[] = [];
   private equScanned = 0;
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
@@ -452,10 +454,15 @@ class Preprocessor {
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
-  /** `%%name` on a line outside any macro call: nasm's error for each (the token stays). */
+  /**
+   * `%%name` and a macro parameter (`%1`, `%-1`, `%{1:2}`) on a line outside any macro call:
+   * nasm's error for each, naming a braced parameter without its braces (the token stays).
+   */
   private macroLocalsOutside(toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): void {
     for (const t of toks) {
-      if (t.kind === 'preproc' && t.text.length > 2 && t.text.startsWith('%%')) this.sink.error('syntax', `\`${t.text}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
+      if (t.kind !== 'preproc') continue;
+      const name = t.text.length > 2 && t.text.startsWith('%%') ? t.text : macroParameterName(t.text);
+      if (name !== undefined) this.sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
     }
   }
 
@@ -889,9 +896,10 @@ class Preprocessor {
    * The truth of `%if`/`%ifn`/`%elif`/`%elifn` EXPR (`negate` for the `n` forms), false after an
    * error. nasm's preprocessor runs inside its assembler's passes, so its `%if` sees `$`, `$$` and
    * the labels above it; Ringside decides `%if` before assembling. An expression that needs them
-   * is decided by the assembler when the rest of the block holds diagnostics only (the boot
-   * sector's `%if ($-$$) > 510` / `%error ...`): the block is handed on whole and undefined
-   * returned. Any other such `%if` is an error that says why.
+   * is decided by the assembler when the rest of the block holds code and diagnostics only (the
+   * boot sector's `%if ($-$$) > 510` / `%error ...`, or `times 510-($-$$) db 0` in a branch):
+   * the block is handed on whole and undefined returned. Any other such `%if` (one whose block
+   * defines macros, calls one, or switches sections) is an error that says why.
    */
   private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[], negate: boolean): boolean | undefined {
     const parsed = this.parseExpression(rest, file, line, f, d);
@@ -901,12 +909,12 @@ class Preprocessor {
       const v = this.evaluateParsed(parsed.expr, file, line, f, d);
       return v !== undefined && v.v !== 0;
     }
-    const end = this.diagnosticBlock(f);
+    const end = this.deferrableBlock(f);
     if (end !== undefined) {
-      this.deferBlock(f, end, { directive: d, negate, tokens: parsed.tokens, file, line });
+      this.deferBlock(f, end, { directive: d, negate, tokens: parsed.tokens, file, line, outputLine: this.out.count - 1, statement: 0 });
       return undefined;
     }
-    const why = `Ringside decides \`${d}' before assembling; only a block of \`%error'/\`%warning' lines can test`;
+    const why = `Ringside decides \`${d}' before assembling; only a block of code and \`%error'/\`%warning' lines, with no macro, other directive or \`section'/\`bits' line, can test`;
     this.sink.error('non-constant', term.k === 'sym'
       ? `symbol \`${term.name}' is not a constant the preprocessor knows (in \`${d}'): ${why} a label`
       : `\`${term.k === 'here' ? '$' : '$$'}' in \`${d}': ${why} it`, lineRange(file, line, term.start, term.end), f.expansion);
@@ -926,11 +934,11 @@ class Preprocessor {
 
   /**
    * The end of the block open at `f`'s next line (past its `%endif`), when its lines are `%error`,
-   * `%warning` and `%fatal` lines, blocks of `%if`/`%ifn`, `%elif`/`%elifn`, `%else`, `%endif`
-   * holding such lines, blanks and comments only; else undefined. Other `%if` forms (`%ifdef`...)
-   * and lines continued with a backslash are beyond what deferBlock reads.
+   * `%warning` and `%fatal` lines, code (see codeLine), blocks of `%if`/`%ifn`, `%elif`/`%elifn`,
+   * `%else`, `%endif` holding such lines, blanks and comments only; else undefined. Other `%if`
+   * forms (`%ifdef`...) and lines continued with a backslash are beyond what deferBlock reads.
    */
-  private diagnosticBlock(f: Frame): number | undefined {
+  private deferrableBlock(f: Frame): number | undefined {
     const count = f.lines !== undefined ? f.lines.count : f.body!.length;
     let nested = 0;
     for (let k = f.idx; k < count; k++) {
@@ -941,7 +949,10 @@ class Preprocessor {
         first = e.code[0];
       } else first = f.body![k].tokens[0];
       if (first === undefined || first.kind === 'comment') continue;
-      if (first.kind !== 'preproc') return undefined;
+      if (first.kind !== 'preproc') {
+        if (!this.codeLine(f.lines !== undefined ? f.lines.entry(k).code : f.body![k].tokens)) return undefined;
+        continue;
+      }
       const w = first.text.toLowerCase();
       if (w === '%endif') { if (nested-- === 0) return k + 1; }
       else if (w === '%if' || w === '%ifn') nested++;
@@ -951,15 +962,37 @@ class Preprocessor {
   }
 
   /**
-   * Reads the block's lines up to `end` (see diagnosticBlock), lists them, and hands the block on
-   * as a DeferredCheck: each branch with its condition macro-expanded, its messages as nasm prints
-   * them and the blocks nested in it (nothing between here and the `%endif` can change a macro). `%fatal` becomes an
-   * error there: nasm stops preprocessing at it, but the preprocessor is done by then.
+   * Whether a line may be code in a block handed on to the assembler, whose branches are all
+   * preprocessed: one that changes nothing the preprocessor keeps for the lines after it. Not a
+   * multi-line macro call (its lines may define macros), nor a line of `section` (__SECT__),
+   * `bits` (__BITS__) or another directive that sets state for the lines after it. (An `equ` is
+   * the assembler's: a %if after the block that names it is handed on too, see equConstant.)
+   */
+  private codeLine(toks: readonly Token[]): boolean {
+    const first = toks[0];
+    if (first.kind !== 'ident') return first.kind === 'comment';
+    if (this.findMacros(first as PPToken) !== undefined) return false;
+    // The word after a label (`x: ...`, `x equ 1`).
+    const at = toks[1]?.text === ':' ? 2 : 1;
+    const second = toks[at];
+    if (second !== undefined && second.kind === 'ident' && (this.findMacros(second as PPToken) !== undefined || STATE_DIRECTIVES.has(second.text.toLowerCase()))) return false;
+    return !STATE_DIRECTIVES.has(first.text.toLowerCase());
+  }
+
+  /**
+   * Reads the block's lines up to `end` (see deferrableBlock) and hands the block on as a
+   * DeferredCheck: each branch with its condition macro-expanded, its messages as nasm prints
+   * them, its code (passed on as any line, for the assembler to assemble or skip) and the blocks
+   * nested in it (nothing between here and the `%endif` can change a macro). Directive lines are
+   * listed only. `%fatal` becomes an error there: nasm stops preprocessing at it, but the
+   * preprocessor is done by then.
    */
   private deferBlock(f: Frame, end: number, first: CheckCondition): void {
     const top: CheckBlock = { branches: [{ condition: first, items: [] }] };
     // The blocks open at the line read, innermost last.
     const open: CheckBlock[] = [top];
+    const startLine = first.outputLine;
+    let hasCode = false;
     while (f.idx < end) {
       const k = f.idx++;
       this.linesProcessed++;
@@ -972,16 +1005,30 @@ class Preprocessor {
         file = b.file; line = b.line; text = b.text;
         raw = b.tokens.length > 0 && b.tokens[b.tokens.length - 1].kind === 'comment' ? b.tokens.slice(0, -1) : b.tokens;
       }
+      const block = open[open.length - 1];
+      const items = block.branches[block.branches.length - 1].items;
+      if (raw.length > 0 && raw[0].kind !== 'preproc') {
+        // Code: preprocessed and passed on as any line, a run of it kept for its branch.
+        let code = this.expandSingle(this.substituted(f, raw as PPToken[], file, line), file, line);
+        if (hasPaste(code)) code = this.pasteAndRescan(code, file, line);
+        const at = this.out.count;
+        this.emit(f, file, line, text, code, code.length === 0);
+        const last = items.length > 0 ? items[items.length - 1] : undefined;
+        if (last !== undefined && 'stmtFrom' in last) last.to = at + 1;
+        else items.push({ from: at, to: at + 1, stmtFrom: 0, stmtTo: 0 });
+        hasCode = true;
+        continue;
+      }
+      const outputLine = this.out.count;
       this.emit(f, file, line, text, [], true);
       if (raw.length === 0) continue;
       const toks = this.substituted(f, raw as PPToken[], file, line);
       const w = toks[0].text.toLowerCase();
-      const block = open[open.length - 1];
-      const condition = (): CheckCondition => ({ directive: w, negate: w.endsWith('n'), tokens: this.expandSingle(toks.slice(1), file, line), file, line });
+      const condition = (): CheckCondition => ({ directive: w, negate: w.endsWith('n'), tokens: this.expandSingle(toks.slice(1), file, line), file, line, outputLine, statement: 0 });
       if (w === '%endif') { open.pop(); continue; }
       if (w === '%if' || w === '%ifn') {
         const inner: CheckBlock = { branches: [{ condition: condition(), items: [] }] };
-        block.branches[block.branches.length - 1].items.push(inner);
+        items.push(inner);
         open.push(inner);
         continue;
       }
@@ -989,14 +1036,15 @@ class Preprocessor {
         block.branches.push({ condition: w === '%else' ? undefined : condition(), items: [] });
         continue;
       }
-      block.branches[block.branches.length - 1].items.push({
+      items.push({
         severity: w === '%warning' ? 'warning' : 'error', code: w === '%warning' ? 'user-warning' : w === '%fatal' ? 'user-fatal' : 'user-error',
         message: messageText(text, toks, this.expandSingle(toks.slice(1), file, line)), range: lineRange(file, line, toks[0].start, toks[toks.length - 1].end),
-        outputLine: this.out.count - 1,
+        outputLine,
       });
     }
-    const check: DeferredCheck = { outputLine: this.out.count, statement: 0, expansion: f.expansion, branches: top.branches };
+    const check: DeferredCheck = { startLine, outputLine: this.out.count, hasCode, statement: 0, endStatement: 0, expansion: f.expansion, branches: top.branches };
     this.checks.push(check);
+    for (const run of codeOf(check)) this.codeRuns.push(run);
     // The conditions' names are uses of the labels and constants they name (find references, rename);
     // a `.local` name's full name depends on the label above, which the parser knows, not this.
     for (const c of conditionsOf(check)) {
@@ -1057,20 +1105,21 @@ class Preprocessor {
   /**
    * The value of `NAME equ <number expression>` on a line already passed on: nasm assembles each
    * line as it preprocesses it, so `%if` and `%assign` see the constants defined above them
-   * (`SECTORS equ 20` / `%if SECTORS > 127`), those of the main file's own lines. Lines are
-   * indexed on the first such lookup only; a value that needs a label or `$` is unknown, as in
-   * nasm's first pass.
+   * (`SECTORS equ 20` / `%if SECTORS > 127`), from an included file, a macro or a %rep too
+   * (measured with nasm 2.16.01). Lines are indexed on the first such lookup only; a value that
+   * needs a label or `$` is unknown, as in nasm's first pass.
    */
   private equConstant(name: string, depth: number): Value | undefined {
     const out = this.out;
     for (; this.equScanned < out.count; this.equScanned++) {
       const i = this.equScanned;
-      // nasm's %if does not see an equ from an included file, a macro or a %rep (measured).
-      if ((out.flags[i] & LineFlag.ListOnly) !== 0 || out.origin(i).depth !== 0) continue;
+      if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
       const toks = out.tokensOf(i);
       const at = toks[1]?.text === ':' ? 2 : 1;
       const word = toks[at];
       if (toks[0]?.kind !== 'ident' || word?.kind !== 'ident' || word.text.toLowerCase() !== 'equ' || this.equs.has(toks[0].text)) continue;
+      // One in a branch of a block handed on to the assembler is its to know (see deferBlock).
+      if (this.codeRuns.length > 0 && codeAt(this.codeRuns, i) !== undefined) continue;
       this.equs.set(toks[0].text, toks.slice(at + 1));
     }
     const body = this.equs.get(name);
@@ -1648,6 +1697,12 @@ const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
 /** The lines besides blanks, comments and nested `%if`/`%ifn` ... `%endif` that a block handed on to the assembler may hold (see diagnosticBlock). */
 const DEFERRED_LINES: ReadonlySet<string> = new Set(['%elif', '%elifn', '%else', '%error', '%warning', '%fatal']);
 
+/** Directives that set state for the lines after them, which code in a block handed on to the assembler may not hold (see codeLine). */
+const STATE_DIRECTIVES: ReadonlySet<string> = new Set([
+  'bits', 'use16', 'use32', 'org', 'section', 'segment', 'absolute', 'sectalign', 'global', 'extern', 'required', 'common', 'static',
+  'struc', 'endstruc', 'istruc', 'at', 'iend', 'cpu', 'default',
+]);
+
 /** The expansion chain of a macro body: the call site, then the caller's chain, middle dropped when very deep. */
 function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): readonly SourceRange[] {
   if (outer.length < MAX_EXPANSION_CHAIN) return [callSite, ...outer];
@@ -1745,6 +1800,13 @@ function lineFlags(toks: readonly PPToken[]): number {
     else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
   }
   return flags;
+}
+
+/** `%1`, `%-1`, `%{+1}`, `%{1:2}`: the parameter as nasm names it outside a macro (`%+1`, `%1:2`); undefined for other tokens. */
+function macroParameterName(text: string): string | undefined {
+  const braced = text.charCodeAt(1) === 0x7b && text.endsWith('}');
+  const inner = braced ? text.slice(2, -1) : text.slice(1);
+  return /^[-+]?[0-9]/.test(inner) ? `%${inner}` : undefined;
 }
 
 /** A name, number or string: what needs a space to stay apart from the next such token. */

@@ -37,6 +37,11 @@ export class StatementResults {
     for (let i = first; i < this.count; i++) this.reset(i, -1, NaN, NaN);
   }
 
+  /** Records `from` to `to` (not included): not assembled in this pass (a branch of a %if not taken). */
+  clearRange(from: number, to: number): void {
+    for (let i = from; i < to; i++) this.reset(i, -1, NaN, NaN);
+  }
+
   /** The start of a statement's record in a pass. */
   reset(i: number, section: number, sectionOffset: number, address: number): void {
     this.size[i] = 0;

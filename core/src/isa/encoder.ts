@@ -107,12 +107,17 @@ function fitImmediate(kind: OperandKind, op: ImmOperand, field: string | undefin
     case 'imm32': return sizeFits(op.size, 32, ctx);
     case 'sbyte16': case 'sbyte32': {
       const bits = kind === 'sbyte16' ? 16 : 32;
-      if (op.strict === true || !isSimpleKnown(op)) return Fit.No;
+      if (op.strict === true) return Fit.No;
+      // (measured: `push (1 <=> 2)` is 6A 00, `add eax, (x <=> y)` 83 C0 00.)
+      if (op.unknown === true) return sizeFits(op.size, bits, ctx);
+      if (!isSimpleKnown(op)) return Fit.No;
       const v = toSigned(op.value, bits);
       if (v < -128 || v > 127) return Fit.No;
       return sizeFits(op.size, bits, ctx);
     }
     case 'one':
+      // (measured: `shl eax, (1 <=> 2)` is D1 E0.)
+      if (op.unknown === true) return op.size === undefined && op.strict !== true ? Fit.Yes : Fit.No;
       return op.size === undefined && isSimpleKnown(op) && op.value === 1 ? Fit.Yes : Fit.No;
     default: return Fit.No;
   }
@@ -532,7 +537,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     const op = ops[i] as ImmOperand;
     const size = recipe.relative;
     const end = req.address + out.length + size;
-    const target = op.value;
+    // (measured: `jmp (1 <=> 2)` at org 0x100 + 5 is EB F9, `call (1 <=> 2)` there E8 F8 FE.)
+    const target = op.value ?? (op.unknown === true ? 0 : undefined);
     let disp = target === undefined ? 0 : target - end;
     // NASM range-checks only targets in this section; an absolute number is simply truncated.
     if (size === 1 && target !== undefined && op.reloc && op.scaled !== true && (disp < -128 || disp > 127)) {

@@ -37,6 +37,12 @@ export interface ImmOperand extends OperandValue {
   readonly strict?: boolean;
   /** `short`, `near` or `far` written before a branch target. */
   readonly jump?: 'short' | 'near' | 'far';
+  /**
+   * A value nasm holds for unknown to the end, with no symbol missing (the -1 of `3 <=> 5`): its
+   * optimizer picks the forms a value not known yet gets (a sign-extended byte, the `1` of a
+   * shift, a short branch) and its bytes are those of 0, a branch's target address 0.
+   */
+  readonly unknown?: boolean;
 }
 
 export interface MemOperand {
