@@ -1543,7 +1543,8 @@ class Assembler implements EvalContext {
       base: () => this.base(),
       error: () => undefined,
     });
-    if (terms === undefined) return undefined;
+    // A branch to a value not known to the end (`jmp (1 <=> 2)`) goes to 0 in no section: `(00)` (measured).
+    if (terms === undefined) return branch && this.eval(e).v === undefined ? { value: 0, relative: true } : undefined;
     return relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.sections[sec].address, branch);
   }
 }
