@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../core/src/cli/main';
+import { hasNasm } from '../support/random';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'core', 'src', 'cli', 'main.ts');
@@ -32,6 +33,17 @@ describe('ringside CLI', function () {
     assert.equal(r.code, 0, r.err);
     assert.deepEqual([...fs.readFileSync(path.join(dir, 'ok.bin'))], [0x66, 0xb8, 1, 0, 0, 0]);
     assert.match(fs.readFileSync(path.join(dir, 'ok.lst'), 'utf8'), /^ {5}1 00000000 66B801000000 {12}mov eax, 1$/m);
+  });
+  it('writes the listing nasm -l writes, with -I paths, warnings and relocated values (nasm run now)', function () {
+    if (!hasNasm) this.skip(); // nasm is not installed: listing-differential.test.ts skips likewise.
+    fs.mkdirSync(path.join(dir, 'lst'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'lst', 'defs.inc'), '%macro put 1.nolist\n  dd %1, $\n%endmacro\n  db 300 ; warns\n');
+    fs.writeFileSync(path.join(dir, 'l.asm'), 'org 0x100\n%include "defs.inc"\nstart: put start\n  jmp near 0x200\n  times 3 db 1, 2\nsection .bss\nbuf: resb 16\n');
+    const ours = ringside(['asm', 'l.asm', '-I', 'lst/', '-l', 'l.lst'], dir);
+    assert.equal(ours.code, 0, ours.err);
+    const nasm = spawnSync('nasm', ['-f', 'bin', '-I', 'lst/', 'l.asm', '-o', 'n.bin', '-l', 'n.lst'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(nasm.status, 0, nasm.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'l.lst'), 'utf8'), fs.readFileSync(path.join(dir, 'n.lst'), 'utf8'));
   });
   it('takes nasm\'s --limit-X flags (message as nasm 2.16 prints it for --limit-rep 2)', () => {
     fs.writeFileSync(path.join(dir, 'reps.asm'), '%rep 3\nnop\n%endrep\n');

@@ -6,59 +6,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assemble, type AssembleResult } from '../../core/src/asm/index';
+import { assembleFixture, findAsm } from '../support/nasm-fixtures';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nasm');
 /** Fixtures for nasm's --limit-X whose first error message and line we match exactly. */
 const LIMIT_FIXTURE = /(^|\/)limit-[^/]*\.asm$/;
-
-function findAsm(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...findAsm(p));
-    else if (e.name.endsWith('.asm')) out.push(p);
-  }
-  return out;
-}
-
-/** The `.args` conventions of the recorder: `-Idir/` and `-DNAME=VALUE`, relative to the .asm's directory. */
-function parseArgs(file: string): { includePaths: string[]; defines: Record<string, string>; limits: Record<string, number> } {
-  const argsFile = file.replace(/\.asm$/, '.args');
-  const includePaths: string[] = [];
-  const defines: Record<string, string> = {};
-  const limits: Record<string, number> = {};
-  if (!fs.existsSync(argsFile)) return { includePaths, defines, limits };
-  const words = fs.readFileSync(argsFile, 'utf8').split(/\s+/).filter(Boolean);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (w.startsWith('--limit-')) {
-      // `--limit-macro-levels 50` → limits.macroLevels = 50
-      const key = w.slice('--limit-'.length).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
-      limits[key] = Number(words[++i]);
-    } else if (w.startsWith('-I')) includePaths.push(path.join(path.dirname(file), w.length > 2 ? w.slice(2) : words[++i]));
-    else if (w.startsWith('-D')) {
-      const d = w.length > 2 ? w.slice(2) : words[++i];
-      const eq = d.indexOf('=');
-      if (eq < 0) defines[d] = ''; else defines[d.slice(0, eq)] = d.slice(eq + 1);
-    }
-  }
-  return { includePaths, defines, limits };
-}
-
-export function assembleFixture(file: string): AssembleResult {
-  const { includePaths, defines, limits } = parseArgs(file);
-  return assemble({
-    file,
-    includePaths,
-    defines,
-    limits,
-    host: {
-      readFile: (p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined),
-      readBinary: (p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p) : undefined),
-    },
-  });
-}
 
 function hex(b: Uint8Array, from: number, n: number): string {
   return Array.from(b.subarray(from, from + n), (x) => x.toString(16).padStart(2, '0')).join(' ');

@@ -136,23 +136,56 @@ export interface Statement {
   readonly macroCall?: SourceRange;
 }
 
+/**
+ * A line of the listing, as `nasm -l` lists it (NASM 2.16, asm/listing.c): a source line nasm
+ * lists, the data it put out, and the messages nasm lists after it. The lines of a `.nolist` macro
+ * are not listed: their data and messages go with the line listed before them, the call.
+ */
 export interface ListingLine {
   readonly file: string;
   /** 0-based source line. */
   readonly line: number;
+  /** The address of the line's first byte or reserved byte; undefined when it lists no data. */
   readonly address?: number;
+  /** The bytes the line put in the image, every repetition (empty in a nobits section). */
   readonly bytes: Uint8Array;
+  /** The line as nasm lists it: a macro's line as its body holds it, without the comment. */
   readonly source: string;
-  /** Nesting depth of %include / macro expansion, for the listing's indentation marker. */
+  /** Nesting depth of %include / macro expansion, for the listing's `<n>` marker. */
   readonly depth: number;
   /** Offset inside the line's section: what `nasm -l` prints in its address column. */
   readonly sectionOffset?: number;
-  /** `times N`: the bytes are one repetition repeated N times (`nasm -l` prints `<rep N>`). */
-  readonly repeat?: number;
-  /** The size of the first repetition when the repetitions differ in size (`times 70 jmp $`: short, then near). */
-  readonly firstRepeat?: number;
-  /** Bytes reserved without contents (`resb`), printed as `??` by `nasm -l`. */
-  readonly reserved?: number;
+  /** The data column, piece by piece, as nasm lists it (what the bytes were made of). */
+  readonly data: readonly ListingData[];
+  /** Messages nasm lists after the line (`warning: ... [-w+name]`). */
+  readonly messages: readonly ListingMessage[];
+}
+
+/**
+ * A piece of a listing line's data column. `offset`: in the section (or absolute space) where
+ * the piece goes. nasm prints a value the output format relocates in brackets, with its offset
+ * from the section it is in: `[..]` for an address, `(..)` for one relative to where it is put
+ * (a branch to another section or to a number, a value that subtracts a label of its own section).
+ */
+export type ListingData =
+  | { readonly kind: 'bytes'; readonly offset: number; readonly bytes: Uint8Array }
+  | { readonly kind: 'address'; readonly offset: number; readonly size: number; readonly value: number; readonly relative: boolean }
+  /** Space reserved without contents (`resb`, `db ?`): `??` a byte up to 8 bytes, else `<res Nh>`. */
+  | { readonly kind: 'reserve'; readonly offset: number; readonly size: number }
+  /** `incbin`: the file's bytes, `<bin Nh>`. */
+  | { readonly kind: 'incbin'; readonly offset: number; readonly size: number }
+  /** `times N`: the first repetition is listed, then `<rep Nh>`. */
+  | { readonly kind: 'repeat'; readonly count: number };
+
+export interface ListingMessage {
+  /** As nasm lists it: `warning: MESSAGE [-w+CLASS]`. */
+  readonly text: string;
+  /**
+   * The offset of the piece nasm was putting out when it reported the message (an operand out of
+   * range); undefined when it came after the line's data. A listing wrapped onto more rows shows
+   * the message after the row that comes before that piece is listed (as nasm does).
+   */
+  readonly offset?: number;
 }
 
 export interface SourceMapEntry {

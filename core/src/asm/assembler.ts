@@ -3,11 +3,13 @@
 // final pass emits bytes and reports problems. Sections are laid out after every pass (sections.ts).
 
 import type { SourceRange } from './api';
-import type { DiagnosticSink } from './diagnostics';
+import { DiagnosticSink } from './diagnostics';
 import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED } from './instruction-set';
+import { encodedFields } from '../isa/encode-fields';
+import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import { resolveMemory } from './effective-address';
@@ -87,6 +89,20 @@ export function assembleStatements(stmts: readonly ParsedStatement[], lines: PPL
   return new Assembler(stmts, lines, lineOf, sink, host).run(frontEndOnly);
 }
 
+/** Directives the listing replays: what encodings depend on (`bits`, `cpu`), and absolute space. */
+const LISTING_STATE: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', 'cpu', 'absolute']);
+
+/**
+ * What the listing shows of each statement (see listing-data.ts), worked out after the assembly
+ * from what it left: the passes keep the bytes and no more, so an assembly whose listing is not
+ * read pays nothing for it. An Assembler over the finished one's symbols and sections reads each
+ * statement again as the final pass saw it.
+ */
+export function listStatements(stmts: readonly ParsedStatement[], lines: PPLines, lineOf: Int32Array, output: AssemblyOutput,
+  warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
+  return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '' }).listing(output, warned);
+}
+
 interface StrucState { readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined; absoluteSec: number } }
 
 /**
@@ -107,7 +123,8 @@ const enum Route {
 }
 
 class Assembler implements EvalContext {
-  private readonly symbols = new Map<string, SymbolDef>();
+  /** (Not readonly: the listing's Assembler takes the finished one's: see listing().) */
+  private symbols = new Map<string, SymbolDef>();
   private sections: Section[] = [];
   private readonly sectionByName = new Map<string, Section>();
   /** Whether each section (by index) holds bytes: fixed by its first declaration, or by its name. */
@@ -667,7 +684,6 @@ class Assembler implements EvalContext {
 
   /** Reserves `size` bytes: zeros, with a warning, in a progbits section. */
   private reserve(size: number): void {
-    this.results.reserved[this.stmtIndex] = size;
     this.warnZeroing(size);
     this.emit(this.absolute === undefined && this.sections[this.sec].progbits ? ZERO : undefined, size);
   }
@@ -703,11 +719,16 @@ class Assembler implements EvalContext {
       if (st.at) this.padToField(st.at);
       const n = this.timesCount(st);
       // `db ?` and the like only: space reserved as `resb` reserves it (nasm 2.15).
-      if (st.data.every((d) => d.kind === 'reserve')) { this.reserve(st.data.length * DATA_UNIT[name] * n); return; }
+      if (st.data.every((d) => d.kind === 'reserve')) {
+        // (After an `at`'s padding, which the statement's size keeps.)
+        const padding = this.results.size[this.stmtIndex];
+        this.reserve(st.data.length * DATA_UNIT[name] * n);
+        this.results.size[this.stmtIndex] += padding;
+        return;
+      }
       if (st.data.some((d) => d.kind === 'reserve')) this.warnZeroing(1);
       const unit = this.staticData(st, DATA_UNIT[name]);
-      if (n !== 1) this.results.repeat[this.stmtIndex] = n;
-      const before = this.results.size[this.stmtIndex];
+        const before = this.results.size[this.stmtIndex];
       this.emit(unit, n);
       this.results.size[this.stmtIndex] += before;
       return;
@@ -781,13 +802,8 @@ class Assembler implements EvalContext {
         // either with `times n` the fill it is given: in a nobits section or absolute space that
         // fill is data to warn about or reject as any other (measured with nasm 2.16).
         if (st.fill !== undefined) { this.repeatFill(st.fill, pad); return; }
-        if (name === 'alignb' && st.data.length === 0) {
-          this.results.reserved[this.stmtIndex] = pad;
-          this.emit(undefined, pad);
-          return;
-        }
+        if (name === 'alignb' && st.data.length === 0) { this.emit(undefined, pad); return; }
         const fill = st.data.length > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP;
-        if (pad > 0) this.results.repeat[this.stmtIndex] = pad;
         this.emit(fill, pad);
         return;
       }
@@ -1034,7 +1050,6 @@ class Assembler implements EvalContext {
     if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     const n = this.timesCount(st);
-    if (n !== 1) this.results.repeat[this.stmtIndex] = n;
     this.emit(slice, n);
   }
 
@@ -1092,7 +1107,6 @@ class Assembler implements EvalContext {
     }
     if (this.final && r.problems.length > 0) this.reportProblems(st, r.problems);
     if (!r.ok) return;
-    if (n !== 1) this.results.repeat[this.stmtIndex] = n;
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
     else this.emit(r.bytes, n);
   }
@@ -1352,6 +1366,187 @@ class Assembler implements EvalContext {
       }
     }
   }
+
+  // ---- the listing (see listStatements) ----
+
+  /**
+   * Each statement's listing, from the finished assembly `output` (this Assembler has run no
+   * pass); with where the warnings of the statements in `warned` go (see ListedStatement).
+   */
+  listing(output: AssemblyOutput, warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
+    this.symbols = output.symbols;
+    this.sections = output.sections;
+    for (const s of this.sections) this.sectionByName.set(s.name, s);
+    this.origin = output.origin;
+    const res = output.results;
+    const listed = new Array<ListedStatement | undefined>(this.stmts.length);
+    let structureSec = -1;
+    for (let i = 0; i < this.stmts.length; i++) {
+      const st = this.stmts[i];
+      this.stmtIndex = i;
+      this.line = this.lineOf[i];
+      const name = st.kind === StatementKind.Directive ? st.op!.name : '';
+      // What the encodings of the statements after depend on, and the section `absolute` takes its
+      // place in (the symbols are the finished assembly's: nothing here may define one).
+      if (LISTING_STATE.has(name)) { this.directive(st, name); continue; }
+      if (name === 'section' || name === 'segment') this.absoluteSec = -1;
+      else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = -1; } else if (name === 'endstruc') this.absoluteSec = structureSec;
+      const sec = res.section[i];
+      let offset = sec >= 0 ? res.sectionOffset[i] : res.address[i];
+      // (A statement of no bytes may list some: `incbin` of none `<bin 0h>`, `times 3 db` `<rep 3h>`.)
+      if (st.kind === StatementKind.Empty || offset !== offset) continue;
+      if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
+      // In `absolute label` space nasm lists offsets in label's section.
+      if (sec < 0 && this.absoluteSec >= 0) offset -= this.sections[this.absoluteSec].address;
+      const out = new DataBuilder(offset, warned.has(i));
+      if (st.kind === StatementKind.Instruction) this.listInstruction(out, st, res.size[i], res.bytes[i], res.firstRepeat.get(i));
+      else this.listDirective(out, st, st.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
+      listed[i] = out.done();
+    }
+    return listed;
+  }
+
+  /** The count of a statement's `times`, as the final pass had it (see timesCount). */
+  private timesOf(st: ParsedStatement): number {
+    if (st.times === undefined) return this.fillCount ?? 1;
+    const v = this.eval(st.times).v;
+    return v === undefined || v < 0 ? 0 : v;
+  }
+
+  /** A directive's pieces; `size`: the bytes it took, every repetition. */
+  private listDirective(out: DataBuilder, st: ParsedStatement, name: string, size: number, bytes: Uint8Array | undefined, firstSize: number | undefined): void {
+    const unit = DATA_UNIT[name];
+    if (unit !== undefined) {
+      const n = this.timesOf(st);
+      // `at`: nasm's macro puts `times k db 0` before the data.
+      if (st.at !== undefined) out.zeros(size - n * dataSize(st, unit));
+      if (n === 0) return;
+      this.listData(out, st, unit);
+      out.repeat(n);
+      return;
+    }
+    // `times n resb k` is one `resb n*k` to nasm.
+    if (RESERVE_UNIT[name] !== undefined) { out.reserve(size); return; }
+    switch (name) {
+      case 'align': case 'alignb': {
+        // nasm's macros: `times pad FILL` (a nop by default), `resb pad` for alignb.
+        const parts = splitComma(st.args);
+        const e = this.exprArgFrom(st, parts[0]);
+        const a = e ? this.constant(e, name) : undefined;
+        if (a === undefined || a <= 0) return;
+        const pad = (a - ((this.absolute ?? this.hereOffset) % a)) % a;
+        if (st.fill !== undefined) {
+          this.fillCount = pad;
+          try {
+            if (st.fill.kind === StatementKind.Instruction) this.listInstruction(out, st.fill, size, bytes, firstSize);
+            else this.listDirective(out, st.fill, st.fill.op!.name, size, bytes, firstSize);
+          } finally {
+            this.fillCount = undefined;
+          }
+          return;
+        }
+        if (name === 'alignb' && st.data.length === 0) { out.reserve(pad); return; }
+        if (pad === 0) return;
+        if (st.data.length > 0) this.listData(out, st, DATA_UNIT[parts[1][0].text.toLowerCase()]);
+        else out.bytes(NOP);
+        out.repeat(pad);
+        return;
+      }
+      case 'incbin': {
+        const n = this.timesOf(st);
+        if (n === 0) return;
+        out.incbin(size / n);
+        out.repeat(n);
+        return;
+      }
+      case 'iend':
+        out.zeros(size);
+        return;
+      default:
+    }
+  }
+
+  /** One repetition of a data directive's items; a run of `?` items is one reservation to nasm. */
+  private listData(out: DataBuilder, st: ParsedStatement, unit: number): void {
+    let reserved = 0;
+    for (const item of st.data) {
+      if (item.kind === 'reserve') { reserved += unit; continue; }
+      out.reserve(reserved);
+      reserved = 0;
+      out.anchor(item.start);
+      if (item.kind === 'bytes') {
+        // A string and the zeros that fill its last unit: put out one after the other.
+        out.bytes(item.bytes);
+        out.bytes(new Uint8Array((unit - (item.bytes.length % unit)) % unit));
+        continue;
+      }
+      const at = this.relocationOf(item.expr, false);
+      if (at !== undefined) { out.address(unit, at.value, at.relative); continue; }
+      const v = this.eval(item.expr);
+      out.bytes(littleEndian(v.big ?? v.v ?? 0, unit));
+    }
+    out.reserve(reserved);
+  }
+
+  /**
+   * An instruction's pieces: its first repetition's bytes (encoded again in a nobits section,
+   * which keeps none), each relocated value in brackets.
+   */
+  private listInstruction(out: DataBuilder, st: ParsedStatement, size: number, bytes: Uint8Array | undefined, firstSize: number | undefined): void {
+    const n = this.timesOf(st);
+    if (n === 0) return;
+    // An instruction of numbers and registers, not a branch, has no value to relocate: its bytes
+    // are listed as they are, unless a warning's place among them is wanted.
+    const known = this.bits === 32 ? st.enc32 : st.enc16;
+    if (bytes !== undefined && !out.detailed && st.staticOperands && known?.ok === true && !known.form.roles.includes('j')) {
+      out.bytes(bytes.subarray(0, firstSize ?? size / n), true);
+      out.repeat(n);
+      return;
+    }
+    const section = this.absolute !== undefined ? 0 : this.sec;
+    const sectionOffset = this.absolute ?? this.hereOffset;
+    const address = this.absolute ?? this.sections[this.sec].address + sectionOffset;
+    const operands = st.operands.map((o, k) => ({ ...this.asmOperand(o, k, undefined) }));
+    const prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
+    const request: EncodeRequest = { mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address, section, sectionOffset };
+    const r = encode(request);
+    const first = bytes?.subarray(0, firstSize ?? size / n) ?? (r.ok ? r.bytes : undefined);
+    if (first === undefined) return;
+    // nasm puts an instruction out a byte at a time, but for each value field at once.
+    let at = 0;
+    for (const f of r.ok ? encodedFields(request, r, first.length) : []) {
+      out.bytes(first.subarray(at, f.start), true);
+      at = f.start + f.size;
+      const o = st.operands[f.operand];
+      out.anchor(o.start, f.part === 'displacement');
+      const e = o.kind === 'imm' ? o.expr : o.kind === 'farptr' ? (f.part === 'selector' ? o.selector : o.offset)
+        : o.kind === 'mem' ? (o.terms === undefined ? o : this.resolvedMemory(o)).disp : undefined;
+      const reloc = e === undefined ? undefined : this.relocationOf(e, f.part === 'relative');
+      if (reloc !== undefined) out.address(f.size, reloc.value, reloc.relative);
+      else out.bytes(first.subarray(f.start, at));
+    }
+    out.bytes(first.subarray(at), true);
+    out.repeat(n);
+  }
+
+  /**
+   * How nasm lists value `e` put out here (see relocation); undefined: as its bytes. A
+   * `section.X.start` is the start of section X to nasm (offset 0 there), whatever its load address.
+   */
+  private relocationOf(e: Expr, branch: boolean): { value: number; relative: boolean } | undefined {
+    const terms = sectionTerms(e, {
+      symbol: (name, node) => {
+        const special = this.symbols.has(name) ? undefined : this.sectionSymbol(name);
+        return special !== undefined ? { v: this.sections[special.sec].address, sec: special.sec } : this.symbol(name, node);
+      },
+      here: () => this.here(),
+      base: () => this.base(),
+      error: () => undefined,
+    });
+    // A branch to a value not known to the end (`jmp (1 <=> 2)`) goes to 0 in no section: `(00)` (measured).
+    if (terms === undefined) return branch && this.eval(e).v === undefined ? { value: 0, relative: true } : undefined;
+    return relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.sections[sec].address, branch);
+  }
 }
 
 /** Whether expression `e` names one of `names`. */
@@ -1363,6 +1558,13 @@ function mentionsAny(e: Expr, names: ReadonlySet<string>): boolean {
     case 'bin': return mentionsAny(e.a, names) || mentionsAny(e.b, names);
     default: return false;
   }
+}
+
+/** The bytes of one repetition of a data directive's items. */
+function dataSize(st: ParsedStatement, unit: number): number {
+  let n = 0;
+  for (const item of st.data) n += item.kind === 'bytes' ? item.bytes.length + ((unit - (item.bytes.length % unit)) % unit) : unit;
+  return n;
 }
 
 /**

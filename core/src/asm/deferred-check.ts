@@ -14,6 +14,8 @@ export interface CheckMessage {
   readonly code: string;
   readonly message: string;
   readonly range: SourceRange;
+  /** The preprocessor's output line it is on (the listing shows the message after it). */
+  readonly outputLine: number;
 }
 
 /** A `%if`/`%ifn`/`%elif`/`%elifn` condition, written on line `line` of `file` (its tokens' columns). */
@@ -118,7 +120,7 @@ function runBlock(block: CheckBlock, expansion: readonly SourceRange[], scope: C
         if (!scope.run(item.stmtFrom, item.stmtTo)) return false;
       }
       else if (!scope.report) continue;
-      else if (item.severity === 'warning') sink.warning(item.code, item.message, item.range, expansion);
+      else if (item.severity === 'warning') sink.warning(item.code, item.message, item.range, expansion, item.outputLine);
       else sink.error(item.code, item.message, item.range, expansion);
     }
     return true;

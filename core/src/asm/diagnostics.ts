@@ -4,6 +4,11 @@
 import type { Diagnostic, Severity, SourceRange } from './api';
 import type { WarningSwitches } from './warning-switches';
 
+export interface DiagnosticPlaces {
+  readonly lines: readonly number[];
+  readonly passed: readonly number[];
+}
+
 export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
   errors = 0;
@@ -15,6 +20,18 @@ export class DiagnosticSink {
   private readonly positions: number[] = [];
   /** The position of a warning reported without one: the count of lines the preprocessor has passed on. */
   position: () => number = () => -1;
+
+  /** Per entry of `list`: the preprocessed line a warning was reported about, -1 when reported without one. */
+  private readonly lines: number[] = [];
+
+  /**
+   * Where in the preprocessed lines each warning of `list` was reported, for the listing: the line
+   * it is about (-1 when reported without one), else the count of lines passed on by then. The
+   * arrays themselves, kept by the listing in place of the sink.
+   */
+  places(): DiagnosticPlaces {
+    return { lines: this.lines, passed: this.positions };
+  }
 
   /** A point to roll back to: diagnostics reported after it can be withdrawn. */
   mark(): number {
@@ -30,14 +47,16 @@ export class DiagnosticSink {
     this.list.length = mark;
     this.keys.length = mark;
     this.positions.length = mark;
+    this.lines.length = mark;
   }
 
-  report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], position = -1): void {
+  report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], position = -1, line = -1): void {
     const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.keys.push(key);
     this.positions.push(position);
+    this.lines.push(line);
     if (severity === 'error') this.errors++;
     const d: Diagnostic = { severity, code, message, range };
     this.list.push(expansion && expansion.length > 0 ? (related ? { ...d, expansion, related } : { ...d, expansion }) : related ? { ...d, related } : d);
@@ -49,7 +68,7 @@ export class DiagnosticSink {
 
   /** A warning about preprocessed line `line` (by default, about the lines passed on so far). */
   warning(code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], line?: number): void {
-    this.report('warning', code, message, range, expansion, undefined, line ?? this.position());
+    this.report('warning', code, message, range, expansion, undefined, line ?? this.position(), line);
   }
 
   /**
@@ -66,9 +85,10 @@ export class DiagnosticSink {
       if (verdict === 'error') this.errors++;
       this.list[kept] = verdict === 'error' ? { ...d, severity: 'error' } : d;
       this.keys[kept] = this.keys[i];
+      this.lines[kept] = this.lines[i];
       this.positions[kept++] = this.positions[i];
     }
-    this.list.length = kept; this.keys.length = kept; this.positions.length = kept;
+    this.list.length = kept; this.keys.length = kept; this.positions.length = kept; this.lines.length = kept;
     return this.errors > errors;
   }
 }

@@ -459,6 +459,19 @@ function relocatableSum(e: Expr, ctx: EvalContext): Value | undefined {
   return base?.v === undefined ? { v: k, sec: subtracted } : { v: k, sec: subtracted, offset: k + base.v };
 }
 
+/**
+ * `e` as nasm's output formats see a value: a number and, by section, how many times the address
+ * of a label of that section is added in (negative: taken away). Undefined when `e` is no sum of
+ * labels and numbers, or not known.
+ */
+export function sectionTerms(e: Expr, ctx: EvalContext): { readonly sum: number; readonly sections: ReadonlyMap<number, number> } | undefined {
+  const outer = takeMisplaced();
+  const sections = new Map<number, number>();
+  const sum = linearSum(e, ctx, 1, sections);
+  misplacedLabel = outer;
+  return sum === undefined || !Number.isSafeInteger(sum) ? undefined : { sum, sections };
+}
+
 /** `m` times `e`'s value, adding `m` times each label's coefficient to `sections`; undefined when not a sum of labels. */
 function linearSum(e: Expr, ctx: EvalContext, m: number, sections: Map<number, number>): number | undefined {
   if (e.k === 'here' || e.k === 'base' || e.k === 'sym') {
@@ -471,6 +484,12 @@ function linearSum(e: Expr, ctx: EvalContext, m: number, sections: Map<number, n
   if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
     const a = linearSum(e.a, ctx, m, sections), b = linearSum(e.b, ctx, e.op === '-' ? -m : m, sections);
     return a === undefined || b === undefined ? undefined : a + b;
+  }
+  // `c ? a : b` is the sum its condition picks (measured: `dd 2*(1 ? x : 0) - x` is `dd x`).
+  if (e.k === 'bin' && e.op === '?') {
+    const c = scalar(e.a, ctx);
+    const branches = e.b as Extract<Expr, { k: 'bin' }>;
+    return c === undefined ? undefined : linearSum(c !== 0 ? branches.a : branches.b, ctx, m, sections);
   }
   if (e.k === 'bin' && e.op === '*') {
     const fa = scalar(e.a, ctx);

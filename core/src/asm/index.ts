@@ -2,9 +2,10 @@
 // server, debugger and CLI read (listing, source map, symbols, references, statements).
 
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
-import { assembleStatements, symbolRange, type AssemblyOutput } from './assembler';
+import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } from './assembler';
 import { codeAt, codeOf, conditionsOf, type CheckCode, type DeferredCheck } from './deferred-check';
-import { DiagnosticSink } from './diagnostics';
+import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
+import { buildListing } from './listing-lines';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { preprocess, type PreprocessResult } from './preprocessor';
@@ -116,7 +117,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   return lazyResult({
     image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
     diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique,
-  }, pp, stmts, lineOf, stmtOfLine, asm);
+  }, pp, stmts, lineOf, stmtOfLine, asm, sink.places());
 }
 
 /** Whether a statement starts a new scope of `.local` names (a label other than an `equ`'s or a `..@` one, or `struc`). */
@@ -169,7 +170,7 @@ type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' |
  * them for every line would cost more than assembling. They are enumerable getters, so spreading
  * or serializing the result still sees them.
  */
-function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedStatement[], lineOf: Int32Array, stmtOfLine: Int32Array, asm: AssemblyOutput): AssembleResult {
+function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedStatement[], lineOf: Int32Array, stmtOfLine: Int32Array, asm: AssemblyOutput, places: DiagnosticPlaces): AssembleResult {
   let listing: ListingLine[] | undefined;
   let sourceMap: SourceMap | undefined;
   let statements: Statement[] | undefined;
@@ -178,7 +179,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
   return {
     ...eager,
     get listing(): readonly ListingLine[] {
-      return (listing ??= buildListing(pp, stmts, stmtOfLine, asm));
+      return (listing ??= buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, pp.lines, lineOf, asm, warned), eager.diagnostics, places));
     },
     get sourceMap(): SourceMap {
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));
@@ -248,39 +249,6 @@ class Places {
   }
 }
 
-function buildListing(pp: PreprocessResult, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, asm: AssemblyOutput): ListingLine[] {
-  const out: ListingLine[] = [];
-  const none = new Uint8Array(0);
-  const lines = pp.lines;
-  // `[list -]` is listed and stops the listing, `[list +]` resumes it unlisted (nasm: a switch, not a count).
-  let listing = true;
-  for (let i = 0; i < lines.count; i++) {
-    const file = lines.file(i), line = lines.line[i], source = lines.text[i], depth = lines.origin(i).depth;
-    const si = stmtOfLine[i];
-    const op = si >= 0 ? stmts[si].op : undefined;
-    if (op !== undefined && op.name === 'list' && op.directive) {
-      const on = stmts[si].args[0]?.text === '+';
-      const shown = listing;
-      listing = on;
-      if (!shown) continue;
-    } else if (!listing) continue;
-    if (si < 0) {
-      out.push({ file, line, source, depth, address: undefined, sectionOffset: undefined, bytes: none, repeat: undefined, reserved: undefined });
-      continue;
-    }
-    const res = asm.results;
-    const emitted = res.size[si] > 0 || res.bytes[si] !== undefined || hasOp(stmts[si]);
-    const address = present(res.address[si]);
-    out.push({
-      file, line, source, depth,
-      address: emitted ? address : undefined, sectionOffset: emitted ? present(res.sectionOffset[si]) ?? address : undefined,
-      bytes: res.bytes[si] ?? none, repeat: present(res.repeat[si]), reserved: present(res.reserved[si]),
-      ...(res.firstRepeat.size !== 0 && res.firstRepeat.has(si) ? { firstRepeat: res.firstRepeat.get(si) } : {}),
-    });
-  }
-  return out;
-}
-
 function mapEntries(pp: PreprocessResult, stmtOfLine: Int32Array, asm: AssemblyOutput): SourceMapEntry[] {
   const entries: SourceMapEntry[] = [];
   for (let i = 0; i < pp.lines.count; i++) {
@@ -322,10 +290,6 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], l
     symbols.push({ name: s.name, shortName: s.name, kind: 'section', definition: lineRange(pp.lines.file(lineOf[at]), pp.lines.line[lineOf[at]], decl.args[0].start, decl.args[0].end), value: s.address });
   }
   return symbols;
-}
-
-function hasOp(st: ParsedStatement | undefined): boolean {
-  return st?.op !== undefined && (!st.op.directive || st.op.name.startsWith('d') || st.op.name.startsWith('res') || st.op.name === 'times' || st.op.name === 'align' || st.op.name === 'incbin');
 }
 
 function operandKind(o: ParsedOperand, text: string): OperandTextKind {

@@ -1,63 +1,145 @@
-// Renders listing lines in `nasm -l` format: 6-digit line number, 8-digit hex section offset,
-// up to 9 bytes of hex per row (longer data continues on rows ending in `-`), a `<n>` marker for
-// lines from macros and includes, then the source line.
+// Renders listing lines as `nasm -l` writes them (NASM 2.16, asm/listing.c): a 6-digit line
+// number, the 8-digit hex offset of the row's first piece of data, up to 18 characters of data
+// (a row ending in `-` goes on in the next), the `<n>` marker of lines from macros and includes,
+// then the source line; the messages reported on a line follow the row they were reported in.
 
-import type { ListingLine } from './api';
+import type { ListingData, ListingLine } from './api';
 
-const HEX_BYTES_PER_ROW = 9;
+/** Characters of data in a row (nasm's LIST_HEXBIT): a piece that would not fit starts a new row. */
+const DATA_WIDTH = 18;
+/** nasm keeps this many characters of a source line (LIST_MAX_LEN - 4) and then writes `...`. */
+const SOURCE_WIDTH = 1020;
 
-function hex(bytes: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16).toUpperCase();
-  return s;
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+function hexByte(b: number): string {
+  return HEX_BYTE[b & 0xff];
 }
 
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+/** `[..]` or `(..)`: the value's `size` low bytes, least significant first, as nasm prints an address. */
+function addressText(d: Extract<ListingData, { kind: 'address' }>): string {
+  let v = BigInt.asUintN(d.size * 8, BigInt(d.value));
+  let s = d.relative ? '(' : '[';
+  for (let i = 0; i < d.size; i++) { s += hexByte(Number(v & 0xffn)); v >>= 8n; }
+  return s + (d.relative ? ')' : ']');
 }
 
-function lineNo(n: number): string {
-  const s = String(n + 1);
-  return s.length >= 6 ? s : ' '.repeat(6 - s.length) + s;
+function sizeTag(tag: string, n: number): string {
+  return `<${tag} ${n.toString(16).toUpperCase()}h>`;
 }
 
-function addr(v: number): string {
-  return (v >>> 0).toString(16).toUpperCase().padStart(8, '0');
-}
+/** The rows of the listing, written as nasm's listing generator writes them: row by row, piece by piece. */
+class Rows {
+  readonly out: string[] = [];
+  private lineNo = '';
+  /** The source line of the row being made, until its first row is written. */
+  private source: string | undefined;
+  private depth = 0;
+  /**
+   * The depth nasm is at when it writes a row: the line's own while its data wraps, the next
+   * line's when that line is listed (0 at the end). From 10 on, nasm leaves out the blank before
+   * the `<n>` marker (of the line's own depth) that it writes otherwise.
+   */
+  private depthNow = 0;
+  private data = '';
+  private offset = 0;
+  private messages: string[] = [];
 
-/** The source text as nasm echoes it: lines from macros have their leading blanks collapsed. */
-function sourceText(l: ListingLine): string {
-  return l.depth > 0 ? l.source.replace(/^[ \t]+/, ' ') : l.source;
+  line(l: ListingLine): void {
+    this.depthNow = l.depth;
+    this.flush();
+    this.lineNo = String(l.line + 1).padStart(6);
+    this.source = l.source.length >= SOURCE_WIDTH ? l.source.slice(0, SOURCE_WIDTH) + '...' : l.source;
+    this.depth = l.depth;
+  }
+
+  end(): void {
+    this.depthNow = 0;
+    this.flush();
+  }
+
+  /** One piece of data, at `offset`: on this row if it fits, else (after a `-`) on the next. */
+  put(offset: number, text: string): void {
+    if (this.data.length + text.length > DATA_WIDTH) {
+      this.data += '-';
+      this.flush();
+    }
+    if (this.data === '') this.offset = offset;
+    this.data += text;
+  }
+
+  /** `<rep>` and `<bin>` are listed at the offset of the row they join (nasm passes its own). */
+  putAtRow(text: string, offset?: number): void {
+    if (offset !== undefined) this.offset = offset;
+    this.put(this.offset, text);
+  }
+
+  /** Bytes at `offset`, a piece of two digits each (a row takes nine). */
+  putBytes(offset: number, bytes: Uint8Array, from: number, to: number): void {
+    let i = from;
+    while (i < to) {
+      if (this.data.length + 2 > DATA_WIDTH) { this.data += '-'; this.flush(); }
+      if (this.data === '') this.offset = offset + i;
+      const end = Math.min(to, i + ((DATA_WIDTH - this.data.length) >> 1));
+      for (; i < end; i++) this.data += HEX_BYTE[bytes[i]];
+    }
+  }
+
+  message(text: string): void {
+    this.messages.push(text);
+  }
+
+  /** Writes the row made so far (the line's first row shows its source), then the messages reported. */
+  flush(): void {
+    const level = this.depth === 0 ? '' : `${this.depthNow < 10 ? ' ' : ''}<${this.depth}>`;
+    if (this.source !== undefined || this.data !== '') {
+      let row = this.lineNo + ' ';
+      row += this.data !== '' ? (this.offset >>> 0).toString(16).toUpperCase().padStart(8, '0') + ' ' + this.data.padEnd(DATA_WIDTH + 1) : ' '.repeat(DATA_WIDTH + 10);
+      if (this.source !== undefined) row += (this.depth === 0 ? '    ' : level) + ' ' + this.source;
+      else row += level;
+      this.out.push(row);
+      this.source = undefined;
+      this.data = '';
+    }
+    for (const m of this.messages) this.out.push(`${this.lineNo}          ${'*'.repeat(DATA_WIDTH)}${this.depth === 0 ? '     ' : ' ' + level}  ${m}`);
+    this.messages.length = 0;
+  }
 }
 
 export function renderListing(lines: readonly ListingLine[]): string {
-  const out: string[] = [];
+  const rows = new Rows();
   for (const l of lines) {
-    const marker = l.depth > 0 ? pad(`<${l.depth}>`, 4) : '    ';
-    const offset = l.sectionOffset ?? l.address;
-    // (`resb 0` reserves nothing: listed without an address, as nasm does.)
-    if (offset === undefined || l.reserved === 0) {
-      out.push(`${lineNo(l.line)} ${' '.repeat(8)} ${' '.repeat(20)}${marker}${sourceText(l)}`);
-      continue;
+    rows.line(l);
+    // Messages reported while a piece was put out are listed after the row before it (see ListingMessage).
+    let m = 0;
+    const due = (offset: number): void => {
+      while (m < l.messages.length && l.messages[m].offset !== undefined && l.messages[m].offset! <= offset) rows.message(l.messages[m++].text);
+    };
+    for (const d of l.data) {
+      switch (d.kind) {
+        case 'bytes':
+          if (m === l.messages.length) rows.putBytes(d.offset, d.bytes, 0, d.bytes.length);
+          else for (let i = 0; i < d.bytes.length; i++) { due(d.offset + i); rows.putBytes(d.offset, d.bytes, i, i + 1); }
+          break;
+        case 'address':
+          due(d.offset);
+          rows.put(d.offset, addressText(d));
+          break;
+        case 'reserve':
+          due(d.offset);
+          if (d.size > 0) rows.put(d.offset, d.size > 8 ? sizeTag('res', d.size) : '??'.repeat(d.size));
+          break;
+        case 'incbin':
+          due(d.offset);
+          rows.putAtRow(sizeTag('bin', d.size), d.offset);
+          break;
+        case 'repeat':
+          rows.putAtRow(sizeTag('rep', d.count));
+          break;
+      }
     }
-    let field: string;
-    let rest = '';
-    let bytes = l.bytes;
-    // Reserved space: `??` per byte up to 8 bytes, else `<res Nh>` (nasm 2.16, measured).
-    if (l.reserved !== undefined) { field = l.reserved > 8 ? `<res ${l.reserved.toString(16).toUpperCase()}h>` : '?'.repeat(l.reserved * 2); bytes = new Uint8Array(0); }
-    else if (l.repeat !== undefined && l.repeat > 1) {
-      const unit = l.firstRepeat ?? bytes.length / l.repeat;
-      field = `${hex(bytes, 0, unit)}<rep ${l.repeat.toString(16).toUpperCase()}h>`;
-      bytes = new Uint8Array(0);
-    } else {
-      field = hex(bytes, 0, Math.min(bytes.length, HEX_BYTES_PER_ROW));
-      if (bytes.length > HEX_BYTES_PER_ROW) rest = '-';
-    }
-    out.push(`${lineNo(l.line)} ${addr(offset)} ${pad(pad(field, 18) + rest, 20)}${marker}${sourceText(l)}`);
-    for (let i = HEX_BYTES_PER_ROW; i < bytes.length; i += HEX_BYTES_PER_ROW) {
-      const end = Math.min(bytes.length, i + HEX_BYTES_PER_ROW);
-      out.push(`${lineNo(l.line)} ${addr(offset + i)} ${pad(hex(bytes, i, end), 18)}${end < bytes.length ? '-' : ' '}`);
-    }
+    while (m < l.messages.length) rows.message(l.messages[m++].text);
   }
-  return out.join('\n') + (out.length > 0 ? '\n' : '');
+  rows.end();
+  return rows.out.join('\n') + (rows.out.length > 0 ? '\n' : '');
 }

@@ -34,6 +34,8 @@ export interface MultiLineMacro {
   readonly doc?: string;
   /** `%rmacro`: may expand inside its own expansion (up to the macro-levels limit). */
   readonly recursive?: boolean;
+  /** `.nolist`: the listing leaves out the lines of its expansions. */
+  readonly nolist: boolean;
   /** The body uses `%00`: a label before the call goes there, not on a line of its own (found at the first call). */
   capturesLabel?: boolean;
 }

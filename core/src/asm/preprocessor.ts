@@ -67,6 +67,8 @@ interface Frame {
   readonly condBase: number;
   /** What every line of the frame shares in the output (an index in PPLines), made on its first line. */
   origin?: number;
+  /** Inside the expansion of a `.nolist` macro: not listed. */
+  readonly unlisted?: boolean;
 }
 
 const enum Cond { Active, Looking, Done, ParentSkip }
@@ -369,7 +371,9 @@ class Preprocessor {
   }
 
   private originOf(f: Frame): number {
-    return f.origin ??= this.out.addOrigin({ expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined });
+    return f.origin ??= this.out.addOrigin({
+      expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
+    });
   }
 
   /** `exiting`: %exitrep/%exitmacro leave open %if blocks of the body behind, as nasm allows. */
@@ -487,7 +491,7 @@ class Preprocessor {
       else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
-          invocation: c.frame.invocation, repLeft: c.count!, condBase: this.conds.length,
+          invocation: c.frame.invocation, repLeft: c.count!, condBase: this.conds.length, unlisted: c.frame.unlisted,
         });
       }
       return;
@@ -589,7 +593,12 @@ class Preprocessor {
       case '%exitrep': {
         list();
         for (let k = this.frames.length - 1; k >= 0; k--) {
-          if (this.frames[k].kind === 'rep') { while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1], true); return true; }
+          const rep = this.frames[k];
+          if (rep.kind !== 'rep') continue;
+          // nasm reads the rest of the body's round without assembling it: it is listed (measured).
+          if (rep === f) for (const b of rep.body!.slice(rep.idx)) this.emit(f, b.file, b.line, b.text, [], true);
+          while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1], true);
+          return true;
         }
         this.sink.error('syntax', '`%exitrep\' not within `%rep\' block', nameRange, f.expansion);
         return true;
@@ -712,7 +721,8 @@ class Preprocessor {
     }
     if (max < min) { fail('minimum parameter count exceeds maximum'); return; }
     if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
-    if (!nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist') i++;
+    const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist';
+    if (listOff) i++;
     const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
@@ -720,7 +730,7 @@ class Preprocessor {
       this.sink.warning('macro-redef-multi', `redefining multi-line macro \`${name.text}'`, here, f.expansion);
     }
     const macro: MultiLineMacro = {
-      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive,
+      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive, nolist: nolist || listOff,
       range: lineRange(file, line, name.start, name.end), doc: f.lines ? docAbove(f.lines, line) : undefined,
     };
     this.capture = { kind: 'macro', nesting: 1, lines: macro.body, range: here, expansion: f.expansion, macro, frame: f };
@@ -756,7 +766,8 @@ class Preprocessor {
       return;
     }
     if (!this.files.includes(resolved)) this.files.push(resolved);
-    this.frames.push(this.fileFrame(resolved, text, [range, ...f.expansion], f.depth + 1));
+    const frame = this.fileFrame(resolved, text, [range, ...f.expansion], f.depth + 1);
+    this.frames.push(f.unlisted === true ? { ...frame, unlisted: true } : frame);
   }
 
   // ---- conditionals ----
@@ -1028,6 +1039,7 @@ class Preprocessor {
       items.push({
         severity: w === '%warning' ? 'warning' : 'error', code: w === '%warning' ? 'user-warning' : w === '%fatal' ? 'user-fatal' : 'user-error',
         message: messageText(text, toks, this.expandSingle(toks.slice(1), file, line)), range: lineRange(file, line, toks[0].start, toks[toks.length - 1].end),
+        outputLine,
       });
     }
     const check: DeferredCheck = { startLine, outputLine: this.out.count, hasCode, statement: 0, endStatement: 0, expansion: f.expansion, branches: top.branches };
@@ -1581,15 +1593,18 @@ class Preprocessor {
     const label = at > 0 && usesCallLabel(def) ? (toks[0].src ? toks[0] : { ...toks[0], src: lineRange(file, line, toks[0].start, toks[0].end) }) : undefined;
     // `label macro args` without a colon: nasm does not take the label for an orphan (no
     // -w+label-orphan warning, measured), so it goes on with one.
-    if (at > 0 && label === undefined) this.emit(f, file, line, text, at === 1 ? [toks[0], { kind: 'op', text: ':', start: toks[0].end, end: toks[0].end, src: toks[0].src }] : toks.slice(0, at), false);
-    else this.emit(f, file, line, text, [], true);
+    if (at > 0 && label === undefined) {
+      const tokens: PPToken[] = at === 1 ? [toks[0], { kind: 'op', text: ':', start: toks[0].end, end: toks[0].end, src: toks[0].src }] : toks.slice(0, at);
+      // (The label of a `.nolist` macro's call is not listed: the line lists as the call.)
+      this.out.push(file, line, text, tokens, this.originOf(f), def.nolist ? 0 : LineFlag.CallLabel, undefined);
+    } else this.emit(f, file, line, text, [], true);
     const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: this.uniqueId++, callSite, name: nameTok.text, label };
     this.macroDepth++;
     this.argumentTokens += weight;
     this.inProgress.set(def, (this.inProgress.get(def) ?? 0) + 1);
     this.frames.push({
       kind: 'macro', file, body: def.body, idx: 0, expansion: nestExpansion(callSite, f.expansion), depth: f.depth + 1,
-      invocation: inv, repLeft: 0, condBase: this.conds.length,
+      invocation: inv, repLeft: 0, condBase: this.conds.length, unlisted: f.unlisted === true || def.nolist,
     });
     return true;
   }

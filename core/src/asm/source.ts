@@ -64,9 +64,17 @@ export interface LineOrigin {
   readonly depth: number;
   readonly macroCall?: SourceRange;
   readonly inMacro: boolean;
+  /** A line of a macro or %rep body (not of a file): nasm lists it as its body holds it. */
+  readonly body: boolean;
+  /** A line of a `.nolist` macro's expansion: nasm does not list it. */
+  readonly unlisted: boolean;
 }
 
-export const enum LineFlag { ListOnly = 1, Verbatim = 2 }
+/**
+ * `CallLabel`: the label written before a macro call (`lbl: mymacro 1`), which nasm puts on a line
+ * of its own inside the expansion; the line's text is the call's.
+ */
+export const enum LineFlag { ListOnly = 1, Verbatim = 2, CallLabel = 4 }
 
 /**
  * The preprocessor's output as parallel arrays (no object per line): line `i` is `text[i]`,

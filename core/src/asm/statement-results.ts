@@ -8,17 +8,13 @@ export class StatementResults {
   /** Offset in its section (NaN: in absolute space). */
   readonly sectionOffset: Float64Array;
   readonly size: Float64Array;
-  /** `times N` count when N is not 1 (NaN: none). */
-  readonly repeat: Float64Array;
-  /** Bytes reserved by `resb`-like directives or `alignb` (NaN: none). */
-  readonly reserved: Float64Array;
   /** Section index, -1 in absolute space. */
   readonly section: Int32Array;
   /** Bytes of the final pass (all repetitions); undefined when nothing was stored. */
   readonly bytes: (Uint8Array | undefined)[];
   /**
    * The size of the first repetition, for the rare `times N jmp x` whose copies differ in size
-   * (see Assembler.emitBranches); the others repeat units of size / repeat bytes.
+   * (see Assembler.emitBranches); the others repeat units of size / `times` count bytes.
    */
   readonly firstRepeat = new Map<number, number>();
 
@@ -28,13 +24,11 @@ export class StatementResults {
    */
   constructor(readonly count: number) {
     // One buffer for every number column: allocating buffers costs more than filling them.
-    const buffer = new ArrayBuffer(count * (5 * 8 + 4));
+    const buffer = new ArrayBuffer(count * (3 * 8 + 4));
     this.address = new Float64Array(buffer, 0, count);
     this.sectionOffset = new Float64Array(buffer, count * 8, count);
     this.size = new Float64Array(buffer, count * 16, count);
-    this.repeat = new Float64Array(buffer, count * 24, count);
-    this.reserved = new Float64Array(buffer, count * 32, count);
-    this.section = new Int32Array(buffer, count * 40, count);
+    this.section = new Int32Array(buffer, count * 24, count);
     this.bytes = new Array<Uint8Array | undefined>(count);
   }
 
@@ -53,8 +47,6 @@ export class StatementResults {
     this.size[i] = 0;
     this.bytes[i] = undefined;
     if (this.firstRepeat.size !== 0) this.firstRepeat.delete(i);
-    this.repeat[i] = NaN;
-    this.reserved[i] = NaN;
     this.section[i] = section;
     this.sectionOffset[i] = sectionOffset;
     this.address[i] = address;

@@ -41,7 +41,8 @@ export function warningClass(code: string, message: string): string {
     case 'macro-def-param-single': return 'pp-macro-def-param-single';
     case 'macro-params-single': return 'pp-macro-params-single';
     case 'macro-redef-multi': return 'pp-macro-redef-multi';
-    default: return 'other';
+    // (A code that is a class's name is of that class.)
+    default: return CLASSES[code] !== undefined ? code : 'other';
   }
 }
 

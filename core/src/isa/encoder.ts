@@ -27,7 +27,7 @@ function impliedMemorySize(kind: OperandKind): number | undefined {
  * Address size of a memory operand: its registers decide it; a bare `[disp]` takes the mode's
  * size unless the displacement was sized (`[dword 0x10]`) or an a16/a32 prefix says otherwise.
  */
-function addressSizeOf(mem: MemOperand, bits: 16 | 32, prefix: 16 | 32 | undefined): 16 | 32 {
+export function addressSizeOf(mem: MemOperand, bits: 16 | 32, prefix: 16 | 32 | undefined): 16 | 32 {
   if (mem.base !== undefined || mem.index !== undefined) return mem.addressSize;
   if (mem.dispSize === 16 || mem.dispSize === 32) return mem.dispSize;
   return prefix ?? bits;
@@ -272,7 +272,7 @@ function warning(message: string, operand?: number): EncodeProblem {
   return { message, severity: 'warning', ...(operand === undefined ? {} : { operand }) };
 }
 
-interface Prefixes {
+export interface Prefixes {
   readonly repeat?: number;
   readonly lock: boolean;
   readonly segment?: number;
@@ -285,7 +285,7 @@ const SEGMENT_PREFIX: Readonly<Record<string, number>> = { es: 0x26, cs: 0x2e, s
 /** The prefixes of the many instructions written without any: one object, not one per encoding. */
 const NO_PREFIXES: Prefixes = Object.freeze({ repeat: undefined, lock: false, segment: undefined, operandSize: undefined, addressSize: undefined });
 
-function collectPrefixes(prefixes: readonly PrefixName[], problems: EncodeProblem[]): Prefixes | undefined {
+export function collectPrefixes(prefixes: readonly PrefixName[], problems: EncodeProblem[]): Prefixes | undefined {
   if (prefixes.length === 0) return NO_PREFIXES;
   let repeat: number | undefined;
   let lock = false;

@@ -1,0 +1,181 @@
+// The listing's lines (see ListingLine), built when the listing is first read: the preprocessed
+// lines nasm lists, each with the data its statement put out (listing-data.ts) and the warnings
+// nasm lists after it.
+
+import type { Diagnostic, ListingData, ListingLine, ListingMessage, SourceRange } from './api';
+import type { DiagnosticPlaces } from './diagnostics';
+import { tokenizeLine, type Token } from './lexer';
+import type { Anchor, ListedStatement } from './listing-data';
+import type { ParsedStatement } from './parser';
+import { LineFlag, type PPLines } from './source';
+import type { StatementResults } from './statement-results';
+import { warningClass } from './warning-switches';
+
+interface Line {
+  readonly file: string;
+  readonly line: number;
+  readonly source: string;
+  readonly depth: number;
+  address?: number;
+  sectionOffset?: number;
+  bytes: Uint8Array;
+  data: readonly ListingData[];
+  readonly messages: ListingMessage[];
+}
+
+const NO_BYTES = new Uint8Array(0);
+const NO_DATA: readonly ListingData[] = [];
+
+/**
+ * The listing of preprocessed `lines`; `list` gives each statement's data, with the places of the
+ * warnings of the statements it is given (see listStatements).
+ */
+export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, results: StatementResults,
+  list: (warned: ReadonlySet<number>) => (ListedStatement | undefined)[], diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): ListingLine[] {
+  const messages = messagesByLine(lines, diagnostics, places);
+  const warned = new Set<number>();
+  for (const i of messages.keys()) if (stmtOfLine[i] >= 0) warned.add(stmtOfLine[i]);
+  const listed = list(warned);
+  const out: Line[] = [];
+  // `[list -]` is listed and stops the listing, `[list +]` resumes it unlisted (nasm: a switch, not a count).
+  let listing = true;
+  for (let i = 0; i < lines.count; i++) {
+    const si = stmtOfLine[i];
+    const op = si >= 0 ? stmts[si].op : undefined;
+    if (op !== undefined && op.name === 'list' && op.directive) {
+      const shown = listing;
+      listing = stmts[si].args[0]?.text === '+';
+      if (!shown) continue;
+    } else if (!listing) {
+      // Not listed, but its warnings are: after the last line listed (measured).
+      const last = out[out.length - 1];
+      if (last !== undefined) for (const m of messages.get(i) ?? []) last.messages.push({ text: m.text });
+      continue;
+    }
+    const origin = lines.origin(i);
+    // A `.nolist` macro's lines: their data and messages go with the line listed before (the call).
+    let l = out[out.length - 1];
+    if (!origin.unlisted || l === undefined) {
+      const text = lines.text[i];
+      l = { file: lines.file(i), line: lines.line[i], source: origin.body ? bodyText(text) : text, depth: origin.depth, bytes: NO_BYTES, data: NO_DATA, messages: [] };
+      out.push(l);
+    }
+    // The label before a macro call: nasm lists the call, then the label on a line of its own in the expansion.
+    if ((lines.flags[i] & LineFlag.CallLabel) !== 0 && !origin.unlisted) {
+      for (const m of messages.get(i) ?? []) l.messages.push({ text: m.text });
+      out.push({ ...l, source: callLabelText(lines.text[i], lines.tokensOf(i)[0]), depth: origin.depth + 1, data: NO_DATA, messages: [] });
+      continue;
+    }
+    const statement = si >= 0 ? listed[si] : undefined;
+    if (statement !== undefined) {
+      if (l.data.length === 0) {
+        l.address = present(results.address[si]);
+        l.sectionOffset = present(results.sectionOffset[si]) ?? l.address;
+        l.data = statement.data;
+      } else l.data = l.data.concat(statement.data);
+      const bytes = results.bytes[si];
+      if (bytes !== undefined && bytes.length > 0) l.bytes = l.bytes.length === 0 ? bytes : concat(l.bytes, bytes);
+    }
+    for (const m of messages.get(i) ?? []) {
+      const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
+      l.messages.push(...(statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? statement.anchors.get(m.range.start.col) : undefined)));
+    }
+  }
+  // In the order nasm reports them: by the piece they come before, those after the data last.
+  for (const l of out) if (l.messages.length > 1) l.messages.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
+  return out;
+}
+
+function present(v: number): number | undefined {
+  return v === v ? v : undefined;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const c = new Uint8Array(a.length + b.length);
+  c.set(a);
+  c.set(b, a.length);
+  return c;
+}
+
+/**
+ * A macro or %rep body's line as nasm lists it, rebuilt from its tokens: no comment, one blank
+ * where there were blanks (leading blanks too), none at the end, and a parameter in braces
+ * without them (`%{1:2}` is listed `%1:2`; measured).
+ */
+function bodyText(text: string): string {
+  let s = '';
+  let end = 0;
+  for (const t of tokenizeLine(text)) {
+    if (t.kind === 'comment') break;
+    if (t.start > end) s += ' ';
+    s += t.kind === 'preproc' && /^%\{[-+]?\d+(:[-+]?\d+)?\}$/.test(t.text) ? '%' + t.text.slice(2, -1) : t.text;
+    end = t.end;
+  }
+  return s;
+}
+
+/**
+ * A warning as often, and where, nasm lists it (measured). A value out of range: before its
+ * piece, in each repetition, twice for a ModR/M displacement. The output format's (data in a
+ * nobits section, `resb` in a progbits one): after each call that puts out data, or reserves
+ * space. Any other: before the line's data (nasm has it from reading the line). The repetitions
+ * after the first are not listed: their warnings come after the line's data.
+ */
+function copies(m: Message, s: ListedStatement, anchor: Anchor | undefined): ListingMessage[] {
+  const text = m.text;
+  const after = (ends: readonly number[]): ListingMessage[] => {
+    const out: ListingMessage[] = ends.map((end) => (end === Infinity ? { text } : { text, offset: end }));
+    for (let k = 1; k < s.repeats; k++) for (let j = 0; j < ends.length; j++) out.push({ text });
+    return out;
+  };
+  if (m.code === 'nobits-data') return after(s.outs);
+  if (m.code === 'zeroing') return after(s.reserves);
+  const first = s.data[0];
+  if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
+  const once = anchor.twice ? 2 : 1;
+  const out: ListingMessage[] = [];
+  for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset: anchor.offset } : { text });
+  return out;
+}
+
+/**
+ * The line nasm makes of the label before a macro call: the label as the call wrote it (a macro's
+ * `%%x` made unique), a colon, a blank for blanks (measured: `lbl: m` gives `lbl: `, `lbl m` gives `lbl :`).
+ */
+function callLabelText(text: string, label: Token): string {
+  const [, before, colon, after] = /^([ \t]*)(:?)([ \t]*)/.exec(text.slice(label.end))!;
+  return (label.start > 0 ? ' ' : '') + label.text + (colon === '' ? ' :' : (before === '' ? '' : ' ') + ':' + (after === '' ? '' : ' '));
+}
+
+interface Message {
+  readonly code: string;
+  readonly text: string;
+  readonly range: SourceRange;
+}
+
+/**
+ * The warnings by the preprocessed line nasm lists them after: the line a warning is about, or
+ * for one the preprocessor reported with the count of lines it had passed on, the line it was
+ * reading then (just passed on, or about to be: the one its range is on).
+ */
+function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): Map<number, Message[]> {
+  const byLine = new Map<number, Message[]>();
+  const on = (k: number, file: string, line: number): boolean => k >= 0 && k < lines.count && lines.line[k] === line && lines.file(k) === file;
+  diagnostics.forEach((d, i) => {
+    if (d.severity !== 'warning') return;
+    const f = d.range.file, l = d.range.start.line;
+    const line = places.lines[i];
+    let at: number;
+    if (line >= 0) {
+      // (A `[warning]` line's own warnings are reported as of the line after it: see WarningSwitches.)
+      at = !on(line, f, l) && on(line - 1, f, l) ? line - 1 : line;
+    } else {
+      const p = places.passed[i];
+      at = on(p - 1, f, l) ? p - 1 : on(p, f, l) ? p : Math.max(0, Math.min(p, lines.count) - 1);
+    }
+    let list = byLine.get(at);
+    if (list === undefined) byLine.set(at, (list = []));
+    list.push({ code: d.code, text: `warning: ${d.message} [-w+${warningClass(d.code, d.message)}]`, range: d.range });
+  });
+  return byLine;
+}

@@ -1,0 +1,79 @@
+// Where each operand's value sits in an instruction's bytes (the assembler's listing marks the
+// values nasm relocates). The encoder writes a form's value fields after its opcode and ModR/M, in
+// this order: displacement, moffs, immediates and far pointers (by operand), branch displacement.
+
+import { addressSizeOf, collectPrefixes } from './encoder';
+import { encodeEffectiveAddress } from './encode-ea';
+import { recipesOf } from './encode-form';
+import type { AsmOperand, EncodeRequest, EncodeResult, MemOperand } from './operands';
+
+export interface EncodedField {
+  /** The operand (by position in the request) whose value the field holds. */
+  readonly operand: number;
+  /**
+   * `displacement`: a ModR/M address's; `moffs`: the address of a MOV to or from the
+   * accumulator; `offset`/`selector`: the two halves of a far pointer; `relative`: a branch's.
+   */
+  readonly part: 'value' | 'displacement' | 'moffs' | 'offset' | 'selector' | 'relative';
+  /** Its first byte, counted from the start of the instruction, and its size in bytes. */
+  readonly start: number;
+  readonly size: number;
+}
+
+const IMMEDIATE_BYTES: Readonly<Record<string, number>> = { ib: 1, ibs: 1, iw: 2, id: 4 };
+
+/**
+ * The value fields of `r`, the encoding of `req`, whose bytes are `length` long (an encoding the
+ * assembler rewrote keeps its fields at the end: a Jcc over a JMP, under a `cpu` below 386).
+ * Fields that would start before the instruction's second byte are left out (a rewrite that
+ * shortened the instruction).
+ */
+export function encodedFields(req: EncodeRequest, r: Extract<EncodeResult, { ok: true }>, length = r.bytes.length): EncodedField[] {
+  const form = r.form;
+  const k = r.spec.forms.indexOf(form);
+  // (Prefixes on a line of their own are an encoding of no form: no fields.)
+  if (k < 0 || form.encoding === '') return [];
+  const recipe = recipesOf(r.spec)[k];
+  const ops = req.operands;
+  // Written in this order; laid out from the end back.
+  const fields: { operand: number; part: EncodedField['part']; size: number }[] = [];
+  const prefixes = collectPrefixes(req.prefixes, []);
+  let memIndex = -1;
+  for (let i = 0; i < ops.length; i++) if (ops[i].kind === 'mem') memIndex = i;
+  if (recipe.modrm !== undefined) {
+    const rmIndex = form.roles.includes('m') ? form.roles.indexOf('m') : form.roles.indexOf('b');
+    const rm = asMemory(ops[rmIndex], req.bits);
+    if (rm !== undefined) {
+      const addressSize = addressSizeOf(rm, req.bits, prefixes?.addressSize);
+      const ea = encodeEffectiveAddress(addressSize === rm.addressSize ? rm : { ...rm, addressSize });
+      if (typeof ea !== 'string' && ea.dispBytes > 0) fields.push({ operand: rmIndex, part: 'displacement', size: ea.dispBytes });
+    }
+  }
+  if (recipe.moffs && memIndex >= 0) {
+    fields.push({ operand: memIndex, part: 'moffs', size: addressSizeOf(ops[memIndex] as MemOperand, req.bits, prefixes?.addressSize) / 8 });
+  }
+  let immediate = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const role = form.roles[i];
+    if (role === 'i' && ops[i].kind === 'imm') fields.push({ operand: i, part: 'value', size: IMMEDIATE_BYTES[recipe.immediates[immediate++]] });
+    else if (role === 'p' && ops[i].kind === 'farptr') {
+      fields.push({ operand: i, part: 'offset', size: (recipe.operandSize ?? req.bits) / 8 }, { operand: i, part: 'selector', size: 2 });
+    }
+  }
+  if (recipe.relative !== undefined) fields.push({ operand: form.roles.indexOf('j'), part: 'relative', size: recipe.relative });
+  const out: EncodedField[] = [];
+  let end = length;
+  for (let f = fields.length - 1; f >= 0; f--) {
+    end -= fields[f].size;
+    if (end < 1) break;
+    out.push({ ...fields[f], start: end });
+  }
+  return out.reverse();
+}
+
+/** The operand as the ModR/M byte addresses it: `lea eax, label` takes its immediate for `[label]`. */
+function asMemory(op: AsmOperand | undefined, bits: 16 | 32): MemOperand | undefined {
+  if (op?.kind === 'mem') return op;
+  if (op?.kind === 'imm') return { kind: 'mem', scale: 1, disp: op, hasDisp: true, addressSize: bits };
+  return undefined;
+}

@@ -1,0 +1,57 @@
+// The recorded nasm fixtures (test/fixtures/nasm/**/*.asm) as scripts/record-nasm-fixtures.sh
+// assembles them: the files, the nasm arguments of a sibling `.args` file, and our assembly of one.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { assemble, type AssembleResult } from '../../core/src/asm/index';
+
+/** Every .asm under `dir`, sorted by name at each level. */
+export function findAsm(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...findAsm(p));
+    else if (e.name.endsWith('.asm')) out.push(p);
+  }
+  return out;
+}
+
+/** The words of `file`'s `.args` (none without one): nasm's arguments, relative to the .asm's directory. */
+export function fixtureArgs(file: string): string[] {
+  const argsFile = file.replace(/\.asm$/, '.args');
+  return fs.existsSync(argsFile) ? fs.readFileSync(argsFile, 'utf8').split(/\s+/).filter(Boolean) : [];
+}
+
+/** The `.args` conventions of the recorder: `-Idir/` and `-DNAME=VALUE`, relative to the .asm's directory. */
+function parseArgs(file: string): { includePaths: string[]; defines: Record<string, string>; limits: Record<string, number> } {
+  const includePaths: string[] = [];
+  const defines: Record<string, string> = {};
+  const limits: Record<string, number> = {};
+  const words = fixtureArgs(file);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w.startsWith('--limit-')) {
+      // `--limit-macro-levels 50` → limits.macroLevels = 50
+      const key = w.slice('--limit-'.length).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+      limits[key] = Number(words[++i]);
+    } else if (w.startsWith('-I')) includePaths.push(path.join(path.dirname(file), w.length > 2 ? w.slice(2) : words[++i]));
+    else if (w.startsWith('-D')) {
+      const d = w.length > 2 ? w.slice(2) : words[++i];
+      const eq = d.indexOf('=');
+      if (eq < 0) defines[d] = ''; else defines[d.slice(0, eq)] = d.slice(eq + 1);
+    }
+  }
+  return { includePaths, defines, limits };
+}
+
+export const fileHost = {
+  readFile: (p: string): string | undefined => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined),
+  readBinary: (p: string): Uint8Array | undefined => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p) : undefined),
+};
+
+/** A fixture assembled as the recorder has nasm assemble it. */
+export function assembleFixture(file: string): AssembleResult {
+  const { includePaths, defines, limits } = parseArgs(file);
+  return assemble({ file, includePaths, defines, limits, host: fileHost });
+}
