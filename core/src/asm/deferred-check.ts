@@ -60,7 +60,11 @@ function runBlock(block: CheckBlock, expansion: readonly SourceRange[], scope: C
   for (const branch of block.branches) {
     const c = branch.condition;
     if (c !== undefined) {
+      const mark = sink.mark();
       const holds = conditionHolds(c, expansion, scope, sink, evalLimit);
+      // An `%elif` is tested in a group that has assembled nothing yet, where nasm reports nothing
+      // (see Preprocessor.conditional).
+      if (c.directive.startsWith('%elif')) sink.rollback(mark);
       // After an error nasm takes no branch of the block.
       if (holds === undefined) return;
       if (!holds) continue;

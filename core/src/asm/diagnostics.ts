@@ -21,15 +21,23 @@ export class DiagnosticSink {
     return this.list.length;
   }
 
-  /** Withdraws the diagnostics reported since `mark` (a tentative assembly pass that did not settle). */
-  rollback(mark: number): void {
+  /**
+   * Withdraws the diagnostics reported since `mark` (a tentative assembly pass that did not
+   * settle, a test nasm makes silently), but those `keep` says stay.
+   */
+  rollback(mark: number, keep?: (d: Diagnostic) => boolean): void {
+    let kept = mark;
     for (let i = mark; i < this.list.length; i++) {
+      if (keep !== undefined && keep(this.list[i])) {
+        this.list[kept] = this.list[i]; this.keys[kept] = this.keys[i]; this.positions[kept++] = this.positions[i];
+        continue;
+      }
       this.seen.delete(this.keys[i]);
       if (this.list[i].severity === 'error') this.errors--;
     }
-    this.list.length = mark;
-    this.keys.length = mark;
-    this.positions.length = mark;
+    this.list.length = kept;
+    this.keys.length = kept;
+    this.positions.length = kept;
   }
 
   report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], position = -1): void {

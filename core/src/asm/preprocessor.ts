@@ -69,7 +69,19 @@ interface Frame {
   origin?: number;
 }
 
-const enum Cond { Active, Looking, Done, ParentSkip }
+/**
+ * Where a conditional group is (nasm 2.16's preproc.c states, measured): a branch being assembled,
+ * still looking for its branch, its branch past, or never to assemble anything. `Never` is
+ * COND_NEVER: a group inside a skipped one, one whose test nasm failed (`%ifdef 5`, a label in
+ * `%if`), one with an `%else` or `%elif` after its `%else`. `Unread` is the state -1 that nasm
+ * stores when its evaluator could not read an `%if`/`%elif` expression (empty, `1+`, `1/0`): no
+ * `%else` or `%elif` changes it, as COND_NEVER, but unlike COND_NEVER it does not silence the
+ * group's `%else`/`%endif` warnings. `sawElse` tells COND_IF_* from COND_ELSE_*.
+ */
+const enum Cond { Active, Looking, Done, Never, Unread }
+
+/** What a conditional's test gave (testCondition): its truth, or a failure and which (see Cond). */
+const enum Test { False, True, Failed, Unread, Deferred }
 
 interface CondEntry {
   state: Cond;
@@ -415,11 +427,9 @@ class Preprocessor {
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
     if (!active) {
       if (directive.startsWith('%if') || directive.startsWith('%elif') || directive === '%else' || directive === '%endif') {
-        // An `%elif` that is to be tested sees macro parameters and `%$` names, as an `%if` does.
-        const tested = directive.startsWith('%elif') && this.conds[this.conds.length - 1].state === Cond.Looking;
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (deferBlock).
         this.emit(f, file, line, text, [], true);
-        this.conditional(f, file, line, directive, tested ? this.substituted(f, tokens as PPToken[], file, line) : tokens, false);
+        this.conditional(f, file, line, directive, tokens, false);
         return;
       }
       this.emit(f, file, line, text, [], true);
@@ -754,51 +764,72 @@ class Preprocessor {
 
   // ---- conditionals ----
 
+  /**
+   * `%if`, `%elif`, `%else` and `%endif` (all forms), as nasm 2.16's preproc.c runs them. nasm
+   * suppresses every message while the group it is in assembles nothing (pp_suppress_error), and
+   * the messages of `%else`, `%elif` and `%endif` themselves (flagged ERR_PP_PRECOND) only in a
+   * COND_NEVER group: so an `%elif` tested in a skipped group reports nothing, and a test that
+   * fails (an empty `%elif`, `%elif 1+`, `%elif 1/0`) ends its group (measured).
+   */
   private conditional(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], active: boolean): void {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+    const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
+    const trailing = (): void => {
+      if (toks.length > 1 && top?.state !== Cond.Never) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+    };
     if (d === '%endif') {
-      if (this.conds.length <= f.condBase) { this.sink.error('syntax', '`%endif\': no matching `%if\'', here, f.expansion); return; }
+      trailing();
+      if (!top) { this.sink.error('syntax', '`%endif\': no matching `%if\'', here, f.expansion); return; }
       this.conds.pop();
       return;
     }
     if (d === '%else') {
-      const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
+      trailing();
       if (!top) { this.sink.error('syntax', '`%else\': no matching `%if\'', here, f.expansion); return; }
-      if (top.sawElse) this.sink.warning('syntax', '`%else\' after `%else\'', here, f.expansion);
+      if (top.state === Cond.Never || top.state === Cond.Unread) return;
+      if (top.sawElse) {
+        this.sink.warning('syntax', '`%else\' after `%else\'', here, f.expansion);
+        top.state = Cond.Never;
+        return;
+      }
       top.sawElse = true;
-      if (top.state === Cond.Active) top.state = Cond.Done;
-      else if (top.state === Cond.Looking) top.state = Cond.Active;
+      top.state = top.state === Cond.Looking ? Cond.Active : Cond.Done;
       return;
     }
     const isElif = d.startsWith('%elif');
     const kind = d.slice(isElif ? 5 : 3);
     if (isElif) {
-      const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
       if (!top) { this.sink.error('syntax', `\`${d}': no matching \`%if'`, here, f.expansion); return; }
+      if (top.state === Cond.Never || top.state === Cond.Unread) return;
       if (top.sawElse) {
         this.sink.warning('syntax', '`%elif\' after `%else\', ignoring content', here, f.expansion);
-        top.state = Cond.Done;
+        top.state = Cond.Never;
         return;
       }
       if (top.state === Cond.Active) top.state = Cond.Done;
       else if (top.state === Cond.Looking) {
-        const v = this.testCondition(f, file, line, d, kind, toks);
-        if (v === undefined) this.conds.pop();
-        else if (v) top.state = Cond.Active;
+        const mark = this.sink.mark();
+        // An `%elif` that is tested sees macro parameters and `%$` names, as an `%if` does.
+        const test = this.testCondition(f, file, line, d, kind, this.substituted(f, toks as PPToken[], file, line));
+        if (test === Test.Deferred) { this.conds.pop(); return; }
+        // Ringside's own limit (see expressionCondition) is no message of nasm's: it stays.
+        this.sink.rollback(mark, (diagnostic) => diagnostic.code === 'undecidable-condition');
+        top.state = stateAfter(test);
       }
       return;
     }
-    if (!active) { this.conds.push({ state: Cond.ParentSkip, sawElse: false, range: here, expansion: f.expansion }); return; }
-    const v = this.testCondition(f, file, line, d, kind, toks);
-    if (v === undefined) return;
-    this.conds.push({ state: v ? Cond.Active : Cond.Looking, sawElse: false, range: here, expansion: f.expansion });
+    if (!active) { this.conds.push({ state: Cond.Never, sawElse: false, range: here, expansion: f.expansion }); return; }
+    const test = this.testCondition(f, file, line, d, kind, toks);
+    if (test === Test.Deferred) return;
+    this.conds.push({ state: stateAfter(test), sawElse: false, range: here, expansion: f.expansion });
   }
 
   /**
    * Evaluates `%if<kind>` (kind: '', 'n', 'def', 'ndef', 'idn', 'idni', 'num', 'str', 'id', 'token', 'macro', 'empty', ...);
-   * undefined when the rest of the block, to its `%endif`, went to the assembler (see expressionCondition).
+   * Deferred when the rest of the block, to its `%endif`, went to the assembler (see expressionCondition),
+   * Failed or Unread after reporting an error.
    */
-  private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): boolean | undefined {
+  private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): Test {
     let negate = false;
     let k = kind;
     if (k.startsWith('n') && k !== 'num' && k !== 'n') { negate = true; k = k.slice(1); }
@@ -807,18 +838,24 @@ class Preprocessor {
     let result: boolean;
     switch (k) {
       case '': {
-        const v = this.expressionCondition(f, file, line, d, rest, negate);
-        if (v === undefined) return undefined;
-        result = v;
+        const test = this.expressionCondition(f, file, line, d, rest, negate);
+        if (test !== Test.True && test !== Test.False) return test;
+        result = test === Test.True;
         break;
       }
+      // `%ifdef A B`: any of the names, read up to the first defined one, and each of those must
+      // be a name; `%ifctx A B` likewise, all read (nasm 2.16, measured).
       case 'def': {
-        const t = rest[0];
-        if (t) this.refer(t.text, t, file, line);
-        result = t !== undefined && (this.smacros.has(t.text) || this.ismacros.has(t.text.toLowerCase()) || (t.kind === 'ident' && this.builtin(t, file, line) !== undefined));
+        result = false;
+        for (const t of rest) {
+          if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
+          this.refer(t.text, t, file, line);
+          if (this.lookupSingle(t.text) !== undefined || this.builtin(t, file, line) !== undefined) { result = true; break; }
+        }
         break;
       }
       case 'ctx': {
+        if (rest.some((t) => t.kind !== 'ident')) return this.testFailed(f, file, line, d, toks, 'context identifiers');
         const top = this.contexts.top();
         result = top !== undefined && rest.some((t) => t.text === top.name);
         break;
@@ -828,7 +865,7 @@ class Preprocessor {
         // one given (any, when none is), as nasm 2.16 tests it. The name must be as the macro's
         // definition spells it, `%imacro` or not (measured).
         const t = rest[0];
-        if (t === undefined) { result = false; break; }
+        if (t === undefined || t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'a macro name');
         const count = (x: PPToken | undefined): number | undefined => (x?.kind === 'number' ? parseNumber(x.text) : undefined);
         let min = 0, max = Infinity, plus = false;
         let i = 1;
@@ -847,7 +884,7 @@ class Preprocessor {
       case 'idn': case 'idni': {
         const e = this.expandSingle(rest as PPToken[], file, line);
         const comma = e.findIndex((t) => t.text === ',');
-        if (comma < 0) { this.sink.error('syntax', `\`${d}' expects two comma-separated arguments`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion); result = false; break; }
+        if (comma < 0) return this.testFailed(f, file, line, d, toks, 'two comma-separated arguments');
         // nasm compares strings by their contents (`'ab'` is `"ab"`), and two empty sides differ.
         const side = (ts: readonly PPToken[]): string => ts.map((t) => (t.kind === 'string' ? `"${quoteFree(t.text)}` : t.text)).join(' ');
         let a = side(e.slice(0, comma));
@@ -865,41 +902,66 @@ class Preprocessor {
       }
       case 'env': case 'usable': case 'using': case 'directive': case 'file':
         this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
-        result = false;
-        break;
+        return Test.Failed;
       default:
         this.sink.error('unknown-directive', `unknown preprocessor directive \`${d}'`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
-        result = false;
+        return Test.Failed;
     }
-    return negate ? !result : result;
+    return result !== negate ? Test.True : Test.False;
+  }
+
+  /** nasm's error for `%if<kind>` arguments that are not `what` it expects: the test fails. */
+  private testFailed(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], what: string): Test {
+    this.sink.error('syntax', `\`${d}' expects ${what}`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
+    return Test.Failed;
   }
 
   /**
-   * The truth of `%if`/`%ifn`/`%elif`/`%elifn` EXPR (`negate` for the `n` forms), false after an
-   * error. nasm's preprocessor runs inside its assembler's passes, so its `%if` sees `$`, `$$` and
-   * the labels above it; Ringside decides `%if` before assembling. An expression that needs them
-   * is decided by the assembler when the rest of the block holds diagnostics only (the boot
-   * sector's `%if ($-$$) > 510` / `%error ...`): the block is handed on whole and undefined
-   * returned. Any other such `%if` is an error that says why.
+   * The truth of `%if`/`%ifn`/`%elif`/`%elifn` EXPR (`negate` for the `n` forms, which the
+   * caller applies), or why there is none: an expression nasm's evaluator cannot read (a syntax
+   * error, a division by zero, an unknown name) is Unread, a value that is no number (a label,
+   * `a <=> b` unknown) Failed. nasm's preprocessor runs inside its assembler's passes, so its
+   * `%if` sees `$`, `$$` and the labels above it; Ringside decides `%if` before assembling. An
+   * expression that needs them is decided by the assembler when the rest of the block holds
+   * diagnostics only (the boot sector's `%if ($-$$) > 510` / `%error ...`): the block is handed
+   * on whole (Deferred). Any other such `%if` is an error that says why.
    */
-  private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[], negate: boolean): boolean | undefined {
+  private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[], negate: boolean): Test {
     const parsed = this.parseExpression(rest, file, line, f, d);
-    if (parsed === undefined) return false;
+    if (parsed === undefined) return Test.Unread;
     const term = this.assemblerTerm(parsed.expr);
     if (term === undefined) {
       const v = this.evaluateParsed(parsed.expr, file, line, f, d);
-      return v !== undefined && v.v !== 0;
+      if (v === 'unread') return Test.Unread;
+      if (v === 'non-constant') return Test.Failed;
+      return v.v !== 0 ? Test.True : Test.False;
     }
     const end = this.diagnosticBlock(f);
     if (end !== undefined) {
       this.deferBlock(f, end, { directive: d, negate, tokens: parsed.tokens, file, line });
-      return undefined;
+      return Test.Deferred;
     }
     const why = `Ringside decides \`${d}' before assembling; only a block of \`%error'/\`%warning' lines can test`;
-    this.sink.error('non-constant', term.k === 'sym'
+    // One name and no `$`: a label alone (relocatable, Failed in nasm) or an unknown name (Unread),
+    // which nasm's test fails on too, so an `%elif` tested in a skipped group fails silently (see
+    // conditional; taken for an unknown name). Differences of labels, and `$`, nasm can evaluate
+    // where Ringside cannot: its own error.
+    const own = this.assemblerTerms(parsed.expr) > 1 || term.k !== 'sym';
+    this.sink.error(own ? 'undecidable-condition' : 'non-constant', term.k === 'sym'
       ? `symbol \`${term.name}' is not a constant the preprocessor knows (in \`${d}'): ${why} a label`
       : `\`${term.k === 'here' ? '$' : '$$'}' in \`${d}': ${why} it`, lineRange(file, line, term.start, term.end), f.expansion);
-    return false;
+    return own ? Test.Failed : Test.Unread;
+  }
+
+  /** How many terms of `e` are `$`, `$$`, or names that are no preprocessor constant. */
+  private assemblerTerms(e: Expr): number {
+    switch (e.k) {
+      case 'num': return 0;
+      case 'here': case 'base': return 1;
+      case 'sym': return this.equConstant(e.name, 0) === undefined ? 1 : 0;
+      case 'un': return this.assemblerTerms(e.a);
+      case 'bin': return this.assemblerTerms(e.a) + this.assemblerTerms(e.b);
+    }
   }
 
   /** The first `$`, `$$`, or name that is no preprocessor constant (see equConstant) in `e`. */
@@ -1000,16 +1062,23 @@ class Preprocessor {
   /** `evalCondition` with the exact 64-bit value kept (for %assign). */
   private evalValue(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | undefined {
     const parsed = this.parseExpression(toks, file, line, f, d);
-    return parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+    return typeof v === 'object' ? v : undefined;
   }
 
   /** A preprocessor expression's tokens, macro-expanded, and its parse; undefined after reporting an error. */
   private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): { expr: Expr; tokens: readonly PPToken[] } | undefined {
     const e = this.expandSingle(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
-    if (e.length === 0) { this.sink.error('syntax', `\`${d}' expects an expression`, whole, f.expansion); return undefined; }
-    const { expr, error, warning } = parseWhole(e, this.limits.eval, true);
+    if (e.length === 0) {
+      // nasm's messages (measured; `%rotate`'s names no directive).
+      const message = d === '%rep' ? "`%rep' expects a repeat count" : d === '%rotate' ? "`' missing rotate count" : 'expression syntax error';
+      this.sink.error('syntax', message, whole, f.expansion);
+      return undefined;
+    }
+    const { expr, error, warning, trailing } = parseWhole(e, this.limits.eval, true);
     if (warning) this.sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), f.expansion);
+    if (trailing) this.sink.warning('trailing', trailing.message, lineRange(file, line, trailing.start, trailing.end), f.expansion);
     if (expr === undefined) {
       this.sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), f.expansion);
       return undefined;
@@ -1017,8 +1086,12 @@ class Preprocessor {
     return { expr, tokens: e };
   }
 
-  /** Evaluates a parsed preprocessor expression (see parseExpression); undefined after reporting an error. */
-  private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | undefined {
+  /**
+   * Evaluates a parsed preprocessor expression (see parseExpression); after reporting an error,
+   * 'unread' where nasm's evaluator fails (an unknown name, a division by zero) and 'non-constant'
+   * for a value that is no number.
+   */
+  private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
     let failed = false;
     const ctx: EvalContext = {
       symbol: (name: string, node: Expr) => {
@@ -1036,9 +1109,9 @@ class Preprocessor {
       },
     };
     const v = evaluate(expr, ctx);
-    if (failed) return undefined;
+    if (failed) return 'unread';
     // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
-    if (v.v === undefined) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return undefined; }
+    if (v.v === undefined) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return 'non-constant'; }
     return v;
   }
 
@@ -1629,6 +1702,16 @@ class Preprocessor {
 }
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
+
+/** The state a conditional group is in after its `%if` or a tested `%elif` gave `test`. */
+function stateAfter(test: Test): Cond {
+  switch (test) {
+    case Test.True: return Cond.Active;
+    case Test.False: return Cond.Looking;
+    case Test.Unread: return Cond.Unread;
+    default: return Cond.Never;
+  }
+}
 
 /** The lines besides blanks, comments and nested `%if`/`%ifn` ... `%endif` that a block handed on to the assembler may hold (see diagnosticBlock). */
 const DEFERRED_LINES: ReadonlySet<string> = new Set(['%elif', '%elifn', '%else', '%error', '%warning', '%fatal']);
