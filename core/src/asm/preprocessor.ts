@@ -441,7 +441,7 @@ class Preprocessor {
     let flags = lineFlags(toks);
     if (flags !== 0) {
       if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
-      else if ((flags & Flag.Preproc) !== 0) this.macroLocalsOutside(toks, file, line, f.expansion);
+      else if ((flags & Flag.Preproc) !== 0) toks = this.macroLocalsOutside(toks, file, line, f.expansion);
       if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -458,11 +458,23 @@ class Preprocessor {
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
-  /** `%%name` on a line outside any macro call: nasm's error for each (the token stays). */
-  private macroLocalsOutside(toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): void {
-    for (const t of toks) {
-      if (t.kind === 'preproc' && t.text.length > 2 && t.text.startsWith('%%')) this.sink.error('syntax', `\`${t.text}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
+  /**
+   * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%0`, `%00`, which a line outside any macro
+   * call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body): nasm
+   * reports each and drops it (`db %1` is then `db`, measured).
+   */
+  private macroLocalsOutside(toks: PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
+    let kept: PPToken[] | undefined;
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (t.kind === 'preproc' && t.text.length > 1 && (MACRO_PARAMETER.test(t.text) || (t.text.length > 2 && t.text.startsWith('%%')))) {
+        // nasm names `%{1}` as `%1`.
+        const name = t.text.startsWith('%{') && !t.text.includes(':') ? `%${t.text.slice(2, -1)}` : t.text;
+        this.sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
+        kept ??= toks.slice(0, i);
+      } else kept?.push(t);
     }
+    return kept ?? toks;
   }
 
   /** A directive's tokens with `%1`, `%$name` and `%[...]` rewritten, as processLine rewrites an active line's. */
@@ -1327,11 +1339,15 @@ class Preprocessor {
       this.refer(def.name, t, file, line);
       const start = t.start, end = toks[endIdx].end;
       const body: PPToken[] = [];
+      // `%?` is the name as called, `%??` as defined (nasm 2.16 reads them in the body and in the
+      // arguments alike, measured: with `%define f(x) x`, `f(%?)` is `f`).
+      const named = (x: PPToken): PPToken => (x.kind === 'preproc' && (x.text === '%?' || x.text === '%??')
+        ? { kind: 'ident', text: x.text === '%?' ? t.text : def!.name, start, end, at: NOWHERE } : x);
       for (const b of def.body) {
         // A name given twice is the later parameter (nasm 2.16: `f(x,x) x` with (1,2) is 2).
         const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
-        if (pi >= 0 && args) for (const a of args[pi]) body.push(a);
-        else body.push({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE });
+        if (pi >= 0 && args) for (const a of args[pi]) body.push(named(a));
+        else body.push(named({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE }));
       }
       const set = active ?? new Set<SingleLineMacro>();
       set.add(def);
@@ -1702,6 +1718,9 @@ class Preprocessor {
 }
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
+
+/** A multi-line macro's parameter: `%1`, `%{1}`, `%{-1}`, `%-1`, `%{1:2}`, `%0`, `%00`. */
+const MACRO_PARAMETER = /^%(?:\d+|-\d+|\{-?\d+(?::-?\d+)?\})$/;
 
 /** The state a conditional group is in after its `%if` or a tested `%elif` gave `test`. */
 function stateAfter(test: Test): Cond {
