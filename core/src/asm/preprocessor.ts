@@ -5,7 +5,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckBlock, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
-import { someIdent, tokenizeLine, type Token } from './lexer';
+import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { isFloatText } from './floats';
 import { parseNumber } from './numbers';
@@ -181,8 +181,12 @@ class Preprocessor {
   private equScanned = 0;
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
+  /**
+   * Single-line macros by their names in lower case, oldest first: as nasm keeps them, one list
+   * for `%define` and `%idefine` alike, so the newer of the two shadows the other (see
+   * defineSingle, lookupSingle).
+   */
   private readonly smacros = new Map<string, SingleLineMacro[]>();
-  private readonly ismacros = new Map<string, SingleLineMacro[]>();
   private readonly mmacros = new Map<string, MultiLineMacro[]>();
   /**
    * Which set of macro names is defined now, unique across assemblies: renewed whenever a name is
@@ -335,10 +339,10 @@ class Preprocessor {
    * that is a case-sensitive macro's name in another case only sends the line the long way.
    */
   private namesNoMacro(e: LineEntry): boolean {
-    if (this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0) return true;
+    if (this.smacros.size === 0 && this.mmacros.size === 0) return true;
     // Found before under the same macro names (a line repeated, a file assembled again).
     if (e.namesNoMacroOf === this.macroNames) return true;
-    if (this.initials.names !== this.macroNames) this.initials = initialsOf(this.macroNames, [this.smacros, this.ismacros, this.mmacros]);
+    if (this.initials.names !== this.macroNames) this.initials = initialsOf(this.macroNames, [this.smacros, this.mmacros]);
     if (someIdent(e.text, e.codeStart, this.namesMacro)) return false;
     e.namesNoMacroOf = this.macroNames;
     return true;
@@ -349,9 +353,9 @@ class Preprocessor {
     const first = text.charCodeAt(start);
     if (first >= 128 || this.initials.chars[first] === 0) return false;
     const w = text.slice(start, end);
-    if (this.smacros.has(w) || this.mmacros.has(w)) return true;
+    if (this.mmacros.has(w)) return true;
     const lower = w.toLowerCase();
-    return this.ismacros.has(lower) || this.mmacros.has(lower);
+    return this.smacros.has(lower) || this.mmacros.has(lower);
   };
 
   /**
@@ -364,7 +368,7 @@ class Preprocessor {
     const from = f.idx;
     // The last line is dropped when empty (see loop); a limit stops the run where the loop would.
     const end = Math.min(lines.count - (lines.line(lines.count - 1) === '' ? 1 : 0), from + this.limits.lines - this.linesProcessed, from + MAX_LINES + 1 - this.out.count);
-    const macros = this.smacros.size > 0 || this.ismacros.size > 0 || this.mmacros.size > 0;
+    const macros = this.smacros.size > 0 || this.mmacros.size > 0;
     let i = from;
     while (i < end) {
       const e = lines.entry(i);
@@ -422,9 +426,17 @@ class Preprocessor {
     const first = tokens[0];
     const directive = first && first.kind === 'preproc' ? first.text.toLowerCase() : '';
 
-    if (this.capture) { this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive); return; }
+    // nasm warns of an unterminated string as it reads a line of a file, while the group the line
+    // is in assembles (a macro's or %rep's lines are read once, when captured). The lines passed
+    // on as written above are the parser's to warn of (parseLine).
+    if (this.capture) {
+      if (entry !== undefined) this.warnOpenString(f, file, line, tokens);
+      this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive);
+      return;
+    }
 
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
+    if (active && entry !== undefined) this.warnOpenString(f, file, line, tokens);
     if (!active) {
       if (directive.startsWith('%if') || directive.startsWith('%elif') || directive === '%else' || directive === '%endif') {
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (deferBlock).
@@ -456,6 +468,12 @@ class Preprocessor {
     this.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
+  }
+
+  /** nasm's warning of an unterminated string on line `line` (tokens `tokens`), if it has one. */
+  private warnOpenString(f: Frame, file: string, line: number, tokens: readonly Token[]): void {
+    const open = openString(tokens);
+    if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
   }
 
   /**
@@ -571,7 +589,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
-        this.smacros.delete(name.text); this.ismacros.delete(name.text.toLowerCase());
+        this.undefineSingle(name.text);
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -1030,6 +1048,7 @@ class Preprocessor {
       if (f.lines !== undefined) {
         const e = f.lines.entry(k);
         file = f.file; line = k; text = e.text; raw = e.code;
+        this.warnOpenString(f, file, line, raw);
       } else {
         const b = f.body![k];
         file = b.file; line = b.line; text = b.text;
@@ -1223,11 +1242,11 @@ class Preprocessor {
       ];
       const range = lineRange(file, line, name.start, name.end);
       if (d === '%arg') {
-        this.defineSingle(name.text, undefined, at('+', frame.argOffset), range, false);
+        this.defineSingle(name.text, undefined, at('+', frame.argOffset), range, false, f.expansion);
         frame.argOffset += slot;
       } else {
         frame.localOffset += slot;
-        this.defineSingle(name.text, undefined, at('-', frame.localOffset), range, false);
+        this.defineSingle(name.text, undefined, at('-', frame.localOffset), range, false, f.expansion);
         // nasm: `%assign %$localsize %$localsize+SIZE`, for `enter %$localsize, 0`.
         const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: name.start, end: name.end };
         const [target, ...expr] = this.substituteContext([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
@@ -1240,26 +1259,46 @@ class Preprocessor {
   // ---- single-line macros ----
 
   private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[]): void {
-    const m: SingleLineMacro = { name, params, body, range };
-    const map = caseInsensitive ? this.ismacros : this.smacros;
-    const key = caseInsensitive ? name.toLowerCase() : name;
-    // Overloads differ in their parameter count, newest last. The one a new definition replaces is
-    // the newest of its count or without parameters (any, for a definition without); if that one
-    // differs in having parameters, nasm warns (an error unless -w-pp-macro-def-param-single) and
-    // keeps both, the new one shadowing the other (see expandSingle).
-    const had = map.get(key);
-    if (had === undefined) this.macroNames = newMacroNames();
-    const list = had ?? [];
+    const m: SingleLineMacro = caseInsensitive ? { name, params, body, range, caseInsensitive } : { name, params, body, range };
+    const key = name.toLowerCase();
+    const list = this.smacros.get(key);
+    this.allDefines.push(m);
+    if (list === undefined) {
+      this.smacros.set(key, [m]);
+      this.macroNames = newMacroNames();
+      return;
+    }
+    // As nasm 2.16's define_smacro: the definition a new one replaces is the newest of the same
+    // name (told apart by case only when both are case-sensitive) taking the same count of
+    // parameters or none (any, for a definition without). If that one differs in case-sensitivity
+    // or in having parameters, nasm warns and keeps both, the new one shadowing the other (for
+    // parameters, an error unless -w-pp-macro-def-param-single).
     const n = params?.length ?? 0;
     let k = list.length - 1;
-    while (k >= 0 && !(n === 0 || list[k].params === undefined || list[k].params!.length === n)) k--;
-    if (k >= 0 && (list[k].params === undefined) !== (params === undefined)) {
+    for (; k >= 0; k--) {
+      const o = list[k];
+      const same = o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name;
+      if (same && (n === 0 || o.params === undefined || o.params.length === n)) break;
+    }
+    if (k < 0) { list.push(m); return; }
+    const o = list[k];
+    if ((o.caseInsensitive === true) !== caseInsensitive) {
+      const sense = (insensitive: boolean): string => (insensitive ? 'insensitive' : 'sensitive');
+      this.sink.warning('macro-def-case-single', `case ${sense(caseInsensitive)} definition of macro \`${name}' will shadow ${sense(o.caseInsensitive === true)} macro \`${o.name}'`, range, expansion);
+      list.push(m);
+    } else if ((o.params === undefined) !== (params === undefined)) {
       this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
       list.push(m);
-    } else if (k >= 0) list[k] = m;
-    else list.push(m);
-    map.set(key, list);
-    this.allDefines.push(m);
+    } else list[k] = m;
+  }
+
+  /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */
+  private undefineSingle(name: string): void {
+    const key = name.toLowerCase();
+    const list = this.smacros.get(key);
+    if (list === undefined) return;
+    const kept = list.filter((m) => m.caseInsensitive !== true && m.name !== name);
+    if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
   }
 
   /** A use of macro or define `name` by token `t` on line `line` of `file`, where `t` is written. */
@@ -1268,8 +1307,14 @@ class Preprocessor {
     this.references.push(isPieces(w) ? { name, range: w[0] ?? t.src ?? lineRange(file, line, t.start, t.end), pieces: w } : { name, range: w });
   }
 
+  /** The definitions `name` calls, oldest first: `%idefine`s in any case, `%define`s of `name` itself. */
   private lookupSingle(name: string): SingleLineMacro[] | undefined {
-    return this.smacros.get(name) ?? (this.ismacros.size > 0 ? this.ismacros.get(name.toLowerCase()) : undefined);
+    const list = this.smacros.get(name.toLowerCase());
+    if (list === undefined) return undefined;
+    // The list holds `%define`s of the name in other cases too, which do not match.
+    if (list.every((m) => m.caseInsensitive === true || m.name === name)) return list;
+    const named = list.filter((m) => m.caseInsensitive === true || m.name === name);
+    return named.length > 0 ? named : undefined;
   }
 
   /**
@@ -1288,7 +1333,7 @@ class Preprocessor {
 
   /** Expands single-line macros (manual §4.1); returns the input array itself when nothing expands. */
   private expandSingle(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
-    if (this.smacros.size === 0 && this.ismacros.size === 0 && !hasBuiltin(toks)) return toks;
+    if (this.smacros.size === 0 && !hasBuiltin(toks)) return toks;
     if (active === undefined) { this.expandedTokens = 0; this.expansionOverflow = false; }
     let out: PPToken[] | undefined;
     for (let i = 0; i < toks.length; i++) {
@@ -1503,7 +1548,7 @@ class Preprocessor {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
       const str = tokensText(this.expandSingle(toks.slice(2), file, line));
-      this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive);
+      this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
     const args = this.expandSingle(toks.slice(2), file, line);
@@ -1515,17 +1560,21 @@ class Preprocessor {
       else if (!(t.kind === 'op' && t.text === ',')) { this.sink.error('syntax', `\`${d}': expects strings${op === '%substr' ? ' and numbers' : ''}, found \`${t.text}'`, here, f.expansion); return; }
     }
     if (strings.length === 0) { this.sink.error('syntax', `\`${d}' requires a string argument`, here, f.expansion); return; }
-    if (op === '%strlen') { this.defineSingle(name.text, undefined, [at({ kind: 'number', text: String(strings[0].length), start: 0, end: 0 })], range, caseInsensitive); return; }
+    if (op === '%strlen') { this.defineSingle(name.text, undefined, [at({ kind: 'number', text: String(strings[0].length), start: 0, end: 0 })], range, caseInsensitive, f.expansion); return; }
     if (op === '%deftok') {
-      const body = tokenizeLine(new TextDecoder().decode(strings[0])).filter((t) => t.kind !== 'comment').map(at);
-      this.defineSingle(name.text, undefined, body, range, caseInsensitive);
+      const tokens = tokenizeLine(new TextDecoder().decode(strings[0]));
+      // nasm reads the string as a line, and warns of an unterminated string in it.
+      const open = openString(tokens);
+      if (open !== undefined) this.sink.warning('open-string', open.message, here, f.expansion);
+      const body = tokens.filter((t) => t.kind !== 'comment').map(at);
+      this.defineSingle(name.text, undefined, body, range, caseInsensitive, f.expansion);
       return;
     }
     if (op === '%strcat') {
       const all = new Uint8Array(strings.reduce((n, b) => n + b.length, 0));
       let k = 0;
       for (const b of strings) { all.set(b, k); k += b.length; }
-      this.defineSingle(name.text, undefined, [at({ kind: 'string', text: quoteBytes(all), start: 0, end: 0 })], range, caseInsensitive);
+      this.defineSingle(name.text, undefined, [at({ kind: 'string', text: quoteBytes(all), start: 0, end: 0 })], range, caseInsensitive, f.expansion);
       return;
     }
     // %substr NAME string, start[, length]: 1-based start (measured with nasm 2.16: a start below
@@ -1538,7 +1587,7 @@ class Preprocessor {
     const countArg = nums[1] ?? 1;
     const count = countArg < 0 ? len - from + countArg + 1 : countArg;
     const sub = from < 0 || from >= len || count <= 0 ? new Uint8Array(0) : str.subarray(from, Math.min(len, from + count));
-    this.defineSingle(name.text, undefined, [at({ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: 0, end: 0 })], range, caseInsensitive);
+    this.defineSingle(name.text, undefined, [at({ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: 0, end: 0 })], range, caseInsensitive, f.expansion);
   }
 
   private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
