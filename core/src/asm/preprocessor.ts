@@ -842,8 +842,9 @@ class Preprocessor {
         // An `%elif` that is tested sees macro parameters and `%$` names, as an `%if` does.
         const test = this.testCondition(f, file, line, d, kind, this.substituted(f, toks as PPToken[], file, line));
         if (test === Test.Deferred) { this.conds.pop(); return; }
-        // Ringside's own limit (see expressionCondition) is no message of nasm's: it stays.
-        this.sink.rollback(mark, (diagnostic) => diagnostic.code === 'undecidable-condition');
+        // Ringside's own limits (a condition it cannot decide, see expressionCondition; a form it
+        // does not support) are no messages of nasm's: they stay, as does an unknown directive.
+        this.sink.rollback(mark, (diagnostic) => KEPT_IN_SKIPPED_GROUP.has(diagnostic.code));
         top.state = stateAfter(test);
       }
       return;
@@ -1767,6 +1768,9 @@ class Preprocessor {
 }
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
+
+/** Codes of the errors a tested `%elif` reports although nasm would not (see conditional). */
+const KEPT_IN_SKIPPED_GROUP: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unknown-directive']);
 
 /** A multi-line macro's parameter: `%1`, `%{1}`, `%{-1}`, `%-1`, `%{1:2}`, `%0`, `%00`. */
 const MACRO_PARAMETER = /^%(?:\d+|-\d+|\{-?\d+(?::-?\d+)?\})$/;
