@@ -226,6 +226,8 @@ class Preprocessor {
   /** Tokens produced by single-line expansion for the current line, for `--limit-macro-tokens`. */
   private expandedTokens = 0;
   private expansionOverflow = false;
+  /** The fewest tokens the line's unread rest held during the expansion of a call (see expansionPass). */
+  private restLow = 0;
 
   /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
   private readonly time: Date;
@@ -462,7 +464,7 @@ class Preprocessor {
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
-    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
+    if ((flags & Flag.Preproc) !== 0 && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
     if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && this.unsupportedFunction(f, file, line, text, expanded)) return;
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     this.trackBits(expanded);
@@ -1322,98 +1324,168 @@ class Preprocessor {
    * `a %+ b` pasted (manual §4.1.4), and what the pasting made rescanned for single-line macros,
    * as nasm does: `val_ %+ %1` with `%1` = 2 is the macro `val_2` when there is one.
    */
-  private pasteAndRescan(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
+  private pasteAndRescan(toks: PPToken[], file: string, line: number): PPToken[] {
     for (let round = 0; round < this.limits.macroLevels; round++) {
       const joined = pasteTokens(toks, file, line);
       if (joined.length === toks.length) return joined;
-      toks = this.expandSingle(joined, file, line, active);
+      toks = this.expandSingle(joined, file, line);
       if (toks === joined || !hasPaste(toks)) return toks;
     }
     return toks;
   }
 
-  /** Expands single-line macros (manual §4.1); returns the input array itself when nothing expands. */
-  private expandSingle(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
+  /**
+   * Expands single-line macros (manual §4.1) as nasm 2.16's expand_smacro does (preproc.c): a
+   * pass over the line, and when it expanded something and `%+` then pastes tokens, another pass
+   * over the whole line. Returns the input array itself when nothing expands.
+   */
+  private expandSingle(toks: PPToken[], file: string, line: number): PPToken[] {
     if (this.smacros.size === 0 && !hasBuiltin(toks)) return toks;
-    if (active === undefined) { this.expandedTokens = 0; this.expansionOverflow = false; }
-    let out: PPToken[] | undefined;
-    for (let i = 0; i < toks.length; i++) {
-      const t = toks[i];
-      const defs = t.kind === 'ident' ? this.lookupSingle(t.text) : undefined;
-      if (!defs) {
-        const b = t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
-        if (b) { if (!out) out = toks.slice(0, i); if (Array.isArray(b)) out.push(...b); else out.push(b); continue; }
-        if (out) out.push(t);
-        continue;
-      }
-      // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
-      // with them, it takes the definition of the call's argument count, if there is one.
-      let def: SingleLineMacro | undefined = defs[defs.length - 1];
-      let args: PPToken[][] | undefined;
-      let endIdx = i;
-      const open = toks[i + 1];
-      if (def.params !== undefined) {
-        def = undefined;
-        if (open && open.text === '(') {
-          let depth = 0;
-          let j = i + 1;
-          for (; j < toks.length; j++) {
-            if (toks[j].text === '(') depth++;
-            else if (toks[j].text === ')' && --depth === 0) break;
-          }
-          if (j < toks.length) {
-            // `f()` passes one empty argument, as nasm counts it.
-            args = j === i + 2 ? [[]] : splitArguments(toks.slice(i + 2, j), 0, Infinity);
-            for (let k = defs.length - 1; k >= 0 && !def; k--) if (defs[k].params?.length === args.length) def = defs[k];
-            if (def) endIdx = j;
-            else if (!active?.has(defs[defs.length - 1])) {
-              this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
-            }
-          }
-        }
-      }
-      if (!def || active?.has(def) || this.expansionOverflow) { if (out) out.push(t); continue; }
-      this.expandedTokens += def.body.length;
-      if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {
-        // nasm's message for both limits; the rest of the line is left unexpanded.
-        this.expansionOverflow = true;
-        this.sink.error('limit-macro-tokens', 'interminable macro recursion', lineRange(file, line, t.start, t.end));
-        if (out) out.push(t);
-        continue;
-      }
-      if (!out) out = toks.slice(0, i);
-      this.refer(def.name, t, file, line);
-      const start = t.start, end = toks[endIdx].end;
-      const body: PPToken[] = [];
-      // `%?` is the name as called, `%??` as defined (nasm 2.16 reads them in the body and in the
-      // arguments alike, measured: with `%define f(x) x`, `f(%?)` is `f`).
-      const named = (x: PPToken): PPToken => (x.kind === 'preproc' && (x.text === '%?' || x.text === '%??')
-        ? { kind: 'ident', text: x.text === '%?' ? t.text : def!.name, start, end, at: NOWHERE } : x);
-      for (const b of def.body) {
-        // A name given twice is the later parameter (nasm 2.16: `f(x,x) x` with (1,2) is 2).
-        const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
-        if (pi >= 0 && args) for (const a of args[pi]) body.push(named(a));
-        else body.push(named({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE }));
-      }
-      const set = active ?? new Set<SingleLineMacro>();
-      set.add(def);
-      // Pasted after the body's own macros expand, as nasm does (`val_ %+ x` with x = v, v = 2: val_2).
-      let expanded = this.expandSingle(body, file, line, set);
-      if (hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line, set);
-      set.delete(def);
-      // nasm rescans an expansion with the rest of its line: one ending in the name of a macro
-      // with parameters takes the parentheses after the call (`%define g f`: `g(3)` is `f(3)`).
-      const last = expanded.length > 0 ? expanded[expanded.length - 1] : undefined;
-      if (last?.kind === 'ident' && toks[endIdx + 1]?.text === '(' && this.lookupSingle(last.text)?.at(-1)?.params !== undefined) {
-        for (let k = 0; k < expanded.length - 1; k++) out.push(expanded[k]);
-        toks = [last, ...toks.slice(endIdx + 1)];
-        i = -1;
-        continue;
-      }
-      for (const x of expanded) out.push(x);
-      i = endIdx;
+    this.expandedTokens = 0;
+    this.expansionOverflow = false;
+    let result = this.expansionPass(toks, file, line);
+    for (let round = 0; result !== toks && hasPaste(result) && round < this.limits.macroLevels; round++) {
+      const joined = pasteTokens(result, file, line);
+      if (joined.length === result.length) break;
+      const again = this.expansionPass(joined, file, line);
+      result = again;
+      if (again === joined) break;
     }
-    return out ?? toks;
+    return result;
+  }
+
+  /**
+   * One pass of nasm's expansion over `toks`, left to right (its main token loop): at a macro's
+   * name, the call is replaced by its expansion (see expandCall) and the pass goes on after it,
+   * without reading it again. nasm resumes at the token that followed the call; when the
+   * expansion took that token as an argument (`%define f g(` / `f 2)`, an alias `%define g f` /
+   * `g(1)`), nasm has freed it and leaves the rest of the line as it is for this pass (so
+   * `g(1), g(2)` expands the first call only, measured). `toks` itself when nothing expands.
+   */
+  private expansionPass(toks: PPToken[], file: string, line: number): PPToken[] {
+    let i = 0;
+    while (i < toks.length && !this.mayExpand(toks[i])) i++;
+    if (i === toks.length) return toks;
+    const out = toks.slice(0, i);
+    // The tokens still to read, the next one last: what follows a call is what lies below it.
+    const rest: PPToken[] = [];
+    for (let k = toks.length - 1; k >= i; k--) rest.push(toks[k]);
+    let expanded = false;
+    while (rest.length > 0) {
+      this.restLow = rest.length;
+      const after = this.expandCall(rest, file, line, undefined);
+      if (after < 0) { out.push(rest.pop()!); continue; }
+      expanded = true;
+      const keep = this.restLow < after ? 0 : after;
+      while (rest.length > keep) out.push(rest.pop()!);
+    }
+    return expanded ? out : toks;
+  }
+
+  /** Whether `t` is a name a single-line macro or a standard macro may stand for. */
+  private mayExpand(t: PPToken): boolean {
+    if (t.kind !== 'ident') return false;
+    return this.lookupSingle(t.text) !== undefined || (t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f);
+  }
+
+  /**
+   * nasm's expand_one_smacro on the top of `rest` (the tokens still to read, the next one last):
+   * when it is a call of a single-line macro (with its arguments below it), the call is replaced
+   * by the expansion, and the count of tokens left below it is returned; else -1. The expansion
+   * is made from the body's last token to its first (nasm's lists are built backwards), each
+   * pushed on `rest`, and each name expanded at once with what lies below it: the rest of the
+   * expansion, then the rest of the line. So a name in the body takes arguments written after
+   * it, in the body or after the call. A macro does not expand within its own expansion
+   * (`active`). `restLow` keeps the fewest tokens `rest` was cut to.
+   */
+  private expandCall(rest: PPToken[], file: string, line: number, active: Set<SingleLineMacro> | undefined): number {
+    const top = rest.length - 1;
+    const t = rest[top];
+    if (t.kind !== 'ident') return -1;
+    const defs = this.lookupSingle(t.text);
+    if (defs === undefined) {
+      const b = t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
+      if (b === undefined) return -1;
+      rest.pop();
+      const after = rest.length;
+      this.restLow = Math.min(this.restLow, after);
+      if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(b[k]);
+      else rest.push(b);
+      return after;
+    }
+    // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
+    // with them, it takes the definition of the call's argument count, if there is one.
+    let def: SingleLineMacro | undefined = defs[defs.length - 1];
+    let args: PPToken[][] | undefined;
+    let last = top;
+    if (def.params !== undefined) {
+      if (rest[top - 1]?.text !== '(') return -1;
+      // The closing parenthesis: parentheses and commas in braces do not count.
+      let depth = 0, braces = 0;
+      let j = top - 1;
+      for (; j >= 0; j--) {
+        const x = rest[j];
+        if (x.kind !== 'op') continue;
+        if (x.text === '{') braces++;
+        else if (x.text === '}') { if (braces > 0) braces--; }
+        else if (braces > 0) continue;
+        else if (x.text === '(') depth++;
+        else if (x.text === ')' && --depth === 0) break;
+      }
+      if (j < 0) {
+        this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end));
+        return -1;
+      }
+      const inside: PPToken[] = [];
+      for (let k = top - 2; k > j; k--) inside.push(rest[k]);
+      // `f()` passes one empty argument, as nasm counts it.
+      args = inside.length === 0 ? [[]] : splitArguments(inside, 0, Infinity);
+      def = undefined;
+      for (let k = defs.length - 1; k >= 0 && !def; k--) if (defs[k].params?.length === args.length) def = defs[k];
+      if (!def) {
+        if (!active?.has(defs[defs.length - 1])) {
+          this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+        }
+        return -1;
+      }
+      last = j;
+    }
+    if (active?.has(def) || this.expansionOverflow) return -1;
+    this.expandedTokens += def.body.length;
+    if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {
+      // nasm's message for both limits; the rest of the line is left unexpanded.
+      this.expansionOverflow = true;
+      this.sink.error('limit-macro-tokens', 'interminable macro recursion', lineRange(file, line, t.start, t.end));
+      return -1;
+    }
+    this.refer(def.name, t, file, line);
+    const start = t.start, end = rest[last].end;
+    rest.length = last;
+    const after = rest.length;
+    this.restLow = Math.min(this.restLow, after);
+    const set = active ?? new Set<SingleLineMacro>();
+    set.add(def);
+    // `%?` is the name as called, `%??` as defined (nasm 2.16 reads them in the body and in the
+    // arguments alike, measured: with `%define f(x) x`, `f(%?)` is `f`); they are not expanded.
+    const push = (x: PPToken): void => {
+      if (x.kind === 'preproc' && (x.text === '%?' || x.text === '%??')) {
+        rest.push({ kind: 'ident', text: x.text === '%?' ? t.text : def!.name, start, end, at: NOWHERE });
+        return;
+      }
+      rest.push(x);
+      if (x.kind === 'ident') this.expandCall(rest, file, line, set);
+    };
+    for (let k = def.body.length - 1; k >= 0; k--) {
+      const b = def.body[k];
+      // A name given twice is the later parameter (nasm 2.16: `f(x,x) x` with (1,2) is 2).
+      const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
+      if (pi >= 0 && args) {
+        const a = args[pi];
+        for (let q = a.length - 1; q >= 0; q--) push(a[q]);
+      } else push({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE });
+    }
+    set.delete(def);
+    return after;
   }
 
   /**
