@@ -64,6 +64,14 @@ const smacroParams: Snippet = (g, k) => {
   }
   const use = (n: number): string => n === 0 ? `f${k}` : `f${k}(${Array.from({ length: n }, () => g.chance(0.2) ? `(${g.num()}+${g.num()})` : g.num()).join(', ')})`;
   for (let i = 0; i < 3; i++) out.push(`  dd ${use(g.pick(forms))}`);
+  // An alias, and a body ending in a call that takes its arguments from after the call: nasm
+  // expands such a call with what follows it, and then leaves the rest of the line alone.
+  const n = g.pick(forms);
+  if (n > 0 && g.chance(0.4)) {
+    const args = Array.from({ length: n }, () => g.num()).join(', ');
+    out.push(`%define al${k} f${k}`, `  dd al${k}(${args})${g.chance(0.5) ? `, ${g.num()}` : ''}`);
+    out.push(`%define op${k} f${k}(`, `  dd op${k} ${args})`);
+  }
   if (g.chance(0.3)) {
     const gone = g.pick(forms);
     out.push(gone === 0 ? `%undef f${k}` : `%undef f${k}`);
@@ -79,6 +87,9 @@ const smacroBinding: Snippet = (g, k) => {
   if (g.chance(0.5)) out.push(`%define b${k} ${v2}`); else out.push(`%undef b${k}`, `%define b${k} ${v2}`);
   out.push(`  dd l${k}, x${k}`);
   out.push(`%${g.pick(['idefine', 'ixdefine'])} Ci${k} ${g.num()}`, `  dd ci${k}, CI${k}, Ci${k}`);
+  // A %define of the name in one case shadows the %idefine (and the other way round), warned of.
+  if (g.chance(0.3)) out.push(`%${g.pick(['define', 'xdefine', 'assign'])} ${g.pick(['Ci', 'CI', 'ci'])}${k} ${g.num()}`, `  dd ci${k}, CI${k}, Ci${k}`);
+  if (g.chance(0.2)) out.push(`%idefine ${g.pick(['Ci', 'CI', 'ci'])}${k} ${g.num()}`, `  dd ci${k}, CI${k}, Ci${k}`);
   if (g.chance(0.5)) out.push(`%define Cs${k} ${g.num()}`, `%ifdef cs${k}`, '  db 3', '%else', '  db 4', '%endif');
   if (g.chance(0.4)) out.push(`%xdefine r${k} ${g.num()}`, `%xdefine r${k} r${k}+${g.num()}`, `%xdefine r${k} (r${k})*2`, `  dd r${k}`);
   return out;
@@ -106,9 +117,13 @@ const nestedRep: Snippet = (g, k) => {
 const ifChains: Snippet = (g, k) => {
   const names = [`v${k}`];
   const out = [`%assign v${k} ${g.num(0, 20)}`, `%if ${condition(g, names)}`, '  db 1'];
-  for (let i = g.int(0, 2); i > 0; i--) out.push(`%${g.pick(['elif', 'elifn'])} ${condition(g, names)}`, `  db ${i + 1}`);
-  if (g.chance(0.6)) out.push('%else', '  db 9');
-  out.push('%endif');
+  // Now and then an %elif nasm cannot read (empty, `1+`), which ends the group silently when it is
+  // tested, and trailing garbage after %else or %endif, warned of unless the group is dead.
+  const elifCondition = (): string => (g.chance(0.1) ? g.pick(['', ' 1+', ' (1']) : ` ${condition(g, names)}`);
+  const junk = (): string => (g.chance(0.1) ? ' junk' : '');
+  for (let i = g.int(0, 2); i > 0; i--) out.push(`%${g.pick(['elif', 'elifn'])}${elifCondition()}`, `  db ${i + 1}`);
+  if (g.chance(0.6)) out.push(`%else${junk()}`, '  db 9');
+  out.push(`%endif${junk()}`);
   if (g.chance(0.4)) out.push(`%ifn ${condition(g, names)}`, `  %if ${condition(g, names)}`, '    db 5', '  %endif', '%endif');
   return out;
 };
@@ -118,7 +133,7 @@ const tokenTests: Snippet = (g, k) => {
   const operands = (): string => g.pick([g.num(), `x${k}`, 'eax', g.str(), '', `${g.num()} ${g.num()}`, `-${g.num()}`, `$`, `a${k}, b`, '+', g.num(0, 9) + '.5']);
   const test = (): string => {
     switch (g.int(0, 8)) {
-      case 0: return `def d${k}`;
+      case 0: return g.chance(0.3) ? `def x${k} d${k}` : `def d${k}`;
       case 1: return `macro m${k}${g.pick(['', ' 1', ' 0-1', ' 2'])}`;
       case 2: return `idn ${operands()}, ${operands()}`;
       case 3: return `idni ${operands()}, ${operands()}`;
@@ -203,7 +218,7 @@ const stringFunctions: Snippet = (g, k) => {
   out.push(`%substr ss${k} ${s} ${a}${g.chance(0.6) ? `, ${g.pick(['1', '2', '-1', String(g.int(0, 4))])}` : ''}`, `  db ss${k}, 0`);
   out.push(`%strcat sc${k} ${g.str()}, ${g.str()}${g.chance(0.4) ? `, ${g.str()}` : ''}`, `  db sc${k}, 0`);
   out.push(`%strlen sl${k} sc${k}`, `  dd sl${k}`);
-  out.push(`%defstr ds${k} ${g.pick([`abc${k}`, `${g.num()} + ${g.num()}`, `mov eax, 1`, `x${k}`])}`, `  db ds${k}, 0`);
+  out.push(`%defstr ds${k} ${g.pick([`abc${k}`, `${g.num()} + ${g.num()}`, `mov eax, 1`, `x${k}`, `"open${k}`])}`, `  db ds${k}, 0`);
   out.push(`%deftok dt${k} '${g.num()}+${g.num()}'`, `  dd dt${k}`);
   return out;
 };
@@ -218,6 +233,8 @@ const pasting: Snippet = (g, k) => {
   out.push(`%define pre${k} val${k}_`, `  dd pre${k} %+ ${g.int(0, 3)}`);
   out.push(`%xdefine xp${k} %[pre${k}]%[ix${k}]`, `  dd xp${k}`);
   out.push(`%imacro Nm${k} 0`, '  %defstr s1 %?', '  %defstr s2 %??', '  db s1, s2', '%endmacro', `  ${g.pick([`Nm${k}`, `nm${k}`, `NM${k}`])}`);
+  out.push(`%idefine Sn${k} %?`, `%defstr sn${k} ${g.pick([`Sn${k}`, `SN${k}`, `sn${k}`])}`, `  db sn${k}`);
+  out.push(`%macro Dq${k} 0-1 %${g.pick(['?', '??'])}`, '  %defstr dq %1', '  db dq', '%endmacro', `  Dq${k}${g.chance(0.3) ? ` x${k}` : ''}`);
   return out;
 };
 

@@ -38,16 +38,24 @@ export class DiagnosticSink {
     return this.list.length;
   }
 
-  /** Withdraws the diagnostics reported since `mark` (a tentative assembly pass that did not settle). */
-  rollback(mark: number): void {
+  /**
+   * Withdraws the diagnostics reported since `mark` (a tentative assembly pass that did not
+   * settle, a test nasm makes silently), but those `keep` says stay, and those from `until` on.
+   */
+  rollback(mark: number, keep?: (d: Diagnostic) => boolean, until = Infinity): void {
+    let kept = mark;
     for (let i = mark; i < this.list.length; i++) {
+      if (i >= until || (keep !== undefined && keep(this.list[i]))) {
+        this.list[kept] = this.list[i]; this.keys[kept] = this.keys[i]; this.positions[kept] = this.positions[i]; this.lines[kept++] = this.lines[i];
+        continue;
+      }
       this.seen.delete(this.keys[i]);
       if (this.list[i].severity === 'error') this.errors--;
     }
-    this.list.length = mark;
-    this.keys.length = mark;
-    this.positions.length = mark;
-    this.lines.length = mark;
+    this.list.length = kept;
+    this.keys.length = kept;
+    this.positions.length = kept;
+    this.lines.length = kept;
   }
 
   report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], position = -1, line = -1): void {

@@ -74,18 +74,25 @@ export interface WholeExpression {
   readonly expr: Expr | undefined;
   readonly error: ParseError | undefined;
   readonly warning: ExprParser['warning'];
+  /** The tokens past a preprocessor expression, which nasm ignores with a warning (see parseWhole). */
+  readonly trailing?: ParseError;
 }
 
 /**
- * `tokens` parsed as one expression that must take them all (the preprocessor's `%if`, `%assign`,
- * an equ it evaluates, a condition the assembler decides); a token left over is an expression
- * syntax error there.
+ * `tokens` parsed as one expression (the preprocessor's `%if`, `%assign`, an equ it evaluates, a
+ * condition the assembler decides). A token left over is an expression syntax error, but for the
+ * `preprocessor`, whose expression nasm 2.16 ends where it cannot go on: the rest is ignored with
+ * a warning (`%if 1 2` is `%if 1`, measured).
  */
 export function parseWhole(tokens: readonly Token[], evalLimit: number, preprocessor = false): WholeExpression {
   const p = new ExprParser(tokens, 0, tokens.length, undefined, evalLimit);
   p.preprocessor = preprocessor;
   const expr = p.parse();
   if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning };
+  if (expr !== undefined && preprocessor && p.error === undefined) {
+    const trailing = { message: 'trailing garbage after expression ignored', start: tokens[p.pos].start, end: tokens[tokens.length - 1].end };
+    return { expr, error: undefined, warning: p.warning, trailing };
+  }
   const at = tokens[Math.min(p.pos, tokens.length - 1)];
   const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };
   return { expr: undefined, error, warning: p.warning };

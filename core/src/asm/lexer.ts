@@ -107,7 +107,7 @@ export function tokenizeLine(text: string): Token[] {
     }
     if (c === Ch.SQuote || c === Ch.DQuote || c === Ch.BQuote) {
       i = scanString(text, i, c);
-      const closed = i <= n && text.charCodeAt(i - 1) === c && i - start >= 2;
+      const closed = stringClosed;
       tokens[count++] = { kind: closed ? 'string' : 'invalid', text: text.slice(start, i), start, end: i };
       continue;
     }
@@ -168,6 +168,18 @@ export function tokenizeLine(text: string): Token[] {
     tokens[count++] = { kind: 'invalid', text: text.slice(start, i), start, end: i };
   }
   return tokens.slice(0, count);
+}
+
+/**
+ * The unterminated string a line's tokens end with, if any (one runs to the end of its line), and
+ * nasm's warning for it (class pp-open-string), which nasm gives for every line it reads.
+ */
+export function openString(tokens: readonly Token[]): { readonly token: Token; readonly message: string } | undefined {
+  const t = tokens[tokens.length - 1];
+  if (t === undefined || t.kind !== 'invalid') return undefined;
+  const c = t.text.charCodeAt(0);
+  if (c !== Ch.SQuote && c !== Ch.DQuote && c !== Ch.BQuote) return undefined;
+  return { token: t, message: `unterminated string (missing \`${t.text[0]}')` };
 }
 
 /**
@@ -253,6 +265,9 @@ export function shortFirstWord(text: string, start: number): string {
   return j - i === 4 || j - i === 5 ? text.slice(i, j).toLowerCase() : '';
 }
 
+/** Whether the string scanString read last ended with its quote (`` `a\` `` does not: the quote is escaped). */
+let stringClosed = false;
+
 function scanString(text: string, i: number, quote: number): number {
   const n = text.length;
   i++;
@@ -260,8 +275,9 @@ function scanString(text: string, i: number, quote: number): number {
     const c = text.charCodeAt(i);
     if (quote === Ch.BQuote && c === Ch.Backslash) { i += 2; continue; }
     i++;
-    if (c === quote) return i;
+    if (c === quote) { stringClosed = true; return i; }
   }
+  stringClosed = false;
   return n;
 }
 

@@ -10,6 +10,8 @@ export interface SingleLineMacro {
   readonly params: readonly string[] | undefined;
   readonly body: readonly PPToken[];
   readonly range: SourceRange;
+  /** Defined by `%idefine` (or `%ixdefine`, `%iassign`, ...): called in any case. */
+  readonly caseInsensitive?: true;
 }
 
 /** A line of a macro or %rep body, tokenized once at definition. */

@@ -10,6 +10,7 @@ import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated,
 import { DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
+import { openString } from './lexer';
 import type { LineEntry } from './line-cache';
 import type { PPToken, Written } from './source';
 import { parsePlainLine } from './parse-plain';
@@ -275,7 +276,10 @@ function outsideDialect(word: string): string {
 export function parseLine(text: string, tokens: readonly PPToken[] | undefined, verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry): ParsedStatement | undefined {
   const localBase = cursor.localBase;
   // The cache holds parses under the default limit only.
-  if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) return take(parseStatement(tokens ?? entry!.codeOnce(), localBase, evalLimit), cursor, localBase, true);
+  if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) {
+    const toks = tokens ?? entry!.codeOnce();
+    return take(withOpenString(parseStatement(toks, localBase, evalLimit), verbatim && entry !== undefined ? toks : undefined), cursor, localBase, true);
+  }
   // Most lines: a clean parse, kept on the line's entry with no outcome around it.
   if (entry !== undefined && entry.stmt !== undefined) {
     const stmt = entry.stmt;
@@ -321,7 +325,7 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
   }
   if (c === undefined) {
     tokens ??= entry!.codeOnce();
-    const outcome = parseStatement(tokens, localBase);
+    const outcome = withOpenString(parseStatement(tokens, localBase), entry !== undefined ? tokens : undefined);
     const stmt = outcome.stmt;
     // A line that fails to parse may have set the base first (nasm defines a label before it reads
     // the instruction): its parse is kept per base, and replays the base it ended with.
@@ -361,6 +365,19 @@ export function statementOf(label: ParsedStatement['label'], times: Expr | undef
     values16: undefined, values32: undefined,
     prefixes, op, operands, data, args, localBase, refs, opIndex, valueShape: undefined,
   };
+}
+
+/**
+ * `o` with nasm's warning of an unterminated string in `tokens`, a line of a file passed on as
+ * written (undefined for a macro's): nasm warns of it as it reads the line, so the preprocessor
+ * warns of the lines it reads itself, and the parser of those it passes on unread (a line both
+ * read is reported once: the two diagnostics are the same, which the DiagnosticSink keeps once).
+ */
+function withOpenString(o: ParseOutcome, tokens: readonly PPToken[] | undefined): ParseOutcome {
+  const open = tokens !== undefined ? openString(tokens) : undefined;
+  if (open === undefined) return o;
+  const warning: ParseProblem = { message: open.message, start: open.token.start, end: open.token.end, code: 'open-string' };
+  return { ...o, warnings: [warning, ...(o.warnings ?? [])] };
 }
 
 function take(o: ParseOutcome, cursor: ParseCursor, base: string | undefined, fresh: boolean): ParsedStatement | undefined {

@@ -5,7 +5,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { codeAt, codeOf, conditionsOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
-import { someIdent, tokenizeLine, type Token } from './lexer';
+import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { isFloatText } from './floats';
 import { parseNumber } from './numbers';
@@ -71,7 +71,19 @@ interface Frame {
   readonly unlisted?: boolean;
 }
 
-const enum Cond { Active, Looking, Done, ParentSkip }
+/**
+ * Where a conditional group is (nasm 2.16's preproc.c states, measured): a branch being assembled,
+ * still looking for its branch, its branch past, or never to assemble anything. `Never` is
+ * COND_NEVER: a group inside a skipped one, one whose test nasm failed (`%ifdef 5`, a label in
+ * `%if`), one with an `%else` or `%elif` after its `%else`. `Unread` is the state -1 that nasm
+ * stores when its evaluator could not read an `%if`/`%elif` expression (empty, `1+`, `1/0`): no
+ * `%else` or `%elif` changes it, as COND_NEVER, but unlike COND_NEVER it does not silence the
+ * group's `%else`/`%endif` warnings. `sawElse` tells COND_IF_* from COND_ELSE_*.
+ */
+const enum Cond { Active, Looking, Done, Never, Unread }
+
+/** What a conditional's test gave (testCondition): its truth, or a failure and which (see Cond). */
+const enum Test { False, True, Failed, Unread, Deferred }
 
 interface CondEntry {
   state: Cond;
@@ -173,8 +185,14 @@ class Preprocessor {
   private equScanned = 0;
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
+  /** Where the diagnostics of the last block handed to the assembler start (see expressionCondition). */
+  private deferredAt = 0;
+  /**
+   * Single-line macros by their names in lower case, oldest first: as nasm keeps them, one list
+   * for `%define` and `%idefine` alike, so the newer of the two shadows the other (see
+   * defineSingle, lookupSingle).
+   */
   private readonly smacros = new Map<string, SingleLineMacro[]>();
-  private readonly ismacros = new Map<string, SingleLineMacro[]>();
   private readonly mmacros = new Map<string, MultiLineMacro[]>();
   /**
    * Which set of macro names is defined now, unique across assemblies: renewed whenever a name is
@@ -214,6 +232,8 @@ class Preprocessor {
   /** Tokens produced by single-line expansion for the current line, for `--limit-macro-tokens`. */
   private expandedTokens = 0;
   private expansionOverflow = false;
+  /** The fewest tokens the line's unread rest held during the expansion of a call (see expansionPass). */
+  private restLow = 0;
 
   /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
   private readonly time: Date;
@@ -327,10 +347,10 @@ class Preprocessor {
    * that is a case-sensitive macro's name in another case only sends the line the long way.
    */
   private namesNoMacro(e: LineEntry): boolean {
-    if (this.smacros.size === 0 && this.ismacros.size === 0 && this.mmacros.size === 0) return true;
+    if (this.smacros.size === 0 && this.mmacros.size === 0) return true;
     // Found before under the same macro names (a line repeated, a file assembled again).
     if (e.namesNoMacroOf === this.macroNames) return true;
-    if (this.initials.names !== this.macroNames) this.initials = initialsOf(this.macroNames, [this.smacros, this.ismacros, this.mmacros]);
+    if (this.initials.names !== this.macroNames) this.initials = initialsOf(this.macroNames, [this.smacros, this.mmacros]);
     if (someIdent(e.text, e.codeStart, this.namesMacro)) return false;
     e.namesNoMacroOf = this.macroNames;
     return true;
@@ -341,9 +361,9 @@ class Preprocessor {
     const first = text.charCodeAt(start);
     if (first >= 128 || this.initials.chars[first] === 0) return false;
     const w = text.slice(start, end);
-    if (this.smacros.has(w) || this.mmacros.has(w)) return true;
+    if (this.mmacros.has(w)) return true;
     const lower = w.toLowerCase();
-    return this.ismacros.has(lower) || this.mmacros.has(lower);
+    return this.smacros.has(lower) || this.mmacros.has(lower);
   };
 
   /**
@@ -356,7 +376,7 @@ class Preprocessor {
     const from = f.idx;
     // The last line is dropped when empty (see loop); a limit stops the run where the loop would.
     const end = Math.min(lines.count - (lines.line(lines.count - 1) === '' ? 1 : 0), from + this.limits.lines - this.linesProcessed, from + MAX_LINES + 1 - this.out.count);
-    const macros = this.smacros.size > 0 || this.ismacros.size > 0 || this.mmacros.size > 0;
+    const macros = this.smacros.size > 0 || this.mmacros.size > 0;
     let i = from;
     while (i < end) {
       const e = lines.entry(i);
@@ -416,16 +436,22 @@ class Preprocessor {
     const first = tokens[0];
     const directive = first && first.kind === 'preproc' ? first.text.toLowerCase() : '';
 
-    if (this.capture) { this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive); return; }
+    // nasm warns of an unterminated string as it reads a line of a file, while the group the line
+    // is in assembles (a macro's or %rep's lines are read once, when captured). The lines passed
+    // on as written above are the parser's to warn of (parseLine).
+    if (this.capture) {
+      if (entry !== undefined) this.warnOpenString(f, file, line, tokens);
+      this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive);
+      return;
+    }
 
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
+    if (active && entry !== undefined) this.warnOpenString(f, file, line, tokens);
     if (!active) {
       if (directive.startsWith('%if') || directive.startsWith('%elif') || directive === '%else' || directive === '%endif') {
-        // An `%elif` that is to be tested sees macro parameters and `%$` names, as an `%if` does.
-        const tested = directive.startsWith('%elif') && this.conds[this.conds.length - 1].state === Cond.Looking;
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (deferBlock).
         this.emit(f, file, line, text, [], true);
-        this.conditional(f, file, line, directive, tested ? this.substituted(f, tokens as PPToken[], file, line) : tokens, false);
+        this.conditional(f, file, line, directive, tokens, false);
         return;
       }
       this.emit(f, file, line, text, [], true);
@@ -437,7 +463,7 @@ class Preprocessor {
     let flags = lineFlags(toks);
     if (flags !== 0) {
       if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
-      else if ((flags & Flag.Preproc) !== 0) this.macroLocalsOutside(toks, file, line, f.expansion);
+      else if ((flags & Flag.Preproc) !== 0) toks = this.macroLocalsOutside(toks, file, line, f.expansion);
       if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -446,7 +472,7 @@ class Preprocessor {
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
-    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
+    if ((flags & Flag.Preproc) !== 0 && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
     if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && this.unsupportedFunction(f, file, line, text, expanded)) return;
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     this.trackBits(expanded);
@@ -454,16 +480,29 @@ class Preprocessor {
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
+  /** nasm's warning of an unterminated string on line `line` (tokens `tokens`), if it has one. */
+  private warnOpenString(f: Frame, file: string, line: number, tokens: readonly Token[]): void {
+    const open = openString(tokens);
+    if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
+  }
+
   /**
-   * `%%name` and a macro parameter (`%1`, `%-1`, `%{1:2}`) on a line outside any macro call:
-   * nasm's error for each, naming a braced parameter without its braces (the token stays).
+   * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%0`, `%00`, which a line outside any macro
+   * call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body): nasm
+   * reports each and drops it (`db %1` is then `db`, measured).
    */
-  private macroLocalsOutside(toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): void {
-    for (const t of toks) {
-      if (t.kind !== 'preproc') continue;
-      const name = t.text.length > 2 && t.text.startsWith('%%') ? t.text : macroParameterName(t.text);
-      if (name !== undefined) this.sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
+  private macroLocalsOutside(toks: PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
+    let kept: PPToken[] | undefined;
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (t.kind === 'preproc' && t.text.length > 1 && (MACRO_PARAMETER.test(t.text) || (t.text.length > 2 && t.text.startsWith('%%')))) {
+        // nasm names `%{1}` as `%1` and `%{1:2}` as `%1:2`.
+        const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
+        this.sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
+        kept ??= toks.slice(0, i);
+      } else kept?.push(t);
     }
+    return kept ?? toks;
   }
 
   /** A directive's tokens with `%1`, `%$name` and `%[...]` rewritten, as processLine rewrites an active line's. */
@@ -560,7 +599,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
-        this.smacros.delete(name.text); this.ismacros.delete(name.text.toLowerCase());
+        this.undefineSingle(name.text);
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -772,51 +811,74 @@ class Preprocessor {
 
   // ---- conditionals ----
 
+  /**
+   * `%if`, `%elif`, `%else` and `%endif` (all forms), as nasm 2.16's preproc.c runs them. nasm
+   * suppresses every message while the group it is in assembles nothing (pp_suppress_error), and
+   * the messages of `%else`, `%elif` and `%endif` themselves (flagged ERR_PP_PRECOND) only in a
+   * COND_NEVER group: so an `%elif` tested in a skipped group reports nothing, and a test that
+   * fails (an empty `%elif`, `%elif 1+`, `%elif 1/0`) ends its group (measured).
+   */
   private conditional(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], active: boolean): void {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+    const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
+    const trailing = (): void => {
+      if (toks.length > 1 && top?.state !== Cond.Never) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+    };
     if (d === '%endif') {
-      if (this.conds.length <= f.condBase) { this.sink.error('syntax', '`%endif\': no matching `%if\'', here, f.expansion); return; }
+      trailing();
+      if (!top) { this.sink.error('syntax', '`%endif\': no matching `%if\'', here, f.expansion); return; }
       this.conds.pop();
       return;
     }
     if (d === '%else') {
-      const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
+      trailing();
       if (!top) { this.sink.error('syntax', '`%else\': no matching `%if\'', here, f.expansion); return; }
-      if (top.sawElse) this.sink.warning('syntax', '`%else\' after `%else\'', here, f.expansion);
+      if (top.state === Cond.Never || top.state === Cond.Unread) return;
+      if (top.sawElse) {
+        this.sink.warning('syntax', '`%else\' after `%else\'', here, f.expansion);
+        top.state = Cond.Never;
+        return;
+      }
       top.sawElse = true;
-      if (top.state === Cond.Active) top.state = Cond.Done;
-      else if (top.state === Cond.Looking) top.state = Cond.Active;
+      top.state = top.state === Cond.Looking ? Cond.Active : Cond.Done;
       return;
     }
     const isElif = d.startsWith('%elif');
     const kind = d.slice(isElif ? 5 : 3);
     if (isElif) {
-      const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
       if (!top) { this.sink.error('syntax', `\`${d}': no matching \`%if'`, here, f.expansion); return; }
+      if (top.state === Cond.Never || top.state === Cond.Unread) return;
       if (top.sawElse) {
         this.sink.warning('syntax', '`%elif\' after `%else\', ignoring content', here, f.expansion);
-        top.state = Cond.Done;
+        top.state = Cond.Never;
         return;
       }
       if (top.state === Cond.Active) top.state = Cond.Done;
       else if (top.state === Cond.Looking) {
-        const v = this.testCondition(f, file, line, d, kind, toks);
-        if (v === undefined) this.conds.pop();
-        else if (v) top.state = Cond.Active;
+        const mark = this.sink.mark();
+        // An `%elif` that is tested sees macro parameters and `%$` names, as an `%if` does.
+        const test = this.testCondition(f, file, line, d, kind, this.substituted(f, toks as PPToken[], file, line));
+        // Ringside's own limits (a condition it cannot decide, see expressionCondition; a form it
+        // does not support) are no messages of nasm's: they stay, as does an unknown directive.
+        // A block handed to the assembler keeps what its lines reported (after the condition's).
+        this.sink.rollback(mark, (diagnostic) => KEPT_IN_SKIPPED_GROUP.has(diagnostic.code), test === Test.Deferred ? this.deferredAt : Infinity);
+        if (test === Test.Deferred) { this.conds.pop(); return; }
+        top.state = stateAfter(test);
       }
       return;
     }
-    if (!active) { this.conds.push({ state: Cond.ParentSkip, sawElse: false, range: here, expansion: f.expansion }); return; }
-    const v = this.testCondition(f, file, line, d, kind, toks);
-    if (v === undefined) return;
-    this.conds.push({ state: v ? Cond.Active : Cond.Looking, sawElse: false, range: here, expansion: f.expansion });
+    if (!active) { this.conds.push({ state: Cond.Never, sawElse: false, range: here, expansion: f.expansion }); return; }
+    const test = this.testCondition(f, file, line, d, kind, toks);
+    if (test === Test.Deferred) return;
+    this.conds.push({ state: stateAfter(test), sawElse: false, range: here, expansion: f.expansion });
   }
 
   /**
    * Evaluates `%if<kind>` (kind: '', 'n', 'def', 'ndef', 'idn', 'idni', 'num', 'str', 'id', 'token', 'macro', 'empty', ...);
-   * undefined when the rest of the block, to its `%endif`, went to the assembler (see expressionCondition).
+   * Deferred when the rest of the block, to its `%endif`, went to the assembler (see expressionCondition),
+   * Failed or Unread after reporting an error.
    */
-  private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): boolean | undefined {
+  private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): Test {
     let negate = false;
     let k = kind;
     if (k.startsWith('n') && k !== 'num' && k !== 'n') { negate = true; k = k.slice(1); }
@@ -825,18 +887,24 @@ class Preprocessor {
     let result: boolean;
     switch (k) {
       case '': {
-        const v = this.expressionCondition(f, file, line, d, rest, negate);
-        if (v === undefined) return undefined;
-        result = v;
+        const test = this.expressionCondition(f, file, line, d, rest, negate);
+        if (test !== Test.True && test !== Test.False) return test;
+        result = test === Test.True;
         break;
       }
+      // `%ifdef A B`: any of the names, read up to the first defined one, and each of those must
+      // be a name; `%ifctx A B` likewise, all read (nasm 2.16, measured).
       case 'def': {
-        const t = rest[0];
-        if (t) this.refer(t.text, t, file, line);
-        result = t !== undefined && (this.smacros.has(t.text) || this.ismacros.has(t.text.toLowerCase()) || (t.kind === 'ident' && this.builtin(t, file, line) !== undefined));
+        result = false;
+        for (const t of rest) {
+          if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
+          this.refer(t.text, t, file, line);
+          if (this.lookupSingle(t.text) !== undefined || this.builtin(t, file, line) !== undefined) { result = true; break; }
+        }
         break;
       }
       case 'ctx': {
+        if (rest.some((t) => t.kind !== 'ident')) return this.testFailed(f, file, line, d, toks, 'context identifiers');
         const top = this.contexts.top();
         result = top !== undefined && rest.some((t) => t.text === top.name);
         break;
@@ -846,7 +914,7 @@ class Preprocessor {
         // one given (any, when none is), as nasm 2.16 tests it. The name must be as the macro's
         // definition spells it, `%imacro` or not (measured).
         const t = rest[0];
-        if (t === undefined) { result = false; break; }
+        if (t === undefined || t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'a macro name');
         const count = (x: PPToken | undefined): number | undefined => (x?.kind === 'number' ? parseNumber(x.text) : undefined);
         let min = 0, max = Infinity, plus = false;
         let i = 1;
@@ -865,7 +933,7 @@ class Preprocessor {
       case 'idn': case 'idni': {
         const e = this.expandSingle(rest as PPToken[], file, line);
         const comma = e.findIndex((t) => t.text === ',');
-        if (comma < 0) { this.sink.error('syntax', `\`${d}' expects two comma-separated arguments`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion); result = false; break; }
+        if (comma < 0) return this.testFailed(f, file, line, d, toks, 'two comma-separated arguments');
         // nasm compares strings by their contents (`'ab'` is `"ab"`), and two empty sides differ.
         const side = (ts: readonly PPToken[]): string => ts.map((t) => (t.kind === 'string' ? `"${quoteFree(t.text)}` : t.text)).join(' ');
         let a = side(e.slice(0, comma));
@@ -883,42 +951,68 @@ class Preprocessor {
       }
       case 'env': case 'usable': case 'using': case 'directive': case 'file':
         this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
-        result = false;
-        break;
+        return Test.Failed;
       default:
         this.sink.error('unknown-directive', `unknown preprocessor directive \`${d}'`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
-        result = false;
+        return Test.Failed;
     }
-    return negate ? !result : result;
+    return result !== negate ? Test.True : Test.False;
+  }
+
+  /** nasm's error for `%if<kind>` arguments that are not `what` it expects: the test fails. */
+  private testFailed(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], what: string): Test {
+    this.sink.error('syntax', `\`${d}' expects ${what}`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
+    return Test.Failed;
   }
 
   /**
-   * The truth of `%if`/`%ifn`/`%elif`/`%elifn` EXPR (`negate` for the `n` forms), false after an
-   * error. nasm's preprocessor runs inside its assembler's passes, so its `%if` sees `$`, `$$` and
-   * the labels above it; Ringside decides `%if` before assembling. An expression that needs them
-   * is decided by the assembler when the rest of the block holds code and diagnostics only (the
-   * boot sector's `%if ($-$$) > 510` / `%error ...`, or `times 510-($-$$) db 0` in a branch):
-   * the block is handed on whole and undefined returned. Any other such `%if` (one whose block
-   * defines macros, calls one, or switches sections) is an error that says why.
+   * The truth of `%if`/`%ifn`/`%elif`/`%elifn` EXPR (`negate` for the `n` forms, which the
+   * caller applies), or why there is none: an expression nasm's evaluator cannot read (a syntax
+   * error, a division by zero, an unknown name) is Unread, a value that is no number (a label,
+   * `a <=> b` unknown) Failed. nasm's preprocessor runs inside its assembler's passes, so its
+   * `%if` sees `$`, `$$` and the labels above it; Ringside decides `%if` before assembling. An
+   * expression that needs them is decided by the assembler when the rest of the block holds code
+   * and diagnostics only (the boot sector's `%if ($-$$) > 510` / `%error ...`, or `times
+   * 510-($-$$) db 0` in a branch): the block is handed on whole (Deferred). Any other such `%if`
+   * (one whose block defines macros, calls one, or switches sections) is an error that says why.
    */
-  private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[], negate: boolean): boolean | undefined {
+  private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[], negate: boolean): Test {
     const parsed = this.parseExpression(rest, file, line, f, d);
-    if (parsed === undefined) return false;
+    if (parsed === undefined) return Test.Unread;
     const term = this.assemblerTerm(parsed.expr);
     if (term === undefined) {
       const v = this.evaluateParsed(parsed.expr, file, line, f, d);
-      return v !== undefined && v.v !== 0;
+      if (v === 'unread') return Test.Unread;
+      if (v === 'non-constant') return Test.Failed;
+      return v.v !== 0 ? Test.True : Test.False;
     }
     const end = this.deferrableBlock(f);
     if (end !== undefined) {
+      this.deferredAt = this.sink.mark();
       this.deferBlock(f, end, { directive: d, negate, tokens: parsed.tokens, file, line, outputLine: this.out.count - 1, statement: 0 });
-      return undefined;
+      return Test.Deferred;
     }
     const why = `Ringside decides \`${d}' before assembling; only a block of code and \`%error'/\`%warning' lines, with no macro, other directive or \`section'/\`bits' line, can test`;
-    this.sink.error('non-constant', term.k === 'sym'
+    // One name and no `$`: a label alone (relocatable, Failed in nasm) or an unknown name (Unread),
+    // which nasm's test fails on too, so an `%elif` tested in a skipped group fails silently (see
+    // conditional; taken for an unknown name). Differences of labels, and `$`, nasm can evaluate
+    // where Ringside cannot: its own error.
+    const own = this.assemblerTerms(parsed.expr) > 1 || term.k !== 'sym';
+    this.sink.error(own ? 'undecidable-condition' : 'non-constant', term.k === 'sym'
       ? `symbol \`${term.name}' is not a constant the preprocessor knows (in \`${d}'): ${why} a label`
       : `\`${term.k === 'here' ? '$' : '$$'}' in \`${d}': ${why} it`, lineRange(file, line, term.start, term.end), f.expansion);
-    return false;
+    return own ? Test.Failed : Test.Unread;
+  }
+
+  /** How many terms of `e` are `$`, `$$`, or names that are no preprocessor constant. */
+  private assemblerTerms(e: Expr): number {
+    switch (e.k) {
+      case 'num': return 0;
+      case 'here': case 'base': return 1;
+      case 'sym': return this.equConstant(e.name, 0) === undefined ? 1 : 0;
+      case 'un': return this.assemblerTerms(e.a);
+      case 'bin': return this.assemblerTerms(e.a) + this.assemblerTerms(e.b);
+    }
   }
 
   /** The first `$`, `$$`, or name that is no preprocessor constant (see equConstant) in `e`. */
@@ -1000,6 +1094,7 @@ class Preprocessor {
       if (f.lines !== undefined) {
         const e = f.lines.entry(k);
         file = f.file; line = k; text = e.text; raw = e.code;
+        this.warnOpenString(f, file, line, raw);
       } else {
         const b = f.body![k];
         file = b.file; line = b.line; text = b.text;
@@ -1060,16 +1155,23 @@ class Preprocessor {
   /** `evalCondition` with the exact 64-bit value kept (for %assign). */
   private evalValue(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | undefined {
     const parsed = this.parseExpression(toks, file, line, f, d);
-    return parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+    return typeof v === 'object' ? v : undefined;
   }
 
   /** A preprocessor expression's tokens, macro-expanded, and its parse; undefined after reporting an error. */
   private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): { expr: Expr; tokens: readonly PPToken[] } | undefined {
     const e = this.expandSingle(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
-    if (e.length === 0) { this.sink.error('syntax', `\`${d}' expects an expression`, whole, f.expansion); return undefined; }
-    const { expr, error, warning } = parseWhole(e, this.limits.eval, true);
+    if (e.length === 0) {
+      // nasm's messages (measured; `%rotate`'s names no directive).
+      const message = d === '%rep' ? "`%rep' expects a repeat count" : d === '%rotate' ? "`' missing rotate count" : 'expression syntax error';
+      this.sink.error('syntax', message, whole, f.expansion);
+      return undefined;
+    }
+    const { expr, error, warning, trailing } = parseWhole(e, this.limits.eval, true);
     if (warning) this.sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), f.expansion);
+    if (trailing) this.sink.warning('trailing', trailing.message, lineRange(file, line, trailing.start, trailing.end), f.expansion);
     if (expr === undefined) {
       this.sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), f.expansion);
       return undefined;
@@ -1077,8 +1179,12 @@ class Preprocessor {
     return { expr, tokens: e };
   }
 
-  /** Evaluates a parsed preprocessor expression (see parseExpression); undefined after reporting an error. */
-  private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | undefined {
+  /**
+   * Evaluates a parsed preprocessor expression (see parseExpression); after reporting an error,
+   * 'unread' where nasm's evaluator fails (an unknown name, a division by zero) and 'non-constant'
+   * for a value that is no number.
+   */
+  private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
     let failed = false;
     const ctx: EvalContext = {
       symbol: (name: string, node: Expr) => {
@@ -1096,9 +1202,9 @@ class Preprocessor {
       },
     };
     const v = evaluate(expr, ctx);
-    if (failed) return undefined;
+    if (failed) return 'unread';
     // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
-    if (v.v === undefined) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return undefined; }
+    if (v.v === undefined) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return 'non-constant'; }
     return v;
   }
 
@@ -1199,11 +1305,11 @@ class Preprocessor {
       ];
       const range = lineRange(file, line, name.start, name.end);
       if (d === '%arg') {
-        this.defineSingle(name.text, undefined, at('+', frame.argOffset), range, false);
+        this.defineSingle(name.text, undefined, at('+', frame.argOffset), range, false, f.expansion);
         frame.argOffset += slot;
       } else {
         frame.localOffset += slot;
-        this.defineSingle(name.text, undefined, at('-', frame.localOffset), range, false);
+        this.defineSingle(name.text, undefined, at('-', frame.localOffset), range, false, f.expansion);
         // nasm: `%assign %$localsize %$localsize+SIZE`, for `enter %$localsize, 0`.
         const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: name.start, end: name.end };
         const [target, ...expr] = this.substituteContext([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
@@ -1216,26 +1322,46 @@ class Preprocessor {
   // ---- single-line macros ----
 
   private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[]): void {
-    const m: SingleLineMacro = { name, params, body, range };
-    const map = caseInsensitive ? this.ismacros : this.smacros;
-    const key = caseInsensitive ? name.toLowerCase() : name;
-    // Overloads differ in their parameter count, newest last. The one a new definition replaces is
-    // the newest of its count or without parameters (any, for a definition without); if that one
-    // differs in having parameters, nasm warns (an error unless -w-pp-macro-def-param-single) and
-    // keeps both, the new one shadowing the other (see expandSingle).
-    const had = map.get(key);
-    if (had === undefined) this.macroNames = newMacroNames();
-    const list = had ?? [];
+    const m: SingleLineMacro = caseInsensitive ? { name, params, body, range, caseInsensitive } : { name, params, body, range };
+    const key = name.toLowerCase();
+    const list = this.smacros.get(key);
+    this.allDefines.push(m);
+    if (list === undefined) {
+      this.smacros.set(key, [m]);
+      this.macroNames = newMacroNames();
+      return;
+    }
+    // As nasm 2.16's define_smacro: the definition a new one replaces is the newest of the same
+    // name (told apart by case only when both are case-sensitive) taking the same count of
+    // parameters or none (any, for a definition without). If that one differs in case-sensitivity
+    // or in having parameters, nasm warns and keeps both, the new one shadowing the other (for
+    // parameters, an error unless -w-pp-macro-def-param-single).
     const n = params?.length ?? 0;
     let k = list.length - 1;
-    while (k >= 0 && !(n === 0 || list[k].params === undefined || list[k].params!.length === n)) k--;
-    if (k >= 0 && (list[k].params === undefined) !== (params === undefined)) {
+    for (; k >= 0; k--) {
+      const o = list[k];
+      const same = o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name;
+      if (same && (n === 0 || o.params === undefined || o.params.length === n)) break;
+    }
+    if (k < 0) { list.push(m); return; }
+    const o = list[k];
+    if ((o.caseInsensitive === true) !== caseInsensitive) {
+      const sense = (insensitive: boolean): string => (insensitive ? 'insensitive' : 'sensitive');
+      this.sink.warning('macro-def-case-single', `case ${sense(caseInsensitive)} definition of macro \`${name}' will shadow ${sense(o.caseInsensitive === true)} macro \`${o.name}'`, range, expansion);
+      list.push(m);
+    } else if ((o.params === undefined) !== (params === undefined)) {
       this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
       list.push(m);
-    } else if (k >= 0) list[k] = m;
-    else list.push(m);
-    map.set(key, list);
-    this.allDefines.push(m);
+    } else list[k] = m;
+  }
+
+  /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */
+  private undefineSingle(name: string): void {
+    const key = name.toLowerCase();
+    const list = this.smacros.get(key);
+    if (list === undefined) return;
+    const kept = list.filter((m) => m.caseInsensitive !== true && m.name !== name);
+    if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
   }
 
   /** A use of macro or define `name` by token `t` on line `line` of `file`, where `t` is written. */
@@ -1244,102 +1370,182 @@ class Preprocessor {
     this.references.push(isPieces(w) ? { name, range: w[0] ?? t.src ?? lineRange(file, line, t.start, t.end), pieces: w } : { name, range: w });
   }
 
+  /** The definitions `name` calls, oldest first: `%idefine`s in any case, `%define`s of `name` itself. */
   private lookupSingle(name: string): SingleLineMacro[] | undefined {
-    return this.smacros.get(name) ?? (this.ismacros.size > 0 ? this.ismacros.get(name.toLowerCase()) : undefined);
+    const list = this.smacros.get(name.toLowerCase());
+    if (list === undefined) return undefined;
+    // The list holds `%define`s of the name in other cases too, which do not match.
+    if (list.every((m) => m.caseInsensitive === true || m.name === name)) return list;
+    const named = list.filter((m) => m.caseInsensitive === true || m.name === name);
+    return named.length > 0 ? named : undefined;
   }
 
   /**
    * `a %+ b` pasted (manual §4.1.4), and what the pasting made rescanned for single-line macros,
    * as nasm does: `val_ %+ %1` with `%1` = 2 is the macro `val_2` when there is one.
    */
-  private pasteAndRescan(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
+  private pasteAndRescan(toks: PPToken[], file: string, line: number): PPToken[] {
     for (let round = 0; round < this.limits.macroLevels; round++) {
       const joined = pasteTokens(toks, file, line);
       if (joined.length === toks.length) return joined;
-      toks = this.expandSingle(joined, file, line, active);
+      toks = this.expandSingle(joined, file, line);
       if (toks === joined || !hasPaste(toks)) return toks;
     }
     return toks;
   }
 
-  /** Expands single-line macros (manual §4.1); returns the input array itself when nothing expands. */
-  private expandSingle(toks: PPToken[], file: string, line: number, active?: Set<SingleLineMacro>): PPToken[] {
-    if (this.smacros.size === 0 && this.ismacros.size === 0 && !hasBuiltin(toks)) return toks;
-    if (active === undefined) { this.expandedTokens = 0; this.expansionOverflow = false; }
-    let out: PPToken[] | undefined;
-    for (let i = 0; i < toks.length; i++) {
-      const t = toks[i];
-      const defs = t.kind === 'ident' ? this.lookupSingle(t.text) : undefined;
-      if (!defs) {
-        const b = t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
-        if (b) { if (!out) out = toks.slice(0, i); if (Array.isArray(b)) out.push(...b); else out.push(b); continue; }
-        if (out) out.push(t);
-        continue;
-      }
-      // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
-      // with them, it takes the definition of the call's argument count, if there is one.
-      let def: SingleLineMacro | undefined = defs[defs.length - 1];
-      let args: PPToken[][] | undefined;
-      let endIdx = i;
-      const open = toks[i + 1];
-      if (def.params !== undefined) {
-        def = undefined;
-        if (open && open.text === '(') {
-          let depth = 0;
-          let j = i + 1;
-          for (; j < toks.length; j++) {
-            if (toks[j].text === '(') depth++;
-            else if (toks[j].text === ')' && --depth === 0) break;
-          }
-          if (j < toks.length) {
-            // `f()` passes one empty argument, as nasm counts it.
-            args = j === i + 2 ? [[]] : splitArguments(toks.slice(i + 2, j), 0, Infinity);
-            for (let k = defs.length - 1; k >= 0 && !def; k--) if (defs[k].params?.length === args.length) def = defs[k];
-            if (def) endIdx = j;
-            else if (!active?.has(defs[defs.length - 1])) {
-              this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
-            }
-          }
-        }
-      }
-      if (!def || active?.has(def) || this.expansionOverflow) { if (out) out.push(t); continue; }
-      this.expandedTokens += def.body.length;
-      if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {
-        // nasm's message for both limits; the rest of the line is left unexpanded.
-        this.expansionOverflow = true;
-        this.sink.error('limit-macro-tokens', 'interminable macro recursion', lineRange(file, line, t.start, t.end));
-        if (out) out.push(t);
-        continue;
-      }
-      if (!out) out = toks.slice(0, i);
-      this.refer(def.name, t, file, line);
-      const start = t.start, end = toks[endIdx].end;
-      const body: PPToken[] = [];
-      for (const b of def.body) {
-        // A name given twice is the later parameter (nasm 2.16: `f(x,x) x` with (1,2) is 2).
-        const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
-        if (pi >= 0 && args) for (const a of args[pi]) body.push(a);
-        else body.push({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE });
-      }
-      const set = active ?? new Set<SingleLineMacro>();
-      set.add(def);
-      // Pasted after the body's own macros expand, as nasm does (`val_ %+ x` with x = v, v = 2: val_2).
-      let expanded = this.expandSingle(body, file, line, set);
-      if (hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line, set);
-      set.delete(def);
-      // nasm rescans an expansion with the rest of its line: one ending in the name of a macro
-      // with parameters takes the parentheses after the call (`%define g f`: `g(3)` is `f(3)`).
-      const last = expanded.length > 0 ? expanded[expanded.length - 1] : undefined;
-      if (last?.kind === 'ident' && toks[endIdx + 1]?.text === '(' && this.lookupSingle(last.text)?.at(-1)?.params !== undefined) {
-        for (let k = 0; k < expanded.length - 1; k++) out.push(expanded[k]);
-        toks = [last, ...toks.slice(endIdx + 1)];
-        i = -1;
-        continue;
-      }
-      for (const x of expanded) out.push(x);
-      i = endIdx;
+  /**
+   * Expands single-line macros (manual §4.1) as nasm 2.16's expand_smacro does (preproc.c): a
+   * pass over the line, and when it expanded something and `%+` then pastes tokens, another pass
+   * over the whole line. Returns the input array itself when nothing expands.
+   */
+  private expandSingle(toks: PPToken[], file: string, line: number): PPToken[] {
+    if (this.smacros.size === 0 && !hasBuiltin(toks)) return toks;
+    this.expandedTokens = 0;
+    this.expansionOverflow = false;
+    let result = this.expansionPass(toks, file, line);
+    for (let round = 0; result !== toks && hasPaste(result) && round < this.limits.macroLevels; round++) {
+      const joined = pasteTokens(result, file, line);
+      if (joined.length === result.length) break;
+      const again = this.expansionPass(joined, file, line);
+      result = again;
+      if (again === joined) break;
     }
-    return out ?? toks;
+    return result;
+  }
+
+  /**
+   * One pass of nasm's expansion over `toks`, left to right (its main token loop): at a macro's
+   * name, the call is replaced by its expansion (see expandCall) and the pass goes on after it,
+   * without reading it again. nasm resumes at the token that followed the call; when the
+   * expansion took that token as an argument (`%define f g(` / `f 2)`, an alias `%define g f` /
+   * `g(1)`), nasm has freed it and leaves the rest of the line as it is for this pass (so
+   * `g(1), g(2)` expands the first call only, measured). `toks` itself when nothing expands.
+   */
+  private expansionPass(toks: PPToken[], file: string, line: number): PPToken[] {
+    let i = 0;
+    while (i < toks.length && !this.mayExpand(toks[i])) i++;
+    if (i === toks.length) return toks;
+    const out = toks.slice(0, i);
+    // The tokens still to read, the next one last: what follows a call is what lies below it.
+    const rest: PPToken[] = [];
+    for (let k = toks.length - 1; k >= i; k--) rest.push(toks[k]);
+    let expanded = false;
+    while (rest.length > 0) {
+      this.restLow = rest.length;
+      const after = this.expandCall(rest, file, line, undefined);
+      if (after < 0) { out.push(rest.pop()!); continue; }
+      expanded = true;
+      const keep = this.restLow < after ? 0 : after;
+      while (rest.length > keep) out.push(rest.pop()!);
+    }
+    return expanded ? out : toks;
+  }
+
+  /** Whether `t` is a name a single-line macro or a standard macro may stand for. */
+  private mayExpand(t: PPToken): boolean {
+    if (t.kind !== 'ident') return false;
+    return this.lookupSingle(t.text) !== undefined || (t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f);
+  }
+
+  /**
+   * nasm's expand_one_smacro on the top of `rest` (the tokens still to read, the next one last):
+   * when it is a call of a single-line macro (with its arguments below it), the call is replaced
+   * by the expansion, and the count of tokens left below it is returned; else -1. The expansion
+   * is made from the body's last token to its first (nasm's lists are built backwards), each
+   * pushed on `rest`, and each name expanded at once with what lies below it: the rest of the
+   * expansion, then the rest of the line. So a name in the body takes arguments written after
+   * it, in the body or after the call. A macro does not expand within its own expansion
+   * (`active`). `restLow` keeps the fewest tokens `rest` was cut to.
+   */
+  private expandCall(rest: PPToken[], file: string, line: number, active: Set<SingleLineMacro> | undefined): number {
+    const top = rest.length - 1;
+    const t = rest[top];
+    if (t.kind !== 'ident') return -1;
+    const defs = this.lookupSingle(t.text);
+    if (defs === undefined) {
+      const b = t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
+      if (b === undefined) return -1;
+      rest.pop();
+      const after = rest.length;
+      this.restLow = Math.min(this.restLow, after);
+      if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(b[k]);
+      else rest.push(b);
+      return after;
+    }
+    // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
+    // with them, it takes the definition of the call's argument count, if there is one.
+    let def: SingleLineMacro | undefined = defs[defs.length - 1];
+    let args: PPToken[][] | undefined;
+    let last = top;
+    if (def.params !== undefined) {
+      if (rest[top - 1]?.text !== '(') return -1;
+      // The closing parenthesis: parentheses and commas in braces do not count.
+      let depth = 0, braces = 0;
+      let j = top - 1;
+      for (; j >= 0; j--) {
+        const x = rest[j];
+        if (x.kind !== 'op') continue;
+        if (x.text === '{') braces++;
+        else if (x.text === '}') { if (braces > 0) braces--; }
+        else if (braces > 0) continue;
+        else if (x.text === '(') depth++;
+        else if (x.text === ')' && --depth === 0) break;
+      }
+      if (j < 0) {
+        this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end));
+        return -1;
+      }
+      const inside: PPToken[] = [];
+      for (let k = top - 2; k > j; k--) inside.push(rest[k]);
+      // `f()` passes one empty argument, as nasm counts it.
+      args = inside.length === 0 ? [[]] : splitArguments(inside, 0, Infinity);
+      def = undefined;
+      for (let k = defs.length - 1; k >= 0 && !def; k--) if (defs[k].params?.length === args.length) def = defs[k];
+      if (!def) {
+        if (!active?.has(defs[defs.length - 1])) {
+          this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+        }
+        return -1;
+      }
+      last = j;
+    }
+    if (active?.has(def) || this.expansionOverflow) return -1;
+    this.expandedTokens += def.body.length;
+    if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {
+      // nasm's message for both limits; the rest of the line is left unexpanded.
+      this.expansionOverflow = true;
+      this.sink.error('limit-macro-tokens', 'interminable macro recursion', lineRange(file, line, t.start, t.end));
+      return -1;
+    }
+    this.refer(def.name, t, file, line);
+    const start = t.start, end = rest[last].end;
+    rest.length = last;
+    const after = rest.length;
+    this.restLow = Math.min(this.restLow, after);
+    const set = active ?? new Set<SingleLineMacro>();
+    set.add(def);
+    // `%?` is the name as called, `%??` as defined (nasm 2.16 reads them in the body and in the
+    // arguments alike, measured: with `%define f(x) x`, `f(%?)` is `f`); they are not expanded.
+    const push = (x: PPToken): void => {
+      if (x.kind === 'preproc' && (x.text === '%?' || x.text === '%??')) {
+        rest.push({ kind: 'ident', text: x.text === '%?' ? t.text : def!.name, start, end, at: NOWHERE });
+        return;
+      }
+      rest.push(x);
+      if (x.kind === 'ident') this.expandCall(rest, file, line, set);
+    };
+    for (let k = def.body.length - 1; k >= 0; k--) {
+      const b = def.body[k];
+      // A name given twice is the later parameter (nasm 2.16: `f(x,x) x` with (1,2) is 2).
+      const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
+      if (pi >= 0 && args) {
+        const a = args[pi];
+        for (let q = a.length - 1; q >= 0; q--) push(a[q]);
+      } else push({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE });
+    }
+    set.delete(def);
+    return after;
   }
 
   /**
@@ -1475,7 +1681,7 @@ class Preprocessor {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
       const str = tokensText(this.expandSingle(toks.slice(2), file, line));
-      this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive);
+      this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
     const args = this.expandSingle(toks.slice(2), file, line);
@@ -1487,17 +1693,21 @@ class Preprocessor {
       else if (!(t.kind === 'op' && t.text === ',')) { this.sink.error('syntax', `\`${d}': expects strings${op === '%substr' ? ' and numbers' : ''}, found \`${t.text}'`, here, f.expansion); return; }
     }
     if (strings.length === 0) { this.sink.error('syntax', `\`${d}' requires a string argument`, here, f.expansion); return; }
-    if (op === '%strlen') { this.defineSingle(name.text, undefined, [at({ kind: 'number', text: String(strings[0].length), start: 0, end: 0 })], range, caseInsensitive); return; }
+    if (op === '%strlen') { this.defineSingle(name.text, undefined, [at({ kind: 'number', text: String(strings[0].length), start: 0, end: 0 })], range, caseInsensitive, f.expansion); return; }
     if (op === '%deftok') {
-      const body = tokenizeLine(new TextDecoder().decode(strings[0])).filter((t) => t.kind !== 'comment').map(at);
-      this.defineSingle(name.text, undefined, body, range, caseInsensitive);
+      const tokens = tokenizeLine(new TextDecoder().decode(strings[0]));
+      // nasm reads the string as a line, and warns of an unterminated string in it.
+      const open = openString(tokens);
+      if (open !== undefined) this.sink.warning('open-string', open.message, here, f.expansion);
+      const body = tokens.filter((t) => t.kind !== 'comment').map(at);
+      this.defineSingle(name.text, undefined, body, range, caseInsensitive, f.expansion);
       return;
     }
     if (op === '%strcat') {
       const all = new Uint8Array(strings.reduce((n, b) => n + b.length, 0));
       let k = 0;
       for (const b of strings) { all.set(b, k); k += b.length; }
-      this.defineSingle(name.text, undefined, [at({ kind: 'string', text: quoteBytes(all), start: 0, end: 0 })], range, caseInsensitive);
+      this.defineSingle(name.text, undefined, [at({ kind: 'string', text: quoteBytes(all), start: 0, end: 0 })], range, caseInsensitive, f.expansion);
       return;
     }
     // %substr NAME string, start[, length]: 1-based start (measured with nasm 2.16: a start below
@@ -1510,7 +1720,7 @@ class Preprocessor {
     const countArg = nums[1] ?? 1;
     const count = countArg < 0 ? len - from + countArg + 1 : countArg;
     const sub = from < 0 || from >= len || count <= 0 ? new Uint8Array(0) : str.subarray(from, Math.min(len, from + count));
-    this.defineSingle(name.text, undefined, [at({ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: 0, end: 0 })], range, caseInsensitive);
+    this.defineSingle(name.text, undefined, [at({ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: 0, end: 0 })], range, caseInsensitive, f.expansion);
   }
 
   private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
@@ -1694,6 +1904,22 @@ class Preprocessor {
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
 
+/** Codes of the errors a tested `%elif` reports although nasm would not (see conditional). */
+const KEPT_IN_SKIPPED_GROUP: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unknown-directive']);
+
+/** A multi-line macro's parameter: `%1`, `%{1}`, `%{-1}`, `%-1`, `%{1:2}`, `%0`, `%00`. */
+const MACRO_PARAMETER = /^%(?:\d+|-\d+|\{-?\d+(?::-?\d+)?\})$/;
+
+/** The state a conditional group is in after its `%if` or a tested `%elif` gave `test`. */
+function stateAfter(test: Test): Cond {
+  switch (test) {
+    case Test.True: return Cond.Active;
+    case Test.False: return Cond.Looking;
+    case Test.Unread: return Cond.Unread;
+    default: return Cond.Never;
+  }
+}
+
 /** The lines besides blanks, comments and nested `%if`/`%ifn` ... `%endif` that a block handed on to the assembler may hold (see diagnosticBlock). */
 const DEFERRED_LINES: ReadonlySet<string> = new Set(['%elif', '%elifn', '%else', '%error', '%warning', '%fatal']);
 
@@ -1800,13 +2026,6 @@ function lineFlags(toks: readonly PPToken[]): number {
     else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
   }
   return flags;
-}
-
-/** `%1`, `%-1`, `%{+1}`, `%{1:2}`: the parameter as nasm names it outside a macro (`%+1`, `%1:2`); undefined for other tokens. */
-function macroParameterName(text: string): string | undefined {
-  const braced = text.charCodeAt(1) === 0x7b && text.endsWith('}');
-  const inner = braced ? text.slice(2, -1) : text.slice(1);
-  return /^[-+]?[0-9]/.test(inner) ? `%${inner}` : undefined;
 }
 
 /** A name, number or string: what needs a space to stay apart from the next such token. */

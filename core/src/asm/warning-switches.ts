@@ -41,6 +41,9 @@ export function warningClass(code: string, message: string): string {
     case 'macro-def-param-single': return 'pp-macro-def-param-single';
     case 'macro-params-single': return 'pp-macro-params-single';
     case 'macro-redef-multi': return 'pp-macro-redef-multi';
+    case 'trailing': return 'pp-trailing';
+    case 'open-string': return 'pp-open-string';
+    case 'macro-def-case-single': return 'pp-macro-def-case-single';
     // (A code that is a class's name is of that class.)
     default: return CLASSES[code] !== undefined ? code : 'other';
   }
