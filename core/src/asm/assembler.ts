@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED } from './instruction-set';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
@@ -186,6 +186,8 @@ class Assembler implements EvalContext {
    * wrong (reported in the final pass: such data is put together again in every pass).
    */
   private dataWarned = false;
+  /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
+  private readonly firstPassCounts = new Set<string>();
   /** Where data directives' bytes are put together. */
   private readonly dataWriter = new DataWriter();
 
@@ -683,10 +685,23 @@ class Assembler implements EvalContext {
     if (s !== undefined && s.progbits && size > 0) this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, undefined);
   }
 
+  /**
+   * Whether count `e` of the current statement (of value `v` in this pass) was no number in
+   * nasm's first pass (see firstPassNumber), where nasm reports the `times` or `dup` and goes no
+   * further: noted in the first pass (which reports nothing), answered in the passes after it.
+   */
+  private failedAtFirst(e: Expr, v: Value): boolean {
+    if (this.pass === 0 && !this.final) {
+      if (v.v === undefined && !firstPassNumber(e, this)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
+      return false;
+    }
+    return this.firstPassCounts.size > 0 && this.firstPassCounts.has(`${this.stmtIndex}:${e.start}`);
+  }
+
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
     const v = this.eval(st.times);
-    if (v.v === undefined || v.sec >= 0) {
+    if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
       if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
       return 0;
     }
@@ -1153,7 +1168,7 @@ class Assembler implements EvalContext {
     let count = 1;
     for (const e of g.counts) {
       const v = this.eval(e);
-      if (v.v === undefined || v.sec >= 0) {
+      if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;
         if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to DUP', e);
         return 0;
