@@ -125,6 +125,30 @@ class Gen {
     return `(${sub()} ${op} ${sub()})`;
   }
 
+  /**
+   * A data list in nasm 2.15's MASM-style forms: `N dup (...)`, nested, sizes before items
+   * (`dd byte 1`), strings, floats and `?` among numbers; now and then a form nasm rejects.
+   */
+  dataList(depth: number, unit: number): string {
+    const items = Array.from({ length: 1 + this.int(3) }, () => this.dataItem(depth, unit));
+    return items.join(', ');
+  }
+
+  /** An item of a data list of `unit` bytes each (see dataList). */
+  private dataItem(depth: number, unit: number): string {
+    const k = this.int(depth > 0 ? 12 : 8);
+    if (k < 3) return this.expr(1, [], true, false);
+    if (k < 4) return this.string(5);
+    if (k < 5) return '?';
+    if (k < 6) return `${this.pick(['byte', 'word', 'dword', 'qword', 'WORD'])} ${this.chance(0.8) ? this.expr(1, [], false, false) : this.string(3)}`;
+    if (k < 7) return this.float(unit);
+    if (k < 8) return this.pick(['-1 dup (1)', '3 dup 1', '2 dup', '2 dup ()', '0 dup (?)', '2 dup (1', 'tword 1', 'dup (1)', '2 dup (1) 3', '2 dup %(1, 2)']);
+    const count = this.pick(['0', '1', '2', '3', String(this.int(20)), `(${this.expr(1, [], false, false)}) & 7`, "'a' - 95", '2 dup 2']);
+    const sizes: readonly (readonly [string, number])[] = [['', unit], ['', unit], ['', unit], ['byte ', 1], ['word ', 2], ['dword ', 4]];
+    const [size, own] = this.pick(sizes);
+    return this.chance(0.2) ? `${size}${count} dup ${this.dataItem(depth - 1, own)}` : `${count} dup ${size}(${this.dataList(depth - 1, own)})`;
+  }
+
   private wrap(s: string): string {
     return s.startsWith('(') ? s : `(${s})`;
   }
@@ -158,7 +182,7 @@ const SHIFT = ['<<', '>>', '<<<', '>>>'];
 
 /** One self-contained block of lines (its names are its own), so a difference can be put down to a block. */
 function block(g: Gen, bits: 16 | 32): string[] {
-  const k = g.int(34);
+  const k = g.int(37);
   const e = (depth = 3): string => g.expr(depth, [], true, false);
   const imm = (): string => (g.chance(0.5) ? g.pick(['-', '']) + g.literal(g.pick(EDGES)) : g.expr(2, [], true, true));
   switch (k) {
@@ -220,6 +244,18 @@ function block(g: Gen, bits: 16 | 32): string[] {
       return forward ? [`${a}: db ${g.int(256)}`, ...use, `${b}: db ${g.int(256)}`] : [`${a}: db ${g.int(256)}`, `${b}: db ${g.int(256)}`, ...use];
     }
     case 33: return [`  times ${g.int(20) + 1} - ($ - $$) % ${g.pick(['4', '16', '7'])} db 0x22`, '  db 0x23'];
+    case 34: case 35: {
+      const [d, unit] = g.pick([['db', 1], ['dw', 2], ['dd', 4], ['dq', 8]] as const);
+      return [`  ${d} ${g.dataList(2, unit)}`];
+    }
+    case 36: {
+      // A count of labels above, or of labels ahead of it in a difference (0 in nasm's first pass).
+      const a = g.name('La'), b = g.name('Lb');
+      const count = g.pick([`(${b} - ${a})`, `(${b} - ${a}) * 2`, `(${b} - ${a} + 1)`, `${b} - ${a}`]);
+      const [d, unit] = g.pick([['db', 1], ['dw', 2], ['dd', 4]] as const);
+      const use = `  ${d} ${count} dup (${g.dataList(1, unit)})`;
+      return g.chance(0.5) ? [`${a}: db ${g.int(256)}`, `${b}: db ${g.int(256)}`, use] : [use, `${a}: db ${g.int(256)}`, `${b}: db ${g.int(256)}`];
+    }
     case 30: if (g.chance(0.8)) return [`  dq ${e()}`]; return [`L${g.int(1000)}: ${g.pick(['dd', 'dq', 'mov eax,', 'dw'])} ${g.pick(['seg 5', '$ wrt 5', 'seg $', '5 wrt 3'])}`];
     default: return [`  ${g.pick(['dd', 'dq', 'dt', 'dw'])} ${g.pick(['1.5e400', '1e-50', '1e-320', '0x1p-1074', '0x1p-1075', '0x1.fffffffffffffp1023', '1e308', '3.4e38', '65504.', '6e-8', '1e-46', '1.4e-45', '0.0', '-0.0', '1.e5', '1_0.5e1_0', '0x.8p1', '0x1p', '0x1.p2', '1e', '1.5.5', '0b1.1', '0o7.1', '0t1.5', '0d1.5', '0h1.8p1', '0y1.1p1', '123p', '-5p', '+1_2p', '12345678901234567890p', '1.5p'])}`];
   }

@@ -206,6 +206,37 @@ describe('expansion limits and the time budget', () => {
     assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.range.start.line}`), ['section-size 1']);
   });
 
+  it('stops `db 1000000000 dup (0x90)` at a 50 ms deadline with a time-budget error', function () {
+    this.timeout(5000);
+    const t = performance.now();
+    const r = assemble({ file: '/t.asm', text: 'db 1000000000 dup (0x90)\n', host, deadline: t + 50 });
+    const elapsed = performance.now() - t;
+    assert.ok(elapsed < 1000, `took ${elapsed.toFixed(0)} ms`);
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['time-budget']);
+  });
+
+  it('`dup` beyond a section\'s 2^31-1 bytes is an error, not a crash (nasm 2.16 runs out of memory)', () => {
+    const r = assemble({ file: '/t.asm', text: 'dd 300000000 dup (1, 2)\ndb 2 dup (0x7fffffff dup (1))\n', host });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.range.start.line}`), ['section-size 0', 'section-size 1']);
+  });
+
+  it('repeats `dup` lists as nasm does (sha-256 of nasm 2.16\'s 6,000,018-byte output)', () => {
+    const r = assemble({ file: '/t.asm', text: 'bits 32\ndb 700001 dup (1, 2 dup (2, 3), 4)\ndw 3 dup (300001 dup (5), ?)\n', host });
+    assert.equal(r.image.length, 6_000_018);
+    assert.equal(createHash('sha256').update(r.image).digest('hex'), '34e1115c7a14fbc65dbc6e0774cf83898b1c7b8846b15c15356ac99bc55a44c3');
+  });
+
+  it('gives a data line\'s `dup` lists and sized items as operands', () => {
+    const r = assemble({ file: '/t.asm', text: 'db 3 dup (1, ?), 2, word 5, 2 dup 3 dup (x)\nx:\n', host });
+    const db = r.statements.find((s) => s.mnemonic?.name === 'db')!;
+    assert.deepEqual(db.operands.map((o) => [o.text, o.kind, o.range.start.col]), [
+      ['3 dup (1, ?)', 'expression', 3], ['2', 'immediate', 17], ['word 5', 'expression', 20], ['2 dup 3 dup (x)', 'expression', 28],
+    ]);
+    // nasm: 01 00 01 00 01 00 02 05 00 0f 0f 0f 0f 0f 0f
+    assert.equal(db.size, 15);
+    assert.deepEqual(r.references.filter((x) => x.name === 'x').map((x) => x.range.start.col), [41]);
+  });
+
   it('repeats across copy chunks as nasm does (sha-256 of nasm 2.16\'s 2,100,011-byte output)', () => {
     // nasm -f bin of this text; the image is too large to commit, so its digest stands in.
     const r = assemble({ file: '/t.asm', text: 'bits 32\ntimes 700001 db 1,2,3\nresb 5\ntimes 3 nop\n', host });

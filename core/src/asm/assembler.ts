@@ -6,14 +6,15 @@ import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED } from './instruction-set';
 import { encodedFields } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
-import { EncodeCache, Encoding, isStaticExpr, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
+import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import { resolveMemory } from './effective-address';
-import { StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
+import { StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
+import { DataWriter, onlyReserve, staticItems } from './data-bytes';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
@@ -197,8 +198,15 @@ class Assembler implements EvalContext {
   private readonly timesUnsettled = new Set<number>();
   private readonly symbolsUnsettled = new Set<string>();
   private lastPasses = 0;
-  /** Set by `dataBytes` when an item overflowed its unit (the warning is reported in the final pass). */
+  /**
+   * Set by `dataBytes` when an item overflowed its unit, or a `dup` count or an item's size was
+   * wrong (reported in the final pass: such data is put together again in every pass).
+   */
   private dataWarned = false;
+  /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
+  private readonly firstPassCounts = new Set<string>();
+  /** Where data directives' bytes are put together. */
+  private readonly dataWriter = new DataWriter();
 
   private readonly limits: ResolvedLimits;
   private readonly budget: TimeBudget;
@@ -693,10 +701,23 @@ class Assembler implements EvalContext {
     if (s !== undefined && s.progbits && size > 0) this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, undefined);
   }
 
+  /**
+   * Whether count `e` of the current statement (of value `v` in this pass) was no number in
+   * nasm's first pass (see firstPassNumber), where nasm reports the `times` or `dup` and goes no
+   * further: noted in the first pass (which reports nothing), answered in the passes after it.
+   */
+  private failedAtFirst(e: Expr, v: Value): boolean {
+    if (this.pass === 0 && !this.final) {
+      if (v.v === undefined && !firstPassNumber(e, this)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
+      return false;
+    }
+    return this.firstPassCounts.size > 0 && this.firstPassCounts.has(`${this.stmtIndex}:${e.start}`);
+  }
+
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
     const v = this.eval(st.times);
-    if (v.v === undefined || v.sec >= 0) {
+    if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
       if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
       return 0;
     }
@@ -718,11 +739,11 @@ class Assembler implements EvalContext {
     if (DATA_UNIT[name] !== undefined) {
       if (st.at) this.padToField(st.at);
       const n = this.timesCount(st);
-      // `db ?` and the like only: space reserved as `resb` reserves it (nasm 2.15).
-      if (st.data.every((d) => d.kind === 'reserve')) {
+      // `db ?`, `dd 4 dup (?)` and the like only: space reserved as `resb` reserves it (nasm 2.15).
+      if (onlyReserve(st.data)) {
         // (After an `at`'s padding, which the statement's size keeps.)
         const padding = this.results.size[this.stmtIndex];
-        this.reserve(st.data.length * DATA_UNIT[name] * n);
+        this.reserve(this.dataSize(st.data, DATA_UNIT[name]) * n);
         this.results.size[this.stmtIndex] += padding;
         return;
       }
@@ -803,7 +824,8 @@ class Assembler implements EvalContext {
         // fill is data to warn about or reject as any other (measured with nasm 2.16).
         if (st.fill !== undefined) { this.repeatFill(st.fill, pad); return; }
         if (name === 'alignb' && st.data.length === 0) { this.emit(undefined, pad); return; }
-        const fill = st.data.length > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP;
+        // (No padding, no fill: `align 4, db ?` on a boundary is no warning.)
+        const fill = st.data.length > 0 && pad > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP;
         this.emit(fill, pad);
         return;
       }
@@ -1062,23 +1084,40 @@ class Assembler implements EvalContext {
     if (c.kind[i] === Encoding.Dynamic) return this.dataBytes(st, unit);
     this.dataWarned = false;
     const bytes = this.dataBytes(st, unit);
-    const isStatic = st.data.every((d) => d.kind !== 'expr' || isStaticExpr(d.expr));
-    if (isStatic && !this.dataWarned) c.dataBytes()[i] = bytes;
+    if (staticItems(st.data) && !this.dataWarned) c.dataBytes()[i] = bytes;
     else c.kind[i] = Encoding.Dynamic;
     return bytes;
   }
 
   private dataBytes(st: ParsedStatement, unit: number): Uint8Array {
-    const out: number[] = [];
-    for (const item of st.data) {
+    const w = this.dataWriter;
+    w.length = 0;
+    this.writeData(st.data, unit, w);
+    return w.take();
+  }
+
+  /** Puts `items` of `unit` bytes each after the bytes of `w`. */
+  private writeData(items: readonly DataItem[], unit: number, w: DataWriter): void {
+    for (const item of items) {
       if (item.kind === 'reserve') {
-        for (let k = 0; k < unit; k++) out.push(0);
+        this.warnZeroing(unit);
+        w.zeros(unit);
         continue;
       }
       if (item.kind === 'bytes') {
-        for (const b of item.bytes) out.push(b);
-        const pad = (unit - (item.bytes.length % unit)) % unit;
-        for (let k = 0; k < pad; k++) out.push(0);
+        w.bytes(item.bytes);
+        w.zeros((unit - (item.bytes.length % unit)) % unit);
+        continue;
+      }
+      if (item.kind === 'group') {
+        this.writeGroup(item, unit, w);
+        continue;
+      }
+      // (In a `dup` or after a size: `dt 1` is the parser's error.) Nothing is put out for it
+      // (measured: `dq 2 dup (tword 1, 5)` then `times -($-$$) db 0` is 'TIMES value -16').
+      if (unit > 8) {
+        this.dataWarned = true;
+        this.error('integer-size', `integer supplied as ${unit * 8}-bit data`, item);
         continue;
       }
       const v = this.eval(item.expr);
@@ -1089,10 +1128,74 @@ class Assembler implements EvalContext {
         // nasm's bounds for data are -2^bits .. 2^bits-1 (`db -256` passes, `db -257` warns; measured).
         if (value < -(2 ** bits) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
       }
-      const bytes = littleEndian(v.big ?? value, unit);
-      for (const b of bytes) out.push(b);
+      w.integer(v.big ?? value, unit);
     }
-    return Uint8Array.from(out);
+  }
+
+  /**
+   * `N dup (items)`, `word 1`: the items once, of the group's unit, then copied to make N. nasm
+   * warns about each copy of a value out of bounds; one warning stands for them here.
+   */
+  private writeGroup(g: Extract<DataItem, { kind: 'group' }>, unit: number, w: DataWriter): void {
+    const count = this.dupCount(g);
+    const own = g.unit ?? unit;
+    // The size first, which reads every count inside (nasm reads them all as it parses the line,
+    // in a list put out 0 times too: `db 0 dup (-1 dup (1))` is an error; measured), so that a
+    // list too large for a section is never put together.
+    const size = this.dataSize(g.items, own) * count;
+    if (count === 0 || !this.fits(w.length + size)) return;
+    if (onlyReserve(g.items)) {
+      this.warnZeroing(size);
+      w.zeros(size);
+      return;
+    }
+    const from = w.length;
+    this.writeData(g.items, own, w);
+    w.repeat(from, count, this.budget);
+  }
+
+  /** The bytes `items` of `unit` bytes each take (their `dup` counts evaluated). */
+  private dataSize(items: readonly DataItem[], unit: number): number {
+    let size = 0;
+    for (const d of items) {
+      if (d.kind === 'group') size += this.dupCount(d) * this.dataSize(d.items, d.unit ?? unit);
+      else if (d.kind === 'bytes') size += d.bytes.length + ((unit - (d.bytes.length % unit)) % unit);
+      // (An integer above 64 bits is an error, and nothing.)
+      else if (d.kind === 'reserve' || unit <= 8) size += unit;
+    }
+    return size;
+  }
+
+  /** Whether a data directive of `size` bytes fits its section (else an error, as `emit` gives). */
+  private fits(size: number): boolean {
+    if (size <= MAX_SECTION_BYTES) return true;
+    this.dataWarned = true;
+    this.error('section-size', `section \`${this.sections[this.sec].name}' would exceed ${MAX_SECTION_BYTES} bytes`, undefined);
+    return false;
+  }
+
+  /**
+   * How many times a group's items are put out: the product of its `dup` counts, each a number
+   * not below 0 (nasm 2.15; measured: `db -1 dup (1)` is 'negative argument supplied to DUP', a
+   * label's address 'non-constant argument supplied to DUP'); 0 after an error.
+   */
+  private dupCount(g: Extract<DataItem, { kind: 'group' }>): number {
+    let count = 1;
+    for (const e of g.counts) {
+      const v = this.eval(e);
+      if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
+        this.dataWarned = true;
+        if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to DUP', e);
+        return 0;
+      }
+      if (v.v < 0) {
+        this.dataWarned = true;
+        this.error('dup-negative', 'negative argument supplied to DUP', e);
+        return 0;
+      }
+      count *= v.v;
+    }
+    return count;
   }
 
   // ---- instructions ----
@@ -1419,7 +1522,7 @@ class Assembler implements EvalContext {
     if (unit !== undefined) {
       const n = this.timesOf(st);
       // `at`: nasm's macro puts `times k db 0` before the data.
-      if (st.at !== undefined) out.zeros(size - n * dataSize(st, unit));
+      if (st.at !== undefined) out.zeros(size - n * this.dataSize(st.data, unit));
       if (n === 0) return;
       this.listData(out, st, unit);
       out.repeat(n);
@@ -1468,9 +1571,19 @@ class Assembler implements EvalContext {
 
   /** One repetition of a data directive's items; a run of `?` items is one reservation to nasm. */
   private listData(out: DataBuilder, st: ParsedStatement, unit: number): void {
-    let reserved = 0;
-    for (const item of st.data) {
+    out.reserve(this.listItems(out, st.data, unit, 0));
+  }
+
+  /** Lists `items` of `unit` bytes each after `reserved` bytes of `?` not listed yet; returns those left. */
+  private listItems(out: DataBuilder, items: readonly DataItem[], unit: number, reserved: number): number {
+    for (const item of items) {
       if (item.kind === 'reserve') { reserved += unit; continue; }
+      if (item.kind === 'group') {
+        // `n dup (...)`: the items n times, in the group's own unit when it gives one.
+        const n = this.dupCount(item);
+        for (let k = 0; k < n; k++) reserved = this.listItems(out, item.items, item.unit ?? unit, reserved);
+        continue;
+      }
       out.reserve(reserved);
       reserved = 0;
       out.anchor(item.start);
@@ -1480,12 +1593,14 @@ class Assembler implements EvalContext {
         out.bytes(new Uint8Array((unit - (item.bytes.length % unit)) % unit));
         continue;
       }
+      // (An integer wider than 64 bits is an error, and nothing is put out: see writeData.)
+      if (unit > 8) continue;
       const at = this.relocationOf(item.expr, false);
       if (at !== undefined) { out.address(unit, at.value, at.relative); continue; }
       const v = this.eval(item.expr);
       out.bytes(littleEndian(v.big ?? v.v ?? 0, unit));
     }
-    out.reserve(reserved);
+    return reserved;
   }
 
   /**
@@ -1558,13 +1673,6 @@ function mentionsAny(e: Expr, names: ReadonlySet<string>): boolean {
     case 'bin': return mentionsAny(e.a, names) || mentionsAny(e.b, names);
     default: return false;
   }
-}
-
-/** The bytes of one repetition of a data directive's items. */
-function dataSize(st: ParsedStatement, unit: number): number {
-  let n = 0;
-  for (const item of st.data) n += item.kind === 'bytes' ? item.bytes.length + ((unit - (item.bytes.length % unit)) % unit) : unit;
-  return n;
 }
 
 /**

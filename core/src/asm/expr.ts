@@ -517,6 +517,63 @@ function scalar(e: Expr, ctx: EvalContext): number | undefined {
   return misplacedHere || v.sec >= 0 || v.v === undefined || v.big !== undefined ? undefined : v.v;
 }
 
+/**
+ * Whether nasm's first pass takes `e` for a number: there a name not defined yet is an unknown
+ * term of its own, which cancels out of a sum (`end - start`, both ahead, is 0) but of nothing
+ * else (`C`, `C + D`, `C * 2`, `end - $`, `end - start` with `start` behind: not a number, and
+ * 'non-constant argument supplied to TIMES' or 'to DUP' in that pass; measured). For expressions
+ * `evaluate` finds unknown in the first pass.
+ */
+export function firstPassNumber(e: Expr, ctx: EvalContext): boolean {
+  const t = firstPassTerms(e, ctx);
+  return t !== undefined && t.unknown === 0 && t.sections.every((c) => c === 0);
+}
+
+/**
+ * `e` as nasm's first pass sums it: a number, the factor of its unknown part, and the factor of each
+ * section's base (by section); undefined when it is not a sum at all (a product of two labels).
+ * A number an operator other than `+ - *` makes of parts known to be numbers is NaN here (nasm
+ * knows it; no caller needs it).
+ */
+function firstPassTerms(e: Expr, ctx: EvalContext): { k: number; unknown: number; sections: number[] } | undefined {
+  switch (e.k) {
+    case 'num': return { k: e.v, unknown: 0, sections: [] };
+    case 'here': case 'base': case 'sym': {
+      const v = evaluateTerm(e, ctx);
+      if (v.v === undefined) return { k: 0, unknown: 1, sections: [] };
+      const sections: number[] = [];
+      if (v.sec >= 0) sections[v.sec] = 1;
+      return { k: v.v, unknown: 0, sections };
+    }
+    case 'un': {
+      const a = firstPassTerms(e.a, ctx);
+      if (a === undefined || e.op === '+') return a;
+      if (e.op === '-') return scaleTerms(a, -1);
+      return a.unknown !== 0 || a.sections.some((c) => c !== 0) ? { k: 0, unknown: 1, sections: [] } : { k: NaN, unknown: 0, sections: [] };
+    }
+    case 'bin': {
+      const a = firstPassTerms(e.a, ctx), b = firstPassTerms(e.b, ctx);
+      if (a === undefined || b === undefined) return undefined;
+      if (e.op === '+' || e.op === '-') {
+        const sections = a.sections.slice();
+        const m = e.op === '-' ? -1 : 1;
+        b.sections.forEach((c, sec) => { sections[sec] = (sections[sec] ?? 0) + m * c; });
+        return { k: a.k + m * b.k, unknown: a.unknown + m * b.unknown, sections };
+      }
+      const numberA = a.unknown === 0 && a.sections.every((c) => c === 0), numberB = b.unknown === 0 && b.sections.every((c) => c === 0);
+      if (e.op === '*' && numberA) return scaleTerms(b, a.k);
+      if (e.op === '*' && numberB) return scaleTerms(a, b.k);
+      if (numberA && numberB) return { k: NaN, unknown: 0, sections: [] };
+      // An unknown part makes the whole unknown; labels alone are an error (not a number either way).
+      return a.unknown !== 0 || b.unknown !== 0 ? { k: 0, unknown: 1, sections: [] } : undefined;
+    }
+  }
+}
+
+function scaleTerms(t: { k: number; unknown: number; sections: number[] }, m: number): { k: number; unknown: number; sections: number[] } {
+  return { k: t.k * m, unknown: t.unknown * m, sections: t.sections.map((c) => c * m) };
+}
+
 /** The `?` of a conditional is an identifier to the lexer (manual §3.1), an operator here. */
 export function isQuestionMark(t: Token): boolean {
   return t.kind === 'ident' && t.text === '?';

@@ -314,7 +314,8 @@ function toStatement(st: ParsedStatement, lines: PPLines, line: number, res: Sta
   }
   for (const d of st.data) {
     const text = l.text.slice(d.start, d.end);
-    operands.push({ text, range: r(d), kind: d.kind === 'bytes' ? 'string' : d.kind === 'reserve' ? 'expression' : d.expr.k === 'sym' ? 'label' : d.expr.k === 'num' ? 'immediate' : 'expression' });
+    const kind = d.kind === 'bytes' ? 'string' : d.kind !== 'expr' ? 'expression' : d.expr.k === 'sym' ? 'label' : d.expr.k === 'num' ? 'immediate' : 'expression';
+    operands.push({ text, range: r(d), kind });
   }
   if (st.data.length === 0 && st.operands.length === 0 && st.args.length > 0) {
     const a = { start: st.args[0].start, end: st.args[st.args.length - 1].end };

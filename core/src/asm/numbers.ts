@@ -69,7 +69,8 @@ export function parseNumber(text: string): number | undefined {
   }
   if (lower.length > 2 && lower[0] === '0') {
     const prefix = RADIX[lower[1]];
-    if (prefix !== undefined) return digitsValue(lower.slice(2), prefix);
+    // Underscores alone after a prefix are 0 (measured: `dq 0b_` and `dd 0X_` are 0).
+    if (prefix !== undefined) return digitsValue(lower.slice(2), prefix) ?? (/^_+$/.test(lower.slice(2)) ? 0 : undefined);
   }
   return digitsValue(lower, 10);
 }

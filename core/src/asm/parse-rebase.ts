@@ -23,15 +23,7 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
     if (operands === st.operands) operands = operands.slice();
     (operands as ParsedOperand[])[n] = o;
   }
-  let data = st.data;
-  for (let n = 0; n < data.length; n++) {
-    const d = data[n];
-    if (d.kind !== 'expr') continue;
-    const expr = rebaseExpr(d.expr, tokens, base);
-    if (expr === d.expr) continue;
-    if (data === st.data) data = data.slice();
-    (data as DataItem[])[n] = { kind: 'expr', expr, start: d.start, end: d.end };
-  }
+  const data = rebaseData(st.data, tokens, base);
   let refs = st.refs;
   if (refs.length > 0) {
     const own: ParsedStatement['refs'][number][] = new Array(refs.length);
@@ -52,6 +44,34 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
     prefixes: st.prefixes, op: st.op, operands, data, args: st.args, localBase: base, refs, opIndex: st.opIndex, valueShape: shape,
   };
   return st.at === undefined ? out : { ...out, at: rebaseExpr(st.at, tokens, base) };
+}
+
+/** Data items with their names qualified under `base`; `items` itself when none changes. */
+function rebaseData(items: readonly DataItem[], tokens: readonly PPToken[], base: string | undefined): readonly DataItem[] {
+  let data = items;
+  for (let n = 0; n < items.length; n++) {
+    const d = items[n];
+    let own: DataItem;
+    if (d.kind === 'expr') {
+      const expr = rebaseExpr(d.expr, tokens, base);
+      if (expr === d.expr) continue;
+      own = { kind: 'expr', expr, start: d.start, end: d.end };
+    } else if (d.kind === 'group') {
+      let counts = d.counts;
+      for (let k = 0; k < counts.length; k++) {
+        const e = rebaseExpr(counts[k], tokens, base);
+        if (e === counts[k]) continue;
+        if (counts === d.counts) counts = counts.slice();
+        (counts as Expr[])[k] = e;
+      }
+      const inner = rebaseData(d.items, tokens, base);
+      if (counts === d.counts && inner === d.items) continue;
+      own = { ...d, counts, items: inner };
+    } else continue;
+    if (data === items) data = items.slice();
+    (data as DataItem[])[n] = own;
+  }
+  return data;
 }
 
 function rebaseOperand(o: ParsedOperand, tokens: readonly PPToken[], base: string | undefined): ParsedOperand {

@@ -46,7 +46,13 @@ export type ParsedOperand =
 
 export type DataItem = (Span & { readonly kind: 'bytes'; readonly bytes: Uint8Array }) | (Span & { readonly kind: 'expr'; readonly expr: Expr })
   /** `db ?`: a unit of uninitialized space (nasm 2.15). */
-  | (Span & { readonly kind: 'reserve' });
+  | (Span & { readonly kind: 'reserve' })
+  /**
+   * nasm 2.15's MASM-style items (see LineParser.dataList): `3 dup (1, 2)` and `2 dup 3 dup 0`,
+   * `items` repeated the product of `counts` times (evaluated by the assembler in every pass);
+   * `word 1`, whose `items` are of `unit` bytes (undefined: the enclosing list's).
+   */
+  | (Span & { readonly kind: 'group'; readonly counts: readonly Expr[]; readonly unit: number | undefined; readonly items: readonly DataItem[] });
 
 /** What a statement holds besides its label: the same as its `op`, known without reading it. */
 export const enum StatementKind { Empty, Instruction, Directive }
@@ -116,6 +122,7 @@ class LineError {
 
 export const NO_OPERANDS: readonly ParsedOperand[] = [];
 export const NO_DATA: readonly DataItem[] = [];
+const NO_COUNTS: readonly Expr[] = [];
 export const NO_TOKENS: readonly PPToken[] = [];
 export const NO_PREFIXES: ParsedStatement['prefixes'] = [];
 export const NO_REFS: ParsedStatement['refs'] = [];
@@ -773,65 +780,130 @@ class LineParser implements TermReader {
 
   /**
    * The items of `db`...`dt` (`unit` bytes each) or of an `at` field's data (`unit` undefined: no
-   * floats), read as nasm 2.16's parse_eops reads them. After a string, a float, `?` or a string
-   * function the list wants a comma, a `)` or its end; after an expression nasm stands on the token
-   * the expression stopped at and skips one stray token before it wants them. A `)` where nasm
-   * wants a comma or an item ends the list (it closes a `dup` list; at the top level nothing
-   * follows it). Measured: `dd 1 2` and `dd 1) 2, 3` are 01000000, `dd 1 2 3` and `dd 1.5 x` are
-   * 'comma expected after operand', `dd 1.5)` and `dd 1.5,)` are 0000c03f, `db 1,` is 01.
+   * floats), read as nasm 2.16's parse_eops reads them (see dataList).
    */
   private dataItems(unit: number | undefined): DataItem[] {
     const items: DataItem[] = [];
-    const toks = this.toks;
-    const n = toks.length;
-    let pos = this.pos;
-    while (pos < n && toks[pos].text !== ')') {
-      const t = toks[pos];
-      // The token nasm stands on after the item: its last token, or the one after an expression.
-      let at = pos;
-      let expression = false;
-      const float = unit !== undefined ? this.floatItem(pos, unit) : undefined;
-      if (float !== undefined) {
-        items.push(float);
-        at = toks[pos].kind === 'op' ? pos + 1 : pos;
-      } else if (t.kind === 'string' && (pos + 1 === n || toks[pos + 1].text === ',' || toks[pos + 1].text === ')')) {
-        const bytes = decodeString(t.text);
-        if (!bytes) this.fail('invalid escape sequence in string', t);
-        items.push({ kind: 'bytes', bytes, start: t.start, end: t.end });
-      } else if (t.kind === 'ident' && toks[pos + 1]?.text === '(' && utfFunction(t.text) !== undefined) {
-        // `__?utf16?__('...')` first in an item is a string, padded like one, and the whole item
-        // (manual §3.4.5; measured: `dd __utf16__('a') | 0` is an error, `dd 0 | __utf16__('a')` is not).
-        const result = utfCall(t, utfFunction(t.text)!, toks[pos + 2], toks[pos + 3]);
-        if ('error' in result) this.fail(result.error, result.at ?? t);
-        items.push({ kind: 'bytes', bytes: result.bytes, start: t.start, end: toks[pos + 3].end });
-        at = pos + 3;
-      } else if (isQuestionMark(t)) {
-        items.push({ kind: 'reserve', start: t.start, end: t.end });
-      } else if (t.kind === 'string' && toks[pos + 1].kind === 'string') {
-        // A string then another: nasm takes the first for a number and reads no further
-        // (measured: `dd 'a' 'b', 2` is 61000000, `db 'ab' 'c', 2` warns and is 61).
-        items.push({ kind: 'expr', expr: this.expression(pos, pos + 1), start: t.start, end: t.end });
-        break;
-      } else {
-        at = this.dataExpression(pos, items);
-        expression = true;
-      }
-      if (expression) {
-        if (at === n || toks[at].text === ')') break;
-        if (toks[at].text !== ',') at++;
-      } else at++;
-      if (at === n || toks[at].text === ')') break;
-      if (toks[at].text !== ',') this.fail('comma expected after operand', toks[at]);
-      pos = at + 1;
-    }
-    this.pos = n;
+    this.dataList(this.pos, unit, items);
+    this.pos = this.toks.length;
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
     if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
     return items.slice();
   }
 
-  /** A data item's expression, from `toks[start]` as far as it goes, added to `items`; the index of the token it stopped at. */
-  private dataExpression(start: number, items: DataItem[]): number {
+  /**
+   * A list of data items from `toks[pos]`, added to `items`; the index of the token that ends it,
+   * a `)` or the end of the line. After a string, a float, `?`, a string function or a `(...)`
+   * list the list wants a comma, a `)` or its end; after an expression nasm stands on the token
+   * the expression stopped at and skips one stray token before it wants them. A `)` where nasm
+   * wants a comma or an item ends the list (it closes a `dup` list; at the top level nothing
+   * follows it). Measured: `dd 1 2` and `dd 1) 2, 3` are 01000000, `dd 1 2 3` and `dd 1.5 x` are
+   * 'comma expected after operand', `dd 1.5)` and `dd 1.5,)` are 0000c03f, `db 1,` is 01.
+   *
+   * Before an item nasm 2.15 takes, in any number and order, MASM's `N dup` (the item repeated N
+   * times), a size (`dd byte 1`: the item's units are bytes) and `%`; after any of them a `(`
+   * opens a list of items, which the count and size apply to (measured: `db 2 dup (1, word 2)` is
+   * 01 02 00 01 02 00, `db 2 dup 3 dup (1)` six 01, `db word (1, 2)` 01 00 02 00, `db 3 dup 1` 01
+   * 01 01, `db (1, 2)` an error, `db 3 dup` nothing and a warning).
+   */
+  private dataList(pos: number, unit: number | undefined, items: DataItem[]): number {
+    const toks = this.toks;
+    const n = toks.length;
+    while (pos < n && toks[pos].text !== ')') {
+      const first = pos;
+      let counts: Expr[] | undefined;
+      let itemUnit = unit;
+      // After a count, a size or `%`: a `(` opens a list.
+      let prefixed = false;
+      let item: DataItem | undefined;
+      // The item's last token, and the token nasm stands on after it: the same, or for an
+      // expression the one it stopped at.
+      let last = pos;
+      let at = pos;
+      let expression = false;
+      // A string taken for a number before another string: nothing after it is read.
+      let final = false;
+      while (pos < n && toks[pos].text !== ')') {
+        const t = toks[pos];
+        const size = t.kind === 'ident' ? dataElementSize(t.text) : undefined;
+        if (size !== undefined || (t.kind === 'op' && t.text === '%')) {
+          if (size !== undefined) itemUnit = size;
+          prefixed = true;
+          pos++;
+          continue;
+        }
+        last = at = pos;
+        if (prefixed && t.text === '(') {
+          const sub: DataItem[] = [];
+          const close = this.dataList(pos + 1, itemUnit, sub);
+          // (nasm prints the null string it has for the end of the line.)
+          if (close === n) this.fail('expected `)\' after subexpression, got `(null)\'', undefined);
+          item = { kind: 'group', counts: counts ?? NO_COUNTS, unit: itemUnit, items: sub.length > 0 ? sub.slice() : NO_DATA, start: toks[first].start, end: toks[close].end };
+          last = at = close;
+          break;
+        }
+        const float = itemUnit !== undefined ? this.floatItem(pos, itemUnit) : undefined;
+        if (float !== undefined) {
+          item = float;
+          last = at = t.kind === 'op' ? pos + 1 : pos;
+        } else if (t.kind === 'string' && (pos + 1 === n || toks[pos + 1].text === ',' || toks[pos + 1].text === ')')) {
+          const bytes = decodeString(t.text);
+          if (!bytes) this.fail('invalid escape sequence in string', t);
+          item = { kind: 'bytes', bytes, start: t.start, end: t.end };
+        } else if (t.kind === 'ident' && toks[pos + 1]?.text === '(' && utfFunction(t.text) !== undefined) {
+          // `__?utf16?__('...')` first in an item is a string, padded like one, and the whole item
+          // (manual §3.4.5; measured: `dd __utf16__('a') | 0` is an error, `dd 0 | __utf16__('a')` is not).
+          const result = utfCall(t, utfFunction(t.text)!, toks[pos + 2], toks[pos + 3]);
+          if ('error' in result) this.fail(result.error, result.at ?? t);
+          item = { kind: 'bytes', bytes: result.bytes, start: t.start, end: toks[pos + 3].end };
+          last = at = pos + 3;
+        } else if (isQuestionMark(t)) {
+          item = { kind: 'reserve', start: t.start, end: t.end };
+        } else if (t.kind === 'string' && toks[pos + 1].kind === 'string') {
+          // A string then another: nasm takes the first for a number and reads no further
+          // (measured: `dd 'a' 'b', 2` is 61000000, `db 'ab' 'c', 2` warns and is 61).
+          item = { kind: 'expr', expr: this.expression(pos, pos + 1), start: t.start, end: t.end };
+          final = true;
+        } else {
+          const e = this.dataExpression(pos);
+          const stop = this.dataStop;
+          // `N dup`: a count, and the item follows.
+          if (stop < n && isDupWord(toks[stop])) {
+            (counts ??= []).push(e);
+            prefixed = true;
+            pos = stop + 1;
+            continue;
+          }
+          item = { kind: 'expr', expr: e, start: e.start, end: toks[stop - 1].end };
+          last = stop - 1;
+          at = stop;
+          expression = true;
+        }
+        break;
+      }
+      // Prefixes with no item (`db 3 dup`): nothing, and the list ends.
+      if (item === undefined) return pos;
+      if (item.kind !== 'group' && (counts !== undefined || itemUnit !== unit)) {
+        item = { kind: 'group', counts: counts ?? NO_COUNTS, unit: itemUnit, items: [item], start: toks[first].start, end: toks[last].end };
+      }
+      items.push(item);
+      if (final) return n;
+      if (expression) {
+        if (at === n || toks[at].text === ')') return at;
+        if (toks[at].text !== ',') at++;
+      } else at++;
+      if (at === n || toks[at].text === ')') return at;
+      if (toks[at].text !== ',') this.fail('comma expected after operand', toks[at]);
+      pos = at + 1;
+    }
+    return pos;
+  }
+
+  /** Where the latest dataExpression stopped: the index of the token after its expression. */
+  private dataStop = 0;
+
+  /** A data item's expression, from `toks[start]` as far as it goes; it stopped at `dataStop`. */
+  private dataExpression(start: number): Expr {
     const toks = this.toks;
     const end = this.operandEnd(start, false);
     // (`db 1,,2`: nasm's evaluator finds no expression at the second comma.)
@@ -848,8 +920,8 @@ class LineParser implements TermReader {
       stop = p.pos;
       this.collectRefs(e);
     }
-    items.push({ kind: 'expr', expr: e, start: e.start, end: toks[stop - 1].end });
-    return stop;
+    this.dataStop = stop;
+    return e;
   }
 
   /**
@@ -866,8 +938,11 @@ class LineParser implements TermReader {
     if (t.kind === 'number' && isPackedBcdText(t.text)) return this.packedBcdItem(t, from, end, unit, sign === 1 && toks[from].text === '-');
     const value = floatConstant(t);
     if (value === undefined) return undefined;
+    // `db yword 1.5` (nasm 2.15's sizes, see dataList).
+    const format = FLOAT_FORMATS[unit];
+    if (format === undefined) this.fail(`no ${unit * 8}-bit floating-point format supported`, t);
     if ('error' in value) this.fail(value.error, toks[from + sign]);
-    const encoded = encodeFloat(value, sign === 1 && toks[from].text === '-', FLOAT_FORMATS[unit]);
+    const encoded = encodeFloat(value, sign === 1 && toks[from].text === '-', format);
     const span = { start: toks[from].start, end: toks[end - 1].end };
     if ('error' in encoded) this.fail(encoded.error, span);
     if (encoded.overflow) (this.warnings ??= []).push({ message: 'overflow in floating-point constant', ...span, code: 'float-overflow' });
@@ -1080,6 +1155,20 @@ class LineParser implements TermReader {
 const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
   'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'struc', 'istruc', 'at', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'default',
 ]);
+
+/** The sizes a data item may be given (`dd byte 1`), in bytes (nasm 2.15). */
+const DATA_ELEMENT_SIZE: Readonly<Record<string, number>> = { byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32, zword: 64 };
+
+/** The size `word` names when it is a size keyword (see DATA_ELEMENT_SIZE), else undefined. */
+function dataElementSize(word: string): number | undefined {
+  // Size keywords are four or five letters: most names need no lookup.
+  return word.length === 4 || word.length === 5 ? DATA_ELEMENT_SIZE[word.toLowerCase()] : undefined;
+}
+
+/** `dup` after a data item's expression, in any case: the expression is a count (see dataList). */
+function isDupWord(t: PPToken): boolean {
+  return t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'dup';
+}
 
 function isJumpOrCall(t: PPToken | undefined): boolean {
   const lower = t?.text.toLowerCase();
