@@ -16,13 +16,7 @@ import type { PPToken } from './source';
 export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[], base: string | undefined): ParsedStatement {
   const label = st.label === undefined ? undefined : { ...st.label, name: qualify(st.label.short, base), parent: base };
   const times = st.times === undefined ? undefined : rebaseExpr(st.times, tokens, base);
-  let operands = st.operands;
-  for (let n = 0; n < operands.length; n++) {
-    const o = rebaseOperand(operands[n], tokens, base);
-    if (o === operands[n]) continue;
-    if (operands === st.operands) operands = operands.slice();
-    (operands as ParsedOperand[])[n] = o;
-  }
+  const operands = rebaseEach(st.operands, rebaseOperand, tokens, base);
   const data = rebaseData(st.data, tokens, base);
   let refs = st.refs;
   if (refs.length > 0) {
@@ -48,30 +42,33 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
 
 /** Data items with their names qualified under `base`; `items` itself when none changes. */
 function rebaseData(items: readonly DataItem[], tokens: readonly PPToken[], base: string | undefined): readonly DataItem[] {
-  let data = items;
-  for (let n = 0; n < items.length; n++) {
-    const d = items[n];
-    let own: DataItem;
-    if (d.kind === 'expr') {
-      const expr = rebaseExpr(d.expr, tokens, base);
-      if (expr === d.expr) continue;
-      own = { kind: 'expr', expr, start: d.start, end: d.end };
-    } else if (d.kind === 'group') {
-      let counts = d.counts;
-      for (let k = 0; k < counts.length; k++) {
-        const e = rebaseExpr(counts[k], tokens, base);
-        if (e === counts[k]) continue;
-        if (counts === d.counts) counts = counts.slice();
-        (counts as Expr[])[k] = e;
-      }
-      const inner = rebaseData(d.items, tokens, base);
-      if (counts === d.counts && inner === d.items) continue;
-      own = { ...d, counts, items: inner };
-    } else continue;
-    if (data === items) data = items.slice();
-    (data as DataItem[])[n] = own;
+  return rebaseEach(items, rebaseItem, tokens, base);
+}
+
+function rebaseItem(d: DataItem, tokens: readonly PPToken[], base: string | undefined): DataItem {
+  if (d.kind === 'expr') {
+    const expr = rebaseExpr(d.expr, tokens, base);
+    return expr === d.expr ? d : { kind: 'expr', expr, start: d.start, end: d.end };
   }
-  return data;
+  if (d.kind !== 'group') return d;
+  const counts = rebaseEach(d.counts, rebaseExpr, tokens, base);
+  const inner = rebaseData(d.items, tokens, base);
+  return counts === d.counts && inner === d.items ? d : { ...d, counts, items: inner };
+}
+
+/**
+ * `items` each rebased by `rebase`; `items` itself when none changes, else a copy made at the first
+ * change (a line's parse under another label shares every object that names no `.local` label).
+ */
+function rebaseEach<T>(items: readonly T[], rebase: (item: T, tokens: readonly PPToken[], base: string | undefined) => T, tokens: readonly PPToken[], base: string | undefined): readonly T[] {
+  let out = items;
+  for (let n = 0; n < items.length; n++) {
+    const item = rebase(items[n], tokens, base);
+    if (item === items[n]) continue;
+    if (out === items) out = items.slice();
+    (out as T[])[n] = item;
+  }
+  return out;
 }
 
 function rebaseOperand(o: ParsedOperand, tokens: readonly PPToken[], base: string | undefined): ParsedOperand {
