@@ -177,6 +177,31 @@ describe('TextMate grammar: scopes', () => {
     assertScope(line, '0', `constant.numeric.decimal${S}`);
   });
 
+  it('colours a data list\'s `dup` like `seg`, and a name spelled dup like a name (nasm 2.15 §3.2.1)', () => {
+    const op = `keyword.operator.word${S}`;
+    assertScope('        db 3 dup (1)', 'dup', op);
+    assertScope('        db 3 dup (1)', 'db', `keyword.control.directive${S}`);
+    assertScope('        db 3 dup (1)', '3', `constant.numeric.decimal${S}`);
+    assertScope('        db 3 dup (1)', '(', `punctuation.section.parens.begin${S}`);
+    assertScope('        DW 2 DUP (1, ?)', 'DUP', op);
+    assertScope('table: dd 2 dup 3 Dup (x), 4', 'dup', op);
+    assertScope('table: dd 2 dup 3 Dup (x), 4', 'Dup', op);
+    assertScope('table: dd 2 dup 3 Dup (x), 4', 'table', `entity.name.function.label${S}`);
+    assertScope('        times 4 dq (N+1) dup (0) ; pad', 'dup', op);
+    assertScope('        times 4 dq (N+1) dup (0) ; pad', '; pad', `comment.line.semicolon${S}`);
+    assertScope("        db 'ab' dup (0)", 'dup', op);
+    assertScope('        db 1, "a;b dup", 2', 'a;b dup', `string.quoted.double${S}`);
+    // First in an item, after a size or after a count's `dup`, nasm reads a name: `dup: db 1` then
+    // `db dup, 2 dup dup` is 01 00 00 00 (nasm 2.16.01).
+    assertScope('dup: db 1', 'dup', `entity.name.function.label${S}`);
+    assertScope('        db dup, 2 dup dup', 'dup', `variable.other.label${S}`, 0);
+    assertScope('        db dup, 2 dup dup', 'dup', op, 1);
+    assertScope('        db dup, 2 dup dup', 'dup', `variable.other.label${S}`, 2);
+    assertScope('        dd byte dup', 'dup', `variable.other.label${S}`);
+    assertScope('        mov eax, dup', 'dup', `variable.other.label${S}`);
+    assertScope('        mov eax, x dup', 'dup', `variable.other.label${S}`);
+  });
+
   it('colours numbers in every NASM form', () => {
     const cases: readonly (readonly [string, string])[] = [
       ['0x1F', 'hex'], ['0X1f', 'hex'], ['0h1F', 'hex'], ['1Fh', 'hex'], ['0FFFFh', 'hex'], ['1Fx', 'hex'], ['$0', 'hex'], ['$0F', 'hex'],

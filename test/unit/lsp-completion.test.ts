@@ -42,6 +42,19 @@ describe('lsp completion', () => {
     const errors = assemble({ file: '/t/builtins.asm', text, host: { readFile: () => undefined } }).diagnostics.map((d) => d.message);
     assert.deepEqual(errors, []);
   });
+  it('offers `dup` after an expression in a data list, where nasm reads a count, and nowhere else', () => {
+    // nasm 2.16.01: `db 3 dup (0)` is 00 00 00; `db dup` and `db 3 dup dup` read `dup` as a name.
+    const lines = ['dup: db 1', '    db 3 ', '    dw (N+1) d', '    dd ', '    db 3 dup ', '    mov eax, 3 ', '    db byte ', 'N equ 2'];
+    const { doc } = single(lines.join('\n') + '\n');
+    const dupItem = (line: number) => completion(doc, { line, character: lines[line].length }).items.find((i) => i.label === 'dup' && i.kind === 14);
+    const item = dupItem(1);
+    assert.equal((item?.textEdit as { newText: string } | undefined)?.newText, 'dup (${1:0})');
+    assert.equal(item?.insertTextFormat, 2);
+    assert.equal(completion(doc, { line: 1, character: 9 }).items[0].label, 'dup');
+    assert.deepEqual((dupItem(2)?.textEdit as { range: unknown } | undefined)?.range, { start: { line: 2, character: 13 }, end: { line: 2, character: 14 } });
+    for (const line of [3, 4, 5, 6]) assert.equal(dupItem(line), undefined, lines[line]);
+  });
+
   it('offers % directives', () => {
     const doc = ws.doc('main.asm');
     const labels = completion(doc, at(doc, '%de', 3)).items.map((i) => i.label);

@@ -24,6 +24,17 @@ describe('lsp diagnostics', () => {
     assert.equal(size.severity, 1);
   });
 
+  it('puts an unclosed `dup` list\'s error where the `)` is missing, as for any unclosed parenthesis', () => {
+    // nasm 2.16.01 on `db 3 dup (1`: "error: expected `)' after subexpression, got `(null)'".
+    for (const [text, col] of [['    db 3 dup (1\n', 15], ['x: dw 2 dup (1, 2 dup (3) ; note\n', 25]] as const) {
+      const diags = validate(single(text).doc);
+      assert.deepEqual(diags.map((d) => [d.code, d.message, d.range]), [
+        ['syntax', "expected `)' after subexpression, got `(null)'", { start: { line: 0, character: col }, end: { line: 0, character: col } }],
+      ]);
+    }
+    assert.deepEqual(validate(single('    db 3 dup (1)\n').doc), []);
+  });
+
   it('surfaces an error inside an included file at the %include line', () => {
     const ws = workspace({ 'main.asm': "bits 32\n%include 'lib.inc'\n", 'lib.inc': 'mov eax, ebx, ecx\n' }, ['main.asm']);
     try {

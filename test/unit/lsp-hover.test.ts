@@ -2,6 +2,8 @@
 // assembly, numbers in several bases and macro expansions.
 
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MarkupContent } from 'vscode-languageserver-types';
 import { hover } from '../../server/src/features/hover';
 import { at, single } from '../protocol/analyzeText';
@@ -85,6 +87,25 @@ describe('lsp hover', () => {
     const t = text('dd -1.5', '1.5');
     for (const part of ['value: `-1.5`', 'dw (half precision): `0xBE00`', 'dd (single precision): `0xBFC00000`', 'dq (double precision): `0xBFF8000000000000`', 'dt (extended precision): `0xBFFFC000000000000000`']) assert.ok(t.includes(part), `${part} in\n${t}`);
     assert.ok(text('dd -1.5', '0x1p-3').includes('dd (single precision): `0x3E000000`'));
+  });
+
+  it('describes a data list\'s `dup`, with an example whose bytes are nasm\'s', () => {
+    const { doc } = single('dup: db 1\n    db 3 DUP (1), 2 dup dup\n    mov eax, dup\n');
+    const on = (line: number, character: number) => (hover(doc, { line, character })?.contents as MarkupContent | undefined)?.value ?? '';
+    const t = on(1, 10);
+    assert.match(t, /^\*\*dup\*\* — Repeat data/);
+    assert.match(t, /NASM 2\.15/);
+    assert.deepEqual(hover(doc, { line: 1, character: 10 })?.range, { start: { line: 1, character: 9 }, end: { line: 1, character: 12 } });
+    // The quoted example and its bytes, as nasm -f bin assembles it (fixture data-dup-hover).
+    const [, example, bytes] = /`(db [^`]*)` is `([0-9A-F ]+)`/.exec(t) ?? [];
+    const fixture = join(__dirname, '..', 'fixtures', 'nasm', 'asm', 'data-dup-hover');
+    assert.ok(readFileSync(`${fixture}.asm`, 'utf8').includes(`  ${example}\n`), example);
+    assert.equal(bytes, [...readFileSync(`${fixture}.bin`)].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' '));
+    // A label called dup (nasm: `dup: db 1` then `db dup, 2 dup dup` is 01 00 00 00).
+    assert.match(on(1, 24), /label at/);
+    assert.match(on(2, 14), /label at/);
+    assert.match(on(0, 1), /label at/);
+    assert.match(on(1, 20), /^\*\*dup\*\*/);
   });
 
   it('returns null on whitespace and comments', () => {

@@ -95,6 +95,20 @@ describe('lsp structure', () => {
     assert.ok(ranged.every((t) => t.line >= 9 && t.line <= 10) && ranged.some((t) => t.line === 10 && t.type === 'label'));
   });
 
+  it('colours a data list\'s `dup` as a keyword and a label called dup as a label', () => {
+    // nasm 2.16.01: `dup: db 1` then `db dup, 2 dup dup` is 01 00 00 00 (a count's dup, the label twice).
+    const { doc } = single('dup: db 1\n    db dup, 2 dup dup\n    times 2 dw (1+1) Dup (1, ?), word 3\n    mov eax, dup\n');
+    const tokens = decode(semanticTokens(doc).data);
+    const on = (line: number, col: number) => tokens.find((t) => t.line === line && t.col === col);
+    assert.deepEqual(on(0, 0), { line: 0, col: 0, len: 3, type: 'label', mods: ['declaration'] });
+    assert.equal(on(1, 7)?.type, 'label');
+    assert.deepEqual(on(1, 14), { line: 1, col: 14, len: 3, type: 'keyword', mods: [] });
+    assert.equal(on(1, 18)?.type, 'label');
+    assert.equal(on(2, 21)?.type, 'keyword');
+    assert.equal(on(2, 33)?.type, 'keyword');
+    assert.equal(on(3, 13)?.type, 'label');
+  });
+
   it('folds comments, macros, %rep, %if, sections and label blocks', () => {
     const { doc } = single(SOURCE);
     const folds = foldingRanges(doc).map((f) => `${f.startLine}-${f.endLine}${f.kind ? ':' + f.kind : ''}`).sort();

@@ -1,6 +1,7 @@
 // completion(doc, pos): mnemonics with operand-form snippets, prefixes, directives and macros where
 // an instruction starts; registers, labels (the current scope's `.locals` too, and labels from
-// included files), constants, single-line macros and size keywords in operands; `%` directives.
+// included files), constants, single-line macros and size keywords in operands, `dup` after a
+// data list's expression; `%` directives.
 // Documentation is filled in lazily by resolveCompletion. Every item of a list replaces the same
 // range; a client that takes `itemDefaults.editRange` (LSP 3.17; VS Code does) gets it once per
 // list instead of once per item, which halves a list of labels on the wire.
@@ -9,7 +10,8 @@ import type { SymbolInfo } from '../../../core/src/asm/api';
 import type { FormSpec, InstructionSpec, OperandKind } from '../../../core/src/isa/types';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionItemLabelDetails, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
-import { BUILTIN_NAMES, DIRECTIVES, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
+import { dupKeywordStarts } from '../syntax/dataDup';
+import { BUILTIN_NAMES, DIRECTIVES, DUP_KEYWORD, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKindLabel } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
@@ -210,6 +212,12 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
     return out.list();
   }
 
+  // Where `dup` would be a count's (`db 3 |`), it comes first; elsewhere it would be a name.
+  const wordStart = word ? word.start : col;
+  if (dupKeywordStarts(shapeLine(text.slice(0, wordStart) + DUP_KEYWORD.name, wordClassifier(doc))).includes(wordStart)) {
+    items.push({ label: DUP_KEYWORD.name, kind: CompletionItemKind.Keyword, ...out.edit(DUP_KEYWORD.name, 'dup (${1:0})'), insertTextFormat: InsertTextFormat.Snippet,
+      detail: 'repeat count', documentation: { kind: MarkupKind.Markdown, value: DUP_KEYWORD.doc }, sortText: `0${DUP_KEYWORD.name}` });
+  }
   for (const r of allRegisters()) {
     items.push({ label: r.name, kind: CompletionItemKind.Variable, ...out.edit(r.name, r.name), detail: `${r.bits}-bit ${r.cls}`, data: { kind: 'register', name: r.name } satisfies CompletionData, sortText: `3${r.name}` });
   }

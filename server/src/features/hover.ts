@@ -8,7 +8,8 @@ import { parseNumber, parseNumberExact } from '../../../core/src/asm/numbers';
 import { decodeString, stringValueExact } from '../../../core/src/asm/strings';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { rangeContains, toLspRange, type AnalyzedDocument } from '../analysis/document';
-import { keywordDoc } from '../syntax/directives';
+import { dupKeywordStarts } from '../syntax/dataDup';
+import { DUP_KEYWORD, keywordDoc } from '../syntax/directives';
 import { instructionFor, matchForm, registerFor, writtenOperand } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
@@ -154,6 +155,10 @@ export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
     return k ? wrap(`**${k.name}** — ${k.doc}`) : null;
   }
   if (tok.kind !== 'ident') return null;
+  // The count's `dup` before any symbol: a label may be called `dup` too.
+  if (tok.text.length === 3 && tok.text.toLowerCase() === 'dup' && dupKeywordStarts(shapeLine(text, wordClassifier(doc))).includes(tok.start)) {
+    return wrap(`**${DUP_KEYWORD.name}** — ${DUP_KEYWORD.doc}`);
+  }
   const hit = symbolAt(doc, pos);
   if (hit?.symbol) {
     const value = symbolMarkdown(doc, hit.symbol, { line: pos.line, col: pos.character });

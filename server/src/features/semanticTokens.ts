@@ -5,6 +5,7 @@
 import type { SymbolInfo } from '../../../core/src/asm/api';
 import type { Range, SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
+import { dupKeywordStarts } from '../syntax/dataDup';
 import { isDirective, isSizeKeyword } from '../syntax/directives';
 import { instructionFor, isPrefixMnemonic, matchForm, privilegeOf, registerFor, writtenOperand } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
@@ -98,6 +99,8 @@ export function semanticTokens(doc: AnalyzedDocument, range?: Range): SemanticTo
         push(line, t.start, len, 'mnemonic', 0);
         continue;
       }
+      // `3 dup (1)` repeats; a `dup` elsewhere is a name (`dup: db 1`, `db dup`).
+      if (len === 3 && word.toLowerCase() === 'dup' && dupKeywordStarts(shape).includes(t.start)) { push(line, t.start, len, 'keyword', 0); continue; }
       if (registerFor(word)) { push(line, t.start, len, 'register', 0); continue; }
       if (isSizeKeyword(word)) { push(line, t.start, len, 'keyword', 0); continue; }
       const full = word.startsWith('.') && !word.startsWith('..') && scope ? scope + word : word;

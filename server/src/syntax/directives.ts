@@ -187,6 +187,16 @@ export const OPERAND_MODIFIERS: readonly KeywordDoc[] = [
   { name: 'strict', doc: 'Keep the written operand size; the optimizer may not shrink it.' },
 ];
 
+/**
+ * `dup` after a count in a data list (see dataDup.ts); not in the tables above, since anywhere
+ * else `dup` is an ordinary name. Bytes measured with nasm 2.16.01 -f bin.
+ */
+export const DUP_KEYWORD: KeywordDoc = {
+  name: 'dup',
+  doc: 'Repeat data: in a `db`…`dz` list, `N dup (items)` gives the items N times; lists nest, take `?` and sizes, and `N dup item` needs no parentheses. '
+    + 'Added in NASM 2.15 (MASM syntax; NASM §3.2.1). `db 2 dup (0xAA, 3 dup (1))` is `AA 01 01 01 AA 01 01 01`.',
+};
+
 const DIRECTIVE_NAMES = new Set(DIRECTIVES.map((d) => d.name));
 const PREPROC_BY_NAME = new Map(PREPROCESSOR_DIRECTIVES.map((d) => [d.name, d]));
 const DIRECTIVE_BY_NAME = new Map([...DIRECTIVES, ...BRACKET_DIRECTIVES, ...SIZE_KEYWORDS, ...OPERAND_MODIFIERS, ...BUILTIN_NAMES].map((d) => [d.name.toLowerCase(), d]));
