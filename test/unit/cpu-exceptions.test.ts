@@ -1,8 +1,9 @@
 // CPU exception behaviour the QEMU traces cannot show or where QEMU departs from the SDM: the
 // double-fault classes of SDM Vol. 3A Table 6-5, shutdown, error-code formats (§6.13: EXT, IDT,
 // TI), ICEBP, segment checks (§5.3-§5.4), the accessed bit of code descriptors (§3.4.5.1) and
-// global TLB entries across MOV CR3 (§4.10.2.4, §4.10.4.1). Instruction bytes are as ndisasm
-// decodes them (shown beside each).
+// global TLB entries across MOV CR3 (§4.10.2.4, §4.10.4.1), and the multi-byte NOP, which faults
+// on none of its operand's addresses (Vol. 2B "NOP"). Instruction bytes are as ndisasm decodes them
+// (shown beside each).
 import * as assert from 'node:assert/strict';
 import { Machine } from '../../core/src/machine/machine';
 import type { InitialCpuState, SegmentLoad } from '../../core/src/machine/loader/initial-state';
@@ -189,6 +190,38 @@ describe('CPU: TLB entries across MOV CR3 (SDM Vol. 3A §4.10.4.1)', () => {
       assert.equal(cpu.regs[0], 0xbbbb);
     });
   }
+});
+
+describe('CPU: the multi-byte NOP (0F 1F /0) accesses no memory (SDM Vol. 2B "NOP")', () => {
+  it('an unmapped page is no #PF: the ModR/M only gives the length', () => {
+    const { m, cpu } = machine([0x0f, 0x1f, 0x05, 0x00, 0x00, 0x40, 0x00]); // nop dword [0x400000]
+    identityPaging(m, cpu);
+    cpu.step();
+    assert.equal(cpu.eip, CODE + 7);
+    assert.equal(cpu.cr2, 0);
+  });
+
+  it('past a segment limit and through a null selector is no #GP', () => {
+    const { cpu } = machine([0x64, 0x0f, 0x1f, 0x05, 0xfe, 0x0f, 0x00, 0x00]); // nop dword [fs:0xffe]
+    loadFs(cpu, 0x30);
+    cpu.step();
+    assert.equal(cpu.eip, CODE + 8);
+    const n = machine([0x64, 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00]); // nop word [fs:eax+eax+0x0]
+    n.cpu.loadNull(4, 0);
+    n.cpu.step();
+    assert.equal(n.cpu.eip, CODE + 7);
+  });
+
+  it('register forms change no register and no flag', () => {
+    const { cpu } = machine([0x0f, 0x1f, 0xc0, 0x66, 0x0f, 0x1f, 0xc4]); // nop eax; nop sp
+    cpu.regs.set([1, 2, 3, 4, STACK, 6, 7, 8]);
+    const flags = cpu.flags;
+    cpu.step();
+    cpu.step();
+    assert.equal(cpu.eip, CODE + 7);
+    assert.deepEqual([...cpu.regs.subarray(0, 8)], [1, 2, 3, 4, STACK, 6, 7, 8]);
+    assert.equal(cpu.flags, flags);
+  });
 });
 
 /** Page directory at 0x20000 with one table at 0x21000 mapping 0-4 MiB onto itself (user, writable). */

@@ -21,8 +21,6 @@ const OUR_NAMES: ReadonlySet<string> = new Set(INSTRUCTIONS.flatMap((s) => [s.mn
  */
 function isKnownAlias(code: string): boolean {
   return code.startsWith('Sal_') || /^Test_rm(8|16|32)_imm(8|16|32)_F[67]r1$/.test(code) || /_82$/.test(code)
-    // The P6 multi-byte NOP (0F 1F /0) is outside the dialect's IA-32 subset (DESIGN.md §2).
-    || code.startsWith('Nop_rm')
     // MOVZX/MOVSX r16, r/m16 exist on the CPU but NASM has no such form, and neither does the table.
     || code === 'Movzx_r16_rm16' || code === 'Movsx_r16_rm16'
     // BSWAP with a 16-bit operand is undefined (SDM Vol. 2, BSWAP); NASM has no r16 form.

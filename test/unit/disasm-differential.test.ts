@@ -69,8 +69,8 @@ function dialectPrefixNames(text: string): string {
 
 /**
  * Why ndisasm's line is outside the dialect (DESIGN.md §2), or undefined when it is in it: a
- * mnemonic the table lacks (FPU, MMX/SSE, `salc`, `ud1`, `sysret` ...), the multi-byte NOP
- * (`nop dword [eax]`, no form of the table), or a register the dialect lacks (CR1, CR5-CR15 —
+ * mnemonic the table lacks (FPU, MMX/SSE, `salc`, `ud1`, `sysret`, the hint NOPs 0F 18-0F 1F
+ * other than 0F 1F /0 that ndisasm names `hint_nopN` ...), or a register the dialect lacks (CR1, CR5-CR15 —
  * which ndisasm decodes, LOCK MOV CR0 being CR8 to AMD — test registers, segr6/7).
  */
 function outsideDialect(text: string): string | undefined {
@@ -81,7 +81,6 @@ function outsideDialect(text: string): string | undefined {
   // A lone prefix name or `db` is ndisasm's undecodable byte, which we print alike.
   if (mnemonic === undefined || mnemonic === 'db') return undefined;
   if (!KNOWN_MNEMONICS.has(mnemonic)) return `mnemonic ${mnemonic}`;
-  if (mnemonic === 'nop' && words.length > i + 1) return 'multi-byte nop';
   if (/\b(cr(1|[5-9]|1[0-5])|tr[0-7]|segr[67]|mm[0-7]|xmm[0-7]|st[0-7])\b/.test(text)) return 'register outside the dialect';
   return undefined;
 }

@@ -94,7 +94,13 @@ export const SYSTEM: readonly InstructionSpec[] = [
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#BR', '#UD', '#GP', '#SS', '#PF', '#AC'],
     forms: [form('r16,m', 'rm', 'o16 62 /r'), form('r32,m', 'rm', 'o32 62 /r')],
   },
-  { mnemonic: 'nop', summary: 'No operation.', group: 'misc', privilege: 'innocuous', virt: INNOCUOUS, forms: [form('', '', '90')] },
+  // The multi-byte NOP (0F 1F /0, P6 and later; Intel SDM Vol. 2B "NOP"): the ModR/M only sets its
+  // length, no memory is accessed. nasm wants `cpu 686` for it (measured: `cpu 586` rejects `nop eax`).
+  {
+    mnemonic: 'nop', summary: 'No operation. `nop r/m16`/`nop r/m32` (0F 1F /0, P6) is the multi-byte form compilers pad with: its operand is never accessed.',
+    group: 'misc', privilege: 'innocuous', virt: INNOCUOUS,
+    forms: [form('', '', '90'), form('rm16', 'm', 'o16 0F 1F /0', { cpu: '686' }), form('rm32', 'm', 'o32 0F 1F /0', { cpu: '686' })],
+  },
   simple('pause', 'F3 90', 'Spin-loop hint (a NOP with a REP prefix on older processors).', 'innocuous',
     exitsOnly('pause', 'PAUSE exiting (primary control bit 30) or PAUSE-loop exiting is set', 'Lets a VMM deschedule a vCPU spinning on a lock held by a preempted one.'), []),
   { mnemonic: 'ud2', cpu: '186', summary: 'Raise #UD (invalid opcode) on purpose.', group: 'misc', privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#UD'], forms: [form('', '', '0F 0B')] },
