@@ -61,6 +61,17 @@ describe('lsp hover', () => {
     assert.match(t, /VM exit 28/);
   });
 
+  it('picks the form a size keyword names: `inc dword [eax]` is r/m32, `push byte 5` the sign-extended imm8', () => {
+    const { doc } = single(['bits 32', '    inc dword [eax]', '    inc byte [eax]', '    push byte 5', '    push word 5', '    add eax, byte -2', '    nop dword [eax+eax*1+0]'].join('\n'));
+    const form = (line: number, col: number) => /This form: `([^`]*)`/.exec((hover(doc, { line, character: col })!.contents as MarkupContent).value)?.[1];
+    assert.equal(form(1, 5), 'inc r/m32');
+    assert.equal(form(2, 5), 'inc r/m8');
+    assert.equal(form(3, 5), 'push imm8');
+    assert.equal(form(4, 5), 'push imm16');
+    assert.equal(form(5, 5), 'add eax, imm8 (sign-extended)');
+    assert.equal(form(6, 5), 'nop r/m32');
+  });
+
   it('shows registers, numbers and label addresses', () => {
     assert.match(text('cr3', 'eax'), /32-bit general register.*encoding number 0/);
     const n = text('0x41', '0x41');

@@ -38,8 +38,20 @@ export function allRegisters(): readonly RegisterInfo[] {
   return Object.values(REGISTERS) as RegisterInfo[];
 }
 
-/** How an operand written in source is shaped, enough to pick a table form for lints and hover. */
-export type WrittenOperand = { readonly kind: 'reg'; readonly reg: RegisterInfo } | { readonly kind: 'mem' } | { readonly kind: 'imm' };
+/**
+ * How an operand written in source is shaped, enough to pick a table form for lints and hover:
+ * with the size a size keyword gives it (`dword [eax]`, `byte 5`), when one is written.
+ */
+export type WrittenOperand = { readonly kind: 'reg'; readonly reg: RegisterInfo } | { readonly kind: 'mem'; readonly size?: number } | { readonly kind: 'imm'; readonly size?: number };
+
+/** The size each table operand kind is, in bits, where it is one (memory and immediates). */
+const KIND_SIZE: Partial<Record<OperandKind, number>> = {
+  rm8: 8, m8: 8, moffs8: 8, rm16: 16, m16: 16, moffs16: 16, rm32: 32, m32: 32, moffs32: 32, m64: 64,
+  imm8: 8, sbyte16: 8, sbyte32: 8, imm16: 16, imm32: 32,
+};
+
+/** NASM's size keywords (manual §3.1), in bits. */
+const SIZE_WORDS: Readonly<Record<string, number>> = { byte: 8, word: 16, dword: 32, qword: 64, tword: 80, oword: 128, yword: 256, zword: 512 };
 
 /** A table operand kind accepts an operand written this way. */
 export function kindAccepts(kind: OperandKind, op: WrittenOperand): boolean {
@@ -55,6 +67,8 @@ export function kindAccepts(kind: OperandKind, op: WrittenOperand): boolean {
       default: return kind === r.name;
     }
   }
+  const size = KIND_SIZE[kind];
+  if (op.size !== undefined && size !== undefined && op.size !== size) return false;
   if (op.kind === 'mem') return kind.startsWith('m') || kind.startsWith('rm');
   return kind.startsWith('imm') || kind.startsWith('sbyte') || kind === 'one' || kind.startsWith('rel') || kind.startsWith('ptr');
 }
@@ -74,12 +88,18 @@ export function privilegeOf(spec: InstructionSpec, form: FormSpec | undefined): 
   return form?.privilege ?? spec.privilege;
 }
 
-/** Classifies operand source text: a register name, a bracketed memory reference, or an immediate. */
+/**
+ * Classifies operand source text: a register name, a bracketed memory reference, or an immediate,
+ * with the size its size keyword gives (`dword [eax]` is no `r/m8`), after `strict` if any.
+ */
 export function writtenOperand(text: string): WrittenOperand {
   const t = text.trim();
-  if (t.includes('[')) return { kind: 'mem' };
+  const words = /^(?:strict\s+)?([a-z]+)\b/i.exec(t);
+  const size = words ? SIZE_WORDS[words[1].toLowerCase()] : undefined;
+  if (t.includes('[')) return size === undefined ? { kind: 'mem' } : { kind: 'mem', size };
   const reg = registerFor(t);
-  return reg ? { kind: 'reg', reg } : { kind: 'imm' };
+  if (reg) return { kind: 'reg', reg };
+  return size === undefined ? { kind: 'imm' } : { kind: 'imm', size };
 }
 
 /** Human-readable operand kind for signatures and hover (`r/m32`, `imm8`, `cr0-7`). */
