@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Records the words NASM reads as instructions or prefixes, in core/src/isa/nasm-mnemonics.json, so
 # the assembler can tell a NASM instruction outside Ringside's dialect (lfence, rdpmc, vmxon ...)
-# from a label. Candidates are the lower-case runs of letters and digits in the nasm binary's
+# from a label. Candidates are the lower-case runs of letters, digits and underscores (hint_nop57) in the nasm binary's
 # strings and their suffixes (the linker shares string tails: "mov" may be stored only as the end
 # of "cmov", and a string may follow other bytes without a break); a candidate is a mnemonic when nasm,
 # given it alone on a line in `bits 32`, does not take it for a label or reject it as a register
@@ -18,7 +18,7 @@ out="$root/core/src/isa/nasm-mnemonics.json"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-strings -n 2 "$(command -v nasm)" | grep -oE '[a-z][a-z0-9]{1,15}' \
+strings -n 2 "$(command -v nasm)" | grep -oE '[a-z][a-z0-9_]{1,15}' \
   | awk '{ for (i = 1; i < length($0); i++) { s = substr($0, i); if (s ~ /^[a-z]/) print s } }' \
   | grep -vxE 'd[bwdqtoyz]|equ|incbin|times|use16|use32' | sort -u > "$work/candidates"
 

@@ -1,9 +1,9 @@
 // CPU exception behaviour the QEMU traces cannot show or where QEMU departs from the SDM: the
 // double-fault classes of SDM Vol. 3A Table 6-5, shutdown, error-code formats (§6.13: EXT, IDT,
 // TI), ICEBP, segment checks (§5.3-§5.4), the accessed bit of code descriptors (§3.4.5.1) and
-// global TLB entries across MOV CR3 (§4.10.2.4, §4.10.4.1), and the multi-byte NOP, which faults
-// on none of its operand's addresses (Vol. 2B "NOP"). Instruction bytes are as ndisasm decodes them
-// (shown beside each).
+// global TLB entries across MOV CR3 (§4.10.2.4, §4.10.4.1), and the multi-byte and reserved NOPs
+// (0F 1F /0, 0F 19-0F 1F), which fault on none of their operand's addresses (Vol. 2B "NOP").
+// Instruction bytes are as ndisasm decodes them (shown beside each).
 import * as assert from 'node:assert/strict';
 import { Machine } from '../../core/src/machine/machine';
 import type { InitialCpuState, SegmentLoad } from '../../core/src/machine/loader/initial-state';
@@ -219,6 +219,43 @@ describe('CPU: the multi-byte NOP (0F 1F /0) accesses no memory (SDM Vol. 2B "NO
     cpu.step();
     cpu.step();
     assert.equal(cpu.eip, CODE + 7);
+    assert.deepEqual([...cpu.regs.subarray(0, 8)], [1, 2, 3, 4, STACK, 6, 7, 8]);
+    assert.equal(cpu.flags, flags);
+  });
+});
+
+describe('CPU: the reserved NOPs (0F 19-0F 1E, 0F 1F /1-/7) run as NOPs (SDM Vol. 2B "NOP")', () => {
+  it('every opcode and reg field is a NOP of its ModR/M length, not #UD', () => {
+    for (let opcode = 0x19; opcode <= 0x1f; opcode++) {
+      for (let reg = opcode === 0x1f ? 1 : 0; reg < 8; reg++) {
+        // hint_nopN dword [eax+0x12345678] / hint_nopN edi
+        const { cpu } = machine([0x0f, opcode, 0x80 | (reg << 3), 0x78, 0x56, 0x34, 0x12, 0x0f, opcode, 0xc7 | (reg << 3)]);
+        cpu.step();
+        cpu.step();
+        assert.equal(cpu.eip, CODE + 10, `0F ${opcode.toString(16)} /${reg}`);
+      }
+    }
+  });
+
+  it('an unmapped page is no #PF and a null selector no #GP: no memory is accessed', () => {
+    const { m, cpu } = machine([0x0f, 0x1d, 0x05, 0x00, 0x00, 0x40, 0x00]); // hint_nop40 dword [0x400000]
+    identityPaging(m, cpu);
+    cpu.step();
+    assert.equal(cpu.eip, CODE + 7);
+    assert.equal(cpu.cr2, 0);
+    const n = machine([0x64, 0x66, 0x0f, 0x1f, 0x7c, 0x00, 0x00]); // hint_nop63 word [fs:eax+eax+0x0]
+    n.cpu.loadNull(4, 0);
+    n.cpu.step();
+    assert.equal(n.cpu.eip, CODE + 7);
+  });
+
+  it('the bytes ndisasm reads as MPX, CLDEMOTE or CET are the reserved NOP on this P6', () => {
+    // bndldx bnd0,[eax] / bndmov bnd0,bnd1 / cldemote [eax] / endbr32 / rdsspd ecx to ndisasm
+    const { cpu } = machine([0x0f, 0x1a, 0x00, 0x66, 0x0f, 0x1a, 0xc1, 0x0f, 0x1c, 0x00, 0xf3, 0x0f, 0x1e, 0xfb, 0xf3, 0x0f, 0x1e, 0xc9]);
+    cpu.regs.set([1, 2, 3, 4, STACK, 6, 7, 8]);
+    const flags = cpu.flags;
+    for (let i = 0; i < 5; i++) cpu.step();
+    assert.equal(cpu.eip, CODE + 18);
     assert.deepEqual([...cpu.regs.subarray(0, 8)], [1, 2, 3, 4, STACK, 6, 7, 8]);
     assert.equal(cpu.flags, flags);
   });

@@ -117,8 +117,19 @@ function normalise(name: string, ops: string[], ourMnemonic: string | undefined,
   if (name.startsWith('loop') && out.length === 2 && (out[1] === 'cx' || out[1] === 'ecx')) out = out.slice(0, 1);
   // iced names ARPL's operands at the operand size (Arpl_r32m16_r32); the SDM and NASM say r/m16, r16.
   if (name === 'arpl') out = out.map((o) => ({ eax: 'ax', ecx: 'cx', edx: 'dx', ebx: 'bx', esp: 'sp', ebp: 'bp', esi: 'si', edi: 'di' } as Record<string, string>)[o] ?? o);
+  // The reserved NOPs (0F 19-0F 1F): iced lists the ModR/M reg field as a second operand
+  // (Reservednop_rm32_r32_0F19); NASM and ndisasm put it in the name, hint_nop<8*(opcode-0x18)+reg>.
+  if (code.startsWith('Reservednop_') && ourMnemonic?.startsWith('hint_nop')) {
+    out = out.length === 2 ? [out[0], `reg ${REG_NUMBER[out[1]]}`] : [...out, `reg ${Number(ourMnemonic.slice(8)) & 7}`];
+  }
+  // F3 0F 1E /1 with a register is CET's RDSSPD to iced; without CET (the dialect's P6, QEMU's
+  // default CPU) it is the reserved NOP hint_nop49, whose register is never read.
+  if (code === 'Rdsspd_r32' && ourMnemonic === 'hint_nop49') out = [];
   return out;
 }
+
+const REG_NUMBER: Readonly<Record<string, number>> = Object.fromEntries(
+  ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi', 'ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'].map((r, i) => [r, i & 7]));
 
 interface Mismatch { readonly hex: string; readonly bits: number; readonly why: string }
 

@@ -14,6 +14,7 @@ import { disassemble } from '../../core/src/isa/disasm';
 import type { PrefixName } from '../../core/src/isa/operands';
 import { INSTRUCTIONS, MNEMONICS, PREFIX_MNEMONICS } from '../../core/src/isa/table';
 import { assembleLines, instancesFor, sourceOf, type PendingCase } from '../../scripts/gen-encoder-corpus';
+import { isReservedNopReading } from '../support/ndisasm-readings';
 import { hasNasm, hasNdisasm, rng, seedsForThisRun } from '../support/random';
 
 const RANDOM_STREAMS = 12;
@@ -69,8 +70,8 @@ function dialectPrefixNames(text: string): string {
 
 /**
  * Why ndisasm's line is outside the dialect (DESIGN.md §2), or undefined when it is in it: a
- * mnemonic the table lacks (FPU, MMX/SSE, `salc`, `ud1`, `sysret`, the hint NOPs 0F 18-0F 1F
- * other than 0F 1F /0 that ndisasm names `hint_nopN` ...), or a register the dialect lacks (CR1, CR5-CR15 —
+ * mnemonic the table lacks (FPU, MMX/SSE, `salc`, `ud1`, `sysret`, MPX ...) or whose forms it only
+ * encodes (`hint_nop0`..`hint_nop7`, 0F 18), or a register the dialect lacks (CR1, CR5-CR15 —
  * which ndisasm decodes, LOCK MOV CR0 being CR8 to AMD — test registers, segr6/7).
  */
 function outsideDialect(text: string): string | undefined {
@@ -81,14 +82,21 @@ function outsideDialect(text: string): string | undefined {
   // A lone prefix name or `db` is ndisasm's undecodable byte, which we print alike.
   if (mnemonic === undefined || mnemonic === 'db') return undefined;
   if (!KNOWN_MNEMONICS.has(mnemonic)) return `mnemonic ${mnemonic}`;
+  if (ENCODED_ONLY_HINT_NOP.test(mnemonic)) return 'hint NOP 0F 18 (encoded, not decoded)';
   if (/\b(cr(1|[5-9]|1[0-5])|tr[0-7]|segr[67]|mm[0-7]|xmm[0-7]|st[0-7])\b/.test(text)) return 'register outside the dialect';
   return undefined;
 }
 
-/** What we print where ndisasm's instruction is outside the dialect: one undecodable byte, or the F3/F0 readings above. */
+/** `hint_nop0`..`hint_nop7` (0F 18): the table encodes them as nasm does; the decoder leaves 0F 18 out. */
+const ENCODED_ONLY_HINT_NOP = /^hint_nop[0-7]$/;
+/**
+ * What we print where ndisasm's instruction is outside the dialect: one undecodable byte, the
+ * reserved NOP where ndisasm reads MPX, CLDEMOTE or CET, or the F3/F0 readings above.
+ */
 function acceptableOutside(theirs: Row, ours: Row): boolean {
   if (ours.hex.length === 2 && UNDECODABLE.test(ours.text)) return true;
   const mnemonic = /(\S+)(?: |$)/.exec(theirs.text.replace(/^((lock|rep|repne|es|cs|ss|ds|fs|gs|o16|o32|a16|a32) )+/, ''))?.[1] ?? '';
+  if (isReservedNopReading(theirs, ours)) return true;
   const table = F3_REREAD.get(mnemonic);
   if (table !== undefined) return ours.hex === theirs.hex && new RegExp(`\\brep\\b.*\\b${table}\\b`).test(ours.text);
   // LOCK MOV CRn: ours is `lock mov ...,crN-8` (the CPU raises #UD for it).

@@ -1,5 +1,6 @@
 // The disassembler against ndisasm's recorded text (test/fixtures/ndisasm, made by
-// scripts/record-ndisasm-fixtures.sh from NASM-assembled samples of every table form), the
+// scripts/record-ndisasm-fixtures.sh from NASM-assembled samples of every table form; where ndisasm
+// reads a reserved NOP as MPX, CLDEMOTE or CET, ours is the reserved NOP of the same bytes), the
 // decode → encode round trip through the encoder, and re-assembly of our text with NASM.
 
 import * as assert from 'node:assert/strict';
@@ -10,12 +11,19 @@ import { join } from 'node:path';
 import { disassemble, formatListing } from '../../core/src/isa/disasm';
 import { encode } from '../../core/src/isa/encoder';
 import type { PrefixName } from '../../core/src/isa/operands';
+import { isReservedNopReading } from '../support/ndisasm-readings';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'ndisasm');
 const MODES = [32, 16] as const;
 
 function corpus(bits: 16 | 32): Uint8Array {
   return new Uint8Array(readFileSync(join(FIXTURES, `forms-${bits}.bin`)));
+}
+
+/** A listing line's bytes and text (ndisasm's layout, which formatListing follows). */
+function listingRow(line: string): { hex: string; text: string } {
+  const m = /^[0-9A-F]+ {2}([0-9A-F]+) +(.*)$/.exec(line);
+  return { hex: m?.[1] ?? '', text: m?.[2] ?? '' };
 }
 
 function nasmAvailable(): boolean {
@@ -29,7 +37,8 @@ describe('disassembler vs ndisasm', () => {
       const got = formatListing(disassemble(corpus(bits), { bits })).split('\n');
       const diffs: string[] = [];
       for (let i = 0; i < Math.max(want.length, got.length); i++) {
-        if (want[i] !== got[i]) diffs.push(`  ndisasm: ${want[i]}\n  ours:    ${got[i]}`);
+        if (want[i] === got[i] || (want[i] !== undefined && got[i] !== undefined && isReservedNopReading(listingRow(want[i]), listingRow(got[i])))) continue;
+        diffs.push(`  ndisasm: ${want[i]}\n  ours:    ${got[i]}`);
       }
       assert.ok(want.length > 1500, 'corpus is the full form list');
       assert.equal(diffs.length, 0, `${diffs.length} lines differ:\n${diffs.slice(0, 20).join('\n')}`);

@@ -25,6 +25,26 @@ function simple(mnemonic: string, enc: string, summary: string, privilege: Instr
   return { mnemonic, summary, group: 'system', privilege, virt, exceptions, forms: [form('', '', enc)] };
 }
 
+/**
+ * The reserved NOPs 0F 18-0F 1F (Intel SDM Vol. 2B "NOP" and Table A-3's "Reserved-NOP"): P6 and
+ * later execute them as NOPs whose ModR/M only sets the length, touching no memory (QEMU's i386
+ * target too). nasm assembles `hint_nop0`..`hint_nop63` as 0F 18+N/8 with reg N%8, at `cpu 686`
+ * (measured: `hint_nop57 eax` is 0F 1F C8, `hint_nop0 eax` 0F 18 C0, `hint_nop56 eax` 0F 1F C0,
+ * `hint_nop64` is no instruction, `cpu 586` rejects them), and ndisasm prints them so. The decoder
+ * leaves out 0F 1F /0, which is `nop`, and 0F 18 (hint_nop0..7), which ndisasm and QEMU read
+ * mostly as the prefetches: those stay undecodable.
+ */
+const HINT_NOPS: readonly InstructionSpec[] = Array.from({ length: 64 }, (_, n) => n)
+  .map((n) => {
+    const enc = `0F ${(0x18 + (n >> 3)).toString(16).toUpperCase()} /${n & 7}`;
+    const encodeOnly = n < 8 || n === 56 ? { encodeOnly: true } : {};
+    return {
+      mnemonic: `hint_nop${n}`, summary: `Reserved NOP (${enc}, P6): no operation; the operand is never accessed.`,
+      group: 'misc', privilege: 'innocuous', virt: INNOCUOUS,
+      forms: [form('rm16', 'm', `o16 ${enc}`, { cpu: '686', ...encodeOnly }), form('rm32', 'm', `o32 ${enc}`, { cpu: '686', ...encodeOnly })],
+    } satisfies InstructionSpec;
+  });
+
 export const SYSTEM: readonly InstructionSpec[] = [
   {
     mnemonic: 'lgdt', cpu: '286', summary: 'Load the GDTR (limit and base) from a 6-byte memory operand.', group: 'system', privilege: 'privileged',
@@ -101,6 +121,7 @@ export const SYSTEM: readonly InstructionSpec[] = [
     group: 'misc', privilege: 'innocuous', virt: INNOCUOUS,
     forms: [form('', '', '90'), form('rm16', 'm', 'o16 0F 1F /0', { cpu: '686' }), form('rm32', 'm', 'o32 0F 1F /0', { cpu: '686' })],
   },
+  ...HINT_NOPS,
   simple('pause', 'F3 90', 'Spin-loop hint (a NOP with a REP prefix on older processors).', 'innocuous',
     exitsOnly('pause', 'PAUSE exiting (primary control bit 30) or PAUSE-loop exiting is set', 'Lets a VMM deschedule a vCPU spinning on a lock held by a preempted one.'), []),
   { mnemonic: 'ud2', cpu: '186', summary: 'Raise #UD (invalid opcode) on purpose.', group: 'misc', privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#UD'], forms: [form('', '', '0F 0B')] },

@@ -176,6 +176,7 @@ export function compile(d: DecodedInstruction): Compiled {
   else if (mn.startsWith('set')) { name = 'set'; c.sub = CONDITIONS.indexOf(mn.slice(3)); }
   else if (mn.startsWith('j') && CONDITIONS.includes(mn.slice(1))) { name = 'jcc'; c.sub = CONDITIONS.indexOf(mn.slice(1)); }
   else if (ALU.includes(mn)) { name = 'alu'; c.sub = ALU.indexOf(mn); }
+  else if (mn.startsWith('hint_nop')) name = 'nop';
   else name = RENAMES[mn] ?? (mn as OpName);
   if (!(name in OP)) throw new Error(`CPU: no handler for ${mn}`);
   c.op = OP[name];
