@@ -42,6 +42,18 @@ describe('lsp completion', () => {
     const errors = assemble({ file: '/t/builtins.asm', text, host: { readFile: () => undefined } }).diagnostics.map((d) => d.message);
     assert.deepEqual(errors, []);
   });
+  it('offers the reserved NOPs (hint_nop0..63) only once `hint` is typed', () => {
+    const { doc, ws } = single(['bits 32', '    h', '    hint_n'].join('\n'));
+    try {
+      const at1 = completion(doc, { line: 1, character: 5 }).items.map((i) => i.label);
+      assert.ok(at1.includes('hlt') && !at1.some((l) => l.startsWith('hint_nop')), at1.filter((l) => l.startsWith('h')).join(' '));
+      const at2 = completion(doc, { line: 2, character: 10 }).items.map((i) => i.label).filter((l) => l.startsWith('hint_nop'));
+      assert.equal(at2.length, 64);
+    } finally {
+      ws.dispose();
+    }
+  });
+
   it('offers `dup` after an expression in a data list, where nasm reads a count, and nowhere else', () => {
     // nasm 2.16.01: `db 3 dup (0)` is 00 00 00; `db dup` and `db 3 dup dup` read `dup` as a name.
     const lines = ['dup: db 1', '    db 3 ', '    dw (N+1) d', '    dd ', '    db 3 dup ', '    mov eax, 3 ', '    db byte ', 'N equ 2'];

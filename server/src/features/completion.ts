@@ -204,7 +204,11 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   const items = out.items;
   const atInstruction = !shape.preproc && (!shape.mnemonic || (shape.mnemonic.end === col && shape.operands.length === 0));
   if (atInstruction) {
+    // The 64 reserved NOPs (`hint_nop0`..`hint_nop63`) only once their name is being typed: in
+    // every other list they would be most of the entries for `h`.
+    const hints = word !== undefined && /^hint/i.test(word.text);
     for (const s of staticInstructionItems()) {
+      if (!hints && s.label.startsWith('hint_nop')) continue;
       items.push({ label: s.label, kind: CompletionItemKind.Keyword, ...out.edit(s.label, s.newText),
         insertTextFormat: s.snippet ? InsertTextFormat.Snippet : undefined, data: s.data, sortText: s.sortText, detail: s.detail, labelDetails: s.labelDetails });
     }
