@@ -45,6 +45,12 @@ export function isKeywordWord(name: string): boolean {
  */
 export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list', 'warning']);
 
+/**
+ * The sizes a data item may be given (`dd byte 1`), in bytes (nasm 2.15): every size keyword nasm
+ * has but `fword`, which it has not.
+ */
+export const DATA_ELEMENT_SIZE: Readonly<Record<string, number>> = { byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32, zword: 64 };
+
 /** Size keywords (manual §3.3) in bits. */
 export const SIZE_KEYWORDS: Readonly<Record<string, 8 | 16 | 32 | 48 | 64 | 80>> = {
   byte: 8, word: 16, dword: 32, fword: 48, qword: 64, tword: 80,

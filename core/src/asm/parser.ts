@@ -3,7 +3,7 @@
 // far pointers, data items), each with its column range. Errors are reported and the line skipped.
 
 import type { SourceRange } from './api';
-import { DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
+import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
 import { encodeFloat, floatConstant, FLOAT_FORMATS, isPackedBcdText, packedBcd } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
@@ -1155,9 +1155,6 @@ class LineParser implements TermReader {
 const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
   'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'struc', 'istruc', 'at', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'default',
 ]);
-
-/** The sizes a data item may be given (`dd byte 1`), in bytes (nasm 2.15). */
-const DATA_ELEMENT_SIZE: Readonly<Record<string, number>> = { byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32, zword: 64 };
 
 /** The size `word` names when it is a size keyword (see DATA_ELEMENT_SIZE), else undefined. */
 function dataElementSize(word: string): number | undefined {

@@ -1,12 +1,13 @@
 // Which `dup` words of a line repeat data (nasm 2.15's MASM-style `db 3 dup (1)`), read from the
 // tokens as the assembler's LineParser.dataList reads them, for colouring and hover.
 
+import { DATA_ELEMENT_SIZE } from '../../../core/src/asm/directives';
 import type { LineShape } from './lineShape';
 
 const DATA_DIRECTIVES = new Set(['db', 'dw', 'dd', 'dq', 'dt', 'do', 'dy', 'dz']);
 
 /** Words that stand before an item without ending an expression: data sizes and `seg`. */
-const ITEM_PREFIXES = new Set(['byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword', 'seg']);
+const ITEM_PREFIXES = new Set([...Object.keys(DATA_ELEMENT_SIZE), 'seg']);
 
 /**
  * The columns of the `dup` words (any case) that follow an expression in a data list: those are

@@ -1,6 +1,7 @@
 // The language server's view of the one instruction table (STYLE.md §3): lookups by lower-cased
 // mnemonic and register name, computed once, so features never scan the table per token.
 
+import { DATA_ELEMENT_SIZE } from '../../../core/src/asm/directives';
 import { INSTRUCTIONS, findInstruction, PREFIX_MNEMONICS } from '../../../core/src/isa/table';
 import { REGISTERS, lookupRegister } from '../../../core/src/isa/registers';
 import type { FormSpec, InstructionSpec, OperandKind, PrivilegeClass, RegisterInfo } from '../../../core/src/isa/types';
@@ -40,7 +41,7 @@ export function allRegisters(): readonly RegisterInfo[] {
 
 /**
  * How an operand written in source is shaped, enough to pick a table form for lints and hover:
- * with the size a size keyword gives it (`dword [eax]`, `byte 5`), when one is written.
+ * with the size a size keyword gives it (`dword [eax]`, `byte 5`), in bits, when one is written.
  */
 export type WrittenOperand = { readonly kind: 'reg'; readonly reg: RegisterInfo } | { readonly kind: 'mem'; readonly size?: number } | { readonly kind: 'imm'; readonly size?: number };
 
@@ -50,8 +51,7 @@ const KIND_SIZE: Partial<Record<OperandKind, number>> = {
   imm8: 8, sbyte16: 8, sbyte32: 8, imm16: 16, imm32: 32,
 };
 
-/** NASM's size keywords (manual §3.1), in bits. */
-const SIZE_WORDS: Readonly<Record<string, number>> = { byte: 8, word: 16, dword: 32, qword: 64, tword: 80, oword: 128, yword: 256, zword: 512 };
+
 
 /** A table operand kind accepts an operand written this way. */
 export function kindAccepts(kind: OperandKind, op: WrittenOperand): boolean {
@@ -95,7 +95,8 @@ export function privilegeOf(spec: InstructionSpec, form: FormSpec | undefined): 
 export function writtenOperand(text: string): WrittenOperand {
   const t = text.trim();
   const words = /^(?:strict\s+)?([a-z]+)\b/i.exec(t);
-  const size = words ? SIZE_WORDS[words[1].toLowerCase()] : undefined;
+  const bytes = words ? DATA_ELEMENT_SIZE[words[1].toLowerCase()] : undefined;
+  const size = bytes === undefined ? undefined : bytes * 8;
   if (t.includes('[')) return size === undefined ? { kind: 'mem' } : { kind: 'mem', size };
   const reg = registerFor(t);
   if (reg) return { kind: 'reg', reg };
