@@ -9,7 +9,7 @@ import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { isFloatText } from './floats';
 import { parseNumber, parseNumberExact } from './numbers';
-import { findMacroTaking, macroArgument, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { findMacroTaking, macroArgument, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { isPieces, LineFlag, lineRange, NOWHERE, pastedAt, PPLines, writtenAt, type PPToken } from './source';
@@ -17,6 +17,7 @@ import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { ReportedLines } from './reported-lines';
+import { StandardMacroCalls } from './standard-macros';
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -213,7 +214,9 @@ class Preprocessor {
   private readonly reported = new ReportedLines();
   private capture: Capture | undefined;
   private technique: Technique | undefined;
-  private uniqueId = 0;
+  /** The `..@N` numbers the source's macro calls and `%push`es took (see takeUniqueId). */
+  private uniqueIds = 0;
+  private readonly standardCalls = new StandardMacroCalls();
   private readonly contexts = new ContextStack();
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
   private frame: StackFrame = { ...STACK_FRAMES.flat };
@@ -1665,7 +1668,7 @@ class Preprocessor {
 
   private contextDirective(f: Frame, d: string, toks: readonly PPToken[], nameRange: SourceRange): void {
     const name = toks[1]?.text ?? '';
-    if (d === '%push') { this.contexts.push(name, this.uniqueId++); return; }
+    if (d === '%push') { this.contexts.push(name, this.takeUniqueId(true)); return; }
     const top = this.contexts.top();
     if (!top) { this.sink.error('context', `\`${d}': context stack is empty`, nameRange, f.expansion); return; }
     if (d === '%repl') { top.name = name; return; }
@@ -1856,7 +1859,8 @@ class Preprocessor {
       // (The label of a `.nolist` macro's call is not listed: the line lists as the call.)
       this.out.push(file, line, text, tokens, this.originOf(f), def.nolist ? 0 : LineFlag.CallLabel, undefined);
     } else this.emit(f, file, line, text, [], true);
-    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: this.uniqueId++, callSite, name: nameTok.text, label };
+    const id = this.takeUniqueId(usesLocalLabels(def));
+    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id, callSite, name: nameTok.text, label };
     this.macroDepth++;
     this.argumentTokens += weight;
     this.inProgress.set(def, (this.inProgress.get(def) ?? 0) + 1);
@@ -1865,6 +1869,17 @@ class Preprocessor {
       invocation: inv, repLeft: 0, condBase: this.conds.length, unlisted: f.unlisted === true || def.nolist,
     });
     return true;
+  }
+
+  /**
+   * The next `..@N` number (manual §4.3.4, §4.7), for a macro call or `%push`: nasm's counter, which
+   * the standard macros called on the lines passed on before also advance (standard-macros.ts).
+   * Those lines are read for it only when the number is `needed` (a call of a macro without `%%`
+   * labels takes its number unread: -1).
+   */
+  private takeUniqueId(needed: boolean): number {
+    const own = this.uniqueIds++;
+    return needed ? own + this.standardCalls.idsUpTo(this.out) : -1;
   }
 
   private findMacros(t: PPToken): MultiLineMacro[] | undefined {
