@@ -91,6 +91,16 @@ describe('assembler facts', () => {
     assert.deepEqual(r.sourceMap.lookupLine(F, 5), [0x1003]);
     assert.equal(r.sourceMap.lookupAddress(0x2000), undefined);
   });
+  it('keeps the source map on the real lines under %line, where the listing numbers them as nasm', () => {
+    // nasm 2.16.01 lists `nop` as line 101 and the body's `int3` as 2 (defined before the
+    // %line): the debugger must still stop on lines 5 and 2 (0-based 4 and 1) of this text.
+    const l = asm('%macro m 0\n  int3\n%endmacro\n%line 100 x.c\n  nop\n  m\n');
+    assert.deepEqual([...l.image], [0x90, 0xcc]);
+    assert.deepEqual([l.sourceMap.lookupAddress(0)?.range, l.sourceMap.lookupAddress(1)?.range.start.line], [at(4, 2, 5), 1]);
+    assert.deepEqual([l.sourceMap.lookupLine(F, 4), l.sourceMap.lookupLine(F, 5)], [[0], [1]]);
+    assert.deepEqual(l.listing.filter((x) => x.bytes.length > 0).map((x) => [x.line, x.reportedLine]), [[4, 100], [1, undefined]]);
+    assert.deepEqual(l.lineDirectives, [{ file: F, line: 3, number: 100, step: 1, name: 'x.c' }]);
+  });
   it('gives statements with mnemonic, operand kinds, address and size', () => {
     const mov = r.statements.find((s) => s.mnemonic?.name === 'mov')!;
     assert.deepEqual([mov.address, mov.size, mov.operands.map((o) => [o.text, o.kind])], [0x1003, 5, [['eax', 'register'], ['K', 'label']]]);

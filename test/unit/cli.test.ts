@@ -75,6 +75,16 @@ describe('ringside CLI', function () {
     assert.equal(r.code, 0);
     assert.equal(r.err, 'warn.asm:1:4: warning: byte data exceeds bounds\n');
   });
+  it('reports lines a %line renumbered by the file and line it gave, as nasm does', () => {
+    // nasm 2.16.01 on this file: "x.c:101: warning: in m", "l.asm:2: ... from macro `m' defined
+    // here", "x.c:102: warning: byte data exceeds bounds", "x.c:7: error: invalid combination of
+    // opcode and operands" (the macro body's line keeps its definition's place).
+    fs.writeFileSync(path.join(dir, 'l.asm'), '%macro m 0\n%warning in m\n%endmacro\n%line 100 x.c\nm\ndb 300\n%line 5+2\nmov eax\n');
+    const r = ringside(['asm', 'l.asm'], dir);
+    assert.equal(r.code, 1);
+    assert.equal(r.err, 'l.asm:2:1: warning: in m\nx.c:101:1: note: expanded from here\n' +
+      'x.c:102:4: warning: byte data exceeds bounds\nx.c:7:1: error: invalid combination of opcode and operands\n');
+  });
   it('disassembles a flat binary', () => {
     fs.writeFileSync(path.join(dir, 'x.bin'), Uint8Array.of(0x90, 0xc3));
     const r = ringside(['disasm', 'x.bin', '--org', '0x7c00', '--bits', '16'], dir);

@@ -52,12 +52,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
     nasm: Array.from({ length: 3 }, () => '    17          ******************       warning: uninitialized space declared in .text section: zeroing [-w+zeroing]'),
     ours: [],
   },
-  'examples/sensitive/sensitive.gasm': {
-    reason: "nasm numbers `%%` labels (`..@N.x`) with a counter that its standard macros (section, align, struc, istruc, at, incbin, ...) and %push " +
-      'also advance, Ringside with one that only macro calls do; the number shows in the line nasm makes of a `%%label:` before a macro call',
-    nasm: ['37', '44', '49', '53'].map((n) => `    59                              <2> ..@${n}.set: `),
-    ours: ['32', '39', '44', '48'].map((n) => `    59                              <2> ..@${n}.set: `),
-  },
 };
 
 /** nasm's listing of `source`, assembled in `cwd` with `args`; undefined with nasm's stderr when it fails. */

@@ -45,6 +45,14 @@ describe('lsp diagnostics', () => {
     }
   });
 
+  it('keeps diagnostics after a %line on the real lines, which the editor shows', () => {
+    // nasm 2.16.01 reports the `mov` as "x.c:7: error: ..." (the CLI does too): the editor has
+    // no x.c, and the line it must mark is line 3 of this text.
+    const text = '%line 100 x.c\ndb 300\n%line 5+2\n  mov eax\n';
+    const diags = validate(single(text).doc);
+    assert.deepEqual(diags.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character, d.severity]), [[1, 3, 6, 2], [3, 2, 5, 1]]);
+  });
+
   it('NASM ignores the ringside pragmas (same bytes as NASM)', () => {
     const text = readFileSync(join(FIXTURES, 'pragmas.asm'), 'utf8');
     const r = assemble({ file: '/virtual/pragmas.asm', text, host: { readFile: () => undefined } });

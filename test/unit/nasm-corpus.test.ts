@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assemble, type AssembleResult } from '../../core/src/asm/index';
+import { assemble, type AssembleResult, type SourceRange } from '../../core/src/asm/index';
+import { ReportedLines } from '../../core/src/asm/reported-lines';
 import { assembleFixture, findAsm } from '../support/nasm-fixtures';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nasm');
@@ -28,6 +29,41 @@ function describeMismatch(r: AssembleResult, expected: Uint8Array): string {
     `  sizes: expected ${expected.length}, actual ${actual.length}`;
 }
 
+/**
+ * The places of a fixture's messages as nasm names them, `name:line`: a line a `%line` renumbered
+ * by the name and number it gave (see reported-lines.ts), any other by its file relative to the
+ * fixture's directory (nasm's working directory). The files it includes are left out (their
+ * messages are not compared): `own` says whether a place is not in one of them.
+ */
+class NasmPlaces {
+  private readonly reported: ReportedLines;
+  private readonly included: Set<string>;
+
+  constructor(private readonly file: string, r: AssembleResult) {
+    this.reported = new ReportedLines(r.lineDirectives);
+    this.included = new Set(r.files.filter((f) => f !== file).map((f) => path.relative(path.dirname(file), f)));
+  }
+
+  key(range: SourceRange): string {
+    const p = this.reported.at(range.file, range.start.line);
+    return `${p?.file ?? path.relative(path.dirname(this.file), range.file)}:${(p?.line ?? range.start.line) + 1}`;
+  }
+
+  own(key: string): boolean {
+    return !this.included.has(key.slice(0, key.lastIndexOf(':')));
+  }
+
+  /** The places of nasm's messages of `kind` (`error`, `warning`, `...` for the macro lines after one) in `text`. */
+  nasm(text: string, kind: string): Set<string> {
+    const out = new Set<string>();
+    for (const l of text.split('\n')) {
+      const m = /^(.+?):(-?\d+): (error:|warning:|\.\.\.)/.exec(l);
+      if (m !== null && m[3].startsWith(kind) && this.own(`${m[1]}:${m[2]}`)) out.add(`${m[1]}:${m[2]}`);
+    }
+    return out;
+  }
+}
+
 describe('nasm corpus (byte-identical with nasm -f bin)', () => {
   const files = findAsm(ROOT);
   it('has fixtures', () => assert.ok(files.length > 0, `no .asm files under ${ROOT}`));
@@ -45,13 +81,12 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
           const first = fs.readFileSync(err, 'utf8').split('\n')[0];
           assert.equal(`${path.basename(errors[0].range.file)}:${errors[0].range.start.line + 1}: error: ${errors[0].message}`, first);
         }
-        // Every line nasm reports an error at, in the fixture itself: where we report one too,
+        // Every place nasm reports an error at, in the fixture itself: where we report one too,
         // as the error's own line or as the call site of a macro expansion it came from.
-        const own = path.basename(file);
-        const expectedLines = new Set(fs.readFileSync(err, 'utf8').split('\n')
-          .map((l) => /^(.+?):(\d+): error:/.exec(l)).filter((m) => m !== null && m[1] === own).map((m) => Number(m![2])));
-        const reported = new Set(errors.flatMap((d) => [d.range, ...(d.expansion ?? [])]).filter((rg) => path.basename(rg.file) === own).map((rg) => rg.start.line + 1));
-        for (const line of expectedLines) assert.ok(reported.has(line), `nasm reports an error at line ${line}, we do not (we report lines ${[...reported].join(', ')})`);
+        const places = new NasmPlaces(file, r);
+        const expected = places.nasm(fs.readFileSync(err, 'utf8'), 'error');
+        const reported = new Set(errors.flatMap((d) => [d.range, ...(d.expansion ?? [])]).map((rg) => places.key(rg)));
+        for (const at of expected) assert.ok(reported.has(at), `nasm reports an error at ${at}, we do not (we report ${[...reported].join(', ')})`);
         assert.equal(r.image.length, 0);
       });
       // (A limit overflow stops us at once, while nasm goes on to the line the limit left unexpanded.)
@@ -59,13 +94,12 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
         // nasm stops after the pass an error is found in, so it prints only the warnings of the
         // passes it ran (an error found while parsing hides the final pass's warnings): each of
         // them must be ours, while we may warn on more lines.
-        const own = path.basename(file);
-        const nasmWarned = new Set(fs.readFileSync(err, 'utf8').split('\n')
-          .map((l) => /^(.+?):(\d+): warning:/.exec(l)).filter((m) => m !== null && m[1] === own).map((m) => Number(m![2])));
         const r = assembleFixture(file);
+        const places = new NasmPlaces(file, r);
+        const nasmWarned = places.nasm(fs.readFileSync(err, 'utf8'), 'warning');
         const warnings = r.diagnostics.filter((d) => d.severity === 'warning');
-        const ours = new Set(warnings.flatMap((d) => [d.range, ...(d.expansion ?? [])]).filter((rg) => path.basename(rg.file) === own).map((rg) => rg.start.line + 1));
-        for (const line of nasmWarned) assert.ok(ours.has(line), `nasm warns at line ${line}, we do not`);
+        const ours = new Set(warnings.flatMap((d) => [d.range, ...(d.expansion ?? [])]).map((rg) => places.key(rg)));
+        for (const at of nasmWarned) assert.ok(ours.has(at), `nasm warns at ${at}, we do not`);
       });
     } else if (fs.existsSync(bin)) {
       it(`${rel} matches nasm's bytes`, () => {
@@ -78,20 +112,17 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
       it(`${rel} warns where nasm warns`, () => {
         // Lines of the fixture itself: nasm's warnings with the `... from macro' lines after them,
         // ours with the call sites of the expansions they came from.
-        const own = path.basename(file);
         const warnFile = file.replace(/\.asm$/, '.warn');
-        const nasmWarned = new Set<number>();
-        const nasmContext = new Set<number>();
-        for (const l of fs.existsSync(warnFile) ? fs.readFileSync(warnFile, 'utf8').split('\n') : []) {
-          const m = /^(.+?):(\d+): (warning:|\.\.\.)/.exec(l);
-          if (m && m[1] === own) (m[3] === 'warning:' ? nasmWarned : nasmContext).add(Number(m[2]));
-        }
+        const text = fs.existsSync(warnFile) ? fs.readFileSync(warnFile, 'utf8') : '';
         const r = assembleFixture(file);
+        const places = new NasmPlaces(file, r);
+        const nasmWarned = places.nasm(text, 'warning');
+        const nasmContext = places.nasm(text, '...');
         const warnings = r.diagnostics.filter((d) => d.severity === 'warning');
-        const ours = new Set(warnings.filter((d) => path.basename(d.range.file) === own).map((d) => d.range.start.line + 1));
-        const oursContext = new Set(warnings.flatMap((d) => d.expansion ?? []).filter((rg) => path.basename(rg.file) === own).map((rg) => rg.start.line + 1));
-        for (const line of nasmWarned) assert.ok(ours.has(line) || oursContext.has(line), `nasm warns at line ${line}, we do not`);
-        for (const line of ours) assert.ok(nasmWarned.has(line) || nasmContext.has(line), `we warn at line ${line}, nasm does not`);
+        const ours = new Set(warnings.map((d) => places.key(d.range)).filter((at) => places.own(at)));
+        const oursContext = new Set(warnings.flatMap((d) => d.expansion ?? []).map((rg) => places.key(rg)));
+        for (const at of nasmWarned) assert.ok(ours.has(at) || oursContext.has(at), `nasm warns at ${at}, we do not`);
+        for (const at of ours) assert.ok(nasmWarned.has(at) || nasmContext.has(at), `we warn at ${at}, nasm does not`);
       });
     }
   }

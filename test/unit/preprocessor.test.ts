@@ -24,6 +24,13 @@ describe('preprocessor', () => {
     const { code } = pp('%macro m 0\n%%l: jmp %%l\n%endmacro\nm\nm');
     assert.deepEqual(code, ['..@0.l : jmp ..@0.l', '..@1.l : jmp ..@1.l']);
   });
+  it('numbers %%locals after the numbers nasm\'s standard macros took, in messages too', () => {
+    // nasm 2.16.01: "symbol `..@4.nowhere' not defined" (bits, section: one each; align: two).
+    const text = 'bits 32\n%macro m 0\n  jmp %%nowhere\n%endmacro\nsection .text\nalign 4\n  m\n';
+    assert.deepEqual(pp(text).code.at(-1), 'jmp ..@4.nowhere');
+    const r = assemble({ file: '/p/main.asm', text, host: { readFile: () => undefined } });
+    assert.deepEqual(r.diagnostics.map((d) => d.message), ["symbol `..@4.nowhere' not defined"]);
+  });
   it('fills default parameters and gives a greedy last parameter the rest', () => {
     assert.deepEqual(pp('%macro m 1-3 8, 9\ndb %0, %1, %2, %3\n%endmacro\nm 1\n%macro g 1+\ndb %1\n%endmacro\ng 1, 2').code, ['db 3 , 1 , 8 , 9', 'db 1 , 2']);
   });

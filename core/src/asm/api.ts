@@ -145,6 +145,8 @@ export interface ListingLine {
   readonly file: string;
   /** 0-based source line. */
   readonly line: number;
+  /** The line nasm lists it as (0-based), when a `%line` renumbered it (see LineDirective). */
+  readonly reportedLine?: number;
   /** The address of the line's first byte or reserved byte; undefined when it lists no data. */
   readonly address?: number;
   /** The bytes the line put in the image, every repetition (empty in a nobits section). */
@@ -221,4 +223,23 @@ export interface AssembleResult {
   readonly includes: readonly { readonly range: SourceRange; readonly target: string; readonly resolved?: string }[];
   /** `%pragma ringside technique NAME`, if present. */
   readonly technique?: Technique;
+  /**
+   * The `%line` directives read, in order: nasm reports the lines after one by the name and
+   * numbers it gives, while every range here stays on the real lines (see reported-lines.ts, whose
+   * ReportedLines turns a place into the one nasm reports).
+   */
+  readonly lineDirectives: readonly LineDirective[];
+}
+
+/** `%line nnn[+mmm] [filename]` (NASM manual, "%line Directive"), as read. */
+export interface LineDirective {
+  /** The file it is in, and its (first) line there: the lines after it are renumbered. */
+  readonly file: string;
+  readonly line: number;
+  /** `nnn`: with `mmm` added, the number of the line after it; in 32 bits, as nasm keeps it. */
+  readonly number: number;
+  /** `mmm` (1 when not given): how much each line read after it adds. */
+  readonly step: number;
+  /** The file name given; undefined when none was (the name before it goes on). */
+  readonly name?: string;
 }

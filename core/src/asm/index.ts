@@ -116,7 +116,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
   return lazyResult({
     image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
-    diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique,
+    diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives,
   }, pp, stmts, lineOf, stmtOfLine, asm, sink.places());
 }
 
@@ -162,7 +162,7 @@ function switchWarnings(switches: WarningSwitches, stmt: ParsedStatement, lines:
   return switches;
 }
 
-type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique'>;
+type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique' | 'lineDirectives'>;
 
 /**
  * The result, with the per-line facts (listing, source map, statements, references, symbols)
@@ -179,7 +179,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
   return {
     ...eager,
     get listing(): readonly ListingLine[] {
-      return (listing ??= buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, pp.lines, lineOf, asm, warned), eager.diagnostics, places));
+      return (listing ??= buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported));
     },
     get sourceMap(): SourceMap {
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));

@@ -7,6 +7,7 @@ import type { DiagnosticPlaces } from './diagnostics';
 import { tokenizeLine, type Token } from './lexer';
 import type { Anchor, ListedStatement } from './listing-data';
 import type { ParsedStatement } from './parser';
+import type { ReportedLines } from './reported-lines';
 import { LineFlag, type PPLines } from './source';
 import type { StatementResults } from './statement-results';
 import { warningClass } from './warning-switches';
@@ -14,6 +15,7 @@ import { warningClass } from './warning-switches';
 interface Line {
   readonly file: string;
   readonly line: number;
+  readonly reportedLine?: number;
   readonly source: string;
   readonly depth: number;
   address?: number;
@@ -31,7 +33,7 @@ const NO_DATA: readonly ListingData[] = [];
  * warnings of the statements it is given (see listStatements).
  */
 export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, results: StatementResults,
-  list: (warned: ReadonlySet<number>) => (ListedStatement | undefined)[], diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): ListingLine[] {
+  list: (warned: ReadonlySet<number>) => (ListedStatement | undefined)[], diagnostics: readonly Diagnostic[], places: DiagnosticPlaces, reported: ReportedLines): ListingLine[] {
   const messages = messagesByLine(lines, diagnostics, places);
   const warned = new Set<number>();
   for (const i of messages.keys()) if (stmtOfLine[i] >= 0) warned.add(stmtOfLine[i]);
@@ -58,6 +60,9 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     if (!origin.unlisted || l === undefined) {
       const text = lines.text[i];
       l = { file: lines.file(i), line: lines.line[i], source: origin.body ? bodyText(text) : text, depth: origin.depth, bytes: NO_BYTES, data: NO_DATA, messages: [] };
+      // nasm lists a line by the number a `%line` gave it.
+      const renumbered = reported.empty ? undefined : reported.at(l.file, l.line);
+      if (renumbered !== undefined) l = { ...l, reportedLine: renumbered.line };
       out.push(l);
     }
     // The label before a macro call: nasm lists the call, then the label on a line of its own in the expansion.

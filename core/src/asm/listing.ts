@@ -48,7 +48,7 @@ class Rows {
   line(l: ListingLine): void {
     this.depthNow = l.depth;
     this.flush();
-    this.lineNo = String(l.line + 1).padStart(6);
+    this.lineNo = String((l.reportedLine ?? l.line) + 1).padStart(6);
     this.source = l.source.length >= SOURCE_WIDTH ? l.source.slice(0, SOURCE_WIDTH) + '...' : l.source;
     this.depth = l.depth;
   }

@@ -40,6 +40,8 @@ export interface MultiLineMacro {
   readonly nolist: boolean;
   /** The body uses `%00`: a label before the call goes there, not on a line of its own (found at the first call). */
   capturesLabel?: boolean;
+  /** The body has `%%` labels (found at the first call, see usesLocalLabels). */
+  localLabels?: boolean;
 }
 
 /** One running expansion of a multi-line macro. */
@@ -49,7 +51,7 @@ export interface MacroInvocation {
   args: PPToken[][];
   /** The count %0 reports: arguments actually given, plus defaults. */
   readonly count: number;
-  /** Unique number for `%%name` labels (`..@N.name`). */
+  /** Unique number for `%%name` labels (`..@N.name`); -1 when the body has none (see usesLocalLabels). */
   readonly id: number;
   readonly callSite: SourceRange;
   /** The name as the call wrote it (`%?`; `%??` is the macro's own name). */
@@ -61,6 +63,11 @@ export interface MacroInvocation {
 /** Whether a macro's body uses `%00`, the label before the call. */
 export function usesCallLabel(macro: MultiLineMacro): boolean {
   return (macro.capturesLabel ??= macro.body.some((l) => l.tokens.some((t) => t.kind === 'preproc' && t.text === '%00')));
+}
+
+/** Whether a macro's body has `%%` labels, which its calls number (`..@N.x`). */
+export function usesLocalLabels(macro: MultiLineMacro): boolean {
+  return (macro.localLabels ??= macro.body.some((l) => l.tokens.some((t) => t.kind === 'preproc' && t.text.startsWith('%%'))));
 }
 
 /**

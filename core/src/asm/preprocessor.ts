@@ -8,14 +8,16 @@ import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from '.
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { isFloatText } from './floats';
-import { parseNumber } from './numbers';
-import { findMacroTaking, macroArgument, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { parseNumber, parseNumberExact } from './numbers';
+import { findMacroTaking, macroArgument, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { isPieces, LineFlag, lineRange, NOWHERE, pastedAt, PPLines, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
+import { ReportedLines } from './reported-lines';
+import { StandardMacroCalls } from './standard-macros';
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -49,6 +51,8 @@ export interface PreprocessResult {
   readonly exhausted: boolean;
   /** `%if` blocks of diagnostics that the assembler decides (see deferBlock), in output order. */
   readonly checks: DeferredCheck[];
+  /** The `%line` directives read, and how nasm reports the lines they renumber. */
+  readonly reported: ReportedLines;
 }
 
 interface Frame {
@@ -207,9 +211,12 @@ class Preprocessor {
   private readonly includes: IncludeRecord[] = [];
   private readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[] = [];
   private readonly checks: DeferredCheck[] = [];
+  private readonly reported = new ReportedLines();
   private capture: Capture | undefined;
   private technique: Technique | undefined;
-  private uniqueId = 0;
+  /** The `..@N` numbers the source's macro calls and `%push`es took (see takeUniqueId). */
+  private uniqueIds = 0;
+  private readonly standardCalls = new StandardMacroCalls();
   private readonly contexts = new ContextStack();
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
   private frame: StackFrame = { ...STACK_FRAMES.flat };
@@ -264,7 +271,7 @@ class Preprocessor {
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
       defines: this.allDefines, technique: this.technique, references: this.references, exhausted: this.exhausted,
-      checks: this.checks,
+      checks: this.checks, reported: this.reported,
     };
   }
 
@@ -435,6 +442,13 @@ class Preprocessor {
     if (entry === undefined && last && last.kind === 'comment') tokens = tokens.slice(0, -1);
     const first = tokens[0];
     const directive = first && first.kind === 'preproc' ? first.text.toLowerCase() : '';
+    // nasm reads `%line` as it reads a file's lines, before conditionals and macro and %rep
+    // definitions (see reported-lines.ts): in a skipped group or a body being defined too.
+    if (directive === '%line' && entry !== undefined) {
+      this.emit(f, file, line, text, [], true);
+      this.lineDirective(f, file, line, tokens);
+      return;
+    }
 
     // nasm warns of an unterminated string as it reads a line of a file, while the group the line
     // is in assembles (a macro's or %rep's lines are read once, when captured). The lines passed
@@ -704,9 +718,9 @@ class Preprocessor {
         list();
         this.frameVariables(f, file, line, d, toks);
         return true;
-      // `%line` is accepted (Ringside keeps real locations); `%null` does nothing and `%depend` only
-      // names a dependency for nasm's -M output, which Ringside does not write.
-      case '%line': case '%null': case '%depend':
+      // `%null` does nothing and `%depend` only names a dependency for nasm's -M output, which
+      // Ringside does not write. (A `%line` is read before, see processLine; none is in a body.)
+      case '%null': case '%depend':
         list();
         return true;
       case '%use': case '%clear': case '%pathsearch': case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
@@ -721,6 +735,43 @@ class Preprocessor {
         }
         return false;
     }
+  }
+
+  /**
+   * `%line nnn[+mmm] [filename]` on line `line` of file `file` (see reported-lines.ts), as nasm
+   * 2.16.01 reads it (measured): `nnn` an integer constant in any of its forms (`12x` is 0x12, a
+   * malformed one 0, a float is none), `+mmm` written against it, and the rest of the line the
+   * name: a quoted string's contents (what follows it dropped), else the words with each run of
+   * blanks made one space. Its own errors are reported where the line was before it.
+   */
+  private lineDirective(f: Frame, file: string, line: number, toks: readonly Token[]): void {
+    const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+    if (this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) this.warnOpenString(f, file, line, toks);
+    const integer = (t: Token | undefined): t is Token => t !== undefined && t.kind === 'number' && !isFloatText(t.text);
+    const value = (t: Token): number => {
+      const v = parseNumber(t.text);
+      return v === undefined ? 0 : Number(BigInt.asIntN(32, Number.isSafeInteger(v) ? BigInt(v) : parseNumberExact(t.text)));
+    };
+    const n = toks[1];
+    if (!integer(n)) { this.sink.error('syntax', '`%line\' expects a line number', here, f.expansion); return; }
+    let i = 2;
+    let step = 1;
+    if (toks[2]?.text === '+' && toks[2].start === n.end) {
+      const m = toks[3];
+      if (!integer(m) || m.start !== toks[2].end) { this.sink.error('syntax', '`%line\' expects a line increment', here, f.expansion); return; }
+      step = value(m);
+      i = 4;
+    }
+    let name: string | undefined;
+    if (i < toks.length) {
+      const bytes = toks[i].kind === 'string' ? decodeString(toks[i].text) : undefined;
+      if (bytes !== undefined) name = new TextDecoder().decode(bytes);
+      else {
+        name = toks[i].text;
+        for (let k = i + 1; k < toks.length; k++) name += (toks[k].start > toks[k - 1].end ? ' ' : '') + toks[k].text;
+      }
+    }
+    this.reported.add({ file, line, number: value(n), step, ...(name !== undefined ? { name } : {}) });
   }
 
   private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, recursive: boolean, here: SourceRange): void {
@@ -1551,7 +1602,7 @@ class Preprocessor {
   /**
    * The standard macros nasm 2.16 defines for every line (manual §5.1): `__LINE__` (the line of a
    * macro body, inside macros), `__FILE__` (as nasm would have opened it, run from the main file's
-   * directory), `__BITS__`, `__PASS__` (2: the pass whose output counts), `__SECT__` (see
+   * directory), both as a `%line` renumbered the line (see reported-lines.ts), `__BITS__`, `__PASS__` (2: the pass whose output counts), `__SECT__` (see
    * `sectionDirective`), the version, the output format and the assembly's date and time (see
    * `versionOrTime`). Each also spelt `__?X?__`.
    */
@@ -1560,10 +1611,10 @@ class Preprocessor {
     if (name === undefined) return undefined;
     const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {
-      case 'LINE': return token('number', String(line + 1));
+      case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
       case 'BITS': return token('number', String(this.bits));
       case 'PASS': return token('number', '2');
-      case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(relativeTo(dirName(this.opts.file), file))));
+      case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? relativeTo(dirName(this.opts.file), file))));
       case 'SECT': return this.sectionDirective().map((x) => ({ kind: x.kind, text: x.text, start: t.start, end: t.end, src: t.src, at: NOWHERE }));
       case 'OUTPUT_FORMAT': return token('ident', 'bin');
       default: {
@@ -1617,7 +1668,7 @@ class Preprocessor {
 
   private contextDirective(f: Frame, d: string, toks: readonly PPToken[], nameRange: SourceRange): void {
     const name = toks[1]?.text ?? '';
-    if (d === '%push') { this.contexts.push(name, this.uniqueId++); return; }
+    if (d === '%push') { this.contexts.push(name, this.takeUniqueId(true)); return; }
     const top = this.contexts.top();
     if (!top) { this.sink.error('context', `\`${d}': context stack is empty`, nameRange, f.expansion); return; }
     if (d === '%repl') { top.name = name; return; }
@@ -1808,7 +1859,8 @@ class Preprocessor {
       // (The label of a `.nolist` macro's call is not listed: the line lists as the call.)
       this.out.push(file, line, text, tokens, this.originOf(f), def.nolist ? 0 : LineFlag.CallLabel, undefined);
     } else this.emit(f, file, line, text, [], true);
-    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id: this.uniqueId++, callSite, name: nameTok.text, label };
+    const id = this.takeUniqueId(usesLocalLabels(def));
+    const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id, callSite, name: nameTok.text, label };
     this.macroDepth++;
     this.argumentTokens += weight;
     this.inProgress.set(def, (this.inProgress.get(def) ?? 0) + 1);
@@ -1817,6 +1869,17 @@ class Preprocessor {
       invocation: inv, repLeft: 0, condBase: this.conds.length, unlisted: f.unlisted === true || def.nolist,
     });
     return true;
+  }
+
+  /**
+   * The next `..@N` number (manual §4.3.4, §4.7), for a macro call or `%push`: nasm's counter, which
+   * the standard macros called on the lines passed on before also advance (standard-macros.ts).
+   * Those lines are read for it only when the number is `needed` (a call of a macro without `%%`
+   * labels takes its number unread: -1).
+   */
+  private takeUniqueId(needed: boolean): number {
+    const own = this.uniqueIds++;
+    return needed ? own + this.standardCalls.idsUpTo(this.out) : -1;
   }
 
   private findMacros(t: PPToken): MultiLineMacro[] | undefined {

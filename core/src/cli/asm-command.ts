@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { assemble, renderListing, type AssembleLimits } from '../asm/index';
+import type { Diagnostic, SourceRange } from '../asm/api';
 import { LIMIT_FLAGS } from '../asm/limits';
+import { ReportedLines } from '../asm/reported-lines';
 import { fileErrorReason, readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
 import { UsageError, type Io } from './usage';
@@ -75,10 +77,11 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   keepOptimizedCode();
   const result = assemble({ file, text, host: { readFile, readBinary }, includePaths: args.includes, defines: args.defines, limits: args.limits });
   const cwd = process.cwd();
+  const reported = new ReportedLines(result.lineDirectives);
   let errors = 0;
   for (const d of result.diagnostics) {
     if (d.severity === 'error') errors++;
-    io.err(formatDiagnostic(relativize(d, cwd)));
+    io.err(formatDiagnostic(asReported(d, reported, cwd)));
   }
   if (errors > 0) return 1;
   const out = args.out ?? args.file.replace(/\.[^./\\]*$/, '') + '.bin';
@@ -108,13 +111,22 @@ function keepOptimizedCode(): void {
   setFlagsFromString('--no-allocation-site-pretenuring');
 }
 
-function relativize<T extends { range: { file: string } }>(d: T, cwd: string): T {
-  const rel = (f: string): string => (path.isAbsolute(f) && f.startsWith(cwd + path.sep) ? path.relative(cwd, f) : f);
-  const fix = <R extends { file: string }>(r: R): R => ({ ...r, file: rel(r.file) });
-  const anyD = d as T & { expansion?: { file: string }[]; related?: { range: { file: string } }[] };
+/**
+ * `d` with its places as nasm reports them, for the messages: a line a `%line` renumbered by the
+ * name (as written) and number it gave (reported-lines.ts), any other by its file relative to
+ * `cwd`. The result's own ranges stay on the real lines, for the editor and the debugger.
+ */
+function asReported(d: Diagnostic, reported: ReportedLines, cwd: string): Diagnostic {
+  const relative = (f: string): string => (path.isAbsolute(f) && f.startsWith(cwd + path.sep) ? path.relative(cwd, f) : f);
+  const place = (r: SourceRange): SourceRange => {
+    const p = reported.empty ? undefined : reported.at(r.file, r.start.line);
+    if (p === undefined) return { ...r, file: relative(r.file) };
+    // (The column is the line's own: a renumbered line is the same text.)
+    return { file: p.file ?? relative(r.file), start: { line: p.line, col: r.start.col }, end: { line: p.line + r.end.line - r.start.line, col: r.end.col } };
+  };
   return {
-    ...d, range: fix(d.range),
-    ...(anyD.expansion ? { expansion: anyD.expansion.map(fix) } : {}),
-    ...(anyD.related ? { related: anyD.related.map((r) => ({ ...r, range: fix(r.range) })) } : {}),
+    ...d, range: place(d.range),
+    ...(d.expansion ? { expansion: d.expansion.map(place) } : {}),
+    ...(d.related ? { related: d.related.map((r) => ({ ...r, range: place(r.range) })) } : {}),
   };
 }

@@ -15,5 +15,6 @@ export function emptyResult(file: string, diagnostics: readonly Diagnostic[]): A
     statements: [],
     files: [file],
     includes: [],
+    lineDirectives: [],
   };
 }

@@ -89,7 +89,7 @@ const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
   { name: '%fatal', doc: 'Report a user error and stop assembling.', snippet: "%fatal '${1:message}'" },
   { name: '%null', doc: 'Does nothing (NASM §4.10.2).' },
   { name: '%depend', doc: 'Names a file as a dependency for NASM\'s `-M` make rules; Ringside writes none, so it has no effect (NASM §4.6.3).', snippet: "%depend '${1:file}'" },
-  { name: '%line', doc: 'Set the source line reported for the following lines; accepted, Ringside keeps real locations (NASM §4.10.1).' },
+  { name: '%line', doc: '`%line nnn[+mmm] [file]`: the lines after it are reported (messages of `ringside asm`, `__LINE__`, `__FILE__`, the listing) as lines nnn+mmm, nnn+2mmm, ... of `file`; the editor and debugger keep the real lines (NASM §4.10.1).' },
   { name: '%pragma', doc: 'Tool-specific setting; NASM ignores namespaces it does not know. Ringside reads `%pragma ringside technique NAME`, `%pragma ringside kernel` and `%pragma ringside user`.', snippet: '%pragma ringside ${1|technique,kernel,user|}' },
 ];
 

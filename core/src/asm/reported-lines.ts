@@ -1,0 +1,84 @@
+// Where nasm reports a line that `%line nnn[+mmm] [filename]` renumbered (NASM manual, "%line
+// Directive"): the file name and line number of its messages, `__LINE__`, `__FILE__` and listing.
+//
+// Ringside's ranges (diagnostics, the source map, every editor feature) stay on the real lines:
+// an editor cannot show a range in a file that may not exist, and a debugger must stop on the line
+// it shows. A place is turned into the one nasm reports only where nasm's text is copied: the
+// CLI's messages, `__LINE__`/`__FILE__` and the listing's line numbers.
+//
+// Why a table by real file and line is exact: nasm reads `%line` as it reads a file's lines,
+// before conditionals, `%rep` and macro definitions (measured with nasm 2.16.01: one in a skipped
+// `%if` applies; one inside a `%macro` or `%rep` body renumbers the lines after it at once and is
+// no line of the body), and every %include starts the file at its own name and line 1 (the
+// includer's numbering resumes after it). So how a line is reported depends only on the lines of
+// its file before it: every inclusion of a file is renumbered alike, and a macro body's lines keep
+// the places of their definition, as nasm's `... from macro defined here` lines and `__LINE__` in
+// a body show.
+
+import type { LineDirective } from './api';
+
+/** How nasm reports a place: the name `%line` gave (undefined: the file's own) and line. */
+export interface ReportedPlace {
+  readonly file: string | undefined;
+  /** 0-based like SourceRange lines: nasm's number less one (-1 for nasm's line 0). */
+  readonly line: number;
+}
+
+interface Renumbering {
+  /** The directive's (first) line: lines after it are renumbered. */
+  readonly after: number;
+  readonly number: number;
+  readonly step: number;
+  readonly name: string | undefined;
+}
+
+export class ReportedLines {
+  /** By real file, sorted by `after`. */
+  private readonly byFile = new Map<string, Renumbering[]>();
+  /** Every directive read, in order (repeats of a file read again included). */
+  readonly directives: LineDirective[] = [];
+
+  constructor(directives: readonly LineDirective[] = []) {
+    for (const d of directives) this.add(d);
+  }
+
+  get empty(): boolean {
+    return this.byFile.size === 0;
+  }
+
+  add(d: LineDirective): void {
+    this.directives.push(d);
+    let list = this.byFile.get(d.file);
+    if (list === undefined) this.byFile.set(d.file, (list = []));
+    // A file read again reads the same directives again (see above): each is kept once.
+    const k = this.indexAtOrBefore(list, d.line);
+    if (k >= 0 && list[k].after === d.line) return;
+    // Without a name, the lines go on in the name the file's lines before had.
+    const name = d.name ?? (k >= 0 ? list[k].name : undefined);
+    list.splice(k + 1, 0, { after: d.line, number: d.number, step: d.step, name });
+  }
+
+  /**
+   * How nasm reports line `line` (0-based) of `file`, when a `%line` renumbered it; undefined
+   * when none did. nasm counts in 32 bits: `%line nnn+mmm` makes the next line nnn+mmm, each
+   * line read after it mmm more (a line continued with `\` counts each line it joins).
+   */
+  at(file: string, line: number): ReportedPlace | undefined {
+    const list = this.byFile.get(file);
+    if (list === undefined) return undefined;
+    const k = this.indexAtOrBefore(list, line - 1);
+    if (k < 0) return undefined;
+    const r = list[k];
+    return { file: r.name, line: ((r.number + Math.imul(r.step, line - r.after)) | 0) - 1 };
+  }
+
+  /** The last entry of `list` whose directive is on line `line` or before, -1 when none is. */
+  private indexAtOrBefore(list: readonly Renumbering[], line: number): number {
+    let lo = 0, hi = list.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].after <= line) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  }
+}

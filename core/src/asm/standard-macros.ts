@@ -1,0 +1,104 @@
+// The `..@N` numbers nasm's standard macros take. In nasm 2.16.01 the directives `section`,
+// `align`, `struc`, `global`, `bits`, ... are multi-line macros around bracketed primitives (its
+// macros/standard.mac, and `org` of the bin format); Ringside assembles those directives itself,
+// and copies of the macros only this: each call takes a number from the counter that numbers `%%`
+// labels and `%push` contexts (manual §4.3.4, §4.7), and a `%push` or macro call inside one more.
+// Measured with nasm 2.16.01 (fixture unique-ids-standard): the numbers of a `%%` label before and
+// after each directive written without brackets.
+
+import { splitArguments } from './macros';
+import { LineFlag, type PPLines, type PPToken } from './source';
+
+interface StandardMacro {
+  /** The parameter counts it takes: a call with another count is no call (nasm warns, and the line goes on as written). */
+  readonly min: number;
+  readonly max: number;
+  /** The numbers a call takes: its own, and one for each `%push` or macro call in its body. */
+  readonly ids: number;
+}
+
+const ONE_OR_MORE = { min: 1, max: Infinity, ids: 1 };
+const NONE = { min: 0, max: 0, ids: 1 };
+
+const STANDARD_MACROS: ReadonlyMap<string, StandardMacro> = new Map<string, StandardMacro>([
+  ['section', ONE_OR_MORE], ['segment', ONE_OR_MORE], ['absolute', ONE_OR_MORE],
+  // %push in the body.
+  ['struc', { min: 1, max: 2, ids: 2 }], ['endstruc', NONE], ['istruc', { min: 1, max: 1, ids: 2 }], ['at', ONE_OR_MORE], ['iend', NONE],
+  // `sectalign %1` in the body, unless `sectalign off` said not to (see StandardMacroCalls).
+  ['align', { min: 1, max: Infinity, ids: 2 }], ['alignb', { min: 1, max: Infinity, ids: 2 }], ['sectalign', ONE_OR_MORE],
+  ['bits', ONE_OR_MORE], ['use16', NONE], ['use32', NONE], ['use64', NONE], ['userel', NONE], ['useabs', NONE],
+  ['extern', ONE_OR_MORE], ['static', ONE_OR_MORE], ['global', ONE_OR_MORE], ['required', ONE_OR_MORE], ['common', ONE_OR_MORE],
+  ['cpu', ONE_OR_MORE], ['float', ONE_OR_MORE], ['default', ONE_OR_MORE], ['org', ONE_OR_MORE],
+  // %push in the body.
+  ['incbin', { min: 1, max: Infinity, ids: 2 }],
+]);
+
+/** First letters of the names above (either case), so most words need no lookup. */
+const INITIALS = new Uint8Array(128);
+for (const name of STANDARD_MACROS.keys()) INITIALS[name.charCodeAt(0)] = INITIALS[name.charCodeAt(0) & ~0x20] = 1;
+
+/**
+ * The numbers the standard macros called on the lines passed on so far took, counted when a number
+ * is needed (a macro call whose body has a `%%` label, a `%push`) from the lines not read yet: no
+ * work as lines pass. A line counts as nasm would expand it: its first word, or the word after a
+ * label (`x: align 4`, `x align 4`), names a standard macro and the line gives a count it takes.
+ * Not copied: a line of a `%if` block handed on to the assembler counts in every branch (nasm
+ * expands the taken one only), and a multi-line macro the source defines with a standard macro's
+ * name leaves the standard one in place here (nasm drops it when the counts overlap).
+ */
+export class StandardMacroCalls {
+  ids = 0;
+  private read = 0;
+  /** `align`/`alignb` call `sectalign`: until `sectalign off`, and again after `sectalign on`. */
+  private alignCallsSectalign = true;
+
+  /** `ids`, once the lines of `lines` not read yet are read. */
+  idsUpTo(lines: PPLines): number {
+    for (; this.read < lines.count; this.read++) {
+      if ((lines.flags[this.read] & LineFlag.ListOnly) !== 0) continue;
+      const toks = lines.tokensOf(this.read);
+      if (toks.length > 0) this.ids += this.idsOf(toks);
+    }
+    return this.ids;
+  }
+
+  private idsOf(toks: readonly PPToken[]): number {
+    let at = 0;
+    let m = standardMacro(toks[0]);
+    let args = m !== undefined ? takenArguments(toks, 1, m) : undefined;
+    if (args === undefined && toks[0].kind === 'ident' && toks.length > 1) {
+      // nasm reads a word that is no call as a label, and the next word as the call.
+      at = toks[1].text === ':' ? 2 : 1;
+      m = at < toks.length ? standardMacro(toks[at]) : undefined;
+      args = m !== undefined ? takenArguments(toks, at + 1, m) : undefined;
+    }
+    if (args === undefined) return 0;
+    const name = toks[at].text.toLowerCase();
+    if (name === 'sectalign' && args.length === 1 && args[0].length === 1) {
+      // `%ifidni %1,off` / `%elifidni %1,on` in nasm's macro.
+      const word = args[0][0].text.toLowerCase();
+      if (word === 'off') this.alignCallsSectalign = false;
+      else if (word === 'on') this.alignCallsSectalign = true;
+    }
+    return (name === 'align' || name === 'alignb') && !this.alignCallsSectalign ? 1 : m!.ids;
+  }
+}
+
+function standardMacro(t: PPToken): StandardMacro | undefined {
+  if (t.kind !== 'ident' || t.text.length < 2 || t.text.length > 9) return undefined;
+  const c = t.text.charCodeAt(0);
+  if (c >= 128 || INITIALS[c] === 0) return undefined;
+  return STANDARD_MACROS.get(t.text.toLowerCase());
+}
+
+/**
+ * The arguments of a call of `m` from `toks[start]` on, when it takes their count: nasm also takes
+ * a count one less when the last is empty after a comma (pp-macro-params-legacy).
+ */
+function takenArguments(toks: readonly PPToken[], start: number, m: StandardMacro): PPToken[][] | undefined {
+  const args = splitArguments(toks, start, Infinity);
+  const n = args.length;
+  if (n >= m.min && n <= m.max) return args;
+  if (n > 1 && toks[toks.length - 1].text === ',' && n - 1 >= m.min && n - 1 <= m.max) return args.slice(0, -1);
+  return undefined;
+}
