@@ -320,8 +320,8 @@ const argForms: Snippet = (g, k) => {
 
 /**
  * Tokens an expansion puts side by side, which nasm's assembler reads as one (it reads the expanded
- * line as text again: `%define id(x) x` / `db id(1)2` is `db 12`), and names pasted from them
- * and expanded again.
+ * line as text again: `%define id(x) x` / `db id(1)2` is `db 12`), names pasted from them and
+ * expanded again, and the blanks `%defstr` keeps (a run of them is one space).
  */
 const sideBySide: Snippet = (g, k) => {
   const out = [`%define id${k}(x) x`, `%define e${k}() `, `%define n${k} ${g.int(0, 9)}`, `%define lt${k} <`, `%define v${k}b ${g.num()}`, `v${k}c equ ${g.num()}`,
@@ -340,6 +340,9 @@ const sideBySide: Snippet = (g, k) => {
   out.push(`  dd id${k}(0)${g.pick(['x', 'X'])}${g.int(1, 255).toString(16)}, id${k}(1)${g.pick(['h', 'b', 'q', 'o', 'd', 't'])}, id${k}(0)${g.pick(['b', 'q'])}1`);
   out.push(`  dd id${k}(${g.int(0, 9)})${g.pick(['.5', 'e2', '.25e1', '.'])}`);
   out.push(`  db id${k}(${g.str()})${g.pick(["'b'", '"c"', ' "d"', ', 1'])}`);
+  const text = (): string => g.pick(['a', '1', '+', ',', '(', ')', "'s'", `n${k}`, `id${k}( x )`, `id${k}(y  z)`, `e${k}()`, `lt${k}`, `pair${k}`, `sum${k}(1,2)`]);
+  const written = Array.from({ length: g.int(1, 5) }, text).map((p, i) => (i > 0 ? g.pick(['', ' ', '  ', '\t']) : '') + p).join('');
+  out.push(`%defstr ds${k} ${written}`, `  db ds${k}, 0`);
   return out;
 };
 

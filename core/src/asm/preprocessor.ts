@@ -235,6 +235,11 @@ class Preprocessor {
   private expansionOverflow = false;
   /** The fewest tokens the line's unread rest held during the expansion of a call (see expansionPass). */
   private restLow = 0;
+  /**
+   * The line expandSingle expanded last ends with blanks: an expansion at its end was empty with
+   * blanks before it (`x f()`), which nasm keeps as a blank token (`%defstr` keeps a space for it).
+   */
+  private endsBlank = false;
 
   /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
   private readonly time: Date;
@@ -667,7 +672,7 @@ class Preprocessor {
       }
       case '%error': case '%warning': case '%fatal': {
         list();
-        const msg = messageText(text, toks, this.expandSingle(toks.slice(1), file, line));
+        const msg = messageText(this.expandSingle(toks.slice(1), file, line), this.endsBlank);
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         if (d === '%fatal') this.stopped = true;
@@ -1137,7 +1142,7 @@ class Preprocessor {
       }
       items.push({
         severity: w === '%warning' ? 'warning' : 'error', code: w === '%warning' ? 'user-warning' : w === '%fatal' ? 'user-fatal' : 'user-error',
-        message: messageText(text, toks, this.expandSingle(toks.slice(1), file, line)), range: lineRange(file, line, toks[0].start, toks[toks.length - 1].end),
+        message: messageText(this.expandSingle(toks.slice(1), file, line), this.endsBlank), range: lineRange(file, line, toks[0].start, toks[toks.length - 1].end),
         outputLine,
       });
     }
@@ -1405,6 +1410,7 @@ class Preprocessor {
    * Returns the input array itself when nothing expands.
    */
   private expandSingle(toks: PPToken[], file: string, line: number): PPToken[] {
+    this.endsBlank = false;
     if (this.smacros.size === 0 && !hasBuiltin(toks)) return toks;
     this.expandedTokens = 0;
     this.expansionOverflow = false;
@@ -1553,6 +1559,7 @@ class Preprocessor {
       }
     }
     if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
+    else if (blank) this.endsBlank = true;
     const set = active ?? new Set<SingleLineMacro>();
     set.add(def);
     // `%?` is the name as called, `%??` as defined (nasm 2.16 reads them in the body and in the
@@ -1716,7 +1723,8 @@ class Preprocessor {
     if (op === '%defstr') {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
-      const str = tokensText(this.expandSingle(toks.slice(2), file, line));
+      const expanded = this.expandSingle(toks.slice(2), file, line);
+      const str = tokensText(expanded) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
@@ -2047,19 +2055,16 @@ function joinsName(t: PPToken): boolean {
 
 
 /**
- * The message of `%error`/`%warning`/`%fatal`: as written when nothing in it was rewritten, else
- * the rewritten tokens (`%1`, `%$x` and single-line macros expanded, blanks collapsed) as nasm
- * prints them; a lone string without its quotes.
+ * The message of `%error`/`%warning`/`%fatal` from its expanded tokens (`%1`, `%$x` and single-line
+ * macros expanded), as nasm prints them: spaced as nasm's line is (see tokensText), with the blank
+ * an empty expansion at the end leaves (`endsBlank`); a lone string without its quotes.
  */
-function messageText(text: string, toks: readonly PPToken[], expanded: readonly PPToken[]): string {
+function messageText(expanded: readonly PPToken[], endsBlank: boolean): string {
   if (expanded.length === 1 && expanded[0].kind === 'string') {
     const bytes = decodeString(expanded[0].text);
     return bytes !== undefined ? new TextDecoder().decode(bytes) : expanded[0].text.slice(1, -1);
   }
-  if (toks.length < 2) return '';
-  const from = toks[1].start, to = toks[toks.length - 1].end;
-  const written = expanded.every((t) => text.slice(t.start, t.end) === t.text);
-  return written && to <= text.length && from <= to ? text.slice(from, to).replace(/\s+/g, ' ') : tokensText(expanded);
+  return tokensText(expanded) + (endsBlank && expanded.length > 0 ? ' ' : '');
 }
 
 /** The `;` comment lines directly above a definition, as its documentation. */
