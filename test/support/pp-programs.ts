@@ -343,6 +343,8 @@ const sideBySide: Snippet = (g, k) => {
   const text = (): string => g.pick(['a', '1', '+', ',', '(', ')', "'s'", `n${k}`, `id${k}( x )`, `id${k}(y  z)`, `e${k}()`, `lt${k}`, `pair${k}`, `sum${k}(1,2)`]);
   const written = Array.from({ length: g.int(1, 5) }, text).map((p, i) => (i > 0 ? g.pick(['', ' ', '  ', '\t']) : '') + p).join('');
   out.push(`%defstr ds${k} ${written}`, `  db ds${k}, 0`);
+  // `%?` outside a macro: the assembler reads `%` `?`, a data subexpression of one reserved byte.
+  if (g.chance(0.3)) out.push(`  db ${g.pick(['%?', '% ?', '%(%?)', '1, %?', `n${k}, %?`])}`);
   return out;
 };
 

@@ -14,9 +14,8 @@
 //   first; the comparison takes one for the other.
 // - Known differences found by hand and left alone (rare; see the fixtures for what is matched):
 //   `db 1,` with nothing after the comma (nasm accepts it: an empty argument such as `{}` makes
-//   one); `%?` left for the assembler (`db %?`, which nasm's assembler reads as `db ?`); an
-//   unknown `%elifxyz` in a skipped group (no directive to nasm: skipped); trailing garbage on an
-//   %else/%endif of a block handed to the assembler (deferBlock: not warned of); after an %elif
+//   one); an unknown `%elifxyz` in a skipped group (no directive to nasm: skipped); trailing
+//   garbage on an %else/%endif of a block handed to the assembler (deferBlock: not warned of); after an %elif
 //   tested on a lone name, the group's %else/%endif trailing-garbage warnings (nasm tells a label
 //   from an unknown name there, the preprocessor cannot); and nasm's reading of a line after an
 //   expansion that took tokens from after its call when the body expands more macros before the

@@ -482,7 +482,7 @@ class Preprocessor {
     if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && this.unsupportedFunction(f, file, line, text, expanded)) return;
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     // The assembler reads a line the preprocessor changed as text again.
-    if (expanded !== tokens) expanded = reread(expanded, file, line) as PPToken[];
+    if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(expanded, file, line) as PPToken[];
     this.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);

@@ -1,9 +1,10 @@
 // How nasm's assembler reads a line the preprocessor changed: nasm writes the expanded tokens back
 // to text (preproc.c detoken) and its scanner reads that text again (stdscan.c), so tokens an
 // expansion put side by side with no blanks between them read as one (`%define f(x) x` / `db f(1)2`
-// is `db 12`, `1 h< 2` with `%define h <` is `1 << 2`).
+// is `db 12`, `1 h< 2` with `%define h <` is `1 << 2`), and a `%` construct the preprocessor left
+// (`%?` outside a macro) reads as the operator `%` and what follows it (`db %?` is `db % ?`).
 
-import { isIdentChar, tokenizeLine } from './lexer';
+import { isIdentChar, tokenizeLine, type Token } from './lexer';
 import { follow, isPieces, spaced, writtenAt, type PPToken } from './source';
 import type { SourceRange } from './api';
 
@@ -16,7 +17,7 @@ export function reread(toks: readonly PPToken[], file: string, line: number): re
   for (let i = 0; i < toks.length;) {
     // The run of tokens from `i` on with no blanks between them.
     let j = i + 1;
-    let joins = false;
+    let joins = toks[i].kind === 'preproc';
     for (; j < toks.length && !spaced(toks[j - 1], toks[j]); j++) joins ||= mayJoin(toks[j - 1], toks[j]);
     if (!joins) {
       if (out !== undefined) for (let k = i; k < j; k++) follow(out, toks[k], toks[k - 1]);
@@ -32,9 +33,10 @@ export function reread(toks: readonly PPToken[], file: string, line: number): re
 
 /**
  * Whether `a` and `b` written together may read as other tokens: two words (names, numbers, `$`),
- * a number and the sign of its exponent (`1e` `+5`), or two operators (`<` `<`).
+ * a number and the sign of its exponent (`1e` `+5`), two operators (`<` `<`), or a `%` construct.
  */
 function mayJoin(a: PPToken, b: PPToken): boolean {
+  if (b.kind === 'preproc') return true;
   const x = a.text.charCodeAt(a.text.length - 1), y = b.text.charCodeAt(0);
   if (isIdentChar(x) && isIdentChar(y)) return true;
   if (a.kind === 'number' && (y === 0x2b || y === 0x2d) && 'eEpP'.includes(a.text[a.text.length - 1])) return true;
@@ -56,7 +58,7 @@ function readRun(out: PPToken[], toks: readonly PPToken[], i: number, j: number,
   offsets.push(text.length);
   const gap = spaced(toks[i - 1], toks[i]);
   let first = true;
-  for (const r of tokenizeLine(text)) {
+  for (const r of scannerTokens(text)) {
     // The run's tokens the new one was read from: `k` to `m`.
     let k = i;
     while (offsets[k - i + 1] <= r.start) k++;
@@ -79,5 +81,24 @@ function readRun(out: PPToken[], toks: readonly PPToken[], i: number, j: number,
       out.push({ kind: r.kind, text: r.text, start: t.start, end, src: t.src, at, gap: first ? gap : false });
     }
     first = false;
+  }
+}
+
+/**
+ * `text` as nasm's assembler scanner reads it: as tokenizeLine, but `%` is always an operator
+ * (`%` or `%%`), the scanner knowing nothing of the preprocessor's `%` constructs.
+ */
+function scannerTokens(text: string): Token[] {
+  const out: Token[] = [];
+  let from = 0;
+  for (;;) {
+    const toks = tokenizeLine(text.slice(from));
+    const p = toks.findIndex((t) => t.kind === 'preproc');
+    for (let k = 0; k < (p < 0 ? toks.length : p); k++) out.push({ ...toks[k], start: toks[k].start + from, end: toks[k].end + from });
+    if (p < 0) return out;
+    const start = toks[p].start + from;
+    const width = text.charCodeAt(start + 1) === 0x25 ? 2 : 1;
+    out.push({ kind: 'op', text: text.slice(start, start + width), start, end: start + width });
+    from = start + width;
   }
 }
