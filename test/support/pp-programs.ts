@@ -121,7 +121,11 @@ const ifChains: Snippet = (g, k) => {
   // tested, and trailing garbage after %else or %endif, warned of unless the group is dead.
   const elifCondition = (): string => (g.chance(0.1) ? g.pick(['', ' 1+', ' (1']) : ` ${condition(g, names)}`);
   const junk = (): string => (g.chance(0.1) ? ' junk' : '');
-  for (let i = g.int(0, 2); i > 0; i--) out.push(`%${g.pick(['elif', 'elifn'])}${elifCondition()}`, `  db ${i + 1}`);
+  // Now and then a `%if...`/`%elif...` word nasm 2.16.01 does not know: skipped in a skipped
+  // branch, an error in an assembled one, and never a group of its own.
+  const unknown = (): string[] => (g.chance(0.08) ? [g.pick(['%elifxyz', '%ifnn 1', '%ifdirective db', '%iffile "x"', '%ifxyz'])] : []);
+  out.push(...unknown());
+  for (let i = g.int(0, 2); i > 0; i--) out.push(`%${g.pick(['elif', 'elifn'])}${elifCondition()}`, `  db ${i + 1}`, ...unknown());
   if (g.chance(0.6)) out.push(`%else${junk()}`, '  db 9');
   out.push(`%endif${junk()}`);
   if (g.chance(0.4)) out.push(`%ifn ${condition(g, names)}`, `  %if ${condition(g, names)}`, '    db 5', '  %endif', '%endif');
