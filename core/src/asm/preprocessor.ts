@@ -1444,7 +1444,7 @@ class Preprocessor {
     while (rest.length > 0) {
       this.restLow = rest.length;
       // A token no expansion put or followed has its neighbour as written before it (see `spaced`).
-      const after = this.expandCall(rest, file, line, undefined, spaced(out[out.length - 1], rest[rest.length - 1]));
+      const after = this.expandCall(rest, file, line, undefined, out[out.length - 1]);
       if (after < 0) { out.push(rest.pop()!); continue; }
       expanded = true;
       const keep = this.restLow < after ? 0 : after;
@@ -1468,10 +1468,10 @@ class Preprocessor {
    * expansion, then the rest of the line. So a name in the body takes arguments written after
    * it, in the body or after the call. A macro does not expand within its own expansion
    * (`active`). `restLow` keeps the fewest tokens `rest` was cut to. The blanks of nasm's line
-   * go with the tokens (see `spaced`): `gap` tells whether blanks come before the name; each token
-   * of the expansion, and the one after it, is given its own.
+   * go with the tokens (see `spaced`): `before` is the token before the name; each token of the
+   * expansion, and the one after it, is given its own.
    */
-  private expandCall(rest: PPToken[], file: string, line: number, active: Set<SingleLineMacro> | undefined, gap: boolean): number {
+  private expandCall(rest: PPToken[], file: string, line: number, active: Set<SingleLineMacro> | undefined, before: PPToken | undefined): number {
     const top = rest.length - 1;
     const t = rest[top];
     if (t.kind !== 'ident') return -1;
@@ -1483,6 +1483,7 @@ class Preprocessor {
       const after = rest.length;
       this.restLow = Math.min(this.restLow, after);
       if (after > 0) rest[after - 1] = gapped(rest[after - 1], spaced(t, rest[after - 1]));
+      const gap = spaced(before, t);
       if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(k === 0 ? gapped(b[0], gap) : b[k]);
       else rest.push(gapped(b, gap));
       return after;
@@ -1542,7 +1543,7 @@ class Preprocessor {
     // body's between its tokens, an argument's inside it (not around it: nasm drops those), and
     // before a token any blanks of the empty arguments just before it.
     const expansion: PPToken[] = [];
-    let blank = gap;
+    let blank = spaced(before, t);
     for (let k = 0; k < def.body.length; k++) {
       const b = def.body[k];
       if (k > 0 && spaced(def.body[k - 1], b)) blank = true;
@@ -1570,7 +1571,7 @@ class Preprocessor {
         continue;
       }
       rest.push(x);
-      if (x.kind === 'ident') this.expandCall(rest, file, line, set, x.gap === true);
+      if (x.kind === 'ident') this.expandCall(rest, file, line, set, undefined);
     }
     set.delete(def);
     return after;
@@ -1875,7 +1876,7 @@ class Preprocessor {
    * `%{a:b}`: parameters a to b separated by commas, backwards when a > b, negative ones counted
    * from the last (nasm 2.16, manual §4.3.4); both must be within %0, else nasm's error and nothing.
    */
-  private parameterRange(inv: MacroInvocation, text: string, range: SourceRange, expansion: readonly SourceRange[]): PPToken[] {
+  private parameterRange(inv: MacroInvocation, text: string, range: SourceRange, expansion: readonly SourceRange[], gap: boolean): PPToken[] {
     const [a, b] = text.slice(2, -1).split(':').map(Number);
     const n = inv.count;
     if (a === 0 || b === 0 || Math.abs(a) > n || Math.abs(b) > n) {
@@ -1886,9 +1887,9 @@ class Preprocessor {
     const out: PPToken[] = [];
     for (let i = from; ; i += from <= to ? 1 : -1) {
       const arg = macroArgument(inv, i) ?? [];
-      arg.forEach((t, q) => out.push({ ...t, start: range.start.col, end: range.end.col, gap: q > 0 && spaced(arg[q - 1], t) }));
+      arg.forEach((t, q) => out.push({ ...t, start: range.start.col, end: range.end.col, gap: q > 0 ? spaced(arg[q - 1], t) : out.length === 0 && gap }));
       if (i === to) break;
-      out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: false });
+      out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: out.length === 0 && gap });
     }
     return out;
   }
@@ -1903,6 +1904,8 @@ class Preprocessor {
       let repl: PPToken[] | undefined;
       if (t.kind === 'preproc') {
         const s = t.text;
+        // The blanks before the parameter go before what replaces it; those inside an argument stay.
+        const gap = spaced(toks[ti - 1], t);
         let n: number | undefined;
         // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
         // `%+n` arrives as the `%+` token touching a number.
@@ -1918,22 +1921,20 @@ class Preprocessor {
           if (ccPlus) ti++;
           const written = braced ? `%${s.slice(2, -1)}` : `${s}${ccPlus ? next.text : ''}`;
           if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `macro parameter \`${written}' is not a condition code`, lineRange(file, line, t.start, end), expansion);
-          else repl = [{ ...arg![0], kind: 'ident', text: invert ? invertCondition(cc) : cc, start: t.start, end }];
+          else repl = [{ ...arg![0], kind: 'ident', text: invert ? invertCondition(cc) : cc, start: t.start, end, gap }];
           repl ??= [];
-        } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end }] : [];
-        else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE }];
+        } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
+        else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE, gap }];
         else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
         else if (/^%\{\d+\}$/.test(s)) n = Number(s.slice(2, -1));
-        else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = this.parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion);
-        if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end }];
+        else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = this.parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap);
+        if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end, gap }];
         else if (n !== undefined) {
           const arg = macroArgument(inv, n) ?? [];
-          repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 && spaced(arg[q - 1], a) }));
-        } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end }];
+          repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap }));
+        } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end, gap }];
       }
       const glue = prevEnd === t.start && out.length > 0;
-      // The blanks before the parameter go before what replaces it; those inside an argument stay.
-      if (repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], spaced(toks[ti - 1], t));
       if (repl) {
         if (glue && repl.length > 0 && pastable(out[out.length - 1]) && pastable(repl[0])) {
           out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);

@@ -13,6 +13,10 @@ import type { SourceRange } from './api';
  * input itself when no run of tokens without blanks between them can read differently.
  */
 export function reread(toks: readonly PPToken[], file: string, line: number): readonly PPToken[] {
+  // Most lines have no two tokens that could join: found with no blanks looked up.
+  let k = 0;
+  while (k < toks.length && toks[k].kind !== 'preproc' && (k === 0 || !mayJoin(toks[k - 1], toks[k]) || spaced(toks[k - 1], toks[k]))) k++;
+  if (k === toks.length) return toks;
   let out: PPToken[] | undefined;
   for (let i = 0; i < toks.length;) {
     // The run of tokens from `i` on with no blanks between them.
@@ -39,12 +43,17 @@ function mayJoin(a: PPToken, b: PPToken): boolean {
   if (b.kind === 'preproc') return true;
   const x = a.text.charCodeAt(a.text.length - 1), y = b.text.charCodeAt(0);
   if (isIdentChar(x) && isIdentChar(y)) return true;
-  if (a.kind === 'number' && (y === 0x2b || y === 0x2d) && 'eEpP'.includes(a.text[a.text.length - 1])) return true;
-  return OPERATOR_CHARS.includes(a.text[a.text.length - 1]) && OPERATOR_CHARS.includes(b.text[0]);
+  if (a.kind === 'number' && (y === 0x2b || y === 0x2d)) return (x | 0x20) === 0x65 || (x | 0x20) === 0x70;
+  return isOperatorChar(x) && isOperatorChar(y);
 }
 
-/** The characters of nasm's operators of two or three (`<< >> // %% == <> != <= >= && || ^^ <=> <<< >>>`). */
-const OPERATOR_CHARS = '<>=!/&|^%';
+/** A character of nasm's operators of two or three (`<< >> // %% == <> != <= >= && || ^^ <=> <<< >>>`). */
+function isOperatorChar(c: number): boolean {
+  switch (c) {
+    case 0x3c: case 0x3e: case 0x3d: case 0x21: case 0x2f: case 0x26: case 0x7c: case 0x5e: case 0x25: return true;
+    default: return false;
+  }
+}
 
 /**
  * Reads `toks[i..j)`, a run with no blanks between its tokens, as nasm's scanner reads their text,
