@@ -495,9 +495,9 @@ class Preprocessor {
   }
 
   /**
-   * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%0`, `%00`, which a line outside any macro
-   * call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body): nasm
-   * reports each and drops it (`db %1` is then `db`, measured).
+   * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%+1`, `%0`, `%00`, which a line outside any
+   * macro call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body):
+   * nasm reports each and drops it (`db %1` is then `db`, measured).
    */
   private macroLocalsOutside(toks: PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
     let kept: PPToken[] | undefined;
@@ -508,6 +508,11 @@ class Preprocessor {
         const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
         this.sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
         kept ??= toks.slice(0, i);
+      } else if (t.kind === 'preproc' && t.text === '%+' && toks[i + 1]?.kind === 'number' && toks[i + 1].start === t.end) {
+        // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes).
+        const n = toks[++i];
+        this.sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
+        kept ??= toks.slice(0, i - 1);
       } else if (kept !== undefined) follow(kept, t, toks[i - 1]);
     }
     return kept ?? toks;
