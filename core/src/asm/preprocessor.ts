@@ -2121,7 +2121,6 @@ function lineFlags(toks: readonly PPToken[]): number {
   return flags;
 }
 
-/** A name, number or string: what needs a space to stay apart from the next such token. */
 /** The nasm release whose output Ringside reproduces (Debian's nasm 2.16.01), for the version macros. */
 const NASM_VERSION = { major: 2, minor: 16, subminor: 1, patchlevel: 0 } as const;
 
