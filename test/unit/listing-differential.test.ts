@@ -46,12 +46,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
     nasm: ['    26          ******************  <2>  warning: in macro chk [-w+user]'],
     ours: [],
   },
-  'data-dup-uninit.asm': {
-    reason: 'nasm warns "zeroing" once for each `?` it puts out as zeros among data (four times for `dw 2 dup (word ?, byte ?)`), ' +
-      'Ringside once per line: a diagnostic is reported once per place (the bytes and the lines warned about are the same)',
-    nasm: Array.from({ length: 3 }, () => '    17          ******************       warning: uninitialized space declared in .text section: zeroing [-w+zeroing]'),
-    ours: [],
-  },
 };
 
 /** nasm's listing of `source`, assembled in `cwd` with `args`; undefined with nasm's stderr when it fails. */

@@ -9,24 +9,19 @@
 // - %exitmacro inside a %rep inside a macro can stop nasm 2.16.01 on an internal assertion
 //   (`fm == istk->mstk.mstk`); such runs are skipped (see differenceFromNasm).
 // - nasm 2.16's preprocessor functions (%eval(), %str(), %sel()...), %defalias, %clear, %use,
-//   %pathsearch and %ifenv/%ifusable/%ifdirective/%iffile: Ringside reports them as unsupported.
+//   %pathsearch and %ifenv/%ifusable/%ifusing/%ifdefalias: Ringside reports them as unsupported.
 // - An unterminated %rep or %macro: nasm reports it past the file's last line, we on the block's
 //   first; the comparison takes one for the other.
 // - Known differences found by hand and left alone (rare; see the fixtures for what is matched):
 //   `db 1,` with nothing after the comma (nasm accepts it: an empty argument such as `{}` makes
-//   one); tokens an expansion puts side by side (`%define f(x) x` / `db f(1)2`, `f(e)ax`), which
-//   join in nasm, whose assembler reads the preprocessor's output as text again; the blanks of a
-//   body in %defstr or %error text (`%define g a + 1` / `%defstr s g` is 'a + 1' in nasm, 'a+1'
-//   here); `%?` left for the assembler (`db %?`, which nasm's assembler reads as `db ?`); an
-//   unknown `%elifxyz` in a skipped group (no directive to nasm: skipped); trailing garbage on an
-//   %else/%endif of a block handed to the assembler (deferBlock: not warned of); after an %elif
-//   tested on a lone name, the group's %else/%endif trailing-garbage warnings (nasm tells a label
-//   from an unknown name there, the preprocessor cannot); and nasm's reading of a line after an
-//   expansion that took tokens from after its call when the body expands more macros before the
-//   one that took them: nasm has freed the token it would go on from, and where its heap hands that
-//   memory to a later token it goes on there (expanding the rest of the line, or part of the
-//   expansion again); Ringside leaves the rest of the line unexpanded, as nasm does when the
-//   memory is not reused (fixture err-pp-smacro-rest).
+//   one); trailing garbage on an %else/%endif of a block handed to the assembler (deferBlock: not
+//   warned of); after an %elif tested on a lone name, the group's %else/%endif trailing-garbage
+//   warnings (nasm tells a label from an unknown name there, the preprocessor cannot); and nasm's
+//   reading of a line after an expansion that took tokens from after its call when the body
+//   expands more macros before the one that took them: nasm has freed the token it would go on
+//   from, and where its heap hands that memory to a later token it goes on there (expanding the
+//   rest of the line, or part of the expansion again); Ringside leaves the rest of the line
+//   unexpanded, as nasm does when the memory is not reused (fixture err-pp-smacro-rest).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -14,7 +14,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { dirName, joinPath } from './paths';
 import { resolveMemory } from './effective-address';
 import { StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
-import { DataWriter, onlyReserve, staticItems } from './data-bytes';
+import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
@@ -40,6 +40,12 @@ const ZERO = Uint8Array.of(0);
 
 /** nasm gives up after a similar number of passes with "phase error". */
 const MAX_PASSES = 60;
+
+/**
+ * "zeroing" warnings given for one statement at most: nasm gives one for each reservation a data
+ * directive makes (`times 1000 db ?` warns 1000 times), which would bury the editor's others.
+ */
+const MAX_ZEROING_WARNINGS = 64;
 
 export interface SymbolDef {
   readonly name: string;
@@ -402,8 +408,8 @@ class Assembler implements EvalContext {
     this.sink.error(code, message, this.range(span, src), this.lines.origin(this.line).expansion);
   }
 
-  private warning(code: string, message: string, span: { start: number; end: number } | undefined): void {
-    if (this.final) this.sink.warning(code, message, this.range(span), this.lines.origin(this.line).expansion, this.line);
+  private warning(code: string, message: string, span: { start: number; end: number } | undefined, repeat = 0): void {
+    if (this.final) this.sink.warning(code, message, this.range(span), this.lines.origin(this.line).expansion, this.line, repeat);
   }
 
   // ---- evaluation ----
@@ -690,15 +696,30 @@ class Assembler implements EvalContext {
     this.results.size[this.stmtIndex] = size;
   }
 
-  /** Reserves `size` bytes: zeros, with a warning, in a progbits section. */
-  private reserve(size: number): void {
-    this.warnZeroing(size);
+  /** Reserves `size` bytes: zeros in a progbits section (`warn`: with nasm's warning). */
+  private reserve(size: number, warn = true): void {
+    if (warn) this.warnZeroing(size);
     this.emit(this.absolute === undefined && this.sections[this.sec].progbits ? ZERO : undefined, size);
   }
 
   private warnZeroing(size: number): void {
     const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
     if (s !== undefined && s.progbits && size > 0) this.warning('zeroing', `uninitialized space declared in ${s.name} section: zeroing`, undefined);
+  }
+
+  /**
+   * nasm's "zeroing" warnings for the `?` of a data directive put out `times` times in a progbits
+   * section: one for each reservation it makes (see dataPieces), at its first `?`, in each
+   * repetition (`db 3 dup (?, 1, ?)` warns six times, `times 2 db ?` twice; measured); at most
+   * MAX_ZEROING_WARNINGS for a statement.
+   */
+  private warnReservations(items: readonly DataItem[], unit: number, times: number): void {
+    const s = this.absolute === undefined ? this.sections[this.sec] : undefined;
+    if (!this.final || s === undefined || !s.progbits || times <= 0) return;
+    const at = reservations(dataPieces(items, unit, (g) => this.dupCount(g)), MAX_ZEROING_WARNINGS);
+    if (at.length === 0) return;
+    const message = `uninitialized space declared in ${s.name} section: zeroing`;
+    for (let k = 0; k < Math.min(times * at.length, MAX_ZEROING_WARNINGS); k++) this.warning('zeroing', message, at[k % at.length], k);
   }
 
   /**
@@ -743,11 +764,12 @@ class Assembler implements EvalContext {
       if (onlyReserve(st.data)) {
         // (After an `at`'s padding, which the statement's size keeps.)
         const padding = this.results.size[this.stmtIndex];
-        this.reserve(this.dataSize(st.data, DATA_UNIT[name]) * n);
+        this.reserve(this.dataSize(st.data, DATA_UNIT[name]) * n, false);
+        this.warnReservations(st.data, DATA_UNIT[name], n);
         this.results.size[this.stmtIndex] += padding;
         return;
       }
-      if (st.data.some((d) => d.kind === 'reserve')) this.warnZeroing(1);
+      if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
       const unit = this.staticData(st, DATA_UNIT[name]);
         const before = this.results.size[this.stmtIndex];
       this.emit(unit, n);
@@ -1100,7 +1122,6 @@ class Assembler implements EvalContext {
   private writeData(items: readonly DataItem[], unit: number, w: DataWriter): void {
     for (const item of items) {
       if (item.kind === 'reserve') {
-        this.warnZeroing(unit);
         w.zeros(unit);
         continue;
       }
@@ -1145,7 +1166,6 @@ class Assembler implements EvalContext {
     const size = this.dataSize(g.items, own) * count;
     if (count === 0 || !this.fits(w.length + size)) return;
     if (onlyReserve(g.items)) {
-      this.warnZeroing(size);
       w.zeros(size);
       return;
     }
@@ -1569,38 +1589,33 @@ class Assembler implements EvalContext {
     }
   }
 
-  /** One repetition of a data directive's items; a run of `?` items is one reservation to nasm. */
+  /** One repetition of a data directive's items, in the pieces nasm puts them out in (see dataPieces). */
   private listData(out: DataBuilder, st: ParsedStatement, unit: number): void {
-    out.reserve(this.listItems(out, st.data, unit, 0));
+    this.listPieces(out, dataPieces(st.data, unit, (g) => this.dupCount(g)));
   }
 
-  /** Lists `items` of `unit` bytes each after `reserved` bytes of `?` not listed yet; returns those left. */
-  private listItems(out: DataBuilder, items: readonly DataItem[], unit: number, reserved: number): number {
-    for (const item of items) {
-      if (item.kind === 'reserve') { reserved += unit; continue; }
-      if (item.kind === 'group') {
-        // `n dup (...)`: the items n times, in the group's own unit when it gives one.
-        const n = this.dupCount(item);
-        for (let k = 0; k < n; k++) reserved = this.listItems(out, item.items, item.unit ?? unit, reserved);
-        continue;
+  private listPieces(out: DataBuilder, pieces: readonly DataPiece[]): void {
+    for (const p of pieces) {
+      if (p.kind === 'reserve') { out.reserve(p.unit * p.dup); continue; }
+      if (p.kind === 'list') { for (let k = 0; k < p.dup; k++) this.listPieces(out, p.pieces!); continue; }
+      const item = p.item!;
+      const unit = p.unit;
+      for (let k = 0; k < p.dup; k++) {
+        out.anchor(item.start);
+        if (item.kind === 'bytes') {
+          // A string and the zeros that fill its last unit: put out one after the other.
+          out.bytes(item.bytes);
+          out.bytes(new Uint8Array((unit - (item.bytes.length % unit)) % unit));
+          continue;
+        }
+        // (An integer wider than 64 bits is an error, and nothing is put out: see writeData.)
+        if (unit > 8 || item.kind !== 'expr') continue;
+        const at = this.relocationOf(item.expr, false);
+        if (at !== undefined) { out.address(unit, at.value, at.relative); continue; }
+        const v = this.eval(item.expr);
+        out.bytes(littleEndian(v.big ?? v.v ?? 0, unit));
       }
-      out.reserve(reserved);
-      reserved = 0;
-      out.anchor(item.start);
-      if (item.kind === 'bytes') {
-        // A string and the zeros that fill its last unit: put out one after the other.
-        out.bytes(item.bytes);
-        out.bytes(new Uint8Array((unit - (item.bytes.length % unit)) % unit));
-        continue;
-      }
-      // (An integer wider than 64 bits is an error, and nothing is put out: see writeData.)
-      if (unit > 8) continue;
-      const at = this.relocationOf(item.expr, false);
-      if (at !== undefined) { out.address(unit, at.value, at.relative); continue; }
-      const v = this.eval(item.expr);
-      out.bytes(littleEndian(v.big ?? v.v ?? 0, unit));
     }
-    return reserved;
   }
 
   /**

@@ -28,8 +28,64 @@ export function staticItems(items: readonly DataItem[]): boolean {
   return true;
 }
 
-function hasReserve(items: readonly DataItem[]): boolean {
+export function hasReserve(items: readonly DataItem[]): boolean {
   return items.some((d) => d.kind === 'reserve' || (d.kind === 'group' && hasReserve(d.items)));
+}
+
+/**
+ * One piece of what nasm puts out for a data directive's items (its `extop` list): a run of `?`
+ * (`reserve`), a value or string (`data`), or a `dup` of several items (`list`), each `dup` times
+ * over, of `unit` bytes each.
+ */
+export interface DataPiece {
+  readonly kind: 'reserve' | 'data' | 'list';
+  readonly unit: number;
+  dup: number;
+  /** A `reserve`'s first `?`, a `data` piece's item. */
+  readonly item?: DataItem;
+  readonly pieces?: readonly DataPiece[];
+}
+
+/**
+ * `items` (of `unit` bytes each) as nasm 2.16 makes them into pieces (asm/parser.c parse_eops): a
+ * `?` after a `?` of the same size joins its reservation (`db ?, ?` reserves once), a `dup` of one
+ * item is that item `n` times over (`db 2 dup (?, ?)` reserves once), a `dup` of more is put out
+ * `n` times, one reservation for each `?` run in each (`db 3 dup (?, 1, ?)` reserves six times),
+ * and a `dup` of nothing, or 0 times, is nothing. `count` evaluates a `dup`'s count.
+ */
+export function dataPieces(items: readonly DataItem[], unit: number, count: (g: Extract<DataItem, { kind: 'group' }>) => number): DataPiece[] {
+  const list: DataPiece[] = [];
+  for (const d of items) {
+    const p = piece(d, unit, count);
+    if (p === undefined || p.dup === 0) continue;
+    const prev = list[list.length - 1];
+    if (p.kind === 'reserve' && prev !== undefined && prev.kind === 'reserve' && prev.unit === p.unit) prev.dup += p.dup;
+    else list.push(p);
+  }
+  return list;
+}
+
+function piece(d: DataItem, unit: number, count: (g: Extract<DataItem, { kind: 'group' }>) => number): DataPiece | undefined {
+  if (d.kind !== 'group') return { kind: d.kind === 'reserve' ? 'reserve' : 'data', unit, dup: 1, item: d };
+  const n = count(d);
+  const pieces = dataPieces(d.items, d.unit ?? unit, count);
+  if (pieces.length === 0) return undefined;
+  if (pieces.length > 1) return { kind: 'list', unit, dup: n, pieces };
+  pieces[0].dup *= n;
+  return pieces[0];
+}
+
+/**
+ * The first `?` of each reservation nasm makes as it puts `pieces` out once, in order: at each
+ * nasm warns "zeroing" in a progbits section. At most `limit` of them.
+ */
+export function reservations(pieces: readonly DataPiece[], limit: number, out: DataItem[] = []): DataItem[] {
+  for (const p of pieces) {
+    if (out.length >= limit) break;
+    if (p.kind === 'reserve') out.push(p.item!);
+    else if (p.kind === 'list') for (let k = 0; k < p.dup && out.length < limit; k++) reservations(p.pieces!, limit, out);
+  }
+  return out;
 }
 
 /**

@@ -58,8 +58,9 @@ export class DiagnosticSink {
     this.lines.length = kept;
   }
 
-  report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], position = -1, line = -1): void {
-    const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}`;
+  /** `repeat`: which of the same diagnostic at the same place this is, when nasm gives one several times over (0: the first). */
+  report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], position = -1, line = -1, repeat = 0): void {
+    const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}${repeat > 0 ? `\0${repeat}` : ''}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.keys.push(key);
@@ -74,9 +75,9 @@ export class DiagnosticSink {
     this.report('error', code, message, range, expansion, related);
   }
 
-  /** A warning about preprocessed line `line` (by default, about the lines passed on so far). */
-  warning(code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], line?: number): void {
-    this.report('warning', code, message, range, expansion, undefined, line ?? this.position(), line);
+  /** A warning about preprocessed line `line` (by default, about the lines passed on so far); `repeat` as for `report`. */
+  warning(code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], line?: number, repeat = 0): void {
+    this.report('warning', code, message, range, expansion, undefined, line ?? this.position(), line, repeat);
   }
 
   /**

@@ -81,9 +81,11 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       const bytes = results.bytes[si];
       if (bytes !== undefined && bytes.length > 0) l.bytes = l.bytes.length === 0 ? bytes : concat(l.bytes, bytes);
     }
+    // The statement's "zeroing" warnings, one for each reservation it makes, in order.
+    let zeroing = 0;
     for (const m of messages.get(i) ?? []) {
       const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
-      l.messages.push(...(statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? statement.anchors.get(m.range.start.col) : undefined)));
+      l.messages.push(...(statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? statement.anchors.get(m.range.start.col) : undefined, m.code === 'zeroing' ? zeroing++ : 0)));
     }
   }
   // In the order nasm reports them: by the piece they come before, those after the data last.
@@ -121,12 +123,13 @@ function bodyText(text: string): string {
 
 /**
  * A warning as often, and where, nasm lists it (measured). A value out of range: before its
- * piece, in each repetition, twice for a ModR/M displacement. The output format's (data in a
- * nobits section, `resb` in a progbits one): after each call that puts out data, or reserves
- * space. Any other: before the line's data (nasm has it from reading the line). The repetitions
- * after the first are not listed: their warnings come after the line's data.
+ * piece, in each repetition, twice for a ModR/M displacement. The output format's data in a
+ * nobits section: after each call that puts out data. Reserved space in a progbits section (a
+ * warning for each reservation, the statement's `nth`): after the reservation. Any other: before
+ * the line's data (nasm has it from reading the line). The repetitions after the first are not
+ * listed: their warnings come after the line's data.
  */
-function copies(m: Message, s: ListedStatement, anchor: Anchor | undefined): ListingMessage[] {
+function copies(m: Message, s: ListedStatement, anchor: Anchor | undefined, nth: number): ListingMessage[] {
   const text = m.text;
   const after = (ends: readonly number[]): ListingMessage[] => {
     const out: ListingMessage[] = ends.map((end) => (end === Infinity ? { text } : { text, offset: end }));
@@ -134,7 +137,7 @@ function copies(m: Message, s: ListedStatement, anchor: Anchor | undefined): Lis
     return out;
   };
   if (m.code === 'nobits-data') return after(s.outs);
-  if (m.code === 'zeroing') return after(s.reserves);
+  if (m.code === 'zeroing') return [nth < s.reserves.length ? { text, offset: s.reserves[nth] } : { text }];
   const first = s.data[0];
   if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;

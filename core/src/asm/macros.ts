@@ -3,7 +3,7 @@
 
 import type { SourceRange } from './api';
 import type { Token } from './lexer';
-import type { PPToken } from './source';
+import { spaced, type PPToken } from './source';
 
 export interface SingleLineMacro {
   readonly name: string;
@@ -141,20 +141,11 @@ export function standardName(word: string): string | undefined {
 }
 
 /**
- * Tokens as text, with one space wherever the line had blanks between them. Tokens one macro call
- * made all have the call's columns: between two of those a space separates two words only
- * (`[section .text]` for `__SECT__`).
+ * Tokens as text, with one space wherever nasm's tokens of the line have blanks between them (see
+ * `spaced`), as nasm writes a line back to text (`%defstr`; a run of blanks is one space).
  */
 export function tokensText(tokens: readonly PPToken[]): string {
   let text = '';
-  for (let k = 0; k < tokens.length; k++) {
-    const a = tokens[k - 1], b = tokens[k];
-    const space = k > 0 && (a.start === b.start && a.end === b.end ? isWordToken(a) && isWordToken(b) : b.start > a.end);
-    text += (space ? ' ' : '') + b.text;
-  }
+  for (let k = 0; k < tokens.length; k++) text += (k > 0 && spaced(tokens[k - 1], tokens[k]) ? ' ' : '') + tokens[k].text;
   return text;
-}
-
-function isWordToken(t: PPToken): boolean {
-  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string';
 }

@@ -8,11 +8,12 @@ import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from '.
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { isFloatText } from './floats';
+import { reread } from './reread';
 import { parseNumber, parseNumberExact } from './numbers';
 import { findMacroTaking, macroArgument, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
-import { isPieces, LineFlag, lineRange, NOWHERE, pastedAt, PPLines, writtenAt, type PPToken } from './source';
+import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, pastedAt, PPLines, spaced, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -241,6 +242,11 @@ class Preprocessor {
   private expansionOverflow = false;
   /** The fewest tokens the line's unread rest held during the expansion of a call (see expansionPass). */
   private restLow = 0;
+  /**
+   * The line expandSingle expanded last ends with blanks: an expansion at its end was empty with
+   * blanks before it (`x f()`), which nasm keeps as a blank token (`%defstr` keeps a space for it).
+   */
+  private endsBlank = false;
 
   /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
   private readonly time: Date;
@@ -462,7 +468,7 @@ class Preprocessor {
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
     if (active && entry !== undefined) this.warnOpenString(f, file, line, tokens);
     if (!active) {
-      if (directive.startsWith('%if') || directive.startsWith('%elif') || directive === '%else' || directive === '%endif') {
+      if (isConditional(directive)) {
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (deferBlock).
         this.emit(f, file, line, text, [], true);
         this.conditional(f, file, line, directive, tokens, false);
@@ -489,6 +495,8 @@ class Preprocessor {
     if ((flags & Flag.Preproc) !== 0 && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
     if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && this.unsupportedFunction(f, file, line, text, expanded)) return;
     if (this.multiLineCall(f, file, line, text, expanded)) return;
+    // The assembler reads a line the preprocessor changed as text again.
+    if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(expanded, file, line) as PPToken[];
     this.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
@@ -501,9 +509,9 @@ class Preprocessor {
   }
 
   /**
-   * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%0`, `%00`, which a line outside any macro
-   * call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body): nasm
-   * reports each and drops it (`db %1` is then `db`, measured).
+   * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%+1`, `%0`, `%00`, which a line outside any
+   * macro call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body):
+   * nasm reports each and drops it (`db %1` is then `db`, measured).
    */
   private macroLocalsOutside(toks: PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
     let kept: PPToken[] | undefined;
@@ -514,7 +522,12 @@ class Preprocessor {
         const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
         this.sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
         kept ??= toks.slice(0, i);
-      } else kept?.push(t);
+      } else if (t.kind === 'preproc' && t.text === '%+' && toks[i + 1]?.kind === 'number' && toks[i + 1].start === t.end) {
+        // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes).
+        const n = toks[++i];
+        this.sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
+        kept ??= toks.slice(0, i - 1);
+      } else if (kept !== undefined) follow(kept, t, toks[i - 1]);
     }
     return kept ?? toks;
   }
@@ -570,7 +583,7 @@ class Preprocessor {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
     const list = (): void => this.emit(f, file, line, text, [], true);
-    if (d.startsWith('%if') || d.startsWith('%elif') || d === '%else' || d === '%endif') {
+    if (isConditional(d)) {
       list();
       this.conditional(f, file, line, d, toks, true);
       return true;
@@ -609,7 +622,7 @@ class Preprocessor {
         this.assign(f, file, line, d, name, toks.slice(2));
         return true;
       }
-      case '%undef': case '%undefine': {
+      case '%undef': {
         list();
         const name = toks[1];
         if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
@@ -678,7 +691,7 @@ class Preprocessor {
       }
       case '%error': case '%warning': case '%fatal': {
         list();
-        const msg = messageText(text, toks, this.expandSingle(toks.slice(1), file, line));
+        const msg = messageText(this.expandSingle(toks.slice(1), file, line), this.endsBlank);
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         if (d === '%fatal') this.stopped = true;
@@ -728,9 +741,11 @@ class Preprocessor {
         this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
         return true;
       default:
+        // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
+        // assembler, which reads `%` and stops there (in a skipped group it is skipped).
         if (/^%[a-z]/.test(d)) {
           list();
-          this.sink.error('unknown-directive', `unknown preprocessor directive \`${toks[0].text}'`, nameRange, f.expansion);
+          this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
           return true;
         }
         return false;
@@ -1000,11 +1015,8 @@ class Preprocessor {
         else result = firstTokenIs(e, k);
         break;
       }
-      case 'env': case 'usable': case 'using': case 'directive': case 'file':
+      default: // 'env', 'usable', 'using', 'defalias' (see CONDITION_KINDS)
         this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
-        return Test.Failed;
-      default:
-        this.sink.error('unknown-directive', `unknown preprocessor directive \`${d}'`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
         return Test.Failed;
     }
     return result !== negate ? Test.True : Test.False;
@@ -1157,6 +1169,7 @@ class Preprocessor {
         // Code: preprocessed and passed on as any line, a run of it kept for its branch.
         let code = this.expandSingle(this.substituted(f, raw as PPToken[], file, line), file, line);
         if (hasPaste(code)) code = this.pasteAndRescan(code, file, line);
+        if (code !== raw) code = reread(code, file, line) as PPToken[];
         const at = this.out.count;
         this.emit(f, file, line, text, code, code.length === 0);
         const last = items.length > 0 ? items[items.length - 1] : undefined;
@@ -1184,7 +1197,7 @@ class Preprocessor {
       }
       items.push({
         severity: w === '%warning' ? 'warning' : 'error', code: w === '%warning' ? 'user-warning' : w === '%fatal' ? 'user-fatal' : 'user-error',
-        message: messageText(text, toks, this.expandSingle(toks.slice(1), file, line)), range: lineRange(file, line, toks[0].start, toks[toks.length - 1].end),
+        message: messageText(this.expandSingle(toks.slice(1), file, line), this.endsBlank), range: lineRange(file, line, toks[0].start, toks[toks.length - 1].end),
         outputLine,
       });
     }
@@ -1437,7 +1450,7 @@ class Preprocessor {
    */
   private pasteAndRescan(toks: PPToken[], file: string, line: number): PPToken[] {
     for (let round = 0; round < this.limits.macroLevels; round++) {
-      const joined = pasteTokens(toks, file, line);
+      const joined = pasteTokens(toks, file, line, false);
       if (joined.length === toks.length) return joined;
       toks = this.expandSingle(joined, file, line);
       if (toks === joined || !hasPaste(toks)) return toks;
@@ -1447,16 +1460,18 @@ class Preprocessor {
 
   /**
    * Expands single-line macros (manual §4.1) as nasm 2.16's expand_smacro does (preproc.c): a
-   * pass over the line, and when it expanded something and `%+` then pastes tokens, another pass
-   * over the whole line. Returns the input array itself when nothing expands.
+   * pass over the line, and when it expanded something and pasting then joins tokens (`%+`, or
+   * names an expansion put side by side, see pasteTokens), another pass over the whole line.
+   * Returns the input array itself when nothing expands.
    */
   private expandSingle(toks: PPToken[], file: string, line: number): PPToken[] {
+    this.endsBlank = false;
     if (this.smacros.size === 0 && !hasBuiltin(toks)) return toks;
     this.expandedTokens = 0;
     this.expansionOverflow = false;
     let result = this.expansionPass(toks, file, line);
-    for (let round = 0; result !== toks && hasPaste(result) && round < this.limits.macroLevels; round++) {
-      const joined = pasteTokens(result, file, line);
+    for (let round = 0; result !== toks && round < this.limits.macroLevels; round++) {
+      const joined = pasteTokens(result, file, line, true);
       if (joined.length === result.length) break;
       const again = this.expansionPass(joined, file, line);
       result = again;
@@ -1484,7 +1499,8 @@ class Preprocessor {
     let expanded = false;
     while (rest.length > 0) {
       this.restLow = rest.length;
-      const after = this.expandCall(rest, file, line, undefined);
+      // A token no expansion put or followed has its neighbour as written before it (see `spaced`).
+      const after = this.expandCall(rest, file, line, undefined, out[out.length - 1]);
       if (after < 0) { out.push(rest.pop()!); continue; }
       expanded = true;
       const keep = this.restLow < after ? 0 : after;
@@ -1507,9 +1523,11 @@ class Preprocessor {
    * pushed on `rest`, and each name expanded at once with what lies below it: the rest of the
    * expansion, then the rest of the line. So a name in the body takes arguments written after
    * it, in the body or after the call. A macro does not expand within its own expansion
-   * (`active`). `restLow` keeps the fewest tokens `rest` was cut to.
+   * (`active`). `restLow` keeps the fewest tokens `rest` was cut to. The blanks of nasm's line
+   * go with the tokens (see `spaced`): `before` is the token before the name; each token of the
+   * expansion, and the one after it, is given its own.
    */
-  private expandCall(rest: PPToken[], file: string, line: number, active: Set<SingleLineMacro> | undefined): number {
+  private expandCall(rest: PPToken[], file: string, line: number, active: Set<SingleLineMacro> | undefined, before: PPToken | undefined): number {
     const top = rest.length - 1;
     const t = rest[top];
     if (t.kind !== 'ident') return -1;
@@ -1520,8 +1538,10 @@ class Preprocessor {
       rest.pop();
       const after = rest.length;
       this.restLow = Math.min(this.restLow, after);
-      if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(b[k]);
-      else rest.push(b);
+      if (after > 0) rest[after - 1] = gapped(rest[after - 1], spaced(t, rest[after - 1]));
+      const gap = spaced(before, t);
+      if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(k === 0 ? gapped(b[0], gap) : b[k]);
+      else rest.push(gapped(b, gap));
       return after;
     }
     // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
@@ -1570,30 +1590,44 @@ class Preprocessor {
       return -1;
     }
     this.refer(def.name, t, file, line);
-    const start = t.start, end = rest[last].end;
+    const callEnd = rest[last];
+    const start = t.start, end = callEnd.end;
     rest.length = last;
     const after = rest.length;
     this.restLow = Math.min(this.restLow, after);
-    const set = active ?? new Set<SingleLineMacro>();
-    set.add(def);
-    // `%?` is the name as called, `%??` as defined (nasm 2.16 reads them in the body and in the
-    // arguments alike, measured: with `%define f(x) x`, `f(%?)` is `f`); they are not expanded.
-    const push = (x: PPToken): void => {
-      if (x.kind === 'preproc' && (x.text === '%?' || x.text === '%??')) {
-        rest.push({ kind: 'ident', text: x.text === '%?' ? t.text : def!.name, start, end, at: NOWHERE });
-        return;
-      }
-      rest.push(x);
-      if (x.kind === 'ident') this.expandCall(rest, file, line, set);
-    };
-    for (let k = def.body.length - 1; k >= 0; k--) {
+    // The expansion, first token first, with nasm's blanks: the call's before its first token, the
+    // body's between its tokens, an argument's inside it (not around it: nasm drops those), and
+    // before a token any blanks of the empty arguments just before it.
+    const expansion: PPToken[] = [];
+    let blank = spaced(before, t);
+    for (let k = 0; k < def.body.length; k++) {
       const b = def.body[k];
+      if (k > 0 && spaced(def.body[k - 1], b)) blank = true;
       // A name given twice is the later parameter (nasm 2.16: `f(x,x) x` with (1,2) is 2).
       const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
       if (pi >= 0 && args) {
         const a = args[pi];
-        for (let q = a.length - 1; q >= 0; q--) push(a[q]);
-      } else push({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE });
+        for (let q = 0; q < a.length; q++) expansion.push(gapped(a[q], q === 0 ? blank : spaced(a[q - 1], a[q])));
+        if (a.length > 0) blank = false;
+      } else {
+        expansion.push({ kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
+        blank = false;
+      }
+    }
+    if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
+    else if (blank) this.endsBlank = true;
+    const set = active ?? new Set<SingleLineMacro>();
+    set.add(def);
+    // `%?` is the name as called, `%??` as defined (nasm 2.16 reads them in the body and in the
+    // arguments alike, measured: with `%define f(x) x`, `f(%?)` is `f`); they are not expanded.
+    for (let k = expansion.length - 1; k >= 0; k--) {
+      const x = expansion[k];
+      if (x.kind === 'preproc' && (x.text === '%?' || x.text === '%??')) {
+        rest.push({ kind: 'ident', text: x.text === '%?' ? t.text : def.name, start, end, at: NOWHERE, gap: x.gap });
+        continue;
+      }
+      rest.push(x);
+      if (x.kind === 'ident') this.expandCall(rest, file, line, set, undefined);
     }
     set.delete(def);
     return after;
@@ -1615,7 +1649,10 @@ class Preprocessor {
       case 'BITS': return token('number', String(this.bits));
       case 'PASS': return token('number', '2');
       case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? relativeTo(dirName(this.opts.file), file))));
-      case 'SECT': return this.sectionDirective().map((x) => ({ kind: x.kind, text: x.text, start: t.start, end: t.end, src: t.src, at: NOWHERE }));
+      case 'SECT': {
+        const sect = this.sectionDirective();
+        return sect.map((x, k) => ({ kind: x.kind, text: x.text, start: t.start, end: t.end, src: t.src, at: NOWHERE, gap: spaced(sect[k - 1], x) }));
+      }
       case 'OUTPUT_FORMAT': return token('ident', 'bin');
       default: {
         const value = versionOrTime(name, this.time);
@@ -1644,9 +1681,10 @@ class Preprocessor {
       const word = first.text.toLowerCase();
       if (word !== 'section' && word !== 'segment' && word !== 'absolute') continue;
       if (toks.length < 2) continue;
-      const open: PPToken = { kind: 'op', text: '[', start: 0, end: 0 };
-      const close: PPToken = { kind: 'op', text: ']', start: 0, end: 0 };
-      this.sect = [open, { ...first, text: word }, ...toks.slice(1), close];
+      // nasm's `%define __?SECT?__ [section %1]`: blanks between the word and the arguments only.
+      const open: PPToken = { kind: 'op', text: '[', start: 0, end: 0, gap: false };
+      const close: PPToken = { kind: 'op', text: ']', start: 0, end: 0, gap: false };
+      this.sect = [open, { ...first, text: word, gap: false }, gapped(toks[1], true), ...toks.slice(2), close];
     }
     return this.sect;
   }
@@ -1685,7 +1723,7 @@ class Preprocessor {
     for (const t of toks) {
       if (t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24) {
         const r = this.contexts.resolve(t.text);
-        if ('name' in r) { out.push({ kind: 'ident', text: r.name, start: t.start, end: t.end, src: t.src }); continue; }
+        if ('name' in r) { out.push({ kind: 'ident', text: r.name, start: t.start, end: t.end, src: t.src, gap: t.gap }); continue; }
         this.sink.error('context', r.error, t.src ?? lineRange(file, line, t.start, t.end), f.expansion);
       }
       out.push(t);
@@ -1693,27 +1731,37 @@ class Preprocessor {
     return out;
   }
 
-  /** `%[...]` (manual §4.1.3): the single-line-expanded contents, pasted to the tokens touching it. */
+  /**
+   * `%[...]` (manual §4.1.3): the single-line-expanded contents, blanks in them kept (`%[1 2]` is
+   * `1 2`), pasted to the tokens touching it.
+   */
   private indirection(toks: readonly PPToken[], file: string, line: number): PPToken[] {
     const out: PPToken[] = [];
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
-      if (!(t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end)) { out.push(t); continue; }
+      if (!(t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end)) { follow(out, t, toks[i - 1]); continue; }
       let depth = 0;
       let j = i + 1;
       for (; j < toks.length; j++) {
         if (toks[j].text === '[') depth++;
         else if (toks[j].text === ']' && --depth === 0) break;
       }
-      if (j >= toks.length) { out.push(t); continue; }
-      let text = this.expandSingle(toks.slice(i + 2, j), file, line).map((x) => x.text).join('');
+      if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
+      let text = tokensText(this.expandSingle(toks.slice(i + 2, j), file, line));
       let start = t.start;
+      let first = t;
       const prev = out[out.length - 1];
-      if (prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; out.pop(); }
+      if (prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; first = prev; out.pop(); }
       const next = toks[j + 1];
       if (next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number')) { text += next.text; j++; }
       const end = toks[j].end;
-      for (const r of tokenizeLine(text)) if (r.kind !== 'comment') out.push({ kind: r.kind, text: r.text, start, end, src: t.src, at: NOWHERE });
+      const gap = spaced(out[out.length - 1], first);
+      let before: Token | undefined;
+      for (const r of tokenizeLine(text)) {
+        if (r.kind === 'comment') continue;
+        out.push({ kind: r.kind, text: r.text, start, end, src: t.src, at: NOWHERE, gap: before === undefined ? gap : before.end < r.start });
+        before = r;
+      }
       i = j;
     }
     return out;
@@ -1731,7 +1779,8 @@ class Preprocessor {
     if (op === '%defstr') {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
-      const str = tokensText(this.expandSingle(toks.slice(2), file, line));
+      const expanded = this.expandSingle(toks.slice(2), file, line);
+      const str = tokensText(expanded) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
@@ -1750,7 +1799,8 @@ class Preprocessor {
       // nasm reads the string as a line, and warns of an unterminated string in it.
       const open = openString(tokens);
       if (open !== undefined) this.sink.warning('open-string', open.message, here, f.expansion);
-      const body = tokens.filter((t) => t.kind !== 'comment').map(at);
+      // The tokens take the name's columns; their blanks are the string's.
+      const body = tokens.filter((t) => t.kind !== 'comment').map((t, k, all) => ({ ...at(t), gap: k > 0 && all[k - 1].end < t.start }));
       this.defineSingle(name.text, undefined, body, range, caseInsensitive, f.expansion);
       return;
     }
@@ -1894,7 +1944,7 @@ class Preprocessor {
    * `%{a:b}`: parameters a to b separated by commas, backwards when a > b, negative ones counted
    * from the last (nasm 2.16, manual §4.3.4); both must be within %0, else nasm's error and nothing.
    */
-  private parameterRange(inv: MacroInvocation, text: string, range: SourceRange, expansion: readonly SourceRange[]): PPToken[] {
+  private parameterRange(inv: MacroInvocation, text: string, range: SourceRange, expansion: readonly SourceRange[], gap: boolean): PPToken[] {
     const [a, b] = text.slice(2, -1).split(':').map(Number);
     const n = inv.count;
     if (a === 0 || b === 0 || Math.abs(a) > n || Math.abs(b) > n) {
@@ -1904,9 +1954,10 @@ class Preprocessor {
     const from = a < 0 ? a + n + 1 : a, to = b < 0 ? b + n + 1 : b;
     const out: PPToken[] = [];
     for (let i = from; ; i += from <= to ? 1 : -1) {
-      for (const t of macroArgument(inv, i) ?? []) out.push({ ...t, start: range.start.col, end: range.end.col });
+      const arg = macroArgument(inv, i) ?? [];
+      arg.forEach((t, q) => out.push({ ...t, start: range.start.col, end: range.end.col, gap: q > 0 ? spaced(arg[q - 1], t) : out.length === 0 && gap }));
       if (i === to) break;
-      out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col });
+      out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: out.length === 0 && gap });
     }
     return out;
   }
@@ -1921,6 +1972,8 @@ class Preprocessor {
       let repl: PPToken[] | undefined;
       if (t.kind === 'preproc') {
         const s = t.text;
+        // The blanks before the parameter go before what replaces it; those inside an argument stay.
+        const gap = spaced(toks[ti - 1], t);
         let n: number | undefined;
         // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
         // `%+n` arrives as the `%+` token touching a number.
@@ -1936,16 +1989,18 @@ class Preprocessor {
           if (ccPlus) ti++;
           const written = braced ? `%${s.slice(2, -1)}` : `${s}${ccPlus ? next.text : ''}`;
           if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `macro parameter \`${written}' is not a condition code`, lineRange(file, line, t.start, end), expansion);
-          else repl = [{ ...arg![0], kind: 'ident', text: invert ? invertCondition(cc) : cc, start: t.start, end }];
+          else repl = [{ ...arg![0], kind: 'ident', text: invert ? invertCondition(cc) : cc, start: t.start, end, gap }];
           repl ??= [];
-        } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end }] : [];
-        else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE }];
+        } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
+        else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE, gap }];
         else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
         else if (/^%\{\d+\}$/.test(s)) n = Number(s.slice(2, -1));
-        else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = this.parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion);
-        if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end }];
-        else if (n !== undefined) repl = (macroArgument(inv, n) ?? []).map((a) => ({ ...a, start: t.start, end: t.end }));
-        else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end }];
+        else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = this.parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap);
+        if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end, gap }];
+        else if (n !== undefined) {
+          const arg = macroArgument(inv, n) ?? [];
+          repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap }));
+        } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end, gap }];
       }
       const glue = prevEnd === t.start && out.length > 0;
       if (repl) {
@@ -1966,6 +2021,20 @@ class Preprocessor {
 }
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
+
+/** What nasm 2.16.01 tests after `%if`/`%elif` (and after `%ifn`/`%elifn`); `%ifdirective` and `%iffile` came later. */
+const CONDITION_KINDS: ReadonlySet<string> = new Set(['', 'ctx', 'def', 'defalias', 'empty', 'env', 'id', 'idn', 'idni', 'macro', 'num', 'str', 'token', 'usable', 'using']);
+
+/**
+ * Whether `d` (a directive word in lower case) opens, continues or closes a conditional group in
+ * nasm 2.16.01: any other `%if...` or `%elif...` is no directive (measured: `%elifxyz` in a
+ * skipped group is skipped, and an active one goes to the assembler).
+ */
+function isConditional(d: string): boolean {
+  if (d === '%else' || d === '%endif') return true;
+  const kind = d.startsWith('%if') ? d.slice(3) : d.startsWith('%elif') ? d.slice(5) : undefined;
+  return kind !== undefined && (CONDITION_KINDS.has(kind) || (kind.startsWith('n') && CONDITION_KINDS.has(kind.slice(1))));
+}
 
 /** Codes of the errors a tested `%elif` reports although nasm would not (see conditional). */
 const KEPT_IN_SKIPPED_GROUP: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unknown-directive']);
@@ -2014,7 +2083,7 @@ function pastable(t: PPToken): boolean {
 function pasted(a: PPToken, b: PPToken, file: string, line: number): PPToken {
   const text = a.text + b.text;
   const kind = /^[0-9$]/.test(text) && a.kind === 'number' ? 'number' : 'ident';
-  return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src, at: pastedAt(a, b, file, line) };
+  return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src, at: pastedAt(a, b, file, line), gap: a.gap };
 }
 
 function hasPaste(toks: readonly PPToken[]): boolean {
@@ -2022,38 +2091,62 @@ function hasPaste(toks: readonly PPToken[]): boolean {
   return false;
 }
 
-/** `a %+ b` → `ab` (manual §4.1.4); `toks` are on line `line` of `file`. */
-function pasteTokens(toks: readonly PPToken[], file: string, line: number): PPToken[] {
-  const out: PPToken[] = [];
+/**
+ * `a %+ b` → `ab` (manual §4.1.4), and with `implicit`, as nasm's expand_smacro after a pass that
+ * expanded something, a name followed by names or numbers with no blanks between them (which only
+ * an expansion can put side by side): `%define f(x) x` / `f(a)b` is the name `ab`, a macro if one
+ * is defined. `toks` are on line `line` of `file`; the input itself when nothing is pasted.
+ */
+function pasteTokens(toks: PPToken[], file: string, line: number, implicit: boolean): PPToken[] {
+  let out: PPToken[] | undefined;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (t.kind === 'preproc' && t.text === '%+' && out.length > 0 && i + 1 < toks.length) {
+    if (t.kind === 'preproc' && t.text === '%+' && i > 0 && i + 1 < toks.length) {
+      out ??= toks.slice(0, i);
+      if (out.length === 0) { out.push(t); continue; }
       const a = out.pop()!;
       const b = toks[++i];
       const re = tokenizeLine(a.text + b.text);
-      if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src, at: pastedAt(a, b, file, line) });
+      if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src, at: pastedAt(a, b, file, line), gap: spaced(out[out.length - 1], a) });
       else { out.push(a); out.push(b); }
       continue;
     }
-    out.push(t);
+    let j = i + 1;
+    if (implicit && t.kind === 'ident') while (j < toks.length && joinsName(toks[j]) && !spaced(toks[j - 1], toks[j])) j++;
+    if (j === i + 1) { if (out !== undefined) follow(out, t, toks[i - 1]); continue; }
+    out ??= toks.slice(0, i);
+    // nasm reads the joined text as a line again.
+    let text = t.text;
+    const at: SourceRange[] = [];
+    for (let k = i; k < j; k++) {
+      if (k > i) text += toks[k].text;
+      const w = writtenAt(toks[k], file, line);
+      if (isPieces(w)) at.push(...w); else at.push(w);
+    }
+    const gap = spaced(out[out.length - 1], t);
+    for (const r of tokenizeLine(text)) if (r.kind !== 'comment') out.push({ kind: r.kind, text: r.text, start: t.start, end: toks[j - 1].end, src: t.src, at, gap: r.start > 0 ? false : gap });
+    i = j - 1;
   }
-  return out;
+  return out ?? toks;
 }
 
+/** What nasm's implicit pasting joins to a name before it: a name, or a number that is not a floating-point constant. */
+function joinsName(t: PPToken): boolean {
+  return t.kind === 'ident' || (t.kind === 'number' && !isFloatText(t.text));
+}
+
+
 /**
- * The message of `%error`/`%warning`/`%fatal`: as written when nothing in it was rewritten, else
- * the rewritten tokens (`%1`, `%$x` and single-line macros expanded, blanks collapsed) as nasm
- * prints them; a lone string without its quotes.
+ * The message of `%error`/`%warning`/`%fatal` from its expanded tokens (`%1`, `%$x` and single-line
+ * macros expanded), as nasm prints them: spaced as nasm's line is (see tokensText), with the blank
+ * an empty expansion at the end leaves (`endsBlank`); a lone string without its quotes.
  */
-function messageText(text: string, toks: readonly PPToken[], expanded: readonly PPToken[]): string {
+function messageText(expanded: readonly PPToken[], endsBlank: boolean): string {
   if (expanded.length === 1 && expanded[0].kind === 'string') {
     const bytes = decodeString(expanded[0].text);
     return bytes !== undefined ? new TextDecoder().decode(bytes) : expanded[0].text.slice(1, -1);
   }
-  if (toks.length < 2) return '';
-  const from = toks[1].start, to = toks[toks.length - 1].end;
-  const written = expanded.every((t) => text.slice(t.start, t.end) === t.text);
-  return written && to <= text.length && from <= to ? text.slice(from, to).replace(/\s+/g, ' ') : tokensText(expanded);
+  return tokensText(expanded) + (endsBlank && expanded.length > 0 ? ' ' : '');
 }
 
 /** The `;` comment lines directly above a definition, as its documentation. */
@@ -2091,7 +2184,6 @@ function lineFlags(toks: readonly PPToken[]): number {
   return flags;
 }
 
-/** A name, number or string: what needs a space to stay apart from the next such token. */
 /** The nasm release whose output Ringside reproduces (Debian's nasm 2.16.01), for the version macros. */
 const NASM_VERSION = { major: 2, minor: 16, subminor: 1, patchlevel: 0 } as const;
 

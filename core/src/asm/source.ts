@@ -14,6 +14,33 @@ export interface PPToken extends Token {
    * pieces in order (none for text written nowhere: a command-line define, `%[...]`, `%deftok`).
    */
   readonly at?: Written;
+  /**
+   * Whether blanks come before the token in nasm's tokens of the line, where its columns cannot
+   * tell: set on the tokens an expansion puts in a line and on the token after one (see `spaced`).
+   */
+  readonly gap?: boolean;
+}
+
+/**
+ * Whether blanks separate `t` from `prev`, the token before it in a line's tokens. nasm keeps
+ * blanks as tokens of their own through its expansions, and its assembler reads the expanded
+ * line as text again, so tokens with none between them read as one (`1` `2` is `12`).
+ */
+export function spaced(prev: PPToken | undefined, t: PPToken): boolean {
+  return t.gap ?? (prev !== undefined && prev.end < t.start);
+}
+
+/** `t` with (or without) blanks before it (made field by field: a spread of tokens of mixed shapes is slow). */
+export function gapped(t: PPToken, gap: boolean): PPToken {
+  return t.gap === gap ? t : { kind: t.kind, text: t.text, start: t.start, end: t.end, src: t.src, at: t.at, gap };
+}
+
+/**
+ * Pushes `t`, which came after `before` in the tokens it is taken from, onto `out`: with its blanks
+ * made explicit when `out` does not end with `before`, so `spaced` still tells them.
+ */
+export function follow(out: PPToken[], t: PPToken, before: PPToken | undefined): void {
+  out.push(t.gap !== undefined || out[out.length - 1] === before ? t : gapped(t, spaced(before, t)));
 }
 
 export type Written = SourceRange | readonly SourceRange[];

@@ -54,7 +54,6 @@ const PREPROCESSOR_BASE: readonly KeywordDoc[] = [
   { name: '%define', doc: 'Single-line macro, expanded when used (NASM §4.1.1).', snippet: '%define ${1:NAME} ${2:value}' },
   { name: '%xdefine', doc: 'Single-line macro, expanded when defined (NASM §4.1.2).', snippet: '%xdefine ${1:NAME} ${2:value}' },
   { name: '%undef', doc: 'Remove a single-line macro (NASM §4.1.7).', snippet: '%undef ${1:NAME}' },
-  { name: '%undefine', doc: 'Synonym of `%undef`.', snippet: '%undefine ${1:NAME}' },
   { name: '%assign', doc: 'Numeric single-line macro, evaluated when defined (NASM §4.1.8).', snippet: '%assign ${1:NAME} ${2:0}' },
   { name: '%defstr', doc: 'Define a macro as the quoted string of its body (NASM §4.1.9).', snippet: '%defstr ${1:NAME} ${2:text}' },
   { name: '%deftok', doc: 'Define a macro as the tokens inside a string (NASM §4.1.10).', snippet: "%deftok ${1:NAME} '${2:text}'" },
