@@ -1442,7 +1442,7 @@ class Assembler implements EvalContext {
         // Unknown after the first pass (or in a line without symbols): nasm's unknown for good
         // (see ImmOperand.unknown; an undefined symbol is an error by then).
         imm.unknown = v.v === undefined && (this.pass > 0 || this.cache.kind[this.stmtIndex] === Encoding.Static) ? true : undefined;
-        imm.size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
+        imm.size = o.size;
         imm.strict = o.strict;
         imm.jump = o.jump;
         return imm;
@@ -1458,10 +1458,10 @@ class Assembler implements EvalContext {
           : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined }), dv);
         const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
-          kind: 'mem', size: undefined, far: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
+          kind: 'mem', size: undefined, far: undefined, jump: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
           disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, addressSize: 16,
         });
-        mem.size = m.size; mem.far = m.far; mem.segment = m.segment?.name as SegmentRegister | undefined;
+        mem.size = m.size; mem.far = m.far; mem.jump = m.jump; mem.segment = m.segment?.name as SegmentRegister | undefined;
         mem.base = m.base?.name as Gpr32 | Gpr16 | undefined; mem.index = m.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = m.scale;
         mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit;
         mem.addressSize = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;

@@ -210,7 +210,8 @@ class FactorReader implements TermReader {
 export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined): MemoryOperand | MemoryProblem {
   try {
     const count = splitTerms(o.terms!, false, 0);
-    return effectiveAddress(new FactorReader(symbol), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+    const r = effectiveAddress(new FactorReader(symbol), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+    return o.jump === undefined ? r : { ...r, jump: o.jump };
   } catch (problem) {
     if (problem instanceof MemoryProblem) return problem;
     throw problem;

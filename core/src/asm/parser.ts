@@ -22,6 +22,9 @@ import type { EncodeResult } from '../isa/operands';
 
 export interface Span { readonly start: number; readonly end: number }
 
+/** The words that may precede a branch target or a memory reference: `jmp short x`, `jmp far [x]`. */
+type JumpWord = 'short' | 'near' | 'far';
+
 /** Thrown by LineParser.factorSymbol to its `memory`: a constant, since no stack is wanted. */
 const FACTOR_SYMBOL = { factorSymbol: true };
 
@@ -35,6 +38,8 @@ export type ParsedOperand =
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
       readonly base?: RegisterInfo; readonly index?: RegisterInfo; readonly scale: 1 | 2 | 4 | 8; readonly disp?: Expr;
       readonly dispSize?: 8 | 16 | 32; readonly nosplit?: boolean; readonly strict?: boolean;
+      /** `near` or `short` before the brackets (see MemOperand.jump). */
+      readonly jump?: 'near' | 'short';
       /**
        * What is inside the brackets when a register's factor names a symbol (`[tbl+ecx*COUNT]`):
        * the assembler makes the reference once the symbol is known (see resolveMemory); base,
@@ -964,7 +969,7 @@ class LineParser implements TermReader {
     let i = start;
     let size: 8 | 16 | 32 | 48 | 64 | 80 | undefined;
     let strict = false;
-    let jump: 'short' | 'near' | 'far' | undefined;
+    let jump: JumpWord | undefined;
     for (; i < end; i++) {
       const t = toks[i];
       if (t.kind !== 'ident') break;
@@ -982,7 +987,7 @@ class LineParser implements TermReader {
     const from = toks[start].start, to = toks[end - 1].end;
     if (t.text === '[') {
       if (toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
-      return this.memory(i + 1, end - 1, from, to, size, jump === 'far', strict);
+      return this.memory(i + 1, end - 1, from, to, size, jump, strict);
     }
     const reg = register(t);
     // `es:[di]`, `es:di`, `es:0x10`: a segment register and `:` before the operand make it a
@@ -990,10 +995,10 @@ class LineParser implements TermReader {
     if (reg && reg.cls === 'sreg' && i + 2 < end && toks[i + 1].text === ':' && !isJumpOrCall(toks[this.opIndex])) {
       const bracket = toks[i + 2].text === '[';
       if (bracket && toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
-      if (bracket) return this.memory(i + 3, end - 1, from, to, size, jump === 'far', strict, reg);
+      if (bracket) return this.memory(i + 3, end - 1, from, to, size, jump, strict, reg);
       const open = this.bracketAt(i + 2, end);
-      if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump === 'far', strict, reg);
-      return this.memory(i + 2, end, from, to, size, jump === 'far', strict, reg);
+      if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump, strict, reg);
+      return this.memory(i + 2, end, from, to, size, jump, strict, reg);
     }
     if (reg && i + 1 === end) {
       if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
@@ -1014,7 +1019,7 @@ class LineParser implements TermReader {
       else if (x === ':' && depth === 0) { if (open === 0) { colon = k; break; } open--; }
       else if (x === '[' && depth === 0) { bracket = k; break; }
     }
-    if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump === 'far', strict, undefined);
+    if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump, strict, undefined);
     if (colon >= 0) {
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
       if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
@@ -1034,6 +1039,7 @@ class LineParser implements TermReader {
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
     }
     const expr = this.expression(i, end);
+    if (jump === 'far' && !isJumpOrCall(toks[this.opIndex])) this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
   }
 
@@ -1041,7 +1047,7 @@ class LineParser implements TermReader {
    * A size or `short`/`near`/`far` written on a register that does not fit it: nasm ignores it with
    * a warning (-w+regsize), but `far` is an error outside JMP and CALL (parser.c, measured).
    */
-  private registerSizeIgnored(jump: 'short' | 'near' | 'far' | undefined, from: number, to: number): void {
+  private registerSizeIgnored(jump: JumpWord | undefined, from: number, to: number): void {
     const mnemonic = this.toks[this.opIndex].text.toLowerCase();
     if (jump === 'far' && mnemonic !== 'jmp' && mnemonic !== 'call') this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: from, end: to, code: 'regsize' });
@@ -1066,7 +1072,7 @@ class LineParser implements TermReader {
    * and `4[ebx][ecx]` are errors). MASM's `dword ptr [ebx]` is one where `ptr` is a label: nasm
    * reads `[ebx+ptr]`, and 'symbol `ptr' not defined' where there is none.
    */
-  private displaced(start: number, open: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+  private displaced(start: number, open: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean,
     segment: RegisterInfo | undefined): ParsedOperand {
     const toks = this.toks;
     let close = open + 1;
@@ -1078,15 +1084,22 @@ class LineParser implements TermReader {
     if (close >= end) this.fail('expecting ] at end of memory operand', toks[end - 1]);
     if (close !== end - 1) this.fail('comma, decorator or end of line expected after memory operand', toks[close + 1]);
     const displacement = this.memoryExpression(start, open);
-    return this.memory(open + 1, close, from, to, size, far, strict, segment, displacement);
+    return this.memory(open + 1, close, from, to, size, jump, strict, segment, displacement);
   }
 
   /**
    * A memory reference of `toks[start..end)` (inside its brackets), plus `displacement` when
    * written before them (see displaced).
    */
-  private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+  private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean,
     outerSegment?: RegisterInfo, displacement?: Expr): ParsedOperand {
+    const op = this.reference(start, end, from, to, size, jump === 'far', strict, outerSegment, displacement);
+    return jump === 'near' || jump === 'short' ? { ...op, jump } as ParsedOperand : op;
+  }
+
+  /** A memory reference as `memory` makes it, without any `near` or `short`. */
+  private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+    outerSegment: RegisterInfo | undefined, displacement: Expr | undefined): ParsedOperand {
     const toks = this.toks;
     let i = start;
     let dispSize: 8 | 16 | 32 | undefined;

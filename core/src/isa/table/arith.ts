@@ -38,11 +38,19 @@ function alu(mnemonic: string, n: number, summary: string, group: InstructionGro
   return { mnemonic, summary, group, privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC, flags, forms: aluForms(n) };
 }
 
+/**
+ * One r/m operand of 8, 16 or 32 bits, as nasm's templates name it (measured: `inc tword [eax]`
+ * and `not tword [eax]` are invalid combinations).
+ */
+function sizedRm(byteOpcode: string, opcode: string): FormSpec[] {
+  return [form('rm8', 'm', byteOpcode, { sizes: 's' }), form('rm16', 'm', `o16 ${opcode}`, { sizes: 's' }), form('rm32', 'm', `o32 ${opcode}`, { sizes: 's' })];
+}
+
 /** The F6/F7 group: one operand, ModR/M extension /n. */
 function unary(mnemonic: string, n: number, summary: string, flags: InstructionSpec['flags'], exceptions = MEM_EXC): InstructionSpec {
   return {
     mnemonic, summary, group: 'arithmetic', privilege: 'innocuous', virt: INNOCUOUS, exceptions, flags,
-    forms: [form('rm8', 'm', `F6 /${n}`), form('rm16', 'm', `o16 F7 /${n}`), form('rm32', 'm', `o32 F7 /${n}`)],
+    forms: sizedRm(`F6 /${n}`, `F7 /${n}`),
   };
 }
 
@@ -78,12 +86,12 @@ export const ARITHMETIC: readonly InstructionSpec[] = [
   {
     mnemonic: 'inc', summary: 'Add 1 to the operand (CF unchanged).', group: 'arithmetic',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC, flags: { modified: ['OF', 'SF', 'ZF', 'AF', 'PF'] },
-    forms: [form('r16', 'o', 'o16 40+r'), form('r32', 'o', 'o32 40+r'), form('rm8', 'm', 'FE /0'), form('rm16', 'm', 'o16 FF /0'), form('rm32', 'm', 'o32 FF /0')],
+    forms: [form('r16', 'o', 'o16 40+r'), form('r32', 'o', 'o32 40+r'), ...sizedRm('FE /0', 'FF /0')],
   },
   {
     mnemonic: 'dec', summary: 'Subtract 1 from the operand (CF unchanged).', group: 'arithmetic',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC, flags: { modified: ['OF', 'SF', 'ZF', 'AF', 'PF'] },
-    forms: [form('r16', 'o', 'o16 48+r'), form('r32', 'o', 'o32 48+r'), form('rm8', 'm', 'FE /1'), form('rm16', 'm', 'o16 FF /1'), form('rm32', 'm', 'o32 FF /1')],
+    forms: [form('r16', 'o', 'o16 48+r'), form('r32', 'o', 'o32 48+r'), ...sizedRm('FE /1', 'FF /1')],
   },
   { ...unary('not', 2, 'Invert every bit of the operand.', { note: 'No flags change.' }), group: 'logic' },
   unary('neg', 3, "Replace the operand with its two's complement.", { modified: STATUS, note: 'CF = 0 if the operand was 0, else 1.' }),
@@ -93,9 +101,7 @@ export const ARITHMETIC: readonly InstructionSpec[] = [
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC,
     flags: { modified: ['OF', 'CF'], undefined: ['SF', 'ZF', 'AF', 'PF'] },
     forms: [
-      form('rm8', 'm', 'F6 /5'),
-      form('rm16', 'm', 'o16 F7 /5'),
-      form('rm32', 'm', 'o32 F7 /5'),
+      ...sizedRm('F6 /5', 'F7 /5'),
       form('r16,rm16', 'rm', 'o16 0F AF /r', { cpu: '386' }),
       form('r32,rm32', 'rm', 'o32 0F AF /r'),
       form('r16,sbyte16', 'bi', 'o16 6B /r ibs', { encodeOnly: true, cpu: '186' }),
