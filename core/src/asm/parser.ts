@@ -11,6 +11,7 @@ import { DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumb
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString } from './lexer';
+import { nasmTokenType } from './nasm-token-types';
 import type { LineEntry } from './line-cache';
 import type { PPToken, Written } from './source';
 import { parsePlainLine } from './parse-plain';
@@ -506,15 +507,18 @@ class LineParser implements TermReader {
       if (!t) return prefixes === undefined ? this.finish(label, times, prefixes, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS) : this.prefixesAlone(label, times, prefixes);
       if (t.kind !== 'ident') {
         // `foo [eax]`, `foo 12`: the unknown word is `foo`, taken for a label without a colon.
-        if (this.pos === 1 && label !== undefined) this.fail(`unknown instruction \`${first.text}'`, first, 'unknown-mnemonic');
-        this.fail(`instruction expected, found \`${t.text}'`, t);
+        if (this.pos === 1 && label !== undefined) this.fail(INSTRUCTION_EXPECTED, first, 'unknown-mnemonic');
+        this.fail(INSTRUCTION_EXPECTED, t);
       }
       lower = t.text.toLowerCase();
       if (lower === 'times' && !t.text.startsWith('$')) {
         this.pos++;
         const end = this.operandEnd(this.pos, true);
-        times = this.expression(this.pos, end);
+        // (nasm wants the instruction where the count's expression stops: `times 1 2`.)
+        times = this.expression(this.pos, end, INSTRUCTION_EXPECTED);
         this.pos = end;
+        // `times 5` alone repeats no instruction (measured: nasm's parser rejects it).
+        if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
         continue;
       }
       keyword = WORDS.get(lower);
@@ -543,11 +547,11 @@ class LineParser implements TermReader {
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
       if (lower === 'equ') {
-        if (!label) this.fail('`equ\' without a label', word);
+        if (!label) this.fail('EQU not preceded by label', word);
         // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
         // `.a:` defines main.a, and `X equ .a` is main.a too).
         if (!label.local) this.localBase = this.baseBeforeLabel;
-        const e = this.expression(this.pos, toks.length);
+        const e = this.equValue(word);
         return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
       }
       if (lower === 'align' || lower === 'alignb') return this.align(label, times, prefixes, op);
@@ -559,15 +563,15 @@ class LineParser implements TermReader {
       if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), NO_OPERANDS, NO_DATA, NO_TOKENS);
       if (isOutsideDialect(word.text)) this.fail(outsideDialect(word.text), word, 'unsupported-instruction');
       // `foo eax, 1`: the unknown word is `foo`, taken for a label, not the register after it.
-      if (this.opIndex === 1 && label !== undefined && register(word)) this.fail(`unknown instruction \`${first.text}'`, first, 'unknown-mnemonic');
-      this.fail(`unknown instruction or directive \`${word.text}'`, word, 'unknown-mnemonic');
+      if (this.opIndex === 1 && label !== undefined && register(word)) this.fail(INSTRUCTION_EXPECTED, first, 'unknown-mnemonic');
+      this.fail(INSTRUCTION_EXPECTED, word, 'unknown-mnemonic');
     }
     // The operands gather in one array for every line, copied to an exact-size one at the end.
     const operands = scratchOperands;
     let count = 0;
     while (this.pos < toks.length) {
       const end = this.operandEnd(this.pos, false);
-      if (end === this.pos) this.fail('operand expected', toks[this.pos]);
+      if (end === this.pos) this.fail('expression syntax error', toks[this.pos]);
       operands[count++] = this.operand(this.pos, end);
       this.pos = end;
       if (this.pos < toks.length) {
@@ -578,6 +582,22 @@ class LineParser implements TermReader {
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
     return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
+  }
+
+  /**
+   * The value of `x equ value`, which nasm reads as an instruction's operands and wants one
+   * number of (measured: `x equ`, `x equ eax+1`, `x equ [eax]` and `x equ 5, 6` are "bad syntax
+   * for EQU", `x equ 5,` is 5, `x equ 5 6` an operand's leftover).
+   */
+  private equValue(word: PPToken): Expr {
+    const toks = this.toks;
+    const end = toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
+    const comma = this.operandEnd(this.pos, false);
+    if (comma === this.pos && comma < end) this.fail('expression syntax error', toks[comma]);
+    if (comma < end && this.operandEnd(comma + 1, false) === comma + 1) this.fail('expression syntax error', toks[comma]);
+    if (this.pos >= end || comma < end || toks[this.pos].text === '[') this.fail('bad syntax for EQU', toks[this.pos] ?? word);
+    for (let k = this.pos; k < end; k++) if (register(toks[k])) this.fail('bad syntax for EQU', toks[k]);
+    return this.expression(this.pos, end, AFTER_OPERAND);
   }
 
   /**
@@ -708,8 +728,12 @@ class LineParser implements TermReader {
     return i;
   }
 
-  private expression(start: number, end: number): Expr {
-    if (start >= end) this.fail('expression expected', this.toks[start]);
+  /**
+   * The expression of `toks[start..end)`; `leftover`: the message for a token it stops before
+   * (nasm's for the place the expression is in).
+   */
+  private expression(start: number, end: number, leftover?: string): Expr {
+    if (start >= end) this.fail('expression syntax error', this.toks[start]);
     // A lone number (most immediates and data items): its node without a parser. The parser
     // would count one level against the limit, so a limit of 0 takes its way and fails there.
     if (end === start + 1 && this.evalLimit >= 1) {
@@ -720,7 +744,7 @@ class LineParser implements TermReader {
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
-    if (p.pos < end) this.fail(outputFormatMessage(this.toks, p.pos) ?? `unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
+    if (p.pos < end) this.fail(outputFormatMessage(this.toks, p.pos) ?? leftover ?? `unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
     this.collectRefs(e);
     return e;
   }
@@ -980,14 +1004,19 @@ class LineParser implements TermReader {
       else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
       else break;
     }
-    if (i >= end) this.fail('operand expected after size keyword', toks[i - 1]);
+    if (i >= end) this.fail('expression syntax error', toks[i - 1]);
     const t = toks[i];
     // The operand's extent, as two numbers: a span object per operand would outlive the parse
     // only as garbage (the operand itself carries start and end).
     const from = toks[start].start, to = toks[end - 1].end;
     if (t.text === '[') {
-      if (toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
-      return this.memory(i + 1, end - 1, from, to, size, jump, strict);
+      // nasm reads the reference up to its `]`, then wants the operand's end (measured: `[ebx`
+      // and `[ebx ecx]` want the `]`, `[ebx] 5` and `[ebx][ecx]` the end).
+      const close = closingBracket(toks, i, end);
+      const op = this.memory(i + 1, close < 0 ? end : close, from, to, size, jump, strict);
+      if (close < 0) this.fail('expecting ] at end of memory operand', toks[end - 1]);
+      if (close < end - 1) this.fail(`comma, decorator or end of line expected, got ${nasmTokenType(toks[close + 1])}`, toks[close + 1]);
+      return op;
     }
     const reg = register(t);
     // `es:[di]`, `es:di`, `es:0x10`: a segment register and `:` before the operand make it a
@@ -1021,6 +1050,9 @@ class LineParser implements TermReader {
     }
     if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump, strict, undefined);
     if (colon >= 0) {
+      // Only JMP and CALL take `seg:offset` (measured: `mov eax, 5:6` and `push 5:6` are errors
+      // of nasm's parser).
+      if (!isJumpOrCall(toks[this.opIndex])) this.fail('invalid segment override', { start: from, end: to }, 'invalid-operands');
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
       if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
       const selector = this.expression(i, colon);
@@ -1038,7 +1070,7 @@ class LineParser implements TermReader {
       const offset = this.expression(k, end);
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
     }
-    const expr = this.expression(i, end);
+    const expr = this.expression(i, end, AFTER_OPERAND);
     if (jump === 'far' && !isJumpOrCall(toks[this.opIndex])) this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
   }
@@ -1082,7 +1114,7 @@ class LineParser implements TermReader {
       else if (x === ']' && --depth === 0) break;
     }
     if (close >= end) this.fail('expecting ] at end of memory operand', toks[end - 1]);
-    if (close !== end - 1) this.fail('comma, decorator or end of line expected after memory operand', toks[close + 1]);
+    if (close !== end - 1) this.fail(`comma, decorator or end of line expected, got ${nasmTokenType(toks[close + 1])}`, toks[close + 1]);
     const displacement = this.memoryExpression(start, open);
     return this.memory(open + 1, close, from, to, size, jump, strict, segment, displacement);
   }
@@ -1118,7 +1150,9 @@ class LineParser implements TermReader {
         break;
       }
     }
-    if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
+    // (nasm: `[]` and `[cs:]` hold no expression; `[[ebx]]` one bracket too many.)
+    if (i >= end) this.fail('expression syntax error', toks[start - 1]);
+    if (toks[i].text === '[') this.fail('excess brackets in memory operand', toks[i]);
     let termCount = displacement === undefined ? this.simpleTerms(i, end) : -1;
     let e: Expr | undefined;
     if (termCount < 0) {
@@ -1147,7 +1181,7 @@ class LineParser implements TermReader {
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
-    if (p.pos < end) this.fail(`unexpected \`${this.toks[p.pos].text}' in memory reference`, this.toks[p.pos]);
+    if (p.pos < end) this.fail('expecting ] at end of memory operand', this.toks[p.pos]);
     return e;
   }
 
@@ -1162,6 +1196,23 @@ class LineParser implements TermReader {
     else if (e.k === 'un') this.collectNames(e.a);
     else if (e.k === 'bin') { this.collectNames(e.a); this.collectNames(e.b); }
   }
+}
+
+/** nasm's parser, where it wants an instruction: after a label, prefixes or `times`'s count. */
+const INSTRUCTION_EXPECTED = 'parser: instruction expected';
+
+/** nasm's parser, after an operand's expression stopped before the operand's end. */
+const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
+
+/** The `]` that closes the `[` at `toks[open]`, before `end`; -1 when there is none. */
+function closingBracket(toks: readonly PPToken[], open: number, end: number): number {
+  let depth = 0;
+  for (let k = open; k < end; k++) {
+    const x = toks[k].text;
+    if (x === '[') depth++;
+    else if (x === ']' && --depth === 0) return k;
+  }
+  return -1;
 }
 
 /** Directives that are standard macros in nasm taking at least one parameter (see directiveAlone). */

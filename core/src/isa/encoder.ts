@@ -368,6 +368,12 @@ function hasLongForm(form: FormSpec): boolean {
  */
 function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[], ctx: MatchContext): string {
   const ops = ctx.req.operands;
+  // `jmp far x` (the parser allows `far` on a value to JMP and CALL only): a far pointer to a
+  // label needs its segment, which the bin format has not (measured: nasm -f bin).
+  const target = ops[0];
+  if (ops.length === 1 && target.kind === 'imm' && target.jump === 'far') {
+    return target.reloc ? 'binary output format does not support segment base references' : 'value referenced by FAR is not relocatable';
+  }
   let addressSize: number | undefined;
   for (const op of ops) {
     if (op.kind !== 'mem') continue;
