@@ -12,7 +12,7 @@ import { encodedFields } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
-import { resolveMemory } from './effective-address';
+import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
 import { StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
 import { DataWriter, onlyReserve, staticItems } from './data-bytes';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -1426,7 +1426,7 @@ class Assembler implements EvalContext {
   private resolvedMemory(o: Extract<ParsedOperand, { kind: 'mem' }>): Extract<ParsedOperand, { kind: 'mem' }> {
     const r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)));
     if (r.kind === 'mem') return r;
-    this.error('syntax', r.message, r.at);
+    this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
     return { ...o, terms: undefined };
   }
 

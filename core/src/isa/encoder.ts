@@ -608,7 +608,9 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       out.push(0xc0 | (reg << 3) | registerInfo(rmOp.reg).num);
     } else if (rmOp.kind === 'mem') {
       const ea = encodeEffectiveAddress(memAddressSize === rmOp.addressSize ? rmOp : { ...rmOp, addressSize: memAddressSize ?? rmOp.addressSize });
-      if (typeof ea === 'string') { problems.push(error(ea, rmIndex)); return 'error'; }
+      // (Every reference no form takes is "invalid N-bit effective address" to nasm, N the mode's
+      // size, whatever the registers' size: measured, `[ax+bx]` and `[dword bx]` in bits 32.)
+      if (typeof ea === 'string') { problems.push(error(`invalid ${req.bits}-bit effective address`, rmIndex)); return 'error'; }
       out.push((ea.mod << 6) | (reg << 3) | ea.rm);
       if (ea.sib >= 0) out.push(ea.sib);
       out.pushLittleEndian(ea.disp, ea.dispBytes);
