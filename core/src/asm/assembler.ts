@@ -12,6 +12,7 @@ import { encodedFields } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
+import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
 import { StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
 import { DataWriter, onlyReserve, staticItems } from './data-bytes';
@@ -187,6 +188,8 @@ class Assembler implements EvalContext {
   private hereOffset = 0;
   /** Whether the expression being evaluated is an instruction's immediate (see sectionAddress). */
   private immediate = false;
+  /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
+  private undefinedUse = Undefined.Reported;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
   private fillCount: number | undefined = undefined;
   /** Each TIMES statement's count in the last pass, to find the ones that keep the passes from settling. */
@@ -484,7 +487,7 @@ class Assembler implements EvalContext {
       if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
-      else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+      else if (this.undefinedUse !== Undefined.Quiet) this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
     }
     return undefined;
   }
@@ -520,14 +523,38 @@ class Assembler implements EvalContext {
     return evaluate(e, this);
   }
 
-  /** A value that must be known and absolute now (org, times, align, resb counts). */
+  /** `e`'s value, with `use` said of an unknown symbol in it. */
+  private evalWith(e: Expr, use: Undefined): Value {
+    if (e.k === 'num') return this.eval(e);
+    this.undefinedUse = use;
+    try { return this.eval(e); } finally { this.undefinedUse = Undefined.Reported; }
+  }
+
+  /**
+   * A directive's argument that must be known and absolute now, with nasm's messages for one
+   * that is not (see ARGUMENTS; `what`: the directive, for those nasm has none of its own).
+   */
   private constant(e: Expr, what: string): number | undefined {
-    const v = this.eval(e);
+    const rule = ARGUMENTS[what];
+    let v: Value;
+    if (rule?.critical === true) {
+      // nasm wants the value in its first pass: a symbol defined after the line has none there.
+      const later = laterSymbol(e, (name) => this.definedLater(name));
+      if (later !== undefined) {
+        this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, later);
+        v = { v: undefined, sec: -1 };
+      } else {
+        v = this.evalWith(e, Undefined.BeforeUse);
+      }
+    } else {
+      v = this.eval(e);
+    }
     if (v.v === undefined) {
-      this.error('non-constant', `non-constant argument supplied to ${what}`, e);
+      const message = rule === undefined ? `non-constant argument supplied to ${what}` : rule.unknown;
+      if (message !== undefined) this.error('non-constant', message, e);
       return undefined;
     }
-    if (v.sec >= 0) { this.error('non-constant', `${what} needs an absolute value, not a label`, e); return undefined; }
+    if (v.sec >= 0) { this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e); return undefined; }
     return v.v;
   }
 
@@ -716,7 +743,8 @@ class Assembler implements EvalContext {
 
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
-    const v = this.eval(st.times);
+    // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
+    const v = this.evalWith(st.times, Undefined.Quiet);
     if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
       if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
       return 0;
@@ -812,7 +840,8 @@ class Assembler implements EvalContext {
         const e = this.exprArgFrom(st, parts[0]);
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined) return;
-        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `${name} value ${a} is not a power of two`, e); return; }
+        // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
+        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
         const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
         // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
         // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
@@ -838,7 +867,7 @@ class Assembler implements EvalContext {
         const e = this.exprArgFrom(st, args);
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined) return;
-        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${a}' is not power of two`, e); return; }
+        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); return; }
         if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], a);
         return;
       }
@@ -856,7 +885,7 @@ class Assembler implements EvalContext {
       case 'default': {
         // nasm reads the first word only (`default rel foo` passes; measured).
         const first = args[0]?.kind === 'ident' ? args[0].text.toLowerCase() : '';
-        if (first !== 'rel' && first !== 'abs' && first !== 'bnd' && first !== 'nobnd') this.error('syntax', 'invalid parameter to [default] directive: rel, abs, bnd or nobnd', args[0] ?? word);
+        if (first !== 'rel' && first !== 'abs' && first !== 'bnd' && first !== 'nobnd') this.error('syntax', 'invalid parameter to [default] directive', args[0] ?? word);
         return;
       }
       case 'list':
@@ -963,12 +992,15 @@ class Assembler implements EvalContext {
   }
 
   private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[]): Expr | undefined {
-    if (toks.length === 0) { this.error('syntax', `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
+    // (nasm reads `resb` as an instruction: measured, `resb` alone is an invalid combination and
+    // `resw 1 2` has a token after its operand.)
+    const reserve = RESERVE_UNIT[st.op!.name] !== undefined;
+    if (toks.length === 0) { this.error('syntax', reserve ? 'invalid combination of opcode and operands' : `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
     if (!e || p.pos < toks.length) {
-      const bad = p.error ?? { message: `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
+      const bad = p.error ?? { message: reserve ? 'comma, colon, decorator or end of line expected after operand' : `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
       this.error('syntax', bad.message, bad);
       return undefined;
     }
@@ -1042,7 +1074,7 @@ class Assembler implements EvalContext {
       const v = e ? this.constant(e, `section ${key}=`) : undefined;
       if (v === undefined) continue;
       if (key === 'align') {
-        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `section alignment ${v} is not a power of two`, t);
+        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', 'argument to `align\' is not a power of two', t);
         else raiseAlignment(s, v);
       } else if (key === 'start') s.start = v;
       else s.vstart = v;
@@ -1182,7 +1214,7 @@ class Assembler implements EvalContext {
   private dupCount(g: Extract<DataItem, { kind: 'group' }>): number {
     let count = 1;
     for (const e of g.counts) {
-      const v = this.eval(e);
+      const v = this.evalWith(e, Undefined.Quiet);
       if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;
         if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to DUP', e);
@@ -1705,6 +1737,53 @@ function keepOnStatement(st: ParsedStatement, bits: 16 | 32, r: EncodeResult): v
 /** A section's alignment is the largest any `align=` or `align`/`alignb` asked for (nasm 2.16). */
 function raiseAlignment(s: Section, a: number): void {
   if (s.align === undefined || a > s.align) s.align = a;
+}
+
+/** What nasm says of an unknown symbol, by where it is (measured with nasm 2.16.01). */
+const enum Undefined {
+  /** "symbol `x' not defined". */
+  Reported,
+  /** An argument nasm evaluates in its first pass (`org`, `align`): "... not defined before use". */
+  BeforeUse,
+  /** A `times` or `dup` count: nasm says only that the count is no number. */
+  Quiet,
+}
+
+/** What nasm says of a directive's argument that is no number now (see Assembler.constant). */
+interface ArgumentRule {
+  /** nasm evaluates it in its first pass, where a symbol defined later has no value. */
+  readonly critical?: boolean;
+  /** The message after the unknown symbol's, if any. */
+  readonly unknown?: string;
+  /** The message for a label (else Ringside's own). */
+  readonly label?: string;
+}
+
+/**
+ * By directive, measured with nasm 2.16.01 (`org abc`: "symbol `abc' not defined before use",
+ * "No or invalid offset specified in ORG directive."; `resb abc`: the symbol's error alone; `resb
+ * lbl`: "attempt to reserve non-constant quantity of BSS space").
+ */
+const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = {
+  org: { critical: true, unknown: 'No or invalid offset specified in ORG directive.', label: 'org value must be a critical expression' },
+  align: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
+  alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
+  sectalign: { critical: true },
+  incbin: { critical: true },
+  'section align=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
+  'section start=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
+  'section vstart=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
+  ...Object.fromEntries(Object.keys(RESERVE_UNIT).map((name) => [name, { label: 'attempt to reserve non-constant quantity of BSS space' }])),
+};
+
+/** The first symbol `e` names that `later` says is defined after the line. */
+function laterSymbol(e: Expr, later: (name: string) => boolean): (Expr & { k: 'sym' }) | undefined {
+  switch (e.k) {
+    case 'sym': return later(e.name) ? e : undefined;
+    case 'un': return laterSymbol(e.a, later);
+    case 'bin': return laterSymbol(e.a, later) ?? laterSymbol(e.b, later);
+    default: return undefined;
+  }
 }
 
 function codeFor(message: string): string {
