@@ -439,8 +439,21 @@ class Assembler implements EvalContext {
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
     if (!this.final) return;
-    if (typeof b !== 'string') { this.report('expression', a, b, undefined); return; }
+    if (typeof b !== 'string') { this.report('expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined); return; }
     this.report(a, b, span, src);
+  }
+
+  /**
+   * nasm's word for a label where none can be (a scaled label, a sum of two, a difference across
+   * sections; see expr.ts `misplaced`): by the place `node` is in (measured with nasm 2.16.01:
+   * `dd lab*2` "expression is not simple or relocatable", `mov eax, [2*lab]` "invalid effective
+   * address: impossible segment base multiplier", `mov eax, lab + dlab` "invalid operand type").
+   */
+  private misplacedLabelMessage(node: Expr): string {
+    const st = this.stmts[this.stmtIndex];
+    if (st?.kind !== StatementKind.Instruction) return 'expression is not simple or relocatable';
+    const op = st.operands.find((o) => node.start >= o.start && node.end <= o.end);
+    return op?.kind === 'mem' ? 'invalid effective address: impossible segment base multiplier' : 'invalid operand type';
   }
 
   /** Whether `name` is defined by a statement after the current one (nasm: not known on this line). */
@@ -583,8 +596,8 @@ class Assembler implements EvalContext {
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
       if (this.final && !this.sameDefinition(prev, kind, sec, value, big)) {
-        this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
-          [{ message: `\`${label.name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
+        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
+          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       }
       return;
     }
@@ -950,7 +963,7 @@ class Assembler implements EvalContext {
   private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
-      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `\`${name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
+      if (this.final) this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       return;
     }
     if (prev) {
@@ -1094,7 +1107,8 @@ class Assembler implements EvalContext {
       for (const c of candidates) { data = this.host.readBinary?.(c); if (data) break; }
       this.incbinCache.set(target, data);
     }
-    if (!data) { this.error('missing-file', `\`incbin': unable to open file \`${target}'`, fileTok); return; }
+    // (nasm asks a missing file's length first: measured, "unable to get length of file".)
+    if (!data) { this.error('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok); return; }
     const offE = parts[1] ? this.exprArgFrom(st, parts[1]) : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2]) : undefined;
     const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
@@ -1738,6 +1752,11 @@ function keepOnStatement(st: ParsedStatement, bits: 16 | 32, r: EncodeResult): v
 function raiseAlignment(s: Section, a: number): void {
   if (s.align === undefined || a > s.align) s.align = a;
 }
+
+/** expr.ts's messages for a label where none can be (see Assembler.misplacedLabelMessage). */
+const MISPLACED_LABEL: ReadonlySet<string> = new Set([
+  'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
+]);
 
 /** What nasm says of an unknown symbol, by where it is (measured with nasm 2.16.01). */
 const enum Undefined {

@@ -192,12 +192,15 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     }
   }
   for (let a = 0; a < regCount; a++) {
-    if (regScale[a] < 0) failForMode(p, { start: from, end: to });
     if (regScale[a] !== 0) continue;
     for (let k = a + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
     regCount--; a--;
   }
   if (regCount > 2) p.fail('invalid effective address: too many registers', { start: from, end: to });
+  // (Two registers neither of which can be the base come before a subtracted one: measured,
+  // `[-ecx+ebx*2]` is "two index registers", `[ebx-ecx]` an invalid address.)
+  if (regCount === 2 && regScale[0] !== 1 && regScale[1] !== 1) p.fail('invalid effective address: two index registers', { start: from, end: to });
+  for (let a = 0; a < regCount; a++) if (regScale[a] < 0) failForMode(p, { start: from, end: to });
   let base: RegisterInfo | undefined;
   let index: RegisterInfo | undefined;
   let scale = 1;

@@ -947,6 +947,9 @@ class LineParser implements TermReader {
       if (p.warning) (this.warnings ??= []).push(p.warning);
       e = parsed;
       stop = p.pos;
+      // (`dd x wrt 5`, `dd seg x`: nasm's word on them, not a missing comma.)
+      const unsupported = stop < end ? outputFormatMessage(toks, stop) : undefined;
+      if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
       this.collectRefs(e);
     }
     this.dataStop = stop;
@@ -1009,22 +1012,12 @@ class LineParser implements TermReader {
     // The operand's extent, as two numbers: a span object per operand would outlive the parse
     // only as garbage (the operand itself carries start and end).
     const from = toks[start].start, to = toks[end - 1].end;
-    if (t.text === '[') {
-      // nasm reads the reference up to its `]`, then wants the operand's end (measured: `[ebx`
-      // and `[ebx ecx]` want the `]`, `[ebx] 5` and `[ebx][ecx]` the end).
-      const close = closingBracket(toks, i, end);
-      const op = this.memory(i + 1, close < 0 ? end : close, from, to, size, jump, strict);
-      if (close < 0) this.fail('expecting ] at end of memory operand', toks[end - 1]);
-      if (close < end - 1) this.fail(`comma, decorator or end of line expected, got ${nasmTokenType(toks[close + 1])}`, toks[close + 1]);
-      return op;
-    }
+    if (t.text === '[') return this.bracketed(i, end, from, to, size, jump, strict, undefined);
     const reg = register(t);
     // `es:[di]`, `es:di`, `es:0x10`: a segment register and `:` before the operand make it a
     // memory reference, `[es:di]`, but to JMP and CALL a far pointer (nasm, measured).
     if (reg && reg.cls === 'sreg' && i + 2 < end && toks[i + 1].text === ':' && !isJumpOrCall(toks[this.opIndex])) {
-      const bracket = toks[i + 2].text === '[';
-      if (bracket && toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
-      if (bracket) return this.memory(i + 3, end - 1, from, to, size, jump, strict, reg);
+      if (toks[i + 2].text === '[') return this.bracketed(i + 2, end, from, to, size, jump, strict, reg);
       const open = this.bracketAt(i + 2, end);
       if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump, strict, reg);
       return this.memory(i + 2, end, from, to, size, jump, strict, reg);
@@ -1055,6 +1048,9 @@ class LineParser implements TermReader {
       if (!isJumpOrCall(toks[this.opIndex])) this.fail('invalid segment override', { start: from, end: to }, 'invalid-operands');
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
       if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
+      // A register on either side, or a memory reference after the colon, fits no form
+      // (measured: `jmp es:[bx]`, `jmp 5:eax` and `jmp 5:[eax]` are invalid combinations).
+      for (let k = i; k < end; k++) if (register(toks[k]) || toks[k].text === '[') this.fail('invalid combination of opcode and operands', { start: from, end: to }, 'invalid-operands');
       const selector = this.expression(i, colon);
       // `0x10:word 0x20`: the size may be written on the offset instead, but not on both (measured).
       const written = size;
@@ -1073,6 +1069,21 @@ class LineParser implements TermReader {
     const expr = this.expression(i, end, AFTER_OPERAND);
     if (jump === 'far' && !isJumpOrCall(toks[this.opIndex])) this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
+  }
+
+  /**
+   * The memory reference in brackets from `toks[open]` (a `[`) to the operand's `end`: nasm reads
+   * it up to its `]`, then wants the operand's end (measured: `[ebx` and `[ebx ecx]` want the
+   * `]`, `[ebx] 5` and `[ebx][ecx]` the end).
+   */
+  private bracketed(open: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean,
+    segment: RegisterInfo | undefined): ParsedOperand {
+    const toks = this.toks;
+    const close = closingBracket(toks, open, end);
+    const op = this.memory(open + 1, close < 0 ? end : close, from, to, size, jump, strict, segment);
+    if (close < 0) this.fail('expecting ] at end of memory operand', toks[end - 1]);
+    if (close < end - 1) this.fail(`comma, decorator or end of line expected, got ${nasmTokenType(toks[close + 1])}`, toks[close + 1]);
+    return op;
   }
 
   /**
@@ -1241,7 +1252,8 @@ function isJumpOrCall(t: PPToken | undefined): boolean {
  * parser stopped at `wrt`, or at the operand of a `seg` it took for a name.
  */
 function outputFormatMessage(toks: readonly PPToken[], at: number): string | undefined {
-  if (toks[at].text.toLowerCase() === 'wrt') return 'WRT not supported by binary output format';
+  // (`wrt` with nothing after it is no expression: measured, `dw 1 wrt`.)
+  if (toks[at].text.toLowerCase() === 'wrt') return at + 1 < toks.length ? 'WRT not supported by binary output format' : 'expression syntax error';
   if (at > 0 && toks[at - 1].kind === 'ident' && toks[at - 1].text.toLowerCase() === 'seg') {
     return toks[at].kind === 'number' ? 'cannot apply SEG to a non-relocatable value' : 'binary output format does not support segment base references';
   }
