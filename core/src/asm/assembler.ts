@@ -701,7 +701,8 @@ class Assembler implements EvalContext {
   private emit(unit: Uint8Array | undefined, n: number): void {
     const size = unit === undefined ? n : unit.length * n;
     if (this.absolute !== undefined) {
-      if (unit && size > 0) this.error('absolute-data', 'attempt to initialize memory in absolute space (struc or absolute)', undefined);
+      // (nasm's words for data too: measured, `db 1` after `absolute 0`.)
+      if (unit && size > 0) this.error('absolute-data', 'attempt to assemble code in [ABSOLUTE] space', undefined);
       this.absolute += size;
       this.results.size[this.stmtIndex] = size;
       return;

@@ -295,17 +295,25 @@ function sizeWritten(op: AsmOperand): boolean {
   return op.kind === 'reg' || op.size !== undefined || (op.kind !== 'farptr' && op.jump !== undefined && op.jump !== 'far');
 }
 
-/** How near `form` comes, by what stands in its way (see FormSpec.sizes). */
+/** How near `form` comes, by what stands in its way: the nearest of its templates (see FormSpec.sizes). */
 function formMiss(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): Miss {
+  if (form.operands.length !== ctx.req.operands.length) return Miss.Invalid;
+  if (form.sizes === undefined || !form.sizes.includes('|')) return templateMiss(form, recipe, form.sizes, ctx);
+  let best = Miss.Invalid;
+  for (const sizes of form.sizes.split('|')) best = Math.max(best, templateMiss(form, recipe, sizes, ctx));
+  return best;
+}
+
+/** How near one of nasm's templates for `form` comes, `sizes` its letters. */
+function templateMiss(form: FormSpec, recipe: FormRecipe, sizes: string | undefined, ctx: MatchContext): Miss {
   const ops = ctx.req.operands;
-  if (form.operands.length !== ops.length) return Miss.Invalid;
   let fieldIndex = 0;
   let missing = false;
   let mismatch = false;
   for (let i = 0; i < ops.length; i++) {
     const field = form.roles[i] === 'i' ? recipe.immediates[fieldIndex++] : undefined;
     const fit = fitOperand(form.operands[i], ops[i], i, field, ctx);
-    const named = form.sizes?.[i] === 's';
+    const named = sizes?.[i] === 's';
     if (fit === Fit.No || (fit === Fit.SizeMismatch && named)) return Miss.Invalid;
     if (fit === Fit.SizeMismatch) mismatch = true;
     else if (named && !sizeWritten(ops[i])) missing = true;
@@ -334,8 +342,7 @@ function fitsLongForm(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): bo
     } else if (op.kind === 'mem') {
       if ((widened & OperandClass.Mem) === 0 || op.far === true || op.jump !== undefined || (op.size !== undefined && op.size !== 64)) return false;
     } else if (op.kind === 'imm') {
-      // A named 32-bit immediate stays one in the 64-bit form (nasm: `mov qword [eax], dword 5`).
-      if ((widened & OperandClass.Imm) === 0 || op.jump === 'far' || (op.size !== undefined && op.size !== 64 && !(op.size === 32 && form.sizes?.[i] === 's'))) return false;
+      if ((widened & OperandClass.Imm) === 0 || op.jump === 'far' || (op.size !== undefined && op.size !== 64 && !(op.size === 32 && form.long === 'imm32'))) return false;
     } else {
       // (No register of the dialect is a 64-bit one.)
       return false;
@@ -359,7 +366,7 @@ function widenedClasses(form: FormSpec, kind: OperandKind): number {
 }
 
 function hasLongForm(form: FormSpec): boolean {
-  return form.long ?? form.operands.includes('rm32');
+  return form.long !== undefined ? form.long !== false : form.operands.includes('rm32');
 }
 
 /**

@@ -24,13 +24,16 @@ function aluForms(n: number): FormSpec[] {
     form('ax,imm16', 'xi', `o16 ${hex(b + 5)} iw`),
     form('eax,sbyte32', 'mi', `o32 83 ${ext} ibs`),
     form('eax,imm32', 'xi', `o32 ${hex(b + 5)} id`),
-    form('rm8,imm8', 'mi', `80 ${ext} ib`),
-    form('rm16,sbyte16', 'mi', `o16 83 ${ext} ibs`),
-    form('rm16,imm16', 'mi', `o16 81 ${ext} iw`),
-    form('rm32,sbyte32', 'mi', `o32 83 ${ext} ibs`),
-    form('rm32,imm32', 'mi', `o32 81 ${ext} id`),
-    form('rm16,imm8', 'mi', `o16 83 ${ext} ibs`),
-    form('rm32,imm8', 'mi', `o32 83 ${ext} ibs`),
+    // (nasm's templates: `rm8,imm` taking the value's size from the r/m, and `mem,imm8` the
+    // memory's from the value; measured, `add cl, word 5` and `add tword [eax], byte 5` are size
+    // mismatches, `add tword [eax], 5` "operation size not specified".)
+    form('rm8,imm8', 'mi', `80 ${ext} ib`, { sizes: 'si|is' }),
+    form('rm16,sbyte16', 'mi', `o16 83 ${ext} ibs`, { sizes: 'si' }),
+    form('rm16,imm16', 'mi', `o16 81 ${ext} iw`, { sizes: 'si|is' }),
+    form('rm32,sbyte32', 'mi', `o32 83 ${ext} ibs`, { sizes: 'si' }),
+    form('rm32,imm32', 'mi', `o32 81 ${ext} id`, { sizes: 'si|is' }),
+    form('rm16,imm8', 'mi', `o16 83 ${ext} ibs`, { sizes: 'ss' }),
+    form('rm32,imm8', 'mi', `o32 83 ${ext} ibs`, { sizes: 'ss' }),
   ];
 }
 
@@ -78,9 +81,10 @@ export const ARITHMETIC: readonly InstructionSpec[] = [
       form('al,imm8', 'xi', 'A8 ib'),
       form('ax,imm16', 'xi', 'o16 A9 iw'),
       form('eax,imm32', 'xi', 'o32 A9 id'),
-      form('rm8,imm8', 'mi', 'F6 /0 ib'),
-      form('rm16,imm16', 'mi', 'o16 F7 /0 iw'),
-      form('rm32,imm32', 'mi', 'o32 F7 /0 id'),
+      // (Two templates each, as ADD's: measured, `test tword [eax], 5` is "operation size not specified".)
+      form('rm8,imm8', 'mi', 'F6 /0 ib', { sizes: 'si|is' }),
+      form('rm16,imm16', 'mi', 'o16 F7 /0 iw', { sizes: 'si|is' }),
+      form('rm32,imm32', 'mi', 'o32 F7 /0 id', { sizes: 'si|is' }),
     ],
   },
   {

@@ -52,11 +52,11 @@ export const DATA: readonly InstructionSpec[] = [
       form('r8,imm8', 'oi', 'B0+r ib'),
       form('r16,imm16', 'oi', 'o16 B8+r iw'),
       form('r32,imm32', 'oi', 'o32 B8+r id'),
-      // (To memory nasm names the value's size and takes the memory's from it: measured, `mov
-      // tword [eax], 5` is "operation size not specified", `mov word [eax], byte 5` a mismatch.)
-      form('rm8,imm8', 'mi', 'C6 /0 ib', { sizes: 'is' }),
-      form('rm16,imm16', 'mi', 'o16 C7 /0 iw', { sizes: 'is' }),
-      form('rm32,imm32', 'mi', 'o32 C7 /0 id', { sizes: 'is' }),
+      // (Two templates each, as ADD's, `rm8,imm` and `mem,imm8`: measured, `mov tword [eax], 5`
+      // is "operation size not specified", `mov word [eax], byte 5` a mismatch.)
+      form('rm8,imm8', 'mi', 'C6 /0 ib', { sizes: 'si|is' }),
+      form('rm16,imm16', 'mi', 'o16 C7 /0 iw', { sizes: 'si|is' }),
+      form('rm32,imm32', 'mi', 'o32 C7 /0 id', { sizes: 'si|is', long: 'imm32' }),
     ],
   },
   {

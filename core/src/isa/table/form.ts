@@ -14,7 +14,7 @@ interface FormExtra {
   readonly signedByteBelow386?: boolean;
   readonly obsolete?: boolean;
   readonly sizes?: string;
-  readonly long?: boolean;
+  readonly long?: boolean | 'imm32';
 }
 
 /** `spec` as needing processor level `cpu` under nasm's `cpu` directive (see InstructionSpec.cpu). */
