@@ -71,6 +71,8 @@ function takesNearMemory(kind: OperandKind, spec: InstructionSpec): boolean {
 }
 
 function fitMemory(kind: OperandKind, mem: MemOperand, ctx: MatchContext): Fit {
+  // LEA takes any size and `near`, `short`, `far` (measured: `lea eax, far [eax]` is 8D 00).
+  if (kind === 'm' && ADDRESS_ONLY.has(ctx.spec.mnemonic)) return Fit.Yes;
   // nasm reads `near`, `short` and `far` before the brackets as sizes of their own: where a form
   // does not take one, it is a size that does not fit (measured: `seto near [eax]` and `mov eax,
   // far [eax]` are size mismatches, `inc far [eax]` an invalid combination).
@@ -80,7 +82,7 @@ function fitMemory(kind: OperandKind, mem: MemOperand, ctx: MatchContext): Fit {
     return sizeFits(mem.size, kind === 'mfar16' ? 16 : 32);
   }
   if (mem.far === true) return Fit.SizeMismatch;
-  if (kind === 'm') return mem.size === undefined || ADDRESS_ONLY.has(ctx.spec.mnemonic) ? Fit.Yes : Fit.SizeMismatch;
+  if (kind === 'm') return mem.size === undefined ? Fit.Yes : Fit.SizeMismatch;
   if (kind === 'moffs8' || kind === 'moffs16' || kind === 'moffs32') {
     if (mem.base !== undefined || mem.index !== undefined || mem.dispSize !== undefined) return Fit.No;
   }
@@ -327,28 +329,38 @@ function isQword(op: AsmOperand): boolean {
   return (op.kind === 'mem' || op.kind === 'imm') && op.size === 64;
 }
 
-/** Whether the 64-bit counterpart of `form` (see FormSpec.long) takes the operands. */
-function fitsLongForm(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): boolean {
+/**
+ * How near the 64-bit counterpart of `form` (see FormSpec.long) comes: LongMode when it takes
+ * the operands, which nasm rejects outside 64-bit mode. Its widened r/m names its size, its
+ * widened value takes the r/m's (measured: `and qword [eax], short 5` is a size mismatch).
+ */
+function longFormMiss(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): Miss {
   const ops = ctx.req.operands;
-  if (form.operands.length !== ops.length || !ops.some(isQword)) return false;
+  if (form.operands.length !== ops.length || !ops.some(isQword)) return Miss.Invalid;
   let fieldIndex = 0;
+  let missing = false;
+  let mismatch = false;
   for (let i = 0; i < ops.length; i++) {
     const kind = form.operands[i];
     const op = ops[i];
     const field = form.roles[i] === 'i' ? recipe.immediates[fieldIndex++] : undefined;
     const widened = widenedClasses(form, kind);
     if (widened === 0) {
-      if (fitOperand(kind, op, i, field, ctx) !== Fit.Yes) return false;
+      const fit = fitOperand(kind, op, i, field, ctx);
+      if (fit === Fit.No || (fit === Fit.SizeMismatch && form.sizes?.[i] === 's')) return Miss.Invalid;
+      mismatch ||= fit === Fit.SizeMismatch;
     } else if (op.kind === 'mem') {
-      if ((widened & OperandClass.Mem) === 0 || op.far === true || op.jump !== undefined || (op.size !== undefined && op.size !== 64)) return false;
+      if ((widened & OperandClass.Mem) === 0 || op.far === true || op.jump !== undefined || (op.size !== undefined && op.size !== 64)) return Miss.Invalid;
+      missing ||= op.size === undefined;
     } else if (op.kind === 'imm') {
-      if ((widened & OperandClass.Imm) === 0 || op.jump === 'far' || (op.size !== undefined && op.size !== 64 && !(op.size === 32 && form.long === 'imm32'))) return false;
+      if ((widened & OperandClass.Imm) === 0 || op.jump === 'far') return Miss.Invalid;
+      mismatch ||= op.jump !== undefined || (op.size !== undefined && op.size !== 64 && !(op.size === 32 && form.long === 'imm32'));
     } else {
       // (No register of the dialect is a 64-bit one.)
-      return false;
+      return Miss.Invalid;
     }
   }
-  return true;
+  return missing ? Miss.SizeMissing : mismatch ? Miss.SizeMismatch : Miss.LongMode;
 }
 
 /**
@@ -393,9 +405,8 @@ function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[
   ctx.explaining = true;
   let best = Miss.Invalid;
   for (let f = 0; f < forms.length && best !== Miss.LongMode; f++) {
-    const miss = formMiss(forms[f], recipes[f], ctx);
+    const miss = Math.max(formMiss(forms[f], recipes[f], ctx), hasLongForm(forms[f]) ? longFormMiss(forms[f], recipes[f], ctx) : Miss.Invalid);
     if (miss > best) best = miss;
-    if (hasLongForm(forms[f]) && fitsLongForm(forms[f], recipes[f], ctx)) best = Miss.LongMode;
   }
   ctx.explaining = false;
   return best === Miss.LongMode ? `instruction not supported in ${ctx.req.bits}-bit mode` : MISS_MESSAGE[best];
@@ -746,7 +757,8 @@ const formProblems: EncodeProblem[] = [];
  */
 function leaOfImmediate(req: EncodeRequest): EncodeRequest | undefined {
   const [dst, src] = req.operands;
-  if (req.mnemonic !== 'lea' || req.operands.length !== 2 || dst.kind !== 'reg' || src.kind !== 'imm' || src.jump !== undefined) return undefined;
+  // (`near` and `short` too: measured, `lea dx, short 5` is 8D 16 05 00.)
+  if (req.mnemonic !== 'lea' || req.operands.length !== 2 || dst.kind !== 'reg' || src.kind !== 'imm' || src.jump === 'far') return undefined;
   const disp: OperandValue = { value: src.value, reloc: src.reloc, section: src.section, sectionOffset: src.sectionOffset };
   return { ...req, operands: [dst, { kind: 'mem', scale: 1, disp, hasDisp: true, addressSize: req.bits }] };
 }
