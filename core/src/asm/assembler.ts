@@ -844,7 +844,8 @@ class Assembler implements EvalContext {
         return;
       case 'absolute': {
         const e = this.exprArg(st);
-        const v = e ? this.eval(e) : undefined;
+        // (Evaluated in nasm's first pass: measured, an unknown symbol is "not defined before use".)
+        const v = e ? this.evalWith(e, Undefined.BeforeUse) : undefined;
         this.absolute = v?.v ?? 0;
         this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
         return;
@@ -889,7 +890,7 @@ class Assembler implements EvalContext {
         this.incbin(st, args);
         return;
       case 'global': case 'static':
-        this.noteSymbolTypes(args);
+        if (this.namesListed(args, word)) this.noteSymbolTypes(args);
         return;
       case 'cpu':
         this.cpuDirective(args, word);
@@ -910,6 +911,7 @@ class Assembler implements EvalContext {
         this.error('common', 'binary output format does not support common variables', st.op);
         return;
       case 'extern': case 'required':
+        if (name === 'extern' && !this.namesListed(args, word)) return;
         for (const t of args) if (t.kind === 'ident') this.externs.add(t.text);
         return;
       case 'struc': {
@@ -957,8 +959,27 @@ class Assembler implements EvalContext {
         return;
       }
       default:
-        this.error('unknown-directive', `unknown directive \`${name}'`, word);
+        this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
     }
+  }
+
+  /**
+   * Whether the names of `global`/`extern`/`static` are names: nasm wants an identifier where
+   * each starts (measured: `global 5` and `global x, 5` are "identifier expected after global,
+   * got `5'").
+   */
+  private namesListed(args: readonly PPToken[], word: { readonly start: number; readonly end: number; readonly name: string }): boolean {
+    for (let k = 0; k < args.length; k++) {
+      if (args[k].kind === 'ident' || args[k].text === ',' || (k > 0 && args[k - 1].kind === 'ident')) continue;
+      this.error('syntax', `identifier expected after ${word.name.toLowerCase()}, got \`${tokensText(args.slice(k))}'`, args[k]);
+      return false;
+    }
+    return true;
+  }
+
+  /** The text of `span` on the current line as written (a directive's name in its own case). */
+  private writtenText(span: { readonly start: number; readonly end: number }): string | undefined {
+    return this.lines.text[this.line]?.slice(span.start, span.end) || undefined;
   }
 
   private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
