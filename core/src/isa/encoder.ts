@@ -181,7 +181,6 @@ function fitOperand(kind: OperandKind, op: AsmOperand, i: number, field: string 
       if (kind === 'rm8' || kind === 'rm16' || kind === 'rm32' || kind.startsWith('m')) return fitMemory(kind, op, ctx);
       return Fit.No;
     case 'imm':
-      if ((slotClasses(kind) & OperandClass.Imm) === 0) return Fit.No;
       if (kind === 'rel8' || kind === 'rel16' || kind === 'rel32') return fitBranch(kind, op, ctx);
       return fitImmediate(kind, op, field, ctx);
     case 'farptr':
@@ -385,7 +384,7 @@ function hasLongForm(form: FormSpec): boolean {
  * nasm's message when no form of the instruction takes the operands: memory references of two
  * address sizes first, then the nearest miss among the forms (see Miss).
  */
-function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[], ctx: MatchContext): string {
+function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[], classes: Int32Array, wanted: number, ctx: MatchContext): string {
   const ops = ctx.req.operands;
   // `jmp far x` (the parser allows `far` on a value to JMP and CALL only): a far pointer to a
   // label needs its segment, which the bin format has not (measured: nasm -f bin).
@@ -405,6 +404,8 @@ function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[
   ctx.explaining = true;
   let best = Miss.Invalid;
   for (let f = 0; f < forms.length && best !== Miss.LongMode; f++) {
+    // (A slot that takes no operand of the class given is an invalid combination, 64-bit or not.)
+    if ((classes[f] & wanted) !== wanted) continue;
     const miss = Math.max(formMiss(forms[f], recipes[f], ctx), hasLongForm(forms[f]) ? longFormMiss(forms[f], recipes[f], ctx) : Miss.Invalid);
     if (miss > best) best = miss;
   }
@@ -790,7 +791,7 @@ export function encode(req: EncodeRequest): EncodeResult {
   if (fits === 0) {
     const asMemory = leaOfImmediate(req);
     if (asMemory !== undefined) return encode(asMemory);
-    return { ok: false, problems: [error(whyNoFormFits(forms, recipes, ctx))] };
+    return { ok: false, problems: [error(whyNoFormFits(forms, recipes, classes, wanted, ctx))] };
   }
   // With an unsized memory operand, a `byte` immediate makes the operation a byte one
   // (measured: `cmp [eax], byte 5` is 80 /7 ib, not the sign-extended 83 forms).
