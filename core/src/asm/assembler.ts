@@ -12,7 +12,8 @@ import { encodedFields } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
-import { resolveMemory } from './effective-address';
+import { tokensText } from './macros';
+import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
 import { StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -193,6 +194,8 @@ class Assembler implements EvalContext {
   private hereOffset = 0;
   /** Whether the expression being evaluated is an instruction's immediate (see sectionAddress). */
   private immediate = false;
+  /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
+  private undefinedUse = Undefined.Reported;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
   private fillCount: number | undefined = undefined;
   /** Each TIMES statement's count in the last pass, to find the ones that keep the passes from settling. */
@@ -442,8 +445,21 @@ class Assembler implements EvalContext {
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
     if (!this.final) return;
-    if (typeof b !== 'string') { this.report('expression', a, b, undefined); return; }
+    if (typeof b !== 'string') { this.report('expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined); return; }
     this.report(a, b, span, src);
+  }
+
+  /**
+   * nasm's word for a label where none can be (a scaled label, a sum of two, a difference across
+   * sections; see expr.ts `misplaced`): by the place `node` is in (measured with nasm 2.16.01:
+   * `dd lab*2` "expression is not simple or relocatable", `mov eax, [2*lab]` "invalid effective
+   * address: impossible segment base multiplier", `mov eax, lab + dlab` "invalid operand type").
+   */
+  private misplacedLabelMessage(node: Expr): string {
+    const st = this.stmts[this.stmtIndex];
+    if (st?.kind !== StatementKind.Instruction) return 'expression is not simple or relocatable';
+    const op = st.operands.find((o) => node.start >= o.start && node.end <= o.end);
+    return op?.kind === 'mem' ? 'invalid effective address: impossible segment base multiplier' : 'invalid operand type';
   }
 
   /** Whether `name` is defined by a statement after the current one (nasm: not known on this line). */
@@ -490,7 +506,7 @@ class Assembler implements EvalContext {
       if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
-      else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+      else if (this.undefinedUse !== Undefined.Quiet) this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
     }
     return undefined;
   }
@@ -526,14 +542,38 @@ class Assembler implements EvalContext {
     return evaluate(e, this);
   }
 
-  /** A value that must be known and absolute now (org, times, align, resb counts). */
+  /** `e`'s value, with `use` said of an unknown symbol in it. */
+  private evalWith(e: Expr, use: Undefined): Value {
+    if (e.k === 'num') return this.eval(e);
+    this.undefinedUse = use;
+    try { return this.eval(e); } finally { this.undefinedUse = Undefined.Reported; }
+  }
+
+  /**
+   * A directive's argument that must be known and absolute now, with nasm's messages for one
+   * that is not (see ARGUMENTS; `what`: the directive, for those nasm has none of its own).
+   */
   private constant(e: Expr, what: string): number | undefined {
-    const v = this.eval(e);
+    const rule = ARGUMENTS[what];
+    let v: Value;
+    if (rule?.critical === true) {
+      // nasm wants the value in its first pass: a symbol defined after the line has none there.
+      const later = laterSymbol(e, (name) => this.definedLater(name));
+      if (later !== undefined) {
+        this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, later);
+        v = { v: undefined, sec: -1 };
+      } else {
+        v = this.evalWith(e, Undefined.BeforeUse);
+      }
+    } else {
+      v = this.eval(e);
+    }
     if (v.v === undefined) {
-      this.error('non-constant', `non-constant argument supplied to ${what}`, e);
+      const message = rule === undefined ? `non-constant argument supplied to ${what}` : rule.unknown;
+      if (message !== undefined) this.error('non-constant', message, e);
       return undefined;
     }
-    if (v.sec >= 0) { this.error('non-constant', `${what} needs an absolute value, not a label`, e); return undefined; }
+    if (v.sec >= 0) { this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e); return undefined; }
     return v.v;
   }
 
@@ -562,8 +602,8 @@ class Assembler implements EvalContext {
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
       if (this.final && !this.sameDefinition(prev, kind, sec, value, big)) {
-        this.sink.error('duplicate-label', `symbol \`${label.name}' redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
-          [{ message: `\`${label.name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
+        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
+          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       }
       return;
     }
@@ -667,7 +707,8 @@ class Assembler implements EvalContext {
   private emit(unit: Uint8Array | undefined, n: number): void {
     const size = unit === undefined ? n : unit.length * n;
     if (this.absolute !== undefined) {
-      if (unit && size > 0) this.error('absolute-data', 'attempt to initialize memory in absolute space (struc or absolute)', undefined);
+      // (nasm's words for data too: measured, `db 1` after `absolute 0`.)
+      if (unit && size > 0) this.error('absolute-data', 'attempt to assemble code in [ABSOLUTE] space', undefined);
       this.absolute += size;
       this.results.size[this.stmtIndex] = size;
       return;
@@ -737,7 +778,8 @@ class Assembler implements EvalContext {
 
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
-    const v = this.eval(st.times);
+    // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
+    const v = this.evalWith(st.times, Undefined.Quiet);
     if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
       if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
       return 0;
@@ -824,7 +866,8 @@ class Assembler implements EvalContext {
         return;
       case 'absolute': {
         const e = this.exprArg(st);
-        const v = e ? this.eval(e) : undefined;
+        // (Evaluated in nasm's first pass: measured, an unknown symbol is "not defined before use".)
+        const v = e ? this.evalWith(e, Undefined.BeforeUse) : undefined;
         this.absolute = v?.v ?? 0;
         this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
         return;
@@ -834,7 +877,8 @@ class Assembler implements EvalContext {
         const e = this.exprArgFrom(st, parts[0]);
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined) return;
-        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `${name} value ${a} is not a power of two`, e); return; }
+        // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
+        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
         const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
         // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
         // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
@@ -860,7 +904,7 @@ class Assembler implements EvalContext {
         const e = this.exprArgFrom(st, args);
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined) return;
-        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${a}' is not power of two`, e); return; }
+        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); return; }
         if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], a);
         return;
       }
@@ -868,7 +912,7 @@ class Assembler implements EvalContext {
         this.incbin(st, args);
         return;
       case 'global': case 'static':
-        this.noteSymbolTypes(args);
+        if (this.namesListed(args, word)) this.noteSymbolTypes(args);
         return;
       case 'cpu':
         this.cpuDirective(args, word);
@@ -878,7 +922,7 @@ class Assembler implements EvalContext {
       case 'default': {
         // nasm reads the first word only (`default rel foo` passes; measured).
         const first = args[0]?.kind === 'ident' ? args[0].text.toLowerCase() : '';
-        if (first !== 'rel' && first !== 'abs' && first !== 'bnd' && first !== 'nobnd') this.error('syntax', 'invalid parameter to [default] directive: rel, abs, bnd or nobnd', args[0] ?? word);
+        if (first !== 'rel' && first !== 'abs' && first !== 'bnd' && first !== 'nobnd') this.error('syntax', 'invalid parameter to [default] directive', args[0] ?? word);
         return;
       }
       case 'list':
@@ -889,6 +933,7 @@ class Assembler implements EvalContext {
         this.error('common', 'binary output format does not support common variables', st.op);
         return;
       case 'extern': case 'required':
+        if (name === 'extern' && !this.namesListed(args, word)) return;
         for (const t of args) if (t.kind === 'ident') this.externs.add(t.text);
         return;
       case 'struc': {
@@ -936,14 +981,33 @@ class Assembler implements EvalContext {
         return;
       }
       default:
-        this.error('unknown-directive', `unknown directive \`${name}'`, word);
+        this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
     }
+  }
+
+  /**
+   * Whether the names of `global`/`extern`/`static` are names: nasm wants an identifier where
+   * each starts (measured: `global 5` and `global x, 5` are "identifier expected after global,
+   * got `5'").
+   */
+  private namesListed(args: readonly PPToken[], word: { readonly start: number; readonly end: number; readonly name: string }): boolean {
+    for (let k = 0; k < args.length; k++) {
+      if (args[k].kind === 'ident' || args[k].text === ',' || (k > 0 && args[k - 1].kind === 'ident')) continue;
+      this.error('syntax', `identifier expected after ${word.name.toLowerCase()}, got \`${tokensText(args.slice(k))}'`, args[k]);
+      return false;
+    }
+    return true;
+  }
+
+  /** The text of `span` on the current line as written (a directive's name in its own case). */
+  private writtenText(span: { readonly start: number; readonly end: number }): string | undefined {
+    return this.lines.text[this.line]?.slice(span.start, span.end) || undefined;
   }
 
   private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
-      if (this.final) this.sink.error('duplicate-label', `symbol \`${name}' redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `\`${name}' was first defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
+      if (this.final) this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf) }]);
       return;
     }
     if (prev) {
@@ -985,12 +1049,15 @@ class Assembler implements EvalContext {
   }
 
   private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[]): Expr | undefined {
-    if (toks.length === 0) { this.error('syntax', `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
+    // (nasm reads `resb` as an instruction: measured, `resb` alone is an invalid combination and
+    // `resw 1 2` has a token after its operand.)
+    const reserve = RESERVE_UNIT[st.op!.name] !== undefined;
+    if (toks.length === 0) { this.error('syntax', reserve ? 'invalid combination of opcode and operands' : `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
     if (!e || p.pos < toks.length) {
-      const bad = p.error ?? { message: `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
+      const bad = p.error ?? { message: reserve ? 'comma, colon, decorator or end of line expected after operand' : `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
       this.error('syntax', bad.message, bad);
       return undefined;
     }
@@ -1064,7 +1131,7 @@ class Assembler implements EvalContext {
       const v = e ? this.constant(e, `section ${key}=`) : undefined;
       if (v === undefined) continue;
       if (key === 'align') {
-        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `section alignment ${v} is not a power of two`, t);
+        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', 'argument to `align\' is not a power of two', t);
         else raiseAlignment(s, v);
       } else if (key === 'start') s.start = v;
       else s.vstart = v;
@@ -1084,7 +1151,8 @@ class Assembler implements EvalContext {
       for (const c of candidates) { data = this.host.readBinary?.(c); if (data) break; }
       this.incbinCache.set(target, data);
     }
-    if (!data) { this.error('missing-file', `\`incbin': unable to open file \`${target}'`, fileTok); return; }
+    // (nasm asks a missing file's length first: measured, "unable to get length of file".)
+    if (!data) { this.error('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok); return; }
     const offE = parts[1] ? this.exprArgFrom(st, parts[1]) : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2]) : undefined;
     const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
@@ -1202,7 +1270,7 @@ class Assembler implements EvalContext {
   private dupCount(g: Extract<DataItem, { kind: 'group' }>): number {
     let count = 1;
     for (const e of g.counts) {
-      const v = this.eval(e);
+      const v = this.evalWith(e, Undefined.Quiet);
       if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;
         if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to DUP', e);
@@ -1446,7 +1514,7 @@ class Assembler implements EvalContext {
   private resolvedMemory(o: Extract<ParsedOperand, { kind: 'mem' }>): Extract<ParsedOperand, { kind: 'mem' }> {
     const r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)));
     if (r.kind === 'mem') return r;
-    this.error('syntax', r.message, r.at);
+    this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
     return { ...o, terms: undefined };
   }
 
@@ -1462,7 +1530,7 @@ class Assembler implements EvalContext {
         // Unknown after the first pass (or in a line without symbols): nasm's unknown for good
         // (see ImmOperand.unknown; an undefined symbol is an error by then).
         imm.unknown = v.v === undefined && (this.pass > 0 || this.cache.kind[this.stmtIndex] === Encoding.Static) ? true : undefined;
-        imm.size = o.size === 8 || o.size === 16 || o.size === 32 ? o.size : undefined;
+        imm.size = o.size;
         imm.strict = o.strict;
         imm.jump = o.jump;
         return imm;
@@ -1478,10 +1546,10 @@ class Assembler implements EvalContext {
           : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined }), dv);
         const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
-          kind: 'mem', size: undefined, far: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
+          kind: 'mem', size: undefined, far: undefined, jump: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
           disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, addressSize: 16,
         });
-        mem.size = m.size; mem.far = m.far; mem.segment = m.segment?.name as SegmentRegister | undefined;
+        mem.size = m.size; mem.far = m.far; mem.jump = m.jump; mem.segment = m.segment?.name as SegmentRegister | undefined;
         mem.base = m.base?.name as Gpr32 | Gpr16 | undefined; mem.index = m.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = m.scale;
         mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit;
         mem.addressSize = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
@@ -1720,6 +1788,58 @@ function keepOnStatement(st: ParsedStatement, bits: 16 | 32, r: EncodeResult): v
 /** A section's alignment is the largest any `align=` or `align`/`alignb` asked for (nasm 2.16). */
 function raiseAlignment(s: Section, a: number): void {
   if (s.align === undefined || a > s.align) s.align = a;
+}
+
+/** expr.ts's messages for a label where none can be (see Assembler.misplacedLabelMessage). */
+const MISPLACED_LABEL: ReadonlySet<string> = new Set([
+  'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
+]);
+
+/** What nasm says of an unknown symbol, by where it is (measured with nasm 2.16.01). */
+const enum Undefined {
+  /** "symbol `x' not defined". */
+  Reported,
+  /** An argument nasm evaluates in its first pass (`org`, `align`): "... not defined before use". */
+  BeforeUse,
+  /** A `times` or `dup` count: nasm says only that the count is no number. */
+  Quiet,
+}
+
+/** What nasm says of a directive's argument that is no number now (see Assembler.constant). */
+interface ArgumentRule {
+  /** nasm evaluates it in its first pass, where a symbol defined later has no value. */
+  readonly critical?: boolean;
+  /** The message after the unknown symbol's, if any. */
+  readonly unknown?: string;
+  /** The message for a label (else Ringside's own). */
+  readonly label?: string;
+}
+
+/**
+ * By directive, measured with nasm 2.16.01 (`org abc`: "symbol `abc' not defined before use",
+ * "No or invalid offset specified in ORG directive."; `resb abc`: the symbol's error alone; `resb
+ * lbl`: "attempt to reserve non-constant quantity of BSS space").
+ */
+const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = {
+  org: { critical: true, unknown: 'No or invalid offset specified in ORG directive.', label: 'org value must be a critical expression' },
+  align: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
+  alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
+  sectalign: { critical: true },
+  incbin: { critical: true },
+  'section align=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
+  'section start=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
+  'section vstart=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
+  ...Object.fromEntries(Object.keys(RESERVE_UNIT).map((name) => [name, { label: 'attempt to reserve non-constant quantity of BSS space' }])),
+};
+
+/** The first symbol `e` names that `later` says is defined after the line. */
+function laterSymbol(e: Expr, later: (name: string) => boolean): (Expr & { k: 'sym' }) | undefined {
+  switch (e.k) {
+    case 'sym': return later(e.name) ? e : undefined;
+    case 'un': return laterSymbol(e.a, later);
+    case 'bin': return laterSymbol(e.a, later) ?? laterSymbol(e.b, later);
+    default: return undefined;
+  }
 }
 
 function codeFor(message: string): string {

@@ -7,6 +7,42 @@ import type { ParsedOperand, Span } from './parser';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
 
+/**
+ * The code of a failure whose message depends on the mode the line is assembled in, which the
+ * parser does not know: whoever reports it says `invalidEffectiveAddress(bits)` instead.
+ */
+export const MODE_ADDRESS = 'effective-address';
+
+/**
+ * nasm's message for a memory reference no addressing form takes: it names the mode's address
+ * size, whatever the registers' (measured: in bits 32 `[ax+bx]`, `[eax-ebx]`, `[al]` and
+ * `[eax*16]` are "invalid 32-bit effective address"; in bits 16 "invalid 16-bit ...").
+ */
+export function invalidEffectiveAddress(bits: number): string {
+  return `invalid ${bits}-bit effective address`;
+}
+
+/** Fails with invalidEffectiveAddress of the mode (see MODE_ADDRESS). */
+function failForMode(p: TermReader, at: Span): never {
+  return p.fail('invalid effective address', at, MODE_ADDRESS);
+}
+
+/**
+ * nasm's evaluator on an operator other than `+`, `-` and a product with a number applied to a
+ * register (measured: `[eax<<1]`, `[eax/2]`, `[eax&1]`, `[~eax]`, `[eax*ebx]`).
+ */
+function nonScalarMessage(e: Expr): string {
+  if (e.k === 'un') return `\`${e.op}' operator may only be applied to scalar values`;
+  if (e.k !== 'bin') return 'invalid effective address';
+  switch (e.op) {
+    case '*': return 'unable to multiply two non-scalar objects';
+    case '/': case '//': case '%': case '%%': return 'division operator may only be applied to scalar values';
+    case '<<': case '>>': case '<<<': case '>>>': return 'shift operator may only be applied to scalar values';
+    case '&': case '|': case '^': return `\`${e.op}' operator may only be applied to scalar values`;
+    default: return 'invalid effective address';
+  }
+}
+
 /** What `effectiveAddress` needs of the parser that read the terms. */
 export interface TermReader {
   /** Ends the line's parse with a problem. */
@@ -74,9 +110,9 @@ export function mentionsRegister(e: Expr): boolean {
  */
 function distributeProduct(p: TermReader, e: Expr & { k: 'bin' }, neg: boolean, count: number): number {
   const registerLeft = mentionsRegister(e.a);
-  if (registerLeft === mentionsRegister(e.b)) p.fail('invalid effective address', e);
+  if (registerLeft === mentionsRegister(e.b)) p.fail(nonScalarMessage(e), e);
   const times = factor(p, registerLeft ? e.b : e.a);
-  if (times === undefined) p.fail('invalid effective address', e);
+  if (times === undefined) p.fail(nonScalarMessage(e), e);
   return scaledTerms(p, registerLeft ? e.a : e.b, times, neg, count);
 }
 
@@ -86,9 +122,9 @@ function scaledTerms(p: TermReader, e: Expr, times: number, neg: boolean, count:
   if (e.k === 'un' && (e.op === '+' || e.op === '-') && mentionsRegister(e.a)) return scaledTerms(p, e.a, times, e.op === '-' ? !neg : neg, count);
   if (e.k === 'bin' && e.op === '*' && mentionsRegister(e)) {
     const registerLeft = mentionsRegister(e.a);
-    if (registerLeft === mentionsRegister(e.b)) p.fail('invalid effective address', e);
+    if (registerLeft === mentionsRegister(e.b)) p.fail(nonScalarMessage(e), e);
     const inner = factor(p, registerLeft ? e.b : e.a);
-    if (inner === undefined) p.fail('invalid effective address', e);
+    if (inner === undefined) p.fail(nonScalarMessage(e), e);
     return scaledTerms(p, registerLeft ? e.a : e.b, times * inner, neg, count);
   }
   // A register or a number, each a term the caller reads (`ecx*4`, `4*2`).
@@ -122,22 +158,24 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     const e = termExprs[n], neg = termNegated[n];
     const r = termRegister(e);
     if (r) {
-      if (r.cls !== 'gpr32' && r.cls !== 'gpr16') p.fail(`invalid effective address: \`${r.name}' cannot address memory`, e);
+      if (r.cls !== 'gpr32' && r.cls !== 'gpr16') failForMode(p, e);
       regInfo[regCount] = r; regScale[regCount] = neg ? -1 : 1; regExplicit[regCount++] = false;
       continue;
     }
     if (e.k === 'bin' && e.op === '*') {
       const ra = termRegister(e.a), rb = termRegister(e.b);
       if (ra || rb) {
+        if (mentionsRegister(ra ? e.b : e.a)) p.fail(nonScalarMessage(e), e);
         const r = (ra ?? rb)!;
         const times = factor(p, ra ? e.b : e.a);
-        if (times === undefined || (r.cls !== 'gpr32' && r.cls !== 'gpr16')) p.fail('invalid effective address', e);
+        if (times === undefined) p.fail(nonScalarMessage(e), e);
+        if (r.cls !== 'gpr32' && r.cls !== 'gpr16') failForMode(p, e);
         if (times !== 0) { regInfo[regCount] = r; regScale[regCount] = neg ? -times : times; regExplicit[regCount++] = true; }
         continue;
       }
       if (mentionsRegister(e)) { termCount = distributeProduct(p, e, neg, termCount); continue; }
     }
-    if (mentionsRegister(e)) p.fail('invalid effective address', e);
+    if (mentionsRegister(e)) p.fail(nonScalarMessage(e), e);
     p.collectRefs(e);
     // A subtracted term stays a subtraction (`[ebx+tbl-$$]`: the difference of two labels is a
     // number, where `tbl + -$$` would negate a label).
@@ -154,12 +192,15 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     }
   }
   for (let a = 0; a < regCount; a++) {
-    if (regScale[a] < 0) p.fail('invalid effective address: a register cannot be subtracted', { start: from, end: to });
     if (regScale[a] !== 0) continue;
     for (let k = a + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
     regCount--; a--;
   }
   if (regCount > 2) p.fail('invalid effective address: too many registers', { start: from, end: to });
+  // (Two registers neither of which can be the base come before a subtracted one: measured,
+  // `[-ecx+ebx*2]` is "two index registers", `[ebx-ecx]` an invalid address.)
+  if (regCount === 2 && regScale[0] !== 1 && regScale[1] !== 1) p.fail('invalid effective address: two index registers', { start: from, end: to });
+  for (let a = 0; a < regCount; a++) if (regScale[a] < 0) failForMode(p, { start: from, end: to });
   let base: RegisterInfo | undefined;
   let index: RegisterInfo | undefined;
   let scale = 1;
@@ -169,16 +210,17 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   } else if (regCount === 2) {
     // A scaled register must be the index; otherwise the first written is the base (nasm).
     const a = regScale[0] !== 1 || (regExplicit[0] && !regExplicit[1]) ? 1 : 0, b = 1 - a;
-    if (regScale[a] !== 1) p.fail('invalid effective address: two scaled registers', { start: from, end: to });
+    if (regScale[a] !== 1) p.fail('invalid effective address: two index registers', { start: from, end: to });
     base = regInfo[a]; index = regInfo[b]; scale = regScale[b];
     if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
   }
   if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
     // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base.
     if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !nosplit) { base = index; scale -= 1; }
-    else p.fail(`invalid effective address: scale factor ${scale}`, { start: from, end: to });
+    else failForMode(p, { start: from, end: to });
   }
-  if (base && index && base.bits !== index.bits) p.fail('invalid effective address: mixed 16- and 32-bit registers', { start: from, end: to });
+  // (nasm then also says "invalid N-bit effective address".)
+  if (base && index && base.bits !== index.bits) p.fail('impossible combination of address sizes', { start: from, end: to });
   return {
     kind: 'mem', size, far: far || undefined, segment, base, index, scale: scale as 1 | 2 | 4 | 8, disp, dispSize,
     nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to,
@@ -190,14 +232,14 @@ type MemoryOperand = Extract<ParsedOperand, { kind: 'mem' }>;
 /** Thrown by `FactorReader.fail` to `resolveMemory`. */
 class MemoryProblem {
   readonly kind = 'problem';
-  constructor(readonly message: string, readonly at: Span) {}
+  constructor(readonly message: string, readonly at: Span, readonly code: string | undefined) {}
 }
 
 /** The reader of a deferred reference's terms, whose symbols were noted when the line was parsed. */
 class FactorReader implements TermReader {
   constructor(readonly factorSymbol: (name: string, node: Expr) => Value | undefined) {}
-  fail(message: string, at: Span): never {
-    throw new MemoryProblem(message, at);
+  fail(message: string, at: Span, code?: string): never {
+    throw new MemoryProblem(message, at, code);
   }
   collectRefs(): void {}
 }
@@ -210,7 +252,8 @@ class FactorReader implements TermReader {
 export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined): MemoryOperand | MemoryProblem {
   try {
     const count = splitTerms(o.terms!, false, 0);
-    return effectiveAddress(new FactorReader(symbol), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+    const r = effectiveAddress(new FactorReader(symbol), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+    return o.jump === undefined ? r : { ...r, jump: o.jump };
   } catch (problem) {
     if (problem instanceof MemoryProblem) return problem;
     throw problem;

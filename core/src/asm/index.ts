@@ -5,6 +5,7 @@ import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, Sou
 import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } from './assembler';
 import { codeAt, codeOf, conditionsOf, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
+import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { buildListing } from './listing-lines';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
@@ -53,6 +54,8 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const statementLines = new Int32Array(lines.count);
   const cursor = new ParseCursor();
   let switches: WarningSwitches | undefined;
+  // The mode the lines are in as far as the parse knows (see modeAfter): a few messages name it.
+  let mode = 16;
   // The code of deferred %if blocks, in order: what parsing it finds waits for its branch to be taken.
   const runs = pp.checks.some((c) => c.hasCode) ? pp.checks.flatMap((c) => [...codeOf(c)]) : NO_RUNS;
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
@@ -76,12 +79,16 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     if (problem) {
       const run = runs.length > 0 ? codeAt(runs, i) : undefined;
       const range = lineRange(lines.file(i), lines.line[i], problem.start, problem.end);
-      if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message: problem.message, range, expansion: lines.origin(i).expansion, line: i });
-      else sink.error(problem.code, problem.message, range, lines.origin(i).expansion);
+      const message = problem.code === MODE_ADDRESS ? invalidEffectiveAddress(mode) : problem.message;
+      if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
+      else sink.error(problem.code, message, range, lines.origin(i).expansion);
       continue;
     }
     if (stmt) {
-      if (stmt.kind === StatementKind.Directive && stmt.op!.name === 'warning') switches = switchWarnings(switches ?? new WarningSwitches(), stmt, lines, i, sink);
+      if (stmt.kind === StatementKind.Directive) {
+        if (stmt.op!.name === 'warning') switches = switchWarnings(switches ?? new WarningSwitches(), stmt, lines, i, sink);
+        else mode = modeAfter(stmt, mode);
+      }
       stmtOfLine[i] = count;
       statementLines[count] = i;
       stmts[count++] = stmt;
@@ -121,6 +128,18 @@ export function assemble(opts: AssembleOptions): AssembleResult {
 }
 
 /** Whether a statement starts a new scope of `.local` names (a label other than an `equ`'s or a `..@` one, or `struc`). */
+/**
+ * The mode after a directive statement that was in `mode`: what `bits 16`, `bits 32`, `use16`
+ * and `use32` set (the assembler checks them and says what is wrong with any other).
+ */
+function modeAfter(st: ParsedStatement, mode: number): number {
+  const name = st.op!.name;
+  if (name === 'use16' || name === 'use32') return name === 'use16' ? 16 : 32;
+  if (name !== 'bits' || st.args.length === 0) return mode;
+  const v = parseInt(st.args[0].text, 10);
+  return v === 16 || v === 32 ? v : mode;
+}
+
 function setsLocalBase(st: ParsedStatement): boolean {
   if (st.op?.name === 'struc') return true;
   return st.label !== undefined && !st.label.local && !st.label.name.startsWith('..') && st.op?.name !== 'equ';

@@ -144,7 +144,8 @@ class PlainLineParser implements TermReader {
     let jump: 'short' | 'near' | 'far' | undefined;
     for (;;) {
       const c = text.charCodeAt(this.i);
-      if (c === Ch.LBracket) return this.memory(from, size, jump === 'far', strict);
+      // (`near [x]` and `short [x]` are LineParser's, as is `far` on a value: rare forms.)
+      if (c === Ch.LBracket) return jump === 'near' || jump === 'short' ? undefined : this.memory(from, size, jump === 'far', strict);
       let expr: Expr | undefined;
       if (c >= Ch.D0 && c <= Ch.D9) {
         expr = this.number();
@@ -173,7 +174,7 @@ class PlainLineParser implements TermReader {
         this.addRef(sym);
         expr = sym;
       }
-      if (!this.operandEnd()) return undefined;
+      if (!this.operandEnd() || jump === 'far') return undefined;
       return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: expr.end };
     }
   }

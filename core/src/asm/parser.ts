@@ -11,6 +11,7 @@ import { DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumb
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString } from './lexer';
+import { nasmTokenType } from './nasm-token-types';
 import type { LineEntry } from './line-cache';
 import type { PPToken, Written } from './source';
 import { parsePlainLine } from './parse-plain';
@@ -21,6 +22,9 @@ import type { RegisterInfo } from '../isa/types';
 import type { EncodeResult } from '../isa/operands';
 
 export interface Span { readonly start: number; readonly end: number }
+
+/** The words that may precede a branch target or a memory reference: `jmp short x`, `jmp far [x]`. */
+type JumpWord = 'short' | 'near' | 'far';
 
 /** Thrown by LineParser.factorSymbol to its `memory`: a constant, since no stack is wanted. */
 const FACTOR_SYMBOL = { factorSymbol: true };
@@ -35,6 +39,8 @@ export type ParsedOperand =
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
       readonly base?: RegisterInfo; readonly index?: RegisterInfo; readonly scale: 1 | 2 | 4 | 8; readonly disp?: Expr;
       readonly dispSize?: 8 | 16 | 32; readonly nosplit?: boolean; readonly strict?: boolean;
+      /** `near` or `short` before the brackets (see MemOperand.jump). */
+      readonly jump?: 'near' | 'short';
       /**
        * What is inside the brackets when a register's factor names a symbol (`[tbl+ecx*COUNT]`):
        * the assembler makes the reference once the symbol is known (see resolveMemory); base,
@@ -501,15 +507,18 @@ class LineParser implements TermReader {
       if (!t) return prefixes === undefined ? this.finish(label, times, prefixes, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS) : this.prefixesAlone(label, times, prefixes);
       if (t.kind !== 'ident') {
         // `foo [eax]`, `foo 12`: the unknown word is `foo`, taken for a label without a colon.
-        if (this.pos === 1 && label !== undefined) this.fail(`unknown instruction \`${first.text}'`, first, 'unknown-mnemonic');
-        this.fail(`instruction expected, found \`${t.text}'`, t);
+        if (this.pos === 1 && label !== undefined) this.fail(INSTRUCTION_EXPECTED, first, 'unknown-mnemonic');
+        this.fail(INSTRUCTION_EXPECTED, t);
       }
       lower = t.text.toLowerCase();
       if (lower === 'times' && !t.text.startsWith('$')) {
         this.pos++;
         const end = this.operandEnd(this.pos, true);
-        times = this.expression(this.pos, end);
+        // (nasm wants the instruction where the count's expression stops: `times 1 2`.)
+        times = this.expression(this.pos, end, INSTRUCTION_EXPECTED);
         this.pos = end;
+        // `times 5` alone repeats no instruction (measured: nasm's parser rejects it).
+        if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
         continue;
       }
       keyword = WORDS.get(lower);
@@ -538,11 +547,11 @@ class LineParser implements TermReader {
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
       if (lower === 'equ') {
-        if (!label) this.fail('`equ\' without a label', word);
+        if (!label) this.fail('EQU not preceded by label', word);
         // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
         // `.a:` defines main.a, and `X equ .a` is main.a too).
         if (!label.local) this.localBase = this.baseBeforeLabel;
-        const e = this.expression(this.pos, toks.length);
+        const e = this.equValue(word);
         return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
       }
       if (lower === 'align' || lower === 'alignb') return this.align(label, times, prefixes, op);
@@ -554,15 +563,15 @@ class LineParser implements TermReader {
       if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), NO_OPERANDS, NO_DATA, NO_TOKENS);
       if (isOutsideDialect(word.text)) this.fail(outsideDialect(word.text), word, 'unsupported-instruction');
       // `foo eax, 1`: the unknown word is `foo`, taken for a label, not the register after it.
-      if (this.opIndex === 1 && label !== undefined && register(word)) this.fail(`unknown instruction \`${first.text}'`, first, 'unknown-mnemonic');
-      this.fail(`unknown instruction or directive \`${word.text}'`, word, 'unknown-mnemonic');
+      if (this.opIndex === 1 && label !== undefined && register(word)) this.fail(INSTRUCTION_EXPECTED, first, 'unknown-mnemonic');
+      this.fail(INSTRUCTION_EXPECTED, word, 'unknown-mnemonic');
     }
     // The operands gather in one array for every line, copied to an exact-size one at the end.
     const operands = scratchOperands;
     let count = 0;
     while (this.pos < toks.length) {
       const end = this.operandEnd(this.pos, false);
-      if (end === this.pos) this.fail('operand expected', toks[this.pos]);
+      if (end === this.pos) this.fail('expression syntax error', toks[this.pos]);
       operands[count++] = this.operand(this.pos, end);
       this.pos = end;
       if (this.pos < toks.length) {
@@ -573,6 +582,22 @@ class LineParser implements TermReader {
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
     return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
+  }
+
+  /**
+   * The value of `x equ value`, which nasm reads as an instruction's operands and wants one
+   * number of (measured: `x equ`, `x equ eax+1`, `x equ [eax]` and `x equ 5, 6` are "bad syntax
+   * for EQU", `x equ 5,` is 5, `x equ 5 6` an operand's leftover).
+   */
+  private equValue(word: PPToken): Expr {
+    const toks = this.toks;
+    const end = toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
+    const comma = this.operandEnd(this.pos, false);
+    if (comma === this.pos && comma < end) this.fail('expression syntax error', toks[comma]);
+    if (comma < end && this.operandEnd(comma + 1, false) === comma + 1) this.fail('expression syntax error', toks[comma]);
+    if (this.pos >= end || comma < end || toks[this.pos].text === '[') this.fail('bad syntax for EQU', toks[this.pos] ?? word);
+    for (let k = this.pos; k < end; k++) if (register(toks[k])) this.fail('bad syntax for EQU', toks[k]);
+    return this.expression(this.pos, end, AFTER_OPERAND);
   }
 
   /**
@@ -703,8 +728,12 @@ class LineParser implements TermReader {
     return i;
   }
 
-  private expression(start: number, end: number): Expr {
-    if (start >= end) this.fail('expression expected', this.toks[start]);
+  /**
+   * The expression of `toks[start..end)`; `leftover`: the message for a token it stops before
+   * (nasm's for the place the expression is in).
+   */
+  private expression(start: number, end: number, leftover?: string): Expr {
+    if (start >= end) this.fail('expression syntax error', this.toks[start]);
     // A lone number (most immediates and data items): its node without a parser. The parser
     // would count one level against the limit, so a limit of 0 takes its way and fails there.
     if (end === start + 1 && this.evalLimit >= 1) {
@@ -715,7 +744,7 @@ class LineParser implements TermReader {
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
-    if (p.pos < end) this.fail(outputFormatMessage(this.toks, p.pos) ?? `unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
+    if (p.pos < end) this.fail(outputFormatMessage(this.toks, p.pos) ?? leftover ?? `unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
     this.collectRefs(e);
     return e;
   }
@@ -918,6 +947,9 @@ class LineParser implements TermReader {
       if (p.warning) (this.warnings ??= []).push(p.warning);
       e = parsed;
       stop = p.pos;
+      // (`dd x wrt 5`, `dd seg x`: nasm's word on them, not a missing comma.)
+      const unsupported = stop < end ? outputFormatMessage(toks, stop) : undefined;
+      if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
       this.collectRefs(e);
     }
     this.dataStop = stop;
@@ -964,7 +996,7 @@ class LineParser implements TermReader {
     let i = start;
     let size: 8 | 16 | 32 | 48 | 64 | 80 | undefined;
     let strict = false;
-    let jump: 'short' | 'near' | 'far' | undefined;
+    let jump: JumpWord | undefined;
     for (; i < end; i++) {
       const t = toks[i];
       if (t.kind !== 'ident') break;
@@ -975,25 +1007,20 @@ class LineParser implements TermReader {
       else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
       else break;
     }
-    if (i >= end) this.fail('operand expected after size keyword', toks[i - 1]);
+    if (i >= end) this.fail('expression syntax error', toks[i - 1]);
     const t = toks[i];
     // The operand's extent, as two numbers: a span object per operand would outlive the parse
     // only as garbage (the operand itself carries start and end).
     const from = toks[start].start, to = toks[end - 1].end;
-    if (t.text === '[') {
-      if (toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
-      return this.memory(i + 1, end - 1, from, to, size, jump === 'far', strict);
-    }
+    if (t.text === '[') return this.bracketed(i, end, from, to, size, jump, strict, undefined);
     const reg = register(t);
     // `es:[di]`, `es:di`, `es:0x10`: a segment register and `:` before the operand make it a
     // memory reference, `[es:di]`, but to JMP and CALL a far pointer (nasm, measured).
     if (reg && reg.cls === 'sreg' && i + 2 < end && toks[i + 1].text === ':' && !isJumpOrCall(toks[this.opIndex])) {
-      const bracket = toks[i + 2].text === '[';
-      if (bracket && toks[end - 1].text !== ']') this.fail('expecting `]\'', toks[end - 1]);
-      if (bracket) return this.memory(i + 3, end - 1, from, to, size, jump === 'far', strict, reg);
+      if (toks[i + 2].text === '[') return this.bracketed(i + 2, end, from, to, size, jump, strict, reg);
       const open = this.bracketAt(i + 2, end);
-      if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump === 'far', strict, reg);
-      return this.memory(i + 2, end, from, to, size, jump === 'far', strict, reg);
+      if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump, strict, reg);
+      return this.memory(i + 2, end, from, to, size, jump, strict, reg);
     }
     if (reg && i + 1 === end) {
       if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
@@ -1014,10 +1041,16 @@ class LineParser implements TermReader {
       else if (x === ':' && depth === 0) { if (open === 0) { colon = k; break; } open--; }
       else if (x === '[' && depth === 0) { bracket = k; break; }
     }
-    if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump === 'far', strict, undefined);
+    if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump, strict, undefined);
     if (colon >= 0) {
+      // Only JMP and CALL take `seg:offset` (measured: `mov eax, 5:6` and `push 5:6` are errors
+      // of nasm's parser).
+      if (!isJumpOrCall(toks[this.opIndex])) this.fail('invalid segment override', { start: from, end: to }, 'invalid-operands');
       // nasm takes no `short`/`near`/`far` and no size but word or dword on `seg:offset`.
       if (jump !== undefined || (size !== undefined && size !== 16 && size !== 32)) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
+      // A register on either side, or a memory reference after the colon, fits no form
+      // (measured: `jmp es:[bx]`, `jmp 5:eax` and `jmp 5:[eax]` are invalid combinations).
+      for (let k = i; k < end; k++) if (register(toks[k]) || toks[k].text === '[') this.fail('invalid combination of opcode and operands', { start: from, end: to }, 'invalid-operands');
       const selector = this.expression(i, colon);
       // `0x10:word 0x20`: the size may be written on the offset instead, but not on both (measured).
       const written = size;
@@ -1033,15 +1066,31 @@ class LineParser implements TermReader {
       const offset = this.expression(k, end);
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
     }
-    const expr = this.expression(i, end);
+    const expr = this.expression(i, end, AFTER_OPERAND);
+    if (jump === 'far' && !isJumpOrCall(toks[this.opIndex])) this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
+  }
+
+  /**
+   * The memory reference in brackets from `toks[open]` (a `[`) to the operand's `end`: nasm reads
+   * it up to its `]`, then wants the operand's end (measured: `[ebx` and `[ebx ecx]` want the
+   * `]`, `[ebx] 5` and `[ebx][ecx]` the end).
+   */
+  private bracketed(open: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean,
+    segment: RegisterInfo | undefined): ParsedOperand {
+    const toks = this.toks;
+    const close = closingBracket(toks, open, end);
+    const op = this.memory(open + 1, close < 0 ? end : close, from, to, size, jump, strict, segment);
+    if (close < 0) this.fail('expecting ] at end of memory operand', toks[end - 1]);
+    if (close < end - 1) this.fail(`comma, decorator or end of line expected, got ${nasmTokenType(toks[close + 1])}`, toks[close + 1]);
+    return op;
   }
 
   /**
    * A size or `short`/`near`/`far` written on a register that does not fit it: nasm ignores it with
    * a warning (-w+regsize), but `far` is an error outside JMP and CALL (parser.c, measured).
    */
-  private registerSizeIgnored(jump: 'short' | 'near' | 'far' | undefined, from: number, to: number): void {
+  private registerSizeIgnored(jump: JumpWord | undefined, from: number, to: number): void {
     const mnemonic = this.toks[this.opIndex].text.toLowerCase();
     if (jump === 'far' && mnemonic !== 'jmp' && mnemonic !== 'call') this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: from, end: to, code: 'regsize' });
@@ -1066,7 +1115,7 @@ class LineParser implements TermReader {
    * and `4[ebx][ecx]` are errors). MASM's `dword ptr [ebx]` is one where `ptr` is a label: nasm
    * reads `[ebx+ptr]`, and 'symbol `ptr' not defined' where there is none.
    */
-  private displaced(start: number, open: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+  private displaced(start: number, open: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean,
     segment: RegisterInfo | undefined): ParsedOperand {
     const toks = this.toks;
     let close = open + 1;
@@ -1076,17 +1125,24 @@ class LineParser implements TermReader {
       else if (x === ']' && --depth === 0) break;
     }
     if (close >= end) this.fail('expecting ] at end of memory operand', toks[end - 1]);
-    if (close !== end - 1) this.fail('comma, decorator or end of line expected after memory operand', toks[close + 1]);
+    if (close !== end - 1) this.fail(`comma, decorator or end of line expected, got ${nasmTokenType(toks[close + 1])}`, toks[close + 1]);
     const displacement = this.memoryExpression(start, open);
-    return this.memory(open + 1, close, from, to, size, far, strict, segment, displacement);
+    return this.memory(open + 1, close, from, to, size, jump, strict, segment, displacement);
   }
 
   /**
    * A memory reference of `toks[start..end)` (inside its brackets), plus `displacement` when
    * written before them (see displaced).
    */
-  private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+  private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean,
     outerSegment?: RegisterInfo, displacement?: Expr): ParsedOperand {
+    const op = this.reference(start, end, from, to, size, jump === 'far', strict, outerSegment, displacement);
+    return jump === 'near' || jump === 'short' ? { ...op, jump } as ParsedOperand : op;
+  }
+
+  /** A memory reference as `memory` makes it, without any `near` or `short`. */
+  private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+    outerSegment: RegisterInfo | undefined, displacement: Expr | undefined): ParsedOperand {
     const toks = this.toks;
     let i = start;
     let dispSize: 8 | 16 | 32 | undefined;
@@ -1105,7 +1161,9 @@ class LineParser implements TermReader {
         break;
       }
     }
-    if (i >= end) this.fail('invalid effective address: nothing inside `[...]\'', toks[start - 1]);
+    // (nasm: `[]` and `[cs:]` hold no expression; `[[ebx]]` one bracket too many.)
+    if (i >= end) this.fail('expression syntax error', toks[start - 1]);
+    if (toks[i].text === '[') this.fail('excess brackets in memory operand', toks[i]);
     let termCount = displacement === undefined ? this.simpleTerms(i, end) : -1;
     let e: Expr | undefined;
     if (termCount < 0) {
@@ -1134,7 +1192,7 @@ class LineParser implements TermReader {
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
-    if (p.pos < end) this.fail(`unexpected \`${this.toks[p.pos].text}' in memory reference`, this.toks[p.pos]);
+    if (p.pos < end) this.fail('expecting ] at end of memory operand', this.toks[p.pos]);
     return e;
   }
 
@@ -1149,6 +1207,23 @@ class LineParser implements TermReader {
     else if (e.k === 'un') this.collectNames(e.a);
     else if (e.k === 'bin') { this.collectNames(e.a); this.collectNames(e.b); }
   }
+}
+
+/** nasm's parser, where it wants an instruction: after a label, prefixes or `times`'s count. */
+const INSTRUCTION_EXPECTED = 'parser: instruction expected';
+
+/** nasm's parser, after an operand's expression stopped before the operand's end. */
+const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
+
+/** The `]` that closes the `[` at `toks[open]`, before `end`; -1 when there is none. */
+function closingBracket(toks: readonly PPToken[], open: number, end: number): number {
+  let depth = 0;
+  for (let k = open; k < end; k++) {
+    const x = toks[k].text;
+    if (x === '[') depth++;
+    else if (x === ']' && --depth === 0) return k;
+  }
+  return -1;
 }
 
 /** Directives that are standard macros in nasm taking at least one parameter (see directiveAlone). */
@@ -1177,7 +1252,8 @@ function isJumpOrCall(t: PPToken | undefined): boolean {
  * parser stopped at `wrt`, or at the operand of a `seg` it took for a name.
  */
 function outputFormatMessage(toks: readonly PPToken[], at: number): string | undefined {
-  if (toks[at].text.toLowerCase() === 'wrt') return 'WRT not supported by binary output format';
+  // (`wrt` with nothing after it is no expression: measured, `dw 1 wrt`.)
+  if (toks[at].text.toLowerCase() === 'wrt') return at + 1 < toks.length ? 'WRT not supported by binary output format' : 'expression syntax error';
   if (at > 0 && toks[at - 1].kind === 'ident' && toks[at - 1].text.toLowerCase() === 'seg') {
     return toks[at].kind === 'number' ? 'cannot apply SEG to a non-relocatable value' : 'binary output format does not support segment base references';
   }

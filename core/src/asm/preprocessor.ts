@@ -340,7 +340,7 @@ class Preprocessor {
     if (this.capture && !this.stopped) {
       const c = this.capture;
       this.sink.error(c.kind === 'macro' ? 'unterminated-macro' : 'unterminated-rep',
-        c.kind === 'macro' ? 'end of file while still defining macro' : 'end of file while still in %rep block (missing `%endrep\')', c.range, c.expansion);
+        c.kind === 'macro' ? 'end of file while still defining macro' : 'end of file while still in %rep', c.range, c.expansion);
       this.capture = undefined;
     }
   }
@@ -413,7 +413,7 @@ class Preprocessor {
   private endFrame(f: Frame, exiting = false): void {
     while (this.conds.length > f.condBase) {
       const c = this.conds.pop()!;
-      if (!exiting) this.sink.error('unterminated-if', 'unterminated %if (missing `%endif\')', c.range, c.expansion);
+      if (!exiting) this.sink.error('unterminated-if', 'expected `%endif\' before end of file', c.range, c.expansion);
     }
     if (f.kind === 'macro') {
       this.macroDepth--;
@@ -674,7 +674,7 @@ class Preprocessor {
         for (let k = this.frames.length - 1; k >= 0; k--) {
           if (this.frames[k].kind === 'macro') { while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1], true); return true; }
         }
-        this.sink.error('syntax', '`%exitmacro\' not within a macro', nameRange, f.expansion);
+        this.sink.error('syntax', '`%exitmacro\' not within `%macro\' block', nameRange, f.expansion);
         return true;
       }
       case '%rotate': {
@@ -863,7 +863,8 @@ class Preprocessor {
     }
     this.includes.push(resolved ? { range, target, resolved } : { range, target });
     if (!resolved || text === undefined) {
-      this.sink.error('missing-include', `unable to open include file \`${target}'`, range, f.expansion);
+      // (nasm adds the system's reason: measured, ": No such file or directory" for a missing file.)
+      this.sink.error('missing-include', `unable to open include file \`${target}': No such file or directory`, range, f.expansion);
       return;
     }
     if (this.frames.some((fr) => fr.kind === 'file' && fr.file === resolved)) {
@@ -1792,7 +1793,8 @@ class Preprocessor {
       else if (t.kind === 'number' || (t.kind === 'op' && t.text === '-')) numbers.push(t.kind === 'op' ? NaN : Number(t.text));
       else if (!(t.kind === 'op' && t.text === ',')) { this.sink.error('syntax', `\`${d}': expects strings${op === '%substr' ? ' and numbers' : ''}, found \`${t.text}'`, here, f.expansion); return; }
     }
-    if (strings.length === 0) { this.sink.error('syntax', `\`${d}' requires a string argument`, here, f.expansion); return; }
+    // (nasm's words differ by directive: measured with nasm 2.16.01.)
+    if (strings.length === 0) { this.sink.error('syntax', op === '%substr' ? '`%substr\' requires a string as parameter' : `\`${d}' requires string as second parameter`, here, f.expansion); return; }
     if (op === '%strlen') { this.defineSingle(name.text, undefined, [at({ kind: 'number', text: String(strings[0].length), start: 0, end: 0 })], range, caseInsensitive, f.expansion); return; }
     if (op === '%deftok') {
       const tokens = tokenizeLine(new TextDecoder().decode(strings[0]));

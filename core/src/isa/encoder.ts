@@ -47,7 +47,11 @@ function isSimpleKnown(op: ImmOperand): op is ImmOperand & { value: number } {
 class MatchContext {
   req!: EncodeRequest;
   spec!: InstructionSpec;
-  ignoreSizes = false;
+  /**
+   * Set while finding out why no form fits (see whyNoFormFits): the optimizer's preferences
+   * (which forms a value written without a size may take) no longer rule a form out.
+   */
+  explaining = false;
   /**
    * Per operand: its register's facts when it is a register, found once for every form tried.
    * Slots past the request's operands are left from earlier requests and never read.
@@ -57,23 +61,34 @@ class MatchContext {
 
 const match = new MatchContext();
 
-function sizeFits(written: number | undefined, wanted: number, ctx: MatchContext): Fit {
-  return written === undefined || written === wanted || ctx.ignoreSizes ? Fit.Yes : Fit.SizeMismatch;
+function sizeFits(written: number | undefined, wanted: number): Fit {
+  return written === undefined || written === wanted ? Fit.Yes : Fit.SizeMismatch;
+}
+
+/** JMP and CALL through memory, where nasm takes `near` before the brackets. */
+function takesNearMemory(kind: OperandKind, spec: InstructionSpec): boolean {
+  return (kind === 'rm16' || kind === 'rm32') && (spec.mnemonic === 'jmp' || spec.mnemonic === 'call');
 }
 
 function fitMemory(kind: OperandKind, mem: MemOperand, ctx: MatchContext): Fit {
+  // LEA takes any size and `near`, `short`, `far` (measured: `lea eax, far [eax]` is 8D 00).
+  if (kind === 'm' && ADDRESS_ONLY.has(ctx.spec.mnemonic)) return Fit.Yes;
+  // nasm reads `near`, `short` and `far` before the brackets as sizes of their own: where a form
+  // does not take one, it is a size that does not fit (measured: `seto near [eax]` and `mov eax,
+  // far [eax]` are size mismatches, `inc far [eax]` an invalid combination).
+  if (mem.jump !== undefined && !(mem.jump === 'near' && takesNearMemory(kind, ctx.spec))) return Fit.SizeMismatch;
   if (kind === 'mfar16' || kind === 'mfar32') {
     if (mem.far !== true) return Fit.No;
-    return sizeFits(mem.size, kind === 'mfar16' ? 16 : 32, ctx);
+    return sizeFits(mem.size, kind === 'mfar16' ? 16 : 32);
   }
-  if (mem.far === true) return Fit.No;
-  if (kind === 'm') return mem.size === undefined || ADDRESS_ONLY.has(ctx.spec.mnemonic) || ctx.ignoreSizes ? Fit.Yes : Fit.SizeMismatch;
+  if (mem.far === true) return Fit.SizeMismatch;
+  if (kind === 'm') return mem.size === undefined ? Fit.Yes : Fit.SizeMismatch;
   if (kind === 'moffs8' || kind === 'moffs16' || kind === 'moffs32') {
     if (mem.base !== undefined || mem.index !== undefined || mem.dispSize !== undefined) return Fit.No;
   }
   const size = impliedMemorySize(kind);
   if (size === undefined) return Fit.No;
-  return sizeFits(mem.size, size, ctx);
+  return sizeFits(mem.size, size);
 }
 
 function fitRegister(kind: OperandKind, info: RegisterInfo): Fit {
@@ -95,25 +110,27 @@ function fitRegister(kind: OperandKind, info: RegisterInfo): Fit {
 const UNSIZED_IMMEDIATES = new Set(['enter', 'shld', 'shrd']);
 
 function fitImmediate(kind: OperandKind, op: ImmOperand, field: string | undefined, ctx: MatchContext): Fit {
-  if (op.jump !== undefined) return Fit.No;
-  if (op.size !== undefined && UNSIZED_IMMEDIATES.has(ctx.spec.mnemonic) && !ctx.ignoreSizes) return Fit.SizeMismatch;
+  // `short`/`near` on a value that is no branch target: a size no form has (measured: `add eax,
+  // near 5` is a size mismatch). (`far` there is the parser's error.)
+  if (op.jump !== undefined) return op.jump === 'far' ? Fit.No : Fit.SizeMismatch;
+  if (op.size !== undefined && UNSIZED_IMMEDIATES.has(ctx.spec.mnemonic)) return Fit.SizeMismatch;
   switch (kind) {
     case 'imm8':
       // A byte immediate sign-extended into a wider operation (`add eax, byte 5`) is NASM's
       // choice only when `byte` was written; unsized values take the full-width forms first.
-      if (field === 'ibs' && op.size !== 8 && !ctx.ignoreSizes) return Fit.No;
-      return sizeFits(op.size, 8, ctx);
-    case 'imm16': return sizeFits(op.size, 16, ctx);
-    case 'imm32': return sizeFits(op.size, 32, ctx);
+      if (field === 'ibs' && op.size === undefined && !ctx.explaining) return Fit.No;
+      return sizeFits(op.size, 8);
+    case 'imm16': return sizeFits(op.size, 16);
+    case 'imm32': return sizeFits(op.size, 32);
     case 'sbyte16': case 'sbyte32': {
       const bits = kind === 'sbyte16' ? 16 : 32;
       if (op.strict === true) return Fit.No;
       // (measured: `push (1 <=> 2)` is 6A 00, `add eax, (x <=> y)` 83 C0 00.)
-      if (op.unknown === true) return sizeFits(op.size, bits, ctx);
+      if (op.unknown === true) return sizeFits(op.size, bits);
       if (!isSimpleKnown(op)) return Fit.No;
       const v = toSigned(op.value, bits);
       if (v < -128 || v > 127) return Fit.No;
-      return sizeFits(op.size, bits, ctx);
+      return sizeFits(op.size, bits);
     }
     case 'one':
       // (measured: `shl eax, (1 <=> 2)` is D1 E0.)
@@ -136,11 +153,13 @@ function acceptsShortKeyword(spec: InstructionSpec): boolean {
 }
 
 function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
-  if (op.size !== undefined && !acceptsBranchSize(ctx.spec) && !ctx.ignoreSizes) return Fit.SizeMismatch;
-  if (op.jump === 'short' && !acceptsShortKeyword(ctx.spec) && !ctx.ignoreSizes) return Fit.SizeMismatch;
+  if (op.size !== undefined && !acceptsBranchSize(ctx.spec)) return Fit.SizeMismatch;
+  if (op.jump === 'short' && !acceptsShortKeyword(ctx.spec)) return Fit.SizeMismatch;
+  // (`near`, `short` and a size that a form does not take are size mismatches to nasm, as
+  // elsewhere: measured, `jcxz near 5` and `call short 5`.)
   if (kind === 'rel8') {
-    if (op.jump === 'near' || op.jump === 'far') return Fit.No;
-    if (op.size !== undefined && op.size !== 8) return Fit.No;
+    if (op.jump === 'far') return Fit.No;
+    if (op.jump === 'near' || (op.size !== undefined && op.size !== 8)) return Fit.SizeMismatch;
     if (op.jump === 'short') return Fit.Yes;
     // `jmp strict lbl`: no relaxation, the near form (measured); JCXZ/LOOP have only this one.
     if (op.strict === true && acceptsShortKeyword(ctx.spec)) return Fit.No;
@@ -150,8 +169,9 @@ function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
     if ((!op.reloc || op.section !== ctx.req.section) && acceptsShortKeyword(ctx.spec)) return Fit.No;
     return Fit.Yes;
   }
-  if (op.jump === 'short' || op.jump === 'far') return Fit.No;
-  return sizeFits(op.size, kind === 'rel16' ? 16 : 32, ctx);
+  if (op.jump === 'far') return Fit.No;
+  if (op.jump === 'short') return Fit.SizeMismatch;
+  return sizeFits(op.size, kind === 'rel16' ? 16 : 32);
 }
 
 function fitOperand(kind: OperandKind, op: AsmOperand, i: number, field: string | undefined, ctx: MatchContext): Fit {
@@ -262,6 +282,135 @@ function fitForm(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): Fit {
     if (form.explicitSizeOnly === true && isUnsized(ops[i]) && recipe.operandSize !== undefined && recipe.operandSize !== ctx.req.bits) return Fit.No;
   }
   return result;
+}
+
+/**
+ * How near a form comes to the operands, in nasm's order: when no form fits, nasm reports the
+ * nearest miss among all its templates for the mnemonic (measured with nasm 2.16.01).
+ */
+const enum Miss { Invalid, SizeMissing, SizeMismatch, LongMode }
+
+const MISS_MESSAGE = ['invalid combination of opcode and operands', 'operation size not specified', 'mismatch in operand sizes'] as const;
+
+function sizeWritten(op: AsmOperand): boolean {
+  return op.kind === 'reg' || op.size !== undefined || (op.kind !== 'farptr' && op.jump !== undefined && op.jump !== 'far');
+}
+
+/** How near `form` comes, by what stands in its way: the nearest of its templates (see FormSpec.sizes). */
+function formMiss(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): Miss {
+  if (form.operands.length !== ctx.req.operands.length) return Miss.Invalid;
+  if (form.sizes === undefined || !form.sizes.includes('|')) return templateMiss(form, recipe, form.sizes, ctx);
+  let best = Miss.Invalid;
+  for (const sizes of form.sizes.split('|')) best = Math.max(best, templateMiss(form, recipe, sizes, ctx));
+  return best;
+}
+
+/** How near one of nasm's templates for `form` comes, `sizes` its letters. */
+function templateMiss(form: FormSpec, recipe: FormRecipe, sizes: string | undefined, ctx: MatchContext): Miss {
+  const ops = ctx.req.operands;
+  let fieldIndex = 0;
+  let missing = false;
+  let mismatch = false;
+  for (let i = 0; i < ops.length; i++) {
+    const field = form.roles[i] === 'i' ? recipe.immediates[fieldIndex++] : undefined;
+    const fit = fitOperand(form.operands[i], ops[i], i, field, ctx);
+    const named = sizes?.[i] === 's';
+    if (fit === Fit.No || (fit === Fit.SizeMismatch && named)) return Miss.Invalid;
+    if (fit === Fit.SizeMismatch) mismatch = true;
+    else if (named && !sizeWritten(ops[i])) missing = true;
+  }
+  // (A form that fits only here was ruled out by the optimizer's choices: a size would pick it.)
+  return missing || !mismatch ? Miss.SizeMissing : Miss.SizeMismatch;
+}
+
+/** A qword operand, which no form of the dialect takes. */
+function isQword(op: AsmOperand): boolean {
+  return (op.kind === 'mem' || op.kind === 'imm') && op.size === 64;
+}
+
+/**
+ * How near the 64-bit counterpart of `form` (see FormSpec.long) comes: LongMode when it takes
+ * the operands, which nasm rejects outside 64-bit mode. Its widened r/m names its size, its
+ * widened value takes the r/m's (measured: `and qword [eax], short 5` is a size mismatch).
+ */
+function longFormMiss(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): Miss {
+  const ops = ctx.req.operands;
+  if (form.operands.length !== ops.length || !ops.some(isQword)) return Miss.Invalid;
+  let fieldIndex = 0;
+  let missing = false;
+  let mismatch = false;
+  for (let i = 0; i < ops.length; i++) {
+    const kind = form.operands[i];
+    const op = ops[i];
+    const field = form.roles[i] === 'i' ? recipe.immediates[fieldIndex++] : undefined;
+    const widened = widenedClasses(form, kind);
+    if (widened === 0) {
+      const fit = fitOperand(kind, op, i, field, ctx);
+      if (fit === Fit.No || (fit === Fit.SizeMismatch && form.sizes?.[i] === 's')) return Miss.Invalid;
+      mismatch ||= fit === Fit.SizeMismatch;
+    } else if (op.kind === 'mem') {
+      if ((widened & OperandClass.Mem) === 0 || op.far === true || op.jump !== undefined || (op.size !== undefined && op.size !== 64)) return Miss.Invalid;
+      missing ||= op.size === undefined;
+    } else if (op.kind === 'imm') {
+      if ((widened & OperandClass.Imm) === 0 || op.jump === 'far') return Miss.Invalid;
+      mismatch ||= op.jump !== undefined || (op.size !== undefined && op.size !== 64 && !(op.size === 32 && form.long === 'imm32'));
+    } else {
+      // (No register of the dialect is a 64-bit one.)
+      return Miss.Invalid;
+    }
+  }
+  return missing ? Miss.SizeMissing : mismatch ? Miss.SizeMismatch : Miss.LongMode;
+}
+
+/**
+ * The classes a slot of `form` takes at 64 bits in its 64-bit counterpart (a 64-bit register, a
+ * qword memory operand, a qword value), or 0 where the slot is the same as in the form.
+ */
+function widenedClasses(form: FormSpec, kind: OperandKind): number {
+  switch (kind) {
+    case 'r32': case 'eax': return OperandClass.Reg;
+    case 'rm32': return OperandClass.Reg | OperandClass.Mem;
+    case 'imm32': case 'sbyte32': case 'rel32': return OperandClass.Imm;
+    case 'rm16': case 'm16': return form.long === true ? OperandClass.Reg | OperandClass.Mem : 0;
+    default: return 0;
+  }
+}
+
+function hasLongForm(form: FormSpec): boolean {
+  return form.long !== undefined ? form.long !== false : form.operands.includes('rm32');
+}
+
+/**
+ * nasm's message when no form of the instruction takes the operands: memory references of two
+ * address sizes first, then the nearest miss among the forms (see Miss).
+ */
+function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[], classes: Int32Array, wanted: number, ctx: MatchContext): string {
+  const ops = ctx.req.operands;
+  // `jmp far x` (the parser allows `far` on a value to JMP and CALL only): a far pointer to a
+  // label needs its segment, which the bin format has not (measured: nasm -f bin).
+  const target = ops[0];
+  if (ops.length === 1 && target.kind === 'imm' && target.jump === 'far') {
+    return target.reloc ? 'binary output format does not support segment base references' : 'value referenced by FAR is not relocatable';
+  }
+  let addressSize: number | undefined;
+  for (const op of ops) {
+    if (op.kind !== 'mem') continue;
+    // (A bare `[0x10]` takes either: measured, `mov [bx], [0x10]` is an invalid combination.)
+    const size = op.base !== undefined || op.index !== undefined ? op.addressSize : op.dispSize === 16 || op.dispSize === 32 ? op.dispSize : undefined;
+    if (size === undefined) continue;
+    if (addressSize !== undefined && size !== addressSize) return 'impossible combination of address sizes';
+    addressSize = size;
+  }
+  ctx.explaining = true;
+  let best = Miss.Invalid;
+  for (let f = 0; f < forms.length && best !== Miss.LongMode; f++) {
+    // (A slot that takes no operand of the class given is an invalid combination, 64-bit or not.)
+    if ((classes[f] & wanted) !== wanted) continue;
+    const miss = Math.max(formMiss(forms[f], recipes[f], ctx), hasLongForm(forms[f]) ? longFormMiss(forms[f], recipes[f], ctx) : Miss.Invalid);
+    if (miss > best) best = miss;
+  }
+  ctx.explaining = false;
+  return best === Miss.LongMode ? `instruction not supported in ${ctx.req.bits}-bit mode` : MISS_MESSAGE[best];
 }
 
 function error(message: string, operand?: number, final?: boolean): EncodeProblem {
@@ -478,7 +627,9 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       out.push(0xc0 | (reg << 3) | registerInfo(rmOp.reg).num);
     } else if (rmOp.kind === 'mem') {
       const ea = encodeEffectiveAddress(memAddressSize === rmOp.addressSize ? rmOp : { ...rmOp, addressSize: memAddressSize ?? rmOp.addressSize });
-      if (typeof ea === 'string') { problems.push(error(ea, rmIndex)); return 'error'; }
+      // (Every reference no form takes is "invalid N-bit effective address" to nasm, N the mode's
+      // size, whatever the registers' size: measured, `[ax+bx]` and `[dword bx]` in bits 32.)
+      if (typeof ea === 'string') { problems.push(error(`invalid ${req.bits}-bit effective address`, rmIndex)); return 'error'; }
       out.push((ea.mod << 6) | (reg << 3) | ea.rm);
       if (ea.sib >= 0) out.push(ea.sib);
       out.pushLittleEndian(ea.disp, ea.dispBytes);
@@ -607,7 +758,8 @@ const formProblems: EncodeProblem[] = [];
  */
 function leaOfImmediate(req: EncodeRequest): EncodeRequest | undefined {
   const [dst, src] = req.operands;
-  if (req.mnemonic !== 'lea' || req.operands.length !== 2 || dst.kind !== 'reg' || src.kind !== 'imm' || src.jump !== undefined) return undefined;
+  // (`near` and `short` too: measured, `lea dx, short 5` is 8D 16 05 00.)
+  if (req.mnemonic !== 'lea' || req.operands.length !== 2 || dst.kind !== 'reg' || src.kind !== 'imm' || src.jump === 'far') return undefined;
   const disp: OperandValue = { value: src.value, reloc: src.reloc, section: src.section, sectionOffset: src.sectionOffset };
   return { ...req, operands: [dst, { kind: 'mem', scale: 1, disp, hasDisp: true, addressSize: req.bits }] };
 }
@@ -639,10 +791,7 @@ export function encode(req: EncodeRequest): EncodeResult {
   if (fits === 0) {
     const asMemory = leaOfImmediate(req);
     if (asMemory !== undefined) return encode(asMemory);
-    ctx.ignoreSizes = true;
-    const sizeOnly = forms.some((f, k) => fitForm(f, recipes[k], ctx) !== Fit.No);
-    ctx.ignoreSizes = false;
-    return { ok: false, problems: [error(sizeOnly ? 'mismatch in operand sizes' : 'invalid combination of opcode and operands')] };
+    return { ok: false, problems: [error(whyNoFormFits(forms, recipes, classes, wanted, ctx))] };
   }
   // With an unsized memory operand, a `byte` immediate makes the operation a byte one
   // (measured: `cmp [eax], byte 5` is 80 /7 ib, not the sign-extended 83 forms).

@@ -31,8 +31,11 @@ export interface RegOperand {
 
 export interface ImmOperand extends OperandValue {
   readonly kind: 'imm';
-  /** An explicit size keyword: `byte`, `word`, `dword`. */
-  readonly size?: 8 | 16 | 32;
+  /**
+   * An explicit size keyword: `byte`, `word`, `dword`; `qword` and `tword` fit no form of the
+   * dialect (nasm: a size mismatch, or a 64-bit form's "instruction not supported").
+   */
+  readonly size?: 8 | 16 | 32 | 48 | 64 | 80;
   /** `strict`: the optimizer may not pick a shorter form. */
   readonly strict?: boolean;
   /** `short`, `near` or `far` written before a branch target. */
@@ -51,6 +54,11 @@ export interface MemOperand {
   readonly size?: 8 | 16 | 32 | 48 | 64 | 80;
   /** `far` before the brackets (`jmp far [x]`). */
   readonly far?: boolean;
+  /**
+   * `near` or `short` before the brackets: nasm takes `near` on JMP and CALL and reads either as
+   * a size no other form has (measured: `seto near [eax]` is a size mismatch).
+   */
+  readonly jump?: 'near' | 'short';
   /** An explicit segment override (`[es:ebx]`). */
   readonly segment?: SegmentRegister;
   readonly base?: Gpr32 | Gpr16;

@@ -138,6 +138,28 @@ export interface FormSpec {
    * the "operation size not specified" check otherwise (e.g. 16-bit `jmp word [x]`).
    */
   readonly explicitSizeOnly?: boolean;
+  /**
+   * How nasm's template for this form takes a size written on each operand, one letter per
+   * operand, when no form fits and nasm says why: `s` the template names the operand's size, so
+   * another size is an "invalid combination of opcode and operands" and none at all "operation
+   * size not specified"; `i` the template takes its size from the instruction (its other operands
+   * or its mnemonic), so another size is a "mismatch in operand sizes". Unset: `i` for every
+   * operand. `si|is`: nasm has two templates for the form (ADD's `rm8,imm` and `mem,imm8`), and
+   * the nearer one counts. Only memory and immediate operands read it: a register's size is its own. Measured
+   * with nasm 2.16.01 (`push byte [eax]` and `inc tword [eax]` are invalid combinations, `add
+   * al, word [eax]` and `seto word [eax]` size mismatches).
+   */
+  readonly sizes?: string;
+  /**
+   * nasm also has this form with 64-bit operands (a qword in place of its 32-bit r/m, immediate
+   * or branch target, or of the r/m16 of a segment register move), which it rejects outside
+   * 64-bit mode: with a qword there, "instruction not supported in 32-bit mode" (or 16-bit).
+   * Implied for every form with an rm32 operand (nasm widens each with REX.W); set for the others.
+   * `imm32`: the 64-bit form's immediate stays a dword (MOV's; measured, `mov qword [eax], dword
+   * 5` is "not supported", `add qword [eax], dword 5` a size mismatch). Measured: `push qword
+   * [eax]`, `push qword 5`, `mov es, qword [eax]` in bits 32.
+   */
+  readonly long?: boolean | 'imm32';
   /** The decoder does not produce this form (an alias such as `sal`); the encoder may. */
   readonly encodeOnly?: boolean;
   /**

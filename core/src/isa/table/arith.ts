@@ -24,13 +24,16 @@ function aluForms(n: number): FormSpec[] {
     form('ax,imm16', 'xi', `o16 ${hex(b + 5)} iw`),
     form('eax,sbyte32', 'mi', `o32 83 ${ext} ibs`),
     form('eax,imm32', 'xi', `o32 ${hex(b + 5)} id`),
-    form('rm8,imm8', 'mi', `80 ${ext} ib`),
-    form('rm16,sbyte16', 'mi', `o16 83 ${ext} ibs`),
-    form('rm16,imm16', 'mi', `o16 81 ${ext} iw`),
-    form('rm32,sbyte32', 'mi', `o32 83 ${ext} ibs`),
-    form('rm32,imm32', 'mi', `o32 81 ${ext} id`),
-    form('rm16,imm8', 'mi', `o16 83 ${ext} ibs`),
-    form('rm32,imm8', 'mi', `o32 83 ${ext} ibs`),
+    // (nasm's templates: `rm8,imm` taking the value's size from the r/m, and `mem,imm8` the
+    // memory's from the value; measured, `add cl, word 5` and `add tword [eax], byte 5` are size
+    // mismatches, `add tword [eax], 5` "operation size not specified".)
+    form('rm8,imm8', 'mi', `80 ${ext} ib`, { sizes: 'si|is' }),
+    form('rm16,sbyte16', 'mi', `o16 83 ${ext} ibs`, { sizes: 'si' }),
+    form('rm16,imm16', 'mi', `o16 81 ${ext} iw`, { sizes: 'si|is' }),
+    form('rm32,sbyte32', 'mi', `o32 83 ${ext} ibs`, { sizes: 'si' }),
+    form('rm32,imm32', 'mi', `o32 81 ${ext} id`, { sizes: 'si|is' }),
+    form('rm16,imm8', 'mi', `o16 83 ${ext} ibs`, { sizes: 'ss' }),
+    form('rm32,imm8', 'mi', `o32 83 ${ext} ibs`, { sizes: 'ss' }),
   ];
 }
 
@@ -38,11 +41,19 @@ function alu(mnemonic: string, n: number, summary: string, group: InstructionGro
   return { mnemonic, summary, group, privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC, flags, forms: aluForms(n) };
 }
 
+/**
+ * One r/m operand of 8, 16 or 32 bits, as nasm's templates name it (measured: `inc tword [eax]`
+ * and `not tword [eax]` are invalid combinations).
+ */
+function sizedRm(byteOpcode: string, opcode: string): FormSpec[] {
+  return [form('rm8', 'm', byteOpcode, { sizes: 's' }), form('rm16', 'm', `o16 ${opcode}`, { sizes: 's' }), form('rm32', 'm', `o32 ${opcode}`, { sizes: 's' })];
+}
+
 /** The F6/F7 group: one operand, ModR/M extension /n. */
 function unary(mnemonic: string, n: number, summary: string, flags: InstructionSpec['flags'], exceptions = MEM_EXC): InstructionSpec {
   return {
     mnemonic, summary, group: 'arithmetic', privilege: 'innocuous', virt: INNOCUOUS, exceptions, flags,
-    forms: [form('rm8', 'm', `F6 /${n}`), form('rm16', 'm', `o16 F7 /${n}`), form('rm32', 'm', `o32 F7 /${n}`)],
+    forms: sizedRm(`F6 /${n}`, `F7 /${n}`),
   };
 }
 
@@ -70,20 +81,21 @@ export const ARITHMETIC: readonly InstructionSpec[] = [
       form('al,imm8', 'xi', 'A8 ib'),
       form('ax,imm16', 'xi', 'o16 A9 iw'),
       form('eax,imm32', 'xi', 'o32 A9 id'),
-      form('rm8,imm8', 'mi', 'F6 /0 ib'),
-      form('rm16,imm16', 'mi', 'o16 F7 /0 iw'),
-      form('rm32,imm32', 'mi', 'o32 F7 /0 id'),
+      // (Two templates each, as ADD's: measured, `test tword [eax], 5` is "operation size not specified".)
+      form('rm8,imm8', 'mi', 'F6 /0 ib', { sizes: 'si|is' }),
+      form('rm16,imm16', 'mi', 'o16 F7 /0 iw', { sizes: 'si|is' }),
+      form('rm32,imm32', 'mi', 'o32 F7 /0 id', { sizes: 'si|is' }),
     ],
   },
   {
     mnemonic: 'inc', summary: 'Add 1 to the operand (CF unchanged).', group: 'arithmetic',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC, flags: { modified: ['OF', 'SF', 'ZF', 'AF', 'PF'] },
-    forms: [form('r16', 'o', 'o16 40+r'), form('r32', 'o', 'o32 40+r'), form('rm8', 'm', 'FE /0'), form('rm16', 'm', 'o16 FF /0'), form('rm32', 'm', 'o32 FF /0')],
+    forms: [form('r16', 'o', 'o16 40+r'), form('r32', 'o', 'o32 40+r'), ...sizedRm('FE /0', 'FF /0')],
   },
   {
     mnemonic: 'dec', summary: 'Subtract 1 from the operand (CF unchanged).', group: 'arithmetic',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC, flags: { modified: ['OF', 'SF', 'ZF', 'AF', 'PF'] },
-    forms: [form('r16', 'o', 'o16 48+r'), form('r32', 'o', 'o32 48+r'), form('rm8', 'm', 'FE /1'), form('rm16', 'm', 'o16 FF /1'), form('rm32', 'm', 'o32 FF /1')],
+    forms: [form('r16', 'o', 'o16 48+r'), form('r32', 'o', 'o32 48+r'), ...sizedRm('FE /1', 'FF /1')],
   },
   { ...unary('not', 2, 'Invert every bit of the operand.', { note: 'No flags change.' }), group: 'logic' },
   unary('neg', 3, "Replace the operand with its two's complement.", { modified: STATUS, note: 'CF = 0 if the operand was 0, else 1.' }),
@@ -93,9 +105,7 @@ export const ARITHMETIC: readonly InstructionSpec[] = [
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC,
     flags: { modified: ['OF', 'CF'], undefined: ['SF', 'ZF', 'AF', 'PF'] },
     forms: [
-      form('rm8', 'm', 'F6 /5'),
-      form('rm16', 'm', 'o16 F7 /5'),
-      form('rm32', 'm', 'o32 F7 /5'),
+      ...sizedRm('F6 /5', 'F7 /5'),
       form('r16,rm16', 'rm', 'o16 0F AF /r', { cpu: '386' }),
       form('r32,rm32', 'rm', 'o32 0F AF /r'),
       form('r16,sbyte16', 'bi', 'o16 6B /r ibs', { encodeOnly: true, cpu: '186' }),

@@ -7,18 +7,21 @@ import { CONDITION_CODES, form, hex } from './form';
 
 const MEM_EXC = ['#GP', '#SS', '#PF', '#AC'];
 
-/** The C0/C1/D0-D3 group: ModR/M extension /n, count 1, CL or imm8. */
+/**
+ * The C0/C1/D0-D3 group: ModR/M extension /n, count 1, CL or imm8. nasm's templates name every
+ * size (measured: `rol tword [eax], cl` and `rol al, word 5` are invalid combinations).
+ */
 function shiftForms(n: number): FormSpec[] {
   return [
-    form('rm8,one', 'mx', `D0 /${n}`),
-    form('rm8,cl', 'mx', `D2 /${n}`),
-    form('rm8,imm8', 'mi', `C0 /${n} ib`, { cpu: '186' }),
-    form('rm16,one', 'mx', `o16 D1 /${n}`),
-    form('rm16,cl', 'mx', `o16 D3 /${n}`),
-    form('rm16,imm8', 'mi', `o16 C1 /${n} ib`, { cpu: '186' }),
-    form('rm32,one', 'mx', `o32 D1 /${n}`),
-    form('rm32,cl', 'mx', `o32 D3 /${n}`),
-    form('rm32,imm8', 'mi', `o32 C1 /${n} ib`),
+    form('rm8,one', 'mx', `D0 /${n}`, { sizes: 'ss' }),
+    form('rm8,cl', 'mx', `D2 /${n}`, { sizes: 'ss' }),
+    form('rm8,imm8', 'mi', `C0 /${n} ib`, { cpu: '186', sizes: 'ss' }),
+    form('rm16,one', 'mx', `o16 D1 /${n}`, { sizes: 'ss' }),
+    form('rm16,cl', 'mx', `o16 D3 /${n}`, { sizes: 'ss' }),
+    form('rm16,imm8', 'mi', `o16 C1 /${n} ib`, { cpu: '186', sizes: 'ss' }),
+    form('rm32,one', 'mx', `o32 D1 /${n}`, { sizes: 'ss' }),
+    form('rm32,cl', 'mx', `o32 D3 /${n}`, { sizes: 'ss' }),
+    form('rm32,imm8', 'mi', `o32 C1 /${n} ib`, { sizes: 'ss' }),
   ];
 }
 
@@ -58,11 +61,13 @@ function bitTest(mnemonic: string, op: number, n: number, summary: string): Inst
   return {
     mnemonic, summary, group: 'bit', cpu: '386', privilege: 'innocuous', virt: INNOCUOUS, exceptions: MEM_EXC,
     flags: { modified: ['CF'], undefined: ['OF', 'SF', 'AF', 'PF'] },
+    // (The immediate forms name their sizes, the register ones take the register's: measured,
+    // `bt byte [eax], 5` is an invalid combination, `bt byte [eax], ax` a size mismatch.)
     forms: [
       form('rm16,r16', 'mr', `o16 0F ${hex(op)} /r`),
       form('rm32,r32', 'mr', `o32 0F ${hex(op)} /r`),
-      form('rm16,imm8', 'mi', `o16 0F BA /${n} ib`),
-      form('rm32,imm8', 'mi', `o32 0F BA /${n} ib`),
+      form('rm16,imm8', 'mi', `o16 0F BA /${n} ib`, { sizes: 'ss' }),
+      form('rm32,imm8', 'mi', `o32 0F BA /${n} ib`, { sizes: 'ss' }),
     ],
   };
 }

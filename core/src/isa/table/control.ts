@@ -21,7 +21,7 @@ export const CONTROL: readonly InstructionSpec[] = [
     forms: [
       form('rel8', 'j', 'EB cb'),
       form('rel16', 'j', 'o16 E9 cw', { explicitSizeOnly: true }),
-      form('rel32', 'j', 'o32 E9 cd', { explicitSizeOnly: true, cpuUnsized: '8086' }),
+      form('rel32', 'j', 'o32 E9 cd', { explicitSizeOnly: true, cpuUnsized: '8086', long: true }),
       form('ptr16:16', 'p', 'o16 EA cp', { explicitSizeOnly: true, ...SENSITIVE }),
       form('ptr16:32', 'p', 'o32 EA cp', { explicitSizeOnly: true, cpuUnsized: '8086', ...SENSITIVE }),
       form('mfar16', 'm', 'o16 FF /5', { explicitSizeOnly: true, ...SENSITIVE }),
@@ -35,7 +35,7 @@ export const CONTROL: readonly InstructionSpec[] = [
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP', '#SS', '#PF', '#NP', '#TS'],
     forms: [
       form('rel16', 'j', 'o16 E8 cw', { explicitSizeOnly: true }),
-      form('rel32', 'j', 'o32 E8 cd', { explicitSizeOnly: true, cpuUnsized: '8086' }),
+      form('rel32', 'j', 'o32 E8 cd', { explicitSizeOnly: true, cpuUnsized: '8086', long: true }),
       form('ptr16:16', 'p', 'o16 9A cp', { explicitSizeOnly: true, ...SENSITIVE }),
       form('ptr16:32', 'p', 'o32 9A cp', { explicitSizeOnly: true, cpuUnsized: '8086', ...SENSITIVE }),
       form('mfar16', 'm', 'o16 FF /3', { explicitSizeOnly: true, ...SENSITIVE }),

@@ -27,10 +27,11 @@ export const DATA: readonly InstructionSpec[] = [
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP', '#SS', '#PF', '#AC', '#UD', '#NP'],
     flags: { note: 'No flags change; MOV to/from CR and DR leave OF SF ZF AF PF CF undefined.' },
     forms: [
-      form('m16,sreg', 'mr', '8C /r', { privilege: 'sensitive-unprivileged', virt: MOV_FROM_SREG }),
+      // (nasm also has these two with a 64-bit r/m: see FormSpec.long.)
+      form('m16,sreg', 'mr', '8C /r', { long: true, privilege: 'sensitive-unprivileged', virt: MOV_FROM_SREG }),
       form('r16,sreg', 'mr', 'o16 8C /r', { privilege: 'sensitive-unprivileged', virt: MOV_FROM_SREG }),
       form('r32,sreg', 'mr', 'o32 8C /r', { privilege: 'sensitive-unprivileged', virt: MOV_FROM_SREG }),
-      form('sreg,rm16', 'rm', '8E /r', { privilege: 'sensitive-unprivileged', virt: MOV_TO_SREG }),
+      form('sreg,rm16', 'rm', '8E /r', { long: true, privilege: 'sensitive-unprivileged', virt: MOV_TO_SREG }),
       form('sreg,r32', 'rm', '8E /r', { privilege: 'sensitive-unprivileged', virt: MOV_TO_SREG }),
       form('r32,creg', 'mr', '0F 20 /r', { privilege: 'privileged', virt: MOV_FROM_CR }),
       form('creg,r32', 'rm', '0F 22 /r', { privilege: 'privileged', virt: MOV_TO_CR }),
@@ -51,18 +52,22 @@ export const DATA: readonly InstructionSpec[] = [
       form('r8,imm8', 'oi', 'B0+r ib'),
       form('r16,imm16', 'oi', 'o16 B8+r iw'),
       form('r32,imm32', 'oi', 'o32 B8+r id'),
-      form('rm8,imm8', 'mi', 'C6 /0 ib'),
-      form('rm16,imm16', 'mi', 'o16 C7 /0 iw'),
-      form('rm32,imm32', 'mi', 'o32 C7 /0 id'),
+      // (Two templates each, as ADD's, `rm8,imm` and `mem,imm8`: measured, `mov tword [eax], 5`
+      // is "operation size not specified", `mov word [eax], byte 5` a mismatch.)
+      form('rm8,imm8', 'mi', 'C6 /0 ib', { sizes: 'si|is' }),
+      form('rm16,imm16', 'mi', 'o16 C7 /0 iw', { sizes: 'si|is' }),
+      form('rm32,imm32', 'mi', 'o32 C7 /0 id', { sizes: 'si|is', long: 'imm32' }),
     ],
   },
   {
     mnemonic: 'movzx', cpu: '386', summary: 'Copy a byte or word, zero-extended to the destination size.', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP', '#SS', '#PF', '#AC'],
     forms: [
+      // (The 32-bit forms name the source's size, the 16-bit one takes a byte: measured, `movzx
+      // eax, dword [eax]` is an invalid combination, `movzx ax, word [eax]` a size mismatch.)
       form('r16,rm8', 'rm', 'o16 0F B6 /r'),
-      form('r32,rm8', 'rm', 'o32 0F B6 /r'),
-      form('r32,rm16', 'rm', 'o32 0F B7 /r'),
+      form('r32,rm8', 'rm', 'o32 0F B6 /r', { sizes: 'is' }),
+      form('r32,rm16', 'rm', 'o32 0F B7 /r', { sizes: 'is' }),
     ],
   },
   {
@@ -70,8 +75,8 @@ export const DATA: readonly InstructionSpec[] = [
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#GP', '#SS', '#PF', '#AC'],
     forms: [
       form('r16,rm8', 'rm', 'o16 0F BE /r'),
-      form('r32,rm8', 'rm', 'o32 0F BE /r'),
-      form('r32,rm16', 'rm', 'o32 0F BF /r'),
+      form('r32,rm8', 'rm', 'o32 0F BE /r', { sizes: 'is' }),
+      form('r32,rm16', 'rm', 'o32 0F BF /r', { sizes: 'is' }),
     ],
   },
   {
@@ -96,19 +101,21 @@ export const DATA: readonly InstructionSpec[] = [
     forms: [
       form('r16', 'o', 'o16 50+r'),
       form('r32', 'o', 'o32 50+r'),
-      form('rm16', 'm', 'o16 FF /6'),
-      form('rm32', 'm', 'o32 FF /6'),
+      // (nasm's templates name every size here: measured, `push byte [eax]` and `push tword 5` are
+      // invalid combinations; `push qword 5` is a 64-bit form's, see FormSpec.long.)
+      form('rm16', 'm', 'o16 FF /6', { sizes: 's' }),
+      form('rm32', 'm', 'o32 FF /6', { sizes: 's' }),
       form('es', 'x', '06', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('cs', 'x', '0E', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('ss', 'x', '16', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('ds', 'x', '1E', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('fs', 'x', '0F A0', { cpu: '386', privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       form('gs', 'x', '0F A8', { cpu: '386', privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
-      form('imm8', 'i', '6A ibs', { cpu: '186' }),
-      form('sbyte16', 'i', 'o16 6A ibs', { explicitSizeOnly: true, cpu: '186' }),
-      form('sbyte32', 'i', 'o32 6A ibs', { explicitSizeOnly: true, cpuUnsized: '186' }),
-      form('imm16', 'i', 'o16 68 iw', { explicitSizeOnly: true, cpu: '186' }),
-      form('imm32', 'i', 'o32 68 id', { explicitSizeOnly: true, signedByteBelow386: true }),
+      form('imm8', 'i', '6A ibs', { cpu: '186', sizes: 's' }),
+      form('sbyte16', 'i', 'o16 6A ibs', { explicitSizeOnly: true, cpu: '186', sizes: 's' }),
+      form('sbyte32', 'i', 'o32 6A ibs', { explicitSizeOnly: true, cpuUnsized: '186', sizes: 's' }),
+      form('imm16', 'i', 'o16 68 iw', { explicitSizeOnly: true, cpu: '186', sizes: 's' }),
+      form('imm32', 'i', 'o32 68 id', { explicitSizeOnly: true, signedByteBelow386: true, sizes: 's', long: true }),
     ],
   },
   {
@@ -117,8 +124,8 @@ export const DATA: readonly InstructionSpec[] = [
     forms: [
       form('r16', 'o', 'o16 58+r'),
       form('r32', 'o', 'o32 58+r'),
-      form('rm16', 'm', 'o16 8F /0'),
-      form('rm32', 'm', 'o32 8F /0'),
+      form('rm16', 'm', 'o16 8F /0', { sizes: 's' }),
+      form('rm32', 'm', 'o32 8F /0', { sizes: 's' }),
       form('es', 'x', '07', { privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
       // The 8086's POP CS, whose byte later processors made the two-byte opcode escape.
       form('cs', 'x', '0F', { encodeOnly: true, obsolete: true, privilege: 'sensitive-unprivileged', virt: SEGMENT_PUSH_POP }),
@@ -204,6 +211,7 @@ export const DATA: readonly InstructionSpec[] = [
   {
     mnemonic: 'cmpxchg8b', cpu: '586', summary: 'Compare EDX:EAX with the quadword; if equal store ECX:EBX there, else load it into EDX:EAX.', group: 'data',
     privilege: 'innocuous', virt: INNOCUOUS, exceptions: ['#UD', '#GP', '#SS', '#PF', '#AC'], flags: { modified: ['ZF'] },
-    forms: [form('m64', 'm', '0F C7 /1')],
+    // (measured: `cmpxchg8b dword [eax]` is an invalid combination.)
+    forms: [form('m64', 'm', '0F C7 /1', { sizes: 's' })],
   },
 ];

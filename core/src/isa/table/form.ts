@@ -13,6 +13,8 @@ interface FormExtra {
   readonly jccOverJmp?: boolean;
   readonly signedByteBelow386?: boolean;
   readonly obsolete?: boolean;
+  readonly sizes?: string;
+  readonly long?: boolean | 'imm32';
 }
 
 /** `spec` as needing processor level `cpu` under nasm's `cpu` directive (see InstructionSpec.cpu). */

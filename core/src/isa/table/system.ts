@@ -41,7 +41,7 @@ const HINT_NOPS: readonly InstructionSpec[] = Array.from({ length: 64 }, (_, n) 
     return {
       mnemonic: `hint_nop${n}`, summary: `Reserved NOP (${enc}, P6): no operation; the operand is never accessed.`,
       group: 'misc', privilege: 'innocuous', virt: INNOCUOUS,
-      forms: [form('rm16', 'm', `o16 ${enc}`, { cpu: '686', ...encodeOnly }), form('rm32', 'm', `o32 ${enc}`, { cpu: '686', ...encodeOnly })],
+      forms: [form('rm16', 'm', `o16 ${enc}`, { cpu: '686', sizes: 's', ...encodeOnly }), form('rm32', 'm', `o32 ${enc}`, { cpu: '686', sizes: 's', ...encodeOnly })],
     } satisfies InstructionSpec;
   });
 
@@ -119,7 +119,8 @@ export const SYSTEM: readonly InstructionSpec[] = [
   {
     mnemonic: 'nop', summary: 'No operation. `nop r/m16`/`nop r/m32` (0F 1F /0, P6) is the multi-byte form compilers pad with: its operand is never accessed.',
     group: 'misc', privilege: 'innocuous', virt: INNOCUOUS,
-    forms: [form('', '', '90'), form('rm16', 'm', 'o16 0F 1F /0', { cpu: '686' }), form('rm32', 'm', 'o32 0F 1F /0', { cpu: '686' })],
+    // (nasm's templates name the size: measured, `nop byte [eax]` is an invalid combination.)
+    forms: [form('', '', '90'), form('rm16', 'm', 'o16 0F 1F /0', { cpu: '686', sizes: 's' }), form('rm32', 'm', 'o32 0F 1F /0', { cpu: '686', sizes: 's' })],
   },
   ...HINT_NOPS,
   simple('pause', 'F3 90', 'Spin-loop hint (a NOP with a REP prefix on older processors).', 'innocuous',

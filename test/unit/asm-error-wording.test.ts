@@ -1,0 +1,60 @@
+// Errors worded as nasm words them: for every recorded fixture nasm rejects (test/fixtures/nasm,
+// its .err), the errors on the fixture's own lines are nasm's, line and message, and we give no
+// other; the call site stands for an error from a macro expansion. nasm repeats an error in each
+// pass it meets it in: each counts once. nasm-corpus.test.ts checks the lines alone, for every
+// fixture; the fixtures below differ from nasm in their wording, each for its reason.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { assembleFixture, findAsm } from '../support/nasm-fixtures';
+
+const ROOT = path.join(__dirname, '..', 'fixtures', 'nasm');
+
+/** Fixtures whose errors are worded otherwise than nasm's, and why. */
+const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
+  'asm/err-align-fill.asm': 'Ringside names the directive `align` cannot repeat, nasm wants an instruction',
+  'asm/err-align-times.asm': 'Ringside says `times` cannot repeat the `align` macro, nasm wants an instruction',
+  'asm/err-directive-label.asm': 'Ringside says a directive is no label, nasm reads the line as the directive',
+  'asm/err-float.asm': 'floats nasm gives other bits than Ringside: Ringside\'s own errors',
+  'asm/err-incbin-offset.asm': 'Ringside adds the negative offset to nasm\'s words',
+  'asm/err-istruc-forward.asm': 'Ringside names the field defined after the `at`, on each line',
+  'asm/err-label-scaled.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',
+  'asm/err-label-sums.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',
+  'asm/err-outside-dialect.asm': 'instructions nasm has and the dialect leaves out: Ringside\'s own error',
+  'asm/err-rep-count.asm': 'the preprocessor does not know labels: Ringside\'s own message for a name it cannot read',
+  'asm/err-scale-equ.asm': 'nasm stops after its first pass, before the undefined symbol Ringside also reports',
+  'asm/err-section-origin.asm': 'Ringside reports a section before the origin that nasm lays out silently',
+  'asm/err-seg-wrt.asm': 'nasm stops after its first pass, before the lines Ringside also reports',
+  'asm/err-stack-frame.asm': 'an %arg list nasm gives up on a line earlier than Ringside',
+  'asm/err-unterminated-if.asm': 'nasm\'s is a fatal error past the last line, Ringside\'s at the %if',
+  'asm/err-align-absolute.asm': 'nasm reports the padding once per byte of it',
+  'asm/err-context-local.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
+  'asm/err-data-size-integer.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
+};
+
+/** The distinct errors of `lines` on `own`'s lines, sorted; a warning made an error without its class (`[-w+error=user]`). */
+function errorsOf(lines: readonly string[], own: string): string[] {
+  return [...new Set(lines.filter((l) => l.startsWith(`${own}:`) && l.includes(': error: ')).map((l) => l.replace(/ \[-w\+error=[^\]]*\]$/, '')))].sort();
+}
+
+describe("errors in nasm's words", () => {
+  const files = findAsm(ROOT).filter((f) => fs.existsSync(f.replace(/\.asm$/, '.err')));
+  it('has rejected fixtures', () => assert.ok(files.length > 0));
+  for (const file of files) {
+    const rel = path.relative(ROOT, file);
+    if (WORDED_OTHERWISE[rel] !== undefined) continue;
+    it(`${rel}: nasm's errors, line and message`, () => {
+      const own = path.basename(file);
+      const nasm = errorsOf(fs.readFileSync(file.replace(/\.asm$/, '.err'), 'utf8').split('\n'), own);
+      const ours = errorsOf(assembleFixture(file).diagnostics.filter((d) => d.severity === 'error').map((d) => {
+        const site = [d.range, ...(d.expansion ?? [])].filter((r) => path.basename(r.file) === own).at(-1);
+        return site === undefined ? '' : `${own}:${site.start.line + 1}: error: ${d.message}`;
+      }), own);
+      assert.deepEqual(ours, nasm);
+    });
+  }
+  it('lists only fixtures that exist', () => {
+    for (const rel of Object.keys(WORDED_OTHERWISE)) assert.ok(fs.existsSync(path.join(ROOT, rel)), rel);
+  });
+});
