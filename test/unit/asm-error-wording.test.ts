@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assembleFixture, findAsm } from '../support/nasm-fixtures';
+import { assembleFixture, findAsm, NasmPlaces } from '../support/nasm-fixtures';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nasm');
 
@@ -33,9 +33,17 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-data-size-integer.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
 };
 
-/** The distinct errors of `lines` on `own`'s lines, sorted; a warning made an error without its class (`[-w+error=user]`). */
-function errorsOf(lines: readonly string[], own: string): string[] {
-  return [...new Set(lines.filter((l) => l.startsWith(`${own}:`) && l.includes(': error: ')).map((l) => l.replace(/ \[-w\+error=[^\]]*\]$/, '')))].sort();
+/**
+ * The distinct errors of `lines` at the fixture's own places (not in a file it includes; a line a
+ * `%line` renumbered by the name it gave), sorted; a warning made an error without its class
+ * (`[-w+error=user]`).
+ */
+function errorsOf(lines: readonly string[], places: NasmPlaces): string[] {
+  const own = lines.filter((l) => {
+    const m = /^(.+?):(-?\d+): error: /.exec(l);
+    return m !== null && places.own(`${m[1]}:${m[2]}`);
+  });
+  return [...new Set(own.map((l) => l.replace(/ \[-w\+error=[^\]]*\]$/, '')))].sort();
 }
 
 describe("errors in nasm's words", () => {
@@ -46,11 +54,13 @@ describe("errors in nasm's words", () => {
     if (WORDED_OTHERWISE[rel] !== undefined) continue;
     it(`${rel}: nasm's errors, line and message`, () => {
       const own = path.basename(file);
-      const nasm = errorsOf(fs.readFileSync(file.replace(/\.asm$/, '.err'), 'utf8').split('\n'), own);
-      const ours = errorsOf(assembleFixture(file).diagnostics.filter((d) => d.severity === 'error').map((d) => {
-        const site = [d.range, ...(d.expansion ?? [])].filter((r) => path.basename(r.file) === own).at(-1);
-        return site === undefined ? '' : `${own}:${site.start.line + 1}: error: ${d.message}`;
-      }), own);
+      const r = assembleFixture(file);
+      const places = new NasmPlaces(file, r);
+      const nasm = errorsOf(fs.readFileSync(file.replace(/\.asm$/, '.err'), 'utf8').split('\n'), places);
+      const ours = errorsOf(r.diagnostics.filter((d) => d.severity === 'error').map((d) => {
+        const site = [d.range, ...(d.expansion ?? [])].filter((rg) => path.basename(rg.file) === own).at(-1);
+        return site === undefined ? '' : `${places.key(site)}: error: ${d.message}`;
+      }), places);
       assert.deepEqual(ours, nasm);
     });
   }

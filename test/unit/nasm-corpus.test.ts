@@ -5,9 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assemble, type AssembleResult, type SourceRange } from '../../core/src/asm/index';
-import { ReportedLines } from '../../core/src/asm/reported-lines';
-import { assembleFixture, findAsm } from '../support/nasm-fixtures';
+import { assemble, type AssembleResult } from '../../core/src/asm/index';
+import { assembleFixture, findAsm, NasmPlaces } from '../support/nasm-fixtures';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nasm');
 /** Fixtures for nasm's --limit-X whose first error message and line we match exactly. */
@@ -27,41 +26,6 @@ function describeMismatch(r: AssembleResult, expected: Uint8Array): string {
   const src = entry ? lines[entry.range.start.line]?.trim() : '';
   return `first difference at offset 0x${i.toString(16)} (${where}: ${src})\n  expected: ${hex(expected, i, 12)}\n  actual:   ${hex(actual, i, 12)}\n` +
     `  sizes: expected ${expected.length}, actual ${actual.length}`;
-}
-
-/**
- * The places of a fixture's messages as nasm names them, `name:line`: a line a `%line` renumbered
- * by the name and number it gave (see reported-lines.ts), any other by its file relative to the
- * fixture's directory (nasm's working directory). The files it includes are left out (their
- * messages are not compared): `own` says whether a place is not in one of them.
- */
-class NasmPlaces {
-  private readonly reported: ReportedLines;
-  private readonly included: Set<string>;
-
-  constructor(private readonly file: string, r: AssembleResult) {
-    this.reported = new ReportedLines(r.lineDirectives);
-    this.included = new Set(r.files.filter((f) => f !== file).map((f) => path.relative(path.dirname(file), f)));
-  }
-
-  key(range: SourceRange): string {
-    const p = this.reported.at(range.file, range.start.line);
-    return `${p?.file ?? path.relative(path.dirname(this.file), range.file)}:${(p?.line ?? range.start.line) + 1}`;
-  }
-
-  own(key: string): boolean {
-    return !this.included.has(key.slice(0, key.lastIndexOf(':')));
-  }
-
-  /** The places of nasm's messages of `kind` (`error`, `warning`, `...` for the macro lines after one) in `text`. */
-  nasm(text: string, kind: string): Set<string> {
-    const out = new Set<string>();
-    for (const l of text.split('\n')) {
-      const m = /^(.+?):(-?\d+): (error:|warning:|\.\.\.)/.exec(l);
-      if (m !== null && m[3].startsWith(kind) && this.own(`${m[1]}:${m[2]}`)) out.add(`${m[1]}:${m[2]}`);
-    }
-    return out;
-  }
 }
 
 describe('nasm corpus (byte-identical with nasm -f bin)', () => {
