@@ -63,6 +63,21 @@ describe('ringside CLI', function () {
     assert.equal(r.code, 0, r.err);
     assert.deepEqual([...fs.readFileSync(path.join(dir, 'out.img'))], [9]);
   });
+  it('finds an %include named from the working directory, as nasm run from a project\'s top does (nasm run now)', function () {
+    if (!hasNasm) this.skip();
+    // nasm 2.16 looks in its working directory (and -I), not in FILE's: `nasm -f bin boot/main.asm`
+    // run from the top takes `%include "boot/defs.inc"`, and `incbin "boot/blob"`, from there.
+    fs.mkdirSync(path.join(dir, 'proj', 'boot'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'proj', 'boot', 'defs.inc'), 'db 7\n');
+    fs.writeFileSync(path.join(dir, 'proj', 'boot', 'blob'), 'AB');
+    fs.writeFileSync(path.join(dir, 'proj', 'boot', 'main.asm'), '%include "boot/defs.inc"\nincbin "boot/blob"\n');
+    const cwd = path.join(dir, 'proj');
+    const ours = ringside(['asm', 'boot/main.asm', '-o', 'ours.bin'], cwd);
+    assert.equal(ours.code, 0, ours.err);
+    const nasm = spawnSync('nasm', ['-f', 'bin', 'boot/main.asm', '-o', 'nasm.bin'], { cwd, encoding: 'utf8' });
+    assert.equal(nasm.status, 0, nasm.stderr);
+    assert.deepEqual(fs.readFileSync(path.join(cwd, 'ours.bin')), fs.readFileSync(path.join(cwd, 'nasm.bin')));
+  });
   it('exits 1 with file:line:col: error: lines on errors', () => {
     fs.writeFileSync(path.join(dir, 'bad.asm'), 'bits 32\n  mov eax, nope\n  jmp gone\n');
     const r = ringside(['asm', 'bad.asm'], dir);

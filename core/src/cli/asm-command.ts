@@ -7,6 +7,7 @@ import { assemble, renderListing, type AssembleLimits } from '../asm/index';
 import { LIMIT_FLAGS } from '../asm/limits';
 import { fileErrorReason, readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
+import { includeSearchPaths } from './include-paths';
 import { UsageError, type Io } from './usage';
 
 interface AsmArgs {
@@ -73,7 +74,7 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   if (input === undefined) return 1;
   const text = input.toString('utf8');
   keepOptimizedCode();
-  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths: args.includes, defines: args.defines, limits: args.limits });
+  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths: includeSearchPaths(args.includes, process.cwd()), defines: args.defines, limits: args.limits });
   const cwd = process.cwd();
   let errors = 0;
   for (const d of result.diagnostics) {
