@@ -13,7 +13,7 @@ import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath } from './paths';
 import { resolveMemory } from './effective-address';
-import { StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
+import { registerOutsideDialect, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
 import { DataWriter, onlyReserve, staticItems } from './data-bytes';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
@@ -22,6 +22,7 @@ import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } fro
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { REGISTERS } from '../isa/registers';
+import { isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
 const NO_PREFIX_NAMES: readonly PrefixName[] = [];
@@ -482,6 +483,8 @@ class Assembler implements EvalContext {
     if (special) return special;
     if (this.pass > 0 || this.final) {
       if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
+      // No symbol can have a register's name (the parser refuses it as a label).
+      else if (isRegisterOutsideDialect(name)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
       else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
