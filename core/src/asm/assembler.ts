@@ -303,7 +303,9 @@ class Assembler implements EvalContext {
     for (const p of previous) {
       const s = this.sectionByName.get(p.name) ?? this.openSection(p.name, undefined);
       s.address = p.address; s.fileOffset = p.fileOffset;
-      s.progbits = p.progbits; s.align = p.align; s.start = p.start; s.vstart = p.vstart; s.follows = p.follows; s.vfollows = p.vfollows;
+      // Starts and alignments are given again as the pass meets them (nasm forgets them at each
+      // pass's start: a `start=` after an `align` of an earlier pass is no conflict).
+      s.progbits = p.progbits; s.follows = p.follows; s.vfollows = p.vfollows;
       s.size = 0;
     }
     this.sec = 0;
@@ -1032,25 +1034,47 @@ class Assembler implements EvalContext {
       const valueToks = args.slice(i + 2, j);
       i = j - 1;
       if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
-      if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'start' && key !== 'vstart') {
+      if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'valign' && key !== 'start' && key !== 'vstart') {
         this.warning('section-attr', `ignoring unknown section attribute: "${key}=${valueToks.map((x) => x.text).join('')}"`, t);
         continue;
       }
+      // As nasm's bin output takes them (output/outbin.c, bin_assign_attributes): a start or
+      // vstart drops the alignment given before it, which must agree with it, and an alignment
+      // given after one must agree with it too.
       if (key === 'follows' || key === 'vfollows') {
         const target = valueToks.map((x) => x.text).join('');
-        if (key === 'follows') s.follows = target; else s.vfollows = target;
+        if (key === 'follows') {
+          if (s.start !== undefined) this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t);
+          s.follows = target;
+        } else if (s.vstart !== undefined) {
+          // (nasm then reads the name as another attribute, and warns about it: measured.)
+          this.error('section-attr', 'cannot combine `vstart\' and `vfollows\' section attributes', t);
+          this.warning('section-attr', `ignoring unknown section attribute: "${target}"`, valueToks[0]);
+        } else s.vfollows = target;
         continue;
       }
       const e = this.exprArgFrom(st, valueToks);
       const v = e ? this.constant(e, `section ${key}=`) : undefined;
       if (v === undefined) continue;
-      if (key === 'align') {
-        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `section alignment ${v} is not a power of two`, t);
-        else raiseAlignment(s, v);
-      } else if (key === 'start') s.start = v;
-      else s.vstart = v;
+      if (key === 'align' || key === 'valign') {
+        const at = key === 'align' ? s.start : s.vstart;
+        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', key === 'align' ? `section alignment ${v} is not a power of two` : `argument to \`valign' is not a power of two`, t);
+        else if (at !== undefined && at % Math.max(v, (key === 'align' ? s.align : s.valign) ?? 1) !== 0) {
+          this.error('section-attr', key === 'align' ? '`align\' value conflicts with section start address' : '`valign\' value conflicts with `vstart\' address', t);
+        } else if (key === 'align') raiseAlignment(s, v);
+        else if (s.valign === undefined || v > s.valign) s.valign = v;
+      } else if (key === 'start') {
+        if (s.follows !== undefined) { this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t); continue; }
+        s.start = v;
+        if (s.align !== undefined && v % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
+        s.align = undefined;
+      } else {
+        if (s.vfollows !== undefined) { this.error('section-attr', 'cannot combine `vstart\' and `vfollows\' section attributes', t); continue; }
+        s.vstart = v;
+        if (s.valign !== undefined && v % s.valign !== 0) this.error('section-attr', '`vstart\' address conflicts with `valign\' value', t);
+        s.valign = undefined;
+      }
     }
-    if (s.start !== undefined && s.align !== undefined && s.start % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
   }
 
   private incbin(st: ParsedStatement, args: readonly PPToken[]): void {
