@@ -15,6 +15,7 @@ import { dirName, joinPath } from './paths';
 import { resolveMemory } from './effective-address';
 import { registerOutsideDialect, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
 import { DataWriter, onlyReserve, staticItems } from './data-bytes';
+import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
@@ -73,6 +74,8 @@ export interface AssemblyOutput {
   readonly symbols: Map<string, SymbolDef>;
   readonly results: StatementResults;
   readonly sections: Section[];
+  /** The map file `[map]` asked for, with the sections and symbols it reports. */
+  readonly map?: MapFile;
 }
 
 export interface AssemblerHost {
@@ -165,6 +168,10 @@ class Assembler implements EvalContext {
   private changed = false;
   private origin = 0;
   private originSet = false;
+  /** What `[map]` lines asked for (read in the first pass, as nasm reads them). */
+  private mapRequest: MapRequest | undefined;
+  /** The sections in the order the last layout put them. */
+  private sectionOrder: readonly Section[] = [];
   private bits: 16 | 32 = 16;
   /** The processor level of nasm's `cpu` directive (see cpu-level.ts): ANY_CPU until one lowers it. */
   private cpu = ANY_CPU;
@@ -255,7 +262,28 @@ class Assembler implements EvalContext {
     this.reportSymbolTypes();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
+    const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map };
+  }
+
+  /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
+  private mapFile(request: MapRequest): MapFile {
+    const sections = this.sectionOrder.map((s) => ({ name: s.name, progbits: s.progbits, length: s.size, placement: s.placement! }));
+    const absolute: MapSymbol[] = [];
+    const bySection = new Map<string, MapSymbol[]>();
+    for (const def of this.symbols.values()) {
+      if (def.value === undefined) continue;
+      const value = def.big ?? def.value;
+      if (def.sec < 0) absolute.push({ name: def.name, value });
+      else {
+        // A label holds its offset in the section; a constant (`here equ $`), its address.
+        const section = this.sections[def.sec];
+        let list = bySection.get(section.name);
+        if (list === undefined) bySection.set(section.name, list = []);
+        list.push({ name: def.name, value: def.kind === 'constant' ? def.value - section.address : value });
+      }
+    }
+    return { request, origin: this.origin, sections, absolute, bySection };
   }
 
   /** Names given a symbol type in `global`/`static` (`global start:function`), for `reportSymbolTypes`. */
@@ -334,6 +362,7 @@ class Assembler implements EvalContext {
     const before = this.sections.map((s) => s.address);
     const layout = layoutSections(this.sections, this.originSet ? this.origin : undefined);
     this.origin = layout.origin;
+    this.sectionOrder = layout.order;
     for (const p of layout.problems) {
       if (this.final) this.sink.error('section-layout', p.message, lineRange(this.stmts.length > 0 ? this.lines.file(this.lineOf[0]) : '', 0, 0, 0));
     }
@@ -864,6 +893,13 @@ class Assembler implements EvalContext {
         if (first !== 'rel' && first !== 'abs' && first !== 'bnd' && first !== 'nobnd') this.error('syntax', 'invalid parameter to [default] directive: rel, abs, bnd or nobnd', args[0] ?? word);
         return;
       }
+      case 'map':
+        // `[map all boot.map]`: the words, as nasm splits them (at blanks), read in the first pass.
+        if (this.pass === 0) {
+          const text = args.length === 0 ? '' : this.lines.text[this.line].slice(args[0].start, args[args.length - 1].end);
+          this.mapRequest = readMapDirective(text.split(/[ \t]+/).filter((w) => w !== ''), this.mapRequest);
+        }
+        return;
       case 'list':
         // `[list -]` / `[list +]`: the listing skips the lines between (see buildListing).
         if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', 'invalid parameter to [list] directive', args[0] ?? word);

@@ -12,6 +12,8 @@ Usage:
       its working directory first and not in FILE's directory: the same files
       are found unless both hold one of the name). Unlike nasm, which pastes
       -I DIR in front of the name, DIR works with or without a trailing slash.
+      A [map] line in FILE writes nasm's map file (a relative name is taken from
+      the working directory, as nasm takes it).
   ringside disasm FILE.bin [--org ADDR] [--bits 16|32]
       Disassemble a flat binary (default: --org 0 --bits 32); ADDR is any NASM
       number (0x7c00, 7c00h, $7c00), as with ndisasm -o. FILE - reads stdin.
