@@ -45,11 +45,11 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
           const first = fs.readFileSync(err, 'utf8').split('\n')[0];
           assert.equal(`${path.basename(errors[0].range.file)}:${errors[0].range.start.line + 1}: error: ${errors[0].message}`, first);
         }
-        // Every line nasm reports an error at, in the fixture itself: where we report one too,
-        // as the error's own line or as the call site of a macro expansion it came from.
+        // Every line nasm reports an error (or a fatal error) at, in the fixture itself: where we
+        // report one too, as the error's own line or as the call site of a macro expansion it came from.
         const own = path.basename(file);
         const expectedLines = new Set(fs.readFileSync(err, 'utf8').split('\n')
-          .map((l) => /^(.+?):(\d+): error:/.exec(l)).filter((m) => m !== null && m[1] === own).map((m) => Number(m![2])));
+          .map((l) => /^(.+?):(\d+): (?:error|fatal):/.exec(l)).filter((m) => m !== null && m[1] === own).map((m) => Number(m![2])));
         const reported = new Set(errors.flatMap((d) => [d.range, ...(d.expansion ?? [])]).filter((rg) => path.basename(rg.file) === own).map((rg) => rg.start.line + 1));
         for (const line of expectedLines) assert.ok(reported.has(line), `nasm reports an error at line ${line}, we do not (we report lines ${[...reported].join(', ')})`);
         assert.equal(r.image.length, 0);
