@@ -168,6 +168,8 @@ class Assembler implements EvalContext {
   private changed = false;
   private origin = 0;
   private originSet = false;
+  /** The last line an operand named a register outside the dialect on (see reportProblems). */
+  private dialectRegisterLine = -1;
   /** What `[map]` lines asked for (read in the first pass, as nasm reads them). */
   private mapRequest: MapRequest | undefined;
   /** The sections in the order the last layout put them. */
@@ -515,7 +517,10 @@ class Assembler implements EvalContext {
     if (this.pass > 0 || this.final) {
       if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
       // No symbol can have a register's name (the parser refuses it as a label).
-      else if (isRegisterOutsideDialect(name)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+      else if (isRegisterOutsideDialect(name)) {
+        this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        this.dialectRegisterLine = this.line;
+      }
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
       else this.error('undefined-symbol', `symbol \`${name}' not defined`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
@@ -1279,6 +1284,9 @@ class Assembler implements EvalContext {
 
   /** The encoder's problems for an instruction, each at its operand (else at the mnemonic). */
   private reportProblems(st: ParsedStatement, problems: EncodeResult['problems']): void {
+    // An operand naming a register the dialect leaves out was reported as such: the encoder's
+    // 'invalid combination of opcode and operands' for it would only repeat that.
+    if (this.dialectRegisterLine === this.line) return;
     for (const p of problems) {
       const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
       if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span);
