@@ -81,12 +81,12 @@ export class NasmPlaces {
     return !this.included.has(key.slice(0, key.lastIndexOf(':')));
   }
 
-  /** The places of nasm's messages of `kind` (`error`, `warning`, `...` for the macro lines after one) in `text`. */
+  /** The places of nasm's messages of `kind` (`error`, a fatal one among them, `warning`, `...` for the macro lines after one) in `text`. */
   nasm(text: string, kind: string): Set<string> {
     const out = new Set<string>();
     for (const l of text.split('\n')) {
-      const m = /^(.+?):(-?\d+): (error:|warning:|\.\.\.)/.exec(l);
-      if (m !== null && m[3].startsWith(kind) && this.own(`${m[1]}:${m[2]}`)) out.add(`${m[1]}:${m[2]}`);
+      const m = /^(.+?):(-?\d+): (error:|fatal:|warning:|\.\.\.)/.exec(l);
+      if (m !== null && (m[3] === 'fatal:' ? 'error:' : m[3]).startsWith(kind) && this.own(`${m[1]}:${m[2]}`)) out.add(`${m[1]}:${m[2]}`);
     }
     return out;
   }

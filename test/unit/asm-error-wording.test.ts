@@ -27,23 +27,22 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-section-origin.asm': 'Ringside reports a section before the origin that nasm lays out silently',
   'asm/err-seg-wrt.asm': 'nasm stops after its first pass, before the lines Ringside also reports',
   'asm/err-stack-frame.asm': 'an %arg list nasm gives up on a line earlier than Ringside',
-  'asm/err-unterminated-if.asm': 'nasm\'s is a fatal error past the last line, Ringside\'s at the %if',
   'asm/err-align-absolute.asm': 'nasm reports the padding once per byte of it',
   'asm/err-context-local.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
   'asm/err-data-size-integer.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
 };
 
 /**
- * The distinct errors of `lines` at the fixture's own places (not in a file it includes; a line a
+ * The distinct errors of `lines` at the fixture's own places (a fatal one as an error) (not in a file it includes; a line a
  * `%line` renumbered by the name it gave), sorted; a warning made an error without its class
  * (`[-w+error=user]`).
  */
 function errorsOf(lines: readonly string[], places: NasmPlaces): string[] {
   const own = lines.filter((l) => {
-    const m = /^(.+?):(-?\d+): error: /.exec(l);
+    const m = /^(.+?):(-?\d+): (?:error|fatal): /.exec(l);
     return m !== null && places.own(`${m[1]}:${m[2]}`);
   });
-  return [...new Set(own.map((l) => l.replace(/ \[-w\+error=[^\]]*\]$/, '')))].sort();
+  return [...new Set(own.map((l) => l.replace(/: fatal: /, ': error: ').replace(/ \[-w\+error=[^\]]*\]$/, '')))].sort();
 }
 
 describe("errors in nasm's words", () => {

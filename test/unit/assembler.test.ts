@@ -18,6 +18,18 @@ describe('assembler diagnostics', () => {
     assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.col]), [['unsupported-instruction', 1, 2], ['unsupported-instruction', 2, 0], ['unsupported-instruction', 3, 6]]);
   });
 
+  it('names a NASM register outside the dialect where a symbol would be undefined (nasm: "instruction not supported in 32-bit mode")', () => {
+    const r = asm('bits 32\nmov eax, [rax]\ndd xmm0\npush R8D\nmov rax, 1\n');
+    assert.deepEqual(r.diagnostics.filter((d) => d.code === 'unsupported-register').map((d) => [d.message, d.range.start.line, d.range.start.col]), [
+      ["`rax' is a NASM register that Ringside's dialect leaves out (it has the IA-32 integer and system set: no FPU, SSE, VMX, 64-bit or later extensions)", 1, 10],
+      ["`xmm0' is a NASM register that Ringside's dialect leaves out (it has the IA-32 integer and system set: no FPU, SSE, VMX, 64-bit or later extensions)", 2, 3],
+      ["`R8D' is a NASM register that Ringside's dialect leaves out (it has the IA-32 integer and system set: no FPU, SSE, VMX, 64-bit or later extensions)", 3, 5],
+      ["`rax' is a NASM register that Ringside's dialect leaves out (it has the IA-32 integer and system set: no FPU, SSE, VMX, 64-bit or later extensions)", 4, 4],
+    ]);
+    // (Nor an 'invalid combination of opcode and operands' after it on the same line.)
+    assert.deepEqual(r.diagnostics.filter((d) => d.code !== 'unsupported-register').map((d) => d.message), []);
+  });
+
   it('names the unknown word before operands, not the operand (foo eax, ebx; nasm: "parser: instruction expected")', () => {
     const r = asm('bits 32\nfoo eax, ebx\nfoo [eax]\nfoo 12\n');
     assert.deepEqual(r.diagnostics.map((d) => [d.message, d.range.start.line, d.range.start.col]), [1, 2, 3].map((line) => ['parser: instruction expected', line, 0]));

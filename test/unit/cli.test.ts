@@ -63,6 +63,45 @@ describe('ringside CLI', function () {
     assert.equal(r.code, 0, r.err);
     assert.deepEqual([...fs.readFileSync(path.join(dir, 'out.img'))], [9]);
   });
+  it('finds an %include named from the working directory, as nasm run from a project\'s top does (nasm run now)', function () {
+    if (!hasNasm) this.skip();
+    // nasm 2.16 looks in its working directory (and -I), not in FILE's: `nasm -f bin boot/main.asm`
+    // run from the top takes `%include "boot/defs.inc"`, and `incbin "boot/blob"`, from there.
+    fs.mkdirSync(path.join(dir, 'proj', 'boot'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'proj', 'boot', 'defs.inc'), 'db 7\n');
+    fs.writeFileSync(path.join(dir, 'proj', 'boot', 'blob'), 'AB');
+    fs.writeFileSync(path.join(dir, 'proj', 'boot', 'main.asm'), '%include "boot/defs.inc"\nincbin "boot/blob"\n');
+    const cwd = path.join(dir, 'proj');
+    const ours = ringside(['asm', 'boot/main.asm', '-o', 'ours.bin'], cwd);
+    assert.equal(ours.code, 0, ours.err);
+    const nasm = spawnSync('nasm', ['-f', 'bin', 'boot/main.asm', '-o', 'nasm.bin'], { cwd, encoding: 'utf8' });
+    assert.equal(nasm.status, 0, nasm.stderr);
+    assert.deepEqual(fs.readFileSync(path.join(cwd, 'ours.bin')), fs.readFileSync(path.join(cwd, 'nasm.bin')));
+  });
+  it('writes the map file [map] asks for, to a file, standard output or error, as nasm writes it (nasm run now)', function () {
+    if (!hasNasm) this.skip();
+    const programs: Record<string, string> = {
+      'all.asm': '[map all all.map]\norg 0x100\nK equ -1\nstart: jmp main\n.loc: nop\nstruc S\n.a: resb 2\n.b: resd 1\nendstruc\n'
+        + 'section .data\nmsg: db "hi"\nsection .bss\nbuf: resb 10\nabsolute 0x500\nvar1: resw 1\nsection .text\nmain: mov ax, [buf]\nhere equ $\n'
+        + 'section .extra align=16 vstart=0x9000\nx1: dd 1\nsection .nb nobits vfollows=.extra valign=8\ny1: resb 3\n',
+      'brief.asm': '[map]\norg 0x7c00\ntimes 510-($-$$) db 0\ndw 0xaa55\n',
+      'syms.asm': '[map symbols stderr]\n[map sections]\nsection .a start=0x200\na: db 1\nsection .text\nt: dd a\n',
+    };
+    for (const [name, text] of Object.entries(programs)) {
+      for (const who of ['nasm', 'ours']) {
+        fs.mkdirSync(path.join(dir, 'map', who), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'map', who, name), text);
+      }
+      const cwd = (who: string) => path.join(dir, 'map', who);
+      const nasm = spawnSync('nasm', ['-f', 'bin', name, '-o', 'out.bin'], { cwd: cwd('nasm'), encoding: 'utf8' });
+      const ours = ringside(['asm', name, '-o', 'out.bin'], cwd('ours'));
+      assert.equal(nasm.status, 0, nasm.stderr);
+      assert.equal(ours.code, 0, ours.err);
+      assert.equal(ours.out, nasm.stdout, `${name}: standard output`);
+      assert.equal(ours.err, nasm.stderr, `${name}: standard error`);
+    }
+    assert.equal(fs.readFileSync(path.join(dir, 'map', 'ours', 'all.map'), 'utf8'), fs.readFileSync(path.join(dir, 'map', 'nasm', 'all.map'), 'utf8'));
+  });
   it('exits 1 with file:line:col: error: lines on errors', () => {
     fs.writeFileSync(path.join(dir, 'bad.asm'), 'bits 32\n  mov eax, nope\n  jmp gone\n');
     const r = ringside(['asm', 'bad.asm'], dir);

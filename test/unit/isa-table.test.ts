@@ -10,6 +10,7 @@ import { REGISTERS, lookupRegister } from '../../core/src/isa/registers';
 import { parseEncoding } from '../../core/src/isa/encode-form';
 import { SHARED_INFO_HYPERCALL } from '../../core/src/isa/virt';
 import { isNasmMnemonic, isOutsideDialect } from '../../core/src/isa/nasm-mnemonics';
+import { isNasmRegister, isRegisterOutsideDialect } from '../../core/src/isa/nasm-registers';
 import { HYPERCALLS } from '../../core/src/vmm/hypercalls';
 import type { FormSpec, InstructionSpec, OperandKind, VirtBehaviour } from '../../core/src/isa/types';
 
@@ -69,6 +70,12 @@ describe('instruction table', () => {
     // What the dialect leaves out (DESIGN.md §2: no FPU/SSE; 64-bit and later extensions).
     for (const m of ['lfence', 'fninit', 'movaps', 'vmxon', 'rdpmc', 'swapgs', 'popcnt', 'LFENCE']) assert.ok(isOutsideDialect(m), m);
     for (const m of ['eax', 'byte', 'section', 'db', 'times', 'start']) assert.ok(!isNasmMnemonic(m), m);
+  });
+
+  it('knows every dialect register as a nasm register, and which nasm registers it leaves out (scripts/record-nasm-registers.sh)', () => {
+    assert.deepEqual(REGISTERS.filter((r) => r.cls !== 'sreg' && !isNasmRegister(r.name)).map((r) => r.name), []);
+    for (const r of ['rax', 'r8d', 'R15W', 'spl', 'xmm31', 'st0', 'mm7', 'k0', 'tr6', 'cr8', 'dr15', 'bnd3']) assert.ok(isRegisterOutsideDialect(r), r);
+    for (const w of ['eax', 'cr4', 'es', 'byte', 'start', 'xmm32']) assert.ok(!isRegisterOutsideDialect(w), w);
   });
 
   it('gives every mnemonic a summary, group, privilege class, behaviour and forms', () => {

@@ -45,7 +45,7 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
           const first = fs.readFileSync(err, 'utf8').split('\n')[0];
           assert.equal(`${path.basename(errors[0].range.file)}:${errors[0].range.start.line + 1}: error: ${errors[0].message}`, first);
         }
-        // Every place nasm reports an error at, in the fixture itself: where we report one too,
+        // Every place nasm reports an error (or a fatal error) at, in the fixture itself: where we report one too,
         // as the error's own line or as the call site of a macro expansion it came from.
         const places = new NasmPlaces(file, r);
         const expected = places.nasm(fs.readFileSync(err, 'utf8'), 'error');

@@ -3,6 +3,7 @@
 // server builds its features on). Positions are 0-based lines and UTF-16 columns, like LSP.
 
 import type { Technique } from '../isa/types';
+import type { MapFile } from './map-file';
 
 export interface SourcePosition {
   readonly line: number;
@@ -223,6 +224,8 @@ export interface AssembleResult {
   readonly includes: readonly { readonly range: SourceRange; readonly target: string; readonly resolved?: string }[];
   /** `%pragma ringside technique NAME`, if present. */
   readonly technique?: Technique;
+  /** The map file `[map]` asked for (see renderMapFile). */
+  readonly map?: MapFile;
   /**
    * The `%line` directives read, in order: nasm reports the lines after one by the name and
    * numbers it gives, while every range here stays on the real lines (see reported-lines.ts, whose

@@ -14,8 +14,9 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { dirName, joinPath } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
+import { registerOutsideDialect, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
+import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
@@ -23,6 +24,7 @@ import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } fro
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { REGISTERS } from '../isa/registers';
+import { isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
 const NO_PREFIX_NAMES: readonly PrefixName[] = [];
@@ -79,6 +81,8 @@ export interface AssemblyOutput {
   readonly symbols: Map<string, SymbolDef>;
   readonly results: StatementResults;
   readonly sections: Section[];
+  /** The map file `[map]` asked for, with the sections and symbols it reports. */
+  readonly map?: MapFile;
 }
 
 export interface AssemblerHost {
@@ -171,6 +175,12 @@ class Assembler implements EvalContext {
   private changed = false;
   private origin = 0;
   private originSet = false;
+  /** The last line an operand named a register outside the dialect on (see reportProblems). */
+  private dialectRegisterLine = -1;
+  /** What `[map]` lines asked for (read in the first pass, as nasm reads them). */
+  private mapRequest: MapRequest | undefined;
+  /** The sections in the order the last layout put them. */
+  private sectionOrder: readonly Section[] = [];
   private bits: 16 | 32 = 16;
   /** The processor level of nasm's `cpu` directive (see cpu-level.ts): ANY_CPU until one lowers it. */
   private cpu = ANY_CPU;
@@ -263,7 +273,28 @@ class Assembler implements EvalContext {
     this.reportSymbolTypes();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
+    const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map };
+  }
+
+  /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
+  private mapFile(request: MapRequest): MapFile {
+    const sections = this.sectionOrder.map((s) => ({ name: s.name, progbits: s.progbits, length: s.size, placement: s.placement! }));
+    const absolute: MapSymbol[] = [];
+    const bySection = new Map<string, MapSymbol[]>();
+    for (const def of this.symbols.values()) {
+      if (def.value === undefined) continue;
+      const value = def.big ?? def.value;
+      if (def.sec < 0) absolute.push({ name: def.name, value });
+      else {
+        // A label holds its offset in the section; a constant (`here equ $`), its address.
+        const section = this.sections[def.sec];
+        let list = bySection.get(section.name);
+        if (list === undefined) bySection.set(section.name, list = []);
+        list.push({ name: def.name, value: def.kind === 'constant' ? def.value - section.address : value });
+      }
+    }
+    return { request, origin: this.origin, sections, absolute, bySection };
   }
 
   /** Names given a symbol type in `global`/`static` (`global start:function`), for `reportSymbolTypes`. */
@@ -311,7 +342,9 @@ class Assembler implements EvalContext {
     for (const p of previous) {
       const s = this.sectionByName.get(p.name) ?? this.openSection(p.name, undefined);
       s.address = p.address; s.fileOffset = p.fileOffset;
-      s.progbits = p.progbits; s.align = p.align; s.start = p.start; s.vstart = p.vstart; s.follows = p.follows; s.vfollows = p.vfollows;
+      // Starts and alignments are given again as the pass meets them (nasm forgets them at each
+      // pass's start: a `start=` after an `align` of an earlier pass is no conflict).
+      s.progbits = p.progbits; s.follows = p.follows; s.vfollows = p.vfollows;
       s.size = 0;
     }
     this.sec = 0;
@@ -340,8 +373,11 @@ class Assembler implements EvalContext {
     const before = this.sections.map((s) => s.address);
     const layout = layoutSections(this.sections, this.originSet ? this.origin : undefined);
     this.origin = layout.origin;
+    this.sectionOrder = layout.order;
+    // nasm lays the sections out as it writes its output, which an error earlier stops it from (measured).
+    const laidOut = this.final && !this.sink.list.some((d) => d.severity === 'error');
     for (const p of layout.problems) {
-      if (this.final) this.sink.error('section-layout', p.message, lineRange(this.stmts.length > 0 ? this.lines.file(this.lineOf[0]) : '', 0, 0, 0));
+      if (laidOut) this.sink.error('section-layout', p.message, lineRange(this.stmts.length > 0 ? this.lines.file(this.lineOf[0]) : '', 0, 0, 0));
     }
     if (this.sections.some((s, i) => s.address !== before[i] || previous[i]?.name !== s.name)) this.changed = true;
   }
@@ -504,6 +540,11 @@ class Assembler implements EvalContext {
     if (special) return special;
     if (this.pass > 0 || this.final) {
       if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
+      // No symbol can have a register's name (the parser refuses it as a label).
+      else if (isRegisterOutsideDialect(name)) {
+        this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        this.dialectRegisterLine = this.line;
+      }
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
       else if (this.undefinedUse !== Undefined.Quiet) this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
@@ -925,6 +966,13 @@ class Assembler implements EvalContext {
         if (first !== 'rel' && first !== 'abs' && first !== 'bnd' && first !== 'nobnd') this.error('syntax', 'invalid parameter to [default] directive', args[0] ?? word);
         return;
       }
+      case 'map':
+        // `[map all boot.map]`: the words, as nasm splits them (at blanks), read in the first pass.
+        if (this.pass === 0) {
+          const text = args.length === 0 ? '' : this.lines.text[this.line].slice(args[0].start, args[args.length - 1].end);
+          this.mapRequest = readMapDirective(text.split(/[ \t]+/).filter((w) => w !== ''), this.mapRequest);
+        }
+        return;
       case 'list':
         // `[list -]` / `[list +]`: the listing skips the lines between (see buildListing).
         if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', 'invalid parameter to [list] directive', args[0] ?? word);
@@ -1118,25 +1166,47 @@ class Assembler implements EvalContext {
       const valueToks = args.slice(i + 2, j);
       i = j - 1;
       if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
-      if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'start' && key !== 'vstart') {
+      if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'valign' && key !== 'start' && key !== 'vstart') {
         this.warning('section-attr', `ignoring unknown section attribute: "${key}=${valueToks.map((x) => x.text).join('')}"`, t);
         continue;
       }
+      // As nasm's bin output takes them (output/outbin.c, bin_assign_attributes): a start or
+      // vstart drops the alignment given before it, which must agree with it, and an alignment
+      // given after one must agree with it too.
       if (key === 'follows' || key === 'vfollows') {
         const target = valueToks.map((x) => x.text).join('');
-        if (key === 'follows') s.follows = target; else s.vfollows = target;
+        if (key === 'follows') {
+          if (s.start !== undefined) this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t);
+          s.follows = target;
+        } else if (s.vstart !== undefined) {
+          // (nasm then reads the name as another attribute, and warns about it: measured.)
+          this.error('section-attr', 'cannot combine `vstart\' and `vfollows\' section attributes', t);
+          this.warning('section-attr', `ignoring unknown section attribute: "${target}"`, valueToks[0]);
+        } else s.vfollows = target;
         continue;
       }
       const e = this.exprArgFrom(st, valueToks);
       const v = e ? this.constant(e, `section ${key}=`) : undefined;
       if (v === undefined) continue;
-      if (key === 'align') {
-        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', 'argument to `align\' is not a power of two', t);
-        else raiseAlignment(s, v);
-      } else if (key === 'start') s.start = v;
-      else s.vstart = v;
+      if (key === 'align' || key === 'valign') {
+        const at = key === 'align' ? s.start : s.vstart;
+        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `argument to \`${key}' is not a power of two`, t);
+        else if (at !== undefined && at % Math.max(v, (key === 'align' ? s.align : s.valign) ?? 1) !== 0) {
+          this.error('section-attr', key === 'align' ? '`align\' value conflicts with section start address' : '`valign\' value conflicts with `vstart\' address', t);
+        } else if (key === 'align') raiseAlignment(s, v);
+        else if (s.valign === undefined || v > s.valign) s.valign = v;
+      } else if (key === 'start') {
+        if (s.follows !== undefined) { this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t); continue; }
+        s.start = v;
+        if (s.align !== undefined && v % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
+        s.align = undefined;
+      } else {
+        if (s.vfollows !== undefined) { this.error('section-attr', 'cannot combine `vstart\' and `vfollows\' section attributes', t); continue; }
+        s.vstart = v;
+        if (s.valign !== undefined && v % s.valign !== 0) this.error('section-attr', '`vstart\' address conflicts with `valign\' value', t);
+        s.valign = undefined;
+      }
     }
-    if (s.start !== undefined && s.align !== undefined && s.start % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
   }
 
   private incbin(st: ParsedStatement, args: readonly PPToken[]): void {
@@ -1304,6 +1374,9 @@ class Assembler implements EvalContext {
 
   /** The encoder's problems for an instruction, each at its operand (else at the mnemonic). */
   private reportProblems(st: ParsedStatement, problems: EncodeResult['problems']): void {
+    // An operand naming a register the dialect leaves out was reported as such: the encoder's
+    // 'invalid combination of opcode and operands' for it would only repeat that.
+    if (this.dialectRegisterLine === this.line) return;
     for (const p of problems) {
       const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
       if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span);

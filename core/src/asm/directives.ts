@@ -43,7 +43,7 @@ export function isKeywordWord(name: string): boolean {
  * Directives nasm knows only in brackets (`[list -]`): outside them the word is a plain name, so
  * a label may be called `list`.
  */
-export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list', 'warning']);
+export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list', 'map', 'warning']);
 
 /**
  * The sizes a data item may be given (`dd byte 1`), in bytes (nasm 2.15): every size keyword nasm

@@ -21,6 +21,7 @@ import { present, type StatementResults } from './statement-results';
 export type * from './api';
 export { tokenizeLine, type Token, type TokenKind } from './lexer';
 export { renderListing } from './listing';
+export { renderMapFile } from './map-file';
 /** The caller no longer needs a file's last text kept (an editor closed it): see line-cache.ts. */
 export { forgetFile } from './line-cache';
 
@@ -123,7 +124,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
   return lazyResult({
     image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
-    diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives,
+    diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives, map: asm.map,
   }, pp, stmts, lineOf, stmtOfLine, asm, sink.places());
 }
 
@@ -181,7 +182,7 @@ function switchWarnings(switches: WarningSwitches, stmt: ParsedStatement, lines:
   return switches;
 }
 
-type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique' | 'lineDirectives'>;
+type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique' | 'lineDirectives' | 'map'>;
 
 /**
  * The result, with the per-line facts (listing, source map, statements, references, symbols)

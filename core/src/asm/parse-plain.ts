@@ -9,6 +9,7 @@ import { effectiveAddress, mentionsRegister, termExprs, termNegated, type TermRe
 import { simpleNumberAt, type Expr } from './expr';
 import { isIdentChar } from './lexer';
 import { mnemonicKeyword, NO_DATA, NO_OPERANDS, NO_PREFIXES, NO_REFS, NO_TOKENS, statementOf, type Keyword, type ParsedOperand, type ParsedStatement } from './parser';
+import { LONGEST_NASM_REGISTER, NASM_REGISTER_NAMES } from '../isa/nasm-registers';
 import { lookupRegister, REGISTERS } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
 
@@ -64,7 +65,7 @@ class PlainLineParser implements TermReader {
     this.blanks();
     if (text.charCodeAt(this.i) === Ch.Colon) {
       const name = text.slice(wordStart, wordEnd);
-      if (isDirectiveWord(name) || isKeywordWord(name)) return undefined;
+      if (isDirectiveWord(name) || isKeywordWord(name) || namesRegisterAt(text, wordStart, wordEnd)) return undefined;
       label = { name, short: name, local: false, start: wordStart, end: wordEnd, src: undefined };
       this.localBase = name;
       this.i++;
@@ -309,11 +310,19 @@ function namesRegister(name: string): boolean {
 /** Each register's term in a memory reference, one node for every use (see termExprs). */
 const REGISTER_TERMS: ReadonlyMap<RegisterInfo, Expr> = new Map(REGISTERS.map((r) => [r, { k: 'sym', name: r.name, start: 0, end: 0, tok: -1 }]));
 
-/** A name of at most three characters as one number, each character in lower case (see equalsLowerCase). */
+/** A name of at most six characters as one number, each character in lower case (see equalsLowerCase). */
 function nameCodes(text: string, start: number, end: number): number {
   let codes = 0;
   for (let k = start; k < end; k++) codes = codes * 256 + (text.charCodeAt(k) | 0x20);
   return codes;
+}
+
+/** Every register name, nasm's and the dialect's, by its nameCodes: none of them makes a label (LineParser says why). */
+const REGISTER_NAME_CODES: ReadonlySet<number> = new Set([...NASM_REGISTER_NAMES, ...REGISTERS.map((r) => r.name)].map((n) => nameCodes(n, 0, n.length)));
+
+/** Whether the name from `start` to `end` is a register's, in any letter case (a label's length rules out most). */
+function namesRegisterAt(text: string, start: number, end: number): boolean {
+  return end - start <= LONGEST_NASM_REGISTER && REGISTER_NAME_CODES.has(nameCodes(text, start, end));
 }
 
 /** The register named from `start` to `end` in any letter case, if any. */

@@ -6,6 +6,7 @@ import type { SourceRange } from './api';
 import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
 import { encodeFloat, floatConstant, FLOAT_FORMATS, isPackedBcdText, packedBcd } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
+import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
 import { DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
@@ -281,9 +282,17 @@ export function forgetParses(): void {
  * returned may be shared with other lines and calls: callers must not modify it. `tokens` may be
  * left undefined for a line with an `entry`: the entry's are then read only if the line is parsed.
  */
+/** What the dialect holds, for the errors on what it leaves out. */
+const DIALECT = 'it has the IA-32 integer and system set: no FPU, SSE, VMX, 64-bit or later extensions';
+
 /** The error for a NASM instruction the dialect leaves out. */
 function outsideDialect(word: string): string {
-  return `\`${word}' is a NASM instruction that Ringside's dialect leaves out (it has the IA-32 integer and system set: no FPU, SSE, VMX, 64-bit or later extensions)`;
+  return `\`${word}' is a NASM instruction that Ringside's dialect leaves out (${DIALECT})`;
+}
+
+/** The error for a NASM register the dialect leaves out (`rax`, `xmm0`), named where a symbol could be. */
+export function registerOutsideDialect(word: string): string {
+  return `\`${word}' is a NASM register that Ringside's dialect leaves out (${DIALECT})`;
 }
 
 export function parseLine(text: string, tokens: readonly PPToken[] | undefined, verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry): ParsedStatement | undefined {
@@ -479,7 +488,12 @@ class LineParser implements TermReader {
       const lower = first.text.toLowerCase();
       const colon = toks[1]?.text === ':';
       if (colon || first.text.startsWith('$') || wordClass(lower) === 0) {
-        if (!colon && register(first)) this.fail(`label \`${first.text}' is a register name`, first);
+        // No register makes a label, nor does one nasm knows outside the dialect (`rax:`, `cr8:`,
+        // `xmm0 equ 1`): measured, as for the keywords.
+        // A segment register and its colon read as an override with nothing after it (`es:`, as nasm's
+        // "parser: instruction expected", measured; `es` alone is the prefix byte).
+        if (colon && register(first)?.cls === 'sreg') this.fail(INSTRUCTION_EXPECTED, first);
+        if (!first.text.startsWith('$') && (register(first) || isNasmRegister(first.text))) this.fail('label or instruction expected at start of line', first);
         if (colon && isDirectiveWord(first.text)) this.fail(`\`${first.text}' is a directive, not a label (write \`$${first.text}:' for a label of that name)`, first);
         // nasm would assemble it (`lfence`, `rdpmc` ...): taken for a label it would give other bytes.
         if (!colon && isOutsideDialect(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');

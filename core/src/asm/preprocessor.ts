@@ -97,6 +97,13 @@ interface CondEntry {
   readonly expansion: readonly SourceRange[];
 }
 
+/** One line past a file's last (nasm's line number for what the file's end leaves open): the empty line after a final newline. */
+function endOfFile(f: Frame): SourceRange {
+  const lines = f.lines!;
+  const last = lines.count > 0 && lines.line(lines.count - 1) === '' ? lines.count - 1 : lines.count;
+  return lineRange(f.file, last, 0, 0);
+}
+
 interface Capture {
   readonly kind: 'macro' | 'rep';
   nesting: number;
@@ -218,6 +225,10 @@ class Preprocessor {
   /** The `..@N` numbers the source's macro calls and `%push`es took (see takeUniqueId). */
   private uniqueIds = 0;
   private readonly standardCalls = new StandardMacroCalls();
+  /** One line past the main file's last, where nasm reports what is still open at the end. */
+  private mainEnd: SourceRange = lineRange('', 0, 0, 0);
+  /** %if blocks a macro's or %rep's body left open, reported at the main file's end. */
+  private readonly openInBodies: CondEntry[] = [];
   private readonly contexts = new ContextStack();
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
   private frame: StackFrame = { ...STACK_FRAMES.flat };
@@ -271,6 +282,7 @@ class Preprocessor {
       this.files.push(this.opts.file);
       const main = this.fileFrame(this.opts.file, text, NO_EXPANSION, 0);
       this.out = new PPLines(main.lines!.count);
+      this.mainEnd = endOfFile(main);
       this.frames.push(main);
       this.loop();
     }
@@ -337,12 +349,26 @@ class Preprocessor {
     }
     // A stop (limit, deadline) can come while a body is being captured: that body is cut off, not
     // unterminated, and the one stop diagnostic says why.
+    // nasm finds these at the end of its input: it reports them one line past the main file's
+    // last, each beginning reported here as where it is (measured). A %rep begun in a macro's
+    // expansion stays at its place, which is in the call's (nasm: at the call).
     if (this.capture && !this.stopped) {
       const c = this.capture;
+      const name = c.macro !== undefined ? ` \`${c.macro.name}'` : '';
+      const inExpansion = c.kind === 'rep' && c.frame.kind !== 'file';
+      const begins = { range: c.range, message: c.kind === 'macro' ? `the definition of macro${name} begins here` : 'the `%rep\' begins here' };
       this.sink.error(c.kind === 'macro' ? 'unterminated-macro' : 'unterminated-rep',
-        c.kind === 'macro' ? 'end of file while still defining macro' : 'end of file while still in %rep', c.range, c.expansion);
+        c.kind === 'macro' ? `end of file while still defining macro${name}` : 'end of file while still in %rep',
+        inExpansion ? c.range : this.mainEnd, inExpansion ? c.expansion : undefined, inExpansion ? undefined : [begins]);
       this.capture = undefined;
     }
+    for (const c of this.openInBodies) this.unterminatedIf(c, this.mainEnd, undefined);
+    this.openInBodies.length = 0;
+  }
+
+  /** An %if whose %endif never came, reported where nasm reports it (`at`), with where it is. */
+  private unterminatedIf(c: CondEntry, at: SourceRange, expansion: readonly SourceRange[] | undefined): void {
+    this.sink.error('unterminated-if', 'expected `%endif\' before end of file', at, expansion, [{ range: c.range, message: 'the `%if\' it ends begins here' }]);
   }
 
   /**
@@ -411,9 +437,13 @@ class Preprocessor {
 
   /** `exiting`: %exitrep/%exitmacro leave open %if blocks of the body behind, as nasm allows. */
   private endFrame(f: Frame, exiting = false): void {
+    // nasm reports an %if still open at the end of the file it began in one line past that
+    // file's last, and one begun in a macro's or %rep's body past the main file's end (measured).
     while (this.conds.length > f.condBase) {
       const c = this.conds.pop()!;
-      if (!exiting) this.sink.error('unterminated-if', 'expected `%endif\' before end of file', c.range, c.expansion);
+      if (exiting) continue;
+      if (f.lines !== undefined) this.unterminatedIf(c, endOfFile(f), f.expansion);
+      else this.openInBodies.push(c);
     }
     if (f.kind === 'macro') {
       this.macroDepth--;

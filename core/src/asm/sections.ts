@@ -15,9 +15,13 @@ export interface Section {
   vfollows?: string;
   /** Size after the current pass. */
   size: number;
+  /** `valign=`: the alignment of its address when it follows another section in address space. */
+  valign?: number;
   /** Layout results: file position relative to org, and the address labels in it see. */
   fileOffset: number;
   address: number;
+  /** The layout's decisions in full (see layoutSections). */
+  placement?: SectionPlacement;
   /** Bytes of the final pass (`data.subarray(0, size)`; grows by doubling). */
   data: Uint8Array;
 }
@@ -98,97 +102,186 @@ function alignUp(v: number, a: number): number {
 export interface LayoutProblem { readonly section: Section; readonly message: string }
 
 /**
- * Computes file offsets and addresses for every section; returns the program origin and problems
- * (unknown `follows=` target, overlapping sections). Sections that were declared but never used
- * still take part. `org`: the origin `org` set, or undefined without one. The order, the origin
- * and the checks follow bin_cleanup in nasm's output/outbin.c.
+ * Where the layout put one section, with the attributes it ended with: those given and the
+ * defaults it chose (nasm's map file shows both, `align: 4` for a progbits section placed after
+ * another, `valign: 4` for a section placed after another in address space).
  */
-export function layoutSections(sections: readonly Section[], org: number | undefined): { origin: number; problems: LayoutProblem[] } {
-  const problems: LayoutProblem[] = [];
-  const byName = new Map(sections.map((s) => [s.name, s]));
-  const progbits = sections.filter((s) => s.progbits);
-  // Placement order: .text (index 0) first, then declaration order, with `follows=` sections
-  // moved directly after the section they follow.
-  const order: Section[] = [];
-  const placed = new Set<Section>();
-  const place = (s: Section, depth: number): void => {
-    if (placed.has(s) || depth > sections.length) return;
-    placed.add(s);
-    order.push(s);
-    for (const t of progbits) if (t.follows === s.name && t.start === undefined) place(t, depth + 1);
-  };
-  for (const s of progbits) {
-    if (s.follows !== undefined && s.start === undefined) {
-      if (!byName.has(s.follows)) problems.push({ section: s, message: `section \`${s.name}' follows unknown section \`${s.follows}'` });
-      else continue;
-    }
-    place(s, 0);
-  }
-  for (const s of progbits) if (!placed.has(s)) place(s, 0);
-  const sorted = sortByStart(order);
-  // The origin: `org`, else the first section's start (0 when it has none).
-  const first = sorted[0];
-  const origin = org ?? first?.start ?? 0;
-  if (first !== undefined && first.start !== undefined && first.start < origin) problems.push({ section: first, message: `section \`${first.name}' begins before program origin` });
-  const starts = sorted.map((s, i) => s.start ?? (i === 0 ? alignUp(origin, s.align ?? 1) : undefined));
-  // Each section without a start follows the end of the last one with data, aligned (4 by
-  // default); a section with data must not reach past the next one given a start.
-  let pend = starts[0] ?? origin;
-  for (let i = 0; i < sorted.length; i++) {
-    const s = sorted[i];
-    const start = starts[i] ??= alignUp(pend, s.align ?? 4);
-    s.fileOffset = start - origin;
-    if (start < pend) continue;
-    pend = start + s.size;
-    let k = i + 1;
-    while (k < sorted.length && (sorted[k].size === 0 || sorted[k].start === undefined)) k++;
-    const next = sorted[k];
-    if (next !== undefined && (start > next.start! || pend > next.start!)) problems.push({ section: next, message: `sections \`${s.name}' and \`${next.name}' overlap` });
-  }
-  // Addresses: vstart, vfollows, or the file position.
-  let vcursor = origin;
-  for (const s of sorted) {
-    if (s.vstart !== undefined) s.address = s.vstart;
-    else if (s.vfollows !== undefined) {
-      const t = byName.get(s.vfollows);
-      if (!t) problems.push({ section: s, message: `section \`${s.name}' vfollows unknown section \`${s.vfollows}'` });
-      s.address = t ? alignUp(t.address + t.size, s.align ?? 4) : origin + s.fileOffset;
-    } else s.address = origin + s.fileOffset;
-    vcursor = s.address + s.size;
-  }
-  // Nobits sections, in declaration order: each follows the section declared before it, except
-  // `.bss`, which follows the last progbits section (measured with nasm 2.16; two nobits sections
-  // may then overlap, as in nasm).
-  const lastProgbits = sorted[sorted.length - 1];
-  for (const s of sections) {
-    if (s.progbits) continue;
-    s.fileOffset = 0;
-    if (s.vstart !== undefined) { s.address = s.vstart; continue; }
-    let prev: Section | undefined;
-    if (s.vfollows !== undefined) {
-      prev = byName.get(s.vfollows);
-      if (!prev) problems.push({ section: s, message: `section \`${s.name}' vfollows unknown section \`${s.vfollows}'` });
-    } else prev = s.name === '.bss' ? lastProgbits : sections[s.index - 1];
-    s.address = prev ? alignUp(prev.address + prev.size, s.align ?? 4) : alignUp(vcursor, s.align ?? 4);
-  }
-  return { origin, problems };
+export interface SectionPlacement {
+  /** Real start address: origin + file position for progbits, the start address for nobits. */
+  readonly start: number;
+  /** The address its labels see. */
+  readonly vstart: number;
+  readonly align?: number;
+  readonly valign?: number;
+  readonly follows?: string;
+  readonly vfollows?: string;
+}
+
+/** One section while it is laid out: its attributes, which the layout completes, and its place in nasm's list. */
+interface Placing {
+  readonly s: Section;
+  next: Placing | undefined;
+  start?: number;
+  align?: number;
+  follows?: string;
+  vstart?: number;
+  valign?: number;
+  vfollows?: string;
 }
 
 /**
- * nasm's order of the progbits sections: groups, each a section with a `start=` (or the first
- * section) and the sections after it without one, sorted by that start (a group whose first
- * section has none counts as starting at 0).
+ * Computes file offsets and addresses for every section, in the steps of nasm's bin_cleanup
+ * (output/outbin.c): nobits sections take their real attributes as virtual ones; progbits
+ * sections are ordered by `follows=` and then `start=`, given starts after the origin (each
+ * aligned, 4 by default) and checked for overlap; then every section without a `vstart` follows,
+ * in address space, its `vfollows=` section, or the section declared before it (`.bss`: the last
+ * progbits section), aligned to its `valign` (4 by default). Returns the program origin, the
+ * sections in nasm's final order (progbits by position, then nobits by declaration), and
+ * problems (what nasm stops at); each section's `placement` is set.
+ * `org`: the origin `org` set, or undefined without one.
  */
-function sortByStart(order: readonly Section[]): Section[] {
-  const sorted: Section[] = [];
-  for (let g = 0; g < order.length;) {
-    let end = g + 1;
-    while (end < order.length && order[end].start === undefined) end++;
-    const at = order[g].start ?? 0;
-    let before = sorted.findIndex((s) => s.start !== undefined && at < s.start);
-    if (before < 0) before = sorted.length;
-    sorted.splice(before, 0, ...order.slice(g, end));
-    g = end;
+export function layoutSections(sections: readonly Section[], org: number | undefined): { origin: number; order: Section[]; problems: LayoutProblem[] } {
+  const problems: LayoutProblem[] = [];
+  const all = sections.map((s): Placing => ({ s, next: undefined, start: s.start, align: s.align, follows: s.follows, vstart: s.vstart, valign: s.valign, vfollows: s.vfollows }));
+  const progbits: Placing[] = [];
+  const nobits: Placing[] = [];
+  for (const p of all) {
+    if (p.s.index === 0 || p.s.progbits) { progbits.push(p); continue; }
+    // A nobits section has one address space: its real attributes are its virtual ones.
+    if (p.start !== undefined || p.align !== undefined || p.follows !== undefined) {
+      if (p.vstart !== undefined || p.valign !== undefined || p.vfollows !== undefined) problems.push({ section: p.s, message: `cannot mix real and virtual attributes in nobits section \`${p.s.name}'` });
+      if (p.start !== undefined) p.vstart = p.start;
+      if (p.align !== undefined) p.valign = p.align;
+      if (p.follows !== undefined) { p.vfollows = p.follows; p.follows = undefined; }
+    }
+    if (p.vstart !== undefined) p.start = p.vstart;
+    nobits.push(p);
+  }
+  for (let k = 0; k + 1 < progbits.length; k++) progbits[k].next = progbits[k + 1];
+  let head: Placing | undefined = followsOrder(progbits[0], problems);
+  head = startOrder(head);
+
+  // The origin, and the first section's start.
+  const first = head!;
+  let origin: number;
+  if (org !== undefined) {
+    origin = org;
+    if (first.start !== undefined) {
+      if (first.start < origin) problems.push({ section: first.s, message: `section \`${first.s.name}' begins before program origin` });
+    } else first.start = first.align !== undefined ? alignUp(origin, first.align) : origin;
+  } else {
+    first.start ??= 0;
+    origin = first.start;
+  }
+  // Each section without a start follows the end of the last one with data; one with data must
+  // not reach past the next one given a start.
+  let pend = first.start;
+  let lastProgbits = first;
+  for (let g: Placing | undefined = first, check: Placing | undefined = first; g !== undefined; g = g.next) {
+    if (g === check) for (check = g.next; check !== undefined && (check.s.size === 0 || check.start === undefined); check = check.next);
+    if (g.start === undefined) {
+      g.align ??= 4;
+      g.start = alignUp(pend, g.align);
+    }
+    if (g.vstart === undefined && g.vfollows === undefined) g.vstart = g.valign !== undefined ? alignUp(pend, g.valign) : g.start;
+    lastProgbits = g;
+    if (g.start < pend) continue;
+    pend = g.start + g.s.size;
+    if (check !== undefined) {
+      if (check.start! < origin) problems.push({ section: check.s, message: `section \`${check.s.name}' begins before program origin` });
+      else if (g.start > check.start! || pend > check.start!) problems.push({ section: check.s, message: `sections \`${g.s.name}' and \`${check.s.name}' overlap` });
+    }
+  }
+
+  // Addresses: each section without a vstart follows, in address space, the one it names or the
+  // one declared before it, once that one's address is known.
+  const order: Placing[] = [];
+  for (let g: Placing | undefined = head; g !== undefined; g = g.next) order.push(g);
+  order.push(...nobits);
+  const byName = new Map(order.map((p) => [p.s.name, p]));
+  for (let progress = true; progress;) {
+    progress = false;
+    for (const g of order) {
+      if (g.vstart !== undefined) continue;
+      let after: Placing | undefined;
+      if (g.vfollows !== undefined) {
+        after = byName.get(g.vfollows);
+        if (after === undefined) { problems.push({ section: g.s, message: `section \`${g.s.name}' vfollows unknown section \`${g.vfollows}'` }); g.vstart = g.start ?? origin; continue; }
+      } else after = g.s.name === '.bss' || g.s.index === 0 ? lastProgbits : all[g.s.index - 1];
+      if (after.vstart === undefined) continue;
+      g.valign ??= 4;
+      g.vstart = alignUp(after.vstart + after.s.size, g.valign);
+      if (!g.s.progbits) g.start = g.vstart;
+      progress = true;
+    }
+  }
+  for (const g of order) {
+    if (g.vstart === undefined) {
+      problems.push({ section: g.s, message: `cannot compute vstart for section \`${g.s.name}' (circular vfollows)` });
+      g.vstart = g.start ?? origin;
+    }
+    g.start ??= g.vstart;
+    const s = g.s;
+    s.fileOffset = s.progbits ? g.start - origin : 0;
+    s.address = g.vstart;
+    s.placement = { start: g.start, vstart: g.vstart, align: g.align, valign: g.valign, follows: g.follows, vfollows: g.vfollows };
+  }
+  return { origin, order: order.map((p) => p.s), problems };
+}
+
+/**
+ * The progbits list with each `follows=` group (a section naming another, and the sections
+ * declared after it that name none) moved right after the section it names, as nasm moves them.
+ */
+function followsOrder(head: Placing | undefined, problems: LayoutProblem[]): Placing | undefined {
+  // `before` is the section whose `next` leads to `g` (undefined: `g` is the head).
+  const link = (before: Placing | undefined, to: Placing | undefined): void => { if (before === undefined) head = to; else before.next = to; };
+  let before: Placing | undefined;
+  let guard = 0;
+  for (let g = head, gs: Placing | undefined; g !== undefined; g = gs) {
+    if (++guard > 1000) { problems.push({ section: g.s, message: `sections \`follows=' one another in a circle (\`${g.s.name}')` }); break; }
+    if (g.follows === undefined) {
+      // Skip the sections in place: those naming no section, or the one just before them.
+      while (g.next !== undefined && !(g.next.follows !== undefined && g.s.name !== g.next.follows)) g = g.next;
+      if (g.next === undefined) break;
+      before = g;
+      g = g.next;
+    }
+    let target: Placing | undefined;
+    for (let t = head; t !== undefined; t = t.next) if (t.s.name === g.follows) { target = t; break; }
+    if (target === undefined) { problems.push({ section: g.s, message: `section \`${g.s.name}' follows unknown section \`${g.follows}'` }); break; }
+    if (target.next !== undefined && target.next.follows === target.s.name) {
+      problems.push({ section: g.s, message: `sections \`${g.s.name}' and \`${target.next.s.name}' cannot both follow section \`${target.s.name}'` });
+      break;
+    }
+    // The group: `g` and the sections after it up to one with a start, the target, or one that
+    // follows a section other than the one before it.
+    let last = g;
+    for (gs = g.next; gs !== undefined && gs !== target && gs.start === undefined; last = gs, gs = gs.next) {
+      if (gs.next !== undefined && gs.next.follows !== undefined && gs.s.name !== gs.next.follows) { last = gs; gs = gs.next; break; }
+    }
+    last.next = target.next;
+    target.next = g;
+    link(before, gs);
+  }
+  return head;
+}
+
+/**
+ * The list sorted by start: groups, each a section with a `start=` (or the first) and the
+ * sections after it without one, each put before the first placed group that starts later (a
+ * group whose first section has no start counts as starting at 0).
+ */
+function startOrder(head: Placing | undefined): Placing | undefined {
+  let sorted: Placing | undefined;
+  for (let g = head, gs: Placing | undefined; g !== undefined; g = gs) {
+    let before: Placing | undefined;
+    let s = sorted;
+    for (; s !== undefined; before = s, s = s.next) if (s.start !== undefined && (g.start ?? 0) < s.start) break;
+    let last = g;
+    for (gs = g.next; gs !== undefined && gs.start === undefined; last = gs, gs = gs.next);
+    if (before === undefined) sorted = g; else before.next = g;
+    last.next = s;
   }
   return sorted;
 }

@@ -3,12 +3,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { assemble, renderListing, type AssembleLimits } from '../asm/index';
+import { assemble, renderListing, renderMapFile, type AssembleLimits } from '../asm/index';
 import type { Diagnostic, SourceRange } from '../asm/api';
+import type { MapFile } from '../asm/map-file';
 import { LIMIT_FLAGS } from '../asm/limits';
 import { ReportedLines } from '../asm/reported-lines';
 import { fileErrorReason, readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
+import { includeSearchPaths } from './include-paths';
 import { UsageError, type Io } from './usage';
 
 interface AsmArgs {
@@ -75,7 +77,7 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   if (input === undefined) return 1;
   const text = input.toString('utf8');
   keepOptimizedCode();
-  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths: args.includes, defines: args.defines, limits: args.limits });
+  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths: includeSearchPaths(args.includes, process.cwd()), defines: args.defines, limits: args.limits });
   const cwd = process.cwd();
   const reported = new ReportedLines(result.lineDirectives);
   let errors = 0;
@@ -92,9 +94,28 @@ export function asmCommand(argv: readonly string[], io: Io): number {
       return false;
     }
   };
-  if (!write('output', out === args.file ? `${out}.bin` : out, result.image)) return 1;
+  const outFile = out === args.file ? `${out}.bin` : out;
+  if (!write('output', outFile, result.image)) return 1;
   if (args.list && !write('listing', args.list, renderListing(result.listing))) return 1;
+  if (result.map) writeMap(result.map, args.file, outFile, io);
   return 0;
+}
+
+/**
+ * Writes the `[map]` file (NASM manual §8.1.4) after the output, as nasm does: to standard output
+ * or error, or to the file named, relative to the working directory. nasm 2.16 says nothing when
+ * it cannot open the file (measured); a warning here says why there is none.
+ */
+function writeMap(map: MapFile, sourceFile: string, outputFile: string, io: Io): void {
+  const text = renderMapFile(map, sourceFile, outputFile);
+  const target = map.request.target;
+  if (target === 'stdout') io.out(text);
+  else if (target === 'stderr') io.err(text);
+  else {
+    try { fs.writeFileSync(target, text); } catch (e) {
+      io.err(`${sourceFile}: warning: unable to open map file \`${target}': ${fileErrorReason(e)}\n`);
+    }
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { formatEvent } from '../runtime/events';
 import { describeShutdown } from '../machine/cpu/exceptions';
 import { readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
+import { includeSearchPaths } from './include-paths';
 import { UsageError, type Io } from './usage';
 
 export const EXIT_TRIPLE_FAULT = 3;
@@ -77,7 +78,7 @@ export function runCommand(argv: readonly string[], io: Io): number {
   if (bytes === undefined) return 1;
   const isSource = /\.(gasm|asm|s|nasm|inc)$/i.test(file);
   const loaded = GuestSession.load({
-    ...(isSource ? { source: { file, includePaths: args.includes, defines: args.defines } } : { image: new Uint8Array(bytes) }),
+    ...(isSource ? { source: { file, includePaths: includeSearchPaths(args.includes, process.cwd()), defines: args.defines } } : { image: new Uint8Array(bytes) }),
     memoryBytes: args.memoryBytes, maxInstructions: args.maxInstructions, kernelName: path.basename(file),
   });
   if (!loaded.ok) {

@@ -8,9 +8,12 @@ Usage:
   ringside asm FILE [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]...
       Assemble FILE like \`nasm -f bin\` (default OUT: FILE with .bin).
       %include and incbin look for a relative name in FILE's directory, then in
-      each -I DIR in order (nasm 2.16 looks in its working directory first: the
-      same when nasm is run from FILE's directory). Unlike nasm, which pastes
+      each -I DIR in order, then in the working directory (nasm 2.16 looks in
+      its working directory first and not in FILE's directory: the same files
+      are found unless both hold one of the name). Unlike nasm, which pastes
       -I DIR in front of the name, DIR works with or without a trailing slash.
+      A [map] line in FILE writes nasm's map file (a relative name is taken from
+      the working directory, as nasm takes it).
   ringside disasm FILE.bin [--org ADDR] [--bits 16|32]
       Disassemble a flat binary (default: --org 0 --bits 32); ADDR is any NASM
       number (0x7c00, 7c00h, $7c00), as with ndisasm -o. FILE - reads stdin.

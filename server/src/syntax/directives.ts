@@ -122,6 +122,12 @@ function conditionFamily(): KeywordDoc[] {
 export const BRACKET_DIRECTIVES: readonly KeywordDoc[] = [
   { name: 'list', doc: '`[list -]` stops the listing (`-l`) after this line, `[list +]` resumes it; a switch, not a count (NASM §2.1.3).' },
   {
+    name: 'map',
+    doc: '`[map all boot.map]` writes a map file after assembling: the origin, the sections (`brief`: a summary, `sections`: in detail) and the '
+      + 'symbols (`symbols`) with their real and virtual addresses; `all` is everything. The file is named after the parts, or is `stdout`/`stderr` '
+      + '(standard output without one); only the command line writes it (NASM §8.1.4).',
+  },
+  {
     name: 'warning',
     doc: '`[warning -name]` turns a class of warnings off from the next line on, `[warning +name]` on, `[warning *name]` back to its default; '
       + '`+error=name` makes them errors, `push`/`pop` save and restore the switches. Names as for nasm\'s `-w` (`user`, `label-orphan`, '
