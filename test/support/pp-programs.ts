@@ -352,6 +352,86 @@ const sideBySide: Snippet = (g, k) => {
   return out;
 };
 
+/**
+ * Conditional groups across a macro's or %rep's body: nasm keeps one stack of them per file, so a
+ * body's `%else` or `%endif` acts on a group opened before the call, and a group a body opens
+ * stays open after it; `%exitrep` still runs the round's conditionals, `%exitmacro` drops the
+ * groups its body opened. Each form closes every group whichever branches are taken.
+ */
+const crossBodies: Snippet = (g, k) => {
+  const c = (): string => g.pick(['0', '1', `${g.num(0, 3)} > ${g.num(0, 3)}`, `${g.num(0, 3)} == ${g.num(0, 3)}`]);
+  const out: string[] = [];
+  switch (g.int(0, 5)) {
+    case 0: // The body's %else turns the caller's group.
+      out.push(`%macro ce${k} 0`, `  db ${g.num()}`, '%else', `  db ${g.num()}`, '%endmacro');
+      for (let i = g.int(1, 2); i > 0; i--) out.push(`%if ${c()}`, `  db ${g.num()}`, `  ce${k}`, `  db ${g.num()}`, '%endif');
+      break;
+    case 1: // The body opens a group the caller turns and closes.
+      out.push(`%macro co${k} 0`, `  db ${g.num()}`, `%if ${c()}`, `  db ${g.num()}`, '%endmacro');
+      for (let i = g.int(1, 2); i > 0; i--) {
+        out.push(`  co${k}`, `  db ${g.num()}`);
+        if (g.chance(0.5)) out.push(`%elif ${c()}`, `  db ${g.num()}`);
+        if (g.chance(0.5)) out.push('%else', `  db ${g.num()}`);
+        out.push('%endif');
+      }
+      break;
+    case 2: { // Each round of a %rep opens a group, closed after it.
+      const n = g.int(0, 3);
+      out.push(`%rep ${n}`, `  db ${g.num()}`, `%if ${c()}`, `  db ${g.num()}`, '%endrep', `  db ${g.num()}`, ...Array.from({ length: n }, () => '%endif'));
+      break;
+    }
+    case 3: // A %rep's body closes groups opened before it.
+      out.push('%if 1', '%if 1', '%rep 2', `  db ${g.num()}`, '%endif', `  db ${g.num()}`, '%endrep', `  db ${g.num()}`);
+      break;
+    case 4: // After %exitrep the round's conditionals still run.
+      out.push(`%assign x${k} 0`, `%rep ${g.int(1, 4)}`, `  %assign x${k} x${k}+1`, `  %if x${k} == ${g.int(1, 3)}`, '    %exitrep', '  %endif',
+        `  %if ${c()}`, `    db x${k}`, '  %else', '    db 0x20', '  %endif', '%endrep');
+      if (g.chance(0.5)) out.push('%if 1', `%rep ${g.int(1, 3)}`, `  db ${g.num()}`, '  %exitrep', '  %endif', `  db ${g.num()}`, '%endrep');
+      break;
+    default: // %exitmacro drops the groups its body opened, not the caller's.
+      out.push(`%macro cx${k} 0`, `  %if ${c()}`, `    db ${g.num()}`, '    %exitmacro', '  %endif', `  db ${g.num()}`, '%endmacro',
+        `%if ${c()}`, `  cx${k}`, `  db ${g.num()}`, '%endif', `  cx${k}`);
+  }
+  return out;
+};
+
+/**
+ * `%if` on `$`, `$$` and labels, which nasm decides in each pass and Ringside's assembler decides:
+ * branches that call macros (with `%%` labels, nested blocks on `$`), padding macros, blocks a
+ * macro opens and its caller closes.
+ */
+const assemblerConditions: Snippet = (g, k) => {
+  const at = (): string => g.pick([`(($-$$) & 7) > ${g.int(0, 7)}`, `($-$$) % ${g.int(2, 5)} == ${g.int(0, 1)}`, `($-l${k}) > ${g.int(0, 6)}`, `l${k} - $$ < ${g.int(0, 40)}`]);
+  const out = [`l${k}: db ${g.num()}`, `%macro two${k} 1`, '%%m: db %1, %1', '  dw %%m - $$', '%endmacro'];
+  out.push(`%macro pad${k} 1`, '  %if ($-$$) % %1', '    times %1 - ($-$$) % %1 db 0x90', '  %endif', '%endmacro');
+  const branch = (depth: number): void => {
+    for (let i = g.int(1, 3); i > 0; i--) {
+      const r = g.int(0, 5);
+      if (r === 0) out.push(`  two${k} ${g.num()}`);
+      else if (r === 1) out.push(`  pad${k} ${g.pick(['2', '4', '8'])}`);
+      else if (r === 2 && depth < 2) block(depth + 1);
+      else if (r === 3) out.push(`  %if ${c(g)}`, `    db ${g.num()}`, '  %endif');
+      else out.push(`  db ${g.num()}`);
+    }
+  };
+  const block = (depth: number): void => {
+    out.push(`%if ${at()}`);
+    branch(depth);
+    for (let i = g.int(0, 2); i > 0; i--) { out.push(`%elif ${g.chance(0.7) ? at() : c(g)}`); branch(depth); }
+    if (g.chance(0.6)) { out.push('%else'); branch(depth); }
+    out.push('%endif');
+  };
+  block(0);
+  if (g.chance(0.4)) out.push(`%macro open${k} 0`, `  %if ${at()}`, `    two${k} ${g.num()}`, '%endmacro', `  open${k}`, `  db ${g.num()}`, '  %else', `  db ${g.num()}`, '  %endif');
+  out.push(`  pad${k} ${g.pick(['4', '8', '16'])}`);
+  return out;
+};
+
+/** A condition the preprocessor decides. */
+function c(g: Gen): string {
+  return g.pick(['0', '1', `${g.num(0, 3)} > ${g.num(0, 3)}`]);
+}
+
 /** Programs nasm rejects or warns about; only some lines are broken. */
 const faults: Snippet = (g, k) => {
   switch (g.int(0, 25)) {
@@ -384,7 +464,8 @@ const faults: Snippet = (g, k) => {
   }
 };
 
-const SNIPPETS: readonly Snippet[] = [smacroParams, smacroBinding, assignLoops, nestedRep, ifChains, tokenTests, mmacroParams, mmacroOverload, greedyArgs, stringFunctions, pasting, contexts, macroDefiners, mmacroMore, paramPasting, misc, argForms, sideBySide];
+const SNIPPETS: readonly Snippet[] = [smacroParams, smacroBinding, assignLoops, nestedRep, ifChains, tokenTests, mmacroParams, mmacroOverload, greedyArgs, stringFunctions, pasting, contexts, macroDefiners, mmacroMore, paramPasting, misc, argForms, sideBySide,
+  crossBodies, assemblerConditions];
 
 /** One program: `bits 32` and a few snippets; with `faults`, some that nasm rejects or warns about. */
 export function ppProgram(r: () => number, faultsToo: boolean): string {

@@ -14,9 +14,10 @@
 //   first; the comparison takes one for the other.
 // - Known differences found by hand and left alone (rare; see the fixtures for what is matched):
 //   `db 1,` with nothing after the comma (nasm accepts it: an empty argument such as `{}` makes
-//   one); trailing garbage on an %else/%endif of a block handed to the assembler (deferBlock: not
-//   warned of); after an %elif tested on a lone name, the group's %else/%endif trailing-garbage
-//   warnings (nasm tells a label from an unknown name there, the preprocessor cannot); and nasm's
+//   one); after an %elif tested on a lone label, the group's %else/%endif trailing-garbage warnings
+//   (nasm's test fails on a label, which silences them; Ringside's assembler decides the group);
+//   a branch of a %if on `$` or a label that defines macros, changes the context stack or leaves
+//   a macro call begun before it (Ringside's error: see Preprocessor.checkForbids); and nasm's
 //   reading of a line after an expansion that took tokens from after its call when the body
 //   expands more macros before the one that took them: nasm has freed the token it would go on
 //   from, and where its heap hands that memory to a later token it goes on there (expanding the

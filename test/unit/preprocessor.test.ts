@@ -99,24 +99,36 @@ describe('preprocessor', () => {
     assert.deepEqual([m.doc, m.min, m.max], ['Prints a thing.\nTwice.', 1, 2]);
   });
 
-  it('says why it cannot decide a %if on $ or a label whose block defines or calls a macro', () => {
+  it('says why a branch of a %if on $ or a label cannot define a macro, and expands the macros it calls', () => {
     const { diags, code } = pp('%macro m 0\n  nop\n%endmacro\ndb 1\n%if ($-$$) > 0\n  %define X 1\n%endif\nstart:\n%if start\n  m\n  db 3\n%endif');
-    const why = "Ringside decides `%if' before assembling; only a block of code and `%error'/`%warning' lines, with no macro, other directive or `section'/`bits' line, can test";
     assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col, d.range.end.col]), [
-      [`\`$' in \`%if': ${why} it`, 4, 5, 6],
-      [`symbol \`start' is not a constant the preprocessor knows (in \`%if'): ${why} a label`, 8, 4, 9],
+      ["`%define' in a branch of the `%if' on line 5, whose condition needs `$', `$$' or a label: nasm runs a branch's directives only in the passes that take it, "
+        + 'while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot define or remove single-line macros', 5, 2, 13],
     ]);
-    // Taken as false, as after any error in a %if.
-    assert.deepEqual(code, ['db 1', 'start :']);
+    // The %define does nothing; the call's lines are the second block's code.
+    assert.deepEqual(code, ['db 1', 'start :', 'nop', 'db 3']);
+  });
+  it('says why a branch of a %if on $ cannot change the context stack or leave a macro call begun before it, nor __BITS__ be known after one sets bits', () => {
+    // nasm 2.16.01 runs a branch's directives in each pass that takes it; Ringside preprocesses once.
+    const { diags } = pp('%macro m 1-*\n  %if ($-$$) > 1\n    %rotate 1\n    %exitmacro\n  %endif\n%endmacro\n  m 1, 2\n'
+      + '%macro inner 0\n  %rep 3\n    %exitrep\n  %endrep\n%endmacro\n%if $ > 2\n  inner\n  %push x\n  bits 32\n%endif\n  db __BITS__\n');
+    assert.deepEqual(diags.map((d) => [d.message.includes(', so ') ? d.message.slice(d.message.lastIndexOf(', so ') + 5) : d.message, d.range.start.line, d.range.start.col]), [
+      ['a branch cannot rotate the arguments of a macro call begun before it', 2, 4],
+      ['a branch cannot leave a macro call begun before it', 3, 4],
+      // (The %exitrep leaves a %rep begun in the branch: allowed.)
+      ['a branch cannot change the context stack', 14, 2],
+      ["`__BITS__' depends on the branch the assembler takes of the `%if' on line 13, whose condition needs `$', `$$' or a label (a branch sets `bits'): Ringside expands it before assembling", 17, 5],
+    ]);
   });
   it('hands a %if block of code on $ to the assembler, passing its code on', () => {
     const { r, diags, code } = pp('db 1\n%if ($-$$) > 0\n  times 4 db 0\n  %warning "pad"\n%else\n  db 2\n%endif\ndb 3');
     assert.deepEqual([diags, code], [[], ['db 1', 'times 4 db 0', 'db 2', 'db 3']]);
     const c = r.checks[0];
     assert.deepEqual([c.hasCode, c.startLine, c.outputLine], [true, 1, 7]);
-    assert.deepEqual(c.branches.map((b) => b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? `code ${m.from}-${m.to}` : `${m.severity} ${m.message}`))), [
-      ['code 2-3', 'warning pad'],
-      ['code 5-6'],
+    // What a run's lines report comes first; a run ends past the directive that ends it (listed only).
+    assert.deepEqual(c.branches.map((b) => b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? `code ${m.from}-${m.to}` : `${m.held.diagnostic.severity} ${m.held.diagnostic.message}`))), [
+      ['warning pad', 'code 2-5'],
+      ['code 5-7'],
     ]);
   });
   it('hands a %if block of diagnostics on $ to the assembler, listing its lines', () => {
@@ -125,7 +137,7 @@ describe('preprocessor', () => {
     assert.equal(r.checks.length, 1);
     const c = r.checks[0];
     assert.equal(c.outputLine, 7);
-    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? 'code' : `${m.severity} ${m.message} ${m.range.start.line}`))]), [
+    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? 'code' : `${m.held.diagnostic.severity} ${m.held.diagnostic.message} ${m.held.diagnostic.range.start.line}`))]), [
       ['%if', '( $ - $$ ) > 0', ['error big 2']],
       ['%elif', '1', ['warning one 4']],
       [undefined, undefined, []],

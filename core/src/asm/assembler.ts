@@ -416,6 +416,8 @@ class Assembler implements EvalContext {
     // Another branch than in the last pass: the code after it moves, another pass follows.
     const taken = path.join();
     if (c.hasCode && this.checkPaths[k] !== taken) { this.checkPaths[k] = taken; this.changed = true; }
+    // (The last pass run is the final one.)
+    c.taken = path;
     return ok;
   }
 
@@ -1652,7 +1654,8 @@ class Assembler implements EvalContext {
       const name = st.kind === StatementKind.Directive ? st.op!.name : '';
       // What the encodings of the statements after depend on, and the section `absolute` takes its
       // place in (the symbols are the finished assembly's: nothing here may define one).
-      if (LISTING_STATE.has(name)) { this.directive(st, name); continue; }
+      // (Not those of a %if branch the final pass did not take: see deferred-check.ts.)
+      if (LISTING_STATE.has(name)) { if (res.address[i] === res.address[i]) this.directive(st, name); continue; }
       if (name === 'section' || name === 'segment') this.absoluteSec = -1;
       else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = -1; } else if (name === 'endstruc') this.absoluteSec = structureSec;
       const sec = res.section[i];

@@ -1,21 +1,19 @@
 // A `%if ... %endif` block whose conditions need the assembler (`$`, `$$`, labels): nasm decides it
-// while assembling, line by line, so Ringside's preprocessor hands it on whole, its code lines
-// preprocessed as any, and the assembler decides it at the block's place in every pass, assembling
-// the code of the branch taken only.
+// while assembling, line by line, so Ringside's preprocessor hands it on whole, every branch
+// preprocessed (macro calls expanded, what its lines report held back), and the assembler decides
+// it at the block's place in every pass, assembling the code of the branch taken only.
 
 import type { SourceRange } from './api';
-import type { DiagnosticSink } from './diagnostics';
+import type { DiagnosticSink, HeldDiagnostic } from './diagnostics';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { lineRange, type PPToken } from './source';
 
-/** A `%error`, `%warning` or `%fatal` line of the block, its message already expanded as nasm prints it. */
+/**
+ * What preprocessing a branch's lines reported (a `%error` or `%warning` line, a macro call with
+ * too many arguments...): nasm reports it only when it takes the branch, in its final pass.
+ */
 export interface CheckMessage {
-  readonly severity: 'error' | 'warning';
-  readonly code: string;
-  readonly message: string;
-  readonly range: SourceRange;
-  /** The preprocessor's output line it is on (the listing shows the message after it). */
-  readonly outputLine: number;
+  readonly held: HeldDiagnostic;
 }
 
 /** A `%if`/`%ifn`/`%elif`/`%elifn` condition, written on line `line` of `file` (its tokens' columns). */
@@ -25,6 +23,8 @@ export interface CheckCondition {
   readonly tokens: readonly PPToken[];
   readonly file: string;
   readonly line: number;
+  /** The macro calls and includes the directive was read in. */
+  readonly expansion: readonly SourceRange[];
   /** The preprocessor's output line of the directive (listed only). */
   readonly outputLine: number;
   /** Filled in once parsed: the number of statements before the directive. */
@@ -55,12 +55,21 @@ export interface ParseDiagnostic {
 export interface CheckBranch {
   /** Undefined for `%else`. */
   readonly condition: CheckCondition | undefined;
+  /** The preprocessor's output line of its directive (listed only): its lines follow, to the next branch's. */
+  readonly start: number;
   /** Its lines in order: messages, code, and `%if` blocks nested in it. */
   readonly items: (CheckMessage | CheckCode | CheckBlock)[];
 }
 
 export interface CheckBlock {
   readonly branches: CheckBranch[];
+  /**
+   * The preprocessor's frames (a macro call, a %rep, an %include) begun in the block have greater
+   * serials (LineOrigin.serial): their lines are not read in a branch nasm does not take, nor listed.
+   */
+  readonly serial: number;
+  /** The preprocessor's output line past its `%endif`. */
+  end: number;
 }
 
 export interface DeferredCheck extends CheckBlock {
@@ -73,7 +82,8 @@ export interface DeferredCheck extends CheckBlock {
   /** Filled in once parsed: the statements before the block, and before its end (more when it holds code). */
   statement: number;
   endStatement: number;
-  readonly expansion: readonly SourceRange[];
+  /** The branches the final pass took (see runCheck's `path`). */
+  taken?: readonly number[];
 }
 
 /** What the assembler knows at a condition of the block, and how it runs the block's code. */
@@ -99,16 +109,16 @@ export interface CheckScope {
  * of each branch taken, of the block and of the blocks nested in it (-1 for none).
  */
 export function runCheck(check: DeferredCheck, scope: CheckScope, sink: DiagnosticSink, evalLimit: number, path: number[]): boolean {
-  return runBlock(check, check.expansion, scope, sink, evalLimit, path);
+  return runBlock(check, scope, sink, evalLimit, path);
 }
 
-function runBlock(block: CheckBlock, expansion: readonly SourceRange[], scope: CheckScope, sink: DiagnosticSink, evalLimit: number, path: number[]): boolean {
+function runBlock(block: CheckBlock, scope: CheckScope, sink: DiagnosticSink, evalLimit: number, path: number[]): boolean {
   for (let b = 0; b < block.branches.length; b++) {
     const branch = block.branches[b];
     const c = branch.condition;
     if (c !== undefined) {
       const mark = sink.mark();
-      const holds = conditionHolds(c, expansion, scope, sink, evalLimit);
+      const holds = conditionHolds(c, scope, sink, evalLimit);
       // An `%elif` is tested in a group that has assembled nothing yet, where nasm reports nothing
       // (see Preprocessor.conditional).
       if (c.directive.startsWith('%elif')) sink.rollback(mark);
@@ -118,14 +128,12 @@ function runBlock(block: CheckBlock, expansion: readonly SourceRange[], scope: C
     }
     path.push(b);
     for (const item of branch.items) {
-      if ('branches' in item) { if (!runBlock(item, expansion, scope, sink, evalLimit, path)) return false; }
+      if ('branches' in item) { if (!runBlock(item, scope, sink, evalLimit, path)) return false; }
       else if ('stmtFrom' in item) {
         if (scope.report && item.parsed !== undefined) reportParsed(item.parsed, sink);
         if (!scope.run(item.stmtFrom, item.stmtTo)) return false;
       }
-      else if (!scope.report) continue;
-      else if (item.severity === 'warning') sink.warning(item.code, item.message, item.range, expansion, item.outputLine);
-      else sink.error(item.code, item.message, item.range, expansion);
+      else if (scope.report) sink.put(item.held);
     }
     return true;
   }
@@ -150,6 +158,28 @@ export function codeAt(runs: readonly CheckCode[], line: number): CheckCode | un
   return lo < runs.length && runs[lo].from <= line ? runs[lo] : undefined;
 }
 
+/**
+ * Marks in `unread` the output lines of `checks` that nasm did not read in its final pass, so does
+ * not list: those of the frames (`serialOf` each line's) begun in a branch it did not take — a
+ * macro's expansion, a %rep's rounds, an included file — where it lists the branch's own lines.
+ */
+export function markUnread(checks: readonly DeferredCheck[], serialOf: (line: number) => number, unread: Uint8Array): void {
+  const walk = (block: CheckBlock, path: readonly number[], k: number): number => {
+    const taken = path[k++];
+    const branches = block.branches;
+    for (let j = 0; j < branches.length; j++) {
+      if (j === taken) {
+        for (const item of branches[j].items) if ('branches' in item) k = walk(item, path, k);
+        continue;
+      }
+      const to = j + 1 < branches.length ? branches[j + 1].start : block.end;
+      for (let i = branches[j].start + 1; i < to; i++) if (serialOf(i) > block.serial) unread[i] = 1;
+    }
+    return k;
+  };
+  for (const c of checks) if (c.taken !== undefined) walk(c, c.taken, 0);
+}
+
 /** Each condition of `block` and of the blocks nested in it. */
 export function* conditionsOf(block: CheckBlock): Generator<CheckCondition> {
   for (const b of block.branches) {
@@ -168,8 +198,9 @@ export function* codeOf(block: CheckBlock): Generator<CheckCode> {
   }
 }
 
-function conditionHolds(c: CheckCondition, expansion: readonly SourceRange[], scope: CheckScope, sink: DiagnosticSink, evalLimit: number): boolean | undefined {
+function conditionHolds(c: CheckCondition, scope: CheckScope, sink: DiagnosticSink, evalLimit: number): boolean | undefined {
   const at = (start: number, end: number): SourceRange => lineRange(c.file, c.line, start, end);
+  const expansion = c.expansion;
   const report = scope.report;
   const toks = c.tokens;
   if (toks.length === 0) { if (report) sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion); return undefined; }

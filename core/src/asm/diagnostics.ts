@@ -9,6 +9,14 @@ export interface DiagnosticPlaces {
   readonly passed: readonly number[];
 }
 
+/** A diagnostic withdrawn from a sink with where it was reported (see DiagnosticSink.take), to report again later. */
+export interface HeldDiagnostic {
+  readonly diagnostic: Diagnostic;
+  readonly key: string;
+  readonly position: number;
+  readonly line: number;
+}
+
 export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
   errors = 0;
@@ -56,6 +64,30 @@ export class DiagnosticSink {
     this.keys.length = kept;
     this.positions.length = kept;
     this.lines.length = kept;
+  }
+
+  /**
+   * Withdraws the diagnostics reported since `mark` but those `keep` says stay, and returns them
+   * as they were reported (for `put`).
+   */
+  take(mark: number, keep: (d: Diagnostic) => boolean): HeldDiagnostic[] {
+    const held: HeldDiagnostic[] = [];
+    for (let i = mark; i < this.list.length; i++) {
+      if (!keep(this.list[i])) held.push({ diagnostic: this.list[i], key: this.keys[i], position: this.positions[i], line: this.lines[i] });
+    }
+    if (held.length > 0) this.rollback(mark, keep);
+    return held;
+  }
+
+  /** Reports a diagnostic `take` withdrew, as it was (once, as any). */
+  put(h: HeldDiagnostic): void {
+    if (this.seen.has(h.key)) return;
+    this.seen.add(h.key);
+    this.keys.push(h.key);
+    this.positions.push(h.position);
+    this.lines.push(h.line);
+    if (h.diagnostic.severity === 'error') this.errors++;
+    this.list.push(h.diagnostic);
   }
 
   /** `repeat`: which of the same diagnostic at the same place this is, when nasm gives one several times over (0: the first). */

@@ -3,7 +3,7 @@
 
 import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } from './assembler';
-import { codeAt, codeOf, conditionsOf, type CheckCode, type DeferredCheck } from './deferred-check';
+import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { buildListing } from './listing-lines';
@@ -146,6 +146,12 @@ function setsLocalBase(st: ParsedStatement): boolean {
   return st.label !== undefined && !st.label.local && !st.label.name.startsWith('..') && st.op?.name !== 'equ';
 }
 
+/** A `section`/`segment` line: its `.name` is a section's, no `.local` label. */
+function namesSection(st: ParsedStatement): boolean {
+  const op = st.op?.name;
+  return st.label === undefined && (op === 'section' || op === 'segment');
+}
+
 /**
  * A label defined in the code of a %if block the assembler decides (see deferred-check.ts) starts
  * a scope of `.local` names that nasm enters only when that branch is taken, where Ringside's
@@ -165,12 +171,12 @@ function checkLocalBase(c: DeferredCheck, stmts: readonly ParsedStatement[], lin
     let own = false;
     for (let s = run.stmtFrom; s < run.stmtTo; s++) {
       if (setsLocalBase(stmts[s])) { own = true; label ??= stmts[s].label?.name; continue; }
-      if (!own && label !== undefined && mentionsLocal(lines.tokensOf(lineOf[s]))) { ambiguous(s); return; }
+      if (!own && label !== undefined && mentionsLocal(lines.tokensOf(lineOf[s])) && !namesSection(stmts[s])) { ambiguous(s); return; }
     }
   }
   if (label === undefined) return;
   for (let s = c.endStatement; s < stmts.length && !setsLocalBase(stmts[s]); s++) {
-    if (mentionsLocal(lines.tokensOf(lineOf[s]))) { ambiguous(s); return; }
+    if (mentionsLocal(lines.tokensOf(lineOf[s])) && !namesSection(stmts[s])) { ambiguous(s); return; }
   }
 }
 
@@ -199,7 +205,10 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
   return {
     ...eager,
     get listing(): readonly ListingLine[] {
-      return (listing ??= buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported));
+      if (listing !== undefined) return listing;
+      const unread = new Uint8Array(pp.lines.count);
+      if (pp.checks.length > 0) markUnread(pp.checks, (i) => pp.lines.origin(i).serial, unread);
+      return (listing = buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported, unread));
     },
     get sourceMap(): SourceMap {
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));

@@ -30,10 +30,12 @@ const NO_DATA: readonly ListingData[] = [];
 
 /**
  * The listing of preprocessed `lines`; `list` gives each statement's data, with the places of the
- * warnings of the statements it is given (see listStatements).
+ * warnings of the statements it is given (see listStatements). Lines marked in `unread` nasm did
+ * not read (see markUnread): not listed.
  */
 export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, results: StatementResults,
-  list: (warned: ReadonlySet<number>) => (ListedStatement | undefined)[], diagnostics: readonly Diagnostic[], places: DiagnosticPlaces, reported: ReportedLines): ListingLine[] {
+  list: (warned: ReadonlySet<number>) => (ListedStatement | undefined)[], diagnostics: readonly Diagnostic[], places: DiagnosticPlaces, reported: ReportedLines,
+  unread?: Uint8Array): ListingLine[] {
   const messages = messagesByLine(lines, diagnostics, places);
   const warned = new Set<number>();
   for (const i of messages.keys()) if (stmtOfLine[i] >= 0) warned.add(stmtOfLine[i]);
@@ -42,6 +44,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   // `[list -]` is listed and stops the listing, `[list +]` resumes it unlisted (nasm: a switch, not a count).
   let listing = true;
   for (let i = 0; i < lines.count; i++) {
+    if (unread !== undefined && unread[i] !== 0) continue;
     const si = stmtOfLine[i];
     const op = si >= 0 ? stmts[si].op : undefined;
     if (op !== undefined && op.name === 'list' && op.directive) {

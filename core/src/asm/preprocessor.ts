@@ -1,7 +1,7 @@
 // The NASM preprocessor (manual §4): reads files through the host, runs conditionals, %include,
 // %rep and macros, and yields lines of tokens that keep their source location and expansion chain.
 
-import type { SourceRange } from './api';
+import type { Diagnostic, SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { codeAt, codeOf, conditionsOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
@@ -69,11 +69,29 @@ interface Frame {
   /** The macro whose parameters `%1`... refer to (inherited by %rep frames inside a macro). */
   readonly invocation?: MacroInvocation;
   repLeft: number;
+  /**
+   * Where the conditional groups of the file being read start: nasm keeps one stack of them per
+   * file (Include.conds), which the lines of a macro or %rep body read in it share. So a body's
+   * `%endif` may close a group opened before the call, and a group a body opens stays open after
+   * it (measured with nasm 2.16.01); a file's own must close in it.
+   */
   readonly condBase: number;
+  /**
+   * Macro and %rep frames: the groups opened less those closed while this was the innermost frame
+   * (nasm's MMacro.condcnt), which `%exitmacro` drops.
+   */
+  condCount: number;
+  /**
+   * A %rep frame after `%exitrep`: nasm walks the rest of the round without assembling it, but
+   * still runs its conditional directives (in_progress 0; an `%if 1/0` there is reported).
+   */
+  exited?: boolean;
   /** What every line of the frame shares in the output (an index in PPLines), made on its first line. */
   origin?: number;
   /** Inside the expansion of a `.nolist` macro: not listed. */
   readonly unlisted?: boolean;
+  /** Frames pushed later have greater serials (see CheckBlock.serial, checkForbids). */
+  readonly serial: number;
 }
 
 /**
@@ -95,6 +113,23 @@ interface CondEntry {
   sawElse: boolean;
   readonly range: SourceRange;
   readonly expansion: readonly SourceRange[];
+  /** A group the assembler decides (state Active: every branch is preprocessed). */
+  check?: OpenCheck;
+}
+
+/**
+ * A `%if` block the assembler decides (deferred-check.ts), while the preprocessor reads it: every
+ * branch is preprocessed as if taken, its output lines and what they report kept for the branch.
+ * Only the innermost open block gathers; the blocks it is nested in wait for its `%endif`.
+ */
+interface OpenCheck {
+  readonly block: CheckBlock;
+  readonly parent: OpenCheck | undefined;
+  /** The `%if` (or first `%elif`) it starts at, for messages; its output line starts the block. */
+  readonly first: CheckCondition;
+  /** The current branch's output lines and diagnostics since its last item (see closeRun). */
+  runFrom: number;
+  diagnosticsFrom: number;
 }
 
 /** One line past a file's last (nasm's line number for what the file's end leaves open): the empty line after a final newline. */
@@ -197,8 +232,18 @@ class Preprocessor {
   private equScanned = 0;
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
-  /** Where the diagnostics of the last block handed to the assembler start (see expressionCondition). */
-  private deferredAt = 0;
+  /** The innermost `%if` block open that the assembler decides (see OpenCheck). */
+  private openCheck: OpenCheck | undefined;
+  /** The condition expressionCondition left to the assembler last (Test.Deferred), expanded. */
+  private assemblerCondition: readonly PPToken[] = [];
+  /** Counts the frames pushed (Frame.serial). */
+  private frameSerial = 0;
+  /**
+   * The `%if` handed to the assembler whose branch set `bits`, or held a `section` line, since the
+   * last such line outside one: `__BITS__`, `__SECT__` then depend on the branch taken.
+   */
+  private bitsUnknownAfter: CheckCondition | undefined;
+  private sectUnknownAfter: CheckCondition | undefined;
   /**
    * Single-line macros by their names in lower case, oldest first: as nasm keeps them, one list
    * for `%define` and `%idefine` alike, so the newer of the two shadows the other (see
@@ -227,8 +272,6 @@ class Preprocessor {
   private readonly standardCalls = new StandardMacroCalls();
   /** One line past the main file's last, where nasm reports what is still open at the end. */
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
-  /** %if blocks a macro's or %rep's body left open, reported at the main file's end. */
-  private readonly openInBodies: CondEntry[] = [];
   private readonly contexts = new ContextStack();
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
   private frame: StackFrame = { ...STACK_FRAMES.flat };
@@ -237,6 +280,8 @@ class Preprocessor {
   /** `__SECT__`'s tokens (see `sectionDirective`), and the output lines read for them so far. */
   private sect: readonly PPToken[] = tokenizeLine('[section .text]');
   private sectScanned = 0;
+  /** The first of `checks` that may hold output lines from `sectScanned` on. */
+  private sectCheck = 0;
   private macroDepth = 0;
   /** The argument tokens of the macro calls in progress (see MAX_ARGUMENT_TOKENS). */
   private argumentTokens = 0;
@@ -295,7 +340,7 @@ class Preprocessor {
 
   private fileFrame(file: string, text: string, expansion: readonly SourceRange[], depth: number): Frame {
     const lines = fileLines(file, text);
-    return { kind: 'file', file, lines, idx: 0, expansion, depth, repLeft: 0, condBase: this.conds.length };
+    return { kind: 'file', file, lines, idx: 0, expansion, depth, repLeft: 0, condBase: this.conds.length, condCount: 0, serial: ++this.frameSerial };
   }
 
   private loop(): void {
@@ -322,7 +367,7 @@ class Preprocessor {
       } else {
         const body = f.body!;
         if (f.idx >= body.length) {
-          if (f.kind === 'rep' && f.repLeft > 1) { f.repLeft--; f.idx = 0; continue; }
+          if (f.kind === 'rep' && f.repLeft > 1 && f.exited !== true) { f.repLeft--; f.idx = 0; continue; }
           this.endFrame(f);
           continue;
         }
@@ -362,8 +407,6 @@ class Preprocessor {
         inExpansion ? c.range : this.mainEnd, inExpansion ? c.expansion : undefined, inExpansion ? undefined : [begins]);
       this.capture = undefined;
     }
-    for (const c of this.openInBodies) this.unterminatedIf(c, this.mainEnd, undefined);
-    this.openInBodies.length = 0;
   }
 
   /** An %if whose %endif never came, reported where nasm reports it (`at`), with where it is. */
@@ -432,18 +475,25 @@ class Preprocessor {
   private originOf(f: Frame): number {
     return f.origin ??= this.out.addOrigin({
       expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
+      serial: f.serial,
     });
   }
 
-  /** `exiting`: %exitrep/%exitmacro leave open %if blocks of the body behind, as nasm allows. */
+  /**
+   * A file's groups must be closed at its end; a body's need not (see Frame.condBase). `exiting`:
+   * `%exitmacro` drops the groups the body opened and left open (Frame.condCount), as nasm does.
+   */
   private endFrame(f: Frame, exiting = false): void {
-    // nasm reports an %if still open at the end of the file it began in one line past that
-    // file's last, and one begun in a macro's or %rep's body past the main file's end (measured).
-    while (this.conds.length > f.condBase) {
-      const c = this.conds.pop()!;
-      if (exiting) continue;
-      if (f.lines !== undefined) this.unterminatedIf(c, endOfFile(f), f.expansion);
-      else this.openInBodies.push(c);
+    // nasm reports an %if still open at the end of the file it began in (a macro's or %rep's body
+    // is read as part of the file that called it) one line past that file's last (measured).
+    if (f.kind === 'file') {
+      while (this.conds.length > f.condBase) {
+        const c = this.conds.pop()!;
+        if (c.check !== undefined) { this.closeRun(c.check); this.endCheck(c.check); }
+        if (!exiting) this.unterminatedIf(c, endOfFile(f), f.expansion);
+      }
+    } else if (exiting) {
+      for (let n = f.condCount; n > 0 && this.conds.length > f.condBase; n--) this.conds.pop();
     }
     if (f.kind === 'macro') {
       this.macroDepth--;
@@ -504,6 +554,11 @@ class Preprocessor {
         this.conditional(f, file, line, directive, tokens, false);
         return;
       }
+      this.emit(f, file, line, text, [], true);
+      return;
+    }
+    // The rest of a round after `%exitrep`: only conditional directives run (see Frame.exited).
+    if (f.exited === true && !isConditional(directive)) {
       this.emit(f, file, line, text, [], true);
       return;
     }
@@ -587,7 +642,7 @@ class Preprocessor {
       else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
-          invocation: c.frame.invocation, repLeft: c.count!, condBase: this.conds.length, unlisted: c.frame.unlisted,
+          invocation: c.frame.invocation, repLeft: c.count!, condBase: c.frame.condBase, condCount: 0, unlisted: c.frame.unlisted, serial: ++this.frameSerial,
         });
       }
       return;
@@ -616,6 +671,10 @@ class Preprocessor {
     if (isConditional(d)) {
       list();
       this.conditional(f, file, line, d, toks, true);
+      return true;
+    }
+    if (this.openCheck !== undefined && this.checkForbids(f, d, here)) {
+      list();
       return true;
     }
     switch (d) {
@@ -691,9 +750,10 @@ class Preprocessor {
         for (let k = this.frames.length - 1; k >= 0; k--) {
           const rep = this.frames[k];
           if (rep.kind !== 'rep') continue;
-          // nasm reads the rest of the body's round without assembling it: it is listed (measured).
-          if (rep === f) for (const b of rep.body!.slice(rep.idx)) this.emit(f, b.file, b.line, b.text, [], true);
-          while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1], true);
+          // nasm ends the %rep at its round's end, which it walks without assembling (listed),
+          // running its conditional directives; a macro called in the round, from which this
+          // came, goes on to its end as before (measured).
+          rep.exited = true;
           return true;
         }
         this.sink.error('syntax', '`%exitrep\' not within `%rep\' block', nameRange, f.expansion);
@@ -724,7 +784,8 @@ class Preprocessor {
         const msg = messageText(this.expandSingle(toks.slice(1), file, line), this.endsBlank);
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
-        if (d === '%fatal') this.stopped = true;
+        // (In a branch the assembler decides, nasm stops only when it takes it: see OpenCheck.)
+        if (d === '%fatal' && this.openCheck === undefined) this.stopped = true;
         return true;
       }
       case '%pragma': {
@@ -921,10 +982,13 @@ class Preprocessor {
     const trailing = (): void => {
       if (toks.length > 1 && top?.state !== Cond.Never) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
     };
+    const isElif = d.startsWith('%elif');
+    if (top?.check !== undefined && (isElif || d === '%else' || d === '%endif')) { this.checkDirective(f, file, line, d, toks, top, here); return; }
     if (d === '%endif') {
       trailing();
       if (!top) { this.sink.error('syntax', '`%endif\': no matching `%if\'', here, f.expansion); return; }
       this.conds.pop();
+      f.condCount--;
       return;
     }
     if (d === '%else') {
@@ -932,7 +996,7 @@ class Preprocessor {
       if (!top) { this.sink.error('syntax', '`%else\': no matching `%if\'', here, f.expansion); return; }
       if (top.state === Cond.Never || top.state === Cond.Unread) return;
       if (top.sawElse) {
-        this.sink.warning('syntax', '`%else\' after `%else\'', here, f.expansion);
+        this.sink.warning('syntax', '`%else\' after `%else\', ignoring content', here, f.expansion);
         top.state = Cond.Never;
         return;
       }
@@ -940,7 +1004,6 @@ class Preprocessor {
       top.state = top.state === Cond.Looking ? Cond.Active : Cond.Done;
       return;
     }
-    const isElif = d.startsWith('%elif');
     const kind = d.slice(isElif ? 5 : 3);
     if (isElif) {
       if (!top) { this.sink.error('syntax', `\`${d}': no matching \`%if'`, here, f.expansion); return; }
@@ -955,24 +1018,164 @@ class Preprocessor {
         const mark = this.sink.mark();
         // An `%elif` that is tested sees macro parameters and `%$` names, as an `%if` does.
         const test = this.testCondition(f, file, line, d, kind, this.substituted(f, toks as PPToken[], file, line));
-        // Ringside's own limits (a condition it cannot decide, see expressionCondition; a form it
-        // does not support) are no messages of nasm's: they stay, as does an unknown directive.
-        // A block handed to the assembler keeps what its lines reported (after the condition's).
-        this.sink.rollback(mark, (diagnostic) => KEPT_IN_SKIPPED_GROUP.has(diagnostic.code), test === Test.Deferred ? this.deferredAt : Infinity);
-        if (test === Test.Deferred) { this.conds.pop(); return; }
+        // Ringside's own limits (a form it does not support) are no messages of nasm's: they
+        // stay, as does an unknown directive.
+        this.sink.rollback(mark, (diagnostic) => KEPT_IN_SKIPPED_GROUP.has(diagnostic.code));
+        // The rest of the group is the assembler's to decide (see OpenCheck).
+        if (test === Test.Deferred) { this.beginCheck(top, this.checkCondition(f, file, line, d, kind === 'n', this.assemblerCondition)); return; }
         top.state = stateAfter(test);
       }
       return;
     }
-    if (!active) { this.conds.push({ state: Cond.Never, sawElse: false, range: here, expansion: f.expansion }); return; }
+    if (!active) { this.conds.push({ state: Cond.Never, sawElse: false, range: here, expansion: f.expansion }); f.condCount++; return; }
     const test = this.testCondition(f, file, line, d, kind, toks);
-    if (test === Test.Deferred) return;
-    this.conds.push({ state: stateAfter(test), sawElse: false, range: here, expansion: f.expansion });
+    const entry: CondEntry = { state: stateAfter(test), sawElse: false, range: here, expansion: f.expansion };
+    this.conds.push(entry);
+    f.condCount++;
+    if (test === Test.Deferred) this.beginCheck(entry, this.checkCondition(f, file, line, d, kind === 'n', this.assemblerCondition));
+  }
+
+  /**
+   * Whether directive `d`, in a branch of the block open that the assembler decides, changes what
+   * the lines after the block see (CHECK_FORBIDDEN), or leaves or rotates a macro call or %rep
+   * begun before the block: nasm does so only in the passes that take the branch, while Ringside
+   * preprocesses every branch once, before assembling, so the lines after would depend on the
+   * assembler's choice. Then Ringside's error, and the directive does nothing (a `%macro` still
+   * takes its body, so that its lines are not read as the branch's).
+   */
+  private checkForbids(f: Frame, d: string, here: SourceRange): boolean {
+    const oc = this.openCheck!;
+    let what = CHECK_FORBIDDEN.get(d);
+    if (what === undefined && (d === '%exitmacro' || d === '%exitrep' || d === '%rotate')) {
+      const kind = d === '%exitrep' ? 'rep' : 'macro';
+      let k = this.frames.length - 1;
+      while (k >= 0 && this.frames[k].kind !== kind) k--;
+      if (k >= 0 && this.frames[k].serial <= oc.block.serial) what = d === '%rotate' ? 'rotate the arguments of a macro call begun before it' : `leave a ${d === '%exitrep' ? '%rep' : 'macro call'} begun before it`;
+    }
+    if (what === undefined) return false;
+    const at = oc.first.file === here.file ? `line ${oc.first.line + 1}` : `${oc.first.file}:${oc.first.line + 1}`;
+    this.sink.error('undecidable-condition', `\`${d}' in a branch of the \`${oc.first.directive}' on ${at}, whose condition needs \`$', \`$$' or a label: `
+      + `nasm runs a branch's directives only in the passes that take it, while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot ${what}`, here, f.expansion);
+    if (MACRO_DEFINERS.has(d)) this.capture = { kind: 'macro', nesting: 1, lines: [], range: here, expansion: f.expansion, frame: f };
+    return true;
+  }
+
+  /** A condition of a block the assembler decides, on the directive line just passed on. */
+  private checkCondition(f: Frame, file: string, line: number, directive: string, negate: boolean, tokens: readonly PPToken[]): CheckCondition {
+    return { directive, negate, tokens, file, line, expansion: f.expansion, outputLine: this.out.count - 1, statement: 0 };
+  }
+
+  /**
+   * Opens a block the assembler decides at group `entry`'s `%if` or tested `%elif` (whose branches
+   * before were not taken): its branches are all preprocessed (the group stays Active), nested in
+   * the block open (see OpenCheck), if any.
+   */
+  private beginCheck(entry: CondEntry, first: CheckCondition): void {
+    const parent = this.openCheck;
+    const block: CheckBlock = { branches: [{ condition: first, start: first.outputLine, items: [] }], serial: this.frameSerial, end: 0 };
+    if (parent !== undefined) {
+      this.closeRun(parent);
+      parent.block.branches[parent.block.branches.length - 1].items.push(block);
+    }
+    entry.state = Cond.Active;
+    entry.check = this.openCheck = { block, parent, first, runFrom: this.out.count, diagnosticsFrom: this.sink.mark() };
+  }
+
+  /**
+   * Ends the current branch's run of `oc` (OpenCheck): the diagnostics reported since (but
+   * Ringside's own limits, see UNCAPTURED) held for the branch, then its output lines as code, if
+   * any is more than listed.
+   */
+  private closeRun(oc: OpenCheck): void {
+    const items = oc.block.branches[oc.block.branches.length - 1].items;
+    for (const held of this.sink.take(oc.diagnosticsFrom, ringsideOwn)) items.push({ held });
+    const out = this.out;
+    for (let i = oc.runFrom; i < out.count; i++) {
+      if ((out.flags[i] & LineFlag.ListOnly) === 0) { items.push({ from: oc.runFrom, to: out.count, stmtFrom: 0, stmtTo: 0 }); break; }
+    }
+    oc.runFrom = out.count;
+    oc.diagnosticsFrom = this.sink.mark();
+  }
+
+  /**
+   * `%elif`, `%else` or `%endif` of `top`, a group the assembler decides. Their own messages
+   * (trailing garbage, `%else` after `%else`) are the enclosing block's, which nasm gives whichever
+   * branch it takes. An `%elif` the assembler cannot evaluate (`%elifdef`...) is tested now: no
+   * branch can change what it tests.
+   */
+  private checkDirective(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], top: CondEntry, here: SourceRange): void {
+    const oc = top.check!;
+    // After an `%else` after `%else` nothing more is read (COND_NEVER).
+    if (top.state === Cond.Never) {
+      if (d === '%endif') { this.conds.pop(); f.condCount--; this.closeRun(oc); this.endCheck(oc); }
+      return;
+    }
+    this.closeRun(oc);
+    const mark = this.sink.mark();
+    if (d === '%endif') {
+      if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+      this.conds.pop();
+      f.condCount--;
+      this.enclosingHolds(oc, mark);
+      this.endCheck(oc);
+      return;
+    }
+    const branches = oc.block.branches;
+    if (top.sawElse) {
+      this.sink.warning('syntax', `\`${d === '%else' ? d : '%elif'}' after \`%else', ignoring content`, here, f.expansion);
+      top.state = Cond.Never;
+    } else if (d === '%else') {
+      if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+      top.sawElse = true;
+      branches.push({ condition: undefined, start: this.out.count - 1, items: [] });
+    } else {
+      const kind = d.slice(5);
+      const expression = kind === '' || kind === 'n';
+      const substituted = this.substituted(f, toks as PPToken[], file, line);
+      let tokens: readonly PPToken[];
+      if (expression) tokens = this.expandSingle(substituted.slice(1), file, line);
+      else {
+        const test = this.testCondition(f, file, line, d, kind, substituted);
+        tokens = [{ kind: 'number', text: test === Test.True ? '1' : '0', start: toks[0].start, end: toks[toks.length - 1].end }];
+      }
+      branches.push({ condition: this.checkCondition(f, file, line, d, expression && kind === 'n', tokens), start: this.out.count - 1, items: [] });
+    }
+    this.enclosingHolds(oc, mark);
+    oc.runFrom = this.out.count;
+    oc.diagnosticsFrom = this.sink.mark();
+  }
+
+  /** The diagnostics since `mark` go to the block `oc` is nested in, if any (see checkDirective). */
+  private enclosingHolds(oc: OpenCheck, mark: number): void {
+    if (oc.parent === undefined) return;
+    const items = oc.parent.block.branches[oc.parent.block.branches.length - 1].items;
+    for (const held of this.sink.take(mark, ringsideOwn)) items.push({ held });
+  }
+
+  /** `oc`'s `%endif` (or its file's end) was read: it joins its enclosing block, or goes to the assembler. */
+  private endCheck(oc: OpenCheck): void {
+    oc.block.end = this.out.count;
+    this.openCheck = oc.parent;
+    if (oc.parent !== undefined) {
+      oc.parent.runFrom = this.out.count;
+      oc.parent.diagnosticsFrom = this.sink.mark();
+      return;
+    }
+    const check: DeferredCheck = {
+      ...oc.block, startLine: oc.first.outputLine, outputLine: this.out.count, hasCode: codeOf(oc.block).next().done !== true, statement: 0, endStatement: 0,
+    };
+    this.checks.push(check);
+    for (const run of codeOf(check)) this.codeRuns.push(run);
+    // The conditions' names are uses of the labels and constants they name (find references, rename);
+    // a `.local` name's full name depends on the label above, which the parser knows, not this.
+    for (const c of conditionsOf(check)) {
+      for (const t of c.tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e) this.refer(t.text, t, c.file, c.line);
+    }
   }
 
   /**
    * Evaluates `%if<kind>` (kind: '', 'n', 'def', 'ndef', 'idn', 'idni', 'num', 'str', 'id', 'token', 'macro', 'empty', ...);
-   * Deferred when the rest of the block, to its `%endif`, went to the assembler (see expressionCondition),
+   * Deferred when the assembler is to decide it (see expressionCondition),
    * Failed or Unread after reporting an error.
    */
   private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): Test {
@@ -984,7 +1187,7 @@ class Preprocessor {
     let result: boolean;
     switch (k) {
       case '': {
-        const test = this.expressionCondition(f, file, line, d, rest, negate);
+        const test = this.expressionCondition(f, file, line, d, rest);
         if (test !== Test.True && test !== Test.False) return test;
         result = test === Test.True;
         break;
@@ -1060,53 +1263,27 @@ class Preprocessor {
   }
 
   /**
-   * The truth of `%if`/`%ifn`/`%elif`/`%elifn` EXPR (`negate` for the `n` forms, which the
-   * caller applies), or why there is none: an expression nasm's evaluator cannot read (a syntax
-   * error, a division by zero, an unknown name) is Unread, a value that is no number (a label,
-   * `a <=> b` unknown) Failed. nasm's preprocessor runs inside its assembler's passes, so its
-   * `%if` sees `$`, `$$` and the labels above it; Ringside decides `%if` before assembling. An
-   * expression that needs them is decided by the assembler when the rest of the block holds code
-   * and diagnostics only (the boot sector's `%if ($-$$) > 510` / `%error ...`, or `times
-   * 510-($-$$) db 0` in a branch): the block is handed on whole (Deferred). Any other such `%if`
-   * (one whose block defines macros, calls one, or switches sections) is an error that says why.
+   * The truth of `%if`/`%ifn`/`%elif`/`%elifn` EXPR (before the `n` forms' negation), or why there
+   * is none: an expression nasm's evaluator cannot read (a syntax error, a division by zero, an
+   * unknown name) is Unread, a value that is no number (`a <=> b` unknown) Failed. nasm's
+   * preprocessor runs inside its assembler's passes, so its `%if` sees `$`, `$$` and the labels
+   * above it, in every pass; Ringside preprocesses once, before assembling. An expression that
+   * needs them is Deferred: the assembler decides the group (see OpenCheck), its condition left in
+   * `assemblerCondition`.
    */
-  private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[], negate: boolean): Test {
+  private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[]): Test {
     const parsed = this.parseExpression(rest, file, line, f, d);
     if (parsed === undefined) return Test.Unread;
-    const term = this.assemblerTerm(parsed.expr);
-    if (term === undefined) {
+    if (this.assemblerTerm(parsed.expr) === undefined) {
       const v = this.evaluateParsed(parsed.expr, file, line, f, d);
       if (v === 'unread') return Test.Unread;
       if (v === 'non-constant') return Test.Failed;
       return v.v !== 0 ? Test.True : Test.False;
     }
-    const end = this.deferrableBlock(f);
-    if (end !== undefined) {
-      this.deferredAt = this.sink.mark();
-      this.deferBlock(f, end, { directive: d, negate, tokens: parsed.tokens, file, line, outputLine: this.out.count - 1, statement: 0 });
-      return Test.Deferred;
-    }
-    const why = `Ringside decides \`${d}' before assembling; only a block of code and \`%error'/\`%warning' lines, with no macro, other directive or \`section'/\`bits' line, can test`;
-    // One name and no `$`: a label alone (relocatable, Failed in nasm) or an unknown name (Unread),
-    // which nasm's test fails on too, so an `%elif` tested in a skipped group fails silently (see
-    // conditional; taken for an unknown name). Differences of labels, and `$`, nasm can evaluate
-    // where Ringside cannot: its own error.
-    const own = this.assemblerTerms(parsed.expr) > 1 || term.k !== 'sym';
-    this.sink.error(own ? 'undecidable-condition' : 'non-constant', term.k === 'sym'
-      ? `symbol \`${term.name}' is not a constant the preprocessor knows (in \`${d}'): ${why} a label`
-      : `\`${term.k === 'here' ? '$' : '$$'}' in \`${d}': ${why} it`, lineRange(file, line, term.start, term.end), f.expansion);
-    return own ? Test.Failed : Test.Unread;
-  }
-
-  /** How many terms of `e` are `$`, `$$`, or names that are no preprocessor constant. */
-  private assemblerTerms(e: Expr): number {
-    switch (e.k) {
-      case 'num': return 0;
-      case 'here': case 'base': return 1;
-      case 'sym': return this.equConstant(e.name, 0) === undefined ? 1 : 0;
-      case 'un': return this.assemblerTerms(e.a);
-      case 'bin': return this.assemblerTerms(e.a) + this.assemblerTerms(e.b);
-    }
+    // After `%exitrep` nothing of the round is assembled, whichever branch nasm would take.
+    if (f.exited === true) return Test.False;
+    this.assemblerCondition = parsed.tokens;
+    return Test.Deferred;
   }
 
   /** The first `$`, `$$`, or name that is no preprocessor constant (see equConstant) in `e`. */
@@ -1117,128 +1294,6 @@ class Preprocessor {
       case 'sym': return this.equConstant(e.name, 0) === undefined ? e : undefined;
       case 'un': return this.assemblerTerm(e.a);
       case 'bin': return this.assemblerTerm(e.a) ?? this.assemblerTerm(e.b);
-    }
-  }
-
-  /**
-   * The end of the block open at `f`'s next line (past its `%endif`), when its lines are `%error`,
-   * `%warning` and `%fatal` lines, code (see codeLine), blocks of `%if`/`%ifn`, `%elif`/`%elifn`,
-   * `%else`, `%endif` holding such lines, blanks and comments only; else undefined. Other `%if`
-   * forms (`%ifdef`...) and lines continued with a backslash are beyond what deferBlock reads.
-   */
-  private deferrableBlock(f: Frame): number | undefined {
-    const count = f.lines !== undefined ? f.lines.count : f.body!.length;
-    let nested = 0;
-    for (let k = f.idx; k < count; k++) {
-      let first: Token | undefined;
-      if (f.lines !== undefined) {
-        const e = f.lines.entry(k);
-        if (e.continued) return undefined;
-        first = e.code[0];
-      } else first = f.body![k].tokens[0];
-      if (first === undefined || first.kind === 'comment') continue;
-      if (first.kind !== 'preproc') {
-        if (!this.codeLine(f.lines !== undefined ? f.lines.entry(k).code : f.body![k].tokens)) return undefined;
-        continue;
-      }
-      const w = first.text.toLowerCase();
-      if (w === '%endif') { if (nested-- === 0) return k + 1; }
-      else if (w === '%if' || w === '%ifn') nested++;
-      else if (!DEFERRED_LINES.has(w)) return undefined;
-    }
-    return undefined;
-  }
-
-  /**
-   * Whether a line may be code in a block handed on to the assembler, whose branches are all
-   * preprocessed: one that changes nothing the preprocessor keeps for the lines after it. Not a
-   * multi-line macro call (its lines may define macros), nor a line of `section` (__SECT__),
-   * `bits` (__BITS__) or another directive that sets state for the lines after it. (An `equ` is
-   * the assembler's: a %if after the block that names it is handed on too, see equConstant.)
-   */
-  private codeLine(toks: readonly Token[]): boolean {
-    const first = toks[0];
-    if (first.kind !== 'ident') return first.kind === 'comment';
-    if (this.findMacros(first as PPToken) !== undefined) return false;
-    // The word after a label (`x: ...`, `x equ 1`).
-    const at = toks[1]?.text === ':' ? 2 : 1;
-    const second = toks[at];
-    if (second !== undefined && second.kind === 'ident' && (this.findMacros(second as PPToken) !== undefined || STATE_DIRECTIVES.has(second.text.toLowerCase()))) return false;
-    return !STATE_DIRECTIVES.has(first.text.toLowerCase());
-  }
-
-  /**
-   * Reads the block's lines up to `end` (see deferrableBlock) and hands the block on as a
-   * DeferredCheck: each branch with its condition macro-expanded, its messages as nasm prints
-   * them, its code (passed on as any line, for the assembler to assemble or skip) and the blocks
-   * nested in it (nothing between here and the `%endif` can change a macro). Directive lines are
-   * listed only. `%fatal` becomes an error there: nasm stops preprocessing at it, but the
-   * preprocessor is done by then.
-   */
-  private deferBlock(f: Frame, end: number, first: CheckCondition): void {
-    const top: CheckBlock = { branches: [{ condition: first, items: [] }] };
-    // The blocks open at the line read, innermost last.
-    const open: CheckBlock[] = [top];
-    const startLine = first.outputLine;
-    let hasCode = false;
-    while (f.idx < end) {
-      const k = f.idx++;
-      this.linesProcessed++;
-      let file: string, line: number, text: string, raw: readonly Token[];
-      if (f.lines !== undefined) {
-        const e = f.lines.entry(k);
-        file = f.file; line = k; text = e.text; raw = e.code;
-        this.warnOpenString(f, file, line, raw);
-      } else {
-        const b = f.body![k];
-        file = b.file; line = b.line; text = b.text;
-        raw = b.tokens.length > 0 && b.tokens[b.tokens.length - 1].kind === 'comment' ? b.tokens.slice(0, -1) : b.tokens;
-      }
-      const block = open[open.length - 1];
-      const items = block.branches[block.branches.length - 1].items;
-      if (raw.length > 0 && raw[0].kind !== 'preproc') {
-        // Code: preprocessed and passed on as any line, a run of it kept for its branch.
-        let code = this.expandSingle(this.substituted(f, raw as PPToken[], file, line), file, line);
-        if (hasPaste(code)) code = this.pasteAndRescan(code, file, line);
-        if (code !== raw) code = reread(code, file, line) as PPToken[];
-        const at = this.out.count;
-        this.emit(f, file, line, text, code, code.length === 0);
-        const last = items.length > 0 ? items[items.length - 1] : undefined;
-        if (last !== undefined && 'stmtFrom' in last) last.to = at + 1;
-        else items.push({ from: at, to: at + 1, stmtFrom: 0, stmtTo: 0 });
-        hasCode = true;
-        continue;
-      }
-      const outputLine = this.out.count;
-      this.emit(f, file, line, text, [], true);
-      if (raw.length === 0) continue;
-      const toks = this.substituted(f, raw as PPToken[], file, line);
-      const w = toks[0].text.toLowerCase();
-      const condition = (): CheckCondition => ({ directive: w, negate: w.endsWith('n'), tokens: this.expandSingle(toks.slice(1), file, line), file, line, outputLine, statement: 0 });
-      if (w === '%endif') { open.pop(); continue; }
-      if (w === '%if' || w === '%ifn') {
-        const inner: CheckBlock = { branches: [{ condition: condition(), items: [] }] };
-        items.push(inner);
-        open.push(inner);
-        continue;
-      }
-      if (w === '%else' || w === '%elif' || w === '%elifn') {
-        block.branches.push({ condition: w === '%else' ? undefined : condition(), items: [] });
-        continue;
-      }
-      items.push({
-        severity: w === '%warning' ? 'warning' : 'error', code: w === '%warning' ? 'user-warning' : w === '%fatal' ? 'user-fatal' : 'user-error',
-        message: messageText(this.expandSingle(toks.slice(1), file, line), this.endsBlank), range: lineRange(file, line, toks[0].start, toks[toks.length - 1].end),
-        outputLine,
-      });
-    }
-    const check: DeferredCheck = { startLine, outputLine: this.out.count, hasCode, statement: 0, endStatement: 0, expansion: f.expansion, branches: top.branches };
-    this.checks.push(check);
-    for (const run of codeOf(check)) this.codeRuns.push(run);
-    // The conditions' names are uses of the labels and constants they name (find references, rename);
-    // a `.local` name's full name depends on the label above, which the parser knows, not this.
-    for (const c of conditionsOf(check)) {
-      for (const t of c.tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e) this.refer(t.text, t, c.file, c.line);
     }
   }
 
@@ -1312,7 +1367,10 @@ class Preprocessor {
    */
   private equConstant(name: string, depth: number): Value | undefined {
     const out = this.out;
-    for (; this.equScanned < out.count; this.equScanned++) {
+    // A block the assembler decides is read to its end first (see codeAt below).
+    const open = this.outermostCheck();
+    const end = open !== undefined ? open.first.outputLine : out.count;
+    for (; this.equScanned < end; this.equScanned++) {
       const i = this.equScanned;
       if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
       const toks = out.tokensOf(i);
@@ -1677,11 +1735,14 @@ class Preprocessor {
     const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
-      case 'BITS': return token('number', String(this.bits));
+      case 'BITS':
+        if (this.bitsUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsUnknownAfter, 'sets `bits\'');
+        return token('number', String(this.bits));
       case 'PASS': return token('number', '2');
       case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? relativeTo(dirName(this.opts.file), file))));
       case 'SECT': {
         const sect = this.sectionDirective();
+        if (this.sectUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.sectUnknownAfter, 'holds a `section\' line');
         return sect.map((x, k) => ({ kind: x.kind, text: x.text, start: t.start, end: t.end, src: t.src, at: NOWHERE, gap: spaced(sect[k - 1], x) }));
       }
       case 'OUTPUT_FORMAT': return token('ident', 'bin');
@@ -1693,31 +1754,61 @@ class Preprocessor {
     }
   }
 
+  /** Ringside's error for `__BITS__` or `__SECT__` (`t`) after a block the assembler decides, one of whose branches `what`. */
+  private dependsOnBranch(t: PPToken, file: string, line: number, c: CheckCondition, what: string): void {
+    const at = c.file === file ? `line ${c.line + 1}` : `${c.file}:${c.line + 1}`;
+    this.sink.error('undecidable-condition', `\`${t.text}' depends on the branch the assembler takes of the \`${c.directive}' on ${at}, whose condition needs \`$', \`$$' or a label `
+      + `(a branch ${what}): Ringside expands it before assembling`, t.src ?? lineRange(file, line, t.start, t.end), this.frames[this.frames.length - 1]?.expansion);
+  }
+
+  /** The outermost block open that the assembler decides. */
+  private outermostCheck(): OpenCheck | undefined {
+    let oc = this.openCheck;
+    while (oc?.parent !== undefined) oc = oc.parent;
+    return oc;
+  }
+
   /**
    * What `__SECT__` stands for: the primitive form of the last `section`, `segment` or `absolute`
    * directive written without brackets (in nasm those are standard macros that define `__SECT__`
    * as `[section ARGS]`, the word in lower case, and then expand it; the bracketed forms leave it
-   * alone), `[section .text]`
-   * before any. Found from the lines emitted so far, read once each.
+   * alone), `[section .text]` before any. Found from the lines emitted so far, read once each. One
+   * in a block the assembler decides leaves it to the branch taken (`sectUnknownAfter`).
    */
   private sectionDirective(): readonly PPToken[] {
     const out = this.out;
-    for (; this.sectScanned < out.count; this.sectScanned++) {
+    const open = this.outermostCheck();
+    const end = open !== undefined ? open.first.outputLine : out.count;
+    for (; this.sectScanned < end; this.sectScanned++) {
       const i = this.sectScanned;
-      // Any line counts, an included file's or a macro's too (fixture sect-nested).
-      if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
-      const toks = out.tokensOf(i);
-      const first = toks[0];
-      if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) continue;
-      const word = first.text.toLowerCase();
-      if (word !== 'section' && word !== 'segment' && word !== 'absolute') continue;
-      if (toks.length < 2) continue;
-      // nasm's `%define __?SECT?__ [section %1]`: blanks between the word and the arguments only.
-      const open: PPToken = { kind: 'op', text: '[', start: 0, end: 0, gap: false };
-      const close: PPToken = { kind: 'op', text: ']', start: 0, end: 0, gap: false };
-      this.sect = [open, { ...first, text: word, gap: false }, gapped(toks[1], true), ...toks.slice(2), close];
+      const sect = this.sectionAt(i);
+      if (sect === undefined) continue;
+      while (this.sectCheck < this.checks.length && this.checks[this.sectCheck].outputLine <= i) this.sectCheck++;
+      const c = this.checks[this.sectCheck];
+      if (c !== undefined && c.startLine <= i) this.sectUnknownAfter = c.branches[0].condition;
+      else { this.sect = sect; this.sectUnknownAfter = undefined; }
+    }
+    if (open !== undefined && this.sectUnknownAfter === undefined) {
+      for (let i = end; i < out.count; i++) if (this.sectionAt(i) !== undefined) return (this.sectUnknownAfter = open.first, this.sect);
     }
     return this.sect;
+  }
+
+  /** `__SECT__` as output line `i` sets it, if it is a `section`, `segment` or `absolute` line (see sectionDirective). */
+  private sectionAt(i: number): readonly PPToken[] | undefined {
+    const out = this.out;
+    // Any line counts, an included file's or a macro's too (fixture sect-nested).
+    if ((out.flags[i] & LineFlag.ListOnly) !== 0) return undefined;
+    const toks = out.tokensOf(i);
+    const first = toks[0];
+    if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) return undefined;
+    const word = first.text.toLowerCase();
+    if (word !== 'section' && word !== 'segment' && word !== 'absolute') return undefined;
+    if (toks.length < 2) return undefined;
+    // nasm's `%define __?SECT?__ [section %1]`: blanks between the word and the arguments only.
+    const open: PPToken = { kind: 'op', text: '[', start: 0, end: 0, gap: false };
+    const close: PPToken = { kind: 'op', text: ']', start: 0, end: 0, gap: false };
+    return [open, { ...first, text: word, gap: false }, gapped(toks[1], true), ...toks.slice(2), close];
   }
 
   /** Notes `bits N` / `[bits N]` / `use16` / `use32` for `__BITS__` (nasm defines `bits` as a macro that sets it). */
@@ -1726,11 +1817,16 @@ class Preprocessor {
     const t = toks[i];
     if (t === undefined || t.kind !== 'ident' || t.text.length < 4 || t.text.length > 5) return;
     const w = t.text.toLowerCase();
-    if (w === 'use16' || w === 'use32') { this.bits = w === 'use16' ? 16 : 32; return; }
-    if (w !== 'bits') return;
-    i++;
-    const n = toks[i]?.kind === 'number' ? Number(toks[i].text) : NaN;
-    if (n === 16 || n === 32 || n === 64) this.bits = n;
+    let n = w === 'use16' ? 16 : w === 'use32' ? 32 : NaN;
+    if (w === 'bits') {
+      i++;
+      n = toks[i]?.kind === 'number' ? Number(toks[i].text) : NaN;
+    }
+    if (n !== 16 && n !== 32 && n !== 64) return;
+    // In a block the assembler decides, the branch taken sets it (see bitsUnknownAfter).
+    if (this.openCheck !== undefined) { this.bitsUnknownAfter = this.openCheck.first; return; }
+    this.bits = n;
+    this.bitsUnknownAfter = undefined;
   }
 
   // ---- contexts (manual §4.7) ----
@@ -1948,7 +2044,7 @@ class Preprocessor {
     this.inProgress.set(def, (this.inProgress.get(def) ?? 0) + 1);
     this.frames.push({
       kind: 'macro', file, body: def.body, idx: 0, expansion: nestExpansion(callSite, f.expansion), depth: f.depth + 1,
-      invocation: inv, repLeft: 0, condBase: this.conds.length, unlisted: f.unlisted === true || def.nolist,
+      invocation: inv, repLeft: 0, condBase: f.condBase, condCount: 0, unlisted: f.unlisted === true || def.nolist, serial: ++this.frameSerial,
     });
     return true;
   }
@@ -2084,13 +2180,27 @@ function stateAfter(test: Test): Cond {
   }
 }
 
-/** The lines besides blanks, comments and nested `%if`/`%ifn` ... `%endif` that a block handed on to the assembler may hold (see diagnosticBlock). */
-const DEFERRED_LINES: ReadonlySet<string> = new Set(['%elif', '%elifn', '%else', '%error', '%warning', '%fatal']);
+/**
+ * Codes of Ringside's own errors (what it cannot do, a limit it stops at), reported wherever they
+ * happen: a branch of a block the assembler decides does not hold them back (see closeRun).
+ */
+const UNCAPTURED: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unterminated-if', 'time-budget', 'runaway-expansion']);
 
-/** Directives that set state for the lines after them, which code in a block handed on to the assembler may not hold (see codeLine). */
-const STATE_DIRECTIVES: ReadonlySet<string> = new Set([
-  'bits', 'use16', 'use32', 'org', 'section', 'segment', 'absolute', 'sectalign', 'global', 'extern', 'required', 'common', 'static',
-  'struc', 'endstruc', 'istruc', 'at', 'iend', 'cpu', 'default',
+function ringsideOwn(d: Diagnostic): boolean {
+  return UNCAPTURED.has(d.code) || d.code.startsWith('limit-');
+}
+
+/**
+ * Directives a branch of a block the assembler decides may not hold, and what they would change
+ * for the lines after the block, which nasm changes only in the passes that take the branch.
+ */
+const CHECK_FORBIDDEN: ReadonlyMap<string, string> = new Map([
+  ...['%define', '%idefine', '%xdefine', '%ixdefine', '%assign', '%iassign', '%undef', '%strlen', '%istrlen', '%substr', '%isubstr', '%strcat', '%istrcat',
+    '%defstr', '%idefstr', '%deftok', '%ideftok', '%arg', '%local'].map((d): [string, string] => [d, 'define or remove single-line macros']),
+  ...['%macro', '%imacro', '%rmacro', '%irmacro', '%unmacro', '%unimacro'].map((d): [string, string] => [d, 'define or remove multi-line macros']),
+  ...['%push', '%pop', '%repl'].map((d): [string, string] => [d, 'change the context stack']),
+  ['%stacksize', 'set `%stacksize\''],
+  ['%pragma', 'hold a `%pragma\''],
 ]);
 
 /** The expansion chain of a macro body: the call site, then the caller's chain, middle dropped when very deep. */

@@ -95,6 +95,8 @@ export interface LineOrigin {
   readonly body: boolean;
   /** A line of a `.nolist` macro's expansion: nasm does not list it. */
   readonly unlisted: boolean;
+  /** The frame's place in the order the preprocessor began them (see CheckBlock.serial). */
+  readonly serial: number;
 }
 
 /**
