@@ -2,25 +2,20 @@
 # Records the words NASM reads as instructions or prefixes, in core/src/isa/nasm-mnemonics.json, so
 # the assembler can tell a NASM instruction outside Ringside's dialect (lfence, rdpmc, vmxon ...)
 # from a label. Candidates are the lower-case runs of letters, digits and underscores (hint_nop57) in the nasm binary's
-# strings and their suffixes (the linker shares string tails: "mov" may be stored only as the end
-# of "cmov", and a string may follow other bytes without a break); a candidate is a mnemonic when nasm,
+# strings and their suffixes (nasm-words.sh); a candidate is a mnemonic when nasm,
 # given it alone on a line in `bits 32`, does not take it for a label or reject it as a register
 # or keyword ("label or instruction expected"). Data words (db ... dz), equ, incbin, times and
 # use16/use32 are directives and left out. Re-runnable; needs nasm on PATH.
 set -euo pipefail
 
-if ! command -v nasm >/dev/null 2>&1; then
-  echo "record-nasm-mnemonics: nasm is not on PATH; install NASM 2.16" >&2
-  exit 2
-fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=nasm-words.sh
+. "$root/scripts/nasm-words.sh"
 out="$root/core/src/isa/nasm-mnemonics.json"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-strings -n 2 "$(command -v nasm)" | grep -oE '[a-z][a-z0-9_]{1,15}' \
-  | awk '{ for (i = 1; i < length($0); i++) { s = substr($0, i); if (s ~ /^[a-z]/) print s } }' \
-  | grep -vxE 'd[bwdqtoyz]|equ|incbin|times|use16|use32' | sort -u > "$work/candidates"
+nasm_words _ | grep -vxE 'd[bwdqtoyz]|equ|incbin|times|use16|use32' > "$work/candidates"
 
 # One run drops the words nasm takes for labels (most candidates) ...
 { echo 'bits 32'; sed 's/^/  /' "$work/candidates"; } > "$work/all.asm"

@@ -3,24 +3,21 @@
 # can refuse them as labels (`rax:`, `cr8:`: "label or instruction expected at start of line") and
 # say that one outside Ringside's dialect (rax, xmm0, st0 ...) is a register, not an undefined
 # symbol. Candidates are the lower-case runs of letters and digits in the nasm binary's strings and
-# their suffixes, as in record-nasm-mnemonics.sh; a candidate is a register when nasm rejects it as
+# their suffixes (nasm-words.sh); a candidate is a register when nasm rejects it as
 # a label (`WORD:` in `bits 32`: "label or instruction expected at start of line", which its
 # keywords such as `byte` also give) and as data (`dd WORD`: "expression is not simple or
 # relocatable", where a keyword is "expression syntax error"). Segment registers, which nasm also
 # reads as prefixes, are not among them. Re-runnable; needs nasm on PATH.
 set -euo pipefail
 
-if ! command -v nasm >/dev/null 2>&1; then
-  echo "record-nasm-registers: nasm is not on PATH; install NASM 2.16" >&2
-  exit 2
-fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=nasm-words.sh
+. "$root/scripts/nasm-words.sh"
 out="$root/core/src/isa/nasm-registers.json"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-strings -n 2 "$(command -v nasm)" | grep -oE '[a-z][a-z0-9]{1,15}' \
-  | awk '{ for (i = 1; i < length($0); i++) { s = substr($0, i); if (s ~ /^[a-z]/) print s } }' | sort -u > "$work/candidates"
+nasm_words '' > "$work/candidates"
 
 # One run keeps the words nasm will not take for a label ...
 { echo 'bits 32'; sed 's/$/:/' "$work/candidates"; } > "$work/labels.asm"
