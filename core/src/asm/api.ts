@@ -28,6 +28,8 @@ export interface Diagnostic {
   /** Where a macro or %include was expanded from, outermost last. */
   readonly expansion?: readonly SourceRange[];
   readonly related?: readonly { readonly message: string; readonly range: SourceRange }[];
+  /** For a warning a `-w+error`/`[warning +error=...]` switch made an error: its nasm class (nasm prints `[-w+error=CLASS]`). */
+  readonly warningClass?: string;
 }
 
 /** Host services, so the language server can feed unsaved buffers and tests can feed strings. */
@@ -52,6 +54,8 @@ export interface AssembleOptions {
   readonly frontEndOnly?: boolean;
   /** Expansion limits like nasm's `--limit-X` (NASM manual §2.1.31); unset ones take nasm 2.16's defaults. */
   readonly limits?: AssembleLimits;
+  /** nasm's command-line `-w` options in order, each as `-w` takes it (`+name`, `-error=name`, `all`): see warning-switches.ts. */
+  readonly warnings?: readonly string[];
   /**
    * A `performance.now()` value: past it, assembly stops with a 'time-budget' error diagnostic
    * and the rest of the file is not assembled (checked every few hundred lines).

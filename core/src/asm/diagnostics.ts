@@ -2,7 +2,7 @@
 // from macros or includes, the chain of sites that led there.
 
 import type { Diagnostic, Severity, SourceRange } from './api';
-import type { WarningSwitches } from './warning-switches';
+import { warningClass, type WarningSwitches } from './warning-switches';
 
 export interface DiagnosticPlaces {
   readonly lines: readonly number[];
@@ -124,7 +124,7 @@ export class DiagnosticSink {
       const verdict = d.severity === 'warning' ? switches.verdict(d.code, d.message, this.positions[i]) : 'on';
       if (verdict === 'off') { this.seen.delete(this.keys[i]); continue; }
       if (verdict === 'error') this.errors++;
-      this.list[kept] = verdict === 'error' ? { ...d, severity: 'error' } : d;
+      this.list[kept] = verdict === 'error' ? { ...d, severity: 'error', warningClass: warningClass(d.code, d.message) } : d;
       this.keys[kept] = this.keys[i];
       this.lines[kept] = this.lines[i];
       this.positions[kept++] = this.positions[i];

@@ -54,7 +54,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const stmtOfLine = new Int32Array(lines.count).fill(-1);
   const statementLines = new Int32Array(lines.count);
   const cursor = new ParseCursor();
-  let switches: WarningSwitches | undefined;
+  let switches = opts.warnings && opts.warnings.length > 0 ? new WarningSwitches(opts.warnings) : undefined;
   // The mode the lines are in as far as the parse knows (see modeAfter): a few messages name it.
   let mode = 16;
   // The code of deferred %if blocks, in order: what parsing it finds waits for its branch to be taken.

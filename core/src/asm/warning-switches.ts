@@ -63,16 +63,46 @@ const DEFAULTS: WarningState = {
 /** A warning the switches themselves give (an unknown name, a `pop` with nothing pushed). */
 export interface SwitchWarning { readonly code: 'unknown-warning' | 'warn-stack-empty'; readonly message: string }
 
+/** A warning about a command-line `-w` option, with its class and whether the options before it made that an error. */
+export interface CommandLineWarning { readonly verdict: 'on' | 'error'; readonly message: string; readonly warningClass: string }
+
+/**
+ * What nasm's command-line `-w` options say (NASM manual §2.1.26), each as `-w` takes it (`+name`,
+ * `-error=name`, `all`...): problems in them as nasm reports them, before assembling, and only
+ * while unknown-warning is on at that point of the command line (measured: `-w+foo
+ * -w+unknown-warning` says nothing, `-w+unknown-warning -w+error=unknown-warning -w+foo` prints
+ * "nasm: error: unknown warning name: foo [-w+error=unknown-warning]" and exits 1).
+ */
+export function commandLineWarnings(specs: readonly string[]): readonly CommandLineWarning[] {
+  return new WarningSwitches(specs).commandLine;
+}
+
 /**
  * The `[warning ...]` lines of one assembly, in the order of the preprocessed lines, and the
  * state after each. A warning reported for a position (a line index, or the count of lines the
  * preprocessor had passed on) follows the switches on the lines before it, as nasm's do.
+ * The command line's `-w` options set the state the source starts from, that `[warning *name]`
+ * and a `[warning pop]` with nothing pushed go back to; the source's switches override them
+ * (measured: `-w-number-overflow` with `[warning +number-overflow]` warns, and the reverse does not).
  */
 export class WarningSwitches {
   private readonly lines: number[] = [];
   private readonly states: WarningState[] = [];
   private readonly pushed: WarningState[] = [];
+  private base = DEFAULTS;
   private state = DEFAULTS;
+  /** What the command line's options themselves warn, shown or made errors as the options before each said. */
+  readonly commandLine: CommandLineWarning[] = [];
+
+  constructor(commandLine: readonly string[] = []) {
+    for (const spec of commandLine) {
+      for (const w of this.apply(spec.trim())) {
+        const c = warningClass(w.code, w.message);
+        if (!this.state.off.has(c)) this.commandLine.push({ verdict: this.state.error.has(c) ? 'error' : 'on', message: w.message, warningClass: c });
+      }
+    }
+    this.base = this.state;
+  }
 
   /**
    * Applies `[warning SPEC]` on line `line` (lines in increasing order); what it warns, to be
@@ -80,39 +110,42 @@ export class WarningSwitches {
    */
   switchAt(line: number, spec: string): SwitchWarning[] {
     const before = this.state;
-    const problems = this.apply(spec.trim().toLowerCase());
+    const problems = this.apply(spec.trim());
     if (this.state !== before) { this.lines.push(line); this.states.push(this.state); }
     return problems;
   }
 
   /** How a warning of `code` reported at `position` is to be shown, if at all. */
   verdict(code: string, message: string, position: number): 'off' | 'on' | 'error' {
-    let state = DEFAULTS;
+    let state = this.base;
     for (let k = 0; k < this.lines.length && this.lines[k] < position; k++) state = this.states[k];
     const c = warningClass(code, message);
     return state.off.has(c) ? 'off' : state.error.has(c) ? 'error' : 'on';
   }
 
-  private apply(spec: string): SwitchWarning[] {
+  /** Applies one switch; names match in any case, an unknown one is named as written (measured: `FOO`). */
+  private apply(written: string): SwitchWarning[] {
+    const spec = written.toLowerCase();
     // nasm looks `push` and `pop` up as names too: unknown ones (measured).
-    if (spec === 'push') { this.pushed.push(this.state); return [unknown(spec)]; }
+    if (spec === 'push') { this.pushed.push(this.state); return [unknown(written)]; }
     if (spec === 'pop') {
       const top = this.pushed.pop();
-      this.state = top ?? DEFAULTS;
-      return top === undefined ? [{ code: 'warn-stack-empty', message: 'warning stack empty' }, unknown(spec)] : [unknown(spec)];
+      this.state = top ?? this.base;
+      return top === undefined ? [{ code: 'warn-stack-empty', message: 'warning stack empty' }, unknown(written)] : [unknown(written)];
     }
     const how = spec[0] === '+' || spec[0] === '-' || spec[0] === '*' ? spec[0] : '+';
-    let name = how === spec[0] ? spec.slice(1).trim() : spec;
+    const skip = how === spec[0] ? 1 : 0;
+    let name = spec.slice(skip).trim();
     // `error=name` (or `error` alone: every class) sets whether the class is an error, not whether it is on.
     const error = name === 'error' || name.startsWith('error=');
     if (error) name = name === 'error' ? 'all' : name.slice('error='.length);
     name = OLD_NAMES[name] ?? name;
     const classes = Object.keys(CLASSES).filter((c) => name === 'all' || c === name || c.startsWith(name + '-'));
-    if (classes.length === 0) return [unknown(name)];
+    if (classes.length === 0) return [unknown(written.slice(skip).trim().slice(error ? 'error='.length : 0))];
     const off = new Set(this.state.off), errors = new Set(this.state.error);
     const set = error ? errors : off;
     for (const c of classes) {
-      const flagged = how === '*' ? (error ? CLASSES[c] === 'error' : CLASSES[c] === 'off') : (how === '-') !== error;
+      const flagged = how === '*' ? (error ? this.base.error.has(c) : this.base.off.has(c)) : (how === '-') !== error;
       if (flagged) set.add(c); else set.delete(c);
     }
     this.state = { off, error: errors };

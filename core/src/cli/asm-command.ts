@@ -7,6 +7,7 @@ import { assemble, renderListing, renderMapFile, type AssembleLimits } from '../
 import type { Diagnostic, SourceRange } from '../asm/api';
 import type { MapFile } from '../asm/map-file';
 import { LIMIT_FLAGS } from '../asm/limits';
+import { commandLineWarnings } from '../asm/warning-switches';
 import { ReportedLines } from '../asm/reported-lines';
 import { fileErrorReason, readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
@@ -19,6 +20,8 @@ interface AsmArgs {
   list?: string;
   includes: string[];
   defines: Record<string, string>;
+  /** The `-w`/`-W` options in order, each as `-w` takes it (see warningSpec). */
+  warnings: string[];
   limits: { -readonly [K in keyof AssembleLimits]: number };
 }
 
@@ -32,9 +35,18 @@ function limitValue(flag: string, text: string | undefined): number {
   return Number(text);
 }
 
+/**
+ * nasm's gcc-style `-W` option as the `-w` option it stands for (NASM manual §2.1.26; measured
+ * with nasm 2.16.01): `-Wno-NAME` is `-w-NAME` (`no-` in any case), `-Werror=NAME` is
+ * `-w+error=NAME`, and anything else is read as `-w` reads it (`-W+NAME`, `-W-NAME` too).
+ */
+function warningSpec(w: string): string {
+  return w.toLowerCase().startsWith('no-') ? `-${w.slice(3)}` : w;
+}
+
 function parseArgs(argv: readonly string[]): AsmArgs {
   let file: string | undefined;
-  const args: AsmArgs = { file: '', includes: [], defines: {}, limits: {} };
+  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (flag: string): string => {
@@ -50,6 +62,8 @@ function parseArgs(argv: readonly string[]): AsmArgs {
     else if (a.startsWith('-o')) args.out = value('-o');
     else if (a.startsWith('-l')) args.list = value('-l');
     else if (a.startsWith('-I')) args.includes.push(path.resolve(value('-I')));
+    else if (a.startsWith('-w')) args.warnings.push(value('-w'));
+    else if (a.startsWith('-W')) args.warnings.push(warningSpec(value('-W')));
     else if (a.startsWith('-D')) {
       const d = value('-D');
       const eq = d.indexOf('=');
@@ -73,11 +87,15 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   const readBinary = (p: string): Uint8Array | undefined => {
     try { return fs.readFileSync(p); } catch { return undefined; }
   };
+  // nasm reports its options' problems before it reads the input, and stops on an error among them (measured).
+  const optionProblems = commandLineWarnings(args.warnings);
+  for (const p of optionProblems) io.err(`ringside: ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message}`}\n`);
+  if (optionProblems.some((p) => p.verdict === 'error')) return 1;
   const input = readInputFile(args.file, io.err);
   if (input === undefined) return 1;
   const text = input.toString('utf8');
   keepOptimizedCode();
-  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths: includeSearchPaths(args.includes, process.cwd()), defines: args.defines, limits: args.limits });
+  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths: includeSearchPaths(args.includes, process.cwd()), defines: args.defines, warnings: args.warnings, limits: args.limits });
   const cwd = process.cwd();
   const reported = new ReportedLines(result.lineDirectives);
   let errors = 0;

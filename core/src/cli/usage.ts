@@ -5,7 +5,7 @@ export const VERSION = '0.1.0';
 export const HELP = `ringside ${VERSION} — guest code under virtualization
 
 Usage:
-  ringside asm FILE [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]...
+  ringside asm FILE [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]... [-w+NAME]...
       Assemble FILE like \`nasm -f bin\` (default OUT: FILE with .bin).
       %include and incbin look for a relative name in FILE's directory, then in
       each -I DIR in order, then in the working directory (nasm 2.16 looks in
@@ -14,6 +14,13 @@ Usage:
       -I DIR in front of the name, DIR works with or without a trailing slash.
       A [map] line in FILE writes nasm's map file (a relative name is taken from
       the working directory, as nasm takes it).
+      Warning options as nasm's (NAME a class from \`nasm -h', a prefix of some,
+      or all): -w+NAME / -WNAME on, -w-NAME / -Wno-NAME off, -w+error=NAME /
+      -Werror=NAME an error (exit 1), -w-error=NAME / -Wno-error=NAME not one;
+      -w+error or -Werror makes every warning an error. They apply in order,
+      and FILE's [warning ...] lines override them ([warning *NAME] goes back to
+      the command line's state). An unknown NAME is ignored, or reported when
+      -w+unknown-warning came before it.
   ringside disasm FILE.bin [--org ADDR] [--bits 16|32]
       Disassemble a flat binary (default: --org 0 --bits 32); ADDR is any NASM
       number (0x7c00, 7c00h, $7c00), as with ndisasm -o. FILE - reads stdin.
