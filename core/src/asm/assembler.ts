@@ -483,6 +483,10 @@ class Assembler implements EvalContext {
     return this.absolute !== undefined ? { v: this.absolute - this.hereOffset, sec: -1 } : { v: this.sections[this.sec].address, sec: this.sec };
   }
 
+  warn(code: string, message: string, node: Expr): void {
+    this.warning(code, message, node);
+  }
+
   error(message: string, node: Expr): void;
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {

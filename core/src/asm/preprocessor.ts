@@ -223,6 +223,15 @@ function initialsOf(names: number, maps: readonly ReadonlyMap<string, unknown>[]
   return { names, chars };
 }
 
+/**
+ * The single-line macros of nasm's ifunc package (NASM manual §6.4), each around one of the
+ * assembler's ilog2 functions (see expr.ts); `ilog2cw` warns as `w` and rounds up.
+ */
+const IFUNC_MACROS: readonly (readonly [string, string])[] = [
+  ['ilog2', '(__?ilog2e?__(x))'], ['ilog2e', '(__?ilog2e?__(x))'], ['ilog2w', '(__?ilog2w?__(x))'], ['ilog2fw', '(__?ilog2w?__(x))'],
+  ['ilog2f', '(__?ilog2f?__(x))'], ['ilog2cw', '(__?ilog2w?__(x) * 0 + __?ilog2c?__(x))'], ['ilog2c', '(__?ilog2c?__(x))'],
+];
+
 class Preprocessor {
   /** Made again for the main file's line count once it is read (see PPLines). */
   private out = new PPLines();
@@ -1446,7 +1455,13 @@ class Preprocessor {
       return;
     }
     if (toks.length > 2) this.sink.warning('trailing', 'trailing garbage after `%use\' ignored', here, f.expansion);
-    if (name === 'altreg' || name === 'fp' || name === 'ifunc' || name === 'masm') {
+    if (name === 'ifunc') {
+      if (this.packages.has(name)) return;
+      this.packages.add(name);
+      for (const [fn, body] of IFUNC_MACROS) this.defineSingle(fn, ['x'], tokenizeLine(body).map((x) => ({ ...x, at: NOWHERE })), here, true);
+      return;
+    }
+    if (name === 'altreg' || name === 'fp' || name === 'masm') {
       this.sink.error('unsupported-directive', `\`%use ${name}' is not supported by Ringside`, here, f.expansion);
       return;
     }

@@ -86,7 +86,7 @@ const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
   { name: '%error', doc: 'Report a user error at this line (NASM §4.9).', snippet: "%error '${1:message}'" },
   { name: '%warning', doc: 'Report a user warning at this line.', snippet: "%warning '${1:message}'" },
   { name: '%fatal', doc: 'Report a user error and stop assembling.', snippet: "%fatal '${1:message}'" },
-  { name: '%use', doc: 'Reads one of NASM\'s standard macro packages; Ringside has `smartalign`, after which `align` pads code with the multi-byte NOPs `alignmode` picks (NASM §4.6.4, §6.2).', snippet: '%use ${1:smartalign}' },
+  { name: '%use', doc: 'Reads one of NASM\'s standard macro packages; Ringside has `smartalign`, after which `align` pads code with the multi-byte NOPs `alignmode` picks, and `ifunc`, which names the `__?ilog2?__` functions `ilog2` ... (NASM §4.6.4, §6.2, §6.4).', snippet: '%use ${1:smartalign}' },
   { name: '%null', doc: 'Does nothing (NASM §4.10.2).' },
   { name: '%depend', doc: 'Names a file as a dependency for NASM\'s `-M` make rules; Ringside writes none, so it has no effect (NASM §4.6.3).', snippet: "%depend '${1:file}'" },
   { name: '%line', doc: '`%line nnn[+mmm] [file]`: the lines after it are reported (messages of `ringside asm`, `__LINE__`, `__FILE__`, the listing) as lines nnn+mmm, nnn+2mmm, ... of `file`; the editor and debugger keep the real lines (NASM §4.10.1).' },
