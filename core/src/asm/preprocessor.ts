@@ -842,7 +842,11 @@ class Preprocessor {
       case '%use':
         this.use(f, file, line, text, toks, here);
         return true;
-      case '%clear': case '%pathsearch': case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
+      case '%pathsearch':
+        list();
+        this.pathSearch(f, file, line, toks, here);
+        return true;
+      case '%clear': case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
         list();
         this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
         return true;
@@ -1476,6 +1480,25 @@ class Preprocessor {
       name: 'alignmode', caseInsensitive: true, min: 1, max: 2, greedy: false, defaults: [], nolist: true,
       body: [{ file, line, text: body, tokens: tokenizeLine(body) }], range: here,
     });
+  }
+
+  /**
+   * `%pathsearch NAME "file"` (manual §4.6.3), measured with nasm 2.16.01: NAME becomes a string
+   * of the path `%include` would open (as nasm writes it: the -I prefix pasted before the name),
+   * or of the name itself when none is found.
+   */
+  private pathSearch(f: Frame, file: string, line: number, toks: readonly PPToken[], here: SourceRange): void {
+    const name = toks[1];
+    if (name === undefined || name.kind !== 'ident') { this.sink.error('syntax', '`%pathsearch\' expects a macro identifier', here, f.expansion); return; }
+    const t = toks[2];
+    const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
+    if (bytes === undefined) { this.sink.error('syntax', '`%pathsearch\' expects a file name', here, f.expansion); return; }
+    if (toks.length > 3) this.sink.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', here, f.expansion);
+    const target = new TextDecoder().decode(bytes);
+    const mainDir = dirName(this.opts.file);
+    const found = [joinPath(mainDir, target), ...this.opts.includePaths.map((p) => joinPath(p, target))].find((c) => this.opts.readFile(c) !== undefined);
+    const path = found === undefined ? target : relativeTo(mainDir, found);
+    this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(path)), start: name.start, end: name.end, at: NOWHERE }], lineRange(file, line, name.start, name.end), false, f.expansion);
   }
 
   private stackSize(f: Frame, file: string, line: number, toks: readonly PPToken[]): void {

@@ -87,6 +87,7 @@ const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
   { name: '%warning', doc: 'Report a user warning at this line.', snippet: "%warning '${1:message}'" },
   { name: '%fatal', doc: 'Report a user error and stop assembling.', snippet: "%fatal '${1:message}'" },
   { name: '%use', doc: 'Reads one of NASM\'s standard macro packages; Ringside has `smartalign`, after which `align` pads code with the multi-byte NOPs `alignmode` picks, and `ifunc`, which names the `__?ilog2?__` functions `ilog2` ... (NASM §4.6.4, §6.2, §6.4).', snippet: '%use ${1:smartalign}' },
+  { name: '%pathsearch', doc: 'Defines a macro as the path `%include` would open for a file, as a string (or the name itself if none is found) (NASM §4.6.3).', snippet: '%pathsearch ${1:NAME} "${2:file}"' },
   { name: '%null', doc: 'Does nothing (NASM §4.10.2).' },
   { name: '%depend', doc: 'Names a file as a dependency for NASM\'s `-M` make rules; Ringside writes none, so it has no effect (NASM §4.6.3).', snippet: "%depend '${1:file}'" },
   { name: '%line', doc: '`%line nnn[+mmm] [file]`: the lines after it are reported (messages of `ringside asm`, `__LINE__`, `__FILE__`, the listing) as lines nnn+mmm, nnn+2mmm, ... of `file`; the editor and debugger keep the real lines (NASM §4.10.1).' },
