@@ -24,6 +24,7 @@ import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } fro
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { REGISTERS } from '../isa/registers';
+import { isAlignMode, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
 import { isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -102,7 +103,7 @@ export function assembleStatements(stmts: readonly ParsedStatement[], lines: PPL
 }
 
 /** Directives the listing replays: what encodings depend on (`bits`, `cpu`), and absolute space. */
-const LISTING_STATE: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', 'cpu', 'absolute']);
+const LISTING_STATE: ReadonlySet<string> = new Set([SMARTALIGN_DIRECTIVE, 'bits', 'use16', 'use32', 'cpu', 'absolute']);
 
 /**
  * What the listing shows of each statement (see listing-data.ts), worked out after the assembly
@@ -194,6 +195,8 @@ class Assembler implements EvalContext {
   private absoluteSec = -1;
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
+  /** Set by `%use smartalign` (see smart-align.ts): how `align` pads code. */
+  private smartAlign: SmartAlign | undefined;
   private struc: StrucState | undefined;
   /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
   private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
@@ -353,6 +356,7 @@ class Assembler implements EvalContext {
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.alignRaisesSection = true;
+    this.smartAlign = undefined;
     this.struc = undefined;
     this.istrucStart = undefined;
     // The deferred %if blocks between runs of statements, so that a statement costs no test for them.
@@ -479,6 +483,10 @@ class Assembler implements EvalContext {
     return this.absolute !== undefined ? { v: this.absolute - this.hereOffset, sec: -1 } : { v: this.sections[this.sec].address, sec: this.sec };
   }
 
+  warn(code: string, message: string, node: Expr): void {
+    this.warning(code, message, node);
+  }
+
   error(message: string, node: Expr): void;
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
@@ -596,6 +604,27 @@ class Assembler implements EvalContext {
    * A directive's argument that must be known and absolute now, with nasm's messages for one
    * that is not (see ARGUMENTS; `what`: the directive, for those nasm has none of its own).
    */
+  /**
+   * `alignmode MODE[, THRESHOLD]` of nasm's smartalign package: the mode is matched as `%ifidni`
+   * would, an unknown one is its `%error` (measured: "unknown alignment mode: bogus").
+   */
+  private alignMode(st: ParsedStatement, args: readonly PPToken[]): void {
+    const parts = splitComma(args);
+    const word = tokensText(parts[0]);
+    const mode = word.toLowerCase();
+    if (!isAlignMode(mode)) { this.error('user-error', `unknown alignment mode: ${word}`, undefined); return; }
+    let threshold: number | undefined;
+    if (parts.length > 1 && parts[1].length > 0) {
+      if (parts[1].length === 1 && parts[1][0].text.toLowerCase() === 'nojmp') threshold = -1;
+      else {
+        const e = this.exprArgFrom(st, parts[1]);
+        threshold = e ? this.constant(e, 'alignmode') : undefined;
+        if (threshold === undefined) return;
+      }
+    }
+    this.smartAlign = withAlignMode(this.smartAlign, mode, threshold);
+  }
+
   private constant(e: Expr, what: string): number | undefined {
     const rule = ARGUMENTS[what];
     let v: Value;
@@ -933,6 +962,12 @@ class Assembler implements EvalContext {
         // fill is data to warn about or reject as any other (measured with nasm 2.16).
         if (st.fill !== undefined) { this.repeatFill(st.fill, pad); return; }
         if (name === 'alignb' && st.data.length === 0) { this.emit(undefined, pad); return; }
+        // After `%use smartalign`, code is padded with its NOPs (in nobits or absolute space left
+        // to the plain `nop`s: not measured in full).
+        if (this.smartAlign !== undefined && st.data.length === 0 && this.absolute === undefined && this.sections[this.sec].progbits) {
+          if (pad > 0) for (const p of smartPadding(this.smartAlign, this.bits, pad)) this.emit(p.unit, p.count);
+          return;
+        }
         // (No padding, no fill: `align 4, db ?` on a boundary is no warning.)
         const fill = st.data.length > 0 && pad > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP;
         this.emit(fill, pad);
@@ -1030,6 +1065,9 @@ class Assembler implements EvalContext {
         this.istrucStart = this.istrucStart.outer;
         return;
       }
+      case SMARTALIGN_DIRECTIVE:
+        this.alignMode(st, args);
+        return;
       default:
         this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
     }
@@ -1646,6 +1684,7 @@ class Assembler implements EvalContext {
     this.origin = output.origin;
     const res = output.results;
     const listed = new Array<ListedStatement | undefined>(this.stmts.length);
+    this.smartAlign = undefined;
     let structureSec = -1;
     for (let i = 0; i < this.stmts.length; i++) {
       const st = this.stmts[i];
@@ -1714,6 +1753,14 @@ class Assembler implements EvalContext {
         }
         if (name === 'alignb' && st.data.length === 0) { out.reserve(pad); return; }
         if (pad === 0) return;
+        if (this.smartAlign !== undefined && st.data.length === 0 && this.absolute === undefined && this.sections[this.sec].progbits) {
+          for (const p of smartPadding(this.smartAlign, this.bits, pad)) {
+            if (p.count === 0) continue;
+            out.bytes(p.unit);
+            if (p.count > 1) { out.repeat(p.count); out.offset += p.unit.length * (p.count - 1); }
+          }
+          return;
+        }
         if (st.data.length > 0) this.listData(out, st, DATA_UNIT[parts[1][0].text.toLowerCase()]);
         else out.bytes(NOP);
         out.repeat(pad);

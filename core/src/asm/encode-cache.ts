@@ -179,7 +179,8 @@ function shapeOf(st: ParsedStatement): string {
 export function isStaticExpr(e: Expr): boolean {
   switch (e.k) {
     case 'num': return true;
-    case 'un': return isStaticExpr(e.a);
+    // (`__?ilog2e?__` and `__?ilog2w?__` report a value that is no power of two.)
+    case 'un': return e.op !== 'ilog2e' && e.op !== 'ilog2w' && isStaticExpr(e.a);
     case 'bin': return isStaticExpr(e.a) && isStaticExpr(e.b) && !(DIVISIONS.has(e.op) && isZero(e.b));
     default: return false;
   }

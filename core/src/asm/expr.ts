@@ -44,6 +44,8 @@ export interface EvalContext {
   base(): Value | undefined;
   /** Reports a problem at a node; evaluation continues with an unknown value. */
   error(message: string, node: Expr): void;
+  /** Reports a warning of class `code` at a node (the assembler's; the preprocessor has none). */
+  warn?(code: string, message: string, node: Expr): void;
   /**
    * A section's address where a label sum may leave it out (see relocatableSum): an instruction's
    * immediate; undefined elsewhere.
@@ -267,6 +269,16 @@ export class ExprParser {
         if (fn !== undefined && this.peek()?.text === '(') return this.floatFunction(t, fn);
         const utf = fn === undefined && t.text.charCodeAt(0) === 0x5f ? utfFunction(t.text) : undefined;
         if (utf !== undefined && this.peek()?.text === '(') return this.utfFunction(t, utf);
+        const ilog2 = fn === undefined && utf === undefined && t.text.charCodeAt(0) === 0x5f ? ilog2Function(t.text) : undefined;
+        if (ilog2 !== undefined && this.peek()?.text === '(') {
+          this.pos++;
+          const a = this.conditional();
+          if (!a) return undefined;
+          const close = this.peek();
+          if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
+          this.pos++;
+          return { k: 'un', op: ilog2, a, start: t.start, end: close.end };
+        }
         const name = qualifyName(t.text, this.localBase);
         if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
@@ -404,10 +416,11 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
       if (e.op === '+') return a;
       if (a.sec >= 0 && a.v !== undefined) {
         if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
-        else ctx.error(`\`${e.op}' operator may only be applied to scalar values`, e);
+        else ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
         return { v: undefined, sec: -1 };
       }
       if (a.v === undefined) return { v: undefined, sec: -1 };
+      if (e.op.startsWith('ilog2')) return ilog2(e, bigOf(a), ctx);
       if (e.op === '!') return { v: a.v === 0 && a.big === undefined ? 1 : 0, sec: -1 };
       if (a.big === undefined) {
         const x = a.v;
@@ -421,6 +434,28 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
       if (COMPARISONS.has(e.op)) return comparison(e, ctx);
       return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
   }
+}
+
+/**
+ * nasm 2.16.01's `__?ilog2e?__`, `__?ilog2w?__`, `__?ilog2f?__`, `__?ilog2c?__` (NASM manual §6.4,
+ * the ifunc package's macros call them), measured: of the value as an unsigned 64-bit number,
+ * the log rounded down (`f`, also `e` and `w`) or up (`c`; 0 for 0 and 1); `e` rejects and `w`
+ * warns of a value that is no power of two (0 included).
+ */
+function ilog2(e: Extract<Expr, { k: 'un' }>, value: bigint, ctx: EvalContext): Value {
+  const x = BigInt.asUintN(64, value);
+  const floor = x === 0n ? 0 : x.toString(2).length - 1;
+  if (e.op === 'ilog2c') return { v: x <= 1n ? 0 : (x - 1n).toString(2).length, sec: -1 };
+  const power = x !== 0n && (x & (x - 1n)) === 0n;
+  if (!power && e.op === 'ilog2e') { ctx.error('ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
+  if (!power && e.op === 'ilog2w') ctx.warn?.('other', 'ilog2 argument is not a power of two', e);
+  return { v: floor, sec: -1 };
+}
+
+/** The ilog2 function `word` names (`__?ilog2e?__` or `__ilog2e__`), as a unary operator. */
+function ilog2Function(word: string): string | undefined {
+  const m = /^__(?:\?(ilog2[ewfc])\?|(ilog2[ewfc]))__$/i.exec(word);
+  return m === null ? undefined : (m[1] ?? m[2]).toLowerCase();
 }
 
 function misplaced(message: string, node: Expr): void {

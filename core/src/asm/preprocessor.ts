@@ -6,6 +6,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { codeAt, codeOf, conditionsOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
+import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { isFloatText } from './floats';
 import { reread } from './reread';
@@ -222,6 +223,15 @@ function initialsOf(names: number, maps: readonly ReadonlyMap<string, unknown>[]
   return { names, chars };
 }
 
+/**
+ * The single-line macros of nasm's ifunc package (NASM manual §6.4), each around one of the
+ * assembler's ilog2 functions (see expr.ts); `ilog2cw` warns as `w` and rounds up.
+ */
+const IFUNC_MACROS: readonly (readonly [string, string])[] = [
+  ['ilog2', '(__?ilog2e?__(x))'], ['ilog2e', '(__?ilog2e?__(x))'], ['ilog2w', '(__?ilog2w?__(x))'], ['ilog2fw', '(__?ilog2w?__(x))'],
+  ['ilog2f', '(__?ilog2f?__(x))'], ['ilog2cw', '(__?ilog2w?__(x) * 0 + __?ilog2c?__(x))'], ['ilog2c', '(__?ilog2c?__(x))'],
+];
+
 class Preprocessor {
   /** Made again for the main file's line count once it is read (see PPLines). */
   private out = new PPLines();
@@ -279,6 +289,8 @@ class Preprocessor {
   private bits = 16;
   /** `__SECT__`'s tokens (see `sectionDirective`), and the output lines read for them so far. */
   private sect: readonly PPToken[] = tokenizeLine('[section .text]');
+  /** The `%use` packages read so far. */
+  private readonly packages = new Set<string>();
   private sectScanned = 0;
   /** The first of `checks` that may hold output lines from `sectScanned` on. */
   private sectCheck = 0;
@@ -827,7 +839,14 @@ class Preprocessor {
       case '%null': case '%depend':
         list();
         return true;
-      case '%use': case '%clear': case '%pathsearch': case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
+      case '%use':
+        this.use(f, file, line, text, toks, here);
+        return true;
+      case '%pathsearch':
+        list();
+        this.pathSearch(f, file, line, toks, here);
+        return true;
+      case '%clear': case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
         list();
         this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
         return true;
@@ -1422,6 +1441,66 @@ class Preprocessor {
   }
 
   /** `%stacksize flat|flat64|large|small` (manual §4.8.1): the frame `%arg` and `%local` describe, from its start. */
+  /**
+   * `%use PACKAGE` (manual §6), as nasm 2.16.01 reads it (measured): the name a word or a string,
+   * in any case, read once however often it is used; `smartalign` defines `alignmode` and sets
+   * `generic`, which the assembler keeps (see smart-align.ts). The other packages are not copied.
+   */
+  private use(f: Frame, file: string, line: number, text: string, toks: readonly PPToken[], here: SourceRange): void {
+    const first = !this.packages.has('smartalign');
+    const t = toks[1];
+    const name = t === undefined ? '' : (t.kind === 'string' ? new TextDecoder().decode(decodeString(t.text) ?? new Uint8Array()) : t.text).toLowerCase();
+    // The line itself sets smartalign's first mode in the assembler (nasm's package ends with
+    // `alignmode generic`), so that it lists as written.
+    if (first && name === 'smartalign') this.emit(f, file, line, text, tokenizeLine(`[${SMARTALIGN_DIRECTIVE} generic]`).map((x) => ({ ...x, at: NOWHERE })), false);
+    else this.emit(f, file, line, text, [], true);
+    if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
+      this.sink.error('syntax', `\`%use' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
+      return;
+    }
+    if (toks.length > 2) this.sink.warning('trailing', 'trailing garbage after `%use\' ignored', here, f.expansion);
+    if (name === 'ifunc') {
+      if (this.packages.has(name)) return;
+      this.packages.add(name);
+      for (const [fn, body] of IFUNC_MACROS) this.defineSingle(fn, ['x'], tokenizeLine(body).map((x) => ({ ...x, at: NOWHERE })), here, true);
+      return;
+    }
+    if (name === 'altreg' || name === 'fp' || name === 'masm') {
+      this.sink.error('unsupported-directive', `\`%use ${name}' is not supported by Ringside`, here, f.expansion);
+      return;
+    }
+    if (name !== 'smartalign') {
+      this.sink.error('syntax', `unknown \`%use' package: \`${t.kind === 'string' ? name : t.text}'`, here, f.expansion);
+      return;
+    }
+    if (!first) return;
+    this.packages.add(name);
+    const body = `[${SMARTALIGN_DIRECTIVE} %1,%2]`;
+    this.finishMacro({
+      name: 'alignmode', caseInsensitive: true, min: 1, max: 2, greedy: false, defaults: [], nolist: true,
+      body: [{ file, line, text: body, tokens: tokenizeLine(body) }], range: here,
+    });
+  }
+
+  /**
+   * `%pathsearch NAME "file"` (manual §4.6.3), measured with nasm 2.16.01: NAME becomes a string
+   * of the path `%include` would open (as nasm writes it: the -I prefix pasted before the name),
+   * or of the name itself when none is found.
+   */
+  private pathSearch(f: Frame, file: string, line: number, toks: readonly PPToken[], here: SourceRange): void {
+    const name = toks[1];
+    if (name === undefined || name.kind !== 'ident') { this.sink.error('syntax', '`%pathsearch\' expects a macro identifier', here, f.expansion); return; }
+    const t = toks[2];
+    const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
+    if (bytes === undefined) { this.sink.error('syntax', '`%pathsearch\' expects a file name', here, f.expansion); return; }
+    if (toks.length > 3) this.sink.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', here, f.expansion);
+    const target = new TextDecoder().decode(bytes);
+    const mainDir = dirName(this.opts.file);
+    const found = [joinPath(mainDir, target), ...this.opts.includePaths.map((p) => joinPath(p, target))].find((c) => this.opts.readFile(c) !== undefined);
+    const path = found === undefined ? target : relativeTo(mainDir, found);
+    this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(path)), start: name.start, end: name.end, at: NOWHERE }], lineRange(file, line, name.start, name.end), false, f.expansion);
+  }
+
   private stackSize(f: Frame, file: string, line: number, toks: readonly PPToken[]): void {
     const word = toks[1];
     if (word === undefined) { this.sink.error('syntax', "`%stacksize' missing size parameter", lineRange(file, line, toks[0].start, toks[0].end), f.expansion); return; }

@@ -7,6 +7,7 @@
 // after each directive written without brackets.
 
 import { splitArguments } from './macros';
+import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { LineFlag, type PPLines, type PPToken } from './source';
 
 interface StandardMacro {
@@ -51,6 +52,12 @@ export class StandardMacroCalls {
   private read = 0;
   /** `align`/`alignb` call `sectalign`: until `sectalign off`, and again after `sectalign on`. */
   private alignCallsSectalign = true;
+  /**
+   * After `%use smartalign`, whose `align` always calls `sectalign` and without a fill also opens
+   * a context (`%push`): its `%use` line is the first `[__?smartalign?__ ...]` line (see
+   * smart-align.ts).
+   */
+  private smartAlign = false;
 
   /** `ids`, once the lines of `lines` not read yet are read. */
   idsUpTo(lines: PPLines): number {
@@ -63,6 +70,8 @@ export class StandardMacroCalls {
   }
 
   private idsOf(toks: readonly PPToken[]): number {
+    // (The package's own `alignmode generic` call; the source's calls are numbered as expanded.)
+    if (!this.smartAlign && toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) { this.smartAlign = true; return 1; }
     let at = 0;
     let m = standardMacro(toks[0]);
     let args = m !== undefined ? takenArguments(toks, 1, m) : undefined;
@@ -80,6 +89,8 @@ export class StandardMacroCalls {
       if (word === 'off') this.alignCallsSectalign = false;
       else if (word === 'on') this.alignCallsSectalign = true;
     }
+    // smartalign's `align` calls `sectalign` even after `sectalign off` (measured).
+    if (name === 'align' && this.smartAlign) return args.length === 1 ? 3 : 2;
     return (name === 'align' || name === 'alignb') && !this.alignCallsSectalign ? 1 : m!.ids;
   }
 }

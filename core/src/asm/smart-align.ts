@@ -1,0 +1,109 @@
+// The padding of `align` after `%use smartalign` (NASM manual §6.2, "smartalign: Smart ALIGN Macro
+// Package"): multi-byte NOPs chosen by `alignmode`, or a jump over plain NOPs past a threshold.
+// Measured with nasm 2.16.01 (fixture smartalign-*): every pad length 1..63 in bits 16 and 32.
+
+export type AlignMode = 'generic' | 'nop' | 'k7' | 'k8' | 'p6';
+
+/**
+ * What `alignmode` has set: per bits, the NOP sequence of each length 1..8 and the group length,
+ * and the jump threshold. nasm's package keeps these in single-line macros that each mode
+ * redefines in part, so a mode can inherit some from the one before (see MODES).
+ */
+export interface SmartAlign {
+  readonly sequences: Readonly<Record<16 | 32, readonly string[]>>;
+  readonly group: Readonly<Record<16 | 32, number>>;
+  /** A pad longer than this is a jump to the boundary over `0x90` bytes; -1 (`nojmp`) never. */
+  readonly threshold: number;
+}
+
+interface ModeDefinitions {
+  readonly threshold: number;
+  /** Per bits, the sequences of lengths 1..n it defines, and the group length if it sets one. */
+  readonly 16: { readonly sequences: readonly string[]; readonly group?: number };
+  readonly 32: { readonly sequences: readonly string[]; readonly group?: number };
+}
+
+/**
+ * Measured with nasm 2.16.01 (every pad 1..64, and each mode after each other). `k7` sets no
+ * 16-bit group length (nasm's package sets the 64-bit one twice): in bits 16 it pads with the
+ * previous mode's group length, and that mode's sequences of lengths above 4.
+ */
+const MODES: Readonly<Record<AlignMode, ModeDefinitions>> = {
+  nop: { threshold: 16, 16: { sequences: ['90'], group: 1 }, 32: { sequences: ['90'], group: 1 } },
+  generic: {
+    threshold: 8,
+    16: { sequences: ['90', '89f6', '8d7400', '8db40000', '8db4000090', '8db4000089ff', '8db400008d7d00', '8db400008dbd0000'], group: 8 },
+    32: { sequences: ['90', '89f6', '8d7600', '8d742600', '908d742600', '8db600000000', '8db42600000000'], group: 7 },
+  },
+  k8: {
+    threshold: 16,
+    16: { sequences: ['90', '6690', '666690', '66666690'], group: 4 },
+    32: { sequences: ['90', '6690', '666690', '66666690'], group: 4 },
+  },
+  k7: {
+    threshold: 16,
+    16: { sequences: ['90', '6690', '666690', '66666690'] },
+    32: { sequences: ['90', '8bc0', '8d0420', '8d442000', '8d44200090', '8d8000000000', '8d040500000000'], group: 7 },
+  },
+  p6: {
+    threshold: 16,
+    16: { sequences: ['90', '6690', '0f1f00', '0f1f4000'], group: 4 },
+    32: { sequences: ['90', '6690', '0f1f00', '0f1f4000', '0f1f440000', '660f1f440000', '0f1f8000000000', '0f1f840000000000'], group: 8 },
+  },
+};
+
+export function isAlignMode(word: string): word is AlignMode {
+  return Object.prototype.hasOwnProperty.call(MODES, word);
+}
+
+/** `alignmode MODE[, THRESHOLD]` over `before` (undefined: what `%use smartalign` starts from). */
+export function withAlignMode(before: SmartAlign | undefined, mode: AlignMode, threshold: number | undefined): SmartAlign {
+  const m = MODES[mode];
+  const merged = (bits: 16 | 32): string[] => {
+    const seqs = before !== undefined ? [...before.sequences[bits]] : [];
+    m[bits].sequences.forEach((hex, i) => { seqs[i] = hex; });
+    return seqs;
+  };
+  return {
+    sequences: { 16: merged(16), 32: merged(32) },
+    group: { 16: m[16].group ?? before?.group[16] ?? 1, 32: m[32].group ?? before?.group[32] ?? 1 },
+    threshold: threshold ?? m.threshold,
+  };
+}
+
+/** A run of the padding: `count` copies of `unit` (nasm's `times count db ...` or an instruction). */
+export interface PaddingPiece {
+  readonly unit: Uint8Array;
+  readonly count: number;
+}
+
+/** The `pad` bytes that take code at `bits` to the boundary, as the lines of nasm's macro give them. */
+export function smartPadding(s: SmartAlign, bits: 16 | 32, pad: number): PaddingPiece[] {
+  if (s.threshold !== -1 && pad > s.threshold) {
+    // `jmp` to the boundary (short when it reaches), then `times n nop`.
+    if (pad - 2 <= 127) return [{ unit: Uint8Array.of(0xeb, pad - 2), count: 1 }, { unit: NOP, count: pad - 2 }];
+    const jmp = new Uint8Array(bits === 16 ? 3 : 5);
+    jmp[0] = 0xe9;
+    for (let k = 1, rel = pad - jmp.length; k < jmp.length; k++, rel = Math.floor(rel / 256)) jmp[k] = rel & 0xff;
+    return [{ unit: jmp, count: 1 }, { unit: NOP, count: pad - jmp.length }];
+  }
+  // `times pad / GROUP db GROUP's sequence`, then `db` the rest's.
+  const group = s.group[bits];
+  const pieces = [{ unit: hexBytes(s.sequences[bits][group - 1]), count: Math.floor(pad / group) }];
+  if (pad % group > 0) pieces.push({ unit: hexBytes(s.sequences[bits][pad % group - 1]), count: 1 });
+  return pieces;
+}
+
+const NOP = Uint8Array.of(0x90);
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let k = 0; k < out.length; k++) out[k] = parseInt(hex.slice(2 * k, 2 * k + 2), 16);
+  return out;
+}
+
+/**
+ * The bracketed directive the preprocessor's `alignmode` macro (defined by `%use smartalign`)
+ * writes: `[__?smartalign?__ MODE, THRESHOLD]`. Named so that no nasm source writes it.
+ */
+export const SMARTALIGN_DIRECTIVE = '__?smartalign?__';
