@@ -262,6 +262,11 @@ class Preprocessor {
   private readonly smacros = new Map<string, SingleLineMacro[]>();
   private readonly mmacros = new Map<string, MultiLineMacro[]>();
   /**
+   * A `%clear` removed nasm's standard single-line macros (`__?LINE?__`, `__?NASM_VER?__`, ...):
+   * the `__X__` spellings, nasm's aliases of them, which `%clear` keeps, then name the removed ones.
+   */
+  private standardCleared = false;
+  /**
    * Which set of macro names is defined now, unique across assemblies: renewed whenever a name is
    * added (removing one cannot make a line name a macro). LineEntry.namesNoMacroOf keeps it.
    */
@@ -846,7 +851,11 @@ class Preprocessor {
         list();
         this.pathSearch(f, file, line, toks, here);
         return true;
-      case '%clear': case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
+      case '%clear':
+        list();
+        this.clear(f, file, line, toks, here);
+        return true;
+      case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
         list();
         this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
         return true;
@@ -1218,7 +1227,7 @@ class Preprocessor {
         for (const t of rest) {
           if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
           this.refer(t.text, t, file, line);
-          if (this.lookupSingle(t.text) !== undefined || this.builtin(t, file, line) !== undefined) { result = true; break; }
+          if (this.lookupSingle(t.text) !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
         }
         break;
       }
@@ -1709,7 +1718,11 @@ class Preprocessor {
       if (after > 0) rest[after - 1] = gapped(rest[after - 1], spaced(t, rest[after - 1]));
       const gap = spaced(before, t);
       if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(k === 0 ? gapped(b[0], gap) : b[k]);
-      else rest.push(gapped(b, gap));
+      else {
+        rest.push(gapped(b, gap));
+        // After `%clear`, `__X__` is nasm's alias naming `__?X?__`, which a `%define` may have made again.
+        if (this.standardCleared && b.kind === 'ident') this.expandCall(rest, file, line, undefined, before);
+      }
       return after;
     }
     // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
@@ -1811,6 +1824,10 @@ class Preprocessor {
   private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
     const name = standardName(t.text);
     if (name === undefined) return undefined;
+    if (this.standardCleared) {
+      if (t.text.charCodeAt(2) === 0x3f || !isStandardName(name, this.time)) return undefined;
+      return { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
+    }
     const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
@@ -2031,6 +2048,31 @@ class Preprocessor {
     this.defineSingle(name.text, undefined, [at({ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: 0, end: 0 })], range, caseInsensitive, f.expansion);
   }
 
+  /**
+   * `%clear` (NASM manual §4.13.1), as nasm 2.16.01 does it (preproc.c, measured): with nothing
+   * after it (its arguments expanded first) it removes every single-line macro but the aliases,
+   * the standard ones too, and every multi-line macro; context-local macros stay. An identifier
+   * nasm knows there (`define`, `all`, `context`, `none`, ...) makes 2.16.01 loop forever (its
+   * loop over them never moves on), which Ringside reports instead; an unknown one is an error,
+   * anything else a warning; neither clears anything.
+   */
+  private clear(f: Frame, file: string, line: number, toks: PPToken[], here: SourceRange): void {
+    const args = this.expandSingle(toks.slice(1), file, line);
+    const first = args[0];
+    if (first === undefined) {
+      for (const key of [...this.smacros.keys()]) if (!key.startsWith('..@')) this.smacros.delete(key);
+      this.mmacros.clear();
+      this.standardCleared = true;
+      return;
+    }
+    if (first.kind !== 'ident') { this.sink.warning('trailing', 'trailing garbage after `%clear\' ignored', here, f.expansion); return; }
+    if (CLEAR_WORDS.has(first.text.toLowerCase())) {
+      this.sink.error('unsupported-directive', `\`%clear ${first.text}' makes nasm 2.16.01 loop forever: Ringside accepts only \`%clear' alone`, here, f.expansion);
+      return;
+    }
+    this.sink.error('syntax', `invalid option to %clear: ${first.text}`, here, f.expansion);
+  }
+
   private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro name`, here, f.expansion); return; }
@@ -2230,6 +2272,9 @@ class Preprocessor {
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
 
 /** What nasm 2.16.01 tests after `%if`/`%elif` (and after `%ifn`/`%elifn`); `%ifdirective` and `%iffile` came later. */
+/** The words nasm 2.16.01's `%clear` knows (preproc.c). */
+const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacro', 'defalias', 'alias', 'salias', 'alldef', 'alldefine', 'macro', 'mmacro', 'context', 'ctx', 'global', 'nothing', 'none', 'ignore']);
+
 const CONDITION_KINDS: ReadonlySet<string> = new Set(['', 'ctx', 'def', 'defalias', 'empty', 'env', 'id', 'idn', 'idni', 'macro', 'num', 'str', 'token', 'usable', 'using']);
 
 /**
@@ -2414,6 +2459,11 @@ const NASM_VERSION = { major: 2, minor: 16, subminor: 1, patchlevel: 0 } as cons
  * forms, `POSIX_TIME`), as nasm's manual §5.1.1 and §5.1.5 give them: a number, or a string's
  * characters. Undefined for any other name.
  */
+/** `name` (`LINE` of `__?LINE?__`) is one of the standard macros `builtin` expands. */
+function isStandardName(name: string, time: Date): boolean {
+  return ['LINE', 'BITS', 'PASS', 'FILE', 'SECT', 'OUTPUT_FORMAT'].includes(name) || versionOrTime(name, time) !== undefined;
+}
+
 function versionOrTime(name: string, time: Date): number | string | undefined {
   const v = NASM_VERSION;
   switch (name) {

@@ -67,6 +67,7 @@ const PREPROCESSOR_BASE: readonly KeywordDoc[] = [
 const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
   { name: '%unmacro', doc: 'Remove a multi-line macro: `%unmacro name count` (NASM §4.3.12).', snippet: '%unmacro ${1:name} ${2:0}' },
   { name: '%unimacro', doc: 'Remove a case-insensitive multi-line macro (one defined with `%imacro`).', snippet: '%unimacro ${1:name} ${2:0}' },
+  { name: '%clear', doc: 'Remove every multi-line macro and every single-line macro but the aliases and context-local ones, the standard macros (`__?LINE?__`, `__?NASM_VER?__`, ...) too (NASM §4.13.1). nasm 2.16.01 loops forever on `%clear` with a word after it (`define`, `all`, ...), so Ringside accepts only `%clear` alone.' },
   { name: '%endmacro', doc: 'End of a multi-line macro.' },
   { name: '%endm', doc: 'Synonym of `%endmacro`.' },
   { name: '%exitmacro', doc: 'Leave the macro being expanded early (NASM §4.3.13).' },
