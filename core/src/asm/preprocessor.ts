@@ -266,6 +266,8 @@ class Preprocessor {
    * the `__X__` spellings, nasm's aliases of them, which `%clear` keeps, then name the removed ones.
    */
   private standardCleared = false;
+  /** The aliases kept aside by `%aliases off` (see setAliases). */
+  private aliasesAside: SingleLineMacro[] = [];
   /**
    * Which set of macro names is defined now, unique across assemblies: renewed whenever a name is
    * added (removing one cannot make a line name a macro). LineEntry.namesNoMacroOf keeps it.
@@ -857,7 +859,7 @@ class Preprocessor {
         return true;
       case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
         list();
-        this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
+        this.aliasDirective(f, file, line, d, toks, here);
         return true;
       default:
         // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
@@ -1562,8 +1564,9 @@ class Preprocessor {
 
   // ---- single-line macros ----
 
-  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[]): void {
-    const m: SingleLineMacro = caseInsensitive ? { name, params, body, range, caseInsensitive } : { name, params, body, range };
+  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false): void {
+    if (!alias) name = this.aliasTarget(name);
+    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}) };
     const key = name.toLowerCase();
     const list = this.smacros.get(key);
     this.allDefines.push(m);
@@ -1597,12 +1600,74 @@ class Preprocessor {
   }
 
   /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */
-  private undefineSingle(name: string): void {
+  private undefineSingle(name: string, alias = false): void {
+    if (!alias) name = this.aliasTarget(name);
     const key = name.toLowerCase();
     const list = this.smacros.get(key);
     if (list === undefined) return;
     const kept = list.filter((m) => m.caseInsensitive !== true && m.name !== name);
     if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
+  }
+
+  /** The name `name` stands for through its aliases (nasm's define and undef go through them, measured). */
+  private aliasTarget(name: string): string {
+    for (let depth = 0; depth < 32; depth++) {
+      const defs = this.lookupSingle(name);
+      const last = defs?.[defs.length - 1];
+      if (last?.alias !== true) break;
+      name = last.body[0].text;
+    }
+    return name;
+  }
+
+  /**
+   * `%defalias NAME TARGET` (`%idefalias`: NAME in any case), `%undefalias NAME` and `%aliases
+   * off|on` (NASM manual §4.1.12, measured with 2.16.01): an alias is a single-line macro standing
+   * for TARGET's name, replacing NAME's definitions; `%define`/`%undef` of NAME define or remove
+   * TARGET; `%undefalias` removes the alias only (silently when there is none); while aliases are
+   * off they do not expand. What follows TARGET is ignored.
+   */
+  private aliasDirective(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
+    if (d === '%aliases') {
+      // A boolean: nothing, `on`/`yes`/`true`, `off`/`no`/`false` (what follows ignored), else an expression.
+      const word = toks[1]?.kind === 'ident' ? toks[1].text.toLowerCase() : undefined;
+      if (toks.length === 1 || word === 'on' || word === 'yes' || word === 'true') this.setAliases(true);
+      else if (word === 'off' || word === 'no' || word === 'false') this.setAliases(false);
+      else {
+        const v = this.evalCondition(toks.slice(1), file, line, f, d);
+        if (v !== undefined) this.setAliases(v !== 0);
+      }
+      return;
+    }
+    const name = toks[1];
+    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
+    if (d === '%undefalias') {
+      const key = name.text.toLowerCase();
+      const list = this.smacros.get(key);
+      const kept = list?.filter((m) => !(m.alias === true && (m.caseInsensitive === true || m.name === name.text)));
+      if (list !== undefined && kept!.length === 0) this.smacros.delete(key); else if (kept !== undefined) this.smacros.set(key, kept);
+      return;
+    }
+    const target = toks[2];
+    if (!target || target.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier to alias`, here, f.expansion); return; }
+    this.undefineSingle(name.text, true);
+    this.defineSingle(name.text, undefined, [{ ...target, at: NOWHERE, gap: false }], here, d === '%idefalias', f.expansion, true);
+  }
+
+  /** `%aliases on|off`: the aliases are kept aside while off, so that expansion does not see them. */
+  private setAliases(on: boolean): void {
+    if (on) {
+      if (this.aliasesAside.length === 0) return;
+      for (const m of this.aliasesAside) this.defineSingle(m.name, undefined, m.body, m.range, m.caseInsensitive === true, undefined, true);
+      this.aliasesAside = [];
+      return;
+    }
+    for (const [key, list] of [...this.smacros]) {
+      const kept = list.filter((m) => m.alias !== true);
+      if (kept.length === list.length) continue;
+      this.aliasesAside.push(...list.filter((m) => m.alias === true));
+      if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
+    }
   }
 
   /** A use of macro or define `name` by token `t` on line `line` of `file`, where `t` is written. */
@@ -2060,7 +2125,11 @@ class Preprocessor {
     const args = this.expandSingle(toks.slice(1), file, line);
     const first = args[0];
     if (first === undefined) {
-      for (const key of [...this.smacros.keys()]) if (!key.startsWith('..@')) this.smacros.delete(key);
+      for (const [key, list] of [...this.smacros]) {
+        if (key.startsWith('..@')) continue;
+        const kept = list.filter((m) => m.alias === true);
+        if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
+      }
       this.mmacros.clear();
       this.standardCleared = true;
       return;

@@ -67,6 +67,10 @@ const PREPROCESSOR_BASE: readonly KeywordDoc[] = [
 const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
   { name: '%unmacro', doc: 'Remove a multi-line macro: `%unmacro name count` (NASM §4.3.12).', snippet: '%unmacro ${1:name} ${2:0}' },
   { name: '%unimacro', doc: 'Remove a case-insensitive multi-line macro (one defined with `%imacro`).', snippet: '%unimacro ${1:name} ${2:0}' },
+  { name: '%defalias', doc: 'Make NAME an alias of TARGET: NAME expands to TARGET\'s name, replacing NAME\'s own definition; `%define`/`%undef` of NAME then define or remove TARGET (NASM §4.1.12).', snippet: '%defalias ${1:name} ${2:target}' },
+  { name: '%idefalias', doc: 'Case-insensitive `%defalias`: the alias is called in any case.', snippet: '%idefalias ${1:name} ${2:target}' },
+  { name: '%undefalias', doc: 'Remove the alias NAME (not what it stands for); nothing when NAME is no alias.', snippet: '%undefalias ${1:name}' },
+  { name: '%aliases', doc: '`%aliases off` stops aliases expanding until `%aliases on` (NASM §4.1.12).', snippet: '%aliases ${1|off,on|}' },
   { name: '%clear', doc: 'Remove every multi-line macro and every single-line macro but the aliases and context-local ones, the standard macros (`__?LINE?__`, `__?NASM_VER?__`, ...) too (NASM §4.13.1). nasm 2.16.01 loops forever on `%clear` with a word after it (`define`, `all`, ...), so Ringside accepts only `%clear` alone.' },
   { name: '%endmacro', doc: 'End of a multi-line macro.' },
   { name: '%endm', doc: 'Synonym of `%endmacro`.' },
