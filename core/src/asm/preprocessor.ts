@@ -1229,8 +1229,14 @@ class Preprocessor {
         for (const t of rest) {
           if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
           this.refer(t.text, t, file, line);
-          if (this.lookupSingle(t.text) !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
+          // An alias is defined when what it stands for is (measured).
+          if (this.lookupSingle(this.aliasTarget(t.text)) !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
         }
+        break;
+      }
+      case 'defalias': {
+        if (rest.some((t) => t.kind !== 'ident')) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
+        result = rest.some((t) => this.lookupSingle(t.text)?.at(-1)?.alias === true);
         break;
       }
       case 'ctx': {
@@ -1279,7 +1285,7 @@ class Preprocessor {
         else result = firstTokenIs(e, k);
         break;
       }
-      default: // 'env', 'usable', 'using', 'defalias' (see CONDITION_KINDS)
+      default: // 'env', 'usable', 'using' (see CONDITION_KINDS)
         this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
         return Test.Failed;
     }

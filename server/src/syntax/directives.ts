@@ -103,6 +103,7 @@ const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
 const CONDITIONS: readonly { readonly kind: string; readonly doc: string; readonly args: string }[] = [
   { kind: '', doc: 'the expression is non-zero (NASM §4.4.5)', args: '${1:expr}' },
   { kind: 'def', doc: 'a single-line macro is defined (NASM §4.4.1)', args: '${1:NAME}' },
+  { kind: 'defalias', doc: 'one of the names is an alias made by `%defalias`/`%idefalias` (NASM §4.1.12)', args: '${1:NAME}' },
   { kind: 'macro', doc: 'a multi-line macro with that name (and parameter count) is defined (NASM §4.4.3)', args: '${1:name}' },
   { kind: 'ctx', doc: 'the context on top of the stack has one of the names (NASM §4.4.4)', args: '${1:name}' },
   { kind: 'idn', doc: 'two token sequences are identical (NASM §4.4.6)', args: '${1:a}, ${2:b}' },
