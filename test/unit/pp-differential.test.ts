@@ -8,8 +8,8 @@
 //   every later line (a %macro body's %endif is 'no matching %if', an %assign is lost).
 // - %exitmacro inside a %rep inside a macro can stop nasm 2.16.01 on an internal assertion
 //   (`fm == istk->mstk.mstk`); such runs are skipped (see differenceFromNasm).
-// - nasm 2.16's preprocessor functions (%eval(), %str(), %sel()...), %defalias, %clear, %use,
-//   %pathsearch and %ifenv/%ifusable/%ifusing/%ifdefalias: Ringside reports them as unsupported.
+// - nasm 2.16's preprocessor functions (%eval(), %str(), %sel()...), %clear with a word, %use,
+//   %pathsearch and %ifenv/%ifusable/%ifusing: Ringside reports them as unsupported.
 // - An unterminated %rep or %macro: nasm reports it past the file's last line, we on the block's
 //   first; the comparison takes one for the other.
 // - Known differences found by hand and left alone (rare; see the fixtures for what is matched):

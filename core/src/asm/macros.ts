@@ -12,6 +12,8 @@ export interface SingleLineMacro {
   readonly range: SourceRange;
   /** Defined by `%idefine` (or `%ixdefine`, `%iassign`, ...): called in any case. */
   readonly caseInsensitive?: true;
+  /** Made by `%defalias` (`%idefalias`): the body is the one name it stands for. */
+  readonly alias?: true;
 }
 
 /** A line of a macro or %rep body, tokenized once at definition. */

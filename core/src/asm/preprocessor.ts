@@ -262,6 +262,13 @@ class Preprocessor {
   private readonly smacros = new Map<string, SingleLineMacro[]>();
   private readonly mmacros = new Map<string, MultiLineMacro[]>();
   /**
+   * A `%clear` removed nasm's standard single-line macros (`__?LINE?__`, `__?NASM_VER?__`, ...):
+   * the `__X__` spellings, nasm's aliases of them, which `%clear` keeps, then name the removed ones.
+   */
+  private standardCleared = false;
+  /** The aliases kept aside by `%aliases off` (see setAliases). */
+  private aliasesAside: SingleLineMacro[] = [];
+  /**
    * Which set of macro names is defined now, unique across assemblies: renewed whenever a name is
    * added (removing one cannot make a line name a macro). LineEntry.namesNoMacroOf keeps it.
    */
@@ -846,9 +853,13 @@ class Preprocessor {
         list();
         this.pathSearch(f, file, line, toks, here);
         return true;
-      case '%clear': case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
+      case '%clear':
         list();
-        this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, nameRange, f.expansion);
+        this.clear(f, file, line, toks, here);
+        return true;
+      case '%defalias': case '%idefalias': case '%undefalias': case '%aliases':
+        list();
+        this.aliasDirective(f, file, line, d, toks, here);
         return true;
       default:
         // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
@@ -1218,8 +1229,14 @@ class Preprocessor {
         for (const t of rest) {
           if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
           this.refer(t.text, t, file, line);
-          if (this.lookupSingle(t.text) !== undefined || this.builtin(t, file, line) !== undefined) { result = true; break; }
+          // An alias is defined when what it stands for is (measured).
+          if (this.lookupSingle(this.aliasTarget(t.text)) !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
         }
+        break;
+      }
+      case 'defalias': {
+        if (rest.some((t) => t.kind !== 'ident')) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
+        result = rest.some((t) => this.lookupSingle(t.text)?.at(-1)?.alias === true);
         break;
       }
       case 'ctx': {
@@ -1268,7 +1285,7 @@ class Preprocessor {
         else result = firstTokenIs(e, k);
         break;
       }
-      default: // 'env', 'usable', 'using', 'defalias' (see CONDITION_KINDS)
+      default: // 'env', 'usable', 'using' (see CONDITION_KINDS)
         this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
         return Test.Failed;
     }
@@ -1553,8 +1570,9 @@ class Preprocessor {
 
   // ---- single-line macros ----
 
-  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[]): void {
-    const m: SingleLineMacro = caseInsensitive ? { name, params, body, range, caseInsensitive } : { name, params, body, range };
+  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false): void {
+    if (!alias) name = this.aliasTarget(name);
+    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}) };
     const key = name.toLowerCase();
     const list = this.smacros.get(key);
     this.allDefines.push(m);
@@ -1588,12 +1606,74 @@ class Preprocessor {
   }
 
   /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */
-  private undefineSingle(name: string): void {
+  private undefineSingle(name: string, alias = false): void {
+    if (!alias) name = this.aliasTarget(name);
     const key = name.toLowerCase();
     const list = this.smacros.get(key);
     if (list === undefined) return;
     const kept = list.filter((m) => m.caseInsensitive !== true && m.name !== name);
     if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
+  }
+
+  /** The name `name` stands for through its aliases (nasm's define and undef go through them, measured). */
+  private aliasTarget(name: string): string {
+    for (let depth = 0; depth < 32; depth++) {
+      const defs = this.lookupSingle(name);
+      const last = defs?.[defs.length - 1];
+      if (last?.alias !== true) break;
+      name = last.body[0].text;
+    }
+    return name;
+  }
+
+  /**
+   * `%defalias NAME TARGET` (`%idefalias`: NAME in any case), `%undefalias NAME` and `%aliases
+   * off|on` (NASM manual §4.1.12, measured with 2.16.01): an alias is a single-line macro standing
+   * for TARGET's name, replacing NAME's definitions; `%define`/`%undef` of NAME define or remove
+   * TARGET; `%undefalias` removes the alias only (silently when there is none); while aliases are
+   * off they do not expand. What follows TARGET is ignored.
+   */
+  private aliasDirective(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
+    if (d === '%aliases') {
+      // A boolean: nothing, `on`/`yes`/`true`, `off`/`no`/`false` (what follows ignored), else an expression.
+      const word = toks[1]?.kind === 'ident' ? toks[1].text.toLowerCase() : undefined;
+      if (toks.length === 1 || word === 'on' || word === 'yes' || word === 'true') this.setAliases(true);
+      else if (word === 'off' || word === 'no' || word === 'false') this.setAliases(false);
+      else {
+        const v = this.evalCondition(toks.slice(1), file, line, f, d);
+        if (v !== undefined) this.setAliases(v !== 0);
+      }
+      return;
+    }
+    const name = toks[1];
+    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
+    if (d === '%undefalias') {
+      const key = name.text.toLowerCase();
+      const list = this.smacros.get(key);
+      const kept = list?.filter((m) => !(m.alias === true && (m.caseInsensitive === true || m.name === name.text)));
+      if (list !== undefined && kept!.length === 0) this.smacros.delete(key); else if (kept !== undefined) this.smacros.set(key, kept);
+      return;
+    }
+    const target = toks[2];
+    if (!target || target.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier to alias`, here, f.expansion); return; }
+    this.undefineSingle(name.text, true);
+    this.defineSingle(name.text, undefined, [{ ...target, at: NOWHERE, gap: false }], here, d === '%idefalias', f.expansion, true);
+  }
+
+  /** `%aliases on|off`: the aliases are kept aside while off, so that expansion does not see them. */
+  private setAliases(on: boolean): void {
+    if (on) {
+      if (this.aliasesAside.length === 0) return;
+      for (const m of this.aliasesAside) this.defineSingle(m.name, undefined, m.body, m.range, m.caseInsensitive === true, undefined, true);
+      this.aliasesAside = [];
+      return;
+    }
+    for (const [key, list] of [...this.smacros]) {
+      const kept = list.filter((m) => m.alias !== true);
+      if (kept.length === list.length) continue;
+      this.aliasesAside.push(...list.filter((m) => m.alias === true));
+      if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
+    }
   }
 
   /** A use of macro or define `name` by token `t` on line `line` of `file`, where `t` is written. */
@@ -1709,7 +1789,11 @@ class Preprocessor {
       if (after > 0) rest[after - 1] = gapped(rest[after - 1], spaced(t, rest[after - 1]));
       const gap = spaced(before, t);
       if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(k === 0 ? gapped(b[0], gap) : b[k]);
-      else rest.push(gapped(b, gap));
+      else {
+        rest.push(gapped(b, gap));
+        // After `%clear`, `__X__` is nasm's alias naming `__?X?__`, which a `%define` may have made again.
+        if (this.standardCleared && b.kind === 'ident') this.expandCall(rest, file, line, undefined, before);
+      }
       return after;
     }
     // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
@@ -1811,6 +1895,10 @@ class Preprocessor {
   private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
     const name = standardName(t.text);
     if (name === undefined) return undefined;
+    if (this.standardCleared) {
+      if (t.text.charCodeAt(2) === 0x3f || !isStandardName(name, this.time)) return undefined;
+      return { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
+    }
     const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
@@ -2031,6 +2119,35 @@ class Preprocessor {
     this.defineSingle(name.text, undefined, [at({ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: 0, end: 0 })], range, caseInsensitive, f.expansion);
   }
 
+  /**
+   * `%clear` (NASM manual §4.13.1), as nasm 2.16.01 does it (preproc.c, measured): with nothing
+   * after it (its arguments expanded first) it removes every single-line macro but the aliases,
+   * the standard ones too, and every multi-line macro; context-local macros stay. An identifier
+   * nasm knows there (`define`, `all`, `context`, `none`, ...) makes 2.16.01 loop forever (its
+   * loop over them never moves on), which Ringside reports instead; an unknown one is an error,
+   * anything else a warning; neither clears anything.
+   */
+  private clear(f: Frame, file: string, line: number, toks: PPToken[], here: SourceRange): void {
+    const args = this.expandSingle(toks.slice(1), file, line);
+    const first = args[0];
+    if (first === undefined) {
+      for (const [key, list] of [...this.smacros]) {
+        if (key.startsWith('..@')) continue;
+        const kept = list.filter((m) => m.alias === true);
+        if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
+      }
+      this.mmacros.clear();
+      this.standardCleared = true;
+      return;
+    }
+    if (first.kind !== 'ident') { this.sink.warning('trailing', 'trailing garbage after `%clear\' ignored', here, f.expansion); return; }
+    if (CLEAR_WORDS.has(first.text.toLowerCase())) {
+      this.sink.error('unsupported-directive', `\`%clear ${first.text}' makes nasm 2.16.01 loop forever: Ringside accepts only \`%clear' alone`, here, f.expansion);
+      return;
+    }
+    this.sink.error('syntax', `invalid option to %clear: ${first.text}`, here, f.expansion);
+  }
+
   private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro name`, here, f.expansion); return; }
@@ -2230,6 +2347,9 @@ class Preprocessor {
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
 
 /** What nasm 2.16.01 tests after `%if`/`%elif` (and after `%ifn`/`%elifn`); `%ifdirective` and `%iffile` came later. */
+/** The words nasm 2.16.01's `%clear` knows (preproc.c). */
+const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacro', 'defalias', 'alias', 'salias', 'alldef', 'alldefine', 'macro', 'mmacro', 'context', 'ctx', 'global', 'nothing', 'none', 'ignore']);
+
 const CONDITION_KINDS: ReadonlySet<string> = new Set(['', 'ctx', 'def', 'defalias', 'empty', 'env', 'id', 'idn', 'idni', 'macro', 'num', 'str', 'token', 'usable', 'using']);
 
 /**
@@ -2414,6 +2534,11 @@ const NASM_VERSION = { major: 2, minor: 16, subminor: 1, patchlevel: 0 } as cons
  * forms, `POSIX_TIME`), as nasm's manual §5.1.1 and §5.1.5 give them: a number, or a string's
  * characters. Undefined for any other name.
  */
+/** `name` (`LINE` of `__?LINE?__`) is one of the standard macros `builtin` expands. */
+function isStandardName(name: string, time: Date): boolean {
+  return ['LINE', 'BITS', 'PASS', 'FILE', 'SECT', 'OUTPUT_FORMAT'].includes(name) || versionOrTime(name, time) !== undefined;
+}
+
 function versionOrTime(name: string, time: Date): number | string | undefined {
   const v = NASM_VERSION;
   switch (name) {

@@ -67,6 +67,11 @@ const PREPROCESSOR_BASE: readonly KeywordDoc[] = [
 const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
   { name: '%unmacro', doc: 'Remove a multi-line macro: `%unmacro name count` (NASM §4.3.12).', snippet: '%unmacro ${1:name} ${2:0}' },
   { name: '%unimacro', doc: 'Remove a case-insensitive multi-line macro (one defined with `%imacro`).', snippet: '%unimacro ${1:name} ${2:0}' },
+  { name: '%defalias', doc: 'Make NAME an alias of TARGET: NAME expands to TARGET\'s name, replacing NAME\'s own definition; `%define`/`%undef` of NAME then define or remove TARGET (NASM §4.1.12).', snippet: '%defalias ${1:name} ${2:target}' },
+  { name: '%idefalias', doc: 'Case-insensitive `%defalias`: the alias is called in any case.', snippet: '%idefalias ${1:name} ${2:target}' },
+  { name: '%undefalias', doc: 'Remove the alias NAME (not what it stands for); nothing when NAME is no alias.', snippet: '%undefalias ${1:name}' },
+  { name: '%aliases', doc: '`%aliases off` stops aliases expanding until `%aliases on` (NASM §4.1.12).', snippet: '%aliases ${1|off,on|}' },
+  { name: '%clear', doc: 'Remove every multi-line macro and every single-line macro but the aliases and context-local ones, the standard macros (`__?LINE?__`, `__?NASM_VER?__`, ...) too (NASM §4.13.1). nasm 2.16.01 loops forever on `%clear` with a word after it (`define`, `all`, ...), so Ringside accepts only `%clear` alone.' },
   { name: '%endmacro', doc: 'End of a multi-line macro.' },
   { name: '%endm', doc: 'Synonym of `%endmacro`.' },
   { name: '%exitmacro', doc: 'Leave the macro being expanded early (NASM §4.3.13).' },
@@ -98,6 +103,7 @@ const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
 const CONDITIONS: readonly { readonly kind: string; readonly doc: string; readonly args: string }[] = [
   { kind: '', doc: 'the expression is non-zero (NASM §4.4.5)', args: '${1:expr}' },
   { kind: 'def', doc: 'a single-line macro is defined (NASM §4.4.1)', args: '${1:NAME}' },
+  { kind: 'defalias', doc: 'one of the names is an alias made by `%defalias`/`%idefalias` (NASM §4.1.12)', args: '${1:NAME}' },
   { kind: 'macro', doc: 'a multi-line macro with that name (and parameter count) is defined (NASM §4.4.3)', args: '${1:name}' },
   { kind: 'ctx', doc: 'the context on top of the stack has one of the names (NASM §4.4.4)', args: '${1:name}' },
   { kind: 'idn', doc: 'two token sequences are identical (NASM §4.4.6)', args: '${1:a}, ${2:b}' },
