@@ -236,6 +236,16 @@ export class ExprParser {
     return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: name.start, end: this.tokens[this.pos - 1].end };
   }
 
+  /** The expression after a `(` already read, up to its `)`, which is read too. */
+  private untilClose(): Expr | undefined {
+    const e = this.conditional();
+    if (!e) return undefined;
+    const close = this.peek();
+    if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
+    this.pos++;
+    return e;
+  }
+
   private primary(): Expr | undefined {
     const t = this.peek();
     if (!t) return this.fail('expression syntax error', t);
@@ -272,26 +282,15 @@ export class ExprParser {
         const ilog2 = fn === undefined && utf === undefined && t.text.charCodeAt(0) === 0x5f ? ilog2Function(t.text) : undefined;
         if (ilog2 !== undefined && this.peek()?.text === '(') {
           this.pos++;
-          const a = this.conditional();
-          if (!a) return undefined;
-          const close = this.peek();
-          if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
-          this.pos++;
-          return { k: 'un', op: ilog2, a, start: t.start, end: close.end };
+          const a = this.untilClose();
+          return a && { k: 'un', op: ilog2, a, start: t.start, end: this.tokens[this.pos - 1].end };
         }
         const name = qualifyName(t.text, this.localBase);
         if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
       }
       case 'op':
-        if (t.text === '(') {
-          const e = this.conditional();
-          if (!e) return undefined;
-          const close = this.peek();
-          if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
-          this.pos++;
-          return e;
-        }
+        if (t.text === '(') return this.untilClose();
         break;
       default:
         break;
