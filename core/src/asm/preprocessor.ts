@@ -1,9 +1,10 @@
 // The NASM preprocessor (manual §4): reads files through the host, runs conditionals, %include,
 // %rep and macros, and yields lines of tokens that keep their source location and expansion chain.
 
-import type { Diagnostic, SourceRange } from './api';
+import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { codeAt, codeOf, conditionsOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
+import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
+import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
@@ -118,21 +119,6 @@ interface CondEntry {
   check?: OpenCheck;
 }
 
-/**
- * A `%if` block the assembler decides (deferred-check.ts), while the preprocessor reads it: every
- * branch is preprocessed as if taken, its output lines and what they report kept for the branch.
- * Only the innermost open block gathers; the blocks it is nested in wait for its `%endif`.
- */
-interface OpenCheck {
-  readonly block: CheckBlock;
-  readonly parent: OpenCheck | undefined;
-  /** The `%if` (or first `%elif`) it starts at, for messages; its output line starts the block. */
-  readonly first: CheckCondition;
-  /** The current branch's output lines and diagnostics since its last item (see closeRun). */
-  runFrom: number;
-  diagnosticsFrom: number;
-}
-
 /** One line past a file's last (nasm's line number for what the file's end leaves open): the empty line after a final newline. */
 function endOfFile(f: Frame): SourceRange {
   const lines = f.lines!;
@@ -237,13 +223,11 @@ class Preprocessor {
   private out = new PPLines();
   /** `NAME equ ...` lines passed on so far, by name, and how far `out` was looked through (see equConstant). */
   private readonly equs = new Map<string, readonly PPToken[]>();
-  /** The code of the blocks handed on to the assembler so far, in order (see deferBlock). */
-  private readonly codeRuns: CheckCode[] = [];
   private equScanned = 0;
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
-  /** The innermost `%if` block open that the assembler decides (see OpenCheck). */
-  private openCheck: OpenCheck | undefined;
+  /** The `%if` blocks the assembler decides, open and handed on. */
+  private readonly deferred: DeferredIfs;
   /** The condition expressionCondition left to the assembler last (Test.Deferred), expanded. */
   private assemblerCondition: readonly PPToken[] = [];
   /** Counts the frames pushed (Frame.serial). */
@@ -280,7 +264,6 @@ class Preprocessor {
   private readonly files: string[] = [];
   private readonly includes: IncludeRecord[] = [];
   private readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[] = [];
-  private readonly checks: DeferredCheck[] = [];
   private readonly reported = new ReportedLines();
   private capture: Capture | undefined;
   private technique: Technique | undefined;
@@ -332,6 +315,7 @@ class Preprocessor {
     this.time = opts.time ?? new Date();
     this.limits = opts.limits ?? NASM_LIMITS;
     this.budget = opts.budget ?? new TimeBudget(undefined);
+    this.deferred = new DeferredIfs(sink);
   }
 
   run(): PreprocessResult {
@@ -353,7 +337,7 @@ class Preprocessor {
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
       defines: this.allDefines, technique: this.technique, references: this.references, exhausted: this.exhausted,
-      checks: this.checks, reported: this.reported,
+      checks: this.deferred.checks, reported: this.reported,
     };
   }
 
@@ -508,7 +492,7 @@ class Preprocessor {
     if (f.kind === 'file') {
       while (this.conds.length > f.condBase) {
         const c = this.conds.pop()!;
-        if (c.check !== undefined) { this.closeRun(c.check); this.endCheck(c.check); }
+        if (c.check !== undefined) { this.deferred.closeRun(c.check, this.out); this.endCheck(c.check); }
         if (!exiting) this.unterminatedIf(c, endOfFile(f), f.expansion);
       }
     } else if (exiting) {
@@ -692,7 +676,7 @@ class Preprocessor {
       this.conditional(f, file, line, d, toks, true);
       return true;
     }
-    if (this.openCheck !== undefined && this.checkForbids(f, d, here)) {
+    if (this.deferred.open !== undefined && this.checkForbids(f, d, here)) {
       list();
       return true;
     }
@@ -804,7 +788,7 @@ class Preprocessor {
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         // (In a branch the assembler decides, nasm stops only when it takes it: see OpenCheck.)
-        if (d === '%fatal' && this.openCheck === undefined) this.stopped = true;
+        if (d === '%fatal' && this.deferred.open === undefined) this.stopped = true;
         return true;
       }
       case '%pragma': {
@@ -1066,26 +1050,19 @@ class Preprocessor {
   }
 
   /**
-   * Whether directive `d`, in a branch of the block open that the assembler decides, changes what
-   * the lines after the block see (CHECK_FORBIDDEN), or leaves or rotates a macro call or %rep
-   * begun before the block: nasm does so only in the passes that take the branch, while Ringside
-   * preprocesses every branch once, before assembling, so the lines after would depend on the
-   * assembler's choice. Then Ringside's error, and the directive does nothing (a `%macro` still
-   * takes its body, so that its lines are not read as the branch's).
+   * Whether directive `d` may not be in a branch of the block open that the assembler decides
+   * (see DeferredIfs.forbids), after reporting why: the directive then does nothing (a `%macro`
+   * still takes its body, so that its lines are not read as the branch's).
    */
   private checkForbids(f: Frame, d: string, here: SourceRange): boolean {
-    const oc = this.openCheck!;
-    let what = CHECK_FORBIDDEN.get(d);
-    if (what === undefined && (d === '%exitmacro' || d === '%exitrep' || d === '%rotate')) {
+    let begun: number | undefined;
+    if (d === '%exitmacro' || d === '%exitrep' || d === '%rotate') {
       const kind = d === '%exitrep' ? 'rep' : 'macro';
       let k = this.frames.length - 1;
       while (k >= 0 && this.frames[k].kind !== kind) k--;
-      if (k >= 0 && this.frames[k].serial <= oc.block.serial) what = d === '%rotate' ? 'rotate the arguments of a macro call begun before it' : `leave a ${d === '%exitrep' ? '%rep' : 'macro call'} begun before it`;
+      if (k >= 0) begun = this.frames[k].serial;
     }
-    if (what === undefined) return false;
-    const at = oc.first.file === here.file ? `line ${oc.first.line + 1}` : `${oc.first.file}:${oc.first.line + 1}`;
-    this.sink.error('undecidable-condition', `\`${d}' in a branch of the \`${oc.first.directive}' on ${at}, whose condition needs \`$', \`$$' or a label: `
-      + `nasm runs a branch's directives only in the passes that take it, while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot ${what}`, here, f.expansion);
+    if (!this.deferred.forbids(d, begun, here, f.expansion)) return false;
     if (MACRO_DEFINERS.has(d)) this.capture = { kind: 'macro', nesting: 1, lines: [], range: here, expansion: f.expansion, frame: f };
     return true;
   }
@@ -1097,34 +1074,11 @@ class Preprocessor {
 
   /**
    * Opens a block the assembler decides at group `entry`'s `%if` or tested `%elif` (whose branches
-   * before were not taken): its branches are all preprocessed (the group stays Active), nested in
-   * the block open (see OpenCheck), if any.
+   * before were not taken): its branches are all preprocessed (the group stays Active).
    */
   private beginCheck(entry: CondEntry, first: CheckCondition): void {
-    const parent = this.openCheck;
-    const block: CheckBlock = { branches: [{ condition: first, start: first.outputLine, items: [] }], serial: this.frameSerial, end: 0 };
-    if (parent !== undefined) {
-      this.closeRun(parent);
-      parent.block.branches[parent.block.branches.length - 1].items.push(block);
-    }
     entry.state = Cond.Active;
-    entry.check = this.openCheck = { block, parent, first, runFrom: this.out.count, diagnosticsFrom: this.sink.mark() };
-  }
-
-  /**
-   * Ends the current branch's run of `oc` (OpenCheck): the diagnostics reported since (but
-   * Ringside's own limits, see UNCAPTURED) held for the branch, then its output lines as code, if
-   * any is more than listed.
-   */
-  private closeRun(oc: OpenCheck): void {
-    const items = oc.block.branches[oc.block.branches.length - 1].items;
-    for (const held of this.sink.take(oc.diagnosticsFrom, ringsideOwn)) items.push({ held });
-    const out = this.out;
-    for (let i = oc.runFrom; i < out.count; i++) {
-      if ((out.flags[i] & LineFlag.ListOnly) === 0) { items.push({ from: oc.runFrom, to: out.count, stmtFrom: 0, stmtTo: 0 }); break; }
-    }
-    oc.runFrom = out.count;
-    oc.diagnosticsFrom = this.sink.mark();
+    entry.check = this.deferred.begin(first, this.frameSerial, this.out);
   }
 
   /**
@@ -1137,27 +1091,26 @@ class Preprocessor {
     const oc = top.check!;
     // After an `%else` after `%else` nothing more is read (COND_NEVER).
     if (top.state === Cond.Never) {
-      if (d === '%endif') { this.conds.pop(); f.condCount--; this.closeRun(oc); this.endCheck(oc); }
+      if (d === '%endif') { this.conds.pop(); f.condCount--; this.deferred.closeRun(oc, this.out); this.endCheck(oc); }
       return;
     }
-    this.closeRun(oc);
+    this.deferred.closeRun(oc, this.out);
     const mark = this.sink.mark();
     if (d === '%endif') {
       if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
       this.conds.pop();
       f.condCount--;
-      this.enclosingHolds(oc, mark);
+      this.deferred.enclosingHolds(oc, mark);
       this.endCheck(oc);
       return;
     }
-    const branches = oc.block.branches;
     if (top.sawElse) {
       this.sink.warning('syntax', `\`${d === '%else' ? d : '%elif'}' after \`%else', ignoring content`, here, f.expansion);
       top.state = Cond.Never;
     } else if (d === '%else') {
       if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
       top.sawElse = true;
-      branches.push({ condition: undefined, start: this.out.count - 1, items: [] });
+      this.deferred.branch(oc, undefined, this.out);
     } else {
       const kind = d.slice(5);
       const expression = kind === '' || kind === 'n';
@@ -1168,34 +1121,16 @@ class Preprocessor {
         const test = this.testCondition(f, file, line, d, kind, substituted);
         tokens = [{ kind: 'number', text: test === Test.True ? '1' : '0', start: toks[0].start, end: toks[toks.length - 1].end }];
       }
-      branches.push({ condition: this.checkCondition(f, file, line, d, expression && kind === 'n', tokens), start: this.out.count - 1, items: [] });
+      this.deferred.branch(oc, this.checkCondition(f, file, line, d, expression && kind === 'n', tokens), this.out);
     }
-    this.enclosingHolds(oc, mark);
-    oc.runFrom = this.out.count;
-    oc.diagnosticsFrom = this.sink.mark();
-  }
-
-  /** The diagnostics since `mark` go to the block `oc` is nested in, if any (see checkDirective). */
-  private enclosingHolds(oc: OpenCheck, mark: number): void {
-    if (oc.parent === undefined) return;
-    const items = oc.parent.block.branches[oc.parent.block.branches.length - 1].items;
-    for (const held of this.sink.take(mark, ringsideOwn)) items.push({ held });
+    this.deferred.enclosingHolds(oc, mark);
+    this.deferred.resume(oc, this.out);
   }
 
   /** `oc`'s `%endif` (or its file's end) was read: it joins its enclosing block, or goes to the assembler. */
   private endCheck(oc: OpenCheck): void {
-    oc.block.end = this.out.count;
-    this.openCheck = oc.parent;
-    if (oc.parent !== undefined) {
-      oc.parent.runFrom = this.out.count;
-      oc.parent.diagnosticsFrom = this.sink.mark();
-      return;
-    }
-    const check: DeferredCheck = {
-      ...oc.block, startLine: oc.first.outputLine, outputLine: this.out.count, hasCode: codeOf(oc.block).next().done !== true, statement: 0, endStatement: 0,
-    };
-    this.checks.push(check);
-    for (const run of codeOf(check)) this.codeRuns.push(run);
+    const check = this.deferred.end(oc, this.out);
+    if (check === undefined) return;
     // The conditions' names are uses of the labels and constants they name (find references, rename);
     // a `.local` name's full name depends on the label above, which the parser knows, not this.
     for (const c of conditionsOf(check)) {
@@ -1404,7 +1339,7 @@ class Preprocessor {
   private equConstant(name: string, depth: number): Value | undefined {
     const out = this.out;
     // A block the assembler decides is read to its end first (see codeAt below).
-    const open = this.outermostCheck();
+    const open = this.deferred.outermost();
     const end = open !== undefined ? open.first.outputLine : out.count;
     for (; this.equScanned < end; this.equScanned++) {
       const i = this.equScanned;
@@ -1414,7 +1349,7 @@ class Preprocessor {
       const word = toks[at];
       if (toks[0]?.kind !== 'ident' || word?.kind !== 'ident' || word.text.toLowerCase() !== 'equ' || this.equs.has(toks[0].text)) continue;
       // One in a branch of a block handed on to the assembler is its to know (see deferBlock).
-      if (this.codeRuns.length > 0 && codeAt(this.codeRuns, i) !== undefined) continue;
+      if (this.deferred.handedOn(i)) continue;
       this.equs.set(toks[0].text, toks.slice(at + 1));
     }
     const body = this.equs.get(name);
@@ -1923,16 +1858,7 @@ class Preprocessor {
 
   /** Ringside's error for `__BITS__` or `__SECT__` (`t`) after a block the assembler decides, one of whose branches `what`. */
   private dependsOnBranch(t: PPToken, file: string, line: number, c: CheckCondition, what: string): void {
-    const at = c.file === file ? `line ${c.line + 1}` : `${c.file}:${c.line + 1}`;
-    this.sink.error('undecidable-condition', `\`${t.text}' depends on the branch the assembler takes of the \`${c.directive}' on ${at}, whose condition needs \`$', \`$$' or a label `
-      + `(a branch ${what}): Ringside expands it before assembling`, t.src ?? lineRange(file, line, t.start, t.end), this.frames[this.frames.length - 1]?.expansion);
-  }
-
-  /** The outermost block open that the assembler decides. */
-  private outermostCheck(): OpenCheck | undefined {
-    let oc = this.openCheck;
-    while (oc?.parent !== undefined) oc = oc.parent;
-    return oc;
+    this.deferred.dependsOnBranch(t, file, c, what, t.src ?? lineRange(file, line, t.start, t.end), this.frames[this.frames.length - 1]?.expansion);
   }
 
   /**
@@ -1944,14 +1870,15 @@ class Preprocessor {
    */
   private sectionDirective(): readonly PPToken[] {
     const out = this.out;
-    const open = this.outermostCheck();
+    const open = this.deferred.outermost();
     const end = open !== undefined ? open.first.outputLine : out.count;
     for (; this.sectScanned < end; this.sectScanned++) {
       const i = this.sectScanned;
       const sect = this.sectionAt(i);
       if (sect === undefined) continue;
-      while (this.sectCheck < this.checks.length && this.checks[this.sectCheck].outputLine <= i) this.sectCheck++;
-      const c = this.checks[this.sectCheck];
+      const checks = this.deferred.checks;
+      while (this.sectCheck < checks.length && checks[this.sectCheck].outputLine <= i) this.sectCheck++;
+      const c = checks[this.sectCheck];
       if (c !== undefined && c.startLine <= i) this.sectUnknownAfter = c.branches[0].condition;
       else { this.sect = sect; this.sectUnknownAfter = undefined; }
     }
@@ -1991,7 +1918,7 @@ class Preprocessor {
     }
     if (n !== 16 && n !== 32 && n !== 64) return;
     // In a block the assembler decides, the branch taken sets it (see bitsUnknownAfter).
-    if (this.openCheck !== undefined) { this.bitsUnknownAfter = this.openCheck.first; return; }
+    if (this.deferred.open !== undefined) { this.bitsUnknownAfter = this.deferred.open.first; return; }
     this.bits = n;
     this.bitsUnknownAfter = undefined;
   }
@@ -2378,29 +2305,6 @@ function stateAfter(test: Test): Cond {
     default: return Cond.Never;
   }
 }
-
-/**
- * Codes of Ringside's own errors (what it cannot do, a limit it stops at), reported wherever they
- * happen: a branch of a block the assembler decides does not hold them back (see closeRun).
- */
-const UNCAPTURED: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unterminated-if', 'time-budget', 'runaway-expansion']);
-
-function ringsideOwn(d: Diagnostic): boolean {
-  return UNCAPTURED.has(d.code) || d.code.startsWith('limit-');
-}
-
-/**
- * Directives a branch of a block the assembler decides may not hold, and what they would change
- * for the lines after the block, which nasm changes only in the passes that take the branch.
- */
-const CHECK_FORBIDDEN: ReadonlyMap<string, string> = new Map([
-  ...['%define', '%idefine', '%xdefine', '%ixdefine', '%assign', '%iassign', '%undef', '%strlen', '%istrlen', '%substr', '%isubstr', '%strcat', '%istrcat',
-    '%defstr', '%idefstr', '%deftok', '%ideftok', '%arg', '%local'].map((d): [string, string] => [d, 'define or remove single-line macros']),
-  ...['%macro', '%imacro', '%rmacro', '%irmacro', '%unmacro', '%unimacro'].map((d): [string, string] => [d, 'define or remove multi-line macros']),
-  ...['%push', '%pop', '%repl'].map((d): [string, string] => [d, 'change the context stack']),
-  ['%stacksize', 'set `%stacksize\''],
-  ['%pragma', 'hold a `%pragma\''],
-]);
 
 /** The expansion chain of a macro body: the call site, then the caller's chain, middle dropped when very deep. */
 function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): readonly SourceRange[] {
