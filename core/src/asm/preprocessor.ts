@@ -5,6 +5,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
+import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
@@ -94,29 +95,6 @@ interface Frame {
   readonly unlisted?: boolean;
   /** Frames pushed later have greater serials (see CheckBlock.serial, checkForbids). */
   readonly serial: number;
-}
-
-/**
- * Where a conditional group is (nasm 2.16's preproc.c states, measured): a branch being assembled,
- * still looking for its branch, its branch past, or never to assemble anything. `Never` is
- * COND_NEVER: a group inside a skipped one, one whose test nasm failed (`%ifdef 5`, a label in
- * `%if`), one with an `%else` or `%elif` after its `%else`. `Unread` is the state -1 that nasm
- * stores when its evaluator could not read an `%if`/`%elif` expression (empty, `1+`, `1/0`): no
- * `%else` or `%elif` changes it, as COND_NEVER, but unlike COND_NEVER it does not silence the
- * group's `%else`/`%endif` warnings. `sawElse` tells COND_IF_* from COND_ELSE_*.
- */
-const enum Cond { Active, Looking, Done, Never, Unread }
-
-/** What a conditional's test gave (testCondition): its truth, or a failure and which (see Cond). */
-const enum Test { False, True, Failed, Unread, Deferred }
-
-interface CondEntry {
-  state: Cond;
-  sawElse: boolean;
-  readonly range: SourceRange;
-  readonly expansion: readonly SourceRange[];
-  /** A group the assembler decides (state Active: every branch is preprocessed). */
-  check?: OpenCheck;
 }
 
 /** One line past a file's last (nasm's line number for what the file's end leaves open): the empty line after a final newline. */
@@ -1186,31 +1164,16 @@ class Preprocessor {
         // definition spells it, `%imacro` or not (measured).
         const t = rest[0];
         if (t === undefined || t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'a macro name');
-        const count = (x: PPToken | undefined): number | undefined => (x?.kind === 'number' ? parseNumber(x.text) : undefined);
-        let min = 0, max = Infinity, plus = false;
-        let i = 1;
-        const first = count(rest[i]);
-        if (first !== undefined) {
-          min = max = first; i++;
-          if (rest[i]?.text === '-') { i++; if (rest[i]?.text === '*') { max = Infinity; i++; } else { max = count(rest[i]) ?? max; i++; } }
-        }
-        if (rest[i]?.text === '+') plus = true;
         const lower = t.text.toLowerCase();
         const named = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
           .filter((m) => m.name === t.text);
-        result = named.some((m) => (m.min <= max || plus) && (min <= m.max || m.greedy));
+        result = takesRange(named, rest);
         break;
       }
       case 'idn': case 'idni': {
-        const e = this.expandSingle(rest as PPToken[], file, line);
-        const comma = e.findIndex((t) => t.text === ',');
-        if (comma < 0) return this.testFailed(f, file, line, d, toks, 'two comma-separated arguments');
-        // nasm compares strings by their contents (`'ab'` is `"ab"`), and two empty sides differ.
-        const side = (ts: readonly PPToken[]): string => ts.map((t) => (t.kind === 'string' ? `"${quoteFree(t.text)}` : t.text)).join(' ');
-        let a = side(e.slice(0, comma));
-        let b = side(e.slice(comma + 1));
-        if (k === 'idni') { a = a.toLowerCase(); b = b.toLowerCase(); }
-        result = a !== '' && a === b;
+        const same = identical(this.expandSingle(rest as PPToken[], file, line), k === 'idni');
+        if (same === undefined) return this.testFailed(f, file, line, d, toks, 'two comma-separated arguments');
+        result = same;
         break;
       }
       case 'num': case 'str': case 'id': case 'token': case 'empty': {
@@ -2273,38 +2236,11 @@ class Preprocessor {
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
 
-/** What nasm 2.16.01 tests after `%if`/`%elif` (and after `%ifn`/`%elifn`); `%ifdirective` and `%iffile` came later. */
 /** The words nasm 2.16.01's `%clear` knows (preproc.c). */
 const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacro', 'defalias', 'alias', 'salias', 'alldef', 'alldefine', 'macro', 'mmacro', 'context', 'ctx', 'global', 'nothing', 'none', 'ignore']);
 
-const CONDITION_KINDS: ReadonlySet<string> = new Set(['', 'ctx', 'def', 'defalias', 'empty', 'env', 'id', 'idn', 'idni', 'macro', 'num', 'str', 'token', 'usable', 'using']);
-
-/**
- * Whether `d` (a directive word in lower case) opens, continues or closes a conditional group in
- * nasm 2.16.01: any other `%if...` or `%elif...` is no directive (measured: `%elifxyz` in a
- * skipped group is skipped, and an active one goes to the assembler).
- */
-function isConditional(d: string): boolean {
-  if (d === '%else' || d === '%endif') return true;
-  const kind = d.startsWith('%if') ? d.slice(3) : d.startsWith('%elif') ? d.slice(5) : undefined;
-  return kind !== undefined && (CONDITION_KINDS.has(kind) || (kind.startsWith('n') && CONDITION_KINDS.has(kind.slice(1))));
-}
-
-/** Codes of the errors a tested `%elif` reports although nasm would not (see conditional). */
-const KEPT_IN_SKIPPED_GROUP: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unknown-directive']);
-
 /** A multi-line macro's parameter: `%1`, `%{1}`, `%{-1}`, `%-1`, `%{1:2}`, `%0`, `%00`. */
 const MACRO_PARAMETER = /^%(?:\d+|-\d+|\{-?\d+(?::-?\d+)?\})$/;
-
-/** The state a conditional group is in after its `%if` or a tested `%elif` gave `test`. */
-function stateAfter(test: Test): Cond {
-  switch (test) {
-    case Test.True: return Cond.Active;
-    case Test.False: return Cond.Looking;
-    case Test.Unread: return Cond.Unread;
-    default: return Cond.Never;
-  }
-}
 
 /** The expansion chain of a macro body: the call site, then the caller's chain, middle dropped when very deep. */
 function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): readonly SourceRange[] {
@@ -2491,30 +2427,4 @@ function invertCondition(cc: string): string {
   if (cc === 'pe') return 'po';
   if (cc === 'po') return 'pe';
   return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
-}
-
-/** A string token's contents, escapes decoded, as one character per byte. */
-function quoteFree(text: string): string {
-  const bytes = decodeString(text);
-  if (bytes === undefined) return text;
-  let out = '';
-  for (const b of bytes) out += String.fromCharCode(b);
-  return out;
-}
-
-/**
- * `%ifnum`, `%ifstr`, `%ifid`: nasm 2.16 looks at the first token only, after any signs for
- * `%ifnum` (`%ifnum -5`, `%ifnum 5+1`, `%ifid foo bar` hold; measured). A floating-point constant
- * is no number, but a `.` that no digit or exponent follows ends nasm's number (`%ifnum 1.` holds).
- */
-function firstTokenIs(toks: readonly PPToken[], kind: string): boolean {
-  let i = 0;
-  if (kind === 'num') while (i < toks.length && toks[i].kind === 'op' && (toks[i].text === '-' || toks[i].text === '+')) i++;
-  const t = toks[i];
-  if (t === undefined) return false;
-  if (kind === 'str') return t.kind === 'string';
-  if (kind === 'id') return t.kind === 'ident';
-  if (t.kind !== 'number') return false;
-  const dot = t.text.indexOf('.');
-  return dot < 0 ? !isFloatText(t.text) : !/[0-9eEpP]/.test(t.text.charAt(dot + 1));
 }
