@@ -6,7 +6,8 @@ import type { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
-import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
+import type { Expr, Value } from './expr';
+import { assemblerTerm, EquConstants, evaluateExpression, parseExpression } from './pp-expressions';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
@@ -199,9 +200,8 @@ const IFUNC_MACROS: readonly (readonly [string, string])[] = [
 class Preprocessor {
   /** Made again for the main file's line count once it is read (see PPLines). */
   private out = new PPLines();
-  /** `NAME equ ...` lines passed on so far, by name, and how far `out` was looked through (see equConstant). */
-  private readonly equs = new Map<string, readonly PPToken[]>();
-  private equScanned = 0;
+  /** The `NAME equ ...` lines passed on so far, for the preprocessor's expressions. */
+  private readonly equs: EquConstants;
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
   /** The `%if` blocks the assembler decides, open and handed on. */
@@ -294,6 +294,7 @@ class Preprocessor {
     this.limits = opts.limits ?? NASM_LIMITS;
     this.budget = opts.budget ?? new TimeBudget(undefined);
     this.deferred = new DeferredIfs(sink);
+    this.equs = new EquConstants(this.limits.eval);
   }
 
   run(): PreprocessResult {
@@ -1208,7 +1209,7 @@ class Preprocessor {
   private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[]): Test {
     const parsed = this.parseExpression(rest, file, line, f, d);
     if (parsed === undefined) return Test.Unread;
-    if (this.assemblerTerm(parsed.expr) === undefined) {
+    if (assemblerTerm(parsed.expr, this.constant) === undefined) {
       const v = this.evaluateParsed(parsed.expr, file, line, f, d);
       if (v === 'unread') return Test.Unread;
       if (v === 'non-constant') return Test.Failed;
@@ -1218,17 +1219,6 @@ class Preprocessor {
     if (f.exited === true) return Test.False;
     this.assemblerCondition = parsed.tokens;
     return Test.Deferred;
-  }
-
-  /** The first `$`, `$$`, or name that is no preprocessor constant (see equConstant) in `e`. */
-  private assemblerTerm(e: Expr): Expr | undefined {
-    switch (e.k) {
-      case 'num': return undefined;
-      case 'here': case 'base': return e;
-      case 'sym': return this.equConstant(e.name, 0) === undefined ? e : undefined;
-      case 'un': return this.assemblerTerm(e.a);
-      case 'bin': return this.assemblerTerm(e.a) ?? this.assemblerTerm(e.b);
-    }
   }
 
   /** Evaluates a preprocessor expression (%if, %assign, %rep, %rotate); undefined after reporting an error. */
@@ -1247,85 +1237,22 @@ class Preprocessor {
   private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): { expr: Expr; tokens: readonly PPToken[] } | undefined {
     const e = this.expandSingle(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
-    if (e.length === 0) {
-      // nasm's messages (measured; `%rotate`'s names no directive).
-      const message = d === '%rep' ? "`%rep' expects a repeat count" : d === '%rotate' ? "`' missing rotate count" : 'expression syntax error';
-      this.sink.error('syntax', message, whole, f.expansion);
-      return undefined;
-    }
-    const { expr, error, warning, trailing } = parseWhole(e, this.limits.eval, true);
-    if (warning) this.sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), f.expansion);
-    if (trailing) this.sink.warning('trailing', trailing.message, lineRange(file, line, trailing.start, trailing.end), f.expansion);
-    if (expr === undefined) {
-      this.sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), f.expansion);
-      return undefined;
-    }
-    return { expr, tokens: e };
+    const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
+    return expr === undefined ? undefined : { expr, tokens: e };
   }
 
-  /**
-   * Evaluates a parsed preprocessor expression (see parseExpression); after reporting an error,
-   * 'unread' where nasm's evaluator fails (an unknown name, a division by zero) and 'non-constant'
-   * for a value that is no number.
-   */
+  /** Evaluates a parsed preprocessor expression (see evaluateExpression). */
   private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
-    let failed = false;
-    const ctx: EvalContext = {
-      symbol: (name: string, node: Expr) => {
-        const known = this.equConstant(name, 0);
-        if (known !== undefined) return known;
-        failed = true;
-        this.sink.error('non-constant', `symbol \`${name}' is not a constant the preprocessor knows (in \`${d}')`, lineRange(file, line, node.start, node.end), f.expansion);
-        return undefined;
-      },
-      here: () => undefined,
-      base: () => undefined,
-      error: (message: string, node: Expr) => {
-        failed = true;
-        this.sink.error('expression', message, lineRange(file, line, node.start, node.end), f.expansion);
-      },
-    };
-    const v = evaluate(expr, ctx);
-    if (failed) return 'unread';
-    // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
-    if (v.v === undefined) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return 'non-constant'; }
-    return v;
+    return evaluateExpression(expr, d, this.constant, this.sink, file, line, f.expansion);
   }
 
-  /**
-   * The value of `NAME equ <number expression>` on a line already passed on: nasm assembles each
-   * line as it preprocesses it, so `%if` and `%assign` see the constants defined above them
-   * (`SECTORS equ 20` / `%if SECTORS > 127`), from an included file, a macro or a %rep too
-   * (measured with nasm 2.16.01). Lines are indexed on the first such lookup only; a value that
-   * needs a label or `$` is unknown, as in nasm's first pass.
-   */
-  private equConstant(name: string, depth: number): Value | undefined {
-    const out = this.out;
-    // A block the assembler decides is read to its end first (see codeAt below).
+  /** The value of `NAME equ ...` on a line already passed on (see EquConstants), if it is a number the preprocessor knows. */
+  private readonly constant = (name: string): Value | undefined => {
+    // A block the assembler decides is read to its end first (see DeferredIfs.handedOn).
     const open = this.deferred.outermost();
-    const end = open !== undefined ? open.first.outputLine : out.count;
-    for (; this.equScanned < end; this.equScanned++) {
-      const i = this.equScanned;
-      if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
-      const toks = out.tokensOf(i);
-      const at = toks[1]?.text === ':' ? 2 : 1;
-      const word = toks[at];
-      if (toks[0]?.kind !== 'ident' || word?.kind !== 'ident' || word.text.toLowerCase() !== 'equ' || this.equs.has(toks[0].text)) continue;
-      // One in a branch of a block handed on to the assembler is its to know (see deferBlock).
-      if (this.deferred.handedOn(i)) continue;
-      this.equs.set(toks[0].text, toks.slice(at + 1));
-    }
-    const body = this.equs.get(name);
-    if (body === undefined || body.length === 0 || depth > 32) return undefined;
-    const { expr } = parseWhole(body, this.limits.eval);
-    if (expr === undefined) return undefined;
-    let ok = true;
-    const v = evaluate(expr, {
-      symbol: (other: string) => { const o = this.equConstant(other, depth + 1); if (o === undefined) ok = false; return o; },
-      here: () => { ok = false; return undefined; }, base: () => { ok = false; return undefined; }, error: () => { ok = false; },
-    });
-    return ok && v.v !== undefined && v.sec < 0 ? v : undefined;
-  }
+    this.equs.readTo(this.out, open !== undefined ? open.first.outputLine : this.out.count, this.deferred);
+    return this.equs.value(name);
+  };
 
   /** `%assign NAME expr` (and `%iassign` when `d` says so): NAME becomes the expression's value. */
   private assign(f: Frame, file: string, line: number, d: string, name: PPToken, expr: readonly PPToken[]): void {
