@@ -14,10 +14,12 @@ import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cac
 import { isFloatText } from './floats';
 import { reread } from './reread';
 import { parseNumber, parseNumberExact } from './numbers';
-import { findMacroTaking, macroArgument, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { findMacroTaking, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
-import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, pastedAt, PPLines, spaced, writtenAt, type PPToken } from './source';
+import { macroLocalsOutside, substituteParams } from './macro-parameters';
+import { hasPaste, pasteTokens } from './token-paste';
+import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -549,8 +551,8 @@ class Preprocessor {
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
     if (flags !== 0) {
-      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
-      else if ((flags & Flag.Preproc) !== 0) toks = this.macroLocalsOutside(toks, file, line, f.expansion);
+      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink); flags = lineFlags(toks); }
+      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.sink);
       if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -575,35 +577,11 @@ class Preprocessor {
     if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
   }
 
-  /**
-   * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%+1`, `%0`, `%00`, which a line outside any
-   * macro call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body):
-   * nasm reports each and drops it (`db %1` is then `db`, measured).
-   */
-  private macroLocalsOutside(toks: PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
-    let kept: PPToken[] | undefined;
-    for (let i = 0; i < toks.length; i++) {
-      const t = toks[i];
-      if (t.kind === 'preproc' && t.text.length > 1 && (MACRO_PARAMETER.test(t.text) || (t.text.length > 2 && t.text.startsWith('%%')))) {
-        // nasm names `%{1}` as `%1` and `%{1:2}` as `%1:2`.
-        const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
-        this.sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
-        kept ??= toks.slice(0, i);
-      } else if (t.kind === 'preproc' && t.text === '%+' && toks[i + 1]?.kind === 'number' && toks[i + 1].start === t.end) {
-        // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes).
-        const n = toks[++i];
-        this.sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
-        kept ??= toks.slice(0, i - 1);
-      } else if (kept !== undefined) follow(kept, t, toks[i - 1]);
-    }
-    return kept ?? toks;
-  }
-
   /** A directive's tokens with `%1`, `%$name` and `%[...]` rewritten, as processLine rewrites an active line's. */
   private substituted(f: Frame, tokens: PPToken[], file: string, line: number): PPToken[] {
     let toks = tokens;
     let flags = lineFlags(toks);
-    if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
+    if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink); flags = lineFlags(toks); }
     if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
     if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     return toks;
@@ -2080,94 +2058,12 @@ class Preprocessor {
     const lower = this.mmacros.get(t.text.toLowerCase());
     return lower?.some((m) => m.caseInsensitive) ? lower.filter((m) => m.caseInsensitive) : undefined;
   }
-
-  /**
-   * `%{a:b}`: parameters a to b separated by commas, backwards when a > b, negative ones counted
-   * from the last (nasm 2.16, manual §4.3.4); both must be within %0, else nasm's error and nothing.
-   */
-  private parameterRange(inv: MacroInvocation, text: string, range: SourceRange, expansion: readonly SourceRange[], gap: boolean): PPToken[] {
-    const [a, b] = text.slice(2, -1).split(':').map(Number);
-    const n = inv.count;
-    if (a === 0 || b === 0 || Math.abs(a) > n || Math.abs(b) > n) {
-      this.sink.error('macro-args', `\`${text}': macro parameters out of range`, range, expansion);
-      return [];
-    }
-    const from = a < 0 ? a + n + 1 : a, to = b < 0 ? b + n + 1 : b;
-    const out: PPToken[] = [];
-    for (let i = from; ; i += from <= to ? 1 : -1) {
-      const arg = macroArgument(inv, i) ?? [];
-      arg.forEach((t, q) => out.push({ ...t, start: range.start.col, end: range.end.col, gap: q > 0 ? spaced(arg[q - 1], t) : out.length === 0 && gap }));
-      if (i === to) break;
-      out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: out.length === 0 && gap });
-    }
-    return out;
-  }
-
-  /** Replaces `%n`, `%0`, `%00`, `%?`, `%??`, `%{n}`, `%{a:b}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
-  private substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
-    const out: PPToken[] = [];
-    let prevEnd = -1;
-    let prevSubst = false;
-    for (let ti = 0; ti < toks.length; ti++) {
-      const t = toks[ti];
-      let repl: PPToken[] | undefined;
-      if (t.kind === 'preproc') {
-        const s = t.text;
-        // The blanks before the parameter go before what replaces it; those inside an argument stay.
-        const gap = spaced(toks[ti - 1], t);
-        let n: number | undefined;
-        // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
-        // `%+n` arrives as the `%+` token touching a number.
-        // In braces too: nasm 2.16 reads `%{-1}` as `%-1`, not as the last parameter.
-        const next = toks[ti + 1];
-        const ccPlus = s === '%+' && next !== undefined && next.kind === 'number' && next.start === t.end;
-        const braced = /^%\{[+-]\d+\}$/.test(s);
-        if (ccPlus || braced || /^%-\d+$/.test(s)) {
-          const invert = ccPlus ? false : braced ? s[2] === '-' : true;
-          const arg = macroArgument(inv, ccPlus ? Number(next.text) : Number(s.slice(braced ? 3 : 2, braced ? -1 : undefined)));
-          const cc = arg?.length === 1 ? arg[0].text.toLowerCase() : '';
-          const end = ccPlus ? next.end : t.end;
-          if (ccPlus) ti++;
-          const written = braced ? `%${s.slice(2, -1)}` : `${s}${ccPlus ? next.text : ''}`;
-          if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `macro parameter \`${written}' is not a condition code`, lineRange(file, line, t.start, end), expansion);
-          else repl = [{ ...arg![0], kind: 'ident', text: invert ? invertCondition(cc) : cc, start: t.start, end, gap }];
-          repl ??= [];
-        } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
-        else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE, gap }];
-        else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
-        else if (/^%\{\d+\}$/.test(s)) n = Number(s.slice(2, -1));
-        else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = this.parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap);
-        if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end, gap }];
-        else if (n !== undefined) {
-          const arg = macroArgument(inv, n) ?? [];
-          repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap }));
-        } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end, gap }];
-      }
-      const glue = prevEnd === t.start && out.length > 0;
-      if (repl) {
-        if (glue && repl.length > 0 && pastable(out[out.length - 1]) && pastable(repl[0])) {
-          out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);
-          for (let k = 1; k < repl.length; k++) out.push(repl[k]);
-        } else for (const r of repl) out.push(r);
-        prevSubst = true;
-      } else {
-        if (glue && prevSubst && pastable(out[out.length - 1]) && pastable(t)) out[out.length - 1] = pasted(out[out.length - 1], t, file, line);
-        else out.push(t);
-        prevSubst = false;
-      }
-      prevEnd = toks[ti].end;
-    }
-    return out;
-  }
 }
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
 
 /** The words nasm 2.16.01's `%clear` knows (preproc.c). */
 const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacro', 'defalias', 'alias', 'salias', 'alldef', 'alldefine', 'macro', 'mmacro', 'context', 'ctx', 'global', 'nothing', 'none', 'ignore']);
-
-/** A multi-line macro's parameter: `%1`, `%{1}`, `%{-1}`, `%-1`, `%{1:2}`, `%0`, `%00`. */
-const MACRO_PARAMETER = /^%(?:\d+|-\d+|\{-?\d+(?::-?\d+)?\})$/;
 
 /** The expansion chain of a macro body: the call site, then the caller's chain, middle dropped when very deep. */
 function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): readonly SourceRange[] {
@@ -2181,66 +2077,6 @@ function argumentWeight(args: readonly (readonly PPToken[])[]): number {
   let n = 0;
   for (const a of args) n += a.length;
   return n;
-}
-
-function pastable(t: PPToken): boolean {
-  return t.kind === 'ident' || t.kind === 'number';
-}
-
-/** `a` and `b` (written against each other in a macro body, on line `line` of `file`) as one token. */
-function pasted(a: PPToken, b: PPToken, file: string, line: number): PPToken {
-  const text = a.text + b.text;
-  const kind = /^[0-9$]/.test(text) && a.kind === 'number' ? 'number' : 'ident';
-  return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src, at: pastedAt(a, b, file, line), gap: a.gap };
-}
-
-function hasPaste(toks: readonly PPToken[]): boolean {
-  for (const t of toks) if (t.kind === 'preproc' && t.text === '%+') return true;
-  return false;
-}
-
-/**
- * `a %+ b` → `ab` (manual §4.1.4), and with `implicit`, as nasm's expand_smacro after a pass that
- * expanded something, a name followed by names or numbers with no blanks between them (which only
- * an expansion can put side by side): `%define f(x) x` / `f(a)b` is the name `ab`, a macro if one
- * is defined. `toks` are on line `line` of `file`; the input itself when nothing is pasted.
- */
-function pasteTokens(toks: PPToken[], file: string, line: number, implicit: boolean): PPToken[] {
-  let out: PPToken[] | undefined;
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i];
-    if (t.kind === 'preproc' && t.text === '%+' && i > 0 && i + 1 < toks.length) {
-      out ??= toks.slice(0, i);
-      if (out.length === 0) { out.push(t); continue; }
-      const a = out.pop()!;
-      const b = toks[++i];
-      const re = tokenizeLine(a.text + b.text);
-      if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src, at: pastedAt(a, b, file, line), gap: spaced(out[out.length - 1], a) });
-      else { out.push(a); out.push(b); }
-      continue;
-    }
-    let j = i + 1;
-    if (implicit && t.kind === 'ident') while (j < toks.length && joinsName(toks[j]) && !spaced(toks[j - 1], toks[j])) j++;
-    if (j === i + 1) { if (out !== undefined) follow(out, t, toks[i - 1]); continue; }
-    out ??= toks.slice(0, i);
-    // nasm reads the joined text as a line again.
-    let text = t.text;
-    const at: SourceRange[] = [];
-    for (let k = i; k < j; k++) {
-      if (k > i) text += toks[k].text;
-      const w = writtenAt(toks[k], file, line);
-      if (isPieces(w)) at.push(...w); else at.push(w);
-    }
-    const gap = spaced(out[out.length - 1], t);
-    for (const r of tokenizeLine(text)) if (r.kind !== 'comment') out.push({ kind: r.kind, text: r.text, start: t.start, end: toks[j - 1].end, src: t.src, at, gap: r.start > 0 ? false : gap });
-    i = j - 1;
-  }
-  return out ?? toks;
-}
-
-/** What nasm's implicit pasting joins to a name before it: a name, or a number that is not a floating-point constant. */
-function joinsName(t: PPToken): boolean {
-  return t.kind === 'ident' || (t.kind === 'number' && !isFloatText(t.text));
 }
 
 
@@ -2341,17 +2177,4 @@ function hasBuiltin(toks: readonly PPToken[]): boolean {
 function relativeTo(dir: string, file: string): string {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`;
   return file.startsWith(prefix) ? file.slice(prefix.length) : file;
-}
-
-/** Condition-code suffixes (Intel SDM Vol. 2 Jcc), for `%+n` / `%-n`. */
-const CONDITION_CODES: ReadonlySet<string> = new Set([
-  'o', 'no', 'b', 'c', 'nae', 'nb', 'nc', 'ae', 'e', 'z', 'ne', 'nz', 'be', 'na', 'nbe', 'a',
-  's', 'ns', 'p', 'pe', 'np', 'po', 'l', 'nge', 'nl', 'ge', 'le', 'ng', 'nle', 'g',
-]);
-
-/** The opposite condition: `e` ↔ `ne`, `pe` ↔ `po`, ... */
-function invertCondition(cc: string): string {
-  if (cc === 'pe') return 'po';
-  if (cc === 'po') return 'pe';
-  return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
 }
