@@ -11,9 +11,8 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseExpression } from
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
-import { isFloatText } from './floats';
 import { reread } from './reread';
-import { parseNumber, parseNumberExact } from './numbers';
+import { parseNumber } from './numbers';
 import { findMacroTaking, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
@@ -23,7 +22,7 @@ import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced
 import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
-import { ReportedLines } from './reported-lines';
+import { readLineDirective, ReportedLines } from './reported-lines';
 import { StandardMacroCalls } from './standard-macros';
 import { hasBuiltin, isStandardName, versionOrTime } from './standard-macro-values';
 
@@ -815,41 +814,13 @@ class Preprocessor {
     }
   }
 
-  /**
-   * `%line nnn[+mmm] [filename]` on line `line` of file `file` (see reported-lines.ts), as nasm
-   * 2.16.01 reads it (measured): `nnn` an integer constant in any of its forms (`12x` is 0x12, a
-   * malformed one 0, a float is none), `+mmm` written against it, and the rest of the line the
-   * name: a quoted string's contents (what follows it dropped), else the words with each run of
-   * blanks made one space. Its own errors are reported where the line was before it.
-   */
+  /** `%line` on line `line` of file `file` (see readLineDirective); its own errors are reported where the line was before it. */
   private lineDirective(f: Frame, file: string, line: number, toks: readonly Token[]): void {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     if (this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) this.warnOpenString(f, file, line, toks);
-    const integer = (t: Token | undefined): t is Token => t !== undefined && t.kind === 'number' && !isFloatText(t.text);
-    const value = (t: Token): number => {
-      const v = parseNumber(t.text);
-      return v === undefined ? 0 : Number(BigInt.asIntN(32, Number.isSafeInteger(v) ? BigInt(v) : parseNumberExact(t.text)));
-    };
-    const n = toks[1];
-    if (!integer(n)) { this.sink.error('syntax', '`%line\' expects a line number', here, f.expansion); return; }
-    let i = 2;
-    let step = 1;
-    if (toks[2]?.text === '+' && toks[2].start === n.end) {
-      const m = toks[3];
-      if (!integer(m) || m.start !== toks[2].end) { this.sink.error('syntax', '`%line\' expects a line increment', here, f.expansion); return; }
-      step = value(m);
-      i = 4;
-    }
-    let name: string | undefined;
-    if (i < toks.length) {
-      const bytes = toks[i].kind === 'string' ? decodeString(toks[i].text) : undefined;
-      if (bytes !== undefined) name = new TextDecoder().decode(bytes);
-      else {
-        name = toks[i].text;
-        for (let k = i + 1; k < toks.length; k++) name += (toks[k].start > toks[k - 1].end ? ' ' : '') + toks[k].text;
-      }
-    }
-    this.reported.add({ file, line, number: value(n), step, ...(name !== undefined ? { name } : {}) });
+    const read = readLineDirective(toks, file, line);
+    if (typeof read === 'string') this.sink.error('syntax', read, here, f.expansion);
+    else this.reported.add(read);
   }
 
   private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, recursive: boolean, here: SourceRange): void {
