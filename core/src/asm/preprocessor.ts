@@ -23,6 +23,7 @@ import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { readLineDirective, ReportedLines } from './reported-lines';
+import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
 import { StandardMacroCalls } from './standard-macros';
 import { hasBuiltin, isStandardName, versionOrTime } from './standard-macro-values';
 
@@ -137,28 +138,6 @@ const NO_EXPANSION: readonly SourceRange[] = [];
 const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%abs', '%cond', '%count', '%eval', '%is', '%map', '%num', '%sel', '%str', '%strcat', '%strlen', '%substr', '%tok',
   '%isdef', '%isndef', '%isidn', '%isidni', '%isnum', '%isstr', '%isid', '%istoken', '%isempty', '%ismacro', '%isctx', '%isenv', '%isdirective', '%isusable', '%isusing', '%isfile']);
 
-/** A stack frame as `%stacksize` sets it up: its frame register, slot size, and the next `%arg` and `%local` offsets. */
-interface StackFrame {
-  readonly pointer: string;
-  readonly slot: number;
-  argOffset: number;
-  localOffset: number;
-}
-
-/**
- * `%stacksize`'s frames as nasm 2.16 sets them (measured with `nasm -E`): `small` starts the
- * arguments at bp+6 and `large` at bp+4, the other way round from the manual's description.
- */
-const STACK_FRAMES: Readonly<Record<string, StackFrame>> = {
-  flat: { pointer: 'ebp', slot: 4, argOffset: 8, localOffset: 0 },
-  flat64: { pointer: 'rbp', slot: 8, argOffset: 16, localOffset: 0 },
-  large: { pointer: 'bp', slot: 2, argOffset: 4, localOffset: 0 },
-  small: { pointer: 'bp', slot: 2, argOffset: 6, localOffset: 0 },
-};
-
-/** The sizes `%arg` and `%local` take, in bytes. */
-const FRAME_SIZES: Readonly<Record<string, number>> = { byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32 };
-
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
   return new Preprocessor(opts, sink).run();
 }
@@ -254,7 +233,7 @@ class Preprocessor {
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
   private readonly contexts = new ContextStack();
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
-  private frame: StackFrame = { ...STACK_FRAMES.flat };
+  private frame: StackFrame = stackFrameOf('flat')!;
   /** `bits` as last set by a `bits`/`use16`/`use32` line, for `__BITS__`. */
   private bits = 16;
   /** `__SECT__`'s tokens (see `sectionDirective`), and the output lines read for them so far. */
@@ -1296,9 +1275,9 @@ class Preprocessor {
   private stackSize(f: Frame, file: string, line: number, toks: readonly PPToken[]): void {
     const word = toks[1];
     if (word === undefined) { this.sink.error('syntax', "`%stacksize' missing size parameter", lineRange(file, line, toks[0].start, toks[0].end), f.expansion); return; }
-    const frame = STACK_FRAMES[word.text.toLowerCase()];
+    const frame = stackFrameOf(word.text);
     if (frame === undefined) { this.sink.error('syntax', "`%stacksize' invalid size type", lineRange(file, line, word.start, word.end), f.expansion); return; }
-    this.frame = { ...frame };
+    this.frame = frame;
   }
 
   /**
@@ -1309,38 +1288,22 @@ class Preprocessor {
    */
   private frameVariables(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[]): void {
     const frame = this.frame;
-    const fail = (message: string, at: PPToken): void => this.sink.error('syntax', message, lineRange(file, line, at.start, at.end), f.expansion);
-    // name : size , name : size ... (a `%local` list may end `= NAME`, which nasm ignores as TASM's)
-    for (let i = 1; ; i += 4) {
-      const name = toks[i];
-      if (name === undefined || name.kind !== 'ident') { fail(`\`${d}' missing argument parameter`, name ?? toks[i - 1]); return; }
-      if (toks[i + 1]?.text !== ':') { fail(`syntax error processing \`${d}' directive`, name); return; }
-      const size = toks[i + 2];
-      if (size === undefined) { fail(`\`${d}' missing size type parameter`, toks[i + 1]); return; }
-      const bytes = FRAME_SIZES[size.text.toLowerCase()];
-      if (bytes === undefined) { fail(`invalid size type for \`${d}' missing directive`, size); return; }
-      const slot = Math.ceil(bytes / frame.slot) * frame.slot;
-      const at = (sign: '+' | '-', offset: number): PPToken[] => [
-        { kind: 'op', text: '(', start: name.start, end: name.end, at: NOWHERE },
-        { kind: 'ident', text: frame.pointer, start: name.start, end: name.end, at: NOWHERE },
-        { kind: 'op', text: sign, start: name.start, end: name.end, at: NOWHERE },
-        { kind: 'number', text: String(offset), start: name.start, end: name.end, at: NOWHERE },
-        { kind: 'op', text: ')', start: name.start, end: name.end, at: NOWHERE },
-      ];
+    const { variables, error } = readFrameVariables(toks, d, frame.slot);
+    for (const { name, slot } of variables) {
       const range = lineRange(file, line, name.start, name.end);
       if (d === '%arg') {
-        this.defineSingle(name.text, undefined, at('+', frame.argOffset), range, false, f.expansion);
+        this.defineSingle(name.text, undefined, frameAddress(frame, '+', frame.argOffset, name), range, false, f.expansion);
         frame.argOffset += slot;
       } else {
         frame.localOffset += slot;
-        this.defineSingle(name.text, undefined, at('-', frame.localOffset), range, false, f.expansion);
+        this.defineSingle(name.text, undefined, frameAddress(frame, '-', frame.localOffset, name), range, false, f.expansion);
         // nasm: `%assign %$localsize %$localsize+SIZE`, for `enter %$localsize, 0`.
         const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: name.start, end: name.end };
         const [target, ...expr] = this.substituteContext([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
         if (target.kind === 'ident') this.assign(f, file, line, '%assign', target, expr);
       }
-      if (toks[i + 3]?.text !== ',') return;
     }
+    if (error !== undefined) this.sink.error('syntax', error.message, lineRange(file, line, error.at.start, error.at.end), f.expansion);
   }
 
   // ---- single-line macros ----
