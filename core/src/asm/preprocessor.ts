@@ -24,6 +24,7 @@ import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { readLineDirective, ReportedLines } from './reported-lines';
 import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
+import { SingleLineMacros } from './single-line-macros';
 import { StandardMacroCalls } from './standard-macros';
 import { hasBuiltin, isStandardName, versionOrTime } from './standard-macro-values';
 
@@ -197,20 +198,16 @@ class Preprocessor {
    */
   private bitsUnknownAfter: CheckCondition | undefined;
   private sectUnknownAfter: CheckCondition | undefined;
-  /**
-   * Single-line macros by their names in lower case, oldest first: as nasm keeps them, one list
-   * for `%define` and `%idefine` alike, so the newer of the two shadows the other (see
-   * defineSingle, lookupSingle).
-   */
-  private readonly smacros = new Map<string, SingleLineMacro[]>();
+  /** The single-line macros defined. */
+  private readonly singles: SingleLineMacros;
+  /** Their table (SingleLineMacros.byName), which the plain-line path (namesNoMacro) and `%clear` read. */
+  private readonly smacros: Map<string, SingleLineMacro[]>;
   private readonly mmacros = new Map<string, MultiLineMacro[]>();
   /**
    * A `%clear` removed nasm's standard single-line macros (`__?LINE?__`, `__?NASM_VER?__`, ...):
    * the `__X__` spellings, nasm's aliases of them, which `%clear` keeps, then name the removed ones.
    */
   private standardCleared = false;
-  /** The aliases kept aside by `%aliases off` (see setAliases). */
-  private aliasesAside: SingleLineMacro[] = [];
   /**
    * Which set of macro names is defined now, unique across assemblies: renewed whenever a name is
    * added (removing one cannot make a line name a macro). LineEntry.namesNoMacroOf keeps it.
@@ -219,7 +216,6 @@ class Preprocessor {
   /** The first characters of the macro names (either case), for `macroNames`. */
   private initials: Initials = { names: 0, chars: new Uint8Array(128) };
   private readonly allMacros: MultiLineMacro[] = [];
-  private readonly allDefines: SingleLineMacro[] = [];
   private readonly files: string[] = [];
   private readonly includes: IncludeRecord[] = [];
   private readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[] = [];
@@ -275,6 +271,8 @@ class Preprocessor {
     this.limits = opts.limits ?? NASM_LIMITS;
     this.budget = opts.budget ?? new TimeBudget(undefined);
     this.deferred = new DeferredIfs(sink);
+    this.singles = new SingleLineMacros(sink);
+    this.smacros = this.singles.byName;
     this.equs = new EquConstants(this.limits.eval);
   }
 
@@ -296,7 +294,7 @@ class Preprocessor {
     }
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
-      defines: this.allDefines, technique: this.technique, references: this.references, exhausted: this.exhausted,
+      defines: this.singles.all, technique: this.technique, references: this.references, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported,
     };
   }
@@ -654,7 +652,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
-        this.undefineSingle(name.text);
+        this.singles.undefine(name.text);
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -1073,13 +1071,13 @@ class Preprocessor {
           if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
           this.refer(t.text, t, file, line);
           // An alias is defined when what it stands for is (measured).
-          if (this.lookupSingle(this.aliasTarget(t.text)) !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
+          if (this.singles.lookup(this.singles.aliasTarget(t.text)) !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
         }
         break;
       }
       case 'defalias': {
         if (rest.some((t) => t.kind !== 'ident')) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
-        result = rest.some((t) => this.lookupSingle(t.text)?.at(-1)?.alias === true);
+        result = rest.some((t) => this.singles.lookup(t.text)?.at(-1)?.alias === true);
         break;
       }
       case 'ctx': {
@@ -1308,60 +1306,9 @@ class Preprocessor {
 
   // ---- single-line macros ----
 
+  /** Defines single-line macro `name` (see SingleLineMacros.define); a new name renews `macroNames`. */
   private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false): void {
-    if (!alias) name = this.aliasTarget(name);
-    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}) };
-    const key = name.toLowerCase();
-    const list = this.smacros.get(key);
-    this.allDefines.push(m);
-    if (list === undefined) {
-      this.smacros.set(key, [m]);
-      this.macroNames = newMacroNames();
-      return;
-    }
-    // As nasm 2.16's define_smacro: the definition a new one replaces is the newest of the same
-    // name (told apart by case only when both are case-sensitive) taking the same count of
-    // parameters or none (any, for a definition without). If that one differs in case-sensitivity
-    // or in having parameters, nasm warns and keeps both, the new one shadowing the other (for
-    // parameters, an error unless -w-pp-macro-def-param-single).
-    const n = params?.length ?? 0;
-    let k = list.length - 1;
-    for (; k >= 0; k--) {
-      const o = list[k];
-      const same = o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name;
-      if (same && (n === 0 || o.params === undefined || o.params.length === n)) break;
-    }
-    if (k < 0) { list.push(m); return; }
-    const o = list[k];
-    if ((o.caseInsensitive === true) !== caseInsensitive) {
-      const sense = (insensitive: boolean): string => (insensitive ? 'insensitive' : 'sensitive');
-      this.sink.warning('macro-def-case-single', `case ${sense(caseInsensitive)} definition of macro \`${name}' will shadow ${sense(o.caseInsensitive === true)} macro \`${o.name}'`, range, expansion);
-      list.push(m);
-    } else if ((o.params === undefined) !== (params === undefined)) {
-      this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
-      list.push(m);
-    } else list[k] = m;
-  }
-
-  /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */
-  private undefineSingle(name: string, alias = false): void {
-    if (!alias) name = this.aliasTarget(name);
-    const key = name.toLowerCase();
-    const list = this.smacros.get(key);
-    if (list === undefined) return;
-    const kept = list.filter((m) => m.caseInsensitive !== true && m.name !== name);
-    if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
-  }
-
-  /** The name `name` stands for through its aliases (nasm's define and undef go through them, measured). */
-  private aliasTarget(name: string): string {
-    for (let depth = 0; depth < 32; depth++) {
-      const defs = this.lookupSingle(name);
-      const last = defs?.[defs.length - 1];
-      if (last?.alias !== true) break;
-      name = last.body[0].text;
-    }
-    return name;
+    if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias)) this.macroNames = newMacroNames();
   }
 
   /**
@@ -1385,49 +1332,22 @@ class Preprocessor {
     }
     const name = toks[1];
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
-    if (d === '%undefalias') {
-      const key = name.text.toLowerCase();
-      const list = this.smacros.get(key);
-      const kept = list?.filter((m) => !(m.alias === true && (m.caseInsensitive === true || m.name === name.text)));
-      if (list !== undefined && kept!.length === 0) this.smacros.delete(key); else if (kept !== undefined) this.smacros.set(key, kept);
-      return;
-    }
+    if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
     if (!target || target.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier to alias`, here, f.expansion); return; }
-    this.undefineSingle(name.text, true);
+    this.singles.undefine(name.text, true);
     this.defineSingle(name.text, undefined, [{ ...target, at: NOWHERE, gap: false }], here, d === '%idefalias', f.expansion, true);
   }
 
-  /** `%aliases on|off`: the aliases are kept aside while off, so that expansion does not see them. */
+  /** `%aliases on|off` (see SingleLineMacros.setAliases). */
   private setAliases(on: boolean): void {
-    if (on) {
-      if (this.aliasesAside.length === 0) return;
-      for (const m of this.aliasesAside) this.defineSingle(m.name, undefined, m.body, m.range, m.caseInsensitive === true, undefined, true);
-      this.aliasesAside = [];
-      return;
-    }
-    for (const [key, list] of [...this.smacros]) {
-      const kept = list.filter((m) => m.alias !== true);
-      if (kept.length === list.length) continue;
-      this.aliasesAside.push(...list.filter((m) => m.alias === true));
-      if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
-    }
+    if (this.singles.setAliases(on)) this.macroNames = newMacroNames();
   }
 
   /** A use of macro or define `name` by token `t` on line `line` of `file`, where `t` is written. */
   private refer(name: string, t: PPToken, file: string, line: number): void {
     const w = writtenAt(t, file, line);
     this.references.push(isPieces(w) ? { name, range: w[0] ?? t.src ?? lineRange(file, line, t.start, t.end), pieces: w } : { name, range: w });
-  }
-
-  /** The definitions `name` calls, oldest first: `%idefine`s in any case, `%define`s of `name` itself. */
-  private lookupSingle(name: string): SingleLineMacro[] | undefined {
-    const list = this.smacros.get(name.toLowerCase());
-    if (list === undefined) return undefined;
-    // The list holds `%define`s of the name in other cases too, which do not match.
-    if (list.every((m) => m.caseInsensitive === true || m.name === name)) return list;
-    const named = list.filter((m) => m.caseInsensitive === true || m.name === name);
-    return named.length > 0 ? named : undefined;
   }
 
   /**
@@ -1498,7 +1418,7 @@ class Preprocessor {
   /** Whether `t` is a name a single-line macro or a standard macro may stand for. */
   private mayExpand(t: PPToken): boolean {
     if (t.kind !== 'ident') return false;
-    return this.lookupSingle(t.text) !== undefined || (t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f);
+    return this.singles.lookup(t.text) !== undefined || (t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f);
   }
 
   /**
@@ -1517,7 +1437,7 @@ class Preprocessor {
     const top = rest.length - 1;
     const t = rest[top];
     if (t.kind !== 'ident') return -1;
-    const defs = this.lookupSingle(t.text);
+    const defs = this.singles.lookup(t.text);
     if (defs === undefined) {
       const b = t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
       if (b === undefined) return -1;
