@@ -25,6 +25,7 @@ import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } fro
 import { readLineDirective, ReportedLines } from './reported-lines';
 import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
 import { SingleLineMacros } from './single-line-macros';
+import { BitsAndSection } from './bits-and-section';
 import { StandardMacroCalls } from './standard-macros';
 import { hasBuiltin, isStandardName, versionOrTime } from './standard-macro-values';
 
@@ -192,12 +193,6 @@ class Preprocessor {
   private assemblerCondition: readonly PPToken[] = [];
   /** Counts the frames pushed (Frame.serial). */
   private frameSerial = 0;
-  /**
-   * The `%if` handed to the assembler whose branch set `bits`, or held a `section` line, since the
-   * last such line outside one: `__BITS__`, `__SECT__` then depend on the branch taken.
-   */
-  private bitsUnknownAfter: CheckCondition | undefined;
-  private sectUnknownAfter: CheckCondition | undefined;
   /** The single-line macros defined. */
   private readonly singles: SingleLineMacros;
   /** Their table (SingleLineMacros.byName), which the plain-line path (namesNoMacro) and `%clear` read. */
@@ -230,15 +225,10 @@ class Preprocessor {
   private readonly contexts = new ContextStack();
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
   private frame: StackFrame = stackFrameOf('flat')!;
-  /** `bits` as last set by a `bits`/`use16`/`use32` line, for `__BITS__`. */
-  private bits = 16;
-  /** `__SECT__`'s tokens (see `sectionDirective`), and the output lines read for them so far. */
-  private sect: readonly PPToken[] = tokenizeLine('[section .text]');
+  /** What `__BITS__` and `__SECT__` stand for. */
+  private readonly bitsAndSection: BitsAndSection;
   /** The `%use` packages read so far. */
   private readonly packages = new Set<string>();
-  private sectScanned = 0;
-  /** The first of `checks` that may hold output lines from `sectScanned` on. */
-  private sectCheck = 0;
   private macroDepth = 0;
   /** The argument tokens of the macro calls in progress (see MAX_ARGUMENT_TOKENS). */
   private argumentTokens = 0;
@@ -271,6 +261,7 @@ class Preprocessor {
     this.limits = opts.limits ?? NASM_LIMITS;
     this.budget = opts.budget ?? new TimeBudget(undefined);
     this.deferred = new DeferredIfs(sink);
+    this.bitsAndSection = new BitsAndSection(this.deferred);
     this.singles = new SingleLineMacros(sink);
     this.smacros = this.singles.byName;
     this.equs = new EquConstants(this.limits.eval);
@@ -543,7 +534,7 @@ class Preprocessor {
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(expanded, file, line) as PPToken[];
-    this.trackBits(expanded);
+    this.bitsAndSection.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
@@ -1547,7 +1538,7 @@ class Preprocessor {
    * The standard macros nasm 2.16 defines for every line (manual §5.1): `__LINE__` (the line of a
    * macro body, inside macros), `__FILE__` (as nasm would have opened it, run from the main file's
    * directory), both as a `%line` renumbered the line (see reported-lines.ts), `__BITS__`, `__PASS__` (2: the pass whose output counts), `__SECT__` (see
-   * `sectionDirective`), the version, the output format and the assembly's date and time (see
+   * `BitsAndSection.section`), the version, the output format and the assembly's date and time (see
    * `versionOrTime`). Each also spelt `__?X?__`.
    */
   private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
@@ -1561,13 +1552,13 @@ class Preprocessor {
     switch (name) {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
       case 'BITS':
-        if (this.bitsUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsUnknownAfter, 'sets `bits\'');
-        return token('number', String(this.bits));
+        if (this.bitsAndSection.bitsUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsAndSection.bitsUnknownAfter, 'sets `bits\'');
+        return token('number', String(this.bitsAndSection.bits));
       case 'PASS': return token('number', '2');
       case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? relativeTo(dirName(this.opts.file), file))));
       case 'SECT': {
-        const sect = this.sectionDirective();
-        if (this.sectUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.sectUnknownAfter, 'holds a `section\' line');
+        const sect = this.bitsAndSection.section(this.out);
+        if (this.bitsAndSection.sectUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsAndSection.sectUnknownAfter, 'holds a `section\' line');
         return sect.map((x, k) => ({ kind: x.kind, text: x.text, start: t.start, end: t.end, src: t.src, at: NOWHERE, gap: spaced(sect[k - 1], x) }));
       }
       case 'OUTPUT_FORMAT': return token('ident', 'bin');
@@ -1582,68 +1573,6 @@ class Preprocessor {
   /** Ringside's error for `__BITS__` or `__SECT__` (`t`) after a block the assembler decides, one of whose branches `what`. */
   private dependsOnBranch(t: PPToken, file: string, line: number, c: CheckCondition, what: string): void {
     this.deferred.dependsOnBranch(t, file, c, what, t.src ?? lineRange(file, line, t.start, t.end), this.frames[this.frames.length - 1]?.expansion);
-  }
-
-  /**
-   * What `__SECT__` stands for: the primitive form of the last `section`, `segment` or `absolute`
-   * directive written without brackets (in nasm those are standard macros that define `__SECT__`
-   * as `[section ARGS]`, the word in lower case, and then expand it; the bracketed forms leave it
-   * alone), `[section .text]` before any. Found from the lines emitted so far, read once each. One
-   * in a block the assembler decides leaves it to the branch taken (`sectUnknownAfter`).
-   */
-  private sectionDirective(): readonly PPToken[] {
-    const out = this.out;
-    const open = this.deferred.outermost();
-    const end = open !== undefined ? open.first.outputLine : out.count;
-    for (; this.sectScanned < end; this.sectScanned++) {
-      const i = this.sectScanned;
-      const sect = this.sectionAt(i);
-      if (sect === undefined) continue;
-      const checks = this.deferred.checks;
-      while (this.sectCheck < checks.length && checks[this.sectCheck].outputLine <= i) this.sectCheck++;
-      const c = checks[this.sectCheck];
-      if (c !== undefined && c.startLine <= i) this.sectUnknownAfter = c.branches[0].condition;
-      else { this.sect = sect; this.sectUnknownAfter = undefined; }
-    }
-    if (open !== undefined && this.sectUnknownAfter === undefined) {
-      for (let i = end; i < out.count; i++) if (this.sectionAt(i) !== undefined) return (this.sectUnknownAfter = open.first, this.sect);
-    }
-    return this.sect;
-  }
-
-  /** `__SECT__` as output line `i` sets it, if it is a `section`, `segment` or `absolute` line (see sectionDirective). */
-  private sectionAt(i: number): readonly PPToken[] | undefined {
-    const out = this.out;
-    // Any line counts, an included file's or a macro's too (fixture sect-nested).
-    if ((out.flags[i] & LineFlag.ListOnly) !== 0) return undefined;
-    const toks = out.tokensOf(i);
-    const first = toks[0];
-    if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) return undefined;
-    const word = first.text.toLowerCase();
-    if (word !== 'section' && word !== 'segment' && word !== 'absolute') return undefined;
-    if (toks.length < 2) return undefined;
-    // nasm's `%define __?SECT?__ [section %1]`: blanks between the word and the arguments only.
-    const open: PPToken = { kind: 'op', text: '[', start: 0, end: 0, gap: false };
-    const close: PPToken = { kind: 'op', text: ']', start: 0, end: 0, gap: false };
-    return [open, { ...first, text: word, gap: false }, gapped(toks[1], true), ...toks.slice(2), close];
-  }
-
-  /** Notes `bits N` / `[bits N]` / `use16` / `use32` for `__BITS__` (nasm defines `bits` as a macro that sets it). */
-  private trackBits(toks: readonly PPToken[]): void {
-    let i = toks[0]?.text === '[' ? 1 : 0;
-    const t = toks[i];
-    if (t === undefined || t.kind !== 'ident' || t.text.length < 4 || t.text.length > 5) return;
-    const w = t.text.toLowerCase();
-    let n = w === 'use16' ? 16 : w === 'use32' ? 32 : NaN;
-    if (w === 'bits') {
-      i++;
-      n = toks[i]?.kind === 'number' ? Number(toks[i].text) : NaN;
-    }
-    if (n !== 16 && n !== 32 && n !== 64) return;
-    // In a block the assembler decides, the branch taken sets it (see bitsUnknownAfter).
-    if (this.deferred.open !== undefined) { this.bitsUnknownAfter = this.deferred.open.first; return; }
-    this.bits = n;
-    this.bitsUnknownAfter = undefined;
   }
 
   // ---- contexts (manual §4.7) ----
