@@ -13,7 +13,7 @@ import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
 import { parseNumber } from './numbers';
-import { findMacroTaking, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { findMacroTaking, readMacroParameters, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { macroLocalsOutside, substituteParams } from './macro-parameters';
@@ -793,51 +793,23 @@ class Preprocessor {
 
   private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, recursive: boolean, here: SourceRange): void {
     const name = toks[1];
-    const fail = (msg: string): void => {
-      this.sink.error('syntax', msg, here, f.expansion);
-      // Still capture the body so its lines are not assembled.
-      this.capture = { kind: 'macro', nesting: 1, lines: [], range: here, expansion: f.expansion, frame: f };
-    };
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', '`%macro\' expects a macro name', here, f.expansion); return; }
-    let i = 2;
-    // A count in any of nasm's number forms; `2.nolist` is one number token to our lexer.
-    let nolist = false;
-    const num = (): number | undefined => {
-      const t = toks[i];
-      if (!t || t.kind !== 'number') return undefined;
-      const bare = t.text.length > 7 && t.text.slice(-7).toLowerCase() === '.nolist' ? t.text.slice(0, -7) : t.text;
-      const n = parseNumber(bare);
-      if (n === undefined) return undefined;
-      nolist ||= bare !== t.text;
-      i++;
-      return n;
-    };
-    const min = num();
-    if (min === undefined) { fail('`%macro\' expects a parameter count'); return; }
-    let max = min;
-    let greedy = false;
-    if (toks[i]?.text === '-') {
-      i++;
-      if (toks[i]?.text === '*') { i++; max = Infinity; }
-      else {
-        const m = num();
-        if (m === undefined) { fail('`%macro\' expects a parameter count after `-\''); return; }
-        max = m;
-      }
+    const header = readMacroParameters(toks);
+    if (typeof header === 'string') {
+      this.sink.error('syntax', header, here, f.expansion);
+      // Still capture the body so its lines are not assembled.
+      this.capture = { kind: 'macro', nesting: 1, lines: [], range: here, expansion: f.expansion, frame: f };
+      return;
     }
-    if (max < min) { fail('minimum parameter count exceeds maximum'); return; }
-    if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
-    const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist';
-    if (listOff) i++;
-    const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
+    const { min, max, greedy, nolist, defaults } = header;
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
     if (this.mmacros.get(key)?.some((m) => m.name === name.text && (m.min <= max || greedy) && (min <= m.max || m.greedy))) {
       this.sink.warning('macro-redef-multi', `redefining multi-line macro \`${name.text}'`, here, f.expansion);
     }
     const macro: MultiLineMacro = {
-      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive, nolist: nolist || listOff,
+      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive, nolist,
       range: lineRange(file, line, name.start, name.end), doc: f.lines ? docAbove(f.lines, line) : undefined,
     };
     this.capture = { kind: 'macro', nesting: 1, lines: macro.body, range: here, expansion: f.expansion, macro, frame: f };
