@@ -13,9 +13,10 @@ import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
 import { parseNumber } from './numbers';
-import { findMacroTaking, readMacroParameters, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { findMacroTaking, readMacroParameters, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
+import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, substituteParams } from './macro-parameters';
 import { hasPaste, pasteTokens } from './token-paste';
 import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
@@ -65,69 +66,11 @@ export interface PreprocessResult {
   readonly reported: ReportedLines;
 }
 
-interface Frame {
-  readonly kind: 'file' | 'macro' | 'rep';
-  readonly file: string;
-  /** File frames: the file's lines and their entries. */
-  readonly lines?: FileLines;
-  /** Macro and %rep frames: the body. */
-  readonly body?: readonly BodyLine[];
-  idx: number;
-  readonly expansion: readonly SourceRange[];
-  readonly depth: number;
-  /** The macro whose parameters `%1`... refer to (inherited by %rep frames inside a macro). */
-  readonly invocation?: MacroInvocation;
-  repLeft: number;
-  /**
-   * Where the conditional groups of the file being read start: nasm keeps one stack of them per
-   * file (Include.conds), which the lines of a macro or %rep body read in it share. So a body's
-   * `%endif` may close a group opened before the call, and a group a body opens stays open after
-   * it (measured with nasm 2.16.01); a file's own must close in it.
-   */
-  readonly condBase: number;
-  /**
-   * Macro and %rep frames: the groups opened less those closed while this was the innermost frame
-   * (nasm's MMacro.condcnt), which `%exitmacro` drops.
-   */
-  condCount: number;
-  /**
-   * A %rep frame after `%exitrep`: nasm walks the rest of the round without assembling it, but
-   * still runs its conditional directives (in_progress 0; an `%if 1/0` there is reported).
-   */
-  exited?: boolean;
-  /** What every line of the frame shares in the output (an index in PPLines), made on its first line. */
-  origin?: number;
-  /** Inside the expansion of a `.nolist` macro: not listed. */
-  readonly unlisted?: boolean;
-  /** Frames pushed later have greater serials (see CheckBlock.serial, checkForbids). */
-  readonly serial: number;
-}
-
-/** One line past a file's last (nasm's line number for what the file's end leaves open): the empty line after a final newline. */
-function endOfFile(f: Frame): SourceRange {
-  const lines = f.lines!;
-  const last = lines.count > 0 && lines.line(lines.count - 1) === '' ? lines.count - 1 : lines.count;
-  return lineRange(f.file, last, 0, 0);
-}
-
-interface Capture {
-  readonly kind: 'macro' | 'rep';
-  nesting: number;
-  readonly lines: BodyLine[];
-  readonly range: SourceRange;
-  readonly expansion: readonly SourceRange[];
-  readonly macro?: MultiLineMacro;
-  readonly count?: number;
-  readonly frame: Frame;
-}
-
 /**
  * Lines kept in memory before we assume a runaway %rep: far below nasm's line limit (2e9), which
  * nasm can reach because it streams lines, while we keep each one for the editor features.
  */
 const MAX_LINES = 20_000_000;
-/** Expansion chains kept per line: the innermost and outermost sites (deep recursion would be quadratic). */
-const MAX_EXPANSION_CHAIN = 64;
 /**
  * Argument tokens held by the macro calls in progress before we call a recursion runaway: a
  * recursive call that grows its argument (`down %1-1` with no end) holds a quadratic number of
@@ -1820,13 +1763,6 @@ const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
 
 /** The words nasm 2.16.01's `%clear` knows (preproc.c). */
 const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacro', 'defalias', 'alias', 'salias', 'alldef', 'alldefine', 'macro', 'mmacro', 'context', 'ctx', 'global', 'nothing', 'none', 'ignore']);
-
-/** The expansion chain of a macro body: the call site, then the caller's chain, middle dropped when very deep. */
-function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): readonly SourceRange[] {
-  if (outer.length < MAX_EXPANSION_CHAIN) return [callSite, ...outer];
-  const half = MAX_EXPANSION_CHAIN >> 1;
-  return [callSite, ...outer.slice(0, half - 1), ...outer.slice(outer.length - half)];
-}
 
 /** How many tokens a call's arguments hold. */
 function argumentWeight(args: readonly (readonly PPToken[])[]): number {
