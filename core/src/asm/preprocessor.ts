@@ -12,8 +12,7 @@ import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { parseNumber } from './numbers';
-import { findMacroTaking, readMacroParameters, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { findMacroTaking, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -26,6 +25,7 @@ import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } fro
 import { readLineDirective, ReportedLines } from './reported-lines';
 import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
 import { SingleLineMacros } from './single-line-macros';
+import { stringMacro } from './string-directives';
 import { BitsAndSection } from './bits-and-section';
 import { StandardMacroCalls } from './standard-macros';
 import { hasBuiltin, isStandardName, versionOrTime } from './standard-macro-values';
@@ -1563,7 +1563,6 @@ class Preprocessor {
     const caseInsensitive = d.startsWith('%i');
     const op = caseInsensitive ? `%${d.slice(2)}` : d;
     const range = lineRange(file, line, name.start, name.end);
-    const at = (t: PPToken): PPToken => ({ kind: t.kind, text: t.text, start: name.start, end: name.end });
     if (op === '%defstr') {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
@@ -1572,45 +1571,10 @@ class Preprocessor {
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
-    const args = this.expandSingle(toks.slice(2), file, line);
-    const strings: Uint8Array[] = [];
-    const numbers: number[] = [];
-    for (const t of args) {
-      if (t.kind === 'string') { const b = decodeString(t.text); if (b) strings.push(b); }
-      else if (t.kind === 'number' || (t.kind === 'op' && t.text === '-')) numbers.push(t.kind === 'op' ? NaN : Number(t.text));
-      else if (!(t.kind === 'op' && t.text === ',')) { this.sink.error('syntax', `\`${d}': expects strings${op === '%substr' ? ' and numbers' : ''}, found \`${t.text}'`, here, f.expansion); return; }
-    }
-    // (nasm's words differ by directive: measured with nasm 2.16.01.)
-    if (strings.length === 0) { this.sink.error('syntax', op === '%substr' ? '`%substr\' requires a string as parameter' : `\`${d}' requires string as second parameter`, here, f.expansion); return; }
-    if (op === '%strlen') { this.defineSingle(name.text, undefined, [at({ kind: 'number', text: String(strings[0].length), start: 0, end: 0 })], range, caseInsensitive, f.expansion); return; }
-    if (op === '%deftok') {
-      const tokens = tokenizeLine(new TextDecoder().decode(strings[0]));
-      // nasm reads the string as a line, and warns of an unterminated string in it.
-      const open = openString(tokens);
-      if (open !== undefined) this.sink.warning('open-string', open.message, here, f.expansion);
-      // The tokens take the name's columns; their blanks are the string's.
-      const body = tokens.filter((t) => t.kind !== 'comment').map((t, k, all) => ({ ...at(t), gap: k > 0 && all[k - 1].end < t.start }));
-      this.defineSingle(name.text, undefined, body, range, caseInsensitive, f.expansion);
-      return;
-    }
-    if (op === '%strcat') {
-      const all = new Uint8Array(strings.reduce((n, b) => n + b.length, 0));
-      let k = 0;
-      for (const b of strings) { all.set(b, k); k += b.length; }
-      this.defineSingle(name.text, undefined, [at({ kind: 'string', text: quoteBytes(all), start: 0, end: 0 })], range, caseInsensitive, f.expansion);
-      return;
-    }
-    // %substr NAME string, start[, length]: 1-based start (measured with nasm 2.16: a start below
-    // 1 is taken as 1), a negative length counts back from the end (-1: to the end).
-    const nums = signedNumbers(args);
-    if (nums.length === 0) { this.sink.error('syntax', `\`${d}' requires a starting index`, here, f.expansion); return; }
-    const str = strings[0];
-    const len = str.length;
-    const from = Math.max(0, (nums[0] ?? 1) - 1);
-    const countArg = nums[1] ?? 1;
-    const count = countArg < 0 ? len - from + countArg + 1 : countArg;
-    const sub = from < 0 || from >= len || count <= 0 ? new Uint8Array(0) : str.subarray(from, Math.min(len, from + count));
-    this.defineSingle(name.text, undefined, [at({ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: 0, end: 0 })], range, caseInsensitive, f.expansion);
+    const made = stringMacro(d, op, this.expandSingle(toks.slice(2), file, line), name);
+    if ('error' in made) { this.sink.error('syntax', made.error, here, f.expansion); return; }
+    if (made.openString !== undefined) this.sink.warning('open-string', made.openString, here, f.expansion);
+    this.defineSingle(name.text, undefined, made.body, range, caseInsensitive, f.expansion);
   }
 
   /**
@@ -1794,17 +1758,6 @@ function docAbove(file: FileLines, line: number): string | undefined {
     lines.unshift(s.replace(/^;+\s?/, ''));
   }
   return lines.length > 0 ? lines.join('\n') : undefined;
-}
-
-/** Numbers in a directive's arguments, with a `-` before a number applying to it. */
-function signedNumbers(toks: readonly Token[]): number[] {
-  const out: number[] = [];
-  let neg = false;
-  for (const t of toks) {
-    if (t.kind === 'op' && t.text === '-') { neg = !neg; continue; }
-    if (t.kind === 'number') { const v = parseNumber(t.text) ?? 0; out.push(neg ? -v : v); neg = false; }
-  }
-  return out;
 }
 
 const enum Flag { Preproc = 1, ContextLocal = 2, Indirection = 4 }
