@@ -1,11 +1,63 @@
-// The parameters of a multi-line macro call in its body's lines (manual §4.3): `%1`, `%{a:b}`,
-// `%0`, `%00`, `%?`, `%%name`, `%+1`/`%-1` as condition codes, and nasm's errors for them outside a call.
+// The arguments of a multi-line macro call (manual §4.3): the definition a call's count of them
+// picks, and the parameters in its body's lines: `%1`, `%{a:b}`, `%0`, `%00`, `%?`, `%%name`,
+// `%+1`/`%-1` as condition codes, with nasm's errors for them outside a call.
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { macroArgument, type MacroInvocation } from './macros';
+import { findMacroTaking, macroArgument, splitArguments, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, lineRange, NOWHERE, spaced, type PPToken } from './source';
 import { pastable, pasted } from './token-paste';
+
+/** The definition a macro call picks and its arguments, defaults added; `given`: how many the call wrote. */
+export interface MacroCall {
+  readonly def: MultiLineMacro;
+  readonly args: PPToken[][];
+  readonly given: number;
+}
+
+/**
+ * Which of `defs` (the macros named by `toks[at]`) the call `toks` on line `line` of `file` calls,
+ * and with what arguments, as nasm 2.16.01 picks it by the count of arguments, with its warnings
+ * (at `callSite`) and errors; undefined when none takes the count given (nasm then assembles the
+ * line as written).
+ */
+export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToken[], at: number, file: string, line: number, callSite: SourceRange, expansion: readonly SourceRange[], sink: DiagnosticSink): MacroCall | undefined {
+  const argsAll = splitArguments(toks, at + 1, Infinity,
+    (t) => sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), expansion));
+  let count = argsAll.length;
+  let def = findMacroTaking(defs, count);
+  // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
+  // 2.15, and warns (-w+pp-macro-params-legacy; preproc.c is_mmacro, measured).
+  let dropComma = false;
+  const last = toks[toks.length - 1];
+  if (count > 1 && last.kind === 'op' && last.text === ',') {
+    const raw = count;
+    if (def === undefined) {
+      def = findMacroTaking(defs, raw - 1);
+      if (def !== undefined) sink.warning('macro-args', `improperly calling multi-line macro \`${def.name}' with ${raw} parameters`, callSite, expansion);
+    } else sink.warning('macro-args', `dropping trailing empty parameter in call to multi-line macro \`${def.name}'`, callSite, expansion);
+    if (def !== undefined) {
+      // A greedy last parameter keeps its arguments but not the comma; otherwise the empty argument goes.
+      if (def.greedy && raw > def.max) dropComma = true;
+      else { argsAll.pop(); count--; }
+    }
+  }
+  if (!def) {
+    // nasm 2.16 warns (-w+pp-macro-params-multi) and assembles the line as written: `name:`
+    // is then a label, and `name 1` an error of the parser.
+    const ranges = defs.map((d) => (d.max === Infinity ? `${d.min}+` : d.min === d.max ? `${d.min}` : `${d.min}-${d.max}`)).join(' or ');
+    sink.warning('macro-args', `multi-line macro \`${toks[at].text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, expansion);
+    return undefined;
+  }
+  const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1) : argsAll;
+  if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
+  const given = args.length;
+  for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {
+    const dflt = def.defaults[k - def.min];
+    if (dflt) args.push(dflt as PPToken[]);
+  }
+  return { def, args, given };
+}
 
 /**
  * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%+1`, `%0`, `%00`, which a line outside any

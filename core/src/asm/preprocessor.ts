@@ -12,11 +12,11 @@ import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { findMacroTaking, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
-import { macroLocalsOutside, substituteParams } from './macro-parameters';
+import { macroLocalsOutside, matchCall, substituteParams } from './macro-parameters';
 import { hasPaste, pasteTokens } from './token-paste';
 import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes } from './strings';
@@ -1635,42 +1635,11 @@ class Preprocessor {
     if (m && this.inProgress.size > 0) m = m.filter((d) => d.recursive === true || !this.inProgress.has(d));
     if (!m || m.length === 0) return false;
     const nameTok = toks[at];
-    const argsAll = splitArguments(toks, at + 1, Infinity,
-      (t) => this.sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), f.expansion));
-    let count = argsAll.length;
-    let def = findMacroTaking(m, count);
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
     this.refer(m[0].name, nameTok, file, line);
-    // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
-    // 2.15, and warns (-w+pp-macro-params-legacy; preproc.c is_mmacro, measured).
-    let dropComma = false;
-    const last = toks[toks.length - 1];
-    if (count > 1 && last.kind === 'op' && last.text === ',') {
-      const raw = count;
-      if (def === undefined) {
-        def = findMacroTaking(m, raw - 1);
-        if (def !== undefined) this.sink.warning('macro-args', `improperly calling multi-line macro \`${def.name}' with ${raw} parameters`, callSite, f.expansion);
-      } else this.sink.warning('macro-args', `dropping trailing empty parameter in call to multi-line macro \`${def.name}'`, callSite, f.expansion);
-      if (def !== undefined) {
-        // A greedy last parameter keeps its arguments but not the comma; otherwise the empty argument goes.
-        if (def.greedy && raw > def.max) dropComma = true;
-        else { argsAll.pop(); count--; }
-      }
-    }
-    if (!def) {
-      // nasm 2.16 warns (-w+pp-macro-params-multi) and assembles the line as written: `name:`
-      // is then a label, and `name 1` an error of the parser.
-      const ranges = m.map((d) => (d.max === Infinity ? `${d.min}+` : d.min === d.max ? `${d.min}` : `${d.min}-${d.max}`)).join(' or ');
-      this.sink.warning('macro-args', `multi-line macro \`${nameTok.text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, f.expansion);
-      return false;
-    }
-    const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1) : argsAll;
-    if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
-    const given = args.length;
-    for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {
-      const dflt = def.defaults[k - def.min];
-      if (dflt) args.push(dflt as PPToken[]);
-    }
+    const call = matchCall(m, toks, at, file, line, callSite, f.expansion, this.sink);
+    if (call === undefined) return false;
+    const { def, args, given } = call;
     const weight = argumentWeight(args);
     if (this.macroDepth >= Math.min(this.limits.macroLevels, this.limits.mmacros) || this.argumentTokens + weight > MAX_ARGUMENT_TOKENS) {
       // Reported at the outermost call, as nasm does.
