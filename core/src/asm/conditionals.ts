@@ -20,7 +20,7 @@ import { decodeString } from './strings';
  */
 export const enum Cond { Active, Looking, Done, Never, Unread }
 
-/** What a conditional's test gave (testCondition): its truth, or a failure and which (see Cond). */
+/** What a conditional's test gave (the preprocessor's testCondition): its truth, or a failure and which (see Cond). */
 export const enum Test { False, True, Failed, Unread, Deferred }
 
 /**

@@ -45,7 +45,7 @@ export interface Frame {
   origin?: number;
   /** Inside the expansion of a `.nolist` macro: not listed. */
   readonly unlisted?: boolean;
-  /** Frames pushed later have greater serials (see CheckBlock.serial, checkForbids). */
+  /** Frames pushed later have greater serials (see CheckBlock.serial, DeferredIfs.forbids). */
   readonly serial: number;
 }
 

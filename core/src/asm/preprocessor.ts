@@ -60,7 +60,7 @@ export interface PreprocessResult {
   readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[];
   /** Stopped at an expansion limit: fatal in nasm, which then assembles nothing. */
   readonly exhausted: boolean;
-  /** `%if` blocks of diagnostics that the assembler decides (see deferBlock), in output order. */
+  /** `%if` blocks of diagnostics that the assembler decides (see DeferredIfs), in output order. */
   readonly checks: DeferredCheck[];
   /** The `%line` directives read, and how nasm reports the lines they renumber. */
   readonly reported: ReportedLines;
@@ -444,7 +444,7 @@ class Preprocessor {
     if (active && entry !== undefined) this.warnOpenString(f, file, line, tokens);
     if (!active) {
       if (isConditional(directive)) {
-        // Listed first: an `%elif` handed on to the assembler lists the rest of its block (deferBlock).
+        // Listed first: an `%elif` handed on to the assembler lists the rest of its block (checkDirective).
         this.emit(f, file, line, text, [], true);
         this.conditional(f, file, line, directive, tokens, false);
         return;
