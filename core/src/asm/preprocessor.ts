@@ -20,6 +20,7 @@ import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { ReportedLines } from './reported-lines';
 import { StandardMacroCalls } from './standard-macros';
+import { packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -222,15 +223,6 @@ function initialsOf(names: number, maps: readonly ReadonlyMap<string, unknown>[]
   }
   return { names, chars };
 }
-
-/**
- * The single-line macros of nasm's ifunc package (NASM manual §6.4), each around one of the
- * assembler's ilog2 functions (see expr.ts); `ilog2cw` warns as `w` and rounds up.
- */
-const IFUNC_MACROS: readonly (readonly [string, string])[] = [
-  ['ilog2', '(__?ilog2e?__(x))'], ['ilog2e', '(__?ilog2e?__(x))'], ['ilog2w', '(__?ilog2w?__(x))'], ['ilog2fw', '(__?ilog2w?__(x))'],
-  ['ilog2f', '(__?ilog2f?__(x))'], ['ilog2cw', '(__?ilog2w?__(x) * 0 + __?ilog2c?__(x))'], ['ilog2c', '(__?ilog2c?__(x))'],
-];
 
 class Preprocessor {
   /** Made again for the main file's line count once it is read (see PPLines). */
@@ -1460,43 +1452,44 @@ class Preprocessor {
   /** `%stacksize flat|flat64|large|small` (manual §4.8.1): the frame `%arg` and `%local` describe, from its start. */
   /**
    * `%use PACKAGE` (manual §6), as nasm 2.16.01 reads it (measured): the name a word or a string,
-   * in any case, read once however often it is used; `smartalign` defines `alignmode` and sets
-   * `generic`, which the assembler keeps (see smart-align.ts). The other packages are not copied.
+   * in any case, read once however often it is used, defining the package's macros (see
+   * standard-packages.ts); `smartalign` defines `alignmode` and sets `generic`, which the
+   * assembler keeps (see smart-align.ts).
    */
   private use(f: Frame, file: string, line: number, text: string, toks: readonly PPToken[], here: SourceRange): void {
-    const first = !this.packages.has('smartalign');
     const t = toks[1];
     const name = t === undefined ? '' : (t.kind === 'string' ? new TextDecoder().decode(decodeString(t.text) ?? new Uint8Array()) : t.text).toLowerCase();
-    // The line itself sets smartalign's first mode in the assembler (nasm's package ends with
-    // `alignmode generic`), so that it lists as written.
-    if (first && name === 'smartalign') this.emit(f, file, line, text, tokenizeLine(`[${SMARTALIGN_DIRECTIVE} generic]`).map((x) => ({ ...x, at: NOWHERE })), false);
+    const pkg = STANDARD_PACKAGES.get(name);
+    const first = pkg !== undefined && !this.packages.has(name);
+    // The line itself puts out what the package does (smartalign's first mode in the assembler,
+    // masm's `default rel`), so that it lists as written.
+    const put = !first ? undefined : name === 'smartalign' ? `[${SMARTALIGN_DIRECTIVE} generic]` : pkg.line;
+    if (put !== undefined) this.emit(f, file, line, text, tokenizeLine(put).map((x) => ({ ...x, at: NOWHERE })), false);
     else this.emit(f, file, line, text, [], true);
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
       this.sink.error('syntax', `\`%use' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
       return;
     }
     if (toks.length > 2) this.sink.warning('trailing', 'trailing garbage after `%use\' ignored', here, f.expansion);
-    if (name === 'ifunc') {
-      if (this.packages.has(name)) return;
-      this.packages.add(name);
-      for (const [fn, body] of IFUNC_MACROS) this.defineSingle(fn, ['x'], tokenizeLine(body).map((x) => ({ ...x, at: NOWHERE })), here, true);
-      return;
-    }
-    if (name === 'altreg' || name === 'fp' || name === 'masm') {
-      this.sink.error('unsupported-directive', `\`%use ${name}' is not supported by Ringside`, here, f.expansion);
-      return;
-    }
-    if (name !== 'smartalign') {
+    if (pkg === undefined) {
       this.sink.error('syntax', `unknown \`%use' package: \`${t.kind === 'string' ? name : t.text}'`, here, f.expansion);
       return;
     }
     if (!first) return;
     this.packages.add(name);
-    const body = `[${SMARTALIGN_DIRECTIVE} %1,%2]`;
-    this.finishMacro({
-      name: 'alignmode', caseInsensitive: true, min: 1, max: 2, greedy: false, defaults: [], nolist: true,
-      body: [{ file, line, text: body, tokens: tokenizeLine(body) }], range: here,
-    });
+    const body = (s: string): PPToken[] => tokenizeLine(s).map((x) => ({ ...x, at: NOWHERE }));
+    const marker = packageMarkers(name);
+    this.defineSingle(marker.define, undefined, [], here, false);
+    this.defineSingle(marker.alias, undefined, body(marker.target), here, false, undefined, true);
+    const extra = pkg.unlessDefined !== undefined && this.lookupSingle(pkg.unlessDefined.name) === undefined ? [pkg.unlessDefined] : [];
+    for (const d of [...pkg.defines, ...extra]) this.defineSingle(d.name, d.params?.slice(), body(d.body), here, d.caseInsensitive);
+    const macros = name === 'smartalign' ? [{ name: 'alignmode', min: 1, max: 2, greedy: false, body: [`[${SMARTALIGN_DIRECTIVE} %1,%2]`] }] : pkg.macros;
+    for (const m of macros) {
+      this.finishMacro({
+        name: m.name, caseInsensitive: true, min: m.min, max: m.max, greedy: m.greedy, defaults: [], nolist: true,
+        body: m.body.map((l) => ({ file, line, text: l, tokens: tokenizeLine(l) })), range: here,
+      });
+    }
   }
 
   /**
