@@ -3,7 +3,7 @@
 // far pointers, data items), each with its column range. Errors are reported and the line skipped.
 
 import type { SourceRange } from './api';
-import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
+import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, isUnbracketedOnly, SIZE_KEYWORDS } from './directives';
 import { encodeFloat, floatConstant, FLOAT_FORMATS, isPackedBcdText, packedBcd } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
@@ -496,6 +496,7 @@ class LineParser implements TermReader {
     if (toks[0].text === '[' && toks[toks.length - 1].text === ']') {
       const word = toks[1];
       if (!word || word.kind !== 'ident') this.fail('expected a directive inside `[...]\'', toks[0]);
+      if (isUnbracketedOnly(word.text.toLowerCase())) this.fail(`unrecognized directive [${word.text}]`, word, 'unknown-directive');
       return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, -1));
     }
     let label: ParsedStatement['label'];

@@ -19,7 +19,7 @@ import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { ReportedLines } from './reported-lines';
-import { StandardMacroCalls } from './standard-macros';
+import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
 import { packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 
 export interface PreprocessOptions {
@@ -440,10 +440,10 @@ class Preprocessor {
    * that is a case-sensitive macro's name in another case only sends the line the long way.
    */
   private namesNoMacro(e: LineEntry): boolean {
-    if (this.smacros.size === 0 && this.mmacros.size === 0) return true;
+    if (this.smacros.size === 0 && this.mmacros.size === 0 && !this.standardCleared) return true;
     // Found before under the same macro names (a line repeated, a file assembled again).
     if (e.namesNoMacroOf === this.macroNames) return true;
-    if (this.initials.names !== this.macroNames) this.initials = initialsOf(this.macroNames, [this.smacros, this.mmacros]);
+    if (this.initials.names !== this.macroNames) this.initials = initialsOf(this.macroNames, this.standardCleared ? [this.smacros, this.mmacros, STANDARD_MACRO_NAMES] : [this.smacros, this.mmacros]);
     if (someIdent(e.text, e.codeStart, this.namesMacro)) return false;
     e.namesNoMacroOf = this.macroNames;
     return true;
@@ -456,7 +456,7 @@ class Preprocessor {
     const w = text.slice(start, end);
     if (this.mmacros.has(w)) return true;
     const lower = w.toLowerCase();
-    return this.smacros.has(lower) || this.mmacros.has(lower);
+    return this.smacros.has(lower) || this.mmacros.has(lower) || (this.standardCleared && STANDARD_MACRO_NAMES.has(lower));
   };
 
   /**
@@ -469,7 +469,7 @@ class Preprocessor {
     const from = f.idx;
     // The last line is dropped when empty (see loop); a limit stops the run where the loop would.
     const end = Math.min(lines.count - (lines.line(lines.count - 1) === '' ? 1 : 0), from + this.limits.lines - this.linesProcessed, from + MAX_LINES + 1 - this.out.count);
-    const macros = this.smacros.size > 0 || this.mmacros.size > 0;
+    const macros = this.smacros.size > 0 || this.mmacros.size > 0 || this.standardCleared;
     let i = from;
     while (i < end) {
       const e = lines.entry(i);
@@ -591,6 +591,7 @@ class Preprocessor {
     if ((flags & Flag.Preproc) !== 0 && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
     if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && this.unsupportedFunction(f, file, line, text, expanded)) return;
     if (this.multiLineCall(f, file, line, text, expanded)) return;
+    if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(expanded, file, line) as PPToken[];
     this.trackBits(expanded);
@@ -2130,7 +2131,10 @@ class Preprocessor {
         if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
       }
       this.mmacros.clear();
+      // The standard multi-line macros go too (see withoutStandardMacros): lines naming one no longer pass as written.
       this.standardCleared = true;
+      this.macroNames = newMacroNames();
+      this.standardCalls.clear(this.out);
       return;
     }
     if (first.kind !== 'ident') { this.sink.warning('trailing', 'trailing garbage after `%clear\' ignored', here, f.expansion); return; }
