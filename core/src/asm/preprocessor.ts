@@ -6,7 +6,6 @@ import type { DiagnosticSink } from './diagnostics';
 import { codeAt, codeOf, conditionsOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
-import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { isFloatText } from './floats';
 import { reread } from './reread';
@@ -1464,7 +1463,7 @@ class Preprocessor {
     const first = pkg !== undefined && !this.packages.has(name);
     // The line itself puts out what the package does (smartalign's first mode in the assembler,
     // masm's `default rel`), so that it lists as written.
-    const put = !first ? undefined : name === 'smartalign' ? `[${SMARTALIGN_DIRECTIVE} generic]` : pkg.line;
+    const put = first ? pkg.line : undefined;
     if (put !== undefined) this.emit(f, file, line, text, tokenizeLine(put).map((x) => ({ ...x, at: NOWHERE })), false);
     else this.emit(f, file, line, text, [], true);
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
@@ -1484,8 +1483,7 @@ class Preprocessor {
     this.defineSingle(marker.alias, undefined, body(marker.target), here, false, undefined, true);
     const extra = pkg.unlessDefined !== undefined && this.lookupSingle(pkg.unlessDefined.name) === undefined ? [pkg.unlessDefined] : [];
     for (const d of [...pkg.defines, ...extra]) this.defineSingle(d.name, d.params?.slice(), body(d.body), here, d.caseInsensitive);
-    const macros = name === 'smartalign' ? [{ name: 'alignmode', min: 1, max: 2, greedy: false, body: [`[${SMARTALIGN_DIRECTIVE} %1,%2]`] }] : pkg.macros;
-    for (const m of macros) {
+    for (const m of pkg.macros) {
       this.finishMacro({
         name: m.name, caseInsensitive: true, min: m.min, max: m.max, greedy: m.greedy, defaults: [], nolist: true,
         body: m.body.map((l) => ({ file, line, text: l, tokens: tokenizeLine(l) })), range: here,

@@ -1,8 +1,10 @@
 // What nasm 2.16.01's `%use` packages define (NASM manual §6): the single-line and multi-line
-// macros each one adds, for the preprocessor to define as its own `%define`s and `%imacro`s.
-// smartalign's `alignmode` is the preprocessor's (see smart-align.ts). Measured with nasm 2.16.01
+// macros each one adds, for the preprocessor to define as its own `%define`s and `%imacro`s,
+// and the line it puts out. Measured with nasm 2.16.01
 // (`nasm -E`, and the fixtures use-altreg-*, use-fp-*, use-masm-*): the names, their case, and
 // the `..@N` numbers the calls take.
+
+import { SMARTALIGN_DIRECTIVE } from './smart-align';
 
 /** A single-line macro a package defines. */
 export interface PackageDefine {
@@ -25,7 +27,7 @@ export interface PackageMacro {
 export interface StandardPackage {
   readonly defines: readonly PackageDefine[];
   readonly macros: readonly PackageMacro[];
-  /** A line the package puts out when read (masm's `default rel`), which calls a standard macro. */
+  /** A line the package puts out when read: masm's `default rel` (a standard macro's call), smartalign's first mode. */
   readonly line?: string;
   /** A single-line macro defined only when no `%define` of that name exists as the package is read. */
   readonly unlessDefined?: PackageDefine;
@@ -101,14 +103,23 @@ const MASM: StandardPackage = {
   line: 'default rel',
 };
 
+/**
+ * smartalign (manual §6.2): `alignmode MODE[, THRESHOLD]` sets how `align` pads code, which the
+ * assembler keeps (see smart-align.ts); reading the package sets `generic`.
+ */
+const SMARTALIGN: StandardPackage = {
+  defines: [],
+  macros: [{ name: 'alignmode', min: 1, max: 2, greedy: false, body: [`[${SMARTALIGN_DIRECTIVE} %1,%2]`] }],
+  line: `[${SMARTALIGN_DIRECTIVE} generic]`,
+};
+
 /** The packages by their names in lower case. */
 export const STANDARD_PACKAGES: ReadonlyMap<string, StandardPackage> = new Map<string, StandardPackage>([
   ['altreg', { defines: ALTREG, macros: [] }],
   ['fp', { defines: FP, macros: [BF16] }],
   ['ifunc', { defines: IFUNC, macros: [] }],
   ['masm', MASM],
-  // (Its `alignmode` is the preprocessor's.)
-  ['smartalign', { defines: [], macros: [] }],
+  ['smartalign', SMARTALIGN],
 ]);
 
 /**
