@@ -1783,8 +1783,8 @@ class Preprocessor {
       if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(k === 0 ? gapped(b[0], gap) : b[k]);
       else {
         rest.push(gapped(b, gap));
-        // After `%clear`, `__X__` is nasm's alias naming `__?X?__`, which a `%define` may have made again.
-        if (this.standardCleared && b.kind === 'ident') this.expandCall(rest, file, line, undefined, before);
+        // `__X__` as nasm's alias naming `__?X?__`, which a `%define` made (see builtin).
+        if (b.kind === 'ident' && b.text.charCodeAt(2) === 0x3f) this.expandCall(rest, file, line, undefined, before);
       }
       return after;
     }
@@ -1891,6 +1891,9 @@ class Preprocessor {
       if (t.text.charCodeAt(2) === 0x3f || !isStandardName(name, this.time)) return undefined;
       return { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
     }
+    // `__X__` is nasm's alias of `__?X?__`, which a `%define` may have made (masm's `segment`
+    // defines `__?SECT?__`): measured, `%define __?LINE?__ 99` makes `__LINE__` 99.
+    if (t.text.charCodeAt(2) !== 0x3f && this.lookupSingle(`__?${name}?__`) !== undefined && isStandardName(name, this.time)) return { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
     const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
