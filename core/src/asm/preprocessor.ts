@@ -1481,8 +1481,7 @@ class Preprocessor {
     const marker = packageMarkers(name);
     this.defineSingle(marker.define, undefined, [], here, false);
     this.defineSingle(marker.alias, undefined, body(marker.target), here, false, undefined, true);
-    const extra = pkg.unlessDefined !== undefined && this.lookupSingle(pkg.unlessDefined.name) === undefined ? [pkg.unlessDefined] : [];
-    for (const d of [...pkg.defines, ...extra]) this.defineSingle(d.name, d.params?.slice(), body(d.body), here, d.caseInsensitive);
+    for (const d of pkg.defines) this.defineSingle(d.name, d.params?.slice(), body(d.body), here, d.caseInsensitive);
     for (const m of pkg.macros) {
       this.finishMacro({
         name: m.name, caseInsensitive: true, min: m.min, max: m.max, greedy: m.greedy, defaults: [], nolist: true,

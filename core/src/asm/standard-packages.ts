@@ -29,8 +29,6 @@ export interface StandardPackage {
   readonly macros: readonly PackageMacro[];
   /** A line the package puts out when read: masm's `default rel` (a standard macro's call), smartalign's first mode. */
   readonly line?: string;
-  /** A single-line macro defined only when no `%define` of that name exists as the package is read. */
-  readonly unlessDefined?: PackageDefine;
 }
 
 /**
@@ -78,7 +76,7 @@ const IFUNC: readonly PackageDefine[] = [
 /**
  * masm (manual §6.5): MASM's words as nasm's: `ptr` and `flat` (the parser's `__?masm_ptr?__`,
  * which makes a memory reference without brackets, and `__?masm_flat?__:`, which it skips; see
- * parser.ts), `offset` (nothing), `tbyte` (`tword`), `st(N)` (`stN`, unless `st` is defined);
+ * parser.ts), `offset` (nothing), `tbyte` (`tword`) (2.16.01's has no `st(N)`, measured);
  * `NAME segment [ARGS]` is `[segment NAME ARGS]` and sets `__SECT__` to it; `NAME proc far` makes
  * `ret` `retf` until `endp` (`near`: `retn`); `ends` and `end` do nothing. Reading it puts out
  * `default rel` (which does nothing in bits 16 and 32).
@@ -90,7 +88,6 @@ const MASM: StandardPackage = {
     { name: 'offset', body: '', caseInsensitive: true },
     { name: 'tbyte', body: 'tword', caseInsensitive: true },
   ],
-  unlessDefined: { name: 'st', params: ['x'], body: 'st %+ x', caseInsensitive: true },
   macros: [
     // The label before the call is the segment's name (`%00`), not a label.
     { name: 'segment', min: 0, max: 1, greedy: true, body: ['%define __?SECT?__ [segment %00 %1]', '__?SECT?__'] },
