@@ -1463,8 +1463,9 @@ class Preprocessor {
     const first = pkg !== undefined && !this.packages.has(name);
     // The line itself puts out what the package does (smartalign's first mode in the assembler,
     // masm's `default rel`), so that it lists as written.
-    const put = first ? pkg.line : undefined;
-    if (put !== undefined) this.emit(f, file, line, text, tokenizeLine(put).map((x) => ({ ...x, at: NOWHERE })), false);
+    // (After `%clear`, masm's `default rel` calls no macro: measured, "parser: instruction expected".)
+    const put = first && pkg.line !== undefined ? tokenizeLine(pkg.line).map((x) => ({ ...x, at: NOWHERE })) : undefined;
+    if (put !== undefined) this.emit(f, file, line, text, this.standardCleared ? withoutStandardMacros(put) : put, false);
     else this.emit(f, file, line, text, [], true);
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
       this.sink.error('syntax', `\`%use' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
