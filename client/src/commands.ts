@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { assemble, renderListing } from '../../core/src/asm/index';
 import type { AssembleResult, Diagnostic as AsmDiagnostic } from '../../core/src/asm/api';
+import { warningClass } from '../../core/src/asm/warning-switches';
 import type { Config } from './config';
 import { EditorFileHost } from './editorFileHost';
 import type { ListingProvider } from './listing';
@@ -92,7 +93,8 @@ function showProblems(result: AssembleResult, problems: vscode.DiagnosticCollect
   for (const d of result.diagnostics) {
     const range = new vscode.Range(d.range.start.line, d.range.start.col, d.range.end.line, d.range.end.col);
     const diag = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);
-    diag.code = d.code;
+    // A warning by its nasm class, the name `[warning -CLASS]` takes (as the language server's Problems show it).
+    diag.code = d.severity === 'warning' ? warningClass(d.code, d.message) : d.code;
     diag.source = 'ringside assemble';
     if (d.severity === 'error') errors++;
     const list = byFile.get(d.range.file) ?? [];

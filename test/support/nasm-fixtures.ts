@@ -3,8 +3,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assemble, type AssembleResult, type SourceRange } from '../../core/src/asm/index';
+import { assemble, type AssembleResult, type Diagnostic, type SourceRange } from '../../core/src/asm/index';
 import { ReportedLines } from '../../core/src/asm/reported-lines';
+import { warningClass } from '../../core/src/asm/warning-switches';
 
 /** Every .asm under `dir`, sorted by name at each level. */
 export function findAsm(dir: string): string[] {
@@ -79,6 +80,29 @@ export class NasmPlaces {
 
   own(key: string): boolean {
     return !this.included.has(key.slice(0, key.lastIndexOf(':')));
+  }
+
+  /**
+   * nasm's warnings in `text`, and its errors made of warnings, in the fixture itself, each as
+   * `place [-w+CLASS]` (`[-w+error=CLASS]`): the tag that names the switch (nasm 2.16.01 ends each with it).
+   */
+  nasmTags(text: string): Set<string> {
+    const out = new Set<string>();
+    for (const l of text.split('\n')) {
+      const m = /^(.+?):(-?\d+): (?:warning|error): .* (\[-w\+[a-z=-]+\])$/.exec(l);
+      if (m !== null && this.own(`${m[1]}:${m[2]}`)) out.add(`${m[1]}:${m[2]} ${m[3]}`);
+    }
+    return out;
+  }
+
+  /** Ours as nasmTags() gives nasm's, at each place a diagnostic is at or was expanded from. */
+  tags(diagnostics: readonly Diagnostic[]): Set<string> {
+    const out = new Set<string>();
+    for (const d of diagnostics) {
+      const tag = d.severity === 'warning' ? `[-w+${warningClass(d.code, d.message)}]` : d.warningClass !== undefined ? `[-w+error=${d.warningClass}]` : undefined;
+      if (tag !== undefined) for (const r of [d.range, ...(d.expansion ?? [])]) out.add(`${this.key(r)} ${tag}`);
+    }
+    return out;
   }
 
   /** The places of nasm's messages of `kind` (`error`, a fatal one among them, `warning`, `...` for the macro lines after one) in `text`. */

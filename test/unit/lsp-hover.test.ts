@@ -119,6 +119,15 @@ describe('lsp hover', () => {
     assert.match(on(1, 20), /^\*\*dup\*\*/);
   });
 
+  it('shows what a `%use` package\'s names stand for, as macros the `%use` line defines', () => {
+    const { doc } = single('%use altreg\n%use fp\n%use masm\n    mov r0d, r1w\n    dd float32(1.5)\nf proc far\n    mov eax, dword ptr [ebx]\n');
+    const on = (needle: string) => (hover(doc, at(doc, needle))?.contents as MarkupContent | undefined)?.value ?? '';
+    assert.match(on('r0d'), /\*\*r0d\*\* — single-line macro[\s\S]*r0d eax[\s\S]*line 1/);
+    assert.match(on('float32'), /float32\(x\) __\?float32\?__\(x\)[\s\S]*line 2/);
+    assert.match(on('proc'), /%macro proc[\s\S]*line 3/);
+    assert.match(on('ptr'), /ptr __\?masm_ptr\?__/);
+  });
+
   it('returns null on whitespace and comments', () => {
     const { doc } = single('    nop ; comment\n');
     assert.equal(hover(doc, { line: 0, character: 1 }), null);

@@ -1,6 +1,6 @@
 // Assembles every test/fixtures/nasm/**/*.asm and compares with the bytes nasm produced (.bin), or
 // expects errors where nasm rejected the file (.err), and warnings on the lines nasm warned about
-// (.warn, or none). Recorded by scripts/record-nasm-fixtures.sh.
+// (.warn, or none), each of the class nasm's `[-w+CLASS]` names. Recorded by scripts/record-nasm-fixtures.sh.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -64,6 +64,8 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
         const warnings = r.diagnostics.filter((d) => d.severity === 'warning');
         const ours = new Set(warnings.flatMap((d) => [d.range, ...(d.expansion ?? [])]).map((rg) => places.key(rg)));
         for (const at of nasmWarned) assert.ok(ours.has(at), `nasm warns at ${at}, we do not`);
+        const tags = places.tags(r.diagnostics);
+        for (const t of places.nasmTags(fs.readFileSync(err, 'utf8'))) assert.ok(tags.has(t), `nasm warns at ${t}, we do not (with that class)`);
       });
     } else if (fs.existsSync(bin)) {
       it(`${rel} matches nasm's bytes`, () => {
@@ -87,6 +89,9 @@ describe('nasm corpus (byte-identical with nasm -f bin)', () => {
         const oursContext = new Set(warnings.flatMap((d) => d.expansion ?? []).map((rg) => places.key(rg)));
         for (const at of nasmWarned) assert.ok(ours.has(at) || oursContext.has(at), `nasm warns at ${at}, we do not`);
         for (const at of ours) assert.ok(nasmWarned.has(at) || nasmContext.has(at), `we warn at ${at}, nasm does not`);
+        // Each with nasm's class: the switch its `[-w+CLASS]` names.
+        const tags = places.tags(r.diagnostics);
+        for (const t of places.nasmTags(text)) assert.ok(tags.has(t), `nasm warns at ${t}, we do not (with that class)`);
       });
     }
   }

@@ -1170,6 +1170,8 @@ class Assembler implements EvalContext {
 
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
     const nameTok = args[0];
+    // (nasm 2.16.01's bin format makes `[section]` alone a section of its own, laid out after the
+    // others, measured: not copied. masm's `segment` with no label puts it out.)
     if (!nameTok) { this.error('syntax', '`section\' expects a name', st.op); return; }
     let name = nameTok.text;
     let i = 1;

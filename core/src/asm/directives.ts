@@ -12,6 +12,20 @@ export const DIRECTIVES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The directives nasm 2.16.01 knows itself, which it takes in brackets (`[bits 32]`, manual §6):
+ * its others are standard macros (`align`, `struc`, `use16`, ...) or the parser's words (`db`,
+ * `times`, `equ`, `incbin`), which in brackets are "unrecognized directive [align]" (measured).
+ */
+const PRIMITIVE_DIRECTIVES: ReadonlySet<string> = new Set([
+  'bits', 'org', 'section', 'segment', 'absolute', 'sectalign', 'global', 'extern', 'required', 'common', 'static', 'cpu', 'default',
+]);
+
+/** Whether `[name ...]` is no directive to nasm though `name ...` is one (see PRIMITIVE_DIRECTIVES); `name` in lower case. */
+export function isUnbracketedOnly(name: string): boolean {
+  return DIRECTIVES.has(name) && !PRIMITIVE_DIRECTIVES.has(name);
+}
+
+/**
  * Directive words that nasm reads as the directive even before a colon (its standard macros and
  * the parser's own words): `org: nop` is an `org` with a bad operand, not a label (measured).
  * Data and reserve words and `equ` make labels there.

@@ -5,7 +5,7 @@
 // is absolute, as in nasm.
 
 import type { Token } from './lexer';
-import { encodeFloat, floatConstant, FLOAT_FORMATS, floatFunction, floatFunctionValue } from './floats';
+import { encodeFloat, floatConstant, floatFunction, floatFunctionValue } from './floats';
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 
@@ -216,7 +216,7 @@ export class ExprParser {
     const close = this.peek();
     if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
     this.pos++;
-    const encoded = encodeFloat(value, negative, FLOAT_FORMATS[fn.bytes]);
+    const encoded = encodeFloat(value, negative, fn.format);
     if ('error' in encoded) return this.fail(encoded.error, t);
     if (encoded.overflow && !this.warning) this.warning = { message: 'overflow in floating-point constant', start: t!.start, end: t!.end, code: 'float-overflow' };
     // As a 64-bit value, like any number (`__?float64?__(-1.5)` is negative).

@@ -35,26 +35,38 @@ export const FLOAT_FORMATS: Readonly<Record<number, FloatFormat>> = {
   16: { name: 'quadruple precision', exponentBits: 15, fractionBits: 112, explicitInteger: false },
 };
 
+/** bfloat16, the upper half of a binary32: what `__?bfloat16?__(x)` encodes (nasm 2.16.01). */
+const BFLOAT16: FloatFormat = { name: 'bfloat16', exponentBits: 8, fractionBits: 7, explicitInteger: false };
+
 /**
  * The `__?floatN?__(x)` functions (also spelt `__floatN__`): the format they encode `x` in, and
  * which of its bytes make the integer (`80m`/`128l` the low eight, `80e` the top two, `128h` the
- * top eight).
+ * top eight). `__?bfloat16?__` has no `__bfloat16__` spelling (measured: that is a symbol).
  */
-const FLOAT_FUNCTIONS: Readonly<Record<string, { readonly bytes: number; readonly from: number; readonly to: number }>> = {
-  float8: { bytes: 1, from: 0, to: 1 }, float16: { bytes: 2, from: 0, to: 2 }, float32: { bytes: 4, from: 0, to: 4 },
-  float64: { bytes: 8, from: 0, to: 8 }, float80m: { bytes: 10, from: 0, to: 8 }, float80e: { bytes: 10, from: 8, to: 10 },
-  float128l: { bytes: 16, from: 0, to: 8 }, float128h: { bytes: 16, from: 8, to: 16 },
+const FLOAT_FUNCTIONS: Readonly<Record<string, FloatFunction>> = {
+  float8: { format: FLOAT_FORMATS[1], from: 0, to: 1 }, float16: { format: FLOAT_FORMATS[2], from: 0, to: 2 }, float32: { format: FLOAT_FORMATS[4], from: 0, to: 4 },
+  float64: { format: FLOAT_FORMATS[8], from: 0, to: 8 }, float80m: { format: FLOAT_FORMATS[10], from: 0, to: 8 }, float80e: { format: FLOAT_FORMATS[10], from: 8, to: 10 },
+  float128l: { format: FLOAT_FORMATS[16], from: 0, to: 8 }, float128h: { format: FLOAT_FORMATS[16], from: 8, to: 16 },
+  bfloat16: { format: BFLOAT16, from: 0, to: 2 },
 };
 
+export interface FloatFunction {
+  readonly format: FloatFormat;
+  /** The bytes of the encoding, little-endian, that make the function's value. */
+  readonly from: number;
+  readonly to: number;
+}
+
 /** The function a word names (`__?float32?__`, `__float32__`), if it names one. */
-export function floatFunction(word: string): (typeof FLOAT_FUNCTIONS)[string] | undefined {
+export function floatFunction(word: string): FloatFunction | undefined {
   // Any case, as nasm's keywords (measured: `__FLOAT32__(1.5)` is __float32__'s).
   const inner = standardName(word)?.toLowerCase();
+  if (inner === 'bfloat16' && word.charCodeAt(2) !== 0x3f) return undefined;
   return inner !== undefined && Object.hasOwn(FLOAT_FUNCTIONS, inner) ? FLOAT_FUNCTIONS[inner] : undefined;
 }
 
 /** The integer `fn` makes of `bytes` (little-endian, its slice of them), exactly. */
-export function floatFunctionValue(fn: (typeof FLOAT_FUNCTIONS)[string], bytes: Uint8Array): bigint {
+export function floatFunctionValue(fn: FloatFunction, bytes: Uint8Array): bigint {
   let v = 0n;
   for (let k = fn.to - 1; k >= fn.from; k--) v = (v << 8n) | BigInt(bytes[k]);
   return v;

@@ -3,7 +3,7 @@
 // far pointers, data items), each with its column range. Errors are reported and the line skipped.
 
 import type { SourceRange } from './api';
-import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
+import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, isUnbracketedOnly, SIZE_KEYWORDS } from './directives';
 import { encodeFloat, floatConstant, FLOAT_FORMATS, isPackedBcdText, packedBcd } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
@@ -285,6 +285,23 @@ export function forgetParses(): void {
 /** What the dialect holds, for the errors on what it leaves out. */
 const DIALECT = 'it has the IA-32 integer and system set: no FPU, SSE, VMX, 64-bit or later extensions';
 
+/**
+ * `__?masm_ptr?__` (what `%use masm` makes of `ptr`, in any case) and `&` start a memory
+ * reference like `[`, closed by nothing: `dword ptr foo` is `dword [foo]`, `ptr [ebx]` and
+ * `ptr 4[ebx]` are `[ebx]` and `[ebx+4]` (nasm 2.16.01 parser.c, measured; fixture use-masm-ptr).
+ */
+function masmPointer(t: PPToken): boolean {
+  return (t.kind === 'op' && t.text === '&') || (t.kind === 'ident' && t.text.length === 14 && t.text.toLowerCase() === '__?masm_ptr?__');
+}
+
+/**
+ * `__?masm_flat?__:` (masm's `flat:`) at the start of a memory reference, which nasm skips: `[flat:ebx]`,
+ * `ptr flat:foo` (`ptr flat:[ebx]` is an expression error, measured).
+ */
+function isMasmFlat(t: PPToken | undefined, colon: PPToken | undefined): boolean {
+  return t !== undefined && t.kind === 'ident' && t.text.length === 15 && colon?.text === ':' && t.text.toLowerCase() === '__?masm_flat?__';
+}
+
 /** The error for a NASM instruction the dialect leaves out. */
 function outsideDialect(word: string): string {
   return `\`${word}' is a NASM instruction that Ringside's dialect leaves out (${DIALECT})`;
@@ -479,6 +496,7 @@ class LineParser implements TermReader {
     if (toks[0].text === '[' && toks[toks.length - 1].text === ']') {
       const word = toks[1];
       if (!word || word.kind !== 'ident') this.fail('expected a directive inside `[...]\'', toks[0]);
+      if (isUnbracketedOnly(word.text.toLowerCase())) this.fail(`unrecognized directive [${word.text}]`, word, 'unknown-directive');
       return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, -1));
     }
     let label: ParsedStatement['label'];
@@ -1021,7 +1039,10 @@ class LineParser implements TermReader {
       else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
       else break;
     }
-    if (i >= end) this.fail('expression syntax error', toks[i - 1]);
+    // `__?masm_ptr?__` (masm's `ptr`) or `&`: a memory reference, brackets or not (see masmPointer).
+    const pointer = i < end && masmPointer(toks[i]);
+    if (pointer) i += isMasmFlat(toks[i + 1], toks[i + 2]) ? 3 : 1;
+    if (i >= end || (pointer && toks[i].text === '[' && toks[i - 1].text === ':')) this.fail('expression syntax error', toks[Math.min(i, end - 1)]);
     const t = toks[i];
     // The operand's extent, as two numbers: a span object per operand would outlive the parse
     // only as garbage (the operand itself carries start and end).
@@ -1036,7 +1057,7 @@ class LineParser implements TermReader {
       if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump, strict, reg);
       return this.memory(i + 2, end, from, to, size, jump, strict, reg);
     }
-    if (reg && i + 1 === end) {
+    if (reg && i + 1 === end && !pointer) {
       if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
       return { kind: 'reg', reg, start: from, end: to };
     }
@@ -1056,6 +1077,8 @@ class LineParser implements TermReader {
       else if (x === '[' && depth === 0) { bracket = k; break; }
     }
     if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump, strict, undefined);
+    if (colon >= 0 && pointer) this.fail('invalid segment override', { start: from, end: to }, 'invalid-operands');
+    if (pointer) return this.memory(i, end, from, to, size, jump, strict);
     if (colon >= 0) {
       // Only JMP and CALL take `seg:offset` (measured: `mov eax, 5:6` and `push 5:6` are errors
       // of nasm's parser).
@@ -1169,6 +1192,7 @@ class LineParser implements TermReader {
       if (lower === 'byte' || lower === 'word' || lower === 'dword') dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
       else if (lower === 'nosplit') nosplit = true;
       else if (lower === 'rel' || lower === 'abs') continue;
+      else if (isMasmFlat(t, toks[i + 1])) i++;
       else {
         const r = register(t);
         if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { segment = r; i++; continue; }

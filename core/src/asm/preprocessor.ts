@@ -9,7 +9,6 @@ import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, st
 import type { Expr, Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, parseExpression } from './pp-expressions';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
-import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
 import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
@@ -27,7 +26,8 @@ import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from 
 import { SingleLineMacros } from './single-line-macros';
 import { stringMacro } from './string-directives';
 import { BitsAndSection } from './bits-and-section';
-import { StandardMacroCalls } from './standard-macros';
+import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
+import { packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { hasBuiltin, isStandardName, versionOrTime } from './standard-macro-values';
 
 export interface PreprocessOptions {
@@ -113,15 +113,6 @@ function initialsOf(names: number, maps: readonly ReadonlyMap<string, unknown>[]
   }
   return { names, chars };
 }
-
-/**
- * The single-line macros of nasm's ifunc package (NASM manual §6.4), each around one of the
- * assembler's ilog2 functions (see expr.ts); `ilog2cw` warns as `w` and rounds up.
- */
-const IFUNC_MACROS: readonly (readonly [string, string])[] = [
-  ['ilog2', '(__?ilog2e?__(x))'], ['ilog2e', '(__?ilog2e?__(x))'], ['ilog2w', '(__?ilog2w?__(x))'], ['ilog2fw', '(__?ilog2w?__(x))'],
-  ['ilog2f', '(__?ilog2f?__(x))'], ['ilog2cw', '(__?ilog2w?__(x) * 0 + __?ilog2c?__(x))'], ['ilog2c', '(__?ilog2c?__(x))'],
-];
 
 class Preprocessor {
   /** Made again for the main file's line count once it is read (see PPLines). */
@@ -324,10 +315,10 @@ class Preprocessor {
    * that is a case-sensitive macro's name in another case only sends the line the long way.
    */
   private namesNoMacro(e: LineEntry): boolean {
-    if (this.smacros.size === 0 && this.mmacros.size === 0) return true;
+    if (this.smacros.size === 0 && this.mmacros.size === 0 && !this.standardCleared) return true;
     // Found before under the same macro names (a line repeated, a file assembled again).
     if (e.namesNoMacroOf === this.macroNames) return true;
-    if (this.initials.names !== this.macroNames) this.initials = initialsOf(this.macroNames, [this.smacros, this.mmacros]);
+    if (this.initials.names !== this.macroNames) this.initials = initialsOf(this.macroNames, this.standardCleared ? [this.smacros, this.mmacros, STANDARD_MACRO_NAMES] : [this.smacros, this.mmacros]);
     if (someIdent(e.text, e.codeStart, this.namesMacro)) return false;
     e.namesNoMacroOf = this.macroNames;
     return true;
@@ -340,7 +331,7 @@ class Preprocessor {
     const w = text.slice(start, end);
     if (this.mmacros.has(w)) return true;
     const lower = w.toLowerCase();
-    return this.smacros.has(lower) || this.mmacros.has(lower);
+    return this.smacros.has(lower) || this.mmacros.has(lower) || (this.standardCleared && STANDARD_MACRO_NAMES.has(lower));
   };
 
   /**
@@ -353,7 +344,7 @@ class Preprocessor {
     const from = f.idx;
     // The last line is dropped when empty (see loop); a limit stops the run where the loop would.
     const end = Math.min(lines.count - (lines.line(lines.count - 1) === '' ? 1 : 0), from + this.limits.lines - this.linesProcessed, from + MAX_LINES + 1 - this.out.count);
-    const macros = this.smacros.size > 0 || this.mmacros.size > 0;
+    const macros = this.smacros.size > 0 || this.mmacros.size > 0 || this.standardCleared;
     let i = from;
     while (i < end) {
       const e = lines.entry(i);
@@ -475,6 +466,7 @@ class Preprocessor {
     if ((flags & Flag.Preproc) !== 0 && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
     if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && this.unsupportedFunction(f, file, line, text, expanded)) return;
     if (this.multiLineCall(f, file, line, text, expanded)) return;
+    if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(expanded, file, line) as PPToken[];
     this.bitsAndSection.trackBits(expanded);
@@ -1118,43 +1110,43 @@ class Preprocessor {
   /** `%stacksize flat|flat64|large|small` (manual §4.8.1): the frame `%arg` and `%local` describe, from its start. */
   /**
    * `%use PACKAGE` (manual §6), as nasm 2.16.01 reads it (measured): the name a word or a string,
-   * in any case, read once however often it is used; `smartalign` defines `alignmode` and sets
-   * `generic`, which the assembler keeps (see smart-align.ts). The other packages are not copied.
+   * in any case, read once however often it is used, defining the package's macros (see
+   * standard-packages.ts); `smartalign` defines `alignmode` and sets `generic`, which the
+   * assembler keeps (see smart-align.ts).
    */
   private use(f: Frame, file: string, line: number, text: string, toks: readonly PPToken[], here: SourceRange): void {
-    const first = !this.packages.has('smartalign');
     const t = toks[1];
     const name = t === undefined ? '' : (t.kind === 'string' ? new TextDecoder().decode(decodeString(t.text) ?? new Uint8Array()) : t.text).toLowerCase();
-    // The line itself sets smartalign's first mode in the assembler (nasm's package ends with
-    // `alignmode generic`), so that it lists as written.
-    if (first && name === 'smartalign') this.emit(f, file, line, text, tokenizeLine(`[${SMARTALIGN_DIRECTIVE} generic]`).map((x) => ({ ...x, at: NOWHERE })), false);
+    const pkg = STANDARD_PACKAGES.get(name);
+    const first = pkg !== undefined && !this.packages.has(name);
+    // The line itself puts out what the package does (smartalign's first mode in the assembler,
+    // masm's `default rel`), so that it lists as written.
+    // (After `%clear`, masm's `default rel` calls no macro: measured, "parser: instruction expected".)
+    const put = first && pkg.line !== undefined ? tokenizeLine(pkg.line).map((x) => ({ ...x, at: NOWHERE })) : undefined;
+    if (put !== undefined) this.emit(f, file, line, text, this.standardCleared ? withoutStandardMacros(put) : put, false);
     else this.emit(f, file, line, text, [], true);
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
       this.sink.error('syntax', `\`%use' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
       return;
     }
     if (toks.length > 2) this.sink.warning('trailing', 'trailing garbage after `%use\' ignored', here, f.expansion);
-    if (name === 'ifunc') {
-      if (this.packages.has(name)) return;
-      this.packages.add(name);
-      for (const [fn, body] of IFUNC_MACROS) this.defineSingle(fn, ['x'], tokenizeLine(body).map((x) => ({ ...x, at: NOWHERE })), here, true);
-      return;
-    }
-    if (name === 'altreg' || name === 'fp' || name === 'masm') {
-      this.sink.error('unsupported-directive', `\`%use ${name}' is not supported by Ringside`, here, f.expansion);
-      return;
-    }
-    if (name !== 'smartalign') {
+    if (pkg === undefined) {
       this.sink.error('syntax', `unknown \`%use' package: \`${t.kind === 'string' ? name : t.text}'`, here, f.expansion);
       return;
     }
     if (!first) return;
     this.packages.add(name);
-    const body = `[${SMARTALIGN_DIRECTIVE} %1,%2]`;
-    this.finishMacro({
-      name: 'alignmode', caseInsensitive: true, min: 1, max: 2, greedy: false, defaults: [], nolist: true,
-      body: [{ file, line, text: body, tokens: tokenizeLine(body) }], range: here,
-    });
+    const body = (s: string): PPToken[] => tokenizeLine(s).map((x) => ({ ...x, at: NOWHERE }));
+    const marker = packageMarkers(name);
+    this.defineSingle(marker.define, undefined, [], here, false);
+    this.defineSingle(marker.alias, undefined, body(marker.target), here, false, undefined, true);
+    for (const d of pkg.defines) this.defineSingle(d.name, d.params?.slice(), body(d.body), here, d.caseInsensitive);
+    for (const m of pkg.macros) {
+      this.finishMacro({
+        name: m.name, caseInsensitive: true, min: m.min, max: m.max, greedy: m.greedy, defaults: [], nolist: true,
+        body: m.body.map((l) => ({ file, line, text: l, tokens: tokenizeLine(l) })), range: here,
+      });
+    }
   }
 
   /**
@@ -1355,8 +1347,8 @@ class Preprocessor {
       if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(k === 0 ? gapped(b[0], gap) : b[k]);
       else {
         rest.push(gapped(b, gap));
-        // After `%clear`, `__X__` is nasm's alias naming `__?X?__`, which a `%define` may have made again.
-        if (this.standardCleared && b.kind === 'ident') this.expandCall(rest, file, line, undefined, before);
+        // `__X__` as nasm's alias naming `__?X?__`, which a `%define` made (see builtin).
+        if (b.kind === 'ident' && b.text.charCodeAt(2) === 0x3f) this.expandCall(rest, file, line, undefined, before);
       }
       return after;
     }
@@ -1463,6 +1455,9 @@ class Preprocessor {
       if (t.text.charCodeAt(2) === 0x3f || !isStandardName(name, this.time)) return undefined;
       return { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
     }
+    // `__X__` is nasm's alias of `__?X?__`, which a `%define` may have made (masm's `segment`
+    // defines `__?SECT?__`): measured, `%define __?LINE?__ 99` makes `__LINE__` 99.
+    if (t.text.charCodeAt(2) !== 0x3f && this.singles.lookup(`__?${name}?__`) !== undefined && isStandardName(name, this.time)) return { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
     const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
@@ -1595,7 +1590,10 @@ class Preprocessor {
         if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
       }
       this.mmacros.clear();
+      // The standard multi-line macros go too (see withoutStandardMacros): lines naming one no longer pass as written.
       this.standardCleared = true;
+      this.macroNames = newMacroNames();
+      this.standardCalls.clear(this.out);
       return;
     }
     if (first.kind !== 'ident') { this.sink.warning('trailing', 'trailing garbage after `%clear\' ignored', here, f.expansion); return; }

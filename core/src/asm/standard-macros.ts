@@ -59,14 +59,24 @@ export class StandardMacroCalls {
    */
   private smartAlign = false;
 
+  /** After `%clear` there are no standard macros to call (see withoutStandardMacros). */
+  private cleared = false;
+
   /** `ids`, once the lines of `lines` not read yet are read. */
   idsUpTo(lines: PPLines): number {
+    if (this.cleared) return this.ids;
     for (; this.read < lines.count; this.read++) {
       if ((lines.flags[this.read] & LineFlag.ListOnly) !== 0) continue;
       const toks = lines.tokensOf(this.read);
       if (toks.length > 0) this.ids += this.idsOf(toks);
     }
     return this.ids;
+  }
+
+  /** `%clear`, after the lines of `lines` so far: the lines after it call no standard macro. */
+  clear(lines: PPLines): void {
+    this.idsUpTo(lines);
+    this.cleared = true;
   }
 
   private idsOf(toks: readonly PPToken[]): number {
@@ -94,6 +104,32 @@ export class StandardMacroCalls {
     return (name === 'align' || name === 'alignb') && !this.alignCallsSectalign ? 1 : m!.ids;
   }
 }
+
+/**
+ * `toks` as nasm reads them once `%clear` has removed the standard macros (measured with nasm
+ * 2.16.01, fixture clear-standard-macros): a line that called one names no macro, so its word is
+ * a label (`use16` alone, with nasm's orphan warning) or, after a label or before operands, no
+ * instruction ("parser: instruction expected"). The word is written `$word`, which makes it a
+ * name to the assembler as to nasm. `incbin` stays: it is also the parser's own word.
+ */
+export function withoutStandardMacros(toks: PPToken[]): PPToken[] {
+  if (toks.length === 0) return toks;
+  let at = 0;
+  let m = standardMacro(toks[0]);
+  let args = m !== undefined ? takenArguments(toks, 1, m) : undefined;
+  if (args === undefined && toks[0].kind === 'ident' && toks.length > 1) {
+    at = toks[1].text === ':' ? 2 : 1;
+    m = at < toks.length ? standardMacro(toks[at]) : undefined;
+    args = m !== undefined ? takenArguments(toks, at + 1, m) : undefined;
+  }
+  if (args === undefined || m === STANDARD_MACROS.get('incbin')) return toks;
+  const copy = toks.slice();
+  copy[at] = { ...toks[at], text: `$${toks[at].text}` };
+  return copy;
+}
+
+/** The standard macros' names, for the preprocessor to look for after `%clear` (see withoutStandardMacros). */
+export const STANDARD_MACRO_NAMES: ReadonlyMap<string, unknown> = STANDARD_MACROS;
 
 function standardMacro(t: PPToken): StandardMacro | undefined {
   if (t.kind !== 'ident' || t.text.length < 2 || t.text.length > 9) return undefined;

@@ -24,6 +24,11 @@ const OLD_NAMES: Readonly<Record<string, string>> = {
   'negative-rep': 'pp-rep-negative',
 };
 
+/** Whether `name` is one of nasm's warning classes (what `[warning -name]` takes, besides groups and old names). */
+export function isWarningClass(name: string): boolean {
+  return Object.hasOwn(CLASSES, name);
+}
+
 /** The nasm class of one of Ringside's warnings, by its code (and message, where one code covers several). */
 export function warningClass(code: string, message: string): string {
   switch (code) {

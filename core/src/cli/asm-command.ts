@@ -89,7 +89,7 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   };
   // nasm reports its options' problems before it reads the input, and stops on an error among them (measured).
   const optionProblems = commandLineWarnings(args.warnings);
-  for (const p of optionProblems) io.err(`ringside: ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message}`}\n`);
+  for (const p of optionProblems) io.err(`ringside: ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
   if (optionProblems.some((p) => p.verdict === 'error')) return 1;
   const input = readInputFile(args.file, io.err);
   if (input === undefined) return 1;

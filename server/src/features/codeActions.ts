@@ -1,10 +1,12 @@
 // codeActions(doc, range, diagnostics): quick fixes (add an operand size keyword, create an
-// undefined label) and the "paravirtualize" rewrite of privileged and sensitive instructions.
+// undefined label, switch a warning off) and the "paravirtualize" rewrite of privileged and
+// sensitive instructions.
 
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { instructionFor, kindAccepts, writtenOperand } from '../syntax/isaIndex';
 import { paravirtualize, SHARED_INFO_POINTER, UPCALL_MASK_CONSTANT } from './paravirtualize';
+import { warningSwitchActions } from './warningSwitchActions';
 
 const SIZES = [
   { keyword: 'byte', kinds: ['rm8', 'm8'] },
@@ -136,6 +138,7 @@ export function codeActions(doc: AnalyzedDocument, range: Range, diagnostics: re
   for (const d of diagnostics) {
     if (d.code === 'operand-size') out.push(...addSizeFixes(doc, d));
     else if (d.code === 'undefined-symbol') out.push(...createLabelFix(doc, d));
+    else out.push(...warningSwitchActions(doc, d));
   }
   out.push(...paravirtualizeActions(doc, range, diagnostics));
   return out;

@@ -2,6 +2,7 @@
 // virtualization lints, plus errors inside included files surfaced at the %include that led there.
 
 import type { Diagnostic as AsmDiagnostic } from '../../../core/src/asm/api';
+import { warningClass } from '../../../core/src/asm/warning-switches';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { virtualizationLints } from './virtualizationLints';
@@ -13,11 +14,12 @@ const SEVERITY: Record<AsmDiagnostic['severity'], DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-function convert(doc: AnalyzedDocument, d: AsmDiagnostic): Diagnostic {
+/** `code`: what the Problems panel shows (for an assembler warning, the nasm class `[warning -CLASS]` turns off). */
+function convert(doc: AnalyzedDocument, d: AsmDiagnostic, code = d.code): Diagnostic {
   const out: Diagnostic = {
     range: toLspRange(d.range),
     severity: SEVERITY[d.severity],
-    code: d.code,
+    code,
     source: 'ringside',
     message: d.message,
   };
@@ -33,7 +35,9 @@ export function validate(doc: AnalyzedDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of doc.result.diagnostics) {
     if (d.range.file === doc.path) {
-      out.push(convert(doc, d));
+      // A warning's code is its nasm class, as nasm names it after the message (`[-w+label-orphan]`):
+      // the name to switch it off with. The code actions that do are keyed on it (warningSwitchActions.ts).
+      out.push(convert(doc, d, d.severity === 'warning' ? warningClass(d.code, d.message) : d.code));
       continue;
     }
     // An error in another file, reached through a %include or macro call written here.

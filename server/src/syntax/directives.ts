@@ -91,7 +91,7 @@ const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
   { name: '%error', doc: 'Report a user error at this line (NASM §4.9).', snippet: "%error '${1:message}'" },
   { name: '%warning', doc: 'Report a user warning at this line.', snippet: "%warning '${1:message}'" },
   { name: '%fatal', doc: 'Report a user error and stop assembling.', snippet: "%fatal '${1:message}'" },
-  { name: '%use', doc: 'Reads one of NASM\'s standard macro packages; Ringside has `smartalign`, after which `align` pads code with the multi-byte NOPs `alignmode` picks, and `ifunc`, which names the `__?ilog2?__` functions `ilog2` ... (NASM §4.6.4, §6.2, §6.4).', snippet: '%use ${1:smartalign}' },
+  { name: '%use', doc: 'Reads one of NASM\'s standard macro packages: `smartalign`, after which `align` pads code with the multi-byte NOPs `alignmode` picks; `ifunc`, which names the `__?ilog2?__` functions `ilog2` ...; `fp`, which names the float functions `float32(x)` ... and `Inf`, `NaN`, `QNaN`, `SNaN`, and defines `bf16`; `altreg`, which names the registers `r0d`..`r7d`, `r0w`..`r7w`, `r0l`..`r3l`, `r0h`..`r3h` (the others are 64-bit); `masm`, which reads `ptr`, `flat:`, `offset`, `tbyte`, `segment`, `proc`/`endp` as MASM does (NASM §4.6.4, §6).', snippet: '%use ${1:smartalign}' },
   { name: '%pathsearch', doc: 'Defines a macro as the path `%include` would open for a file, as a string (or the name itself if none is found) (NASM §4.6.3).', snippet: '%pathsearch ${1:NAME} "${2:file}"' },
   { name: '%null', doc: 'Does nothing (NASM §4.10.2).' },
   { name: '%depend', doc: 'Names a file as a dependency for NASM\'s `-M` make rules; Ringside writes none, so it has no effect (NASM §4.6.3).', snippet: "%depend '${1:file}'" },
