@@ -3,6 +3,7 @@
 
 import type { SourceRange } from './api';
 import type { Token } from './lexer';
+import { parseNumber } from './numbers';
 import { spaced, type PPToken } from './source';
 
 export interface SingleLineMacro {
@@ -127,6 +128,54 @@ export function rotateArguments(inv: MacroInvocation, n: number): void {
   inv.args = inv.args.slice(k).concat(inv.args.slice(0, k));
 }
 
+/** What a `%macro` line says of the parameters (see readMacroParameters). */
+export interface MacroParameters {
+  readonly min: number;
+  readonly max: number;
+  readonly greedy: boolean;
+  readonly nolist: boolean;
+  readonly defaults: PPToken[][];
+}
+
+/**
+ * The parameters of `%macro NAME min[-max|-*][+] [.nolist] [defaults...]` (`toks`, NAME second), as
+ * nasm 2.16.01 reads them, or nasm's error message: a count in any of nasm's number forms.
+ */
+export function readMacroParameters(toks: readonly PPToken[]): MacroParameters | string {
+  let i = 2;
+  // `2.nolist` is one number token to our lexer.
+  let nolist = false;
+  const num = (): number | undefined => {
+    const t = toks[i];
+    if (!t || t.kind !== 'number') return undefined;
+    const bare = t.text.length > 7 && t.text.slice(-7).toLowerCase() === '.nolist' ? t.text.slice(0, -7) : t.text;
+    const n = parseNumber(bare);
+    if (n === undefined) return undefined;
+    nolist ||= bare !== t.text;
+    i++;
+    return n;
+  };
+  const min = num();
+  if (min === undefined) return '`%macro\' expects a parameter count';
+  let max = min;
+  let greedy = false;
+  if (toks[i]?.text === '-') {
+    i++;
+    if (toks[i]?.text === '*') { i++; max = Infinity; }
+    else {
+      const m = num();
+      if (m === undefined) return '`%macro\' expects a parameter count after `-\'';
+      max = m;
+    }
+  }
+  if (max < min) return 'minimum parameter count exceeds maximum';
+  if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
+  const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist';
+  if (listOff) i++;
+  const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
+  return { min, max, greedy, nolist: nolist || listOff, defaults };
+}
+
 /**
  * The definition among `defs` (one name's, oldest first) that takes `count` arguments, a greedy
  * one taking more: the newest such, as nasm 2.16 looks them up (a redefinition shadows).
@@ -150,4 +199,15 @@ export function tokensText(tokens: readonly PPToken[]): string {
   let text = '';
   for (let k = 0; k < tokens.length; k++) text += (k > 0 && spaced(tokens[k - 1], tokens[k]) ? ' ' : '') + tokens[k].text;
   return text;
+}
+
+/** Numbers in a directive's arguments, with a `-` before a number applying to it. */
+export function signedNumbers(toks: readonly Token[]): number[] {
+  const out: number[] = [];
+  let neg = false;
+  for (const t of toks) {
+    if (t.kind === 'op' && t.text === '-') { neg = !neg; continue; }
+    if (t.kind === 'number') { const v = parseNumber(t.text) ?? 0; out.push(neg ? -v : v); neg = false; }
+  }
+  return out;
 }

@@ -1,25 +1,34 @@
 // The NASM preprocessor (manual §4): reads files through the host, runs conditionals, %include,
 // %rep and macros, and yields lines of tokens that keep their source location and expansion chain.
 
-import type { Diagnostic, SourceRange } from './api';
+import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { codeAt, codeOf, conditionsOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
-import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
+import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
+import { DeferredIfs, type OpenCheck } from './deferred-if';
+import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
+import type { Expr, Value } from './expr';
+import { assemblerTerm, EquConstants, evaluateExpression, parseExpression } from './pp-expressions';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
-import { isFloatText } from './floats';
 import { reread } from './reread';
-import { parseNumber, parseNumberExact } from './numbers';
-import { findMacroTaking, macroArgument, rotateArguments, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type BodyLine, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
-import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, pastedAt, PPLines, spaced, writtenAt, type PPToken } from './source';
+import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
+import { macroLocalsOutside, matchCall, substituteParams } from './macro-parameters';
+import { hasPaste, pasteTokens } from './token-paste';
+import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
-import { ReportedLines } from './reported-lines';
+import { readLineDirective, ReportedLines } from './reported-lines';
+import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
+import { SingleLineMacros } from './single-line-macros';
+import { stringMacro } from './string-directives';
+import { BitsAndSection } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
 import { packageMarkers, STANDARD_PACKAGES } from './standard-packages';
+import { hasBuiltin, isStandardName, versionOrTime } from './standard-macro-values';
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -51,104 +60,10 @@ export interface PreprocessResult {
   readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[];
   /** Stopped at an expansion limit: fatal in nasm, which then assembles nothing. */
   readonly exhausted: boolean;
-  /** `%if` blocks of diagnostics that the assembler decides (see deferBlock), in output order. */
+  /** `%if` blocks of diagnostics that the assembler decides (see DeferredIfs), in output order. */
   readonly checks: DeferredCheck[];
   /** The `%line` directives read, and how nasm reports the lines they renumber. */
   readonly reported: ReportedLines;
-}
-
-interface Frame {
-  readonly kind: 'file' | 'macro' | 'rep';
-  readonly file: string;
-  /** File frames: the file's lines and their entries. */
-  readonly lines?: FileLines;
-  /** Macro and %rep frames: the body. */
-  readonly body?: readonly BodyLine[];
-  idx: number;
-  readonly expansion: readonly SourceRange[];
-  readonly depth: number;
-  /** The macro whose parameters `%1`... refer to (inherited by %rep frames inside a macro). */
-  readonly invocation?: MacroInvocation;
-  repLeft: number;
-  /**
-   * Where the conditional groups of the file being read start: nasm keeps one stack of them per
-   * file (Include.conds), which the lines of a macro or %rep body read in it share. So a body's
-   * `%endif` may close a group opened before the call, and a group a body opens stays open after
-   * it (measured with nasm 2.16.01); a file's own must close in it.
-   */
-  readonly condBase: number;
-  /**
-   * Macro and %rep frames: the groups opened less those closed while this was the innermost frame
-   * (nasm's MMacro.condcnt), which `%exitmacro` drops.
-   */
-  condCount: number;
-  /**
-   * A %rep frame after `%exitrep`: nasm walks the rest of the round without assembling it, but
-   * still runs its conditional directives (in_progress 0; an `%if 1/0` there is reported).
-   */
-  exited?: boolean;
-  /** What every line of the frame shares in the output (an index in PPLines), made on its first line. */
-  origin?: number;
-  /** Inside the expansion of a `.nolist` macro: not listed. */
-  readonly unlisted?: boolean;
-  /** Frames pushed later have greater serials (see CheckBlock.serial, checkForbids). */
-  readonly serial: number;
-}
-
-/**
- * Where a conditional group is (nasm 2.16's preproc.c states, measured): a branch being assembled,
- * still looking for its branch, its branch past, or never to assemble anything. `Never` is
- * COND_NEVER: a group inside a skipped one, one whose test nasm failed (`%ifdef 5`, a label in
- * `%if`), one with an `%else` or `%elif` after its `%else`. `Unread` is the state -1 that nasm
- * stores when its evaluator could not read an `%if`/`%elif` expression (empty, `1+`, `1/0`): no
- * `%else` or `%elif` changes it, as COND_NEVER, but unlike COND_NEVER it does not silence the
- * group's `%else`/`%endif` warnings. `sawElse` tells COND_IF_* from COND_ELSE_*.
- */
-const enum Cond { Active, Looking, Done, Never, Unread }
-
-/** What a conditional's test gave (testCondition): its truth, or a failure and which (see Cond). */
-const enum Test { False, True, Failed, Unread, Deferred }
-
-interface CondEntry {
-  state: Cond;
-  sawElse: boolean;
-  readonly range: SourceRange;
-  readonly expansion: readonly SourceRange[];
-  /** A group the assembler decides (state Active: every branch is preprocessed). */
-  check?: OpenCheck;
-}
-
-/**
- * A `%if` block the assembler decides (deferred-check.ts), while the preprocessor reads it: every
- * branch is preprocessed as if taken, its output lines and what they report kept for the branch.
- * Only the innermost open block gathers; the blocks it is nested in wait for its `%endif`.
- */
-interface OpenCheck {
-  readonly block: CheckBlock;
-  readonly parent: OpenCheck | undefined;
-  /** The `%if` (or first `%elif`) it starts at, for messages; its output line starts the block. */
-  readonly first: CheckCondition;
-  /** The current branch's output lines and diagnostics since its last item (see closeRun). */
-  runFrom: number;
-  diagnosticsFrom: number;
-}
-
-/** One line past a file's last (nasm's line number for what the file's end leaves open): the empty line after a final newline. */
-function endOfFile(f: Frame): SourceRange {
-  const lines = f.lines!;
-  const last = lines.count > 0 && lines.line(lines.count - 1) === '' ? lines.count - 1 : lines.count;
-  return lineRange(f.file, last, 0, 0);
-}
-
-interface Capture {
-  readonly kind: 'macro' | 'rep';
-  nesting: number;
-  readonly lines: BodyLine[];
-  readonly range: SourceRange;
-  readonly expansion: readonly SourceRange[];
-  readonly macro?: MultiLineMacro;
-  readonly count?: number;
-  readonly frame: Frame;
 }
 
 /**
@@ -156,8 +71,6 @@ interface Capture {
  * nasm can reach because it streams lines, while we keep each one for the editor features.
  */
 const MAX_LINES = 20_000_000;
-/** Expansion chains kept per line: the innermost and outermost sites (deep recursion would be quadratic). */
-const MAX_EXPANSION_CHAIN = 64;
 /**
  * Argument tokens held by the macro calls in progress before we call a recursion runaway: a
  * recursive call that grows its argument (`down %1-1` with no end) holds a quadratic number of
@@ -169,28 +82,6 @@ const NO_EXPANSION: readonly SourceRange[] = [];
 /** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
 const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%abs', '%cond', '%count', '%eval', '%is', '%map', '%num', '%sel', '%str', '%strcat', '%strlen', '%substr', '%tok',
   '%isdef', '%isndef', '%isidn', '%isidni', '%isnum', '%isstr', '%isid', '%istoken', '%isempty', '%ismacro', '%isctx', '%isenv', '%isdirective', '%isusable', '%isusing', '%isfile']);
-
-/** A stack frame as `%stacksize` sets it up: its frame register, slot size, and the next `%arg` and `%local` offsets. */
-interface StackFrame {
-  readonly pointer: string;
-  readonly slot: number;
-  argOffset: number;
-  localOffset: number;
-}
-
-/**
- * `%stacksize`'s frames as nasm 2.16 sets them (measured with `nasm -E`): `small` starts the
- * arguments at bp+6 and `large` at bp+4, the other way round from the manual's description.
- */
-const STACK_FRAMES: Readonly<Record<string, StackFrame>> = {
-  flat: { pointer: 'ebp', slot: 4, argOffset: 8, localOffset: 0 },
-  flat64: { pointer: 'rbp', slot: 8, argOffset: 16, localOffset: 0 },
-  large: { pointer: 'bp', slot: 2, argOffset: 4, localOffset: 0 },
-  small: { pointer: 'bp', slot: 2, argOffset: 6, localOffset: 0 },
-};
-
-/** The sizes `%arg` and `%local` take, in bytes. */
-const FRAME_SIZES: Readonly<Record<string, number>> = { byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32 };
 
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
   return new Preprocessor(opts, sink).run();
@@ -226,39 +117,26 @@ function initialsOf(names: number, maps: readonly ReadonlyMap<string, unknown>[]
 class Preprocessor {
   /** Made again for the main file's line count once it is read (see PPLines). */
   private out = new PPLines();
-  /** `NAME equ ...` lines passed on so far, by name, and how far `out` was looked through (see equConstant). */
-  private readonly equs = new Map<string, readonly PPToken[]>();
-  /** The code of the blocks handed on to the assembler so far, in order (see deferBlock). */
-  private readonly codeRuns: CheckCode[] = [];
-  private equScanned = 0;
+  /** The `NAME equ ...` lines passed on so far, for the preprocessor's expressions. */
+  private readonly equs: EquConstants;
   private readonly frames: Frame[] = [];
   private readonly conds: CondEntry[] = [];
-  /** The innermost `%if` block open that the assembler decides (see OpenCheck). */
-  private openCheck: OpenCheck | undefined;
+  /** The `%if` blocks the assembler decides, open and handed on. */
+  private readonly deferred: DeferredIfs;
   /** The condition expressionCondition left to the assembler last (Test.Deferred), expanded. */
   private assemblerCondition: readonly PPToken[] = [];
   /** Counts the frames pushed (Frame.serial). */
   private frameSerial = 0;
-  /**
-   * The `%if` handed to the assembler whose branch set `bits`, or held a `section` line, since the
-   * last such line outside one: `__BITS__`, `__SECT__` then depend on the branch taken.
-   */
-  private bitsUnknownAfter: CheckCondition | undefined;
-  private sectUnknownAfter: CheckCondition | undefined;
-  /**
-   * Single-line macros by their names in lower case, oldest first: as nasm keeps them, one list
-   * for `%define` and `%idefine` alike, so the newer of the two shadows the other (see
-   * defineSingle, lookupSingle).
-   */
-  private readonly smacros = new Map<string, SingleLineMacro[]>();
+  /** The single-line macros defined. */
+  private readonly singles: SingleLineMacros;
+  /** Their table (SingleLineMacros.byName), which the plain-line path (namesNoMacro) and `%clear` read. */
+  private readonly smacros: Map<string, SingleLineMacro[]>;
   private readonly mmacros = new Map<string, MultiLineMacro[]>();
   /**
    * A `%clear` removed nasm's standard single-line macros (`__?LINE?__`, `__?NASM_VER?__`, ...):
    * the `__X__` spellings, nasm's aliases of them, which `%clear` keeps, then name the removed ones.
    */
   private standardCleared = false;
-  /** The aliases kept aside by `%aliases off` (see setAliases). */
-  private aliasesAside: SingleLineMacro[] = [];
   /**
    * Which set of macro names is defined now, unique across assemblies: renewed whenever a name is
    * added (removing one cannot make a line name a macro). LineEntry.namesNoMacroOf keeps it.
@@ -267,11 +145,9 @@ class Preprocessor {
   /** The first characters of the macro names (either case), for `macroNames`. */
   private initials: Initials = { names: 0, chars: new Uint8Array(128) };
   private readonly allMacros: MultiLineMacro[] = [];
-  private readonly allDefines: SingleLineMacro[] = [];
   private readonly files: string[] = [];
   private readonly includes: IncludeRecord[] = [];
   private readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[] = [];
-  private readonly checks: DeferredCheck[] = [];
   private readonly reported = new ReportedLines();
   private capture: Capture | undefined;
   private technique: Technique | undefined;
@@ -282,16 +158,11 @@ class Preprocessor {
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
   private readonly contexts = new ContextStack();
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
-  private frame: StackFrame = { ...STACK_FRAMES.flat };
-  /** `bits` as last set by a `bits`/`use16`/`use32` line, for `__BITS__`. */
-  private bits = 16;
-  /** `__SECT__`'s tokens (see `sectionDirective`), and the output lines read for them so far. */
-  private sect: readonly PPToken[] = tokenizeLine('[section .text]');
+  private frame: StackFrame = stackFrameOf('flat')!;
+  /** What `__BITS__` and `__SECT__` stand for. */
+  private readonly bitsAndSection: BitsAndSection;
   /** The `%use` packages read so far. */
   private readonly packages = new Set<string>();
-  private sectScanned = 0;
-  /** The first of `checks` that may hold output lines from `sectScanned` on. */
-  private sectCheck = 0;
   private macroDepth = 0;
   /** The argument tokens of the macro calls in progress (see MAX_ARGUMENT_TOKENS). */
   private argumentTokens = 0;
@@ -323,6 +194,11 @@ class Preprocessor {
     this.time = opts.time ?? new Date();
     this.limits = opts.limits ?? NASM_LIMITS;
     this.budget = opts.budget ?? new TimeBudget(undefined);
+    this.deferred = new DeferredIfs(sink);
+    this.bitsAndSection = new BitsAndSection(this.deferred);
+    this.singles = new SingleLineMacros(sink);
+    this.smacros = this.singles.byName;
+    this.equs = new EquConstants(this.limits.eval);
   }
 
   run(): PreprocessResult {
@@ -343,8 +219,8 @@ class Preprocessor {
     }
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
-      defines: this.allDefines, technique: this.technique, references: this.references, exhausted: this.exhausted,
-      checks: this.checks, reported: this.reported,
+      defines: this.singles.all, technique: this.technique, references: this.references, exhausted: this.exhausted,
+      checks: this.deferred.checks, reported: this.reported,
     };
   }
 
@@ -499,7 +375,7 @@ class Preprocessor {
     if (f.kind === 'file') {
       while (this.conds.length > f.condBase) {
         const c = this.conds.pop()!;
-        if (c.check !== undefined) { this.closeRun(c.check); this.endCheck(c.check); }
+        if (c.check !== undefined) { this.deferred.closeRun(c.check, this.out); this.endCheck(c.check); }
         if (!exiting) this.unterminatedIf(c, endOfFile(f), f.expansion);
       }
     } else if (exiting) {
@@ -559,7 +435,7 @@ class Preprocessor {
     if (active && entry !== undefined) this.warnOpenString(f, file, line, tokens);
     if (!active) {
       if (isConditional(directive)) {
-        // Listed first: an `%elif` handed on to the assembler lists the rest of its block (deferBlock).
+        // Listed first: an `%elif` handed on to the assembler lists the rest of its block (checkDirective).
         this.emit(f, file, line, text, [], true);
         this.conditional(f, file, line, directive, tokens, false);
         return;
@@ -577,8 +453,8 @@ class Preprocessor {
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
     if (flags !== 0) {
-      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
-      else if ((flags & Flag.Preproc) !== 0) toks = this.macroLocalsOutside(toks, file, line, f.expansion);
+      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink); flags = lineFlags(toks); }
+      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.sink);
       if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -593,7 +469,7 @@ class Preprocessor {
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(expanded, file, line) as PPToken[];
-    this.trackBits(expanded);
+    this.bitsAndSection.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
@@ -604,35 +480,11 @@ class Preprocessor {
     if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
   }
 
-  /**
-   * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%+1`, `%0`, `%00`, which a line outside any
-   * macro call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body):
-   * nasm reports each and drops it (`db %1` is then `db`, measured).
-   */
-  private macroLocalsOutside(toks: PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
-    let kept: PPToken[] | undefined;
-    for (let i = 0; i < toks.length; i++) {
-      const t = toks[i];
-      if (t.kind === 'preproc' && t.text.length > 1 && (MACRO_PARAMETER.test(t.text) || (t.text.length > 2 && t.text.startsWith('%%')))) {
-        // nasm names `%{1}` as `%1` and `%{1:2}` as `%1:2`.
-        const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
-        this.sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
-        kept ??= toks.slice(0, i);
-      } else if (t.kind === 'preproc' && t.text === '%+' && toks[i + 1]?.kind === 'number' && toks[i + 1].start === t.end) {
-        // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes).
-        const n = toks[++i];
-        this.sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
-        kept ??= toks.slice(0, i - 1);
-      } else if (kept !== undefined) follow(kept, t, toks[i - 1]);
-    }
-    return kept ?? toks;
-  }
-
   /** A directive's tokens with `%1`, `%$name` and `%[...]` rewritten, as processLine rewrites an active line's. */
   private substituted(f: Frame, tokens: PPToken[], file: string, line: number): PPToken[] {
     let toks = tokens;
     let flags = lineFlags(toks);
-    if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = this.substituteParams(f.invocation, toks, file, line, f.expansion); flags = lineFlags(toks); }
+    if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink); flags = lineFlags(toks); }
     if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
     if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     return toks;
@@ -684,7 +536,7 @@ class Preprocessor {
       this.conditional(f, file, line, d, toks, true);
       return true;
     }
-    if (this.openCheck !== undefined && this.checkForbids(f, d, here)) {
+    if (this.deferred.open !== undefined && this.checkForbids(f, d, here)) {
       list();
       return true;
     }
@@ -726,7 +578,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
-        this.undefineSingle(name.text);
+        this.singles.undefine(name.text);
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -796,7 +648,7 @@ class Preprocessor {
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         // (In a branch the assembler decides, nasm stops only when it takes it: see OpenCheck.)
-        if (d === '%fatal' && this.openCheck === undefined) this.stopped = true;
+        if (d === '%fatal' && this.deferred.open === undefined) this.stopped = true;
         return true;
       }
       case '%pragma': {
@@ -865,90 +717,34 @@ class Preprocessor {
     }
   }
 
-  /**
-   * `%line nnn[+mmm] [filename]` on line `line` of file `file` (see reported-lines.ts), as nasm
-   * 2.16.01 reads it (measured): `nnn` an integer constant in any of its forms (`12x` is 0x12, a
-   * malformed one 0, a float is none), `+mmm` written against it, and the rest of the line the
-   * name: a quoted string's contents (what follows it dropped), else the words with each run of
-   * blanks made one space. Its own errors are reported where the line was before it.
-   */
+  /** `%line` on line `line` of file `file` (see readLineDirective); its own errors are reported where the line was before it. */
   private lineDirective(f: Frame, file: string, line: number, toks: readonly Token[]): void {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     if (this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) this.warnOpenString(f, file, line, toks);
-    const integer = (t: Token | undefined): t is Token => t !== undefined && t.kind === 'number' && !isFloatText(t.text);
-    const value = (t: Token): number => {
-      const v = parseNumber(t.text);
-      return v === undefined ? 0 : Number(BigInt.asIntN(32, Number.isSafeInteger(v) ? BigInt(v) : parseNumberExact(t.text)));
-    };
-    const n = toks[1];
-    if (!integer(n)) { this.sink.error('syntax', '`%line\' expects a line number', here, f.expansion); return; }
-    let i = 2;
-    let step = 1;
-    if (toks[2]?.text === '+' && toks[2].start === n.end) {
-      const m = toks[3];
-      if (!integer(m) || m.start !== toks[2].end) { this.sink.error('syntax', '`%line\' expects a line increment', here, f.expansion); return; }
-      step = value(m);
-      i = 4;
-    }
-    let name: string | undefined;
-    if (i < toks.length) {
-      const bytes = toks[i].kind === 'string' ? decodeString(toks[i].text) : undefined;
-      if (bytes !== undefined) name = new TextDecoder().decode(bytes);
-      else {
-        name = toks[i].text;
-        for (let k = i + 1; k < toks.length; k++) name += (toks[k].start > toks[k - 1].end ? ' ' : '') + toks[k].text;
-      }
-    }
-    this.reported.add({ file, line, number: value(n), step, ...(name !== undefined ? { name } : {}) });
+    const read = readLineDirective(toks, file, line);
+    if (typeof read === 'string') this.sink.error('syntax', read, here, f.expansion);
+    else this.reported.add(read);
   }
 
   private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, recursive: boolean, here: SourceRange): void {
     const name = toks[1];
-    const fail = (msg: string): void => {
-      this.sink.error('syntax', msg, here, f.expansion);
-      // Still capture the body so its lines are not assembled.
-      this.capture = { kind: 'macro', nesting: 1, lines: [], range: here, expansion: f.expansion, frame: f };
-    };
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', '`%macro\' expects a macro name', here, f.expansion); return; }
-    let i = 2;
-    // A count in any of nasm's number forms; `2.nolist` is one number token to our lexer.
-    let nolist = false;
-    const num = (): number | undefined => {
-      const t = toks[i];
-      if (!t || t.kind !== 'number') return undefined;
-      const bare = t.text.length > 7 && t.text.slice(-7).toLowerCase() === '.nolist' ? t.text.slice(0, -7) : t.text;
-      const n = parseNumber(bare);
-      if (n === undefined) return undefined;
-      nolist ||= bare !== t.text;
-      i++;
-      return n;
-    };
-    const min = num();
-    if (min === undefined) { fail('`%macro\' expects a parameter count'); return; }
-    let max = min;
-    let greedy = false;
-    if (toks[i]?.text === '-') {
-      i++;
-      if (toks[i]?.text === '*') { i++; max = Infinity; }
-      else {
-        const m = num();
-        if (m === undefined) { fail('`%macro\' expects a parameter count after `-\''); return; }
-        max = m;
-      }
+    const header = readMacroParameters(toks);
+    if (typeof header === 'string') {
+      this.sink.error('syntax', header, here, f.expansion);
+      // Still capture the body so its lines are not assembled.
+      this.capture = { kind: 'macro', nesting: 1, lines: [], range: here, expansion: f.expansion, frame: f };
+      return;
     }
-    if (max < min) { fail('minimum parameter count exceeds maximum'); return; }
-    if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
-    const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist';
-    if (listOff) i++;
-    const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
+    const { min, max, greedy, nolist, defaults } = header;
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
     if (this.mmacros.get(key)?.some((m) => m.name === name.text && (m.min <= max || greedy) && (min <= m.max || m.greedy))) {
       this.sink.warning('macro-redef-multi', `redefining multi-line macro \`${name.text}'`, here, f.expansion);
     }
     const macro: MultiLineMacro = {
-      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive, nolist: nolist || listOff,
+      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive, nolist,
       range: lineRange(file, line, name.start, name.end), doc: f.lines ? docAbove(f.lines, line) : undefined,
     };
     this.capture = { kind: 'macro', nesting: 1, lines: macro.body, range: here, expansion: f.expansion, macro, frame: f };
@@ -1058,26 +854,19 @@ class Preprocessor {
   }
 
   /**
-   * Whether directive `d`, in a branch of the block open that the assembler decides, changes what
-   * the lines after the block see (CHECK_FORBIDDEN), or leaves or rotates a macro call or %rep
-   * begun before the block: nasm does so only in the passes that take the branch, while Ringside
-   * preprocesses every branch once, before assembling, so the lines after would depend on the
-   * assembler's choice. Then Ringside's error, and the directive does nothing (a `%macro` still
-   * takes its body, so that its lines are not read as the branch's).
+   * Whether directive `d` may not be in a branch of the block open that the assembler decides
+   * (see DeferredIfs.forbids), after reporting why: the directive then does nothing (a `%macro`
+   * still takes its body, so that its lines are not read as the branch's).
    */
   private checkForbids(f: Frame, d: string, here: SourceRange): boolean {
-    const oc = this.openCheck!;
-    let what = CHECK_FORBIDDEN.get(d);
-    if (what === undefined && (d === '%exitmacro' || d === '%exitrep' || d === '%rotate')) {
+    let begun: number | undefined;
+    if (d === '%exitmacro' || d === '%exitrep' || d === '%rotate') {
       const kind = d === '%exitrep' ? 'rep' : 'macro';
       let k = this.frames.length - 1;
       while (k >= 0 && this.frames[k].kind !== kind) k--;
-      if (k >= 0 && this.frames[k].serial <= oc.block.serial) what = d === '%rotate' ? 'rotate the arguments of a macro call begun before it' : `leave a ${d === '%exitrep' ? '%rep' : 'macro call'} begun before it`;
+      if (k >= 0) begun = this.frames[k].serial;
     }
-    if (what === undefined) return false;
-    const at = oc.first.file === here.file ? `line ${oc.first.line + 1}` : `${oc.first.file}:${oc.first.line + 1}`;
-    this.sink.error('undecidable-condition', `\`${d}' in a branch of the \`${oc.first.directive}' on ${at}, whose condition needs \`$', \`$$' or a label: `
-      + `nasm runs a branch's directives only in the passes that take it, while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot ${what}`, here, f.expansion);
+    if (!this.deferred.forbids(d, begun, here, f.expansion)) return false;
     if (MACRO_DEFINERS.has(d)) this.capture = { kind: 'macro', nesting: 1, lines: [], range: here, expansion: f.expansion, frame: f };
     return true;
   }
@@ -1089,34 +878,11 @@ class Preprocessor {
 
   /**
    * Opens a block the assembler decides at group `entry`'s `%if` or tested `%elif` (whose branches
-   * before were not taken): its branches are all preprocessed (the group stays Active), nested in
-   * the block open (see OpenCheck), if any.
+   * before were not taken): its branches are all preprocessed (the group stays Active).
    */
   private beginCheck(entry: CondEntry, first: CheckCondition): void {
-    const parent = this.openCheck;
-    const block: CheckBlock = { branches: [{ condition: first, start: first.outputLine, items: [] }], serial: this.frameSerial, end: 0 };
-    if (parent !== undefined) {
-      this.closeRun(parent);
-      parent.block.branches[parent.block.branches.length - 1].items.push(block);
-    }
     entry.state = Cond.Active;
-    entry.check = this.openCheck = { block, parent, first, runFrom: this.out.count, diagnosticsFrom: this.sink.mark() };
-  }
-
-  /**
-   * Ends the current branch's run of `oc` (OpenCheck): the diagnostics reported since (but
-   * Ringside's own limits, see UNCAPTURED) held for the branch, then its output lines as code, if
-   * any is more than listed.
-   */
-  private closeRun(oc: OpenCheck): void {
-    const items = oc.block.branches[oc.block.branches.length - 1].items;
-    for (const held of this.sink.take(oc.diagnosticsFrom, ringsideOwn)) items.push({ held });
-    const out = this.out;
-    for (let i = oc.runFrom; i < out.count; i++) {
-      if ((out.flags[i] & LineFlag.ListOnly) === 0) { items.push({ from: oc.runFrom, to: out.count, stmtFrom: 0, stmtTo: 0 }); break; }
-    }
-    oc.runFrom = out.count;
-    oc.diagnosticsFrom = this.sink.mark();
+    entry.check = this.deferred.begin(first, this.frameSerial, this.out);
   }
 
   /**
@@ -1129,27 +895,26 @@ class Preprocessor {
     const oc = top.check!;
     // After an `%else` after `%else` nothing more is read (COND_NEVER).
     if (top.state === Cond.Never) {
-      if (d === '%endif') { this.conds.pop(); f.condCount--; this.closeRun(oc); this.endCheck(oc); }
+      if (d === '%endif') { this.conds.pop(); f.condCount--; this.deferred.closeRun(oc, this.out); this.endCheck(oc); }
       return;
     }
-    this.closeRun(oc);
+    this.deferred.closeRun(oc, this.out);
     const mark = this.sink.mark();
     if (d === '%endif') {
       if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
       this.conds.pop();
       f.condCount--;
-      this.enclosingHolds(oc, mark);
+      this.deferred.enclosingHolds(oc, mark);
       this.endCheck(oc);
       return;
     }
-    const branches = oc.block.branches;
     if (top.sawElse) {
       this.sink.warning('syntax', `\`${d === '%else' ? d : '%elif'}' after \`%else', ignoring content`, here, f.expansion);
       top.state = Cond.Never;
     } else if (d === '%else') {
       if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
       top.sawElse = true;
-      branches.push({ condition: undefined, start: this.out.count - 1, items: [] });
+      this.deferred.branch(oc, undefined, this.out);
     } else {
       const kind = d.slice(5);
       const expression = kind === '' || kind === 'n';
@@ -1160,34 +925,16 @@ class Preprocessor {
         const test = this.testCondition(f, file, line, d, kind, substituted);
         tokens = [{ kind: 'number', text: test === Test.True ? '1' : '0', start: toks[0].start, end: toks[toks.length - 1].end }];
       }
-      branches.push({ condition: this.checkCondition(f, file, line, d, expression && kind === 'n', tokens), start: this.out.count - 1, items: [] });
+      this.deferred.branch(oc, this.checkCondition(f, file, line, d, expression && kind === 'n', tokens), this.out);
     }
-    this.enclosingHolds(oc, mark);
-    oc.runFrom = this.out.count;
-    oc.diagnosticsFrom = this.sink.mark();
-  }
-
-  /** The diagnostics since `mark` go to the block `oc` is nested in, if any (see checkDirective). */
-  private enclosingHolds(oc: OpenCheck, mark: number): void {
-    if (oc.parent === undefined) return;
-    const items = oc.parent.block.branches[oc.parent.block.branches.length - 1].items;
-    for (const held of this.sink.take(mark, ringsideOwn)) items.push({ held });
+    this.deferred.enclosingHolds(oc, mark);
+    this.deferred.resume(oc, this.out);
   }
 
   /** `oc`'s `%endif` (or its file's end) was read: it joins its enclosing block, or goes to the assembler. */
   private endCheck(oc: OpenCheck): void {
-    oc.block.end = this.out.count;
-    this.openCheck = oc.parent;
-    if (oc.parent !== undefined) {
-      oc.parent.runFrom = this.out.count;
-      oc.parent.diagnosticsFrom = this.sink.mark();
-      return;
-    }
-    const check: DeferredCheck = {
-      ...oc.block, startLine: oc.first.outputLine, outputLine: this.out.count, hasCode: codeOf(oc.block).next().done !== true, statement: 0, endStatement: 0,
-    };
-    this.checks.push(check);
-    for (const run of codeOf(check)) this.codeRuns.push(run);
+    const check = this.deferred.end(oc, this.out);
+    if (check === undefined) return;
     // The conditions' names are uses of the labels and constants they name (find references, rename);
     // a `.local` name's full name depends on the label above, which the parser knows, not this.
     for (const c of conditionsOf(check)) {
@@ -1222,13 +969,13 @@ class Preprocessor {
           if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
           this.refer(t.text, t, file, line);
           // An alias is defined when what it stands for is (measured).
-          if (this.lookupSingle(this.aliasTarget(t.text)) !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
+          if (this.singles.lookup(this.singles.aliasTarget(t.text)) !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
         }
         break;
       }
       case 'defalias': {
         if (rest.some((t) => t.kind !== 'ident')) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
-        result = rest.some((t) => this.lookupSingle(t.text)?.at(-1)?.alias === true);
+        result = rest.some((t) => this.singles.lookup(t.text)?.at(-1)?.alias === true);
         break;
       }
       case 'ctx': {
@@ -1243,31 +990,16 @@ class Preprocessor {
         // definition spells it, `%imacro` or not (measured).
         const t = rest[0];
         if (t === undefined || t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'a macro name');
-        const count = (x: PPToken | undefined): number | undefined => (x?.kind === 'number' ? parseNumber(x.text) : undefined);
-        let min = 0, max = Infinity, plus = false;
-        let i = 1;
-        const first = count(rest[i]);
-        if (first !== undefined) {
-          min = max = first; i++;
-          if (rest[i]?.text === '-') { i++; if (rest[i]?.text === '*') { max = Infinity; i++; } else { max = count(rest[i]) ?? max; i++; } }
-        }
-        if (rest[i]?.text === '+') plus = true;
         const lower = t.text.toLowerCase();
         const named = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
           .filter((m) => m.name === t.text);
-        result = named.some((m) => (m.min <= max || plus) && (min <= m.max || m.greedy));
+        result = takesRange(named, rest);
         break;
       }
       case 'idn': case 'idni': {
-        const e = this.expandSingle(rest as PPToken[], file, line);
-        const comma = e.findIndex((t) => t.text === ',');
-        if (comma < 0) return this.testFailed(f, file, line, d, toks, 'two comma-separated arguments');
-        // nasm compares strings by their contents (`'ab'` is `"ab"`), and two empty sides differ.
-        const side = (ts: readonly PPToken[]): string => ts.map((t) => (t.kind === 'string' ? `"${quoteFree(t.text)}` : t.text)).join(' ');
-        let a = side(e.slice(0, comma));
-        let b = side(e.slice(comma + 1));
-        if (k === 'idni') { a = a.toLowerCase(); b = b.toLowerCase(); }
-        result = a !== '' && a === b;
+        const same = identical(this.expandSingle(rest as PPToken[], file, line), k === 'idni');
+        if (same === undefined) return this.testFailed(f, file, line, d, toks, 'two comma-separated arguments');
+        result = same;
         break;
       }
       case 'num': case 'str': case 'id': case 'token': case 'empty': {
@@ -1302,7 +1034,7 @@ class Preprocessor {
   private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[]): Test {
     const parsed = this.parseExpression(rest, file, line, f, d);
     if (parsed === undefined) return Test.Unread;
-    if (this.assemblerTerm(parsed.expr) === undefined) {
+    if (assemblerTerm(parsed.expr, this.constant) === undefined) {
       const v = this.evaluateParsed(parsed.expr, file, line, f, d);
       if (v === 'unread') return Test.Unread;
       if (v === 'non-constant') return Test.Failed;
@@ -1312,17 +1044,6 @@ class Preprocessor {
     if (f.exited === true) return Test.False;
     this.assemblerCondition = parsed.tokens;
     return Test.Deferred;
-  }
-
-  /** The first `$`, `$$`, or name that is no preprocessor constant (see equConstant) in `e`. */
-  private assemblerTerm(e: Expr): Expr | undefined {
-    switch (e.k) {
-      case 'num': return undefined;
-      case 'here': case 'base': return e;
-      case 'sym': return this.equConstant(e.name, 0) === undefined ? e : undefined;
-      case 'un': return this.assemblerTerm(e.a);
-      case 'bin': return this.assemblerTerm(e.a) ?? this.assemblerTerm(e.b);
-    }
   }
 
   /** Evaluates a preprocessor expression (%if, %assign, %rep, %rotate); undefined after reporting an error. */
@@ -1341,85 +1062,22 @@ class Preprocessor {
   private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): { expr: Expr; tokens: readonly PPToken[] } | undefined {
     const e = this.expandSingle(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
-    if (e.length === 0) {
-      // nasm's messages (measured; `%rotate`'s names no directive).
-      const message = d === '%rep' ? "`%rep' expects a repeat count" : d === '%rotate' ? "`' missing rotate count" : 'expression syntax error';
-      this.sink.error('syntax', message, whole, f.expansion);
-      return undefined;
-    }
-    const { expr, error, warning, trailing } = parseWhole(e, this.limits.eval, true);
-    if (warning) this.sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), f.expansion);
-    if (trailing) this.sink.warning('trailing', trailing.message, lineRange(file, line, trailing.start, trailing.end), f.expansion);
-    if (expr === undefined) {
-      this.sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), f.expansion);
-      return undefined;
-    }
-    return { expr, tokens: e };
+    const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
+    return expr === undefined ? undefined : { expr, tokens: e };
   }
 
-  /**
-   * Evaluates a parsed preprocessor expression (see parseExpression); after reporting an error,
-   * 'unread' where nasm's evaluator fails (an unknown name, a division by zero) and 'non-constant'
-   * for a value that is no number.
-   */
+  /** Evaluates a parsed preprocessor expression (see evaluateExpression). */
   private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
-    let failed = false;
-    const ctx: EvalContext = {
-      symbol: (name: string, node: Expr) => {
-        const known = this.equConstant(name, 0);
-        if (known !== undefined) return known;
-        failed = true;
-        this.sink.error('non-constant', `symbol \`${name}' is not a constant the preprocessor knows (in \`${d}')`, lineRange(file, line, node.start, node.end), f.expansion);
-        return undefined;
-      },
-      here: () => undefined,
-      base: () => undefined,
-      error: (message: string, node: Expr) => {
-        failed = true;
-        this.sink.error('expression', message, lineRange(file, line, node.start, node.end), f.expansion);
-      },
-    };
-    const v = evaluate(expr, ctx);
-    if (failed) return 'unread';
-    // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
-    if (v.v === undefined) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return 'non-constant'; }
-    return v;
+    return evaluateExpression(expr, d, this.constant, this.sink, file, line, f.expansion);
   }
 
-  /**
-   * The value of `NAME equ <number expression>` on a line already passed on: nasm assembles each
-   * line as it preprocesses it, so `%if` and `%assign` see the constants defined above them
-   * (`SECTORS equ 20` / `%if SECTORS > 127`), from an included file, a macro or a %rep too
-   * (measured with nasm 2.16.01). Lines are indexed on the first such lookup only; a value that
-   * needs a label or `$` is unknown, as in nasm's first pass.
-   */
-  private equConstant(name: string, depth: number): Value | undefined {
-    const out = this.out;
-    // A block the assembler decides is read to its end first (see codeAt below).
-    const open = this.outermostCheck();
-    const end = open !== undefined ? open.first.outputLine : out.count;
-    for (; this.equScanned < end; this.equScanned++) {
-      const i = this.equScanned;
-      if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
-      const toks = out.tokensOf(i);
-      const at = toks[1]?.text === ':' ? 2 : 1;
-      const word = toks[at];
-      if (toks[0]?.kind !== 'ident' || word?.kind !== 'ident' || word.text.toLowerCase() !== 'equ' || this.equs.has(toks[0].text)) continue;
-      // One in a branch of a block handed on to the assembler is its to know (see deferBlock).
-      if (this.codeRuns.length > 0 && codeAt(this.codeRuns, i) !== undefined) continue;
-      this.equs.set(toks[0].text, toks.slice(at + 1));
-    }
-    const body = this.equs.get(name);
-    if (body === undefined || body.length === 0 || depth > 32) return undefined;
-    const { expr } = parseWhole(body, this.limits.eval);
-    if (expr === undefined) return undefined;
-    let ok = true;
-    const v = evaluate(expr, {
-      symbol: (other: string) => { const o = this.equConstant(other, depth + 1); if (o === undefined) ok = false; return o; },
-      here: () => { ok = false; return undefined; }, base: () => { ok = false; return undefined; }, error: () => { ok = false; },
-    });
-    return ok && v.v !== undefined && v.sec < 0 ? v : undefined;
-  }
+  /** The value of `NAME equ ...` on a line already passed on (see EquConstants), if it is a number the preprocessor knows. */
+  private readonly constant = (name: string): Value | undefined => {
+    // A block the assembler decides is read to its end first (see DeferredIfs.handedOn).
+    const open = this.deferred.outermost();
+    this.equs.readTo(this.out, open !== undefined ? open.first.outputLine : this.out.count, this.deferred);
+    return this.equs.value(name);
+  };
 
   /** `%assign NAME expr` (and `%iassign` when `d` says so): NAME becomes the expression's value. */
   private assign(f: Frame, file: string, line: number, d: string, name: PPToken, expr: readonly PPToken[]): void {
@@ -1513,9 +1171,9 @@ class Preprocessor {
   private stackSize(f: Frame, file: string, line: number, toks: readonly PPToken[]): void {
     const word = toks[1];
     if (word === undefined) { this.sink.error('syntax', "`%stacksize' missing size parameter", lineRange(file, line, toks[0].start, toks[0].end), f.expansion); return; }
-    const frame = STACK_FRAMES[word.text.toLowerCase()];
+    const frame = stackFrameOf(word.text);
     if (frame === undefined) { this.sink.error('syntax', "`%stacksize' invalid size type", lineRange(file, line, word.start, word.end), f.expansion); return; }
-    this.frame = { ...frame };
+    this.frame = frame;
   }
 
   /**
@@ -1526,96 +1184,29 @@ class Preprocessor {
    */
   private frameVariables(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[]): void {
     const frame = this.frame;
-    const fail = (message: string, at: PPToken): void => this.sink.error('syntax', message, lineRange(file, line, at.start, at.end), f.expansion);
-    // name : size , name : size ... (a `%local` list may end `= NAME`, which nasm ignores as TASM's)
-    for (let i = 1; ; i += 4) {
-      const name = toks[i];
-      if (name === undefined || name.kind !== 'ident') { fail(`\`${d}' missing argument parameter`, name ?? toks[i - 1]); return; }
-      if (toks[i + 1]?.text !== ':') { fail(`syntax error processing \`${d}' directive`, name); return; }
-      const size = toks[i + 2];
-      if (size === undefined) { fail(`\`${d}' missing size type parameter`, toks[i + 1]); return; }
-      const bytes = FRAME_SIZES[size.text.toLowerCase()];
-      if (bytes === undefined) { fail(`invalid size type for \`${d}' missing directive`, size); return; }
-      const slot = Math.ceil(bytes / frame.slot) * frame.slot;
-      const at = (sign: '+' | '-', offset: number): PPToken[] => [
-        { kind: 'op', text: '(', start: name.start, end: name.end, at: NOWHERE },
-        { kind: 'ident', text: frame.pointer, start: name.start, end: name.end, at: NOWHERE },
-        { kind: 'op', text: sign, start: name.start, end: name.end, at: NOWHERE },
-        { kind: 'number', text: String(offset), start: name.start, end: name.end, at: NOWHERE },
-        { kind: 'op', text: ')', start: name.start, end: name.end, at: NOWHERE },
-      ];
+    const { variables, error } = readFrameVariables(toks, d, frame.slot);
+    for (const { name, slot } of variables) {
       const range = lineRange(file, line, name.start, name.end);
       if (d === '%arg') {
-        this.defineSingle(name.text, undefined, at('+', frame.argOffset), range, false, f.expansion);
+        this.defineSingle(name.text, undefined, frameAddress(frame, '+', frame.argOffset, name), range, false, f.expansion);
         frame.argOffset += slot;
       } else {
         frame.localOffset += slot;
-        this.defineSingle(name.text, undefined, at('-', frame.localOffset), range, false, f.expansion);
+        this.defineSingle(name.text, undefined, frameAddress(frame, '-', frame.localOffset, name), range, false, f.expansion);
         // nasm: `%assign %$localsize %$localsize+SIZE`, for `enter %$localsize, 0`.
         const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: name.start, end: name.end };
         const [target, ...expr] = this.substituteContext([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
         if (target.kind === 'ident') this.assign(f, file, line, '%assign', target, expr);
       }
-      if (toks[i + 3]?.text !== ',') return;
     }
+    if (error !== undefined) this.sink.error('syntax', error.message, lineRange(file, line, error.at.start, error.at.end), f.expansion);
   }
 
   // ---- single-line macros ----
 
+  /** Defines single-line macro `name` (see SingleLineMacros.define); a new name renews `macroNames`. */
   private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false): void {
-    if (!alias) name = this.aliasTarget(name);
-    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}) };
-    const key = name.toLowerCase();
-    const list = this.smacros.get(key);
-    this.allDefines.push(m);
-    if (list === undefined) {
-      this.smacros.set(key, [m]);
-      this.macroNames = newMacroNames();
-      return;
-    }
-    // As nasm 2.16's define_smacro: the definition a new one replaces is the newest of the same
-    // name (told apart by case only when both are case-sensitive) taking the same count of
-    // parameters or none (any, for a definition without). If that one differs in case-sensitivity
-    // or in having parameters, nasm warns and keeps both, the new one shadowing the other (for
-    // parameters, an error unless -w-pp-macro-def-param-single).
-    const n = params?.length ?? 0;
-    let k = list.length - 1;
-    for (; k >= 0; k--) {
-      const o = list[k];
-      const same = o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name;
-      if (same && (n === 0 || o.params === undefined || o.params.length === n)) break;
-    }
-    if (k < 0) { list.push(m); return; }
-    const o = list[k];
-    if ((o.caseInsensitive === true) !== caseInsensitive) {
-      const sense = (insensitive: boolean): string => (insensitive ? 'insensitive' : 'sensitive');
-      this.sink.warning('macro-def-case-single', `case ${sense(caseInsensitive)} definition of macro \`${name}' will shadow ${sense(o.caseInsensitive === true)} macro \`${o.name}'`, range, expansion);
-      list.push(m);
-    } else if ((o.params === undefined) !== (params === undefined)) {
-      this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
-      list.push(m);
-    } else list[k] = m;
-  }
-
-  /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */
-  private undefineSingle(name: string, alias = false): void {
-    if (!alias) name = this.aliasTarget(name);
-    const key = name.toLowerCase();
-    const list = this.smacros.get(key);
-    if (list === undefined) return;
-    const kept = list.filter((m) => m.caseInsensitive !== true && m.name !== name);
-    if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
-  }
-
-  /** The name `name` stands for through its aliases (nasm's define and undef go through them, measured). */
-  private aliasTarget(name: string): string {
-    for (let depth = 0; depth < 32; depth++) {
-      const defs = this.lookupSingle(name);
-      const last = defs?.[defs.length - 1];
-      if (last?.alias !== true) break;
-      name = last.body[0].text;
-    }
-    return name;
+    if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias)) this.macroNames = newMacroNames();
   }
 
   /**
@@ -1639,49 +1230,22 @@ class Preprocessor {
     }
     const name = toks[1];
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
-    if (d === '%undefalias') {
-      const key = name.text.toLowerCase();
-      const list = this.smacros.get(key);
-      const kept = list?.filter((m) => !(m.alias === true && (m.caseInsensitive === true || m.name === name.text)));
-      if (list !== undefined && kept!.length === 0) this.smacros.delete(key); else if (kept !== undefined) this.smacros.set(key, kept);
-      return;
-    }
+    if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
     if (!target || target.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier to alias`, here, f.expansion); return; }
-    this.undefineSingle(name.text, true);
+    this.singles.undefine(name.text, true);
     this.defineSingle(name.text, undefined, [{ ...target, at: NOWHERE, gap: false }], here, d === '%idefalias', f.expansion, true);
   }
 
-  /** `%aliases on|off`: the aliases are kept aside while off, so that expansion does not see them. */
+  /** `%aliases on|off` (see SingleLineMacros.setAliases). */
   private setAliases(on: boolean): void {
-    if (on) {
-      if (this.aliasesAside.length === 0) return;
-      for (const m of this.aliasesAside) this.defineSingle(m.name, undefined, m.body, m.range, m.caseInsensitive === true, undefined, true);
-      this.aliasesAside = [];
-      return;
-    }
-    for (const [key, list] of [...this.smacros]) {
-      const kept = list.filter((m) => m.alias !== true);
-      if (kept.length === list.length) continue;
-      this.aliasesAside.push(...list.filter((m) => m.alias === true));
-      if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
-    }
+    if (this.singles.setAliases(on)) this.macroNames = newMacroNames();
   }
 
   /** A use of macro or define `name` by token `t` on line `line` of `file`, where `t` is written. */
   private refer(name: string, t: PPToken, file: string, line: number): void {
     const w = writtenAt(t, file, line);
     this.references.push(isPieces(w) ? { name, range: w[0] ?? t.src ?? lineRange(file, line, t.start, t.end), pieces: w } : { name, range: w });
-  }
-
-  /** The definitions `name` calls, oldest first: `%idefine`s in any case, `%define`s of `name` itself. */
-  private lookupSingle(name: string): SingleLineMacro[] | undefined {
-    const list = this.smacros.get(name.toLowerCase());
-    if (list === undefined) return undefined;
-    // The list holds `%define`s of the name in other cases too, which do not match.
-    if (list.every((m) => m.caseInsensitive === true || m.name === name)) return list;
-    const named = list.filter((m) => m.caseInsensitive === true || m.name === name);
-    return named.length > 0 ? named : undefined;
   }
 
   /**
@@ -1752,7 +1316,7 @@ class Preprocessor {
   /** Whether `t` is a name a single-line macro or a standard macro may stand for. */
   private mayExpand(t: PPToken): boolean {
     if (t.kind !== 'ident') return false;
-    return this.lookupSingle(t.text) !== undefined || (t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f);
+    return this.singles.lookup(t.text) !== undefined || (t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f);
   }
 
   /**
@@ -1771,7 +1335,7 @@ class Preprocessor {
     const top = rest.length - 1;
     const t = rest[top];
     if (t.kind !== 'ident') return -1;
-    const defs = this.lookupSingle(t.text);
+    const defs = this.singles.lookup(t.text);
     if (defs === undefined) {
       const b = t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
       if (b === undefined) return -1;
@@ -1881,7 +1445,7 @@ class Preprocessor {
    * The standard macros nasm 2.16 defines for every line (manual §5.1): `__LINE__` (the line of a
    * macro body, inside macros), `__FILE__` (as nasm would have opened it, run from the main file's
    * directory), both as a `%line` renumbered the line (see reported-lines.ts), `__BITS__`, `__PASS__` (2: the pass whose output counts), `__SECT__` (see
-   * `sectionDirective`), the version, the output format and the assembly's date and time (see
+   * `BitsAndSection.section`), the version, the output format and the assembly's date and time (see
    * `versionOrTime`). Each also spelt `__?X?__`.
    */
   private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
@@ -1893,18 +1457,18 @@ class Preprocessor {
     }
     // `__X__` is nasm's alias of `__?X?__`, which a `%define` may have made (masm's `segment`
     // defines `__?SECT?__`): measured, `%define __?LINE?__ 99` makes `__LINE__` 99.
-    if (t.text.charCodeAt(2) !== 0x3f && this.lookupSingle(`__?${name}?__`) !== undefined && isStandardName(name, this.time)) return { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
+    if (t.text.charCodeAt(2) !== 0x3f && this.singles.lookup(`__?${name}?__`) !== undefined && isStandardName(name, this.time)) return { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
     const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
       case 'BITS':
-        if (this.bitsUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsUnknownAfter, 'sets `bits\'');
-        return token('number', String(this.bits));
+        if (this.bitsAndSection.bitsUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsAndSection.bitsUnknownAfter, 'sets `bits\'');
+        return token('number', String(this.bitsAndSection.bits));
       case 'PASS': return token('number', '2');
       case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? relativeTo(dirName(this.opts.file), file))));
       case 'SECT': {
-        const sect = this.sectionDirective();
-        if (this.sectUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.sectUnknownAfter, 'holds a `section\' line');
+        const sect = this.bitsAndSection.section(this.out);
+        if (this.bitsAndSection.sectUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsAndSection.sectUnknownAfter, 'holds a `section\' line');
         return sect.map((x, k) => ({ kind: x.kind, text: x.text, start: t.start, end: t.end, src: t.src, at: NOWHERE, gap: spaced(sect[k - 1], x) }));
       }
       case 'OUTPUT_FORMAT': return token('ident', 'bin');
@@ -1918,77 +1482,7 @@ class Preprocessor {
 
   /** Ringside's error for `__BITS__` or `__SECT__` (`t`) after a block the assembler decides, one of whose branches `what`. */
   private dependsOnBranch(t: PPToken, file: string, line: number, c: CheckCondition, what: string): void {
-    const at = c.file === file ? `line ${c.line + 1}` : `${c.file}:${c.line + 1}`;
-    this.sink.error('undecidable-condition', `\`${t.text}' depends on the branch the assembler takes of the \`${c.directive}' on ${at}, whose condition needs \`$', \`$$' or a label `
-      + `(a branch ${what}): Ringside expands it before assembling`, t.src ?? lineRange(file, line, t.start, t.end), this.frames[this.frames.length - 1]?.expansion);
-  }
-
-  /** The outermost block open that the assembler decides. */
-  private outermostCheck(): OpenCheck | undefined {
-    let oc = this.openCheck;
-    while (oc?.parent !== undefined) oc = oc.parent;
-    return oc;
-  }
-
-  /**
-   * What `__SECT__` stands for: the primitive form of the last `section`, `segment` or `absolute`
-   * directive written without brackets (in nasm those are standard macros that define `__SECT__`
-   * as `[section ARGS]`, the word in lower case, and then expand it; the bracketed forms leave it
-   * alone), `[section .text]` before any. Found from the lines emitted so far, read once each. One
-   * in a block the assembler decides leaves it to the branch taken (`sectUnknownAfter`).
-   */
-  private sectionDirective(): readonly PPToken[] {
-    const out = this.out;
-    const open = this.outermostCheck();
-    const end = open !== undefined ? open.first.outputLine : out.count;
-    for (; this.sectScanned < end; this.sectScanned++) {
-      const i = this.sectScanned;
-      const sect = this.sectionAt(i);
-      if (sect === undefined) continue;
-      while (this.sectCheck < this.checks.length && this.checks[this.sectCheck].outputLine <= i) this.sectCheck++;
-      const c = this.checks[this.sectCheck];
-      if (c !== undefined && c.startLine <= i) this.sectUnknownAfter = c.branches[0].condition;
-      else { this.sect = sect; this.sectUnknownAfter = undefined; }
-    }
-    if (open !== undefined && this.sectUnknownAfter === undefined) {
-      for (let i = end; i < out.count; i++) if (this.sectionAt(i) !== undefined) return (this.sectUnknownAfter = open.first, this.sect);
-    }
-    return this.sect;
-  }
-
-  /** `__SECT__` as output line `i` sets it, if it is a `section`, `segment` or `absolute` line (see sectionDirective). */
-  private sectionAt(i: number): readonly PPToken[] | undefined {
-    const out = this.out;
-    // Any line counts, an included file's or a macro's too (fixture sect-nested).
-    if ((out.flags[i] & LineFlag.ListOnly) !== 0) return undefined;
-    const toks = out.tokensOf(i);
-    const first = toks[0];
-    if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) return undefined;
-    const word = first.text.toLowerCase();
-    if (word !== 'section' && word !== 'segment' && word !== 'absolute') return undefined;
-    if (toks.length < 2) return undefined;
-    // nasm's `%define __?SECT?__ [section %1]`: blanks between the word and the arguments only.
-    const open: PPToken = { kind: 'op', text: '[', start: 0, end: 0, gap: false };
-    const close: PPToken = { kind: 'op', text: ']', start: 0, end: 0, gap: false };
-    return [open, { ...first, text: word, gap: false }, gapped(toks[1], true), ...toks.slice(2), close];
-  }
-
-  /** Notes `bits N` / `[bits N]` / `use16` / `use32` for `__BITS__` (nasm defines `bits` as a macro that sets it). */
-  private trackBits(toks: readonly PPToken[]): void {
-    let i = toks[0]?.text === '[' ? 1 : 0;
-    const t = toks[i];
-    if (t === undefined || t.kind !== 'ident' || t.text.length < 4 || t.text.length > 5) return;
-    const w = t.text.toLowerCase();
-    let n = w === 'use16' ? 16 : w === 'use32' ? 32 : NaN;
-    if (w === 'bits') {
-      i++;
-      n = toks[i]?.kind === 'number' ? Number(toks[i].text) : NaN;
-    }
-    if (n !== 16 && n !== 32 && n !== 64) return;
-    // In a block the assembler decides, the branch taken sets it (see bitsUnknownAfter).
-    if (this.openCheck !== undefined) { this.bitsUnknownAfter = this.openCheck.first; return; }
-    this.bits = n;
-    this.bitsUnknownAfter = undefined;
+    this.deferred.dependsOnBranch(t, file, c, what, t.src ?? lineRange(file, line, t.start, t.end), this.frames[this.frames.length - 1]?.expansion);
   }
 
   // ---- contexts (manual §4.7) ----
@@ -2064,7 +1558,6 @@ class Preprocessor {
     const caseInsensitive = d.startsWith('%i');
     const op = caseInsensitive ? `%${d.slice(2)}` : d;
     const range = lineRange(file, line, name.start, name.end);
-    const at = (t: PPToken): PPToken => ({ kind: t.kind, text: t.text, start: name.start, end: name.end });
     if (op === '%defstr') {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
@@ -2073,45 +1566,10 @@ class Preprocessor {
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
-    const args = this.expandSingle(toks.slice(2), file, line);
-    const strings: Uint8Array[] = [];
-    const numbers: number[] = [];
-    for (const t of args) {
-      if (t.kind === 'string') { const b = decodeString(t.text); if (b) strings.push(b); }
-      else if (t.kind === 'number' || (t.kind === 'op' && t.text === '-')) numbers.push(t.kind === 'op' ? NaN : Number(t.text));
-      else if (!(t.kind === 'op' && t.text === ',')) { this.sink.error('syntax', `\`${d}': expects strings${op === '%substr' ? ' and numbers' : ''}, found \`${t.text}'`, here, f.expansion); return; }
-    }
-    // (nasm's words differ by directive: measured with nasm 2.16.01.)
-    if (strings.length === 0) { this.sink.error('syntax', op === '%substr' ? '`%substr\' requires a string as parameter' : `\`${d}' requires string as second parameter`, here, f.expansion); return; }
-    if (op === '%strlen') { this.defineSingle(name.text, undefined, [at({ kind: 'number', text: String(strings[0].length), start: 0, end: 0 })], range, caseInsensitive, f.expansion); return; }
-    if (op === '%deftok') {
-      const tokens = tokenizeLine(new TextDecoder().decode(strings[0]));
-      // nasm reads the string as a line, and warns of an unterminated string in it.
-      const open = openString(tokens);
-      if (open !== undefined) this.sink.warning('open-string', open.message, here, f.expansion);
-      // The tokens take the name's columns; their blanks are the string's.
-      const body = tokens.filter((t) => t.kind !== 'comment').map((t, k, all) => ({ ...at(t), gap: k > 0 && all[k - 1].end < t.start }));
-      this.defineSingle(name.text, undefined, body, range, caseInsensitive, f.expansion);
-      return;
-    }
-    if (op === '%strcat') {
-      const all = new Uint8Array(strings.reduce((n, b) => n + b.length, 0));
-      let k = 0;
-      for (const b of strings) { all.set(b, k); k += b.length; }
-      this.defineSingle(name.text, undefined, [at({ kind: 'string', text: quoteBytes(all), start: 0, end: 0 })], range, caseInsensitive, f.expansion);
-      return;
-    }
-    // %substr NAME string, start[, length]: 1-based start (measured with nasm 2.16: a start below
-    // 1 is taken as 1), a negative length counts back from the end (-1: to the end).
-    const nums = signedNumbers(args);
-    if (nums.length === 0) { this.sink.error('syntax', `\`${d}' requires a starting index`, here, f.expansion); return; }
-    const str = strings[0];
-    const len = str.length;
-    const from = Math.max(0, (nums[0] ?? 1) - 1);
-    const countArg = nums[1] ?? 1;
-    const count = countArg < 0 ? len - from + countArg + 1 : countArg;
-    const sub = from < 0 || from >= len || count <= 0 ? new Uint8Array(0) : str.subarray(from, Math.min(len, from + count));
-    this.defineSingle(name.text, undefined, [at({ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: 0, end: 0 })], range, caseInsensitive, f.expansion);
+    const made = stringMacro(d, op, this.expandSingle(toks.slice(2), file, line), name);
+    if ('error' in made) { this.sink.error('syntax', made.error, here, f.expansion); return; }
+    if (made.openString !== undefined) this.sink.warning('open-string', made.openString, here, f.expansion);
+    this.defineSingle(name.text, undefined, made.body, range, caseInsensitive, f.expansion);
   }
 
   /**
@@ -2175,42 +1633,11 @@ class Preprocessor {
     if (m && this.inProgress.size > 0) m = m.filter((d) => d.recursive === true || !this.inProgress.has(d));
     if (!m || m.length === 0) return false;
     const nameTok = toks[at];
-    const argsAll = splitArguments(toks, at + 1, Infinity,
-      (t) => this.sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), f.expansion));
-    let count = argsAll.length;
-    let def = findMacroTaking(m, count);
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
     this.refer(m[0].name, nameTok, file, line);
-    // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
-    // 2.15, and warns (-w+pp-macro-params-legacy; preproc.c is_mmacro, measured).
-    let dropComma = false;
-    const last = toks[toks.length - 1];
-    if (count > 1 && last.kind === 'op' && last.text === ',') {
-      const raw = count;
-      if (def === undefined) {
-        def = findMacroTaking(m, raw - 1);
-        if (def !== undefined) this.sink.warning('macro-args', `improperly calling multi-line macro \`${def.name}' with ${raw} parameters`, callSite, f.expansion);
-      } else this.sink.warning('macro-args', `dropping trailing empty parameter in call to multi-line macro \`${def.name}'`, callSite, f.expansion);
-      if (def !== undefined) {
-        // A greedy last parameter keeps its arguments but not the comma; otherwise the empty argument goes.
-        if (def.greedy && raw > def.max) dropComma = true;
-        else { argsAll.pop(); count--; }
-      }
-    }
-    if (!def) {
-      // nasm 2.16 warns (-w+pp-macro-params-multi) and assembles the line as written: `name:`
-      // is then a label, and `name 1` an error of the parser.
-      const ranges = m.map((d) => (d.max === Infinity ? `${d.min}+` : d.min === d.max ? `${d.min}` : `${d.min}-${d.max}`)).join(' or ');
-      this.sink.warning('macro-args', `multi-line macro \`${nameTok.text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, f.expansion);
-      return false;
-    }
-    const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1) : argsAll;
-    if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
-    const given = args.length;
-    for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {
-      const dflt = def.defaults[k - def.min];
-      if (dflt) args.push(dflt as PPToken[]);
-    }
+    const call = matchCall(m, toks, at, file, line, callSite, f.expansion, this.sink);
+    if (call === undefined) return false;
+    const { def, args, given } = call;
     const weight = argumentWeight(args);
     if (this.macroDepth >= Math.min(this.limits.macroLevels, this.limits.mmacros) || this.argumentTokens + weight > MAX_ARGUMENT_TOKENS) {
       // Reported at the outermost call, as nasm does.
@@ -2261,217 +1688,18 @@ class Preprocessor {
     const lower = this.mmacros.get(t.text.toLowerCase());
     return lower?.some((m) => m.caseInsensitive) ? lower.filter((m) => m.caseInsensitive) : undefined;
   }
-
-  /**
-   * `%{a:b}`: parameters a to b separated by commas, backwards when a > b, negative ones counted
-   * from the last (nasm 2.16, manual §4.3.4); both must be within %0, else nasm's error and nothing.
-   */
-  private parameterRange(inv: MacroInvocation, text: string, range: SourceRange, expansion: readonly SourceRange[], gap: boolean): PPToken[] {
-    const [a, b] = text.slice(2, -1).split(':').map(Number);
-    const n = inv.count;
-    if (a === 0 || b === 0 || Math.abs(a) > n || Math.abs(b) > n) {
-      this.sink.error('macro-args', `\`${text}': macro parameters out of range`, range, expansion);
-      return [];
-    }
-    const from = a < 0 ? a + n + 1 : a, to = b < 0 ? b + n + 1 : b;
-    const out: PPToken[] = [];
-    for (let i = from; ; i += from <= to ? 1 : -1) {
-      const arg = macroArgument(inv, i) ?? [];
-      arg.forEach((t, q) => out.push({ ...t, start: range.start.col, end: range.end.col, gap: q > 0 ? spaced(arg[q - 1], t) : out.length === 0 && gap }));
-      if (i === to) break;
-      out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: out.length === 0 && gap });
-    }
-    return out;
-  }
-
-  /** Replaces `%n`, `%0`, `%00`, `%?`, `%??`, `%{n}`, `%{a:b}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
-  private substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[]): PPToken[] {
-    const out: PPToken[] = [];
-    let prevEnd = -1;
-    let prevSubst = false;
-    for (let ti = 0; ti < toks.length; ti++) {
-      const t = toks[ti];
-      let repl: PPToken[] | undefined;
-      if (t.kind === 'preproc') {
-        const s = t.text;
-        // The blanks before the parameter go before what replaces it; those inside an argument stay.
-        const gap = spaced(toks[ti - 1], t);
-        let n: number | undefined;
-        // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
-        // `%+n` arrives as the `%+` token touching a number.
-        // In braces too: nasm 2.16 reads `%{-1}` as `%-1`, not as the last parameter.
-        const next = toks[ti + 1];
-        const ccPlus = s === '%+' && next !== undefined && next.kind === 'number' && next.start === t.end;
-        const braced = /^%\{[+-]\d+\}$/.test(s);
-        if (ccPlus || braced || /^%-\d+$/.test(s)) {
-          const invert = ccPlus ? false : braced ? s[2] === '-' : true;
-          const arg = macroArgument(inv, ccPlus ? Number(next.text) : Number(s.slice(braced ? 3 : 2, braced ? -1 : undefined)));
-          const cc = arg?.length === 1 ? arg[0].text.toLowerCase() : '';
-          const end = ccPlus ? next.end : t.end;
-          if (ccPlus) ti++;
-          const written = braced ? `%${s.slice(2, -1)}` : `${s}${ccPlus ? next.text : ''}`;
-          if (!CONDITION_CODES.has(cc)) this.sink.error('macro-args', `macro parameter \`${written}' is not a condition code`, lineRange(file, line, t.start, end), expansion);
-          else repl = [{ ...arg![0], kind: 'ident', text: invert ? invertCondition(cc) : cc, start: t.start, end, gap }];
-          repl ??= [];
-        } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
-        else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE, gap }];
-        else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
-        else if (/^%\{\d+\}$/.test(s)) n = Number(s.slice(2, -1));
-        else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = this.parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap);
-        if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end, gap }];
-        else if (n !== undefined) {
-          const arg = macroArgument(inv, n) ?? [];
-          repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap }));
-        } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end, gap }];
-      }
-      const glue = prevEnd === t.start && out.length > 0;
-      if (repl) {
-        if (glue && repl.length > 0 && pastable(out[out.length - 1]) && pastable(repl[0])) {
-          out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);
-          for (let k = 1; k < repl.length; k++) out.push(repl[k]);
-        } else for (const r of repl) out.push(r);
-        prevSubst = true;
-      } else {
-        if (glue && prevSubst && pastable(out[out.length - 1]) && pastable(t)) out[out.length - 1] = pasted(out[out.length - 1], t, file, line);
-        else out.push(t);
-        prevSubst = false;
-      }
-      prevEnd = toks[ti].end;
-    }
-    return out;
-  }
 }
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
 
-/** What nasm 2.16.01 tests after `%if`/`%elif` (and after `%ifn`/`%elifn`); `%ifdirective` and `%iffile` came later. */
 /** The words nasm 2.16.01's `%clear` knows (preproc.c). */
 const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacro', 'defalias', 'alias', 'salias', 'alldef', 'alldefine', 'macro', 'mmacro', 'context', 'ctx', 'global', 'nothing', 'none', 'ignore']);
-
-const CONDITION_KINDS: ReadonlySet<string> = new Set(['', 'ctx', 'def', 'defalias', 'empty', 'env', 'id', 'idn', 'idni', 'macro', 'num', 'str', 'token', 'usable', 'using']);
-
-/**
- * Whether `d` (a directive word in lower case) opens, continues or closes a conditional group in
- * nasm 2.16.01: any other `%if...` or `%elif...` is no directive (measured: `%elifxyz` in a
- * skipped group is skipped, and an active one goes to the assembler).
- */
-function isConditional(d: string): boolean {
-  if (d === '%else' || d === '%endif') return true;
-  const kind = d.startsWith('%if') ? d.slice(3) : d.startsWith('%elif') ? d.slice(5) : undefined;
-  return kind !== undefined && (CONDITION_KINDS.has(kind) || (kind.startsWith('n') && CONDITION_KINDS.has(kind.slice(1))));
-}
-
-/** Codes of the errors a tested `%elif` reports although nasm would not (see conditional). */
-const KEPT_IN_SKIPPED_GROUP: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unknown-directive']);
-
-/** A multi-line macro's parameter: `%1`, `%{1}`, `%{-1}`, `%-1`, `%{1:2}`, `%0`, `%00`. */
-const MACRO_PARAMETER = /^%(?:\d+|-\d+|\{-?\d+(?::-?\d+)?\})$/;
-
-/** The state a conditional group is in after its `%if` or a tested `%elif` gave `test`. */
-function stateAfter(test: Test): Cond {
-  switch (test) {
-    case Test.True: return Cond.Active;
-    case Test.False: return Cond.Looking;
-    case Test.Unread: return Cond.Unread;
-    default: return Cond.Never;
-  }
-}
-
-/**
- * Codes of Ringside's own errors (what it cannot do, a limit it stops at), reported wherever they
- * happen: a branch of a block the assembler decides does not hold them back (see closeRun).
- */
-const UNCAPTURED: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unterminated-if', 'time-budget', 'runaway-expansion']);
-
-function ringsideOwn(d: Diagnostic): boolean {
-  return UNCAPTURED.has(d.code) || d.code.startsWith('limit-');
-}
-
-/**
- * Directives a branch of a block the assembler decides may not hold, and what they would change
- * for the lines after the block, which nasm changes only in the passes that take the branch.
- */
-const CHECK_FORBIDDEN: ReadonlyMap<string, string> = new Map([
-  ...['%define', '%idefine', '%xdefine', '%ixdefine', '%assign', '%iassign', '%undef', '%strlen', '%istrlen', '%substr', '%isubstr', '%strcat', '%istrcat',
-    '%defstr', '%idefstr', '%deftok', '%ideftok', '%arg', '%local'].map((d): [string, string] => [d, 'define or remove single-line macros']),
-  ...['%macro', '%imacro', '%rmacro', '%irmacro', '%unmacro', '%unimacro'].map((d): [string, string] => [d, 'define or remove multi-line macros']),
-  ...['%push', '%pop', '%repl'].map((d): [string, string] => [d, 'change the context stack']),
-  ['%stacksize', 'set `%stacksize\''],
-  ['%pragma', 'hold a `%pragma\''],
-]);
-
-/** The expansion chain of a macro body: the call site, then the caller's chain, middle dropped when very deep. */
-function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): readonly SourceRange[] {
-  if (outer.length < MAX_EXPANSION_CHAIN) return [callSite, ...outer];
-  const half = MAX_EXPANSION_CHAIN >> 1;
-  return [callSite, ...outer.slice(0, half - 1), ...outer.slice(outer.length - half)];
-}
 
 /** How many tokens a call's arguments hold. */
 function argumentWeight(args: readonly (readonly PPToken[])[]): number {
   let n = 0;
   for (const a of args) n += a.length;
   return n;
-}
-
-function pastable(t: PPToken): boolean {
-  return t.kind === 'ident' || t.kind === 'number';
-}
-
-/** `a` and `b` (written against each other in a macro body, on line `line` of `file`) as one token. */
-function pasted(a: PPToken, b: PPToken, file: string, line: number): PPToken {
-  const text = a.text + b.text;
-  const kind = /^[0-9$]/.test(text) && a.kind === 'number' ? 'number' : 'ident';
-  return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src, at: pastedAt(a, b, file, line), gap: a.gap };
-}
-
-function hasPaste(toks: readonly PPToken[]): boolean {
-  for (const t of toks) if (t.kind === 'preproc' && t.text === '%+') return true;
-  return false;
-}
-
-/**
- * `a %+ b` → `ab` (manual §4.1.4), and with `implicit`, as nasm's expand_smacro after a pass that
- * expanded something, a name followed by names or numbers with no blanks between them (which only
- * an expansion can put side by side): `%define f(x) x` / `f(a)b` is the name `ab`, a macro if one
- * is defined. `toks` are on line `line` of `file`; the input itself when nothing is pasted.
- */
-function pasteTokens(toks: PPToken[], file: string, line: number, implicit: boolean): PPToken[] {
-  let out: PPToken[] | undefined;
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i];
-    if (t.kind === 'preproc' && t.text === '%+' && i > 0 && i + 1 < toks.length) {
-      out ??= toks.slice(0, i);
-      if (out.length === 0) { out.push(t); continue; }
-      const a = out.pop()!;
-      const b = toks[++i];
-      const re = tokenizeLine(a.text + b.text);
-      if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src, at: pastedAt(a, b, file, line), gap: spaced(out[out.length - 1], a) });
-      else { out.push(a); out.push(b); }
-      continue;
-    }
-    let j = i + 1;
-    if (implicit && t.kind === 'ident') while (j < toks.length && joinsName(toks[j]) && !spaced(toks[j - 1], toks[j])) j++;
-    if (j === i + 1) { if (out !== undefined) follow(out, t, toks[i - 1]); continue; }
-    out ??= toks.slice(0, i);
-    // nasm reads the joined text as a line again.
-    let text = t.text;
-    const at: SourceRange[] = [];
-    for (let k = i; k < j; k++) {
-      if (k > i) text += toks[k].text;
-      const w = writtenAt(toks[k], file, line);
-      if (isPieces(w)) at.push(...w); else at.push(w);
-    }
-    const gap = spaced(out[out.length - 1], t);
-    for (const r of tokenizeLine(text)) if (r.kind !== 'comment') out.push({ kind: r.kind, text: r.text, start: t.start, end: toks[j - 1].end, src: t.src, at, gap: r.start > 0 ? false : gap });
-    i = j - 1;
-  }
-  return out ?? toks;
-}
-
-/** What nasm's implicit pasting joins to a name before it: a name, or a number that is not a floating-point constant. */
-function joinsName(t: PPToken): boolean {
-  return t.kind === 'ident' || (t.kind === 'number' && !isFloatText(t.text));
 }
 
 
@@ -2499,17 +1727,6 @@ function docAbove(file: FileLines, line: number): string | undefined {
   return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
-/** Numbers in a directive's arguments, with a `-` before a number applying to it. */
-function signedNumbers(toks: readonly Token[]): number[] {
-  const out: number[] = [];
-  let neg = false;
-  for (const t of toks) {
-    if (t.kind === 'op' && t.text === '-') { neg = !neg; continue; }
-    if (t.kind === 'number') { const v = parseNumber(t.text) ?? 0; out.push(neg ? -v : v); neg = false; }
-  }
-  return out;
-}
-
 const enum Flag { Preproc = 1, ContextLocal = 2, Indirection = 4 }
 
 /** Which `%` constructs a line has: any preprocessor token, `%$name`, `%[`. */
@@ -2523,92 +1740,8 @@ function lineFlags(toks: readonly PPToken[]): number {
   return flags;
 }
 
-/** The nasm release whose output Ringside reproduces (Debian's nasm 2.16.01), for the version macros. */
-const NASM_VERSION = { major: 2, minor: 16, subminor: 1, patchlevel: 0 } as const;
-
-/**
- * The value of a version macro (`NASM_MAJOR` ... `NASM_VERSION_ID`, `NASM_VER`) or of a date and
- * time macro at `time` (`DATE`, `TIME` in local time, `UTC_DATE`, `UTC_TIME` and their `_NUM`
- * forms, `POSIX_TIME`), as nasm's manual §5.1.1 and §5.1.5 give them: a number, or a string's
- * characters. Undefined for any other name.
- */
-/** `name` (`LINE` of `__?LINE?__`) is one of the standard macros `builtin` expands. */
-function isStandardName(name: string, time: Date): boolean {
-  return ['LINE', 'BITS', 'PASS', 'FILE', 'SECT', 'OUTPUT_FORMAT'].includes(name) || versionOrTime(name, time) !== undefined;
-}
-
-function versionOrTime(name: string, time: Date): number | string | undefined {
-  const v = NASM_VERSION;
-  switch (name) {
-    case 'NASM_MAJOR': return v.major;
-    case 'NASM_MINOR': return v.minor;
-    case 'NASM_SUBMINOR': return v.subminor;
-    case 'NASM_PATCHLEVEL': return v.patchlevel;
-    case 'NASM_VERSION_ID': return ((v.major << 24) | (v.minor << 16) | (v.subminor << 8) | v.patchlevel) >>> 0;
-    case 'NASM_VER': return `${v.major}.${v.minor}.${String(v.subminor).padStart(2, '0')}`;
-    case 'POSIX_TIME': return Math.floor(time.getTime() / 1000);
-  }
-  const utc = name.startsWith('UTC_');
-  const field = utc ? name.slice(4) : name;
-  const [year, month, day, hours, minutes, seconds] = utc
-    ? [time.getUTCFullYear(), time.getUTCMonth() + 1, time.getUTCDate(), time.getUTCHours(), time.getUTCMinutes(), time.getUTCSeconds()]
-    : [time.getFullYear(), time.getMonth() + 1, time.getDate(), time.getHours(), time.getMinutes(), time.getSeconds()];
-  const two = (n: number): string => String(n).padStart(2, '0');
-  switch (field) {
-    case 'DATE': return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}`;
-    case 'TIME': return `${two(hours)}:${two(minutes)}:${two(seconds)}`;
-    case 'DATE_NUM': return year * 10000 + month * 100 + day;
-    case 'TIME_NUM': return hours * 10000 + minutes * 100 + seconds;
-    default: return undefined;
-  }
-}
-
-function hasBuiltin(toks: readonly PPToken[]): boolean {
-  for (const t of toks) if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f) return true;
-  return false;
-}
-
 /** `file` relative to `dir` when it is inside it (how nasm, run in `dir`, names an included file). */
 function relativeTo(dir: string, file: string): string {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`;
   return file.startsWith(prefix) ? file.slice(prefix.length) : file;
-}
-
-/** Condition-code suffixes (Intel SDM Vol. 2 Jcc), for `%+n` / `%-n`. */
-const CONDITION_CODES: ReadonlySet<string> = new Set([
-  'o', 'no', 'b', 'c', 'nae', 'nb', 'nc', 'ae', 'e', 'z', 'ne', 'nz', 'be', 'na', 'nbe', 'a',
-  's', 'ns', 'p', 'pe', 'np', 'po', 'l', 'nge', 'nl', 'ge', 'le', 'ng', 'nle', 'g',
-]);
-
-/** The opposite condition: `e` ↔ `ne`, `pe` ↔ `po`, ... */
-function invertCondition(cc: string): string {
-  if (cc === 'pe') return 'po';
-  if (cc === 'po') return 'pe';
-  return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
-}
-
-/** A string token's contents, escapes decoded, as one character per byte. */
-function quoteFree(text: string): string {
-  const bytes = decodeString(text);
-  if (bytes === undefined) return text;
-  let out = '';
-  for (const b of bytes) out += String.fromCharCode(b);
-  return out;
-}
-
-/**
- * `%ifnum`, `%ifstr`, `%ifid`: nasm 2.16 looks at the first token only, after any signs for
- * `%ifnum` (`%ifnum -5`, `%ifnum 5+1`, `%ifid foo bar` hold; measured). A floating-point constant
- * is no number, but a `.` that no digit or exponent follows ends nasm's number (`%ifnum 1.` holds).
- */
-function firstTokenIs(toks: readonly PPToken[], kind: string): boolean {
-  let i = 0;
-  if (kind === 'num') while (i < toks.length && toks[i].kind === 'op' && (toks[i].text === '-' || toks[i].text === '+')) i++;
-  const t = toks[i];
-  if (t === undefined) return false;
-  if (kind === 'str') return t.kind === 'string';
-  if (kind === 'id') return t.kind === 'ident';
-  if (t.kind !== 'number') return false;
-  const dot = t.text.indexOf('.');
-  return dot < 0 ? !isFloatText(t.text) : !/[0-9eEpP]/.test(t.text.charAt(dot + 1));
 }

@@ -16,6 +16,10 @@
 // a body show.
 
 import type { LineDirective } from './api';
+import { isFloatText } from './floats';
+import type { Token } from './lexer';
+import { parseNumber, parseNumberExact } from './numbers';
+import { decodeString } from './strings';
 
 /** How nasm reports a place: the name `%line` gave (undefined: the file's own) and line. */
 export interface ReportedPlace {
@@ -81,4 +85,39 @@ export class ReportedLines {
     }
     return found;
   }
+}
+
+/**
+ * `%line nnn[+mmm] [filename]` (tokens `toks`) on line `line` of file `file`, as nasm 2.16.01 reads
+ * it (measured): `nnn` an integer constant in any of its forms (`12x` is 0x12, a malformed one 0, a
+ * float is none), `+mmm` written against it, and the rest of the line the name: a quoted string's
+ * contents (what follows it dropped), else the words with each run of blanks made one space. The
+ * directive, or nasm's error message.
+ */
+export function readLineDirective(toks: readonly Token[], file: string, line: number): LineDirective | string {
+  const integer = (t: Token | undefined): t is Token => t !== undefined && t.kind === 'number' && !isFloatText(t.text);
+  const value = (t: Token): number => {
+    const v = parseNumber(t.text);
+    return v === undefined ? 0 : Number(BigInt.asIntN(32, Number.isSafeInteger(v) ? BigInt(v) : parseNumberExact(t.text)));
+  };
+  const n = toks[1];
+  if (!integer(n)) return '`%line\' expects a line number';
+  let i = 2;
+  let step = 1;
+  if (toks[2]?.text === '+' && toks[2].start === n.end) {
+    const m = toks[3];
+    if (!integer(m) || m.start !== toks[2].end) return '`%line\' expects a line increment';
+    step = value(m);
+    i = 4;
+  }
+  let name: string | undefined;
+  if (i < toks.length) {
+    const bytes = toks[i].kind === 'string' ? decodeString(toks[i].text) : undefined;
+    if (bytes !== undefined) name = new TextDecoder().decode(bytes);
+    else {
+      name = toks[i].text;
+      for (let k = i + 1; k < toks.length; k++) name += (toks[k].start > toks[k - 1].end ? ' ' : '') + toks[k].text;
+    }
+  }
+  return { file, line, number: value(n), step, ...(name !== undefined ? { name } : {}) };
 }

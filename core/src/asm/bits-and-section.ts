@@ -1,0 +1,87 @@
+// What nasm's standard macros `__BITS__` and `__SECT__` stand for (manual §5.1), from the lines the
+// preprocessor passed on: the last `bits` and section directive, unless a branch of a block the
+// assembler decides set it, which only the assembler can tell.
+
+import type { CheckCondition } from './deferred-check';
+import type { DeferredIfs } from './deferred-if';
+import { tokenizeLine } from './lexer';
+import { gapped, LineFlag, type PPLines, type PPToken } from './source';
+
+export class BitsAndSection {
+  /** `bits` as last set by a `bits`/`use16`/`use32` line, for `__BITS__`. */
+  bits = 16;
+  /**
+   * The `%if` handed to the assembler whose branch set `bits`, or held a `section` line, since the
+   * last such line outside one: `__BITS__`, `__SECT__` then depend on the branch taken.
+   */
+  bitsUnknownAfter: CheckCondition | undefined;
+  sectUnknownAfter: CheckCondition | undefined;
+  /** `__SECT__`'s tokens (see `section`), and the output lines read for them so far. */
+  private sect: readonly PPToken[] = tokenizeLine('[section .text]');
+  private sectScanned = 0;
+  /** The first of the checks handed on that may hold output lines from `sectScanned` on. */
+  private sectCheck = 0;
+
+  constructor(private readonly deferred: DeferredIfs) {}
+
+  /** Notes `bits N` / `[bits N]` / `use16` / `use32` for `__BITS__` (nasm defines `bits` as a macro that sets it). */
+  trackBits(toks: readonly PPToken[]): void {
+    let i = toks[0]?.text === '[' ? 1 : 0;
+    const t = toks[i];
+    if (t === undefined || t.kind !== 'ident' || t.text.length < 4 || t.text.length > 5) return;
+    const w = t.text.toLowerCase();
+    let n = w === 'use16' ? 16 : w === 'use32' ? 32 : NaN;
+    if (w === 'bits') {
+      i++;
+      n = toks[i]?.kind === 'number' ? Number(toks[i].text) : NaN;
+    }
+    if (n !== 16 && n !== 32 && n !== 64) return;
+    // In a block the assembler decides, the branch taken sets it (see bitsUnknownAfter).
+    if (this.deferred.open !== undefined) { this.bitsUnknownAfter = this.deferred.open.first; return; }
+    this.bits = n;
+    this.bitsUnknownAfter = undefined;
+  }
+
+  /**
+   * What `__SECT__` stands for: the primitive form of the last `section`, `segment` or `absolute`
+   * directive written without brackets (in nasm those are standard macros that define `__SECT__`
+   * as `[section ARGS]`, the word in lower case, and then expand it; the bracketed forms leave it
+   * alone), `[section .text]` before any. Found from the lines emitted so far, read once each. One
+   * in a block the assembler decides leaves it to the branch taken (`sectUnknownAfter`). `out`: the
+   * preprocessor's output so far.
+   */
+  section(out: PPLines): readonly PPToken[] {
+    const open = this.deferred.outermost();
+    const end = open !== undefined ? open.first.outputLine : out.count;
+    for (; this.sectScanned < end; this.sectScanned++) {
+      const i = this.sectScanned;
+      const sect = sectionAt(out, i);
+      if (sect === undefined) continue;
+      const checks = this.deferred.checks;
+      while (this.sectCheck < checks.length && checks[this.sectCheck].outputLine <= i) this.sectCheck++;
+      const c = checks[this.sectCheck];
+      if (c !== undefined && c.startLine <= i) this.sectUnknownAfter = c.branches[0].condition;
+      else { this.sect = sect; this.sectUnknownAfter = undefined; }
+    }
+    if (open !== undefined && this.sectUnknownAfter === undefined) {
+      for (let i = end; i < out.count; i++) if (sectionAt(out, i) !== undefined) return (this.sectUnknownAfter = open.first, this.sect);
+    }
+    return this.sect;
+  }
+}
+
+/** `__SECT__` as output line `i` of `out` sets it, if it is a `section`, `segment` or `absolute` line (see BitsAndSection.section). */
+function sectionAt(out: PPLines, i: number): readonly PPToken[] | undefined {
+  // Any line counts, an included file's or a macro's too (fixture sect-nested).
+  if ((out.flags[i] & LineFlag.ListOnly) !== 0) return undefined;
+  const toks = out.tokensOf(i);
+  const first = toks[0];
+  if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) return undefined;
+  const word = first.text.toLowerCase();
+  if (word !== 'section' && word !== 'segment' && word !== 'absolute') return undefined;
+  if (toks.length < 2) return undefined;
+  // nasm's `%define __?SECT?__ [section %1]`: blanks between the word and the arguments only.
+  const open: PPToken = { kind: 'op', text: '[', start: 0, end: 0, gap: false };
+  const close: PPToken = { kind: 'op', text: ']', start: 0, end: 0, gap: false };
+  return [open, { ...first, text: word, gap: false }, gapped(toks[1], true), ...toks.slice(2), close];
+}

@@ -1,0 +1,122 @@
+// The conditional-assembly model of nasm 2.16's preprocessor (manual §4.4): the states of a
+// `%if` group, which directives open, continue or close one, and the tests that read only tokens.
+
+import type { SourceRange } from './api';
+import type { OpenCheck } from './deferred-if';
+import { isFloatText } from './floats';
+import type { MultiLineMacro } from './macros';
+import { parseNumber } from './numbers';
+import type { PPToken } from './source';
+import { decodeString } from './strings';
+
+/**
+ * Where a conditional group is (nasm 2.16's preproc.c states, measured): a branch being assembled,
+ * still looking for its branch, its branch past, or never to assemble anything. `Never` is
+ * COND_NEVER: a group inside a skipped one, one whose test nasm failed (`%ifdef 5`, a label in
+ * `%if`), one with an `%else` or `%elif` after its `%else`. `Unread` is the state -1 that nasm
+ * stores when its evaluator could not read an `%if`/`%elif` expression (empty, `1+`, `1/0`): no
+ * `%else` or `%elif` changes it, as COND_NEVER, but unlike COND_NEVER it does not silence the
+ * group's `%else`/`%endif` warnings. `sawElse` tells COND_IF_* from COND_ELSE_*.
+ */
+export const enum Cond { Active, Looking, Done, Never, Unread }
+
+/** What a conditional's test gave (the preprocessor's testCondition): its truth, or a failure and which (see Cond). */
+export const enum Test { False, True, Failed, Unread, Deferred }
+
+/**
+ * An open conditional group. nasm keeps one stack of them per file, which the lines of a macro or
+ * %rep body read in it share (see the preprocessor's Frame.condBase).
+ */
+export interface CondEntry {
+  state: Cond;
+  sawElse: boolean;
+  readonly range: SourceRange;
+  readonly expansion: readonly SourceRange[];
+  /** A group the assembler decides (state Active: every branch is preprocessed). */
+  check?: OpenCheck;
+}
+
+/** The state a conditional group is in after its `%if` or a tested `%elif` gave `test`. */
+export function stateAfter(test: Test): Cond {
+  switch (test) {
+    case Test.True: return Cond.Active;
+    case Test.False: return Cond.Looking;
+    case Test.Unread: return Cond.Unread;
+    default: return Cond.Never;
+  }
+}
+
+/** What nasm 2.16.01 tests after `%if`/`%elif` (and after `%ifn`/`%elifn`); `%ifdirective` and `%iffile` came later. */
+const CONDITION_KINDS: ReadonlySet<string> = new Set(['', 'ctx', 'def', 'defalias', 'empty', 'env', 'id', 'idn', 'idni', 'macro', 'num', 'str', 'token', 'usable', 'using']);
+
+/**
+ * Whether `d` (a directive word in lower case) opens, continues or closes a conditional group in
+ * nasm 2.16.01: any other `%if...` or `%elif...` is no directive (measured: `%elifxyz` in a
+ * skipped group is skipped, and an active one goes to the assembler).
+ */
+export function isConditional(d: string): boolean {
+  if (d === '%else' || d === '%endif') return true;
+  const kind = d.startsWith('%if') ? d.slice(3) : d.startsWith('%elif') ? d.slice(5) : undefined;
+  return kind !== undefined && (CONDITION_KINDS.has(kind) || (kind.startsWith('n') && CONDITION_KINDS.has(kind.slice(1))));
+}
+
+/** Codes of the errors a tested `%elif` reports although nasm would not (see the preprocessor's conditional). */
+export const KEPT_IN_SKIPPED_GROUP: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unknown-directive']);
+
+/**
+ * `%ifmacro NAME [min[-max|-*]][+]` (`toks` from NAME on) of the macros `named` as NAME's
+ * definitions spell it: whether the parameter range of one meets the range given (any, when none
+ * is), as nasm 2.16 tests it.
+ */
+export function takesRange(named: readonly MultiLineMacro[], toks: readonly PPToken[]): boolean {
+  const count = (x: PPToken | undefined): number | undefined => (x?.kind === 'number' ? parseNumber(x.text) : undefined);
+  let min = 0, max = Infinity, plus = false;
+  let i = 1;
+  const first = count(toks[i]);
+  if (first !== undefined) {
+    min = max = first; i++;
+    if (toks[i]?.text === '-') { i++; if (toks[i]?.text === '*') { max = Infinity; i++; } else { max = count(toks[i]) ?? max; i++; } }
+  }
+  if (toks[i]?.text === '+') plus = true;
+  return named.some((m) => (m.min <= max || plus) && (min <= m.max || m.greedy));
+}
+
+/**
+ * `%ifidn A, B` (`%ifidni` when `insensitive`) on its expanded arguments; undefined when there is
+ * no comma. nasm compares strings by their contents (`'ab'` is `"ab"`), and two empty sides differ.
+ */
+export function identical(expanded: readonly PPToken[], insensitive: boolean): boolean | undefined {
+  const comma = expanded.findIndex((t) => t.text === ',');
+  if (comma < 0) return undefined;
+  const side = (ts: readonly PPToken[]): string => ts.map((t) => (t.kind === 'string' ? `"${quoteFree(t.text)}` : t.text)).join(' ');
+  let a = side(expanded.slice(0, comma));
+  let b = side(expanded.slice(comma + 1));
+  if (insensitive) { a = a.toLowerCase(); b = b.toLowerCase(); }
+  return a !== '' && a === b;
+}
+
+/** A string token's contents, escapes decoded, as one character per byte. */
+function quoteFree(text: string): string {
+  const bytes = decodeString(text);
+  if (bytes === undefined) return text;
+  let out = '';
+  for (const b of bytes) out += String.fromCharCode(b);
+  return out;
+}
+
+/**
+ * `%ifnum`, `%ifstr`, `%ifid`: nasm 2.16 looks at the first token only, after any signs for
+ * `%ifnum` (`%ifnum -5`, `%ifnum 5+1`, `%ifid foo bar` hold; measured). A floating-point constant
+ * is no number, but a `.` that no digit or exponent follows ends nasm's number (`%ifnum 1.` holds).
+ */
+export function firstTokenIs(toks: readonly PPToken[], kind: string): boolean {
+  let i = 0;
+  if (kind === 'num') while (i < toks.length && toks[i].kind === 'op' && (toks[i].text === '-' || toks[i].text === '+')) i++;
+  const t = toks[i];
+  if (t === undefined) return false;
+  if (kind === 'str') return t.kind === 'string';
+  if (kind === 'id') return t.kind === 'ident';
+  if (t.kind !== 'number') return false;
+  const dot = t.text.indexOf('.');
+  return dot < 0 ? !isFloatText(t.text) : !/[0-9eEpP]/.test(t.text.charAt(dot + 1));
+}

@@ -1,0 +1,172 @@
+// The `%if` blocks the assembler decides (deferred-check.ts), as the preprocessor reads them: every
+// branch preprocessed as if taken, what its lines output and report kept for the branch, and the
+// block handed on at its `%endif`; with Ringside's errors for what such a branch cannot do.
+
+import type { Diagnostic, SourceRange } from './api';
+import type { DiagnosticSink } from './diagnostics';
+import { codeAt, codeOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
+import { LineFlag, type PPLines, type PPToken } from './source';
+
+/**
+ * A `%if` block the assembler decides, while the preprocessor reads it: every branch is
+ * preprocessed as if taken, its output lines and what they report kept for the branch. Only the
+ * innermost open block gathers; the blocks it is nested in wait for its `%endif`.
+ */
+export interface OpenCheck {
+  readonly block: CheckBlock;
+  readonly parent: OpenCheck | undefined;
+  /** The `%if` (or first `%elif`) it starts at, for messages; its output line starts the block. */
+  readonly first: CheckCondition;
+  /** The current branch's output lines and diagnostics since its last item (see closeRun). */
+  runFrom: number;
+  diagnosticsFrom: number;
+}
+
+/** The blocks the assembler decides: those open, innermost last, and those handed on. */
+export class DeferredIfs {
+  /** The innermost block open (see OpenCheck). */
+  open: OpenCheck | undefined;
+  /** The blocks handed on to the assembler so far, in output order. */
+  readonly checks: DeferredCheck[] = [];
+  /** The code of the blocks handed on so far, in order (see handedOn). */
+  private readonly codeRuns: CheckCode[] = [];
+
+  constructor(private readonly sink: DiagnosticSink) {}
+
+  /**
+   * Opens a block at condition `first` (a `%if`, or a tested `%elif` whose branches before were
+   * not taken), nested in the block open, if any; `serial` is the last frame's serial (see
+   * CheckBlock.serial), `out` the preprocessor's output so far.
+   */
+  begin(first: CheckCondition, serial: number, out: PPLines): OpenCheck {
+    const parent = this.open;
+    const block: CheckBlock = { branches: [{ condition: first, start: first.outputLine, items: [] }], serial, end: 0 };
+    if (parent !== undefined) {
+      this.closeRun(parent, out);
+      parent.block.branches[parent.block.branches.length - 1].items.push(block);
+    }
+    return this.open = { block, parent, first, runFrom: out.count, diagnosticsFrom: this.sink.mark() };
+  }
+
+  /**
+   * Ends the current branch's run of `oc`: the diagnostics reported since (but Ringside's own
+   * limits, see UNCAPTURED) held for the branch, then its output lines as code, if any is more
+   * than listed.
+   */
+  closeRun(oc: OpenCheck, out: PPLines): void {
+    const items = oc.block.branches[oc.block.branches.length - 1].items;
+    for (const held of this.sink.take(oc.diagnosticsFrom, ringsideOwn)) items.push({ held });
+    for (let i = oc.runFrom; i < out.count; i++) {
+      if ((out.flags[i] & LineFlag.ListOnly) === 0) { items.push({ from: oc.runFrom, to: out.count, stmtFrom: 0, stmtTo: 0 }); break; }
+    }
+    this.resume(oc, out);
+  }
+
+  /** A new branch of `oc` at condition `condition` (undefined for `%else`), whose directive is the last output line. */
+  branch(oc: OpenCheck, condition: CheckCondition | undefined, out: PPLines): void {
+    oc.block.branches.push({ condition, start: out.count - 1, items: [] });
+  }
+
+  /** The current branch of `oc` gathers from here on. */
+  resume(oc: OpenCheck, out: PPLines): void {
+    oc.runFrom = out.count;
+    oc.diagnosticsFrom = this.sink.mark();
+  }
+
+  /**
+   * The diagnostics since `mark` go to the block `oc` is nested in, if any: the messages of its
+   * `%elif`, `%else` and `%endif` themselves, which nasm gives whichever branch it takes.
+   */
+  enclosingHolds(oc: OpenCheck, mark: number): void {
+    if (oc.parent === undefined) return;
+    const items = oc.parent.block.branches[oc.parent.block.branches.length - 1].items;
+    for (const held of this.sink.take(mark, ringsideOwn)) items.push({ held });
+  }
+
+  /**
+   * `oc`'s `%endif` (or its file's end) was read: it joins its enclosing block, or goes to the
+   * assembler, and is then returned.
+   */
+  end(oc: OpenCheck, out: PPLines): DeferredCheck | undefined {
+    oc.block.end = out.count;
+    this.open = oc.parent;
+    if (oc.parent !== undefined) {
+      this.resume(oc.parent, out);
+      return undefined;
+    }
+    const check: DeferredCheck = {
+      ...oc.block, startLine: oc.first.outputLine, outputLine: out.count, hasCode: codeOf(oc.block).next().done !== true, statement: 0, endStatement: 0,
+    };
+    this.checks.push(check);
+    for (const run of codeOf(check)) this.codeRuns.push(run);
+    return check;
+  }
+
+  /** The outermost block open. */
+  outermost(): OpenCheck | undefined {
+    let oc = this.open;
+    while (oc?.parent !== undefined) oc = oc.parent;
+    return oc;
+  }
+
+  /** Output line `line` is code of a branch of a block handed on: the assembler's to know. */
+  handedOn(line: number): boolean {
+    return this.codeRuns.length > 0 && codeAt(this.codeRuns, line) !== undefined;
+  }
+
+  /**
+   * Whether directive `d` (at `here`), in a branch of the block open, changes what the lines after
+   * the block see (CHECK_FORBIDDEN), or leaves or rotates a macro call or %rep begun before the
+   * block (`begun`: the serial of the frame it would leave or rotate, if any): nasm does so only in
+   * the passes that take the branch, while Ringside preprocesses every branch once, before
+   * assembling, so the lines after would depend on the assembler's choice. Then Ringside's error.
+   */
+  forbids(d: string, begun: number | undefined, here: SourceRange, expansion: readonly SourceRange[]): boolean {
+    const oc = this.open!;
+    let what = CHECK_FORBIDDEN.get(d);
+    if (what === undefined && begun !== undefined && begun <= oc.block.serial) {
+      what = d === '%rotate' ? 'rotate the arguments of a macro call begun before it' : `leave a ${d === '%exitrep' ? '%rep' : 'macro call'} begun before it`;
+    }
+    if (what === undefined) return false;
+    this.sink.error('undecidable-condition', `\`${d}' in a branch of the \`${oc.first.directive}' on ${placeOf(oc.first, here.file)}, whose condition needs \`$', \`$$' or a label: `
+      + `nasm runs a branch's directives only in the passes that take it, while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot ${what}`, here, expansion);
+    return true;
+  }
+
+  /**
+   * Ringside's error for `__BITS__` or `__SECT__` (`t`, read in `file`, written at `at`) after a
+   * block the assembler decides, at condition `c`, one of whose branches `what`.
+   */
+  dependsOnBranch(t: PPToken, file: string, c: CheckCondition, what: string, at: SourceRange, expansion: readonly SourceRange[] | undefined): void {
+    this.sink.error('undecidable-condition', `\`${t.text}' depends on the branch the assembler takes of the \`${c.directive}' on ${placeOf(c, file)}, whose condition needs \`$', \`$$' or a label `
+      + `(a branch ${what}): Ringside expands it before assembling`, at, expansion);
+  }
+}
+
+/** Where condition `c` is written, as a message about file `file` names it. */
+function placeOf(c: CheckCondition, file: string): string {
+  return c.file === file ? `line ${c.line + 1}` : `${c.file}:${c.line + 1}`;
+}
+
+/**
+ * Codes of Ringside's own errors (what it cannot do, a limit it stops at), reported wherever they
+ * happen: a branch of a block the assembler decides does not hold them back (see closeRun).
+ */
+const UNCAPTURED: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unterminated-if', 'time-budget', 'runaway-expansion']);
+
+function ringsideOwn(d: Diagnostic): boolean {
+  return UNCAPTURED.has(d.code) || d.code.startsWith('limit-');
+}
+
+/**
+ * Directives a branch of a block the assembler decides may not hold, and what they would change
+ * for the lines after the block, which nasm changes only in the passes that take the branch.
+ */
+const CHECK_FORBIDDEN: ReadonlyMap<string, string> = new Map([
+  ...['%define', '%idefine', '%xdefine', '%ixdefine', '%assign', '%iassign', '%undef', '%strlen', '%istrlen', '%substr', '%isubstr', '%strcat', '%istrcat',
+    '%defstr', '%idefstr', '%deftok', '%ideftok', '%arg', '%local'].map((d): [string, string] => [d, 'define or remove single-line macros']),
+  ...['%macro', '%imacro', '%rmacro', '%irmacro', '%unmacro', '%unimacro'].map((d): [string, string] => [d, 'define or remove multi-line macros']),
+  ...['%push', '%pop', '%repl'].map((d): [string, string] => [d, 'change the context stack']),
+  ['%stacksize', 'set `%stacksize\''],
+  ['%pragma', 'hold a `%pragma\''],
+]);

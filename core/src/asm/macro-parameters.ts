@@ -1,0 +1,179 @@
+// The arguments of a multi-line macro call (manual §4.3): the definition a call's count of them
+// picks, and the parameters in its body's lines: `%1`, `%{a:b}`, `%0`, `%00`, `%?`, `%%name`,
+// `%+1`/`%-1` as condition codes, with nasm's errors for them outside a call.
+
+import type { SourceRange } from './api';
+import type { DiagnosticSink } from './diagnostics';
+import { findMacroTaking, macroArgument, splitArguments, type MacroInvocation, type MultiLineMacro } from './macros';
+import { follow, lineRange, NOWHERE, spaced, type PPToken } from './source';
+import { pastable, pasted } from './token-paste';
+
+/** The definition a macro call picks and its arguments, defaults added; `given`: how many the call wrote. */
+export interface MacroCall {
+  readonly def: MultiLineMacro;
+  readonly args: PPToken[][];
+  readonly given: number;
+}
+
+/**
+ * Which of `defs` (the macros named by `toks[at]`) the call `toks` on line `line` of `file` calls,
+ * and with what arguments, as nasm 2.16.01 picks it by the count of arguments, with its warnings
+ * (at `callSite`) and errors; undefined when none takes the count given (nasm then assembles the
+ * line as written).
+ */
+export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToken[], at: number, file: string, line: number, callSite: SourceRange, expansion: readonly SourceRange[], sink: DiagnosticSink): MacroCall | undefined {
+  const argsAll = splitArguments(toks, at + 1, Infinity,
+    (t) => sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), expansion));
+  let count = argsAll.length;
+  let def = findMacroTaking(defs, count);
+  // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
+  // 2.15, and warns (-w+pp-macro-params-legacy; preproc.c is_mmacro, measured).
+  let dropComma = false;
+  const last = toks[toks.length - 1];
+  if (count > 1 && last.kind === 'op' && last.text === ',') {
+    const raw = count;
+    if (def === undefined) {
+      def = findMacroTaking(defs, raw - 1);
+      if (def !== undefined) sink.warning('macro-args', `improperly calling multi-line macro \`${def.name}' with ${raw} parameters`, callSite, expansion);
+    } else sink.warning('macro-args', `dropping trailing empty parameter in call to multi-line macro \`${def.name}'`, callSite, expansion);
+    if (def !== undefined) {
+      // A greedy last parameter keeps its arguments but not the comma; otherwise the empty argument goes.
+      if (def.greedy && raw > def.max) dropComma = true;
+      else { argsAll.pop(); count--; }
+    }
+  }
+  if (!def) {
+    // nasm 2.16 warns (-w+pp-macro-params-multi) and assembles the line as written: `name:`
+    // is then a label, and `name 1` an error of the parser.
+    const ranges = defs.map((d) => (d.max === Infinity ? `${d.min}+` : d.min === d.max ? `${d.min}` : `${d.min}-${d.max}`)).join(' or ');
+    sink.warning('macro-args', `multi-line macro \`${toks[at].text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, expansion);
+    return undefined;
+  }
+  const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1) : argsAll;
+  if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
+  const given = args.length;
+  for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {
+    const dflt = def.defaults[k - def.min];
+    if (dflt) args.push(dflt as PPToken[]);
+  }
+  return { def, args, given };
+}
+
+/**
+ * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%+1`, `%0`, `%00`, which a line outside any
+ * macro call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body):
+ * nasm reports each and drops it (`db %1` is then `db`, measured).
+ */
+export function macroLocalsOutside(toks: PPToken[], file: string, line: number, expansion: readonly SourceRange[], sink: DiagnosticSink): PPToken[] {
+  let kept: PPToken[] | undefined;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (t.kind === 'preproc' && t.text.length > 1 && (MACRO_PARAMETER.test(t.text) || (t.text.length > 2 && t.text.startsWith('%%')))) {
+      // nasm names `%{1}` as `%1` and `%{1:2}` as `%1:2`.
+      const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
+      sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
+      kept ??= toks.slice(0, i);
+    } else if (t.kind === 'preproc' && t.text === '%+' && toks[i + 1]?.kind === 'number' && toks[i + 1].start === t.end) {
+      // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes).
+      const n = toks[++i];
+      sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
+      kept ??= toks.slice(0, i - 1);
+    } else if (kept !== undefined) follow(kept, t, toks[i - 1]);
+  }
+  return kept ?? toks;
+}
+
+/**
+ * `%{a:b}`: parameters a to b separated by commas, backwards when a > b, negative ones counted
+ * from the last (nasm 2.16, manual §4.3.4); both must be within %0, else nasm's error and nothing.
+ */
+function parameterRange(inv: MacroInvocation, text: string, range: SourceRange, expansion: readonly SourceRange[], gap: boolean, sink: DiagnosticSink): PPToken[] {
+  const [a, b] = text.slice(2, -1).split(':').map(Number);
+  const n = inv.count;
+  if (a === 0 || b === 0 || Math.abs(a) > n || Math.abs(b) > n) {
+    sink.error('macro-args', `\`${text}': macro parameters out of range`, range, expansion);
+    return [];
+  }
+  const from = a < 0 ? a + n + 1 : a, to = b < 0 ? b + n + 1 : b;
+  const out: PPToken[] = [];
+  for (let i = from; ; i += from <= to ? 1 : -1) {
+    const arg = macroArgument(inv, i) ?? [];
+    arg.forEach((t, q) => out.push({ ...t, start: range.start.col, end: range.end.col, gap: q > 0 ? spaced(arg[q - 1], t) : out.length === 0 && gap }));
+    if (i === to) break;
+    out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: out.length === 0 && gap });
+  }
+  return out;
+}
+
+/** Replaces `%n`, `%0`, `%00`, `%?`, `%??`, `%{n}`, `%{a:b}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
+export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[], sink: DiagnosticSink): PPToken[] {
+  const out: PPToken[] = [];
+  let prevEnd = -1;
+  let prevSubst = false;
+  for (let ti = 0; ti < toks.length; ti++) {
+    const t = toks[ti];
+    let repl: PPToken[] | undefined;
+    if (t.kind === 'preproc') {
+      const s = t.text;
+      // The blanks before the parameter go before what replaces it; those inside an argument stay.
+      const gap = spaced(toks[ti - 1], t);
+      let n: number | undefined;
+      // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
+      // `%+n` arrives as the `%+` token touching a number.
+      // In braces too: nasm 2.16 reads `%{-1}` as `%-1`, not as the last parameter.
+      const next = toks[ti + 1];
+      const ccPlus = s === '%+' && next !== undefined && next.kind === 'number' && next.start === t.end;
+      const braced = /^%\{[+-]\d+\}$/.test(s);
+      if (ccPlus || braced || /^%-\d+$/.test(s)) {
+        const invert = ccPlus ? false : braced ? s[2] === '-' : true;
+        const arg = macroArgument(inv, ccPlus ? Number(next.text) : Number(s.slice(braced ? 3 : 2, braced ? -1 : undefined)));
+        const cc = arg?.length === 1 ? arg[0].text.toLowerCase() : '';
+        const end = ccPlus ? next.end : t.end;
+        if (ccPlus) ti++;
+        const written = braced ? `%${s.slice(2, -1)}` : `${s}${ccPlus ? next.text : ''}`;
+        if (!CONDITION_CODES.has(cc)) sink.error('macro-args', `macro parameter \`${written}' is not a condition code`, lineRange(file, line, t.start, end), expansion);
+        else repl = [{ ...arg![0], kind: 'ident', text: invert ? invertCondition(cc) : cc, start: t.start, end, gap }];
+        repl ??= [];
+      } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
+      else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE, gap }];
+      else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
+      else if (/^%\{\d+\}$/.test(s)) n = Number(s.slice(2, -1));
+      else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap, sink);
+      if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end, gap }];
+      else if (n !== undefined) {
+        const arg = macroArgument(inv, n) ?? [];
+        repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap }));
+      } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end, gap }];
+    }
+    const glue = prevEnd === t.start && out.length > 0;
+    if (repl) {
+      if (glue && repl.length > 0 && pastable(out[out.length - 1]) && pastable(repl[0])) {
+        out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);
+        for (let k = 1; k < repl.length; k++) out.push(repl[k]);
+      } else for (const r of repl) out.push(r);
+      prevSubst = true;
+    } else {
+      if (glue && prevSubst && pastable(out[out.length - 1]) && pastable(t)) out[out.length - 1] = pasted(out[out.length - 1], t, file, line);
+      else out.push(t);
+      prevSubst = false;
+    }
+    prevEnd = toks[ti].end;
+  }
+  return out;
+}
+
+/** A multi-line macro's parameter: `%1`, `%{1}`, `%{-1}`, `%-1`, `%{1:2}`, `%0`, `%00`. */
+const MACRO_PARAMETER = /^%(?:\d+|-\d+|\{-?\d+(?::-?\d+)?\})$/;
+
+/** Condition-code suffixes (Intel SDM Vol. 2 Jcc), for `%+n` / `%-n`. */
+const CONDITION_CODES: ReadonlySet<string> = new Set([
+  'o', 'no', 'b', 'c', 'nae', 'nb', 'nc', 'ae', 'e', 'z', 'ne', 'nz', 'be', 'na', 'nbe', 'a',
+  's', 'ns', 'p', 'pe', 'np', 'po', 'l', 'nge', 'nl', 'ge', 'le', 'ng', 'nle', 'g',
+]);
+
+/** The opposite condition: `e` ↔ `ne`, `pe` ↔ `po`, ... */
+function invertCondition(cc: string): string {
+  if (cc === 'pe') return 'po';
+  if (cc === 'po') return 'pe';
+  return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
+}

@@ -1,0 +1,119 @@
+// The expressions of nasm's preprocessor (`%if`, `%elif`, `%assign`, `%rep`, `%rotate`,
+// `%aliases`): parsed and evaluated as nasm 2.16.01 does, over the `NAME equ` constants of the
+// lines passed on before, and which of them need the assembler (`$`, `$$`, labels).
+
+import type { SourceRange } from './api';
+import type { DeferredIfs } from './deferred-if';
+import type { DiagnosticSink } from './diagnostics';
+import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
+import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
+
+/** What a name stands for in a preprocessor expression: an `equ` constant's value, if it is one. */
+export type ConstantLookup = (name: string) => Value | undefined;
+
+/**
+ * Parses the expression of directive `d`, its tokens `expanded` (single-line macros expanded),
+ * written at `whole` on line `line` of `file`; undefined after reporting an error.
+ */
+export function parseExpression(expanded: readonly PPToken[], whole: SourceRange, d: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+  if (expanded.length === 0) {
+    // nasm's messages (measured; `%rotate`'s names no directive).
+    const message = d === '%rep' ? "`%rep' expects a repeat count" : d === '%rotate' ? "`' missing rotate count" : 'expression syntax error';
+    sink.error('syntax', message, whole, expansion);
+    return undefined;
+  }
+  const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
+  if (warning) sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), expansion);
+  if (trailing) sink.warning('trailing', trailing.message, lineRange(file, line, trailing.start, trailing.end), expansion);
+  if (expr === undefined) {
+    sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), expansion);
+    return undefined;
+  }
+  return expr;
+}
+
+/**
+ * Evaluates a parsed expression of directive `d` (see parseExpression); after reporting an error,
+ * 'unread' where nasm's evaluator fails (an unknown name, a division by zero) and 'non-constant'
+ * for a value that is no number.
+ */
+export function evaluateExpression(expr: Expr, d: string, constant: ConstantLookup, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Value | 'unread' | 'non-constant' {
+  let failed = false;
+  const ctx: EvalContext = {
+    symbol: (name: string, node: Expr) => {
+      const known = constant(name);
+      if (known !== undefined) return known;
+      failed = true;
+      sink.error('non-constant', `symbol \`${name}' is not a constant the preprocessor knows (in \`${d}')`, lineRange(file, line, node.start, node.end), expansion);
+      return undefined;
+    },
+    here: () => undefined,
+    base: () => undefined,
+    error: (message: string, node: Expr) => {
+      failed = true;
+      sink.error('expression', message, lineRange(file, line, node.start, node.end), expansion);
+    },
+  };
+  const v = evaluate(expr, ctx);
+  if (failed) return 'unread';
+  // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
+  if (v.v === undefined) { sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
+  return v;
+}
+
+/** The first `$`, `$$`, or name that is no preprocessor constant (`constant`) in `e`. */
+export function assemblerTerm(e: Expr, constant: ConstantLookup): Expr | undefined {
+  switch (e.k) {
+    case 'num': return undefined;
+    case 'here': case 'base': return e;
+    case 'sym': return constant(e.name) === undefined ? e : undefined;
+    case 'un': return assemblerTerm(e.a, constant);
+    case 'bin': return assemblerTerm(e.a, constant) ?? assemblerTerm(e.b, constant);
+  }
+}
+
+/**
+ * The values of `NAME equ <number expression>` on the lines already passed on: nasm assembles each
+ * line as it preprocesses it, so `%if` and `%assign` see the constants defined above them
+ * (`SECTORS equ 20` / `%if SECTORS > 127`), from an included file, a macro or a %rep too
+ * (measured with nasm 2.16.01). Lines are indexed on the first such lookup only; a value that
+ * needs a label or `$` is unknown, as in nasm's first pass.
+ */
+export class EquConstants {
+  /** `NAME equ ...` lines read so far, by name, and how far the output was read through. */
+  private readonly bodies = new Map<string, readonly PPToken[]>();
+  private scanned = 0;
+
+  constructor(private readonly evalLimit: number) {}
+
+  /**
+   * Reads output lines `out` up to `end` (not included) not read yet. One in a branch of a block
+   * handed on to the assembler (`deferred`) is the assembler's to know.
+   */
+  readTo(out: PPLines, end: number, deferred: DeferredIfs): void {
+    for (; this.scanned < end; this.scanned++) {
+      const i = this.scanned;
+      if ((out.flags[i] & LineFlag.ListOnly) !== 0) continue;
+      const toks = out.tokensOf(i);
+      const at = toks[1]?.text === ':' ? 2 : 1;
+      const word = toks[at];
+      if (toks[0]?.kind !== 'ident' || word?.kind !== 'ident' || word.text.toLowerCase() !== 'equ' || this.bodies.has(toks[0].text)) continue;
+      if (deferred.handedOn(i)) continue;
+      this.bodies.set(toks[0].text, toks.slice(at + 1));
+    }
+  }
+
+  /** The value of constant `name` as the lines read define it, if it is a number the preprocessor knows. */
+  value(name: string, depth = 0): Value | undefined {
+    const body = this.bodies.get(name);
+    if (body === undefined || body.length === 0 || depth > 32) return undefined;
+    const { expr } = parseWhole(body, this.evalLimit);
+    if (expr === undefined) return undefined;
+    let ok = true;
+    const v = evaluate(expr, {
+      symbol: (other: string) => { const o = this.value(other, depth + 1); if (o === undefined) ok = false; return o; },
+      here: () => { ok = false; return undefined; }, base: () => { ok = false; return undefined; }, error: () => { ok = false; },
+    });
+    return ok && v.v !== undefined && v.sec < 0 ? v : undefined;
+  }
+}

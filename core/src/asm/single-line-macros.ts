@@ -1,0 +1,121 @@
+// The single-line macros defined (manual §4.1) and their aliases (§4.1.12), kept as nasm 2.16.01
+// keeps them: one list per name for `%define` and `%idefine` alike, searched newest first.
+
+import type { SourceRange } from './api';
+import type { DiagnosticSink } from './diagnostics';
+import type { SingleLineMacro } from './macros';
+import type { PPToken } from './source';
+
+export class SingleLineMacros {
+  /**
+   * Single-line macros by their names in lower case, oldest first: as nasm keeps them, one list
+   * for `%define` and `%idefine` alike, so the newer of the two shadows the other (see define,
+   * lookup).
+   */
+  readonly byName = new Map<string, SingleLineMacro[]>();
+  /** Every definition made, in order. */
+  readonly all: SingleLineMacro[] = [];
+  /** The aliases kept aside by `%aliases off` (see setAliases). */
+  private aliasesAside: SingleLineMacro[] = [];
+
+  constructor(private readonly sink: DiagnosticSink) {}
+
+  /** The definitions `name` calls, oldest first: `%idefine`s in any case, `%define`s of `name` itself. */
+  lookup(name: string): SingleLineMacro[] | undefined {
+    const list = this.byName.get(name.toLowerCase());
+    if (list === undefined) return undefined;
+    // The list holds `%define`s of the name in other cases too, which do not match.
+    if (list.every((m) => m.caseInsensitive === true || m.name === name)) return list;
+    const named = list.filter((m) => m.caseInsensitive === true || m.name === name);
+    return named.length > 0 ? named : undefined;
+  }
+
+  /**
+   * Defines `name` (`%define`, `%idefine` when `caseInsensitive`, an alias of `%defalias` when
+   * `alias`), through its aliases; true when the name had no definition (a new name).
+   */
+  define(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false): boolean {
+    if (!alias) name = this.aliasTarget(name);
+    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}) };
+    const key = name.toLowerCase();
+    const list = this.byName.get(key);
+    this.all.push(m);
+    if (list === undefined) {
+      this.byName.set(key, [m]);
+      return true;
+    }
+    // As nasm 2.16's define_smacro: the definition a new one replaces is the newest of the same
+    // name (told apart by case only when both are case-sensitive) taking the same count of
+    // parameters or none (any, for a definition without). If that one differs in case-sensitivity
+    // or in having parameters, nasm warns and keeps both, the new one shadowing the other (for
+    // parameters, an error unless -w-pp-macro-def-param-single).
+    const n = params?.length ?? 0;
+    let k = list.length - 1;
+    for (; k >= 0; k--) {
+      const o = list[k];
+      const same = o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name;
+      if (same && (n === 0 || o.params === undefined || o.params.length === n)) break;
+    }
+    if (k < 0) { list.push(m); return false; }
+    const o = list[k];
+    if ((o.caseInsensitive === true) !== caseInsensitive) {
+      const sense = (insensitive: boolean): string => (insensitive ? 'insensitive' : 'sensitive');
+      this.sink.warning('macro-def-case-single', `case ${sense(caseInsensitive)} definition of macro \`${name}' will shadow ${sense(o.caseInsensitive === true)} macro \`${o.name}'`, range, expansion);
+      list.push(m);
+    } else if ((o.params === undefined) !== (params === undefined)) {
+      this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
+      list.push(m);
+    } else list[k] = m;
+    return false;
+  }
+
+  /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */
+  undefine(name: string, alias = false): void {
+    if (!alias) name = this.aliasTarget(name);
+    const key = name.toLowerCase();
+    const list = this.byName.get(key);
+    if (list === undefined) return;
+    const kept = list.filter((m) => m.caseInsensitive !== true && m.name !== name);
+    if (kept.length === 0) this.byName.delete(key); else this.byName.set(key, kept);
+  }
+
+  /** `%undefalias NAME`: NAME's aliases only (in any case for one of `%idefalias`), silently when it has none. */
+  undefineAlias(name: string): void {
+    const key = name.toLowerCase();
+    const list = this.byName.get(key);
+    const kept = list?.filter((m) => !(m.alias === true && (m.caseInsensitive === true || m.name === name)));
+    if (list !== undefined && kept!.length === 0) this.byName.delete(key); else if (kept !== undefined) this.byName.set(key, kept);
+  }
+
+  /** The name `name` stands for through its aliases (nasm's define and undef go through them, measured). */
+  aliasTarget(name: string): string {
+    for (let depth = 0; depth < 32; depth++) {
+      const defs = this.lookup(name);
+      const last = defs?.[defs.length - 1];
+      if (last?.alias !== true) break;
+      name = last.body[0].text;
+    }
+    return name;
+  }
+
+  /**
+   * `%aliases on|off`: the aliases are kept aside while off, so that expansion does not see them;
+   * true when turning them on defined a new name.
+   */
+  setAliases(on: boolean): boolean {
+    let added = false;
+    if (on) {
+      if (this.aliasesAside.length === 0) return false;
+      for (const m of this.aliasesAside) if (this.define(m.name, undefined, m.body, m.range, m.caseInsensitive === true, undefined, true)) added = true;
+      this.aliasesAside = [];
+      return added;
+    }
+    for (const [key, list] of [...this.byName]) {
+      const kept = list.filter((m) => m.alias !== true);
+      if (kept.length === list.length) continue;
+      this.aliasesAside.push(...list.filter((m) => m.alias === true));
+      if (kept.length === 0) this.byName.delete(key); else this.byName.set(key, kept);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,69 @@
+// Token pasting as nasm 2.16's preprocessor does it (manual §4.1.4, §4.3.9): `%+`, tokens written
+// against a macro parameter, and the names an expansion puts side by side.
+
+import type { SourceRange } from './api';
+import { isFloatText } from './floats';
+import { tokenizeLine } from './lexer';
+import { follow, isPieces, pastedAt, spaced, writtenAt, type PPToken } from './source';
+
+/** Whether `t` joins a token written against it where a macro parameter is substituted: a name or a number. */
+export function pastable(t: PPToken): boolean {
+  return t.kind === 'ident' || t.kind === 'number';
+}
+
+/** `a` and `b` (written against each other in a macro body, on line `line` of `file`) as one token. */
+export function pasted(a: PPToken, b: PPToken, file: string, line: number): PPToken {
+  const text = a.text + b.text;
+  const kind = /^[0-9$]/.test(text) && a.kind === 'number' ? 'number' : 'ident';
+  return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src, at: pastedAt(a, b, file, line), gap: a.gap };
+}
+
+/** Whether `toks` hold a `%+`. */
+export function hasPaste(toks: readonly PPToken[]): boolean {
+  for (const t of toks) if (t.kind === 'preproc' && t.text === '%+') return true;
+  return false;
+}
+
+/**
+ * `a %+ b` → `ab` (manual §4.1.4), and with `implicit`, as nasm's expand_smacro after a pass that
+ * expanded something, a name followed by names or numbers with no blanks between them (which only
+ * an expansion can put side by side): `%define f(x) x` / `f(a)b` is the name `ab`, a macro if one
+ * is defined. `toks` are on line `line` of `file`; the input itself when nothing is pasted.
+ */
+export function pasteTokens(toks: PPToken[], file: string, line: number, implicit: boolean): PPToken[] {
+  let out: PPToken[] | undefined;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (t.kind === 'preproc' && t.text === '%+' && i > 0 && i + 1 < toks.length) {
+      out ??= toks.slice(0, i);
+      if (out.length === 0) { out.push(t); continue; }
+      const a = out.pop()!;
+      const b = toks[++i];
+      const re = tokenizeLine(a.text + b.text);
+      if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src, at: pastedAt(a, b, file, line), gap: spaced(out[out.length - 1], a) });
+      else { out.push(a); out.push(b); }
+      continue;
+    }
+    let j = i + 1;
+    if (implicit && t.kind === 'ident') while (j < toks.length && joinsName(toks[j]) && !spaced(toks[j - 1], toks[j])) j++;
+    if (j === i + 1) { if (out !== undefined) follow(out, t, toks[i - 1]); continue; }
+    out ??= toks.slice(0, i);
+    // nasm reads the joined text as a line again.
+    let text = t.text;
+    const at: SourceRange[] = [];
+    for (let k = i; k < j; k++) {
+      if (k > i) text += toks[k].text;
+      const w = writtenAt(toks[k], file, line);
+      if (isPieces(w)) at.push(...w); else at.push(w);
+    }
+    const gap = spaced(out[out.length - 1], t);
+    for (const r of tokenizeLine(text)) if (r.kind !== 'comment') out.push({ kind: r.kind, text: r.text, start: t.start, end: toks[j - 1].end, src: t.src, at, gap: r.start > 0 ? false : gap });
+    i = j - 1;
+  }
+  return out ?? toks;
+}
+
+/** What nasm's implicit pasting joins to a name before it: a name, or a number that is not a floating-point constant. */
+function joinsName(t: PPToken): boolean {
+  return t.kind === 'ident' || (t.kind === 'number' && !isFloatText(t.text));
+}
