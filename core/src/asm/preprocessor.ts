@@ -32,6 +32,11 @@ export interface PreprocessOptions {
   readonly budget?: TimeBudget;
   /** The moment `__DATE__`, `__TIME__` and `__POSIX_TIME__` describe (now when absent). */
   readonly time?: Date;
+  /**
+   * For `nasm -E`, which assembles nothing: `__?BITS?__` is then 0 whatever `bits` says, and
+   * `__?PASS?__` 3 (nasm's preprocess-only pass; measured with nasm 2.16.01).
+   */
+  readonly preprocessOnly?: boolean;
 }
 
 export interface IncludeRecord {
@@ -55,6 +60,11 @@ export interface PreprocessResult {
   readonly checks: DeferredCheck[];
   /** The `%line` directives read, and how nasm reports the lines they renumber. */
   readonly reported: ReportedLines;
+  /**
+   * The count of output lines before each `..@N` number the source's macro calls and `%push`es
+   * took, in order: with the standard macros' numbers (standard-macros.ts), nasm's counter at any line.
+   */
+  readonly uniqueIdLines: readonly number[];
 }
 
 interface Frame {
@@ -91,6 +101,8 @@ interface Frame {
   origin?: number;
   /** Inside the expansion of a `.nolist` macro: not listed. */
   readonly unlisted?: boolean;
+  /** In a `.nolist` macro's expansion: where nasm reports its lines (LineOrigin.reportedAt). */
+  readonly reportedAt?: SourceRange;
   /** Frames pushed later have greater serials (see CheckBlock.serial, checkForbids). */
   readonly serial: number;
 }
@@ -165,6 +177,7 @@ const MAX_EXPANSION_CHAIN = 64;
  */
 const MAX_ARGUMENT_TOKENS = 500_000;
 const NO_EXPANSION: readonly SourceRange[] = [];
+const NO_TOKENS: readonly PPToken[] = [];
 
 /** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
 const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%abs', '%cond', '%count', '%eval', '%is', '%map', '%num', '%sel', '%str', '%strcat', '%strlen', '%substr', '%tok',
@@ -286,6 +299,8 @@ class Preprocessor {
   private technique: Technique | undefined;
   /** The `..@N` numbers the source's macro calls and `%push`es took (see takeUniqueId). */
   private uniqueIds = 0;
+  /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
+  private readonly uniqueIdLines: number[] = [];
   private readonly standardCalls = new StandardMacroCalls();
   /** One line past the main file's last, where nasm reports what is still open at the end. */
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
@@ -322,6 +337,8 @@ class Preprocessor {
    * blanks before it (`x f()`), which nasm keeps as a blank token (`%defstr` keeps a space for it).
    */
   private endsBlank = false;
+  /** The same of the parameters substituteParams replaced last: an empty one at the end, after blanks. */
+  private paramsEndBlank = false;
 
   /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
   private readonly time: Date;
@@ -353,7 +370,7 @@ class Preprocessor {
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
       defines: this.allDefines, technique: this.technique, references: this.references, exhausted: this.exhausted,
-      checks: this.checks, reported: this.reported,
+      checks: this.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
     };
   }
 
@@ -494,7 +511,7 @@ class Preprocessor {
   private originOf(f: Frame): number {
     return f.origin ??= this.out.addOrigin({
       expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
-      serial: f.serial,
+      serial: f.serial, reportedAt: f.reportedAt,
     });
   }
 
@@ -532,6 +549,11 @@ class Preprocessor {
     this.out.push(file, line, text, tokens, this.originOf(f), (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
   }
 
+  /** A line the preprocessor takes in (a directive, a skipped or captured line, a macro call): listed, and no line of `nasm -E`. */
+  private consume(f: Frame, file: string, line: number, text: string): void {
+    this.out.push(file, line, text, NO_TOKENS, this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
+  }
+
   /**
    * `entry`: the cached facts of a line read from a file (undefined for macro and %rep body
    * lines); `raw` the tokens of a line without one.
@@ -550,7 +572,7 @@ class Preprocessor {
     // nasm reads `%line` as it reads a file's lines, before conditionals and macro and %rep
     // definitions (see reported-lines.ts): in a skipped group or a body being defined too.
     if (directive === '%line' && entry !== undefined) {
-      this.emit(f, file, line, text, [], true);
+      this.consume(f, file, line, text);
       this.lineDirective(f, file, line, tokens);
       return;
     }
@@ -569,20 +591,21 @@ class Preprocessor {
     if (!active) {
       if (isConditional(directive)) {
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (deferBlock).
-        this.emit(f, file, line, text, [], true);
+        this.consume(f, file, line, text);
         this.conditional(f, file, line, directive, tokens, false);
         return;
       }
-      this.emit(f, file, line, text, [], true);
+      this.consume(f, file, line, text);
       return;
     }
     // The rest of a round after `%exitrep`: only conditional directives run (see Frame.exited).
     if (f.exited === true && !isConditional(directive)) {
-      this.emit(f, file, line, text, [], true);
+      this.consume(f, file, line, text);
       return;
     }
 
     let toks: PPToken[] = tokens as PPToken[];
+    this.paramsEndBlank = false;
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
     if (flags !== 0) {
@@ -603,7 +626,9 @@ class Preprocessor {
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(expanded, file, line) as PPToken[];
     this.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
-    this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
+    const endsBlank = this.endsBlank || this.paramsEndBlank;
+    this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0),
+      verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
   /** nasm's warning of an unterminated string on line `line` (tokens `tokens`), if it has one. */
@@ -652,7 +677,7 @@ class Preprocessor {
     const c = this.capture!;
     const opens = c.kind === 'macro' ? MACRO_DEFINERS.has(directive) : directive === '%rep';
     const closes = c.kind === 'macro' ? directive === '%endmacro' || directive === '%endm' : directive === '%endrep';
-    this.emit(f, file, line, text, [], true);
+    this.consume(f, file, line, text);
     if (opens) c.nesting++;
     else if (closes && --c.nesting === 0) {
       this.capture = undefined;
@@ -662,6 +687,7 @@ class Preprocessor {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
           invocation: c.frame.invocation, repLeft: c.count!, condBase: c.frame.condBase, condCount: 0, unlisted: c.frame.unlisted, serial: ++this.frameSerial,
+          reportedAt: c.frame.reportedAt,
         });
       }
       return;
@@ -686,7 +712,7 @@ class Preprocessor {
   private directive(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[]): boolean {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
-    const list = (): void => this.emit(f, file, line, text, [], true);
+    const list = (): void => this.consume(f, file, line, text);
     if (isConditional(d)) {
       list();
       this.conditional(f, file, line, d, toks, true);
@@ -808,7 +834,8 @@ class Preprocessor {
         return true;
       }
       case '%pragma': {
-        list();
+        // nasm passes the pragma on, its macros expanded, as `[pragma ...]` (what `nasm -E` prints).
+        this.out.push(file, line, text, this.expandSingle(toks.slice(1), file, line), this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
         const ns = toks[1]?.text.toLowerCase();
         if (ns === 'ringside' && toks[2]?.text.toLowerCase() === 'technique') {
           const name = toks.slice(3).map((t) => t.text).join('');
@@ -1310,7 +1337,7 @@ class Preprocessor {
   private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[]): Test {
     const parsed = this.parseExpression(rest, file, line, f, d);
     if (parsed === undefined) return Test.Unread;
-    if (this.assemblerTerm(parsed.expr) === undefined) {
+    if (this.opts.preprocessOnly === true || this.assemblerTerm(parsed.expr) === undefined) {
       const v = this.evaluateParsed(parsed.expr, file, line, f, d);
       if (v === 'unread') return Test.Unread;
       if (v === 'non-constant') return Test.Failed;
@@ -1372,16 +1399,29 @@ class Preprocessor {
    */
   private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
     let failed = false;
+    // `nasm -E` has no symbols, nor `$` and `$$`, which it reports and reads as 0 (measured with
+    // nasm 2.16.01: a symbol leaves the value unknown, `non-constant value given to ...`).
+    const preprocessOnly = this.opts.preprocessOnly === true;
+    const noPlace = (what: string, node: Expr): Value | undefined => {
+      if (!preprocessOnly) return undefined;
+      this.sink.error('non-constant', `\`${what}' not supported in preprocess-only mode`, lineRange(file, line, node.start, node.end), f.expansion);
+      return { v: 0, sec: -1 };
+    };
     const ctx: EvalContext = {
       symbol: (name: string, node: Expr) => {
         const known = this.equConstant(name, 0);
         if (known !== undefined) return known;
+        if (preprocessOnly) {
+          // Read as 0, which is right when the symbols cancel (see symbolsLeft).
+          this.sink.error('non-constant', 'symbol references not supported in preprocess-only mode', lineRange(file, line, node.start, node.end), f.expansion);
+          return { v: 0, sec: -1 };
+        }
         failed = true;
         this.sink.error('non-constant', `symbol \`${name}' is not a constant the preprocessor knows (in \`${d}')`, lineRange(file, line, node.start, node.end), f.expansion);
         return undefined;
       },
-      here: () => undefined,
-      base: () => undefined,
+      here: () => noPlace('$', expr),
+      base: () => noPlace('$$', expr),
       error: (message: string, node: Expr) => {
         failed = true;
         this.sink.error('expression', message, lineRange(file, line, node.start, node.end), f.expansion);
@@ -1390,7 +1430,7 @@ class Preprocessor {
     const v = evaluate(expr, ctx);
     if (failed) return 'unread';
     // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
-    if (v.v === undefined) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return 'non-constant'; }
+    if (v.v === undefined || (preprocessOnly && symbolsLeft(expr) !== 0)) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return 'non-constant'; }
     return v;
   }
 
@@ -1402,6 +1442,8 @@ class Preprocessor {
    * needs a label or `$` is unknown, as in nasm's first pass.
    */
   private equConstant(name: string, depth: number): Value | undefined {
+    // `nasm -E` assembles nothing: no `equ` is known (see evaluateParsed).
+    if (this.opts.preprocessOnly === true) return undefined;
     const out = this.out;
     // A block the assembler decides is read to its end first (see codeAt below).
     const open = this.outermostCheck();
@@ -1451,7 +1493,7 @@ class Preprocessor {
       // `%eval(` as written, or made by a macro (whose tokens all have the call's columns).
       if (t.kind !== 'preproc' || open.text !== '(' || (open.start !== t.end && open.start !== t.start) || !PP_FUNCTIONS.has(t.text.toLowerCase())) continue;
       this.sink.error('unsupported-directive', `\`${t.text}()' is a NASM 2.16 preprocessor function that Ringside does not support`, t.src ?? lineRange(file, line, t.start, t.end), f.expansion);
-      this.emit(f, file, line, text, [], true);
+      this.consume(f, file, line, text);
       return true;
     }
     return false;
@@ -1470,7 +1512,7 @@ class Preprocessor {
     // The line itself sets smartalign's first mode in the assembler (nasm's package ends with
     // `alignmode generic`), so that it lists as written.
     if (first && name === 'smartalign') this.emit(f, file, line, text, tokenizeLine(`[${SMARTALIGN_DIRECTIVE} generic]`).map((x) => ({ ...x, at: NOWHERE })), false);
-    else this.emit(f, file, line, text, [], true);
+    else this.consume(f, file, line, text);
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
       this.sink.error('syntax', `\`%use' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
       return;
@@ -1904,8 +1946,8 @@ class Preprocessor {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
       case 'BITS':
         if (this.bitsUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsUnknownAfter, 'sets `bits\'');
-        return token('number', String(this.bits));
-      case 'PASS': return token('number', '2');
+        return token('number', this.opts.preprocessOnly === true ? '0' : String(this.bits));
+      case 'PASS': return token('number', this.opts.preprocessOnly === true ? '3' : '2');
       case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? relativeTo(dirName(this.opts.file), file))));
       case 'SECT': {
         const sect = this.sectionDirective();
@@ -1916,6 +1958,8 @@ class Preprocessor {
       default: {
         const value = versionOrTime(name, this.time);
         if (value === undefined) return undefined;
+        // (nasm spells the version id in hexadecimal: `002100100h`.)
+        if (name === 'NASM_VERSION_ID') return token('number', `0${value.toString(16).padStart(8, '0')}h`);
         return typeof value === 'number' ? token('number', String(value)) : token('string', `"${value}"`);
       }
     }
@@ -2219,7 +2263,7 @@ class Preprocessor {
       const outer = this.frames.find((fr) => fr.kind === 'macro');
       this.sink.error('limit-macro-levels', 'interminable multiline macro recursion',
         outer?.invocation?.callSite ?? callSite, outer ? outer.expansion.slice(1) : f.expansion);
-      this.emit(f, file, line, text, [], true);
+      this.consume(f, file, line, text);
       return true;
     }
     // Arguments keep where they were written, so references inside them point at the call site.
@@ -2231,8 +2275,8 @@ class Preprocessor {
     if (at > 0 && label === undefined) {
       const tokens: PPToken[] = at === 1 ? [toks[0], { kind: 'op', text: ':', start: toks[0].end, end: toks[0].end, src: toks[0].src }] : toks.slice(0, at);
       // (The label of a `.nolist` macro's call is not listed: the line lists as the call.)
-      this.out.push(file, line, text, tokens, this.originOf(f), def.nolist ? 0 : LineFlag.CallLabel, undefined);
-    } else this.emit(f, file, line, text, [], true);
+      this.out.push(file, line, text, tokens, this.originOf(f), def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
+    } else this.consume(f, file, line, text);
     const id = this.takeUniqueId(usesLocalLabels(def));
     const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id, callSite, name: nameTok.text, label };
     this.macroDepth++;
@@ -2241,6 +2285,7 @@ class Preprocessor {
     this.frames.push({
       kind: 'macro', file, body: def.body, idx: 0, expansion: nestExpansion(callSite, f.expansion), depth: f.depth + 1,
       invocation: inv, repLeft: 0, condBase: f.condBase, condCount: 0, unlisted: f.unlisted === true || def.nolist, serial: ++this.frameSerial,
+      reportedAt: def.nolist ? f.reportedAt ?? callSite : f.reportedAt,
     });
     return true;
   }
@@ -2252,6 +2297,7 @@ class Preprocessor {
    * labels takes its number unread: -1).
    */
   private takeUniqueId(needed: boolean): number {
+    this.uniqueIdLines.push(this.out.count);
     const own = this.uniqueIds++;
     return needed ? own + this.standardCalls.idsUpTo(this.out) : -1;
   }
@@ -2291,6 +2337,7 @@ class Preprocessor {
     const out: PPToken[] = [];
     let prevEnd = -1;
     let prevSubst = false;
+    let endsBlank = false;
     for (let ti = 0; ti < toks.length; ti++) {
       const t = toks[ti];
       let repl: PPToken[] | undefined;
@@ -2327,6 +2374,9 @@ class Preprocessor {
         } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end, gap }];
       }
       const glue = prevEnd === t.start && out.length > 0;
+      // An empty replacement after blanks leaves them, at the line's end too (see endsBlank).
+      if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(toks[ti - 1], t);
+      else endsBlank = false;
       if (repl) {
         if (glue && repl.length > 0 && pastable(out[out.length - 1]) && pastable(repl[0])) {
           out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);
@@ -2340,6 +2390,7 @@ class Preprocessor {
       }
       prevEnd = toks[ti].end;
     }
+    this.paramsEndBlank = endsBlank;
     return out;
   }
 }
@@ -2407,6 +2458,29 @@ function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): re
   if (outer.length < MAX_EXPANSION_CHAIN) return [callSite, ...outer];
   const half = MAX_EXPANSION_CHAIN >> 1;
   return [callSite, ...outer.slice(0, half - 1), ...outer.slice(outer.length - half)];
+}
+
+/**
+ * How many times the symbols of `e` count in its value (`a - b` none, `a + 1` once), undefined
+ * when one is in an operation other than a sum: as `nasm -E` reads symbols, where it knows none
+ * (measured with nasm 2.16.01: `%if a - b == 3` is false, `%if a == 3`, `-a` and `a + 1 > 3` not constants).
+ */
+function symbolsLeft(e: Expr): number | undefined {
+  switch (e.k) {
+    case 'sym': return 1;
+    case 'num': case 'here': case 'base': return 0;
+    case 'un': {
+      const a = symbolsLeft(e.a);
+      return e.op === '+' || a === 0 ? a : undefined;
+    }
+    case 'bin': {
+      const a = symbolsLeft(e.a), b = symbolsLeft(e.b);
+      if (a === undefined || b === undefined) return undefined;
+      if (e.op === '+') return a + b;
+      if (e.op === '-') return a - b;
+      return a === 0 && b === 0 ? 0 : undefined;
+    }
+  }
 }
 
 /** How many tokens a call's arguments hold. */

@@ -59,9 +59,9 @@ export class StandardMacroCalls {
    */
   private smartAlign = false;
 
-  /** `ids`, once the lines of `lines` not read yet are read. */
-  idsUpTo(lines: PPLines): number {
-    for (; this.read < lines.count; this.read++) {
+  /** `ids`, once the lines of `lines` not read yet, up to line `end`, are read. */
+  idsUpTo(lines: PPLines, end = lines.count): number {
+    for (; this.read < end; this.read++) {
       if ((lines.flags[this.read] & LineFlag.ListOnly) !== 0) continue;
       const toks = lines.tokensOf(this.read);
       if (toks.length > 0) this.ids += this.idsOf(toks);
