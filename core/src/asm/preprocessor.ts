@@ -646,6 +646,8 @@ class Preprocessor {
     let kept: PPToken[] | undefined;
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
+      // A token dropped at the end leaves the blanks before it (see paramsEndBlank).
+      this.paramsEndBlank = spaced(toks[i - 1], t);
       if (t.kind === 'preproc' && t.text.length > 1 && (MACRO_PARAMETER.test(t.text) || (t.text.length > 2 && t.text.startsWith('%%')))) {
         // nasm names `%{1}` as `%1` and `%{1:2}` as `%1:2`.
         const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
@@ -656,7 +658,10 @@ class Preprocessor {
         const n = toks[++i];
         this.sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
         kept ??= toks.slice(0, i - 1);
-      } else if (kept !== undefined) follow(kept, t, toks[i - 1]);
+      } else {
+        this.paramsEndBlank = false;
+        if (kept !== undefined) follow(kept, t, toks[i - 1]);
+      }
     }
     return kept ?? toks;
   }
@@ -892,6 +897,8 @@ class Preprocessor {
         // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
         // assembler, which reads `%` and stops there (in a skipped group it is skipped).
         if (/^%[a-z]/.test(d)) {
+          // (`nasm -E` prints the line as it is.)
+          if (this.opts.preprocessOnly === true) { this.out.push(file, line, text, toks, this.originOf(f), LineFlag.ListOnly, undefined); return true; }
           list();
           this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
           return true;
@@ -1399,8 +1406,8 @@ class Preprocessor {
    */
   private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
     let failed = false;
-    // `nasm -E` has no symbols, nor `$` and `$$`, which it reports and reads as 0 (measured with
-    // nasm 2.16.01: a symbol leaves the value unknown, `non-constant value given to ...`).
+    // `nasm -E` has no symbols, nor `$` and `$$`, which it reports and reads as 0: right when
+    // they cancel, else the value is no constant (see symbolsLeft).
     const preprocessOnly = this.opts.preprocessOnly === true;
     const noPlace = (what: string, node: Expr): Value | undefined => {
       if (!preprocessOnly) return undefined;
@@ -2344,7 +2351,7 @@ class Preprocessor {
       if (t.kind === 'preproc') {
         const s = t.text;
         // The blanks before the parameter go before what replaces it; those inside an argument stay.
-        const gap = spaced(toks[ti - 1], t);
+        const gap = ti === 0 ? t.gap ?? t.start > 0 : spaced(toks[ti - 1], t);
         let n: number | undefined;
         // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
         // `%+n` arrives as the `%+` token touching a number.
@@ -2461,14 +2468,15 @@ function nestExpansion(callSite: SourceRange, outer: readonly SourceRange[]): re
 }
 
 /**
- * How many times the symbols of `e` count in its value (`a - b` none, `a + 1` once), undefined
- * when one is in an operation other than a sum: as `nasm -E` reads symbols, where it knows none
- * (measured with nasm 2.16.01: `%if a - b == 3` is false, `%if a == 3`, `-a` and `a + 1 > 3` not constants).
+ * How many times the symbols, `$` and `$$` of `e` count in its value (`a - b` and `$ - $$` none,
+ * `a + 1` once), undefined when one is in an operation other than a sum: as `nasm -E` reads them,
+ * where it knows none (measured with nasm 2.16.01: `%if a - b == 3` and `%if a - $$ == 0` are
+ * constants, `%if a == 3`, `-a`, `$ > 0` and `a + 1 > 3` are not).
  */
 function symbolsLeft(e: Expr): number | undefined {
   switch (e.k) {
-    case 'sym': return 1;
-    case 'num': case 'here': case 'base': return 0;
+    case 'sym': case 'here': case 'base': return 1;
+    case 'num': return 0;
     case 'un': {
       const a = symbolsLeft(e.a);
       return e.op === '+' || a === 0 ? a : undefined;
