@@ -33,7 +33,7 @@ export interface PreprocessOnlyResult {
 
 export function preprocessOnly(opts: PreprocessOnlyOptions): PreprocessOnlyResult {
   const sink = new DiagnosticSink();
-  const pp = preprocess({ ...opts, preprocessOnly: true }, sink);
+  const pp = preprocess({ ...opts, preprocessOnly: true, fileName: opts.nameOf }, sink);
   sink.applySwitches(new WarningSwitches(opts.warnings ?? []));
   const written = new Map<string, string>();
   for (const inc of pp.includes) if (inc.resolved !== undefined && !written.has(inc.resolved)) written.set(inc.resolved, inc.target);

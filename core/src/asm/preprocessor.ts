@@ -37,6 +37,11 @@ export interface PreprocessOptions {
    * `__?PASS?__` 3 (nasm's preprocess-only pass; measured with nasm 2.16.01).
    */
   readonly preprocessOnly?: boolean;
+  /**
+   * The name `__FILE__` gives a file (`written`: as its `%include` wrote it): when absent, its
+   * path relative to the main file's directory.
+   */
+  readonly fileName?: (file: string, written: string | undefined) => string;
 }
 
 export interface IncludeRecord {
@@ -1493,6 +1498,12 @@ class Preprocessor {
    * dialect: one error at the first, and the line goes out as a listing line only (the parser
    * would say "expression syntax error").
    */
+  /** `__FILE__` of `file` (see PreprocessOptions.fileName). */
+  private fileName(file: string): string {
+    if (this.opts.fileName === undefined) return relativeTo(dirName(this.opts.file), file);
+    return this.opts.fileName(file, this.includes.find((inc) => inc.resolved === file)?.target);
+  }
+
   private unsupportedFunction(f: Frame, file: string, line: number, text: string, toks: readonly PPToken[]): boolean {
     for (let i = 0; i + 1 < toks.length; i++) {
       const t = toks[i];
@@ -1955,7 +1966,7 @@ class Preprocessor {
         if (this.bitsUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsUnknownAfter, 'sets `bits\'');
         return token('number', this.opts.preprocessOnly === true ? '0' : String(this.bits));
       case 'PASS': return token('number', this.opts.preprocessOnly === true ? '3' : '2');
-      case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? relativeTo(dirName(this.opts.file), file))));
+      case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? this.fileName(file))));
       case 'SECT': {
         const sect = this.sectionDirective();
         if (this.sectUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.sectUnknownAfter, 'holds a `section\' line');
@@ -2270,7 +2281,9 @@ class Preprocessor {
       const outer = this.frames.find((fr) => fr.kind === 'macro');
       this.sink.error('limit-macro-levels', 'interminable multiline macro recursion',
         outer?.invocation?.callSite ?? callSite, outer ? outer.expansion.slice(1) : f.expansion);
-      this.consume(f, file, line, text);
+      // (`nasm -E` prints the call not made as written.)
+      if (this.opts.preprocessOnly === true) this.out.push(file, line, text, toks, this.originOf(f), LineFlag.ListOnly, undefined);
+      else this.consume(f, file, line, text);
       return true;
     }
     // Arguments keep where they were written, so references inside them point at the call site.
