@@ -9,6 +9,7 @@ import { DiagnosticSink } from './diagnostics';
 import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocessor';
 import { LineFlag, spaced, type PPLines, type PPToken } from './source';
 import { tokenizeLine } from './lexer';
+import { joinPath } from './paths';
 import { WarningSwitches } from './warning-switches';
 import { spelled, StandardExpansion } from './standard-expansion';
 import { StandardMacroCalls } from './standard-macros';
@@ -109,7 +110,7 @@ export function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) 
     if ((flags & LineFlag.Consumed) !== 0) {
       // A `%pragma` line keeps its expanded words (see the preprocessor).
       const pragma = lines.tokensOf(i);
-      if (pragma.length > 0) writer.put(whereOf(pp, i, nameOf), `[pragma ${tokensText(pragma).trimStart()}]`);
+      if (pragma.length > 0) writer.put(whereOf(pp, i, nameOf), `[pragma ${detokenized(pragma).trimStart()}]`);
       continue;
     }
     const where = whereOf(pp, i, nameOf);
@@ -146,7 +147,7 @@ function lineText(lines: PPLines, i: number): string {
   const toks = lines.tokensOf(i);
   const flags = lines.flags[i];
   if (toks.length === 0) return (flags & LineFlag.Verbatim) === 0 && tokenizeLine(lines.text[i]).some((t) => t.kind !== 'comment') ? ' ' : '';
-  const text = (flags & LineFlag.Verbatim) !== 0 ? sourceText(toks) : tokensText(toks);
+  const text = (flags & LineFlag.Verbatim) !== 0 ? sourceText(toks) : detokenized(toks);
   return (flags & LineFlag.EndsBlank) !== 0 ? text + ' ' : text;
 }
 
@@ -163,7 +164,7 @@ function sourceText(toks: readonly PPToken[]): string {
 }
 
 /** Tokens an expansion made: blanks where `spaced` says nasm's tokens have them. */
-export function tokensText(toks: readonly PPToken[]): string {
+export function detokenized(toks: readonly PPToken[]): string {
   let s = '';
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
@@ -183,7 +184,7 @@ function labelText(text: string, toks: readonly PPToken[]): string {
   const kept = synthesized ? toks.slice(0, -1) : toks;
   const last = kept[kept.length - 1];
   const blank = last !== undefined && (text.charCodeAt(last.end) === 0x20 || text.charCodeAt(last.end) === 0x09);
-  return tokensText(kept) + (blank ? ' ' : '') + (synthesized ? ':' : '');
+  return detokenized(kept) + (blank ? ' ' : '') + (synthesized ? ':' : '');
 }
 
 /** The label line multiLineCall makes for `y m`: `y` and a colon written nowhere. */
@@ -191,3 +192,17 @@ function isSynthesizedLabel(toks: readonly PPToken[]): boolean {
   return toks.length === 2 && toks[1].text === ':' && toks[1].start === toks[1].end && toks[0].kind === 'ident';
 }
 
+
+/**
+ * How `nasm -E` run in directory `dir` names the files (PreprocessOnlyOptions.nameOf), with
+ * `main` given to it as `mainName`: an included file as its `%include` wrote it when that finds it
+ * from `dir`, any other by its path relative to `dir`.
+ */
+export function namesFromDirectory(dir: string, main: string, mainName: string): (file: string, written: string | undefined) => string {
+  return (file, written) => {
+    if (file === main) return mainName;
+    if (written !== undefined && joinPath(dir, written) === file) return written;
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+    return file.startsWith(prefix) ? file.slice(prefix.length) : file;
+  };
+}
