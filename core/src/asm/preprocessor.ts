@@ -2358,8 +2358,10 @@ class Preprocessor {
     let prevEnd = -1;
     let prevSubst = false;
     let endsBlank = false;
+    // The argument just put in ends with blanks (PPToken.blankAfter): the next token has them before it.
+    let blankAfter = false, gapNext = false;
     for (let ti = 0; ti < toks.length; ti++) {
-      const t = toks[ti];
+      let t = toks[ti];
       let repl: PPToken[] | undefined;
       if (t.kind === 'preproc') {
         const s = t.text;
@@ -2391,12 +2393,19 @@ class Preprocessor {
         else if (n !== undefined) {
           const arg = macroArgument(inv, n) ?? [];
           repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap }));
+          blankAfter = arg.length > 0 && arg[arg.length - 1].blankAfter === true;
         } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end, gap }];
       }
-      const glue = prevEnd === t.start && out.length > 0;
-      // An empty replacement after blanks leaves them, at the line's end too (see endsBlank).
+      // (Blanks an argument ended with keep it from what follows: nasm pastes nothing there.)
+      const glue = prevEnd === t.start && out.length > 0 && !gapNext;
+      // An empty replacement after blanks leaves them, at the line's end too (see endsBlank), as
+      // does an argument that ends with them.
       if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(toks[ti - 1], t);
-      else endsBlank = false;
+      else endsBlank = repl !== undefined && blankAfter;
+      if (gapNext && repl === undefined) t = gapped(t, true);
+      else if (gapNext && repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], true);
+      if (repl === undefined || repl.length > 0) gapNext = repl !== undefined && blankAfter;
+      blankAfter = false;
       if (repl) {
         if (glue && repl.length > 0 && pastable(out[out.length - 1]) && pastable(repl[0])) {
           out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);

@@ -19,6 +19,8 @@ export interface PPToken extends Token {
    * tell: set on the tokens an expansion puts in a line and on the token after one (see `spaced`).
    */
   readonly gap?: boolean;
+  /** The last token of a `{...}` macro argument with blanks before its `}`, which nasm keeps after it. */
+  readonly blankAfter?: boolean;
 }
 
 /**
