@@ -693,7 +693,10 @@ class Preprocessor {
       this.capture = undefined;
       // A %macro line in error captures its body but defines nothing.
       if (c.macro !== undefined) this.finishMacro(c.macro);
-      else if (c.count! > 0) {
+      else if (c.count! > 0 && c.lines.length === 0) {
+        // `nasm -E` prints one empty line, at the `%endrep`, for a %rep with no lines (measured).
+        if (this.opts.preprocessOnly === true) this.out.push(file, line, '', NO_TOKENS, this.originOf(f), LineFlag.ListOnly | LineFlag.Verbatim, undefined);
+      } else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
           invocation: c.frame.invocation, repLeft: c.count!, condBase: c.frame.condBase, condCount: 0, unlisted: c.frame.unlisted, serial: ++this.frameSerial,
