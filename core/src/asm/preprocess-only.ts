@@ -25,7 +25,7 @@ export interface PreprocessOnlyOptions extends PreprocessOptions {
 }
 
 export interface PreprocessOnlyResult {
-  /** nasm's standard output (empty when an error stopped it: nasm prints nothing then, measured). */
+  /** nasm's standard output: every line, after an error too (a `%fatal` stops it there). */
   readonly text: string;
   readonly diagnostics: readonly Diagnostic[];
   readonly errors: number;
@@ -119,7 +119,7 @@ export function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) 
       writer.put(where, labelText(lines.text[i], toks));
       continue;
     }
-    const expansion = toks.length > 0 ? standard.expand(toks, lines.text[i], (flags & LineFlag.Verbatim) !== 0, counter) : undefined;
+    const expansion = toks.length > 0 ? standard.expand(toks, counter) : undefined;
     if (expansion !== undefined) {
       for (const l of expansion) writer.put(where, l);
       continue;
@@ -164,7 +164,7 @@ function sourceText(toks: readonly PPToken[]): string {
 }
 
 /** Tokens an expansion made: blanks where `spaced` says nasm's tokens have them. */
-export function detokenized(toks: readonly PPToken[]): string {
+function detokenized(toks: readonly PPToken[]): string {
   let s = '';
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
@@ -191,7 +191,6 @@ function labelText(text: string, toks: readonly PPToken[]): string {
 function isSynthesizedLabel(toks: readonly PPToken[]): boolean {
   return toks.length === 2 && toks[1].text === ':' && toks[1].start === toks[1].end && toks[0].kind === 'ident';
 }
-
 
 /**
  * How `nasm -E` run in directory `dir` names the files (PreprocessOnlyOptions.nameOf), with

@@ -51,10 +51,10 @@ export class StandardExpansion {
   ]);
 
   /**
-   * The lines nasm makes of `toks` (a line's tokens, `text` when `verbatim`), when its first word,
-   * or the word after a label, calls a standard macro with a count it takes; undefined otherwise.
+   * The lines nasm makes of `toks` (a line's tokens), when its first word, or the word after a
+   * label, calls a standard macro with a count it takes; undefined otherwise.
    */
-  expand(toks: readonly PPToken[], text: string, verbatim: boolean, counter: () => number): string[] | undefined {
+  expand(toks: readonly PPToken[], counter: () => number): string[] | undefined {
     this.counter = counter;
     // The mode `%use smartalign` and `alignmode` set, which Ringside passes to its assembler as a
     // directive of its own: nasm's package prints nothing for it, and its `align` calls
@@ -69,11 +69,12 @@ export class StandardExpansion {
       args = m !== undefined ? taken(toks, at + 1, m) : undefined;
     }
     if (args === undefined) return undefined;
-    const rest = written(toks.slice(at + 1), text, verbatim).trimStart();
-    const lines = m!.body(args.map((a) => written(a, text, verbatim).trim()), rest);
+    const rest = written(toks.slice(at + 1)).trimStart();
+    const lines = m!.body(args.map((a) => written(a).trim()), rest);
     if (at === 0) return lines;
-    // The label before a call is a line of its own: the words before the macro's name, with a colon.
-    const label = written(toks.slice(0, at), text, verbatim) + (spaced(toks[at - 1], toks[at]) ? ' ' : '') + (at === 1 ? ':' : '');
+    // The label before a call is a line of its own: the words before the macro's name, blanks
+    // too, with a colon (`x: align 4` is `x: `, `y bits 32` is `y :`).
+    const label = (toks[0].start > 0 ? ' ' : '') + written(toks.slice(0, at)) + (spaced(toks[at - 1], toks[at]) ? ' ' : '') + (at === 1 ? ':' : '');
     return [label, ...lines];
   }
 
@@ -176,13 +177,13 @@ function taken(toks: readonly PPToken[], start: number, m: StandardBody): PPToke
 }
 
 /** Tokens written back with a blank where they had blanks between them. */
-function written(toks: readonly PPToken[], text: string, verbatim: boolean): string {
+function written(toks: readonly PPToken[]): string {
   let s = '';
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
     if (t.kind === 'comment') break;
-    if (k > 0 && (verbatim ? toks[k - 1].end < t.start : spaced(toks[k - 1], t))) s += ' ';
-    s += verbatim && t.text !== text.slice(t.start, t.end) ? text.slice(t.start, t.end) : spelled(t);
+    if (k > 0 && spaced(toks[k - 1], t)) s += ' ';
+    s += spelled(t);
   }
   return s;
 }
