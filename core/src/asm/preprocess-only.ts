@@ -4,14 +4,14 @@
 // and a `%line N+M file` marker wherever the numbering does not go on as the reader expects.
 // This runs only when asked: it reads every line again, which the assembly itself never does.
 
-import type { Diagnostic } from './api';
+import type { Diagnostic, SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocessor';
-import { LineFlag, spaced, type PPLines, type PPToken } from './source';
-import { tokenizeLine } from './lexer';
+import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
+import { openString, tokenizeLine } from './lexer';
 import { joinPath } from './paths';
 import { WarningSwitches } from './warning-switches';
-import { spelled, StandardExpansion } from './standard-expansion';
+import { spelled, StandardExpansion, type StandardWarning } from './standard-expansion';
 import { StandardMacroCalls } from './standard-macros';
 
 export interface PreprocessOnlyOptions extends PreprocessOptions {
@@ -32,10 +32,32 @@ export interface PreprocessOnlyResult {
   readonly pp: PreprocessResult;
 }
 
+/**
+ * Keeps, for each diagnostic, how many lines the preprocessor had passed on when it came, so the
+ * warnings of the standard macros (found as the lines are written out) take their place among them.
+ */
+class PlacedSink extends DiagnosticSink {
+  readonly placed = new WeakMap<Diagnostic, number>();
+
+  override report(...args: Parameters<DiagnosticSink['report']>): void {
+    const n = this.list.length;
+    super.report(...args);
+    if (this.list.length > n) this.placed.set(this.list[n], this.position());
+  }
+}
+
+/** A warning of a standard macro's call (StandardWarning), about output line `line`. */
+interface LineWarning {
+  readonly line: number;
+  readonly code: string;
+  readonly message: string;
+  readonly range: SourceRange;
+  readonly expansion: readonly SourceRange[];
+}
+
 export function preprocessOnly(opts: PreprocessOnlyOptions): PreprocessOnlyResult {
-  const sink = new DiagnosticSink();
+  const sink = new PlacedSink();
   const pp = preprocess({ ...opts, preprocessOnly: true, fileName: opts.nameOf }, sink);
-  sink.applySwitches(new WarningSwitches(opts.warnings ?? []));
   const written = new Map<string, string>();
   for (const inc of pp.includes) if (inc.resolved !== undefined && !written.has(inc.resolved)) written.set(inc.resolved, inc.target);
   const names = new Map<string, string>();
@@ -44,8 +66,22 @@ export function preprocessOnly(opts: PreprocessOnlyOptions): PreprocessOnlyResul
     if (name === undefined) names.set(file, (name = opts.nameOf(file, written.get(file))));
     return name;
   };
-  const errors = sink.list.filter((d) => d.severity === 'error').length;
-  return { text: renderPreprocessed(pp, nameOf), diagnostics: sink.list, errors, pp };
+  const warnings: LineWarning[] = [];
+  const text = renderPreprocessed(pp, nameOf, warnings);
+  // All in the order nasm reports them, then the command line's warning switches (nasm -E reads
+  // no `[warning]` line: its assembler does, measured).
+  const all = new DiagnosticSink();
+  let w = 0;
+  const putWarnings = (upTo: number): void => {
+    for (; w < warnings.length && warnings[w].line < upTo; w++) all.warning(warnings[w].code, warnings[w].message, warnings[w].range, warnings[w].expansion);
+  };
+  for (const d of sink.list) {
+    putWarnings(sink.placed.get(d) ?? 0);
+    all.report(d.severity, d.code, d.message, d.range, d.expansion, d.related);
+  }
+  putWarnings(Infinity);
+  all.applySwitches(new WarningSwitches(opts.warnings ?? []));
+  return { text, diagnostics: all.list, errors: all.errors, pp };
 }
 
 /** Where nasm says a line is: the name and 1-based number of its `%line` markers. */
@@ -92,7 +128,7 @@ class MarkerWriter {
 }
 
 /** The preprocessed lines of `pp` as `nasm -E` prints them. */
-export function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => string): string {
+export function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => string, warnings: LineWarning[]): string {
   const lines = pp.lines;
   const writer = new MarkerWriter();
   const standard = new StandardExpansion();
@@ -105,6 +141,8 @@ export function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) 
     while (own < pp.uniqueIdLines.length && pp.uniqueIdLines[own] <= i) own++;
     return own + calls.idsUpTo(lines, i);
   };
+  const warn: StandardWarning = (code, message, t) =>
+    warnings.push({ line: i, code, message, range: lineRange(lines.file(i), lines.line[i], t.start, t.end), expansion: lines.origin(i).expansion });
   for (; i < lines.count; i++) {
     const flags = lines.flags[i];
     if ((flags & LineFlag.Consumed) !== 0) {
@@ -115,11 +153,17 @@ export function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) 
     }
     const where = whereOf(pp, i, nameOf);
     const toks = lines.tokensOf(i);
+    // A line passed on as written is its assembler's to warn of an unterminated string in (the
+    // preprocessor warns of the others), which nasm's preprocessor does as it reads the line.
+    if (lines.tokens[i] === undefined) {
+      const open = openString(toks);
+      if (open !== undefined) warn('open-string', open.message, open.token);
+    }
     if ((flags & LineFlag.Label) !== 0) {
       writer.put(where, labelText(lines.text[i], toks));
       continue;
     }
-    const expansion = toks.length > 0 ? standard.expand(toks, counter) : undefined;
+    const expansion = toks.length > 0 ? standard.expand(toks, counter, warn) : undefined;
     if (expansion !== undefined) {
       for (const l of expansion) writer.put(where, l);
       continue;

@@ -322,6 +322,8 @@ class Preprocessor {
   /** The first of `checks` that may hold output lines from `sectScanned` on. */
   private sectCheck = 0;
   private macroDepth = 0;
+  /** Expressions evaluated so far under `preprocessOnly` (see evaluateParsed). */
+  private evaluations = 0;
   /** The argument tokens of the macro calls in progress (see MAX_ARGUMENT_TOKENS). */
   private argumentTokens = 0;
   private stopped = false;
@@ -1417,9 +1419,13 @@ class Preprocessor {
     // `nasm -E` has no symbols, nor `$` and `$$`, which it reports and reads as 0: right when
     // they cancel, else the value is no constant (see symbolsLeft).
     const preprocessOnly = this.opts.preprocessOnly === true;
+    // nasm -E reports these each time it evaluates (a %rep round, a macro called again).
+    const repeat = preprocessOnly ? ++this.evaluations : 0;
+    const onlyError = (message: string, node: Expr): void =>
+      this.sink.report('error', 'non-constant', message, lineRange(file, line, node.start, node.end), f.expansion, undefined, -1, -1, repeat);
     const noPlace = (what: string, node: Expr): Value | undefined => {
       if (!preprocessOnly) return undefined;
-      this.sink.error('non-constant', `\`${what}' not supported in preprocess-only mode`, lineRange(file, line, node.start, node.end), f.expansion);
+      onlyError(`\`${what}' not supported in preprocess-only mode`, node);
       return { v: 0, sec: -1 };
     };
     const ctx: EvalContext = {
@@ -1428,7 +1434,7 @@ class Preprocessor {
         if (known !== undefined) return known;
         if (preprocessOnly) {
           // Read as 0, which is right when the symbols cancel (see symbolsLeft).
-          this.sink.error('non-constant', 'symbol references not supported in preprocess-only mode', lineRange(file, line, node.start, node.end), f.expansion);
+          onlyError('symbol references not supported in preprocess-only mode', node);
           return { v: 0, sec: -1 };
         }
         failed = true;
@@ -1445,7 +1451,8 @@ class Preprocessor {
     const v = evaluate(expr, ctx);
     if (failed) return 'unread';
     // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
-    if (v.v === undefined || (preprocessOnly && symbolsLeft(expr) !== 0)) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return 'non-constant'; }
+    if (preprocessOnly && symbolsLeft(expr) !== 0) { onlyError(`non-constant value given to \`${d}'`, expr); return 'non-constant'; }
+    if (v.v === undefined) { this.sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), f.expansion); return 'non-constant'; }
     return v;
   }
 

@@ -54,7 +54,7 @@ export class StandardExpansion {
    * The lines nasm makes of `toks` (a line's tokens), when its first word, or the word after a
    * label, calls a standard macro with a count it takes; undefined otherwise.
    */
-  expand(toks: readonly PPToken[], counter: () => number): string[] | undefined {
+  expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning): string[] | undefined {
     this.counter = counter;
     // The mode `%use smartalign` and `alignmode` set, which Ringside passes to its assembler as a
     // directive of its own: nasm's package prints nothing for it, and its `align` calls
@@ -62,15 +62,15 @@ export class StandardExpansion {
     if (toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) { this.smartAlign = true; return []; }
     let at = 0;
     let m = this.standard(toks[0]);
-    let args = m !== undefined ? taken(toks, 1, m) : undefined;
-    if (args === undefined && toks[0].kind === 'ident' && toks.length > 1) {
+    let call = m !== undefined ? taken(toks, 0, m, warn) : undefined;
+    if (call === undefined && toks[0].kind === 'ident' && toks.length > 1) {
       at = toks[1].text === ':' ? 2 : 1;
       m = at < toks.length ? this.standard(toks[at]) : undefined;
-      args = m !== undefined ? taken(toks, at + 1, m) : undefined;
+      call = m !== undefined ? taken(toks, at, m, warn) : undefined;
     }
-    if (args === undefined) return undefined;
-    const rest = written(toks.slice(at + 1)).trimStart();
-    const lines = m!.body(args.map((a) => written(a).trim()), rest);
+    if (call === undefined) return undefined;
+    const rest = written(toks.slice(at + 1, toks.length - (call.dropped ? 1 : 0))).trimStart();
+    const lines = m!.body(call.args.map((a) => written(a).trim()), rest);
     if (at === 0) return lines;
     // The label before a call is a line of its own: the words before the macro's name, blanks
     // too, with a colon (`x: align 4` is `x: `, `y bits 32` is `y :`).
@@ -167,13 +167,29 @@ function requoted(name: string): string {
   return `'${name.slice(1, -1)}'`;
 }
 
-/** The arguments of a call of `m` from `toks[start]` on, when it takes their count (as standard-macros.ts). */
-function taken(toks: readonly PPToken[], start: number, m: StandardBody): PPToken[][] | undefined {
-  const args = splitArguments(toks, start, Infinity);
+/** Reports a warning of nasm's preprocessor (`code` as DiagnosticSink takes it) about token `at`. */
+export type StandardWarning = (code: string, message: string, at: PPToken) => void;
+
+/**
+ * The arguments of a call of `m` named by `toks[name]`, when it takes their count, as nasm's
+ * preprocessor reads a macro call (see Preprocessor.multiLineCall): a trailing empty argument
+ * is dropped with a warning (`dropped`); a count it does not take is warned of.
+ */
+function taken(toks: readonly PPToken[], name: number, m: StandardBody, warn: StandardWarning): { args: PPToken[][]; dropped: boolean } | undefined {
+  const args = splitArguments(toks, name + 1, Infinity);
   const n = args.length === 1 && args[0].length === 0 ? 0 : args.length;
-  if (n >= m.min && n <= m.max) return args;
-  if (n > 1 && toks[toks.length - 1].text === ',' && n - 1 >= m.min && n - 1 <= m.max) return args.slice(0, -1);
-  return undefined;
+  const trailing = n > 1 && toks[toks.length - 1].text === ',';
+  const word = toks[name];
+  if (n >= m.min && n <= m.max) {
+    if (!trailing) return { args, dropped: false };
+    warn('macro-args', `dropping trailing empty parameter in call to multi-line macro \`${word.text}'`, word);
+  } else if (trailing && n - 1 >= m.min && n - 1 <= m.max) {
+    warn('macro-args', `improperly calling multi-line macro \`${word.text}' with ${n} parameters`, word);
+  } else {
+    warn('macro-args', `multi-line macro \`${word.text}' exists, but not taking ${n} parameter${n === 1 ? '' : 's'}`, word);
+    return undefined;
+  }
+  return { args: args.slice(0, -1), dropped: true };
 }
 
 /** Tokens written back with a blank where they had blanks between them. */
