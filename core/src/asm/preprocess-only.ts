@@ -128,7 +128,7 @@ class MarkerWriter {
 }
 
 /** The preprocessed lines of `pp` as `nasm -E` prints them. */
-export function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => string, warnings: LineWarning[]): string {
+function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => string, warnings: LineWarning[]): string {
   const lines = pp.lines;
   const writer = new MarkerWriter();
   const standard = new StandardExpansion();
