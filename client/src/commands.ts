@@ -1,15 +1,18 @@
 // The extension's commands, registered through one registry whose disposables the extension
-// context owns (STYLE.md §10): assemble the active file to a `.bin`, and show its listing. Commands
-// that act on the active guest file also take that file's URI (code lenses, explorer menus).
+// context owns (STYLE.md §10): assemble the active file to a `.bin`, show its listing, or show it
+// preprocessed as `nasm -E` prints it. Commands that act on the active guest file also take that
+// file's URI (code lenses, explorer menus).
 
 import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { assemble, renderListing } from '../../core/src/asm/index';
+import { assemble, namesFromDirectory, preprocessOnly, renderListing } from '../../core/src/asm/index';
 import type { AssembleResult, Diagnostic as AsmDiagnostic } from '../../core/src/asm/api';
 import { warningClass } from '../../core/src/asm/warning-switches';
 import type { Config } from './config';
 import { EditorFileHost } from './editorFileHost';
 import type { ListingProvider } from './listing';
+import type { PreprocessedProvider } from './preprocessed';
 
 /**
  * Commands that work on the active guest file. Given a file URI as their first argument — the
@@ -17,7 +20,7 @@ import type { ListingProvider } from './listing';
  * registry brings that file to the front first, so the handler acts on it and not on whichever
  * editor happened to be active.
  */
-const FILE_COMMANDS: ReadonlySet<string> = new Set(['ringside.assemble', 'ringside.showListing', 'ringside.runGuest', 'ringside.debugGuest']);
+const FILE_COMMANDS: ReadonlySet<string> = new Set(['ringside.assemble', 'ringside.showListing', 'ringside.showPreprocessed', 'ringside.runGuest', 'ringside.debugGuest']);
 
 /** A URI passed as a command argument: a vscode.Uri, or its string form (`file:///…`). */
 export function fileArgument(arg: unknown): vscode.Uri | undefined {
@@ -82,8 +85,23 @@ function activeSource(): vscode.TextDocument | undefined {
   return doc;
 }
 
+function documentFile(doc: vscode.TextDocument): string {
+  return doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
+}
+
 function assembleDocument(doc: vscode.TextDocument, config: Config): AssembleResult {
-  return assemble({ file: doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString(), text: doc.getText(), host: new EditorFileHost(), includePaths: config.includePaths });
+  return assemble({ file: documentFile(doc), text: doc.getText(), host: new EditorFileHost(), includePaths: config.includePaths });
+}
+
+/** `doc` as `nasm -E` prints it, run in the file's directory: the text the "Show Preprocessed Source" document shows. */
+export function preprocessDocument(doc: vscode.TextDocument, config: Config): string {
+  const file = documentFile(doc);
+  const host = new EditorFileHost();
+  const dir = path.dirname(file);
+  return preprocessOnly({
+    file, text: doc.getText(), readFile: (p) => host.readFile(p), includePaths: config.includePaths, defines: {},
+    nameOf: namesFromDirectory(dir, file, path.basename(file)),
+  }).text;
 }
 
 function showProblems(result: AssembleResult, problems: vscode.DiagnosticCollection): number {
@@ -105,7 +123,7 @@ function showProblems(result: AssembleResult, problems: vscode.DiagnosticCollect
   return errors;
 }
 
-export function registerCommands(registry: CommandRegistry, config: Config, listings: ListingProvider): void {
+export function registerCommands(registry: CommandRegistry, config: Config, listings: ListingProvider, preprocessed: PreprocessedProvider): void {
   const problems = registry.track(vscode.languages.createDiagnosticCollection('ringside-assemble'));
 
   registry.register('ringside.assemble', async () => {
@@ -135,5 +153,12 @@ export function registerCommands(registry: CommandRegistry, config: Config, list
     const uri = listings.publish(doc.uri, renderListing(result.listing));
     const listing = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(listing, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  });
+
+  registry.register('ringside.showPreprocessed', async () => {
+    const doc = activeSource();
+    if (!doc) return;
+    const shown = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(preprocessed.publish(doc.uri)), 'guest-asm');
+    await vscode.window.showTextDocument(shown, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   });
 }

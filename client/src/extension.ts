@@ -3,10 +3,11 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { CommandRegistry, registerCommands } from './commands';
+import { CommandRegistry, preprocessDocument, registerCommands } from './commands';
 import { Config } from './config';
 import { registerDebugging } from './debug/registerDebugging';
 import { LISTING_SCHEME, ListingProvider } from './listing';
+import { PREPROCESSED_SCHEME, PreprocessedProvider } from './preprocessed';
 
 let client: LanguageClient | undefined;
 
@@ -16,7 +17,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(registry);
   const listings = registry.track(new ListingProvider());
   registry.track(vscode.workspace.registerTextDocumentContentProvider(LISTING_SCHEME, listings));
-  registerCommands(registry, config, listings);
+  const preprocessed = registry.track(new PreprocessedProvider((doc) => preprocessDocument(doc, config)));
+  registry.track(vscode.workspace.registerTextDocumentContentProvider(PREPROCESSED_SCHEME, preprocessed));
+  registry.track(vscode.workspace.onDidChangeTextDocument((e) => preprocessed.sourceChanged(e.document)));
+  registerCommands(registry, config, listings, preprocessed);
   // Before the language server starts, so debugging works even if the server cannot.
   registerDebugging(context, registry, config);
 

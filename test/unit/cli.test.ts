@@ -143,6 +143,34 @@ describe('ringside CLI', function () {
       }
     }
   });
+  it('prints the preprocessed source with -E, to standard output or -o OUT, as nasm -E does (nasm run now)', function () {
+    if (!hasNasm) this.skip(); // preprocess-differential.test.ts skips likewise.
+    fs.mkdirSync(path.join(dir, 'pp', 'inc'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'pp', 'inc', 'defs.inc'), '%macro m 1\n  mov eax, %1 + X   ; body\n%%l: jmp %%l\n%endmacro\n');
+    fs.writeFileSync(path.join(dir, 'pp', 'e.asm'), '%include "defs.inc"\nbits 32\nstart:\n  m 3   ; call\n%rep 2\n  nop\n%endrep\nalign 4\ndb __FILE__, V\n');
+    fs.writeFileSync(path.join(dir, 'pp', 'bad.asm'), 'nop\n%error stop here\nhlt\n');
+    const cwd = path.join(dir, 'pp');
+    const args = ['-Iinc/', '-DX=5', '-DV=7', 'e.asm'];
+    const ours = ringside(['asm', '-E', ...args], cwd);
+    const nasm = spawnSync('nasm', ['-E', ...args], { cwd, encoding: 'utf8' });
+    assert.equal(nasm.status, 0, nasm.stderr);
+    assert.equal(ours.code, 0, ours.err);
+    assert.equal(ours.out, nasm.stdout);
+    // -o OUT holds the same text; nothing is assembled (no e.bin).
+    assert.equal(ringside(['asm', '-E', ...args, '-o', 'ours.i'], cwd).code, 0);
+    assert.equal(spawnSync('nasm', ['-E', ...args, '-o', 'nasm.i'], { cwd }).status, 0);
+    assert.equal(fs.readFileSync(path.join(cwd, 'ours.i'), 'utf8'), fs.readFileSync(path.join(cwd, 'nasm.i'), 'utf8'));
+    assert.ok(!fs.existsSync(path.join(cwd, 'e.bin')));
+    // An error: nasm prints every line still, exits 1, and writes no -o file.
+    const bad = ringside(['asm', '-E', 'bad.asm'], cwd);
+    const nasmBad = spawnSync('nasm', ['-E', 'bad.asm'], { cwd, encoding: 'utf8' });
+    assert.equal(nasmBad.status, 1);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.out, nasmBad.stdout);
+    assert.match(bad.err, /^bad\.asm:2:\d+: error: stop here$/m);
+    assert.equal(ringside(['asm', '-E', 'bad.asm', '-o', 'bad.i'], cwd).code, 1);
+    assert.ok(!fs.existsSync(path.join(cwd, 'bad.i')));
+  });
   it('exits 1 with file:line:col: error: lines on errors', () => {
     fs.writeFileSync(path.join(dir, 'bad.asm'), 'bits 32\n  mov eax, nope\n  jmp gone\n');
     const r = ringside(['asm', 'bad.asm'], dir);

@@ -45,6 +45,8 @@ export interface Frame {
   origin?: number;
   /** Inside the expansion of a `.nolist` macro: not listed. */
   readonly unlisted?: boolean;
+  /** In a `.nolist` macro's expansion: where nasm reports its lines (LineOrigin.reportedAt). */
+  readonly reportedAt?: SourceRange;
   /** Frames pushed later have greater serials (see CheckBlock.serial, DeferredIfs.forbids). */
   readonly serial: number;
 }

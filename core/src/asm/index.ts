@@ -22,6 +22,7 @@ export type * from './api';
 export { tokenizeLine, type Token, type TokenKind } from './lexer';
 export { renderListing } from './listing';
 export { renderMapFile } from './map-file';
+export { namesFromDirectory, preprocessOnly } from './preprocess-only';
 /** The caller no longer needs a file's last text kept (an editor closed it): see line-cache.ts. */
 export { forgetFile } from './line-cache';
 

@@ -5,8 +5,15 @@
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { findMacroTaking, macroArgument, splitArguments, type MacroInvocation, type MultiLineMacro } from './macros';
-import { follow, lineRange, NOWHERE, spaced, type PPToken } from './source';
+import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
 import { pastable, pasted } from './token-paste';
+
+/**
+ * Whether a line's substitution (substituteParams, macroLocalsOutside) left blanks at its end: an
+ * empty parameter after blanks, or an argument that ends with them (LineFlag.EndsBlank; `nasm -E`
+ * keeps them: `nop %1` with nothing for %1 is `nop `).
+ */
+export interface SubstitutionEnd { endsBlank: boolean }
 
 /** The definition a macro call picks and its arguments, defaults added; `given`: how many the call wrote. */
 export interface MacroCall {
@@ -64,10 +71,13 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
  * macro call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body):
  * nasm reports each and drops it (`db %1` is then `db`, measured).
  */
-export function macroLocalsOutside(toks: PPToken[], file: string, line: number, expansion: readonly SourceRange[], sink: DiagnosticSink): PPToken[] {
+export function macroLocalsOutside(toks: PPToken[], file: string, line: number, expansion: readonly SourceRange[], sink: DiagnosticSink, end?: SubstitutionEnd): PPToken[] {
   let kept: PPToken[] | undefined;
+  let endsBlank = false;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
+    // A token dropped at the end leaves the blanks before it.
+    endsBlank = spaced(toks[i - 1], t);
     if (t.kind === 'preproc' && t.text.length > 1 && (MACRO_PARAMETER.test(t.text) || (t.text.length > 2 && t.text.startsWith('%%')))) {
       // nasm names `%{1}` as `%1` and `%{1:2}` as `%1:2`.
       const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
@@ -78,8 +88,12 @@ export function macroLocalsOutside(toks: PPToken[], file: string, line: number, 
       const n = toks[++i];
       sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
       kept ??= toks.slice(0, i - 1);
-    } else if (kept !== undefined) follow(kept, t, toks[i - 1]);
+    } else {
+      endsBlank = false;
+      if (kept !== undefined) follow(kept, t, toks[i - 1]);
+    }
   }
+  if (end !== undefined) end.endsBlank = endsBlank;
   return kept ?? toks;
 }
 
@@ -106,17 +120,20 @@ function parameterRange(inv: MacroInvocation, text: string, range: SourceRange, 
 }
 
 /** Replaces `%n`, `%0`, `%00`, `%?`, `%??`, `%{n}`, `%{a:b}`, `%%name` in a macro body line, pasting tokens written adjacent to them. */
-export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[], sink: DiagnosticSink): PPToken[] {
+export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[], sink: DiagnosticSink, end?: SubstitutionEnd): PPToken[] {
   const out: PPToken[] = [];
   let prevEnd = -1;
   let prevSubst = false;
+  let endsBlank = false;
+  // The argument just put in ends with blanks (PPToken.blankAfter): the next token has them before it.
+  let blankAfter = false, gapNext = false;
   for (let ti = 0; ti < toks.length; ti++) {
-    const t = toks[ti];
+    let t = toks[ti];
     let repl: PPToken[] | undefined;
     if (t.kind === 'preproc') {
       const s = t.text;
       // The blanks before the parameter go before what replaces it; those inside an argument stay.
-      const gap = spaced(toks[ti - 1], t);
+      const gap = ti === 0 ? t.gap ?? t.start > 0 : spaced(toks[ti - 1], t);
       let n: number | undefined;
       // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
       // `%+n` arrives as the `%+` token touching a number.
@@ -143,9 +160,19 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
       else if (n !== undefined) {
         const arg = macroArgument(inv, n) ?? [];
         repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap }));
+        blankAfter = arg.length > 0 && arg[arg.length - 1].blankAfter === true;
       } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end, gap }];
     }
-    const glue = prevEnd === t.start && out.length > 0;
+    // (Blanks an argument ended with keep it from what follows: nasm pastes nothing there.)
+    const glue = prevEnd === t.start && out.length > 0 && !gapNext;
+    // An empty replacement after blanks leaves them, at the line's end too (see SubstitutionEnd), as
+    // does an argument that ends with them.
+    if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(toks[ti - 1], t);
+    else endsBlank = repl !== undefined && blankAfter;
+    if (gapNext && repl === undefined) t = gapped(t, true);
+    else if (gapNext && repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], true);
+    if (repl === undefined || repl.length > 0) gapNext = repl !== undefined && blankAfter;
+    blankAfter = false;
     if (repl) {
       if (glue && repl.length > 0 && pastable(out[out.length - 1]) && pastable(repl[0])) {
         out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);
@@ -159,6 +186,7 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     }
     prevEnd = toks[ti].end;
   }
+  if (end !== undefined) end.endsBlank = endsBlank;
   return out;
 }
 

@@ -102,7 +102,15 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
       continue;
     }
     if (op === '{') { if (depth++ === 0 && cur.length === 0) { braced = true; continue; } }
-    else if (op === '}') { if (--depth === 0 && braced) { closed = true; continue; } }
+    else if (op === '}') {
+      if (--depth === 0 && braced) {
+        closed = true;
+        // nasm keeps the blanks before the closing brace (`{1, 2 }` is `1, 2 `), not those after the opening one.
+        const last = cur[cur.length - 1];
+        if (last !== undefined && spaced(last, t)) cur[cur.length - 1] = { ...last, blankAfter: true };
+        continue;
+      }
+    }
     else if (op === '(') depth++;
     else if (op === ')') depth--;
     cur.push(t);

@@ -15,7 +15,7 @@ import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, st
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
-import { macroLocalsOutside, matchCall, substituteParams } from './macro-parameters';
+import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens } from './token-paste';
 import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes } from './strings';
@@ -41,6 +41,16 @@ export interface PreprocessOptions {
   readonly budget?: TimeBudget;
   /** The moment `__DATE__`, `__TIME__` and `__POSIX_TIME__` describe (now when absent). */
   readonly time?: Date;
+  /**
+   * For `nasm -E`, which assembles nothing: `__?BITS?__` is then 0 whatever `bits` says, and
+   * `__?PASS?__` 3 (nasm's preprocess-only pass; measured with nasm 2.16.01).
+   */
+  readonly preprocessOnly?: boolean;
+  /**
+   * The name `__FILE__` gives a file (`written`: as its `%include` wrote it): when absent, its
+   * path relative to the main file's directory.
+   */
+  readonly fileName?: (file: string, written: string | undefined) => string;
 }
 
 export interface IncludeRecord {
@@ -64,6 +74,11 @@ export interface PreprocessResult {
   readonly checks: DeferredCheck[];
   /** The `%line` directives read, and how nasm reports the lines they renumber. */
   readonly reported: ReportedLines;
+  /**
+   * The count of output lines before each `..@N` number the source's macro calls and `%push`es
+   * took, in order: with the standard macros' numbers (standard-macros.ts), nasm's counter at any line.
+   */
+  readonly uniqueIdLines: readonly number[];
 }
 
 /**
@@ -78,6 +93,7 @@ const MAX_LINES = 20_000_000;
  */
 const MAX_ARGUMENT_TOKENS = 500_000;
 const NO_EXPANSION: readonly SourceRange[] = [];
+const NO_TOKENS: readonly PPToken[] = [];
 
 /** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
 const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%abs', '%cond', '%count', '%eval', '%is', '%map', '%num', '%sel', '%str', '%strcat', '%strlen', '%substr', '%tok',
@@ -153,6 +169,8 @@ class Preprocessor {
   private technique: Technique | undefined;
   /** The `..@N` numbers the source's macro calls and `%push`es took (see takeUniqueId). */
   private uniqueIds = 0;
+  /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
+  private readonly uniqueIdLines: number[] = [];
   private readonly standardCalls = new StandardMacroCalls();
   /** One line past the main file's last, where nasm reports what is still open at the end. */
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
@@ -164,6 +182,8 @@ class Preprocessor {
   /** The `%use` packages read so far. */
   private readonly packages = new Set<string>();
   private macroDepth = 0;
+  /** Expressions evaluated so far under `preprocessOnly` (see evaluateParsed). */
+  private evaluations = 0;
   /** The argument tokens of the macro calls in progress (see MAX_ARGUMENT_TOKENS). */
   private argumentTokens = 0;
   private stopped = false;
@@ -184,6 +204,8 @@ class Preprocessor {
    * blanks before it (`x f()`), which nasm keeps as a blank token (`%defstr` keeps a space for it).
    */
   private endsBlank = false;
+  /** The same of the parameters substituteParams replaced last: an empty one at the end, after blanks. */
+  private readonly substitution: SubstitutionEnd = { endsBlank: false };
 
   /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
   private readonly time: Date;
@@ -220,7 +242,7 @@ class Preprocessor {
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
       defines: this.singles.all, technique: this.technique, references: this.references, exhausted: this.exhausted,
-      checks: this.deferred.checks, reported: this.reported,
+      checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
     };
   }
 
@@ -361,7 +383,7 @@ class Preprocessor {
   private originOf(f: Frame): number {
     return f.origin ??= this.out.addOrigin({
       expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
-      serial: f.serial,
+      serial: f.serial, reportedAt: f.reportedAt,
     });
   }
 
@@ -399,6 +421,11 @@ class Preprocessor {
     this.out.push(file, line, text, tokens, this.originOf(f), (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
   }
 
+  /** A line the preprocessor takes in (a directive, a skipped or captured line, a macro call): listed, and no line of `nasm -E`. */
+  private consume(f: Frame, file: string, line: number, text: string): void {
+    this.out.push(file, line, text, NO_TOKENS, this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
+  }
+
   /**
    * `entry`: the cached facts of a line read from a file (undefined for macro and %rep body
    * lines); `raw` the tokens of a line without one.
@@ -417,7 +444,7 @@ class Preprocessor {
     // nasm reads `%line` as it reads a file's lines, before conditionals and macro and %rep
     // definitions (see reported-lines.ts): in a skipped group or a body being defined too.
     if (directive === '%line' && entry !== undefined) {
-      this.emit(f, file, line, text, [], true);
+      this.consume(f, file, line, text);
       this.lineDirective(f, file, line, tokens);
       return;
     }
@@ -436,25 +463,26 @@ class Preprocessor {
     if (!active) {
       if (isConditional(directive)) {
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (checkDirective).
-        this.emit(f, file, line, text, [], true);
+        this.consume(f, file, line, text);
         this.conditional(f, file, line, directive, tokens, false);
         return;
       }
-      this.emit(f, file, line, text, [], true);
+      this.consume(f, file, line, text);
       return;
     }
     // The rest of a round after `%exitrep`: only conditional directives run (see Frame.exited).
     if (f.exited === true && !isConditional(directive)) {
-      this.emit(f, file, line, text, [], true);
+      this.consume(f, file, line, text);
       return;
     }
 
     let toks: PPToken[] = tokens as PPToken[];
+    this.substitution.endsBlank = false;
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
     if (flags !== 0) {
-      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink); flags = lineFlags(toks); }
-      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.sink);
+      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink, this.substitution); flags = lineFlags(toks); }
+      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.sink, this.substitution);
       if ((flags & Flag.ContextLocal) !== 0) toks = this.substituteContext(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -471,7 +499,9 @@ class Preprocessor {
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(expanded, file, line) as PPToken[];
     this.bitsAndSection.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
-    this.emit(f, file, line, text, expanded, expanded.length === 0, verbatim, verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
+    const endsBlank = this.endsBlank || this.substitution.endsBlank;
+    this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0),
+      verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
   /** nasm's warning of an unterminated string on line `line` (tokens `tokens`), if it has one. */
@@ -496,16 +526,20 @@ class Preprocessor {
     const c = this.capture!;
     const opens = c.kind === 'macro' ? MACRO_DEFINERS.has(directive) : directive === '%rep';
     const closes = c.kind === 'macro' ? directive === '%endmacro' || directive === '%endm' : directive === '%endrep';
-    this.emit(f, file, line, text, [], true);
+    this.consume(f, file, line, text);
     if (opens) c.nesting++;
     else if (closes && --c.nesting === 0) {
       this.capture = undefined;
       // A %macro line in error captures its body but defines nothing.
       if (c.macro !== undefined) this.finishMacro(c.macro);
-      else if (c.count! > 0) {
+      else if (c.count! > 0 && c.lines.length === 0) {
+        // `nasm -E` prints one empty line, at the `%endrep`, for a %rep with no lines (measured).
+        if (this.opts.preprocessOnly === true) this.out.push(file, line, '', NO_TOKENS, this.originOf(f), LineFlag.ListOnly | LineFlag.Verbatim, undefined);
+      } else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
           invocation: c.frame.invocation, repLeft: c.count!, condBase: c.frame.condBase, condCount: 0, unlisted: c.frame.unlisted, serial: ++this.frameSerial,
+          reportedAt: c.frame.reportedAt,
         });
       }
       return;
@@ -530,7 +564,7 @@ class Preprocessor {
   private directive(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[]): boolean {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
-    const list = (): void => this.emit(f, file, line, text, [], true);
+    const list = (): void => this.consume(f, file, line, text);
     if (isConditional(d)) {
       list();
       this.conditional(f, file, line, d, toks, true);
@@ -652,7 +686,8 @@ class Preprocessor {
         return true;
       }
       case '%pragma': {
-        list();
+        // nasm passes the pragma on, its macros expanded, as `[pragma ...]` (what `nasm -E` prints).
+        this.out.push(file, line, text, this.expandSingle(toks.slice(1), file, line), this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
         const ns = toks[1]?.text.toLowerCase();
         if (ns === 'ringside' && toks[2]?.text.toLowerCase() === 'technique') {
           const name = toks.slice(3).map((t) => t.text).join('');
@@ -709,6 +744,8 @@ class Preprocessor {
         // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
         // assembler, which reads `%` and stops there (in a skipped group it is skipped).
         if (/^%[a-z]/.test(d)) {
+          // (`nasm -E` prints the line as it is.)
+          if (this.opts.preprocessOnly === true) { this.out.push(file, line, text, toks, this.originOf(f), LineFlag.ListOnly, undefined); return true; }
           list();
           this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
           return true;
@@ -1034,7 +1071,7 @@ class Preprocessor {
   private expressionCondition(f: Frame, file: string, line: number, d: string, rest: readonly PPToken[]): Test {
     const parsed = this.parseExpression(rest, file, line, f, d);
     if (parsed === undefined) return Test.Unread;
-    if (assemblerTerm(parsed.expr, this.constant) === undefined) {
+    if (this.opts.preprocessOnly === true || assemblerTerm(parsed.expr, this.constant) === undefined) {
       const v = this.evaluateParsed(parsed.expr, file, line, f, d);
       if (v === 'unread') return Test.Unread;
       if (v === 'non-constant') return Test.Failed;
@@ -1068,11 +1105,13 @@ class Preprocessor {
 
   /** Evaluates a parsed preprocessor expression (see evaluateExpression). */
   private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
-    return evaluateExpression(expr, d, this.constant, this.sink, file, line, f.expansion);
+    return evaluateExpression(expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined);
   }
 
   /** The value of `NAME equ ...` on a line already passed on (see EquConstants), if it is a number the preprocessor knows. */
   private readonly constant = (name: string): Value | undefined => {
+    // `nasm -E` assembles nothing: no `equ` is known (see evaluateExpression).
+    if (this.opts.preprocessOnly === true) return undefined;
     // A block the assembler decides is read to its end first (see DeferredIfs.handedOn).
     const open = this.deferred.outermost();
     this.equs.readTo(this.out, open !== undefined ? open.first.outputLine : this.out.count, this.deferred);
@@ -1094,6 +1133,12 @@ class Preprocessor {
    * dialect: one error at the first, and the line goes out as a listing line only (the parser
    * would say "expression syntax error").
    */
+  /** `__FILE__` of `file` (see PreprocessOptions.fileName). */
+  private fileName(file: string): string {
+    if (this.opts.fileName === undefined) return relativeTo(dirName(this.opts.file), file);
+    return this.opts.fileName(file, this.includes.find((inc) => inc.resolved === file)?.target);
+  }
+
   private unsupportedFunction(f: Frame, file: string, line: number, text: string, toks: readonly PPToken[]): boolean {
     for (let i = 0; i + 1 < toks.length; i++) {
       const t = toks[i];
@@ -1101,7 +1146,7 @@ class Preprocessor {
       // `%eval(` as written, or made by a macro (whose tokens all have the call's columns).
       if (t.kind !== 'preproc' || open.text !== '(' || (open.start !== t.end && open.start !== t.start) || !PP_FUNCTIONS.has(t.text.toLowerCase())) continue;
       this.sink.error('unsupported-directive', `\`${t.text}()' is a NASM 2.16 preprocessor function that Ringside does not support`, t.src ?? lineRange(file, line, t.start, t.end), f.expansion);
-      this.emit(f, file, line, text, [], true);
+      this.consume(f, file, line, text);
       return true;
     }
     return false;
@@ -1124,7 +1169,7 @@ class Preprocessor {
     // (After `%clear`, masm's `default rel` calls no macro: measured, "parser: instruction expected".)
     const put = first && pkg.line !== undefined ? tokenizeLine(pkg.line).map((x) => ({ ...x, at: NOWHERE })) : undefined;
     if (put !== undefined) this.emit(f, file, line, text, this.standardCleared ? withoutStandardMacros(put) : put, false);
-    else this.emit(f, file, line, text, [], true);
+    else this.consume(f, file, line, text);
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
       this.sink.error('syntax', `\`%use' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
       return;
@@ -1463,9 +1508,9 @@ class Preprocessor {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
       case 'BITS':
         if (this.bitsAndSection.bitsUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsAndSection.bitsUnknownAfter, 'sets `bits\'');
-        return token('number', String(this.bitsAndSection.bits));
-      case 'PASS': return token('number', '2');
-      case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? relativeTo(dirName(this.opts.file), file))));
+        return token('number', this.opts.preprocessOnly === true ? '0' : String(this.bitsAndSection.bits));
+      case 'PASS': return token('number', this.opts.preprocessOnly === true ? '3' : '2');
+      case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? this.fileName(file))));
       case 'SECT': {
         const sect = this.bitsAndSection.section(this.out);
         if (this.bitsAndSection.sectUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsAndSection.sectUnknownAfter, 'holds a `section\' line');
@@ -1475,6 +1520,8 @@ class Preprocessor {
       default: {
         const value = versionOrTime(name, this.time);
         if (value === undefined) return undefined;
+        // (nasm spells the version id in hexadecimal: `002100100h`.)
+        if (name === 'NASM_VERSION_ID') return token('number', `0${value.toString(16).padStart(8, '0')}h`);
         return typeof value === 'number' ? token('number', String(value)) : token('string', `"${value}"`);
       }
     }
@@ -1644,7 +1691,9 @@ class Preprocessor {
       const outer = this.frames.find((fr) => fr.kind === 'macro');
       this.sink.error('limit-macro-levels', 'interminable multiline macro recursion',
         outer?.invocation?.callSite ?? callSite, outer ? outer.expansion.slice(1) : f.expansion);
-      this.emit(f, file, line, text, [], true);
+      // (`nasm -E` prints the call not made as written.)
+      if (this.opts.preprocessOnly === true) this.out.push(file, line, text, toks, this.originOf(f), LineFlag.ListOnly, undefined);
+      else this.consume(f, file, line, text);
       return true;
     }
     // Arguments keep where they were written, so references inside them point at the call site.
@@ -1656,8 +1705,8 @@ class Preprocessor {
     if (at > 0 && label === undefined) {
       const tokens: PPToken[] = at === 1 ? [toks[0], { kind: 'op', text: ':', start: toks[0].end, end: toks[0].end, src: toks[0].src }] : toks.slice(0, at);
       // (The label of a `.nolist` macro's call is not listed: the line lists as the call.)
-      this.out.push(file, line, text, tokens, this.originOf(f), def.nolist ? 0 : LineFlag.CallLabel, undefined);
-    } else this.emit(f, file, line, text, [], true);
+      this.out.push(file, line, text, tokens, this.originOf(f), def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
+    } else this.consume(f, file, line, text);
     const id = this.takeUniqueId(usesLocalLabels(def));
     const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id, callSite, name: nameTok.text, label };
     this.macroDepth++;
@@ -1666,6 +1715,7 @@ class Preprocessor {
     this.frames.push({
       kind: 'macro', file, body: def.body, idx: 0, expansion: nestExpansion(callSite, f.expansion), depth: f.depth + 1,
       invocation: inv, repLeft: 0, condBase: f.condBase, condCount: 0, unlisted: f.unlisted === true || def.nolist, serial: ++this.frameSerial,
+      reportedAt: def.nolist ? f.reportedAt ?? callSite : f.reportedAt,
     });
     return true;
   }
@@ -1677,6 +1727,7 @@ class Preprocessor {
    * labels takes its number unread: -1).
    */
   private takeUniqueId(needed: boolean): number {
+    this.uniqueIdLines.push(this.out.count);
     const own = this.uniqueIds++;
     return needed ? own + this.standardCalls.idsUpTo(this.out) : -1;
   }

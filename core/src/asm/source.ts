@@ -19,6 +19,13 @@ export interface PPToken extends Token {
    * tell: set on the tokens an expansion puts in a line and on the token after one (see `spaced`).
    */
   readonly gap?: boolean;
+  /** The last token of a `{...}` macro argument with blanks before its `}`, which nasm keeps after it. */
+  readonly blankAfter?: boolean;
+  /**
+   * A standard macro's word after `%clear` removed the standard macros (see withoutStandardMacros):
+   * written `$word` for the assembler (`incbin` as it is), and as written by `nasm -E`.
+   */
+  readonly unmacroed?: boolean;
 }
 
 /**
@@ -97,13 +104,22 @@ export interface LineOrigin {
   readonly unlisted: boolean;
   /** The frame's place in the order the preprocessor began them (see CheckBlock.serial). */
   readonly serial: number;
+  /**
+   * In a `.nolist` macro's expansion (nested calls and `%rep`s too): the outermost such call,
+   * whose place nasm gives the lines (`__LINE__` aside, as `nasm -E` shows), not their own.
+   */
+  readonly reportedAt?: SourceRange;
 }
 
 /**
- * `CallLabel`: the label written before a macro call (`lbl: mymacro 1`), which nasm puts on a line
- * of its own inside the expansion; the line's text is the call's.
+ * `Label`: the label written before a macro call (`lbl: mymacro 1`), which nasm puts on a line of
+ * its own inside the expansion; the line's text is the call's. `CallLabel`: such a line that is
+ * listed (not a `.nolist` macro's). `Consumed`: a line nasm's preprocessor takes in and passes
+ * nothing on for (a directive, a skipped or captured line, a macro call), unlike a blank line,
+ * which `nasm -E` prints empty. `EndsBlank`: an expansion at the line's end was empty, after
+ * blanks, which nasm keeps (`nop E` with `E` empty is `nop `).
  */
-export const enum LineFlag { ListOnly = 1, Verbatim = 2, CallLabel = 4 }
+export const enum LineFlag { ListOnly = 1, Verbatim = 2, CallLabel = 4, Consumed = 8, Label = 16, EndsBlank = 32 }
 
 /**
  * The preprocessor's output as parallel arrays (no object per line): line `i` is `text[i]`,

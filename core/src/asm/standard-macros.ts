@@ -62,10 +62,10 @@ export class StandardMacroCalls {
   /** After `%clear` there are no standard macros to call (see withoutStandardMacros). */
   private cleared = false;
 
-  /** `ids`, once the lines of `lines` not read yet are read. */
-  idsUpTo(lines: PPLines): number {
+  /** `ids`, once the lines of `lines` not read yet, up to line `end`, are read. */
+  idsUpTo(lines: PPLines, end = lines.count): number {
     if (this.cleared) return this.ids;
-    for (; this.read < lines.count; this.read++) {
+    for (; this.read < end; this.read++) {
       if ((lines.flags[this.read] & LineFlag.ListOnly) !== 0) continue;
       const toks = lines.tokensOf(this.read);
       if (toks.length > 0) this.ids += this.idsOf(toks);
@@ -110,7 +110,8 @@ export class StandardMacroCalls {
  * 2.16.01, fixture clear-standard-macros): a line that called one names no macro, so its word is
  * a label (`use16` alone, with nasm's orphan warning) or, after a label or before operands, no
  * instruction ("parser: instruction expected"). The word is written `$word`, which makes it a
- * name to the assembler as to nasm. `incbin` stays: it is also the parser's own word.
+ * name to the assembler as to nasm; `incbin` keeps its spelling (it is also the parser's own
+ * word). Each such word is marked (PPToken.unmacroed), for `nasm -E`'s text.
  */
 export function withoutStandardMacros(toks: PPToken[]): PPToken[] {
   if (toks.length === 0) return toks;
@@ -122,9 +123,9 @@ export function withoutStandardMacros(toks: PPToken[]): PPToken[] {
     m = at < toks.length ? standardMacro(toks[at]) : undefined;
     args = m !== undefined ? takenArguments(toks, at + 1, m) : undefined;
   }
-  if (args === undefined || m === STANDARD_MACROS.get('incbin')) return toks;
+  if (args === undefined) return toks;
   const copy = toks.slice();
-  copy[at] = { ...toks[at], text: `$${toks[at].text}` };
+  copy[at] = { ...toks[at], text: m === STANDARD_MACROS.get('incbin') ? toks[at].text : `$${toks[at].text}`, unmacroed: true };
   return copy;
 }
 

@@ -88,18 +88,41 @@ export function stringValueExact(bytes: Uint8Array): bigint {
   return v;
 }
 
-/** A string token whose bytes are `bytes`: quoted as written when it can be, else backquoted with escapes. */
+/**
+ * A string token whose bytes are `bytes`, quoted as nasm 2.16 quotes the strings its preprocessor
+ * makes (quote.c nasm_quote: `%defstr`, `%strcat`, `__FILE__`, ...): in single quotes when none is
+ * in it and every byte is printable, else in double quotes when none of those is in it, else in
+ * backquotes with C escapes, a byte with no letter of its own in octal (3 digits before a digit).
+ */
 export function quoteBytes(bytes: Uint8Array): string {
-  let plain = true;
-  for (const b of bytes) if (b < 0x20 || b >= 0x7f || b === 0x27) { plain = false; break; }
-  if (plain) return `'${String.fromCharCode(...bytes)}'`;
-  let s = '`';
+  let single = true, double = true;
   for (const b of bytes) {
-    if (b >= 0x20 && b < 0x7f && b !== 0x60 && b !== 0x5c) s += String.fromCharCode(b);
-    else s += `\\x${b.toString(16).padStart(2, '0')}`;
+    if (b === 0x27) single = false;
+    else if (b === 0x22) double = false;
+    else if (b < 0x20 || b > 0x7e) single = double = false;
+  }
+  if (single || double) {
+    const q = single ? "'" : '"';
+    return q + String.fromCharCode(...bytes) + q;
+  }
+  let s = '`';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    const letter = ESCAPE_LETTERS.get(b);
+    if (b === 0x60 || b === 0x5c) s += '\\' + String.fromCharCode(b);
+    else if (letter !== undefined) s += '\\' + letter;
+    else if (b >= 0x20 && b <= 0x7e) s += String.fromCharCode(b);
+    else {
+      const next = bytes[i + 1];
+      const full = next !== undefined && next >= 0x30 && next <= 0x37;
+      s += '\\' + b.toString(8).padStart(full ? 3 : 1, '0');
+    }
   }
   return s + '`';
 }
+
+/** The bytes nasm_quote writes as a letter escape. */
+const ESCAPE_LETTERS: ReadonlyMap<number, string> = new Map([[7, 'a'], [8, 'b'], [9, 't'], [10, 'n'], [11, 'v'], [12, 'f'], [13, 'r'], [27, 'e']]);
 
 /**
  * The string functions (manual §3.4.5): `__?utf16?__('...')` and the like, also spelt

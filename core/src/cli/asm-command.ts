@@ -6,7 +6,8 @@ import { setFlagsFromString } from 'node:v8';
 import { assemble, renderListing, renderMapFile, type AssembleLimits } from '../asm/index';
 import type { Diagnostic, SourceRange } from '../asm/api';
 import type { MapFile } from '../asm/map-file';
-import { LIMIT_FLAGS } from '../asm/limits';
+import { LIMIT_FLAGS, resolveLimits } from '../asm/limits';
+import { preprocessOnly } from '../asm/preprocess-only';
 import { commandLineWarnings } from '../asm/warning-switches';
 import { ReportedLines } from '../asm/reported-lines';
 import { fileErrorReason, readInputFile } from './file-error';
@@ -23,6 +24,8 @@ interface AsmArgs {
   /** The `-w`/`-W` options in order, each as `-w` takes it (see warningSpec). */
   warnings: string[];
   limits: { -readonly [K in keyof AssembleLimits]: number };
+  /** `-E` (or `-e`): print the preprocessed source, as `nasm -E`, instead of assembling. */
+  preprocessOnly: boolean;
 }
 
 /** nasm's `--limit-X N` (NASM manual §2.1.31): flag name to AssembleLimits key; `unlimited` as in nasm. */
@@ -46,7 +49,7 @@ function warningSpec(w: string): string {
 
 function parseArgs(argv: readonly string[]): AsmArgs {
   let file: string | undefined;
-  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {} };
+  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (flag: string): string => {
@@ -59,9 +62,10 @@ function parseArgs(argv: readonly string[]): AsmArgs {
     const eq = a.indexOf('=');
     const limit = a.startsWith('--limit-') ? LIMIT_BY_FLAG.get(eq < 0 ? a : a.slice(0, eq)) : undefined;
     if (limit !== undefined) args.limits[limit] = limitValue(a, eq < 0 ? argv[++i] : a.slice(eq + 1));
+    else if (a === '-E' || a === '-e') args.preprocessOnly = true;
     else if (a.startsWith('-o')) args.out = value('-o');
     else if (a.startsWith('-l')) args.list = value('-l');
-    else if (a.startsWith('-I')) args.includes.push(path.resolve(value('-I')));
+    else if (a.startsWith('-I')) args.includes.push(value('-I'));
     else if (a.startsWith('-w')) args.warnings.push(value('-w'));
     else if (a.startsWith('-W')) args.warnings.push(warningSpec(value('-W')));
     else if (a.startsWith('-D')) {
@@ -94,9 +98,11 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   const input = readInputFile(args.file, io.err);
   if (input === undefined) return 1;
   const text = input.toString('utf8');
-  keepOptimizedCode();
-  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths: includeSearchPaths(args.includes, process.cwd()), defines: args.defines, warnings: args.warnings, limits: args.limits });
   const cwd = process.cwd();
+  const includePaths = includeSearchPaths(args.includes.map((d) => path.resolve(d)), cwd);
+  if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io);
+  keepOptimizedCode();
+  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines: args.defines, warnings: args.warnings, limits: args.limits });
   const reported = new ReportedLines(result.lineDirectives);
   let errors = 0;
   for (const d of result.diagnostics) {
@@ -117,6 +123,43 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   if (args.list && !write('listing', args.list, renderListing(result.listing))) return 1;
   if (result.map) writeMap(result.map, args.file, outFile, io);
   return 0;
+}
+
+/**
+ * `-E`: the preprocessed source to standard output or `-o OUT`, as `nasm -E` prints it, and the
+ * preprocessor's messages. nasm prints every line even after an error (exit 1, and an OUT it
+ * wrote is removed); a fatal error stops it where it is (measured with nasm 2.16.01).
+ */
+function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: (p: string) => string | undefined, includePaths: string[], io: Io): number {
+  const cwd = process.cwd();
+  const result = preprocessOnly({
+    file, text, readFile, includePaths, defines: args.defines, warnings: args.warnings, limits: resolveLimits(args.limits),
+    nameOf: (f, written) => (f === file ? args.file : nasmIncludeName(f, written, args.includes, cwd)),
+  });
+  const reported = new ReportedLines(result.pp.reported.directives);
+  for (const d of result.diagnostics) io.err(formatDiagnostic(asReported(d, reported, cwd)));
+  if (args.out === undefined) io.out(result.text);
+  else if (result.errors === 0) {
+    try { fs.writeFileSync(args.out, result.text); } catch (e) {
+      io.err(`${args.file}: fatal: unable to open output file \`${args.out}': ${fileErrorReason(e)}\n`);
+      return 1;
+    }
+  }
+  return result.errors > 0 ? 1 : 0;
+}
+
+/**
+ * The name nasm 2.16 gives an included file: the name as written when it is found from the
+ * working directory, else the first `-I` prefix it is found under pasted before it. (Ringside
+ * also looks in the including file's directory, which nasm does not: such a file is named
+ * relative to the working directory.)
+ */
+function nasmIncludeName(file: string, written: string | undefined, includes: readonly string[], cwd: string): string {
+  if (written !== undefined) {
+    if (path.resolve(cwd, written) === file) return written;
+    for (const dir of includes) if (path.resolve(cwd, dir + written) === file) return dir + written;
+  }
+  return path.isAbsolute(file) && file.startsWith(cwd + path.sep) ? path.relative(cwd, file) : file;
 }
 
 /**

@@ -5,7 +5,7 @@ export const VERSION = '0.1.0';
 export const HELP = `ringside ${VERSION} — guest code under virtualization
 
 Usage:
-  ringside asm FILE [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]... [-w+NAME]...
+  ringside asm FILE [-E] [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]... [-w+NAME]...
       Assemble FILE like \`nasm -f bin\` (default OUT: FILE with .bin).
       %include and incbin look for a relative name in FILE's directory, then in
       each -I DIR in order, then in the working directory (nasm 2.16 looks in
@@ -21,6 +21,11 @@ Usage:
       and FILE's [warning ...] lines override them ([warning *NAME] goes back to
       the command line's state). An unknown NAME is ignored, or reported when
       -w+unknown-warning came before it.
+      -E prints the preprocessed source instead (to OUT with -o), as \`nasm -E'
+      prints it: macros, %rep, %if and %include done, the standard macros
+      (bits, section, align, ...) as the lines they make, comments dropped, and
+      \`%line N+M FILE' lines where the numbering jumps. Exit 1 on an error (the
+      text is still printed, and OUT not written).
   ringside disasm FILE.bin [--org ADDR] [--bits 16|32]
       Disassemble a flat binary (default: --org 0 --bits 32); ADDR is any NASM
       number (0x7c00, 7c00h, $7c00), as with ndisasm -o. FILE - reads stdin.

@@ -1,0 +1,220 @@
+// The lines nasm 2.16.01's standard macros (its macros/standard.mac, and `org`/`map` of the bin
+// format) make of a directive written without brackets, for `nasm -E`: Ringside assembles those
+// directives itself (standard-macros.ts), so the preprocessed text spells them out here, as
+// measured with `nasm -E` (`bits 32` is `[bits 32]`, `align 4` is `[sectalign 4]` and a `times`
+// line, `global a, b` a `[global ...]` line each).
+
+import { splitArguments } from './macros';
+import { SMARTALIGN_DIRECTIVE } from './smart-align';
+import { spaced, type PPToken } from './source';
+
+type Body = (args: readonly string[], rest: string) => string[];
+
+interface StandardBody {
+  readonly min: number;
+  readonly max: number;
+  readonly body: Body;
+}
+
+/** `N` aligned to as standard.mac's `align`/`alignb` write it. */
+const pad = (n: string): string => `(((${n}) - (($-$$) % (${n}))) % (${n}))`;
+
+export class StandardExpansion {
+  /** `__?SECT?__`: the last `section`/`segment`/`absolute` line (nasm's bin format starts in .text). */
+  private sect = '[section .text]';
+  /** `sectalign off` stops `align` and `alignb` from calling `sectalign`. */
+  private alignUpdatesSection = true;
+  /** After `%use smartalign`, whose `align` calls `sectalign` always. */
+  private smartAlign = false;
+  /** The names of the `struc`s open (nasm's context stack holds them). */
+  private readonly strucs: string[] = [];
+  /** The `istruc`s open: the structure's name and the `..@N` number of the context it pushed. */
+  private readonly istrucs: { name: string; id: number }[] = [];
+  /** nasm's `..@N` counter before the line being expanded (see `expand`). */
+  private counter: () => number = () => 0;
+
+  private readonly bodies: ReadonlyMap<string, StandardBody> = new Map<string, StandardBody>([
+    ['section', this.sectionLike('section')], ['segment', this.sectionLike('segment')], ['absolute', this.sectionLike('absolute')],
+    ['sectalign', { min: 1, max: Infinity, body: (_a, rest) => this.sectalign(rest) }],
+    ['align', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0], after(rest, 1) || 'nop', false, this.smartAlign) }],
+    ['alignb', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0], after(rest, 1), true, false) }],
+    ['bits', bracketed('bits')], ['cpu', bracketed('cpu')], ['default', bracketed('default')], ['org', bracketed('org')], ['map', bracketed('map')],
+    ['use16', fixed('[bits 16]')], ['use32', fixed('[bits 32]')], ['use64', fixed('[bits 64]')],
+    ['userel', fixed('[default rel]')], ['useabs', fixed('[default abs]')], ['usebnd', fixed('[default bnd]')], ['usenobnd', fixed('[default nobnd]')],
+    ['extern', each('extern')], ['static', each('static')], ['global', each('global')], ['required', each('required')], ['common', each('common')], ['float', each('float')],
+    ['struc', { min: 1, max: 2, body: (a) => { this.strucs.push(a[0]); return [`[absolute ${a[1] ?? '0'}]`, `${a[0]}:`]; } }],
+    ['endstruc', { min: 0, max: 0, body: () => this.endstruc() }],
+    ['istruc', { min: 1, max: 1, body: (a) => this.istruc(a[0]) }],
+    ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0], after(rest, 1)) }],
+    ['iend', { min: 0, max: 0, body: () => this.iend() }],
+    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`incbin ${requoted(a[0])},${after(rest, 1) || '0'}`] }],
+  ]);
+
+  /**
+   * The lines nasm makes of `toks` (a line's tokens), when its first word, or the word after a
+   * label, calls a standard macro with a count it takes; undefined otherwise.
+   */
+  expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning): string[] | undefined {
+    this.counter = counter;
+    // The mode `%use smartalign` and `alignmode` set, which Ringside passes to its assembler as a
+    // directive of its own: nasm's package prints nothing for it, and its `align` calls
+    // `sectalign` even after `sectalign off` (measured with nasm -E).
+    if (toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) { this.smartAlign = true; return []; }
+    let at = 0;
+    let m = this.standard(toks[0]);
+    let call = m !== undefined ? taken(toks, 0, m, warn) : undefined;
+    if (call === undefined && toks[0].kind === 'ident' && toks.length > 1) {
+      at = toks[1].text === ':' ? 2 : 1;
+      m = at < toks.length ? this.standard(toks[at]) : undefined;
+      call = m !== undefined ? taken(toks, at, m, warn) : undefined;
+    }
+    if (call === undefined) return undefined;
+    const rest = written(toks.slice(at + 1, toks.length - (call.dropped ? 1 : 0))).trimStart();
+    const lines = m!.body(call.args.map((a) => written(a).trim()), rest);
+    if (at === 0) return lines;
+    // The label before a call is a line of its own: the words before the macro's name, blanks
+    // too, with a colon (`x: align 4` is `x: `, `y bits 32` is `y :`).
+    const label = (toks[0].start > 0 ? ' ' : '') + written(toks.slice(0, at)) + (spaced(toks[at - 1], toks[at]) ? ' ' : '') + (at === 1 ? ':' : '');
+    return [label, ...lines];
+  }
+
+  private standard(t: PPToken | undefined): StandardBody | undefined {
+    return t !== undefined && t.kind === 'ident' ? this.bodies.get(t.text.toLowerCase()) : undefined;
+  }
+
+  private sectionLike(name: string): StandardBody {
+    return { min: 1, max: Infinity, body: (_a, rest) => [(this.sect = `[${name} ${rest}]`)] };
+  }
+
+  private sectalign(rest: string): string[] {
+    const word = rest.toLowerCase();
+    if (word === 'off' || word === 'on') { this.alignUpdatesSection = word === 'on'; return []; }
+    return [`[sectalign ${rest}]`];
+  }
+
+  private align(n: string, fill: string, bss: boolean, smart: boolean): string[] {
+    const lines = this.alignUpdatesSection || smart ? [`[sectalign ${n}]`] : [];
+    if (bss && fill === '') lines.push('[warning push]', '[warning -zeroing]', `resb ${pad(n)}`, '[warning pop]');
+    else lines.push(`times ${pad(n)} ${fill}`);
+    return lines;
+  }
+
+  /** `istruc` takes a number for its call, then one for the context it pushes (whose labels are `..@N.x`). */
+  private istruc(name: string): string[] {
+    const id = this.counter() + 1;
+    this.istrucs.push({ name, id });
+    return [`..@${id}.strucstart:`];
+  }
+
+  /** `at .member, data` (or `at struc.member`): fill up to the member, then the data on a line of its own. */
+  private at(member: string, data: string): string[] {
+    const s = this.istrucs[this.istrucs.length - 1] ?? { name: '%$strucname', id: 0 };
+    const to = member.startsWith('.') ? `${s.name}${member}` : member;
+    return [`times (${to}-${s.name})-($-..@${s.id}.strucstart) db 0`, data];
+  }
+
+  private iend(): string[] {
+    const s = this.istrucs.pop() ?? { name: '%$strucname', id: 0 };
+    return [`times ${s.name}_size-($-..@${s.id}.strucstart) db 0`];
+  }
+
+  private endstruc(): string[] {
+    const name = this.strucs.pop();
+    // Without a `struc` nasm reports the empty context stack and writes the names as they are.
+    const n = name ?? '%$strucname';
+    return [`${n}_size equ ($-${n})`, this.sect];
+  }
+}
+
+function bracketed(name: string): StandardBody {
+  return { min: 1, max: Infinity, body: (_a, rest) => [`[${name} ${rest}]`] };
+}
+
+function fixed(line: string): StandardBody {
+  return { min: 0, max: 0, body: () => [line] };
+}
+
+function each(name: string): StandardBody {
+  return { min: 1, max: Infinity, body: (a) => a.map((x) => `[${name} ${x}]`) };
+}
+
+/** `rest` (the arguments as written) after its first `n` commas, leading blanks dropped ('' when it has fewer). */
+function after(rest: string, n: number): string {
+  let depth = 0, k = 0;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i];
+    if (c === '"' || c === "'" || c === '`') { i = closingQuote(rest, i); continue; }
+    if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (c === ',' && depth === 0 && ++k === n) return rest.slice(i + 1).trimStart();
+  }
+  return '';
+}
+
+function closingQuote(s: string, open: number): number {
+  const q = s[open];
+  for (let i = open + 1; i < s.length; i++) {
+    if (q === '`' && s[i] === '\\') { i++; continue; }
+    if (s[i] === q) return i;
+  }
+  return s.length;
+}
+
+/** incbin's file name as `%pathsearch` gives it back: in single quotes. */
+function requoted(name: string): string {
+  const q = name[0];
+  if ((q !== '"' && q !== "'") || name[name.length - 1] !== q || name.slice(1, -1).includes("'")) return name;
+  return `'${name.slice(1, -1)}'`;
+}
+
+/** Reports a warning of nasm's preprocessor (`code` as DiagnosticSink takes it) about token `at`. */
+export type StandardWarning = (code: string, message: string, at: PPToken) => void;
+
+/**
+ * The arguments of a call of `m` named by `toks[name]`, when it takes their count, as nasm's
+ * preprocessor reads a macro call (see Preprocessor.multiLineCall): a trailing empty argument
+ * is dropped with a warning (`dropped`); a count it does not take is warned of.
+ */
+function taken(toks: readonly PPToken[], name: number, m: StandardBody, warn: StandardWarning): { args: PPToken[][]; dropped: boolean } | undefined {
+  const args = splitArguments(toks, name + 1, Infinity);
+  const n = args.length === 1 && args[0].length === 0 ? 0 : args.length;
+  const trailing = n > 1 && toks[toks.length - 1].text === ',';
+  const word = toks[name];
+  if (n >= m.min && n <= m.max) {
+    if (!trailing) return { args, dropped: false };
+    warn('macro-args', `dropping trailing empty parameter in call to multi-line macro \`${word.text}'`, word);
+  } else if (trailing && n - 1 >= m.min && n - 1 <= m.max) {
+    warn('macro-args', `improperly calling multi-line macro \`${word.text}' with ${n} parameters`, word);
+  } else {
+    warn('macro-args', `multi-line macro \`${word.text}' exists, but not taking ${n} parameter${n === 1 ? '' : 's'}`, word);
+    return undefined;
+  }
+  return { args: args.slice(0, -1), dropped: true };
+}
+
+/** Tokens written back with a blank where they had blanks between them. */
+function written(toks: readonly PPToken[]): string {
+  let s = '';
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k];
+    if (t.kind === 'comment') break;
+    if (k > 0 && spaced(toks[k - 1], t)) s += ' ';
+    s += spelled(t);
+  }
+  return s;
+}
+
+/**
+ * nasm's token macros (`__?float32?__`, `__?utf16?__`, `__?infinity?__`, ...) are `%idefine NAME %?`
+ * in its standard.mac, with `%idefalias __float32__ __?float32?__`: a `__?X?__` name stays as
+ * written, an alias becomes its target, `__?x?__` in lower case (measured: `__Float32__` is
+ * `__?float32?__`, `__?FLOAT16?__` stays).
+ */
+const TOKEN_MACRO_ALIAS = /^__(infinity|nan|qnan|snan|float(?:8|16|32|64|80m|80e|128l|128h)|utf(?:16|32)(?:le|be)?|ilog2[ewfc])__$/i;
+
+export function spelled(t: PPToken): string {
+  if (t.unmacroed === true) return t.text.charCodeAt(0) === 0x24 ? t.text.slice(1) : t.text;
+  if (t.kind !== 'ident' || t.text.charCodeAt(0) !== 0x5f || t.text.charCodeAt(2) === 0x3f) return t.text;
+  const m = TOKEN_MACRO_ALIAS.exec(t.text);
+  return m === null ? t.text : `__?${m[1].toLowerCase()}?__`;
+}
