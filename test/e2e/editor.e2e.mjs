@@ -122,6 +122,32 @@ async function editorChecks(wb) {
     await hover.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }, shoot);
 
+  // %use altreg, fp and masm define single-line macros; a hover on one shows its definition and the
+  // %use line that made it. nasm -E recorded what each becomes (fixtures/packages.nasm-preprocessed.txt).
+  const preprocessed = readFileSync(new URL('./fixtures/packages.nasm-preprocessed.txt', import.meta.url), 'utf8').split('\n');
+  const packagesFile = join(env.workspace, 'packages.gasm');
+  for (const { pkg, word, source, nasm } of [
+    { pkg: 'altreg', word: 'r0d', source: /^\s+mov r0d, r1d/, nasm: /^\s*mov (\S+), ecx$/ },
+    { pkg: 'fp', word: 'float32', source: /^\s+dd float32\(1\.5\)/, nasm: /^\s*dd (\S+)\(1\.5\)$/ },
+    { pkg: 'masm', word: 'ptr', source: /^\s+mov eax, dword ptr \[ebx\]/, nasm: /^\s*mov eax, dword (\S+) \[ebx\]$/ },
+  ]) {
+    const expansion = preprocessed.map((l) => nasm.exec(l)?.[1]).find((e) => e !== undefined) ?? '(not in nasm -E)';
+    await runner.check(`hover on ${word} after %use ${pkg} shows its macro, which nasm expands to ${expansion}`, async () => {
+      const { line, text } = lineOf(packagesFile, source);
+      const useLine = lineOf(packagesFile, new RegExp(`^%use ${pkg}$`)).line;
+      await wb.openFile('packages.gasm');
+      await wb.goTo(line, text.indexOf(word) + 1);
+      const { hover, text: body } = await wb.hoverWord(text.trim(), word, /single-line macro/);
+      const flat = body.replace(/\s+/g, ' ');
+      console.log(`       hover: ${flat.slice(0, 160)}`);
+      const definition = new RegExp(`%i?define ${word}(\\(\\w+\\))? ${expansion.replace(/[?]/g, '\\?')}`);
+      expect(definition.test(flat), `hover does not define ${word} as ${expansion}: "${flat}"`);
+      expect(new RegExp(`\\bline ${useLine}\\b`).test(flat), `hover does not name the %use ${pkg} line ${useLine}: "${flat}"`);
+      await page.mouse.move(5, 5);
+      await hover.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    }, shoot);
+  }
+
   // VS Code's own "Show Call Hierarchy" (the references view) over the server's call hierarchy:
   // serial_puts, defined in an %include file, is called by two routines of sensitive.gasm.
   await runner.check('Show Call Hierarchy on serial_puts lists the routines that call it', async () => {
