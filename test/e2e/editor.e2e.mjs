@@ -1,5 +1,6 @@
 // End-to-end editor checks of the installed .vsix in code-server: language mode, TextMate
-// colours, an assembler diagnostic, the sensitive-instruction hover, mnemonic completion, Run Guest.
+// colours, an assembler diagnostic, warning classes and the quick fixes that switch one off, the
+// sensitive-instruction hover, mnemonic completion, Run Guest.
 // Run by test/e2e/run.sh, which provides the server URL and the workspace copy (see README.md).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,6 +95,8 @@ async function editorChecks(wb) {
     await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }, shoot);
 
+  await warningChecks(wb);
+
   await runner.check('sensitive.gasm: with ringside.includePaths its %includes resolve and it has no errors', async () => {
     await wb.openFile('examples/sensitive/sensitive.gasm');
     // The label-address inlay hints (`.if_ignored:@0x...`) come from a finished assembly, so
@@ -118,6 +121,32 @@ async function editorChecks(wb) {
     await page.mouse.move(5, 5);
     await hover.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   }, shoot);
+
+  // %use altreg, fp and masm define single-line macros; a hover on one shows its definition and the
+  // %use line that made it. nasm -E recorded what each becomes (fixtures/packages.nasm-preprocessed.txt).
+  const preprocessed = readFileSync(new URL('./fixtures/packages.nasm-preprocessed.txt', import.meta.url), 'utf8').split('\n');
+  const packagesFile = join(env.workspace, 'packages.gasm');
+  for (const { pkg, word, source, nasm } of [
+    { pkg: 'altreg', word: 'r0d', source: /^\s+mov r0d, r1d/, nasm: /^\s*mov (\S+), ecx$/ },
+    { pkg: 'fp', word: 'float32', source: /^\s+dd float32\(1\.5\)/, nasm: /^\s*dd (\S+)\(1\.5\)$/ },
+    { pkg: 'masm', word: 'ptr', source: /^\s+mov eax, dword ptr \[ebx\]/, nasm: /^\s*mov eax, dword (\S+) \[ebx\]$/ },
+  ]) {
+    const expansion = preprocessed.map((l) => nasm.exec(l)?.[1]).find((e) => e !== undefined) ?? '(not in nasm -E)';
+    await runner.check(`hover on ${word} after %use ${pkg} shows its macro, which nasm expands to ${expansion}`, async () => {
+      const { line, text } = lineOf(packagesFile, source);
+      const useLine = lineOf(packagesFile, new RegExp(`^%use ${pkg}$`)).line;
+      await wb.openFile('packages.gasm');
+      await wb.goTo(line, text.indexOf(word) + 1);
+      const { hover, text: body } = await wb.hoverWord(text.trim(), word, /single-line macro/);
+      const flat = body.replace(/\s+/g, ' ');
+      console.log(`       hover: ${flat.slice(0, 160)}`);
+      const definition = new RegExp(`%i?define ${word}(\\(\\w+\\))? ${expansion.replace(/[?]/g, '\\?')}`);
+      expect(definition.test(flat), `hover does not define ${word} as ${expansion}: "${flat}"`);
+      expect(new RegExp(`\\bline ${useLine}\\b`).test(flat), `hover does not name the %use ${pkg} line ${useLine}: "${flat}"`);
+      await page.mouse.move(5, 5);
+      await hover.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    }, shoot);
+  }
 
   // VS Code's own "Show Call Hierarchy" (the references view) over the server's call hierarchy:
   // serial_puts, defined in an %include file, is called by two routines of sensitive.gasm.
@@ -197,4 +226,122 @@ async function editorChecks(wb) {
     for (let i = 0; i < n; i++) texts.push((await toasts.nth(i).innerText()).replace(/\s+/g, ' '));
     expect(n === 0, `notifications: ${texts.join(' | ')}`);
   }, shoot);
+}
+
+/**
+ * The warnings in a stderr nasm 2.16 recorded (`FILE:LINE: warning: MESSAGE [-w+CLASS]`): the
+ * line, message and class of each.
+ */
+function nasmWarnings(name) {
+  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8').split('\n')
+    .map((l) => /^[^:]+:(\d+): warning: (.*) \[-w\+([a-z-]+)\]$/.exec(l))
+    .filter((m) => m !== null)
+    .map((m) => ({ line: Number(m[1]), message: m[2], cls: m[3] }));
+}
+
+/**
+ * A warning's code is nasm's class, and its quick fixes switch that class off on the line or for
+ * the file (server/src/features/warningSwitchActions.ts). fixtures/warnings.gasm has a
+ * number-overflow and a label-orphan warning; the text each fix must leave is a fixture too, and
+ * every file's warnings are the ones nasm 2.16 printed for it (fixtures/warnings*.nasm-stderr.txt).
+ */
+async function warningChecks(wb) {
+  const { page } = wb;
+  const fixtureText = (name) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+  const original = nasmWarnings('warnings.nasm-stderr.txt');
+  const overflow = original.find((w) => w.cls === 'number-overflow');
+  const problems = page.locator('.markers-panel');
+
+  async function showProblems() {
+    if (await problems.isVisible()) return;
+    await wb.focusEditor();
+    await page.keyboard.press('Control+Shift+M');
+    await problems.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  }
+
+  /**
+   * Waits until Problems has a row for each of nasm's `expected` warnings (its message, its class
+   * as the code, its line) and none for a class nasm no longer prints. Returns the rows' text.
+   */
+  async function waitForProblems(expected) {
+    await showProblems();
+    const texts = [];
+    for (const w of expected) {
+      const row = problems.locator('.monaco-list-row', { hasText: w.message })
+        .filter({ hasText: w.cls }).filter({ hasText: new RegExp(`\\bLn ${w.line}\\b`) }).first();
+      await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      texts.push((await row.innerText()).replace(/\s+/g, ' ').trim());
+    }
+    for (const w of original.filter((o) => !expected.some((e) => e.cls === o.cls))) {
+      await problems.locator('.monaco-list-row', { hasText: w.message }).first()
+        .waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    }
+    return texts;
+  }
+
+  /** Clicks the row titled `title` in the open quick-fix menu, logging what the menu offered. */
+  async function chooseAction(title) {
+    const rows = page.locator('.action-widget .monaco-list-row');
+    const item = rows.filter({ hasText: title }).first();
+    await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const offered = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => t);
+    console.log(`       quick fixes: ${offered.join(' | ')}`);
+    await item.click();
+    await item.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
+  /** Saves the document (Ctrl+S) and expects the file to read exactly as fixture `name`. */
+  async function saveAndExpectText(name) {
+    // The tab shows the edit (dirty), then the save's end (clean): the file is written.
+    const dirtyTab = page.locator('.part.editor .tab.active.dirty', { hasText: 'warnings.gasm' });
+    await dirtyTab.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await wb.focusEditor();
+    await page.keyboard.press('Control+S');
+    await dirtyTab.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    const saved = readFileSync(join(env.workspace, 'warnings.gasm'), 'utf8');
+    const expected = fixtureText(name);
+    expect(saved === expected, `warnings.gasm after the fix:\n${saved}\nexpected (fixtures/${name}):\n${expected}`);
+  }
+
+  const overflowLine = fixtureText('warnings.gasm').split('\n')[overflow.line - 1];
+  const onOverflow = () => wb.goTo(overflow.line, overflowLine.indexOf('300') + 2);
+
+  await runner.check('warnings.gasm: Problems lists nasm\'s two warnings with their classes as codes', async () => {
+    await wb.openFile('warnings.gasm');
+    await page.locator(`${wb.activeEditor} .squiggly-warning`).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const rows = await waitForProblems(original);
+    for (const r of rows) console.log(`       problem: ${r}`);
+    await wb.screenshot('04b-warning-classes');
+  }, shoot);
+
+  await runner.check('Ctrl+. "Disable warning number-overflow on this line" wraps db 300; only label-orphan stays', async () => {
+    await onOverflow();
+    await page.keyboard.press('Control+.');
+    await chooseAction('Disable warning number-overflow on this line');
+    await saveAndExpectText('warnings-line-fix.gasm');
+    await waitForProblems(nasmWarnings('warnings-line-fix.nasm-stderr.txt'));
+    await wb.screenshot('04c-warning-off-on-line');
+  }, shoot);
+
+  await runner.check('lightbulb "Disable warning number-overflow in this file" adds [warning -number-overflow] after the header', async () => {
+    // Back to the two warnings (the undo is one step: the fix was one workspace edit).
+    await wb.focusEditor();
+    await page.keyboard.press('Control+Z');
+    await waitForProblems(original);
+    await onOverflow();
+    const bulb = page.locator(`${wb.activeEditor} .lightBulbWidget`);
+    await bulb.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await bulb.click();
+    await chooseAction('Disable warning number-overflow in this file');
+    await saveAndExpectText('warnings-file-fix.gasm');
+    await waitForProblems(nasmWarnings('warnings-file-fix.nasm-stderr.txt'));
+    await wb.screenshot('04d-warning-off-in-file');
+  }, shoot);
+
+  // The next checks want the editor area to themselves.
+  if (await problems.isVisible()) {
+    await page.keyboard.press('Control+J');
+    await problems.waitFor({ state: 'hidden', timeout: UI_TIMEOUT }).catch(() => {});
+  }
+  await page.mouse.move(5, 5);
 }

@@ -163,14 +163,15 @@ export class Workbench {
    * Rests the mouse on `word` (on the rendered line containing `lineText`) until a visible hover
    * matching `hasText` shows and its text can be read; returns the hover's locator and that text.
    * Monaco ignores the first mouse move after the editor scrolled (Go to Line reveals the line),
-   * so the pointer moves within the word, as a user's does, until the hover appears.
+   * so the pointer moves within the word, as a user's does, until the hover appears. The word is
+   * found again before each move: in a file just opened, code lenses arriving push lines down.
    */
   async hoverWord(lineText, word, hasText) {
-    const t = await this.waitForTokens(lineText, [word], () => true, `"${word}" to render`);
-    const { x, y, width, height } = t[word].box;
     const hover = this.page.locator('.monaco-hover:visible', { hasText }).first();
     const deadline = Date.now() + UI_TIMEOUT;
     for (let i = 0; ; i++) {
+      const t = await this.waitForTokens(lineText, [word], () => true, `"${word}" to render`);
+      const { x, y, width, height } = t[word].box;
       await this.page.mouse.move(x + width * (i % 2 ? 0.7 : 0.3), y + height / 2, { steps: 3 });
       try {
         await hover.waitFor({ state: 'visible', timeout: 1500 });
