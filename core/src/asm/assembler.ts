@@ -8,6 +8,7 @@ import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check'
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED } from './instruction-set';
+import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
@@ -183,6 +184,8 @@ class Assembler implements EvalContext {
   /** The sections in the order the last layout put them. */
   private sectionOrder: readonly Section[] = [];
   private bits: 16 | 32 = 16;
+  /** The rounding of nasm's `float` directive; not reset between passes, as nasm does not reset it. */
+  private floatMode = DEFAULT_FLOAT_MODE;
   /** The processor level of nasm's `cpu` directive (see cpu-level.ts): ANY_CPU until one lowers it. */
   private cpu = ANY_CPU;
   private sec = 0;
@@ -995,6 +998,16 @@ class Assembler implements EvalContext {
       case 'cpu':
         this.cpuDirective(args, word);
         return;
+      case 'float': {
+        // The data it governs was parsed in its mode (see floatModes in index.ts); the mode here
+        // is for the expressions read now (`x equ __?float32?__(0.1)`). Like nasm's, it carries
+        // over from one pass to the next.
+        const value = args.length === 0 ? '' : this.lines.text[this.line].slice(args[0].start, args[args.length - 1].end);
+        const mode = floatModeAfter(this.floatMode, value);
+        if (mode === undefined) this.error('syntax', `unknown 'float' directive: ${value}`, args[0] ?? word);
+        else this.floatMode = mode;
+        return;
+      }
       case 'warning': // `[warning -name]`: read with the diagnostics (see WarningSwitches).
         return;
       case 'default': {
@@ -1141,7 +1154,7 @@ class Assembler implements EvalContext {
     // `resw 1 2` has a token after its operand.)
     const reserve = RESERVE_UNIT[st.op!.name] !== undefined;
     if (toks.length === 0) { this.error('syntax', reserve ? 'invalid combination of opcode and operands' : `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
-    const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval);
+    const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
     if (!e || p.pos < toks.length) {
