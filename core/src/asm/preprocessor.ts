@@ -257,6 +257,12 @@ class Preprocessor {
    * the `__X__` spellings, nasm's aliases of them, which `%clear` keeps, then name the removed ones.
    */
   private standardCleared = false;
+  /**
+   * The standard macros a `%undef` removed (`LINE` for `%undef __?LINE?__` or `__LINE__`, nasm's
+   * alias of it), with the output line count then: `__?SECT?__` is defined again by a later
+   * `section` line, as nasm's `section` macro defines it.
+   */
+  private standardUndefined: Map<string, number> | undefined;
   /** The aliases kept aside by `%aliases off` (see setAliases). */
   private aliasesAside: SingleLineMacro[] = [];
   /**
@@ -727,6 +733,7 @@ class Preprocessor {
         const name = toks[1];
         if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
         this.undefineSingle(name.text);
+        this.undefineStandard(name.text);
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -1607,6 +1614,29 @@ class Preprocessor {
     if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
   }
 
+  /**
+   * `%undef __?LINE?__` (or `__LINE__`): nasm's built-in value goes too (measured: `%ifdef
+   * __LINE__` is then false and `dd __LINE__` "symbol `__?LINE?__' not defined"; `bits 16` does
+   * not define `__?BITS?__` again, nor an `%include` `__?FILE?__`; `section .data` does define
+   * `__?SECT?__`).
+   */
+  private undefineStandard(name: string): void {
+    const inner = standardName(name);
+    if (inner !== undefined && isStandardName(inner, this.time)) (this.standardUndefined ??= new Map()).set(inner, this.out.count);
+  }
+
+  /** Whether `%undef` removed standard macro `name` (see undefineStandard). */
+  private isStandardUndefined(name: string): boolean {
+    const at = this.standardUndefined?.get(name);
+    if (at === undefined) return false;
+    if (name === 'SECT') {
+      for (let i = at; i < this.out.count; i++) {
+        if (this.sectionAt(i) !== undefined) { this.standardUndefined!.delete(name); return false; }
+      }
+    }
+    return true;
+  }
+
   /** The name `name` stands for through its aliases (nasm's define and undef go through them, measured). */
   private aliasTarget(name: string): string {
     for (let depth = 0; depth < 32; depth++) {
@@ -1773,7 +1803,12 @@ class Preprocessor {
     if (t.kind !== 'ident') return -1;
     const defs = this.lookupSingle(t.text);
     if (defs === undefined) {
-      const b = t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
+      let b = t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
+      // `__LINE__` after `%undef __?LINE?__`: nasm's alias names the undefined `__?LINE?__`.
+      if (b === undefined && this.standardUndefined !== undefined && t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(2) !== 0x3f) {
+        const name = standardName(t.text);
+        if (name !== undefined && this.isStandardUndefined(name)) b = { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
+      }
       if (b === undefined) return -1;
       rest.pop();
       const after = rest.length;
@@ -1894,6 +1929,7 @@ class Preprocessor {
     // `__X__` is nasm's alias of `__?X?__`, which a `%define` may have made (masm's `segment`
     // defines `__?SECT?__`): measured, `%define __?LINE?__ 99` makes `__LINE__` 99.
     if (t.text.charCodeAt(2) !== 0x3f && this.lookupSingle(`__?${name}?__`) !== undefined && isStandardName(name, this.time)) return { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
+    if (this.standardUndefined !== undefined && this.isStandardUndefined(name)) return undefined;
     const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));
