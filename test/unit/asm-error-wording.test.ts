@@ -30,7 +30,6 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-align-absolute.asm': 'nasm reports the padding once per byte of it',
   'asm/err-context-local.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
   'asm/err-data-size-integer.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
-  'asm/use-masm-errors.asm': 'Ringside refuses the `[segment]` masm\'s bare `segment` puts out, which nasm makes a section of its own',
   'asm/use-altreg-64bit.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
   'asm/use-altreg-r0.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
 };

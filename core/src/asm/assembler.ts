@@ -1183,13 +1183,12 @@ class Assembler implements EvalContext {
 
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
     const nameTok = args[0];
-    // (nasm 2.16.01's bin format makes `[section]` alone a section of its own, laid out after the
-    // others, measured: not copied. masm's `segment` with no label puts it out.)
-    if (!nameTok) { this.error('syntax', '`section\' expects a name', st.op); return; }
-    let name = nameTok.text;
+    // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in
+    // nasm 2.16.01's bin format, laid out in its place like any other (measured, with `[map]`).
+    let name = nameTok?.text ?? '';
     let i = 1;
     // Names like `.text.boot` arrive as one identifier; quoted names keep their text.
-    if (nameTok.kind === 'string') name = nameTok.text.slice(1, -1);
+    if (nameTok?.kind === 'string') name = nameTok.text.slice(1, -1);
     const s = this.openSection(name, args);
     this.sec = s.index;
     this.absolute = undefined;
@@ -1198,7 +1197,8 @@ class Assembler implements EvalContext {
     // declaration says; a later declaration cannot change that.
     let declared = this.sectionTypes.get(s.index);
     let wanted: boolean | undefined;
-    for (const t of args) { const key = t.text.toLowerCase(); if (key === 'progbits' || key === 'nobits') wanted = key === 'progbits'; }
+    // (After the name: `section nobits` is a section called nobits, which holds bytes; measured.)
+    for (let k = 1; k < args.length; k++) { const key = args[k].text.toLowerCase(); if (key === 'progbits' || key === 'nobits') wanted = key === 'progbits'; }
     if (declared === undefined) {
       declared = name === '.bss' ? false : name === '.text' || name === '.data' ? true : wanted ?? true;
       this.sectionTypes.set(s.index, declared);
