@@ -156,7 +156,10 @@ export function parseFloatConstant(text: string): FloatConstant | { readonly err
     : { kind: 'finite', digits, base: 2, exponent: exponent - bitsPerDigit * fraction };
 }
 
-/** The rounding and denormal handling the `float` directive sets (the FLOAT directive of the nasm manual, chapter 7: `[float daz]`, `[float up]`). */
+/**
+ * The rounding and denormal handling nasm's `float` directive sets (the FLOAT directive, nasm
+ * manual chapter 7: `[float daz]`, `[float up]`).
+ */
 export interface FloatMode {
   readonly round: 'near' | 'up' | 'down' | 'zero';
   /** Denormals as zero. */
@@ -204,10 +207,10 @@ const MANT_MASK = (1n << BigInt(MANT_BITS)) - 1n;
  * `value`'s bytes in `format`, little-endian, with the warnings nasm gives for it (more than 52
  * significant digits; an overflow to infinity; a denormal, an underflow to zero, both off by
  * default), made as nasm 2.16.01's float_const() makes them, quirks included: a value from
- * 2^(emax+1) up to 2^(emax+2) gets the
- * all-ones exponent and its rounded fraction, no infinity unless that fraction is zero (`dd
- * 6.8e38` is 0x7FFFC99E, `dq 1.797693134862316e308` an infinity without a warning), while one
- * that rounds up to 2^(emax+1) is an infinity with the warning (`dd 0x1.ffffffp127`).
+ * 2^(emax+1) up to 2^(emax+2) gets the all-ones exponent and its rounded fraction, no infinity
+ * unless that fraction is zero (`dd 6.8e38` is 0x7FFFC99E, `dq 1.797693134862316e308` an infinity
+ * without a warning), while one that rounds up to 2^(emax+1) is an infinity with the warning
+ * (`dd 0x1.ffffffp127`).
  */
 export function encodeFloat(value: FloatConstant, negative: boolean, format: FloatFormat, mode: FloatMode = DEFAULT_FLOAT_MODE): { readonly bytes: Uint8Array; readonly warnings: readonly FloatWarning[] } {
   const { exponentBits, fractionBits } = format;
