@@ -157,8 +157,8 @@ export function parseFloatConstant(text: string): FloatConstant | { readonly err
 }
 
 /**
- * The rounding and denormal handling nasm's `float` directive sets (the FLOAT directive, nasm
- * manual chapter 7: `[float daz]`, `[float up]`).
+ * The rounding and denormal handling nasm's `float` directive sets (manual §7.12: `[float daz]`,
+ * `[float up]`).
  */
 export interface FloatMode {
   readonly round: 'near' | 'up' | 'down' | 'zero';
