@@ -16,8 +16,8 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-align-fill.asm': 'Ringside names the directive `align` cannot repeat, nasm wants an instruction',
   'asm/err-align-times.asm': 'Ringside says `times` cannot repeat the `align` macro, nasm wants an instruction',
   'asm/err-directive-label.asm': 'Ringside says a directive is no label, nasm reads the line as the directive',
-  'asm/err-float.asm': 'floats nasm gives other bits than Ringside: Ringside\'s own errors',
   'asm/err-incbin-offset.asm': 'Ringside adds the negative offset to nasm\'s words',
+  'asm/err-float.asm': 'nasm reports a bad significand (`dd 1.5x`) in its final pass only, which the other errors stop it before',
   'asm/err-istruc-forward.asm': 'Ringside names the field defined after the `at`, on each line',
   'asm/err-label-scaled.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',
   'asm/err-label-sums.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',
@@ -30,7 +30,6 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-align-absolute.asm': 'nasm reports the padding once per byte of it',
   'asm/err-context-local.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
   'asm/err-data-size-integer.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
-  'asm/use-masm-errors.asm': 'Ringside refuses the `[segment]` masm\'s bare `segment` puts out, which nasm makes a section of its own',
   'asm/use-altreg-64bit.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
   'asm/use-altreg-r0.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
 };

@@ -86,6 +86,8 @@ describe('ringside CLI', function () {
         + 'section .extra align=16 vstart=0x9000\nx1: dd 1\nsection .nb nobits vfollows=.extra valign=8\ny1: resb 3\n',
       'brief.asm': '[map]\norg 0x7c00\ntimes 510-($-$$) db 0\ndw 0xaa55\n',
       'syms.asm': '[map symbols stderr]\n[map sections]\nsection .a start=0x200\na: db 1\nsection .text\nt: dd a\n',
+      // `[section]` alone: a section named '' (an empty name column).
+      'unnamed.asm': '[map sections]\nbits 16\ndb 1\n[section]\nu: db 2\nsection .data\ndb 3\n[segment]\ndb 4\n',
     };
     for (const [name, text] of Object.entries(programs)) {
       for (const who of ['nasm', 'ours']) {

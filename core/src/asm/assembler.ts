@@ -8,6 +8,7 @@ import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check'
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED } from './instruction-set';
+import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
@@ -183,6 +184,8 @@ class Assembler implements EvalContext {
   /** The sections in the order the last layout put them. */
   private sectionOrder: readonly Section[] = [];
   private bits: 16 | 32 = 16;
+  /** The rounding of nasm's `float` directive; not reset between passes, as nasm does not reset it. */
+  private floatMode = DEFAULT_FLOAT_MODE;
   /** The processor level of nasm's `cpu` directive (see cpu-level.ts): ANY_CPU until one lowers it. */
   private cpu = ANY_CPU;
   private sec = 0;
@@ -995,6 +998,16 @@ class Assembler implements EvalContext {
       case 'cpu':
         this.cpuDirective(args, word);
         return;
+      case 'float': {
+        // The data it governs was parsed in its mode (see floatModes in index.ts); the mode here
+        // is for the expressions read now (`x equ __?float32?__(0.1)`). Like nasm's, it carries
+        // over from one pass to the next.
+        const value = args.length === 0 ? '' : this.lines.text[this.line].slice(args[0].start, args[args.length - 1].end);
+        const mode = floatModeAfter(this.floatMode, value);
+        if (mode === undefined) this.error('syntax', `unknown 'float' directive: ${value}`, args[0] ?? word);
+        else this.floatMode = mode;
+        return;
+      }
       case 'warning': // `[warning -name]`: read with the diagnostics (see WarningSwitches).
         return;
       case 'default': {
@@ -1141,7 +1154,7 @@ class Assembler implements EvalContext {
     // `resw 1 2` has a token after its operand.)
     const reserve = RESERVE_UNIT[st.op!.name] !== undefined;
     if (toks.length === 0) { this.error('syntax', reserve ? 'invalid combination of opcode and operands' : `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
-    const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval);
+    const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
     if (!e || p.pos < toks.length) {
@@ -1170,13 +1183,12 @@ class Assembler implements EvalContext {
 
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
     const nameTok = args[0];
-    // (nasm 2.16.01's bin format makes `[section]` alone a section of its own, laid out after the
-    // others, measured: not copied. masm's `segment` with no label puts it out.)
-    if (!nameTok) { this.error('syntax', '`section\' expects a name', st.op); return; }
-    let name = nameTok.text;
+    // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in
+    // nasm 2.16.01's bin format, laid out in its place like any other (measured, with `[map]`).
+    let name = nameTok?.text ?? '';
     let i = 1;
     // Names like `.text.boot` arrive as one identifier; quoted names keep their text.
-    if (nameTok.kind === 'string') name = nameTok.text.slice(1, -1);
+    if (nameTok?.kind === 'string') name = nameTok.text.slice(1, -1);
     const s = this.openSection(name, args);
     this.sec = s.index;
     this.absolute = undefined;
@@ -1185,7 +1197,8 @@ class Assembler implements EvalContext {
     // declaration says; a later declaration cannot change that.
     let declared = this.sectionTypes.get(s.index);
     let wanted: boolean | undefined;
-    for (const t of args) { const key = t.text.toLowerCase(); if (key === 'progbits' || key === 'nobits') wanted = key === 'progbits'; }
+    // (After the name: `section nobits` is a section called nobits, which holds bytes; measured.)
+    for (let k = 1; k < args.length; k++) { const key = args[k].text.toLowerCase(); if (key === 'progbits' || key === 'nobits') wanted = key === 'progbits'; }
     if (declared === undefined) {
       declared = name === '.bss' ? false : name === '.text' || name === '.data' ? true : wanted ?? true;
       this.sectionTypes.set(s.index, declared);

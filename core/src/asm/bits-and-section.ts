@@ -71,7 +71,7 @@ export class BitsAndSection {
 }
 
 /** `__SECT__` as output line `i` of `out` sets it, if it is a `section`, `segment` or `absolute` line (see BitsAndSection.section). */
-function sectionAt(out: PPLines, i: number): readonly PPToken[] | undefined {
+export function sectionAt(out: PPLines, i: number): readonly PPToken[] | undefined {
   // Any line counts, an included file's or a macro's too (fixture sect-nested).
   if ((out.flags[i] & LineFlag.ListOnly) !== 0) return undefined;
   const toks = out.tokensOf(i);

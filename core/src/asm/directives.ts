@@ -7,7 +7,7 @@ export const RESERVE_UNIT: Readonly<Record<string, number>> = { resb: 1, resw: 2
 
 export const DIRECTIVES: ReadonlySet<string> = new Set([
   'bits', 'use16', 'use32', 'org', 'section', 'segment', 'absolute', 'align', 'alignb', 'sectalign', 'equ', 'incbin',
-  'global', 'extern', 'required', 'common', 'static', 'struc', 'endstruc', 'istruc', 'at', 'iend', 'cpu', 'default', 'times',
+  'global', 'extern', 'required', 'common', 'static', 'struc', 'endstruc', 'istruc', 'at', 'iend', 'cpu', 'float', 'default', 'times',
   ...Object.keys(DATA_UNIT), ...Object.keys(RESERVE_UNIT),
 ]);
 
@@ -17,7 +17,7 @@ export const DIRECTIVES: ReadonlySet<string> = new Set([
  * `times`, `equ`, `incbin`), which in brackets are "unrecognized directive [align]" (measured).
  */
 const PRIMITIVE_DIRECTIVES: ReadonlySet<string> = new Set([
-  'bits', 'org', 'section', 'segment', 'absolute', 'sectalign', 'global', 'extern', 'required', 'common', 'static', 'cpu', 'default',
+  'bits', 'org', 'section', 'segment', 'absolute', 'sectalign', 'global', 'extern', 'required', 'common', 'static', 'cpu', 'float', 'default',
 ]);
 
 /** Whether `[name ...]` is no directive to nasm though `name ...` is one (see PRIMITIVE_DIRECTIVES); `name` in lower case. */
@@ -30,7 +30,7 @@ export function isUnbracketedOnly(name: string): boolean {
  * the parser's own words): `org: nop` is an `org` with a bad operand, not a label (measured).
  * Data and reserve words and `equ` make labels there.
  */
-const NOT_LABELS: ReadonlySet<string> = new Set([...DIRECTIVES, 'float'].filter((d) => DATA_UNIT[d] === undefined && RESERVE_UNIT[d] === undefined && d !== 'equ'));
+const NOT_LABELS: ReadonlySet<string> = new Set([...DIRECTIVES].filter((d) => DATA_UNIT[d] === undefined && RESERVE_UNIT[d] === undefined && d !== 'equ'));
 
 /** Whether `name:` at the start of a line is a directive, not a label (see NOT_LABELS). */
 export function isDirectiveWord(name: string): boolean {

@@ -5,7 +5,7 @@
 // is absolute, as in nasm.
 
 import type { Token } from './lexer';
-import { encodeFloat, floatConstant, floatFunction, floatFunctionValue } from './floats';
+import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, floatFunction, floatFunctionValue } from './floats';
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 
@@ -120,8 +120,9 @@ export class ExprParser {
   preprocessor = false;
 
   /** `maxDepth`: nasm's `--limit-eval`, the nesting of parentheses and unary operators allowed. */
+  /** `floatMode`: the `[float]` rounding the `__?floatN?__()` functions use. */
   constructor(private readonly tokens: readonly Token[], start: number, private readonly end: number, private readonly localBase: string | undefined,
-    private readonly maxDepth = DEFAULT_EVAL_LIMIT) {
+    private readonly maxDepth = DEFAULT_EVAL_LIMIT, private readonly floatMode = DEFAULT_FLOAT_MODE) {
     this.pos = start;
   }
 
@@ -216,9 +217,8 @@ export class ExprParser {
     const close = this.peek();
     if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
     this.pos++;
-    const encoded = encodeFloat(value, negative, fn.format);
-    if ('error' in encoded) return this.fail(encoded.error, t);
-    if (encoded.overflow && !this.warning) this.warning = { message: 'overflow in floating-point constant', start: t!.start, end: t!.end, code: 'float-overflow' };
+    const encoded = encodeFloat(value, negative, fn.format, this.floatMode);
+    if (encoded.warnings.length > 0 && !this.warning) this.warning = { ...encoded.warnings[0], start: t!.start, end: t!.end };
     // As a 64-bit value, like any number (`__?float64?__(-1.5)` is negative).
     const big = BigInt.asIntN(64, floatFunctionValue(fn, encoded.bytes));
     const v = Number(big);

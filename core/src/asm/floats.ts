@@ -3,11 +3,10 @@
 // IEEE 754 bytes of `dw` (binary16), `dd` (binary32), `dq` (binary64) and `dt` (x87 extended)
 // data and of the `__?floatN?__()` functions.
 //
-// The value is converted exactly (BigInt) and rounded to nearest; a decimal constant exactly
-// halfway between two floats goes to the smaller magnitude, as nasm 2.16 rounds it (measured:
-// `dd 16777219.0` is 16777218, `dw 2051.0` is 2050), while one written in a power-of-two radix
-// ties to even (`dd 0x1.000003p0`). Far past the largest finite value nasm gives an infinity, but
-// just past it other bits (`dd 6.8e38` is 0x7FFFC99E): Ringside reports an error there.
+// The conversion follows nasm 2.16.01's float.c step by step (a 192-bit mantissa, decimal
+// constants made by truncating products, its rounding): nasm's bytes are not always the nearest
+// value's (a decimal tie goes to the smaller magnitude: `dd 16777219.0` is 16777218; just past the
+// largest finite value come other bits: `dd 6.8e38` is 0x7FFFC99E), and Ringside copies them.
 
 import { standardName } from './macros';
 
@@ -147,8 +146,8 @@ export function parseFloatConstant(text: string): FloatConstant | { readonly err
       const c = lower[j];
       if (c === '_') continue;
       if (c < '0' || c > '9') return { error: `invalid character in floating-point constant exponent: '${text[j]}'` };
-      // Far past any format's range either way; the cap keeps the BigInt powers small.
-      exponent = Math.min(exponent * 10 + (c.charCodeAt(0) - 0x30), 100_000);
+      // Capped as nasm caps it (its read_exponent()): far past any format's range either way.
+      exponent = Math.min(exponent * 10 + (c.charCodeAt(0) - 0x30), radix === 10 ? 5000 : 20000);
     }
     if (negative) exponent = -exponent;
   }
@@ -158,72 +157,200 @@ export function parseFloatConstant(text: string): FloatConstant | { readonly err
 }
 
 /**
- * `value`'s bytes in `format`, little-endian, and whether it overflowed to an infinity (nasm warns);
- * an error where nasm's bytes are not an infinity.
+ * The rounding and denormal handling nasm's `float` directive sets (manual §7.12: `[float daz]`,
+ * `[float up]`).
  */
-export function encodeFloat(value: FloatConstant, negative: boolean, format: FloatFormat): { readonly bytes: Uint8Array; readonly overflow: boolean } | { readonly error: string } {
-  const { exponentBits, fractionBits, explicitInteger } = format;
-  const maxExponent = (1 << exponentBits) - 1;
-  const integerBit = explicitInteger ? 1n << BigInt(fractionBits) : 0n;
-  let biased: number;
-  let mantissa: bigint;
-  let overflow = false;
-  switch (value.kind) {
-    case 'infinity': biased = maxExponent; mantissa = integerBit; break;
-    case 'qnan': biased = maxExponent; mantissa = integerBit | (1n << BigInt(fractionBits - 1)); break;
-    case 'snan': biased = maxExponent; mantissa = integerBit | 1n; break;
-    case 'finite': {
-      const rounded = roundToFormat(value, format);
-      if (rounded === 'ambiguous') return { error: `floating-point constant just past the largest ${format.name} value: nasm gives it bits that are not an infinity (Ringside does not copy them)` };
-      if (rounded === 'infinity') { biased = maxExponent; mantissa = integerBit; overflow = true; break; }
-      ({ biased, mantissa } = rounded);
-      break;
+export interface FloatMode {
+  readonly round: 'near' | 'up' | 'down' | 'zero';
+  /** Denormals as zero. */
+  readonly daz: boolean;
+}
+
+export const DEFAULT_FLOAT_MODE: FloatMode = { round: 'near', daz: false };
+
+/**
+ * The mode after `[float word]` (any case), or undefined for a word nasm does not know ("unknown
+ * 'float' directive"); the default mode is always DEFAULT_FLOAT_MODE itself.
+ */
+export function floatModeAfter(mode: FloatMode, word: string): FloatMode | undefined {
+  const lower = word.toLowerCase();
+  let round = mode.round;
+  let daz = mode.daz;
+  switch (lower) {
+    case 'daz': case 'nodaz': daz = lower === 'daz'; break;
+    case 'near': case 'up': case 'down': case 'zero': round = lower; break;
+    case 'default': return DEFAULT_FLOAT_MODE;
+    default: return undefined;
+  }
+  return round === 'near' && !daz ? DEFAULT_FLOAT_MODE : { round, daz };
+}
+
+/** A warning a constant's conversion gives, with its `[-w+CLASS]`. */
+export interface FloatWarning {
+  readonly code: 'float-overflow' | 'float-denorm' | 'float-underflow' | 'float-toolong';
+  readonly message: string;
+}
+
+const OVERFLOW: FloatWarning = { code: 'float-overflow', message: 'overflow in floating-point constant' };
+const DENORMAL: FloatWarning = { code: 'float-denorm', message: 'denormal floating-point constant' };
+const UNDERFLOW: FloatWarning = { code: 'float-underflow', message: 'underflow in floating-point constant' };
+
+/** nasm keeps this many significant decimal digits, and warns past them. */
+const MANT_DIGITS = 52;
+const TOO_LONG: FloatWarning = { code: 'float-toolong', message: `floating-point constant significand contains more than ${MANT_DIGITS} digits` };
+
+/** nasm's working mantissa: six 32-bit limbs. */
+const MANT_BITS = 192;
+const MANT_MASK = (1n << BigInt(MANT_BITS)) - 1n;
+
+/**
+ * `value`'s bytes in `format`, little-endian, with the warnings nasm gives for it (more than 52
+ * significant digits; an overflow to infinity; a denormal, an underflow to zero, both off by
+ * default), made as nasm 2.16.01's float_const() makes them, quirks included: a value from
+ * 2^(emax+1) up to 2^(emax+2) gets the all-ones exponent and its rounded fraction, no infinity
+ * unless that fraction is zero (`dd 6.8e38` is 0x7FFFC99E, `dq 1.797693134862316e308` an infinity
+ * without a warning), while one that rounds up to 2^(emax+1) is an infinity with the warning
+ * (`dd 0x1.ffffffp127`).
+ */
+export function encodeFloat(value: FloatConstant, negative: boolean, format: FloatFormat, mode: FloatMode = DEFAULT_FLOAT_MODE): { readonly bytes: Uint8Array; readonly warnings: readonly FloatWarning[] } {
+  const { exponentBits, fractionBits } = format;
+  const explicit = format.explicitInteger ? 1 : 0;
+  const bits = 1 + exponentBits + explicit + fractionBits;
+  // Bits numbered from the top as nasm does: 0 the sign's, then the exponent's, then the integer
+  // bit (explicit, or removed) and the fraction's; what lies past `bits` is not written.
+  const at = (index: number): bigint => 1n << BigInt(MANT_BITS - 1 - index);
+  const expmax = 1 << (exponentBits - 1);
+  const one = at(exponentBits + explicit);
+  const infinity = ((1n << BigInt(exponentBits)) - 1n) * at(exponentBits) | (explicit ? one : 0n);
+  let mant: bigint;
+  let warning: FloatWarning | undefined;
+  let tooLong = false;
+  if (value.kind !== 'finite') {
+    mant = value.kind === 'qnan' ? infinity | at(exponentBits + explicit + 1) : value.kind === 'snan' ? infinity | at(exponentBits + explicit + fractionBits) : infinity;
+  } else {
+    const converted = nasmMantissa(value);
+    tooLong = converted.tooLong;
+    mant = converted.mant;
+    // The value is 1.xxx × 2^exponent.
+    let exponent = converted.exponent - 1;
+    if (mant === 0n) {
+      // zero
+    } else if (exponent > expmax) {
+      warning = OVERFLOW;
+      mant = infinity;
+    } else if (exponent >= 2 - expmax) {
+      exponent += expmax - 1;
+      mant = nasmRound(mant >> BigInt(exponentBits + explicit), negative, bits, mode.round);
+      // Rounded up to the next power of two: past the largest finite value, an infinity.
+      const carried = (mant & at(exponentBits + explicit - 1)) !== 0n;
+      if (carried) {
+        mant >>= 1n;
+        exponent++;
+      }
+      if (carried && exponent >= (expmax << 1) - 1) {
+        warning = OVERFLOW;
+        mant = infinity;
+      } else {
+        if (!explicit) mant &= ~one;
+        mant |= BigInt(exponent) * at(exponentBits);
+      }
+    } else {
+      // A denormal, or zero once rounded (the bit at `one` set: rounded up to the smallest normal).
+      const shift = -(exponent + expmax - 2 - exponentBits) + explicit;
+      mant = nasmRound(shift >= MANT_BITS ? 0n : mant >> BigInt(shift), negative, bits, mode.round);
+      if ((mant & one) !== 0n) {
+        if (!explicit) mant &= ~one;
+        mant |= at(exponentBits);
+      } else if (mode.daz || mant === 0n) {
+        warning = UNDERFLOW;
+        mant = 0n;
+      } else {
+        warning = DENORMAL;
+      }
     }
   }
-  const total = 1 + exponentBits + fractionBits + (explicitInteger ? 1 : 0);
-  const mantissaBits = BigInt(fractionBits + (explicitInteger ? 1 : 0));
-  let bits = (BigInt(biased) << mantissaBits) | mantissa;
-  if (negative) bits |= 1n << BigInt(total - 1);
-  const out = new Uint8Array(total / 8);
-  for (let k = 0; k < out.length; k++) out[k] = Number((bits >> BigInt(8 * k)) & 0xffn);
-  return { bytes: out, overflow };
+  if (negative) mant |= at(0);
+  const out = new Uint8Array(bits / 8);
+  for (let k = 0; k < out.length; k++) out[k] = Number((mant >> BigInt(MANT_BITS - 8 * (out.length - k))) & 0xffn);
+  const warnings = tooLong ? [TOO_LONG] : [];
+  if (warning !== undefined) warnings.push(warning);
+  return { bytes: out, warnings };
 }
 
 /**
- * The biased exponent and stored mantissa of a finite constant in `format`, rounded as the file
- * comment says. From 2^(emax+2) on nasm gives an infinity; from 2^(emax+1) it writes the
- * all-ones exponent with the rounded fraction (`dd 6.8e38` is 0x7FFFC99E), and so does a value
- * that rounds up to 2^(emax+1): those are 'ambiguous'.
+ * Round `mant` off after its first `bits` bits as nasm's ieee_round() does: to nearest with ties
+ * to even; toward zero by dropping the rest; away from zero by adding half a unit in the last
+ * place to the bits kept with the half bit, so only a value whose half bit is set goes up
+ * (measured: under `[float up]`, `dd 0x1.0000008p0` is 0x3F800000 and `dd 0x1.000001p0`
+ * 0x3F800001). What is left past `bits` is not written.
  */
-function roundToFormat(value: Extract<FloatConstant, { kind: 'finite' }>, format: FloatFormat): { biased: number; mantissa: bigint } | 'infinity' | 'ambiguous' {
-  const { exponentBits, fractionBits, explicitInteger } = format;
-  if (value.digits === 0n) return { biased: 0, mantissa: 0n };
-  const bias = (1 << (exponentBits - 1)) - 1;
-  const minExponent = 1 - bias;
-  // The value is num / den exactly.
-  let num = value.digits;
-  let den = 1n;
-  const power = BigInt(value.base) ** BigInt(Math.abs(value.exponent));
-  if (value.exponent >= 0) num *= power; else den = power;
-  // e = floor(log2(value)): from the bit lengths, corrected by one comparison.
-  let e = num.toString(2).length - den.toString(2).length;
-  if ((e >= 0 ? num : num << BigInt(-e)) < (e >= 0 ? den << BigInt(e) : den)) e--;
-  if (e >= bias + 2) return 'infinity';
-  if (e === bias + 1) return 'ambiguous';
-  // The quantum (one unit in the last place): 2^(e - fractionBits), never below the subnormals'.
-  const quantum = Math.max(e, minExponent) - fractionBits;
-  // value / 2^quantum = n / d, split into the quotient q and the remainder deciding its rounding.
-  const n = quantum < 0 ? num << BigInt(-quantum) : num;
-  const d = quantum > 0 ? den << BigInt(quantum) : den;
-  let q = n / d;
-  const twice = 2n * (n - q * d);
-  if (twice > d || (twice === d && value.base === 2 && (q & 1n) === 1n)) q++;
-  const hidden = 1n << BigInt(fractionBits);
-  if (q < hidden) return { biased: 0, mantissa: q }; // subnormal (or rounded to zero)
-  let unbiased = quantum + fractionBits;
-  if (q >= hidden << 1n) { q >>= 1n; unbiased++; }
-  if (unbiased > bias) return 'ambiguous';
-  return { biased: unbiased + bias, mantissa: explicitInteger ? q : q - hidden };
+function nasmRound(mant: bigint, negative: boolean, bits: number, round: FloatMode['round']): bigint {
+  const half = 1n << BigInt(MANT_BITS - 1 - bits);
+  const below = half - 1n;
+  let up: boolean;
+  if (round === 'near') up = (mant & half) !== 0n && ((mant & below) !== 0n || (mant & (half << 1n)) !== 0n);
+  else if (round === 'zero' || round === (negative ? 'up' : 'down')) up = false;
+  else up = (mant & (half | below)) !== 0n;
+  return up ? ((mant & ~below) + half) & MANT_MASK : mant & ~below;
+}
+
+/**
+ * A finite constant as nasm's converters leave it: a 192-bit mantissa (its top bit set unless
+ * the value is zero) and `exponent`, the value being 0.mantissa × 2^exponent. A power-of-two
+ * radix is exact up to 192 bits and cut there; a decimal keeps its first 52 digits and is made
+ * with truncating 192-bit products (a decimal like 1.5 comes out just below its value, so it
+ * ties downward: `dd 16777219.0` is 16777218, and `[float down]` makes `dd 1.5` 0x3FBFFFFF).
+ */
+function nasmMantissa(value: Extract<FloatConstant, { kind: 'finite' }>): { mant: bigint; exponent: number; tooLong: boolean } {
+  if (value.digits === 0n) return { mant: 0n, exponent: 0, tooLong: false };
+  if (value.base === 2) {
+    const length = value.digits.toString(2).length;
+    const mant = length <= MANT_BITS ? value.digits << BigInt(MANT_BITS - length) : value.digits >> BigInt(length - MANT_BITS);
+    return { mant, exponent: value.exponent + length, tooLong: false };
+  }
+  let digits = value.digits;
+  let exponent = value.exponent;
+  const written = digits.toString().length;
+  if (written > MANT_DIGITS) {
+    digits /= 10n ** BigInt(written - MANT_DIGITS);
+    exponent += written - MANT_DIGITS;
+  }
+  while (digits % 10n === 0n) { digits /= 10n; exponent++; }
+  // value = 0.digits × 10^tenpwr; 0.digits = 0.mant × 2^-k, mant's top bit set.
+  const n = digits.toString().length;
+  const tenScale = 10n ** BigInt(n);
+  let k = Math.max(0, tenScale.toString(2).length - digits.toString(2).length - 1);
+  while (k > 0 && digits << BigInt(k) >= tenScale) k--;
+  while (digits << BigInt(k + 1) < tenScale) k++;
+  let mant = (digits << BigInt(k + MANT_BITS)) / tenScale;
+  let tenpwr = exponent + n;
+  let twopwr = tenpwr - k;
+  // Times 5^tenpwr, by squaring a 192-bit 5 or 0.2 (0xCCCC...CCCD).
+  let mult = tenpwr < 0 ? FIFTH : 5n << BigInt(MANT_BITS - 3);
+  let extratwos = tenpwr < 0 ? -2 : 3;
+  tenpwr = Math.abs(tenpwr);
+  while (tenpwr !== 0) {
+    if (tenpwr & 1) {
+      const product = multiply(mant, mult);
+      mant = product.mant;
+      twopwr += extratwos + product.shift;
+    }
+    const square = multiply(mult, mult);
+    mult = square.mant;
+    extratwos = extratwos * 2 + square.shift;
+    tenpwr >>= 1;
+  }
+  return { mant, exponent: twopwr, tooLong: written > MANT_DIGITS };
+}
+
+const FIFTH = BigInt(`0x${'cccccccc'.repeat(MANT_BITS / 32 - 1)}cccccccd`);
+
+/** nasm's float_multiply(): the top 192 bits of a product of two mantissas, and -1 when it shifted them up one. */
+function multiply(a: bigint, b: bigint): { mant: bigint; shift: number } {
+  const product = a * b;
+  return product >> BigInt(2 * MANT_BITS - 1) !== 0n
+    ? { mant: product >> BigInt(MANT_BITS), shift: 0 }
+    : { mant: (product >> BigInt(MANT_BITS - 1)) & MANT_MASK, shift: -1 };
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, isUnbracketedOnly, SIZE_KEYWORDS } from './directives';
-import { encodeFloat, floatConstant, FLOAT_FORMATS, isPackedBcdText, packedBcd } from './floats';
+import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, isPackedBcdText, packedBcd } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
@@ -203,8 +203,8 @@ export interface ParseOutcome {
 }
 
 /** Parses one line; undefined `stmt` for an empty line. Problems are returned, never thrown. */
-export function parseStatement(tokens: readonly PPToken[], localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT): ParseOutcome {
-  const p = new LineParser(tokens, localBase, evalLimit);
+export function parseStatement(tokens: readonly PPToken[], localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT, floatMode = DEFAULT_FLOAT_MODE): ParseOutcome {
+  const p = new LineParser(tokens, localBase, evalLimit, floatMode);
   try {
     const stmt = p.statement();
     return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
@@ -312,12 +312,13 @@ export function registerOutsideDialect(word: string): string {
   return `\`${word}' is a NASM register that Ringside's dialect leaves out (${DIALECT})`;
 }
 
-export function parseLine(text: string, tokens: readonly PPToken[] | undefined, verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry): ParsedStatement | undefined {
+export function parseLine(text: string, tokens: readonly PPToken[] | undefined, verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry,
+  floatMode = DEFAULT_FLOAT_MODE): ParsedStatement | undefined {
   const localBase = cursor.localBase;
-  // The cache holds parses under the default limit only.
-  if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT) {
+  // The cache holds parses under the default limit and `[float]` mode only.
+  if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT || floatMode !== DEFAULT_FLOAT_MODE) {
     const toks = tokens ?? entry!.codeOnce();
-    return take(withOpenString(parseStatement(toks, localBase, evalLimit), verbatim && entry !== undefined ? toks : undefined), cursor, localBase, true);
+    return take(withOpenString(parseStatement(toks, localBase, evalLimit, floatMode), verbatim && entry !== undefined ? toks : undefined), cursor, localBase, true);
   }
   // Most lines: a clean parse, kept on the line's entry with no outcome around it.
   if (entry !== undefined && entry.stmt !== undefined) {
@@ -473,7 +474,7 @@ class LineParser implements TermReader {
   /** The non-local label before the line's own (an `equ` does not replace it). */
   private baseBeforeLabel: string | undefined = undefined;
 
-  constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number) {
+  constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number, private readonly floatMode = DEFAULT_FLOAT_MODE) {
     this.toks = tokens;
   }
 
@@ -772,7 +773,7 @@ class LineParser implements TermReader {
       const n = simpleNumber(this.toks[start]);
       if (n !== undefined) return n;
     }
-    const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit);
+    const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
@@ -973,7 +974,7 @@ class LineParser implements TermReader {
     let stop = end;
     if (end === start + 1) e = this.expression(start, end);
     else {
-      const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit);
+      const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit, this.floatMode);
       const parsed = p.parse();
       if (!parsed) { const err = p.error!; this.fail(err.message, err); }
       if (p.warning) (this.warnings ??= []).push(p.warning);
@@ -1006,10 +1007,9 @@ class LineParser implements TermReader {
     const format = FLOAT_FORMATS[unit];
     if (format === undefined) this.fail(`no ${unit * 8}-bit floating-point format supported`, t);
     if ('error' in value) this.fail(value.error, toks[from + sign]);
-    const encoded = encodeFloat(value, sign === 1 && toks[from].text === '-', format);
+    const encoded = encodeFloat(value, sign === 1 && toks[from].text === '-', format, this.floatMode);
     const span = { start: toks[from].start, end: toks[end - 1].end };
-    if ('error' in encoded) this.fail(encoded.error, span);
-    if (encoded.overflow) (this.warnings ??= []).push({ message: 'overflow in floating-point constant', ...span, code: 'float-overflow' });
+    for (const w of encoded.warnings) (this.warnings ??= []).push({ ...w, ...span });
     return { kind: 'bytes', bytes: encoded.bytes, ...span };
   }
 
@@ -1226,7 +1226,7 @@ class LineParser implements TermReader {
 
   /** The expression inside a memory reference's brackets, from token `i` to `end`. */
   private memoryExpression(i: number, end: number): Expr {
-    const p = new ExprParser(this.toks, i, end, this.localBase, this.evalLimit);
+    const p = new ExprParser(this.toks, i, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
@@ -1266,7 +1266,7 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
 
 /** Directives that are standard macros in nasm taking at least one parameter (see directiveAlone). */
 const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
-  'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'struc', 'istruc', 'at', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'default',
+  'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'struc', 'istruc', 'at', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'float', 'default',
 ]);
 
 /** The size `word` names when it is a size keyword (see DATA_ELEMENT_SIZE), else undefined. */

@@ -25,7 +25,7 @@ import { readLineDirective, ReportedLines } from './reported-lines';
 import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
 import { SingleLineMacros } from './single-line-macros';
 import { stringMacro } from './string-directives';
-import { BitsAndSection } from './bits-and-section';
+import { BitsAndSection, sectionAt } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
 import { packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { hasBuiltin, isStandardName, versionOrTime } from './standard-macro-values';
@@ -153,6 +153,12 @@ class Preprocessor {
    * the `__X__` spellings, nasm's aliases of them, which `%clear` keeps, then name the removed ones.
    */
   private standardCleared = false;
+  /**
+   * The standard macros a `%undef` removed (`LINE` for `%undef __?LINE?__` or `__LINE__`, nasm's
+   * alias of it), with the output line count then: `__?SECT?__` is defined again by a later
+   * `section` line, as nasm's `section` macro defines it.
+   */
+  private standardUndefined: Map<string, number> | undefined;
   /**
    * Which set of macro names is defined now, unique across assemblies: renewed whenever a name is
    * added (removing one cannot make a line name a macro). LineEntry.namesNoMacroOf keeps it.
@@ -613,6 +619,7 @@ class Preprocessor {
         const name = toks[1];
         if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
         this.singles.undefine(name.text);
+        this.undefineStandard(name.text);
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -1249,6 +1256,29 @@ class Preprocessor {
 
   // ---- single-line macros ----
 
+  /**
+   * `%undef __?LINE?__` (or `__LINE__`): nasm's built-in value goes too (measured: `%ifdef
+   * __LINE__` is then false and `dd __LINE__` "symbol `__?LINE?__' not defined"; `bits 16` does
+   * not define `__?BITS?__` again, nor an `%include` `__?FILE?__`; `section .data` does define
+   * `__?SECT?__`).
+   */
+  private undefineStandard(name: string): void {
+    const inner = standardName(name);
+    if (inner !== undefined && isStandardName(inner, this.time)) (this.standardUndefined ??= new Map()).set(inner, this.out.count);
+  }
+
+  /** Whether `%undef` removed standard macro `name` (see undefineStandard). */
+  private isStandardUndefined(name: string): boolean {
+    const at = this.standardUndefined?.get(name);
+    if (at === undefined) return false;
+    if (name === 'SECT') {
+      for (let i = at; i < this.out.count; i++) {
+        if (sectionAt(this.out, i) !== undefined) { this.standardUndefined!.delete(name); return false; }
+      }
+    }
+    return true;
+  }
+
   /** Defines single-line macro `name` (see SingleLineMacros.define); a new name renews `macroNames`. */
   private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false): void {
     if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias)) this.macroNames = newMacroNames();
@@ -1382,7 +1412,12 @@ class Preprocessor {
     if (t.kind !== 'ident') return -1;
     const defs = this.singles.lookup(t.text);
     if (defs === undefined) {
-      const b = t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
+      let b = t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
+      // `__LINE__` after `%undef __?LINE?__`: nasm's alias names the undefined `__?LINE?__`.
+      if (b === undefined && this.standardUndefined !== undefined && t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(2) !== 0x3f) {
+        const name = standardName(t.text);
+        if (name !== undefined && this.isStandardUndefined(name)) b = { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
+      }
       if (b === undefined) return -1;
       rest.pop();
       const after = rest.length;
@@ -1503,6 +1538,7 @@ class Preprocessor {
     // `__X__` is nasm's alias of `__?X?__`, which a `%define` may have made (masm's `segment`
     // defines `__?SECT?__`): measured, `%define __?LINE?__ 99` makes `__LINE__` 99.
     if (t.text.charCodeAt(2) !== 0x3f && this.singles.lookup(`__?${name}?__`) !== undefined && isStandardName(name, this.time)) return { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
+    if (this.standardUndefined !== undefined && this.isStandardUndefined(name)) return undefined;
     const token = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: t.end, src: t.src });
     switch (name) {
       case 'LINE': return token('number', String((this.reported.at(file, line)?.line ?? line) + 1));

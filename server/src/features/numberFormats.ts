@@ -61,10 +61,9 @@ export function floatMarkdown(value: FloatConstant, negative: boolean): string {
   }
   for (const [directive, unit] of FLOAT_UNITS) {
     const encoded = encodeFloat(value, negative, FLOAT_FORMATS[unit]);
-    if ('error' in encoded) { lines.push(`${directive}: too large for ${FLOAT_FORMATS[unit].name}`); continue; }
     let hex = '';
     for (let k = encoded.bytes.length - 1; k >= 0; k--) hex += encoded.bytes[k].toString(16).toUpperCase().padStart(2, '0');
-    lines.push(`${directive} (${FLOAT_FORMATS[unit].name}): \`0x${hex}\`${encoded.overflow ? ' (overflow: infinity)' : ''}`);
+    lines.push(`${directive} (${FLOAT_FORMATS[unit].name}): \`0x${hex}\`${encoded.warnings.some((w) => w.code === 'float-overflow') ? ' (overflow: infinity)' : ''}`);
   }
   return lines.join('  \n');
 }

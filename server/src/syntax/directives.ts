@@ -16,6 +16,7 @@ export const DIRECTIVES: readonly KeywordDoc[] = [
   { name: 'use16', doc: 'Synonym of `bits 16` (NASM §7.1.1).' },
   { name: 'use32', doc: 'Synonym of `bits 32` (NASM §7.1.1).' },
   { name: 'cpu', doc: 'Restrict the instruction set to a processor level; accepted, Ringside assembles IA-32 (NASM §7.11).', snippet: 'cpu ${1:686}' },
+  { name: 'float', doc: 'How floating-point constants are rounded: `near` (the default), `up`, `down`, `zero`; `daz` flushes denormals to zero, `nodaz` keeps them, `default` resets both (NASM §7.12).', snippet: 'float ${1:near}' },
   { name: 'default', doc: 'Change a default such as `rel`/`abs`; accepted for compatibility in 32-bit code (NASM §7.2).', snippet: 'default ${1:abs}' },
   { name: 'absolute', doc: 'Assemble at an absolute address without emitting code: labels that follow get addresses there (NASM §7.4).', snippet: 'absolute ${1:0}' },
   { name: 'org', doc: 'Origin address of the flat binary (NASM §8.1.1).', snippet: 'org ${1:0x100000}' },
