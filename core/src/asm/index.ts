@@ -9,7 +9,7 @@ import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { buildListing } from './listing-lines';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
-import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
+import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { forgetLines } from './line-cache';
 import { tokensText } from './macros';
@@ -50,74 +50,20 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   }, sink);
 
   const lines = pp.lines;
-  // At most one statement per line: room for them all at once, trimmed after (growing copies).
-  const stmts = new Array<ParsedStatement>(lines.count);
-  let count = 0;
-  const stmtOfLine = new Int32Array(lines.count).fill(-1);
-  const statementLines = new Int32Array(lines.count);
-  let cursor = new ParseCursor();
-  const commandLineSwitches = (): WarningSwitches | undefined => (opts.warnings && opts.warnings.length > 0 ? new WarningSwitches(opts.warnings) : undefined);
-  let switches = commandLineSwitches();
-  // The mode the lines are in as far as the parse knows (see modeAfter): a few messages name it.
-  let mode = 16;
   // The code of deferred %if blocks, in order: what parsing it finds waits for its branch to be taken.
   const runs = pp.checks.some((c) => c.hasCode) ? pp.checks.flatMap((c) => [...codeOf(c)]) : NO_RUNS;
   // nasm's `[float]` rounding: the data after the directive is parsed in its mode. nasm never
   // resets it, so the lines before the first one are in the mode the file ends in (the final
   // pass starts where the one before it ended; measured: `dd 0.1` then `float zero` is
   // 0x3DCCCCCC): a file that ends in another mode than the default is parsed again in it.
-  let floatMode = DEFAULT_FLOAT_MODE;
   const startMark = sink.mark();
-  for (let firstRun = true; ;) {
-    // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
-    for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
-      const flags = lines.flags[i];
-      if ((flags & LineFlag.ListOnly) !== 0) continue;
-      if (budget.expired()) {
-        if (!budget.reported) { budget.reported = true; sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(lines.file(i), lines.line[i], 0, lines.text[i].length), lines.origin(i).expansion); }
-        break;
-      }
-      const stmt = parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, limits.eval, lines.entries[i], floatMode);
-      const problem = cursor.problem;
-      if (cursor.warnings) {
-        const run = runs.length > 0 ? codeAt(runs, i) : undefined;
-        for (const w of cursor.warnings) {
-          const range = lineRange(lines.file(i), lines.line[i], w.start, w.end);
-          if (run !== undefined) (run.parsed ??= []).push({ severity: 'warning', code: w.code, message: w.message, range, expansion: lines.origin(i).expansion, line: i });
-          else sink.warning(w.code, w.message, range, lines.origin(i).expansion, i);
-        }
-      }
-      if (problem) {
-        const run = runs.length > 0 ? codeAt(runs, i) : undefined;
-        const range = lineRange(lines.file(i), lines.line[i], problem.start, problem.end);
-        const message = problem.code === MODE_ADDRESS ? invalidEffectiveAddress(mode) : problem.message;
-        if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
-        else sink.error(problem.code, message, range, lines.origin(i).expansion);
-        continue;
-      }
-      if (stmt) {
-        if (stmt.kind === StatementKind.Directive) {
-          if (stmt.op!.name === 'warning') switches = switchWarnings(switches ?? new WarningSwitches(), stmt, lines, i, sink);
-          else if (stmt.op!.name === 'float') floatMode = floatModeAfter(floatMode, stmt.args.length === 0 ? '' : lines.text[i].slice(stmt.args[0].start, stmt.args[stmt.args.length - 1].end)) ?? floatMode;
-          else mode = modeAfter(stmt, mode);
-        }
-        stmtOfLine[i] = count;
-        statementLines[count] = i;
-        stmts[count++] = stmt;
-      }
-    }
-    if (!firstRun || floatMode === DEFAULT_FLOAT_MODE) break;
-    firstRun = false;
+  let parsed = parseStatements(pp, runs, opts.warnings, limits.eval, budget, sink, DEFAULT_FLOAT_MODE);
+  if (parsed.floatMode !== DEFAULT_FLOAT_MODE) {
     sink.rollback(startMark);
-    switches = commandLineSwitches();
-    mode = 16;
-    cursor = new ParseCursor();
-    count = 0;
-    stmtOfLine.fill(-1);
     for (const run of runs) run.parsed = undefined;
+    parsed = parseStatements(pp, runs, opts.warnings, limits.eval, budget, sink, parsed.floatMode);
   }
-  stmts.length = count;
-  const lineOf = statementLines.subarray(0, count);
+  const { stmts, stmtOfLine, lineOf, switches } = parsed;
   // A deferred %if block, each of its conditions and runs of code come after the statements of
   // the lines before them.
   const statementAt = (line: number): number => {
@@ -147,6 +93,77 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
     diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives, map: asm.map,
   }, pp, stmts, lineOf, stmtOfLine, asm, sink.places());
+}
+
+
+/** The statements parsed from the preprocessed lines, and what reading them set. */
+interface ParsedLines {
+  readonly stmts: ParsedStatement[];
+  /** Per preprocessed line, its statement's index (-1: none). */
+  readonly stmtOfLine: Int32Array;
+  /** Per statement, its preprocessed line. */
+  readonly lineOf: Int32Array;
+  /** The `-w` options and `[warning]` lines read. */
+  readonly switches: WarningSwitches | undefined;
+  /** The `[float]` mode the lines end in. */
+  readonly floatMode: FloatMode;
+}
+
+/**
+ * Parses each line of `pp` that is not listed only, from `floatMode` on, reporting the problems
+ * (those in the code of deferred %if blocks, `runs`, wait for their branch to be taken).
+ */
+function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warnings: AssembleOptions['warnings'], evalLimit: number, budget: TimeBudget, sink: DiagnosticSink,
+  floatMode: FloatMode): ParsedLines {
+  const lines = pp.lines;
+  // At most one statement per line: room for them all at once, trimmed after (growing copies).
+  const stmts = new Array<ParsedStatement>(lines.count);
+  let count = 0;
+  const stmtOfLine = new Int32Array(lines.count).fill(-1);
+  const statementLines = new Int32Array(lines.count);
+  const cursor = new ParseCursor();
+  let switches = warnings && warnings.length > 0 ? new WarningSwitches(warnings) : undefined;
+  // The mode the lines are in as far as the parse knows (see modeAfter): a few messages name it.
+  let mode = 16;
+  // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
+  for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
+    const flags = lines.flags[i];
+    if ((flags & LineFlag.ListOnly) !== 0) continue;
+    if (budget.expired()) {
+      if (!budget.reported) { budget.reported = true; sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(lines.file(i), lines.line[i], 0, lines.text[i].length), lines.origin(i).expansion); }
+      break;
+    }
+    const stmt = parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, evalLimit, lines.entries[i], floatMode);
+    const problem = cursor.problem;
+    if (cursor.warnings) {
+      const run = runs.length > 0 ? codeAt(runs, i) : undefined;
+      for (const w of cursor.warnings) {
+        const range = lineRange(lines.file(i), lines.line[i], w.start, w.end);
+        if (run !== undefined) (run.parsed ??= []).push({ severity: 'warning', code: w.code, message: w.message, range, expansion: lines.origin(i).expansion, line: i });
+        else sink.warning(w.code, w.message, range, lines.origin(i).expansion, i);
+      }
+    }
+    if (problem) {
+      const run = runs.length > 0 ? codeAt(runs, i) : undefined;
+      const range = lineRange(lines.file(i), lines.line[i], problem.start, problem.end);
+      const message = problem.code === MODE_ADDRESS ? invalidEffectiveAddress(mode) : problem.message;
+      if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
+      else sink.error(problem.code, message, range, lines.origin(i).expansion);
+      continue;
+    }
+    if (stmt) {
+      if (stmt.kind === StatementKind.Directive) {
+        if (stmt.op!.name === 'warning') switches = switchWarnings(switches ?? new WarningSwitches(), stmt, lines, i, sink);
+        else if (stmt.op!.name === 'float') floatMode = floatModeAfter(floatMode, stmt.args.length === 0 ? '' : lines.text[i].slice(stmt.args[0].start, stmt.args[stmt.args.length - 1].end)) ?? floatMode;
+        else mode = modeAfter(stmt, mode);
+      }
+      stmtOfLine[i] = count;
+      statementLines[count] = i;
+      stmts[count++] = stmt;
+    }
+  }
+  stmts.length = count;
+  return { stmts, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode };
 }
 
 /** Whether a statement starts a new scope of `.local` names (a label other than an `equ`'s or a `..@` one, or `struc`). */
