@@ -128,6 +128,19 @@ describe('lsp hover', () => {
     assert.match(on('ptr'), /ptr __\?masm_ptr\?__/);
   });
 
+  it('describes the package a `%use` line names, with the names it defined there', () => {
+    const { doc } = single("%use masm\n%use 'ifunc'\n%use altreg\n    mov eax, dword ptr [ebx]\n");
+    const on = (line: number, col: number) => (hover(doc, { line, character: col })?.contents as MarkupContent | undefined)?.value ?? '';
+    // (Without this, the name answered as the first macro the package defines: `%macro segment`.)
+    assert.match(on(0, 6), /^\*\*%use masm\*\* — MASM's words[\s\S]*Defined here: [^\n]*`ptr`/);
+    assert.match(on(0, 6), /Defined here: [^\n]*`proc`/);
+    assert.doesNotMatch(on(0, 6), /__\?USE/);
+    assert.match(on(1, 7), /^\*\*%use ifunc\*\* — [\s\S]*`ilog2e`/);
+    assert.match(on(2, 6), /^\*\*%use altreg\*\* — [\s\S]*Defined here: [^\n]*`r0d`/);
+    // The directive itself keeps its own documentation.
+    assert.match(on(0, 1), /^\*\*%use\*\* — /);
+  });
+
   it('returns null on whitespace and comments', () => {
     const { doc } = single('    nop ; comment\n');
     assert.equal(hover(doc, { line: 0, character: 1 }), null);

@@ -9,7 +9,7 @@ import { decodeString, stringValueExact } from '../../../core/src/asm/strings';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { rangeContains, toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { dupKeywordStarts } from '../syntax/dataDup';
-import { DUP_KEYWORD, keywordDoc } from '../syntax/directives';
+import { DUP_KEYWORD, keywordDoc, USE_PACKAGES } from '../syntax/directives';
 import { instructionFor, matchForm, registerFor, writtenOperand } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
@@ -127,12 +127,30 @@ function characterConstant(line: string, token: string): bigint | undefined {
   return stringValueExact(bytes);
 }
 
+/**
+ * The package a `%use` line names, when `tok` is that name: what it does and the macros it
+ * defined there (the package's names are recorded at the name, so its first macro would answer).
+ */
+function packageHover(doc: AnalyzedDocument, line: number, text: string, tok: { readonly kind: string; readonly text: string; readonly start: number }): string | undefined {
+  if (tok.kind !== 'ident' && tok.kind !== 'string') return undefined;
+  const toks = tokenizeLine(text);
+  if (toks[0]?.kind !== 'preproc' || toks[0].text.toLowerCase() !== '%use' || toks[1]?.start !== tok.start) return undefined;
+  const name = (tok.kind === 'string' ? tok.text.slice(1, -1) : tok.text).toLowerCase();
+  const what = USE_PACKAGES.get(name);
+  if (what === undefined) return undefined;
+  const defined = doc.index.definitionsOn(line).filter((s) => rangeContains(s.definition, line, tok.start) && !s.shortName.startsWith('__'));
+  const names = defined.map((s) => `\`${s.shortName}\``).join(', ');
+  return `**%use ${name}** — ${what}${names.length > 0 ? `\n\nDefined here: ${names}.` : ''}`;
+}
+
 export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   const text = doc.lines[pos.line];
   if (text === undefined) return null;
   const tok = tokenAt(text, pos.character);
   if (!tok || tok.kind === 'comment') return null;
   const wrap = (value: string) => markdown(value, pos.line, tok.start, tok.end);
+  const pkg = packageHover(doc, pos.line, text, tok);
+  if (pkg !== undefined) return wrap(pkg);
   if (tok.kind === 'number' && isFloatText(tok.text)) {
     const value = parseFloatConstant(tok.text);
     if ('error' in value) return null;

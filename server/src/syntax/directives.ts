@@ -220,6 +220,15 @@ export function isDirective(word: string): boolean {
   return DIRECTIVE_NAMES.has(word.toLowerCase());
 }
 
+/** What each of NASM's standard macro packages does, by its name (`%use NAME`; NASM §6). */
+export const USE_PACKAGES: ReadonlyMap<string, string> = new Map([
+  ['altreg', 'Numbered names of the general registers: `r0d`..`r7d` (`eax`, `ecx`, `edx`, `ebx`, `esp`, `ebp`, `esi`, `edi`), `r0w`..`r7w`, `r0l`..`r3l` (also `r0b`..`r3b`) and `r0h`..`r3h`; `r0`..`r7`, `r4l`..`r7l` and `r8l`..`r15l` name 64-bit registers, which the dialect leaves out (NASM §6.1).'],
+  ['smartalign', '`align` in code pads with multi-byte NOPs chosen by `alignmode` (`generic`, the default, `nop`, `k7`, `k8`, `p6`), and jumps over a pad longer than the mode\'s threshold (`alignmode MODE, THRESHOLD`; `nojmp`: never) (NASM §6.2).'],
+  ['fp', 'The float functions without their underscores, in the case written (`float32(x)` is `__?float32?__(x)`, also `float8`, `float16`, `bfloat16`, `float64`, `float80m`, `float80e`, `float128l`, `float128h`), the values `Inf`, `NaN`, `QNaN` and `SNaN`, and `bf16 a, b, ...`, bfloat16 words (NASM §6.3).'],
+  ['ifunc', 'The integer functions `ilog2e(x)` (exact: an error unless x is a power of 2; also `ilog2`), `ilog2w(x)` (a warning instead), `ilog2f(x)` (rounded down), `ilog2c(x)` (rounded up), `ilog2fw` and `ilog2cw` (NASM §6.4).'],
+  ['masm', 'MASM\'s words as NASM reads them: `dword ptr x` is `dword [x]`, `flat:` is skipped, `offset` is nothing, `tbyte` is `tword`, `NAME segment` is `[segment NAME]`, `NAME proc far`/`near` makes `ret` `retf`/`retn` until `endp`, `ends` and `end` do nothing; reading it puts out `default rel` (NASM §6.5).'],
+]);
+
 export function keywordDoc(word: string): KeywordDoc | undefined {
   const lower = word.toLowerCase();
   if (lower.startsWith('%')) return PREPROC_BY_NAME.get(lower);
