@@ -7,6 +7,7 @@
 import { splitArguments } from './macros';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
+import { callAfterLabel } from './standard-macros';
 
 type Body = (args: readonly string[], rest: string) => string[];
 
@@ -60,17 +61,11 @@ export class StandardExpansion {
     // directive of its own: nasm's package prints nothing for it, and its `align` calls
     // `sectalign` even after `sectalign off` (measured with nasm -E).
     if (toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) { this.smartAlign = true; return []; }
-    let at = 0;
-    let m = this.standard(toks[0]);
-    let call = m !== undefined ? taken(toks, 0, m, warn) : undefined;
-    if (call === undefined && toks[0].kind === 'ident' && toks.length > 1) {
-      at = toks[1].text === ':' ? 2 : 1;
-      m = at < toks.length ? this.standard(toks[at]) : undefined;
-      call = m !== undefined ? taken(toks, at, m, warn) : undefined;
-    }
-    if (call === undefined) return undefined;
+    const found = callAfterLabel(toks, (t) => this.standard(t), (t, at, m) => taken(t, at, m, warn));
+    if (found === undefined) return undefined;
+    const { at, m, args: call } = found;
     const rest = written(toks.slice(at + 1, toks.length - (call.dropped ? 1 : 0))).trimStart();
-    const lines = m!.body(call.args.map((a) => written(a).trim()), rest);
+    const lines = m.body(call.args.map((a) => written(a).trim()), rest);
     if (at === 0) return lines;
     // The label before a call is a line of its own: the words before the macro's name, blanks
     // too, with a colon (`x: align 4` is `x: `, `y bits 32` is `y :`).

@@ -82,16 +82,9 @@ export class StandardMacroCalls {
   private idsOf(toks: readonly PPToken[]): number {
     // (The package's own `alignmode generic` call; the source's calls are numbered as expanded.)
     if (!this.smartAlign && toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) { this.smartAlign = true; return 1; }
-    let at = 0;
-    let m = standardMacro(toks[0]);
-    let args = m !== undefined ? takenArguments(toks, 1, m) : undefined;
-    if (args === undefined && toks[0].kind === 'ident' && toks.length > 1) {
-      // nasm reads a word that is no call as a label, and the next word as the call.
-      at = toks[1].text === ':' ? 2 : 1;
-      m = at < toks.length ? standardMacro(toks[at]) : undefined;
-      args = m !== undefined ? takenArguments(toks, at + 1, m) : undefined;
-    }
-    if (args === undefined) return 0;
+    const call = standardCall(toks);
+    if (call === undefined) return 0;
+    const { at, m, args } = call;
     const name = toks[at].text.toLowerCase();
     if (name === 'sectalign' && args.length === 1 && args[0].length === 1) {
       // `%ifidni %1,off` / `%elifidni %1,on` in nasm's macro.
@@ -101,7 +94,7 @@ export class StandardMacroCalls {
     }
     // smartalign's `align` calls `sectalign` even after `sectalign off` (measured).
     if (name === 'align' && this.smartAlign) return args.length === 1 ? 3 : 2;
-    return (name === 'align' || name === 'alignb') && !this.alignCallsSectalign ? 1 : m!.ids;
+    return (name === 'align' || name === 'alignb') && !this.alignCallsSectalign ? 1 : m.ids;
   }
 }
 
@@ -115,18 +108,34 @@ export class StandardMacroCalls {
  */
 export function withoutStandardMacros(toks: PPToken[]): PPToken[] {
   if (toks.length === 0) return toks;
-  let at = 0;
-  let m = standardMacro(toks[0]);
-  let args = m !== undefined ? takenArguments(toks, 1, m) : undefined;
-  if (args === undefined && toks[0].kind === 'ident' && toks.length > 1) {
-    at = toks[1].text === ':' ? 2 : 1;
-    m = at < toks.length ? standardMacro(toks[at]) : undefined;
-    args = m !== undefined ? takenArguments(toks, at + 1, m) : undefined;
-  }
-  if (args === undefined) return toks;
+  const call = standardCall(toks);
+  if (call === undefined) return toks;
+  const { at, m } = call;
   const copy = toks.slice();
   copy[at] = { ...toks[at], text: m === STANDARD_MACROS.get('incbin') ? toks[at].text : `$${toks[at].text}`, unmacroed: true };
   return copy;
+}
+
+/**
+ * The call a line's tokens `toks` make of a macro: its first word, or else the word after a label
+ * (nasm reads a word that is no call as a label, `x:` or `x`, and the next word as the call),
+ * named by `find` and called with arguments `take` accepts (from the name's index on).
+ */
+export function callAfterLabel<M, A>(toks: readonly PPToken[], find: (t: PPToken) => M | undefined, take: (toks: readonly PPToken[], at: number, m: M) => A | undefined):
+  { readonly at: number; readonly m: M; readonly args: A } | undefined {
+  let at = 0;
+  let m = find(toks[0]);
+  let args = m !== undefined ? take(toks, 0, m) : undefined;
+  if (args === undefined && toks[0].kind === 'ident' && toks.length > 1) {
+    at = toks[1].text === ':' ? 2 : 1;
+    m = at < toks.length ? find(toks[at]) : undefined;
+    args = m !== undefined ? take(toks, at, m) : undefined;
+  }
+  return args === undefined ? undefined : { at, m: m!, args };
+}
+
+function standardCall(toks: readonly PPToken[]): { readonly at: number; readonly m: StandardMacro; readonly args: PPToken[][] } | undefined {
+  return callAfterLabel(toks, standardMacro, (t, at, m) => takenArguments(t, at + 1, m));
 }
 
 /** The standard macros' names, for the preprocessor to look for after `%clear` (see withoutStandardMacros). */
