@@ -10,7 +10,7 @@ import type { ParsedStatement } from './parser';
 import type { ReportedLines } from './reported-lines';
 import { LineFlag, type PPLines } from './source';
 import type { StatementResults } from './statement-results';
-import { warningClass } from './warning-switches';
+import { switchTag } from './warning-switches';
 
 interface Line {
   readonly file: string;
@@ -186,7 +186,7 @@ function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], plac
     }
     let list = byLine.get(at);
     if (list === undefined) byLine.set(at, (list = []));
-    list.push({ code: d.code, text: `warning: ${d.message} [-w+${warningClass(d.code, d.message)}]`, range: d.range });
+    list.push({ code: d.code, text: `warning: ${d.message}${switchTag(d)}`, range: d.range });
   });
   return byLine;
 }

@@ -1,6 +1,8 @@
 // `[warning +name]`, `[warning -name]`, `[warning *name]` (NASM manual §7.13, `-w` names in §2.1.26):
 // nasm's warning classes, which of Ringside's warnings falls in each, and which are on from each line on.
 
+import type { Diagnostic } from './api';
+
 /** nasm 2.16's warning classes (`nasm -h`) and whether each is on by default ('error': on, and an error). */
 const CLASSES: Readonly<Record<string, 'on' | 'off' | 'error'>> = {
   'db-empty': 'on', 'ea-absolute': 'on', 'ea-dispsize': 'on', 'float-denorm': 'off', 'float-overflow': 'on', 'float-toolong': 'on',
@@ -52,6 +54,17 @@ export function warningClass(code: string, message: string): string {
     // (A code that is a class's name is of that class.)
     default: return CLASSES[code] !== undefined ? code : 'other';
   }
+}
+
+/**
+ * The switch nasm names after a warning, the one that would turn it off: ` [-w+CLASS]`, and
+ * ` [-w+error=CLASS]` for a warning a `-w+error`/`[warning +error=...]` switch made an error.
+ * nasm 2.16.01 ends every warning with it, whatever `-w`/`[warning]` switches said (measured),
+ * on the command line and in the listing alike.
+ */
+export function switchTag(d: Pick<Diagnostic, 'severity' | 'code' | 'message' | 'warningClass'>): string {
+  if (d.severity === 'warning') return ` [-w+${warningClass(d.code, d.message)}]`;
+  return d.warningClass !== undefined && d.severity === 'error' ? ` [-w+error=${d.warningClass}]` : '';
 }
 
 /** Which classes are off, and which are errors. */
