@@ -48,12 +48,18 @@ const FILES: Readonly<Record<string, string>> = {
   ].join('\n'),
   'sp ace/in $cl#ude.inc': 'db 6\n',
   'sp ace/da ta.bin': 'EF',
+  // A main file in a subdirectory: names are as found from the working directory or an -I one
+  // (with or without its trailing slash, nasm joins them with one).
+  'src/x.asm': '%include "src/lib/y.inc"\n%include "lib/y.inc"\nincbin "lib/y.inc"\n%depend "lib/y.inc"\n',
+  'src/lib/y.inc': 'db 7\n',
   // Files that are not there: nasm -M lists them (an include as written), and -MG likewise.
   'miss.asm': '%include "nothere.inc"\n%include "c.inc"\nincbin "none.bin"\n%error not in a -M pass\ndb 1\n',
   // Only incbin and %depend: nasm 2.16.01's -MD lists these as -M does (see the -MD test).
   'flat.asm': 'incbin "data/blob.bin"\n%depend "gen/x.h"\n%depend "gen/x.h"\ndb 1\n',
   // Errors of the preprocessor stop -M: nothing is written, exit 1.
   'bad.asm': '%depend 3\n%depend "ok.h" trailing\ndb 1\n',
+  // incbin's standard macro with no file name: nasm's %pathsearch and %depend in it say so.
+  'noname.asm': 'incbin 3\nincbin foo, 2\nincbin\ndb 1\n',
   // An error of the assembler is none of -M's business.
   'asmbad.asm': '%include "c.inc"\nmov eax,\n',
 };
@@ -109,6 +115,12 @@ describe('dependency output (-M, -MG, -MD, -MF, -MT, -MQ, -MP, -MW) against nasm
     same(['-Iinc/', '-M', '-MP', 'main.asm', '-o', 'out/main.img']);
   });
 
+  it('names a file as found from the working directory, or under the -I directory it was found in', () => {
+    same(['-M', '-Isrc/', 'src/x.asm', '-o', 'x.bin']);
+    same(['-M', '-Isrc', 'src/x.asm', '-o', 'x.bin']);
+    same(['-M', '-I./src', './src/x.asm', '-o', 'x.bin']);
+  });
+
   it('-MG searches no -I directory (a file found only there is one to be generated)', () => {
     same(['-MG', '-Iinc/', 'main.asm', '-o', 'main.bin']);
     same(['-M', '-MG', '-MP', '-Iinc/', 'miss.asm', '-o', 'm.bin']);
@@ -121,6 +133,7 @@ describe('dependency output (-M, -MG, -MD, -MF, -MT, -MQ, -MP, -MW) against nasm
 
   it('stops on a preprocessor error: no rule, exit 1', () => {
     same(['-M', 'bad.asm', '-o', 'b.bin']);
+    same(['-M', 'noname.asm', '-o', 'b.bin']);
   });
 
   it('quotes names for make: blanks, $, # and backslashes; -MT as written, -MQ quoted, the last one wins', () => {

@@ -10,7 +10,7 @@ import { LIMIT_FLAGS, resolveLimits } from '../asm/limits';
 import { preprocessOnly } from '../asm/preprocess-only';
 import { commandLineWarnings } from '../asm/warning-switches';
 import { ReportedLines } from '../asm/reported-lines';
-import { preprocess, type PreprocessResult } from '../asm/preprocessor';
+import { preprocess } from '../asm/preprocessor';
 import { DiagnosticSink } from '../asm/diagnostics';
 import { dependencyFiles, quoteForMake, quoteForWatcomMake, renderDependencies, type DependencyNames, type DependencyRequest } from './dependencies';
 import { fileErrorReason, readInputFile } from './file-error';
@@ -160,7 +160,7 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   if (depend === undefined) return 0;
   // The dependencies come from the preprocessor alone: it runs again, only for -MD.
   const pp = preprocess({ file, text, readFile, includePaths, defines: args.defines, limits: resolveLimits(args.limits), recordDependencies: true }, new DiagnosticSink());
-  return writeDependencies(args, depend, pp, outFile, io);
+  return writeDependencies(args, depend, dependencyFiles(pp, dependencyNames(args)), outFile, io);
 }
 
 /** The file `asm` writes: OUT, else FILE with `.bin` for its extension (FILE.bin when that is FILE). */
@@ -188,33 +188,50 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
     warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: true,
     nameOf: (f, written) => (f === file ? args.file : nasmIncludeName(f, written, searched.includes, cwd)),
   });
+  // (An `incbin` with no file name is an error of nasm's standard macro, found as the lines are read here.)
+  const incbinErrors = new DiagnosticSink();
+  const files = dependencyFiles(result.pp, dependencyNames(searched), incbinErrors);
   const reported = new ReportedLines(result.pp.reported.directives);
   let errors = 0;
-  for (const d of result.diagnostics) {
+  for (const d of amongLines(result.diagnostics, incbinErrors.list)) {
     if (NOT_IN_DEPENDENCY_PASS.has(d.code)) continue;
     if (d.severity === 'error') errors++;
     io.err(formatDiagnostic(asReported(d, reported, cwd)));
   }
   if (errors > 0) return 1;
-  return writeDependencies(searched, request, result.pp, outputName(args), io);
+  return writeDependencies(args, request, files, outputName(args), io);
+}
+
+/** `later` put among `list` before the first message on a later line of the same file (enough for an error at a line). */
+function amongLines(list: readonly Diagnostic[], later: readonly Diagnostic[]): Diagnostic[] {
+  const all = [...list];
+  for (const d of later) {
+    const at = all.findIndex((e) => e.range.file === d.range.file && e.range.start.line > d.range.start.line);
+    all.splice(at < 0 ? all.length : at, 0, d);
+  }
+  return all;
+}
+
+/** Where the dependencies' files are and how nasm names them (nasmIncludeName), for `args`'s -I directories. */
+function dependencyNames(args: AsmArgs): DependencyNames {
+  const cwd = process.cwd();
+  return {
+    mainFile: path.resolve(args.file), mainName: args.file, searchPaths: includeSearchPaths(args.includes.map((d) => path.resolve(d)), cwd),
+    nameOf: (f, written) => nasmIncludeName(f, written, args.includes, cwd),
+  };
 }
 
 /**
- * Writes the dependency rule (dependencies.ts) for a preprocessed source. Its target is `-MT`'s
+ * Writes the dependency rule (dependencies.ts) for `files`. Its target is `-MT`'s
  * (as written), `-MQ`'s (quoted), else the output file's name, quoted; nasm -E without -o has no
  * output name and prints `(null)`. It goes to `-MF`/`-MD`'s file, else with -MD to OUT.d when -o
  * was given and FILE.d (FILE's extension replaced) when not, else to standard output (measured).
  */
-function writeDependencies(args: AsmArgs, request: DependencyRequest, pp: PreprocessResult, output: string | undefined, io: Io): number {
-  const cwd = process.cwd();
+function writeDependencies(args: AsmArgs, request: DependencyRequest, files: readonly string[], output: string | undefined, io: Io): number {
   const quote = request.watcom ? quoteForWatcomMake : quoteForMake;
   const t = request.target;
   const target = t === undefined ? (output === undefined ? '(null)' : quote(output)) : t.quoted ? quote(t.name) : t.name;
-  const names: DependencyNames = {
-    mainFile: path.resolve(args.file), mainName: args.file, searchPaths: includeSearchPaths(args.includes.map((d) => path.resolve(d)), cwd),
-    nameOf: (f, written) => nasmIncludeName(f, written, args.includes, cwd),
-  };
-  const text = renderDependencies(target, dependencyFiles(pp, names), request);
+  const text = renderDependencies(target, files, request);
   const to = request.file ?? (request.only ? undefined : args.out !== undefined ? `${args.out}.d` : args.file.replace(/\.[^./\\]*$/, '') + '.d');
   if (to === undefined || to === '-') { io.out(text); return 0; }
   try { fs.writeFileSync(to, text); } catch {
@@ -246,19 +263,23 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
   }
   if (result.errors > 0) return 1;
   // (-E with -MD: the dependencies after the text; nasm's output name is -o's alone.)
-  return depend === undefined ? 0 : writeDependencies(args, depend, result.pp, args.out, io);
+  return depend === undefined ? 0 : writeDependencies(args, depend, dependencyFiles(result.pp, dependencyNames(args)), args.out, io);
 }
 
 /**
  * The name nasm 2.16 gives an included file: the name as written when it is found from the
- * working directory, else the first `-I` prefix it is found under pasted before it. (Ringside
+ * working directory, else the first `-I` directory it is found under joined before it. (Ringside
  * also looks in the including file's directory, which nasm does not: such a file is named
  * relative to the working directory.)
  */
 function nasmIncludeName(file: string, written: string | undefined, includes: readonly string[], cwd: string): string {
   if (written !== undefined) {
     if (path.resolve(cwd, written) === file) return written;
-    for (const dir of includes) if (path.resolve(cwd, dir + written) === file) return dir + written;
+    for (const dir of includes) {
+      // (nasm_catfile: a `/` between unless DIR ends in one; measured, -Isrc names src/lib/y.inc.)
+      const name = dir === '' || dir.endsWith('/') ? dir + written : `${dir}/${written}`;
+      if (path.resolve(cwd, name) === file) return name;
+    }
   }
   return path.isAbsolute(file) && file.startsWith(cwd + path.sep) ? path.relative(cwd, file) : file;
 }

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PreprocessResult } from '../asm/preprocessor';
-import { LineFlag, type PPToken } from '../asm/source';
+import type { DiagnosticSink } from '../asm/diagnostics';
+import { LineFlag, lineRange, type PPToken } from '../asm/source';
 import { callAfterLabel } from '../asm/standard-macros';
 import { decodeString } from '../asm/strings';
 
@@ -87,19 +88,26 @@ export interface DependencyNames {
  * The files of a preprocessed source, in the order nasm 2.16.01 lists them, each once: the main
  * file, then each `%include` (as found, or as written when missing), `%depend` and `incbin` in the
  * order met. In nasm `incbin` is a standard macro that `%depend`s on its file (as `%pathsearch`
- * finds it), so only a line that starts with it (after a label) counts: `times 2 incbin "x"` does not.
+ * finds it), so only a line that starts with it (after a label) counts: `times 2 incbin "x"` does
+ * not. Its call with no file name is two errors of that macro's, reported to `sink` when given.
  */
-export function dependencyFiles(pp: PreprocessResult, names: DependencyNames): string[] {
+export function dependencyFiles(pp: PreprocessResult, names: DependencyNames, sink?: DiagnosticSink): string[] {
   const files = new Set<string>([names.mainName]);
   const lines = pp.lines;
   let line = 0;
   const incbinsUpTo = (end: number): void => {
     for (; line < end; line++) {
       if ((lines.flags[line] & LineFlag.ListOnly) !== 0) continue;
-      const name = incbinName(lines.tokensOf(line));
-      if (name === undefined) continue;
-      const file = found(name, names);
-      files.add(file === undefined ? name : names.nameOf(file, name));
+      const call = incbinCall(lines.tokensOf(line));
+      if (call === undefined) continue;
+      if (call.name === undefined) {
+        // (nasm 2.16.01 -M on `incbin 3`: both, at the line.)
+        const range = lineRange(lines.file(line), lines.line[line], call.word.start, call.word.end);
+        for (const d of ['%pathsearch', '%depend']) sink?.error('syntax', `\`${d}' expects a file name`, range, lines.origin(line).expansion);
+        continue;
+      }
+      const file = found(call.name, names);
+      files.add(file === undefined ? call.name : names.nameOf(file, call.name));
     }
   };
   for (const d of pp.dependencies) {
@@ -110,12 +118,17 @@ export function dependencyFiles(pp: PreprocessResult, names: DependencyNames): s
   return [...files];
 }
 
-/** The file an `incbin` line names, decoded, or undefined for any other line. */
-function incbinName(toks: readonly PPToken[]): string | undefined {
+/**
+ * A call of the standard macro `incbin` (one argument or more) on a line: its word, and its file
+ * decoded, or no name when the first argument is no string. Undefined for any other line.
+ */
+function incbinCall(toks: readonly PPToken[]): { readonly word: PPToken; readonly name?: string } | undefined {
   if (toks.length < 2) return undefined;
-  const call = callAfterLabel(toks, (t) => (t.kind === 'ident' && t.text.toLowerCase() === 'incbin' ? true : undefined), (t, at) => t[at + 1]);
-  const bytes = call?.args.kind === 'string' ? decodeString(call.args.text) : undefined;
-  return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
+  const call = callAfterLabel(toks, (t) => (t.kind === 'ident' && t.text.toLowerCase() === 'incbin' ? true : undefined), (t, at) => (at + 1 < t.length && t[at + 1].kind !== 'comment' ? t[at + 1] : undefined));
+  if (call === undefined) return undefined;
+  const bytes = call.args.kind === 'string' ? decodeString(call.args.text) : undefined;
+  const word = toks[call.at];
+  return bytes === undefined ? { word } : { word, name: Buffer.from(bytes).toString('utf8') };
 }
 
 /** The file `incbin` reads, searched for as the assembler searches (the main file's directory first). */

@@ -11,8 +11,8 @@ Usage:
       %include and incbin look for a relative name in FILE's directory, then in
       each -I DIR in order, then in the working directory (nasm 2.16 looks in
       its working directory first and not in FILE's directory: the same files
-      are found unless both hold one of the name). Unlike nasm, which pastes
-      -I DIR in front of the name, DIR works with or without a trailing slash.
+      are found unless both hold one of the name). As in nasm 2.16, -I DIR
+      works with or without a trailing slash.
       A [map] line in FILE writes nasm's map file (a relative name is taken from
       the working directory, as nasm takes it).
       Warning options as nasm's (NAME a class from \`nasm -h', a prefix of some,
