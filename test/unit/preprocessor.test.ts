@@ -83,7 +83,7 @@ describe('preprocessor', () => {
     assert.equal(pp('%pragma ringside technique paravirtual').r.technique, 'paravirtual');
     assert.equal(pp('%pragma ringside technique bogus').diags[0].code, 'unknown-technique');
   });
-  it('names what nasm 2.16 has and Ringside does not (preprocessor functions, %ifenv ...); %null and %depend do nothing', () => {
+  it('names what nasm 2.16 has and Ringside does not (preprocessor functions, %ifenv ...); %null, and %depend of a file name, say nothing', () => {
     const { diags } = pp('%null\n%depend "x.inc"\ndb %eval(2+3)\n%define X %cond(1, 2, 3)\ndb X\n%ifenv HOME\n%endif\n%use altreg\n%clear all\n');
     assert.deepEqual(diags.map((d) => [d.range.start.line, d.message]), [
       [2, "`%eval()' is a NASM 2.16 preprocessor function that Ringside does not support"],

@@ -51,6 +51,19 @@ export interface PreprocessOptions {
    * path relative to the main file's directory.
    */
   readonly fileName?: (file: string, written: string | undefined) => string;
+  /** Keep the `%include`s and `%depend`s in order (PreprocessResult.dependencies), for nasm's `-M`. */
+  readonly recordDependencies?: boolean;
+}
+
+/**
+ * A file the source depends on, for nasm's `-M` output (dependencies.ts): an `%include`'s name as
+ * written and the file found for it, or a `%depend`'s name; `outputLine` is the count of lines
+ * passed on before it, which places it among the `incbin` lines (which the assembler reads).
+ */
+export interface DependencyRecord {
+  readonly name: string;
+  readonly resolved?: string;
+  readonly outputLine: number;
 }
 
 export interface IncludeRecord {
@@ -79,6 +92,8 @@ export interface PreprocessResult {
    * took, in order: with the standard macros' numbers (standard-macros.ts), nasm's counter at any line.
    */
   readonly uniqueIdLines: readonly number[];
+  /** With `recordDependencies`: the `%include`s and `%depend`s in the order they were read. */
+  readonly dependencies: readonly DependencyRecord[];
 }
 
 /**
@@ -169,6 +184,7 @@ class Preprocessor {
   private readonly allMacros: MultiLineMacro[] = [];
   private readonly files: string[] = [];
   private readonly includes: IncludeRecord[] = [];
+  private readonly dependencies: DependencyRecord[] = [];
   private readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[] = [];
   private readonly reported = new ReportedLines();
   private capture: Capture | undefined;
@@ -249,6 +265,7 @@ class Preprocessor {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
       defines: this.singles.all, technique: this.technique, references: this.references, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
+      dependencies: this.dependencies,
     };
   }
 
@@ -727,10 +744,13 @@ class Preprocessor {
         list();
         this.frameVariables(f, file, line, d, toks);
         return true;
-      // `%null` does nothing and `%depend` only names a dependency for nasm's -M output, which
-      // Ringside does not write. (A `%line` is read before, see processLine; none is in a body.)
-      case '%null': case '%depend':
+      // `%null` does nothing. (A `%line` is read before, see processLine; none is in a body.)
+      case '%null':
         list();
+        return true;
+      case '%depend':
+        list();
+        this.depend(f, file, line, toks, here);
         return true;
       case '%use':
         this.use(f, file, line, text, toks, here);
@@ -815,6 +835,7 @@ class Preprocessor {
       if (text !== undefined) { resolved = c; break; }
     }
     this.includes.push(resolved ? { range, target, resolved } : { range, target });
+    if (this.opts.recordDependencies === true) this.dependencies.push({ name: target, resolved, outputLine: this.out.count });
     if (!resolved || text === undefined) {
       // (nasm adds the system's reason: measured, ": No such file or directory" for a missing file.)
       this.sink.error('missing-include', `unable to open include file \`${target}': No such file or directory`, range, f.expansion);
@@ -827,6 +848,21 @@ class Preprocessor {
     if (!this.files.includes(resolved)) this.files.push(resolved);
     const frame = this.fileFrame(resolved, text, [range, ...f.expansion], f.depth + 1);
     this.frames.push(f.unlisted === true ? { ...frame, unlisted: true } : frame);
+  }
+
+  /**
+   * `%depend "file"` (manual §4.6.3): names a dependency for `-M` and does nothing else. As
+   * `%include`, single-line macros in the name are expanded; measured with nasm 2.16.01, anything
+   * but a string is "`%depend' expects a file name" (an error in every mode), more is ignored
+   * with a warning, and a backquoted name's escapes are decoded (`%depend `x\x41`` names `xA`).
+   */
+  private depend(f: Frame, file: string, line: number, toks: PPToken[], here: SourceRange): void {
+    const args = toks[1]?.kind === 'ident' ? this.expandSingle(toks.slice(1), file, line) : toks.slice(1);
+    const t = args[0];
+    const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
+    if (bytes === undefined) { this.sink.error('syntax', '`%depend\' expects a file name', here, f.expansion); return; }
+    if (args.length > 1) this.sink.warning('trailing', 'trailing garbage after `%depend\' ignored', here, f.expansion);
+    if (this.opts.recordDependencies === true) this.dependencies.push({ name: new TextDecoder().decode(bytes), outputLine: this.out.count });
   }
 
   // ---- conditionals ----

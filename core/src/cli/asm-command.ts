@@ -10,6 +10,9 @@ import { LIMIT_FLAGS, resolveLimits } from '../asm/limits';
 import { preprocessOnly } from '../asm/preprocess-only';
 import { commandLineWarnings } from '../asm/warning-switches';
 import { ReportedLines } from '../asm/reported-lines';
+import { preprocess } from '../asm/preprocessor';
+import { DiagnosticSink } from '../asm/diagnostics';
+import { dependencyFiles, quoteForMake, quoteForWatcomMake, renderDependencies, type DependencyNames, type DependencyRequest } from './dependencies';
 import { fileErrorReason, readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
 import { includeSearchPaths } from './include-paths';
@@ -26,6 +29,8 @@ interface AsmArgs {
   limits: { -readonly [K in keyof AssembleLimits]: number };
   /** `-E` (or `-e`): print the preprocessed source, as `nasm -E`, instead of assembling. */
   preprocessOnly: boolean;
+  /** The `-M` options (dependencies.ts), when any was given. */
+  depend?: DependencyRequest;
 }
 
 /** nasm's `--limit-X N` (NASM manual §2.1.31): flag name to AssembleLimits key; `unlimited` as in nasm. */
@@ -47,6 +52,30 @@ function warningSpec(w: string): string {
   return w.toLowerCase().startsWith('no-') ? `-${w.slice(3)}` : w;
 }
 
+/**
+ * One of nasm's `-M` options, by its third letter as nasm reads it (so `-MGx` is `-MG`): `-MF`,
+ * `-MT` and `-MQ` take the next argument, `-MD` the next one unless it starts with `-` (nasm
+ * 2.16.01 itself skips an option after `-MD` and crashes on a last `-MD`; measured).
+ */
+function dependencyOption(a: string, request: DependencyRequest, next: () => string | undefined, peek: string | undefined): void {
+  const needed = (): string => {
+    const v = next();
+    if (v === undefined) throw new UsageError(`${a} needs a value`);
+    return v;
+  };
+  switch (a[2]) {
+    case undefined: request.only = true; break;
+    case 'G': request.only = true; request.missingOk = true; break;
+    case 'P': request.phony = true; break;
+    case 'W': request.watcom = true; break;
+    case 'D': request.alsoAssemble = true; if (peek !== undefined && (!peek.startsWith('-') || peek === '-')) request.file = next(); break;
+    case 'F': request.file = needed(); break;
+    case 'T': request.target = { name: needed(), quoted: false }; break;
+    case 'Q': request.target = { name: needed(), quoted: true }; break;
+    default: throw new UsageError(`unknown dependency option \`-M${a[2]}'`);
+  }
+}
+
 function parseArgs(argv: readonly string[]): AsmArgs {
   let file: string | undefined;
   const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false };
@@ -63,6 +92,10 @@ function parseArgs(argv: readonly string[]): AsmArgs {
     const limit = a.startsWith('--limit-') ? LIMIT_BY_FLAG.get(eq < 0 ? a : a.slice(0, eq)) : undefined;
     if (limit !== undefined) args.limits[limit] = limitValue(a, eq < 0 ? argv[++i] : a.slice(eq + 1));
     else if (a === '-E' || a === '-e') args.preprocessOnly = true;
+    else if (a.startsWith('-M')) {
+      args.depend ??= { only: false, alsoAssemble: false, missingOk: false, phony: false, watcom: false };
+      dependencyOption(a, args.depend, () => argv[++i], argv[i + 1]);
+    }
     else if (a.startsWith('-o')) args.out = value('-o');
     else if (a.startsWith('-l')) args.list = value('-l');
     else if (a.startsWith('-I')) args.includes.push(value('-I'));
@@ -100,7 +133,10 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   const text = input.toString('utf8');
   const cwd = process.cwd();
   const includePaths = includeSearchPaths(args.includes.map((d) => path.resolve(d)), cwd);
-  if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io);
+  const depend = args.depend?.only === true || args.depend?.alsoAssemble === true ? args.depend : undefined;
+  // (`-M` wins over `-E`, as in nasm, whose -M sets its mode where -E and -MD add to it.)
+  if (depend?.only === true) return dependenciesCommand(args, depend, file, text, readFile, io);
+  if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io, depend);
   keepOptimizedCode();
   const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines: args.defines, warnings: args.warnings, limits: args.limits });
   const reported = new ReportedLines(result.lineDirectives);
@@ -110,7 +146,6 @@ export function asmCommand(argv: readonly string[], io: Io): number {
     io.err(formatDiagnostic(asReported(d, reported, cwd)));
   }
   if (errors > 0) return 1;
-  const out = args.out ?? args.file.replace(/\.[^./\\]*$/, '') + '.bin';
   // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
   const write = (what: string, target: string, data: Uint8Array | string): boolean => {
     try { fs.writeFileSync(target, data); return true; } catch (e) {
@@ -118,10 +153,91 @@ export function asmCommand(argv: readonly string[], io: Io): number {
       return false;
     }
   };
-  const outFile = out === args.file ? `${out}.bin` : out;
+  const outFile = outputName(args);
   if (!write('output', outFile, result.image)) return 1;
   if (args.list && !write('listing', args.list, renderListing(result.listing))) return 1;
   if (result.map) writeMap(result.map, args.file, outFile, io);
+  if (depend === undefined) return 0;
+  // The dependencies come from the preprocessor alone: it runs again, only for -MD.
+  const pp = preprocess({ file, text, readFile, includePaths, defines: args.defines, limits: resolveLimits(args.limits), recordDependencies: true }, new DiagnosticSink());
+  return writeDependencies(args, depend, dependencyFiles(pp, dependencyNames(args)), outFile, io);
+}
+
+/** The file `asm` writes: OUT, else FILE with `.bin` for its extension (FILE.bin when that is FILE). */
+function outputName(args: AsmArgs): string {
+  const out = args.out ?? args.file.replace(/\.[^./\\]*$/, '') + '.bin';
+  return out === args.file ? `${out}.bin` : out;
+}
+
+/**
+ * Diagnostics nasm's `-M` pass does not give: a missing `%include` is a dependency to list, and
+ * `%error`/`%warning` speak only in a pass that assembles (measured with nasm 2.16.01).
+ */
+const NOT_IN_DEPENDENCY_PASS: ReadonlySet<string> = new Set(['missing-include', 'user-error', 'user-warning']);
+
+/**
+ * `-M`/`-MG`: the dependencies alone, from the preprocessor, to standard output or `-MF FILE`.
+ * nasm's messages of that pass come first; after an error (or a `%fatal`) nothing is written, exit 1.
+ * With `-MG` nasm searches no `-I` directory (a file found only there is one to be generated).
+ */
+function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: string, text: string, readFile: (p: string) => string | undefined, io: Io): number {
+  const cwd = process.cwd();
+  const searched = request.missingOk ? { ...args, includes: [] } : args;
+  const result = preprocessOnly({
+    file, text, readFile, includePaths: includeSearchPaths(searched.includes.map((d) => path.resolve(d)), cwd), defines: args.defines,
+    warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: true,
+    nameOf: (f, written) => (f === file ? args.file : nasmIncludeName(f, written, searched.includes, cwd)),
+  });
+  // (An `incbin` with no file name is an error of nasm's standard macro, found as the lines are read here.)
+  const incbinErrors = new DiagnosticSink();
+  const files = dependencyFiles(result.pp, dependencyNames(searched), incbinErrors);
+  const reported = new ReportedLines(result.pp.reported.directives);
+  let errors = 0;
+  for (const d of amongLines(result.diagnostics, incbinErrors.list)) {
+    if (NOT_IN_DEPENDENCY_PASS.has(d.code)) continue;
+    if (d.severity === 'error') errors++;
+    io.err(formatDiagnostic(asReported(d, reported, cwd)));
+  }
+  if (errors > 0) return 1;
+  return writeDependencies(args, request, files, outputName(args), io);
+}
+
+/** `later` put among `list` before the first message on a later line of the same file (enough for an error at a line). */
+function amongLines(list: readonly Diagnostic[], later: readonly Diagnostic[]): Diagnostic[] {
+  const all = [...list];
+  for (const d of later) {
+    const at = all.findIndex((e) => e.range.file === d.range.file && e.range.start.line > d.range.start.line);
+    all.splice(at < 0 ? all.length : at, 0, d);
+  }
+  return all;
+}
+
+/** Where the dependencies' files are and how nasm names them (nasmIncludeName), for `args`'s -I directories. */
+function dependencyNames(args: AsmArgs): DependencyNames {
+  const cwd = process.cwd();
+  return {
+    mainFile: path.resolve(args.file), mainName: args.file, searchPaths: includeSearchPaths(args.includes.map((d) => path.resolve(d)), cwd),
+    nameOf: (f, written) => nasmIncludeName(f, written, args.includes, cwd),
+  };
+}
+
+/**
+ * Writes the dependency rule (dependencies.ts) for `files`. Its target is `-MT`'s
+ * (as written), `-MQ`'s (quoted), else the output file's name, quoted; nasm -E without -o has no
+ * output name and prints `(null)`. It goes to `-MF`/`-MD`'s file, else with -MD to OUT.d when -o
+ * was given and FILE.d (FILE's extension replaced) when not, else to standard output (measured).
+ */
+function writeDependencies(args: AsmArgs, request: DependencyRequest, files: readonly string[], output: string | undefined, io: Io): number {
+  const quote = request.watcom ? quoteForWatcomMake : quoteForMake;
+  const t = request.target;
+  const target = t === undefined ? (output === undefined ? '(null)' : quote(output)) : t.quoted ? quote(t.name) : t.name;
+  const text = renderDependencies(target, files, request);
+  const to = request.file ?? (request.only ? undefined : args.out !== undefined ? `${args.out}.d` : args.file.replace(/\.[^./\\]*$/, '') + '.d');
+  if (to === undefined || to === '-') { io.out(text); return 0; }
+  try { fs.writeFileSync(to, text); } catch {
+    io.err(`${args.file}: error: unable to write dependency file \`${to}'\n`);
+    return 1;
+  }
   return 0;
 }
 
@@ -130,10 +246,10 @@ export function asmCommand(argv: readonly string[], io: Io): number {
  * preprocessor's messages. nasm prints every line even after an error (exit 1, and an OUT it
  * wrote is removed); a fatal error stops it where it is (measured with nasm 2.16.01).
  */
-function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: (p: string) => string | undefined, includePaths: string[], io: Io): number {
+function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: (p: string) => string | undefined, includePaths: string[], io: Io, depend: DependencyRequest | undefined): number {
   const cwd = process.cwd();
   const result = preprocessOnly({
-    file, text, readFile, includePaths, defines: args.defines, warnings: args.warnings, limits: resolveLimits(args.limits),
+    file, text, readFile, includePaths, defines: args.defines, warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: depend !== undefined,
     nameOf: (f, written) => (f === file ? args.file : nasmIncludeName(f, written, args.includes, cwd)),
   });
   const reported = new ReportedLines(result.pp.reported.directives);
@@ -145,19 +261,25 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
       return 1;
     }
   }
-  return result.errors > 0 ? 1 : 0;
+  if (result.errors > 0) return 1;
+  // (-E with -MD: the dependencies after the text; nasm's output name is -o's alone.)
+  return depend === undefined ? 0 : writeDependencies(args, depend, dependencyFiles(result.pp, dependencyNames(args)), args.out, io);
 }
 
 /**
  * The name nasm 2.16 gives an included file: the name as written when it is found from the
- * working directory, else the first `-I` prefix it is found under pasted before it. (Ringside
+ * working directory, else the first `-I` directory it is found under joined before it. (Ringside
  * also looks in the including file's directory, which nasm does not: such a file is named
  * relative to the working directory.)
  */
 function nasmIncludeName(file: string, written: string | undefined, includes: readonly string[], cwd: string): string {
   if (written !== undefined) {
     if (path.resolve(cwd, written) === file) return written;
-    for (const dir of includes) if (path.resolve(cwd, dir + written) === file) return dir + written;
+    for (const dir of includes) {
+      // (nasm_catfile: a `/` between unless DIR ends in one; measured, -Isrc names src/lib/y.inc.)
+      const name = dir === '' || dir.endsWith('/') ? dir + written : `${dir}/${written}`;
+      if (path.resolve(cwd, name) === file) return name;
+    }
   }
   return path.isAbsolute(file) && file.startsWith(cwd + path.sep) ? path.relative(cwd, file) : file;
 }

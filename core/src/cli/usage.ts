@@ -6,12 +6,13 @@ export const HELP = `ringside ${VERSION} — guest code under virtualization
 
 Usage:
   ringside asm FILE [-E] [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]... [-w+NAME]...
+               [-M | -MG | -MD [DEPFILE]] [-MF DEPFILE] [-MT|-MQ TARGET] [-MP]
       Assemble FILE like \`nasm -f bin\` (default OUT: FILE with .bin).
       %include and incbin look for a relative name in FILE's directory, then in
       each -I DIR in order, then in the working directory (nasm 2.16 looks in
       its working directory first and not in FILE's directory: the same files
-      are found unless both hold one of the name). Unlike nasm, which pastes
-      -I DIR in front of the name, DIR works with or without a trailing slash.
+      are found unless both hold one of the name). As in nasm 2.16, -I DIR
+      works with or without a trailing slash.
       A [map] line in FILE writes nasm's map file (a relative name is taken from
       the working directory, as nasm takes it).
       Warning options as nasm's (NAME a class from \`nasm -h', a prefix of some,
@@ -26,6 +27,14 @@ Usage:
       (bits, section, align, ...) as the lines they make, comments dropped, and
       \`%line N+M FILE' lines where the numbering jumps. Exit 1 on an error (the
       text is still printed, and OUT not written).
+      -M prints a make rule instead, as nasm 2.16.01 prints it: OUT depends on
+      FILE and the %include, incbin and %depend files it reads (missing ones
+      too), each once, in the order met. -MG is -M searching no -I DIR (a
+      file only there is one to be generated); -MD assembles and also writes
+      the rule, to DEPFILE, else OUT.d with -o, else FILE.d; -MF DEPFILE
+      writes -M's rule there; -MT names the target as written, -MQ quoted for
+      make; -MP adds an empty rule for each file; -MW quotes for Watcom make.
+      (nasm 2.16.01's -MD leaves the %include files out; Ringside lists them.)
   ringside disasm FILE.bin [--org ADDR] [--bits 16|32]
       Disassemble a flat binary (default: --org 0 --bits 32); ADDR is any NASM
       number (0x7c00, 7c00h, $7c00), as with ndisasm -o. FILE - reads stdin.
