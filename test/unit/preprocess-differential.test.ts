@@ -95,6 +95,20 @@ describe('differential: asm -E vs nasm -E', function () {
     }
   });
 
+  it('writes incbin\'s file as nasm\'s %pathsearch finds it, beside the source or under -I (with or without its slash)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-pp-e-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'inc'));
+      fs.writeFileSync(path.join(dir, 'inc', 'c.bin'), 'AB');
+      fs.writeFileSync(path.join(dir, 'd.bin'), 'XY');
+      fs.writeFileSync(path.join(dir, 'ib.asm'), 'incbin "c.bin"\nincbin \'d.bin\', 1\nincbin "inc/c.bin"\nincbin "nope.bin"\n');
+      for (const include of ['-Iinc', '-Iinc/']) compare([include, 'ib.asm'], dir);
+      compare(['ib.asm'], dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('random macro-heavy programs (test/support/pp-programs.ts)', () => {
     // Seeds: RINGSIDE_SEED if set, else a fixed list under CI, else a fresh one (see random.ts).
     for (const seed of seedsForThisRun([1, 2, 3, 4])) {

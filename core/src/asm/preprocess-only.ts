@@ -9,7 +9,7 @@ import { DiagnosticSink } from './diagnostics';
 import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocessor';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import { openString, tokenizeLine } from './lexer';
-import { joinPath } from './paths';
+import { dirName, joinPath } from './paths';
 import { WarningSwitches } from './warning-switches';
 import { spelled, StandardExpansion, type StandardWarning } from './standard-expansion';
 import { StandardMacroCalls } from './standard-macros';
@@ -67,7 +67,14 @@ export function preprocessOnly(opts: PreprocessOnlyOptions): PreprocessOnlyResul
     return name;
   };
   const warnings: LineWarning[] = [];
-  const text = renderPreprocessed(pp, nameOf, warnings);
+  // `incbin`'s file as nasm's `%pathsearch` names it: found beside the main file (where nasm
+  // looks first, its working directory) or under a `-I` directory, else as written.
+  const mainDir = dirName(opts.file);
+  const pathOf = (name: string): string => {
+    const found = [joinPath(mainDir, name), ...opts.includePaths.map((p) => joinPath(p, name))].find((c) => opts.readFile(c) !== undefined);
+    return found === undefined ? name : opts.nameOf(found, name);
+  };
+  const text = renderPreprocessed(pp, nameOf, warnings, pathOf);
   // All in the order nasm reports them, then the command line's warning switches (nasm -E reads
   // no `[warning]` line: its assembler does, measured).
   const all = new DiagnosticSink();
@@ -128,10 +135,10 @@ class MarkerWriter {
 }
 
 /** The preprocessed lines of `pp` as `nasm -E` prints them. */
-function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => string, warnings: LineWarning[]): string {
+function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => string, warnings: LineWarning[], pathOf: (name: string) => string): string {
   const lines = pp.lines;
   const writer = new MarkerWriter();
-  const standard = new StandardExpansion();
+  const standard = new StandardExpansion(pathOf);
   // nasm's `..@N` counter before line `i`: the source's calls and `%push`es before it, and the
   // standard macros' calls on the lines before it.
   const calls = new StandardMacroCalls();

@@ -21,6 +21,12 @@ interface StandardBody {
 const pad = (n: string): string => `(((${n}) - (($-$$) % (${n}))) % (${n}))`;
 
 export class StandardExpansion {
+  /**
+   * `pathOf`: the name `%pathsearch` gives a file named `name` (unquoted), which nasm's `incbin`
+   * macro writes (measured: with `-Iinc`, `incbin "c.bin"` is `incbin 'inc/c.bin',0`).
+   */
+  constructor(private readonly pathOf: (name: string) => string = (name) => name) {}
+
   /** `__?SECT?__`: the last `section`/`segment`/`absolute` line (nasm's bin format starts in .text). */
   private sect = '[section .text]';
   /** `sectalign off` stops `align` and `alignb` from calling `sectalign`. */
@@ -48,7 +54,7 @@ export class StandardExpansion {
     ['istruc', { min: 1, max: 1, body: (a) => this.istruc(a[0]) }],
     ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0], after(rest, 1)) }],
     ['iend', { min: 0, max: 0, body: () => this.iend() }],
-    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`incbin ${requoted(a[0])},${after(rest, 1) || '0'}`] }],
+    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`incbin ${requoted(this.searched(a[0]))},${after(rest, 1) || '0'}`] }],
   ]);
 
   /**
@@ -71,6 +77,13 @@ export class StandardExpansion {
     // too, with a colon (`x: align 4` is `x: `, `y bits 32` is `y :`).
     const label = (toks[0].start > 0 ? ' ' : '') + written(toks.slice(0, at)) + (spaced(toks[at - 1], toks[at]) ? ' ' : '') + (at === 1 ? ':' : '');
     return [label, ...lines];
+  }
+
+  /** A quoted file name as `%pathsearch` finds it (see pathOf); anything else as it is. */
+  private searched(name: string): string {
+    const q = name[0];
+    if ((q !== '"' && q !== "'") || name.length < 2 || name[name.length - 1] !== q) return name;
+    return `${q}${this.pathOf(name.slice(1, -1))}${q}`;
   }
 
   private standard(t: PPToken | undefined): StandardBody | undefined {
