@@ -98,14 +98,27 @@ describe('preprocessor', () => {
     assert.deepEqual([m.doc, m.min, m.max], ['Prints a thing.\nTwice.', 1, 2]);
   });
 
-  it('says why a branch of a %if on $ or a label cannot define a macro, and expands the macros it calls', () => {
-    const { diags, code } = pp('%macro m 0\n  nop\n%endmacro\ndb 1\n%if ($-$$) > 0\n  %define X 1\n%endif\nstart:\n%if start\n  m\n  db 3\n%endif');
+  it('says why a branch of a %if on $ or a label cannot define a multi-line macro, and expands the macros it calls', () => {
+    const { diags, code } = pp('%macro m 0\n  nop\n%endmacro\ndb 1\n%if ($-$$) > 0\n  %macro n 0\n  %endmacro\n%endif\nstart:\n%if start\n  m\n  db 3\n%endif');
     assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col, d.range.end.col]), [
-      ["`%define' in a branch of the `%if' on line 5, whose condition needs `$', `$$' or a label: nasm runs a branch's directives only in the passes that take it, "
-        + 'while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot define or remove single-line macros', 5, 2, 13],
+      ["`%macro' in a branch of the `%if' on line 5, whose condition needs `$', `$$' or a label: nasm runs a branch's directives only in the passes that take it, "
+        + 'while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot define or remove multi-line macros', 5, 2, 12],
     ]);
-    // The %define does nothing; the call's lines are the second block's code.
+    // The %macro does nothing (its body is taken); the call's lines are the second block's code.
     assert.deepEqual(code, ['db 1', 'start :', 'nop', 'db 3']);
+  });
+  it('preprocesses each branch of a %if on $ from the macros before it, and says why a name they leave differently cannot be used after it', () => {
+    // nasm 2.16.01 defines in the passes that take a branch only: the %elif and %else do not see
+    // the %if branch's X; after the block, X is 1, 2 or undefined as the assembler decides.
+    const { diags, code } = pp('%if $ > 2\n  %define X 1\n  db X\n%elifdef X\n  db 9\n%else\n  db X\n  %define X 2\n  %define Y 5\n%endif\n'
+      + 'db X\n%ifdef X\n%endif\n%define X 3\ndb X, Y\n%if $ > 9\n  %define Z 1\n%else\n  %define Z 1\n%endif\ndb Z');
+    assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col]), [
+      ["`X' depends on the branch the assembler takes of the `%if' on line 1, whose condition needs `$', `$$' or a label (a branch defines or removes it, another not or otherwise): Ringside expands it before assembling", 10, 3],
+      ["`X' depends on the branch the assembler takes of the `%if' on line 1, whose condition needs `$', `$$' or a label (a branch defines or removes it, another not or otherwise): Ringside expands it before assembling", 11, 7],
+      ["`Y' depends on the branch the assembler takes of the `%if' on line 1, whose condition needs `$', `$$' or a label (a branch defines or removes it, another not or otherwise): Ringside expands it before assembling", 14, 6],
+    ]);
+    // Defined again after the block, X is decided; Z is defined alike by every branch.
+    assert.deepEqual(code, ['db 1', 'db 9', 'db X', 'db X', 'db 3 , Y', 'db 1']);
   });
   it('says why a branch of a %if on $ cannot change the context stack or leave a macro call begun before it, nor __BITS__ be known after one sets bits', () => {
     // nasm 2.16.01 runs a branch's directives in each pass that takes it; Ringside preprocesses once.
@@ -115,7 +128,8 @@ describe('preprocessor', () => {
       ['a branch cannot rotate the arguments of a macro call begun before it', 2, 4],
       ['a branch cannot leave a macro call begun before it', 3, 4],
       // (The %exitrep leaves a %rep begun in the branch: allowed.)
-      ['a branch cannot change the context stack', 14, 2],
+      ["`%endif' ends a branch of the `%if' on line 13, whose condition needs `$', `$$' or a label, with the context stack changed (a `%push' not popped, or a `%pop' or `%repl' of a context pushed before the block): "
+        + 'nasm changes it only in the passes that take the branch, while Ringside preprocesses every branch once, before the assembler picks one', 16, 0],
       ["`__BITS__' depends on the branch the assembler takes of the `%if' on line 13, whose condition needs `$', `$$' or a label (a branch sets `bits'): Ringside expands it before assembling", 17, 5],
     ]);
   });

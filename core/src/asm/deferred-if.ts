@@ -3,6 +3,7 @@
 // block handed on at its `%endif`; with Ringside's errors for what such a branch cannot do.
 
 import type { Diagnostic, SourceRange } from './api';
+import type { BranchStates } from './branch-state';
 import type { DiagnosticSink } from './diagnostics';
 import { codeAt, codeOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { LineFlag, type PPLines, type PPToken } from './source';
@@ -17,6 +18,8 @@ export interface OpenCheck {
   readonly parent: OpenCheck | undefined;
   /** The `%if` (or first `%elif`) it starts at, for messages; its output line starts the block. */
   readonly first: CheckCondition;
+  /** The preprocessor's state before the block and what each branch left (see BranchStates). */
+  readonly states: BranchStates;
   /** The current branch's output lines and diagnostics since its last item (see closeRun). */
   runFrom: number;
   diagnosticsFrom: number;
@@ -36,16 +39,16 @@ export class DeferredIfs {
   /**
    * Opens a block at condition `first` (a `%if`, or a tested `%elif` whose branches before were
    * not taken), nested in the block open, if any; `serial` is the last frame's serial (see
-   * CheckBlock.serial), `out` the preprocessor's output so far.
+   * CheckBlock.serial), `out` the preprocessor's output so far, `states` the preprocessor's state then.
    */
-  begin(first: CheckCondition, serial: number, out: PPLines): OpenCheck {
+  begin(first: CheckCondition, serial: number, out: PPLines, states: BranchStates): OpenCheck {
     const parent = this.open;
     const block: CheckBlock = { branches: [{ condition: first, start: first.outputLine, items: [] }], serial, end: 0 };
     if (parent !== undefined) {
       this.closeRun(parent, out);
       parent.block.branches[parent.block.branches.length - 1].items.push(block);
     }
-    return this.open = { block, parent, first, runFrom: out.count, diagnosticsFrom: this.sink.mark() };
+    return this.open = { block, parent, first, states, runFrom: out.count, diagnosticsFrom: this.sink.mark() };
   }
 
   /**
@@ -134,6 +137,16 @@ export class DeferredIfs {
   }
 
   /**
+   * Ringside's error for a branch of `oc` (ended at `d`, at `here`) that left the context stack
+   * changed: nasm changes it only in the passes that take the branch.
+   */
+  contextsChanged(oc: OpenCheck, d: string, here: SourceRange, expansion: readonly SourceRange[]): void {
+    this.sink.error('undecidable-condition', `\`${d}' ends a branch of the \`${oc.first.directive}' on ${placeOf(oc.first, here.file)}, whose condition needs \`$', \`$$' or a label, `
+      + 'with the context stack changed (a `%push\' not popped, or a `%pop\' or `%repl\' of a context pushed before the block): nasm changes it only in the passes that take the branch, '
+      + 'while Ringside preprocesses every branch once, before the assembler picks one', here, expansion);
+  }
+
+  /**
    * Ringside's error for `__BITS__` or `__SECT__` (`t`, read in `file`, written at `at`) after a
    * block the assembler decides, at condition `c`, one of whose branches `what`.
    */
@@ -163,10 +176,8 @@ function ringsideOwn(d: Diagnostic): boolean {
  * for the lines after the block, which nasm changes only in the passes that take the branch.
  */
 const CHECK_FORBIDDEN: ReadonlyMap<string, string> = new Map([
-  ...['%define', '%idefine', '%xdefine', '%ixdefine', '%assign', '%iassign', '%undef', '%strlen', '%istrlen', '%substr', '%isubstr', '%strcat', '%istrcat',
-    '%defstr', '%idefstr', '%deftok', '%ideftok', '%arg', '%local'].map((d): [string, string] => [d, 'define or remove single-line macros']),
+  ...['%arg', '%local'].map((d): [string, string] => [d, 'define single-line macros for a stack frame']),
   ...['%macro', '%imacro', '%rmacro', '%irmacro', '%unmacro', '%unimacro'].map((d): [string, string] => [d, 'define or remove multi-line macros']),
-  ...['%push', '%pop', '%repl'].map((d): [string, string] => [d, 'change the context stack']),
   ['%stacksize', 'set `%stacksize\''],
   ['%pragma', 'hold a `%pragma\''],
 ]);

@@ -2,6 +2,7 @@
 // multi-line macros with parameter ranges, defaults, greedy last parameter and `%%` local labels.
 
 import type { SourceRange } from './api';
+import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
 import { parseNumber } from './numbers';
 import { spaced, type PPToken } from './source';
@@ -15,6 +16,11 @@ export interface SingleLineMacro {
   readonly caseInsensitive?: true;
   /** Made by `%defalias` (`%idefalias`): the body is the one name it stands for. */
   readonly alias?: true;
+  /**
+   * Not a definition: the branches of the block the assembler decides at this condition left the
+   * name differently (see BranchStates), so what it is depends on the branch taken.
+   */
+  readonly undecided?: CheckCondition;
 }
 
 /** A line of a macro or %rep body, tokenized once at definition. */

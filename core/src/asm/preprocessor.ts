@@ -5,6 +5,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
+import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import type { Expr, Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, parseExpression } from './pp-expressions';
@@ -397,7 +398,7 @@ class Preprocessor {
     if (f.kind === 'file') {
       while (this.conds.length > f.condBase) {
         const c = this.conds.pop()!;
-        if (c.check !== undefined) { this.deferred.closeRun(c.check, this.out); this.endCheck(c.check); }
+        if (c.check !== undefined) { this.deferred.closeRun(c.check, this.out); this.endBranch(c.check, '%endif', endOfFile(f), f.expansion); this.endStates(c.check, c.sawElse); this.endCheck(c.check); }
         if (!exiting) this.unterminatedIf(c, endOfFile(f), f.expansion);
       }
     } else if (exiting) {
@@ -919,7 +920,7 @@ class Preprocessor {
    */
   private beginCheck(entry: CondEntry, first: CheckCondition): void {
     entry.state = Cond.Active;
-    entry.check = this.deferred.begin(first, this.frameSerial, this.out);
+    entry.check = this.deferred.begin(first, this.frameSerial, this.out, new BranchStates(this.singles, this.contexts, first));
   }
 
   /**
@@ -932,16 +933,19 @@ class Preprocessor {
     const oc = top.check!;
     // After an `%else` after `%else` nothing more is read (COND_NEVER).
     if (top.state === Cond.Never) {
-      if (d === '%endif') { this.conds.pop(); f.condCount--; this.deferred.closeRun(oc, this.out); this.endCheck(oc); }
+      if (d === '%endif') { this.conds.pop(); f.condCount--; this.deferred.closeRun(oc, this.out); this.endStates(oc, true); this.endCheck(oc); }
       return;
     }
     this.deferred.closeRun(oc, this.out);
+    // The branch ends: the next starts from the state before the block (an `%elif` tests that).
+    this.endBranch(oc, d, here, f.expansion);
     const mark = this.sink.mark();
     if (d === '%endif') {
       if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
       this.conds.pop();
       f.condCount--;
       this.deferred.enclosingHolds(oc, mark);
+      this.endStates(oc, top.sawElse);
       this.endCheck(oc);
       return;
     }
@@ -951,21 +955,34 @@ class Preprocessor {
     } else if (d === '%else') {
       if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
       top.sawElse = true;
+      oc.states.branchBegins(true);
       this.deferred.branch(oc, undefined, this.out);
     } else {
       const kind = d.slice(5);
       const expression = kind === '' || kind === 'n';
       const substituted = this.substituted(f, toks as PPToken[], file, line);
       let tokens: readonly PPToken[];
-      if (expression) tokens = this.expandSingle(substituted.slice(1), file, line);
+      if (expression) { tokens = this.expandSingle(substituted.slice(1), file, line); oc.states.branchBegins(undefined); }
       else {
         const test = this.testCondition(f, file, line, d, kind, substituted);
+        oc.states.branchBegins(test === Test.True);
         tokens = [{ kind: 'number', text: test === Test.True ? '1' : '0', start: toks[0].start, end: toks[toks.length - 1].end }];
       }
       this.deferred.branch(oc, this.checkCondition(f, file, line, d, expression && kind === 'n', tokens), this.out);
     }
     this.deferred.enclosingHolds(oc, mark);
     this.deferred.resume(oc, this.out);
+  }
+
+  /** A branch of `oc` ended at `d` (at `here`): see BranchStates.branchEnded. */
+  private endBranch(oc: OpenCheck, d: string, here: SourceRange, expansion: readonly SourceRange[]): void {
+    if (!oc.states.branchEnded()) this.deferred.contextsChanged(oc, d, here, expansion);
+    this.macroNames = newMacroNames();
+  }
+
+  /** Every branch of `oc` ended (`exhaustive`: it has an `%else`): see BranchStates.blockEnded. */
+  private endStates(oc: OpenCheck, exhaustive: boolean): void {
+    if (oc.states.blockEnded(exhaustive)) this.macroNames = newMacroNames();
   }
 
   /** `oc`'s `%endif` (or its file's end) was read: it joins its enclosing block, or goes to the assembler. */
@@ -1006,7 +1023,10 @@ class Preprocessor {
           if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
           this.refer(t.text, t, file, line);
           // An alias is defined when what it stands for is (measured).
-          if (this.singles.lookup(this.singles.aliasTarget(t.text)) !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
+          const defs = this.singles.lookup(this.singles.aliasTarget(t.text));
+          const undecided = defs?.[defs.length - 1].undecided;
+          if (undecided !== undefined) { this.undecidedMacro(t, file, line, undecided); return Test.Failed; }
+          if (defs !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
         }
         break;
       }
@@ -1400,6 +1420,7 @@ class Preprocessor {
     // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
     // with them, it takes the definition of the call's argument count, if there is one.
     let def: SingleLineMacro | undefined = defs[defs.length - 1];
+    if (def.undecided !== undefined) { this.undecidedMacro(t, file, line, def.undecided); return -1; }
     let args: PPToken[][] | undefined;
     let last = top;
     if (def.params !== undefined) {
@@ -1525,6 +1546,11 @@ class Preprocessor {
         return typeof value === 'number' ? token('number', String(value)) : token('string', `"${value}"`);
       }
     }
+  }
+
+  /** Ringside's error for a use of single-line macro `t`, which the branches of the block at `c` left differently. */
+  private undecidedMacro(t: PPToken, file: string, line: number, c: CheckCondition): void {
+    this.dependsOnBranch(t, file, line, c, 'defines or removes it, another not or otherwise');
   }
 
   /** Ringside's error for `__BITS__` or `__SECT__` (`t`) after a block the assembler decides, one of whose branches `what`. */
