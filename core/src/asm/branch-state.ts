@@ -78,10 +78,14 @@ export class BranchStates {
   /** Markers for the names of `lists` (a name's definitions after each way through the block). */
   private undecided(lists: readonly (readonly SingleLineMacro[] | undefined)[]): SingleLineMacro[] {
     const markers = new Map<string, SingleLineMacro>();
+    const idOf = (m: SingleLineMacro): string => (m.caseInsensitive === true ? m.name.toLowerCase() : m.name);
     for (const l of lists) {
       for (const m of l ?? []) {
-        const id = m.caseInsensitive === true ? m.name.toLowerCase() : m.name;
-        if (!markers.has(id)) markers.set(id, { name: m.name, params: undefined, body: [], range: m.range, ...(m.caseInsensitive === true ? { caseInsensitive: true as const } : {}), undecided: m.undecided ?? this.first });
+        const id = idOf(m);
+        if (markers.has(id)) continue;
+        const inEveryWay = lists.every((o) => o?.some((d) => idOf(d) === id && d.undecided?.inEveryWay !== false) === true);
+        const undecided = { condition: m.undecided?.condition ?? this.first, inEveryWay };
+        markers.set(id, { name: m.name, params: undefined, body: [], range: m.range, ...(m.caseInsensitive === true ? { caseInsensitive: true as const } : {}), undecided });
       }
     }
     return [...markers.values()];

@@ -178,6 +178,7 @@ function ringsideOwn(d: Diagnostic): boolean {
 const CHECK_FORBIDDEN: ReadonlyMap<string, string> = new Map([
   ...['%arg', '%local'].map((d): [string, string] => [d, 'define single-line macros for a stack frame']),
   ...['%macro', '%imacro', '%rmacro', '%irmacro', '%unmacro', '%unimacro'].map((d): [string, string] => [d, 'define or remove multi-line macros']),
+  ['%clear', 'remove macros'],
   ['%stacksize', 'set `%stacksize\''],
   ['%pragma', 'hold a `%pragma\''],
 ]);

@@ -17,10 +17,16 @@ export interface SingleLineMacro {
   /** Made by `%defalias` (`%idefalias`): the body is the one name it stands for. */
   readonly alias?: true;
   /**
-   * Not a definition: the branches of the block the assembler decides at this condition left the
-   * name differently (see BranchStates), so what it is depends on the branch taken.
+   * Not a definition: the branches of a block the assembler decides left the name differently
+   * (see BranchStates), so what it is depends on the branch taken.
    */
-  readonly undecided?: CheckCondition;
+  readonly undecided?: Undecided;
+}
+
+/** A name the ways through the block at `condition` leave differently; `inEveryWay`: all define it. */
+export interface Undecided {
+  readonly condition: CheckCondition;
+  readonly inEveryWay: boolean;
 }
 
 /** A line of a macro or %rep body, tokenized once at definition. */

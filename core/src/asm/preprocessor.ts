@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseExpression } from
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -1024,8 +1024,9 @@ class Preprocessor {
           this.refer(t.text, t, file, line);
           // An alias is defined when what it stands for is (measured).
           const defs = this.singles.lookup(this.singles.aliasTarget(t.text));
+          // Defined by every way through a block the assembler decides, differently: defined all the same.
           const undecided = defs?.[defs.length - 1].undecided;
-          if (undecided !== undefined) { this.undecidedMacro(t, file, line, undecided); return Test.Failed; }
+          if (undecided?.inEveryWay === false) { this.undecidedMacro(t, file, line, undecided); return Test.Failed; }
           if (defs !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
         }
         break;
@@ -1548,9 +1549,9 @@ class Preprocessor {
     }
   }
 
-  /** Ringside's error for a use of single-line macro `t`, which the branches of the block at `c` left differently. */
-  private undecidedMacro(t: PPToken, file: string, line: number, c: CheckCondition): void {
-    this.dependsOnBranch(t, file, line, c, 'defines or removes it, another not or otherwise');
+  /** Ringside's error for a use of single-line macro `t`, which the ways through a block the assembler decides left differently. */
+  private undecidedMacro(t: PPToken, file: string, line: number, u: Undecided): void {
+    this.dependsOnBranch(t, file, line, u.condition, u.inEveryWay ? 'defines it otherwise than another' : 'defines or removes it, another not or otherwise');
   }
 
   /** Ringside's error for `__BITS__` or `__SECT__` (`t`) after a block the assembler decides, one of whose branches `what`. */
