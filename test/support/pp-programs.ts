@@ -408,6 +408,8 @@ const assemblerConditions: Snippet = (g, k) => {
   let helpers = 0;
   const alike = g.chance(0.3) ? `${g.num()}` : undefined;
   const every = g.chance(0.3);
+  // A number each branch may leave in cv${k}, which the assembler holds after the block.
+  const constant = g.chance(0.35);
   let blocks = 0;
   const branch = (depth: number, id: number): void => {
     for (let i = g.int(1, 3); i > 0; i--) {
@@ -427,18 +429,22 @@ const assemblerConditions: Snippet = (g, k) => {
   const block = (depth: number): void => {
     const same = depth === 0 && alike !== undefined ? [`  %define same${k} ${alike}`] : [];
     // Every branch defines ev${k}, each otherwise: %ifdef knows it is defined.
-    const ev = (): string[] => (depth === 0 && every ? [`  %define ev${k} ${g.num()}`] : []);
+    const ev = (): string[] => [
+      ...(depth === 0 && every ? [`  %define ev${k} ${g.num()}`] : []),
+      ...(depth === 0 && constant && g.chance(0.8) ? [g.chance(0.5) ? `  %assign cv${k} ${g.num(-9, 40)}` : `  %define cv${k} ${g.num(-9, 40)}`] : []),
+    ];
     const id = blocks++;
     out.push(`%if ${at()}`);
     branch(depth, id);
     out.push(...same, ...ev());
     for (let i = g.int(0, 2); i > 0; i--) { out.push(`%elif ${g.chance(0.7) ? at() : c(g)}`); branch(depth, id); out.push(...same, ...ev()); }
-    if (g.chance(0.6) || same.length > 0 || (depth === 0 && every)) { out.push('%else'); branch(depth, id); out.push(...same, ...ev()); }
+    if (g.chance(0.6) || same.length > 0 || (depth === 0 && (every || constant))) { out.push('%else'); branch(depth, id); out.push(...same, ...ev()); }
     out.push('%endif');
   };
   block(0);
   if (alike !== undefined) out.push(`  db same${k}`);
   if (every) out.push(`%ifdef ev${k}`, '  db 0x66', '%endif');
+  if (constant) out.push(`  db cv${k}, -cv${k}`, `%if cv${k} > ${g.int(-5, 30)}`, '  db 0x31', '%endif', `  times cv${k} & 3 db 0x32`);
   if (g.chance(0.4)) out.push(`%macro open${k} 0`, `  %if ${at()}`, `    two${k} ${g.num()}`, '%endmacro', `  open${k}`, `  db ${g.num()}`, '  %else', `  db ${g.num()}`, '  %endif');
   out.push(`  pad${k} ${g.pick(['4', '8', '16'])}`);
   return out;

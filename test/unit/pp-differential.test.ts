@@ -18,8 +18,8 @@
 //   (nasm's test fails on a label, which silences them; Ringside's assembler decides the group);
 //   a branch of a %if on `$` or a label that defines multi-line macros, leaves the context stack
 //   changed or leaves a macro call begun before it (Ringside's error: see Preprocessor.checkForbids),
-//   and a single-line macro used after such a block whose branches define it differently (see
-//   BranchStates); and nasm's
+//   and a single-line macro used after such a block whose branches define it differently, but as
+//   numbers used in code or expressions (see BranchStates); and nasm's
 //   reading of a line after an expansion that took tokens from after its call when the body
 //   expands more macros before the one that took them: nasm has freed the token it would go on
 //   from, and where its heap hands that memory to a later token it goes on there (expanding the

@@ -110,17 +110,21 @@ describe('preprocessor', () => {
   it('preprocesses each branch of a %if on $ from the macros before it, and says why a name they leave differently cannot be used after it', () => {
     // nasm 2.16.01 defines in the passes that take a branch only: the %elifdef and %else do not
     // see the %if branch's X; after the block, X is 1 or 2 as the assembler decides (defined
-    // either way: %ifdef knows), Y 5 or undefined.
-    const { diags, code } = pp('%if $ > 2\n  %define X 1\n  db X\n%elifdef X\n  db 9\n%else\n  db X\n  %define X 2\n  %define Y 5\n%endif\n'
-      + 'db X\n%ifdef X\n  db 4\n%endif\n%ifdef Y\n%endif\n%define X 3\ndb X, Y\n%if $ > 9\n  %define Z 1\n%else\n  %define Z 1\n%endif\ndb Z');
+    // either way: %ifdef knows), Y 5 or undefined, W a list or undefined.
+    const { r, diags, code } = pp('%if $ > 2\n  %define X 1\n  db X\n  %define W 1, 2\n%elifdef X\n  db 9\n%else\n  db X\n  %define X 2\n  %assign Y 5\n%endif\n'
+      + 'db X, W\n%ifdef X\n  db 4\n%endif\n%ifdef Y\n%endif\n%defstr S X\n%define X 3\ndb X, Y\n%if $ > 9\n  %define Z 1\n%else\n  %define Z 1\n%endif\ndb Z');
     const why = (name: string, what: string): string => `\`${name}' depends on the branch the assembler takes of the \`%if' on line 1, whose condition needs \`$', \`$$' or a label (a branch ${what}): Ringside expands it before assembling`;
     assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col]), [
-      [why('X', 'defines it otherwise than another'), 10, 3],
-      [why('Y', 'defines or removes it, another not or otherwise'), 14, 7],
-      [why('Y', 'defines or removes it, another not or otherwise'), 17, 6],
+      // W is no number: Ringside cannot leave it to the assembler.
+      [why('W', 'defines or removes it, another not or otherwise'), 11, 6],
+      [why('Y', 'defines or removes it, another not or otherwise'), 15, 7],
+      // %defstr reads X as text, which only the assembler knows.
+      [why('X', 'defines it otherwise than another'), 17, 10],
     ]);
-    // Defined again after the block, X is decided; Z is defined alike by every branch.
-    assert.deepEqual(code, ['db 1', 'db 9', 'db X', 'db X', 'db 4', 'db 3 , Y', 'db 1']);
+    // X and Y are numbers in every way (Y: or none), which the assembler holds; defined again
+    // after the block, X is decided; Z is defined alike by every branch.
+    assert.deepEqual(r.checks[0].constants?.map((c) => [c.name, [...c.byBranch], c.otherwise]), [['X', [1, undefined, 2], undefined], ['Y', [undefined, undefined, 5], undefined]]);
+    assert.deepEqual(code, ['db 1', 'db 9', 'db X', 'db X , W', 'db 4', 'db 3 , Y', 'db 1']);
   });
   it('says why a branch of a %if on $ cannot change the context stack or leave a macro call begun before it, nor __BITS__ be known after one sets bits', () => {
     // nasm 2.16.01 runs a branch's directives in each pass that takes it; Ringside preprocesses once.

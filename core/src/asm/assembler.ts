@@ -167,6 +167,8 @@ class Assembler implements EvalContext {
   private readonly imms: Scratch<ImmOperand>[] = [];
   /** Per deferred %if block holding code: the branches it took in the last pass (see check). */
   private readonly checkPaths: string[] = [];
+  /** The single-line macros deferred %if blocks made numbers in this pass so far (see DeferredConstant). */
+  private readonly deferredConstants = new Map<string, number>();
   private readonly mems: Scratch<MemOperand>[] = [];
   private readonly disps: Scratch<OperandValue>[] = [];
   /** The line of the statement being assembled: diagnostics point into it. */
@@ -337,6 +339,7 @@ class Assembler implements EvalContext {
 
   private runPass(): void {
     this.changed = false;
+    this.deferredConstants.clear();
     const previous = this.sections;
     this.sections = [];
     this.sectionByName.clear();
@@ -411,10 +414,21 @@ class Assembler implements EvalContext {
       base: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.base(); },
       symbolBefore: (name, before) => {
         const s = this.symbols.get(this.qualifyAt(name, before));
-        return s !== undefined && s.stmt < before ? this.symbolValue(s) : undefined;
+        if (s === undefined) return this.deferredConstant(name);
+        return s.stmt < before ? this.symbolValue(s) : undefined;
       },
       qualify: (name, at) => this.qualifyAt(name, at),
       run: (from, to) => this.statements(from, to),
+      setConstant: (name, value) => {
+        if (value === undefined) { this.deferredConstants.delete(name); return; }
+        this.deferredConstants.set(name, value);
+        // The label wins the lookup, where nasm's macro would.
+        const first = c.branches[0].condition!;
+        if (this.final && this.symbols.has(name)) {
+          this.sink.error('undecidable-condition', `\`${name}' is a label and a single-line macro whose number depends on the branch the assembler takes of this \`${first.directive}': `
+            + 'Ringside leaves such a macro to the assembler, where the label would hide it', lineRange(first.file, first.line, 0, 0), first.expansion);
+        }
+      },
     };
     const ok = runCheck(c, scope, this.sink, this.limits.eval, path);
     // Another branch than in the last pass: the code after it moves, another pass follows.
@@ -546,6 +560,8 @@ class Assembler implements EvalContext {
 
   /** A name that is not a symbol (yet): `section.X.start`, or an error once every label is known. */
   private missingSymbol(name: string, node: Expr): Value | undefined {
+    const deferred = this.deferredConstant(name);
+    if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
     if (this.pass > 0 || this.final) {
@@ -560,6 +576,13 @@ class Assembler implements EvalContext {
       else if (this.undefinedUse !== Undefined.Quiet) this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
     }
     return undefined;
+  }
+
+  /** The number of single-line macro `name`, when a deferred %if block left it to the assembler (see DeferredConstant). */
+  private deferredConstant(name: string): Value | undefined {
+    if (this.deferredConstants.size === 0) return undefined;
+    const v = this.deferredConstants.get(name);
+    return v === undefined ? undefined : { v, sec: -1 };
   }
 
   private symbolValue(s: SymbolDef): Value {

@@ -70,7 +70,25 @@ export interface CheckBlock {
   readonly serial: number;
   /** The preprocessor's output line past its `%endif`. */
   end: number;
+  /** The single-line macros whose number the branch taken decides, if any (see DeferredConstant). */
+  constants?: readonly DeferredConstant[];
 }
+
+/**
+ * A single-line macro the ways through a block leave as different numbers (or undefined): the
+ * preprocessor leaves its name in the lines of code after the block, and the assembler holds its
+ * number, as the way it takes through the block leaves it (see CheckScope.setConstant).
+ */
+export interface DeferredConstant {
+  readonly name: string;
+  /** What each branch that can be taken leaves, by the branch's index. */
+  readonly byBranch: readonly ConstantValue[];
+  /** What taking no branch leaves: the macro before the block. */
+  readonly otherwise: ConstantValue;
+}
+
+/** A number, undefined (no such macro), or 'kept': as an earlier block left it. */
+export type ConstantValue = number | undefined | 'kept';
 
 export interface DeferredCheck extends CheckBlock {
   /** The preprocessor's output line of the `%if` (or `%elif`) the block starts at. */
@@ -101,6 +119,8 @@ export interface CheckScope {
   qualify(name: string, at: number): string;
   /** Assembles statements `from` to `to`; false when assembly is to stop (the time budget ran out). */
   run(from: number, to: number): boolean;
+  /** Single-line macro `name` is number `value` (undefined: no longer defined) for the lines after (see DeferredConstant). */
+  setConstant(name: string, value: number | undefined): void;
 }
 
 /**
@@ -135,10 +155,21 @@ function runBlock(block: CheckBlock, scope: CheckScope, sink: DiagnosticSink, ev
       }
       else if (scope.report) sink.put(item.held);
     }
+    if (block.constants !== undefined) for (const c of block.constants) setConstant(scope, c, c.byBranch[b]);
     return true;
   }
   path.push(-1);
+  if (block.constants !== undefined) for (const c of block.constants) setConstant(scope, c, c.otherwise);
   return true;
+}
+
+function setConstant(scope: CheckScope, c: DeferredConstant, value: ConstantValue): void {
+  if (value !== 'kept') scope.setConstant(c.name, value);
+}
+
+/** Whether `block` or a block nested in it holds single-line macros the assembler holds (see DeferredConstant). */
+export function hasConstants(block: CheckBlock): boolean {
+  return block.constants !== undefined || block.branches.some((b) => b.items.some((item) => 'branches' in item && hasConstants(item)));
 }
 
 function reportParsed(parsed: readonly ParseDiagnostic[], sink: DiagnosticSink): void {

@@ -5,7 +5,7 @@
 import type { Diagnostic, SourceRange } from './api';
 import type { BranchStates } from './branch-state';
 import type { DiagnosticSink } from './diagnostics';
-import { codeAt, codeOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
+import { codeAt, codeOf, hasConstants, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { LineFlag, type PPLines, type PPToken } from './source';
 
 /**
@@ -98,7 +98,7 @@ export class DeferredIfs {
       return undefined;
     }
     const check: DeferredCheck = {
-      ...oc.block, startLine: oc.first.outputLine, outputLine: out.count, hasCode: codeOf(oc.block).next().done !== true, statement: 0, endStatement: 0,
+      ...oc.block, startLine: oc.first.outputLine, outputLine: out.count, hasCode: codeOf(oc.block).next().done !== true || hasConstants(oc.block), statement: 0, endStatement: 0,
     };
     this.checks.push(check);
     for (const run of codeOf(check)) this.codeRuns.push(run);

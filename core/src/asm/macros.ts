@@ -23,10 +23,14 @@ export interface SingleLineMacro {
   readonly undecided?: Undecided;
 }
 
-/** A name the ways through the block at `condition` leave differently; `inEveryWay`: all define it. */
+/**
+ * A name the ways through the block at `condition` leave differently; `inEveryWay`: all define
+ * it; `constant`: each leaves a number or nothing, which the assembler holds (see DeferredConstant).
+ */
 export interface Undecided {
   readonly condition: CheckCondition;
   readonly inEveryWay: boolean;
+  readonly constant: boolean;
 }
 
 /** A line of a macro or %rep body, tokenized once at definition. */

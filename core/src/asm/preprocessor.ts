@@ -140,6 +140,10 @@ class Preprocessor {
   private readonly conds: CondEntry[] = [];
   /** The `%if` blocks the assembler decides, open and handed on. */
   private readonly deferred: DeferredIfs;
+  /** Above 0 while a directive expands what it reads as text, not as code or an expression: a name the assembler holds cannot stay there. */
+  private readsText = 0;
+  /** Above 0 while a `%if` or `%elif` expression is expanded. */
+  private inExpression = 0;
   /** The condition expressionCondition left to the assembler last (Test.Deferred), expanded. */
   private assemblerCondition: readonly PPToken[] = [];
   /** Counts the frames pushed (Frame.serial). */
@@ -563,14 +567,25 @@ class Preprocessor {
 
   /** Handles a preprocessor directive line; false when the token is not a directive (e.g. `%1` left alone). */
   private directive(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[]): boolean {
-    const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
-    const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
-    const list = (): void => this.consume(f, file, line, text);
     if (isConditional(d)) {
-      list();
+      this.consume(f, file, line, text);
       this.conditional(f, file, line, d, toks, true);
       return true;
     }
+    // What these directives expand they read as text (see DeferredConstant).
+    this.readsText++;
+    try {
+      return this.otherDirective(f, file, line, text, d, toks);
+    } finally {
+      this.readsText--;
+    }
+  }
+
+  /** A directive line but a conditional one (see directive). */
+  private otherDirective(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[]): boolean {
+    const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+    const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
+    const list = (): void => this.consume(f, file, line, text);
     if (this.deferred.open !== undefined && this.checkForbids(f, d, here)) {
       list();
       return true;
@@ -962,7 +977,7 @@ class Preprocessor {
       const expression = kind === '' || kind === 'n';
       const substituted = this.substituted(f, toks as PPToken[], file, line);
       let tokens: readonly PPToken[];
-      if (expression) { tokens = this.expandSingle(substituted.slice(1), file, line); oc.states.branchBegins(undefined); }
+      if (expression) { tokens = this.expandExpression(substituted.slice(1), file, line); oc.states.branchBegins(undefined); }
       else {
         const test = this.testCondition(f, file, line, d, kind, substituted);
         oc.states.branchBegins(test === Test.True);
@@ -982,7 +997,10 @@ class Preprocessor {
 
   /** Every branch of `oc` ended (`exhaustive`: it has an `%else`): see BranchStates.blockEnded. */
   private endStates(oc: OpenCheck, exhaustive: boolean): void {
-    if (oc.states.blockEnded(exhaustive)) this.macroNames = newMacroNames();
+    const constants = oc.states.blockEnded(exhaustive);
+    if (constants === undefined) return;
+    this.macroNames = newMacroNames();
+    if (constants.length > 0) oc.block.constants = constants;
   }
 
   /** `oc`'s `%endif` (or its file's end) was read: it joins its enclosing block, or goes to the assembler. */
@@ -1002,6 +1020,18 @@ class Preprocessor {
    * Failed or Unread after reporting an error.
    */
   private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): Test {
+    // But for an expression (which the assembler may decide), what the test expands it reads as text (see DeferredConstant).
+    const text = kind !== '' && kind !== 'n';
+    if (text) this.readsText++;
+    try {
+      return this.tokenTest(f, file, line, d, kind, toks);
+    } finally {
+      if (text) this.readsText--;
+    }
+  }
+
+  /** `testCondition`'s test. */
+  private tokenTest(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): Test {
     let negate = false;
     let k = kind;
     if (k.startsWith('n') && k !== 'num' && k !== 'n') { negate = true; k = k.slice(1); }
@@ -1118,7 +1148,7 @@ class Preprocessor {
 
   /** A preprocessor expression's tokens, macro-expanded, and its parse; undefined after reporting an error. */
   private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): { expr: Expr; tokens: readonly PPToken[] } | undefined {
-    const e = this.expandSingle(toks as PPToken[], file, line);
+    const e = this.expandExpression(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
     const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
     return expr === undefined ? undefined : { expr, tokens: e };
@@ -1334,6 +1364,16 @@ class Preprocessor {
    * names an expansion put side by side, see pasteTokens), another pass over the whole line.
    * Returns the input array itself when nothing expands.
    */
+  /** `expandSingle` of an expression (see inExpression). */
+  private expandExpression(toks: PPToken[], file: string, line: number): PPToken[] {
+    this.inExpression++;
+    try {
+      return this.expandSingle(toks, file, line);
+    } finally {
+      this.inExpression--;
+    }
+  }
+
   private expandSingle(toks: PPToken[], file: string, line: number): PPToken[] {
     this.endsBlank = false;
     if (this.smacros.size === 0 && !hasBuiltin(toks)) return toks;
@@ -1421,7 +1461,12 @@ class Preprocessor {
     // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
     // with them, it takes the definition of the call's argument count, if there is one.
     let def: SingleLineMacro | undefined = defs[defs.length - 1];
-    if (def.undecided !== undefined) { this.undecidedMacro(t, file, line, def.undecided); return -1; }
+    if (def.undecided !== undefined) {
+      // A number the assembler holds stays a name in an expression or a line of code, but where
+      // the line starts, where nasm's number is no label (see DeferredConstant).
+      if (!def.undecided.constant || this.readsText > 0 || (before === undefined && this.inExpression === 0)) this.undecidedMacro(t, file, line, def.undecided);
+      return -1;
+    }
     let args: PPToken[][] | undefined;
     let last = top;
     if (def.params !== undefined) {
