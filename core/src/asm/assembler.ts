@@ -84,6 +84,15 @@ export interface AssemblyOutput {
   readonly sections: Section[];
   /** The map file `[map]` asked for, with the sections and symbols it reports. */
   readonly map?: MapFile;
+  /** What the final pass's deferred %if blocks made their macros' numbers, in order (see DeferredConstant). */
+  readonly constants?: readonly ConstantSet[];
+}
+
+/** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
+interface ConstantSet {
+  readonly at: number;
+  readonly name: string;
+  readonly value: number | undefined;
 }
 
 export interface AssemblerHost {
@@ -169,6 +178,8 @@ class Assembler implements EvalContext {
   private readonly checkPaths: string[] = [];
   /** The single-line macros deferred %if blocks made numbers in this pass so far (see DeferredConstant). */
   private readonly deferredConstants = new Map<string, number>();
+  /** How this pass set them, for the listing (AssemblyOutput.constants). */
+  private constantSets: ConstantSet[] = [];
   private readonly mems: Scratch<MemOperand>[] = [];
   private readonly disps: Scratch<OperandValue>[] = [];
   /** The line of the statement being assembled: diagnostics point into it. */
@@ -279,7 +290,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}) };
   }
 
   /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
@@ -340,6 +351,7 @@ class Assembler implements EvalContext {
   private runPass(): void {
     this.changed = false;
     this.deferredConstants.clear();
+    if (this.constantSets.length > 0) this.constantSets = [];
     const previous = this.sections;
     this.sections = [];
     this.sectionByName.clear();
@@ -420,6 +432,7 @@ class Assembler implements EvalContext {
       qualify: (name, at) => this.qualifyAt(name, at),
       run: (from, to) => this.statements(from, to),
       setConstant: (name, value) => {
+        this.constantSets.push({ at: Math.max(this.stmtIndex + 1, c.statement), name, value });
         if (value === undefined) { this.deferredConstants.delete(name); return; }
         this.deferredConstants.set(name, value);
         // The label wins the lookup, where nasm's macro would.
@@ -1711,9 +1724,15 @@ class Assembler implements EvalContext {
     const listed = new Array<ListedStatement | undefined>(this.stmts.length);
     this.smartAlign = undefined;
     let structureSec = -1;
+    const constants = output.constants ?? [];
+    let k = 0;
     for (let i = 0; i < this.stmts.length; i++) {
       const st = this.stmts[i];
       this.stmtIndex = i;
+      for (; k < constants.length && constants[k].at <= i; k++) {
+        const c = constants[k];
+        if (c.value === undefined) this.deferredConstants.delete(c.name); else this.deferredConstants.set(c.name, c.value);
+      }
       this.line = this.lineOf[i];
       const name = st.kind === StatementKind.Directive ? st.op!.name : '';
       // What the encodings of the statements after depend on, and the section `absolute` takes its
