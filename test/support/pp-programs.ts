@@ -413,12 +413,14 @@ const assemblerConditions: Snippet = (g, k) => {
   let blocks = 0;
   const branch = (depth: number, id: number): void => {
     for (let i = g.int(1, 3); i > 0; i--) {
-      const r = g.int(0, 8);
+      const r = g.int(0, 9);
       const h = `h${k}_${helpers++}`;
       if (r === 6) out.push(`  %${g.pick(['define', 'xdefine', 'assign'])} ${h} ${g.num()}`, `  db ${h}`, ...(g.chance(0.5) ? [`  %undef ${h}`] : []));
       else if (r === 7) out.push(`  %push ${h}`, `  %define %$v ${g.num()}`, '  db %$v', ...(g.chance(0.3) ? [`  %repl r${h}`, `  %pop r${h}`] : ['  %pop']));
       // A name each branch of the block may define: a branch does not see what another defined.
       else if (r === 8) out.push(`  %ifdef s${k}_${id}`, '    db 0x77', '  %endif', `  %define s${k}_${id}(x) x+${g.num()}`, `  db s${k}_${id}(${g.num()})`);
+      // An %assign of `$`, which the assembler evaluates where it stands.
+      else if (r === 9) out.push(`  %assign ${h} ($-$$) & ${g.pick(['7', '15', '0x3f'])}`, `  db ${h}`);
       else if (r === 0) out.push(`  two${k} ${g.num()}`);
       else if (r === 1) out.push(`  pad${k} ${g.pick(['2', '4', '8'])}`);
       else if (r === 2 && depth < 2) block(depth + 1);
@@ -444,6 +446,7 @@ const assemblerConditions: Snippet = (g, k) => {
   block(0);
   if (alike !== undefined) out.push(`  db same${k}`);
   if (every) out.push(`%ifdef ev${k}`, '  db 0x66', '%endif');
+  if (g.chance(0.3)) out.push(`%assign q${k} $ - l${k} + ${g.num()}`, `  dw q${k}`, `%if q${k} > ${g.int(0, 60)}`, '  db 0x33', '%endif');
   if (constant) out.push(`  db cv${k}, -cv${k}`, `%if cv${k} > ${g.int(-5, 30)}`, '  db 0x31', '%endif', `  times cv${k} & 3 db 0x32`);
   if (g.chance(0.4)) out.push(`%macro open${k} 0`, `  %if ${at()}`, `    two${k} ${g.num()}`, '%endmacro', `  open${k}`, `  db ${g.num()}`, '  %else', `  db ${g.num()}`, '  %endif');
   out.push(`  pad${k} ${g.pick(['4', '8', '16'])}`);

@@ -126,6 +126,22 @@ describe('preprocessor', () => {
     assert.deepEqual(r.checks[0].constants?.map((c) => [c.name, [...c.byBranch], c.otherwise]), [['X', [1, undefined, 2], undefined], ['Y', [undefined, undefined, 5], undefined]]);
     assert.deepEqual(code, ['db 1', 'db 9', 'db X', 'db X , W', 'db 4', 'db 3 , Y', 'db 1']);
   });
+  it('leaves an %assign of $ or a label to the assembler, and says why a directive cannot read the number it makes', () => {
+    // nasm 2.16.01 evaluates `%assign P $-start` as it assembles, in each pass; %rep and %defstr
+    // need the number before Ringside assembles.
+    const { r, diags, code } = pp('start: db 1\n%assign P $-start\n%assign Q P*2\ndb P, Q\n%rep P\n%endrep\n%defstr S Q\n%assign P 4\ndb P');
+    const why = (name: string, line: number): string => `\`${name}' is a number only the assembler knows: the \`%assign' on line ${line} needs \`$', \`$$' or a label, `
+      + "which nasm evaluates in each pass and Ringside's assembler does, while Ringside expands this before assembling";
+    assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col]), [
+      [why('P', 2), 4, 5],
+      ["symbol `P' is not a constant the preprocessor knows (in `%rep')", 4, 5],
+      ["`%endrep': no matching `%rep'", 5, 0],
+      [why('Q', 3), 6, 10],
+    ]);
+    assert.deepEqual(r.checks.map((c) => c.branches.map((b) => b.items.map((m) => ('assign' in m ? `${m.assign} = ${m.expression.tokens.map((t) => t.text).join(' ')}` : '?')))), [[['P = $ - start']], [['Q = P * 2']]]);
+    // Assigned again from a number, P is the preprocessor's.
+    assert.deepEqual(code, ['start : db 1', 'db P , Q', 'db 4']);
+  });
   it('says why a branch of a %if on $ cannot change the context stack or leave a macro call begun before it, nor __BITS__ be known after one sets bits', () => {
     // nasm 2.16.01 runs a branch's directives in each pass that takes it; Ringside preprocesses once.
     const { diags } = pp('%macro m 1-*\n  %if ($-$$) > 1\n    %rotate 1\n    %exitmacro\n  %endif\n%endmacro\n  m 1, 2\n'
@@ -145,7 +161,7 @@ describe('preprocessor', () => {
     const c = r.checks[0];
     assert.deepEqual([c.hasCode, c.startLine, c.outputLine], [true, 1, 7]);
     // What a run's lines report comes first; a run ends past the directive that ends it (listed only).
-    assert.deepEqual(c.branches.map((b) => b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? `code ${m.from}-${m.to}` : `${m.held.diagnostic.severity} ${m.held.diagnostic.message}`))), [
+    assert.deepEqual(c.branches.map((b) => b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? `code ${m.from}-${m.to}` : 'assign' in m ? 'assign' : `${m.held.diagnostic.severity} ${m.held.diagnostic.message}`))), [
       ['warning pad', 'code 2-5'],
       ['code 5-7'],
     ]);
@@ -156,7 +172,7 @@ describe('preprocessor', () => {
     assert.equal(r.checks.length, 1);
     const c = r.checks[0];
     assert.equal(c.outputLine, 7);
-    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? 'code' : `${m.held.diagnostic.severity} ${m.held.diagnostic.message} ${m.held.diagnostic.range.start.line}`))]), [
+    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? 'code' : 'assign' in m ? 'assign' : `${m.held.diagnostic.severity} ${m.held.diagnostic.message} ${m.held.diagnostic.range.start.line}`))]), [
       ['%if', '( $ - $$ ) > 0', ['error big 2']],
       ['%elif', '1', ['warning one 4']],
       [undefined, undefined, []],

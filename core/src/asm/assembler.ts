@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
-import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
+import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED } from './instruction-set';
@@ -436,9 +436,9 @@ class Assembler implements EvalContext {
         if (value === undefined) { this.deferredConstants.delete(name); return; }
         this.deferredConstants.set(name, value);
         // The label wins the lookup, where nasm's macro would.
-        const first = c.branches[0].condition!;
         if (this.final && this.symbols.has(name)) {
-          this.sink.error('undecidable-condition', `\`${name}' is a label and a single-line macro whose number depends on the branch the assembler takes of this \`${first.directive}': `
+          const first = conditionsOf(c).next().value!;
+          this.sink.error('undecidable-condition', `\`${name}' is a label and a single-line macro whose number only the assembler knows (see this \`${first.directive}'): `
             + 'Ringside leaves such a macro to the assembler, where the label would hide it', lineRange(first.file, first.line, 0, 0), first.expansion);
         }
       },

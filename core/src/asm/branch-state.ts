@@ -125,7 +125,7 @@ export class BranchStates {
         const id = idOf(m);
         if (markers.has(id)) continue;
         const inEveryWay = lists.every((o) => o?.some((d) => idOf(d) === id && d.undecided?.inEveryWay !== false) === true);
-        const undecided = { condition: m.undecided?.condition ?? this.first, inEveryWay, constant };
+        const undecided = { condition: this.first, inEveryWay, constant };
         markers.set(id, { name: m.name, params: undefined, body: [], range: m.range, ...(m.caseInsensitive === true ? { caseInsensitive: true as const } : {}), undecided });
       }
     }

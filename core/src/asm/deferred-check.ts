@@ -52,13 +52,23 @@ export interface ParseDiagnostic {
   readonly line: number;
 }
 
+/**
+ * An `%assign` whose expression needs `$`, `$$` or a label (`%assign PAD 510-($-$$)`): nasm
+ * evaluates it at its place in every pass; the assembler does, and holds the number (see
+ * DeferredConstant). Its expression is read as a condition's is, its directive `%assign`.
+ */
+export interface CheckAssign {
+  readonly assign: string;
+  readonly expression: CheckCondition;
+}
+
 export interface CheckBranch {
   /** Undefined for `%else`. */
   readonly condition: CheckCondition | undefined;
   /** The preprocessor's output line of its directive (listed only): its lines follow, to the next branch's. */
   readonly start: number;
-  /** Its lines in order: messages, code, and `%if` blocks nested in it. */
-  readonly items: (CheckMessage | CheckCode | CheckBlock)[];
+  /** Its lines in order: messages, code, `%assign`s the assembler evaluates, and `%if` blocks nested in it. */
+  readonly items: (CheckMessage | CheckCode | CheckAssign | CheckBlock)[];
 }
 
 export interface CheckBlock {
@@ -149,6 +159,11 @@ function runBlock(block: CheckBlock, scope: CheckScope, sink: DiagnosticSink, ev
     path.push(b);
     for (const item of branch.items) {
       if ('branches' in item) { if (!runBlock(item, scope, sink, evalLimit, path)) return false; }
+      else if ('assign' in item) {
+        // After an error nasm leaves the macro as it was.
+        const v = expressionValue(item.expression, scope, sink, evalLimit);
+        if (v !== undefined) scope.setConstant(item.assign, v.v!);
+      }
       else if ('stmtFrom' in item) {
         if (scope.report && item.parsed !== undefined) reportParsed(item.parsed, sink);
         if (!scope.run(item.stmtFrom, item.stmtTo)) return false;
@@ -169,7 +184,7 @@ function setConstant(scope: CheckScope, c: DeferredConstant, value: ConstantValu
 
 /** Whether `block` or a block nested in it holds single-line macros the assembler holds (see DeferredConstant). */
 export function hasConstants(block: CheckBlock): boolean {
-  return block.constants !== undefined || block.branches.some((b) => b.items.some((item) => 'branches' in item && hasConstants(item)));
+  return block.constants !== undefined || block.branches.some((b) => b.items.some((item) => 'assign' in item || ('branches' in item && hasConstants(item))));
 }
 
 function reportParsed(parsed: readonly ParseDiagnostic[], sink: DiagnosticSink): void {
@@ -215,7 +230,10 @@ export function markUnread(checks: readonly DeferredCheck[], serialOf: (line: nu
 export function* conditionsOf(block: CheckBlock): Generator<CheckCondition> {
   for (const b of block.branches) {
     if (b.condition !== undefined) yield b.condition;
-    for (const item of b.items) if ('branches' in item) yield* conditionsOf(item);
+    for (const item of b.items) {
+      if ('branches' in item) yield* conditionsOf(item);
+      else if ('assign' in item) yield item.expression;
+    }
   }
 }
 
@@ -230,6 +248,14 @@ export function* codeOf(block: CheckBlock): Generator<CheckCode> {
 }
 
 function conditionHolds(c: CheckCondition, scope: CheckScope, sink: DiagnosticSink, evalLimit: number): boolean | undefined {
+  const v = expressionValue(c, scope, sink, evalLimit);
+  if (v === undefined) return undefined;
+  const truth = v.v !== 0 || v.big !== undefined;
+  return c.negate ? !truth : truth;
+}
+
+/** The number condition `c`'s expression gives (or an `%assign`'s: see CheckAssign), or undefined after an error (reported in the final pass). */
+function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticSink, evalLimit: number): Value | undefined {
   const at = (start: number, end: number): SourceRange => lineRange(c.file, c.line, start, end);
   const expansion = c.expansion;
   const report = scope.report;
@@ -261,6 +287,5 @@ function conditionHolds(c: CheckCondition, scope: CheckScope, sink: DiagnosticSi
     if (report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion);
     return undefined;
   }
-  const truth = v.v !== 0 || v.big !== undefined;
-  return c.negate ? !truth : truth;
+  return v;
 }

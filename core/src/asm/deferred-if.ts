@@ -65,6 +65,32 @@ export class DeferredIfs {
     this.resume(oc, out);
   }
 
+  /**
+   * An `%assign` of `name` the assembler evaluates (see CheckAssign), at `expression` (on the
+   * last output line): in the current branch of the block open, else alone, in a block of one
+   * branch always taken; `serial` as for begin.
+   */
+  assign(name: string, expression: CheckCondition, serial: number, out: PPLines): void {
+    const item = { assign: name, expression };
+    const oc = this.open;
+    if (oc !== undefined) {
+      this.closeRun(oc, out);
+      oc.block.branches[oc.block.branches.length - 1].items.push(item);
+      return;
+    }
+    const block: CheckBlock = { branches: [{ condition: undefined, start: expression.outputLine, items: [item] }], serial, end: out.count };
+    this.checks.push({ ...block, startLine: expression.outputLine, outputLine: out.count, hasCode: true, statement: 0, endStatement: 0 });
+  }
+
+  /**
+   * Ringside's error for single-line macro `t` (read in `file`, written at `at`), a number the
+   * assembler holds, where the preprocessor reads it as text, at the `%assign` at `c`.
+   */
+  assemblerNumber(t: PPToken, file: string, c: CheckCondition, at: SourceRange, expansion: readonly SourceRange[] | undefined): void {
+    this.sink.error('undecidable-condition', `\`${t.text}' is a number only the assembler knows: the \`${c.directive}' on ${placeOf(c, file)} needs \`$', \`$$' or a label, `
+      + 'which nasm evaluates in each pass and Ringside\'s assembler does, while Ringside expands this before assembling', at, expansion);
+  }
+
   /** A new branch of `oc` at condition `condition` (undefined for `%else`), whose directive is the last output line. */
   branch(oc: OpenCheck, condition: CheckCondition | undefined, out: PPLines): void {
     oc.block.branches.push({ condition, start: out.count - 1, items: [] });

@@ -31,6 +31,8 @@ export interface Undecided {
   readonly condition: CheckCondition;
   readonly inEveryWay: boolean;
   readonly constant: boolean;
+  /** Made by an `%assign` the assembler evaluates (see CheckAssign), `condition` its expression. */
+  readonly assigned?: true;
 }
 
 /** A line of a macro or %rep body, tokenized once at definition. */

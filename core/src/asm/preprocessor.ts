@@ -1171,8 +1171,26 @@ class Preprocessor {
 
   /** `%assign NAME expr` (and `%iassign` when `d` says so): NAME becomes the expression's value. */
   private assign(f: Frame, file: string, line: number, d: string, name: PPToken, expr: readonly PPToken[]): void {
-    const value = this.evalValue(expr, file, line, f, d);
-    if (value === undefined) return;
+    // A number the assembler holds is no text here (see DeferredConstant): it makes this one such a number too.
+    this.readsText--;
+    let parsed: { expr: Expr; tokens: readonly PPToken[] } | undefined;
+    try {
+      parsed = this.parseExpression(expr, file, line, f, d);
+    } finally {
+      this.readsText++;
+    }
+    if (parsed === undefined) return;
+    // nasm evaluates `%assign` as it assembles, in each pass: `$`, `$$` and the labels above it
+    // are known (`%assign PAD 510-($-$$)`, measured), which Ringside's assembler knows.
+    if (d === '%assign' && this.opts.preprocessOnly !== true && assemblerTerm(parsed.expr, this.constant) !== undefined) {
+      const expression = this.checkCondition(f, file, line, d, false, parsed.tokens);
+      this.deferred.assign(name.text, expression, this.frameSerial, this.out);
+      const undecided = { condition: expression, inEveryWay: true, constant: true, assigned: true as const };
+      if (this.singles.define(name.text, undefined, [], lineRange(file, line, name.start, name.end), false, f.expansion, false, undecided)) this.macroNames = newMacroNames();
+      return;
+    }
+    const value = this.evaluateParsed(parsed.expr, file, line, f, d);
+    if (typeof value !== 'object') return;
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
     const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
@@ -1596,6 +1614,7 @@ class Preprocessor {
 
   /** Ringside's error for a use of single-line macro `t`, which the ways through a block the assembler decides left differently. */
   private undecidedMacro(t: PPToken, file: string, line: number, u: Undecided): void {
+    if (u.assigned === true) { this.deferred.assemblerNumber(t, file, u.condition, t.src ?? lineRange(file, line, t.start, t.end), this.frames[this.frames.length - 1]?.expansion); return; }
     this.dependsOnBranch(t, file, line, u.condition, u.inEveryWay ? 'defines it otherwise than another' : 'defines or removes it, another not or otherwise');
   }
 

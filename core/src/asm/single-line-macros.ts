@@ -3,7 +3,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import type { SingleLineMacro } from './macros';
+import type { SingleLineMacro, Undecided } from './macros';
 import type { PPToken } from './source';
 
 /** Single-line macros by their names in lower case (see SingleLineMacros.byName). */
@@ -39,10 +39,11 @@ export class SingleLineMacros {
    * Defines `name` (`%define`, `%idefine` when `caseInsensitive`, an alias of `%defalias` when
    * `alias`), through its aliases; true when the name had no definition (a new name).
    */
-  define(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false): boolean {
+  define(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
+    undecided?: Undecided): boolean {
     if (!alias) name = this.aliasTarget(name);
     this.version++;
-    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}) };
+    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}), ...(undecided !== undefined ? { undecided } : {}) };
     const key = name.toLowerCase();
     let list = this.byName.get(key);
     this.all.push(m);
