@@ -141,6 +141,8 @@ describe('preprocessor', () => {
     assert.deepEqual(r.checks.map((c) => c.branches.map((b) => b.items.map((m) => ('assign' in m ? `${m.assign} = ${m.expression.tokens.map((t) => t.text).join(' ')}` : '?')))), [[['P = $ - start']], [['Q = P * 2']]]);
     // Assigned again from a number, P is the preprocessor's.
     assert.deepEqual(code, ['start : db 1', 'db P , Q', 'db 4']);
+    // The label the assembler reads there is used there (find references, rename).
+    assert.deepEqual(r.references.filter((x) => x.name === 'start').map((x) => [x.range.start.line, x.range.start.col]), [[1, 12]]);
   });
   it('says why a branch of a %if on $ cannot change the context stack or leave a macro call begun before it, nor __BITS__ be known after one sets bits', () => {
     // nasm 2.16.01 runs a branch's directives in each pass that takes it; Ringside preprocesses once.

@@ -1184,6 +1184,8 @@ class Preprocessor {
     // are known (`%assign PAD 510-($-$$)`, measured), which Ringside's assembler knows.
     if (d === '%assign' && this.opts.preprocessOnly !== true && assemblerTerm(parsed.expr, this.constant) !== undefined) {
       const expression = this.checkCondition(f, file, line, d, false, parsed.tokens);
+      // Its names are uses of labels (as a condition's: see endCheck, which a block's own get).
+      if (this.deferred.open === undefined) for (const t of parsed.tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e) this.refer(t.text, t, file, line);
       this.deferred.assign(name.text, expression, this.frameSerial, this.out);
       const undecided = { condition: expression, inEveryWay: true, constant: true, assigned: true as const };
       if (this.singles.define(name.text, undefined, [], lineRange(file, line, name.start, name.end), false, f.expansion, false, undecided)) this.macroNames = newMacroNames();
