@@ -126,6 +126,12 @@ describe('preprocessor', () => {
     assert.deepEqual(r.checks[0].constants?.map((c) => [c.name, [...c.byBranch], c.otherwise]), [['X', [1, undefined, 2], undefined], ['Y', [undefined, undefined, 5], undefined]]);
     assert.deepEqual(code, ['db 1', 'db 9', 'db X', 'db X , W', 'db 4', 'db 3 , Y', 'db 1']);
   });
+  it('leaves a number the branch of a %if on $ decides in code and expressions only, not where nasm reads it as text or a label', () => {
+    const { diags, code } = pp('start: db 1\n%if $-start > 0\n%define N 3\n%else\n%define N 4\n%endif\nbits N\nlab %+ N: db N\nN: db N\nsection .text align=N\ntimes N db N\n%if N > 3\n%endif\n');
+    assert.deepEqual(diags.map((d) => [d.range.start.line, d.range.start.col]), [[6, 5], [7, 7], [8, 0], [9, 20]]);
+    assert.ok(diags.every((d) => d.code === 'undecidable-condition'));
+    assert.deepEqual(code.slice(-2), ['section .text align = N', 'times N db N']);
+  });
   it('leaves an %assign of $ or a label to the assembler, and says why a directive cannot read the number it makes', () => {
     // nasm 2.16.01 evaluates `%assign P $-start` as it assembles, in each pass; %rep and %defstr
     // need the number before Ringside assembles.

@@ -1369,6 +1369,15 @@ class Preprocessor {
    * as nasm does: `val_ %+ %1` with `%1` = 2 is the macro `val_2` when there is one.
    */
   private pasteAndRescan(toks: PPToken[], file: string, line: number): PPToken[] {
+    // A number the assembler holds (see DeferredConstant) is no text to paste.
+    for (let i = 0; i < toks.length; i++) {
+      if (toks[i].text !== '%+') continue;
+      for (const t of [toks[i - 1], toks[i + 1]]) {
+        const defs = t?.kind === 'ident' ? this.singles.lookup(t.text) : undefined;
+        const undecided = defs?.[defs.length - 1].undecided;
+        if (undecided !== undefined) this.undecidedMacro(t, file, line, undecided);
+      }
+    }
     for (let round = 0; round < this.limits.macroLevels; round++) {
       const joined = pasteTokens(toks, file, line, false);
       if (joined.length === toks.length) return joined;
@@ -1378,12 +1387,6 @@ class Preprocessor {
     return toks;
   }
 
-  /**
-   * Expands single-line macros (manual §4.1) as nasm 2.16's expand_smacro does (preproc.c): a
-   * pass over the line, and when it expanded something and pasting then joins tokens (`%+`, or
-   * names an expansion put side by side, see pasteTokens), another pass over the whole line.
-   * Returns the input array itself when nothing expands.
-   */
   /** `expandSingle` of an expression (see inExpression). */
   private expandExpression(toks: PPToken[], file: string, line: number): PPToken[] {
     this.inExpression++;
@@ -1394,6 +1397,12 @@ class Preprocessor {
     }
   }
 
+  /**
+   * Expands single-line macros (manual §4.1) as nasm 2.16's expand_smacro does (preproc.c): a
+   * pass over the line, and when it expanded something and pasting then joins tokens (`%+`, or
+   * names an expansion put side by side, see pasteTokens), another pass over the whole line.
+   * Returns the input array itself when nothing expands.
+   */
   private expandSingle(toks: PPToken[], file: string, line: number): PPToken[] {
     this.endsBlank = false;
     if (this.smacros.size === 0 && !hasBuiltin(toks)) return toks;
@@ -1484,7 +1493,7 @@ class Preprocessor {
     if (def.undecided !== undefined) {
       // A number the assembler holds stays a name in an expression or a line of code, but where
       // the line starts, where nasm's number is no label (see DeferredConstant).
-      if (!def.undecided.constant || this.readsText > 0 || (before === undefined && this.inExpression === 0)) this.undecidedMacro(t, file, line, def.undecided);
+      if (!def.undecided.constant || this.readsText > 0 || (this.inExpression === 0 && (before === undefined || takesText(before)))) this.undecidedMacro(t, file, line, def.undecided);
       return -1;
     }
     let args: PPToken[][] | undefined;
@@ -1889,3 +1898,15 @@ function relativeTo(dir: string, file: string): string {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`;
   return file.startsWith(prefix) ? file.slice(prefix.length) : file;
 }
+
+/**
+ * Whether a name after `t` in a line of code is read as text, not as an expression: the argument
+ * of a directive such as `bits` or `section`, or a section attribute's value (`align=`), where a
+ * number the assembler holds (see DeferredConstant) cannot stay a name.
+ */
+function takesText(t: PPToken): boolean {
+  return t.text === '=' || (t.kind === 'ident' && TEXT_ARGUMENTS.has(t.text.toLowerCase()));
+}
+
+const TEXT_ARGUMENTS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', 'section', 'segment', 'sectalign', 'global', 'extern', 'required', 'common', 'static', 'cpu', 'default',
+  'struc', 'istruc', 'at']);
