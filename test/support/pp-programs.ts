@@ -398,16 +398,30 @@ const crossBodies: Snippet = (g, k) => {
 /**
  * `%if` on `$`, `$$` and labels, which nasm decides in each pass and Ringside's assembler decides:
  * branches that call macros (with `%%` labels, nested blocks on `$`), padding macros, blocks a
- * macro opens and its caller closes.
+ * macro opens and its caller closes; single-line macros and contexts a branch uses and leaves (each
+ * branch starts from the state before the block), and a macro every branch defines alike, used after.
  */
 const assemblerConditions: Snippet = (g, k) => {
   const at = (): string => g.pick([`(($-$$) & 7) > ${g.int(0, 7)}`, `($-$$) % ${g.int(2, 5)} == ${g.int(0, 1)}`, `($-l${k}) > ${g.int(0, 6)}`, `l${k} - $$ < ${g.int(0, 40)}`]);
   const out = [`l${k}: db ${g.num()}`, `%macro two${k} 1`, '%%m: db %1, %1', '  dw %%m - $$', '%endmacro'];
   out.push(`%macro pad${k} 1`, '  %if ($-$$) % %1', '    times %1 - ($-$$) % %1 db 0x90', '  %endif', '%endmacro');
-  const branch = (depth: number): void => {
+  let helpers = 0;
+  const alike = g.chance(0.3) ? `${g.num()}` : undefined;
+  const every = g.chance(0.3);
+  // A number each branch may leave in cv${k}, which the assembler holds after the block.
+  const constant = g.chance(0.35);
+  let blocks = 0;
+  const branch = (depth: number, id: number): void => {
     for (let i = g.int(1, 3); i > 0; i--) {
-      const r = g.int(0, 5);
-      if (r === 0) out.push(`  two${k} ${g.num()}`);
+      const r = g.int(0, 9);
+      const h = `h${k}_${helpers++}`;
+      if (r === 6) out.push(`  %${g.pick(['define', 'xdefine', 'assign'])} ${h} ${g.num()}`, `  db ${h}`, ...(g.chance(0.5) ? [`  %undef ${h}`] : []));
+      else if (r === 7) out.push(`  %push ${h}`, `  %define %$v ${g.num()}`, '  db %$v', ...(g.chance(0.3) ? [`  %repl r${h}`, `  %pop r${h}`] : ['  %pop']));
+      // A name each branch of the block may define: a branch does not see what another defined.
+      else if (r === 8) out.push(`  %ifdef s${k}_${id}`, '    db 0x77', '  %endif', `  %define s${k}_${id}(x) x+${g.num()}`, `  db s${k}_${id}(${g.num()})`);
+      // An %assign of `$`, which the assembler evaluates where it stands.
+      else if (r === 9) out.push(`  %assign ${h} ($-$$) & ${g.pick(['7', '15', '0x3f'])}`, `  db ${h}`);
+      else if (r === 0) out.push(`  two${k} ${g.num()}`);
       else if (r === 1) out.push(`  pad${k} ${g.pick(['2', '4', '8'])}`);
       else if (r === 2 && depth < 2) block(depth + 1);
       else if (r === 3) out.push(`  %if ${c(g)}`, `    db ${g.num()}`, '  %endif');
@@ -415,13 +429,25 @@ const assemblerConditions: Snippet = (g, k) => {
     }
   };
   const block = (depth: number): void => {
+    const same = depth === 0 && alike !== undefined ? [`  %define same${k} ${alike}`] : [];
+    // Every branch defines ev${k}, each otherwise: %ifdef knows it is defined.
+    const ev = (): string[] => [
+      ...(depth === 0 && every ? [`  %define ev${k} ${g.num()}`] : []),
+      ...(depth === 0 && constant && g.chance(0.8) ? [g.chance(0.5) ? `  %assign cv${k} ${g.num(-9, 40)}` : `  %define cv${k} ${g.num(-9, 40)}`] : []),
+    ];
+    const id = blocks++;
     out.push(`%if ${at()}`);
-    branch(depth);
-    for (let i = g.int(0, 2); i > 0; i--) { out.push(`%elif ${g.chance(0.7) ? at() : c(g)}`); branch(depth); }
-    if (g.chance(0.6)) { out.push('%else'); branch(depth); }
+    branch(depth, id);
+    out.push(...same, ...ev());
+    for (let i = g.int(0, 2); i > 0; i--) { out.push(`%elif ${g.chance(0.7) ? at() : c(g)}`); branch(depth, id); out.push(...same, ...ev()); }
+    if (g.chance(0.6) || same.length > 0 || (depth === 0 && (every || constant))) { out.push('%else'); branch(depth, id); out.push(...same, ...ev()); }
     out.push('%endif');
   };
   block(0);
+  if (alike !== undefined) out.push(`  db same${k}`);
+  if (every) out.push(`%ifdef ev${k}`, '  db 0x66', '%endif');
+  if (g.chance(0.3)) out.push(`%assign q${k} $ - l${k} + ${g.num()}`, `  dw q${k}`, `%if q${k} > ${g.int(0, 60)}`, '  db 0x33', '%endif');
+  if (constant) out.push(`  db cv${k}, -cv${k}`, `%if cv${k} > ${g.int(-5, 30)}`, '  db 0x31', '%endif', `  times cv${k} & 3 db 0x32`);
   if (g.chance(0.4)) out.push(`%macro open${k} 0`, `  %if ${at()}`, `    two${k} ${g.num()}`, '%endmacro', `  open${k}`, `  db ${g.num()}`, '  %else', `  db ${g.num()}`, '  %endif');
   out.push(`  pad${k} ${g.pick(['4', '8', '16'])}`);
   return out;

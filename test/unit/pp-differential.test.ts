@@ -16,8 +16,10 @@
 //   `db 1,` with nothing after the comma (nasm accepts it: an empty argument such as `{}` makes
 //   one); after an %elif tested on a lone label, the group's %else/%endif trailing-garbage warnings
 //   (nasm's test fails on a label, which silences them; Ringside's assembler decides the group);
-//   a branch of a %if on `$` or a label that defines macros, changes the context stack or leaves
-//   a macro call begun before it (Ringside's error: see Preprocessor.checkForbids); and nasm's
+//   a branch of a %if on `$` or a label that defines multi-line macros, leaves the context stack
+//   changed or leaves a macro call begun before it (Ringside's error: see Preprocessor.checkForbids),
+//   and a single-line macro used after such a block whose branches define it differently, but as
+//   numbers used in code or expressions (see BranchStates); and nasm's
 //   reading of a line after an expansion that took tokens from after its call when the body
 //   expands more macros before the one that took them: nasm has freed the token it would go on
 //   from, and where its heap hands that memory to a later token it goes on there (expanding the

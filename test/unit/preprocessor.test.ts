@@ -98,14 +98,57 @@ describe('preprocessor', () => {
     assert.deepEqual([m.doc, m.min, m.max], ['Prints a thing.\nTwice.', 1, 2]);
   });
 
-  it('says why a branch of a %if on $ or a label cannot define a macro, and expands the macros it calls', () => {
-    const { diags, code } = pp('%macro m 0\n  nop\n%endmacro\ndb 1\n%if ($-$$) > 0\n  %define X 1\n%endif\nstart:\n%if start\n  m\n  db 3\n%endif');
+  it('says why a branch of a %if on $ or a label cannot define a multi-line macro, and expands the macros it calls', () => {
+    const { diags, code } = pp('%macro m 0\n  nop\n%endmacro\ndb 1\n%if ($-$$) > 0\n  %macro n 0\n  %endmacro\n%endif\nstart:\n%if start\n  m\n  db 3\n%endif');
     assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col, d.range.end.col]), [
-      ["`%define' in a branch of the `%if' on line 5, whose condition needs `$', `$$' or a label: nasm runs a branch's directives only in the passes that take it, "
-        + 'while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot define or remove single-line macros', 5, 2, 13],
+      ["`%macro' in a branch of the `%if' on line 5, whose condition needs `$', `$$' or a label: nasm runs a branch's directives only in the passes that take it, "
+        + 'while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot define or remove multi-line macros', 5, 2, 12],
     ]);
-    // The %define does nothing; the call's lines are the second block's code.
+    // The %macro does nothing (its body is taken); the call's lines are the second block's code.
     assert.deepEqual(code, ['db 1', 'start :', 'nop', 'db 3']);
+  });
+  it('preprocesses each branch of a %if on $ from the macros before it, and says why a name they leave differently cannot be used after it', () => {
+    // nasm 2.16.01 defines in the passes that take a branch only: the %elifdef and %else do not
+    // see the %if branch's X; after the block, X is 1 or 2 as the assembler decides (defined
+    // either way: %ifdef knows), Y 5 or undefined, W a list or undefined.
+    const { r, diags, code } = pp('%if $ > 2\n  %define X 1\n  db X\n  %define W 1, 2\n%elifdef X\n  db 9\n%else\n  db X\n  %define X 2\n  %assign Y 5\n%endif\n'
+      + 'db X, W\n%ifdef X\n  db 4\n%endif\n%ifdef Y\n%endif\n%defstr S X\n%define X 3\ndb X, Y\n%if $ > 9\n  %define Z 1\n%else\n  %define Z 1\n%endif\ndb Z');
+    const why = (name: string, what: string): string => `\`${name}' depends on the branch the assembler takes of the \`%if' on line 1, whose condition needs \`$', \`$$' or a label (a branch ${what}): Ringside expands it before assembling`;
+    assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col]), [
+      // W is no number: Ringside cannot leave it to the assembler.
+      [why('W', 'defines or removes it, another not or otherwise'), 11, 6],
+      [why('Y', 'defines or removes it, another not or otherwise'), 15, 7],
+      // %defstr reads X as text, which only the assembler knows.
+      [why('X', 'defines it otherwise than another'), 17, 10],
+    ]);
+    // X and Y are numbers in every way (Y: or none), which the assembler holds; defined again
+    // after the block, X is decided; Z is defined alike by every branch.
+    assert.deepEqual(r.checks[0].constants?.map((c) => [c.name, [...c.byBranch], c.otherwise]), [['X', [1, undefined, 2], undefined], ['Y', [undefined, undefined, 5], undefined]]);
+    assert.deepEqual(code, ['db 1', 'db 9', 'db X', 'db X , W', 'db 4', 'db 3 , Y', 'db 1']);
+  });
+  it('leaves a number the branch of a %if on $ decides in code and expressions only, not where nasm reads it as text or a label', () => {
+    const { diags, code } = pp('start: db 1\n%if $-start > 0\n%define N 3\n%else\n%define N 4\n%endif\nbits N\nlab %+ N: db N\nN: db N\nsection .text align=N\ntimes N db N\n%if N > 3\n%endif\n');
+    assert.deepEqual(diags.map((d) => [d.range.start.line, d.range.start.col]), [[6, 5], [7, 7], [8, 0], [9, 20]]);
+    assert.ok(diags.every((d) => d.code === 'undecidable-condition'));
+    assert.deepEqual(code.slice(-2), ['section .text align = N', 'times N db N']);
+  });
+  it('leaves an %assign of $ or a label to the assembler, and says why a directive cannot read the number it makes', () => {
+    // nasm 2.16.01 evaluates `%assign P $-start` as it assembles, in each pass; %rep and %defstr
+    // need the number before Ringside assembles.
+    const { r, diags, code } = pp('start: db 1\n%assign P $-start\n%assign Q P*2\ndb P, Q\n%rep P\n%endrep\n%defstr S Q\n%assign P 4\ndb P');
+    const why = (name: string, line: number): string => `\`${name}' is a number only the assembler knows: the \`%assign' on line ${line} needs \`$', \`$$' or a label, `
+      + "which nasm evaluates in each pass and Ringside's assembler does, while Ringside expands this before assembling";
+    assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col]), [
+      [why('P', 2), 4, 5],
+      ["symbol `P' is not a constant the preprocessor knows (in `%rep')", 4, 5],
+      ["`%endrep': no matching `%rep'", 5, 0],
+      [why('Q', 3), 6, 10],
+    ]);
+    assert.deepEqual(r.checks.map((c) => c.branches.map((b) => b.items.map((m) => ('assign' in m ? `${m.assign} = ${m.expression.tokens.map((t) => t.text).join(' ')}` : '?')))), [[['P = $ - start']], [['Q = P * 2']]]);
+    // Assigned again from a number, P is the preprocessor's.
+    assert.deepEqual(code, ['start : db 1', 'db P , Q', 'db 4']);
+    // The label the assembler reads there is used there (find references, rename).
+    assert.deepEqual(r.references.filter((x) => x.name === 'start').map((x) => [x.range.start.line, x.range.start.col]), [[1, 12]]);
   });
   it('says why a branch of a %if on $ cannot change the context stack or leave a macro call begun before it, nor __BITS__ be known after one sets bits', () => {
     // nasm 2.16.01 runs a branch's directives in each pass that takes it; Ringside preprocesses once.
@@ -115,7 +158,8 @@ describe('preprocessor', () => {
       ['a branch cannot rotate the arguments of a macro call begun before it', 2, 4],
       ['a branch cannot leave a macro call begun before it', 3, 4],
       // (The %exitrep leaves a %rep begun in the branch: allowed.)
-      ['a branch cannot change the context stack', 14, 2],
+      ["`%endif' ends a branch of the `%if' on line 13, whose condition needs `$', `$$' or a label, with the context stack changed (a `%push' not popped, or a `%pop' or `%repl' of a context pushed before the block): "
+        + 'nasm changes it only in the passes that take the branch, while Ringside preprocesses every branch once, before the assembler picks one', 16, 0],
       ["`__BITS__' depends on the branch the assembler takes of the `%if' on line 13, whose condition needs `$', `$$' or a label (a branch sets `bits'): Ringside expands it before assembling", 17, 5],
     ]);
   });
@@ -125,7 +169,7 @@ describe('preprocessor', () => {
     const c = r.checks[0];
     assert.deepEqual([c.hasCode, c.startLine, c.outputLine], [true, 1, 7]);
     // What a run's lines report comes first; a run ends past the directive that ends it (listed only).
-    assert.deepEqual(c.branches.map((b) => b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? `code ${m.from}-${m.to}` : `${m.held.diagnostic.severity} ${m.held.diagnostic.message}`))), [
+    assert.deepEqual(c.branches.map((b) => b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? `code ${m.from}-${m.to}` : 'assign' in m ? 'assign' : `${m.held.diagnostic.severity} ${m.held.diagnostic.message}`))), [
       ['warning pad', 'code 2-5'],
       ['code 5-7'],
     ]);
@@ -136,7 +180,7 @@ describe('preprocessor', () => {
     assert.equal(r.checks.length, 1);
     const c = r.checks[0];
     assert.equal(c.outputLine, 7);
-    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? 'code' : `${m.held.diagnostic.severity} ${m.held.diagnostic.message} ${m.held.diagnostic.range.start.line}`))]), [
+    assert.deepEqual(c.branches.map((b) => [b.condition?.directive, b.condition?.tokens.map((t) => t.text).join(' '), b.items.map((m) => ('branches' in m ? 'block' : 'stmtFrom' in m ? 'code' : 'assign' in m ? 'assign' : `${m.held.diagnostic.severity} ${m.held.diagnostic.message} ${m.held.diagnostic.range.start.line}`))]), [
       ['%if', '( $ - $$ ) > 0', ['error big 2']],
       ['%elif', '1', ['warning one 4']],
       [undefined, undefined, []],

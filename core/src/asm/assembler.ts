@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
-import { runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
+import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED } from './instruction-set';
@@ -85,6 +85,15 @@ export interface AssemblyOutput {
   readonly sections: Section[];
   /** The map file `[map]` asked for, with the sections and symbols it reports. */
   readonly map?: MapFile;
+  /** What the final pass's deferred %if blocks made their macros' numbers, in order (see DeferredConstant). */
+  readonly constants?: readonly ConstantSet[];
+}
+
+/** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
+interface ConstantSet {
+  readonly at: number;
+  readonly name: string;
+  readonly value: number | undefined;
 }
 
 export interface AssemblerHost {
@@ -168,6 +177,10 @@ class Assembler implements EvalContext {
   private readonly imms: Scratch<ImmOperand>[] = [];
   /** Per deferred %if block holding code: the branches it took in the last pass (see check). */
   private readonly checkPaths: string[] = [];
+  /** The single-line macros deferred %if blocks made numbers in this pass so far (see DeferredConstant). */
+  private readonly deferredConstants = new Map<string, number>();
+  /** How this pass set them, for the listing (AssemblyOutput.constants). */
+  private constantSets: ConstantSet[] = [];
   private readonly mems: Scratch<MemOperand>[] = [];
   private readonly disps: Scratch<OperandValue>[] = [];
   /** The line of the statement being assembled: diagnostics point into it. */
@@ -280,7 +293,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}) };
   }
 
   /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
@@ -340,6 +353,8 @@ class Assembler implements EvalContext {
 
   private runPass(): void {
     this.changed = false;
+    this.deferredConstants.clear();
+    if (this.constantSets.length > 0) this.constantSets = [];
     const previous = this.sections;
     this.sections = [];
     this.sectionByName.clear();
@@ -414,10 +429,22 @@ class Assembler implements EvalContext {
       base: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.base(); },
       symbolBefore: (name, before) => {
         const s = this.symbols.get(this.qualifyAt(name, before));
-        return s !== undefined && s.stmt < before ? this.symbolValue(s) : undefined;
+        if (s === undefined) return this.deferredConstant(name);
+        return s.stmt < before ? this.symbolValue(s) : undefined;
       },
       qualify: (name, at) => this.qualifyAt(name, at),
       run: (from, to) => this.statements(from, to),
+      setConstant: (name, value) => {
+        this.constantSets.push({ at: Math.max(this.stmtIndex + 1, c.statement), name, value });
+        if (value === undefined) { this.deferredConstants.delete(name); return; }
+        this.deferredConstants.set(name, value);
+        // The label wins the lookup, where nasm's macro would.
+        if (this.final && this.symbols.has(name)) {
+          const first = conditionsOf(c).next().value!;
+          this.sink.error('undecidable-condition', `\`${name}' is a label and a single-line macro whose number only the assembler knows (see this \`${first.directive}'): `
+            + 'Ringside leaves such a macro to the assembler, where the label would hide it', lineRange(first.file, first.line, 0, 0), first.expansion);
+        }
+      },
     };
     const ok = runCheck(c, scope, this.sink, this.limits.eval, path);
     // Another branch than in the last pass: the code after it moves, another pass follows.
@@ -549,6 +576,8 @@ class Assembler implements EvalContext {
 
   /** A name that is not a symbol (yet): `section.X.start`, or an error once every label is known. */
   private missingSymbol(name: string, node: Expr): Value | undefined {
+    const deferred = this.deferredConstant(name);
+    if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
     if (this.pass > 0 || this.final) {
@@ -563,6 +592,13 @@ class Assembler implements EvalContext {
       else if (this.undefinedUse !== Undefined.Quiet) this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
     }
     return undefined;
+  }
+
+  /** The number of single-line macro `name`, when a deferred %if block left it to the assembler (see DeferredConstant). */
+  private deferredConstant(name: string): Value | undefined {
+    if (this.deferredConstants.size === 0) return undefined;
+    const v = this.deferredConstants.get(name);
+    return v === undefined ? undefined : { v, sec: -1 };
   }
 
   private symbolValue(s: SymbolDef): Value {
@@ -1701,9 +1737,15 @@ class Assembler implements EvalContext {
     const listed = new Array<ListedStatement | undefined>(this.stmts.length);
     this.smartAlign = undefined;
     let structureSec = -1;
+    const constants = output.constants ?? [];
+    let k = 0;
     for (let i = 0; i < this.stmts.length; i++) {
       const st = this.stmts[i];
       this.stmtIndex = i;
+      for (; k < constants.length && constants[k].at <= i; k++) {
+        const c = constants[k];
+        if (c.value === undefined) this.deferredConstants.delete(c.name); else this.deferredConstants.set(c.name, c.value);
+      }
       this.line = this.lineOf[i];
       const name = st.kind === StatementKind.Directive ? st.op!.name : '';
       // What the encodings of the statements after depend on, and the section `absolute` takes its

@@ -7,6 +7,9 @@ export interface Context {
   readonly id: number;
 }
 
+/** The contexts of a stack, innermost last, with their names then (see ContextStack.save). */
+export type ContextsSaved = readonly (readonly [Context, string])[];
+
 export class ContextStack {
   private readonly stack: Context[] = [];
 
@@ -21,6 +24,20 @@ export class ContextStack {
   /** Pops the innermost context; false when the stack is empty. */
   pop(): Context | undefined {
     return this.stack.pop();
+  }
+
+  save(): ContextsSaved {
+    return this.stack.map((c) => [c, c.name] as const);
+  }
+
+  /** Whether the stack holds the contexts `saved` holds, with the same names. */
+  same(saved: ContextsSaved): boolean {
+    return saved.length === this.stack.length && saved.every(([c, name], i) => this.stack[i] === c && c.name === name);
+  }
+
+  restore(saved: ContextsSaved): void {
+    this.stack.length = 0;
+    for (const [c, name] of saved) { c.name = name; this.stack.push(c); }
   }
 
   top(): Context | undefined {

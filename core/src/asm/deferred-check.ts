@@ -52,13 +52,23 @@ export interface ParseDiagnostic {
   readonly line: number;
 }
 
+/**
+ * An `%assign` whose expression needs `$`, `$$` or a label (`%assign PAD 510-($-$$)`): nasm
+ * evaluates it at its place in every pass; the assembler does, and holds the number (see
+ * DeferredConstant). Its expression is read as a condition's is, its directive `%assign`.
+ */
+export interface CheckAssign {
+  readonly assign: string;
+  readonly expression: CheckCondition;
+}
+
 export interface CheckBranch {
   /** Undefined for `%else`. */
   readonly condition: CheckCondition | undefined;
   /** The preprocessor's output line of its directive (listed only): its lines follow, to the next branch's. */
   readonly start: number;
-  /** Its lines in order: messages, code, and `%if` blocks nested in it. */
-  readonly items: (CheckMessage | CheckCode | CheckBlock)[];
+  /** Its lines in order: messages, code, `%assign`s the assembler evaluates, and `%if` blocks nested in it. */
+  readonly items: (CheckMessage | CheckCode | CheckAssign | CheckBlock)[];
 }
 
 export interface CheckBlock {
@@ -70,7 +80,25 @@ export interface CheckBlock {
   readonly serial: number;
   /** The preprocessor's output line past its `%endif`. */
   end: number;
+  /** The single-line macros whose number the branch taken decides, if any (see DeferredConstant). */
+  constants?: readonly DeferredConstant[];
 }
+
+/**
+ * A single-line macro the ways through a block leave as different numbers (or undefined): the
+ * preprocessor leaves its name in the lines of code after the block, and the assembler holds its
+ * number, as the way it takes through the block leaves it (see CheckScope.setConstant).
+ */
+export interface DeferredConstant {
+  readonly name: string;
+  /** What each branch that can be taken leaves, by the branch's index. */
+  readonly byBranch: readonly ConstantValue[];
+  /** What taking no branch leaves: the macro before the block. */
+  readonly otherwise: ConstantValue;
+}
+
+/** A number, undefined (no such macro), or 'kept': as an earlier block left it. */
+export type ConstantValue = number | undefined | 'kept';
 
 export interface DeferredCheck extends CheckBlock {
   /** The preprocessor's output line of the `%if` (or `%elif`) the block starts at. */
@@ -101,6 +129,8 @@ export interface CheckScope {
   qualify(name: string, at: number): string;
   /** Assembles statements `from` to `to`; false when assembly is to stop (the time budget ran out). */
   run(from: number, to: number): boolean;
+  /** Single-line macro `name` is number `value` (undefined: no longer defined) for the lines after (see DeferredConstant). */
+  setConstant(name: string, value: number | undefined): void;
 }
 
 /**
@@ -129,16 +159,32 @@ function runBlock(block: CheckBlock, scope: CheckScope, sink: DiagnosticSink, ev
     path.push(b);
     for (const item of branch.items) {
       if ('branches' in item) { if (!runBlock(item, scope, sink, evalLimit, path)) return false; }
+      else if ('assign' in item) {
+        // After an error nasm leaves the macro as it was.
+        const v = expressionValue(item.expression, scope, sink, evalLimit);
+        if (v !== undefined) scope.setConstant(item.assign, v.v!);
+      }
       else if ('stmtFrom' in item) {
         if (scope.report && item.parsed !== undefined) reportParsed(item.parsed, sink);
         if (!scope.run(item.stmtFrom, item.stmtTo)) return false;
       }
       else if (scope.report) sink.put(item.held);
     }
+    if (block.constants !== undefined) for (const c of block.constants) setConstant(scope, c, c.byBranch[b]);
     return true;
   }
   path.push(-1);
+  if (block.constants !== undefined) for (const c of block.constants) setConstant(scope, c, c.otherwise);
   return true;
+}
+
+function setConstant(scope: CheckScope, c: DeferredConstant, value: ConstantValue): void {
+  if (value !== 'kept') scope.setConstant(c.name, value);
+}
+
+/** Whether `block` or a block nested in it holds single-line macros the assembler holds (see DeferredConstant). */
+export function hasConstants(block: CheckBlock): boolean {
+  return block.constants !== undefined || block.branches.some((b) => b.items.some((item) => 'assign' in item || ('branches' in item && hasConstants(item))));
 }
 
 function reportParsed(parsed: readonly ParseDiagnostic[], sink: DiagnosticSink): void {
@@ -184,7 +230,10 @@ export function markUnread(checks: readonly DeferredCheck[], serialOf: (line: nu
 export function* conditionsOf(block: CheckBlock): Generator<CheckCondition> {
   for (const b of block.branches) {
     if (b.condition !== undefined) yield b.condition;
-    for (const item of b.items) if ('branches' in item) yield* conditionsOf(item);
+    for (const item of b.items) {
+      if ('branches' in item) yield* conditionsOf(item);
+      else if ('assign' in item) yield item.expression;
+    }
   }
 }
 
@@ -199,6 +248,14 @@ export function* codeOf(block: CheckBlock): Generator<CheckCode> {
 }
 
 function conditionHolds(c: CheckCondition, scope: CheckScope, sink: DiagnosticSink, evalLimit: number): boolean | undefined {
+  const v = expressionValue(c, scope, sink, evalLimit);
+  if (v === undefined) return undefined;
+  const truth = v.v !== 0 || v.big !== undefined;
+  return c.negate ? !truth : truth;
+}
+
+/** The number condition `c`'s expression gives (or an `%assign`'s: see CheckAssign), or undefined after an error (reported in the final pass). */
+function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticSink, evalLimit: number): Value | undefined {
   const at = (start: number, end: number): SourceRange => lineRange(c.file, c.line, start, end);
   const expansion = c.expansion;
   const report = scope.report;
@@ -230,6 +287,5 @@ function conditionHolds(c: CheckCondition, scope: CheckScope, sink: DiagnosticSi
     if (report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion);
     return undefined;
   }
-  const truth = v.v !== 0 || v.big !== undefined;
-  return c.negate ? !truth : truth;
+  return v;
 }

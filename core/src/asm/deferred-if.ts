@@ -3,8 +3,9 @@
 // block handed on at its `%endif`; with Ringside's errors for what such a branch cannot do.
 
 import type { Diagnostic, SourceRange } from './api';
+import type { BranchStates } from './branch-state';
 import type { DiagnosticSink } from './diagnostics';
-import { codeAt, codeOf, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
+import { codeAt, codeOf, hasConstants, type CheckBlock, type CheckCode, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { LineFlag, type PPLines, type PPToken } from './source';
 
 /**
@@ -17,6 +18,8 @@ export interface OpenCheck {
   readonly parent: OpenCheck | undefined;
   /** The `%if` (or first `%elif`) it starts at, for messages; its output line starts the block. */
   readonly first: CheckCondition;
+  /** The preprocessor's state before the block and what each branch left (see BranchStates). */
+  readonly states: BranchStates;
   /** The current branch's output lines and diagnostics since its last item (see closeRun). */
   runFrom: number;
   diagnosticsFrom: number;
@@ -36,16 +39,16 @@ export class DeferredIfs {
   /**
    * Opens a block at condition `first` (a `%if`, or a tested `%elif` whose branches before were
    * not taken), nested in the block open, if any; `serial` is the last frame's serial (see
-   * CheckBlock.serial), `out` the preprocessor's output so far.
+   * CheckBlock.serial), `out` the preprocessor's output so far, `states` the preprocessor's state then.
    */
-  begin(first: CheckCondition, serial: number, out: PPLines): OpenCheck {
+  begin(first: CheckCondition, serial: number, out: PPLines, states: BranchStates): OpenCheck {
     const parent = this.open;
     const block: CheckBlock = { branches: [{ condition: first, start: first.outputLine, items: [] }], serial, end: 0 };
     if (parent !== undefined) {
       this.closeRun(parent, out);
       parent.block.branches[parent.block.branches.length - 1].items.push(block);
     }
-    return this.open = { block, parent, first, runFrom: out.count, diagnosticsFrom: this.sink.mark() };
+    return this.open = { block, parent, first, states, runFrom: out.count, diagnosticsFrom: this.sink.mark() };
   }
 
   /**
@@ -60,6 +63,32 @@ export class DeferredIfs {
       if ((out.flags[i] & LineFlag.ListOnly) === 0) { items.push({ from: oc.runFrom, to: out.count, stmtFrom: 0, stmtTo: 0 }); break; }
     }
     this.resume(oc, out);
+  }
+
+  /**
+   * An `%assign` of `name` the assembler evaluates (see CheckAssign), at `expression` (on the
+   * last output line): in the current branch of the block open, else alone, in a block of one
+   * branch always taken; `serial` as for begin.
+   */
+  assign(name: string, expression: CheckCondition, serial: number, out: PPLines): void {
+    const item = { assign: name, expression };
+    const oc = this.open;
+    if (oc !== undefined) {
+      this.closeRun(oc, out);
+      oc.block.branches[oc.block.branches.length - 1].items.push(item);
+      return;
+    }
+    const block: CheckBlock = { branches: [{ condition: undefined, start: expression.outputLine, items: [item] }], serial, end: out.count };
+    this.checks.push({ ...block, startLine: expression.outputLine, outputLine: out.count, hasCode: true, statement: 0, endStatement: 0 });
+  }
+
+  /**
+   * Ringside's error for single-line macro `t` (read in `file`, written at `at`), a number the
+   * assembler holds, where the preprocessor reads it as text, at the `%assign` at `c`.
+   */
+  assemblerNumber(t: PPToken, file: string, c: CheckCondition, at: SourceRange, expansion: readonly SourceRange[] | undefined): void {
+    this.sink.error('undecidable-condition', `\`${t.text}' is a number only the assembler knows: the \`${c.directive}' on ${placeOf(c, file)} needs \`$', \`$$' or a label, `
+      + 'which nasm evaluates in each pass and Ringside\'s assembler does, while Ringside expands this before assembling', at, expansion);
   }
 
   /** A new branch of `oc` at condition `condition` (undefined for `%else`), whose directive is the last output line. */
@@ -95,7 +124,7 @@ export class DeferredIfs {
       return undefined;
     }
     const check: DeferredCheck = {
-      ...oc.block, startLine: oc.first.outputLine, outputLine: out.count, hasCode: codeOf(oc.block).next().done !== true, statement: 0, endStatement: 0,
+      ...oc.block, startLine: oc.first.outputLine, outputLine: out.count, hasCode: codeOf(oc.block).next().done !== true || hasConstants(oc.block), statement: 0, endStatement: 0,
     };
     this.checks.push(check);
     for (const run of codeOf(check)) this.codeRuns.push(run);
@@ -134,6 +163,16 @@ export class DeferredIfs {
   }
 
   /**
+   * Ringside's error for a branch of `oc` (ended at `d`, at `here`) that left the context stack
+   * changed: nasm changes it only in the passes that take the branch.
+   */
+  contextsChanged(oc: OpenCheck, d: string, here: SourceRange, expansion: readonly SourceRange[]): void {
+    this.sink.error('undecidable-condition', `\`${d}' ends a branch of the \`${oc.first.directive}' on ${placeOf(oc.first, here.file)}, whose condition needs \`$', \`$$' or a label, `
+      + 'with the context stack changed (a `%push\' not popped, or a `%pop\' or `%repl\' of a context pushed before the block): nasm changes it only in the passes that take the branch, '
+      + 'while Ringside preprocesses every branch once, before the assembler picks one', here, expansion);
+  }
+
+  /**
    * Ringside's error for `__BITS__` or `__SECT__` (`t`, read in `file`, written at `at`) after a
    * block the assembler decides, at condition `c`, one of whose branches `what`.
    */
@@ -163,10 +202,9 @@ function ringsideOwn(d: Diagnostic): boolean {
  * for the lines after the block, which nasm changes only in the passes that take the branch.
  */
 const CHECK_FORBIDDEN: ReadonlyMap<string, string> = new Map([
-  ...['%define', '%idefine', '%xdefine', '%ixdefine', '%assign', '%iassign', '%undef', '%strlen', '%istrlen', '%substr', '%isubstr', '%strcat', '%istrcat',
-    '%defstr', '%idefstr', '%deftok', '%ideftok', '%arg', '%local'].map((d): [string, string] => [d, 'define or remove single-line macros']),
+  ...['%arg', '%local'].map((d): [string, string] => [d, 'define single-line macros for a stack frame']),
   ...['%macro', '%imacro', '%rmacro', '%irmacro', '%unmacro', '%unimacro'].map((d): [string, string] => [d, 'define or remove multi-line macros']),
-  ...['%push', '%pop', '%repl'].map((d): [string, string] => [d, 'change the context stack']),
+  ['%clear', 'remove macros'],
   ['%stacksize', 'set `%stacksize\''],
   ['%pragma', 'hold a `%pragma\''],
 ]);

@@ -2,6 +2,7 @@
 // multi-line macros with parameter ranges, defaults, greedy last parameter and `%%` local labels.
 
 import type { SourceRange } from './api';
+import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
 import { parseNumber } from './numbers';
 import { spaced, type PPToken } from './source';
@@ -15,6 +16,23 @@ export interface SingleLineMacro {
   readonly caseInsensitive?: true;
   /** Made by `%defalias` (`%idefalias`): the body is the one name it stands for. */
   readonly alias?: true;
+  /**
+   * Not a definition: the branches of a block the assembler decides left the name differently
+   * (see BranchStates), so what it is depends on the branch taken.
+   */
+  readonly undecided?: Undecided;
+}
+
+/**
+ * A name the ways through the block at `condition` leave differently; `inEveryWay`: all define
+ * it; `constant`: each leaves a number or nothing, which the assembler holds (see DeferredConstant).
+ */
+export interface Undecided {
+  readonly condition: CheckCondition;
+  readonly inEveryWay: boolean;
+  readonly constant: boolean;
+  /** Made by an `%assign` the assembler evaluates (see CheckAssign), `condition` its expression. */
+  readonly assigned?: true;
 }
 
 /** A line of a macro or %rep body, tokenized once at definition. */

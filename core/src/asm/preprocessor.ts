@@ -5,13 +5,14 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
+import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import type { Expr, Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, parseExpression } from './pp-expressions';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro } from './macros';
+import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, joinPath } from './paths';
 import { ContextStack } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -154,6 +155,10 @@ class Preprocessor {
   private readonly conds: CondEntry[] = [];
   /** The `%if` blocks the assembler decides, open and handed on. */
   private readonly deferred: DeferredIfs;
+  /** Above 0 while a directive expands what it reads as text, not as code or an expression: a name the assembler holds cannot stay there. */
+  private readsText = 0;
+  /** Above 0 while a `%if` or `%elif` expression is expanded. */
+  private inExpression = 0;
   /** The condition expressionCondition left to the assembler last (Test.Deferred), expanded. */
   private assemblerCondition: readonly PPToken[] = [];
   /** Counts the frames pushed (Frame.serial). */
@@ -420,7 +425,7 @@ class Preprocessor {
     if (f.kind === 'file') {
       while (this.conds.length > f.condBase) {
         const c = this.conds.pop()!;
-        if (c.check !== undefined) { this.deferred.closeRun(c.check, this.out); this.endCheck(c.check); }
+        if (c.check !== undefined) { this.deferred.closeRun(c.check, this.out); this.endBranch(c.check, '%endif', endOfFile(f), f.expansion); this.endStates(c.check, c.sawElse); this.endCheck(c.check); }
         if (!exiting) this.unterminatedIf(c, endOfFile(f), f.expansion);
       }
     } else if (exiting) {
@@ -585,14 +590,25 @@ class Preprocessor {
 
   /** Handles a preprocessor directive line; false when the token is not a directive (e.g. `%1` left alone). */
   private directive(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[]): boolean {
-    const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
-    const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
-    const list = (): void => this.consume(f, file, line, text);
     if (isConditional(d)) {
-      list();
+      this.consume(f, file, line, text);
       this.conditional(f, file, line, d, toks, true);
       return true;
     }
+    // What these directives expand they read as text (see DeferredConstant).
+    this.readsText++;
+    try {
+      return this.otherDirective(f, file, line, text, d, toks);
+    } finally {
+      this.readsText--;
+    }
+  }
+
+  /** A directive line but a conditional one (see directive). */
+  private otherDirective(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[]): boolean {
+    const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+    const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
+    const list = (): void => this.consume(f, file, line, text);
     if (this.deferred.open !== undefined && this.checkForbids(f, d, here)) {
       list();
       return true;
@@ -962,7 +978,7 @@ class Preprocessor {
    */
   private beginCheck(entry: CondEntry, first: CheckCondition): void {
     entry.state = Cond.Active;
-    entry.check = this.deferred.begin(first, this.frameSerial, this.out);
+    entry.check = this.deferred.begin(first, this.frameSerial, this.out, new BranchStates(this.singles, this.contexts, first));
   }
 
   /**
@@ -975,16 +991,19 @@ class Preprocessor {
     const oc = top.check!;
     // After an `%else` after `%else` nothing more is read (COND_NEVER).
     if (top.state === Cond.Never) {
-      if (d === '%endif') { this.conds.pop(); f.condCount--; this.deferred.closeRun(oc, this.out); this.endCheck(oc); }
+      if (d === '%endif') { this.conds.pop(); f.condCount--; this.deferred.closeRun(oc, this.out); this.endStates(oc, true); this.endCheck(oc); }
       return;
     }
     this.deferred.closeRun(oc, this.out);
+    // The branch ends: the next starts from the state before the block (an `%elif` tests that).
+    this.endBranch(oc, d, here, f.expansion);
     const mark = this.sink.mark();
     if (d === '%endif') {
       if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
       this.conds.pop();
       f.condCount--;
       this.deferred.enclosingHolds(oc, mark);
+      this.endStates(oc, top.sawElse);
       this.endCheck(oc);
       return;
     }
@@ -994,21 +1013,37 @@ class Preprocessor {
     } else if (d === '%else') {
       if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
       top.sawElse = true;
+      oc.states.branchBegins(true);
       this.deferred.branch(oc, undefined, this.out);
     } else {
       const kind = d.slice(5);
       const expression = kind === '' || kind === 'n';
       const substituted = this.substituted(f, toks as PPToken[], file, line);
       let tokens: readonly PPToken[];
-      if (expression) tokens = this.expandSingle(substituted.slice(1), file, line);
+      if (expression) { tokens = this.expandExpression(substituted.slice(1), file, line); oc.states.branchBegins(undefined); }
       else {
         const test = this.testCondition(f, file, line, d, kind, substituted);
+        oc.states.branchBegins(test === Test.True);
         tokens = [{ kind: 'number', text: test === Test.True ? '1' : '0', start: toks[0].start, end: toks[toks.length - 1].end }];
       }
       this.deferred.branch(oc, this.checkCondition(f, file, line, d, expression && kind === 'n', tokens), this.out);
     }
     this.deferred.enclosingHolds(oc, mark);
     this.deferred.resume(oc, this.out);
+  }
+
+  /** A branch of `oc` ended at `d` (at `here`): see BranchStates.branchEnded. */
+  private endBranch(oc: OpenCheck, d: string, here: SourceRange, expansion: readonly SourceRange[]): void {
+    if (!oc.states.branchEnded()) this.deferred.contextsChanged(oc, d, here, expansion);
+    this.macroNames = newMacroNames();
+  }
+
+  /** Every branch of `oc` ended (`exhaustive`: it has an `%else`): see BranchStates.blockEnded. */
+  private endStates(oc: OpenCheck, exhaustive: boolean): void {
+    const constants = oc.states.blockEnded(exhaustive);
+    if (constants === undefined) return;
+    this.macroNames = newMacroNames();
+    if (constants.length > 0) oc.block.constants = constants;
   }
 
   /** `oc`'s `%endif` (or its file's end) was read: it joins its enclosing block, or goes to the assembler. */
@@ -1028,6 +1063,18 @@ class Preprocessor {
    * Failed or Unread after reporting an error.
    */
   private testCondition(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): Test {
+    // But for an expression (which the assembler may decide), what the test expands it reads as text (see DeferredConstant).
+    const text = kind !== '' && kind !== 'n';
+    if (text) this.readsText++;
+    try {
+      return this.tokenTest(f, file, line, d, kind, toks);
+    } finally {
+      if (text) this.readsText--;
+    }
+  }
+
+  /** `testCondition`'s test. */
+  private tokenTest(f: Frame, file: string, line: number, d: string, kind: string, toks: readonly PPToken[]): Test {
     let negate = false;
     let k = kind;
     if (k.startsWith('n') && k !== 'num' && k !== 'n') { negate = true; k = k.slice(1); }
@@ -1049,7 +1096,11 @@ class Preprocessor {
           if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
           this.refer(t.text, t, file, line);
           // An alias is defined when what it stands for is (measured).
-          if (this.singles.lookup(this.singles.aliasTarget(t.text)) !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
+          const defs = this.singles.lookup(this.singles.aliasTarget(t.text));
+          // Defined by every way through a block the assembler decides, differently: defined all the same.
+          const undecided = defs?.[defs.length - 1].undecided;
+          if (undecided?.inEveryWay === false) { this.undecidedMacro(t, file, line, undecided); return Test.Failed; }
+          if (defs !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
         }
         break;
       }
@@ -1140,7 +1191,7 @@ class Preprocessor {
 
   /** A preprocessor expression's tokens, macro-expanded, and its parse; undefined after reporting an error. */
   private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): { expr: Expr; tokens: readonly PPToken[] } | undefined {
-    const e = this.expandSingle(toks as PPToken[], file, line);
+    const e = this.expandExpression(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
     const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
     return expr === undefined ? undefined : { expr, tokens: e };
@@ -1163,8 +1214,28 @@ class Preprocessor {
 
   /** `%assign NAME expr` (and `%iassign` when `d` says so): NAME becomes the expression's value. */
   private assign(f: Frame, file: string, line: number, d: string, name: PPToken, expr: readonly PPToken[]): void {
-    const value = this.evalValue(expr, file, line, f, d);
-    if (value === undefined) return;
+    // A number the assembler holds is no text here (see DeferredConstant): it makes this one such a number too.
+    this.readsText--;
+    let parsed: { expr: Expr; tokens: readonly PPToken[] } | undefined;
+    try {
+      parsed = this.parseExpression(expr, file, line, f, d);
+    } finally {
+      this.readsText++;
+    }
+    if (parsed === undefined) return;
+    // nasm evaluates `%assign` as it assembles, in each pass: `$`, `$$` and the labels above it
+    // are known (`%assign PAD 510-($-$$)`, measured), which Ringside's assembler knows.
+    if (d === '%assign' && this.opts.preprocessOnly !== true && assemblerTerm(parsed.expr, this.constant) !== undefined) {
+      const expression = this.checkCondition(f, file, line, d, false, parsed.tokens);
+      // Its names are uses of labels (as a condition's: see endCheck, which a block's own get).
+      if (this.deferred.open === undefined) for (const t of parsed.tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e) this.refer(t.text, t, file, line);
+      this.deferred.assign(name.text, expression, this.frameSerial, this.out);
+      const undecided = { condition: expression, inEveryWay: true, constant: true, assigned: true as const };
+      if (this.singles.define(name.text, undefined, [], lineRange(file, line, name.start, name.end), false, f.expansion, false, undecided)) this.macroNames = newMacroNames();
+      return;
+    }
+    const value = this.evaluateParsed(parsed.expr, file, line, f, d);
+    if (typeof value !== 'object') return;
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
     const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
@@ -1364,6 +1435,15 @@ class Preprocessor {
    * as nasm does: `val_ %+ %1` with `%1` = 2 is the macro `val_2` when there is one.
    */
   private pasteAndRescan(toks: PPToken[], file: string, line: number): PPToken[] {
+    // A number the assembler holds (see DeferredConstant) is no text to paste.
+    for (let i = 0; i < toks.length; i++) {
+      if (toks[i].text !== '%+') continue;
+      for (const t of [toks[i - 1], toks[i + 1]]) {
+        const defs = t?.kind === 'ident' ? this.singles.lookup(t.text) : undefined;
+        const undecided = defs?.[defs.length - 1].undecided;
+        if (undecided !== undefined) this.undecidedMacro(t, file, line, undecided);
+      }
+    }
     for (let round = 0; round < this.limits.macroLevels; round++) {
       const joined = pasteTokens(toks, file, line, false);
       if (joined.length === toks.length) return joined;
@@ -1371,6 +1451,16 @@ class Preprocessor {
       if (toks === joined || !hasPaste(toks)) return toks;
     }
     return toks;
+  }
+
+  /** `expandSingle` of an expression (see inExpression). */
+  private expandExpression(toks: PPToken[], file: string, line: number): PPToken[] {
+    this.inExpression++;
+    try {
+      return this.expandSingle(toks, file, line);
+    } finally {
+      this.inExpression--;
+    }
   }
 
   /**
@@ -1471,6 +1561,12 @@ class Preprocessor {
     // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
     // with them, it takes the definition of the call's argument count, if there is one.
     let def: SingleLineMacro | undefined = defs[defs.length - 1];
+    if (def.undecided !== undefined) {
+      // A number the assembler holds stays a name in an expression or a line of code, but where
+      // the line starts, where nasm's number is no label (see DeferredConstant).
+      if (!def.undecided.constant || this.readsText > 0 || (this.inExpression === 0 && (before === undefined || takesText(before)))) this.undecidedMacro(t, file, line, def.undecided);
+      return -1;
+    }
     let args: PPToken[][] | undefined;
     let last = top;
     if (def.params !== undefined) {
@@ -1597,6 +1693,12 @@ class Preprocessor {
         return typeof value === 'number' ? token('number', String(value)) : token('string', `"${value}"`);
       }
     }
+  }
+
+  /** Ringside's error for a use of single-line macro `t`, which the ways through a block the assembler decides left differently. */
+  private undecidedMacro(t: PPToken, file: string, line: number, u: Undecided): void {
+    if (u.assigned === true) { this.deferred.assemblerNumber(t, file, u.condition, t.src ?? lineRange(file, line, t.start, t.end), this.frames[this.frames.length - 1]?.expansion); return; }
+    this.dependsOnBranch(t, file, line, u.condition, u.inEveryWay ? 'defines it otherwise than another' : 'defines or removes it, another not or otherwise');
   }
 
   /** Ringside's error for `__BITS__` or `__SECT__` (`t`) after a block the assembler decides, one of whose branches `what`. */
@@ -1868,3 +1970,15 @@ function relativeTo(dir: string, file: string): string {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`;
   return file.startsWith(prefix) ? file.slice(prefix.length) : file;
 }
+
+/**
+ * Whether a name after `t` in a line of code is read as text, not as an expression: the argument
+ * of a directive such as `bits` or `section`, or a section attribute's value (`align=`), where a
+ * number the assembler holds (see DeferredConstant) cannot stay a name.
+ */
+function takesText(t: PPToken): boolean {
+  return t.text === '=' || (t.kind === 'ident' && TEXT_ARGUMENTS.has(t.text.toLowerCase()));
+}
+
+const TEXT_ARGUMENTS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', 'section', 'segment', 'sectalign', 'global', 'extern', 'required', 'common', 'static', 'cpu', 'default',
+  'struc', 'istruc', 'at']);

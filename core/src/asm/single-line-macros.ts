@@ -3,8 +3,11 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import type { SingleLineMacro } from './macros';
+import type { SingleLineMacro, Undecided } from './macros';
 import type { PPToken } from './source';
+
+/** Single-line macros by their names in lower case (see SingleLineMacros.byName). */
+export type MacroTable = ReadonlyMap<string, SingleLineMacro[]>;
 
 export class SingleLineMacros {
   /**
@@ -17,6 +20,8 @@ export class SingleLineMacros {
   readonly all: SingleLineMacro[] = [];
   /** The aliases kept aside by `%aliases off` (see setAliases). */
   private aliasesAside: SingleLineMacro[] = [];
+  /** Counts the changes made (see BranchStates). */
+  version = 0;
 
   constructor(private readonly sink: DiagnosticSink) {}
 
@@ -34,12 +39,19 @@ export class SingleLineMacros {
    * Defines `name` (`%define`, `%idefine` when `caseInsensitive`, an alias of `%defalias` when
    * `alias`), through its aliases; true when the name had no definition (a new name).
    */
-  define(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false): boolean {
+  define(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
+    undecided?: Undecided): boolean {
     if (!alias) name = this.aliasTarget(name);
-    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}) };
+    this.version++;
+    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}), ...(undecided !== undefined ? { undecided } : {}) };
     const key = name.toLowerCase();
-    const list = this.byName.get(key);
+    let list = this.byName.get(key);
     this.all.push(m);
+    // A definition replaces what a block the assembler decides left undecided (see BranchStates).
+    if (list?.some((o) => o.undecided !== undefined && (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name)) === true) {
+      list = list.filter((o) => !(o.undecided !== undefined && (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name)));
+      if (list.length === 0) list = undefined; else this.byName.set(key, list);
+    }
     if (list === undefined) {
       this.byName.set(key, [m]);
       return true;
@@ -75,12 +87,14 @@ export class SingleLineMacros {
     const key = name.toLowerCase();
     const list = this.byName.get(key);
     if (list === undefined) return;
+    this.version++;
     const kept = list.filter((m) => m.caseInsensitive !== true && m.name !== name);
     if (kept.length === 0) this.byName.delete(key); else this.byName.set(key, kept);
   }
 
   /** `%undefalias NAME`: NAME's aliases only (in any case for one of `%idefalias`), silently when it has none. */
   undefineAlias(name: string): void {
+    this.version++;
     const key = name.toLowerCase();
     const list = this.byName.get(key);
     const kept = list?.filter((m) => !(m.alias === true && (m.caseInsensitive === true || m.name === name)));
@@ -103,6 +117,7 @@ export class SingleLineMacros {
    * true when turning them on defined a new name.
    */
   setAliases(on: boolean): boolean {
+    this.version++;
     let added = false;
     if (on) {
       if (this.aliasesAside.length === 0) return false;
@@ -117,5 +132,19 @@ export class SingleLineMacros {
       if (kept.length === 0) this.byName.delete(key); else this.byName.set(key, kept);
     }
     return false;
+  }
+
+  /** A copy of the definitions, for restore. */
+  save(): MacroTable {
+    const copy = new Map<string, SingleLineMacro[]>();
+    for (const [key, list] of this.byName) copy.set(key, list.slice());
+    return copy;
+  }
+
+  /** The definitions become those of `table` (made by save, or after a block, by BranchStates). */
+  restore(table: MacroTable): void {
+    this.version++;
+    this.byName.clear();
+    for (const [key, list] of table) this.byName.set(key, list.slice());
   }
 }
