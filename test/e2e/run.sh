@@ -45,7 +45,7 @@ workspace="$tmp/workspace"
 mkdir -p "$user_data/User" "$extensions" "$workspace"
 cp -R "$root/examples" "$workspace/examples"
 cp "$e2e/fixtures/broken.gasm" "$e2e/fixtures/completion.gasm" "$e2e/fixtures/warnings.gasm" \
-  "$e2e/fixtures/packages.gasm" "$workspace/"
+  "$e2e/fixtures/packages.gasm" "$e2e/fixtures/expansion.gasm" "$e2e/fixtures/expansion.inc" "$workspace/"
 # The examples assemble with -I examples/include/ (examples/README.md); a user sets the same
 # search path through the extension's setting.
 mkdir -p "$workspace/.vscode"
