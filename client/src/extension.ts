@@ -30,7 +30,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'guest-asm' }],
+    // Files and unsaved editors: not the listing's and the preprocessed text's read-only views,
+    // which are guest-asm too (for their colours) but no source to analyse.
+    documentSelector: [{ scheme: 'file', language: 'guest-asm' }, { scheme: 'untitled', language: 'guest-asm' }],
     synchronize: {
       configurationSection: Config.section,
       fileEvents: registry.track(vscode.workspace.createFileSystemWatcher('**/*.{asm,gasm,inc,mac,s}')),
