@@ -1,14 +1,13 @@
 // End-to-end debugger checks of the installed .vsix in code-server: F5 on a guest file, breakpoints,
 // steps, registers in Variables, COM1 output in the Debug Console, and the Rings, Page Tables and
 // TLB views on hello.gasm and the paging kernel. Run by test/e2e/run.sh (see README.md).
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { URL, fileURLToPath } from 'node:url';
 import { CheckRunner, expect } from './lib/checks.mjs';
 import { DebugUi, eventually } from './lib/debugging.mjs';
 import { e2eEnv, lineOf } from './lib/env.mjs';
 import { hex32, hexPageNumber, NasmMap } from './lib/nasmMap.mjs';
-import { launchChromium, UI_TIMEOUT, Workbench } from './lib/workbench.mjs';
+import { inWorkbench, UI_TIMEOUT } from './lib/workbench.mjs';
 
 const SPEC = 'debug';
 const env = e2eEnv();
@@ -28,35 +27,21 @@ const KERNEL = 'examples/kernel/kernel.gasm';
 const helloFile = join(env.workspace, HELLO);
 const kernelFile = join(env.workspace, KERNEL);
 
-const browser = await launchChromium();
 let wb;
 const shoot = (name) => wb?.screenshot(name);
-try {
-  await runner.check('workbench opens the workspace', async () => {
-    // Taller than the editor spec's: the Run and Debug side bar stacks seven views.
-    wb = await Workbench.open(browser, env.url, env.outDir, SPEC, { width: 1400, height: 1200 });
+// Taller than the editor spec's: the Run and Debug side bar stacks seven views.
+await inWorkbench(runner, env, SPEC, 'debugger', async (opened) => {
+  wb = opened;
+  const ui = new DebugUi(wb);
+  await emptyViewChecks(ui, 'before any session', '01-views-empty');
+  await helloChecks(ui);
+  await kernelChecks(ui);
+  await runner.check('no Ringside error notification', async () => {
+    const toasts = wb.page.locator('.notifications-toasts .notification-list-item', { hasText: /ringside/i });
+    const texts = await toasts.evaluateAll((ts) => ts.map((t) => (t.textContent ?? '').replace(/\s+/g, ' ')));
+    expect(texts.length === 0, `notifications: ${texts.join(' | ')}`);
   }, shoot);
-
-  if (!wb) {
-    runner.fail('remaining debugger checks', 'the workbench did not open; see the failure above');
-  } else {
-    const ui = new DebugUi(wb);
-    await emptyViewChecks(ui, 'before any session', '01-views-empty');
-    await helloChecks(ui);
-    await kernelChecks(ui);
-    await runner.check('no Ringside error notification', async () => {
-      const toasts = wb.page.locator('.notifications-toasts .notification-list-item', { hasText: /ringside/i });
-      const texts = await toasts.evaluateAll((ts) => ts.map((t) => (t.textContent ?? '').replace(/\s+/g, ' ')));
-      expect(texts.length === 0, `notifications: ${texts.join(' | ')}`);
-    }, shoot);
-  }
-} finally {
-  if (wb?.consoleErrors.length) {
-    writeFileSync(join(env.outDir, `${SPEC}-browser-console.txt`), wb.consoleErrors.join('\n') + '\n');
-    console.log(`  (${wb.consoleErrors.length} browser console errors in ${SPEC}-browser-console.txt)`);
-  }
-  await browser.close();
-}
+}, { width: 1400, height: 1200 });
 process.exitCode = runner.finish();
 
 /** With no session the three views say how to start one. */

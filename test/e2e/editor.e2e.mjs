@@ -2,11 +2,11 @@
 // colours, an assembler diagnostic, warning classes and the quick fixes that switch one off, the
 // sensitive-instruction hover, mnemonic completion, Run Guest.
 // Run by test/e2e/run.sh, which provides the server URL and the workspace copy (see README.md).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { URL } from 'node:url';
 import { CheckRunner, expect } from './lib/checks.mjs';
-import { launchChromium, UI_TIMEOUT, Workbench } from './lib/workbench.mjs';
+import { inWorkbench, UI_TIMEOUT } from './lib/workbench.mjs';
 import { e2eEnv, lineOf } from './lib/env.mjs';
 
 const SPEC = 'editor';
@@ -21,28 +21,13 @@ const THEME_COMMENT_COLOUR = 'rgb(106, 153, 85)';
 const NASM_MESSAGE = readFileSync(new URL('./fixtures/broken.nasm-stderr.txt', import.meta.url), 'utf8')
   .split('\n')[0].replace(/^.*?error: /, '').trim();
 
-const browser = await launchChromium();
 let wb;
 const shoot = (name) => wb?.screenshot(name);
-try {
-  await runner.check('workbench opens the workspace', async () => {
-    wb = await Workbench.open(browser, env.url, env.outDir, SPEC);
-    await wb.screenshot('01-workbench');
-  }, shoot);
-
-  if (!wb) {
-    runner.fail('remaining editor checks', 'the workbench did not open; see the failure above');
-  } else {
-    await editorChecks(wb);
-  }
-} finally {
-  if (wb?.consoleErrors.length) {
-    // Kept as an artifact: the workbench logs 404s for optional assets, which are not failures.
-    writeFileSync(join(env.outDir, `${SPEC}-browser-console.txt`), wb.consoleErrors.join('\n') + '\n');
-    console.log(`  (${wb.consoleErrors.length} browser console errors in ${SPEC}-browser-console.txt)`);
-  }
-  await browser.close();
-}
+await inWorkbench(runner, env, SPEC, 'editor', async (opened) => {
+  wb = opened;
+  await wb.screenshot('01-workbench');
+  await editorChecks(wb);
+});
 process.exitCode = runner.finish();
 
 async function editorChecks(wb) {

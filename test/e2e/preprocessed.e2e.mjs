@@ -1,11 +1,10 @@
 // End-to-end checks of "Ringside: Show Preprocessed Source (nasm -E)" in code-server: the document
 // it opens beside the source reads what nasm 2.16 -E prints, follows edits, is read-only guest-asm.
 // Run by test/e2e/run.sh, which provides the server URL and the workspace copy (see README.md).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { URL } from 'node:url';
 import { CheckRunner, expect } from './lib/checks.mjs';
-import { launchChromium, UI_TIMEOUT, Workbench } from './lib/workbench.mjs';
+import { inWorkbench, UI_TIMEOUT } from './lib/workbench.mjs';
 import { e2eEnv } from './lib/env.mjs';
 
 const SPEC = 'preprocessed';
@@ -31,26 +30,12 @@ if (!edited.startsWith(original) || typed.includes('\n')) {
   throw new Error('fixtures/expansion-edited.gasm must be fixtures/expansion.gasm and one more line without a newline');
 }
 
-const browser = await launchChromium();
 let wb;
 const shoot = (name) => wb?.screenshot(name);
-try {
-  await runner.check('workbench opens the workspace', async () => {
-    wb = await Workbench.open(browser, env.url, env.outDir, SPEC);
-  }, shoot);
-
-  if (!wb) {
-    runner.fail('remaining preprocessed-source checks', 'the workbench did not open; see the failure above');
-  } else {
-    await preprocessedChecks(wb);
-  }
-} finally {
-  if (wb?.consoleErrors.length) {
-    writeFileSync(join(env.outDir, `${SPEC}-browser-console.txt`), wb.consoleErrors.join('\n') + '\n');
-    console.log(`  (${wb.consoleErrors.length} browser console errors in ${SPEC}-browser-console.txt)`);
-  }
-  await browser.close();
-}
+await inWorkbench(runner, env, SPEC, 'preprocessed-source', async (opened) => {
+  wb = opened;
+  await preprocessedChecks(wb);
+});
 process.exitCode = runner.finish();
 
 /**

@@ -1,6 +1,7 @@
 // Drives the VS Code workbench that code-server serves, through playwright-core in Debian's
 // Chromium: what a user does (keyboard, mouse) and what a user sees (DOM text, computed colours).
 import { chromium } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /* global document, getComputedStyle -- token() evaluates in the page, where these exist */
@@ -14,6 +15,30 @@ export const UI_TIMEOUT = Number(process.env.RINGSIDE_E2E_UI_TIMEOUT ?? 30000);
 
 export function launchChromium() {
   return chromium.launch({ executablePath: process.env.RINGSIDE_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * A spec's checks in one workbench: opens it (a check of `runner`'s own), runs `checks(wb)` unless
+ * it did not open, keeps the browser console's errors as an artifact (the workbench logs 404s for
+ * optional assets, which are not failures) and closes the browser. `what` names the checks that
+ * are not run when the workbench does not open; `viewport` as for Workbench.open.
+ */
+export async function inWorkbench(runner, env, spec, what, checks, viewport) {
+  const browser = await launchChromium();
+  let wb;
+  try {
+    await runner.check('workbench opens the workspace', async () => {
+      wb = await Workbench.open(browser, env.url, env.outDir, spec, viewport);
+    }, (name) => wb?.screenshot(name));
+    if (!wb) runner.fail(`remaining ${what} checks`, 'the workbench did not open; see the failure above');
+    else await checks(wb);
+  } finally {
+    if (wb?.consoleErrors.length) {
+      writeFileSync(join(env.outDir, `${spec}-browser-console.txt`), wb.consoleErrors.join('\n') + '\n');
+      console.log(`  (${wb.consoleErrors.length} browser console errors in ${spec}-browser-console.txt)`);
+    }
+    await browser.close();
+  }
 }
 
 /** The editor in the active editor group (panels and hovers hold other monaco editors). */
