@@ -93,15 +93,19 @@ function assembleDocument(doc: vscode.TextDocument, config: Config): AssembleRes
   return assemble({ file: documentFile(doc), text: doc.getText(), host: new EditorFileHost(), includePaths: config.includePaths });
 }
 
-/** `doc` as `nasm -E` prints it, run in the file's directory: the text the "Show Preprocessed Source" document shows. */
-export function preprocessDocument(doc: vscode.TextDocument, config: Config): string {
+/**
+ * `doc` as `nasm -E` prints it, run in the file's directory: the text the "Show Preprocessed
+ * Source" document shows, and the files it read (the source and what it includes).
+ */
+export function preprocessDocument(doc: vscode.TextDocument, config: Config): { readonly text: string; readonly files: readonly string[] } {
   const file = documentFile(doc);
   const host = new EditorFileHost();
   const dir = path.dirname(file);
-  return preprocessOnly({
+  const result = preprocessOnly({
     file, text: doc.getText(), readFile: (p) => host.readFile(p), includePaths: config.includePaths, defines: {},
     nameOf: namesFromDirectory(dir, file, path.basename(file)),
-  }).text;
+  });
+  return { text: result.text, files: result.pp.files };
 }
 
 function showProblems(result: AssembleResult, problems: vscode.DiagnosticCollection): number {

@@ -24,6 +24,15 @@ const edited = fixture('expansion-edited.gasm');
 /** What nasm 2.16 -E printed for each, run in the fixture's directory (README.md says how). */
 const nasmOriginal = fixture('expansion.nasm-preprocessed.txt');
 const nasmEdited = fixture('expansion-edited.nasm-preprocessed.txt');
+/** The included file, and what nasm -E prints for the source once a line is typed at the include's end. */
+const INCLUDED = 'expansion.inc';
+const included = fixture(INCLUDED);
+const includedEdited = fixture('expansion-edited.inc');
+const nasmIncludeEdited = fixture('expansion-include-edited.nasm-preprocessed.txt');
+const typedInInclude = includedEdited.slice(included.length);
+if (!includedEdited.startsWith(included) || typedInInclude.includes('\n')) {
+  throw new Error('fixtures/expansion-edited.inc must be fixtures/expansion.inc and one more line without a newline');
+}
 // The edit the check types: the edited fixture is the original and one more line after its last newline.
 const typed = edited.slice(original.length);
 if (!edited.startsWith(original) || typed.includes('\n')) {
@@ -142,6 +151,21 @@ async function preprocessedChecks(wb) {
     await wb.runCommand('File: Revert File');
     await tab(SOURCE, '.dirty').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await waitForText(page, PREPROCESSED_TAB, nasmOriginal, 'nasm -E\'s text of expansion.gasm again');
+  }, shoot);
+
+  await runner.check(`typing "${typedInInclude.trim()}" into ${INCLUDED}, which ${SOURCE} includes, remakes the preprocessed document too`, async () => {
+    await wb.openFile(INCLUDED);
+    await activeGroupOf(INCLUDED).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await wb.goTo(included.split('\n').length, 1);
+    await page.keyboard.type(typedInInclude);
+    await wb.escape();
+    await waitForText(page, INCLUDED, includedEdited, 'the typed line in the included file');
+    // Unsaved: the text comes from the include's editor, as the assembler's own reads do.
+    await waitForText(page, PREPROCESSED_TAB, nasmIncludeEdited, 'nasm -E\'s text of expansion.gasm with the edited include');
+    await wb.screenshot('04-after-include-edit');
+    await wb.runCommand('File: Revert File');
+    await tab(INCLUDED, '.dirty').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    await waitForText(page, PREPROCESSED_TAB, nasmOriginal, 'nasm -E\'s text of expansion.gasm after the include is reverted');
   }, shoot);
 
   await runner.check('no Ringside error notification', async () => {
