@@ -3,6 +3,7 @@
 
 import type { Diagnostic, Severity, SourceRange } from './api';
 import { warningClass, type WarningSwitches } from './warning-switches';
+import { PACKAGE_BODY_FILE } from './standard-packages';
 
 export interface DiagnosticPlaces {
   readonly lines: readonly number[];
@@ -92,6 +93,9 @@ export class DiagnosticSink {
 
   /** `repeat`: which of the same diagnostic at the same place this is, when nasm gives one several times over (0: the first). */
   report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], position = -1, line = -1, repeat = 0): void {
+    // A line of a `%use` package's macro is written nowhere the user can see: reported at the
+    // call, as nasm reports the lines of its `.nolist` macros (`bf16 3.4e38`'s overflow).
+    if (range.file === PACKAGE_BODY_FILE && expansion !== undefined && expansion.length > 0) { range = expansion[0]; expansion = expansion.slice(1); }
     const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}${repeat > 0 ? `\0${repeat}` : ''}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);

@@ -28,7 +28,7 @@ import { SingleLineMacros } from './single-line-macros';
 import { stringMacro } from './string-directives';
 import { BitsAndSection, sectionAt } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
-import { packageMarkers, STANDARD_PACKAGES } from './standard-packages';
+import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { hasBuiltin, isStandardName, versionOrTime } from './standard-macro-values';
 
 export interface PreprocessOptions {
@@ -1303,7 +1303,7 @@ class Preprocessor {
     for (const m of pkg.macros) {
       this.finishMacro({
         name: m.name, caseInsensitive: true, min: m.min, max: m.max, greedy: m.greedy, defaults: [], nolist: true,
-        body: m.body.map((l) => ({ file, line, text: l, tokens: tokenizeLine(l) })), range: here,
+        body: m.body.map((l, k) => ({ file: PACKAGE_BODY_FILE, line: k, text: l, tokens: tokenizeLine(l) })), range: here,
       });
     }
   }

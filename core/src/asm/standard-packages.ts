@@ -6,6 +6,12 @@
 
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
 
+/**
+ * The file the lines of a package's multi-line macros are read from: a name no file has, which
+ * DiagnosticSink.report replaces with the macro's call.
+ */
+export const PACKAGE_BODY_FILE = '<nasm package>';
+
 /** A single-line macro a package defines. */
 export interface PackageDefine {
   readonly name: string;
