@@ -2,6 +2,9 @@
 
 export const VERSION = '0.1.0';
 
+/** The nasm whose `-f bin` output `ringside asm` reproduces byte for byte. */
+export const NASM_VERSION = '2.16.01';
+
 export const HELP = `ringside ${VERSION} — guest code under virtualization
 
 Usage:
