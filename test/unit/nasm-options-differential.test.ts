@@ -74,6 +74,17 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
     }
   });
 
+  it('takes --limit-X as nasm does: unknown names and bad values warn and change nothing', () => {
+    for (const args of [['--limit-rep', 'lots', '--limit-foo', '1'], ['--LIMIT-REP=unlimited', '--limit-stalled-passes', '3'], ['--limit-rep=200', '--limit-passes', '9']]) {
+      const { nasm, ours } = both([...args, '-DX=1', 'opt.asm']);
+      const what = args.join(' ');
+      assert.equal(nasm.code, 0, what);
+      assert.equal(ours.code, 0, `${what}: ${ours.err}`);
+      assert.deepEqual(ours.bin, nasm.bin, what);
+      assert.equal(ours.err, nasm.err.replace(/^nasm: /gm, 'ringside: '), what);
+    }
+  });
+
   it('-U undefines what -D defined before it, in order (exit 1 as nasm, the same message)', () => {
     for (const args of [['-DX=1', '-UX', 'opt.asm'], ['-D', 'X=1', '-U', 'X', 'opt.asm'], ['-UX', 'opt.asm']]) {
       const { nasm, ours } = both(args);

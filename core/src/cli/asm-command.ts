@@ -57,6 +57,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
     try { return fs.readFileSync(p); } catch { return undefined; }
   };
   // nasm reports its options' problems before it reads the input, and stops on an error among them (measured).
+  for (const w of args.optionWarnings) io.err(`ringside: warning: ${w}\n`);
   const optionProblems = commandLineWarnings(args.warnings);
   for (const p of optionProblems) io.err(`ringside: ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
   if (optionProblems.some((p) => p.verdict === 'error')) return 1;

@@ -33,6 +33,8 @@ export interface AsmArgs {
   passCount: boolean;
   /** `-v`/`--version`: print the version line and stop. */
   version: boolean;
+  /** Warnings about the options (`ringside: warning: ...`), printed before anything is read. */
+  optionWarnings: string[];
   /** Problems nasm reports and goes on reading the line after (ERR_USAGE, nonfatal): nothing is assembled. */
   usageErrors: string[];
 }
@@ -40,11 +42,20 @@ export interface AsmArgs {
 /** nasm's `--limit-X N` (NASM manual §2.1.31): flag name to AssembleLimits key; `unlimited` as in nasm. */
 const LIMIT_BY_NAME = new Map(Object.entries(LIMIT_FLAGS).map(([key, flag]) => [flag, key as keyof AssembleLimits]));
 
-function limitValue(flag: string, text: string | undefined): number {
-  if (text === undefined) throw new UsageError(`${flag} needs a value`);
-  if (text.toLowerCase() === 'unlimited') return Infinity;
-  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag}: \`${text}' is not a number`);
-  return Number(text);
+/**
+ * `--limit-NAME VALUE`, as nasm_set_limit takes it: a number or `unlimited` (any case); an unknown
+ * NAME or a bad VALUE is a warning and the limit stays (measured: "nasm: warning: unknown limit:
+ * `foo' [-w+other]", "nasm: warning: invalid limit value: `x' [-w+other]", exit 0).
+ */
+function setLimit(args: AsmArgs, name: string, value: string): void {
+  const lower = name.toLowerCase();
+  // nasm stops when this many passes make no progress; Ringside's passes always do (it has no such stall to limit).
+  if (lower === 'stalled-passes') return;
+  const key = LIMIT_BY_NAME.get(lower);
+  if (key === undefined) { args.optionWarnings.push(`unknown limit: \`${name}' [-w+other]`); return; }
+  if (value.toLowerCase() === 'unlimited') args.limits[key] = Infinity;
+  else if (/^[0-9]+$/.test(value)) args.limits[key] = Number(value);
+  else args.optionWarnings.push(`invalid limit value: \`${value}' [-w+other]`);
 }
 
 /**
@@ -156,12 +167,7 @@ function longOption(args: AsmArgs, a: string, next: () => string | undefined): v
     case 'prefix': case 'postfix': case 'gprefix': case 'gpostfix': case 'lprefix': case 'lpostfix': break;
     // "attempt to produce run-to-run identical output": a flat binary always is.
     case 'reproducible': break;
-    case 'limit-': {
-      const key = LIMIT_BY_NAME.get(name.slice('limit-'.length).toLowerCase());
-      if (key === undefined) throw new UsageError(`unknown limit \`${name}'`);
-      args.limits[key] = limitValue(`--${name}`, value);
-      break;
-    }
+    case 'limit-': setLimit(args, name.slice('limit-'.length), value!); break;
     case 'include': throw new UsageError('--include (-P, pre-include a file) is not supported: put `%include "FILE"` at the top of the source');
     case 'before': throw new UsageError('--before (a line before the source) is not supported: put the line at the top of the source');
     case 'pragma': throw new UsageError('--pragma is not supported: put `%pragma ...` at the top of the source');
@@ -172,7 +178,7 @@ function longOption(args: AsmArgs, a: string, next: () => string | undefined): v
 
 export function parseAsmArgs(argv: readonly string[]): AsmArgs {
   let file: string | undefined;
-  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, usageErrors: [] };
+  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, optionWarnings: [], usageErrors: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     // (nasm skips an empty argument.)
