@@ -234,6 +234,7 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
       case 'v': args.version = true; break;
       case 'p': case 'P': throw new UsageError('-P (pre-include a file) is not supported: put `%include "FILE"` at the top of the source');
       case 'a': throw new UsageError('-a (assemble without preprocessing) is not supported: Ringside always preprocesses');
+      case '@': throw new UsageError('-@ (a response file) is not supported: give the options on the command line');
       case 't': throw new UsageError('-t (TASM compatible mode) is not supported: Ringside reads NASM syntax only');
       // nasm: "nasm: error: unrecognised option `-q'" (and goes on; exit 1).
       default: args.usageErrors.push(`unrecognised option \`-${letter}'`);
