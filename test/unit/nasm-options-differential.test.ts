@@ -150,6 +150,10 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       [['--reproducible=1', 'ok.asm'], "option `--reproducible' does not take an argument"],
       [['ok.asm', '-o'], "option `-o' requires an argument"],
       [['ok.asm', '-D'], "option `-D' requires an argument"],
+      [['ok.asm', '-o', 'a.bin', '-o', 'b.bin'], 'more than one output file specified: b.bin'],
+      [['ok.asm', '-l', 'a.lst', '-lb.lst'], 'more than one listing file specified: b.lst'],
+      [['ok.asm', '-Z', 'a.txt', '-Zb.txt'], 'more than one error file specified: b.txt'],
+      [['ok.asm', 'msg.asm'], 'more than one input file specified: msg.asm'],
     ];
     for (const [args, message] of cases) {
       const { nasm, ours } = both(args, false);

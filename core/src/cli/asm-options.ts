@@ -176,6 +176,12 @@ function longOption(args: AsmArgs, a: string, next: () => string | undefined): v
   }
 }
 
+/** nasm's copy_filename: a second -o, -l or -Z is an error ("fatal: more than one output file specified: b.bin"). */
+function once(before: string | undefined, name: string, what: string): string {
+  if (before !== undefined) throw new UsageError(`more than one ${what} file specified: ${name}`);
+  return name;
+}
+
 export function parseAsmArgs(argv: readonly string[]): AsmArgs {
   let file: string | undefined;
   const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, optionWarnings: [], usageErrors: [] };
@@ -184,7 +190,7 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
     // (nasm skips an empty argument.)
     if (a === '') continue;
     if (!a.startsWith('-') || a === '-') {
-      if (file !== undefined) throw new UsageError(`more than one input file (\`${file}' and \`${a}')`);
+      if (file !== undefined) throw new UsageError(`more than one input file specified: ${a}`);
       file = a;
       continue;
     }
@@ -203,8 +209,8 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
       else { args.usageErrors.push(`option \`${a}' requires an argument`); continue; }
     }
     switch (letter) {
-      case 'o': args.out = param; break;
-      case 'l': args.list = param; break;
+      case 'o': args.out = once(args.out, param, 'output'); break;
+      case 'l': args.list = once(args.list, param, 'listing'); break;
       case 'i': case 'I': args.includes.push(param); break;
       case 'd': case 'D': define(args, param); break;
       // nasm runs `%undef` with the rest: a name followed by anything else only warns (pp-trailing).
@@ -226,7 +232,7 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
         break;
       }
       case 's': if (args.messagesTo === undefined) args.messagesTo = 'stdout'; break;
-      case 'Z': args.messagesTo = { file: param }; break;
+      case 'Z': args.messagesTo = { file: once(typeof args.messagesTo === 'object' ? args.messagesTo.file : undefined, param, 'error') }; break;
       // -g asks for debug information, which `-f bin` has no format for: nasm accepts -g alone and
       // refuses any format named (measured: "nasm: fatal: unrecognized debug format `dwarf' for output format `bin'").
       case 'g': if (a.length > 2) throw new UsageError(`unrecognized debug format \`${a.slice(2).trimStart()}' for output format \`bin'`); break;
