@@ -14,6 +14,13 @@ const SOURCES: Readonly<Record<string, string>> = {
   'opt.asm': 'bits 32\nmov eax, 1\nadd eax, 1\nadd ebx, 300\njmp l\nl: jmp near l\nmov eax, [ebx+0]\npush 1\nimul eax, 3\ntimes 130 nop\njmp l\ndb X\n',
   'msg.asm': 'db 300\nfoo\nmov eax\n',
   'ok.asm': 'mov eax, 1\n',
+  // Messages from macros: nested calls, a call after a label, an %include inside a macro and a macro inside an %include.
+  'mac.asm': '%macro in 0\ndb 300\n%endmacro\n%macro out 1\nnop\n  in\n%endmacro\nx: out 1\n%macro inc2 0\n%include "mac.inc"\n%endmacro\ninc2\n%include "mac2.inc"\nmov eax\n',
+  'mac.inc': 'db 301\n',
+  // A %line renumbering: the call's place is the one %line gives, the macro's line its own.
+  'line.asm': '%macro m 0\n%warning in m\n%endmacro\n%line 100 x.c\nm\ndb 300\n%line 5+2\nmov eax\n',
+  // (Each macro called once: Ringside reports a line's warning once, however many expansions give it.)
+  'mac2.inc': '%macro m2 0\ndb 303\n%endmacro\nnop\nm2\ndb 302\n',
   'inc/v.inc': 'db V\n',
   'v.asm': '%include "v.inc"\n',
   'nolist.asm': '%macro m 1.nolist\ndb %1\n%endmacro\n%macro n 1\ndb %1\n%endmacro\n%define D 3\nm 1\nn D\ntimes 12 db 2\n',
@@ -105,6 +112,13 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       const shape = args.some((a) => a.startsWith('-X')) ? (t: string) => t.split('\n').filter(Boolean).sort() : lines;
       assert.deepEqual(shape(ours.err), shape(nasm.err), what);
       assert.deepEqual(shape(ours.out), shape(nasm.out), what);
+    }
+    // From macros, nasm reports the outermost call and then each macro, outermost first.
+    for (const args of [['-Xgnu', 'mac.asm'], ['-Xvc', 'mac.asm'], ['-X', 'gnu', 'line.asm']]) {
+      const { nasm, ours } = both(args);
+      assert.equal(ours.code, 1);
+      assert.equal(nasm.code, 1);
+      assert.equal(ours.err, nasm.err, args.join(' '));
     }
     // -Z FILE: the messages there, none on standard error; -Z wins over -s wherever it stands; an empty FILE without messages.
     for (const args of [['-Z', 'msgs.txt', '-X', 'gnu', 'msg.asm'], ['-s', '-Zmsgs.txt', '-Xgnu', 'msg.asm'], ['-Z', 'msgs.txt', '-s', '-Xgnu', 'msg.asm'], ['-Zmsgs.txt', 'ok.asm']]) {

@@ -17,6 +17,7 @@ import { fileErrorReason, readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
 import { includeSearchPaths } from './include-paths';
 import { parseAsmArgs, type AsmArgs } from './asm-options';
+import { asNasmPlaces } from './nasm-message-places';
 import { NASM_VERSION, VERSION, type Io } from './usage';
 
 export function asmCommand(argv: readonly string[], io: Io): number {
@@ -76,7 +77,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   let errors = 0;
   for (const d of result.diagnostics) {
     if (d.severity === 'error') errors++;
-    io.err(formatDiagnostic(asReported(d, reported, cwd), args.messageFormat));
+    io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   }
   if (errors > 0) return 1;
   // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
@@ -94,6 +95,14 @@ function assembleFile(args: AsmArgs, io: Io): number {
   // The dependencies come from the preprocessor alone: it runs again, only for -MD.
   const pp = preprocess({ file, text, readFile, includePaths, defines: args.defines, limits: resolveLimits(args.limits), recordDependencies: true }, new DiagnosticSink());
   return writeDependencies(args, depend, dependencyFiles(pp, dependencyNames(args)), outFile, io);
+}
+
+/** With -X, `d` placed as nasm places a message from a macro (asNasmPlaces); else as it is. */
+function nasmShaped(args: AsmArgs, d: Diagnostic): Diagnostic {
+  if (args.messageFormat === 'ringside' || d.expansion === undefined || d.expansion.length === 0) return d;
+  return asNasmPlaces(d, (file, line) => {
+    try { return fs.readFileSync(file, 'utf8').split('\n')[line]; } catch { return undefined; }
+  });
 }
 
 /** The file `asm` writes: OUT, else FILE with `.bin` for its extension (FILE.bin when that is FILE). */
@@ -129,7 +138,7 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
   for (const d of amongLines(result.diagnostics, incbinErrors.list)) {
     if (NOT_IN_DEPENDENCY_PASS.has(d.code)) continue;
     if (d.severity === 'error') errors++;
-    io.err(formatDiagnostic(asReported(d, reported, cwd), args.messageFormat));
+    io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   }
   if (errors > 0) return 1;
   return writeDependencies(args, request, files, outputName(args), io);
@@ -186,7 +195,7 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
     nameOf: (f, written) => (f === file ? args.file : nasmIncludeName(f, written, args.includes, cwd)),
   });
   const reported = new ReportedLines(result.pp.reported.directives);
-  for (const d of result.diagnostics) io.err(formatDiagnostic(asReported(d, reported, cwd), args.messageFormat));
+  for (const d of result.diagnostics) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   if (args.out === undefined) io.out(result.text);
   else if (result.errors === 0) {
     try { fs.writeFileSync(args.out, result.text); } catch (e) {

@@ -17,8 +17,7 @@ export function formatDiagnostic(d: Diagnostic, format: MessageFormat = 'ringsid
 
 /**
  * nasm 2.16.01's shapes (measured): `a.asm:6: error: ...` with -X gnu, `a.asm(6) : error: ...`
- * with -X vc; its follow-up lines start `a.asm:2: ... ` (nasm's own say `... from macro `m'
- * defined here`). Ringside's notes keep their words.
+ * with -X vc, and its follow-up lines `a.asm:2: ... from macro `m' defined here` (see asNasmPlaces).
  */
 function nasmShaped(d: Diagnostic, format: 'gnu' | 'vc'): string {
   const where = (r: Diagnostic['range']): string => (format === 'gnu' ? `${r.file}:${r.start.line + 1}:` : `${r.file}(${r.start.line + 1}) :`);
