@@ -14,6 +14,8 @@ const SOURCES: Readonly<Record<string, string>> = {
   'opt.asm': 'bits 32\nmov eax, 1\nadd eax, 1\nadd ebx, 300\njmp l\nl: jmp near l\nmov eax, [ebx+0]\npush 1\nimul eax, 3\ntimes 130 nop\njmp l\ndb X\n',
   'msg.asm': 'db 300\nfoo\nmov eax\n',
   'ok.asm': 'mov eax, 1\n',
+  'pre.inc': 'db 5\n%define PI 7\ndb 300\n',
+  'pi.asm': 'db PI\n',
   // Messages from macros: nested calls, a call after a label, an %include inside a macro and a macro inside an %include.
   'mac.asm': '%macro in 0\ndb 300\n%endmacro\n%macro out 1\nnop\n  in\n%endmacro\nx: out 1\n%macro inc2 0\n%include "mac.inc"\n%endmacro\ninc2\n%include "mac2.inc"\nmov eax\n',
   'mac.inc': 'db 301\n',
@@ -89,6 +91,23 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       assert.equal(ours.code, 0, `${what}: ${ours.err}`);
       assert.deepEqual(ours.bin, nasm.bin, what);
       assert.equal(ours.err, nasm.err.replace(/^nasm: /gm, 'ringside: '), what);
+    }
+  });
+
+  it('runs -P, --include, --before and --pragma before the source, in order with -D and -U, as nasm does', () => {
+    const cases: string[][] = [
+      ['-P', 'pre.inc', 'pi.asm'], ['-Ppre.inc', 'pi.asm'], ['-p', 'pre.inc', 'pi.asm'], ['--include', 'pre.inc', 'pi.asm'],
+      ['-I', 'inc', '-P', 'v.inc', '-DV=3', 'pi.asm', '-DPI=4'], ['--before', '%define PI 9', 'pi.asm'], ['--before=db 1', '--before', 'db 2', '-P', 'pre.inc', 'pi.asm'],
+      ['--pragma', 'preproc sane_empty_expansion', '-DPI=2', 'pi.asm'], ['-DPI=1', '-P', 'pre.inc', '-UPI', '--before', 'db PI', 'ok.asm'],
+      ['-DPI=1', '-UPI', '--before', 'db 0', 'pi.asm'], ['--before', '%include "nope.inc"', 'ok.asm'], ['-Xvc', '-P', 'pre.inc', 'pi.asm'],
+    ];
+    for (const args of cases) {
+      const { nasm, ours } = both(['-Xgnu', ...args]);
+      const what = args.join(' ');
+      assert.equal(ours.code, nasm.code, `${what}: ${ours.err}`);
+      assert.deepEqual(ours.bin, nasm.bin, what);
+      // (Ringside reports the preprocessor's messages before the assembler's; nasm in line order.)
+      assert.deepEqual(ours.err.split('\n').sort(), nasm.err.split('\n').sort(), what);
     }
   });
 
@@ -185,10 +204,9 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       [['-felf32'], /flat binaries only/],
       [['-a'], /^ringside: -a \(assemble without preprocessing\) is not supported/],
       [['-t'], /^ringside: -t \(TASM compatible mode\) is not supported/],
-      [['-P', 'inc/v.inc'], /^ringside: -P \(pre-include a file\) is not supported/],
-      [['--include', 'inc/v.inc'], /^ringside: --include \(-P, pre-include a file\) is not supported/],
-      [['--before', 'db 1'], /^ringside: --before .* is not supported/],
-      [['--pragma', 'list off'], /^ringside: --pragma is not supported/],
+      [['-P', 'inc/v.inc', '-l', 'x.lst'], /^ringside: -P, --before and --pragma are not supported with -l, -E or -M/],
+      [['--before', 'db 1', '-E'], /^ringside: -P, --before and --pragma are not supported with -l, -E or -M/],
+      [['--pragma', 'list off', '-M'], /^ringside: -P, --before and --pragma are not supported with -l, -E or -M/],
       [['--keep-all'], /^ringside: --keep-all is not supported/],
       [['--no-line'], /^ringside: --no-line is not supported/],
     ];

@@ -54,6 +54,12 @@ export interface PreprocessOptions {
   readonly fileName?: (file: string, written: string | undefined) => string;
   /** Keep the `%include`s and `%depend`s in order (PreprocessResult.dependencies), for nasm's `-M`. */
   readonly recordDependencies?: boolean;
+  /**
+   * Lines read before the main file's first, as a file of their own named `file`: nasm's `-P`,
+   * `--before` and `--pragma` (with its `-D` and `-U` among them, in order), which nasm runs
+   * before the source (NASM manual §2.1.19-2.1.22).
+   */
+  readonly prelude?: { readonly file: string; readonly text: string };
 }
 
 /**
@@ -264,6 +270,8 @@ class Preprocessor {
       this.out = new PPLines(main.lines!.count);
       this.mainEnd = endOfFile(main);
       this.frames.push(main);
+      const prelude = this.opts.prelude;
+      if (prelude !== undefined) this.frames.push(this.fileFrame(prelude.file, prelude.text, NO_EXPANSION, 0));
       this.loop();
     }
     return {

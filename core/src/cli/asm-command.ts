@@ -72,7 +72,9 @@ function assembleFile(args: AsmArgs, io: Io): number {
   if (depend?.only === true) return dependenciesCommand(args, depend, file, text, readFile, io);
   if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io, depend);
   keepOptimizedCode();
-  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines: args.defines, warnings: args.warnings, limits: args.limits });
+  const prelude = args.preludeNeeded ? { file: COMMAND_LINE, text: `${args.prelude.join('\n')}\n` } : undefined;
+  const defines = prelude === undefined ? args.defines : {};
+  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines, prelude, warnings: args.warnings, limits: args.limits });
   const reported = new ReportedLines(result.lineDirectives);
   let errors = 0;
   for (const d of result.diagnostics) {
@@ -97,9 +99,21 @@ function assembleFile(args: AsmArgs, io: Io): number {
   return writeDependencies(args, depend, dependencyFiles(pp, dependencyNames(args)), outFile, io);
 }
 
-/** With -X, `d` placed as nasm places a message from a macro (asNasmPlaces); else as it is. */
+/** The name of the lines `-P`, `--before` and `--pragma` put before the source (Ringside's messages name it). */
+const COMMAND_LINE = '<command line>';
+
+/**
+ * With -X, `d` placed as nasm places it: a message from the lines run before the source (or a
+ * file they include) at FILE with no line (measured: "ok.asm: warning: ..."), one from a macro as
+ * asNasmPlaces says; else `d` as it is.
+ */
 function nasmShaped(args: AsmArgs, d: Diagnostic): Diagnostic {
-  if (args.messageFormat === 'ringside' || d.expansion === undefined || d.expansion.length === 0) return d;
+  if (args.messageFormat === 'ringside') return d;
+  if (args.preludeNeeded && [d.range, ...d.expansion ?? []].some((r) => r.file === COMMAND_LINE)) {
+    const nowhere = { line: -1, col: 0 };
+    return { ...d, range: { file: path.resolve(args.file), start: nowhere, end: nowhere }, expansion: undefined, related: undefined };
+  }
+  if (d.expansion === undefined || d.expansion.length === 0) return d;
   return asNasmPlaces(d, (file, line) => {
     try { return fs.readFileSync(file, 'utf8').split('\n')[line]; } catch { return undefined; }
   });

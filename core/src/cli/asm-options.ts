@@ -33,6 +33,13 @@ export interface AsmArgs {
   passCount: boolean;
   /** `-v`/`--version`: print the version line and stop. */
   version: boolean;
+  /**
+   * The lines nasm runs before the source, in order: `-D`/`-U` as `%define`/`%undef`, `-P` as
+   * `%include`, `--before`'s line, `--pragma` as `%pragma`. Used (with no `defines`) only when
+   * `preludeNeeded`, that is when one of -P, --before or --pragma was given.
+   */
+  prelude: string[];
+  preludeNeeded: boolean;
   /** Warnings about the options (`ringside: warning: ...`), printed before anything is read. */
   optionWarnings: string[];
   /** Problems nasm reports and goes on reading the line after (ERR_USAGE, nonfatal): nothing is assembled. */
@@ -141,6 +148,19 @@ function define(args: AsmArgs, d: string): void {
   if (m === null) throw new UsageError(`-D${d}: a macro with parameters is not supported on the command line (define it in the source)`);
   if (m[1] === '') throw new UsageError(`bad -D value \`${d}'`);
   args.defines[m[1]] = m[2] ?? '';
+  args.prelude.push(`%define ${m[1]} ${m[2] ?? ''}`);
+}
+
+/** `-P FILE` (`--include`): nasm runs `%include` for it before the source. */
+function preInclude(args: AsmArgs, file: string): void {
+  if (file.includes('"')) throw new UsageError(`-P \`${file}': a name with a double quote is not supported`);
+  before(args, `%include "${file}"`);
+}
+
+function before(args: AsmArgs, line: string): void {
+  if (/[\r\n]/.test(line)) throw new UsageError('a --before line with a line break in it is not supported');
+  args.prelude.push(line);
+  args.preludeNeeded = true;
 }
 
 /** nasm's long options (textopts in nasm.c), matched as nasm matches them: case-insensitively, the name then its end or `=`. */
@@ -168,9 +188,10 @@ function longOption(args: AsmArgs, a: string, next: () => string | undefined): v
     // "attempt to produce run-to-run identical output": a flat binary always is.
     case 'reproducible': break;
     case 'limit-': setLimit(args, name.slice('limit-'.length), value!); break;
-    case 'include': throw new UsageError('--include (-P, pre-include a file) is not supported: put `%include "FILE"` at the top of the source');
-    case 'before': throw new UsageError('--before (a line before the source) is not supported: put the line at the top of the source');
-    case 'pragma': throw new UsageError('--pragma is not supported: put `%pragma ...` at the top of the source');
+    // (nasm 2.16.01 includes the argument after `--include=FILE`, not FILE: measured, it includes the source itself.)
+    case 'include': preInclude(args, value!); break;
+    case 'before': before(args, value!); break;
+    case 'pragma': before(args, `%pragma ${value!}`); break;
     case 'keep-all': throw new UsageError('--keep-all is not supported: Ringside writes no output file after an error');
     case 'no-line': throw new UsageError('--no-line is not supported: Ringside always follows %line');
   }
@@ -184,7 +205,7 @@ function once(before: string | undefined, name: string, what: string): string {
 
 export function parseAsmArgs(argv: readonly string[]): AsmArgs {
   let file: string | undefined;
-  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, optionWarnings: [], usageErrors: [] };
+  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, prelude: [], preludeNeeded: false, optionWarnings: [], usageErrors: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     // (nasm skips an empty argument.)
@@ -214,7 +235,7 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
       case 'i': case 'I': args.includes.push(param); break;
       case 'd': case 'D': define(args, param); break;
       // nasm runs `%undef` with the rest: a name followed by anything else only warns (pp-trailing).
-      case 'u': case 'U': delete args.defines[/^[^=\s]*/.exec(param.trim())![0]]; break;
+      case 'u': case 'U': delete args.defines[/^[^=\s]*/.exec(param.trim())![0]]; args.prelude.push(`%undef ${param}`); break;
       case 'w': args.warnings.push(param); break;
       case 'W': args.warnings.push(warningSpec(param)); break;
       case 'e': case 'E': args.preprocessOnly = true; break;
@@ -238,7 +259,7 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
       case 'g': if (a.length > 2) throw new UsageError(`unrecognized debug format \`${a.slice(2).trimStart()}' for output format \`bin'`); break;
       case 'F': throw new UsageError(`unrecognized debug format \`${param}' for output format \`bin'`);
       case 'v': args.version = true; break;
-      case 'p': case 'P': throw new UsageError('-P (pre-include a file) is not supported: put `%include "FILE"` at the top of the source');
+      case 'p': case 'P': preInclude(args, param); break;
       case 'a': throw new UsageError('-a (assemble without preprocessing) is not supported: Ringside always preprocesses');
       case '@': throw new UsageError('-@ (a response file) is not supported: give the options on the command line');
       case 't': throw new UsageError('-t (TASM compatible mode) is not supported: Ringside reads NASM syntax only');
@@ -247,6 +268,10 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
     }
   }
   checkOptimization(args);
+  // nasm lists, prints (-E) and names (-M) the lines run before the source as line 0 of FILE, with no text.
+  if (args.preludeNeeded && (args.list !== undefined || args.preprocessOnly || args.depend !== undefined)) {
+    throw new UsageError('-P, --before and --pragma are not supported with -l, -E or -M (nasm gives their lines as line 0 of FILE there)');
+  }
   if (args.usageErrors.length > 0) throw new UsageError(args.usageErrors.join('\nringside: '));
   if (file === undefined && !args.version) throw new UsageError('asm needs an input FILE');
   args.file = file ?? '';

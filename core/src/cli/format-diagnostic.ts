@@ -20,7 +20,11 @@ export function formatDiagnostic(d: Diagnostic, format: MessageFormat = 'ringsid
  * with -X vc, and its follow-up lines `a.asm:2: ... from macro `m' defined here` (see asNasmPlaces).
  */
 function nasmShaped(d: Diagnostic, format: 'gnu' | 'vc'): string {
-  const where = (r: Diagnostic['range']): string => (format === 'gnu' ? `${r.file}:${r.start.line + 1}:` : `${r.file}(${r.start.line + 1}) :`);
+  // (A line before the source's, which nasm numbers 0, has no number: `a.asm: warning: ...`, `a.asm : warning: ...`.)
+  const where = (r: Diagnostic['range']): string => {
+    if (r.start.line < 0) return format === 'gnu' ? `${r.file}:` : `${r.file} :`;
+    return format === 'gnu' ? `${r.file}:${r.start.line + 1}:` : `${r.file}(${r.start.line + 1}) :`;
+  };
   let text = `${where(d.range)} ${d.severity}: ${d.message}${switchTag(d)}\n`;
   for (const site of d.expansion ?? []) text += `${where(site)} ... expanded from here\n`;
   for (const rel of d.related ?? []) text += `${where(rel.range)} ... ${rel.message}\n`;

@@ -10,7 +10,8 @@ export const HELP = `ringside ${VERSION} — guest code under virtualization
 Usage:
   ringside asm FILE [-f bin] [-E] [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]...
                [-U NAME]... [-w+NAME]... [-M | -MG | -MD [DEPFILE]] [-MF DEPFILE]
-               [-MT|-MQ TARGET] [-MP] [-Ox] [-X gnu|vc] [-s] [-Z FILE] [--limit-X N] [-v]
+               [-MT|-MQ TARGET] [-MP] [-Ox] [-X gnu|vc] [-s] [-Z FILE] [-P FILE]...
+               [--before LINE]... [--pragma TEXT]... [--limit-X N] [-v]
       Assemble FILE like \`nasm -f bin\` (default OUT: FILE with .bin).
       The options are nasm 2.16.01's, read as nasm reads them (-fbin or -f bin,
       -DX=1 or -D X=1, --limit-rep=9 or --limit-rep 9), so a Makefile can run
@@ -19,10 +20,12 @@ Usage:
       the only encoding Ringside gives: -O0, -O1 and -Ov are refused. -X gnu and
       -X vc print messages in nasm's \`file:line:' and \`file(line) :' shapes
       (Ringside's own add the column); -s sends them to standard output, -Z FILE
-      to FILE. -g, -Lw, -Lp, --prefix, --postfix (and g/l forms) and
-      --reproducible change nothing in a flat binary and are accepted; -a, -t,
-      -P/--include, --before, --pragma, --keep-all, --no-line, -F and the other
-      -L flags are refused, saying why. Bad usage exits 2 (nasm exits 1).
+      to FILE. -P FILE (--include), --before LINE and --pragma TEXT run before
+      the source, in order with -D and -U, as nasm runs them (not with -l, -E or
+      -M, where nasm gives their lines as line 0 of FILE). -g, -Lw, -Lp,
+      --prefix, --postfix (and g/l forms) and --reproducible change nothing in
+      a flat binary and are accepted; -a, -t, --keep-all, --no-line, -F and the
+      other -L flags are refused, saying why. Bad usage exits 2 (nasm exits 1).
       %include and incbin look for a relative name in FILE's directory, then in
       each -I DIR in order, then in the working directory (nasm 2.16 looks in
       its working directory first and not in FILE's directory: the same files
