@@ -16,6 +16,7 @@ const SOURCES: Readonly<Record<string, string>> = {
   'ok.asm': 'mov eax, 1\n',
   'pre.inc': 'db 5\n%define PI 7\ndb 300\n',
   'pi.asm': 'db PI\n',
+  'nl.asm': 'db 300\n%line 100 x.c\ndb 301\n%warning __FILE__ __LINE__\n%if 0\n%line 5 y.c\n%endif\ndb 302\n',
   // Messages from macros: nested calls, a call after a label, an %include inside a macro and a macro inside an %include.
   'mac.asm': '%macro in 0\ndb 300\n%endmacro\n%macro out 1\nnop\n  in\n%endmacro\nx: out 1\n%macro inc2 0\n%include "mac.inc"\n%endmacro\ninc2\n%include "mac2.inc"\nmov eax\n',
   'mac.inc': 'db 301\n',
@@ -108,6 +109,20 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       assert.deepEqual(ours.bin, nasm.bin, what);
       // (Ringside reports the preprocessor's messages before the assembler's; nasm in line order.)
       assert.deepEqual(ours.err.split('\n').sort(), nasm.err.split('\n').sort(), what);
+    }
+  });
+
+  it('--no-line reads each %line and does nothing with it, in the messages and the listing (-l)', () => {
+    for (const args of [['-Xgnu', 'nl.asm'], ['-Xgnu', '--no-line', 'nl.asm'], ['--NO-LINE', '-Xvc', 'nl.asm']]) {
+      const { nasm, ours } = both([...args, '-l', 'nl.lst']);
+      const what = args.join(' ');
+      assert.equal(ours.code, 0, `${what}: ${ours.err}`);
+      assert.equal(nasm.code, 0, what);
+      assert.deepEqual(ours.bin, nasm.bin, what);
+      assert.deepEqual(ours.err.split('\n').sort(), nasm.err.split('\n').sort(), what);
+      const oursList = fs.readFileSync(path.join(dir, 'nl.lst'), 'utf8');
+      spawnSync('nasm', [...args, '-l', 'nl.lst', '-o', 'n.bin'], { cwd: dir });
+      assert.equal(oursList, fs.readFileSync(path.join(dir, 'nl.lst'), 'utf8'), what);
     }
   });
 
@@ -208,7 +223,7 @@ describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', funct
       [['--before', 'db 1', '-E'], /^ringside: -P, --before and --pragma are not supported with -l, -E or -M/],
       [['--pragma', 'list off', '-M'], /^ringside: -P, --before and --pragma are not supported with -l, -E or -M/],
       [['--keep-all'], /^ringside: --keep-all is not supported/],
-      [['--no-line'], /^ringside: --no-line is not supported/],
+      [['--no-line', '-E'], /^ringside: --no-line is not supported with -E or -M/],
     ];
     for (const [args, message] of refused) {
       const { ours } = both([...args, 'ok.asm']);

@@ -74,7 +74,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   keepOptimizedCode();
   const prelude = args.preludeNeeded ? { file: COMMAND_LINE, text: `${args.prelude.join('\n')}\n` } : undefined;
   const defines = prelude === undefined ? args.defines : {};
-  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines, prelude, warnings: args.warnings, limits: args.limits });
+  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines, prelude, noLine: args.noLine, warnings: args.warnings, limits: args.limits });
   const reported = new ReportedLines(result.lineDirectives);
   let errors = 0;
   for (const d of result.diagnostics) {

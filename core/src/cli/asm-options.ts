@@ -40,6 +40,8 @@ export interface AsmArgs {
    */
   prelude: string[];
   preludeNeeded: boolean;
+  /** `--no-line`: the source's `%line` lines do nothing. */
+  noLine: boolean;
   /** Warnings about the options (`ringside: warning: ...`), printed before anything is read. */
   optionWarnings: string[];
   /** Problems nasm reports and goes on reading the line after (ERR_USAGE, nonfatal): nothing is assembled. */
@@ -193,7 +195,7 @@ function longOption(args: AsmArgs, a: string, next: () => string | undefined): v
     case 'before': before(args, value!); break;
     case 'pragma': before(args, `%pragma ${value!}`); break;
     case 'keep-all': throw new UsageError('--keep-all is not supported: Ringside writes no output file after an error');
-    case 'no-line': throw new UsageError('--no-line is not supported: Ringside always follows %line');
+    case 'no-line': args.noLine = true; break;
   }
 }
 
@@ -205,7 +207,7 @@ function once(before: string | undefined, name: string, what: string): string {
 
 export function parseAsmArgs(argv: readonly string[]): AsmArgs {
   let file: string | undefined;
-  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, prelude: [], preludeNeeded: false, optionWarnings: [], usageErrors: [] };
+  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, prelude: [], preludeNeeded: false, noLine: false, optionWarnings: [], usageErrors: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     // (nasm skips an empty argument.)
@@ -268,6 +270,7 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
     }
   }
   checkOptimization(args);
+  if (args.noLine && (args.preprocessOnly || args.depend !== undefined)) throw new UsageError('--no-line is not supported with -E or -M');
   // nasm lists, prints (-E) and names (-M) the lines run before the source as line 0 of FILE, with no text.
   if (args.preludeNeeded && (args.list !== undefined || args.preprocessOnly || args.depend !== undefined)) {
     throw new UsageError('-P, --before and --pragma are not supported with -l, -E or -M (nasm gives their lines as line 0 of FILE there)');
