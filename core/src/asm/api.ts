@@ -50,6 +50,10 @@ export interface AssembleOptions {
   readonly includePaths?: readonly string[];
   /** `-D NAME[=VALUE]` predefined single-line macros. */
   readonly defines?: Readonly<Record<string, string>>;
+  /** Lines before the source's, as a file of their own (PreprocessOptions.prelude: nasm's -P, --before, --pragma). */
+  readonly prelude?: { readonly file: string; readonly text: string };
+  /** nasm's `--no-line`: `%line` does nothing. */
+  readonly noLine?: boolean;
   /** Stop after the front end (preprocess + parse + symbol resolution), skipping encoding passes. */
   readonly frontEndOnly?: boolean;
   /** Expansion limits like nasm's `--limit-X` (NASM manual §2.1.31); unset ones take nasm 2.16's defaults. */

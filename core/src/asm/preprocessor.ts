@@ -54,6 +54,14 @@ export interface PreprocessOptions {
   readonly fileName?: (file: string, written: string | undefined) => string;
   /** Keep the `%include`s and `%depend`s in order (PreprocessResult.dependencies), for nasm's `-M`. */
   readonly recordDependencies?: boolean;
+  /**
+   * Lines read before the main file's first, as a file of their own named `file`: nasm's `-P`,
+   * `--before` and `--pragma` (with its `-D` and `-U` among them, in order), which nasm runs
+   * before the source (NASM manual §2.1.19-2.1.22).
+   */
+  readonly prelude?: { readonly file: string; readonly text: string };
+  /** nasm's `--no-line`: each `%line` is read and does nothing (measured with nasm 2.16.01). */
+  readonly noLine?: boolean;
 }
 
 /**
@@ -264,6 +272,8 @@ class Preprocessor {
       this.out = new PPLines(main.lines!.count);
       this.mainEnd = endOfFile(main);
       this.frames.push(main);
+      const prelude = this.opts.prelude;
+      if (prelude !== undefined) this.frames.push(this.fileFrame(prelude.file, prelude.text, NO_EXPANSION, 0));
       this.loop();
     }
     return {
@@ -473,7 +483,7 @@ class Preprocessor {
     // definitions (see reported-lines.ts): in a skipped group or a body being defined too.
     if (directive === '%line' && entry !== undefined) {
       this.consume(f, file, line, text);
-      this.lineDirective(f, file, line, tokens);
+      if (this.opts.noLine !== true) this.lineDirective(f, file, line, tokens);
       return;
     }
 

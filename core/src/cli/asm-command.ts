@@ -3,10 +3,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { assemble, renderListing, renderMapFile, type AssembleLimits } from '../asm/index';
+import { assemble, renderListing, renderMapFile } from '../asm/index';
 import type { Diagnostic, SourceRange } from '../asm/api';
 import type { MapFile } from '../asm/map-file';
-import { LIMIT_FLAGS, resolveLimits } from '../asm/limits';
+import { resolveLimits } from '../asm/limits';
 import { preprocessOnly } from '../asm/preprocess-only';
 import { commandLineWarnings } from '../asm/warning-switches';
 import { ReportedLines } from '../asm/reported-lines';
@@ -16,107 +16,40 @@ import { dependencyFiles, quoteForMake, quoteForWatcomMake, renderDependencies, 
 import { fileErrorReason, readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
 import { includeSearchPaths } from './include-paths';
-import { UsageError, type Io } from './usage';
-
-interface AsmArgs {
-  file: string;
-  out?: string;
-  list?: string;
-  includes: string[];
-  defines: Record<string, string>;
-  /** The `-w`/`-W` options in order, each as `-w` takes it (see warningSpec). */
-  warnings: string[];
-  limits: { -readonly [K in keyof AssembleLimits]: number };
-  /** `-E` (or `-e`): print the preprocessed source, as `nasm -E`, instead of assembling. */
-  preprocessOnly: boolean;
-  /** The `-M` options (dependencies.ts), when any was given. */
-  depend?: DependencyRequest;
-}
-
-/** nasm's `--limit-X N` (NASM manual §2.1.31): flag name to AssembleLimits key; `unlimited` as in nasm. */
-const LIMIT_BY_FLAG = new Map(Object.entries(LIMIT_FLAGS).map(([key, flag]) => [`--limit-${flag}`, key as keyof AssembleLimits]));
-
-function limitValue(flag: string, text: string | undefined): number {
-  if (text === undefined) throw new UsageError(`${flag} needs a value`);
-  if (text.toLowerCase() === 'unlimited') return Infinity;
-  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag}: \`${text}' is not a number`);
-  return Number(text);
-}
-
-/**
- * nasm's gcc-style `-W` option as the `-w` option it stands for (NASM manual §2.1.26; measured
- * with nasm 2.16.01): `-Wno-NAME` is `-w-NAME` (`no-` in any case), `-Werror=NAME` is
- * `-w+error=NAME`, and anything else is read as `-w` reads it (`-W+NAME`, `-W-NAME` too).
- */
-function warningSpec(w: string): string {
-  return w.toLowerCase().startsWith('no-') ? `-${w.slice(3)}` : w;
-}
-
-/**
- * One of nasm's `-M` options, by its third letter as nasm reads it (so `-MGx` is `-MG`): `-MF`,
- * `-MT` and `-MQ` take the next argument, `-MD` the next one unless it starts with `-` (nasm
- * 2.16.01 itself skips an option after `-MD` and crashes on a last `-MD`; measured).
- */
-function dependencyOption(a: string, request: DependencyRequest, next: () => string | undefined, peek: string | undefined): void {
-  const needed = (): string => {
-    const v = next();
-    if (v === undefined) throw new UsageError(`${a} needs a value`);
-    return v;
-  };
-  switch (a[2]) {
-    case undefined: request.only = true; break;
-    case 'G': request.only = true; request.missingOk = true; break;
-    case 'P': request.phony = true; break;
-    case 'W': request.watcom = true; break;
-    case 'D': request.alsoAssemble = true; if (peek !== undefined && (!peek.startsWith('-') || peek === '-')) request.file = next(); break;
-    case 'F': request.file = needed(); break;
-    case 'T': request.target = { name: needed(), quoted: false }; break;
-    case 'Q': request.target = { name: needed(), quoted: true }; break;
-    default: throw new UsageError(`unknown dependency option \`-M${a[2]}'`);
-  }
-}
-
-function parseArgs(argv: readonly string[]): AsmArgs {
-  let file: string | undefined;
-  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (flag: string): string => {
-      // Both `-o out` and nasm's glued `-Idir/` / `-DX=1` forms.
-      if (a.length > flag.length) return a.slice(flag.length);
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    const eq = a.indexOf('=');
-    const limit = a.startsWith('--limit-') ? LIMIT_BY_FLAG.get(eq < 0 ? a : a.slice(0, eq)) : undefined;
-    if (limit !== undefined) args.limits[limit] = limitValue(a, eq < 0 ? argv[++i] : a.slice(eq + 1));
-    else if (a === '-E' || a === '-e') args.preprocessOnly = true;
-    else if (a.startsWith('-M')) {
-      args.depend ??= { only: false, alsoAssemble: false, missingOk: false, phony: false, watcom: false };
-      dependencyOption(a, args.depend, () => argv[++i], argv[i + 1]);
-    }
-    else if (a.startsWith('-o')) args.out = value('-o');
-    else if (a.startsWith('-l')) args.list = value('-l');
-    else if (a.startsWith('-I')) args.includes.push(value('-I'));
-    else if (a.startsWith('-w')) args.warnings.push(value('-w'));
-    else if (a.startsWith('-W')) args.warnings.push(warningSpec(value('-W')));
-    else if (a.startsWith('-D')) {
-      const d = value('-D');
-      const eq = d.indexOf('=');
-      if (eq === 0) throw new UsageError(`bad -D value \`${d}'`);
-      if (eq < 0) args.defines[d] = ''; else args.defines[d.slice(0, eq)] = d.slice(eq + 1);
-    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option \`${a}' for asm`);
-    else if (file !== undefined) throw new UsageError(`more than one input file (\`${file}' and \`${a}')`);
-    else file = a;
-  }
-  if (file === undefined) throw new UsageError('asm needs an input FILE');
-  args.file = file;
-  return args;
-}
+import { parseAsmArgs, type AsmArgs } from './asm-options';
+import { asNasmPlaces } from './nasm-message-places';
+import { NASM_VERSION, VERSION, type Io } from './usage';
 
 export function asmCommand(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv);
+  const args = parseAsmArgs(argv);
+  // nasm: "NASM version 2.16.01", whatever else is on the line.
+  if (args.version) { io.out(`Ringside version ${VERSION} (assembles as NASM version ${NASM_VERSION} -f bin)\n`); return 0; }
+  const messages = messageStream(args, io);
+  if (messages === undefined) return 1;
+  try {
+    return assembleFile(args, { out: io.out, err: messages.write });
+  } finally {
+    messages.close();
+  }
+}
+
+/**
+ * Where messages go: standard error, standard output (-s) or the file -Z names, created even when
+ * no message comes (measured). nasm: "a.asm: fatal: cannot open file `nodir/z' for error messages".
+ */
+function messageStream(args: AsmArgs, io: Io): { write: (text: string) => void; close: () => void } | undefined {
+  const to = args.messagesTo;
+  if (to === undefined) return { write: io.err, close: () => {} };
+  if (to === 'stdout') return { write: io.out, close: () => {} };
+  let fd: number;
+  try { fd = fs.openSync(to.file, 'w'); } catch {
+    io.err(`${args.file}: error: cannot open file \`${to.file}' for error messages\n`);
+    return undefined;
+  }
+  return { write: (text) => { fs.writeSync(fd, text); }, close: () => fs.closeSync(fd) };
+}
+
+function assembleFile(args: AsmArgs, io: Io): number {
   const file = path.resolve(args.file);
   const readFile = (p: string): string | undefined => {
     try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; }
@@ -125,6 +58,7 @@ export function asmCommand(argv: readonly string[], io: Io): number {
     try { return fs.readFileSync(p); } catch { return undefined; }
   };
   // nasm reports its options' problems before it reads the input, and stops on an error among them (measured).
+  for (const w of args.optionWarnings) io.err(`ringside: warning: ${w}\n`);
   const optionProblems = commandLineWarnings(args.warnings);
   for (const p of optionProblems) io.err(`ringside: ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
   if (optionProblems.some((p) => p.verdict === 'error')) return 1;
@@ -138,12 +72,14 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   if (depend?.only === true) return dependenciesCommand(args, depend, file, text, readFile, io);
   if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io, depend);
   keepOptimizedCode();
-  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines: args.defines, warnings: args.warnings, limits: args.limits });
+  const prelude = args.preludeNeeded ? { file: COMMAND_LINE, text: `${args.prelude.join('\n')}\n` } : undefined;
+  const defines = prelude === undefined ? args.defines : {};
+  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines, prelude, noLine: args.noLine, warnings: args.warnings, limits: args.limits });
   const reported = new ReportedLines(result.lineDirectives);
   let errors = 0;
   for (const d of result.diagnostics) {
     if (d.severity === 'error') errors++;
-    io.err(formatDiagnostic(asReported(d, reported, cwd)));
+    io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   }
   if (errors > 0) return 1;
   // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
@@ -161,6 +97,26 @@ export function asmCommand(argv: readonly string[], io: Io): number {
   // The dependencies come from the preprocessor alone: it runs again, only for -MD.
   const pp = preprocess({ file, text, readFile, includePaths, defines: args.defines, limits: resolveLimits(args.limits), recordDependencies: true }, new DiagnosticSink());
   return writeDependencies(args, depend, dependencyFiles(pp, dependencyNames(args)), outFile, io);
+}
+
+/** The name of the lines `-P`, `--before` and `--pragma` put before the source (Ringside's messages name it). */
+const COMMAND_LINE = '<command line>';
+
+/**
+ * With -X, `d` placed as nasm places it: a message from the lines run before the source (or a
+ * file they include) at FILE with no line (measured: "ok.asm: warning: ..."), one from a macro as
+ * asNasmPlaces says; else `d` as it is.
+ */
+function nasmShaped(args: AsmArgs, d: Diagnostic): Diagnostic {
+  if (args.messageFormat === 'ringside') return d;
+  if (args.preludeNeeded && [d.range, ...d.expansion ?? []].some((r) => r.file === COMMAND_LINE)) {
+    const nowhere = { line: -1, col: 0 };
+    return { ...d, range: { file: path.resolve(args.file), start: nowhere, end: nowhere }, expansion: undefined, related: undefined };
+  }
+  if (d.expansion === undefined || d.expansion.length === 0) return d;
+  return asNasmPlaces(d, (file, line) => {
+    try { return fs.readFileSync(file, 'utf8').split('\n')[line]; } catch { return undefined; }
+  });
 }
 
 /** The file `asm` writes: OUT, else FILE with `.bin` for its extension (FILE.bin when that is FILE). */
@@ -196,7 +152,7 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
   for (const d of amongLines(result.diagnostics, incbinErrors.list)) {
     if (NOT_IN_DEPENDENCY_PASS.has(d.code)) continue;
     if (d.severity === 'error') errors++;
-    io.err(formatDiagnostic(asReported(d, reported, cwd)));
+    io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   }
   if (errors > 0) return 1;
   return writeDependencies(args, request, files, outputName(args), io);
@@ -253,7 +209,7 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
     nameOf: (f, written) => (f === file ? args.file : nasmIncludeName(f, written, args.includes, cwd)),
   });
   const reported = new ReportedLines(result.pp.reported.directives);
-  for (const d of result.diagnostics) io.err(formatDiagnostic(asReported(d, reported, cwd)));
+  for (const d of result.diagnostics) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   if (args.out === undefined) io.out(result.text);
   else if (result.errors === 0) {
     try { fs.writeFileSync(args.out, result.text); } catch (e) {

@@ -1,13 +1,32 @@
 // Diagnostics as command-line text: `file:line:col: severity: message` (1-based, like nasm and
-// gcc), followed by the macro call and %include sites that led there.
+// gcc), followed by the macro call and %include sites that led there; or in the shapes of nasm's
+// `-X gnu` (`file:line: severity: message`) and `-X vc` (`file(line) : severity: message`).
 
 import type { Diagnostic } from '../asm/api';
 import { switchTag } from '../asm/warning-switches';
+import type { MessageFormat } from './asm-options';
 
-export function formatDiagnostic(d: Diagnostic): string {
+export function formatDiagnostic(d: Diagnostic, format: MessageFormat = 'ringside'): string {
+  if (format !== 'ringside') return nasmShaped(d, format);
   const where = (r: Diagnostic['range']): string => `${r.file}:${r.start.line + 1}:${r.start.col + 1}`;
   let text = `${where(d.range)}: ${d.severity}: ${d.message}${switchTag(d)}\n`;
   for (const site of d.expansion ?? []) text += `${where(site)}: note: expanded from here\n`;
   for (const rel of d.related ?? []) text += `${where(rel.range)}: note: ${rel.message}\n`;
+  return text;
+}
+
+/**
+ * nasm 2.16.01's shapes (measured): `a.asm:6: error: ...` with -X gnu, `a.asm(6) : error: ...`
+ * with -X vc, and its follow-up lines `a.asm:2: ... from macro `m' defined here` (see asNasmPlaces).
+ */
+function nasmShaped(d: Diagnostic, format: 'gnu' | 'vc'): string {
+  // (A line before the source's, which nasm numbers 0, has no number: `a.asm: warning: ...`, `a.asm : warning: ...`.)
+  const where = (r: Diagnostic['range']): string => {
+    if (r.start.line < 0) return format === 'gnu' ? `${r.file}:` : `${r.file} :`;
+    return format === 'gnu' ? `${r.file}:${r.start.line + 1}:` : `${r.file}(${r.start.line + 1}) :`;
+  };
+  let text = `${where(d.range)} ${d.severity}: ${d.message}${switchTag(d)}\n`;
+  for (const site of d.expansion ?? []) text += `${where(site)} ... expanded from here\n`;
+  for (const rel of d.related ?? []) text += `${where(rel.range)} ... ${rel.message}\n`;
   return text;
 }

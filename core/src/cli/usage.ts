@@ -2,12 +2,31 @@
 
 export const VERSION = '0.1.0';
 
+/** The nasm whose `-f bin` output `ringside asm` reproduces byte for byte. */
+export const NASM_VERSION = '2.16.01';
+
 export const HELP = `ringside ${VERSION} — guest code under virtualization
 
 Usage:
-  ringside asm FILE [-E] [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]... [-w+NAME]...
-               [-M | -MG | -MD [DEPFILE]] [-MF DEPFILE] [-MT|-MQ TARGET] [-MP]
+  ringside asm FILE [-f bin] [-E] [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]...
+               [-U NAME]... [-w+NAME]... [-M | -MG | -MD [DEPFILE]] [-MF DEPFILE]
+               [-MT|-MQ TARGET] [-MP] [-Ox] [-X gnu|vc] [-s] [-Z FILE] [-P FILE]...
+               [--before LINE]... [--pragma TEXT]... [--limit-X N] [-v]
       Assemble FILE like \`nasm -f bin\` (default OUT: FILE with .bin).
+      The options are nasm 2.16.01's, read as nasm reads them (-fbin or -f bin,
+      -DX=1 or -D X=1, --limit-rep=9 or --limit-rep 9), so a Makefile can run
+      \`ringside asm' for \`nasm'. -d, -i and -u are -D, -I and -U; -D and -U
+      apply in order. -f takes bin only. -O2 and up are -Ox, nasm's default and
+      the only encoding Ringside gives: -O0, -O1 and -Ov are refused. -X gnu and
+      -X vc print messages in nasm's \`file:line:' and \`file(line) :' shapes
+      (Ringside's own add the column); -s sends them to standard output, -Z FILE
+      to FILE. -P FILE (--include), --before LINE and --pragma TEXT run before
+      the source, in order with -D and -U, as nasm runs them (not with -l, -E or
+      -M, where nasm gives their lines as line 0 of FILE). -g, -Lw, -Lp,
+      --prefix, --postfix (and g/l forms) and --reproducible change nothing in
+      a flat binary and are accepted; --no-line makes %line do nothing. -a,
+      -t, --keep-all, -F and the other -L flags are refused, saying why. Bad
+      usage exits 2 (nasm exits 1).
       %include and incbin look for a relative name in FILE's directory, then in
       each -I DIR in order, then in the working directory (nasm 2.16 looks in
       its working directory first and not in FILE's directory: the same files

@@ -1,0 +1,282 @@
+// `ringside asm`'s command line: nasm 2.16.01's options, read as nasm's process_arg reads them,
+// for its `-f bin` subset; an option that would change nasm's bytes in a way Ringside cannot
+// follow is refused with a UsageError saying what Ringside does instead.
+
+import type { AssembleLimits } from '../asm/index';
+import { LIMIT_FLAGS } from '../asm/limits';
+import type { DependencyRequest } from './dependencies';
+import { UsageError } from './usage';
+
+/** How messages are written: Ringside's `file:line:col:`, or nasm's `-X gnu` / `-X vc` shapes. */
+export type MessageFormat = 'ringside' | 'gnu' | 'vc';
+
+export interface AsmArgs {
+  file: string;
+  out?: string;
+  list?: string;
+  includes: string[];
+  /** The `-D`/`-U` options applied in order (nasm runs them as `%define`/`%undef` lines in order). */
+  defines: Record<string, string>;
+  /** The `-w`/`-W` options in order, each as `-w` takes it (see warningSpec). */
+  warnings: string[];
+  limits: { -readonly [K in keyof AssembleLimits]: number };
+  /** `-E` (or `-e`): print the preprocessed source, as `nasm -E`, instead of assembling. */
+  preprocessOnly: boolean;
+  /** The `-M` options (dependencies.ts), when any was given. */
+  depend?: DependencyRequest;
+  /** `-X`: the shape of the messages. */
+  messageFormat: MessageFormat;
+  /** `-s`: messages to standard output; `-Z FILE`: to FILE (which wins over -s, as in nasm). */
+  messagesTo?: 'stdout' | { file: string };
+  /** `-O`: the optimization level (Infinity for -Ox, the default); `-Ov` asks for nasm's pass count. */
+  optimization: number;
+  passCount: boolean;
+  /** `-v`/`--version`: print the version line and stop. */
+  version: boolean;
+  /**
+   * The lines nasm runs before the source, in order: `-D`/`-U` as `%define`/`%undef`, `-P` as
+   * `%include`, `--before`'s line, `--pragma` as `%pragma`. Used (with no `defines`) only when
+   * `preludeNeeded`, that is when one of -P, --before or --pragma was given.
+   */
+  prelude: string[];
+  preludeNeeded: boolean;
+  /** `--no-line`: the source's `%line` lines do nothing. */
+  noLine: boolean;
+  /** Warnings about the options (`ringside: warning: ...`), printed before anything is read. */
+  optionWarnings: string[];
+  /** Problems nasm reports and goes on reading the line after (ERR_USAGE, nonfatal): nothing is assembled. */
+  usageErrors: string[];
+}
+
+/** nasm's `--limit-X N` (NASM manual §2.1.31): flag name to AssembleLimits key; `unlimited` as in nasm. */
+const LIMIT_BY_NAME = new Map(Object.entries(LIMIT_FLAGS).map(([key, flag]) => [flag, key as keyof AssembleLimits]));
+
+/**
+ * `--limit-NAME VALUE`, as nasm_set_limit takes it: a number or `unlimited` (any case); an unknown
+ * NAME or a bad VALUE is a warning and the limit stays (measured: "nasm: warning: unknown limit:
+ * `foo' [-w+other]", "nasm: warning: invalid limit value: `x' [-w+other]", exit 0).
+ */
+function setLimit(args: AsmArgs, name: string, value: string): void {
+  const lower = name.toLowerCase();
+  // nasm stops when this many passes make no progress; Ringside's passes always do (it has no such stall to limit).
+  if (lower === 'stalled-passes') return;
+  const key = LIMIT_BY_NAME.get(lower);
+  if (key === undefined) { args.optionWarnings.push(`unknown limit: \`${name}' [-w+other]`); return; }
+  if (value.toLowerCase() === 'unlimited') args.limits[key] = Infinity;
+  else if (/^[0-9]+$/.test(value)) args.limits[key] = Number(value);
+  else args.optionWarnings.push(`invalid limit value: \`${value}' [-w+other]`);
+}
+
+/**
+ * nasm's gcc-style `-W` option as the `-w` option it stands for (NASM manual §2.1.26; measured
+ * with nasm 2.16.01): `-Wno-NAME` is `-w-NAME` (`no-` in any case), `-Werror=NAME` is
+ * `-w+error=NAME`, and anything else is read as `-w` reads it (`-W+NAME`, `-W-NAME` too).
+ */
+function warningSpec(w: string): string {
+  return w.toLowerCase().startsWith('no-') ? `-${w.slice(3)}` : w;
+}
+
+/**
+ * One of nasm's `-M` options, by its third letter as nasm reads it (so `-MGx` is `-MG`): `-MF`,
+ * `-MT` and `-MQ` take the next argument, `-MD` the next one unless it starts with `-` (nasm
+ * 2.16.01 itself skips an option after `-MD` and crashes on a last `-MD`; measured).
+ */
+function dependencyOption(a: string, request: DependencyRequest, next: () => string | undefined, peek: string | undefined): void {
+  const needed = (): string => {
+    const v = next();
+    if (v === undefined) throw new UsageError(`${a} needs a value`);
+    return v;
+  };
+  switch (a[2]) {
+    case undefined: request.only = true; break;
+    case 'G': request.only = true; request.missingOk = true; break;
+    case 'P': request.phony = true; break;
+    case 'W': request.watcom = true; break;
+    case 'D': request.alsoAssemble = true; if (peek !== undefined && (!peek.startsWith('-') || peek === '-')) request.file = next(); break;
+    case 'F': request.file = needed(); break;
+    case 'T': request.target = { name: needed(), quoted: false }; break;
+    case 'Q': request.target = { name: needed(), quoted: true }; break;
+    default: throw new UsageError(`unknown dependency option \`-M${a[2]}'`);
+  }
+}
+
+/** The option letters nasm 2.16.01 gives a value: glued (`-fbin`, leading blanks skipped) or the next argument if not empty. */
+const TAKES_VALUE = 'oOfpPdDiIlLFXuUZwW';
+
+/**
+ * `-O` (NASM manual §2.1.24), read as nasm reads it: digits are a level (`-O0`, `-O1`, `-O2`...),
+ * `x` the multipass level, `v`/`+` asks for the pass count; the last level wins, and `-O` alone
+ * is `-Ox`. Every level from 2 up assembles as `-Ox` (measured: `-O2`, `-O3`, `-O9` and `-Ox`
+ * give the same bytes), which is what Ringside does; `-O0` and `-O1` choose other encodings.
+ */
+function optimization(args: AsmArgs, param: string): void {
+  if (param === '') { args.optimization = Infinity; return; }
+  for (let i = 0; i < param.length;) {
+    const c = param[i];
+    if (c >= '0' && c <= '9') {
+      const digits = /^[0-9]+/.exec(param.slice(i))![0];
+      args.optimization = Number(digits);
+      i += digits.length;
+    } else if (c === 'v' || c === '+') { args.passCount = true; i++; }
+    else if (c === 'x') { args.optimization = Infinity; i++; }
+    // nasm: "nasm: fatal: unknown optimization option -Oq".
+    else throw new UsageError(`unknown optimization option -O${c}`);
+  }
+}
+
+/** The -O options' outcome (the last level given wins, as in nasm), refused unless it is nasm's default. */
+function checkOptimization(args: AsmArgs): void {
+  const level = args.optimization;
+  if (level < 2) {
+    throw new UsageError(`-O${level} is not supported: Ringside encodes as nasm's default -Ox (which -O2 and up are); -O0 and -O1 choose other encodings`);
+  }
+  if (args.passCount) throw new UsageError('-Ov is not supported: Ringside does not assemble in nasm\'s passes, so it has no pass count to print');
+}
+
+/** `-L` letters (nasm -h): the ones that leave a `-f bin` listing as it is, measured on nasm 2.16.01. */
+function listingFlags(param: string): void {
+  for (const c of param) {
+    // -Lw flushes after each line and -Lp writes the listing every pass: the final text is the same.
+    if (c === 'w' || c === 'p') continue;
+    // nasm ignores a letter it does not know (measured: -Lq changes nothing).
+    if (!'bdefms+'.includes(c)) continue;
+    throw new UsageError(`-L${c} is not supported: Ringside writes the listing as nasm's -l with no -L flags (-Lw and -Lp are accepted)`);
+  }
+}
+
+/** `-D NAME=VALUE` (or `NAME VALUE`: nasm makes the first `=` a blank and reads `%define` and the rest). */
+function define(args: AsmArgs, d: string): void {
+  const m = /^([^=\s(]*)(?:[=\s]\s*([^]*))?$/.exec(d.trim());
+  if (m === null) throw new UsageError(`-D${d}: a macro with parameters is not supported on the command line (define it in the source)`);
+  if (m[1] === '') throw new UsageError(`bad -D value \`${d}'`);
+  args.defines[m[1]] = m[2] ?? '';
+  args.prelude.push(`%define ${m[1]} ${m[2] ?? ''}`);
+}
+
+/** `-P FILE` (`--include`): nasm runs `%include` for it before the source. */
+function preInclude(args: AsmArgs, file: string): void {
+  if (file.includes('"')) throw new UsageError(`-P \`${file}': a name with a double quote is not supported`);
+  before(args, `%include "${file}"`);
+}
+
+function before(args: AsmArgs, line: string): void {
+  if (/[\r\n]/.test(line)) throw new UsageError('a --before line with a line break in it is not supported');
+  args.prelude.push(line);
+  args.preludeNeeded = true;
+}
+
+/** nasm's long options (textopts in nasm.c), matched as nasm matches them: case-insensitively, the name then its end or `=`. */
+const LONG_OPTIONS = ['v', 'version', 'help', 'prefix', 'postfix', 'gprefix', 'gpostfix', 'lprefix', 'lpostfix', 'include', 'pragma', 'before', 'limit-', 'keep-all', 'no-line', 'reproducible'] as const;
+const WITH_VALUE: ReadonlySet<string> = new Set(['prefix', 'postfix', 'gprefix', 'gpostfix', 'lprefix', 'lpostfix', 'include', 'pragma', 'before', 'limit-']);
+
+function longOption(args: AsmArgs, a: string, next: () => string | undefined): void {
+  const body = a.slice(2);
+  const label = LONG_OPTIONS.find((l) => body.toLowerCase().startsWith(l) && (l.endsWith('-') || body.length === l.length || body[l.length] === '='));
+  // nasm: "nasm: error: unrecognized option `--foo'" (and goes on; exit 1).
+  if (label === undefined) { args.usageErrors.push(`unrecognized option \`${a}'`); return; }
+  const eq = body.indexOf('=', label.length);
+  const name = eq < 0 ? body : body.slice(0, eq);
+  let value: string | undefined = eq < 0 ? undefined : body.slice(eq + 1);
+  if (WITH_VALUE.has(label)) {
+    value ??= next();
+    if (value === undefined) { args.usageErrors.push(`option \`--${name}' requires an argument`); return; }
+  } else if (value !== undefined) { args.usageErrors.push(`option \`--${name}' does not take an argument`); return; }
+  switch (label) {
+    case 'v': case 'version': args.version = true; break;
+    // (main() prints the help for --help before it gets here.)
+    case 'help': break;
+    // Symbol name mangling is for object formats' symbol tables: `-f bin` output is the same (measured).
+    case 'prefix': case 'postfix': case 'gprefix': case 'gpostfix': case 'lprefix': case 'lpostfix': break;
+    // "attempt to produce run-to-run identical output": a flat binary always is.
+    case 'reproducible': break;
+    case 'limit-': setLimit(args, name.slice('limit-'.length), value!); break;
+    // (nasm 2.16.01 includes the argument after `--include=FILE`, not FILE: measured, it includes the source itself.)
+    case 'include': preInclude(args, value!); break;
+    case 'before': before(args, value!); break;
+    case 'pragma': before(args, `%pragma ${value!}`); break;
+    case 'keep-all': throw new UsageError('--keep-all is not supported: Ringside writes no output file after an error');
+    case 'no-line': args.noLine = true; break;
+  }
+}
+
+/** nasm's copy_filename: a second -o, -l or -Z is an error ("fatal: more than one output file specified: b.bin"). */
+function once(before: string | undefined, name: string, what: string): string {
+  if (before !== undefined) throw new UsageError(`more than one ${what} file specified: ${name}`);
+  return name;
+}
+
+export function parseAsmArgs(argv: readonly string[]): AsmArgs {
+  let file: string | undefined;
+  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, prelude: [], preludeNeeded: false, noLine: false, optionWarnings: [], usageErrors: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    // (nasm skips an empty argument.)
+    if (a === '') continue;
+    if (!a.startsWith('-') || a === '-') {
+      if (file !== undefined) throw new UsageError(`more than one input file specified: ${a}`);
+      file = a;
+      continue;
+    }
+    if (a.startsWith('--')) { longOption(args, a, () => argv[++i]); continue; }
+    if (a.startsWith('-M')) {
+      args.depend ??= { only: false, alsoAssemble: false, missingOk: false, phony: false, watcom: false };
+      dependencyOption(a, args.depend, () => argv[++i], argv[i + 1]);
+      continue;
+    }
+    const letter = a[1];
+    let param = '';
+    if (TAKES_VALUE.includes(letter)) {
+      // nasm's get_param: the rest of the argument (blanks skipped), else the next one unless it is empty.
+      if (a.length > 2) param = a.slice(2).trimStart();
+      else if (argv[i + 1] !== undefined && argv[i + 1] !== '') param = argv[++i];
+      else { args.usageErrors.push(`option \`${a}' requires an argument`); continue; }
+    }
+    switch (letter) {
+      case 'o': args.out = once(args.out, param, 'output'); break;
+      case 'l': args.list = once(args.list, param, 'listing'); break;
+      case 'i': case 'I': args.includes.push(param); break;
+      case 'd': case 'D': define(args, param); break;
+      // nasm runs `%undef` with the rest: a name followed by anything else only warns (pp-trailing).
+      case 'u': case 'U': delete args.defines[/^[^=\s]*/.exec(param.trim())![0]]; args.prelude.push(`%undef ${param}`); break;
+      case 'w': args.warnings.push(param); break;
+      case 'W': args.warnings.push(warningSpec(param)); break;
+      case 'e': case 'E': args.preprocessOnly = true; break;
+      case 'f':
+        // nasm: "nasm: fatal: unrecognised output format `elf' - use -hf for a list".
+        if (param.toLowerCase() !== 'bin') throw new UsageError(`unrecognised output format \`${param}' - Ringside writes flat binaries only (-f bin)`);
+        break;
+      case 'O': optimization(args, param); break;
+      case 'L': listingFlags(param); break;
+      case 'X': {
+        const f = param.toLowerCase();
+        if (f === 'gnu' || f === 'gcc') args.messageFormat = 'gnu';
+        else if (f === 'vc' || f === 'msvc' || f === 'ms') args.messageFormat = 'vc';
+        else throw new UsageError(`unrecognized error reporting format \`${param}'`);
+        break;
+      }
+      case 's': if (args.messagesTo === undefined) args.messagesTo = 'stdout'; break;
+      case 'Z': args.messagesTo = { file: once(typeof args.messagesTo === 'object' ? args.messagesTo.file : undefined, param, 'error') }; break;
+      // -g asks for debug information, which `-f bin` has no format for: nasm accepts -g alone and
+      // refuses any format named (measured: "nasm: fatal: unrecognized debug format `dwarf' for output format `bin'").
+      case 'g': if (a.length > 2) throw new UsageError(`unrecognized debug format \`${a.slice(2).trimStart()}' for output format \`bin'`); break;
+      case 'F': throw new UsageError(`unrecognized debug format \`${param}' for output format \`bin'`);
+      case 'v': args.version = true; break;
+      case 'p': case 'P': preInclude(args, param); break;
+      case 'a': throw new UsageError('-a (assemble without preprocessing) is not supported: Ringside always preprocesses');
+      case '@': throw new UsageError('-@ (a response file) is not supported: give the options on the command line');
+      case 't': throw new UsageError('-t (TASM compatible mode) is not supported: Ringside reads NASM syntax only');
+      // nasm: "nasm: error: unrecognised option `-q'" (and goes on; exit 1).
+      default: args.usageErrors.push(`unrecognised option \`-${letter}'`);
+    }
+  }
+  checkOptimization(args);
+  if (args.noLine && (args.preprocessOnly || args.depend !== undefined)) throw new UsageError('--no-line is not supported with -E or -M');
+  // nasm lists, prints (-E) and names (-M) the lines run before the source as line 0 of FILE, with no text.
+  if (args.preludeNeeded && (args.list !== undefined || args.preprocessOnly || args.depend !== undefined)) {
+    throw new UsageError('-P, --before and --pragma are not supported with -l, -E or -M (nasm gives their lines as line 0 of FILE there)');
+  }
+  if (args.usageErrors.length > 0) throw new UsageError(args.usageErrors.join('\nringside: '));
+  if (file === undefined && !args.version) throw new UsageError('asm needs an input FILE');
+  args.file = file ?? '';
+  return args;
+}
