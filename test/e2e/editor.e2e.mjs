@@ -204,13 +204,6 @@ async function editorChecks(wb) {
     await wb.screenshot('09-run-guest');
   }, shoot);
 
-  await runner.check('no Ringside error notification', async () => {
-    const toasts = page.locator('.notifications-toasts .notification-list-item', { hasText: /ringside/i });
-    const n = await toasts.count();
-    const texts = [];
-    for (let i = 0; i < n; i++) texts.push((await toasts.nth(i).innerText()).replace(/\s+/g, ' '));
-    expect(n === 0, `notifications: ${texts.join(' | ')}`);
-  }, shoot);
 }
 
 /**

@@ -3,6 +3,7 @@
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from './checks.mjs';
 
 /* global document, getComputedStyle -- token() evaluates in the page, where these exist */
 
@@ -19,7 +20,8 @@ export function launchChromium() {
 
 /**
  * A spec's checks in one workbench: opens it (a check of `runner`'s own), runs `checks(wb)` unless
- * it did not open, keeps the browser console's errors as an artifact (the workbench logs 404s for
+ * it did not open, then checks that no notification names Ringside (an error the extension
+ * showed), keeps the browser console's errors as an artifact (the workbench logs 404s for
  * optional assets, which are not failures) and closes the browser. `what` names the checks that
  * are not run when the workbench does not open; `viewport` as for Workbench.open.
  */
@@ -31,7 +33,14 @@ export async function inWorkbench(runner, env, spec, what, checks, viewport) {
       wb = await Workbench.open(browser, env.url, env.outDir, spec, viewport);
     }, (name) => wb?.screenshot(name));
     if (!wb) runner.fail(`remaining ${what} checks`, 'the workbench did not open; see the failure above');
-    else await checks(wb);
+    else {
+      await checks(wb);
+      await runner.check('no Ringside error notification', async () => {
+        const toasts = wb.page.locator('.notifications-toasts .notification-list-item', { hasText: /ringside/i });
+        const texts = await toasts.evaluateAll((ts) => ts.map((t) => (t.textContent ?? '').replace(/\s+/g, ' ')));
+        expect(texts.length === 0, `notifications: ${texts.join(' | ')}`);
+      }, (name) => wb.screenshot(name));
+    }
   } finally {
     if (wb?.consoleErrors.length) {
       writeFileSync(join(env.outDir, `${spec}-browser-console.txt`), wb.consoleErrors.join('\n') + '\n');
