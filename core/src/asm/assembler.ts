@@ -19,7 +19,7 @@ import { registerOutsideDialect, StatementKind, type DataItem, type ParsedOperan
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
-import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
+import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
@@ -1223,8 +1223,11 @@ class Assembler implements EvalContext {
     // nasm 2.16.01's bin format, laid out in its place like any other (measured, with `[map]`).
     let name = nameTok?.text ?? '';
     let i = 1;
-    // Names like `.text.boot` arrive as one identifier; quoted names keep their text.
+    // Names like `.text.boot` arrive as one identifier; quoted names keep their text. A name is
+    // the whole word up to a blank, whatever its characters (measured: `[section foo-bar]` and
+    // `[section foo-baz]` are two sections, `[section align=16]` one named `align=16`).
     if (nameTok?.kind === 'string') name = nameTok.text.slice(1, -1);
+    else if (nameTok !== undefined) for (; i < args.length && !spaced(args[i - 1], args[i]); i++) name += args[i].text;
     const s = this.openSection(name, args);
     this.sec = s.index;
     this.absolute = undefined;
