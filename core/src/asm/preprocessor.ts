@@ -845,9 +845,8 @@ class Preprocessor {
     // (measured; a macro that gives an unquoted name is still "expects a file name").
     const args = toks[1]?.kind === 'ident' ? this.expandSingle(toks.slice(1), file, line) : toks.slice(1);
     const t = args[0];
-    let target: string | undefined;
-    if (t && t.kind === 'string') target = t.text.slice(1, -1);
-    else if (t && t.text === '<') target = args.slice(1, -1).map((x) => x.text).join('');
+    // Only a string: `%include <file>` is "expects a file name" to nasm 2.16.01 (measured).
+    const target = t !== undefined && t.kind === 'string' ? t.text.slice(1, -1) : undefined;
     if (!target) { this.sink.error('syntax', '`%include\' expects a file name', here, f.expansion); return; }
     const range = lineRange(file, line, t.start, toks[toks.length - 1].end);
     // nasm 2.16 resolves a relative name against its working directory (not the including file's

@@ -24,11 +24,8 @@ function namedFile(line: string, words: WordClassifier): Named | undefined {
   const tokens = shape.tokens;
   if (shape.preproc?.name === '%include') {
     const t = tokens[1];
-    if (t?.kind === 'string') return quoted('%include', t);
-    // `%include <file>`: the name is the text between the angle brackets.
-    const close = tokens.findIndex((x, i) => i > 2 && x.text === '>');
-    if (t?.text === '<' && close > 2) return { directive: '%include', target: tokens.slice(2, close).map((x) => x.text).join(''), start: tokens[2].start, end: tokens[close - 1].end };
-    return undefined;
+    // (Only a string: `%include <file>` is an error to nasm 2.16.01.)
+    return t?.kind === 'string' ? quoted('%include', t) : undefined;
   }
   if (shape.mnemonic?.name.toLowerCase() !== 'incbin' || shape.operands.length === 0) return undefined;
   const t = tokens.find((x) => x.start === shape.operands[0].start);
