@@ -67,6 +67,11 @@ export interface AssembleOptions {
   readonly deadline?: number;
   /** The moment `__DATE__`, `__TIME__`, `__POSIX_TIME__` and the UTC forms describe; now when absent, as nasm reads the clock. */
   readonly time?: Date;
+  /**
+   * The environment `%!NAME` and `%ifenv` read (NASM manual §4.10.2, §4.4.9): the process's own
+   * when absent, as nasm reads its own (as `time` is the clock's).
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**

@@ -46,7 +46,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const budget = new TimeBudget(opts.deadline);
   const pp = preprocess({
     file: opts.file, text: opts.text, readFile: (p) => (p === opts.file && opts.text !== undefined ? opts.text : opts.host.readFile(p)),
-    includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget, time: opts.time, prelude: opts.prelude, noLine: opts.noLine,
+    includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget, time: opts.time, env: opts.env, prelude: opts.prelude, noLine: opts.noLine,
   }, sink);
 
   const lines = pp.lines;

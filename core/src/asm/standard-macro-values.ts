@@ -43,8 +43,13 @@ export function versionOrTime(name: string, time: Date): number | string | undef
   }
 }
 
-/** Whether a name in `toks` may be a standard macro's (`__X__`, `__?X?__`). */
+/** Whether a name in `toks` may be a standard macro's (`__X__`, `__?X?__`) or an environment variable's (`%!NAME`). */
 export function hasBuiltin(toks: readonly PPToken[]): boolean {
-  for (const t of toks) if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f) return true;
+  for (const t of toks) if ((t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f) || isEnvironmentToken(t)) return true;
   return false;
+}
+
+/** `%!NAME`, or `%!` before a string (`%!'NAME'`): an environment variable's value (see Preprocessor.environment). */
+export function isEnvironmentToken(t: PPToken): boolean {
+  return t.kind === 'preproc' && t.text.charCodeAt(1) === 0x21;
 }

@@ -114,6 +114,7 @@ const CONDITIONS: readonly { readonly kind: string; readonly doc: string; readon
   { kind: 'str', doc: 'the argument is one string (NASM §4.4.7)', args: '${1:x}' },
   { kind: 'token', doc: 'the argument expands to exactly one token (NASM §4.4.8)', args: '${1:x}' },
   { kind: 'empty', doc: 'the argument expands to nothing (NASM §4.4.9)', args: '${1:x}' },
+  { kind: 'env', doc: 'one of the environment variables is set, even to nothing (names, strings or `%!NAME`; NASM §4.4.10); `%!NAME` elsewhere is the variable\'s value', args: '${1:NAME}' },
 ];
 
 function conditionFamily(): KeywordDoc[] {
