@@ -168,8 +168,14 @@ export interface ListingLine {
   readonly sectionOffset?: number;
   /** The data column, piece by piece, as nasm lists it (what the bytes were made of). */
   readonly data: readonly ListingData[];
-  /** Messages nasm lists after the line (`warning: ... [-w+name]`). */
+  /** Messages nasm lists after the line (`warning: ... [-w+name]`, `error: ...`). */
   readonly messages: readonly ListingMessage[];
+  /**
+   * Set when an error dropped a statement before this line's, in its section or on its own source
+   * line (an earlier repetition): nasm put this line's data out elsewhere or not at all, and its
+   * bytes, made where the statement was, may not be nasm's.
+   */
+  readonly afterDropped?: true;
 }
 
 /**
