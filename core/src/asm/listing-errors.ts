@@ -2,7 +2,7 @@
 // pass alone. An error of an earlier pass (a parser error, a value it needs in its first pass, ...)
 // stops nasm before the pass that lists, and it writes no listing.
 
-import type { Diagnostic } from './api';
+import type { Diagnostic, ListingLine } from './api';
 
 /**
  * An error nasm reports only in its final pass, and whether it then drops the statement (its line
@@ -33,9 +33,13 @@ function finalPassError(d: Pick<Diagnostic, 'code' | 'message' | 'warningClass'>
   return FINAL_PASS_ERRORS.find((e) => e.code === d.code && e.message.test(d.message));
 }
 
-/** Whether nasm writes its listing of a file with these diagnostics: when each error is one it reports only in its final pass. */
-export function listedDespiteErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.every((d) => d.severity !== 'error' || finalPassError(d) !== undefined);
+/**
+ * Whether the listing of an assembly with errors is written: when nasm writes its own (each error
+ * is one it reports only in its final pass) and `listing` is as nasm's, no line's data in doubt
+ * (see ListingLine.afterDropped). (Such a listing is left unwritten rather than written wrong.)
+ */
+export function listedDespiteErrors(diagnostics: readonly Diagnostic[], listing: () => readonly ListingLine[]): boolean {
+  return diagnostics.every((d) => d.severity !== 'error' || finalPassError(d) !== undefined) && !listing().some((l) => l.afterDropped === true);
 }
 
 /** Whether nasm lists the line of error `d` without the statement's data (it put nothing out). */

@@ -109,8 +109,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
  * from before is removed (measured: nasm removes it).
  */
 function listingOfFailure(file: string, diagnostics: readonly Diagnostic[], listing: () => readonly ListingLine[], write: (what: string, target: string, data: string) => boolean): void {
-  // (Not either when a line's data may not be nasm's: see ListingLine.afterDropped.)
-  if (listedDespiteErrors(diagnostics) && !listing().some((l) => l.afterDropped === true)) write('listing', file, renderListing(listing()));
+  if (listedDespiteErrors(diagnostics, listing)) write('listing', file, renderListing(listing()));
   else {
     try { fs.rmSync(file, { force: true }); } catch { // (a directory: nasm cannot remove it either)
     }
