@@ -50,6 +50,8 @@ describe('ringside CLI', function () {
     const cases: Record<string, string> = {
       // Final-pass errors: nasm lists them (a dropped statement's line has no data).
       undef: 'bits 32\nstart: mov eax, 1\n db 300\n jmp start\n mov eax, bogus\n',
+      // (The data after a dropped statement is listed lower: nasm's place did not move on.)
+      lowered: 'bits 32\nstart: mov eax, 1\n mov eax, bogus\n db 300\nsection .data\n db 7\n',
       user: 'db 1\n%error hi\n',
       macro: '%macro m 0\ndb zz\ndb qq\n%endmacro\nm\n',
       // Errors of nasm's first pass, and fatal ones: no listing, and the old file is gone.

@@ -62,8 +62,6 @@ const NOT_LISTED: Readonly<Record<string, string>> = {
   'err-operand-sizes-32.asm': 'nasm puts out a `jmp far 5` it then calls "not relocatable" (its bytes listed): not classed yet',
   'err-section-origin.asm': 'nasm lists no line for "section begins before program origin" (found when it lays the sections out)',
   'err-short-range.asm': 'nasm lists the out-of-range short jump with the displacement it computed (EB33); Ringside puts out EB00',
-  'err-pp-percent-q-name.asm': 'a statement an error dropped takes no room in nasm\'s final pass, so the data after it is made elsewhere (see ListingLine.afterDropped)',
-  'use-fp-case.asm': 'a statement an error dropped takes no room in nasm\'s final pass, so the data after it is made elsewhere (see ListingLine.afterDropped)',
   'use-altreg-r0.asm': 'Ringside\'s own error for a 64-bit register is not nasm\'s "instruction not supported in 32-bit mode"',
 };
 

@@ -171,9 +171,10 @@ export interface ListingLine {
   /** Messages nasm lists after the line (`warning: ... [-w+name]`, `error: ...`). */
   readonly messages: readonly ListingMessage[];
   /**
-   * Set when an error dropped a statement before this line's, in its section or on its own source
-   * line (an earlier repetition): nasm put this line's data out elsewhere or not at all, and its
-   * bytes, made where the statement was, may not be nasm's.
+   * Set when an error dropped a statement (nasm put nothing out, and its place and the labels
+   * after it moved down) and this line's bytes, made where the statement was, may not be nasm's:
+   * another repetition of the dropped line, or a line naming a label or `$`, or an instruction
+   * the drop moved in its section. (Plain data after it is listed lower, as nasm lists it.)
    */
   readonly afterDropped?: true;
 }

@@ -49,6 +49,17 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   const lowered = new Map<number, number>();
   /** The source lines (line and file) of those statements. */
   const droppedLines = new Set<string>();
+  // Whether a dropped statement took room in our assembly: nasm's labels after it are lower (measured).
+  let moved = false;
+  for (const [i, ms] of messages) if (stmtOfLine[i] >= 0 && results.size[stmtOfLine[i]] > 0 && ms.some((m) => m.drops)) moved = true;
+  /**
+   * Whether statement `s` of line `i` may have been put out otherwise by nasm after a dropped
+   * statement (see ListingLine.afterDropped): another repetition of a dropped line; one that names
+   * a label or `$` (their values moved); one the drop moved in its section that is not plain data
+   * (an instruction may be relative to where it is).
+   */
+  const madeElsewhere = (s: ParsedStatement, i: number, lowered: boolean, repeated: boolean): boolean =>
+    repeated || (moved && (s.refs.length > 0 || s.times !== undefined || lines.tokensOf(i).some((t) => t.kind === 'here') || (lowered && s.data.length === 0)));
   for (let i = 0; i < lines.count; i++) {
     if (unread !== undefined && unread[i] !== 0) continue;
     const si = stmtOfLine[i];
@@ -87,7 +98,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     const lower = si >= 0 && lowered.size > 0 ? lowered.get(results.section[si]) ?? 0 : 0;
     const statement = si >= 0 && !dropped ? listed[si] : undefined;
     if (dropped) droppedLines.add(`${lines.line[i]}\0${lines.file(i)}`);
-    if (statement !== undefined && statement.data.length > 0 && (lower !== 0 || (droppedLines.size > 0 && droppedLines.has(`${lines.line[i]}\0${lines.file(i)}`)))) l.afterDropped = true;
+    if (statement !== undefined && statement.data.length > 0 && droppedLines.size > 0 && madeElsewhere(stmts[si], i, lower !== 0, droppedLines.has(`${lines.line[i]}\0${lines.file(i)}`))) l.afterDropped = true;
     if (statement !== undefined) {
       const data = lower === 0 ? statement.data : statement.data.map((d) => (d.kind === 'repeat' ? d : { ...d, offset: d.offset - lower }));
       if (l.data.length === 0) {
