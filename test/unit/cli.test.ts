@@ -45,6 +45,34 @@ describe('ringside CLI', function () {
     assert.equal(nasm.status, 0, nasm.stderr);
     assert.equal(fs.readFileSync(path.join(dir, 'l.lst'), 'utf8'), fs.readFileSync(path.join(dir, 'n.lst'), 'utf8'));
   });
+  it('after errors writes the listing where nasm -l does, with the errors in it, and removes an old one where nasm does (nasm run now)', function () {
+    if (!hasNasm) this.skip();
+    const cases: Record<string, string> = {
+      // Final-pass errors: nasm lists them (a dropped statement's line has no data).
+      undef: 'bits 32\nstart: mov eax, 1\n db 300\n jmp start\n mov eax, bogus\n',
+      // (The data after a dropped statement is listed lower: nasm's place did not move on.)
+      lowered: 'bits 32\nstart: mov eax, 1\n mov eax, bogus\n db 300\nsection .data\n db 7\n',
+      user: 'db 1\n%error hi\n',
+      macro: '%macro m 0\ndb zz\ndb qq\n%endmacro\nm\n',
+      // Errors of nasm's first pass, and fatal ones: no listing, and the old file is gone.
+      parser: ' foo bar baz\n',
+      address: 'mov eax, [eax+ebx*3]\n',
+      fatal: '%fatal boom\n',
+      include: '%include "nope.inc"\n',
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      fs.writeFileSync(path.join(dir, `e-${name}.asm`), text);
+      fs.writeFileSync(path.join(dir, `n-${name}.lst`), 'old\n');
+      fs.writeFileSync(path.join(dir, `r-${name}.lst`), 'old\n');
+      const nasm = spawnSync('nasm', ['-f', 'bin', `e-${name}.asm`, '-o', `n-${name}.bin`, '-l', `n-${name}.lst`], { cwd: dir, encoding: 'utf8' });
+      const ours = ringside(['asm', `e-${name}.asm`, '-o', `r-${name}.bin`, '-l', `r-${name}.lst`], dir);
+      assert.equal(nasm.status, 1, name);
+      assert.equal(ours.code, 1, name);
+      const listing = (f: string): string | undefined => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : undefined);
+      assert.equal(listing(`r-${name}.lst`), listing(`n-${name}.lst`), name);
+    }
+    assert.ok(fs.existsSync(path.join(dir, 'n-undef.lst')) && !fs.existsSync(path.join(dir, 'n-parser.lst')), 'nasm writes one listing and not the other');
+  });
   it('takes nasm\'s --limit-X flags (message as nasm 2.16 prints it for --limit-rep 2)', () => {
     fs.writeFileSync(path.join(dir, 'reps.asm'), '%rep 3\nnop\n%endrep\n');
     const over = ringside(['asm', 'reps.asm', '--limit-rep', '2'], dir);

@@ -173,8 +173,15 @@ export interface ListingLine {
   readonly sectionOffset?: number;
   /** The data column, piece by piece, as nasm lists it (what the bytes were made of). */
   readonly data: readonly ListingData[];
-  /** Messages nasm lists after the line (`warning: ... [-w+name]`). */
+  /** Messages nasm lists after the line (`warning: ... [-w+name]`, `error: ...`). */
   readonly messages: readonly ListingMessage[];
+  /**
+   * Set when an error dropped a statement (nasm put nothing out, and its place and the labels
+   * after it moved down) and this line's bytes, made where the statement was, may not be nasm's:
+   * another repetition of the dropped line, or a line naming a label or `$`, or an instruction
+   * the drop moved in its section. (Plain data after it is listed lower, as nasm lists it.)
+   */
+  readonly afterDropped?: true;
 }
 
 /**

@@ -480,7 +480,7 @@ class Assembler implements EvalContext {
   }
 
   private report(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void {
-    this.sink.error(code, message, this.range(span, src), this.lines.origin(this.line).expansion);
+    this.sink.error(code, message, this.range(span, src), this.lines.origin(this.line).expansion, undefined, this.line);
   }
 
   private warning(code: string, message: string, span: { start: number; end: number } | undefined, repeat = 0): void {

@@ -190,7 +190,7 @@ export function hasConstants(block: CheckBlock): boolean {
 function reportParsed(parsed: readonly ParseDiagnostic[], sink: DiagnosticSink): void {
   for (const d of parsed) {
     if (d.severity === 'warning') sink.warning(d.code, d.message, d.range, d.expansion, d.line);
-    else sink.error(d.code, d.message, d.range, d.expansion);
+    else sink.error(d.code, d.message, d.range, d.expansion, undefined, d.line);
   }
 }
 

@@ -25,7 +25,7 @@ export class DiagnosticSink {
   private readonly seen = new Set<string>();
   /** The dedup key of each entry of `list`, for `rollback`. */
   private readonly keys: string[] = [];
-  /** Where in the preprocessed lines each warning of `list` was reported (see WarningSwitches); -1 for errors. */
+  /** Where in the preprocessed lines each diagnostic of `list` was reported (see WarningSwitches). */
   private readonly positions: number[] = [];
   /** The position of a warning reported without one: the count of lines the preprocessor has passed on. */
   position: () => number = () => -1;
@@ -107,8 +107,9 @@ export class DiagnosticSink {
     this.list.push(expansion && expansion.length > 0 ? (related ? { ...d, expansion, related } : { ...d, expansion }) : related ? { ...d, related } : d);
   }
 
-  error(code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related']): void {
-    this.report('error', code, message, range, expansion, related);
+  /** An error, about preprocessed line `line` when given (else placed as a warning reported without one), for the listing. */
+  error(code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], line?: number): void {
+    this.report('error', code, message, range, expansion, related, line ?? this.position(), line);
   }
 
   /** A warning about preprocessed line `line` (by default, about the lines passed on so far); `repeat` as for `report`. */

@@ -148,7 +148,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       const range = lineRange(lines.file(i), lines.line[i], problem.start, problem.end);
       const message = problem.code === MODE_ADDRESS ? invalidEffectiveAddress(mode) : problem.message;
       if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
-      else sink.error(problem.code, message, range, lines.origin(i).expansion);
+      else sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
       continue;
     }
     if (stmt) {

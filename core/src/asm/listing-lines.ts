@@ -1,6 +1,6 @@
 // The listing's lines (see ListingLine), built when the listing is first read: the preprocessed
 // lines nasm lists, each with the data its statement put out (listing-data.ts) and the warnings
-// nasm lists after it.
+// and errors nasm lists after it.
 
 import type { Diagnostic, ListingData, ListingLine, ListingMessage, SourceRange } from './api';
 import type { DiagnosticPlaces } from './diagnostics';
@@ -11,6 +11,7 @@ import type { ReportedLines } from './reported-lines';
 import { LineFlag, type PPLines } from './source';
 import type { StatementResults } from './statement-results';
 import { switchTag } from './warning-switches';
+import { dropsStatement } from './listing-errors';
 
 interface Line {
   readonly file: string;
@@ -23,6 +24,7 @@ interface Line {
   bytes: Uint8Array;
   data: readonly ListingData[];
   readonly messages: ListingMessage[];
+  afterDropped?: true;
 }
 
 const NO_BYTES = new Uint8Array(0);
@@ -43,6 +45,21 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   const out: Line[] = [];
   // `[list -]` is listed and stops the listing, `[list +]` resumes it unlisted (nasm: a switch, not a count).
   let listing = true;
+  // By section, the bytes of the statements errors dropped so far (see `dropped`).
+  const lowered = new Map<number, number>();
+  /** The source lines (line and file) of those statements. */
+  const droppedLines = new Set<string>();
+  // Whether a dropped statement took room in our assembly: nasm's labels after it are lower (measured).
+  let moved = false;
+  for (const [i, ms] of messages) if (stmtOfLine[i] >= 0 && results.size[stmtOfLine[i]] > 0 && ms.some((m) => m.drops)) moved = true;
+  /**
+   * Whether statement `s` of line `i` may have been put out otherwise by nasm after a dropped
+   * statement (see ListingLine.afterDropped): another repetition of a dropped line; one that names
+   * a label or `$` (their values moved); one the drop moved in its section that is not plain data
+   * (an instruction may be relative to where it is).
+   */
+  const madeElsewhere = (s: ParsedStatement, i: number, lowered: boolean, repeated: boolean): boolean =>
+    repeated || (moved && (s.refs.length > 0 || s.times !== undefined || lines.tokensOf(i).some((t) => t.kind === 'here') || (lowered && s.data.length === 0)));
   for (let i = 0; i < lines.count; i++) {
     if (unread !== undefined && unread[i] !== 0) continue;
     const si = stmtOfLine[i];
@@ -74,13 +91,21 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       out.push({ ...l, source: callLabelText(lines.text[i], lines.tokensOf(i)[0]), depth: origin.depth + 1, data: NO_DATA, messages: [] });
       continue;
     }
-    const statement = si >= 0 ? listed[si] : undefined;
+    // A statement an error dropped put nothing out: its line is listed without data, and nasm's
+    // place in its section did not move on (measured: the lines after it are listed that much lower).
+    const dropped = si >= 0 && (messages.get(i)?.some((m) => m.drops) ?? false);
+    if (dropped) lowered.set(results.section[si], (lowered.get(results.section[si]) ?? 0) + results.size[si]);
+    const lower = si >= 0 && lowered.size > 0 ? lowered.get(results.section[si]) ?? 0 : 0;
+    const statement = si >= 0 && !dropped ? listed[si] : undefined;
+    if (dropped) droppedLines.add(`${lines.line[i]}\0${lines.file(i)}`);
+    if (statement !== undefined && statement.data.length > 0 && droppedLines.size > 0 && madeElsewhere(stmts[si], i, lower !== 0, droppedLines.has(`${lines.line[i]}\0${lines.file(i)}`))) l.afterDropped = true;
     if (statement !== undefined) {
+      const data = lower === 0 ? statement.data : statement.data.map((d) => (d.kind === 'repeat' ? d : { ...d, offset: d.offset - lower }));
       if (l.data.length === 0) {
-        l.address = present(results.address[si]);
-        l.sectionOffset = present(results.sectionOffset[si]) ?? l.address;
-        l.data = statement.data;
-      } else l.data = l.data.concat(statement.data);
+        l.address = present(results.address[si] - lower);
+        l.sectionOffset = present(results.sectionOffset[si] - lower) ?? l.address;
+        l.data = data;
+      } else l.data = l.data.concat(data);
       const bytes = results.bytes[si];
       if (bytes !== undefined && bytes.length > 0) l.bytes = l.bytes.length === 0 ? bytes : concat(l.bytes, bytes);
     }
@@ -88,7 +113,8 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     let zeroing = 0;
     for (const m of messages.get(i) ?? []) {
       const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
-      l.messages.push(...(statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? statement.anchors.get(m.range.start.col) : undefined, m.code === 'zeroing' ? zeroing++ : 0)));
+      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? statement.anchors.get(m.range.start.col) : undefined, m.code === 'zeroing' ? zeroing++ : 0);
+      l.messages.push(...(lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower }))));
     }
   }
   // In the order nasm reports them: by the piece they come before, those after the data last.
@@ -162,10 +188,12 @@ interface Message {
   readonly code: string;
   readonly text: string;
   readonly range: SourceRange;
+  /** An error after which nasm put out nothing for the statement (see dropsStatement). */
+  readonly drops: boolean;
 }
 
 /**
- * The warnings by the preprocessed line nasm lists them after: the line a warning is about, or
+ * The warnings and errors by the preprocessed line nasm lists them after: the line a warning is about, or
  * for one the preprocessor reported with the count of lines it had passed on, the line it was
  * reading then (just passed on, or about to be: the one its range is on).
  */
@@ -173,7 +201,7 @@ function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], plac
   const byLine = new Map<number, Message[]>();
   const on = (k: number, file: string, line: number): boolean => k >= 0 && k < lines.count && lines.line[k] === line && lines.file(k) === file;
   diagnostics.forEach((d, i) => {
-    if (d.severity !== 'warning') return;
+    if (d.severity !== 'warning' && d.severity !== 'error') return;
     const f = d.range.file, l = d.range.start.line;
     const line = places.lines[i];
     let at: number;
@@ -186,7 +214,7 @@ function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], plac
     }
     let list = byLine.get(at);
     if (list === undefined) byLine.set(at, (list = []));
-    list.push({ code: d.code, text: `warning: ${d.message}${switchTag(d)}`, range: d.range });
+    list.push({ code: d.code, text: `${d.severity}: ${d.message}${switchTag(d)}`, range: d.range, drops: dropsStatement(d) });
   });
   return byLine;
 }

@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { assemble, renderListing, renderMapFile } from '../asm/index';
-import type { Diagnostic, SourceRange } from '../asm/api';
+import type { Diagnostic, ListingLine, SourceRange } from '../asm/api';
 import type { MapFile } from '../asm/map-file';
 import { resolveLimits } from '../asm/limits';
+import { listedDespiteErrors } from '../asm/listing-errors';
 import { preprocessOnly } from '../asm/preprocess-only';
 import { commandLineWarnings } from '../asm/warning-switches';
 import { ReportedLines } from '../asm/reported-lines';
@@ -81,7 +82,6 @@ function assembleFile(args: AsmArgs, io: Io): number {
     if (d.severity === 'error') errors++;
     io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   }
-  if (errors > 0) return 1;
   // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
   const write = (what: string, target: string, data: Uint8Array | string): boolean => {
     try { fs.writeFileSync(target, data); return true; } catch (e) {
@@ -89,6 +89,10 @@ function assembleFile(args: AsmArgs, io: Io): number {
       return false;
     }
   };
+  if (errors > 0) {
+    if (args.list) listingOfFailure(args.list, result.diagnostics, () => result.listing, write);
+    return 1;
+  }
   const outFile = outputName(args);
   if (!write('output', outFile, result.image)) return 1;
   if (args.list && !write('listing', args.list, renderListing(result.listing))) return 1;
@@ -97,6 +101,19 @@ function assembleFile(args: AsmArgs, io: Io): number {
   // The dependencies come from the preprocessor alone: it runs again, only for -MD.
   const pp = preprocess({ file, text, readFile, includePaths, defines: args.defines, limits: resolveLimits(args.limits), recordDependencies: true }, new DiagnosticSink());
   return writeDependencies(args, depend, dependencyFiles(pp, dependencyNames(args)), outFile, io);
+}
+
+/**
+ * `-l FILE` after errors, as nasm 2.16.01 does (measured): the listing, its errors among its lines,
+ * when they were all of nasm's final pass (listing-errors.ts); else no listing, and a FILE there
+ * from before is removed (measured: nasm removes it).
+ */
+function listingOfFailure(file: string, diagnostics: readonly Diagnostic[], listing: () => readonly ListingLine[], write: (what: string, target: string, data: string) => boolean): void {
+  if (listedDespiteErrors(diagnostics, listing)) write('listing', file, renderListing(listing()));
+  else {
+    try { fs.rmSync(file, { force: true }); } catch { // (a directory: nasm cannot remove it either)
+    }
+  }
 }
 
 /** The name of the lines `-P`, `--before` and `--pragma` put before the source (Ringside's messages name it). */

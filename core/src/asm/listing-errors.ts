@@ -1,0 +1,48 @@
+// Which errors leave nasm's listing written (NASM 2.16.01, measured): those it reports in its final
+// pass alone. An error of an earlier pass (a parser error, a value it needs in its first pass, ...)
+// stops nasm before the pass that lists, and it writes no listing.
+
+import type { Diagnostic, ListingLine } from './api';
+
+/**
+ * An error nasm reports only in its final pass, and whether it then drops the statement (its line
+ * is listed with no data) or puts it out as it would have (its data listed). Each was measured with
+ * `nasm -l` on the fixtures of test/fixtures/nasm/asm/err-*.asm (listing-differential.test.ts).
+ */
+interface FinalPassError {
+  readonly code: string;
+  readonly message: RegExp;
+  readonly dropsStatement: boolean;
+}
+
+const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
+  { code: 'undefined-symbol', message: /^symbol `[^']*' not defined$/, dropsStatement: true },
+  { code: 'invalid-operands', message: /^invalid combination of opcode and operands$/, dropsStatement: true },
+  { code: 'operand-size', message: /^(mismatch in operand sizes|operation size not specified)$/, dropsStatement: true },
+  { code: 'encode', message: /^(no instruction for this cpu level|instruction not supported in \d+-bit mode)$/, dropsStatement: true },
+  { code: 'encode', message: /^repne prefix is not allowed$/, dropsStatement: false },
+  // `%error` (and `%warning` made an error): nasm's preprocessor gives them in its final pass only.
+  { code: 'user-error', message: /^/, dropsStatement: false },
+  { code: 'user-warning', message: /^/, dropsStatement: false },
+  // A value out of a data item's range made an error (-Werror, `[warning +error=number-overflow]`).
+  { code: 'data-overflow', message: /^/, dropsStatement: false },
+];
+
+function finalPassError(d: Pick<Diagnostic, 'code' | 'message' | 'warningClass'>): FinalPassError | undefined {
+  // (A warning the preprocessor gives as it reads, made an error, is one of nasm's first pass: err-smacro-param-mix.asm.)
+  return FINAL_PASS_ERRORS.find((e) => e.code === d.code && e.message.test(d.message));
+}
+
+/**
+ * Whether the listing of an assembly with errors is written: when nasm writes its own (each error
+ * is one it reports only in its final pass) and `listing` is as nasm's, no line's data in doubt
+ * (see ListingLine.afterDropped). (Such a listing is left unwritten rather than written wrong.)
+ */
+export function listedDespiteErrors(diagnostics: readonly Diagnostic[], listing: () => readonly ListingLine[]): boolean {
+  return diagnostics.every((d) => d.severity !== 'error' || finalPassError(d) !== undefined) && !listing().some((l) => l.afterDropped === true);
+}
+
+/** Whether nasm lists the line of error `d` without the statement's data (it put nothing out). */
+export function dropsStatement(d: Diagnostic): boolean {
+  return d.severity === 'error' && finalPassError(d)?.dropsStatement === true;
+}
