@@ -1175,7 +1175,23 @@ class Preprocessor {
         }
         break;
       }
-      default: // 'usable', 'using' (see CONDITION_KINDS)
+      case 'usable': case 'using': {
+        // A standard package nasm has (`usable`) or that a `%use` read (`using`): the first name,
+        // a word or a string in any case, after single-line macros; the rest warned of and
+        // ignored, nothing or another token `%use`'s error (measured with nasm 2.16.01).
+        const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+        const e = this.expandSingle(rest as PPToken[], file, line);
+        const t = e[0];
+        if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
+          this.sink.error('syntax', `\`${d}' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
+          return Test.Failed;
+        }
+        if (e.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+        const name = (t.kind === 'string' ? new TextDecoder().decode(decodeString(t.text) ?? new Uint8Array()) : t.text).toLowerCase();
+        result = k === 'usable' ? STANDARD_PACKAGES.has(name) : this.packages.has(name);
+        break;
+      }
+      default: // none left (see CONDITION_KINDS): a kind nasm has that the switch above does not read
         this.sink.error('unsupported-directive', `\`${d}' is not supported by Ringside`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion);
         return Test.Failed;
     }

@@ -114,6 +114,8 @@ const CONDITIONS: readonly { readonly kind: string; readonly doc: string; readon
   { kind: 'str', doc: 'the argument is one string (NASM §4.4.7)', args: '${1:x}' },
   { kind: 'token', doc: 'the argument expands to exactly one token (NASM §4.4.8)', args: '${1:x}' },
   { kind: 'empty', doc: 'the argument expands to nothing (NASM §4.4.9)', args: '${1:x}' },
+  { kind: 'usable', doc: 'NASM has the standard package (`%use` could read it: `altreg`, `fp`, `ifunc`, `masm`, `smartalign`; NASM §4.4.11)', args: '${1:package}' },
+  { kind: 'using', doc: 'a `%use` has read the standard package (NASM §4.4.11)', args: '${1:package}' },
   { kind: 'env', doc: 'one of the environment variables is set, even to nothing (names, strings or `%!NAME`; NASM §4.4.10); `%!NAME` elsewhere is the variable\'s value', args: '${1:NAME}' },
 ];
 
