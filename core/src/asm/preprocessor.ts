@@ -30,7 +30,7 @@ import { BitsAndSection, sectionAt } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
-import { functionResult, isImplementedFunction, takesArguments } from './pp-functions';
+import { evaluatedArguments, functionResult, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -126,7 +126,7 @@ const NO_EXPANSION: readonly SourceRange[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 
 /** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
-const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%cond', '%count', '%is', '%map', '%num', '%sel', '%str', '%strcat', '%strlen', '%substr', '%tok',
+const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%is', '%map', '%num', '%str', '%strcat', '%strlen', '%substr', '%tok',
   '%isdef', '%isndef', '%isidn', '%isidni', '%isnum', '%isstr', '%isid', '%istoken', '%isempty', '%ismacro', '%isctx', '%isenv', '%isdirective', '%isusable', '%isusing', '%isfile']);
 
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
@@ -1751,7 +1751,9 @@ class Preprocessor {
     }
     const expansion = this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
     const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, low: this.restLow };
-    const values = args.map((a, k) => {
+    // `%sel` evaluates each argument written as a `{...}` group too (nasm 2.16.01: `%sel(1, {2+1})` is 3).
+    const braced = name === '%sel' ? args.map((a, k) => k > 0 && a.length > 0 && inside[inside.indexOf(a[0]) - 1]?.text === '{') : [];
+    const evaluate = (a: PPToken[], k: number): Value | undefined => {
       const whole = a.length > 0 ? lineRange(file, line, a[0].start, a[a.length - 1].end) : lineRange(file, line, t.start, rest[j].end);
       const e = this.expandExpression(a, file, line);
       const invalid = `invalid expression in parameter ${k} of function \`${name}'`;
@@ -1759,7 +1761,9 @@ class Preprocessor {
       const v = expr === undefined ? undefined : evaluateExpression(expr, name, this.constant, this.sink, file, line, expansion,
         this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of function \`${name}'`);
       return typeof v === 'object' ? v : undefined;
-    });
+    };
+    const values = args.slice(0, evaluatedArguments(name)).map(evaluate);
+    const groups = braced.map((b, k) => b ? functionResult('%eval', 1, [evaluate(args[k], k)]) as FunctionToken[] : undefined);
     this.expandedTokens = saved.tokens;
     this.expansionOverflow = saved.overflow;
     this.endsBlank = saved.blank;
@@ -1768,13 +1772,19 @@ class Preprocessor {
     rest.length = j;
     const after = rest.length;
     this.restLow = Math.min(this.restLow, after);
-    const made = functionResult(name, values);
+    const result = functionResult(name, args.length, values);
+    if (typeof result === 'object' && !Array.isArray(result)) this.sink.warning('pp-sel-range', result.warning, lineRange(file, line, t.start, callEnd.end));
+    // The tokens made, or the argument chosen as written (its names expanded as they are pushed).
+    const chosen = typeof result === 'number' ? groups[result] ?? args[result] : result;
+    const made: PPToken[] = typeof result === 'number' && chosen === args[result] ? args[result]
+      : Array.isArray(chosen) ? chosen.map((x) => ({ kind: x.kind, text: x.text, start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: false })) : [];
     // An empty result leaves the blank before the call (nasm: `db 1, %eval(1/0) ,2` is `db 1, ,2`).
     const blank = made.length === 0 && spaced(before, t);
     if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
     else if (blank) this.endsBlank = true;
     for (let k = made.length - 1; k >= 0; k--) {
-      rest.push({ kind: made[k].kind, text: made[k].text, start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: k === 0 ? spaced(before, t) : made[k].gap });
+      rest.push(gapped(made[k], k === 0 ? spaced(before, t) : spaced(made[k - 1], made[k])));
+      if (typeof result === 'number' && (made[k].kind === 'ident' || made[k].kind === 'preproc')) this.expandCall(rest, file, line, undefined, undefined);
     }
     return after;
   }
