@@ -19,7 +19,13 @@ const IMPLEMENTED: ReadonlyMap<string, FunctionShape> = new Map([
   ['%cond', { least: 2, most: 3, evaluated: 1 }],
   ['%sel', { least: 2, most: Infinity, evaluated: 1 }],
   ['%count', { least: 0, most: Infinity, evaluated: 0 }],
+  ['%num', { least: 1, most: 3, evaluated: 3 }],
 ]);
+
+/** nasm's digits for `%num` in bases up to 64 (measured: 36 in base 64 is `A`, 62 `@`, 63 `_`). */
+const NUM_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ@_';
+/** The most digits `%num` pads or cuts to (nasm 2.16.01: 253 is taken, 254 and -254 "too large"). */
+const NUM_MOST_DIGITS = 253;
 
 /** Whether `t` names a preprocessor function Ringside implements (`%eval`, in any case). */
 export function isImplementedFunction(t: PPToken): boolean {
@@ -37,6 +43,15 @@ export function evaluatedArguments(name: string): number {
   return IMPLEMENTED.get(name)?.evaluated ?? 0;
 }
 
+/**
+ * The value of function `name`'s argument `k` written empty, where nasm reads that as its default
+ * (`%num(255,,16)` is `'ff'`); undefined where it is an expression syntax error.
+ */
+export function emptyArgumentValue(name: string, k: number): Value | undefined {
+  if (name !== '%num' || k === 0) return undefined;
+  return { v: k === 1 ? 0 : 10, sec: -1 };
+}
+
 /** A token a function makes: a number or a comma, or the argument to put in the call's place. */
 export type FunctionToken = { readonly kind: PPToken['kind']; readonly text: string };
 
@@ -50,18 +65,34 @@ export type FunctionToken = { readonly kind: PPToken['kind']; readonly text: str
  * - `%cond(c, a[, b])`: a when c is not 0, else b or nothing; an error in c is 0.
  * - `%sel(n, a, ...)`: the nth of the rest, from 1; else nothing with nasm's warnings.
  * - `%count(...)`: how many arguments (`%count()` is 1, as a single-line macro counts them).
+ * - `%num(n[, digits[, base]])`: n unsigned in base 2 to 64 (default 10) as a string, padded with
+ *   zeros to |digits| digits, and cut to them when digits is positive (`%num(12345,2)` is `'45'`).
+ * `report` takes nasm's errors and warnings (`%sel(0)`: "not a valid selector").
  */
-export function functionResult(name: string, count: number, values: readonly (Value | undefined)[]): FunctionToken[] | number | { warning: string } {
+export function functionResult(name: string, count: number, values: readonly (Value | undefined)[],
+  report: (severity: 'error' | 'warning', message: string) => void): FunctionToken[] | number {
   const int = (value: Value | undefined): bigint => value?.v === undefined ? 0n : BigInt.asIntN(64, value.big ?? BigInt(value.v));
   switch (name) {
     case '%cond': return int(values[0]) !== 0n ? 1 : count > 2 ? 2 : [];
     case '%sel': {
       const n = int(values[0]);
-      if (n < 1n) return { warning: `%sel(${n}) is not a valid selector` };
-      if (n >= BigInt(count)) return { warning: `%sel(${n}) exceeds the number of arguments` };
+      if (n < 1n) { report('warning', `%sel(${n}) is not a valid selector`); return []; }
+      if (n >= BigInt(count)) { report('warning', `%sel(${n}) exceeds the number of arguments`); return []; }
       return Number(n);
     }
     case '%count': return [{ kind: 'number', text: String(count) }];
+    case '%num': {
+      let n = BigInt.asUintN(64, int(values[0]));
+      let digits = values.length > 1 ? int(values[1]) : 0n;
+      const base = values.length > 2 ? int(values[2]) : 10n;
+      let width = digits < 0n ? -digits : digits;
+      if (width > NUM_MOST_DIGITS) { report('error', `digit count ${digits} specified to %num() too large`); digits = width = 0n; }
+      if (base < 2n || base > 64n) { report('error', `invalid base ${base} given to %num()`); return []; }
+      let text = '';
+      // A negative count pads only; a positive one also cuts (`%num(12345,-2)` is `'12345'`).
+      do { text = NUM_DIGITS[Number(n % base)] + text; n /= base; } while ((digits <= 0n && n > 0n) || BigInt(text.length) < width);
+      return [{ kind: 'string', text: `'${text}'` }];
+    }
   }
   const out: FunctionToken[] = [];
   values.forEach((value, k) => {

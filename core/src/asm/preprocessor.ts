@@ -30,7 +30,7 @@ import { BitsAndSection, sectionAt } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
-import { evaluatedArguments, functionResult, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
+import { emptyArgumentValue, evaluatedArguments, functionResult, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -126,7 +126,7 @@ const NO_EXPANSION: readonly SourceRange[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 
 /** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
-const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%is', '%map', '%num', '%str', '%strcat', '%strlen', '%substr', '%tok',
+const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%is', '%map', '%str', '%strcat', '%strlen', '%substr', '%tok',
   '%isdef', '%isndef', '%isidn', '%isidni', '%isnum', '%isstr', '%isid', '%istoken', '%isempty', '%ismacro', '%isctx', '%isenv', '%isdirective', '%isusable', '%isusing', '%isfile']);
 
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
@@ -1754,6 +1754,7 @@ class Preprocessor {
     // `%sel` evaluates each argument written as a `{...}` group too (nasm 2.16.01: `%sel(1, {2+1})` is 3).
     const braced = name === '%sel' ? args.map((a, k) => k > 0 && a.length > 0 && inside[inside.indexOf(a[0]) - 1]?.text === '{') : [];
     const evaluate = (a: PPToken[], k: number): Value | undefined => {
+      if (a.length === 0 && emptyArgumentValue(name, k) !== undefined) return emptyArgumentValue(name, k);
       const whole = a.length > 0 ? lineRange(file, line, a[0].start, a[a.length - 1].end) : lineRange(file, line, t.start, rest[j].end);
       const e = this.expandExpression(a, file, line);
       const invalid = `invalid expression in parameter ${k} of function \`${name}'`;
@@ -1763,17 +1764,21 @@ class Preprocessor {
       return typeof v === 'object' ? v : undefined;
     };
     const values = args.slice(0, evaluatedArguments(name)).map(evaluate);
-    const groups = braced.map((b, k) => b ? functionResult('%eval', 1, [evaluate(args[k], k)]) as FunctionToken[] : undefined);
+    const callEnd = rest[j];
+    const report = (severity: 'error' | 'warning', message: string): void => {
+      const at = lineRange(file, line, t.start, callEnd.end);
+      if (severity === 'error') this.sink.error('expression', message, at);
+      else this.sink.warning('pp-sel-range', message, at);
+    };
+    const groups = braced.map((b, k) => b ? functionResult('%eval', 1, [evaluate(args[k], k)], report) as FunctionToken[] : undefined);
     this.expandedTokens = saved.tokens;
     this.expansionOverflow = saved.overflow;
     this.endsBlank = saved.blank;
     this.restLow = saved.low;
-    const callEnd = rest[j];
     rest.length = j;
     const after = rest.length;
     this.restLow = Math.min(this.restLow, after);
-    const result = functionResult(name, args.length, values);
-    if (typeof result === 'object' && !Array.isArray(result)) this.sink.warning('pp-sel-range', result.warning, lineRange(file, line, t.start, callEnd.end));
+    const result = functionResult(name, args.length, values, report);
     // The tokens made, or the argument chosen as written (its names expanded as they are pushed).
     const chosen = typeof result === 'number' ? groups[result] ?? args[result] : result;
     const made: PPToken[] = typeof result === 'number' && chosen === args[result] ? args[result]
