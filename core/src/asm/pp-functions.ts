@@ -4,22 +4,32 @@
 
 import type { Value } from './expr';
 import type { PPToken } from './source';
+import { quoteBytes } from './strings';
 
 interface FunctionShape {
   /** The least and most argument counts (nasm warns of another count and leaves the call as written). */
   readonly least: number;
   readonly most: number;
-  /** How many arguments, from the first, are preprocessor expressions. */
-  readonly evaluated: number;
+  /**
+   * What each argument is, by position, the last letter for the rest: `e` a preprocessor
+   * expression, `s` a string (one string token's bytes, else the tokens' text), `t` tokens.
+   */
+  readonly params: string;
 }
 
 const IMPLEMENTED: ReadonlyMap<string, FunctionShape> = new Map([
-  ['%eval', { least: 1, most: Infinity, evaluated: Infinity }],
-  ['%abs', { least: 1, most: 1, evaluated: 1 }],
-  ['%cond', { least: 2, most: 3, evaluated: 1 }],
-  ['%sel', { least: 2, most: Infinity, evaluated: 1 }],
-  ['%count', { least: 0, most: Infinity, evaluated: 0 }],
-  ['%num', { least: 1, most: 3, evaluated: 3 }],
+  ['%eval', { least: 1, most: Infinity, params: 'e' }],
+  ['%abs', { least: 1, most: 1, params: 'e' }],
+  ['%cond', { least: 2, most: 3, params: 'et' }],
+  ['%sel', { least: 2, most: Infinity, params: 'et' }],
+  ['%count', { least: 0, most: Infinity, params: 't' }],
+  ['%num', { least: 1, most: 3, params: 'e' }],
+  // (`%str` takes all between its parentheses as one argument, commas too.)
+  ['%str', { least: 1, most: 1, params: 's' }],
+  ['%strcat', { least: 1, most: Infinity, params: 's' }],
+  ['%strlen', { least: 1, most: 1, params: 's' }],
+  ['%substr', { least: 2, most: 3, params: 'se' }],
+  ['%tok', { least: 1, most: 1, params: 's' }],
 ]);
 
 /** nasm's digits for `%num` in bases up to 64 (measured: 36 in base 64 is `A`, 62 `@`, 63 `_`). */
@@ -38,9 +48,10 @@ export function takesArguments(name: string, count: number): boolean {
   return a !== undefined && count >= a.least && count <= a.most;
 }
 
-/** How many of function `name`'s first arguments are preprocessor expressions. */
-export function evaluatedArguments(name: string): number {
-  return IMPLEMENTED.get(name)?.evaluated ?? 0;
+/** What function `name`'s argument `k` is (see FunctionShape.params). */
+export function parameterKind(name: string, k: number): string {
+  const p = IMPLEMENTED.get(name)?.params ?? 't';
+  return p[Math.min(k, p.length - 1)];
 }
 
 /**
@@ -48,6 +59,7 @@ export function evaluatedArguments(name: string): number {
  * (`%num(255,,16)` is `'ff'`); undefined where it is an expression syntax error.
  */
 export function emptyArgumentValue(name: string, k: number): Value | undefined {
+  if (name === '%substr' && k === 2) return { v: -1, sec: -1 };
   if (name !== '%num' || k === 0) return undefined;
   return { v: k === 1 ? 0 : 10, sec: -1 };
 }
@@ -67,10 +79,16 @@ export type FunctionToken = { readonly kind: PPToken['kind']; readonly text: str
  * - `%count(...)`: how many arguments (`%count()` is 1, as a single-line macro counts them).
  * - `%num(n[, digits[, base]])`: n unsigned in base 2 to 64 (default 10) as a string, padded with
  *   zeros to |digits| digits, and cut to them when digits is positive (`%num(12345,2)` is `'45'`).
- * `report` takes nasm's errors and warnings (`%sel(0)`: "not a valid selector").
+ * - `%str(...)`: the tokens' text as a string; `%strcat(...)` its string arguments' bytes joined;
+ *   `%strlen(s)` their count; `%substr(s, start[, len])` from start (below 1: 1), len bytes (by
+ *   default -1; a negative len counts back from the end, -1 to it); `%tok(s)` its bytes read as a
+ *   line (given as its text).
+ * `strings` are the `s` arguments' bytes; `report` takes nasm's errors and warnings (`%sel(0)`:
+ * "not a valid selector").
  */
 export function functionResult(name: string, count: number, values: readonly (Value | undefined)[],
-  report: (severity: 'error' | 'warning', message: string) => void): FunctionToken[] | number {
+  report: (severity: 'error' | 'warning', message: string) => void, strings: readonly (Uint8Array | undefined)[] = []): FunctionToken[] | number | string {
+  const quoted = (bytes: Uint8Array): FunctionToken[] => [{ kind: 'string', text: bytes.length === 0 ? "''" : quoteBytes(bytes) }];
   const int = (value: Value | undefined): bigint => value?.v === undefined ? 0n : BigInt.asIntN(64, value.big ?? BigInt(value.v));
   switch (name) {
     case '%cond': return int(values[0]) !== 0n ? 1 : count > 2 ? 2 : [];
@@ -81,6 +99,22 @@ export function functionResult(name: string, count: number, values: readonly (Va
       return Number(n);
     }
     case '%count': return [{ kind: 'number', text: String(count) }];
+    case '%str': return quoted(strings[0]!);
+    case '%strlen': return [{ kind: 'number', text: String(strings[0]!.length) }];
+    case '%tok': return new TextDecoder().decode(strings[0]!);
+    case '%strcat': {
+      const all = new Uint8Array(strings.reduce((n, b) => n + b!.length, 0));
+      let k = 0;
+      for (const b of strings) { all.set(b!, k); k += b!.length; }
+      return quoted(all);
+    }
+    case '%substr': {
+      const str = strings[0]!;
+      const from = Math.max(0, Number(int(values[1])) - 1);
+      const len = values.length > 2 ? Number(int(values[2])) : -1;
+      const n = len < 0 ? str.length - from + len + 1 : len;
+      return quoted(from >= str.length || n <= 0 ? new Uint8Array(0) : str.subarray(from, Math.min(str.length, from + n)));
+    }
     case '%num': {
       let n = BigInt.asUintN(64, int(values[0]));
       let digits = values.length > 1 ? int(values[1]) : 0n;

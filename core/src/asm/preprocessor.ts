@@ -30,7 +30,7 @@ import { BitsAndSection, sectionAt } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
-import { emptyArgumentValue, evaluatedArguments, functionResult, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
+import { emptyArgumentValue, functionResult, parameterKind, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -126,7 +126,7 @@ const NO_EXPANSION: readonly SourceRange[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 
 /** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
-const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%is', '%map', '%str', '%strcat', '%strlen', '%substr', '%tok',
+const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%is', '%map',
   '%isdef', '%isndef', '%isidn', '%isidni', '%isnum', '%isstr', '%isid', '%istoken', '%isempty', '%ismacro', '%isctx', '%isenv', '%isdirective', '%isusable', '%isusing', '%isfile']);
 
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
@@ -1744,7 +1744,7 @@ class Preprocessor {
     const name = t.text.toLowerCase();
     const inside: PPToken[] = [];
     for (let k = top - 2; k > j; k--) inside.push(rest[k]);
-    const args = inside.length === 0 ? [[]] : splitArguments(inside, 0, Infinity);
+    const args = inside.length === 0 || name === '%str' ? [inside] : splitArguments(inside, 0, Infinity);
     if (!takesArguments(name, args.length)) {
       this.sink.warning('macro-params-single', `single-line macro \`${name}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
       return -1;
@@ -1763,7 +1763,14 @@ class Preprocessor {
         this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of function \`${name}'`);
       return typeof v === 'object' ? v : undefined;
     };
-    const values = args.slice(0, evaluatedArguments(name)).map(evaluate);
+    const values = args.map((a, k) => parameterKind(name, k) === 'e' ? evaluate(a, k) : undefined);
+    // A string argument: one string token's bytes, else the text of its tokens (macros expanded).
+    const strings = args.map((a, k) => {
+      if (parameterKind(name, k) !== 's') return undefined;
+      const e = this.expandSingle(a, file, line);
+      if (e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
+      return new TextEncoder().encode(tokensText(e));
+    });
     const callEnd = rest[j];
     const report = (severity: 'error' | 'warning', message: string): void => {
       const at = lineRange(file, line, t.start, callEnd.end);
@@ -1778,7 +1785,14 @@ class Preprocessor {
     rest.length = j;
     const after = rest.length;
     this.restLow = Math.min(this.restLow, after);
-    const result = functionResult(name, args.length, values, report);
+    const read = functionResult(name, args.length, values, report, strings);
+    // `%tok`'s string read as a line: its tokens, their names expanded as they are pushed.
+    const readLine = typeof read === 'string' ? tokenizeLine(read) : [];
+    // nasm reads the string as a line, and warns of an unterminated string in it.
+    const open = openString(readLine);
+    if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, t.start, callEnd.end));
+    const result = typeof read === 'string' ? args.push(readLine.filter((x) => x.kind !== 'comment')
+      .map((x, k, all) => ({ kind: x.kind, text: x.text, start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: k > 0 && all[k - 1].end < x.start }))) - 1 : read;
     // The tokens made, or the argument chosen as written (its names expanded as they are pushed).
     const chosen = typeof result === 'number' ? groups[result] ?? args[result] : result;
     const made: PPToken[] = typeof result === 'number' && chosen === args[result] ? args[result]
