@@ -2,6 +2,7 @@
 // many arguments each takes and evaluates, and what a call makes of its arguments (nasm 2.16.01's
 // preproc.c, measured). The call itself is read where single-line macros expand (preprocessor.ts).
 
+import { isConditional } from './conditionals';
 import type { Value } from './expr';
 import type { PPToken } from './source';
 import { quoteBytes } from './strings';
@@ -39,11 +40,23 @@ const NUM_MOST_DIGITS = 253;
 
 /** Whether `t` names a preprocessor function Ringside implements (`%eval`, in any case). */
 export function isImplementedFunction(t: PPToken): boolean {
-  return t.kind === 'preproc' && IMPLEMENTED.has(t.text.toLowerCase());
+  if (t.kind !== 'preproc') return false;
+  const name = t.text.toLowerCase();
+  return IMPLEMENTED.has(name) || testKind(name) !== undefined;
+}
+
+/**
+ * The `%if` kind function `name` (lower case) tests, `%isdef` `def`, `%isnidn` `nidn`, `%is` ``
+ * (an expression); undefined for another function. nasm 2.16.01 has no `%isfile` nor
+ * `%isdirective` (measured: they stay as written).
+ */
+export function testKind(name: string): string | undefined {
+  return name.startsWith('%is') && isConditional(`%if${name.slice(3)}`) ? name.slice(3) : undefined;
 }
 
 /** Whether function `name` (lower case) takes `count` arguments. */
 export function takesArguments(name: string, count: number): boolean {
+  if (testKind(name) !== undefined) return true;
   const a = IMPLEMENTED.get(name);
   return a !== undefined && count >= a.least && count <= a.most;
 }

@@ -30,7 +30,7 @@ import { BitsAndSection, sectionAt } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
-import { emptyArgumentValue, functionResult, parameterKind, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
+import { emptyArgumentValue, functionResult, parameterKind, testKind, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -126,8 +126,7 @@ const NO_EXPANSION: readonly SourceRange[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 
 /** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
-const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%is', '%map',
-  '%isdef', '%isndef', '%isidn', '%isidni', '%isnum', '%isstr', '%isid', '%istoken', '%isempty', '%ismacro', '%isctx', '%isenv', '%isdirective', '%isusable', '%isusing', '%isfile']);
+const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%map', '%isdirective', '%isfile']);
 
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
   return new Preprocessor(opts, sink).run();
@@ -1744,6 +1743,8 @@ class Preprocessor {
     const name = t.text.toLowerCase();
     const inside: PPToken[] = [];
     for (let k = top - 2; k > j; k--) inside.push(rest[k]);
+    const kind = testKind(name);
+    if (kind !== undefined) return this.testFunction(rest, file, line, before, kind, inside, j);
     const args = inside.length === 0 || name === '%str' ? [inside] : splitArguments(inside, 0, Infinity);
     if (!takesArguments(name, args.length)) {
       this.sink.warning('macro-params-single', `single-line macro \`${name}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
@@ -1805,6 +1806,43 @@ class Preprocessor {
       rest.push(gapped(made[k], k === 0 ? spaced(before, t) : spaced(made[k - 1], made[k])));
       if (typeof result === 'number' && (made[k].kind === 'ident' || made[k].kind === 'preproc')) this.expandCall(rest, file, line, undefined, undefined);
     }
+    return after;
+  }
+
+  /**
+   * `%isKIND(...)` on top of `rest`, its tokens from the parenthesis on down to `close`: 1 when
+   * `%ifKIND ...` would take its branch, else 0, as nasm 2.16.01 does (measured: `%isdef(X)`,
+   * `%isnidn(a,b)`, `%is(expr)`); all between the parentheses is the condition, read as `%ifKIND`
+   * reads it, with its messages (`%isidn(a)`: "`%ifidn' expects two comma-separated arguments",
+   * and 0).
+   */
+  private testFunction(rest: PPToken[], file: string, line: number, before: PPToken | undefined, kind: string, inside: PPToken[], close: number): number {
+    const t = rest[rest.length - 1];
+    const f = this.frames[this.frames.length - 1];
+    if (f === undefined) return -1;
+    const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, low: this.restLow };
+    const d = `%if${kind}`;
+    let test: Test;
+    if (kind === '' || kind === 'n') {
+      // An expression: the preprocessor's (`%is($ > 0)` is no test of the assembler's).
+      const e = this.expandExpression(inside, file, line);
+      const whole = inside.length > 0 ? lineRange(file, line, inside[0].start, inside[inside.length - 1].end) : lineRange(file, line, t.start, rest[close].end);
+      const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
+      const v = expr === undefined ? undefined : this.evaluateParsed(expr, file, line, f, d);
+      test = typeof v !== 'object' ? Test.Failed : (v.v !== 0) !== (kind === 'n') ? Test.True : Test.False;
+    } else {
+      test = this.testCondition(f, file, line, d, kind, [{ ...t, kind: 'preproc', text: d }, ...inside]);
+    }
+    this.expandedTokens = saved.tokens;
+    this.expansionOverflow = saved.overflow;
+    this.endsBlank = saved.blank;
+    this.restLow = saved.low;
+    const callEnd = rest[close];
+    rest.length = close;
+    const after = rest.length;
+    this.restLow = Math.min(this.restLow, after);
+    if (after > 0) rest[after - 1] = gapped(rest[after - 1], spaced(callEnd, rest[after - 1]));
+    rest.push({ kind: 'number', text: test === Test.True ? '1' : '0', start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: spaced(before, t) });
     return after;
   }
 
