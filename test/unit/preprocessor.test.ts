@@ -84,10 +84,10 @@ describe('preprocessor', () => {
     assert.equal(pp('%pragma ringside technique bogus').diags[0].code, 'unknown-technique');
   });
   it('names what nasm 2.16 has and Ringside does not (preprocessor functions, %clear WORD); %null, and %depend of a file name, say nothing', () => {
-    const { diags } = pp('%null\n%depend "x.inc"\ndb %eval(2+3)\n%define X %cond(1, 2, 3)\ndb X\n%ifusable altreg\n%endif\n%use altreg\n%clear all\n');
+    const { diags } = pp('%null\n%depend "x.inc"\ndb %map(f, 1)\n%define X %map(g, 2)\ndb X\n%ifusable altreg\n%endif\n%use altreg\n%clear all\n');
     assert.deepEqual(diags.map((d) => [d.range.start.line, d.message]), [
-      [2, "`%eval()' is a NASM 2.16 preprocessor function that Ringside does not support"],
-      [4, "`%cond()' is a NASM 2.16 preprocessor function that Ringside does not support"],
+      [2, "`%map()' is a NASM 2.16 preprocessor function that Ringside does not support"],
+      [4, "`%map()' is a NASM 2.16 preprocessor function that Ringside does not support"],
       [8, "`%clear all' makes nasm 2.16.01 loop forever: Ringside accepts only `%clear' alone"],
     ]);
   });

@@ -33,6 +33,29 @@ export function parseExpression(expanded: readonly PPToken[], whole: SourceRange
 }
 
 /**
+ * Parses an argument of a preprocessor function (see pp-functions.ts) as nasm 2.16.01 does
+ * (measured): nothing is "expression syntax error", tokens after the expression are error
+ * `invalid` (`%eval(2 3)`: "invalid expression in parameter 0 of function `%eval'").
+ */
+export function parseArgument(expanded: readonly PPToken[], whole: SourceRange, invalid: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+  if (expanded.length === 0) {
+    sink.error('syntax', 'expression syntax error', whole, expansion);
+    return undefined;
+  }
+  const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
+  if (warning) sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), expansion);
+  if (expr === undefined) {
+    sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), expansion);
+    return undefined;
+  }
+  if (trailing) {
+    sink.error('syntax', invalid, lineRange(file, line, trailing.start, trailing.end), expansion);
+    return undefined;
+  }
+  return expr;
+}
+
+/**
  * Evaluates a parsed expression of directive `d` (see parseExpression); after reporting an error,
  * 'unread' where nasm's evaluator fails (an unknown name, a division by zero) and 'non-constant'
  * for a value that is no number. `preprocessOnly`: for `nasm -E`, which knows no symbols, nor `$`
@@ -40,7 +63,7 @@ export function parseExpression(expanded: readonly PPToken[], whole: SourceRange
  * macro called again) and reads it as 0, which is right when they cancel (see symbolsLeft).
  */
 export function evaluateExpression(expr: Expr, d: string, constant: ConstantLookup, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[],
-  preprocessOnly?: { readonly evaluation: number }): Value | 'unread' | 'non-constant' {
+  preprocessOnly?: { readonly evaluation: number }, nonConstant = `non-constant value given to \`${d}'`): Value | 'unread' | 'non-constant' {
   let failed = false;
   const onlyError = (message: string, node: Expr): void =>
     sink.report('error', 'non-constant', message, lineRange(file, line, node.start, node.end), expansion, undefined, -1, -1, preprocessOnly!.evaluation);
@@ -70,9 +93,9 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   };
   const v = evaluate(expr, ctx);
   if (failed) return 'unread';
-  if (preprocessOnly !== undefined && symbolsLeft(expr) !== 0) { onlyError(`non-constant value given to \`${d}'`, expr); return 'non-constant'; }
+  if (preprocessOnly !== undefined && symbolsLeft(expr) !== 0) { onlyError(nonConstant, expr); return 'non-constant'; }
   // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
-  if (v.v === undefined) { sink.error('non-constant', `non-constant value given to \`${d}'`, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
+  if (v.v === undefined) { sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
   return v;
 }
 

@@ -8,7 +8,7 @@ import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import type { Expr, Value } from './expr';
-import { assemblerTerm, EquConstants, evaluateExpression, parseExpression } from './pp-expressions';
+import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression } from './pp-expressions';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
@@ -30,6 +30,7 @@ import { BitsAndSection, sectionAt } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
+import { emptyArgumentValue, functionResult, parameterKind, testKind, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -125,8 +126,7 @@ const NO_EXPANSION: readonly SourceRange[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 
 /** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
-const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%abs', '%cond', '%count', '%eval', '%is', '%map', '%num', '%sel', '%str', '%strcat', '%strlen', '%substr', '%tok',
-  '%isdef', '%isndef', '%isidn', '%isidni', '%isnum', '%isstr', '%isid', '%istoken', '%isempty', '%ismacro', '%isctx', '%isenv', '%isdirective', '%isusable', '%isusing', '%isfile']);
+const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%map', '%isdirective', '%isfile']);
 
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
   return new Preprocessor(opts, sink).run();
@@ -1522,7 +1522,7 @@ class Preprocessor {
    */
   private expandSingle(toks: PPToken[], file: string, line: number): PPToken[] {
     this.endsBlank = false;
-    if (this.smacros.size === 0 && !hasBuiltin(toks)) return toks;
+    if (this.smacros.size === 0 && !hasBuiltin(toks) && !toks.some(isImplementedFunction)) return toks;
     this.expandedTokens = 0;
     this.expansionOverflow = false;
     let result = this.expansionPass(toks, file, line);
@@ -1595,7 +1595,7 @@ class Preprocessor {
 
   /** Whether `t` is a name a single-line macro or a standard macro may stand for, or `%!NAME`. */
   private mayExpand(t: PPToken): boolean {
-    if (t.kind !== 'ident') return isEnvironmentToken(t);
+    if (t.kind !== 'ident') return isEnvironmentToken(t) || isImplementedFunction(t);
     return this.singles.lookup(t.text) !== undefined || (t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f);
   }
 
@@ -1615,6 +1615,7 @@ class Preprocessor {
     const top = rest.length - 1;
     const t = rest[top];
     if (isEnvironmentToken(t)) return this.environment(rest, file, line, before);
+    if (isImplementedFunction(t)) return this.functionCall(rest, file, line, before);
     if (t.kind !== 'ident') return -1;
     const defs = this.singles.lookup(t.text);
     if (defs === undefined) {
@@ -1651,18 +1652,7 @@ class Preprocessor {
     let last = top;
     if (def.params !== undefined) {
       if (rest[top - 1]?.text !== '(') return -1;
-      // The closing parenthesis: parentheses and commas in braces do not count.
-      let depth = 0, braces = 0;
-      let j = top - 1;
-      for (; j >= 0; j--) {
-        const x = rest[j];
-        if (x.kind !== 'op') continue;
-        if (x.text === '{') braces++;
-        else if (x.text === '}') { if (braces > 0) braces--; }
-        else if (braces > 0) continue;
-        else if (x.text === '(') depth++;
-        else if (x.text === ')' && --depth === 0) break;
-      }
+      const j = closingParenthesis(rest, top - 1);
       if (j < 0) {
         this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end));
         return -1;
@@ -1727,9 +1717,132 @@ class Preprocessor {
         continue;
       }
       rest.push(x);
-      if (x.kind === 'ident' || isEnvironmentToken(x)) this.expandCall(rest, file, line, set, undefined);
+      if (x.kind === 'ident' || x.kind === 'preproc') this.expandCall(rest, file, line, set, undefined);
     }
     set.delete(def);
+    return after;
+  }
+
+  /**
+   * A call of a preprocessor function Ringside implements (see pp-functions.ts) on top of `rest`,
+   * as expandCall takes a call, as nasm 2.16.01 reads it (measured): the name in any case
+   * (`%EVAL(1+1)` is 2), blanks allowed before `(`, each argument macro-expanded and evaluated as
+   * a preprocessor expression (an error in one makes nothing of it: `%eval(1/0)` is nothing after
+   * "division by zero", `%eval(1,)` is `1,` after "expression syntax error"); another count of
+   * arguments is nasm's warning and the call stays as written.
+   */
+  private functionCall(rest: PPToken[], file: string, line: number, before: PPToken | undefined): number {
+    const top = rest.length - 1;
+    const t = rest[top];
+    if (rest[top - 1]?.text !== '(') return -1;
+    const j = closingParenthesis(rest, top - 1);
+    if (j < 0) {
+      this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end));
+      return -1;
+    }
+    const name = t.text.toLowerCase();
+    const inside: PPToken[] = [];
+    for (let k = top - 2; k > j; k--) inside.push(rest[k]);
+    const kind = testKind(name);
+    if (kind !== undefined) return this.testFunction(rest, file, line, before, kind, inside, j);
+    const args = inside.length === 0 || name === '%str' ? [inside] : splitArguments(inside, 0, Infinity);
+    if (!takesArguments(name, args.length)) {
+      this.sink.warning('macro-params-single', `single-line macro \`${name}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+      return -1;
+    }
+    const expansion = this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
+    const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, low: this.restLow };
+    // `%sel` evaluates each argument written as a `{...}` group too (nasm 2.16.01: `%sel(1, {2+1})` is 3).
+    const braced = name === '%sel' ? args.map((a, k) => k > 0 && a.length > 0 && inside[inside.indexOf(a[0]) - 1]?.text === '{') : [];
+    const evaluate = (a: PPToken[], k: number): Value | undefined => {
+      if (a.length === 0 && emptyArgumentValue(name, k) !== undefined) return emptyArgumentValue(name, k);
+      const whole = a.length > 0 ? lineRange(file, line, a[0].start, a[a.length - 1].end) : lineRange(file, line, t.start, rest[j].end);
+      const e = this.expandExpression(a, file, line);
+      const invalid = `invalid expression in parameter ${k} of function \`${name}'`;
+      const expr = parseArgument(e, whole, invalid, this.limits.eval, this.sink, file, line, expansion);
+      const v = expr === undefined ? undefined : evaluateExpression(expr, name, this.constant, this.sink, file, line, expansion,
+        this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of function \`${name}'`);
+      return typeof v === 'object' ? v : undefined;
+    };
+    const values = args.map((a, k) => parameterKind(name, k) === 'e' ? evaluate(a, k) : undefined);
+    // A string argument: one string token's bytes, else the text of its tokens (macros expanded).
+    const strings = args.map((a, k) => {
+      if (parameterKind(name, k) !== 's') return undefined;
+      const e = this.expandSingle(a, file, line);
+      if (e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
+      return new TextEncoder().encode(tokensText(e));
+    });
+    const callEnd = rest[j];
+    const report = (severity: 'error' | 'warning', message: string): void => {
+      const at = lineRange(file, line, t.start, callEnd.end);
+      if (severity === 'error') this.sink.error('expression', message, at);
+      else this.sink.warning('pp-sel-range', message, at);
+    };
+    const groups = braced.map((b, k) => b ? functionResult('%eval', 1, [evaluate(args[k], k)], report) as FunctionToken[] : undefined);
+    this.expandedTokens = saved.tokens;
+    this.expansionOverflow = saved.overflow;
+    this.endsBlank = saved.blank;
+    this.restLow = saved.low;
+    rest.length = j;
+    const after = rest.length;
+    this.restLow = Math.min(this.restLow, after);
+    const read = functionResult(name, args.length, values, report, strings);
+    // `%tok`'s string read as a line: its tokens, their names expanded as they are pushed.
+    const readLine = typeof read === 'string' ? tokenizeLine(read) : [];
+    // nasm reads the string as a line, and warns of an unterminated string in it.
+    const open = openString(readLine);
+    if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, t.start, callEnd.end));
+    const result = typeof read === 'string' ? args.push(readLine.filter((x) => x.kind !== 'comment')
+      .map((x, k, all) => ({ kind: x.kind, text: x.text, start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: k > 0 && all[k - 1].end < x.start }))) - 1 : read;
+    // The tokens made, or the argument chosen as written (its names expanded as they are pushed).
+    const chosen = typeof result === 'number' ? groups[result] ?? args[result] : result;
+    const made: PPToken[] = typeof result === 'number' && chosen === args[result] ? args[result]
+      : Array.isArray(chosen) ? chosen.map((x) => ({ kind: x.kind, text: x.text, start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: false })) : [];
+    // An empty result leaves the blank before the call (nasm: `db 1, %eval(1/0) ,2` is `db 1, ,2`).
+    const blank = made.length === 0 && spaced(before, t);
+    if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
+    else if (blank) this.endsBlank = true;
+    for (let k = made.length - 1; k >= 0; k--) {
+      rest.push(gapped(made[k], k === 0 ? spaced(before, t) : spaced(made[k - 1], made[k])));
+      if (typeof result === 'number' && (made[k].kind === 'ident' || made[k].kind === 'preproc')) this.expandCall(rest, file, line, undefined, undefined);
+    }
+    return after;
+  }
+
+  /**
+   * `%isKIND(...)` on top of `rest`, its tokens from the parenthesis on down to `close`: 1 when
+   * `%ifKIND ...` would take its branch, else 0, as nasm 2.16.01 does (measured: `%isdef(X)`,
+   * `%isnidn(a,b)`, `%is(expr)`); all between the parentheses is the condition, read as `%ifKIND`
+   * reads it, with its messages (`%isidn(a)`: "`%ifidn' expects two comma-separated arguments",
+   * and 0).
+   */
+  private testFunction(rest: PPToken[], file: string, line: number, before: PPToken | undefined, kind: string, inside: PPToken[], close: number): number {
+    const t = rest[rest.length - 1];
+    const f = this.frames[this.frames.length - 1];
+    if (f === undefined) return -1;
+    const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, low: this.restLow };
+    const d = `%if${kind}`;
+    let test: Test;
+    if (kind === '' || kind === 'n') {
+      // An expression: the preprocessor's (`%is($ > 0)` is no test of the assembler's).
+      const e = this.expandExpression(inside, file, line);
+      const whole = inside.length > 0 ? lineRange(file, line, inside[0].start, inside[inside.length - 1].end) : lineRange(file, line, t.start, rest[close].end);
+      const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
+      const v = expr === undefined ? undefined : this.evaluateParsed(expr, file, line, f, d);
+      test = typeof v !== 'object' ? Test.Failed : (v.v !== 0) !== (kind === 'n') ? Test.True : Test.False;
+    } else {
+      test = this.testCondition(f, file, line, d, kind, [{ ...t, kind: 'preproc', text: d }, ...inside]);
+    }
+    this.expandedTokens = saved.tokens;
+    this.expansionOverflow = saved.overflow;
+    this.endsBlank = saved.blank;
+    this.restLow = saved.low;
+    const callEnd = rest[close];
+    rest.length = close;
+    const after = rest.length;
+    this.restLow = Math.min(this.restLow, after);
+    if (after > 0) rest[after - 1] = gapped(rest[after - 1], spaced(callEnd, rest[after - 1]));
+    rest.push({ kind: 'number', text: test === Test.True ? '1' : '0', start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: spaced(before, t) });
     return after;
   }
 
@@ -2001,6 +2114,24 @@ const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
 const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacro', 'defalias', 'alias', 'salias', 'alldef', 'alldefine', 'macro', 'mmacro', 'context', 'ctx', 'global', 'nothing', 'none', 'ignore']);
 
 /** How many tokens a call's arguments hold. */
+/**
+ * Where the call's parenthesis opened at `open` in `rest` (the next token last) closes, -1 when
+ * it does not: parentheses and commas in braces do not count.
+ */
+function closingParenthesis(rest: readonly PPToken[], open: number): number {
+  let depth = 0, braces = 0;
+  for (let j = open; j >= 0; j--) {
+    const x = rest[j];
+    if (x.kind !== 'op') continue;
+    if (x.text === '{') braces++;
+    else if (x.text === '}') { if (braces > 0) braces--; }
+    else if (braces > 0) continue;
+    else if (x.text === '(') depth++;
+    else if (x.text === ')' && --depth === 0) return j;
+  }
+  return -1;
+}
+
 function argumentWeight(args: readonly (readonly PPToken[])[]): number {
   let n = 0;
   for (const a of args) n += a.length;
