@@ -125,8 +125,6 @@ const MAX_ARGUMENT_TOKENS = 500_000;
 const NO_EXPANSION: readonly SourceRange[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 
-/** NASM 2.16's preprocessor functions (manual §4.4), which Ringside reports as unsupported. */
-const PP_FUNCTIONS: ReadonlySet<string> = new Set(['%map', '%isdirective', '%isfile']);
 
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
   return new Preprocessor(opts, sink).run();
@@ -535,7 +533,6 @@ class Preprocessor {
 
     let expanded = this.expandSingle(toks, file, line);
     if ((flags & Flag.Preproc) !== 0 && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
-    if ((expanded !== toks || (flags & Flag.Preproc) !== 0) && this.unsupportedFunction(f, file, line, text, expanded)) return;
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
@@ -1293,31 +1290,12 @@ class Preprocessor {
     this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign', f.expansion);
   }
 
-  /**
-   * NASM 2.16's preprocessor functions (`%eval(...)`, `%cond(...)`, `%str(...)` ...) are not in the
-   * dialect: one error at the first, and the line goes out as a listing line only (the parser
-   * would say "expression syntax error").
-   */
   /** `__FILE__` of `file` (see PreprocessOptions.fileName). */
   private fileName(file: string): string {
     if (this.opts.fileName === undefined) return relativeTo(dirName(this.opts.file), file);
     return this.opts.fileName(file, this.includes.find((inc) => inc.resolved === file)?.target);
   }
 
-  private unsupportedFunction(f: Frame, file: string, line: number, text: string, toks: readonly PPToken[]): boolean {
-    for (let i = 0; i + 1 < toks.length; i++) {
-      const t = toks[i];
-      const open = toks[i + 1];
-      // `%eval(` as written, or made by a macro (whose tokens all have the call's columns).
-      if (t.kind !== 'preproc' || open.text !== '(' || (open.start !== t.end && open.start !== t.start) || !PP_FUNCTIONS.has(t.text.toLowerCase())) continue;
-      this.sink.error('unsupported-directive', `\`${t.text}()' is a NASM 2.16 preprocessor function that Ringside does not support`, t.src ?? lineRange(file, line, t.start, t.end), f.expansion);
-      this.consume(f, file, line, text);
-      return true;
-    }
-    return false;
-  }
-
-  /** `%stacksize flat|flat64|large|small` (manual §4.8.1): the frame `%arg` and `%local` describe, from its start. */
   /**
    * `%use PACKAGE` (manual §6), as nasm 2.16.01 reads it (measured): the name a word or a string,
    * in any case, read once however often it is used, defining the package's macros (see
@@ -1378,6 +1356,7 @@ class Preprocessor {
     this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(path)), start: name.start, end: name.end, at: NOWHERE }], lineRange(file, line, name.start, name.end), false, f.expansion);
   }
 
+  /** `%stacksize flat|flat64|large|small` (manual §4.8.1): the frame `%arg` and `%local` describe, from its start. */
   private stackSize(f: Frame, file: string, line: number, toks: readonly PPToken[]): void {
     const word = toks[1];
     if (word === undefined) { this.sink.error('syntax', "`%stacksize' missing size parameter", lineRange(file, line, toks[0].start, toks[0].end), f.expansion); return; }
