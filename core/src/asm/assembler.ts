@@ -12,7 +12,7 @@ import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
-import { dirName, joinPath } from './paths';
+import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
 import { registerOutsideDialect, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
@@ -1310,7 +1310,7 @@ class Assembler implements EvalContext {
     const target = fileTok.text.slice(1, -1);
     let data = this.incbinCache.get(target);
     if (!this.incbinCache.has(target)) {
-      const candidates = [joinPath(dirName(this.host.mainFile), target), ...this.host.includePaths.map((p) => joinPath(p, target))];
+      const candidates = searchPlaces(this.host.mainFile, this.host.includePaths, target);
       data = undefined;
       for (const c of candidates) { data = this.host.readBinary?.(c); if (data) break; }
       this.incbinCache.set(target, data);

@@ -11,6 +11,15 @@ export function joinPath(dir: string, name: string): string {
   return normalize(dir.endsWith('/') || dir.endsWith('\\') ? dir + name : `${dir}/${name}`);
 }
 
+/**
+ * Where `%include`, `incbin` and `%pathsearch` look for `name`, in order: beside the main file
+ * (nasm looks in its working directory, which `cd dir && nasm file.asm` makes that), then under
+ * each `-I` directory.
+ */
+export function searchPlaces(mainFile: string, includePaths: readonly string[], name: string): string[] {
+  return [joinPath(dirName(mainFile), name), ...includePaths.map((p) => joinPath(p, name))];
+}
+
 export function isAbsolute(name: string): boolean {
   return name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || /^[a-z][a-z0-9+.-]*:\/\//.test(name);
 }

@@ -9,7 +9,7 @@ import { DiagnosticSink } from './diagnostics';
 import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocessor';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import { openString, tokenizeLine } from './lexer';
-import { dirName, joinPath } from './paths';
+import { joinPath, searchPlaces } from './paths';
 import { WarningSwitches } from './warning-switches';
 import { spelled, StandardExpansion, type StandardWarning } from './standard-expansion';
 import { StandardMacroCalls } from './standard-macros';
@@ -69,9 +69,8 @@ export function preprocessOnly(opts: PreprocessOnlyOptions): PreprocessOnlyResul
   const warnings: LineWarning[] = [];
   // `incbin`'s file as nasm's `%pathsearch` names it: found beside the main file (where nasm
   // looks first, its working directory) or under a `-I` directory, else as written.
-  const mainDir = dirName(opts.file);
   const pathOf = (name: string): string => {
-    const found = [joinPath(mainDir, name), ...opts.includePaths.map((p) => joinPath(p, name))].find((c) => opts.readFile(c) !== undefined);
+    const found = searchPlaces(opts.file, opts.includePaths, name).find((c) => opts.readFile(c) !== undefined);
     return found === undefined ? name : opts.nameOf(found, name);
   };
   const text = renderPreprocessed(pp, nameOf, warnings, pathOf);

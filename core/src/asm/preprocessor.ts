@@ -13,13 +13,13 @@ import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
 import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
-import { dirName, joinPath } from './paths';
+import { dirName, searchPlaces } from './paths';
 import { ContextStack } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens } from './token-paste';
 import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
-import { decodeString, quoteBytes } from './strings';
+import { decodeString, quoteBytes, stringText } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { readLineDirective, ReportedLines } from './reported-lines';
@@ -854,7 +854,7 @@ class Preprocessor {
     // nasm 2.16 resolves a relative name against its working directory (not the including file's
     // directory), then tries each -I prefix in order; we take the main file's directory as that
     // working directory, which is what `cd dir && nasm file.asm` does.
-    const candidates = [joinPath(dirName(this.opts.file), target), ...this.opts.includePaths.map((p) => joinPath(p, target!))];
+    const candidates = searchPlaces(this.opts.file, this.opts.includePaths, target);
     let resolved: string | undefined;
     let text: string | undefined;
     for (const c of candidates) {
@@ -1163,7 +1163,7 @@ class Preprocessor {
         const env = this.opts.env ?? globalThis.process?.env ?? {};
         result = false;
         for (const x of names) {
-          const name = x.kind === 'ident' ? x.text : x.kind === 'string' ? new TextDecoder().decode(decodeString(x.text) ?? new Uint8Array()) : undefined;
+          const name = x.kind === 'ident' ? x.text : x.kind === 'string' ? stringText(x.text) : undefined;
           if (name === undefined) {
             this.sink.error('syntax', `\`${d}' expects environment variable names`, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f.expansion);
             return Test.Failed;
@@ -1184,7 +1184,7 @@ class Preprocessor {
           return Test.Failed;
         }
         if (e.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
-        const name = (t.kind === 'string' ? new TextDecoder().decode(decodeString(t.text) ?? new Uint8Array()) : t.text).toLowerCase();
+        const name = (t.kind === 'string' ? stringText(t.text) : t.text).toLowerCase();
         result = k === 'usable' ? STANDARD_PACKAGES.has(name) : this.packages.has(name);
         break;
       }
@@ -1304,7 +1304,7 @@ class Preprocessor {
    */
   private use(f: Frame, file: string, line: number, text: string, toks: readonly PPToken[], here: SourceRange): void {
     const t = toks[1];
-    const name = t === undefined ? '' : (t.kind === 'string' ? new TextDecoder().decode(decodeString(t.text) ?? new Uint8Array()) : t.text).toLowerCase();
+    const name = t === undefined ? '' : (t.kind === 'string' ? stringText(t.text) : t.text).toLowerCase();
     const pkg = STANDARD_PACKAGES.get(name);
     const first = pkg !== undefined && !this.packages.has(name);
     // The line itself puts out what the package does (smartalign's first mode in the assembler,
@@ -1351,7 +1351,7 @@ class Preprocessor {
     if (toks.length > 3) this.sink.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', here, f.expansion);
     const target = new TextDecoder().decode(bytes);
     const mainDir = dirName(this.opts.file);
-    const found = [joinPath(mainDir, target), ...this.opts.includePaths.map((p) => joinPath(p, target))].find((c) => this.opts.readFile(c) !== undefined);
+    const found = searchPlaces(this.opts.file, this.opts.includePaths, target).find((c) => this.opts.readFile(c) !== undefined);
     const path = found === undefined ? target : relativeTo(mainDir, found);
     this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(path)), start: name.start, end: name.end, at: NOWHERE }], lineRange(file, line, name.start, name.end), false, f.expansion);
   }
@@ -1556,7 +1556,7 @@ class Preprocessor {
     let end = t.end;
     if (name === '' && rest.length > 0 && rest[rest.length - 1].kind === 'string' && rest[rest.length - 1].start === t.end) {
       const s = rest.pop()!;
-      name = new TextDecoder().decode(decodeString(s.text) ?? new Uint8Array());
+      name = stringText(s.text);
       end = s.end;
     }
     const value = (this.opts.env ?? globalThis.process?.env ?? {})[name];

@@ -73,6 +73,11 @@ function pushUtf8(out: number[], v: number): void {
   for (let k = n - 2; k >= 0; k--) out.push(0x80 | (Math.floor(v / 2 ** (6 * k)) & 0x3f));
 }
 
+/** The text a string token stands for (its bytes read as UTF-8; empty when the token is no string nasm reads). */
+export function stringText(token: string): string {
+  return new TextDecoder().decode(decodeString(token) ?? new Uint8Array());
+}
+
 /** A character constant's value: up to 8 bytes, little-endian (manual §3.4.3). */
 export function stringValue(bytes: Uint8Array): number {
   let v = 0;

@@ -8,6 +8,7 @@ import type { DiagnosticSink } from '../asm/diagnostics';
 import { LineFlag, lineRange, type PPToken } from '../asm/source';
 import { callAfterLabel } from '../asm/standard-macros';
 import { decodeString } from '../asm/strings';
+import { searchPlaces } from '../asm/paths';
 
 /** The `-M` options of one command line. */
 export interface DependencyRequest {
@@ -133,6 +134,5 @@ function incbinCall(toks: readonly PPToken[]): { readonly word: PPToken; readonl
 
 /** The file `incbin` reads, searched for as the assembler searches (the main file's directory first). */
 function found(name: string, names: DependencyNames): string | undefined {
-  const candidates = [path.resolve(path.dirname(names.mainFile), name), ...names.searchPaths.map((p) => path.resolve(p, name))];
-  return candidates.find((c) => { try { return fs.statSync(c).isFile(); } catch { return false; } });
+  return searchPlaces(path.resolve(names.mainFile), names.searchPaths.map((p) => path.resolve(p)), name).find((c) => { try { return fs.statSync(c).isFile(); } catch { return false; } });
 }
