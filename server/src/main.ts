@@ -226,7 +226,7 @@ function startServer(probe: DeadlineProbe): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
-        completionProvider: { resolveProvider: true, triggerCharacters: ['%', '.'] },
+        completionProvider: { resolveProvider: true, triggerCharacters: ['%', '.', '"', "'", '/'] },
         signatureHelpProvider: { triggerCharacters: [' ', ','], retriggerCharacters: [','] },
         definitionProvider: true,
         referencesProvider: true,
@@ -307,7 +307,7 @@ function startServer(probe: DeadlineProbe): void {
   const AT: readonly ParamNeed[] = ['position'];
   const IN: readonly ParamNeed[] = ['range'];
   connection.onHover((p) => withDoc('hover', p, AT, null, (d) => hover(d, p.position)));
-  connection.onCompletion((p) => withDoc('completion', p, AT, { isIncomplete: false, items: [] }, (d) => completion(d, p.position, completionClient)));
+  connection.onCompletion((p) => withDoc('completion', p, AT, { isIncomplete: false, items: [] }, (d) => completion(d, p.position, completionClient, p.context?.triggerCharacter)));
   connection.onCompletionResolve((item: CompletionItem) => answer('completion resolve', item, ['label'], item, () => resolveCompletion(item)));
   connection.onSignatureHelp((p) => withDoc('signature help', p, AT, null, (d) => signatureHelp(d, p.position)));
   connection.onDefinition((p) => withDoc('definition', p, AT, [], (d) => definition(d, p.position)));

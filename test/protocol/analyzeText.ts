@@ -2,9 +2,9 @@
 // directory, opens some of them as editor buffers, and returns their analyses from the real
 // assembler through the same AnalysisCache the server uses.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AnalysisCache } from '../../server/src/analysis/analysisCache';
 import type { AnalyzedDocument } from '../../server/src/analysis/document';
 import { OverlayFileHost } from '../../server/src/analysis/fileHost';
@@ -31,7 +31,10 @@ process.on('exit', () => {
 export function workspace(files: Record<string, string>, open: readonly string[], settings: Partial<ServerSettings> = {}): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'ringside-lsp-'));
   liveDirs.add(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   const cache = new AnalysisCache(new OverlayFileHost(), { ...DEFAULT_SETTINGS, ...settings }, dir);
   const uri = (name: string) => pathToUri(join(dir, name));
   for (const name of open) cache.update(uri(name), files[name]);

@@ -59,6 +59,24 @@ describe('language server over stdio: completion with list item defaults', funct
     assert.equal(mov?.insertTextFormat, 2);
   });
 
+  it('asks for file names on a quote and offers those the assembler would find', async () => {
+    const line = lines.findIndex((l) => l.startsWith('%include "multiboot.inc"'));
+    const character = '%include "'.length;
+    const list = await client.request<CompletionList>('textDocument/completion',
+      { textDocument: { uri }, position: { line, character }, context: { triggerKind: 2, triggerCharacter: '"' } });
+    const labels = list.items.map((i) => i.label);
+    // Beside kernel.gasm, and in the -I directories (examples/include, examples/kernel): not kernel.gasm itself.
+    for (const l of ['kernel.inc', 'multiboot.inc', 'pc.inc', 'gdt.inc', 'serial.inc']) assert.ok(labels.includes(l), l);
+    assert.ok(!labels.includes('kernel.gasm'));
+    // Typed after the name's start, each item replaces up to the closing quote.
+    const item = list.items.find((i) => i.label === 'multiboot.inc')!;
+    assert.deepEqual(item.textEdit, {
+      newText: 'multiboot.inc',
+      insert: { start: { line, character }, end: { line, character } },
+      replace: { start: { line, character }, end: { line, character: character + 'multiboot.inc'.length } },
+    });
+  });
+
   it('gives the insert and the replace range inside a word', async () => {
     const line = lines.findIndex((l) => /^\s+mov\s/.test(l));
     const start = lines[line].indexOf('mov');

@@ -169,6 +169,7 @@ export class AnalysisCache {
       readText: (p) => host.readFile(p),
       includePaths: this.includePaths(),
       isReadable: (p) => host.isReadable(p),
+      listDirectory: (p) => host.listDirectory(p),
     };
     this.documents.set(key, doc);
     return doc;

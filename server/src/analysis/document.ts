@@ -30,6 +30,13 @@ export interface AnalyzedDocument {
   readonly includePaths: readonly string[];
   /** Whether `%include` or `incbin` could read this file (an open buffer, or a file on disk within the size limit), without reading it. */
   isReadable(path: string): boolean;
+  /** The files and folders in a directory (open buffers not yet saved there too); none when it cannot be read. */
+  listDirectory(path: string): readonly DirectoryEntry[];
+}
+
+export interface DirectoryEntry {
+  readonly name: string;
+  readonly directory: boolean;
 }
 
 export function toLspRange(r: SourceRange): Range {

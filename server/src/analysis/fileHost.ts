@@ -1,9 +1,10 @@
 // The assembler's FileHost for the editor: open buffers win over the disk, so %include sees
 // unsaved edits (DESIGN.md §6). Disk reads are capped so a huge binary cannot stall the server.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirName } from '../../../core/src/asm/paths';
 import type { FileHost } from '../../../core/src/asm/api';
-import { withLineFeeds } from './document';
+import { withLineFeeds, type DirectoryEntry } from './document';
 
 /** Files bigger than this are treated as missing for `%include` and skipped for `incbin`. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -41,6 +42,26 @@ export class OverlayFileHost implements FileHost {
     }
   }
 
+  /** For file-name completion: the directory's entries (a link by what it leads to), then open buffers named there that are not on disk yet. */
+  listDirectory(path: string): DirectoryEntry[] {
+    const out: DirectoryEntry[] = [];
+    const names = new Set<string>();
+    try {
+      for (const e of readdirSync(path, { withFileTypes: true })) {
+        const directory = e.isDirectory() || (e.isSymbolicLink() && isDirectory(`${path}/${e.name}`));
+        out.push({ name: e.name, directory });
+        names.add(e.name);
+      }
+    } catch {
+      // Not a directory, or not readable: nothing to offer from the disk.
+    }
+    for (const open of this.buffers.keys()) {
+      const name = open.slice(dirName(open).length + 1);
+      if (dirName(open) === path && !names.has(name)) out.push({ name, directory: false });
+    }
+    return out;
+  }
+
   readBinary(path: string): Uint8Array | undefined {
     try {
       const st = statSync(path);
@@ -49,5 +70,13 @@ export class OverlayFileHost implements FileHost {
     } catch {
       return undefined;
     }
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

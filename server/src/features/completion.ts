@@ -14,6 +14,7 @@ import { dupKeywordStarts } from '../syntax/dataDup';
 import { BUILTIN_NAMES, DIRECTIVES, DUP_KEYWORD, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKindLabel } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
+import { fileNameCompletion } from './fileNameCompletion';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
 import { scopeLabelAt, tokenAt } from './symbolAt';
 import { wordClassifier } from './wordClassifier';
@@ -173,11 +174,19 @@ function staticInstructionItems(): readonly StaticItem[] {
   return (instructionStartItems = out);
 }
 
-export function completion(doc: AnalyzedDocument, pos: Position, client: CompletionClient = PLAIN_CLIENT): CompletionList {
+/** Characters that ask for a list only inside a file name (see fileNameCompletion). */
+const FILE_NAME_TRIGGERS = new Set(['"', "'", '/']);
+
+/** `trigger`: the character whose typing asked for the list (LSP CompletionContext.triggerCharacter), if any. */
+export function completion(doc: AnalyzedDocument, pos: Position, client: CompletionClient = PLAIN_CLIENT, trigger?: string): CompletionList {
   const text = doc.lines[pos.line] ?? '';
   const col = Math.min(pos.character, text.length);
   const tok = tokenAt(text, col);
-  if (tok?.kind === 'comment' || (tok?.kind === 'string' && col < tok.end)) return { isIncomplete: false, items: [] };
+  const files = tok?.kind === 'string' || tok?.kind === 'invalid' ? fileNameCompletion(doc, text, { line: pos.line, character: col }, client) : undefined;
+  if (files !== undefined) return files;
+  // Inside a comment or a string (one still open too), and after a quote or `/` typed elsewhere, no list.
+  const inString = (tok?.kind === 'string' && col < tok.end) || (tok?.kind === 'invalid' && /^["'`]/.test(tok.text) && col > tok.start);
+  if (tok?.kind === 'comment' || inString || (trigger !== undefined && FILE_NAME_TRIGGERS.has(trigger))) return { isIncomplete: false, items: [] };
   // The word being typed: the one holding the character before the cursor (`mo|v`, `ea|,`).
   const left = col > 0 ? tokenAt(text, col - 1) : undefined;
   const word = left && left.end >= col && (left.kind === 'ident' || left.kind === 'preproc') ? left : undefined;
