@@ -1,6 +1,6 @@
 // End-to-end editor checks of the installed .vsix in code-server: language mode, TextMate
 // colours, an assembler diagnostic, warning classes and the quick fixes that switch one off, the
-// sensitive-instruction hover, mnemonic completion, Run Guest.
+// sensitive-instruction hover, mnemonic completion, file-name completion in %include, Run Guest.
 // Run by test/e2e/run.sh, which provides the server URL and the workspace copy (see README.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -189,6 +189,34 @@ async function editorChecks(wb) {
     console.log(`       accepted: ${((await accepted.textContent()) ?? '').replace(/\u00a0/g, ' ').trim()}`);
     await wb.screenshot('08-completion-snippet');
     await page.keyboard.press('Escape');
+  }, shoot);
+
+  // Between the quotes of %include the list is the files where the assembler looks (here beside
+  // completion.gasm: the workspace's root), opened by the quote itself; a folder's item opens the
+  // list of that folder. The editor closes the quote as it is typed.
+  await runner.check('typing %include " lists the files beside the file, and folder by folder fills in examples/include/gdt.inc', async () => {
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('%include "');
+    const row = (name) => page.locator('.suggest-widget .monaco-list-row', { hasText: name }).first();
+    await row('expansion.inc').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const rows = (await page.locator('.suggest-widget .monaco-list-row').allTextContents()).map((r) => r.replace(/\s+/g, ' ').trim());
+    console.log(`       files: ${rows.join(' | ').slice(0, 200)}`);
+    expect(!rows.some((r) => r.startsWith('completion.gasm')), 'the file itself is offered to %include');
+    await wb.screenshot('08b-include-completion');
+    for (const [typed, take, next] of [['exa', 'examples/', 'include/'], ['incl', 'include/', 'gdt.inc'], ['gdt', 'gdt.inc', undefined]]) {
+      await page.keyboard.type(typed);
+      const focused = page.locator('.suggest-widget .monaco-list-row.focused', { hasText: take });
+      await focused.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      await page.keyboard.press('Enter');
+      if (next !== undefined) await row(next).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    }
+    const taken = editorLine(/^\s*%include\s"examples\/include\/gdt\.inc"$/);
+    await taken.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    console.log(`       accepted: ${((await taken.textContent()) ?? '').replace(/\u00a0/g, ' ').trim()}`);
+    // The line goes again, so the scratch file stays as the next checks expect it.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+K');
   }, shoot);
 
   // hello.gasm prints over COM1 and writes EXIT_SUCCESS (16) to isa-debug-exit: a finished run,
