@@ -26,6 +26,11 @@ const OLD_NAMES: Readonly<Record<string, string>> = {
   'negative-rep': 'pp-rep-negative',
 };
 
+/** nasm's warning classes, each with whether it is on by default ('error': on, and an error), in nasm's order. */
+export function warningClasses(): readonly (readonly [string, 'on' | 'off' | 'error'])[] {
+  return Object.entries(CLASSES);
+}
+
 /** Whether `name` is one of nasm's warning classes (what `[warning -name]` takes, besides groups and old names). */
 export function isWarningClass(name: string): boolean {
   return Object.hasOwn(CLASSES, name);

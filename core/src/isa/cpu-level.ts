@@ -25,6 +25,11 @@ const CPU_NAMES: readonly (readonly [string, number])[] = [
     'ivybridge', 'any', 'all'].map((n) => [n, ANY_CPU] as const),
 ];
 
+/** nasm's processor names, in its order, with the rank each allows (see CPU_RANK). */
+export function cpuNames(): readonly (readonly [string, number])[] {
+  return CPU_NAMES;
+}
+
 /** Feature flags `cpu` also takes, tried after the names: they leave the level alone. */
 const CPU_FLAGS: readonly string[] = ['evex', 'vex', 'latevex', 'noevex', 'novex', 'nolatevex'];
 

@@ -14,6 +14,7 @@ import { dupKeywordStarts } from '../syntax/dataDup';
 import { BUILTIN_NAMES, DIRECTIVES, DUP_KEYWORD, OPERAND_MODIFIERS, PREPROCESSOR_DIRECTIVES, SIZE_KEYWORDS, keywordDoc } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKindLabel } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
+import { argumentItem, directiveArguments } from './directiveArguments';
 import { fileNameCompletion } from './fileNameCompletion';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
 import { scopeLabelAt, tokenAt } from './symbolAt';
@@ -196,6 +197,14 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
     ? { insert: { start: at(word.start), end: at(col) }, replace: { start: at(word.start), end: at(word.end) } }
     : { insert: cursor, replace: cursor };
   const before = text.slice(0, col);
+  const args = directiveArguments(before, () => doc.result.symbols.filter((s) => s.kind === 'section').map((s) => s.name));
+  if (args !== undefined) {
+    const start = at(args.start);
+    const end = at(col + (/^[\w=.-]*/.exec(text.slice(col))?.[0].length ?? 0));
+    const out = new ItemList({ insert: { start, end: at(col) }, replace: { start, end } }, client);
+    args.words.forEach((w, i) => out.items.push({ ...argumentItem(w, i), ...out.edit(w.word, w.word) }));
+    return out.list();
+  }
   const shape = shapeLine(before, wordClassifier(doc));
 
   if (word?.kind === 'preproc' || (before.trimStart() === '%')) {
