@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { completion } from '../../server/src/features/completion';
+import { hover } from '../../server/src/features/hover';
 import { assemble } from '../../core/src/asm/index';
 import { hasNasm } from '../support/random';
 import { single } from '../protocol/analyzeText';
@@ -68,6 +69,32 @@ describe('lsp completion of directive words', () => {
     // The usual three, then the sections the file declares.
     assert.deepEqual(offered('section ', 'section .boot\nnop\n'), ['.text', '.data', '.bss', '.boot']);
     for (const place of PLACES) assert.ok(!offered(place.before).includes('eax'), place.before);
+  });
+
+  it('says on hover what a directive\'s word does, over the word as written', () => {
+    const lines = ['bits 32', '[warning -label-orphan]', 'cpu 386', 'section .text align=16 progbits', 'float daz', '[warning +error=number-overflow]'];
+    const { doc, ws } = single(lines.join('\n'));
+    try {
+      const at = (line: number, word: string) => {
+        const h = hover(doc, { line, character: lines[line].indexOf(word) + 1 });
+        const value = (h?.contents as { value: string } | undefined)?.value ?? '';
+        return { value, range: h?.range && [h.range.start.character, h.range.end.character] };
+      };
+      assert.match(at(0, '32').value, /^\*\*32\*\* \(`bits`\) — 32-bit code/);
+      assert.deepEqual(at(1, 'label-orphan'), { value: '**label-orphan** (`[warning]`) — On by default.', range: [10, 22] });
+      assert.match(at(2, '386').value, /the 386\.$/);
+      // `align=` of a section, not the `align` directive; its value stays a number.
+      assert.deepEqual(at(3, 'align').range, [14, 20]);
+      assert.match(at(3, 'align').value, /^\*\*align=\*\* \(`section`\)/);
+      assert.match(at(3, '16').value, /^hex: `0x10`/);
+      assert.match(at(3, 'progbits').value, /holds bytes in the output file/);
+      assert.match(at(4, 'daz').value, /^\*\*daz\*\* \(`float`\) — Denormal/);
+      assert.match(at(5, 'number-overflow').value, /^\*\*number-overflow\*\*/);
+      // A section's name keeps its own hover (its address).
+      assert.match(at(3, '.text').value, /section at `0x00000000`/);
+    } finally {
+      ws.dispose();
+    }
   });
 
   describe('every word offered is one nasm and Ringside take there', function () {

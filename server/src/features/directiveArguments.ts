@@ -1,8 +1,9 @@
 // Completion of the words a directive takes after its name: `bits 16|32`, `cpu` levels, `float`
 // modes, `default`, `sectalign on|off`, a section's attributes, `[warning ±class]`, `[map ...]`,
 // `%use` and `%ifusable` packages, `alignmode` modes and `%pragma ringside technique NAME`. In
-// those places the operand lists (registers, labels) would be wrong; every word offered here is
-// one nasm 2.16.01 takes there (test/unit/lsp-directive-arguments.test.ts checks each with nasm).
+// those places the operand lists (registers, labels) would be wrong. Hover says what each word
+// does (directiveWordAt). Every word offered here is one nasm 2.16.01 takes there
+// (test/unit/lsp-directive-arguments.test.ts checks each with nasm).
 
 import { warningClasses } from '../../../core/src/asm/warning-switches';
 import { cpuNames } from '../../../core/src/isa/cpu-level';
@@ -134,25 +135,27 @@ function packages(): readonly ArgumentWord[] {
 /** A rule: the line up to the cursor, matched; the last group is the word being typed. */
 interface Rule {
   readonly before: RegExp;
+  /** What takes the words, as a hover names it. */
+  readonly directive: string;
   readonly words: (sections: KnownSections) => readonly ArgumentWord[];
 }
 
 // A directive may be bracketed (`[bits 32]`), as nasm's primitive form; `section` and `segment` alike.
 const RULES: readonly Rule[] = [
-  { before: /^\s*\[?\s*bits\s+(\w*)$/i, words: () => BITS },
-  { before: /^\s*\[?\s*cpu\s+([\w-]*)$/i, words: cpuLevels },
-  { before: /^\s*\[?\s*float\s+(\w*)$/i, words: () => FLOAT },
-  { before: /^\s*\[?\s*default\s+(\w*)$/i, words: () => DEFAULT },
-  { before: /^\s*\[?\s*sectalign\s+(\w*)$/i, words: () => SECTALIGN },
-  { before: /^\s*\[?\s*(?:section|segment)\s+\S+\s+(?:\S+\s+)*([\w=]*)$/i, words: () => SECTION_ATTRIBUTES },
-  { before: /^\s*\[?\s*(?:section|segment)\s+(\.?\w*)$/i, words: sectionNames },
-  { before: /^\s*\[\s*warning\s+(\w*)$/i, words: () => WARNING_SWITCHES },
-  { before: /^\s*\[\s*warning\s+[-+*](?:error=)?([\w-]*)$/i, words: warningNames },
-  { before: /^\s*\[\s*map\s+(?:\S+\s+)*(\w*)$/i, words: () => MAP },
-  { before: /^\s*alignmode\s+(\w*)$/i, words: () => ALIGN_MODES },
-  { before: /^\s*%use\s+(\w*)$/i, words: packages },
-  { before: /^\s*%(?:el)?ifn?(?:usable|using)\s+(\w*)$/i, words: packages },
-  { before: /^\s*%pragma\s+ringside\s+technique\s+([\w-]*)$/i, words: () => TECHNIQUES.map((t) => ({ word: t, doc: `Virtualization lints for \`${t}\` (as the \`ringside.technique\` setting).` })) },
+  { directive: 'bits', before: /^\s*\[?\s*bits\s+(\w*)$/i, words: () => BITS },
+  { directive: 'cpu', before: /^\s*\[?\s*cpu\s+([\w-]*)$/i, words: cpuLevels },
+  { directive: 'float', before: /^\s*\[?\s*float\s+(\w*)$/i, words: () => FLOAT },
+  { directive: 'default', before: /^\s*\[?\s*default\s+(\w*)$/i, words: () => DEFAULT },
+  { directive: 'sectalign', before: /^\s*\[?\s*sectalign\s+(\w*)$/i, words: () => SECTALIGN },
+  { directive: 'section', before: /^\s*\[?\s*(?:section|segment)\s+\S+\s+(?:\S+\s+)*([\w=]*)$/i, words: () => SECTION_ATTRIBUTES },
+  { directive: 'section', before: /^\s*\[?\s*(?:section|segment)\s+(\.?\w*)$/i, words: sectionNames },
+  { directive: '[warning]', before: /^\s*\[\s*warning\s+(\w*)$/i, words: () => WARNING_SWITCHES },
+  { directive: '[warning]', before: /^\s*\[\s*warning\s+[-+*](?:error=)?([\w-]*)$/i, words: warningNames },
+  { directive: '[map]', before: /^\s*\[\s*map\s+(?:\S+\s+)*(\w*)$/i, words: () => MAP },
+  { directive: 'alignmode', before: /^\s*alignmode\s+(\w*)$/i, words: () => ALIGN_MODES },
+  { directive: '%use', before: /^\s*%use\s+(\w*)$/i, words: packages },
+  { directive: '%ifusable', before: /^\s*%(?:el)?ifn?(?:usable|using)\s+(\w*)$/i, words: packages },
+  { directive: '%pragma ringside technique', before: /^\s*%pragma\s+ringside\s+technique\s+([\w-]*)$/i, words: () => TECHNIQUES.map((t) => ({ word: t, doc: `Virtualization lints for \`${t}\` (as the \`ringside.technique\` setting).` })) },
 ];
 
 /** The words the directive on `before` (the line up to the cursor) takes where the cursor is, if it is one of those places. */
@@ -160,6 +163,24 @@ export function directiveArguments(before: string, sections: KnownSections): Dir
   for (const r of RULES) {
     const m = r.before.exec(before);
     if (m) return { words: r.words(sections), start: before.length - m[m.length - 1].length };
+  }
+  return undefined;
+}
+
+/** A word of a directive's vocabulary under column `col` (not a section's name: its hover is the section's), and where it is written. */
+export function directiveWordAt(line: string, col: number): { readonly directive: string; readonly word: ArgumentWord; readonly start: number; readonly end: number } | undefined {
+  let end = col;
+  while (end < line.length && /[\w.-]/.test(line[end])) end++;
+  // `align=16`: the attribute is `align=`.
+  const written = line[end] === '=' ? end + 1 : end;
+  for (const r of RULES) {
+    if (r.words === sectionNames) continue;
+    const m = r.before.exec(line.slice(0, end));
+    if (!m) continue;
+    const start = end - m[m.length - 1].length;
+    const text = line.slice(start, written).toLowerCase();
+    const word = col >= start ? r.words(() => []).find((w) => w.word.toLowerCase() === text) : undefined;
+    if (word) return { directive: r.directive, word, start, end: written };
   }
   return undefined;
 }

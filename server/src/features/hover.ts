@@ -12,6 +12,7 @@ import { dupKeywordStarts } from '../syntax/dataDup';
 import { DUP_KEYWORD, keywordDoc, USE_PACKAGES } from '../syntax/directives';
 import { instructionFor, matchForm, registerFor, writtenOperand } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
+import { directiveWordAt } from './directiveArguments';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
 import { floatMarkdown, numberMarkdown } from './numberFormats';
 import { symbolAt, tokenAt } from './symbolAt';
@@ -151,6 +152,8 @@ export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   const wrap = (value: string) => markdown(value, pos.line, tok.start, tok.end);
   const pkg = packageHover(doc, pos.line, text, tok);
   if (pkg !== undefined) return wrap(pkg);
+  const arg = directiveWordAt(text, pos.character);
+  if (arg !== undefined) return markdown(`**${arg.word.word}** (\`${arg.directive}\`) — ${arg.word.doc}`, pos.line, arg.start, arg.end);
   if (tok.kind === 'number' && isFloatText(tok.text)) {
     const value = parseFloatConstant(tok.text);
     if ('error' in value) return null;
