@@ -68,6 +68,7 @@ describe('lsp completion of directive words', () => {
     assert.deepEqual(offered('section .data align=16 '), offered('section .text '));
     // The usual three, then the sections the file declares.
     assert.deepEqual(offered('section ', 'section .boot\nnop\n'), ['.text', '.data', '.bss', '.boot']);
+    assert.deepEqual(offered('section .late follows=', 'section .boot\nnop\n'), ['.boot']);
     for (const place of PLACES) assert.ok(!offered(place.before).includes('eax'), place.before);
   });
 

@@ -123,6 +123,11 @@ function cpuLevels(): readonly ArgumentWord[] {
   return (cpuWords ??= cpuNames().map(([name, rank]) => ({ word: name, doc: name === 'default' ? 'Back to the default: every instruction (686).' : `Allows the instructions of the ${level[rank]}.` })));
 }
 
+/** After `follows=`: the sections the file declares, but the one being declared (it cannot follow itself). */
+function declaredSections(known: KnownSections, match: RegExpExecArray): readonly ArgumentWord[] {
+  return known().filter((name) => name !== match[1]).map((word) => ({ word, doc: 'A section this file declares.' }));
+}
+
 function sectionNames(known: KnownSections): readonly ArgumentWord[] {
   const usual = new Set(SECTION_NAMES.map((w) => w.word));
   return [...SECTION_NAMES, ...known().filter((n) => !usual.has(n)).map((word) => ({ word, doc: 'A section this file declares.' }))];
@@ -137,7 +142,8 @@ interface Rule {
   readonly before: RegExp;
   /** What takes the words, as a hover names it. */
   readonly directive: string;
-  readonly words: (sections: KnownSections) => readonly ArgumentWord[];
+  /** `match`: the rule's match (declaredSections reads the section's own name from it). */
+  readonly words: (sections: KnownSections, match: RegExpExecArray) => readonly ArgumentWord[];
 }
 
 // A directive may be bracketed (`[bits 32]`), as nasm's primitive form; `section` and `segment` alike.
@@ -147,6 +153,7 @@ const RULES: readonly Rule[] = [
   { directive: 'float', before: /^\s*\[?\s*float\s+(\w*)$/i, words: () => FLOAT },
   { directive: 'default', before: /^\s*\[?\s*default\s+(\w*)$/i, words: () => DEFAULT },
   { directive: 'sectalign', before: /^\s*\[?\s*sectalign\s+(\w*)$/i, words: () => SECTALIGN },
+  { directive: 'section', before: /^\s*\[?\s*(?:section|segment)\s+(\S+)\s+(?:\S+\s+)*v?follows=([\w.]*)$/i, words: declaredSections },
   { directive: 'section', before: /^\s*\[?\s*(?:section|segment)\s+\S+\s+(?:\S+\s+)*([\w=]*)$/i, words: () => SECTION_ATTRIBUTES },
   { directive: 'section', before: /^\s*\[?\s*(?:section|segment)\s+(\.?\w*)$/i, words: sectionNames },
   { directive: '[warning]', before: /^\s*\[\s*warning\s+(\w*)$/i, words: () => WARNING_SWITCHES },
@@ -162,7 +169,7 @@ const RULES: readonly Rule[] = [
 export function directiveArguments(before: string, sections: KnownSections): DirectiveArguments | undefined {
   for (const r of RULES) {
     const m = r.before.exec(before);
-    if (m) return { words: r.words(sections), start: before.length - m[m.length - 1].length };
+    if (m) return { words: r.words(sections, m), start: before.length - m[m.length - 1].length };
   }
   return undefined;
 }
@@ -174,12 +181,12 @@ export function directiveWordAt(line: string, col: number): { readonly directive
   // `align=16`: the attribute is `align=`.
   const written = line[end] === '=' ? end + 1 : end;
   for (const r of RULES) {
-    if (r.words === sectionNames) continue;
+    if (r.words === sectionNames || r.words === declaredSections) continue;
     const m = r.before.exec(line.slice(0, end));
     if (!m) continue;
     const start = end - m[m.length - 1].length;
     const text = line.slice(start, written).toLowerCase();
-    const word = col >= start ? r.words(() => []).find((w) => w.word.toLowerCase() === text) : undefined;
+    const word = col >= start ? r.words(() => [], m).find((w) => w.word.toLowerCase() === text) : undefined;
     if (word) return { directive: r.directive, word, start, end: written };
   }
   return undefined;
