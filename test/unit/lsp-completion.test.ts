@@ -142,4 +142,26 @@ describe('lsp completion', () => {
     assert.equal(o?.activeParameter, 0);
     assert.equal(signatureHelp(doc, { line: 2, character: 2 }), null);
   });
+
+  it('gives a macro call its parameters, by the definition nasm would call for the arguments so far', () => {
+    // nasm tells macros of one name apart by their parameter counts (NASM manual §4.3.3): with
+    // the cursor in a second argument, the one-parameter `put` cannot take the call.
+    const src = ['bits 32', '; Writes a byte to a port.', '%macro put 1', '%endmacro', '%macro put 2', '%endmacro', '%macro many 1-3', '%endmacro', '%macro rest 1+', '%endmacro',
+      '  put 1', '  put 1, ', '  many 1, 2, ', '  rest a, b, c'].join('\n');
+    const { doc } = single(src);
+    const line = (prefix: string) => doc.lines.findIndex((l) => l.startsWith(prefix));
+    const first = signatureHelp(doc, { line: line('  put 1'), character: 7 })!;
+    assert.deepEqual(first.signatures.map((x) => x.label), ['put %1', 'put %1, %2']);
+    assert.equal(first.activeSignature, 0);
+    assert.match((first.signatures[0].documentation as MarkupContent).value, /^`%macro put 1`\n\nWrites a byte to a port\.$/);
+    const second = signatureHelp(doc, { line: line('  put 1, '), character: 9 })!;
+    assert.deepEqual([second.activeSignature, second.activeParameter], [1, 1]);
+    const many = signatureHelp(doc, { line: line('  many'), character: 14 })!;
+    assert.equal(many.signatures[0].label, 'many %1, [%2], [%3]');
+    assert.equal(many.activeParameter, 2);
+    // A greedy last parameter takes the rest, commas too: it stays the active one.
+    const rest = signatureHelp(doc, { line: line('  rest'), character: 15 })!;
+    assert.equal(rest.signatures[0].label, 'rest %1…');
+    assert.equal(rest.activeParameter, 0);
+  });
 });

@@ -1,7 +1,9 @@
 // signatureHelp(doc, pos): the operand forms of the instruction under the cursor, with the
-// operand the cursor is in as the active parameter and the first form the written operands fit.
+// operand the cursor is in as the active parameter and the first form the written operands fit;
+// on a call of a multi-line macro, its parameters (`%1`, `%2` ...) by each definition's count.
 
-import type { Position, SignatureHelp, SignatureInformation } from 'vscode-languageserver-types';
+import type { SymbolInfo } from '../../../core/src/asm/api';
+import { MarkupKind, type Position, type SignatureHelp, type SignatureInformation } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import { formSignature, instructionFor, matchForm, operandKindLabel, writtenOperand } from '../syntax/isaIndex';
 import { operandIndexAt, shapeLine } from '../syntax/lineShape';
@@ -13,9 +15,9 @@ export function signatureHelp(doc: AnalyzedDocument, pos: Position): SignatureHe
   const shape = shapeLine(text, wordClassifier(doc));
   if (!shape.mnemonic || (shape.comment && pos.character > shape.comment.start)) return null;
   const spec = instructionFor(shape.mnemonic.name);
-  if (!spec) return null;
   const active = operandIndexAt(text, shape, pos.character);
   if (active < 0) return null;
+  if (!spec) return macroSignatures(doc, shape.mnemonic.name, active);
   const forms = spec.forms.filter((f) => !f.encodeOnly && f.operands.length > 0);
   if (forms.length === 0) return null;
   const signatures: SignatureInformation[] = forms.map((f) => {
@@ -45,4 +47,47 @@ export function signatureHelp(doc: AnalyzedDocument, pos: Position): SignatureHe
     }
   }
   return { signatures, activeSignature: Math.max(0, activeSignature), activeParameter: active };
+}
+
+/**
+ * A macro call's signatures: one per definition of the name (nasm tells overloads apart by their
+ * parameter counts), `%N` for each parameter, in brackets when optional, `…` after a greedy last
+ * one (it takes the rest of the line, commas too). The active one is the first that takes as many
+ * arguments as the cursor is at.
+ */
+function macroSignatures(doc: AnalyzedDocument, name: string, active: number): SignatureHelp | null {
+  const exact = doc.result.symbols.filter((s) => s.kind === 'macro' && s.shortName === name);
+  const defs = exact.length > 0 ? exact : doc.result.symbols.filter((s) => s.kind === 'macro' && s.shortName.toLowerCase() === name.toLowerCase());
+  if (defs.length === 0) return null;
+  const signatures = defs.map(macroSignature);
+  const takes = (s: SymbolInfo) => s.params === undefined || s.params.max === 'greedy' || s.params.max > active;
+  const index = defs.findIndex(takes);
+  const chosen = defs[Math.max(0, index)];
+  // A greedy last parameter is active from its own comma on.
+  const count = parameterCount(chosen);
+  return { signatures, activeSignature: Math.max(0, index), activeParameter: Math.min(active, Math.max(0, count - 1)) };
+}
+
+function macroSignature(s: SymbolInfo): SignatureInformation {
+  const min = s.params?.min ?? 0;
+  const max = parameterCount(s);
+  const greedy = s.params?.max === 'greedy';
+  let label = s.shortName;
+  const parameters: { label: [number, number] }[] = [];
+  for (let i = 1; i <= max; i++) {
+    const written = `%${i}${greedy && i === max ? '…' : ''}`;
+    const text = i > min ? `[${written}]` : written;
+    label += i === 1 ? ' ' : ', ';
+    parameters.push({ label: [label.length, label.length + text.length] });
+    label += text;
+  }
+  const counts = s.params === undefined ? '' : `${min}${greedy ? '+' : max !== min ? `-${max}` : ''}`;
+  const doc = [`\`%macro ${s.shortName} ${counts}\``, s.doc].filter((x) => x !== undefined && x !== '').join('\n\n');
+  return { label, documentation: { kind: MarkupKind.Markdown, value: doc }, parameters };
+}
+
+/** How many `%N` a signature shows: the most it takes, or for a greedy (or `N-*`) macro up to the one taking the rest. */
+function parameterCount(s: SymbolInfo): number {
+  if (s.params === undefined) return 0;
+  return s.params.max === 'greedy' ? Math.max(s.params.min, 1) : s.params.max;
 }
