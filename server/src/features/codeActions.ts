@@ -1,11 +1,12 @@
-// codeActions(doc, range, diagnostics): quick fixes (add an operand size keyword, create an
-// undefined label, switch a warning off) and the "paravirtualize" rewrite of privileged and
-// sensitive instructions.
+// codeActions(doc, range, diagnostics): quick fixes (a misspelt name changed to the nearest one,
+// add an operand size keyword, create an undefined label, switch a warning off) and the
+// "paravirtualize" rewrite of privileged and sensitive instructions.
 
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { instructionFor, kindAccepts, writtenOperand } from '../syntax/isaIndex';
 import { paravirtualize, SHARED_INFO_POINTER, UPCALL_MASK_CONSTANT } from './paravirtualize';
+import { spellingFixes } from './spellingFixes';
 import { warningSwitchActions } from './warningSwitchActions';
 
 const SIZES = [
@@ -136,6 +137,7 @@ function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics:
 export function codeActions(doc: AnalyzedDocument, range: Range, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
+    out.push(...spellingFixes(doc, d));
     if (d.code === 'operand-size') out.push(...addSizeFixes(doc, d));
     else if (d.code === 'undefined-symbol') out.push(...createLabelFix(doc, d));
     else out.push(...warningSwitchActions(doc, d));

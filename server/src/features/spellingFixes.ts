@@ -1,0 +1,113 @@
+// "Change to ..." quick fixes for a misspelt name: an undefined symbol (a label, constant or
+// macro of the assembly, or a `.local` label of the same scope), an unknown instruction or a
+// label-orphan word that is one mistyped, and an unknown `%` directive. Candidates are the names
+// closest to the written one by edit distance (a swap of two neighbours counts once), within a
+// distance that grows with the name's length; nasm's names are case-insensitive, symbols are not.
+
+import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
+import type { AnalyzedDocument } from '../analysis/document';
+import { DIRECTIVES, PREPROCESSOR_DIRECTIVES } from '../syntax/directives';
+import { allMnemonics } from '../syntax/isaIndex';
+import { scopeLabelAt } from './symbolAt';
+
+/** At most this many fixes for one name, the closest first. */
+const MAX_FIXES = 3;
+
+export function spellingFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
+  const r = diag.range;
+  if (r.start.line !== r.end.line || r.end.character <= r.start.character) return [];
+  const written = doc.lines[r.start.line]?.slice(r.start.character, r.end.character) ?? '';
+  let names: readonly string[];
+  let caseMatters = false;
+  switch (diag.code) {
+    case 'undefined-symbol':
+      names = symbolNames(doc, r.start.line, written);
+      caseMatters = true;
+      break;
+    case 'unknown-mnemonic':
+    case 'label-orphan':
+      names = [...allMnemonics(), ...DIRECTIVES.map((d) => d.name), ...macroNames(doc)];
+      break;
+    case 'unknown-directive':
+      if (!written.startsWith('%')) return [];
+      names = PREPROCESSOR_DIRECTIVES.map((d) => d.name);
+      break;
+    default:
+      return [];
+  }
+  const closest = nearest(written, names, caseMatters);
+  return closest.map((name, i) => ({
+    title: `Change to \`${name}\``,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diag],
+    isPreferred: closest.length === 1 && i === 0,
+    edit: { changes: { [doc.uri]: [{ range: r, newText: name }] } },
+  }));
+}
+
+/**
+ * The names an operand on `line` could mean: the assembly's labels, constants, single-line
+ * macros and structure names and fields, and for a written `.x` the local labels under the
+ * label above the line, as written (`.loop`).
+ */
+function symbolNames(doc: AnalyzedDocument, line: number, written: string): string[] {
+  if (written.startsWith('.') && !written.startsWith('..')) {
+    const scope = scopeLabelAt(doc, line);
+    return doc.result.symbols.filter((s) => s.kind === 'local-label' && s.parent === scope?.name).map((s) => s.shortName);
+  }
+  return doc.result.symbols
+    .filter((s) => s.kind === 'label' || s.kind === 'constant' || s.kind === 'define' || s.kind === 'struc' || s.kind === 'struc-field' || s.kind === 'local-label')
+    .map((s) => s.name)
+    .filter((n) => !n.startsWith('..@'));
+}
+
+function macroNames(doc: AnalyzedDocument): string[] {
+  return doc.result.symbols.filter((s) => s.kind === 'macro').map((s) => s.shortName);
+}
+
+/** The names nearest to `written`, if near enough (none for an exact match: nothing to fix). */
+function nearest(written: string, names: readonly string[], caseMatters: boolean): string[] {
+  const key = caseMatters ? written : written.toLowerCase();
+  const limit = key.length <= 3 ? 1 : key.length <= 6 ? 2 : 3;
+  let best = limit + 1;
+  let out: string[] = [];
+  const seen = new Set<string>();
+  for (const name of names) {
+    const other = caseMatters ? name : name.toLowerCase();
+    if (seen.has(other) || Math.abs(other.length - key.length) > limit) continue;
+    seen.add(other);
+    // (Capped one past the best so far: a result equal to it is exact.)
+    const d = distance(key, other, best + 1);
+    if (d === 0) return [];
+    if (d > limit) continue;
+    if (d < best) { best = d; out = [name]; } else if (d === best) out.push(name);
+  }
+  return out.sort().slice(0, MAX_FIXES);
+}
+
+/**
+ * The optimal-string-alignment distance of `a` and `b` (insertions, deletions, substitutions and
+ * swaps of neighbours, each 1), or `cap` or more when it is at least `cap`.
+ */
+export function distance(a: string, b: string, cap: number): number {
+  const n = a.length, m = b.length;
+  if (Math.abs(n - m) >= cap) return cap;
+  let before = new Array<number>(m + 1).fill(0);
+  let row = Array.from({ length: m + 1 }, (_, j) => j);
+  for (let i = 1; i <= n; i++) {
+    const next = new Array<number>(m + 1);
+    next[0] = i;
+    let least = i;
+    for (let j = 1; j <= m; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      next[j] = d;
+      if (d < least) least = d;
+    }
+    if (least >= cap) return cap;
+    before = row;
+    row = next;
+  }
+  return Math.min(row[m], cap);
+}
