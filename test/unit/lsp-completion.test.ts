@@ -143,6 +143,25 @@ describe('lsp completion', () => {
     assert.equal(signatureHelp(doc, { line: 2, character: 2 }), null);
   });
 
+  it('offers in a macro body its parameters, %0, %00, %? and its %%labels, and directives only at a line\'s start', () => {
+    const src = ['bits 32', '%macro copy 2-3+', '  mov ecx, %', '%%again:', '  loop %%again', '  %', '%endmacro', '  mov eax, %'].join('\n');
+    const { doc } = single(src);
+    const labels = (line: number) => completion(doc, { line, character: doc.lines[line].length }).items.map((i) => i.label);
+    const operand = labels(2);
+    assert.deepEqual(operand.slice(0, 3), ['%1', '%2', '%3']);
+    for (const l of ['%0', '%00', '%?', '%??', '%%again']) assert.ok(operand.includes(l), l);
+    assert.ok(!operand.includes('%define'));
+    const start = labels(5);
+    assert.ok(start.includes('%1') && start.includes('%%again') && start.includes('%define'));
+    // Outside any body: the directives at a line's start only.
+    assert.ok(!labels(7).includes('%1'));
+    const greedy = completion(doc, { line: 2, character: doc.lines[2].length }).items.find((i) => i.label === '%3');
+    assert.match(greedy?.detail ?? '', /optional.*rest of the arguments/);
+    // The `%` typed is replaced.
+    const item = completion(doc, { line: 2, character: doc.lines[2].length }).items[0];
+    assert.deepEqual(item.textEdit, { range: { start: { line: 2, character: 11 }, end: { line: 2, character: 12 } }, newText: '%1' });
+  });
+
   it('gives a macro call its parameters, by the definition nasm would call for the arguments so far', () => {
     // nasm tells macros of one name apart by their parameter counts (NASM manual §4.3.3): with
     // the cursor in a second argument, the one-parameter `put` cannot take the call.

@@ -16,6 +16,7 @@ import { allMnemonics, allRegisters, instructionFor, isPrefixMnemonic, operandKi
 import { shapeLine } from '../syntax/lineShape';
 import { argumentItem, directiveArguments } from './directiveArguments';
 import { fileNameCompletion } from './fileNameCompletion';
+import { macroBodyAt, macroBodyItems } from './macroBodyCompletion';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
 import { scopeLabelAt, tokenAt } from './symbolAt';
 import { wordClassifier } from './wordClassifier';
@@ -207,13 +208,22 @@ export function completion(doc: AnalyzedDocument, pos: Position, client: Complet
   }
   const shape = shapeLine(before, wordClassifier(doc));
 
-  if (word?.kind === 'preproc' || (before.trimStart() === '%')) {
-    // After a lone `%`, the item replaces it too (the directives' names include it).
-    const start = word ? ranges.insert.start : at(before.lastIndexOf('%'));
-    const out = new ItemList({ insert: { start, end: ranges.insert.end }, replace: { start, end: ranges.replace.end } }, client);
-    for (const d of PREPROCESSOR_DIRECTIVES) {
-      out.items.push({ label: d.name, kind: CompletionItemKind.Keyword, ...out.edit(d.name, d.snippet ?? d.name),
-        insertTextFormat: d.snippet ? InsertTextFormat.Snippet : undefined, data: { kind: 'keyword', name: d.name } satisfies CompletionData });
+  // A `%` word: a directive at the start of a line; in a macro body, what the body can name too.
+  const percent = word?.kind === 'preproc' ? word.start : before.endsWith('%') ? col - 1 : -1;
+  const lineStart = percent >= 0 && before.slice(0, percent).trim() === '';
+  const body = percent >= 0 ? macroBodyAt(doc.lines, pos.line) : undefined;
+  if (lineStart || body !== undefined) {
+    // The item replaces the `%` too (every name offered begins with it).
+    const start = at(percent);
+    const out = new ItemList({ insert: { start, end: ranges.insert.end }, replace: { start, end: word ? ranges.replace.end : ranges.insert.end } }, client);
+    if (body !== undefined) {
+      for (const item of macroBodyItems(doc.lines, body, { line: pos.line, start: percent })) out.items.push({ ...item, ...out.edit(item.label, item.label) });
+    }
+    if (lineStart) {
+      for (const d of PREPROCESSOR_DIRECTIVES) {
+        out.items.push({ label: d.name, kind: CompletionItemKind.Keyword, ...out.edit(d.name, d.snippet ?? d.name),
+          insertTextFormat: d.snippet ? InsertTextFormat.Snippet : undefined, data: { kind: 'keyword', name: d.name } satisfies CompletionData });
+      }
     }
     return out.list();
   }
