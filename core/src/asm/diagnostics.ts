@@ -21,7 +21,14 @@ export interface Rounds {
   /** The first time's line and count (as `DiagnosticPlaces.lines` and `passed` have them). */
   readonly line: number;
   readonly passed: number;
-  later?: { readonly line: number; readonly passed: number }[];
+  later?: Round[];
+}
+
+/** A later round: as Rounds' first, and the macro calls and `%include` lines that led there (another macro's call may have). */
+export interface Round {
+  readonly line: number;
+  readonly passed: number;
+  readonly expansion: readonly SourceRange[] | undefined;
 }
 
 /** A diagnostic withdrawn from a sink with where it was reported (see DiagnosticSink.take), to report again later. */
@@ -101,9 +108,14 @@ export class DiagnosticSink {
     return held;
   }
 
-  /** Reports a diagnostic `take` withdrew, as it was (once, as any). */
+  /** Reports a diagnostic `take` withdrew, as it was (once, as any: again, it is another round's). */
   put(h: HeldDiagnostic): void {
-    if (this.seen.has(h.key)) return;
+    const seen = this.seen.get(h.key);
+    if (seen !== undefined) {
+      again(seen, { line: h.line, passed: h.position, expansion: h.diagnostic.expansion });
+      for (const r of h.rounds.later ?? []) again(seen, r);
+      return;
+    }
     this.seen.set(h.key, h.rounds);
     this.keys.push(h.key);
     this.positions.push(h.position);
@@ -120,7 +132,7 @@ export class DiagnosticSink {
     if (range.file === PACKAGE_BODY_FILE && expansion !== undefined && expansion.length > 0) { range = expansion[0]; expansion = expansion.slice(1); }
     const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}${repeat > 0 ? `\0${repeat}` : ''}`;
     const seen = this.seen.get(key);
-    if (seen !== undefined) { again(seen, line, position); return; }
+    if (seen !== undefined) { again(seen, { line, passed: position, expansion }); return; }
     const rounds: Rounds = { line, passed: position };
     this.seen.set(key, rounds);
     this.keys.push(key);
@@ -169,15 +181,16 @@ export class DiagnosticSink {
 }
 
 /**
- * `rounds` with the time a diagnostic was reported again about `line`, `passed` lines on, when that
- * is another place in the preprocessed lines (another round's; a place reported again, in another
+ * `rounds` with the time a diagnostic was reported again, `round`, when that is another place in
+ * the preprocessed lines (another round's; a place reported again, in another
  * pass or by another check, is the same time).
  */
-function again(rounds: Rounds, line: number, passed: number): void {
+function again(rounds: Rounds, round: Round): void {
+  const { line, passed } = round;
   if (rounds.line === line && rounds.passed === passed) return;
-  if (rounds.later === undefined) { rounds.later = [{ line, passed }]; return; }
+  if (rounds.later === undefined) { rounds.later = [round]; return; }
   for (const r of rounds.later) if (r.line === line && r.passed === passed) return;
-  rounds.later.push({ line, passed });
+  rounds.later.push(round);
 }
 
 function rangeKey(r: SourceRange): string {

@@ -2,7 +2,7 @@
 // of a macro a `%rep` expands) is printed, and listed, once per round (measured with nasm 2.16.01).
 
 import type { Diagnostic, SourceRange } from './api';
-import type { DiagnosticPlaces } from './diagnostics';
+import type { DiagnosticPlaces, Round } from './diagnostics';
 import type { PPLines } from './source';
 
 /**
@@ -40,7 +40,7 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
   };
   diagnostics.forEach((d, i) => {
     add(d, messageLine(lines, d.range, places.lines[i], places.passed[i]));
-    for (const r of places.rounds[i].later ?? []) add(d, messageLine(lines, d.range, r.line, r.passed));
+    for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed));
   });
   // (Array.prototype.sort is stable.)
   return sorted ? out : out.sort((a, b) => a.line - b.line);
@@ -54,8 +54,19 @@ export function timesByPassed(diagnostics: readonly Diagnostic[], places: Diagno
   const out: { diagnostic: Diagnostic; passed: number }[] = [];
   diagnostics.forEach((d, i) => {
     out.push({ diagnostic: d, passed: passed(d, i) });
-    for (const r of places.rounds[i].later ?? []) out.push({ diagnostic: d, passed: r.passed });
+    for (const r of places.rounds[i].later ?? []) out.push({ diagnostic: roundOf(d, r), passed: r.passed });
   });
   // (Array.prototype.sort is stable: the messages of one line stay as they were given.)
   return out.sort((a, b) => a.passed - b.passed);
+}
+
+/**
+ * `d` as round `r` gave it: the same place and message, after the macro calls that led there this
+ * time (a macro calling another from one line, called from two: the inner call's place is the
+ * same, `d`'s too, the outer calls are not).
+ */
+function roundOf(d: Diagnostic, r: Round): Diagnostic {
+  const a = d.expansion ?? [], b = r.expansion ?? [];
+  if (a.length === b.length && a.every((s, k) => s.file === b[k].file && s.start.line === b[k].start.line && s.start.col === b[k].start.col)) return d;
+  return { ...d, expansion: r.expansion };
 }
