@@ -22,6 +22,8 @@ export interface Rounds {
   readonly line: number;
   readonly passed: number;
   later?: Round[];
+  /** The places of the first time and the later rounds (see placeOf), once there are later ones: to find a place again at once. */
+  placesSeen?: Set<number>;
 }
 
 /** A later round: as Rounds' first, and the macro calls and `%include` lines that led there (another macro's call may have). */
@@ -186,11 +188,21 @@ export class DiagnosticSink {
  * pass or by another check, is the same time).
  */
 function again(rounds: Rounds, round: Round): void {
-  const { line, passed } = round;
-  if (rounds.line === line && rounds.passed === passed) return;
-  if (rounds.later === undefined) { rounds.later = [round]; return; }
-  for (const r of rounds.later) if (r.line === line && r.passed === passed) return;
-  rounds.later.push(round);
+  if (rounds.line === round.line && rounds.passed === round.passed) return;
+  // (A %rep of many rounds gives as many: each is looked for in a set, not among the others.)
+  const seen = (rounds.placesSeen ??= new Set([placeOf(rounds)]));
+  const place = placeOf(round);
+  if (seen.has(place)) return;
+  seen.add(place);
+  (rounds.later ??= []).push(round);
+}
+
+/**
+ * A time's place as one number: its line, or for one reported about no line, the count of lines
+ * passed on (a report about line L has passed L: see DiagnosticSink.report's callers).
+ */
+function placeOf(r: { readonly line: number; readonly passed: number }): number {
+  return r.line >= 0 ? 2 * r.line : 2 * r.passed + 1;
 }
 
 function rangeKey(r: SourceRange): string {
