@@ -79,6 +79,7 @@ export class DiagnosticSink {
   /**
    * Withdraws the diagnostics reported since `mark` (a tentative assembly pass that did not
    * settle, a test nasm makes silently), but those `keep` says stay, and those from `until` on.
+   * (A later round of a diagnostic from before `mark` stays: no pass or test withdrawn gives one.)
    */
   rollback(mark: number, keep?: (d: Diagnostic) => boolean, until = Infinity): void {
     let kept = mark;
@@ -114,8 +115,8 @@ export class DiagnosticSink {
   put(h: HeldDiagnostic): void {
     const seen = this.seen.get(h.key);
     if (seen !== undefined) {
-      again(seen, { line: h.line, passed: h.position, expansion: h.diagnostic.expansion });
-      for (const r of h.rounds.later ?? []) again(seen, r);
+      again(seen, h.line, h.position, h.diagnostic.expansion);
+      for (const r of h.rounds.later ?? []) again(seen, r.line, r.passed, r.expansion);
       return;
     }
     this.seen.set(h.key, h.rounds);
@@ -134,7 +135,7 @@ export class DiagnosticSink {
     if (range.file === PACKAGE_BODY_FILE && expansion !== undefined && expansion.length > 0) { range = expansion[0]; expansion = expansion.slice(1); }
     const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}${repeat > 0 ? `\0${repeat}` : ''}`;
     const seen = this.seen.get(key);
-    if (seen !== undefined) { again(seen, { line, passed: position, expansion }); return; }
+    if (seen !== undefined) { again(seen, line, position, expansion); return; }
     const rounds: Rounds = { line, passed: position };
     this.seen.set(key, rounds);
     this.keys.push(key);
@@ -183,26 +184,26 @@ export class DiagnosticSink {
 }
 
 /**
- * `rounds` with the time a diagnostic was reported again, `round`, when that is another place in
- * the preprocessed lines (another round's; a place reported again, in another
- * pass or by another check, is the same time).
+ * `rounds` with the time a diagnostic was reported again, about `line` with `passed` lines passed
+ * on, when that is another place in the preprocessed lines: another round's (a place reported
+ * again, in another pass or by another check, is the same time).
  */
-function again(rounds: Rounds, round: Round): void {
-  if (rounds.line === round.line && rounds.passed === round.passed) return;
+function again(rounds: Rounds, line: number, passed: number, expansion: readonly SourceRange[] | undefined): void {
+  if (rounds.line === line && rounds.passed === passed) return;
   // (A %rep of many rounds gives as many: each is looked for in a set, not among the others.)
-  const seen = (rounds.placesSeen ??= new Set([placeOf(rounds)]));
-  const place = placeOf(round);
+  const seen = (rounds.placesSeen ??= new Set([placeOf(rounds.line, rounds.passed)]));
+  const place = placeOf(line, passed);
   if (seen.has(place)) return;
   seen.add(place);
-  (rounds.later ??= []).push(round);
+  (rounds.later ??= []).push({ line, passed, expansion });
 }
 
 /**
  * A time's place as one number: its line, or for one reported about no line, the count of lines
  * passed on (a report about line L has passed L: see DiagnosticSink.report's callers).
  */
-function placeOf(r: { readonly line: number; readonly passed: number }): number {
-  return r.line >= 0 ? 2 * r.line : 2 * r.passed + 1;
+function placeOf(line: number, passed: number): number {
+  return line >= 0 ? 2 * line : 2 * passed + 1;
 }
 
 function rangeKey(r: SourceRange): string {
