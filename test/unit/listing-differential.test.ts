@@ -42,12 +42,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
     nasm: ["    20          ******************       warning: multi-line macro `m' exists, but not taking 0 parameters [-w+pp-macro-params-multi]"],
     ours: ["    20          ******************       warning: multi-line macro `m' exists, but not taking 0 parameters (it takes 1+) [-w+pp-macro-params-multi]"],
   },
-  'if-check-branches.asm': {
-    reason: 'Ringside reports a diagnostic once per place and macro call site: the second round of a %rep that calls the same macro on the same line ' +
-      'warns again in nasm, not in Ringside (its bytes and the lines warned about are the same)',
-    nasm: ['    26          ******************  <2>  warning: in macro chk [-w+user]'],
-    ours: [],
-  },
 };
 
 /**

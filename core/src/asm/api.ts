@@ -232,7 +232,14 @@ export interface AssembleResult {
   readonly image: Uint8Array;
   /** Load address of image[0] (the first section's start, `org`). */
   readonly origin: number;
+  /** One per place a message is about (for the editor), in the order they were reported. */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The messages as nasm prints them (for the command line): `diagnostics`, each again for each
+   * later `%rep` round that gave it (nasm gives a message of a `%rep` body, or of a macro a `%rep`
+   * expands, once per round), in the order of the lines they are about (see message-rounds.ts).
+   */
+  readonly printedMessages: readonly Diagnostic[];
   readonly listing: readonly ListingLine[];
   readonly sourceMap: SourceMap;
   readonly symbols: readonly SymbolInfo[];

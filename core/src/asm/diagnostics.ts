@@ -8,6 +8,29 @@ import { PACKAGE_BODY_FILE } from './standard-packages';
 export interface DiagnosticPlaces {
   readonly lines: readonly number[];
   readonly passed: readonly number[];
+  /** Per entry, its later rounds (see Rounds). */
+  readonly rounds: readonly Rounds[];
+}
+
+/**
+ * Where a diagnostic was reported again after its first time, once more for each `%rep` round
+ * (or each expansion a `%rep` makes of a macro): nasm prints it for each, where the editor wants
+ * it once. Each is the preprocessed line it is about (-1: none) and the count of lines passed on.
+ */
+export interface Rounds {
+  /** The first time's line and count (as `DiagnosticPlaces.lines` and `passed` have them). */
+  readonly line: number;
+  readonly passed: number;
+  later?: Round[];
+  /** The places of the first time and the later rounds (see placeOf), once there are later ones: to find a place again at once. */
+  placesSeen?: Set<number>;
+}
+
+/** A later round: as Rounds' first, and the macro calls and `%include` lines that led there (another macro's call may have). */
+export interface Round {
+  readonly line: number;
+  readonly passed: number;
+  readonly expansion: readonly SourceRange[] | undefined;
 }
 
 /** A diagnostic withdrawn from a sink with where it was reported (see DiagnosticSink.take), to report again later. */
@@ -16,13 +39,17 @@ export interface HeldDiagnostic {
   readonly key: string;
   readonly position: number;
   readonly line: number;
+  readonly rounds: Rounds;
 }
 
 export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
   errors = 0;
-  /** Keys of diagnostics already reported, so repeated passes do not duplicate them. */
-  private readonly seen = new Set<string>();
+  /**
+   * Keys of diagnostics already reported, so repeated passes do not duplicate them, each with its
+   * entry's rounds: the same diagnostic reported about another line is another round's.
+   */
+  private readonly seen = new Map<string, Rounds>();
   /** The dedup key of each entry of `list`, for `rollback`. */
   private readonly keys: string[] = [];
   /** Where in the preprocessed lines each diagnostic of `list` was reported (see WarningSwitches). */
@@ -32,6 +59,8 @@ export class DiagnosticSink {
 
   /** Per entry of `list`: the preprocessed line a warning was reported about, -1 when reported without one. */
   private readonly lines: number[] = [];
+  /** Per entry of `list`: its later rounds. */
+  private readonly rounds: Rounds[] = [];
 
   /**
    * Where in the preprocessed lines each warning of `list` was reported, for the listing: the line
@@ -39,7 +68,7 @@ export class DiagnosticSink {
    * arrays themselves, kept by the listing in place of the sink.
    */
   places(): DiagnosticPlaces {
-    return { lines: this.lines, passed: this.positions };
+    return { lines: this.lines, passed: this.positions, rounds: this.rounds };
   }
 
   /** A point to roll back to: diagnostics reported after it can be withdrawn. */
@@ -50,12 +79,13 @@ export class DiagnosticSink {
   /**
    * Withdraws the diagnostics reported since `mark` (a tentative assembly pass that did not
    * settle, a test nasm makes silently), but those `keep` says stay, and those from `until` on.
+   * (A later round of a diagnostic from before `mark` stays: no pass or test withdrawn gives one.)
    */
   rollback(mark: number, keep?: (d: Diagnostic) => boolean, until = Infinity): void {
     let kept = mark;
     for (let i = mark; i < this.list.length; i++) {
       if (i >= until || (keep !== undefined && keep(this.list[i]))) {
-        this.list[kept] = this.list[i]; this.keys[kept] = this.keys[i]; this.positions[kept] = this.positions[i]; this.lines[kept++] = this.lines[i];
+        this.list[kept] = this.list[i]; this.keys[kept] = this.keys[i]; this.positions[kept] = this.positions[i]; this.rounds[kept] = this.rounds[i]; this.lines[kept++] = this.lines[i];
         continue;
       }
       this.seen.delete(this.keys[i]);
@@ -65,6 +95,7 @@ export class DiagnosticSink {
     this.keys.length = kept;
     this.positions.length = kept;
     this.lines.length = kept;
+    this.rounds.length = kept;
   }
 
   /**
@@ -74,19 +105,25 @@ export class DiagnosticSink {
   take(mark: number, keep: (d: Diagnostic) => boolean): HeldDiagnostic[] {
     const held: HeldDiagnostic[] = [];
     for (let i = mark; i < this.list.length; i++) {
-      if (!keep(this.list[i])) held.push({ diagnostic: this.list[i], key: this.keys[i], position: this.positions[i], line: this.lines[i] });
+      if (!keep(this.list[i])) held.push({ diagnostic: this.list[i], key: this.keys[i], position: this.positions[i], line: this.lines[i], rounds: this.rounds[i] });
     }
     if (held.length > 0) this.rollback(mark, keep);
     return held;
   }
 
-  /** Reports a diagnostic `take` withdrew, as it was (once, as any). */
+  /** Reports a diagnostic `take` withdrew, as it was (once, as any: again, it is another round's). */
   put(h: HeldDiagnostic): void {
-    if (this.seen.has(h.key)) return;
-    this.seen.add(h.key);
+    const seen = this.seen.get(h.key);
+    if (seen !== undefined) {
+      again(seen, h.line, h.position, h.diagnostic.expansion);
+      for (const r of h.rounds.later ?? []) again(seen, r.line, r.passed, r.expansion);
+      return;
+    }
+    this.seen.set(h.key, h.rounds);
     this.keys.push(h.key);
     this.positions.push(h.position);
     this.lines.push(h.line);
+    this.rounds.push(h.rounds);
     if (h.diagnostic.severity === 'error') this.errors++;
     this.list.push(h.diagnostic);
   }
@@ -97,11 +134,14 @@ export class DiagnosticSink {
     // call, as nasm reports the lines of its `.nolist` macros (`bf16 3.4e38`'s overflow).
     if (range.file === PACKAGE_BODY_FILE && expansion !== undefined && expansion.length > 0) { range = expansion[0]; expansion = expansion.slice(1); }
     const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}${repeat > 0 ? `\0${repeat}` : ''}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    const seen = this.seen.get(key);
+    if (seen !== undefined) { again(seen, line, position, expansion); return; }
+    const rounds: Rounds = { line, passed: position };
+    this.seen.set(key, rounds);
     this.keys.push(key);
     this.positions.push(position);
     this.lines.push(line);
+    this.rounds.push(rounds);
     if (severity === 'error') this.errors++;
     const d: Diagnostic = { severity, code, message, range };
     this.list.push(expansion && expansion.length > 0 ? (related ? { ...d, expansion, related } : { ...d, expansion }) : related ? { ...d, related } : d);
@@ -130,13 +170,40 @@ export class DiagnosticSink {
       if (verdict === 'off') { this.seen.delete(this.keys[i]); continue; }
       if (verdict === 'error') this.errors++;
       this.list[kept] = verdict === 'error' ? { ...d, severity: 'error', warningClass: warningClass(d.code, d.message) } : d;
+      const rounds = this.rounds[i];
+      // (A round after a switch that turned the class off is not given; one turned on again is, as the first's verdict says.)
+      if (rounds.later !== undefined && d.severity === 'warning') rounds.later = rounds.later.filter((r) => switches.verdict(d.code, d.message, r.passed) !== 'off');
       this.keys[kept] = this.keys[i];
       this.lines[kept] = this.lines[i];
+      this.rounds[kept] = rounds;
       this.positions[kept++] = this.positions[i];
     }
-    this.list.length = kept; this.keys.length = kept; this.positions.length = kept; this.lines.length = kept;
+    this.list.length = kept; this.keys.length = kept; this.positions.length = kept; this.lines.length = kept; this.rounds.length = kept;
     return this.errors > errors;
   }
+}
+
+/**
+ * `rounds` with the time a diagnostic was reported again, about `line` with `passed` lines passed
+ * on, when that is another place in the preprocessed lines: another round's (a place reported
+ * again, in another pass or by another check, is the same time).
+ */
+function again(rounds: Rounds, line: number, passed: number, expansion: readonly SourceRange[] | undefined): void {
+  if (rounds.line === line && rounds.passed === passed) return;
+  // (A %rep of many rounds gives as many: each is looked for in a set, not among the others.)
+  const seen = (rounds.placesSeen ??= new Set([placeOf(rounds.line, rounds.passed)]));
+  const place = placeOf(line, passed);
+  if (seen.has(place)) return;
+  seen.add(place);
+  (rounds.later ??= []).push({ line, passed, expansion });
+}
+
+/**
+ * A time's place as one number: its line, or for one reported about no line, the count of lines
+ * passed on (a report about line L has passed L: see DiagnosticSink.report's callers).
+ */
+function placeOf(line: number, passed: number): number {
+  return line >= 0 ? 2 * line : 2 * passed + 1;
 }
 
 function rangeKey(r: SourceRange): string {

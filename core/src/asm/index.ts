@@ -1,12 +1,13 @@
 // The assembler's entry point: preprocess, parse, assemble, then gather the facts the language
 // server, debugger and CLI read (listing, source map, symbols, references, statements).
 
-import type { AssembleOptions, AssembleResult, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
+import type { AssembleOptions, AssembleResult, Diagnostic, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } from './assembler';
 import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { buildListing } from './listing-lines';
+import { everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
@@ -236,6 +237,7 @@ type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' |
  */
 function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedStatement[], lineOf: Int32Array, stmtOfLine: Int32Array, asm: AssemblyOutput, places: DiagnosticPlaces): AssembleResult {
   let listing: ListingLine[] | undefined;
+  let printed: Diagnostic[] | undefined;
   let sourceMap: SourceMap | undefined;
   let statements: Statement[] | undefined;
   let references: SymbolReference[] | undefined;
@@ -247,6 +249,9 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       const unread = new Uint8Array(pp.lines.count);
       if (pp.checks.length > 0) markUnread(pp.checks, (i) => pp.lines.origin(i).serial, unread);
       return (listing = buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported, unread));
+    },
+    get printedMessages(): readonly Diagnostic[] {
+      return (printed ??= everyTime(pp.lines, eager.diagnostics, places).map((t) => t.diagnostic));
     },
     get sourceMap(): SourceMap {
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));

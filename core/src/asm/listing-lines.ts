@@ -12,6 +12,7 @@ import { LineFlag, type PPLines } from './source';
 import type { StatementResults } from './statement-results';
 import { switchTag } from './warning-switches';
 import { dropsStatement } from './listing-errors';
+import { everyTime } from './message-rounds';
 
 interface Line {
   readonly file: string;
@@ -192,29 +193,14 @@ interface Message {
   readonly drops: boolean;
 }
 
-/**
- * The warnings and errors by the preprocessed line nasm lists them after: the line a warning is about, or
- * for one the preprocessor reported with the count of lines it had passed on, the line it was
- * reading then (just passed on, or about to be: the one its range is on).
- */
+/** The warnings and errors by the preprocessed line nasm lists them after (messageLine), each round's (everyTime). */
 function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): Map<number, Message[]> {
   const byLine = new Map<number, Message[]>();
-  const on = (k: number, file: string, line: number): boolean => k >= 0 && k < lines.count && lines.line[k] === line && lines.file(k) === file;
-  diagnostics.forEach((d, i) => {
-    if (d.severity !== 'warning' && d.severity !== 'error') return;
-    const f = d.range.file, l = d.range.start.line;
-    const line = places.lines[i];
-    let at: number;
-    if (line >= 0) {
-      // (A `[warning]` line's own warnings are reported as of the line after it: see WarningSwitches.)
-      at = !on(line, f, l) && on(line - 1, f, l) ? line - 1 : line;
-    } else {
-      const p = places.passed[i];
-      at = on(p - 1, f, l) ? p - 1 : on(p, f, l) ? p : Math.max(0, Math.min(p, lines.count) - 1);
-    }
+  for (const { diagnostic: d, line: at } of everyTime(lines, diagnostics, places)) {
+    if (d.severity !== 'warning' && d.severity !== 'error') continue;
     let list = byLine.get(at);
     if (list === undefined) byLine.set(at, (list = []));
     list.push({ code: d.code, text: `${d.severity}: ${d.message}${switchTag(d)}`, range: d.range, drops: dropsStatement(d) });
-  });
+  }
   return byLine;
 }

@@ -6,6 +6,7 @@
 
 import type { Diagnostic, SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
+import { timesByPassed } from './message-rounds';
 import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocessor';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import { openString, tokenizeLine } from './lexer';
@@ -27,7 +28,10 @@ export interface PreprocessOnlyOptions extends PreprocessOptions {
 export interface PreprocessOnlyResult {
   /** nasm's standard output: every line, after an error too (a `%fatal` stops it there). */
   readonly text: string;
+  /** One per place, as `assemble`'s. */
   readonly diagnostics: readonly Diagnostic[];
+  /** As nasm prints them: `diagnostics`, each again for each later `%rep` round that gave it (see message-rounds.ts), in order. */
+  readonly printedMessages: readonly Diagnostic[];
   readonly errors: number;
   readonly pp: PreprocessResult;
 }
@@ -79,15 +83,19 @@ export function preprocessOnly(opts: PreprocessOnlyOptions): PreprocessOnlyResul
   const all = new DiagnosticSink();
   let w = 0;
   const putWarnings = (upTo: number): void => {
-    for (; w < warnings.length && warnings[w].line < upTo; w++) all.warning(warnings[w].code, warnings[w].message, warnings[w].range, warnings[w].expansion);
+    // (Placed as of the line after theirs: before the messages given once it was passed on.)
+    for (; w < warnings.length && warnings[w].line < upTo; w++) all.report('warning', warnings[w].code, warnings[w].message, warnings[w].range, warnings[w].expansion, undefined, warnings[w].line + 1);
   };
-  for (const d of sink.list) {
-    putWarnings(sink.placed.get(d) ?? 0);
-    all.report(d.severity, d.code, d.message, d.range, d.expansion, d.related);
+  // (Each time a message was given, with the count of lines passed on by then: a later round's is another.)
+  for (const t of timesByPassed(sink.list, sink.places(), (d) => sink.placed.get(d) ?? 0)) {
+    putWarnings(t.passed);
+    all.report(t.diagnostic.severity, t.diagnostic.code, t.diagnostic.message, t.diagnostic.range, t.diagnostic.expansion, t.diagnostic.related, t.passed);
   }
   putWarnings(Infinity);
   all.applySwitches(new WarningSwitches(opts.warnings ?? []));
-  return { text, diagnostics: all.list, errors: all.errors, pp };
+  const placed = all.places();
+  const printedMessages = timesByPassed(all.list, placed, (_, i) => placed.passed[i]).map((t) => t.diagnostic);
+  return { text, diagnostics: all.list, printedMessages, errors: all.errors, pp };
 }
 
 /** Where nasm says a line is: the name and 1-based number of its `%line` markers. */

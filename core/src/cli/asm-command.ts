@@ -77,11 +77,8 @@ function assembleFile(args: AsmArgs, io: Io): number {
   const defines = prelude === undefined ? args.defines : {};
   const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines, prelude, noLine: args.noLine, warnings: args.warnings, limits: args.limits });
   const reported = new ReportedLines(result.lineDirectives);
-  let errors = 0;
-  for (const d of result.diagnostics) {
-    if (d.severity === 'error') errors++;
-    io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
-  }
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
   const write = (what: string, target: string, data: Uint8Array | string): boolean => {
     try { fs.writeFileSync(target, data); return true; } catch (e) {
@@ -166,7 +163,7 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
   const files = dependencyFiles(result.pp, dependencyNames(searched), incbinErrors);
   const reported = new ReportedLines(result.pp.reported.directives);
   let errors = 0;
-  for (const d of amongLines(result.diagnostics, incbinErrors.list)) {
+  for (const d of amongLines(result.printedMessages, incbinErrors.list)) {
     if (NOT_IN_DEPENDENCY_PASS.has(d.code)) continue;
     if (d.severity === 'error') errors++;
     io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
@@ -226,7 +223,7 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
     nameOf: (f, written) => (f === file ? args.file : nasmIncludeName(f, written, args.includes, cwd)),
   });
   const reported = new ReportedLines(result.pp.reported.directives);
-  for (const d of result.diagnostics) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
+  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   if (args.out === undefined) io.out(result.text);
   else if (result.errors === 0) {
     try { fs.writeFileSync(args.out, result.text); } catch (e) {

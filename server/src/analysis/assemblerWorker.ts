@@ -207,6 +207,8 @@ export class WorkerAssembler {
     const sourceMap: SourceMap = empty.sourceMap;
     return {
       ...eager,
+      // (The editor shows one diagnostic per place: the command line's repetitions stay in the worker.)
+      printedMessages: eager.diagnostics,
       listing: [],
       sourceMap,
       get statements() { return fetch('statements'); },

@@ -8,6 +8,7 @@ export function emptyResult(file: string, diagnostics: readonly Diagnostic[]): A
     image: new Uint8Array(0),
     origin: 0,
     diagnostics,
+    printedMessages: diagnostics,
     listing: [],
     sourceMap: { entries: [], lookupAddress: () => undefined, lookupLine: () => [] },
     symbols: [],

@@ -1,0 +1,72 @@
+// Each time nasm gives a message, where the editor wants it once: a message of a `%rep` body (or
+// of a macro a `%rep` expands) is printed, and listed, once per round (measured with nasm 2.16.01).
+
+import type { Diagnostic, SourceRange } from './api';
+import type { DiagnosticPlaces, Round } from './diagnostics';
+import type { PPLines } from './source';
+
+/**
+ * The preprocessed line a message is listed after (and printed as of): the line it is about,
+ * `line`, or for one the preprocessor reported with `passed` lines passed on, the line it was
+ * reading then (just passed on, or about to be: the one its range is on).
+ */
+export function messageLine(lines: PPLines, range: SourceRange, line: number, passed: number): number {
+  const f = range.file, l = range.start.line;
+  const on = (k: number): boolean => k >= 0 && k < lines.count && lines.line[k] === l && lines.file(k) === f;
+  // (A `[warning]` line's own warnings are reported as of the line after it: see WarningSwitches.)
+  if (line >= 0) return !on(line) && on(line - 1) ? line - 1 : line;
+  return on(passed - 1) ? passed - 1 : on(passed) ? passed : Math.max(0, Math.min(passed, lines.count) - 1);
+}
+
+/** Each time nasm gives one of `diagnostics` (whose places are `places`), with the line it is listed after. */
+export interface MessageTime {
+  readonly diagnostic: Diagnostic;
+  readonly line: number;
+}
+
+/**
+ * Every time nasm gives each of `diagnostics`: once, and again for each later round, in nasm's
+ * order: by the line each is listed after, those of one line as they were reported. (Ringside
+ * reports the preprocessor's messages, then the parser's, then the assembler's, where nasm gives
+ * each line's as it reads the line and assembles it: measured over the fixtures' recorded
+ * messages, whose order this gives.)
+ */
+export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): MessageTime[] {
+  const out: MessageTime[] = [];
+  let sorted = true;
+  const add = (diagnostic: Diagnostic, line: number): void => {
+    if (out.length > 0 && out[out.length - 1].line > line) sorted = false;
+    out.push({ diagnostic, line });
+  };
+  diagnostics.forEach((d, i) => {
+    add(d, messageLine(lines, d.range, places.lines[i], places.passed[i]));
+    for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed));
+  });
+  // (Array.prototype.sort is stable.)
+  return sorted ? out : out.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * Every time each of `diagnostics` was given (once, and again for each later round), with the count
+ * of lines the preprocessor had passed on by then (`passed` gives the first time's), in that order.
+ */
+export function timesByPassed(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces, passed: (d: Diagnostic, i: number) => number): { diagnostic: Diagnostic; passed: number }[] {
+  const out: { diagnostic: Diagnostic; passed: number }[] = [];
+  diagnostics.forEach((d, i) => {
+    out.push({ diagnostic: d, passed: passed(d, i) });
+    for (const r of places.rounds[i].later ?? []) out.push({ diagnostic: roundOf(d, r), passed: r.passed });
+  });
+  // (Array.prototype.sort is stable: the messages of one line stay as they were given.)
+  return out.sort((a, b) => a.passed - b.passed);
+}
+
+/**
+ * `d` as round `r` gave it: the same place and message, after the macro calls that led there this
+ * time (a macro calling another from one line, called from two: the inner call's place is the
+ * same, `d`'s too, the outer calls are not).
+ */
+function roundOf(d: Diagnostic, r: Round): Diagnostic {
+  const a = d.expansion ?? [], b = r.expansion ?? [];
+  if (a.length === b.length && a.every((s, k) => s.file === b[k].file && s.start.line === b[k].start.line && s.start.col === b[k].start.col)) return d;
+  return { ...d, expansion: r.expansion };
+}
