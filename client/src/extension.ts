@@ -38,6 +38,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       fileEvents: registry.track(vscode.workspace.createFileSystemWatcher('**/*.{asm,gasm,inc,mac,s}')),
     },
     initializationOptions: { settings: config.serverSettings() },
+    middleware: {
+      // Only items with `data` (mnemonics, keywords, registers) have documentation to fetch. Any
+      // other is whole as sent: asking the server again would only race the list's end (taking
+      // a folder's item opens the next list, and a late answer for the old one is an error).
+      resolveCompletionItem: (item, token, next) => ((item as { data?: unknown }).data === undefined ? item : next(item, token)),
+    },
   };
   client = new LanguageClient('ringside', 'Ringside Language Server', serverOptions, clientOptions);
   await client.start();
