@@ -23,6 +23,7 @@ const CASES: readonly { readonly text: string; readonly code: string; readonly f
   { text: RIGHT.replace('jnz .loop', 'jnz .lopo'), code: 'undefined-symbol', fix: '.loop' },
   { text: RIGHT.replace('ecx, COUNT', 'ecx, CUONT'), code: 'undefined-symbol', fix: 'COUNT' },
   { text: RIGHT.replace('%define', '%defien'), code: 'unknown-directive', fix: '%define' },
+  { text: RIGHT.replace('  dec ecx', '  dec ecx\n  mov eax, exb'), code: 'undefined-symbol', fix: 'ebx' },
   { text: RIGHT.replace('  dec ecx', '  dec ecx\n  ntop'), code: 'label-orphan', fix: 'nop' },
 ];
 
@@ -50,8 +51,9 @@ describe('lsp quick fixes for misspelt names', function () {
         assert.equal(fixes[0]?.title, `Change to \`${c.fix}\``);
         assert.equal(fixes[0].isPreferred, fixes.length === 1);
         const fixed = applyEdits(c.text, fixes[0].edit!.changes![doc.uri]);
-        // (The label-orphan case wrote a `nop` more than RIGHT.)
-        const expected = c.code === 'label-orphan' ? RIGHT.replace('  dec ecx', '  dec ecx\n  nop') : RIGHT;
+        // (The label-orphan and register cases wrote a line more than RIGHT.)
+        const expected = c.code === 'label-orphan' ? RIGHT.replace('  dec ecx', '  dec ecx\n  nop')
+          : c.fix === 'ebx' ? RIGHT.replace('  dec ecx', '  dec ecx\n  mov eax, ebx') : RIGHT;
         assert.equal(fixed, expected);
         assert.ok(ours(fixed));
         if (hasNasm) assert.deepEqual(nasm(fixed), nasm(expected));

@@ -1,13 +1,14 @@
 // "Change to ..." quick fixes for a misspelt name: an undefined symbol (a label, constant or
-// macro of the assembly, or a `.local` label of the same scope), an unknown instruction or a
-// label-orphan word that is one mistyped, and an unknown `%` directive. Candidates are the names
-// closest to the written one by edit distance (a swap of two neighbours counts once), within a
-// distance that grows with the name's length; nasm's names are case-insensitive, symbols are not.
+// macro of the assembly, a `.local` label of the same scope, or a register), an unknown
+// instruction or a label-orphan word that is one mistyped, and an unknown `%` directive. The
+// candidates are the names closest to the written one by edit distance (a swap of two neighbours
+// counts once), within a distance that grows with the name's length; nasm's names are
+// case-insensitive, symbols are not.
 
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import { DIRECTIVES, PREPROCESSOR_DIRECTIVES } from '../syntax/directives';
-import { allMnemonics } from '../syntax/isaIndex';
+import { allMnemonics, allRegisters } from '../syntax/isaIndex';
 import { scopeLabelAt } from './symbolAt';
 
 /** At most this many fixes for one name, the closest first. */
@@ -17,25 +18,24 @@ export function spellingFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeActi
   const r = diag.range;
   if (r.start.line !== r.end.line || r.end.character <= r.start.character) return [];
   const written = doc.lines[r.start.line]?.slice(r.start.character, r.end.character) ?? '';
-  let names: readonly string[];
-  let caseMatters = false;
+  let names: readonly Candidate[];
   switch (diag.code) {
     case 'undefined-symbol':
-      names = symbolNames(doc, r.start.line, written);
-      caseMatters = true;
+      // A misspelt register reads as a symbol nasm does not know too (`mov eax, exb`).
+      names = [...symbolNames(doc, r.start.line, written).map((name) => ({ name, caseMatters: true })), ...allRegisters().map((x) => ({ name: x.name, caseMatters: false }))];
       break;
     case 'unknown-mnemonic':
     case 'label-orphan':
-      names = [...allMnemonics(), ...DIRECTIVES.map((d) => d.name), ...macroNames(doc)];
+      names = [...allMnemonics(), ...DIRECTIVES.map((d) => d.name), ...macroNames(doc)].map((name) => ({ name, caseMatters: false }));
       break;
     case 'unknown-directive':
       if (!written.startsWith('%')) return [];
-      names = PREPROCESSOR_DIRECTIVES.map((d) => d.name);
+      names = PREPROCESSOR_DIRECTIVES.map((d) => ({ name: d.name, caseMatters: false }));
       break;
     default:
       return [];
   }
-  const closest = nearest(written, names, caseMatters);
+  const closest = nearest(written, names);
   return closest.map((name, i) => ({
     title: `Change to \`${name}\``,
     kind: CodeActionKind.QuickFix,
@@ -65,19 +65,23 @@ function macroNames(doc: AnalyzedDocument): string[] {
   return doc.result.symbols.filter((s) => s.kind === 'macro').map((s) => s.shortName);
 }
 
+/** A name a misspelling may stand for; nasm's own names (mnemonics, registers, directives) are case-insensitive, symbols are not. */
+interface Candidate {
+  readonly name: string;
+  readonly caseMatters: boolean;
+}
+
 /** The names nearest to `written`, if near enough (none for an exact match: nothing to fix). */
-function nearest(written: string, names: readonly string[], caseMatters: boolean): string[] {
-  const key = caseMatters ? written : written.toLowerCase();
-  const limit = key.length <= 3 ? 1 : key.length <= 6 ? 2 : 3;
+function nearest(written: string, names: readonly Candidate[]): string[] {
+  const limit = written.length <= 3 ? 1 : written.length <= 6 ? 2 : 3;
   let best = limit + 1;
   let out: string[] = [];
   const seen = new Set<string>();
-  for (const name of names) {
-    const other = caseMatters ? name : name.toLowerCase();
-    if (seen.has(other) || Math.abs(other.length - key.length) > limit) continue;
-    seen.add(other);
+  for (const { name, caseMatters } of names) {
+    if (seen.has(name) || Math.abs(name.length - written.length) > limit) continue;
+    seen.add(name);
     // (Capped one past the best so far: a result equal to it is exact.)
-    const d = distance(key, other, best + 1);
+    const d = caseMatters ? distance(written, name, best + 1) : distance(written.toLowerCase(), name.toLowerCase(), best + 1);
     if (d === 0) return [];
     if (d > limit) continue;
     if (d < best) { best = d; out = [name]; } else if (d === best) out.push(name);
