@@ -56,8 +56,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
  */
 const NOT_LISTED: Readonly<Record<string, string>> = {
   'err-align-absolute.asm': 'nasm lists the [ABSOLUTE] error three times over at the line (once a pass of its alignment); Ringside reports it once',
-  'err-data-size-integer.asm': '"integer supplied as N-bit data" and a negative TIMES are not classed yet (where nasm lists them among the data)',
-  'err-dt-integer.asm': '"integer supplied as 80-bit data" is not classed yet (nasm lists it before the data, once for each item)',
   'err-incbin-offset.asm': 'nasm lists the failed incbin as `<bin 29h>` and words its error without "(negative offset -1)"',
   'err-operand-sizes-32.asm': 'nasm puts out a `jmp far 5` it then calls "not relocatable" (its bytes listed): not classed yet',
   'err-section-origin.asm': 'nasm lists no line for "section begins before program origin" (found when it lays the sections out)',

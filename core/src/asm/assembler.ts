@@ -42,6 +42,7 @@ const NO_DISPLACEMENT: OperandValue = { value: 0, reloc: false };
 
 /** One zero byte: the unit of padding and of `resb` in progbits sections. */
 const ZERO = Uint8Array.of(0);
+const NO_DATA_BYTES = new Uint8Array(0);
 
 /** nasm gives up after a similar number of passes with "phase error". */
 const MAX_PASSES = 60;
@@ -923,7 +924,8 @@ class Assembler implements EvalContext {
         return;
       }
       if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
-      const unit = this.staticData(st, DATA_UNIT[name]);
+      // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`.)
+      const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
         const before = this.results.size[this.stmtIndex];
       this.emit(unit, n);
       this.results.size[this.stmtIndex] += before;
@@ -1370,7 +1372,8 @@ class Assembler implements EvalContext {
       // (measured: `dq 2 dup (tword 1, 5)` then `times -($-$$) db 0` is 'TIMES value -16').
       if (unit > 8) {
         this.dataWarned = true;
-        this.error('integer-size', `integer supplied as ${unit * 8}-bit data`, item);
+        // (A symbol not defined is nasm's error then, and the only one: measured, `dt zz`.)
+        if (this.eval(item.expr).v !== undefined) this.error('integer-size', `integer supplied as ${unit * 8}-bit data`, item);
         continue;
       }
       const v = this.eval(item.expr);
@@ -1851,6 +1854,9 @@ class Assembler implements EvalContext {
       if (p.kind === 'list') { for (let k = 0; k < p.dup; k++) this.listPieces(out, p.pieces!); continue; }
       const item = p.item!;
       const unit = p.unit;
+      // An integer wider than 64 bits: nothing put out, and nasm's error once for the piece, whatever
+      // its `dup` (see writeData; measured: `dq 2 dup (tword 1)` is one error, `dq 2 dup (tword 1, 5)` two).
+      if (unit > 8 && item.kind === 'expr') { out.nothing(item.start); continue; }
       for (let k = 0; k < p.dup; k++) {
         out.anchor(item.start);
         if (item.kind === 'bytes') {
@@ -1859,8 +1865,7 @@ class Assembler implements EvalContext {
           out.bytes(new Uint8Array((unit - (item.bytes.length % unit)) % unit));
           continue;
         }
-        // (An integer wider than 64 bits is an error, and nothing is put out: see writeData.)
-        if (unit > 8 || item.kind !== 'expr') continue;
+        if (item.kind !== 'expr') continue;
         const at = this.relocationOf(item.expr, false);
         if (at !== undefined) { out.address(unit, at.value, at.relative); continue; }
         const v = this.eval(item.expr);

@@ -23,6 +23,11 @@ export interface ListedStatement {
   readonly anchors: ReadonlyMap<number, Anchor>;
   readonly outs: readonly number[];
   readonly reserves: readonly number[];
+  /**
+   * By the column of an item nasm puts out as nothing (an integer wider than 64 bits, its error
+   * given each time), where each time falls in the first repetition. Only for a statement warned about.
+   */
+  readonly nothings?: ReadonlyMap<number, readonly number[]>;
   readonly repeats: number;
 }
 
@@ -35,6 +40,7 @@ export class DataBuilder {
   readonly anchors = new Map<number, Anchor>();
   readonly outs: number[] = [];
   readonly reserves: number[] = [];
+  nothings?: Map<number, number[]>;
   repeats = 1;
 
   constructor(public offset: number, readonly detailed: boolean) {}
@@ -77,6 +83,13 @@ export class DataBuilder {
     if (this.detailed && !this.anchors.has(column)) this.anchors.set(column, { offset: this.offset, twice });
   }
 
+  /** The item written at `column` is put out as nothing here. */
+  nothing(column: number): void {
+    if (!this.detailed) return;
+    const at = (this.nothings ??= new Map()).get(column);
+    if (at === undefined) this.nothings.set(column, [this.offset]); else at.push(this.offset);
+  }
+
   /** `n` zero bytes as nasm's `times n db 0` puts them out (istruc's `at` and `iend`). */
   zeros(n: number): void {
     if (n <= 0) return;
@@ -90,7 +103,7 @@ export class DataBuilder {
   }
 
   done(): ListedStatement | undefined {
-    return this.data.length === 0 ? undefined : this;
+    return this.data.length === 0 && this.nothings === undefined ? undefined : this;
   }
 }
 

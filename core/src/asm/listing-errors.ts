@@ -24,6 +24,10 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   // `%error` (and `%warning` made an error): nasm's preprocessor gives them in its final pass only.
   { code: 'user-error', message: /^/, dropsStatement: false },
   { code: 'user-warning', message: /^/, dropsStatement: false },
+  // An integer as data wider than 64 bits (`dt 1`, `dq tword 1`): the item is put out as nothing.
+  { code: 'integer-size', message: /^integer supplied as \d+-bit data$/, dropsStatement: false },
+  // (nasm's parser reports it in its final pass only, and puts the statement out no times.)
+  { code: 'times-negative', message: /^TIMES value -\d+ is negative$/, dropsStatement: false },
   // A value out of a data item's range made an error (-Werror, `[warning +error=number-overflow]`).
   { code: 'data-overflow', message: /^/, dropsStatement: false },
 ];

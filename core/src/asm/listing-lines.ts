@@ -5,7 +5,7 @@
 import type { Diagnostic, ListingData, ListingLine, ListingMessage, SourceRange } from './api';
 import type { DiagnosticPlaces } from './diagnostics';
 import { tokenizeLine, type Token } from './lexer';
-import type { Anchor, ListedStatement } from './listing-data';
+import type { ListedStatement } from './listing-data';
 import type { ParsedStatement } from './parser';
 import type { ReportedLines } from './reported-lines';
 import { LineFlag, type PPLines } from './source';
@@ -99,7 +99,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     const statement = si >= 0 && !dropped ? listed[si] : undefined;
     if (dropped) droppedLines.add(`${lines.line[i]}\0${lines.file(i)}`);
     if (statement !== undefined && statement.data.length > 0 && droppedLines.size > 0 && madeElsewhere(stmts[si], i, lower !== 0, droppedLines.has(`${lines.line[i]}\0${lines.file(i)}`))) l.afterDropped = true;
-    if (statement !== undefined) {
+    if (statement !== undefined && statement.data.length > 0) {
       const data = lower === 0 ? statement.data : statement.data.map((d) => (d.kind === 'repeat' ? d : { ...d, offset: d.offset - lower }));
       if (l.data.length === 0) {
         l.address = present(results.address[si] - lower);
@@ -113,7 +113,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     let zeroing = 0;
     for (const m of messages.get(i) ?? []) {
       const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
-      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? statement.anchors.get(m.range.start.col) : undefined, m.code === 'zeroing' ? zeroing++ : 0);
+      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? m.range.start.col : undefined, m.code === 'zeroing' ? zeroing++ : 0);
       l.messages.push(...(lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower }))));
     }
   }
@@ -151,14 +151,15 @@ function bodyText(text: string): string {
 }
 
 /**
- * A warning as often, and where, nasm lists it (measured). A value out of range: before its
+ * A warning or error as often, and where, nasm lists it (measured). A value out of range: before its
  * piece, in each repetition, twice for a ModR/M displacement. The output format's data in a
  * nobits section: after each call that puts out data. Reserved space in a progbits section (a
- * warning for each reservation, the statement's `nth`): after the reservation. Any other: before
+ * warning for each reservation, the statement's `nth`): after the reservation. An integer wider
+ * than 64 bits (an error): where each piece it is would have been put out. Any other: before
  * the line's data (nasm has it from reading the line). The repetitions after the first are not
  * listed: their warnings come after the line's data.
  */
-function copies(m: Message, s: ListedStatement, anchor: Anchor | undefined, nth: number): ListingMessage[] {
+function copies(m: Message, s: ListedStatement, column: number | undefined, nth: number): ListingMessage[] {
   const text = m.text;
   const after = (ends: readonly number[]): ListingMessage[] => {
     const out: ListingMessage[] = ends.map((end) => (end === Infinity ? { text } : { text, offset: end }));
@@ -167,7 +168,11 @@ function copies(m: Message, s: ListedStatement, anchor: Anchor | undefined, nth:
   };
   if (m.code === 'nobits-data') return after(s.outs);
   if (m.code === 'zeroing') return [nth < s.reserves.length ? { text, offset: s.reserves[nth] } : { text }];
+  const nothings = column === undefined ? undefined : s.nothings?.get(column);
+  if (m.code === 'integer-size' && nothings !== undefined) return after(nothings);
   const first = s.data[0];
+  if (first === undefined) return [{ text }];
+  const anchor = column === undefined ? undefined : s.anchors.get(column);
   if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;
   const out: ListingMessage[] = [];
