@@ -690,13 +690,14 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     const end = req.address + out.length + size;
     // (measured: `jmp (1 <=> 2)` at org 0x100 + 5 is EB F9, `call (1 <=> 2)` there E8 F8 FE.)
     const target = op.value ?? (op.unknown === true ? 0 : undefined);
-    let disp = target === undefined ? 0 : target - end;
-    // NASM range-checks only targets in this section; an absolute number is simply truncated.
-    if (size === 1 && target !== undefined && op.reloc && op.scaled !== true && (disp < -128 || disp > 127)) {
+    const disp = target === undefined ? 0 : target - end;
+    // NASM range-checks only targets in this section; an absolute number, or a label in another
+    // section, is simply truncated (measured: `jmp short start` 0xCA bytes on in the next section is EB 36).
+    if (size === 1 && target !== undefined && op.reloc && op.section === req.section && op.scaled !== true && (disp < -128 || disp > 127)) {
       if (optimisticShort) return undefined;
-      // nasm then also warns of the displacement it cut to a byte (measured).
+      // nasm then also warns of the displacement it cut to a byte, and puts that byte out (measured:
+      // `jmp short x` 0x35 bytes on is EB 33, listed so).
       problems.push(error('short jump is out of range', i, true), warning('byte data exceeds bounds', i));
-      disp = 0;
     }
     if (size === 2 && target !== undefined && op.reloc && op.scaled !== true && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
     out.pushLittleEndian(disp, size);
