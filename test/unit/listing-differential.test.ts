@@ -55,7 +55,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
  * no: it writes none rather than one it is not sure of), each with why.
  */
 const NOT_LISTED: Readonly<Record<string, string>> = {
-  'err-align-absolute.asm': 'nasm lists the [ABSOLUTE] error three times over at the line (once a pass of its alignment); Ringside reports it once',
   'err-incbin-offset.asm': 'nasm lists the failed incbin as `<bin 29h>` and words its error without "(negative offset -1)"',
   'err-operand-sizes-32.asm': 'nasm puts out a `jmp far 5` it then calls "not relocatable" (its bytes listed): not classed yet',
   'err-section-origin.asm': 'nasm lists no line for "section begins before program origin" (found when it lays the sections out)',

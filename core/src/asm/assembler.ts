@@ -9,7 +9,7 @@ import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
-import { encodedFields } from '../isa/encode-fields';
+import { encodedFields, headCalls } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { searchPlaces } from './paths';
@@ -1489,7 +1489,7 @@ class Assembler implements EvalContext {
   private emitBranches(st: ParsedStatement, first: Extract<EncodeResult, { ok: true }>, n: number): void {
     const copies: Uint8Array[] = [first.bytes];
     let size = first.bytes.length;
-    const section = this.absolute !== undefined ? 0 : this.sec;
+    const section = this.absolute !== undefined ? -1 : this.sec;
     const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
     const operands = st.operands.map((o, k) => ({ ...this.asmOperand(o, k, undefined) }));
@@ -1589,7 +1589,7 @@ class Assembler implements EvalContext {
         c.result[i] = known; c.bits[i] = this.bits; return known;
       }
     }
-    const section = this.absolute !== undefined ? 0 : this.sec;
+    const section = this.absolute !== undefined ? -1 : this.sec;
     const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
     // A statement with one value (`jne .skip`, `call f`, `mov eax, [x]`): its encoding is found
@@ -1885,11 +1885,11 @@ class Assembler implements EvalContext {
     // are listed as they are, unless a warning's place among them is wanted.
     const known = this.bits === 32 ? st.enc32 : st.enc16;
     if (bytes !== undefined && !out.detailed && st.staticOperands && known?.ok === true && !known.form.roles.includes('j')) {
-      out.bytes(bytes.subarray(0, firstSize ?? size / n), true);
+      out.bytes(bytes.subarray(0, firstSize ?? size / n));
       out.repeat(n);
       return;
     }
-    const section = this.absolute !== undefined ? 0 : this.sec;
+    const section = this.absolute !== undefined ? -1 : this.sec;
     const sectionOffset = this.absolute ?? this.hereOffset;
     const address = this.absolute ?? this.sections[this.sec].address + sectionOffset;
     const operands = st.operands.map((o, k) => ({ ...this.asmOperand(o, k, undefined) }));
@@ -1898,10 +1898,12 @@ class Assembler implements EvalContext {
     const r = encode(request);
     const first = bytes?.subarray(0, firstSize ?? size / n) ?? (r.ok ? r.bytes : undefined);
     if (first === undefined) return;
-    // nasm puts an instruction out a byte at a time, but for each value field at once.
-    let at = 0;
-    for (const f of r.ok ? encodedFields(request, r, first.length) : []) {
-      out.bytes(first.subarray(at, f.start), true);
+    // nasm puts an instruction out in calls: its prefixes, opcode and ModR/M (see headCalls), then each value field at once.
+    const fields = r.ok ? encodedFields(request, r, first.length) : [];
+    let at = fields.length > 0 ? fields[0].start : first.length;
+    out.bytes(first.subarray(0, at), r.ok ? headCalls(request, r, at) : Array.from({ length: at }, (_, i) => i + 1));
+    for (const f of fields) {
+      out.bytes(first.subarray(at, f.start));
       at = f.start + f.size;
       const o = st.operands[f.operand];
       out.anchor(o.start, f.part === 'displacement');
@@ -1911,7 +1913,7 @@ class Assembler implements EvalContext {
       if (reloc !== undefined) out.address(f.size, reloc.value, reloc.relative);
       else out.bytes(first.subarray(f.start, at));
     }
-    out.bytes(first.subarray(at), true);
+    out.bytes(first.subarray(at));
     out.repeat(n);
   }
 

@@ -45,11 +45,14 @@ export class DataBuilder {
 
   constructor(public offset: number, readonly detailed: boolean) {}
 
-  /** Bytes put out in one call, or (`eachByte`: an instruction's opcode and ModR/M) a call per byte. */
-  bytes(bytes: Uint8Array, eachByte = false): void {
+  /** Bytes put out in one call, or in calls that end at `calls` (counted from the first of them). */
+  bytes(bytes: Uint8Array, calls?: readonly number[]): void {
     if (bytes.length === 0) return;
     this.data.push({ kind: 'bytes', offset: this.offset, bytes });
-    if (this.detailed) for (let i = eachByte ? 1 : bytes.length; i <= bytes.length; i++) this.outs.push(this.offset + i);
+    if (this.detailed) {
+      if (calls === undefined) this.outs.push(this.offset + bytes.length);
+      else for (const end of calls) this.outs.push(this.offset + end);
+    }
     this.offset += bytes.length;
   }
 
@@ -116,8 +119,8 @@ export class DataBuilder {
  *   relative value, `(..)`;
  * - else adding the address of a section once (`lab`, `dat + 4`, `2*lab2 + dlab`): an address, `[..]`;
  * - else (numbers, `2*lab`, `lab + lab2`, `a - b` in one section) the plain bytes: undefined.
- * A branch's displacement is relative to its own section: a target there is plain bytes, any
- * other (another section, a number) is listed `(target)`.
+ * A branch's displacement is relative to its own section: a target there (in absolute space, `here`
+ * -1, a number) is plain bytes, any other (another section, a number) is listed `(target)`.
  */
 export function relocation(terms: { readonly sum: number; readonly sections: ReadonlyMap<number, number> }, here: number,
   address: (sec: number) => number, branch: boolean): { readonly value: number; readonly relative: boolean } | undefined {
@@ -130,7 +133,7 @@ export function relocation(terms: { readonly sum: number; readonly sections: Rea
     if (n === 1 && added < 0) added = sec;
     if (n === -1 && sec === here) selfRelative = true;
   }
-  if (branch) return added === here && here >= 0 ? undefined : { value, relative: true };
+  if (branch) return added === here ? undefined : { value, relative: true };
   if (selfRelative) return { value, relative: true };
   return added >= 0 ? { value, relative: false } : undefined;
 }

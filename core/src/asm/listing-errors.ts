@@ -21,6 +21,8 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   { code: 'operand-size', message: /^(mismatch in operand sizes|operation size not specified)$/, dropsStatement: true },
   { code: 'encode', message: /^(no instruction for this cpu level|instruction not supported in \d+-bit mode)$/, dropsStatement: true },
   { code: 'encode', message: /^repne prefix is not allowed$/, dropsStatement: false },
+  // Data or code in absolute space: listed, once for each call of nasm's output routine (see copies).
+  { code: 'absolute-data', message: /^attempt to assemble code in \[ABSOLUTE\] space$/, dropsStatement: false },
   // (Put out with the displacement cut to a byte.)
   { code: 'out-of-range', message: /^short jump is out of range$/, dropsStatement: false },
   // `%error` (and `%warning` made an error): nasm's preprocessor gives them in its final pass only.

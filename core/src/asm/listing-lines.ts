@@ -111,7 +111,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     }
     // The statement's "zeroing" warnings, one for each reservation it makes, in order.
     let zeroing = 0;
-    for (const m of messages.get(i) ?? []) {
+    for (const m of inReportOrder(messages.get(i))) {
       const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
       const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? m.range.start.col : undefined, m.code === 'zeroing' ? zeroing++ : 0);
       l.messages.push(...(lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower }))));
@@ -120,6 +120,21 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   // In the order nasm reports them: by the piece they come before, those after the data last.
   for (const l of out) if (l.messages.length > 1) l.messages.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
   return out;
+}
+
+/** Messages nasm gives as it ends a call of its output routine (see copies). */
+const AFTER_CALL = new Set(['nobits-data', 'absolute-data']);
+
+/**
+ * A line's messages with those nasm gives after a call first: at the offset a call ends, nasm has
+ * given them before it reads the next piece and warns of its value (measured: `jmp short x` out
+ * of range in absolute space lists the [ABSOLUTE] error of its opcode, then the range error).
+ * (The listing's sort by offset keeps this order among equals.)
+ */
+function inReportOrder(ms: readonly Message[] | undefined): readonly Message[] {
+  if (ms === undefined) return [];
+  if (ms.length < 2 || !ms.some((m) => AFTER_CALL.has(m.code))) return ms;
+  return [...ms.filter((m) => AFTER_CALL.has(m.code)), ...ms.filter((m) => !AFTER_CALL.has(m.code))];
 }
 
 function present(v: number): number | undefined {
@@ -153,7 +168,7 @@ function bodyText(text: string): string {
 /**
  * A warning or error as often, and where, nasm lists it (measured). A value out of range: before its
  * piece, in each repetition, twice for a ModR/M displacement. The output format's data in a
- * nobits section: after each call that puts out data. Reserved space in a progbits section (a
+ * nobits section, and data or code in absolute space: after each call that puts out data. Reserved space in a progbits section (a
  * warning for each reservation, the statement's `nth`): after the reservation. An integer wider
  * than 64 bits (an error): where each piece it is would have been put out. Any other: before
  * the line's data (nasm has it from reading the line). The repetitions after the first are not
@@ -166,7 +181,7 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
     for (let k = 1; k < s.repeats; k++) for (let j = 0; j < ends.length; j++) out.push({ text });
     return out;
   };
-  if (m.code === 'nobits-data') return after(s.outs);
+  if (m.code === 'nobits-data' || m.code === 'absolute-data') return after(s.outs);
   if (m.code === 'zeroing') return [nth < s.reserves.length ? { text, offset: s.reserves[nth] } : { text }];
   const nothings = column === undefined ? undefined : s.nothings?.get(column);
   if (m.code === 'integer-size' && nothings !== undefined) return after(nothings);

@@ -152,6 +152,15 @@ function acceptsShortKeyword(spec: InstructionSpec): boolean {
   return spec.forms.some((f) => f.operands[0] === 'rel16' || f.operands[0] === 'rel32');
 }
 
+/**
+ * Whether a branch's target is in the segment the branch is in, as nasm compares them: a label's
+ * section, or for a number no segment, the segment of absolute space (measured: in `absolute
+ * 0x100`, `jmp 0x103` is EB FD and `jmp short 0x500` out of range, at a label of .text E9 (..)).
+ */
+function inOwnSegment(op: ImmOperand, req: EncodeRequest): boolean {
+  return (op.reloc ? op.section : -1) === req.section;
+}
+
 function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
   if (op.size !== undefined && !acceptsBranchSize(ctx.spec)) return Fit.SizeMismatch;
   if (op.jump === 'short' && !acceptsShortKeyword(ctx.spec)) return Fit.SizeMismatch;
@@ -164,9 +173,9 @@ function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
     // `jmp strict lbl`: no relaxation, the near form (measured); JCXZ/LOOP have only this one.
     if (op.strict === true && acceptsShortKeyword(ctx.spec)) return Fit.No;
     if (op.value === undefined) return Fit.Yes;
-    // NASM relaxes to a short jump only for a label in this section (an absolute number or a
+    // NASM relaxes to a short jump only for a target in the branch's own segment (a number or a
     // label elsewhere keeps the near form); range is checked once the length is known.
-    if ((!op.reloc || op.section !== ctx.req.section) && acceptsShortKeyword(ctx.spec)) return Fit.No;
+    if (!inOwnSegment(op, ctx.req) && acceptsShortKeyword(ctx.spec)) return Fit.No;
     return Fit.Yes;
   }
   if (op.jump === 'far') return Fit.No;
@@ -691,9 +700,9 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     // (measured: `jmp (1 <=> 2)` at org 0x100 + 5 is EB F9, `call (1 <=> 2)` there E8 F8 FE.)
     const target = op.value ?? (op.unknown === true ? 0 : undefined);
     const disp = target === undefined ? 0 : target - end;
-    // NASM range-checks only targets in this section; an absolute number, or a label in another
+    // NASM range-checks only targets in the branch's own segment; a number, or a label in another
     // section, is simply truncated (measured: `jmp short start` 0xCA bytes on in the next section is EB 36).
-    if (size === 1 && target !== undefined && op.reloc && op.section === req.section && op.scaled !== true && (disp < -128 || disp > 127)) {
+    if (size === 1 && target !== undefined && inOwnSegment(op, req) && op.scaled !== true && (disp < -128 || disp > 127)) {
       if (optimisticShort) return undefined;
       // nasm then also warns of the displacement it cut to a byte, and puts that byte out (measured:
       // `jmp short x` 0x35 bytes on is EB 33, listed so).
