@@ -13,6 +13,8 @@ interface FinalPassError {
   readonly code: string;
   readonly message: RegExp;
   readonly dropsStatement: boolean;
+  /** Given once the listing is written (nasm's output format lays the sections out as it writes them): not in it. */
+  readonly afterListing?: true;
 }
 
 const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
@@ -32,6 +34,8 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   { code: 'integer-size', message: /^integer supplied as \d+-bit data$/, dropsStatement: false },
   // (nasm's parser reports it in its final pass only, and puts the statement out no times.)
   { code: 'times-negative', message: /^TIMES value -\d+ is negative$/, dropsStatement: false },
+  // The sections laid out (nasm's fatal errors of its bin format: `section .text begins before program origin`).
+  { code: 'section-layout', message: /^/, dropsStatement: false, afterListing: true },
   // A value out of a data item's range made an error (-Werror, `[warning +error=number-overflow]`).
   { code: 'data-overflow', message: /^/, dropsStatement: false },
 ];
@@ -53,4 +57,9 @@ export function listedDespiteErrors(diagnostics: readonly Diagnostic[], listing:
 /** Whether nasm lists the line of error `d` without the statement's data (it put nothing out). */
 export function dropsStatement(d: Diagnostic): boolean {
   return d.severity === 'error' && finalPassError(d)?.dropsStatement === true;
+}
+
+/** Whether nasm lists message `d` (an error its output format gives after the listing is written is not). */
+export function listsMessage(d: Diagnostic): boolean {
+  return d.severity !== 'error' || finalPassError(d)?.afterListing !== true;
 }

@@ -11,7 +11,7 @@ import type { ReportedLines } from './reported-lines';
 import { LineFlag, type PPLines } from './source';
 import type { StatementResults } from './statement-results';
 import { switchTag } from './warning-switches';
-import { dropsStatement } from './listing-errors';
+import { dropsStatement, listsMessage } from './listing-errors';
 
 interface Line {
   readonly file: string;
@@ -221,7 +221,7 @@ function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], plac
   const byLine = new Map<number, Message[]>();
   const on = (k: number, file: string, line: number): boolean => k >= 0 && k < lines.count && lines.line[k] === line && lines.file(k) === file;
   diagnostics.forEach((d, i) => {
-    if (d.severity !== 'warning' && d.severity !== 'error') return;
+    if ((d.severity !== 'warning' && d.severity !== 'error') || !listsMessage(d)) return;
     const f = d.range.file, l = d.range.start.line;
     const line = places.lines[i];
     let at: number;
