@@ -56,7 +56,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
  */
 const NOT_LISTED: Readonly<Record<string, string>> = {
   'err-incbin-offset.asm': 'nasm lists the failed incbin as `<bin 29h>` and words its error without "(negative offset -1)"',
-  'err-operand-sizes-32.asm': 'nasm puts out a `jmp far 5` it then calls "not relocatable" (its bytes listed): not classed yet',
   'use-altreg-r0.asm': 'Ringside\'s own error for a 64-bit register is not nasm\'s "instruction not supported in 32-bit mode"',
 };
 

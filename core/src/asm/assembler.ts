@@ -1191,7 +1191,11 @@ class Assembler implements EvalContext {
     // (nasm reads `resb` as an instruction: measured, `resb` alone is an invalid combination and
     // `resw 1 2` has a token after its operand.)
     const reserve = RESERVE_UNIT[st.op!.name] !== undefined;
-    if (toks.length === 0) { this.error('syntax', reserve ? 'invalid combination of opcode and operands' : `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
+    if (toks.length === 0) {
+      if (reserve) this.error('invalid-operands', 'invalid combination of opcode and operands', st.op);
+      else this.error('syntax', `\`${st.op!.name}' expects an argument`, st.op);
+      return undefined;
+    }
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
@@ -1907,6 +1911,8 @@ class Assembler implements EvalContext {
       at = f.start + f.size;
       const o = st.operands[f.operand];
       out.anchor(o.start, f.part === 'displacement');
+      // (`jmp far 5`: its selector is a segment, which nasm lists `[ssss]`.)
+      if (f.part === 'selector' && o.kind === 'imm') { out.segment(); continue; }
       const e = o.kind === 'imm' ? o.expr : o.kind === 'farptr' ? (f.part === 'selector' ? o.selector : o.offset)
         : o.kind === 'mem' ? (o.terms === undefined ? o : this.resolvedMemory(o)).disp : undefined;
       const reloc = e === undefined ? undefined : this.relocationOf(e, f.part === 'relative');
@@ -2036,6 +2042,7 @@ function codeFor(message: string): string {
   if (/size not specified|mismatch in operand size/i.test(message)) return 'operand-size';
   if (/invalid combination/i.test(message)) return 'invalid-operands';
   if (/out of range|exceeds bounds/i.test(message)) return 'out-of-range';
+  if (/^value referenced by FAR|segment base references$/.test(message)) return 'far-segment';
   return 'encode';
 }
 

@@ -62,6 +62,13 @@ export class DataBuilder {
     if (this.detailed) this.outs.push(this.offset);
   }
 
+  /** A segment for the output format to give: two bytes. */
+  segment(): void {
+    this.data.push({ kind: 'segment', offset: this.offset });
+    this.offset += 2;
+    if (this.detailed) this.outs.push(this.offset);
+  }
+
   reserve(size: number): void {
     if (size <= 0) return;
     this.data.push({ kind: 'reserve', offset: this.offset, size });

@@ -185,6 +185,9 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   if (m.code === 'zeroing') return [nth < s.reserves.length ? { text, offset: s.reserves[nth] } : { text }];
   const nothings = column === undefined ? undefined : s.nothings?.get(column);
   if (m.code === 'integer-size' && nothings !== undefined) return after(nothings);
+  // (Given once the selector is put out: after it.)
+  const segment = m.code === 'far-segment' ? s.data.find((d) => d.kind === 'segment') : undefined;
+  if (segment !== undefined) return after([segment.offset + 2]);
   const first = s.data[0];
   if (first === undefined) return [{ text }];
   const anchor = column === undefined ? undefined : s.anchors.get(column);

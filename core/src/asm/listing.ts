@@ -125,6 +125,10 @@ export function renderListing(lines: readonly ListingLine[]): string {
           due(d.offset);
           rows.put(d.offset, addressText(d));
           break;
+        case 'segment':
+          due(d.offset);
+          rows.put(d.offset, '[ssss]');
+          break;
         case 'reserve':
           due(d.offset);
           if (d.size > 0) rows.put(d.offset, d.size > 8 ? sizeTag('res', d.size) : '??'.repeat(d.size));
@@ -134,6 +138,8 @@ export function renderListing(lines: readonly ListingLine[]): string {
           rows.putAtRow(sizeTag('bin', d.size), d.offset);
           break;
         case 'repeat':
+          // (The messages of the first repetition come before its marker: measured, `times 2 jmp far 5`.)
+          due(Infinity);
           rows.putAtRow(sizeTag('rep', d.count));
           break;
       }

@@ -52,7 +52,8 @@ export function encodedFields(req: EncodeRequest, r: Extract<EncodeResult, { ok:
   for (let i = 0; i < ops.length; i++) {
     const role = form.roles[i];
     if (role === 'i' && ops[i].kind === 'imm') fields.push({ operand: i, part: 'value', size: IMMEDIATE_BYTES[recipe.immediates[immediate++]] });
-    else if (role === 'p' && ops[i].kind === 'farptr') {
+    // (`jmp far 5`: the value is the offset, its selector a segment; see the encoder's farImmediate.)
+    else if (role === 'p' && (ops[i].kind === 'farptr' || ops[i].kind === 'imm')) {
       fields.push({ operand: i, part: 'offset', size: (recipe.operandSize ?? req.bits) / 8 }, { operand: i, part: 'selector', size: 2 });
     }
   }

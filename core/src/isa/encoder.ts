@@ -422,6 +422,26 @@ function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[
   return best === Miss.LongMode ? `instruction not supported in ${ctx.req.bits}-bit mode` : MISS_MESSAGE[best];
 }
 
+/** The selector of `jmp far 5`: a segment the output format would give (see farImmediate). */
+const NO_SEGMENT: OperandValue = { value: 0, reloc: false };
+
+/**
+ * `jmp far 5`, `call far label`: nasm puts out the far form with the value for its offset and a
+ * segment for its selector that the bin format has none of (the listing shows `[ssss]`), and an
+ * error for it (measured: in bits 32 `jmp far 5` is EA 05000000 [ssss], "value referenced by FAR
+ * is not relocatable"; `jmp far label` "binary output format does not support segment base
+ * references"). Undefined when the far form does not take the value (see whyNoFormFits).
+ */
+function farImmediate(req: EncodeRequest): EncodeResult | undefined {
+  const target = req.operands[0];
+  if (req.operands.length !== 1 || target.kind !== 'imm' || target.jump !== 'far') return undefined;
+  const size = target.size === 16 || target.size === 32 ? target.size : target.size === undefined ? undefined : 0;
+  if (size === 0) return undefined;
+  const r = encode({ ...req, operands: [{ kind: 'farptr', selector: NO_SEGMENT, offset: target, size }] });
+  if (!r.ok) return undefined;
+  return { ...r, problems: [...r.problems, error(target.reloc ? 'binary output format does not support segment base references' : 'value referenced by FAR is not relocatable', 0)] };
+}
+
 function error(message: string, operand?: number, final?: boolean): EncodeProblem {
   return { message, severity: 'error', ...(operand === undefined ? {} : { operand }), ...(final === undefined ? {} : { final }) };
 }
@@ -606,8 +626,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   if (segment !== undefined) out.push(segment);
   let operandSize = recipe.operandSize;
   if (prefixes.operandSize !== undefined) {
-    // `o32 jmp far [x]`: an unsized far pointer takes its offset size from the prefix (nasm: no warning).
-    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined)) {
+    // `o32 jmp far [x]`, `o16 jmp 1:5`: an unsized far pointer takes its offset size from the prefix (nasm: no warning).
+    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined) && !(ops[0]?.kind === 'farptr' && ops[0].size === undefined)) {
       problems.push(warning(`invalid operand size prefix, must be o${operandSize}`));
     }
     operandSize = prefixes.operandSize;
@@ -682,7 +702,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       const formSize = recipe.operandSize ?? req.bits;
       const offsetBytes = formSize === 16 ? 2 : 4;
       const offset = op.offset.value ?? 0;
-      if (offsetBytes === 2 && !op.offset.reloc && (offset > 0xffff || offset < -0x10000)) problems.push(warning('word data exceeds bounds', i));
+      const limit = offsetBytes === 2 ? 0x10000 : 0x100000000;
+      if (!op.offset.reloc && (offset >= limit || offset < -limit)) problems.push(warning(`${offsetBytes === 2 ? 'word' : 'dword'} data exceeds bounds`, i));
       out.pushLittleEndian(offset, offsetBytes);
       out.pushLittleEndian(op.selector.value ?? 0, 2);
     }
@@ -801,6 +822,8 @@ export function encode(req: EncodeRequest): EncodeResult {
   if (fits === 0) {
     const asMemory = leaOfImmediate(req);
     if (asMemory !== undefined) return encode(asMemory);
+    const far = farImmediate(req);
+    if (far !== undefined) return far;
     return { ok: false, problems: [error(whyNoFormFits(forms, recipes, classes, wanted, ctx))] };
   }
   // With an unsized memory operand, a `byte` immediate makes the operation a byte one
