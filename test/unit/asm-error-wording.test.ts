@@ -11,6 +11,9 @@ import { assembleFixture, findAsm, NasmPlaces } from '../support/nasm-fixtures';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nasm');
 
+/** The sections' layout: nasm's bin format gives it as it writes its output. */
+const LAYOUT = 'nasm gives an error of the sections\' layout with no line and in its own words (`sections .a and .b overlap!`); Ringside at the first line, with the section names quoted';
+
 /** Fixtures whose errors are worded otherwise than nasm's, and why. */
 const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-align-fill.asm': 'Ringside names the directive `align` cannot repeat, nasm wants an instruction',
@@ -24,7 +27,9 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-outside-dialect.asm': 'instructions nasm has and the dialect leaves out: Ringside\'s own error',
   'asm/err-rep-count.asm': 'the preprocessor does not know labels: Ringside\'s own message for a name it cannot read',
   'asm/err-scale-equ.asm': 'nasm stops after its first pass, before the undefined symbol Ringside also reports',
-  'asm/err-section-origin.asm': 'Ringside reports a section before the origin that nasm lays out silently',
+  'asm/err-section-origin.asm': LAYOUT,
+  'asm/err-section-overlap.asm': LAYOUT,
+  'asm/err-section-follows.asm': LAYOUT,
   'asm/err-seg-wrt.asm': 'nasm stops after its first pass, before the lines Ringside also reports',
   'asm/err-stack-frame.asm': 'an %arg list nasm gives up on a line earlier than Ringside',
   'asm/err-align-absolute.asm': 'nasm reports the padding once per byte of it',
