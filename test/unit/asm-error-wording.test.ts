@@ -19,7 +19,6 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-align-fill.asm': 'Ringside names the directive `align` cannot repeat, nasm wants an instruction',
   'asm/err-align-times.asm': 'Ringside says `times` cannot repeat the `align` macro, nasm wants an instruction',
   'asm/err-directive-label.asm': 'Ringside says a directive is no label, nasm reads the line as the directive',
-  'asm/err-incbin-offset.asm': 'Ringside adds the negative offset to nasm\'s words',
   'asm/err-float.asm': 'nasm reports a bad significand (`dd 1.5x`) in its final pass only, which the other errors stop it before',
   'asm/err-istruc-forward.asm': 'Ringside names the field defined after the `at`, on each line',
   'asm/err-label-scaled.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',

@@ -55,7 +55,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
  * no: it writes none rather than one it is not sure of), each with why.
  */
 const NOT_LISTED: Readonly<Record<string, string>> = {
-  'err-incbin-offset.asm': 'nasm lists the failed incbin as `<bin 29h>` and words its error without "(negative offset -1)"',
   'use-altreg-r0.asm': 'Ringside\'s own error for a 64-bit register is not nasm\'s "instruction not supported in 32-bit mode"',
 };
 

@@ -1327,11 +1327,18 @@ class Assembler implements EvalContext {
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2]) : undefined;
     const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
     const len = lenE ? this.constant(lenE, 'incbin') : undefined;
-    if (off < 0) { this.error('incbin', `\`incbin': unable to seek on file \`${target}' (negative offset ${off})`, offE); return; }
     // nasm 2.16.01 crashes on a negative length: an error here.
     if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
-    const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     const n = this.timesCount(st);
+    if (off < 0) {
+      // nasm counts the file from there on (at most `len`) in its first passes, cannot seek there
+      // in its last, and puts nothing out, with the error once for all repetitions, none for no
+      // repetition (measured: -1 on 40 bytes is listed `<bin 29h>`, the line after 0x29 lower).
+      if (n > 0) this.error('incbin', `\`incbin': unable to seek on file \`${target}'`, offE);
+      this.emit(new Uint8Array(Math.min(data.length - off, len ?? Infinity)), n);
+      return;
+    }
+    const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     this.emit(slice, n);
   }
 

@@ -13,6 +13,8 @@ interface FinalPassError {
   readonly code: string;
   readonly message: RegExp;
   readonly dropsStatement: boolean;
+  /** A statement it drops is listed with its data all the same (nasm listed it before it failed to put it out). */
+  readonly listsDropped?: true;
   /** Given once the listing is written (nasm's output format lays the sections out as it writes them): not in it. */
   readonly afterListing?: true;
 }
@@ -36,6 +38,8 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   { code: 'integer-size', message: /^integer supplied as \d+-bit data$/, dropsStatement: false },
   // (nasm's parser reports it in its final pass only, and puts the statement out no times.)
   { code: 'times-negative', message: /^TIMES value -\d+ is negative$/, dropsStatement: false },
+  // `incbin` at a negative offset: listed `<bin N>` (the room nasm's first passes counted), nothing put out.
+  { code: 'incbin', message: /^`incbin': unable to seek on file `[^']*'$/, dropsStatement: true, listsDropped: true },
   // The sections laid out (nasm's fatal errors of its bin format: `section .text begins before program origin`).
   { code: 'section-layout', message: /^/, dropsStatement: false, afterListing: true },
   // A value out of a data item's range made an error (-Werror, `[warning +error=number-overflow]`).
@@ -56,9 +60,14 @@ export function listedDespiteErrors(diagnostics: readonly Diagnostic[], listing:
   return diagnostics.every((d) => d.severity !== 'error' || finalPassError(d) !== undefined) && !listing().some((l) => l.afterDropped === true);
 }
 
-/** Whether nasm lists the line of error `d` without the statement's data (it put nothing out). */
+/** Whether nasm put out nothing for the statement of error `d`: its line listed without the statement's data (but see listsDropped). */
 export function dropsStatement(d: Diagnostic): boolean {
   return d.severity === 'error' && finalPassError(d)?.dropsStatement === true;
+}
+
+/** Whether nasm lists the data of the statement error `d` dropped (see FinalPassError.listsDropped). */
+export function listsDropped(d: Diagnostic): boolean {
+  return d.severity === 'error' && finalPassError(d)?.listsDropped === true;
 }
 
 /** Whether nasm lists message `d` (an error its output format gives after the listing is written is not). */

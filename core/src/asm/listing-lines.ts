@@ -11,7 +11,7 @@ import type { ReportedLines } from './reported-lines';
 import { LineFlag, type PPLines } from './source';
 import type { StatementResults } from './statement-results';
 import { switchTag } from './warning-switches';
-import { dropsStatement, listsMessage } from './listing-errors';
+import { dropsStatement, listsDropped, listsMessage } from './listing-errors';
 
 interface Line {
   readonly file: string;
@@ -56,10 +56,11 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
    * Whether statement `s` of line `i` may have been put out otherwise by nasm after a dropped
    * statement (see ListingLine.afterDropped): another repetition of a dropped line; one that names
    * a label or `$` (their values moved); one the drop moved in its section that is not plain data
-   * (an instruction may be relative to where it is).
+   * or an `incbin` (an instruction may be relative to where it is).
    */
   const madeElsewhere = (s: ParsedStatement, i: number, lowered: boolean, repeated: boolean): boolean =>
-    repeated || (moved && (s.refs.length > 0 || s.times !== undefined || lines.tokensOf(i).some((t) => t.kind === 'here') || (lowered && s.data.length === 0)));
+    repeated || (moved && (s.refs.length > 0 || s.times !== undefined || lines.tokensOf(i).some((t) => t.kind === 'here') ||
+      (lowered && s.data.length === 0 && s.op?.name !== 'incbin')));
   for (let i = 0; i < lines.count; i++) {
     if (unread !== undefined && unread[i] !== 0) continue;
     const si = stmtOfLine[i];
@@ -91,14 +92,19 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       out.push({ ...l, source: callLabelText(lines.text[i], lines.tokensOf(i)[0]), depth: origin.depth + 1, data: NO_DATA, messages: [] });
       continue;
     }
-    // A statement an error dropped put nothing out: its line is listed without data, and nasm's
-    // place in its section did not move on (measured: the lines after it are listed that much lower).
-    const dropped = si >= 0 && (messages.get(i)?.some((m) => m.drops) ?? false);
-    if (dropped) lowered.set(results.section[si], (lowered.get(results.section[si]) ?? 0) + results.size[si]);
+    // A statement an error dropped put nothing out: its line is listed without data (unless nasm
+    // listed it first: see listsDropped), and nasm's place in its section did not move on
+    // (measured: the lines after it are listed that much lower).
+    const ms = messages.get(i);
+    const dropped = si >= 0 && (ms?.some((m) => m.drops) ?? false);
     const lower = si >= 0 && lowered.size > 0 ? lowered.get(results.section[si]) ?? 0 : 0;
-    const statement = si >= 0 && !dropped ? listed[si] : undefined;
-    if (dropped) droppedLines.add(`${lines.line[i]}\0${lines.file(i)}`);
-    if (statement !== undefined && statement.data.length > 0 && droppedLines.size > 0 && madeElsewhere(stmts[si], i, lower !== 0, droppedLines.has(`${lines.line[i]}\0${lines.file(i)}`))) l.afterDropped = true;
+    const statement = si >= 0 && (!dropped || ms!.some((m) => m.listsDropped)) ? listed[si] : undefined;
+    const place = `${lines.line[i]}\0${lines.file(i)}`;
+    if (statement !== undefined && statement.data.length > 0 && droppedLines.size > 0 && madeElsewhere(stmts[si], i, lower !== 0, droppedLines.has(place))) l.afterDropped = true;
+    if (dropped) {
+      lowered.set(results.section[si], (lowered.get(results.section[si]) ?? 0) + results.size[si]);
+      droppedLines.add(place);
+    }
     if (statement !== undefined && statement.data.length > 0) {
       const data = lower === 0 ? statement.data : statement.data.map((d) => (d.kind === 'repeat' ? d : { ...d, offset: d.offset - lower }));
       if (l.data.length === 0) {
@@ -111,7 +117,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     }
     // The statement's "zeroing" warnings, one for each reservation it makes, in order.
     let zeroing = 0;
-    for (const m of inReportOrder(messages.get(i))) {
+    for (const m of inReportOrder(ms)) {
       const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
       const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? m.range.start.col : undefined, m.code === 'zeroing' ? zeroing++ : 0);
       l.messages.push(...(lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower }))));
@@ -213,6 +219,8 @@ interface Message {
   readonly range: SourceRange;
   /** An error after which nasm put out nothing for the statement (see dropsStatement). */
   readonly drops: boolean;
+  /** One whose dropped statement nasm lists all the same (see listsDropped). */
+  readonly listsDropped: boolean;
 }
 
 /**
@@ -237,7 +245,7 @@ function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], plac
     }
     let list = byLine.get(at);
     if (list === undefined) byLine.set(at, (list = []));
-    list.push({ code: d.code, text: `${d.severity}: ${d.message}${switchTag(d)}`, range: d.range, drops: dropsStatement(d) });
+    list.push({ code: d.code, text: `${d.severity}: ${d.message}${switchTag(d)}`, range: d.range, drops: dropsStatement(d), listsDropped: listsDropped(d) });
   });
   return byLine;
 }
