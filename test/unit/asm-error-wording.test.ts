@@ -31,9 +31,7 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-section-follows.asm': LAYOUT,
   'asm/err-seg-wrt.asm': 'nasm stops after its first pass, before the lines Ringside also reports',
   'asm/err-stack-frame.asm': 'an %arg list nasm gives up on a line earlier than Ringside',
-  'asm/err-align-absolute.asm': 'nasm reports the padding once per byte of it',
   'asm/err-context-local.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
-  'asm/err-data-size-integer.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
   'asm/use-altreg-64bit.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
   'asm/use-altreg-r0.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
 };
