@@ -33,7 +33,6 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-stack-frame.asm': 'an %arg list nasm gives up on a line earlier than Ringside',
   'asm/err-context-local.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
   'asm/use-altreg-64bit.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
-  'asm/use-altreg-r0.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
 };
 
 /**

@@ -54,11 +54,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
  * Rejected fixtures nasm writes a listing of and Ringside's CLI does not (listedDespiteErrors says
  * no: it writes none rather than one it is not sure of), each with why.
  */
-const NOT_LISTED: Readonly<Record<string, string>> = {
-  'use-altreg-r0.asm': 'nasm gives an instruction with a 64-bit register "instruction not supported in 32-bit mode" (in its final pass) when ' +
-    'one of its 64-bit forms takes the operands, else "invalid combination of opcode and operands" (`mov eax, rcx`), which the encoder ' +
-    'cannot tell (it holds no 64-bit register); Ringside gives its dialect\'s error for the register',
-};
+const NOT_LISTED: Readonly<Record<string, string>> = {};
 
 /** nasm's listing of `source`, assembled in `cwd` with `args` (undefined when it wrote none), its exit status and stderr. */
 function nasmListing(source: string, args: readonly string[], cwd: string): { listing?: string; status: number | null; stderr: string } {

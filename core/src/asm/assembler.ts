@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
-import { encode, OBSOLETE_REMOVED } from './instruction-set';
+import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
@@ -193,6 +193,9 @@ class Assembler implements EvalContext {
   private originSet = false;
   /** The last line an operand named a register outside the dialect on (see reportProblems). */
   private dialectRegisterLine = -1;
+  /** The last line of the final pass whose instruction has a 64-bit register operand, and whether nasm's error was given for it (see wideOperandProblem). */
+  private wideRegisterLine = -1;
+  private wideRegisterReported = false;
   /** What `[map]` lines asked for (read in the first pass, as nasm reads them). */
   private mapRequest: MapRequest | undefined;
   /** The sections in the order the last layout put them. */
@@ -585,7 +588,7 @@ class Assembler implements EvalContext {
       if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
       // No symbol can have a register's name (the parser refuses it as a label).
       else if (isRegisterOutsideDialect(name)) {
-        this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        if (!this.wideOperandProblem(name, node)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
         this.dialectRegisterLine = this.line;
       }
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
@@ -593,6 +596,47 @@ class Assembler implements EvalContext {
       else if (this.undefinedUse !== Undefined.Quiet) this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
     }
     return undefined;
+  }
+
+  /**
+   * Whether nasm's error was given for the instruction of `node`, a 64-bit register `name` (the
+   * dialect has none) written as its operand: nasm refuses it in its final pass, "instruction not
+   * supported in N-bit mode" where one of its 64-bit forms takes the operands (see
+   * wideRegisterProblem), given once for the line. Where the forms the encoder knows do not take
+   * them, nasm may have others (`movzx rax, bl`, `bswap rax`), or none (`mov eax, rcx`), and
+   * anywhere else (`[rax]`, `dd rax`, `r8d`) it refuses the line in its first pass, in other
+   * words: the dialect's error then.
+   */
+  private wideOperandProblem(name: string, node: Expr): boolean {
+    if (!this.final) return false;
+    const st = this.stmts[this.stmtIndex];
+    if (st?.kind !== StatementKind.Instruction || !WIDE_REGISTERS.has(name.toLowerCase()) || !st.operands.some((o) => o.kind === 'imm' && o.expr === node)) return false;
+    if (this.wideRegisterLine === this.line) return this.wideRegisterReported;
+    this.wideRegisterLine = this.line;
+    this.wideRegisterReported = false;
+    let wide = 0;
+    const use = this.undefinedUse;
+    this.undefinedUse = Undefined.Quiet;
+    try {
+      const operands = st.operands.map((o, k): AsmOperand => {
+        if (o.kind === 'imm' && o.expr.k === 'sym' && WIDE_REGISTERS.has(o.expr.name.toLowerCase()) && !this.symbols.has(o.expr.name)) {
+          // (`jmp near rax`: nasm warns of the size keyword on a register first.)
+          if (o.size !== undefined || o.jump !== undefined || o.strict === true) wide = -1;
+          else if (wide >= 0) wide |= 1 << k;
+          return WIDE_STAND_IN;
+        }
+        return { ...this.asmOperand(o, k, undefined) };
+      });
+      if (wide <= 0) return false;
+      const prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
+      const message = wideRegisterProblem({ mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address: 0, section: -1, sectionOffset: 0 }, wide);
+      if (message === undefined) return false;
+      this.error('encode', message, st.op);
+      this.wideRegisterReported = true;
+      return true;
+    } finally {
+      this.undefinedUse = use;
+    }
   }
 
   /** The number of single-line macro `name`, when a deferred %if block left it to the assembler (see DeferredConstant). */
@@ -2053,6 +2097,12 @@ function codeFor(message: string): string {
   return 'encode';
 }
 
+
+/** The 64-bit general registers (see wideOperandProblem). */
+const WIDE_REGISTERS: ReadonlySet<string> = new Set(['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15']);
+
+/** A 64-bit register as wideRegisterProblem takes one: any register of the dialect stands for it. */
+const WIDE_STAND_IN: AsmOperand = { kind: 'reg', reg: 'eax' };
 
 /** `align`'s default fill. */
 const NOP = Uint8Array.of(0x90);

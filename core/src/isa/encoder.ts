@@ -57,6 +57,8 @@ class MatchContext {
    * Slots past the request's operands are left from earlier requests and never read.
    */
   readonly registers: (RegisterInfo | undefined)[] = [];
+  /** Set while telling the problem of 64-bit registers (see wideRegisterProblem): the operands that are, a bit each. */
+  wide = 0;
 }
 
 const match = new MatchContext();
@@ -344,7 +346,7 @@ function isQword(op: AsmOperand): boolean {
  */
 function longFormMiss(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): Miss {
   const ops = ctx.req.operands;
-  if (form.operands.length !== ops.length || !ops.some(isQword)) return Miss.Invalid;
+  if (form.operands.length !== ops.length || (ctx.wide === 0 && !ops.some(isQword))) return Miss.Invalid;
   let fieldIndex = 0;
   let missing = false;
   let mismatch = false;
@@ -353,18 +355,22 @@ function longFormMiss(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): Mi
     const op = ops[i];
     const field = form.roles[i] === 'i' ? recipe.immediates[fieldIndex++] : undefined;
     const widened = widenedClasses(form, kind);
-    if (widened === 0) {
+    if ((ctx.wide & (1 << i)) !== 0) {
+      // A 64-bit register: in a slot the 64-bit form widens to take one.
+      if ((widened & OperandClass.Reg) === 0) return Miss.Invalid;
+    } else if (widened === 0) {
       const fit = fitOperand(kind, op, i, field, ctx);
       if (fit === Fit.No || (fit === Fit.SizeMismatch && form.sizes?.[i] === 's')) return Miss.Invalid;
       mismatch ||= fit === Fit.SizeMismatch;
     } else if (op.kind === 'mem') {
       if ((widened & OperandClass.Mem) === 0 || op.far === true || op.jump !== undefined || (op.size !== undefined && op.size !== 64)) return Miss.Invalid;
-      missing ||= op.size === undefined;
+      // (A 64-bit register gives an unsized one its size.)
+      missing ||= op.size === undefined && ctx.wide === 0;
     } else if (op.kind === 'imm') {
       if ((widened & OperandClass.Imm) === 0 || op.jump === 'far') return Miss.Invalid;
       mismatch ||= op.jump !== undefined || (op.size !== undefined && op.size !== 64 && !(op.size === 32 && form.long === 'imm32'));
     } else {
-      // (No register of the dialect is a 64-bit one.)
+      // (No other register is a 64-bit one.)
       return Miss.Invalid;
     }
   }
@@ -415,11 +421,36 @@ function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[
   for (let f = 0; f < forms.length && best !== Miss.LongMode; f++) {
     // (A slot that takes no operand of the class given is an invalid combination, 64-bit or not.)
     if ((classes[f] & wanted) !== wanted) continue;
-    const miss = Math.max(formMiss(forms[f], recipes[f], ctx), hasLongForm(forms[f]) ? longFormMiss(forms[f], recipes[f], ctx) : Miss.Invalid);
+    // (No form of the dialect takes a 64-bit register.)
+    const miss = Math.max(ctx.wide === 0 ? formMiss(forms[f], recipes[f], ctx) : Miss.Invalid, hasLongForm(forms[f]) ? longFormMiss(forms[f], recipes[f], ctx) : Miss.Invalid);
     if (miss > best) best = miss;
   }
   ctx.explaining = false;
   return best === Miss.LongMode ? `instruction not supported in ${ctx.req.bits}-bit mode` : MISS_MESSAGE[best];
+}
+
+/**
+ * nasm's error for instruction `req` whose operands `wide` (a bit each) are 64-bit registers
+ * (`rax`, `r8`; each given as a 32-bit one), which outside 64-bit mode no form takes: "instruction
+ * not supported in N-bit mode" where one of the 64-bit forms the table knows (see FormSpec.long)
+ * takes the operands (measured with nasm 2.16.01: `mov rax, 1`, `push r8`, `jmp rax`, `mov rax,
+ * [eax]`). Undefined where none does: nasm's word then depends on 64-bit forms the table does
+ * not hold (`movzx rax, bl` not supported, `mov eax, rcx` an invalid combination).
+ */
+export function wideRegisterProblem(req: EncodeRequest, wide: number): string | undefined {
+  const spec = findInstruction(req.mnemonic);
+  if (spec === undefined) return undefined;
+  const ctx = match;
+  ctx.req = req;
+  ctx.spec = spec;
+  for (let i = 0; i < req.operands.length; i++) { const op = req.operands[i]; ctx.registers[i] = op.kind === 'reg' ? registerInfo(op.reg) : undefined; }
+  ctx.wide = wide;
+  try {
+    const message = whyNoFormFits(spec.forms, recipesOf(spec), formClasses(spec), requestClassMask(req.operands), ctx);
+    return message.startsWith('instruction not supported') ? message : undefined;
+  } finally {
+    ctx.wide = 0;
+  }
 }
 
 /** The selector of `jmp far 5`: a segment the output format would give (see farImmediate). */
