@@ -401,12 +401,10 @@ function hasLongForm(form: FormSpec): boolean {
  */
 function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[], classes: Int32Array, wanted: number, ctx: MatchContext): string {
   const ops = ctx.req.operands;
-  // `jmp far x` (the parser allows `far` on a value to JMP and CALL only): a far pointer to a
-  // label needs its segment, which the bin format has not (measured: nasm -f bin).
+  // `jmp far x` (the parser allows `far` on a value to JMP and CALL only) that no far form takes
+  // (see farImmediate): of a size other than word or dword (measured: `jmp far byte 5`).
   const target = ops[0];
-  if (ops.length === 1 && target.kind === 'imm' && target.jump === 'far') {
-    return target.reloc ? 'binary output format does not support segment base references' : 'value referenced by FAR is not relocatable';
-  }
+  if (ops.length === 1 && target.kind === 'imm' && target.jump === 'far') return MISS_MESSAGE[Miss.SizeMismatch];
   let addressSize: number | undefined;
   for (const op of ops) {
     if (op.kind !== 'mem') continue;
