@@ -25,7 +25,7 @@ import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } fro
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { REGISTERS } from '../isa/registers';
-import { isAlignMode, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
+import { isAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
 import { isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -1047,10 +1047,14 @@ class Assembler implements EvalContext {
         // fill is data to warn about or reject as any other (measured with nasm 2.16).
         if (st.fill !== undefined) { this.repeatFill(st.fill, pad); return; }
         if (name === 'alignb' && st.data.length === 0) { this.emit(undefined, pad); return; }
-        // After `%use smartalign`, code is padded with its NOPs (in nobits or absolute space left
-        // to the plain `nop`s: not measured in full).
-        if (this.smartAlign !== undefined && st.data.length === 0 && this.absolute === undefined && this.sections[this.sec].progbits) {
-          if (pad > 0) for (const p of smartPadding(this.smartAlign, this.bits, pad)) this.emit(p.unit, p.count);
+        // After `%use smartalign`, code is padded with its NOPs, in a nobits section or absolute
+        // space too (measured: a warning, or error, for each of their bytes; one stands for them
+        // here, and the listing gives each).
+        if (this.smartAlign !== undefined && st.data.length === 0) {
+          if (pad === 0) return;
+          const pieces = smartPadding(this.smartAlign, this.bits, pad);
+          if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
+          else this.emit(paddingBytes(pieces), 1);
           return;
         }
         // (No padding, no fill: `align 4, db ?` on a boundary is no warning.)
@@ -1871,11 +1875,11 @@ class Assembler implements EvalContext {
         }
         if (name === 'alignb' && st.data.length === 0) { out.reserve(pad); return; }
         if (pad === 0) return;
-        if (this.smartAlign !== undefined && st.data.length === 0 && this.absolute === undefined && this.sections[this.sec].progbits) {
+        if (this.smartAlign !== undefined && st.data.length === 0) {
           for (const p of smartPadding(this.smartAlign, this.bits, pad)) {
             if (p.count === 0) continue;
-            out.bytes(p.unit);
-            if (p.count > 1) { out.repeat(p.count); out.offset += p.unit.length * (p.count - 1); }
+            out.bytes(p.unit, p.calls);
+            if (p.count > 1) out.copies(p.count, p.unit.length, p.calls.length);
           }
           return;
         }

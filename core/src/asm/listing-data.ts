@@ -88,6 +88,17 @@ export class DataBuilder {
     if (n > 1) this.data.push({ kind: 'repeat', count: n });
   }
 
+  /**
+   * A piece of the statement put out `n` times (`align`'s `times n db ...` after `%use
+   * smartalign`): `<rep n>` after the first copy (of `size` bytes, in `calls` calls), as `times`.
+   */
+  copies(n: number, size: number, calls: number): void {
+    this.data.push({ kind: 'repeat', count: n });
+    this.offset += size * (n - 1);
+    // (The calls of the copies after the first come before the piece after them.)
+    if (this.detailed) for (let k = calls * (n - 1); k > 0; k--) this.outs.push(this.offset);
+  }
+
   /** The piece of the operand or item written at `column` starts here. */
   anchor(column: number, twice = false): void {
     if (this.detailed && !this.anchors.has(column)) this.anchors.set(column, { offset: this.offset, twice });
