@@ -172,13 +172,14 @@ function bodyText(text: string): string {
 }
 
 /**
- * A warning or error as often, and where, nasm lists it (measured). A value out of range: before its
- * piece, in each repetition, twice for a ModR/M displacement. The output format's data in a
- * nobits section, and data or code in absolute space: after each call that puts out data. Reserved space in a progbits section (a
- * warning for each reservation, the statement's `nth`): after the reservation. An integer wider
- * than 64 bits (an error): where each piece it is would have been put out. Any other: before
- * the line's data (nasm has it from reading the line). The repetitions after the first are not
- * listed: their warnings come after the line's data.
+ * A warning or error as often, and where, nasm lists it (measured). A value out of range: before
+ * its piece, in each repetition, twice for a ModR/M displacement. The output format's data in a
+ * nobits section, and data or code in absolute space: after each call that puts out data.
+ * Reserved space in a progbits section (a warning for each reservation, the statement's `nth`):
+ * after the reservation. An integer wider than 64 bits (an error): where each piece it is would
+ * have been put out. A far value's segment: after it. Any other: before the line's data (nasm
+ * has it from reading the line). The repetitions after the first are not listed: their warnings
+ * come after the line's data.
  */
 function copies(m: Message, s: ListedStatement, column: number | undefined, nth: number): ListingMessage[] {
   const text = m.text;
