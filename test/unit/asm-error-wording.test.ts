@@ -11,12 +11,14 @@ import { assembleFixture, findAsm, NasmPlaces } from '../support/nasm-fixtures';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nasm');
 
+/** The sections' layout: nasm's bin format gives it as it writes its output. */
+const LAYOUT = 'nasm gives an error of the sections\' layout with no line and in its own words (`sections .a and .b overlap!`); Ringside at the first line, with the section names quoted';
+
 /** Fixtures whose errors are worded otherwise than nasm's, and why. */
 const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-align-fill.asm': 'Ringside names the directive `align` cannot repeat, nasm wants an instruction',
   'asm/err-align-times.asm': 'Ringside says `times` cannot repeat the `align` macro, nasm wants an instruction',
   'asm/err-directive-label.asm': 'Ringside says a directive is no label, nasm reads the line as the directive',
-  'asm/err-incbin-offset.asm': 'Ringside adds the negative offset to nasm\'s words',
   'asm/err-float.asm': 'nasm reports a bad significand (`dd 1.5x`) in its final pass only, which the other errors stop it before',
   'asm/err-istruc-forward.asm': 'Ringside names the field defined after the `at`, on each line',
   'asm/err-label-scaled.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',
@@ -24,14 +26,13 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-outside-dialect.asm': 'instructions nasm has and the dialect leaves out: Ringside\'s own error',
   'asm/err-rep-count.asm': 'the preprocessor does not know labels: Ringside\'s own message for a name it cannot read',
   'asm/err-scale-equ.asm': 'nasm stops after its first pass, before the undefined symbol Ringside also reports',
-  'asm/err-section-origin.asm': 'Ringside reports a section before the origin that nasm lays out silently',
+  'asm/err-section-origin.asm': LAYOUT,
+  'asm/err-section-overlap.asm': LAYOUT,
+  'asm/err-section-follows.asm': LAYOUT,
   'asm/err-seg-wrt.asm': 'nasm stops after its first pass, before the lines Ringside also reports',
   'asm/err-stack-frame.asm': 'an %arg list nasm gives up on a line earlier than Ringside',
-  'asm/err-align-absolute.asm': 'nasm reports the padding once per byte of it',
   'asm/err-context-local.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
-  'asm/err-data-size-integer.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
   'asm/use-altreg-64bit.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
-  'asm/use-altreg-r0.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
 };
 
 /**

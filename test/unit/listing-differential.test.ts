@@ -48,16 +48,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
  * Rejected fixtures nasm writes a listing of and Ringside's CLI does not (listedDespiteErrors says
  * no: it writes none rather than one it is not sure of), each with why.
  */
-const NOT_LISTED: Readonly<Record<string, string>> = {
-  'err-align-absolute.asm': 'nasm lists the [ABSOLUTE] error three times over at the line (once a pass of its alignment); Ringside reports it once',
-  'err-data-size-integer.asm': '"integer supplied as N-bit data" and a negative TIMES are not classed yet (where nasm lists them among the data)',
-  'err-dt-integer.asm': '"integer supplied as 80-bit data" is not classed yet (nasm lists it before the data, once for each item)',
-  'err-incbin-offset.asm': 'nasm lists the failed incbin as `<bin 29h>` and words its error without "(negative offset -1)"',
-  'err-operand-sizes-32.asm': 'nasm puts out a `jmp far 5` it then calls "not relocatable" (its bytes listed): not classed yet',
-  'err-section-origin.asm': 'nasm lists no line for "section begins before program origin" (found when it lays the sections out)',
-  'err-short-range.asm': 'nasm lists the out-of-range short jump with the displacement it computed (EB33); Ringside puts out EB00',
-  'use-altreg-r0.asm': 'Ringside\'s own error for a 64-bit register is not nasm\'s "instruction not supported in 32-bit mode"',
-};
+const NOT_LISTED: Readonly<Record<string, string>> = {};
 
 /** nasm's listing of `source`, assembled in `cwd` with `args` (undefined when it wrote none), its exit status and stderr. */
 function nasmListing(source: string, args: readonly string[], cwd: string): { listing?: string; status: number | null; stderr: string } {

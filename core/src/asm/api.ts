@@ -195,6 +195,8 @@ export type ListingData =
   | { readonly kind: 'address'; readonly offset: number; readonly size: number; readonly value: number; readonly relative: boolean }
   /** Space reserved without contents (`resb`, `db ?`): `??` a byte up to 8 bytes, else `<res Nh>`. */
   | { readonly kind: 'reserve'; readonly offset: number; readonly size: number }
+  /** A segment for the output format to give (`jmp far 5`'s selector; the bin format has none: an error), `[ssss]`. */
+  | { readonly kind: 'segment'; readonly offset: number }
   /** `incbin`: the file's bytes, `<bin Nh>`. */
   | { readonly kind: 'incbin'; readonly offset: number; readonly size: number }
   /** `times N`: the first repetition is listed, then `<rep Nh>`. */

@@ -7,9 +7,9 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
-import { encode, OBSOLETE_REMOVED } from './instruction-set';
+import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
-import { encodedFields } from '../isa/encode-fields';
+import { encodedFields, headCalls } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { searchPlaces } from './paths';
@@ -25,7 +25,7 @@ import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } fro
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { REGISTERS } from '../isa/registers';
-import { isAlignMode, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
+import { isAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
 import { isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -42,6 +42,7 @@ const NO_DISPLACEMENT: OperandValue = { value: 0, reloc: false };
 
 /** One zero byte: the unit of padding and of `resb` in progbits sections. */
 const ZERO = Uint8Array.of(0);
+const NO_DATA_BYTES = new Uint8Array(0);
 
 /** nasm gives up after a similar number of passes with "phase error". */
 const MAX_PASSES = 60;
@@ -192,6 +193,9 @@ class Assembler implements EvalContext {
   private originSet = false;
   /** The last line an operand named a register outside the dialect on (see reportProblems). */
   private dialectRegisterLine = -1;
+  /** The last line of the final pass whose instruction has a 64-bit register operand, and whether nasm's error was given for it (see wideOperandProblem). */
+  private wideRegisterLine = -1;
+  private wideRegisterReported = false;
   /** What `[map]` lines asked for (read in the first pass, as nasm reads them). */
   private mapRequest: MapRequest | undefined;
   /** The sections in the order the last layout put them. */
@@ -584,7 +588,7 @@ class Assembler implements EvalContext {
       if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
       // No symbol can have a register's name (the parser refuses it as a label).
       else if (isRegisterOutsideDialect(name)) {
-        this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        if (!this.wideOperandProblem(name, node)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
         this.dialectRegisterLine = this.line;
       }
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
@@ -592,6 +596,47 @@ class Assembler implements EvalContext {
       else if (this.undefinedUse !== Undefined.Quiet) this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
     }
     return undefined;
+  }
+
+  /**
+   * Whether nasm's error was given for the instruction of `node`, a 64-bit register `name` (the
+   * dialect has none) written as its operand: nasm refuses it in its final pass, "instruction not
+   * supported in N-bit mode" where one of its 64-bit forms takes the operands (see
+   * wideRegisterProblem), given once for the line. Where the forms the encoder knows do not take
+   * them, nasm may have others (`movzx rax, bl`, `bswap rax`), or none (`mov eax, rcx`), and
+   * anywhere else (`[rax]`, `dd rax`, `r8d`) it refuses the line in its first pass, in other
+   * words: the dialect's error then.
+   */
+  private wideOperandProblem(name: string, node: Expr): boolean {
+    if (!this.final) return false;
+    const st = this.stmts[this.stmtIndex];
+    if (st?.kind !== StatementKind.Instruction || !WIDE_REGISTERS.has(name.toLowerCase()) || !st.operands.some((o) => o.kind === 'imm' && o.expr === node)) return false;
+    if (this.wideRegisterLine === this.line) return this.wideRegisterReported;
+    this.wideRegisterLine = this.line;
+    this.wideRegisterReported = false;
+    let wide = 0;
+    const use = this.undefinedUse;
+    this.undefinedUse = Undefined.Quiet;
+    try {
+      const operands = st.operands.map((o, k): AsmOperand => {
+        if (o.kind === 'imm' && o.expr.k === 'sym' && WIDE_REGISTERS.has(o.expr.name.toLowerCase()) && !this.symbols.has(o.expr.name)) {
+          // (`jmp near rax`: nasm warns of the size keyword on a register first.)
+          if (o.size !== undefined || o.jump !== undefined || o.strict === true) wide = -1;
+          else if (wide >= 0) wide |= 1 << k;
+          return WIDE_STAND_IN;
+        }
+        return { ...this.asmOperand(o, k, undefined) };
+      });
+      if (wide <= 0) return false;
+      const prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
+      const message = wideRegisterProblem({ mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address: 0, section: -1, sectionOffset: 0 }, wide);
+      if (message === undefined) return false;
+      this.error('encode', message, st.op);
+      this.wideRegisterReported = true;
+      return true;
+    } finally {
+      this.undefinedUse = use;
+    }
   }
 
   /** The number of single-line macro `name`, when a deferred %if block left it to the assembler (see DeferredConstant). */
@@ -923,7 +968,8 @@ class Assembler implements EvalContext {
         return;
       }
       if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
-      const unit = this.staticData(st, DATA_UNIT[name]);
+      // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`.)
+      const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
         const before = this.results.size[this.stmtIndex];
       this.emit(unit, n);
       this.results.size[this.stmtIndex] += before;
@@ -1001,10 +1047,14 @@ class Assembler implements EvalContext {
         // fill is data to warn about or reject as any other (measured with nasm 2.16).
         if (st.fill !== undefined) { this.repeatFill(st.fill, pad); return; }
         if (name === 'alignb' && st.data.length === 0) { this.emit(undefined, pad); return; }
-        // After `%use smartalign`, code is padded with its NOPs (in nobits or absolute space left
-        // to the plain `nop`s: not measured in full).
-        if (this.smartAlign !== undefined && st.data.length === 0 && this.absolute === undefined && this.sections[this.sec].progbits) {
-          if (pad > 0) for (const p of smartPadding(this.smartAlign, this.bits, pad)) this.emit(p.unit, p.count);
+        // After `%use smartalign`, code is padded with its NOPs, in a nobits section or absolute
+        // space too (measured: a warning, or error, for each of their bytes; one stands for them
+        // here, and the listing gives each).
+        if (this.smartAlign !== undefined && st.data.length === 0) {
+          if (pad === 0) return;
+          const pieces = smartPadding(this.smartAlign, this.bits, pad);
+          if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
+          else this.emit(paddingBytes(pieces), 1);
           return;
         }
         // (No padding, no fill: `align 4, db ?` on a boundary is no warning.)
@@ -1189,7 +1239,11 @@ class Assembler implements EvalContext {
     // (nasm reads `resb` as an instruction: measured, `resb` alone is an invalid combination and
     // `resw 1 2` has a token after its operand.)
     const reserve = RESERVE_UNIT[st.op!.name] !== undefined;
-    if (toks.length === 0) { this.error('syntax', reserve ? 'invalid combination of opcode and operands' : `\`${st.op!.name}' expects an argument`, st.op); return undefined; }
+    if (toks.length === 0) {
+      if (reserve) this.error('invalid-operands', 'invalid combination of opcode and operands', st.op);
+      else this.error('syntax', `\`${st.op!.name}' expects an argument`, st.op);
+      return undefined;
+    }
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
@@ -1321,11 +1375,18 @@ class Assembler implements EvalContext {
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2]) : undefined;
     const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
     const len = lenE ? this.constant(lenE, 'incbin') : undefined;
-    if (off < 0) { this.error('incbin', `\`incbin': unable to seek on file \`${target}' (negative offset ${off})`, offE); return; }
     // nasm 2.16.01 crashes on a negative length: an error here.
     if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
-    const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     const n = this.timesCount(st);
+    if (off < 0) {
+      // nasm counts the file from there on (at most `len`) in its first passes, cannot seek there
+      // in its last, and puts nothing out, with the error once for all repetitions, none for no
+      // repetition (measured: -1 on 40 bytes is listed `<bin 29h>`, the line after 0x29 lower).
+      if (n > 0) this.error('incbin', `\`incbin': unable to seek on file \`${target}'`, offE);
+      this.emit(new Uint8Array(Math.min(data.length - off, len ?? Infinity)), n);
+      return;
+    }
+    const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     this.emit(slice, n);
   }
 
@@ -1370,7 +1431,8 @@ class Assembler implements EvalContext {
       // (measured: `dq 2 dup (tword 1, 5)` then `times -($-$$) db 0` is 'TIMES value -16').
       if (unit > 8) {
         this.dataWarned = true;
-        this.error('integer-size', `integer supplied as ${unit * 8}-bit data`, item);
+        // (A symbol not defined is nasm's error then, and the only one: measured, `dt zz`.)
+        if (this.eval(item.expr).v !== undefined) this.error('integer-size', `integer supplied as ${unit * 8}-bit data`, item);
         continue;
       }
       const v = this.eval(item.expr);
@@ -1486,7 +1548,7 @@ class Assembler implements EvalContext {
   private emitBranches(st: ParsedStatement, first: Extract<EncodeResult, { ok: true }>, n: number): void {
     const copies: Uint8Array[] = [first.bytes];
     let size = first.bytes.length;
-    const section = this.absolute !== undefined ? 0 : this.sec;
+    const section = this.absolute !== undefined ? -1 : this.sec;
     const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
     const operands = st.operands.map((o, k) => ({ ...this.asmOperand(o, k, undefined) }));
@@ -1586,7 +1648,7 @@ class Assembler implements EvalContext {
         c.result[i] = known; c.bits[i] = this.bits; return known;
       }
     }
-    const section = this.absolute !== undefined ? 0 : this.sec;
+    const section = this.absolute !== undefined ? -1 : this.sec;
     const sectionOffset = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const address = this.absolute !== undefined ? this.absolute : this.sections[this.sec].address + sectionOffset;
     // A statement with one value (`jne .skip`, `call f`, `mov eax, [x]`): its encoding is found
@@ -1813,11 +1875,11 @@ class Assembler implements EvalContext {
         }
         if (name === 'alignb' && st.data.length === 0) { out.reserve(pad); return; }
         if (pad === 0) return;
-        if (this.smartAlign !== undefined && st.data.length === 0 && this.absolute === undefined && this.sections[this.sec].progbits) {
+        if (this.smartAlign !== undefined && st.data.length === 0) {
           for (const p of smartPadding(this.smartAlign, this.bits, pad)) {
             if (p.count === 0) continue;
-            out.bytes(p.unit);
-            if (p.count > 1) { out.repeat(p.count); out.offset += p.unit.length * (p.count - 1); }
+            out.bytes(p.unit, p.calls);
+            if (p.count > 1) out.copies(p.count, p.unit.length, p.calls.length);
           }
           return;
         }
@@ -1851,6 +1913,9 @@ class Assembler implements EvalContext {
       if (p.kind === 'list') { for (let k = 0; k < p.dup; k++) this.listPieces(out, p.pieces!); continue; }
       const item = p.item!;
       const unit = p.unit;
+      // An integer wider than 64 bits: nothing put out, and nasm's error once for the piece, whatever
+      // its `dup` (see writeData; measured: `dq 2 dup (tword 1)` is one error, `dq 2 dup (tword 1, 5)` two).
+      if (unit > 8 && item.kind === 'expr') { out.nothing(item.start); continue; }
       for (let k = 0; k < p.dup; k++) {
         out.anchor(item.start);
         if (item.kind === 'bytes') {
@@ -1859,8 +1924,7 @@ class Assembler implements EvalContext {
           out.bytes(new Uint8Array((unit - (item.bytes.length % unit)) % unit));
           continue;
         }
-        // (An integer wider than 64 bits is an error, and nothing is put out: see writeData.)
-        if (unit > 8 || item.kind !== 'expr') continue;
+        if (item.kind !== 'expr') continue;
         const at = this.relocationOf(item.expr, false);
         if (at !== undefined) { out.address(unit, at.value, at.relative); continue; }
         const v = this.eval(item.expr);
@@ -1880,11 +1944,11 @@ class Assembler implements EvalContext {
     // are listed as they are, unless a warning's place among them is wanted.
     const known = this.bits === 32 ? st.enc32 : st.enc16;
     if (bytes !== undefined && !out.detailed && st.staticOperands && known?.ok === true && !known.form.roles.includes('j')) {
-      out.bytes(bytes.subarray(0, firstSize ?? size / n), true);
+      out.bytes(bytes.subarray(0, firstSize ?? size / n));
       out.repeat(n);
       return;
     }
-    const section = this.absolute !== undefined ? 0 : this.sec;
+    const section = this.absolute !== undefined ? -1 : this.sec;
     const sectionOffset = this.absolute ?? this.hereOffset;
     const address = this.absolute ?? this.sections[this.sec].address + sectionOffset;
     const operands = st.operands.map((o, k) => ({ ...this.asmOperand(o, k, undefined) }));
@@ -1893,20 +1957,24 @@ class Assembler implements EvalContext {
     const r = encode(request);
     const first = bytes?.subarray(0, firstSize ?? size / n) ?? (r.ok ? r.bytes : undefined);
     if (first === undefined) return;
-    // nasm puts an instruction out a byte at a time, but for each value field at once.
-    let at = 0;
-    for (const f of r.ok ? encodedFields(request, r, first.length) : []) {
-      out.bytes(first.subarray(at, f.start), true);
+    // nasm puts an instruction out in calls: its prefixes, opcode and ModR/M (see headCalls), then each value field at once.
+    const fields = r.ok ? encodedFields(request, r, first.length) : [];
+    let at = fields.length > 0 ? fields[0].start : first.length;
+    out.bytes(first.subarray(0, at), r.ok ? headCalls(request, r, at) : Array.from({ length: at }, (_, i) => i + 1));
+    for (const f of fields) {
+      out.bytes(first.subarray(at, f.start));
       at = f.start + f.size;
       const o = st.operands[f.operand];
       out.anchor(o.start, f.part === 'displacement');
+      // (`jmp far 5`: its selector is a segment, which nasm lists `[ssss]`.)
+      if (f.part === 'selector' && o.kind === 'imm') { out.segment(); continue; }
       const e = o.kind === 'imm' ? o.expr : o.kind === 'farptr' ? (f.part === 'selector' ? o.selector : o.offset)
         : o.kind === 'mem' ? (o.terms === undefined ? o : this.resolvedMemory(o)).disp : undefined;
       const reloc = e === undefined ? undefined : this.relocationOf(e, f.part === 'relative');
       if (reloc !== undefined) out.address(f.size, reloc.value, reloc.relative);
       else out.bytes(first.subarray(f.start, at));
     }
-    out.bytes(first.subarray(at), true);
+    out.bytes(first.subarray(at));
     out.repeat(n);
   }
 
@@ -2029,9 +2097,16 @@ function codeFor(message: string): string {
   if (/size not specified|mismatch in operand size/i.test(message)) return 'operand-size';
   if (/invalid combination/i.test(message)) return 'invalid-operands';
   if (/out of range|exceeds bounds/i.test(message)) return 'out-of-range';
+  if (/^value referenced by FAR|segment base references$/.test(message)) return 'far-segment';
   return 'encode';
 }
 
+
+/** The 64-bit general registers (see wideOperandProblem). */
+const WIDE_REGISTERS: ReadonlySet<string> = new Set(['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15']);
+
+/** A 64-bit register as wideRegisterProblem takes one: any register of the dialect stands for it. */
+const WIDE_STAND_IN: AsmOperand = { kind: 'reg', reg: 'eax' };
 
 /** `align`'s default fill. */
 const NOP = Uint8Array.of(0x90);

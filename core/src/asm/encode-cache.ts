@@ -101,11 +101,11 @@ const UNKNOWN_KEY = 2 ** 44;
 
 /**
  * One number for a value (undefined: not known yet) and how it relates to the instruction's
- * section (absolute, a label in the same section, in another): what `operandKey` records for a
- * single operand. Undefined when the value is too large to key.
+ * section (in its segment: a label of the section, or in absolute space a number; a number; a
+ * label elsewhere): what `operandKey` records for a single operand. Undefined when the value is too large to key.
  */
 export function oneValueKey(v: number | undefined, sec: number, section: number): number | undefined {
-  const relation = sec < 0 ? 0 : sec === section ? 1 : 2;
+  const relation = sec === section ? 1 : sec < 0 ? 0 : 2;
   if (v === undefined) return UNKNOWN_KEY + relation;
   if (!Number.isInteger(v) || v >= MAX_KEYED_VALUE || v <= -MAX_KEYED_VALUE) return undefined;
   return v * 4 + relation;
@@ -220,7 +220,7 @@ export function operandKey(operands: readonly AsmOperand[], bits: number, sectio
         k += `|i${o.size ?? ''},${o.strict ? 1 : 0},${o.jump ?? ''},`;
         // (nasm's unknown for good: a branch to it depends on its own address.)
         if (o.unknown === true) k += `u${address}`;
-        else k += i === relative && o.value !== undefined ? `@${o.value - address},${o.reloc ? 1 : 0},${o.section === section ? 1 : 0}` : valueKey(o, section);
+        else k += i === relative && o.value !== undefined ? `@${o.value - address},${o.reloc ? 1 : 0},${(o.reloc ? o.section : -1) === section ? 1 : 0}` : valueKey(o, section);
         break;
       case 'mem':
         k += `|m${o.size ?? ''},${o.far ? 1 : o.jump ?? 0},${o.segment ?? ''},${o.base ?? ''},${o.index ?? ''},${o.scale},${o.hasDisp ? 1 : 0},${o.dispSize ?? ''},${o.nosplit ? 1 : 0},${o.addressSize},${valueKey(o.disp, section)}`;

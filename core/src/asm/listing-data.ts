@@ -23,6 +23,11 @@ export interface ListedStatement {
   readonly anchors: ReadonlyMap<number, Anchor>;
   readonly outs: readonly number[];
   readonly reserves: readonly number[];
+  /**
+   * By the column of an item nasm puts out as nothing (an integer wider than 64 bits, its error
+   * given each time), where each time falls in the first repetition. Only for a statement warned about.
+   */
+  readonly nothings?: ReadonlyMap<number, readonly number[]>;
   readonly repeats: number;
 }
 
@@ -35,21 +40,32 @@ export class DataBuilder {
   readonly anchors = new Map<number, Anchor>();
   readonly outs: number[] = [];
   readonly reserves: number[] = [];
+  nothings?: Map<number, number[]>;
   repeats = 1;
 
   constructor(public offset: number, readonly detailed: boolean) {}
 
-  /** Bytes put out in one call, or (`eachByte`: an instruction's opcode and ModR/M) a call per byte. */
-  bytes(bytes: Uint8Array, eachByte = false): void {
+  /** Bytes put out in one call, or in calls that end at `calls` (counted from the first of them). */
+  bytes(bytes: Uint8Array, calls?: readonly number[]): void {
     if (bytes.length === 0) return;
     this.data.push({ kind: 'bytes', offset: this.offset, bytes });
-    if (this.detailed) for (let i = eachByte ? 1 : bytes.length; i <= bytes.length; i++) this.outs.push(this.offset + i);
+    if (this.detailed) {
+      if (calls === undefined) this.outs.push(this.offset + bytes.length);
+      else for (const end of calls) this.outs.push(this.offset + end);
+    }
     this.offset += bytes.length;
   }
 
   address(size: number, value: number, relative: boolean): void {
     this.data.push({ kind: 'address', offset: this.offset, size, value, relative });
     this.offset += size;
+    if (this.detailed) this.outs.push(this.offset);
+  }
+
+  /** A segment for the output format to give: two bytes. */
+  segment(): void {
+    this.data.push({ kind: 'segment', offset: this.offset });
+    this.offset += 2;
     if (this.detailed) this.outs.push(this.offset);
   }
 
@@ -72,9 +88,27 @@ export class DataBuilder {
     if (n > 1) this.data.push({ kind: 'repeat', count: n });
   }
 
+  /**
+   * A piece of the statement put out `n` times (`align`'s `times n db ...` after `%use
+   * smartalign`): `<rep n>` after the first copy (of `size` bytes, in `calls` calls), as `times`.
+   */
+  copies(n: number, size: number, calls: number): void {
+    this.data.push({ kind: 'repeat', count: n });
+    this.offset += size * (n - 1);
+    // (The calls of the copies after the first come before the piece after them.)
+    if (this.detailed) for (let k = calls * (n - 1); k > 0; k--) this.outs.push(this.offset);
+  }
+
   /** The piece of the operand or item written at `column` starts here. */
   anchor(column: number, twice = false): void {
     if (this.detailed && !this.anchors.has(column)) this.anchors.set(column, { offset: this.offset, twice });
+  }
+
+  /** The item written at `column` is put out as nothing here. */
+  nothing(column: number): void {
+    if (!this.detailed) return;
+    const at = (this.nothings ??= new Map()).get(column);
+    if (at === undefined) this.nothings.set(column, [this.offset]); else at.push(this.offset);
   }
 
   /** `n` zero bytes as nasm's `times n db 0` puts them out (istruc's `at` and `iend`). */
@@ -90,7 +124,7 @@ export class DataBuilder {
   }
 
   done(): ListedStatement | undefined {
-    return this.data.length === 0 ? undefined : this;
+    return this.data.length === 0 && this.nothings === undefined ? undefined : this;
   }
 }
 
@@ -103,8 +137,8 @@ export class DataBuilder {
  *   relative value, `(..)`;
  * - else adding the address of a section once (`lab`, `dat + 4`, `2*lab2 + dlab`): an address, `[..]`;
  * - else (numbers, `2*lab`, `lab + lab2`, `a - b` in one section) the plain bytes: undefined.
- * A branch's displacement is relative to its own section: a target there is plain bytes, any
- * other (another section, a number) is listed `(target)`.
+ * A branch's displacement is relative to its own section: a target there (in absolute space, `here`
+ * -1, a number) is plain bytes, any other (another section, a number) is listed `(target)`.
  */
 export function relocation(terms: { readonly sum: number; readonly sections: ReadonlyMap<number, number> }, here: number,
   address: (sec: number) => number, branch: boolean): { readonly value: number; readonly relative: boolean } | undefined {
@@ -117,7 +151,7 @@ export function relocation(terms: { readonly sum: number; readonly sections: Rea
     if (n === 1 && added < 0) added = sec;
     if (n === -1 && sec === here) selfRelative = true;
   }
-  if (branch) return added === here && here >= 0 ? undefined : { value, relative: true };
+  if (branch) return added === here ? undefined : { value, relative: true };
   if (selfRelative) return { value, relative: true };
   return added >= 0 ? { value, relative: false } : undefined;
 }

@@ -13,6 +13,10 @@ interface FinalPassError {
   readonly code: string;
   readonly message: RegExp;
   readonly dropsStatement: boolean;
+  /** A statement it drops is listed with its data all the same (nasm listed it before it failed to put it out). */
+  readonly listsDropped?: true;
+  /** Given once the listing is written (nasm's output format lays the sections out as it writes them): not in it. */
+  readonly afterListing?: true;
 }
 
 const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
@@ -21,9 +25,23 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   { code: 'operand-size', message: /^(mismatch in operand sizes|operation size not specified)$/, dropsStatement: true },
   { code: 'encode', message: /^(no instruction for this cpu level|instruction not supported in \d+-bit mode)$/, dropsStatement: true },
   { code: 'encode', message: /^repne prefix is not allowed$/, dropsStatement: false },
+  // Data or code in absolute space: listed, once for each call of nasm's output routine (see copies).
+  { code: 'absolute-data', message: /^attempt to assemble code in \[ABSOLUTE\] space$/, dropsStatement: false },
+  // `jmp far 5`: put out, its selector a segment there is none of (listed `[ssss]`).
+  { code: 'far-segment', message: /^(value referenced by FAR is not relocatable|binary output format does not support segment base references)$/, dropsStatement: false },
+  // (Put out with the displacement cut to a byte.)
+  { code: 'out-of-range', message: /^short jump is out of range$/, dropsStatement: false },
   // `%error` (and `%warning` made an error): nasm's preprocessor gives them in its final pass only.
   { code: 'user-error', message: /^/, dropsStatement: false },
   { code: 'user-warning', message: /^/, dropsStatement: false },
+  // An integer as data wider than 64 bits (`dt 1`, `dq tword 1`): the item is put out as nothing.
+  { code: 'integer-size', message: /^integer supplied as \d+-bit data$/, dropsStatement: false },
+  // (nasm's parser reports it in its final pass only, and puts the statement out no times.)
+  { code: 'times-negative', message: /^TIMES value -\d+ is negative$/, dropsStatement: false },
+  // `incbin` at a negative offset: listed `<bin N>` (the room nasm's first passes counted), nothing put out.
+  { code: 'incbin', message: /^`incbin': unable to seek on file `[^']*'$/, dropsStatement: true, listsDropped: true },
+  // The sections laid out (nasm's fatal errors of its bin format: `section .text begins before program origin`).
+  { code: 'section-layout', message: /^/, dropsStatement: false, afterListing: true },
   // A value out of a data item's range made an error (-Werror, `[warning +error=number-overflow]`).
   { code: 'data-overflow', message: /^/, dropsStatement: false },
 ];
@@ -42,7 +60,17 @@ export function listedDespiteErrors(diagnostics: readonly Diagnostic[], listing:
   return diagnostics.every((d) => d.severity !== 'error' || finalPassError(d) !== undefined) && !listing().some((l) => l.afterDropped === true);
 }
 
-/** Whether nasm lists the line of error `d` without the statement's data (it put nothing out). */
+/** Whether nasm put out nothing for the statement of error `d`: its line listed without the statement's data (but see listsDropped). */
 export function dropsStatement(d: Diagnostic): boolean {
   return d.severity === 'error' && finalPassError(d)?.dropsStatement === true;
+}
+
+/** Whether nasm lists the data of the statement error `d` dropped (see FinalPassError.listsDropped). */
+export function listsDropped(d: Diagnostic): boolean {
+  return d.severity === 'error' && finalPassError(d)?.listsDropped === true;
+}
+
+/** Whether nasm lists message `d` (an error its output format gives after the listing is written is not). */
+export function listsMessage(d: Diagnostic): boolean {
+  return d.severity !== 'error' || finalPassError(d)?.afterListing !== true;
 }

@@ -5,13 +5,13 @@
 import type { Diagnostic, ListingData, ListingLine, ListingMessage, SourceRange } from './api';
 import type { DiagnosticPlaces } from './diagnostics';
 import { tokenizeLine, type Token } from './lexer';
-import type { Anchor, ListedStatement } from './listing-data';
+import type { ListedStatement } from './listing-data';
 import type { ParsedStatement } from './parser';
 import type { ReportedLines } from './reported-lines';
 import { LineFlag, type PPLines } from './source';
 import type { StatementResults } from './statement-results';
 import { switchTag } from './warning-switches';
-import { dropsStatement } from './listing-errors';
+import { dropsStatement, listsDropped, listsMessage } from './listing-errors';
 import { everyTime } from './message-rounds';
 
 interface Line {
@@ -57,10 +57,11 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
    * Whether statement `s` of line `i` may have been put out otherwise by nasm after a dropped
    * statement (see ListingLine.afterDropped): another repetition of a dropped line; one that names
    * a label or `$` (their values moved); one the drop moved in its section that is not plain data
-   * (an instruction may be relative to where it is).
+   * or an `incbin` (an instruction may be relative to where it is).
    */
   const madeElsewhere = (s: ParsedStatement, i: number, lowered: boolean, repeated: boolean): boolean =>
-    repeated || (moved && (s.refs.length > 0 || s.times !== undefined || lines.tokensOf(i).some((t) => t.kind === 'here') || (lowered && s.data.length === 0)));
+    repeated || (moved && (s.refs.length > 0 || s.times !== undefined || lines.tokensOf(i).some((t) => t.kind === 'here') ||
+      (lowered && s.data.length === 0 && s.op?.name !== 'incbin')));
   for (let i = 0; i < lines.count; i++) {
     if (unread !== undefined && unread[i] !== 0) continue;
     const si = stmtOfLine[i];
@@ -92,15 +93,20 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       out.push({ ...l, source: callLabelText(lines.text[i], lines.tokensOf(i)[0]), depth: origin.depth + 1, data: NO_DATA, messages: [] });
       continue;
     }
-    // A statement an error dropped put nothing out: its line is listed without data, and nasm's
-    // place in its section did not move on (measured: the lines after it are listed that much lower).
-    const dropped = si >= 0 && (messages.get(i)?.some((m) => m.drops) ?? false);
-    if (dropped) lowered.set(results.section[si], (lowered.get(results.section[si]) ?? 0) + results.size[si]);
+    // A statement an error dropped put nothing out: its line is listed without data (unless nasm
+    // listed it first: see listsDropped), and nasm's place in its section did not move on
+    // (measured: the lines after it are listed that much lower).
+    const ms = messages.get(i);
+    const dropped = si >= 0 && (ms?.some((m) => m.drops) ?? false);
     const lower = si >= 0 && lowered.size > 0 ? lowered.get(results.section[si]) ?? 0 : 0;
-    const statement = si >= 0 && !dropped ? listed[si] : undefined;
-    if (dropped) droppedLines.add(`${lines.line[i]}\0${lines.file(i)}`);
-    if (statement !== undefined && statement.data.length > 0 && droppedLines.size > 0 && madeElsewhere(stmts[si], i, lower !== 0, droppedLines.has(`${lines.line[i]}\0${lines.file(i)}`))) l.afterDropped = true;
-    if (statement !== undefined) {
+    const statement = si >= 0 && (!dropped || ms!.some((m) => m.listsDropped)) ? listed[si] : undefined;
+    const place = `${lines.line[i]}\0${lines.file(i)}`;
+    if (statement !== undefined && statement.data.length > 0 && droppedLines.size > 0 && madeElsewhere(stmts[si], i, lower !== 0, droppedLines.has(place))) l.afterDropped = true;
+    if (dropped) {
+      lowered.set(results.section[si], (lowered.get(results.section[si]) ?? 0) + results.size[si]);
+      droppedLines.add(place);
+    }
+    if (statement !== undefined && statement.data.length > 0) {
       const data = lower === 0 ? statement.data : statement.data.map((d) => (d.kind === 'repeat' ? d : { ...d, offset: d.offset - lower }));
       if (l.data.length === 0) {
         l.address = present(results.address[si] - lower);
@@ -112,15 +118,30 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     }
     // The statement's "zeroing" warnings, one for each reservation it makes, in order.
     let zeroing = 0;
-    for (const m of messages.get(i) ?? []) {
+    for (const m of inReportOrder(ms)) {
       const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
-      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? statement.anchors.get(m.range.start.col) : undefined, m.code === 'zeroing' ? zeroing++ : 0);
+      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? m.range.start.col : undefined, m.code === 'zeroing' ? zeroing++ : 0);
       l.messages.push(...(lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower }))));
     }
   }
   // In the order nasm reports them: by the piece they come before, those after the data last.
   for (const l of out) if (l.messages.length > 1) l.messages.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
   return out;
+}
+
+/** Messages nasm gives as it ends a call of its output routine (see copies). */
+const AFTER_CALL = new Set(['nobits-data', 'absolute-data']);
+
+/**
+ * A line's messages with those nasm gives after a call first: at the offset a call ends, nasm has
+ * given them before it reads the next piece and warns of its value (measured: `jmp short x` out
+ * of range in absolute space lists the [ABSOLUTE] error of its opcode, then the range error).
+ * (The listing's sort by offset keeps this order among equals.)
+ */
+function inReportOrder(ms: readonly Message[] | undefined): readonly Message[] {
+  if (ms === undefined) return [];
+  if (ms.length < 2 || !ms.some((m) => AFTER_CALL.has(m.code))) return ms;
+  return [...ms.filter((m) => AFTER_CALL.has(m.code)), ...ms.filter((m) => !AFTER_CALL.has(m.code))];
 }
 
 function present(v: number): number | undefined {
@@ -152,23 +173,32 @@ function bodyText(text: string): string {
 }
 
 /**
- * A warning as often, and where, nasm lists it (measured). A value out of range: before its
- * piece, in each repetition, twice for a ModR/M displacement. The output format's data in a
- * nobits section: after each call that puts out data. Reserved space in a progbits section (a
- * warning for each reservation, the statement's `nth`): after the reservation. Any other: before
- * the line's data (nasm has it from reading the line). The repetitions after the first are not
- * listed: their warnings come after the line's data.
+ * A warning or error as often, and where, nasm lists it (measured). A value out of range: before
+ * its piece, in each repetition, twice for a ModR/M displacement. The output format's data in a
+ * nobits section, and data or code in absolute space: after each call that puts out data.
+ * Reserved space in a progbits section (a warning for each reservation, the statement's `nth`):
+ * after the reservation. An integer wider than 64 bits (an error): where each piece it is would
+ * have been put out. A far value's segment: after it. Any other: before the line's data (nasm
+ * has it from reading the line). The repetitions after the first are not listed: their warnings
+ * come after the line's data.
  */
-function copies(m: Message, s: ListedStatement, anchor: Anchor | undefined, nth: number): ListingMessage[] {
+function copies(m: Message, s: ListedStatement, column: number | undefined, nth: number): ListingMessage[] {
   const text = m.text;
   const after = (ends: readonly number[]): ListingMessage[] => {
     const out: ListingMessage[] = ends.map((end) => (end === Infinity ? { text } : { text, offset: end }));
     for (let k = 1; k < s.repeats; k++) for (let j = 0; j < ends.length; j++) out.push({ text });
     return out;
   };
-  if (m.code === 'nobits-data') return after(s.outs);
+  if (m.code === 'nobits-data' || m.code === 'absolute-data') return after(s.outs);
   if (m.code === 'zeroing') return [nth < s.reserves.length ? { text, offset: s.reserves[nth] } : { text }];
+  const nothings = column === undefined ? undefined : s.nothings?.get(column);
+  if (m.code === 'integer-size' && nothings !== undefined) return after(nothings);
+  // (Given once the selector is put out: after it.)
+  const segment = m.code === 'far-segment' ? s.data.find((d) => d.kind === 'segment') : undefined;
+  if (segment !== undefined) return after([segment.offset + 2]);
   const first = s.data[0];
+  if (first === undefined) return [{ text }];
+  const anchor = column === undefined ? undefined : s.anchors.get(column);
   if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;
   const out: ListingMessage[] = [];
@@ -191,16 +221,18 @@ interface Message {
   readonly range: SourceRange;
   /** An error after which nasm put out nothing for the statement (see dropsStatement). */
   readonly drops: boolean;
+  /** One whose dropped statement nasm lists all the same (see listsDropped). */
+  readonly listsDropped: boolean;
 }
 
 /** The warnings and errors by the preprocessed line nasm lists them after (messageLine), each round's (everyTime). */
 function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): Map<number, Message[]> {
   const byLine = new Map<number, Message[]>();
   for (const { diagnostic: d, line: at } of everyTime(lines, diagnostics, places)) {
-    if (d.severity !== 'warning' && d.severity !== 'error') continue;
+    if ((d.severity !== 'warning' && d.severity !== 'error') || !listsMessage(d)) continue;
     let list = byLine.get(at);
     if (list === undefined) byLine.set(at, (list = []));
-    list.push({ code: d.code, text: `${d.severity}: ${d.message}${switchTag(d)}`, range: d.range, drops: dropsStatement(d) });
+    list.push({ code: d.code, text: `${d.severity}: ${d.message}${switchTag(d)}`, range: d.range, drops: dropsStatement(d), listsDropped: listsDropped(d) });
   }
   return byLine;
 }

@@ -112,6 +112,8 @@ export function renderListing(lines: readonly ListingLine[]): string {
     rows.line(l);
     // Messages reported while a piece was put out are listed after the row before it (see ListingMessage).
     let m = 0;
+    // Where the last piece ends (the first repetition's data, when a `<rep>` marker comes).
+    let end = 0;
     const due = (offset: number): void => {
       while (m < l.messages.length && l.messages[m].offset !== undefined && l.messages[m].offset! <= offset) rows.message(l.messages[m++].text);
     };
@@ -120,20 +122,31 @@ export function renderListing(lines: readonly ListingLine[]): string {
         case 'bytes':
           if (m === l.messages.length) rows.putBytes(d.offset, d.bytes, 0, d.bytes.length);
           else for (let i = 0; i < d.bytes.length; i++) { due(d.offset + i); rows.putBytes(d.offset, d.bytes, i, i + 1); }
+          end = d.offset + d.bytes.length;
           break;
         case 'address':
           due(d.offset);
           rows.put(d.offset, addressText(d));
+          end = d.offset + d.size;
+          break;
+        case 'segment':
+          due(d.offset);
+          rows.put(d.offset, '[ssss]');
+          end = d.offset + 2;
           break;
         case 'reserve':
           due(d.offset);
           if (d.size > 0) rows.put(d.offset, d.size > 8 ? sizeTag('res', d.size) : '??'.repeat(d.size));
+          end = d.offset + d.size;
           break;
         case 'incbin':
           due(d.offset);
           rows.putAtRow(sizeTag('bin', d.size), d.offset);
+          end = d.offset + d.size;
           break;
         case 'repeat':
+          // (The messages of the first repetition come before its marker: measured, `times 2 jmp far 5`.)
+          due(end);
           rows.putAtRow(sizeTag('rep', d.count));
           break;
       }

@@ -571,10 +571,8 @@ class LineParser implements TermReader {
       if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
       const op = keyword!.op(word.start, word.end);
       if (DATA_UNIT[lower] !== undefined) {
+        // (`dt 1`: an integer as 80-bit data is nasm's error where it puts the data out, see the assembler's writeData.)
         const items = this.dataItems(DATA_UNIT[lower]);
-        // `dt` takes floating-point numbers, strings and `?` only (nasm: no integer as 80-bit data).
-        const integer = lower === 'dt' ? items.find((d) => d.kind === 'expr') : undefined;
-        if (integer !== undefined) this.fail('integer supplied as 80-bit data', integer);
         return this.finish(label, times, prefixes, op, NO_OPERANDS, items, NO_TOKENS);
       }
       if (lower === 'at') return this.atField(label, prefixes, word);

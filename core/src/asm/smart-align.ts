@@ -75,26 +75,45 @@ export function withAlignMode(before: SmartAlign | undefined, mode: AlignMode, t
 export interface PaddingPiece {
   readonly unit: Uint8Array;
   readonly count: number;
+  /**
+   * Where nasm's output calls end in one copy: a `db` item a byte, the `jmp` its opcode and its
+   * displacement (measured: in absolute space nasm errs, in a nobits section warns, once a call).
+   */
+  readonly calls: readonly number[];
 }
 
 /** The `pad` bytes that take code at `bits` to the boundary, as the lines of nasm's macro give them. */
 export function smartPadding(s: SmartAlign, bits: 16 | 32, pad: number): PaddingPiece[] {
   if (s.threshold !== -1 && pad > s.threshold) {
     // `jmp` to the boundary (short when it reaches), then `times n nop`.
-    if (pad - 2 <= 127) return [{ unit: Uint8Array.of(0xeb, pad - 2), count: 1 }, { unit: NOP, count: pad - 2 }];
+    if (pad - 2 <= 127) return [{ unit: Uint8Array.of(0xeb, pad - 2), count: 1, calls: [1, 2] }, { unit: NOP, count: pad - 2, calls: ONE_CALL }];
     const jmp = new Uint8Array(bits === 16 ? 3 : 5);
     jmp[0] = 0xe9;
     for (let k = 1, rel = pad - jmp.length; k < jmp.length; k++, rel = Math.floor(rel / 256)) jmp[k] = rel & 0xff;
-    return [{ unit: jmp, count: 1 }, { unit: NOP, count: pad - jmp.length }];
+    return [{ unit: jmp, count: 1, calls: [1, jmp.length] }, { unit: NOP, count: pad - jmp.length, calls: ONE_CALL }];
   }
   // `times pad / GROUP db GROUP's sequence`, then `db` the rest's.
   const group = s.group[bits];
-  const pieces = [{ unit: hexBytes(s.sequences[bits][group - 1]), count: Math.floor(pad / group) }];
-  if (pad % group > 0) pieces.push({ unit: hexBytes(s.sequences[bits][pad % group - 1]), count: 1 });
+  const pieces = [dbPiece(s.sequences[bits][group - 1], Math.floor(pad / group))];
+  if (pad % group > 0) pieces.push(dbPiece(s.sequences[bits][pad % group - 1], 1));
   return pieces;
 }
 
+/** The bytes of `pieces`, one after the other. */
+export function paddingBytes(pieces: readonly PaddingPiece[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.unit.length * p.count, 0));
+  let at = 0;
+  for (const p of pieces) for (let k = 0; k < p.count; k++, at += p.unit.length) out.set(p.unit, at);
+  return out;
+}
+
 const NOP = Uint8Array.of(0x90);
+const ONE_CALL: readonly number[] = [1];
+
+function dbPiece(hex: string, count: number): PaddingPiece {
+  const unit = hexBytes(hex);
+  return { unit, count, calls: Array.from(unit, (_, k) => k + 1) };
+}
 
 function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);

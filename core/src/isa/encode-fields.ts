@@ -3,7 +3,7 @@
 // this order: displacement, moffs, immediates and far pointers (by operand), branch displacement.
 
 import { addressSizeOf, collectPrefixes } from './encoder';
-import { encodeEffectiveAddress } from './encode-ea';
+import { encodeEffectiveAddress, type EffectiveAddress } from './encode-ea';
 import { recipesOf } from './encode-form';
 import type { AsmOperand, EncodeRequest, EncodeResult, MemOperand } from './operands';
 
@@ -42,12 +42,8 @@ export function encodedFields(req: EncodeRequest, r: Extract<EncodeResult, { ok:
   for (let i = 0; i < ops.length; i++) if (ops[i].kind === 'mem') memIndex = i;
   if (recipe.modrm !== undefined) {
     const rmIndex = form.roles.includes('m') ? form.roles.indexOf('m') : form.roles.indexOf('b');
-    const rm = asMemory(ops[rmIndex], req.bits);
-    if (rm !== undefined) {
-      const addressSize = addressSizeOf(rm, req.bits, prefixes?.addressSize);
-      const ea = encodeEffectiveAddress(addressSize === rm.addressSize ? rm : { ...rm, addressSize });
-      if (typeof ea !== 'string' && ea.dispBytes > 0) fields.push({ operand: rmIndex, part: 'displacement', size: ea.dispBytes });
-    }
+    const ea = effectiveAddress(req, r);
+    if (ea !== undefined && ea.dispBytes > 0) fields.push({ operand: rmIndex, part: 'displacement', size: ea.dispBytes });
   }
   if (recipe.moffs && memIndex >= 0) {
     fields.push({ operand: memIndex, part: 'moffs', size: addressSizeOf(ops[memIndex] as MemOperand, req.bits, prefixes?.addressSize) / 8 });
@@ -56,7 +52,8 @@ export function encodedFields(req: EncodeRequest, r: Extract<EncodeResult, { ok:
   for (let i = 0; i < ops.length; i++) {
     const role = form.roles[i];
     if (role === 'i' && ops[i].kind === 'imm') fields.push({ operand: i, part: 'value', size: IMMEDIATE_BYTES[recipe.immediates[immediate++]] });
-    else if (role === 'p' && ops[i].kind === 'farptr') {
+    // (`jmp far 5`: the value is the offset, its selector a segment; see the encoder's farImmediate.)
+    else if (role === 'p' && (ops[i].kind === 'farptr' || ops[i].kind === 'imm')) {
       fields.push({ operand: i, part: 'offset', size: (recipe.operandSize ?? req.bits) / 8 }, { operand: i, part: 'selector', size: 2 });
     }
   }
@@ -69,6 +66,42 @@ export function encodedFields(req: EncodeRequest, r: Extract<EncodeResult, { ok:
     out.push({ ...fields[f], start: end });
   }
   return out.reverse();
+}
+
+/**
+ * Where nasm's calls of its output routine end in the first `head` bytes of encoding `r` (those
+ * before its value fields): one for each prefix, one for the opcode bytes (a register added into
+ * the last is a call of its own after others), one for the ModR/M byte with its SIB. Measured
+ * with nasm 2.16.01, which reports data in absolute space once a call: `lock add [eax], eax` three
+ * times, `jz near x` and `movzx eax, bl` twice, `bswap eax` twice (0F, C8), `cpuid` once.
+ */
+export function headCalls(req: EncodeRequest, r: Extract<EncodeResult, { ok: true }>, head: number): number[] {
+  const k = r.spec.forms.indexOf(r.form);
+  const ends: number[] = [];
+  if (k < 0 || r.form.encoding === '') {
+    for (let i = 1; i <= head; i++) ends.push(i);
+    return ends;
+  }
+  const recipe = recipesOf(r.spec)[k];
+  const sib = recipe.modrm === undefined ? -1 : effectiveAddress(req, r)?.sib ?? -1;
+  const modrm = recipe.modrm === undefined ? 0 : sib >= 0 ? 2 : 1;
+  const opcodeEnd = head - modrm;
+  const opcodeStart = opcodeEnd - recipe.opcode.length;
+  for (let i = 1; i <= opcodeStart; i++) ends.push(i);
+  if (recipe.plusRegister && recipe.opcode.length > 1) ends.push(opcodeEnd - 1);
+  if (opcodeEnd > Math.max(0, opcodeStart)) ends.push(opcodeEnd);
+  if (modrm > 0 && head > 0) ends.push(head);
+  return ends;
+}
+
+/** The effective address of encoding `r`'s ModR/M operand when it addresses memory (valid until the next call). */
+function effectiveAddress(req: EncodeRequest, r: Extract<EncodeResult, { ok: true }>): EffectiveAddress | undefined {
+  const form = r.form;
+  const rm = asMemory(req.operands[form.roles.includes('m') ? form.roles.indexOf('m') : form.roles.indexOf('b')], req.bits);
+  if (rm === undefined) return undefined;
+  const addressSize = addressSizeOf(rm, req.bits, collectPrefixes(req.prefixes, [])?.addressSize);
+  const ea = encodeEffectiveAddress(addressSize === rm.addressSize ? rm : { ...rm, addressSize });
+  return typeof ea === 'string' ? undefined : ea;
 }
 
 /** The operand as the ModR/M byte addresses it: `lea eax, label` takes its immediate for `[label]`. */

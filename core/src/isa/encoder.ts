@@ -57,6 +57,8 @@ class MatchContext {
    * Slots past the request's operands are left from earlier requests and never read.
    */
   readonly registers: (RegisterInfo | undefined)[] = [];
+  /** Set while telling the problem of 64-bit registers (see wideRegisterProblem): the operands that are, a bit each. */
+  wide = 0;
 }
 
 const match = new MatchContext();
@@ -152,6 +154,15 @@ function acceptsShortKeyword(spec: InstructionSpec): boolean {
   return spec.forms.some((f) => f.operands[0] === 'rel16' || f.operands[0] === 'rel32');
 }
 
+/**
+ * Whether a branch's target is in the segment the branch is in, as nasm compares them: a label's
+ * section, or for a number no segment, the segment of absolute space (measured: in `absolute
+ * 0x100`, `jmp 0x103` is EB FD and `jmp short 0x500` out of range, at a label of .text E9 (..)).
+ */
+function inOwnSegment(op: ImmOperand, req: EncodeRequest): boolean {
+  return (op.reloc ? op.section : -1) === req.section;
+}
+
 function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
   if (op.size !== undefined && !acceptsBranchSize(ctx.spec)) return Fit.SizeMismatch;
   if (op.jump === 'short' && !acceptsShortKeyword(ctx.spec)) return Fit.SizeMismatch;
@@ -164,9 +175,9 @@ function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
     // `jmp strict lbl`: no relaxation, the near form (measured); JCXZ/LOOP have only this one.
     if (op.strict === true && acceptsShortKeyword(ctx.spec)) return Fit.No;
     if (op.value === undefined) return Fit.Yes;
-    // NASM relaxes to a short jump only for a label in this section (an absolute number or a
+    // NASM relaxes to a short jump only for a target in the branch's own segment (a number or a
     // label elsewhere keeps the near form); range is checked once the length is known.
-    if ((!op.reloc || op.section !== ctx.req.section) && acceptsShortKeyword(ctx.spec)) return Fit.No;
+    if (!inOwnSegment(op, ctx.req) && acceptsShortKeyword(ctx.spec)) return Fit.No;
     return Fit.Yes;
   }
   if (op.jump === 'far') return Fit.No;
@@ -335,7 +346,7 @@ function isQword(op: AsmOperand): boolean {
  */
 function longFormMiss(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): Miss {
   const ops = ctx.req.operands;
-  if (form.operands.length !== ops.length || !ops.some(isQword)) return Miss.Invalid;
+  if (form.operands.length !== ops.length || (ctx.wide === 0 && !ops.some(isQword))) return Miss.Invalid;
   let fieldIndex = 0;
   let missing = false;
   let mismatch = false;
@@ -344,18 +355,22 @@ function longFormMiss(form: FormSpec, recipe: FormRecipe, ctx: MatchContext): Mi
     const op = ops[i];
     const field = form.roles[i] === 'i' ? recipe.immediates[fieldIndex++] : undefined;
     const widened = widenedClasses(form, kind);
-    if (widened === 0) {
+    if ((ctx.wide & (1 << i)) !== 0) {
+      // A 64-bit register: in a slot the 64-bit form widens to take one.
+      if ((widened & OperandClass.Reg) === 0) return Miss.Invalid;
+    } else if (widened === 0) {
       const fit = fitOperand(kind, op, i, field, ctx);
       if (fit === Fit.No || (fit === Fit.SizeMismatch && form.sizes?.[i] === 's')) return Miss.Invalid;
       mismatch ||= fit === Fit.SizeMismatch;
     } else if (op.kind === 'mem') {
       if ((widened & OperandClass.Mem) === 0 || op.far === true || op.jump !== undefined || (op.size !== undefined && op.size !== 64)) return Miss.Invalid;
-      missing ||= op.size === undefined;
+      // (A 64-bit register gives an unsized one its size.)
+      missing ||= op.size === undefined && ctx.wide === 0;
     } else if (op.kind === 'imm') {
       if ((widened & OperandClass.Imm) === 0 || op.jump === 'far') return Miss.Invalid;
       mismatch ||= op.jump !== undefined || (op.size !== undefined && op.size !== 64 && !(op.size === 32 && form.long === 'imm32'));
     } else {
-      // (No register of the dialect is a 64-bit one.)
+      // (No other register is a 64-bit one.)
       return Miss.Invalid;
     }
   }
@@ -386,12 +401,10 @@ function hasLongForm(form: FormSpec): boolean {
  */
 function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[], classes: Int32Array, wanted: number, ctx: MatchContext): string {
   const ops = ctx.req.operands;
-  // `jmp far x` (the parser allows `far` on a value to JMP and CALL only): a far pointer to a
-  // label needs its segment, which the bin format has not (measured: nasm -f bin).
+  // `jmp far x` (the parser allows `far` on a value to JMP and CALL only) that no far form takes
+  // (see farImmediate): of a size other than word or dword (measured: `jmp far byte 5`).
   const target = ops[0];
-  if (ops.length === 1 && target.kind === 'imm' && target.jump === 'far') {
-    return target.reloc ? 'binary output format does not support segment base references' : 'value referenced by FAR is not relocatable';
-  }
+  if (ops.length === 1 && target.kind === 'imm' && target.jump === 'far') return MISS_MESSAGE[Miss.SizeMismatch];
   let addressSize: number | undefined;
   for (const op of ops) {
     if (op.kind !== 'mem') continue;
@@ -406,11 +419,56 @@ function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[
   for (let f = 0; f < forms.length && best !== Miss.LongMode; f++) {
     // (A slot that takes no operand of the class given is an invalid combination, 64-bit or not.)
     if ((classes[f] & wanted) !== wanted) continue;
-    const miss = Math.max(formMiss(forms[f], recipes[f], ctx), hasLongForm(forms[f]) ? longFormMiss(forms[f], recipes[f], ctx) : Miss.Invalid);
+    // (No form of the dialect takes a 64-bit register.)
+    const miss = Math.max(ctx.wide === 0 ? formMiss(forms[f], recipes[f], ctx) : Miss.Invalid, hasLongForm(forms[f]) ? longFormMiss(forms[f], recipes[f], ctx) : Miss.Invalid);
     if (miss > best) best = miss;
   }
   ctx.explaining = false;
   return best === Miss.LongMode ? `instruction not supported in ${ctx.req.bits}-bit mode` : MISS_MESSAGE[best];
+}
+
+/**
+ * nasm's error for instruction `req` whose operands `wide` (a bit each) are 64-bit registers
+ * (`rax`, `r8`; each given as a 32-bit one), which outside 64-bit mode no form takes: "instruction
+ * not supported in N-bit mode" where one of the 64-bit forms the table knows (see FormSpec.long)
+ * takes the operands (measured with nasm 2.16.01: `mov rax, 1`, `push r8`, `jmp rax`, `mov rax,
+ * [eax]`). Undefined where none does: nasm's word then depends on 64-bit forms the table does
+ * not hold (`movzx rax, bl` not supported, `mov eax, rcx` an invalid combination).
+ */
+export function wideRegisterProblem(req: EncodeRequest, wide: number): string | undefined {
+  const spec = findInstruction(req.mnemonic);
+  if (spec === undefined) return undefined;
+  const ctx = match;
+  ctx.req = req;
+  ctx.spec = spec;
+  for (let i = 0; i < req.operands.length; i++) { const op = req.operands[i]; ctx.registers[i] = op.kind === 'reg' ? registerInfo(op.reg) : undefined; }
+  ctx.wide = wide;
+  try {
+    const message = whyNoFormFits(spec.forms, recipesOf(spec), formClasses(spec), requestClassMask(req.operands), ctx);
+    return message.startsWith('instruction not supported') ? message : undefined;
+  } finally {
+    ctx.wide = 0;
+  }
+}
+
+/** The selector of `jmp far 5`: a segment the output format would give (see farImmediate). */
+const NO_SEGMENT: OperandValue = { value: 0, reloc: false };
+
+/**
+ * `jmp far 5`, `call far label`: nasm puts out the far form with the value for its offset and a
+ * segment for its selector that the bin format has none of (the listing shows `[ssss]`), and an
+ * error for it (measured: in bits 32 `jmp far 5` is EA 05000000 [ssss], "value referenced by FAR
+ * is not relocatable"; `jmp far label` "binary output format does not support segment base
+ * references"). Undefined when the far form does not take the value (see whyNoFormFits).
+ */
+function farImmediate(req: EncodeRequest): EncodeResult | undefined {
+  const target = req.operands[0];
+  if (req.operands.length !== 1 || target.kind !== 'imm' || target.jump !== 'far') return undefined;
+  const size = target.size === 16 || target.size === 32 ? target.size : target.size === undefined ? undefined : 0;
+  if (size === 0) return undefined;
+  const r = encode({ ...req, operands: [{ kind: 'farptr', selector: NO_SEGMENT, offset: target, size }] });
+  if (!r.ok) return undefined;
+  return { ...r, problems: [...r.problems, error(target.reloc ? 'binary output format does not support segment base references' : 'value referenced by FAR is not relocatable', 0)] };
 }
 
 function error(message: string, operand?: number, final?: boolean): EncodeProblem {
@@ -597,8 +655,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   if (segment !== undefined) out.push(segment);
   let operandSize = recipe.operandSize;
   if (prefixes.operandSize !== undefined) {
-    // `o32 jmp far [x]`: an unsized far pointer takes its offset size from the prefix (nasm: no warning).
-    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined)) {
+    // `o32 jmp far [x]`, `o16 jmp 1:5`: an unsized far pointer takes its offset size from the prefix (nasm: no warning).
+    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined) && !(ops[0]?.kind === 'farptr' && ops[0].size === undefined)) {
       problems.push(warning(`invalid operand size prefix, must be o${operandSize}`));
     }
     operandSize = prefixes.operandSize;
@@ -673,7 +731,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       const formSize = recipe.operandSize ?? req.bits;
       const offsetBytes = formSize === 16 ? 2 : 4;
       const offset = op.offset.value ?? 0;
-      if (offsetBytes === 2 && !op.offset.reloc && (offset > 0xffff || offset < -0x10000)) problems.push(warning('word data exceeds bounds', i));
+      const limit = offsetBytes === 2 ? 0x10000 : 0x100000000;
+      if (!op.offset.reloc && (offset >= limit || offset < -limit)) problems.push(warning(`${offsetBytes === 2 ? 'word' : 'dword'} data exceeds bounds`, i));
       out.pushLittleEndian(offset, offsetBytes);
       out.pushLittleEndian(op.selector.value ?? 0, 2);
     }
@@ -690,13 +749,14 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     const end = req.address + out.length + size;
     // (measured: `jmp (1 <=> 2)` at org 0x100 + 5 is EB F9, `call (1 <=> 2)` there E8 F8 FE.)
     const target = op.value ?? (op.unknown === true ? 0 : undefined);
-    let disp = target === undefined ? 0 : target - end;
-    // NASM range-checks only targets in this section; an absolute number is simply truncated.
-    if (size === 1 && target !== undefined && op.reloc && op.scaled !== true && (disp < -128 || disp > 127)) {
+    const disp = target === undefined ? 0 : target - end;
+    // NASM range-checks only targets in the branch's own segment; a number, or a label in another
+    // section, is simply truncated (measured: `jmp short start` 0xCA bytes on in the next section is EB 36).
+    if (size === 1 && target !== undefined && inOwnSegment(op, req) && op.scaled !== true && (disp < -128 || disp > 127)) {
       if (optimisticShort) return undefined;
-      // nasm then also warns of the displacement it cut to a byte (measured).
+      // nasm then also warns of the displacement it cut to a byte, and puts that byte out (measured:
+      // `jmp short x` 0x35 bytes on is EB 33, listed so).
       problems.push(error('short jump is out of range', i, true), warning('byte data exceeds bounds', i));
-      disp = 0;
     }
     if (size === 2 && target !== undefined && op.reloc && op.scaled !== true && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
     out.pushLittleEndian(disp, size);
@@ -791,6 +851,8 @@ export function encode(req: EncodeRequest): EncodeResult {
   if (fits === 0) {
     const asMemory = leaOfImmediate(req);
     if (asMemory !== undefined) return encode(asMemory);
+    const far = farImmediate(req);
+    if (far !== undefined) return far;
     return { ok: false, problems: [error(whyNoFormFits(forms, recipes, classes, wanted, ctx))] };
   }
   // With an unsized memory operand, a `byte` immediate makes the operation a byte one

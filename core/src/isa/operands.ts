@@ -96,7 +96,7 @@ export interface EncodeRequest {
   readonly bits: 16 | 32;
   /** Address of the instruction's first byte (section start + offset, as best known). */
   readonly address: number;
-  /** The section the instruction is in, and its offset there (for branch relaxation). */
+  /** The section the instruction is in (-1: absolute space), and its offset there (for branch relaxation). */
   readonly section: number;
   readonly sectionOffset: number;
 }
