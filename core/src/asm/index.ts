@@ -6,7 +6,8 @@ import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } 
 import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
-import { buildListing } from './listing-lines';
+import { buildListing, messagesAsListed } from './listing-lines';
+import { listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
@@ -251,7 +252,11 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       return (listing = buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported, unread));
     },
     get printedMessages(): readonly Diagnostic[] {
-      return (printed ??= everyTime(pp.lines, eager.diagnostics, places).map((t) => t.diagnostic));
+      if (printed !== undefined) return printed;
+      const times = everyTime(pp.lines, eager.diagnostics, places);
+      // Where nasm writes a listing, it prints each message as often as it lists it (see messagesAsListed).
+      const listed = times.length > 0 && (eager.diagnostics.every((d) => d.severity !== 'error') || listedDespiteErrors(eager.diagnostics, () => this.listing));
+      return (printed = listed ? messagesAsListed(times, this.listing) : times.map((t) => t.diagnostic));
     },
     get sourceMap(): SourceMap {
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));

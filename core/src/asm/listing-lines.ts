@@ -12,7 +12,7 @@ import { LineFlag, type PPLines } from './source';
 import type { StatementResults } from './statement-results';
 import { switchTag } from './warning-switches';
 import { dropsStatement, listsDropped, listsMessage } from './listing-errors';
-import { everyTime } from './message-rounds';
+import { everyTime, type MessageTime } from './message-rounds';
 
 interface Line {
   readonly file: string;
@@ -40,6 +40,12 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   list: (warned: ReadonlySet<number>) => (ListedStatement | undefined)[], diagnostics: readonly Diagnostic[], places: DiagnosticPlaces, reported: ReportedLines,
   unread?: Uint8Array): ListingLine[] {
   const messages = messagesByLine(lines, diagnostics, places);
+  /** By preprocessed line, the listed line its messages went to (see messagesAsListed). */
+  const takenBy = new Map<number, Line>();
+  const take = (l: Line, i: number, m: Message, listed: readonly ListingMessage[]): void => {
+    for (const c of listed) { LISTED_FROM.set(c, m.diagnostic); l.messages.push(c); }
+    takenBy.set(i, l);
+  };
   const warned = new Set<number>();
   for (const i of messages.keys()) if (stmtOfLine[i] >= 0) warned.add(stmtOfLine[i]);
   const listed = list(warned);
@@ -73,7 +79,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     } else if (!listing) {
       // Not listed, but its warnings are: after the last line listed (measured).
       const last = out[out.length - 1];
-      if (last !== undefined) for (const m of messages.get(i) ?? []) last.messages.push({ text: m.text });
+      if (last !== undefined) for (const m of messages.get(i) ?? []) take(last, i, m, [{ text: m.text }]);
       continue;
     }
     const origin = lines.origin(i);
@@ -89,7 +95,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     }
     // The label before a macro call: nasm lists the call, then the label on a line of its own in the expansion.
     if ((lines.flags[i] & LineFlag.CallLabel) !== 0 && !origin.unlisted) {
-      for (const m of messages.get(i) ?? []) l.messages.push({ text: m.text });
+      for (const m of messages.get(i) ?? []) take(l, i, m, [{ text: m.text }]);
       out.push({ ...l, source: callLabelText(lines.text[i], lines.tokensOf(i)[0]), depth: origin.depth + 1, data: NO_DATA, messages: [] });
       continue;
     }
@@ -121,11 +127,41 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     for (const m of inReportOrder(ms)) {
       const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
       const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? m.range.start.col : undefined, m.code === 'zeroing' ? zeroing++ : 0);
-      l.messages.push(...(lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower }))));
+      take(l, i, m, lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower })));
     }
   }
   // In the order nasm reports them: by the piece they come before, those after the data last.
   for (const l of out) if (l.messages.length > 1) l.messages.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
+  TAKEN_BY.set(out, takenBy);
+  return out;
+}
+
+/** The diagnostic each listed message is (a message listed N times is N objects). */
+const LISTED_FROM = new WeakMap<ListingMessage, Diagnostic>();
+/** For each listing buildListing made, by preprocessed line, the listed line its messages went to. */
+const TAKEN_BY = new WeakMap<readonly ListingLine[], ReadonlyMap<number, ListingLine>>();
+
+/**
+ * The messages of `times` (everyTime's, in nasm's order) as often and in the order `listing`
+ * lists them: nasm prints a message each time it lists it, so one given for each piece put out or
+ * each `times` repetition is printed as often (measured: `times 2 jmp short x` out of range prints
+ * the error and the warning, then both again). A message the listing does not hold stays as given.
+ */
+export function messagesAsListed(times: readonly MessageTime[], listing: readonly ListingLine[]): Diagnostic[] {
+  const takenBy = TAKEN_BY.get(listing);
+  if (takenBy === undefined) return times.map((t) => t.diagnostic);
+  const out: Diagnostic[] = [];
+  const done = new Set<ListingLine>();
+  for (const t of times) {
+    const l = takenBy.get(t.line);
+    if (l === undefined || !listsMessage(t.diagnostic) || (t.diagnostic.severity !== 'warning' && t.diagnostic.severity !== 'error')) { out.push(t.diagnostic); continue; }
+    if (done.has(l)) continue;
+    done.add(l);
+    for (const m of l.messages) {
+      const d = LISTED_FROM.get(m);
+      if (d !== undefined) out.push(d);
+    }
+  }
   return out;
 }
 
@@ -216,6 +252,8 @@ function callLabelText(text: string, label: Token): string {
 }
 
 interface Message {
+  /** The diagnostic (the round's, for a later round's) the message lists. */
+  readonly diagnostic: Diagnostic;
   readonly code: string;
   readonly text: string;
   readonly range: SourceRange;
@@ -232,7 +270,7 @@ function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], plac
     if ((d.severity !== 'warning' && d.severity !== 'error') || !listsMessage(d)) continue;
     let list = byLine.get(at);
     if (list === undefined) byLine.set(at, (list = []));
-    list.push({ code: d.code, text: `${d.severity}: ${d.message}${switchTag(d)}`, range: d.range, drops: dropsStatement(d), listsDropped: listsDropped(d) });
+    list.push({ diagnostic: d, code: d.code, text: `${d.severity}: ${d.message}${switchTag(d)}`, range: d.range, drops: dropsStatement(d), listsDropped: listsDropped(d) });
   }
   return byLine;
 }
