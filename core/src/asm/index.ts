@@ -6,7 +6,7 @@ import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } 
 import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
-import { buildListing, messagesAsListed } from './listing-lines';
+import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
@@ -255,7 +255,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       if (printed !== undefined) return printed;
       const times = everyTime(pp.lines, eager.diagnostics, places);
       // Where nasm writes a listing, it prints each message as often as it lists it (see messagesAsListed).
-      const listed = times.length > 0 && (eager.diagnostics.every((d) => d.severity !== 'error') || listedDespiteErrors(eager.diagnostics, () => this.listing));
+      const listed = mayRepeat(eager.diagnostics) && (eager.diagnostics.every((d) => d.severity !== 'error') || listedDespiteErrors(eager.diagnostics, () => this.listing));
       return (printed = listed ? messagesAsListed(times, this.listing) : times.map((t) => t.diagnostic));
     },
     get sourceMap(): SourceMap {

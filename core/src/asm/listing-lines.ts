@@ -136,6 +136,18 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   return out;
 }
 
+/**
+ * Codes of the messages nasm may give more than once for one statement (see copies): only where
+ * one of them was given does messagesAsListed need the listing (whose making costs, on a large file,
+ * more than the assembly).
+ */
+const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment']);
+
+/** Whether one of `diagnostics` may be printed more than once (see REPEATABLE). */
+export function mayRepeat(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => REPEATABLE.has(d.code));
+}
+
 /** The diagnostic each listed message is (a message listed N times is N objects). */
 const LISTED_FROM = new WeakMap<ListingMessage, Diagnostic>();
 /** For each listing buildListing made, by preprocessed line, the listed line its messages went to. */
