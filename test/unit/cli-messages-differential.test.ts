@@ -18,7 +18,6 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 const LAYOUT = 'nasm finds this as it lays the sections out (fatal, no line, in its words); Ringside at the section';
 const ONE_OF_TWO = 'nasm gives this error twice at the line (it reads it twice); Ringside once';
 const OWN_WORDS = 'Ringside words this error its own way, saying what is wrong and what to write';
-const INFO = 'nasm prints where a label was first defined as `info:`, Ringside as `...` (its note)';
 const TAKES = 'Ringside adds to the message of a macro called with the wrong count the counts it takes `(it takes N)`';
 const DIALECT = 'Ringside\'s dialect leaves out 64-bit and later instructions and registers, and says so';
 const BEGINS = 'Ringside says where the block left open begins (and gives a missing `%endif` as an error where nasm gives it as fatal)';
@@ -29,7 +28,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-context-local.asm': ONE_OF_TWO,
   'err-align-fill.asm': OWN_WORDS, 'err-align-times.asm': OWN_WORDS, 'err-directive-label.asm': OWN_WORDS, 'err-istruc-forward.asm': OWN_WORDS,
   'err-rep-count.asm': OWN_WORDS,
-  'err-duplicate.asm': INFO, 'err-misplaced-data.asm': INFO, 'err-redefine.asm': INFO,
   'err-macro-args.asm': TAKES, 'macro-names.asm': TAKES, 'macro-trailing-empty.asm': TAKES,
   'err-outside-dialect.asm': DIALECT, 'use-altreg-64bit.asm': DIALECT,
   'err-pp-cond-across-bodies.asm': BEGINS, 'err-unterminated-if.asm': BEGINS, 'err-unterminated-if-macro.asm': BEGINS,

@@ -27,7 +27,11 @@ export interface Diagnostic {
   readonly code: string;
   /** Where a macro or %include was expanded from, outermost last. */
   readonly expansion?: readonly SourceRange[];
-  readonly related?: readonly { readonly message: string; readonly range: SourceRange }[];
+  /**
+   * Other places the message is about. `definition`: where the name was first defined (nasm
+   * 2.16.01 prints it as an `info:` line; measured: `a.asm:3: info: label `x' originally defined here`).
+   */
+  readonly related?: readonly { readonly message: string; readonly range: SourceRange; readonly definition?: true }[];
   /** For a warning a `-w+error`/`[warning +error=...]` switch made an error: its nasm class (nasm prints `[-w+error=CLASS]`). */
   readonly warningClass?: string;
 }

@@ -17,7 +17,8 @@ export function formatDiagnostic(d: Diagnostic, format: MessageFormat = 'ringsid
 
 /**
  * nasm 2.16.01's shapes (measured): `a.asm:6: error: ...` with -X gnu, `a.asm(6) : error: ...`
- * with -X vc, and its follow-up lines `a.asm:2: ... from macro `m' defined here` (see asNasmPlaces).
+ * with -X vc, and its follow-up lines `a.asm:2: ... from macro `m' defined here` (see asNasmPlaces), or
+ * `a.asm:3: info: label `x' originally defined here` for where a name was first defined.
  */
 function nasmShaped(d: Diagnostic, format: 'gnu' | 'vc'): string {
   // (A line before the source's, which nasm numbers 0, has no number: `a.asm: warning: ...`, `a.asm : warning: ...`.)
@@ -27,6 +28,6 @@ function nasmShaped(d: Diagnostic, format: 'gnu' | 'vc'): string {
   };
   let text = `${where(d.range)} ${d.severity}: ${d.message}${switchTag(d)}\n`;
   for (const site of d.expansion ?? []) text += `${where(site)} ... expanded from here\n`;
-  for (const rel of d.related ?? []) text += `${where(rel.range)} ... ${rel.message}\n`;
+  for (const rel of d.related ?? []) text += `${where(rel.range)} ${rel.definition ? 'info:' : '...'} ${rel.message}\n`;
   return text;
 }
