@@ -32,6 +32,7 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-seg-wrt.asm': 'nasm stops after its first pass, before the lines Ringside also reports',
   'asm/err-stack-frame.asm': 'an %arg list nasm gives up on a line earlier than Ringside',
   'asm/err-context-local.asm': 'nasm reports errors of its expansion at lines Ringside reports at the call',
+  'asm/err-context-define-late.asm': 'nasm stops after its first pass, before the undefined symbol Ringside also reports',
   'asm/use-altreg-64bit.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
 };
 
