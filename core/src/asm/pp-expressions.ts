@@ -22,6 +22,13 @@ export function parseExpression(expanded: readonly PPToken[], whole: SourceRange
     sink.error('syntax', message, whole, expansion);
     return undefined;
   }
+  // A `%$x` no single-line macro replaced (measured: `%push c` / `%assign w %$zz+1`, and a
+  // `%local` with no `%assign %$localsize 0` before it, are nasm's "expression syntax error").
+  const local = expanded.find((t) => t.contextLocal === true);
+  if (local !== undefined) {
+    sink.error('syntax', 'expression syntax error', whole, expansion);
+    return undefined;
+  }
   const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
   if (warning) sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), expansion);
   if (trailing) sink.warning('trailing', trailing.message, lineRange(file, line, trailing.start, trailing.end), expansion);

@@ -629,7 +629,7 @@ class Preprocessor {
       case '%define': case '%idefine': case '%xdefine': case '%ixdefine': {
         list();
         const name = toks[1];
-        if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!name || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
         let i = 2;
         let params: string[] | undefined;
         const open = toks[2];
@@ -655,14 +655,14 @@ class Preprocessor {
       case '%assign': case '%iassign': {
         list();
         const name = toks[1];
-        if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!name || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
         this.assign(f, file, line, d, name, toks.slice(2));
         return true;
       }
       case '%undef': {
         list();
         const name = toks[1];
-        if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!name || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
         this.singles.undefine(name.text);
         this.undefineStandard(name.text);
         return true;
@@ -1344,7 +1344,7 @@ class Preprocessor {
    */
   private pathSearch(f: Frame, file: string, line: number, toks: readonly PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (name === undefined || name.kind !== 'ident') { this.sink.error('syntax', '`%pathsearch\' expects a macro identifier', here, f.expansion); return; }
+    if (name === undefined || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', '`%pathsearch\' expects a macro identifier', here, f.expansion); return; }
     const t = toks[2];
     const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
     if (bytes === undefined) { this.sink.error('syntax', '`%pathsearch\' expects a file name', here, f.expansion); return; }
@@ -1441,7 +1441,7 @@ class Preprocessor {
       return;
     }
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
+    if (!name || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
     if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
     if (!target || target.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier to alias`, here, f.expansion); return; }
@@ -1922,7 +1922,7 @@ class Preprocessor {
     for (const t of toks) {
       if (t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24) {
         const r = this.contexts.resolve(t.text);
-        if ('name' in r) { out.push({ kind: 'ident', text: r.name, start: t.start, end: t.end, src: t.src, gap: t.gap }); continue; }
+        if ('name' in r) { out.push({ kind: 'ident', text: r.name, start: t.start, end: t.end, src: t.src, gap: t.gap, contextLocal: true }); continue; }
         this.sink.error('context', r.error, t.src ?? lineRange(file, line, t.start, t.end), f.expansion);
       }
       out.push(t);
@@ -1935,7 +1935,7 @@ class Preprocessor {
    */
   private contextName(b: PPToken, call: PPToken, file: string, line: number, start: number, end: number, gap: boolean): PPToken {
     const r = this.contexts.resolve(b.text);
-    if ('name' in r) return { kind: 'ident', text: r.name, start, end, at: NOWHERE, gap };
+    if ('name' in r) return { kind: 'ident', text: r.name, start, end, at: NOWHERE, gap, contextLocal: true };
     this.sink.error('context', r.error, call.src ?? lineRange(file, line, start, end));
     return { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap };
   }
@@ -1981,7 +1981,7 @@ class Preprocessor {
 
   private stringDirective(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
+    if (!name || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
     const caseInsensitive = d.startsWith('%i');
     const op = caseInsensitive ? `%${d.slice(2)}` : d;
     const range = lineRange(file, line, name.start, name.end);
@@ -2206,3 +2206,11 @@ function takesText(t: PPToken): boolean {
 
 const TEXT_ARGUMENTS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', 'section', 'segment', 'sectalign', 'global', 'extern', 'required', 'common', 'static', 'cpu', 'default',
   'struc', 'istruc', 'at']);
+
+/**
+ * A `%$x` name no context was there for: its directive says nothing more (nasm 2.16.01 gives only
+ * "context stack is empty" for `%define %$x 1`, `%assign`, `%undef` ... with none; measured).
+ */
+function failedContextLocal(t: PPToken | undefined): boolean {
+  return t !== undefined && t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24;
+}

@@ -26,6 +26,11 @@ export interface PPToken extends Token {
    * written `$word` for the assembler (`incbin` as it is), and as written by `nasm -E`.
    */
   readonly unmacroed?: boolean;
+  /**
+   * Written `%$x` (a context-local name, now the context's `..@N.x`): nasm's preprocessor reads
+   * such a name no macro replaced as no part of an expression (see parseExpression).
+   */
+  readonly contextLocal?: true;
 }
 
 /**
