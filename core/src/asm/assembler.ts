@@ -2098,6 +2098,7 @@ function codeFor(message: string): string {
   if (/invalid combination/i.test(message)) return 'invalid-operands';
   if (/out of range|exceeds bounds/i.test(message)) return 'out-of-range';
   if (/^value referenced by FAR|segment base references$/.test(message)) return 'far-segment';
+  if (message === 'displacement size ignored on absolute address') return 'ea-dispsize';
   return 'encode';
 }
 

@@ -86,7 +86,10 @@ function fitMemory(kind: OperandKind, mem: MemOperand, ctx: MatchContext): Fit {
   if (mem.far === true) return Fit.SizeMismatch;
   if (kind === 'm') return mem.size === undefined ? Fit.Yes : Fit.SizeMismatch;
   if (kind === 'moffs8' || kind === 'moffs16' || kind === 'moffs32') {
-    if (mem.base !== undefined || mem.index !== undefined || mem.dispSize !== undefined) return Fit.No;
+    // A `word`/`dword` displacement of an absolute address is its address size, which the offset
+    // takes (measured: `mov eax, [dword 4]` is A1 04000000, `[word 4]` in 32-bit code 67 A1 0400);
+    // after `byte` nasm takes the ModR/M form (8B 05 04000000).
+    if (mem.base !== undefined || mem.index !== undefined || mem.dispSize === 8) return Fit.No;
   }
   const size = impliedMemorySize(kind);
   if (size === undefined) return Fit.No;
@@ -684,6 +687,8 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     if (rmOp.kind === 'reg') {
       out.push(0xc0 | (reg << 3) | registerInfo(rmOp.reg).num);
     } else if (rmOp.kind === 'mem') {
+      // (Measured: `mov eax, [byte 4]` is 8B 05 04000000 with this warning, which nasm gives twice.)
+      if (rmOp.dispSize === 8 && rmOp.base === undefined && rmOp.index === undefined) problems.push(warning('displacement size ignored on absolute address', rmIndex));
       const ea = encodeEffectiveAddress(memAddressSize === rmOp.addressSize ? rmOp : { ...rmOp, addressSize: memAddressSize ?? rmOp.addressSize });
       // (Every reference no form takes is "invalid N-bit effective address" to nasm, N the mode's
       // size, whatever the registers' size: measured, `[ax+bx]` and `[dword bx]` in bits 32.)
