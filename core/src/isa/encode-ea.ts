@@ -73,7 +73,9 @@ function dispSize(mem: MemOperand, written: 8 | 16 | 32 | undefined, full: 2 | 4
   if (written !== undefined) {
     if (written === 8) {
       answer.dispBytes = 1;
-      answer.dispOverflow = known !== undefined && byteOverflow(known) ? 'byte' : undefined;
+      // A written `byte` is a signed byte (measured: `[byte ebx+128]` and `[byte ebx-129]` warn,
+      // `[byte ebx+127]` and `[byte ebx-128]` do not), where a byte of data takes -256..255.
+      answer.dispOverflow = known !== undefined && (known > 127 || known < -128) ? 'byte' : undefined;
       return undefined;
     }
     if (written !== bits) return `invalid ${mem.addressSize}-bit effective address`;
