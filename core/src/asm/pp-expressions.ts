@@ -5,7 +5,7 @@
 import type { SourceRange } from './api';
 import type { DeferredIfs } from './deferred-if';
 import type { DiagnosticSink } from './diagnostics';
-import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
+import { evaluate, ExprParser, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 
 /** What a name stands for in a preprocessor expression: an `equ` constant's value, if it is one. */
@@ -30,6 +30,27 @@ export function parseExpression(expanded: readonly PPToken[], whole: SourceRange
     return undefined;
   }
   return expr;
+}
+
+/**
+ * Parses the expression at `from` in `expanded` as nasm's evaluator reads one of several on a line
+ * (`%substr`'s start and length, measured with nasm 2.16.01): up to the first token that cannot
+ * go on with it, which the evaluator has then read too, so the next one starts after that token
+ * (`%substr S 'abcdef' 2 3 4` is 'bcde'). Returns the expression and where the next begins;
+ * undefined after reporting nasm's error.
+ */
+export function parseLeading(expanded: readonly PPToken[], from: number, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): { expr: Expr; next: number } | undefined {
+  const p = new ExprParser(expanded, from, expanded.length, undefined, evalLimit);
+  p.preprocessor = true;
+  const expr = p.parse();
+  if (p.warning) sink.warning(p.warning.code, p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), expansion);
+  if (expr === undefined || p.error !== undefined) {
+    const at = expanded[Math.min(p.pos, expanded.length - 1)];
+    const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };
+    sink.error('syntax', error.message, lineRange(file, line, error.start, error.end), expansion);
+    return undefined;
+  }
+  return { expr, next: Math.min(expanded.length, p.pos + 1) };
 }
 
 /**

@@ -8,7 +8,7 @@ import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import type { Expr, Value } from './expr';
-import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression } from './pp-expressions';
+import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading } from './pp-expressions';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
@@ -25,7 +25,7 @@ import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } fro
 import { readLineDirective, ReportedLines } from './reported-lines';
 import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
 import { SingleLineMacros } from './single-line-macros';
-import { stringMacro } from './string-directives';
+import { stringMacro, substring } from './string-directives';
 import { BitsAndSection, sectionAt } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
@@ -1959,10 +1959,39 @@ class Preprocessor {
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
-    const made = stringMacro(d, op, this.expandSingle(toks.slice(2), file, line), name);
+    // (nasm's messages name the directive as written: `%STRCAT`, measured.)
+    const written = toks[0].text;
+    if (op === '%substr') { this.substring(f, file, line, written, name, toks.slice(2), here, caseInsensitive); return; }
+    const made = stringMacro(written, op, this.expandSingle(toks.slice(2), file, line), name);
     if ('error' in made) { this.sink.error('syntax', made.error, here, f.expansion); return; }
     if (made.openString !== undefined) this.sink.warning('open-string', made.openString, here, f.expansion);
     this.defineSingle(name.text, undefined, made.body, range, caseInsensitive, f.expansion);
+  }
+
+  /**
+   * `%substr NAME string[,] start[, length]` as nasm 2.16.01 reads it (measured): its arguments
+   * macro-expanded, a string first, then one comma or none, then the start and, when tokens
+   * follow the token that ended it, the length, each an expression (see parseLeading: `'abcdef'
+   * 2 3` is 'b', `'abcdef' 2, 3 junk` 'bcd'); an error in either defines nothing.
+   */
+  private substring(f: Frame, file: string, line: number, d: string, name: PPToken, rest: PPToken[], here: SourceRange, caseInsensitive: boolean): void {
+    const args = this.expandExpression(rest, file, line);
+    const str = args[0];
+    if (str === undefined || str.kind !== 'string') { this.sink.error('syntax', `\`${d}' requires a string as parameter`, here, f.expansion); return; }
+    const from = args[1]?.text === ',' ? 2 : 1;
+    if (from >= args.length) { this.sink.error('syntax', `\`${d}' requires a starting index`, here, f.expansion); return; }
+    const valueAt = (k: number): { v: number; next: number } | undefined => {
+      const parsed = parseLeading(args, k, this.limits.eval, this.sink, file, line, f.expansion);
+      const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+      return typeof v === 'object' ? { v: v.v!, next: parsed!.next } : undefined;
+    };
+    const start = valueAt(from);
+    if (start === undefined) return;
+    const count = start.next < args.length ? valueAt(start.next) : { v: 1, next: args.length };
+    if (count === undefined) return;
+    const sub = substring(decodeString(str.text) ?? new Uint8Array(0), start.v, count.v);
+    const body: PPToken[] = [{ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: name.start, end: name.end }];
+    this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), caseInsensitive, f.expansion);
   }
 
   /**
