@@ -6,7 +6,7 @@ import type { OpenCheck } from './deferred-if';
 import { isFloatText } from './floats';
 import type { MultiLineMacro } from './macros';
 import { parseNumber } from './numbers';
-import type { PPToken } from './source';
+import { spaced, type PPToken } from './source';
 import { decodeString } from './strings';
 
 /**
@@ -63,22 +63,57 @@ export function isConditional(d: string): boolean {
 /** Codes of the errors a tested `%elif` reports although nasm would not (see the preprocessor's conditional). */
 export const KEPT_IN_SKIPPED_GROUP: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unknown-directive']);
 
+/** The parameter range `%ifmacro` asks about, and what nasm says of how it is written. */
+export interface MacroRange {
+  readonly min: number;
+  readonly max: number;
+  readonly plus: boolean;
+  /** nasm's error on the count, which still tests the range read so far. */
+  readonly error?: string;
+  /** Whether tokens are left after the range (nasm's trailing-garbage warning). */
+  readonly trailing: boolean;
+}
+
 /**
- * `%ifmacro NAME [min[-max|-*]][+]` (`toks` from NAME on) of the macros `named` as NAME's
- * definitions spell it: whether the parameter range of one meets the range given (any, when none
- * is), as nasm 2.16 tests it.
+ * The range of `%ifmacro NAME [min[-max|-*]][+]`, read from the tokens after NAME (`after`,
+ * single-line macros expanded) as nasm 2.16.01's preproc.c reads them (measured): the `-`, the
+ * maximum and the `+` only when written right after what they follow (`m 1 - 2` asks for 1
+ * parameter, with the trailing-garbage warning); a count that is no number is its error and
+ * leaves the range open. `d` names the directive in the messages.
  */
-export function takesRange(named: readonly MultiLineMacro[], toks: readonly PPToken[]): boolean {
-  const count = (x: PPToken | undefined): number | undefined => (x?.kind === 'number' ? parseNumber(x.text) : undefined);
-  let min = 0, max = Infinity, plus = false;
-  let i = 1;
-  const first = count(toks[i]);
-  if (first !== undefined) {
-    min = max = first; i++;
-    if (toks[i]?.text === '-') { i++; if (toks[i]?.text === '*') { max = Infinity; i++; } else { max = count(toks[i]) ?? max; i++; } }
+export function macroRange(after: readonly PPToken[], d: string): MacroRange {
+  // nasm's tokens, blanks between them as tokens of their own (`null` for one).
+  const seq: (PPToken | null)[] = [];
+  for (let k = 0; k < after.length; k++) {
+    if (k > 0 && spaced(after[k - 1], after[k])) seq.push(null);
+    seq.push(after[k]);
   }
-  if (toks[i]?.text === '+') plus = true;
-  return named.some((m) => (m.min <= max || plus) && (min <= m.max || m.greedy));
+  const count = (x: PPToken | null | undefined): number | undefined => {
+    if (x === null || x === undefined || x.kind !== 'number' || isFloatText(x.text)) return undefined;
+    const v = parseNumber(x.text);
+    return v === undefined ? undefined : Number(v);
+  };
+  let min = 0, max = Infinity, plus = false, error: string | undefined;
+  let p = 0;
+  if (seq.length === 0) return { min, max, plus, trailing: false };
+  const first = count(seq[0]);
+  if (first === undefined) error = `\`${d}' expects a parameter count or nothing`;
+  else min = max = first;
+  if (seq[p + 1]?.text === '-') {
+    p += 2;
+    const last = count(seq[p]);
+    if (seq[p]?.text === '*') max = Infinity;
+    else if (last === undefined) error = `\`${d}' expects a parameter count after \`-'`;
+    else if (min > last) error = 'minimum parameter count exceeds maximum';
+    else max = last;
+  }
+  if (p < seq.length && seq[p + 1]?.text === '+') { p++; plus = true; }
+  return { min, max, plus, error, trailing: p < seq.length && seq[p + 1] !== undefined };
+}
+
+/** Whether one of the macros `named` (as NAME's definitions spell it) takes a count in `range` (nasm 2.16's test). */
+export function takesRange(named: readonly MultiLineMacro[], range: MacroRange): boolean {
+  return named.some((m) => (m.min <= range.max || range.plus) && (range.min <= m.max || m.greedy));
 }
 
 /**

@@ -6,7 +6,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
-import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
+import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import type { Expr, Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading } from './pp-expressions';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
@@ -1135,7 +1135,11 @@ class Preprocessor {
         const lower = t.text.toLowerCase();
         const named = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
           .filter((m) => m.name === t.text);
-        result = takesRange(named, rest);
+        const range = macroRange(this.expandSingle(rest.slice(1) as PPToken[], file, line), d);
+        const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+        if (range.error !== undefined) this.sink.error('syntax', range.error, here, f.expansion);
+        if (range.trailing) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+        result = takesRange(named, range);
         break;
       }
       case 'idn': case 'idni': {
