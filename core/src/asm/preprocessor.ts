@@ -1735,8 +1735,10 @@ class Preprocessor {
     }
     const expansion = this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
     const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, low: this.restLow };
-    // `%sel` evaluates each argument written as a `{...}` group too (nasm 2.16.01: `%sel(1, {2+1})` is 3).
-    const braced = name === '%sel' ? args.map((a, k) => k > 0 && a.length > 0 && inside[inside.indexOf(a[0]) - 1]?.text === '{') : [];
+    // `%sel` evaluates every argument after the selector, chosen or not, `{...}` or not: the one
+    // chosen is its value, or nothing after an error (nasm 2.16.01: `%sel(1, 2+1)` is 3,
+    // `%sel(1, 'ab')` 25185, `%sel(1, 2, 3 4)` 2 with "invalid expression in parameter 2").
+    const evaluated = name === '%sel' ? args.map((_arg, k) => k > 0) : [];
     const evaluate = (a: PPToken[], k: number): Value | undefined => {
       if (a.length === 0 && emptyArgumentValue(name, k) !== undefined) return emptyArgumentValue(name, k);
       const whole = a.length > 0 ? lineRange(file, line, a[0].start, a[a.length - 1].end) : lineRange(file, line, t.start, rest[j].end);
@@ -1761,7 +1763,7 @@ class Preprocessor {
       if (severity === 'error') this.sink.error('expression', message, at);
       else this.sink.warning('pp-sel-range', message, at);
     };
-    const groups = braced.map((b, k) => b ? functionResult('%eval', 1, [evaluate(args[k], k)], report) as FunctionToken[] : undefined);
+    const groups = evaluated.map((b, k) => b ? functionResult('%eval', 1, [evaluate(args[k], k)], report) as FunctionToken[] : undefined);
     this.expandedTokens = saved.tokens;
     this.expansionOverflow = saved.overflow;
     this.endsBlank = saved.blank;
