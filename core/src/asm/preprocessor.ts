@@ -536,7 +536,7 @@ class Preprocessor {
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
-    if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(expanded, file, line) as PPToken[];
+    if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(this.readEnvironment(expanded, file, line), file, line) as PPToken[];
     this.bitsAndSection.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     const endsBlank = this.endsBlank || this.substitution.endsBlank;
@@ -730,7 +730,7 @@ class Preprocessor {
       }
       case '%error': case '%warning': case '%fatal': {
         list();
-        const msg = messageText(this.expandSingle(toks.slice(1), file, line), this.endsBlank);
+        const msg = messageText(this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line), this.endsBlank);
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         // (In a branch the assembler decides, nasm stops only when it takes it: see OpenCheck.)
@@ -739,7 +739,7 @@ class Preprocessor {
       }
       case '%pragma': {
         // nasm passes the pragma on, its macros expanded, as `[pragma ...]` (what `nasm -E` prints).
-        this.out.push(file, line, text, this.expandSingle(toks.slice(1), file, line), this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
+        this.out.push(file, line, text, this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line), this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
         const ns = toks[1]?.text.toLowerCase();
         if (ns === 'ringside' && toks[2]?.text.toLowerCase() === 'technique') {
           const name = toks.slice(3).map((t) => t.text).join('');
@@ -1158,16 +1158,12 @@ class Preprocessor {
       case 'env': {
         // Whether any of the names is in the environment: words after single-line macros, strings,
         // or `%!NAME` (read as NAME); no name is false, another token nasm's error (measured).
-        const written: PPToken[] = [];
-        for (const x of rest) {
-          if (!isEnvironmentToken(x)) written.push(x as PPToken);
-          else if (x.text.length > 2) written.push({ ...x, kind: 'ident', text: x.text.slice(2) });
-        }
-        const names = this.expandSingle(written, file, line);
+        // (`%!NAME` stays a token through the expansion, a macro's too: see readEnvironment.)
+        const names = this.expandSingle(rest as PPToken[], file, line).filter((x) => x.text !== '%!');
         const env = this.opts.env ?? globalThis.process?.env ?? {};
         result = false;
         for (const x of names) {
-          const name = x.kind === 'ident' ? x.text : x.kind === 'string' ? stringText(x.text) : undefined;
+          const name = x.kind === 'ident' ? x.text : x.kind === 'string' ? stringText(x.text) : isEnvironmentToken(x) ? x.text.slice(2) : undefined;
           if (name === undefined) {
             this.sink.error('syntax', `\`${d}' expects environment variable names`, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f.expansion);
             return Test.Failed;
@@ -1549,36 +1545,49 @@ class Preprocessor {
   }
 
   /**
-   * `%!NAME` (or `%!'NAME'`) on top of `rest`, as expandCall takes a call: replaced by the
-   * environment variable's value read as tokens, or by nothing with nasm's warning when there is
-   * none (measured with nasm 2.16.01: `db %!V` with V=`ab c` is `db ab c`; a variable set empty is
-   * nothing, without the warning; inside a string nothing is read).
+   * `toks` with each `%!NAME` (or `%!'NAME'`) replaced by the environment variable's value read as
+   * tokens, or by nothing with nasm's warning when there is none (measured with nasm 2.16.01:
+   * `db %!V` with V=`ab c` is `db ab c`; a variable set empty is nothing, without the warning;
+   * inside a string nothing is read). nasm does this only where it writes tokens back to text (its
+   * detoken): the line the assembler reads, `%defstr`, `%str()`, `%error`, `%pragma`. Elsewhere
+   * `%!NAME` stays a token, a macro's expansion too: `%if %!V == 1` is an expression syntax
+   * error, `%ifidn %!V, 1` false, `%define M %!V` / `%ifenv M` tests V. `toks` itself when it has
+   * none.
    */
-  private environment(rest: PPToken[], file: string, line: number, before: PPToken | undefined): number {
-    const t = rest.pop()!;
-    let name = t.text.slice(2);
-    let end = t.end;
-    if (name === '' && rest.length > 0 && rest[rest.length - 1].kind === 'string' && rest[rest.length - 1].start === t.end) {
-      const s = rest.pop()!;
-      name = stringText(s.text);
-      end = s.end;
+  private readEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
+    let i = 0;
+    while (i < toks.length && !isEnvironmentToken(toks[i])) i++;
+    if (i === toks.length) return toks;
+    const env = this.opts.env ?? globalThis.process?.env ?? {};
+    const out = toks.slice(0, i);
+    // The blank before a variable that gave nothing, which goes to the token after it (nasm -E: `db %!UNSET` is `db `).
+    let blank = false;
+    let last: PPToken | undefined;
+    for (; i < toks.length; i++) {
+      const t = toks[i];
+      if (!isEnvironmentToken(t)) {
+        if (last === undefined) follow(out, t, toks[i - 1]);
+        else out.push(gapped(t, blank || spaced(last, t)));
+        last = undefined;
+        continue;
+      }
+      const before = toks[i - 1];
+      let name = t.text.slice(2);
+      last = t;
+      if (name === '' && toks[i + 1]?.kind === 'string' && !spaced(t, toks[i + 1])) { last = toks[++i]; name = stringText(last.text); }
+      const value = env[name];
+      if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end));
+      const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
+      blank = made.length === 0 && (blank || spaced(before, t));
+      made.forEach((x, k) => out.push({ kind: x.kind, text: x.text, start: t.start, end: last!.end, src: t.src, at: NOWHERE, gap: k === 0 ? spaced(before, t) : x.start > made[k - 1].end }));
     }
-    const value = (this.opts.env ?? globalThis.process?.env ?? {})[name];
-    if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, end));
-    const after = rest.length;
-    this.restLow = Math.min(this.restLow, after);
-    if (after > 0) rest[after - 1] = gapped(rest[after - 1], spaced(t, rest[after - 1]));
-    const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
-    for (let k = made.length - 1; k >= 0; k--) {
-      const x = made[k];
-      rest.push({ kind: x.kind, text: x.text, start: t.start, end, src: t.src, at: NOWHERE, gap: k === 0 ? spaced(before, t) : x.start > made[k - 1].end });
-    }
-    return after;
+    if (last !== undefined && blank) this.endsBlank = true;
+    return out;
   }
 
   /** Whether `t` is a name a single-line macro or a standard macro may stand for, or `%!NAME`. */
   private mayExpand(t: PPToken): boolean {
-    if (t.kind !== 'ident') return isEnvironmentToken(t) || isImplementedFunction(t);
+    if (t.kind !== 'ident') return isImplementedFunction(t);
     return this.singles.lookup(t.text) !== undefined || (t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f);
   }
 
@@ -1597,7 +1606,6 @@ class Preprocessor {
   private expandCall(rest: PPToken[], file: string, line: number, active: Set<SingleLineMacro> | undefined, before: PPToken | undefined): number {
     const top = rest.length - 1;
     const t = rest[top];
-    if (isEnvironmentToken(t)) return this.environment(rest, file, line, before);
     if (isImplementedFunction(t)) return this.functionCall(rest, file, line, before);
     if (t.kind !== 'ident') return -1;
     const defs = this.singles.lookup(t.text);
@@ -1753,7 +1761,7 @@ class Preprocessor {
     // A string argument: one string token's bytes, else the text of its tokens (macros expanded).
     const strings = args.map((a, k) => {
       if (parameterKind(name, k) !== 's') return undefined;
-      const e = this.expandSingle(a, file, line);
+      const e = this.readEnvironment(this.expandSingle(a, file, line), file, line);
       if (e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
       return new TextEncoder().encode(tokensText(e));
     });
@@ -1929,7 +1937,7 @@ class Preprocessor {
         else if (toks[j].text === ']' && --depth === 0) break;
       }
       if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
-      let text = tokensText(this.expandSingle(toks.slice(i + 2, j), file, line));
+      let text = tokensText(this.readEnvironment(this.expandSingle(toks.slice(i + 2, j), file, line), file, line));
       let start = t.start;
       let first = t;
       const prev = out[out.length - 1];
@@ -1960,7 +1968,7 @@ class Preprocessor {
     if (op === '%defstr') {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
-      const expanded = this.expandSingle(toks.slice(2), file, line);
+      const expanded = this.readEnvironment(this.expandSingle(toks.slice(2), file, line), file, line);
       const str = tokensText(expanded) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
