@@ -1587,7 +1587,8 @@ class Preprocessor {
 
   /** Whether `t` is a name a single-line macro or a standard macro may stand for, or `%!NAME`. */
   private mayExpand(t: PPToken): boolean {
-    if (t.kind !== 'ident') return isImplementedFunction(t);
+    // (`%clear` removes the functions too: nasm 2.16.01 defines them as single-line macros.)
+    if (t.kind !== 'ident') return !this.standardCleared && isImplementedFunction(t);
     return this.singles.lookup(t.text) !== undefined || (t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f);
   }
 
@@ -1606,7 +1607,7 @@ class Preprocessor {
   private expandCall(rest: PPToken[], file: string, line: number, active: Set<SingleLineMacro> | undefined, before: PPToken | undefined): number {
     const top = rest.length - 1;
     const t = rest[top];
-    if (isImplementedFunction(t)) return this.functionCall(rest, file, line, before);
+    if (!this.standardCleared && isImplementedFunction(t)) return this.functionCall(rest, file, line, before);
     if (t.kind !== 'ident') return -1;
     const defs = this.singles.lookup(t.text);
     if (defs === undefined) {
