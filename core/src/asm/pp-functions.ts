@@ -5,7 +5,7 @@
 import { isConditional } from './conditionals';
 import type { Value } from './expr';
 import type { PPToken } from './source';
-import { quoteBytes } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, quoteBytes } from './strings';
 
 interface FunctionShape {
   /** The least and most argument counts (nasm warns of another count and leaves the call as written). */
@@ -114,7 +114,12 @@ export function functionResult(name: string, count: number, values: readonly (Va
     case '%count': return [{ kind: 'number', text: String(count) }];
     case '%str': return quoted(strings[0]!);
     case '%strlen': return [{ kind: 'number', text: String(strings[0]!.length) }];
-    case '%tok': return new TextDecoder().decode(strings[0]!);
+    case '%tok': {
+      // Read as a C string first: a control character ends it, with nasm's error (see cutAtControl).
+      const cut = cutAtControl(strings[0]!);
+      if (cut !== undefined) report('error', CONTROL_IN_STRING);
+      return new TextDecoder().decode(cut ?? strings[0]!);
+    }
     case '%strcat': {
       const all = new Uint8Array(strings.reduce((n, b) => n + b!.length, 0));
       let k = 0;

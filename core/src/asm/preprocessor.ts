@@ -1979,6 +1979,7 @@ class Preprocessor {
     if (op === '%substr') { this.substring(f, file, line, written, name, toks.slice(2), here, caseInsensitive); return; }
     const made = stringMacro(written, op, this.expandSingle(toks.slice(2), file, line), name);
     if ('error' in made) { this.sink.error('syntax', made.error, here, f.expansion); return; }
+    if (made.control !== undefined) this.sink.error('syntax', made.control, here, f.expansion);
     if (made.openString !== undefined) this.sink.warning('open-string', made.openString, here, f.expansion);
     this.defineSingle(name.text, undefined, made.body, range, caseInsensitive, f.expansion);
   }

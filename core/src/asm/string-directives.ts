@@ -3,13 +3,13 @@
 
 import { openString, tokenizeLine } from './lexer';
 import type { PPToken } from './source';
-import { decodeString, quoteBytes } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes } from './strings';
 
 /**
  * What a string directive defines its name as: the body, and the message of an unterminated string
  * `%deftok` read in its string (nasm warns of it); or nasm's error, which defines nothing.
  */
-export type StringMacro = { readonly body: PPToken[]; readonly openString?: string } | { readonly error: string };
+export type StringMacro = { readonly body: PPToken[]; readonly openString?: string; readonly control?: string } | { readonly error: string };
 
 /**
  * The macro `%strlen`, `%strcat` or `%deftok` (`op`; `d` as written, `%iStrLen`...) defines from
@@ -36,12 +36,14 @@ export function stringMacro(d: string, op: string, args: readonly PPToken[], nam
   if (first === undefined || first.kind !== 'string') return { error: `\`${d}' requires string as second parameter` };
   const bytes = decodeString(first.text) ?? new Uint8Array(0);
   if (op === '%strlen') return { body: [at({ kind: 'number', text: String(bytes.length), start: 0, end: 0 })] };
-  const tokens = tokenizeLine(new TextDecoder().decode(bytes));
-  // nasm reads the string as a line, and warns of an unterminated string in it.
+  // nasm reads the string as a C string (a control character ends it, with its error), then as a
+  // line, and warns of an unterminated string in it.
+  const cut = cutAtControl(bytes);
+  const tokens = tokenizeLine(new TextDecoder().decode(cut ?? bytes));
   const open = openString(tokens);
   // The tokens take the name's columns; their blanks are the string's.
   const body = tokens.filter((t) => t.kind !== 'comment').map((t, k, all) => ({ ...at(t), gap: k > 0 && all[k - 1].end < t.start }));
-  return open !== undefined ? { body, openString: open.message } : { body };
+  return { body, openString: open?.message, control: cut !== undefined ? CONTROL_IN_STRING : undefined };
 }
 
 /**
