@@ -92,6 +92,25 @@ export function usesLocalLabels(macro: MultiLineMacro): boolean {
 }
 
 /**
+ * For each of `args`, which splitArguments made of `tokens` (a call's, between its parentheses),
+ * whether it begins with a blank in nasm 2.16.01's reading (measured with `%strcat`): the blank
+ * before the comma ahead of it, unless that blank follows the comma before (where it begins no
+ * argument), and but for a last argument of nothing else (`%strcat(a ,)` is 'a').
+ */
+export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonly (readonly PPToken[])[]): boolean[] {
+  const inArgument = new Set(args.flat());
+  const out = [false];
+  let separator = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].text !== ',' || inArgument.has(tokens[i])) continue;
+    out.push(i - 1 > separator && spaced(tokens[i - 1], tokens[i]));
+    separator = i;
+  }
+  if (args.length > 1 && args[args.length - 1].length === 0) out[args.length - 1] = false;
+  return out;
+}
+
+/**
  * Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it.
  * An argument written as a `{...}` group is the group's contents: nasm 2.16 drops what follows it
  * up to the next comma, telling `stray` (its error), and a greedy last argument ends there.

@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blanksBeforeSeparators, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -1760,11 +1760,15 @@ class Preprocessor {
     };
     const values = args.map((a, k) => parameterKind(name, k) === 'e' ? evaluate(a, k) : undefined);
     // A string argument: one string token's bytes, else the text of its tokens (macros expanded).
+    // The blank before the comma ahead of a string argument is its first (nasm 2.16.01, measured:
+    // `%strcat(a , b)` is 'a b', `%strcat(a, b)` 'ab', `%strcat('x' ,'y')` "x 'y'").
+    const leads = name === '%strcat' ? blanksBeforeSeparators(inside, args) : [];
     const strings = args.map((a, k) => {
       if (parameterKind(name, k) !== 's') return undefined;
       const e = this.readEnvironment(this.expandSingle(a, file, line), file, line);
-      if (e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
-      return new TextEncoder().encode(tokensText(e));
+      const lead = leads[k] === true ? ' ' : '';
+      if (lead === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
+      return new TextEncoder().encode(lead + tokensText(e));
     });
     const callEnd = rest[j];
     const report = (severity: 'error' | 'warning', message: string): void => {
