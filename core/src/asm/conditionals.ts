@@ -117,17 +117,41 @@ export function takesRange(named: readonly MultiLineMacro[], range: MacroRange):
 }
 
 /**
- * `%ifidn A, B` (`%ifidni` when `insensitive`) on its expanded arguments; undefined when there is
- * no comma. nasm compares strings by their contents (`'ab'` is `"ab"`), and two empty sides differ.
+ * `%ifidn A, B` (`%ifidni` when `insensitive`) on its expanded arguments, as nasm 2.16.01's
+ * preproc.c compares them (measured): token by token, strings by their contents (`'ab'` is
+ * `"ab"`), blanks skipped, until the left side's comma or the right side's end; the sides are the
+ * same when both are reached together. So a blank before the comma makes them differ (`%ifidn a
+ * ,a` is false: the left side is not at its comma when the right one ends), and so does the blank
+ * after the directive when A is empty (`%ifidn ,` is false, `%isidn(,)` true: a function's
+ * argument has none: `leadingBlank`). Undefined when there is no comma, 'commas' for nasm's "more
+ * than one comma on line" (a comma met on the right before the left side's end).
  */
-export function identical(expanded: readonly PPToken[], insensitive: boolean): boolean | undefined {
+export function identical(expanded: readonly PPToken[], insensitive: boolean, leadingBlank: boolean): boolean | undefined | 'commas' {
   const comma = expanded.findIndex((t) => t.text === ',');
   if (comma < 0) return undefined;
-  const side = (ts: readonly PPToken[]): string => ts.map((t) => (t.kind === 'string' ? `"${quoteFree(t.text)}` : t.text)).join(' ');
-  let a = side(expanded.slice(0, comma));
-  let b = side(expanded.slice(comma + 1));
-  if (insensitive) { a = a.toLowerCase(); b = b.toLowerCase(); }
-  return a !== '' && a === b;
+  // nasm's tokens, a blank as null.
+  const seq: (PPToken | null)[] = leadingBlank ? [null] : [];
+  for (let k = 0; k < expanded.length; k++) {
+    if (k > 0 && spaced(expanded[k - 1], expanded[k])) seq.push(null);
+    seq.push(expanded[k]);
+  }
+  const isComma = (x: PPToken | null | undefined): boolean => x?.text === ',';
+  let t = 0;
+  let tt = seq.indexOf(expanded[comma]) + 1;
+  while (!isComma(seq[t]) && tt < seq.length) {
+    const a = seq[t], b = seq[tt];
+    if (isComma(b)) return 'commas';
+    if (a === null) { t++; continue; }
+    if (b === null) { tt++; continue; }
+    if (a.kind !== b.kind) return false;
+    let x = a.kind === 'string' ? quoteFree(a.text) : a.text;
+    let y = b.kind === 'string' ? quoteFree(b.text) : b.text;
+    if (insensitive) { x = x.toLowerCase(); y = y.toLowerCase(); }
+    if (x !== y) return false;
+    t++;
+    tt++;
+  }
+  return isComma(seq[t]) && tt >= seq.length;
 }
 
 /** A string token's contents, escapes decoded, as one character per byte. */

@@ -1143,8 +1143,13 @@ class Preprocessor {
         break;
       }
       case 'idn': case 'idni': {
-        const same = identical(this.expandSingle(rest as PPToken[], file, line), k === 'idni');
+        // (A function's argument has no blank before it: see testFunction.)
+        const same = identical(this.expandSingle(rest as PPToken[], file, line), k === 'idni', rest.length > 0 && spaced(toks[0], rest[0]));
         if (same === undefined) return this.testFailed(f, file, line, d, toks, 'two comma-separated arguments');
+        if (same === 'commas') {
+          this.sink.error('syntax', `\`${d}': more than one comma on line`, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f.expansion);
+          return Test.Failed;
+        }
         result = same;
         break;
       }
@@ -1829,7 +1834,9 @@ class Preprocessor {
       const v = expr === undefined ? undefined : this.evaluateParsed(expr, file, line, f, d);
       test = typeof v !== 'object' ? Test.Failed : (v.v !== 0) !== (kind === 'n') ? Test.True : Test.False;
     } else {
-      test = this.testCondition(f, file, line, d, kind, [{ ...t, kind: 'preproc', text: d }, ...inside]);
+      // nasm reads the argument without the blank before it (see identical).
+      const argument = inside.length > 0 ? [gapped(inside[0], false), ...inside.slice(1)] : inside;
+      test = this.testCondition(f, file, line, d, kind, [{ ...t, kind: 'preproc', text: d }, ...argument]);
     }
     this.expandedTokens = saved.tokens;
     this.expansionOverflow = saved.overflow;
