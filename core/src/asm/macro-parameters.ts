@@ -129,6 +129,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
   let blankAfter = false, gapNext = false;
   for (let ti = 0; ti < toks.length; ti++) {
     let t = toks[ti];
+    // (The token before `t`, as written: `%+1` reads two tokens.)
+    const before = toks[ti - 1];
     let repl: PPToken[] | undefined;
     if (t.kind === 'preproc') {
       const s = t.text;
@@ -167,7 +169,7 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     const glue = prevEnd === t.start && out.length > 0 && !gapNext;
     // An empty replacement after blanks leaves them, at the line's end too (see SubstitutionEnd), as
     // does an argument that ends with them.
-    if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(toks[ti - 1], t);
+    if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(before, t);
     else endsBlank = repl !== undefined && blankAfter;
     if (gapNext && repl === undefined) t = gapped(t, true);
     else if (gapNext && repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], true);
