@@ -2084,7 +2084,7 @@ class Preprocessor {
     const nameTok = toks[at];
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
     this.refer(m[0].name, nameTok, file, line);
-    const call = matchCall(m, toks, at, file, line, callSite, f.expansion, this.sink);
+    const call = matchCall(m, toks, at, file, line, callSite, f.expansion, this.sink, this.endsBlank || this.substitution.endsBlank);
     if (call === undefined) return false;
     const { def, args, given } = call;
     const weight = argumentWeight(args);
