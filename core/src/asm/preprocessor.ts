@@ -1744,7 +1744,7 @@ class Preprocessor {
     if (kind !== undefined) return this.testFunction(rest, file, line, before, kind, inside, j);
     const args = inside.length === 0 || name === '%str' ? [inside] : splitArguments(inside, 0, Infinity);
     if (!takesArguments(name, args.length)) {
-      this.sink.warning('macro-params-single', `single-line macro \`${name}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+      this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
       return -1;
     }
     const expansion = this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
