@@ -33,6 +33,8 @@ export interface Undecided {
   readonly constant: boolean;
   /** Made by an `%assign` the assembler evaluates (see CheckAssign), `condition` its expression. */
   readonly assigned?: true;
+  /** Whether every way defines it with parameters (true) or every way without (false); undefined when they differ or it is not known. */
+  readonly withParameters?: boolean;
 }
 
 /** A line of a macro or %rep body, tokenized once at definition. */
