@@ -1767,11 +1767,14 @@ class Preprocessor {
     // A string argument: one string token's bytes, else the text of its tokens (macros expanded).
     // The blank before the comma ahead of a string argument is its first (nasm 2.16.01, measured:
     // `%strcat(a , b)` is 'a b', `%strcat(a, b)` 'ab', `%strcat('x' ,'y')` "x 'y'").
-    const leads = name === '%strcat' ? blanksBeforeSeparators(inside, args) : [];
+    // (So does the argument %cond chooses: `%str(%cond(1 , 5))` is ' 5'.)
+    const leads = name === '%strcat' || name === '%cond' ? blanksBeforeSeparators(inside, args) : [];
     const strings = args.map((a, k) => {
       if (parameterKind(name, k) !== 's') return undefined;
       const e = this.readEnvironment(this.expandSingle(a, file, line), file, line);
-      const lead = leads[k] === true ? ' ' : '';
+      // A blank the result of a function call put first counts too (a %cond's: see below).
+      const inner = e.length > 0 && a.length > 0 && e[0] !== a[0] && e[0].gap === true && a[0].gap !== true && isImplementedFunction(a[0]);
+      const lead = leads[k] === true || inner ? ' ' : '';
       if (lead === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
       return new TextEncoder().encode(lead + tokensText(e));
     });
@@ -1805,8 +1808,9 @@ class Preprocessor {
     const blank = made.length === 0 && spaced(before, t);
     if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
     else if (blank) this.endsBlank = true;
+    const lead = typeof result === 'number' && leads[result] === true;
     for (let k = made.length - 1; k >= 0; k--) {
-      rest.push(gapped(made[k], k === 0 ? spaced(before, t) : spaced(made[k - 1], made[k])));
+      rest.push(gapped(made[k], k === 0 ? spaced(before, t) || lead : spaced(made[k - 1], made[k])));
       if (typeof result === 'number' && (made[k].kind === 'ident' || made[k].kind === 'preproc')) this.expandCall(rest, file, line, undefined, undefined);
     }
     return after;
