@@ -31,7 +31,7 @@ export interface MacroCall {
  */
 export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToken[], at: number, file: string, line: number, callSite: SourceRange, expansion: readonly SourceRange[], sink: DiagnosticSink, endsBlank = false): MacroCall | undefined {
   const argsAll = splitArguments(toks, at + 1, Infinity,
-    (t) => sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), expansion));
+    (t) => sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), expansion), false);
   let count = argsAll.length;
   let def = findMacroTaking(defs, count);
   // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
@@ -67,7 +67,7 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
     sink.warning('macro-args', `multi-line macro \`${toks[at].text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, expansion);
     return undefined;
   }
-  const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1) : argsAll;
+  const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1, undefined, false) : argsAll;
   if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
   const given = args.length;
   for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {

@@ -116,8 +116,11 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
  * Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it.
  * An argument written as a `{...}` group is the group's contents: nasm 2.16 drops what follows it
  * up to the next comma, telling `stray` (its error), and a greedy last argument ends there.
+ * Parentheses group too in a single-line macro's or a function's call; not in a multi-line
+ * macro's (`parentheses` false; nasm 2.16.01, measured: `m (1, 2)` is two arguments, `(1` and `2)`,
+ * and so are the defaults of `%macro m 0-2 (1,2)`).
  */
-export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number, stray?: (t: PPToken) => void): PPToken[][] {
+export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number, stray?: (t: PPToken) => void, parentheses = true): PPToken[][] {
   const args: PPToken[][] = [];
   if (start >= tokens.length) return args;
   let cur: PPToken[] = [];
@@ -150,8 +153,8 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
         continue;
       }
     }
-    else if (op === '(') depth++;
-    else if (op === ')') depth--;
+    else if (op === '(' && parentheses) depth++;
+    else if (op === ')' && parentheses) depth--;
     cur.push(t);
   }
   args.push(cur);
@@ -219,7 +222,7 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters |
   if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
   const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist';
   if (listOff) i++;
-  const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
+  const defaults = i < toks.length ? splitArguments(toks, i, Infinity, undefined, false) : [];
   return { min, max, greedy, nolist: nolist || listOff, defaults };
 }
 

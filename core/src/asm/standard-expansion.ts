@@ -184,7 +184,7 @@ export type StandardWarning = (code: string, message: string, at: PPToken) => vo
  * is dropped with a warning (`dropped`); a count it does not take is warned of.
  */
 function taken(toks: readonly PPToken[], name: number, m: StandardBody, warn: StandardWarning): { args: PPToken[][]; dropped: boolean } | undefined {
-  const args = splitArguments(toks, name + 1, Infinity);
+  const args = splitArguments(toks, name + 1, Infinity, undefined, false);
   const n = args.length === 1 && args[0].length === 0 ? 0 : args.length;
   const trailing = n > 1 && toks[toks.length - 1].text === ',';
   const word = toks[name];

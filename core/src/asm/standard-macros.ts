@@ -153,7 +153,7 @@ function standardMacro(t: PPToken): StandardMacro | undefined {
  * a count one less when the last is empty after a comma (pp-macro-params-legacy).
  */
 function takenArguments(toks: readonly PPToken[], start: number, m: StandardMacro): PPToken[][] | undefined {
-  const args = splitArguments(toks, start, Infinity);
+  const args = splitArguments(toks, start, Infinity, undefined, false);
   const n = args.length;
   if (n >= m.min && n <= m.max) return args;
   if (n > 1 && toks[toks.length - 1].text === ',' && n - 1 >= m.min && n - 1 <= m.max) return args.slice(0, -1);
