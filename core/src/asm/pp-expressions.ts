@@ -7,15 +7,33 @@ import type { DeferredIfs } from './deferred-if';
 import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
+import { parseNumber } from './numbers';
 
 /** What a name stands for in a preprocessor expression: an `equ` constant's value, if it is one. */
 export type ConstantLookup = (name: string) => Value | undefined;
 
 /**
+ * `expanded` as nasm's preprocessor scans an expression: a number that ends in `.` is the number
+ * before it and a `.` (nasm 2.16.01, measured: `%assign x 3.` is 3 with the trailing-garbage
+ * warning, `%assign x (3.)` "expecting `)'", where `3.5` is "expression syntax error").
+ */
+function withDotsApart(expanded: readonly PPToken[]): readonly PPToken[] {
+  if (!expanded.some(endsInDot)) return expanded;
+  return expanded.flatMap((t) => (endsInDot(t)
+    ? [{ ...t, text: t.text.slice(0, -1), end: t.end - 1 }, { ...t, kind: 'op' as const, text: '.', start: t.end - 1 }]
+    : [t]));
+}
+
+function endsInDot(t: PPToken): boolean {
+  return t.kind === 'number' && t.text.length > 1 && t.text.endsWith('.') && parseNumber(t.text.slice(0, -1)) !== undefined;
+}
+
+/**
  * Parses the expression of directive `d`, its tokens `expanded` (single-line macros expanded),
  * written at `whole` on line `line` of `file`; undefined after reporting an error.
  */
-export function parseExpression(expanded: readonly PPToken[], whole: SourceRange, d: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+export function parseExpression(written: readonly PPToken[], whole: SourceRange, d: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+  const expanded = withDotsApart(written);
   if (expanded.length === 0) {
     // nasm's messages (measured; `%rotate`'s names no directive).
     const message = d === '%rep' ? "`%rep' expects a repeat count" : d === '%rotate' ? "`' missing rotate count" : 'expression syntax error';
@@ -58,7 +76,8 @@ export function parseLeading(expanded: readonly PPToken[], from: number, evalLim
  * (measured): nothing is "expression syntax error", tokens after the expression are error
  * `invalid` (`%eval(2 3)`: "invalid expression in parameter 0 of function `%eval'").
  */
-export function parseArgument(expanded: readonly PPToken[], whole: SourceRange, invalid: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+export function parseArgument(written: readonly PPToken[], whole: SourceRange, invalid: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+  const expanded = withDotsApart(written);
   if (expanded.length === 0) {
     sink.error('syntax', 'expression syntax error', whole, expansion);
     return undefined;
