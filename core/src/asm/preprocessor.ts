@@ -242,6 +242,11 @@ class Preprocessor {
    * blanks before it (`x f()`), which nasm keeps as a blank token (`%defstr` keeps a space for it).
    */
   private endsBlank = false;
+  /**
+   * Whether the last expandSingle's first name expanded to nothing: nasm keeps a blank there, which
+   * a function's string argument shows (measured: `%define E` / `%str(E x)` is ' x', `%str(E)` ' ').
+   */
+  private startsBlank = false;
   /** The same of the parameters substituteParams replaced last: an empty one at the end, after blanks. */
   private readonly substitution: SubstitutionEnd = { endsBlank: false };
 
@@ -1506,6 +1511,7 @@ class Preprocessor {
    */
   private expandSingle(toks: PPToken[], file: string, line: number): PPToken[] {
     this.endsBlank = false;
+    this.startsBlank = false;
     if (this.smacros.size === 0 && !hasBuiltin(toks) && !toks.some(isImplementedFunction)) return toks;
     this.expandedTokens = 0;
     this.expansionOverflow = false;
@@ -1540,9 +1546,11 @@ class Preprocessor {
     while (rest.length > 0) {
       this.restLow = rest.length;
       // A token no expansion put or followed has its neighbour as written before it (see `spaced`).
+      const first = out.length === 0;
       const after = this.expandCall(rest, file, line, undefined, out[out.length - 1]);
       if (after < 0) { out.push(rest.pop()!); continue; }
       expanded = true;
+      if (first && rest.length === after) this.startsBlank = true;
       const keep = this.restLow < after ? 0 : after;
       while (rest.length > keep) out.push(rest.pop()!);
     }
@@ -1772,11 +1780,13 @@ class Preprocessor {
     const strings = args.map((a, k) => {
       if (parameterKind(name, k) !== 's') return undefined;
       const e = this.readEnvironment(this.expandSingle(a, file, line), file, line);
-      // A blank the result of a function call put first counts too (a %cond's: see below).
+      // A blank the result of a function call put first counts too (a %cond's: see below), and so
+      // do one where the first name expanded to nothing and one left at the end (see startsBlank).
       const inner = e.length > 0 && a.length > 0 && e[0] !== a[0] && e[0].gap === true && a[0].gap !== true && isImplementedFunction(a[0]);
-      const lead = leads[k] === true || inner ? ' ' : '';
-      if (lead === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
-      return new TextEncoder().encode(lead + tokensText(e));
+      const lead = leads[k] === true || inner || this.startsBlank ? ' ' : '';
+      const tail = this.endsBlank && e.length > 0 ? ' ' : '';
+      if (lead === '' && tail === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
+      return new TextEncoder().encode(lead + tokensText(e) + tail);
     });
     const callEnd = rest[j];
     const report = (severity: 'error' | 'warning', message: string): void => {
