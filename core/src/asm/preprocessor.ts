@@ -29,6 +29,7 @@ import { stringMacro, substring } from './string-directives';
 import { BitsAndSection, sectionAt } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
+import { isTokenMacro, spelled } from './standard-expansion';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
 import { emptyArgumentValue, functionResult, parameterKind, testKind, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
 
@@ -1116,7 +1117,7 @@ class Preprocessor {
           // Defined by every way through a block the assembler decides, differently: defined all the same.
           const undecided = defs?.[defs.length - 1].undecided;
           if (undecided?.inEveryWay === false) { this.undecidedMacro(t, file, line, undecided); return Test.Failed; }
-          if (defs !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
+          if (defs !== undefined || (!this.standardCleared && (this.builtin(t, file, line) !== undefined || isTokenMacro(t.text)))) { result = true; break; }
         }
         break;
       }
@@ -1873,6 +1874,13 @@ class Preprocessor {
    * `versionOrTime`). Each also spelt `__?X?__`.
    */
   private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
+    // An alias of one of nasm's token macros (`%idefalias __float32__ __?float32?__`, whose macro
+    // is itself: see spelled): the name it stands for, which `%defstr` and `%str()` write
+    // (measured: `%defstr S __float32__(1.5)` is '__?float32?__(1.5)').
+    if (!this.standardCleared && t.text.charCodeAt(2) !== 0x3f) {
+      const target = spelled(t);
+      if (target !== t.text) return { kind: 'ident', text: target, start: t.start, end: t.end, src: t.src };
+    }
     const name = standardName(t.text);
     if (name === undefined) return undefined;
     if (this.standardCleared) {

@@ -220,6 +220,13 @@ function written(toks: readonly PPToken[]): string {
  */
 const TOKEN_MACRO_ALIAS = /^__(infinity|nan|qnan|snan|float(?:8|16|32|64|80m|80e|128l|128h)|utf(?:16|32)(?:le|be)?|ilog2[ewfc])__$/i;
 
+/** nasm's token macro names (`__?float32?__` in any case) and their aliases (`__float32__`): single-line macros nasm defines. */
+export function isTokenMacro(name: string): boolean {
+  return TOKEN_MACRO_ALIAS.test(name) || TOKEN_MACRO.test(name);
+}
+
+const TOKEN_MACRO = /^__\?(infinity|nan|qnan|snan|float(?:8|16|32|64|80m|80e|128l|128h)|utf(?:16|32)(?:le|be)?|ilog2[ewfc])\?__$/i;
+
 export function spelled(t: PPToken): string {
   if (t.unmacroed === true) return t.text.charCodeAt(0) === 0x24 ? t.text.slice(1) : t.text;
   if (t.kind !== 'ident' || t.text.charCodeAt(0) !== 0x5f || t.text.charCodeAt(2) === 0x3f) return t.text;
