@@ -112,7 +112,7 @@ export function macroRange(after: readonly PPToken[], d: string): MacroRange {
 }
 
 /** Whether one of the macros `named` (as NAME's definitions spell it) takes a count in `range` (nasm 2.16's test). */
-export function takesRange(named: readonly MultiLineMacro[], range: MacroRange): boolean {
+export function takesRange(named: readonly Pick<MultiLineMacro, 'min' | 'max' | 'greedy'>[], range: MacroRange): boolean {
   return named.some((m) => (m.min <= range.max || range.plus) && (range.min <= m.max || m.greedy));
 }
 

@@ -27,7 +27,7 @@ import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from 
 import { SingleLineMacros } from './single-line-macros';
 import { stringMacro, substring } from './string-directives';
 import { BitsAndSection, sectionAt } from './bits-and-section';
-import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
+import { STANDARD_MACRO_NAMES, StandardMacroCalls, standardMacroCounts, withoutStandardMacros } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { isTokenMacro, spelled } from './standard-expansion';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
@@ -1139,8 +1139,11 @@ class Preprocessor {
         const t = rest[0];
         if (t === undefined || t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'a macro name');
         const lower = t.text.toLowerCase();
-        const named = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
+        const named: Pick<MultiLineMacro, 'min' | 'max' | 'greedy'>[] = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
           .filter((m) => m.name === t.text);
+        // The standard macros too (`%ifmacro align` holds), until `%clear`.
+        const standard = this.standardCleared ? undefined : standardMacroCounts(t.text);
+        if (standard !== undefined) named.push({ min: standard.min, max: standard.max, greedy: standard.max === Infinity });
         const range = macroRange(this.expandSingle(rest.slice(1) as PPToken[], file, line), d);
         const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
         if (range.error !== undefined) this.sink.error('syntax', range.error, here, f.expansion);

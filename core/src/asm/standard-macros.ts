@@ -141,6 +141,14 @@ function standardCall(toks: readonly PPToken[]): { readonly at: number; readonly
 /** The standard macros' names, for the preprocessor to look for after `%clear` (see withoutStandardMacros). */
 export const STANDARD_MACRO_NAMES: ReadonlyMap<string, unknown> = STANDARD_MACROS;
 
+/**
+ * The parameter counts standard macro `name` takes, spelled as nasm's standard.mac defines it (in
+ * lower case: `%ifmacro align` holds, `%ifmacro ALIGN` not; measured), for `%ifmacro`.
+ */
+export function standardMacroCounts(name: string): { readonly min: number; readonly max: number } | undefined {
+  return name === name.toLowerCase() ? STANDARD_MACROS.get(name) : undefined;
+}
+
 function standardMacro(t: PPToken): StandardMacro | undefined {
   if (t.kind !== 'ident' || t.text.length < 2 || t.text.length > 9) return undefined;
   const c = t.text.charCodeAt(0);
