@@ -1754,7 +1754,7 @@ class Preprocessor {
     for (let k = top - 2; k > j; k--) inside.push(rest[k]);
     const kind = testKind(name);
     if (kind !== undefined) return this.testFunction(rest, file, line, before, kind, inside, j);
-    const args = inside.length === 0 || name === '%str' ? [inside] : splitArguments(inside, 0, Infinity);
+    const args = inside.length === 0 ? [inside] : name === '%str' ? [withoutLeadingBraces(inside)] : splitArguments(inside, 0, Infinity);
     if (!takesArguments(name, args.length)) {
       this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
       return -1;
@@ -2253,3 +2253,22 @@ function takesText(t: PPToken): boolean {
 
 const TEXT_ARGUMENTS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', 'section', 'segment', 'sectalign', 'global', 'extern', 'required', 'common', 'static', 'cpu', 'default',
   'struc', 'istruc', 'at']);
+
+/**
+ * `%str()`'s argument as nasm 2.16.01 takes it (measured): a `{...}` group it begins with is the
+ * group's contents, what follows kept (`%str({a}, b)` is 'a, b'; `%str(x {a})` keeps the braces).
+ */
+function withoutLeadingBraces(inside: PPToken[]): PPToken[] {
+  if (inside[0].text !== '{') return inside;
+  let depth = 0;
+  for (let k = 0; k < inside.length; k++) {
+    if (inside[k].text === '{') depth++;
+    else if (inside[k].text === '}' && --depth === 0) {
+      // (What follows the group keeps the blanks it had after the `}`.)
+      const after = inside.slice(k + 1);
+      if (after.length > 0) after[0] = gapped(after[0], spaced(inside[k], after[0]));
+      return [...inside.slice(1, k), ...after];
+    }
+  }
+  return inside;
+}
