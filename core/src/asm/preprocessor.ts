@@ -248,6 +248,11 @@ class Preprocessor {
    * a function's string argument shows (measured: `%define E` / `%str(E x)` is ' x', `%str(E)` ' ').
    */
   private startsBlank = false;
+  /**
+   * The single-line macros being expanded where a function call's arguments are expanded: nasm
+   * expands none of them again there (`%define n %eval(n)` / `db n` leaves the inner `n`).
+   */
+  private activeMacros: Set<SingleLineMacro> | undefined;
   /** The same of the parameters substituteParams replaced last: an empty one at the end, after blanks. */
   private readonly substitution: SubstitutionEnd = { endsBlank: false };
 
@@ -1551,7 +1556,7 @@ class Preprocessor {
       this.restLow = rest.length;
       // A token no expansion put or followed has its neighbour as written before it (see `spaced`).
       const first = out.length === 0;
-      const after = this.expandCall(rest, file, line, undefined, out[out.length - 1]);
+      const after = this.expandCall(rest, file, line, this.activeMacros, out[out.length - 1]);
       if (after < 0) { out.push(rest.pop()!); continue; }
       expanded = true;
       if (first && rest.length === after) this.startsBlank = true;
@@ -1624,7 +1629,7 @@ class Preprocessor {
   private expandCall(rest: PPToken[], file: string, line: number, active: Set<SingleLineMacro> | undefined, before: PPToken | undefined): number {
     const top = rest.length - 1;
     const t = rest[top];
-    if (!this.standardCleared && isImplementedFunction(t)) return this.functionCall(rest, file, line, before);
+    if (!this.standardCleared && isImplementedFunction(t)) return this.functionCall(rest, file, line, before, active);
     if (t.kind !== 'ident') return -1;
     const defs = this.singles.lookup(t.text);
     if (defs === undefined) {
@@ -1740,7 +1745,18 @@ class Preprocessor {
    * "division by zero", `%eval(1,)` is `1,` after "expression syntax error"); another count of
    * arguments is nasm's warning and the call stays as written.
    */
-  private functionCall(rest: PPToken[], file: string, line: number, before: PPToken | undefined): number {
+  private functionCall(rest: PPToken[], file: string, line: number, before: PPToken | undefined, active: Set<SingleLineMacro> | undefined): number {
+    const outer = this.activeMacros;
+    if (active !== undefined) this.activeMacros = active;
+    try {
+      return this.callFunction(rest, file, line, before);
+    } finally {
+      this.activeMacros = outer;
+    }
+  }
+
+  /** functionCall's work, the macros being expanded in activeMacros. */
+  private callFunction(rest: PPToken[], file: string, line: number, before: PPToken | undefined): number {
     const top = rest.length - 1;
     const t = rest[top];
     if (rest[top - 1]?.text !== '(') return -1;
@@ -1825,7 +1841,7 @@ class Preprocessor {
     const lead = typeof result === 'number' && leads[result] === true;
     for (let k = made.length - 1; k >= 0; k--) {
       rest.push(gapped(made[k], k === 0 ? spaced(before, t) || lead : spaced(made[k - 1], made[k])));
-      if (typeof result === 'number' && (made[k].kind === 'ident' || made[k].kind === 'preproc')) this.expandCall(rest, file, line, undefined, undefined);
+      if (typeof result === 'number' && (made[k].kind === 'ident' || made[k].kind === 'preproc')) this.expandCall(rest, file, line, this.activeMacros, undefined);
     }
     return after;
   }
