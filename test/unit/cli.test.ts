@@ -73,6 +73,26 @@ describe('ringside CLI', function () {
     }
     assert.ok(fs.existsSync(path.join(dir, 'n-undef.lst')) && !fs.existsSync(path.join(dir, 'n-parser.lst')), 'nasm writes one listing and not the other');
   });
+  it('after errors removes an old output file where nasm does, and leaves it where nasm does (nasm run now)', function () {
+    if (!hasNasm) this.skip();
+    fs.writeFileSync(path.join(dir, 'o-undef.asm'), 'db zz\n');
+    fs.writeFileSync(path.join(dir, 'o-fatal.asm'), 'db 1\n%fatal stop\n');
+    fs.writeFileSync(path.join(dir, 'o-pp.asm'), 'db 1\n%error bad\n');
+    const cases: readonly (readonly string[])[] = [
+      ['o-undef.asm'], ['o-fatal.asm'], ['o-missing.asm'], ['-E', 'o-pp.asm'], ['-E', 'o-fatal.asm'],
+      // Kept: -M writes no output file, and -E's text with no error in preprocessing is written.
+      ['-M', 'o-undef.asm'], ['-E', 'o-undef.asm'],
+    ];
+    for (const c of cases) {
+      fs.writeFileSync(path.join(dir, 'o-n.out'), 'old\n');
+      fs.writeFileSync(path.join(dir, 'o-r.out'), 'old\n');
+      const nasm = spawnSync('nasm', ['-f', 'bin', ...c, '-o', 'o-n.out'], { cwd: dir, encoding: 'utf8' });
+      const ours = ringside(['asm', ...c, '-o', 'o-r.out'], dir);
+      assert.equal(ours.code, nasm.status, c.join(' '));
+      const kept = (f: string): string | undefined => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : undefined);
+      assert.equal(kept('o-r.out') === undefined, kept('o-n.out') === undefined, `${c.join(' ')}: nasm ${kept('o-n.out') === undefined ? 'removes' : 'keeps'} the file`);
+    }
+  });
   it('takes nasm\'s --limit-X flags (message as nasm 2.16 prints it for --limit-rep 2)', () => {
     fs.writeFileSync(path.join(dir, 'reps.asm'), '%rep 3\nnop\n%endrep\n');
     const over = ringside(['asm', 'reps.asm', '--limit-rep', '2'], dir);

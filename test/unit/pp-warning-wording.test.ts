@@ -10,7 +10,8 @@ import { assemble } from '../../core/src/asm/index';
 import { warningClass } from '../../core/src/asm/warning-switches';
 
 const ASM = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
-const FIXTURES = ['pp-open-string', 'err-pp-open-string', 'pp-macro-def-case', 'pp-cond-never', 'pp-if-trailing', 'pp-elif-failed', 'pp-defstr-spacing'];
+const FIXTURES = ['pp-open-string', 'err-pp-open-string', 'pp-macro-def-case', 'pp-cond-never', 'pp-if-trailing', 'pp-elif-failed', 'pp-defstr-spacing',
+  'pp-function-arity-name', 'if-macro-range', 'macro-call-expands-empty'];
 
 describe("preprocessor warnings in nasm's words", () => {
   for (const name of FIXTURES) {

@@ -125,7 +125,10 @@ export class BranchStates {
         const id = idOf(m);
         if (markers.has(id)) continue;
         const inEveryWay = lists.every((o) => o?.some((d) => idOf(d) === id && d.undecided?.inEveryWay !== false) === true);
-        const undecided = { condition: this.first, inEveryWay, constant };
+        // Whether each way's definitions have parameters, all alike (what a later `%define` is checked against).
+        const kinds = new Set(lists.flatMap((o) => (o ?? []).filter((d) => idOf(d) === id).map((d) => (d.undecided !== undefined ? d.undecided.withParameters : d.params !== undefined))));
+        const withParameters = inEveryWay && kinds.size === 1 ? [...kinds][0] : undefined;
+        const undecided = { condition: this.first, inEveryWay, constant, ...(withParameters !== undefined ? { withParameters } : {}) };
         markers.set(id, { name: m.name, params: undefined, body: [], range: m.range, ...(m.caseInsensitive === true ? { caseInsensitive: true as const } : {}), undecided });
       }
     }

@@ -6,7 +6,7 @@ import type { OpenCheck } from './deferred-if';
 import { isFloatText } from './floats';
 import type { MultiLineMacro } from './macros';
 import { parseNumber } from './numbers';
-import type { PPToken } from './source';
+import { spaced, type PPToken } from './source';
 import { decodeString } from './strings';
 
 /**
@@ -63,36 +63,95 @@ export function isConditional(d: string): boolean {
 /** Codes of the errors a tested `%elif` reports although nasm would not (see the preprocessor's conditional). */
 export const KEPT_IN_SKIPPED_GROUP: ReadonlySet<string> = new Set(['undecidable-condition', 'unsupported-directive', 'unknown-directive']);
 
-/**
- * `%ifmacro NAME [min[-max|-*]][+]` (`toks` from NAME on) of the macros `named` as NAME's
- * definitions spell it: whether the parameter range of one meets the range given (any, when none
- * is), as nasm 2.16 tests it.
- */
-export function takesRange(named: readonly MultiLineMacro[], toks: readonly PPToken[]): boolean {
-  const count = (x: PPToken | undefined): number | undefined => (x?.kind === 'number' ? parseNumber(x.text) : undefined);
-  let min = 0, max = Infinity, plus = false;
-  let i = 1;
-  const first = count(toks[i]);
-  if (first !== undefined) {
-    min = max = first; i++;
-    if (toks[i]?.text === '-') { i++; if (toks[i]?.text === '*') { max = Infinity; i++; } else { max = count(toks[i]) ?? max; i++; } }
-  }
-  if (toks[i]?.text === '+') plus = true;
-  return named.some((m) => (m.min <= max || plus) && (min <= m.max || m.greedy));
+/** The parameter range `%ifmacro` asks about, and what nasm says of how it is written. */
+export interface MacroRange {
+  readonly min: number;
+  readonly max: number;
+  readonly plus: boolean;
+  /** nasm's error on the count, which still tests the range read so far. */
+  readonly error?: string;
+  /** Whether tokens are left after the range (nasm's trailing-garbage warning). */
+  readonly trailing: boolean;
 }
 
 /**
- * `%ifidn A, B` (`%ifidni` when `insensitive`) on its expanded arguments; undefined when there is
- * no comma. nasm compares strings by their contents (`'ab'` is `"ab"`), and two empty sides differ.
+ * The range of `%ifmacro NAME [min[-max|-*]][+]`, read from the tokens after NAME (`after`,
+ * single-line macros expanded) as nasm 2.16.01's preproc.c reads them (measured): the `-`, the
+ * maximum and the `+` only when written right after what they follow (`m 1 - 2` asks for 1
+ * parameter, with the trailing-garbage warning); a count that is no number is its error and
+ * leaves the range open. `d` names the directive in the messages.
  */
-export function identical(expanded: readonly PPToken[], insensitive: boolean): boolean | undefined {
+export function macroRange(after: readonly PPToken[], d: string): MacroRange {
+  // nasm's tokens, blanks between them as tokens of their own (`null` for one).
+  const seq: (PPToken | null)[] = [];
+  for (let k = 0; k < after.length; k++) {
+    if (k > 0 && spaced(after[k - 1], after[k])) seq.push(null);
+    seq.push(after[k]);
+  }
+  const count = (x: PPToken | null | undefined): number | undefined => {
+    if (x === null || x === undefined || x.kind !== 'number' || isFloatText(x.text)) return undefined;
+    const v = parseNumber(x.text);
+    return v === undefined ? undefined : Number(v);
+  };
+  let min = 0, max = Infinity, plus = false, error: string | undefined;
+  let p = 0;
+  if (seq.length === 0) return { min, max, plus, trailing: false };
+  const first = count(seq[0]);
+  if (first === undefined) error = `\`${d}' expects a parameter count or nothing`;
+  else min = max = first;
+  if (seq[p + 1]?.text === '-') {
+    p += 2;
+    const last = count(seq[p]);
+    if (seq[p]?.text === '*') max = Infinity;
+    else if (last === undefined) error = `\`${d}' expects a parameter count after \`-'`;
+    else if (min > last) error = 'minimum parameter count exceeds maximum';
+    else max = last;
+  }
+  if (p < seq.length && seq[p + 1]?.text === '+') { p++; plus = true; }
+  return { min, max, plus, error, trailing: p < seq.length && seq[p + 1] !== undefined };
+}
+
+/** Whether one of the macros `named` (as NAME's definitions spell it) takes a count in `range` (nasm 2.16's test). */
+export function takesRange(named: readonly Pick<MultiLineMacro, 'min' | 'max' | 'greedy'>[], range: MacroRange): boolean {
+  return named.some((m) => (m.min <= range.max || range.plus) && (range.min <= m.max || m.greedy));
+}
+
+/**
+ * `%ifidn A, B` (`%ifidni` when `insensitive`) on its expanded arguments, as nasm 2.16.01's
+ * preproc.c compares them (measured): token by token, strings by their contents (`'ab'` is
+ * `"ab"`), blanks skipped, until the left side's comma or the right side's end; the sides are the
+ * same when both are reached together. So a blank before the comma makes them differ (`%ifidn a
+ * ,a` is false: the left side is not at its comma when the right one ends), and so does the blank
+ * after the directive when A is empty (`%ifidn ,` is false, `%isidn(,)` true: a function's
+ * argument has none: `leadingBlank`). Undefined when there is no comma, 'commas' for nasm's "more
+ * than one comma on line" (a comma met on the right before the left side's end).
+ */
+export function identical(expanded: readonly PPToken[], insensitive: boolean, leadingBlank: boolean): boolean | undefined | 'commas' {
   const comma = expanded.findIndex((t) => t.text === ',');
   if (comma < 0) return undefined;
-  const side = (ts: readonly PPToken[]): string => ts.map((t) => (t.kind === 'string' ? `"${quoteFree(t.text)}` : t.text)).join(' ');
-  let a = side(expanded.slice(0, comma));
-  let b = side(expanded.slice(comma + 1));
-  if (insensitive) { a = a.toLowerCase(); b = b.toLowerCase(); }
-  return a !== '' && a === b;
+  // nasm's tokens, a blank as null.
+  const seq: (PPToken | null)[] = leadingBlank ? [null] : [];
+  for (let k = 0; k < expanded.length; k++) {
+    if (k > 0 && spaced(expanded[k - 1], expanded[k])) seq.push(null);
+    seq.push(expanded[k]);
+  }
+  const isComma = (x: PPToken | null | undefined): boolean => x?.text === ',';
+  let t = 0;
+  let tt = seq.indexOf(expanded[comma]) + 1;
+  while (!isComma(seq[t]) && tt < seq.length) {
+    const a = seq[t], b = seq[tt];
+    if (isComma(b)) return 'commas';
+    if (a === null) { t++; continue; }
+    if (b === null) { tt++; continue; }
+    if (a.kind !== b.kind) return false;
+    let x = a.kind === 'string' ? quoteFree(a.text) : a.text;
+    let y = b.kind === 'string' ? quoteFree(b.text) : b.text;
+    if (insensitive) { x = x.toLowerCase(); y = y.toLowerCase(); }
+    if (x !== y) return false;
+    t++;
+    tt++;
+  }
+  return isComma(seq[t]) && tt >= seq.length;
 }
 
 /** A string token's contents, escapes decoded, as one character per byte. */

@@ -44,8 +44,11 @@ export function isDirectiveWord(name: string): boolean {
 const KEYWORDS: ReadonlySet<string> = new Set([
   'seg', 'wrt', 'strict', 'nosplit', 'rel', 'abs', 'far', 'near', 'short', 'to',
   'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword',
-  '__float8__', '__float16__', '__bfloat16__', '__float32__', '__float64__', '__float80m__', '__float80e__', '__float128l__', '__float128h__',
-  '__utf16__', '__utf16le__', '__utf16be__', '__utf32__', '__utf32le__', '__utf32be__',
+  // The function and special-value words in both spellings (measured: `__?float32?__: nop`,
+  // `__?nan?__: nop`, `__ilog2e__: nop` too).
+  ...['float8', 'float16', 'bfloat16', 'float32', 'float64', 'float80m', 'float80e', 'float128l', 'float128h',
+    'utf16', 'utf16le', 'utf16be', 'utf32', 'utf32le', 'utf32be', 'ilog2e', 'ilog2w', 'ilog2f', 'ilog2c',
+    'infinity', 'nan', 'qnan', 'snan'].flatMap((w) => [`__${w}__`, `__?${w}?__`]),
 ]);
 
 /** Whether a line starting with `name` is an error for being one of nasm's keywords (see KEYWORDS). */

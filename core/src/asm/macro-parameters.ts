@@ -26,11 +26,12 @@ export interface MacroCall {
  * Which of `defs` (the macros named by `toks[at]`) the call `toks` on line `line` of `file` calls,
  * and with what arguments, as nasm 2.16.01 picks it by the count of arguments, with its warnings
  * (at `callSite`) and errors; undefined when none takes the count given (nasm then assembles the
- * line as written).
+ * line as written). `endsBlank`: the line ends with blanks an expansion left (`m E` with `E`
+ * empty).
  */
-export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToken[], at: number, file: string, line: number, callSite: SourceRange, expansion: readonly SourceRange[], sink: DiagnosticSink): MacroCall | undefined {
+export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToken[], at: number, file: string, line: number, callSite: SourceRange, expansion: readonly SourceRange[], sink: DiagnosticSink, endsBlank = false): MacroCall | undefined {
   const argsAll = splitArguments(toks, at + 1, Infinity,
-    (t) => sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), expansion));
+    (t) => sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), expansion), false);
   let count = argsAll.length;
   let def = findMacroTaking(defs, count);
   // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
@@ -49,6 +50,16 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
       else { argsAll.pop(); count--; }
     }
   }
+  if (!def && count === 0 && endsBlank) {
+    // Nothing but the blanks an expansion left after the name: nasm 2.16.01 calls a macro that
+    // takes one parameter with none (%0 is 0, no default), and warns (measured: `%define E` /
+    // `m E`); a blank written there is no parameter (`m ` is "not taking 0 parameters").
+    const one = findMacroTaking(defs, 1);
+    if (one !== undefined) {
+      sink.warning('macro-args', `improperly calling multi-line macro \`${one.name}' with 0 parameters`, callSite, expansion);
+      return { def: one, args: [], given: 0 };
+    }
+  }
   if (!def) {
     // nasm 2.16 warns (-w+pp-macro-params-multi) and assembles the line as written: `name:`
     // is then a label, and `name 1` an error of the parser.
@@ -56,7 +67,7 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
     sink.warning('macro-args', `multi-line macro \`${toks[at].text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, expansion);
     return undefined;
   }
-  const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1) : argsAll;
+  const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1, undefined, false) : argsAll;
   if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
   const given = args.length;
   for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {
@@ -129,6 +140,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
   let blankAfter = false, gapNext = false;
   for (let ti = 0; ti < toks.length; ti++) {
     let t = toks[ti];
+    // (The token before `t`, as written: `%+1` reads two tokens.)
+    const before = toks[ti - 1];
     let repl: PPToken[] | undefined;
     if (t.kind === 'preproc') {
       const s = t.text;
@@ -167,7 +180,7 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     const glue = prevEnd === t.start && out.length > 0 && !gapNext;
     // An empty replacement after blanks leaves them, at the line's end too (see SubstitutionEnd), as
     // does an argument that ends with them.
-    if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(toks[ti - 1], t);
+    if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(before, t);
     else endsBlank = repl !== undefined && blankAfter;
     if (gapNext && repl === undefined) t = gapped(t, true);
     else if (gapNext && repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], true);

@@ -33,6 +33,8 @@ export interface Undecided {
   readonly constant: boolean;
   /** Made by an `%assign` the assembler evaluates (see CheckAssign), `condition` its expression. */
   readonly assigned?: true;
+  /** Whether every way defines it with parameters (true) or every way without (false); undefined when they differ or it is not known. */
+  readonly withParameters?: boolean;
 }
 
 /** A line of a macro or %rep body, tokenized once at definition. */
@@ -92,11 +94,33 @@ export function usesLocalLabels(macro: MultiLineMacro): boolean {
 }
 
 /**
+ * For each of `args`, which splitArguments made of `tokens` (a call's, between its parentheses),
+ * whether it begins with a blank in nasm 2.16.01's reading (measured with `%strcat`): the blank
+ * before the comma ahead of it, unless that blank follows the comma before (where it begins no
+ * argument), and but for a last argument of nothing else (`%strcat(a ,)` is 'a').
+ */
+export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonly (readonly PPToken[])[]): boolean[] {
+  const inArgument = new Set(args.flat());
+  const out = [false];
+  let separator = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].text !== ',' || inArgument.has(tokens[i])) continue;
+    out.push(i - 1 > separator && spaced(tokens[i - 1], tokens[i]));
+    separator = i;
+  }
+  if (args.length > 1 && args[args.length - 1].length === 0) out[args.length - 1] = false;
+  return out;
+}
+
+/**
  * Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it.
  * An argument written as a `{...}` group is the group's contents: nasm 2.16 drops what follows it
  * up to the next comma, telling `stray` (its error), and a greedy last argument ends there.
+ * Parentheses group too in a single-line macro's or a function's call; not in a multi-line
+ * macro's (`parentheses` false; nasm 2.16.01, measured: `m (1, 2)` is two arguments, `(1` and `2)`,
+ * and so are the defaults of `%macro m 0-2 (1,2)`).
  */
-export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number, stray?: (t: PPToken) => void): PPToken[][] {
+export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number, stray?: (t: PPToken) => void, parentheses = true): PPToken[][] {
   const args: PPToken[][] = [];
   if (start >= tokens.length) return args;
   let cur: PPToken[] = [];
@@ -129,8 +153,8 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
         continue;
       }
     }
-    else if (op === '(') depth++;
-    else if (op === ')') depth--;
+    else if (op === '(' && parentheses) depth++;
+    else if (op === ')' && parentheses) depth--;
     cur.push(t);
   }
   args.push(cur);
@@ -198,7 +222,7 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters |
   if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
   const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist';
   if (listOff) i++;
-  const defaults = i < toks.length ? splitArguments(toks, i, Infinity) : [];
+  const defaults = i < toks.length ? splitArguments(toks, i, Infinity, undefined, false) : [];
   return { min, max, greedy, nolist: nolist || listOff, defaults };
 }
 

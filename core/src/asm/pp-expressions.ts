@@ -5,17 +5,35 @@
 import type { SourceRange } from './api';
 import type { DeferredIfs } from './deferred-if';
 import type { DiagnosticSink } from './diagnostics';
-import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
+import { evaluate, ExprParser, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
+import { parseNumber } from './numbers';
 
 /** What a name stands for in a preprocessor expression: an `equ` constant's value, if it is one. */
 export type ConstantLookup = (name: string) => Value | undefined;
 
 /**
+ * `expanded` as nasm's preprocessor scans an expression: a number that ends in `.` is the number
+ * before it and a `.` (nasm 2.16.01, measured: `%assign x 3.` is 3 with the trailing-garbage
+ * warning, `%assign x (3.)` "expecting `)'", where `3.5` is "expression syntax error").
+ */
+function withDotsApart(expanded: readonly PPToken[]): readonly PPToken[] {
+  if (!expanded.some(endsInDot)) return expanded;
+  return expanded.flatMap((t) => (endsInDot(t)
+    ? [{ ...t, text: t.text.slice(0, -1), end: t.end - 1 }, { ...t, kind: 'op' as const, text: '.', start: t.end - 1 }]
+    : [t]));
+}
+
+function endsInDot(t: PPToken): boolean {
+  return t.kind === 'number' && t.text.length > 1 && t.text.endsWith('.') && parseNumber(t.text.slice(0, -1)) !== undefined;
+}
+
+/**
  * Parses the expression of directive `d`, its tokens `expanded` (single-line macros expanded),
  * written at `whole` on line `line` of `file`; undefined after reporting an error.
  */
-export function parseExpression(expanded: readonly PPToken[], whole: SourceRange, d: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+export function parseExpression(written: readonly PPToken[], whole: SourceRange, d: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+  const expanded = withDotsApart(written);
   if (expanded.length === 0) {
     // nasm's messages (measured; `%rotate`'s names no directive).
     const message = d === '%rep' ? "`%rep' expects a repeat count" : d === '%rotate' ? "`' missing rotate count" : 'expression syntax error';
@@ -40,11 +58,33 @@ export function parseExpression(expanded: readonly PPToken[], whole: SourceRange
 }
 
 /**
+ * Parses the expression at `from` in `expanded` as nasm's evaluator reads one of several on a line
+ * (`%substr`'s start and length, measured with nasm 2.16.01): up to the first token that cannot
+ * go on with it, which the evaluator has then read too, so the next one starts after that token
+ * (`%substr S 'abcdef' 2 3 4` is 'bcde'). Returns the expression and where the next begins;
+ * undefined after reporting nasm's error.
+ */
+export function parseLeading(expanded: readonly PPToken[], from: number, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): { expr: Expr; next: number } | undefined {
+  const p = new ExprParser(expanded, from, expanded.length, undefined, evalLimit);
+  p.preprocessor = true;
+  const expr = p.parse();
+  if (p.warning) sink.warning(p.warning.code, p.warning.message, lineRange(file, line, p.warning.start, p.warning.end), expansion);
+  if (expr === undefined || p.error !== undefined) {
+    const at = expanded[Math.min(p.pos, expanded.length - 1)];
+    const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };
+    sink.error('syntax', error.message, lineRange(file, line, error.start, error.end), expansion);
+    return undefined;
+  }
+  return { expr, next: Math.min(expanded.length, p.pos + 1) };
+}
+
+/**
  * Parses an argument of a preprocessor function (see pp-functions.ts) as nasm 2.16.01 does
  * (measured): nothing is "expression syntax error", tokens after the expression are error
  * `invalid` (`%eval(2 3)`: "invalid expression in parameter 0 of function `%eval'").
  */
-export function parseArgument(expanded: readonly PPToken[], whole: SourceRange, invalid: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+export function parseArgument(written: readonly PPToken[], whole: SourceRange, invalid: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+  const expanded = withDotsApart(written);
   if (expanded.length === 0) {
     sink.error('syntax', 'expression syntax error', whole, expansion);
     return undefined;

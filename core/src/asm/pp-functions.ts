@@ -5,7 +5,7 @@
 import { isConditional } from './conditionals';
 import type { Value } from './expr';
 import type { PPToken } from './source';
-import { quoteBytes } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, quoteBytes } from './strings';
 
 interface FunctionShape {
   /** The least and most argument counts (nasm warns of another count and leaves the call as written). */
@@ -74,7 +74,7 @@ export function parameterKind(name: string, k: number): string {
 export function emptyArgumentValue(name: string, k: number): Value | undefined {
   if (name === '%substr' && k === 2) return { v: -1, sec: -1 };
   if (name !== '%num' || k === 0) return undefined;
-  return { v: k === 1 ? 0 : 10, sec: -1 };
+  return { v: k === 1 ? -1 : 10, sec: -1 };
 }
 
 /** A token a function makes: a number or a comma, or the argument to put in the call's place. */
@@ -91,7 +91,8 @@ export type FunctionToken = { readonly kind: PPToken['kind']; readonly text: str
  * - `%sel(n, a, ...)`: the nth of the rest, from 1; else nothing with nasm's warnings.
  * - `%count(...)`: how many arguments (`%count()` is 1, as a single-line macro counts them).
  * - `%num(n[, digits[, base]])`: n unsigned in base 2 to 64 (default 10) as a string, padded with
- *   zeros to |digits| digits, and cut to them when digits is positive (`%num(12345,2)` is `'45'`).
+ *   zeros to |digits| digits, and cut to them when digits is positive (`%num(12345,2)` is `'45'`); by
+ *   default at least one digit, a count of 0 none of 0 (`%num(0, 0)` is `''`).
  * - `%str(...)`: the tokens' text as a string; `%strcat(...)` its string arguments' bytes joined;
  *   `%strlen(s)` their count; `%substr(s, start[, len])` from start (below 1: 1), len bytes (by
  *   default -1; a negative len counts back from the end, -1 to it); `%tok(s)` its bytes read as a
@@ -114,7 +115,12 @@ export function functionResult(name: string, count: number, values: readonly (Va
     case '%count': return [{ kind: 'number', text: String(count) }];
     case '%str': return quoted(strings[0]!);
     case '%strlen': return [{ kind: 'number', text: String(strings[0]!.length) }];
-    case '%tok': return new TextDecoder().decode(strings[0]!);
+    case '%tok': {
+      // Read as a C string first: a control character ends it, with nasm's error (see cutAtControl).
+      const cut = cutAtControl(strings[0]!);
+      if (cut !== undefined) report('error', CONTROL_IN_STRING);
+      return new TextDecoder().decode(cut ?? strings[0]!);
+    }
     case '%strcat': {
       const all = new Uint8Array(strings.reduce((n, b) => n + b!.length, 0));
       let k = 0;
@@ -130,14 +136,16 @@ export function functionResult(name: string, count: number, values: readonly (Va
     }
     case '%num': {
       let n = BigInt.asUintN(64, int(values[0]));
-      let digits = values.length > 1 ? int(values[1]) : 0n;
+      // By default -1: at least one digit, none cut (an error in the count is 0: `%num(0, 1/0)` is `''`).
+      let digits = values.length > 1 ? int(values[1]) : -1n;
       const base = values.length > 2 ? int(values[2]) : 10n;
       let width = digits < 0n ? -digits : digits;
-      if (width > NUM_MOST_DIGITS) { report('error', `digit count ${digits} specified to %num() too large`); digits = width = 0n; }
+      if (width > NUM_MOST_DIGITS) { report('error', `digit count ${digits} specified to %num() too large`); digits = -1n; width = 1n; }
       if (base < 2n || base > 64n) { report('error', `invalid base ${base} given to %num()`); return []; }
       let text = '';
-      // A negative count pads only; a positive one also cuts (`%num(12345,-2)` is `'12345'`).
-      do { text = NUM_DIGITS[Number(n % base)] + text; n /= base; } while ((digits <= 0n && n > 0n) || BigInt(text.length) < width);
+      // A negative count pads only; a positive one also cuts (`%num(12345,-2)` is `'12345'`); 0 makes
+      // no digit of 0 (`%num(0, 0)` is `''`, measured).
+      while ((digits <= 0n && n > 0n) || BigInt(text.length) < width) { text = NUM_DIGITS[Number(n % base)] + text; n /= base; }
       return [{ kind: 'string', text: `'${text}'` }];
     }
   }

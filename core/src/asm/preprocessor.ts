@@ -6,13 +6,13 @@ import type { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
-import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
+import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import type { Expr, Value } from './expr';
-import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression } from './pp-expressions';
+import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading } from './pp-expressions';
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blanksBeforeSeparators, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -25,10 +25,11 @@ import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } fro
 import { readLineDirective, ReportedLines } from './reported-lines';
 import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
 import { SingleLineMacros } from './single-line-macros';
-import { stringMacro } from './string-directives';
+import { stringMacro, substring } from './string-directives';
 import { BitsAndSection, sectionAt } from './bits-and-section';
-import { STANDARD_MACRO_NAMES, StandardMacroCalls, withoutStandardMacros } from './standard-macros';
+import { STANDARD_MACRO_NAMES, StandardMacroCalls, standardMacroCounts, withoutStandardMacros } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
+import { isTokenMacro, spelled } from './standard-expansion';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
 import { emptyArgumentValue, functionResult, parameterKind, testKind, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
 
@@ -242,6 +243,16 @@ class Preprocessor {
    * blanks before it (`x f()`), which nasm keeps as a blank token (`%defstr` keeps a space for it).
    */
   private endsBlank = false;
+  /**
+   * Whether the last expandSingle's first name expanded to nothing: nasm keeps a blank there, which
+   * a function's string argument shows (measured: `%define E` / `%str(E x)` is ' x', `%str(E)` ' ').
+   */
+  private startsBlank = false;
+  /**
+   * The single-line macros being expanded where a function call's arguments are expanded: nasm
+   * expands none of them again there (`%define n %eval(n)` / `db n` leaves the inner `n`).
+   */
+  private activeMacros: Set<SingleLineMacro> | undefined;
   /** The same of the parameters substituteParams replaced last: an empty one at the end, after blanks. */
   private readonly substitution: SubstitutionEnd = { endsBlank: false };
 
@@ -536,7 +547,7 @@ class Preprocessor {
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
-    if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(expanded, file, line) as PPToken[];
+    if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(this.readEnvironment(expanded, file, line), file, line) as PPToken[];
     this.bitsAndSection.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     const endsBlank = this.endsBlank || this.substitution.endsBlank;
@@ -730,7 +741,7 @@ class Preprocessor {
       }
       case '%error': case '%warning': case '%fatal': {
         list();
-        const msg = messageText(this.expandSingle(toks.slice(1), file, line), this.endsBlank);
+        const msg = messageText(this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line), this.endsBlank);
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         // (In a branch the assembler decides, nasm stops only when it takes it: see OpenCheck.)
@@ -739,7 +750,7 @@ class Preprocessor {
       }
       case '%pragma': {
         // nasm passes the pragma on, its macros expanded, as `[pragma ...]` (what `nasm -E` prints).
-        this.out.push(file, line, text, this.expandSingle(toks.slice(1), file, line), this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
+        this.out.push(file, line, text, this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line), this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
         const ns = toks[1]?.text.toLowerCase();
         if (ns === 'ringside' && toks[2]?.text.toLowerCase() === 'technique') {
           const name = toks.slice(3).map((t) => t.text).join('');
@@ -1111,7 +1122,7 @@ class Preprocessor {
           // Defined by every way through a block the assembler decides, differently: defined all the same.
           const undecided = defs?.[defs.length - 1].undecided;
           if (undecided?.inEveryWay === false) { this.undecidedMacro(t, file, line, undecided); return Test.Failed; }
-          if (defs !== undefined || (!this.standardCleared && this.builtin(t, file, line) !== undefined)) { result = true; break; }
+          if (defs !== undefined || (!this.standardCleared && (this.builtin(t, file, line) !== undefined || isTokenMacro(t.text)))) { result = true; break; }
         }
         break;
       }
@@ -1133,14 +1144,26 @@ class Preprocessor {
         const t = rest[0];
         if (t === undefined || t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'a macro name');
         const lower = t.text.toLowerCase();
-        const named = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
+        const named: Pick<MultiLineMacro, 'min' | 'max' | 'greedy'>[] = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
           .filter((m) => m.name === t.text);
-        result = takesRange(named, rest);
+        // The standard macros too (`%ifmacro align` holds), until `%clear`.
+        const standard = this.standardCleared ? undefined : standardMacroCounts(t.text);
+        if (standard !== undefined) named.push({ min: standard.min, max: standard.max, greedy: standard.max === Infinity });
+        const range = macroRange(this.expandSingle(rest.slice(1) as PPToken[], file, line), d);
+        const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+        if (range.error !== undefined) this.sink.error('syntax', range.error, here, f.expansion);
+        if (range.trailing) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+        result = takesRange(named, range);
         break;
       }
       case 'idn': case 'idni': {
-        const same = identical(this.expandSingle(rest as PPToken[], file, line), k === 'idni');
+        // (A function's argument has no blank before it: see testFunction.)
+        const same = identical(this.expandSingle(rest as PPToken[], file, line), k === 'idni', rest.length > 0 && spaced(toks[0], rest[0]));
         if (same === undefined) return this.testFailed(f, file, line, d, toks, 'two comma-separated arguments');
+        if (same === 'commas') {
+          this.sink.error('syntax', `\`${d}': more than one comma on line`, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f.expansion);
+          return Test.Failed;
+        }
         result = same;
         break;
       }
@@ -1154,16 +1177,12 @@ class Preprocessor {
       case 'env': {
         // Whether any of the names is in the environment: words after single-line macros, strings,
         // or `%!NAME` (read as NAME); no name is false, another token nasm's error (measured).
-        const written: PPToken[] = [];
-        for (const x of rest) {
-          if (!isEnvironmentToken(x)) written.push(x as PPToken);
-          else if (x.text.length > 2) written.push({ ...x, kind: 'ident', text: x.text.slice(2) });
-        }
-        const names = this.expandSingle(written, file, line);
+        // (`%!NAME` stays a token through the expansion, a macro's too: see readEnvironment.)
+        const names = this.expandSingle(rest as PPToken[], file, line).filter((x) => x.text !== '%!');
         const env = this.opts.env ?? globalThis.process?.env ?? {};
         result = false;
         for (const x of names) {
-          const name = x.kind === 'ident' ? x.text : x.kind === 'string' ? stringText(x.text) : undefined;
+          const name = x.kind === 'ident' ? x.text : x.kind === 'string' ? stringText(x.text) : isEnvironmentToken(x) ? x.text.slice(2) : undefined;
           if (name === undefined) {
             this.sink.error('syntax', `\`${d}' expects environment variable names`, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f.expansion);
             return Test.Failed;
@@ -1501,6 +1520,7 @@ class Preprocessor {
    */
   private expandSingle(toks: PPToken[], file: string, line: number): PPToken[] {
     this.endsBlank = false;
+    this.startsBlank = false;
     if (this.smacros.size === 0 && !hasBuiltin(toks) && !toks.some(isImplementedFunction)) return toks;
     this.expandedTokens = 0;
     this.expansionOverflow = false;
@@ -1535,9 +1555,11 @@ class Preprocessor {
     while (rest.length > 0) {
       this.restLow = rest.length;
       // A token no expansion put or followed has its neighbour as written before it (see `spaced`).
-      const after = this.expandCall(rest, file, line, undefined, out[out.length - 1]);
+      const first = out.length === 0;
+      const after = this.expandCall(rest, file, line, this.activeMacros, out[out.length - 1]);
       if (after < 0) { out.push(rest.pop()!); continue; }
       expanded = true;
+      if (first && rest.length === after) this.startsBlank = true;
       const keep = this.restLow < after ? 0 : after;
       while (rest.length > keep) out.push(rest.pop()!);
     }
@@ -1545,36 +1567,50 @@ class Preprocessor {
   }
 
   /**
-   * `%!NAME` (or `%!'NAME'`) on top of `rest`, as expandCall takes a call: replaced by the
-   * environment variable's value read as tokens, or by nothing with nasm's warning when there is
-   * none (measured with nasm 2.16.01: `db %!V` with V=`ab c` is `db ab c`; a variable set empty is
-   * nothing, without the warning; inside a string nothing is read).
+   * `toks` with each `%!NAME` (or `%!'NAME'`) replaced by the environment variable's value read as
+   * tokens, or by nothing with nasm's warning when there is none (measured with nasm 2.16.01:
+   * `db %!V` with V=`ab c` is `db ab c`; a variable set empty is nothing, without the warning;
+   * inside a string nothing is read). nasm does this only where it writes tokens back to text (its
+   * detoken): the line the assembler reads, `%defstr`, `%str()`, `%error`, `%pragma`. Elsewhere
+   * `%!NAME` stays a token, a macro's expansion too: `%if %!V == 1` is an expression syntax
+   * error, `%ifidn %!V, 1` false, `%define M %!V` / `%ifenv M` tests V. `toks` itself when it has
+   * none.
    */
-  private environment(rest: PPToken[], file: string, line: number, before: PPToken | undefined): number {
-    const t = rest.pop()!;
-    let name = t.text.slice(2);
-    let end = t.end;
-    if (name === '' && rest.length > 0 && rest[rest.length - 1].kind === 'string' && rest[rest.length - 1].start === t.end) {
-      const s = rest.pop()!;
-      name = stringText(s.text);
-      end = s.end;
+  private readEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
+    let i = 0;
+    while (i < toks.length && !isEnvironmentToken(toks[i])) i++;
+    if (i === toks.length) return toks;
+    const env = this.opts.env ?? globalThis.process?.env ?? {};
+    const out = toks.slice(0, i);
+    // The blank before a variable that gave nothing, which goes to the token after it (nasm -E: `db %!UNSET` is `db `).
+    let blank = false;
+    let last: PPToken | undefined;
+    for (; i < toks.length; i++) {
+      const t = toks[i];
+      if (!isEnvironmentToken(t)) {
+        if (last === undefined) follow(out, t, toks[i - 1]);
+        else out.push(gapped(t, blank || spaced(last, t)));
+        last = undefined;
+        continue;
+      }
+      const before = toks[i - 1];
+      let name = t.text.slice(2);
+      last = t;
+      if (name === '' && toks[i + 1]?.kind === 'string' && !spaced(t, toks[i + 1])) { last = toks[++i]; name = stringText(last.text); }
+      const value = env[name];
+      if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end));
+      const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
+      blank = made.length === 0 && (blank || spaced(before, t));
+      made.forEach((x, k) => out.push({ kind: x.kind, text: x.text, start: t.start, end: last!.end, src: t.src, at: NOWHERE, gap: k === 0 ? spaced(before, t) : x.start > made[k - 1].end }));
     }
-    const value = (this.opts.env ?? globalThis.process?.env ?? {})[name];
-    if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, end));
-    const after = rest.length;
-    this.restLow = Math.min(this.restLow, after);
-    if (after > 0) rest[after - 1] = gapped(rest[after - 1], spaced(t, rest[after - 1]));
-    const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
-    for (let k = made.length - 1; k >= 0; k--) {
-      const x = made[k];
-      rest.push({ kind: x.kind, text: x.text, start: t.start, end, src: t.src, at: NOWHERE, gap: k === 0 ? spaced(before, t) : x.start > made[k - 1].end });
-    }
-    return after;
+    if (last !== undefined && blank) this.endsBlank = true;
+    return out;
   }
 
   /** Whether `t` is a name a single-line macro or a standard macro may stand for, or `%!NAME`. */
   private mayExpand(t: PPToken): boolean {
-    if (t.kind !== 'ident') return isEnvironmentToken(t) || isImplementedFunction(t);
+    // (`%clear` removes the functions too: nasm 2.16.01 defines them as single-line macros.)
+    if (t.kind !== 'ident') return !this.standardCleared && isImplementedFunction(t);
     return this.singles.lookup(t.text) !== undefined || (t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f);
   }
 
@@ -1593,8 +1629,7 @@ class Preprocessor {
   private expandCall(rest: PPToken[], file: string, line: number, active: Set<SingleLineMacro> | undefined, before: PPToken | undefined): number {
     const top = rest.length - 1;
     const t = rest[top];
-    if (isEnvironmentToken(t)) return this.environment(rest, file, line, before);
-    if (isImplementedFunction(t)) return this.functionCall(rest, file, line, before);
+    if (!this.standardCleared && isImplementedFunction(t)) return this.functionCall(rest, file, line, before, active);
     if (t.kind !== 'ident') return -1;
     const defs = this.singles.lookup(t.text);
     if (defs === undefined) {
@@ -1711,7 +1746,18 @@ class Preprocessor {
    * "division by zero", `%eval(1,)` is `1,` after "expression syntax error"); another count of
    * arguments is nasm's warning and the call stays as written.
    */
-  private functionCall(rest: PPToken[], file: string, line: number, before: PPToken | undefined): number {
+  private functionCall(rest: PPToken[], file: string, line: number, before: PPToken | undefined, active: Set<SingleLineMacro> | undefined): number {
+    const outer = this.activeMacros;
+    if (active !== undefined) this.activeMacros = active;
+    try {
+      return this.callFunction(rest, file, line, before);
+    } finally {
+      this.activeMacros = outer;
+    }
+  }
+
+  /** functionCall's work, the macros being expanded in activeMacros. */
+  private callFunction(rest: PPToken[], file: string, line: number, before: PPToken | undefined): number {
     const top = rest.length - 1;
     const t = rest[top];
     if (rest[top - 1]?.text !== '(') return -1;
@@ -1725,15 +1771,17 @@ class Preprocessor {
     for (let k = top - 2; k > j; k--) inside.push(rest[k]);
     const kind = testKind(name);
     if (kind !== undefined) return this.testFunction(rest, file, line, before, kind, inside, j);
-    const args = inside.length === 0 || name === '%str' ? [inside] : splitArguments(inside, 0, Infinity);
+    const args = inside.length === 0 ? [inside] : name === '%str' ? [withoutLeadingBraces(inside)] : splitArguments(inside, 0, Infinity);
     if (!takesArguments(name, args.length)) {
-      this.sink.warning('macro-params-single', `single-line macro \`${name}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+      this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
       return -1;
     }
     const expansion = this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
     const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, low: this.restLow };
-    // `%sel` evaluates each argument written as a `{...}` group too (nasm 2.16.01: `%sel(1, {2+1})` is 3).
-    const braced = name === '%sel' ? args.map((a, k) => k > 0 && a.length > 0 && inside[inside.indexOf(a[0]) - 1]?.text === '{') : [];
+    // `%sel` evaluates every argument after the selector, chosen or not, `{...}` or not: the one
+    // chosen is its value, or nothing after an error (nasm 2.16.01: `%sel(1, 2+1)` is 3,
+    // `%sel(1, 'ab')` 25185, `%sel(1, 2, 3 4)` 2 with "invalid expression in parameter 2").
+    const evaluated = name === '%sel' ? args.map((_arg, k) => k > 0) : [];
     const evaluate = (a: PPToken[], k: number): Value | undefined => {
       if (a.length === 0 && emptyArgumentValue(name, k) !== undefined) return emptyArgumentValue(name, k);
       const whole = a.length > 0 ? lineRange(file, line, a[0].start, a[a.length - 1].end) : lineRange(file, line, t.start, rest[j].end);
@@ -1746,11 +1794,20 @@ class Preprocessor {
     };
     const values = args.map((a, k) => parameterKind(name, k) === 'e' ? evaluate(a, k) : undefined);
     // A string argument: one string token's bytes, else the text of its tokens (macros expanded).
+    // The blank before the comma ahead of a string argument is its first (nasm 2.16.01, measured:
+    // `%strcat(a , b)` is 'a b', `%strcat(a, b)` 'ab', `%strcat('x' ,'y')` "x 'y'").
+    // (So does the argument %cond chooses: `%str(%cond(1 , 5))` is ' 5'.)
+    const leads = name === '%strcat' || name === '%cond' ? blanksBeforeSeparators(inside, args) : [];
     const strings = args.map((a, k) => {
       if (parameterKind(name, k) !== 's') return undefined;
-      const e = this.expandSingle(a, file, line);
-      if (e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
-      return new TextEncoder().encode(tokensText(e));
+      const e = this.readEnvironment(this.expandSingle(a, file, line), file, line);
+      // A blank the result of a function call put first counts too (a %cond's: see below), and so
+      // do one where the first name expanded to nothing and one left at the end (see startsBlank).
+      const inner = e.length > 0 && a.length > 0 && e[0] !== a[0] && e[0].gap === true && a[0].gap !== true && isImplementedFunction(a[0]);
+      const lead = leads[k] === true || inner || this.startsBlank ? ' ' : '';
+      const tail = this.endsBlank && e.length > 0 ? ' ' : '';
+      if (lead === '' && tail === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
+      return new TextEncoder().encode(lead + tokensText(e) + tail);
     });
     const callEnd = rest[j];
     const report = (severity: 'error' | 'warning', message: string): void => {
@@ -1758,7 +1815,7 @@ class Preprocessor {
       if (severity === 'error') this.sink.error('expression', message, at);
       else this.sink.warning('pp-sel-range', message, at);
     };
-    const groups = braced.map((b, k) => b ? functionResult('%eval', 1, [evaluate(args[k], k)], report) as FunctionToken[] : undefined);
+    const groups = evaluated.map((b, k) => b ? functionResult('%eval', 1, [evaluate(args[k], k)], report) as FunctionToken[] : undefined);
     this.expandedTokens = saved.tokens;
     this.expansionOverflow = saved.overflow;
     this.endsBlank = saved.blank;
@@ -1782,9 +1839,10 @@ class Preprocessor {
     const blank = made.length === 0 && spaced(before, t);
     if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
     else if (blank) this.endsBlank = true;
+    const lead = typeof result === 'number' && leads[result] === true;
     for (let k = made.length - 1; k >= 0; k--) {
-      rest.push(gapped(made[k], k === 0 ? spaced(before, t) : spaced(made[k - 1], made[k])));
-      if (typeof result === 'number' && (made[k].kind === 'ident' || made[k].kind === 'preproc')) this.expandCall(rest, file, line, undefined, undefined);
+      rest.push(gapped(made[k], k === 0 ? spaced(before, t) || lead : spaced(made[k - 1], made[k])));
+      if (typeof result === 'number' && (made[k].kind === 'ident' || made[k].kind === 'preproc')) this.expandCall(rest, file, line, this.activeMacros, undefined);
     }
     return after;
   }
@@ -1811,7 +1869,9 @@ class Preprocessor {
       const v = expr === undefined ? undefined : this.evaluateParsed(expr, file, line, f, d);
       test = typeof v !== 'object' ? Test.Failed : (v.v !== 0) !== (kind === 'n') ? Test.True : Test.False;
     } else {
-      test = this.testCondition(f, file, line, d, kind, [{ ...t, kind: 'preproc', text: d }, ...inside]);
+      // nasm reads the argument without the blank before it (see identical).
+      const argument = inside.length > 0 ? [gapped(inside[0], false), ...inside.slice(1)] : inside;
+      test = this.testCondition(f, file, line, d, kind, [{ ...t, kind: 'preproc', text: d }, ...argument]);
     }
     this.expandedTokens = saved.tokens;
     this.expansionOverflow = saved.overflow;
@@ -1834,6 +1894,13 @@ class Preprocessor {
    * `versionOrTime`). Each also spelt `__?X?__`.
    */
   private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
+    // An alias of one of nasm's token macros (`%idefalias __float32__ __?float32?__`, whose macro
+    // is itself: see spelled): the name it stands for, which `%defstr` and `%str()` write
+    // (measured: `%defstr S __float32__(1.5)` is '__?float32?__(1.5)').
+    if (!this.standardCleared && t.text.charCodeAt(2) !== 0x3f) {
+      const target = spelled(t);
+      if (target !== t.text) return { kind: 'ident', text: target, start: t.start, end: t.end, src: t.src };
+    }
     const name = standardName(t.text);
     if (name === undefined) return undefined;
     if (this.standardCleared) {
@@ -1957,7 +2024,7 @@ class Preprocessor {
         else if (toks[j].text === ']' && --depth === 0) break;
       }
       if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
-      let text = tokensText(this.expandSingle(toks.slice(i + 2, j), file, line));
+      let text = tokensText(this.readEnvironment(this.expandSingle(toks.slice(i + 2, j), file, line), file, line));
       let start = t.start;
       let first = t;
       const prev = out[out.length - 1];
@@ -1988,15 +2055,45 @@ class Preprocessor {
     if (op === '%defstr') {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
-      const expanded = this.expandSingle(toks.slice(2), file, line);
+      const expanded = this.readEnvironment(this.expandSingle(toks.slice(2), file, line), file, line);
       const str = tokensText(expanded) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
-    const made = stringMacro(d, op, this.expandSingle(toks.slice(2), file, line), name);
+    // (nasm's messages name the directive as written: `%STRCAT`, measured.)
+    const written = toks[0].text;
+    if (op === '%substr') { this.substring(f, file, line, written, name, toks.slice(2), here, caseInsensitive); return; }
+    const made = stringMacro(written, op, this.expandSingle(toks.slice(2), file, line), name);
     if ('error' in made) { this.sink.error('syntax', made.error, here, f.expansion); return; }
+    if (made.control !== undefined) this.sink.error('syntax', made.control, here, f.expansion);
     if (made.openString !== undefined) this.sink.warning('open-string', made.openString, here, f.expansion);
     this.defineSingle(name.text, undefined, made.body, range, caseInsensitive, f.expansion);
+  }
+
+  /**
+   * `%substr NAME string[,] start[, length]` as nasm 2.16.01 reads it (measured): its arguments
+   * macro-expanded, a string first, then one comma or none, then the start and, when tokens
+   * follow the token that ended it, the length, each an expression (see parseLeading: `'abcdef'
+   * 2 3` is 'b', `'abcdef' 2, 3 junk` 'bcd'); an error in either defines nothing.
+   */
+  private substring(f: Frame, file: string, line: number, d: string, name: PPToken, rest: PPToken[], here: SourceRange, caseInsensitive: boolean): void {
+    const args = this.expandExpression(rest, file, line);
+    const str = args[0];
+    if (str === undefined || str.kind !== 'string') { this.sink.error('syntax', `\`${d}' requires a string as parameter`, here, f.expansion); return; }
+    const from = args[1]?.text === ',' ? 2 : 1;
+    if (from >= args.length) { this.sink.error('syntax', `\`${d}' requires a starting index`, here, f.expansion); return; }
+    const valueAt = (k: number): { v: number; next: number } | undefined => {
+      const parsed = parseLeading(args, k, this.limits.eval, this.sink, file, line, f.expansion);
+      const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+      return typeof v === 'object' ? { v: v.v!, next: parsed!.next } : undefined;
+    };
+    const start = valueAt(from);
+    if (start === undefined) return;
+    const count = start.next < args.length ? valueAt(start.next) : { v: 1, next: args.length };
+    if (count === undefined) return;
+    const sub = substring(decodeString(str.text) ?? new Uint8Array(0), start.v, count.v);
+    const body: PPToken[] = [{ kind: 'string', text: sub.length === 0 ? "''" : quoteBytes(sub), start: name.start, end: name.end }];
+    this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), caseInsensitive, f.expansion);
   }
 
   /**
@@ -2062,7 +2159,7 @@ class Preprocessor {
     const nameTok = toks[at];
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
     this.refer(m[0].name, nameTok, file, line);
-    const call = matchCall(m, toks, at, file, line, callSite, f.expansion, this.sink);
+    const call = matchCall(m, toks, at, file, line, callSite, f.expansion, this.sink, this.endsBlank || this.substitution.endsBlank);
     if (call === undefined) return false;
     const { def, args, given } = call;
     const weight = argumentWeight(args);
@@ -2213,4 +2310,23 @@ const TEXT_ARGUMENTS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', '
  */
 function failedContextLocal(t: PPToken | undefined): boolean {
   return t !== undefined && t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24;
+}
+
+/**
+ * `%str()`'s argument as nasm 2.16.01 takes it (measured): a `{...}` group it begins with is the
+ * group's contents, what follows kept (`%str({a}, b)` is 'a, b'; `%str(x {a})` keeps the braces).
+ */
+function withoutLeadingBraces(inside: PPToken[]): PPToken[] {
+  if (inside[0].text !== '{') return inside;
+  let depth = 0;
+  for (let k = 0; k < inside.length; k++) {
+    if (inside[k].text === '{') depth++;
+    else if (inside[k].text === '}' && --depth === 0) {
+      // (What follows the group keeps the blanks it had after the `}`.)
+      const after = inside.slice(k + 1);
+      if (after.length > 0) after[0] = gapped(after[0], spaced(inside[k], after[0]));
+      return [...inside.slice(1, k), ...after];
+    }
+  }
+  return inside;
 }

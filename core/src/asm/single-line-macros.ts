@@ -47,8 +47,13 @@ export class SingleLineMacros {
     const key = name.toLowerCase();
     let list = this.byName.get(key);
     this.all.push(m);
-    // A definition replaces what a block the assembler decides left undecided (see BranchStates).
-    if (list?.some((o) => o.undecided !== undefined && (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name)) === true) {
+    // A definition replaces what a block the assembler decides left undecided (see BranchStates);
+    // one the branches all defined otherwise as to parameters is nasm's error whichever it takes.
+    const left = list?.find((o) => o.undecided !== undefined && (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name));
+    if (left?.undecided?.withParameters !== undefined && left.undecided.withParameters !== (params !== undefined) && (left.caseInsensitive === true) === caseInsensitive && !alias) {
+      this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
+    }
+    if (left !== undefined && list !== undefined) {
       list = list.filter((o) => !(o.undecided !== undefined && (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name)));
       if (list.length === 0) list = undefined; else this.byName.set(key, list);
     }

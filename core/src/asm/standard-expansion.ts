@@ -184,7 +184,7 @@ export type StandardWarning = (code: string, message: string, at: PPToken) => vo
  * is dropped with a warning (`dropped`); a count it does not take is warned of.
  */
 function taken(toks: readonly PPToken[], name: number, m: StandardBody, warn: StandardWarning): { args: PPToken[][]; dropped: boolean } | undefined {
-  const args = splitArguments(toks, name + 1, Infinity);
+  const args = splitArguments(toks, name + 1, Infinity, undefined, false);
   const n = args.length === 1 && args[0].length === 0 ? 0 : args.length;
   const trailing = n > 1 && toks[toks.length - 1].text === ',';
   const word = toks[name];
@@ -219,6 +219,13 @@ function written(toks: readonly PPToken[]): string {
  * `__?float32?__`, `__?FLOAT16?__` stays).
  */
 const TOKEN_MACRO_ALIAS = /^__(infinity|nan|qnan|snan|float(?:8|16|32|64|80m|80e|128l|128h)|utf(?:16|32)(?:le|be)?|ilog2[ewfc])__$/i;
+
+/** nasm's token macro names (`__?float32?__` in any case) and their aliases (`__float32__`): single-line macros nasm defines. */
+export function isTokenMacro(name: string): boolean {
+  return TOKEN_MACRO_ALIAS.test(name) || TOKEN_MACRO.test(name);
+}
+
+const TOKEN_MACRO = /^__\?(infinity|nan|qnan|snan|float(?:8|16|32|64|80m|80e|128l|128h)|utf(?:16|32)(?:le|be)?|ilog2[ewfc])\?__$/i;
 
 export function spelled(t: PPToken): string {
   if (t.unmacroed === true) return t.text.charCodeAt(0) === 0x24 ? t.text.slice(1) : t.text;

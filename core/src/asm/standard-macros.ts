@@ -141,6 +141,14 @@ function standardCall(toks: readonly PPToken[]): { readonly at: number; readonly
 /** The standard macros' names, for the preprocessor to look for after `%clear` (see withoutStandardMacros). */
 export const STANDARD_MACRO_NAMES: ReadonlyMap<string, unknown> = STANDARD_MACROS;
 
+/**
+ * The parameter counts standard macro `name` takes, spelled as nasm's standard.mac defines it (in
+ * lower case: `%ifmacro align` holds, `%ifmacro ALIGN` not; measured), for `%ifmacro`.
+ */
+export function standardMacroCounts(name: string): { readonly min: number; readonly max: number } | undefined {
+  return name === name.toLowerCase() ? STANDARD_MACROS.get(name) : undefined;
+}
+
 function standardMacro(t: PPToken): StandardMacro | undefined {
   if (t.kind !== 'ident' || t.text.length < 2 || t.text.length > 9) return undefined;
   const c = t.text.charCodeAt(0);
@@ -153,7 +161,7 @@ function standardMacro(t: PPToken): StandardMacro | undefined {
  * a count one less when the last is empty after a comma (pp-macro-params-legacy).
  */
 function takenArguments(toks: readonly PPToken[], start: number, m: StandardMacro): PPToken[][] | undefined {
-  const args = splitArguments(toks, start, Infinity);
+  const args = splitArguments(toks, start, Infinity, undefined, false);
   const n = args.length;
   if (n >= m.min && n <= m.max) return args;
   if (n > 1 && toks[toks.length - 1].text === ',' && n - 1 >= m.min && n - 1 <= m.max) return args.slice(0, -1);

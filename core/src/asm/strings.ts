@@ -73,6 +73,19 @@ function pushUtf8(out: number[], v: number): void {
   for (let k = n - 2; k >= 0; k--) out.push(0x80 | (Math.floor(v / 2 ** (6 * k)) & 0x3f));
 }
 
+/** nasm's message for a control character in a string it reads as a C string (see cutAtControl). */
+export const CONTROL_IN_STRING = 'control character in string not allowed here';
+
+/**
+ * `bytes` up to the first control character nasm 2.16.01 refuses in a string it reads as a C
+ * string (`%deftok`, `%tok()`: measured, every one below 0x20 but BEL, BS, TAB and ESC), which
+ * ends it with its error (`%deftok T \`ab\ncd\`` is `ab`); undefined when there is none.
+ */
+export function cutAtControl(bytes: Uint8Array): Uint8Array | undefined {
+  const k = bytes.findIndex((b) => b < 0x20 && b !== 0x07 && b !== 0x08 && b !== 0x09 && b !== 0x1b);
+  return k < 0 ? undefined : bytes.subarray(0, k);
+}
+
 /** The text a string token stands for (its bytes read as UTF-8; empty when the token is no string nasm reads). */
 export function stringText(token: string): string {
   return new TextDecoder().decode(decodeString(token) ?? new Uint8Array());

@@ -64,7 +64,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   for (const p of optionProblems) io.err(`ringside: ${p.verdict === 'error' ? `error: ${p.message} [-w+error=${p.warningClass}]` : `warning: ${p.message} [-w+${p.warningClass}]`}\n`);
   if (optionProblems.some((p) => p.verdict === 'error')) return 1;
   const input = readInputFile(args.file, io.err);
-  if (input === undefined) return 1;
+  if (input === undefined) { removeOutput(args); return 1; }
   const text = input.toString('utf8');
   const cwd = process.cwd();
   const includePaths = includeSearchPaths(args.includes.map((d) => path.resolve(d)), cwd);
@@ -88,6 +88,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   };
   if (errors > 0) {
     if (args.list) listingOfFailure(args.list, result.diagnostics, () => result.listing, write);
+    removeOutput(args);
     return 1;
   }
   const outFile = outputName(args);
@@ -131,6 +132,19 @@ function nasmShaped(args: AsmArgs, d: Diagnostic): Diagnostic {
   return asNasmPlaces(d, (file, line) => {
     try { return fs.readFileSync(file, 'utf8').split('\n')[line]; } catch { return undefined; }
   });
+}
+
+/**
+ * After errors nasm removes its output file, so that none from before is left for `make` to take
+ * for new (measured with nasm 2.16.01: an error, a `%fatal`, an input file it cannot read; `-E`'s
+ * OUT too; `-M` writes none and leaves it).
+ */
+function removeOutput(args: AsmArgs): void {
+  if (args.depend?.only === true) return;
+  const out = args.preprocessOnly ? args.out : outputName(args);
+  if (out === undefined) return;
+  try { fs.rmSync(out, { force: true }); } catch { // (a directory: nasm cannot remove it either)
+  }
 }
 
 /** The file `asm` writes: OUT, else FILE with `.bin` for its extension (FILE.bin when that is FILE). */
@@ -231,7 +245,7 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
       return 1;
     }
   }
-  if (result.errors > 0) return 1;
+  if (result.errors > 0) { removeOutput(args); return 1; }
   // (-E with -MD: the dependencies after the text; nasm's output name is -o's alone.)
   return depend === undefined ? 0 : writeDependencies(args, depend, dependencyFiles(result.pp, dependencyNames(args)), args.out, io);
 }
