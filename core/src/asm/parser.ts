@@ -304,7 +304,21 @@ function isMasmFlat(t: PPToken | undefined, colon: PPToken | undefined): boolean
 
 /** The error for a NASM instruction the dialect leaves out. */
 function outsideDialect(word: string): string {
-  return `\`${word}' is a NASM instruction that Ringside's dialect leaves out (${DIALECT})`;
+  return WIDE_DATA.has(word.toLowerCase()) ? `\`${word}' is a NASM data directive that Ringside's dialect leaves out (${DIALECT})`
+    : `\`${word}' is a NASM instruction that Ringside's dialect leaves out (${DIALECT})`;
+}
+
+/**
+ * nasm's data directives of 16, 32 and 64 bytes, for SSE and AVX data (their `reso`, `resy` and
+ * `resz` are among nasm's instructions, nasm-mnemonics.json): outside the dialect too. nasm takes
+ * `do 1` for data (measured: "integer supplied as 128-bit data"), `dz equ 3` too ("symbol `equ'
+ * not defined"), and `do:` for a label.
+ */
+const WIDE_DATA: ReadonlySet<string> = new Set(['do', 'dy', 'dz']);
+
+/** Whether nasm reads `word` as an instruction or directive the dialect leaves out. */
+function leftOut(word: string): boolean {
+  return isOutsideDialect(word) || WIDE_DATA.has(word.toLowerCase());
 }
 
 /** The error for a NASM register the dialect leaves out (`rax`, `xmm0`), named where a symbol could be. */
@@ -515,7 +529,7 @@ class LineParser implements TermReader {
         if (!first.text.startsWith('$') && (register(first) || isNasmRegister(first.text))) this.fail('label or instruction expected at start of line', first);
         if (colon && isDirectiveWord(first.text)) this.fail(`\`${first.text}' is a directive, not a label (write \`$${first.text}:' for a label of that name)`, first);
         // nasm would assemble it (`lfence`, `rdpmc` ...): taken for a label it would give other bytes.
-        if (!colon && isOutsideDialect(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
+        if (!colon && leftOut(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
         this.pos = colon ? 2 : 1;
         // nasm's -w+label-orphan (on by default): a misspelt mnemonic is otherwise a silent label.
@@ -592,7 +606,7 @@ class LineParser implements TermReader {
     }
     if ((cls & Word.Mnemonic) === 0) {
       if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), NO_OPERANDS, NO_DATA, NO_TOKENS);
-      if (isOutsideDialect(word.text)) this.fail(outsideDialect(word.text), word, 'unsupported-instruction');
+      if (leftOut(word.text)) this.fail(outsideDialect(word.text), word, 'unsupported-instruction');
       // `foo eax, 1`: the unknown word is `foo`, taken for a label, not the register after it.
       if (this.opIndex === 1 && label !== undefined && register(word)) this.fail(INSTRUCTION_EXPECTED, first, 'unknown-mnemonic');
       this.fail(INSTRUCTION_EXPECTED, word, 'unknown-mnemonic');
