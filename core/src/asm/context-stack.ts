@@ -1,6 +1,16 @@
 // The preprocessor's context stack (NASM manual §4.7): %push/%pop/%repl, and the names `%$x`
 // (`%$$x` one context further out, ...) that are local to a context.
 
+import { NOWHERE, type PPToken } from './source';
+
+/** Whether `t` is a context-local name as written, `%$x` (`%$$x`, ...). */
+export function isContextLocal(t: PPToken | undefined): boolean {
+  return t !== undefined && t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24;
+}
+
+/** How a resolution that finds no context is reported: `message` about token `t`. */
+export type ContextProblem = (message: string, t: PPToken) => void;
+
 export interface Context {
   name: string;
   /** Unique number in the names of context-local labels and macros (`..@N.x`). */
@@ -56,5 +66,52 @@ export class ContextStack {
     if (this.stack.length === 0) return { error: `\`${token}': context stack is empty` };
     if (!ctx) return { error: `\`${token}': context stack is only ${this.stack.length} level${this.stack.length === 1 ? '' : 's'} deep` };
     return { name: `..@${ctx.id}.${token.slice(i)}` };
+  }
+
+  /** `toks` with each `%$x` (`%$$x`, ...) replaced by the context's global name, `..@N.x`. */
+  substitute(toks: readonly PPToken[], problem: ContextProblem): PPToken[] {
+    const out: PPToken[] = [];
+    for (const t of toks) {
+      if (isContextLocal(t)) {
+        const r = this.resolve(t.text);
+        if ('name' in r) { out.push({ kind: 'ident', text: r.name, start: t.start, end: t.end, src: t.src, gap: t.gap, contextLocal: true }); continue; }
+        problem(r.error, t);
+      }
+      out.push(t);
+    }
+    return out;
+  }
+
+  /**
+   * A line's `%$x` names replaced (see substitute), but in the body of a `%define`, which keeps
+   * them as written until the macro expands (see nameNow), and of an `%xdefine`, which keeps them
+   * too after saying, as it expands the body, that there is no context. Measured with nasm
+   * 2.16.01: `%define Q %$q` then `%push c` / `%$q:` / `jmp Q` jumps to the context's label, and
+   * with no context the error is at the use; `%xdefine X %$q` made in context a and used in
+   * context b is b's `%$q`. (The macro's name is resolved at once: `%define %$n 1`.)
+   */
+  substituteLine(toks: PPToken[], problem: ContextProblem): PPToken[] {
+    const d = toks[0]?.kind === 'preproc' ? toks[0].text.toLowerCase() : '';
+    const expands = d === '%xdefine' || d === '%ixdefine';
+    if ((!expands && d !== '%define' && d !== '%idefine') || toks.length <= 2) return this.substitute(toks, problem);
+    const body = toks.slice(2);
+    if (expands) {
+      for (const t of body) {
+        const r = isContextLocal(t) ? this.resolve(t.text) : undefined;
+        if (r !== undefined && 'error' in r) problem(r.error, t);
+      }
+    }
+    return [...this.substitute(toks.slice(0, 2), problem), ...body];
+  }
+
+  /**
+   * A `%$x` a `%define` body kept (see substituteLine) as a call puts it out at `start`..`end`:
+   * the name in the context now on top, or, with no such context, as written after nasm's error.
+   */
+  nameNow(b: PPToken, start: number, end: number, gap: boolean, problem: (message: string) => void): PPToken {
+    const r = this.resolve(b.text);
+    if ('name' in r) return { kind: 'ident', text: r.name, start, end, at: NOWHERE, gap, contextLocal: true };
+    problem(r.error);
+    return { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap };
   }
 }

@@ -14,7 +14,7 @@ import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cac
 import { reread } from './reread';
 import { blanksBeforeSeparators, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
-import { ContextStack } from './context-stack';
+import { ContextStack, isContextLocal } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens } from './token-paste';
@@ -640,7 +640,8 @@ class Preprocessor {
       case '%define': case '%idefine': case '%xdefine': case '%ixdefine': {
         list();
         const name = toks[1];
-        if (!name || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        // (Past a `%$x` no context was there for, nasm gives only its "context stack is empty": measured.)
+        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
         let i = 2;
         let params: string[] | undefined;
         const open = toks[2];
@@ -666,14 +667,14 @@ class Preprocessor {
       case '%assign': case '%iassign': {
         list();
         const name = toks[1];
-        if (!name || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
         this.assign(f, file, line, d, name, toks.slice(2));
         return true;
       }
       case '%undef': {
         list();
         const name = toks[1];
-        if (!name || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
         this.singles.undefine(name.text);
         this.undefineStandard(name.text);
         return true;
@@ -1363,7 +1364,7 @@ class Preprocessor {
    */
   private pathSearch(f: Frame, file: string, line: number, toks: readonly PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (name === undefined || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', '`%pathsearch\' expects a macro identifier', here, f.expansion); return; }
+    if (name === undefined || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', '`%pathsearch\' expects a macro identifier', here, f.expansion); return; }
     const t = toks[2];
     const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
     if (bytes === undefined) { this.sink.error('syntax', '`%pathsearch\' expects a file name', here, f.expansion); return; }
@@ -1403,7 +1404,7 @@ class Preprocessor {
         this.defineSingle(name.text, undefined, frameAddress(frame, '-', frame.localOffset, name), range, false, f.expansion);
         // nasm: `%assign %$localsize %$localsize+SIZE`, for `enter %$localsize, 0`.
         const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: name.start, end: name.end };
-        const [target, ...expr] = this.substituteContext([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
+        const [target, ...expr] = this.contextLocals([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
         if (target.kind === 'ident') this.assign(f, file, line, '%assign', target, expr);
       }
     }
@@ -1460,7 +1461,7 @@ class Preprocessor {
       return;
     }
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
+    if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
     if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
     if (!target || target.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier to alias`, here, f.expansion); return; }
@@ -1722,7 +1723,7 @@ class Preprocessor {
         for (let q = 0; q < a.length; q++) expansion.push(gapped(a[q], q === 0 ? blank : spaced(a[q - 1], a[q])));
         if (a.length > 0) blank = false;
       } else {
-        expansion.push(b.kind === 'preproc' && b.text.charCodeAt(1) === 0x24 ? this.contextName(b, t, file, line, start, end, blank)
+        expansion.push(isContextLocal(b) ? this.contexts.nameNow(b, start, end, blank, (message) => this.sink.error('context', message, t.src ?? lineRange(file, line, start, end)))
           : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
         blank = false;
       }
@@ -1969,52 +1970,10 @@ class Preprocessor {
     this.contexts.pop();
   }
 
-  /**
-   * A line's `%$x` names replaced (see substituteContext), but in the body of a `%define`, which
-   * keeps them as written until the macro expands (see contextName), and of an `%xdefine`, which
-   * keeps them too after saying, as it expands the body, that there is no context. Measured with
-   * nasm 2.16.01: `%define Q %$q` then `%push c` / `%$q:` / `jmp Q` jumps to the context's label,
-   * and with no context the error is at the use; `%xdefine X %$q` made in context a and used in
-   * context b is b's `%$q`. (The macro's name is resolved at once: `%define %$n 1`.)
-   */
+  /** A line's `%$x` names replaced, as ContextStack.substituteLine does, its problems reported at the line. */
   private contextLocals(toks: PPToken[], file: string, line: number, f: Frame): PPToken[] {
-    const d = toks[0]?.kind === 'preproc' ? toks[0].text.toLowerCase() : '';
-    const expands = d === '%xdefine' || d === '%ixdefine';
-    if ((!expands && d !== '%define' && d !== '%idefine') || toks.length <= 2) return this.substituteContext(toks, file, line, f);
-    const body = toks.slice(2);
-    if (expands) {
-      for (const t of body) {
-        const r = t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24 ? this.contexts.resolve(t.text) : undefined;
-        if (r !== undefined && 'error' in r) this.sink.error('context', r.error, t.src ?? lineRange(file, line, t.start, t.end), f.expansion);
-      }
-    }
-    return [...this.substituteContext(toks.slice(0, 2), file, line, f), ...body];
+    return this.contexts.substituteLine(toks, (message, t) => this.sink.error('context', message, t.src ?? lineRange(file, line, t.start, t.end), f.expansion));
   }
-
-  /** Replaces `%$x` (`%$$x`, ...) with the context's global name, `..@N.x`. */
-  private substituteContext(toks: readonly PPToken[], file: string, line: number, f: Frame): PPToken[] {
-    const out: PPToken[] = [];
-    for (const t of toks) {
-      if (t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24) {
-        const r = this.contexts.resolve(t.text);
-        if ('name' in r) { out.push({ kind: 'ident', text: r.name, start: t.start, end: t.end, src: t.src, gap: t.gap, contextLocal: true }); continue; }
-        this.sink.error('context', r.error, t.src ?? lineRange(file, line, t.start, t.end), f.expansion);
-      }
-      out.push(t);
-    }
-    return out;
-  }
-  /**
-   * A `%$x` a `%define` body kept (see contextLocals), as the call of `call` puts it out: the name
-   * in the context now on top, or, with no such context, as written after nasm's error at the call.
-   */
-  private contextName(b: PPToken, call: PPToken, file: string, line: number, start: number, end: number, gap: boolean): PPToken {
-    const r = this.contexts.resolve(b.text);
-    if ('name' in r) return { kind: 'ident', text: r.name, start, end, at: NOWHERE, gap, contextLocal: true };
-    this.sink.error('context', r.error, call.src ?? lineRange(file, line, start, end));
-    return { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap };
-  }
-
 
   /**
    * `%[...]` (manual §4.1.3): the single-line-expanded contents, blanks in them kept (`%[1 2]` is
@@ -2056,7 +2015,7 @@ class Preprocessor {
 
   private stringDirective(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { if (!failedContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
+    if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
     const caseInsensitive = d.startsWith('%i');
     const op = caseInsensitive ? `%${d.slice(2)}` : d;
     const range = lineRange(file, line, name.start, name.end);
@@ -2311,14 +2270,6 @@ function takesText(t: PPToken): boolean {
 
 const TEXT_ARGUMENTS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', 'section', 'segment', 'sectalign', 'global', 'extern', 'required', 'common', 'static', 'cpu', 'default',
   'struc', 'istruc', 'at']);
-
-/**
- * A `%$x` name no context was there for: its directive says nothing more (nasm 2.16.01 gives only
- * "context stack is empty" for `%define %$x 1`, `%assign`, `%undef` ... with none; measured).
- */
-function failedContextLocal(t: PPToken | undefined): boolean {
-  return t !== undefined && t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24;
-}
 
 /**
  * `%str()`'s argument as nasm 2.16.01 takes it (measured): a `{...}` group it begins with is the
