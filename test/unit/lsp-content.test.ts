@@ -178,7 +178,8 @@ function hoverText(text: string, needle: string, offset = 0, line?: string): str
     it('shows a character constant\'s value (little-endian, NASM manual §3.4.3)', () => {
       const v = accepted("dd 'abcd'\n").readUInt32LE(0);
       assert.match(hoverText("    mov eax, 'abcd'\n", "'ab", 1) ?? '', new RegExp(`hex: \`0x${v.toString(16).toUpperCase()}\``));
-      assert.equal(hoverText('%include "x.inc"\n', 'x.inc'), undefined);
+      // A file name is no character constant: its hover is the file's (lsp-file-name-completion.test.ts).
+      assert.doesNotMatch(hoverText('%include "x.inc"\n', 'x.inc') ?? '', /hex:/);
     });
   });
 

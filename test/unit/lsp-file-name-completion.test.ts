@@ -1,10 +1,12 @@
 // File-name completion between the quotes of %include, incbin, %pathsearch and %depend: what is
 // offered is what the assembler finds there (each item, once taken, assembles without a missing
-// file), in the order the assembler searches (beside the main file, then the -I directories).
+// file), in the order the assembler searches (beside the main file, then the -I directories); and
+// the hover on such a name, which says which file the assembler read for it.
 
 import * as assert from 'node:assert/strict';
 import type { CompletionItem, InsertReplaceEdit, TextEdit } from 'vscode-languageserver-types';
 import { completion, type CompletionClient } from '../../server/src/features/completion';
+import { hover } from '../../server/src/features/hover';
 import { at, workspace } from '../protocol/analyzeText';
 
 const VSCODE: CompletionClient = { editRange: false, insertReplace: true };
@@ -101,5 +103,19 @@ describe('lsp file-name completion', () => {
     assert.deepEqual(completion(doc(), at(doc(), '4/', 2, 'mov eax'), undefined, '/').items, []);
     // Typing on in the operand asks without a trigger character: the operand list as before.
     assert.ok(completion(doc(), at(doc(), '4/', 2, 'mov eax')).items.some((i) => i.label === 'eax'));
+  });
+
+  it('says on hover which file a name leads to, as the assembly read it, and where it was found', () => {
+    const text = ['bits 32', '%include "lib.inc"', '%include "v.inc"', 'incbin "data.bin"', '%include "nope.inc"'].join('\n');
+    ws.edit('main.asm', text);
+    const d = ws.doc('main.asm');
+    const on = (line: number) => (hover(d, { line, character: d.lines[line].indexOf('"') + 2 })?.contents as { value: string } | undefined)?.value;
+    assert.equal(on(1), `**lib.inc** — \`%include\` reads \`${ws.path('lib.inc')}\` (beside main.asm), 1 line`);
+    assert.equal(on(2), `**v.inc** — \`%include\` reads \`${ws.path('vendor/v.inc')}\` (under -I vendor), 1 line`);
+    assert.equal(on(3), `**data.bin** — \`incbin\` reads \`${ws.path('data.bin')}\` (beside main.asm)`);
+    assert.match(on(4) ?? '', /^\*\*nope\.inc\*\* — not found/);
+    // The assembly read what the hover names: it included v.inc from vendor/.
+    assert.equal(d.result.includes.find((i) => i.target === 'v.inc')?.resolved, ws.path('vendor/v.inc'));
+    ws.edit('main.asm', MAIN);
   });
 });

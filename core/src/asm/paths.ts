@@ -6,6 +6,16 @@ export function dirName(file: string): string {
   return i < 0 ? '' : file.slice(0, i);
 }
 
+/** The file's own name, without its directory. */
+export function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+}
+
+/** `path` from `dir` when it is inside it (an -I directory beside the main file reads as it was written), else whole. */
+export function shortPath(path: string, dir: string): string {
+  return dir !== '' && path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : path;
+}
+
 export function joinPath(dir: string, name: string): string {
   if (isAbsolute(name) || dir === '') return normalize(name);
   return normalize(dir.endsWith('/') || dir.endsWith('\\') ? dir + name : `${dir}/${name}`);

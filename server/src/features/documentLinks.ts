@@ -36,25 +36,50 @@ function quoted(directive: Named['directive'], t: Token): Named | undefined {
   return t.end - t.start > 2 ? { directive, target: t.text.slice(1, -1), start: t.start + 1, end: t.end - 1 } : undefined;
 }
 
-export function documentLinks(doc: AnalyzedDocument): DocumentLink[] {
-  const words = wordClassifier(doc);
-  // What the last assembly found for each %include it ran (a %include in a macro body or one
-  // whose name a macro wrote is resolved there only).
+/** A `%include` or `incbin` file name as written on a line, and the file it names, if found. */
+export interface LinkedFile extends Named {
+  readonly found: string | undefined;
+}
+
+/**
+ * The file name on `line` and where it leads: for a `%include` the last assembly ran, the file it
+ * read (`assembled`, by line); else the assembler's lookup.
+ */
+function linkedFile(doc: AnalyzedDocument, line: number, words: WordClassifier, assembled: ReadonlyMap<number, string | undefined>): LinkedFile | undefined {
+  const text = doc.lines[line] ?? '';
+  if (!/%include|incbin/i.test(text)) return undefined;
+  const named = namedFile(text, words);
+  if (!named || named.target === '') return undefined;
+  return { ...named, found: named.directive === '%include' && assembled.has(line) ? assembled.get(line) : resolve(doc, named.target) };
+}
+
+/**
+ * What the last assembly found for each %include it ran (a %include in a macro body or one whose
+ * name a macro wrote is resolved there only), by line.
+ */
+function assembledIncludes(doc: AnalyzedDocument): Map<number, string | undefined> {
   const assembled = new Map<number, string | undefined>();
   for (const inc of doc.result.includes) if (inc.range.file === doc.path) assembled.set(inc.range.start.line, inc.resolved);
+  return assembled;
+}
+
+/** The file name under `col` of `line`, if the cursor is on one (for hover). */
+export function linkedFileAt(doc: AnalyzedDocument, line: number, col: number): LinkedFile | undefined {
+  const named = linkedFile(doc, line, wordClassifier(doc), assembledIncludes(doc));
+  return named !== undefined && col >= named.start && col <= named.end ? named : undefined;
+}
+
+export function documentLinks(doc: AnalyzedDocument): DocumentLink[] {
+  const words = wordClassifier(doc);
+  const assembled = assembledIncludes(doc);
   const links: DocumentLink[] = [];
-  const lines = doc.lines;
-  for (let line = 0; line < lines.length; line++) {
-    const text = lines[line];
-    if (!/%include|incbin/i.test(text)) continue;
-    const named = namedFile(text, words);
-    if (!named || named.target === '') continue;
-    const found = named.directive === '%include' && assembled.has(line) ? assembled.get(line) : resolve(doc, named.target);
-    if (found === undefined) continue;
+  for (let line = 0; line < doc.lines.length; line++) {
+    const named = linkedFile(doc, line, words, assembled);
+    if (named?.found === undefined) continue;
     links.push({
       range: { start: { line, character: named.start }, end: { line, character: named.end } },
-      target: doc.toUri(found),
-      tooltip: `Open ${found}`,
+      target: doc.toUri(named.found),
+      tooltip: `Open ${named.found}`,
     });
   }
   return links;

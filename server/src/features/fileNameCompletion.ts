@@ -3,7 +3,7 @@
 // so far (searchPlaces: beside the main file, then under each -I directory, in that order), as
 // clangd completes `#include "…"`. A folder's item ends in `/` and asks for the next list.
 
-import { dirName, joinPath, searchPlaces } from '../../../core/src/asm/paths';
+import { baseName, dirName, joinPath, searchPlaces, shortPath } from '../../../core/src/asm/paths';
 import type { Token } from '../../../core/src/asm/lexer';
 import { CompletionItemKind, type CompletionItem, type CompletionList, type InsertReplaceEdit, type Position, type Range, type TextEdit } from 'vscode-languageserver-types';
 import type { AnalyzedDocument, DirectoryEntry } from '../analysis/document';
@@ -96,14 +96,7 @@ function isQuote(c: number): boolean {
   return c === 0x22 || c === 0x27 || c === 0x60;
 }
 
-/** `path` from `dir` when it is inside it (an -I directory beside the main file reads as written in the settings), else whole. */
-function shortPath(path: string, dir: string): string {
-  return dir !== '' && path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : path;
-}
 
-function baseName(path: string): string {
-  return path.slice(dirName(path).length).replace(/^[\\/]/, '');
-}
 
 function fileItem(e: DirectoryEntry, where: string, reads: Reads, edit: (newText: string) => TextEdit | InsertReplaceEdit): CompletionItem {
   if (e.directory) {

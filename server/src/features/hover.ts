@@ -6,6 +6,7 @@ import { tokenizeLine } from '../../../core/src/asm/lexer';
 import { isFloatText, parseFloatConstant } from '../../../core/src/asm/floats';
 import { parseNumber, parseNumberExact } from '../../../core/src/asm/numbers';
 import { decodeString, stringValueExact } from '../../../core/src/asm/strings';
+import { baseName, dirName, searchPlaces, shortPath } from '../../../core/src/asm/paths';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { rangeContains, toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { dupKeywordStarts } from '../syntax/dataDup';
@@ -13,6 +14,7 @@ import { DUP_KEYWORD, keywordDoc, USE_PACKAGES } from '../syntax/directives';
 import { instructionFor, matchForm, registerFor, writtenOperand } from '../syntax/isaIndex';
 import { shapeLine } from '../syntax/lineShape';
 import { directiveWordAt } from './directiveArguments';
+import { linkedFileAt, type LinkedFile } from './documentLinks';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
 import { floatMarkdown, numberMarkdown } from './numberFormats';
 import { symbolAt, tokenAt } from './symbolAt';
@@ -144,6 +146,21 @@ function packageHover(doc: AnalyzedDocument, line: number, text: string, tok: { 
   return `**%use ${name}** — ${what}${names.length > 0 ? `\n\nDefined here: ${names}.` : ''}`;
 }
 
+/**
+ * A `%include` or `incbin` file name: the file the assembler reads for it and where it found it
+ * (beside the main file, or under which -I directory), as clangd says of an `#include`.
+ */
+function fileMarkdown(doc: AnalyzedDocument, f: LinkedFile): string {
+  if (f.found === undefined) return `**${f.target}** — not found: \`${f.directive}\` looks beside ${baseName(doc.rootPath)}, then under each -I directory`;
+  const places = searchPlaces(doc.rootPath, doc.includePaths, f.target);
+  const k = places.indexOf(f.found);
+  const where = k === 0 ? ` (beside ${baseName(doc.rootPath)})` : k > 0 ? ` (under -I ${shortPath(doc.includePaths[k - 1], dirName(doc.rootPath))})` : '';
+  const text = f.directive === '%include' ? doc.readText(f.found) : undefined;
+  const count = text === undefined ? 0 : text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  const lines = text === undefined ? '' : `, ${count} line${count === 1 ? '' : 's'}`;
+  return `**${f.target}** — \`${f.directive}\` reads \`${f.found}\`${where}${lines}`;
+}
+
 export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   const text = doc.lines[pos.line];
   if (text === undefined) return null;
@@ -152,6 +169,8 @@ export function hover(doc: AnalyzedDocument, pos: Position): Hover | null {
   const wrap = (value: string) => markdown(value, pos.line, tok.start, tok.end);
   const pkg = packageHover(doc, pos.line, text, tok);
   if (pkg !== undefined) return wrap(pkg);
+  const file = tok.kind === 'string' || tok.kind === 'invalid' ? linkedFileAt(doc, pos.line, pos.character) : undefined;
+  if (file !== undefined) return markdown(fileMarkdown(doc, file), pos.line, file.start, file.end);
   const arg = directiveWordAt(text, pos.character);
   if (arg !== undefined) return markdown(`**${arg.word.word}** (\`${arg.directive}\`) — ${arg.word.doc}`, pos.line, arg.start, arg.end);
   if (tok.kind === 'number' && isFloatText(tok.text)) {
