@@ -43,13 +43,15 @@ const CHAR_CLASS = ((): Uint8Array => {
   return t;
 })();
 
+/** As nasm 2.16.01 reads bytes: any non-ASCII character starts or continues a name (measured: `xé:`, `éx:` and `a😀b:` are labels). */
 function isIdentStart(c: number): boolean {
-  return c < 128 && (CHAR_CLASS[c] & CharClass.IdentStart) !== 0;
+  // (Past the text's end `c` is NaN: no name.)
+  return c < 128 ? (CHAR_CLASS[c] & CharClass.IdentStart) !== 0 : c >= 128;
 }
 
-/** NASM manual §3.1: identifiers may contain letters, digits, `_ $ # @ ~ . ?`. */
+/** NASM manual §3.1: identifiers may contain letters, digits, `_ $ # @ ~ . ?` (and any non-ASCII character, see isIdentStart). */
 export function isIdentChar(c: number): boolean {
-  return c < 128 && (CHAR_CLASS[c] & CharClass.IdentChar) !== 0;
+  return c < 128 ? (CHAR_CLASS[c] & CharClass.IdentChar) !== 0 : c >= 128;
 }
 
 function isDigit(c: number): boolean {

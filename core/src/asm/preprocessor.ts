@@ -137,25 +137,27 @@ function newMacroNames(): number {
   return ++macroNameSets;
 }
 
-/** Which ASCII characters start a macro name of set `names`, in either case (0 or 1 each). */
+/** Which ASCII characters start a macro name of set `names`, in either case (0 or 1 each), and whether a non-ASCII one does. */
 interface Initials {
   readonly names: number;
   readonly chars: Uint8Array;
+  readonly nonAscii: boolean;
 }
 
 /** A name that starts with no such character need not be looked up (namesNoMacro). */
 function initialsOf(names: number, maps: readonly ReadonlyMap<string, unknown>[]): Initials {
   const chars = new Uint8Array(128);
+  let nonAscii = false;
   for (const map of maps) {
     for (const key of map.keys()) {
       const c = key.charCodeAt(0);
-      if (c >= 128) continue;
+      if (c >= 128) { nonAscii = true; continue; }
       chars[c] = 1;
       chars[String.fromCharCode(c).toUpperCase().charCodeAt(0)] = 1;
       chars[String.fromCharCode(c).toLowerCase().charCodeAt(0)] = 1;
     }
   }
-  return { names, chars };
+  return { names, chars, nonAscii };
 }
 
 class Preprocessor {
@@ -197,7 +199,7 @@ class Preprocessor {
    */
   private macroNames = newMacroNames();
   /** The first characters of the macro names (either case), for `macroNames`. */
-  private initials: Initials = { names: 0, chars: new Uint8Array(128) };
+  private initials: Initials = { names: 0, chars: new Uint8Array(128), nonAscii: false };
   private readonly allMacros: MultiLineMacro[] = [];
   private readonly files: string[] = [];
   private readonly includes: IncludeRecord[] = [];
@@ -401,7 +403,7 @@ class Preprocessor {
   /** The name at `start`..`end` of `text` is a macro's (in any case for %idefine and %imacro). */
   private readonly namesMacro = (text: string, start: number, end: number): boolean => {
     const first = text.charCodeAt(start);
-    if (first >= 128 || this.initials.chars[first] === 0) return false;
+    if (first >= 128 ? !this.initials.nonAscii : this.initials.chars[first] === 0) return false;
     const w = text.slice(start, end);
     if (this.mmacros.has(w)) return true;
     const lower = w.toLowerCase();

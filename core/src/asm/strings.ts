@@ -1,7 +1,9 @@
 // String and character constants (manual §3.4.2): '...' and "..." are taken literally, `...` takes
-// C-style escapes. Bytes are UTF-8, like nasm reading a UTF-8 source file.
+// C-style escapes. Bytes are UTF-8, like nasm reading a UTF-8 source file, and a byte of a file in
+// another encoding is that byte (see source-encoding.ts).
 
 import { standardName } from './macros';
+import { byteOf, encodeSource, isByteChar } from './source-encoding';
 
 const SIMPLE_ESCAPES: Record<string, number> = {
   "'": 0x27, '"': 0x22, '`': 0x60, '\\': 0x5c, '?': 0x3f, a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, e: 27,
@@ -13,13 +15,14 @@ const encoder = new TextEncoder();
 export function decodeString(token: string): Uint8Array | undefined {
   const quote = token[0];
   const body = token.slice(1, -1);
-  if (quote !== '`') return encoder.encode(body);
+  if (quote !== '`') return encodeSource(body);
   const out: number[] = [];
   for (let i = 0; i < body.length; i++) {
     const ch = body[i];
     if (ch !== '\\') {
       const code = body.charCodeAt(i);
       if (code < 0x80) out.push(code);
+      else if (isByteChar(code)) out.push(byteOf(code));
       else {
         const cp = body.codePointAt(i) ?? code;
         if (cp > 0xffff) i++;
@@ -48,8 +51,9 @@ export function decodeString(token: string): Uint8Array | undefined {
       else pushUtf8(out, v);
       continue;
     }
-    // nasm keeps an unknown escape's character as is (its UTF-8 bytes: `\é` is C3 A9).
+    // nasm keeps an unknown escape's character as is (its UTF-8 bytes: `\é` is C3 A9; a byte of a file in another encoding, that byte).
     const cp = body.codePointAt(i)!;
+    if (isByteChar(cp)) { out.push(byteOf(cp)); continue; }
     if (cp > 0xffff) i++;
     pushUtf8(out, cp);
   }

@@ -10,6 +10,7 @@ import { resolveLimits } from '../asm/limits';
 import { listedDespiteErrors } from '../asm/listing-errors';
 import { preprocessOnly } from '../asm/preprocess-only';
 import { commandLineWarnings } from '../asm/warning-switches';
+import { decodeSource, encodeSource } from '../asm/source-encoding';
 import { ReportedLines } from '../asm/reported-lines';
 import { preprocess } from '../asm/preprocessor';
 import { DiagnosticSink } from '../asm/diagnostics';
@@ -47,13 +48,14 @@ function messageStream(args: AsmArgs, io: Io): { write: (text: string) => void; 
     io.err(`${args.file}: error: cannot open file \`${to.file}' for error messages\n`);
     return undefined;
   }
-  return { write: (text) => { fs.writeSync(fd, text); }, close: () => fs.closeSync(fd) };
+  return { write: (text) => { fs.writeSync(fd, encodeSource(text)); }, close: () => fs.closeSync(fd) };
 }
 
 function assembleFile(args: AsmArgs, io: Io): number {
   const file = path.resolve(args.file);
+  // (As nasm, bytes: a file in another encoding than UTF-8 keeps its bytes, see source-encoding.ts.)
   const readFile = (p: string): string | undefined => {
-    try { return fs.readFileSync(p, 'utf8'); } catch { return undefined; }
+    try { return decodeSource(fs.readFileSync(p)); } catch { return undefined; }
   };
   const readBinary = (p: string): Uint8Array | undefined => {
     try { return fs.readFileSync(p); } catch { return undefined; }
@@ -65,7 +67,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   if (optionProblems.some((p) => p.verdict === 'error')) return 1;
   const input = readInputFile(args.file, io.err);
   if (input === undefined) { removeOutput(args); return 1; }
-  const text = input.toString('utf8');
+  const text = decodeSource(input);
   const cwd = process.cwd();
   const includePaths = includeSearchPaths(args.includes.map((d) => path.resolve(d)), cwd);
   const depend = args.depend?.only === true || args.depend?.alsoAssemble === true ? args.depend : undefined;
@@ -81,7 +83,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
   const write = (what: string, target: string, data: Uint8Array | string): boolean => {
-    try { fs.writeFileSync(target, data); return true; } catch (e) {
+    try { fs.writeFileSync(target, typeof data === 'string' ? encodeSource(data) : data); return true; } catch (e) {
       io.err(`${args.file}: error: unable to open ${what} file \`${target}': ${fileErrorReason(e)}\n`);
       return false;
     }
@@ -130,7 +132,7 @@ function nasmShaped(args: AsmArgs, d: Diagnostic): Diagnostic {
   }
   if (d.expansion === undefined || d.expansion.length === 0) return d;
   return asNasmPlaces(d, (file, line) => {
-    try { return fs.readFileSync(file, 'utf8').split('\n')[line]; } catch { return undefined; }
+    try { return decodeSource(fs.readFileSync(file)).split('\n')[line]; } catch { return undefined; }
   });
 }
 
@@ -218,7 +220,7 @@ function writeDependencies(args: AsmArgs, request: DependencyRequest, files: rea
   const text = renderDependencies(target, files, request);
   const to = request.file ?? (request.only ? undefined : args.out !== undefined ? `${args.out}.d` : args.file.replace(/\.[^./\\]*$/, '') + '.d');
   if (to === undefined || to === '-') { io.out(text); return 0; }
-  try { fs.writeFileSync(to, text); } catch {
+  try { fs.writeFileSync(to, encodeSource(text)); } catch {
     io.err(`${args.file}: error: unable to write dependency file \`${to}'\n`);
     return 1;
   }
@@ -240,7 +242,7 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
   for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   if (args.out === undefined) io.out(result.text);
   else if (result.errors === 0) {
-    try { fs.writeFileSync(args.out, result.text); } catch (e) {
+    try { fs.writeFileSync(args.out, encodeSource(result.text)); } catch (e) {
       io.err(`${args.file}: fatal: unable to open output file \`${args.out}': ${fileErrorReason(e)}\n`);
       return 1;
     }
@@ -279,7 +281,7 @@ function writeMap(map: MapFile, sourceFile: string, outputFile: string, io: Io):
   if (target === 'stdout') io.out(text);
   else if (target === 'stderr') io.err(text);
   else {
-    try { fs.writeFileSync(target, text); } catch (e) {
+    try { fs.writeFileSync(target, encodeSource(text)); } catch (e) {
       io.err(`${sourceFile}: warning: unable to open map file \`${target}': ${fileErrorReason(e)}\n`);
     }
   }

@@ -1,5 +1,6 @@
 // The `ringside` command line (bundled to dist/cli.js): dispatches to one file per subcommand.
 
+import { encodeSource } from '../asm/source-encoding';
 import { asmCommand } from './asm-command';
 import { disasmCommand } from './disasm-command';
 import { runCommand } from './run-command';
@@ -30,5 +31,6 @@ export function main(argv: readonly string[], io: Io): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  // (A source's bytes that were no UTF-8 go out as those bytes: see source-encoding.ts.)
+  process.exitCode = main(process.argv.slice(2), { out: (t) => process.stdout.write(encodeSource(t)), err: (t) => process.stderr.write(encodeSource(t)) });
 }

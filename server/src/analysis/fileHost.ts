@@ -3,6 +3,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirName } from '../../../core/src/asm/paths';
+import { decodeSource } from '../../../core/src/asm/source-encoding';
 import type { FileHost } from '../../../core/src/asm/api';
 import { withLineFeeds, type DirectoryEntry } from './document';
 
@@ -28,7 +29,8 @@ export class OverlayFileHost implements FileHost {
     const open = this.buffers.get(path);
     if (open !== undefined) return open;
     const bytes = this.readBinary(path);
-    return bytes === undefined ? undefined : withLineFeeds(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    // (Bytes that are no UTF-8 stay bytes, as for the command line: see source-encoding.ts.)
+    return bytes === undefined ? undefined : withLineFeeds(decodeSource(bytes));
   }
 
   /** Whether readFile would return a text, without reading the file. */

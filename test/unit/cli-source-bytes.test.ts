@@ -1,0 +1,56 @@
+// A source file that is no UTF-8 (Latin-1 here) keeps its bytes through `ringside asm`, as nasm
+// 2.16.01 reads bytes: in strings of every quote, backquote escapes and names, in the binary, the
+// `-E` text and the `-l` listing, each compared byte for byte with nasm's, run now (skips without
+// nasm). Ringside had read such a file as UTF-8, making each stray byte EF BF BD.
+
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../core/src/cli/main';
+import { decodeSource, encodeSource } from '../../core/src/asm/source-encoding';
+import { hasNasm } from '../support/random';
+
+/** Latin-1: é is E9, è E8; a UTF-8 é (C3 A9) beside them stays two bytes. */
+const SOURCE = Buffer.concat([
+  Buffer.from('bits 32\ndb "caf', 'latin1'), Buffer.from([0xe9]), Buffer.from('", `', 'latin1'), Buffer.from([0xe8]),
+  Buffer.from('\\n`, \'', 'latin1'), Buffer.from([0xc3, 0xa9]), Buffer.from('\'\nmov eax, "', 'latin1'), Buffer.from([0xe9, 0xe8]),
+  Buffer.from('"\n%define S "', 'latin1'), Buffer.from([0xe9]), Buffer.from('"\n%strlen L S\ndb L, S\nx', 'latin1'), Buffer.from([0xe9]),
+  Buffer.from(': db 1\ndd x', 'latin1'), Buffer.from([0xe9]), Buffer.from('\n', 'latin1'),
+]);
+
+describe('ringside asm on a source that is no UTF-8', function () {
+  this.timeout(30000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-bytes-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const ours = (args: string[]): number => {
+    const before = process.cwd();
+    process.chdir(dir);
+    try {
+      return main(['asm', ...args], { out: () => {}, err: () => {} });
+    } finally {
+      process.chdir(before);
+    }
+  };
+
+  it('decodes stray bytes to characters of their own and encodes them back', () => {
+    assert.deepEqual(Buffer.from(encodeSource(decodeSource(SOURCE))), SOURCE);
+    assert.equal(decodeSource(Buffer.from('café', 'utf8')), 'café');
+  });
+
+  it('puts out nasm\'s bytes, -E text and listing', function () {
+    if (!hasNasm) this.skip();
+    fs.writeFileSync(path.join(dir, 'l1.asm'), SOURCE);
+    const nasm = (args: string[]) => spawnSync('nasm', args, { cwd: dir });
+    assert.equal(nasm(['-f', 'bin', 'l1.asm', '-o', 'n.bin', '-l', 'n.lst']).status, 0);
+    assert.equal(ours(['l1.asm', '-o', 'o.bin', '-l', 'o.lst']), 0);
+    const read = (f: string) => fs.readFileSync(path.join(dir, f));
+    assert.deepEqual(read('o.bin'), read('n.bin'));
+    assert.ok(read('n.bin').includes(Buffer.from([0x63, 0x61, 0x66, 0xe9])), 'nasm put the Latin-1 byte out');
+    assert.deepEqual(read('o.lst'), read('n.lst'));
+    nasm(['-E', 'l1.asm', '-o', 'n.i']);
+    assert.equal(ours(['-E', 'l1.asm', '-o', 'o.i']), 0);
+    assert.deepEqual(read('o.i'), read('n.i'));
+  });
+});
