@@ -222,9 +222,12 @@ export function identWords(text: string, from = 0): string[] {
   return words;
 }
 
-/** A space, tab or carriage return: what separates tokens. */
-function isBlank(c: number): boolean {
-  return c === Ch.Space || c === Ch.Tab || c === 13;
+/**
+ * A space, tab, carriage return, vertical tab or form feed: what separates tokens (nasm reads C's
+ * white space; measured: `db 1\v,\f2` is 01 02, a line of a form feed alone is blank).
+ */
+export function isBlank(c: number): boolean {
+  return c === Ch.Space || c === Ch.Tab || c === 13 || c === 11 || c === 12;
 }
 
 /** The first column from `from` on that is not blank (the text's length when there is none). */

@@ -7,7 +7,7 @@
 import { isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
 import { effectiveAddress, mentionsRegister, termExprs, termNegated, type TermReader } from './effective-address';
 import { simpleNumberAt, type Expr } from './expr';
-import { isIdentChar } from './lexer';
+import { isBlank, isIdentChar } from './lexer';
 import { mnemonicKeyword, NO_DATA, NO_OPERANDS, NO_PREFIXES, NO_REFS, NO_TOKENS, statementOf, type Keyword, type ParsedOperand, type ParsedStatement } from './parser';
 import { LONGEST_NASM_REGISTER, NASM_REGISTER_NAMES } from '../isa/nasm-registers';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -283,7 +283,7 @@ class PlainLineParser implements TermReader {
   private blanks(): void {
     const text = this.text;
     let i = this.i;
-    for (let c = text.charCodeAt(i); c === Ch.Space || c === Ch.Tab || c === Ch.CR; c = text.charCodeAt(++i));
+    for (let c = text.charCodeAt(i); isBlank(c); c = text.charCodeAt(++i));
     this.i = i;
   }
 
