@@ -1,7 +1,8 @@
 // A source file that is no UTF-8 (Latin-1 here) keeps its bytes through `ringside asm`, as nasm
 // 2.16.01 reads bytes: in strings of every quote, backquote escapes and names, in the binary, the
 // `-E` text and the `-l` listing, each compared byte for byte with nasm's, run now (skips without
-// nasm). Ringside had read such a file as UTF-8, making each stray byte EF BF BD.
+// nasm). Ringside had read such a file as UTF-8, making each stray byte EF BF BD. And a NUL byte
+// ends a line, as nasm reads it.
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -24,11 +25,13 @@ describe('ringside asm on a source that is no UTF-8', function () {
   this.timeout(30000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-bytes-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  let stderr = '';
   const ours = (args: string[]): number => {
     const before = process.cwd();
     process.chdir(dir);
+    stderr = '';
     try {
-      return main(['asm', ...args], { out: () => {}, err: () => {} });
+      return main(['asm', ...args], { out: () => {}, err: (t) => { stderr += t; } });
     } finally {
       process.chdir(before);
     }
@@ -52,5 +55,17 @@ describe('ringside asm on a source that is no UTF-8', function () {
     nasm(['-E', 'l1.asm', '-o', 'n.i']);
     assert.equal(ours(['-E', 'l1.asm', '-o', 'o.i']), 0);
     assert.deepEqual(read('o.i'), read('n.i'));
+  });
+
+  it('ends a line at a NUL byte, inside a string too, numbering the lines after it as nasm does', function () {
+    if (!hasNasm) this.skip();
+    fs.writeFileSync(path.join(dir, 'z.asm'), Buffer.from('bits 32\nnop\0garbage\ndb "a\0b", 3\nfoo\n', 'latin1'));
+    const nasm = spawnSync('nasm', ['-X', 'gnu', '-f', 'bin', 'z.asm', '-o', 'n.bin'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(ours(['-X', 'gnu', 'z.asm', '-o', 'o.bin']), 1);
+    assert.equal(stderr, nasm.stderr);
+    assert.match(stderr, /^z\.asm:5: warning: unterminated string/m);
+    const e = spawnSync('nasm', ['-E', 'z.asm', '-o', 'n.i'], { cwd: dir });
+    assert.equal(ours(['-E', 'z.asm', '-o', 'o.i']), e.status);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'o.i')), fs.readFileSync(path.join(dir, 'n.i')));
   });
 });

@@ -51,11 +51,21 @@ function messageStream(args: AsmArgs, io: Io): { write: (text: string) => void; 
   return { write: (text) => { fs.writeSync(fd, encodeSource(text)); }, close: () => fs.closeSync(fd) };
 }
 
+/**
+ * A source file's text as nasm 2.16.01 reads it: bytes (a file in another encoding than UTF-8
+ * keeps its bytes, see source-encoding.ts), and a NUL byte ends a line, inside a string too
+ * (measured: `nop<NUL>x` is two lines, `nasm -E` prints them so and numbers the next line 3).
+ * (The language server keeps a NUL where the editor shows it: its lines are the editor's.)
+ */
+function sourceText(bytes: Uint8Array): string {
+  const text = decodeSource(bytes);
+  return text.includes('\0') ? text.replace(/\0/g, '\n') : text;
+}
+
 function assembleFile(args: AsmArgs, io: Io): number {
   const file = path.resolve(args.file);
-  // (As nasm, bytes: a file in another encoding than UTF-8 keeps its bytes, see source-encoding.ts.)
   const readFile = (p: string): string | undefined => {
-    try { return decodeSource(fs.readFileSync(p)); } catch { return undefined; }
+    try { return sourceText(fs.readFileSync(p)); } catch { return undefined; }
   };
   const readBinary = (p: string): Uint8Array | undefined => {
     try { return fs.readFileSync(p); } catch { return undefined; }
@@ -67,7 +77,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   if (optionProblems.some((p) => p.verdict === 'error')) return 1;
   const input = readInputFile(args.file, io.err);
   if (input === undefined) { removeOutput(args); return 1; }
-  const text = decodeSource(input);
+  const text = sourceText(input);
   const cwd = process.cwd();
   const includePaths = includeSearchPaths(args.includes.map((d) => path.resolve(d)), cwd);
   const depend = args.depend?.only === true || args.depend?.alsoAssemble === true ? args.depend : undefined;
@@ -132,7 +142,7 @@ function nasmShaped(args: AsmArgs, d: Diagnostic): Diagnostic {
   }
   if (d.expansion === undefined || d.expansion.length === 0) return d;
   return asNasmPlaces(d, (file, line) => {
-    try { return decodeSource(fs.readFileSync(file)).split('\n')[line]; } catch { return undefined; }
+    try { return sourceText(fs.readFileSync(file)).split('\n')[line]; } catch { return undefined; }
   });
 }
 
