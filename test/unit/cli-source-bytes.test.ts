@@ -2,7 +2,7 @@
 // 2.16.01 reads bytes: in strings of every quote, backquote escapes and names, in the binary, the
 // `-E` text and the `-l` listing, each compared byte for byte with nasm's, run now (skips without
 // nasm). Ringside had read such a file as UTF-8, making each stray byte EF BF BD. And a NUL byte
-// ends a line, as nasm reads it.
+// and a lone carriage return (classic Mac line ends) end a line, as nasm reads them.
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -67,5 +67,18 @@ describe('ringside asm on a source that is no UTF-8', function () {
     const e = spawnSync('nasm', ['-E', 'z.asm', '-o', 'n.i'], { cwd: dir });
     assert.equal(ours(['-E', 'z.asm', '-o', 'o.i']), e.status);
     assert.deepEqual(fs.readFileSync(path.join(dir, 'o.i')), fs.readFileSync(path.join(dir, 'n.i')));
+  });
+
+  it('ends a line at a lone carriage return, as nasm does: bytes, listing and -E', function () {
+    if (!hasNasm) this.skip();
+    fs.writeFileSync(path.join(dir, 'mac.asm'), 'bits 32\rnop\rlbl: db 1\rjmp lbl\r');
+    assert.equal(spawnSync('nasm', ['-f', 'bin', 'mac.asm', '-o', 'n.bin', '-l', 'n.lst'], { cwd: dir }).status, 0);
+    assert.equal(ours(['mac.asm', '-o', 'o.bin', '-l', 'o.lst']), 0);
+    const read = (f: string) => fs.readFileSync(path.join(dir, f));
+    assert.deepEqual(read('o.bin'), read('n.bin'));
+    assert.deepEqual(read('o.lst'), read('n.lst'));
+    spawnSync('nasm', ['-E', 'mac.asm', '-o', 'n.i'], { cwd: dir });
+    assert.equal(ours(['-E', 'mac.asm', '-o', 'o.i']), 0);
+    assert.deepEqual(read('o.i'), read('n.i'));
   });
 });

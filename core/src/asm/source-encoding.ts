@@ -68,3 +68,13 @@ export function encodeSource(text: string): Uint8Array {
   }
   return Uint8Array.from(out);
 }
+
+/**
+ * The text with each lone `\r` turned into `\n`. A line ends at `\n`, `\r\n` or `\r` for LSP
+ * (3.17 "Text Documents": EOL) and for NASM alike (measured: a file of classic Mac line ends
+ * assembles line by line), but the assembler splits at `\n` only. The length is unchanged, so
+ * every line/character position stays where the client has it.
+ */
+export function withLineFeeds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}

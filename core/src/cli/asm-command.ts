@@ -10,7 +10,7 @@ import { resolveLimits } from '../asm/limits';
 import { listedDespiteErrors } from '../asm/listing-errors';
 import { preprocessOnly } from '../asm/preprocess-only';
 import { commandLineWarnings } from '../asm/warning-switches';
-import { decodeSource, encodeSource } from '../asm/source-encoding';
+import { decodeSource, encodeSource, withLineFeeds } from '../asm/source-encoding';
 import { ReportedLines } from '../asm/reported-lines';
 import { preprocess } from '../asm/preprocessor';
 import { DiagnosticSink } from '../asm/diagnostics';
@@ -53,12 +53,13 @@ function messageStream(args: AsmArgs, io: Io): { write: (text: string) => void; 
 
 /**
  * A source file's text as nasm 2.16.01 reads it: bytes (a file in another encoding than UTF-8
- * keeps its bytes, see source-encoding.ts), and a NUL byte ends a line, inside a string too
+ * keeps its bytes, see source-encoding.ts), a lone carriage return ends a line (classic Mac line
+ * ends), and a NUL byte ends a line, inside a string too
  * (measured: `nop<NUL>x` is two lines, `nasm -E` prints them so and numbers the next line 3).
  * (The language server keeps a NUL where the editor shows it: its lines are the editor's.)
  */
 function sourceText(bytes: Uint8Array): string {
-  const text = decodeSource(bytes);
+  const text = withLineFeeds(decodeSource(bytes));
   return text.includes('\0') ? text.replace(/\0/g, '\n') : text;
 }
 

@@ -5,7 +5,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { assemble, forgetFile } from '../../../core/src/asm/index';
 import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
-import { splitLines, withLineFeeds, type AnalyzedDocument } from './document';
+import { withLineFeeds } from '../../../core/src/asm/source-encoding';
+import { splitLines, type AnalyzedDocument } from './document';
 import { DocumentIndex } from './documentIndex';
 import { emptyResult } from './emptyResult';
 import type { OverlayFileHost } from './fileHost';

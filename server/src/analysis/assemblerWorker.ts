@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { MessageChannel, Worker, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { assemble } from '../../../core/src/asm/index';
 import type { AssembleOptions, AssembleResult, SourceMap } from '../../../core/src/asm/api';
-import { withLineFeeds } from './document';
+import { decodeSource, withLineFeeds } from '../../../core/src/asm/source-encoding';
 import { emptyResult } from './emptyResult';
 import { MAX_FILE_BYTES } from './fileHost';
 
@@ -65,7 +65,8 @@ export function serveAssembleJobs(): void {
       const open = buffers.get(p);
       if (open !== undefined) return open;
       const b = readDisk(p);
-      return b ? withLineFeeds(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')) : undefined;
+      // (Bytes that are no UTF-8 stay bytes, as in fileHost.ts.)
+      return b ? withLineFeeds(decodeSource(b)) : undefined;
     },
     readBinary: (p: string) => readDisk(p),
   };

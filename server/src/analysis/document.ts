@@ -43,15 +43,6 @@ export function toLspRange(r: SourceRange): Range {
   return { start: { line: r.start.line, character: r.start.col }, end: { line: r.end.line, character: r.end.col } };
 }
 
-/**
- * The text with each lone `\r` turned into `\n`. A line ends at `\n`, `\r\n` or `\r` for LSP
- * (3.17 "Text Documents": EOL) and for NASM alike, but the assembler splits at `\n` only. The
- * length is unchanged, so every line/character position stays where the client has it.
- */
-export function withLineFeeds(text: string): string {
-  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
-}
-
 export function splitLines(text: string): string[] {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {

@@ -3,9 +3,9 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirName } from '../../../core/src/asm/paths';
-import { decodeSource } from '../../../core/src/asm/source-encoding';
+import { decodeSource, withLineFeeds } from '../../../core/src/asm/source-encoding';
 import type { FileHost } from '../../../core/src/asm/api';
-import { withLineFeeds, type DirectoryEntry } from './document';
+import type { DirectoryEntry } from './document';
 
 /** Files bigger than this are treated as missing for `%include` and skipped for `incbin`. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
