@@ -36,21 +36,35 @@ function decodeLoosely(bytes: Uint8Array): string {
   while (i < bytes.length) {
     const b = bytes[i];
     if (b < 0x80) { out += String.fromCharCode(b); i++; continue; }
-    const n = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
-    let cp = n === 1 ? b & 0x1f : n === 2 ? b & 0x0f : b & 0x07;
-    let ok = n > 0 && i + n < bytes.length;
-    for (let k = 1; ok && k <= n; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) ok = false;
-      else cp = (cp << 6) | (c & 0x3f);
-    }
-    // (Overlong forms, surrogates and values past U+10FFFF are no UTF-8 either.)
-    const min = n === 1 ? 0x80 : n === 2 ? 0x800 : 0x10000;
-    if (ok && cp >= min && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff)) { out += String.fromCodePoint(cp); i += n + 1; continue; }
+    const seq = readUtf8(bytes, i, false);
+    // (A value past U+10FFFF is no UTF-8 either.)
+    if (seq !== undefined && seq.cp <= 0x10ffff) { out += String.fromCodePoint(seq.cp); i = seq.next; continue; }
     out += String.fromCharCode(0xdc00 + b);
     i++;
   }
   return out;
+}
+
+/**
+ * The UTF-8 sequence at `bytes[i]` (a byte past ASCII): its value and where the next begins, or
+ * undefined when it is malformed, overlong or a surrogate. `longForms`: the old five- and
+ * six-byte forms are read too (nasm's string functions read them; a source file's text does not).
+ */
+export function readUtf8(bytes: Uint8Array, i: number, longForms: boolean): { readonly cp: number; readonly next: number } | undefined {
+  const b = bytes[i++];
+  let n: number, cp: number, min: number;
+  if (b < 0xc0 || b >= (longForms ? 0xfe : 0xf8)) return undefined;
+  if (b < 0xe0) { n = 1; cp = b & 0x1f; min = 0x80; }
+  else if (b < 0xf0) { n = 2; cp = b & 0x0f; min = 0x800; }
+  else if (b < 0xf8) { n = 3; cp = b & 0x07; min = 0x10000; }
+  else if (b < 0xfc) { n = 4; cp = b & 0x03; min = 0x200000; }
+  else { n = 5; cp = b & 0x01; min = 0x4000000; }
+  for (; n > 0; n--) {
+    const c = bytes[i++];
+    if (c === undefined || (c & 0xc0) !== 0x80) return undefined;
+    cp = cp * 64 + (c & 0x3f);
+  }
+  return cp < min || (cp >= 0xd800 && cp <= 0xdfff) ? undefined : { cp, next: i };
 }
 
 /** `text` as the bytes of a file: UTF-8, a byte character (see isByteChar) as its byte. */

@@ -3,7 +3,7 @@
 // another encoding is that byte (see source-encoding.ts).
 
 import { standardName } from './macros';
-import { byteOf, encodeSource, isByteChar } from './source-encoding';
+import { byteOf, encodeSource, isByteChar, readUtf8 } from './source-encoding';
 
 const SIMPLE_ESCAPES: Record<string, number> = {
   "'": 0x27, '"': 0x22, '`': 0x60, '\\': 0x5c, '?': 0x3f, a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, e: 27,
@@ -172,21 +172,12 @@ export function utfFunction(word: string): UtfFunction | undefined {
 export function utfConvert(fn: UtfFunction, bytes: Uint8Array): Uint8Array | undefined {
   const units: number[] = [];
   for (let i = 0; i < bytes.length;) {
-    const b = bytes[i++];
-    let n: number, cp: number, min: number;
-    if (b < 0x80) { units.push(b); continue; }
-    if (b < 0xc0 || b >= 0xfe) return undefined;
-    if (b < 0xe0) { n = 1; cp = b & 0x1f; min = 0x80; }
-    else if (b < 0xf0) { n = 2; cp = b & 0x0f; min = 0x800; }
-    else if (b < 0xf8) { n = 3; cp = b & 0x07; min = 0x10000; }
-    else if (b < 0xfc) { n = 4; cp = b & 0x03; min = 0x200000; }
-    else { n = 5; cp = b & 0x01; min = 0x4000000; }
-    for (; n > 0; n--) {
-      const c = bytes[i++];
-      if (c === undefined || (c & 0xc0) !== 0x80) return undefined;
-      cp = cp * 64 + (c & 0x3f);
-    }
-    if (cp < min || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+    const b = bytes[i];
+    if (b < 0x80) { units.push(b); i++; continue; }
+    const seq = readUtf8(bytes, i, true);
+    if (seq === undefined) return undefined;
+    const cp = seq.cp;
+    i = seq.next;
     if (fn.unit === 4 || cp < 0x10000) units.push(cp);
     else if (cp > 0x10ffff) return undefined;
     // nasm 2.16.01 writes a big-endian surrogate pair low half first (measured: `__utf16be__`
