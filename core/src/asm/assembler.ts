@@ -1063,7 +1063,7 @@ class Assembler implements EvalContext {
         // here, and the listing gives each).
         if (this.smartAlign !== undefined && st.data.length === 0) {
           if (pad === 0) return;
-          const pieces = smartPadding(this.smartAlign, this.bits, pad);
+          const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
           if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
           else this.emit(paddingBytes(pieces), 1);
           return;
@@ -1887,7 +1887,7 @@ class Assembler implements EvalContext {
         if (name === 'alignb' && st.data.length === 0) { out.reserve(pad); return; }
         if (pad === 0) return;
         if (this.smartAlign !== undefined && st.data.length === 0) {
-          for (const p of smartPadding(this.smartAlign, this.bits, pad)) {
+          for (const p of smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined)) {
             if (p.count === 0) continue;
             out.bytes(p.unit, p.calls);
             if (p.count > 1) out.copies(p.count, p.unit.length, p.calls.length);

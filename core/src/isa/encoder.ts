@@ -131,8 +131,10 @@ function fitImmediate(kind: OperandKind, op: ImmOperand, field: string | undefin
       const bits = kind === 'sbyte16' ? 16 : 32;
       // nasm's -O0 marks no value a signed byte (parse_line), known or not: `byte` must be written.
       if (op.strict === true || ctx.req.optimization === Optimization.None) return Fit.No;
-      // (measured: `push (1 <=> 2)` is 6A 00, `add eax, (x <=> y)` 83 C0 00.)
-      if (op.unknown === true) return sizeFits(op.size, bits);
+      // (measured: `push (1 <=> 2)` is 6A 00, `add eax, (x <=> y)` 83 C0 00.) A value not known
+      // yet (a symbol defined further on, in the first pass) is a signed byte too: nasm is
+      // optimistic about it from -O1 up (parse_line) and widens it in a later pass if need be.
+      if (op.unknown === true || op.value === undefined) return sizeFits(op.size, bits);
       if (!isSimpleKnown(op)) return Fit.No;
       const v = toSigned(op.value, bits);
       if (v < -128 || v > 127) return Fit.No;
@@ -141,7 +143,7 @@ function fitImmediate(kind: OperandKind, op: ImmOperand, field: string | undefin
     case 'one':
       // (measured: `shl eax, (1 <=> 2)` is D1 E0, and at -O0 C1 E0 00: nasm is optimistic
       // about an unknown value only from -O1 up.)
-      if (op.unknown === true) return op.size === undefined && op.strict !== true && ctx.req.optimization !== Optimization.None ? Fit.Yes : Fit.No;
+      if (op.unknown === true || op.value === undefined) return op.size === undefined && op.strict !== true && ctx.req.optimization !== Optimization.None ? Fit.Yes : Fit.No;
       return op.size === undefined && isSimpleKnown(op) && op.value === 1 ? Fit.Yes : Fit.No;
     default: return Fit.No;
   }
@@ -671,9 +673,16 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   }
   if (segment !== undefined) out.push(segment);
   let operandSize = recipe.operandSize;
+  if (req.optimization !== undefined && form.registerSizedBelowOx === true) {
+    const rm = ops[form.roles.indexOf('m')];
+    if (rm.kind === 'reg') operandSize = registerInfo(rm.reg).cls === 'gpr32' ? 32 : 16;
+  }
   if (prefixes.operandSize !== undefined) {
-    // `o32 jmp far [x]`, `o16 jmp 1:5`: an unsized far pointer takes its offset size from the prefix (nasm: no warning).
-    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined) && !(ops[0]?.kind === 'farptr' && ops[0].size === undefined)) {
+    // `o32 jmp far [x]`, `o16 jmp 1:5`: an unsized far pointer takes its offset size from the prefix (nasm: no warning);
+    // so does an unsized near branch (measured: in bits 16 `o32 jmp near x`, `o32 call x` and,
+    // at -O0 and -O1, `o32 jmp x` are 66 E9/E8 rel16 without a warning, `o16 jmp dword x` warns).
+    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined) && !(ops[0]?.kind === 'farptr' && ops[0].size === undefined)
+      && !(recipe.relative !== undefined && ops[form.roles.indexOf('j')]?.kind === 'imm' && (ops[form.roles.indexOf('j')] as ImmOperand).size === undefined)) {
       problems.push(warning(`invalid operand size prefix, must be o${operandSize}`));
     }
     operandSize = prefixes.operandSize;
