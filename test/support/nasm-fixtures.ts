@@ -25,8 +25,9 @@ export function fixtureArgs(file: string): string[] {
   return fs.existsSync(argsFile) ? fs.readFileSync(argsFile, 'utf8').split(/\s+/).filter(Boolean) : [];
 }
 
-/** The `.args` conventions of the recorder: `-Idir/` and `-DNAME=VALUE`, relative to the .asm's directory. */
-function parseArgs(file: string): { includePaths: string[]; defines: Record<string, string>; limits: Record<string, number> } {
+/** The `.args` conventions of the recorder: `-Idir/`, `-DNAME=VALUE` (relative to the .asm's directory), `--limit-X N` and `-O0`/`-O1`/`-Ox`. */
+function parseArgs(file: string): { includePaths: string[]; defines: Record<string, string>; limits: Record<string, number>; optimization?: number } {
+  let optimization: number | undefined;
   const includePaths: string[] = [];
   const defines: Record<string, string> = {};
   const limits: Record<string, number> = {};
@@ -37,14 +38,15 @@ function parseArgs(file: string): { includePaths: string[]; defines: Record<stri
       // `--limit-macro-levels 50` → limits.macroLevels = 50
       const key = w.slice('--limit-'.length).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
       limits[key] = Number(words[++i]);
-    } else if (w.startsWith('-I')) includePaths.push(path.join(path.dirname(file), w.length > 2 ? w.slice(2) : words[++i]));
+    } else if (/^-O([0-9]+|x)$/.test(w)) optimization = w === '-Ox' ? undefined : Number(w.slice(2));
+    else if (w.startsWith('-I')) includePaths.push(path.join(path.dirname(file), w.length > 2 ? w.slice(2) : words[++i]));
     else if (w.startsWith('-D')) {
       const d = w.length > 2 ? w.slice(2) : words[++i];
       const eq = d.indexOf('=');
       if (eq < 0) defines[d] = ''; else defines[d.slice(0, eq)] = d.slice(eq + 1);
     }
   }
-  return { includePaths, defines, limits };
+  return { includePaths, defines, limits, optimization };
 }
 
 export const fileHost = {
@@ -54,8 +56,8 @@ export const fileHost = {
 
 /** A fixture assembled as the recorder has nasm assemble it. */
 export function assembleFixture(file: string): AssembleResult {
-  const { includePaths, defines, limits } = parseArgs(file);
-  return assemble({ file, includePaths, defines, limits, host: fileHost });
+  const { includePaths, defines, limits, optimization } = parseArgs(file);
+  return assemble({ file, includePaths, defines, limits, optimization, host: fileHost });
 }
 
 /**

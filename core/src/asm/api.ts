@@ -65,6 +65,11 @@ export interface AssembleOptions {
   /** nasm's command-line `-w` options in order, each as `-w` takes it (`+name`, `-error=name`, `all`): see warning-switches.ts. */
   readonly warnings?: readonly string[];
   /**
+   * nasm's `-O` level (NASM manual §2.1.24): 0 for `-O0`, 1 for `-O1`; absent, 2 or more: `-Ox`,
+   * nasm's default (which every level from 2 up assembles as). See isa/operands.ts Optimization.
+   */
+  readonly optimization?: number;
+  /**
    * A `performance.now()` value: past it, assembly stops with a 'time-budget' error diagnostic
    * and the rest of the file is not assembled (checked every few hundred lines).
    */

@@ -22,7 +22,7 @@ import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, 
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
-import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
+import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { REGISTERS } from '../isa/registers';
 import { isAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
@@ -88,6 +88,8 @@ export interface AssemblyOutput {
   readonly map?: MapFile;
   /** What the final pass's deferred %if blocks made their macros' numbers, in order (see DeferredConstant). */
   readonly constants?: readonly ConstantSet[];
+  /** The -O level it was assembled at (AssemblerHost.optimization), which the listing encodes at again. */
+  readonly optimization?: Optimization;
 }
 
 /** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
@@ -106,6 +108,8 @@ export interface AssemblerHost {
   readonly budget?: TimeBudget;
   /** `%if` blocks the preprocessor left to the assembler, by statement (see deferred-check.ts). */
   readonly checks?: readonly DeferredCheck[];
+  /** `-O0` or `-O1` (EncodeRequest.optimization); absent: -Ox. */
+  readonly optimization?: Optimization;
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -124,7 +128,7 @@ const LISTING_STATE: ReadonlySet<string> = new Set([SMARTALIGN_DIRECTIVE, 'bits'
  */
 export function listStatements(stmts: readonly ParsedStatement[], lines: PPLines, lineOf: Int32Array, output: AssemblyOutput,
   warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
-  return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '' }).listing(output, warned);
+  return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '', optimization: output.optimization }).listing(output, warned);
 }
 
 interface StrucState { readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined; absoluteSec: number } }
@@ -168,7 +172,12 @@ class Assembler implements EvalContext {
   /** What operandValueOf answers for a name (one record, not one per statement and pass). */
   private readonly nameValue: Value = { v: undefined, sec: -1 };
   /** What encoding() asks the encoder, rewritten for every instruction (the encoder keeps none of it). */
-  private readonly request: Scratch<EncodeRequest> = { mnemonic: '', operands: [], prefixes: NO_PREFIX_NAMES, bits: 16, address: 0, section: 0, sectionOffset: 0 };
+  private readonly request: Scratch<EncodeRequest> = { mnemonic: '', operands: [], prefixes: NO_PREFIX_NAMES, bits: 16, address: 0, section: 0, sectionOffset: 0, optimization: undefined };
+  /**
+   * `-O0` or `-O1` (undefined: -Ox). The encodings kept on statements and across assemblies are
+   * -Ox's: at another level each instruction is encoded as Encoding.Own (see EncodeCache).
+   */
+  private readonly optimization: Optimization | undefined;
   /**
    * The request's operands, rewritten likewise: by operand count, the lists; by position, the
    * immediate and memory operands and displacements (made on first use). Objects made per
@@ -257,7 +266,9 @@ class Assembler implements EvalContext {
     this.limits = host.limits ?? NASM_LIMITS;
     this.budget = host.budget ?? new TimeBudget(undefined);
     this.results = new StatementResults(stmts.length);
-    this.cache = new EncodeCache(stmts.length);
+    this.optimization = host.optimization;
+    this.request.optimization = host.optimization;
+    this.cache = new EncodeCache(stmts.length, host.optimization === undefined);
     // Holes read as undefined, as in EncodeCache.
     this.labelSymbol = new Array<SymbolDef | undefined>(stmts.length);
     this.valueSymbol = new Array<SymbolDef | undefined>(stmts.length);
@@ -297,7 +308,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}) };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization };
   }
 
   /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
@@ -845,7 +856,7 @@ class Assembler implements EvalContext {
    */
   private sizeOnly(st: ParsedStatement, i: number, section: Section): boolean {
     const size = this.bits === 32 ? st.size32 : st.size16;
-    if (size < 0 || section.size + size > MAX_SECTION_BYTES) return false;
+    if (size < 0 || section.size + size > MAX_SECTION_BYTES || this.optimization !== undefined) return false;
     const c = this.cache;
     c.kind[i] = Encoding.Static;
     c.result[i] = this.bits === 32 ? st.enc32 : st.enc16;
@@ -1052,7 +1063,7 @@ class Assembler implements EvalContext {
         // here, and the listing gives each).
         if (this.smartAlign !== undefined && st.data.length === 0) {
           if (pad === 0) return;
-          const pieces = smartPadding(this.smartAlign, this.bits, pad);
+          const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
           if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
           else this.emit(paddingBytes(pieces), 1);
           return;
@@ -1555,7 +1566,7 @@ class Assembler implements EvalContext {
     const prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
     let reported = first.problems.length > 0;
     for (let k = 1; k < n; k++) {
-      let r = encode({ mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address: address + size, section, sectionOffset: sectionOffset + size });
+      let r = encode({ mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address: address + size, section, sectionOffset: sectionOffset + size, optimization: this.optimization });
       if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
       if (this.final && !reported && r.problems.length > 0) {
         reported = true;
@@ -1634,7 +1645,7 @@ class Assembler implements EvalContext {
     const c = this.cache;
     const i = this.stmtIndex;
     let kind = c.kind[i];
-    if (kind === Encoding.Unknown) kind = c.kind[i] = st.staticOperands ? Encoding.Static : Encoding.Dynamic;
+    if (kind === Encoding.Unknown) kind = c.kind[i] = this.optimization !== undefined ? Encoding.Own : st.staticOperands ? Encoding.Static : Encoding.Dynamic;
     const cached = c.result[i];
     if (kind === Encoding.Static) {
       if (cached !== undefined && c.bits[i] === this.bits) return cached;
@@ -1758,7 +1769,7 @@ class Assembler implements EvalContext {
         this.writeValue(imm, v);
         // Unknown after the first pass (or in a line without symbols): nasm's unknown for good
         // (see ImmOperand.unknown; an undefined symbol is an error by then).
-        imm.unknown = v.v === undefined && (this.pass > 0 || this.cache.kind[this.stmtIndex] === Encoding.Static) ? true : undefined;
+        imm.unknown = v.v === undefined && (this.pass > 0 || this.cache.kind[this.stmtIndex] === Encoding.Static || (this.optimization !== undefined && this.stmts[this.stmtIndex].staticOperands)) ? true : undefined;
         imm.size = o.size;
         imm.strict = o.strict;
         imm.jump = o.jump;
@@ -1876,7 +1887,7 @@ class Assembler implements EvalContext {
         if (name === 'alignb' && st.data.length === 0) { out.reserve(pad); return; }
         if (pad === 0) return;
         if (this.smartAlign !== undefined && st.data.length === 0) {
-          for (const p of smartPadding(this.smartAlign, this.bits, pad)) {
+          for (const p of smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined)) {
             if (p.count === 0) continue;
             out.bytes(p.unit, p.calls);
             if (p.count > 1) out.copies(p.count, p.unit.length, p.calls.length);
@@ -1953,7 +1964,7 @@ class Assembler implements EvalContext {
     const address = this.absolute ?? this.sections[this.sec].address + sectionOffset;
     const operands = st.operands.map((o, k) => ({ ...this.asmOperand(o, k, undefined) }));
     const prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
-    const request: EncodeRequest = { mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address, section, sectionOffset };
+    const request: EncodeRequest = { mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address, section, sectionOffset, optimization: this.optimization };
     const r = encode(request);
     const first = bytes?.subarray(0, firstSize ?? size / n) ?? (r.ok ? r.bytes : undefined);
     if (first === undefined) return;

@@ -6,7 +6,12 @@ import { evaluate, type Expr } from './expr';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import type { AsmOperand, EncodeResult, OperandValue } from '../isa/operands';
 
-export const enum Encoding { Unknown, Static, Dynamic }
+/**
+ * How a statement's encoding is found. Own: made for this assembly alone, as dynamic ones are but
+ * never by value or kept on the statement, which every assembly shares (an assembly at -O0 or
+ * -O1, whose encodings are not -Ox's).
+ */
+export const enum Encoding { Unknown, Static, Dynamic, Own }
 
 export class EncodeCache {
   /** Per statement: whether its encoding can depend on symbol values or its own address. */
@@ -35,18 +40,20 @@ export class EncodeCache {
 
   private readonly count: number;
 
-  constructor(count: number) {
+  /** `shared`: the maps kept across assemblies are used (else this assembly's own, new ones). */
+  constructor(count: number, shared = true) {
     this.kind = new Uint8Array(count);
     this.bits = new Uint8Array(count);
     // Holes read as undefined; filling them would touch every slot before the first pass does.
     this.result = new Array<EncodeResult | undefined>(count);
     this.count = count;
     if (kept.byText16.size + kept.byText32.size + kept.shared.size + kept.byValueCount > MAX_KEPT) kept = newKept();
-    this.byText16 = kept.byText16;
-    this.byText32 = kept.byText32;
-    this.shared = kept.shared;
-    this.byValue16 = kept.byValue16;
-    this.byValue32 = kept.byValue32;
+    const maps = shared ? kept : newKept();
+    this.byText16 = maps.byText16;
+    this.byText32 = maps.byText32;
+    this.shared = maps.shared;
+    this.byValue16 = maps.byValue16;
+    this.byValue32 = maps.byValue32;
   }
 
   keys(): (string | undefined)[] {

@@ -20,6 +20,7 @@ import { isPieces, LineFlag, lineRange, type PPLines } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
 import { buildSourceMap } from './sourcemap';
 import { present, type StatementResults } from './statement-results';
+import { Optimization } from '../isa/operands';
 
 export type * from './api';
 export { tokenizeLine, type Token, type TokenKind } from './lexer';
@@ -41,6 +42,12 @@ export function forgetCaches(): void {
 }
 
 const NO_RUNS: readonly CheckCode[] = [];
+
+/** AssembleOptions.optimization as the encoder takes it: undefined for -Ox (see Optimization). */
+function optimizationOf(level: number | undefined): Optimization | undefined {
+  if (level === undefined || level >= 2) return undefined;
+  return level <= 0 ? Optimization.None : Optimization.Minimal;
+}
 
 export function assemble(opts: AssembleOptions): AssembleResult {
   const sink = new DiagnosticSink();
@@ -84,6 +91,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
 
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget, checks: pp.exhausted ? [] : pp.checks,
+    optimization: optimizationOf(opts.optimization),
   }, opts.frontEndOnly ?? false);
 
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by

@@ -82,15 +82,23 @@ export interface PaddingPiece {
   readonly calls: readonly number[];
 }
 
-/** The `pad` bytes that take code at `bits` to the boundary, as the lines of nasm's macro give them. */
-export function smartPadding(s: SmartAlign, bits: 16 | 32, pad: number): PaddingPiece[] {
+/**
+ * The `pad` bytes that take code at `bits` to the `align` boundary, as the lines of nasm's macro
+ * give them. `shortJump`: its `jmp` may be short, as at -Ox (not at -O0 and -O1, where a JMP not
+ * written `short` is near).
+ */
+export function smartPadding(s: SmartAlign, bits: 16 | 32, pad: number, align: number, shortJump: boolean): PaddingPiece[] {
   if (s.threshold !== -1 && pad > s.threshold) {
-    // `jmp` to the boundary (short when it reaches), then `times n nop`.
-    if (pad - 2 <= 127) return [{ unit: Uint8Array.of(0xeb, pad - 2), count: 1, calls: [1, 2] }, { unit: NOP, count: pad - 2, calls: ONE_CALL }];
+    // `jmp` to the boundary (short when it reaches), then `times n nop` to the boundary after the
+    // jump: the next one when the jump passes the first (measured with nasm 2.16.01: pad 1 after
+    // `alignmode generic, 0` is EB 03 90 90 90 to `align 4`, pad 3 at -O0 E9 00000000 90 90 90).
+    const afterShort = (((pad - 2) % align) + align) % align;
+    if (shortJump && afterShort <= 127) return [{ unit: Uint8Array.of(0xeb, afterShort), count: 1, calls: [1, 2] }, { unit: NOP, count: afterShort, calls: ONE_CALL }];
     const jmp = new Uint8Array(bits === 16 ? 3 : 5);
+    const nops = (((pad - jmp.length) % align) + align) % align;
     jmp[0] = 0xe9;
-    for (let k = 1, rel = pad - jmp.length; k < jmp.length; k++, rel = Math.floor(rel / 256)) jmp[k] = rel & 0xff;
-    return [{ unit: jmp, count: 1, calls: [1, jmp.length] }, { unit: NOP, count: pad - jmp.length, calls: ONE_CALL }];
+    for (let k = 1, rel = nops; k < jmp.length; k++, rel = Math.floor(rel / 256)) jmp[k] = rel & 0xff;
+    return [{ unit: jmp, count: 1, calls: [1, jmp.length] }, { unit: NOP, count: nops, calls: ONE_CALL }];
   }
   // `times pad / GROUP db GROUP's sequence`, then `db` the rest's.
   const group = s.group[bits];

@@ -88,7 +88,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   keepOptimizedCode();
   const prelude = args.preludeNeeded ? { file: COMMAND_LINE, text: `${args.prelude.join('\n')}\n` } : undefined;
   const defines = prelude === undefined ? args.defines : {};
-  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines, prelude, noLine: args.noLine, warnings: args.warnings, limits: args.limits });
+  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines, prelude, noLine: args.noLine, warnings: args.warnings, limits: args.limits, optimization: args.optimization });
   const reported = new ReportedLines(result.lineDirectives);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));

@@ -10,14 +10,16 @@ export const HELP = `ringside ${VERSION} — guest code under virtualization
 Usage:
   ringside asm FILE [-f bin] [-E] [-o OUT] [-l LIST] [-I DIR]... [-D NAME[=VALUE]]...
                [-U NAME]... [-w+NAME]... [-M | -MG | -MD [DEPFILE]] [-MF DEPFILE]
-               [-MT|-MQ TARGET] [-MP] [-Ox] [-X gnu|vc] [-s] [-Z FILE] [-P FILE]...
+               [-MT|-MQ TARGET] [-MP] [-O0|-O1|-Ox] [-X gnu|vc] [-s] [-Z FILE] [-P FILE]...
                [--before LINE]... [--pragma TEXT]... [--limit-X N] [-v]
       Assemble FILE like \`nasm -f bin\` (default OUT: FILE with .bin).
       The options are nasm 2.16.01's, read as nasm reads them (-fbin or -f bin,
       -DX=1 or -D X=1, --limit-rep=9 or --limit-rep 9), so a Makefile can run
       \`ringside asm' for \`nasm'. -d, -i and -u are -D, -I and -U; -D and -U
-      apply in order. -f takes bin only. -O2 and up are -Ox, nasm's default and
-      the only encoding Ringside gives: -O0, -O1 and -Ov are refused. -X gnu and
+      apply in order. -f takes bin only. -O0 and -O1 encode as nasm does at
+      those levels (-O0: JMP near unless short, immediates a byte only when
+      written byte; -O1: JMP and Jcc near unless short); -O2 and up are -Ox,
+      nasm's default; the last -O wins; -Ov is refused. -X gnu and
       -X vc print messages in nasm's \`file:line:' and \`file(line) :' shapes
       (Ringside's own add the column); -s sends them to standard output, -Z FILE
       to FILE. -P FILE (--include), --before LINE and --pragma TEXT run before

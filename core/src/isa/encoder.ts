@@ -2,7 +2,7 @@
 // default -Ox optimizer) and lays out prefixes, opcode, ModR/M, SIB, displacement and immediates.
 // Diagnostics use NASM's wording so users can search for them.
 
-import type { AsmOperand, EncodeProblem, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName } from './operands';
+import { Optimization, type AsmOperand, type EncodeProblem, type EncodeRequest, type EncodeResult, type ImmOperand, type MemOperand, type OperandValue, type PrefixName } from './operands';
 import type { FormSpec, InstructionSpec, OperandKind, RegisterInfo } from './types';
 import { encodeEffectiveAddress, toSigned } from './encode-ea';
 import { recipesOf } from './encode-form';
@@ -129,17 +129,21 @@ function fitImmediate(kind: OperandKind, op: ImmOperand, field: string | undefin
     case 'imm32': return sizeFits(op.size, 32);
     case 'sbyte16': case 'sbyte32': {
       const bits = kind === 'sbyte16' ? 16 : 32;
-      if (op.strict === true) return Fit.No;
-      // (measured: `push (1 <=> 2)` is 6A 00, `add eax, (x <=> y)` 83 C0 00.)
-      if (op.unknown === true) return sizeFits(op.size, bits);
+      // nasm's -O0 marks no value a signed byte (parse_line), known or not: `byte` must be written.
+      if (op.strict === true || ctx.req.optimization === Optimization.None) return Fit.No;
+      // (measured: `push (1 <=> 2)` is 6A 00, `add eax, (x <=> y)` 83 C0 00.) A value not known
+      // yet (a symbol defined further on, in the first pass) is a signed byte too: nasm is
+      // optimistic about it from -O1 up (parse_line) and widens it in a later pass if need be.
+      if (op.unknown === true || op.value === undefined) return sizeFits(op.size, bits);
       if (!isSimpleKnown(op)) return Fit.No;
       const v = toSigned(op.value, bits);
       if (v < -128 || v > 127) return Fit.No;
       return sizeFits(op.size, bits);
     }
     case 'one':
-      // (measured: `shl eax, (1 <=> 2)` is D1 E0.)
-      if (op.unknown === true) return op.size === undefined && op.strict !== true ? Fit.Yes : Fit.No;
+      // (measured: `shl eax, (1 <=> 2)` is D1 E0, and at -O0 C1 E0 00: nasm is optimistic
+      // about an unknown value only from -O1 up.)
+      if (op.unknown === true || op.value === undefined) return op.size === undefined && op.strict !== true && ctx.req.optimization !== Optimization.None ? Fit.Yes : Fit.No;
       return op.size === undefined && isSimpleKnown(op) && op.value === 1 ? Fit.Yes : Fit.No;
     default: return Fit.No;
   }
@@ -166,6 +170,16 @@ function inOwnSegment(op: ImmOperand, req: EncodeRequest): boolean {
   return (op.reloc ? op.section : -1) === req.section;
 }
 
+/**
+ * Whether a branch not written `short` may take its short form at this -O level: at -Ox always,
+ * at -O1 never when it has a near form, at -O0 only a Jcc (measured with nasm 2.16.01: `jmp x`
+ * is E9 at -O0 and -O1, `jne x` 75 at -O0 and 0F 85 at -O1; JCXZ and LOOP are short at each).
+ */
+function relaxes(level: Optimization, spec: InstructionSpec): boolean {
+  if (level === Optimization.Multipass || !acceptsShortKeyword(spec)) return true;
+  return level === Optimization.None && spec.mnemonic !== 'jmp';
+}
+
 function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
   if (op.size !== undefined && !acceptsBranchSize(ctx.spec)) return Fit.SizeMismatch;
   if (op.jump === 'short' && !acceptsShortKeyword(ctx.spec)) return Fit.SizeMismatch;
@@ -177,6 +191,8 @@ function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
     if (op.jump === 'short') return Fit.Yes;
     // `jmp strict lbl`: no relaxation, the near form (measured); JCXZ/LOOP have only this one.
     if (op.strict === true && acceptsShortKeyword(ctx.spec)) return Fit.No;
+    // Below -Ox nasm relaxes fewer branches (jmp_match): at -O1 none, at -O0 only Jcc.
+    if (ctx.req.optimization !== undefined && !relaxes(ctx.req.optimization, ctx.spec)) return Fit.No;
     if (op.value === undefined) return Fit.Yes;
     // NASM relaxes to a short jump only for a target in the branch's own segment (a number or a
     // label elsewhere keeps the near form); range is checked once the length is known.
@@ -657,9 +673,16 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   }
   if (segment !== undefined) out.push(segment);
   let operandSize = recipe.operandSize;
+  if (req.optimization !== undefined && form.registerSizedBelowOx === true) {
+    const rm = ops[form.roles.indexOf('m')];
+    if (rm.kind === 'reg') operandSize = registerInfo(rm.reg).cls === 'gpr32' ? 32 : 16;
+  }
   if (prefixes.operandSize !== undefined) {
-    // `o32 jmp far [x]`, `o16 jmp 1:5`: an unsized far pointer takes its offset size from the prefix (nasm: no warning).
-    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined) && !(ops[0]?.kind === 'farptr' && ops[0].size === undefined)) {
+    // `o32 jmp far [x]`, `o16 jmp 1:5`: an unsized far pointer takes its offset size from the prefix (nasm: no warning);
+    // so does an unsized near branch (measured: in bits 16 `o32 jmp near x`, `o32 call x` and,
+    // at -O0 and -O1, `o32 jmp x` are 66 E9/E8 rel16 without a warning, `o16 jmp dword x` warns).
+    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined) && !(ops[0]?.kind === 'farptr' && ops[0].size === undefined)
+      && !(recipe.relative !== undefined && ops[form.roles.indexOf('j')]?.kind === 'imm' && (ops[form.roles.indexOf('j')] as ImmOperand).size === undefined)) {
       problems.push(warning(`invalid operand size prefix, must be o${operandSize}`));
     }
     operandSize = prefixes.operandSize;

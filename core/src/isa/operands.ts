@@ -88,6 +88,24 @@ export type AsmOperand = RegOperand | ImmOperand | MemOperand | FarPointerOperan
 
 export type PrefixName = 'lock' | 'rep' | 'repe' | 'repz' | 'repne' | 'repnz' | 'o16' | 'o32' | 'a16' | 'a32' | SegmentRegister;
 
+/**
+ * nasm's `-O` level as the encoder reads it (NASM manual §2.1.24; nasm's optimizing.level -1, 0
+ * and above). Measured with nasm 2.16.01 against -Ox: at -O0 an immediate takes a sign-extended
+ * byte form only when `byte` is written (`add eax, 1` is 05 01000000, `push 5` 68 05000000) and
+ * JMP is near unless `short` is written, while a Jcc is short when its target is in reach, as at
+ * -Ox; at -O1 immediates are shortened as at -Ox and JMP and Jcc are near unless `short` is
+ * written. JCXZ and LOOP, which have no near form, are short at every level; displacements are
+ * as short as they can be at every level.
+ */
+export const enum Optimization {
+  /** -O0 (nasm's level -1). */
+  None = 0,
+  /** -O1 (nasm's level 0). */
+  Minimal = 1,
+  /** -Ox, and -O2 and up, which give the same bytes: nasm's default. */
+  Multipass = 2,
+}
+
 export interface EncodeRequest {
   readonly mnemonic: string;
   readonly operands: readonly AsmOperand[];
@@ -99,6 +117,8 @@ export interface EncodeRequest {
   /** The section the instruction is in (-1: absolute space), and its offset there (for branch relaxation). */
   readonly section: number;
   readonly sectionOffset: number;
+  /** `-O0` or `-O1`; absent: nasm's default, -Ox. */
+  readonly optimization?: Optimization;
 }
 
 export interface EncodeProblem {

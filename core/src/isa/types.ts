@@ -186,6 +186,13 @@ export interface FormSpec {
    */
   readonly signedByteBelow386?: boolean;
   /**
+   * A form without an operand-size prefix for a register operand of either size, which nasm has
+   * only at -Ox (its OPT templates): at -O0 and -O1 a register operand takes the prefix of its
+   * own size (measured: in bits 32 `mov ds, ax` is 66 8E D8, in bits 16 `mov ds, eax` 66 8E D8;
+   * from memory 8E /r at every level).
+   */
+  readonly registerSizedBelowOx?: boolean;
+  /**
    * An 8086 instruction later processors do not have (`pop cs`): nasm assembles it with the
    * warning 'instruction obsolete and removed from the target CPU', or under `cpu 8086`
    * 'instruction obsolete but valid on the target CPU' (measured).

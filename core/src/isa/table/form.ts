@@ -12,6 +12,7 @@ interface FormExtra {
   readonly cpuUnsized?: CpuLevel;
   readonly jccOverJmp?: boolean;
   readonly signedByteBelow386?: boolean;
+  readonly registerSizedBelowOx?: boolean;
   readonly obsolete?: boolean;
   readonly sizes?: string;
   readonly long?: boolean | 'imm32';
