@@ -1533,9 +1533,13 @@ class Assembler implements EvalContext {
     // An operand naming a register the dialect leaves out was reported as such: the encoder's
     // 'invalid combination of opcode and operands' for it would only repeat that.
     if (this.dialectRegisterLine === this.line) return;
-    for (const p of problems) {
+    for (let k = 0; k < problems.length; k++) {
+      const p = problems[k];
       const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
-      if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span);
+      // The same warning twice at one operand is given twice (a far pointer's offset and selector).
+      let repeat = 0;
+      for (let j = 0; j < k; j++) if (problems[j].message === p.message && problems[j].operand === p.operand) repeat++;
+      if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span, repeat);
       else this.error(codeFor(p.message), p.message, span);
     }
   }

@@ -739,7 +739,10 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       const limit = offsetBytes === 2 ? 0x10000 : 0x100000000;
       if (!op.offset.reloc && (offset >= limit || offset < -limit)) problems.push(warning(`${offsetBytes === 2 ? 'word' : 'dword'} data exceeds bounds`, i));
       out.pushLittleEndian(offset, offsetBytes);
-      out.pushLittleEndian(op.selector.value ?? 0, 2);
+      // The selector is a word of data to nasm, checked after the offset (measured: `jmp 0x10000:0`).
+      const selector = op.selector.value ?? 0;
+      if (!op.selector.reloc && (selector >= 0x10000 || selector < -0x10000)) problems.push(warning('word data exceeds bounds', i));
+      out.pushLittleEndian(selector, 2);
     }
   }
   if (form.obsolete === true) problems.push(warning(OBSOLETE_REMOVED));
