@@ -769,6 +769,22 @@ class Assembler implements EvalContext {
     this.labelSymbol[this.stmtIndex] = def;
   }
 
+  /**
+   * The value `equ` gives a sum of labels that takes the current section's base away once
+   * (`size equ bss_end - $$`, bss_end in another section; `x equ 5 - $`): nasm keeps the sum's
+   * section (the one added, else none) and the labels' offsets in their sections, so the base
+   * taken away is left out (measured with nasm 2.16.01 at `org 0x7c00`: `dd size` is bss_end's
+   * address, `dd x` is 5 less `$`'s offset; an instruction's `bss_end - $$` is the difference).
+   */
+  private equSum(e: Expr, v: Value): Value {
+    if (this.absolute !== undefined || e.k === 'sym') return v;
+    const terms = sectionTerms(e, this);
+    if (terms === undefined || terms.sections.get(this.sec) !== -1) return v;
+    let added = -1;
+    for (const [sec, c] of terms.sections) if (c === 1) added = sec;
+    return { v: v.v! + this.sections[this.sec].address, sec: added };
+  }
+
   /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
   private sameDefinition(def: SymbolDef, kind: 'label' | 'constant', sec: number, value: number | undefined, big: bigint | undefined): boolean {
     if (value === undefined || def.sec !== sec || def.big !== big) return false;
@@ -986,7 +1002,9 @@ class Assembler implements EvalContext {
     }
     switch (name) {
       case 'equ': {
-        const v = this.eval((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr);
+        const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
+        let v = this.eval(e);
+        if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
         // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
         // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
         if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
