@@ -537,7 +537,7 @@ class Assembler implements EvalContext {
    */
   private misplacedLabelMessage(node: Expr): string {
     const st = this.stmts[this.stmtIndex];
-    if (st?.kind !== StatementKind.Instruction) return 'expression is not simple or relocatable';
+    if (st?.kind !== StatementKind.Instruction && st?.op?.name !== 'equ') return 'expression is not simple or relocatable';
     const op = st.operands.find((o) => node.start >= o.start && node.end <= o.end);
     return op?.kind === 'mem' ? 'invalid effective address: impossible segment base multiplier' : 'invalid operand type';
   }
@@ -1003,7 +1003,8 @@ class Assembler implements EvalContext {
     switch (name) {
       case 'equ': {
         const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
-        let v = this.eval(e);
+        // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
+        let v = this.evalImmediate(e);
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
         // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
         // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
