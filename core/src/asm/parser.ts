@@ -788,11 +788,23 @@ class LineParser implements TermReader {
     }
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
-    if (!e) { const err = p.error!; this.fail(err.message, err); }
+    if (!e) this.failParse(p, end);
     if (p.warning) (this.warnings ??= []).push(p.warning);
     if (p.pos < end) this.fail(outputFormatMessage(this.toks, p.pos) ?? leftover ?? `unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
     this.collectRefs(e);
     return e;
+  }
+
+  /**
+   * Ends the line with the problem `p` stopped at: nasm's word on `seg` where the parser stopped
+   * after it (`1 ? seg x : 2`, `(seg x)`: measured, "binary output format does not support
+   * segment base references"), else the parser's own.
+   */
+  private failParse(p: ExprParser, end: number): never {
+    const unsupported = p.pos < end && p.pos > 0 ? outputFormatMessage(this.toks, p.pos) : undefined;
+    if (unsupported !== undefined && !unsupported.startsWith('WRT')) this.fail(unsupported, this.toks[p.pos]);
+    const err = p.error!;
+    this.fail(err.message, err);
   }
 
   /**
@@ -989,7 +1001,7 @@ class LineParser implements TermReader {
     else {
       const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit, this.floatMode);
       const parsed = p.parse();
-      if (!parsed) { const err = p.error!; this.fail(err.message, err); }
+      if (!parsed) this.failParse(p, end);
       if (p.warning) (this.warnings ??= []).push(p.warning);
       e = parsed;
       stop = p.pos;
