@@ -1792,10 +1792,20 @@ class Assembler implements EvalContext {
       case 'mem': {
         const m = o.terms === undefined ? o : this.resolvedMemory(o);
         let dv = m.disp === undefined ? undefined : known ?? this.eval(m.disp);
-        // nasm takes a label subtracted alone (`[ebp-.x]`) as a number for an 8-bit displacement.
-        if (dv !== undefined && dv.offset !== undefined && (m.base !== undefined || m.index !== undefined) && dv.offset >= -128 && dv.offset <= 127) dv = { v: dv.offset, sec: -1 };
-        const disp = dv === undefined ? NO_DISPLACEMENT
-          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined }), dv);
+        // nasm sizes a displacement that takes its own section's base away (`[ebp-.x]`,
+        // `[di+1-$$]`) by the labels' offsets, a number (none for 0, else 8 bits when it fits),
+        // and fills it with the whole difference (measured: 8A 45 7D for `[di+1-$$]` at 0x84).
+        let written: number | undefined;
+        if (dv !== undefined && dv.offset !== undefined && (m.base !== undefined || m.index !== undefined) && dv.offset >= -128 && dv.offset <= 127) {
+          written = dv.v;
+          dv = { v: dv.offset, sec: -1 };
+        }
+        let disp: OperandValue = NO_DISPLACEMENT;
+        if (dv !== undefined) {
+          const own = this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, written: undefined }), dv);
+          own.written = written;
+          disp = own;
+        }
         const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, jump: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,

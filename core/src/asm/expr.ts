@@ -25,8 +25,8 @@ export interface Value {
   big?: bigint;
   /**
    * For a value that subtracts a label of the current section and adds none (`-lab`, see
-   * relocatableSum): the value without the section's address, which nasm puts in a memory
-   * reference's 8-bit displacement when it fits (`[ebp-.x]`; measured).
+   * relocatableSum): the value without the section's address, by which nasm sizes a memory
+   * reference's displacement, the whole value filling it (`[ebp-.x]`; measured).
    */
   offset?: number;
   /**

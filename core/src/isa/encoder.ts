@@ -695,7 +695,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       if (typeof ea === 'string') { problems.push(error(`invalid ${req.bits}-bit effective address`, rmIndex)); return 'error'; }
       out.push((ea.mod << 6) | (reg << 3) | ea.rm);
       if (ea.sib >= 0) out.push(ea.sib);
-      out.pushLittleEndian(ea.disp, ea.dispBytes);
+      out.pushLittleEndian(rmOp.disp.written ?? ea.disp, ea.dispBytes);
       if (ea.dispOverflow !== undefined) problems.push(warning(`${ea.dispOverflow} data exceeds bounds`, rmIndex));
     }
   }
