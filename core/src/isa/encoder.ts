@@ -658,8 +658,10 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   if (segment !== undefined) out.push(segment);
   let operandSize = recipe.operandSize;
   if (prefixes.operandSize !== undefined) {
-    // `o32 jmp far [x]`, `o16 jmp 1:5`: an unsized far pointer takes its offset size from the prefix (nasm: no warning).
-    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined) && !(ops[0]?.kind === 'farptr' && ops[0].size === undefined)) {
+    // `o32 jmp far [x]`, `o16 jmp 1:5`: an unsized far pointer takes its offset size from the prefix (nasm: no warning);
+    // so does a branch to an unsized target (`o32 call near x` in bits 16: 66 E8 and a word, no warning; measured).
+    const unsizedTarget = (ops[0]?.kind === 'farptr' || (recipe.relative !== undefined && ops[0]?.kind === 'imm')) && ops[0].size === undefined;
+    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined) && !unsizedTarget) {
       problems.push(warning(`invalid operand size prefix, must be o${operandSize}`));
     }
     operandSize = prefixes.operandSize;
