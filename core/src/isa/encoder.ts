@@ -670,6 +670,13 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   const memAddressSize = mem === undefined ? undefined : addressSizeOf(mem, req.bits, prefixes.addressSize);
   if (prefixes.addressSize !== undefined && memAddressSize !== undefined && memAddressSize !== prefixes.addressSize) {
     problems.push(error('impossible combination of address sizes', memIndex));
+    // nasm goes on to read the reference (measured): in bits 16 an a16 reference with 32-bit
+    // registers is also not a 16-bit one, and an absolute address's written size other than the
+    // mode's is ignored, with the warning for it (`a16 mov al, [dword 5]` in bits 16).
+    const m = mem!;
+    if (m.base !== undefined || m.index !== undefined) {
+      if (req.bits === 16 && prefixes.addressSize === 16) problems.push(error('invalid 16-bit effective address', memIndex));
+    } else if (m.dispSize !== req.bits) problems.push(warning('displacement size ignored on absolute address', memIndex));
     return 'error';
   }
   // Without a memory operand the form's own size (JCXZ's a16, JECXZ's a32) and an a16/a32
