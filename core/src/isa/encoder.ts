@@ -768,14 +768,15 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     const target = op.value ?? (op.unknown === true ? 0 : undefined);
     const disp = target === undefined ? 0 : target - end;
     // NASM range-checks only targets in the branch's own segment; a number, or a label in another
-    // section, is simply truncated (measured: `jmp short start` 0xCA bytes on in the next section is EB 36).
+    // section, is simply truncated (measured: `jmp short start` 0xCA bytes on in the next section is
+    // EB 36; a near one in bits 16 to a section at 0x100000 is warned of by no "word data exceeds bounds").
     if (size === 1 && target !== undefined && inOwnSegment(op, req) && op.scaled !== true && (disp < -128 || disp > 127)) {
       if (optimisticShort) return undefined;
       // nasm then also warns of the displacement it cut to a byte, and puts that byte out (measured:
       // `jmp short x` 0x35 bytes on is EB 33, listed so).
       problems.push(error('short jump is out of range', i, true), warning('byte data exceeds bounds', i));
     }
-    if (size === 2 && target !== undefined && op.reloc && op.scaled !== true && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
+    if (size === 2 && target !== undefined && op.reloc && inOwnSegment(op, req) && op.scaled !== true && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
     out.pushLittleEndian(disp, size);
   }
   return out.take();
