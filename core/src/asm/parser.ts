@@ -11,7 +11,7 @@ import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated,
 import { DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
-import { openString } from './lexer';
+import { openString, tokenizeLine } from './lexer';
 import { nasmTokenType } from './nasm-token-types';
 import type { LineEntry } from './line-cache';
 import type { PPToken, Written } from './source';
@@ -480,7 +480,8 @@ export function mentionsLocal(toks: readonly PPToken[]): boolean {
 const scratchOperands: ParsedOperand[] = [];
 
 class LineParser implements TermReader {
-  private readonly toks: readonly PPToken[];
+  /** The line's tokens (a data item's rescanned string may take the place of the rest: see dataList). */
+  private toks: readonly PPToken[];
   private pos = 0;
   private opIndex = -1;
   warnings: ParseProblem[] | undefined;
@@ -871,7 +872,7 @@ class LineParser implements TermReader {
    */
   private dataItems(unit: number | undefined): DataItem[] {
     const items: DataItem[] = [];
-    this.dataList(this.pos, unit, items);
+    this.dataList(this.pos, unit, items, true);
     this.pos = this.toks.length;
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
     if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
@@ -893,9 +894,9 @@ class LineParser implements TermReader {
    * 01 02 00 01 02 00, `db 2 dup 3 dup (1)` six 01, `db word (1, 2)` 01 00 02 00, `db 3 dup 1` 01
    * 01 01, `db (1, 2)` an error, `db 3 dup` nothing and a warning).
    */
-  private dataList(pos: number, unit: number | undefined, items: DataItem[]): number {
-    const toks = this.toks;
-    const n = toks.length;
+  private dataList(pos: number, unit: number | undefined, items: DataItem[], top = false): number {
+    let toks = this.toks;
+    let n = toks.length;
     while (pos < n && toks[pos].text !== ')') {
       const first = pos;
       let counts: Expr[] | undefined;
@@ -930,6 +931,17 @@ class LineParser implements TermReader {
           break;
         }
         const float = itemUnit !== undefined ? this.floatItem(pos, itemUnit) : undefined;
+        if (float === undefined && top && t.kind === 'op' && (t.text === '-' || t.text === '+') && toks[pos + 1]?.kind === 'string') {
+          // nasm 2.16.01 reads a sign and a string for a float, unquoting the string where it is
+          // written, then reads the item again from after the sign: the string's characters and
+          // the end of the line its unquoting wrote (measured: `db -'1', 7` is FF, `dw -'A'` is
+          // "symbol `A' not defined", `dw -''` "expression syntax error").
+          const rescanned = rescannedString(toks[pos + 1]);
+          if (rescanned !== undefined) {
+            toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
+            n = toks.length;
+          }
+        }
         if (float !== undefined) {
           item = float;
           last = at = t.kind === 'op' ? pos + 1 : pos;
@@ -1308,6 +1320,26 @@ function isDupWord(t: PPToken): boolean {
 function isJumpOrCall(t: PPToken | undefined): boolean {
   const lower = t?.text.toLowerCase();
   return lower === 'jmp' || lower === 'call';
+}
+
+/**
+ * The tokens nasm reads where string token `t` was written once it unquoted it in place: its
+ * characters up to a NUL, where the line now ends (undefined for a string it cannot unquote).
+ */
+function rescannedString(t: PPToken): PPToken[] | undefined {
+  const bytes = decodeString(t.text);
+  if (!bytes) return undefined;
+  let text = '';
+  for (const b of bytes) {
+    if (b === 0) break;
+    text += String.fromCharCode(b);
+  }
+  const out: PPToken[] = [];
+  for (const r of tokenizeLine(text)) {
+    if (r.kind === 'comment') break;
+    out.push({ kind: r.kind, text: r.text, start: Math.min(t.start + 1 + r.start, t.end), end: Math.min(t.start + 1 + r.end, t.end), src: t.src });
+  }
+  return out;
 }
 
 /**
