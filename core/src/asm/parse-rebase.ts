@@ -103,7 +103,10 @@ function rebaseOperand(o: ParsedOperand, tokens: readonly PPToken[], base: strin
 function rebaseExpr(e: Expr, tokens: readonly PPToken[], base: string | undefined): Expr {
   switch (e.k) {
     case 'sym': {
-      const name = qualify(tokens[e.tok].text, base);
+      // (A name read from a rescanned string, `dw -'Q'`, is no token of the line's: see LineParser.dataList.)
+      const t = tokens[e.tok];
+      if (t === undefined || t.start !== e.start) return e;
+      const name = qualify(t.text, base);
       return name === e.name ? e : { k: 'sym', name, start: e.start, end: e.end, tok: e.tok };
     }
     case 'un': {
