@@ -1019,7 +1019,8 @@ class Assembler implements EvalContext {
         const first = args[0];
         const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first?.kind === 'number' ? parseInt(first.text, 10) : NaN;
         if (name === 'bits' && v !== 16 && v !== 32 && v !== 64) {
-          const text = args.map((t) => t.text).join('');
+          // (The argument as written, its blanks one space: measured, `bits 3 2` is `3 2'.)
+          const text = tokensText(args);
           this.error('bits', `\`${text}' is not a valid segment size; must be 16, 32 or 64`, first ?? word);
           return;
         }
