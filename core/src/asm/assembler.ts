@@ -759,7 +759,7 @@ class Assembler implements EvalContext {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
       if (this.final && !this.sameDefinition(prev, kind, sec, value, big)) {
         this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
-          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }]);
+          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }], this.line);
       }
       return;
     }
@@ -1214,7 +1214,7 @@ class Assembler implements EvalContext {
   private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
-      if (this.final) this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }]);
+      if (this.final) this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }], this.line);
       return;
     }
     if (prev) {

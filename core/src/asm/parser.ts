@@ -210,7 +210,10 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
   } catch (e) {
     // Warnings given before the problem stand (nasm prints them with the error).
-    if (e instanceof LineError) return p.warnings ? { problem: e.problem, localBase: p.localBase, warnings: p.warnings } : { problem: e.problem, localBase: p.localBase };
+    if (e instanceof LineError) {
+      const stmt = p.labelOnly();
+      return p.warnings ? { stmt, problem: e.problem, localBase: p.localBase, warnings: p.warnings } : { stmt, problem: e.problem, localBase: p.localBase };
+    }
     throw e;
   }
 }
@@ -383,7 +386,7 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     const stmt = outcome.stmt;
     // A line that fails to parse may have set the base first (nasm defines a label before it reads
     // the instruction): its parse is kept per base, and replays the base it ended with.
-    const failed = stmt === undefined && outcome.problem !== undefined;
+    const failed = outcome.problem !== undefined;
     const usesBase = failed || mentionsLocal(tokens);
     // A line naming `.local` labels is parsed again under every other base: its tokens are kept.
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
@@ -489,9 +492,24 @@ class LineParser implements TermReader {
   private refs: { name: string; start: number; end: number; src?: SourceRange; at?: Written }[] | undefined;
   /** The non-local label before the line's own (an `equ` does not replace it). */
   private baseBeforeLabel: string | undefined = undefined;
+  /**
+   * The line's label as nasm has defined it before it reads the rest (not an `equ`'s): the line's
+   * statement should the rest fail (see labelOnly).
+   */
+  private definedLabel: { readonly label: NonNullable<ParsedStatement['label']>; readonly opIndex: number } | undefined;
 
   constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number, private readonly floatMode = DEFAULT_FLOAT_MODE) {
     this.toks = tokens;
+  }
+
+  /**
+   * A failed line's label alone, which nasm defined as it read it, before the rest it could not
+   * read (measured: `foo 1, 2` after `foo` elsewhere is also "label `foo' inconsistently
+   * redefined"); undefined when the line had none, or was an `equ`.
+   */
+  labelOnly(): ParsedStatement | undefined {
+    const d = this.definedLabel;
+    return d === undefined ? undefined : statementOf(d.label, undefined, NO_PREFIXES, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS, this.localBase, NO_REFS, d.opIndex);
   }
 
   fail(message: string, t: Span | undefined, code = 'syntax'): never {
@@ -534,6 +552,7 @@ class LineParser implements TermReader {
         if (!colon && leftOut(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
         this.pos = colon ? 2 : 1;
+        this.definedLabel = { label, opIndex: this.pos };
         // nasm's -w+label-orphan (on by default): a misspelt mnemonic is otherwise a silent label.
         if (!colon && toks.length === 1) (this.warnings ??= []).push({ message: 'label alone on a line without a colon might be in error', start: first.start, end: first.end, code: 'label-orphan' });
       }
@@ -594,6 +613,7 @@ class LineParser implements TermReader {
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
       if (lower === 'equ') {
+        this.definedLabel = undefined;
         if (!label) this.fail('EQU not preceded by label', word);
         // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
         // `.a:` defines main.a, and `X equ .a` is main.a too).
