@@ -247,6 +247,11 @@ class Assembler implements EvalContext {
   private dataWarned = false;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
+  /**
+   * Where each label redefined so far was defined last: nasm's "originally defined here" for the
+   * next redefinition (measured: a third definition's error points at the second).
+   */
+  private readonly redefinedAt = new Map<string, SourceRange>();
   /** Where data directives' bytes are put together. */
   private readonly dataWriter = new DataWriter();
 
@@ -758,8 +763,10 @@ class Assembler implements EvalContext {
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
       if (this.final && !this.sameDefinition(prev, kind, sec, value, big)) {
-        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
-          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }], this.line);
+        const range = this.range(label, label.src);
+        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, range, this.lines.origin(this.line).expansion,
+          [{ message: `label \`${label.name}' originally defined here`, range: this.redefinedAt.get(label.name) ?? symbolRange(prev, this.lines, this.lineOf), definition: true }], this.line);
+        this.redefinedAt.set(label.name, range);
       }
       return;
     }

@@ -694,7 +694,8 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
     if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
     else ctx.error(scalarOnlyMessage(op), e);
-    return { v: undefined, sec: -1 };
+    // (After a shift's error nasm goes on with its left operand: see scalarOperator.)
+    return a.sec >= 0 && a.v !== undefined && (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') ? NOT_SCALAR : { v: undefined, sec: -1 };
   }
   // A zero divisor is an error even when the dividend is unknown (`(3 <=> 5) % 0`; measured).
   if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
@@ -776,6 +777,8 @@ function comparison(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const inB = takeMisplaced();
   const problem = inA ?? inB;
   misplacedLabel = outer;
+  // A shift's left operand that was no number (`lab >> 4 < 5`): nasm compares a sum of labels.
+  if (a === NOT_SCALAR || b === NOT_SCALAR) return notScalarDifference(e, ctx);
   if (problem === undefined) return binary(e, a, b, ctx);
   // A side unknown of itself (`$$ <=> Lb1`, whose -1 nasm takes for unknown) leaves the comparison
   // unknown, whatever the other side sums to (measured: `($$ <=> Lb1) == 0F9x - $$` is 0).
