@@ -363,6 +363,7 @@ class Assembler implements EvalContext {
   private runPass(): void {
     this.changed = false;
     this.deferredConstants.clear();
+    if (this.redefinedAt.size > 0) this.redefinedAt.clear();
     if (this.constantSets.length > 0) this.constantSets = [];
     const previous = this.sections;
     this.sections = [];
