@@ -475,7 +475,7 @@ function scalarOperator(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value
   if (a !== NOT_SCALAR && b !== NOT_SCALAR) return binary(e, a, b, ctx);
   ctx.error(scalarOnlyMessage(e.op), e);
   const shift = e.op === '<<' || e.op === '>>' || e.op === '<<<' || e.op === '>>>';
-  return shift && a === NOT_SCALAR ? NOT_SCALAR : { v: undefined, sec: -1 };
+  return shift && (a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
 }
 
 /**
