@@ -5,7 +5,7 @@
 import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
-import { DATA_UNIT, RESERVE_UNIT } from './directives';
+import { DATA_UNIT, isKeywordWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -24,9 +24,9 @@ import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
-import { REGISTERS } from '../isa/registers';
+import { lookupRegister, REGISTERS } from '../isa/registers';
 import { isAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
-import { isRegisterOutsideDialect } from '../isa/nasm-registers';
+import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
 const NO_PREFIX_NAMES: readonly PrefixName[] = [];
@@ -127,7 +127,11 @@ export function listStatements(stmts: readonly ParsedStatement[], lines: PPLines
   return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '' }).listing(output, warned);
 }
 
-interface StrucState { readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined; absoluteSec: number } }
+interface StrucState {
+  readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined; absoluteSec: number };
+  /** nasm's error for `NAME_size equ ($-NAME)` at `endstruc` when the name is a register or a keyword (see strucNameProblem). */
+  readonly sizeError?: string;
+}
 
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
@@ -1155,15 +1159,19 @@ class Assembler implements EvalContext {
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
         const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2)) : undefined;
         const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
-        this.struc = { name: t.text, base, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } };
+        const problem = strucNameProblem(t.text);
+        this.struc = { name: t.text, base, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec }, sizeError: problem?.atEnd };
         this.absolute = base;
         this.absoluteSec = -1;
-        this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
+        // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
+        if (problem !== undefined) this.error('syntax', problem.atName, t);
+        else this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
         return;
       }
       case 'endstruc': {
         if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
-        this.defineNamed(`${this.struc.name}_size`, -1, this.absolute! - this.struc.base, word, false);
+        if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
+        else this.defineNamed(`${this.struc.name}_size`, -1, this.absolute! - this.struc.base, word, false);
         this.sec = this.struc.saved.sec;
         this.absolute = this.struc.saved.absolute;
         this.absoluteSec = this.struc.saved.absoluteSec;
@@ -2038,6 +2046,18 @@ class Assembler implements EvalContext {
     if (terms === undefined) return branch && this.eval(e).v === undefined ? { value: 0, relative: true } : undefined;
     return relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.sections[sec].address, branch);
   }
+}
+
+/**
+ * nasm's errors for a structure named as a register or a keyword, whose `struc` writes `NAME:` and
+ * `endstruc` `NAME_size equ ($-NAME)` (measured: `struc eax`, `struc st0`, `struc byte`, `struc es`).
+ */
+function strucNameProblem(name: string): { readonly atName: string; readonly atEnd: string } | undefined {
+  const reg = lookupRegister(name);
+  if (reg !== undefined || isNasmRegister(name)) {
+    return { atName: reg?.cls === 'sreg' ? 'parser: instruction expected' : 'label or instruction expected at start of line', atEnd: 'invalid operand type' };
+  }
+  return isKeywordWord(name) ? { atName: 'label or instruction expected at start of line', atEnd: 'expression syntax error' } : undefined;
 }
 
 /** Whether expression `e` names one of `names`. */
