@@ -256,6 +256,11 @@ class Assembler implements EvalContext {
    * next redefinition (measured: a third definition's error points at the second).
    */
   private readonly redefinedAt = new Map<string, SourceRange>();
+  /**
+   * Each `equ` whose value nasm's first pass did not know, with the value that pass gave it and
+   * its statement (see firstPassCheck).
+   */
+  private readonly firstPassEqus = new Map<string, { readonly value: Value; readonly stmt: number }>();
   /** Where data directives' bytes are put together. */
   private readonly dataWriter = new DataWriter();
 
@@ -684,7 +689,45 @@ class Assembler implements EvalContext {
 
   private eval(e: Expr): Value {
     if (e.k === 'num' && e.big === undefined) return { v: e.v, sec: -1 };
+    // (nasm's earlier passes report first.)
+    if (this.firstPassEqus.size > 0 && this.final && mentionsAny(e, this.firstPassEqus)) this.firstPassCheck(e);
     return evaluate(e, this);
+  }
+
+  /**
+   * nasm's errors in its first two passes for `e`, which names an `equ` whose value nasm's first
+   * pass did not know: nasm then defines the name as 0, a number, and reports what its first pass
+   * finds wrong with that (measured: `C equ L` before `L:`, then `dw (C - $$) >> 16` is "shift
+   * operator may only be applied to scalar values", `'ab' % C` "division by zero"), else what its
+   * second finds, with the names whose `equ` is still ahead as the first pass left them
+   * (`dd C - b0` before `C equ L`: "expression is not simple or relocatable").
+   */
+  private firstPassCheck(e: Expr): void {
+    let failed = false;
+    const report = (message: string, node: Expr): void => { failed = true; this.error(message, node); };
+    evaluate(e, this.firstPassView(this.stmtIndex, true, report));
+    if (!failed) evaluate(e, this.firstPassView(this.stmtIndex, false, report));
+  }
+
+  /**
+   * The symbols as nasm's first pass (`first`) or second has them at statement `at`: in the first,
+   * a name defined further on is not known, and an `equ` whose value was not is its first-pass
+   * value (see firstPassEqus); in the second, such an `equ` further on still is.
+   */
+  private firstPassView(at: number, first: boolean, error: EvalContext['error']): EvalContext {
+    return {
+      symbol: (name) => {
+        const early = this.firstPassEqus.get(name);
+        const s = this.symbols.get(name);
+        if (first) return s === undefined || s.stmt >= at ? undefined : early?.value ?? this.symbolValue(s);
+        if (early !== undefined && early.stmt >= at) return early.value;
+        return s === undefined ? undefined : this.symbolValue(s);
+      },
+      here: () => this.here(),
+      base: () => this.base(),
+      error,
+      sectionAddress: (sec) => this.sectionAddress(sec),
+    };
   }
 
   /** `e`'s value, with `use` said of an unknown symbol in it. */
@@ -795,6 +838,17 @@ class Assembler implements EvalContext {
     let added = -1;
     for (const [sec, c] of terms.sections) if (c === 1) added = sec;
     return { v: v.v! + this.sections[this.sec].address, sec: added };
+  }
+
+  /**
+   * The value nasm's first pass gives `equ` `name` of `e`, not known in Ringside's first pass: what
+   * nasm's first pass knows of it, 0 when nothing (nasm defines such a name as the number 0).
+   */
+  private keepFirstPassValue(name: string, e: Expr): void {
+    this.immediate = true;
+    let w: Value;
+    try { w = evaluate(e, this.firstPassView(this.stmtIndex, true, () => undefined)); } finally { this.immediate = false; }
+    this.firstPassEqus.set(name, { value: w.v === undefined ? { v: 0, sec: -1 } : { v: w.v, sec: w.sec }, stmt: this.stmtIndex });
   }
 
   /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
@@ -1017,6 +1071,7 @@ class Assembler implements EvalContext {
         const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
         // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
         let v = this.evalImmediate(e);
+        if (this.pass === 0 && v.v === undefined) this.keepFirstPassValue(st.label!.name, e);
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
         // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
         // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
@@ -2061,7 +2116,7 @@ function strucNameProblem(name: string): { readonly atName: string; readonly atE
 }
 
 /** Whether expression `e` names one of `names`. */
-function mentionsAny(e: Expr, names: ReadonlySet<string>): boolean {
+function mentionsAny(e: Expr, names: { has(name: string): boolean; readonly size: number }): boolean {
   if (names.size === 0) return false;
   switch (e.k) {
     case 'sym': return names.has(e.name);
