@@ -1008,7 +1008,9 @@ class Assembler implements EvalContext {
    */
   private failedAtFirst(e: Expr, v: Value): boolean {
     if (this.pass === 0 && !this.final) {
-      if (v.v === undefined && !firstPassNumber(e, this)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
+      // (An `equ` nasm's first pass did not know the value of is its number 0 there: see firstPassEqus.)
+      const view = this.firstPassEqus.size > 0 && mentionsAny(e, this.firstPassEqus) ? this.firstPassView(this.stmtIndex, true, () => undefined) : this;
+      if (v.v === undefined && !firstPassNumber(e, view)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
       return false;
     }
     return this.firstPassCounts.size > 0 && this.firstPassCounts.has(`${this.stmtIndex}:${e.start}`);
