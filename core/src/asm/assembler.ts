@@ -261,6 +261,8 @@ class Assembler implements EvalContext {
    * its statement (see firstPassCheck).
    */
   private readonly firstPassEqus = new Map<string, { readonly value: Value; readonly stmt: number }>();
+  /** Whether there is one (read for every expression: a field, not the map's size). */
+  private anyFirstPassEqu = false;
   /** Where data directives' bytes are put together. */
   private readonly dataWriter = new DataWriter();
 
@@ -690,7 +692,7 @@ class Assembler implements EvalContext {
   private eval(e: Expr): Value {
     if (e.k === 'num' && e.big === undefined) return { v: e.v, sec: -1 };
     // (nasm's earlier passes report first.)
-    if (this.firstPassEqus.size > 0 && this.final && mentionsAny(e, this.firstPassEqus)) this.firstPassCheck(e);
+    if (this.anyFirstPassEqu && this.final && mentionsAny(e, this.firstPassEqus)) this.firstPassCheck(e);
     return evaluate(e, this);
   }
 
@@ -849,6 +851,7 @@ class Assembler implements EvalContext {
     let w: Value;
     try { w = evaluate(e, this.firstPassView(this.stmtIndex, true, () => undefined)); } finally { this.immediate = false; }
     this.firstPassEqus.set(name, { value: w.v === undefined ? { v: 0, sec: -1 } : { v: w.v, sec: w.sec }, stmt: this.stmtIndex });
+    this.anyFirstPassEqu = true;
   }
 
   /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
@@ -1009,7 +1012,7 @@ class Assembler implements EvalContext {
   private failedAtFirst(e: Expr, v: Value): boolean {
     if (this.pass === 0 && !this.final) {
       // (An `equ` nasm's first pass did not know the value of is its number 0 there: see firstPassEqus.)
-      const view = this.firstPassEqus.size > 0 && mentionsAny(e, this.firstPassEqus) ? this.firstPassView(this.stmtIndex, true, () => undefined) : this;
+      const view = this.anyFirstPassEqu && mentionsAny(e, this.firstPassEqus) ? this.firstPassView(this.stmtIndex, true, () => undefined) : this;
       if (v.v === undefined && !firstPassNumber(e, view)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
       return false;
     }
