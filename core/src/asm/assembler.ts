@@ -692,7 +692,7 @@ class Assembler implements EvalContext {
   private eval(e: Expr): Value {
     if (e.k === 'num' && e.big === undefined) return { v: e.v, sec: -1 };
     // (nasm's earlier passes report first.)
-    if (this.anyFirstPassEqu && this.final && mentionsAny(e, this.firstPassEqus)) this.firstPassCheck(e);
+    if (this.anyFirstPassEqu && (this.final || this.pass === 0) && mentionsAny(e, this.firstPassEqus)) this.firstPassCheck(e);
     return evaluate(e, this);
   }
 
@@ -706,9 +706,17 @@ class Assembler implements EvalContext {
    */
   private firstPassCheck(e: Expr): void {
     let failed = false;
-    const report = (message: string, node: Expr): void => { failed = true; this.error(message, node); };
-    evaluate(e, this.firstPassView(this.stmtIndex, true, report));
-    if (!failed) evaluate(e, this.firstPassView(this.stmtIndex, false, report));
+    // (Checked as the first pass goes, which has the first pass's symbols and may be the last to
+    // read `e`: a later pass may reuse its value. Ringside's first pass reports nothing else.)
+    const final = this.final;
+    this.final = true;
+    try {
+      const report = (message: string, node: Expr): void => { failed = true; this.error(message, node); };
+      if (this.pass === 0 || final) evaluate(e, this.firstPassView(this.stmtIndex, true, report));
+      if (!failed && final) evaluate(e, this.firstPassView(this.stmtIndex, false, report));
+    } finally {
+      this.final = final;
+    }
   }
 
   /**
@@ -716,14 +724,23 @@ class Assembler implements EvalContext {
    * a name defined further on is not known, and an `equ` whose value was not is its first-pass
    * value (see firstPassEqus); in the second, such an `equ` further on still is.
    */
-  private firstPassView(at: number, first: boolean, error: EvalContext['error']): EvalContext {
+  private firstPassView(at: number, first: boolean, error: EvalContext['error'], second = new Map<string, Value | undefined>()): EvalContext {
     return {
       symbol: (name) => {
         const early = this.firstPassEqus.get(name);
         const s = this.symbols.get(name);
         if (first) return s === undefined || s.stmt >= at ? undefined : early?.value ?? this.symbolValue(s);
-        if (early !== undefined && early.stmt >= at) return early.value;
-        return s === undefined ? undefined : this.symbolValue(s);
+        if (early === undefined) return s === undefined ? undefined : this.symbolValue(s);
+        if (early.stmt >= at) return early.value;
+        // An `equ` behind: its value in nasm's second pass, made of the first pass's values of the
+        // `equ`s ahead of it (`C1 equ C2 + 3` before `C2 equ x - $$` is 3 there).
+        if (!second.has(name)) {
+          second.set(name, undefined);
+          const st = this.stmts[early.stmt];
+          const e = st.operands[0]?.kind === 'imm' ? st.operands[0].expr : undefined;
+          second.set(name, e === undefined ? undefined : evaluate(e, this.firstPassView(early.stmt, false, () => undefined, second)));
+        }
+        return second.get(name);
       },
       here: () => this.here(),
       base: () => this.base(),
