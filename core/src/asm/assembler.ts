@@ -5,7 +5,7 @@
 import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
-import { DATA_UNIT, RESERVE_UNIT } from './directives';
+import { DATA_UNIT, isKeywordWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -24,9 +24,9 @@ import { StatementResults } from './statement-results';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
-import { REGISTERS } from '../isa/registers';
+import { lookupRegister, REGISTERS } from '../isa/registers';
 import { isAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
-import { isRegisterOutsideDialect } from '../isa/nasm-registers';
+import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
 const NO_PREFIX_NAMES: readonly PrefixName[] = [];
@@ -131,7 +131,11 @@ export function listStatements(stmts: readonly ParsedStatement[], lines: PPLines
   return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '', optimization: output.optimization }).listing(output, warned);
 }
 
-interface StrucState { readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined; absoluteSec: number } }
+interface StrucState {
+  readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined; absoluteSec: number };
+  /** nasm's error for `NAME_size equ ($-NAME)` at `endstruc` when the name is a register or a keyword (see strucNameProblem). */
+  readonly sizeError?: string;
+}
 
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
@@ -256,6 +260,18 @@ class Assembler implements EvalContext {
   private dataWarned = false;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
+  /**
+   * Where each label redefined so far was defined last: nasm's "originally defined here" for the
+   * next redefinition (measured: a third definition's error points at the second).
+   */
+  private readonly redefinedAt = new Map<string, SourceRange>();
+  /**
+   * Each `equ` whose value nasm's first pass did not know, with the value that pass gave it and
+   * its statement (see firstPassCheck).
+   */
+  private readonly firstPassEqus = new Map<string, { readonly value: Value; readonly stmt: number }>();
+  /** Whether there is one (read for every expression: a field, not the map's size). */
+  private anyFirstPassEqu = false;
   /** Where data directives' bytes are put together. */
   private readonly dataWriter = new DataWriter();
 
@@ -369,6 +385,7 @@ class Assembler implements EvalContext {
   private runPass(): void {
     this.changed = false;
     this.deferredConstants.clear();
+    if (this.redefinedAt.size > 0) this.redefinedAt.clear();
     if (this.constantSets.length > 0) this.constantSets = [];
     const previous = this.sections;
     this.sections = [];
@@ -548,7 +565,7 @@ class Assembler implements EvalContext {
    */
   private misplacedLabelMessage(node: Expr): string {
     const st = this.stmts[this.stmtIndex];
-    if (st?.kind !== StatementKind.Instruction) return 'expression is not simple or relocatable';
+    if (st?.kind !== StatementKind.Instruction && st?.op?.name !== 'equ') return 'expression is not simple or relocatable';
     const op = st.operands.find((o) => node.start >= o.start && node.end <= o.end);
     return op?.kind === 'mem' ? 'invalid effective address: impossible segment base multiplier' : 'invalid operand type';
   }
@@ -685,7 +702,62 @@ class Assembler implements EvalContext {
 
   private eval(e: Expr): Value {
     if (e.k === 'num' && e.big === undefined) return { v: e.v, sec: -1 };
+    // (nasm's earlier passes report first.)
+    if (this.anyFirstPassEqu && (this.final || this.pass === 0) && mentionsAny(e, this.firstPassEqus)) this.firstPassCheck(e);
     return evaluate(e, this);
+  }
+
+  /**
+   * nasm's errors in its first two passes for `e`, which names an `equ` whose value nasm's first
+   * pass did not know: nasm then defines the name as 0, a number, and reports what its first pass
+   * finds wrong with that (measured: `C equ L` before `L:`, then `dw (C - $$) >> 16` is "shift
+   * operator may only be applied to scalar values", `'ab' % C` "division by zero"), else what its
+   * second finds, with the names whose `equ` is still ahead as the first pass left them
+   * (`dd C - b0` before `C equ L`: "expression is not simple or relocatable").
+   */
+  private firstPassCheck(e: Expr): void {
+    let failed = false;
+    // (Checked as the first pass goes, which has the first pass's symbols and may be the last to
+    // read `e`: a later pass may reuse its value. Ringside's first pass reports nothing else.)
+    const final = this.final;
+    this.final = true;
+    try {
+      const report = (message: string, node: Expr): void => { failed = true; this.error(message, node); };
+      if (this.pass === 0 || final) evaluate(e, this.firstPassView(this.stmtIndex, true, report));
+      if (!failed && final) evaluate(e, this.firstPassView(this.stmtIndex, false, report));
+    } finally {
+      this.final = final;
+    }
+  }
+
+  /**
+   * The symbols as nasm's first pass (`first`) or second has them at statement `at`: in the first,
+   * a name defined further on is not known, and an `equ` whose value was not is its first-pass
+   * value (see firstPassEqus); in the second, such an `equ` further on still is.
+   */
+  private firstPassView(at: number, first: boolean, error: EvalContext['error'], second = new Map<string, Value | undefined>()): EvalContext {
+    return {
+      symbol: (name) => {
+        const early = this.firstPassEqus.get(name);
+        const s = this.symbols.get(name);
+        if (first) return s === undefined || s.stmt >= at ? undefined : early?.value ?? this.symbolValue(s);
+        if (early === undefined) return s === undefined ? undefined : this.symbolValue(s);
+        if (early.stmt >= at) return early.value;
+        // An `equ` behind: its value in nasm's second pass, made of the first pass's values of the
+        // `equ`s ahead of it (`C1 equ C2 + 3` before `C2 equ x - $$` is 3 there).
+        if (!second.has(name)) {
+          second.set(name, undefined);
+          const st = this.stmts[early.stmt];
+          const e = st.operands[0]?.kind === 'imm' ? st.operands[0].expr : undefined;
+          second.set(name, e === undefined ? undefined : evaluate(e, this.firstPassView(early.stmt, false, () => undefined, second)));
+        }
+        return second.get(name);
+      },
+      here: () => this.here(),
+      base: () => this.base(),
+      error,
+      sectionAddress: (sec) => this.sectionAddress(sec),
+    };
   }
 
   /** `e`'s value, with `use` said of an unknown symbol in it. */
@@ -769,8 +841,10 @@ class Assembler implements EvalContext {
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
       if (this.final && !this.sameDefinition(prev, kind, sec, value, big)) {
-        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
-          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }]);
+        const range = this.range(label, label.src);
+        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, range, this.lines.origin(this.line).expansion,
+          [{ message: `label \`${label.name}' originally defined here`, range: this.redefinedAt.get(label.name) ?? symbolRange(prev, this.lines, this.lineOf), definition: true }], this.line);
+        this.redefinedAt.set(label.name, range);
       }
       return;
     }
@@ -778,6 +852,34 @@ class Assembler implements EvalContext {
     const def: SymbolDef = { name: label.name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
     this.symbols.set(label.name, def);
     this.labelSymbol[this.stmtIndex] = def;
+  }
+
+  /**
+   * The value `equ` gives a sum of labels that takes the current section's base away once
+   * (`size equ bss_end - $$`, bss_end in another section; `x equ 5 - $`): nasm keeps the sum's
+   * section (the one added, else none) and the labels' offsets in their sections, so the base
+   * taken away is left out (measured with nasm 2.16.01 at `org 0x7c00`: `dd size` is bss_end's
+   * address, `dd x` is 5 less `$`'s offset; an instruction's `bss_end - $$` is the difference).
+   */
+  private equSum(e: Expr, v: Value): Value {
+    if (this.absolute !== undefined || e.k === 'sym') return v;
+    const terms = sectionTerms(e, this);
+    if (terms === undefined || terms.sections.get(this.sec) !== -1) return v;
+    let added = -1;
+    for (const [sec, c] of terms.sections) if (c === 1) added = sec;
+    return { v: v.v! + this.sections[this.sec].address, sec: added };
+  }
+
+  /**
+   * The value nasm's first pass gives `equ` `name` of `e`, not known in Ringside's first pass: what
+   * nasm's first pass knows of it, 0 when nothing (nasm defines such a name as the number 0).
+   */
+  private keepFirstPassValue(name: string, e: Expr): void {
+    this.immediate = true;
+    let w: Value;
+    try { w = evaluate(e, this.firstPassView(this.stmtIndex, true, () => undefined)); } finally { this.immediate = false; }
+    this.firstPassEqus.set(name, { value: w.v === undefined ? { v: 0, sec: -1 } : { v: w.v, sec: w.sec }, stmt: this.stmtIndex });
+    this.anyFirstPassEqu = true;
   }
 
   /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
@@ -937,7 +1039,9 @@ class Assembler implements EvalContext {
    */
   private failedAtFirst(e: Expr, v: Value): boolean {
     if (this.pass === 0 && !this.final) {
-      if (v.v === undefined && !firstPassNumber(e, this)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
+      // (An `equ` nasm's first pass did not know the value of is its number 0 there: see firstPassEqus.)
+      const view = this.anyFirstPassEqu && mentionsAny(e, this.firstPassEqus) ? this.firstPassView(this.stmtIndex, true, () => undefined) : this;
+      if (v.v === undefined && !firstPassNumber(e, view)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
       return false;
     }
     return this.firstPassCounts.size > 0 && this.firstPassCounts.has(`${this.stmtIndex}:${e.start}`);
@@ -997,7 +1101,11 @@ class Assembler implements EvalContext {
     }
     switch (name) {
       case 'equ': {
-        const v = this.eval((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr);
+        const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
+        // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
+        let v = this.evalImmediate(e);
+        if (this.pass === 0 && v.v === undefined) this.keepFirstPassValue(st.label!.name, e);
+        if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
         // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
         // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
         if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
@@ -1011,7 +1119,8 @@ class Assembler implements EvalContext {
         const first = args[0];
         const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first?.kind === 'number' ? parseInt(first.text, 10) : NaN;
         if (name === 'bits' && v !== 16 && v !== 32 && v !== 64) {
-          const text = args.map((t) => t.text).join('');
+          // (The argument as written, its blanks one space: measured, `bits 3 2` is `3 2'.)
+          const text = tokensText(args);
           this.error('bits', `\`${text}' is not a valid segment size; must be 16, 32 or 64`, first ?? word);
           return;
         }
@@ -1138,15 +1247,19 @@ class Assembler implements EvalContext {
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
         const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2)) : undefined;
         const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
-        this.struc = { name: t.text, base, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } };
+        const problem = strucNameProblem(t.text);
+        this.struc = { name: t.text, base, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec }, sizeError: problem?.atEnd };
         this.absolute = base;
         this.absoluteSec = -1;
-        this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
+        // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
+        if (problem !== undefined) this.error('syntax', problem.atName, t);
+        else this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
         return;
       }
       case 'endstruc': {
         if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
-        this.defineNamed(`${this.struc.name}_size`, -1, this.absolute! - this.struc.base, word, false);
+        if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
+        else this.defineNamed(`${this.struc.name}_size`, -1, this.absolute! - this.struc.base, word, false);
         this.sec = this.struc.saved.sec;
         this.absolute = this.struc.saved.absolute;
         this.absoluteSec = this.struc.saved.absoluteSec;
@@ -1205,7 +1318,7 @@ class Assembler implements EvalContext {
   private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
-      if (this.final) this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }]);
+      if (this.final) this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }], this.line);
       return;
     }
     if (prev) {
@@ -1544,9 +1657,13 @@ class Assembler implements EvalContext {
     // An operand naming a register the dialect leaves out was reported as such: the encoder's
     // 'invalid combination of opcode and operands' for it would only repeat that.
     if (this.dialectRegisterLine === this.line) return;
-    for (const p of problems) {
+    for (let k = 0; k < problems.length; k++) {
+      const p = problems[k];
       const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
-      if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span);
+      // The same warning twice at one operand is given twice (a far pointer's offset and selector).
+      let repeat = 0;
+      for (let j = 0; j < k; j++) if (problems[j].message === p.message && problems[j].operand === p.operand) repeat++;
+      if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span, repeat);
       else this.error(codeFor(p.message), p.message, span);
     }
   }
@@ -1780,10 +1897,20 @@ class Assembler implements EvalContext {
       case 'mem': {
         const m = o.terms === undefined ? o : this.resolvedMemory(o);
         let dv = m.disp === undefined ? undefined : known ?? this.eval(m.disp);
-        // nasm takes a label subtracted alone (`[ebp-.x]`) as a number for an 8-bit displacement.
-        if (dv !== undefined && dv.offset !== undefined && (m.base !== undefined || m.index !== undefined) && dv.offset >= -128 && dv.offset <= 127) dv = { v: dv.offset, sec: -1 };
-        const disp = dv === undefined ? NO_DISPLACEMENT
-          : this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined }), dv);
+        // nasm sizes a displacement that takes its own section's base away (`[ebp-.x]`,
+        // `[di+1-$$]`) by the labels' offsets, a number (none for 0, else 8 bits when it fits),
+        // and fills it with the whole difference (measured: 8A 45 7D for `[di+1-$$]` at 0x84).
+        let written: number | undefined;
+        if (dv !== undefined && dv.offset !== undefined && (m.base !== undefined || m.index !== undefined) && dv.offset >= -128 && dv.offset <= 127) {
+          written = dv.v;
+          dv = { v: dv.offset, sec: -1 };
+        }
+        let disp: OperandValue = NO_DISPLACEMENT;
+        if (dv !== undefined) {
+          const own = this.writeValue((this.disps[n] ??= { value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, written: undefined }), dv);
+          own.written = written;
+          disp = own;
+        }
         const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, jump: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
@@ -2009,8 +2136,20 @@ class Assembler implements EvalContext {
   }
 }
 
+/**
+ * nasm's errors for a structure named as a register or a keyword, whose `struc` writes `NAME:` and
+ * `endstruc` `NAME_size equ ($-NAME)` (measured: `struc eax`, `struc st0`, `struc byte`, `struc es`).
+ */
+function strucNameProblem(name: string): { readonly atName: string; readonly atEnd: string } | undefined {
+  const reg = lookupRegister(name);
+  if (reg !== undefined || isNasmRegister(name)) {
+    return { atName: reg?.cls === 'sreg' ? 'parser: instruction expected' : 'label or instruction expected at start of line', atEnd: 'invalid operand type' };
+  }
+  return isKeywordWord(name) ? { atName: 'label or instruction expected at start of line', atEnd: 'expression syntax error' } : undefined;
+}
+
 /** Whether expression `e` names one of `names`. */
-function mentionsAny(e: Expr, names: ReadonlySet<string>): boolean {
+function mentionsAny(e: Expr, names: { has(name: string): boolean; readonly size: number }): boolean {
   if (names.size === 0) return false;
   switch (e.k) {
     case 'sym': return names.has(e.name);

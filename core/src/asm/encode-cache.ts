@@ -230,7 +230,7 @@ export function operandKey(operands: readonly AsmOperand[], bits: number, sectio
         else k += i === relative && o.value !== undefined ? `@${o.value - address},${o.reloc ? 1 : 0},${(o.reloc ? o.section : -1) === section ? 1 : 0}` : valueKey(o, section);
         break;
       case 'mem':
-        k += `|m${o.size ?? ''},${o.far ? 1 : o.jump ?? 0},${o.segment ?? ''},${o.base ?? ''},${o.index ?? ''},${o.scale},${o.hasDisp ? 1 : 0},${o.dispSize ?? ''},${o.nosplit ? 1 : 0},${o.addressSize},${valueKey(o.disp, section)}`;
+        k += `|m${o.size ?? ''},${o.far ? 1 : o.jump ?? 0},${o.segment ?? ''},${o.base ?? ''},${o.index ?? ''},${o.scale},${o.hasDisp ? 1 : 0},${o.dispSize ?? ''},${o.nosplit ? 1 : 0},${o.addressSize},${valueKey(o.disp, section)}${o.disp.written === undefined ? '' : `,w${o.disp.written}`}`;
         break;
       case 'farptr':
         k += `|f${o.size ?? ''},${valueKey(o.selector, section)},${valueKey(o.offset, section)}`;

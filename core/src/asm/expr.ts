@@ -25,8 +25,8 @@ export interface Value {
   big?: bigint;
   /**
    * For a value that subtracts a label of the current section and adds none (`-lab`, see
-   * relocatableSum): the value without the section's address, which nasm puts in a memory
-   * reference's 8-bit displacement when it fits (`[ebp-.x]`; measured).
+   * relocatableSum): the value without the section's address, by which nasm sizes a memory
+   * reference's displacement, the whole value filling it (`[ebp-.x]`; measured).
    */
   offset?: number;
   /**
@@ -414,8 +414,9 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
       return v.big === undefined ? { v: v.v, sec: v.sec } : { v: v.v, sec: v.sec, big: v.big };
     }
     case 'un': {
-      const a = evaluateTerm(e.a, ctx);
-      if (e.op === '+') return a;
+      if (e.op === '+') return evaluateTerm(e.a, ctx);
+      const a = e.op === '-' ? evaluateTerm(e.a, ctx) : scalarOperand(e.a, ctx);
+      if (a === NOT_SCALAR) { ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
       if (a.sec >= 0 && a.v !== undefined) {
         if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
         else ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
@@ -434,8 +435,47 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     case 'bin':
       if (e.op === '?') return conditional(e, ctx);
       if (COMPARISONS.has(e.op)) return comparison(e, ctx);
-      return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
+      if (e.op === '+' || e.op === '-' || e.op === '*') return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
+      return scalarOperator(e, ctx);
   }
+}
+
+/**
+ * An operand of a label's sum no label alone can be (`a - $$` across sections, `a + b`), as nasm's
+ * evaluator holds it: a vector of section terms, which no operator but `+`, `-` and `*` takes.
+ */
+const NOT_SCALAR: Value = Object.freeze({ v: undefined, sec: -1 });
+
+/**
+ * `x`, the operand of an operator nasm applies to numbers only: NOT_SCALAR when it is a sum whose
+ * labels do not cancel out (nasm's "... may only be applied to scalar values", as for a label on
+ * its own; measured: `(a - $$) >> 16` with `a` in another section). A sum nasm could not yet
+ * judge stays held for the whole expression (see `evaluate`).
+ */
+function scalarOperand(x: Expr, ctx: EvalContext): Value {
+  const outer = takeMisplaced();
+  const v = evaluateTerm(x, ctx);
+  const problem = takeMisplaced();
+  misplacedLabel = outer;
+  if (problem === undefined) return v;
+  const sections = new Map<number, number>();
+  const k = linearSum(x, ctx, 1, sections);
+  if (k === undefined || !Number.isSafeInteger(k)) { misplaced(problem.message, problem.node); return v; }
+  for (const c of sections.values()) if (c !== 0) return NOT_SCALAR;
+  return { v: k, sec: -1 };
+}
+
+/**
+ * `/ // % %% << >> <<< >>> & | ^ && || ^^` (nasm's eval.c): given a sum of labels, nasm's error
+ * for the operator; after it a shift is its left operand, still no number to the operators
+ * around it (measured: `((a - $$) >> 16) & 0xffff` gives the shift's error and the `&`'s).
+ */
+function scalarOperator(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  const a = scalarOperand(e.a, ctx), b = scalarOperand(e.b, ctx);
+  if (a !== NOT_SCALAR && b !== NOT_SCALAR) return binary(e, a, b, ctx);
+  ctx.error(scalarOnlyMessage(e.op), e);
+  const shift = e.op === '<<' || e.op === '>>' || e.op === '<<<' || e.op === '>>>';
+  return shift && (a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
 }
 
 /**
@@ -619,11 +659,11 @@ export function isQuestionMark(t: Token): boolean {
 
 /** `c ? a : b`: both branches are evaluated, as in nasm (an error in either is reported). */
 function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
-  const c = evaluateTerm(e.a, ctx);
+  const c = scalarOperand(e.a, ctx);
   const branches = e.b as Extract<Expr, { k: 'bin' }>;
   const a = evaluateTerm(branches.a, ctx);
   const b = evaluateTerm(branches.b, ctx);
-  if (c.sec >= 0 && c.v !== undefined) { ctx.error('the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
+  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { ctx.error('the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
 }
@@ -654,7 +694,8 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
     if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
     else ctx.error(scalarOnlyMessage(op), e);
-    return { v: undefined, sec: -1 };
+    // (After a shift's error nasm goes on with its left operand: see scalarOperator.)
+    return a.sec >= 0 && a.v !== undefined && (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') ? NOT_SCALAR : { v: undefined, sec: -1 };
   }
   // A zero divisor is an error even when the dividend is unknown (`(3 <=> 5) % 0`; measured).
   if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
@@ -736,6 +777,8 @@ function comparison(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const inB = takeMisplaced();
   const problem = inA ?? inB;
   misplacedLabel = outer;
+  // A shift's left operand that was no number (`lab >> 4 < 5`): nasm compares a sum of labels.
+  if (a === NOT_SCALAR || b === NOT_SCALAR) return notScalarDifference(e, ctx);
   if (problem === undefined) return binary(e, a, b, ctx);
   // A side unknown of itself (`$$ <=> Lb1`, whose -1 nasm takes for unknown) leaves the comparison
   // unknown, whatever the other side sums to (measured: `($$ <=> Lb1) == 0F9x - $$` is 0).

@@ -8,7 +8,7 @@ import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { listedDespiteErrors } from './listing-errors';
-import { everyTime } from './message-rounds';
+import { AFTER_LABEL, everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
@@ -158,8 +158,13 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       const range = lineRange(lines.file(i), lines.line[i], problem.start, problem.end);
       const message = problem.code === MODE_ADDRESS ? invalidEffectiveAddress(mode) : problem.message;
       if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
-      else sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
-      continue;
+      else {
+        const count = sink.list.length;
+        sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
+        if (stmt !== undefined && sink.list.length > count) AFTER_LABEL.add(sink.list[count]);
+      }
+      // (Its label, which nasm defined before the problem, stays: see LineParser.labelOnly.)
+      if (stmt === undefined) continue;
     }
     if (stmt) {
       if (stmt.kind === StatementKind.Directive) {

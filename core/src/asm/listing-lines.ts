@@ -130,8 +130,10 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       take(l, i, m, lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower })));
     }
   }
-  // In the order nasm reports them: by the piece they come before, those after the data last.
-  for (const l of out) if (l.messages.length > 1) l.messages.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity));
+  // In the order nasm reports them: by the piece they come before, those after the data last,
+  // those of a later `times` repetition after the earlier one's (measured: `times 3 jmp short x`
+  // out of range gives the error and the warning, then both again, twice).
+  for (const l of out) if (l.messages.length > 1) l.messages.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity) || (ROUND.get(a) ?? 0) - (ROUND.get(b) ?? 0));
   TAKEN_BY.set(out, takenBy);
   return out;
 }
@@ -150,6 +152,8 @@ export function mayRepeat(diagnostics: readonly Diagnostic[]): boolean {
 
 /** The diagnostic each listed message is (a message listed N times is N objects). */
 const LISTED_FROM = new WeakMap<ListingMessage, Diagnostic>();
+/** The `times` repetition a listed message is given for, after the first (see copies). */
+const ROUND = new WeakMap<ListingMessage, number>();
 /** For each listing buildListing made, by preprocessed line, the listed line its messages went to. */
 const TAKEN_BY = new WeakMap<readonly ListingLine[], ReadonlyMap<number, ListingLine>>();
 
@@ -234,7 +238,7 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   const text = m.text;
   const after = (ends: readonly number[]): ListingMessage[] => {
     const out: ListingMessage[] = ends.map((end) => (end === Infinity ? { text } : { text, offset: end }));
-    for (let k = 1; k < s.repeats; k++) for (let j = 0; j < ends.length; j++) out.push({ text });
+    for (let k = 1; k < s.repeats; k++) for (let j = 0; j < ends.length; j++) out.push(inRound({ text }, k));
     return out;
   };
   if (m.code === 'nobits-data' || m.code === 'absolute-data') return after(s.outs);
@@ -252,8 +256,13 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;
   const out: ListingMessage[] = [];
-  for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset: anchor.offset } : { text });
+  for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset: anchor.offset } : inRound({ text }, Math.floor(k / once)));
   return out;
+}
+
+function inRound(m: ListingMessage, round: number): ListingMessage {
+  ROUND.set(m, round);
+  return m;
 }
 
 /**

@@ -18,6 +18,13 @@ export function messageLine(lines: PPLines, range: SourceRange, line: number, pa
   return on(passed - 1) ? passed - 1 : on(passed) ? passed : Math.max(0, Math.min(passed, lines.count) - 1);
 }
 
+/**
+ * Problems of lines that failed to parse after a label nasm had already defined (see
+ * LineParser.labelOnly): nasm gives them after what defining the label gave (its redefinition's
+ * error), which Ringside reports later, as it assembles.
+ */
+export const AFTER_LABEL = new WeakSet<Diagnostic>();
+
 /** Each time nasm gives one of `diagnostics` (whose places are `places`), with the line it is listed after. */
 export interface MessageTime {
   readonly diagnostic: Diagnostic;
@@ -38,11 +45,14 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
     if (out.length > 0 && out[out.length - 1].line > line) sorted = false;
     out.push({ diagnostic, line });
   };
+  let afterLabel = false;
   diagnostics.forEach((d, i) => {
+    if (AFTER_LABEL.has(d)) afterLabel = true;
     add(d, messageLine(lines, d.range, places.lines[i], places.passed[i]));
     for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed));
   });
   // (Array.prototype.sort is stable.)
+  if (afterLabel) return out.sort((a, b) => a.line - b.line || (AFTER_LABEL.has(a.diagnostic) ? 1 : 0) - (AFTER_LABEL.has(b.diagnostic) ? 1 : 0));
   return sorted ? out : out.sort((a, b) => a.line - b.line);
 }
 

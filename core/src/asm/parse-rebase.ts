@@ -18,12 +18,16 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
   const times = st.times === undefined ? undefined : rebaseExpr(st.times, tokens, base);
   const operands = rebaseEach(st.operands, rebaseOperand, tokens, base);
   const data = rebaseData(st.data, tokens, base);
+  // `at .x, ...` names a field of the `istruc`'s structure, whatever label the line is under: its
+  // field is read with no base (LineParser.atField) and qualified by the assembler.
+  const fieldLocal = st.at !== undefined && isLocalName(identAt(tokens, st.at.start)?.text);
   let refs = st.refs;
   if (refs.length > 0) {
     const own: ParsedStatement['refs'][number][] = new Array(refs.length);
     for (let n = 0; n < refs.length; n++) {
       const r = refs[n], t = identAt(tokens, r.start);
-      own[n] = { name: t === undefined ? r.name : qualify(t.text, base), start: r.start, end: r.end, src: r.src, at: r.at };
+      const inField = fieldLocal && r.start >= st.at!.start && r.end <= st.at!.end;
+      own[n] = { name: t === undefined || inField ? r.name : qualify(t.text, base), start: r.start, end: r.end, src: r.src, at: r.at };
     }
     refs = own;
   }
@@ -37,7 +41,12 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
     values16: undefined, values32: undefined,
     prefixes: st.prefixes, op: st.op, operands, data, args: st.args, localBase: base, refs, opIndex: st.opIndex, valueShape: shape,
   };
-  return st.at === undefined ? out : { ...out, at: rebaseExpr(st.at, tokens, base) };
+  return st.at === undefined ? out : { ...out, at: fieldLocal ? st.at : rebaseExpr(st.at, tokens, base) };
+}
+
+/** Whether `name` is a `.local` label's (not `..@x` nor `..start`). */
+function isLocalName(name: string | undefined): boolean {
+  return name !== undefined && name.startsWith('.') && !name.startsWith('..');
 }
 
 /** Data items with their names qualified under `base`; `items` itself when none changes. */
@@ -94,7 +103,10 @@ function rebaseOperand(o: ParsedOperand, tokens: readonly PPToken[], base: strin
 function rebaseExpr(e: Expr, tokens: readonly PPToken[], base: string | undefined): Expr {
   switch (e.k) {
     case 'sym': {
-      const name = qualify(tokens[e.tok].text, base);
+      // (A name read from a rescanned string, `dw -'Q'`, is no token of the line's: see LineParser.dataList.)
+      const t = tokens[e.tok];
+      if (t === undefined || t.start !== e.start) return e;
+      const name = qualify(t.text, base);
       return name === e.name ? e : { k: 'sym', name, start: e.start, end: e.end, tok: e.tok };
     }
     case 'un': {

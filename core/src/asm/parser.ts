@@ -11,7 +11,7 @@ import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated,
 import { DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
-import { openString } from './lexer';
+import { openString, tokenizeLine } from './lexer';
 import { nasmTokenType } from './nasm-token-types';
 import type { LineEntry } from './line-cache';
 import type { PPToken, Written } from './source';
@@ -210,7 +210,10 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
   } catch (e) {
     // Warnings given before the problem stand (nasm prints them with the error).
-    if (e instanceof LineError) return p.warnings ? { problem: e.problem, localBase: p.localBase, warnings: p.warnings } : { problem: e.problem, localBase: p.localBase };
+    if (e instanceof LineError) {
+      const stmt = p.labelOnly();
+      return p.warnings ? { stmt, problem: e.problem, localBase: p.localBase, warnings: p.warnings } : { stmt, problem: e.problem, localBase: p.localBase };
+    }
     throw e;
   }
 }
@@ -383,11 +386,12 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     const stmt = outcome.stmt;
     // A line that fails to parse may have set the base first (nasm defines a label before it reads
     // the instruction): its parse is kept per base, and replays the base it ended with.
-    const failed = stmt === undefined && outcome.problem !== undefined;
+    const failed = outcome.problem !== undefined;
     const usesBase = failed || mentionsLocal(tokens);
     // A line naming `.local` labels is parsed again under every other base: its tokens are kept.
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
-    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && stmt.op?.name !== 'equ') || stmt.op?.name === 'struc'));
+    // (A `..@x:` label sets no base: manual §3.9.)
+    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && !stmt.label.short.startsWith('..') && stmt.op?.name !== 'equ') || stmt.op?.name === 'struc'));
     if (cachedParses >= MAX_CACHED_PARSES) { forgetParses(); first = undefined; }
     cachedParses++;
     if (entry !== undefined && stmt !== undefined && !usesBase && outcome.warnings === undefined) {
@@ -479,7 +483,8 @@ export function mentionsLocal(toks: readonly PPToken[]): boolean {
 const scratchOperands: ParsedOperand[] = [];
 
 class LineParser implements TermReader {
-  private readonly toks: readonly PPToken[];
+  /** The line's tokens (a data item's rescanned string may take the place of the rest: see dataList). */
+  private toks: readonly PPToken[];
   private pos = 0;
   private opIndex = -1;
   warnings: ParseProblem[] | undefined;
@@ -487,9 +492,24 @@ class LineParser implements TermReader {
   private refs: { name: string; start: number; end: number; src?: SourceRange; at?: Written }[] | undefined;
   /** The non-local label before the line's own (an `equ` does not replace it). */
   private baseBeforeLabel: string | undefined = undefined;
+  /**
+   * The line's label as nasm has defined it before it reads the rest (not an `equ`'s): the line's
+   * statement should the rest fail (see labelOnly).
+   */
+  private definedLabel: { readonly label: NonNullable<ParsedStatement['label']>; readonly opIndex: number } | undefined;
 
   constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number, private readonly floatMode = DEFAULT_FLOAT_MODE) {
     this.toks = tokens;
+  }
+
+  /**
+   * A failed line's label alone, which nasm defined as it read it, before the rest it could not
+   * read (measured: `foo 1, 2` after `foo` elsewhere is also "label `foo' inconsistently
+   * redefined"); undefined when the line had none, or was an `equ`.
+   */
+  labelOnly(): ParsedStatement | undefined {
+    const d = this.definedLabel;
+    return d === undefined ? undefined : statementOf(d.label, undefined, NO_PREFIXES, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS, this.localBase, NO_REFS, d.opIndex);
   }
 
   fail(message: string, t: Span | undefined, code = 'syntax'): never {
@@ -532,6 +552,7 @@ class LineParser implements TermReader {
         if (!colon && leftOut(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
         this.pos = colon ? 2 : 1;
+        this.definedLabel = { label, opIndex: this.pos };
         // nasm's -w+label-orphan (on by default): a misspelt mnemonic is otherwise a silent label.
         if (!colon && toks.length === 1) (this.warnings ??= []).push({ message: 'label alone on a line without a colon might be in error', start: first.start, end: first.end, code: 'label-orphan' });
       }
@@ -592,6 +613,7 @@ class LineParser implements TermReader {
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
       if (lower === 'equ') {
+        this.definedLabel = undefined;
         if (!label) this.fail('EQU not preceded by label', word);
         // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
         // `.a:` defines main.a, and `X equ .a` is main.a too).
@@ -787,11 +809,23 @@ class LineParser implements TermReader {
     }
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
-    if (!e) { const err = p.error!; this.fail(err.message, err); }
+    if (!e) this.failParse(p, end);
     if (p.warning) (this.warnings ??= []).push(p.warning);
     if (p.pos < end) this.fail(outputFormatMessage(this.toks, p.pos) ?? leftover ?? `unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
     this.collectRefs(e);
     return e;
+  }
+
+  /**
+   * Ends the line with the problem `p` stopped at: nasm's word on `seg` where the parser stopped
+   * after it (`1 ? seg x : 2`, `(seg x)`: measured, "binary output format does not support
+   * segment base references"), else the parser's own.
+   */
+  private failParse(p: ExprParser, end: number): never {
+    const unsupported = p.pos < end && p.pos > 0 ? outputFormatMessage(this.toks, p.pos) : undefined;
+    if (unsupported !== undefined && !unsupported.startsWith('WRT')) this.fail(unsupported, this.toks[p.pos]);
+    const err = p.error!;
+    this.fail(err.message, err);
   }
 
   /**
@@ -858,7 +892,7 @@ class LineParser implements TermReader {
    */
   private dataItems(unit: number | undefined): DataItem[] {
     const items: DataItem[] = [];
-    this.dataList(this.pos, unit, items);
+    this.dataList(this.pos, unit, items, true);
     this.pos = this.toks.length;
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
     if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
@@ -880,9 +914,9 @@ class LineParser implements TermReader {
    * 01 02 00 01 02 00, `db 2 dup 3 dup (1)` six 01, `db word (1, 2)` 01 00 02 00, `db 3 dup 1` 01
    * 01 01, `db (1, 2)` an error, `db 3 dup` nothing and a warning).
    */
-  private dataList(pos: number, unit: number | undefined, items: DataItem[]): number {
-    const toks = this.toks;
-    const n = toks.length;
+  private dataList(pos: number, unit: number | undefined, items: DataItem[], top = false): number {
+    let toks = this.toks;
+    let n = toks.length;
     while (pos < n && toks[pos].text !== ')') {
       const first = pos;
       let counts: Expr[] | undefined;
@@ -917,6 +951,17 @@ class LineParser implements TermReader {
           break;
         }
         const float = itemUnit !== undefined ? this.floatItem(pos, itemUnit) : undefined;
+        if (float === undefined && top && t.kind === 'op' && (t.text === '-' || t.text === '+') && toks[pos + 1]?.kind === 'string') {
+          // nasm 2.16.01 reads a sign and a string for a float, unquoting the string where it is
+          // written, then reads the item again from after the sign: the string's characters and
+          // the end of the line its unquoting wrote (measured: `db -'1', 7` is FF, `dw -'A'` is
+          // "symbol `A' not defined", `dw -''` "expression syntax error").
+          const rescanned = rescannedString(toks[pos + 1]);
+          if (rescanned !== undefined) {
+            toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
+            n = toks.length;
+          }
+        }
         if (float !== undefined) {
           item = float;
           last = at = t.kind === 'op' ? pos + 1 : pos;
@@ -988,7 +1033,7 @@ class LineParser implements TermReader {
     else {
       const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit, this.floatMode);
       const parsed = p.parse();
-      if (!parsed) { const err = p.error!; this.fail(err.message, err); }
+      if (!parsed) this.failParse(p, end);
       if (p.warning) (this.warnings ??= []).push(p.warning);
       e = parsed;
       stop = p.pos;
@@ -1295,6 +1340,26 @@ function isDupWord(t: PPToken): boolean {
 function isJumpOrCall(t: PPToken | undefined): boolean {
   const lower = t?.text.toLowerCase();
   return lower === 'jmp' || lower === 'call';
+}
+
+/**
+ * The tokens nasm reads where string token `t` was written once it unquoted it in place: its
+ * characters up to a NUL, where the line now ends (undefined for a string it cannot unquote).
+ */
+function rescannedString(t: PPToken): PPToken[] | undefined {
+  const bytes = decodeString(t.text);
+  if (!bytes) return undefined;
+  let text = '';
+  for (const b of bytes) {
+    if (b === 0) break;
+    text += String.fromCharCode(b);
+  }
+  const out: PPToken[] = [];
+  for (const r of tokenizeLine(text)) {
+    if (r.kind === 'comment') break;
+    out.push({ kind: r.kind, text: r.text, start: Math.min(t.start + 1 + r.start, t.end), end: Math.min(t.start + 1 + r.end, t.end), src: t.src });
+  }
+  return out;
 }
 
 /**

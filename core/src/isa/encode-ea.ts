@@ -149,6 +149,7 @@ function encode16(mem: MemOperand): EaResult {
     const bad = dispSize(mem, mem.dispSize === 8 ? 16 : mem.dispSize, 2, true);
     if (bad !== undefined) return bad;
     answer.dispBytes = 2;
+    answer.dispOverflow = fullOverflow(simpleDisp(mem), 2);
     return address(0, 6, -1);
   }
   const sorted = regs.length === 2 && (regs[0] === 'si' || regs[0] === 'di') ? [regs[1], regs[0]] : regs;

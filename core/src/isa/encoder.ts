@@ -679,10 +679,10 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   }
   if (prefixes.operandSize !== undefined) {
     // `o32 jmp far [x]`, `o16 jmp 1:5`: an unsized far pointer takes its offset size from the prefix (nasm: no warning);
-    // so does an unsized near branch (measured: in bits 16 `o32 jmp near x`, `o32 call x` and,
+    // so does a branch to an unsized target (measured: in bits 16 `o32 jmp near x`, `o32 call x` and,
     // at -O0 and -O1, `o32 jmp x` are 66 E9/E8 rel16 without a warning, `o16 jmp dword x` warns).
-    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined) && !(ops[0]?.kind === 'farptr' && ops[0].size === undefined)
-      && !(recipe.relative !== undefined && ops[form.roles.indexOf('j')]?.kind === 'imm' && (ops[form.roles.indexOf('j')] as ImmOperand).size === undefined)) {
+    const unsizedTarget = (ops[0]?.kind === 'farptr' || (recipe.relative !== undefined && ops[0]?.kind === 'imm')) && ops[0].size === undefined;
+    if (operandSize !== undefined && operandSize !== prefixes.operandSize && !(mem?.far === true && mem.size === undefined) && !unsizedTarget) {
       problems.push(warning(`invalid operand size prefix, must be o${operandSize}`));
     }
     operandSize = prefixes.operandSize;
@@ -691,6 +691,13 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   const memAddressSize = mem === undefined ? undefined : addressSizeOf(mem, req.bits, prefixes.addressSize);
   if (prefixes.addressSize !== undefined && memAddressSize !== undefined && memAddressSize !== prefixes.addressSize) {
     problems.push(error('impossible combination of address sizes', memIndex));
+    // nasm goes on to read the reference (measured): in bits 16 an a16 reference with 32-bit
+    // registers is also not a 16-bit one, and an absolute address's written size other than the
+    // mode's is ignored, with the warning for it (`a16 mov al, [dword 5]` in bits 16).
+    const m = mem!;
+    if (m.base !== undefined || m.index !== undefined) {
+      if (req.bits === 16 && prefixes.addressSize === 16) problems.push(error('invalid 16-bit effective address', memIndex));
+    } else if (m.dispSize !== req.bits) problems.push(warning('displacement size ignored on absolute address', memIndex));
     return 'error';
   }
   // Without a memory operand the form's own size (JCXZ's a16, JECXZ's a32) and an a16/a32
@@ -718,7 +725,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       if (typeof ea === 'string') { problems.push(error(`invalid ${req.bits}-bit effective address`, rmIndex)); return 'error'; }
       out.push((ea.mod << 6) | (reg << 3) | ea.rm);
       if (ea.sib >= 0) out.push(ea.sib);
-      out.pushLittleEndian(ea.disp, ea.dispBytes);
+      out.pushLittleEndian(rmOp.disp.written ?? ea.disp, ea.dispBytes);
       if (ea.dispOverflow !== undefined) problems.push(warning(`${ea.dispOverflow} data exceeds bounds`, rmIndex));
     }
   }
@@ -762,7 +769,10 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       const limit = offsetBytes === 2 ? 0x10000 : 0x100000000;
       if (!op.offset.reloc && (offset >= limit || offset < -limit)) problems.push(warning(`${offsetBytes === 2 ? 'word' : 'dword'} data exceeds bounds`, i));
       out.pushLittleEndian(offset, offsetBytes);
-      out.pushLittleEndian(op.selector.value ?? 0, 2);
+      // The selector is a word of data to nasm, checked after the offset (measured: `jmp 0x10000:0`).
+      const selector = op.selector.value ?? 0;
+      if (!op.selector.reloc && (selector >= 0x10000 || selector < -0x10000)) problems.push(warning('word data exceeds bounds', i));
+      out.pushLittleEndian(selector, 2);
     }
   }
   if (form.obsolete === true) problems.push(warning(OBSOLETE_REMOVED));
@@ -779,14 +789,15 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     const target = op.value ?? (op.unknown === true ? 0 : undefined);
     const disp = target === undefined ? 0 : target - end;
     // NASM range-checks only targets in the branch's own segment; a number, or a label in another
-    // section, is simply truncated (measured: `jmp short start` 0xCA bytes on in the next section is EB 36).
+    // section, is simply truncated (measured: `jmp short start` 0xCA bytes on in the next section is
+    // EB 36; a near one in bits 16 to a section at 0x100000 is warned of by no "word data exceeds bounds").
     if (size === 1 && target !== undefined && inOwnSegment(op, req) && op.scaled !== true && (disp < -128 || disp > 127)) {
       if (optimisticShort) return undefined;
       // nasm then also warns of the displacement it cut to a byte, and puts that byte out (measured:
       // `jmp short x` 0x35 bytes on is EB 33, listed so).
       problems.push(error('short jump is out of range', i, true), warning('byte data exceeds bounds', i));
     }
-    if (size === 2 && target !== undefined && op.reloc && op.scaled !== true && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
+    if (size === 2 && target !== undefined && op.reloc && inOwnSegment(op, req) && op.scaled !== true && (disp > 0xffff || disp < -0x10000)) problems.push(warning('word data exceeds bounds', i));
     out.pushLittleEndian(disp, size);
   }
   return out.take();

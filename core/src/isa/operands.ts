@@ -22,6 +22,12 @@ export interface OperandValue {
    * eax, 2*lab`). Never shrunk, as any relocatable value, but range-checked as a number is.
    */
   readonly scaled?: boolean;
+  /**
+   * A displacement's bytes when they are not `value`'s: one that takes its own section's base
+   * away (`[di+1-$$]`, `[ebp-.x]`), which nasm sizes by `value`, the labels' offsets, and fills
+   * with the whole difference (measured; see Value.offset).
+   */
+  readonly written?: number;
 }
 
 export interface RegOperand {
