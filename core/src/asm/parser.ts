@@ -496,7 +496,9 @@ class LineParser implements TermReader {
    * The line's label as nasm has defined it before it reads the rest (not an `equ`'s): the line's
    * statement should the rest fail (see labelOnly).
    */
-  private definedLabel: { readonly label: NonNullable<ParsedStatement['label']>; readonly opIndex: number } | undefined;
+  private definedLabel: ParsedStatement['label'];
+  /** The token after `definedLabel` (and its colon). */
+  private definedOpIndex = 0;
 
   constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number, private readonly floatMode = DEFAULT_FLOAT_MODE) {
     this.toks = tokens;
@@ -508,8 +510,8 @@ class LineParser implements TermReader {
    * redefined"); undefined when the line had none, or was an `equ`.
    */
   labelOnly(): ParsedStatement | undefined {
-    const d = this.definedLabel;
-    return d === undefined ? undefined : statementOf(d.label, undefined, NO_PREFIXES, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS, this.localBase, NO_REFS, d.opIndex);
+    const label = this.definedLabel;
+    return label === undefined ? undefined : statementOf(label, undefined, NO_PREFIXES, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS, this.localBase, NO_REFS, this.definedOpIndex);
   }
 
   fail(message: string, t: Span | undefined, code = 'syntax'): never {
@@ -552,7 +554,8 @@ class LineParser implements TermReader {
         if (!colon && leftOut(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
         this.pos = colon ? 2 : 1;
-        this.definedLabel = { label, opIndex: this.pos };
+        this.definedLabel = label;
+        this.definedOpIndex = this.pos;
         // nasm's -w+label-orphan (on by default): a misspelt mnemonic is otherwise a silent label.
         if (!colon && toks.length === 1) (this.warnings ??= []).push({ message: 'label alone on a line without a colon might be in error', start: first.start, end: first.end, code: 'label-orphan' });
       }
