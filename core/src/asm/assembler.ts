@@ -189,6 +189,12 @@ class Assembler implements EvalContext {
   private pass = 0;
   private final = false;
   private changed = false;
+  /**
+   * This pass's inconsistent redefinitions, by name: nasm's symbol takes each one, so the next is
+   * measured against it (measured: `x equ 1`, `x equ 2`, `x equ 2`, `x equ 3` is an error at lines 2
+   * and 4, the second's "originally defined" at line 2).
+   */
+  private redefinedAs: Map<string, SymbolDef> | undefined;
   private origin = 0;
   private originSet = false;
   /** The last line an operand named a register outside the dialect on (see reportProblems). */
@@ -357,6 +363,7 @@ class Assembler implements EvalContext {
 
   private runPass(): void {
     this.changed = false;
+    this.redefinedAs = undefined;
     this.deferredConstants.clear();
     if (this.constantSets.length > 0) this.constantSets = [];
     const previous = this.sections;
@@ -757,9 +764,11 @@ class Assembler implements EvalContext {
     const prev = this.symbols.get(label.name);
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
-      if (this.final && !this.sameDefinition(prev, kind, sec, value, big)) {
+      const latest = this.redefinedAs?.get(label.name) ?? prev;
+      if (this.final && !this.sameDefinition(latest, kind, sec, value, big)) {
         this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
-          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }]);
+          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }]);
+        (this.redefinedAs ??= new Map()).set(label.name, { ...prev, kind, sec, value, big, stmt: this.stmtIndex, span: label, src: label.src });
       }
       return;
     }
@@ -1194,7 +1203,13 @@ class Assembler implements EvalContext {
   private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
-      if (this.final) this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }]);
+      // A structure declared again as it was (nasm 2.16 takes a definition that agrees with the first).
+      const latest = this.redefinedAs?.get(name) ?? prev;
+      if (value !== undefined && latest.sec === sec && latest.value === value) return;
+      if (this.final) {
+        this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }]);
+        (this.redefinedAs ??= new Map()).set(name, { ...prev, sec, value, stmt: this.stmtIndex, span, src: undefined });
+      }
       return;
     }
     if (prev) {
