@@ -37,7 +37,17 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
     values16: undefined, values32: undefined,
     prefixes: st.prefixes, op: st.op, operands, data, args: st.args, localBase: base, refs, opIndex: st.opIndex, valueShape: shape,
   };
-  return st.at === undefined ? out : { ...out, at: rebaseExpr(st.at, tokens, base) };
+  return st.at === undefined ? out : { ...out, at: fieldOfStructure(tokens) ? st.at : rebaseExpr(st.at, tokens, base) };
+}
+
+/**
+ * Whether an `at` line's field is written `.x`: a field of the structure `istruc` names, whatever
+ * label it is read under (the parser leaves it unqualified for the assembler to qualify).
+ */
+function fieldOfStructure(tokens: readonly PPToken[]): boolean {
+  const at = tokens.findIndex((t) => t.kind === 'ident' && t.text.length === 2 && t.text.toLowerCase() === 'at');
+  const first = tokens[at + 1];
+  return first !== undefined && at >= 0 && first.kind === 'ident' && first.text.startsWith('.') && !first.text.startsWith('..');
 }
 
 /** Data items with their names qualified under `base`; `items` itself when none changes. */
