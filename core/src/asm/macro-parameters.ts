@@ -68,13 +68,18 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
     return undefined;
   }
   const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1, undefined, false) : argsAll;
-  if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
+  // A macro taking none has none, `0+` too: nasm cuts a greedy call's count to the most it takes (measured: `%macro m 0+` / `m 1, 2` gives %0 0, %1 empty).
+  if (def.max === 0) args.length = 0;
   const given = args.length;
-  for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {
+  // Every default is a parameter, those past the most it takes too (nasm warns of them at the
+  // `%macro` line; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4, %4 7).
+  for (let k = given; k - def.min < def.defaults.length; k++) {
     const dflt = def.defaults[k - def.min];
     if (dflt) args.push(dflt as PPToken[]);
   }
-  return { def, args, given };
+  // A greedy macro's count is cut to the most it takes after that (measured: `%macro g 0+ 5` / `g` has %0 0).
+  if (def.greedy && args.length > def.max) args.length = def.max;
+  return { def, args, given: Math.min(given, args.length) };
 }
 
 /**

@@ -188,7 +188,7 @@ export interface MacroParameters {
 }
 
 /**
- * The parameters of `%macro NAME min[-max|-*][+] [.nolist] [defaults...]` (`toks`, NAME second), as
+ * The parameters of `%macro NAME min[-max|-*][+][.nolist] [defaults...]` (`toks`, NAME second), as
  * nasm 2.16.01 reads them, or nasm's error message: a count in any of nasm's number forms.
  */
 export function readMacroParameters(toks: readonly PPToken[]): MacroParameters | string {
@@ -220,7 +220,8 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters |
   }
   if (max < min) return 'minimum parameter count exceeds maximum';
   if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
-  const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist';
+  // (Only written against what comes before it: `0 .nolist` is a default parameter, measured.)
+  const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist' && !spaced(toks[i - 1], toks[i]);
   if (listOff) i++;
   const defaults = i < toks.length ? splitArguments(toks, i, Infinity, undefined, false) : [];
   return { min, max, greedy, nolist: nolist || listOff, defaults };

@@ -844,6 +844,9 @@ class Preprocessor {
       return;
     }
     const { min, max, greedy, nolist, defaults } = header;
+    // More defaults than optional parameters: nasm warns, and a call has them all for parameters
+    // (preproc.c parse_mmacro_spec; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4).
+    if (!greedy && defaults.length > max - min) this.sink.warning('pp-macro-defaults', `too many default macro parameters in macro \`${name.text}'`, here, f.expansion);
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
     if (this.mmacros.get(key)?.some((m) => m.name === name.text && (m.min <= max || greedy) && (min <= m.max || m.greedy))) {
