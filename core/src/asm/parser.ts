@@ -562,7 +562,11 @@ class LineParser implements TermReader {
         this.pos++;
         const end = this.operandEnd(this.pos, true);
         // (nasm wants the instruction where the count's expression stops: `times 1 2`.)
-        times = this.expression(this.pos, end, INSTRUCTION_EXPECTED);
+        this.dataRegister = undefined;
+        this.inDataItem = true;
+        try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
+        // (A register in it: measured, nasm's word for a count it cannot know.)
+        if (this.dataRegister !== undefined) this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
         this.pos = end;
         // `times 5` alone repeats no instruction (measured: nasm's parser rejects it).
         if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
@@ -841,7 +845,10 @@ class LineParser implements TermReader {
   collectRefs(e: Expr): void {
     switch (e.k) {
       case 'sym': {
-        if (lookupRegister(e.name) && e.escaped === undefined) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
+        if (lookupRegister(e.name) && e.escaped === undefined) {
+          if (!this.inDataItem) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
+          this.dataRegister ??= e;
+        }
         const t = this.toks[e.tok];
         (this.refs ??= []).push({ name: e.name, start: e.start, end: e.end, src: t.src, at: t.at });
         return;
@@ -941,6 +948,12 @@ class LineParser implements TermReader {
         } else {
           const e = this.dataExpression(pos);
           const stop = this.dataStop;
+          // A register in a data item or a `dup` count: nasm's evaluator takes it, its output
+          // does not (measured: `db ax+1` and `db 2 dup (ax)` "expression is not simple or
+          // relocatable", `db ax dup (1)` "non-constant argument supplied to DUP").
+          if (this.dataRegister !== undefined) {
+            this.fail(stop < n && isDupWord(toks[stop]) ? 'non-constant argument supplied to DUP' : 'expression is not simple or relocatable', this.dataRegister, 'invalid-operands');
+          }
           // `N dup`: a count, and the item follows.
           if (stop < n && isDupWord(toks[stop])) {
             (counts ??= []).push(e);
@@ -976,8 +989,22 @@ class LineParser implements TermReader {
   /** Where the latest dataExpression stopped: the index of the token after its expression. */
   private dataStop = 0;
 
-  /** A data item's expression, from `toks[start]` as far as it goes; it stopped at `dataStop`. */
+  /** The first register the latest dataExpression or `times` count named (see collectRefs). */
+  private dataRegister: Expr | undefined;
+  private inDataItem = false;
+
+  /** A data item's expression, from `toks[start]` as far as it goes; it stopped at `dataStop`; a register in it in `dataRegister`. */
   private dataExpression(start: number): Expr {
+    this.dataRegister = undefined;
+    this.inDataItem = true;
+    try {
+      return this.dataItemExpression(start);
+    } finally {
+      this.inDataItem = false;
+    }
+  }
+
+  private dataItemExpression(start: number): Expr {
     const toks = this.toks;
     const end = this.operandEnd(start, false);
     // (`db 1,,2`: nasm's evaluator finds no expression at the second comma.)
