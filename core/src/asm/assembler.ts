@@ -491,7 +491,13 @@ class Assembler implements EvalContext {
   }
 
   private report(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void {
-    this.sink.error(code, message, this.range(span, src), this.lines.origin(this.line).expansion, undefined, this.line);
+    const expansion = this.lines.origin(this.line).expansion;
+    this.sink.error(code, message, this.range(span, src), expansion, undefined, this.line, this.statementRange(src, expansion));
+  }
+
+  /** The line being assembled, when a message about it is placed at `src`, where a macro's argument was written (Diagnostic.statementRange). */
+  private statementRange(src: SourceRange | undefined, expansion: readonly SourceRange[] | undefined): SourceRange | undefined {
+    return src !== undefined && expansion !== undefined && expansion.length > 0 ? this.lines.range(this.line) : undefined;
   }
 
   private warning(code: string, message: string, span: { start: number; end: number } | undefined, repeat = 0): void {
@@ -766,8 +772,9 @@ class Assembler implements EvalContext {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
       const latest = this.redefinedAs?.get(label.name) ?? prev;
       if (this.final && !this.sameDefinition(latest, kind, sec, value, big)) {
-        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), this.lines.origin(this.line).expansion,
-          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }]);
+        const expansion = this.lines.origin(this.line).expansion;
+        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), expansion,
+          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], undefined, this.statementRange(label.src, expansion));
         (this.redefinedAs ??= new Map()).set(label.name, { ...prev, kind, sec, value, big, stmt: this.stmtIndex, span: label, src: label.src });
       }
       return;

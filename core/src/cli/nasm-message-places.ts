@@ -15,7 +15,7 @@ import type { Diagnostic, SourceRange } from '../asm/api';
 export function asNasmPlaces(d: Diagnostic, lineText: (file: string, line: number) => string | undefined): Diagnostic {
   const sites = d.expansion ?? [];
   if (sites.length === 0) return { ...d, related: undefined };
-  const places: SourceRange[] = [d.range, ...sites];
+  const places: SourceRange[] = [d.statementRange ?? d.range, ...sites];
   const isInclude = (r: SourceRange): boolean => /^\s*%include\b/i.test(lineText(r.file, r.start.line) ?? '');
   const notes: { range: SourceRange; message: string; definition?: true }[] = [];
   let primary = d.range;
