@@ -1174,7 +1174,8 @@ class Assembler implements EvalContext {
         const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
-          if (pad < 0) this.error('istruc', 'data in `istruc\' is larger than the structure', word);
+          // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
+          if (pad < 0) this.error('istruc', `TIMES value ${pad} is negative`, word);
           else this.emit(ZERO, pad);
         }
         this.istrucStart = this.istrucStart.outer;
@@ -1249,7 +1250,8 @@ class Assembler implements EvalContext {
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return;
     const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
-    if (pad < 0) { this.error('istruc', 'field in `at\' is out of order or overlaps the data before it', field); return; }
+    // (A field before the data so far: nasm's at is `times` of the distance, measured "TIMES value -2 is negative".)
+    if (pad < 0) { this.error('istruc', `TIMES value ${pad} is negative`, field); return; }
     this.emit(ZERO, pad);
   }
 
