@@ -53,7 +53,9 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
  * Rejected fixtures nasm writes a listing of and Ringside's CLI does not (listedDespiteErrors says
  * no: it writes none rather than one it is not sure of), each with why.
  */
-const NOT_LISTED: Readonly<Record<string, string>> = {};
+const NOT_LISTED: Readonly<Record<string, string>> = {
+  'err-macro-argument-names.asm': 'each undefined name drops its `db` and the next names a symbol: lines whose bytes Ringside leaves in doubt after a drop (ListingLine.afterDropped)',
+};
 
 /** nasm's listing of `source`, assembled in `cwd` with `args` (undefined when it wrote none), its exit status and stderr. */
 function nasmListing(source: string, args: readonly string[], cwd: string): { listing?: string; status: number | null; stderr: string } {

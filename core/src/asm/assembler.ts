@@ -1175,7 +1175,7 @@ class Assembler implements EvalContext {
         if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
           // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
-          if (pad < 0) this.error('istruc', `TIMES value ${pad} is negative`, word);
+          if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
           else this.emit(ZERO, pad);
         }
         this.istrucStart = this.istrucStart.outer;
@@ -1251,7 +1251,7 @@ class Assembler implements EvalContext {
     if (v.v === undefined || struc?.v === undefined) return;
     const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
     // (A field before the data so far: nasm's at is `times` of the distance, measured "TIMES value -2 is negative".)
-    if (pad < 0) { this.error('istruc', `TIMES value ${pad} is negative`, field); return; }
+    if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, field); return; }
     this.emit(ZERO, pad);
   }
 
