@@ -497,7 +497,7 @@ class Preprocessor {
     const directive = first && first.kind === 'preproc' ? first.text.toLowerCase() : '';
     // nasm reads `%line` as it reads a file's lines, before conditionals and macro and %rep
     // definitions (see reported-lines.ts): in a skipped group or a body being defined too.
-    if (directive === '%line' && entry !== undefined) {
+    if ((directive === '%line' || isLineMarker(text, first)) && entry !== undefined) {
       this.consume(f, file, line, text);
       if (this.opts.noLine !== true) this.lineDirective(f, file, line, tokens);
       return;
@@ -2300,4 +2300,13 @@ function nasmTokenCount(toks: readonly PPToken[]): number {
   let n = toks.length;
   for (let k = 1; k < toks.length; k++) if (spaced(toks[k - 1], toks[k])) n++;
   return n;
+}
+
+/**
+ * A cpp line marker, `# nnn "file"`, with its `#` first on the line: nasm 2.16.01 reads it as
+ * `%line` (measured: `# 5 "f.asm"` names the next line f.asm:6, as `%line 5 "f.asm"` does;
+ * `#x` is "`#' expects a line number"; an indented `#` is no marker).
+ */
+function isLineMarker(text: string, first: Token | undefined): boolean {
+  return text.charCodeAt(0) === 0x23 && first !== undefined && first.start === 0 && first.text === '#';
 }
