@@ -774,7 +774,7 @@ class Assembler implements EvalContext {
       if (this.final && !this.sameDefinition(latest, kind, sec, value, big)) {
         const expansion = this.lines.origin(this.line).expansion;
         this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), expansion,
-          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], undefined, this.statementRange(label.src, expansion));
+          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line, this.statementRange(label.src, expansion));
         (this.redefinedAs ??= new Map()).set(label.name, { ...prev, kind, sec, value, big, stmt: this.stmtIndex, span: label, src: label.src });
       }
       return;
@@ -1215,7 +1215,7 @@ class Assembler implements EvalContext {
       const latest = this.redefinedAs?.get(name) ?? prev;
       if (value !== undefined && latest.sec === sec && latest.value === value) return;
       if (this.final) {
-        this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }]);
+        this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line);
         (this.redefinedAs ??= new Map()).set(name, { ...prev, sec, value, stmt: this.stmtIndex, span, src: undefined });
       }
       return;

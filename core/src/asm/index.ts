@@ -151,7 +151,8 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       const message = problem.code === MODE_ADDRESS ? invalidEffectiveAddress(mode) : problem.message;
       if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
       else sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
-      continue;
+      // (A failed line's statement is its label alone: see LineParser.failedLineLabel.)
+      if (stmt === undefined) continue;
     }
     if (stmt) {
       if (stmt.kind === StatementKind.Directive) {

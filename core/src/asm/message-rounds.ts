@@ -33,17 +33,26 @@ export interface MessageTime {
  */
 export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): MessageTime[] {
   const out: MessageTime[] = [];
+  // nasm defines a line's label as it parses the line, after the preprocessor's messages and before
+  // the parser's and the assembler's: a label redefined on a line that fails to parse is reported
+  // first (measured: `x: db (` twice, "label `x' inconsistently redefined" then "expression syntax
+  // error"). Ringside's parser reports before its assembler: such messages are moved up.
+  const early = new Set<MessageTime>();
   let sorted = true;
-  const add = (diagnostic: Diagnostic, line: number): void => {
+  const add = (diagnostic: Diagnostic, line: number, first: boolean): void => {
     if (out.length > 0 && out[out.length - 1].line > line) sorted = false;
-    out.push({ diagnostic, line });
+    const t = { diagnostic, line };
+    if (first) early.add(t);
+    out.push(t);
   };
   diagnostics.forEach((d, i) => {
-    add(d, messageLine(lines, d.range, places.lines[i], places.passed[i]));
-    for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed));
+    const first = d.code === 'duplicate-label' || places.lines[i] < 0;
+    if (d.code === 'duplicate-label') sorted = false;
+    add(d, messageLine(lines, d.range, places.lines[i], places.passed[i]), first);
+    for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed), first);
   });
   // (Array.prototype.sort is stable.)
-  return sorted ? out : out.sort((a, b) => a.line - b.line);
+  return sorted ? out : out.sort((a, b) => a.line - b.line || Number(!early.has(a)) - Number(!early.has(b)));
 }
 
 /**

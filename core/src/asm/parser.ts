@@ -209,8 +209,13 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     const stmt = p.statement();
     return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
   } catch (e) {
-    // Warnings given before the problem stand (nasm prints them with the error).
-    if (e instanceof LineError) return p.warnings ? { problem: e.problem, localBase: p.localBase, warnings: p.warnings } : { problem: e.problem, localBase: p.localBase };
+    // Warnings given before the problem stand (nasm prints them with the error), and so does the
+    // label (see LineParser.failedLineLabel).
+    if (e instanceof LineError) {
+      const stmt = p.failedLineLabel();
+      const o: ParseOutcome = stmt !== undefined ? { stmt, problem: e.problem, localBase: p.localBase } : { problem: e.problem, localBase: p.localBase };
+      return p.warnings ? { ...o, warnings: p.warnings } : o;
+    }
     throw e;
   }
 }
@@ -383,7 +388,7 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     const stmt = outcome.stmt;
     // A line that fails to parse may have set the base first (nasm defines a label before it reads
     // the instruction): its parse is kept per base, and replays the base it ended with.
-    const failed = stmt === undefined && outcome.problem !== undefined;
+    const failed = outcome.problem !== undefined;
     const usesBase = failed || mentionsLocal(tokens);
     // A line naming `.local` labels is parsed again under every other base: its tokens are kept.
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
@@ -533,6 +538,7 @@ class LineParser implements TermReader {
         if (!colon && leftOut(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
         this.pos = colon ? 2 : 1;
+        this.labelRead = label;
         // nasm's -w+label-orphan (on by default): a misspelt mnemonic is otherwise a silent label.
         if (!colon && toks.length === 1) (this.warnings ??= []).push({ message: 'label alone on a line without a colon might be in error', start: first.start, end: first.end, code: 'label-orphan' });
       }
@@ -733,6 +739,22 @@ class LineParser implements TermReader {
     if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(`\`${word.text}' expects an operand`, word);
     warnings.push({ message: 'label alone on a line without a colon might be in error', start: word.start, end: word.end, code: 'label-orphan' });
     return this.finish(this.label(word), undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
+  }
+
+  /** The label the line starts with, once read (see failedLineLabel). */
+  private labelRead: ParsedStatement['label'];
+
+  /**
+   * A line that fails to parse after its label still defines the label where the line is, as
+   * nasm's parser leaves it (measured: `x: db (` twice is "label `x' inconsistently redefined"
+   * at the second) but for an `equ`'s: its statement, the label alone; else undefined.
+   */
+  failedLineLabel(): ParsedStatement | undefined {
+    const label = this.labelRead;
+    if (label === undefined) return undefined;
+    const after = this.toks[this.toks[1]?.text === ':' ? 2 : 1];
+    if (after !== undefined && after.kind === 'ident' && after.text.toLowerCase() === 'equ') return undefined;
+    return statementOf(label, undefined, NO_PREFIXES, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS, this.localBase, NO_REFS, this.toks.length);
   }
 
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, op: ParsedStatement['op'],
