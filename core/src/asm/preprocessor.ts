@@ -235,6 +235,14 @@ class Preprocessor {
   private linesProcessed = 0;
   /** Multi-line macros now being expanded, with how many times each (only %rmacro may nest). */
   private readonly inProgress = new Map<MultiLineMacro, number>();
+  /**
+   * An expansion of a %rmacro inside another of it has ended: nasm 2.16.01 then assembles nothing
+   * more, to the end of its input, and reads on only for conditional directives, as after
+   * `%exitrep` (measured: `%rmacro r 1` / `db %1` / `%if %1 > 0` / `r %1-1` / `%endif` then
+   * `r 2` / `db 0x55` is 02 01 00; the rest, and the outer calls' lines after theirs, are listed
+   * and put nothing out, a `%warning` among them says nothing).
+   */
+  private afterRecursion = false;
   /** Tokens produced by single-line expansion for the current line, for `--limit-macro-tokens`. */
   private expandedTokens = 0;
   private expansionOverflow = false;
@@ -381,7 +389,7 @@ class Preprocessor {
    * names no macro (namesNoMacro) goes out as written, and going out changes none of this.
    */
   private passesAsWritten(): boolean {
-    return this.capture === undefined && (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active);
+    return this.capture === undefined && (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) && !this.afterRecursion;
   }
 
   /**
@@ -462,7 +470,7 @@ class Preprocessor {
       this.argumentTokens -= argumentWeight(f.invocation!.args);
       const m = f.invocation!.macro;
       const n = this.inProgress.get(m)!;
-      if (n <= 1) this.inProgress.delete(m); else this.inProgress.set(m, n - 1);
+      if (n <= 1) this.inProgress.delete(m); else { this.inProgress.set(m, n - 1); this.afterRecursion = true; }
     }
     this.frames.pop();
   }
@@ -524,8 +532,9 @@ class Preprocessor {
       this.consume(f, file, line, text);
       return;
     }
-    // The rest of a round after `%exitrep`: only conditional directives run (see Frame.exited).
-    if (f.exited === true && !isConditional(directive)) {
+    // The rest of a round after `%exitrep`: only conditional directives run (see Frame.exited); so
+    // after a %rmacro's recursion (see afterRecursion).
+    if ((f.exited === true || this.afterRecursion) && !isConditional(directive)) {
       this.consume(f, file, line, text);
       return;
     }
@@ -1245,7 +1254,7 @@ class Preprocessor {
       return v.v !== 0 ? Test.True : Test.False;
     }
     // After `%exitrep` nothing of the round is assembled, whichever branch nasm would take.
-    if (f.exited === true) return Test.False;
+    if (f.exited === true || this.afterRecursion) return Test.False;
     this.assemblerCondition = parsed.tokens;
     return Test.Deferred;
   }
