@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { findMacroTaking, macroArgument, splitArguments, type MacroInvocation, type MultiLineMacro } from './macros';
+import { BRACED_ARGUMENTS, findMacroTaking, macroArgument, splitArguments, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
 import { pastable, pasted } from './token-paste';
 
@@ -162,7 +162,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
       if (ccPlus || braced || /^%-\d+$/.test(s)) {
         const invert = ccPlus ? false : braced ? s[2] === '-' : true;
         const arg = macroArgument(inv, ccPlus ? Number(next.text) : Number(s.slice(braced ? 3 : 2, braced ? -1 : undefined)));
-        const cc = arg?.length === 1 ? arg[0].text.toLowerCase() : '';
+        // (An argument in braces is none, measured: `m {e}` with `j%-1` is "not a condition code".)
+        const cc = arg?.length === 1 && !BRACED_ARGUMENTS.has(arg) ? arg[0].text.toLowerCase() : '';
         const end = ccPlus ? next.end : t.end;
         if (ccPlus) ti++;
         const written = braced ? `%${s.slice(2, -1)}` : `${s}${ccPlus ? next.text : ''}`;

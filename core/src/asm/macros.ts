@@ -120,6 +120,9 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
  * macro's (`parentheses` false; nasm 2.16.01, measured: `m (1, 2)` is two arguments, `(1` and `2)`,
  * and so are the defaults of `%macro m 0-2 (1,2)`).
  */
+/** The arguments splitArguments found written in braces (`{e}`): no condition code for `%-1`, to nasm. */
+export const BRACED_ARGUMENTS = new WeakSet<readonly PPToken[]>();
+
 export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number, stray?: (t: PPToken) => void, parentheses = true): PPToken[][] {
   const args: PPToken[][] = [];
   if (start >= tokens.length) return args;
@@ -132,6 +135,7 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
     const t = tokens[i];
     const op = t.kind === 'op' ? t.text : '';
     if (op === ',' && depth <= 0 && args.length < greedyAfter) {
+      if (braced) BRACED_ARGUMENTS.add(cur);
       args.push(cur);
       cur = [];
       braced = closed = reported = false;
@@ -157,6 +161,7 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
     else if (op === ')' && parentheses) depth--;
     cur.push(t);
   }
+  if (braced) BRACED_ARGUMENTS.add(cur);
   args.push(cur);
   return args;
 }
