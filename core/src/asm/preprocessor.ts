@@ -2,7 +2,7 @@
 // %rep and macros, and yields lines of tokens that keep their source location and expansion chain.
 
 import type { SourceRange } from './api';
-import type { DiagnosticSink } from './diagnostics';
+import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
@@ -545,7 +545,9 @@ class Preprocessor {
     let flags = lineFlags(toks);
     if (flags !== 0) {
       if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink, this.substitution); flags = lineFlags(toks); }
-      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.sink, this.substitution);
+      // (After a %rmacro's recursion nasm still takes its lines for the macro's, and says nothing of
+      // a parameter there: measured, `%ifidn %1, x` is no "not in a macro call"; see afterRecursion.)
+      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
       if ((flags & Flag.ContextLocal) !== 0) toks = this.contextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
