@@ -141,7 +141,8 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       const run = runs.length > 0 ? codeAt(runs, i) : undefined;
       for (const w of cursor.warnings) {
         const range = lineRange(lines.file(i), lines.line[i], w.start, w.end);
-        if (run !== undefined) (run.parsed ??= []).push({ severity: 'warning', code: w.code, message: w.message, range, expansion: lines.origin(i).expansion, line: i });
+        if (run !== undefined) (run.parsed ??= []).push({ severity: w.error === true ? 'error' : 'warning', code: w.code, message: w.message, range, expansion: lines.origin(i).expansion, line: i });
+        else if (w.error === true) sink.error(w.code, w.message, range, lines.origin(i).expansion, undefined, i);
         else sink.warning(w.code, w.message, range, lines.origin(i).expansion, i);
       }
     }

@@ -121,7 +121,8 @@ export interface ParsedStatement {
   valueShape: string | undefined;
 }
 
-export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string }
+/** `error`: among a line's warnings, an error that let the parse go on (see LineParser.dataItems). */
+export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string; readonly error?: true }
 
 class LineError {
   constructor(readonly problem: ParseProblem) {}
@@ -207,6 +208,16 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
   const p = new LineParser(tokens, localBase, evalLimit, floatMode);
   try {
     const stmt = p.statement();
+    // Errors the parse went on after: the line fails with the last of them.
+    let last = p.warnings !== undefined ? p.warnings.length - 1 : -1;
+    while (last >= 0 && p.warnings![last].error !== true) last--;
+    if (last >= 0) {
+      const problem = p.warnings![last];
+      const rest = p.warnings!.filter((_, k) => k !== last);
+      const label = p.failedLineLabel();
+      const o: ParseOutcome = label !== undefined ? { stmt: label, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
+      return rest.length > 0 ? { ...o, warnings: rest } : o;
+    }
     return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
   } catch (e) {
     // Warnings given before the problem stand (nasm prints them with the error), and so does the
@@ -973,9 +984,11 @@ class LineParser implements TermReader {
           const stop = this.dataStop;
           // A register in a data item or a `dup` count: nasm's evaluator takes it, its output
           // does not (measured: `db ax+1` and `db 2 dup (ax)` "expression is not simple or
-          // relocatable", `db ax dup (1)` "non-constant argument supplied to DUP").
+          // relocatable", `db ax dup (1)` "non-constant argument supplied to DUP"), and its
+          // parser reads on: each item so, then any other error of the line (`db ax, )`).
           if (this.dataRegister !== undefined) {
-            this.fail(stop < n && isDupWord(toks[stop]) ? 'non-constant argument supplied to DUP' : 'expression is not simple or relocatable', this.dataRegister, 'invalid-operands');
+            const r = this.dataRegister;
+            (this.warnings ??= []).push({ message: stop < n && isDupWord(toks[stop]) ? 'non-constant argument supplied to DUP' : 'expression is not simple or relocatable', start: r.start, end: r.end, code: 'invalid-operands', error: true });
           }
           // `N dup`: a count, and the item follows.
           if (stop < n && isDupWord(toks[stop])) {
