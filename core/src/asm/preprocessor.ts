@@ -1256,7 +1256,7 @@ class Preprocessor {
       return v.v !== 0 ? Test.True : Test.False;
     }
     // After `%exitrep` nothing of the round is assembled, whichever branch nasm would take.
-    if (f.exited === true || this.afterRecursion) return Test.False;
+    if (f.exited === true) return Test.False;
     this.assemblerCondition = parsed.tokens;
     return Test.Deferred;
   }
