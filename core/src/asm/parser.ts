@@ -788,7 +788,9 @@ class LineParser implements TermReader {
     // names are special symbols of object formats (`..start`, `..got`), none of them in bin.
     this.baseBeforeLabel = this.localBase;
     if (!raw.startsWith('..')) this.localBase = raw;
-    else if (!raw.startsWith('..@')) this.fail(`unrecognised special symbol \`${raw}'`, t);
+    // (An error of nasm's last pass: the label is defined all the same, measured: `..x:` twice is
+    // also "inconsistently redefined".)
+    else if (!raw.startsWith('..@')) (this.warnings ??= []).push({ message: `unrecognised special symbol \`${raw}'`, start: t.start, end: t.end, code: 'syntax', error: true });
     return { name: raw, short: raw, local: false, start: t.start, end: t.end, src: t.src };
   }
 
