@@ -1171,6 +1171,12 @@ class Assembler implements EvalContext {
           this.istrucStart = this.istrucStart.outer;
           return;
         }
+        // (No structure of that name: measured, nasm's "non-constant argument supplied to TIMES".)
+        if (!this.symbols.has(`${this.istrucStart.name}_size`)) {
+          this.error('non-constant', 'non-constant argument supplied to TIMES', word);
+          this.istrucStart = this.istrucStart.outer;
+          return;
+        }
         const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
@@ -1237,16 +1243,22 @@ class Assembler implements EvalContext {
     const ist = this.istrucStart;
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
     let later: string | undefined;
+    let missing = false;
     const v = evaluate(field, {
       symbol: (name, node) => {
         const full = name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? ist.name + name : name;
         if (this.definedLater(full)) later = full;
+        if (!this.symbols.has(full)) { missing = true; return undefined; }
         return this.lookup(full, node);
       },
       here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
     });
     // nasm's `at' is `times <field offset> ...`, whose count must be known on its line.
     if (later !== undefined) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return; }
+    // A field no line defines: nasm's `times` count is not a number it knows, unless the structure
+    // is undefined too (measured: "non-constant argument supplied to TIMES" for `at S.zz`, nothing
+    // for `at .a` of an `istruc` of no structure, whose iend says it).
+    if (missing) { if (this.symbols.has(ist.name)) this.error('non-constant', 'non-constant argument supplied to TIMES', field); return; }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return;
     const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
