@@ -2168,8 +2168,15 @@ class Preprocessor {
     // -w+label-orphan warning, measured), so it goes on with one.
     if (at > 0 && label === undefined) {
       const tokens: PPToken[] = at === 1 ? [toks[0], { kind: 'op', text: ':', start: toks[0].end, end: toks[0].end, src: toks[0].src }] : toks.slice(0, at);
-      // (The label of a `.nolist` macro's call is not listed: the line lists as the call.)
-      this.out.push(file, line, text, tokens, this.originOf(f), def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
+      // (The label of a `.nolist` macro's call is not listed: the line lists as the call.) nasm
+      // puts the label out as the expansion's first line: its messages are the macro's too
+      // (measured: `G1: loc` redefining G1 is followed by "a.asm:28: ... from macro `loc' defined
+      // here", the call's line).
+      const origin = this.out.addOrigin({
+        expansion: nestExpansion(callSite, f.expansion), depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file',
+        unlisted: f.unlisted === true, serial: f.serial, reportedAt: f.reportedAt,
+      });
+      this.out.push(file, line, text, tokens, origin, def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
     } else this.consume(f, file, line, text);
     const id = this.takeUniqueId(usesLocalLabels(def));
     const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id, callSite, name: nameTok.text, label };
