@@ -14,7 +14,7 @@ import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString } from './lexer';
 import { nasmTokenType } from './nasm-token-types';
 import type { LineEntry } from './line-cache';
-import type { PPToken, Written } from './source';
+import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { decodeString, utfFunction } from './strings';
@@ -203,6 +203,36 @@ export interface ParseOutcome {
   readonly warnings?: readonly ParseProblem[];
 }
 
+/** AVX-512's decorators, which nasm's scanner reads in braces (`{k1}`, `{z}`, `{1to8}`, `{rn-sae}`). */
+const DECORATORS: ReadonlySet<string> = new Set(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'z', '1to2', '1to4', '1to8', '1to16', '1to32', 'rn-sae', 'rd-sae', 'ru-sae', 'rz-sae', 'sae']);
+
+/**
+ * nasm's scanner reads `{...}` as one token, a decorator, and says so of anything else in braces
+ * before its parser stops there (measured: `x {e}` is "`e' is not a valid decorator with braces"
+ * then "parser: instruction expected", `db {1,2}` "invalid decorator token inside braces" then
+ * "expression syntax error"): the scanner's error for a line whose parse failed at a `{`.
+ */
+function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | undefined {
+  // (At the `{`, or at a word taken for a label that the braces follow: `x {e}`.)
+  let open = tokens.findIndex((t) => t.start === at);
+  if (open === 0 && tokens[1]?.text === '{') open = 1;
+  if (open < 0 || tokens[open].kind !== 'op' || tokens[open].text !== '{') return undefined;
+  let close = open + 1;
+  while (close < tokens.length && tokens[close].text !== '}') close++;
+  // (No `}`: measured, "invalid decorator token inside braces".)
+  if (close === tokens.length) return { message: 'invalid decorator token inside braces', start: tokens[open].start, end: tokens[close - 1].end, code: 'syntax', error: true };
+  let text = '';
+  let valid = true;
+  for (let k = open + 1; k < close; k++) {
+    const t = tokens[k];
+    if ((k > open + 1 && spaced(tokens[k - 1], t)) || !/^[A-Za-z0-9-]+$/.test(t.text)) valid = false;
+    text += t.text;
+  }
+  if (valid && DECORATORS.has(text.toLowerCase())) return undefined;
+  const message = valid ? `\`${text}' is not a valid decorator with braces` : 'invalid decorator token inside braces';
+  return { message, start: tokens[open].start, end: tokens[close].end, code: 'syntax', error: true };
+}
+
 /** Parses one line; undefined `stmt` for an empty line. Problems are returned, never thrown. */
 export function parseStatement(tokens: readonly PPToken[], localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT, floatMode = DEFAULT_FLOAT_MODE): ParseOutcome {
   const p = new LineParser(tokens, localBase, evalLimit, floatMode);
@@ -225,7 +255,9 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     if (e instanceof LineError) {
       const stmt = p.failedLineLabel();
       const o: ParseOutcome = stmt !== undefined ? { stmt, problem: e.problem, localBase: p.localBase } : { problem: e.problem, localBase: p.localBase };
-      return p.warnings ? { ...o, warnings: p.warnings } : o;
+      const brace = braceProblem(tokens, e.problem.start);
+      const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
+      return warnings ? { ...o, warnings } : o;
     }
     throw e;
   }
