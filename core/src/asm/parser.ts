@@ -225,7 +225,9 @@ function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | un
   let valid = true;
   for (let k = open + 1; k < close; k++) {
     const t = tokens[k];
-    if ((k > open + 1 && spaced(tokens[k - 1], t)) || !/^[A-Za-z0-9-]+$/.test(t.text)) valid = false;
+    // (Blanks after the name are dropped, not before it: measured, `{3 }` is "`3' is not ...",
+    // `{ 3}` "invalid decorator token".)
+    if (spaced(tokens[k - 1], t) || !/^[A-Za-z0-9-]+$/.test(t.text)) valid = false;
     text += t.text;
   }
   if (valid && DECORATORS.has(text.toLowerCase())) return undefined;

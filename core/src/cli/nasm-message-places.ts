@@ -24,13 +24,16 @@ export function asNasmPlaces(d: Diagnostic, lineText: (file: string, line: numbe
     let under = i - 1;
     while (under > 0 && isInclude(places[under])) under--;
     primary = places[i];
-    const called = macroCalled(lineText(places[i].file, places[i].start.line) ?? '');
+    const callLine = lineText(places[i].file, places[i].start.line) ?? '';
+    const called = macroCalled(callLine);
     const header = macroHeader(places[i - 1], lineText);
     // nasm names no `.nolist` macro, nor any it calls (measured: `nl` of `%macro nl 0.nolist`
     // calling `inner` gives no `... from macro` line for either).
     if (header?.nolist === true) { notes.length = 0; continue; }
-    // The name as the macro was defined (`%imacro Im` called as `IM`: `... from macro `Im'`).
-    const name = header !== undefined && header.name.toLowerCase() === called.toLowerCase() ? header.name : called;
+    // The name as the macro was defined (`%imacro Im` called as `IM`: `... from macro `Im'`), the
+    // call's first word or, after a label with no colon (`.loc lbl`), its second.
+    const words = [called, /^\s*\S+\s+([^\s,;]+)/.exec(callLine)?.[1] ?? ''];
+    const name = header !== undefined && words.some((w) => w.toLowerCase() === header.name.toLowerCase()) ? header.name : called;
     notes.unshift({ range: places[under], message: `from macro \`${name}' defined here` });
   }
   // nasm's `info: label `x' originally defined here` names, for a message out of a macro, the
