@@ -32,6 +32,11 @@ export interface Diagnostic {
    * 2.16.01 prints it as an `info:` line; measured: `a.asm:3: info: label `x' originally defined here`).
    */
   readonly related?: readonly { readonly message: string; readonly range: SourceRange; readonly definition?: true }[];
+  /**
+   * The line in a macro's body the message is about, when `range` is a name a macro argument put
+   * there, placed where the call writes it (nasm names the body's line: "... from macro").
+   */
+  readonly statementRange?: SourceRange;
   /** For a warning a `-w+error`/`[warning +error=...]` switch made an error: its nasm class (nasm prints `[-w+error=CLASS]`). */
   readonly warningClass?: string;
 }

@@ -202,6 +202,12 @@ class Assembler implements EvalContext {
   private pass = 0;
   private final = false;
   private changed = false;
+  /**
+   * This pass's inconsistent redefinitions, by name: nasm's symbol takes each one, so the next is
+   * measured against it (measured: `x equ 1`, `x equ 2`, `x equ 2`, `x equ 3` is an error at lines 2
+   * and 4, the second's "originally defined" at line 2).
+   */
+  private redefinedAs: Map<string, SymbolDef> | undefined;
   private origin = 0;
   private originSet = false;
   /** The last line an operand named a register outside the dialect on (see reportProblems). */
@@ -260,11 +266,6 @@ class Assembler implements EvalContext {
   private dataWarned = false;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
-  /**
-   * Where each label redefined so far was defined last: nasm's "originally defined here" for the
-   * next redefinition (measured: a third definition's error points at the second).
-   */
-  private readonly redefinedAt = new Map<string, SourceRange>();
   /**
    * Each `equ` whose value nasm's first pass did not know, with the value that pass gave it and
    * its statement (see firstPassCheck).
@@ -384,8 +385,8 @@ class Assembler implements EvalContext {
 
   private runPass(): void {
     this.changed = false;
+    this.redefinedAs = undefined;
     this.deferredConstants.clear();
-    if (this.redefinedAt.size > 0) this.redefinedAt.clear();
     if (this.constantSets.length > 0) this.constantSets = [];
     const previous = this.sections;
     this.sections = [];
@@ -512,7 +513,13 @@ class Assembler implements EvalContext {
   }
 
   private report(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void {
-    this.sink.error(code, message, this.range(span, src), this.lines.origin(this.line).expansion, undefined, this.line);
+    const expansion = this.lines.origin(this.line).expansion;
+    this.sink.error(code, message, this.range(span, src), expansion, undefined, this.line, this.statementRange(src, expansion));
+  }
+
+  /** The line being assembled, when a message about it is placed at `src`, where a macro's argument was written (Diagnostic.statementRange). */
+  private statementRange(src: SourceRange | undefined, expansion: readonly SourceRange[] | undefined): SourceRange | undefined {
+    return src !== undefined && expansion !== undefined && expansion.length > 0 ? this.lines.range(this.line) : undefined;
   }
 
   private warning(code: string, message: string, span: { start: number; end: number } | undefined, repeat = 0): void {
@@ -840,11 +847,12 @@ class Assembler implements EvalContext {
     const prev = this.symbols.get(label.name);
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
-      if (this.final && !this.sameDefinition(prev, kind, sec, value, big)) {
-        const range = this.range(label, label.src);
-        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, range, this.lines.origin(this.line).expansion,
-          [{ message: `label \`${label.name}' originally defined here`, range: this.redefinedAt.get(label.name) ?? symbolRange(prev, this.lines, this.lineOf), definition: true }], this.line);
-        this.redefinedAt.set(label.name, range);
+      const latest = this.redefinedAs?.get(label.name) ?? prev;
+      if (this.final && !this.sameDefinition(latest, kind, sec, value, big)) {
+        const expansion = this.lines.origin(this.line).expansion;
+        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), expansion,
+          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line, this.statementRange(label.src, expansion));
+        (this.redefinedAs ??= new Map()).set(label.name, { ...prev, kind, sec, value, big, stmt: this.stmtIndex, span: label, src: label.src });
       }
       return;
     }
@@ -1279,10 +1287,17 @@ class Assembler implements EvalContext {
           this.istrucStart = this.istrucStart.outer;
           return;
         }
+        // (No structure of that name: measured, nasm's "non-constant argument supplied to TIMES".)
+        if (!this.symbols.has(`${this.istrucStart.name}_size`)) {
+          this.error('non-constant', 'non-constant argument supplied to TIMES', word);
+          this.istrucStart = this.istrucStart.outer;
+          return;
+        }
         const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
-          if (pad < 0) this.error('istruc', 'data in `istruc\' is larger than the structure', word);
+          // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
+          if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
           else this.emit(ZERO, pad);
         }
         this.istrucStart = this.istrucStart.outer;
@@ -1318,7 +1333,13 @@ class Assembler implements EvalContext {
   private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
-      if (this.final) this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(prev, this.lines, this.lineOf), definition: true }], this.line);
+      // A structure declared again as it was (nasm 2.16 takes a definition that agrees with the first).
+      const latest = this.redefinedAs?.get(name) ?? prev;
+      if (value !== undefined && latest.sec === sec && latest.value === value) return;
+      if (this.final) {
+        this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line);
+        (this.redefinedAs ??= new Map()).set(name, { ...prev, sec, value, stmt: this.stmtIndex, span, src: undefined });
+      }
       return;
     }
     if (prev) {
@@ -1338,20 +1359,27 @@ class Assembler implements EvalContext {
     const ist = this.istrucStart;
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
     let later: string | undefined;
+    let missing = false;
     const v = evaluate(field, {
       symbol: (name, node) => {
         const full = name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? ist.name + name : name;
         if (this.definedLater(full)) later = full;
+        if (!this.symbols.has(full)) { missing = true; return undefined; }
         return this.lookup(full, node);
       },
       here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
     });
     // nasm's `at' is `times <field offset> ...`, whose count must be known on its line.
     if (later !== undefined) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return; }
+    // A field no line defines: nasm's `times` count is not a number it knows, unless the structure
+    // is undefined too (measured: "non-constant argument supplied to TIMES" for `at S.zz`, nothing
+    // for `at .a` of an `istruc` of no structure, whose iend says it).
+    if (missing) { if (this.symbols.has(ist.name)) this.error('non-constant', 'non-constant argument supplied to TIMES', field); return; }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return;
     const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
-    if (pad < 0) { this.error('istruc', 'field in `at\' is out of order or overlaps the data before it', field); return; }
+    // (A field before the data so far: nasm's at is `times` of the distance, measured "TIMES value -2 is negative".)
+    if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, field); return; }
     this.emit(ZERO, pad);
   }
 

@@ -64,7 +64,9 @@ export class ContextStack {
     while (token.charCodeAt(i) === 0x24) { levels++; i++; }
     const ctx = this.stack[this.stack.length - levels];
     if (this.stack.length === 0) return { error: `\`${token}': context stack is empty` };
-    if (!ctx) return { error: `\`${token}': context stack is only ${this.stack.length} level${this.stack.length === 1 ? '' : 's'} deep` };
+    // nasm names what is left of the token once it has walked every level there is (measured:
+    // `%$$z` one level deep is "`z': ...", `%$$$$v` two levels deep "`$v': ...").
+    if (!ctx) return { error: `\`${token.slice(this.stack.length + 2)}': context stack is only ${this.stack.length} level${this.stack.length === 1 ? '' : 's'} deep` };
     return { name: `..@${ctx.id}.${token.slice(i)}` };
   }
 

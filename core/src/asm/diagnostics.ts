@@ -129,7 +129,8 @@ export class DiagnosticSink {
   }
 
   /** `repeat`: which of the same diagnostic at the same place this is, when nasm gives one several times over (0: the first). */
-  report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], position = -1, line = -1, repeat = 0): void {
+  report(severity: Severity, code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], position = -1, line = -1, repeat = 0,
+    statementRange?: SourceRange): void {
     // A line of a `%use` package's macro is written nowhere the user can see: reported at the
     // call, as nasm reports the lines of its `.nolist` macros (`bf16 3.4e38`'s overflow).
     if (range.file === PACKAGE_BODY_FILE && expansion !== undefined && expansion.length > 0) { range = expansion[0]; expansion = expansion.slice(1); }
@@ -143,13 +144,16 @@ export class DiagnosticSink {
     this.lines.push(line);
     this.rounds.push(rounds);
     if (severity === 'error') this.errors++;
-    const d: Diagnostic = { severity, code, message, range };
+    const d: Diagnostic = statementRange === undefined ? { severity, code, message, range } : { severity, code, message, range, statementRange };
     this.list.push(expansion && expansion.length > 0 ? (related ? { ...d, expansion, related } : { ...d, expansion }) : related ? { ...d, related } : d);
   }
 
-  /** An error, about preprocessed line `line` when given (else placed as a warning reported without one), for the listing. */
-  error(code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], line?: number): void {
-    this.report('error', code, message, range, expansion, related, line ?? this.position(), line);
+  /**
+   * An error, about preprocessed line `line` when given (else placed as a warning reported without
+   * one), for the listing; `statementRange` as Diagnostic's.
+   */
+  error(code: string, message: string, range: SourceRange, expansion?: readonly SourceRange[], related?: Diagnostic['related'], line?: number, statementRange?: SourceRange): void {
+    this.report('error', code, message, range, expansion, related, line ?? this.position(), line, 0, statementRange);
   }
 
   /** A warning about preprocessed line `line` (by default, about the lines passed on so far); `repeat` as for `report`. */

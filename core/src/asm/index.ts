@@ -8,7 +8,7 @@ import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { listedDespiteErrors } from './listing-errors';
-import { AFTER_LABEL, everyTime } from './message-rounds';
+import { everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
@@ -149,7 +149,8 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       const run = runs.length > 0 ? codeAt(runs, i) : undefined;
       for (const w of cursor.warnings) {
         const range = lineRange(lines.file(i), lines.line[i], w.start, w.end);
-        if (run !== undefined) (run.parsed ??= []).push({ severity: 'warning', code: w.code, message: w.message, range, expansion: lines.origin(i).expansion, line: i });
+        if (run !== undefined) (run.parsed ??= []).push({ severity: w.error === true ? 'error' : 'warning', code: w.code, message: w.message, range, expansion: lines.origin(i).expansion, line: i });
+        else if (w.error === true) sink.error(w.code, w.message, range, lines.origin(i).expansion, undefined, i);
         else sink.warning(w.code, w.message, range, lines.origin(i).expansion, i);
       }
     }
@@ -158,12 +159,8 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       const range = lineRange(lines.file(i), lines.line[i], problem.start, problem.end);
       const message = problem.code === MODE_ADDRESS ? invalidEffectiveAddress(mode) : problem.message;
       if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
-      else {
-        const count = sink.list.length;
-        sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
-        if (stmt !== undefined && sink.list.length > count) AFTER_LABEL.add(sink.list[count]);
-      }
-      // (Its label, which nasm defined before the problem, stays: see LineParser.labelOnly.)
+      else sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
+      // (A failed line's statement is its label alone: see LineParser.failedLineLabel.)
       if (stmt === undefined) continue;
     }
     if (stmt) {

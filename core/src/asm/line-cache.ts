@@ -155,8 +155,8 @@ const BITS_WORDS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32']);
 function newEntry(text: string): LineEntry {
   const continued = text.charCodeAt(text.length - 1) === 0x5c;
   // Without `%` or `__` anywhere the line is plain unless it starts with `bits` and the like,
-  // which its first characters tell without making tokens.
-  if (text.indexOf('%') < 0 && !text.includes('__')) {
+  // which its first characters tell without making tokens (or with `#`, a cpp line marker).
+  if (text.indexOf('%') < 0 && !text.includes('__') && text.charCodeAt(0) !== 0x23) {
     const start = skipBlanks(text, 0);
     if (start === text.length || text.charCodeAt(start) === 0x3b) return new LineEntry(text, true, true, continued, 0, 0, undefined);
     if (!BITS_WORDS.has(shortFirstWord(text, start))) return new LineEntry(text, true, false, continued, start, -1, undefined);
@@ -168,6 +168,8 @@ function newEntry(text: string): LineEntry {
 }
 
 function isPlain(toks: readonly Token[]): boolean {
+  // (`# nnn "file"` first on the line: the preprocessor's, as `%line`.)
+  if (toks.length > 0 && toks[0].start === 0 && toks[0].text === '#') return false;
   for (const t of toks) {
     if (t.kind === 'preproc') return false;
     if (t.kind === 'op' && (t.text === '%' || t.text === '%%')) return false;

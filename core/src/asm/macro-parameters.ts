@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { findMacroTaking, macroArgument, splitArguments, type MacroInvocation, type MultiLineMacro } from './macros';
+import { BRACED_ARGUMENTS, findMacroTaking, macroArgument, splitArguments, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
 import { pastable, pasted } from './token-paste';
 
@@ -68,13 +68,18 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
     return undefined;
   }
   const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1, undefined, false) : argsAll;
-  if (args.length === 1 && args[0].length === 0 && def.max === 0) args.length = 0;
+  // A macro taking none has none, `0+` too: nasm cuts a greedy call's count to the most it takes (measured: `%macro m 0+` / `m 1, 2` gives %0 0, %1 empty).
+  if (def.max === 0) args.length = 0;
   const given = args.length;
-  for (let k = given; k < def.max && k - def.min < def.defaults.length; k++) {
+  // Every default is a parameter, those past the most it takes too (nasm warns of them at the
+  // `%macro` line; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4, %4 7).
+  for (let k = given; k - def.min < def.defaults.length; k++) {
     const dflt = def.defaults[k - def.min];
     if (dflt) args.push(dflt as PPToken[]);
   }
-  return { def, args, given };
+  // A greedy macro's count is cut to the most it takes after that (measured: `%macro g 0+ 5` / `g` has %0 0).
+  if (def.greedy && args.length > def.max) args.length = def.max;
+  return { def, args, given: Math.min(given, args.length) };
 }
 
 /**
@@ -157,7 +162,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
       if (ccPlus || braced || /^%-\d+$/.test(s)) {
         const invert = ccPlus ? false : braced ? s[2] === '-' : true;
         const arg = macroArgument(inv, ccPlus ? Number(next.text) : Number(s.slice(braced ? 3 : 2, braced ? -1 : undefined)));
-        const cc = arg?.length === 1 ? arg[0].text.toLowerCase() : '';
+        // (An argument in braces is none, measured: `m {e}` with `j%-1` is "not a condition code".)
+        const cc = arg?.length === 1 && !BRACED_ARGUMENTS.has(arg) ? arg[0].text.toLowerCase() : '';
         const end = ccPlus ? next.end : t.end;
         if (ccPlus) ti++;
         const written = braced ? `%${s.slice(2, -1)}` : `${s}${ccPlus ? next.text : ''}`;

@@ -120,6 +120,9 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
  * macro's (`parentheses` false; nasm 2.16.01, measured: `m (1, 2)` is two arguments, `(1` and `2)`,
  * and so are the defaults of `%macro m 0-2 (1,2)`).
  */
+/** The arguments splitArguments found written in braces (`{e}`): no condition code for `%-1`, to nasm. */
+export const BRACED_ARGUMENTS = new WeakSet<readonly PPToken[]>();
+
 export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number, stray?: (t: PPToken) => void, parentheses = true): PPToken[][] {
   const args: PPToken[][] = [];
   if (start >= tokens.length) return args;
@@ -132,6 +135,7 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
     const t = tokens[i];
     const op = t.kind === 'op' ? t.text : '';
     if (op === ',' && depth <= 0 && args.length < greedyAfter) {
+      if (braced) BRACED_ARGUMENTS.add(cur);
       args.push(cur);
       cur = [];
       braced = closed = reported = false;
@@ -157,6 +161,7 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
     else if (op === ')' && parentheses) depth--;
     cur.push(t);
   }
+  if (braced) BRACED_ARGUMENTS.add(cur);
   args.push(cur);
   return args;
 }
@@ -188,7 +193,7 @@ export interface MacroParameters {
 }
 
 /**
- * The parameters of `%macro NAME min[-max|-*][+] [.nolist] [defaults...]` (`toks`, NAME second), as
+ * The parameters of `%macro NAME min[-max|-*][+][.nolist] [defaults...]` (`toks`, NAME second), as
  * nasm 2.16.01 reads them, or nasm's error message: a count in any of nasm's number forms.
  */
 export function readMacroParameters(toks: readonly PPToken[]): MacroParameters | string {
@@ -220,7 +225,8 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters |
   }
   if (max < min) return 'minimum parameter count exceeds maximum';
   if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
-  const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist';
+  // (Only written against what comes before it: `0 .nolist` is a default parameter, measured.)
+  const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist' && !spaced(toks[i - 1], toks[i]);
   if (listOff) i++;
   const defaults = i < toks.length ? splitArguments(toks, i, Infinity, undefined, false) : [];
   return { min, max, greedy, nolist: nolist || listOff, defaults };

@@ -18,13 +18,6 @@ export function messageLine(lines: PPLines, range: SourceRange, line: number, pa
   return on(passed - 1) ? passed - 1 : on(passed) ? passed : Math.max(0, Math.min(passed, lines.count) - 1);
 }
 
-/**
- * Problems of lines that failed to parse after a label nasm had already defined (see
- * LineParser.labelOnly): nasm gives them after what defining the label gave (its redefinition's
- * error), which Ringside reports later, as it assembles.
- */
-export const AFTER_LABEL = new WeakSet<Diagnostic>();
-
 /** Each time nasm gives one of `diagnostics` (whose places are `places`), with the line it is listed after. */
 export interface MessageTime {
   readonly diagnostic: Diagnostic;
@@ -40,20 +33,26 @@ export interface MessageTime {
  */
 export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): MessageTime[] {
   const out: MessageTime[] = [];
+  // nasm defines a line's label as it parses the line, after the preprocessor's messages and before
+  // the parser's and the assembler's: a label redefined on a line that fails to parse is reported
+  // first (measured: `x: db (` twice, "label `x' inconsistently redefined" then "expression syntax
+  // error"). Ringside's parser reports before its assembler: such messages are moved up.
+  const early = new Set<MessageTime>();
   let sorted = true;
-  const add = (diagnostic: Diagnostic, line: number): void => {
+  const add = (diagnostic: Diagnostic, line: number, first: boolean): void => {
     if (out.length > 0 && out[out.length - 1].line > line) sorted = false;
-    out.push({ diagnostic, line });
+    const t = { diagnostic, line };
+    if (first) early.add(t);
+    out.push(t);
   };
-  let afterLabel = false;
   diagnostics.forEach((d, i) => {
-    if (AFTER_LABEL.has(d)) afterLabel = true;
-    add(d, messageLine(lines, d.range, places.lines[i], places.passed[i]));
-    for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed));
+    const first = d.code === 'duplicate-label' || places.lines[i] < 0;
+    if (d.code === 'duplicate-label') sorted = false;
+    add(d, messageLine(lines, d.range, places.lines[i], places.passed[i]), first);
+    for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed), first);
   });
   // (Array.prototype.sort is stable.)
-  if (afterLabel) return out.sort((a, b) => a.line - b.line || (AFTER_LABEL.has(a.diagnostic) ? 1 : 0) - (AFTER_LABEL.has(b.diagnostic) ? 1 : 0));
-  return sorted ? out : out.sort((a, b) => a.line - b.line);
+  return sorted ? out : out.sort((a, b) => a.line - b.line || Number(!early.has(a)) - Number(!early.has(b)));
 }
 
 /**

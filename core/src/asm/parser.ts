@@ -14,7 +14,7 @@ import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
 import { nasmTokenType } from './nasm-token-types';
 import type { LineEntry } from './line-cache';
-import type { PPToken, Written } from './source';
+import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { decodeString, utfFunction } from './strings';
@@ -121,7 +121,8 @@ export interface ParsedStatement {
   valueShape: string | undefined;
 }
 
-export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string }
+/** `error`: among a line's warnings, an error that let the parse go on (see LineParser.dataItems). */
+export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string; readonly error?: true }
 
 class LineError {
   constructor(readonly problem: ParseProblem) {}
@@ -202,17 +203,63 @@ export interface ParseOutcome {
   readonly warnings?: readonly ParseProblem[];
 }
 
+/** AVX-512's decorators, which nasm's scanner reads in braces (`{k1}`, `{z}`, `{1to8}`, `{rn-sae}`). */
+const DECORATORS: ReadonlySet<string> = new Set(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'z', '1to2', '1to4', '1to8', '1to16', '1to32', 'rn-sae', 'rd-sae', 'ru-sae', 'rz-sae', 'sae']);
+
+/**
+ * nasm's scanner reads `{...}` as one token, a decorator, and says so of anything else in braces
+ * before its parser stops there (measured: `x {e}` is "`e' is not a valid decorator with braces"
+ * then "parser: instruction expected", `db {1,2}` "invalid decorator token inside braces" then
+ * "expression syntax error"): the scanner's error for a line whose parse failed at a `{`.
+ */
+function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | undefined {
+  // (At the `{`, or at a word taken for a label that the braces follow: `x {e}`.)
+  let open = tokens.findIndex((t) => t.start === at);
+  if (open === 0 && tokens[1]?.text === '{') open = 1;
+  if (open < 0 || tokens[open].kind !== 'op' || tokens[open].text !== '{') return undefined;
+  let close = open + 1;
+  while (close < tokens.length && tokens[close].text !== '}') close++;
+  // (No `}`: measured, "invalid decorator token inside braces".)
+  if (close === tokens.length) return { message: 'invalid decorator token inside braces', start: tokens[open].start, end: tokens[close - 1].end, code: 'syntax', error: true };
+  let text = '';
+  let valid = true;
+  for (let k = open + 1; k < close; k++) {
+    const t = tokens[k];
+    // (Blanks after the name are dropped, not before it: measured, `{3 }` is "`3' is not ...",
+    // `{ 3}` "invalid decorator token".)
+    if (spaced(tokens[k - 1], t) || !/^[A-Za-z0-9-]+$/.test(t.text)) valid = false;
+    text += t.text;
+  }
+  if (valid && DECORATORS.has(text.toLowerCase())) return undefined;
+  const message = valid ? `\`${text}' is not a valid decorator with braces` : 'invalid decorator token inside braces';
+  return { message, start: tokens[open].start, end: tokens[close].end, code: 'syntax', error: true };
+}
+
 /** Parses one line; undefined `stmt` for an empty line. Problems are returned, never thrown. */
 export function parseStatement(tokens: readonly PPToken[], localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT, floatMode = DEFAULT_FLOAT_MODE): ParseOutcome {
   const p = new LineParser(tokens, localBase, evalLimit, floatMode);
   try {
     const stmt = p.statement();
+    // Errors the parse went on after: the line fails with the last of them.
+    let last = p.warnings !== undefined ? p.warnings.length - 1 : -1;
+    while (last >= 0 && p.warnings![last].error !== true) last--;
+    if (last >= 0) {
+      const problem = p.warnings![last];
+      const rest = p.warnings!.filter((_, k) => k !== last);
+      const label = p.failedLineLabel();
+      const o: ParseOutcome = label !== undefined ? { stmt: label, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
+      return rest.length > 0 ? { ...o, warnings: rest } : o;
+    }
     return p.warnings ? { stmt, localBase: p.localBase, warnings: p.warnings } : { stmt, localBase: p.localBase };
   } catch (e) {
-    // Warnings given before the problem stand (nasm prints them with the error).
+    // Warnings given before the problem stand (nasm prints them with the error), and so does the
+    // label (see LineParser.failedLineLabel).
     if (e instanceof LineError) {
-      const stmt = p.labelOnly();
-      return p.warnings ? { stmt, problem: e.problem, localBase: p.localBase, warnings: p.warnings } : { stmt, problem: e.problem, localBase: p.localBase };
+      const stmt = p.failedLineLabel();
+      const o: ParseOutcome = stmt !== undefined ? { stmt, problem: e.problem, localBase: p.localBase } : { problem: e.problem, localBase: p.localBase };
+      const brace = braceProblem(tokens, e.problem.start);
+      const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
+      return warnings ? { ...o, warnings } : o;
     }
     throw e;
   }
@@ -492,26 +539,9 @@ class LineParser implements TermReader {
   private refs: { name: string; start: number; end: number; src?: SourceRange; at?: Written }[] | undefined;
   /** The non-local label before the line's own (an `equ` does not replace it). */
   private baseBeforeLabel: string | undefined = undefined;
-  /**
-   * The line's label as nasm has defined it before it reads the rest (not an `equ`'s): the line's
-   * statement should the rest fail (see labelOnly).
-   */
-  private definedLabel: ParsedStatement['label'];
-  /** The token after `definedLabel` (and its colon). */
-  private definedOpIndex = 0;
 
   constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number, private readonly floatMode = DEFAULT_FLOAT_MODE) {
     this.toks = tokens;
-  }
-
-  /**
-   * A failed line's label alone, which nasm defined as it read it, before the rest it could not
-   * read (measured: `foo 1, 2` after `foo` elsewhere is also "label `foo' inconsistently
-   * redefined"); undefined when the line had none, or was an `equ`.
-   */
-  labelOnly(): ParsedStatement | undefined {
-    const label = this.definedLabel;
-    return label === undefined ? undefined : statementOf(label, undefined, NO_PREFIXES, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS, this.localBase, NO_REFS, this.definedOpIndex);
   }
 
   fail(message: string, t: Span | undefined, code = 'syntax'): never {
@@ -554,8 +584,7 @@ class LineParser implements TermReader {
         if (!colon && leftOut(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
         this.pos = colon ? 2 : 1;
-        this.definedLabel = label;
-        this.definedOpIndex = this.pos;
+        this.labelRead = label;
         // nasm's -w+label-orphan (on by default): a misspelt mnemonic is otherwise a silent label.
         if (!colon && toks.length === 1) (this.warnings ??= []).push({ message: 'label alone on a line without a colon might be in error', start: first.start, end: first.end, code: 'label-orphan' });
       }
@@ -586,7 +615,11 @@ class LineParser implements TermReader {
         this.pos++;
         const end = this.operandEnd(this.pos, true);
         // (nasm wants the instruction where the count's expression stops: `times 1 2`.)
-        times = this.expression(this.pos, end, INSTRUCTION_EXPECTED);
+        this.dataRegister = undefined;
+        this.inDataItem = true;
+        try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
+        // (A register in it: measured, nasm's word for a count it cannot know.)
+        if (this.dataRegister !== undefined) this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
         this.pos = end;
         // `times 5` alone repeats no instruction (measured: nasm's parser rejects it).
         if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
@@ -616,7 +649,6 @@ class LineParser implements TermReader {
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
       if (lower === 'equ') {
-        this.definedLabel = undefined;
         if (!label) this.fail('EQU not preceded by label', word);
         // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
         // `.a:` defines main.a, and `X equ .a` is main.a too).
@@ -755,6 +787,22 @@ class LineParser implements TermReader {
     return this.finish(this.label(word), undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
   }
 
+  /** The label the line starts with, once read (see failedLineLabel). */
+  private labelRead: ParsedStatement['label'];
+
+  /**
+   * A line that fails to parse after its label still defines the label where the line is, as
+   * nasm's parser leaves it (measured: `x: db (` twice is "label `x' inconsistently redefined"
+   * at the second) but for an `equ`'s: its statement, the label alone; else undefined.
+   */
+  failedLineLabel(): ParsedStatement | undefined {
+    const label = this.labelRead;
+    if (label === undefined) return undefined;
+    const after = this.toks[this.toks[1]?.text === ':' ? 2 : 1];
+    if (after !== undefined && after.kind === 'ident' && after.text.toLowerCase() === 'equ') return undefined;
+    return statementOf(label, undefined, NO_PREFIXES, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS, this.localBase, NO_REFS, this.toks.length);
+  }
+
   private finish(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, op: ParsedStatement['op'],
     operands: readonly ParsedOperand[], data: readonly DataItem[], args: readonly PPToken[]): ParsedStatement {
     const opIndex = op === undefined ? this.toks.length : this.opIndex >= 0 ? this.opIndex : 1;
@@ -775,7 +823,9 @@ class LineParser implements TermReader {
     // names are special symbols of object formats (`..start`, `..got`), none of them in bin.
     this.baseBeforeLabel = this.localBase;
     if (!raw.startsWith('..')) this.localBase = raw;
-    else if (!raw.startsWith('..@')) this.fail(`unrecognised special symbol \`${raw}'`, t);
+    // (An error of nasm's last pass: the label is defined all the same, measured: `..x:` twice is
+    // also "inconsistently redefined".)
+    else if (!raw.startsWith('..@')) (this.warnings ??= []).push({ message: `unrecognised special symbol \`${raw}'`, start: t.start, end: t.end, code: 'syntax', error: true });
     return { name: raw, short: raw, local: false, start: t.start, end: t.end, src: t.src };
   }
 
@@ -878,7 +928,10 @@ class LineParser implements TermReader {
   collectRefs(e: Expr): void {
     switch (e.k) {
       case 'sym': {
-        if (lookupRegister(e.name) && e.escaped === undefined) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
+        if (lookupRegister(e.name) && e.escaped === undefined) {
+          if (!this.inDataItem) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
+          this.dataRegister ??= e;
+        }
         const t = this.toks[e.tok];
         (this.refs ??= []).push({ name: e.name, start: e.start, end: e.end, src: t.src, at: t.at });
         return;
@@ -989,6 +1042,14 @@ class LineParser implements TermReader {
         } else {
           const e = this.dataExpression(pos);
           const stop = this.dataStop;
+          // A register in a data item or a `dup` count: nasm's evaluator takes it, its output
+          // does not (measured: `db ax+1` and `db 2 dup (ax)` "expression is not simple or
+          // relocatable", `db ax dup (1)` "non-constant argument supplied to DUP"), and its
+          // parser reads on: each item so, then any other error of the line (`db ax, )`).
+          if (this.dataRegister !== undefined) {
+            const r = this.dataRegister;
+            (this.warnings ??= []).push({ message: stop < n && isDupWord(toks[stop]) ? 'non-constant argument supplied to DUP' : 'expression is not simple or relocatable', start: r.start, end: r.end, code: 'invalid-operands', error: true });
+          }
           // `N dup`: a count, and the item follows.
           if (stop < n && isDupWord(toks[stop])) {
             (counts ??= []).push(e);
@@ -1024,8 +1085,22 @@ class LineParser implements TermReader {
   /** Where the latest dataExpression stopped: the index of the token after its expression. */
   private dataStop = 0;
 
-  /** A data item's expression, from `toks[start]` as far as it goes; it stopped at `dataStop`. */
+  /** The first register the latest dataExpression or `times` count named (see collectRefs). */
+  private dataRegister: Expr | undefined;
+  private inDataItem = false;
+
+  /** A data item's expression, from `toks[start]` as far as it goes; it stopped at `dataStop`; a register in it in `dataRegister`. */
   private dataExpression(start: number): Expr {
+    this.dataRegister = undefined;
+    this.inDataItem = true;
+    try {
+      return this.dataItemExpression(start);
+    } finally {
+      this.inDataItem = false;
+    }
+  }
+
+  private dataItemExpression(start: number): Expr {
     const toks = this.toks;
     const end = this.operandEnd(start, false);
     // (`db 1,,2`: nasm's evaluator finds no expression at the second comma.)

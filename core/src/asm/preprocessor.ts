@@ -2,7 +2,7 @@
 // %rep and macros, and yields lines of tokens that keep their source location and expansion chain.
 
 import type { SourceRange } from './api';
-import type { DiagnosticSink } from './diagnostics';
+import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blanksBeforeSeparators, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -235,6 +235,14 @@ class Preprocessor {
   private linesProcessed = 0;
   /** Multi-line macros now being expanded, with how many times each (only %rmacro may nest). */
   private readonly inProgress = new Map<MultiLineMacro, number>();
+  /**
+   * An expansion of a %rmacro inside another of it has ended: nasm 2.16.01 then assembles nothing
+   * more, to the end of its input, and reads on only for conditional directives, as after
+   * `%exitrep` (measured: `%rmacro r 1` / `db %1` / `%if %1 > 0` / `r %1-1` / `%endif` then
+   * `r 2` / `db 0x55` is 02 01 00; the rest, and the outer calls' lines after theirs, are listed
+   * and put nothing out, a `%warning` among them says nothing).
+   */
+  private afterRecursion = false;
   /** Tokens produced by single-line expansion for the current line, for `--limit-macro-tokens`. */
   private expandedTokens = 0;
   private expansionOverflow = false;
@@ -381,7 +389,7 @@ class Preprocessor {
    * names no macro (namesNoMacro) goes out as written, and going out changes none of this.
    */
   private passesAsWritten(): boolean {
-    return this.capture === undefined && (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active);
+    return this.capture === undefined && (this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) && !this.afterRecursion;
   }
 
   /**
@@ -462,7 +470,7 @@ class Preprocessor {
       this.argumentTokens -= argumentWeight(f.invocation!.args);
       const m = f.invocation!.macro;
       const n = this.inProgress.get(m)!;
-      if (n <= 1) this.inProgress.delete(m); else this.inProgress.set(m, n - 1);
+      if (n <= 1) this.inProgress.delete(m); else { this.inProgress.set(m, n - 1); this.afterRecursion = true; }
     }
     this.frames.pop();
   }
@@ -497,7 +505,7 @@ class Preprocessor {
     const directive = first && first.kind === 'preproc' ? first.text.toLowerCase() : '';
     // nasm reads `%line` as it reads a file's lines, before conditionals and macro and %rep
     // definitions (see reported-lines.ts): in a skipped group or a body being defined too.
-    if (directive === '%line' && entry !== undefined) {
+    if ((directive === '%line' || isLineMarker(text, first)) && entry !== undefined) {
       this.consume(f, file, line, text);
       if (this.opts.noLine !== true) this.lineDirective(f, file, line, tokens);
       return;
@@ -524,8 +532,9 @@ class Preprocessor {
       this.consume(f, file, line, text);
       return;
     }
-    // The rest of a round after `%exitrep`: only conditional directives run (see Frame.exited).
-    if (f.exited === true && !isConditional(directive)) {
+    // The rest of a round after `%exitrep`: only conditional directives run (see Frame.exited); so
+    // after a %rmacro's recursion (see afterRecursion).
+    if ((f.exited === true || this.afterRecursion) && !isConditional(directive)) {
       this.consume(f, file, line, text);
       return;
     }
@@ -536,7 +545,9 @@ class Preprocessor {
     let flags = lineFlags(toks);
     if (flags !== 0) {
       if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink, this.substitution); flags = lineFlags(toks); }
-      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.sink, this.substitution);
+      // (After a %rmacro's recursion nasm still takes its lines for the macro's, and says nothing of
+      // a parameter there: measured, `%ifidn %1, x` is no "not in a macro call"; see afterRecursion.)
+      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
       if ((flags & Flag.ContextLocal) !== 0) toks = this.contextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -844,6 +855,9 @@ class Preprocessor {
       return;
     }
     const { min, max, greedy, nolist, defaults } = header;
+    // More defaults than optional parameters: nasm warns, and a call has them all for parameters
+    // (preproc.c parse_mmacro_spec; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4).
+    if (!greedy && defaults.length > max - min) this.sink.warning('pp-macro-defaults', `too many default macro parameters in macro \`${name.text}'`, here, f.expansion);
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
     if (this.mmacros.get(key)?.some((m) => m.name === name.text && (m.min <= max || greedy) && (min <= m.max || m.greedy))) {
@@ -2143,15 +2157,26 @@ class Preprocessor {
       return true;
     }
     // Arguments keep where they were written, so references inside them point at the call site.
-    const located = args.map((a) => a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) })));
+    const located = args.map((a) => {
+      const l = a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) }));
+      if (BRACED_ARGUMENTS.has(a)) BRACED_ARGUMENTS.add(l);
+      return l;
+    });
     // A label before the call is a line of its own, unless the body takes it as `%00` (nasm 2.16).
     const label = at > 0 && usesCallLabel(def) ? (toks[0].src ? toks[0] : { ...toks[0], src: lineRange(file, line, toks[0].start, toks[0].end) }) : undefined;
     // `label macro args` without a colon: nasm does not take the label for an orphan (no
     // -w+label-orphan warning, measured), so it goes on with one.
     if (at > 0 && label === undefined) {
       const tokens: PPToken[] = at === 1 ? [toks[0], { kind: 'op', text: ':', start: toks[0].end, end: toks[0].end, src: toks[0].src }] : toks.slice(0, at);
-      // (The label of a `.nolist` macro's call is not listed: the line lists as the call.)
-      this.out.push(file, line, text, tokens, this.originOf(f), def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
+      // (The label of a `.nolist` macro's call is not listed: the line lists as the call.) nasm
+      // puts the label out as the expansion's first line: its messages are the macro's too
+      // (measured: `G1: loc` redefining G1 is followed by "a.asm:28: ... from macro `loc' defined
+      // here", the call's line).
+      const origin = this.out.addOrigin({
+        expansion: nestExpansion(callSite, f.expansion), depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file',
+        unlisted: f.unlisted === true, serial: f.serial, reportedAt: f.reportedAt,
+      });
+      this.out.push(file, line, text, tokens, origin, def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
     } else this.consume(f, file, line, text);
     const id = this.takeUniqueId(usesLocalLabels(def));
     const inv: MacroInvocation = { macro: def, args: located, count: Math.max(given, located.length), id, callSite, name: nameTok.text, label };
@@ -2297,4 +2322,13 @@ function nasmTokenCount(toks: readonly PPToken[]): number {
   let n = toks.length;
   for (let k = 1; k < toks.length; k++) if (spaced(toks[k - 1], toks[k])) n++;
   return n;
+}
+
+/**
+ * A cpp line marker, `# nnn "file"`, with its `#` first on the line: nasm 2.16.01 reads it as
+ * `%line` (measured: `# 5 "f.asm"` names the next line f.asm:6, as `%line 5 "f.asm"` does;
+ * `#x` is "`#' expects a line number"; an indented `#` is no marker).
+ */
+function isLineMarker(text: string, first: Token | undefined): boolean {
+  return text.charCodeAt(0) === 0x23 && first !== undefined && first.start === 0 && first.text === '#';
 }

@@ -101,12 +101,14 @@ export function readLineDirective(toks: readonly Token[], file: string, line: nu
     return v === undefined ? 0 : Number(BigInt.asIntN(32, Number.isSafeInteger(v) ? BigInt(v) : parseNumberExact(t.text)));
   };
   const n = toks[1];
-  if (!integer(n)) return '`%line\' expects a line number';
+  // (`# nnn "file"`, cpp's line marker, is read as `%line` is, and named so in its errors.)
+  const named = toks[0].text === '#' ? '#' : '%line';
+  if (!integer(n)) return `\`${named}' expects a line number`;
   let i = 2;
   let step = 1;
   if (toks[2]?.text === '+' && toks[2].start === n.end) {
     const m = toks[3];
-    if (!integer(m) || m.start !== toks[2].end) return '`%line\' expects a line increment';
+    if (!integer(m) || m.start !== toks[2].end) return `\`${named}' expects a line increment`;
     step = value(m);
     i = 4;
   }

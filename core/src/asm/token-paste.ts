@@ -4,7 +4,7 @@
 import type { SourceRange } from './api';
 import { isFloatText } from './floats';
 import { tokenizeLine } from './lexer';
-import { follow, isPieces, pastedAt, spaced, writtenAt, type PPToken } from './source';
+import { follow, gapped, isPieces, pastedAt, spaced, writtenAt, type PPToken } from './source';
 
 /** Whether `t` joins a token written against it where a macro parameter is substituted: a name or a number. */
 export function pastable(t: PPToken): boolean {
@@ -34,14 +34,20 @@ export function pasteTokens(toks: PPToken[], file: string, line: number, implici
   let out: PPToken[] | undefined;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (t.kind === 'preproc' && t.text === '%+' && i > 0 && i + 1 < toks.length) {
+    if (t.kind === 'preproc' && t.text === '%+' && i + 1 < toks.length) {
       out ??= toks.slice(0, i);
-      if (out.length === 0) { out.push(t); continue; }
+      // nasm 2.16.01's paste_tokens (measured with -E): a `%+` with nothing before it on the line
+      // goes, with the blanks after it (`%1 %+ a:` with %1 empty is `a:`); one before another
+      // goes (`x %+ %+ 6` is `x6`); two tokens that make no one token stay, with no blanks
+      // between them (`5, %+ 6` is `5,6`). A `%+` with nothing after it stays.
+      const b = toks[i + 1];
+      if (out.length === 0) { toks = toks.slice(); toks[i + 1] = gapped(b, false); continue; }
+      if (b.kind === 'preproc' && b.text === '%+') continue;
       const a = out.pop()!;
-      const b = toks[++i];
+      i++;
       const re = tokenizeLine(a.text + b.text);
       if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src, at: pastedAt(a, b, file, line), gap: spaced(out[out.length - 1], a) });
-      else { out.push(a); out.push(b); }
+      else { out.push(a); out.push(gapped(b, false)); }
       continue;
     }
     let j = i + 1;
