@@ -755,10 +755,10 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   return { v, sec: -1 };
 }
 
-const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', '<=>']);
+export const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', '<=>']);
 
 /** nasm's message for an operator other than `+ - *` and the comparisons given a label. */
-function scalarOnlyMessage(op: string): string {
+export function scalarOnlyMessage(op: string): string {
   if (op === '/' || op === '//' || op === '%' || op === '%%') return 'division operator may only be applied to scalar values';
   if (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') return 'shift operator may only be applied to scalar values';
   // `||`, `^^` and `&&` are named by their first character in nasm 2.16.01's message.

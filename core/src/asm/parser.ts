@@ -17,6 +17,7 @@ import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
+import { constantOf, INVALID_OPERAND, registerFactors, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -929,6 +930,8 @@ class LineParser implements TermReader {
     switch (e.k) {
       case 'sym': {
         if (lookupRegister(e.name) && e.escaped === undefined) {
+          // An operand's registers are read as a sum (see operandWithRegisters): not a reference.
+          if (this.inOperand) { this.operandNamesRegister = true; return; }
           if (!this.inDataItem) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
           this.dataRegister ??= e;
         }
@@ -1238,9 +1241,40 @@ class LineParser implements TermReader {
       const offset = this.expression(k, end);
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
     }
+    this.inOperand = true;
     const expr = this.expression(i, end, AFTER_OPERAND);
+    this.inOperand = false;
+    if (this.operandNamesRegister) return this.operandWithRegisters(expr, size, jump, strict, from, to);
     if (jump === 'far' && !isJumpOrCall(toks[this.opIndex])) this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
+  }
+
+  /** Set while an operand's expression is read: a register in it is no error yet (see operandWithRegisters). */
+  private inOperand = false;
+  private operandNamesRegister = false;
+
+  /**
+   * An operand outside brackets whose expression names registers, as nasm reads it (see
+   * register-sum.ts): a register with a register set of one (`cl-1`, `ax*1`), a number when the
+   * registers cancel out (`bx-bx+5`), else nasm's error.
+   */
+  private operandWithRegisters(expr: Expr, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean, from: number, to: number): ParsedOperand {
+    this.operandNamesRegister = false;
+    const span = { start: from, end: to };
+    const factors = registerFactors(expr);
+    if (typeof factors === 'string') this.fail(factors, span, 'invalid-operands');
+    if (factors.size > 1) this.fail(INVALID_OPERAND, span, 'invalid-operands');
+    const rest = withoutRegisters(expr);
+    if (factors.size === 0) return { kind: 'imm', expr: rest, size, strict: strict || undefined, jump, start: from, end: to };
+    const [name, factor] = [...factors][0];
+    // (A name's value, a label's or a constant's, is not known here: nasm's error for a label.)
+    const constant = constantOf(rest);
+    if (factor !== 1 || constant === undefined) this.fail(INVALID_OPERAND, span, 'invalid-operands');
+    const problem = registerSetProblem(constant);
+    if (problem !== undefined) this.fail(problem, span, 'invalid-operands');
+    const reg = lookupRegister(name)!;
+    if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
+    return { kind: 'reg', reg, start: from, end: to };
   }
 
   /**
