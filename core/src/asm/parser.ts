@@ -620,7 +620,7 @@ class LineParser implements TermReader {
         this.inDataItem = true;
         try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
         // (A register in it: measured, nasm's word for a count it cannot know.)
-        if (this.dataRegister !== undefined) this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
+        if (this.dataRegister !== undefined) times = this.registersCancelled(times) ?? this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
         this.pos = end;
         // `times 5` alone repeats no instruction (measured: nasm's parser rejects it).
         if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
@@ -934,6 +934,7 @@ class LineParser implements TermReader {
           if (this.inOperand) { this.operandNamesRegister = true; return; }
           if (!this.inDataItem) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
           this.dataRegister ??= e;
+          return;
         }
         const t = this.toks[e.tok];
         (this.refs ??= []).push({ name: e.name, start: e.start, end: e.end, src: t.src, at: t.at });
@@ -1043,8 +1044,9 @@ class LineParser implements TermReader {
           item = { kind: 'expr', expr: this.expression(pos, pos + 1), start: t.start, end: t.end };
           final = true;
         } else {
-          const e = this.dataExpression(pos);
+          let e = this.dataExpression(pos);
           const stop = this.dataStop;
+          if (this.dataRegister !== undefined) e = this.registersCancelled(e) ?? e;
           // A register in a data item or a `dup` count: nasm's evaluator takes it, its output
           // does not (measured: `db ax+1` and `db 2 dup (ax)` "expression is not simple or
           // relocatable", `db ax dup (1)` "non-constant argument supplied to DUP"), and its
@@ -1247,6 +1249,18 @@ class LineParser implements TermReader {
     if (this.operandNamesRegister) return this.operandWithRegisters(expr, size, jump, strict, from, to);
     if (jump === 'far' && !isJumpOrCall(toks[this.opIndex])) this.fail('invalid use of FAR operand specifier', { start: from, end: to }, 'invalid-operands');
     return { kind: 'imm', expr, size, strict: strict || undefined, jump, start: from, end: to };
+  }
+
+  /**
+   * `e`, whose registers cancel out (`eax-eax+3`, `2*ax-ax-ax`), with each a 0, as nasm's evaluator
+   * makes it (measured: `dd eax-eax+3` is 3, `times ecx-ecx+2 nop` two NOPs); undefined when they
+   * do not. Clears `dataRegister` when they do.
+   */
+  private registersCancelled(e: Expr): Expr | undefined {
+    const factors = registerFactors(e);
+    if (typeof factors === 'string' || factors.size > 0) return undefined;
+    this.dataRegister = undefined;
+    return withoutRegisters(e);
   }
 
   /** Set while an operand's expression is read: a register in it is no error yet (see operandWithRegisters). */
