@@ -17,6 +17,7 @@ import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
+import { standardMacroCounts } from './standard-macros';
 import { constantOf, INVALID_OPERAND, registerFactors, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -658,6 +659,9 @@ class LineParser implements TermReader {
         return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
       }
       if (lower === 'align' || lower === 'alignb') return this.align(label, times, prefixes, op);
+      if (toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' && standardMacroCounts(lower) !== undefined) {
+        return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, this.withoutTrailingParameter(word, lower));
+      }
       // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
       const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos, end));
@@ -685,6 +689,22 @@ class LineParser implements TermReader {
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
     return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
+  }
+
+  /**
+   * The arguments of standard macro `name` (`struc a,`, `bits 16,`), written `word`, that end in a
+   * comma: nasm's preprocessor drops the empty parameter after it, warning (measured: "dropping
+   * trailing empty parameter in call to multi-line macro `struc'", then as `struc a`), or calls
+   * the macro with what comes before it all the same when only that count is one it takes.
+   */
+  private withoutTrailingParameter(word: PPToken, name: string): PPToken[] {
+    const toks = this.toks;
+    const { min, max } = standardMacroCounts(name)!;
+    let n = 1;
+    for (let k = this.operandEnd(this.pos, false); k < toks.length; k = this.operandEnd(k + 1, false)) n++;
+    const message = n >= min && n <= max ? `dropping trailing empty parameter in call to multi-line macro \`${name}'` : `improperly calling multi-line macro \`${name}' with ${n} parameters`;
+    (this.warnings ??= []).push({ message, start: word.start, end: word.end, code: 'pp-macro-params-legacy' });
+    return toks.slice(this.pos, toks.length - 1);
   }
 
   /**

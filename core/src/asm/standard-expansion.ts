@@ -187,14 +187,16 @@ function taken(toks: readonly PPToken[], name: number, m: StandardBody, warn: St
   const args = splitArguments(toks, name + 1, Infinity, undefined, false);
   const n = args.length === 1 && args[0].length === 0 ? 0 : args.length;
   const trailing = n > 1 && toks[toks.length - 1].text === ',';
+  // (Named as standard.mac defines it, in lower case, however the call spells it: measured.)
   const word = toks[name];
+  const macro = word.text.toLowerCase();
   if (n >= m.min && n <= m.max) {
     if (!trailing) return { args, dropped: false };
-    warn('macro-args', `dropping trailing empty parameter in call to multi-line macro \`${word.text}'`, word);
+    warn('macro-args', `dropping trailing empty parameter in call to multi-line macro \`${macro}'`, word);
   } else if (trailing && n - 1 >= m.min && n - 1 <= m.max) {
-    warn('macro-args', `improperly calling multi-line macro \`${word.text}' with ${n} parameters`, word);
+    warn('macro-args', `improperly calling multi-line macro \`${macro}' with ${n} parameters`, word);
   } else {
-    warn('macro-args', `multi-line macro \`${word.text}' exists, but not taking ${n} parameter${n === 1 ? '' : 's'}`, word);
+    warn('macro-args', `multi-line macro \`${macro}' exists, but not taking ${n} parameter${n === 1 ? '' : 's'}`, word);
     return undefined;
   }
   return { args: args.slice(0, -1), dropped: true };
