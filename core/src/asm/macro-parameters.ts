@@ -143,6 +143,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
   let endsBlank = false;
   // The argument just put in ends with blanks (PPToken.blankAfter): the next token has them before it.
   let blankAfter = false, gapNext = false;
+  // Whether blanks go before the token after parameters that came to nothing (undefined: none did).
+  let emptyGap: boolean | undefined;
   for (let ti = 0; ti < toks.length; ti++) {
     let t = toks[ti];
     // (The token before `t`, as written: `%+1` reads two tokens.)
@@ -188,6 +190,12 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     // does an argument that ends with them.
     if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(before, t);
     else endsBlank = repl !== undefined && blankAfter;
+    // After an empty replacement the blanks are those before and after it, none written there
+    // (measured, nasm -E: `db 1,%1,2` is `db 1,,2`, `%1: db 3` is `: db 3`).
+    if (emptyGap !== undefined && repl === undefined) t = gapped(t, emptyGap || spaced(before, t));
+    else if (emptyGap === true && repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], true);
+    if (repl !== undefined && repl.length === 0) emptyGap = (emptyGap ?? (ti === 0 ? t.gap ?? t.start > 0 : spaced(toks[ti - 1], t))) || (emptyGap !== undefined && spaced(before, t));
+    else emptyGap = undefined;
     if (gapNext && repl === undefined) t = gapped(t, true);
     else if (gapNext && repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], true);
     if (repl === undefined || repl.length > 0) gapNext = repl !== undefined && blankAfter;
