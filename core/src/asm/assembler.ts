@@ -1091,7 +1091,9 @@ class Assembler implements EvalContext {
         return;
       }
       if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
-      // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`.)
+      // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`;
+      // but its final pass reads their values: `times 0 db yy` is "symbol `yy' not defined".)
+      if (n === 0 && this.final) this.readValues(st.data);
       const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
         const before = this.results.size[this.stmtIndex];
       this.emit(unit, n);
@@ -1543,6 +1545,14 @@ class Assembler implements EvalContext {
   }
 
   /** `dataBytes`, computed once for data made of constants (warnings are rare: those recompute). */
+  /** The values of data `items`, read for their errors alone (see `times 0` in directive). */
+  private readValues(items: readonly DataItem[]): void {
+    for (const item of items) {
+      if (item.kind === 'expr') this.eval(item.expr);
+      else if (item.kind === 'group') this.readValues(item.items);
+    }
+  }
+
   private staticData(st: ParsedStatement, unit: number): Uint8Array {
     const c = this.cache;
     const i = this.stmtIndex;

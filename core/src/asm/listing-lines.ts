@@ -111,6 +111,10 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     if (dropped) {
       lowered.set(results.section[si], (lowered.get(results.section[si]) ?? 0) + results.size[si]);
       anyDropped = true;
+      // nasm lists the `<rep n>` of a `times` it dropped all the same, at the offset of the row
+      // listed before (measured: `db 1` / `times 2 db yy` lists `00000000 <rep 2h>`).
+      const repeat = statement === undefined ? listed[si]?.data.find((d) => d.kind === 'repeat') : undefined;
+      if (repeat !== undefined && l.data.length === 0) l.data = [repeat];
     }
     if (statement !== undefined && statement.data.length > 0) {
       const data = lower === 0 ? statement.data : statement.data.map((d) => (d.kind === 'repeat' ? d : { ...d, offset: d.offset - lower }));
