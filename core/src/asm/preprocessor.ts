@@ -2034,6 +2034,13 @@ class Preprocessor {
         out.push({ kind: r.kind, text: r.text, start, end, src: t.src, at: NOWHERE, gap: before === undefined ? gap : before.end < r.start });
         before = r;
       }
+      // Nothing: the blanks before it stay (measured, nasm -E: `db %[%1]` with %1 empty is `db `,
+      // `db %[%1], 1` is `db , 1`).
+      if (before === undefined && gap) {
+        const after = toks[j + 1];
+        if (after === undefined) this.substitution.endsBlank = true;
+        else if (!spaced(toks[j], after) && after.text !== '%') { out.push(gapped(after, true)); j++; }
+      }
       i = j;
     }
     return out;
