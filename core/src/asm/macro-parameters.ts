@@ -130,7 +130,8 @@ function parameterRange(inv: MacroInvocation, text: string, range: SourceRange, 
     const arg = macroArgument(inv, i) ?? [];
     arg.forEach((t, q) => out.push({ ...t, start: range.start.col, end: range.end.col, gap: q > 0 ? spaced(arg[q - 1], t) : out.length === 0 && gap }));
     if (i === to) break;
-    out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: out.length === 0 && gap });
+    // (After the blanks an argument in braces ends with: `%{1:2}` of `{1 },2` is `1 ,2`.)
+    out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: out.length === 0 ? gap : out[out.length - 1].blankAfter === true });
   }
   return out;
 }
@@ -176,7 +177,11 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
       else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE, gap }];
       else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
       else if (/^%\{\d+\}$/.test(s)) n = Number(s.slice(2, -1));
-      else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap, sink);
+      else if (/^%\{-?\d+:-?\d+\}$/.test(s)) {
+        repl = parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap, sink);
+        // (The blanks the last argument ends with too: `%{1:1}` of `{ 3 }` is `3 `.)
+        blankAfter = repl.length > 0 && repl[repl.length - 1].blankAfter === true;
+      }
       if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end, gap }];
       else if (n !== undefined) {
         const arg = macroArgument(inv, n) ?? [];
