@@ -248,6 +248,8 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
   private undefinedUse = Undefined.Reported;
+  /** The statement the final pass last found an undefined symbol in (nasm drops it: see emit). */
+  private undefinedIn = -1;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
   private fillCount: number | undefined = undefined;
   /** Each TIMES statement's count in the last pass, to find the ones that keep the passes from settling. */
@@ -628,7 +630,10 @@ class Assembler implements EvalContext {
       }
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
-      else if (this.undefinedUse !== Undefined.Quiet) this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+      else if (this.undefinedUse !== Undefined.Quiet) {
+        if (this.final) this.undefinedIn = this.stmtIndex;
+        this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+      }
     }
     return undefined;
   }
@@ -992,7 +997,8 @@ class Assembler implements EvalContext {
     }
     const s = this.sections[this.sec];
     if (unit && !s.progbits && size > 0) {
-      this.warning('nobits-data', `attempt to initialize memory in a nobits section: ignored`, undefined);
+      // (Not for a statement an undefined symbol dropped: nasm puts it out no more. Measured.)
+      if (this.undefinedIn !== this.stmtIndex) this.warning('nobits-data', `attempt to initialize memory in a nobits section: ignored`, undefined);
       unit = undefined;
     }
     if (unit !== undefined && s.size + size > MAX_SECTION_BYTES) {
