@@ -2147,12 +2147,13 @@ class Assembler implements EvalContext {
       out.bytes(first.subarray(at, f.start));
       at = f.start + f.size;
       const o = st.operands[f.operand];
-      out.anchor(o.start, f.part === 'displacement');
       // (`jmp far 5`: its selector is a segment, which nasm lists `[ssss]`.)
-      if (f.part === 'selector' && o.kind === 'imm') { out.segment(); continue; }
+      if (f.part === 'selector' && o.kind === 'imm') { out.anchor(o.start); out.segment(); continue; }
       const e = o.kind === 'imm' ? o.expr : o.kind === 'farptr' ? (f.part === 'selector' ? o.selector : o.offset)
         : o.kind === 'mem' ? (o.terms === undefined ? o : this.resolvedMemory(o)).disp : undefined;
       const reloc = e === undefined ? undefined : this.relocationOf(e, f.part === 'relative');
+      // (A label's displacement nasm checks once: measured, `[bx+x]` with x past a word in its section.)
+      out.anchor(o.start, f.part === 'displacement' && reloc === undefined);
       if (reloc !== undefined) out.address(f.size, reloc.value, reloc.relative);
       else out.bytes(first.subarray(f.start, at));
     }
