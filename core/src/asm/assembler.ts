@@ -2136,9 +2136,13 @@ class Assembler implements EvalContext {
     const operands = st.operands.map((o, k) => ({ ...this.asmOperand(o, k, undefined) }));
     const prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
     const request: EncodeRequest = { mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address, section, sectionOffset, optimization: this.optimization };
-    const r = encode(request);
+    let r = encode(request);
     const first = bytes?.subarray(0, firstSize ?? size / n) ?? (r.ok ? r.bytes : undefined);
     if (first === undefined) return;
+    // `push imm` below a 386 made `6A ib` (see atCpuLevel): that form's fields (`6A[03]` for a label, as nasm lists it).
+    if (r.ok && r.form.signedByteBelow386 === true && first.length === 2 && first[0] === 0x6a && r.bytes.length > 2) {
+      r = { ...r, form: r.spec.forms.find((f) => f.encoding === '6A ibs') ?? r.form };
+    }
     // nasm puts an instruction out in calls: its prefixes, opcode and ModR/M (see headCalls), then each value field at once.
     const fields = r.ok ? encodedFields(request, r, first.length) : [];
     let at = fields.length > 0 ? fields[0].start : first.length;
