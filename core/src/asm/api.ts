@@ -192,8 +192,8 @@ export interface ListingLine {
   /**
    * Set when an error dropped a statement (nasm put nothing out, and its place and the labels
    * after it moved down) and this line's bytes, made where the statement was, may not be nasm's:
-   * another repetition of the dropped line, or a line naming a label or `$`, or an instruction
-   * the drop moved in its section. (Plain data after it is listed lower, as nasm lists it.)
+   * a line naming a label or `$`, or an instruction the drop moved in its section. (Plain data
+   * after it, another repetition of the dropped line too, is listed lower, as nasm lists it.)
    */
   readonly afterDropped?: true;
 }

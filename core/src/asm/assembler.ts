@@ -248,6 +248,8 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
   private undefinedUse = Undefined.Reported;
+  /** The statement the final pass last found an undefined symbol in (nasm drops it: see emit). */
+  private undefinedIn = -1;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
   private fillCount: number | undefined = undefined;
   /** Each TIMES statement's count in the last pass, to find the ones that keep the passes from settling. */
@@ -628,7 +630,10 @@ class Assembler implements EvalContext {
       }
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
-      else if (this.undefinedUse !== Undefined.Quiet) this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+      else if (this.undefinedUse !== Undefined.Quiet) {
+        if (this.final) this.undefinedIn = this.stmtIndex;
+        this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+      }
     }
     return undefined;
   }
@@ -992,7 +997,8 @@ class Assembler implements EvalContext {
     }
     const s = this.sections[this.sec];
     if (unit && !s.progbits && size > 0) {
-      this.warning('nobits-data', `attempt to initialize memory in a nobits section: ignored`, undefined);
+      // (Not for a statement an undefined symbol dropped: nasm puts it out no more. Measured.)
+      if (this.undefinedIn !== this.stmtIndex) this.warning('nobits-data', `attempt to initialize memory in a nobits section: ignored`, undefined);
       unit = undefined;
     }
     if (unit !== undefined && s.size + size > MAX_SECTION_BYTES) {
@@ -1091,7 +1097,9 @@ class Assembler implements EvalContext {
         return;
       }
       if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
-      // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`.)
+      // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`;
+      // but its final pass reads their values: `times 0 db yy` is "symbol `yy' not defined".)
+      if (n === 0 && this.final) this.readValues(st.data);
       const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
         const before = this.results.size[this.stmtIndex];
       this.emit(unit, n);
@@ -1543,6 +1551,14 @@ class Assembler implements EvalContext {
   }
 
   /** `dataBytes`, computed once for data made of constants (warnings are rare: those recompute). */
+  /** The values of data `items`, read for their errors alone (see `times 0` in directive). */
+  private readValues(items: readonly DataItem[]): void {
+    for (const item of items) {
+      if (item.kind === 'expr') this.eval(item.expr);
+      else if (item.kind === 'group') this.readValues(item.items);
+    }
+  }
+
   private staticData(st: ParsedStatement, unit: number): Uint8Array {
     const c = this.cache;
     const i = this.stmtIndex;
@@ -2120,9 +2136,13 @@ class Assembler implements EvalContext {
     const operands = st.operands.map((o, k) => ({ ...this.asmOperand(o, k, undefined) }));
     const prefixes = st.prefixes.length === 0 ? NO_PREFIX_NAMES : st.prefixes.map((p) => p.name as PrefixName);
     const request: EncodeRequest = { mnemonic: st.op!.name, operands, prefixes, bits: this.bits, address, section, sectionOffset, optimization: this.optimization };
-    const r = encode(request);
+    let r = encode(request);
     const first = bytes?.subarray(0, firstSize ?? size / n) ?? (r.ok ? r.bytes : undefined);
     if (first === undefined) return;
+    // `push imm` below a 386 made `6A ib` (see atCpuLevel): that form's fields (`6A[03]` for a label, as nasm lists it).
+    if (r.ok && r.form.signedByteBelow386 === true && first.length === 2 && first[0] === 0x6a && r.bytes.length > 2) {
+      r = { ...r, form: r.spec.forms.find((f) => f.encoding === '6A ibs') ?? r.form };
+    }
     // nasm puts an instruction out in calls: its prefixes, opcode and ModR/M (see headCalls), then each value field at once.
     const fields = r.ok ? encodedFields(request, r, first.length) : [];
     let at = fields.length > 0 ? fields[0].start : first.length;
@@ -2131,12 +2151,13 @@ class Assembler implements EvalContext {
       out.bytes(first.subarray(at, f.start));
       at = f.start + f.size;
       const o = st.operands[f.operand];
-      out.anchor(o.start, f.part === 'displacement');
       // (`jmp far 5`: its selector is a segment, which nasm lists `[ssss]`.)
-      if (f.part === 'selector' && o.kind === 'imm') { out.segment(); continue; }
+      if (f.part === 'selector' && o.kind === 'imm') { out.anchor(o.start); out.segment(); continue; }
       const e = o.kind === 'imm' ? o.expr : o.kind === 'farptr' ? (f.part === 'selector' ? o.selector : o.offset)
         : o.kind === 'mem' ? (o.terms === undefined ? o : this.resolvedMemory(o)).disp : undefined;
       const reloc = e === undefined ? undefined : this.relocationOf(e, f.part === 'relative');
+      // (A label's displacement nasm checks once: measured, `[bx+x]` with x past a word in its section.)
+      out.anchor(o.start, f.part === 'displacement' && reloc === undefined);
       if (reloc !== undefined) out.address(f.size, reloc.value, reloc.relative);
       else out.bytes(first.subarray(f.start, at));
     }

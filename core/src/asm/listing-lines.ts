@@ -54,20 +54,21 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   let listing = true;
   // By section, the bytes of the statements errors dropped so far (see `dropped`).
   const lowered = new Map<number, number>();
-  /** The source lines (line and file) of those statements. */
-  const droppedLines = new Set<string>();
+  // Whether an error dropped a statement so far.
+  let anyDropped = false;
   // Whether a dropped statement took room in our assembly: nasm's labels after it are lower (measured).
   let moved = false;
   for (const [i, ms] of messages) if (stmtOfLine[i] >= 0 && results.size[stmtOfLine[i]] > 0 && ms.some((m) => m.drops)) moved = true;
   /**
    * Whether statement `s` of line `i` may have been put out otherwise by nasm after a dropped
-   * statement (see ListingLine.afterDropped): another repetition of a dropped line; one that names
-   * a label or `$` (their values moved); one the drop moved in its section that is not plain data
-   * or an `incbin` (an instruction may be relative to where it is).
+   * statement (see ListingLine.afterDropped): one that names a label or `$` (their values moved);
+   * one the drop moved in its section that is not plain data or an `incbin` (an instruction may be
+   * relative to where it is). (Another repetition of a dropped line is put out as any line is:
+   * measured, `%rep` / `push %1` / `%rotate 1` called with `, cx, si`.)
    */
-  const madeElsewhere = (s: ParsedStatement, i: number, lowered: boolean, repeated: boolean): boolean =>
-    repeated || (moved && (s.refs.length > 0 || s.times !== undefined || lines.tokensOf(i).some((t) => t.kind === 'here') ||
-      (lowered && s.data.length === 0 && s.op?.name !== 'incbin')));
+  const madeElsewhere = (s: ParsedStatement, i: number, lowered: boolean): boolean =>
+    moved && (s.refs.length > 0 || s.times !== undefined || lines.tokensOf(i).some((t) => t.kind === 'here') ||
+      (lowered && s.data.length === 0 && s.op?.name !== 'incbin'));
   for (let i = 0; i < lines.count; i++) {
     if (unread !== undefined && unread[i] !== 0) continue;
     const si = stmtOfLine[i];
@@ -106,11 +107,14 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     const dropped = si >= 0 && (ms?.some((m) => m.drops) ?? false);
     const lower = si >= 0 && lowered.size > 0 ? lowered.get(results.section[si]) ?? 0 : 0;
     const statement = si >= 0 && (!dropped || ms!.some((m) => m.listsDropped)) ? listed[si] : undefined;
-    const place = `${lines.line[i]}\0${lines.file(i)}`;
-    if (statement !== undefined && statement.data.length > 0 && droppedLines.size > 0 && madeElsewhere(stmts[si], i, lower !== 0, droppedLines.has(place))) l.afterDropped = true;
+    if (statement !== undefined && statement.data.length > 0 && anyDropped && madeElsewhere(stmts[si], i, lower !== 0)) l.afterDropped = true;
     if (dropped) {
       lowered.set(results.section[si], (lowered.get(results.section[si]) ?? 0) + results.size[si]);
-      droppedLines.add(place);
+      anyDropped = true;
+      // nasm lists the `<rep n>` of a `times` it dropped all the same, at the offset of the row
+      // listed before (measured: `db 1` / `times 2 db yy` lists `00000000 <rep 2h>`).
+      const repeat = statement === undefined ? listed[si]?.data.find((d) => d.kind === 'repeat') : undefined;
+      if (repeat !== undefined && l.data.length === 0) l.data = [repeat];
     }
     if (statement !== undefined && statement.data.length > 0) {
       const data = lower === 0 ? statement.data : statement.data.map((d) => (d.kind === 'repeat' ? d : { ...d, offset: d.offset - lower }));

@@ -130,7 +130,8 @@ function parameterRange(inv: MacroInvocation, text: string, range: SourceRange, 
     const arg = macroArgument(inv, i) ?? [];
     arg.forEach((t, q) => out.push({ ...t, start: range.start.col, end: range.end.col, gap: q > 0 ? spaced(arg[q - 1], t) : out.length === 0 && gap }));
     if (i === to) break;
-    out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: out.length === 0 && gap });
+    // (After the blanks an argument in braces ends with: `%{1:2}` of `{1 },2` is `1 ,2`.)
+    out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: out.length === 0 ? gap : out[out.length - 1].blankAfter === true });
   }
   return out;
 }
@@ -143,6 +144,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
   let endsBlank = false;
   // The argument just put in ends with blanks (PPToken.blankAfter): the next token has them before it.
   let blankAfter = false, gapNext = false;
+  // Whether blanks go before the token after parameters that came to nothing (undefined: none did).
+  let emptyGap: boolean | undefined;
   for (let ti = 0; ti < toks.length; ti++) {
     let t = toks[ti];
     // (The token before `t`, as written: `%+1` reads two tokens.)
@@ -174,7 +177,11 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
       else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE, gap }];
       else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
       else if (/^%\{\d+\}$/.test(s)) n = Number(s.slice(2, -1));
-      else if (/^%\{-?\d+:-?\d+\}$/.test(s)) repl = parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap, sink);
+      else if (/^%\{-?\d+:-?\d+\}$/.test(s)) {
+        repl = parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap, sink);
+        // (The blanks the last argument ends with too: `%{1:1}` of `{ 3 }` is `3 `.)
+        blankAfter = repl.length > 0 && repl[repl.length - 1].blankAfter === true;
+      }
       if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end, gap }];
       else if (n !== undefined) {
         const arg = macroArgument(inv, n) ?? [];
@@ -188,6 +195,12 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     // does an argument that ends with them.
     if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(before, t);
     else endsBlank = repl !== undefined && blankAfter;
+    // After an empty replacement the blanks are those before and after it, none written there
+    // (measured, nasm -E: `db 1,%1,2` is `db 1,,2`, `%1: db 3` is `: db 3`).
+    if (emptyGap !== undefined && repl === undefined) t = gapped(t, emptyGap || spaced(before, t));
+    else if (emptyGap === true && repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], true);
+    if (repl !== undefined && repl.length === 0) emptyGap = (emptyGap ?? (ti === 0 ? t.gap ?? t.start > 0 : spaced(toks[ti - 1], t))) || (emptyGap !== undefined && spaced(before, t));
+    else emptyGap = undefined;
     if (gapNext && repl === undefined) t = gapped(t, true);
     else if (gapNext && repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], true);
     if (repl === undefined || repl.length > 0) gapNext = repl !== undefined && blankAfter;

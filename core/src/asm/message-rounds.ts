@@ -14,7 +14,9 @@ export function messageLine(lines: PPLines, range: SourceRange, line: number, pa
   const f = range.file, l = range.start.line;
   const on = (k: number): boolean => k >= 0 && k < lines.count && lines.line[k] === l && lines.file(k) === f;
   // (A `[warning]` line's own warnings are reported as of the line after it: see WarningSwitches.)
-  if (line >= 0) return !on(line) && on(line - 1) ? line - 1 : line;
+  // (Not a macro's call before the line its expansion assembled: `m yy` / `db %1` is listed after
+  // `db %1`, where `yy` is written at the call.)
+  if (line >= 0) return !on(line) && on(line - 1) && lines.origin(line - 1).depth === lines.origin(line).depth ? line - 1 : line;
   return on(passed - 1) ? passed - 1 : on(passed) ? passed : Math.max(0, Math.min(passed, lines.count) - 1);
 }
 

@@ -556,7 +556,16 @@ class Preprocessor {
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
-    if ((flags & Flag.Preproc) !== 0 && hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
+    if ((flags & Flag.Preproc) !== 0 && hasPaste(expanded)) {
+      expanded = this.pasteAndRescan(expanded, file, line);
+      // A `%+` at the end with the blanks of an empty expansion after it goes, and they with it
+      // (measured: `db 8 %+ %1` with %1 empty is `db 8`; `db 3 %+` at a line's end stays).
+      const last = expanded[expanded.length - 1];
+      if ((this.endsBlank || this.substitution.endsBlank) && last !== undefined && last.kind === 'preproc' && last.text === '%+') {
+        expanded = expanded.slice(0, -1);
+        this.endsBlank = this.substitution.endsBlank = false;
+      }
+    }
     if (this.multiLineCall(f, file, line, text, expanded)) return;
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
@@ -837,10 +846,13 @@ class Preprocessor {
   /** `%line` on line `line` of file `file` (see readLineDirective); its own errors are reported where the line was before it. */
   private lineDirective(f: Frame, file: string, line: number, toks: readonly Token[]): void {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
-    if (this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active) this.warnOpenString(f, file, line, toks);
+    const assembled = this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
+    if (assembled) this.warnOpenString(f, file, line, toks);
     const read = readLineDirective(toks, file, line);
-    if (typeof read === 'string') this.sink.error('syntax', read, here, f.expansion);
-    else this.reported.add(read);
+    // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
+    // a well-formed one there renumbers all the same.)
+    if (typeof read !== 'string') this.reported.add(read);
+    else if (assembled) this.sink.error('syntax', read, here, f.expansion);
   }
 
   private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, recursive: boolean, here: SourceRange): void {
@@ -2021,6 +2033,13 @@ class Preprocessor {
         if (r.kind === 'comment') continue;
         out.push({ kind: r.kind, text: r.text, start, end, src: t.src, at: NOWHERE, gap: before === undefined ? gap : before.end < r.start });
         before = r;
+      }
+      // Nothing: the blanks before it stay (measured, nasm -E: `db %[%1]` with %1 empty is `db `,
+      // `db %[%1], 1` is `db , 1`).
+      if (before === undefined && gap) {
+        const after = toks[j + 1];
+        if (after === undefined) this.substitution.endsBlank = true;
+        else if (!spaced(toks[j], after) && after.text !== '%') { out.push(gapped(after, true)); j++; }
       }
       i = j;
     }

@@ -83,8 +83,12 @@ function dispSize(mem: MemOperand, written: 8 | 16 | 32 | undefined, full: 2 | 4
     answer.dispOverflow = fullOverflow(known, full);
     return undefined;
   }
-  if (known === undefined) answer.dispBytes = full;
-  else if (value === 0 && !mustHaveDisp) { answer.dispBytes = 0; answer.disp = 0; }
+  if (known === undefined) {
+    answer.dispBytes = full;
+    // A label's offset in its section past a word, beside a register (measured: `[bx+x]` with x at
+    // 0x1000B in its section warns, `[x]` alone and an `org` that puts x there do not).
+    if (full === 2 && mem.disp.reloc && mem.disp.sectionOffset !== undefined && (mem.base !== undefined || mem.index !== undefined)) answer.dispOverflow = fullOverflow(mem.disp.sectionOffset, 2);
+  } else if (value === 0 && !mustHaveDisp) { answer.dispBytes = 0; answer.disp = 0; }
   else if (value >= -128 && value <= 127) { answer.dispBytes = 1; answer.dispOverflow = byteOverflow(known) ? 'byte' : undefined; }
   else { answer.dispBytes = full; answer.dispOverflow = fullOverflow(known, full); }
   return undefined;
