@@ -21,6 +21,7 @@ import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from 
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
+import { FirstPassEqus, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
@@ -268,13 +269,18 @@ class Assembler implements EvalContext {
   private dataWarned = false;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
-  /**
-   * Each `equ` whose value nasm's first pass did not know, with the value that pass gave it and
-   * its statement (see firstPassCheck).
-   */
-  private readonly firstPassEqus = new Map<string, { readonly value: Value; readonly stmt: number }>();
-  /** Whether there is one (read for every expression: a field, not the map's size). */
-  private anyFirstPassEqu = false;
+  /** The `equ`s nasm's first pass did not know the value of (see firstPassCheck). */
+  private readonly firstPassEqus = new FirstPassEqus({
+    definition: (name) => this.symbols.get(name),
+    valueOf: (def) => this.symbolValue(def as SymbolDef),
+    equValue: (stmt) => {
+      const o = this.stmts[stmt].operands[0];
+      return o?.kind === 'imm' ? o.expr : undefined;
+    },
+    here: () => this.here(),
+    base: () => this.base(),
+    sectionAddress: (sec) => this.sectionAddress(sec),
+  });
   /** Where data directives' bytes are put together. */
   private readonly dataWriter = new DataWriter();
 
@@ -715,7 +721,7 @@ class Assembler implements EvalContext {
   private eval(e: Expr): Value {
     if (e.k === 'num' && e.big === undefined) return { v: e.v, sec: -1 };
     // (nasm's earlier passes report first.)
-    if (this.anyFirstPassEqu && (this.final || this.pass === 0) && mentionsAny(e, this.firstPassEqus)) this.firstPassCheck(e);
+    if (this.firstPassEqus.any && (this.final || this.pass === 0) && this.firstPassEqus.namedIn(e)) this.firstPassCheck(e);
     return evaluate(e, this);
   }
 
@@ -735,41 +741,11 @@ class Assembler implements EvalContext {
     this.final = true;
     try {
       const report = (message: string, node: Expr): void => { failed = true; this.error(message, node); };
-      if (this.pass === 0 || final) evaluate(e, this.firstPassView(this.stmtIndex, true, report));
-      if (!failed && final) evaluate(e, this.firstPassView(this.stmtIndex, false, report));
+      if (this.pass === 0 || final) evaluate(e, this.firstPassEqus.view(this.stmtIndex, true, report));
+      if (!failed && final) evaluate(e, this.firstPassEqus.view(this.stmtIndex, false, report));
     } finally {
       this.final = final;
     }
-  }
-
-  /**
-   * The symbols as nasm's first pass (`first`) or second has them at statement `at`: in the first,
-   * a name defined further on is not known, and an `equ` whose value was not is its first-pass
-   * value (see firstPassEqus); in the second, such an `equ` further on still is.
-   */
-  private firstPassView(at: number, first: boolean, error: EvalContext['error'], second = new Map<string, Value | undefined>()): EvalContext {
-    return {
-      symbol: (name) => {
-        const early = this.firstPassEqus.get(name);
-        const s = this.symbols.get(name);
-        if (first) return s === undefined || s.stmt >= at ? undefined : early?.value ?? this.symbolValue(s);
-        if (early === undefined) return s === undefined ? undefined : this.symbolValue(s);
-        if (early.stmt >= at) return early.value;
-        // An `equ` behind: its value in nasm's second pass, made of the first pass's values of the
-        // `equ`s ahead of it (`C1 equ C2 + 3` before `C2 equ x - $$` is 3 there).
-        if (!second.has(name)) {
-          second.set(name, undefined);
-          const st = this.stmts[early.stmt];
-          const e = st.operands[0]?.kind === 'imm' ? st.operands[0].expr : undefined;
-          second.set(name, e === undefined ? undefined : evaluate(e, this.firstPassView(early.stmt, false, () => undefined, second)));
-        }
-        return second.get(name);
-      },
-      here: () => this.here(),
-      base: () => this.base(),
-      error,
-      sectionAddress: (sec) => this.sectionAddress(sec),
-    };
   }
 
   /** `e`'s value, with `use` said of an unknown symbol in it. */
@@ -890,9 +866,8 @@ class Assembler implements EvalContext {
   private keepFirstPassValue(name: string, e: Expr): void {
     this.immediate = true;
     let w: Value;
-    try { w = evaluate(e, this.firstPassView(this.stmtIndex, true, () => undefined)); } finally { this.immediate = false; }
-    this.firstPassEqus.set(name, { value: w.v === undefined ? { v: 0, sec: -1 } : { v: w.v, sec: w.sec }, stmt: this.stmtIndex });
-    this.anyFirstPassEqu = true;
+    try { w = evaluate(e, this.firstPassEqus.view(this.stmtIndex, true, () => undefined)); } finally { this.immediate = false; }
+    this.firstPassEqus.keep(name, w, this.stmtIndex);
   }
 
   /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
@@ -1054,7 +1029,7 @@ class Assembler implements EvalContext {
   private failedAtFirst(e: Expr, v: Value): boolean {
     if (this.pass === 0 && !this.final) {
       // (An `equ` nasm's first pass did not know the value of is its number 0 there: see firstPassEqus.)
-      const view = this.anyFirstPassEqu && mentionsAny(e, this.firstPassEqus) ? this.firstPassView(this.stmtIndex, true, () => undefined) : this;
+      const view = this.firstPassEqus.namedIn(e) ? this.firstPassEqus.view(this.stmtIndex, true, () => undefined) : this;
       if (v.v === undefined && !firstPassNumber(e, view)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
       return false;
     }
@@ -2197,16 +2172,6 @@ function strucNameProblem(name: string): { readonly atName: string; readonly atE
   return isKeywordWord(name) ? { atName: 'label or instruction expected at start of line', atEnd: 'expression syntax error' } : undefined;
 }
 
-/** Whether expression `e` names one of `names`. */
-function mentionsAny(e: Expr, names: { has(name: string): boolean; readonly size: number }): boolean {
-  if (names.size === 0) return false;
-  switch (e.k) {
-    case 'sym': return names.has(e.name);
-    case 'un': return mentionsAny(e.a, names);
-    case 'bin': return mentionsAny(e.a, names) || mentionsAny(e.b, names);
-    default: return false;
-  }
-}
 
 /**
  * A value beyond ±2^53 as the encoder can take it: a number with the same low 32 bits, still out of
