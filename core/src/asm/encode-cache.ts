@@ -2,7 +2,7 @@
 // instruction whose operands are all numbers is encoded once (and shared by every statement with
 // the same text); one that uses symbols is re-encoded only when its operand values change.
 
-import { evaluate, type Expr } from './expr';
+import { constantOf, type Expr } from './expr';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import type { AsmOperand, EncodeResult, OperandValue } from '../isa/operands';
 
@@ -198,8 +198,7 @@ const DIVISIONS = new Set(['/', '//', '%', '%%']);
 /** A static divisor's value is zero (the only error a static expression can have). */
 function isZero(e: Expr): boolean {
   if (e.k === 'num') return e.v === 0 && e.big === undefined;
-  const v = evaluate(e, { symbol: () => undefined, here: () => undefined, base: () => undefined, error: () => undefined });
-  return v.v === 0 && v.big === undefined;
+  return constantOf(e) === 0;
 }
 
 export function isStaticOperand(o: ParsedOperand): boolean {

@@ -818,3 +818,12 @@ function compareBig(x: bigint, y: bigint): number {
   const d = BigInt.asIntN(64, x - y);
   return d < 0n ? -1 : d > 0n ? 1 : 0;
 }
+
+/** Evaluates numbers alone: a name of any kind, `$` or `$$` makes the value unknown. */
+const NUMBERS_ONLY: EvalContext = { symbol: () => undefined, here: () => undefined, base: () => undefined, error: () => undefined };
+
+/** `e`'s value when it is made of numbers alone and is a safe integer. */
+export function constantOf(e: Expr): number | undefined {
+  const v = evaluate(e, NUMBERS_ONLY);
+  return v.v !== undefined && v.big === undefined && v.sec < 0 && Number.isSafeInteger(v.v) ? v.v : undefined;
+}

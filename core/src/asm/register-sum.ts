@@ -6,7 +6,7 @@
 // `cl+1`, `cl+3` ... `cl+15` say "register set not valid for operand", `cl+2`, `cl-2`, `cl+31`
 // "invalid register set size"; `2*bx`, `cl+dl`, `-cl` and `cl-x` (a label) "invalid operand type".
 
-import { COMPARISONS, evaluate, scalarOnlyMessage, type EvalContext, type Expr } from './expr';
+import { COMPARISONS, constantOf, scalarOnlyMessage, type Expr } from './expr';
 import { lookupRegister } from '../isa/registers';
 
 /** What nasm makes of a register operand with `constant` added: undefined for the register alone, else its error. */
@@ -73,13 +73,4 @@ function namesRegister(e: Expr): boolean {
     case 'bin': return namesRegister(e.a) || namesRegister(e.b);
     default: return false;
   }
-}
-
-/** Evaluates numbers alone: a name of any kind makes the value unknown. */
-const NUMBERS_ONLY: EvalContext = { symbol: () => undefined, here: () => undefined, base: () => undefined, error: () => undefined };
-
-/** `e`'s value when it is made of numbers alone. */
-export function constantOf(e: Expr): number | undefined {
-  const v = evaluate(e, NUMBERS_ONLY);
-  return v.v !== undefined && v.big === undefined && v.sec < 0 && Number.isSafeInteger(v.v) ? v.v : undefined;
 }
