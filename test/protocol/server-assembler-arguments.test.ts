@@ -53,7 +53,7 @@ describe('language server over stdio: ringside.assembler.arguments', function ()
   it('gives the addresses of nasm -O0\'s listing in inlay hints and hovers, past the near JMP', async () => {
     // (Facts come from the worker or in process, whichever assembles: both take the flags.)
     const expected = ['start:', 'debug_only:', 'after:'].map((label) => [lineOf(label), listedAddress(LISTING, lineOf(label) + 1, ORG)]);
-    // Under -Ox `after` would be at ORG+4 (a short JMP): the listing's is another.
+    // Under -Ox `after` would be at ORG+5 (a short JMP; measured): the listing's is another.
     assert.equal(expected[2][1], ORG + 8);
     const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } } });
     assert.deepEqual(hints.map((h) => [h.position.line, h.label]), expected.map(([line, a]) => [line, `@${hex8(a)}`]));
