@@ -21,6 +21,12 @@ export class Config {
     return this.raw.get<string[]>('includePaths', []).map((p) => (base && !p.startsWith('/') && !/^[a-z]:[\\/]/i.test(p) ? vscode.Uri.joinPath(vscode.Uri.file(base), p).fsPath : p));
   }
 
+  /** `ringside.assembler.arguments`: nasm flags as on its command line (relative -I/-P names: from the workspace folder). */
+  get assemblerArguments(): string[] {
+    const v = this.raw.get<unknown>('assembler.arguments', []);
+    return Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : [];
+  }
+
   get inlayHintAddresses(): boolean {
     return this.raw.get<boolean>('inlayHints.addresses', true);
   }
