@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { assemble, namesFromDirectory, preprocessOnly, renderListing } from '../../core/src/asm/index';
 import type { AssembleResult, Diagnostic as AsmDiagnostic } from '../../core/src/asm/api';
 import { warningClass } from '../../core/src/asm/warning-switches';
+import { resolveLimits } from '../../core/src/asm/limits';
 import type { Config } from './config';
 import { EditorFileHost } from './editorFileHost';
 import type { ListingProvider } from './listing';
@@ -90,7 +91,7 @@ function documentFile(doc: vscode.TextDocument): string {
 }
 
 function assembleDocument(doc: vscode.TextDocument, config: Config): AssembleResult {
-  return assemble({ file: documentFile(doc), text: doc.getText(), host: new EditorFileHost(), includePaths: config.includePaths });
+  return assemble({ ...config.assembly, file: documentFile(doc), text: doc.getText(), host: new EditorFileHost() });
 }
 
 /**
@@ -101,8 +102,10 @@ export function preprocessDocument(doc: vscode.TextDocument, config: Config): { 
   const file = documentFile(doc);
   const host = new EditorFileHost();
   const dir = path.dirname(file);
+  const flags = config.assembly;
   const result = preprocessOnly({
-    file, text: doc.getText(), readFile: (p) => host.readFile(p), includePaths: config.includePaths, defines: {},
+    file, text: doc.getText(), readFile: (p) => host.readFile(p), includePaths: flags.includePaths ?? [], defines: flags.defines ?? {},
+    prelude: flags.prelude, noLine: flags.noLine, warnings: flags.warnings, limits: resolveLimits(flags.limits),
     nameOf: namesFromDirectory(dir, file, path.basename(file)),
   });
   return { text: result.text, files: result.pp.files };

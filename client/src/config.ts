@@ -1,6 +1,8 @@
 // Every `ringside.*` setting the extension reads, typed, in one place (STYLE.md §10).
 
 import * as vscode from 'vscode';
+import type { AssemblerFlags } from '../../core/src/asm/api';
+import { readAssemblerArguments } from '../../core/src/cli/assembler-arguments';
 import { TECHNIQUES, type Technique } from '../../core/src/isa/types';
 
 export class Config {
@@ -19,6 +21,23 @@ export class Config {
   get includePaths(): string[] {
     const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     return this.raw.get<string[]>('includePaths', []).map((p) => (base && !p.startsWith('/') && !/^[a-z]:[\\/]/i.test(p) ? vscode.Uri.joinPath(vscode.Uri.file(base), p).fsPath : p));
+  }
+
+  /** `ringside.assembler.arguments`: nasm flags as on its command line (relative -I/-P names: from the workspace folder). */
+  get assemblerArguments(): string[] {
+    const v = this.raw.get<unknown>('assembler.arguments', []);
+    return Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string') : [];
+  }
+
+  /**
+   * What the client's own assemblies (Assemble, Show Listing, Show Preprocessed) are run with:
+   * `ringside.assembler.arguments` read as `ringside asm` reads them, relative -I/-P names from the
+   * first workspace folder, its -I directories before `includePaths`' (the language server's
+   * order). Flags left out are the language server's to report.
+   */
+  get assembly(): AssemblerFlags {
+    const { flags } = readAssemblerArguments(this.assemblerArguments, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+    return { ...flags, includePaths: [...flags.includePaths ?? [], ...this.includePaths] };
   }
 
   get inlayHintAddresses(): boolean {

@@ -22,6 +22,12 @@ export interface RingsideLaunchArguments {
   readonly tlb?: { readonly entries?: number; readonly ways?: number; readonly policy?: ReplacementPolicy };
   /** `%include` / `incbin` search paths for the source. */
   readonly includePaths?: readonly string[];
+  /**
+   * nasm flags the source is assembled with, as on nasm's command line (`-DDEBUG`, `-O0`, `-I`,
+   * `inc/`): those that shape the assembly; any other refuses the launch. Their -I directories
+   * come before `includePaths`.
+   */
+  readonly assemblerArguments?: readonly string[];
   /** Stop with reason "budget" once this many instructions have retired. */
   readonly maxInstructions?: number;
   /** Multiboot command line passed to the guest. */

@@ -3,6 +3,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { AssemblerFlags } from '../../core/src/asm/api';
+import { describeArgumentProblems, readAssemblerArguments } from '../../core/src/cli/assembler-arguments';
 import type { LoadOptions } from '../../core/src/runtime/session';
 import { DEFAULT_TLB_SHAPE, type ReplacementPolicy } from '../../core/src/machine/mmu/tlb';
 
@@ -54,6 +56,14 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
     includePaths = (raw.includePaths as string[]).map((p) => path.resolve(cwd, p));
   }
 
+  let assembly: AssemblerFlags = {};
+  if (raw.assemblerArguments !== undefined) {
+    if (!Array.isArray(raw.assemblerArguments) || !raw.assemblerArguments.every((a) => typeof a === 'string')) return { ok: false, message: '`assemblerArguments` must be an array of nasm flags (strings)' };
+    const read = readAssemblerArguments(raw.assemblerArguments as string[], cwd);
+    if (read.problems.length > 0) return { ok: false, message: `\`assemblerArguments\`: ${describeArgumentProblems(read.problems)}` };
+    assembly = read.flags;
+  }
+
   let maxInstructions: number | undefined;
   if (raw.maxInstructions !== undefined) {
     if (typeof raw.maxInstructions !== 'number' || !Number.isInteger(raw.maxInstructions) || raw.maxInstructions < 1) return { ok: false, message: '`maxInstructions` must be a positive whole number' };
@@ -64,6 +74,6 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
   const common = { memoryBytes, tlbShape, maxInstructions, commandLine: raw.commandLine as string | undefined, kernelName: file };
   const options: LoadOptions = IMAGE_EXTENSIONS.has(path.extname(file).toLowerCase())
     ? { ...common, image: new Uint8Array(fs.readFileSync(file)) }
-    : { ...common, source: { file, includePaths: [path.dirname(file), ...(includePaths ?? [])] } };
+    : { ...common, source: { ...assembly, file, includePaths: [path.dirname(file), ...assembly.includePaths ?? [], ...includePaths ?? []] } };
   return { ok: true, program: file, options, stopOnEntry: raw.stopOnEntry === true, noDebug: raw.noDebug === true };
 }

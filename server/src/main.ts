@@ -7,7 +7,7 @@ import './analysis/probeWorker';
 import { isMainThread } from 'node:worker_threads';
 import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, FileChangeType,
-  ResponseError, ErrorCodes, LSPErrorCodes, type InitializeResult, type Diagnostic,
+  ResponseError, ErrorCodes, LSPErrorCodes, ShowMessageNotification, MessageType, type InitializeResult, type Diagnostic,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CallHierarchyItem, CompletionItem, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
@@ -19,6 +19,7 @@ import type { AnalyzedDocument } from './analysis/document';
 import { OverlayFileHost } from './analysis/fileHost';
 import { pathToUri, uriToPath } from './analysis/paths';
 import { DEFAULT_SETTINGS, parseSettings } from './analysis/settings';
+import { describeArgumentProblems } from '../../core/src/cli/assembler-arguments';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy, type CallHierarchyData } from './features/callHierarchy';
 import { codeActions } from './features/codeActions';
 import { fileRenameEdits } from './features/fileRenames';
@@ -205,7 +206,20 @@ function startServer(probe: DeadlineProbe): void {
       }
     }
     if (raw !== undefined) cache.setSettings(parseSettings(raw));
+    reportArgumentProblems();
     scheduleValidation(cache.openUris());
+  }
+
+  /** The flags of `ringside.assembler.arguments` left out: one message, once for each new list of them. */
+  let reportedArgumentProblems = '';
+  function reportArgumentProblems(): void {
+    const problems = cache.assemblerArgumentProblems;
+    const text = problems.length === 0 ? '' : `Ringside: ringside.assembler.arguments: ${describeArgumentProblems(problems)}. Files are assembled without ${problems.length === 1 ? 'that flag' : 'those flags'}.`;
+    if (text === reportedArgumentProblems) return;
+    reportedArgumentProblems = text;
+    if (text === '') return;
+    log(text);
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
   }
 
   // --- lifecycle -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RingsResponse } from '../../core/src/protocol';
+import { listedAddress } from './nasmListing';
 
 const ROOT = path.join(__dirname, '..', '..');
 const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
@@ -20,6 +21,8 @@ const FAULT = path.join(FIXTURES, 'fault.gasm');
 const SPIN = path.join(FIXTURES, 'spin.gasm');
 const KERNEL = path.join(ROOT, 'examples', 'kernel', 'kernel.gasm');
 const KERNEL_INCLUDES = [path.join(ROOT, 'examples', 'include'), path.join(ROOT, 'examples', 'kernel')];
+/** A guest nasm assembled with -O0 (its flags in the .args file, its listing recorded by test/protocol/fixtures/record.sh). */
+const O0_GUEST = path.join(ROOT, 'test', 'protocol', 'fixtures', 'args-o0-guest.asm');
 
 /** 1-based line of the first line containing `text` (the client's convention). */
 function lineOf(file: string, text: string): number {
@@ -549,6 +552,41 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const badTlb = await client.request('launch', { program: HELLO, tlb: { entries: 48 } });
     assert.equal(badTlb.success, false);
     assert.match(badTlb.message ?? '', /power of two/);
+  });
+
+  it('assemblerArguments ["-O0"]: the breakpoint after a near JMP is at nasm -O0\'s address, and the guest stops there', async () => {
+    const flags = fs.readFileSync(O0_GUEST.replace(/\.asm$/, '.args'), 'utf8').trim().split(/\s+/);
+    assert.deepEqual(flags, ['-O0']);
+    const line = lineOf(O0_GUEST, 'mov ebx, 0x1234');
+    const expected = listedAddress(O0_GUEST.replace(/\.asm$/, '.lst'), line, 0x100000);
+    // (-Ox makes the JMP short: the MOV would be at 0x100028.)
+    assert.equal(expected, 0x10002b);
+    let bps: DebugProtocol.SetBreakpointsResponse | undefined;
+    await start(client, { program: O0_GUEST, assemblerArguments: flags }, async (c) => {
+      bps = await c.ok<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: O0_GUEST }, breakpoints: [{ line }] });
+    });
+    assert.equal(bps!.body.breakpoints[0].verified, true);
+    assert.equal(Number(bps!.body.breakpoints[0].instructionReference), expected);
+    const stop = await client.stopped(0);
+    assert.equal(stop.body.reason, 'breakpoint');
+    const frame = await topFrame(client);
+    assert.deepEqual([frame.line, Number(frame.instructionPointerReference)], [line, expected]);
+    assert.equal((await registers(client)).get('EIP'), hex8(expected));
+  });
+
+  it('assemblerArguments with a flag that is not for an assembly refuses the launch, naming it', async () => {
+    await client.ok('initialize', { adapterID: 'ringside', pathFormat: 'path' });
+    const output = await client.request('launch', { program: O0_GUEST, assemblerArguments: ['-O0', '-l', 'out.lst'] });
+    assert.equal(output.success, false);
+    assert.match(output.message ?? '', /`assemblerArguments`: `-l out\.lst': it names an output file/);
+    const elf = await client.request('launch', { program: O0_GUEST, assemblerArguments: ['-felf'] });
+    assert.equal(elf.success, false);
+    assert.match(elf.message ?? '', /`-felf': unrecognised output format `elf'/);
+    const notList = await client.request('launch', { program: O0_GUEST, assemblerArguments: '-O0' });
+    assert.equal(notList.success, false);
+    assert.match(notList.message ?? '', /`assemblerArguments` must be an array/);
+    // Still answering: a good launch after the refused ones.
+    await client.ok('launch', { program: O0_GUEST, assemblerArguments: ['-O0'] });
   });
 
   it('malformed and unknown requests get error responses, never a crash', async () => {

@@ -24,6 +24,8 @@ export class LspClient {
   private waiters: { uri: string; accept: (p: PublishedDiagnostics) => boolean; resolve: (p: PublishedDiagnostics) => void }[] = [];
   private readonly logMessages: string[] = [];
   private logWaiters: { pattern: RegExp; resolve: (message: string) => void }[] = [];
+  private readonly shownMessages: string[] = [];
+  private shownWaiters: { pattern: RegExp; resolve: (message: string) => void }[] = [];
 
   constructor() {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`node scripts/build.mjs\` first (npm test does)`);
@@ -41,6 +43,12 @@ export class LspClient {
       this.logMessages.push(p.message);
       const ready = this.logWaiters.filter((w) => w.pattern.test(p.message));
       this.logWaiters = this.logWaiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve(p.message);
+    });
+    this.connection.onNotification('window/showMessage', (p: { message: string }) => {
+      this.shownMessages.push(p.message);
+      const ready = this.shownWaiters.filter((w) => w.pattern.test(p.message));
+      this.shownWaiters = this.shownWaiters.filter((w) => !ready.includes(w));
       for (const w of ready) w.resolve(p.message);
     });
     this.connection.onNotification(() => undefined);
@@ -74,6 +82,18 @@ export class LspClient {
     const seen = this.logMessages.find((m) => pattern.test(m));
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve) => this.logWaiters.push({ pattern, resolve }));
+  }
+
+  /** Every window/showMessage received so far. */
+  get shown(): readonly string[] {
+    return this.shownMessages;
+  }
+
+  /** Resolves with the first (already received or future) window/showMessage matching pattern. */
+  shownMessage(pattern: RegExp): Promise<string> {
+    const seen = this.shownMessages.find((m) => pattern.test(m));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve) => this.shownWaiters.push({ pattern, resolve }));
   }
 
   /** didOpen of `text` as a guest-asm document, version 1: resolves with its first diagnostics. */

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -71,6 +72,25 @@ describe('ringside run', function () {
     assert.match(r.err, /tlb-flush page .*\[invlpg \[eax\]\]/);
     assert.match(r.err, /ringside: instructions: \d+/);
     assert.match(r.err, /ringside: exceptions: 2,/);
+  });
+  it('assembles a source with nasm\'s flags, as `ringside asm` reads them; refuses one that is not for an assembly', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-run-flags-'));
+    try {
+      // Writes CODE to isa-debug-exit: the exit status is the -D value (and 1 without DEBUG).
+      fs.writeFileSync(path.join(dir, 'g.asm'), [
+        'bits 32', 'org 0x100000', 'hdr: dd 0x1BADB002, 1 << 16, -(0x1BADB002 + (1 << 16))', 'dd hdr, $$, end, end, start',
+        'start:', '%ifdef DEBUG', 'mov al, CODE', '%else', 'mov al, 1', '%endif', 'out 0xf4, al', 'cli', 'hlt', 'end:', '',
+      ].join('\n'));
+      const file = path.join(dir, 'g.asm');
+      assert.equal(ringside(['run', file, '-DDEBUG', '-D', 'CODE=7', '-O0']).code, 7);
+      assert.equal(ringside(['run', file, '--before', '%define CODE 9', '-DDEBUG']).code, 9);
+      assert.equal(ringside(['run', file, '-DDEBUG', '-DCODE=7', '-UDEBUG']).code, 1);
+      const refused = ringside(['run', file, '-DDEBUG', '-DCODE=7', '-o', 'g.bin']);
+      assert.equal(refused.code, 2);
+      assert.match(refused.err, /`-o g\.bin': it names an output file/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('exits 2 on a bad option', () => {
     const usage = ringside(['run', 'examples/hello/hello.gasm', '--memory', 'lots']);

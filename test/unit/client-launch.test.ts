@@ -47,6 +47,17 @@ describe('client: launch configurations', () => {
     assert.deepEqual(own.config.includePaths, ['/mine']);
   });
 
+  it('fills assemblerArguments from ringside.assembler.arguments only when the configuration has none', () => {
+    const c = { type: 'ringside', request: 'launch', name: 'k', program: '/x/k.gasm' };
+    const settings = { includePaths: [], assemblerArguments: ['-DDEBUG', '-O0'] };
+    const r = resolveLaunchConfig(c, settings);
+    assert.ok(r.ok);
+    assert.deepEqual(r.config.assemblerArguments, ['-DDEBUG', '-O0']);
+    const own = resolveLaunchConfig({ ...c, assemblerArguments: [] }, settings);
+    assert.ok(own.ok);
+    assert.deepEqual(own.config.assemblerArguments, []);
+  });
+
   const bad: readonly [string, Record<string, unknown>, RegExp][] = [
     ['attach', { request: 'attach', program: 'a.gasm' }, /`request`/],
     ['no program', { request: 'launch' }, /`program`/],
@@ -60,6 +71,8 @@ describe('client: launch configurations', () => {
     ['tlb not an object', { request: 'launch', program: 'a.gasm', tlb: 64 }, /`tlb`/],
     ['stopOnEntry a string', { request: 'launch', program: 'a.gasm', stopOnEntry: 'yes' }, /`stopOnEntry`/],
     ['includePaths a string', { request: 'launch', program: 'a.gasm', includePaths: 'inc' }, /`includePaths`/],
+    ['assemblerArguments a string', { request: 'launch', program: 'a.gasm', assemblerArguments: '-O0' }, /`assemblerArguments`/],
+    ['assemblerArguments with a number', { request: 'launch', program: 'a.gasm', assemblerArguments: ['-O', 0] }, /`assemblerArguments`/],
     ['maxInstructions zero', { request: 'launch', program: 'a.gasm', maxInstructions: 0 }, /`maxInstructions`/],
   ];
   for (const [what, raw, field] of bad) {
@@ -135,6 +148,11 @@ describe('client: Run Guest command line', () => {
     // hello.gasm writes 0x10 to isa-debug-exit; QEMU reports (0x10 << 1) | 1 = 33 (examples/README.md).
     assert.equal((status << 1) | 1, 33);
     assert.match(out, /Hello from ring 0!/);
+  });
+
+  it('puts ringside.assembler.arguments before the includePaths setting\'s -I options, the language server\'s order', () => {
+    const args = ringsideRunArguments('/ext/dist/cli.js', HELLO, ['/inc'], ['-DDEBUG', '-I', 'mine/']);
+    assert.deepEqual(args, ['/ext/dist/cli.js', 'run', HELLO, '-DDEBUG', '-I', 'mine/', '-I', '/inc']);
   });
 
   /** Runs the CLI in process as the terminal does; the closing line from its status and stderr. */

@@ -45,6 +45,28 @@ describe('lsp diagnostics', () => {
     }
   });
 
+  it('shows the errors of ringside.assembler.arguments\' -P and --before lines at the top of the file, in nasm\'s words', () => {
+    // nasm 2.16.01, measured: `nasm -f bin -P nope.inc m.asm` says "m.asm: error: unable to open include file
+    // `nope.inc': No such file or directory"; `-P bad.inc` (bad.inc: "db 1\nmov eax") and `--before 'mov eax'`
+    // say "m.asm: error: invalid combination of opcode and operands".
+    const cases: [string[], RegExp][] = [
+      [['-P', 'nope.inc'], /^unable to open include file `[^']*nope\.inc': No such file or directory \(from ringside\.assembler\.arguments\)$/],
+      [['-P', 'bad.inc'], /^invalid combination of opcode and operands \(from ringside\.assembler\.arguments\)$/],
+      [['--before', 'mov eax'], /^invalid combination of opcode and operands \(from ringside\.assembler\.arguments\)$/],
+    ];
+    for (const [assemblerArguments, message] of cases) {
+      const ws = workspace({ 'main.asm': 'bits 32\nnop\n', 'bad.inc': 'db 1\nmov eax\n' }, ['main.asm'], { assemblerArguments });
+      try {
+        const diags = validate(ws.doc('main.asm'));
+        assert.equal(diags.length, 1, JSON.stringify(diags));
+        assert.deepEqual([diags[0].range.start, diags[0].severity, diags[0].relatedInformation], [{ line: 0, character: 0 }, 1, undefined]);
+        assert.match(String(diags[0].message), message);
+      } finally {
+        ws.dispose();
+      }
+    }
+  });
+
   it('keeps diagnostics after a %line on the real lines, which the editor shows', () => {
     // nasm 2.16.01 reports the `mov` as "x.c:7: error: ..." (the CLI does too): the editor has
     // no x.c, and the line it must mark is line 3 of this text.

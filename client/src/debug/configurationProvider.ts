@@ -24,7 +24,7 @@ export class RingsideConfigurationProvider implements vscode.DebugConfigurationP
   }
 
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): vscode.DebugConfiguration | null | undefined {
-    const r = resolveLaunchConfig(raw, { activeGuestFile: activeGuestFile(), includePaths: this.config.includePaths });
+    const r = resolveLaunchConfig(raw, { activeGuestFile: activeGuestFile(), includePaths: this.config.includePaths, assemblerArguments: this.config.assemblerArguments });
     if (!r.ok) {
       void vscode.window.showErrorMessage(`Ringside: ${r.message}`);
       // undefined aborts the launch; null aborts it and opens launch.json, so a configuration
@@ -44,7 +44,10 @@ export class RingsideConfigurationProvider implements vscode.DebugConfigurationP
     // A launch from an unsaved editor would assemble the old text on disk: save it first.
     const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === program);
     if (open?.isDirty === true) await open.save();
-    return { ...c, program };
+    // Relative paths (`includePaths`, -I and -P in `assemblerArguments`) are taken from `cwd`: the
+    // workspace folder unless the configuration names one, as the settings' are.
+    const cwd = c.cwd ?? folder?.uri.fsPath;
+    return { ...c, program, ...(cwd === undefined ? {} : { cwd }) };
   }
 }
 

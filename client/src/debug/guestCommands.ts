@@ -48,11 +48,14 @@ function registerRunGuest(c: GuestCommandContext): void {
     const file = await savedGuestFile();
     if (file === undefined) return;
     terminals.get(file)?.dispose();
-    const args = ringsideRunArguments(c.cliPath, file, c.config.includePaths);
+    const args = ringsideRunArguments(c.cliPath, file, c.config.includePaths, c.config.assemblerArguments);
+    // (From the workspace folder, which relative -I and -P names in the settings are taken from,
+    // as `make` runs nasm from the project's top; `run` looks in the file's own directory first.)
+    const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath ?? path.dirname(file);
     const terminal = vscode.window.createTerminal({
       name: `Ringside: ${path.basename(file)}`,
       pty: new RunTerminal({
-        executable: process.execPath, args, cwd: path.dirname(file),
+        executable: process.execPath, args, cwd,
         title: ['ringside', ...args.slice(1)].join(' '),
       }),
       iconPath: new vscode.ThemeIcon('run'),

@@ -18,6 +18,8 @@ export interface LaunchDefaults {
   readonly activeGuestFile?: string;
   /** `ringside.includePaths`, resolved; used when the configuration has none. */
   readonly includePaths: readonly string[];
+  /** `ringside.assembler.arguments`; used when the configuration has no `assemblerArguments`. */
+  readonly assemblerArguments?: readonly string[];
 }
 
 export type LaunchCheck =
@@ -78,6 +80,7 @@ function checkFields(c: RawLaunchConfig): string | undefined {
     if (bad !== undefined) return bad;
   }
   if (c.includePaths !== undefined && (!Array.isArray(c.includePaths) || c.includePaths.some((p) => typeof p !== 'string'))) return '`includePaths` must be a list of directories';
+  if (c.assemblerArguments !== undefined && (!Array.isArray(c.assemblerArguments) || c.assemblerArguments.some((a) => typeof a !== 'string'))) return '`assemblerArguments` must be a list of nasm flags (strings), as on nasm\'s command line';
   if (c.maxInstructions !== undefined && !isPositiveInteger(c.maxInstructions)) return '`maxInstructions` must be a positive integer';
   if (c.commandLine !== undefined && typeof c.commandLine !== 'string') return '`commandLine` must be a string';
   return undefined;
@@ -85,7 +88,8 @@ function checkFields(c: RawLaunchConfig): string | undefined {
 
 /**
  * Completes and checks a configuration before variables are substituted: an empty one (F5
- * without launch.json) becomes "Debug <active file>"; include paths default to the settings.
+ * without launch.json) becomes "Debug <active file>"; include paths and assembler arguments
+ * default to the settings.
  */
 export function resolveLaunchConfig(raw: RawLaunchConfig, defaults: LaunchDefaults): LaunchCheck {
   let c: RawLaunchConfig = raw;
@@ -98,5 +102,7 @@ export function resolveLaunchConfig(raw: RawLaunchConfig, defaults: LaunchDefaul
   const bad = checkFields(c);
   if (bad !== undefined) return { ok: false, empty: false, message: `Launch configuration "${name}": ${bad}.` };
   const includePaths = c.includePaths === undefined && defaults.includePaths.length > 0 ? { includePaths: [...defaults.includePaths] } : {};
-  return { ok: true, config: { ...(c as unknown as LaunchConfig), ...includePaths, type: DEBUG_TYPE, name } };
+  const fromSettings = defaults.assemblerArguments ?? [];
+  const assemblerArguments = c.assemblerArguments === undefined && fromSettings.length > 0 ? { assemblerArguments: [...fromSettings] } : {};
+  return { ok: true, config: { ...(c as unknown as LaunchConfig), ...includePaths, ...assemblerArguments, type: DEBUG_TYPE, name } };
 }

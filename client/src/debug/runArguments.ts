@@ -1,9 +1,13 @@
-// The command line "Run Guest" starts: `ringside run FILE -I DIR...` from the bundled CLI (see
-// `ringside --help`), as arguments for the extension host's executable in Node mode, and the line
-// the terminal prints when that run ends. Pure.
+// The command line "Run Guest" starts: `ringside run FILE [NASM FLAG]... -I DIR...` from the
+// bundled CLI (see `ringside --help`), as arguments for the extension host's executable in Node
+// mode, and the line the terminal prints when that run ends. Pure.
 
-export function ringsideRunArguments(cliPath: string, file: string, includePaths: readonly string[]): string[] {
-  const args = [cliPath, 'run', file];
+/**
+ * `assemblerArguments` (`ringside.assembler.arguments`) come before the `includePaths` setting's
+ * -I options, so nasm's order of -I directories is the language server's (analysisCache.ts).
+ */
+export function ringsideRunArguments(cliPath: string, file: string, includePaths: readonly string[], assemblerArguments: readonly string[] = []): string[] {
+  const args = [cliPath, 'run', file, ...assemblerArguments];
   for (const dir of includePaths) args.push('-I', dir);
   return args;
 }

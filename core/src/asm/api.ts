@@ -89,6 +89,13 @@ export interface AssembleOptions {
 }
 
 /**
+ * The part of AssembleOptions a nasm command line gives (`-I`, `-D`/`-U`, `-P`/`--before`/`--pragma`,
+ * `--no-line`, `-w`, `--limit-X`, `-O`): what the editor's `ringside.assembler.arguments`, a
+ * launch's `assemblerArguments` and `ringside run`'s options carry to the assembler.
+ */
+export type AssemblerFlags = Pick<AssembleOptions, 'includePaths' | 'defines' | 'prelude' | 'noLine' | 'warnings' | 'limits' | 'optimization'>;
+
+/**
  * nasm's execution limits (`nasm -h`, `--limit-X`); each overflow is an error diagnostic at the
  * directive or line responsible. Defaults (nasm 2.16): passes unlimited, macroLevels 10000,
  * macroTokens 10000000, mmacros 100000, rep 1000000, eval 8192, lines 2000000000.

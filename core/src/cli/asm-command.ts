@@ -19,6 +19,7 @@ import { fileErrorReason, readInputFile } from './file-error';
 import { formatDiagnostic } from './format-diagnostic';
 import { includeSearchPaths } from './include-paths';
 import { parseAsmArgs, type AsmArgs } from './asm-options';
+import { assemblerFlags, COMMAND_LINE } from './assembler-arguments';
 import { asNasmPlaces } from './nasm-message-places';
 import { NASM_VERSION, VERSION, type Io } from './usage';
 
@@ -86,9 +87,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   if (depend?.only === true) return dependenciesCommand(args, depend, file, text, readFile, io);
   if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io, depend);
   keepOptimizedCode();
-  const prelude = args.preludeNeeded ? { file: COMMAND_LINE, text: `${args.prelude.join('\n')}\n` } : undefined;
-  const defines = prelude === undefined ? args.defines : {};
-  const result = assemble({ file, text, host: { readFile, readBinary }, includePaths, defines, prelude, noLine: args.noLine, warnings: args.warnings, limits: args.limits, optimization: args.optimization });
+  const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths) });
   const reported = new ReportedLines(result.lineDirectives);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
@@ -126,9 +125,6 @@ function listingOfFailure(file: string, diagnostics: readonly Diagnostic[], list
     }
   }
 }
-
-/** The name of the lines `-P`, `--before` and `--pragma` put before the source (Ringside's messages name it). */
-const COMMAND_LINE = '<command line>';
 
 /**
  * With -X, `d` placed as nasm places it: a message from the lines run before the source (or a

@@ -129,7 +129,7 @@ function optimization(args: AsmArgs, param: string): void {
  * `-Ov` is refused: nasm then prints the number of its optimization passes ("FILE: info:
  * assembly required 1+2+2 passes", measured), which depends on how nasm's own passes settle.
  */
-function checkOptimization(args: AsmArgs): void {
+export function checkOptimization(args: AsmArgs): void {
   if (args.passCount) throw new UsageError('-Ov is not supported: Ringside does not assemble in nasm\'s passes, so it has no pass count to print');
 }
 
@@ -169,9 +169,9 @@ function before(args: AsmArgs, line: string): void {
 const LONG_OPTIONS = ['v', 'version', 'help', 'prefix', 'postfix', 'gprefix', 'gpostfix', 'lprefix', 'lpostfix', 'include', 'pragma', 'before', 'limit-', 'keep-all', 'no-line', 'reproducible'] as const;
 const WITH_VALUE: ReadonlySet<string> = new Set(['prefix', 'postfix', 'gprefix', 'gpostfix', 'lprefix', 'lpostfix', 'include', 'pragma', 'before', 'limit-']);
 
-function longOption(args: AsmArgs, a: string, next: () => string | undefined): void {
+function longOption(args: AsmArgs, a: string, next: () => string | undefined, preIncluded: (file: string) => string): void {
   const body = a.slice(2);
-  const label = LONG_OPTIONS.find((l) => body.toLowerCase().startsWith(l) && (l.endsWith('-') || body.length === l.length || body[l.length] === '='));
+  const label = longOptionLabel(a);
   // nasm: "nasm: error: unrecognized option `--foo'" (and goes on; exit 1).
   if (label === undefined) { args.usageErrors.push(`unrecognized option \`${a}'`); return; }
   const eq = body.indexOf('=', label.length);
@@ -191,7 +191,7 @@ function longOption(args: AsmArgs, a: string, next: () => string | undefined): v
     case 'reproducible': break;
     case 'limit-': setLimit(args, name.slice('limit-'.length), value!); break;
     // (nasm 2.16.01 includes the argument after `--include=FILE`, not FILE: measured, it includes the source itself.)
-    case 'include': preInclude(args, value!); break;
+    case 'include': preInclude(args, preIncluded(value!)); break;
     case 'before': before(args, value!); break;
     case 'pragma': before(args, `%pragma ${value!}`); break;
     case 'keep-all': throw new UsageError('--keep-all is not supported: Ringside writes no output file after an error');
@@ -205,70 +205,117 @@ function once(before: string | undefined, name: string, what: string): string {
   return name;
 }
 
-export function parseAsmArgs(argv: readonly string[]): AsmArgs {
-  let file: string | undefined;
-  const args: AsmArgs = { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, prelude: [], preludeNeeded: false, noLine: false, optionWarnings: [], usageErrors: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    // (nasm skips an empty argument.)
-    if (a === '') continue;
-    if (!a.startsWith('-') || a === '-') {
-      if (file !== undefined) throw new UsageError(`more than one input file specified: ${a}`);
-      file = a;
-      continue;
-    }
-    if (a.startsWith('--')) { longOption(args, a, () => argv[++i]); continue; }
-    if (a.startsWith('-M')) {
-      args.depend ??= { only: false, alsoAssemble: false, missingOk: false, phony: false, watcom: false };
-      dependencyOption(a, args.depend, () => argv[++i], argv[i + 1]);
-      continue;
-    }
-    const letter = a[1];
-    let param = '';
-    if (TAKES_VALUE.includes(letter)) {
-      // nasm's get_param: the rest of the argument (blanks skipped), else the next one unless it is empty.
-      if (a.length > 2) param = a.slice(2).trimStart();
-      else if (argv[i + 1] !== undefined && argv[i + 1] !== '') param = argv[++i];
-      else { args.usageErrors.push(`option \`${a}' requires an argument`); continue; }
-    }
-    switch (letter) {
-      case 'o': args.out = once(args.out, param, 'output'); break;
-      case 'l': args.list = once(args.list, param, 'listing'); break;
-      case 'i': case 'I': args.includes.push(param); break;
-      case 'd': case 'D': define(args, param); break;
-      // nasm runs `%undef` with the rest: a name followed by anything else only warns (pp-trailing).
-      case 'u': case 'U': delete args.defines[/^[^=\s]*/.exec(param.trim())![0]]; args.prelude.push(`%undef ${param}`); break;
-      case 'w': args.warnings.push(param); break;
-      case 'W': args.warnings.push(warningSpec(param)); break;
-      case 'e': case 'E': args.preprocessOnly = true; break;
-      case 'f':
-        // nasm: "nasm: fatal: unrecognised output format `elf' - use -hf for a list".
-        if (param.toLowerCase() !== 'bin') throw new UsageError(`unrecognised output format \`${param}' - Ringside writes flat binaries only (-f bin)`);
-        break;
-      case 'O': optimization(args, param); break;
-      case 'L': listingFlags(param); break;
-      case 'X': {
-        const f = param.toLowerCase();
-        if (f === 'gnu' || f === 'gcc') args.messageFormat = 'gnu';
-        else if (f === 'vc' || f === 'msvc' || f === 'ms') args.messageFormat = 'vc';
-        else throw new UsageError(`unrecognized error reporting format \`${param}'`);
-        break;
-      }
-      case 's': if (args.messagesTo === undefined) args.messagesTo = 'stdout'; break;
-      case 'Z': args.messagesTo = { file: once(typeof args.messagesTo === 'object' ? args.messagesTo.file : undefined, param, 'error') }; break;
-      // -g asks for debug information, which `-f bin` has no format for: nasm accepts -g alone and
-      // refuses any format named (measured: "nasm: fatal: unrecognized debug format `dwarf' for output format `bin'").
-      case 'g': if (a.length > 2) throw new UsageError(`unrecognized debug format \`${a.slice(2).trimStart()}' for output format \`bin'`); break;
-      case 'F': throw new UsageError(`unrecognized debug format \`${param}' for output format \`bin'`);
-      case 'v': args.version = true; break;
-      case 'p': case 'P': preInclude(args, param); break;
-      case 'a': throw new UsageError('-a (assemble without preprocessing) is not supported: Ringside always preprocesses');
-      case '@': throw new UsageError('-@ (a response file) is not supported: give the options on the command line');
-      case 't': throw new UsageError('-t (TASM compatible mode) is not supported: Ringside reads NASM syntax only');
-      // nasm: "nasm: error: unrecognised option `-q'" (and goes on; exit 1).
-      default: args.usageErrors.push(`unrecognised option \`-${letter}'`);
-    }
+/** What an option is for: shaping the assembly, or naming an output, a mode, the input file (see ROLES). */
+export type OptionRole = 'assembly' | 'output' | 'mode' | 'input';
+
+/**
+ * The role of each option letter (nasm's process_arg): the ones that change what is assembled
+ * (or, like -g and -f bin in a flat binary, nothing), and the ones that name an output file,
+ * a way to write messages, or a mode other than assembling.
+ */
+const ROLE_BY_LETTER: Readonly<Record<string, OptionRole>> = {
+  i: 'assembly', I: 'assembly', d: 'assembly', D: 'assembly', u: 'assembly', U: 'assembly', p: 'assembly', P: 'assembly',
+  w: 'assembly', W: 'assembly', O: 'assembly', f: 'assembly', g: 'assembly', F: 'assembly', a: 'assembly', t: 'assembly',
+  o: 'output', l: 'output', L: 'output', X: 'output', s: 'output', Z: 'output', M: 'output', '@': 'mode',
+  e: 'mode', E: 'mode', v: 'mode',
+};
+const LONG_OPTION_ROLES: Readonly<Record<(typeof LONG_OPTIONS)[number], OptionRole>> = {
+  v: 'mode', version: 'mode', help: 'mode', 'keep-all': 'output',
+  prefix: 'assembly', postfix: 'assembly', gprefix: 'assembly', gpostfix: 'assembly', lprefix: 'assembly', lpostfix: 'assembly',
+  include: 'assembly', pragma: 'assembly', before: 'assembly', 'limit-': 'assembly', 'no-line': 'assembly', reproducible: 'assembly',
+};
+
+function longOptionLabel(a: string): (typeof LONG_OPTIONS)[number] | undefined {
+  const body = a.slice(2);
+  return LONG_OPTIONS.find((l) => body.toLowerCase().startsWith(l) && (l.endsWith('-') || body.length === l.length || body[l.length] === '='));
+}
+
+/** The role of the argument `a` starts (an unknown option shapes nothing: nasm reports it and goes on). */
+export function optionRole(a: string): OptionRole {
+  if (!a.startsWith('-') || a === '-') return 'input';
+  if (a.startsWith('--')) {
+    const label = longOptionLabel(a);
+    return label === undefined ? 'assembly' : LONG_OPTION_ROLES[label];
   }
+  return ROLE_BY_LETTER[a[1]] ?? 'assembly';
+}
+
+/** AsmArgs before any option: nasm's defaults (-Ox, `ringside` messages to standard error). */
+export function defaultAsmArgs(): AsmArgs {
+  return { file: '', includes: [], defines: {}, warnings: [], limits: {}, preprocessOnly: false, messageFormat: 'ringside', optimization: Infinity, passCount: false, version: false, prelude: [], preludeNeeded: false, noLine: false, optionWarnings: [], usageErrors: [] };
+}
+
+/**
+ * Reads the argument at `at.i` (and the ones after it that it takes, leaving `at.i` at the last)
+ * into `args`, as nasm's process_arg reads it. A problem nasm stops on throws a UsageError; one it
+ * goes on after is added to `args.usageErrors`. `preIncluded` names the file -P gives (the CLI
+ * keeps it as written, for nasm's search from the working directory).
+ */
+export function readAsmArgument(args: AsmArgs, argv: readonly string[], at: { i: number }, preIncluded: (file: string) => string = (f) => f): void {
+  const a = argv[at.i];
+  // (nasm skips an empty argument.)
+  if (a === '') return;
+  if (!a.startsWith('-') || a === '-') {
+    if (args.file !== '') throw new UsageError(`more than one input file specified: ${a}`);
+    args.file = a;
+    return;
+  }
+  if (a.startsWith('--')) { longOption(args, a, () => argv[++at.i], preIncluded); return; }
+  if (a.startsWith('-M')) {
+    args.depend ??= { only: false, alsoAssemble: false, missingOk: false, phony: false, watcom: false };
+    dependencyOption(a, args.depend, () => argv[++at.i], argv[at.i + 1]);
+    return;
+  }
+  const letter = a[1];
+  let param = '';
+  if (TAKES_VALUE.includes(letter)) {
+    // nasm's get_param: the rest of the argument (blanks skipped), else the next one unless it is empty.
+    if (a.length > 2) param = a.slice(2).trimStart();
+    else if (argv[at.i + 1] !== undefined && argv[at.i + 1] !== '') param = argv[++at.i];
+    else { args.usageErrors.push(`option \`${a}' requires an argument`); return; }
+  }
+  switch (letter) {
+    case 'o': args.out = once(args.out, param, 'output'); break;
+    case 'l': args.list = once(args.list, param, 'listing'); break;
+    case 'i': case 'I': args.includes.push(param); break;
+    case 'd': case 'D': define(args, param); break;
+    // nasm runs `%undef` with the rest: a name followed by anything else only warns (pp-trailing).
+    case 'u': case 'U': delete args.defines[/^[^=\s]*/.exec(param.trim())![0]]; args.prelude.push(`%undef ${param}`); break;
+    case 'w': args.warnings.push(param); break;
+    case 'W': args.warnings.push(warningSpec(param)); break;
+    case 'e': case 'E': args.preprocessOnly = true; break;
+    case 'f':
+      // nasm: "nasm: fatal: unrecognised output format `elf' - use -hf for a list".
+      if (param.toLowerCase() !== 'bin') throw new UsageError(`unrecognised output format \`${param}' - Ringside writes flat binaries only (-f bin)`);
+      break;
+    case 'O': optimization(args, param); break;
+    case 'L': listingFlags(param); break;
+    case 'X': {
+      const f = param.toLowerCase();
+      if (f === 'gnu' || f === 'gcc') args.messageFormat = 'gnu';
+      else if (f === 'vc' || f === 'msvc' || f === 'ms') args.messageFormat = 'vc';
+      else throw new UsageError(`unrecognized error reporting format \`${param}'`);
+      break;
+    }
+    case 's': if (args.messagesTo === undefined) args.messagesTo = 'stdout'; break;
+    case 'Z': args.messagesTo = { file: once(typeof args.messagesTo === 'object' ? args.messagesTo.file : undefined, param, 'error') }; break;
+    // -g asks for debug information, which `-f bin` has no format for: nasm accepts -g alone and
+    // refuses any format named (measured: "nasm: fatal: unrecognized debug format `dwarf' for output format `bin'").
+    case 'g': if (a.length > 2) throw new UsageError(`unrecognized debug format \`${a.slice(2).trimStart()}' for output format \`bin'`); break;
+    case 'F': throw new UsageError(`unrecognized debug format \`${param}' for output format \`bin'`);
+    case 'v': args.version = true; break;
+    case 'p': case 'P': preInclude(args, preIncluded(param)); break;
+    case 'a': throw new UsageError('-a (assemble without preprocessing) is not supported: Ringside always preprocesses');
+    case '@': throw new UsageError('-@ (a response file) is not supported: give the options on the command line');
+    case 't': throw new UsageError('-t (TASM compatible mode) is not supported: Ringside reads NASM syntax only');
+    // nasm: "nasm: error: unrecognised option `-q'" (and goes on; exit 1).
+    default: args.usageErrors.push(`unrecognised option \`-${letter}'`);
+  }
+}
+
+export function parseAsmArgs(argv: readonly string[]): AsmArgs {
+  const args = defaultAsmArgs();
+  for (const at = { i: 0 }; at.i < argv.length; at.i++) readAsmArgument(args, argv, at);
   checkOptimization(args);
   if (args.noLine && (args.preprocessOnly || args.depend !== undefined)) throw new UsageError('--no-line is not supported with -E or -M');
   // nasm lists, prints (-E) and names (-M) the lines run before the source as line 0 of FILE, with no text.
@@ -276,7 +323,6 @@ export function parseAsmArgs(argv: readonly string[]): AsmArgs {
     throw new UsageError('-P, --before and --pragma are not supported with -l, -E or -M (nasm gives their lines as line 0 of FILE there)');
   }
   if (args.usageErrors.length > 0) throw new UsageError(args.usageErrors.join('\nringside: '));
-  if (file === undefined && !args.version) throw new UsageError('asm needs an input FILE');
-  args.file = file ?? '';
+  if (args.file === '' && !args.version) throw new UsageError('asm needs an input FILE');
   return args;
 }

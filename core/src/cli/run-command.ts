@@ -7,6 +7,8 @@ import { GuestSession } from '../runtime/session';
 import { formatEvent } from '../runtime/events';
 import { describeShutdown } from '../machine/cpu/exceptions';
 import { readInputFile } from './file-error';
+import type { AssemblerFlags } from '../asm/api';
+import { AssemblerArgumentReader, describeArgumentProblems } from './assembler-arguments';
 import { formatDiagnostic } from './format-diagnostic';
 import { includeSearchPaths } from './include-paths';
 import { UsageError, type Io } from './usage';
@@ -20,8 +22,8 @@ interface RunArgs {
   maxInstructions: number;
   traceEvents: boolean;
   stats: boolean;
-  includes: string[];
-  defines: Record<string, string>;
+  /** nasm's flags that shape the assembly (-I, -D, -U, -P, -O, -w...), as `ringside asm` reads them. */
+  assembly: AssemblerFlags;
 }
 
 /** `32M`, `64MiB`, `4096K`, `1G` or plain bytes. */
@@ -33,14 +35,15 @@ function parseSize(text: string): number {
 }
 
 function parseArgs(argv: readonly string[]): RunArgs {
-  const args: RunArgs = { file: '', memoryBytes: 32 << 20, maxInstructions: Infinity, traceEvents: false, stats: false, includes: [], defines: {} };
+  const args: RunArgs = { file: '', memoryBytes: 32 << 20, maxInstructions: Infinity, traceEvents: false, stats: false, assembly: {} };
+  const nasmFlags = new AssemblerArgumentReader(process.cwd());
   let file: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+  for (const at = { i: 0 }; at.i < argv.length; at.i++) {
+    const a = argv[at.i];
     const value = (): string => {
       const eq = a.indexOf('=');
       if (a.startsWith('--') && eq > 0) return a.slice(eq + 1);
-      const v = argv[++i];
+      const v = argv[++at.i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       return v;
     };
@@ -55,19 +58,14 @@ function parseArgs(argv: readonly string[]): RunArgs {
       if (v !== 'events') throw new UsageError(`unknown trace \`${v}' (only \`events')`);
       args.traceEvents = true;
     } else if (flag === '--stats') args.stats = true;
-    else if (a.startsWith('-I')) args.includes.push(path.resolve(a.length > 2 ? a.slice(2) : (argv[++i] ?? (() => { throw new UsageError('-I needs a value'); })())));
-    else if (a.startsWith('-D')) {
-      const d = a.length > 2 ? a.slice(2) : argv[++i];
-      if (d === undefined) throw new UsageError('-D needs a value');
-      const eq = d.indexOf('=');
-      if (eq === 0) throw new UsageError(`bad -D value \`${d}'`);
-      if (eq < 0) args.defines[d] = ''; else args.defines[d.slice(0, eq)] = d.slice(eq + 1);
-    } else if (a.startsWith('-')) throw new UsageError(`unknown option \`${a}' for run`);
+    else if (a.startsWith('-') && a !== '-') nasmFlags.read(argv, at);
     else if (file !== undefined) throw new UsageError(`more than one guest (\`${file}' and \`${a}')`);
     else file = a;
   }
+  if (nasmFlags.problems.length > 0) throw new UsageError(`run: ${describeArgumentProblems(nasmFlags.problems)}`);
   if (file === undefined) throw new UsageError('run needs a guest FILE (.gasm/.asm source or a multiboot .bin image)');
   args.file = file;
+  args.assembly = nasmFlags.flags;
   return args;
 }
 
@@ -78,7 +76,7 @@ export function runCommand(argv: readonly string[], io: Io): number {
   if (bytes === undefined) return 1;
   const isSource = /\.(gasm|asm|s|nasm|inc)$/i.test(file);
   const loaded = GuestSession.load({
-    ...(isSource ? { source: { file, includePaths: includeSearchPaths(args.includes, process.cwd()), defines: args.defines } } : { image: new Uint8Array(bytes) }),
+    ...(isSource ? { source: { ...args.assembly, file, includePaths: includeSearchPaths(args.assembly.includePaths ?? [], process.cwd()) } } : { image: new Uint8Array(bytes) }),
     memoryBytes: args.memoryBytes, maxInstructions: args.maxInstructions, kernelName: path.basename(file),
   });
   if (!loaded.ok) {

@@ -60,9 +60,12 @@ Usage:
       Disassemble a flat binary (default: --org 0 --bits 32); ADDR is any NASM
       number (0x7c00, 7c00h, $7c00), as with ndisasm -o. FILE - reads stdin.
   ringside run FILE [--memory 32M] [--max-instructions N] [--trace events] [--stats]
-               [-I DIR]... [-D NAME[=VALUE]]...
+               [NASM FLAG]...
       Run a guest (a .gasm/.asm source, assembled first, or a multiboot .bin) on the
-      emulated PC. COM1 goes to stdout; --trace events prints one event per line to
+      emulated PC. A source is assembled with the nasm flags given, read as asm
+      reads them: those that shape the assembly (-D, -U, -I, -P, -O, -w/-W,
+      -f bin, --before, --pragma, --limit-NAME, --no-line); the others (-o, -l,
+      -E, -M..., -X...) are refused. COM1 goes to stdout; --trace events prints one event per line to
       stderr; --stats prints instructions, MIPS, TLB and page-walk counters and
       exception counts to stderr. Exit status: the value the guest wrote to
       isa-debug-exit (port 0xF4; QEMU exits with (value << 1) | 1 for the same write),

@@ -6,7 +6,7 @@
 
 import * as fs from 'node:fs';
 import { assemble } from '../asm/index';
-import type { AssembleResult, Diagnostic, FileHost, SourceMap } from '../asm/api';
+import type { AssembleResult, AssemblerFlags, Diagnostic, FileHost, SourceMap } from '../asm/api';
 import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } from '../machine/machine';
 import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
 import type { MmuCounters } from '../machine/mmu/mmu';
@@ -39,8 +39,8 @@ import { SymbolTable, type GuestSymbol } from './symbols';
 export const BATCH_INSTRUCTIONS = 200_000;
 
 export interface LoadOptions {
-  /** A guest source file to assemble (NASM syntax); `text` overrides the file's contents. */
-  readonly source?: { readonly file: string; readonly text?: string; readonly includePaths?: readonly string[]; readonly defines?: Readonly<Record<string, string>>; readonly host?: FileHost };
+  /** A guest source file to assemble (NASM syntax), with the nasm flags to assemble it with; `text` overrides the file's contents. */
+  readonly source?: { readonly file: string; readonly text?: string; readonly host?: FileHost } & AssemblerFlags;
   /** A multiboot image (a.out kludge), when there is no source. */
   readonly image?: Uint8Array;
   readonly memoryBytes?: number;
@@ -145,10 +145,10 @@ export class GuestSession {
     let image = options.image;
     let assembled: AssembleResult | null = null;
     if (options.source !== undefined) {
-      const s = options.source;
-      assembled = assemble({ file: s.file, text: s.text, host: s.host ?? defaultHost(), includePaths: s.includePaths, defines: s.defines });
+      const { file, text, host, ...flags } = options.source;
+      assembled = assemble({ ...flags, file, text, host: host ?? defaultHost() });
       const errors = assembled.diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length > 0) return { ok: false, message: `${s.file}: ${errors.length} assembly error(s)`, diagnostics: errors };
+      if (errors.length > 0) return { ok: false, message: `${file}: ${errors.length} assembly error(s)`, diagnostics: errors };
       image = assembled.image;
     }
     if (image === undefined) return { ok: false, message: 'nothing to load: give a source or an image' };

@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { assemble, forgetFile } from '../../../core/src/asm/index';
 import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
+import { readAssemblerArguments, type AssemblerArguments } from '../../../core/src/cli/assembler-arguments';
 import { withLineFeeds } from '../../../core/src/asm/source-encoding';
 import { splitLines, type AnalyzedDocument } from './document';
 import { DocumentIndex } from './documentIndex';
@@ -47,6 +48,8 @@ export class AnalysisCache {
   private settingsGeneration = 0;
   /** Bumped when any file appears on disk, so assemblies with unresolved includes retry. */
   private missingGeneration = 0;
+  /** `ringside.assembler.arguments` read, relative -I and -P names from the workspace folder. */
+  private assemblerArguments: AssemblerArguments;
 
   constructor(
     private readonly host: OverlayFileHost,
@@ -54,7 +57,9 @@ export class AnalysisCache {
     private workspaceRoot: string | undefined,
     private readonly log: (message: string) => void = () => undefined,
     private readonly runAssembler: AssembleRunner = inProcess,
-  ) {}
+  ) {
+    this.assemblerArguments = readAssemblerArguments(settings.assemblerArguments, workspaceRoot);
+  }
 
   get currentSettings(): ServerSettings {
     return this.settings;
@@ -63,7 +68,13 @@ export class AnalysisCache {
   setSettings(settings: ServerSettings, workspaceRoot?: string): void {
     this.settings = settings;
     if (workspaceRoot !== undefined) this.workspaceRoot = workspaceRoot;
+    this.assemblerArguments = readAssemblerArguments(settings.assemblerArguments, this.workspaceRoot);
     this.settingsGeneration++;
+  }
+
+  /** The flags of `ringside.assembler.arguments` left out, and why (the server shows them). */
+  get assemblerArgumentProblems(): AssemblerArguments['problems'] {
+    return this.assemblerArguments.problems;
   }
 
   /** didOpen / didChange: the buffer's new text. */
@@ -225,9 +236,14 @@ export class AnalysisCache {
     this.bump(path);
   }
 
-  /** The `includePaths` setting, relative entries taken from the workspace folder. */
+  /**
+   * Where %include looks after the file's directory: the -I directories of
+   * `ringside.assembler.arguments` in their order (nasm's), then the `includePaths` setting's, as
+   * -I options after them would be; relative ones are taken from the workspace folder.
+   */
   private includePaths(): string[] {
-    return this.settings.includePaths.map((p) => (isAbsolute(p) || !this.workspaceRoot ? p : resolve(this.workspaceRoot, p)));
+    const settingDirs = this.settings.includePaths.map((p) => (isAbsolute(p) || !this.workspaceRoot ? p : resolve(this.workspaceRoot, p)));
+    return [...this.assemblerArguments.flags.includePaths ?? [], ...settingDirs];
   }
 
   private run(root: string): AssembleResult {
@@ -243,7 +259,7 @@ export class AnalysisCache {
     try {
       const buffers = new Map<string, string>();
       for (const [path, doc] of this.open) buffers.set(path, doc.text);
-      return this.runAssembler({ file: root, text, host: this.host, includePaths }, buffers);
+      return this.runAssembler({ ...this.assemblerArguments.flags, file: root, text, host: this.host, includePaths }, buffers);
     } catch (e) {
       // A host bug in the assembler must not take the editor's language features down.
       this.log(`assembler threw on ${root}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { MessageChannel, Worker, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { assemble } from '../../../core/src/asm/index';
-import type { AssembleOptions, AssembleResult, SourceMap } from '../../../core/src/asm/api';
+import type { AssembleOptions, AssembleResult, AssemblerFlags, SourceMap } from '../../../core/src/asm/api';
 import { decodeSource, withLineFeeds } from '../../../core/src/asm/source-encoding';
 import { emptyResult } from './emptyResult';
 import { MAX_FILE_BYTES } from './fileHost';
@@ -20,6 +20,8 @@ interface AssembleJob {
   readonly file: string;
   readonly text?: string;
   readonly includePaths: readonly string[];
+  /** The rest of the nasm flags (`ringside.assembler.arguments`): defines, -O, -w, limits... */
+  readonly flags: Omit<AssemblerFlags, 'includePaths'>;
   /** Open editor buffers that changed since the worker last saw them (undefined text: closed). */
   readonly buffers: readonly (readonly [string, string | undefined])[];
 }
@@ -94,7 +96,7 @@ export function serveAssembleJobs(): void {
     }
     let r: AssembleResult;
     try {
-      r = assemble({ file: job.file, text: job.text, host, includePaths: job.includePaths });
+      r = assemble({ ...job.flags, file: job.file, text: job.text, host, includePaths: job.includePaths });
     } catch (e) {
       r = internalError(job.file, e);
     }
@@ -177,7 +179,8 @@ export class WorkerAssembler {
     for (const [path, text] of buffers) if (this.sent.get(path) !== text) changed.push([path, text]);
     for (const path of this.sent.keys()) if (!buffers.has(path)) changed.push([path, undefined]);
     const id = this.nextId++;
-    const reply = this.exchange({ kind: 'assemble', id, file: opts.file, text: opts.text, includePaths: opts.includePaths ?? [], buffers: changed });
+    const flags = { defines: opts.defines, prelude: opts.prelude, noLine: opts.noLine, warnings: opts.warnings, limits: opts.limits, optimization: opts.optimization };
+    const reply = this.exchange({ kind: 'assemble', id, file: opts.file, text: opts.text, includePaths: opts.includePaths ?? [], flags, buffers: changed });
     if (!reply?.eager) {
       return emptyResult(opts.file, [{
         severity: 'error', code: 'time-budget',

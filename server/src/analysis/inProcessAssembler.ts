@@ -7,10 +7,18 @@
 import { workerData } from 'node:worker_threads';
 import { EDITOR_LIMITS, isProbe, PROBE_DEADLINE_MS, RUNAWAY_INPUTS, SLOWEST, stoppedInTime, VERDICT, Verdict } from './deadlineProbe';
 import { assemble } from '../../../core/src/asm/index';
-import type { AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
+import type { AssembleLimits, AssembleOptions, AssembleResult } from '../../../core/src/asm/api';
 
 export function assembleInProcess(opts: AssembleOptions, budgetMs: number): AssembleResult {
-  return assemble({ ...opts, deadline: performance.now() + budgetMs, limits: EDITOR_LIMITS });
+  return assemble({ ...opts, deadline: performance.now() + budgetMs, limits: editorLimits(opts.limits) });
+}
+
+/** The editor's limits, each lowered to the one `--limit-X` asked for when that is lower. */
+function editorLimits(asked: AssembleLimits | undefined): AssembleLimits {
+  if (asked === undefined) return EDITOR_LIMITS;
+  const limits: { -readonly [K in keyof AssembleLimits]: number } = { ...asked };
+  for (const [key, value] of Object.entries(EDITOR_LIMITS) as [keyof AssembleLimits, number][]) limits[key] = Math.min(value, asked[key] ?? Infinity);
+  return limits;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface FormatSettings {
 export interface ServerSettings {
   readonly technique: Technique;
   readonly includePaths: readonly string[];
+  /** `ringside.assembler.arguments`: nasm flags as on its command line (read by analysisCache.ts). */
+  readonly assemblerArguments: readonly string[];
   readonly inlayHintAddresses: boolean;
   readonly format: FormatSettings;
   /** Warm the server up on programs of its own while no document is open (warmUp.ts). */
@@ -25,6 +27,7 @@ export interface ServerSettings {
 export const DEFAULT_SETTINGS: ServerSettings = {
   technique: 'native',
   includePaths: [],
+  assemblerArguments: [],
   inlayHintAddresses: true,
   format: { lowercaseMnemonics: false, mnemonicColumn: 8, mnemonicWidth: 8, commentColumn: 40 },
   warmUp: true,
@@ -34,11 +37,16 @@ function num(v: unknown, fallback: number, max: number): number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max ? v : fallback;
 }
 
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : [];
+}
+
 /** Reads the `ringside` configuration section, ignoring values of the wrong type. */
 export function parseSettings(raw: unknown): ServerSettings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const technique = (TECHNIQUES as readonly string[]).includes(r.technique as string) ? (r.technique as Technique) : DEFAULT_SETTINGS.technique;
-  const includePaths = Array.isArray(r.includePaths) ? r.includePaths.filter((p): p is string => typeof p === 'string') : [];
+  const includePaths = strings(r.includePaths);
+  const assembler = (r.assembler && typeof r.assembler === 'object' ? r.assembler : {}) as Record<string, unknown>;
   const hints = r.inlayHints as Record<string, unknown> | undefined;
   const fmt = (r.format && typeof r.format === 'object' ? r.format : {}) as Record<string, unknown>;
   const server = (r.server && typeof r.server === 'object' ? r.server : {}) as Record<string, unknown>;
@@ -46,6 +54,7 @@ export function parseSettings(raw: unknown): ServerSettings {
   return {
     technique,
     includePaths,
+    assemblerArguments: strings(assembler.arguments),
     inlayHintAddresses: typeof hints?.addresses === 'boolean' ? hints.addresses : true,
     format: {
       lowercaseMnemonics: typeof fmt.lowercaseMnemonics === 'boolean' ? fmt.lowercaseMnemonics : d.lowercaseMnemonics,

@@ -3,6 +3,7 @@
 
 import type { Diagnostic as AsmDiagnostic } from '../../../core/src/asm/api';
 import { warningClass } from '../../../core/src/asm/warning-switches';
+import { COMMAND_LINE } from '../../../core/src/cli/assembler-arguments';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { virtualizationLints } from './virtualizationLints';
@@ -31,6 +32,8 @@ function convert(doc: AnalyzedDocument, d: AsmDiagnostic, code = d.code): Diagno
   return out;
 }
 
+const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
 export function validate(doc: AnalyzedDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of doc.result.diagnostics) {
@@ -38,6 +41,13 @@ export function validate(doc: AnalyzedDocument): Diagnostic[] {
       // A warning's code is its nasm class, as nasm names it after the message (`[-w+label-orphan]`):
       // the name to switch it off with. The code actions that do are keyed on it (warningSwitchActions.ts).
       out.push(convert(doc, d, d.severity === 'warning' ? warningClass(d.code, d.message) : d.code));
+      continue;
+    }
+    // From the lines -P, --before and --pragma in ringside.assembler.arguments put before the
+    // source (or a file they include): written nowhere in the editor, so shown at the top of the
+    // file assembled.
+    if (doc.path === doc.rootPath && (d.range.file === COMMAND_LINE || d.expansion?.some((r) => r.file === COMMAND_LINE) === true)) {
+      out.push({ ...convert(doc, { ...d, expansion: undefined }), range: TOP, message: `${d.message} (from ringside.assembler.arguments)` });
       continue;
     }
     // An error in another file, reached through a %include or macro call written here.
