@@ -132,8 +132,12 @@ export function listStatements(stmts: readonly ParsedStatement[], lines: PPLines
   return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '', optimization: output.optimization }).listing(output, warned);
 }
 
+/** A place code goes to: a section, or absolute space. */
+interface Place { readonly sec: number; readonly absolute: number | undefined; readonly absoluteSec: number }
+const TEXT_PLACE: Place = { sec: 0, absolute: undefined, absoluteSec: -1 };
+
 interface StrucState {
-  readonly name: string; readonly base: number; readonly stmt: number; readonly saved: { sec: number; absolute: number | undefined; absoluteSec: number };
+  readonly name: string; readonly base: number; readonly stmt: number;
   /** nasm's error for `NAME_size equ ($-NAME)` at `endstruc` when the name is a register or a keyword (see strucNameProblem). */
   readonly sizeError?: string;
 }
@@ -233,6 +237,13 @@ class Assembler implements EvalContext {
    * and `$` are that section's (as in nasm: `pages - header` is a number), not absolute values.
    */
   private absoluteSec = -1;
+  /**
+   * Where `endstruc` goes back to: nasm's `__?SECT?__`, the place the last `section`, `segment`
+   * or `absolute` written without brackets went to (`[section .text]` before any), which nasm's
+   * `endstruc` macro expands (measured: after `[section .data]` a structure ends in .text; after
+   * `absolute 0x100` / `x: resb 4` it ends at 0x100 again).
+   */
+  private sect: Place = TEXT_PLACE;
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
   /** Set by `%use smartalign` (see smart-align.ts): how `align` pads code. */
@@ -414,6 +425,7 @@ class Assembler implements EvalContext {
     this.cpu = ANY_CPU;
     this.absolute = undefined;
     this.absoluteSec = -1;
+    this.sect = TEXT_PLACE;
     this.alignRaisesSection = true;
     this.smartAlign = undefined;
     this.struc = undefined;
@@ -1138,6 +1150,7 @@ class Assembler implements EvalContext {
         const v = e ? this.evalWith(e, Undefined.BeforeUse) : undefined;
         this.absolute = v?.v ?? 0;
         this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
+        this.keepSect();
         return;
       }
       case 'align': case 'alignb': {
@@ -1239,7 +1252,7 @@ class Assembler implements EvalContext {
         const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2)) : undefined;
         const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
         const problem = strucNameProblem(t.text);
-        this.struc = { name: t.text, base, stmt: this.stmtIndex, saved: { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec }, sizeError: problem?.atEnd };
+        this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd };
         this.absolute = base;
         this.absoluteSec = -1;
         // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
@@ -1249,11 +1262,12 @@ class Assembler implements EvalContext {
       }
       case 'endstruc': {
         if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
+        // nasm's `NAME_size equ ($-NAME)`: a section's offset after a `section` line in the body
+        // (measured: `dd s_size` is then listed `[...]`, and `iend` finds it no constant).
+        const here = this.here();
         if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
-        else this.defineNamed(`${this.struc.name}_size`, -1, this.absolute! - this.struc.base, word, false);
-        this.sec = this.struc.saved.sec;
-        this.absolute = this.struc.saved.absolute;
-        this.absoluteSec = this.struc.saved.absoluteSec;
+        else this.defineNamed(`${this.struc.name}_size`, here.sec, here.v === undefined ? undefined : here.v - this.struc.base, word, false);
+        ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
         this.struc = undefined;
         return;
       }
@@ -1277,7 +1291,8 @@ class Assembler implements EvalContext {
           return;
         }
         const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
-        if (size?.v !== undefined) {
+        if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
+        else if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
           // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
           if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
@@ -1406,6 +1421,11 @@ class Assembler implements EvalContext {
     }
   }
 
+  /** After a `section`, `segment` or `absolute` line: nasm's standard macro of that name sets `__?SECT?__`, its bracketed form not. */
+  private keepSect(): void {
+    if (this.lines.tokensOf(this.lineOf[this.stmtIndex])[0]?.text !== '[') this.sect = { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec };
+  }
+
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
     const nameTok = args[0];
     // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in
@@ -1421,6 +1441,7 @@ class Assembler implements EvalContext {
     this.sec = s.index;
     this.absolute = undefined;
     this.absoluteSec = -1;
+    this.keepSect();
     // nasm: .text and .data hold bytes, .bss does not, another section is what its first
     // declaration says; a later declaration cannot change that.
     let declared = this.sectionTypes.get(s.index);
