@@ -110,7 +110,12 @@ export class ExprParser {
   /** A problem that does not stop the expression (a character constant cut to four bytes), with its diagnostic code. */
   warning: (ParseError & { readonly code: string }) | undefined;
 
-  private depth = 0;
+  /**
+   * Operands and unary operators read so far: nasm's `deadman`, which counts every call of its
+   * expr6 in one expression, not the nesting (measured, nasm 2.16.01: `dd 1+1+...` with 8192
+   * terms is fine, with 8193 "expression too long"; `--limit-eval 5` refuses `dd 1+2+3+4+5+6`).
+   */
+  private reads = 0;
 
   /**
    * Parsing a %if or %assign expression: nasm's preprocessor does not take a number ending in
@@ -119,7 +124,7 @@ export class ExprParser {
    */
   preprocessor = false;
 
-  /** `maxDepth`: nasm's `--limit-eval`, the nesting of parentheses and unary operators allowed. */
+  /** `maxDepth`: nasm's `--limit-eval`, the operands and unary operators one expression may have (see `reads`). */
   /** `floatMode`: the `[float]` rounding the `__?floatN?__()` functions use. */
   constructor(private readonly tokens: readonly Token[], start: number, private readonly end: number, private readonly localBase: string | undefined,
     private readonly maxDepth = DEFAULT_EVAL_LIMIT, private readonly floatMode = DEFAULT_FLOAT_MODE) {
@@ -190,7 +195,7 @@ export class ExprParser {
   private unary(): Expr | undefined {
     const t = this.peek();
     if (!t) return this.fail('expression syntax error', t);
-    if (++this.depth > this.maxDepth) return this.fail('expression too long', t);
+    if (++this.reads > this.maxDepth) return this.fail('expression too long', t);
     let e: Expr | undefined;
     if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) {
       this.pos++;
@@ -199,7 +204,6 @@ export class ExprParser {
     } else {
       e = this.primary();
     }
-    this.depth--;
     return e;
   }
 

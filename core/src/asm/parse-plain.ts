@@ -6,7 +6,7 @@
 
 import { isDirectiveWord, isKeywordWord, SIZE_KEYWORDS } from './directives';
 import { effectiveAddress, mentionsRegister, termExprs, termNegated, type TermReader } from './effective-address';
-import { simpleNumberAt, type Expr } from './expr';
+import { DEFAULT_EVAL_LIMIT, simpleNumberAt, type Expr } from './expr';
 import { isBlank, isIdentChar } from './lexer';
 import { mnemonicKeyword, NO_DATA, NO_OPERANDS, NO_PREFIXES, NO_REFS, NO_TOKENS, statementOf, type Keyword, type ParsedOperand, type ParsedStatement } from './parser';
 import { LONGEST_NASM_REGISTER, NASM_REGISTER_NAMES } from '../isa/nasm-registers';
@@ -374,6 +374,9 @@ const parser = new PlainLineParser();
  * as written) under `localBase`, when the line is of a form read here; undefined otherwise.
  */
 export function parsePlainLine(text: string, start: number, localBase: string | undefined): ParsedStatement | undefined {
+  // A line that may hold more operands than nasm's --limit-eval allows in one expression (two
+  // characters each at the least) is LineParser's, which counts them (ExprParser.reads).
+  if (text.length > 2 * DEFAULT_EVAL_LIMIT) return undefined;
   try {
     return parser.parse(text, start, localBase);
   } catch (e) {

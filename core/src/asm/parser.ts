@@ -910,8 +910,9 @@ class LineParser implements TermReader {
    * form: the caller then parses the expression.
    */
   private simpleTerms(i: number, end: number): number {
-    // The parser counts one level for each term against the limit.
-    if (this.evalLimit < 1) return -1;
+    // The parser counts each operand and unary operator against the limit (ExprParser.reads): a
+    // bracket with more tokens than that may pass it, and is left to the parser to count.
+    if (end - i > this.evalLimit) return -1;
     const toks = this.toks;
     let count = 0;
     let neg = false;
