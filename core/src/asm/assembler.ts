@@ -1977,35 +1977,38 @@ class Assembler implements EvalContext {
     let structureSec = -1;
     const constants = output.constants ?? [];
     let k = 0;
-    for (let i = 0; i < this.stmts.length; i++) {
-      const st = this.stmts[i];
-      this.stmtIndex = i;
-      for (; k < constants.length && constants[k].at <= i; k++) {
-        const c = constants[k];
-        if (c.value === undefined) this.deferredConstants.delete(c.name); else this.deferredConstants.set(c.name, c.value);
+    try {
+      for (let i = 0; i < this.stmts.length; i++) {
+        const st = this.stmts[i];
+        this.stmtIndex = i;
+        for (; k < constants.length && constants[k].at <= i; k++) {
+          const c = constants[k];
+          if (c.value === undefined) this.deferredConstants.delete(c.name); else this.deferredConstants.set(c.name, c.value);
+        }
+        this.line = this.lineOf[i];
+        if (this.sharedBases !== undefined) readNamesUnder(this.sharedBases[i]);
+        const name = st.kind === StatementKind.Directive ? st.op!.name : '';
+        // What the encodings of the statements after depend on, and the section `absolute` takes its
+        // place in (the symbols are the finished assembly's: nothing here may define one).
+        // (Not those of a %if branch the final pass did not take: see deferred-check.ts.)
+        if (LISTING_STATE.has(name)) { if (res.address[i] === res.address[i]) this.directive(st, name); continue; }
+        if (name === 'section' || name === 'segment') this.absoluteSec = -1;
+        else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = -1; } else if (name === 'endstruc') this.absoluteSec = structureSec;
+        const sec = res.section[i];
+        let offset = sec >= 0 ? res.sectionOffset[i] : res.address[i];
+        // (A statement of no bytes may list some: `incbin` of none `<bin 0h>`, `times 3 db` `<rep 3h>`.)
+        if (st.kind === StatementKind.Empty || offset !== offset) continue;
+        if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
+        // In `absolute label` space nasm lists offsets in label's section.
+        if (sec < 0 && this.absoluteSec >= 0) offset -= this.sections[this.absoluteSec].address;
+        const out = new DataBuilder(offset, warned.has(i));
+        if (st.kind === StatementKind.Instruction) this.listInstruction(out, st, res.size[i], res.bytes[i], res.firstRepeat.get(i));
+        else this.listDirective(out, st, st.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
+        listed[i] = out.done();
       }
-      this.line = this.lineOf[i];
-      if (this.sharedBases !== undefined) readNamesUnder(this.sharedBases[i]);
-      const name = st.kind === StatementKind.Directive ? st.op!.name : '';
-      // What the encodings of the statements after depend on, and the section `absolute` takes its
-      // place in (the symbols are the finished assembly's: nothing here may define one).
-      // (Not those of a %if branch the final pass did not take: see deferred-check.ts.)
-      if (LISTING_STATE.has(name)) { if (res.address[i] === res.address[i]) this.directive(st, name); continue; }
-      if (name === 'section' || name === 'segment') this.absoluteSec = -1;
-      else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = -1; } else if (name === 'endstruc') this.absoluteSec = structureSec;
-      const sec = res.section[i];
-      let offset = sec >= 0 ? res.sectionOffset[i] : res.address[i];
-      // (A statement of no bytes may list some: `incbin` of none `<bin 0h>`, `times 3 db` `<rep 3h>`.)
-      if (st.kind === StatementKind.Empty || offset !== offset) continue;
-      if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
-      // In `absolute label` space nasm lists offsets in label's section.
-      if (sec < 0 && this.absoluteSec >= 0) offset -= this.sections[this.absoluteSec].address;
-      const out = new DataBuilder(offset, warned.has(i));
-      if (st.kind === StatementKind.Instruction) this.listInstruction(out, st, res.size[i], res.bytes[i], res.firstRepeat.get(i));
-      else this.listDirective(out, st, st.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
-      listed[i] = out.done();
+    } finally {
+      readNamesUnder(undefined);
     }
-    readNamesUnder(undefined);
     return listed;
   }
 
