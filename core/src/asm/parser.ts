@@ -312,7 +312,7 @@ export interface CachedParse extends ParseOutcome {
    */
   rebased?: Map<string, ParsedStatement>;
   /**
-   * Instead of `rebased`, for most such lines (see `shareable`): one statement for every base,
+   * Instead of `rebased`, for most such lines (see sharedStatement): one statement for every base,
    * with its names as written (`.x`, not `label.x`); whoever reads its names makes them full
    * under the label the line is under (ParseCursor.sharedBase). A line under its 12,500th label
    * then costs what any line seen before does.
