@@ -185,6 +185,22 @@ describe('assembler reuse across calls', () => {
       assert.deepEqual(f.diagnostics.slice().sort(), expected(labels).diagnostics.slice().sort(), labels.join());
     }
   });
+  it('gives a line shared by several labels the names of its own label in statements, references and symbols', () => {
+    // One parse serves every label such a line is under (parseLine's shared statements): the
+    // names come from the line's place, in every operand form and in a second assembly too.
+    const block = (l: string) => [`${l}:`, '  mov eax, [ebx+.d+2]', '  jmp 0x10:.d', '.d: push .d - $$', '  lea ecx, [.d]'];
+    const text = ['bits 32', ...['a', 'b', 'c'].flatMap(block)].join('\n');
+    for (let round = 0; round < 2; round++) {
+      const r = asm(text);
+      assert.deepEqual(r.diagnostics, []);
+      assert.deepEqual(r.statements.filter((s) => s.label !== undefined).map((s) => [s.label!.name, s.range.start.line]),
+        [['a', 1], ['a.d', 4], ['b', 6], ['b.d', 9], ['c', 11], ['c.d', 14]]);
+      assert.deepEqual(r.references.filter((x) => x.name.endsWith('.d')).map((x) => [x.name, x.range.start.line, x.range.start.col]),
+        ['a', 'b', 'c'].flatMap((l, k) => [[`${l}.d`, 2 + 5 * k, 16], [`${l}.d`, 3 + 5 * k, 11], [`${l}.d`, 4 + 5 * k, 9], [`${l}.d`, 5 + 5 * k, 12]]));
+      assert.deepEqual(r.symbols.filter((s) => s.kind === 'local-label').map((s) => [s.name, s.shortName, s.parent, s.definition.start.line]),
+        [['a.d', '.d', 'a', 4], ['b.d', '.d', 'b', 9], ['c.d', '.d', 'c', 14]]);
+    }
+  });
   it('keeps the lazily built facts visible to spreading and serialization', () => {
     const r = asm('bits 32\nstart: jmp start');
     const copy = { ...r };

@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, isKeywordWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, qualifyName, sectionTerms, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, qualifyName, readNamesUnder, sectionTerms, symbolName, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
@@ -111,6 +111,12 @@ export interface AssemblerHost {
   readonly checks?: readonly DeferredCheck[];
   /** `-O0` or `-O1` (EncodeRequest.optimization); absent: -Ox. */
   readonly optimization?: Optimization;
+  /**
+   * Per statement, the non-local label its `.x` names hang from when it is a statement shared by
+   * lines under different labels, whose names are kept as written (see `shared` in parser.ts);
+   * undefined (or a hole) for any other. Absent when there is none.
+   */
+  readonly sharedBases?: readonly (string | undefined)[];
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -127,9 +133,9 @@ const LISTING_STATE: ReadonlySet<string> = new Set([SMARTALIGN_DIRECTIVE, 'bits'
  * read pays nothing for it. An Assembler over the finished one's symbols and sections reads each
  * statement again as the final pass saw it.
  */
-export function listStatements(stmts: readonly ParsedStatement[], lines: PPLines, lineOf: Int32Array, output: AssemblyOutput,
+export function listStatements(stmts: readonly ParsedStatement[], sharedBases: readonly (string | undefined)[] | undefined, lines: PPLines, lineOf: Int32Array, output: AssemblyOutput,
   warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
-  return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '', optimization: output.optimization }).listing(output, warned);
+  return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '', optimization: output.optimization, sharedBases }).listing(output, warned);
 }
 
 /** A place code goes to: a section, or absolute space. */
@@ -297,10 +303,12 @@ class Assembler implements EvalContext {
 
   private readonly limits: ResolvedLimits;
   private readonly budget: TimeBudget;
+  private readonly sharedBases: readonly (string | undefined)[] | undefined;
 
   constructor(private readonly stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
     this.limits = host.limits ?? NASM_LIMITS;
     this.budget = host.budget ?? new TimeBudget(undefined);
+    this.sharedBases = host.sharedBases;
     this.results = new StatementResults(stmts.length);
     this.optimization = host.optimization;
     this.request.optimization = host.optimization;
@@ -459,13 +467,18 @@ class Assembler implements EvalContext {
 
   /** Assembles statements `from` up to `to`; false when the time budget ran out. */
   private statements(from: number, to: number): boolean {
-    for (let i = from; i < to; i++) {
-      this.stmtIndex = i;
-      this.line = this.lineOf[i];
-      if (this.budget.expired()) return false;
-      this.statement(i);
+    try {
+      for (let i = from; i < to; i++) {
+        this.stmtIndex = i;
+        this.line = this.lineOf[i];
+        if (this.budget.expired()) return false;
+        this.statement(i);
+      }
+      return true;
+    } finally {
+      // (What comes between runs of statements, a deferred %if's conditions, names no `.x` of theirs.)
+      readNamesUnder(undefined);
     }
-    return true;
   }
 
   /**
@@ -510,7 +523,7 @@ class Assembler implements EvalContext {
 
   /** `name` as a symbol's full name at statement `at`: a `.local` name under the label above it. */
   private qualifyAt(name: string, at: number): string {
-    return qualifyName(name, at > 0 ? this.stmts[at - 1].localBase : undefined);
+    return qualifyName(name, at > 0 ? this.sharedBases?.[at - 1] ?? this.stmts[at - 1].localBase : undefined);
   }
 
   private openSection(name: string, _attrs: readonly PPToken[] | undefined): Section {
@@ -619,9 +632,10 @@ class Assembler implements EvalContext {
     const answer = this.nameValue;
     let s = this.valueSymbol[i];
     if (s === undefined) {
-      s = this.symbols.get(e.name);
+      const name = symbolName(e);
+      s = this.symbols.get(name);
       if (s === undefined) {
-        const special = this.missingSymbol(e.name, e);
+        const special = this.missingSymbol(name, e);
         if (special !== undefined) return special;
         answer.v = undefined; answer.sec = -1;
         return answer;
@@ -837,21 +851,22 @@ class Assembler implements EvalContext {
     const own = this.labelSymbol[this.stmtIndex];
     if (own !== undefined) { this.redefine(own, kind, sec, value, big); return; }
     const label = st.label!;
-    const prev = this.symbols.get(label.name);
+    const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
+    const prev = this.symbols.get(name);
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
-      const latest = this.redefinedAs?.get(label.name) ?? prev;
+      const latest = this.redefinedAs?.get(name) ?? prev;
       if (this.final && !this.sameDefinition(latest, kind, sec, value, big)) {
         const expansion = this.lines.origin(this.line).expansion;
-        this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, this.range(label, label.src), expansion,
-          [{ message: `label \`${label.name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line, this.statementRange(label.src, expansion));
-        (this.redefinedAs ??= new Map()).set(label.name, { ...prev, kind, sec, value, big, stmt: this.stmtIndex, span: label, src: label.src });
+        this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
+          [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line, this.statementRange(label.src, expansion));
+        (this.redefinedAs ??= new Map()).set(name, { ...prev, kind, sec, value, big, stmt: this.stmtIndex, span: label, src: label.src });
       }
       return;
     }
     this.changed = true;
-    const def: SymbolDef = { name: label.name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
-    this.symbols.set(label.name, def);
+    const def: SymbolDef = { name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
+    this.symbols.set(name, def);
     this.labelSymbol[this.stmtIndex] = def;
   }
 
@@ -925,6 +940,7 @@ class Assembler implements EvalContext {
     }
     this.route[i] = Route.General;
     const st = this.stmts[i];
+    if (this.sharedBases !== undefined) readNamesUnder(this.sharedBases[i]);
     const kind = st.kind;
     if (st.label !== undefined && (kind !== StatementKind.Directive || st.op!.name !== 'equ')) {
       if (section === undefined) this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
@@ -1786,7 +1802,7 @@ class Assembler implements EvalContext {
   /**
    * The key of the current statement's static encoding in EncodeCache.byText16/32, or undefined
    * when the statement is kept by its line's text (a line assembled as written, parsed under the
-   * default limit, not parsed per non-local label as `.x:` lines are: see parseLine): then the
+   * default limit, not parsed per non-local label as some `.x:` lines are: see parseLine): then the
    * statement is shared by every line with that text, in this assembly and the next, and its own
    * enc16/enc32 are all the sharing there is. A map entry per new line would never be read.
    */
@@ -1982,32 +1998,37 @@ class Assembler implements EvalContext {
     let structureSec = -1;
     const constants = output.constants ?? [];
     let k = 0;
-    for (let i = 0; i < this.stmts.length; i++) {
-      const st = this.stmts[i];
-      this.stmtIndex = i;
-      for (; k < constants.length && constants[k].at <= i; k++) {
-        const c = constants[k];
-        if (c.value === undefined) this.deferredConstants.delete(c.name); else this.deferredConstants.set(c.name, c.value);
+    try {
+      for (let i = 0; i < this.stmts.length; i++) {
+        const st = this.stmts[i];
+        this.stmtIndex = i;
+        for (; k < constants.length && constants[k].at <= i; k++) {
+          const c = constants[k];
+          if (c.value === undefined) this.deferredConstants.delete(c.name); else this.deferredConstants.set(c.name, c.value);
+        }
+        this.line = this.lineOf[i];
+        if (this.sharedBases !== undefined) readNamesUnder(this.sharedBases[i]);
+        const name = st.kind === StatementKind.Directive ? st.op!.name : '';
+        // What the encodings of the statements after depend on, and the section `absolute` takes its
+        // place in (the symbols are the finished assembly's: nothing here may define one).
+        // (Not those of a %if branch the final pass did not take: see deferred-check.ts.)
+        if (LISTING_STATE.has(name)) { if (res.address[i] === res.address[i]) this.directive(st, name); continue; }
+        if (name === 'section' || name === 'segment') this.absoluteSec = -1;
+        else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = -1; } else if (name === 'endstruc') this.absoluteSec = structureSec;
+        const sec = res.section[i];
+        let offset = sec >= 0 ? res.sectionOffset[i] : res.address[i];
+        // (A statement of no bytes may list some: `incbin` of none `<bin 0h>`, `times 3 db` `<rep 3h>`.)
+        if (st.kind === StatementKind.Empty || offset !== offset) continue;
+        if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
+        // In `absolute label` space nasm lists offsets in label's section.
+        if (sec < 0 && this.absoluteSec >= 0) offset -= this.sections[this.absoluteSec].address;
+        const out = new DataBuilder(offset, warned.has(i));
+        if (st.kind === StatementKind.Instruction) this.listInstruction(out, st, res.size[i], res.bytes[i], res.firstRepeat.get(i));
+        else this.listDirective(out, st, st.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
+        listed[i] = out.done();
       }
-      this.line = this.lineOf[i];
-      const name = st.kind === StatementKind.Directive ? st.op!.name : '';
-      // What the encodings of the statements after depend on, and the section `absolute` takes its
-      // place in (the symbols are the finished assembly's: nothing here may define one).
-      // (Not those of a %if branch the final pass did not take: see deferred-check.ts.)
-      if (LISTING_STATE.has(name)) { if (res.address[i] === res.address[i]) this.directive(st, name); continue; }
-      if (name === 'section' || name === 'segment') this.absoluteSec = -1;
-      else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = -1; } else if (name === 'endstruc') this.absoluteSec = structureSec;
-      const sec = res.section[i];
-      let offset = sec >= 0 ? res.sectionOffset[i] : res.address[i];
-      // (A statement of no bytes may list some: `incbin` of none `<bin 0h>`, `times 3 db` `<rep 3h>`.)
-      if (st.kind === StatementKind.Empty || offset !== offset) continue;
-      if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
-      // In `absolute label` space nasm lists offsets in label's section.
-      if (sec < 0 && this.absoluteSec >= 0) offset -= this.sections[this.absoluteSec].address;
-      const out = new DataBuilder(offset, warned.has(i));
-      if (st.kind === StatementKind.Instruction) this.listInstruction(out, st, res.size[i], res.bytes[i], res.firstRepeat.get(i));
-      else this.listDirective(out, st, st.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
-      listed[i] = out.done();
+    } finally {
+      readNamesUnder(undefined);
     }
     return listed;
   }

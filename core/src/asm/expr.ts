@@ -349,6 +349,45 @@ export function simpleNumberAt(text: string, start: number, end: number): Expr |
   return v !== undefined && Number.isSafeInteger(v) ? { k: 'num', v, start, end } : undefined;
 }
 
+/**
+ * The non-local label the `.x` names of the statement being assembled hang from, when that
+ * statement is one parse shared by lines under different labels (see `shared` in parser.ts: its
+ * names are kept as written); undefined for any other statement, whose names are full already.
+ * Set by the assembler for each statement it evaluates, so that every reader of a name (each
+ * evaluation context, the encode cache's one value) sees the full name.
+ */
+let sharedBase: string | undefined;
+
+/** Names read from here on are read under `base` (see sharedBase). */
+export function readNamesUnder(base: string | undefined): void {
+  sharedBase = base;
+}
+
+/** The last name made full, and what from. */
+let lastWritten = '';
+let lastBase: string | undefined;
+let lastFull = '';
+
+/**
+ * A name's full name under the current statement's label. The same string for the same name
+ * twice in a row: `jne .x` and then `.x:` look up and define one string, which the symbol table
+ * hashes once.
+ */
+export function symbolName(e: Expr & { k: 'sym' }): string {
+  return sharedBase === undefined ? e.name : fullName(e.name, sharedBase);
+}
+
+/** `written`, a name as a shared statement keeps it, under `base`. */
+export function fullName(written: string, base: string | undefined): string {
+  if (base === undefined) return written;
+  if (written !== lastWritten || base !== lastBase) {
+    lastFull = qualifyName(written, base);
+    lastWritten = written;
+    lastBase = base;
+  }
+  return lastFull;
+}
+
 /** `.x` after label `p` is `p.x`; `..@x` and `..start` stay global (manual §3.9). */
 export function qualifyName(name: string, localBase: string | undefined): string {
   if (name.charCodeAt(0) === 0x24) name = name.slice(1);
@@ -413,7 +452,7 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
       return { v: v.v, sec: v.sec };
     }
     case 'sym': {
-      const v = ctx.symbol(e.name, e);
+      const v = ctx.symbol(sharedBase === undefined ? e.name : symbolName(e), e);
       if (!v) return { v: undefined, sec: -1 };
       return v.big === undefined ? { v: v.v, sec: v.sec } : { v: v.v, sec: v.sec, big: v.big };
     }

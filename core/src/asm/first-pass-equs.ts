@@ -5,7 +5,7 @@
 // pass leaves such a name unknown; the assembler checks these expressions again as nasm's first
 // and second passes see them, through the views made here.
 
-import { evaluate, type EvalContext, type Expr, type Value } from './expr';
+import { evaluate, symbolName, type EvalContext, type Expr, type Value } from './expr';
 
 /** What a view reads of the assembly: its symbols as they stand, and where the statement is. */
 export interface FirstPassHost {
@@ -73,7 +73,7 @@ export class FirstPassEqus {
 export function mentionsAny(e: Expr, names: { has(name: string): boolean; readonly size: number }): boolean {
   if (names.size === 0) return false;
   switch (e.k) {
-    case 'sym': return names.has(e.name);
+    case 'sym': return names.has(symbolName(e));
     case 'un': return mentionsAny(e.a, names);
     case 'bin': return mentionsAny(e.a, names) || mentionsAny(e.b, names);
     default: return false;

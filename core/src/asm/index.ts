@@ -6,6 +6,7 @@ import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } 
 import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
+import { fullName } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
@@ -72,7 +73,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     for (const run of runs) run.parsed = undefined;
     parsed = parseStatements(pp, runs, opts.warnings, limits.eval, budget, sink, parsed.floatMode);
   }
-  const { stmts, stmtOfLine, lineOf, switches } = parsed;
+  const { stmts, sharedBases, stmtOfLine, lineOf, switches } = parsed;
   // A deferred %if block, each of its conditions and runs of code come after the statements of
   // the lines before them.
   const statementAt = (line: number): number => {
@@ -91,7 +92,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
 
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget, checks: pp.exhausted ? [] : pp.checks,
-    optimization: optimizationOf(opts.optimization),
+    optimization: optimizationOf(opts.optimization), sharedBases,
   }, opts.frontEndOnly ?? false);
 
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by
@@ -102,13 +103,18 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   return lazyResult({
     image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
     diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives, map: asm.map,
-  }, pp, stmts, lineOf, stmtOfLine, asm, sink.places());
+  }, pp, stmts, sharedBases, lineOf, stmtOfLine, asm, sink.places());
 }
 
+
+/** Per statement, the label a shared statement's `.x` names hang from (see AssemblerHost.sharedBases). */
+type SharedBases = readonly (string | undefined)[] | undefined;
 
 /** The statements parsed from the preprocessed lines, and what reading them set. */
 interface ParsedLines {
   readonly stmts: ParsedStatement[];
+  /** Per statement, the label a shared statement's `.x` names hang from (AssemblerHost.sharedBases). */
+  readonly sharedBases: SharedBases;
   /** Per preprocessed line, its statement's index (-1: none). */
   readonly stmtOfLine: Int32Array;
   /** Per statement, its preprocessed line. */
@@ -132,6 +138,8 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   const stmtOfLine = new Int32Array(lines.count).fill(-1);
   const statementLines = new Int32Array(lines.count);
   const cursor = new ParseCursor();
+  // Made at the first shared statement (most files have none): holes read as undefined.
+  let sharedBases: (string | undefined)[] | undefined;
   let switches = warnings && warnings.length > 0 ? new WarningSwitches(warnings) : undefined;
   // The mode the lines are in as far as the parse knows (see modeAfter): a few messages name it.
   let mode = 16;
@@ -169,13 +177,18 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
         else if (stmt.op!.name === 'float') floatMode = floatModeAfter(floatMode, stmt.args.length === 0 ? '' : lines.text[i].slice(stmt.args[0].start, stmt.args[stmt.args.length - 1].end)) ?? floatMode;
         else mode = modeAfter(stmt, mode);
       }
+      if (cursor.sharedBase !== undefined) {
+        (sharedBases ??= new Array<string | undefined>(lines.count))[count] = cursor.sharedBase;
+        cursor.sharedBase = undefined;
+      }
       stmtOfLine[i] = count;
       statementLines[count] = i;
       stmts[count++] = stmt;
     }
   }
   stmts.length = count;
-  return { stmts, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode };
+  if (sharedBases !== undefined) sharedBases.length = count;
+  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode };
 }
 
 /** Whether a statement starts a new scope of `.local` names (a label other than an `equ`'s or a `..@` one, or `struc`). */
@@ -246,7 +259,7 @@ type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' |
  * them for every line would cost more than assembling. They are enumerable getters, so spreading
  * or serializing the result still sees them.
  */
-function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedStatement[], lineOf: Int32Array, stmtOfLine: Int32Array, asm: AssemblyOutput, places: DiagnosticPlaces): AssembleResult {
+function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedStatement[], sharedBases: SharedBases, lineOf: Int32Array, stmtOfLine: Int32Array, asm: AssemblyOutput, places: DiagnosticPlaces): AssembleResult {
   let listing: ListingLine[] | undefined;
   let printed: Diagnostic[] | undefined;
   let sourceMap: SourceMap | undefined;
@@ -259,7 +272,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       if (listing !== undefined) return listing;
       const unread = new Uint8Array(pp.lines.count);
       if (pp.checks.length > 0) markUnread(pp.checks, (i) => pp.lines.origin(i).serial, unread);
-      return (listing = buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported, unread));
+      return (listing = buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, sharedBases, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported, unread));
     },
     get printedMessages(): readonly Diagnostic[] {
       if (printed !== undefined) return printed;
@@ -272,13 +285,13 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));
     },
     get statements(): readonly Statement[] {
-      return (statements ??= stmts.map((st, i) => toStatement(st, pp.lines, lineOf[i], asm.results, i)));
+      return (statements ??= stmts.map((st, i) => toStatement(st, sharedBases?.[i], pp.lines, lineOf[i], asm.results, i)));
     },
     get references(): readonly SymbolReference[] {
-      return (references ??= buildReferences(pp, stmts, lineOf));
+      return (references ??= buildReferences(pp, stmts, sharedBases, lineOf));
     },
     get symbols(): readonly SymbolInfo[] {
-      return (symbols ??= buildSymbols(pp, stmts, lineOf, asm));
+      return (symbols ??= buildSymbols(pp, stmts, sharedBases, lineOf, asm));
     },
   };
 }
@@ -287,7 +300,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
  * Each use where its name is written: a macro or %rep body, an %include'd file read twice, write
  * a name once however often they expand, so a place is listed once per name.
  */
-function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[], lineOf: Int32Array): SymbolReference[] {
+function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[], sharedBases: SharedBases, lineOf: Int32Array): SymbolReference[] {
   const references: SymbolReference[] = [];
   const seen = new Places();
   const add = (r: SymbolReference): void => { if (seen.add(r)) references.push(r); };
@@ -296,7 +309,9 @@ function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]
     const l = lineOf[i];
     // The main file's own lines are read once: their names, written there, need no check.
     const once = pp.lines.origin(l).depth === 0;
-    for (const r of stmts[i].refs) {
+    const base = sharedBases?.[i];
+    for (const ref of stmts[i].refs) {
+      const r = base === undefined ? ref : { ...ref, name: fullName(ref.name, base) };
       const use = r.src ?? lineRange(pp.lines.file(l), pp.lines.line[l], r.start, r.end);
       if (once && r.src === undefined && r.at === undefined) { references.push({ name: r.name, range: use }); continue; }
       const at = r.at ?? use;
@@ -349,7 +364,7 @@ function mapEntries(pp: PreprocessResult, stmtOfLine: Int32Array, asm: AssemblyO
   return entries;
 }
 
-function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], lineOf: Int32Array, asm: AssemblyOutput): SymbolInfo[] {
+function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], sharedBases: SharedBases, lineOf: Int32Array, asm: AssemblyOutput): SymbolInfo[] {
   const symbols: SymbolInfo[] = [];
   for (const s of asm.symbols.values()) {
     const st = stmts[s.stmt];
@@ -358,8 +373,9 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], l
     const value = s.value === undefined ? undefined : s.sec >= 0 && s.kind === 'label' ? (asm.sections[s.sec]?.address ?? 0) + s.value : s.value;
     const range = symbolRange(s, pp.lines, lineOf);
     if (s.isStruc) { symbols.push({ name: s.name, shortName: s.name, kind: 'struc', definition: range, value }); continue; }
-    if (label && label.name === s.name && label.local) {
-      symbols.push({ name: s.name, shortName: label.short, kind: isField ? 'struc-field' : 'local-label', definition: range, value, parent: label.parent });
+    const base = sharedBases?.[s.stmt];
+    if (label && fullName(label.name, base) === s.name && label.local) {
+      symbols.push({ name: s.name, shortName: label.short, kind: isField ? 'struc-field' : 'local-label', definition: range, value, parent: base ?? label.parent });
     } else {
       symbols.push({ name: s.name, shortName: s.name, kind: s.kind === 'constant' ? 'constant' : 'label', definition: range, value });
     }
@@ -391,7 +407,7 @@ function operandKind(o: ParsedOperand, text: string): OperandTextKind {
   }
 }
 
-function toStatement(st: ParsedStatement, lines: PPLines, line: number, res: StatementResults, i: number): Statement {
+function toStatement(st: ParsedStatement, base: string | undefined, lines: PPLines, line: number, res: StatementResults, i: number): Statement {
   const l = lines.at(line);
   const r = (a: { start: number; end: number }): SourceRange => lineRange(l.file, l.line, a.start, a.end);
   const operands: Statement['operands'][number][] = [];
@@ -410,7 +426,7 @@ function toStatement(st: ParsedStatement, lines: PPLines, line: number, res: Sta
   }
   return {
     range: lines.range(line),
-    label: st.label ? { name: st.label.name, range: r(st.label) } : undefined,
+    label: st.label ? { name: fullName(st.label.name, base), range: r(st.label) } : undefined,
     prefixes: st.prefixes.map((p) => ({ name: p.name, range: r(p) })),
     mnemonic: st.op ? { name: st.op.name, range: r(st.op), isDirective: st.op.directive } : undefined,
     operands,

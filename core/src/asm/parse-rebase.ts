@@ -1,6 +1,8 @@
 // A line's parse under another non-local label, made from its parse under the first one: a line
 // naming `.local` labels (`jne .next`, `.next:`) recurs under many labels, and differs between
-// them only in the names that `.x` becomes (manual §3.9), so only those are made again.
+// them only in the names that `.x` becomes (manual §3.9), so only those are made again. Most
+// such lines are not copied but share one statement, made here under no label (see
+// sharedStatement in parser.ts); the others (data, `times`, `at`, ...) get a copy per label.
 
 import { valueShape } from './encode-cache';
 import { qualifyName, type Expr } from './expr';

@@ -277,6 +277,12 @@ export class ParseCursor {
   /** The latest line's problem (the line is then skipped) and warnings. */
   problem: ParseProblem | undefined = undefined;
   warnings: readonly ParseProblem[] | undefined = undefined;
+  /**
+   * Set when the latest line's statement is a shared parse (see CachedParse.shared): the label
+   * its `.x` names hang from, which the caller keeps with the statement and clears. Undefined
+   * for any other line, and for a shared one before the first label (its names stay as written).
+   */
+  sharedBase: string | undefined = undefined;
 }
 
 /**
@@ -305,6 +311,13 @@ export interface CachedParse extends ParseOutcome {
    * there is to keep per base.
    */
   rebased?: Map<string, ParsedStatement>;
+  /**
+   * Instead of `rebased`, for most such lines (see sharedStatement): one statement for every base,
+   * with its names as written (`.x`, not `label.x`); whoever reads its names makes them full
+   * under the label the line is under (ParseCursor.sharedBase). A line under its 12,500th label
+   * then costs what any line seen before does.
+   */
+  shared?: ParsedStatement;
 }
 
 /**
@@ -398,6 +411,13 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
   // line's text, and a second map by text would cost a lookup and an insertion per new line.
   const kept = entry?.parse;
   let first = kept !== undefined && kept.generation === parseGeneration ? kept : entry === undefined ? parseCache.get(text) : undefined;
+  if (first !== undefined && first.shared !== undefined) {
+    cursor.localBase = localBase;
+    cursor.sharedBase = localBase;
+    cursor.problem = undefined;
+    cursor.warnings = first.warnings;
+    return first.shared;
+  }
   const baseKey = localBase ?? '';
   if (first !== undefined && first.rebased !== undefined) {
     // The same line under another non-local label: its first parse with the local names made again.
@@ -447,9 +467,16 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
       entry.keepStmt(stmt, setsBase);
       entry.parse = undefined;
     } else {
-      c = { stmt, problem: outcome.problem, localBase: outcome.localBase, warnings: outcome.warnings, generation: parseGeneration, usesBase, setsBase, byBase: undefined, rebased: undefined };
+      const shared = usesBase && !setsBase && stmt !== undefined && first === undefined ? sharedStatement(stmt, tokens) : undefined;
+      c = { stmt, problem: outcome.problem, localBase: outcome.localBase, warnings: outcome.warnings, generation: parseGeneration, usesBase, setsBase, byBase: undefined, rebased: undefined, shared };
       if (usesBase && first !== undefined) first.byBase!.set(baseKey, c);
       else {
+        if (shared !== undefined) {
+          if (entry !== undefined) entry.parse = c; else parseCache.set(text, c);
+          take(outcome, cursor, undefined, true);
+          cursor.sharedBase = localBase;
+          return shared;
+        }
         if (usesBase && !setsBase && stmt !== undefined) c.rebased = new Map([[baseKey, stmt]]);
         else if (usesBase) c.byBase = new Map([[baseKey, c]]);
         if (entry !== undefined) entry.parse = c; else parseCache.set(text, c);
@@ -458,6 +485,22 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     return take(outcome, cursor, undefined, true);
   }
   return take(c, cursor, c.setsBase ? c.localBase : localBase, false);
+}
+
+/**
+ * The statement of a line naming `.x` labels and setting none, shared by every label the line
+ * is under (CachedParse.shared): `st`, its parse under the first, with its names as written. The
+ * names are made full where they are read: the assembler's symbols and evaluations (see
+ * `readNamesUnder` in expr.ts), and the references, symbols and statements index.ts gives. For
+ * instructions and lone labels only, with names from the line's own tokens; other lines (data,
+ * `times`, `equ`, `at`, directives with arguments of their own syntax) keep a copy per label.
+ */
+function sharedStatement(st: ParsedStatement, tokens: readonly PPToken[]): ParsedStatement | undefined {
+  if (st.kind === StatementKind.Directive || st.times !== undefined || st.at !== undefined || st.fill !== undefined || st.args.length > 0) return undefined;
+  // A `$`-escaped name (`$.x`, `$eax`): qualifyName takes the `$` off, so the name kept would
+  // not read back as the parse's (and the copy drops `escaped`).
+  for (const t of tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x24) return undefined;
+  return rebaseStatement(st, tokens, undefined);
 }
 
 /** A statement of these parts, whichever way its line was parsed (see LineParser.finish). */
