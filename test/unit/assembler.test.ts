@@ -345,4 +345,29 @@ describe('expansion limits and the time budget', () => {
     const shallow = assemble({ file: '/t.asm', text: `dd ${'('.repeat(30)}1${')'.repeat(30)}\n`, host, limits: { eval: 20 } });
     assert.deepEqual(shallow.diagnostics.map((d) => d.message), ['expression too long']);
   });
+
+  it('an expression within nasm\'s limit but deeper than the stack fails its own line, never the assembly', () => {
+    // nasm evaluates chains iteratively and takes all of these (8192 operands at most); Ringside's
+    // walks over expressions recurse: each line is "expression too long", the lines around it
+    // are assembled (found by fuzzing the language server, where they had thrown).
+    const chain = (first: string, op: string, n: number): string => first + op.repeat(n - 1);
+    const lines = [
+      `dd ${chain('1', '+1', 8190)}`,
+      `x: dd ${chain('x', ' % 3', 4470)}`,
+      `mov eax, [ebx${chain('', '+1', 8190)}]`,
+      `dd ${'-'.repeat(8190)}1`,
+      `%if ${chain('1', '+1', 8190)}`,
+      '%endif',
+      'a:',
+      `.y: jmp ${chain('.y', '+1', 8000)}`,
+      'b:',
+      `.y: jmp ${chain('.y', '+1', 8000)}`,
+      'after: db 0x55',
+    ];
+    const r = assemble({ file: '/t.asm', text: `${lines.join('\n')}\n`, host });
+    // (How deep the stack lets a walk go depends on the host: a line may also assemble, as nasm's does.)
+    for (const d of r.diagnostics) assert.ok([1, 2, 3, 4, 5, 8, 10].includes(d.range.start.line + 1) && d.message === 'expression too long', `${d.range.start.line + 1}: ${d.message}`);
+    assert.ok(r.diagnostics.length > 0);
+    assert.ok(r.symbols.some((s) => s.name === 'after'));
+  });
 });

@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { DATA_UNIT, isKeywordWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, qualifyName, readNamesUnder, sectionTerms, symbolName, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, symbolName, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
@@ -472,7 +472,13 @@ class Assembler implements EvalContext {
         this.stmtIndex = i;
         this.line = this.lineOf[i];
         if (this.budget.expired()) return false;
-        this.statement(i);
+        try {
+          this.statement(i);
+        } catch (e) {
+          if (!isStackOverflow(e)) throw e;
+          resetEvaluation();
+          this.error('expression', 'expression too long', undefined);
+        }
       }
       return true;
     } finally {

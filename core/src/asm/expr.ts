@@ -138,7 +138,7 @@ export class ExprParser {
     } catch (err) {
       // Nesting deeper than the host's stack allows, yet within the limit: the same answer as
       // nasm at its limit rather than a crash.
-      if (!(err instanceof RangeError)) throw err;
+      if (!isStackOverflow(err)) throw err;
       this.error = undefined;
       return this.fail('expression too long', this.tokens[this.pos]);
     }
@@ -417,6 +417,22 @@ function exact(v: number, slow: () => Value): Value {
 
 function isInt32(v: number): boolean {
   return (v | 0) === v;
+}
+
+/**
+ * Whether `e` is V8's stack overflow. Walks over expressions recurse, and an expression within
+ * nasm's limit (8192 operands, see ExprParser.reads) can still be deeper than the host's stack
+ * allows: its line then fails with nasm's "expression too long" rather than taking the process
+ * down. Nothing else is caught.
+ */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message.includes('call stack');
+}
+
+/** What an evaluation cut short by a stack overflow left behind (see isStackOverflow). */
+export function resetEvaluation(): void {
+  misplacedLabel = undefined;
+  readNamesUnder(undefined);
 }
 
 /**

@@ -6,11 +6,11 @@ import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } 
 import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
-import { fullName } from './expr';
+import { fullName, isStackOverflow } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
-import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, type ParsedOperand, type ParsedStatement } from './parser';
+import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, type PreprocessResult } from './preprocessor';
@@ -151,7 +151,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       if (!budget.reported) { budget.reported = true; sink.error('time-budget', TIME_BUDGET_MESSAGE, lineRange(lines.file(i), lines.line[i], 0, lines.text[i].length), lines.origin(i).expansion); }
       break;
     }
-    const stmt = parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, evalLimit, lines.entries[i], floatMode);
+    const stmt = parseOrTooDeep(lines, i, cursor, evalLimit, floatMode);
     const problem = cursor.problem;
     if (cursor.warnings) {
       const run = runs.length > 0 ? codeAt(runs, i) : undefined;
@@ -189,6 +189,19 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   stmts.length = count;
   if (sharedBases !== undefined) sharedBases.length = count;
   return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode };
+}
+
+/** Line `i`'s statement (see parseLine), or its failure when a walk over its expressions overflows the stack (see isStackOverflow). */
+function parseOrTooDeep(lines: PPLines, i: number, cursor: ParseCursor, evalLimit: number, floatMode: FloatMode): ParsedStatement | undefined {
+  try {
+    return parseLine(lines.text[i], lines.tokens[i], (lines.flags[i] & LineFlag.Verbatim) !== 0, cursor, evalLimit, lines.entries[i], floatMode);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    cursor.problem = tooDeep(lines.tokensOf(i));
+    cursor.warnings = undefined;
+    cursor.sharedBase = undefined;
+    return undefined;
+  }
 }
 
 /** Whether a statement starts a new scope of `.local` names (a label other than an `equ`'s or a `..@` one, or `struc`). */

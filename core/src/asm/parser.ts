@@ -8,7 +8,7 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, isPacked
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
-import { constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
+import { constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
@@ -128,6 +128,11 @@ export interface ParseProblem { readonly message: string; readonly start: number
 
 class LineError {
   constructor(readonly problem: ParseProblem) {}
+}
+
+/** A line whose expression is too deep for a walk over it (see isStackOverflow): the whole line fails. */
+export function tooDeep(tokens: readonly { readonly start: number; readonly end: number }[]): ParseProblem {
+  return { message: 'expression too long', start: tokens[0]?.start ?? 0, end: tokens[tokens.length - 1]?.end ?? 0, code: 'expression' };
 }
 
 export const NO_OPERANDS: readonly ParsedOperand[] = [];
@@ -256,6 +261,7 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
   } catch (e) {
     // Warnings given before the problem stand (nasm prints them with the error), and so does the
     // label (see LineParser.failedLineLabel).
+    if (isStackOverflow(e)) return { problem: tooDeep(tokens), localBase };
     if (e instanceof LineError) {
       const stmt = p.failedLineLabel();
       const o: ParseOutcome = stmt !== undefined ? { stmt, problem: e.problem, localBase: p.localBase } : { problem: e.problem, localBase: p.localBase };

@@ -5,7 +5,7 @@
 import type { SourceRange } from './api';
 import type { DeferredIfs } from './deferred-if';
 import type { DiagnosticSink } from './diagnostics';
-import { evaluate, ExprParser, parseWhole, type EvalContext, type Expr, type Value } from './expr';
+import { evaluate, ExprParser, isStackOverflow, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value } from './expr';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { parseNumber } from './numbers';
 
@@ -138,7 +138,15 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
       sink.error('expression', message, lineRange(file, line, node.start, node.end), expansion);
     },
   };
-  const v = evaluate(expr, ctx);
+  let v: Value;
+  try {
+    v = evaluate(expr, ctx);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    resetEvaluation();
+    ctx.error('expression too long', expr);
+    return 'unread';
+  }
   if (failed) return 'unread';
   if (preprocessOnly !== undefined && symbolsLeft(expr) !== 0) { onlyError(nonConstant, expr); return 'non-constant'; }
   // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
