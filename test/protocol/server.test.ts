@@ -309,8 +309,13 @@ describe('language server over stdio', function () {
       '%macro m 0\n    m\n%endmacro\n    m\n',
       '%rep 100000\n%rep 100000\n    nop\n%endrep\n%endrep\n',
       '\u0000\u0001\uffff\ud800 \r\r\n\t;',
+      // Found by fuzzing the language server (the assembler had thrown): a pasting macro that makes
+      // a chain of 4,470 operators, and a `section` line inside a structure.
+      'bits 32\n%define n %?%+%isnum\nisnum equ 7\ndd 7, n\n',
+      'struc line\n  .a: resb 4\n  .tag: section .data\nendstruc\nl1: istruc line\n  at line.tag, dd 0xdead\niend\n',
       ...Array.from({ length: 14 }, () => mutate(MAIN)),
     ];
+    const logsBefore = client.logs.length;
     const uri = pathToFileURL(join(dir, 'fuzz.asm')).toString();
     await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text: '' } });
     let version = 1;
@@ -353,6 +358,8 @@ describe('language server over stdio', function () {
       assert.ok(!client.exited, `server exited on input ${JSON.stringify(text.slice(0, 80))}`);
     }
     assert.deepEqual(client.stderr.filter((s) => /FATAL|Maximum call stack/.test(s)), []);
+    // No feature failed and the assembler never threw (the server logs either, and answers empty).
+    assert.deepEqual(client.logs.slice(logsBefore).filter((m) => / failed|threw/.test(m)), []);
   });
 
   it('stops a runaway assembly at the time budget and keeps answering', async () => {
