@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assemble } from '../../core/src/asm/index';
+import { assemble, forgetCaches } from '../../core/src/asm/index';
 
 const F = '/w/main.asm';
 function asm(text: string, files: Record<string, string> = {}) {
@@ -344,6 +344,17 @@ describe('expansion limits and the time budget', () => {
     assert.deepEqual(r.diagnostics.map((d) => d.message), ['expression too long', 'expression too long']);
     const shallow = assemble({ file: '/t.asm', text: `dd ${'('.repeat(30)}1${')'.repeat(30)}\n`, host, limits: { eval: 20 } });
     assert.deepEqual(shallow.diagnostics.map((d) => d.message), ['expression too long']);
+  });
+
+  it('a %if on .local names the assembler decides reads them under the label above it, whatever another file read the line before it under', () => {
+    // nasm: `.b - .a` is main.b - main.a = 3, so 0x33 (bytes as nasm 2.16.01 makes them). The
+    // line before the %if was first read under `other:` in another assembly (the language server
+    // keeps every line's parse across files), which had named `other.b` here.
+    forgetCaches();
+    assemble({ file: '/other.asm', text: 'other:\n  dt 0x12p1\n', host });
+    const r = assemble({ file: '/main.asm', text: 'main:\n.a: mov ax, 1\n.b: jmp main\n  dt 0x12p1\n%if .b - .a == 3\n  db 0x33\n%endif\n', host });
+    assert.deepEqual(r.diagnostics.map((d) => d.message), []);
+    assert.equal(Buffer.from(r.image).toString('hex'), 'b80100ebfb0000000000000090044033');
   });
 
   it('an expression within nasm\'s limit but deeper than the stack fails its own line, never the assembly', () => {

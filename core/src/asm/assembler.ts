@@ -15,7 +15,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { registerOutsideDialect, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
+import { registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -529,7 +529,23 @@ class Assembler implements EvalContext {
 
   /** `name` as a symbol's full name at statement `at`: a `.local` name under the label above it. */
   private qualifyAt(name: string, at: number): string {
-    return qualifyName(name, at > 0 ? this.sharedBases?.[at - 1] ?? this.stmts[at - 1].localBase : undefined);
+    return qualifyName(name, this.baseAfter(at - 1));
+  }
+
+  /**
+   * The non-local label `.x` names hang from after statement `k`: the last one that set it (a
+   * shared statement's base is the one it was read under here). A kept statement's own
+   * `localBase` is that of the first file it was read in, right only where it sets the base
+   * (measured wrong: `dt 0x12p1` read under `other:` in one assembly, then before a `%if .b - .a`
+   * under `main:` in another, named `other.b`).
+   */
+  private baseAfter(k: number): string | undefined {
+    for (let j = k; j >= 0; j--) {
+      const shared = this.sharedBases?.[j];
+      if (shared !== undefined) return shared;
+      if (setsLocalBase(this.stmts[j])) return this.stmts[j].localBase;
+    }
+    return undefined;
   }
 
   private openSection(name: string, _attrs: readonly PPToken[] | undefined): Section {

@@ -10,7 +10,7 @@ import { fullName, isStackOverflow } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
-import { forgetParses, mentionsLocal, ParseCursor, parseLine, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement } from './parser';
+import { forgetParses, mentionsLocal, ParseCursor, parseLine, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, type PreprocessResult } from './preprocessor';
@@ -204,7 +204,6 @@ function parseOrTooDeep(lines: PPLines, i: number, cursor: ParseCursor, evalLimi
   }
 }
 
-/** Whether a statement starts a new scope of `.local` names (a label other than an `equ`'s or a `..@` one, or `struc`). */
 /**
  * The mode after a directive statement that was in `mode`: what `bits 16`, `bits 32`, `use16`
  * and `use32` set (the assembler checks them and says what is wrong with any other).
@@ -215,11 +214,6 @@ function modeAfter(st: ParsedStatement, mode: number): number {
   if (name !== 'bits' || st.args.length === 0) return mode;
   const v = parseInt(st.args[0].text, 10);
   return v === 16 || v === 32 ? v : mode;
-}
-
-function setsLocalBase(st: ParsedStatement): boolean {
-  if (st.op?.name === 'struc') return true;
-  return st.label !== undefined && !st.label.local && !st.label.name.startsWith('..') && st.op?.name !== 'equ';
 }
 
 /** A `section`/`segment` line: its `.name` is a section's, no `.local` label. */

@@ -130,6 +130,16 @@ class LineError {
   constructor(readonly problem: ParseProblem) {}
 }
 
+/**
+ * Whether statement `st` starts a new scope of `.local` names: a label other than an `equ`'s or a
+ * `..@` one, or `struc`. Its `localBase` is then its own; any other kept statement's is the one
+ * it was first read under, which may be another file's (see Assembler.baseAfter).
+ */
+export function setsLocalBase(st: ParsedStatement): boolean {
+  if (st.op?.name === 'struc') return true;
+  return st.label !== undefined && !st.label.local && !st.label.name.startsWith('..') && st.op?.name !== 'equ';
+}
+
 /** A line whose expression is too deep for a walk over it (see isStackOverflow): the whole line fails. */
 export function tooDeep(tokens: readonly { readonly start: number; readonly end: number }[]): ParseProblem {
   return { message: 'expression too long', start: tokens[0]?.start ?? 0, end: tokens[tokens.length - 1]?.end ?? 0, code: 'expression' };
