@@ -1110,7 +1110,7 @@ class Assembler implements EvalContext {
     const args = st.args;
     const word = st.op!;
     if (DATA_UNIT[name] !== undefined) {
-      if (st.at) this.padToField(st.at);
+      if (st.at && !this.padToField(st.at)) return;
       const n = this.timesCount(st);
       // `db ?`, `dd 4 dup (?)` and the like only: space reserved as `resb` reserves it (nasm 2.15).
       if (onlyReserve(st.data)) {
@@ -1391,32 +1391,41 @@ class Assembler implements EvalContext {
    * `at field`: as nasm 2.16's `at` macro, the field's offset from the structure's name (which a
    * `struc name, base` sets to base), and `.x` a field of the structure `istruc` names.
    */
-  private padToField(field: Expr): void {
+  /** False when nasm drops the statement (a field of a structure no line defines). */
+  private padToField(field: Expr): boolean {
     const ist = this.istrucStart;
-    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return; }
+    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return true; }
     let later: string | undefined;
-    let missing = false;
+    let missing: string | undefined;
     const v = evaluate(field, {
       symbol: (name, node) => {
         const full = name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? ist.name + name : name;
         if (this.definedLater(full)) later = full;
-        if (!this.symbols.has(full)) { missing = true; return undefined; }
+        if (!this.symbols.has(full)) { missing ??= full; return undefined; }
         return this.lookup(full, node);
       },
       here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
     });
     // nasm's `at' is `times <field offset> ...`, whose count must be known on its line.
-    if (later !== undefined) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return; }
-    // A field no line defines: nasm's `times` count is not a number it knows, unless the structure
-    // is undefined too (measured: "non-constant argument supplied to TIMES" for `at S.zz`, nothing
-    // for `at .a` of an `istruc` of no structure, whose iend says it).
-    if (missing) { if (this.symbols.has(ist.name)) this.error('non-constant', 'non-constant argument supplied to TIMES', field); return; }
+    if (later !== undefined) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return true; }
+    // A field no line defines: nasm's `times` count is not a number it knows, "non-constant
+    // argument supplied to TIMES" (measured: `at S.zz`). When the structure is undefined too, its
+    // count is `rec.a - rec`, two unknown symbols, which nasm's evaluator cancels out: the count is
+    // known, and the final pass drops the line with "symbol `rec.a' not defined" (measured: `at
+    // rec.a, db 5` and `at .a, db 5` under `istruc rec`; an `iend`'s error comes before it). Its
+    // parser finds it, so nasm writes no listing (as for any error of a count: not 'undefined-symbol').
+    if (missing !== undefined) {
+      if (this.symbols.has(ist.name)) { this.error('non-constant', 'non-constant argument supplied to TIMES', field); return true; }
+      this.error('non-constant', `symbol \`${missing}' not defined`, field);
+      return false;
+    }
     const struc = this.lookup(ist.name, field);
-    if (v.v === undefined || struc?.v === undefined) return;
+    if (v.v === undefined || struc?.v === undefined) return true;
     const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
     // (A field before the data so far: nasm's at is `times` of the distance, measured "TIMES value -2 is negative".)
-    if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, field); return; }
+    if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, field); return true; }
     this.emit(ZERO, pad);
+    return true;
   }
 
   private exprArg(st: ParsedStatement): Expr | undefined {
