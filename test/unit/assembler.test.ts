@@ -346,6 +346,14 @@ describe('expansion limits and the time budget', () => {
     assert.deepEqual(shallow.diagnostics.map((d) => d.message), ['expression too long']);
   });
 
+  it('text nasm ignores after a directive\'s value is a note for the editor, not one of nasm\'s messages', () => {
+    // nasm 2.16.01 takes `org 0x7)c00` as `org 7` and says nothing (fixture directive-value-rest).
+    const r = assemble({ file: '/t.asm', text: 'org 0x7)c00\nstart: dd start\n', host });
+    assert.deepEqual(r.diagnostics.map((d) => [d.severity, d.code, d.range.start.col, d.range.end.col]), [['info', 'ignored-text', 7, 11]]);
+    assert.deepEqual(r.printedMessages, []);
+    assert.equal(Buffer.from(r.image).toString('hex'), '07000000');
+  });
+
   it('a %if on .local names the assembler decides reads them under the label above it, whatever another file read the line before it under', () => {
     // nasm: `.b - .a` is main.b - main.a = 3, so 0x33 (bytes as nasm 2.16.01 makes them). The
     // line before the %if was first read under `other:` in another assembly (the language server

@@ -577,6 +577,11 @@ class Assembler implements EvalContext {
     return src !== undefined && expansion !== undefined && expansion.length > 0 ? this.lines.range(this.line) : undefined;
   }
 
+  /** Ringside's own note on something nasm takes silently: for the editor, never printed as nasm's messages (see printedMessages). */
+  private note(code: string, message: string, span: { start: number; end: number }): void {
+    if (this.final) this.sink.report('info', code, message, this.range(span), this.lines.origin(this.line).expansion);
+  }
+
   private warning(code: string, message: string, span: { start: number; end: number } | undefined, repeat = 0): void {
     if (this.final) this.sink.warning(code, message, this.range(span), this.lines.origin(this.line).expansion, this.line, repeat);
   }
@@ -1183,7 +1188,7 @@ class Assembler implements EvalContext {
         this.sectionDirective(st, args);
         return;
       case 'absolute': {
-        const e = this.exprArg(st);
+        const e = this.exprArgFrom(st, st.args, 'ignored');
         // (Evaluated in nasm's first pass: measured, an unknown symbol is "not defined before use".)
         const v = e ? this.evalWith(e, Undefined.BeforeUse) : undefined;
         this.absolute = v?.v ?? 0;
@@ -1230,7 +1235,7 @@ class Assembler implements EvalContext {
         // `sectalign N` itself).
         const word = args.length === 1 && args[0].kind === 'ident' ? args[0].text.toLowerCase() : '';
         if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
-        const e = this.exprArgFrom(st, args);
+        const e = this.exprArgFrom(st, args, 'ignored');
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined) return;
         if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); return; }
@@ -1287,7 +1292,7 @@ class Assembler implements EvalContext {
         if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
         if (this.struc) { this.error('syntax', 'nested `struc\' is not allowed', word); return; }
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
-        const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2)) : undefined;
+        const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2), 'ignored') : undefined;
         const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
         const problem = strucNameProblem(t.text);
         this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd };
@@ -1432,7 +1437,13 @@ class Assembler implements EvalContext {
     return this.exprArgFrom(st, st.args);
   }
 
-  private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[]): Expr | undefined {
+  /**
+   * The expression of a directive's argument `toks`. `rest`: what follows the expression where
+   * nasm evaluates the argument and reads no further (its bin format's `org`, `absolute`,
+   * `sectalign`, section attributes, `incbin`'s numbers: measured, `org 0x7)c00` is `org 7`),
+   * 'ignored', with a note for the editor; else an error.
+   */
+  private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[], rest: 'error' | 'ignored' = 'error'): Expr | undefined {
     // (nasm reads `resb` as an instruction: measured, `resb` alone is an invalid combination and
     // `resw 1 2` has a token after its operand.)
     const reserve = RESERVE_UNIT[st.op!.name] !== undefined;
@@ -1444,6 +1455,11 @@ class Assembler implements EvalContext {
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
+    if (e && p.pos < toks.length && rest === 'ignored' && p.error === undefined) {
+      const ignored = { start: toks[p.pos].start, end: toks[toks.length - 1].end };
+      this.note('ignored-text', `nasm reads \`${st.op!.name}'s value up to here and ignores the rest (\`${this.writtenText(ignored) ?? toks[p.pos].text}')`, ignored);
+      return e;
+    }
     if (!e || p.pos < toks.length) {
       const bad = p.error ?? { message: reserve ? 'comma, colon, decorator or end of line expected after operand' : `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
       this.error('syntax', bad.message, bad);
@@ -1453,7 +1469,7 @@ class Assembler implements EvalContext {
   }
 
   private argNumber(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
-    const e = this.exprArgFrom(st, args);
+    const e = this.exprArgFrom(st, args, 'ignored');
     return e ? this.constant(e, st.op!.name) : undefined;
   }
 
@@ -1511,9 +1527,10 @@ class Assembler implements EvalContext {
       // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
       // output warns and ignores them.
       if (args[i + 1]?.text !== '=') { this.warning('section-attr', `ignoring unknown section attribute: "${t.text}"`, t); continue; }
-      // The value ends where a word follows a complete operand (`align=4 exec`).
+      // The value ends where a word follows a complete operand after a blank (`align=4 exec`;
+      // `start=0x100)x` is one word, whose value nasm reads up to the `)`).
       let j = i + 2;
-      while (j < args.length && !(j > i + 2 && (args[j].kind === 'ident' || args[j].kind === 'number') && isOperandEnd(args[j - 1]))) j++;
+      while (j < args.length && !(j > i + 2 && (args[j].kind === 'ident' || args[j].kind === 'number') && isOperandEnd(args[j - 1]) && spaced(args[j - 1], args[j]))) j++;
       const valueToks = args.slice(i + 2, j);
       i = j - 1;
       if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
@@ -1536,7 +1553,7 @@ class Assembler implements EvalContext {
         } else s.vfollows = target;
         continue;
       }
-      const e = this.exprArgFrom(st, valueToks);
+      const e = this.exprArgFrom(st, valueToks, 'ignored');
       const v = e ? this.constant(e, `section ${key}=`) : undefined;
       if (v === undefined) continue;
       if (key === 'align' || key === 'valign') {
@@ -1574,8 +1591,8 @@ class Assembler implements EvalContext {
     }
     // (nasm asks a missing file's length first: measured, "unable to get length of file".)
     if (!data) { this.error('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok); return; }
-    const offE = parts[1] ? this.exprArgFrom(st, parts[1]) : undefined;
-    const lenE = parts[2] ? this.exprArgFrom(st, parts[2]) : undefined;
+    const offE = parts[1] ? this.exprArgFrom(st, parts[1], 'ignored') : undefined;
+    const lenE = parts[2] ? this.exprArgFrom(st, parts[2], 'ignored') : undefined;
     const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
     const len = lenE ? this.constant(lenE, 'incbin') : undefined;
     // nasm 2.16.01 crashes on a negative length: an error here.

@@ -283,7 +283,8 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
     },
     get printedMessages(): readonly Diagnostic[] {
       if (printed !== undefined) return printed;
-      const times = everyTime(pp.lines, eager.diagnostics, places);
+      // (Ringside's own notes are the editor's: nasm prints nothing there.)
+      const times = everyTime(pp.lines, eager.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning'), places);
       // Where nasm writes a listing, it prints each message as often as it lists it (see messagesAsListed).
       const listed = mayRepeat(eager.diagnostics) && (eager.diagnostics.every((d) => d.severity !== 'error') || listedDespiteErrors(eager.diagnostics, () => this.listing));
       return (printed = listed ? messagesAsListed(times, this.listing) : times.map((t) => t.diagnostic));
