@@ -221,6 +221,8 @@ class Assembler implements EvalContext {
   private redefinedAs: Map<string, SymbolDef> | undefined;
   private origin = 0;
   private originSet = false;
+  /** The statement of the `org` that set the origin (-1: none yet). */
+  private originStmt = -1;
   /** The last line an operand named a register outside the dialect on (see reportProblems). */
   private dialectRegisterLine = -1;
   /** The last line of the final pass whose instruction has a 64-bit register operand, and whether nasm's error was given for it (see wideOperandProblem). */
@@ -1179,9 +1181,15 @@ class Assembler implements EvalContext {
       case 'org': {
         const v = this.argNumber(st, args);
         if (v === undefined) return;
-        if (this.originSet && v !== this.origin && this.pass === 0) this.error('org', 'program origin redefined', word);
+        // nasm's bin format keeps the first `org` and refuses another value (measured: `org
+        // 0x100000` then `org 0x100` is "program origin redefined" at the second); the same again is fine.
+        if (this.originStmt >= 0 && this.originStmt !== this.stmtIndex) {
+          if (v !== this.origin) this.error('org', 'program origin redefined', word);
+          return;
+        }
         this.origin = v;
         this.originSet = true;
+        this.originStmt = this.stmtIndex;
         return;
       }
       case 'section': case 'segment':
