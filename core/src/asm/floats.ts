@@ -71,8 +71,8 @@ export function floatFunctionValue(fn: FloatFunction, bytes: Uint8Array): bigint
   return v;
 }
 
-/** The special values by the name they are written with (`__?QNaN?__` or `__QNaN__`). */
-const SPECIAL: Readonly<Record<string, FloatConstant['kind']>> = { infinity: 'infinity', qnan: 'qnan', snan: 'snan' };
+/** The special values by the name they are written with (`__?QNaN?__` or `__QNaN__`; nasm's `__?NaN?__` is the quiet one, measured). */
+const SPECIAL: Readonly<Record<string, FloatConstant['kind']>> = { infinity: 'infinity', nan: 'qnan', qnan: 'qnan', snan: 'snan' };
 
 /** `__?Infinity?__`, `__QNaN__` ...: the special value a word names, if it names one. */
 export function specialFloat(word: string): FloatConstant | undefined {
