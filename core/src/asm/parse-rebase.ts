@@ -43,7 +43,10 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
     values16: undefined, values32: undefined,
     prefixes: st.prefixes, op: st.op, operands, data, args: st.args, localBase: base, refs, opIndex: st.opIndex, valueShape: shape,
   };
-  return st.at === undefined ? out : { ...out, at: fieldLocal ? st.at : rebaseExpr(st.at, tokens, base) };
+  const placed = st.at === undefined ? out : { ...out, at: fieldLocal ? st.at : rebaseExpr(st.at, tokens, base) };
+  // An `align`'s fill (`align 8, jmp .next`) is a statement of the same line: its names too (it
+  // had been left out of the copy, and the align padded with NOPs).
+  return st.fill === undefined ? placed : { ...placed, fill: rebaseStatement(st.fill, tokens, base) };
 }
 
 /** Whether `name` is a `.local` label's (not `..@x` nor `..start`). */
