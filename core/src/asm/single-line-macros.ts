@@ -20,6 +20,8 @@ export class SingleLineMacros {
   readonly all: SingleLineMacro[] = [];
   /** The aliases kept aside by `%aliases off` (see setAliases). */
   private aliasesAside: SingleLineMacro[] = [];
+  /** After `%aliases off`, until `%aliases on`. */
+  private aliasesOff = false;
   /** Counts the changes made (see BranchStates). */
   version = 0;
 
@@ -45,8 +47,15 @@ export class SingleLineMacros {
     this.version++;
     const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}), ...(undecided !== undefined ? { undecided } : {}) };
     const key = name.toLowerCase();
-    let list = this.byName.get(key);
     this.all.push(m);
+    if (alias && this.aliasesOff) {
+      // An alias made while `%aliases off` waits aside with the others (measured, nasm 2.16.01:
+      // `%aliases off` / `%defalias T2 U` / `db T2` is "symbol `T2' not defined").
+      this.aliasesAside = this.aliasesAside.filter((o) => (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() !== key : o.name !== name));
+      this.aliasesAside.push(m);
+      return false;
+    }
+    let list = this.byName.get(key);
     // A definition replaces what a block the assembler decides left undecided (see BranchStates);
     // one the branches all defined otherwise as to parameters is nasm's error whichever it takes.
     const left = list?.find((o) => o.undecided !== undefined && (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name));
@@ -123,6 +132,7 @@ export class SingleLineMacros {
    */
   setAliases(on: boolean): boolean {
     this.version++;
+    this.aliasesOff = !on;
     let added = false;
     if (on) {
       if (this.aliasesAside.length === 0) return false;
