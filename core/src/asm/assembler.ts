@@ -144,6 +144,8 @@ const TEXT_PLACE: Place = { sec: 0, absolute: undefined, absoluteSec: -1 };
 
 interface StrucState {
   readonly name: string; readonly base: number; readonly stmt: number;
+  /** The structure this one was begun in (nasm's struc is a macro over the context stack: it nests). */
+  readonly outer: StrucState | undefined;
   /** nasm's error for `NAME_size equ ($-NAME)` at `endstruc` when the name is a register or a keyword (see strucNameProblem). */
   readonly sizeError?: string;
 }
@@ -452,9 +454,12 @@ class Assembler implements EvalContext {
     }
     if (!this.statements(from, this.stmts.length)) return;
     this.stmtIndex = this.stmts.length;
-    const open = this.struc as StrucState | undefined;
-    if (open) this.line = this.lineOf[open.stmt];
-    if (open) this.error('syntax', `\`struc ${open.name}' without \`endstruc'`, undefined);
+    // nasm says nothing of a structure left open (its struc is a macro, which leaves a context and
+    // absolute space behind: measured, `struc S` / `.a: resb 1` at the end assembles): a note.
+    for (let open = this.struc as StrucState | undefined; open !== undefined; open = open.outer) {
+      this.line = this.lineOf[open.stmt];
+      this.note('struc-open', `\`struc ${open.name}' has no \`endstruc': what follows it is in absolute space, and puts out nothing`, undefined);
+    }
     const before = this.sections.map((s) => s.address);
     const layout = layoutSections(this.sections, this.originSet ? this.origin : undefined);
     this.origin = layout.origin;
@@ -580,7 +585,7 @@ class Assembler implements EvalContext {
   }
 
   /** Ringside's own note on something nasm takes silently: for the editor, never printed as nasm's messages (see printedMessages). */
-  private note(code: string, message: string, span: { start: number; end: number }): void {
+  private note(code: string, message: string, span: { start: number; end: number } | undefined): void {
     if (this.final) this.sink.report('info', code, message, this.range(span), this.lines.origin(this.line).expansion);
   }
 
@@ -1298,12 +1303,11 @@ class Assembler implements EvalContext {
       case 'struc': {
         const t = args[0];
         if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
-        if (this.struc) { this.error('syntax', 'nested `struc\' is not allowed', word); return; }
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
         const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2), 'ignored') : undefined;
         const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
         const problem = strucNameProblem(t.text);
-        this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd };
+        this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd, outer: this.struc };
         this.absolute = base;
         this.absoluteSec = -1;
         // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
@@ -1319,7 +1323,7 @@ class Assembler implements EvalContext {
         if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
         else this.defineNamed(`${this.struc.name}_size`, here.sec, here.v === undefined ? undefined : here.v - this.struc.base, word, false);
         ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
-        this.struc = undefined;
+        this.struc = this.struc.outer;
         return;
       }
       case 'istruc': {
