@@ -1167,10 +1167,11 @@ class Assembler implements EvalContext {
         return;
       }
       case 'bits': case 'use16': case 'use32': {
-        // nasm reads the leading decimal digits of the text (as C's atoi): `bits 32d` is 32, while
-        // `bits 0x20` and a name (`bits SIZE`, an equ) are not valid sizes.
+        // nasm reads the leading decimal digits of the text, after a sign (as C's atoi): `bits 32d`
+        // and `bits +16` are 32 and 16, while `bits 0x20` and a name (`bits SIZE`, an equ) are not
+        // valid sizes.
         const first = args[0];
-        const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first?.kind === 'number' ? parseInt(first.text, 10) : NaN;
+        const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first === undefined ? NaN : parseInt(tokensText(args), 10);
         if (name === 'bits' && v !== 16 && v !== 32 && v !== 64) {
           // (The argument as written, its blanks one space: measured, `bits 3 2` is `3 2'.)
           const text = tokensText(args);

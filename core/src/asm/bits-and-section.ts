@@ -5,6 +5,7 @@
 import type { CheckCondition } from './deferred-check';
 import type { DeferredIfs } from './deferred-if';
 import { tokenizeLine } from './lexer';
+import { tokensText } from './macros';
 import { gapped, LineFlag, type PPLines, type PPToken } from './source';
 
 export class BitsAndSection {
@@ -26,14 +27,16 @@ export class BitsAndSection {
 
   /** Notes `bits N` / `[bits N]` / `use16` / `use32` for `__BITS__` (nasm defines `bits` as a macro that sets it). */
   trackBits(toks: readonly PPToken[]): void {
-    let i = toks[0]?.text === '[' ? 1 : 0;
+    const i = toks[0]?.text === '[' ? 1 : 0;
     const t = toks[i];
     if (t === undefined || t.kind !== 'ident' || t.text.length < 4 || t.text.length > 5) return;
     const w = t.text.toLowerCase();
-    let n = w === 'use16' ? 16 : w === 'use32' ? 32 : NaN;
+    // (`use16 nop` calls no macro: nasm's `use16` takes no parameters, and the word is a label.)
+    let n = (w === 'use16' || w === 'use32') && (toks.length === i + 1 || toks[i + 1].text === ']') ? (w === 'use16' ? 16 : 32) : NaN;
     if (w === 'bits') {
-      i++;
-      n = toks[i]?.kind === 'number' ? Number(toks[i].text) : NaN;
+      // As the assembler reads it (C's atoi: `bits +16`, `bits 32d`).
+      const end = toks[toks.length - 1]?.text === ']' && toks[0].text === '[' ? toks.length - 1 : toks.length;
+      n = parseInt(tokensText(toks.slice(i + 1, end)), 10);
     }
     if (n !== 16 && n !== 32 && n !== 64) return;
     // In a block the assembler decides, the branch taken sets it (see bitsUnknownAfter).

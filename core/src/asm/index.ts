@@ -212,7 +212,7 @@ function modeAfter(st: ParsedStatement, mode: number): number {
   const name = st.op!.name;
   if (name === 'use16' || name === 'use32') return name === 'use16' ? 16 : 32;
   if (name !== 'bits' || st.args.length === 0) return mode;
-  const v = parseInt(st.args[0].text, 10);
+  const v = parseInt(tokensText(st.args), 10);
   return v === 16 || v === 32 ? v : mode;
 }
 

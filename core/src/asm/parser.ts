@@ -699,6 +699,7 @@ class LineParser implements TermReader {
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
       if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) return this.directiveAlone(word, label, times, prefixes);
+      if (this.pos < toks.length && (lower === 'use16' || lower === 'use32')) return this.parametersNotTaken(word, label, times, prefixes);
       // nasm's `align` is a macro, whose lines `times` cannot prefix.
       if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
       const op = keyword!.op(word.start, word.end);
@@ -865,6 +866,22 @@ class LineParser implements TermReader {
     if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(`\`${word.text}' expects an operand`, word);
     warnings.push({ message: 'label alone on a line without a colon might be in error', start: word.start, end: word.end, code: 'label-orphan' });
     return this.finish(this.label(word), undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
+  }
+
+  /**
+   * `use16`/`use32` given parameters: nasm's standard macro takes none, so it warns and its
+   * parser reads the word as a label and the rest as the line (measured, nasm 2.16.01: `use16 nop`
+   * is a label and a NOP in the mode before, `use16 x` "parser: instruction expected", and after
+   * a label the word is no instruction).
+   */
+  private parametersNotTaken(word: PPToken, label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined): ParsedStatement {
+    let n = 1;
+    for (let k = this.operandEnd(this.pos, false); k < this.toks.length; k = this.operandEnd(k + 1, false)) n++;
+    (this.warnings ??= []).push({ message: `multi-line macro \`${word.text}' exists, but not taking ${n} parameter${n === 1 ? '' : 's'}`, start: word.start, end: word.end, code: 'macro-args' });
+    if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(INSTRUCTION_EXPECTED, word);
+    const asLabel = this.label(word);
+    this.labelRead = asLabel;
+    return this.body(asLabel, word);
   }
 
   /** The label the line starts with, once read (see failedLineLabel). */
