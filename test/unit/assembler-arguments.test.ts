@@ -5,11 +5,10 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { assemble } from '../../core/src/asm/index';
 import { readAssemblerArguments } from '../../core/src/cli/assembler-arguments';
-import { hasNasm } from '../support/random';
+import { nasmWorkspace } from '../support/nasm-workspace';
 
 const SOURCES: Readonly<Record<string, string>> = {
   // Forward jumps (near under -O0, short under -Ox), an immediate -O0 writes in 4 bytes, -D and %ifdef.
@@ -82,15 +81,7 @@ describe('assembler arguments: nasm flags for the editor, the debugger and rings
   });
 
   describe('assembles as nasm 2.16.01 does with the same flags (run now)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-asm-arguments-'));
-    before(function () {
-      if (!hasNasm) this.skip();
-      for (const [name, text] of Object.entries(SOURCES)) {
-        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        fs.writeFileSync(path.join(dir, name), text);
-      }
-    });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = nasmWorkspace('ringside-asm-arguments-', SOURCES);
 
     const host = { readFile: (p: string) => (fs.existsSync(p) ? fs.readFileSync(p, 'latin1') : undefined) };
     const CASES: readonly (readonly string[])[] = [

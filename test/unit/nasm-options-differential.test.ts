@@ -4,10 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../core/src/cli/main';
-import { hasNasm } from '../support/random';
+import { nasmWorkspace } from '../support/nasm-workspace';
 
 const SOURCES: Readonly<Record<string, string>> = {
   // Short and near forms, sign-extended immediates, a zero displacement: where -O levels differ.
@@ -32,15 +31,7 @@ interface Run { code: number | null; out: string; err: string; bin?: Buffer }
 
 describe('ringside asm takes nasm\'s command line (nasm 2.16.01 run now)', function () {
   this.timeout(60000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-nasm-options-'));
-  before(function () {
-    if (!hasNasm) this.skip();
-    for (const [name, text] of Object.entries(SOURCES)) {
-      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-      fs.writeFileSync(path.join(dir, name), text);
-    }
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = nasmWorkspace('ringside-nasm-options-', SOURCES);
 
   /** Both on `args` (with `-o OUT` added where `out`), in `dir`; Ringside in process, from `dir`. */
   function both(args: readonly string[], out = true): { nasm: Run; ours: Run } {
