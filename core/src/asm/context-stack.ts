@@ -76,7 +76,7 @@ export class ContextStack {
     for (const t of toks) {
       if (isContextLocal(t)) {
         const r = this.resolve(t.text);
-        if ('name' in r) { out.push({ kind: 'ident', text: r.name, start: t.start, end: t.end, src: t.src, gap: t.gap, contextLocal: true }); continue; }
+        if ('name' in r) { out.push({ kind: 'ident', text: r.name, start: t.start, end: t.end, src: t.src, gap: t.gap, contextLocal: t.text }); continue; }
         problem(r.error, t);
       }
       out.push(t);
@@ -112,7 +112,7 @@ export class ContextStack {
    */
   nameNow(b: PPToken, start: number, end: number, gap: boolean, problem: (message: string) => void): PPToken {
     const r = this.resolve(b.text);
-    if ('name' in r) return { kind: 'ident', text: r.name, start, end, at: NOWHERE, gap, contextLocal: true };
+    if ('name' in r) return { kind: 'ident', text: r.name, start, end, at: NOWHERE, gap, contextLocal: b.text };
     problem(r.error);
     return { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap };
   }

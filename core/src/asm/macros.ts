@@ -248,6 +248,15 @@ export function standardName(word: string): string | undefined {
 }
 
 /**
+ * The text nasm's preprocessor makes of `tokens` for `%defstr`, `%str()` and `%error`: as
+ * tokensText, with each context-local name no macro replaced as written (measured, nasm 2.16.01:
+ * in a context, `%defstr P %$x` is '%$x', where a line of code names `..@0.x`).
+ */
+export function textAsWritten(tokens: readonly PPToken[]): string {
+  return tokensText(tokens.some((t) => t.contextLocal !== undefined) ? tokens.map((t) => (t.contextLocal !== undefined ? { ...t, text: t.contextLocal } : t)) : tokens);
+}
+
+/**
  * Tokens as text, with one space wherever nasm's tokens of the line have blanks between them (see
  * `spaced`), as nasm writes a line back to text (`%defstr`; a run of blanks is one space).
  */

@@ -42,7 +42,7 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
   }
   // A `%$x` no single-line macro replaced (measured: `%push c` / `%assign w %$zz+1`, and a
   // `%local` with no `%assign %$localsize 0` before it, are nasm's "expression syntax error").
-  const local = expanded.find((t) => t.contextLocal === true);
+  const local = expanded.find((t) => t.contextLocal !== undefined);
   if (local !== undefined) {
     sink.error('syntax', 'expression syntax error', whole, expansion);
     return undefined;

@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -1844,7 +1844,7 @@ class Preprocessor {
       const lead = leads[k] === true || inner || this.startsBlank ? ' ' : '';
       const tail = this.endsBlank && e.length > 0 ? ' ' : '';
       if (lead === '' && tail === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
-      return new TextEncoder().encode(lead + tokensText(e) + tail);
+      return new TextEncoder().encode(lead + textAsWritten(e) + tail);
     });
     const callEnd = rest[j];
     const report = (severity: 'error' | 'warning', message: string): void => {
@@ -2058,7 +2058,7 @@ class Preprocessor {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
       const expanded = this.readEnvironment(this.expandSingle(toks.slice(2), file, line), file, line);
-      const str = tokensText(expanded) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
+      const str = textAsWritten(expanded) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
@@ -2272,7 +2272,7 @@ function messageText(expanded: readonly PPToken[], endsBlank: boolean): string {
     const bytes = decodeString(expanded[0].text);
     return bytes !== undefined ? new TextDecoder().decode(bytes) : expanded[0].text.slice(1, -1);
   }
-  return tokensText(expanded) + (endsBlank && expanded.length > 0 ? ' ' : '');
+  return textAsWritten(expanded) + (endsBlank && expanded.length > 0 ? ' ' : '');
 }
 
 /** The `;` comment lines directly above a definition, as its documentation. */

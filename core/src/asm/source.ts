@@ -27,10 +27,11 @@ export interface PPToken extends Token {
    */
   readonly unmacroed?: boolean;
   /**
-   * Written `%$x` (a context-local name, now the context's `..@N.x`): nasm's preprocessor reads
-   * such a name no macro replaced as no part of an expression (see parseExpression).
+   * The name as written, `%$x` (a context-local name, now the context's `..@N.x`): nasm's
+   * preprocessor reads such a name no macro replaced as no part of an expression (see
+   * parseExpression), and writes it as written into the text it makes (see textAsWritten).
    */
-  readonly contextLocal?: true;
+  readonly contextLocal?: string;
 }
 
 /**
@@ -44,7 +45,10 @@ export function spaced(prev: PPToken | undefined, t: PPToken): boolean {
 
 /** `t` with (or without) blanks before it (made field by field: a spread of tokens of mixed shapes is slow). */
 export function gapped(t: PPToken, gap: boolean): PPToken {
-  return t.gap === gap ? t : { kind: t.kind, text: t.text, start: t.start, end: t.end, src: t.src, at: t.at, gap };
+  if (t.gap === gap) return t;
+  const g: PPToken = { kind: t.kind, text: t.text, start: t.start, end: t.end, src: t.src, at: t.at, gap };
+  // (A context-local name keeps how it was written, for the text nasm makes of it: textAsWritten.)
+  return t.contextLocal === undefined ? g : { ...g, contextLocal: t.contextLocal };
 }
 
 /**
