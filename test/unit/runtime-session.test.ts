@@ -178,6 +178,19 @@ describe('runtime: expressions', () => {
     assert.deepEqual(evaluateExpression('0 && [0]', scope), { ok: true, value: 0 });
     assert.equal(interpolate('eax={eax} {{x}} {bad}', scope), 'eax=0x5 {x} <unknown register or symbol `bad\'>');
   });
+  // Found by scripts/fuzz-dap.mjs: a function breakpoint named `((((…1…))))` overflowed the host's
+  // stack in the parser (RangeError), and a long `1+1+…` chain in the evaluator.
+  it('refuses expressions nested or long enough to exhaust the stack, as values', () => {
+    const nested = evaluateExpression(`${'('.repeat(500)}1${')'.repeat(500)}`, scope);
+    assert.deepEqual(nested, { ok: false, message: 'expression nested more than 200 deep (column 201)' });
+    assert.equal(evaluateExpression(`${'-'.repeat(100000)}1`, scope).ok, false);
+    assert.equal(evaluateExpression(`${'byte ['.repeat(300)}0${']'.repeat(300)}`, scope).ok, false);
+    const chain = evaluateExpression(`${'1+'.repeat(200000)}1`, scope);
+    assert.deepEqual(chain, { ok: false, message: 'expression longer than 2000 tokens (column 2001)' });
+    // Within the limits both still evaluate.
+    assert.deepEqual(evaluateExpression(`${'('.repeat(190)}eax${')'.repeat(190)}`, scope), { ok: true, value: 5 });
+    assert.deepEqual(evaluateExpression(`${'1+'.repeat(999)}1`, scope), { ok: true, value: 1000 });
+  });
 });
 
 describe('runtime: symbol names', () => {
