@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   Breakpoint, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
-  Event, InvalidatedEvent,
+  Event, InvalidatedEvent, Response,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GuestSession } from '../../core/src/runtime/session';
@@ -26,6 +26,7 @@ import { exceptionBreakpointFilters, filterById, filterForVector } from './excep
 import { exceptionLines, exceptionTitle } from './exception-info';
 import { planLaunch } from './launch';
 import { callerName, unwind, type GuestFrame } from './stack';
+import { argumentProblem } from './request-arguments';
 import { RegisterVariables } from './variables';
 
 const THREAD_ID = 1;
@@ -90,8 +91,16 @@ export class RingsideDebugSession extends LoggingDebugSession {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  /** Events raised while a request is being handled go out after its response (STYLE.md §6). */
+  /**
+   * Arguments that do not fit the schema are refused first (the handlers read them as typed);
+   * events raised while a request is being handled go out after its response (STYLE.md §6).
+   */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const problem = argumentProblem(request.command, request.arguments);
+    if (problem !== undefined) {
+      this.fail(new Response(request), problem);
+      return;
+    }
     this.inRequest = true;
     try {
       super.dispatchRequest(request);
@@ -825,6 +834,35 @@ export class RingsideDebugSession extends LoggingDebugSession {
       };
     }
     this.sendResponse(response);
+  }
+
+  /**
+   * The adapter hands out no sourceReferences (every Source has a path), so `source` can only be
+   * asked by path: the text of one of the guest's files; anything else is refused rather than
+   * answered with the library default, a success without the body the schema requires.
+   */
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    const file = this.guest !== null && typeof args.source?.path === 'string' ? this.sourceKey(this.guest, args.source.path) : undefined;
+    let content: string | undefined;
+    if (file !== undefined) content = this.launch?.files.get(file);
+    if (content === undefined) { this.fail(response, `no source ${args.source?.path ?? `with reference ${args.sourceReference}`} in the loaded guest`); return; }
+    response.body = { content, mimeType: 'text/x-nasm' };
+    this.sendResponse(response);
+  }
+
+  // Requests whose capability the adapter does not announce: the library's defaults answer them
+  // with a success that did nothing (and, for these three, without the body the schema requires).
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse): void { this.unsupported(response); }
+  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse): void { this.unsupported(response); }
+  protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse): void { this.unsupported(response); }
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void { this.unsupported(response); }
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void { this.unsupported(response); }
+  protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse): void { this.unsupported(response); }
+  protected override terminateThreadsRequest(response: DebugProtocol.TerminateThreadsResponse): void { this.unsupported(response); }
+  protected override attachRequest(response: DebugProtocol.AttachResponse): void { this.unsupported(response); }
+
+  private unsupported(response: DebugProtocol.Response): void {
+    this.fail(response, `${response.command} is not supported by the Ringside debugger`);
   }
 
   protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
