@@ -138,6 +138,21 @@ describe('runtime: GuestSession', function () {
     assert.ok(o.instructions > 0);
     assert.equal(s.disassemble(s.registers().eip, 0, 1)[0].text, 'jmp short 0x100020');
   });
+
+  // Found by scripts/fuzz-dap.mjs: a disassemble request with instructionOffset -2147483647 decoded
+  // ever longer runs backwards (the adapter stopped answering, then V8 died of an invalid array size);
+  // a huge positive offset decoded every skipped instruction. `count` instructions come back at once.
+  it('disassembles windows far from EIP without decoding up to them', () => {
+    const s = load();
+    const eip = s.registers().eip;
+    const far = s.disassemble(eip, -0x7fffffff, 3);
+    assert.deepEqual(far.map((i) => i.address), [(eip - 0x7fffffff) >>> 0, (eip - 0x7ffffffe) >>> 0, (eip - 0x7ffffffd) >>> 0]);
+    assert.equal(s.disassemble(eip, 0x7fffffff, 2)[0].address, (eip + 0x7fffffff) >>> 0);
+    // Near EIP the window is still found by decoding: two instructions on, and back again.
+    const [first, second, third] = s.disassemble(eip, 0, 3);
+    assert.deepEqual(s.disassemble(eip, 2, 1).map((i) => i.address), [third.address]);
+    assert.deepEqual(s.disassemble(third.address, -2, 3).map((i) => i.address), [first.address, second.address, third.address]);
+  });
 });
 
 describe('runtime: expressions', () => {
