@@ -220,7 +220,8 @@ class Adapter {
     });
   }
 
-  kill() { if (this.exited === undefined) this.child.kill(); }
+  /** SIGKILL: a hung adapter's event loop never runs the library's SIGTERM handler. */
+  kill() { if (this.exited === undefined) this.child.kill('SIGKILL'); }
 }
 
 // ---- one launch ------------------------------------------------------------------------------------
@@ -266,6 +267,7 @@ async function fuzzLaunch(n) {
     if (r.success === false && (EXCEPTION.test(r.message ?? '') || r.body?.error?.id === 1104)) {
       report(illTyped ? 'exception (ill-typed request)' : 'exception', `${command}: ${r.message} ${JSON.stringify(r.body?.error ?? '')}`);
     }
+    if (r.success && command !== 'source' && /\bNaN\b|\bundefined\b|\[object |Infinity|0x-/.test(JSON.stringify(r.body ?? {}))) report('garbage', `${command} answered ${JSON.stringify(r.body).slice(0, 1500)}`);
     if (r.success) harvest(command, r.body);
     return r;
   }
