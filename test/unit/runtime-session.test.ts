@@ -139,6 +139,29 @@ describe('runtime: GuestSession', function () {
     assert.equal(s.disassemble(s.registers().eip, 0, 1)[0].text, 'jmp short 0x100020');
   });
 
+  // Found by scripts/fuzz-dap.mjs: `rep stosd` with ECX = 0xFFFFFFFF ran all its iterations in one
+  // step, so no pause (no request at all) reached the adapter for minutes. A REP is interruptible
+  // between iterations with EIP still on it and ECX/EDI showing its progress (SDM Vol. 2B, REP).
+  it('pauses inside a REP string instruction with a huge count, and a short REP is still one instruction', async () => {
+    const text = ['bits 32', 'org 0x100000', '%include "multiboot.inc"', 'start:', '  multiboot_header end, end, entry', 'entry:',
+      '  mov ecx, 3', '  mov edi, 0x200000', '  rep stosb', '  mov ecx, 0xffffffff', '  mov edi, 0x200000', 'fill:', '  rep stosd', 'end:'].join('\n');
+    const r = GuestSession.load({ source: { file: path.join(ROOT, 'examples', 'rep.gasm'), text, includePaths: [path.join(ROOT, 'examples', 'include')] } });
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    const s = r.session;
+    for (let i = 0; i < 2; i++) await s.stepInstruction();
+    const before = s.machine.cpu.instret;
+    await s.stepInstruction();
+    assert.deepEqual([s.machine.cpu.instret - before, s.registers().ecx, s.registers().edi], [1, 0, 0x200003]);
+    const running = s.continue();
+    setImmediate(() => assert.equal(s.pause(), true));
+    const o = stopped(await running);
+    assert.equal(o.reason, 'pause');
+    const regs = s.registers();
+    assert.equal(regs.eip, s.symbols.lookup('fill'));
+    assert.ok(regs.ecx > 0 && regs.ecx < 0xffffffff, regs.ecx.toString(16));
+    assert.equal(regs.edi, 0x200000 + 4 * (0xffffffff - regs.ecx));
+  });
+
   // Found by scripts/fuzz-dap.mjs: a disassemble request with instructionOffset -2147483647 decoded
   // ever longer runs backwards (the adapter stopped answering, then V8 died of an invalid array size);
   // a huge positive offset decoded every skipped instruction. `count` instructions come back at once.
