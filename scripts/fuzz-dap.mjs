@@ -336,6 +336,8 @@ async function fuzzLaunch(n) {
       }
       case 26: return ask('goto', { threadId: 1, targetId: chance(2) ? randomInt() : pick(seen.gotos) });
       case 27: {
+        // An edited source makes restart assemble again (and maybe fail).
+        if (guest.text !== undefined && chance(2)) writeFileSync(guest.file, mutateSource(guest.text), 'latin1');
         const from = dap.events.length;
         const r = await ask('restart', maybe({ arguments: launch }));
         if (r?.success) restartedAt = from;
