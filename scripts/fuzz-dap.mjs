@@ -305,7 +305,7 @@ async function fuzzLaunch(n) {
   const reference = () => (chance(6) ? randomInt() : pick(seen.refs));
 
   async function randomRequest(running = false) {
-    switch (rand(running ? 12 : 37)) {
+    switch (rand(running ? 12 : 38)) {
       case 0: return ask('threads');
       case 1: return ask('stackTrace', { threadId: 1, startFrame: maybe(randomInt()), levels: maybe(randomInt()) });
       case 2: return ask('scopes', { frameId: chance(4) ? randomInt() : pick(seen.frames) });
@@ -350,6 +350,13 @@ async function fuzzLaunch(n) {
       case 31: return ask('reverseContinue', { threadId: 1 });
       case 32: return ask('configurationDone', {});
       case 33: return ask('terminate', {});
+      case 36: {
+        // Requests in flight together, as VS Code sends stackTrace, scopes and variables after a stop.
+        const from = dap.events.length;
+        const r = await Promise.all(Array.from({ length: 2 + rand(4) }, () => randomRequest(true)));
+        if (chance(3)) { await ask('continue', { threadId: 1 }); await Promise.all([ask('pause', { threadId: 1 }), ask('pause', { threadId: 1 }), randomRequest(true)]); await dap.event(['stopped', 'terminated'], RUN_MS, from); }
+        return r;
+      }
       case 35: return ask(pick(['breakpointLocations', 'setExpression', 'stepInTargets', 'restartFrame', 'terminateThreads', 'modules', 'cancel', 'attach', 'runInTerminal']),
         pick([{ source: source(), line: line(), endLine: maybe(line()) }, { expression: pick(EXPRESSIONS), value: pick(EXPRESSIONS) }, { frameId: pick(seen.frames) }, { threadIds: [1] }, {}, { requestId: 1 }]));
       case 34: {
