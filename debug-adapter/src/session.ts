@@ -80,6 +80,8 @@ export class RingsideDebugSession extends LoggingDebugSession {
   private trace: TraceRecord[] = [];
   private traceDropped = 0;
   private traceFlushScheduled = false;
+  private serialText = '';
+  private serialFlushScheduled = false;
   private terminated = false;
 
   constructor() {
@@ -142,14 +144,18 @@ export class RingsideDebugSession extends LoggingDebugSession {
   private onRuntimeEvent(e: RuntimeEvent): void {
     switch (e.kind) {
       case 'output':
-        this.post(new OutputEvent(e.text, e.category === 'serial' ? 'stdout' : 'console'));
+        if (e.category === 'serial') { this.queueSerial(e.text); return; }
+        this.flushSerial();
+        this.post(new OutputEvent(e.text, 'console'));
         return;
       case 'stopped':
+        this.flushSerial();
         this.flushTrace();
         if (this.suppressEntryStop && e.reason === 'entry') return;
         this.reportStop(e);
         return;
       case 'exited': {
+        this.flushSerial();
         this.flushTrace();
         if (e.how === 'triple-fault') this.shutdownFaults = describeShutdown(e.faults ?? []);
         if (e.how === 'triple-fault' && this.tripleFault.armed && !this.shutdownShown && this.conditionHolds(this.tripleFault.condition)) {
@@ -223,6 +229,28 @@ export class RingsideDebugSession extends LoggingDebugSession {
     if (condition === undefined || condition.trim() === '' || this.guest === null) return true;
     const r = this.guest.evaluate(condition);
     return !r.ok || r.value !== 0;
+  }
+
+  /**
+   * Guest serial output goes out at most once per run batch: the runtime flushes its bytes before
+   * each event it emits, so a guest that faults and prints in turn would otherwise become one DAP
+   * event per byte (tens of thousands a second, more than the client or the pipe keeps up with).
+   */
+  private queueSerial(text: string): void {
+    this.serialText += text;
+    if (!this.serialFlushScheduled) {
+      this.serialFlushScheduled = true;
+      // Runs between batches: the runtime yields with setImmediate after each one.
+      setImmediate(() => this.flushSerial());
+    }
+  }
+
+  private flushSerial(): void {
+    this.serialFlushScheduled = false;
+    if (this.serialText === '') return;
+    const text = this.serialText;
+    this.serialText = '';
+    this.post(new OutputEvent(text, 'stdout'));
   }
 
   private queueTrace(e: TraceRecord): void {

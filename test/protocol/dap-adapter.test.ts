@@ -19,6 +19,7 @@ const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'dap');
 const FRAMES = path.join(FIXTURES, 'frames.gasm');
 const FAULT = path.join(FIXTURES, 'fault.gasm');
 const SPIN = path.join(FIXTURES, 'spin.gasm');
+const STORM = path.join(FIXTURES, 'fault-storm.gasm');
 const KERNEL = path.join(ROOT, 'examples', 'kernel', 'kernel.gasm');
 const KERNEL_INCLUDES = [path.join(ROOT, 'examples', 'include'), path.join(ROOT, 'examples', 'kernel')];
 /** A guest nasm assembled with -O0 (its flags in the .args file, its listing recorded by test/protocol/fixtures/record.sh). */
@@ -631,6 +632,23 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const alive = await client.ok<DebugProtocol.ThreadsResponse>('threads');
     assert.deepEqual(alive.body.threads, [{ id: 1, name: 'CPU 0' }]);
     assert.equal(client.exitCode, null);
+  });
+
+  // Found by scripts/fuzz-dap.mjs (a mutated kernel): with an exception filter armed, each fault is
+  // an event the runtime flushes serial output before, so a guest printing between faults sent one
+  // output event per byte, over 100,000 in seconds, and the adapter answered nothing meanwhile.
+  it('a guest printing between faults sends its serial output as a few events, and pause stops it', async () => {
+    await start(client, { program: STORM }, async (c) => {
+      await c.ok('setExceptionBreakpoints', { filters: ['gp'] });
+    });
+    const outputs = (): DebugProtocol.OutputEvent[] => client.events.filter((e): e is DebugProtocol.OutputEvent => e.event === 'output' && e.body.category === 'stdout');
+    const printed = (): number => outputs().reduce((n, e) => n + e.body.output.length, 0);
+    while (printed() < 20000) await client.event('output');
+    assert.match(outputs().map((e) => e.body.output).join(''), /^u+$/);
+    assert.ok(outputs().length < printed() / 500, `${outputs().length} output events for ${printed()} bytes`);
+    const from = client.events.length;
+    await client.ok('pause', { threadId: 1 });
+    assert.equal((await client.stopped(from)).body.reason, 'pause');
   });
 
   // Found by scripts/fuzz-dap.mjs: the library's defaults answered these with a success that did
