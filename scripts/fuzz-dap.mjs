@@ -251,7 +251,7 @@ async function fuzzLaunch(n) {
   const guest = makeGuest();
   const launch = launchArguments(guest);
   const context = { launch: n, guest: guest.text ?? `(image ${guest.file})`, launchArguments: { ...launch, commandLine: typeof launch.commandLine === 'string' ? launch.commandLine.slice(0, 100) : launch.commandLine }, requests: [] };
-  const report = (kind, message) => findings.push({ kind, message: message.slice(0, 3000), ...context, requests: context.requests.slice(-25) });
+  const report = (kind, message) => findings.push({ kind, message: message.slice(0, 3000), ...context, requests: context.requests.slice(-200) });
   let invalid = 0;
   const dap = new Adapter((message) => { if (invalid++ < 3) report('schema', message); });
   /** Handles seen in responses: the fuzzer reuses them, fresh and stale. */
