@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   Breakpoint, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread,
-  Event, InvalidatedEvent,
+  Event, InvalidatedEvent, Response,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GuestSession } from '../../core/src/runtime/session';
@@ -26,6 +26,7 @@ import { exceptionBreakpointFilters, filterById, filterForVector } from './excep
 import { exceptionLines, exceptionTitle } from './exception-info';
 import { planLaunch } from './launch';
 import { callerName, unwind, type GuestFrame } from './stack';
+import { argumentProblem } from './request-arguments';
 import { RegisterVariables } from './variables';
 
 const THREAD_ID = 1;
@@ -79,6 +80,8 @@ export class RingsideDebugSession extends LoggingDebugSession {
   private trace: TraceRecord[] = [];
   private traceDropped = 0;
   private traceFlushScheduled = false;
+  private serialText = '';
+  private serialFlushScheduled = false;
   private terminated = false;
 
   constructor() {
@@ -90,8 +93,16 @@ export class RingsideDebugSession extends LoggingDebugSession {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  /** Events raised while a request is being handled go out after its response (STYLE.md §6). */
+  /**
+   * Arguments that do not fit the schema are refused first (the handlers read them as typed);
+   * events raised while a request is being handled go out after its response (STYLE.md §6).
+   */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const problem = argumentProblem(request.command, request.arguments);
+    if (problem !== undefined) {
+      this.fail(new Response(request), problem);
+      return;
+    }
     this.inRequest = true;
     try {
       super.dispatchRequest(request);
@@ -133,14 +144,18 @@ export class RingsideDebugSession extends LoggingDebugSession {
   private onRuntimeEvent(e: RuntimeEvent): void {
     switch (e.kind) {
       case 'output':
-        this.post(new OutputEvent(e.text, e.category === 'serial' ? 'stdout' : 'console'));
+        if (e.category === 'serial') { this.queueSerial(e.text); return; }
+        this.flushSerial();
+        this.post(new OutputEvent(e.text, 'console'));
         return;
       case 'stopped':
+        this.flushSerial();
         this.flushTrace();
         if (this.suppressEntryStop && e.reason === 'entry') return;
         this.reportStop(e);
         return;
       case 'exited': {
+        this.flushSerial();
         this.flushTrace();
         if (e.how === 'triple-fault') this.shutdownFaults = describeShutdown(e.faults ?? []);
         if (e.how === 'triple-fault' && this.tripleFault.armed && !this.shutdownShown && this.conditionHolds(this.tripleFault.condition)) {
@@ -214,6 +229,28 @@ export class RingsideDebugSession extends LoggingDebugSession {
     if (condition === undefined || condition.trim() === '' || this.guest === null) return true;
     const r = this.guest.evaluate(condition);
     return !r.ok || r.value !== 0;
+  }
+
+  /**
+   * Guest serial output goes out at most once per run batch: the runtime flushes its bytes before
+   * each event it emits, so a guest that faults and prints in turn would otherwise become one DAP
+   * event per byte (tens of thousands a second, more than the client or the pipe keeps up with).
+   */
+  private queueSerial(text: string): void {
+    this.serialText += text;
+    if (!this.serialFlushScheduled) {
+      this.serialFlushScheduled = true;
+      // Runs between batches: the runtime yields with setImmediate after each one.
+      setImmediate(() => this.flushSerial());
+    }
+  }
+
+  private flushSerial(): void {
+    this.serialFlushScheduled = false;
+    if (this.serialText === '') return;
+    const text = this.serialText;
+    this.serialText = '';
+    this.post(new OutputEvent(text, 'stdout'));
   }
 
   private queueTrace(e: TraceRecord): void {
@@ -825,6 +862,35 @@ export class RingsideDebugSession extends LoggingDebugSession {
       };
     }
     this.sendResponse(response);
+  }
+
+  /**
+   * The adapter hands out no sourceReferences (every Source has a path), so `source` can only be
+   * asked by path: the text of one of the guest's files; anything else is refused rather than
+   * answered with the library default, a success without the body the schema requires.
+   */
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    const file = this.guest !== null && typeof args.source?.path === 'string' ? this.sourceKey(this.guest, args.source.path) : undefined;
+    let content: string | undefined;
+    if (file !== undefined) content = this.launch?.files.get(file);
+    if (content === undefined) { this.fail(response, `no source ${args.source?.path ?? `with reference ${args.sourceReference}`} in the loaded guest`); return; }
+    response.body = { content, mimeType: 'text/x-nasm' };
+    this.sendResponse(response);
+  }
+
+  // Requests whose capability the adapter does not announce: the library's defaults answer them
+  // with a success that did nothing (and, for these three, without the body the schema requires).
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse): void { this.unsupported(response); }
+  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse): void { this.unsupported(response); }
+  protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse): void { this.unsupported(response); }
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void { this.unsupported(response); }
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void { this.unsupported(response); }
+  protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse): void { this.unsupported(response); }
+  protected override terminateThreadsRequest(response: DebugProtocol.TerminateThreadsResponse): void { this.unsupported(response); }
+  protected override attachRequest(response: DebugProtocol.AttachResponse): void { this.unsupported(response); }
+
+  private unsupported(response: DebugProtocol.Response): void {
+    this.fail(response, `${response.command} is not supported by the Ringside debugger`);
   }
 
   protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {

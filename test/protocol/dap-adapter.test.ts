@@ -19,6 +19,7 @@ const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'dap');
 const FRAMES = path.join(FIXTURES, 'frames.gasm');
 const FAULT = path.join(FIXTURES, 'fault.gasm');
 const SPIN = path.join(FIXTURES, 'spin.gasm');
+const STORM = path.join(FIXTURES, 'fault-storm.gasm');
 const KERNEL = path.join(ROOT, 'examples', 'kernel', 'kernel.gasm');
 const KERNEL_INCLUDES = [path.join(ROOT, 'examples', 'include'), path.join(ROOT, 'examples', 'kernel')];
 /** A guest nasm assembled with -O0 (its flags in the .args file, its listing recorded by test/protocol/fixtures/record.sh). */
@@ -616,10 +617,59 @@ describe('debug adapter over stdio (every message validated against the DAP sche
         assert.ok(bps.length > 0 && bps.every((b) => !b.verified), `${command} succeeded: ${JSON.stringify(r.body)}`);
       }
     }
+    // Arguments of the wrong shape (found by scripts/fuzz-dap.mjs) are refused by field, never
+    // with the library's report of a handler's TypeError and its stack.
+    const illTyped: [string, unknown][] = [
+      ['evaluate', {}], ['setFunctionBreakpoints', {}], ['setDataBreakpoints', { breakpoints: null }], ['setInstructionBreakpoints', { breakpoints: [null] }],
+      ['setExceptionBreakpoints', undefined], ['completions', { text: 5, column: 1 }], ['gotoTargets', { source: null, line: 1 }], ['dataBreakpointInfo', { name: 7 }],
+    ];
+    for (const [command, args] of illTyped) {
+      const r = await client.request(command, args);
+      assert.equal(r.success, false, command);
+      assert.match(r.message ?? '', / must be an? [a-z]+/, `${command}: ${r.message}`);
+    }
     client.sendRaw('{ this is not json');
     const alive = await client.ok<DebugProtocol.ThreadsResponse>('threads');
     assert.deepEqual(alive.body.threads, [{ id: 1, name: 'CPU 0' }]);
     assert.equal(client.exitCode, null);
+  });
+
+  // Found by scripts/fuzz-dap.mjs (a mutated kernel): with an exception filter armed, each fault is
+  // an event the runtime flushes serial output before, so a guest printing between faults sent one
+  // output event per byte, over 100,000 in seconds, and the adapter answered nothing meanwhile.
+  it('a guest printing between faults sends its serial output as a few events, and pause stops it', async () => {
+    await start(client, { program: STORM }, async (c) => {
+      await c.ok('setExceptionBreakpoints', { filters: ['gp'] });
+    });
+    const outputs = (): DebugProtocol.OutputEvent[] => client.events.filter((e): e is DebugProtocol.OutputEvent => e.event === 'output' && e.body.category === 'stdout');
+    const printed = (): number => outputs().reduce((n, e) => n + e.body.output.length, 0);
+    while (printed() < 20000) await client.event('output');
+    assert.match(outputs().map((e) => e.body.output).join(''), /^u+$/);
+    assert.ok(outputs().length < printed() / 500, `${outputs().length} output events for ${printed()} bytes`);
+    const from = client.events.length;
+    await client.ok('pause', { threadId: 1 });
+    assert.equal((await client.stopped(from)).body.reason, 'pause');
+  });
+
+  // Found by scripts/fuzz-dap.mjs: the library's defaults answered these with a success that did
+  // nothing, for `source`, `breakpointLocations`, `setExpression` and `stepInTargets` without the body
+  // the schema requires (afterEach checks every message against it).
+  it('source gives a guest file by path; unannounced requests are refused', async () => {
+    await start(client, { program: HELLO, stopOnEntry: true });
+    await client.stopped(0);
+    const text = await client.ok<DebugProtocol.SourceResponse>('source', { source: { path: HELLO }, sourceReference: 0 });
+    assert.equal(text.body.content, fs.readFileSync(HELLO, 'utf8'));
+    const other = await client.request('source', { source: { path: '/not/loaded.gasm' }, sourceReference: 7 });
+    assert.equal(other.success, false);
+    for (const [command, args] of [
+      ['breakpointLocations', { source: { path: HELLO }, line: 3 }], ['setExpression', { expression: 'eax', value: '1' }],
+      ['stepInTargets', { frameId: 0 }], ['stepBack', { threadId: 1 }], ['reverseContinue', { threadId: 1 }],
+      ['restartFrame', { frameId: 0 }], ['terminateThreads', { threadIds: [1] }],
+    ] as const) {
+      const r = await client.request(command, args);
+      assert.equal(r.success, false, command);
+      assert.match(r.message ?? '', /not supported/);
+    }
   });
 
   it('custom requests: rings, page tables, tlb, translate, trace events', async () => {

@@ -138,6 +138,44 @@ describe('runtime: GuestSession', function () {
     assert.ok(o.instructions > 0);
     assert.equal(s.disassemble(s.registers().eip, 0, 1)[0].text, 'jmp short 0x100020');
   });
+
+  // Found by scripts/fuzz-dap.mjs: `rep stosd` with ECX = 0xFFFFFFFF ran all its iterations in one
+  // step, so no pause (no request at all) reached the adapter for minutes. A REP is interruptible
+  // between iterations with EIP still on it and ECX/EDI showing its progress (SDM Vol. 2B, REP).
+  it('pauses inside a REP string instruction with a huge count, and a short REP is still one instruction', async () => {
+    const text = ['bits 32', 'org 0x100000', '%include "multiboot.inc"', 'start:', '  multiboot_header end, end, entry', 'entry:',
+      '  mov ecx, 3', '  mov edi, 0x200000', '  rep stosb', '  mov ecx, 0xffffffff', '  mov edi, 0x200000', 'fill:', '  rep stosd', 'end:'].join('\n');
+    const r = GuestSession.load({ source: { file: path.join(ROOT, 'examples', 'rep.gasm'), text, includePaths: [path.join(ROOT, 'examples', 'include')] } });
+    assert.ok(r.ok, r.ok ? '' : r.message);
+    const s = r.session;
+    for (let i = 0; i < 2; i++) await s.stepInstruction();
+    const before = s.machine.cpu.instret;
+    await s.stepInstruction();
+    assert.deepEqual([s.machine.cpu.instret - before, s.registers().ecx, s.registers().edi], [1, 0, 0x200003]);
+    const running = s.continue();
+    setImmediate(() => assert.equal(s.pause(), true));
+    const o = stopped(await running);
+    assert.equal(o.reason, 'pause');
+    const regs = s.registers();
+    assert.equal(regs.eip, s.symbols.lookup('fill'));
+    assert.ok(regs.ecx > 0 && regs.ecx < 0xffffffff, regs.ecx.toString(16));
+    assert.equal(regs.edi, 0x200000 + 4 * (0xffffffff - regs.ecx));
+  });
+
+  // Found by scripts/fuzz-dap.mjs: a disassemble request with instructionOffset -2147483647 decoded
+  // ever longer runs backwards (the adapter stopped answering, then V8 died of an invalid array size);
+  // a huge positive offset decoded every skipped instruction. `count` instructions come back at once.
+  it('disassembles windows far from EIP without decoding up to them', () => {
+    const s = load();
+    const eip = s.registers().eip;
+    const far = s.disassemble(eip, -0x7fffffff, 3);
+    assert.deepEqual(far.map((i) => i.address), [(eip - 0x7fffffff) >>> 0, (eip - 0x7ffffffe) >>> 0, (eip - 0x7ffffffd) >>> 0]);
+    assert.equal(s.disassemble(eip, 0x7fffffff, 2)[0].address, (eip + 0x7fffffff) >>> 0);
+    // Near EIP the window is still found by decoding: two instructions on, and back again.
+    const [first, second, third] = s.disassemble(eip, 0, 3);
+    assert.deepEqual(s.disassemble(eip, 2, 1).map((i) => i.address), [third.address]);
+    assert.deepEqual(s.disassemble(third.address, -2, 3).map((i) => i.address), [first.address, second.address, third.address]);
+  });
 });
 
 describe('runtime: expressions', () => {
@@ -177,6 +215,19 @@ describe('runtime: expressions', () => {
     assert.equal(evaluateExpression('1 / 0', scope).ok, false);
     assert.deepEqual(evaluateExpression('0 && [0]', scope), { ok: true, value: 0 });
     assert.equal(interpolate('eax={eax} {{x}} {bad}', scope), 'eax=0x5 {x} <unknown register or symbol `bad\'>');
+  });
+  // Found by scripts/fuzz-dap.mjs: a function breakpoint named `((((…1…))))` overflowed the host's
+  // stack in the parser (RangeError), and a long `1+1+…` chain in the evaluator.
+  it('refuses expressions nested or long enough to exhaust the stack, as values', () => {
+    const nested = evaluateExpression(`${'('.repeat(500)}1${')'.repeat(500)}`, scope);
+    assert.deepEqual(nested, { ok: false, message: 'expression nested more than 200 deep (column 201)' });
+    assert.equal(evaluateExpression(`${'-'.repeat(100000)}1`, scope).ok, false);
+    assert.equal(evaluateExpression(`${'byte ['.repeat(300)}0${']'.repeat(300)}`, scope).ok, false);
+    const chain = evaluateExpression(`${'1+'.repeat(200000)}1`, scope);
+    assert.deepEqual(chain, { ok: false, message: 'expression longer than 2000 tokens (column 2001)' });
+    // Within the limits both still evaluate.
+    assert.deepEqual(evaluateExpression(`${'('.repeat(190)}eax${')'.repeat(190)}`, scope), { ok: true, value: 5 });
+    assert.deepEqual(evaluateExpression(`${'1+'.repeat(999)}1`, scope), { ok: true, value: 1000 });
   });
 });
 

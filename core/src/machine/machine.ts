@@ -18,6 +18,7 @@ import type { InitialCpuState } from './loader/initial-state';
 import { Cpu } from './cpu/cpu';
 import { describeShutdown, VECTOR_NAMES, type ShutdownFault } from './cpu/exceptions';
 import { IF as EFLAGS_IF } from './cpu/eflags';
+import { REP_CHUNK } from './cpu/execute';
 
 export const DEFAULT_MEMORY_BYTES = 32 << 20;
 
@@ -157,8 +158,9 @@ export class Machine {
   /**
    * Runs until the guest exits through isa-debug-exit, halts for good, triple-faults, stops at a
    * breakpoint or on request, or `maxInstructions` more instructions retire. Time (the PIT)
-   * advances with retired instructions. Exception deliveries that retire nothing also count
-   * against a step budget of twice the instructions, so a fault storm cannot hang the host.
+   * advances with retired instructions. Exception deliveries that retire nothing, and each
+   * iteration of a REP string instruction, also count against a step budget of twice the
+   * instructions, so neither a fault storm nor REP with a huge ECX can hang the host.
    */
   run(maxInstructions: number, control: RunControl = NO_CONTROL): StopStatus {
     const cpu = this.cpu;
@@ -169,6 +171,7 @@ export class Machine {
     let checkBreakpoint = control.resume !== true;
     let steps = 2 * (end - cpu.instret) + 1024;
     this.stopRequested = false;
+    cpu.stringIterations = 0;
     cpu.breakpoints.sync(breakpoints);
     for (;;) {
       const req = this.debugExit.request;
@@ -205,6 +208,8 @@ export class Machine {
       this.bus.accessed = false;
       if (observer === null) steps -= cpu.run(limit, steps, pending, !exact);
       else steps -= this.runWatchedBatch(limit, steps, pending, breakpoints, observer);
+      steps -= cpu.stringIterations;
+      cpu.stringIterations = 0;
       this.pit.advance(cpu.instret - start);
       // A paced run ends before a block that does not fit the rest of its budget: the caller's next
       // run enters it whole.
@@ -227,7 +232,7 @@ export class Machine {
       cpu.step();
       n++;
       if (observer !== null && observer.afterStep(false)) { this.requestStop(); break; }
-      if (bus.accessed || cpu.condition !== 'running' || (waitForIf && (cpu.flags & EFLAGS_IF) !== 0)) break;
+      if (bus.accessed || cpu.condition !== 'running' || (waitForIf && (cpu.flags & EFLAGS_IF) !== 0) || cpu.stringIterations >= REP_CHUNK) break;
     }
     return n;
   }

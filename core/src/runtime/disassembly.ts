@@ -54,18 +54,27 @@ export function disassembleOne(machine: Machine, eip: number, map: SourceMap | n
 }
 
 /**
+ * How many instructions away from `eip` a window is found by decoding; past that (a client may ask
+ * for an offset of -2^31), each instruction counts as one byte, as when nothing decodes to `eip`.
+ */
+const MAX_SEEK_INSTRUCTIONS = 0x10000;
+/** How many instructions the backward search may decode in all before it settles for that estimate. */
+const MAX_BACKWARD_DECODES = 0x40000;
+
+/**
  * `count` instructions starting `offset` instructions from `eip` (negative: before it). Going
  * backwards uses the source map's statement starts when it covers the address; otherwise it
  * decodes forward from earlier bytes and keeps a start that lands exactly on `eip`.
  */
 export function disassembleAround(machine: Machine, eip: number, offset: number, count: number, map: SourceMap | null, symbolize?: Symbolizer): DisassembledInstruction[] {
-  let start = eip >>> 0;
-  if (offset < 0) start = backwards(machine, start, -offset, map);
+  let at = eip >>> 0;
+  if (offset < 0) at = -offset > MAX_SEEK_INSTRUCTIONS ? (at + offset) >>> 0 : backwards(machine, at, -offset, map);
+  else if (offset > MAX_SEEK_INSTRUCTIONS) at = (at + offset) >>> 0;
+  else for (let i = 0; i < offset; i++) at = (at + Math.max(1, disassembleOne(machine, at, null).bytes.length)) >>> 0;
   const out: DisassembledInstruction[] = [];
-  let at = start;
-  for (let i = 0; i < Math.max(0, offset) + count; i++) {
+  for (let i = 0; i < count; i++) {
     const ins = disassembleOne(machine, at, map, symbolize);
-    if (i >= Math.max(0, offset)) out.push(ins);
+    out.push(ins);
     at = (at + Math.max(1, ins.bytes.length)) >>> 0;
   }
   return out;
@@ -80,11 +89,13 @@ function backwards(machine: Machine, eip: number, n: number, map: SourceMap | nu
       if (unique.length >= n) return unique[unique.length - n];
     }
   }
-  // Decode forward from progressively earlier bytes until n instructions end exactly at eip.
-  for (let back = n; back <= n * 15; back++) {
-    let at = (eip - back) >>> 0;
+  // Decode forward from progressively earlier bytes until n instructions end exactly at eip
+  // (never from below address 0: the linear space does not wrap for this).
+  let budget = MAX_BACKWARD_DECODES;
+  for (let back = n; back <= Math.min(n * 15, eip) && budget > 0; back++) {
+    let at = eip - back;
     const starts: number[] = [];
-    while (at < eip) {
+    while (at < eip && budget-- > 0) {
       starts.push(at);
       at += Math.max(1, disassembleOne(machine, at, null).bytes.length);
     }

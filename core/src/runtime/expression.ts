@@ -26,6 +26,14 @@ const BINARY: Readonly<Record<string, number>> = {
 };
 const SIZES: Readonly<Record<string, 1 | 2 | 4>> = { byte: 1, word: 2, dword: 4 };
 
+/**
+ * How deeply parentheses, brackets and unary operators may nest, and how many tokens an expression
+ * may have (a chain `1+1+...` is a tree as deep as it is long): the parser and the evaluator recurse
+ * once per level, and no expression a client sends may exhaust the host's stack.
+ */
+const MAX_NESTING = 200;
+const MAX_TOKENS = 2000;
+
 interface Token { readonly text: string; readonly kind: 'num' | 'name' | 'op' | 'end'; readonly column: number; readonly value?: number }
 
 class ExprError {
@@ -81,6 +89,7 @@ function tokenize(src: string): Token[] {
 
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private peek(): Token { return this.tokens[this.pos]; }
@@ -111,11 +120,16 @@ class Parser {
 
   private unary(): Node {
     const t = this.peek();
-    if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) {
-      this.next();
-      return { t: 'un', op: t.text, a: this.unary() };
+    if (++this.depth > MAX_NESTING) throw new ExprError(`expression nested more than ${MAX_NESTING} deep`, t.column);
+    try {
+      if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) {
+        this.next();
+        return { t: 'un', op: t.text, a: this.unary() };
+      }
+      return this.primary();
+    } finally {
+      this.depth--;
     }
-    return this.primary();
   }
 
   private primary(): Node {
@@ -213,7 +227,9 @@ export class Expression {
 /** Parses `source`; a syntax error comes back with its 0-based column. */
 export function parseExpression(source: string): ParseResult {
   try {
-    return { ok: true, expression: new Expression(source, new Parser(tokenize(source)).parseAll()) };
+    const tokens = tokenize(source);
+    if (tokens.length > MAX_TOKENS) return { ok: false, message: `expression longer than ${MAX_TOKENS} tokens`, column: tokens[MAX_TOKENS].column };
+    return { ok: true, expression: new Expression(source, new Parser(tokens).parseAll()) };
   } catch (e) {
     if (e instanceof ExprError) return { ok: false, message: e.message, column: e.column };
     throw e;

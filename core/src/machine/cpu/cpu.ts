@@ -792,6 +792,8 @@ export class Cpu {
   runBreak = false;
   /** The last run() stopped before a block that did not fit (`mayStopEarly`). */
   stoppedShort = false;
+  /** REP string iterations performed since Machine.run last took them (execute.ts stringOp). */
+  stringIterations = 0;
   interruptShadowNext = false;
   /** The instruction the last step() executed (null when its fetch faulted): for tracers. */
   lastInstruction: Compiled | null = null;

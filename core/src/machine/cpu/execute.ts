@@ -147,16 +147,33 @@ function stringStep(cpu: Cpu, c: Compiled, op: number): boolean {
   }
 }
 
+/**
+ * Iterations one execution of a REP string instruction performs before it lets the run loop in.
+ * A repeated string operation is interruptible between iterations, with EIP still at the
+ * instruction and the registers showing its progress (SDM Vol. 2B, REP/REPE/REPNE); so an ECX of
+ * 2^32 - 1 ends a run (Cpu.run) every REP_CHUNK iterations instead of blocking the host for minutes.
+ */
+export const REP_CHUNK = 4096;
+
 function stringOp(cpu: Cpu, c: Compiled, op: number): void {
   if (c.rep === REP_NONE) { stringStep(cpu, c, op); return; }
   const compares = op === OP.cmps || op === OP.scas;
-  for (;;) {
+  let i = 0;
+  for (;; i++) {
     const count = strReg(cpu, c, 1);
-    if (count === 0) return;
-    if (!stringStep(cpu, c, op)) return;
+    if (count === 0) break;
+    if (i === REP_CHUNK) {
+      cpu.nextEip = cpu.eip;
+      break;
+    }
+    if (!stringStep(cpu, c, op)) break;
     strAdvance(cpu, c, 1, -1);
-    if (compares && (c.rep === REP_E ? !cpu.zf() : cpu.zf())) return;
+    if (compares && (c.rep === REP_E ? !cpu.zf() : cpu.zf())) { i++; break; }
   }
+  // Machine.run counts the iterations against its step budget, taking them whenever they add up to
+  // a chunk's worth: a run of REPs, long or short, ends in bounded time.
+  cpu.stringIterations += i;
+  if (cpu.stringIterations >= REP_CHUNK) cpu.requestStop();
 }
 
 export function execute(cpu: Cpu, c: Compiled): void {

@@ -1,0 +1,64 @@
+// The adapter's check of request arguments (debug-adapter/src/request-arguments.ts) against the
+// DAP schema (../shared/spec/debugAdapterProtocol.json): every field it lists has the schema's type
+// and is required exactly when the schema requires it; arguments of the wrong shape, which
+// scripts/fuzz-dap.mjs found reaching the handlers as `undefined.length`, are refused by name.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ARGUMENTS, argumentProblem, type Fields } from '../../debug-adapter/src/request-arguments';
+
+interface SchemaObject { type?: string; $ref?: string; items?: SchemaObject; properties?: Record<string, SchemaObject>; required?: string[]; allOf?: SchemaObject[] }
+const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'shared', 'spec', 'debugAdapterProtocol.json'), 'utf8')) as { definitions: Record<string, SchemaObject> };
+const resolve = (s: SchemaObject): SchemaObject => (s.$ref !== undefined ? schema.definitions[s.$ref.split('/').pop() ?? ''] : s);
+
+/** Compares a table entry with the schema object it describes. */
+function compare(where: string, fields: Fields, object: SchemaObject): void {
+  for (const [key, shape] of Object.entries(fields)) {
+    const optional = key.endsWith('?');
+    const name = optional ? key.slice(0, -1) : key;
+    const property = object.properties?.[name];
+    assert.ok(property !== undefined, `${where}.${name} is not in the schema`);
+    assert.equal(optional, !(object.required ?? []).includes(name), `${where}.${name}: required as in the schema`);
+    const p = resolve(property);
+    if (typeof shape === 'string') {
+      const expected = shape === 'string[]' ? 'array' : shape;
+      assert.equal(p.type, expected, `${where}.${name}: type`);
+      if (shape === 'string[]') assert.equal(p.items?.type, 'string', `${where}.${name}: items`);
+    } else if ('fields' in shape) {
+      assert.equal(p.type, 'object', `${where}.${name}: an object`);
+      compare(`${where}.${name}`, shape.fields, p);
+    } else {
+      assert.equal(p.type, 'array', `${where}.${name}: an array`);
+      compare(`${where}.${name}[]`, shape.items, resolve(p.items ?? {}));
+    }
+  }
+}
+
+describe('debug adapter: request arguments checked against the DAP schema', () => {
+  it('lists each field with the schema\'s type and requiredness', () => {
+    for (const [command, fields] of Object.entries(ARGUMENTS)) {
+      const definition = schema.definitions[`${command.charAt(0).toUpperCase()}${command.slice(1)}Arguments`];
+      assert.ok(definition !== undefined, `${command} has no Arguments in the schema`);
+      compare(command, fields, definition);
+    }
+  });
+
+  it('refuses, by field, the ill-typed arguments the fuzzer sent', () => {
+    assert.equal(argumentProblem('evaluate', { filters: null }), '`expression\' in evaluate arguments must be a string');
+    assert.equal(argumentProblem('setFunctionBreakpoints', {}), '`breakpoints\' in setFunctionBreakpoints arguments must be an array of objects');
+    assert.equal(argumentProblem('setDataBreakpoints', { breakpoints: [null] }), 'breakpoints[0] must be an object');
+    assert.equal(argumentProblem('setExceptionBreakpoints', { filters: ['gp', 5] }), '`filters\' in setExceptionBreakpoints arguments must be an array of strings');
+    assert.equal(argumentProblem('gotoTargets', { source: { path: 5 }, line: 1 }), '`path\' in `source\' in gotoTargets arguments must be a string');
+    assert.equal(argumentProblem('readMemory', { memoryReference: '0x0', count: 'x' }), '`count\' in readMemory arguments must be an integer');
+    assert.equal(argumentProblem('variables', undefined), 'variables arguments must be an object');
+    assert.equal(argumentProblem('setBreakpoints', { source: {}, breakpoints: [{ line: 1.5 }] }), '`line\' in breakpoints[0] must be an integer');
+  });
+
+  it('lets well-formed arguments and unlisted commands through', () => {
+    assert.equal(argumentProblem('setBreakpoints', { source: { path: '/a.gasm' }, breakpoints: [{ line: 3, condition: 'eax == 1', logMessage: '{eax}' }] }), undefined);
+    assert.equal(argumentProblem('disassemble', { memoryReference: '0x100000', instructionOffset: -10, instructionCount: 20 }), undefined);
+    assert.equal(argumentProblem('setExceptionBreakpoints', { filters: [], filterOptions: [{ filterId: 'pf', condition: 'cr2 == 0' }] }), undefined);
+    assert.equal(argumentProblem('threads', undefined), undefined);
+    assert.equal(argumentProblem('launch', { program: 5 }), undefined);
+  });
+});
