@@ -30,7 +30,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-align-fill.asm': OWN_WORDS, 'err-align-times.asm': OWN_WORDS, 'err-directive-label.asm': OWN_WORDS, 'err-istruc-forward.asm': OWN_WORDS,
   'err-rep-count.asm': OWN_WORDS,
   'err-macro-args.asm': TAKES, 'macro-names.asm': TAKES, 'macro-trailing-empty.asm': TAKES,
-  'err-outside-dialect.asm': DIALECT, 'use-altreg-64bit.asm': DIALECT, 'err-wide-data.asm': DIALECT,
+  'err-outside-dialect.asm': DIALECT, 'err-dollar-register-use.asm': DIALECT, 'use-altreg-64bit.asm': DIALECT, 'err-wide-data.asm': DIALECT,
   'err-pp-cond-across-bodies.asm': BEGINS, 'err-unterminated-if.asm': BEGINS, 'err-unterminated-if-macro.asm': BEGINS,
   'err-unterminated-macro.asm': BEGINS, 'err-unterminated-rep-include.asm': BEGINS,
   'err-istruc-undefined.asm': LATER,

@@ -308,6 +308,8 @@ class Assembler implements EvalContext {
   private readonly limits: ResolvedLimits;
   private readonly budget: TimeBudget;
   private readonly sharedBases: readonly (string | undefined)[] | undefined;
+  /** Symbols named as a register nasm has and the dialect leaves out (`$rax:`): see registerWritten. */
+  private registerNamed: Set<string> | undefined;
 
   constructor(private readonly stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
     this.limits = host.limits ?? NASM_LIMITS;
@@ -652,7 +654,16 @@ class Assembler implements EvalContext {
 
   private lookup(name: string, node: Expr): Value | undefined {
     const s = this.symbols.get(name);
-    return s !== undefined ? this.symbolValue(s) : this.missingSymbol(name, node);
+    return s !== undefined && !this.registerWritten(name, node) ? this.symbolValue(s) : this.missingSymbol(name, node);
+  }
+
+  /**
+   * Whether `node` writes, without a `$`, the name of a symbol named as a register nasm has and the
+   * dialect leaves out (`$rax: ...`): nasm reads it as the register, never as the symbol
+   * (measured: `$rax: db 1` / `mov ebx, [rax]` is "impossible combination of address sizes").
+   */
+  private registerWritten(name: string, node: Expr): boolean {
+    return this.registerNamed !== undefined && this.registerNamed.has(name) && !(node.k === 'sym' && node.escaped === true);
   }
 
   /**
@@ -668,7 +679,7 @@ class Assembler implements EvalContext {
     if (s === undefined) {
       const name = symbolName(e);
       s = this.symbols.get(name);
-      if (s === undefined) {
+      if (s === undefined || this.registerWritten(name, e)) {
         const special = this.missingSymbol(name, e);
         if (special !== undefined) return special;
         answer.v = undefined; answer.sec = -1;
@@ -901,6 +912,7 @@ class Assembler implements EvalContext {
     this.changed = true;
     const def: SymbolDef = { name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
     this.symbols.set(name, def);
+    if (isRegisterOutsideDialect(name)) (this.registerNamed ??= new Set()).add(name);
     this.labelSymbol[this.stmtIndex] = def;
   }
 
@@ -1403,6 +1415,7 @@ class Assembler implements EvalContext {
     }
     this.changed = true;
     this.symbols.set(name, { name, kind: 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc });
+    if (isRegisterOutsideDialect(name)) (this.registerNamed ??= new Set()).add(name);
   }
 
   /**
