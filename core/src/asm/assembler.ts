@@ -5,6 +5,7 @@
 import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
+import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, symbolName, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
@@ -15,7 +16,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
+import { registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -116,7 +117,7 @@ export interface AssemblerHost {
    * lines under different labels, whose names are kept as written (see `shared` in parser.ts);
    * undefined (or a hole) for any other. Absent when there is none.
    */
-  readonly sharedBases?: readonly (string | undefined)[];
+  readonly sharedBases?: SharedBases;
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -133,7 +134,7 @@ const LISTING_STATE: ReadonlySet<string> = new Set([SMARTALIGN_DIRECTIVE, 'bits'
  * read pays nothing for it. An Assembler over the finished one's symbols and sections reads each
  * statement again as the final pass saw it.
  */
-export function listStatements(stmts: readonly ParsedStatement[], sharedBases: readonly (string | undefined)[] | undefined, lines: PPLines, lineOf: Int32Array, output: AssemblyOutput,
+export function listStatements(stmts: readonly ParsedStatement[], sharedBases: SharedBases, lines: PPLines, lineOf: Int32Array, output: AssemblyOutput,
   warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
   return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '', optimization: output.optimization, sharedBases }).listing(output, warned);
 }
@@ -307,7 +308,7 @@ class Assembler implements EvalContext {
 
   private readonly limits: ResolvedLimits;
   private readonly budget: TimeBudget;
-  private readonly sharedBases: readonly (string | undefined)[] | undefined;
+  private readonly sharedBases: SharedBases;
   /** Symbols named as a register nasm has and the dialect leaves out (`$rax:`): see registerWritten. */
   private registerNamed: Set<string> | undefined;
 
@@ -1179,11 +1180,9 @@ class Assembler implements EvalContext {
         return;
       }
       case 'bits': case 'use16': case 'use32': {
-        // nasm reads the leading decimal digits of the text, after a sign (as C's atoi): `bits 32d`
-        // and `bits +16` are 32 and 16, while `bits 0x20` and a name (`bits SIZE`, an equ) are not
-        // valid sizes.
+        // (A name is no size either: `bits SIZE`, an equ.)
         const first = args[0];
-        const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first === undefined ? NaN : parseInt(tokensText(args), 10);
+        const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first === undefined ? NaN : segmentSize(args);
         if (name === 'bits' && v !== 16 && v !== 32 && v !== 64) {
           // (The argument as written, its blanks one space: measured, `bits 3 2` is `3 2'.)
           const text = tokensText(args);

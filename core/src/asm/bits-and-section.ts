@@ -8,6 +8,15 @@ import { tokenizeLine } from './lexer';
 import { tokensText } from './macros';
 import { gapped, LineFlag, type PPLines, type PPToken } from './source';
 
+/**
+ * The segment size `bits` names, read as nasm reads it, as C's atoi: a sign and the leading
+ * decimal digits of the argument's text (`bits +16` and `bits 32d` are 16 and 32, `bits 0x20` 0);
+ * NaN when it starts with neither.
+ */
+export function segmentSize(args: readonly PPToken[]): number {
+  return parseInt(tokensText(args), 10);
+}
+
 export class BitsAndSection {
   /** `bits` as last set by a `bits`/`use16`/`use32` line, for `__BITS__`. */
   bits = 16;
@@ -36,7 +45,7 @@ export class BitsAndSection {
     if (w === 'bits') {
       // As the assembler reads it (C's atoi: `bits +16`, `bits 32d`).
       const end = toks[toks.length - 1]?.text === ']' && toks[0].text === '[' ? toks.length - 1 : toks.length;
-      n = parseInt(tokensText(toks.slice(i + 1, end)), 10);
+      n = segmentSize(toks.slice(i + 1, end));
     }
     if (n !== 16 && n !== 32 && n !== 64) return;
     // In a block the assembler decides, the branch taken sets it (see bitsUnknownAfter).

@@ -6,11 +6,12 @@ import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } 
 import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
+import { segmentSize } from './bits-and-section';
 import { fullName, isStackOverflow } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
-import { forgetParses, mentionsLocal, ParseCursor, parseLine, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement } from './parser';
+import { forgetParses, mentionsLocal, ParseCursor, parseLine, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, type PreprocessResult } from './preprocessor';
@@ -106,9 +107,6 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   }, pp, stmts, sharedBases, lineOf, stmtOfLine, asm, sink.places());
 }
 
-
-/** Per statement, the label a shared statement's `.x` names hang from (see AssemblerHost.sharedBases). */
-type SharedBases = readonly (string | undefined)[] | undefined;
 
 /** The statements parsed from the preprocessed lines, and what reading them set. */
 interface ParsedLines {
@@ -212,7 +210,7 @@ function modeAfter(st: ParsedStatement, mode: number): number {
   const name = st.op!.name;
   if (name === 'use16' || name === 'use32') return name === 'use16' ? 16 : 32;
   if (name !== 'bits' || st.args.length === 0) return mode;
-  const v = parseInt(tokensText(st.args), 10);
+  const v = segmentSize(st.args);
   return v === 16 || v === 32 ? v : mode;
 }
 

@@ -503,6 +503,9 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
   return take(c, cursor, c.setsBase ? c.localBase : localBase, false);
 }
 
+/** Per statement, the label a shared statement's `.x` names hang from (see sharedStatement); absent when no statement is shared. */
+export type SharedBases = readonly (string | undefined)[] | undefined;
+
 /**
  * The statement of a line naming `.x` labels and setting none, shared by every label the line
  * is under (CachedParse.shared): `st`, its parse under the first, with its names as written. The
