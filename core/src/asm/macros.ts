@@ -112,6 +112,9 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
   return out;
 }
 
+/** The arguments splitArguments found written in braces (`{e}`): no condition code for `%-1`, to nasm. */
+export const BRACED_ARGUMENTS = new WeakSet<readonly PPToken[]>();
+
 /**
  * Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it.
  * An argument written as a `{...}` group is the group's contents: nasm 2.16 drops what follows it
@@ -120,14 +123,15 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
  * macro's (`parentheses` false; nasm 2.16.01, measured: `m (1, 2)` is two arguments, `(1` and `2)`,
  * and so are the defaults of `%macro m 0-2 (1,2)`).
  */
-/** The arguments splitArguments found written in braces (`{e}`): no condition code for `%-1`, to nasm. */
-export const BRACED_ARGUMENTS = new WeakSet<readonly PPToken[]>();
-
 export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number, stray?: (t: PPToken) => void, parentheses = true): PPToken[][] {
   const args: PPToken[][] = [];
   if (start >= tokens.length) return args;
   let cur: PPToken[] = [];
   let depth = 0;
+  // Braces open: in a call's arguments (`parentheses`) nasm counts no parenthesis inside braces
+  // and no `}` without its `{` (nasm 2.16.01, measured: `Q({)}, b)` is `)` and `b`, `Q(a}(, b), c)`
+  // `a}(, b)` and `c`).
+  let braces = 0;
   let braced = false;
   let closed = false;
   let reported = false;
@@ -147,8 +151,9 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
       reported = true;
       continue;
     }
-    if (op === '{') { if (depth++ === 0 && cur.length === 0) { braced = true; continue; } }
-    else if (op === '}') {
+    if (op === '{') { braces++; if (depth++ === 0 && cur.length === 0) { braced = true; continue; } }
+    else if (op === '}' && !(parentheses && braces === 0)) {
+      braces--;
       if (--depth === 0 && braced) {
         closed = true;
         // nasm keeps the blanks before the closing brace (`{1, 2 }` is `1, 2 `), not those after the opening one.
@@ -157,8 +162,8 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
         continue;
       }
     }
-    else if (op === '(' && parentheses) depth++;
-    else if (op === ')' && parentheses) depth--;
+    else if (op === '(' && parentheses && braces === 0) depth++;
+    else if (op === ')' && parentheses && braces === 0) depth--;
     cur.push(t);
   }
   if (braced) BRACED_ARGUMENTS.add(cur);
