@@ -60,7 +60,7 @@ function mutate(text) {
 }
 
 const findings = [];
-const counts = { same: 0, bothRefuse: 0 };
+const counts = { same: 0, bothRefuse: 0, nasmPanics: 0 };
 for (let n = 0; n < PROGRAMS; n++) {
   const text = mutate(pick(corpus));
   writeFileSync(join(work, 'm.asm'), text, 'latin1');
@@ -79,10 +79,12 @@ for (let n = 0; n < PROGRAMS; n++) {
   }
   let kind;
   if (typeof status === 'string') kind = 'throw';
+  // nasm's own assertion failures (`panic: ... assertion ... failed`) give no reference to compare with.
+  else if (nasm.stderr.includes('panic: ')) kind = 'nasmPanics';
   else if (nasm.status === 0 && status === 0) kind = Buffer.compare(readFileSync(join(work, 'n.bin')), readFileSync(join(work, 'o.bin'))) === 0 ? 'same' : 'bytes';
   else if (nasm.status !== 0 && status !== 0) kind = 'bothRefuse';
   else kind = nasm.status === 0 ? 'ringside refuses' : 'nasm refuses';
-  if (kind === 'same' || kind === 'bothRefuse') counts[kind]++;
+  if (kind === 'same' || kind === 'bothRefuse' || kind === 'nasmPanics') counts[kind]++;
   else findings.push({ kind, program: text, nasm: nasm.stderr.slice(0, 2000), ringside: (typeof status === 'string' ? status : ours).slice(0, 2000) });
 }
 
@@ -90,5 +92,5 @@ const report = join(work, 'findings.json');
 writeFileSync(report, JSON.stringify(findings, null, 1));
 const byKind = new Map();
 for (const f of findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
-console.log(`seed ${SEED}, ${PROGRAMS} programs: ${counts.same} the same, ${counts.bothRefuse} refused by both; ${findings.length === 0 ? 'nothing else' : `${[...byKind].map(([k, v]) => `${v} ${k}`).join(', ')} (${report})`}`);
+console.log(`seed ${SEED}, ${PROGRAMS} programs: ${counts.same} the same, ${counts.bothRefuse} refused by both, ${counts.nasmPanics} where nasm panicked; ${findings.length === 0 ? 'nothing else' : `${[...byKind].map(([k, v]) => `${v} ${k}`).join(', ')} (${report})`}`);
 process.exit(findings.length === 0 ? 0 : 1);
