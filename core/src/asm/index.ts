@@ -63,16 +63,22 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const lines = pp.lines;
   // The code of deferred %if blocks, in order: what parsing it finds waits for its branch to be taken.
   const runs = pp.checks.some((c) => c.hasCode) ? pp.checks.flatMap((c) => [...codeOf(c)]) : NO_RUNS;
-  // nasm's `[float]` rounding: the data after the directive is parsed in its mode. nasm never
-  // resets it, so the lines before the first one are in the mode the file ends in (the final
-  // pass starts where the one before it ended; measured: `dd 0.1` then `float zero` is
-  // 0x3DCCCCCC): a file that ends in another mode than the default is parsed again in it.
+  // nasm's final pass starts in the state the pass before it ended in, where the parse here runs
+  // once. Two parts of that state change how lines read, and a file that ends in another state
+  // than it starts in is parsed again from the state it ends in:
+  // - `[float]` rounding: the data after the directive is parsed in its mode, so the lines before
+  //   the first one are in the mode the file ends in (measured: `dd 0.1` then `float zero` is
+  //   0x3DCCCCCC);
+  // - the non-local label: a `.x` before the first one is under the file's last (measured:
+  //   `.x: db 1` / `main: db 2` / `jmp .x` jumps to `main.x`, at 0; with `.x:` under `main:` too,
+  //   "label `main.x' inconsistently redefined").
   const startMark = sink.mark();
-  let parsed = parseStatements(pp, runs, opts.warnings, limits.eval, budget, sink, DEFAULT_FLOAT_MODE);
-  if (parsed.floatMode !== DEFAULT_FLOAT_MODE) {
+  let parsed = parseStatements(pp, runs, opts.warnings, limits.eval, budget, sink, DEFAULT_FLOAT_MODE, undefined);
+  const baseCarried = parsed.localBase !== undefined && namesLocalBeforeBase(parsed.stmts, parsed.lineOf, lines);
+  if (parsed.floatMode !== DEFAULT_FLOAT_MODE || baseCarried) {
     sink.rollback(startMark);
     for (const run of runs) run.parsed = undefined;
-    parsed = parseStatements(pp, runs, opts.warnings, limits.eval, budget, sink, parsed.floatMode);
+    parsed = parseStatements(pp, runs, opts.warnings, limits.eval, budget, sink, parsed.floatMode, baseCarried ? parsed.localBase : undefined);
   }
   const { stmts, sharedBases, stmtOfLine, lineOf, switches } = parsed;
   // A deferred %if block, each of its conditions and runs of code come after the statements of
@@ -121,14 +127,17 @@ interface ParsedLines {
   readonly switches: WarningSwitches | undefined;
   /** The `[float]` mode the lines end in. */
   readonly floatMode: FloatMode;
+  /** The non-local label the lines end under. */
+  readonly localBase: string | undefined;
 }
 
 /**
- * Parses each line of `pp` that is not listed only, from `floatMode` on, reporting the problems
- * (those in the code of deferred %if blocks, `runs`, wait for their branch to be taken).
+ * Parses each line of `pp` that is not listed only, from `floatMode` and under `localBase` on,
+ * reporting the problems (those in the code of deferred %if blocks, `runs`, wait for their branch
+ * to be taken).
  */
 function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warnings: AssembleOptions['warnings'], evalLimit: number, budget: TimeBudget, sink: DiagnosticSink,
-  floatMode: FloatMode): ParsedLines {
+  floatMode: FloatMode, localBase: string | undefined): ParsedLines {
   const lines = pp.lines;
   // At most one statement per line: room for them all at once, trimmed after (growing copies).
   const stmts = new Array<ParsedStatement>(lines.count);
@@ -136,6 +145,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   const stmtOfLine = new Int32Array(lines.count).fill(-1);
   const statementLines = new Int32Array(lines.count);
   const cursor = new ParseCursor();
+  cursor.localBase = localBase;
   // Made at the first shared statement (most files have none): holes read as undefined.
   let sharedBases: (string | undefined)[] | undefined;
   let switches = warnings && warnings.length > 0 ? new WarningSwitches(warnings) : undefined;
@@ -186,7 +196,16 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   }
   stmts.length = count;
   if (sharedBases !== undefined) sharedBases.length = count;
-  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode };
+  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase };
+}
+
+/** Whether a statement before the first that sets the non-local label names a `.local` one. */
+function namesLocalBeforeBase(stmts: readonly ParsedStatement[], lineOf: Int32Array, lines: PPLines): boolean {
+  for (let s = 0; s < stmts.length && !setsLocalBase(stmts[s]); s++) {
+    const l = lineOf[s];
+    if (lines.text[l].includes('.') && mentionsLocal(lines.tokensOf(l)) && !namesSection(stmts[s])) return true;
+  }
+  return false;
 }
 
 /** Line `i`'s statement (see parseLine), or its failure when a walk over its expressions overflows the stack (see isStackOverflow). */
