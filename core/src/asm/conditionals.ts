@@ -177,5 +177,23 @@ export function firstTokenIs(toks: readonly PPToken[], kind: string): boolean {
   if (kind === 'id') return t.kind === 'ident';
   if (t.kind !== 'number') return false;
   const dot = t.text.indexOf('.');
-  return dot < 0 ? !isFloatText(t.text) : !/[0-9eEpP]/.test(t.text.charAt(dot + 1));
+  return dot < 0 ? !tokenizedAsFloat(t.text) : !/[0-9eEpP]/.test(t.text.charAt(dot + 1));
+}
+
+/**
+ * Whether nasm's preprocessor reads a number without a `.` as a floating-point one: a `p` in it
+ * anywhere, or an `e` that no radix letter (`h`, `x`) or `$` comes before and none after
+ * (measured, `%ifnum`: `1p`, `12ph`, `0t5p`, `1e`, `0t5e` are floats; `1e3h`, `1ex`, `0x1e3`,
+ * `$1e3` numbers). The assembler reads such a text otherwise (see isFloatText).
+ */
+function tokenizedAsFloat(text: string): boolean {
+  let radix = text.charCodeAt(0) === 0x24;
+  let exponent = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    if (c === 0x70) return true;
+    if (c === 0x68 || c === 0x78) radix = true;
+    else if (c === 0x65 && !radix) exponent = true;
+  }
+  return exponent && !radix;
 }
