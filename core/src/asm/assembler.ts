@@ -854,19 +854,7 @@ class Assembler implements EvalContext {
 
   private constant(e: Expr, what: string): number | undefined {
     const rule = ARGUMENTS[what];
-    let v: Value;
-    if (rule?.critical === true) {
-      // nasm wants the value in its first pass: a symbol defined after the line has none there.
-      const later = laterSymbol(e, (name) => this.definedLater(name));
-      if (later !== undefined) {
-        this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, later);
-        v = { v: undefined, sec: -1 };
-      } else {
-        v = this.evalWith(e, Undefined.BeforeUse);
-      }
-    } else {
-      v = this.eval(e);
-    }
+    const v = rule?.critical === true ? this.criticalValue(e) : this.eval(e);
     if (v.v === undefined) {
       const message = rule === undefined ? `non-constant argument supplied to ${what}` : rule.unknown;
       if (message !== undefined) this.error('non-constant', message, e);
@@ -874,6 +862,17 @@ class Assembler implements EvalContext {
     }
     if (v.sec >= 0) { this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e); return undefined; }
     return v.v;
+  }
+
+  /**
+   * `e` as nasm evaluates a critical expression, in its first pass: a symbol defined after the
+   * line has no value there ("not defined before use").
+   */
+  private criticalValue(e: Expr): Value {
+    const later = laterSymbol(e, (name) => this.definedLater(name));
+    if (later === undefined) return this.evalWith(e, Undefined.BeforeUse);
+    this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, later);
+    return { v: undefined, sec: -1 };
   }
 
   private operandValue(v: Value): OperandValue {
@@ -1214,8 +1213,9 @@ class Assembler implements EvalContext {
         return;
       case 'absolute': {
         const e = this.exprArgFrom(st, st.args, 'ignored');
-        // (Evaluated in nasm's first pass: measured, an unknown symbol is "not defined before use".)
-        const v = e ? this.evalWith(e, Undefined.BeforeUse) : undefined;
+        // A critical expression (measured: an unknown symbol, or one defined after the line, is
+        // "not defined before use").
+        const v = e ? this.criticalValue(e) : undefined;
         this.absolute = v?.v ?? 0;
         this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
         this.keepSect();
