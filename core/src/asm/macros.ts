@@ -195,46 +195,56 @@ export interface MacroParameters {
   readonly greedy: boolean;
   readonly nolist: boolean;
   readonly defaults: PPToken[][];
+  /** nasm's error on how the counts are written: the macro is defined all the same, with what was read. */
+  readonly error?: string;
 }
 
 /**
  * The parameters of `%macro NAME min[-max|-*][+][.nolist] [defaults...]` (`toks`, NAME second), as
- * nasm 2.16.01 reads them, or nasm's error message: a count in any of nasm's number forms.
+ * nasm 2.16.01's parse_mmacro_spec reads them (measured): a count in any of nasm's number forms;
+ * the `-`, what follows it, the `+` and `.nolist` only when written right after the part before
+ * them, any other token after that part starting the defaults (`1 - 5` takes one parameter and
+ * the default `- 5`, `1-2 +` the default `+`). A count not written is nasm's error, and the
+ * macro takes what was read: 0 parameters for `%macro m x`, 1 for `1-x` and `1- 5` (then with the
+ * default `5`), 2 for `2-1`.
  */
-export function readMacroParameters(toks: readonly PPToken[]): MacroParameters | string {
-  let i = 2;
+export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
+  // nasm's tokens after the name, a blank as null; `t` is where nasm's reading stands.
+  const seq: (PPToken | null)[] = [];
+  for (let k = 2; k < toks.length; k++) {
+    if (k > 2 && spaced(toks[k - 1], toks[k])) seq.push(null);
+    seq.push(toks[k]);
+  }
   // `2.nolist` is one number token to our lexer.
   let nolist = false;
-  const num = (): number | undefined => {
-    const t = toks[i];
+  const count = (t: PPToken | null | undefined): number | undefined => {
     if (!t || t.kind !== 'number') return undefined;
     const bare = t.text.length > 7 && t.text.slice(-7).toLowerCase() === '.nolist' ? t.text.slice(0, -7) : t.text;
     const n = parseNumber(bare);
     if (n === undefined) return undefined;
     nolist ||= bare !== t.text;
-    i++;
     return n;
   };
-  const min = num();
-  if (min === undefined) return '`%macro\' expects a parameter count';
-  let max = min;
-  let greedy = false;
-  if (toks[i]?.text === '-') {
-    i++;
-    if (toks[i]?.text === '*') { i++; max = Infinity; }
-    else {
-      const m = num();
-      if (m === undefined) return '`%macro\' expects a parameter count after `-\'';
-      max = m;
-    }
+  let error: string | undefined;
+  let t = 0;
+  const first = count(seq[0]);
+  if (first === undefined) error = '`%macro\' expects a parameter count';
+  const min = first ?? 0;
+  let max = min, greedy = false;
+  if (t < seq.length && seq[t + 1]?.text === '-') {
+    t += 2;
+    const last = count(seq[t]);
+    if (seq[t]?.text === '*') max = Infinity;
+    else if (last === undefined) error = '`%macro\' expects a parameter count after `-\'';
+    else if (last < min) error = 'minimum parameter count exceeds maximum';
+    else max = last;
   }
-  if (max < min) return 'minimum parameter count exceeds maximum';
-  if (!nolist && toks[i]?.text === '+') { i++; greedy = true; }
-  // (Only written against what comes before it: `0 .nolist` is a default parameter, measured.)
-  const listOff = !nolist && toks[i]?.kind === 'ident' && toks[i].text.toLowerCase() === '.nolist' && !spaced(toks[i - 1], toks[i]);
-  if (listOff) i++;
-  const defaults = i < toks.length ? splitArguments(toks, i, Infinity, undefined, false) : [];
-  return { min, max, greedy, nolist: nolist || listOff, defaults };
+  if (t < seq.length && !nolist && seq[t + 1]?.text === '+') { t++; greedy = true; }
+  const next = seq[t + 1];
+  if (t < seq.length && !nolist && next?.kind === 'ident' && next.text.toLowerCase() === '.nolist') { t++; nolist = true; }
+  const rest = seq.slice(t + 1).filter((x): x is PPToken => x !== null);
+  const defaults = rest.length > 0 ? splitArguments(rest, 0, Infinity, undefined, false) : [];
+  return error === undefined ? { min, max, greedy, nolist, defaults } : { min, max, greedy, nolist, defaults, error };
 }
 
 /**
