@@ -11,6 +11,7 @@ import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } fro
 import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
 import type { MmuCounters } from '../machine/mmu/mmu';
 import { VECTOR_NAMES } from '../machine/cpu/exceptions';
+import { MAX_MULTIBOOT_MEMORY, MIN_MULTIBOOT_MEMORY } from '../machine/loader/multiboot';
 import type { CpuEventHooks, DeliveryKind } from '../machine/cpu/hooks';
 import type { TlbFlushScope } from '../machine/mmu/tlb';
 import type { Technique } from '../isa/types';
@@ -153,8 +154,8 @@ export class GuestSession {
     }
     if (image === undefined) return { ok: false, message: 'nothing to load: give a source or an image' };
     const memoryBytes = options.memoryBytes ?? DEFAULT_MEMORY_BYTES;
-    if (!Number.isInteger(memoryBytes) || memoryBytes < 0x200000 || memoryBytes % 4096 !== 0 || memoryBytes > 0xf000_0000) {
-      return { ok: false, message: `memory size must be a multiple of 4 KiB between 2 MiB and 3.75 GiB, got ${memoryBytes}` };
+    if (!Number.isInteger(memoryBytes) || memoryBytes < MIN_MULTIBOOT_MEMORY || memoryBytes % 4096 !== 0 || memoryBytes > MAX_MULTIBOOT_MEMORY) {
+      return { ok: false, message: `memory size must be a multiple of 4 KiB from ${MIN_MULTIBOOT_MEMORY >>> 20} MiB to ${MAX_MULTIBOOT_MEMORY >>> 20} MiB (3.5 GiB), got ${memoryBytes}` };
     }
     // COM1 output reaches the session created below; bytes before that (none: nothing runs) would be dropped.
     const sink: { session?: GuestSession } = {};
