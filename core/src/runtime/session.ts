@@ -36,8 +36,15 @@ import {
 import { disassembleAround, disassembleOne, type DisassembledInstruction, type SourceLocation } from './disassembly';
 import { SymbolTable, type GuestSymbol } from './symbols';
 
-/** Instructions per batch between yields to the event loop (a few ms of host time). */
+/** Instructions per batch between yields to the event loop at most (under a millisecond of plain guest code). */
 export const BATCH_INSTRUCTIONS = 200_000;
+/**
+ * Host time a batch aims at, so a pause is answered well inside its 50 ms goal: batches whose
+ * instructions are slow (a fault storm: each delivery costs a microsecond or more, and several
+ * with debugger events) are cut to it. Time bounds only where batches end, never what the guest sees.
+ */
+const BATCH_MS = 10;
+const MIN_BATCH_INSTRUCTIONS = 1000;
 
 export interface LoadOptions {
   /** A guest source file to assemble (NASM syntax), with the nasm flags to assemble it with; `text` overrides the file's contents. */
@@ -105,6 +112,10 @@ export class GuestSession {
   private pending: PendingStop | null = null;
   private serialPending = '';
   private readonly initial: MachineSnapshot;
+  /** Instructions the next batch may run: BATCH_INSTRUCTIONS, or fewer while they take long (fitBatch). */
+  private batchInstructions = BATCH_INSTRUCTIONS;
+  /** While a batch runs, when (performance.now()) an event ends it; Infinity between batches. */
+  private batchDeadline = Infinity;
 
   private readonly addressBreakpoints = new Map<number, AddressBreakpoint[]>();
   private readonly breakAt = new Set<number>();
@@ -189,6 +200,8 @@ export class GuestSession {
   private emit(e: RuntimeEvent): void {
     if (e.kind !== 'output') this.flushOutput();
     for (const l of this.listeners) l(e);
+    // Events are the costly part of a batch (the record, the listeners): past its time, one ends it.
+    if (performance.now() > this.batchDeadline) this.machine.requestStop();
   }
 
   private context(eip = this.machine.cpu.eip, instruction?: string): EventContext {
@@ -442,18 +455,33 @@ export class GuestSession {
     cpu.hooks = detailed || this.exceptionFilters.size > 0 || this.stopOnRing ? this.cpuHooks : null;
     tlb.onFlush = detailed ? this.tlbFlushed : null;
     let status: StopStatus;
+    const started = performance.now();
+    const instret = cpu.instret;
+    this.batchDeadline = started + BATCH_MS;
     try {
-      status = this.machine.run(Math.min(BATCH_INSTRUCTIONS, left), {
+      status = this.machine.run(Math.min(this.batchInstructions, left), {
         breakpoints: this.breakAt, resume, observer: this.mode.kind !== 'continue' ? this.observer : null,
-        paced: left > BATCH_INSTRUCTIONS,
+        paced: left > this.batchInstructions,
       });
     } finally {
       cpu.hooks = null;
       tlb.onFlush = null;
+      this.batchDeadline = Infinity;
     }
+    this.fitBatch(cpu.instret - instret, performance.now() - started);
     const outcome = this.settle(status);
     this.flushOutput();
     return outcome ?? status.reason === 'breakpoint';
+  }
+
+  /**
+   * Sizes the next batch to take about BATCH_MS at the rate this one ran: slow instructions (a
+   * fault storm) get fewer, and it grows back at most twofold a batch to BATCH_INSTRUCTIONS. A
+   * batch under a millisecond (one that stopped early, or plain code) only says it was quick.
+   */
+  private fitBatch(retired: number, elapsedMs: number): void {
+    const fit = elapsedMs < 1 ? Infinity : Math.floor((retired * BATCH_MS) / elapsedMs);
+    this.batchInstructions = Math.max(MIN_BATCH_INSTRUCTIONS, Math.min(BATCH_INSTRUCTIONS, 2 * this.batchInstructions, fit));
   }
 
   /** Turns a machine stop into an outcome, or null to keep running (a breakpoint whose condition is false). */
