@@ -561,6 +561,11 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     }
     assert.equal(await instructions(), before);
     assert.deepEqual(client.events.slice(t).filter((e) => e.event === 'stopped' || e.event === 'continued'), []);
+    // Restart loads the guest afresh and runs it (the launch had no stopOnEntry): pause stops it again.
+    await client.ok('restart', {});
+    const from = client.events.length;
+    await client.ok('pause', { threadId: 1 });
+    assert.equal((await client.stopped(from)).body.reason, 'pause');
   });
 
   it('a guest that has exited is not run again either', async () => {
