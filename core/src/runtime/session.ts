@@ -43,8 +43,9 @@ export const BATCH_INSTRUCTIONS = 200_000;
  * instructions are slow (a fault storm: each delivery costs a microsecond or more, and several
  * with debugger events) are cut to it. Time bounds only where batches end, never what the guest sees.
  */
-const BATCH_MS = 10;
-const MIN_BATCH_INSTRUCTIONS = 1000;
+export const BATCH_MS = 10;
+/** The fewest instructions a batch is sized to (fitBatch), however slow the last one ran. */
+export const MIN_BATCH_INSTRUCTIONS = 1000;
 
 export interface LoadOptions {
   /** A guest source file to assemble (NASM syntax), with the nasm flags to assemble it with; `text` overrides the file's contents. */
@@ -57,6 +58,8 @@ export interface LoadOptions {
   readonly maxInstructions?: number;
   readonly kernelName?: string;
   readonly commandLine?: string;
+  /** Host time in milliseconds, which sizes run batches (BATCH_MS); performance.now by default, a fake one in tests. */
+  readonly hostClockMs?: () => number;
 }
 
 export type LoadResult =
@@ -114,7 +117,7 @@ export class GuestSession {
   private readonly initial: MachineSnapshot;
   /** Instructions the next batch may run: BATCH_INSTRUCTIONS, or fewer while they take long (fitBatch). */
   private batchInstructions = BATCH_INSTRUCTIONS;
-  /** While a batch runs, when (performance.now()) an event ends it; Infinity between batches. */
+  /** While a batch runs, when (hostClockMs()) an event ends it; Infinity between batches. */
   private batchDeadline = Infinity;
 
   private readonly addressBreakpoints = new Map<number, AddressBreakpoint[]>();
@@ -141,6 +144,7 @@ export class GuestSession {
     readonly assembled: AssembleResult | null,
     readonly symbols: SymbolTable,
     private readonly maxInstructions: number,
+    private readonly hostClockMs: () => number,
   ) {
     this.dataWatch = new DataWatch(machine);
     this.scope = {
@@ -175,7 +179,7 @@ export class GuestSession {
       serialOut: (b) => sink.session?.serialByte(b),
     });
     if (!r.ok) return { ok: false, message: `not a loadable multiboot image: ${r.message}` };
-    const session = new GuestSession(r.machine, assembled, new SymbolTable(assembled?.symbols ?? []), options.maxInstructions ?? Infinity);
+    const session = new GuestSession(r.machine, assembled, new SymbolTable(assembled?.symbols ?? []), options.maxInstructions ?? Infinity, options.hostClockMs ?? (() => performance.now()));
     sink.session = session;
     return { ok: true, session };
   }
@@ -201,7 +205,7 @@ export class GuestSession {
     if (e.kind !== 'output') this.flushOutput();
     for (const l of this.listeners) l(e);
     // Events are the costly part of a batch (the record, the listeners): past its time, one ends it.
-    if (performance.now() > this.batchDeadline) this.machine.requestStop();
+    if (this.hostClockMs() > this.batchDeadline) this.machine.requestStop();
   }
 
   private context(eip = this.machine.cpu.eip, instruction?: string): EventContext {
@@ -455,7 +459,7 @@ export class GuestSession {
     cpu.hooks = detailed || this.exceptionFilters.size > 0 || this.stopOnRing ? this.cpuHooks : null;
     tlb.onFlush = detailed ? this.tlbFlushed : null;
     let status: StopStatus;
-    const started = performance.now();
+    const started = this.hostClockMs();
     const instret = cpu.instret;
     this.batchDeadline = started + BATCH_MS;
     try {
@@ -468,7 +472,7 @@ export class GuestSession {
       tlb.onFlush = null;
       this.batchDeadline = Infinity;
     }
-    this.fitBatch(cpu.instret - instret, performance.now() - started);
+    this.fitBatch(cpu.instret - instret, this.hostClockMs() - started);
     const outcome = this.settle(status);
     this.flushOutput();
     return outcome ?? status.reason === 'breakpoint';
