@@ -7,6 +7,7 @@ import type { AssemblerFlags } from '../../core/src/asm/api';
 import { describeArgumentProblems, readAssemblerArguments } from '../../core/src/cli/assembler-arguments';
 import type { LoadOptions } from '../../core/src/runtime/session';
 import { DEFAULT_TLB_SHAPE, type ReplacementPolicy } from '../../core/src/machine/mmu/tlb';
+import { MAX_MULTIBOOT_MEMORY, MIN_MULTIBOOT_MEMORY } from '../../core/src/machine/loader/multiboot';
 
 export type LaunchPlan =
   | { readonly ok: true; readonly program: string; readonly options: LoadOptions; readonly stopOnEntry: boolean; readonly noDebug: boolean }
@@ -29,8 +30,9 @@ export function planLaunch(raw: unknown, cwd: string): LaunchPlan {
 
   let memoryBytes: number | undefined;
   if (raw.memory !== undefined) {
-    if (typeof raw.memory !== 'number' || !Number.isInteger(raw.memory) || raw.memory < 2 || raw.memory > 3840) {
-      return { ok: false, message: '`memory` must be a whole number of MiB between 2 and 3840' };
+    const [min, max] = [MIN_MULTIBOOT_MEMORY >>> 20, MAX_MULTIBOOT_MEMORY >>> 20];
+    if (typeof raw.memory !== 'number' || !Number.isInteger(raw.memory) || raw.memory < min || raw.memory > max) {
+      return { ok: false, message: `\`memory\` must be a whole number of MiB from ${min} to ${max} (3.5 GiB, the most the multiboot memory map holds)` };
     }
     memoryBytes = raw.memory * 1024 * 1024;
   }

@@ -19,7 +19,7 @@ import {
   type PageTablesArguments, type PageTablesResponse, type RingsResponse, type SetTraceArguments, type TlbResponse,
   type TraceEventBody, type TraceRecord, type TranslateArguments, type TranslateResponse,
 } from '../../core/src/protocol';
-import { formatAddress, parseAddress } from './addresses';
+import { beyondAddressSpace, formatAddress, parseAddress } from './addresses';
 import { BreakpointTable, type PlannedBreakpoint } from './breakpoint-table';
 import { complete, isCommand, runCommand } from './console';
 import { exceptionBreakpointFilters, filterById, filterForVector } from './exception-filters';
@@ -82,7 +82,8 @@ export class RingsideDebugSession extends LoggingDebugSession {
   private traceFlushScheduled = false;
   private serialText = '';
   private serialFlushScheduled = false;
-  private terminated = false;
+  /** Why the session ended (the guest exited, terminate, disconnect), or null while it goes on; nothing runs after. */
+  private ended: string | null = null;
 
   constructor() {
     super();
@@ -151,7 +152,8 @@ export class RingsideDebugSession extends LoggingDebugSession {
       case 'stopped':
         this.flushSerial();
         this.flushTrace();
-        if (this.suppressEntryStop && e.reason === 'entry') return;
+        // The pause terminate asks for lands after `terminated`: the session is over, nothing stopped in it.
+        if ((this.suppressEntryStop && e.reason === 'entry') || this.ended !== null) return;
         this.reportStop(e);
         return;
       case 'exited': {
@@ -215,11 +217,11 @@ export class RingsideDebugSession extends LoggingDebugSession {
   }
 
   private endSession(how: 'debug-exit' | 'halted' | 'triple-fault', value: number | undefined): void {
-    if (this.terminated) return;
-    this.terminated = true;
+    if (this.ended !== null) return;
     // Exit codes as `ringside run` gives them: the isa-debug-exit value, 0 for a halt, 3 for a triple fault.
     const code = how === 'debug-exit' ? (value ?? 0) & 0xff : how === 'triple-fault' ? 3 : 0;
     const what = how === 'debug-exit' ? `wrote ${value ?? 0} to isa-debug-exit` : how === 'halted' ? 'halted with interrupts off' : `triple fault (shutdown after ${this.shutdownFaults})`;
+    this.ended = `the guest has exited (${how === 'triple-fault' ? 'triple fault' : what})`;
     this.post(new OutputEvent(`guest ${what}; exit code ${code}\n`, 'console'));
     this.post(new ExitedEvent(code));
     this.post(new TerminatedEvent());
@@ -349,7 +351,7 @@ export class RingsideDebugSession extends LoggingDebugSession {
     this.unsubscribeTrace = null;
     this.watchExceptions(null);
     this.guest = guest;
-    this.terminated = false;
+    this.ended = null;
     this.shutdownShown = false;
     this.unsubscribe = guest.onEvent((e) => this.onRuntimeEvent(e), { detailed: false });
   }
@@ -369,15 +371,20 @@ export class RingsideDebugSession extends LoggingDebugSession {
     this.unsubscribe = null;
     this.unsubscribeTrace = null;
     this.watchExceptions(null);
-    this.terminated = true;
+    this.ended ??= 'the session was disconnected';
     super.disconnectRequest(response, args);
   }
 
+  /**
+   * The schema's terminate asks the debuggee to end itself and lets it veto; a guest has no way to
+   * hear or refuse it, so terminate always ends the run: the guest stops for good, the session
+   * ends (terminated), and run commands are refused from then on. Restart loads it afresh.
+   */
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
     this.guest?.pause();
     this.sendResponse(response);
-    if (!this.terminated) {
-      this.terminated = true;
+    if (this.ended === null) {
+      this.ended = 'the session was terminated';
       this.sendEvent(new TerminatedEvent());
     }
   }
@@ -401,7 +408,7 @@ export class RingsideDebugSession extends LoggingDebugSession {
       this.afterRestart(loaded.guest);
       return;
     }
-    this.terminated = false;
+    this.ended = null;
     this.shutdownShown = false;
     this.suppressEntryStop = !launch.stopOnEntry;
     void g.restart();
@@ -525,7 +532,7 @@ export class RingsideDebugSession extends LoggingDebugSession {
       if (address === undefined) why = 'only memory a general register points to can be watched';
     } else if (args.asAddress === true) {
       address = parseAddress(args.name);
-      if (address === undefined) why = `\`${args.name}' is not an address`;
+      if (address === undefined) why = beyondAddressSpace(args.name) ?? `\`${args.name}' is not an address`;
     } else {
       const r = g.evaluate(args.name);
       if (r.ok) address = r.value;
@@ -551,6 +558,8 @@ export class RingsideDebugSession extends LoggingDebugSession {
       const id = this.breakpoints.newId();
       const m = /^(linear|physical):(0x[0-9a-f]+):(\d+)$/i.exec(b.dataId);
       if (!m) { out.push({ id, verified: false, message: `unknown data id \`${b.dataId}'` }); continue; }
+      const beyond = beyondAddressSpace(m[2]);
+      if (beyond !== undefined) { out.push({ id, verified: false, message: beyond }); continue; }
       const access = b.accessType === 'read' ? 'read' : b.accessType === 'readWrite' ? 'readWrite' : 'write';
       this.dataSpecs.push({ id, spec: { address: parseInt(m[2], 16), length: Number(m[3]), access, space: m[1] === 'physical' ? 'physical' : 'linear', condition: b.condition } });
       out.push({ id, verified: true });
@@ -635,9 +644,15 @@ export class RingsideDebugSession extends LoggingDebugSession {
 
   // ---- run control ---------------------------------------------------------------------------
 
-  /** Starts a run command after the response; a finished guest just ends the session. */
+  /** The stopped guest, or an error response once the session has ended (run commands must not run it then). */
+  private runnableGuest(response: DebugProtocol.Response): GuestSession | null {
+    if (this.ended !== null && this.guest !== null) { this.fail(response, `${this.ended}: it cannot run any more (restart to run it again)`); return null; }
+    return this.stoppedGuest(response);
+  }
+
+  /** Starts a run command after the response; a triple fault shown as a stop ends the session here. */
   private run(response: DebugProtocol.Response, start: (g: GuestSession) => Promise<unknown>, body?: DebugProtocol.ContinueResponse['body']): void {
-    const g = this.stoppedGuest(response);
+    const g = this.runnableGuest(response);
     if (g === null) return;
     if (body !== undefined) response.body = body;
     this.sendResponse(response);
@@ -688,7 +703,7 @@ export class RingsideDebugSession extends LoggingDebugSession {
   }
 
   protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
-    const g = this.stoppedGuest(response);
+    const g = this.runnableGuest(response);
     if (g === null) return;
     const address = this.gotoTargets.get(args.targetId);
     if (address === undefined) { this.fail(response, `unknown goto target ${args.targetId}`); return; }
@@ -888,6 +903,21 @@ export class RingsideDebugSession extends LoggingDebugSession {
   protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse): void { this.unsupported(response); }
   protected override terminateThreadsRequest(response: DebugProtocol.TerminateThreadsResponse): void { this.unsupported(response); }
   protected override attachRequest(response: DebugProtocol.AttachResponse): void { this.unsupported(response); }
+
+  /**
+   * Nothing here can be cancelled: every request is answered by its handler before the next is
+   * read (runs and steps answer at once, their stops come later as events) and no progress is
+   * reported, so a cancel always names a request already answered or nothing. The schema lets a
+   * cancel that could not cancel anything "return an error"; the library's default answered
+   * success. supportsCancelRequest stays unannounced.
+   */
+  protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments | undefined): void {
+    const what = [
+      ...args?.requestId !== undefined ? [`request ${args.requestId} was answered before this cancel was read`] : [],
+      ...args?.progressId !== undefined ? [`there is no progress \`${args.progressId}' (the Ringside debugger reports none)`] : [],
+    ];
+    this.fail(response, `nothing to cancel: ${what.length > 0 ? what.join('; ') : 'no requestId or progressId given'}`);
+  }
 
   private unsupported(response: DebugProtocol.Response): void {
     this.fail(response, `${response.command} is not supported by the Ringside debugger`);

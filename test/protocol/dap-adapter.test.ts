@@ -539,6 +539,82 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     await client.event('terminated', () => true, t);
   });
 
+  // Found by scripts/fuzz-dap.mjs: after terminate a continue or a step was answered success and ran
+  // the guest again. The schema's terminate lets the debuggee veto; a guest cannot, so the session
+  // is over and run commands are refused (restart loads it afresh).
+  it('after terminate run commands are refused, the guest runs no more, and no stop follows terminated', async () => {
+    await start(client, { program: SPIN });
+    const t = client.events.length;
+    await client.ok('terminate', {});
+    await client.event('terminated', () => true, t);
+    // The pause terminate makes lands at the end of a batch: once stackTrace answers, it has.
+    while (!(await client.request('stackTrace', { threadId: 1 })).success) { /* still finishing its batch */ }
+    const instructions = async (): Promise<number> => (await client.ok('ringside/rings', {})).body.vcpus[0].instructions as number;
+    const before = await instructions();
+    for (const [command, args] of [
+      ['continue', { threadId: 1 }], ['next', { threadId: 1 }], ['stepIn', { threadId: 1, granularity: 'instruction' }], ['stepOut', { threadId: 1 }],
+      ['goto', { threadId: 1, targetId: 1 }],
+    ] as const) {
+      const r = await client.request(command, args);
+      assert.equal(r.success, false, command);
+      assert.match(r.message ?? '', /^the session was terminated: it cannot run any more \(restart to run it again\)$/, command);
+    }
+    assert.equal(await instructions(), before);
+    assert.deepEqual(client.events.slice(t).filter((e) => e.event === 'stopped' || e.event === 'continued'), []);
+    // Restart loads the guest afresh and runs it (the launch had no stopOnEntry): pause stops it again.
+    await client.ok('restart', {});
+    const from = client.events.length;
+    await client.ok('pause', { threadId: 1 });
+    assert.equal((await client.stopped(from)).body.reason, 'pause');
+  });
+
+  it('a guest that has exited is not run again either', async () => {
+    await start(client, { program: HELLO });
+    await client.event('terminated');
+    const r = await client.request('continue', { threadId: 1 });
+    assert.equal(r.success, false);
+    assert.match(r.message ?? '', /^the guest has exited \(wrote \d+ to isa-debug-exit\): it cannot run any more/);
+  });
+
+  // Found by scripts/fuzz-dap.mjs: cancel was answered success (the library's default) though
+  // nothing was cancelled. Every request is answered before the next is read and no progress is
+  // reported, so nothing is ever left to cancel: the capability stays unannounced and a cancel gets
+  // the error the schema allows ("may return an error if it could not cancel an operation").
+  it('cancel is not announced and answers an error: nothing is ever left to cancel', async () => {
+    const init = await start(client, { program: HELLO, stopOnEntry: true });
+    assert.notEqual(init.body?.supportsCancelRequest, true);
+    await client.stopped(0);
+    for (const [args, reason] of [
+      [{ requestId: 1 }, /request 1 was answered before this cancel was read/], [{ progressId: 'p' }, /there is no progress `p'/], [{}, /no requestId or progressId/],
+    ] as const) {
+      const r = await client.request('cancel', args);
+      assert.equal(r.success, false, JSON.stringify(args));
+      assert.match(r.message ?? '', /^nothing to cancel: /);
+      assert.match(r.message ?? '', reason);
+    }
+  });
+
+  // Found by scripts/fuzz-dap.mjs: a data id above 4 GiB was taken (and watched the address modulo 2^32).
+  it('data breakpoints above 4 GiB are refused: no data id for them, and not verified when set', async () => {
+    await start(client, { program: HELLO, stopOnEntry: true });
+    await client.stopped(0);
+    const beyond = /lies beyond the 4 GiB an IA-32 guest can address \(addresses are 32-bit: 0x00000000 \.\. 0xffffffff\)/;
+    for (const name of ['0x100000000', '4294967296', '0xffffffffffffffffffff']) {
+      const info = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name, asAddress: true });
+      assert.equal(info.body.dataId, null, name);
+      assert.match(info.body.description, beyond);
+    }
+    const top = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: '0xfffffffc', asAddress: true });
+    const ok = await client.ok<DebugProtocol.DataBreakpointInfoResponse>('dataBreakpointInfo', { name: 'message' });
+    assert.equal(top.body.dataId, 'linear:0xfffffffc:4');
+    const set = await client.ok<DebugProtocol.SetDataBreakpointsResponse>('setDataBreakpoints', {
+      breakpoints: [{ dataId: 'linear:0x100000000:4' }, { dataId: 'physical:0x1fffffffff:1' }, { dataId: ok.body.dataId }],
+    });
+    assert.deepEqual(set.body.breakpoints.map((b) => b.verified), [false, false, true]);
+    assert.match(set.body.breakpoints[0].message ?? '', beyond);
+    assert.match(set.body.breakpoints[1].message ?? '', beyond);
+  });
+
   it('launch errors: assembly errors come back with file:line:col and as output events; nothing crashes', async () => {
     const bad = path.join(FIXTURES, 'bad.gasm');
     await client.ok('initialize', { adapterID: 'ringside', pathFormat: 'path' });
@@ -645,7 +721,12 @@ describe('debug adapter over stdio (every message validated against the DAP sche
     const printed = (): number => outputs().reduce((n, e) => n + e.body.output.length, 0);
     while (printed() < 20000) await client.event('output');
     assert.match(outputs().map((e) => e.body.output).join(''), /^u+$/);
-    assert.ok(outputs().length < printed() / 500, `${outputs().length} output events for ${printed()} bytes`);
+    // Guards against one output event per serial byte (a ratio of 1): the adapter sends serial output
+    // at most once per run batch. A batch ends by host time (BATCH_MS, 10 ms) at the first event past
+    // it, so how many bytes it holds depends on the host: about 1000 at the 10 µs a fault with its
+    // event costs here, a few hundred under load. The bound is loose so it holds on any host where
+    // a fault with its event takes under 1 ms (100 times its cost here).
+    assert.ok(outputs().length < printed() / 10, `${outputs().length} output events for ${printed()} bytes`);
     const from = client.events.length;
     await client.ok('pause', { threadId: 1 });
     assert.equal((await client.stopped(from)).body.reason, 'pause');

@@ -63,7 +63,7 @@ describe('client: launch configurations', () => {
     ['no program', { request: 'launch' }, /`program`/],
     ['blank program', { request: 'launch', program: '  ' }, /`program`/],
     ['memory below 2 MiB', { request: 'launch', program: 'a.gasm', memory: 1 }, /`memory`/],
-    ['memory above 3.75 GiB', { request: 'launch', program: 'a.gasm', memory: 3841 }, /`memory`/],
+    ['memory above 3.5 GiB', { request: 'launch', program: 'a.gasm', memory: 3585 }, /`memory`/],
     ['fractional memory', { request: 'launch', program: 'a.gasm', memory: 2.5 }, /`memory`/],
     ['sets not a power of two', { request: 'launch', program: 'a.gasm', tlb: { entries: 48, ways: 4 } }, /power of two/],
     ['ways not dividing entries', { request: 'launch', program: 'a.gasm', tlb: { entries: 64, ways: 3 } }, /power of two/],
@@ -90,7 +90,7 @@ describe('client: launch configurations', () => {
       const r = resolveLaunchConfig({ type: 'ringside', request: 'launch', name: 'n', program: 'a.gasm', tlb: { entries, ways } }, NO_DEFAULTS);
       assert.ok(r.ok, `${entries}/${ways}: ${r.ok ? '' : r.message}`);
     }
-    for (const memory of [2, 32, 3840]) assert.ok(resolveLaunchConfig({ request: 'launch', name: 'n', program: 'a.gasm', memory }, NO_DEFAULTS).ok);
+    for (const memory of [2, 32, 3584]) assert.ok(resolveLaunchConfig({ request: 'launch', name: 'n', program: 'a.gasm', memory }, NO_DEFAULTS).ok);
   });
 
   it('offers snippets that pass its own checks once ${file} is substituted', () => {

@@ -3,6 +3,7 @@
 // adapter starts (so a typo is reported with its field, not as a failed launch). Pure: no vscode.
 
 import { DEBUG_TYPE, type RingsideLaunchArguments } from '../../../core/src/protocol';
+import { MAX_MULTIBOOT_MEMORY, MIN_MULTIBOOT_MEMORY } from '../../../core/src/machine/loader/multiboot';
 
 /** A debug configuration as VS Code hands it over: the DAP fields plus ours, unchecked. */
 export type RawLaunchConfig = Readonly<Record<string, unknown>>;
@@ -28,9 +29,9 @@ export type LaunchCheck =
   | { readonly ok: false; readonly message: string; readonly empty: boolean };
 
 const GUEST_SOURCE = /\.(gasm|asm)$/i;
-const RAM_MIB_MIN = 2;
-/** The runtime's limit: 3.75 GiB of guest RAM (the top 256 MiB stay free for devices). */
-const RAM_MIB_MAX = 3840;
+/** The loader's limits (2 MiB .. 3.5 GiB), which package.json's launch schema repeats for the editor. */
+const RAM_MIB_MIN = MIN_MULTIBOOT_MEMORY >>> 20;
+const RAM_MIB_MAX = MAX_MULTIBOOT_MEMORY >>> 20;
 const POLICIES = ['lru', 'fifo', 'random'] as const;
 
 export function isGuestSource(file: string): boolean {

@@ -11,6 +11,7 @@ import { Machine, DEFAULT_MEMORY_BYTES, type StepObserver, type StopStatus } fro
 import type { TlbShape, TlbEntryView, TlbCounters } from '../machine/mmu/tlb';
 import type { MmuCounters } from '../machine/mmu/mmu';
 import { VECTOR_NAMES } from '../machine/cpu/exceptions';
+import { MAX_MULTIBOOT_MEMORY, MIN_MULTIBOOT_MEMORY } from '../machine/loader/multiboot';
 import type { CpuEventHooks, DeliveryKind } from '../machine/cpu/hooks';
 import type { TlbFlushScope } from '../machine/mmu/tlb';
 import type { Technique } from '../isa/types';
@@ -35,8 +36,16 @@ import {
 import { disassembleAround, disassembleOne, type DisassembledInstruction, type SourceLocation } from './disassembly';
 import { SymbolTable, type GuestSymbol } from './symbols';
 
-/** Instructions per batch between yields to the event loop (a few ms of host time). */
+/** Instructions per batch between yields to the event loop at most (under a millisecond of plain guest code). */
 export const BATCH_INSTRUCTIONS = 200_000;
+/**
+ * Host time a batch aims at, so a pause is answered well inside its 50 ms goal: batches whose
+ * instructions are slow (a fault storm: each delivery costs a microsecond or more, and several
+ * with debugger events) are cut to it. Time bounds only where batches end, never what the guest sees.
+ */
+export const BATCH_MS = 10;
+/** The fewest instructions a batch is sized to (fitBatch), however slow the last one ran. */
+export const MIN_BATCH_INSTRUCTIONS = 1000;
 
 export interface LoadOptions {
   /** A guest source file to assemble (NASM syntax), with the nasm flags to assemble it with; `text` overrides the file's contents. */
@@ -49,6 +58,8 @@ export interface LoadOptions {
   readonly maxInstructions?: number;
   readonly kernelName?: string;
   readonly commandLine?: string;
+  /** Host time in milliseconds, which sizes run batches (BATCH_MS); performance.now by default, a fake one in tests. */
+  readonly hostClockMs?: () => number;
 }
 
 export type LoadResult =
@@ -104,6 +115,10 @@ export class GuestSession {
   private pending: PendingStop | null = null;
   private serialPending = '';
   private readonly initial: MachineSnapshot;
+  /** Instructions the next batch may run: BATCH_INSTRUCTIONS, or fewer while they take long (fitBatch). */
+  private batchInstructions = BATCH_INSTRUCTIONS;
+  /** While a batch runs, when (hostClockMs()) an event ends it; Infinity between batches. */
+  private batchDeadline = Infinity;
 
   private readonly addressBreakpoints = new Map<number, AddressBreakpoint[]>();
   private readonly breakAt = new Set<number>();
@@ -129,6 +144,7 @@ export class GuestSession {
     readonly assembled: AssembleResult | null,
     readonly symbols: SymbolTable,
     private readonly maxInstructions: number,
+    private readonly hostClockMs: () => number,
   ) {
     this.dataWatch = new DataWatch(machine);
     this.scope = {
@@ -153,8 +169,8 @@ export class GuestSession {
     }
     if (image === undefined) return { ok: false, message: 'nothing to load: give a source or an image' };
     const memoryBytes = options.memoryBytes ?? DEFAULT_MEMORY_BYTES;
-    if (!Number.isInteger(memoryBytes) || memoryBytes < 0x200000 || memoryBytes % 4096 !== 0 || memoryBytes > 0xf000_0000) {
-      return { ok: false, message: `memory size must be a multiple of 4 KiB between 2 MiB and 3.75 GiB, got ${memoryBytes}` };
+    if (!Number.isInteger(memoryBytes) || memoryBytes < MIN_MULTIBOOT_MEMORY || memoryBytes % 4096 !== 0 || memoryBytes > MAX_MULTIBOOT_MEMORY) {
+      return { ok: false, message: `memory size must be a multiple of 4 KiB from ${MIN_MULTIBOOT_MEMORY >>> 20} MiB to ${MAX_MULTIBOOT_MEMORY >>> 20} MiB (3.5 GiB), got ${memoryBytes}` };
     }
     // COM1 output reaches the session created below; bytes before that (none: nothing runs) would be dropped.
     const sink: { session?: GuestSession } = {};
@@ -163,7 +179,7 @@ export class GuestSession {
       serialOut: (b) => sink.session?.serialByte(b),
     });
     if (!r.ok) return { ok: false, message: `not a loadable multiboot image: ${r.message}` };
-    const session = new GuestSession(r.machine, assembled, new SymbolTable(assembled?.symbols ?? []), options.maxInstructions ?? Infinity);
+    const session = new GuestSession(r.machine, assembled, new SymbolTable(assembled?.symbols ?? []), options.maxInstructions ?? Infinity, options.hostClockMs ?? (() => performance.now()));
     sink.session = session;
     return { ok: true, session };
   }
@@ -188,6 +204,8 @@ export class GuestSession {
   private emit(e: RuntimeEvent): void {
     if (e.kind !== 'output') this.flushOutput();
     for (const l of this.listeners) l(e);
+    // Events are the costly part of a batch (the record, the listeners): past its time, one ends it.
+    if (this.hostClockMs() > this.batchDeadline) this.machine.requestStop();
   }
 
   private context(eip = this.machine.cpu.eip, instruction?: string): EventContext {
@@ -441,18 +459,33 @@ export class GuestSession {
     cpu.hooks = detailed || this.exceptionFilters.size > 0 || this.stopOnRing ? this.cpuHooks : null;
     tlb.onFlush = detailed ? this.tlbFlushed : null;
     let status: StopStatus;
+    const started = this.hostClockMs();
+    const instret = cpu.instret;
+    this.batchDeadline = started + BATCH_MS;
     try {
-      status = this.machine.run(Math.min(BATCH_INSTRUCTIONS, left), {
+      status = this.machine.run(Math.min(this.batchInstructions, left), {
         breakpoints: this.breakAt, resume, observer: this.mode.kind !== 'continue' ? this.observer : null,
-        paced: left > BATCH_INSTRUCTIONS,
+        paced: left > this.batchInstructions,
       });
     } finally {
       cpu.hooks = null;
       tlb.onFlush = null;
+      this.batchDeadline = Infinity;
     }
+    this.fitBatch(cpu.instret - instret, this.hostClockMs() - started);
     const outcome = this.settle(status);
     this.flushOutput();
     return outcome ?? status.reason === 'breakpoint';
+  }
+
+  /**
+   * Sizes the next batch to take about BATCH_MS at the rate this one ran: slow instructions (a
+   * fault storm) get fewer, and it grows back at most twofold a batch to BATCH_INSTRUCTIONS. A
+   * batch under a millisecond (one that stopped early, or plain code) only says it was quick.
+   */
+  private fitBatch(retired: number, elapsedMs: number): void {
+    const fit = elapsedMs < 1 ? Infinity : Math.floor((retired * BATCH_MS) / elapsedMs);
+    this.batchInstructions = Math.max(MIN_BATCH_INSTRUCTIONS, Math.min(BATCH_INSTRUCTIONS, 2 * this.batchInstructions, fit));
   }
 
   /** Turns a machine stop into an outcome, or null to keep running (a breakpoint whose condition is false). */

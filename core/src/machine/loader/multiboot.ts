@@ -27,6 +27,12 @@ const BOOT_DEVICE = 0x8000ffff;
 const FIRMWARE_RESERVED_TOP = 0x20000;
 /** Lowest RAM size for which the SeaBIOS map above makes sense (1 MiB + reserved top + slack). */
 export const MIN_MULTIBOOT_MEMORY = 2 << 20;
+/**
+ * Highest RAM size the map above is built for: one RAM range below 0xE0000000 (3.5 GiB), the top
+ * 512 MiB of the 32-bit space left to devices and firmware. Every launch path checks this one
+ * limit (the runtime, the debug adapter, the extension's launch configuration).
+ */
+export const MAX_MULTIBOOT_MEMORY = 0xe000_0000;
 
 /** QEMU's fw_cfg data port, which the option ROM's last firmware read leaves in DX. */
 const FW_CFG_DATA_PORT = 0x511;
@@ -99,8 +105,8 @@ export function findMultibootHeader(image: Uint8Array): number {
 export function loadMultiboot(image: Uint8Array, memory: PhysicalMemory, options: MultibootOptions): MultibootResult {
   const fail = (message: string, offset?: number): MultibootError => ({ ok: false, message, offset });
   const ramSize = memory.sizeBytes;
-  if (ramSize < MIN_MULTIBOOT_MEMORY || ramSize > 0xe000_0000) {
-    return fail(`memory size ${ramSize} bytes is outside the ${MIN_MULTIBOOT_MEMORY >> 20} MiB .. 3.5 GiB the multiboot memory map supports`);
+  if (ramSize < MIN_MULTIBOOT_MEMORY || ramSize > MAX_MULTIBOOT_MEMORY) {
+    return fail(`memory size ${ramSize} bytes is outside the ${MIN_MULTIBOOT_MEMORY >>> 20} MiB .. ${MAX_MULTIBOOT_MEMORY >>> 20} MiB (3.5 GiB) the multiboot memory map supports`);
   }
   const i = findMultibootHeader(image);
   if (i < 0) return fail('no multiboot header (magic 0x1BADB002 with a valid checksum, 4-byte aligned) in the first 8192 bytes', 0);
