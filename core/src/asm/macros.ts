@@ -135,6 +135,10 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
   let braced = false;
   let closed = false;
   let reported = false;
+  // A multi-line macro's argument not written in braces with a brace in it: where it starts (by
+  // argument number), to be read on past its end (see runOn).
+  let loose: Map<number, number> | undefined;
+  let from = start;
   for (let i = start; i < tokens.length; i++) {
     const t = tokens[i];
     const op = t.kind === 'op' ? t.text : '';
@@ -143,6 +147,12 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
       args.push(cur);
       cur = [];
       braced = closed = reported = false;
+      from = i + 1;
+      continue;
+    }
+    if (!parentheses && !braced && (op === '}' || (op === '{' && cur.length > 0))) {
+      (loose ??= new Map()).set(args.length, from);
+      cur.push(t);
       continue;
     }
     if (closed) {
@@ -168,7 +178,27 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
   }
   if (braced) BRACED_ARGUMENTS.add(cur);
   args.push(cur);
+  if (loose !== undefined) for (const [k, at] of loose) if (k < greedyAfter) args[k] = runOn(tokens, at);
   return args;
+}
+
+/**
+ * A multi-line macro's argument not written in braces, from `tokens[from]`, as nasm 2.16.01 reads
+ * it: to the first comma outside the braces written in it, or to the end after a `}` without its
+ * `{`, while the next argument still starts at the comma after `from` (measured: `m a{b, c}, d`
+ * has %0 3, %1 `a{b, c}`, %2 `c}, d`, %3 `d`).
+ */
+function runOn(tokens: readonly PPToken[], from: number): PPToken[] {
+  const out: PPToken[] = [];
+  let depth = 0;
+  for (let i = from; i < tokens.length; i++) {
+    const op = tokens[i].kind === 'op' ? tokens[i].text : '';
+    if (op === ',' && depth === 0) break;
+    if (op === '{') depth++;
+    else if (op === '}') depth--;
+    out.push(tokens[i]);
+  }
+  return out;
 }
 
 /** The invocation's `%n` argument (1-based), or undefined when out of range. */
