@@ -623,12 +623,17 @@ class LineParser implements TermReader {
     if (toks[0].text !== '[') for (const t of toks) {
       if (t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'ptr') (this.warnings ??= []).push({ message: '`ptr\' is not a NASM keyword', start: t.start, end: t.end, code: 'ptr' });
     }
-    // `[bits 32]`-style raw directives (manual §6).
-    if (toks[0].text === '[' && toks[toks.length - 1].text === ']') {
+    // `[bits 32]`-style raw directives (manual §6): to the first `]`, what follows it ignored, as
+    // nasm 2.16.01 reads them (measured: `[section .data]*` and `[org 3]*2` are the directive
+    // alone; `[bits 16` is "invalid directive line").
+    if (toks[0].text === '[') {
+      const close = firstClosingBracket(toks, 1);
+      if (close === toks.length) this.fail('invalid directive line', toks[0]);
       const word = toks[1];
-      if (!word || word.kind !== 'ident') this.fail('expected a directive inside `[...]\'', toks[0]);
+      // (nasm names the first word: `[1]`, `[+ x]` is "unrecognized directive [+]", `[]` "... []".)
+      if (close === 1 || word.kind !== 'ident') this.fail(`unrecognized directive [${close === 1 ? '' : word.text}]`, close === 1 ? toks[0] : word, 'unknown-directive');
       if (isUnbracketedOnly(word.text.toLowerCase())) this.fail(`unrecognized directive [${word.text}]`, word, 'unknown-directive');
-      return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, -1));
+      return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, close));
     }
     let label: ParsedStatement['label'];
     const first = toks[0];
@@ -726,7 +731,10 @@ class LineParser implements TermReader {
         return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, this.withoutTrailingParameter(word, lower));
       }
       // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
-      const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
+      // The directives nasm's standard macros write out as `[NAME %1]` end at the first `]` as
+      // that line does (measured: `section .a]zz` is section .a, `cpu 386]zz` cpu 386).
+      const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1
+        : BRACKETED_BY_MACRO.has(lower) ? firstClosingBracket(toks, this.pos) : toks.length;
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos, end));
     }
     if ((cls & Word.Mnemonic) === 0) {
@@ -1551,6 +1559,15 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
 const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
   'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'struc', 'istruc', 'at', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'float', 'default',
 ]);
+
+/** Directives nasm's standard macros write out as the raw directive `[NAME %1]` (its macros/standard.mac). */
+const BRACKETED_BY_MACRO: ReadonlySet<string> = new Set(['section', 'segment', 'absolute', 'bits', 'cpu', 'float', 'default', 'org']);
+
+/** The index of the first `]` among `toks` from `from` on, else their length. */
+function firstClosingBracket(toks: readonly PPToken[], from: number): number {
+  for (let k = from; k < toks.length; k++) if (toks[k].kind === 'op' && toks[k].text === ']') return k;
+  return toks.length;
+}
 
 /** The size `word` names when it is a size keyword (see DATA_ELEMENT_SIZE), else undefined. */
 function dataElementSize(word: string): number | undefined {
