@@ -9,7 +9,7 @@ import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import type { Expr, Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading } from './pp-expressions';
-import { openString, someIdent, tokenizeLine, type Token } from './lexer';
+import { openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
 import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
@@ -507,7 +507,7 @@ class Preprocessor {
     // definitions (see reported-lines.ts): in a skipped group or a body being defined too.
     if ((directive === '%line' || isLineMarker(text, first)) && entry !== undefined) {
       this.consume(f, file, line, text);
-      if (this.opts.noLine !== true) this.lineDirective(f, file, line, tokens);
+      if (this.opts.noLine !== true) this.lineDirective(f, file, line, text, tokens);
       return;
     }
 
@@ -515,13 +515,13 @@ class Preprocessor {
     // is in assembles (a macro's or %rep's lines are read once, when captured). The lines passed
     // on as written above are the parser's to warn of (parseLine).
     if (this.capture) {
-      if (entry !== undefined) this.warnOpenString(f, file, line, tokens);
+      if (entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
       this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive);
       return;
     }
 
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
-    if (active && entry !== undefined) this.warnOpenString(f, file, line, tokens);
+    if (active && entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
     if (!active) {
       if (isConditional(directive)) {
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (checkDirective).
@@ -577,10 +577,14 @@ class Preprocessor {
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
-  /** nasm's warning of an unterminated string on line `line` (tokens `tokens`), if it has one. */
-  private warnOpenString(f: Frame, file: string, line: number, tokens: readonly Token[]): void {
+  /** nasm's warning of an unterminated string, `%{` or `%[` on line `line` (tokens `tokens`), if it has one. */
+  private warnOpenString(f: Frame, file: string, line: number, text: string, tokens: readonly Token[]): void {
     const open = openString(tokens);
     if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
+    else {
+      const construct = openConstruct(tokens, text);
+      if (construct !== undefined) this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion);
+    }
   }
 
   /** A directive's tokens with `%1`, `%$name` and `%[...]` rewritten, as processLine rewrites an active line's. */
@@ -844,10 +848,10 @@ class Preprocessor {
   }
 
   /** `%line` on line `line` of file `file` (see readLineDirective); its own errors are reported where the line was before it. */
-  private lineDirective(f: Frame, file: string, line: number, toks: readonly Token[]): void {
+  private lineDirective(f: Frame, file: string, line: number, text: string, toks: readonly Token[]): void {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const assembled = this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
-    if (assembled) this.warnOpenString(f, file, line, toks);
+    if (assembled) this.warnOpenString(f, file, line, text, toks);
     const read = readLineDirective(toks, file, line);
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
