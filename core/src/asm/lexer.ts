@@ -409,6 +409,9 @@ function scanPercent(text: string, i: number): number {
     while (j < n && isDigit(text.charCodeAt(j))) j++;
     return j;
   }
+  // `%$` with no name after it is the operator `%` and `$` (nasm 2.16.01's tokenizer; measured: `db %$` is
+  // `db % $`, 0, with no "context stack is empty"); `%$$` is the outer context's empty name.
+  if (c === Ch.Dollar && !isIdentChar(text.charCodeAt(j + 1))) return i;
   if (c === Ch.Dollar || c === Ch.Bang) {
     j++;
     while (j < n && (text.charCodeAt(j) === Ch.Dollar)) j++;
