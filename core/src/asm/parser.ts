@@ -17,7 +17,7 @@ import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
-import { standardMacroCounts } from './standard-macros';
+import { callsStandardMacro, standardMacroCounts } from './standard-macros';
 import { INVALID_OPERAND, registerFactors, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -198,6 +198,19 @@ const WORDS: ReadonlyMap<string, Keyword> = (() => {
 
 function wordClass(lower: string): number {
   return WORDS.get(lower)?.bits ?? 0;
+}
+
+/**
+ * Whether the line `toks`, whose first word is `lower`, an instruction's mnemonic, a prefix or a
+ * data or reserve word, goes on to a standard macro's call (`dd use16`, `nop bits 32`): nasm's
+ * preprocessor then takes the word for a label, `dd :` (measured: `dd use16` defines `dd` and
+ * sets 16 bits, without a message; `rep use16` is `rep :`, "parser: instruction expected").
+ */
+function standardCallAfterKeyword(toks: readonly PPToken[], lower: string): boolean {
+  if (toks.length < 2 || toks[1].kind !== 'ident') return false;
+  const cls = wordClass(lower);
+  if ((cls & (Word.Mnemonic | Word.Prefix)) === 0 && DATA_UNIT[lower] === undefined && RESERVE_UNIT[lower] === undefined) return false;
+  return callsStandardMacro(toks, 1);
 }
 
 /** The keyword of `lower` when, first on a line or after a label, it is an instruction's mnemonic. */
@@ -641,16 +654,18 @@ class LineParser implements TermReader {
       if (isKeywordWord(first.text)) this.fail('label or instruction expected at start of line', first);
       const lower = first.text.toLowerCase();
       const colon = toks[1]?.text === ':';
-      if (colon || first.text.startsWith('$') || wordClass(lower) === 0) {
+      if (colon || first.text.startsWith('$') || wordClass(lower) === 0 || standardCallAfterKeyword(toks, lower)) {
         // No register makes a label, nor does one nasm knows outside the dialect (`rax:`, `cr8:`,
         // `xmm0 equ 1`): measured, as for the keywords.
         // A segment register and its colon read as an override with nothing after it (`es:`, as nasm's
         // "parser: instruction expected", measured; `es` alone is the prefix byte).
         if (colon && register(first)?.cls === 'sreg') this.fail(INSTRUCTION_EXPECTED, first);
         if (!first.text.startsWith('$') && (register(first) || isNasmRegister(first.text))) this.fail('label or instruction expected at start of line', first);
+        // A prefix is no label (measured: `rep:` and `lock use16` are "parser: instruction expected").
+        if ((wordClass(lower) & (Word.Prefix | Word.Mnemonic)) === Word.Prefix && !first.text.startsWith('$')) this.fail(INSTRUCTION_EXPECTED, first);
         if (colon && isDirectiveWord(first.text)) this.fail(`\`${first.text}' is a directive, not a label (write \`$${first.text}:' for a label of that name)`, first);
         // nasm would assemble it (`lfence`, `rdpmc` ...): taken for a label it would give other bytes.
-        if (!colon && leftOut(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
+        if (!colon && leftOut(first.text) && !first.text.startsWith('$') && RESERVE_UNIT[lower] === undefined) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
         this.pos = colon ? 2 : 1;
         this.labelRead = label;

@@ -149,6 +149,15 @@ export function standardMacroCounts(name: string): { readonly min: number; reado
   return name === name.toLowerCase() ? STANDARD_MACROS.get(name) : undefined;
 }
 
+/**
+ * Whether `toks[at]` calls a standard macro with the arguments after it, as nasm finds a call
+ * after a word it then takes for a label (see callAfterLabel).
+ */
+export function callsStandardMacro(toks: readonly PPToken[], at: number): boolean {
+  const m = standardMacro(toks[at]);
+  return m !== undefined && takenArguments(toks, at + 1, m) !== undefined;
+}
+
 function standardMacro(t: PPToken): StandardMacro | undefined {
   if (t.kind !== 'ident' || t.text.length < 2 || t.text.length > 9) return undefined;
   const c = t.text.charCodeAt(0);
