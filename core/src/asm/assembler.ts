@@ -271,6 +271,8 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
   private undefinedUse = Undefined.Reported;
+  /** Set when a count's evaluation named an undefined symbol (see namesUndefined). */
+  private countNamedUndefined = false;
   /** The statement the final pass last found an undefined symbol in (nasm drops it: see emit). */
   private undefinedIn = -1;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
@@ -710,7 +712,10 @@ class Assembler implements EvalContext {
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
       else if (this.undefinedUse !== Undefined.Quiet) {
         if (this.final) this.undefinedIn = this.stmtIndex;
-        this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        // (A count's, an error of the pass after nasm's first, where nasm stops: no listing is written.)
+        const code = this.undefinedUse === Undefined.ReportedOnce ? 'count-undefined' : 'undefined-symbol';
+        this.error(code, `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        if (this.undefinedUse === Undefined.ReportedOnce) { this.undefinedUse = Undefined.Quiet; this.countNamedUndefined = true; }
       }
     }
     return undefined;
@@ -1110,12 +1115,30 @@ class Assembler implements EvalContext {
     return this.firstPassCounts.size > 0 && this.firstPassCounts.has(`${this.stmtIndex}:${e.start}`);
   }
 
+  /** Whether evaluating `e` named an undefined symbol, reported as nasm does (the first only). */
+  private namesUndefined(e: Expr): boolean {
+    this.undefinedUse = Undefined.ReportedOnce;
+    this.countNamedUndefined = false;
+    try { this.eval(e); return this.countNamedUndefined; } finally { this.undefinedUse = Undefined.Reported; }
+  }
+
+  /** Whether `e`, of no value now, is a number to nasm's first pass, its undefined symbols' terms cancelled (see firstPassNumber). */
+  private cancelsUndefined(e: Expr): boolean {
+    this.undefinedUse = Undefined.Quiet;
+    try { return firstPassNumber(e, this); } finally { this.undefinedUse = Undefined.Reported; }
+  }
+
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
     // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
     const v = this.evalWith(st.times, Undefined.Quiet);
     if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
-      if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
+      // Undefined symbols whose terms cancel (`x - x`, `x * 0`) are a number to nasm's first pass,
+      // and its next names the first (measured: `times x - x db 1` is "symbol `x' not defined", and nasm
+      // stops after that pass: a `db y` after it is not reported).
+      // (No symbol undefined, `3 <=> 5`: the count is no number all the same.)
+      const named = v.v === undefined && !this.failedAtFirst(st.times, v) && this.cancelsUndefined(st.times) && (this.final || this.pass > 0) && this.namesUndefined(st.times);
+      if (!named && (this.final || this.pass > 0)) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
       return 0;
     }
     const before = this.timesBefore.get(this.stmtIndex);
@@ -2112,7 +2135,8 @@ class Assembler implements EvalContext {
   /** The count of a statement's `times`, as the final pass had it (see timesCount). */
   private timesOf(st: ParsedStatement): number {
     if (st.times === undefined) return this.fillCount ?? 1;
-    const v = this.eval(st.times).v;
+    // (Quiet: timesCount reported what there was to report.)
+    const v = this.evalWith(st.times, Undefined.Quiet).v;
     return v === undefined || v < 0 ? 0 : v;
   }
 
@@ -2336,6 +2360,8 @@ const enum Undefined {
   BeforeUse,
   /** A `times` or `dup` count: nasm says only that the count is no number. */
   Quiet,
+  /** "symbol `x' not defined" for the first undefined symbol only, as nasm's evaluator stops there. */
+  ReportedOnce,
 }
 
 /** What nasm says of a directive's argument that is no number now (see Assembler.constant). */
