@@ -16,6 +16,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
+import { isLocalName, rebaseStatement } from './parse-rebase';
 import { registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
@@ -314,7 +315,7 @@ class Assembler implements EvalContext {
   /** Symbols named as a register nasm has and the dialect leaves out (`$rax:`): see registerWritten. */
   private registerNamed: Set<string> | undefined;
 
-  constructor(private readonly stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
+  constructor(private stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
     this.limits = host.limits ?? NASM_LIMITS;
     this.budget = host.budget ?? new TimeBudget(undefined);
     this.sharedBases = host.sharedBases;
@@ -419,7 +420,40 @@ class Assembler implements EvalContext {
     return { image: new Uint8Array(0), origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
   }
 
+  /**
+   * nasm does not reset the label `.local` names hang from at a pass's start: from its second pass
+   * on, the statements before the first non-local label read theirs under the last one of the pass
+   * before (measured, nasm 2.16.01: `.done:` / `main:` / `mov al, main.done` is B0 00; `.x: nop` /
+   * `b: nop` / `.x: nop` is "label `b.x' inconsistently redefined" at the third line, the first
+   * being where it was defined). Those statements are read again under it here, once.
+   */
+  private rebaseLeadingLocals(): void {
+    let copy: ParsedStatement[] | undefined;
+    let end: string | undefined;
+    for (let j = 0; j < this.stmts.length; j++) {
+      const st = this.stmts[j];
+      if (setsLocalBase(st) || this.sharedBases?.[j] !== undefined) break;
+      if (!(st.label?.local === true || st.refs.some((r) => isLocalName(r.name)))) continue;
+      if (copy === undefined) {
+        end = this.baseAfter(this.stmts.length - 1);
+        if (end === undefined) return;
+        copy = this.stmts.slice();
+      }
+      copy[j] = rebaseStatement(st, this.lines.tokensOf(this.lineOf[j]), end);
+      (this.rebased ??= new Set()).add(j);
+      this.labelSymbol[j] = this.valueSymbol[j] = undefined;
+      this.route[j] = Route.General;
+      this.cache.result[j] = undefined;
+      if (this.cache.key !== undefined) this.cache.key[j] = undefined;
+    }
+    if (copy !== undefined) this.stmts = copy;
+  }
+
+  /** The statements rebaseLeadingLocals read again. */
+  private rebased: Set<number> | undefined;
+
   private runPass(): void {
+    if (this.pass === 1) this.rebaseLeadingLocals();
     this.changed = false;
     this.redefinedAs = undefined;
     this.deferredConstants.clear();
@@ -903,6 +937,15 @@ class Assembler implements EvalContext {
     const label = st.label!;
     const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     const prev = this.symbols.get(name);
+    // A name a later statement defined in an earlier pass, now a leading statement's (see
+    // rebaseLeadingLocals): this pass's first definition, the later one's the redefinition.
+    if (prev !== undefined && prev.stmt > this.stmtIndex && this.rebased?.has(this.stmtIndex) === true) {
+      this.labelSymbol[prev.stmt] = undefined;
+      this.route[prev.stmt] = Route.General;
+      this.symbols.delete(name);
+      this.define(st, kind, sec, value, big);
+      return;
+    }
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
       const latest = this.redefinedAs?.get(name) ?? prev;
