@@ -384,14 +384,15 @@ function scanNumberChars(text: string, i: number): number {
 }
 
 /**
- * `%name`, `%1`, `%-1`, `%0`, `%%name`, `%+`, `%{...}`, `%$name`, `%$$name`, `%!env`. Returns the index
+ * `%name`, `%1`, `%-1`, `%0`, `%%name`, `%+`, `%,`, `%{...}`, `%$name`, `%$$name`, `%!env`. Returns the index
  * past the token, or `i` unchanged when the `%` is an operator.
  */
 function scanPercent(text: string, i: number): number {
   const n = text.length;
   let j = i + 1;
   const c = text.charCodeAt(j);
-  if (c === Ch.Plus) return j + 1;
+  // `%,`: nasm's conditional comma, one token (see the preprocessor's expandCall).
+  if (c === Ch.Plus || c === Ch.Comma) return j + 1;
   // `%?` and `%??`: the macro's name as called and as defined.
   if (c === Ch.Question) return text.charCodeAt(j + 1) === Ch.Question ? j + 2 : j + 1;
   if (c === Ch.LBrace) return scanNested(text, j + 1, Ch.LBrace, Ch.RBrace);

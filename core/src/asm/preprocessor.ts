@@ -1738,6 +1738,7 @@ class Preprocessor {
     // body's between its tokens, an argument's inside it (not around it: nasm drops those), and
     // before a token any blanks of the empty arguments just before it.
     const expansion: PPToken[] = [];
+    let conditional: number[] | undefined;
     let blank = spaced(before, t);
     for (let k = 0; k < def.body.length; k++) {
       const b = def.body[k];
@@ -1746,13 +1747,32 @@ class Preprocessor {
       const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
       if (pi >= 0 && args) {
         const a = args[pi];
-        for (let q = 0; q < a.length; q++) expansion.push(gapped(a[q], q === 0 ? blank : spaced(a[q - 1], a[q])));
-        if (a.length > 0) blank = false;
+        // An argument's `%,` is a comma with something after it in the argument, else nothing
+        // (the blanks before it then after the argument; measured: `F(1, 2 %,)` is `1 , 2 `).
+        let trailing = false;
+        for (let q = 0; q < a.length; q++) {
+          const gap = q === 0 ? blank : spaced(a[q - 1], a[q]);
+          if (!isConditionalComma(a[q])) expansion.push(gapped(a[q], gap));
+          else if (q < a.length - 1) expansion.push(commaFor(a[q], gap));
+          else trailing = gap;
+        }
+        if (a.length > 0) blank = trailing;
+      } else if (isConditionalComma(b)) {
+        // The body's `%,` is a comma when anything follows it in the expansion, else nothing
+        // (nasm 2.16.01, measured: `%define F(a,b) a %, b` makes F(1,2) `1 , 2`, F(1,) `1 `).
+        (conditional ??= []).push(expansion.length);
+        expansion.push({ kind: 'op', text: ',', start, end, at: NOWHERE, gap: blank });
+        blank = false;
       } else {
         expansion.push(isContextLocal(b) ? this.contexts.nameNow(b, start, end, blank, (message) => this.sink.error('context', message, t.src ?? lineRange(file, line, start, end)))
           : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
         blank = false;
       }
+    }
+    // (Only the last can have nothing after it.)
+    if (conditional !== undefined && conditional[conditional.length - 1] === expansion.length - 1) {
+      const dropped = expansion.pop()!;
+      blank ||= dropped.gap === true;
     }
     if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
     else if (blank) this.endsBlank = true;
@@ -2295,6 +2315,16 @@ function lineFlags(toks: readonly PPToken[]): number {
     else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
   }
   return flags;
+}
+
+/** nasm's conditional comma, `%,`, in a single-line macro's body or argument (see expandCall). */
+function isConditionalComma(t: PPToken): boolean {
+  return t.kind === 'preproc' && t.text === '%,';
+}
+
+/** The comma a `%,` makes, with blanks before it or not. */
+function commaFor(t: PPToken, gap: boolean): PPToken {
+  return { ...t, kind: 'op', text: ',', gap };
 }
 
 /** `file` relative to `dir` when it is inside it (how nasm, run in `dir`, names an included file). */
