@@ -1291,10 +1291,24 @@ class Assembler implements EvalContext {
         const parts = splitComma(args);
         const e = this.exprArgFrom(st, parts[0]);
         const a = e ? this.constant(e, name) : undefined;
-        if (a === undefined) return;
+        if (a === undefined || e === undefined) return;
         // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
-        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
         const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
+        // nasm's macro checks the argument in the `sectalign` it calls: after `sectalign off` (but
+        // for smartalign's `align`) it only pads, `times (((a) - (($-$$) % (a))) % (a))` with `%`
+        // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
+        // `align -2` "TIMES value -3 is negative").
+        const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
+        if (checked && (a <= 0 || (a & (a - 1)) !== 0)) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
+        if (a === 0) { this.error('division by zero', e); return; }
+        if (!checked && (a < 0 || (a & (a - 1)) !== 0)) {
+          const n = unsignedAlignPad(a, pos);
+          if (n < 0) { this.error('times-negative', `TIMES value ${n} is negative`, e); return; }
+          if (st.fill !== undefined) { this.repeatFill(st.fill, n); return; }
+          if (name === 'alignb' && st.data.length === 0) { this.emit(undefined, n); return; }
+          this.emit(st.data.length > 0 && n > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP, n);
+          return;
+        }
         // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
         // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
         // `sectalign off` said not to.
@@ -2496,4 +2510,11 @@ export function littleEndian(value: number | bigint, size: number): Uint8Array {
 /** A token that can end an operand: a name, a number, a string or `)`. */
 function isOperandEnd(t: PPToken): boolean {
   return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'here' || t.text === ')';
+}
+
+/** `(((a) - (pos % (a))) % (a))` as nasm evaluates it, `%` on unsigned 64-bit numbers (a ≠ 0). */
+function unsignedAlignPad(a: number, pos: number): number {
+  const A = BigInt.asUintN(64, BigInt(a));
+  const r = BigInt.asUintN(64, A - BigInt.asUintN(64, BigInt(pos)) % A) % A;
+  return Number(BigInt.asIntN(64, r));
 }
