@@ -1354,7 +1354,7 @@ class Assembler implements EvalContext {
         if (this.namesListed(args, word)) this.noteSymbolTypes(args);
         return;
       case 'cpu':
-        this.cpuDirective(args, word);
+        this.cpuDirective(args);
         return;
       case 'float': {
         // The data it governs was parsed in its mode (see floatModes in index.ts); the mode here
@@ -1936,21 +1936,27 @@ class Assembler implements EvalContext {
 
   /**
    * `cpu 386`, `cpu pentium`...: words separated by blanks or commas, each a processor (the last
-   * one counts) or a feature flag, `+`/`-` before it ignored (measured with nasm 2.16).
+   * one counts) or a feature flag, `+`/`-` before it ignored (measured with nasm 2.16). nasm's
+   * `cpu` macro makes it `[cpu ...]`, whose argument ends at the first `]` (measured: `cpu 186]6`
+   * is cpu 186, no message).
    */
-  private cpuDirective(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): void {
+  private cpuDirective(args: readonly PPToken[]): void {
     const words: { text: string; at: PPToken }[] = [];
     for (let k = 0; k < args.length; k++) {
       const t = args[k];
+      if (t.text === ']') break;
       if (t.text === ',') continue;
       const prev = args[k - 1];
       if (k > 0 && prev.text !== ',' && prev.end === t.start && words.length > 0) words[words.length - 1].text += t.text;
       else words.push({ text: t.text, at: t });
     }
-    if (words.length === 0) { this.error('cpu', 'unknown CPU type or flag \'\'', word); return; }
+    // (A word of a sign alone, or none, names nothing: measured, `cpu +`, `[cpu]` say nothing, and
+    // `cpu +foo` is "unknown CPU type or flag 'foo'".)
     for (const w of words) {
+      const name = w.text.charCodeAt(0) === 0x2b || w.text.charCodeAt(0) === 0x2d ? w.text.slice(1) : w.text;
+      if (name === '') continue;
       const level = cpuWord(w.text);
-      if (level === undefined) { this.error('cpu', `unknown CPU type or flag '${w.text}'`, w.at); return; }
+      if (level === undefined) { this.error('cpu', `unknown CPU type or flag '${name}'`, w.at); return; }
       if (level !== 'flag') this.cpu = level;
     }
   }
