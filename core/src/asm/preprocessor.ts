@@ -577,13 +577,18 @@ class Preprocessor {
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
-  /** nasm's warning of an unterminated string, `%{` or `%[` on line `line` (tokens `tokens`), if it has one. */
+  /** nasm's warnings as it reads line `line` (tokens `tokens`): an unterminated string, `%{` or `%[`, an empty `%{}`. */
   private warnOpenString(f: Frame, file: string, line: number, text: string, tokens: readonly Token[]): void {
     const open = openString(tokens);
     if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
     else {
       const construct = openConstruct(tokens, text);
       if (construct !== undefined) this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion);
+    }
+    // An empty `%{}` is the `%` operator (see bracedToken), of which nasm warns as it reads it.
+    if (text.indexOf('%{') < 0) return;
+    for (const t of tokens) {
+      if (t.kind === 'op' && t.text === '%' && t.end - t.start > 1) this.sink.warning('pp-empty-braces', 'empty %{} construct expands to the % operator', lineRange(file, line, t.start, t.end), f.expansion);
     }
   }
 
