@@ -937,9 +937,12 @@ class Assembler implements EvalContext {
     const label = st.label!;
     const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     const prev = this.symbols.get(name);
-    // A name a later statement defined in an earlier pass, now a leading statement's (see
-    // rebaseLeadingLocals): this pass's first definition, the later one's the redefinition.
-    if (prev !== undefined && prev.stmt > this.stmtIndex && this.rebased?.has(this.stmtIndex) === true) {
+    // A name another statement defined in an earlier pass and not yet in this one (a leading
+    // statement read under another label, see rebaseLeadingLocals; an `equ` in a branch of a
+    // `%if` on `$` the pass now takes): nasm's check is for two definitions in one pass, so this is
+    // its first, and the other's, if it comes, the redefinition (measured: `%if ($-$$) & 1` /
+    // `ODD equ 1` / `%else` / `ODD equ 0` as the passes move the address, no message).
+    if (prev !== undefined && this.pass > 0 && prev.pass < this.pass && prev.stmt !== this.stmtIndex) {
       this.labelSymbol[prev.stmt] = undefined;
       this.route[prev.stmt] = Route.General;
       this.symbols.delete(name);
@@ -1489,7 +1492,7 @@ class Assembler implements EvalContext {
     }
     if (prev) {
       if (prev.value !== value || prev.sec !== sec) this.changed = true;
-      prev.value = value; prev.sec = sec;
+      prev.value = value; prev.sec = sec; prev.pass = this.pass;
       return;
     }
     this.changed = true;
