@@ -206,7 +206,7 @@ function wordClass(lower: string): number {
  * preprocessor then takes the word for a label, `dd :` (measured: `dd use16` defines `dd` and
  * sets 16 bits, without a message; `rep use16` is `rep :`, "parser: instruction expected").
  */
-function standardCallAfterKeyword(toks: readonly PPToken[], lower: string): boolean {
+function standardCallAfterKeyword(toks: readonly PPToken[], lower: string): boolean | number {
   if (toks.length < 2 || toks[1].kind !== 'ident') return false;
   const cls = wordClass(lower);
   if ((cls & (Word.Mnemonic | Word.Prefix)) === 0 && DATA_UNIT[lower] === undefined && RESERVE_UNIT[lower] === undefined) return false;
@@ -654,7 +654,11 @@ class LineParser implements TermReader {
       if (isKeywordWord(first.text)) this.fail('label or instruction expected at start of line', first);
       const lower = first.text.toLowerCase();
       const colon = toks[1]?.text === ':';
-      if (colon || first.text.startsWith('$') || wordClass(lower) === 0 || standardCallAfterKeyword(toks, lower)) {
+      const call = colon || first.text.startsWith('$') || wordClass(lower) === 0 || standardCallAfterKeyword(toks, lower);
+      // A standard macro that does not take the arguments given: nasm warns and reads the line as written
+      // (measured: `dd use16, 5` is that warning and "symbol `use16' not defined").
+      if (typeof call === 'number') (this.warnings ??= []).push({ message: `multi-line macro \`${toks[1].text}' exists, but not taking ${call} parameter${call === 1 ? '' : 's'}`, start: toks[1].start, end: toks[1].end, code: 'macro-args' });
+      else if (call) {
         // No register makes a label, nor does one nasm knows outside the dialect (`rax:`, `cr8:`,
         // `xmm0 equ 1`): measured, as for the keywords.
         // A segment register and its colon read as an override with nothing after it (`es:`, as nasm's
