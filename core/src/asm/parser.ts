@@ -1137,6 +1137,18 @@ class LineParser implements TermReader {
           last = at = close;
           break;
         }
+        if (t.kind === 'string' && toks[pos + 1]?.kind === 'string') {
+          // nasm 2.16.01 looks past a string for a comma by reading the next token, which unquotes
+          // a string where it is written, then reads the item as an expression from the first
+          // string: the second's characters and the end of the line its unquoting wrote (measured:
+          // `db 'a''|'` is "expression syntax error", `db 'a''b', 5` is 61, `db 'a''x|'` "comma
+          // expected after operand").
+          const rescanned = rescannedString(toks[pos + 1]);
+          if (rescanned !== undefined) {
+            toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
+            n = toks.length;
+          }
+        }
         const float = itemUnit !== undefined ? this.floatItem(pos, itemUnit) : undefined;
         if (float === undefined && top && t.kind === 'op' && (t.text === '-' || t.text === '+') && toks[pos + 1]?.kind === 'string') {
           // nasm 2.16.01 reads a sign and a string for a float, unquoting the string where it is
