@@ -726,7 +726,7 @@ class LineParser implements TermReader {
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
       if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) return this.directiveAlone(word, label, times, prefixes);
-      if (this.pos < toks.length && (lower === 'use16' || lower === 'use32')) return this.parametersNotTaken(word, label, times, prefixes);
+      if (this.pos < toks.length && (lower === 'use16' || lower === 'use32' || lower === 'endstruc' || lower === 'iend')) return this.parametersNotTaken(word, label, times, prefixes);
       // nasm's `align` is a macro, whose lines `times` cannot prefix.
       if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
       const op = keyword!.op(word.start, word.end);
@@ -899,10 +899,10 @@ class LineParser implements TermReader {
   }
 
   /**
-   * `use16`/`use32` given parameters: nasm's standard macro takes none, so it warns and its
-   * parser reads the word as a label and the rest as the line (measured, nasm 2.16.01: `use16 nop`
-   * is a label and a NOP in the mode before, `use16 x` "parser: instruction expected", and after
-   * a label the word is no instruction).
+   * `use16`/`use32`/`endstruc`/`iend` given parameters: nasm's standard macro takes none, so it
+   * warns and its parser reads the word as a label and the rest as the line (measured, nasm
+   * 2.16.01: `use16 nop` is a label and a NOP in the mode before, `use16 x` and `endstruc-`
+   * "parser: instruction expected", and after a label the word is no instruction).
    */
   private parametersNotTaken(word: PPToken, label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined): ParsedStatement {
     let n = 1;
@@ -1137,13 +1137,15 @@ class LineParser implements TermReader {
           last = at = close;
           break;
         }
-        if (t.kind === 'string' && toks[pos + 1]?.kind === 'string') {
+        if (t.kind === 'string' && (toks[pos + 1]?.kind === 'string' || isOpenString(toks[pos + 1]))) {
           // nasm 2.16.01 looks past a string for a comma by reading the next token, which unquotes
           // a string where it is written, then reads the item as an expression from the first
           // string: the second's characters and the end of the line its unquoting wrote (measured:
           // `db 'a''|'` is "expression syntax error", `db 'a''b', 5` is 61, `db 'a''x|'` "comma
-          // expected after operand").
-          const rescanned = rescannedString(toks[pos + 1]);
+          // expected after operand"; an unterminated one is its characters to the line's end:
+          // `db 'a'', 5` is 61 05).
+          const next = toks[pos + 1];
+          const rescanned = rescannedString(next.kind === 'string' ? next : { ...next, text: next.text + next.text[0] });
           if (rescanned !== undefined) {
             toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
             n = toks.length;
@@ -1614,6 +1616,13 @@ function isDupWord(t: PPToken): boolean {
 function isJumpOrCall(t: PPToken | undefined): boolean {
   const lower = t?.text.toLowerCase();
   return lower === 'jmp' || lower === 'call';
+}
+
+/** An unterminated string (the lexer's `invalid` token that begins with a quote). */
+function isOpenString(t: PPToken | undefined): boolean {
+  if (t === undefined || t.kind !== 'invalid') return false;
+  const c = t.text.charCodeAt(0);
+  return c === 0x27 || c === 0x22 || c === 0x60;
 }
 
 /**
