@@ -1137,6 +1137,7 @@ class LineParser implements TermReader {
           last = at = close;
           break;
         }
+        let reread = false;
         if (t.kind === 'string' && (toks[pos + 1]?.kind === 'string' || isOpenString(toks[pos + 1]))) {
           // nasm 2.16.01 looks past a string for a comma by reading the next token, which unquotes
           // a string where it is written, then reads the item as an expression from the first
@@ -1149,6 +1150,8 @@ class LineParser implements TermReader {
           if (rescanned !== undefined) {
             toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
             n = toks.length;
+            // (The first string is then a number: `db 'ab' ''` is 61 and a warning.)
+            reread = true;
           }
         }
         const float = itemUnit !== undefined ? this.floatItem(pos, itemUnit) : undefined;
@@ -1166,7 +1169,7 @@ class LineParser implements TermReader {
         if (float !== undefined) {
           item = float;
           last = at = t.kind === 'op' ? pos + 1 : pos;
-        } else if (t.kind === 'string' && (pos + 1 === n || toks[pos + 1].text === ',' || toks[pos + 1].text === ')')) {
+        } else if (t.kind === 'string' && !reread && (pos + 1 === n || toks[pos + 1].text === ',' || toks[pos + 1].text === ')')) {
           const bytes = decodeString(t.text);
           if (!bytes) this.fail('invalid escape sequence in string', t);
           item = { kind: 'bytes', bytes, start: t.start, end: t.end };
@@ -1179,7 +1182,7 @@ class LineParser implements TermReader {
           last = at = pos + 3;
         } else if (isQuestionMark(t)) {
           item = { kind: 'reserve', start: t.start, end: t.end };
-        } else if (t.kind === 'string' && toks[pos + 1].kind === 'string') {
+        } else if (t.kind === 'string' && toks[pos + 1]?.kind === 'string') {
           // A string then another: nasm takes the first for a number and reads no further
           // (measured: `dd 'a' 'b', 2` is 61000000, `db 'ab' 'c', 2` warns and is 61).
           item = { kind: 'expr', expr: this.expression(pos, pos + 1), start: t.start, end: t.end };
