@@ -16,6 +16,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
+import { isLocalName, rebaseStatement } from './parse-rebase';
 import { registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
@@ -271,6 +272,8 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
   private undefinedUse = Undefined.Reported;
+  /** Set when a count's evaluation named an undefined symbol (see namesUndefined). */
+  private countNamedUndefined = false;
   /** The statement the final pass last found an undefined symbol in (nasm drops it: see emit). */
   private undefinedIn = -1;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
@@ -312,7 +315,7 @@ class Assembler implements EvalContext {
   /** Symbols named as a register nasm has and the dialect leaves out (`$rax:`): see registerWritten. */
   private registerNamed: Set<string> | undefined;
 
-  constructor(private readonly stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
+  constructor(private stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
     this.limits = host.limits ?? NASM_LIMITS;
     this.budget = host.budget ?? new TimeBudget(undefined);
     this.sharedBases = host.sharedBases;
@@ -417,7 +420,40 @@ class Assembler implements EvalContext {
     return { image: new Uint8Array(0), origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
   }
 
+  /**
+   * nasm does not reset the label `.local` names hang from at a pass's start: from its second pass
+   * on, the statements before the first non-local label read theirs under the last one of the pass
+   * before (measured, nasm 2.16.01: `.done:` / `main:` / `mov al, main.done` is B0 00; `.x: nop` /
+   * `b: nop` / `.x: nop` is "label `b.x' inconsistently redefined" at the third line, the first
+   * being where it was defined). Those statements are read again under it here, once.
+   */
+  private rebaseLeadingLocals(): void {
+    let copy: ParsedStatement[] | undefined;
+    let end: string | undefined;
+    for (let j = 0; j < this.stmts.length; j++) {
+      const st = this.stmts[j];
+      if (setsLocalBase(st) || this.sharedBases?.[j] !== undefined) break;
+      if (!(st.label?.local === true || st.refs.some((r) => isLocalName(r.name)))) continue;
+      if (copy === undefined) {
+        end = this.baseAfter(this.stmts.length - 1);
+        if (end === undefined) return;
+        copy = this.stmts.slice();
+      }
+      copy[j] = rebaseStatement(st, this.lines.tokensOf(this.lineOf[j]), end);
+      (this.rebased ??= new Set()).add(j);
+      this.labelSymbol[j] = this.valueSymbol[j] = undefined;
+      this.route[j] = Route.General;
+      this.cache.result[j] = undefined;
+      if (this.cache.key !== undefined) this.cache.key[j] = undefined;
+    }
+    if (copy !== undefined) this.stmts = copy;
+  }
+
+  /** The statements rebaseLeadingLocals read again. */
+  private rebased: Set<number> | undefined;
+
   private runPass(): void {
+    if (this.pass === 1) this.rebaseLeadingLocals();
     this.changed = false;
     this.redefinedAs = undefined;
     this.deferredConstants.clear();
@@ -710,7 +746,10 @@ class Assembler implements EvalContext {
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
       else if (this.undefinedUse !== Undefined.Quiet) {
         if (this.final) this.undefinedIn = this.stmtIndex;
-        this.error('undefined-symbol', `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        // (A count's, an error of the pass after nasm's first, where nasm stops: no listing is written.)
+        const code = this.undefinedUse === Undefined.ReportedOnce ? 'count-undefined' : 'undefined-symbol';
+        this.error(code, `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        if (this.undefinedUse === Undefined.ReportedOnce) { this.undefinedUse = Undefined.Quiet; this.countNamedUndefined = true; }
       }
     }
     return undefined;
@@ -898,6 +937,18 @@ class Assembler implements EvalContext {
     const label = st.label!;
     const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     const prev = this.symbols.get(name);
+    // A name another statement defined in an earlier pass and not yet in this one (a leading
+    // statement read under another label, see rebaseLeadingLocals; an `equ` in a branch of a
+    // `%if` on `$` the pass now takes): nasm's check is for two definitions in one pass, so this is
+    // its first, and the other's, if it comes, the redefinition (measured: `%if ($-$$) & 1` /
+    // `ODD equ 1` / `%else` / `ODD equ 0` as the passes move the address, no message).
+    if (prev !== undefined && this.pass > 0 && prev.pass < this.pass && prev.stmt !== this.stmtIndex) {
+      this.labelSymbol[prev.stmt] = undefined;
+      this.route[prev.stmt] = Route.General;
+      this.symbols.delete(name);
+      this.define(st, kind, sec, value, big);
+      return;
+    }
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
       const latest = this.redefinedAs?.get(name) ?? prev;
@@ -1110,12 +1161,30 @@ class Assembler implements EvalContext {
     return this.firstPassCounts.size > 0 && this.firstPassCounts.has(`${this.stmtIndex}:${e.start}`);
   }
 
+  /** Whether evaluating `e` named an undefined symbol, reported as nasm does (the first only). */
+  private namesUndefined(e: Expr): boolean {
+    this.undefinedUse = Undefined.ReportedOnce;
+    this.countNamedUndefined = false;
+    try { this.eval(e); return this.countNamedUndefined; } finally { this.undefinedUse = Undefined.Reported; }
+  }
+
+  /** Whether `e`, of no value now, is a number to nasm's first pass, its undefined symbols' terms cancelled (see firstPassNumber). */
+  private cancelsUndefined(e: Expr): boolean {
+    this.undefinedUse = Undefined.Quiet;
+    try { return firstPassNumber(e, this); } finally { this.undefinedUse = Undefined.Reported; }
+  }
+
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
     // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
     const v = this.evalWith(st.times, Undefined.Quiet);
     if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
-      if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
+      // Undefined symbols whose terms cancel (`x - x`, `x * 0`) are a number to nasm's first pass,
+      // and its next names the first (measured: `times x - x db 1` is "symbol `x' not defined", and nasm
+      // stops after that pass: a `db y` after it is not reported).
+      // (No symbol undefined, `3 <=> 5`: the count is no number all the same.)
+      const named = v.v === undefined && !this.failedAtFirst(st.times, v) && this.cancelsUndefined(st.times) && (this.final || this.pass > 0) && this.namesUndefined(st.times);
+      if (!named && (this.final || this.pass > 0)) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
       return 0;
     }
     const before = this.timesBefore.get(this.stmtIndex);
@@ -1225,10 +1294,24 @@ class Assembler implements EvalContext {
         const parts = splitComma(args);
         const e = this.exprArgFrom(st, parts[0]);
         const a = e ? this.constant(e, name) : undefined;
-        if (a === undefined) return;
+        if (a === undefined || e === undefined) return;
         // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
-        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
         const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
+        // nasm's macro checks the argument in the `sectalign` it calls: after `sectalign off` (but
+        // for smartalign's `align`) it only pads, `times (((a) - (($-$$) % (a))) % (a))` with `%`
+        // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
+        // `align -2` "TIMES value -3 is negative").
+        const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
+        if (checked && (a <= 0 || (a & (a - 1)) !== 0)) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
+        if (a === 0) { this.error('division by zero', e); return; }
+        if (!checked && (a < 0 || (a & (a - 1)) !== 0)) {
+          const n = unsignedAlignPad(a, pos);
+          if (n < 0) { this.error('times-negative', `TIMES value ${n} is negative`, e); return; }
+          if (st.fill !== undefined) { this.repeatFill(st.fill, n); return; }
+          if (name === 'alignb' && st.data.length === 0) { this.emit(undefined, n); return; }
+          this.emit(st.data.length > 0 && n > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP, n);
+          return;
+        }
         // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
         // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
         // `sectalign off` said not to.
@@ -1274,7 +1357,7 @@ class Assembler implements EvalContext {
         if (this.namesListed(args, word)) this.noteSymbolTypes(args);
         return;
       case 'cpu':
-        this.cpuDirective(args, word);
+        this.cpuDirective(args);
         return;
       case 'float': {
         // The data it governs was parsed in its mode (see floatModes in index.ts); the mode here
@@ -1409,7 +1492,7 @@ class Assembler implements EvalContext {
     }
     if (prev) {
       if (prev.value !== value || prev.sec !== sec) this.changed = true;
-      prev.value = value; prev.sec = sec;
+      prev.value = value; prev.sec = sec; prev.pass = this.pass;
       return;
     }
     this.changed = true;
@@ -1856,21 +1939,27 @@ class Assembler implements EvalContext {
 
   /**
    * `cpu 386`, `cpu pentium`...: words separated by blanks or commas, each a processor (the last
-   * one counts) or a feature flag, `+`/`-` before it ignored (measured with nasm 2.16).
+   * one counts) or a feature flag, `+`/`-` before it ignored (measured with nasm 2.16). nasm's
+   * `cpu` macro makes it `[cpu ...]`, whose argument ends at the first `]` (measured: `cpu 186]6`
+   * is cpu 186, no message).
    */
-  private cpuDirective(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): void {
+  private cpuDirective(args: readonly PPToken[]): void {
     const words: { text: string; at: PPToken }[] = [];
     for (let k = 0; k < args.length; k++) {
       const t = args[k];
+      if (t.text === ']') break;
       if (t.text === ',') continue;
       const prev = args[k - 1];
       if (k > 0 && prev.text !== ',' && prev.end === t.start && words.length > 0) words[words.length - 1].text += t.text;
       else words.push({ text: t.text, at: t });
     }
-    if (words.length === 0) { this.error('cpu', 'unknown CPU type or flag \'\'', word); return; }
+    // (A word of a sign alone, or none, names nothing: measured, `cpu +`, `[cpu]` say nothing, and
+    // `cpu +foo` is "unknown CPU type or flag 'foo'".)
     for (const w of words) {
+      const name = w.text.charCodeAt(0) === 0x2b || w.text.charCodeAt(0) === 0x2d ? w.text.slice(1) : w.text;
+      if (name === '') continue;
       const level = cpuWord(w.text);
-      if (level === undefined) { this.error('cpu', `unknown CPU type or flag '${w.text}'`, w.at); return; }
+      if (level === undefined) { this.error('cpu', `unknown CPU type or flag '${name}'`, w.at); return; }
       if (level !== 'flag') this.cpu = level;
     }
   }
@@ -2112,7 +2201,8 @@ class Assembler implements EvalContext {
   /** The count of a statement's `times`, as the final pass had it (see timesCount). */
   private timesOf(st: ParsedStatement): number {
     if (st.times === undefined) return this.fillCount ?? 1;
-    const v = this.eval(st.times).v;
+    // (Quiet: timesCount reported what there was to report.)
+    const v = this.evalWith(st.times, Undefined.Quiet).v;
     return v === undefined || v < 0 ? 0 : v;
   }
 
@@ -2336,6 +2426,8 @@ const enum Undefined {
   BeforeUse,
   /** A `times` or `dup` count: nasm says only that the count is no number. */
   Quiet,
+  /** "symbol `x' not defined" for the first undefined symbol only, as nasm's evaluator stops there. */
+  ReportedOnce,
 }
 
 /** What nasm says of a directive's argument that is no number now (see Assembler.constant). */
@@ -2427,4 +2519,11 @@ export function littleEndian(value: number | bigint, size: number): Uint8Array {
 /** A token that can end an operand: a name, a number, a string or `)`. */
 function isOperandEnd(t: PPToken): boolean {
   return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'here' || t.text === ')';
+}
+
+/** `(((a) - (pos % (a))) % (a))` as nasm evaluates it, `%` on unsigned 64-bit numbers (a ≠ 0). */
+function unsignedAlignPad(a: number, pos: number): number {
+  const A = BigInt.asUintN(64, BigInt(a));
+  const r = BigInt.asUintN(64, A - BigInt.asUintN(64, BigInt(pos)) % A) % A;
+  return Number(BigInt.asIntN(64, r));
 }

@@ -146,12 +146,14 @@ export function tokenizeLine(text: string): Token[] {
     if (c === Ch.Percent) {
       i = scanPercent(text, i);
       if (i > start) {
-        tokens[count++] = { kind: 'preproc', text: text.slice(start, i), start, end: i };
+        tokens[count++] = text.charCodeAt(start + 1) === Ch.LBrace ? bracedToken(text, start, i) : { kind: 'preproc', text: text.slice(start, i), start, end: i };
         continue;
       }
       // A bare `%` or `%%` is the modulo operator.
       i = text.charCodeAt(start + 1) === Ch.Percent ? start + 2 : start + 1;
       tokens[count++] = { kind: 'op', text: text.slice(start, i), start, end: i };
+      // nasm reads an unterminated `%[` to the line's end, as if closed there (see openConstruct).
+      if (i === start + 1 && !openIndirection && text.charCodeAt(i) === Ch.LBracket && (scanNested(text, i + 1, Ch.LBracket, Ch.RBracket), !nestedClosed)) openIndirection = true;
       continue;
     }
     if (i + 1 < n && isTwoCharOp(c, text.charCodeAt(i + 1))) {
@@ -169,7 +171,51 @@ export function tokenizeLine(text: string): Token[] {
     i++;
     tokens[count++] = { kind: 'invalid', text: text.slice(start, i), start, end: i };
   }
+  if (openIndirection) {
+    // The `]` nasm closes it with, spanning no column: before the comment, which nasm reads inside the `%[`.
+    openIndirection = false;
+    const last = count > 0 ? tokens[count - 1] : undefined;
+    const comment = last !== undefined && last.kind === 'comment';
+    const close: Token = { kind: 'op', text: ']', start: comment ? last.start : n, end: comment ? last.start : n };
+    if (comment) { tokens[count - 1] = close; tokens[count++] = last; } else tokens[count++] = close;
+  }
   return tokens.slice(0, count);
+}
+
+/** Whether the line tokenizeLine is scanning has a `%[` with no `]` (set and cleared by tokenizeLine). */
+let openIndirection = false;
+
+/**
+ * A `%{...}` token (`%{` to `end`) as nasm 2.16.01's tokenizer makes it: a macro parameter (`%{1}`,
+ * `%{-1}`, `%{1:2}`: its contents start with a digit, `-`, `+` or `:`) keeps its braces; any other
+ * is the token written without them (`%{foo}` is `%foo`, `%{$x}` is `%$x`, `%{+}` is `%+`; measured:
+ * `db %{foo}` is "symbol `foo' not defined" as `db %foo` is); an empty one, `%{}` or `%{` at the
+ * line's end, is the `%` operator (measured: `db 2 %{}` is an expression syntax error). An
+ * unterminated one runs to the line's end and is read as if closed there (nasm warns
+ * "unterminated %{...} construct"; measured: in a macro, `db %{1:1` is `db %{1:1}`, `db %{1:1 ; c`
+ * the parameter `%{1:1 ; c}`).
+ */
+function bracedToken(text: string, start: number, end: number): Token {
+  const inner = text.slice(start + 2, nestedClosed ? end - 1 : end);
+  if (inner === '') return { kind: 'op', text: '%', start, end };
+  const c = inner.charCodeAt(0);
+  const parameter = isDigit(c) || ((c === Ch.Minus || c === Ch.Plus || c === Ch.Colon) && inner.length > 1);
+  return { kind: 'preproc', text: parameter ? `%{${inner}}` : `%${inner}`, start, end };
+}
+
+/**
+ * The unterminated `%{` or `%[` a line's code tokens (without their comment) end with, if any, and
+ * nasm's warning for it (class pp-open-brackets), which nasm gives as it reads the line: a `%{`
+ * token found open again in `text`, the line (only a token whose text is not what it spans can be
+ * one: see bracedToken), or the zero-width `]` tokenizeLine closes a `%[` with.
+ */
+export function openConstruct(tokens: readonly Token[], text: string): { readonly token: Token; readonly message: string } | undefined {
+  const t = tokens[tokens.length - 1];
+  if (t === undefined || t.end - t.start === t.text.length) return undefined;
+  if (t.kind === 'op' && t.text === ']') return { token: t, message: 'unterminated %[...] construct (missing `]\')' };
+  if (text.charCodeAt(t.start) !== Ch.Percent || text.charCodeAt(t.start + 1) !== Ch.LBrace) return undefined;
+  scanNested(text, t.start + 2, Ch.LBrace, Ch.RBrace);
+  return nestedClosed ? undefined : { token: t, message: 'unterminated %{...} construct (missing `}\')' };
 }
 
 /**
@@ -286,6 +332,28 @@ function scanString(text: string, i: number, quote: number): number {
   return n;
 }
 
+/** Whether the `%{` or `%[` scanNested read last was closed. */
+let nestedClosed = false;
+
+/**
+ * Past the `close` that ends a `%{` or `%[` whose contents start at `i`, the way nasm 2.16.01's
+ * tokenizer finds it: `open` and `close` nest, strings are stepped over; the line's end when none
+ * does (nestedClosed then false).
+ */
+function scanNested(text: string, i: number, open: number, close: number): number {
+  const n = text.length;
+  let depth = 1;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === open) depth++;
+    else if (c === close && --depth === 0) { nestedClosed = true; return i + 1; }
+    else if (c === Ch.SQuote || c === Ch.DQuote || c === Ch.BQuote) { i = scanString(text, i, c); continue; }
+    i++;
+  }
+  nestedClosed = false;
+  return n;
+}
+
 /**
  * Past the number that starts before `i`: letters, digits and `_`, then for a floating-point
  * constant (manual §3.4.6) a `.` with more of them, and the sign of an exponent (`1.5e-3`,
@@ -316,20 +384,18 @@ function scanNumberChars(text: string, i: number): number {
 }
 
 /**
- * `%name`, `%1`, `%-1`, `%0`, `%%name`, `%+`, `%{...}`, `%$name`, `%$$name`, `%!env`. Returns the index
+ * `%name`, `%1`, `%-1`, `%0`, `%%name`, `%+`, `%,`, `%{...}`, `%$name`, `%$$name`, `%!env`. Returns the index
  * past the token, or `i` unchanged when the `%` is an operator.
  */
 function scanPercent(text: string, i: number): number {
   const n = text.length;
   let j = i + 1;
   const c = text.charCodeAt(j);
-  if (c === Ch.Plus) return j + 1;
+  // `%,`: nasm's conditional comma, one token (see the preprocessor's expandCall).
+  if (c === Ch.Plus || c === Ch.Comma) return j + 1;
   // `%?` and `%??`: the macro's name as called and as defined.
   if (c === Ch.Question) return text.charCodeAt(j + 1) === Ch.Question ? j + 2 : j + 1;
-  if (c === Ch.LBrace) {
-    const close = text.indexOf('}', j);
-    return close < 0 ? i : close + 1;
-  }
+  if (c === Ch.LBrace) return scanNested(text, j + 1, Ch.LBrace, Ch.RBrace);
   if (c === Ch.Percent) {
     const d = text.charCodeAt(j + 1);
     if (isIdentStart(d) || isDigit(d)) {
@@ -344,6 +410,9 @@ function scanPercent(text: string, i: number): number {
     while (j < n && isDigit(text.charCodeAt(j))) j++;
     return j;
   }
+  // `%$` with no name after it is the operator `%` and `$` (nasm 2.16.01's tokenizer; measured: `db %$` is
+  // `db % $`, 0, with no "context stack is empty"); `%$$` is the outer context's empty name.
+  if (c === Ch.Dollar && !isIdentChar(text.charCodeAt(j + 1))) return i;
   if (c === Ch.Dollar || c === Ch.Bang) {
     j++;
     while (j < n && (text.charCodeAt(j) === Ch.Dollar)) j++;

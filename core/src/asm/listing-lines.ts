@@ -214,15 +214,17 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 /**
  * A macro or %rep body's line as nasm lists it, rebuilt from its tokens: no comment, one blank
  * where there were blanks (leading blanks too), none at the end, and a parameter in braces
- * without them (`%{1:2}` is listed `%1:2`; measured).
+ * without them (`%{1:2}` is listed `%1:2`, an unterminated `%{1:1 ; c` `%1:1 ; c`; measured).
  */
 function bodyText(text: string): string {
   let s = '';
   let end = 0;
   for (const t of tokenizeLine(text)) {
     if (t.kind === 'comment') break;
+    // The `]` an unterminated `%[` is closed with (see tokenizeLine): nasm's token is all the line.
+    if (t.start === t.end) { s += `${text.slice(end)}]`; break; }
     if (t.start > end) s += ' ';
-    s += t.kind === 'preproc' && /^%\{[-+]?\d+(:[-+]?\d+)?\}$/.test(t.text) ? '%' + t.text.slice(2, -1) : t.text;
+    s += t.kind === 'preproc' && t.text.startsWith('%{') ? '%' + t.text.slice(2, -1) : t.text;
     end = t.end;
   }
   return s;

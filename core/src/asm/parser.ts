@@ -17,7 +17,7 @@ import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
-import { standardMacroCounts } from './standard-macros';
+import { callsStandardMacro, standardMacroCounts } from './standard-macros';
 import { INVALID_OPERAND, registerFactors, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -198,6 +198,19 @@ const WORDS: ReadonlyMap<string, Keyword> = (() => {
 
 function wordClass(lower: string): number {
   return WORDS.get(lower)?.bits ?? 0;
+}
+
+/**
+ * Whether the line `toks`, whose first word is `lower`, an instruction's mnemonic, a prefix or a
+ * data or reserve word, goes on to a standard macro's call (`dd use16`, `nop bits 32`): nasm's
+ * preprocessor then takes the word for a label, `dd :` (measured: `dd use16` defines `dd` and
+ * sets 16 bits, without a message; `rep use16` is `rep :`, "parser: instruction expected").
+ */
+function standardCallAfterKeyword(toks: readonly PPToken[], lower: string): boolean | number {
+  if (toks.length < 2 || toks[1].kind !== 'ident') return false;
+  const cls = wordClass(lower);
+  if ((cls & (Word.Mnemonic | Word.Prefix)) === 0 && DATA_UNIT[lower] === undefined && RESERVE_UNIT[lower] === undefined) return false;
+  return callsStandardMacro(toks, 1);
 }
 
 /** The keyword of `lower` when, first on a line or after a label, it is an instruction's mnemonic. */
@@ -641,16 +654,22 @@ class LineParser implements TermReader {
       if (isKeywordWord(first.text)) this.fail('label or instruction expected at start of line', first);
       const lower = first.text.toLowerCase();
       const colon = toks[1]?.text === ':';
-      if (colon || first.text.startsWith('$') || wordClass(lower) === 0) {
+      const call = colon || first.text.startsWith('$') || wordClass(lower) === 0 || standardCallAfterKeyword(toks, lower);
+      // A standard macro that does not take the arguments given: nasm warns and reads the line as written
+      // (measured: `dd use16, 5` is that warning and "symbol `use16' not defined").
+      if (typeof call === 'number') (this.warnings ??= []).push({ message: `multi-line macro \`${toks[1].text}' exists, but not taking ${call} parameter${call === 1 ? '' : 's'}`, start: toks[1].start, end: toks[1].end, code: 'macro-args' });
+      else if (call) {
         // No register makes a label, nor does one nasm knows outside the dialect (`rax:`, `cr8:`,
         // `xmm0 equ 1`): measured, as for the keywords.
         // A segment register and its colon read as an override with nothing after it (`es:`, as nasm's
         // "parser: instruction expected", measured; `es` alone is the prefix byte).
         if (colon && register(first)?.cls === 'sreg') this.fail(INSTRUCTION_EXPECTED, first);
         if (!first.text.startsWith('$') && (register(first) || isNasmRegister(first.text))) this.fail('label or instruction expected at start of line', first);
+        // A prefix is no label (measured: `rep:` and `lock use16` are "parser: instruction expected").
+        if ((wordClass(lower) & (Word.Prefix | Word.Mnemonic)) === Word.Prefix && !first.text.startsWith('$')) this.fail(INSTRUCTION_EXPECTED, first);
         if (colon && isDirectiveWord(first.text)) this.fail(`\`${first.text}' is a directive, not a label (write \`$${first.text}:' for a label of that name)`, first);
         // nasm would assemble it (`lfence`, `rdpmc` ...): taken for a label it would give other bytes.
-        if (!colon && leftOut(first.text) && !first.text.startsWith('$')) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
+        if (!colon && leftOut(first.text) && !first.text.startsWith('$') && RESERVE_UNIT[lower] === undefined) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
         this.pos = colon ? 2 : 1;
         this.labelRead = label;
@@ -707,7 +726,7 @@ class LineParser implements TermReader {
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
       if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) return this.directiveAlone(word, label, times, prefixes);
-      if (this.pos < toks.length && (lower === 'use16' || lower === 'use32')) return this.parametersNotTaken(word, label, times, prefixes);
+      if (this.pos < toks.length && (lower === 'use16' || lower === 'use32' || lower === 'endstruc' || lower === 'iend')) return this.parametersNotTaken(word, label, times, prefixes);
       // nasm's `align` is a macro, whose lines `times` cannot prefix.
       if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
       const op = keyword!.op(word.start, word.end);
@@ -880,10 +899,10 @@ class LineParser implements TermReader {
   }
 
   /**
-   * `use16`/`use32` given parameters: nasm's standard macro takes none, so it warns and its
-   * parser reads the word as a label and the rest as the line (measured, nasm 2.16.01: `use16 nop`
-   * is a label and a NOP in the mode before, `use16 x` "parser: instruction expected", and after
-   * a label the word is no instruction).
+   * `use16`/`use32`/`endstruc`/`iend` given parameters: nasm's standard macro takes none, so it
+   * warns and its parser reads the word as a label and the rest as the line (measured, nasm
+   * 2.16.01: `use16 nop` is a label and a NOP in the mode before, `use16 x` and `endstruc-`
+   * "parser: instruction expected", and after a label the word is no instruction).
    */
   private parametersNotTaken(word: PPToken, label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined): ParsedStatement {
     let n = 1;
@@ -1118,6 +1137,23 @@ class LineParser implements TermReader {
           last = at = close;
           break;
         }
+        let reread = false;
+        if (t.kind === 'string' && (toks[pos + 1]?.kind === 'string' || isOpenString(toks[pos + 1]))) {
+          // nasm 2.16.01 looks past a string for a comma by reading the next token, which unquotes
+          // a string where it is written, then reads the item as an expression from the first
+          // string: the second's characters and the end of the line its unquoting wrote (measured:
+          // `db 'a''|'` is "expression syntax error", `db 'a''b', 5` is 61, `db 'a''x|'` "comma
+          // expected after operand"; an unterminated one is its characters to the line's end:
+          // `db 'a'', 5` is 61 05).
+          const next = toks[pos + 1];
+          const rescanned = rescannedString(next.kind === 'string' ? next : { ...next, text: next.text + next.text[0] });
+          if (rescanned !== undefined) {
+            toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
+            n = toks.length;
+            // (The first string is then a number: `db 'ab' ''` is 61 and a warning.)
+            reread = true;
+          }
+        }
         const float = itemUnit !== undefined ? this.floatItem(pos, itemUnit) : undefined;
         if (float === undefined && top && t.kind === 'op' && (t.text === '-' || t.text === '+') && toks[pos + 1]?.kind === 'string') {
           // nasm 2.16.01 reads a sign and a string for a float, unquoting the string where it is
@@ -1133,7 +1169,7 @@ class LineParser implements TermReader {
         if (float !== undefined) {
           item = float;
           last = at = t.kind === 'op' ? pos + 1 : pos;
-        } else if (t.kind === 'string' && (pos + 1 === n || toks[pos + 1].text === ',' || toks[pos + 1].text === ')')) {
+        } else if (t.kind === 'string' && !reread && (pos + 1 === n || toks[pos + 1].text === ',' || toks[pos + 1].text === ')')) {
           const bytes = decodeString(t.text);
           if (!bytes) this.fail('invalid escape sequence in string', t);
           item = { kind: 'bytes', bytes, start: t.start, end: t.end };
@@ -1146,7 +1182,7 @@ class LineParser implements TermReader {
           last = at = pos + 3;
         } else if (isQuestionMark(t)) {
           item = { kind: 'reserve', start: t.start, end: t.end };
-        } else if (t.kind === 'string' && toks[pos + 1].kind === 'string') {
+        } else if (t.kind === 'string' && toks[pos + 1]?.kind === 'string') {
           // A string then another: nasm takes the first for a number and reads no further
           // (measured: `dd 'a' 'b', 2` is 61000000, `db 'ab' 'c', 2` warns and is 61).
           item = { kind: 'expr', expr: this.expression(pos, pos + 1), start: t.start, end: t.end };
@@ -1583,6 +1619,13 @@ function isDupWord(t: PPToken): boolean {
 function isJumpOrCall(t: PPToken | undefined): boolean {
   const lower = t?.text.toLowerCase();
   return lower === 'jmp' || lower === 'call';
+}
+
+/** An unterminated string (the lexer's `invalid` token that begins with a quote). */
+function isOpenString(t: PPToken | undefined): boolean {
+  if (t === undefined || t.kind !== 'invalid') return false;
+  const c = t.text.charCodeAt(0);
+  return c === 0x27 || c === 0x22 || c === 0x60;
 }
 
 /**

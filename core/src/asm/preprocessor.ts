@@ -9,7 +9,7 @@ import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import type { Expr, Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading } from './pp-expressions';
-import { openString, someIdent, tokenizeLine, type Token } from './lexer';
+import { openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
 import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
@@ -507,7 +507,7 @@ class Preprocessor {
     // definitions (see reported-lines.ts): in a skipped group or a body being defined too.
     if ((directive === '%line' || isLineMarker(text, first)) && entry !== undefined) {
       this.consume(f, file, line, text);
-      if (this.opts.noLine !== true) this.lineDirective(f, file, line, tokens);
+      if (this.opts.noLine !== true) this.lineDirective(f, file, line, text, tokens);
       return;
     }
 
@@ -515,13 +515,13 @@ class Preprocessor {
     // is in assembles (a macro's or %rep's lines are read once, when captured). The lines passed
     // on as written above are the parser's to warn of (parseLine).
     if (this.capture) {
-      if (entry !== undefined) this.warnOpenString(f, file, line, tokens);
+      if (entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
       this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive);
       return;
     }
 
     const active = this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
-    if (active && entry !== undefined) this.warnOpenString(f, file, line, tokens);
+    if (active && entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
     if (!active) {
       if (isConditional(directive)) {
         // Listed first: an `%elif` handed on to the assembler lists the rest of its block (checkDirective).
@@ -577,10 +577,19 @@ class Preprocessor {
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
-  /** nasm's warning of an unterminated string on line `line` (tokens `tokens`), if it has one. */
-  private warnOpenString(f: Frame, file: string, line: number, tokens: readonly Token[]): void {
+  /** nasm's warnings as it reads line `line` (tokens `tokens`): an unterminated string, `%{` or `%[`, an empty `%{}`. */
+  private warnOpenString(f: Frame, file: string, line: number, text: string, tokens: readonly Token[]): void {
     const open = openString(tokens);
     if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
+    else {
+      const construct = openConstruct(tokens, text);
+      if (construct !== undefined) this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion);
+    }
+    // An empty `%{}` is the `%` operator (see bracedToken), of which nasm warns as it reads it.
+    if (text.indexOf('%{') < 0) return;
+    for (const t of tokens) {
+      if (t.kind === 'op' && t.text === '%' && t.end - t.start > 1) this.sink.warning('pp-empty-braces', 'empty %{} construct expands to the % operator', lineRange(file, line, t.start, t.end), f.expansion);
+    }
   }
 
   /** A directive's tokens with `%1`, `%$name` and `%[...]` rewritten, as processLine rewrites an active line's. */
@@ -844,10 +853,10 @@ class Preprocessor {
   }
 
   /** `%line` on line `line` of file `file` (see readLineDirective); its own errors are reported where the line was before it. */
-  private lineDirective(f: Frame, file: string, line: number, toks: readonly Token[]): void {
+  private lineDirective(f: Frame, file: string, line: number, text: string, toks: readonly Token[]): void {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const assembled = this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
-    if (assembled) this.warnOpenString(f, file, line, toks);
+    if (assembled) this.warnOpenString(f, file, line, text, toks);
     const read = readLineDirective(toks, file, line);
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
@@ -1734,6 +1743,7 @@ class Preprocessor {
     // body's between its tokens, an argument's inside it (not around it: nasm drops those), and
     // before a token any blanks of the empty arguments just before it.
     const expansion: PPToken[] = [];
+    let conditional: number[] | undefined;
     let blank = spaced(before, t);
     for (let k = 0; k < def.body.length; k++) {
       const b = def.body[k];
@@ -1742,13 +1752,32 @@ class Preprocessor {
       const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
       if (pi >= 0 && args) {
         const a = args[pi];
-        for (let q = 0; q < a.length; q++) expansion.push(gapped(a[q], q === 0 ? blank : spaced(a[q - 1], a[q])));
-        if (a.length > 0) blank = false;
+        // An argument's `%,` is a comma with something after it in the argument, else nothing
+        // (the blanks before it then after the argument; measured: `F(1, 2 %,)` is `1 , 2 `).
+        let trailing = false;
+        for (let q = 0; q < a.length; q++) {
+          const gap = q === 0 ? blank : spaced(a[q - 1], a[q]);
+          if (!isConditionalComma(a[q])) expansion.push(gapped(a[q], gap));
+          else if (q < a.length - 1) expansion.push(commaFor(a[q], gap));
+          else trailing = gap;
+        }
+        if (a.length > 0) blank = trailing;
+      } else if (isConditionalComma(b)) {
+        // The body's `%,` is a comma when anything follows it in the expansion, else nothing
+        // (nasm 2.16.01, measured: `%define F(a,b) a %, b` makes F(1,2) `1 , 2`, F(1,) `1 `).
+        (conditional ??= []).push(expansion.length);
+        expansion.push({ kind: 'op', text: ',', start, end, at: NOWHERE, gap: blank });
+        blank = false;
       } else {
         expansion.push(isContextLocal(b) ? this.contexts.nameNow(b, start, end, blank, (message) => this.sink.error('context', message, t.src ?? lineRange(file, line, start, end)))
           : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
         blank = false;
       }
+    }
+    // (Only the last can have nothing after it.)
+    if (conditional !== undefined && conditional[conditional.length - 1] === expansion.length - 1) {
+      const dropped = expansion.pop()!;
+      blank ||= dropped.gap === true;
     }
     if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
     else if (blank) this.endsBlank = true;
@@ -2291,6 +2320,16 @@ function lineFlags(toks: readonly PPToken[]): number {
     else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
   }
   return flags;
+}
+
+/** nasm's conditional comma, `%,`, in a single-line macro's body or argument (see expandCall). */
+function isConditionalComma(t: PPToken): boolean {
+  return t.kind === 'preproc' && t.text === '%,';
+}
+
+/** The comma a `%,` makes, with blanks before it or not. */
+function commaFor(t: PPToken, gap: boolean): PPToken {
+  return { ...t, kind: 'op', text: ',', gap };
 }
 
 /** `file` relative to `dir` when it is inside it (how nasm, run in `dir`, names an included file). */

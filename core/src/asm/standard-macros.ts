@@ -109,8 +109,16 @@ export class StandardMacroCalls {
 export function withoutStandardMacros(toks: PPToken[]): PPToken[] {
   if (toks.length === 0) return toks;
   const call = standardCall(toks);
-  if (call === undefined) return toks;
-  const { at, m } = call;
+  let at = call?.at;
+  // A name given arguments its macro does not take calls nothing either, but the parser warns of it
+  // as of a call nasm's macro does not take (see parametersNotTaken): after `%clear` there is none.
+  if (at === undefined && standardMacro(toks[0]) !== undefined) at = 0;
+  else if (at === undefined && toks[0].kind === 'ident' && toks.length > 1) {
+    const k = toks[1].text === ':' ? 2 : 1;
+    if (k < toks.length && standardMacro(toks[k]) !== undefined) at = k;
+  }
+  if (at === undefined) return toks;
+  const m = standardMacro(toks[at]);
   const copy = toks.slice();
   copy[at] = { ...toks[at], text: m === STANDARD_MACROS.get('incbin') ? toks[at].text : `$${toks[at].text}`, unmacroed: true };
   return copy;
@@ -147,6 +155,17 @@ export const STANDARD_MACRO_NAMES: ReadonlyMap<string, unknown> = STANDARD_MACRO
  */
 export function standardMacroCounts(name: string): { readonly min: number; readonly max: number } | undefined {
   return name === name.toLowerCase() ? STANDARD_MACROS.get(name) : undefined;
+}
+
+/**
+ * Whether `toks[at]` calls a standard macro with the arguments after it, as nasm finds a call
+ * after a word it then takes for a label (see callAfterLabel): true; when it names one that does
+ * not take them, the count of arguments given (nasm's warning says it); else false.
+ */
+export function callsStandardMacro(toks: readonly PPToken[], at: number): boolean | number {
+  const m = standardMacro(toks[at]);
+  if (m === undefined) return false;
+  return takenArguments(toks, at + 1, m) !== undefined || splitArguments(toks, at + 1, Infinity, undefined, false).length;
 }
 
 function standardMacro(t: PPToken): StandardMacro | undefined {
