@@ -16,7 +16,6 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { isLocalName, rebaseStatement } from './parse-rebase';
 import { registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
@@ -420,40 +419,7 @@ class Assembler implements EvalContext {
     return { image: new Uint8Array(0), origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections };
   }
 
-  /**
-   * nasm does not reset the label `.local` names hang from at a pass's start: from its second pass
-   * on, the statements before the first non-local label read theirs under the last one of the pass
-   * before (measured, nasm 2.16.01: `.done:` / `main:` / `mov al, main.done` is B0 00; `.x: nop` /
-   * `b: nop` / `.x: nop` is "label `b.x' inconsistently redefined" at the third line, the first
-   * being where it was defined). Those statements are read again under it here, once.
-   */
-  private rebaseLeadingLocals(): void {
-    let copy: ParsedStatement[] | undefined;
-    let end: string | undefined;
-    for (let j = 0; j < this.stmts.length; j++) {
-      const st = this.stmts[j];
-      if (setsLocalBase(st) || this.sharedBases?.[j] !== undefined) break;
-      if (!(st.label?.local === true || st.refs.some((r) => isLocalName(r.name)))) continue;
-      if (copy === undefined) {
-        end = this.baseAfter(this.stmts.length - 1);
-        if (end === undefined) return;
-        copy = this.stmts.slice();
-      }
-      copy[j] = rebaseStatement(st, this.lines.tokensOf(this.lineOf[j]), end);
-      (this.rebased ??= new Set()).add(j);
-      this.labelSymbol[j] = this.valueSymbol[j] = undefined;
-      this.route[j] = Route.General;
-      this.cache.result[j] = undefined;
-      if (this.cache.key !== undefined) this.cache.key[j] = undefined;
-    }
-    if (copy !== undefined) this.stmts = copy;
-  }
-
-  /** The statements rebaseLeadingLocals read again. */
-  private rebased: Set<number> | undefined;
-
   private runPass(): void {
-    if (this.pass === 1) this.rebaseLeadingLocals();
     this.changed = false;
     this.redefinedAs = undefined;
     this.deferredConstants.clear();
@@ -937,9 +903,8 @@ class Assembler implements EvalContext {
     const label = st.label!;
     const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     const prev = this.symbols.get(name);
-    // A name another statement defined in an earlier pass and not yet in this one (a leading
-    // statement read under another label, see rebaseLeadingLocals; an `equ` in a branch of a
-    // `%if` on `$` the pass now takes): nasm's check is for two definitions in one pass, so this is
+    // A name another statement defined in an earlier pass and not yet in this one (an `equ` in a
+    // branch of a `%if` on `$` the pass now takes): nasm's check is for two definitions in one pass, so this is
     // its first, and the other's, if it comes, the redefinition (measured: `%if ($-$$) & 1` /
     // `ODD equ 1` / `%else` / `ODD equ 0` as the passes move the address, no message).
     if (prev !== undefined && this.pass > 0 && prev.pass < this.pass && prev.stmt !== this.stmtIndex) {

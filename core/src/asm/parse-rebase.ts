@@ -50,7 +50,7 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
 }
 
 /** Whether `name` is a `.local` label's (not `..@x` nor `..start`). */
-export function isLocalName(name: string | undefined): boolean {
+function isLocalName(name: string | undefined): boolean {
   return name !== undefined && name.startsWith('.') && !name.startsWith('..');
 }
 
