@@ -314,7 +314,7 @@ class Assembler implements EvalContext {
   /** Symbols named as a register nasm has and the dialect leaves out (`$rax:`): see registerWritten. */
   private registerNamed: Set<string> | undefined;
 
-  constructor(private stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
+  constructor(private readonly stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
     this.limits = host.limits ?? NASM_LIMITS;
     this.budget = host.budget ?? new TimeBudget(undefined);
     this.sharedBases = host.sharedBases;
@@ -1267,21 +1267,15 @@ class Assembler implements EvalContext {
         // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
         // `align -2` "TIMES value -3 is negative").
         const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
-        if (checked && (a <= 0 || (a & (a - 1)) !== 0)) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
+        const power = a > 0 && (a & (a - 1)) === 0;
+        if (checked && !power) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
         if (a === 0) { this.error('division by zero', e); return; }
-        if (!checked && (a < 0 || (a & (a - 1)) !== 0)) {
-          const n = unsignedAlignPad(a, pos);
-          if (n < 0) { this.error('times-negative', `TIMES value ${n} is negative`, e); return; }
-          if (st.fill !== undefined) { this.repeatFill(st.fill, n); return; }
-          if (name === 'alignb' && st.data.length === 0) { this.emit(undefined, n); return; }
-          this.emit(st.data.length > 0 && n > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP, n);
-          return;
-        }
+        const pad = power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos);
+        if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
         // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
         // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
         // `sectalign off` said not to.
         if (this.absolute === undefined && this.alignRaisesSection) raiseAlignment(this.sections[this.sec], a);
-        const pad = (a - (pos % a)) % a;
         // nasm's `align` macro pads with `times n nop` (manual §5.10.1), `alignb` with `resb n`, and
         // either with `times n` the fill it is given: in a nobits section or absolute space that
         // fill is data to warn about or reject as any other (measured with nasm 2.16).
@@ -1904,15 +1898,13 @@ class Assembler implements EvalContext {
 
   /**
    * `cpu 386`, `cpu pentium`...: words separated by blanks or commas, each a processor (the last
-   * one counts) or a feature flag, `+`/`-` before it ignored (measured with nasm 2.16). nasm's
-   * `cpu` macro makes it `[cpu ...]`, whose argument ends at the first `]` (measured: `cpu 186]6`
-   * is cpu 186, no message).
+   * one counts) or a feature flag, `+`/`-` before it ignored (measured with nasm 2.16). (Its
+   * arguments end at the first `]`, as the parser reads them: see BRACKETED_BY_MACRO.)
    */
   private cpuDirective(args: readonly PPToken[]): void {
     const words: { text: string; at: PPToken }[] = [];
     for (let k = 0; k < args.length; k++) {
       const t = args[k];
-      if (t.text === ']') break;
       if (t.text === ',') continue;
       const prev = args[k - 1];
       if (k > 0 && prev.text !== ',' && prev.end === t.start && words.length > 0) words[words.length - 1].text += t.text;
