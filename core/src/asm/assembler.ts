@@ -55,6 +55,9 @@ const MAX_PASSES = 60;
  */
 const MAX_ZEROING_WARNINGS = 64;
 
+/** "data exceeds bounds" warnings given for one statement at most: nasm gives one for each `dup` copy (see writeGroup). */
+const MAX_OVERFLOW_WARNINGS = 64;
+
 export interface SymbolDef {
   readonly name: string;
   kind: 'label' | 'constant';
@@ -289,6 +292,10 @@ class Assembler implements EvalContext {
    * wrong (reported in the final pass: such data is put together again in every pass).
    */
   private dataWarned = false;
+  /** The data directive's "data exceeds bounds" warnings so far (see overflowWarning). */
+  private overflowWarnings = 0;
+  /** While the items of a `dup` are written in the final pass: their overflow warnings, given again for each further copy. */
+  private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
   /** The `equ`s nasm's first pass did not know the value of (see firstPassCheck). */
@@ -1660,6 +1667,7 @@ class Assembler implements EvalContext {
   private dataBytes(st: ParsedStatement, unit: number): Uint8Array {
     const w = this.dataWriter;
     w.length = 0;
+    this.overflowWarnings = 0;
     this.writeData(st.data, unit, w);
     return w.take();
   }
@@ -1694,15 +1702,24 @@ class Assembler implements EvalContext {
       if (v.v !== undefined && v.sec < 0 && unit <= 4) {
         const bits = unit * 8;
         // nasm's bounds for data are -2^bits .. 2^bits-1 (`db -256` passes, `db -257` warns; measured).
-        if (value < -(2 ** bits) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
+        if (value < -(2 ** bits) || value >= 2 ** bits) { this.dataWarned = true; this.overflowWarning(`${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
       }
       w.integer(v.big ?? value, unit);
     }
   }
 
+  /** A value out of its unit's bounds: a warning of its own, numbered within the statement (see writeGroup). */
+  private overflowWarning(message: string, item: DataItem): void {
+    if (this.overflowWarnings >= MAX_OVERFLOW_WARNINGS) return;
+    this.warning('data-overflow', message, item, this.overflowWarnings++);
+    this.dupOverflows?.push({ message, item });
+  }
+
   /**
    * `N dup (items)`, `word 1`: the items once, of the group's unit, then copied to make N. nasm
-   * warns about each copy of a value out of bounds; one warning stands for them here.
+   * warns about each copy of a value out of bounds, in order (measured: `db 2 dup (3 dup (300))`
+   * warns six times, `db 2 dup (300, word 70000)` byte, word, byte, word): the first copy's
+   * warnings are given again for each further one.
    */
   private writeGroup(g: Extract<DataItem, { kind: 'group' }>, unit: number, w: DataWriter): void {
     const count = this.dupCount(g);
@@ -1717,7 +1734,15 @@ class Assembler implements EvalContext {
       return;
     }
     const from = w.length;
+    const outer = this.dupOverflows;
+    const overflows: typeof outer = this.final ? [] : undefined;
+    this.dupOverflows = overflows;
     this.writeData(g.items, own, w);
+    this.dupOverflows = outer;
+    if (overflows !== undefined) outer?.push(...overflows);
+    for (let k = 1; k < count && overflows !== undefined && overflows.length > 0 && this.overflowWarnings < MAX_OVERFLOW_WARNINGS; k++) {
+      for (const o of overflows) this.overflowWarning(o.message, o.item);
+    }
     w.repeat(from, count, this.budget);
   }
 

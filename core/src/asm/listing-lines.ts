@@ -126,11 +126,20 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       const bytes = results.bytes[si];
       if (bytes !== undefined && bytes.length > 0) l.bytes = l.bytes.length === 0 ? bytes : concat(l.bytes, bytes);
     }
-    // The statement's "zeroing" warnings, one for each reservation it makes, in order.
+    // The statement's "zeroing" warnings, one for each reservation it makes, in order; its
+    // overflow warnings of an item, one for each `dup` copy of it, in order.
     let zeroing = 0;
+    let overflows: Map<number, number> | undefined;
     for (const m of inReportOrder(ms)) {
       const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
-      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? m.range.start.col : undefined, m.code === 'zeroing' ? zeroing++ : 0);
+      const column = sameLine ? m.range.start.col : undefined;
+      let nth = 0;
+      if (m.code === 'zeroing') nth = zeroing++;
+      else if (m.code === 'data-overflow' && column !== undefined) {
+        nth = (overflows ??= new Map()).get(column) ?? 0;
+        overflows.set(column, nth + 1);
+      }
+      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, column, nth);
       take(l, i, m, lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower })));
     }
   }
@@ -230,7 +239,8 @@ function bodyText(text: string): string {
 
 /**
  * A warning or error as often, and where, nasm lists it (measured). A value out of range: before
- * its piece, in each repetition, twice for a ModR/M displacement. The output format's data in a
+ * its piece (the `nth` of a data item's: before its nth `dup` copy), in each repetition, twice for
+ * a ModR/M displacement. The output format's data in a
  * nobits section, and data or code in absolute space: after each call that puts out data.
  * Reserved space in a progbits section (a warning for each reservation, the statement's `nth`):
  * after the reservation. An integer wider than 64 bits (an error): where each piece it is would
@@ -259,8 +269,10 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   const anchor = column === undefined ? undefined : s.anchors.get(column);
   if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;
+  // (The nth overflow warning of a data item is of its nth `dup` copy.)
+  const offset = nth > 0 && m.code === 'data-overflow' ? anchor.later?.[nth - 1] ?? anchor.offset : anchor.offset;
   const out: ListingMessage[] = [];
-  for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset: anchor.offset } : inRound({ text }, Math.floor(k / once)));
+  for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset } : inRound({ text }, Math.floor(k / once)));
   return out;
 }
 
