@@ -50,9 +50,12 @@ class PlacedSink extends DiagnosticSink {
   }
 }
 
-/** A warning of a standard macro's call (StandardWarning), about output line `line`. */
+/** A warning (or error) of a standard macro's call (StandardWarning), about output line `line`. */
 interface LineWarning {
   readonly line: number;
+  readonly severity: 'warning' | 'error';
+  /** Which of the same message at the same place this is (DiagnosticSink.report's `repeat`). */
+  readonly repeat: number;
   readonly code: string;
   readonly message: string;
   readonly range: SourceRange;
@@ -84,7 +87,7 @@ export function preprocessOnly(opts: PreprocessOnlyOptions): PreprocessOnlyResul
   let w = 0;
   const putWarnings = (upTo: number): void => {
     // (Placed as of the line after theirs: before the messages given once it was passed on.)
-    for (; w < warnings.length && warnings[w].line < upTo; w++) all.report('warning', warnings[w].code, warnings[w].message, warnings[w].range, warnings[w].expansion, undefined, warnings[w].line + 1);
+    for (; w < warnings.length && warnings[w].line < upTo; w++) all.report(warnings[w].severity, warnings[w].code, warnings[w].message, warnings[w].range, warnings[w].expansion, undefined, warnings[w].line + 1, -1, warnings[w].repeat);
   };
   // (Each time a message was given, with the count of lines passed on by then: a later round's is another.)
   for (const t of timesByPassed(sink.list, sink.places(), (d) => sink.placed.get(d) ?? 0)) {
@@ -155,8 +158,8 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
     while (own < pp.uniqueIdLines.length && pp.uniqueIdLines[own] <= i) own++;
     return own + calls.idsUpTo(lines, i);
   };
-  const warn: StandardWarning = (code, message, t) =>
-    warnings.push({ line: i, code, message, range: lineRange(lines.file(i), lines.line[i], t.start, t.end), expansion: lines.origin(i).expansion });
+  const warn: StandardWarning = (code, message, t, severity = 'warning', repeat = 0) =>
+    warnings.push({ line: i, severity, repeat, code, message, range: lineRange(lines.file(i), lines.line[i], t.start, t.end), expansion: lines.origin(i).expansion });
   for (; i < lines.count; i++) {
     const flags = lines.flags[i];
     if ((flags & LineFlag.Consumed) !== 0) {

@@ -39,6 +39,9 @@ export class StandardExpansion {
   private readonly istrucs: { name: string; id: number }[] = [];
   /** nasm's `..@N` counter before the line being expanded (see `expand`). */
   private counter: () => number = () => 0;
+  /** How the line being expanded reports a problem of its call, and the call's word (see `expand`). */
+  private warn: StandardWarning = () => undefined;
+  private word: PPToken | undefined;
 
   private readonly bodies: ReadonlyMap<string, StandardBody> = new Map<string, StandardBody>([
     ['section', this.sectionLike('section')], ['segment', this.sectionLike('segment')], ['absolute', this.sectionLike('absolute')],
@@ -63,6 +66,7 @@ export class StandardExpansion {
    */
   expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning): string[] | undefined {
     this.counter = counter;
+    this.warn = warn;
     // The mode `%use smartalign` and `alignmode` set, which Ringside passes to its assembler as a
     // directive of its own: nasm's package prints nothing for it, and its `align` calls
     // `sectalign` even after `sectalign off` (measured with nasm -E).
@@ -70,6 +74,7 @@ export class StandardExpansion {
     const found = callAfterLabel(toks, (t) => this.standard(t), (t, at, m) => taken(t, at, m, warn));
     if (found === undefined) return undefined;
     const { at, m, args: call } = found;
+    this.word = toks[at];
     const rest = written(toks.slice(at + 1, toks.length - (call.dropped ? 1 : 0))).trimStart();
     const lines = m.body(call.args.map((a) => written(a).trim()), rest);
     if (at === 0) return lines;
@@ -114,23 +119,56 @@ export class StandardExpansion {
     return [`..@${id}.strucstart:`];
   }
 
-  /** `at .member, data` (or `at struc.member`): fill up to the member, then the data on a line of its own. */
+  /**
+   * `at .member, data` (or `at struc.member`): fill up to the member, then the data on a line of
+   * its own. Outside an `istruc` (no context, measured): its `%defstr %$member` and `%substr` fail,
+   * so the member is taken as written, and the `%$` names stay as they are.
+   */
   private at(member: string, data: string): string[] {
-    const s = this.istrucs[this.istrucs.length - 1] ?? { name: '%$strucname', id: 0 };
-    const to = member.startsWith('.') ? `${s.name}${member}` : member;
-    return [`times (${to}-${s.name})-($-..@${s.id}.strucstart) db 0`, data];
+    const s = this.istrucs[this.istrucs.length - 1];
+    if (s === undefined && this.strucs.length === 0) {
+      this.emptyContext(['%$member', '%$member', undefined, '%$member1', '%$strucname', '%$strucstart', '%$strucname', '%$strucstart']);
+      return [`times (${member}-%$strucname)-($-%$strucstart) db 0`, data];
+    }
+    const { name, id } = s ?? { name: '%$strucname', id: 0 };
+    const to = member.startsWith('.') ? `${name}${member}` : member;
+    return [`times (${to}-${name})-($-..@${id}.strucstart) db 0`, data];
   }
 
   private iend(): string[] {
-    const s = this.istrucs.pop() ?? { name: '%$strucname', id: 0 };
-    return [`times ${s.name}_size-($-..@${s.id}.strucstart) db 0`];
+    const s = this.istrucs.pop();
+    if (s === undefined && this.strucs.length === 0) {
+      this.emptyContext(['%$strucname_size', '%$strucstart', '%$strucname_size', '%$strucstart', '%pop']);
+      return ['times %$strucname_size-($-%$strucstart) db 0'];
+    }
+    const { name, id } = s ?? { name: '%$strucname', id: 0 };
+    return [`times ${name}_size-($-..@${id}.strucstart) db 0`];
   }
 
   private endstruc(): string[] {
     const name = this.strucs.pop();
     // Without a `struc` nasm reports the empty context stack and writes the names as they are.
+    if (name === undefined && this.istrucs.length === 0) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
     const n = name ?? '%$strucname';
     return [`${n}_size equ ($-${n})`, this.sect];
+  }
+
+  /**
+   * The errors nasm gives, in its order, for a standard macro's body run with no context on the
+   * stack (no `struc` or `istruc` open): "context stack is empty" for each of `names` (undefined:
+   * `at`'s `%substr` of the `%$member` it could not define). (A context of the source's own
+   * `%push` would be taken instead: not seen here.)
+   */
+  private emptyContext(names: readonly (string | undefined)[]): void {
+    const word = this.word;
+    if (word === undefined) return;
+    const seen = new Map<string, number>();
+    for (const n of names) {
+      const message = n === undefined ? "`%substr' requires a string as parameter" : `\`${n}': context stack is empty`;
+      const repeat = seen.get(message) ?? 0;
+      seen.set(message, repeat + 1);
+      this.warn(n === undefined ? 'syntax' : 'context', message, word, 'error', repeat);
+    }
   }
 }
 
@@ -176,7 +214,7 @@ function requoted(name: string): string {
 }
 
 /** Reports a warning of nasm's preprocessor (`code` as DiagnosticSink takes it) about token `at`. */
-export type StandardWarning = (code: string, message: string, at: PPToken) => void;
+export type StandardWarning = (code: string, message: string, at: PPToken, severity?: 'warning' | 'error', repeat?: number) => void;
 
 /**
  * The arguments of a call of `m` named by `toks[name]`, when it takes their count, as nasm's
