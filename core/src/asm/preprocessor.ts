@@ -833,8 +833,14 @@ class Preprocessor {
         // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
         // assembler, which reads `%` and stops there (in a skipped group it is skipped).
         if (/^%[a-z]/.test(d)) {
-          // (`nasm -E` prints the line as it is.)
-          if (this.opts.preprocessOnly === true) { this.out.push(file, line, text, toks, this.originOf(f), LineFlag.ListOnly, undefined); return true; }
+          // (`nasm -E` prints the line with the single-line macros after its first word expanded:
+          // measured, `%foo A, F(2)` with `%define A 5` and `%define F(x) x+1` is `%foo 5, 2+1`.)
+          if (this.opts.preprocessOnly === true) {
+            const rest = this.expandSingle(toks.slice(1), file, line);
+            const words = rest.length > 0 && spaced(toks[0], toks[1]) ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
+            this.out.push(file, line, text, words, this.originOf(f), LineFlag.ListOnly, undefined);
+            return true;
+          }
           list();
           this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
           return true;
