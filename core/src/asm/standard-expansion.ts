@@ -33,10 +33,13 @@ export class StandardExpansion {
   private alignUpdatesSection = true;
   /** After `%use smartalign`, whose `align` calls `sectalign` always. */
   private smartAlign = false;
-  /** The names of the `struc`s open (nasm's context stack holds them). */
-  private readonly strucs: string[] = [];
-  /** The `istruc`s open: the structure's name and the `..@N` number of the context it pushed. */
-  private readonly istrucs: { name: string; id: number }[] = [];
+  /**
+   * The contexts the `struc`s and `istruc`s open pushed, innermost last, one stack as nasm's: the
+   * structure's name (their `%$strucname`) and the context's `..@N` number. `endstruc`, `iend`
+   * and `at` take the innermost, whichever pushed it (measured: `struc s` inside an `istruc`
+   * makes the `at` and `iend` after it the struc's).
+   */
+  private readonly contexts: { name: string; id: number }[] = [];
   /** nasm's `..@N` counter before the line being expanded (see `expand`). */
   private counter: () => number = () => 0;
   /** How the line being expanded reports a problem of its call, and the call's word (see `expand`). */
@@ -52,7 +55,7 @@ export class StandardExpansion {
     ['use16', fixed('[bits 16]')], ['use32', fixed('[bits 32]')], ['use64', fixed('[bits 64]')],
     ['userel', fixed('[default rel]')], ['useabs', fixed('[default abs]')], ['usebnd', fixed('[default bnd]')], ['usenobnd', fixed('[default nobnd]')],
     ['extern', each('extern')], ['static', each('static')], ['global', each('global')], ['required', each('required')], ['common', each('common')], ['float', each('float')],
-    ['struc', { min: 1, max: 2, body: (a) => { this.strucs.push(a[0]); return [`[absolute ${a[1] ?? '0'}]`, `${a[0]}:`]; } }],
+    ['struc', { min: 1, max: 2, body: (a) => { this.contexts.push({ name: a[0], id: this.counter() + 1 }); return [`[absolute ${a[1] ?? '0'}]`, `${a[0]}:`]; } }],
     ['endstruc', { min: 0, max: 0, body: () => this.endstruc() }],
     ['istruc', { min: 1, max: 1, body: (a) => this.istruc(a[0]) }],
     ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0], after(rest, 1)) }],
@@ -112,10 +115,10 @@ export class StandardExpansion {
     return lines;
   }
 
-  /** `istruc` takes a number for its call, then one for the context it pushes (whose labels are `..@N.x`). */
+  /** `istruc` (as `struc`) takes a number for its call, then one for the context it pushes (whose labels are `..@N.x`). */
   private istruc(name: string): string[] {
     const id = this.counter() + 1;
-    this.istrucs.push({ name, id });
+    this.contexts.push({ name, id });
     return [`..@${id}.strucstart:`];
   }
 
@@ -125,30 +128,30 @@ export class StandardExpansion {
    * so the member is taken as written, and the `%$` names stay as they are.
    */
   private at(member: string, data: string): string[] {
-    const s = this.istrucs[this.istrucs.length - 1];
-    if (s === undefined && this.strucs.length === 0) {
+    const s = this.contexts[this.contexts.length - 1];
+    if (s === undefined) {
       this.emptyContext(['%$member', '%$member', undefined, '%$member1', '%$strucname', '%$strucstart', '%$strucname', '%$strucstart']);
       return [`times (${member}-%$strucname)-($-%$strucstart) db 0`, data];
     }
-    const { name, id } = s ?? { name: '%$strucname', id: 0 };
+    const { name, id } = s;
     const to = member.startsWith('.') ? `${name}${member}` : member;
     return [`times (${to}-${name})-($-..@${id}.strucstart) db 0`, data];
   }
 
   private iend(): string[] {
-    const s = this.istrucs.pop();
-    if (s === undefined && this.strucs.length === 0) {
+    const s = this.contexts.pop();
+    if (s === undefined) {
       this.emptyContext(['%$strucname_size', '%$strucstart', '%$strucname_size', '%$strucstart', '%pop']);
       return ['times %$strucname_size-($-%$strucstart) db 0'];
     }
-    const { name, id } = s ?? { name: '%$strucname', id: 0 };
+    const { name, id } = s;
     return [`times ${name}_size-($-..@${id}.strucstart) db 0`];
   }
 
   private endstruc(): string[] {
-    const name = this.strucs.pop();
-    // Without a `struc` nasm reports the empty context stack and writes the names as they are.
-    if (name === undefined && this.istrucs.length === 0) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
+    const name = this.contexts.pop()?.name;
+    // Without a context nasm reports the empty stack and writes the names as they are.
+    if (name === undefined) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
     const n = name ?? '%$strucname';
     return [`${n}_size equ ($-${n})`, this.sect];
   }
