@@ -197,6 +197,8 @@ export interface MacroParameters {
   readonly defaults: PPToken[][];
   /** nasm's error on how the counts are written: the macro is defined all the same, with what was read. */
   readonly error?: string;
+  /** The defaults ended with a comma: the empty one after it was dropped, of which nasm warns. */
+  readonly droppedEmpty?: boolean;
 }
 
 /**
@@ -244,7 +246,12 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   if (t < seq.length && !nolist && next?.kind === 'ident' && next.text.toLowerCase() === '.nolist') { t++; nolist = true; }
   const rest = seq.slice(t + 1).filter((x): x is PPToken => x !== null);
   const defaults = rest.length > 0 ? splitArguments(rest, 0, Infinity, undefined, false) : [];
-  return error === undefined ? { min, max, greedy, nolist, defaults } : { min, max, greedy, nolist, defaults, error };
+  // A trailing comma names no last default (measured: `%macro d 1-3 7,` / `d 5` has %0 2, `, ,` one
+  // empty default less; a lone `,` leaves one empty default).
+  const droppedEmpty = defaults.length > 1 && rest[rest.length - 1].kind === 'op' && rest[rest.length - 1].text === ',';
+  if (droppedEmpty) defaults.pop();
+  const read = { min, max, greedy, nolist, defaults, ...(droppedEmpty ? { droppedEmpty } : {}) };
+  return error === undefined ? read : { ...read, error };
 }
 
 /**
