@@ -50,8 +50,9 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   for (const i of messages.keys()) if (stmtOfLine[i] >= 0) warned.add(stmtOfLine[i]);
   const listed = list(warned);
   const out: Line[] = [];
-  // `[list -]` is listed and stops the listing, `[list +]` resumes it unlisted (nasm: a switch, not a count).
-  let listing = true;
+  // `[list -]` is listed and stops the listing, `[list +]` resumes it unlisted (nasm: a switch, not a
+  // count, which its final pass begins as the pass before it ended: see listingAtEnd).
+  let listing = listingAtEnd(lines, stmts, stmtOfLine, unread);
   // By section, the bytes of the statements errors dropped so far (see `dropped`).
   const lowered = new Map<number, number>();
   // Whether an error dropped a statement so far.
@@ -78,9 +79,21 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       listing = stmts[si].args[0]?.text === '+';
       if (!shown) continue;
     } else if (!listing) {
-      // Not listed, but its warnings are: after the last line listed (measured).
-      const last = out[out.length - 1];
-      if (last !== undefined) for (const m of messages.get(i) ?? []) take(last, i, m, [{ text: m.text }]);
+      // Not listed, but its warnings are, and a `times` line's `<rep n>`: after the last line
+      // listed, or before any, on nasm's line 0 (measured: `db 300` / `[list -]` lists only
+      // "0 ***... warning", `nop` / `[list -]` / `times 2 nop` / `[list +]` `[list -]` with `<rep 2h>`).
+      const ms = messages.get(i);
+      const repeat = si >= 0 ? listed[si]?.data.find((d) => d.kind === 'repeat') : undefined;
+      if (ms === undefined && repeat === undefined) continue;
+      let last = out[out.length - 1];
+      if (last === undefined) out.push((last = { file: lines.file(i), line: -1, source: '', depth: 0, bytes: NO_BYTES, data: NO_DATA, messages: [] }));
+      if (repeat !== undefined) last.data = last.data.concat(repeat);
+      // (As often as when listed: once for each `times` repetition, measured.)
+      const statement = si >= 0 ? listed[si] : undefined;
+      for (const m of ms ?? []) {
+        const column = m.range.file === lines.file(i) && m.range.start.line === lines.line[i] ? m.range.start.col : undefined;
+        take(last, i, m, statement === undefined ? [{ text: m.text }] : copies(m, statement, column, 0).map(() => ({ text: m.text })));
+      }
       continue;
     }
     const origin = lines.origin(i);
@@ -207,6 +220,20 @@ function inReportOrder(ms: readonly Message[] | undefined): readonly Message[] {
   if (ms === undefined) return [];
   if (ms.length < 2 || !ms.some((m) => AFTER_CALL.has(m.code))) return ms;
   return [...ms.filter((m) => AFTER_CALL.has(m.code)), ...ms.filter((m) => !AFTER_CALL.has(m.code))];
+}
+
+/**
+ * Whether the listing is on as the source ends: its last `[list -]` or `[list +]` says. nasm's final
+ * pass begins with the listing as the pass before it left it (measured, nasm 2.16.01: `nop` /
+ * `[list -]` writes an empty listing; `nop` / `[list +]` / `nop` / `[list -]` lists from line 3).
+ */
+function listingAtEnd(lines: PPLines, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, unread: Uint8Array | undefined): boolean {
+  for (let i = lines.count - 1; i >= 0; i--) {
+    const si = stmtOfLine[i];
+    const op = si >= 0 ? stmts[si].op : undefined;
+    if (op !== undefined && op.name === 'list' && op.directive && (unread === undefined || unread[i] === 0)) return stmts[si].args[0]?.text === '+';
+  }
+  return true;
 }
 
 function present(v: number): number | undefined {
