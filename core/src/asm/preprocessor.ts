@@ -837,8 +837,11 @@ class Preprocessor {
           // measured, `%foo A, F(2)` with `%define A 5` and `%define F(x) x+1` is `%foo 5, 2+1`.)
           if (this.opts.preprocessOnly === true) {
             const rest = this.expandSingle(toks.slice(1), file, line);
-            const words = rest.length > 0 && spaced(toks[0], toks[1]) ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
-            this.out.push(file, line, text, words, this.originOf(f), LineFlag.ListOnly, undefined);
+            const blank = toks.length > 1 && spaced(toks[0], toks[1]);
+            const words = rest.length > 0 && blank ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
+            // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `.)
+            const endsBlank = this.endsBlank || (rest.length === 0 && blank);
+            this.out.push(file, line, text, words, this.originOf(f), LineFlag.ListOnly | (endsBlank ? LineFlag.EndsBlank : 0), undefined);
             return true;
           }
           list();
