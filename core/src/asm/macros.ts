@@ -5,7 +5,7 @@ import type { SourceRange } from './api';
 import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
 import { parseNumber } from './numbers';
-import { spaced, type PPToken } from './source';
+import { follow, spaced, type PPToken } from './source';
 
 export interface SingleLineMacro {
   readonly name: string;
@@ -96,8 +96,9 @@ export function usesLocalLabels(macro: MultiLineMacro): boolean {
 /**
  * For each of `args`, which splitArguments made of `tokens` (a call's, between its parentheses),
  * whether it begins with a blank in nasm 2.16.01's reading (measured with `%strcat`): the blank
- * before the comma ahead of it, unless that blank follows the comma before (where it begins no
- * argument), and but for a last argument of nothing else (`%strcat(a ,)` is 'a').
+ * before the comma ahead of it (or before the `}` of a braced argument there: `%strcat({b }, c)`
+ * is 'b c'), unless that blank follows the comma before (where it begins no argument), and but
+ * for a last argument of nothing else (`%strcat(a ,)` is 'a').
  */
 export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonly (readonly PPToken[])[]): boolean[] {
   const inArgument = new Set(args.flat());
@@ -105,7 +106,9 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
   let separator = -1;
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].text !== ',' || inArgument.has(tokens[i])) continue;
-    out.push(i - 1 > separator && spaced(tokens[i - 1], tokens[i]));
+    const before = tokens[i - 1];
+    const closing = before !== undefined && before.text === '}' && !inArgument.has(before) && i - 2 > separator && spaced(tokens[i - 2], before);
+    out.push(i - 1 > separator && (spaced(before, tokens[i]) || closing));
     separator = i;
   }
   if (args.length > 1 && args[args.length - 1].length === 0) out[args.length - 1] = false;
@@ -114,6 +117,13 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
 
 /** The arguments splitArguments found written in braces (`{e}`): no condition code for `%-1`, to nasm. */
 export const BRACED_ARGUMENTS = new WeakSet<readonly PPToken[]>();
+
+/**
+ * The arguments of a single-line macro's or a function's call written `{ e...`, with blanks after
+ * the brace: nasm keeps them, before the argument (measured: `F({ b })` with `%define F(x) <x>` is
+ * `< b>`, `%strcat({ b })` `' b'`), where the blanks before an argument written without braces go.
+ */
+export const BLANK_AFTER_BRACE = new WeakSet<readonly PPToken[]>();
 
 /**
  * Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it.
@@ -135,23 +145,31 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
   let braced = false;
   let closed = false;
   let reported = false;
+  // The `{` a braced argument of a call opened (see BLANK_AFTER_BRACE).
+  let opened: PPToken | undefined;
   for (let i = start; i < tokens.length; i++) {
     const t = tokens[i];
     const op = t.kind === 'op' ? t.text : '';
     if (op === ',' && depth <= 0 && args.length < greedyAfter) {
       if (braced) BRACED_ARGUMENTS.add(cur);
+      if (opened !== undefined && cur.length > 0 && spaced(opened, cur[0])) BLANK_AFTER_BRACE.add(cur);
       args.push(cur);
       cur = [];
       braced = closed = reported = false;
+      opened = undefined;
       continue;
     }
+    // In a single-line macro's or a function's call the argument goes on after its braces, and a
+    // later `}` back to the top is dropped too (nasm 2.16.01, measured: `F({b} d)` is `b d`,
+    // `G({b} (1,2), e)` `b (1,2)` and `e`, `G({b} {c}, e)` `b {c` and `e`).
+    if (closed && parentheses) closed = false;
     if (closed) {
       if (op === ',') break;
       if (!reported) stray?.(t);
       reported = true;
       continue;
     }
-    if (op === '{') { braces++; if (depth++ === 0 && cur.length === 0) { braced = true; continue; } }
+    if (op === '{') { braces++; if (depth++ === 0 && cur.length === 0) { braced = true; opened = t; continue; } }
     else if (op === '}' && !(parentheses && braces === 0)) {
       braces--;
       if (--depth === 0 && braced) {
@@ -164,9 +182,11 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
     }
     else if (op === '(' && parentheses && braces === 0) depth++;
     else if (op === ')' && parentheses && braces === 0) depth--;
-    cur.push(t);
+    // (After a `}` dropped, the blanks before the token are those after the brace: `{b}d` is `bd`.)
+    if (parentheses && cur.length > 0) follow(cur, t, tokens[i - 1]); else cur.push(t);
   }
   if (braced) BRACED_ARGUMENTS.add(cur);
+  if (opened !== undefined && cur.length > 0 && spaced(opened, cur[0])) BLANK_AFTER_BRACE.add(cur);
   args.push(cur);
   return args;
 }

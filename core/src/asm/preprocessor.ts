@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { BLANK_AFTER_BRACE, blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -1704,6 +1704,8 @@ class Preprocessor {
       return -1;
     }
     let args: PPToken[][] | undefined;
+    // Per argument, whether a blank begins it (see blanksBeforeSeparators): only with a blank before a comma.
+    let leads: boolean[] | undefined;
     let last = top;
     if (def.params !== undefined) {
       if (rest[top - 1]?.text !== '(') return -1;
@@ -1716,6 +1718,12 @@ class Preprocessor {
       for (let k = top - 2; k > j; k--) inside.push(rest[k]);
       // `f()` passes one empty argument, as nasm counts it.
       args = inside.length === 0 ? [[]] : splitArguments(inside, 0, Infinity);
+      // (nasm 2.16.01, measured: `G(b , c)` with `%define G(x,y) <x|y>` is `<b| c>`; the blank of
+      // an argument of nothing begins the next: `K(a , , c)` is `<a|| c>`.)
+      if (args.length > 1 && inside.some((c, k) => k > 0 && (c.text === ',' || c.text === '}') && spaced(inside[k - 1], c))) {
+        leads = blanksBeforeSeparators(inside, args);
+        for (let k = 1; k + 1 < args.length; k++) if (leads[k] && args[k].length === 0) leads[k + 1] = true;
+      }
       def = undefined;
       for (let k = defs.length - 1; k >= 0 && !def; k--) if (defs[k].params?.length === args.length) def = defs[k];
       if (!def) {
@@ -1752,7 +1760,7 @@ class Preprocessor {
       const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
       if (pi >= 0 && args) {
         const a = args[pi];
-        for (let q = 0; q < a.length; q++) expansion.push(gapped(a[q], q === 0 ? blank : spaced(a[q - 1], a[q])));
+        for (let q = 0; q < a.length; q++) expansion.push(gapped(a[q], q === 0 ? blank || leads?.[pi] === true || BLANK_AFTER_BRACE.has(a) : spaced(a[q - 1], a[q])));
         if (a.length > 0) blank = false;
       } else {
         expansion.push(isContextLocal(b) ? this.contexts.nameNow(b, start, end, blank, (message) => this.sink.error('context', message, t.src ?? lineRange(file, line, start, end)))
@@ -1845,7 +1853,7 @@ class Preprocessor {
       // A blank the result of a function call put first counts too (a %cond's: see below), and so
       // do one where the first name expanded to nothing and one left at the end (see startsBlank).
       const inner = e.length > 0 && a.length > 0 && e[0] !== a[0] && e[0].gap === true && a[0].gap !== true && isImplementedFunction(a[0]);
-      const lead = leads[k] === true || inner || this.startsBlank ? ' ' : '';
+      const lead = leads[k] === true || inner || this.startsBlank || BLANK_AFTER_BRACE.has(a) ? ' ' : '';
       const tail = this.endsBlank && e.length > 0 ? ' ' : '';
       if (lead === '' && tail === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
       return new TextEncoder().encode(lead + textAsWritten(e) + tail);
