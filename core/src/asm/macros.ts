@@ -108,7 +108,10 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
     if (tokens[i].text !== ',' || inArgument.has(tokens[i])) continue;
     const before = tokens[i - 1];
     const closing = before !== undefined && before.text === '}' && !inArgument.has(before) && i - 2 > separator && spaced(tokens[i - 2], before);
-    out.push(i - 1 > separator && (spaced(before, tokens[i]) || closing));
+    // (An argument of nothing but braces takes that blank for its own first, which nasm skips:
+    // `G({} , b)` is `<|b>`, `G({ } , b)` `<| b>`.)
+    const bare = args[out.length - 1]?.length === 0;
+    out.push(i - 1 > separator && (closing || (spaced(before, tokens[i]) && !bare)));
     separator = i;
   }
   if (args.length > 1 && args[args.length - 1].length === 0) out[args.length - 1] = false;
@@ -119,11 +122,17 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
 export const BRACED_ARGUMENTS = new WeakSet<readonly PPToken[]>();
 
 /**
- * The arguments of a single-line macro's or a function's call written `{ e...`, with blanks after
- * the brace: nasm keeps them, before the argument (measured: `F({ b })` with `%define F(x) <x>` is
- * `< b>`, `%strcat({ b })` `' b'`), where the blanks before an argument written without braces go.
+ * The first tokens of the arguments of a single-line macro's or a function's call written `{ e...`,
+ * with blanks after the brace: nasm keeps them, before the argument (measured: `F({ b })` with
+ * `%define F(x) <x>` is `< b>`, `%strcat({ b })` `' b'`), where the blanks before an argument
+ * written without braces go. (Copies made for the argument: see startsBlank.)
  */
-export const BLANK_AFTER_BRACE = new WeakSet<readonly PPToken[]>();
+const BLANK_AFTER_BRACE = new WeakSet<PPToken>();
+
+/** Whether argument `arg` of a single-line macro's or a function's call begins with a blank (see BLANK_AFTER_BRACE). */
+export function startsBlank(arg: readonly PPToken[]): boolean {
+  return arg.length > 0 && BLANK_AFTER_BRACE.has(arg[0]);
+}
 
 /**
  * Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it.
@@ -138,6 +147,8 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
   if (start >= tokens.length) return args;
   let cur: PPToken[] = [];
   let depth = 0;
+  // The `{` a braced argument of a call opened, until its first token (see BLANK_AFTER_BRACE).
+  let opened: PPToken | undefined;
   // Braces open: in a call's arguments (`parentheses`) nasm counts no parenthesis inside braces
   // and no `}` without its `{` (nasm 2.16.01, measured: `Q({)}, b)` is `)` and `b`, `Q(a}(, b), c)`
   // `a}(, b)` and `c`).
@@ -145,48 +156,56 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
   let braced = false;
   let closed = false;
   let reported = false;
-  // The `{` a braced argument of a call opened (see BLANK_AFTER_BRACE).
-  let opened: PPToken | undefined;
   for (let i = start; i < tokens.length; i++) {
     const t = tokens[i];
     const op = t.kind === 'op' ? t.text : '';
     if (op === ',' && depth <= 0 && args.length < greedyAfter) {
       if (braced) BRACED_ARGUMENTS.add(cur);
-      if (opened !== undefined && cur.length > 0 && spaced(opened, cur[0])) BLANK_AFTER_BRACE.add(cur);
       args.push(cur);
       cur = [];
       braced = closed = reported = false;
-      opened = undefined;
       continue;
     }
-    // In a single-line macro's or a function's call the argument goes on after its braces, and a
-    // later `}` back to the top is dropped too (nasm 2.16.01, measured: `F({b} d)` is `b d`,
-    // `G({b} (1,2), e)` `b (1,2)` and `e`, `G({b} {c}, e)` `b {c` and `e`).
-    if (closed && parentheses) closed = false;
     if (closed) {
-      if (op === ',') break;
-      if (!reported) stray?.(t);
-      reported = true;
-      continue;
+      // In a single-line macro's or a function's call the argument goes on after its braces, and a
+      // later `}` back to the top is dropped too (nasm 2.16.01, measured: `F({b} d)` is `b d`,
+      // `G({b} (1,2), e)` `b (1,2)` and `e`, `G({b} {c}, e)` `b {c` and `e`).
+      if (parentheses) closed = false;
+      else {
+        if (op === ',') break;
+        if (!reported) stray?.(t);
+        reported = true;
+        continue;
+      }
     }
     if (op === '{') { braces++; if (depth++ === 0 && cur.length === 0) { braced = true; opened = t; continue; } }
     else if (op === '}' && !(parentheses && braces === 0)) {
       braces--;
       if (--depth === 0 && braced) {
         closed = true;
+        opened = undefined;
         // nasm keeps the blanks before the closing brace (`{1, 2 }` is `1, 2 `), not those after the opening one.
         const last = cur[cur.length - 1];
-        if (last !== undefined && spaced(last, t)) cur[cur.length - 1] = { ...last, blankAfter: true };
+        if (last !== undefined && spaced(last, t)) {
+          const marked = { ...last, blankAfter: true };
+          if (BLANK_AFTER_BRACE.has(last)) BLANK_AFTER_BRACE.add(marked);
+          cur[cur.length - 1] = marked;
+        }
         continue;
       }
     }
     else if (op === '(' && parentheses && braces === 0) depth++;
     else if (op === ')' && parentheses && braces === 0) depth--;
     // (After a `}` dropped, the blanks before the token are those after the brace: `{b}d` is `bd`.)
-    if (parentheses && cur.length > 0) follow(cur, t, tokens[i - 1]); else cur.push(t);
+    if (parentheses && cur.length > 0) follow(cur, t, tokens[i - 1]);
+    else if (opened !== undefined && parentheses && spaced(opened, t)) {
+      const first = { ...t };
+      BLANK_AFTER_BRACE.add(first);
+      cur.push(first);
+    } else cur.push(t);
+    opened = undefined;
   }
   if (braced) BRACED_ARGUMENTS.add(cur);
-  if (opened !== undefined && cur.length > 0 && spaced(opened, cur[0])) BLANK_AFTER_BRACE.add(cur);
   args.push(cur);
   return args;
 }

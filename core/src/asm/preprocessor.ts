@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { BLANK_AFTER_BRACE, blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -1758,9 +1758,10 @@ class Preprocessor {
       if (k > 0 && spaced(def.body[k - 1], b)) blank = true;
       // A name given twice is the later parameter (nasm 2.16: `f(x,x) x` with (1,2) is 2).
       const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
+      if (pi >= 0 && args && args[pi].length > 0 && (leads?.[pi] === true || startsBlank(args[pi]))) blank = true;
       if (pi >= 0 && args) {
         const a = args[pi];
-        for (let q = 0; q < a.length; q++) expansion.push(gapped(a[q], q === 0 ? blank || leads?.[pi] === true || BLANK_AFTER_BRACE.has(a) : spaced(a[q - 1], a[q])));
+        for (let q = 0; q < a.length; q++) expansion.push(gapped(a[q], q === 0 ? blank : spaced(a[q - 1], a[q])));
         if (a.length > 0) blank = false;
       } else {
         expansion.push(isContextLocal(b) ? this.contexts.nameNow(b, start, end, blank, (message) => this.sink.error('context', message, t.src ?? lineRange(file, line, start, end)))
@@ -1853,7 +1854,7 @@ class Preprocessor {
       // A blank the result of a function call put first counts too (a %cond's: see below), and so
       // do one where the first name expanded to nothing and one left at the end (see startsBlank).
       const inner = e.length > 0 && a.length > 0 && e[0] !== a[0] && e[0].gap === true && a[0].gap !== true && isImplementedFunction(a[0]);
-      const lead = leads[k] === true || inner || this.startsBlank || BLANK_AFTER_BRACE.has(a) ? ' ' : '';
+      const lead = leads[k] === true || inner || this.startsBlank || startsBlank(a) ? ' ' : '';
       const tail = this.endsBlank && e.length > 0 ? ' ' : '';
       if (lead === '' && tail === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
       return new TextEncoder().encode(lead + textAsWritten(e) + tail);
