@@ -1541,8 +1541,12 @@ class Assembler implements EvalContext {
     // declaration says; a later declaration cannot change that.
     let declared = this.sectionTypes.get(s.index);
     let wanted: boolean | undefined;
-    // (After the name: `section nobits` is a section called nobits, which holds bytes; measured.)
-    for (let k = 1; k < args.length; k++) { const key = args[k].text.toLowerCase(); if (key === 'progbits' || key === 'nobits') wanted = key === 'progbits'; }
+    // (After the name: `section nobits` is a section called nobits, which holds bytes; measured.
+    // A word of its own: `progbits,nobits` is one unknown attribute, see attributeWord.)
+    for (let k = 1; k < args.length; k++) {
+      const key = args[k].text.toLowerCase();
+      if ((key === 'progbits' || key === 'nobits') && spaced(args[k - 1], args[k]) && attributeWord(args, k) === k + 1) wanted = key === 'progbits';
+    }
     if (declared === undefined) {
       declared = name === '.bss' ? false : name === '.text' || name === '.data' ? true : wanted ?? true;
       this.sectionTypes.set(s.index, declared);
@@ -1555,10 +1559,15 @@ class Assembler implements EvalContext {
     for (; i < args.length; i++) {
       const t = args[i];
       const key = t.text.toLowerCase();
-      if (key === 'progbits' || key === 'nobits') continue;
+      const word = attributeWord(args, i);
+      if ((key === 'progbits' || key === 'nobits') && word === i + 1) continue;
       // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
       // output warns and ignores them.
-      if (args[i + 1]?.text !== '=') { this.warning('section-attr', `ignoring unknown section attribute: "${t.text}"`, t); continue; }
+      if (args[i + 1]?.text !== '=') {
+        this.warning('section-attr', `ignoring unknown section attribute: "${args.slice(i, word).map((x) => x.text).join('')}"`, t);
+        i = word - 1;
+        continue;
+      }
       // The value ends where a word follows a complete operand after a blank (`align=4 exec`;
       // `start=0x100)x` is one word, whose value nasm reads up to the `)`).
       let j = i + 2;
@@ -2432,6 +2441,18 @@ function splitComma(toks: readonly PPToken[]): PPToken[][] {
 }
 
 /** `value` as `size` little-endian bytes, two's complement (64-bit values via BigInt). */
+/**
+ * Where the `section` attribute word starting at `args[i]` ends: at the next blank, as nasm's bin
+ * output reads its attributes (measured, nasm 2.16.01: `prog,bits` is one unknown attribute,
+ * `"prog,bits"`, `prog, bits` two, `"prog,"` and `"bits"`; `progbits,nobits` one, the section
+ * then holding bytes). A word with `=` is read by its value (see sectionDirective).
+ */
+function attributeWord(args: readonly PPToken[], i: number): number {
+  let j = i + 1;
+  while (j < args.length && args[j].text !== '=' && args[j - 1].text !== '=' && !spaced(args[j - 1], args[j])) j++;
+  return j;
+}
+
 export function littleEndian(value: number | bigint, size: number): Uint8Array {
   const out = new Uint8Array(size);
   if (typeof value === 'bigint') {
