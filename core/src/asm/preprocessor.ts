@@ -1848,6 +1848,11 @@ class Preprocessor {
     // `%strcat(a , b)` is 'a b', `%strcat(a, b)` 'ab', `%strcat('x' ,'y')` "x 'y'").
     // (So does the argument %cond chooses: `%str(%cond(1 , 5))` is ' 5'.)
     const leads = name === '%strcat' || name === '%cond' ? blanksBeforeSeparators(inside, args) : [];
+    // The blank of an argument of nothing begins the next one too (`%str(%cond(0 , , 5))` is ' 5',
+    // `%str(%cond(1 , , 5))` ' '); %strcat's is then the next one's only (`%strcat(a , , b)` is 'a b').
+    for (let k = 1; k + 1 < args.length; k++) {
+      if (leads[k] && args[k].length === 0) { leads[k + 1] = true; if (name === '%strcat') leads[k] = false; }
+    }
     const strings = args.map((a, k) => {
       if (parameterKind(name, k) !== 's') return undefined;
       const e = this.readEnvironment(this.expandSingle(a, file, line), file, line);
