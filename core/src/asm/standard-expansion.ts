@@ -8,6 +8,8 @@ import { splitArguments } from './macros';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
 import { callAfterLabel } from './standard-macros';
+import { decodeSource, encodeSource } from './source-encoding';
+import { decodeString, quoteBytes } from './strings';
 
 type Body = (args: readonly string[], rest: string) => string[];
 
@@ -60,7 +62,7 @@ export class StandardExpansion {
     ['istruc', { min: 1, max: 1, body: (a) => this.istruc(a[0]) }],
     ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0], after(rest, 1)) }],
     ['iend', { min: 0, max: 0, body: () => this.iend() }],
-    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`incbin ${requoted(this.searched(a[0]))},${after(rest, 1) || '0'}`] }],
+    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`incbin ${this.searched(a[0])},${after(rest, 1) || '0'}`] }],
   ]);
 
   /**
@@ -87,11 +89,17 @@ export class StandardExpansion {
     return [label, ...lines];
   }
 
-  /** A quoted file name as `%pathsearch` finds it (see pathOf); anything else as it is. */
+  /**
+   * A quoted file name as `%pathsearch` finds it (see pathOf), given back as nasm quotes a string
+   * it makes (quoteBytes: measured, `incbin "c.bin"` is `incbin 'c.bin',0`, `"it's"` stays, a tab
+   * in the name makes it `\`...\t...\``, `\`a\x41.bin\`` is `'aA.bin'`); anything else as it is.
+   */
   private searched(name: string): string {
     const q = name[0];
-    if ((q !== '"' && q !== "'") || name.length < 2 || name[name.length - 1] !== q) return name;
-    return `${q}${this.pathOf(name.slice(1, -1))}${q}`;
+    if ((q !== '"' && q !== "'" && q !== '`') || name.length < 2 || name[name.length - 1] !== q) return name;
+    const bytes = decodeString(name);
+    if (bytes === undefined) return name;
+    return quoteBytes(encodeSource(this.pathOf(decodeSource(bytes))));
   }
 
   private standard(t: PPToken | undefined): StandardBody | undefined {
@@ -207,13 +215,6 @@ function closingQuote(s: string, open: number): number {
     if (s[i] === q) return i;
   }
   return s.length;
-}
-
-/** incbin's file name as `%pathsearch` gives it back: in single quotes. */
-function requoted(name: string): string {
-  const q = name[0];
-  if ((q !== '"' && q !== "'") || name[name.length - 1] !== q || name.slice(1, -1).includes("'")) return name;
-  return `'${name.slice(1, -1)}'`;
 }
 
 /** Reports a warning of nasm's preprocessor (`code` as DiagnosticSink takes it) about token `at`. */
