@@ -110,6 +110,8 @@ export interface PreprocessResult {
   readonly uniqueIdLines: readonly number[];
   /** With `recordDependencies`: the `%include`s and `%depend`s in the order they were read. */
   readonly dependencies: readonly DependencyRecord[];
+  /** Where `%aliases` turned the aliases off or on, by the count of output lines then (for `nasm -E`'s text). */
+  readonly aliasSwitches: readonly { readonly at: number; readonly off: boolean }[];
 }
 
 /**
@@ -208,6 +210,8 @@ class Preprocessor {
   private readonly reported = new ReportedLines();
   private capture: Capture | undefined;
   private technique: Technique | undefined;
+  /** PreprocessResult.aliasSwitches. */
+  private readonly aliasSwitches: { at: number; off: boolean }[] = [];
   /** The `..@N` numbers the source's macro calls and `%push`es took (see takeUniqueId). */
   private uniqueIds = 0;
   /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
@@ -305,6 +309,7 @@ class Preprocessor {
       defines: this.singles.all, technique: this.technique, references: this.references, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
       dependencies: this.dependencies,
+      aliasSwitches: this.aliasSwitches,
     };
   }
 
@@ -1503,6 +1508,7 @@ class Preprocessor {
 
   /** `%aliases on|off` (see SingleLineMacros.setAliases). */
   private setAliases(on: boolean): void {
+    this.aliasSwitches.push({ at: this.out.count, off: !on });
     if (this.singles.setAliases(on)) this.macroNames = newMacroNames();
   }
 
@@ -1949,6 +1955,9 @@ class Preprocessor {
    * `versionOrTime`). Each also spelt `__?X?__`.
    */
   private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
+    // While `%aliases off`, `__X__`, nasm's alias of `__?X?__`, is a name of its own (measured,
+    // nasm -E: `db __LINE__` and `dd __float32__(1.5)` stay as written).
+    if (this.singles.aliasesAreOff && t.text.charCodeAt(2) !== 0x3f) return undefined;
     // An alias of one of nasm's token macros (`%idefalias __float32__ __?float32?__`, whose macro
     // is itself: see spelled): the name it stands for, which `%defstr` and `%str()` write
     // (measured: `%defstr S __float32__(1.5)` is '__?float32?__(1.5)').
