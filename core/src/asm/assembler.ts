@@ -2448,11 +2448,11 @@ function splitComma(toks: readonly PPToken[]): PPToken[][] {
  * Where the `section` attribute word starting at `args[i]` ends: at the next blank, as nasm's bin
  * output reads its attributes (measured, nasm 2.16.01: `prog,bits` is one unknown attribute,
  * `"prog,bits"`, `prog, bits` two, `"prog,"` and `"bits"`; `progbits,nobits` one, the section
- * then holding bytes). A word with `=` is read by its value (see sectionDirective).
+ * then holding bytes; `v-start=0x5000` one). A word `key=` is read by its value (see sectionDirective).
  */
 function attributeWord(args: readonly PPToken[], i: number): number {
   let j = i + 1;
-  while (j < args.length && args[j].text !== '=' && args[j - 1].text !== '=' && !spaced(args[j - 1], args[j])) j++;
+  while (j < args.length && !spaced(args[j - 1], args[j])) j++;
   return j;
 }
 
