@@ -109,6 +109,22 @@ describe('differential: asm -E vs nasm -E', function () {
     }
   });
 
+  it('takes the context of at, iend and endstruc from one stack for struc and istruc, as nasm\'s standard macros do', () => {
+    // A struc inside an istruc is the innermost context: the at and iend after it are its (their
+    // ..@N its context's number), the endstruc then closes the istruc. nasm assembles none of
+    // this (absolute space, an undefined ..@N.strucstart), so it is no fixture.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-pp-e-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'sn.asm'), [
+        'struc hdr', '  .magic resb 1', '  .len resw 1', 'endstruc', 'istruc hdr', '  at .len, dw 1', 'iend',
+        'istruc hdr', 'struc hdr2', '  .a resb 2', '  at .a, db 3', 'iend', 'endstruc', 'at .len, dw 2', '',
+      ].join('\n'));
+      compare(['sn.asm'], dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('random macro-heavy programs (test/support/pp-programs.ts)', () => {
     // Seeds: RINGSIDE_SEED if set, else a fixed list under CI, else a fresh one (see random.ts).
     for (const seed of seedsForThisRun([1, 2, 3, 4])) {

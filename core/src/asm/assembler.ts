@@ -24,6 +24,8 @@ import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './sourc
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
+import { decodeSource } from './source-encoding';
+import { decodeString } from './strings';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -54,6 +56,9 @@ const MAX_PASSES = 60;
  * directive makes (`times 1000 db ?` warns 1000 times), which would bury the editor's others.
  */
 const MAX_ZEROING_WARNINGS = 64;
+
+/** "data exceeds bounds" warnings given for one statement at most: nasm gives one for each `dup` copy (see writeGroup). */
+const MAX_OVERFLOW_WARNINGS = 64;
 
 export interface SymbolDef {
   readonly name: string;
@@ -291,6 +296,10 @@ class Assembler implements EvalContext {
    * wrong (reported in the final pass: such data is put together again in every pass).
    */
   private dataWarned = false;
+  /** The data directive's "data exceeds bounds" warnings so far (see overflowWarning). */
+  private overflowWarnings = 0;
+  /** While the items of a `dup` are written in the final pass: their overflow warnings, given again for each further copy. */
+  private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
   /** The `equ`s nasm's first pass did not know the value of (see firstPassCheck). */
@@ -1576,8 +1585,12 @@ class Assembler implements EvalContext {
     // declaration says; a later declaration cannot change that.
     let declared = this.sectionTypes.get(s.index);
     let wanted: boolean | undefined;
-    // (After the name: `section nobits` is a section called nobits, which holds bytes; measured.)
-    for (let k = 1; k < args.length; k++) { const key = args[k].text.toLowerCase(); if (key === 'progbits' || key === 'nobits') wanted = key === 'progbits'; }
+    // (After the name: `section nobits` is a section called nobits, which holds bytes; measured.
+    // A word of its own: `progbits,nobits` is one unknown attribute, see attributeWord.)
+    for (let k = 1; k < args.length; k++) {
+      const key = args[k].text.toLowerCase();
+      if ((key === 'progbits' || key === 'nobits') && spaced(args[k - 1], args[k]) && attributeWord(args, k) === k + 1) wanted = key === 'progbits';
+    }
     if (declared === undefined) {
       declared = name === '.bss' ? false : name === '.text' || name === '.data' ? true : wanted ?? true;
       this.sectionTypes.set(s.index, declared);
@@ -1590,10 +1603,15 @@ class Assembler implements EvalContext {
     for (; i < args.length; i++) {
       const t = args[i];
       const key = t.text.toLowerCase();
-      if (key === 'progbits' || key === 'nobits') continue;
+      const word = attributeWord(args, i);
+      if ((key === 'progbits' || key === 'nobits') && word === i + 1) continue;
       // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
       // output warns and ignores them.
-      if (args[i + 1]?.text !== '=') { this.warning('section-attr', `ignoring unknown section attribute: "${t.text}"`, t); continue; }
+      if (args[i + 1]?.text !== '=') {
+        this.warning('section-attr', `ignoring unknown section attribute: "${args.slice(i, word).map((x) => x.text).join('')}"`, t);
+        i = word - 1;
+        continue;
+      }
       // The value ends where a word follows a complete operand after a blank (`align=4 exec`;
       // `start=0x100)x` is one word, whose value nasm reads up to the `)`).
       let j = i + 2;
@@ -1648,7 +1666,8 @@ class Assembler implements EvalContext {
     const parts = splitComma(args);
     const fileTok = parts[0]?.[0];
     if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st.op); return; }
-    const target = fileTok.text.slice(1, -1);
+    // (A backquoted name is read with its escapes: measured, `incbin \`a\x41.bin\`` opens aA.bin.)
+    const target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
     let data = this.incbinCache.get(target);
     if (!this.incbinCache.has(target)) {
       const candidates = searchPlaces(this.host.mainFile, this.host.includePaths, target);
@@ -1702,6 +1721,7 @@ class Assembler implements EvalContext {
   private dataBytes(st: ParsedStatement, unit: number): Uint8Array {
     const w = this.dataWriter;
     w.length = 0;
+    this.overflowWarnings = 0;
     this.writeData(st.data, unit, w);
     return w.take();
   }
@@ -1736,15 +1756,24 @@ class Assembler implements EvalContext {
       if (v.v !== undefined && v.sec < 0 && unit <= 4) {
         const bits = unit * 8;
         // nasm's bounds for data are -2^bits .. 2^bits-1 (`db -256` passes, `db -257` warns; measured).
-        if (value < -(2 ** bits) || value >= 2 ** bits) { this.dataWarned = true; this.warning('data-overflow', `${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
+        if (value < -(2 ** bits) || value >= 2 ** bits) { this.dataWarned = true; this.overflowWarning(`${unit === 1 ? 'byte' : unit === 2 ? 'word' : 'dword'} data exceeds bounds`, item); }
       }
       w.integer(v.big ?? value, unit);
     }
   }
 
+  /** A value out of its unit's bounds: a warning of its own, numbered within the statement (see writeGroup). */
+  private overflowWarning(message: string, item: DataItem): void {
+    if (this.overflowWarnings >= MAX_OVERFLOW_WARNINGS) return;
+    this.warning('data-overflow', message, item, this.overflowWarnings++);
+    this.dupOverflows?.push({ message, item });
+  }
+
   /**
    * `N dup (items)`, `word 1`: the items once, of the group's unit, then copied to make N. nasm
-   * warns about each copy of a value out of bounds; one warning stands for them here.
+   * warns about each copy of a value out of bounds, in order (measured: `db 2 dup (3 dup (300))`
+   * warns six times, `db 2 dup (300, word 70000)` byte, word, byte, word): the first copy's
+   * warnings are given again for each further one.
    */
   private writeGroup(g: Extract<DataItem, { kind: 'group' }>, unit: number, w: DataWriter): void {
     const count = this.dupCount(g);
@@ -1759,7 +1788,15 @@ class Assembler implements EvalContext {
       return;
     }
     const from = w.length;
+    const outer = this.dupOverflows;
+    const overflows: typeof outer = this.final ? [] : undefined;
+    this.dupOverflows = overflows;
     this.writeData(g.items, own, w);
+    this.dupOverflows = outer;
+    if (overflows !== undefined) outer?.push(...overflows);
+    for (let k = 1; k < count && overflows !== undefined && overflows.length > 0 && this.overflowWarnings < MAX_OVERFLOW_WARNINGS; k++) {
+      for (const o of overflows) this.overflowWarning(o.message, o.item);
+    }
     w.repeat(from, count, this.budget);
   }
 
@@ -2456,6 +2493,18 @@ function splitComma(toks: readonly PPToken[]): PPToken[][] {
 }
 
 /** `value` as `size` little-endian bytes, two's complement (64-bit values via BigInt). */
+/**
+ * Where the `section` attribute word starting at `args[i]` ends: at the next blank, as nasm's bin
+ * output reads its attributes (measured, nasm 2.16.01: `prog,bits` is one unknown attribute,
+ * `"prog,bits"`, `prog, bits` two, `"prog,"` and `"bits"`; `progbits,nobits` one, the section
+ * then holding bytes; `v-start=0x5000` one). A word `key=` is read by its value (see sectionDirective).
+ */
+function attributeWord(args: readonly PPToken[], i: number): number {
+  let j = i + 1;
+  while (j < args.length && !spaced(args[j - 1], args[j])) j++;
+  return j;
+}
+
 export function littleEndian(value: number | bigint, size: number): Uint8Array {
   const out = new Uint8Array(size);
   if (typeof value === 'bigint') {

@@ -9,6 +9,8 @@ export interface Anchor {
   readonly offset: number;
   /** A ModR/M displacement: nasm checks its range twice, and warns twice (measured). */
   readonly twice: boolean;
+  /** Where the further copies of a data item in a `dup` start (nasm warns of each copy's value there). */
+  later?: number[];
 }
 
 /**
@@ -99,9 +101,12 @@ export class DataBuilder {
     if (this.detailed) for (let k = calls * (n - 1); k > 0; k--) this.outs.push(this.offset);
   }
 
-  /** The piece of the operand or item written at `column` starts here. */
+  /** The piece of the operand or item written at `column` starts here (again, for a copy of a `dup`). */
   anchor(column: number, twice = false): void {
-    if (this.detailed && !this.anchors.has(column)) this.anchors.set(column, { offset: this.offset, twice });
+    if (!this.detailed) return;
+    const first = this.anchors.get(column);
+    if (first === undefined) this.anchors.set(column, { offset: this.offset, twice });
+    else (first.later ??= []).push(this.offset);
   }
 
   /** The item written at `column` is put out as nothing here. */

@@ -50,8 +50,9 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   for (const i of messages.keys()) if (stmtOfLine[i] >= 0) warned.add(stmtOfLine[i]);
   const listed = list(warned);
   const out: Line[] = [];
-  // `[list -]` is listed and stops the listing, `[list +]` resumes it unlisted (nasm: a switch, not a count).
-  let listing = true;
+  // `[list -]` is listed and stops the listing, `[list +]` resumes it unlisted (nasm: a switch, not a
+  // count, which its final pass begins as the pass before it ended: see listingAtEnd).
+  let listing = listingAtEnd(lines, stmts, stmtOfLine, unread);
   // By section, the bytes of the statements errors dropped so far (see `dropped`).
   const lowered = new Map<number, number>();
   // Whether an error dropped a statement so far.
@@ -78,9 +79,21 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       listing = stmts[si].args[0]?.text === '+';
       if (!shown) continue;
     } else if (!listing) {
-      // Not listed, but its warnings are: after the last line listed (measured).
-      const last = out[out.length - 1];
-      if (last !== undefined) for (const m of messages.get(i) ?? []) take(last, i, m, [{ text: m.text }]);
+      // Not listed, but its warnings are, and a `times` line's `<rep n>`: after the last line
+      // listed, or before any, on nasm's line 0 (measured: `db 300` / `[list -]` lists only
+      // "0 ***... warning", `nop` / `[list -]` / `times 2 nop` / `[list +]` `[list -]` with `<rep 2h>`).
+      const ms = messages.get(i);
+      const repeat = si >= 0 ? listed[si]?.data.find((d) => d.kind === 'repeat') : undefined;
+      if (ms === undefined && repeat === undefined) continue;
+      let last = out[out.length - 1];
+      if (last === undefined) out.push((last = { file: lines.file(i), line: -1, source: '', depth: 0, bytes: NO_BYTES, data: NO_DATA, messages: [] }));
+      if (repeat !== undefined) last.data = last.data.concat(repeat);
+      // (As often as when listed: once for each `times` repetition, measured.)
+      const statement = si >= 0 ? listed[si] : undefined;
+      for (const m of ms ?? []) {
+        const column = m.range.file === lines.file(i) && m.range.start.line === lines.line[i] ? m.range.start.col : undefined;
+        take(last, i, m, statement === undefined ? [{ text: m.text }] : copies(m, statement, column, 0).map(() => ({ text: m.text })));
+      }
       continue;
     }
     const origin = lines.origin(i);
@@ -126,11 +139,20 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       const bytes = results.bytes[si];
       if (bytes !== undefined && bytes.length > 0) l.bytes = l.bytes.length === 0 ? bytes : concat(l.bytes, bytes);
     }
-    // The statement's "zeroing" warnings, one for each reservation it makes, in order.
+    // The statement's "zeroing" warnings, one for each reservation it makes, in order; its
+    // overflow warnings of an item, one for each `dup` copy of it, in order.
     let zeroing = 0;
+    let overflows: Map<number, number> | undefined;
     for (const m of inReportOrder(ms)) {
       const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
-      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, sameLine ? m.range.start.col : undefined, m.code === 'zeroing' ? zeroing++ : 0);
+      const column = sameLine ? m.range.start.col : undefined;
+      let nth = 0;
+      if (m.code === 'zeroing') nth = zeroing++;
+      else if (m.code === 'data-overflow' && column !== undefined) {
+        nth = (overflows ??= new Map()).get(column) ?? 0;
+        overflows.set(column, nth + 1);
+      }
+      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, column, nth);
       take(l, i, m, lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower })));
     }
   }
@@ -200,6 +222,20 @@ function inReportOrder(ms: readonly Message[] | undefined): readonly Message[] {
   return [...ms.filter((m) => AFTER_CALL.has(m.code)), ...ms.filter((m) => !AFTER_CALL.has(m.code))];
 }
 
+/**
+ * Whether the listing is on as the source ends: its last `[list -]` or `[list +]` says. nasm's final
+ * pass begins with the listing as the pass before it left it (measured, nasm 2.16.01: `nop` /
+ * `[list -]` writes an empty listing; `nop` / `[list +]` / `nop` / `[list -]` lists from line 3).
+ */
+function listingAtEnd(lines: PPLines, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, unread: Uint8Array | undefined): boolean {
+  for (let i = lines.count - 1; i >= 0; i--) {
+    const si = stmtOfLine[i];
+    const op = si >= 0 ? stmts[si].op : undefined;
+    if (op !== undefined && op.name === 'list' && op.directive && (unread === undefined || unread[i] === 0)) return stmts[si].args[0]?.text === '+';
+  }
+  return true;
+}
+
 function present(v: number): number | undefined {
   return v === v ? v : undefined;
 }
@@ -232,7 +268,8 @@ function bodyText(text: string): string {
 
 /**
  * A warning or error as often, and where, nasm lists it (measured). A value out of range: before
- * its piece, in each repetition, twice for a ModR/M displacement. The output format's data in a
+ * its piece (the `nth` of a data item's: before its nth `dup` copy), in each repetition, twice for
+ * a ModR/M displacement. The output format's data in a
  * nobits section, and data or code in absolute space: after each call that puts out data.
  * Reserved space in a progbits section (a warning for each reservation, the statement's `nth`):
  * after the reservation. An integer wider than 64 bits (an error): where each piece it is would
@@ -261,8 +298,10 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   const anchor = column === undefined ? undefined : s.anchors.get(column);
   if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;
+  // (The nth overflow warning of a data item is of its nth `dup` copy.)
+  const offset = nth > 0 && m.code === 'data-overflow' ? anchor.later?.[nth - 1] ?? anchor.offset : anchor.offset;
   const out: ListingMessage[] = [];
-  for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset: anchor.offset } : inRound({ text }, Math.floor(k / once)));
+  for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset } : inRound({ text }, Math.floor(k / once)));
   return out;
 }
 

@@ -49,7 +49,8 @@ class Rows {
     this.depthNow = l.depth;
     this.flush();
     this.lineNo = String((l.reportedLine ?? l.line) + 1).padStart(6);
-    this.source = l.source.length >= SOURCE_WIDTH ? l.source.slice(0, SOURCE_WIDTH) + '...' : l.source;
+    // (Line -1: nasm's line 0, before the first it listed, whose rows show no source: see buildListing.)
+    this.source = l.line < 0 ? undefined : l.source.length >= SOURCE_WIDTH ? l.source.slice(0, SOURCE_WIDTH) + '...' : l.source;
     this.depth = l.depth;
   }
 

@@ -85,11 +85,14 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
 /**
  * `toks` without its `%%name`, `%1`, `%{1}`, `%-1`, `%+1`, `%0`, `%00`, which a line outside any
  * macro call cannot have, a directive's line too (a `%macro` line's defaults, a `%define` body):
- * nasm reports each and drops it (`db %1` is then `db`, measured).
+ * nasm reports each and drops it, keeping the blanks before it (`db %1` is then `db`, `db %1, 1`
+ * `db , 1`; measured).
  */
 export function macroLocalsOutside(toks: PPToken[], file: string, line: number, expansion: readonly SourceRange[], sink: DiagnosticSink, end?: SubstitutionEnd): PPToken[] {
   let kept: PPToken[] | undefined;
   let endsBlank = false;
+  // Blanks before the tokens dropped since the last one kept.
+  let droppedBlank = false;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     // A token dropped at the end leaves the blanks before it.
@@ -99,14 +102,19 @@ export function macroLocalsOutside(toks: PPToken[], file: string, line: number, 
       const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
       sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
       kept ??= toks.slice(0, i);
+      droppedBlank ||= endsBlank;
     } else if (t.kind === 'preproc' && t.text === '%+' && toks[i + 1]?.kind === 'number' && toks[i + 1].start === t.end) {
       // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes).
       const n = toks[++i];
       sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
       kept ??= toks.slice(0, i - 1);
+      droppedBlank ||= endsBlank;
     } else {
       endsBlank = false;
-      if (kept !== undefined) follow(kept, t, toks[i - 1]);
+      if (kept !== undefined) {
+        if (droppedBlank) kept.push(gapped(t, true)); else follow(kept, t, toks[i - 1]);
+      }
+      droppedBlank = false;
     }
   }
   if (end !== undefined) end.endsBlank = endsBlank;

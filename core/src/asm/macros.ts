@@ -5,7 +5,7 @@ import type { SourceRange } from './api';
 import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
 import { parseNumber } from './numbers';
-import { spaced, type PPToken } from './source';
+import { follow, spaced, type PPToken } from './source';
 
 export interface SingleLineMacro {
   readonly name: string;
@@ -96,8 +96,9 @@ export function usesLocalLabels(macro: MultiLineMacro): boolean {
 /**
  * For each of `args`, which splitArguments made of `tokens` (a call's, between its parentheses),
  * whether it begins with a blank in nasm 2.16.01's reading (measured with `%strcat`): the blank
- * before the comma ahead of it, unless that blank follows the comma before (where it begins no
- * argument), and but for a last argument of nothing else (`%strcat(a ,)` is 'a').
+ * before the comma ahead of it (or before the `}` of a braced argument there: `%strcat({b }, c)`
+ * is 'b c'), unless that blank follows the comma before (where it begins no argument), and but
+ * for a last argument of nothing else (`%strcat(a ,)` is 'a').
  */
 export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonly (readonly PPToken[])[]): boolean[] {
   const inArgument = new Set(args.flat());
@@ -105,7 +106,12 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
   let separator = -1;
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].text !== ',' || inArgument.has(tokens[i])) continue;
-    out.push(i - 1 > separator && spaced(tokens[i - 1], tokens[i]));
+    const before = tokens[i - 1];
+    const closing = before !== undefined && before.text === '}' && !inArgument.has(before) && i - 2 > separator && spaced(tokens[i - 2], before);
+    // (An argument of nothing but braces takes that blank for its own first, which nasm skips:
+    // `G({} , b)` is `<|b>`, `G({ } , b)` `<| b>`.)
+    const bare = args[out.length - 1]?.length === 0;
+    out.push(i - 1 > separator && (closing || (spaced(before, tokens[i]) && !bare)));
     separator = i;
   }
   if (args.length > 1 && args[args.length - 1].length === 0) out[args.length - 1] = false;
@@ -114,6 +120,19 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
 
 /** The arguments splitArguments found written in braces (`{e}`): no condition code for `%-1`, to nasm. */
 export const BRACED_ARGUMENTS = new WeakSet<readonly PPToken[]>();
+
+/**
+ * The first tokens of the arguments of a single-line macro's or a function's call written `{ e...`,
+ * with blanks after the brace: nasm keeps them, before the argument (measured: `F({ b })` with
+ * `%define F(x) <x>` is `< b>`, `%strcat({ b })` `' b'`), where the blanks before an argument
+ * written without braces go. (Copies made for the argument: see startsBlank.)
+ */
+const BLANK_AFTER_BRACE = new WeakSet<PPToken>();
+
+/** Whether argument `arg` of a single-line macro's or a function's call begins with a blank (see BLANK_AFTER_BRACE). */
+export function startsBlank(arg: readonly PPToken[]): boolean {
+  return arg.length > 0 && BLANK_AFTER_BRACE.has(arg[0]);
+}
 
 /**
  * Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it.
@@ -128,6 +147,8 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
   if (start >= tokens.length) return args;
   let cur: PPToken[] = [];
   let depth = 0;
+  // The `{` a braced argument of a call opened, until its first token (see BLANK_AFTER_BRACE).
+  let opened: PPToken | undefined;
   // Braces open: in a call's arguments (`parentheses`) nasm counts no parenthesis inside braces
   // and no `}` without its `{` (nasm 2.16.01, measured: `Q({)}, b)` is `)` and `b`, `Q(a}(, b), c)`
   // `a}(, b)` and `c`).
@@ -156,25 +177,43 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
       continue;
     }
     if (closed) {
-      if (op === ',') break;
-      if (!reported) stray?.(t);
-      reported = true;
-      continue;
+      // In a single-line macro's or a function's call the argument goes on after its braces, and a
+      // later `}` back to the top is dropped too (nasm 2.16.01, measured: `F({b} d)` is `b d`,
+      // `G({b} (1,2), e)` `b (1,2)` and `e`, `G({b} {c}, e)` `b {c` and `e`).
+      if (parentheses) closed = false;
+      else {
+        if (op === ',') break;
+        if (!reported) stray?.(t);
+        reported = true;
+        continue;
+      }
     }
-    if (op === '{') { braces++; if (depth++ === 0 && cur.length === 0) { braced = true; continue; } }
+    if (op === '{') { braces++; if (depth++ === 0 && cur.length === 0) { braced = true; opened = t; continue; } }
     else if (op === '}' && !(parentheses && braces === 0)) {
       braces--;
       if (--depth === 0 && braced) {
         closed = true;
+        opened = undefined;
         // nasm keeps the blanks before the closing brace (`{1, 2 }` is `1, 2 `), not those after the opening one.
         const last = cur[cur.length - 1];
-        if (last !== undefined && spaced(last, t)) cur[cur.length - 1] = { ...last, blankAfter: true };
+        if (last !== undefined && spaced(last, t)) {
+          const marked = { ...last, blankAfter: true };
+          if (BLANK_AFTER_BRACE.has(last)) BLANK_AFTER_BRACE.add(marked);
+          cur[cur.length - 1] = marked;
+        }
         continue;
       }
     }
     else if (op === '(' && parentheses && braces === 0) depth++;
     else if (op === ')' && parentheses && braces === 0) depth--;
-    cur.push(t);
+    // (After a `}` dropped, the blanks before the token are those after the brace: `{b}d` is `bd`.)
+    if (parentheses && cur.length > 0) follow(cur, t, tokens[i - 1]);
+    else if (opened !== undefined && parentheses && spaced(opened, t)) {
+      const first = { ...t };
+      BLANK_AFTER_BRACE.add(first);
+      cur.push(first);
+    } else cur.push(t);
+    opened = undefined;
   }
   if (braced) BRACED_ARGUMENTS.add(cur);
   args.push(cur);
@@ -227,6 +266,8 @@ export interface MacroParameters {
   readonly defaults: PPToken[][];
   /** nasm's error on how the counts are written: the macro is defined all the same, with what was read. */
   readonly error?: string;
+  /** The defaults ended with a comma: the empty one after it was dropped, of which nasm warns. */
+  readonly droppedEmpty?: boolean;
 }
 
 /**
@@ -274,7 +315,12 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   if (t < seq.length && !nolist && next?.kind === 'ident' && next.text.toLowerCase() === '.nolist') { t++; nolist = true; }
   const rest = seq.slice(t + 1).filter((x): x is PPToken => x !== null);
   const defaults = rest.length > 0 ? splitArguments(rest, 0, Infinity, undefined, false) : [];
-  return error === undefined ? { min, max, greedy, nolist, defaults } : { min, max, greedy, nolist, defaults, error };
+  // A trailing comma names no last default (measured: `%macro d 1-3 7,` / `d 5` has %0 2, `, ,` one
+  // empty default less; a lone `,` leaves one empty default).
+  const droppedEmpty = defaults.length > 1 && rest[rest.length - 1].kind === 'op' && rest[rest.length - 1].text === ',';
+  if (droppedEmpty) defaults.pop();
+  const read = { min, max, greedy, nolist, defaults, ...(droppedEmpty ? { droppedEmpty } : {}) };
+  return error === undefined ? read : { ...read, error };
 }
 
 /**

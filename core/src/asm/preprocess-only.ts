@@ -50,9 +50,12 @@ class PlacedSink extends DiagnosticSink {
   }
 }
 
-/** A warning of a standard macro's call (StandardWarning), about output line `line`. */
+/** A warning (or error) of a standard macro's call (StandardWarning), about output line `line`. */
 interface LineWarning {
   readonly line: number;
+  readonly severity: 'warning' | 'error';
+  /** Which of the same message at the same place this is (DiagnosticSink.report's `repeat`). */
+  readonly repeat: number;
   readonly code: string;
   readonly message: string;
   readonly range: SourceRange;
@@ -84,7 +87,7 @@ export function preprocessOnly(opts: PreprocessOnlyOptions): PreprocessOnlyResul
   let w = 0;
   const putWarnings = (upTo: number): void => {
     // (Placed as of the line after theirs: before the messages given once it was passed on.)
-    for (; w < warnings.length && warnings[w].line < upTo; w++) all.report('warning', warnings[w].code, warnings[w].message, warnings[w].range, warnings[w].expansion, undefined, warnings[w].line + 1);
+    for (; w < warnings.length && warnings[w].line < upTo; w++) all.report(warnings[w].severity, warnings[w].code, warnings[w].message, warnings[w].range, warnings[w].expansion, undefined, warnings[w].line + 1, -1, warnings[w].repeat);
   };
   // (Each time a message was given, with the count of lines passed on by then: a later round's is another.)
   for (const t of timesByPassed(sink.list, sink.places(), (d) => sink.placed.get(d) ?? 0)) {
@@ -155,8 +158,10 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
     while (own < pp.uniqueIdLines.length && pp.uniqueIdLines[own] <= i) own++;
     return own + calls.idsUpTo(lines, i);
   };
-  const warn: StandardWarning = (code, message, t) =>
-    warnings.push({ line: i, code, message, range: lineRange(lines.file(i), lines.line[i], t.start, t.end), expansion: lines.origin(i).expansion });
+  // Whether `%aliases off` holds at line `i` (see PreprocessResult.aliasSwitches).
+  let switched = 0, aliasesOff = false;
+  const warn: StandardWarning = (code, message, t, severity = 'warning', repeat = 0) =>
+    warnings.push({ line: i, severity, repeat, code, message, range: lineRange(lines.file(i), lines.line[i], t.start, t.end), expansion: lines.origin(i).expansion });
   for (; i < lines.count; i++) {
     const flags = lines.flags[i];
     if ((flags & LineFlag.Consumed) !== 0) {
@@ -183,7 +188,8 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
       for (const l of expansion) writer.put(where, l);
       continue;
     }
-    writer.put(where, lineText(lines, i));
+    while (switched < pp.aliasSwitches.length && pp.aliasSwitches[switched].at <= i) aliasesOff = pp.aliasSwitches[switched++].off;
+    writer.put(where, lineText(lines, i, aliasesOff));
   }
   return writer.text();
 }
@@ -200,26 +206,27 @@ function whereOf(pp: PreprocessResult, i: number, nameOf: (file: string) => stri
 /**
  * Line `i` written back as nasm's detoken writes it. An expansion that came to nothing leaves the
  * blanks before it (LineFlag.EndsBlank), and a line of code that came to nothing is one blank
- * (measured: `E` with `%define E` is ` `, a blank line stays empty).
+ * (measured: `E` with `%define E` is ` `, a blank line stays empty). While `%aliases off`
+ * (`aliasesOff`), nasm's `__X__` aliases of its token macros are written as they are (see spelled).
  */
-function lineText(lines: PPLines, i: number): string {
+function lineText(lines: PPLines, i: number, aliasesOff: boolean): string {
   const toks = lines.tokensOf(i);
   const flags = lines.flags[i];
   if (toks.length === 0) return (flags & LineFlag.Verbatim) === 0 && tokenizeLine(lines.text[i]).some((t) => t.kind !== 'comment') ? ' ' : '';
   // (A line's first token that an expansion made keeps the blanks written before the call: ` ret`
   // with `%idefine ret retf` is ` retf`.)
-  const text = (flags & LineFlag.Verbatim) !== 0 ? sourceText(toks) : detokenized(toks, BLANK_START.test(lines.text[i]));
+  const text = (flags & LineFlag.Verbatim) !== 0 ? sourceText(toks, aliasesOff) : detokenized(toks, BLANK_START.test(lines.text[i]), aliasesOff);
   return (flags & LineFlag.EndsBlank) !== 0 ? text + ' ' : text;
 }
 
 /** A line's own tokens: a blank wherever the source has blanks, one for a run. */
-function sourceText(toks: readonly PPToken[]): string {
+function sourceText(toks: readonly PPToken[], aliasesOff: boolean): string {
   let s = '';
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
     if (t.kind === 'comment') break;
     if (k === 0 ? t.start > 0 : toks[k - 1].end < t.start) s += ' ';
-    s += spelled(t);
+    s += aliasesOff && t.unmacroed !== true ? t.text : spelled(t);
   }
   return s;
 }
@@ -230,13 +237,13 @@ const BLANK_START = /^[ \t]/;
  * Tokens an expansion made: blanks where `spaced` says nasm's tokens have them; `blankFirst`: a
  * blank before the first whatever its own gap says.
  */
-function detokenized(toks: readonly PPToken[], blankFirst = false): string {
+function detokenized(toks: readonly PPToken[], blankFirst = false, aliasesOff = false): string {
   let s = '';
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
     if (t.kind === 'comment') break;
     if (k === 0 ? blankFirst || (t.gap ?? t.start > 0) : spaced(toks[k - 1], t)) s += ' ';
-    s += spelled(t);
+    s += aliasesOff && t.unmacroed !== true ? t.text : spelled(t);
   }
   return s;
 }

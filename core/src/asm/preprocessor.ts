@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -110,6 +110,8 @@ export interface PreprocessResult {
   readonly uniqueIdLines: readonly number[];
   /** With `recordDependencies`: the `%include`s and `%depend`s in the order they were read. */
   readonly dependencies: readonly DependencyRecord[];
+  /** Where `%aliases` turned the aliases off or on, by the count of output lines then (for `nasm -E`'s text). */
+  readonly aliasSwitches: readonly { readonly at: number; readonly off: boolean }[];
 }
 
 /**
@@ -208,6 +210,8 @@ class Preprocessor {
   private readonly reported = new ReportedLines();
   private capture: Capture | undefined;
   private technique: Technique | undefined;
+  /** PreprocessResult.aliasSwitches. */
+  private readonly aliasSwitches: { at: number; off: boolean }[] = [];
   /** The `..@N` numbers the source's macro calls and `%push`es took (see takeUniqueId). */
   private uniqueIds = 0;
   /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
@@ -305,6 +309,7 @@ class Preprocessor {
       defines: this.singles.all, technique: this.technique, references: this.references, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
       dependencies: this.dependencies,
+      aliasSwitches: this.aliasSwitches,
     };
   }
 
@@ -842,8 +847,17 @@ class Preprocessor {
         // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
         // assembler, which reads `%` and stops there (in a skipped group it is skipped).
         if (/^%[a-z]/.test(d)) {
-          // (`nasm -E` prints the line as it is.)
-          if (this.opts.preprocessOnly === true) { this.out.push(file, line, text, toks, this.originOf(f), LineFlag.ListOnly, undefined); return true; }
+          // (`nasm -E` prints the line with the single-line macros after its first word expanded:
+          // measured, `%foo A, F(2)` with `%define A 5` and `%define F(x) x+1` is `%foo 5, 2+1`.)
+          if (this.opts.preprocessOnly === true) {
+            const rest = this.expandSingle(toks.slice(1), file, line);
+            const blank = toks.length > 1 && spaced(toks[0], toks[1]);
+            const words = rest.length > 0 && blank ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
+            // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `.)
+            const endsBlank = this.endsBlank || (rest.length === 0 && blank);
+            this.out.push(file, line, text, words, this.originOf(f), LineFlag.ListOnly | (endsBlank ? LineFlag.EndsBlank : 0), undefined);
+            return true;
+          }
           list();
           this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
           return true;
@@ -868,8 +882,9 @@ class Preprocessor {
     const name = toks[1];
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', '`%macro\' expects a macro name', here, f.expansion); return; }
-    const { min, max, greedy, nolist, defaults, error } = readMacroParameters(toks);
+    const { min, max, greedy, nolist, defaults, error, droppedEmpty } = readMacroParameters(toks);
     if (error !== undefined) this.sink.error('syntax', error, here, f.expansion);
+    if (droppedEmpty === true) this.sink.warning('macro-args', `dropping trailing empty default parameter in definition of multi-line macro \`${name.text}'`, here, f.expansion);
     // More defaults than optional parameters: nasm warns, and a call has them all for parameters
     // (preproc.c parse_mmacro_spec; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4).
     if (!greedy && defaults.length > max - min) this.sink.warning('pp-macro-defaults', `too many default macro parameters in macro \`${name.text}'`, here, f.expansion);
@@ -1502,6 +1517,7 @@ class Preprocessor {
 
   /** `%aliases on|off` (see SingleLineMacros.setAliases). */
   private setAliases(on: boolean): void {
+    this.aliasSwitches.push({ at: this.out.count, off: !on });
     if (this.singles.setAliases(on)) this.macroNames = newMacroNames();
   }
 
@@ -1703,6 +1719,8 @@ class Preprocessor {
       return -1;
     }
     let args: PPToken[][] | undefined;
+    // Per argument, whether a blank begins it (see blanksBeforeSeparators): only with a blank before a comma.
+    let leads: boolean[] | undefined;
     let last = top;
     if (def.params !== undefined) {
       if (rest[top - 1]?.text !== '(') return -1;
@@ -1715,6 +1733,12 @@ class Preprocessor {
       for (let k = top - 2; k > j; k--) inside.push(rest[k]);
       // `f()` passes one empty argument, as nasm counts it.
       args = inside.length === 0 ? [[]] : splitArguments(inside, 0, Infinity);
+      // (nasm 2.16.01, measured: `G(b , c)` with `%define G(x,y) <x|y>` is `<b| c>`; the blank of
+      // an argument of nothing begins the next: `K(a , , c)` is `<a|| c>`.)
+      if (args.length > 1 && inside.some((c, k) => k > 0 && (c.text === ',' || c.text === '}') && spaced(inside[k - 1], c))) {
+        leads = blanksBeforeSeparators(inside, args);
+        for (let k = 1; k + 1 < args.length; k++) if (leads[k] && args[k].length === 0) leads[k + 1] = true;
+      }
       def = undefined;
       for (let k = defs.length - 1; k >= 0 && !def; k--) if (defs[k].params?.length === args.length) def = defs[k];
       if (!def) {
@@ -1750,6 +1774,7 @@ class Preprocessor {
       if (k > 0 && spaced(def.body[k - 1], b)) blank = true;
       // A name given twice is the later parameter (nasm 2.16: `f(x,x) x` with (1,2) is 2).
       const pi = def.params && b.kind === 'ident' ? def.params.lastIndexOf(b.text) : -1;
+      if (pi >= 0 && args && args[pi].length > 0 && (leads?.[pi] === true || startsBlank(args[pi]))) blank = true;
       if (pi >= 0 && args) {
         const a = args[pi];
         // An argument's `%,` is a comma with something after it in the argument, else nothing
@@ -1858,13 +1883,18 @@ class Preprocessor {
     // `%strcat(a , b)` is 'a b', `%strcat(a, b)` 'ab', `%strcat('x' ,'y')` "x 'y'").
     // (So does the argument %cond chooses: `%str(%cond(1 , 5))` is ' 5'.)
     const leads = name === '%strcat' || name === '%cond' ? blanksBeforeSeparators(inside, args) : [];
+    // The blank of an argument of nothing begins the next one too (`%str(%cond(0 , , 5))` is ' 5',
+    // `%str(%cond(1 , , 5))` ' '); %strcat's is then the next one's only (`%strcat(a , , b)` is 'a b').
+    for (let k = 1; k + 1 < args.length; k++) {
+      if (leads[k] && args[k].length === 0) { leads[k + 1] = true; if (name === '%strcat') leads[k] = false; }
+    }
     const strings = args.map((a, k) => {
       if (parameterKind(name, k) !== 's') return undefined;
       const e = this.readEnvironment(this.expandSingle(a, file, line), file, line);
       // A blank the result of a function call put first counts too (a %cond's: see below), and so
       // do one where the first name expanded to nothing and one left at the end (see startsBlank).
       const inner = e.length > 0 && a.length > 0 && e[0] !== a[0] && e[0].gap === true && a[0].gap !== true && isImplementedFunction(a[0]);
-      const lead = leads[k] === true || inner || this.startsBlank ? ' ' : '';
+      const lead = leads[k] === true || inner || this.startsBlank || startsBlank(a) ? ' ' : '';
       const tail = this.endsBlank && e.length > 0 ? ' ' : '';
       if (lead === '' && tail === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
       return new TextEncoder().encode(lead + textAsWritten(e) + tail);
@@ -1954,6 +1984,9 @@ class Preprocessor {
    * `versionOrTime`). Each also spelt `__?X?__`.
    */
   private builtin(t: PPToken, file: string, line: number): PPToken | PPToken[] | undefined {
+    // While `%aliases off`, `__X__`, nasm's alias of `__?X?__`, is a name of its own (measured,
+    // nasm -E: `db __LINE__` and `dd __float32__(1.5)` stay as written).
+    if (this.singles.aliasesAreOff && t.text.charCodeAt(2) !== 0x3f) return undefined;
     // An alias of one of nasm's token macros (`%idefalias __float32__ __?float32?__`, whose macro
     // is itself: see spelled): the name it stands for, which `%defstr` and `%str()` write
     // (measured: `%defstr S __float32__(1.5)` is '__?float32?__(1.5)').

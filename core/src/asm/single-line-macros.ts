@@ -22,6 +22,11 @@ export class SingleLineMacros {
   private aliasesAside: SingleLineMacro[] = [];
   /** After `%aliases off`, until `%aliases on`. */
   private aliasesOff = false;
+
+  /** Whether `%aliases off` holds (nasm's `__X__` aliases of its `__?X?__` macros are then names of their own). */
+  get aliasesAreOff(): boolean {
+    return this.aliasesOff;
+  }
   /** Counts the changes made (see BranchStates). */
   version = 0;
 

@@ -8,6 +8,8 @@ import { splitArguments } from './macros';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
 import { callAfterLabel } from './standard-macros';
+import { decodeSource, encodeSource } from './source-encoding';
+import { decodeString, quoteBytes } from './strings';
 
 type Body = (args: readonly string[], rest: string) => string[];
 
@@ -33,12 +35,18 @@ export class StandardExpansion {
   private alignUpdatesSection = true;
   /** After `%use smartalign`, whose `align` calls `sectalign` always. */
   private smartAlign = false;
-  /** The names of the `struc`s open (nasm's context stack holds them). */
-  private readonly strucs: string[] = [];
-  /** The `istruc`s open: the structure's name and the `..@N` number of the context it pushed. */
-  private readonly istrucs: { name: string; id: number }[] = [];
+  /**
+   * The contexts the `struc`s and `istruc`s open pushed, innermost last, one stack as nasm's: the
+   * structure's name (their `%$strucname`) and the context's `..@N` number. `endstruc`, `iend`
+   * and `at` take the innermost, whichever pushed it (measured: `struc s` inside an `istruc`
+   * makes the `at` and `iend` after it the struc's).
+   */
+  private readonly contexts: { name: string; id: number }[] = [];
   /** nasm's `..@N` counter before the line being expanded (see `expand`). */
   private counter: () => number = () => 0;
+  /** How the line being expanded reports a problem of its call, and the call's word (see `expand`). */
+  private warn: StandardWarning = () => undefined;
+  private word: PPToken | undefined;
 
   private readonly bodies: ReadonlyMap<string, StandardBody> = new Map<string, StandardBody>([
     ['section', this.sectionLike('section')], ['segment', this.sectionLike('segment')], ['absolute', this.sectionLike('absolute')],
@@ -49,12 +57,12 @@ export class StandardExpansion {
     ['use16', fixed('[bits 16]')], ['use32', fixed('[bits 32]')], ['use64', fixed('[bits 64]')],
     ['userel', fixed('[default rel]')], ['useabs', fixed('[default abs]')], ['usebnd', fixed('[default bnd]')], ['usenobnd', fixed('[default nobnd]')],
     ['extern', each('extern')], ['static', each('static')], ['global', each('global')], ['required', each('required')], ['common', each('common')], ['float', each('float')],
-    ['struc', { min: 1, max: 2, body: (a) => { this.strucs.push(a[0]); return [`[absolute ${a[1] ?? '0'}]`, `${a[0]}:`]; } }],
+    ['struc', { min: 1, max: 2, body: (a) => { this.contexts.push({ name: a[0], id: this.counter() + 1 }); return [`[absolute ${a[1] ?? '0'}]`, `${a[0]}:`]; } }],
     ['endstruc', { min: 0, max: 0, body: () => this.endstruc() }],
     ['istruc', { min: 1, max: 1, body: (a) => this.istruc(a[0]) }],
     ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0], after(rest, 1)) }],
     ['iend', { min: 0, max: 0, body: () => this.iend() }],
-    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`incbin ${requoted(this.searched(a[0]))},${after(rest, 1) || '0'}`] }],
+    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`incbin ${this.searched(a[0])},${after(rest, 1) || '0'}`] }],
   ]);
 
   /**
@@ -63,6 +71,7 @@ export class StandardExpansion {
    */
   expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning): string[] | undefined {
     this.counter = counter;
+    this.warn = warn;
     // The mode `%use smartalign` and `alignmode` set, which Ringside passes to its assembler as a
     // directive of its own: nasm's package prints nothing for it, and its `align` calls
     // `sectalign` even after `sectalign off` (measured with nasm -E).
@@ -70,6 +79,7 @@ export class StandardExpansion {
     const found = callAfterLabel(toks, (t) => this.standard(t), (t, at, m) => taken(t, at, m, warn));
     if (found === undefined) return undefined;
     const { at, m, args: call } = found;
+    this.word = toks[at];
     const rest = written(toks.slice(at + 1, toks.length - (call.dropped ? 1 : 0))).trimStart();
     const lines = m.body(call.args.map((a) => written(a).trim()), rest);
     if (at === 0) return lines;
@@ -79,11 +89,17 @@ export class StandardExpansion {
     return [label, ...lines];
   }
 
-  /** A quoted file name as `%pathsearch` finds it (see pathOf); anything else as it is. */
+  /**
+   * A quoted file name as `%pathsearch` finds it (see pathOf), given back as nasm quotes a string
+   * it makes (quoteBytes: measured, `incbin "c.bin"` is `incbin 'c.bin',0`, `"it's"` stays, a tab
+   * in the name makes it `\`...\t...\``, `\`a\x41.bin\`` is `'aA.bin'`); anything else as it is.
+   */
   private searched(name: string): string {
     const q = name[0];
-    if ((q !== '"' && q !== "'") || name.length < 2 || name[name.length - 1] !== q) return name;
-    return `${q}${this.pathOf(name.slice(1, -1))}${q}`;
+    if ((q !== '"' && q !== "'" && q !== '`') || name.length < 2 || name[name.length - 1] !== q) return name;
+    const bytes = decodeString(name);
+    if (bytes === undefined) return name;
+    return quoteBytes(encodeSource(this.pathOf(decodeSource(bytes))));
   }
 
   private standard(t: PPToken | undefined): StandardBody | undefined {
@@ -107,30 +123,63 @@ export class StandardExpansion {
     return lines;
   }
 
-  /** `istruc` takes a number for its call, then one for the context it pushes (whose labels are `..@N.x`). */
+  /** `istruc` (as `struc`) takes a number for its call, then one for the context it pushes (whose labels are `..@N.x`). */
   private istruc(name: string): string[] {
     const id = this.counter() + 1;
-    this.istrucs.push({ name, id });
+    this.contexts.push({ name, id });
     return [`..@${id}.strucstart:`];
   }
 
-  /** `at .member, data` (or `at struc.member`): fill up to the member, then the data on a line of its own. */
+  /**
+   * `at .member, data` (or `at struc.member`): fill up to the member, then the data on a line of
+   * its own. Outside an `istruc` (no context, measured): its `%defstr %$member` and `%substr` fail,
+   * so the member is taken as written, and the `%$` names stay as they are.
+   */
   private at(member: string, data: string): string[] {
-    const s = this.istrucs[this.istrucs.length - 1] ?? { name: '%$strucname', id: 0 };
-    const to = member.startsWith('.') ? `${s.name}${member}` : member;
-    return [`times (${to}-${s.name})-($-..@${s.id}.strucstart) db 0`, data];
+    const s = this.contexts[this.contexts.length - 1];
+    if (s === undefined) {
+      this.emptyContext(['%$member', '%$member', undefined, '%$member1', '%$strucname', '%$strucstart', '%$strucname', '%$strucstart']);
+      return [`times (${member}-%$strucname)-($-%$strucstart) db 0`, data];
+    }
+    const { name, id } = s;
+    const to = member.startsWith('.') ? `${name}${member}` : member;
+    return [`times (${to}-${name})-($-..@${id}.strucstart) db 0`, data];
   }
 
   private iend(): string[] {
-    const s = this.istrucs.pop() ?? { name: '%$strucname', id: 0 };
-    return [`times ${s.name}_size-($-..@${s.id}.strucstart) db 0`];
+    const s = this.contexts.pop();
+    if (s === undefined) {
+      this.emptyContext(['%$strucname_size', '%$strucstart', '%$strucname_size', '%$strucstart', '%pop']);
+      return ['times %$strucname_size-($-%$strucstart) db 0'];
+    }
+    const { name, id } = s;
+    return [`times ${name}_size-($-..@${id}.strucstart) db 0`];
   }
 
   private endstruc(): string[] {
-    const name = this.strucs.pop();
-    // Without a `struc` nasm reports the empty context stack and writes the names as they are.
+    const name = this.contexts.pop()?.name;
+    // Without a context nasm reports the empty stack and writes the names as they are.
+    if (name === undefined) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
     const n = name ?? '%$strucname';
     return [`${n}_size equ ($-${n})`, this.sect];
+  }
+
+  /**
+   * The errors nasm gives, in its order, for a standard macro's body run with no context on the
+   * stack (no `struc` or `istruc` open): "context stack is empty" for each of `names` (undefined:
+   * `at`'s `%substr` of the `%$member` it could not define). (A context of the source's own
+   * `%push` would be taken instead: not seen here.)
+   */
+  private emptyContext(names: readonly (string | undefined)[]): void {
+    const word = this.word;
+    if (word === undefined) return;
+    const seen = new Map<string, number>();
+    for (const n of names) {
+      const message = n === undefined ? "`%substr' requires a string as parameter" : `\`${n}': context stack is empty`;
+      const repeat = seen.get(message) ?? 0;
+      seen.set(message, repeat + 1);
+      this.warn(n === undefined ? 'syntax' : 'context', message, word, 'error', repeat);
+    }
   }
 }
 
@@ -168,15 +217,8 @@ function closingQuote(s: string, open: number): number {
   return s.length;
 }
 
-/** incbin's file name as `%pathsearch` gives it back: in single quotes. */
-function requoted(name: string): string {
-  const q = name[0];
-  if ((q !== '"' && q !== "'") || name[name.length - 1] !== q || name.slice(1, -1).includes("'")) return name;
-  return `'${name.slice(1, -1)}'`;
-}
-
 /** Reports a warning of nasm's preprocessor (`code` as DiagnosticSink takes it) about token `at`. */
-export type StandardWarning = (code: string, message: string, at: PPToken) => void;
+export type StandardWarning = (code: string, message: string, at: PPToken, severity?: 'warning' | 'error', repeat?: number) => void;
 
 /**
  * The arguments of a call of `m` named by `toks[name]`, when it takes their count, as nasm's
