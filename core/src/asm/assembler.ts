@@ -2492,7 +2492,6 @@ function splitComma(toks: readonly PPToken[]): PPToken[][] {
   return parts[0].length === 0 && parts.length === 1 ? [] : parts;
 }
 
-/** `value` as `size` little-endian bytes, two's complement (64-bit values via BigInt). */
 /**
  * Where the `section` attribute word starting at `args[i]` ends: at the next blank, as nasm's bin
  * output reads its attributes (measured, nasm 2.16.01: `prog,bits` is one unknown attribute,
@@ -2505,6 +2504,7 @@ function attributeWord(args: readonly PPToken[], i: number): number {
   return j;
 }
 
+/** `value` as `size` little-endian bytes, two's complement (64-bit values via BigInt). */
 export function littleEndian(value: number | bigint, size: number): Uint8Array {
   const out = new Uint8Array(size);
   if (typeof value === 'bigint') {
