@@ -5,6 +5,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import type { SingleLineMacro, Undecided } from './macros';
 import type { PPToken } from './source';
+import type { ParamModifiers } from './single-line-params';
 
 /** Single-line macros by their names in lower case (see SingleLineMacros.byName). */
 export type MacroTable = ReadonlyMap<string, SingleLineMacro[]>;
@@ -47,10 +48,10 @@ export class SingleLineMacros {
    * `alias`), through its aliases; true when the name had no definition (a new name).
    */
   define(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
-    undecided?: Undecided): boolean {
+    undecided?: Undecided, modifiers?: readonly ParamModifiers[]): boolean {
     if (!alias) name = this.aliasTarget(name);
     this.version++;
-    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}), ...(undecided !== undefined ? { undecided } : {}) };
+    const m: SingleLineMacro = { name, params, ...(modifiers !== undefined ? { modifiers } : {}), body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}), ...(undecided !== undefined ? { undecided } : {}) };
     const key = name.toLowerCase();
     this.all.push(m);
     if (alias && this.aliasesOff) {
