@@ -1859,7 +1859,9 @@ class Preprocessor {
         if (m.quote !== undefined) {
           const a = args[k];
           const lead = a.length > 0 && a[0].gap === true, tail = tails[k];
-          const e = this.expandSingle(a.length > 0 ? [gapped(a[0], false), ...a.slice(1)] : a, file, line);
+          // (Its `%+` joins, as nasm's expand_smacro joins them: `s(a %+ b)` is 'ab'.)
+          const expanded = this.expandSingle(a.length > 0 ? [gapped(a[0], false), ...a.slice(1)] : a, file, line);
+          const e = hasPaste(expanded) ? pasteTokens(expanded, file, line, false) : expanded;
           args[k] = m.quote === 'unless-string' && !lead && !tail && e.length === 1 && e[0].kind === 'string' ? [made('string', e[0].text)]
             : [made('string', quoteBytes(new TextEncoder().encode(`${lead ? ' ' : ''}${textAsWritten(e)}${tail ? ' ' : ''}`)))];
           tails[k] = false;
