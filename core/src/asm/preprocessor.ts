@@ -1749,7 +1749,10 @@ class Preprocessor {
     }
     if (active?.has(def) || this.expansionOverflow) return -1;
     let tails: boolean[] | undefined;
-    if (def.modifiers !== undefined) ({ args, tails } = this.modifiedArguments(def, rest, top, last, file, line, active));
+    if (def.modifiers !== undefined) {
+      ({ args, tails } = this.modifiedArguments(def, rest, top, last, file, line, active));
+      leads = undefined;
+    }
     this.expandedTokens += def.body.length;
     if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {
       // nasm's message for both limits; the rest of the line is left unexpanded.
