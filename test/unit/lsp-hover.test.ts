@@ -94,6 +94,12 @@ describe('lsp hover', () => {
     assert.match(text('[count]', 'count'), /```nasm\n%define count \(ebp\+8\)\n```/);
   });
 
+  it('shows a single-line macro\'s parameters with their modifiers, unnamed ones as nothing (manual §4.1.1)', () => {
+    const { doc } = single('%define pick(=n, &&s, !raw, , rest+) n s raw rest\n    db pick(1+1, x, y, z, 1, 2)\n');
+    const t = (hover(doc, at(doc, 'pick(1'))?.contents as MarkupContent | undefined)?.value ?? '';
+    assert.match(t, /```nasm\n%define pick\(=n, &&s, !raw, , rest\+\) n s raw rest\n```/);
+  });
+
   it('shows a floating-point constant as each data directive stores it (nasm: dd -1.5 is 0xBFC00000)', () => {
     const t = text('dd -1.5', '1.5');
     for (const part of ['value: `-1.5`', 'dw (half precision): `0xBE00`', 'dd (single precision): `0xBFC00000`', 'dq (double precision): `0xBFF8000000000000`', 'dt (extended precision): `0xBFFFC000000000000000`']) assert.ok(t.includes(part), `${part} in\n${t}`);

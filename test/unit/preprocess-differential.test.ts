@@ -125,6 +125,25 @@ describe('differential: asm -E vs nasm -E', function () {
     }
   });
 
+  it('splits and substitutes the arguments of single-line macros with parameter modifiers as nasm does (manual §4.1.1)', () => {
+    // Their blanks and braces show only in the text (nasm assembles none of these lines, so no
+    // fixture): `!` keeps the blanks around an argument and its braces, a greedy argument drops
+    // only braces at its start, a blank before a comma begins the next argument.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-pp-e-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'sm.asm'), [
+        '%define n(!a) [a]', 'n( {x} )', 'n(  x  y  )', 'n( )', 'n()',
+        '%define G(a,b+) <a|b>', 'G(a , b , c)', 'G({ a } , { b }, c)', 'G(a , , c)', 'G(1,2,{3})', 'G(1,{2,3})', 'G(1)',
+        '%define GN(a,!b+) <a|b>', 'GN(1, {2} , 3 )',
+        '%define K(a,&b,c) <a|b|c>', 'K(a , , c)', 'K({ a } , { b } , c)',
+        '%define E(=a,b) <a|b>', 'E(1+1 , x)', 'E( 2 ,{ y })', '',
+      ].join('\n'));
+      compare(['sm.asm'], dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('random macro-heavy programs (test/support/pp-programs.ts)', () => {
     // Seeds: RINGSIDE_SEED if set, else a fixed list under CI, else a fresh one (see random.ts).
     for (const seed of seedsForThisRun([1, 2, 3, 4])) {

@@ -172,5 +172,6 @@ function sameDefinition(a: SingleLineMacro, b: SingleLineMacro): boolean {
   if (a.undecided !== undefined || b.undecided !== undefined) return false;
   if (a.name !== b.name || a.caseInsensitive !== b.caseInsensitive || a.alias !== b.alias) return false;
   if ((a.params === undefined) !== (b.params === undefined) || (a.params !== undefined && a.params.join(',') !== b.params!.join(','))) return false;
+  if (JSON.stringify(a.modifiers) !== JSON.stringify(b.modifiers)) return false;
   return a.body.length === b.body.length && a.body.every((t, i) => t.kind === b.body[i].kind && t.text === b.body[i].text && (i === 0 || (t.start > a.body[i - 1].end) === (b.body[i].start > b.body[i - 1].end)));
 }

@@ -17,6 +17,7 @@ import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { forgetLines } from './line-cache';
 import { tokensText } from './macros';
+import { paramText } from './single-line-params';
 import { forgetEncodings } from './encode-cache';
 import { isPieces, LineFlag, lineRange, type PPLines } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
@@ -408,7 +409,7 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
   for (const m of pp.macros) symbols.push({ name: m.name, shortName: m.name, kind: 'macro', definition: m.range, params: { min: m.min, max: m.greedy || m.max === Infinity ? 'greedy' : m.max }, doc: m.doc });
   for (const d of pp.defines) {
     if (d.range.file === '<command line>') continue;
-    const body = `${d.name}${d.params !== undefined ? `(${d.params.join(', ')})` : ''} ${tokensText(d.body)}`.trimEnd();
+    const body = `${d.name}${d.params !== undefined ? `(${d.params.map((p, k) => paramText(p, d.modifiers?.[k])).join(', ')})` : ''} ${tokensText(d.body)}`.trimEnd();
     symbols.push({ name: d.name, shortName: d.name, kind: 'define', definition: d.range, body });
   }
   for (const s of asm.sections) {

@@ -1,6 +1,7 @@
 // Macro definitions (NASM manual §4.1, §4.3): single-line macros with optional parameters, and
 // multi-line macros with parameter ranges, defaults, greedy last parameter and `%%` local labels.
 
+import type { ParamModifiers } from './single-line-params';
 import type { SourceRange } from './api';
 import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
@@ -9,7 +10,10 @@ import { follow, spaced, type PPToken } from './source';
 
 export interface SingleLineMacro {
   readonly name: string;
+  /** The parameters' names ('' for one without), or undefined for a macro without a parameter list. */
   readonly params: readonly string[] | undefined;
+  /** The parameters' modifiers (manual §4.1.1), when one has any. */
+  readonly modifiers?: readonly ParamModifiers[];
   readonly body: readonly PPToken[];
   readonly range: SourceRange;
   /** Defined by `%idefine` (or `%ixdefine`, `%iassign`, ...): called in any case. */

@@ -61,11 +61,11 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
  * Every time each of `diagnostics` was given (once, and again for each later round), with the count
  * of lines the preprocessor had passed on by then (`passed` gives the first time's), in that order.
  */
-export function timesByPassed(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces, passed: (d: Diagnostic, i: number) => number): { diagnostic: Diagnostic; passed: number }[] {
-  const out: { diagnostic: Diagnostic; passed: number }[] = [];
+export function timesByPassed(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces, passed: (d: Diagnostic, i: number) => number): { diagnostic: Diagnostic; passed: number; entry: number }[] {
+  const out: { diagnostic: Diagnostic; passed: number; entry: number }[] = [];
   diagnostics.forEach((d, i) => {
-    out.push({ diagnostic: d, passed: passed(d, i) });
-    for (const r of places.rounds[i].later ?? []) out.push({ diagnostic: roundOf(d, r), passed: r.passed });
+    out.push({ diagnostic: d, passed: passed(d, i), entry: i });
+    for (const r of places.rounds[i].later ?? []) out.push({ diagnostic: roundOf(d, r), passed: r.passed, entry: i });
   });
   // (Array.prototype.sort is stable: the messages of one line stay as they were given.)
   return out.sort((a, b) => a.passed - b.passed);

@@ -90,9 +90,17 @@ export function preprocessOnly(opts: PreprocessOnlyOptions): PreprocessOnlyResul
     for (; w < warnings.length && warnings[w].line < upTo; w++) all.report(warnings[w].severity, warnings[w].code, warnings[w].message, warnings[w].range, warnings[w].expansion, undefined, warnings[w].line + 1, -1, warnings[w].repeat);
   };
   // (Each time a message was given, with the count of lines passed on by then: a later round's is another.)
+  // (Entries alike but for their `repeat`, a message nasm gives twice over, stay apart: see DiagnosticSink.report.)
+  const alike = new Map<string, number[]>();
   for (const t of timesByPassed(sink.list, sink.places(), (d) => sink.placed.get(d) ?? 0)) {
     putWarnings(t.passed);
-    all.report(t.diagnostic.severity, t.diagnostic.code, t.diagnostic.message, t.diagnostic.range, t.diagnostic.expansion, t.diagnostic.related, t.passed);
+    const d = t.diagnostic;
+    const key = `${d.severity}\0${d.message}\0${d.range.file}\0${d.range.start.line}\0${d.range.start.col}`;
+    let entries = alike.get(key);
+    if (entries === undefined) alike.set(key, (entries = []));
+    let repeat = entries.indexOf(t.entry);
+    if (repeat < 0) repeat = entries.push(t.entry) - 1;
+    all.report(d.severity, d.code, d.message, d.range, d.expansion, d.related, t.passed, -1, repeat);
   }
   putWarnings(Infinity);
   all.applySwitches(new WarningSwitches(opts.warnings ?? []));

@@ -25,6 +25,7 @@ import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } fro
 import { readLineDirective, ReportedLines } from './reported-lines';
 import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
 import { SingleLineMacros } from './single-line-macros';
+import { readSingleLineParams, splitModifiedArguments, takesCount, type ParamModifiers } from './single-line-params';
 import { stringMacro, substring } from './string-directives';
 import { BitsAndSection, sectionAt } from './bits-and-section';
 import { STANDARD_MACRO_NAMES, StandardMacroCalls, standardMacroCounts, withoutStandardMacros } from './standard-macros';
@@ -680,24 +681,20 @@ class Preprocessor {
         if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
         let i = 2;
         let params: string[] | undefined;
+        let modifiers: ParamModifiers[] | undefined;
         const open = toks[2];
         if (open && open.text === '(' && open.start === name.end) {
-          params = [];
-          i = 3;
-          while (i < toks.length && toks[i].text !== ')') {
-            if (toks[i].kind === 'ident') params.push(toks[i].text);
-            i++;
-          }
-          if (i === toks.length) { this.sink.error('syntax', '`)\' expected to terminate macro template', here, f.expansion); return true; }
-          i++;
-          // `f()` takes one argument, unused (nasm: `f()` and `f(1)` both call it).
-          if (params.length === 0) params.push('');
+          // (`f()` takes one argument, unused: nasm's `f()` and `f(1)` both call it.)
+          const list = readSingleLineParams(toks, 2);
+          // (nasm reads the list twice: the same error twice is given twice.)
+          list.errors.forEach((message, k) => this.sink.report('error', 'syntax', message, here, f.expansion, undefined, this.sink.position(), -1, list.errors.slice(0, k).filter((x) => x === message).length));
+          ({ names: params, modifiers, bodyStart: i } = list);
         }
         let body = toks.slice(i);
         if (d === '%xdefine' || d === '%ixdefine') body = this.expandSingle(body, file, line);
         // Where the body's names are written, for the references its uses make.
         body = body.map((t) => (t.at !== undefined ? t : { ...t, at: t.src ?? lineRange(file, line, t.start, t.end) }));
-        this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'), f.expansion);
+        this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'), f.expansion, false, modifiers);
         return true;
       }
       case '%assign': case '%iassign': {
@@ -1483,8 +1480,9 @@ class Preprocessor {
   }
 
   /** Defines single-line macro `name` (see SingleLineMacros.define); a new name renews `macroNames`. */
-  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false): void {
-    if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias)) this.macroNames = newMacroNames();
+  private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
+    modifiers?: readonly ParamModifiers[]): void {
+    if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias, undefined, modifiers)) this.macroNames = newMacroNames();
   }
 
   /**
@@ -1740,7 +1738,7 @@ class Preprocessor {
         for (let k = 1; k + 1 < args.length; k++) if (leads[k] && args[k].length === 0) leads[k + 1] = true;
       }
       def = undefined;
-      for (let k = defs.length - 1; k >= 0 && !def; k--) if (defs[k].params?.length === args.length) def = defs[k];
+      for (let k = defs.length - 1; k >= 0 && !def; k--) if (takesCount(defs[k].params, defs[k].modifiers, args.length)) def = defs[k];
       if (!def) {
         if (!active?.has(defs[defs.length - 1])) {
           this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
@@ -1750,6 +1748,11 @@ class Preprocessor {
       last = j;
     }
     if (active?.has(def) || this.expansionOverflow) return -1;
+    let tails: boolean[] | undefined;
+    if (def.modifiers !== undefined) {
+      ({ args, tails } = this.modifiedArguments(def, rest, top, last, file, line, active));
+      leads = undefined;
+    }
     this.expandedTokens += def.body.length;
     if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {
       // nasm's message for both limits; the rest of the line is left unexpanded.
@@ -1779,9 +1782,11 @@ class Preprocessor {
         const a = args[pi];
         // An argument's `%,` is a comma with something after it in the argument, else nothing
         // (the blanks before it then after the argument; measured: `F(1, 2 %,)` is `1 , 2 `).
-        let trailing = false;
+        // (An argument for parameters with modifiers says its blanks: see splitModifiedArguments.)
+        let trailing = tails?.[pi] === true;
+        if (trailing && a.length === 0) blank = true;
         for (let q = 0; q < a.length; q++) {
-          const gap = q === 0 ? blank : spaced(a[q - 1], a[q]);
+          const gap = q === 0 ? blank || (tails !== undefined && a[0].gap === true) : spaced(a[q - 1], a[q]);
           if (!isConditionalComma(a[q])) expansion.push(gapped(a[q], gap));
           else if (q < a.length - 1) expansion.push(commaFor(a[q], gap));
           else trailing = gap;
@@ -1821,6 +1826,59 @@ class Preprocessor {
     }
     set.delete(def);
     return after;
+  }
+
+  /**
+   * The arguments of a call of `def`, whose parameters have modifiers (manual §4.1.1), the call's
+   * name at `rest[top]` and its `)` at `rest[close]`, as nasm 2.16.01 makes them (see
+   * splitModifiedArguments), in order: an `=` argument macro-expanded and evaluated (nothing after
+   * an error: "invalid expression in parameter 0 of macro `e'", counting from 0), then a `&` one
+   * macro-expanded and quoted as nasm quotes (`'x y'`, `"'y'"`), and a `&&` one so unless it is one
+   * string (measured: with `%define s(&&a) a`, `s('y')` is `'y'`, `s(x 'y')` `"x 'y'"`). The macro
+   * is in progress meanwhile (`e(e(2)+1)` leaves the inner `e` a symbol).
+   */
+  private modifiedArguments(def: SingleLineMacro, rest: PPToken[], top: number, close: number, file: string, line: number, active: Set<SingleLineMacro> | undefined):
+    { args: PPToken[][]; tails: boolean[] } {
+    const t = rest[top], callEnd = rest[close];
+    const inside: PPToken[] = [];
+    for (let k = top - 2; k > close; k--) inside.push(rest[k]);
+    const { args, tails } = splitModifiedArguments(inside, rest[top - 1], callEnd, def.modifiers!);
+    const expansion = this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
+    const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, starts: this.startsBlank, low: this.restLow, active: this.activeMacros };
+    this.activeMacros = new Set(active).add(def);
+    try {
+      def.modifiers!.forEach((m, k) => {
+        const made = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: false });
+        if (m.evaluate === true) {
+          const a = args[k];
+          const whole = a.length > 0 ? lineRange(file, line, a[0].start, a[a.length - 1].end) : lineRange(file, line, t.start, callEnd.end);
+          const expr = parseArgument(this.expandExpression(a, file, line), whole, `invalid expression in parameter ${k} of macro \`${def.name}'`, this.limits.eval, this.sink, file, line, expansion);
+          const value = expr === undefined ? undefined : evaluateExpression(expr, def.name, this.constant, this.sink, file, line, expansion,
+            this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of macro \`${def.name}'`);
+          const text = typeof value !== 'object' ? undefined : value.big !== undefined ? value.big.toString() : String(value.v);
+          args[k] = text === undefined ? [] : text.startsWith('-') ? [made('op', '-'), made('number', text.slice(1))] : [made('number', text)];
+          tails[k] = false;
+        }
+        if (m.quote !== undefined) {
+          const a = args[k];
+          const lead = a.length > 0 && a[0].gap === true, tail = tails[k];
+          // (Its `%+` joins, as nasm's expand_smacro joins them: `s(a %+ b)` is 'ab'.)
+          const expanded = this.expandSingle(a.length > 0 ? [gapped(a[0], false), ...a.slice(1)] : a, file, line);
+          const e = hasPaste(expanded) ? pasteTokens(expanded, file, line, false) : expanded;
+          args[k] = m.quote === 'unless-string' && !lead && !tail && e.length === 1 && e[0].kind === 'string' ? [made('string', e[0].text)]
+            : [made('string', quoteBytes(new TextEncoder().encode(`${lead ? ' ' : ''}${textAsWritten(e)}${tail ? ' ' : ''}`)))];
+          tails[k] = false;
+        }
+      });
+    } finally {
+      this.expandedTokens = saved.tokens;
+      this.expansionOverflow = saved.overflow;
+      this.endsBlank = saved.blank;
+      this.startsBlank = saved.starts;
+      this.restLow = saved.low;
+      this.activeMacros = saved.active;
+    }
+    return { args, tails };
   }
 
   /**

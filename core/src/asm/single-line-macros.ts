@@ -5,6 +5,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import type { SingleLineMacro, Undecided } from './macros';
 import type { PPToken } from './source';
+import { takesCount, type ParamModifiers } from './single-line-params';
 
 /** Single-line macros by their names in lower case (see SingleLineMacros.byName). */
 export type MacroTable = ReadonlyMap<string, SingleLineMacro[]>;
@@ -47,10 +48,10 @@ export class SingleLineMacros {
    * `alias`), through its aliases; true when the name had no definition (a new name).
    */
   define(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
-    undecided?: Undecided): boolean {
+    undecided?: Undecided, modifiers?: readonly ParamModifiers[]): boolean {
     if (!alias) name = this.aliasTarget(name);
     this.version++;
-    const m: SingleLineMacro = { name, params, body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}), ...(undecided !== undefined ? { undecided } : {}) };
+    const m: SingleLineMacro = { name, params, ...(modifiers !== undefined ? { modifiers } : {}), body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}), ...(undecided !== undefined ? { undecided } : {}) };
     const key = name.toLowerCase();
     this.all.push(m);
     if (alias && this.aliasesOff) {
@@ -77,15 +78,17 @@ export class SingleLineMacros {
     }
     // As nasm 2.16's define_smacro: the definition a new one replaces is the newest of the same
     // name (told apart by case only when both are case-sensitive) taking the same count of
-    // parameters or none (any, for a definition without). If that one differs in case-sensitivity
-    // or in having parameters, nasm warns and keeps both, the new one shadowing the other (for
-    // parameters, an error unless -w-pp-macro-def-param-single).
+    // parameters or none (any, for a definition without), or a greedy one a call of that count
+    // would call. If that one differs in case-sensitivity or in having parameters, or is greedy of
+    // fewer parameters, nasm warns and keeps both, the new one shadowing the other (for
+    // parameters, an error unless -w-pp-macro-def-param-single; measured: `%define f(a+) 1` /
+    // `%define f(a,b) 2` shadows, `f(1)` is then 1, and `%define f(a)` after `f(a,b+)` replaces it).
     const n = params?.length ?? 0;
     let k = list.length - 1;
     for (; k >= 0; k--) {
       const o = list[k];
       const same = o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name;
-      if (same && (n === 0 || o.params === undefined || o.params.length === n)) break;
+      if (same && (n === 0 || o.params === undefined || takesCount(o.params, o.modifiers, n))) break;
     }
     if (k < 0) { list.push(m); return false; }
     const o = list[k];
@@ -95,6 +98,9 @@ export class SingleLineMacros {
       list.push(m);
     } else if ((o.params === undefined) !== (params === undefined)) {
       this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
+      list.push(m);
+    } else if (o.params !== undefined && o.params.length < n) {
+      this.sink.warning('pp-macro-def-greedy-single', `defining macro \`${name}' shadows previous greedy definition`, range, expansion);
       list.push(m);
     } else list[k] = m;
     return false;
