@@ -62,6 +62,20 @@ function compare(args: readonly string[], cwd: string): void {
   assert.equal(ours.code, nasm.code, `exit status: nasm's stderr:\n${nasm.err}\nours:\n${ours.err}`);
 }
 
+/** Writes `files` (paths relative to a scratch folder) there, runs `check` with the folder, and removes it. */
+function inScratch(files: Readonly<Record<string, string>>, check: (dir: string) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-pp-e-'));
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    check(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('differential: asm -E vs nasm -E', function () {
   this.timeout(60000);
   if (!hasNasm) {
@@ -96,52 +110,34 @@ describe('differential: asm -E vs nasm -E', function () {
   });
 
   it('writes incbin\'s file as nasm\'s %pathsearch finds it, beside the source or under -I (with or without its slash)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-pp-e-'));
-    try {
-      fs.mkdirSync(path.join(dir, 'inc'));
-      fs.writeFileSync(path.join(dir, 'inc', 'c.bin'), 'AB');
-      fs.writeFileSync(path.join(dir, 'd.bin'), 'XY');
-      fs.writeFileSync(path.join(dir, 'ib.asm'), 'incbin "c.bin"\nincbin \'d.bin\', 1\nincbin "inc/c.bin"\nincbin "nope.bin"\n');
+    const files = { 'inc/c.bin': 'AB', 'd.bin': 'XY', 'ib.asm': 'incbin "c.bin"\nincbin \'d.bin\', 1\nincbin "inc/c.bin"\nincbin "nope.bin"\n' };
+    inScratch(files, (dir) => {
       for (const include of ['-Iinc', '-Iinc/']) compare([include, 'ib.asm'], dir);
       compare(['ib.asm'], dir);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('takes the context of at, iend and endstruc from one stack for struc and istruc, as nasm\'s standard macros do', () => {
     // A struc inside an istruc is the innermost context: the at and iend after it are its (their
     // ..@N its context's number), the endstruc then closes the istruc. nasm assembles none of
     // this (absolute space, an undefined ..@N.strucstart), so it is no fixture.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-pp-e-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'sn.asm'), [
-        'struc hdr', '  .magic resb 1', '  .len resw 1', 'endstruc', 'istruc hdr', '  at .len, dw 1', 'iend',
-        'istruc hdr', 'struc hdr2', '  .a resb 2', '  at .a, db 3', 'iend', 'endstruc', 'at .len, dw 2', '',
-      ].join('\n'));
-      compare(['sn.asm'], dir);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    inScratch({ 'sn.asm': [
+      'struc hdr', '  .magic resb 1', '  .len resw 1', 'endstruc', 'istruc hdr', '  at .len, dw 1', 'iend',
+      'istruc hdr', 'struc hdr2', '  .a resb 2', '  at .a, db 3', 'iend', 'endstruc', 'at .len, dw 2', '',
+    ].join('\n') }, (dir) => compare(['sn.asm'], dir));
   });
 
   it('splits and substitutes the arguments of single-line macros with parameter modifiers as nasm does (manual §4.1.1)', () => {
     // Their blanks and braces show only in the text (nasm assembles none of these lines, so no
     // fixture): `!` keeps the blanks around an argument and its braces, a greedy argument drops
     // only braces at its start, a blank before a comma begins the next argument.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-pp-e-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'sm.asm'), [
-        '%define n(!a) [a]', 'n( {x} )', 'n(  x  y  )', 'n( )', 'n()',
-        '%define G(a,b+) <a|b>', 'G(a , b , c)', 'G({ a } , { b }, c)', 'G(a , , c)', 'G(1,2,{3})', 'G(1,{2,3})', 'G(1)',
-        '%define GN(a,!b+) <a|b>', 'GN(1, {2} , 3 )',
-        '%define K(a,&b,c) <a|b|c>', 'K(a , , c)', 'K({ a } , { b } , c)',
-        '%define E(=a,b) <a|b>', 'E(1+1 , x)', 'E( 2 ,{ y })', '',
-      ].join('\n'));
-      compare(['sm.asm'], dir);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    inScratch({ 'sm.asm': [
+      '%define n(!a) [a]', 'n( {x} )', 'n(  x  y  )', 'n( )', 'n()',
+      '%define G(a,b+) <a|b>', 'G(a , b , c)', 'G({ a } , { b }, c)', 'G(a , , c)', 'G(1,2,{3})', 'G(1,{2,3})', 'G(1)',
+      '%define GN(a,!b+) <a|b>', 'GN(1, {2} , 3 )',
+      '%define K(a,&b,c) <a|b|c>', 'K(a , , c)', 'K({ a } , { b } , c)',
+      '%define E(=a,b) <a|b>', 'E(1+1 , x)', 'E( 2 ,{ y })', '',
+    ].join('\n') }, (dir) => compare(['sm.asm'], dir));
   });
 
   describe('random macro-heavy programs (test/support/pp-programs.ts)', () => {
