@@ -241,7 +241,7 @@ function startServer(probe: DeadlineProbe): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         completionProvider: { resolveProvider: true, triggerCharacters: ['%', '.', '"', "'", '/'] },
-        signatureHelpProvider: { triggerCharacters: [' ', ','], retriggerCharacters: [','] },
+        signatureHelpProvider: { triggerCharacters: [' ', ',', '('], retriggerCharacters: [','] },
         definitionProvider: true,
         referencesProvider: true,
         documentHighlightProvider: true,

@@ -183,4 +183,33 @@ describe('lsp completion', () => {
     assert.equal(rest.signatures[0].label, 'rest %1…');
     assert.equal(rest.activeParameter, 0);
   });
+
+  it('gives a single-line macro\'s parameters as its %define writes them inside its call\'s parentheses, by definition count', () => {
+    const src = ['%define pair(=a, &b) a, b', '%define pair(x) x', '%define rest(a, b+) a', '%define gap(a,,b) b',
+      '  db pair(1+1, ', '  db pair(7', '  db rest(1, 2, 3, ', '  db pair({1, 2}, (3, 4), ', "  db pair('(,', ", '  db gap(1, 2, ', '  db 1 ; pair(', '  mov eax, 1'].join('\n');
+    const { doc } = single(src);
+    const end = (prefix: string) => {
+      const line = doc.lines.findIndex((l) => l.startsWith(prefix));
+      return { line, character: doc.lines[line].length };
+    };
+    const second = signatureHelp(doc, end('  db pair(1+1, '))!;
+    assert.deepEqual(second.signatures.map((x) => x.label), ['pair(=a, &b)', 'pair(x)']);
+    assert.deepEqual([second.activeSignature, second.activeParameter], [0, 1]);
+    // The parameter's range in the label is its text as written, modifiers included.
+    const [from, to] = second.signatures[0].parameters![1].label as [number, number];
+    assert.equal('pair(=a, &b)'.slice(from, to), '&b');
+    assert.match((second.signatures[0].documentation as MarkupContent).value, /^`%define pair\(=a, &b\) a, b`$/);
+    const first = signatureHelp(doc, end('  db pair(7'))!;
+    assert.deepEqual([first.activeSignature, first.activeParameter], [0, 0]);
+    // A greedy last parameter takes the commas after it.
+    assert.deepEqual(signatureHelp(doc, end('  db rest('))!.activeParameter, 1);
+    // Commas in braces, inner parentheses and strings separate nothing.
+    assert.equal(signatureHelp(doc, end('  db pair({1'))!.activeParameter, 1);
+    assert.equal(signatureHelp(doc, end("  db pair('"))!.activeParameter, 1);
+    assert.deepEqual(signatureHelp(doc, end('  db gap('))!.signatures.map((x) => x.label), ['gap(a, _, b)']);
+    assert.equal(signatureHelp(doc, end('  db gap('))!.activeParameter, 2);
+    // In a comment, or with no call open, the instruction's forms or nothing.
+    assert.equal(signatureHelp(doc, end('  db 1 ;')), null);
+    assert.match(signatureHelp(doc, { line: end('  mov').line, character: 11 })!.signatures[0].label, /^mov /);
+  });
 });

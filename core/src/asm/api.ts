@@ -135,6 +135,8 @@ export interface SymbolInfo {
   readonly doc?: string;
   /** For single-line macros: what the name stands for, `NAME(a, b) body` as defined (`count (ebp+8)` for `%arg count:dword`). */
   readonly body?: string;
+  /** For single-line macros with a parameter list: each parameter as written (`=a`, `&b`, `c+`; '' for an unnamed one). */
+  readonly parameters?: readonly string[];
 }
 
 export interface SymbolReference {

@@ -1,6 +1,7 @@
 // signatureHelp(doc, pos): the operand forms of the instruction under the cursor, with the
 // operand the cursor is in as the active parameter and the first form the written operands fit;
-// on a call of a multi-line macro, its parameters (`%1`, `%2` ...) by each definition's count.
+// on a call of a multi-line macro, its parameters (`%1`, `%2` ...) by each definition's count;
+// inside the parentheses of a single-line macro's call, its parameters as its %define writes them.
 
 import type { SymbolInfo } from '../../../core/src/asm/api';
 import { MarkupKind, type Position, type SignatureHelp, type SignatureInformation } from 'vscode-languageserver-types';
@@ -12,6 +13,8 @@ import { wordClassifier } from './wordClassifier';
 export function signatureHelp(doc: AnalyzedDocument, pos: Position): SignatureHelp | null {
   const text = doc.lines[pos.line];
   if (text === undefined) return null;
+  const call = defineCallAt(doc, text, pos.character);
+  if (call !== null) return call;
   const shape = shapeLine(text, wordClassifier(doc));
   if (!shape.mnemonic || (shape.comment && pos.character > shape.comment.start)) return null;
   const spec = instructionFor(shape.mnemonic.name);
@@ -90,4 +93,51 @@ function macroSignature(s: SymbolInfo): SignatureInformation {
 function parameterCount(s: SymbolInfo): number {
   if (s.params === undefined) return 0;
   return s.params.max === 'greedy' ? Math.max(s.params.min, 1) : s.params.max;
+}
+
+/**
+ * Inside the parentheses of a call `NAME(...)` of a single-line macro with a parameter list, up to
+ * the cursor at `character` of `text`: one signature per definition of NAME (nasm tells them
+ * apart by their counts), the active parameter the one the cursor's argument fills (an unnamed
+ * parameter, `f(a,,b)`, shows as `_`). Commas inside inner parentheses or braces separate nothing,
+ * nor does any after a greedy last parameter.
+ */
+function defineCallAt(doc: AnalyzedDocument, text: string, character: number): SignatureHelp | null {
+  // The groups open at the cursor, read from the line's start: `(` with its top-level commas, `{`.
+  const open: { at: number; commas: number; paren: boolean }[] = [];
+  for (let i = 0; i < Math.min(character, text.length); i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`') {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0 || end >= character) return null;
+      i = end;
+    } else if (c === ';') return null;
+    else if (c === '(' || c === '{') open.push({ at: i, commas: 0, paren: c === '(' });
+    else if (c === ')' || c === '}') open.pop();
+    else if (c === ',' && open.length > 0) open[open.length - 1].commas++;
+  }
+  let k = open.length - 1;
+  while (k >= 0 && !open[k].paren) k--;
+  if (k < 0) return null;
+  const call = open[k];
+  const commas = call.commas;
+  const name = /[A-Za-z_.?$@#~][\w.?$@#~]*$/.exec(text.slice(0, call.at))?.[0];
+  if (name === undefined) return null;
+  const defs = doc.result.symbols.filter((s) => s.kind === 'define' && s.parameters !== undefined && (s.shortName === name || s.shortName.toLowerCase() === name.toLowerCase()));
+  if (defs.length === 0) return null;
+  const signatures = defs.map((s): SignatureInformation => {
+    let label = `${s.shortName}(`;
+    const parameters = s.parameters!.map((p, k) => {
+      if (k > 0) label += ', ';
+      const written = p === '' ? '_' : p;
+      const at: [number, number] = [label.length, label.length + written.length];
+      label += written;
+      return { label: at };
+    });
+    return { label: `${label})`, documentation: { kind: MarkupKind.Markdown, value: `\`%define ${s.body ?? s.shortName}\`` }, parameters };
+  });
+  const greedy = (s: SymbolInfo) => s.parameters![s.parameters!.length - 1]?.endsWith('+') === true;
+  const index = defs.findIndex((s) => s.parameters!.length > commas || greedy(s));
+  const chosen = defs[Math.max(0, index)];
+  return { signatures, activeSignature: Math.max(0, index), activeParameter: Math.min(commas, chosen.parameters!.length - 1) };
 }
