@@ -1432,11 +1432,15 @@ class Preprocessor {
    * `%arg name:size, ...` and `%local name:size, ...` (manual §4.8.2, §4.8.3): each name becomes a
    * single-line macro for its place in the frame, `(ebp+8)` or `(ebp-4)`, each size rounded up to
    * the stack slot; `%local` also adds the size to `%$localsize`. As in nasm, where the next one
-   * goes is kept across contexts until the next `%stacksize`, and an error ends the list.
+   * goes is kept across contexts until the next `%stacksize`, and an error ends the list. After an
+   * error the names before it stay defined, but where the next one goes is as before the line and
+   * `%$localsize` is not added to (measured with nasm 2.16.01: `%arg a:dword, b:bad` then `%arg
+   * d:dword` makes `d` `(ebp+8)` too; `%local x:dword, y` leaves `%$localsize` 0).
    */
   private frameVariables(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[]): void {
     const frame = this.frame;
     const { variables, error } = readFrameVariables(toks, d, frame.slot);
+    const { argOffset, localOffset } = frame;
     for (const { name, slot } of variables) {
       const range = lineRange(file, line, name.start, name.end);
       if (d === '%arg') {
@@ -1446,12 +1450,16 @@ class Preprocessor {
         frame.localOffset += slot;
         this.defineSingle(name.text, undefined, frameAddress(frame, '-', frame.localOffset, name), range, false, f.expansion);
         // nasm: `%assign %$localsize %$localsize+SIZE`, for `enter %$localsize, 0`.
+        if (error !== undefined) continue;
         const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: name.start, end: name.end };
         const [target, ...expr] = this.contextLocals([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
         if (target.kind === 'ident') this.assign(f, file, line, '%assign', target, expr);
       }
     }
-    if (error !== undefined) this.sink.error('syntax', error.message, lineRange(file, line, error.at.start, error.at.end), f.expansion);
+    if (error === undefined) return;
+    this.sink.error('syntax', error.message, lineRange(file, line, error.at.start, error.at.end), f.expansion);
+    frame.argOffset = argOffset;
+    frame.localOffset = localOffset;
   }
 
   // ---- single-line macros ----
