@@ -217,10 +217,12 @@ class Preprocessor {
   private uniqueIds = 0;
   /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
   private readonly uniqueIdLines: number[] = [];
-  private readonly standardCalls = new StandardMacroCalls();
+  private readonly standardCalls = new StandardMacroCalls((opens, line, idsBefore) => this.structureContext(opens, line, idsBefore));
+  /** How many of uniqueIdLines the contexts of standard macros have counted (see structureContext). */
+  private uniqueIdsCounted = 0;
   /** One line past the main file's last, where nasm reports what is still open at the end. */
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
-  private readonly contexts = new ContextStack();
+  private readonly contexts = new ContextStack(() => this.standardCalls.idsUpTo(this.out));
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
   private frame: StackFrame = stackFrameOf('flat')!;
   /** What `__BITS__` and `__SECT__` stand for. */
@@ -2114,10 +2116,24 @@ class Preprocessor {
     if (!top) { this.sink.error('context', `\`${d}': context stack is empty`, nameRange, f.expansion); return; }
     if (d === '%repl') { top.name = name; return; }
     if (name !== '' && name !== top.name) {
-      this.sink.error('context', `\`%pop' in wrong context: ${top.name}, expected ${name}`, nameRange, f.expansion);
+      this.sink.error('context', `\`%pop' in wrong context: ${top.name || 'anonymous'}, expected ${name}`, nameRange, f.expansion);
       return;
     }
     this.contexts.pop();
+  }
+
+  /**
+   * The context a `struc` or `istruc` on line `line` (passed on) pushes (`opens`), or the one its
+   * `endstruc` or `iend` pops: nasm's standard macros `%push` and `%pop` on the one stack the
+   * source's own `%push` uses (measured with nasm 2.16.01: `%$x` between `struc vec` and
+   * `endstruc` is the struc's `..@N.x`, numbered after the call's own number; a `%pop` there pops
+   * the struc's context and `endstruc` then the one outside). `idsBefore`: the numbers standard
+   * macros took before the line, to which the source's own before it add.
+   */
+  private structureContext(opens: boolean, line: number, idsBefore: number): void {
+    if (!opens) { this.contexts.close(); return; }
+    while (this.uniqueIdsCounted < this.uniqueIdLines.length && this.uniqueIdLines[this.uniqueIdsCounted] <= line) this.uniqueIdsCounted++;
+    this.contexts.open(this.uniqueIdsCounted + idsBefore + 1);
   }
 
   /** A line's `%$x` names replaced, as ContextStack.substituteLine does, its problems reported at the line. */
