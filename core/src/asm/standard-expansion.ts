@@ -92,10 +92,16 @@ export class StandardExpansion {
   /**
    * A quoted file name as `%pathsearch` finds it (see pathOf), given back as nasm quotes a string
    * it makes (quoteBytes: measured, `incbin "c.bin"` is `incbin 'c.bin',0`, `"it's"` stays, a tab
-   * in the name makes it `\`...\t...\``, `\`a\x41.bin\`` is `'aA.bin'`); anything else as it is.
+   * in the name makes it `\`...\t...\``, `\`a\x41.bin\`` is `'aA.bin'`); a string it cannot read as it is.
    */
   private searched(name: string): string {
     const q = name[0];
+    // Not a string: the macro's `%pathsearch %$dep %1` and `%depend %$dep` fail (measured: both
+    // "expects a file name"), leaving `%$dep` its context's name, `..@N.dep` (N one past the call's).
+    if (q !== '"' && q !== "'" && q !== '`') {
+      for (const d of ['%pathsearch', '%depend']) this.warn('syntax', `\`${d}' expects a file name`, this.word!, 'error');
+      return `..@${this.counter() + 1}.dep`;
+    }
     if ((q !== '"' && q !== "'" && q !== '`') || name.length < 2 || name[name.length - 1] !== q) return name;
     const bytes = decodeString(name);
     if (bytes === undefined) return name;
