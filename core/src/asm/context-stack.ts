@@ -15,6 +15,8 @@ export interface Context {
   name: string;
   /** Unique number in the names of context-local labels and macros (`..@N.x`). */
   readonly id: number;
+  /** For a `struc`'s or `istruc`'s context: the structure's name as the call gives it (its `%$strucname`). */
+  readonly structure?: readonly PPToken[];
 }
 
 /** The contexts of a stack, innermost last, with their names then (see ContextStack.save). */
@@ -47,8 +49,13 @@ export class ContextStack {
   }
 
   /** A context a standard macro's `%push` opened (unnamed: nasm's messages call it `anonymous`), while catching up. */
-  open(id: number): void {
-    this.stack.push({ name: '', id });
+  open(id: number, structure: readonly PPToken[]): void {
+    this.stack.push({ name: '', id, structure });
+  }
+
+  /** The innermost context, while catching up. */
+  innermost(): Context | undefined {
+    return this.stack[this.stack.length - 1];
   }
 
   /** A standard macro's `%pop`, while catching up: the innermost context, whoever opened it. */

@@ -14,7 +14,7 @@ import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cac
 import { reread } from './reread';
 import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
-import { ContextStack, isContextLocal } from './context-stack';
+import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens } from './token-paste';
@@ -109,6 +109,11 @@ export interface PreprocessResult {
    * took, in order: with the standard macros' numbers (standard-macros.ts), nasm's counter at any line.
    */
   readonly uniqueIdLines: readonly number[];
+  /**
+   * The context on top of the stack when line `line`, a call of `at`, `iend` or `endstruc`, runs
+   * (undefined: none), for `nasm -E`'s text of the call.
+   */
+  readonly structureContext: (line: number) => Context | undefined;
   /** With `recordDependencies`: the `%include`s and `%depend`s in the order they were read. */
   readonly dependencies: readonly DependencyRecord[];
   /** Where `%aliases` turned the aliases off or on, by the count of output lines then (for `nasm -E`'s text). */
@@ -217,9 +222,11 @@ class Preprocessor {
   private uniqueIds = 0;
   /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
   private readonly uniqueIdLines: number[] = [];
-  private readonly standardCalls = new StandardMacroCalls((opens, line, idsBefore) => this.structureContext(opens, line, idsBefore));
+  private readonly standardCalls = new StandardMacroCalls((what, line, idsBefore, name) => this.structureContext(what, line, idsBefore, name));
   /** How many of uniqueIdLines the contexts of standard macros have counted (see structureContext). */
   private uniqueIdsCounted = 0;
+  /** PreprocessResult.structureContext, by line. */
+  private readonly structureContexts = new Map<number, Context | undefined>();
   /** One line past the main file's last, where nasm reports what is still open at the end. */
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
   private readonly contexts = new ContextStack(() => this.standardCalls.idsUpTo(this.out));
@@ -311,6 +318,7 @@ class Preprocessor {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
       defines: this.singles.all, technique: this.technique, references: this.references, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
+      structureContext: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.get(line); },
       dependencies: this.dependencies,
       aliasSwitches: this.aliasSwitches,
     };
@@ -2128,12 +2136,17 @@ class Preprocessor {
    * source's own `%push` uses (measured with nasm 2.16.01: `%$x` between `struc vec` and
    * `endstruc` is the struc's `..@N.x`, numbered after the call's own number; a `%pop` there pops
    * the struc's context and `endstruc` then the one outside). `idsBefore`: the numbers standard
-   * macros took before the line, to which the source's own before it add.
+   * macros took before the line, to which the source's own before it add; `name`: the
+   * structure's. The context an `at`, `iend` or `endstruc` finds is kept for `nasm -E`.
    */
-  private structureContext(opens: boolean, line: number, idsBefore: number): void {
-    if (!opens) { this.contexts.close(); return; }
+  private structureContext(what: 'push' | 'pop' | 'read', line: number, idsBefore: number, name: readonly PPToken[]): void {
+    if (what !== 'push') {
+      this.structureContexts.set(line, this.contexts.innermost());
+      if (what === 'pop') this.contexts.close();
+      return;
+    }
     while (this.uniqueIdsCounted < this.uniqueIdLines.length && this.uniqueIdLines[this.uniqueIdsCounted] <= line) this.uniqueIdsCounted++;
-    this.contexts.open(this.uniqueIdsCounted + idsBefore + 1);
+    this.contexts.open(this.uniqueIdsCounted + idsBefore + 1, name);
   }
 
   /** A line's `%$x` names replaced, as ContextStack.substituteLine does, its problems reported at the line. */
