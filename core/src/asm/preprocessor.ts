@@ -852,7 +852,10 @@ class Preprocessor {
         return true;
       default:
         // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
-        // assembler, which reads `%` and stops there (in a skipped group it is skipped).
+        // assembler, which reads `%` and stops there (in a skipped group it is skipped). A
+        // preprocessor function called there is no directive either, but expands as anywhere
+        // (measured: a line `%eval(2+3, 4)` is `5,4`, ` %abs(-2)` is ` 2`).
+        if (toks[1]?.text === '(' && isImplementedFunction(toks[0])) return false;
         if (/^%[a-z]/.test(d)) {
           // (`nasm -E` prints the line with the single-line macros after its first word expanded:
           // measured, `%foo A, F(2)` with `%define A 5` and `%define F(x) x+1` is `%foo 5, 2+1`.)
