@@ -127,6 +127,19 @@ describe('differential: asm -E vs nasm -E', function () {
     ].join('\n') }, (dir) => compare(['sn.asm'], dir));
   });
 
+  it('takes the context of at, iend and endstruc from the one stack the source\'s %push and %pop use, as nasm\'s standard macros do', () => {
+    // A %pop inside a struc pops the struc's context, and endstruc then the one outside, whose
+    // %$strucname no macro defines (`..@0.strucname_size equ ($-..@0.strucname)`); an at and
+    // iend in a context of %push take that context's ..@N names, and a %$x between struc and
+    // endstruc is the struc's. nasm assembles none of these, so they are no fixture.
+    inScratch({
+      'sp.asm': ['%push a', 'struc vec', '.a: resd 1', '%$y: resd 1', '%pop', 'endstruc', 'dd %$y', ''].join('\n'),
+      'su.asm': ['struc s', '.a: resb 1', 'endstruc', 'istruc s', '%push u', 'at .a, db 1', 'at s.a, db 1', 'iend', 'at .a, db 2', '%pop', 'endstruc', ''].join('\n'),
+      'sq.asm': ['iend', 'struc point', '%push a', '%$x: db 0', 'dd %$x', '  .x: resd 1', 'endstruc', 'dd point.x, point_size',
+        'pt: istruc point', '  at point.x, dd 0x11223344', 'dd pt', ''].join('\n'),
+    }, (dir) => { for (const f of ['sp.asm', 'su.asm', 'sq.asm']) compare([f], dir); });
+  });
+
   it('splits and substitutes the arguments of single-line macros with parameter modifiers as nasm does (manual §4.1.1)', () => {
     // Their blanks and braces show only in the text (nasm assembles none of these lines, so no
     // fixture): `!` keeps the blanks around an argument and its braces, a greedy argument drops

@@ -15,6 +15,8 @@ export interface Context {
   name: string;
   /** Unique number in the names of context-local labels and macros (`..@N.x`). */
   readonly id: number;
+  /** For a `struc`'s or `istruc`'s context: the structure's name as the call gives it (its `%$strucname`). */
+  readonly structure?: readonly PPToken[];
 }
 
 /** The contexts of a stack, innermost last, with their names then (see ContextStack.save). */
@@ -23,34 +25,63 @@ export type ContextsSaved = readonly (readonly [Context, string])[];
 export class ContextStack {
   private readonly stack: Context[] = [];
 
+  /**
+   * `catchUp`: opens and closes the contexts of the lines passed on since it was last called
+   * (nasm's `struc` and `istruc` macros `%push` one, `endstruc` and `iend` `%pop` the innermost:
+   * see open and close), before the stack is read or changed.
+   */
+  constructor(private readonly catchUp: () => void = () => undefined) {}
+
   get depth(): number {
+    this.catchUp();
     return this.stack.length;
   }
 
   push(name: string, id: number): void {
+    this.catchUp();
     this.stack.push({ name, id });
   }
 
   /** Pops the innermost context; false when the stack is empty. */
   pop(): Context | undefined {
+    this.catchUp();
     return this.stack.pop();
   }
 
+  /** A context a standard macro's `%push` opened (unnamed: nasm's messages call it `anonymous`), while catching up. */
+  open(id: number, structure: readonly PPToken[]): void {
+    this.stack.push({ name: '', id, structure });
+  }
+
+  /** The innermost context, while catching up. */
+  innermost(): Context | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  /** A standard macro's `%pop`, while catching up: the innermost context, whoever opened it. */
+  close(): void {
+    this.stack.pop();
+  }
+
   save(): ContextsSaved {
+    this.catchUp();
     return this.stack.map((c) => [c, c.name] as const);
   }
 
   /** Whether the stack holds the contexts `saved` holds, with the same names. */
   same(saved: ContextsSaved): boolean {
+    this.catchUp();
     return saved.length === this.stack.length && saved.every(([c, name], i) => this.stack[i] === c && c.name === name);
   }
 
   restore(saved: ContextsSaved): void {
+    this.catchUp();
     this.stack.length = 0;
     for (const [c, name] of saved) { c.name = name; this.stack.push(c); }
   }
 
   top(): Context | undefined {
+    this.catchUp();
     return this.stack[this.stack.length - 1];
   }
 
@@ -59,6 +90,7 @@ export class ContextStack {
    * message when there is no such context.
    */
   resolve(token: string): { name: string } | { error: string } {
+    this.catchUp();
     let levels = 0;
     let i = 1;
     while (token.charCodeAt(i) === 0x24) { levels++; i++; }

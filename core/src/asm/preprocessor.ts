@@ -14,7 +14,7 @@ import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cac
 import { reread } from './reread';
 import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
-import { ContextStack, isContextLocal } from './context-stack';
+import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens } from './token-paste';
@@ -109,6 +109,11 @@ export interface PreprocessResult {
    * took, in order: with the standard macros' numbers (standard-macros.ts), nasm's counter at any line.
    */
   readonly uniqueIdLines: readonly number[];
+  /**
+   * The context on top of the stack when line `line`, a call of `at`, `iend` or `endstruc`, runs
+   * (undefined: none), for `nasm -E`'s text of the call.
+   */
+  readonly structureContext: (line: number) => Context | undefined;
   /** With `recordDependencies`: the `%include`s and `%depend`s in the order they were read. */
   readonly dependencies: readonly DependencyRecord[];
   /** Where `%aliases` turned the aliases off or on, by the count of output lines then (for `nasm -E`'s text). */
@@ -217,10 +222,14 @@ class Preprocessor {
   private uniqueIds = 0;
   /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
   private readonly uniqueIdLines: number[] = [];
-  private readonly standardCalls = new StandardMacroCalls();
+  private readonly standardCalls = new StandardMacroCalls((what, line, idsBefore, name) => this.structureContext(what, line, idsBefore, name));
+  /** How many of uniqueIdLines the contexts of standard macros have counted (see structureContext). */
+  private uniqueIdsCounted = 0;
+  /** PreprocessResult.structureContext, by line. */
+  private readonly structureContexts = new Map<number, Context | undefined>();
   /** One line past the main file's last, where nasm reports what is still open at the end. */
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
-  private readonly contexts = new ContextStack();
+  private readonly contexts = new ContextStack(() => this.standardCalls.idsUpTo(this.out));
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
   private frame: StackFrame = stackFrameOf('flat')!;
   /** What `__BITS__` and `__SECT__` stand for. */
@@ -309,6 +318,7 @@ class Preprocessor {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
       defines: this.singles.all, technique: this.technique, references: this.references, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
+      structureContext: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.get(line); },
       dependencies: this.dependencies,
       aliasSwitches: this.aliasSwitches,
     };
@@ -842,7 +852,10 @@ class Preprocessor {
         return true;
       default:
         // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
-        // assembler, which reads `%` and stops there (in a skipped group it is skipped).
+        // assembler, which reads `%` and stops there (in a skipped group it is skipped). A
+        // preprocessor function called there is no directive either, but expands as anywhere
+        // (measured: a line `%eval(2+3, 4)` is `5,4`, ` %abs(-2)` is ` 2`).
+        if (toks[1]?.text === '(' && isImplementedFunction(toks[0])) return false;
         if (/^%[a-z]/.test(d)) {
           // (`nasm -E` prints the line with the single-line macros after its first word expanded:
           // measured, `%foo A, F(2)` with `%define A 5` and `%define F(x) x+1` is `%foo 5, 2+1`.)
@@ -1432,11 +1445,15 @@ class Preprocessor {
    * `%arg name:size, ...` and `%local name:size, ...` (manual §4.8.2, §4.8.3): each name becomes a
    * single-line macro for its place in the frame, `(ebp+8)` or `(ebp-4)`, each size rounded up to
    * the stack slot; `%local` also adds the size to `%$localsize`. As in nasm, where the next one
-   * goes is kept across contexts until the next `%stacksize`, and an error ends the list.
+   * goes is kept across contexts until the next `%stacksize`, and an error ends the list. After an
+   * error the names before it stay defined, but where the next one goes is as before the line and
+   * `%$localsize` is not added to (measured with nasm 2.16.01: `%arg a:dword, b:bad` then `%arg
+   * d:dword` makes `d` `(ebp+8)` too; `%local x:dword, y` leaves `%$localsize` 0).
    */
   private frameVariables(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[]): void {
     const frame = this.frame;
     const { variables, error } = readFrameVariables(toks, d, frame.slot);
+    const { argOffset, localOffset } = frame;
     for (const { name, slot } of variables) {
       const range = lineRange(file, line, name.start, name.end);
       if (d === '%arg') {
@@ -1446,12 +1463,16 @@ class Preprocessor {
         frame.localOffset += slot;
         this.defineSingle(name.text, undefined, frameAddress(frame, '-', frame.localOffset, name), range, false, f.expansion);
         // nasm: `%assign %$localsize %$localsize+SIZE`, for `enter %$localsize, 0`.
+        if (error !== undefined) continue;
         const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: name.start, end: name.end };
         const [target, ...expr] = this.contextLocals([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
         if (target.kind === 'ident') this.assign(f, file, line, '%assign', target, expr);
       }
     }
-    if (error !== undefined) this.sink.error('syntax', error.message, lineRange(file, line, error.at.start, error.at.end), f.expansion);
+    if (error === undefined) return;
+    this.sink.error('syntax', error.message, lineRange(file, line, error.at.start, error.at.end), f.expansion);
+    frame.argOffset = argOffset;
+    frame.localOffset = localOffset;
   }
 
   // ---- single-line macros ----
@@ -2106,10 +2127,29 @@ class Preprocessor {
     if (!top) { this.sink.error('context', `\`${d}': context stack is empty`, nameRange, f.expansion); return; }
     if (d === '%repl') { top.name = name; return; }
     if (name !== '' && name !== top.name) {
-      this.sink.error('context', `\`%pop' in wrong context: ${top.name}, expected ${name}`, nameRange, f.expansion);
+      this.sink.error('context', `\`%pop' in wrong context: ${top.name || 'anonymous'}, expected ${name}`, nameRange, f.expansion);
       return;
     }
     this.contexts.pop();
+  }
+
+  /**
+   * The context a `struc` or `istruc` on line `line` (passed on) pushes (`opens`), or the one its
+   * `endstruc` or `iend` pops: nasm's standard macros `%push` and `%pop` on the one stack the
+   * source's own `%push` uses (measured with nasm 2.16.01: `%$x` between `struc vec` and
+   * `endstruc` is the struc's `..@N.x`, numbered after the call's own number; a `%pop` there pops
+   * the struc's context and `endstruc` then the one outside). `idsBefore`: the numbers standard
+   * macros took before the line, to which the source's own before it add; `name`: the
+   * structure's. The context an `at`, `iend` or `endstruc` finds is kept for `nasm -E`.
+   */
+  private structureContext(what: 'push' | 'pop' | 'read', line: number, idsBefore: number, name: readonly PPToken[]): void {
+    if (what !== 'push') {
+      this.structureContexts.set(line, this.contexts.innermost());
+      if (what === 'pop') this.contexts.close();
+      return;
+    }
+    while (this.uniqueIdsCounted < this.uniqueIdLines.length && this.uniqueIdLines[this.uniqueIdsCounted] <= line) this.uniqueIdsCounted++;
+    this.contexts.open(this.uniqueIdsCounted + idsBefore + 1, name);
   }
 
   /** A line's `%$x` names replaced, as ContextStack.substituteLine does, its problems reported at the line. */

@@ -4,6 +4,7 @@
 // measured with `nasm -E` (`bits 32` is `[bits 32]`, `align 4` is `[sectalign 4]` and a `times`
 // line, `global a, b` a `[global ...]` line each).
 
+import type { Context } from './context-stack';
 import { splitArguments } from './macros';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
@@ -35,15 +36,15 @@ export class StandardExpansion {
   private alignUpdatesSection = true;
   /** After `%use smartalign`, whose `align` calls `sectalign` always. */
   private smartAlign = false;
-  /**
-   * The contexts the `struc`s and `istruc`s open pushed, innermost last, one stack as nasm's: the
-   * structure's name (their `%$strucname`) and the context's `..@N` number. `endstruc`, `iend`
-   * and `at` take the innermost, whichever pushed it (measured: `struc s` inside an `istruc`
-   * makes the `at` and `iend` after it the struc's).
-   */
-  private readonly contexts: { name: string; id: number }[] = [];
   /** nasm's `..@N` counter before the line being expanded (see `expand`). */
   private counter: () => number = () => 0;
+  /**
+   * The innermost context when the line being expanded runs (see `expand`): `endstruc`, `iend` and
+   * `at` take it, whichever pushed it, the source's `%push` too (measured: `struc s` inside an
+   * `istruc` makes the `at` and `iend` after it the struc's; in a context of `%push`, `%$strucname`
+   * is that context's `..@N.strucname`, a name no macro defines).
+   */
+  private context: () => Context | undefined = () => undefined;
   /** How the line being expanded reports a problem of its call, and the call's word (see `expand`). */
   private warn: StandardWarning = () => undefined;
   private word: PPToken | undefined;
@@ -57,9 +58,9 @@ export class StandardExpansion {
     ['use16', fixed('[bits 16]')], ['use32', fixed('[bits 32]')], ['use64', fixed('[bits 64]')],
     ['userel', fixed('[default rel]')], ['useabs', fixed('[default abs]')], ['usebnd', fixed('[default bnd]')], ['usenobnd', fixed('[default nobnd]')],
     ['extern', each('extern')], ['static', each('static')], ['global', each('global')], ['required', each('required')], ['common', each('common')], ['float', each('float')],
-    ['struc', { min: 1, max: 2, body: (a) => { this.contexts.push({ name: a[0], id: this.counter() + 1 }); return [`[absolute ${a[1] ?? '0'}]`, `${a[0]}:`]; } }],
+    ['struc', { min: 1, max: 2, body: (a) => [`[absolute ${a[1] ?? '0'}]`, `${a[0]}:`] }],
     ['endstruc', { min: 0, max: 0, body: () => this.endstruc() }],
-    ['istruc', { min: 1, max: 1, body: (a) => this.istruc(a[0]) }],
+    ['istruc', { min: 1, max: 1, body: () => this.istruc() }],
     ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0], after(rest, 1)) }],
     ['iend', { min: 0, max: 0, body: () => this.iend() }],
     ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`incbin ${this.searched(a[0])},${after(rest, 1) || '0'}`] }],
@@ -69,8 +70,9 @@ export class StandardExpansion {
    * The lines nasm makes of `toks` (a line's tokens), when its first word, or the word after a
    * label, calls a standard macro with a count it takes; undefined otherwise.
    */
-  expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning): string[] | undefined {
+  expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning, context: () => Context | undefined): string[] | undefined {
     this.counter = counter;
+    this.context = context;
     this.warn = warn;
     // The mode `%use smartalign` and `alignmode` set, which Ringside passes to its assembler as a
     // directive of its own: nasm's package prints nothing for it, and its `align` calls
@@ -92,10 +94,16 @@ export class StandardExpansion {
   /**
    * A quoted file name as `%pathsearch` finds it (see pathOf), given back as nasm quotes a string
    * it makes (quoteBytes: measured, `incbin "c.bin"` is `incbin 'c.bin',0`, `"it's"` stays, a tab
-   * in the name makes it `\`...\t...\``, `\`a\x41.bin\`` is `'aA.bin'`); anything else as it is.
+   * in the name makes it `\`...\t...\``, `\`a\x41.bin\`` is `'aA.bin'`); a string it cannot read as it is.
    */
   private searched(name: string): string {
     const q = name[0];
+    // Not a string: the macro's `%pathsearch %$dep %1` and `%depend %$dep` fail (measured: both
+    // "expects a file name"), leaving `%$dep` its context's name, `..@N.dep` (N one past the call's).
+    if (q !== '"' && q !== "'" && q !== '`') {
+      for (const d of ['%pathsearch', '%depend']) this.warn('syntax', `\`${d}' expects a file name`, this.word!, 'error');
+      return `..@${this.counter() + 1}.dep`;
+    }
     if ((q !== '"' && q !== "'" && q !== '`') || name.length < 2 || name[name.length - 1] !== q) return name;
     const bytes = decodeString(name);
     if (bytes === undefined) return name;
@@ -124,10 +132,15 @@ export class StandardExpansion {
   }
 
   /** `istruc` (as `struc`) takes a number for its call, then one for the context it pushes (whose labels are `..@N.x`). */
-  private istruc(name: string): string[] {
-    const id = this.counter() + 1;
-    this.contexts.push({ name, id });
-    return [`..@${id}.strucstart:`];
+  private istruc(): string[] {
+    return [`..@${this.counter() + 1}.strucstart:`];
+  }
+
+  /** The innermost context's `%$strucname` (see `context`) and number. */
+  private structure(): { name: string; id: number } | undefined {
+    const c = this.context();
+    if (c === undefined) return undefined;
+    return { name: c.structure !== undefined ? written(c.structure).trim() : `..@${c.id}.strucname`, id: c.id };
   }
 
   /**
@@ -136,7 +149,7 @@ export class StandardExpansion {
    * so the member is taken as written, and the `%$` names stay as they are.
    */
   private at(member: string, data: string): string[] {
-    const s = this.contexts[this.contexts.length - 1];
+    const s = this.structure();
     if (s === undefined) {
       this.emptyContext(['%$member', '%$member', undefined, '%$member1', '%$strucname', '%$strucstart', '%$strucname', '%$strucstart']);
       return [`times (${member}-%$strucname)-($-%$strucstart) db 0`, data];
@@ -147,7 +160,7 @@ export class StandardExpansion {
   }
 
   private iend(): string[] {
-    const s = this.contexts.pop();
+    const s = this.structure();
     if (s === undefined) {
       this.emptyContext(['%$strucname_size', '%$strucstart', '%$strucname_size', '%$strucstart', '%pop']);
       return ['times %$strucname_size-($-%$strucstart) db 0'];
@@ -157,7 +170,7 @@ export class StandardExpansion {
   }
 
   private endstruc(): string[] {
-    const name = this.contexts.pop()?.name;
+    const name = this.structure()?.name;
     // Without a context nasm reports the empty stack and writes the names as they are.
     if (name === undefined) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
     const n = name ?? '%$strucname';
@@ -166,9 +179,8 @@ export class StandardExpansion {
 
   /**
    * The errors nasm gives, in its order, for a standard macro's body run with no context on the
-   * stack (no `struc` or `istruc` open): "context stack is empty" for each of `names` (undefined:
-   * `at`'s `%substr` of the `%$member` it could not define). (A context of the source's own
-   * `%push` would be taken instead: not seen here.)
+   * stack (no `struc`, `istruc` or `%push` open): "context stack is empty" for each of `names`
+   * (undefined: `at`'s `%substr` of the `%$member` it could not define).
    */
   private emptyContext(names: readonly (string | undefined)[]): void {
     const word = this.word;

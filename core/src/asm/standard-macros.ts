@@ -16,6 +16,8 @@ interface StandardMacro {
   readonly max: number;
   /** The numbers a call takes: its own, and one for each `%push` or macro call in its body. */
   readonly ids: number;
+  /** Whether its body opens a context (`%push`), closes the innermost one (`%pop`), or reads it (`%$strucname` ...). */
+  readonly context?: 'push' | 'pop' | 'read';
 }
 
 const ONE_OR_MORE = { min: 1, max: Infinity, ids: 1 };
@@ -24,7 +26,8 @@ const NONE = { min: 0, max: 0, ids: 1 };
 const STANDARD_MACROS: ReadonlyMap<string, StandardMacro> = new Map<string, StandardMacro>([
   ['section', ONE_OR_MORE], ['segment', ONE_OR_MORE], ['absolute', ONE_OR_MORE],
   // %push in the body.
-  ['struc', { min: 1, max: 2, ids: 2 }], ['endstruc', NONE], ['istruc', { min: 1, max: 1, ids: 2 }], ['at', ONE_OR_MORE], ['iend', NONE],
+  ['struc', { min: 1, max: 2, ids: 2, context: 'push' }], ['endstruc', { ...NONE, context: 'pop' }], ['istruc', { min: 1, max: 1, ids: 2, context: 'push' }],
+  ['at', { ...ONE_OR_MORE, context: 'read' }], ['iend', { ...NONE, context: 'pop' }],
   // `sectalign %1` in the body, unless `sectalign off` said not to (see StandardMacroCalls).
   ['align', { min: 1, max: Infinity, ids: 2 }], ['alignb', { min: 1, max: Infinity, ids: 2 }], ['sectalign', ONE_OR_MORE],
   ['bits', ONE_OR_MORE], ['use16', NONE], ['use32', NONE], ['use64', NONE], ['userel', NONE], ['useabs', NONE],
@@ -62,6 +65,13 @@ export class StandardMacroCalls {
   /** After `%clear` there are no standard macros to call (see withoutStandardMacros). */
   private cleared = false;
 
+  /**
+   * `contexts`: told of each call whose body opens a context (`struc`, `istruc`), closes one
+   * (`endstruc`, `iend`) or reads it (`at`), as the lines are read: the call's line, the numbers
+   * the standard macros took before it, and its first argument (the structure's name).
+   */
+  constructor(private readonly contexts?: (what: 'push' | 'pop' | 'read', line: number, idsBefore: number, name: readonly PPToken[]) => void) {}
+
   /** `ids`, once the lines of `lines` not read yet, up to line `end`, are read. */
   idsUpTo(lines: PPLines, end = lines.count): number {
     if (this.cleared) return this.ids;
@@ -85,6 +95,7 @@ export class StandardMacroCalls {
     const call = standardCall(toks);
     if (call === undefined) return 0;
     const { at, m, args } = call;
+    if (m.context !== undefined) this.contexts?.(m.context, this.read, this.ids, args[0]);
     const name = toks[at].text.toLowerCase();
     if (name === 'sectalign' && args.length === 1 && args[0].length === 1) {
       // `%ifidni %1,off` / `%elifidni %1,on` in nasm's macro.

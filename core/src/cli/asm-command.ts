@@ -181,28 +181,16 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
     warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: true,
     nameOf: (f, written) => (f === file ? args.file : nasmIncludeName(f, written, searched.includes, cwd)),
   });
-  // (An `incbin` with no file name is an error of nasm's standard macro, found as the lines are read here.)
-  const incbinErrors = new DiagnosticSink();
-  const files = dependencyFiles(result.pp, dependencyNames(searched), incbinErrors);
+  const files = dependencyFiles(result.pp, dependencyNames(searched));
   const reported = new ReportedLines(result.pp.reported.directives);
   let errors = 0;
-  for (const d of amongLines(result.printedMessages, incbinErrors.list)) {
+  for (const d of result.printedMessages) {
     if (NOT_IN_DEPENDENCY_PASS.has(d.code)) continue;
     if (d.severity === 'error') errors++;
     io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
   }
   if (errors > 0) return 1;
   return writeDependencies(args, request, files, outputName(args), io);
-}
-
-/** `later` put among `list` before the first message on a later line of the same file (enough for an error at a line). */
-function amongLines(list: readonly Diagnostic[], later: readonly Diagnostic[]): Diagnostic[] {
-  const all = [...list];
-  for (const d of later) {
-    const at = all.findIndex((e) => e.range.file === d.range.file && e.range.start.line > d.range.start.line);
-    all.splice(at < 0 ? all.length : at, 0, d);
-  }
-  return all;
 }
 
 /** Where the dependencies' files are and how nasm names them (nasmIncludeName), for `args`'s -I directories. */

@@ -4,8 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PreprocessResult } from '../asm/preprocessor';
-import type { DiagnosticSink } from '../asm/diagnostics';
-import { LineFlag, lineRange, type PPToken } from '../asm/source';
+import { LineFlag, type PPToken } from '../asm/source';
 import { callAfterLabel } from '../asm/standard-macros';
 import { decodeString } from '../asm/strings';
 import { searchPlaces } from '../asm/paths';
@@ -90,9 +89,9 @@ export interface DependencyNames {
  * file, then each `%include` (as found, or as written when missing), `%depend` and `incbin` in the
  * order met. In nasm `incbin` is a standard macro that `%depend`s on its file (as `%pathsearch`
  * finds it), so only a line that starts with it (after a label) counts: `times 2 incbin "x"` does
- * not. Its call with no file name is two errors of that macro's, reported to `sink` when given.
+ * not; nor its call with no file name (two errors of that macro's, which preprocessOnly reports).
  */
-export function dependencyFiles(pp: PreprocessResult, names: DependencyNames, sink?: DiagnosticSink): string[] {
+export function dependencyFiles(pp: PreprocessResult, names: DependencyNames): string[] {
   const files = new Set<string>([names.mainName]);
   const lines = pp.lines;
   let line = 0;
@@ -101,12 +100,7 @@ export function dependencyFiles(pp: PreprocessResult, names: DependencyNames, si
       if ((lines.flags[line] & LineFlag.ListOnly) !== 0) continue;
       const call = incbinCall(lines.tokensOf(line));
       if (call === undefined) continue;
-      if (call.name === undefined) {
-        // (nasm 2.16.01 -M on `incbin 3`: both, at the line.)
-        const range = lineRange(lines.file(line), lines.line[line], call.word.start, call.word.end);
-        for (const d of ['%pathsearch', '%depend']) sink?.error('syntax', `\`${d}' expects a file name`, range, lines.origin(line).expansion);
-        continue;
-      }
+      if (call.name === undefined) continue;
       const file = found(call.name, names);
       files.add(file === undefined ? call.name : names.nameOf(file, call.name));
     }
