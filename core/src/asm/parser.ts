@@ -1155,12 +1155,14 @@ class LineParser implements TermReader {
           }
         }
         const float = itemUnit !== undefined ? this.floatItem(pos, itemUnit) : undefined;
-        if (float === undefined && top && t.kind === 'op' && (t.text === '-' || t.text === '+') && toks[pos + 1]?.kind === 'string') {
+        if (float === undefined && top && t.kind === 'op' && (t.text === '-' || t.text === '+') && (toks[pos + 1]?.kind === 'string' || isOpenString(toks[pos + 1]))) {
           // nasm 2.16.01 reads a sign and a string for a float, unquoting the string where it is
           // written, then reads the item again from after the sign: the string's characters and
           // the end of the line its unquoting wrote (measured: `db -'1', 7` is FF, `dw -'A'` is
-          // "symbol `A' not defined", `dw -''` "expression syntax error").
-          const rescanned = rescannedString(toks[pos + 1]);
+          // "symbol `A' not defined", `dw -''` "expression syntax error"; an unterminated one is
+          // its characters to the line's end: `db -'1+2` is 01).
+          const next = toks[pos + 1];
+          const rescanned = rescannedString(next.kind === 'string' ? next : { ...next, text: next.text + next.text[0] });
           if (rescanned !== undefined) {
             toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
             n = toks.length;
