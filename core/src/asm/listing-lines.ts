@@ -87,13 +87,21 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       if (ms === undefined && repeat === undefined) continue;
       let last = out[out.length - 1];
       if (last === undefined) out.push((last = { file: lines.file(i), line: -1, source: '', depth: 0, bytes: NO_BYTES, data: NO_DATA, messages: [] }));
-      if (repeat !== undefined) last.data = last.data.concat(repeat);
-      // (As often as when listed: once for each `times` repetition, measured.)
+      // (As often as when listed: once for each `times` repetition, measured.) Those of the first
+      // repetition come before the `<rep n>`, so they are listed after the row it ends when it
+      // does not fit (measured: `times 2 mov al, 300` / `times 2 db 300` / `times 2 dw 0x10000`
+      // after a `[list -]` lists `<rep 2h><rep 2h>-`, four warnings and one, then `<rep 2h>` and one).
       const statement = si >= 0 ? listed[si] : undefined;
+      const laterRounds: [Message, ListingMessage[]][] = [];
       for (const m of ms ?? []) {
         const column = m.range.file === lines.file(i) && m.range.start.line === lines.line[i] ? m.range.start.col : undefined;
-        take(last, i, m, statement === undefined ? [{ text: m.text }] : copies(m, statement, column, 0).map(() => ({ text: m.text })));
+        const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, column, 0);
+        take(last, i, m, listedCopies.filter((c) => !ROUND.has(c)).map(() => ({ text: m.text })));
+        laterRounds.push([m, listedCopies.filter((c) => ROUND.has(c)).map(() => ({ text: m.text }))]);
       }
+      const before = last.messages.length;
+      for (const [m, later] of laterRounds) take(last, i, m, later);
+      if (repeat !== undefined) last.data = last.data.concat({ ...repeat, messagesBefore: before });
       continue;
     }
     const origin = lines.origin(i);
