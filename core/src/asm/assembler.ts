@@ -302,6 +302,12 @@ class Assembler implements EvalContext {
   private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
+  /**
+   * The statements before the first non-local label when the `.x` names there are under the
+   * file's last (see parseStatements in index.ts): to nasm's first pass, where they had no label
+   * before them, the names they define are other ones (see failedAtFirst). 0 when there are none.
+   */
+  private readonly carriedBefore: number;
   /** The `equ`s nasm's first pass did not know the value of (see firstPassCheck). */
   private readonly firstPassEqus = new FirstPassEqus({
     definition: (name) => this.symbols.get(name),
@@ -328,6 +334,9 @@ class Assembler implements EvalContext {
     this.budget = host.budget ?? new TimeBudget(undefined);
     this.sharedBases = host.sharedBases;
     this.results = new StatementResults(stmts.length);
+    let first = 0;
+    while (first < stmts.length && !setsLocalBase(stmts[first])) first++;
+    this.carriedBefore = first < stmts.length && (this.sharedBases?.[0] ?? stmts[0].localBase) !== undefined ? first : 0;
     this.optimization = host.optimization;
     this.request.optimization = host.optimization;
     this.cache = new EncodeCache(stmts.length, host.optimization === undefined);
@@ -1128,11 +1137,27 @@ class Assembler implements EvalContext {
   private failedAtFirst(e: Expr, v: Value): boolean {
     if (this.pass === 0 && !this.final) {
       // (An `equ` nasm's first pass did not know the value of is its number 0 there: see firstPassEqus.)
-      const view = this.firstPassEqus.namedIn(e) ? this.firstPassEqus.view(this.stmtIndex, true, () => undefined) : this;
-      if (v.v === undefined && !firstPassNumber(e, view)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
+      let view: EvalContext = this.firstPassEqus.namedIn(e) ? this.firstPassEqus.view(this.stmtIndex, true, () => undefined) : this;
+      // A `.x` defined before the first non-local label is no `main.x` to nasm's first pass
+      // (measured: `.s: db 1` / `b:` / `.e: db (.e - .s) dup (1)` is "non-constant argument
+      // supplied to DUP", where `db .e - .s` is 1).
+      if (this.carriedBefore > 0) view = this.withoutCarried(view);
+      if ((v.v === undefined || this.carriedBefore > 0) && !firstPassNumber(e, view)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
       return false;
     }
     return this.firstPassCounts.size > 0 && this.firstPassCounts.has(`${this.stmtIndex}:${e.start}`);
+  }
+
+  /** `ctx` but for the names defined as `.x` before the first non-local label (see carriedBefore): not defined. */
+  private withoutCarried(ctx: EvalContext): EvalContext {
+    const carried = (name: string): boolean => {
+      const s = this.symbols.get(name);
+      return s !== undefined && s.stmt < this.carriedBefore && this.stmts[s.stmt].label?.local === true;
+    };
+    return {
+      symbol: (name, node) => (carried(name) ? undefined : ctx.symbol(name, node)),
+      here: () => ctx.here(), base: () => ctx.base(), error: (message, node) => ctx.error(message, node),
+    };
   }
 
   /** Whether evaluating `e` named an undefined symbol, reported as nasm does (the first only). */
