@@ -1856,7 +1856,10 @@ class Assembler implements EvalContext {
       const v = this.evalWith(e, Undefined.Quiet);
       if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;
-        if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to DUP', e);
+        // Undefined symbols whose terms cancel are a number to nasm's first pass, and its next
+        // names the first, as for `times` (measured: `db (e - s) dup (1)` is "symbol `e' not defined").
+        const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && (this.final || this.pass > 0) && this.namesUndefined(e);
+        if (!named && (this.final || this.pass > 0)) this.error('non-constant', 'non-constant argument supplied to DUP', e);
         return 0;
       }
       if (v.v < 0) {
