@@ -278,6 +278,8 @@ class Assembler implements EvalContext {
   private undefinedUse = Undefined.Reported;
   /** Set when a count's evaluation named an undefined symbol (see namesUndefined). */
   private countNamedUndefined = false;
+  /** The code of the message a count names an undefined symbol with (see namesUndefined). */
+  private countUndefinedCode = 'count-undefined';
   /** The statement the final pass last found an undefined symbol in (nasm drops it: see emit). */
   private undefinedIn = -1;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
@@ -730,8 +732,9 @@ class Assembler implements EvalContext {
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
       else if (this.undefinedUse !== Undefined.Quiet) {
         if (this.final) this.undefinedIn = this.stmtIndex;
-        // (A count's, an error of the pass after nasm's first, where nasm stops: no listing is written.)
-        const code = this.undefinedUse === Undefined.ReportedOnce ? 'count-undefined' : 'undefined-symbol';
+        // (A `times` count's, an error of the pass after nasm's first, where nasm stops: no listing
+        // is written; a `dup` count's, of nasm's final pass: see namesUndefined.)
+        const code = this.undefinedUse === Undefined.ReportedOnce ? this.countUndefinedCode : 'undefined-symbol';
         this.error(code, `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
         if (this.undefinedUse === Undefined.ReportedOnce) { this.undefinedUse = Undefined.Quiet; this.countNamedUndefined = true; }
       }
@@ -1160,10 +1163,16 @@ class Assembler implements EvalContext {
     };
   }
 
-  /** Whether evaluating `e` named an undefined symbol, reported as nasm does (the first only). */
-  private namesUndefined(e: Expr): boolean {
+  /**
+   * Whether evaluating `e` named an undefined symbol, reported as nasm does (the first only):
+   * for a `times` count, where nasm stops after the pass (`count-undefined`); for a `dup` count,
+   * an error of nasm's final pass, which drops the statement and is listed (measured: `db (e - s)
+   * dup (1)` / `db y` reports both, and `nasm -l` lists them).
+   */
+  private namesUndefined(e: Expr, code = 'count-undefined'): boolean {
     this.undefinedUse = Undefined.ReportedOnce;
     this.countNamedUndefined = false;
+    this.countUndefinedCode = code;
     try { this.eval(e); return this.countNamedUndefined; } finally { this.undefinedUse = Undefined.Reported; }
   }
 
@@ -1858,7 +1867,7 @@ class Assembler implements EvalContext {
         this.dataWarned = true;
         // Undefined symbols whose terms cancel are a number to nasm's first pass, and its next
         // names the first, as for `times` (measured: `db (e - s) dup (1)` is "symbol `e' not defined").
-        const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && (this.final || this.pass > 0) && this.namesUndefined(e);
+        const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && (this.final || this.pass > 0) && this.namesUndefined(e, 'undefined-symbol');
         if (!named && (this.final || this.pass > 0)) this.error('non-constant', 'non-constant argument supplied to DUP', e);
         return 0;
       }
