@@ -156,7 +156,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       const column = sameLine ? m.range.start.col : undefined;
       let nth = 0;
       if (m.code === 'zeroing') nth = zeroing++;
-      else if (m.code === 'data-overflow' && column !== undefined) {
+      else if ((m.code === 'data-overflow' || m.code === 'out-of-range') && column !== undefined) {
         nth = (overflows ??= new Map()).get(column) ?? 0;
         overflows.set(column, nth + 1);
       }
@@ -307,7 +307,9 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;
   // (The nth overflow warning of a data item is of its nth `dup` copy.)
-  const offset = nth > 0 && m.code === 'data-overflow' ? anchor.later?.[nth - 1] ?? anchor.offset : anchor.offset;
+  // (So is the nth out-of-range warning of an operand put out in pieces: `jmp word 0x10000:0x10000`
+  // warns of its offset, then of its segment, each before it is put out; measured.)
+  const offset = nth > 0 ? anchor.later?.[nth - 1] ?? anchor.offset : anchor.offset;
   const out: ListingMessage[] = [];
   for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset } : inRound({ text }, Math.floor(k / once)));
   return out;
