@@ -278,6 +278,8 @@ class Assembler implements EvalContext {
   private undefinedUse = Undefined.Reported;
   /** Set when a count's evaluation named an undefined symbol (see namesUndefined). */
   private countNamedUndefined = false;
+  /** While listing: the padding of each `at` followed by a line other than data (StatementResults.atPadding). */
+  private listedPadding: ReadonlyMap<number, number> | undefined;
   /** The code of the message a count names an undefined symbol with (see namesUndefined). */
   private countUndefinedCode = 'count-undefined';
   /** The statement the final pass last found an undefined symbol in (nasm drops it: see emit). */
@@ -1212,6 +1214,15 @@ class Assembler implements EvalContext {
     const word = st.op!;
     if (DATA_UNIT[name] !== undefined) {
       if (st.at && !this.padToField(st.at)) return;
+      // (`at field, times 4 db 7`: the line after nasm's padding, as `times 1 FILL` repeats it.)
+      if (st.fill !== undefined) {
+        // (The statement's size keeps the padding; its bytes are the line's.)
+        const padding = this.results.size[this.stmtIndex];
+        this.results.atPadding.set(this.stmtIndex, padding);
+        this.repeatFill(st.fill, 1);
+        this.results.size[this.stmtIndex] += padding;
+        return;
+      }
       const n = this.timesCount(st);
       // `db ?`, `dd 4 dup (?)` and the like only: space reserved as `resb` reserves it (nasm 2.15).
       if (onlyReserve(st.data)) {
@@ -2189,6 +2200,7 @@ class Assembler implements EvalContext {
     for (const s of this.sections) this.sectionByName.set(s.name, s);
     this.origin = output.origin;
     const res = output.results;
+    this.listedPadding = res.atPadding;
     const listed = new Array<ListedStatement | undefined>(this.stmts.length);
     this.smartAlign = undefined;
     let structureSec = -1;
@@ -2242,7 +2254,14 @@ class Assembler implements EvalContext {
     const unit = DATA_UNIT[name];
     if (unit !== undefined) {
       const n = this.timesOf(st);
-      // `at`: nasm's macro puts `times k db 0` before the data.
+      // `at`: nasm's macro puts `times k db 0` before the data, or before the line after it.
+      if (st.at !== undefined && st.fill !== undefined) {
+        const pad = this.listedPadding?.get(this.stmtIndex) ?? 0;
+        out.zeros(pad);
+        if (st.fill.kind === StatementKind.Instruction) this.listInstruction(out, st.fill, size - pad, bytes, undefined);
+        else this.listDirective(out, st.fill, st.fill.op!.name, size - pad, bytes, undefined);
+        return;
+      }
       if (st.at !== undefined) out.zeros(size - n * this.dataSize(st.data, unit));
       if (n === 0) return;
       this.listData(out, st, unit);

@@ -839,7 +839,18 @@ class LineParser implements TermReader {
       return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field };
     }
     const lower = dataWord.text.toLowerCase();
-    if (DATA_UNIT[lower] === undefined) this.fail("`at' expects a data directive (db, dw, dd, dq) after the field", dataWord);
+    if (DATA_UNIT[lower] === undefined) {
+      // `at field, times 4 db 7`, `at field, nop`: nasm's macro puts what follows the field on a
+      // line of its own after the padding (measured: 07 07 07 07, 90), kept as the statement's fill.
+      const opIndex = this.opIndex;
+      const fill = this.body(undefined, dataWord);
+      this.opIndex = opIndex;
+      const name = fill.op?.name ?? '';
+      if (fill.label !== undefined || (fill.kind !== StatementKind.Instruction && DATA_UNIT[name] === undefined && RESERVE_UNIT[name] === undefined && name !== 'incbin')) {
+        this.fail("`at' expects a data directive (db, dw, dd, dq) after the field", dataWord);
+      }
+      return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field, fill };
+    }
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
     return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(undefined), NO_TOKENS), at: field };
