@@ -1153,11 +1153,17 @@ class Assembler implements EvalContext {
     return this.firstPassCounts.size > 0 && this.firstPassCounts.has(`${this.stmtIndex}:${e.start}`);
   }
 
-  /** `ctx` but for the names defined as `.x` before the first non-local label (see carriedBefore): not defined. */
+  /**
+   * `ctx` as nasm's first pass reads names around the first non-local label (see carriedBefore):
+   * after it, those defined as `.x` before it are not defined; before it, those defined as `.x`
+   * after it are not (there `.x` names a label of no base, measured: `.e: db (.e - .s) dup (1)`
+   * first, `.s` under the file's last label, is "non-constant argument supplied to DUP").
+   */
   private withoutCarried(ctx: EvalContext): EvalContext {
+    const before = this.stmtIndex < this.carriedBefore;
     const carried = (name: string): boolean => {
       const s = this.symbols.get(name);
-      return s !== undefined && s.stmt < this.carriedBefore && this.stmts[s.stmt].label?.local === true;
+      return s !== undefined && this.stmts[s.stmt].label?.local === true && (s.stmt < this.carriedBefore) !== before;
     };
     return {
       symbol: (name, node) => (carried(name) ? undefined : ctx.symbol(name, node)),
