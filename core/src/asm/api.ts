@@ -222,8 +222,11 @@ export type ListingData =
   | { readonly kind: 'segment'; readonly offset: number }
   /** `incbin`: the file's bytes, `<bin Nh>`. */
   | { readonly kind: 'incbin'; readonly offset: number; readonly size: number }
-  /** `times N`: the first repetition is listed, then `<rep Nh>`. */
-  | { readonly kind: 'repeat'; readonly count: number };
+  /**
+   * `times N`: the first repetition is listed, then `<rep Nh>`. `messagesBefore`: for a line not
+   * listed, whose marker joins the row before, how many of that row's messages nasm gave before it.
+   */
+  | { readonly kind: 'repeat'; readonly count: number; readonly messagesBefore?: number };
 
 export interface ListingMessage {
   /** As nasm lists it: `warning: MESSAGE [-w+CLASS]`. */

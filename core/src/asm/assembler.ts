@@ -278,6 +278,10 @@ class Assembler implements EvalContext {
   private undefinedUse = Undefined.Reported;
   /** Set when a count's evaluation named an undefined symbol (see namesUndefined). */
   private countNamedUndefined = false;
+  /** While listing: the padding of each `at` followed by a line other than data (StatementResults.atPadding). */
+  private listedPadding: ReadonlyMap<number, number> | undefined;
+  /** The code of the message a count names an undefined symbol with (see namesUndefined). */
+  private countUndefinedCode = 'count-undefined';
   /** The statement the final pass last found an undefined symbol in (nasm drops it: see emit). */
   private undefinedIn = -1;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
@@ -302,6 +306,12 @@ class Assembler implements EvalContext {
   private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
+  /**
+   * The statements before the first non-local label when the `.x` names there are under the
+   * file's last (see parseStatements in index.ts): to nasm's first pass, where they had no label
+   * before them, the names they define are other ones (see failedAtFirst). 0 when there are none.
+   */
+  private readonly carriedBefore: number;
   /** The `equ`s nasm's first pass did not know the value of (see firstPassCheck). */
   private readonly firstPassEqus = new FirstPassEqus({
     definition: (name) => this.symbols.get(name),
@@ -328,6 +338,9 @@ class Assembler implements EvalContext {
     this.budget = host.budget ?? new TimeBudget(undefined);
     this.sharedBases = host.sharedBases;
     this.results = new StatementResults(stmts.length);
+    let first = 0;
+    while (first < stmts.length && !setsLocalBase(stmts[first])) first++;
+    this.carriedBefore = first < stmts.length && (this.sharedBases?.[0] ?? stmts[0].localBase) !== undefined ? first : 0;
     this.optimization = host.optimization;
     this.request.optimization = host.optimization;
     this.cache = new EncodeCache(stmts.length, host.optimization === undefined);
@@ -721,8 +734,9 @@ class Assembler implements EvalContext {
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
       else if (this.undefinedUse !== Undefined.Quiet) {
         if (this.final) this.undefinedIn = this.stmtIndex;
-        // (A count's, an error of the pass after nasm's first, where nasm stops: no listing is written.)
-        const code = this.undefinedUse === Undefined.ReportedOnce ? 'count-undefined' : 'undefined-symbol';
+        // (A `times` count's, an error of the pass after nasm's first, where nasm stops: no listing
+        // is written; a `dup` count's, of nasm's final pass: see namesUndefined.)
+        const code = this.undefinedUse === Undefined.ReportedOnce ? this.countUndefinedCode : 'undefined-symbol';
         this.error(code, `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
         if (this.undefinedUse === Undefined.ReportedOnce) { this.undefinedUse = Undefined.Quiet; this.countNamedUndefined = true; }
       }
@@ -1128,17 +1142,45 @@ class Assembler implements EvalContext {
   private failedAtFirst(e: Expr, v: Value): boolean {
     if (this.pass === 0 && !this.final) {
       // (An `equ` nasm's first pass did not know the value of is its number 0 there: see firstPassEqus.)
-      const view = this.firstPassEqus.namedIn(e) ? this.firstPassEqus.view(this.stmtIndex, true, () => undefined) : this;
-      if (v.v === undefined && !firstPassNumber(e, view)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
+      let view: EvalContext = this.firstPassEqus.namedIn(e) ? this.firstPassEqus.view(this.stmtIndex, true, () => undefined) : this;
+      // A `.x` defined before the first non-local label is no `main.x` to nasm's first pass
+      // (measured: `.s: db 1` / `b:` / `.e: db (.e - .s) dup (1)` is "non-constant argument
+      // supplied to DUP", where `db .e - .s` is 1).
+      if (this.carriedBefore > 0) view = this.withoutCarried(view);
+      if ((v.v === undefined || this.carriedBefore > 0) && !firstPassNumber(e, view)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
       return false;
     }
     return this.firstPassCounts.size > 0 && this.firstPassCounts.has(`${this.stmtIndex}:${e.start}`);
   }
 
-  /** Whether evaluating `e` named an undefined symbol, reported as nasm does (the first only). */
-  private namesUndefined(e: Expr): boolean {
+  /**
+   * `ctx` as nasm's first pass reads names around the first non-local label (see carriedBefore):
+   * after it, those defined as `.x` before it are not defined; before it, those defined as `.x`
+   * after it are not (there `.x` names a label of no base, measured: `.e: db (.e - .s) dup (1)`
+   * first, `.s` under the file's last label, is "non-constant argument supplied to DUP").
+   */
+  private withoutCarried(ctx: EvalContext): EvalContext {
+    const before = this.stmtIndex < this.carriedBefore;
+    const carried = (name: string): boolean => {
+      const s = this.symbols.get(name);
+      return s !== undefined && this.stmts[s.stmt].label?.local === true && (s.stmt < this.carriedBefore) !== before;
+    };
+    return {
+      symbol: (name, node) => (carried(name) ? undefined : ctx.symbol(name, node)),
+      here: () => ctx.here(), base: () => ctx.base(), error: (message, node) => ctx.error(message, node),
+    };
+  }
+
+  /**
+   * Whether evaluating `e` named an undefined symbol, reported as nasm does (the first only):
+   * for a `times` count, where nasm stops after the pass (`count-undefined`); for a `dup` count,
+   * an error of nasm's final pass, which drops the statement and is listed (measured: `db (e - s)
+   * dup (1)` / `db y` reports both, and `nasm -l` lists them).
+   */
+  private namesUndefined(e: Expr, code = 'count-undefined'): boolean {
     this.undefinedUse = Undefined.ReportedOnce;
     this.countNamedUndefined = false;
+    this.countUndefinedCode = code;
     try { this.eval(e); return this.countNamedUndefined; } finally { this.undefinedUse = Undefined.Reported; }
   }
 
@@ -1178,6 +1220,15 @@ class Assembler implements EvalContext {
     const word = st.op!;
     if (DATA_UNIT[name] !== undefined) {
       if (st.at && !this.padToField(st.at)) return;
+      // (`at field, times 4 db 7`: the line after nasm's padding, as `times 1 FILL` repeats it.)
+      if (st.fill !== undefined) {
+        // (The statement's size keeps the padding; its bytes are the line's.)
+        const padding = this.results.size[this.stmtIndex];
+        this.results.atPadding.set(this.stmtIndex, padding);
+        this.repeatFill(st.fill, 1);
+        this.results.size[this.stmtIndex] += padding;
+        return;
+      }
       const n = this.timesCount(st);
       // `db ?`, `dd 4 dup (?)` and the like only: space reserved as `resb` reserves it (nasm 2.15).
       if (onlyReserve(st.data)) {
@@ -1831,7 +1882,10 @@ class Assembler implements EvalContext {
       const v = this.evalWith(e, Undefined.Quiet);
       if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;
-        if (this.final || this.pass > 0) this.error('non-constant', 'non-constant argument supplied to DUP', e);
+        // Undefined symbols whose terms cancel are a number to nasm's first pass, and its next
+        // names the first, as for `times` (measured: `db (e - s) dup (1)` is "symbol `e' not defined").
+        const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && (this.final || this.pass > 0) && this.namesUndefined(e, 'undefined-symbol');
+        if (!named && (this.final || this.pass > 0)) this.error('non-constant', 'non-constant argument supplied to DUP', e);
         return 0;
       }
       if (v.v < 0) {
@@ -2152,6 +2206,7 @@ class Assembler implements EvalContext {
     for (const s of this.sections) this.sectionByName.set(s.name, s);
     this.origin = output.origin;
     const res = output.results;
+    this.listedPadding = res.atPadding;
     const listed = new Array<ListedStatement | undefined>(this.stmts.length);
     this.smartAlign = undefined;
     let structureSec = -1;
@@ -2205,7 +2260,14 @@ class Assembler implements EvalContext {
     const unit = DATA_UNIT[name];
     if (unit !== undefined) {
       const n = this.timesOf(st);
-      // `at`: nasm's macro puts `times k db 0` before the data.
+      // `at`: nasm's macro puts `times k db 0` before the data, or before the line after it.
+      if (st.at !== undefined && st.fill !== undefined) {
+        const pad = this.listedPadding?.get(this.stmtIndex) ?? 0;
+        out.zeros(pad);
+        if (st.fill.kind === StatementKind.Instruction) this.listInstruction(out, st.fill, size - pad, bytes, undefined);
+        else this.listDirective(out, st.fill, st.fill.op!.name, size - pad, bytes, undefined);
+        return;
+      }
       if (st.at !== undefined) out.zeros(size - n * this.dataSize(st.data, unit));
       if (n === 0) return;
       this.listData(out, st, unit);

@@ -87,13 +87,21 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       if (ms === undefined && repeat === undefined) continue;
       let last = out[out.length - 1];
       if (last === undefined) out.push((last = { file: lines.file(i), line: -1, source: '', depth: 0, bytes: NO_BYTES, data: NO_DATA, messages: [] }));
-      if (repeat !== undefined) last.data = last.data.concat(repeat);
-      // (As often as when listed: once for each `times` repetition, measured.)
+      // (As often as when listed: once for each `times` repetition, measured.) Those of the first
+      // repetition come before the `<rep n>`, so they are listed after the row it ends when it
+      // does not fit (measured: `times 2 mov al, 300` / `times 2 db 300` / `times 2 dw 0x10000`
+      // after a `[list -]` lists `<rep 2h><rep 2h>-`, four warnings and one, then `<rep 2h>` and one).
       const statement = si >= 0 ? listed[si] : undefined;
+      const laterRounds: [Message, ListingMessage[]][] = [];
       for (const m of ms ?? []) {
         const column = m.range.file === lines.file(i) && m.range.start.line === lines.line[i] ? m.range.start.col : undefined;
-        take(last, i, m, statement === undefined ? [{ text: m.text }] : copies(m, statement, column, 0).map(() => ({ text: m.text })));
+        const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, column, 0);
+        take(last, i, m, listedCopies.filter((c) => !ROUND.has(c)).map(() => ({ text: m.text })));
+        laterRounds.push([m, listedCopies.filter((c) => ROUND.has(c)).map(() => ({ text: m.text }))]);
       }
+      const before = last.messages.length;
+      for (const [m, later] of laterRounds) take(last, i, m, later);
+      if (repeat !== undefined) last.data = last.data.concat({ ...repeat, messagesBefore: before });
       continue;
     }
     const origin = lines.origin(i);
@@ -148,7 +156,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       const column = sameLine ? m.range.start.col : undefined;
       let nth = 0;
       if (m.code === 'zeroing') nth = zeroing++;
-      else if (m.code === 'data-overflow' && column !== undefined) {
+      else if ((m.code === 'data-overflow' || m.code === 'out-of-range') && column !== undefined) {
         nth = (overflows ??= new Map()).get(column) ?? 0;
         overflows.set(column, nth + 1);
       }
@@ -299,7 +307,9 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;
   // (The nth overflow warning of a data item is of its nth `dup` copy.)
-  const offset = nth > 0 && m.code === 'data-overflow' ? anchor.later?.[nth - 1] ?? anchor.offset : anchor.offset;
+  // (So is the nth out-of-range warning of an operand put out in pieces: `jmp word 0x10000:0x10000`
+  // warns of its offset, then of its segment, each before it is put out; measured.)
+  const offset = nth > 0 ? anchor.later?.[nth - 1] ?? anchor.offset : anchor.offset;
   const out: ListingMessage[] = [];
   for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset } : inRound({ text }, Math.floor(k / once)));
   return out;

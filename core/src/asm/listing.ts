@@ -147,7 +147,8 @@ export function renderListing(lines: readonly ListingLine[]): string {
           break;
         case 'repeat':
           // (The messages of the first repetition come before its marker: measured, `times 2 jmp far 5`.)
-          due(end);
+          if (d.messagesBefore === undefined) due(end);
+          else while (m < d.messagesBefore) rows.message(l.messages[m++].text);
           rows.putAtRow(sizeTag('rep', d.count));
           break;
       }

@@ -839,7 +839,18 @@ class LineParser implements TermReader {
       return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field };
     }
     const lower = dataWord.text.toLowerCase();
-    if (DATA_UNIT[lower] === undefined) this.fail("`at' expects a data directive (db, dw, dd, dq) after the field", dataWord);
+    if (DATA_UNIT[lower] === undefined) {
+      // `at field, times 4 db 7`, `at field, nop`: nasm's macro puts what follows the field on a
+      // line of its own after the padding (measured: 07 07 07 07, 90), kept as the statement's fill.
+      const opIndex = this.opIndex;
+      const fill = this.body(undefined, dataWord);
+      this.opIndex = opIndex;
+      const name = fill.op?.name ?? '';
+      if (fill.label !== undefined || (fill.kind !== StatementKind.Instruction && DATA_UNIT[name] === undefined && RESERVE_UNIT[name] === undefined && name !== 'incbin')) {
+        this.fail("`at' expects a data directive (db, dw, dd, dq) after the field", dataWord);
+      }
+      return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field, fill };
+    }
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
     return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(undefined), NO_TOKENS), at: field };
@@ -1155,12 +1166,14 @@ class LineParser implements TermReader {
           }
         }
         const float = itemUnit !== undefined ? this.floatItem(pos, itemUnit) : undefined;
-        if (float === undefined && top && t.kind === 'op' && (t.text === '-' || t.text === '+') && toks[pos + 1]?.kind === 'string') {
+        if (float === undefined && top && t.kind === 'op' && (t.text === '-' || t.text === '+') && (toks[pos + 1]?.kind === 'string' || isOpenString(toks[pos + 1]))) {
           // nasm 2.16.01 reads a sign and a string for a float, unquoting the string where it is
           // written, then reads the item again from after the sign: the string's characters and
           // the end of the line its unquoting wrote (measured: `db -'1', 7` is FF, `dw -'A'` is
-          // "symbol `A' not defined", `dw -''` "expression syntax error").
-          const rescanned = rescannedString(toks[pos + 1]);
+          // "symbol `A' not defined", `dw -''` "expression syntax error"; an unterminated one is
+          // its characters to the line's end: `db -'1+2` is 01).
+          const next = toks[pos + 1];
+          const rescanned = rescannedString(next.kind === 'string' ? next : { ...next, text: next.text + next.text[0] });
           if (rescanned !== undefined) {
             toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
             n = toks.length;

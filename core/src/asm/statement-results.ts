@@ -17,6 +17,8 @@ export class StatementResults {
    * (see Assembler.emitBranches); the others repeat units of size / `times` count bytes.
    */
   readonly firstRepeat = new Map<number, number>();
+  /** The padding of an `at` followed by a line other than data (`at f, times 4 db 7`): the line's bytes follow it. */
+  readonly atPadding = new Map<number, number>();
 
   /**
    * Every record is written by `reset` in the first pass; `clearFrom` marks the records of
