@@ -1177,11 +1177,23 @@ class Assembler implements EvalContext {
    * an error of nasm's final pass, which drops the statement and is listed (measured: `db (e - s)
    * dup (1)` / `db y` reports both, and `nasm -l` lists them).
    */
-  private namesUndefined(e: Expr, code = 'count-undefined'): boolean {
+  private namesUndefined(e: Expr, code: string): boolean {
     this.undefinedUse = Undefined.ReportedOnce;
     this.countNamedUndefined = false;
     this.countUndefinedCode = code;
     try { this.eval(e); return this.countNamedUndefined; } finally { this.undefinedUse = Undefined.Reported; }
+  }
+
+  /**
+   * A `times` or `dup` count `e` that is no number now (`v`): nasm's error for it, in the passes
+   * that report. Undefined symbols whose terms cancel (`x - x`, `x * 0`) are a number to nasm's
+   * first pass, and its next names the first (see namesUndefined, whose `code` it is); any other
+   * count, `3 <=> 5` too, is "non-constant argument supplied to TIMES" (or DUP).
+   */
+  private countProblem(e: Expr, v: Value, what: 'TIMES' | 'DUP', code: string): void {
+    if (!this.final && this.pass === 0) return;
+    const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && this.namesUndefined(e, code);
+    if (!named) this.error('non-constant', `non-constant argument supplied to ${what}`, e);
   }
 
   /** Whether `e`, of no value now, is a number to nasm's first pass, its undefined symbols' terms cancelled (see firstPassNumber). */
@@ -1195,12 +1207,9 @@ class Assembler implements EvalContext {
     // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
     const v = this.evalWith(st.times, Undefined.Quiet);
     if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
-      // Undefined symbols whose terms cancel (`x - x`, `x * 0`) are a number to nasm's first pass,
-      // and its next names the first (measured: `times x - x db 1` is "symbol `x' not defined", and nasm
-      // stops after that pass: a `db y` after it is not reported).
-      // (No symbol undefined, `3 <=> 5`: the count is no number all the same.)
-      const named = v.v === undefined && !this.failedAtFirst(st.times, v) && this.cancelsUndefined(st.times) && (this.final || this.pass > 0) && this.namesUndefined(st.times);
-      if (!named && (this.final || this.pass > 0)) this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
+      // (measured: `times x - x db 1` is "symbol `x' not defined", and nasm stops after that pass:
+      // a `db y` after it is not reported.)
+      this.countProblem(st.times, v, 'TIMES', 'count-undefined');
       return 0;
     }
     const before = this.timesBefore.get(this.stmtIndex);
@@ -1882,10 +1891,8 @@ class Assembler implements EvalContext {
       const v = this.evalWith(e, Undefined.Quiet);
       if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;
-        // Undefined symbols whose terms cancel are a number to nasm's first pass, and its next
-        // names the first, as for `times` (measured: `db (e - s) dup (1)` is "symbol `e' not defined").
-        const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && (this.final || this.pass > 0) && this.namesUndefined(e, 'undefined-symbol');
-        if (!named && (this.final || this.pass > 0)) this.error('non-constant', 'non-constant argument supplied to DUP', e);
+        // (measured: `db (e - s) dup (1)` is "symbol `e' not defined".)
+        this.countProblem(e, v, 'DUP', 'undefined-symbol');
         return 0;
       }
       if (v.v < 0) {
