@@ -12,7 +12,11 @@
 //   preprocess  `nasm -E` against `ringside asm -E` (no assembly): standard output byte for byte
 //               and the exit status, as test/unit/preprocess-differential.test.ts compares them,
 //               but for its known class (counted as known): after `%use smartalign`, nasm -E
-//               numbers `..@N` labels otherwise than its assembly, which Ringside follows.
+//               numbers `..@N` labels otherwise than its assembly, which Ringside follows;
+//   format      Format Document (the language server's, with test/support/formatting.ts's
+//               settings): the text may change in blanks and letter case only, formatting it
+//               again changes nothing, and nasm accepts or refuses it as it did the program,
+//               with the same bytes.
 // Usage: node scripts/fuzz-nasm.mjs [SEED] [PROGRAMS] [MODE]   (npm run fuzz:nasm -- SEED PROGRAMS MODE)
 // Exit status 1 when it found anything; the findings, with the programs (and for listing and
 // preprocess the first rows where the two outputs part), go to a JSON file.
@@ -29,8 +33,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = Number(process.argv[2] ?? Date.now() % 100000);
 const PROGRAMS = Number(process.argv[3] ?? 300);
 const MODE = process.argv[4] ?? 'bytes';
-if (!['bytes', 'listing', 'preprocess'].includes(MODE)) {
-  console.error(`fuzz-nasm: unknown mode ${MODE} (bytes, listing or preprocess)`);
+if (!['bytes', 'listing', 'preprocess', 'format'].includes(MODE)) {
+  console.error(`fuzz-nasm: unknown mode ${MODE} (bytes, listing, preprocess or format)`);
   process.exit(2);
 }
 
@@ -41,8 +45,8 @@ if (spawnSync('nasm', ['-v']).status !== 0) {
 
 const work = mkdtempSync(join(tmpdir(), 'ringside-fuzz-nasm-'));
 const bundle = join(work, 'cli.cjs');
-await build({ stdin: { contents: "export { main } from './core/src/cli/main'; export { encodeSource } from './core/src/asm/source-encoding';", resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
-const { main, encodeSource } = createRequire(import.meta.url)(bundle);
+await build({ stdin: { contents: "export { main } from './core/src/cli/main'; export { encodeSource } from './core/src/asm/source-encoding'; export { blanklessLowerCase, FORMAT_SETTINGS, formattedText } from './test/support/formatting';", resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
+const { main, encodeSource, blanklessLowerCase, FORMAT_SETTINGS, formattedText } = createRequire(import.meta.url)(bundle);
 
 let state = SEED >>> 0 || 1;
 function rand(n) {
@@ -154,13 +158,46 @@ function preprocessBoth(text) {
   return { kind: nasm.status === 0 ? 'same' : 'bothRefuse' };
 }
 
+/** nasm on m.asm: its exit status and bytes, or undefined when nasm panicked. */
+function nasmVerdict() {
+  const nasm = spawnSync('nasm', ['-f', 'bin', 'm.asm', '-o', 'n.bin'], { cwd: work, encoding: 'latin1', timeout: 20_000 });
+  if (nasm.stderr.includes('panic: ')) return undefined;
+  const bin = nasm.status === 0 && existsSync(join(work, 'n.bin')) ? readFileSync(join(work, 'n.bin')).toString('hex') : '';
+  return { status: nasm.status, bin, stderr: nasm.stderr.slice(0, 2000) };
+}
+
+/** The program formatted with each of FORMAT_SETTINGS: a finding when formatting changed more than blanks, or what nasm makes of it. */
+function formatBoth(text) {
+  const file = join(work, 'm.asm');
+  const original = nasmVerdict();
+  if (original === undefined) return { kind: 'nasmPanics' };
+  for (const [label, settings] of FORMAT_SETTINGS) {
+    let out;
+    try {
+      out = formattedText(file, text, settings);
+      if (formattedText(file, out, settings) !== out) return { kind: 'not idempotent', details: { settings: label, formatted: out } };
+    } catch (e) {
+      return { kind: 'throw', details: { settings: label, ringside: e instanceof Error ? e.stack : String(e) } };
+    }
+    if (blanklessLowerCase(out) !== blanklessLowerCase(text)) return { kind: 'text changed', details: { settings: label, formatted: out } };
+    if (out === text) continue;
+    writeFileSync(file, out, 'latin1');
+    const after = nasmVerdict();
+    writeFileSync(file, text, 'latin1');
+    if (after === undefined) continue;
+    if (after.status !== original.status) return { kind: 'acceptance changed', details: { settings: label, formatted: out, nasm: after.stderr } };
+    if (after.bin !== original.bin) return { kind: 'bytes changed', details: { settings: label, formatted: out } };
+  }
+  return { kind: original.status === 0 ? 'same' : 'bothRefuse' };
+}
+
 const findings = [];
 const counts = { same: 0, known: 0, bothRefuse: 0, nasmPanics: 0 };
 for (let n = 0; n < PROGRAMS; n++) {
   const text = mutate(pick(corpus));
   writeFileSync(join(work, 'm.asm'), text, 'latin1');
   for (const f of ['n.bin', 'o.bin', 'n.lst', 'o.lst']) if (existsSync(join(work, f))) unlinkSync(join(work, f));
-  const { kind, details } = MODE === 'preprocess' ? preprocessBoth(text) : assembleBoth();
+  const { kind, details } = MODE === 'preprocess' ? preprocessBoth(text) : MODE === 'format' ? formatBoth(text) : assembleBoth();
   if (kind in counts) counts[kind]++;
   else findings.push({ kind, program: text, ...details });
 }
@@ -169,5 +206,5 @@ const report = join(work, 'findings.json');
 writeFileSync(report, JSON.stringify(findings, null, 1));
 const byKind = new Map();
 for (const f of findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
-console.log(`${MODE}, seed ${SEED}, ${PROGRAMS} programs: ${counts.same} the same, ${MODE !== 'bytes' ? `${counts.known} but for known differences, ` : ''}${counts.bothRefuse} refused by both, ${counts.nasmPanics} where nasm panicked; ${findings.length === 0 ? 'nothing else' : `${[...byKind].map(([k, v]) => `${v} ${k}`).join(', ')} (${report})`}`);
+console.log(`${MODE}, seed ${SEED}, ${PROGRAMS} programs: ${counts.same} the same, ${MODE === 'listing' || MODE === 'preprocess' ? `${counts.known} but for known differences, ` : ''}${counts.bothRefuse} refused by both, ${counts.nasmPanics} where nasm panicked; ${findings.length === 0 ? 'nothing else' : `${[...byKind].map(([k, v]) => `${v} ${k}`).join(', ')} (${report})`}`);
 process.exit(findings.length === 0 ? 0 : 1);

@@ -114,6 +114,21 @@ describe('lsp formatting', () => {
     assert.deepEqual(format(single(out).doc), []);
   });
 
+  it('writes ", " between operands only where nasm reads expressions', () => {
+    // nasm: `m 1,` passes m two arguments (%0 is 2), `section .a prog,bits` has the one attribute
+    // `prog,bits`, and the blank before `, c` is part of %strcat's second argument.
+    const input = ['%macro m 1-*', '  db %0', '%endmacro', 'm 1,', 'section .a prog,bits', 'db %strcat(a, {)b} , c)', 'mov eax ,ebx', 'db 1 ,2', 'db 1,,2', ''].join('\n');
+    const out = applyEdits(input, format(single(input).doc)).split('\n');
+    assert.deepEqual(out.slice(3, 9), [
+      '        m       1,',
+      '        section .a prog,bits',
+      '        db      %strcat(a, {)b} , c)',
+      '        mov     eax, ebx',
+      '        db      1, 2',
+      '        db      1,,2',
+    ]);
+  });
+
   it('formats only the requested range', () => {
     const { doc } = single(input);
     const edits = format(doc, { start: { line: 11, character: 0 }, end: { line: 12, character: 0 } });

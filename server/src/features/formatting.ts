@@ -1,7 +1,9 @@
 // format(doc, range?): aligns labels, mnemonics, operands and trailing comments in columns, optionally
 // lower-cases mnemonics, and never changes what a line assembles to: a line is rewritten only when
 // every token is accounted for, and only whitespace between tokens changes (and the case of
-// mnemonics and directives, which NASM ignores).
+// mnemonics and directives, which NASM ignores). The blanks inside an operand list change only
+// where nasm reads expressions (operandsRewritable); test/unit/format-differential.test.ts has nasm
+// assemble every recorded fixture formatted.
 
 import type { Token } from '../../../core/src/asm/lexer';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
@@ -46,11 +48,42 @@ function fullyCovered(shape: LineShape): boolean {
   return true;
 }
 
+/**
+ * The directives whose operands are expressions, like an instruction's: nasm reads no blank
+ * around the commas between them. Other directives take their arguments as text (`section .a
+ * prog,bits` names one attribute `prog,bits`, measured: other bytes than `prog, bits`).
+ */
+const EXPRESSION_DIRECTIVES: ReadonlySet<string> = new Set(['db', 'dw', 'dd', 'dq', 'dt', 'resb', 'resw', 'resd', 'resq', 'rest', 'times', 'equ', 'incbin', 'align', 'alignb']);
+
+/**
+ * Whether the operands may be written again one after another with ", " between them: they are
+ * an instruction's or a data directive's expressions (not a macro's arguments, whose blanks and
+ * empty arguments count: `m 1,` has %0 2), every comma stands between two operands, and no brace
+ * hides a comma or a parenthesis from the split (`%strcat(a, {)b} , c)` keeps its blank).
+ */
+function operandsRewritable(shape: LineShape, words: WordClassifier): boolean {
+  const mnemonic = shape.mnemonic!;
+  if (words.isMacro?.(mnemonic.name) || words.isCaseSensitiveMacro?.(mnemonic.name)) return false;
+  if (instructionFor(mnemonic.name) === undefined && !EXPRESSION_DIRECTIVES.has(mnemonic.name.toLowerCase())) return false;
+  // An empty operand stands between two commas (`db 1,,2`), or after the last one (`m 1,`): the
+  // code then runs on past the last operand.
+  const last = shape.operands[shape.operands.length - 1];
+  if (codeEnd(shape) !== last.end || shape.operands.some((o) => o.start === o.end)) return false;
+  return !shape.tokens.some((t) => t.start >= mnemonic.end && t.kind === 'op' && (t.text === '{' || t.text === '}'));
+}
+
 function caseOf(word: string, words: WordClassifier, settings: FormatSettings): string {
   if (!settings.lowercaseMnemonics) return word;
   // NASM macro names are case-sensitive: `DT' defined by %define or %deftok is the macro, `dt' the directive.
   if (words.isCaseSensitiveMacro?.(word)) return word;
   return instructionFor(word) || isPrefixMnemonic(word) || isDirective(word) ? word.toLowerCase() : word;
+}
+
+/** Where the line's code ends: its last token before the comment. */
+function codeEnd(shape: LineShape): number {
+  let end = 0;
+  for (const t of shape.tokens) if (t.kind !== 'comment') end = t.end;
+  return end;
 }
 
 /** The formatted text of one line, or undefined to leave it as it is. */
@@ -59,14 +92,20 @@ export function formatLine(text: string, words: WordClassifier, settings: Format
   if (trimmed.length === 0) return '';
   const shape = shapeLine(trimmed, words);
   if (shape.preproc || shape.bracketed || (!shape.label && !shape.mnemonic)) return trimmed;
-  if (!fullyCovered(shape)) return trimmed;
+  // A token the tokenizer made up (the `]` closing an unterminated `%[`) has no text to place.
+  if (!fullyCovered(shape) || shape.tokens.some((t) => t.start === t.end)) return trimmed;
   let out = '';
   if (shape.label) out = trimmed.slice(shape.label.start, shape.label.colon !== undefined ? shape.label.colon + 1 : shape.label.end);
   if (shape.mnemonic) {
     out = out.length === 0 ? ' '.repeat(settings.mnemonicColumn) : pad(out, settings.mnemonicColumn);
     const head = [...shape.prefixes.map((p) => caseOf(trimmed.slice(p.start, p.end), words, settings)), caseOf(shape.mnemonic.name, words, settings)].join(' ');
     if (shape.operands.length === 0) out += head;
-    else out = pad(out + head, settings.mnemonicColumn + settings.mnemonicWidth) + shape.operands.map((o) => trimmed.slice(o.start, o.end)).join(', ');
+    else {
+      const operands = operandsRewritable(shape, words)
+        ? shape.operands.map((o) => trimmed.slice(o.start, o.end)).join(', ')
+        : trimmed.slice(shape.operands[0].start, codeEnd(shape)).trimEnd();
+      out = pad(out + head, settings.mnemonicColumn + settings.mnemonicWidth) + operands;
+    }
   }
   if (shape.comment) out = pad(out, settings.commentColumn) + trimmed.slice(shape.comment.start);
   return out;

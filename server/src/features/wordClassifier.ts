@@ -10,6 +10,7 @@ export function wordClassifier(doc: AnalyzedDocument): WordClassifier {
   return {
     isPrefix: (w) => isPrefixMnemonic(w),
     isInstructionOrDirective: (w) => instructionFor(w) !== undefined || isDirective(w) || doc.index.isMacro(w),
+    isMacro: (w) => doc.index.isMacro(w),
     isCaseSensitiveMacro: (w) => {
       const kind = doc.index.symbol(w)?.kind;
       return kind === 'macro' || kind === 'define';

@@ -30,6 +30,8 @@ export interface WordClassifier {
   isInstructionOrDirective(word: string): boolean;
   /** The word, spelled exactly so, names a macro (`%define`, `%macro`, ...), whose case matters. */
   isCaseSensitiveMacro?(word: string): boolean;
+  /** The word names a multi-line macro in any letter case (`%imacro`'s too): a call, not a mnemonic. */
+  isMacro?(word: string): boolean;
 }
 
 export function shapeLine(line: string, words: WordClassifier): LineShape {
