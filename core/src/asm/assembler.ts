@@ -97,6 +97,8 @@ export interface AssemblyOutput {
   readonly constants?: readonly ConstantSet[];
   /** The -O level it was assembled at (AssemblerHost.optimization), which the listing encodes at again. */
   readonly optimization?: Optimization;
+  /** The structure each `at` statement's `istruc` names, by statement index: whose field an `at .x` is. */
+  readonly atStructures?: ReadonlyMap<number, string>;
 }
 
 /** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
@@ -270,6 +272,8 @@ class Assembler implements EvalContext {
   private readonly externs = new Set<string>();
   private readonly incbinCache = new Map<string, Uint8Array | undefined>();
   private stmtIndex = 0;
+  /** See AssemblyOutput.atStructures. */
+  private atStructures: Map<number, string> | undefined;
   /** Offset of the statement being assembled, for `$`. */
   private hereOffset = 0;
   /** Whether the expression being evaluated is an instruction's immediate (see sectionAddress). */
@@ -383,7 +387,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures };
   }
 
   /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
@@ -1536,6 +1540,7 @@ class Assembler implements EvalContext {
   private padToField(field: Expr): boolean {
     const ist = this.istrucStart;
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return true; }
+    (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     let later: string | undefined;
     let missing: string | undefined;
     const v = evaluate(field, {

@@ -388,6 +388,11 @@ export function fullName(written: string, base: string | undefined): string {
   return lastFull;
 }
 
+/** Whether `name` is a `.local` label's (not `..@x` nor `..start`). */
+export function isLocalName(name: string | undefined): boolean {
+  return name !== undefined && name.startsWith('.') && !name.startsWith('..');
+}
+
 /** `.x` after label `p` is `p.x`; `..@x` and `..start` stay global (manual §3.9). */
 export function qualifyName(name: string, localBase: string | undefined): string {
   if (name.charCodeAt(0) === 0x24) name = name.slice(1);

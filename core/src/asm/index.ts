@@ -7,7 +7,9 @@ import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type Deferred
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { segmentSize } from './bits-and-section';
-import { fullName, isStackOverflow } from './expr';
+import { RESERVE_UNIT } from './directives';
+import { lookupRegister } from '../isa/registers';
+import { fullName, isLocalName, isStackOverflow, qualifyName } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
@@ -314,7 +316,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       return (statements ??= stmts.map((st, i) => toStatement(st, sharedBases?.[i], pp.lines, lineOf[i], asm.results, i)));
     },
     get references(): readonly SymbolReference[] {
-      return (references ??= buildReferences(pp, stmts, sharedBases, lineOf));
+      return (references ??= buildReferences(pp, stmts, sharedBases, lineOf, asm.atStructures));
     },
     get symbols(): readonly SymbolInfo[] {
       return (symbols ??= buildSymbols(pp, stmts, sharedBases, lineOf, asm));
@@ -326,18 +328,22 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
  * Each use where its name is written: a macro or %rep body, an %include'd file read twice, write
  * a name once however often they expand, so a place is listed once per name.
  */
-function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[], sharedBases: SharedBases, lineOf: Int32Array): SymbolReference[] {
+function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[], sharedBases: SharedBases, lineOf: Int32Array, atStructures: ReadonlyMap<number, string> | undefined): SymbolReference[] {
   const references: SymbolReference[] = [];
   const seen = new Places();
   const add = (r: SymbolReference): void => { if (seen.add(r)) references.push(r); };
   for (const r of pp.references) add(r);
+  for (const r of pp.localReferences) add({ name: qualifyName(r.name, baseBefore(r.line, stmts, sharedBases, lineOf)), range: r.range });
   for (let i = 0; i < stmts.length; i++) {
     const l = lineOf[i];
     // The main file's own lines are read once: their names, written there, need no check.
     const once = pp.lines.origin(l).depth === 0;
     const base = sharedBases?.[i];
-    for (const ref of stmts[i].refs) {
-      const r = base === undefined ? ref : { ...ref, name: fullName(ref.name, base) };
+    // `at .x, ...` names a field of the structure its `istruc` names, whatever label the line is under.
+    const atStructure = atStructures?.get(i);
+    for (const ref of statementRefs(stmts[i])) {
+      const inField = atStructure !== undefined && ref.start >= stmts[i].at!.start && ref.end <= stmts[i].at!.end && isLocalName(ref.name);
+      const r = inField ? { ...ref, name: atStructure + ref.name } : base === undefined ? ref : { ...ref, name: fullName(ref.name, base) };
       const use = r.src ?? lineRange(pp.lines.file(l), pp.lines.line[l], r.start, r.end);
       if (once && r.src === undefined && r.at === undefined) { references.push({ name: r.name, range: use }); continue; }
       const at = r.at ?? use;
@@ -345,6 +351,34 @@ function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]
     }
   }
   return references;
+}
+
+/** Directives whose arguments are an expression the assembler reads as it assembles them (not parsed into `refs`). */
+const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERVE_UNIT), 'absolute', 'org']);
+
+/**
+ * The names a statement uses: its expressions' (`refs`), those in the arguments of
+ * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`), and the structure `istruc` names, which
+ * its `iend` uses (`NAME_size`) and its `at` fields belong to.
+ */
+function statementRefs(st: ParsedStatement): ParsedStatement['refs'] {
+  const op = st.op;
+  if (op === undefined || !op.directive || (op.name !== 'istruc' && !EXPRESSION_ARGUMENTS.has(op.name))) return st.refs;
+  const refs = [...st.refs];
+  for (const t of op.name === 'istruc' ? st.args.slice(0, 1) : st.args) {
+    if (t.kind === 'ident' && lookupRegister(t.text) === undefined) refs.push({ name: qualifyName(t.text, st.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
+  }
+  return refs;
+}
+
+/** The label `.local` names hang under on output line `line`: the one of the last statement above it. */
+function baseBefore(line: number, stmts: readonly ParsedStatement[], sharedBases: SharedBases, lineOf: Int32Array): string | undefined {
+  let lo = 0, hi = stmts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lineOf[mid] < line) lo = mid + 1; else hi = mid;
+  }
+  return lo === 0 ? undefined : sharedBases?.[lo - 1] ?? stmts[lo - 1].localBase;
 }
 
 /** The references seen, by file and place (numbers, not strings: there is one per use). */

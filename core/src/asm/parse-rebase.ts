@@ -5,7 +5,7 @@
 // sharedStatement in parser.ts); the others (data, `times`, `at`, ...) get a copy per label.
 
 import { valueShape } from './encode-cache';
-import { qualifyName, type Expr } from './expr';
+import { isLocalName, qualifyName, type Expr } from './expr';
 import { operandValue, type DataItem, type ParsedOperand, type ParsedStatement } from './parser';
 import type { PPToken } from './source';
 
@@ -47,11 +47,6 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
   // An `align`'s fill (`align 8, jmp .next`) is a statement of the same line: its names too (it
   // had been left out of the copy, and the align padded with NOPs).
   return st.fill === undefined ? placed : { ...placed, fill: rebaseStatement(st.fill, tokens, base) };
-}
-
-/** Whether `name` is a `.local` label's (not `..@x` nor `..start`). */
-function isLocalName(name: string | undefined): boolean {
-  return name !== undefined && name.startsWith('.') && !name.startsWith('..');
 }
 
 /** Data items with their names qualified under `base`; `items` itself when none changes. */

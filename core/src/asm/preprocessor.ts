@@ -7,7 +7,7 @@ import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferre
 import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
-import type { Expr, Value } from './expr';
+import { isLocalName, type Expr, type Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading } from './pp-expressions';
 import { openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
@@ -89,6 +89,13 @@ export interface IncludeRecord {
   readonly resolved?: string;
 }
 
+/** A use of `.local` name `name` (as written) on output line `line`, written at `range`. */
+export interface LocalReference {
+  readonly name: string;
+  readonly range: SourceRange;
+  readonly line: number;
+}
+
 export interface PreprocessResult {
   readonly lines: PPLines;
   readonly files: string[];
@@ -98,6 +105,8 @@ export interface PreprocessResult {
   readonly technique?: Technique;
   /** References to macros and defines by name (`%ifdef X`, `X` expanded, macro calls), as SymbolReference. */
   readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[];
+  /** Uses of `.local` names in conditions the assembler decides, named as written: their labels are those above output line `line`. */
+  readonly localReferences: readonly LocalReference[];
   /** Stopped at an expansion limit: fatal in nasm, which then assembles nothing. */
   readonly exhausted: boolean;
   /** `%if` blocks of diagnostics that the assembler decides (see DeferredIfs), in output order. */
@@ -213,6 +222,8 @@ class Preprocessor {
   private readonly includes: IncludeRecord[] = [];
   private readonly dependencies: DependencyRecord[] = [];
   private readonly references: { name: string; range: SourceRange; pieces?: readonly SourceRange[] }[] = [];
+  /** See PreprocessResult.localReferences. */
+  private readonly localReferences: LocalReference[] = [];
   private readonly reported = new ReportedLines();
   private capture: Capture | undefined;
   private technique: Technique | undefined;
@@ -316,7 +327,7 @@ class Preprocessor {
     }
     return {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
-      defines: this.singles.all, technique: this.technique, references: this.references, exhausted: this.exhausted,
+      defines: this.singles.all, technique: this.technique, references: this.references, localReferences: this.localReferences, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
       structureContext: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.get(line); },
       dependencies: this.dependencies,
@@ -718,6 +729,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        this.refer(name.text, name, file, line);
         this.singles.undefine(name.text);
         this.undefineStandard(name.text);
         return true;
@@ -816,6 +828,7 @@ class Preprocessor {
       }
       case '%unmacro': case '%unimacro': {
         list();
+        if (toks[1]?.kind === 'ident') this.refer(toks[1].text, toks[1], file, line);
         this.unmacro(f, d, toks, here);
         return true;
       }
@@ -1129,10 +1142,16 @@ class Preprocessor {
   private endCheck(oc: OpenCheck): void {
     const check = this.deferred.end(oc, this.out);
     if (check === undefined) return;
-    // The conditions' names are uses of the labels and constants they name (find references, rename);
-    // a `.local` name's full name depends on the label above, which the parser knows, not this.
+    // The conditions' names are uses of the labels and constants they name (find references,
+    // rename); a `.local` name's full name depends on the label above, which the parser knows, not
+    // this: it is named as written, with its line (see PreprocessResult.localReferences).
     for (const c of conditionsOf(check)) {
-      for (const t of c.tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e) this.refer(t.text, t, c.file, c.line);
+      for (const t of c.tokens) {
+        if (t.kind !== 'ident') continue;
+        if (!isLocalName(t.text)) { this.refer(t.text, t, c.file, c.line); continue; }
+        const w = writtenAt(t, c.file, c.line);
+        if (!isPieces(w)) this.localReferences.push({ name: t.text, range: w, line: c.outputLine });
+      }
     }
   }
 
@@ -1200,6 +1219,7 @@ class Preprocessor {
         // definition spells it, `%imacro` or not (measured).
         const t = rest[0];
         if (t === undefined || t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'a macro name');
+        this.refer(t.text, t, file, line);
         const lower = t.text.toLowerCase();
         const named: Pick<MultiLineMacro, 'min' | 'max' | 'greedy'>[] = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
           .filter((m) => m.name === t.text);
@@ -1290,7 +1310,7 @@ class Preprocessor {
     const parsed = this.parseExpression(rest, file, line, f, d);
     if (parsed === undefined) return Test.Unread;
     if (this.opts.preprocessOnly === true || assemblerTerm(parsed.expr, this.constant) === undefined) {
-      const v = this.evaluateParsed(parsed.expr, file, line, f, d);
+      const v = this.evaluateParsed(parsed.expr, parsed.tokens, file, line, f, d);
       if (v === 'unread') return Test.Unread;
       if (v === 'non-constant') return Test.Failed;
       return v.v !== 0 ? Test.True : Test.False;
@@ -1309,7 +1329,7 @@ class Preprocessor {
   /** `evalCondition` with the exact 64-bit value kept (for %assign). */
   private evalValue(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | undefined {
     const parsed = this.parseExpression(toks, file, line, f, d);
-    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, parsed.tokens, file, line, f, d);
     return typeof v === 'object' ? v : undefined;
   }
 
@@ -1321,8 +1341,30 @@ class Preprocessor {
     return expr === undefined ? undefined : { expr, tokens: e };
   }
 
-  /** Evaluates a parsed preprocessor expression (see evaluateExpression). */
-  private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
+  /**
+   * The names an expression the preprocessor evaluates reads, as uses: the `equ` constants of
+   * `%if SIZE > 512` (macros are expanded by then; a `.local` name is no constant it knows). Those
+   * of the conditions the assembler decides are their blocks' (see endCheck).
+   */
+  private referToNames(e: Expr, toks: readonly PPToken[], file: string, line: number): void {
+    let byStart: Map<number, PPToken> | undefined;
+    // (Iterative: an expression may nest thousands deep.)
+    const pending: Expr[] = [e];
+    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+      if (node.k === 'un') pending.push(node.a);
+      else if (node.k === 'bin') pending.push(node.b, node.a);
+      else if (node.k === 'sym' && node.name.charCodeAt(0) !== 0x2e) {
+        byStart ??= new Map(toks.filter((t) => t.kind === 'ident').map((t) => [t.start, t]));
+        const t = byStart.get(node.start);
+        if (t !== undefined) this.refer(node.name, t, file, line);
+      }
+    }
+  }
+
+
+  /** Evaluates a preprocessor expression parsed from `tokens` (see evaluateExpression); the names it reads are uses (referToNames). */
+  private evaluateParsed(expr: Expr, tokens: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
+    this.referToNames(expr, tokens, file, line);
     return evaluateExpression(expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined);
   }
 
@@ -1358,7 +1400,7 @@ class Preprocessor {
       if (this.singles.define(name.text, undefined, [], lineRange(file, line, name.start, name.end), false, f.expansion, false, undecided)) this.macroNames = newMacroNames();
       return;
     }
-    const value = this.evaluateParsed(parsed.expr, file, line, f, d);
+    const value = this.evaluateParsed(parsed.expr, parsed.tokens, file, line, f, d);
     if (typeof value !== 'object') return;
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
@@ -2035,7 +2077,7 @@ class Preprocessor {
       const e = this.expandExpression(inside, file, line);
       const whole = inside.length > 0 ? lineRange(file, line, inside[0].start, inside[inside.length - 1].end) : lineRange(file, line, t.start, rest[close].end);
       const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
-      const v = expr === undefined ? undefined : this.evaluateParsed(expr, file, line, f, d);
+      const v = expr === undefined ? undefined : this.evaluateParsed(expr, e, file, line, f, d);
       test = typeof v !== 'object' ? Test.Failed : (v.v !== 0) !== (kind === 'n') ? Test.True : Test.False;
     } else {
       // nasm reads the argument without the blank before it (see identical).
@@ -2240,7 +2282,7 @@ class Preprocessor {
     if (from >= args.length) { this.sink.error('syntax', `\`${d}' requires a starting index`, here, f.expansion); return; }
     const valueAt = (k: number): { v: number; next: number } | undefined => {
       const parsed = parseLeading(args, k, this.limits.eval, this.sink, file, line, f.expansion);
-      const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+      const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, args, file, line, f, d);
       return typeof v === 'object' ? { v: v.v!, next: parsed!.next } : undefined;
     };
     const start = valueAt(from);

@@ -2,7 +2,7 @@
 // which span every %include file, so navigation and rename work across files. Where a symbol is
 // written comes from occurrences.ts, which document highlights share.
 
-import type { SymbolInfo } from '../../../core/src/asm/api';
+import type { SourceRange, SymbolInfo } from '../../../core/src/asm/api';
 import type { Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
 import { isDirective, isSizeKeyword } from '../syntax/directives';
@@ -97,27 +97,82 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
   if (problem) return { error: problem };
   const newFull = dotted && symbol.parent ? symbol.parent + newName : newName;
   if (doc.result.symbols.some((s) => s.name === newFull && s !== symbol)) return { error: `\`${newFull}\` is already defined.` };
-  const changes: Record<string, TextEdit[]> = {};
   const lineCache = new Map<string, readonly string[]>();
-  const linesOf = (file: string): readonly string[] => {
-    let l = lineCache.get(file);
-    if (!l) lineCache.set(file, (l = file === doc.path ? doc.lines : (doc.readText(file) ?? '').split('\n')));
-    return l;
+  const lineAt = (r: SourceRange): string => {
+    let lines = lineCache.get(r.file);
+    if (!lines) lineCache.set(r.file, (lines = r.file === doc.path ? doc.lines : (doc.readText(r.file) ?? '').split('\n')));
+    return lines[r.start.line] ?? '';
   };
-  const shared = unrenamableUse(doc, symbol.name);
+  const writtenAt = (r: SourceRange): string => lineAt(r).slice(r.start.col, r.end.col);
+  const shared = unrenamableUse(doc, symbol.name) ?? sharedName(doc, symbol, lineAt);
   if (shared) return { error: shared };
+  const changes: Record<string, TextEdit[]> = {};
+  const edit = (r: SourceRange, newText: string) => (changes[doc.toUri(r.file)] ??= []).push({ range: toLspRange(r), newText });
   const spellings = new Set([symbol.name.toLowerCase(), symbol.shortName.toLowerCase()]);
-  for (const { range: r } of occurrences(doc, symbol.name, true)) {
-    const written = linesOf(r.file)[r.start.line]?.slice(r.start.col, r.end.col) ?? '';
+  for (const { range: r, role } of occurrences(doc, symbol.name, true)) {
+    const written = writtenAt(r);
     // A name a macro makes where it is not written as such (`%%x`, a label defined by `T:` after
     // `%define T name`): an edit at that range would rewrite other text.
-    if (!spellings.has(written.toLowerCase())) {
-      return { error: `\`${symbol.name}\` is also used through a macro where it is not written out (${r.file}:${r.start.line + 1}: \`${written}\`); rename it by hand.` };
-    }
+    if (!spellings.has(written.toLowerCase())) return { error: notWrittenOut(symbol.name, r, written) };
+    // A label a macro pastes (`%00 %+ _end:`, `lbl_%1:`): the piece written is others' too.
+    if (role === 'definition' && pastedAt(lineAt(r), r.start.col, r.end.col)) return { error: `\`${symbol.name}\` is made by a macro from pieces (${r.file}:${r.start.line + 1}); rename it by hand.` };
     // A local label or field may be written short (`.loop`) or in full (`parent.loop`): keep the spelling.
-    const newText = dotted && !written.startsWith('.') ? newFull : newName;
-    const uri = doc.toUri(r.file);
-    (changes[uri] ??= []).push({ range: toLspRange(r), newText });
+    edit(r, dotted && !written.startsWith('.') ? newFull : newName);
+  }
+  // What the name owns goes with it where its name is written in theirs: a label's local labels
+  // and a structure's fields written in full (`start.print`, `rec.next`), and the size
+  // `endstruc` defines (`rec_size`).
+  for (const owned of ownedNames(doc, symbol)) {
+    const newOwned = newName + owned.name.slice(symbol.name.length);
+    if (doc.result.symbols.some((s) => s.name === newOwned)) return { error: `\`${newOwned}\` is already defined.` };
+    const problem = unrenamableUse(doc, owned.name);
+    if (problem) return { error: problem };
+    for (const { range: r, role } of occurrences(doc, owned.name, true)) {
+      const written = writtenAt(r);
+      if (written.startsWith('.') || (role === 'definition' && owned.implicit)) continue;
+      if (written.toLowerCase() !== owned.name.toLowerCase()) return { error: notWrittenOut(owned.name, r, written) };
+      edit(r, newName + written.slice(symbol.name.length));
+    }
   }
   return { changes };
+}
+
+/** A name of another symbol owned by `symbol` and spelt from its name; `implicit` when defined where it is not written (`S_size` at `endstruc`). */
+function ownedNames(doc: AnalyzedDocument, symbol: SymbolInfo): { readonly name: string; readonly implicit: boolean }[] {
+  if (isDotted(symbol)) return [];
+  const out = doc.result.symbols.filter((s) => s.parent === symbol.name && isDotted(s)).map((s) => ({ name: s.name, implicit: false }));
+  if (symbol.kind === 'struc') {
+    const size = doc.result.symbols.find((s) => s.name === `${symbol.name}_size` && s.kind === 'constant');
+    if (size !== undefined) out.push({ name: size.name, implicit: true });
+  }
+  return out;
+}
+
+/**
+ * Why the symbol's uses cannot be told from another's: a symbol of another kind goes by the same
+ * name (a label `X` and a `%define X`: a use of `X` is either), or a macro or define is defined
+ * again in another letter case or case-sensitivity (`%imacro q` and `%imacro Q` are one macro,
+ * `%idefine Foo` and `%define Foo` two, which `FOO` and `Foo` tell apart).
+ */
+function sharedName(doc: AnalyzedDocument, symbol: SymbolInfo, lineAt: (r: SourceRange) => string): string | undefined {
+  const caseFolded = (s: SymbolInfo) => /^\s*%i/i.test(lineAt(s.definition));
+  for (const s of doc.result.symbols) {
+    if (s === symbol) continue;
+    const where = `${s.definition.file}:${s.definition.start.line + 1}`;
+    if (s.name === symbol.name && s.kind !== symbol.kind) return `\`${symbol.name}\` also names a ${s.kind} (${where}), whose uses cannot be told apart from its own; rename it by hand.`;
+    if (s.kind !== symbol.kind || (s.kind !== 'macro' && s.kind !== 'define') || s.name.toLowerCase() !== symbol.name.toLowerCase()) continue;
+    if (s.name !== symbol.name || caseFolded(s) !== caseFolded(symbol)) return `\`${symbol.name}\` is also defined as \`${s.name}\` (${where}) with other letter case rules; rename them by hand.`;
+  }
+  return undefined;
+}
+
+/** Whether the name from `start` to `end` of `line` is pasted to what is written next to it (`%+`, `%1_end`, `x%1`). */
+function pastedAt(line: string, start: number, end: number): boolean {
+  if (line.slice(0, start).trimEnd().endsWith('%+') || line.slice(end).trimStart().startsWith('%+')) return true;
+  const before = line[start - 1] ?? ' ', after = line[end] ?? ' ';
+  return /[%}\w#@~.?]/.test(before) || after === '%';
+}
+
+function notWrittenOut(name: string, r: SourceRange, written: string): string {
+  return `\`${name}\` is also used through a macro where it is not written out (${r.file}:${r.start.line + 1}: \`${written}\`); rename it by hand.`;
 }
