@@ -35,8 +35,8 @@ function endsInDot(t: PPToken): boolean {
 export function parseExpression(written: readonly PPToken[], whole: SourceRange, d: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
   const expanded = withDotsApart(written);
   if (expanded.length === 0) {
-    // nasm's messages (measured; `%rotate`'s names no directive).
-    const message = d === '%rep' ? "`%rep' expects a repeat count" : d === '%rotate' ? "`' missing rotate count" : 'expression syntax error';
+    // nasm's messages (measured; `%rotate` with no count at all is refused before this).
+    const message = d === '%rep' ? "`%rep' expects a repeat count" : 'expression syntax error';
     sink.error('syntax', message, whole, expansion);
     return undefined;
   }

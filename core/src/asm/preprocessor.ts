@@ -773,9 +773,15 @@ class Preprocessor {
       }
       case '%rotate': {
         list();
-        if (!f.invocation) { this.sink.error('syntax', '`%rotate\' invoked outside a macro call', nameRange, f.expansion); return true; }
+        // nasm 2.16.01 (measured): a count written is evaluated first (its errors and its
+        // trailing-garbage warning come first), then refused outside a macro call and in a call
+        // with no arguments (defaults count: `%macro m 0-1 5` called `m` has one).
+        if (toks.length === 1) { this.sink.error('syntax', '`\' missing rotate count', nameRange, f.expansion); return true; }
         const v = this.evalCondition(toks.slice(1), file, line, f, d);
-        if (v !== undefined) rotateArguments(f.invocation, v);
+        if (v === undefined) return true;
+        if (!f.invocation) this.sink.error('syntax', '`%rotate\' invoked outside a macro call', nameRange, f.expansion);
+        else if (f.invocation.args.length === 0) this.sink.error('syntax', '`%rotate\' invoked within macro without parameters', nameRange, f.expansion);
+        else rotateArguments(f.invocation, v);
         return true;
       }
       case '%include': {
