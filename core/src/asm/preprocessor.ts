@@ -898,8 +898,9 @@ class Preprocessor {
     const name = toks[1];
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', '`%macro\' expects a macro name', here, f.expansion); return; }
-    const { min, max, greedy, nolist, defaults, error, droppedEmpty } = readMacroParameters(toks);
+    const { min, max, greedy, nolist, defaults, error, droppedEmpty, braceErrors } = readMacroParameters(toks);
     if (error !== undefined) this.sink.error('syntax', error, here, f.expansion);
+    for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
     if (droppedEmpty === true) this.sink.warning('macro-args', `dropping trailing empty default parameter in definition of multi-line macro \`${name.text}'`, here, f.expansion);
     // More defaults than optional parameters: nasm warns, and a call has them all for parameters
     // (preproc.c parse_mmacro_spec; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4).
