@@ -261,7 +261,7 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   const report = scope.report;
   const toks = c.tokens;
   if (toks.length === 0) { if (report) sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion); return undefined; }
-  const { expr, error } = parseWhole(toks, evalLimit, true);
+  const { expr, error, trailing } = parseWhole(toks, evalLimit, true);
   if (expr === undefined) {
     if (report) sink.error('syntax', error!.message, at(error!.start, error!.end), expansion);
     return undefined;
@@ -270,6 +270,10 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   const ctx: EvalContext = {
     symbol: (name: string, node: Expr) => {
       const v = scope.symbolBefore(name, c.statement);
+      // `%assign` takes a name not defined above it for a value not known yet, which is no number
+      // (measured with nasm 2.16.01: `%assign y z` is "non-constant value given to `%assign'",
+      // `z` defined below or not at all; `%if z` is "symbol `z' not defined before use").
+      if (v === undefined && c.directive === '%assign') return { v: undefined, sec: -1 };
       if (v === undefined) {
         failed = true;
         if (report) sink.error('undefined-symbol', `symbol \`${scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion);
@@ -282,6 +286,8 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   };
   const v = evaluate(expr, ctx);
   if (failed) return undefined;
+  // Tokens after the expression: warned of once it is read (see pp-expressions.ts ParsedExpression).
+  if (trailing && report) sink.warning('trailing', trailing.message, at(trailing.start, trailing.end), expansion);
   // Unknown with no error: nasm's `a <=> b` when a < b (see expr.ts).
   if (v.v === undefined || v.sec >= 0) {
     if (report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion);

@@ -7,8 +7,8 @@ import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferre
 import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
-import type { Expr, Value } from './expr';
-import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading } from './pp-expressions';
+import type { Value } from './expr';
+import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
 import { openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
@@ -1297,7 +1297,7 @@ class Preprocessor {
     const parsed = this.parseExpression(rest, file, line, f, d);
     if (parsed === undefined) return Test.Unread;
     if (this.opts.preprocessOnly === true || assemblerTerm(parsed.expr, this.constant) === undefined) {
-      const v = this.evaluateParsed(parsed.expr, file, line, f, d);
+      const v = this.evaluateParsed(parsed, file, line, f, d);
       if (v === 'unread') return Test.Unread;
       if (v === 'non-constant') return Test.Failed;
       return v.v !== 0 ? Test.True : Test.False;
@@ -1316,21 +1316,26 @@ class Preprocessor {
   /** `evalCondition` with the exact 64-bit value kept (for %assign). */
   private evalValue(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | undefined {
     const parsed = this.parseExpression(toks, file, line, f, d);
-    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed, file, line, f, d);
     return typeof v === 'object' ? v : undefined;
   }
 
   /** A preprocessor expression's tokens, macro-expanded, and its parse; undefined after reporting an error. */
-  private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): { expr: Expr; tokens: readonly PPToken[] } | undefined {
+  private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): ParsedExpression & { tokens: readonly PPToken[] } | undefined {
     const e = this.expandExpression(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
-    const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
-    return expr === undefined ? undefined : { expr, tokens: e };
+    const parsed = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
+    return parsed === undefined ? undefined : { ...parsed, tokens: e };
   }
 
-  /** Evaluates a parsed preprocessor expression (see evaluateExpression). */
-  private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
-    return evaluateExpression(expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined);
+  /**
+   * Evaluates a parsed preprocessor expression (see evaluateExpression), warning of what follows
+   * it when it is read (see ParsedExpression). (An expression the assembler decides is warned of
+   * there: see deferred-check.ts.)
+   */
+  private evaluateParsed(parsed: ParsedExpression, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
+    return evaluateExpression(parsed.expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined,
+      undefined, parsed.trailing);
   }
 
   /** The value of `NAME equ ...` on a line already passed on (see EquConstants), if it is a number the preprocessor knows. */
@@ -1347,7 +1352,7 @@ class Preprocessor {
   private assign(f: Frame, file: string, line: number, d: string, name: PPToken, expr: readonly PPToken[]): void {
     // A number the assembler holds is no text here (see DeferredConstant): it makes this one such a number too.
     this.readsText--;
-    let parsed: { expr: Expr; tokens: readonly PPToken[] } | undefined;
+    let parsed: ParsedExpression & { tokens: readonly PPToken[] } | undefined;
     try {
       parsed = this.parseExpression(expr, file, line, f, d);
     } finally {
@@ -1365,7 +1370,7 @@ class Preprocessor {
       if (this.singles.define(name.text, undefined, [], lineRange(file, line, name.start, name.end), false, f.expansion, false, undecided)) this.macroNames = newMacroNames();
       return;
     }
-    const value = this.evaluateParsed(parsed.expr, file, line, f, d);
+    const value = this.evaluateParsed(parsed, file, line, f, d);
     if (typeof value !== 'object') return;
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
@@ -2041,8 +2046,8 @@ class Preprocessor {
       // An expression: the preprocessor's (`%is($ > 0)` is no test of the assembler's).
       const e = this.expandExpression(inside, file, line);
       const whole = inside.length > 0 ? lineRange(file, line, inside[0].start, inside[inside.length - 1].end) : lineRange(file, line, t.start, rest[close].end);
-      const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
-      const v = expr === undefined ? undefined : this.evaluateParsed(expr, file, line, f, d);
+      const parsed = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
+      const v = parsed === undefined ? undefined : this.evaluateParsed(parsed, file, line, f, d);
       test = typeof v !== 'object' ? Test.Failed : (v.v !== 0) !== (kind === 'n') ? Test.True : Test.False;
     } else {
       // nasm reads the argument without the blank before it (see identical).
@@ -2247,7 +2252,7 @@ class Preprocessor {
     if (from >= args.length) { this.sink.error('syntax', `\`${d}' requires a starting index`, here, f.expansion); return; }
     const valueAt = (k: number): { v: number; next: number } | undefined => {
       const parsed = parseLeading(args, k, this.limits.eval, this.sink, file, line, f.expansion);
-      const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, file, line, f, d);
+      const v = parsed === undefined ? undefined : this.evaluateParsed({ expr: parsed.expr, trailing: undefined }, file, line, f, d);
       return typeof v === 'object' ? { v: v.v!, next: parsed!.next } : undefined;
     };
     const start = valueAt(from);
