@@ -458,11 +458,29 @@ class Preprocessor {
     return true;
   }
 
-  private originOf(f: Frame): number {
-    return f.origin ??= this.out.addOrigin({
-      expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
-      serial: f.serial, reportedAt: f.reportedAt,
-    });
+  private originOf(f: Frame, depth = f.depth): number {
+    const origin = {
+      expansion: f.expansion, depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
+      serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
+    };
+    if (depth !== f.depth) return this.out.addOrigin(origin);
+    return f.origin ??= this.out.addOrigin(origin);
+  }
+
+  /** Levels nasm's listing has added to every line's `<n>` since the empty `%rep`s before (see emptyRep). */
+  private listedLevels = 0;
+
+  /**
+   * A `%rep` of a count above 0 with no lines, at its `%endrep` (line `line` of `file`, read in
+   * `f`): nasm 2.16.01 passes on one empty line there, at the level of the %rep's lines, and its
+   * listing stays at that level after it, for good (measured: `%rep 1` / `%endrep` / `nop` lists
+   * `2 <1>` empty and `3 <1> nop`; another such %rep then `<2>`; a %rep whose one line is blank
+   * or a comment leaves no level behind; nasm panics on an empty %rep in a macro or %rep).
+   */
+  private emptyRep(f: Frame, file: string, line: number): void {
+    this.out.push(file, line, '', NO_TOKENS, this.originOf(f, f.depth + 1), LineFlag.ListOnly | LineFlag.Verbatim, undefined);
+    this.listedLevels++;
+    for (const frame of this.frames) frame.origin = undefined;
   }
 
   /**
@@ -630,10 +648,8 @@ class Preprocessor {
       this.capture = undefined;
       // A %macro line in error captures its body but defines nothing.
       if (c.macro !== undefined) this.finishMacro(c.macro);
-      else if (c.count! > 0 && c.lines.length === 0) {
-        // `nasm -E` prints one empty line, at the `%endrep`, for a %rep with no lines (measured).
-        if (this.opts.preprocessOnly === true) this.out.push(file, line, '', NO_TOKENS, this.originOf(f), LineFlag.ListOnly | LineFlag.Verbatim, undefined);
-      } else if (c.count! > 0) {
+      else if (c.count! > 0 && c.lines.length === 0) this.emptyRep(f, file, line);
+      else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
           invocation: c.frame.invocation, repLeft: c.count!, condBase: c.frame.condBase, condCount: 0, unlisted: c.frame.unlisted, serial: ++this.frameSerial,
@@ -2359,7 +2375,7 @@ class Preprocessor {
       // here", the call's line).
       const origin = this.out.addOrigin({
         expansion: nestExpansion(callSite, f.expansion), depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file',
-        unlisted: f.unlisted === true, serial: f.serial, reportedAt: f.reportedAt,
+        unlisted: f.unlisted === true, serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
       });
       this.out.push(file, line, text, tokens, origin, def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
     } else this.consume(f, file, line, text);
