@@ -488,8 +488,10 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     const usesBase = failed || mentionsLocal(tokens);
     // A line naming `.local` labels is parsed again under every other base: its tokens are kept.
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
-    // (A `..@x:` label sets no base: manual §3.9.)
-    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && !stmt.label.short.startsWith('..') && stmt.op?.name !== 'equ') || stmt.op?.name === 'struc'));
+    // (A `..@x:` label sets no base: manual §3.9. Nor does an `equ`'s; the label of an `at`'s
+    // fill, `at field, lbl`, does.)
+    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && !stmt.label.short.startsWith('..') && stmt.op?.name !== 'equ') || stmt.op?.name === 'struc'
+      || (stmt.fill?.label !== undefined && !stmt.fill.label.local && !stmt.fill.label.short.startsWith('..'))));
     if (cachedParses >= MAX_CACHED_PARSES) { forgetParses(); first = undefined; }
     cachedParses++;
     if (entry !== undefined && stmt !== undefined && !usesBase && outcome.warnings === undefined) {
@@ -648,6 +650,12 @@ class LineParser implements TermReader {
       if (isUnbracketedOnly(word.text.toLowerCase())) this.fail(`unrecognized directive [${word.text}]`, word, 'unknown-directive');
       return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, close));
     }
+    return this.lineAfterBrackets();
+  }
+
+  /** A line (`this.toks`) that is no `[...]` directive: its label, then the statement after it (see body). */
+  private lineAfterBrackets(): ParsedStatement {
+    const toks = this.toks;
     let label: ParsedStatement['label'];
     const first = toks[0];
     if (first.kind === 'ident') {
@@ -840,13 +848,21 @@ class LineParser implements TermReader {
     }
     const lower = dataWord.text.toLowerCase();
     if (DATA_UNIT[lower] === undefined) {
-      // `at field, times 4 db 7`, `at field, nop`: nasm's macro puts what follows the field on a
-      // line of its own after the padding (measured: 07 07 07 07, 90), kept as the statement's fill.
+      // `at field, times 4 db 7`, `at field, nop`, `at field, lbl: dw 5`, `at field, lbl`: nasm's
+      // macro puts what follows the field on a line of its own after the padding, a label at its
+      // start too (measured: 07 07 07 07, 90; `lbl` the field's place, alone warned of as an
+      // orphan; `at field, 5` "label or instruction expected at start of line"), kept as the
+      // statement's fill.
       const opIndex = this.opIndex;
-      const fill = this.body(undefined, dataWord);
+      const ownLabel = this.labelRead;
+      const line = this.toks;
+      this.toks = toks.slice(this.pos);
+      this.pos = 0;
+      let fill: ParsedStatement;
+      try { fill = this.lineAfterBrackets()!; } finally { this.toks = line; this.labelRead = ownLabel; }
       this.opIndex = opIndex;
       const name = fill.op?.name ?? '';
-      if (fill.label !== undefined || (fill.kind !== StatementKind.Instruction && DATA_UNIT[name] === undefined && RESERVE_UNIT[name] === undefined && name !== 'incbin')) {
+      if (fill.kind !== StatementKind.Instruction && fill.kind !== StatementKind.Empty && DATA_UNIT[name] === undefined && RESERVE_UNIT[name] === undefined && name !== 'incbin') {
         this.fail("`at' expects a data directive (db, dw, dd, dq) after the field", dataWord);
       }
       return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field, fill };
