@@ -270,10 +270,6 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   const ctx: EvalContext = {
     symbol: (name: string, node: Expr) => {
       const v = scope.symbolBefore(name, c.statement);
-      // `%assign` takes a name not defined above it for a value not known yet, which is no number
-      // (measured with nasm 2.16.01: `%assign y z` is "non-constant value given to `%assign'",
-      // `z` defined below or not at all; `%if z` is "symbol `z' not defined before use").
-      if (v === undefined && c.directive === '%assign') return { v: undefined, sec: -1 };
       if (v === undefined) {
         failed = true;
         if (report) sink.error('undefined-symbol', `symbol \`${scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion);
