@@ -113,6 +113,9 @@ export function parseArgument(written: readonly PPToken[], whole: SourceRange, i
   return expr;
 }
 
+/** The section of `$` and `$$` in a preprocessor expression: one no line is in (see noPlace in evaluateExpression). */
+const HERE_SECTION = 0x7fffffff;
+
 /**
  * Evaluates a parsed expression of directive `d` (see parseExpression); after reporting an error,
  * 'unread' where nasm's evaluator fails (an unknown name, a division by zero) and 'non-constant'
@@ -127,7 +130,11 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   const onlyError = (message: string, node: Expr): void =>
     sink.report('error', 'non-constant', message, lineRange(file, line, node.start, node.end), expansion, undefined, -1, -1, preprocessOnly!.evaluation);
   const noPlace = (what: string): Value | undefined => {
-    if (preprocessOnly === undefined) return undefined;
+    // Outside `nasm -E`, nasm's `$` and `$$` are places in a section, no numbers: `%rep $` is
+    // "non-constant value given to `%rep'", `$/2` "division operator may only be applied to
+    // scalar values", `$$-$+2` 2 (measured with 2.16.01). (Ringside's `%if` and `%assign` of
+    // them are the assembler's: see assemblerTerm.)
+    if (preprocessOnly === undefined) return { v: 0, sec: HERE_SECTION };
     onlyError(`\`${what}' not supported in preprocess-only mode`, expr);
     return { v: 0, sec: -1 };
   };
@@ -163,7 +170,7 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   if (trailing !== undefined) sink.warning('trailing', trailing.message, trailing.range, expansion);
   if (preprocessOnly !== undefined && symbolsLeft(expr) !== 0) { onlyError(nonConstant, expr); return 'non-constant'; }
   // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
-  if (v.v === undefined) { sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
+  if (v.v === undefined || v.sec >= 0) { sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
   return v;
 }
 
