@@ -243,8 +243,12 @@ const DECORATORS: ReadonlySet<string> = new Set(['k0', 'k1', 'k2', 'k3', 'k4', '
  * "expression syntax error"): the scanner's error for a line whose parse failed at a `{`.
  */
 function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | undefined {
-  // (At the `{`, or at a word taken for a label that the braces follow: `x {e}`.)
-  let open = tokens.findIndex((t) => t.start === at);
+  // (At the `{`, or at a word taken for a label that the braces follow: `x {e}`. The tokens a
+  // macro's parameter or a single-line macro put in all stand at the place of its name: there, the
+  // `{` among them, as nasm's scanner reads it in order: measured, `db %1` with `1, {2` and
+  // `%define D db 1, {2` / `D` are "invalid decorator token inside braces" too.)
+  let open = tokens.findIndex((t) => t.start === at && t.text === '{' && t.kind === 'op');
+  if (open < 0) open = tokens.findIndex((t) => t.start === at);
   if (open === 0 && tokens[1]?.text === '{') open = 1;
   if (open < 0 || tokens[open].kind !== 'op' || tokens[open].text !== '{') return undefined;
   let close = open + 1;
