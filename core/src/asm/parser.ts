@@ -649,8 +649,15 @@ class LineParser implements TermReader {
       const close = firstClosingBracket(toks, 1);
       if (close === toks.length) this.fail('invalid directive line', toks[0]);
       const word = toks[1];
-      // (nasm names the first word: `[1]`, `[+ x]` is "unrecognized directive [+]", `[]` "... []".)
-      if (close === 1 || word.kind !== 'ident') this.fail(`unrecognized directive [${close === 1 ? '' : word.text}]`, close === 1 ? toks[0] : word, 'unknown-directive');
+      // nasm's directive name is what runs from the `[` to a blank or the `]` (measured:
+      // `[warning( -user]`, `[bits(32)]`, `[org+5]`, `[+x]` are "unrecognized directive
+      // [warning(]", "[bits(32)]", "[org+5]", "[+x]"; `[+ x]` "[+]", `[]` "[]").
+      let nameEnd = 2;
+      while (nameEnd < close && !spaced(toks[nameEnd - 1], toks[nameEnd])) nameEnd++;
+      if (close === 1 || word.kind !== 'ident' || nameEnd > 2) {
+        const name = close === 1 ? '' : toks.slice(1, nameEnd).map((t) => t.text).join('');
+        this.fail(`unrecognized directive [${name}]`, close === 1 ? toks[0] : word, 'unknown-directive');
+      }
       if (isUnbracketedOnly(word.text.toLowerCase())) this.fail(`unrecognized directive [${word.text}]`, word, 'unknown-directive');
       return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, close));
     }
