@@ -458,13 +458,16 @@ class Preprocessor {
     return true;
   }
 
-  private originOf(f: Frame, depth = f.depth): number {
-    const origin = {
+  private originOf(f: Frame): number {
+    return f.origin ??= this.newOrigin(f, f.depth);
+  }
+
+  /** A new origin for the lines frame `f` passes on, at nesting `depth`. */
+  private newOrigin(f: Frame, depth: number): number {
+    return this.out.addOrigin({
       expansion: f.expansion, depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
       serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
-    };
-    if (depth !== f.depth) return this.out.addOrigin(origin);
-    return f.origin ??= this.out.addOrigin(origin);
+    });
   }
 
   /** Levels nasm's listing has added to every line's `<n>` since the empty `%rep`s before (see emptyRep). */
@@ -478,7 +481,7 @@ class Preprocessor {
    * or a comment leaves no level behind; nasm panics on an empty %rep in a macro or %rep).
    */
   private emptyRep(f: Frame, file: string, line: number): void {
-    this.out.push(file, line, '', NO_TOKENS, this.originOf(f, f.depth + 1), LineFlag.ListOnly | LineFlag.Verbatim, undefined);
+    this.out.push(file, line, '', NO_TOKENS, this.newOrigin(f, f.depth + 1), LineFlag.ListOnly | LineFlag.Verbatim, undefined);
     this.listedLevels++;
     for (const frame of this.frames) frame.origin = undefined;
   }
