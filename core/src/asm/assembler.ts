@@ -191,6 +191,8 @@ class Assembler implements EvalContext {
    * removed during an assembly, so what was found stays right.
    */
   private readonly labelSymbol: (SymbolDef | undefined)[];
+  /** By statement, the symbol of the label of an `at` line's fill (see define). */
+  private fillLabelSymbol: Map<number, SymbolDef> | undefined;
   private readonly valueSymbol: (SymbolDef | undefined)[];
   /** Per statement: its Route, as the pass before found it. */
   private readonly route: Uint8Array;
@@ -924,10 +926,20 @@ class Assembler implements EvalContext {
 
   // ---- statements ----
 
-  private define(st: ParsedStatement, kind: 'label' | 'constant', sec: number, value: number | undefined, big?: bigint): void {
-    const own = this.labelSymbol[this.stmtIndex];
+  /** Defines the label of statement `st` (of its `at` line's fill when `fill`) where the assembly is. */
+  private defineHere(st: ParsedStatement, fill: boolean): void {
+    if (this.absolute === undefined) this.define(st, 'label', this.sec, this.sections[this.sec].size, undefined, fill);
+    else this.define(st, 'label', this.absoluteSec, this.absoluteOffset(this.absolute), undefined, fill);
+  }
+
+  /**
+   * Defines the label of statement `st`: `fill`, the label of the line after an `at`'s field
+   * (see ParsedStatement.fill), whose symbol is kept apart from the statement's own.
+   */
+  private define(st: ParsedStatement, kind: 'label' | 'constant', sec: number, value: number | undefined, big?: bigint, fill = false): void {
+    const own = fill ? this.fillLabelSymbol?.get(this.stmtIndex) : this.labelSymbol[this.stmtIndex];
     if (own !== undefined) { this.redefine(own, kind, sec, value, big); return; }
-    const label = st.label!;
+    const label = fill ? st.fill!.label! : st.label!;
     const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     const prev = this.symbols.get(name);
     // A name another statement defined in an earlier pass and not yet in this one (an `equ` in a
@@ -935,10 +947,11 @@ class Assembler implements EvalContext {
     // its first, and the other's, if it comes, the redefinition (measured: `%if ($-$$) & 1` /
     // `ODD equ 1` / `%else` / `ODD equ 0` as the passes move the address, no message).
     if (prev !== undefined && this.pass > 0 && prev.pass < this.pass && prev.stmt !== this.stmtIndex) {
-      this.labelSymbol[prev.stmt] = undefined;
+      if (this.labelSymbol[prev.stmt] === prev) this.labelSymbol[prev.stmt] = undefined;
+      else this.fillLabelSymbol?.delete(prev.stmt);
       this.route[prev.stmt] = Route.General;
       this.symbols.delete(name);
-      this.define(st, kind, sec, value, big);
+      this.define(st, kind, sec, value, big, fill);
       return;
     }
     if (prev !== undefined) {
@@ -956,7 +969,8 @@ class Assembler implements EvalContext {
     const def: SymbolDef = { name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
     this.symbols.set(name, def);
     if (isRegisterOutsideDialect(name)) (this.registerNamed ??= new Set()).add(name);
-    this.labelSymbol[this.stmtIndex] = def;
+    if (fill) (this.fillLabelSymbol ??= new Map()).set(this.stmtIndex, def);
+    else this.labelSymbol[this.stmtIndex] = def;
   }
 
   /**
@@ -1238,7 +1252,9 @@ class Assembler implements EvalContext {
         // (The statement's size keeps the padding; its bytes are the line's.)
         const padding = this.results.size[this.stmtIndex];
         this.results.atPadding.set(this.stmtIndex, padding);
-        this.repeatFill(st.fill, 1);
+        // A label the line starts with is where the field is (`at field, lbl: dw 5`, `at field, lbl`).
+        if (st.fill.label !== undefined) this.defineHere(st, true);
+        if (st.fill.kind !== StatementKind.Empty) this.repeatFill(st.fill, 1);
         this.results.size[this.stmtIndex] += padding;
         return;
       }
@@ -2277,7 +2293,7 @@ class Assembler implements EvalContext {
         const pad = this.listedPadding?.get(this.stmtIndex) ?? 0;
         out.zeros(pad);
         if (st.fill.kind === StatementKind.Instruction) this.listInstruction(out, st.fill, size - pad, bytes, undefined);
-        else this.listDirective(out, st.fill, st.fill.op!.name, size - pad, bytes, undefined);
+        else if (st.fill.kind === StatementKind.Directive) this.listDirective(out, st.fill, st.fill.op!.name, size - pad, bytes, undefined);
         return;
       }
       if (st.at !== undefined) out.zeros(size - n * this.dataSize(st.data, unit));

@@ -261,7 +261,7 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   const report = scope.report;
   const toks = c.tokens;
   if (toks.length === 0) { if (report) sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion); return undefined; }
-  const { expr, error } = parseWhole(toks, evalLimit, true);
+  const { expr, error, trailing } = parseWhole(toks, evalLimit, true);
   if (expr === undefined) {
     if (report) sink.error('syntax', error!.message, at(error!.start, error!.end), expansion);
     return undefined;
@@ -282,6 +282,8 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   };
   const v = evaluate(expr, ctx);
   if (failed) return undefined;
+  // Tokens after the expression: warned of once it is read (see pp-expressions.ts ParsedExpression).
+  if (trailing && report) sink.warning('trailing', trailing.message, at(trailing.start, trailing.end), expansion);
   // Unknown with no error: nasm's `a <=> b` when a < b (see expr.ts).
   if (v.v === undefined || v.sec >= 0) {
     if (report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion);

@@ -428,12 +428,13 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
   const symbols: SymbolInfo[] = [];
   for (const s of asm.symbols.values()) {
     const st = stmts[s.stmt];
-    const label = st?.label;
+    const base = sharedBases?.[s.stmt];
+    // (`at field, .x: dw 5` defines the label of its fill: see LineParser.atField.)
+    const label = st?.label !== undefined && fullName(st.label.name, base) === s.name ? st.label : st?.fill?.label ?? st?.label;
     const isField = label?.local && st.op && !st.op.directive ? false : label?.local && s.stmt < asm.results.count && asm.results.section[s.stmt] === -1;
     const value = s.value === undefined ? undefined : s.sec >= 0 && s.kind === 'label' ? (asm.sections[s.sec]?.address ?? 0) + s.value : s.value;
     const range = symbolRange(s, pp.lines, lineOf);
     if (s.isStruc) { symbols.push({ name: s.name, shortName: s.name, kind: 'struc', definition: range, value }); continue; }
-    const base = sharedBases?.[s.stmt];
     if (label && fullName(label.name, base) === s.name && label.local) {
       symbols.push({ name: s.name, shortName: label.short, kind: isField ? 'struc-field' : 'local-label', definition: range, value, parent: base ?? label.parent });
     } else {

@@ -109,7 +109,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     let l = out[out.length - 1];
     if (!origin.unlisted || l === undefined) {
       const text = lines.text[i];
-      l = { file: lines.file(i), line: lines.line[i], source: origin.body ? bodyText(text) : text, depth: origin.depth, bytes: NO_BYTES, data: NO_DATA, messages: [] };
+      l = { file: lines.file(i), line: lines.line[i], source: origin.body ? bodyText(text) : text, depth: origin.depth + (origin.listedLevels ?? 0), bytes: NO_BYTES, data: NO_DATA, messages: [] };
       // nasm lists a line by the number a `%line` gave it.
       const renumbered = reported.empty ? undefined : reported.at(l.file, l.line);
       if (renumbered !== undefined) l = { ...l, reportedLine: renumbered.line };
@@ -118,7 +118,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     // The label before a macro call: nasm lists the call, then the label on a line of its own in the expansion.
     if ((lines.flags[i] & LineFlag.CallLabel) !== 0 && !origin.unlisted) {
       for (const m of messages.get(i) ?? []) take(l, i, m, [{ text: m.text }]);
-      out.push({ ...l, source: callLabelText(lines.text[i], lines.tokensOf(i)[0]), depth: origin.depth + 1, data: NO_DATA, messages: [] });
+      out.push({ ...l, source: callLabelText(lines.text[i], lines.tokensOf(i)[0]), depth: origin.depth + (origin.listedLevels ?? 0) + 1, data: NO_DATA, messages: [] });
       continue;
     }
     // A statement an error dropped put nothing out: its line is listed without data (unless nasm

@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { BRACED_ARGUMENTS, findMacroTaking, macroArgument, splitArguments, type MacroInvocation, type MultiLineMacro } from './macros';
+import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
 import { pastable, pasted } from './token-paste';
 
@@ -30,15 +30,19 @@ export interface MacroCall {
  * empty).
  */
 export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToken[], at: number, file: string, line: number, callSite: SourceRange, expansion: readonly SourceRange[], sink: DiagnosticSink, endsBlank = false): MacroCall | undefined {
-  const argsAll = splitArguments(toks, at + 1, Infinity,
-    (t) => sink.error('macro-args', 'braces do not enclose all of macro parameter', lineRange(file, line, t.start, t.end), expansion), false);
+  // A `{` never closed takes the rest of the line, a last comma too (see splitArguments).
+  let unclosed = false;
+  const argsAll = splitArguments(toks, at + 1, Infinity, (message, t) => {
+    unclosed ||= message === UNCLOSED_BRACE;
+    sink.error('macro-args', message, lineRange(file, line, t.start, t.end), expansion);
+  }, false);
   let count = argsAll.length;
   let def = findMacroTaking(defs, count);
   // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
   // 2.15, and warns (-w+pp-macro-params-legacy; preproc.c is_mmacro, measured).
   let dropComma = false;
   const last = toks[toks.length - 1];
-  if (count > 1 && last.kind === 'op' && last.text === ',') {
+  if (count > 1 && last.kind === 'op' && last.text === ',' && !unclosed) {
     const raw = count;
     if (def === undefined) {
       def = findMacroTaking(defs, raw - 1);

@@ -138,15 +138,21 @@ export function startsBlank(arg: readonly PPToken[]): boolean {
   return arg.length > 0 && BLANK_AFTER_BRACE.has(arg[0]);
 }
 
+/** nasm's error for a multi-line macro's argument (or `%macro` default) begun with a `{` never closed. */
+export const UNCLOSED_BRACE = 'expecting closing brace in macro parameter';
+
 /**
  * Splits macro-call arguments at top-level commas; `{...}` groups an argument with commas in it.
  * An argument written as a `{...}` group is the group's contents: nasm 2.16 drops what follows it
- * up to the next comma, telling `stray` (its error), and a greedy last argument ends there.
+ * up to the next comma, telling `problem` its error, and a greedy last argument ends there. In a
+ * multi-line macro's arguments a `{` never closed takes the rest of the line, commas and all, for
+ * one argument, which nasm reads on after its error (preproc.c count_mmac_params; measured with
+ * 2.16.01: `m {1, 2` is one argument `1, 2`).
  * Parentheses group too in a single-line macro's or a function's call; not in a multi-line
  * macro's (`parentheses` false; nasm 2.16.01, measured: `m (1, 2)` is two arguments, `(1` and `2)`,
  * and so are the defaults of `%macro m 0-2 (1,2)`).
  */
-export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number, stray?: (t: PPToken) => void, parentheses = true): PPToken[][] {
+export function splitArguments(tokens: readonly PPToken[], start: number, greedyAfter: number, problem?: (message: string, t: PPToken) => void, parentheses = true): PPToken[][] {
   const args: PPToken[][] = [];
   if (start >= tokens.length) return args;
   let cur: PPToken[] = [];
@@ -158,6 +164,7 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
   // `a}(, b)` and `c`).
   let braces = 0;
   let braced = false;
+  let openBrace: PPToken | undefined;
   let closed = false;
   let reported = false;
   // A multi-line macro's argument not written in braces with a brace in it: where it starts (by
@@ -187,12 +194,12 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
       if (parentheses) closed = false;
       else {
         if (op === ',') break;
-        if (!reported) stray?.(t);
+        if (!reported) problem?.('braces do not enclose all of macro parameter', t);
         reported = true;
         continue;
       }
     }
-    if (op === '{') { braces++; if (depth++ === 0 && cur.length === 0) { braced = true; opened = t; continue; } }
+    if (op === '{') { braces++; if (depth++ === 0 && cur.length === 0) { braced = true; opened = openBrace = t; continue; } }
     else if (op === '}' && !(parentheses && braces === 0)) {
       braces--;
       if (--depth === 0 && braced) {
@@ -220,6 +227,7 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
     opened = undefined;
   }
   if (braced) BRACED_ARGUMENTS.add(cur);
+  if (braced && !closed && !parentheses) problem?.(UNCLOSED_BRACE, openBrace!);
   args.push(cur);
   if (loose !== undefined) for (const [k, at] of loose) if (k < greedyAfter) args[k] = runOn(tokens, at);
   return args;
@@ -272,6 +280,8 @@ export interface MacroParameters {
   readonly error?: string;
   /** The defaults ended with a comma: the empty one after it was dropped, of which nasm warns. */
   readonly droppedEmpty?: boolean;
+  /** nasm's errors on the braces of the defaults, after `error` (see splitArguments). */
+  readonly braceErrors?: readonly string[];
 }
 
 /**
@@ -318,12 +328,15 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   const next = seq[t + 1];
   if (t < seq.length && !nolist && next?.kind === 'ident' && next.text.toLowerCase() === '.nolist') { t++; nolist = true; }
   const rest = seq.slice(t + 1).filter((x): x is PPToken => x !== null);
-  const defaults = rest.length > 0 ? splitArguments(rest, 0, Infinity, undefined, false) : [];
+  // nasm reads the defaults as a call's arguments, with the same errors for braces (measured:
+  // `%macro m 0-1 {5} 6`, `%macro m 0-1 {5`).
+  const braceErrors: string[] = [];
+  const defaults = rest.length > 0 ? splitArguments(rest, 0, Infinity, (message) => braceErrors.push(message), false) : [];
   // A trailing comma names no last default (measured: `%macro d 1-3 7,` / `d 5` has %0 2, `, ,` one
-  // empty default less; a lone `,` leaves one empty default).
-  const droppedEmpty = defaults.length > 1 && rest[rest.length - 1].kind === 'op' && rest[rest.length - 1].text === ',';
+  // empty default less; a lone `,` leaves one empty default), unless a `{` never closed took it.
+  const droppedEmpty = defaults.length > 1 && rest[rest.length - 1].kind === 'op' && rest[rest.length - 1].text === ',' && !braceErrors.includes(UNCLOSED_BRACE);
   if (droppedEmpty) defaults.pop();
-  const read = { min, max, greedy, nolist, defaults, ...(droppedEmpty ? { droppedEmpty } : {}) };
+  const read = { min, max, greedy, nolist, defaults, ...(droppedEmpty ? { droppedEmpty } : {}), ...(braceErrors.length > 0 ? { braceErrors } : {}) };
   return error === undefined ? read : { ...read, error };
 }
 

@@ -243,8 +243,12 @@ const DECORATORS: ReadonlySet<string> = new Set(['k0', 'k1', 'k2', 'k3', 'k4', '
  * "expression syntax error"): the scanner's error for a line whose parse failed at a `{`.
  */
 function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | undefined {
-  // (At the `{`, or at a word taken for a label that the braces follow: `x {e}`.)
-  let open = tokens.findIndex((t) => t.start === at);
+  // (At the `{`, or at a word taken for a label that the braces follow: `x {e}`. The tokens a
+  // macro's parameter or a single-line macro put in all stand at the place of its name: there, the
+  // `{` among them, as nasm's scanner reads it in order: measured, `db %1` with `1, {2` and
+  // `%define D db 1, {2` / `D` are "invalid decorator token inside braces" too.)
+  let open = tokens.findIndex((t) => t.start === at && t.text === '{' && t.kind === 'op');
+  if (open < 0) open = tokens.findIndex((t) => t.start === at);
   if (open === 0 && tokens[1]?.text === '{') open = 1;
   if (open < 0 || tokens[open].kind !== 'op' || tokens[open].text !== '{') return undefined;
   let close = open + 1;
@@ -488,8 +492,10 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     const usesBase = failed || mentionsLocal(tokens);
     // A line naming `.local` labels is parsed again under every other base: its tokens are kept.
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
-    // (A `..@x:` label sets no base: manual §3.9.)
-    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && !stmt.label.short.startsWith('..') && stmt.op?.name !== 'equ') || stmt.op?.name === 'struc'));
+    // (A `..@x:` label sets no base: manual §3.9. Nor does an `equ`'s; the label of an `at`'s
+    // fill, `at field, lbl`, does.)
+    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && !stmt.label.short.startsWith('..') && stmt.op?.name !== 'equ') || stmt.op?.name === 'struc'
+      || (stmt.fill?.label !== undefined && !stmt.fill.label.local && !stmt.fill.label.short.startsWith('..'))));
     if (cachedParses >= MAX_CACHED_PARSES) { forgetParses(); first = undefined; }
     cachedParses++;
     if (entry !== undefined && stmt !== undefined && !usesBase && outcome.warnings === undefined) {
@@ -643,11 +649,24 @@ class LineParser implements TermReader {
       const close = firstClosingBracket(toks, 1);
       if (close === toks.length) this.fail('invalid directive line', toks[0]);
       const word = toks[1];
-      // (nasm names the first word: `[1]`, `[+ x]` is "unrecognized directive [+]", `[]` "... []".)
-      if (close === 1 || word.kind !== 'ident') this.fail(`unrecognized directive [${close === 1 ? '' : word.text}]`, close === 1 ? toks[0] : word, 'unknown-directive');
+      // nasm's directive name is what runs from the `[` to a blank or the `]` (measured:
+      // `[warning( -user]`, `[bits(32)]`, `[org+5]`, `[+x]` are "unrecognized directive
+      // [warning(]", "[bits(32)]", "[org+5]", "[+x]"; `[+ x]` "[+]", `[]` "[]").
+      let nameEnd = 2;
+      while (nameEnd < close && !spaced(toks[nameEnd - 1], toks[nameEnd])) nameEnd++;
+      if (close === 1 || word.kind !== 'ident' || nameEnd > 2) {
+        const name = close === 1 ? '' : toks.slice(1, nameEnd).map((t) => t.text).join('');
+        this.fail(`unrecognized directive [${name}]`, close === 1 ? toks[0] : word, 'unknown-directive');
+      }
       if (isUnbracketedOnly(word.text.toLowerCase())) this.fail(`unrecognized directive [${word.text}]`, word, 'unknown-directive');
       return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, close));
     }
+    return this.lineAfterBrackets();
+  }
+
+  /** A line (`this.toks`) that is no `[...]` directive: its label, then the statement after it (see body). */
+  private lineAfterBrackets(): ParsedStatement {
+    const toks = this.toks;
     let label: ParsedStatement['label'];
     const first = toks[0];
     if (first.kind === 'ident') {
@@ -840,13 +859,21 @@ class LineParser implements TermReader {
     }
     const lower = dataWord.text.toLowerCase();
     if (DATA_UNIT[lower] === undefined) {
-      // `at field, times 4 db 7`, `at field, nop`: nasm's macro puts what follows the field on a
-      // line of its own after the padding (measured: 07 07 07 07, 90), kept as the statement's fill.
+      // `at field, times 4 db 7`, `at field, nop`, `at field, lbl: dw 5`, `at field, lbl`: nasm's
+      // macro puts what follows the field on a line of its own after the padding, a label at its
+      // start too (measured: 07 07 07 07, 90; `lbl` the field's place, alone warned of as an
+      // orphan; `at field, 5` "label or instruction expected at start of line"), kept as the
+      // statement's fill.
       const opIndex = this.opIndex;
-      const fill = this.body(undefined, dataWord);
+      const ownLabel = this.labelRead;
+      const line = this.toks;
+      this.toks = toks.slice(this.pos);
+      this.pos = 0;
+      let fill: ParsedStatement;
+      try { fill = this.lineAfterBrackets()!; } finally { this.toks = line; this.labelRead = ownLabel; }
       this.opIndex = opIndex;
       const name = fill.op?.name ?? '';
-      if (fill.label !== undefined || (fill.kind !== StatementKind.Instruction && DATA_UNIT[name] === undefined && RESERVE_UNIT[name] === undefined && name !== 'incbin')) {
+      if (fill.kind !== StatementKind.Instruction && fill.kind !== StatementKind.Empty && DATA_UNIT[name] === undefined && RESERVE_UNIT[name] === undefined && name !== 'incbin') {
         this.fail("`at' expects a data directive (db, dw, dd, dq) after the field", dataWord);
       }
       return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field, fill };

@@ -32,11 +32,11 @@ function endsInDot(t: PPToken): boolean {
  * Parses the expression of directive `d`, its tokens `expanded` (single-line macros expanded),
  * written at `whole` on line `line` of `file`; undefined after reporting an error.
  */
-export function parseExpression(written: readonly PPToken[], whole: SourceRange, d: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
+export function parseExpression(written: readonly PPToken[], whole: SourceRange, d: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): ParsedExpression | undefined {
   const expanded = withDotsApart(written);
   if (expanded.length === 0) {
-    // nasm's messages (measured; `%rotate`'s names no directive).
-    const message = d === '%rep' ? "`%rep' expects a repeat count" : d === '%rotate' ? "`' missing rotate count" : 'expression syntax error';
+    // nasm's messages (measured; `%rotate` with no count at all is refused before this).
+    const message = d === '%rep' ? "`%rep' expects a repeat count" : 'expression syntax error';
     sink.error('syntax', message, whole, expansion);
     return undefined;
   }
@@ -49,12 +49,23 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
   }
   const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
   if (warning) sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), expansion);
-  if (trailing) sink.warning('trailing', trailing.message, lineRange(file, line, trailing.start, trailing.end), expansion);
   if (expr === undefined) {
     sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), expansion);
     return undefined;
   }
-  return expr;
+  return { expr, trailing: trailing && { message: trailing.message, range: lineRange(file, line, trailing.start, trailing.end) } };
+}
+
+/**
+ * A preprocessor expression parsed, and the tokens after it, if any: nasm warns of them ("trailing
+ * garbage after expression ignored") only once the expression is evaluated without an error,
+ * before saying its value is not a number (preproc.c; measured with 2.16.01: `%if x 2` with `x`
+ * unknown, `%if 1/0 2` give their error alone; `%if a 2` after label `a:` warns, then
+ * "non-constant value given to `%if'").
+ */
+export interface ParsedExpression {
+  readonly expr: Expr;
+  readonly trailing: { readonly message: string; readonly range: SourceRange } | undefined;
 }
 
 /**
@@ -102,20 +113,28 @@ export function parseArgument(written: readonly PPToken[], whole: SourceRange, i
   return expr;
 }
 
+/** The section of `$` and `$$` in a preprocessor expression: one no line is in (see noPlace in evaluateExpression). */
+const HERE_SECTION = 0x7fffffff;
+
 /**
  * Evaluates a parsed expression of directive `d` (see parseExpression); after reporting an error,
  * 'unread' where nasm's evaluator fails (an unknown name, a division by zero) and 'non-constant'
  * for a value that is no number. `preprocessOnly`: for `nasm -E`, which knows no symbols, nor `$`
  * and `$$`: it reports each (again at every evaluation, its number `evaluation`: a %rep round, a
  * macro called again) and reads it as 0, which is right when they cancel (see symbolsLeft).
+ * `trailing`: the tokens after the expression, warned of once it is read (see ParsedExpression).
  */
 export function evaluateExpression(expr: Expr, d: string, constant: ConstantLookup, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[],
-  preprocessOnly?: { readonly evaluation: number }, nonConstant = `non-constant value given to \`${d}'`): Value | 'unread' | 'non-constant' {
+  preprocessOnly?: { readonly evaluation: number }, nonConstant = `non-constant value given to \`${d}'`, trailing?: ParsedExpression['trailing']): Value | 'unread' | 'non-constant' {
   let failed = false;
   const onlyError = (message: string, node: Expr): void =>
     sink.report('error', 'non-constant', message, lineRange(file, line, node.start, node.end), expansion, undefined, -1, -1, preprocessOnly!.evaluation);
   const noPlace = (what: string): Value | undefined => {
-    if (preprocessOnly === undefined) return undefined;
+    // Outside `nasm -E`, nasm's `$` and `$$` are places in a section, no numbers: `%rep $` is
+    // "non-constant value given to `%rep'", `$/2` "division operator may only be applied to
+    // scalar values", `$$-$+2` 2 (measured with 2.16.01). (Ringside's `%if` and `%assign` of
+    // them are the assembler's: see assemblerTerm.)
+    if (preprocessOnly === undefined) return { v: 0, sec: HERE_SECTION };
     onlyError(`\`${what}' not supported in preprocess-only mode`, expr);
     return { v: 0, sec: -1 };
   };
@@ -148,9 +167,10 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
     return 'unread';
   }
   if (failed) return 'unread';
+  if (trailing !== undefined) sink.warning('trailing', trailing.message, trailing.range, expansion);
   if (preprocessOnly !== undefined && symbolsLeft(expr) !== 0) { onlyError(nonConstant, expr); return 'non-constant'; }
   // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
-  if (v.v === undefined) { sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
+  if (v.v === undefined || v.sec >= 0) { sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
   return v;
 }
 

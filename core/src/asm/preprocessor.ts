@@ -8,7 +8,7 @@ import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import { isLocalName, type Expr, type Value } from './expr';
-import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading } from './pp-expressions';
+import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
 import { openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
@@ -470,10 +470,31 @@ class Preprocessor {
   }
 
   private originOf(f: Frame): number {
-    return f.origin ??= this.out.addOrigin({
-      expansion: f.expansion, depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
-      serial: f.serial, reportedAt: f.reportedAt,
+    return f.origin ??= this.newOrigin(f, f.depth);
+  }
+
+  /** A new origin for the lines frame `f` passes on, at nesting `depth`. */
+  private newOrigin(f: Frame, depth: number): number {
+    return this.out.addOrigin({
+      expansion: f.expansion, depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
+      serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
     });
+  }
+
+  /** Levels nasm's listing has added to every line's `<n>` since the empty `%rep`s before (see emptyRep). */
+  private listedLevels = 0;
+
+  /**
+   * A `%rep` of a count above 0 with no lines, at its `%endrep` (line `line` of `file`, read in
+   * `f`): nasm 2.16.01 passes on one empty line there, at the level of the %rep's lines, and its
+   * listing stays at that level after it, for good (measured: `%rep 1` / `%endrep` / `nop` lists
+   * `2 <1>` empty and `3 <1> nop`; another such %rep then `<2>`; a %rep whose one line is blank
+   * or a comment leaves no level behind; nasm panics on an empty %rep in a macro or %rep).
+   */
+  private emptyRep(f: Frame, file: string, line: number): void {
+    this.out.push(file, line, '', NO_TOKENS, this.newOrigin(f, f.depth + 1), LineFlag.ListOnly | LineFlag.Verbatim, undefined);
+    this.listedLevels++;
+    for (const frame of this.frames) frame.origin = undefined;
   }
 
   /**
@@ -641,10 +662,8 @@ class Preprocessor {
       this.capture = undefined;
       // A %macro line in error captures its body but defines nothing.
       if (c.macro !== undefined) this.finishMacro(c.macro);
-      else if (c.count! > 0 && c.lines.length === 0) {
-        // `nasm -E` prints one empty line, at the `%endrep`, for a %rep with no lines (measured).
-        if (this.opts.preprocessOnly === true) this.out.push(file, line, '', NO_TOKENS, this.originOf(f), LineFlag.ListOnly | LineFlag.Verbatim, undefined);
-      } else if (c.count! > 0) {
+      else if (c.count! > 0 && c.lines.length === 0) this.emptyRep(f, file, line);
+      else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
           invocation: c.frame.invocation, repLeft: c.count!, condBase: c.frame.condBase, condCount: 0, unlisted: c.frame.unlisted, serial: ++this.frameSerial,
@@ -785,9 +804,15 @@ class Preprocessor {
       }
       case '%rotate': {
         list();
-        if (!f.invocation) { this.sink.error('syntax', '`%rotate\' invoked outside a macro call', nameRange, f.expansion); return true; }
+        // nasm 2.16.01 (measured): a count written is evaluated first (its errors and its
+        // trailing-garbage warning come first), then refused outside a macro call and in a call
+        // with no arguments (defaults count: `%macro m 0-1 5` called `m` has one).
+        if (toks.length === 1) { this.sink.error('syntax', '`\' missing rotate count', nameRange, f.expansion); return true; }
         const v = this.evalCondition(toks.slice(1), file, line, f, d);
-        if (v !== undefined) rotateArguments(f.invocation, v);
+        if (v === undefined) return true;
+        if (!f.invocation) this.sink.error('syntax', '`%rotate\' invoked outside a macro call', nameRange, f.expansion);
+        else if (f.invocation.args.length === 0) this.sink.error('syntax', '`%rotate\' invoked within macro without parameters', nameRange, f.expansion);
+        else rotateArguments(f.invocation, v);
         return true;
       }
       case '%include': {
@@ -905,8 +930,9 @@ class Preprocessor {
     const name = toks[1];
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', '`%macro\' expects a macro name', here, f.expansion); return; }
-    const { min, max, greedy, nolist, defaults, error, droppedEmpty } = readMacroParameters(toks);
+    const { min, max, greedy, nolist, defaults, error, droppedEmpty, braceErrors } = readMacroParameters(toks);
     if (error !== undefined) this.sink.error('syntax', error, here, f.expansion);
+    for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
     if (droppedEmpty === true) this.sink.warning('macro-args', `dropping trailing empty default parameter in definition of multi-line macro \`${name.text}'`, here, f.expansion);
     // More defaults than optional parameters: nasm warns, and a call has them all for parameters
     // (preproc.c parse_mmacro_spec; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4).
@@ -1310,7 +1336,7 @@ class Preprocessor {
     const parsed = this.parseExpression(rest, file, line, f, d);
     if (parsed === undefined) return Test.Unread;
     if (this.opts.preprocessOnly === true || assemblerTerm(parsed.expr, this.constant) === undefined) {
-      const v = this.evaluateParsed(parsed.expr, parsed.tokens, file, line, f, d);
+      const v = this.evaluateParsed(parsed, parsed.tokens, file, line, f, d);
       if (v === 'unread') return Test.Unread;
       if (v === 'non-constant') return Test.Failed;
       return v.v !== 0 ? Test.True : Test.False;
@@ -1329,16 +1355,16 @@ class Preprocessor {
   /** `evalCondition` with the exact 64-bit value kept (for %assign). */
   private evalValue(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | undefined {
     const parsed = this.parseExpression(toks, file, line, f, d);
-    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, parsed.tokens, file, line, f, d);
+    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed, parsed.tokens, file, line, f, d);
     return typeof v === 'object' ? v : undefined;
   }
 
   /** A preprocessor expression's tokens, macro-expanded, and its parse; undefined after reporting an error. */
-  private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): { expr: Expr; tokens: readonly PPToken[] } | undefined {
+  private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): ParsedExpression & { tokens: readonly PPToken[] } | undefined {
     const e = this.expandExpression(toks as PPToken[], file, line);
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
-    const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
-    return expr === undefined ? undefined : { expr, tokens: e };
+    const parsed = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
+    return parsed === undefined ? undefined : { ...parsed, tokens: e };
   }
 
   /**
@@ -1361,11 +1387,15 @@ class Preprocessor {
     }
   }
 
-
-  /** Evaluates a preprocessor expression parsed from `tokens` (see evaluateExpression); the names it reads are uses (referToNames). */
-  private evaluateParsed(expr: Expr, tokens: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
-    this.referToNames(expr, tokens, file, line);
-    return evaluateExpression(expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined);
+  /**
+   * Evaluates a preprocessor expression parsed from `tokens` (see evaluateExpression), warning of
+   * what follows it when it is read (see ParsedExpression); the names it reads are uses
+   * (referToNames). (An expression the assembler decides is warned of there: see deferred-check.ts.)
+   */
+  private evaluateParsed(parsed: ParsedExpression, tokens: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
+    this.referToNames(parsed.expr, tokens, file, line);
+    return evaluateExpression(parsed.expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined,
+      undefined, parsed.trailing);
   }
 
   /** The value of `NAME equ ...` on a line already passed on (see EquConstants), if it is a number the preprocessor knows. */
@@ -1382,7 +1412,7 @@ class Preprocessor {
   private assign(f: Frame, file: string, line: number, d: string, name: PPToken, expr: readonly PPToken[]): void {
     // A number the assembler holds is no text here (see DeferredConstant): it makes this one such a number too.
     this.readsText--;
-    let parsed: { expr: Expr; tokens: readonly PPToken[] } | undefined;
+    let parsed: ParsedExpression & { tokens: readonly PPToken[] } | undefined;
     try {
       parsed = this.parseExpression(expr, file, line, f, d);
     } finally {
@@ -1400,7 +1430,7 @@ class Preprocessor {
       if (this.singles.define(name.text, undefined, [], lineRange(file, line, name.start, name.end), false, f.expansion, false, undecided)) this.macroNames = newMacroNames();
       return;
     }
-    const value = this.evaluateParsed(parsed.expr, parsed.tokens, file, line, f, d);
+    const value = this.evaluateParsed(parsed, parsed.tokens, file, line, f, d);
     if (typeof value !== 'object') return;
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
@@ -2076,8 +2106,8 @@ class Preprocessor {
       // An expression: the preprocessor's (`%is($ > 0)` is no test of the assembler's).
       const e = this.expandExpression(inside, file, line);
       const whole = inside.length > 0 ? lineRange(file, line, inside[0].start, inside[inside.length - 1].end) : lineRange(file, line, t.start, rest[close].end);
-      const expr = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
-      const v = expr === undefined ? undefined : this.evaluateParsed(expr, e, file, line, f, d);
+      const parsed = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
+      const v = parsed === undefined ? undefined : this.evaluateParsed(parsed, e, file, line, f, d);
       test = typeof v !== 'object' ? Test.Failed : (v.v !== 0) !== (kind === 'n') ? Test.True : Test.False;
     } else {
       // nasm reads the argument without the blank before it (see identical).
@@ -2282,7 +2312,7 @@ class Preprocessor {
     if (from >= args.length) { this.sink.error('syntax', `\`${d}' requires a starting index`, here, f.expansion); return; }
     const valueAt = (k: number): { v: number; next: number } | undefined => {
       const parsed = parseLeading(args, k, this.limits.eval, this.sink, file, line, f.expansion);
-      const v = parsed === undefined ? undefined : this.evaluateParsed(parsed.expr, args, file, line, f, d);
+      const v = parsed === undefined ? undefined : this.evaluateParsed({ expr: parsed.expr, trailing: undefined }, args, file, line, f, d);
       return typeof v === 'object' ? { v: v.v!, next: parsed!.next } : undefined;
     };
     const start = valueAt(from);
@@ -2389,7 +2419,7 @@ class Preprocessor {
       // here", the call's line).
       const origin = this.out.addOrigin({
         expansion: nestExpansion(callSite, f.expansion), depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file',
-        unlisted: f.unlisted === true, serial: f.serial, reportedAt: f.reportedAt,
+        unlisted: f.unlisted === true, serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
       });
       this.out.push(file, line, text, tokens, origin, def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
     } else this.consume(f, file, line, text);

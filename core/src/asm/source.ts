@@ -118,6 +118,11 @@ export interface LineOrigin {
    * whose place nasm gives the lines (`__LINE__` aside, as `nasm -E` shows), not their own.
    */
   readonly reportedAt?: SourceRange;
+  /**
+   * Levels nasm's listing adds to `depth` from here on after each empty `%rep` of a count above 0
+   * before the line (see Preprocessor.emptyRep): its `<n>` marker, nothing else.
+   */
+  readonly listedLevels?: number;
 }
 
 /**

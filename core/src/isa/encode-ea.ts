@@ -59,6 +59,16 @@ function fullOverflow(v: number | undefined, full: 2 | 4): 'word' | 'dword' | un
 }
 
 /**
+ * A 16-bit displacement that is a label's offset in its section past a word (measured with nasm
+ * 2.16.01: `[x]`, `[word x]`, `[bx+x]`, `lds dx, [x+2]`, `lgdt [x]` with x at 0x1000B in its
+ * section, .text or .bss, warn "word data exceeds bounds" once; an `org` that puts x there does
+ * not: the offset in the section is what nasm checks; a `mov ax, [x]` of the moffs form does not).
+ */
+function labelOverflow(mem: MemOperand, full: 2 | 4): 'word' | undefined {
+  return full === 2 && mem.disp.reloc && mem.disp.sectionOffset !== undefined && fullOverflow(mem.disp.sectionOffset, 2) !== undefined ? 'word' : undefined;
+}
+
+/**
  * Sets the answer's displacement (dispBytes, disp, dispOverflow); a message when the written size
  * is impossible. `written`: the displacement size to go by (`mem.dispSize`, or what the caller
  * made of it).
@@ -80,14 +90,12 @@ function dispSize(mem: MemOperand, written: 8 | 16 | 32 | undefined, full: 2 | 4
     }
     if (written !== bits) return `invalid ${mem.addressSize}-bit effective address`;
     answer.dispBytes = full;
-    answer.dispOverflow = fullOverflow(known, full);
+    answer.dispOverflow = fullOverflow(known, full) ?? labelOverflow(mem, full);
     return undefined;
   }
   if (known === undefined) {
     answer.dispBytes = full;
-    // A label's offset in its section past a word, beside a register (measured: `[bx+x]` with x at
-    // 0x1000B in its section warns, `[x]` alone and an `org` that puts x there do not).
-    if (full === 2 && mem.disp.reloc && mem.disp.sectionOffset !== undefined && (mem.base !== undefined || mem.index !== undefined)) answer.dispOverflow = fullOverflow(mem.disp.sectionOffset, 2);
+    answer.dispOverflow = labelOverflow(mem, full);
   } else if (value === 0 && !mustHaveDisp) { answer.dispBytes = 0; answer.disp = 0; }
   else if (value >= -128 && value <= 127) { answer.dispBytes = 1; answer.dispOverflow = byteOverflow(known) ? 'byte' : undefined; }
   else { answer.dispBytes = full; answer.dispOverflow = fullOverflow(known, full); }
@@ -153,7 +161,7 @@ function encode16(mem: MemOperand): EaResult {
     const bad = dispSize(mem, mem.dispSize === 8 ? 16 : mem.dispSize, 2, true);
     if (bad !== undefined) return bad;
     answer.dispBytes = 2;
-    answer.dispOverflow = fullOverflow(simpleDisp(mem), 2);
+    answer.dispOverflow = fullOverflow(simpleDisp(mem), 2) ?? labelOverflow(mem, 2);
     return address(0, 6, -1);
   }
   const sorted = regs.length === 2 && (regs[0] === 'si' || regs[0] === 'di') ? [regs[1], regs[0]] : regs;
