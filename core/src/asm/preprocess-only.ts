@@ -223,7 +223,9 @@ function lineText(lines: PPLines, i: number, aliasesOff: boolean): string {
   if (toks.length === 0) return (flags & LineFlag.Verbatim) === 0 && tokenizeLine(lines.text[i]).some((t) => t.kind !== 'comment') ? ' ' : '';
   // (A line's first token that an expansion made keeps the blanks written before the call: ` ret`
   // with `%idefine ret retf` is ` retf`.)
-  const text = (flags & LineFlag.Verbatim) !== 0 ? sourceText(toks, aliasesOff) : detokenized(toks, BLANK_START.test(lines.text[i]), aliasesOff);
+  // (One whose first `%+` pasting dropped loses those blanks: see LineFlag.StartPasted.)
+  const text = (flags & LineFlag.Verbatim) !== 0 ? sourceText(toks, aliasesOff)
+    : detokenized(toks, (flags & LineFlag.StartPasted) === 0 && BLANK_START.test(lines.text[i]), aliasesOff);
   return (flags & LineFlag.EndsBlank) !== 0 ? text + ' ' : text;
 }
 

@@ -17,7 +17,7 @@ import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
-import { hasPaste, pasteTokens } from './token-paste';
+import { hasPaste, pasteTokens, type PasteStart } from './token-paste';
 import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes, stringText } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
@@ -279,6 +279,8 @@ class Preprocessor {
   private activeMacros: Set<SingleLineMacro> | undefined;
   /** The same of the parameters substituteParams replaced last: an empty one at the end, after blanks. */
   private readonly substitution: SubstitutionEnd = { endsBlank: false };
+  /** Whether pasting dropped the current line's first `%+`, and the blanks before it with it (see pasteTokens). */
+  private readonly pasteStart: PasteStart = { dropped: false };
 
   /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
   private readonly time: Date;
@@ -557,6 +559,7 @@ class Preprocessor {
 
     let toks: PPToken[] = tokens as PPToken[];
     this.substitution.endsBlank = false;
+    this.pasteStart.dropped = false;
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
     if (flags !== 0) {
@@ -589,7 +592,8 @@ class Preprocessor {
     this.bitsAndSection.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     const endsBlank = this.endsBlank || this.substitution.endsBlank;
-    this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0),
+    this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
+      (this.pasteStart.dropped ? LineFlag.StartPasted : 0),
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
@@ -1561,7 +1565,7 @@ class Preprocessor {
       }
     }
     for (let round = 0; round < this.limits.macroLevels; round++) {
-      const joined = pasteTokens(toks, file, line, false);
+      const joined = pasteTokens(toks, file, line, false, this.pasteStart);
       if (joined.length === toks.length) return joined;
       toks = this.expandSingle(joined, file, line);
       if (toks === joined || !hasPaste(toks)) return toks;
@@ -1594,7 +1598,7 @@ class Preprocessor {
     let result = this.expansionPass(toks, file, line);
     let passed = 0;
     for (let round = 0; result !== toks && round < this.limits.macroLevels; round++) {
-      const joined = pasteTokens(result, file, line, true);
+      const joined = pasteTokens(result, file, line, true, this.pasteStart);
       if (joined.length === result.length) break;
       // Each pass over the line counts its tokens (nasm's: blanks are tokens too) against
       // --limit-macro-tokens; past it nasm
