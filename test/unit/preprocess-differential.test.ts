@@ -140,6 +140,16 @@ describe('differential: asm -E vs nasm -E', function () {
     }, (dir) => { for (const f of ['sp.asm', 'su.asm', 'sq.asm']) compare([f], dir); });
   });
 
+  it('writes endstruc\'s names with the single-line macros of its own line, as nasm\'s %$strucname is expanded there', () => {
+    // A name defined between struc and endstruc (or a NAME_size before the struc) changes what
+    // endstruc's `%{$strucname}_size equ ($-%$strucname)` makes, which nasm then cannot assemble
+    // (an undefined qq, `5 equ`), so these are no fixture; struc-names-expanded.asm has iend and at.
+    inScratch({
+      'se.asm': ['struc pt', '.x: resd 1', '%define pt qq', 'endstruc', 'dd pt_size', 'struc pt', '.y: resb 1', '%define qq_size 8', '%undef pt', 'endstruc', ''].join('\n'),
+      'sf.asm': ['%define pt_size 5', 'struc pt', '.x: resd 1', 'endstruc', 'istruc pt', '%define pt.x 9', '%define pt qq', 'at .x, dd 1', 'iend', ''].join('\n'),
+    }, (dir) => { for (const f of ['se.asm', 'sf.asm']) compare([f], dir); });
+  });
+
   it('splits and substitutes the arguments of single-line macros with parameter modifiers as nasm does (manual §4.1.1)', () => {
     // Their blanks and braces show only in the text (nasm assembles none of these lines, so no
     // fixture): `!` keeps the blanks around an argument and its braces, a greedy argument drops

@@ -191,7 +191,7 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
       continue;
     }
     // (After `%clear`, a standard macro's word calls nothing: see withoutStandardMacros.)
-    const expansion = toks.length > 0 && !toks.some((t) => t.unmacroed === true) ? standard.expand(toks, counter, warn, () => pp.structureContext(i)) : undefined;
+    const expansion = toks.length > 0 && !toks.some((t) => t.unmacroed === true) ? standard.expand(toks, counter, warn, () => pp.structureContext(i), () => pp.structureText(i)) : undefined;
     if (expansion !== undefined) {
       for (const l of expansion) writer.put(where, l);
       continue;

@@ -89,6 +89,17 @@ export interface IncludeRecord {
   readonly resolved?: string;
 }
 
+/**
+ * A structure's names as nasm's `endstruc`, `iend` and `at` write them for `nasm -E`, expanded with
+ * the single-line macros of their line: `%$strucname`, `%{$strucname}_size`, and for an `at` of
+ * a `.member`, `%$strucname%1`.
+ */
+export interface StructureText {
+  readonly name: string;
+  readonly size: string;
+  readonly member?: string;
+}
+
 export interface PreprocessResult {
   readonly lines: PPLines;
   readonly files: string[];
@@ -114,6 +125,8 @@ export interface PreprocessResult {
    * (undefined: none), for `nasm -E`'s text of the call.
    */
   readonly structureContext: (line: number) => Context | undefined;
+  /** With `preprocessOnly`: the names `structureContext`'s structure makes on line `line` (see StructureText). */
+  readonly structureText: (line: number) => StructureText | undefined;
   /** With `recordDependencies`: the `%include`s and `%depend`s in the order they were read. */
   readonly dependencies: readonly DependencyRecord[];
   /** Where `%aliases` turned the aliases off or on, by the count of output lines then (for `nasm -E`'s text). */
@@ -227,6 +240,8 @@ class Preprocessor {
   private uniqueIdsCounted = 0;
   /** PreprocessResult.structureContext, by line. */
   private readonly structureContexts = new Map<number, Context | undefined>();
+  /** PreprocessResult.structureText, by line. */
+  private readonly structureTexts = new Map<number, StructureText>();
   /** One line past the main file's last, where nasm reports what is still open at the end. */
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
   private readonly contexts = new ContextStack(() => this.standardCalls.idsUpTo(this.out));
@@ -295,6 +310,8 @@ class Preprocessor {
     this.bitsAndSection = new BitsAndSection(this.deferred);
     this.singles = new SingleLineMacros(sink);
     this.smacros = this.singles.byName;
+    // (So the structure names of `nasm -E` are expanded with the macros of their lines: see structureText.)
+    if (opts.preprocessOnly === true) this.singles.beforeChange = () => this.standardCalls.idsUpTo(this.out);
     this.equs = new EquConstants(this.limits.eval);
   }
 
@@ -321,6 +338,7 @@ class Preprocessor {
       defines: this.singles.all, technique: this.technique, references: this.references, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
       structureContext: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.get(line); },
+      structureText: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureTexts.get(line); },
       dependencies: this.dependencies,
       aliasSwitches: this.aliasSwitches,
     };
@@ -2148,12 +2166,42 @@ class Preprocessor {
    */
   private structureContext(what: 'push' | 'pop' | 'read', line: number, idsBefore: number, name: readonly PPToken[]): void {
     if (what !== 'push') {
-      this.structureContexts.set(line, this.contexts.innermost());
+      const c = this.contexts.innermost();
+      this.structureContexts.set(line, c);
+      if (this.opts.preprocessOnly === true && c?.structure !== undefined) this.structureTexts.set(line, this.structureText(line, c.structure, what === 'read' ? name : undefined));
       if (what === 'pop') this.contexts.close();
       return;
     }
     while (this.uniqueIdsCounted < this.uniqueIdLines.length && this.uniqueIdLines[this.uniqueIdsCounted] <= line) this.uniqueIdsCounted++;
     this.contexts.open(this.uniqueIdsCounted + idsBefore + 1, name);
+  }
+
+  /**
+   * The names nasm's `endstruc`, `iend` and `at` make of the structure's name `name` (their
+   * `%$strucname`, `%{$strucname}_size` and `%$strucname%1`, `member` the `%1` of an `at`),
+   * expanded with the single-line macros of their line, as nasm expands them (measured: after
+   * `struc pt`, `%define pt qq` makes endstruc's line `qq_size equ ($-qq)`, and a `%define qq_size 7`
+   * before `iend` its `times 7-...`). Run as the lines are read (see StandardMacroCalls), before
+   * any change to the macros (see SingleLineMacros.beforeChange).
+   */
+  private structureText(line: number, name: readonly PPToken[], member: readonly PPToken[] | undefined): StructureText {
+    const file = this.out.file(line), at = this.out.line[line];
+    const expanded = (toks: readonly PPToken[]): string => {
+      const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, starts: this.startsBlank, low: this.restLow, active: this.activeMacros };
+      try {
+        return tokensText(this.expandSingle(toks.slice(), file, at)).trim();
+      } finally {
+        this.expandedTokens = saved.tokens;
+        this.expansionOverflow = saved.overflow;
+        this.endsBlank = saved.blank;
+        this.startsBlank = saved.starts;
+        this.restLow = saved.low;
+        this.activeMacros = saved.active;
+      }
+    };
+    const structure = expanded(name);
+    const m = member?.[0]?.text.startsWith('.') === true ? tokensText(member) : undefined;
+    return { name: structure, size: expanded(tokenizeLine(`${structure}_size`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
   }
 
   /** A line's `%$x` names replaced, as ContextStack.substituteLine does, its problems reported at the line. */
@@ -2268,6 +2316,7 @@ class Preprocessor {
     const args = this.expandSingle(toks.slice(1), file, line);
     const first = args[0];
     if (first === undefined) {
+      this.singles.beforeChange?.();
       for (const [key, list] of [...this.smacros]) {
         if (key.startsWith('..@')) continue;
         const kept = list.filter((m) => m.alias === true);
