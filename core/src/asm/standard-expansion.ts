@@ -103,13 +103,13 @@ export class StandardExpansion {
    */
   private searched(name: string): string {
     const q = name[0];
-    // Not a string: the macro's `%pathsearch %$dep %1` and `%depend %$dep` fail (measured: both
-    // "expects a file name"), leaving `%$dep` its context's name, `..@N.dep` (N one past the call's).
-    if (q !== '"' && q !== "'" && q !== '`') {
+    // Not a string, or one with no closing quote: the macro's `%pathsearch %$dep %1` and `%depend
+    // %$dep` fail (measured: both "expects a file name", for `"c.bin` too), leaving `%$dep` its
+    // context's name, `..@N.dep` (N one past the call's).
+    if ((q !== '"' && q !== "'" && q !== '`') || closingQuote(name, 0) !== name.length - 1) {
       for (const d of ['%pathsearch', '%depend']) this.warn('syntax', `\`${d}' expects a file name`, this.word!, 'error');
       return `..@${this.counter() + 1}.dep`;
     }
-    if ((q !== '"' && q !== "'" && q !== '`') || name.length < 2 || name[name.length - 1] !== q) return name;
     const bytes = decodeString(name);
     if (bytes === undefined) return name;
     return quoteBytes(encodeSource(this.pathOf(decodeSource(bytes))));
