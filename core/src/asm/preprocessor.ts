@@ -1695,7 +1695,7 @@ class Preprocessor {
       last = t;
       if (name === '' && toks[i + 1]?.kind === 'string' && !spaced(t, toks[i + 1])) { last = toks[++i]; name = stringText(last.text); }
       const value = env[name];
-      if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end));
+      if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
       const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
       blank = made.length === 0 && (blank || spaced(before, t));
       made.forEach((x, k) => out.push({ kind: x.kind, text: x.text, start: t.start, end: last!.end, src: t.src, at: NOWHERE, gap: k === 0 ? spaced(before, t) : x.start > made[k - 1].end }));
@@ -1767,7 +1767,7 @@ class Preprocessor {
       if (rest[top - 1]?.text !== '(') return -1;
       const j = closingParenthesis(rest, top - 1);
       if (j < 0) {
-        this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end));
+        this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end), this.lineExpansion());
         return -1;
       }
       const inside: PPToken[] = [];
@@ -1784,7 +1784,7 @@ class Preprocessor {
       for (let k = defs.length - 1; k >= 0 && !def; k--) if (takesCount(defs[k].params, defs[k].modifiers, args.length)) def = defs[k];
       if (!def) {
         if (!active?.has(defs[defs.length - 1])) {
-          this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+          this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end), this.lineExpansion());
         }
         return -1;
       }
@@ -1800,7 +1800,7 @@ class Preprocessor {
     if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {
       // nasm's message for both limits; the rest of the line is left unexpanded.
       this.expansionOverflow = true;
-      this.sink.error('limit-macro-tokens', 'interminable macro recursion', lineRange(file, line, t.start, t.end));
+      this.sink.error('limit-macro-tokens', 'interminable macro recursion', lineRange(file, line, t.start, t.end), this.lineExpansion());
       return -1;
     }
     this.refer(def.name, t, file, line);
@@ -1949,7 +1949,7 @@ class Preprocessor {
     if (rest[top - 1]?.text !== '(') return -1;
     const j = closingParenthesis(rest, top - 1);
     if (j < 0) {
-      this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end));
+      this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end), this.lineExpansion());
       return -1;
     }
     const name = t.text.toLowerCase();
@@ -1959,7 +1959,7 @@ class Preprocessor {
     if (kind !== undefined) return this.testFunction(rest, file, line, before, kind, inside, j);
     const args = inside.length === 0 ? [inside] : name === '%str' ? [withoutLeadingBraces(inside)] : splitArguments(inside, 0, Infinity);
     if (!takesArguments(name, args.length)) {
-      this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+      this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end), this.lineExpansion());
       return -1;
     }
     const expansion = this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
@@ -2003,8 +2003,8 @@ class Preprocessor {
     const callEnd = rest[j];
     const report = (severity: 'error' | 'warning', message: string): void => {
       const at = lineRange(file, line, t.start, callEnd.end);
-      if (severity === 'error') this.sink.error('expression', message, at);
-      else this.sink.warning('pp-sel-range', message, at);
+      if (severity === 'error') this.sink.error('expression', message, at, this.lineExpansion());
+      else this.sink.warning('pp-sel-range', message, at, this.lineExpansion());
     };
     const groups = evaluated.map((b, k) => b ? functionResult('%eval', 1, [evaluate(args[k], k)], report) as FunctionToken[] : undefined);
     this.expandedTokens = saved.tokens;
@@ -2019,7 +2019,7 @@ class Preprocessor {
     const readLine = typeof read === 'string' ? tokenizeLine(read) : [];
     // nasm reads the string as a line, and warns of an unterminated string in it.
     const open = openString(readLine);
-    if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, t.start, callEnd.end));
+    if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, t.start, callEnd.end), this.lineExpansion());
     const result = typeof read === 'string' ? args.push(readLine.filter((x) => x.kind !== 'comment')
       .map((x, k, all) => ({ kind: x.kind, text: x.text, start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: k > 0 && all[k - 1].end < x.start }))) - 1 : read;
     // The tokens made, or the argument chosen as written (its names expanded as they are pushed).
@@ -2202,6 +2202,11 @@ class Preprocessor {
     const structure = expanded(name);
     const m = member?.[0]?.text.startsWith('.') === true ? tokensText(member) : undefined;
     return { name: structure, size: expanded(tokenizeLine(`${structure}_size`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
+  }
+
+  /** The macro calls the line being read came from (nasm's `... from macro` lines), for messages of its expansion. */
+  private lineExpansion(): readonly SourceRange[] {
+    return this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
   }
 
   /** A line's `%$x` names replaced, as ContextStack.substituteLine does, its problems reported at the line. */
