@@ -580,8 +580,14 @@ class Preprocessor {
     this.pasteStart.dropped = false;
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
+    // A line of a macro's parameters that left nothing (see LineFlag.ParamsEmptied).
+    let emptied = false;
     if (flags !== 0) {
-      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink, this.substitution); flags = lineFlags(toks); }
+      if (f.invocation && (flags & Flag.Preproc) !== 0) {
+        toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink, this.substitution);
+        flags = lineFlags(toks);
+        emptied = toks.length === 0;
+      }
       // (After a %rmacro's recursion nasm still takes its lines for the macro's, and says nothing of
       // a parameter there: measured, `%ifidn %1, x` is no "not in a macro call"; see afterRecursion.)
       else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
@@ -611,7 +617,7 @@ class Preprocessor {
     const verbatim = expanded === tokens && f.invocation === undefined;
     const endsBlank = this.endsBlank || this.substitution.endsBlank;
     this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
-      (this.pasteStart.dropped ? LineFlag.StartPasted : 0),
+      (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.ParamsEmptied : 0),
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
