@@ -23,6 +23,7 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-istruc-forward.asm': 'Ringside names the field defined after the `at`, on each line',
   'asm/err-struc-no-context.asm': 'Ringside says `iend`, `at` or `endstruc` has no `istruc` or `struc` open, where nasm gives the errors of its standard macros\' bodies run with no context (its `nasm -E` output is matched)',
   'asm/err-incbin-unquoted.asm': 'Ringside says `incbin` expects a quoted file name, where nasm gives the errors of its standard macro\'s `%pathsearch` and `%depend` and the undefined `..@N.dep` (its `nasm -E` output is matched)',
+  'asm/err-incbin-open-string.asm': 'Ringside says `incbin` expects a quoted file name of a string with no closing quote, as of one that is no string (err-incbin-unquoted.asm)',
   'asm/err-istruc-undefined.asm': 'nasm stops after the first pass (the `iend`\'s error), before the `at` of the undefined structure Ringside also reports (err-istruc-undefined-open.asm has no `iend`)',
   'asm/err-label-scaled.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',
   'asm/err-label-sums.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',

@@ -8,6 +8,37 @@ import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, isStackOverflow, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value } from './expr';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { parseNumber } from './numbers';
+import { isNasmRegister } from '../isa/nasm-registers';
+import { SREG } from '../isa/types';
+
+/**
+ * Words nasm's evaluator cannot read at all, its size, special and prefix words (measured with
+ * nasm 2.16.01, -E and assembling alike: `%if byte`, `%if 1+far`, `%if rep`, `E(abs 1)` for a
+ * `=` parameter are each "expression syntax error" alone).
+ */
+const UNREADABLE_WORDS: ReadonlySet<string> = new Set([
+  'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword', 'strict', 'nosplit', 'rel', 'abs', 'far', 'near', 'short', 'to',
+  'a16', 'a32', 'a64', 'asp', 'o16', 'o32', 'o64', 'osp', 'lock', 'rep', 'repe', 'repne', 'repnz', 'repz', 'times', 'wait',
+  'xacquire', 'xrelease', 'bnd', 'nobnd', 'evex', 'vex', 'vex2', 'vex3', 'rex',
+]);
+
+/** The first token of `toks` nasm's evaluator cannot read (see UNREADABLE_WORDS). */
+function unreadable(toks: readonly PPToken[]): PPToken | undefined {
+  for (const t of toks) if (t.kind === 'ident' && t.text.length <= 8 && UNREADABLE_WORDS.has(t.text.toLowerCase())) return t;
+  return undefined;
+}
+
+/**
+ * Whether nasm's evaluator reads `name` as a register (a segment register too) or the `z` and
+ * `sae` decorators: a value, but no number, and no symbol (measured: `%if eax` and `%if z` are
+ * "non-constant value given to `%if'", under -E without "symbol references not supported";
+ * `%if eax-eax` is false, the registers cancelling).
+ */
+function isRegisterWord(name: string): boolean {
+  if (isNasmRegister(name)) return true;
+  const lower = name.toLowerCase();
+  return lower === 'z' || lower === 'sae' || (SREG as readonly string[]).includes(lower);
+}
 
 /** What a name stands for in a preprocessor expression: an `equ` constant's value, if it is one. */
 export type ConstantLookup = (name: string) => Value | undefined;
@@ -45,6 +76,11 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
   const local = expanded.find((t) => t.contextLocal !== undefined);
   if (local !== undefined) {
     sink.error('syntax', 'expression syntax error', whole, expansion);
+    return undefined;
+  }
+  const word = unreadable(expanded);
+  if (word !== undefined) {
+    sink.error('syntax', 'expression syntax error', lineRange(file, line, word.start, word.end), expansion);
     return undefined;
   }
   const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
@@ -85,8 +121,9 @@ export function parseLeading(expanded: readonly PPToken[], from: number, evalLim
  */
 export function parseArgument(written: readonly PPToken[], whole: SourceRange, invalid: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
   const expanded = withDotsApart(written);
-  if (expanded.length === 0) {
-    sink.error('syntax', 'expression syntax error', whole, expansion);
+  const word = expanded.length === 0 ? undefined : unreadable(expanded);
+  if (expanded.length === 0 || word !== undefined) {
+    sink.error('syntax', 'expression syntax error', word === undefined ? whole : lineRange(file, line, word.start, word.end), expansion);
     return undefined;
   }
   const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
@@ -123,6 +160,8 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
     symbol: (name: string, node: Expr) => {
       const known = constant(name);
       if (known !== undefined) return known;
+      // (Counted as a symbol is, by symbolsLeft and registersLeft below.)
+      if (isRegisterWord(name)) return { v: 0, sec: -1 };
       if (preprocessOnly !== undefined) {
         onlyError('symbol references not supported in preprocess-only mode', node);
         return { v: 0, sec: -1 };
@@ -149,6 +188,10 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   }
   if (failed) return 'unread';
   if (preprocessOnly !== undefined && symbolsLeft(expr) !== 0) { onlyError(nonConstant, expr); return 'non-constant'; }
+  if (preprocessOnly === undefined && symbolsLeft(expr, true) !== 0) {
+    sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion);
+    return 'non-constant';
+  }
   // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
   if (v.v === undefined) { sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
   return v;
@@ -158,18 +201,20 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
  * How many times the symbols, `$` and `$$` of `e` count in its value (`a - b` and `$ - $$` none,
  * `a + 1` once), undefined when one is in an operation other than a sum: as `nasm -E` reads them,
  * where it knows none (measured with nasm 2.16.01: `%if a - b == 3` and `%if a - $$ == 0` are
- * constants, `%if a == 3`, `-a`, `$ > 0` and `a + 1 > 3` are not).
+ * constants, `%if a == 3`, `-a`, `$ > 0` and `a + 1 > 3` are not). `registersOnly`: the registers
+ * only (see isRegisterWord), as nasm's assembling reads them (the rest it knows).
  */
-function symbolsLeft(e: Expr): number | undefined {
+function symbolsLeft(e: Expr, registersOnly = false): number | undefined {
   switch (e.k) {
-    case 'sym': case 'here': case 'base': return 1;
+    case 'sym': return !registersOnly || isRegisterWord(e.name) ? 1 : 0;
+    case 'here': case 'base': return registersOnly ? 0 : 1;
     case 'num': return 0;
     case 'un': {
-      const a = symbolsLeft(e.a);
+      const a = symbolsLeft(e.a, registersOnly);
       return e.op === '+' || a === 0 ? a : undefined;
     }
     case 'bin': {
-      const a = symbolsLeft(e.a), b = symbolsLeft(e.b);
+      const a = symbolsLeft(e.a, registersOnly), b = symbolsLeft(e.b, registersOnly);
       if (a === undefined || b === undefined) return undefined;
       if (e.op === '+') return a + b;
       if (e.op === '-') return a - b;
@@ -183,7 +228,7 @@ export function assemblerTerm(e: Expr, constant: ConstantLookup): Expr | undefin
   switch (e.k) {
     case 'num': return undefined;
     case 'here': case 'base': return e;
-    case 'sym': return constant(e.name) === undefined ? e : undefined;
+    case 'sym': return constant(e.name) === undefined && !isRegisterWord(e.name) ? e : undefined;
     case 'un': return assemblerTerm(e.a, constant);
     case 'bin': return assemblerTerm(e.a, constant) ?? assemblerTerm(e.b, constant);
   }
