@@ -79,14 +79,18 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       listing = stmts[si].args[0]?.text === '+';
       if (!shown) continue;
     } else if (!listing) {
-      // Not listed, but its warnings are, and a `times` line's `<rep n>`: after the last line
-      // listed, or before any, on nasm's line 0 (measured: `db 300` / `[list -]` lists only
-      // "0 ***... warning", `nop` / `[list -]` / `times 2 nop` / `[list +]` `[list -]` with `<rep 2h>`).
+      // Not listed, but its warnings are, a `times` line's `<rep n>` and an `incbin`'s `<bin n>`
+      // (at its own offset): after the last line listed, or before any, on nasm's line 0
+      // (measured: `db 300` / `[list -]` lists only "0 ***... warning", `nop` / `[list -]` /
+      // `times 2 nop` / `[list +]` `[list -]` with `<rep 2h>`, `db 1` / `[list -]` /
+      // `incbin "f", 0, 12` `[list -]` with `00000001 <bin Ch>`).
       const ms = messages.get(i);
-      const repeat = si >= 0 ? listed[si]?.data.find((d) => d.kind === 'repeat') : undefined;
-      if (ms === undefined && repeat === undefined) continue;
+      const markers = si >= 0 ? listed[si]?.data.filter((d) => d.kind === 'repeat' || d.kind === 'incbin') : undefined;
+      if (ms === undefined && (markers === undefined || markers.length === 0)) continue;
       let last = out[out.length - 1];
       if (last === undefined) out.push((last = { file: lines.file(i), line: -1, source: '', depth: 0, bytes: NO_BYTES, data: NO_DATA, messages: [] }));
+      // (The messages of the lines before come before an `<bin n>`: measured, `times 2 db 300` / `incbin "f"`.)
+      const earlier = last.messages.length;
       // (As often as when listed: once for each `times` repetition, measured.) Those of the first
       // repetition come before the `<rep n>`, so they are listed after the row it ends when it
       // does not fit (measured: `times 2 mov al, 300` / `times 2 db 300` / `times 2 dw 0x10000`
@@ -101,7 +105,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       }
       const before = last.messages.length;
       for (const [m, later] of laterRounds) take(last, i, m, later);
-      if (repeat !== undefined) last.data = last.data.concat({ ...repeat, messagesBefore: before });
+      if (markers !== undefined && markers.length > 0) last.data = last.data.concat(markers.map((d) => ({ ...d, messagesBefore: d.kind === 'repeat' ? before : earlier })));
       continue;
     }
     const origin = lines.origin(i);
