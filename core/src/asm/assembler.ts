@@ -1935,7 +1935,7 @@ class Assembler implements EvalContext {
       // The same warning twice at one operand is given twice (a far pointer's offset and selector).
       let repeat = 0;
       for (let j = 0; j < k; j++) if (problems[j].message === p.message && problems[j].operand === p.operand) repeat++;
-      if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span, repeat);
+      if (p.severity === 'warning') this.warning(p.selector === true ? 'selector-range' : codeFor(p.message), p.message, span, repeat);
       else this.error(codeFor(p.message), p.message, span);
     }
   }
