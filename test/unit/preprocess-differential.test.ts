@@ -21,8 +21,6 @@ const FIXTURES = path.join(REPO, 'test', 'fixtures', 'nasm', 'asm');
 
 /** Fixtures whose preprocessed text is not nasm's, each with why (relative to the fixtures directory). */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'smartalign-mode-error.asm': 'Ringside does not copy the smartalign package\'s macros: its assembler reads the mode `alignmode` sets, ' +
-    'so an unknown mode is an error of its assembly, which -E does not run (nasm -E reports the package\'s %error and exits 1)',
   'unique-ids-smartalign.asm': 'nasm -E numbers `%%` labels after `%use smartalign` one less for each `alignmode` call than its ' +
     'assembly does (..@5.l for ..@6.l, its .bin shows); Ringside numbers them as nasm assembles',
 };

@@ -7,7 +7,7 @@
 import type { Context } from './context-stack';
 import type { StructureText } from './preprocessor';
 import { splitArguments } from './macros';
-import { SMARTALIGN_DIRECTIVE } from './smart-align';
+import { isAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
 import { callAfterLabel } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
@@ -82,7 +82,15 @@ export class StandardExpansion {
     // The mode `%use smartalign` and `alignmode` set, which Ringside passes to its assembler as a
     // directive of its own: nasm's package prints nothing for it, and its `align` calls
     // `sectalign` even after `sectalign off` (measured with nasm -E).
-    if (toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) { this.smartAlign = true; return []; }
+    if (toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) {
+      // (A mode it does not know is the package's `%error`: measured, "unknown alignment mode: bogus".)
+      let end = 2;
+      while (end < toks.length && toks[end].text !== ',' && toks[end].text !== ']') end++;
+      const mode = written(toks.slice(2, end));
+      if (!isAlignMode(mode.toLowerCase())) warn('user-error', `unknown alignment mode: ${mode}`, toks[1], 'error');
+      this.smartAlign = true;
+      return [];
+    }
     const found = callAfterLabel(toks, (t) => this.standard(t), (t, at, m) => taken(t, at, m, warn));
     if (found === undefined) return undefined;
     const { at, m, args: call } = found;
