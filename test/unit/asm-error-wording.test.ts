@@ -30,7 +30,6 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-outside-dialect.asm': 'instructions nasm has and the dialect leaves out: Ringside\'s own error',
   'asm/err-dollar-register-use.asm': 'registers nasm has and the dialect leaves out: Ringside\'s own error (and nasm stops after its first pass, before the `mov ebx, xmm0` Ringside also reports)',
   'asm/err-wide-data.asm': 'data directives nasm has and the dialect leaves out: Ringside\'s own error',
-  'asm/err-rep-count.asm': 'the preprocessor does not know labels: Ringside\'s own message for a name it cannot read',
   'asm/err-scale-equ.asm': 'nasm stops after its first pass, before the undefined symbol Ringside also reports',
   'asm/err-special-symbol-label.asm': 'nasm stops after its first pass, before the `..x` label\'s error of its last pass, which Ringside also reports',
   'asm/err-section-origin.asm': LAYOUT,

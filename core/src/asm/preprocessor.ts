@@ -1351,8 +1351,20 @@ class Preprocessor {
 
   /** Evaluates a parsed preprocessor expression (see evaluateExpression). */
   private evaluateParsed(expr: Expr, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
-    return evaluateExpression(expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined);
+    return evaluateExpression(expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined,
+      undefined, this.symbolOf);
   }
+
+  /**
+   * What a name no constant stands for is on the line being read (see SymbolLookup): a label of a
+   * line passed on (one in a block the assembler decides is not known), a number only the
+   * assembler holds, or nothing yet.
+   */
+  private readonly symbolOf = (name: string): 'label' | 'held' | undefined => {
+    if (this.singles.lookup(name)?.some((m) => m.undecided !== undefined) === true) return 'held';
+    const open = this.deferred.outermost();
+    return this.equs.labelOf(name, this.out, open !== undefined ? open.first.outputLine : this.out.count, this.deferred);
+  };
 
   /** The value of `NAME equ ...` on a line already passed on (see EquConstants), if it is a number the preprocessor knows. */
   private readonly constant = (name: string): Value | undefined => {
@@ -1903,7 +1915,7 @@ class Preprocessor {
           const whole = a.length > 0 ? lineRange(file, line, a[0].start, a[a.length - 1].end) : lineRange(file, line, t.start, callEnd.end);
           const expr = parseArgument(this.expandExpression(a, file, line), whole, `invalid expression in parameter ${k} of macro \`${def.name}'`, this.limits.eval, this.sink, file, line, expansion);
           const value = expr === undefined ? undefined : evaluateExpression(expr, def.name, this.constant, this.sink, file, line, expansion,
-            this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of macro \`${def.name}'`);
+            this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of macro \`${def.name}'`, this.symbolOf);
           const text = typeof value !== 'object' ? undefined : value.big !== undefined ? value.big.toString() : String(value.v);
           args[k] = text === undefined ? [] : text.startsWith('-') ? [made('op', '-'), made('number', text.slice(1))] : [made('number', text)];
           tails[k] = false;
@@ -1981,7 +1993,7 @@ class Preprocessor {
       const invalid = `invalid expression in parameter ${k} of function \`${name}'`;
       const expr = parseArgument(e, whole, invalid, this.limits.eval, this.sink, file, line, expansion);
       const v = expr === undefined ? undefined : evaluateExpression(expr, name, this.constant, this.sink, file, line, expansion,
-        this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of function \`${name}'`);
+        this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of function \`${name}'`, this.symbolOf);
       return typeof v === 'object' ? v : undefined;
     };
     const values = args.map((a, k) => parameterKind(name, k) === 'e' ? evaluate(a, k) : undefined);
