@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
-import { DATA_UNIT, isKeywordWord, RESERVE_UNIT } from './directives';
+import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, symbolName, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -737,7 +737,9 @@ class Assembler implements EvalContext {
         // (A `times` count's, an error of the pass after nasm's first, where nasm stops: no listing
         // is written; a `dup` count's, of nasm's final pass: see namesUndefined.)
         const code = this.undefinedUse === Undefined.ReportedOnce ? this.countUndefinedCode : 'undefined-symbol';
-        this.error(code, `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        // (A word nasm's evaluator cannot read is no name to it: see isUnreadableWord.)
+        const message = isUnreadableWord(name) ? 'expression syntax error' : `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`;
+        this.error(code, message, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
         if (this.undefinedUse === Undefined.ReportedOnce) { this.undefinedUse = Undefined.Quiet; this.countNamedUndefined = true; }
       }
     }

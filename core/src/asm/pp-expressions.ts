@@ -10,23 +10,12 @@ import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { parseNumber } from './numbers';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { SREG } from '../isa/types';
-import { DIRECTIVES, isKeywordWord, SIZE_KEYWORDS } from './directives';
+import { DIRECTIVES, isKeywordWord, isUnreadableWord, SIZE_KEYWORDS } from './directives';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 
-/**
- * Words nasm's evaluator cannot read at all, its size, special and prefix words (measured with
- * nasm 2.16.01, -E and assembling alike: `%if byte`, `%if 1+far`, `%if rep`, `E(abs 1)` for a
- * `=` parameter are each "expression syntax error" alone).
- */
-const UNREADABLE_WORDS: ReadonlySet<string> = new Set([
-  'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword', 'strict', 'nosplit', 'rel', 'abs', 'far', 'near', 'short', 'to',
-  'a16', 'a32', 'a64', 'asp', 'o16', 'o32', 'o64', 'osp', 'lock', 'rep', 'repe', 'repne', 'repnz', 'repz', 'times', 'wait',
-  'xacquire', 'xrelease', 'bnd', 'nobnd', 'evex', 'vex', 'vex2', 'vex3', 'rex',
-]);
-
-/** The first token of `toks` nasm's evaluator cannot read (see UNREADABLE_WORDS). */
+/** The first token of `toks` nasm's evaluator cannot read (see isUnreadableWord). */
 function unreadable(toks: readonly PPToken[]): PPToken | undefined {
-  for (const t of toks) if (t.kind === 'ident' && t.text.length <= 8 && UNREADABLE_WORDS.has(t.text.toLowerCase())) return t;
+  for (const t of toks) if (t.kind === 'ident' && isUnreadableWord(t.text)) return t;
   return undefined;
 }
 
