@@ -887,7 +887,11 @@ class Assembler implements EvalContext {
     const v = rule?.critical === true ? this.criticalValue(e) : this.eval(e);
     if (v.v === undefined) {
       const message = rule === undefined ? `non-constant argument supplied to ${what}` : rule.unknown;
-      if (message !== undefined) this.error('non-constant', message, e);
+      // (A word nasm's evaluator cannot read: its syntax error again, measured, `align far`.)
+      const word = message?.startsWith('non-constant argument supplied to') === true ? unreadableIn(e) : undefined;
+      if (word !== undefined) {
+        if (this.final) this.sink.report('error', 'syntax', 'expression syntax error', this.range(word), this.lines.origin(this.line).expansion, undefined, this.line, this.line, 1);
+      } else if (message !== undefined) this.error('non-constant', message, e);
       return undefined;
     }
     if (v.sec >= 0) { this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e); return undefined; }
@@ -1194,6 +1198,9 @@ class Assembler implements EvalContext {
    */
   private countProblem(e: Expr, v: Value, what: 'TIMES' | 'DUP', code: string): void {
     if (!this.final && this.pass === 0) return;
+    // (A word nasm's evaluator cannot read: its syntax error, measured, `times far nop`, `align far`.)
+    const word = unreadableIn(e);
+    if (word !== undefined) { this.error('syntax', 'expression syntax error', word); return; }
     const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && this.namesUndefined(e, code);
     if (!named) this.error('non-constant', `non-constant argument supplied to ${what}`, e);
   }
@@ -2521,6 +2528,16 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = {
   'section vstart=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
   ...Object.fromEntries(Object.keys(RESERVE_UNIT).map((name) => [name, { label: 'attempt to reserve non-constant quantity of BSS space' }])),
 };
+
+/** The first name in `e` nasm's evaluator cannot read (see isUnreadableWord). */
+function unreadableIn(e: Expr): Expr | undefined {
+  switch (e.k) {
+    case 'sym': return isUnreadableWord(e.name) ? e : undefined;
+    case 'un': return unreadableIn(e.a);
+    case 'bin': return unreadableIn(e.a) ?? unreadableIn(e.b);
+    default: return undefined;
+  }
+}
 
 /** The first symbol `e` names that `later` says is defined after the line. */
 function laterSymbol(e: Expr, later: (name: string) => boolean): (Expr & { k: 'sym' }) | undefined {
