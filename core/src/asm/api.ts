@@ -220,8 +220,8 @@ export type ListingData =
   | { readonly kind: 'reserve'; readonly offset: number; readonly size: number }
   /** A segment for the output format to give (`jmp far 5`'s selector; the bin format has none: an error), `[ssss]`. */
   | { readonly kind: 'segment'; readonly offset: number }
-  /** `incbin`: the file's bytes, `<bin Nh>`. */
-  | { readonly kind: 'incbin'; readonly offset: number; readonly size: number }
+  /** `incbin`: the file's bytes, `<bin Nh>`. `messagesBefore`: as a `repeat`'s. */
+  | { readonly kind: 'incbin'; readonly offset: number; readonly size: number; readonly messagesBefore?: number }
   /**
    * `times N`: the first repetition is listed, then `<rep Nh>`. `messagesBefore`: for a line not
    * listed, whose marker joins the row before, how many of that row's messages nasm gave before it.

@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
-import { DATA_UNIT, isKeywordWord, RESERVE_UNIT } from './directives';
+import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, symbolName, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -743,7 +743,9 @@ class Assembler implements EvalContext {
         // (A `times` count's, an error of the pass after nasm's first, where nasm stops: no listing
         // is written; a `dup` count's, of nasm's final pass: see namesUndefined.)
         const code = this.undefinedUse === Undefined.ReportedOnce ? this.countUndefinedCode : 'undefined-symbol';
-        this.error(code, `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        // (A word nasm's evaluator cannot read is no name to it: see isUnreadableWord.)
+        const message = isUnreadableWord(name) ? 'expression syntax error' : `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`;
+        this.error(code, message, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
         if (this.undefinedUse === Undefined.ReportedOnce) { this.undefinedUse = Undefined.Quiet; this.countNamedUndefined = true; }
       }
     }
@@ -891,7 +893,11 @@ class Assembler implements EvalContext {
     const v = rule?.critical === true ? this.criticalValue(e) : this.eval(e);
     if (v.v === undefined) {
       const message = rule === undefined ? `non-constant argument supplied to ${what}` : rule.unknown;
-      if (message !== undefined) this.error('non-constant', message, e);
+      // (A word nasm's evaluator cannot read: its syntax error again, measured, `align far`.)
+      const word = message?.startsWith('non-constant argument supplied to') === true ? unreadableIn(e) : undefined;
+      if (word !== undefined) {
+        if (this.final) this.sink.report('error', 'syntax', 'expression syntax error', this.range(word), this.lines.origin(this.line).expansion, undefined, this.line, this.line, 1);
+      } else if (message !== undefined) this.error('non-constant', message, e);
       return undefined;
     }
     if (v.sec >= 0) { this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e); return undefined; }
@@ -1210,6 +1216,9 @@ class Assembler implements EvalContext {
    */
   private countProblem(e: Expr, v: Value, what: 'TIMES' | 'DUP', code: string): void {
     if (!this.final && this.pass === 0) return;
+    // (A word nasm's evaluator cannot read: its syntax error, measured, `times far nop`, `align far`.)
+    const word = unreadableIn(e);
+    if (word !== undefined) { this.error('syntax', 'expression syntax error', word); return; }
     const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && this.namesUndefined(e, code);
     if (!named) this.error('non-constant', `non-constant argument supplied to ${what}`, e);
   }
@@ -1956,7 +1965,7 @@ class Assembler implements EvalContext {
       // The same warning twice at one operand is given twice (a far pointer's offset and selector).
       let repeat = 0;
       for (let j = 0; j < k; j++) if (problems[j].message === p.message && problems[j].operand === p.operand) repeat++;
-      if (p.severity === 'warning') this.warning(codeFor(p.message), p.message, span, repeat);
+      if (p.severity === 'warning') this.warning(p.selector === true ? 'selector-range' : codeFor(p.message), p.message, span, repeat);
       else this.error(codeFor(p.message), p.message, span);
     }
   }
@@ -2540,6 +2549,16 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = {
   'section vstart=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
   ...Object.fromEntries(Object.keys(RESERVE_UNIT).map((name) => [name, { label: 'attempt to reserve non-constant quantity of BSS space' }])),
 };
+
+/** The first name in `e` nasm's evaluator cannot read (see isUnreadableWord). */
+function unreadableIn(e: Expr): Expr | undefined {
+  switch (e.k) {
+    case 'sym': return isUnreadableWord(e.name) ? e : undefined;
+    case 'un': return unreadableIn(e.a);
+    case 'bin': return unreadableIn(e.a) ?? unreadableIn(e.b);
+    default: return undefined;
+  }
+}
 
 /** The first symbol `e` names that `later` says is defined after the line. */
 function laterSymbol(e: Expr, later: (name: string) => boolean): (Expr & { k: 'sym' }) | undefined {

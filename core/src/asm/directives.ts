@@ -51,6 +51,22 @@ const KEYWORDS: ReadonlySet<string> = new Set([
     'infinity', 'nan', 'qnan', 'snan'].flatMap((w) => [`__${w}__`, `__?${w}?__`]),
 ]);
 
+/**
+ * Words nasm's evaluator cannot read at all, its size, special and prefix words (measured with
+ * nasm 2.16.01, -E and assembling alike: `%if byte`, `%if 1+far`, `%if rep`, `E(abs 1)` for a
+ * `=` parameter are each "expression syntax error" alone, and so `dd far x`, `dd 1+near`).
+ */
+const UNREADABLE_WORDS: ReadonlySet<string> = new Set([
+  'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword', 'strict', 'nosplit', 'rel', 'abs', 'far', 'near', 'short', 'to',
+  'a16', 'a32', 'a64', 'asp', 'o16', 'o32', 'o64', 'osp', 'lock', 'rep', 'repe', 'repne', 'repnz', 'repz', 'times', 'wait',
+  'xacquire', 'xrelease', 'bnd', 'nobnd', 'evex', 'vex', 'vex2', 'vex3', 'rex',
+]);
+
+/** Whether nasm's evaluator cannot read word `name` at all (see UNREADABLE_WORDS). */
+export function isUnreadableWord(name: string): boolean {
+  return name.length <= 8 && UNREADABLE_WORDS.has(name.toLowerCase());
+}
+
 /** Whether a line starting with `name` is an error for being one of nasm's keywords (see KEYWORDS). */
 export function isKeywordWord(name: string): boolean {
   return (name.length <= 7 || name.charCodeAt(0) === 0x5f) && KEYWORDS.has(name.toLowerCase());

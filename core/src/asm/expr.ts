@@ -233,7 +233,14 @@ export class ExprParser {
   private utfFunction(name: Token, fn: UtfFunction): Expr | undefined {
     this.pos++;
     const result = utfCall(name, fn, this.peek(), this.tokens[this.pos + 1]);
-    if ('error' in result) return this.fail(result.error, result.at);
+    // (An expression's words for them, where a data item's are utfCall's: measured,
+    // `mov eax, __?utf16?__(1)` is "expecting string as argument to __?utf16?__", with no `)` "expecting `)'".)
+    if ('error' in result) {
+      const str = this.peek();
+      const message = str === undefined || str.kind !== 'string' ? `expecting string as argument to __?${standardNameOf(name.text)}?__`
+        : result.error.startsWith('unterminated') ? "expecting `)'" : result.error;
+      return this.fail(message, result.at);
+    }
     this.pos += 2;
     const bytes = result.bytes;
     if (cutCharacters(bytes) && !this.warning) this.warning = { message: 'character constant too long', start: name.start, end: name.end, code: 'char-constant' };
@@ -290,8 +297,14 @@ export class ExprParser {
           return a && { k: 'un', op: ilog2, a, start: t.start, end: this.tokens[this.pos - 1].end };
         }
         // nasm's float keywords (`__?Infinity?__`, `__?QNaN?__`, `__?SNaN?__`) are no names: in an
-        // expression, even the preprocessor's, a syntax error (measured with nasm 2.16.01).
-        if (fn === undefined && utf === undefined && ilog2 === undefined && t.text.charCodeAt(1) === 0x5f && t.text.charCodeAt(0) === 0x5f && specialFloat(t.text) !== undefined) return this.fail('expression syntax error', t);
+        // expression, even the preprocessor's, a syntax error (measured with nasm 2.16.01); nor
+        // are its functions' words without their `(` (measured: `__?float32?__` alone is
+        // "expecting `('", `__?utf16?__` "expecting string as argument to __?utf16?__",
+        // `__?ilog2e?__` "expression syntax error").
+        if (fn !== undefined) return this.fail("expecting `('", t);
+        if (utf !== undefined) return this.fail(`expecting string as argument to __?${standardNameOf(t.text)}?__`, t);
+        if (ilog2 !== undefined) return this.fail('expression syntax error', t);
+        if (t.text.charCodeAt(1) === 0x5f && t.text.charCodeAt(0) === 0x5f && specialFloat(t.text) !== undefined) return this.fail('expression syntax error', t);
         const name = qualifyName(t.text, this.localBase);
         if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };

@@ -79,14 +79,18 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       listing = stmts[si].args[0]?.text === '+';
       if (!shown) continue;
     } else if (!listing) {
-      // Not listed, but its warnings are, and a `times` line's `<rep n>`: after the last line
-      // listed, or before any, on nasm's line 0 (measured: `db 300` / `[list -]` lists only
-      // "0 ***... warning", `nop` / `[list -]` / `times 2 nop` / `[list +]` `[list -]` with `<rep 2h>`).
+      // Not listed, but its warnings are, a `times` line's `<rep n>` and an `incbin`'s `<bin n>`
+      // (at its own offset): after the last line listed, or before any, on nasm's line 0
+      // (measured: `db 300` / `[list -]` lists only "0 ***... warning", `nop` / `[list -]` /
+      // `times 2 nop` / `[list +]` `[list -]` with `<rep 2h>`, `db 1` / `[list -]` /
+      // `incbin "f", 0, 12` `[list -]` with `00000001 <bin Ch>`).
       const ms = messages.get(i);
-      const repeat = si >= 0 ? listed[si]?.data.find((d) => d.kind === 'repeat') : undefined;
-      if (ms === undefined && repeat === undefined) continue;
+      const markers = si >= 0 ? listed[si]?.data.filter((d) => d.kind === 'repeat' || d.kind === 'incbin') : undefined;
+      if (ms === undefined && (markers === undefined || markers.length === 0)) continue;
       let last = out[out.length - 1];
       if (last === undefined) out.push((last = { file: lines.file(i), line: -1, source: '', depth: 0, bytes: NO_BYTES, data: NO_DATA, messages: [] }));
+      // (The messages of the lines before come before an `<bin n>`: measured, `times 2 db 300` / `incbin "f"`.)
+      const earlier = last.messages.length;
       // (As often as when listed: once for each `times` repetition, measured.) Those of the first
       // repetition come before the `<rep n>`, so they are listed after the row it ends when it
       // does not fit (measured: `times 2 mov al, 300` / `times 2 db 300` / `times 2 dw 0x10000`
@@ -101,7 +105,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       }
       const before = last.messages.length;
       for (const [m, later] of laterRounds) take(last, i, m, later);
-      if (repeat !== undefined) last.data = last.data.concat({ ...repeat, messagesBefore: before });
+      if (markers !== undefined && markers.length > 0) last.data = last.data.concat(markers.map((d) => ({ ...d, messagesBefore: d.kind === 'repeat' ? before : earlier })));
       continue;
     }
     const origin = lines.origin(i);
@@ -156,6 +160,9 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       const column = sameLine ? m.range.start.col : undefined;
       let nth = 0;
       if (m.code === 'zeroing') nth = zeroing++;
+      // (A far pointer's selector is its second piece, whether its offset warned or not: measured,
+      // `jmp 0x12345:2` in .bss warns after the offset's nobits warning.)
+      else if (m.code === 'selector-range') nth = 1;
       else if ((m.code === 'data-overflow' || m.code === 'out-of-range') && column !== undefined) {
         nth = (overflows ??= new Map()).get(column) ?? 0;
         overflows.set(column, nth + 1);
@@ -165,9 +172,14 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     }
   }
   // In the order nasm reports them: by the piece they come before, those after the data last,
-  // those of a later `times` repetition after the earlier one's (measured: `times 3 jmp short x`
-  // out of range gives the error and the warning, then both again, twice).
-  for (const l of out) if (l.messages.length > 1) l.messages.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity) || (ROUND.get(a) ?? 0) - (ROUND.get(b) ?? 0));
+  // those of a later `times` repetition after the earlier one's, and in the order of the first's
+  // (measured: `times 3 jmp short x` out of range gives the error and the warning, then both
+  // again, twice; `times 2 jmp 1:0x12345` in .bss the nobits and bounds warnings alternating so
+  // in each repetition).
+  const inRoundAt = (m: ListingMessage): number => ROUND_AT.get(m) ?? Infinity;
+  for (const l of out) {
+    if (l.messages.length > 1) l.messages.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity) || (ROUND.get(a) ?? 0) - (ROUND.get(b) ?? 0) || inRoundAt(a) - inRoundAt(b));
+  }
   TAKEN_BY.set(out, takenBy);
   return out;
 }
@@ -177,7 +189,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
  * one of them was given does messagesAsListed need the listing (whose making costs, on a large file,
  * more than the assembly).
  */
-const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize']);
+const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize']);
 
 /** Whether one of `diagnostics` may be printed more than once (see REPEATABLE). */
 export function mayRepeat(diagnostics: readonly Diagnostic[]): boolean {
@@ -188,6 +200,8 @@ export function mayRepeat(diagnostics: readonly Diagnostic[]): boolean {
 const LISTED_FROM = new WeakMap<ListingMessage, Diagnostic>();
 /** The `times` repetition a listed message is given for, after the first (see copies). */
 const ROUND = new WeakMap<ListingMessage, number>();
+/** Where in the first repetition's data the same message of a later one comes (see copies). */
+const ROUND_AT = new WeakMap<ListingMessage, number>();
 /** For each listing buildListing made, by preprocessed line, the listed line its messages went to. */
 const TAKEN_BY = new WeakMap<readonly ListingLine[], ReadonlyMap<number, ListingLine>>();
 
@@ -289,7 +303,7 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   const text = m.text;
   const after = (ends: readonly number[]): ListingMessage[] => {
     const out: ListingMessage[] = ends.map((end) => (end === Infinity ? { text } : { text, offset: end }));
-    for (let k = 1; k < s.repeats; k++) for (let j = 0; j < ends.length; j++) out.push(inRound({ text }, k));
+    for (let k = 1; k < s.repeats; k++) for (let j = 0; j < ends.length; j++) out.push(inRound({ text }, k, ends[j]));
     return out;
   };
   if (m.code === 'nobits-data' || m.code === 'absolute-data') return after(s.outs);
@@ -304,19 +318,21 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   const first = s.data[0];
   if (first === undefined) return [{ text }];
   const anchor = column === undefined ? undefined : s.anchors.get(column);
-  if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
+  if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range' && m.code !== 'selector-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;
   // (The nth overflow warning of a data item is of its nth `dup` copy.)
   // (So is the nth out-of-range warning of an operand put out in pieces: `jmp word 0x10000:0x10000`
   // warns of its offset, then of its segment, each before it is put out; measured.)
   const offset = nth > 0 ? anchor.later?.[nth - 1] ?? anchor.offset : anchor.offset;
   const out: ListingMessage[] = [];
-  for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset } : inRound({ text }, Math.floor(k / once)));
+  for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset } : inRound({ text }, Math.floor(k / once), offset));
   return out;
 }
 
-function inRound(m: ListingMessage, round: number): ListingMessage {
+/** `m` as given in repetition `round`, where `at` is in the first one's data. */
+function inRound(m: ListingMessage, round: number, at: number): ListingMessage {
   ROUND.set(m, round);
+  ROUND_AT.set(m, at);
   return m;
 }
 

@@ -141,7 +141,8 @@ export function renderListing(lines: readonly ListingLine[]): string {
           end = d.offset + d.size;
           break;
         case 'incbin':
-          due(d.offset);
+          if (d.messagesBefore === undefined) due(d.offset);
+          else while (m < d.messagesBefore) rows.message(l.messages[m++].text);
           rows.putAtRow(sizeTag('bin', d.size), d.offset);
           end = d.offset + d.size;
           break;

@@ -1213,6 +1213,9 @@ class LineParser implements TermReader {
           const bytes = decodeString(t.text);
           if (!bytes) this.fail('invalid escape sequence in string', t);
           item = { kind: 'bytes', bytes, start: t.start, end: t.end };
+        } else if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && (pos + 1 === n || toks[pos + 1].text === ',') && utfFunction(t.text) !== undefined) {
+          // (Alone, no `(` after it: measured, `dw __?utf16?__` is "__?utf16?__ must be followed by a string constant".)
+          this.fail(`__?${t.text.startsWith('__?') ? t.text.slice(3, -3).toLowerCase() : t.text.slice(2, -2).toLowerCase()}?__ must be followed by a string constant`, t);
         } else if (t.kind === 'ident' && toks[pos + 1]?.text === '(' && utfFunction(t.text) !== undefined) {
           // `__?utf16?__('...')` first in an item is a string, padded like one, and the whole item
           // (manual §3.4.5; measured: `dd __utf16__('a') | 0` is an error, `dd 0 | __utf16__('a')` is not).

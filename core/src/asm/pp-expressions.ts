@@ -8,9 +8,38 @@ import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, isStackOverflow, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value } from './expr';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { parseNumber } from './numbers';
+import { isNasmRegister } from '../isa/nasm-registers';
+import { SREG } from '../isa/types';
+import { DIRECTIVES, isKeywordWord, isUnreadableWord, SIZE_KEYWORDS } from './directives';
+import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
+
+/** The first token of `toks` nasm's evaluator cannot read (see isUnreadableWord). */
+function unreadable(toks: readonly PPToken[]): PPToken | undefined {
+  for (const t of toks) if (t.kind === 'ident' && isUnreadableWord(t.text)) return t;
+  return undefined;
+}
+
+/**
+ * Whether nasm's evaluator reads `name` as a register (a segment register too) or the `z` and
+ * `sae` decorators: a value, but no number, and no symbol (measured: `%if eax` and `%if z` are
+ * "non-constant value given to `%if'", under -E without "symbol references not supported";
+ * `%if eax-eax` is false, the registers cancelling).
+ */
+function isRegisterWord(name: string): boolean {
+  if (isNasmRegister(name)) return true;
+  const lower = name.toLowerCase();
+  return lower === 'z' || lower === 'sae' || (SREG as readonly string[]).includes(lower);
+}
 
 /** What a name stands for in a preprocessor expression: an `equ` constant's value, if it is one. */
 export type ConstantLookup = (name: string) => Value | undefined;
+
+/**
+ * What a name no constant stands for is as the preprocessor reads a line, assembling (see
+ * evaluateExpression): a label of a line before (`label`), a number only Ringside's assembler
+ * knows (`held`: see DeferredConstant), or nothing nasm has defined yet (undefined).
+ */
+export type SymbolLookup = (name: string) => 'label' | 'held' | undefined;
 
 /**
  * `expanded` as nasm's preprocessor scans an expression: a number that ends in `.` is the number
@@ -45,6 +74,11 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
   const local = expanded.find((t) => t.contextLocal !== undefined);
   if (local !== undefined) {
     sink.error('syntax', 'expression syntax error', whole, expansion);
+    return undefined;
+  }
+  const word = unreadable(expanded);
+  if (word !== undefined) {
+    sink.error('syntax', 'expression syntax error', lineRange(file, line, word.start, word.end), expansion);
     return undefined;
   }
   const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
@@ -96,8 +130,9 @@ export function parseLeading(expanded: readonly PPToken[], from: number, evalLim
  */
 export function parseArgument(written: readonly PPToken[], whole: SourceRange, invalid: string, evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): Expr | undefined {
   const expanded = withDotsApart(written);
-  if (expanded.length === 0) {
-    sink.error('syntax', 'expression syntax error', whole, expansion);
+  const word = expanded.length === 0 ? undefined : unreadable(expanded);
+  if (expanded.length === 0 || word !== undefined) {
+    sink.error('syntax', 'expression syntax error', word === undefined ? whole : lineRange(file, line, word.start, word.end), expansion);
     return undefined;
   }
   const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
@@ -125,8 +160,10 @@ const HERE_SECTION = 0x7fffffff;
  * `trailing`: the tokens after the expression, warned of once it is read (see ParsedExpression).
  */
 export function evaluateExpression(expr: Expr, d: string, constant: ConstantLookup, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[],
-  preprocessOnly?: { readonly evaluation: number }, nonConstant = `non-constant value given to \`${d}'`, trailing?: ParsedExpression['trailing']): Value | 'unread' | 'non-constant' {
+  preprocessOnly?: { readonly evaluation: number }, nonConstant = `non-constant value given to \`${d}'`, trailing?: ParsedExpression['trailing'], symbolOf?: SymbolLookup): Value | 'unread' | 'non-constant' {
   let failed = false;
+  // (nasm's evaluator stops at the first symbol it has no value for: one message.)
+  let undefinedReported = false;
   const onlyError = (message: string, node: Expr): void =>
     sink.report('error', 'non-constant', message, lineRange(file, line, node.start, node.end), expansion, undefined, -1, -1, preprocessOnly!.evaluation);
   const noPlace = (what: string): Value | undefined => {
@@ -142,11 +179,23 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
     symbol: (name: string, node: Expr) => {
       const known = constant(name);
       if (known !== undefined) return known;
+      // (Counted as a symbol is, by symbolsLeft and registersLeft below.)
+      if (isRegisterWord(name)) return { v: 0, sec: -1 };
       if (preprocessOnly !== undefined) {
         onlyError('symbol references not supported in preprocess-only mode', node);
         return { v: 0, sec: -1 };
       }
+      // Assembling, nasm knows the labels of the lines before, whose value is no number, and
+      // has none for a name defined later or nowhere (measured: `lb:` / `%rep lb` is
+      // "non-constant value given to `%rep'", `%rep la` / `la:` "symbol `la' not defined before use").
+      const kind = symbolOf?.(name);
+      if (kind === 'label') return { v: 0, sec: -1 };
       failed = true;
+      if (kind === undefined && symbolOf !== undefined) {
+        if (!undefinedReported) sink.error('undefined-symbol', `symbol \`${name}' not defined before use`, lineRange(file, line, node.start, node.end), expansion);
+        undefinedReported = true;
+        return undefined;
+      }
       sink.error('non-constant', `symbol \`${name}' is not a constant the preprocessor knows (in \`${d}')`, lineRange(file, line, node.start, node.end), expansion);
       return undefined;
     },
@@ -169,6 +218,10 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   if (failed) return 'unread';
   if (trailing !== undefined) sink.warning('trailing', trailing.message, trailing.range, expansion);
   if (preprocessOnly !== undefined && symbolsLeft(expr) !== 0) { onlyError(nonConstant, expr); return 'non-constant'; }
+  if (preprocessOnly === undefined && symbolsLeft(expr, (name) => constant(name) === undefined && (isRegisterWord(name) || symbolOf?.(name) === 'label')) !== 0) {
+    sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion);
+    return 'non-constant';
+  }
   // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
   if (v.v === undefined || v.sec >= 0) { sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
   return v;
@@ -178,18 +231,21 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
  * How many times the symbols, `$` and `$$` of `e` count in its value (`a - b` and `$ - $$` none,
  * `a + 1` once), undefined when one is in an operation other than a sum: as `nasm -E` reads them,
  * where it knows none (measured with nasm 2.16.01: `%if a - b == 3` and `%if a - $$ == 0` are
- * constants, `%if a == 3`, `-a`, `$ > 0` and `a + 1 > 3` are not).
+ * constants, `%if a == 3`, `-a`, `$ > 0` and `a + 1 > 3` are not). `counted`: which names count,
+ * as nasm's assembling reads them (registers and labels; the constants it knows), else all, with
+ * `$` and `$$`.
  */
-function symbolsLeft(e: Expr): number | undefined {
+function symbolsLeft(e: Expr, counted?: (name: string) => boolean): number | undefined {
   switch (e.k) {
-    case 'sym': case 'here': case 'base': return 1;
+    case 'sym': return counted === undefined || counted(e.name) ? 1 : 0;
+    case 'here': case 'base': return counted === undefined ? 1 : 0;
     case 'num': return 0;
     case 'un': {
-      const a = symbolsLeft(e.a);
+      const a = symbolsLeft(e.a, counted);
       return e.op === '+' || a === 0 ? a : undefined;
     }
     case 'bin': {
-      const a = symbolsLeft(e.a), b = symbolsLeft(e.b);
+      const a = symbolsLeft(e.a, counted), b = symbolsLeft(e.b, counted);
       if (a === undefined || b === undefined) return undefined;
       if (e.op === '+') return a + b;
       if (e.op === '-') return a - b;
@@ -203,10 +259,21 @@ export function assemblerTerm(e: Expr, constant: ConstantLookup): Expr | undefin
   switch (e.k) {
     case 'num': return undefined;
     case 'here': case 'base': return e;
-    case 'sym': return constant(e.name) === undefined ? e : undefined;
+    case 'sym': return constant(e.name) === undefined && !isRegisterWord(e.name) ? e : undefined;
     case 'un': return assemblerTerm(e.a, constant);
     case 'bin': return assemblerTerm(e.a, constant) ?? assemblerTerm(e.b, constant);
   }
+}
+
+/** A `.local` name (not a `..special` one). */
+function isLocal(name: string): boolean {
+  return name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e;
+}
+
+/** Whether a line starting with `name` (`lower` in lower case) and no colon defines it: no word of nasm's. */
+function isLabelWord(name: string, lower: string): boolean {
+  return !isNasmRegister(lower) && !isKeywordWord(lower) && !MNEMONIC_WORDS.has(lower) && !PREFIX_WORDS.has(lower) && !DIRECTIVES.has(lower)
+    && SIZE_KEYWORDS[lower] === undefined && lower !== 'times' && lower !== 'equ' && name.charCodeAt(0) !== 0x5b;
 }
 
 /**
@@ -220,6 +287,17 @@ export class EquConstants {
   /** `NAME equ ...` lines read so far, by name, and how far the output was read through. */
   private readonly bodies = new Map<string, readonly PPToken[]>();
   private scanned = 0;
+  /**
+   * The labels the lines read define (a `.local` one under the label before it, `base`), and the
+   * structure a `struc` opened, whose `endstruc` defines NAME_size: as nasm's first pass has them
+   * when it preprocesses a line (see labelOf). Those in absolute space (a structure's, after
+   * `absolute`) are numbers to nasm, which Ringside's preprocessor does not know.
+   */
+  private readonly labels = new Map<string, 'label' | 'held'>();
+  private labelsScanned = 0;
+  private base = '';
+  private structure: string | undefined;
+  private absolute = false;
 
   constructor(private readonly evalLimit: number) {}
 
@@ -238,6 +316,48 @@ export class EquConstants {
       if (deferred.handedOn(i)) continue;
       this.bodies.set(toks[0].text, toks.slice(at + 1));
     }
+  }
+
+  /**
+   * Whether one of output lines `out` before `end` (one in a block the assembler decides aside)
+   * defines label `name` (a `.local` name as under the last label): `label`, or `held` for one
+   * in absolute space. Lines are read for labels on the first such question only.
+   */
+  labelOf(name: string, out: PPLines, end: number, deferred: DeferredIfs): 'label' | 'held' | undefined {
+    for (; this.labelsScanned < end; this.labelsScanned++) {
+      const i = this.labelsScanned;
+      if ((out.flags[i] & LineFlag.ListOnly) === 0 && !deferred.handedOn(i)) this.readLabel(out.tokensOf(i));
+    }
+    return this.labels.get(isLocal(name) ? this.base + name : name);
+  }
+
+  /** The label line `toks` defines, if any: a name before a colon, or one that is no word of nasm's before the rest. */
+  private readLabel(toks: readonly PPToken[]): void {
+    const bracketed = toks[0]?.text === '[';
+    const first = bracketed ? toks[1] : toks[0];
+    if (first?.kind !== 'ident') return;
+    const lower = first.text.toLowerCase();
+    if (lower === 'absolute' || lower === 'section' || lower === 'segment') { this.absolute = lower === 'absolute'; return; }
+    if (bracketed) return;
+    if (lower === 'struc' && toks[1]?.kind === 'ident') {
+      this.absolute = true;
+      this.define(toks[1].text, false);
+      this.structure = toks[1].text;
+    } else if (lower === 'endstruc' && this.structure !== undefined) {
+      this.labels.set(`${this.structure}_size`, 'held');
+      this.structure = undefined;
+      this.absolute = false;
+    } else if (toks[1]?.text === ':' || isLabelWord(first.text, lower)) {
+      // (An `equ` sets no base for `.local` names: measured, `lb:` / `x equ 3` / `%rep .l` reads `lb.l`.)
+      this.define(first.text, toks[toks[1]?.text === ':' ? 2 : 1]?.text.toLowerCase() === 'equ');
+    }
+  }
+
+  private define(name: string, isEqu: boolean): void {
+    const kind = this.absolute ? 'held' : 'label';
+    if (isLocal(name)) { this.labels.set(this.base + name, kind); return; }
+    this.labels.set(name, kind);
+    if (!isEqu && !name.startsWith('..@')) this.base = name;
   }
 
   /** The value of constant `name` as the lines read define it, if it is a number the preprocessor knows. */

@@ -191,7 +191,7 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
       continue;
     }
     // (After `%clear`, a standard macro's word calls nothing: see withoutStandardMacros.)
-    const expansion = toks.length > 0 && !toks.some((t) => t.unmacroed === true) ? standard.expand(toks, counter, warn, () => pp.structureContext(i)) : undefined;
+    const expansion = toks.length > 0 && !toks.some((t) => t.unmacroed === true) ? standard.expand(toks, counter, warn, () => pp.structureContext(i), () => pp.structureText(i)) : undefined;
     if (expansion !== undefined) {
       for (const l of expansion) writer.put(where, l);
       continue;
@@ -220,10 +220,17 @@ function whereOf(pp: PreprocessResult, i: number, nameOf: (file: string) => stri
 function lineText(lines: PPLines, i: number, aliasesOff: boolean): string {
   const toks = lines.tokensOf(i);
   const flags = lines.flags[i];
-  if (toks.length === 0) return (flags & LineFlag.Verbatim) === 0 && tokenizeLine(lines.text[i]).some((t) => t.kind !== 'comment') ? ' ' : '';
+  if (toks.length === 0) {
+    // Parameters that left nothing leave the blanks around them (measured: `%1` and `%1 ; c`
+    // with %1 empty are empty lines, `  %1` and `%1 %2` a blank).
+    if ((flags & LineFlag.ParamsEmptied) !== 0) return /[ \t]/.test(lines.text[i].slice(0, codeEnd(lines.text[i])).trimEnd()) ? ' ' : '';
+    return (flags & LineFlag.Verbatim) === 0 && tokenizeLine(lines.text[i]).some((t) => t.kind !== 'comment') ? ' ' : '';
+  }
   // (A line's first token that an expansion made keeps the blanks written before the call: ` ret`
   // with `%idefine ret retf` is ` retf`.)
-  const text = (flags & LineFlag.Verbatim) !== 0 ? sourceText(toks, aliasesOff) : detokenized(toks, BLANK_START.test(lines.text[i]), aliasesOff);
+  // (One whose first `%+` pasting dropped loses those blanks: see LineFlag.StartPasted.)
+  const text = (flags & LineFlag.Verbatim) !== 0 ? sourceText(toks, aliasesOff)
+    : detokenized(toks, (flags & LineFlag.StartPasted) === 0 && BLANK_START.test(lines.text[i]), aliasesOff);
   return (flags & LineFlag.EndsBlank) !== 0 ? text + ' ' : text;
 }
 
@@ -240,6 +247,12 @@ function sourceText(toks: readonly PPToken[], aliasesOff: boolean): string {
 }
 
 const BLANK_START = /^[ \t]/;
+
+/** Where the code of line `text` ends: at its comment, or its end. */
+function codeEnd(text: string): number {
+  const comment = tokenizeLine(text).find((t) => t.kind === 'comment');
+  return comment === undefined ? text.length : comment.start;
+}
 
 /**
  * Tokens an expansion made: blanks where `spaced` says nasm's tokens have them; `blankFirst`: a

@@ -17,7 +17,7 @@ import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
-import { hasPaste, pasteTokens } from './token-paste';
+import { hasPaste, pasteTokens, type PasteStart } from './token-paste';
 import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes, stringText } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
@@ -96,6 +96,17 @@ export interface LocalReference {
   readonly line: number;
 }
 
+/**
+ * A structure's names as nasm's `endstruc`, `iend` and `at` write them for `nasm -E`, expanded with
+ * the single-line macros of their line: `%$strucname`, `%{$strucname}_size`, and for an `at` of
+ * a `.member`, `%$strucname%1`.
+ */
+export interface StructureText {
+  readonly name: string;
+  readonly size: string;
+  readonly member?: string;
+}
+
 export interface PreprocessResult {
   readonly lines: PPLines;
   readonly files: string[];
@@ -123,6 +134,8 @@ export interface PreprocessResult {
    * (undefined: none), for `nasm -E`'s text of the call.
    */
   readonly structureContext: (line: number) => Context | undefined;
+  /** With `preprocessOnly`: the names `structureContext`'s structure makes on line `line` (see StructureText). */
+  readonly structureText: (line: number) => StructureText | undefined;
   /** With `recordDependencies`: the `%include`s and `%depend`s in the order they were read. */
   readonly dependencies: readonly DependencyRecord[];
   /** Where `%aliases` turned the aliases off or on, by the count of output lines then (for `nasm -E`'s text). */
@@ -238,6 +251,8 @@ class Preprocessor {
   private uniqueIdsCounted = 0;
   /** PreprocessResult.structureContext, by line. */
   private readonly structureContexts = new Map<number, Context | undefined>();
+  /** PreprocessResult.structureText, by line. */
+  private readonly structureTexts = new Map<number, StructureText>();
   /** One line past the main file's last, where nasm reports what is still open at the end. */
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
   private readonly contexts = new ContextStack(() => this.standardCalls.idsUpTo(this.out));
@@ -290,6 +305,8 @@ class Preprocessor {
   private activeMacros: Set<SingleLineMacro> | undefined;
   /** The same of the parameters substituteParams replaced last: an empty one at the end, after blanks. */
   private readonly substitution: SubstitutionEnd = { endsBlank: false };
+  /** Whether pasting dropped the current line's first `%+`, and the blanks before it with it (see pasteTokens). */
+  private readonly pasteStart: PasteStart = { dropped: false };
 
   /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
   private readonly time: Date;
@@ -304,6 +321,8 @@ class Preprocessor {
     this.bitsAndSection = new BitsAndSection(this.deferred);
     this.singles = new SingleLineMacros(sink);
     this.smacros = this.singles.byName;
+    // (So the structure names of `nasm -E` are expanded with the macros of their lines: see structureText.)
+    if (opts.preprocessOnly === true) this.singles.beforeChange = () => this.standardCalls.idsUpTo(this.out);
     this.equs = new EquConstants(this.limits.eval);
   }
 
@@ -330,6 +349,7 @@ class Preprocessor {
       defines: this.singles.all, technique: this.technique, references: this.references, localReferences: this.localReferences, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
       structureContext: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.get(line); },
+      structureText: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureTexts.get(line); },
       dependencies: this.dependencies,
       aliasSwitches: this.aliasSwitches,
     };
@@ -589,10 +609,17 @@ class Preprocessor {
 
     let toks: PPToken[] = tokens as PPToken[];
     this.substitution.endsBlank = false;
+    this.pasteStart.dropped = false;
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
+    // A line of a macro's parameters that left nothing (see LineFlag.ParamsEmptied).
+    let emptied = false;
     if (flags !== 0) {
-      if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink, this.substitution); flags = lineFlags(toks); }
+      if (f.invocation && (flags & Flag.Preproc) !== 0) {
+        toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink, this.substitution);
+        flags = lineFlags(toks);
+        emptied = toks.length === 0;
+      }
       // (After a %rmacro's recursion nasm still takes its lines for the macro's, and says nothing of
       // a parameter there: measured, `%ifidn %1, x` is no "not in a macro call"; see afterRecursion.)
       else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
@@ -621,7 +648,8 @@ class Preprocessor {
     this.bitsAndSection.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     const endsBlank = this.endsBlank || this.substitution.endsBlank;
-    this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0),
+    this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
+      (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.ParamsEmptied : 0),
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
   }
 
@@ -1395,8 +1423,19 @@ class Preprocessor {
   private evaluateParsed(parsed: ParsedExpression, tokens: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
     this.referToNames(parsed.expr, tokens, file, line);
     return evaluateExpression(parsed.expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined,
-      undefined, parsed.trailing);
+      undefined, parsed.trailing, this.symbolOf);
   }
+
+  /**
+   * What a name no constant stands for is on the line being read (see SymbolLookup): a label of a
+   * line passed on (one in a block the assembler decides is not known), a number only the
+   * assembler holds, or nothing yet.
+   */
+  private readonly symbolOf = (name: string): 'label' | 'held' | undefined => {
+    if (this.singles.lookup(name)?.some((m) => m.undecided !== undefined) === true) return 'held';
+    const open = this.deferred.outermost();
+    return this.equs.labelOf(name, this.out, open !== undefined ? open.first.outputLine : this.out.count, this.deferred);
+  };
 
   /** The value of `NAME equ ...` on a line already passed on (see EquConstants), if it is a number the preprocessor knows. */
   private readonly constant = (name: string): Value | undefined => {
@@ -1633,7 +1672,7 @@ class Preprocessor {
       }
     }
     for (let round = 0; round < this.limits.macroLevels; round++) {
-      const joined = pasteTokens(toks, file, line, false);
+      const joined = pasteTokens(toks, file, line, false, this.pasteStart);
       if (joined.length === toks.length) return joined;
       toks = this.expandSingle(joined, file, line);
       if (toks === joined || !hasPaste(toks)) return toks;
@@ -1666,7 +1705,7 @@ class Preprocessor {
     let result = this.expansionPass(toks, file, line);
     let passed = 0;
     for (let round = 0; result !== toks && round < this.limits.macroLevels; round++) {
-      const joined = pasteTokens(result, file, line, true);
+      const joined = pasteTokens(result, file, line, true, this.pasteStart);
       if (joined.length === result.length) break;
       // Each pass over the line counts its tokens (nasm's: blanks are tokens too) against
       // --limit-macro-tokens; past it nasm
@@ -1745,7 +1784,7 @@ class Preprocessor {
       last = t;
       if (name === '' && toks[i + 1]?.kind === 'string' && !spaced(t, toks[i + 1])) { last = toks[++i]; name = stringText(last.text); }
       const value = env[name];
-      if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end));
+      if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
       const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
       blank = made.length === 0 && (blank || spaced(before, t));
       made.forEach((x, k) => out.push({ kind: x.kind, text: x.text, start: t.start, end: last!.end, src: t.src, at: NOWHERE, gap: k === 0 ? spaced(before, t) : x.start > made[k - 1].end }));
@@ -1817,7 +1856,7 @@ class Preprocessor {
       if (rest[top - 1]?.text !== '(') return -1;
       const j = closingParenthesis(rest, top - 1);
       if (j < 0) {
-        this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end));
+        this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end), this.lineExpansion());
         return -1;
       }
       const inside: PPToken[] = [];
@@ -1834,7 +1873,7 @@ class Preprocessor {
       for (let k = defs.length - 1; k >= 0 && !def; k--) if (takesCount(defs[k].params, defs[k].modifiers, args.length)) def = defs[k];
       if (!def) {
         if (!active?.has(defs[defs.length - 1])) {
-          this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+          this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end), this.lineExpansion());
         }
         return -1;
       }
@@ -1850,7 +1889,7 @@ class Preprocessor {
     if ((active?.size ?? 0) >= this.limits.macroLevels || this.expandedTokens > this.limits.macroTokens) {
       // nasm's message for both limits; the rest of the line is left unexpanded.
       this.expansionOverflow = true;
-      this.sink.error('limit-macro-tokens', 'interminable macro recursion', lineRange(file, line, t.start, t.end));
+      this.sink.error('limit-macro-tokens', 'interminable macro recursion', lineRange(file, line, t.start, t.end), this.lineExpansion());
       return -1;
     }
     this.refer(def.name, t, file, line);
@@ -1947,7 +1986,7 @@ class Preprocessor {
           const whole = a.length > 0 ? lineRange(file, line, a[0].start, a[a.length - 1].end) : lineRange(file, line, t.start, callEnd.end);
           const expr = parseArgument(this.expandExpression(a, file, line), whole, `invalid expression in parameter ${k} of macro \`${def.name}'`, this.limits.eval, this.sink, file, line, expansion);
           const value = expr === undefined ? undefined : evaluateExpression(expr, def.name, this.constant, this.sink, file, line, expansion,
-            this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of macro \`${def.name}'`);
+            this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of macro \`${def.name}'`, undefined, this.symbolOf);
           const text = typeof value !== 'object' ? undefined : value.big !== undefined ? value.big.toString() : String(value.v);
           args[k] = text === undefined ? [] : text.startsWith('-') ? [made('op', '-'), made('number', text.slice(1))] : [made('number', text)];
           tails[k] = false;
@@ -1999,7 +2038,7 @@ class Preprocessor {
     if (rest[top - 1]?.text !== '(') return -1;
     const j = closingParenthesis(rest, top - 1);
     if (j < 0) {
-      this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end));
+      this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end), this.lineExpansion());
       return -1;
     }
     const name = t.text.toLowerCase();
@@ -2009,7 +2048,7 @@ class Preprocessor {
     if (kind !== undefined) return this.testFunction(rest, file, line, before, kind, inside, j);
     const args = inside.length === 0 ? [inside] : name === '%str' ? [withoutLeadingBraces(inside)] : splitArguments(inside, 0, Infinity);
     if (!takesArguments(name, args.length)) {
-      this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end));
+      this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end), this.lineExpansion());
       return -1;
     }
     const expansion = this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
@@ -2025,7 +2064,7 @@ class Preprocessor {
       const invalid = `invalid expression in parameter ${k} of function \`${name}'`;
       const expr = parseArgument(e, whole, invalid, this.limits.eval, this.sink, file, line, expansion);
       const v = expr === undefined ? undefined : evaluateExpression(expr, name, this.constant, this.sink, file, line, expansion,
-        this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of function \`${name}'`);
+        this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined, `non-constant expression in parameter ${k} of function \`${name}'`, undefined, this.symbolOf);
       return typeof v === 'object' ? v : undefined;
     };
     const values = args.map((a, k) => parameterKind(name, k) === 'e' ? evaluate(a, k) : undefined);
@@ -2053,8 +2092,8 @@ class Preprocessor {
     const callEnd = rest[j];
     const report = (severity: 'error' | 'warning', message: string): void => {
       const at = lineRange(file, line, t.start, callEnd.end);
-      if (severity === 'error') this.sink.error('expression', message, at);
-      else this.sink.warning('pp-sel-range', message, at);
+      if (severity === 'error') this.sink.error('expression', message, at, this.lineExpansion());
+      else this.sink.warning('pp-sel-range', message, at, this.lineExpansion());
     };
     const groups = evaluated.map((b, k) => b ? functionResult('%eval', 1, [evaluate(args[k], k)], report) as FunctionToken[] : undefined);
     this.expandedTokens = saved.tokens;
@@ -2069,7 +2108,7 @@ class Preprocessor {
     const readLine = typeof read === 'string' ? tokenizeLine(read) : [];
     // nasm reads the string as a line, and warns of an unterminated string in it.
     const open = openString(readLine);
-    if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, t.start, callEnd.end));
+    if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, t.start, callEnd.end), this.lineExpansion());
     const result = typeof read === 'string' ? args.push(readLine.filter((x) => x.kind !== 'comment')
       .map((x, k, all) => ({ kind: x.kind, text: x.text, start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: k > 0 && all[k - 1].end < x.start }))) - 1 : read;
     // The tokens made, or the argument chosen as written (its names expanded as they are pushed).
@@ -2216,12 +2255,47 @@ class Preprocessor {
    */
   private structureContext(what: 'push' | 'pop' | 'read', line: number, idsBefore: number, name: readonly PPToken[]): void {
     if (what !== 'push') {
-      this.structureContexts.set(line, this.contexts.innermost());
+      const c = this.contexts.innermost();
+      this.structureContexts.set(line, c);
+      if (this.opts.preprocessOnly === true && c?.structure !== undefined) this.structureTexts.set(line, this.structureText(line, c.structure, what === 'read' ? name : undefined));
       if (what === 'pop') this.contexts.close();
       return;
     }
     while (this.uniqueIdsCounted < this.uniqueIdLines.length && this.uniqueIdLines[this.uniqueIdsCounted] <= line) this.uniqueIdsCounted++;
     this.contexts.open(this.uniqueIdsCounted + idsBefore + 1, name);
+  }
+
+  /**
+   * The names nasm's `endstruc`, `iend` and `at` make of the structure's name `name` (their
+   * `%$strucname`, `%{$strucname}_size` and `%$strucname%1`, `member` the `%1` of an `at`),
+   * expanded with the single-line macros of their line, as nasm expands them (measured: after
+   * `struc pt`, `%define pt qq` makes endstruc's line `qq_size equ ($-qq)`, and a `%define qq_size 7`
+   * before `iend` its `times 7-...`). Run as the lines are read (see StandardMacroCalls), before
+   * any change to the macros (see SingleLineMacros.beforeChange).
+   */
+  private structureText(line: number, name: readonly PPToken[], member: readonly PPToken[] | undefined): StructureText {
+    const file = this.out.file(line), at = this.out.line[line];
+    const expanded = (toks: readonly PPToken[]): string => {
+      const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, starts: this.startsBlank, low: this.restLow, active: this.activeMacros };
+      try {
+        return tokensText(this.expandSingle(toks.slice(), file, at)).trim();
+      } finally {
+        this.expandedTokens = saved.tokens;
+        this.expansionOverflow = saved.overflow;
+        this.endsBlank = saved.blank;
+        this.startsBlank = saved.starts;
+        this.restLow = saved.low;
+        this.activeMacros = saved.active;
+      }
+    };
+    const structure = expanded(name);
+    const m = member?.[0]?.text.startsWith('.') === true ? tokensText(member) : undefined;
+    return { name: structure, size: expanded(tokenizeLine(`${structure}_size`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
+  }
+
+  /** The macro calls the line being read came from (nasm's `... from macro` lines), for messages of its expansion. */
+  private lineExpansion(): readonly SourceRange[] {
+    return this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
   }
 
   /** A line's `%$x` names replaced, as ContextStack.substituteLine does, its problems reported at the line. */
@@ -2336,6 +2410,7 @@ class Preprocessor {
     const args = this.expandSingle(toks.slice(1), file, line);
     const first = args[0];
     if (first === undefined) {
+      this.singles.beforeChange?.();
       for (const [key, list] of [...this.smacros]) {
         if (key.startsWith('..@')) continue;
         const kept = list.filter((m) => m.alias === true);

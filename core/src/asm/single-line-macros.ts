@@ -30,6 +30,8 @@ export class SingleLineMacros {
   }
   /** Counts the changes made (see BranchStates). */
   version = 0;
+  /** Called before each change (`nasm -E` catches up on the lines before it: see Preprocessor.structureText). */
+  beforeChange: (() => void) | undefined;
 
   constructor(private readonly sink: DiagnosticSink) {}
 
@@ -50,6 +52,7 @@ export class SingleLineMacros {
   define(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
     undecided?: Undecided, modifiers?: readonly ParamModifiers[]): boolean {
     if (!alias) name = this.aliasTarget(name);
+    this.beforeChange?.();
     this.version++;
     const m: SingleLineMacro = { name, params, ...(modifiers !== undefined ? { modifiers } : {}), body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}), ...(undecided !== undefined ? { undecided } : {}) };
     const key = name.toLowerCase();
@@ -112,6 +115,7 @@ export class SingleLineMacros {
     const key = name.toLowerCase();
     const list = this.byName.get(key);
     if (list === undefined) return;
+    this.beforeChange?.();
     this.version++;
     const kept = list.filter((m) => m.caseInsensitive !== true && m.name !== name);
     if (kept.length === 0) this.byName.delete(key); else this.byName.set(key, kept);
@@ -119,6 +123,7 @@ export class SingleLineMacros {
 
   /** `%undefalias NAME`: NAME's aliases only (in any case for one of `%idefalias`), silently when it has none. */
   undefineAlias(name: string): void {
+    this.beforeChange?.();
     this.version++;
     const key = name.toLowerCase();
     const list = this.byName.get(key);
@@ -142,6 +147,7 @@ export class SingleLineMacros {
    * true when turning them on defined a new name.
    */
   setAliases(on: boolean): boolean {
+    this.beforeChange?.();
     this.version++;
     this.aliasesOff = !on;
     let added = false;
@@ -169,6 +175,7 @@ export class SingleLineMacros {
 
   /** The definitions become those of `table` (made by save, or after a block, by BranchStates). */
   restore(table: MacroTable): void {
+    this.beforeChange?.();
     this.version++;
     this.byName.clear();
     for (const [key, list] of table) this.byName.set(key, list.slice());

@@ -5,8 +5,9 @@
 // line, `global a, b` a `[global ...]` line each).
 
 import type { Context } from './context-stack';
+import type { StructureText } from './preprocessor';
 import { splitArguments } from './macros';
-import { SMARTALIGN_DIRECTIVE } from './smart-align';
+import { isAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
 import { callAfterLabel } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
@@ -45,6 +46,8 @@ export class StandardExpansion {
    * is that context's `..@N.strucname`, a name no macro defines).
    */
   private context: () => Context | undefined = () => undefined;
+  /** The structure's names of the line being expanded, as the macros of its line make them (see StructureText). */
+  private structureText: () => StructureText | undefined = () => undefined;
   /** How the line being expanded reports a problem of its call, and the call's word (see `expand`). */
   private warn: StandardWarning = () => undefined;
   private word: PPToken | undefined;
@@ -70,14 +73,24 @@ export class StandardExpansion {
    * The lines nasm makes of `toks` (a line's tokens), when its first word, or the word after a
    * label, calls a standard macro with a count it takes; undefined otherwise.
    */
-  expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning, context: () => Context | undefined): string[] | undefined {
+  expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning, context: () => Context | undefined,
+    structureText: () => StructureText | undefined = () => undefined): string[] | undefined {
     this.counter = counter;
     this.context = context;
+    this.structureText = structureText;
     this.warn = warn;
     // The mode `%use smartalign` and `alignmode` set, which Ringside passes to its assembler as a
     // directive of its own: nasm's package prints nothing for it, and its `align` calls
     // `sectalign` even after `sectalign off` (measured with nasm -E).
-    if (toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) { this.smartAlign = true; return []; }
+    if (toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) {
+      // (A mode it does not know is the package's `%error`: measured, "unknown alignment mode: bogus".)
+      let end = 2;
+      while (end < toks.length && toks[end].text !== ',' && toks[end].text !== ']') end++;
+      const mode = written(toks.slice(2, end));
+      if (!isAlignMode(mode.toLowerCase())) warn('user-error', `unknown alignment mode: ${mode}`, toks[1], 'error');
+      this.smartAlign = true;
+      return [];
+    }
     const found = callAfterLabel(toks, (t) => this.standard(t), (t, at, m) => taken(t, at, m, warn));
     if (found === undefined) return undefined;
     const { at, m, args: call } = found;
@@ -98,13 +111,13 @@ export class StandardExpansion {
    */
   private searched(name: string): string {
     const q = name[0];
-    // Not a string: the macro's `%pathsearch %$dep %1` and `%depend %$dep` fail (measured: both
-    // "expects a file name"), leaving `%$dep` its context's name, `..@N.dep` (N one past the call's).
-    if (q !== '"' && q !== "'" && q !== '`') {
+    // Not a string, or one with no closing quote: the macro's `%pathsearch %$dep %1` and `%depend
+    // %$dep` fail (measured: both "expects a file name", for `"c.bin` too), leaving `%$dep` its
+    // context's name, `..@N.dep` (N one past the call's).
+    if ((q !== '"' && q !== "'" && q !== '`') || closingQuote(name, 0) !== name.length - 1) {
       for (const d of ['%pathsearch', '%depend']) this.warn('syntax', `\`${d}' expects a file name`, this.word!, 'error');
       return `..@${this.counter() + 1}.dep`;
     }
-    if ((q !== '"' && q !== "'" && q !== '`') || name.length < 2 || name[name.length - 1] !== q) return name;
     const bytes = decodeString(name);
     if (bytes === undefined) return name;
     return quoteBytes(encodeSource(this.pathOf(decodeSource(bytes))));
@@ -136,11 +149,20 @@ export class StandardExpansion {
     return [`..@${this.counter() + 1}.strucstart:`];
   }
 
-  /** The innermost context's `%$strucname` (see `context`) and number. */
-  private structure(): { name: string; id: number } | undefined {
+  /**
+   * The innermost context's `%$strucname` (see `context`), `%{$strucname}_size` and number, and
+   * for an `at`, its `.member` after the name: as the macros of the line make them when known
+   * (see structureText), else as written. A context of `%push` has no `%$strucname`: its
+   * `..@N.strucname` names none of them.
+   */
+  private structure(member?: string): { name: string; size: string; to?: string; id: number } | undefined {
     const c = this.context();
     if (c === undefined) return undefined;
-    return { name: c.structure !== undefined ? written(c.structure).trim() : `..@${c.id}.strucname`, id: c.id };
+    if (c.structure === undefined) return { name: `..@${c.id}.strucname`, size: `..@${c.id}.strucname_size`, to: member !== undefined ? `..@${c.id}.strucname${member}` : undefined, id: c.id };
+    const text = this.structureText();
+    if (text !== undefined) return { name: text.name, size: text.size, to: text.member, id: c.id };
+    const name = written(c.structure).trim();
+    return { name, size: `${name}_size`, to: member !== undefined ? `${name}${member}` : undefined, id: c.id };
   }
 
   /**
@@ -149,13 +171,13 @@ export class StandardExpansion {
    * so the member is taken as written, and the `%$` names stay as they are.
    */
   private at(member: string, data: string): string[] {
-    const s = this.structure();
+    const s = this.structure(member.startsWith('.') ? member : undefined);
     if (s === undefined) {
       this.emptyContext(['%$member', '%$member', undefined, '%$member1', '%$strucname', '%$strucstart', '%$strucname', '%$strucstart']);
       return [`times (${member}-%$strucname)-($-%$strucstart) db 0`, data];
     }
     const { name, id } = s;
-    const to = member.startsWith('.') ? `${name}${member}` : member;
+    const to = member.startsWith('.') ? s.to ?? `${name}${member}` : member;
     return [`times (${to}-${name})-($-..@${id}.strucstart) db 0`, data];
   }
 
@@ -165,16 +187,14 @@ export class StandardExpansion {
       this.emptyContext(['%$strucname_size', '%$strucstart', '%$strucname_size', '%$strucstart', '%pop']);
       return ['times %$strucname_size-($-%$strucstart) db 0'];
     }
-    const { name, id } = s;
-    return [`times ${name}_size-($-..@${id}.strucstart) db 0`];
+    return [`times ${s.size}-($-..@${s.id}.strucstart) db 0`];
   }
 
   private endstruc(): string[] {
-    const name = this.structure()?.name;
+    const s = this.structure();
     // Without a context nasm reports the empty stack and writes the names as they are.
-    if (name === undefined) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
-    const n = name ?? '%$strucname';
-    return [`${n}_size equ ($-${n})`, this.sect];
+    if (s === undefined) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
+    return [`${s?.size ?? '%$strucname_size'} equ ($-${s?.name ?? '%$strucname'})`, this.sect];
   }
 
   /**

@@ -24,27 +24,37 @@ export function hasPaste(toks: readonly PPToken[]): boolean {
   return false;
 }
 
+/** Set when pasting dropped a line's first `%+` (see pasteTokens): nasm drops the blanks before it with it. */
+export interface PasteStart {
+  dropped: boolean;
+}
+
 /**
  * `a %+ b` → `ab` (manual §4.1.4), and with `implicit`, as nasm's expand_smacro after a pass that
  * expanded something, a name followed by names or numbers with no blanks between them (which only
  * an expansion can put side by side): `%define f(x) x` / `f(a)b` is the name `ab`, a macro if one
  * is defined. `toks` are on line `line` of `file`; the input itself when nothing is pasted.
+ * A `%+` with nothing before it on the line sets `start.dropped`.
  */
-export function pasteTokens(toks: PPToken[], file: string, line: number, implicit: boolean): PPToken[] {
+export function pasteTokens(toks: PPToken[], file: string, line: number, implicit: boolean, start?: PasteStart): PPToken[] {
   let out: PPToken[] | undefined;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     if (t.kind === 'preproc' && t.text === '%+' && i + 1 < toks.length) {
       out ??= toks.slice(0, i);
       // nasm 2.16.01's paste_tokens (measured with -E): a `%+` with nothing before it on the line
-      // goes, with the blanks after it (`%1 %+ a:` with %1 empty is `a:`); one before another
-      // goes (`x %+ %+ 6` is `x6`); two tokens that make no one token stay, with no blanks
-      // between them (`5, %+ 6` is `5,6`). A `%+` with nothing after it stays.
-      const b = toks[i + 1];
-      if (out.length === 0) { toks = toks.slice(); toks[i + 1] = gapped(b, false); continue; }
-      if (b.kind === 'preproc' && b.text === '%+') continue;
+      // goes, with the blanks before and after it (`  %1 %+ a:` with %1 empty is `a:`); a run of
+      // them goes, and with nothing after the run, they all go (`x %+ %+` is `x`, `%+ %+` is
+      // nothing); two tokens that make no one token stay, with no blanks between them (`5, %+ 6`
+      // is `5,6`). A lone `%+` with nothing after it stays (`x %+`).
+      let j = i + 1;
+      while (j < toks.length && toks[j].kind === 'preproc' && toks[j].text === '%+') j++;
+      if (out.length === 0 && start !== undefined) start.dropped = true;
+      if (j === toks.length) { i = j - 1; continue; }
+      const b = toks[j];
+      if (out.length === 0) { toks = toks.slice(); toks[j] = gapped(b, false); i = j - 1; continue; }
       const a = out.pop()!;
-      i++;
+      i = j;
       const re = tokenizeLine(a.text + b.text);
       if (re.length === 1) out.push({ ...re[0], start: a.start, end: b.end, src: a.src, at: pastedAt(a, b, file, line), gap: spaced(out[out.length - 1], a) });
       else { out.push(a); out.push(gapped(b, false)); }

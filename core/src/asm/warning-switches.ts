@@ -41,7 +41,7 @@ export function warningClass(code: string, message: string): string {
   switch (code) {
     case 'user-warning': return 'user';
     case 'label-orphan': case 'number-overflow': case 'db-empty': case 'float-overflow': case 'regsize': case 'zeroing': case 'ptr': return code;
-    case 'data-overflow': case 'out-of-range': return 'number-overflow';
+    case 'data-overflow': case 'out-of-range': case 'selector-range': return 'number-overflow';
     case 'macro-args': return message.includes('exists, but not taking') ? 'pp-macro-params-multi' : 'pp-macro-params-legacy';
     case 'syntax': return message.startsWith('`%else\' after `%else\'') ? 'pp-else-else' : message.startsWith('`%elif\' after `%else\'') ? 'pp-else-elif' : 'other';
     case 'rep-negative': return 'pp-rep-negative';

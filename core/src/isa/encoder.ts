@@ -771,7 +771,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       out.pushLittleEndian(offset, offsetBytes);
       // The selector is a word of data to nasm, checked after the offset (measured: `jmp 0x10000:0`).
       const selector = op.selector.value ?? 0;
-      if (!op.selector.reloc && (selector >= 0x10000 || selector < -0x10000)) problems.push(warning('word data exceeds bounds', i));
+      if (!op.selector.reloc && (selector >= 0x10000 || selector < -0x10000)) problems.push({ ...warning('word data exceeds bounds', i), selector: true });
       out.pushLittleEndian(selector, 2);
     }
   }

@@ -138,6 +138,8 @@ export interface EncodeProblem {
    * of range); the assembler reports these only in the final pass.
    */
   readonly final?: boolean;
+  /** A far pointer's selector out of a word's range: nasm warns of it as it puts out the pointer's second piece. */
+  readonly selector?: true;
 }
 
 export type EncodeResult =
