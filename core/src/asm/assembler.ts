@@ -19,7 +19,7 @@ import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effectiv
 import { registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
-import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
+import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
@@ -276,6 +276,8 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
   private undefinedUse = Undefined.Reported;
+  /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
+  private inCount = false;
   /** Set when a count's evaluation named an undefined symbol (see namesUndefined). */
   private countNamedUndefined = false;
   /** While listing: the padding of each `at` followed by a line other than data (StatementResults.atPadding). */
@@ -396,11 +398,13 @@ class Assembler implements EvalContext {
       const value = def.big ?? def.value;
       if (def.sec < 0) absolute.push({ name: def.name, value });
       else {
-        // A label holds its offset in the section; a constant (`here equ $`), its address.
-        const section = this.sections[def.sec];
+        // A label holds its offset in the section; a constant (`here equ $`), its address. One of
+        // a section's start (`s equ section..data.start + 2`) is listed in that section, by its
+        // offset from the start (measured: Real is the start + 2, Virtual the vstart + 2).
+        const section = this.sections[segmentSection(def.sec)];
         let list = bySection.get(section.name);
         if (list === undefined) bySection.set(section.name, list = []);
-        list.push({ name: def.name, value: def.kind === 'constant' ? def.value - section.address : value });
+        list.push({ name: def.name, value: def.kind === 'constant' ? def.value - this.segmentAddress(def.sec) : value });
       }
     }
     return { request, origin: this.origin, sections, absolute, bySection };
@@ -629,7 +633,12 @@ class Assembler implements EvalContext {
 
   /** EvalContext.sectionAddress: while an instruction's immediate is evaluated. */
   sectionAddress(sec: number): number | undefined {
-    return this.immediate ? this.sections[sec]?.address : undefined;
+    return this.immediate && this.sections[segmentSection(sec)] !== undefined ? this.segmentAddress(sec) : undefined;
+  }
+
+  /** Where segment `sec` of a value starts: its section's address, or for `section.NAME.start`'s the load address (see LOAD_SEGMENTS). */
+  private segmentAddress(sec: number): number {
+    return segmentAddress(this.sections, sec, this.origin);
   }
 
   /** An instruction's immediate (see sectionAddress). */
@@ -654,7 +663,11 @@ class Assembler implements EvalContext {
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
     if (!this.final) return;
-    if (typeof b !== 'string') { this.report('expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined); return; }
+    if (typeof b !== 'string') {
+      if (MISPLACED_LABEL.has(a) && this.inCount) return;
+      this.report('expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined);
+      return;
+    }
     this.report(a, b, span, src);
   }
 
@@ -801,21 +814,30 @@ class Assembler implements EvalContext {
   private symbolNumber(s: SymbolDef): number | undefined {
     if (s.value === undefined || s.sec < 0 || s.kind === 'constant') return s.value;
     const sec = this.sections[s.sec];
-    return (sec ? sec.address : 0) + s.value;
+    if (sec !== undefined) return sec.address + s.value;
+    // (A label of `absolute` space at a `section.NAME.start`: see LOAD_SEGMENTS.)
+    return this.segmentAddress(s.sec) + s.value;
   }
 
   /**
    * `section.NAME.start` and `section.NAME.vstart` (NASM manual §8.1.3: bin format): the load
-   * and the run address of section NAME, as labels in that section (measured: their difference
-   * with a label of the section is absolute, with another section's an error).
+   * and the run address of section NAME. The vstart is in the section, as its labels are; the
+   * start in a segment of its own (see LOAD_SEGMENTS; measured: `dd section..data.start - x`
+   * in .data is the difference, `dd x - section..data.start` an error).
    */
   private sectionSymbol(name: string): Value | undefined {
+    const sec = this.namedSection(name);
+    if (sec === undefined) return undefined;
+    if (name.endsWith('.vstart')) return { v: sec.address, sec: sec.index };
+    return { v: loadAddress(sec, this.origin), sec: LOAD_SEGMENTS + sec.index };
+  }
+
+  /** The section of `section.NAME.start` or `section.NAME.vstart`, when `name` is one. */
+  private namedSection(name: string): Section | undefined {
+    if (!name.startsWith('section.')) return undefined;
     const vstart = name.endsWith('.vstart');
     if (!vstart && !name.endsWith('.start')) return undefined;
-    const sec = this.sectionByName.get(name.slice('section.'.length, name.length - (vstart ? '.vstart' : '.start').length));
-    if (!sec) return undefined;
-    if (vstart || !sec.progbits) return { v: sec.address, sec: sec.index };
-    return { v: this.origin + sec.fileOffset, sec: sec.index };
+    return this.sectionByName.get(name.slice('section.'.length, name.length - (vstart ? '.vstart' : '.start').length));
   }
 
   private eval(e: Expr): Value {
@@ -894,10 +916,12 @@ class Assembler implements EvalContext {
 
   /**
    * `e` as nasm evaluates a critical expression, in its first pass: a symbol defined after the
-   * line has no value there ("not defined before use").
+   * line has no value there ("not defined before use"), nor has `section.NAME.start` or
+   * `.vstart`, which nasm's bin format defines from its second pass on (outbin.c bin_secname;
+   * measured: `align section..text.start`, `absolute section..text.vstart`).
    */
   private criticalValue(e: Expr): Value {
-    const later = laterSymbol(e, (name) => this.definedLater(name));
+    const later = laterSymbol(e, (name) => this.definedLater(name) || (!this.symbols.has(name) && this.namedSection(name) !== undefined));
     if (later === undefined) return this.evalWith(e, Undefined.BeforeUse);
     this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, later);
     return { v: undefined, sec: -1 };
@@ -914,7 +938,8 @@ class Assembler implements EvalContext {
     into.reloc = v.sec >= 0 || v.scaled === true;
     into.scaled = v.scaled;
     into.section = known ? v.sec : undefined;
-    into.sectionOffset = known ? v.v! - this.sections[v.sec].address : undefined;
+    // (A `section.NAME.start`'s segment is no section of `sections`: see LOAD_SEGMENTS.)
+    into.sectionOffset = known ? v.v! - (this.sections[v.sec]?.address ?? this.segmentAddress(v.sec)) : undefined;
     return into;
   }
 
@@ -985,7 +1010,7 @@ class Assembler implements EvalContext {
   /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
   private sameDefinition(def: SymbolDef, kind: 'label' | 'constant', sec: number, value: number | undefined, big: bigint | undefined): boolean {
     if (value === undefined || def.sec !== sec || def.big !== big) return false;
-    const v = kind === 'label' && sec >= 0 ? this.sections[sec].address + value : value;
+    const v = kind === 'label' && sec >= 0 ? this.segmentAddress(sec) + value : value;
     return this.symbolValue(def).v === v;
   }
 
@@ -1000,7 +1025,7 @@ class Assembler implements EvalContext {
 
   /** A label's value at `at` in absolute space: its offset in `absoluteSec` when there is one. */
   private absoluteOffset(at: number): number {
-    return this.absoluteSec < 0 ? at : at - this.sections[this.absoluteSec].address;
+    return this.absoluteSec < 0 ? at : at - this.segmentAddress(this.absoluteSec);
   }
 
   private statement(i: number): void {
@@ -1196,6 +1221,17 @@ class Assembler implements EvalContext {
     if (!named) this.error('non-constant', `non-constant argument supplied to ${what}`, e);
   }
 
+  /**
+   * A `times` or `dup` count's value. nasm's evaluator takes any sum of labels, and the count
+   * only has to be a number: one that is not is "non-constant argument supplied to TIMES" alone,
+   * never what data would say of it (measured: `times $ - y db 0`, y in another section, and
+   * `times $ - section..text.start db 0`; see countProblem).
+   */
+  private countValue(e: Expr): Value {
+    this.inCount = true;
+    try { return this.evalWith(e, Undefined.Quiet); } finally { this.inCount = false; }
+  }
+
   /** Whether `e`, of no value now, is a number to nasm's first pass, its undefined symbols' terms cancelled (see firstPassNumber). */
   private cancelsUndefined(e: Expr): boolean {
     this.undefinedUse = Undefined.Quiet;
@@ -1205,7 +1241,7 @@ class Assembler implements EvalContext {
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
     // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
-    const v = this.evalWith(st.times, Undefined.Quiet);
+    const v = this.countValue(st.times);
     if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
       // (measured: `times x - x db 1` is "symbol `x' not defined", and nasm stops after that pass:
       // a `db y` after it is not reported.)
@@ -1888,7 +1924,7 @@ class Assembler implements EvalContext {
   private dupCount(g: Extract<DataItem, { kind: 'group' }>): number {
     let count = 1;
     for (const e of g.counts) {
-      const v = this.evalWith(e, Undefined.Quiet);
+      const v = this.countValue(e);
       if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;
         // (measured: `db (e - s) dup (1)` is "symbol `e' not defined".)
@@ -2242,7 +2278,7 @@ class Assembler implements EvalContext {
         if (st.kind === StatementKind.Empty || offset !== offset) continue;
         if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
         // In `absolute label` space nasm lists offsets in label's section.
-        if (sec < 0 && this.absoluteSec >= 0) offset -= this.sections[this.absoluteSec].address;
+        if (sec < 0 && this.absoluteSec >= 0) offset -= this.segmentAddress(this.absoluteSec);
         const out = new DataBuilder(offset, warned.has(i));
         if (st.kind === StatementKind.Instruction) this.listInstruction(out, st, res.size[i], res.bytes[i], res.firstRepeat.get(i));
         else this.listDirective(out, st, st.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
@@ -2413,21 +2449,18 @@ class Assembler implements EvalContext {
 
   /**
    * How nasm lists value `e` put out here (see relocation); undefined: as its bytes. A
-   * `section.X.start` is the start of section X to nasm (offset 0 there), whatever its load address.
+   * `section.X.start` is offset 0 of its own segment to nasm (see LOAD_SEGMENTS).
    */
   private relocationOf(e: Expr, branch: boolean): { value: number; relative: boolean } | undefined {
     const terms = sectionTerms(e, {
-      symbol: (name, node) => {
-        const special = this.symbols.has(name) ? undefined : this.sectionSymbol(name);
-        return special !== undefined ? { v: this.sections[special.sec].address, sec: special.sec } : this.symbol(name, node);
-      },
+      symbol: (name, node) => this.symbol(name, node),
       here: () => this.here(),
       base: () => this.base(),
       error: () => undefined,
     });
     // A branch to a value not known to the end (`jmp (1 <=> 2)`) goes to 0 in no section: `(00)` (measured).
     if (terms === undefined) return branch && this.eval(e).v === undefined ? { value: 0, relative: true } : undefined;
-    return relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.sections[sec].address, branch);
+    return relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.segmentAddress(sec), branch);
   }
 }
 
