@@ -22,7 +22,7 @@ import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from 
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
-import { FirstPassEqus, mentionsAny } from './first-pass-equs';
+import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { decodeString } from './strings';
@@ -308,6 +308,10 @@ class Assembler implements EvalContext {
   private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
+  /** Each `equ`'s value in nasm's first pass, by name, as its latest `equ` in Ringside's first gave it (see firstPassDefinition). */
+  private readonly firstPassEquValues = new Map<string, { readonly value: Value | undefined; readonly def: SymbolDef }>();
+  /** The `equ`s nasm's first pass finds inconsistent with the one before them (given): see firstPassDefinition. */
+  private firstPassRedefined: Map<number, SymbolDef> | undefined;
   /**
    * The statements before the first non-local label when the `.x` names there are under the
    * file's last (see parseStatements in index.ts): to nasm's first pass, where they had no label
@@ -964,8 +968,8 @@ class Assembler implements EvalContext {
     }
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
-      const latest = this.redefinedAs?.get(name) ?? prev;
-      if (this.final && !this.sameDefinition(latest, kind, sec, value, big)) {
+      const latest = this.firstPassRedefined?.get(this.stmtIndex) ?? this.redefinedAs?.get(name) ?? prev;
+      if (this.final && (!this.sameDefinition(latest, kind, sec, value, big) || this.firstPassRedefined?.has(this.stmtIndex) === true)) {
         const expansion = this.lines.origin(this.line).expansion;
         this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
           [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line, this.statementRange(label.src, expansion));
@@ -1000,11 +1004,31 @@ class Assembler implements EvalContext {
    * The value nasm's first pass gives `equ` `name` of `e`, not known in Ringside's first pass: what
    * nasm's first pass knows of it, 0 when nothing (nasm defines such a name as the number 0).
    */
-  private keepFirstPassValue(name: string, e: Expr): void {
+  private keepFirstPassValue(name: string, e: Expr): Value | undefined {
     this.immediate = true;
-    let w: Value;
-    try { w = evaluate(e, this.firstPassEqus.view(this.stmtIndex, true, () => undefined)); } finally { this.immediate = false; }
-    this.firstPassEqus.keep(name, w, this.stmtIndex);
+    let w: Value | undefined;
+    try { w = firstPassEquValue(e, this.firstPassEqus.view(this.stmtIndex, true, () => undefined)); } finally { this.immediate = false; }
+    this.firstPassEqus.keep(name, w ?? { v: undefined, sec: -1 }, this.stmtIndex);
+    return w;
+  }
+
+  /**
+   * Notes `equ` `st`'s value in nasm's first pass, `value` (undefined: not known to be a number or
+   * an address), where nasm checks it against an `equ` of the name earlier in the pass: a name two
+   * `equ`s give different values there is "inconsistently redefined", even when they agree
+   * later (measured with nasm 2.16.01: `len equ end - begin` before `begin:` and `end:`, 0 in that
+   * pass, then `len equ end - begin` after them; the note names the earlier `equ`).
+   */
+  private firstPassDefinition(st: ParsedStatement, value: Value | undefined): void {
+    const label = st.label!;
+    const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
+    const before = this.firstPassEquValues.get(name);
+    const same = before?.value !== undefined && value !== undefined && before.value.v === value.v && before.value.sec === value.sec && before.value.big === value.big;
+    // (The same value again leaves the note where it was: measured, `x equ 1`, `x equ 2` twice, `x equ 3`.)
+    if (same) return;
+    this.firstPassEquValues.set(name, { value, def: { name, kind: 'constant', sec: -1, value: undefined, big: undefined, stmt: this.stmtIndex, pass: 0, span: label, src: label.src, isStruc: false } });
+    if (before?.value === undefined || value === undefined || value.big !== undefined || before.value.big !== undefined) return;
+    (this.firstPassRedefined ??= new Map()).set(this.stmtIndex, before.def);
   }
 
   /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
@@ -1308,8 +1332,9 @@ class Assembler implements EvalContext {
         const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
         // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
         let v = this.evalImmediate(e);
-        if (this.pass === 0 && v.v === undefined) this.keepFirstPassValue(st.label!.name, e);
+        const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
+        if (this.pass === 0) this.firstPassDefinition(st, v.v !== undefined ? v : early);
         // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
         // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
         if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
