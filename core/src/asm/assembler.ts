@@ -2206,7 +2206,7 @@ class Assembler implements EvalContext {
    * reference without registers or displacement.
    */
   private resolvedMemory(o: Extract<ParsedOperand, { kind: 'mem' }>): Extract<ParsedOperand, { kind: 'mem' }> {
-    const r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)));
+    const r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)), (which) => (which === 'here' ? this.here() : this.base()));
     if (r.kind === 'mem') return r;
     this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
     return { ...o, terms: undefined };

@@ -54,6 +54,8 @@ export interface TermReader {
    * a parser defers the reference to it or gives up (undefined).
    */
   factorSymbol(name: string, node: Expr): Value | undefined;
+  /** `$` (`here`) or `$$` in a register's factor (`[ecx*($-$$)]`): as factorSymbol. */
+  factorPosition(which: 'here' | 'base'): Value | undefined;
 }
 
 /**
@@ -133,15 +135,20 @@ function scaledTerms(p: TermReader, e: Expr, times: number, neg: boolean, count:
   return count + 1;
 }
 
-/** A register's factor: a number, or a constant the reader knows (nasm: one defined on an earlier line). */
+/**
+ * A register's factor: a number, of constants the reader knows (nasm: defined on an earlier line)
+ * and of labels and `$` whose addresses cancel (measured with nasm 2.16.01: `[ebx*(y - y + 4)]`
+ * and `[ebx*($-$$+3)]` are taken, `[ebx*y]` is "unable to multiply two non-scalar objects").
+ */
 function factor(p: TermReader, e: Expr): number | undefined {
   if (e.k === 'num' && e.big === undefined) return e.v;
   let ok = true;
+  const position = (which: 'here' | 'base'): Value | undefined => { const v = p.factorPosition(which); if (v === undefined) ok = false; return v; };
   const v = evaluate(e, {
-    symbol: (name, node) => { const s = p.factorSymbol(name, node); if (s === undefined || s.sec >= 0) ok = false; return s; },
-    here: () => { ok = false; return undefined; }, base: () => { ok = false; return undefined; }, error: () => { ok = false; },
+    symbol: (name, node) => { const s = p.factorSymbol(name, node); if (s === undefined) ok = false; return s; },
+    here: () => position('here'), base: () => position('base'), error: () => { ok = false; },
   });
-  return ok ? v.v : undefined;
+  return ok && v.sec < 0 && v.big === undefined ? v.v : undefined;
 }
 
 /**
@@ -237,7 +244,7 @@ class MemoryProblem {
 
 /** The reader of a deferred reference's terms, whose symbols were noted when the line was parsed. */
 class FactorReader implements TermReader {
-  constructor(readonly factorSymbol: (name: string, node: Expr) => Value | undefined) {}
+  constructor(readonly factorSymbol: (name: string, node: Expr) => Value | undefined, readonly factorPosition: (which: 'here' | 'base') => Value | undefined) {}
   fail(message: string, at: Span, code?: string): never {
     throw new MemoryProblem(message, at, code);
   }
@@ -245,14 +252,15 @@ class FactorReader implements TermReader {
 }
 
 /**
- * A memory reference whose register factor names a symbol (`[tbl+ecx*COUNT]`, see the operand's
- * `terms`), made with that symbol's value from `symbol` (undefined when not known on this line),
- * or the problem with it: nasm takes a constant defined on an earlier line (measured).
+ * A memory reference whose register factor names a symbol or `$` (`[tbl+ecx*COUNT]`, see the
+ * operand's `terms`), made with that symbol's value from `symbol` (undefined when not known on
+ * this line) and `$`'s or `$$`'s from `position`, or the problem with it: nasm takes a constant
+ * defined on an earlier line (measured).
  */
-export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined): MemoryOperand | MemoryProblem {
+export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined, position: (which: 'here' | 'base') => Value | undefined): MemoryOperand | MemoryProblem {
   try {
     const count = splitTerms(o.terms!, false, 0);
-    const r = effectiveAddress(new FactorReader(symbol), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+    const r = effectiveAddress(new FactorReader(symbol, position), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
     return o.jump === undefined ? r : { ...r, jump: o.jump };
   } catch (problem) {
     if (problem instanceof MemoryProblem) return problem;
