@@ -75,6 +75,8 @@ export const termNegated: boolean[] = [];
 const regInfo: RegisterInfo[] = [];
 const regScale: number[] = [];
 const regExplicit: boolean[] = [];
+/** Whether the register was written more than once, its scales summed (see `effectiveAddress`). */
+const regSummed: boolean[] = [];
 
 /**
  * Splits a memory reference's expression at the `+` and `-` whose sides name a register: the
@@ -166,7 +168,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     const r = termRegister(e);
     if (r) {
       if (r.cls !== 'gpr32' && r.cls !== 'gpr16') failForMode(p, e);
-      regInfo[regCount] = r; regScale[regCount] = neg ? -1 : 1; regExplicit[regCount++] = false;
+      regInfo[regCount] = r; regScale[regCount] = neg ? -1 : 1; regSummed[regCount] = false; regExplicit[regCount++] = false;
       continue;
     }
     if (e.k === 'bin' && e.op === '*') {
@@ -177,7 +179,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
         const times = factor(p, ra ? e.b : e.a);
         if (times === undefined) p.fail(nonScalarMessage(e), e);
         if (r.cls !== 'gpr32' && r.cls !== 'gpr16') failForMode(p, e);
-        if (times !== 0) { regInfo[regCount] = r; regScale[regCount] = neg ? -times : times; regExplicit[regCount++] = true; }
+        regInfo[regCount] = r; regScale[regCount] = times === 0 ? 0 : neg ? -times : times; regSummed[regCount] = false; regExplicit[regCount++] = true;
         continue;
       }
       if (mentionsRegister(e)) { termCount = distributeProduct(p, e, neg, termCount); continue; }
@@ -193,14 +195,18 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   for (let a = 0; a < regCount; a++) {
     for (let b = a + 1; b < regCount; b++) {
       if (regInfo[a] !== regInfo[b]) continue;
-      regScale[a] += regScale[b]; regExplicit[a] = true;
-      for (let k = b + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
+      regScale[a] += regScale[b]; regExplicit[a] = true; regSummed[a] = true;
+      for (let k = b + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; regSummed[k - 1] = regSummed[k]; }
       regCount--; b--;
     }
   }
+  // A register whose terms cancel is gone; one multiplied by 0 is still a register nasm counts
+  // (its evaluator keeps a term a product made 0, and drops one a sum did), an index of no scale
+  // (measured with nasm 2.16.01: `[ecx*2 + ebx*0]` is "two index registers", `[ecx + ebx*0 +
+  // edx]` "too many registers", `[ecx + ebx*0]` is [ecx]).
   for (let a = 0; a < regCount; a++) {
-    if (regScale[a] !== 0) continue;
-    for (let k = a + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
+    if (regScale[a] !== 0 || !regSummed[a]) continue;
+    for (let k = a + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; regSummed[k - 1] = regSummed[k]; }
     regCount--; a--;
   }
   if (regCount > 2) p.fail('invalid effective address: too many registers', { start: from, end: to });
@@ -221,6 +227,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     base = regInfo[a]; index = regInfo[b]; scale = regScale[b];
     if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
   }
+  if (index !== undefined && scale === 0) { index = undefined; scale = 1; }
   if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
     // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base.
     if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !nosplit) { base = index; scale -= 1; }
