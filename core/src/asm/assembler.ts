@@ -451,6 +451,7 @@ class Assembler implements EvalContext {
 
   private runPass(): void {
     this.changed = false;
+    this.undefinedIn = -1;
     this.redefinedAs = undefined;
     this.deferredConstants.clear();
     if (this.constantSets.length > 0) this.constantSets = [];
@@ -750,11 +751,14 @@ class Assembler implements EvalContext {
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
       else if (this.undefinedUse !== Undefined.Quiet) {
+        // nasm's evaluator stops at the first unknown symbol, and its parser drops the line: one
+        // message a statement (measured: `dd foo + bar`, `dd foo, bar`, `org foo + bar` name foo alone).
+        const again = this.final && this.undefinedIn === this.stmtIndex;
         if (this.final) this.undefinedIn = this.stmtIndex;
         // (A `times` count's, an error of the pass after nasm's first, where nasm stops: no listing
         // is written; a `dup` count's, of nasm's final pass: see namesUndefined.)
         const code = this.undefinedUse === Undefined.ReportedOnce ? this.countUndefinedCode : 'undefined-symbol';
-        this.error(code, `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
+        if (!again) this.error(code, `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
         if (this.undefinedUse === Undefined.ReportedOnce) { this.undefinedUse = Undefined.Quiet; this.countNamedUndefined = true; }
       }
     }
@@ -1990,6 +1994,8 @@ class Assembler implements EvalContext {
     // An operand naming a register the dialect leaves out was reported as such: the encoder's
     // 'invalid combination of opcode and operands' for it would only repeat that.
     if (this.dialectRegisterLine === this.line) return;
+    // nasm's parser drops a line at an unknown symbol of its final pass: no form is matched.
+    if (this.undefinedIn === this.stmtIndex) return;
     for (let k = 0; k < problems.length; k++) {
       const p = problems[k];
       const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
@@ -2206,7 +2212,16 @@ class Assembler implements EvalContext {
    * reference without registers or displacement.
    */
   private resolvedMemory(o: Extract<ParsedOperand, { kind: 'mem' }>): Extract<ParsedOperand, { kind: 'mem' }> {
-    const r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)), (which) => (which === 'here' ? this.here() : this.base()));
+    // (A factor naming a symbol never defined is "unable to multiply two non-scalar objects" in
+    // nasm's first pass, where it stops: the symbol is not named. Measured: `[ebx*foo]`.)
+    const use = this.undefinedUse;
+    this.undefinedUse = Undefined.Quiet;
+    let r: ReturnType<typeof resolveMemory>;
+    try {
+      r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)), (which) => (which === 'here' ? this.here() : this.base()));
+    } finally {
+      this.undefinedUse = use;
+    }
     if (r.kind === 'mem') return r;
     this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
     return { ...o, terms: undefined };
