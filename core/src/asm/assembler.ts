@@ -278,6 +278,8 @@ class Assembler implements EvalContext {
   private undefinedUse = Undefined.Reported;
   /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
   private inCount = false;
+  /** The statement whose immediate last took the current section's address away (`-x`: see Value.offset), in this pass. */
+  private selfRelativeIn = -1;
   /** Set when a count's evaluation named an undefined symbol (see namesUndefined). */
   private countNamedUndefined = false;
   /** While listing: the padding of each `at` followed by a line other than data (StatementResults.atPadding). */
@@ -452,6 +454,7 @@ class Assembler implements EvalContext {
   private runPass(): void {
     this.changed = false;
     this.undefinedIn = -1;
+    this.selfRelativeIn = -1;
     this.redefinedAs = undefined;
     this.deferredConstants.clear();
     if (this.constantSets.length > 0) this.constantSets = [];
@@ -1985,8 +1988,20 @@ class Assembler implements EvalContext {
     // push byte 300` say nothing; `times 0 mov eax, 1/0` is "division by zero").
     if (this.final && r.problems.length > 0 && n !== 0) this.reportProblems(st, r.problems);
     if (!r.ok) return;
+    if (this.selfRelativeIn === i && this.final) this.selfRelativeBranch(st, r, n);
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
     else this.emit(r.bytes, n);
+  }
+
+  /**
+   * nasm's error for a branch whose target takes the current section's address away (`jmp -x`,
+   * `call 5 - x`, `jmp -$`): "invalid use of self-relative expression" (measured with nasm 2.16.01;
+   * `push -x` and `dd -x` are taken). nasm puts the branch out all the same, in its near form;
+   * Ringside in the form it chose (no listing is written: see listing-errors.ts).
+   */
+  private selfRelativeBranch(st: ParsedStatement, r: Extract<EncodeResult, { ok: true }>, n: number): void {
+    const j = r.form.roles.indexOf('j');
+    if (j >= 0 && n !== 0) this.error('encode', 'invalid use of self-relative expression', st.operands[j] ?? st.op);
   }
 
   /** The encoder's problems for an instruction, each at its operand (else at the mnemonic). */
@@ -2235,6 +2250,7 @@ class Assembler implements EvalContext {
       case 'imm': {
         const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, size: undefined, strict: undefined, jump: undefined, unknown: undefined });
         const v = known ?? this.evalImmediate(o.expr);
+        if (v.offset !== undefined) this.selfRelativeIn = this.stmtIndex;
         this.writeValue(imm, v);
         // Unknown after the first pass (or in a line without symbols): nasm's unknown for good
         // (see ImmOperand.unknown; an undefined symbol is an error by then).
