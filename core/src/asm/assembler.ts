@@ -310,8 +310,8 @@ class Assembler implements EvalContext {
   private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
-  /** Each `equ`'s value in nasm's first pass, by name, as its latest `equ` in Ringside's first gave it (see firstPassDefinition). */
-  private readonly firstPassEquValues = new Map<string, { readonly value: Value | undefined; readonly def: SymbolDef }>();
+  /** Each name's value in nasm's first pass, as its latest definition in Ringside's first gave it (see firstPassDefinition). */
+  private readonly firstPassValues = new Map<string, { readonly value: Value | undefined; readonly def: SymbolDef }>();
   /** The `equ`s nasm's first pass finds inconsistent with the one before them (given): see firstPassDefinition. */
   private firstPassRedefined: Map<number, SymbolDef> | undefined;
   /**
@@ -1020,20 +1020,21 @@ class Assembler implements EvalContext {
   }
 
   /**
-   * Notes `equ` `st`'s value in nasm's first pass, `value` (undefined: not known to be a number or
-   * an address), where nasm checks it against an `equ` of the name earlier in the pass: a name two
-   * `equ`s give different values there is "inconsistently redefined", even when they agree
-   * later (measured with nasm 2.16.01: `len equ end - begin` before `begin:` and `end:`, 0 in that
-   * pass, then `len equ end - begin` after them; the note names the earlier `equ`).
+   * Notes the value nasm's first pass gives `name` here, `value` (undefined: not known to be a
+   * number or an address), where nasm checks it against a definition of the name earlier in the
+   * pass: a name two definitions give different values there is "inconsistently redefined", even
+   * when they agree later (measured with nasm 2.16.01: `len equ end - begin` before `begin:` and
+   * `end:`, 0 in that pass, then `len equ end - begin` after them; a structure declared twice whose
+   * first `resb x` is before `x equ 3`; the note names the earlier definition). For an `equ`, a
+   * structure's size and a label of absolute space: a label of a section is where nasm's first
+   * pass has it only as far as Ringside's sizes its branches alike.
    */
-  private firstPassDefinition(st: ParsedStatement, value: Value | undefined): void {
-    const label = st.label!;
-    const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
-    const before = this.firstPassEquValues.get(name);
+  private firstPassDefinition(name: string, value: Value | undefined, span: { readonly start: number; readonly end: number }, src: SourceRange | undefined): void {
+    const before = this.firstPassValues.get(name);
     const same = before?.value !== undefined && value !== undefined && before.value.v === value.v && before.value.sec === value.sec && before.value.big === value.big;
     // (The same value again leaves the note where it was: measured, `x equ 1`, `x equ 2` twice, `x equ 3`.)
     if (same) return;
-    this.firstPassEquValues.set(name, { value, def: { name, kind: 'constant', sec: -1, value: undefined, big: undefined, stmt: this.stmtIndex, pass: 0, span: label, src: label.src, isStruc: false } });
+    this.firstPassValues.set(name, { value, def: { name, kind: 'constant', sec: -1, value: undefined, big: undefined, stmt: this.stmtIndex, pass: 0, span, src, isStruc: false } });
     if (before?.value === undefined || value === undefined || value.big !== undefined || before.value.big !== undefined) return;
     (this.firstPassRedefined ??= new Map()).set(this.stmtIndex, before.def);
   }
@@ -1084,8 +1085,10 @@ class Assembler implements EvalContext {
     if (this.sharedBases !== undefined) readNamesUnder(this.sharedBases[i]);
     const kind = st.kind;
     if (st.label !== undefined && (kind !== StatementKind.Directive || st.op!.name !== 'equ')) {
-      if (section === undefined) this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
-      else this.define(st, 'label', this.sec, offset);
+      if (section === undefined) {
+        if (this.pass === 0) this.firstPassDefinition(fullName(st.label.name, this.sharedBases?.[i]), { v: this.absoluteOffset(offset), sec: this.absoluteSec }, st.label, st.label.src);
+        this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
+      } else this.define(st, 'label', this.sec, offset);
     }
     if (section === undefined) this.results.reset(i, -1, NaN, offset);
     else this.results.reset(i, this.sec, offset, section.address + offset);
@@ -1341,7 +1344,7 @@ class Assembler implements EvalContext {
         let v = this.evalImmediate(e);
         const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
-        if (this.pass === 0) this.firstPassDefinition(st, v.v !== undefined ? v : early);
+        if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
         // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
         // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
         if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
@@ -1512,7 +1515,11 @@ class Assembler implements EvalContext {
         // (measured: `dd s_size` is then listed `[...]`, and `iend` finds it no constant).
         const here = this.here();
         if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
-        else this.defineNamed(`${this.struc.name}_size`, here.sec, here.v === undefined ? undefined : here.v - this.struc.base, word, false);
+        else {
+          const size = here.v === undefined ? undefined : here.v - this.struc.base;
+          if (this.pass === 0) this.firstPassDefinition(`${this.struc.name}_size`, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
+          this.defineNamed(`${this.struc.name}_size`, here.sec, size, word, false);
+        }
         ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
         this.struc = this.struc.outer;
         return;
@@ -1578,8 +1585,9 @@ class Assembler implements EvalContext {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
       // A structure declared again as it was (nasm 2.16 takes a definition that agrees with the first).
-      const latest = this.redefinedAs?.get(name) ?? prev;
-      if (value !== undefined && latest.sec === sec && latest.value === value) return;
+      const early = this.firstPassRedefined?.get(this.stmtIndex);
+      const latest = early ?? this.redefinedAs?.get(name) ?? prev;
+      if (value !== undefined && latest.sec === sec && latest.value === value && early === undefined) return;
       if (this.final) {
         this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line);
         (this.redefinedAs ??= new Map()).set(name, { ...prev, sec, value, stmt: this.stmtIndex, span, src: undefined });
