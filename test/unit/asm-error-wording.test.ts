@@ -25,6 +25,8 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-incbin-unquoted.asm': 'Ringside says `incbin` expects a quoted file name, where nasm gives the errors of its standard macro\'s `%pathsearch` and `%depend` and the undefined `..@N.dep` (its `nasm -E` output is matched)',
   'asm/err-incbin-open-string.asm': 'Ringside says `incbin` expects a quoted file name of a string with no closing quote, as of one that is no string (err-incbin-unquoted.asm)',
   'asm/err-istruc-undefined.asm': 'nasm stops after the first pass (the `iend`\'s error), before the `at` of the undefined structure Ringside also reports (err-istruc-undefined-open.asm has no `iend`)',
+  'asm/err-undefined-first-only.asm': 'nasm names the first undefined symbol of a statement (its evaluator stops there); Ringside names each, as the editor shows every error at once',
+  'asm/err-undefined-first-critical.asm': 'nasm names the first undefined symbol of a statement (its evaluator stops there); Ringside names each, as the editor shows every error at once',
   'asm/err-label-scaled.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',
   'asm/err-label-sums.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',
   'asm/err-outside-dialect.asm': 'instructions nasm has and the dialect leaves out: Ringside\'s own error',

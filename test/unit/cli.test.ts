@@ -140,6 +140,9 @@ describe('ringside CLI', function () {
       'syms.asm': '[map symbols stderr]\n[map sections]\nsection .a start=0x200\na: db 1\nsection .text\nt: dd a\n',
       // `[section]` alone: a section named '' (an empty name column).
       'unnamed.asm': '[map sections]\nbits 16\ndb 1\n[section]\nu: db 2\nsection .data\ndb 3\n[segment]\ndb 4\n',
+      // Symbols at a section's start (its own segment, see LOAD_SEGMENTS) are listed in the section, by their offset from it.
+      'starts.asm': '[map symbols stdout]\norg 0x100\ndb 1\ns equ section..data.start + 2\nv equ section..data.vstart + 2\nabsolute s\nz: resb 1\n'
+        + 'section .data vstart=0x3000\nx: dd s, z\n',
     };
     for (const [name, text] of Object.entries(programs)) {
       for (const who of ['nasm', 'ours']) {

@@ -42,6 +42,12 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
     nasm: ['Name', 'shout', 'Shout', 'SHOUT'].map((m, k) => `    ${14 + k}          ******************       warning: multi-line macro \`${m}' exists, but not taking 1 parameter [-w+pp-macro-params-multi]`),
     ours: ['Name', 'shout', 'Shout', 'SHOUT'].map((m, k) => `    ${14 + k}          ******************       warning: multi-line macro \`${m}' exists, but not taking 1 parameter (it takes 0) [-w+pp-macro-params-multi]`),
   },
+  'err-undefined-first-only.asm': {
+    reason: 'nasm names the first undefined symbol of a statement (its evaluator stops there); Ringside names each, as the editor shows every error at once',
+    nasm: [],
+    ours: [[5, 'bar'], [6, 'bar'], [7, 'foo'], [8, 'bar'], [9, 'bar'], [10, 'bar'], [11, 'bar'], [12, 'bar'], [13, 'bar']]
+      .map(([l, name]) => `    ${String(l).padStart(2)}          ******************       error: symbol \`${name}' not defined`),
+  },
   'macro-trailing-empty.asm': {
     reason: TAKES,
     nasm: ["    20          ******************       warning: multi-line macro `m' exists, but not taking 0 parameters [-w+pp-macro-params-multi]"],
@@ -56,6 +62,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
 const NOT_LISTED: Readonly<Record<string, string>> = {
   'err-seg-in-group.asm': 'Ringside refuses `seg x` as it parses the line; nasm puts it out as a segment ([ssss]) and refuses it in its output format, after the listing',
   'err-register-set-size.asm': 'nasm assembles `cl+2` as `cl` and lists its bytes beside "invalid register set size"; Ringside\'s parser drops a line it reports, and writes no listing where bytes would be in doubt',
+  'err-branch-self-relative.asm': 'nasm puts a branch to a self-relative value out in its near form, listed as a relocation `(..)` of the value without the section\'s address; Ringside keeps the form it chose and writes no listing',
   'err-macro-argument-names.asm': 'each undefined name drops its `db` and the next names a symbol: lines whose bytes Ringside leaves in doubt after a drop (ListingLine.afterDropped)',
 };
 

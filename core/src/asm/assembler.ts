@@ -19,10 +19,10 @@ import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effectiv
 import { registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
-import { buildImage, layoutSections, MAX_SECTION_BYTES, newSection, writeBytes, writeRepeated, type Section } from './sections';
+import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import { StatementResults } from './statement-results';
-import { FirstPassEqus, mentionsAny } from './first-pass-equs';
+import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { decodeString } from './strings';
@@ -282,6 +282,10 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
   private undefinedUse = Undefined.Reported;
+  /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
+  private inCount = false;
+  /** The statement whose immediate last took the current section's address away (`-x`: see Value.offset), in this pass. */
+  private selfRelativeIn = -1;
   /** Set when a count's evaluation named an undefined symbol (see namesUndefined). */
   private countNamedUndefined = false;
   /** While listing: the padding of each `at` followed by a line other than data (StatementResults.atPadding). */
@@ -312,6 +316,10 @@ class Assembler implements EvalContext {
   private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
+  /** Each name's value in nasm's first pass, as its latest definition in Ringside's first gave it (see firstPassDefinition). */
+  private readonly firstPassValues = new Map<string, { readonly value: Value | undefined; readonly def: SymbolDef }>();
+  /** The `equ`s nasm's first pass finds inconsistent with the one before them (given): see firstPassDefinition. */
+  private firstPassRedefined: Map<number, SymbolDef> | undefined;
   /**
    * The statements before the first non-local label when the `.x` names there are under the
    * file's last (see parseStatements in index.ts): to nasm's first pass, where they had no label
@@ -402,11 +410,13 @@ class Assembler implements EvalContext {
       const value = def.big ?? def.value;
       if (def.sec < 0) absolute.push({ name: def.name, value });
       else {
-        // A label holds its offset in the section; a constant (`here equ $`), its address.
-        const section = this.sections[def.sec];
+        // A label holds its offset in the section; a constant (`here equ $`), its address. One of
+        // a section's start (`s equ section..data.start + 2`) is listed in that section, by its
+        // offset from the start (measured: Real is the start + 2, Virtual the vstart + 2).
+        const section = this.sections[segmentSection(def.sec)];
         let list = bySection.get(section.name);
         if (list === undefined) bySection.set(section.name, list = []);
-        list.push({ name: def.name, value: def.kind === 'constant' ? def.value - section.address : value });
+        list.push({ name: def.name, value: def.kind === 'constant' ? def.value - this.segmentAddress(def.sec) : value });
       }
     }
     return { request, origin: this.origin, sections, absolute, bySection };
@@ -449,6 +459,8 @@ class Assembler implements EvalContext {
 
   private runPass(): void {
     this.changed = false;
+    this.undefinedIn = -1;
+    this.selfRelativeIn = -1;
     this.redefinedAs = undefined;
     this.deferredConstants.clear();
     if (this.constantSets.length > 0) this.constantSets = [];
@@ -635,7 +647,12 @@ class Assembler implements EvalContext {
 
   /** EvalContext.sectionAddress: while an instruction's immediate is evaluated. */
   sectionAddress(sec: number): number | undefined {
-    return this.immediate ? this.sections[sec]?.address : undefined;
+    return this.immediate && this.sections[segmentSection(sec)] !== undefined ? this.segmentAddress(sec) : undefined;
+  }
+
+  /** Where segment `sec` of a value starts: its section's address, or for `section.NAME.start`'s the load address (see LOAD_SEGMENTS). */
+  private segmentAddress(sec: number): number {
+    return segmentAddress(this.sections, sec, this.origin);
   }
 
   /** An instruction's immediate (see sectionAddress). */
@@ -660,7 +677,11 @@ class Assembler implements EvalContext {
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
     if (!this.final) return;
-    if (typeof b !== 'string') { this.report('expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined); return; }
+    if (typeof b !== 'string') {
+      if (MISPLACED_LABEL.has(a) && this.inCount) return;
+      this.report('expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined);
+      return;
+    }
     this.report(a, b, span, src);
   }
 
@@ -739,6 +760,9 @@ class Assembler implements EvalContext {
       // Only substituted tokens have a `src`; a line passed on as written has no tokens of its
       // own in `lines.tokens` (see PPLines.tokensOf), and needs none here.
       else if (this.undefinedUse !== Undefined.Quiet) {
+        // (nasm's evaluator stops at the first unknown symbol, and its parser drops the line: it
+        // names one a statement, `dd foo + bar` foo alone. Ringside names each: the issue asks for
+        // every error, and the editor shows them all at once.)
         if (this.final) this.undefinedIn = this.stmtIndex;
         // (A `times` count's, an error of the pass after nasm's first, where nasm stops: no listing
         // is written; a `dup` count's, of nasm's final pass: see namesUndefined.)
@@ -809,21 +833,30 @@ class Assembler implements EvalContext {
   private symbolNumber(s: SymbolDef): number | undefined {
     if (s.value === undefined || s.sec < 0 || s.kind === 'constant') return s.value;
     const sec = this.sections[s.sec];
-    return (sec ? sec.address : 0) + s.value;
+    if (sec !== undefined) return sec.address + s.value;
+    // (A label of `absolute` space at a `section.NAME.start`: see LOAD_SEGMENTS.)
+    return this.segmentAddress(s.sec) + s.value;
   }
 
   /**
    * `section.NAME.start` and `section.NAME.vstart` (NASM manual §8.1.3: bin format): the load
-   * and the run address of section NAME, as labels in that section (measured: their difference
-   * with a label of the section is absolute, with another section's an error).
+   * and the run address of section NAME. The vstart is in the section, as its labels are; the
+   * start in a segment of its own (see LOAD_SEGMENTS; measured: `dd section..data.start - x`
+   * in .data is the difference, `dd x - section..data.start` an error).
    */
   private sectionSymbol(name: string): Value | undefined {
+    const sec = this.namedSection(name);
+    if (sec === undefined) return undefined;
+    if (name.endsWith('.vstart')) return { v: sec.address, sec: sec.index };
+    return { v: loadAddress(sec, this.origin), sec: LOAD_SEGMENTS + sec.index };
+  }
+
+  /** The section of `section.NAME.start` or `section.NAME.vstart`, when `name` is one. */
+  private namedSection(name: string): Section | undefined {
+    if (!name.startsWith('section.')) return undefined;
     const vstart = name.endsWith('.vstart');
     if (!vstart && !name.endsWith('.start')) return undefined;
-    const sec = this.sectionByName.get(name.slice('section.'.length, name.length - (vstart ? '.vstart' : '.start').length));
-    if (!sec) return undefined;
-    if (vstart || !sec.progbits) return { v: sec.address, sec: sec.index };
-    return { v: this.origin + sec.fileOffset, sec: sec.index };
+    return this.sectionByName.get(name.slice('section.'.length, name.length - (vstart ? '.vstart' : '.start').length));
   }
 
   private eval(e: Expr): Value {
@@ -906,10 +939,12 @@ class Assembler implements EvalContext {
 
   /**
    * `e` as nasm evaluates a critical expression, in its first pass: a symbol defined after the
-   * line has no value there ("not defined before use").
+   * line has no value there ("not defined before use"), nor has `section.NAME.start` or
+   * `.vstart`, which nasm's bin format defines from its second pass on (outbin.c bin_secname;
+   * measured: `align section..text.start`, `absolute section..text.vstart`).
    */
   private criticalValue(e: Expr): Value {
-    const later = laterSymbol(e, (name) => this.definedLater(name));
+    const later = laterSymbol(e, (name) => this.definedLater(name) || (!this.symbols.has(name) && this.namedSection(name) !== undefined));
     if (later === undefined) return this.evalWith(e, Undefined.BeforeUse);
     this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, later);
     return { v: undefined, sec: -1 };
@@ -926,7 +961,8 @@ class Assembler implements EvalContext {
     into.reloc = v.sec >= 0 || v.scaled === true;
     into.scaled = v.scaled;
     into.section = known ? v.sec : undefined;
-    into.sectionOffset = known ? v.v! - this.sections[v.sec].address : undefined;
+    // (A `section.NAME.start`'s segment is no section of `sections`: see LOAD_SEGMENTS.)
+    into.sectionOffset = known ? v.v! - (this.sections[v.sec]?.address ?? this.segmentAddress(v.sec)) : undefined;
     return into;
   }
 
@@ -962,8 +998,8 @@ class Assembler implements EvalContext {
     }
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
-      const latest = this.redefinedAs?.get(name) ?? prev;
-      if (this.final && !this.sameDefinition(latest, kind, sec, value, big)) {
+      const latest = this.firstPassRedefined?.get(this.stmtIndex) ?? this.redefinedAs?.get(name) ?? prev;
+      if (this.final && (!this.sameDefinition(latest, kind, sec, value, big) || this.firstPassRedefined?.has(this.stmtIndex) === true)) {
         const expansion = this.lines.origin(this.line).expansion;
         this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
           [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line, this.statementRange(label.src, expansion));
@@ -999,17 +1035,38 @@ class Assembler implements EvalContext {
    * The value nasm's first pass gives `equ` `name` of `e`, not known in Ringside's first pass: what
    * nasm's first pass knows of it, 0 when nothing (nasm defines such a name as the number 0).
    */
-  private keepFirstPassValue(name: string, e: Expr): void {
+  private keepFirstPassValue(name: string, e: Expr): Value | undefined {
     this.immediate = true;
-    let w: Value;
-    try { w = evaluate(e, this.firstPassEqus.view(this.stmtIndex, true, () => undefined)); } finally { this.immediate = false; }
-    this.firstPassEqus.keep(name, w, this.stmtIndex);
+    let w: Value | undefined;
+    try { w = firstPassEquValue(e, this.firstPassEqus.view(this.stmtIndex, true, () => undefined)); } finally { this.immediate = false; }
+    this.firstPassEqus.keep(name, w ?? { v: undefined, sec: -1 }, this.stmtIndex);
+    return w;
+  }
+
+  /**
+   * Notes the value nasm's first pass gives `name` here, `value` (undefined: not known to be a
+   * number or an address), where nasm checks it against a definition of the name earlier in the
+   * pass: a name two definitions give different values there is "inconsistently redefined", even
+   * when they agree later (measured with nasm 2.16.01: `len equ end - begin` before `begin:` and
+   * `end:`, 0 in that pass, then `len equ end - begin` after them; a structure declared twice whose
+   * first `resb x` is before `x equ 3`; the note names the earlier definition). For an `equ`, a
+   * structure's size and a label of absolute space: a label of a section is where nasm's first
+   * pass has it only as far as Ringside's sizes its branches alike.
+   */
+  private firstPassDefinition(name: string, value: Value | undefined, span: { readonly start: number; readonly end: number }, src: SourceRange | undefined): void {
+    const before = this.firstPassValues.get(name);
+    const same = before?.value !== undefined && value !== undefined && before.value.v === value.v && before.value.sec === value.sec && before.value.big === value.big;
+    // (The same value again leaves the note where it was: measured, `x equ 1`, `x equ 2` twice, `x equ 3`.)
+    if (same) return;
+    this.firstPassValues.set(name, { value, def: { name, kind: 'constant', sec: -1, value: undefined, big: undefined, stmt: this.stmtIndex, pass: 0, span, src, isStruc: false } });
+    if (before?.value === undefined || value === undefined || value.big !== undefined || before.value.big !== undefined) return;
+    (this.firstPassRedefined ??= new Map()).set(this.stmtIndex, before.def);
   }
 
   /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
   private sameDefinition(def: SymbolDef, kind: 'label' | 'constant', sec: number, value: number | undefined, big: bigint | undefined): boolean {
     if (value === undefined || def.sec !== sec || def.big !== big) return false;
-    const v = kind === 'label' && sec >= 0 ? this.sections[sec].address + value : value;
+    const v = kind === 'label' && sec >= 0 ? this.segmentAddress(sec) + value : value;
     return this.symbolValue(def).v === v;
   }
 
@@ -1024,7 +1081,7 @@ class Assembler implements EvalContext {
 
   /** A label's value at `at` in absolute space: its offset in `absoluteSec` when there is one. */
   private absoluteOffset(at: number): number {
-    return this.absoluteSec < 0 ? at : at - this.sections[this.absoluteSec].address;
+    return this.absoluteSec < 0 ? at : at - this.segmentAddress(this.absoluteSec);
   }
 
   private statement(i: number): void {
@@ -1052,8 +1109,10 @@ class Assembler implements EvalContext {
     if (this.sharedBases !== undefined) readNamesUnder(this.sharedBases[i]);
     const kind = st.kind;
     if (st.label !== undefined && (kind !== StatementKind.Directive || st.op!.name !== 'equ')) {
-      if (section === undefined) this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
-      else this.define(st, 'label', this.sec, offset);
+      if (section === undefined) {
+        if (this.pass === 0) this.firstPassDefinition(fullName(st.label.name, this.sharedBases?.[i]), { v: this.absoluteOffset(offset), sec: this.absoluteSec }, st.label, st.label.src);
+        this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
+      } else this.define(st, 'label', this.sec, offset);
     }
     if (section === undefined) this.results.reset(i, -1, NaN, offset);
     else this.results.reset(i, this.sec, offset, section.address + offset);
@@ -1223,6 +1282,17 @@ class Assembler implements EvalContext {
     if (!named) this.error('non-constant', `non-constant argument supplied to ${what}`, e);
   }
 
+  /**
+   * A `times` or `dup` count's value. nasm's evaluator takes any sum of labels, and the count
+   * only has to be a number: one that is not is "non-constant argument supplied to TIMES" alone,
+   * never what data would say of it (measured: `times $ - y db 0`, y in another section, and
+   * `times $ - section..text.start db 0`; see countProblem).
+   */
+  private countValue(e: Expr): Value {
+    this.inCount = true;
+    try { return this.evalWith(e, Undefined.Quiet); } finally { this.inCount = false; }
+  }
+
   /** Whether `e`, of no value now, is a number to nasm's first pass, its undefined symbols' terms cancelled (see firstPassNumber). */
   private cancelsUndefined(e: Expr): boolean {
     this.undefinedUse = Undefined.Quiet;
@@ -1232,7 +1302,7 @@ class Assembler implements EvalContext {
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
     // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
-    const v = this.evalWith(st.times, Undefined.Quiet);
+    const v = this.countValue(st.times);
     if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
       // (measured: `times x - x db 1` is "symbol `x' not defined", and nasm stops after that pass:
       // a `db y` after it is not reported.)
@@ -1301,8 +1371,9 @@ class Assembler implements EvalContext {
         const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
         // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
         let v = this.evalImmediate(e);
-        if (this.pass === 0 && v.v === undefined) this.keepFirstPassValue(st.label!.name, e);
+        const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
+        if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
         // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
         // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
         if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
@@ -1473,7 +1544,11 @@ class Assembler implements EvalContext {
         // (measured: `dd s_size` is then listed `[...]`, and `iend` finds it no constant).
         const here = this.here();
         if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
-        else this.defineNamed(`${this.struc.name}_size`, here.sec, here.v === undefined ? undefined : here.v - this.struc.base, word, false);
+        else {
+          const size = here.v === undefined ? undefined : here.v - this.struc.base;
+          if (this.pass === 0) this.firstPassDefinition(`${this.struc.name}_size`, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
+          this.defineNamed(`${this.struc.name}_size`, here.sec, size, word, false);
+        }
         ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
         this.struc = this.struc.outer;
         return;
@@ -1539,8 +1614,9 @@ class Assembler implements EvalContext {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
       // A structure declared again as it was (nasm 2.16 takes a definition that agrees with the first).
-      const latest = this.redefinedAs?.get(name) ?? prev;
-      if (value !== undefined && latest.sec === sec && latest.value === value) return;
+      const early = this.firstPassRedefined?.get(this.stmtIndex);
+      const latest = early ?? this.redefinedAs?.get(name) ?? prev;
+      if (value !== undefined && latest.sec === sec && latest.value === value && early === undefined) return;
       if (this.final) {
         this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(span), this.lines.origin(this.line).expansion, [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line);
         (this.redefinedAs ??= new Map()).set(name, { ...prev, sec, value, stmt: this.stmtIndex, span, src: undefined });
@@ -1918,7 +1994,7 @@ class Assembler implements EvalContext {
   private dupCount(g: Extract<DataItem, { kind: 'group' }>): number {
     let count = 1;
     for (const e of g.counts) {
-      const v = this.evalWith(e, Undefined.Quiet);
+      const v = this.countValue(e);
       if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;
         // (measured: `db (e - s) dup (1)` is "symbol `e' not defined".)
@@ -1950,8 +2026,20 @@ class Assembler implements EvalContext {
     // push byte 300` say nothing; `times 0 mov eax, 1/0` is "division by zero").
     if (this.final && r.problems.length > 0 && n !== 0) this.reportProblems(st, r.problems);
     if (!r.ok) return;
+    if (this.selfRelativeIn === i && this.final) this.selfRelativeBranch(st, r, n);
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
     else this.emit(r.bytes, n);
+  }
+
+  /**
+   * nasm's error for a branch whose target takes the current section's address away (`jmp -x`,
+   * `call 5 - x`, `jmp -$`): "invalid use of self-relative expression" (measured with nasm 2.16.01;
+   * `push -x` and `dd -x` are taken). nasm puts the branch out all the same, in its near form;
+   * Ringside in the form it chose (no listing is written: see listing-errors.ts).
+   */
+  private selfRelativeBranch(st: ParsedStatement, r: Extract<EncodeResult, { ok: true }>, n: number): void {
+    const j = r.form.roles.indexOf('j');
+    if (j >= 0 && n !== 0) this.error('encode', 'invalid use of self-relative expression', st.operands[j] ?? st.op);
   }
 
   /** The encoder's problems for an instruction, each at its operand (else at the mnemonic). */
@@ -1959,6 +2047,8 @@ class Assembler implements EvalContext {
     // An operand naming a register the dialect leaves out was reported as such: the encoder's
     // 'invalid combination of opcode and operands' for it would only repeat that.
     if (this.dialectRegisterLine === this.line) return;
+    // nasm's parser drops a line at an unknown symbol of its final pass: no form is matched.
+    if (this.undefinedIn === this.stmtIndex) return;
     for (let k = 0; k < problems.length; k++) {
       const p = problems[k];
       const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
@@ -2175,7 +2265,16 @@ class Assembler implements EvalContext {
    * reference without registers or displacement.
    */
   private resolvedMemory(o: Extract<ParsedOperand, { kind: 'mem' }>): Extract<ParsedOperand, { kind: 'mem' }> {
-    const r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)));
+    // (A factor naming a symbol never defined is "unable to multiply two non-scalar objects" in
+    // nasm's first pass, where it stops: the symbol is not named. Measured: `[ebx*foo]`.)
+    const use = this.undefinedUse;
+    this.undefinedUse = Undefined.Quiet;
+    let r: ReturnType<typeof resolveMemory>;
+    try {
+      r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)), (which) => (which === 'here' ? this.here() : this.base()));
+    } finally {
+      this.undefinedUse = use;
+    }
     if (r.kind === 'mem') return r;
     this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
     return { ...o, terms: undefined };
@@ -2189,6 +2288,7 @@ class Assembler implements EvalContext {
       case 'imm': {
         const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, size: undefined, strict: undefined, jump: undefined, unknown: undefined });
         const v = known ?? this.evalImmediate(o.expr);
+        if (v.offset !== undefined) this.selfRelativeIn = this.stmtIndex;
         this.writeValue(imm, v);
         // Unknown after the first pass (or in a line without symbols): nasm's unknown for good
         // (see ImmOperand.unknown; an undefined symbol is an error by then).
@@ -2272,7 +2372,7 @@ class Assembler implements EvalContext {
         if (st.kind === StatementKind.Empty || offset !== offset) continue;
         if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
         // In `absolute label` space nasm lists offsets in label's section.
-        if (sec < 0 && this.absoluteSec >= 0) offset -= this.sections[this.absoluteSec].address;
+        if (sec < 0 && this.absoluteSec >= 0) offset -= this.segmentAddress(this.absoluteSec);
         const out = new DataBuilder(offset, warned.has(i));
         if (st.kind === StatementKind.Instruction) this.listInstruction(out, st, res.size[i], res.bytes[i], res.firstRepeat.get(i));
         else this.listDirective(out, st, st.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
@@ -2443,21 +2543,18 @@ class Assembler implements EvalContext {
 
   /**
    * How nasm lists value `e` put out here (see relocation); undefined: as its bytes. A
-   * `section.X.start` is the start of section X to nasm (offset 0 there), whatever its load address.
+   * `section.X.start` is offset 0 of its own segment to nasm (see LOAD_SEGMENTS).
    */
   private relocationOf(e: Expr, branch: boolean): { value: number; relative: boolean } | undefined {
     const terms = sectionTerms(e, {
-      symbol: (name, node) => {
-        const special = this.symbols.has(name) ? undefined : this.sectionSymbol(name);
-        return special !== undefined ? { v: this.sections[special.sec].address, sec: special.sec } : this.symbol(name, node);
-      },
+      symbol: (name, node) => this.symbol(name, node),
       here: () => this.here(),
       base: () => this.base(),
       error: () => undefined,
     });
     // A branch to a value not known to the end (`jmp (1 <=> 2)`) goes to 0 in no section: `(00)` (measured).
     if (terms === undefined) return branch && this.eval(e).v === undefined ? { value: 0, relative: true } : undefined;
-    return relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.sections[sec].address, branch);
+    return relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.segmentAddress(sec), branch);
   }
 }
 

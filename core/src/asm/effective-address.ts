@@ -54,6 +54,8 @@ export interface TermReader {
    * a parser defers the reference to it or gives up (undefined).
    */
   factorSymbol(name: string, node: Expr): Value | undefined;
+  /** `$` (`here`) or `$$` in a register's factor (`[ecx*($-$$)]`): as factorSymbol. */
+  factorPosition(which: 'here' | 'base'): Value | undefined;
 }
 
 /**
@@ -73,6 +75,8 @@ export const termNegated: boolean[] = [];
 const regInfo: RegisterInfo[] = [];
 const regScale: number[] = [];
 const regExplicit: boolean[] = [];
+/** Whether the register was written more than once, its scales summed (see `effectiveAddress`). */
+const regSummed: boolean[] = [];
 
 /**
  * Splits a memory reference's expression at the `+` and `-` whose sides name a register: the
@@ -133,15 +137,20 @@ function scaledTerms(p: TermReader, e: Expr, times: number, neg: boolean, count:
   return count + 1;
 }
 
-/** A register's factor: a number, or a constant the reader knows (nasm: one defined on an earlier line). */
+/**
+ * A register's factor: a number, of constants the reader knows (nasm: defined on an earlier line)
+ * and of labels and `$` whose addresses cancel (measured with nasm 2.16.01: `[ebx*(y - y + 4)]`
+ * and `[ebx*($-$$+3)]` are taken, `[ebx*y]` is "unable to multiply two non-scalar objects").
+ */
 function factor(p: TermReader, e: Expr): number | undefined {
   if (e.k === 'num' && e.big === undefined) return e.v;
   let ok = true;
+  const position = (which: 'here' | 'base'): Value | undefined => { const v = p.factorPosition(which); if (v === undefined) ok = false; return v; };
   const v = evaluate(e, {
-    symbol: (name, node) => { const s = p.factorSymbol(name, node); if (s === undefined || s.sec >= 0) ok = false; return s; },
-    here: () => { ok = false; return undefined; }, base: () => { ok = false; return undefined; }, error: () => { ok = false; },
+    symbol: (name, node) => { const s = p.factorSymbol(name, node); if (s === undefined) ok = false; return s; },
+    here: () => position('here'), base: () => position('base'), error: () => { ok = false; },
   });
-  return ok ? v.v : undefined;
+  return ok && v.sec < 0 && v.big === undefined ? v.v : undefined;
 }
 
 /**
@@ -159,7 +168,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     const r = termRegister(e);
     if (r) {
       if (r.cls !== 'gpr32' && r.cls !== 'gpr16') failForMode(p, e);
-      regInfo[regCount] = r; regScale[regCount] = neg ? -1 : 1; regExplicit[regCount++] = false;
+      regInfo[regCount] = r; regScale[regCount] = neg ? -1 : 1; regSummed[regCount] = false; regExplicit[regCount++] = false;
       continue;
     }
     if (e.k === 'bin' && e.op === '*') {
@@ -170,7 +179,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
         const times = factor(p, ra ? e.b : e.a);
         if (times === undefined) p.fail(nonScalarMessage(e), e);
         if (r.cls !== 'gpr32' && r.cls !== 'gpr16') failForMode(p, e);
-        if (times !== 0) { regInfo[regCount] = r; regScale[regCount] = neg ? -times : times; regExplicit[regCount++] = true; }
+        regInfo[regCount] = r; regScale[regCount] = times === 0 ? 0 : neg ? -times : times; regSummed[regCount] = false; regExplicit[regCount++] = true;
         continue;
       }
       if (mentionsRegister(e)) { termCount = distributeProduct(p, e, neg, termCount); continue; }
@@ -186,14 +195,18 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   for (let a = 0; a < regCount; a++) {
     for (let b = a + 1; b < regCount; b++) {
       if (regInfo[a] !== regInfo[b]) continue;
-      regScale[a] += regScale[b]; regExplicit[a] = true;
-      for (let k = b + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
+      regScale[a] += regScale[b]; regExplicit[a] = true; regSummed[a] = true;
+      for (let k = b + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; regSummed[k - 1] = regSummed[k]; }
       regCount--; b--;
     }
   }
+  // A register whose terms cancel is gone; one multiplied by 0 is still a register nasm counts
+  // (its evaluator keeps a term a product made 0, and drops one a sum did), an index of no scale
+  // (measured with nasm 2.16.01: `[ecx*2 + ebx*0]` is "two index registers", `[ecx + ebx*0 +
+  // edx]` "too many registers", `[ecx + ebx*0]` is [ecx]).
   for (let a = 0; a < regCount; a++) {
-    if (regScale[a] !== 0) continue;
-    for (let k = a + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; }
+    if (regScale[a] !== 0 || !regSummed[a]) continue;
+    for (let k = a + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; regSummed[k - 1] = regSummed[k]; }
     regCount--; a--;
   }
   if (regCount > 2) p.fail('invalid effective address: too many registers', { start: from, end: to });
@@ -214,6 +227,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     base = regInfo[a]; index = regInfo[b]; scale = regScale[b];
     if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
   }
+  if (index !== undefined && scale === 0) { index = undefined; scale = 1; }
   if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
     // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base.
     if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !nosplit) { base = index; scale -= 1; }
@@ -237,7 +251,7 @@ class MemoryProblem {
 
 /** The reader of a deferred reference's terms, whose symbols were noted when the line was parsed. */
 class FactorReader implements TermReader {
-  constructor(readonly factorSymbol: (name: string, node: Expr) => Value | undefined) {}
+  constructor(readonly factorSymbol: (name: string, node: Expr) => Value | undefined, readonly factorPosition: (which: 'here' | 'base') => Value | undefined) {}
   fail(message: string, at: Span, code?: string): never {
     throw new MemoryProblem(message, at, code);
   }
@@ -245,14 +259,15 @@ class FactorReader implements TermReader {
 }
 
 /**
- * A memory reference whose register factor names a symbol (`[tbl+ecx*COUNT]`, see the operand's
- * `terms`), made with that symbol's value from `symbol` (undefined when not known on this line),
- * or the problem with it: nasm takes a constant defined on an earlier line (measured).
+ * A memory reference whose register factor names a symbol or `$` (`[tbl+ecx*COUNT]`, see the
+ * operand's `terms`), made with that symbol's value from `symbol` (undefined when not known on
+ * this line) and `$`'s or `$$`'s from `position`, or the problem with it: nasm takes a constant
+ * defined on an earlier line (measured).
  */
-export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined): MemoryOperand | MemoryProblem {
+export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined, position: (which: 'here' | 'base') => Value | undefined): MemoryOperand | MemoryProblem {
   try {
     const count = splitTerms(o.terms!, false, 0);
-    const r = effectiveAddress(new FactorReader(symbol), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+    const r = effectiveAddress(new FactorReader(symbol, position), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
     return o.jump === undefined ? r : { ...r, jump: o.jump };
   } catch (problem) {
     if (problem instanceof MemoryProblem) return problem;

@@ -681,52 +681,64 @@ function scalar(e: Expr, ctx: EvalContext): number | undefined {
  */
 export function firstPassNumber(e: Expr, ctx: EvalContext): boolean {
   const t = firstPassTerms(e, ctx);
-  return t !== undefined && t.unknown === 0 && t.sections.every((c) => c === 0);
+  return t !== undefined && isNumberTerms(t);
+}
+
+/** A sum as nasm's first pass holds it: a number, the factor of its unknown part, and each segment's factor (see firstPassTerms). */
+interface FirstPassTerms { readonly k: number; readonly unknown: number; readonly sections: ReadonlyMap<number, number> }
+
+const NO_SECTIONS: ReadonlyMap<number, number> = new Map();
+const UNKNOWN_TERMS: FirstPassTerms = { k: 0, unknown: 1, sections: NO_SECTIONS };
+
+function isNumberTerms(t: FirstPassTerms): boolean {
+  if (t.unknown !== 0) return false;
+  for (const c of t.sections.values()) if (c !== 0) return false;
+  return true;
 }
 
 /**
  * `e` as nasm's first pass sums it: a number, the factor of its unknown part, and the factor of each
- * section's base (by section); undefined when it is not a sum at all (a product of two labels).
- * A number an operator other than `+ - *` makes of parts known to be numbers is NaN here (nasm
- * knows it; no caller needs it).
+ * section's base (by segment: a value's `sec`); undefined when it is not a sum at all (a product
+ * of two labels). A number an operator other than `+ - *` makes of parts known to be numbers is
+ * NaN here (nasm knows it; no caller needs it).
  */
-function firstPassTerms(e: Expr, ctx: EvalContext): { k: number; unknown: number; sections: number[] } | undefined {
+function firstPassTerms(e: Expr, ctx: EvalContext): FirstPassTerms | undefined {
   switch (e.k) {
-    case 'num': return { k: e.v, unknown: 0, sections: [] };
+    case 'num': return { k: e.v, unknown: 0, sections: NO_SECTIONS };
     case 'here': case 'base': case 'sym': {
       const v = evaluateTerm(e, ctx);
-      if (v.v === undefined) return { k: 0, unknown: 1, sections: [] };
-      const sections: number[] = [];
-      if (v.sec >= 0) sections[v.sec] = 1;
-      return { k: v.v, unknown: 0, sections };
+      if (v.v === undefined) return UNKNOWN_TERMS;
+      return { k: v.v, unknown: 0, sections: v.sec >= 0 ? new Map([[v.sec, 1]]) : NO_SECTIONS };
     }
     case 'un': {
       const a = firstPassTerms(e.a, ctx);
       if (a === undefined || e.op === '+') return a;
       if (e.op === '-') return scaleTerms(a, -1);
-      return a.unknown !== 0 || a.sections.some((c) => c !== 0) ? { k: 0, unknown: 1, sections: [] } : { k: NaN, unknown: 0, sections: [] };
+      return isNumberTerms(a) ? { k: NaN, unknown: 0, sections: NO_SECTIONS } : UNKNOWN_TERMS;
     }
     case 'bin': {
       const a = firstPassTerms(e.a, ctx), b = firstPassTerms(e.b, ctx);
       if (a === undefined || b === undefined) return undefined;
       if (e.op === '+' || e.op === '-') {
-        const sections = a.sections.slice();
+        const sections = new Map(a.sections);
         const m = e.op === '-' ? -1 : 1;
-        b.sections.forEach((c, sec) => { sections[sec] = (sections[sec] ?? 0) + m * c; });
+        for (const [sec, c] of b.sections) sections.set(sec, (sections.get(sec) ?? 0) + m * c);
         return { k: a.k + m * b.k, unknown: a.unknown + m * b.unknown, sections };
       }
-      const numberA = a.unknown === 0 && a.sections.every((c) => c === 0), numberB = b.unknown === 0 && b.sections.every((c) => c === 0);
+      const numberA = isNumberTerms(a), numberB = isNumberTerms(b);
       if (e.op === '*' && numberA) return scaleTerms(b, a.k);
       if (e.op === '*' && numberB) return scaleTerms(a, b.k);
-      if (numberA && numberB) return { k: NaN, unknown: 0, sections: [] };
+      if (numberA && numberB) return { k: NaN, unknown: 0, sections: NO_SECTIONS };
       // An unknown part makes the whole unknown; labels alone are an error (not a number either way).
-      return a.unknown !== 0 || b.unknown !== 0 ? { k: 0, unknown: 1, sections: [] } : undefined;
+      return a.unknown !== 0 || b.unknown !== 0 ? UNKNOWN_TERMS : undefined;
     }
   }
 }
 
-function scaleTerms(t: { k: number; unknown: number; sections: number[] }, m: number): { k: number; unknown: number; sections: number[] } {
-  return { k: t.k * m, unknown: t.unknown * m, sections: t.sections.map((c) => c * m) };
+function scaleTerms(t: FirstPassTerms, m: number): FirstPassTerms {
+  const sections = new Map<number, number>();
+  for (const [sec, c] of t.sections) sections.set(sec, c * m);
+  return { k: t.k * m, unknown: t.unknown * m, sections };
 }
 
 /** The `?` of a conditional is an identifier to the lexer (manual §3.1), an operator here. */

@@ -79,3 +79,85 @@ export function mentionsAny(e: Expr, names: { has(name: string): boolean; readon
     default: return false;
   }
 }
+
+/**
+ * A sum as nasm's evaluator holds it (asm/eval.c): a number, by segment the factor of its base,
+ * and the factor of the unknown part, which is there (not undefined) once a name not defined yet
+ * was met, even when its factor became 0 by a product (`e*0`); only a sum in which the unknown
+ * parts cancel drops it (`e - b`).
+ */
+interface EvalVector { readonly k: number; readonly unknown: number | undefined; readonly sections: ReadonlyMap<number, number> }
+
+const UNKNOWN: EvalVector = { k: 0, unknown: 1, sections: new Map() };
+
+/**
+ * The value `equ` gives its name of `e` in nasm's first pass, in `first` (a view as made by
+ * FirstPassEqus.view for the first pass): nasm's parser takes a value with an unknown part for
+ * the number 0, else the sum (measured with nasm 2.16.01: `len equ e - b + 2` before `b:` and
+ * `e:` is 2 there, `len equ e*0 + 2` and `len equ f + 1` before `f equ 0` are 0). Undefined
+ * when it is no number or address (`a + b`, two labels).
+ */
+export function firstPassEquValue(e: Expr, first: EvalContext): Value | undefined {
+  const t = vectorOf(e, first);
+  if (t === undefined) return undefined;
+  if (t.unknown !== undefined) return { v: 0, sec: -1 };
+  let sec = -1;
+  for (const [s, c] of t.sections) {
+    if (c === 0) continue;
+    if (c !== 1 || sec >= 0) return undefined;
+    sec = s;
+  }
+  return { v: t.k, sec };
+}
+
+function vectorOf(e: Expr, ctx: EvalContext): EvalVector | undefined {
+  if (e.k === 'un' && (e.op === '-' || e.op === '+')) {
+    const a = vectorOf(e.a, ctx);
+    return a === undefined || e.op === '+' ? a : scaled(a, -1);
+  }
+  if (e.k === 'bin' && (e.op === '+' || e.op === '-' || e.op === '*')) {
+    const a = vectorOf(e.a, ctx), b = vectorOf(e.b, ctx);
+    if (a === undefined || b === undefined) return undefined;
+    if (e.op !== '*') return summed(a, e.op === '-' ? scaled(b, -1) : b);
+    if (isPlainNumber(a)) return scaled(b, a.k);
+    if (isPlainNumber(b)) return scaled(a, b.k);
+    return a.unknown !== undefined || b.unknown !== undefined ? UNKNOWN : undefined;
+  }
+  if (e.k === 'un' || e.k === 'bin') {
+    // Any other operator: unknown when a side has an unknown part, else as evaluated now.
+    if (hasUnknown(e, ctx)) return UNKNOWN;
+  }
+  const v = evaluate(e, ctx);
+  if (v.v === undefined) return e.k === 'sym' ? UNKNOWN : undefined;
+  return { k: v.v, unknown: undefined, sections: v.sec >= 0 ? new Map([[v.sec, 1]]) : new Map() };
+}
+
+function hasUnknown(e: Expr, ctx: EvalContext): boolean {
+  switch (e.k) {
+    case 'sym': return evaluate(e, ctx).v === undefined;
+    case 'un': return hasUnknown(e.a, ctx);
+    case 'bin': return hasUnknown(e.a, ctx) || hasUnknown(e.b, ctx);
+    default: return false;
+  }
+}
+
+function isPlainNumber(t: EvalVector): boolean {
+  if (t.unknown !== undefined) return false;
+  for (const c of t.sections.values()) if (c !== 0) return false;
+  return true;
+}
+
+function scaled(t: EvalVector, m: number): EvalVector {
+  const sections = new Map<number, number>();
+  for (const [s, c] of t.sections) sections.set(s, c * m);
+  return { k: t.k * m, unknown: t.unknown === undefined ? undefined : t.unknown * m, sections };
+}
+
+/** nasm's add_vectors: a part on one side only is kept as it is, one on both sides only when its factors do not cancel. */
+function summed(a: EvalVector, b: EvalVector): EvalVector {
+  const sections = new Map(a.sections);
+  for (const [s, c] of b.sections) sections.set(s, (sections.get(s) ?? 0) + c);
+  let unknown = a.unknown ?? b.unknown;
+  if (a.unknown !== undefined && b.unknown !== undefined) unknown = a.unknown + b.unknown === 0 ? undefined : a.unknown + b.unknown;
+  return { k: a.k + b.k, unknown, sections };
+}

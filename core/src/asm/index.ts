@@ -24,6 +24,7 @@ import { forgetEncodings } from './encode-cache';
 import { isPieces, LineFlag, lineRange, type PPLines } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
 import { buildSourceMap } from './sourcemap';
+import { segmentAddress } from './sections';
 import { present, type StatementResults } from './statement-results';
 import { Optimization } from '../isa/operands';
 
@@ -432,7 +433,7 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
     // (`at field, .x: dw 5` defines the label of its fill: see LineParser.atField.)
     const label = st?.label !== undefined && fullName(st.label.name, base) === s.name ? st.label : st?.fill?.label ?? st?.label;
     const isField = label?.local && st.op && !st.op.directive ? false : label?.local && s.stmt < asm.results.count && asm.results.section[s.stmt] === -1;
-    const value = s.value === undefined ? undefined : s.sec >= 0 && s.kind === 'label' ? (asm.sections[s.sec]?.address ?? 0) + s.value : s.value;
+    const value = s.value === undefined ? undefined : s.sec >= 0 && s.kind === 'label' ? segmentAddress(asm.sections, s.sec, asm.origin) + s.value : s.value;
     const range = symbolRange(s, pp.lines, lineOf);
     if (s.isStruc) { symbols.push({ name: s.name, shortName: s.name, kind: 'struc', definition: range, value }); continue; }
     if (label && fullName(label.name, base) === s.name && label.local) {

@@ -110,6 +110,10 @@ class PlainLineParser implements TermReader {
     throw DECLINED;
   }
 
+  factorPosition(): never {
+    throw DECLINED;
+  }
+
   collectRefs(e: Expr): void {
     switch (e.k) {
       case 'sym':

@@ -1609,6 +1609,11 @@ class LineParser implements TermReader {
     throw FACTOR_SYMBOL;
   }
 
+  /** `$` or `$$` in a register's factor: as a symbol there. */
+  factorPosition(): never {
+    throw FACTOR_SYMBOL;
+  }
+
   /** Notes the symbols `e` names, leaving out its registers. */
   private collectNames(e: Expr): void {
     if (e.k === 'sym' && (e.escaped === true || !lookupRegister(e.name))) this.collectRefs(e);

@@ -1039,24 +1039,26 @@ class Preprocessor {
   private conditional(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], active: boolean): void {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const top = this.conds.length > f.condBase ? this.conds[this.conds.length - 1] : undefined;
+    // nasm names the directive as written in these messages (measured: `%ELIFDEF' after `%else').
+    const written = toks[0].text;
     const trailing = (): void => {
-      if (toks.length > 1 && top?.state !== Cond.Never) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+      if (toks.length > 1 && top?.state !== Cond.Never) this.sink.warning('trailing', `trailing garbage after \`${written}' ignored`, here, f.expansion);
     };
     const isElif = d.startsWith('%elif');
     if (top?.check !== undefined && (isElif || d === '%else' || d === '%endif')) { this.checkDirective(f, file, line, d, toks, top, here); return; }
     if (d === '%endif') {
       trailing();
-      if (!top) { this.sink.error('syntax', '`%endif\': no matching `%if\'', here, f.expansion); return; }
+      if (!top) { this.sink.error('syntax', `\`${written}': no matching \`%if'`, here, f.expansion); return; }
       this.conds.pop();
       f.condCount--;
       return;
     }
     if (d === '%else') {
       trailing();
-      if (!top) { this.sink.error('syntax', '`%else\': no matching `%if\'', here, f.expansion); return; }
+      if (!top) { this.sink.error('syntax', `\`${written}': no matching \`%if'`, here, f.expansion); return; }
       if (top.state === Cond.Never || top.state === Cond.Unread) return;
       if (top.sawElse) {
-        this.sink.warning('syntax', '`%else\' after `%else\', ignoring content', here, f.expansion);
+        this.sink.warning('syntax', `\`${written}' after \`%else', ignoring content`, here, f.expansion);
         top.state = Cond.Never;
         return;
       }
@@ -1066,10 +1068,10 @@ class Preprocessor {
     }
     const kind = d.slice(isElif ? 5 : 3);
     if (isElif) {
-      if (!top) { this.sink.error('syntax', `\`${d}': no matching \`%if'`, here, f.expansion); return; }
+      if (!top) { this.sink.error('syntax', `\`${written}': no matching \`%if'`, here, f.expansion); return; }
       if (top.state === Cond.Never || top.state === Cond.Unread) return;
       if (top.sawElse) {
-        this.sink.warning('syntax', '`%elif\' after `%else\', ignoring content', here, f.expansion);
+        this.sink.warning('syntax', `\`${written}' after \`%else', ignoring content`, here, f.expansion);
         top.state = Cond.Never;
         return;
       }
@@ -1144,8 +1146,10 @@ class Preprocessor {
     // The branch ends: the next starts from the state before the block (an `%elif` tests that).
     this.endBranch(oc, d, here, f.expansion);
     const mark = this.sink.mark();
+    // (The directive as written: see conditional.)
+    const written = toks[0].text;
     if (d === '%endif') {
-      if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+      if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${written}' ignored`, here, f.expansion);
       this.conds.pop();
       f.condCount--;
       this.deferred.enclosingHolds(oc, mark);
@@ -1154,10 +1158,10 @@ class Preprocessor {
       return;
     }
     if (top.sawElse) {
-      this.sink.warning('syntax', `\`${d === '%else' ? d : '%elif'}' after \`%else', ignoring content`, here, f.expansion);
+      this.sink.warning('syntax', `\`${written}' after \`%else', ignoring content`, here, f.expansion);
       top.state = Cond.Never;
     } else if (d === '%else') {
-      if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+      if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${written}' ignored`, here, f.expansion);
       top.sawElse = true;
       oc.states.branchBegins(true);
       this.deferred.branch(oc, undefined, this.out);

@@ -91,6 +91,33 @@ export function writeRepeated(s: Section, offset: number, unit: Uint8Array, n: n
   return true;
 }
 
+/**
+ * nasm's bin format gives each section two segments (output/outbin.c create_section): the one its
+ * labels and `section.NAME.vstart` are in, and one of `section.NAME.start` alone, which relocates
+ * to the section's real start address. A value's `sec` names the first by the section's index,
+ * the second by LOAD_SEGMENTS + the index: relocatable, and in no section a label or `$` is in
+ * (measured with nasm 2.16.01: `$ - section..text.start` in .text is "expression is not simple or
+ * relocatable", `section..text.start - $` is taken, as a difference with another section's label).
+ */
+export const LOAD_SEGMENTS = 0x40000000;
+
+/** The section a value's `sec` is in or loads: see LOAD_SEGMENTS. */
+export function segmentSection(sec: number): number {
+  return sec >= LOAD_SEGMENTS ? sec - LOAD_SEGMENTS : sec;
+}
+
+/** The address of a section's real start, `section.NAME.start` (nasm: for nobits sections, its address). */
+export function loadAddress(s: Section, origin: number): number {
+  return s.progbits ? origin + s.fileOffset : s.address;
+}
+
+/** Where segment `sec` of a value starts (see LOAD_SEGMENTS); 0 for one of no section. */
+export function segmentAddress(sections: readonly Section[], sec: number, origin: number): number {
+  const s = sections[segmentSection(sec)];
+  if (s === undefined) return 0;
+  return sec >= LOAD_SEGMENTS ? loadAddress(s, origin) : s.address;
+}
+
 export function newSection(name: string, index: number): Section {
   return { name, index, progbits: !(name === '.bss'), size: 0, fileOffset: 0, address: 0, data: EMPTY };
 }

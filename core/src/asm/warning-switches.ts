@@ -43,7 +43,8 @@ export function warningClass(code: string, message: string): string {
     case 'label-orphan': case 'number-overflow': case 'db-empty': case 'float-overflow': case 'regsize': case 'zeroing': case 'ptr': return code;
     case 'data-overflow': case 'out-of-range': case 'selector-range': return 'number-overflow';
     case 'macro-args': return message.includes('exists, but not taking') ? 'pp-macro-params-multi' : 'pp-macro-params-legacy';
-    case 'syntax': return message.startsWith('`%else\' after `%else\'') ? 'pp-else-else' : message.startsWith('`%elif\' after `%else\'') ? 'pp-else-elif' : 'other';
+    // (The directive as written: `%ELSE' after `%else', `%elifdef' after `%else'.)
+    case 'syntax': return /^`%else' after `%else'/i.test(message) ? 'pp-else-else' : /^`%elif\w*' after `%else'/i.test(message) ? 'pp-else-elif' : 'other';
     case 'rep-negative': return 'pp-rep-negative';
     case 'encode':
       if (message === 'instruction is not lockable') return 'prefix-lock';
