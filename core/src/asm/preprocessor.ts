@@ -1980,9 +1980,8 @@ class Preprocessor {
     for (let k = top - 2; k > close; k--) inside.push(rest[k]);
     const { args, tails } = splitModifiedArguments(inside, rest[top - 1], callEnd, def.modifiers!);
     const expansion = this.frames[this.frames.length - 1]?.expansion ?? NO_EXPANSION;
-    const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, starts: this.startsBlank, low: this.restLow, active: this.activeMacros };
-    this.activeMacros = new Set(active).add(def);
-    try {
+    this.keepingExpansionState(() => {
+      this.activeMacros = new Set(active).add(def);
       def.modifiers!.forEach((m, k) => {
         const made = (kind: PPToken['kind'], text: string): PPToken => ({ kind, text, start: t.start, end: callEnd.end, src: t.src, at: NOWHERE, gap: false });
         if (m.evaluate === true) {
@@ -2006,6 +2005,15 @@ class Preprocessor {
           tails[k] = false;
         }
       });
+    });
+    return { args, tails };
+  }
+
+  /** Runs `run`, an expansion inside another's, and puts back the state of the expansion it is in. */
+  private keepingExpansionState<T>(run: () => T): T {
+    const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, starts: this.startsBlank, low: this.restLow, active: this.activeMacros };
+    try {
+      return run();
     } finally {
       this.expandedTokens = saved.tokens;
       this.expansionOverflow = saved.overflow;
@@ -2014,7 +2022,6 @@ class Preprocessor {
       this.restLow = saved.low;
       this.activeMacros = saved.active;
     }
-    return { args, tails };
   }
 
   /**
@@ -2279,19 +2286,7 @@ class Preprocessor {
    */
   private structureText(line: number, name: readonly PPToken[], member: readonly PPToken[] | undefined): StructureText {
     const file = this.out.file(line), at = this.out.line[line];
-    const expanded = (toks: readonly PPToken[]): string => {
-      const saved = { tokens: this.expandedTokens, overflow: this.expansionOverflow, blank: this.endsBlank, starts: this.startsBlank, low: this.restLow, active: this.activeMacros };
-      try {
-        return tokensText(this.expandSingle(toks.slice(), file, at)).trim();
-      } finally {
-        this.expandedTokens = saved.tokens;
-        this.expansionOverflow = saved.overflow;
-        this.endsBlank = saved.blank;
-        this.startsBlank = saved.starts;
-        this.restLow = saved.low;
-        this.activeMacros = saved.active;
-      }
-    };
+    const expanded = (toks: readonly PPToken[]): string => this.keepingExpansionState(() => tokensText(this.expandSingle(toks.slice(), file, at)).trim());
     const structure = expanded(name);
     const m = member?.[0]?.text.startsWith('.') === true ? tokensText(member) : undefined;
     return { name: structure, size: expanded(tokenizeLine(`${structure}_size`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
