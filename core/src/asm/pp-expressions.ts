@@ -5,7 +5,7 @@
 import type { SourceRange } from './api';
 import type { DeferredIfs } from './deferred-if';
 import type { DiagnosticSink } from './diagnostics';
-import { evaluate, ExprParser, isStackOverflow, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value } from './expr';
+import { evaluate, ExprParser, isLocalName, isStackOverflow, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value } from './expr';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { parseNumber } from './numbers';
 import { isNasmRegister } from '../isa/nasm-registers';
@@ -265,11 +265,6 @@ export function assemblerTerm(e: Expr, constant: ConstantLookup): Expr | undefin
   }
 }
 
-/** A `.local` name (not a `..special` one). */
-function isLocal(name: string): boolean {
-  return name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e;
-}
-
 /** Whether a line starting with `name` (`lower` in lower case) and no colon defines it: no word of nasm's. */
 function isLabelWord(name: string, lower: string): boolean {
   return !isNasmRegister(lower) && !isKeywordWord(lower) && !MNEMONIC_WORDS.has(lower) && !PREFIX_WORDS.has(lower) && !DIRECTIVES.has(lower)
@@ -328,7 +323,7 @@ export class EquConstants {
       const i = this.labelsScanned;
       if ((out.flags[i] & LineFlag.ListOnly) === 0 && !deferred.handedOn(i)) this.readLabel(out.tokensOf(i));
     }
-    return this.labels.get(isLocal(name) ? this.base + name : name);
+    return this.labels.get(isLocalName(name) ? this.base + name : name);
   }
 
   /** The label line `toks` defines, if any: a name before a colon, or one that is no word of nasm's before the rest. */
@@ -355,7 +350,7 @@ export class EquConstants {
 
   private define(name: string, isEqu: boolean): void {
     const kind = this.absolute ? 'held' : 'label';
-    if (isLocal(name)) { this.labels.set(this.base + name, kind); return; }
+    if (isLocalName(name)) { this.labels.set(this.base + name, kind); return; }
     this.labels.set(name, kind);
     if (!isEqu && !name.startsWith('..@')) this.base = name;
   }
