@@ -4,7 +4,8 @@
 
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
-import { instructionFor, kindAccepts, writtenOperand } from '../syntax/isaIndex';
+import { DIRECTIVES } from '../syntax/directives';
+import { allMnemonics, allRegisters, instructionFor, kindAccepts, writtenOperand } from '../syntax/isaIndex';
 import { paravirtualize, SHARED_INFO_POINTER, UPCALL_MASK_CONSTANT } from './paravirtualize';
 import { spellingFixes } from './spellingFixes';
 import { warningSwitchActions } from './warningSwitchActions';
@@ -74,6 +75,19 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
   if (r.start.line !== r.end.line) return [];
   const name = doc.lines[r.start.line]?.slice(r.start.character, r.end.character) ?? '';
   if (!/^\.?[A-Za-z_?][A-Za-z0-9_$#@~.?]*$/.test(name)) return [];
+  // Only for nasm's "symbol `x' not defined" naming the word marked (a local label by its full
+  // name): "not defined before use" (a %if, `sectalign`, a critical expression) wants the symbol
+  // above the use, where a label at the end does not help, and "expression syntax error" marks a
+  // keyword (`far`, `strict`) no label can be named (measured with nasm 2.16.01).
+  const named = /^symbol `(.*)' not defined$/.exec(typeof diag.message === 'string' ? diag.message : '')?.[1];
+  if (named === undefined || (named !== name && !(name.startsWith('.') && named.endsWith(name)))) return [];
+  // A directive's, instruction's or register's name is read as such at the start of a line
+  // (`bits:` is the directive `bits` with operand `:`), never as a label.
+  const lower = name.toLowerCase();
+  if (allMnemonics().includes(lower) || DIRECTIVES.some((d) => d.name === lower) || allRegisters().some((x) => x.name === lower)) return [];
+  // A symbol the assembly defines (later, or in a way this use cannot see): a second definition
+  // would be "label `x' inconsistently redefined".
+  if (doc.result.symbols.some((s) => s.name === named)) return [];
   let at = endOfDocument(doc);
   let newText = `${doc.lines[at.line].length > 0 ? '\n' : ''}${name}:\n`;
   if (name.startsWith('.')) {

@@ -1,5 +1,5 @@
 // "Change to ..." quick fixes for a misspelt name: an undefined symbol (a label, constant or
-// macro of the assembly, a `.local` label of the same scope, or a register), an unknown
+// macro of the assembly, a `.local` label of the same scope, or a register where one may stand), an unknown
 // instruction or a label-orphan word that is one mistyped, and an unknown `%` directive. The
 // candidates are the names closest to the written one by edit distance (a swap of two neighbours
 // counts once), within a distance that grows with the name's length; nasm's names are
@@ -22,7 +22,7 @@ export function spellingFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeActi
   switch (diag.code) {
     case 'undefined-symbol':
       // A misspelt register reads as a symbol nasm does not know too (`mov eax, exb`).
-      names = [...symbolNames(doc, r.start.line, written).map((name) => ({ name, caseMatters: true })), ...allRegisters().map((x) => ({ name: x.name, caseMatters: false }))];
+      names = [...symbolNames(doc, r.start.line, written).map((name) => ({ name, caseMatters: true })), ...registersAt(doc, r.start.line, r.start.character).map((name) => ({ name, caseMatters: false }))];
       break;
     case 'unknown-mnemonic':
     case 'label-orphan':
@@ -59,6 +59,20 @@ function symbolNames(doc: AnalyzedDocument, line: number, written: string): stri
     .filter((s) => s.kind === 'label' || s.kind === 'constant' || s.kind === 'define' || s.kind === 'struc' || s.kind === 'struc-field' || s.kind === 'local-label')
     .map((s) => s.name)
     .filter((n) => !n.startsWith('..@'));
+}
+
+/**
+ * The registers a word at (line, col) could stand for: only in an instruction's operands (in
+ * data, a `%rep` or `%if` count or a directive's value nasm refuses a register: "expression is not
+ * simple or relocatable", "non-constant value given to `%rep'"), and inside brackets only the
+ * ones an effective address takes (`[dl]` is "invalid 32-bit effective address").
+ */
+function registersAt(doc: AnalyzedDocument, line: number, col: number): string[] {
+  const statement = doc.index.statementsOn(line).find((s) => s.operands.some((o) => o.range.start.line === line && o.range.start.col <= col && col < o.range.end.col));
+  if (statement?.mnemonic === undefined || statement.mnemonic.isDirective) return [];
+  const text = doc.lines[line];
+  const inBrackets = text.lastIndexOf('[', col) > text.lastIndexOf(']', col);
+  return allRegisters().filter((x) => !inBrackets || x.cls === 'gpr32' || (x.cls === 'gpr16' && /^(bx|bp|si|di)$/.test(x.name))).map((x) => x.name);
 }
 
 function macroNames(doc: AnalyzedDocument): string[] {

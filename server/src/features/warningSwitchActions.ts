@@ -30,7 +30,12 @@ export function warningSwitchActions(doc: AnalyzedDocument, diag: Diagnostic): C
   // warns "warning stack empty [-w+warn-stack-empty]"): the pop is what to remove.
   if (cls === 'warn-stack-empty') return [];
   const out: CodeAction[] = [];
-  const edits = lineEdits(doc, diag.range.start.line, cls);
+  // A warning given as a macro's body is read (an unterminated `%{`, an empty `%{}`) has no
+  // expansion behind it: it is silenced around the whole definition, not around the body line,
+  // whose switches only run when the macro is called (measured with nasm 2.16.01).
+  const expanded = diag.relatedInformation?.some((r) => r.message === 'expanded from here') === true;
+  const opener = expanded ? undefined : enclosingMacro(doc.lines, diag.range.start.line);
+  const edits = lineEdits(doc, opener ?? diag.range.start.line, cls);
   if (edits !== undefined) out.push(action(doc, diag, `Disable warning ${cls} on this line`, edits));
   if (!switchedOn(doc, cls)) {
     // A file another one %includes: its switch holds on after the %include, in the includer too.
@@ -83,6 +88,22 @@ function lineEdits(doc: AnalyzedDocument, line: number, cls: string): TextEdit[]
     { range: { start: { line: first, character: 0 }, end: { line: first, character: 0 } }, newText: `${indent}[warning push]${nl}${indent}[warning -${cls}]${nl}` },
     { range: { start: { line: last, character: lines[last].length }, end: { line: last, character: lines[last].length } }, newText: `${nl}${indent}[warning pop]` },
   ];
+}
+
+/**
+ * The `%macro` or `%rep` line of the block `line` is in the body of, if any: nasm reads the body
+ * before running it, so switches inside it come too late for a warning given as it is read (a
+ * `%rep` line itself cannot be wrapped, see lineEdits).
+ */
+function enclosingMacro(lines: readonly string[], line: number): number | undefined {
+  let depth = 0;
+  for (let l = line - 1; l >= 0; l--) {
+    const d = DIRECTIVE.exec(lines[l])?.[1].toLowerCase();
+    if (d === undefined) continue;
+    if (MACRO_CLOSER.test(d) || d === '%endrep') depth++;
+    else if ((MACRO_OPENER.test(d) || d === '%rep') && depth-- === 0) return l;
+  }
+  return undefined;
 }
 
 /** Whether a line goes on on the next (nasm joins a line that ends in a backslash to the next one). */
