@@ -26,11 +26,14 @@ function endOfDocument(doc: AnalyzedDocument): { line: number; character: number
 /** The operand size `bits` gives at a line of this file: 16 after `bits 16` / `use16`, else 32. */
 function bitsAt(doc: AnalyzedDocument, line: number): 16 | 32 {
   let bits: 16 | 32 = 32;
-  for (let l = 0; l < line && l < doc.lines.length; l++) {
-    const m = /^\s*\[?\s*(?:bits\s+(16|32|64)|use(16|32))\b/i.exec(doc.lines[l]);
-    if (m) bits = (m[1] ?? m[2]) === '16' ? 16 : 32;
-  }
+  for (let l = 0; l < line && l < doc.lines.length; l++) bits = bitsAfter(doc.lines[l], bits);
   return bits;
+}
+
+/** The operand size after a line: the one it sets (`bits 16`, `[use32]`), else `bits`. */
+function bitsAfter(text: string, bits: 16 | 32): 16 | 32 {
+  const m = /^\s*\[?\s*(?:bits\s+(16|32|64)|use(16|32))\b/i.exec(text);
+  return m ? ((m[1] ?? m[2]) === '16' ? 16 : 32) : bits;
 }
 
 /**
@@ -113,15 +116,25 @@ function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics:
   const out: CodeAction[] = [];
   const hasSharedInfo = doc.index.symbol(SHARED_INFO_POINTER) !== undefined;
   const hasAbiConstants = doc.index.symbol(UPCALL_MASK_CONSTANT)?.kind === 'constant';
-  for (let line = range.start.line; line <= range.end.line && line - range.start.line < 500; line++) {
+  let bits = bitsAt(doc, range.start.line);
+  for (let line = range.start.line; line <= range.end.line && line - range.start.line < 500; bits = bitsAfter(doc.lines[line] ?? '', bits), line++) {
+    // The hypercall ABI is 32-bit (EAX, EBX, ... in a protected-mode kernel): in 16-bit code the
+    // sequence means something else, and below `cpu 386` nasm refuses its registers ("no
+    // instruction for this cpu level", measured with nasm 2.16.01 on `cpu 286` / `clts`).
+    if (bits === 16) continue;
+    // A `%rep` body line is a statement per repetition: one action for the line.
+    const done = new Set<number>();
     for (const s of doc.index.statementsOn(line)) {
-      if (!s.mnemonic || s.mnemonic.isDirective || s.prefixes.length > 0) continue;
+      if (!s.mnemonic || s.mnemonic.isDirective || s.prefixes.length > 0 || done.has(s.mnemonic.range.start.col)) continue;
+      done.add(s.mnemonic.range.start.col);
       const pv = paravirtualize(s.mnemonic.name, s.operands.map((o) => o.text), { hasAbiConstants });
       if (!pv) continue;
       const text = doc.lines[line];
       const startCol = s.mnemonic.range.start.col;
       // `times 2 hlt` repeats one instruction; its replacement is several, which times would not repeat.
       if (/\btimes\b/i.test(text.slice(0, startCol))) continue;
+      // A line `\` continues (or continues from): its columns count in the joined text.
+      if (text.endsWith('\\') || (line > 0 && doc.lines[line - 1].endsWith('\\'))) continue;
       const endCol = s.operands.length > 0 ? s.operands[s.operands.length - 1].range.end.col : s.mnemonic.range.end.col;
       const leading = text.slice(0, startCol);
       const indent = /^\s*$/.test(leading) ? leading : ' '.repeat(startCol);
