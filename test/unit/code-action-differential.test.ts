@@ -39,7 +39,6 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
  * own operands or place may not suit it.
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'clear-standard-macros.asm': 'after %clear the misspelt word is changed to `use16`/`use32`, which nasm then also lacks (`use64` not defined)',
   'err-data-integer-pieces.asm': 'a label created for `dt zz` is refused there too: "integer supplied as 80-bit data"',
   'err-decorator-braces.asm': 'spelling guess: `jz` with the written operands is an expression syntax error',
   'err-dup-count-undefined.asm': 'a label created for a DUP count is not a constant: "non-constant argument supplied to DUP"',
@@ -52,8 +51,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-pp-unknown-word.asm': 'spelling guesses: `%pop` with no context pushed, `%define` without a name',
   'err-section-values.asm': 'a label created for a section attribute is not critical: "section attribute value must be a critical expression"',
   'err-undefined-first-only.asm': 'nasm stops at the undefined symbols; with labels created it reaches `foo * bar`: "unable to multiply two non-scalar objects"',
-  'istruc-at-label-line.asm': 'spelling guess: `db`/`dd`/`dq` there turns the line\'s first word into data and leaves `d` undefined below',
-  'label-orphan.asm': 'spelling guess: `jne` without an operand is an invalid combination',
   'rmacro.asm': 'nasm reads nothing after the %rmacro recursion on the last line (`cd 2` then `db 9` gives 02 01 00, as Ringside does): a label created at the end is never defined',
 };
 

@@ -8,7 +8,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import { DIRECTIVES, PREPROCESSOR_DIRECTIVES } from '../syntax/directives';
-import { allMnemonics, allRegisters } from '../syntax/isaIndex';
+import { allMnemonics, allRegisters, instructionFor } from '../syntax/isaIndex';
 import { scopeLabelAt } from './symbolAt';
 
 /** At most this many fixes for one name, the closest first. */
@@ -25,8 +25,14 @@ export function spellingFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeActi
       names = [...symbolNames(doc, r.start.line, written).map((name) => ({ name, caseMatters: true })), ...registersAt(doc, r.start.line, r.start.character).map((name) => ({ name, caseMatters: false }))];
       break;
     case 'unknown-mnemonic':
-    case 'label-orphan':
       names = [...allMnemonics(), ...DIRECTIVES.map((d) => d.name), ...macroNames(doc)].map((name) => ({ name, caseMatters: false }));
+      break;
+    case 'label-orphan':
+      // A word alone on its line: only an instruction with a form of no operands, or a macro
+      // taking none, stands there (`done` changed to `jne` is "invalid combination of opcode
+      // and operands", measured with nasm 2.16.01).
+      names = [...allMnemonics().filter((m) => instructionFor(m)?.forms.some((f) => f.operands.length === 0) === true), ...macroNames(doc, 0)]
+        .map((name) => ({ name, caseMatters: false }));
       break;
     case 'unknown-directive':
       if (!written.startsWith('%')) return [];
@@ -75,8 +81,11 @@ function registersAt(doc: AnalyzedDocument, line: number, col: number): string[]
   return allRegisters().filter((x) => !inBrackets || x.cls === 'gpr32' || (x.cls === 'gpr16' && /^(bx|bp|si|di)$/.test(x.name))).map((x) => x.name);
 }
 
-function macroNames(doc: AnalyzedDocument): string[] {
-  return doc.result.symbols.filter((s) => s.kind === 'macro').map((s) => s.shortName);
+/** The multi-line macros' names; with `args`, of those a call with that many arguments fits. */
+function macroNames(doc: AnalyzedDocument, args?: number): string[] {
+  return doc.result.symbols
+    .filter((s) => s.kind === 'macro' && (args === undefined || s.params === undefined || (s.params.min <= args && (s.params.max === 'greedy' || args <= s.params.max))))
+    .map((s) => s.shortName);
 }
 
 /** A name a misspelling may stand for; nasm's own names (mnemonics, registers, directives) are case-insensitive, symbols are not. */
