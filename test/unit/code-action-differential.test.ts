@@ -42,7 +42,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-data-integer-pieces.asm': 'a label created for `dt zz` is refused there too: "integer supplied as 80-bit data"',
   'err-decorator-braces.asm': 'spelling guess: `jz` with the written operands is an expression syntax error',
   'err-dup-count-undefined.asm': 'a label created for a DUP count is not a constant: "non-constant argument supplied to DUP"',
-  'err-if-trailing-after-error.asm': 'spelling guess in a %if: the nearest labels are defined after it ("not defined before use")',
   'err-list-directive.asm': 'spelling guess: `lidt` with the written operands is an expression syntax error',
   'err-macro-argument-names.asm': 'spelling guess: `Y` is itself not defined where the macro expands',
   'err-pp-not-functions.asm': 'spelling guess: `%define` with the written arguments "expects a macro identifier"',
@@ -174,9 +173,15 @@ function wrongActions(file: string, text: string, source: string, restore?: { re
   const base = path.basename(source);
   const doc = analyse(file, text);
   const actions = actionsOf(doc, validate(doc));
-  if (actions.length === 0) return [];
-  const before = runNasm(source, text, args, cwd);
   const wrong: string[] = [];
+  if (restore !== undefined) {
+    // Where nasm wants the size, the fix must be there to give it.
+    const before = runNasm(source, text, args, cwd);
+    const wants = messagesOn(before, base, restore.line, 'error').some((m) => m.text === 'operation size not specified');
+    if (wants && !actions.some((a) => a.diag.range.start.line === restore.line && /^Add operand size/.test(a.action.title))) wrong.push(`line ${restore.line + 1}: nasm says "operation size not specified", no size fix offered`);
+  }
+  if (actions.length === 0) return wrong;
+  const before = runNasm(source, text, args, cwd);
   for (const { action, diag, edits } of actions) {
     const kind = /^Add operand size/.test(action.title) ? 'size' : /^Create label/.test(action.title) ? 'label'
       : /^Paravirtualize/.test(action.title) ? 'paravirtualize' : action.title.replace(/ `.*|warning .*/, '');
@@ -217,7 +222,7 @@ function sizeRemovals(text: string): { line: number; keyword: string; text: stri
   const lines = text.split('\n');
   const out: { line: number; keyword: string; text: string }[] = [];
   lines.forEach((l, i) => {
-    const m = /^(\s*(?:[A-Za-z_.][\w.$@?#~]*:?\s+)?[A-Za-z]+\s+(?:[^;'"`]*,\s*)?)(byte|word|dword)\s+(\[[^;'"`]*)$/i.exec(l.replace(/\r$/, ''));
+    const m = /^(\s*(?:[A-Za-z_.][\w.$@?#~]*:?\s+)?[A-Za-z]+\s+(?:[^;'"`]*,\s*)?)(byte|word|dword)\s+(\[[^;'"`]*(?:;.*)?)$/i.exec(l.replace(/\r$/, ''));
     if (!m) return;
     const copy = [...lines];
     copy[i] = `${m[1]}${m[3]}${l.endsWith('\r') ? '\r' : ''}`;

@@ -6,6 +6,7 @@
 // case-insensitive, symbols are not.
 
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
+import type { SymbolInfo } from '../../../core/src/asm/api';
 import type { AnalyzedDocument } from '../analysis/document';
 import { DIRECTIVES, PREPROCESSOR_DIRECTIVES } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor } from '../syntax/isaIndex';
@@ -61,8 +62,15 @@ function symbolNames(doc: AnalyzedDocument, line: number, written: string): stri
     const scope = scopeLabelAt(doc, line);
     return doc.result.symbols.filter((s) => s.kind === 'local-label' && s.parent === scope?.name).map((s) => s.shortName);
   }
+  // A preprocessor expression (`%if`, `%assign`, `%rep`) takes no label ("non-constant value
+  // given to `%if'"), and a constant or single-line macro only from above, the macro without a
+  // parameter list ("symbol `x' not defined before use"), measured with nasm 2.16.01.
+  const preprocessor = /^\s*%/.test(doc.lines[line] ?? '');
+  const above = (s: SymbolInfo) => s.definition.file !== doc.path || s.definition.start.line < line;
   return doc.result.symbols
-    .filter((s) => s.kind === 'label' || s.kind === 'constant' || s.kind === 'define' || s.kind === 'struc' || s.kind === 'struc-field' || s.kind === 'local-label')
+    .filter((s) => preprocessor
+      ? ((s.kind === 'define' && s.parameters === undefined) || s.kind === 'constant') && above(s)
+      : s.kind === 'label' || s.kind === 'constant' || s.kind === 'define' || s.kind === 'struc' || s.kind === 'struc-field' || s.kind === 'local-label')
     .map((s) => s.name)
     .filter((n) => !n.startsWith('..@'));
 }
