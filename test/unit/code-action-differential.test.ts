@@ -13,6 +13,7 @@
 // Extra inputs exercise the size and label fixes widely: a fixture nasm accepts with a size
 // keyword taken off a memory operand (`mov dword [x], 1` → `mov [x], 1`; adding the keyword back
 // must give the fixture's own bytes), and with a label reference renamed to a name defined nowhere.
+// ACTIONS_COUNTS=1 prints how many actions of each kind were checked.
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
