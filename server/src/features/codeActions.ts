@@ -4,7 +4,8 @@
 
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
-import { instructionFor, kindAccepts, writtenOperand } from '../syntax/isaIndex';
+import { DIRECTIVES } from '../syntax/directives';
+import { allMnemonics, allRegisters, instructionFor, kindAccepts, writtenOperand } from '../syntax/isaIndex';
 import { paravirtualize, SHARED_INFO_POINTER, UPCALL_MASK_CONSTANT } from './paravirtualize';
 import { spellingFixes } from './spellingFixes';
 import { warningSwitchActions } from './warningSwitchActions';
@@ -25,11 +26,14 @@ function endOfDocument(doc: AnalyzedDocument): { line: number; character: number
 /** The operand size `bits` gives at a line of this file: 16 after `bits 16` / `use16`, else 32. */
 function bitsAt(doc: AnalyzedDocument, line: number): 16 | 32 {
   let bits: 16 | 32 = 32;
-  for (let l = 0; l < line && l < doc.lines.length; l++) {
-    const m = /^\s*\[?\s*(?:bits\s+(16|32|64)|use(16|32))\b/i.exec(doc.lines[l]);
-    if (m) bits = (m[1] ?? m[2]) === '16' ? 16 : 32;
-  }
+  for (let l = 0; l < line && l < doc.lines.length; l++) bits = bitsAfter(doc.lines[l], bits);
   return bits;
+}
+
+/** The operand size after a line: the one it sets (`bits 16`, `[use32]`), else `bits`. */
+function bitsAfter(text: string, bits: 16 | 32): 16 | 32 {
+  const m = /^\s*\[?\s*(?:bits\s+(16|32|64)|use(16|32))\b/i.exec(text);
+  return m ? ((m[1] ?? m[2]) === '16' ? 16 : 32) : bits;
 }
 
 /**
@@ -74,6 +78,19 @@ function createLabelFix(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
   if (r.start.line !== r.end.line) return [];
   const name = doc.lines[r.start.line]?.slice(r.start.character, r.end.character) ?? '';
   if (!/^\.?[A-Za-z_?][A-Za-z0-9_$#@~.?]*$/.test(name)) return [];
+  // Only for nasm's "symbol `x' not defined" naming the word marked (a local label by its full
+  // name): "not defined before use" (a %if, `sectalign`, a critical expression) wants the symbol
+  // above the use, where a label at the end does not help, and "expression syntax error" marks a
+  // keyword (`far`, `strict`) no label can be named (measured with nasm 2.16.01).
+  const named = /^symbol `(.*)' not defined$/.exec(typeof diag.message === 'string' ? diag.message : '')?.[1];
+  if (named === undefined || (named !== name && !(name.startsWith('.') && named.endsWith(name)))) return [];
+  // A directive's, instruction's or register's name is read as such at the start of a line
+  // (`bits:` is the directive `bits` with operand `:`), never as a label.
+  const lower = name.toLowerCase();
+  if (allMnemonics().includes(lower) || DIRECTIVES.some((d) => d.name === lower) || allRegisters().some((x) => x.name === lower)) return [];
+  // A symbol the assembly defines (later, or in a way this use cannot see): a second definition
+  // would be "label `x' inconsistently redefined".
+  if (doc.result.symbols.some((s) => s.name === named)) return [];
   let at = endOfDocument(doc);
   let newText = `${doc.lines[at.line].length > 0 ? '\n' : ''}${name}:\n`;
   if (name.startsWith('.')) {
@@ -99,15 +116,25 @@ function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics:
   const out: CodeAction[] = [];
   const hasSharedInfo = doc.index.symbol(SHARED_INFO_POINTER) !== undefined;
   const hasAbiConstants = doc.index.symbol(UPCALL_MASK_CONSTANT)?.kind === 'constant';
-  for (let line = range.start.line; line <= range.end.line && line - range.start.line < 500; line++) {
+  let bits = bitsAt(doc, range.start.line);
+  for (let line = range.start.line; line <= range.end.line && line - range.start.line < 500; bits = bitsAfter(doc.lines[line] ?? '', bits), line++) {
+    // The hypercall ABI is 32-bit (EAX, EBX, ... in a protected-mode kernel): in 16-bit code the
+    // sequence means something else, and below `cpu 386` nasm refuses its registers ("no
+    // instruction for this cpu level", measured with nasm 2.16.01 on `cpu 286` / `clts`).
+    if (bits === 16) continue;
+    // A `%rep` body line is a statement per repetition: one action for the line.
+    const done = new Set<number>();
     for (const s of doc.index.statementsOn(line)) {
-      if (!s.mnemonic || s.mnemonic.isDirective || s.prefixes.length > 0) continue;
+      if (!s.mnemonic || s.mnemonic.isDirective || s.prefixes.length > 0 || done.has(s.mnemonic.range.start.col)) continue;
+      done.add(s.mnemonic.range.start.col);
       const pv = paravirtualize(s.mnemonic.name, s.operands.map((o) => o.text), { hasAbiConstants });
       if (!pv) continue;
       const text = doc.lines[line];
       const startCol = s.mnemonic.range.start.col;
       // `times 2 hlt` repeats one instruction; its replacement is several, which times would not repeat.
       if (/\btimes\b/i.test(text.slice(0, startCol))) continue;
+      // A line `\` continues (or continues from): its columns count in the joined text.
+      if (text.endsWith('\\') || (line > 0 && doc.lines[line - 1].endsWith('\\'))) continue;
       const endCol = s.operands.length > 0 ? s.operands[s.operands.length - 1].range.end.col : s.mnemonic.range.end.col;
       const leading = text.slice(0, startCol);
       const indent = /^\s*$/.test(leading) ? leading : ' '.repeat(startCol);

@@ -1,14 +1,15 @@
 // "Change to ..." quick fixes for a misspelt name: an undefined symbol (a label, constant or
-// macro of the assembly, a `.local` label of the same scope, or a register), an unknown
+// macro of the assembly, a `.local` label of the same scope, or a register where one may stand), an unknown
 // instruction or a label-orphan word that is one mistyped, and an unknown `%` directive. The
 // candidates are the names closest to the written one by edit distance (a swap of two neighbours
 // counts once), within a distance that grows with the name's length; nasm's names are
 // case-insensitive, symbols are not.
 
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
+import type { SymbolInfo } from '../../../core/src/asm/api';
 import type { AnalyzedDocument } from '../analysis/document';
 import { DIRECTIVES, PREPROCESSOR_DIRECTIVES } from '../syntax/directives';
-import { allMnemonics, allRegisters } from '../syntax/isaIndex';
+import { allMnemonics, allRegisters, instructionFor } from '../syntax/isaIndex';
 import { scopeLabelAt } from './symbolAt';
 
 /** At most this many fixes for one name, the closest first. */
@@ -22,11 +23,17 @@ export function spellingFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeActi
   switch (diag.code) {
     case 'undefined-symbol':
       // A misspelt register reads as a symbol nasm does not know too (`mov eax, exb`).
-      names = [...symbolNames(doc, r.start.line, written).map((name) => ({ name, caseMatters: true })), ...allRegisters().map((x) => ({ name: x.name, caseMatters: false }))];
+      names = [...symbolNames(doc, r.start.line, written).map((name) => ({ name, caseMatters: true })), ...registersAt(doc, r.start.line, r.start.character).map((name) => ({ name, caseMatters: false }))];
       break;
     case 'unknown-mnemonic':
-    case 'label-orphan':
       names = [...allMnemonics(), ...DIRECTIVES.map((d) => d.name), ...macroNames(doc)].map((name) => ({ name, caseMatters: false }));
+      break;
+    case 'label-orphan':
+      // A word alone on its line: only an instruction with a form of no operands, or a macro
+      // taking none, stands there (`done` changed to `jne` is "invalid combination of opcode
+      // and operands", measured with nasm 2.16.01).
+      names = [...allMnemonics().filter((m) => instructionFor(m)?.forms.some((f) => f.operands.length === 0) === true), ...macroNames(doc, 0)]
+        .map((name) => ({ name, caseMatters: false }));
       break;
     case 'unknown-directive':
       if (!written.startsWith('%')) return [];
@@ -55,14 +62,38 @@ function symbolNames(doc: AnalyzedDocument, line: number, written: string): stri
     const scope = scopeLabelAt(doc, line);
     return doc.result.symbols.filter((s) => s.kind === 'local-label' && s.parent === scope?.name).map((s) => s.shortName);
   }
+  // A preprocessor expression (`%if`, `%assign`, `%rep`) takes no label ("non-constant value
+  // given to `%if'"), and a constant or single-line macro only from above, the macro without a
+  // parameter list ("symbol `x' not defined before use"), measured with nasm 2.16.01.
+  const preprocessor = /^\s*%/.test(doc.lines[line] ?? '');
+  const above = (s: SymbolInfo) => s.definition.file !== doc.path || s.definition.start.line < line;
   return doc.result.symbols
-    .filter((s) => s.kind === 'label' || s.kind === 'constant' || s.kind === 'define' || s.kind === 'struc' || s.kind === 'struc-field' || s.kind === 'local-label')
+    .filter((s) => preprocessor
+      ? ((s.kind === 'define' && s.parameters === undefined) || s.kind === 'constant') && above(s)
+      : s.kind === 'label' || s.kind === 'constant' || s.kind === 'define' || s.kind === 'struc' || s.kind === 'struc-field' || s.kind === 'local-label')
     .map((s) => s.name)
     .filter((n) => !n.startsWith('..@'));
 }
 
-function macroNames(doc: AnalyzedDocument): string[] {
-  return doc.result.symbols.filter((s) => s.kind === 'macro').map((s) => s.shortName);
+/**
+ * The registers a word at (line, col) could stand for: only in an instruction's operands (in
+ * data, a `%rep` or `%if` count or a directive's value nasm refuses a register: "expression is not
+ * simple or relocatable", "non-constant value given to `%rep'"), and inside brackets only the
+ * ones an effective address takes (`[dl]` is "invalid 32-bit effective address").
+ */
+function registersAt(doc: AnalyzedDocument, line: number, col: number): string[] {
+  const statement = doc.index.statementsOn(line).find((s) => s.operands.some((o) => o.range.start.line === line && o.range.start.col <= col && col < o.range.end.col));
+  if (statement?.mnemonic === undefined || statement.mnemonic.isDirective) return [];
+  const text = doc.lines[line];
+  const inBrackets = text.lastIndexOf('[', col) > text.lastIndexOf(']', col);
+  return allRegisters().filter((x) => !inBrackets || x.cls === 'gpr32' || (x.cls === 'gpr16' && /^(bx|bp|si|di)$/.test(x.name))).map((x) => x.name);
+}
+
+/** The multi-line macros' names; with `args`, of those a call with that many arguments fits. */
+function macroNames(doc: AnalyzedDocument, args?: number): string[] {
+  return doc.result.symbols
+    .filter((s) => s.kind === 'macro' && (args === undefined || s.params === undefined || (s.params.min <= args && (s.params.max === 'greedy' || args <= s.params.max))))
+    .map((s) => s.shortName);
 }
 
 /** A name a misspelling may stand for; nasm's own names (mnemonics, registers, directives) are case-insensitive, symbols are not. */

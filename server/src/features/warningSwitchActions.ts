@@ -17,6 +17,8 @@ const NO_WRAPPER = /^(%(el)?if|%else|%endif|%end(m|macro|rep)$|%exit(rep|macro)$
 /** A multi-line macro's definition: nothing in it is assembled until it is called. */
 const MACRO_OPENER = /^%i?r?macro$/;
 const MACRO_CLOSER = /^%(endm|endmacro)$/;
+/** The classes nasm warns in as it reads a line, before any switch on the line before it in a block body has run. */
+const READ_WARNINGS: ReadonlySet<string> = new Set(['pp-open-string', 'pp-open-brackets', 'pp-empty-braces']);
 
 /**
  * The actions for a warning of the assembler's in `doc` (its code a nasm class, as validate()
@@ -30,7 +32,14 @@ export function warningSwitchActions(doc: AnalyzedDocument, diag: Diagnostic): C
   // warns "warning stack empty [-w+warn-stack-empty]"): the pop is what to remove.
   if (cls === 'warn-stack-empty') return [];
   const out: CodeAction[] = [];
-  const edits = lineEdits(doc, diag.range.start.line, cls);
+  // A warning given as a macro's body is read (an unterminated `%{` or string, an empty `%{}`)
+  // has no expansion behind it: it is silenced around the whole definition, not around the body
+  // line, whose switches only run when the macro is called. In a `%rep` body the line's switches
+  // run at each repetition, which silences the warnings of assembly and `%warning` there, but not
+  // those of reading the line (measured with nasm 2.16.01); a `%rep` line takes no wrapper.
+  const expanded = diag.relatedInformation?.some((r) => r.message === 'expanded from here') === true;
+  const opener = expanded ? undefined : enclosingBlock(doc.lines, diag.range.start.line, READ_WARNINGS.has(cls));
+  const edits = lineEdits(doc, opener ?? diag.range.start.line, cls);
   if (edits !== undefined) out.push(action(doc, diag, `Disable warning ${cls} on this line`, edits));
   if (!switchedOn(doc, cls)) {
     // A file another one %includes: its switch holds on after the %include, in the includer too.
@@ -83,6 +92,22 @@ function lineEdits(doc: AnalyzedDocument, line: number, cls: string): TextEdit[]
     { range: { start: { line: first, character: 0 }, end: { line: first, character: 0 } }, newText: `${indent}[warning push]${nl}${indent}[warning -${cls}]${nl}` },
     { range: { start: { line: last, character: lines[last].length }, end: { line: last, character: lines[last].length } }, newText: `${nl}${indent}[warning pop]` },
   ];
+}
+
+/**
+ * The `%macro` line of the definition `line` is in the body of, or with `rep`, the `%rep` line of
+ * the innermost block of either kind around it; none outside such blocks.
+ */
+function enclosingBlock(lines: readonly string[], line: number, rep: boolean): number | undefined {
+  let depth = 0;
+  for (let l = line - 1; l >= 0; l--) {
+    const d = DIRECTIVE.exec(lines[l])?.[1].toLowerCase();
+    if (d === undefined) continue;
+    const isRep = rep && /^%rep$/.test(d);
+    if (MACRO_CLOSER.test(d) || (rep && d === '%endrep')) depth++;
+    else if ((MACRO_OPENER.test(d) || isRep) && depth-- === 0) return l;
+  }
+  return undefined;
 }
 
 /** Whether a line goes on on the next (nasm joins a line that ends in a backslash to the next one). */
