@@ -16,9 +16,7 @@
 // ACTIONS_COUNTS=1 prints how many actions of each kind were checked.
 
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-types';
 import { AnalysisCache } from '../../server/src/analysis/analysisCache';
@@ -30,6 +28,7 @@ import { codeActions } from '../../server/src/features/codeActions';
 import { validate } from '../../server/src/features/diagnostics';
 import { applyEdits } from '../protocol/analyzeText';
 import { findAsm, fixtureArgs } from '../support/nasm-fixtures';
+import { nasmOn, scratchFolder } from '../support/nasm-live';
 import { hasNasm } from '../support/random';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
@@ -80,17 +79,14 @@ interface NasmRun { readonly ok: boolean; readonly bin: string; readonly message
 
 /** nasm on `text` written to `source`, run in `cwd` with `cwd` first on the include path. */
 function runNasm(source: string, text: string, args: readonly string[], cwd: string): NasmRun {
-  fs.writeFileSync(source, text, 'latin1');
-  const out = `${source}.bin`;
-  fs.rmSync(out, { force: true });
-  const r = spawnSync('nasm', ['-f', 'bin', `-I${cwd}/`, ...args, '-o', out, source], { cwd, encoding: 'latin1', timeout: 20_000 });
+  const r = nasmOn(source, text, args, cwd);
   const messages: NasmMessage[] = [];
   for (const l of r.stderr.split('\n')) {
     const m = /^(.*?):(\d+): (error|warning): (.*)$/.exec(l) ?? /^()()(?:nasm: )?(error|warning|fatal): (.*)$/.exec(l);
     if (!m) continue;
     messages.push({ file: path.basename(m[1]), line: m[2] === '' ? -1 : Number(m[2]) - 1, severity: m[3] === 'warning' ? 'warning' : 'error', text: m[4] });
   }
-  return { ok: r.status === 0, bin: r.status === 0 && fs.existsSync(out) ? fs.readFileSync(out).toString('hex') : '', messages };
+  return { ok: r.code === 0, bin: r.bin, messages };
 }
 
 function analyse(file: string, text: string): AnalyzedDocument {
@@ -264,11 +260,8 @@ describe('code actions keep every recorded fixture a program nasm accepts', func
     it('is skipped: nasm is not on PATH (install NASM 2.16 to run it)', function () { this.skip(); });
     return;
   }
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-actions-'));
-  after(() => {
-    fs.rmSync(scratch, { recursive: true, force: true });
-    if (process.env.ACTIONS_COUNTS) console.log(checked);
-  });
+  const scratch = scratchFolder('ringside-actions-');
+  after(() => { if (process.env.ACTIONS_COUNTS) console.log(checked); });
 
   for (const [name, text] of Object.entries(SYNTHETIC)) {
     it(name, () => {

@@ -6,37 +6,24 @@
 // again changes nothing.
 
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { blanklessLowerCase, FORMAT_SETTINGS, formattedText } from '../support/formatting';
 import { findAsm, fixtureArgs } from '../support/nasm-fixtures';
+import { nasmOn, scratchFolder } from '../support/nasm-live';
 import { hasNasm } from '../support/random';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 
-/** nasm's verdict on `text` written to `source`, run in `cwd` with `cwd` first on the include path: its exit status and bytes. */
-function nasmOn(source: string, text: string, args: readonly string[], cwd: string): { code: number | null; bin: string } {
-  fs.writeFileSync(source, text, 'latin1');
-  const out = `${source}.bin`;
-  fs.rmSync(out, { force: true });
-  const r = spawnSync('nasm', ['-f', 'bin', `-I${cwd}/`, ...args, '-o', out, source], { cwd, encoding: 'utf8', timeout: 20_000 });
-  return { code: r.status, bin: fs.existsSync(out) ? fs.readFileSync(out).toString('hex') : '' };
-}
-
 describe('formatting keeps what every recorded fixture assembles to', function () {
   this.timeout(120_000);
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-format-'));
-  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const scratch = scratchFolder('ringside-format-');
 
   for (const file of findAsm(FIXTURES)) {
     const name = path.relative(FIXTURES, file);
     it(name, () => {
       const text = fs.readFileSync(file, 'latin1');
-      // Both texts under the same name in a folder of their own (__FILE__ is the same), nasm run
-      // in the fixture's folder with it first on the include path (nasm looks beside the source
-      // first): %include and incbin find what they found for the recorder.
+      // Both texts under the same name in a folder of their own, nasm run in the fixture's (see nasmOn).
       const source = path.join(scratch, path.basename(file));
       const args = fixtureArgs(file);
       let original: ReturnType<typeof nasmOn> | undefined;

@@ -5,9 +5,7 @@
 // fixtures). Needs nasm on PATH: the bytes compared are nasm's own, of the moment.
 
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { AnalysisCache } from '../../server/src/analysis/analysisCache';
@@ -17,6 +15,7 @@ import { DEFAULT_SETTINGS } from '../../server/src/analysis/settings';
 import { rename } from '../../server/src/features/navigation';
 import { applyEdits } from '../protocol/analyzeText';
 import { findAsm, fixtureArgs } from '../support/nasm-fixtures';
+import { nasmOn, scratchFolder } from '../support/nasm-live';
 import { hasNasm } from '../support/random';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
@@ -26,15 +25,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'pp-macro-name.asm': 'the program writes macros\' names into its bytes (`%?`, `%??` through `%defstr`): another name is other bytes',
   'pp-function-self.asm': 'the program writes a define\'s name into its bytes (`%str(b)`): another name is other bytes',
 };
-
-/** nasm's bytes for `text` written to `source`, run in `cwd` with `cwd` first on the include path; undefined when it refuses. */
-function nasmBytes(source: string, text: string, args: readonly string[], cwd: string): string | undefined {
-  fs.writeFileSync(source, text, 'latin1');
-  const out = `${source}.bin`;
-  fs.rmSync(out, { force: true });
-  const r = spawnSync('nasm', ['-f', 'bin', `-I${cwd}/`, ...args, '-o', out, source], { cwd, encoding: 'utf8', timeout: 20_000 });
-  return r.status === 0 ? fs.readFileSync(out).toString('hex') : undefined;
-}
 
 /** Each symbol `text` defines renamed to a fresh name: the symbol, the new text, or why rename refused. */
 function renamings(file: string, text: string): { name: string; renamed?: string; refused?: string }[] {
@@ -63,28 +53,27 @@ describe('renaming a symbol keeps what every recorded fixture assembles to', fun
     it('is skipped: nasm is not on PATH (install NASM 2.16 to run it)', function () { this.skip(); });
     return;
   }
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-rename-'));
-  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const scratch = scratchFolder('ringside-rename-');
 
   for (const file of findAsm(FIXTURES).filter((f) => fs.existsSync(f.replace(/\.asm$/, '.bin')))) {
     const name = path.relative(FIXTURES, file);
     it(name, () => {
       const text = fs.readFileSync(file, 'latin1');
-      // Both texts under the same name in a folder of their own (__FILE__ is the same), as in
-      // format-differential.test.ts.
+      // Both texts under the same name in a folder of their own, nasm run in the fixture's (see nasmOn).
       const source = path.join(scratch, path.basename(file));
       const args = fixtureArgs(file);
       const cwd = path.dirname(file);
-      const original = nasmBytes(source, text, args, cwd);
-      assert.ok(original !== undefined, 'nasm refuses the fixture as written');
+      const original = nasmOn(source, text, args, cwd);
+      assert.equal(original.code, 0, 'nasm refuses the fixture as written');
       const wrong: string[] = [];
       for (const r of renamings(file, text)) {
         if (r.refused !== undefined) {
           assert.ok(r.refused.length > 0, `${r.name}: refused without a reason`);
           continue;
         }
-        const after = nasmBytes(source, r.renamed!, args, cwd);
-        if (after !== original) wrong.push(`${r.name}: ${after === undefined ? 'nasm refuses the renamed file' : 'other bytes'}`);
+        const after = nasmOn(source, r.renamed!, args, cwd);
+        if (after.code !== 0) wrong.push(`${r.name}: nasm refuses the renamed file`);
+        else if (after.bin !== original.bin) wrong.push(`${r.name}: other bytes`);
       }
       const known = KNOWN_DIFFERENCES[name];
       if (known !== undefined) assert.notDeepEqual(wrong, [], `no longer differs: take it out of KNOWN_DIFFERENCES (${known})`);

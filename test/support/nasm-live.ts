@@ -1,0 +1,37 @@
+// nasm run live on a text of the editor's making, where a recorded fixture's nasm runs: the
+// differentials of the editing features (format, rename, code actions) compare what nasm makes of a
+// fixture as written and as edited.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface NasmVerdict {
+  /** nasm's exit status. */
+  readonly code: number | null;
+  /** The output's bytes in hex; empty when nasm refused. */
+  readonly bin: string;
+  readonly stderr: string;
+}
+
+/**
+ * `text` written to `source` and assembled by `nasm -f bin` run in `cwd` with `cwd` first on the
+ * include path: nasm looks for `%include` beside the source first, so a fixture's text written to
+ * a scratch folder finds what it found where it was recorded, and two texts written to the same
+ * `source` have the same `__FILE__`.
+ */
+export function nasmOn(source: string, text: string, args: readonly string[], cwd: string): NasmVerdict {
+  fs.writeFileSync(source, text, 'latin1');
+  const out = `${source}.bin`;
+  fs.rmSync(out, { force: true });
+  const r = spawnSync('nasm', ['-f', 'bin', `-I${cwd}/`, ...args, '-o', out, source], { cwd, encoding: 'latin1', timeout: 20_000 });
+  return { code: r.status, bin: r.status === 0 && fs.existsSync(out) ? fs.readFileSync(out).toString('hex') : '', stderr: r.stderr };
+}
+
+/** A scratch folder for the texts of the current `describe`, removed after it. */
+export function scratchFolder(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
