@@ -17,7 +17,7 @@ import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
-import { callsStandardMacro, standardMacroCounts } from './standard-macros';
+import { callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
 import { INVALID_OPERAND, registerFactors, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -703,7 +703,7 @@ class LineParser implements TermReader {
 
   /** The statement after its label, from `this.pos`: `times`, prefixes, then the instruction or directive. */
   private body(label: ParsedStatement['label'], first: PPToken): ParsedStatement {
-    const toks = this.toks;
+    let toks = this.toks;
     let times: Expr | undefined;
     let prefixes: (Span & { name: string })[] | undefined;
     // The word that ends the loop: the mnemonic or directive, lower-case, and what it can be.
@@ -753,6 +753,13 @@ class LineParser implements TermReader {
         // (`dt 1`: an integer as 80-bit data is nasm's error where it puts the data out, see the assembler's writeData.)
         const items = this.dataItems(DATA_UNIT[lower]);
         return this.finish(label, times, prefixes, op, NO_OPERANDS, items, NO_TOKENS);
+      }
+      // A standard macro's braced argument is its contents (see unbracedArguments).
+      const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
+      if (unbraced !== undefined) {
+        this.toks = toks = unbraced.toks;
+        const p = unbraced.problem;
+        if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
       }
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;

@@ -9,7 +9,7 @@ import type { StructureText } from './preprocessor';
 import { splitArguments } from './macros';
 import { isAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
-import { callAfterLabel } from './standard-macros';
+import { callAfterLabel, unbracedArguments } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
 import { decodeString, quoteBytes } from './strings';
 
@@ -95,7 +95,11 @@ export class StandardExpansion {
     if (found === undefined) return undefined;
     const { at, m, args: call } = found;
     this.word = toks[at];
-    const rest = written(toks.slice(at + 1, toks.length - (call.dropped ? 1 : 0))).trimStart();
+    // (What a parameter takes is what its braces enclose: see unbracedArguments.)
+    const unbraced = unbracedArguments(toks, at + 1, toks[at].text.toLowerCase());
+    if (unbraced?.problem !== undefined) warn('macro-args', unbraced.problem.message, unbraced.problem.at, 'error');
+    const own = unbraced?.toks ?? toks;
+    const rest = written(own.slice(at + 1, own.length - (call.dropped && own[own.length - 1].text === ',' ? 1 : 0))).trimStart();
     const lines = m.body(call.args.map((a) => written(a).trim()), rest);
     if (at === 0) return lines;
     // The label before a call is a line of its own: the words before the macro's name, blanks
