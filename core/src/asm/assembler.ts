@@ -156,6 +156,11 @@ interface StrucState {
   readonly outer: StrucState | undefined;
   /** nasm's error for `NAME_size equ ($-NAME)` at `endstruc` when the name is a register or a keyword (see strucNameProblem). */
   readonly sizeError?: string;
+  /**
+   * Its name was followed by more than the base (`struc S x`): nasm's `S x:` and `S x_size equ
+   * ($-S x)` are the label `S` then "parser: instruction expected", twice (see `struc`).
+   */
+  readonly trailing: boolean;
 }
 
 /**
@@ -1527,15 +1532,24 @@ class Assembler implements EvalContext {
         const t = args[0];
         if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
-        const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2), 'ignored') : undefined;
+        // Words after the name, before the base (`struc S x`, `struc S)`): the macro's label line
+        // `S x:` is the label S and the parser's error at what follows it; endstruc's `S x_size
+        // equ ($-S x)` the label S again, where the structure ends (nasm 2.16.01, measured: no
+        // message when that is where it began, else "label `S' inconsistently redefined"), and
+        // the same error; no S_size.
+        const comma = args.findIndex((a) => a.text === ',');
+        const words = args.length > 1 && comma !== 1;
+        const baseE = comma > 0 ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
         const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
         const problem = strucNameProblem(t.text);
-        this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd, outer: this.struc };
+        const trailing = words && problem === undefined;
+        this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd ?? (trailing ? 'parser: instruction expected' : undefined), outer: this.struc, trailing };
         this.absolute = base;
         this.absoluteSec = -1;
         // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
         if (problem !== undefined) this.error('syntax', problem.atName, t);
         else this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
+        if (trailing) this.error('syntax', 'parser: instruction expected', args[1]);
         return;
       }
       case 'endstruc': {
@@ -1543,6 +1557,7 @@ class Assembler implements EvalContext {
         // nasm's `NAME_size equ ($-NAME)`: a section's offset after a `section` line in the body
         // (measured: `dd s_size` is then listed `[...]`, and `iend` finds it no constant).
         const here = this.here();
+        if (this.struc.trailing) this.defineNamed(this.struc.name, here.sec, here.v, word, true);
         if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
         else {
           const size = here.v === undefined ? undefined : here.v - this.struc.base;
