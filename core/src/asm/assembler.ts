@@ -21,6 +21,7 @@ import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticIt
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
+import type { SectDefinition } from './preprocessor';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -125,6 +126,8 @@ export interface AssemblerHost {
    * undefined (or a hole) for any other. Absent when there is none.
    */
   readonly sharedBases?: SharedBases;
+  /** The source's definitions of `__?SECT?__`, which `endstruc` goes to (see endStructure). */
+  readonly sectDefinitions?: readonly SectDefinition[];
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -269,6 +272,8 @@ class Assembler implements EvalContext {
    * `absolute 0x100` / `x: resb 4` it ends at 0x100 again).
    */
   private sect: Place = TEXT_PLACE;
+  /** The output line of the `section`, `segment` or `absolute` line that set `sect` (-1: none). */
+  private sectLine = -1;
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
   /** Set by `%use smartalign` (see smart-align.ts): how `align` pads code. */
@@ -488,6 +493,7 @@ class Assembler implements EvalContext {
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.sect = TEXT_PLACE;
+    this.sectLine = -1;
     this.alignRaisesSection = true;
     this.smartAlign = undefined;
     this.struc = undefined;
@@ -1419,16 +1425,9 @@ class Assembler implements EvalContext {
       case 'section': case 'segment':
         this.sectionDirective(st, args);
         return;
-      case 'absolute': {
-        const e = this.exprArgFrom(st, st.args, 'ignored');
-        // A critical expression (measured: an unknown symbol, or one defined after the line, is
-        // "not defined before use").
-        const v = e ? this.criticalValue(e) : undefined;
-        this.absolute = v?.v ?? 0;
-        this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
-        this.keepSect();
+      case 'absolute':
+        this.absoluteDirective(st, st.args);
         return;
-      }
       case 'align': case 'alignb': {
         const parts = splitComma(args);
         const e = this.exprArgFrom(st, parts[0]);
@@ -1564,7 +1563,7 @@ class Assembler implements EvalContext {
           if (this.pass === 0) this.firstPassDefinition(`${this.struc.name}_size`, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
           this.defineNamed(`${this.struc.name}_size`, here.sec, size, word, false);
         }
-        ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
+        this.endStructure(st, word);
         this.struc = this.struc.outer;
         return;
       }
@@ -1743,7 +1742,49 @@ class Assembler implements EvalContext {
 
   /** After a `section`, `segment` or `absolute` line: nasm's standard macro of that name sets `__?SECT?__`, its bracketed form not. */
   private keepSect(): void {
-    if (this.lines.tokensOf(this.lineOf[this.stmtIndex])[0]?.text !== '[') this.sect = { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec };
+    const line = this.lineOf[this.stmtIndex];
+    if (this.lines.tokensOf(line)[0]?.text === '[') return;
+    this.sect = { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec };
+    this.sectLine = line;
+  }
+
+  private absoluteDirective(st: ParsedStatement, args: readonly PPToken[]): void {
+    const e = this.exprArgFrom(st, args, 'ignored');
+    // A critical expression (measured: an unknown symbol, or one defined after the line, is
+    // "not defined before use").
+    const v = e ? this.criticalValue(e) : undefined;
+    this.absolute = v?.v ?? 0;
+    this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
+    this.keepSect();
+  }
+
+  /**
+   * Where `endstruc` goes: nasm's macro ends with the line `__?SECT?__`, the last `section`,
+   * `segment` or `absolute` line (`sect`), unless the source defined it since (host.sectDefinitions;
+   * measured with nasm 2.16.01: after `%define __?SECT?__ [section .data]` or `section .data`,
+   * a structure ends in .data; after an empty definition it stays in absolute space, and after
+   * `%undef __?SECT?__` too, the word then a label alone on its line). A definition that is no
+   * section line is not run here: the structure ends in absolute space.
+   */
+  private endStructure(st: ParsedStatement, word: { readonly start: number; readonly end: number }): void {
+    const line = this.lineOf[this.stmtIndex];
+    const defs = this.host.sectDefinitions;
+    let k = defs === undefined ? -1 : defs.length - 1;
+    while (k >= 0 && defs![k].at > line) k--;
+    if (k < 0 || defs![k].at <= this.sectLine) {
+      ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
+      return;
+    }
+    const body = defs![k].body;
+    if (body === undefined) { this.warning('label-orphan', 'label alone on a line without a colon might be in error', word); return; }
+    const bracketed = body[0]?.text === '[' ? 1 : 0;
+    const directive = body[bracketed]?.kind === 'ident' ? body[bracketed].text.toLowerCase() : '';
+    if (directive !== 'section' && directive !== 'segment' && directive !== 'absolute') return;
+    let end = bracketed + 1;
+    while (end < body.length && !(bracketed === 1 && body[end].text === ']')) end++;
+    const args = body.slice(bracketed + 1, end);
+    if (directive === 'absolute') this.absoluteDirective(st, args);
+    else this.sectionDirective(st, args);
   }
 
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {

@@ -140,6 +140,20 @@ export interface PreprocessResult {
   readonly dependencies: readonly DependencyRecord[];
   /** Where `%aliases` turned the aliases off or on, by the count of output lines then (for `nasm -E`'s text). */
   readonly aliasSwitches: readonly { readonly at: number; readonly off: boolean }[];
+  /** The `%define`s and `%undef`s of `__?SECT?__`, in order (see SectDefinition). */
+  readonly sectDefinitions: readonly SectDefinition[];
+}
+
+/**
+ * A `%define` (body) or `%undef` (no body) of `__?SECT?__` (or its alias `__SECT__`), which nasm's
+ * `endstruc` macro expands, by the count of output lines then: it holds until the next `section`,
+ * `segment` or `absolute` line, whose macro defines it again.
+ */
+export interface SectDefinition { readonly at: number; readonly body: readonly PPToken[] | undefined }
+
+/** Whether `%define` (`%idefine`: `caseInsensitive`) or `%undef` of `name` defines or removes `__?SECT?__`. */
+function namesSect(name: string, caseInsensitive: boolean): boolean {
+  return name === '__?SECT?__' || name === '__SECT__' || (caseInsensitive && name.length === 10 && name.toLowerCase() === '__?sect?__');
 }
 
 /**
@@ -242,6 +256,8 @@ class Preprocessor {
   private technique: Technique | undefined;
   /** PreprocessResult.aliasSwitches. */
   private readonly aliasSwitches: { at: number; off: boolean }[] = [];
+  /** PreprocessResult.sectDefinitions. */
+  private readonly sectDefinitions: SectDefinition[] = [];
   /** The `..@N` numbers the source's macro calls and `%push`es took (see takeUniqueId). */
   private uniqueIds = 0;
   /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
@@ -352,6 +368,7 @@ class Preprocessor {
       structureText: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureTexts.get(line); },
       dependencies: this.dependencies,
       aliasSwitches: this.aliasSwitches,
+      sectDefinitions: this.sectDefinitions,
     };
   }
 
@@ -779,6 +796,7 @@ class Preprocessor {
         this.refer(name.text, name, file, line);
         this.singles.undefine(name.text);
         this.undefineStandard(name.text);
+        if (namesSect(name.text, false)) this.sectDefinitions.push({ at: this.out.count, body: undefined });
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -1619,6 +1637,7 @@ class Preprocessor {
   private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
     modifiers?: readonly ParamModifiers[]): void {
     if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias, undefined, modifiers)) this.macroNames = newMacroNames();
+    if (params === undefined && !alias && namesSect(name, caseInsensitive)) this.sectDefinitions.push({ at: this.out.count, body });
   }
 
   /**

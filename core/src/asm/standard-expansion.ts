@@ -33,6 +33,10 @@ export class StandardExpansion {
 
   /** `__?SECT?__`: the last `section`/`segment`/`absolute` line (nasm's bin format starts in .text). */
   private sect = '[section .text]';
+  /** The `section`/`segment`/`absolute` lines expanded so far (see renderPreprocessed's userSect). */
+  sectionLines = 0;
+  /** The source's `%define` of `__?SECT?__` in force for the line being expanded, if any: its body (undefined: `%undef`). */
+  private userSect: () => { readonly body: readonly PPToken[] | undefined } | undefined = () => undefined;
   /** `sectalign off` stops `align` and `alignb` from calling `sectalign`. */
   private alignUpdatesSection = true;
   /** After `%use smartalign`, whose `align` calls `sectalign` always. */
@@ -74,8 +78,9 @@ export class StandardExpansion {
    * label, calls a standard macro with a count it takes; undefined otherwise.
    */
   expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning, context: () => Context | undefined,
-    structureText: () => StructureText | undefined = () => undefined): string[] | undefined {
+    structureText: () => StructureText | undefined = () => undefined, userSect: () => { readonly body: readonly PPToken[] | undefined } | undefined = () => undefined): string[] | undefined {
     this.counter = counter;
+    this.userSect = userSect;
     this.context = context;
     this.structureText = structureText;
     this.warn = warn;
@@ -132,7 +137,7 @@ export class StandardExpansion {
   }
 
   private sectionLike(name: string): StandardBody {
-    return { min: 1, max: Infinity, body: (_a, rest) => [(this.sect = `[${name} ${rest}]`)] };
+    return { min: 1, max: Infinity, body: (_a, rest) => { this.sectionLines++; return [(this.sect = `[${name} ${rest}]`)]; } };
   }
 
   private sectalign(rest: string): string[] {
@@ -198,7 +203,21 @@ export class StandardExpansion {
     const s = this.structure();
     // Without a context nasm reports the empty stack and writes the names as they are.
     if (s === undefined) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
-    return [`${s?.size ?? '%$strucname_size'} equ ($-${s?.name ?? '%$strucname'})`, this.sect];
+    // (`__?SECT?__`, which the source may have defined otherwise, or removed: see userSect.)
+    const user = this.userSect();
+    const sect = user === undefined ? this.sect : user.body === undefined ? '__?SECT?__' : this.userSectLine(user.body);
+    return [`${s?.size ?? '%$strucname_size'} equ ($-${s?.name ?? '%$strucname'})`, sect];
+  }
+
+  /**
+   * The line a `%define __?SECT?__` body makes in `endstruc`, as nasm -E writes it (measured): the
+   * body, a blank for an empty one, and a `section`/`segment`/`absolute` call expanded in turn.
+   */
+  private userSectLine(body: readonly PPToken[]): string {
+    if (body.length === 0) return ' ';
+    const call = this.standard(body[0]);
+    if (call !== undefined && body.length > 1 && /^(section|segment|absolute)$/i.test(body[0].text)) return call.body([], written(body.slice(1)).trim())[0];
+    return written(body).trim();
   }
 
   /**
