@@ -1272,13 +1272,33 @@ class LineParser implements TermReader {
       if (final) return n;
       if (expression) {
         if (at === n || toks[at].text === ')') return at;
-        if (toks[at].text !== ',') at++;
+        if (toks[at].kind === 'op' && toks[at].text === '{') at = this.strayBraces(at);
+        else if (toks[at].text !== ',') at++;
       } else at++;
       if (at === n || toks[at].text === ')') return at;
       if (toks[at].text !== ',') this.fail('comma expected after operand', toks[at]);
       pos = at + 1;
     }
     return pos;
+  }
+
+  /**
+   * The stray token after a data item's expression that nasm skips, when it is braces: its
+   * scanner's one decorator token, `{` to `}` (or to the end, unclosed), whose contents it says
+   * are none of its decorators (see braceProblem), and skips (measured with nasm 2.16.01:
+   * `db 1 {2}, 3` is only "`2' is not a valid decorator with braces", `dw 1 {k1}, 3` 01 00 03 00,
+   * `db 1 {2` only "invalid decorator token inside braces"). The index of the token after it.
+   */
+  private strayBraces(open: number): number {
+    const toks = this.toks;
+    const problem = braceProblem(toks, toks[open].start);
+    if (problem !== undefined) (this.warnings ??= []).push(problem);
+    // (The scanner reads letters, digits and `-` right after the `{`, then wants the `}`, blanks
+    // before it allowed; else it stops where it is: measured, `db 1 { 2}, 3` is also "comma
+    // expected after operand", at the 2.)
+    let k = open + 1;
+    while (k < toks.length && !spaced(toks[k - 1], toks[k]) && /^[A-Za-z0-9-]+$/.test(toks[k].text)) k++;
+    return k < toks.length && toks[k].text === '}' ? k + 1 : k;
   }
 
   /** Where the latest dataExpression stopped: the index of the token after its expression. */
