@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
-import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
+import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, symbolName, type EvalContext, type Expr, type Value } from './expr';
@@ -232,6 +232,9 @@ class Assembler implements EvalContext {
   private line = 0;
   private pass = 0;
   private final = false;
+  /** The runs of a deferred %if's code with parse diagnostics that a pass took, and those the latest pass run as final took (see reportEarlierBranches). */
+  private parsedTaken: Set<CheckCode> | undefined;
+  private parsedTakenFinal = new Set<CheckCode>();
   private changed = false;
   /**
    * This pass's inconsistent redefinitions, by name: nasm's symbol takes each one, so the next is
@@ -384,6 +387,7 @@ class Assembler implements EvalContext {
       // That saves the separate final pass nasm makes.
       const mark = this.pass > 0 ? this.sink.mark() : -1;
       this.final = this.pass > 0;
+      this.parsedTakenFinal.clear();
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
       if (frontEndOnly) break;
@@ -392,6 +396,7 @@ class Assembler implements EvalContext {
     }
     if (!stable && (!frontEndOnly || this.pass === 0)) {
       this.final = true;
+      this.parsedTakenFinal.clear();
       this.unsettled = !frontEndOnly;
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
@@ -403,6 +408,7 @@ class Assembler implements EvalContext {
         this.sink.error('phase-error', `phase error: symbol values did not settle after ${maxPasses} passes`, range);
       }
     }
+    this.reportEarlierBranches();
     this.reportSymbolTypes();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
@@ -569,6 +575,10 @@ class Assembler implements EvalContext {
       },
       qualify: (name, at) => this.qualifyAt(name, at),
       run: (from, to) => this.statements(from, to),
+      parsedTaken: (code) => {
+        if (this.final) this.parsedTakenFinal.add(code);
+        (this.parsedTaken ??= new Set()).add(code);
+      },
       setConstant: (name, value) => {
         this.constantSets.push({ at: Math.max(this.stmtIndex + 1, c.statement), name, value });
         if (value === undefined) { this.deferredConstants.delete(name); return; }
@@ -588,6 +598,18 @@ class Assembler implements EvalContext {
     // (The last pass run is the final one.)
     c.taken = path;
     return ok;
+  }
+
+  /**
+   * The parse errors of the code of a deferred %if's branch that an earlier pass took and the
+   * final pass did not: nasm preprocesses the source again in each pass and reports them in the
+   * pass that reads them, then stops after it (measured with nasm 2.16.01: a `%if ($-$$) & 1`
+   * whose answer changes as a jump before it grows reports the `x equ0` of the branch its first
+   * pass took, "parser: instruction expected").
+   */
+  private reportEarlierBranches(): void {
+    if (this.parsedTaken === undefined) return;
+    for (const code of this.parsedTaken) if (!this.parsedTakenFinal.has(code)) reportParsed(code.parsed!, this.sink, true);
   }
 
   /** `name` as a symbol's full name at statement `at`: a `.local` name under the label above it. */
