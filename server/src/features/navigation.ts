@@ -86,10 +86,16 @@ export function checkNewName(symbol: SymbolInfo, newName: string): string | unde
   return undefined;
 }
 
+/** Defines nasm's standard macros expand: `__?SECT?__` (alias `__SECT__`), the last line of `endstruc`. */
+const READ_BY_STANDARD_MACROS = /^(?:__\?SECT\?__|__SECT__)$/i;
+
 export function rename(doc: AnalyzedDocument, pos: Position, newName: string): WorkspaceEdit | { error: string } {
   const hit = symbolAt(doc, pos);
   if (!hit?.symbol || !RENAMABLE.has(hit.symbol.kind)) return { error: 'Nothing to rename here.' };
   const symbol = hit.symbol;
+  if (symbol.kind === 'define' && READ_BY_STANDARD_MACROS.test(symbol.name)) {
+    return { error: `\`${symbol.name}\` is read by nasm's own macros (endstruc goes where it says): under another name the program would assemble otherwise.` };
+  }
   const dotted = isDotted(symbol);
   // Where the name is written in full (`start.loop`, `S.field`), the new name may be too.
   if (dotted && symbol.parent && newName.startsWith(`${symbol.parent}.`)) newName = newName.slice(symbol.parent.length);
