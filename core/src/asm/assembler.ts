@@ -1851,17 +1851,24 @@ class Assembler implements EvalContext {
       if ((key === 'progbits' || key === 'nobits') && word === i + 1) continue;
       // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
       // output warns and ignores them.
-      if (args[i + 1]?.text !== '=') {
+      // (A blank before the `=` too: `follows =.text` is the words `follows` and `=.text`, measured.)
+      if (args[i + 1]?.text !== '=' || spaced(t, args[i + 1])) {
         this.warning('section-attr', `ignoring unknown section attribute: "${args.slice(i, word).map((x) => x.text).join('')}"`, t);
         i = word - 1;
         continue;
       }
       // The value ends where a word follows a complete operand after a blank (`align=4 exec`;
       // `start=0x100)x` is one word, whose value nasm reads up to the `)`).
+      // A blank after the `=` ends the word there: no value, and what follows is a word of its
+      // own (measured with nasm 2.16.01: `follows= .text` is "expecting section name for
+      // `follows' attribute" and "ignoring unknown section attribute: ".text"", `align= 16`
+      // "No value given ..." and an unknown "16").
       let j = i + 2;
+      if (j < args.length && spaced(args[j - 1], args[j])) j = args.length + 1;
       while (j < args.length && !(j > i + 2 && (args[j].kind === 'ident' || args[j].kind === 'number') && isOperandEnd(args[j - 1]) && spaced(args[j - 1], args[j]))) j++;
-      const valueToks = args.slice(i + 2, j);
-      i = j - 1;
+      const valueToks = j > args.length ? [] : args.slice(i + 2, j);
+      i = j > args.length ? i + 1 : j - 1;
+      if (valueToks.length === 0 && (key === 'follows' || key === 'vfollows')) { this.error('section-attr', `expecting section name for \`${key}' attribute`, t); continue; }
       if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
       if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'valign' && key !== 'start' && key !== 'vstart') {
         this.warning('section-attr', `ignoring unknown section attribute: "${key}=${valueToks.map((x) => x.text).join('')}"`, t);
