@@ -16,17 +16,18 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { parseStatement, registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
-import type { SectDefinition } from './preprocessor';
+import type { SectDefinition, SizeDefinition } from './preprocessor';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { decodeString } from './strings';
+import { tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -128,6 +129,8 @@ export interface AssemblerHost {
   readonly sharedBases?: SharedBases;
   /** The source's definitions of `__?SECT?__`, which `endstruc` goes to (see endStructure). */
   readonly sectDefinitions?: readonly SectDefinition[];
+  /** The source's definitions of names ending `_size`, which `endstruc`'s line reads (see sizeLine). */
+  readonly sizeDefinitions?: readonly SizeDefinition[];
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -610,6 +613,27 @@ class Assembler implements EvalContext {
   private reportEarlierBranches(): void {
     if (this.parsedTaken === undefined) return;
     for (const code of this.parsedTaken) if (!this.parsedTakenFinal.has(code)) reportParsed(code.parsed!, this.sink, true);
+  }
+
+  /**
+   * The name `endstruc`'s `NAME_size equ ($-NAME)` defines: `NAME_size`, unless a `%define` of it
+   * (host.sizeDefinitions) is in force at the line, whose body then begins the line, as nasm
+   * expands it (measured with nasm 2.16.01: after `%define pt_size ps` the size is `ps`'s; after
+   * `%define pt_size 4` the line is "label or instruction expected at start of line", an empty
+   * body "EQU not preceded by label", `ps+1` "parser: instruction expected"): undefined then.
+   */
+  private sizeLine(name: string, word: { readonly start: number; readonly end: number }): string | undefined {
+    const size = `${name}_size`;
+    const defs = this.host.sizeDefinitions;
+    if (defs === undefined) return size;
+    const line = this.lineOf[this.stmtIndex];
+    let k = defs.length - 1;
+    while (k >= 0 && (defs[k].at > line || (defs[k].caseInsensitive ? defs[k].name.toLowerCase() !== size.toLowerCase() : defs[k].name !== size))) k--;
+    const body = k >= 0 ? defs[k].body : undefined;
+    if (body === undefined) return size;
+    const outcome = parseStatement(tokenizeLine(`${tokensText(body)} equ ($-${name})`), undefined);
+    if (outcome.problem !== undefined) { this.error(outcome.problem.code, outcome.problem.message, word); return undefined; }
+    return outcome.stmt?.label?.name;
   }
 
   /** `name` as a symbol's full name at statement `at`: a `.local` name under the label above it. */
@@ -1582,8 +1606,11 @@ class Assembler implements EvalContext {
         if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
         else {
           const size = here.v === undefined ? undefined : here.v - this.struc.base;
-          if (this.pass === 0) this.firstPassDefinition(`${this.struc.name}_size`, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
-          this.defineNamed(`${this.struc.name}_size`, here.sec, size, word, false);
+          const sizeName = this.sizeLine(this.struc.name, word);
+          if (sizeName !== undefined) {
+            if (this.pass === 0) this.firstPassDefinition(sizeName, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
+            this.defineNamed(sizeName, here.sec, size, word, false);
+          }
         }
         this.endStructure(st, word);
         this.struc = this.struc.outer;

@@ -142,7 +142,16 @@ export interface PreprocessResult {
   readonly aliasSwitches: readonly { readonly at: number; readonly off: boolean }[];
   /** The `%define`s and `%undef`s of `__?SECT?__`, in order (see SectDefinition). */
   readonly sectDefinitions: readonly SectDefinition[];
+  /** The `%define`s and `%undef`s of names ending `_size`, which `endstruc` writes (see SizeDefinition). */
+  readonly sizeDefinitions: readonly SizeDefinition[];
 }
+
+/**
+ * A `%define` (body) or `%undef` (no body) of a name ending `_size`, by the count of output lines
+ * then: nasm's `endstruc` writes `NAME_size equ ($-NAME)`, whose first word a define of that name
+ * replaces. `caseInsensitive`: an `%idefine`.
+ */
+export interface SizeDefinition { readonly at: number; readonly name: string; readonly caseInsensitive: boolean; readonly body: readonly PPToken[] | undefined }
 
 /**
  * A `%define` (body) or `%undef` (no body) of `__?SECT?__` (or its alias `__SECT__`), which nasm's
@@ -258,6 +267,8 @@ class Preprocessor {
   private readonly aliasSwitches: { at: number; off: boolean }[] = [];
   /** PreprocessResult.sectDefinitions. */
   private readonly sectDefinitions: SectDefinition[] = [];
+  /** PreprocessResult.sizeDefinitions. */
+  private readonly sizeDefinitions: SizeDefinition[] = [];
   /** The `..@N` numbers the source's macro calls and `%push`es took (see takeUniqueId). */
   private uniqueIds = 0;
   /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
@@ -369,6 +380,7 @@ class Preprocessor {
       dependencies: this.dependencies,
       aliasSwitches: this.aliasSwitches,
       sectDefinitions: this.sectDefinitions,
+      sizeDefinitions: this.sizeDefinitions,
     };
   }
 
@@ -810,6 +822,7 @@ class Preprocessor {
         this.singles.undefine(name.text);
         this.undefineStandard(name.text);
         if (namesSect(name.text, false)) this.sectDefinitions.push({ at: this.out.count, body: undefined });
+        if (name.text.toLowerCase().endsWith('_size')) this.sizeDefinitions.push({ at: this.out.count, name: name.text, caseInsensitive: false, body: undefined });
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -1651,6 +1664,7 @@ class Preprocessor {
     modifiers?: readonly ParamModifiers[]): void {
     if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias, undefined, modifiers)) this.macroNames = newMacroNames();
     if (params === undefined && !alias && namesSect(name, caseInsensitive)) this.sectDefinitions.push({ at: this.out.count, body });
+    if (params === undefined && !alias && name.toLowerCase().endsWith('_size')) this.sizeDefinitions.push({ at: this.out.count, name, caseInsensitive, body });
   }
 
   /**
