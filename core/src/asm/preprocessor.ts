@@ -160,6 +160,11 @@ export interface SizeDefinition { readonly at: number; readonly name: string; re
  */
 export interface SectDefinition { readonly at: number; readonly body: readonly PPToken[] | undefined }
 
+/** Whether `name` ends `_size` (any case), as the size `endstruc` defines does. */
+function endsSize(name: string): boolean {
+  return name.length > 5 && name.charCodeAt(name.length - 5) === 0x5f && name.slice(-4).toLowerCase() === 'size';
+}
+
 /** Whether `%define` (`%idefine`: `caseInsensitive`) or `%undef` of `name` defines or removes `__?SECT?__`. */
 function namesSect(name: string, caseInsensitive: boolean): boolean {
   return name === '__?SECT?__' || name === '__SECT__' || (caseInsensitive && name.length === 10 && name.toLowerCase() === '__?sect?__');
@@ -822,7 +827,7 @@ class Preprocessor {
         this.singles.undefine(name.text);
         this.undefineStandard(name.text);
         if (namesSect(name.text, false)) this.sectDefinitions.push({ at: this.out.count, body: undefined });
-        if (name.text.toLowerCase().endsWith('_size')) this.sizeDefinitions.push({ at: this.out.count, name: name.text, caseInsensitive: false, body: undefined });
+        if (endsSize(name.text)) this.sizeDefinitions.push({ at: this.out.count, name: name.text, caseInsensitive: false, body: undefined });
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -1664,7 +1669,7 @@ class Preprocessor {
     modifiers?: readonly ParamModifiers[]): void {
     if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias, undefined, modifiers)) this.macroNames = newMacroNames();
     if (params === undefined && !alias && namesSect(name, caseInsensitive)) this.sectDefinitions.push({ at: this.out.count, body });
-    if (params === undefined && !alias && name.toLowerCase().endsWith('_size')) this.sizeDefinitions.push({ at: this.out.count, name, caseInsensitive, body });
+    if (params === undefined && !alias && endsSize(name)) this.sizeDefinitions.push({ at: this.out.count, name, caseInsensitive, body });
   }
 
   /**
