@@ -419,6 +419,16 @@ class Preprocessor {
         const body = f.body!;
         if (f.idx >= body.length) {
           if (f.kind === 'rep' && f.repLeft > 1 && f.exited !== true) { f.repLeft--; f.idx = 0; continue; }
+          // A %rep begun in the macro's expansion and not ended there: nasm's fatal error at the
+          // call (measured with nasm 2.16.01: "`%rep' without `%endrep' within expansion of
+          // macro `stop'"), which ends preprocessing.
+          if (f.kind === 'macro' && this.capture?.kind === 'rep' && this.capture.frame === f) {
+            const call = f.invocation!.callSite;
+            this.sink.error('unterminated-rep', `\`%rep' without \`%endrep' within expansion of macro \`${f.invocation!.macro.name}'`, call, f.expansion.slice(1));
+            this.capture = undefined;
+            this.stopped = true;
+            break;
+          }
           this.endFrame(f);
           continue;
         }
