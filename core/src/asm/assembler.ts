@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
-import { conditionsOf, runCheck, type CheckScope, type DeferredCheck } from './deferred-check';
+import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, symbolName, type EvalContext, type Expr, type Value } from './expr';
@@ -16,16 +16,18 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { parseStatement, registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
+import type { SectDefinition, SizeDefinition } from './preprocessor';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { decodeString } from './strings';
+import { tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -125,6 +127,10 @@ export interface AssemblerHost {
    * undefined (or a hole) for any other. Absent when there is none.
    */
   readonly sharedBases?: SharedBases;
+  /** The source's definitions of `__?SECT?__`, which `endstruc` goes to (see endStructure). */
+  readonly sectDefinitions?: readonly SectDefinition[];
+  /** The source's definitions of names ending `_size`, which `endstruc`'s line reads (see sizeLine). */
+  readonly sizeDefinitions?: readonly SizeDefinition[];
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -156,6 +162,11 @@ interface StrucState {
   readonly outer: StrucState | undefined;
   /** nasm's error for `NAME_size equ ($-NAME)` at `endstruc` when the name is a register or a keyword (see strucNameProblem). */
   readonly sizeError?: string;
+  /**
+   * Its name was followed by more than the base (`struc S x`): nasm's `S x:` and `S x_size equ
+   * ($-S x)` are the label `S` then "parser: instruction expected", twice (see `struc`).
+   */
+  readonly trailing: boolean;
 }
 
 /**
@@ -224,6 +235,9 @@ class Assembler implements EvalContext {
   private line = 0;
   private pass = 0;
   private final = false;
+  /** The runs of a deferred %if's code with parse diagnostics that a pass took, and those the latest pass run as final took (see reportEarlierBranches). */
+  private parsedTaken: Set<CheckCode> | undefined;
+  private parsedTakenFinal = new Set<CheckCode>();
   private changed = false;
   /**
    * This pass's inconsistent redefinitions, by name: nasm's symbol takes each one, so the next is
@@ -264,6 +278,8 @@ class Assembler implements EvalContext {
    * `absolute 0x100` / `x: resb 4` it ends at 0x100 again).
    */
   private sect: Place = TEXT_PLACE;
+  /** The output line of the `section`, `segment` or `absolute` line that set `sect` (-1: none). */
+  private sectLine = -1;
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
   /** Set by `%use smartalign` (see smart-align.ts): how `align` pads code. */
@@ -374,6 +390,7 @@ class Assembler implements EvalContext {
       // That saves the separate final pass nasm makes.
       const mark = this.pass > 0 ? this.sink.mark() : -1;
       this.final = this.pass > 0;
+      this.parsedTakenFinal.clear();
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
       if (frontEndOnly) break;
@@ -382,6 +399,7 @@ class Assembler implements EvalContext {
     }
     if (!stable && (!frontEndOnly || this.pass === 0)) {
       this.final = true;
+      this.parsedTakenFinal.clear();
       this.unsettled = !frontEndOnly;
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
@@ -393,6 +411,7 @@ class Assembler implements EvalContext {
         this.sink.error('phase-error', `phase error: symbol values did not settle after ${maxPasses} passes`, range);
       }
     }
+    this.reportEarlierBranches();
     this.reportSymbolTypes();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
@@ -483,6 +502,7 @@ class Assembler implements EvalContext {
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.sect = TEXT_PLACE;
+    this.sectLine = -1;
     this.alignRaisesSection = true;
     this.smartAlign = undefined;
     this.struc = undefined;
@@ -558,6 +578,10 @@ class Assembler implements EvalContext {
       },
       qualify: (name, at) => this.qualifyAt(name, at),
       run: (from, to) => this.statements(from, to),
+      parsedTaken: (code) => {
+        if (this.final) this.parsedTakenFinal.add(code);
+        (this.parsedTaken ??= new Set()).add(code);
+      },
       setConstant: (name, value) => {
         this.constantSets.push({ at: Math.max(this.stmtIndex + 1, c.statement), name, value });
         if (value === undefined) { this.deferredConstants.delete(name); return; }
@@ -577,6 +601,39 @@ class Assembler implements EvalContext {
     // (The last pass run is the final one.)
     c.taken = path;
     return ok;
+  }
+
+  /**
+   * The parse errors of the code of a deferred %if's branch that an earlier pass took and the
+   * final pass did not: nasm preprocesses the source again in each pass and reports them in the
+   * pass that reads them, then stops after it (measured with nasm 2.16.01: a `%if ($-$$) & 1`
+   * whose answer changes as a jump before it grows reports the `x equ0` of the branch its first
+   * pass took, "parser: instruction expected").
+   */
+  private reportEarlierBranches(): void {
+    if (this.parsedTaken === undefined) return;
+    for (const code of this.parsedTaken) if (!this.parsedTakenFinal.has(code)) reportParsed(code.parsed!, this.sink, true);
+  }
+
+  /**
+   * The name `endstruc`'s `NAME_size equ ($-NAME)` defines: `NAME_size`, unless a `%define` of it
+   * (host.sizeDefinitions) is in force at the line, whose body then begins the line, as nasm
+   * expands it (measured with nasm 2.16.01: after `%define pt_size ps` the size is `ps`'s; after
+   * `%define pt_size 4` the line is "label or instruction expected at start of line", an empty
+   * body "EQU not preceded by label", `ps+1` "parser: instruction expected"): undefined then.
+   */
+  private sizeLine(name: string, word: { readonly start: number; readonly end: number }): string | undefined {
+    const size = `${name}_size`;
+    const defs = this.host.sizeDefinitions;
+    if (defs === undefined) return size;
+    const line = this.lineOf[this.stmtIndex];
+    let k = defs.length - 1;
+    while (k >= 0 && (defs[k].at > line || (defs[k].caseInsensitive ? defs[k].name.toLowerCase() !== size.toLowerCase() : defs[k].name !== size))) k--;
+    const body = k >= 0 ? defs[k].body : undefined;
+    if (body === undefined) return size;
+    const outcome = parseStatement(tokenizeLine(`${tokensText(body)} equ ($-${name})`), undefined);
+    if (outcome.problem !== undefined) { this.error(outcome.problem.code, outcome.problem.message, word); return undefined; }
+    return outcome.stmt?.label?.name;
   }
 
   /** `name` as a symbol's full name at statement `at`: a `.local` name under the label above it. */
@@ -1414,16 +1471,9 @@ class Assembler implements EvalContext {
       case 'section': case 'segment':
         this.sectionDirective(st, args);
         return;
-      case 'absolute': {
-        const e = this.exprArgFrom(st, st.args, 'ignored');
-        // A critical expression (measured: an unknown symbol, or one defined after the line, is
-        // "not defined before use").
-        const v = e ? this.criticalValue(e) : undefined;
-        this.absolute = v?.v ?? 0;
-        this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
-        this.keepSect();
+      case 'absolute':
+        this.absoluteDirective(st, st.args);
         return;
-      }
       case 'align': case 'alignb': {
         const parts = splitComma(args);
         const e = this.exprArgFrom(st, parts[0]);
@@ -1527,15 +1577,24 @@ class Assembler implements EvalContext {
         const t = args[0];
         if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
-        const baseE = args[1]?.text === ',' ? this.exprArgFrom(st, args.slice(2), 'ignored') : undefined;
+        // Words after the name, before the base (`struc S x`, `struc S)`): the macro's label line
+        // `S x:` is the label S and the parser's error at what follows it; endstruc's `S x_size
+        // equ ($-S x)` the label S again, where the structure ends (nasm 2.16.01, measured: no
+        // message when that is where it began, else "label `S' inconsistently redefined"), and
+        // the same error; no S_size.
+        const comma = args.findIndex((a) => a.text === ',');
+        const words = args.length > 1 && comma !== 1;
+        const baseE = comma > 0 ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
         const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
         const problem = strucNameProblem(t.text);
-        this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd, outer: this.struc };
+        const trailing = words && problem === undefined;
+        this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd ?? (trailing ? 'parser: instruction expected' : undefined), outer: this.struc, trailing };
         this.absolute = base;
         this.absoluteSec = -1;
         // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
         if (problem !== undefined) this.error('syntax', problem.atName, t);
         else this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
+        if (trailing) this.error('syntax', 'parser: instruction expected', args[1]);
         return;
       }
       case 'endstruc': {
@@ -1543,13 +1602,17 @@ class Assembler implements EvalContext {
         // nasm's `NAME_size equ ($-NAME)`: a section's offset after a `section` line in the body
         // (measured: `dd s_size` is then listed `[...]`, and `iend` finds it no constant).
         const here = this.here();
+        if (this.struc.trailing) this.defineNamed(this.struc.name, here.sec, here.v, word, true);
         if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
         else {
           const size = here.v === undefined ? undefined : here.v - this.struc.base;
-          if (this.pass === 0) this.firstPassDefinition(`${this.struc.name}_size`, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
-          this.defineNamed(`${this.struc.name}_size`, here.sec, size, word, false);
+          const sizeName = this.sizeLine(this.struc.name, word);
+          if (sizeName !== undefined) {
+            if (this.pass === 0) this.firstPassDefinition(sizeName, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
+            this.defineNamed(sizeName, here.sec, size, word, false);
+          }
         }
-        ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
+        this.endStructure(st, word);
         this.struc = this.struc.outer;
         return;
       }
@@ -1728,7 +1791,49 @@ class Assembler implements EvalContext {
 
   /** After a `section`, `segment` or `absolute` line: nasm's standard macro of that name sets `__?SECT?__`, its bracketed form not. */
   private keepSect(): void {
-    if (this.lines.tokensOf(this.lineOf[this.stmtIndex])[0]?.text !== '[') this.sect = { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec };
+    const line = this.lineOf[this.stmtIndex];
+    if (this.lines.tokensOf(line)[0]?.text === '[') return;
+    this.sect = { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec };
+    this.sectLine = line;
+  }
+
+  private absoluteDirective(st: ParsedStatement, args: readonly PPToken[]): void {
+    const e = this.exprArgFrom(st, args, 'ignored');
+    // A critical expression (measured: an unknown symbol, or one defined after the line, is
+    // "not defined before use").
+    const v = e ? this.criticalValue(e) : undefined;
+    this.absolute = v?.v ?? 0;
+    this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
+    this.keepSect();
+  }
+
+  /**
+   * Where `endstruc` goes: nasm's macro ends with the line `__?SECT?__`, the last `section`,
+   * `segment` or `absolute` line (`sect`), unless the source defined it since (host.sectDefinitions;
+   * measured with nasm 2.16.01: after `%define __?SECT?__ [section .data]` or `section .data`,
+   * a structure ends in .data; after an empty definition it stays in absolute space, and after
+   * `%undef __?SECT?__` too, the word then a label alone on its line). A definition that is no
+   * section line is not run here: the structure ends in absolute space.
+   */
+  private endStructure(st: ParsedStatement, word: { readonly start: number; readonly end: number }): void {
+    const line = this.lineOf[this.stmtIndex];
+    const defs = this.host.sectDefinitions;
+    let k = defs === undefined ? -1 : defs.length - 1;
+    while (k >= 0 && defs![k].at > line) k--;
+    if (k < 0 || defs![k].at <= this.sectLine) {
+      ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
+      return;
+    }
+    const body = defs![k].body;
+    if (body === undefined) { this.warning('label-orphan', 'label alone on a line without a colon might be in error', word); return; }
+    const bracketed = body[0]?.text === '[' ? 1 : 0;
+    const directive = body[bracketed]?.kind === 'ident' ? body[bracketed].text.toLowerCase() : '';
+    if (directive !== 'section' && directive !== 'segment' && directive !== 'absolute') return;
+    let end = bracketed + 1;
+    while (end < body.length && !(bracketed === 1 && body[end].text === ']')) end++;
+    const args = body.slice(bracketed + 1, end);
+    if (directive === 'absolute') this.absoluteDirective(st, args);
+    else this.sectionDirective(st, args);
   }
 
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
@@ -1773,17 +1878,24 @@ class Assembler implements EvalContext {
       if ((key === 'progbits' || key === 'nobits') && word === i + 1) continue;
       // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
       // output warns and ignores them.
-      if (args[i + 1]?.text !== '=') {
+      // (A blank before the `=` too: `follows =.text` is the words `follows` and `=.text`, measured.)
+      if (args[i + 1]?.text !== '=' || spaced(t, args[i + 1])) {
         this.warning('section-attr', `ignoring unknown section attribute: "${args.slice(i, word).map((x) => x.text).join('')}"`, t);
         i = word - 1;
         continue;
       }
       // The value ends where a word follows a complete operand after a blank (`align=4 exec`;
       // `start=0x100)x` is one word, whose value nasm reads up to the `)`).
+      // A blank after the `=` ends the word there: no value, and what follows is a word of its
+      // own (measured with nasm 2.16.01: `follows= .text` is "expecting section name for
+      // `follows' attribute" and "ignoring unknown section attribute: ".text"", `align= 16`
+      // "No value given ..." and an unknown "16").
       let j = i + 2;
+      if (j < args.length && spaced(args[j - 1], args[j])) j = args.length + 1;
       while (j < args.length && !(j > i + 2 && (args[j].kind === 'ident' || args[j].kind === 'number') && isOperandEnd(args[j - 1]) && spaced(args[j - 1], args[j]))) j++;
-      const valueToks = args.slice(i + 2, j);
-      i = j - 1;
+      const valueToks = j > args.length ? [] : args.slice(i + 2, j);
+      i = j > args.length ? i + 1 : j - 1;
+      if (valueToks.length === 0 && (key === 'follows' || key === 'vfollows')) { this.error('section-attr', `expecting section name for \`${key}' attribute`, t); continue; }
       if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
       if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'valign' && key !== 'start' && key !== 'vstart') {
         this.warning('section-attr', `ignoring unknown section attribute: "${key}=${valueToks.map((x) => x.text).join('')}"`, t);

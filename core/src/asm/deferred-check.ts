@@ -127,6 +127,8 @@ export interface CheckScope {
   symbolBefore(name: string, before: number): Value | undefined;
   /** The qualified name of `name` at statement `at` (a `.local` name under the label above). */
   qualify(name: string, at: number): string;
+  /** Told of each run of code with parse diagnostics that a branch taken assembles, in any pass (see Assembler.reportEarlierBranches). */
+  parsedTaken?(code: CheckCode): void;
   /** Assembles statements `from` to `to`; false when assembly is to stop (the time budget ran out). */
   run(from: number, to: number): boolean;
   /** Single-line macro `name` is number `value` (undefined: no longer defined) for the lines after (see DeferredConstant). */
@@ -165,7 +167,10 @@ function runBlock(block: CheckBlock, scope: CheckScope, sink: DiagnosticSink, ev
         if (v !== undefined) scope.setConstant(item.assign, v.v!);
       }
       else if ('stmtFrom' in item) {
-        if (scope.report && item.parsed !== undefined) reportParsed(item.parsed, sink);
+        if (item.parsed !== undefined) {
+          if (scope.report) reportParsed(item.parsed, sink);
+          scope.parsedTaken?.(item);
+        }
         if (!scope.run(item.stmtFrom, item.stmtTo)) return false;
       }
       else if (scope.report) sink.put(item.held);
@@ -187,8 +192,9 @@ export function hasConstants(block: CheckBlock): boolean {
   return block.constants !== undefined || block.branches.some((b) => b.items.some((item) => 'assign' in item || ('branches' in item && hasConstants(item))));
 }
 
-function reportParsed(parsed: readonly ParseDiagnostic[], sink: DiagnosticSink): void {
+export function reportParsed(parsed: readonly ParseDiagnostic[], sink: DiagnosticSink, errorsOnly = false): void {
   for (const d of parsed) {
+    if (errorsOnly && d.severity !== 'error') continue;
     if (d.severity === 'warning') sink.warning(d.code, d.message, d.range, d.expansion, d.line);
     else sink.error(d.code, d.message, d.range, d.expansion, undefined, d.line);
   }

@@ -68,6 +68,8 @@ export interface Capture {
   readonly macro?: MultiLineMacro;
   readonly count?: number;
   readonly frame: Frame;
+  /** In a %rep body: the `%macro` definitions open in it, whose `%endmacro` is theirs (see Preprocessor.captureLine). */
+  macros?: number;
 }
 
 /** Expansion chains kept per line: the innermost and outermost sites (deep recursion would be quadratic). */

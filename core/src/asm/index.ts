@@ -103,7 +103,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
 
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget, checks: pp.exhausted ? [] : pp.checks,
-    optimization: optimizationOf(opts.optimization), sharedBases,
+    optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
   }, opts.frontEndOnly ?? false);
 
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by

@@ -17,7 +17,7 @@ import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
-import { callsStandardMacro, standardMacroCounts } from './standard-macros';
+import { callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
 import { INVALID_OPERAND, registerFactors, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -703,7 +703,7 @@ class LineParser implements TermReader {
 
   /** The statement after its label, from `this.pos`: `times`, prefixes, then the instruction or directive. */
   private body(label: ParsedStatement['label'], first: PPToken): ParsedStatement {
-    const toks = this.toks;
+    let toks = this.toks;
     let times: Expr | undefined;
     let prefixes: (Span & { name: string })[] | undefined;
     // The word that ends the loop: the mnemonic or directive, lower-case, and what it can be.
@@ -753,6 +753,13 @@ class LineParser implements TermReader {
         // (`dt 1`: an integer as 80-bit data is nasm's error where it puts the data out, see the assembler's writeData.)
         const items = this.dataItems(DATA_UNIT[lower]);
         return this.finish(label, times, prefixes, op, NO_OPERANDS, items, NO_TOKENS);
+      }
+      // A standard macro's braced argument is its contents (see unbracedArguments).
+      const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
+      if (unbraced !== undefined) {
+        this.toks = toks = unbraced.toks;
+        const p = unbraced.problem;
+        if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
       }
       if (lower === 'at') return this.atField(label, prefixes, word);
       if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
@@ -1265,13 +1272,33 @@ class LineParser implements TermReader {
       if (final) return n;
       if (expression) {
         if (at === n || toks[at].text === ')') return at;
-        if (toks[at].text !== ',') at++;
+        if (toks[at].kind === 'op' && toks[at].text === '{') at = this.strayBraces(at);
+        else if (toks[at].text !== ',') at++;
       } else at++;
       if (at === n || toks[at].text === ')') return at;
       if (toks[at].text !== ',') this.fail('comma expected after operand', toks[at]);
       pos = at + 1;
     }
     return pos;
+  }
+
+  /**
+   * The stray token after a data item's expression that nasm skips, when it is braces: its
+   * scanner's one decorator token, `{` to `}` (or to the end, unclosed), whose contents it says
+   * are none of its decorators (see braceProblem), and skips (measured with nasm 2.16.01:
+   * `db 1 {2}, 3` is only "`2' is not a valid decorator with braces", `dw 1 {k1}, 3` 01 00 03 00,
+   * `db 1 {2` only "invalid decorator token inside braces"). The index of the token after it.
+   */
+  private strayBraces(open: number): number {
+    const toks = this.toks;
+    const problem = braceProblem(toks, toks[open].start);
+    if (problem !== undefined) (this.warnings ??= []).push(problem);
+    // (The scanner reads letters, digits and `-` right after the `{`, then wants the `}`, blanks
+    // before it allowed; else it stops where it is: measured, `db 1 { 2}, 3` is also "comma
+    // expected after operand", at the 2.)
+    let k = open + 1;
+    while (k < toks.length && !spaced(toks[k - 1], toks[k]) && /^[A-Za-z0-9-]+$/.test(toks[k].text)) k++;
+    return k < toks.length && toks[k].text === '}' ? k + 1 : k;
   }
 
   /** Where the latest dataExpression stopped: the index of the token after its expression. */

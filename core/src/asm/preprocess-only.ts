@@ -7,7 +7,7 @@
 import type { Diagnostic, SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { timesByPassed } from './message-rounds';
-import { preprocess, type PreprocessOptions, type PreprocessResult } from './preprocessor';
+import { preprocess, type PreprocessOptions, type PreprocessResult, type SectDefinition } from './preprocessor';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import { openString, tokenizeLine } from './lexer';
 import { joinPath, searchPlaces } from './paths';
@@ -166,6 +166,14 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
     while (own < pp.uniqueIdLines.length && pp.uniqueIdLines[own] <= i) own++;
     return own + calls.idsUpTo(lines, i);
   };
+  // The source's definition of `__?SECT?__` at line `i`, unless a `section` line (the last at
+  // `lastSection`) defined it again since (see PreprocessResult.sectDefinitions).
+  let lastSection = -1;
+  const userSect = (): SectDefinition | undefined => {
+    let k = pp.sectDefinitions.length - 1;
+    while (k >= 0 && pp.sectDefinitions[k].at > i) k--;
+    return k >= 0 && pp.sectDefinitions[k].at > lastSection ? pp.sectDefinitions[k] : undefined;
+  };
   // Whether `%aliases off` holds at line `i` (see PreprocessResult.aliasSwitches).
   let switched = 0, aliasesOff = false;
   const warn: StandardWarning = (code, message, t, severity = 'warning', repeat = 0) =>
@@ -191,7 +199,9 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
       continue;
     }
     // (After `%clear`, a standard macro's word calls nothing: see withoutStandardMacros.)
-    const expansion = toks.length > 0 && !toks.some((t) => t.unmacroed === true) ? standard.expand(toks, counter, warn, () => pp.structureContext(i), () => pp.structureText(i)) : undefined;
+    const sections = standard.sectionLines;
+    const expansion = toks.length > 0 && !toks.some((t) => t.unmacroed === true) ? standard.expand(toks, counter, warn, () => pp.structureContext(i), () => pp.structureText(i), userSect) : undefined;
+    if (standard.sectionLines !== sections) lastSection = i;
     if (expansion !== undefined) {
       for (const l of expansion) writer.put(where, l);
       continue;

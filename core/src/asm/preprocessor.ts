@@ -140,6 +140,34 @@ export interface PreprocessResult {
   readonly dependencies: readonly DependencyRecord[];
   /** Where `%aliases` turned the aliases off or on, by the count of output lines then (for `nasm -E`'s text). */
   readonly aliasSwitches: readonly { readonly at: number; readonly off: boolean }[];
+  /** The `%define`s and `%undef`s of `__?SECT?__`, in order (see SectDefinition). */
+  readonly sectDefinitions: readonly SectDefinition[];
+  /** The `%define`s and `%undef`s of names ending `_size`, which `endstruc` writes (see SizeDefinition). */
+  readonly sizeDefinitions: readonly SizeDefinition[];
+}
+
+/**
+ * A `%define` (body) or `%undef` (no body) of a name ending `_size`, by the count of output lines
+ * then: nasm's `endstruc` writes `NAME_size equ ($-NAME)`, whose first word a define of that name
+ * replaces. `caseInsensitive`: an `%idefine`.
+ */
+export interface SizeDefinition { readonly at: number; readonly name: string; readonly caseInsensitive: boolean; readonly body: readonly PPToken[] | undefined }
+
+/**
+ * A `%define` (body) or `%undef` (no body) of `__?SECT?__` (or its alias `__SECT__`), which nasm's
+ * `endstruc` macro expands, by the count of output lines then: it holds until the next `section`,
+ * `segment` or `absolute` line, whose macro defines it again.
+ */
+export interface SectDefinition { readonly at: number; readonly body: readonly PPToken[] | undefined }
+
+/** Whether `name` ends `_size` (any case), as the size `endstruc` defines does. */
+function endsSize(name: string): boolean {
+  return name.length > 5 && name.charCodeAt(name.length - 5) === 0x5f && name.slice(-4).toLowerCase() === 'size';
+}
+
+/** Whether `%define` (`%idefine`: `caseInsensitive`) or `%undef` of `name` defines or removes `__?SECT?__`. */
+function namesSect(name: string, caseInsensitive: boolean): boolean {
+  return name === '__?SECT?__' || name === '__SECT__' || (caseInsensitive && name.length === 10 && name.toLowerCase() === '__?sect?__');
 }
 
 /**
@@ -242,6 +270,10 @@ class Preprocessor {
   private technique: Technique | undefined;
   /** PreprocessResult.aliasSwitches. */
   private readonly aliasSwitches: { at: number; off: boolean }[] = [];
+  /** PreprocessResult.sectDefinitions. */
+  private readonly sectDefinitions: SectDefinition[] = [];
+  /** PreprocessResult.sizeDefinitions. */
+  private readonly sizeDefinitions: SizeDefinition[] = [];
   /** The `..@N` numbers the source's macro calls and `%push`es took (see takeUniqueId). */
   private uniqueIds = 0;
   /** For each of them, the count of lines passed on when it was taken (PreprocessResult.uniqueIdLines). */
@@ -352,6 +384,8 @@ class Preprocessor {
       structureText: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureTexts.get(line); },
       dependencies: this.dependencies,
       aliasSwitches: this.aliasSwitches,
+      sectDefinitions: this.sectDefinitions,
+      sizeDefinitions: this.sizeDefinitions,
     };
   }
 
@@ -385,6 +419,16 @@ class Preprocessor {
         const body = f.body!;
         if (f.idx >= body.length) {
           if (f.kind === 'rep' && f.repLeft > 1 && f.exited !== true) { f.repLeft--; f.idx = 0; continue; }
+          // A %rep begun in the macro's expansion and not ended there: nasm's fatal error at the
+          // call (measured with nasm 2.16.01: "`%rep' without `%endrep' within expansion of
+          // macro `stop'"), which ends preprocessing.
+          if (f.kind === 'macro' && this.capture?.kind === 'rep' && this.capture.frame === f) {
+            const call = f.invocation!.callSite;
+            this.sink.error('unterminated-rep', `\`%rep' without \`%endrep' within expansion of macro \`${f.invocation!.macro.name}'`, call, f.expansion.slice(1));
+            this.capture = undefined;
+            this.stopped = true;
+            break;
+          }
           this.endFrame(f);
           continue;
         }
@@ -700,6 +744,19 @@ class Preprocessor {
       }
       return;
     }
+    // nasm reads a `%endmacro` as it captures a %rep body, not as the body runs: its error once
+    // whatever the count, 0 too, and a blank line in the body (measured with nasm 2.16.01:
+    // `%rep 0` / `%endmacro` / `%endrep` is "`%endmacro': not defining a macro", `%rep 2` the
+    // same once, with its blank line in each repetition of -E's text), unless it ends a `%macro`
+    // of the body.
+    if (c.kind === 'rep' && MACRO_DEFINERS.has(directive)) c.macros = (c.macros ?? 0) + 1;
+    else if (c.kind === 'rep' && (directive === '%endmacro' || directive === '%endm') && (c.macros ?? 0) > 0) c.macros!--;
+    else if (c.kind === 'rep' && (directive === '%endmacro' || directive === '%endm')) {
+      const name = raw.find((t) => t.text.toLowerCase() === directive);
+      this.sink.error('syntax', `\`${name?.text ?? directive}': not defining a macro`, lineRange(file, line, name?.start ?? 0, name?.end ?? 0), f.expansion);
+      c.lines.push({ file, line, text: '', tokens: [] });
+      return;
+    }
     c.lines.push({ file, line, text, tokens: raw });
   }
 
@@ -779,6 +836,8 @@ class Preprocessor {
         this.refer(name.text, name, file, line);
         this.singles.undefine(name.text);
         this.undefineStandard(name.text);
+        if (namesSect(name.text, false)) this.sectDefinitions.push({ at: this.out.count, body: undefined });
+        if (endsSize(name.text)) this.sizeDefinitions.push({ at: this.out.count, name: name.text, caseInsensitive: false, body: undefined });
         return true;
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
@@ -1619,6 +1678,8 @@ class Preprocessor {
   private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
     modifiers?: readonly ParamModifiers[]): void {
     if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias, undefined, modifiers)) this.macroNames = newMacroNames();
+    if (params === undefined && !alias && namesSect(name, caseInsensitive)) this.sectDefinitions.push({ at: this.out.count, body });
+    if (params === undefined && !alias && endsSize(name)) this.sizeDefinitions.push({ at: this.out.count, name, caseInsensitive, body });
   }
 
   /**

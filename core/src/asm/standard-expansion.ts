@@ -9,7 +9,7 @@ import type { StructureText } from './preprocessor';
 import { splitArguments } from './macros';
 import { isAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
-import { callAfterLabel } from './standard-macros';
+import { callAfterLabel, unbracedArguments } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
 import { decodeString, quoteBytes } from './strings';
 
@@ -33,6 +33,10 @@ export class StandardExpansion {
 
   /** `__?SECT?__`: the last `section`/`segment`/`absolute` line (nasm's bin format starts in .text). */
   private sect = '[section .text]';
+  /** The `section`/`segment`/`absolute` lines expanded so far (see renderPreprocessed's userSect). */
+  sectionLines = 0;
+  /** The source's `%define` of `__?SECT?__` in force for the line being expanded, if any: its body (undefined: `%undef`). */
+  private userSect: () => { readonly body: readonly PPToken[] | undefined } | undefined = () => undefined;
   /** `sectalign off` stops `align` and `alignb` from calling `sectalign`. */
   private alignUpdatesSection = true;
   /** After `%use smartalign`, whose `align` calls `sectalign` always. */
@@ -74,8 +78,9 @@ export class StandardExpansion {
    * label, calls a standard macro with a count it takes; undefined otherwise.
    */
   expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning, context: () => Context | undefined,
-    structureText: () => StructureText | undefined = () => undefined): string[] | undefined {
+    structureText: () => StructureText | undefined = () => undefined, userSect: () => { readonly body: readonly PPToken[] | undefined } | undefined = () => undefined): string[] | undefined {
     this.counter = counter;
+    this.userSect = userSect;
     this.context = context;
     this.structureText = structureText;
     this.warn = warn;
@@ -95,7 +100,11 @@ export class StandardExpansion {
     if (found === undefined) return undefined;
     const { at, m, args: call } = found;
     this.word = toks[at];
-    const rest = written(toks.slice(at + 1, toks.length - (call.dropped ? 1 : 0))).trimStart();
+    // (What a parameter takes is what its braces enclose: see unbracedArguments.)
+    const unbraced = unbracedArguments(toks, at + 1, toks[at].text.toLowerCase());
+    if (unbraced?.problem !== undefined) warn('macro-args', unbraced.problem.message, unbraced.problem.at, 'error');
+    const own = unbraced?.toks ?? toks;
+    const rest = written(own.slice(at + 1, own.length - (call.dropped && own[own.length - 1].text === ',' ? 1 : 0))).trimStart();
     const lines = m.body(call.args.map((a) => written(a).trim()), rest);
     if (at === 0) return lines;
     // The label before a call is a line of its own: the words before the macro's name, blanks
@@ -128,7 +137,7 @@ export class StandardExpansion {
   }
 
   private sectionLike(name: string): StandardBody {
-    return { min: 1, max: Infinity, body: (_a, rest) => [(this.sect = `[${name} ${rest}]`)] };
+    return { min: 1, max: Infinity, body: (_a, rest) => { this.sectionLines++; return [(this.sect = `[${name} ${rest}]`)]; } };
   }
 
   private sectalign(rest: string): string[] {
@@ -194,7 +203,21 @@ export class StandardExpansion {
     const s = this.structure();
     // Without a context nasm reports the empty stack and writes the names as they are.
     if (s === undefined) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
-    return [`${s?.size ?? '%$strucname_size'} equ ($-${s?.name ?? '%$strucname'})`, this.sect];
+    // (`__?SECT?__`, which the source may have defined otherwise, or removed: see userSect.)
+    const user = this.userSect();
+    const sect = user === undefined ? this.sect : user.body === undefined ? '__?SECT?__' : this.userSectLine(user.body);
+    return [`${s?.size ?? '%$strucname_size'} equ ($-${s?.name ?? '%$strucname'})`, sect];
+  }
+
+  /**
+   * The line a `%define __?SECT?__` body makes in `endstruc`, as nasm -E writes it (measured): the
+   * body, a blank for an empty one, and a `section`/`segment`/`absolute` call expanded in turn.
+   */
+  private userSectLine(body: readonly PPToken[]): string {
+    if (body.length === 0) return ' ';
+    const call = this.standard(body[0]);
+    if (call !== undefined && body.length > 1 && /^(section|segment|absolute)$/i.test(body[0].text)) return call.body([], written(body.slice(1)).trim())[0];
+    return written(body).trim();
   }
 
   /**

@@ -6,7 +6,7 @@
 // Measured with nasm 2.16.01 (fixture unique-ids-standard): the numbers of a `%%` label before and
 // after each directive written without brackets.
 
-import { splitArguments } from './macros';
+import { splitArguments, UNCLOSED_BRACE } from './macros';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
 import { LineFlag, type PPLines, type PPToken } from './source';
 
@@ -196,4 +196,65 @@ function takenArguments(toks: readonly PPToken[], start: number, m: StandardMacr
   if (n >= m.min && n <= m.max) return args;
   if (n > 1 && toks[toks.length - 1].text === ',' && n - 1 >= m.min && n - 1 <= m.max) return args.slice(0, -1);
   return undefined;
+}
+
+/**
+ * The parameter of each standard macro that takes the rest of the line (`1+`, `1-2+` in
+ * standard.mac): `section .a, b` is one parameter, `align 4, db 1` two.
+ */
+const GREEDY_PARAMETER: ReadonlyMap<string, number> = new Map([
+  ['section', 0], ['segment', 0], ['absolute', 0], ['bits', 0], ['cpu', 0], ['default', 0], ['org', 0],
+  ['align', 1], ['alignb', 1], ['at', 1], ['incbin', 1],
+]);
+
+/**
+ * The tokens of a standard macro's call `toks` (name `name`, arguments from `toks[from]`) with the
+ * braces around its arguments dropped, as nasm substitutes a braced parameter (measured with nasm
+ * 2.16.01: `align {4}` is `align 4`, `bits {16}` `[bits 16]`, `istruc {s}` `istruc s`); undefined
+ * when no argument starts with a brace. A braced parameter ends at its `}`: what follows it, up to
+ * the next comma, is dropped with nasm's error (`align {4}x`), and in the parameter that takes the
+ * rest of the line, the rest too (`bits {16},x` is `[bits 16]`). A `{` not closed takes the rest
+ * with its error (`align {4` is `align 4`).
+ */
+export function unbracedArguments(toks: readonly PPToken[], from: number, name: string): { toks: PPToken[]; problem?: { message: string; at: PPToken } } | undefined {
+  let i = from;
+  while (i < toks.length && !(toks[i].kind === 'op' && toks[i].text === '{')) i++;
+  if (i === toks.length) return undefined;
+  const greedy = GREEDY_PARAMETER.get(name) ?? -1;
+  const out = toks.slice(0, from);
+  let problem: { message: string; at: PPToken } | undefined;
+  // (The index of the first token after the argument starting at `k`: its comma, or the end.)
+  const argumentEnd = (k: number): number => {
+    let depth = 0;
+    for (; k < toks.length; k++) {
+      const op = toks[k].kind === 'op' ? toks[k].text : '';
+      if (op === '{') depth++;
+      else if (op === '}') depth--;
+      else if (op === ',' && depth <= 0) break;
+    }
+    return k;
+  };
+  for (let arg = 0, k = from; k < toks.length; arg++) {
+    if (!(toks[k].kind === 'op' && toks[k].text === '{')) {
+      const end = arg === greedy ? toks.length : argumentEnd(k);
+      for (let j = k; j < end; j++) out.push(toks[j]);
+      if (end < toks.length) out.push(toks[end]);
+      k = end + 1;
+      continue;
+    }
+    let close = k + 1;
+    for (let depth = 1; close < toks.length; close++) {
+      const op = toks[close].kind === 'op' ? toks[close].text : '';
+      if (op === '{') depth++;
+      else if (op === '}' && --depth === 0) break;
+    }
+    for (let j = k + 1; j < close && j < toks.length; j++) out.push(toks[j]);
+    if (close >= toks.length) { problem ??= { message: UNCLOSED_BRACE, at: toks[k] }; break; }
+    const end = argumentEnd(close + 1);
+    if (end > close + 1) problem ??= { message: 'braces do not enclose all of macro parameter', at: toks[close + 1] };
+    if (arg === greedy || end >= toks.length) break;
+    out.push(toks[end]);
+    k = end + 1;
+  }
+  return problem !== undefined ? { toks: out, problem } : { toks: out };
 }

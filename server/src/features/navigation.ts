@@ -86,10 +86,18 @@ export function checkNewName(symbol: SymbolInfo, newName: string): string | unde
   return undefined;
 }
 
+/** Defines nasm's standard macros expand: `__?SECT?__` (alias `__SECT__`), the last line of `endstruc`. */
+const READ_BY_STANDARD_MACROS = /^(?:__\?SECT\?__|__SECT__)$/i;
+
 export function rename(doc: AnalyzedDocument, pos: Position, newName: string): WorkspaceEdit | { error: string } {
   const hit = symbolAt(doc, pos);
   if (!hit?.symbol || !RENAMABLE.has(hit.symbol.kind)) return { error: 'Nothing to rename here.' };
   const symbol = hit.symbol;
+  if (symbol.kind === 'define' && READ_BY_STANDARD_MACROS.test(symbol.name)) {
+    return { error: `\`${symbol.name}\` is read by nasm's own macros (endstruc goes where it says): under another name the program would assemble otherwise.` };
+  }
+  const sized = sizeDefine(doc, symbol);
+  if (sized !== undefined) return { error: `\`${sized}\` is defined with %define, and nasm's endstruc writes that name in its line: the structure's name and the define go together; rename them by hand.` };
   const dotted = isDotted(symbol);
   // Where the name is written in full (`start.loop`, `S.field`), the new name may be too.
   if (dotted && symbol.parent && newName.startsWith(`${symbol.parent}.`)) newName = newName.slice(symbol.parent.length);
@@ -135,6 +143,19 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
     }
   }
   return { changes };
+}
+
+/**
+ * A structure's `NAME_size` that is a define, when `symbol` is the structure or the define: nasm's
+ * endstruc writes `NAME_size equ ($-NAME)`, which the define's body begins instead.
+ */
+function sizeDefine(doc: AnalyzedDocument, symbol: SymbolInfo): string | undefined {
+  const structure = symbol.kind === 'struc' ? symbol.name : symbol.kind === 'define' && /_size$/i.test(symbol.name) ? symbol.name.slice(0, -5) : undefined;
+  if (structure === undefined) return undefined;
+  const size = `${structure}_size`.toLowerCase();
+  const paired = doc.result.symbols.some((s) => s.kind === 'struc' && s.name.toLowerCase() === structure.toLowerCase())
+    && doc.result.symbols.some((s) => s.kind === 'define' && s.name.toLowerCase() === size);
+  return paired ? `${structure}_size` : undefined;
 }
 
 /** A name of another symbol owned by `symbol` and spelt from its name; `implicit` when defined where it is not written (`S_size` at `endstruc`). */
