@@ -16,8 +16,8 @@ import { applyEdits, single } from '../protocol/analyzeText';
 
 const RIGHT = ['bits 32', '%define COUNT 3', 'start:', '  mov ecx, COUNT', '.loop:', '  dec ecx', '  jnz .loop', '  jmp start', 'table: dd start'].join('\n') + '\n';
 
-/** Misspellings of RIGHT, the diagnostic code each gives, and the fix expected first. */
-const CASES: readonly { readonly text: string; readonly code: string; readonly fix: string }[] = [
+/** Misspellings of RIGHT (or of `right`), the diagnostic code each gives, and the fix expected first. */
+const CASES: readonly { readonly text: string; readonly code: string; readonly fix: string; readonly right?: string }[] = [
   { text: RIGHT.replace('  mov ecx', '  mvo ecx'), code: 'unknown-mnemonic', fix: 'mov' },
   { text: RIGHT.replace('jmp start', 'jmp strat'), code: 'undefined-symbol', fix: 'start' },
   { text: RIGHT.replace('jnz .loop', 'jnz .lopo'), code: 'undefined-symbol', fix: '.loop' },
@@ -25,6 +25,8 @@ const CASES: readonly { readonly text: string; readonly code: string; readonly f
   { text: RIGHT.replace('%define', '%defien'), code: 'unknown-directive', fix: '%define' },
   { text: RIGHT.replace('  dec ecx', '  dec ecx\n  mov eax, exb'), code: 'undefined-symbol', fix: 'ebx' },
   { text: RIGHT.replace('  dec ecx', '  dec ecx\n  ntop'), code: 'label-orphan', fix: 'nop' },
+  // A word written against its operand: the blank between them, not a word that drops the operand.
+  { text: `${RIGHT}size equ0\n`, code: 'unknown-mnemonic', fix: 'equ 0', right: `${RIGHT}size equ 0\n` },
 ];
 
 describe('lsp quick fixes for misspelt names', function () {
@@ -52,7 +54,7 @@ describe('lsp quick fixes for misspelt names', function () {
         assert.equal(fixes[0].isPreferred, fixes.length === 1);
         const fixed = applyEdits(c.text, fixes[0].edit!.changes![doc.uri]);
         // (The label-orphan and register cases wrote a line more than RIGHT.)
-        const expected = c.code === 'label-orphan' ? RIGHT.replace('  dec ecx', '  dec ecx\n  nop')
+        const expected = c.right !== undefined ? c.right : c.code === 'label-orphan' ? RIGHT.replace('  dec ecx', '  dec ecx\n  nop')
           : c.fix === 'ebx' ? RIGHT.replace('  dec ecx', '  dec ecx\n  mov eax, ebx') : RIGHT;
         assert.equal(fixed, expected);
         assert.ok(ours(fixed));

@@ -42,7 +42,12 @@ export function spellingFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeActi
     default:
       return [];
   }
-  const closest = nearest(written, names);
+  // A word written against its operand (`x equ0`, `db1`): the fix is the blank between them, not
+  // a word that drops the operand.
+  const closest = nearest(written, names).map((name) => {
+    const rest = written.slice(name.length);
+    return written.toLowerCase().startsWith(name.toLowerCase()) && /^[0-9]/.test(rest) ? `${name} ${rest}` : name;
+  });
   return closest.map((name, i) => ({
     title: `Change to \`${name}\``,
     kind: CodeActionKind.QuickFix,
