@@ -16,7 +16,11 @@
 //   format      Format Document (the language server's, with test/support/formatting.ts's
 //               settings): the text may change in blanks and letter case only, formatting it
 //               again changes nothing, and nasm accepts or refuses it as it did the program,
-//               with the same bytes.
+//               with the same bytes;
+//   rename      Rename (the language server's) of each symbol a program nasm accepts defines: the
+//               renamed program is nasm's same bytes, or Rename refuses with its reason. A program
+//               that writes names into its bytes (`%?`, `%str`, `%defstr`, `%deftok`) is counted as
+//               known.
 // Usage: node scripts/fuzz-nasm.mjs [SEED] [PROGRAMS] [MODE]   (npm run fuzz:nasm -- SEED PROGRAMS MODE)
 // Exit status 1 when it found anything; the findings, with the programs (and for listing and
 // preprocess the first rows where the two outputs part), go to a JSON file.
@@ -33,8 +37,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = Number(process.argv[2] ?? Date.now() % 100000);
 const PROGRAMS = Number(process.argv[3] ?? 300);
 const MODE = process.argv[4] ?? 'bytes';
-if (!['bytes', 'listing', 'preprocess', 'format'].includes(MODE)) {
-  console.error(`fuzz-nasm: unknown mode ${MODE} (bytes, listing, preprocess or format)`);
+if (!['bytes', 'listing', 'preprocess', 'format', 'rename'].includes(MODE)) {
+  console.error(`fuzz-nasm: unknown mode ${MODE} (bytes, listing, preprocess, format or rename)`);
   process.exit(2);
 }
 
@@ -45,8 +49,8 @@ if (spawnSync('nasm', ['-v']).status !== 0) {
 
 const work = mkdtempSync(join(tmpdir(), 'ringside-fuzz-nasm-'));
 const bundle = join(work, 'cli.cjs');
-await build({ stdin: { contents: "export { main } from './core/src/cli/main'; export { encodeSource } from './core/src/asm/source-encoding'; export { blanklessLowerCase, FORMAT_SETTINGS, formattedText } from './test/support/formatting';", resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
-const { main, encodeSource, blanklessLowerCase, FORMAT_SETTINGS, formattedText } = createRequire(import.meta.url)(bundle);
+await build({ stdin: { contents: "export { main } from './core/src/cli/main'; export { encodeSource } from './core/src/asm/source-encoding'; export { blanklessLowerCase, FORMAT_SETTINGS, formattedText } from './test/support/formatting'; export { renamings } from './test/support/renaming';", resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
+const { main, encodeSource, blanklessLowerCase, FORMAT_SETTINGS, formattedText, renamings } = createRequire(import.meta.url)(bundle);
 
 let state = SEED >>> 0 || 1;
 function rand(n) {
@@ -191,13 +195,37 @@ function formatBoth(text) {
   return { kind: original.status === 0 ? 'same' : 'bothRefuse' };
 }
 
+/** Each symbol of a program nasm accepts renamed: a finding where nasm makes other bytes of it, or refuses it. */
+function renameBoth(text) {
+  const file = join(work, 'm.asm');
+  const original = nasmVerdict();
+  if (original === undefined) return { kind: 'nasmPanics' };
+  if (original.status !== 0) return { kind: 'bothRefuse' };
+  let all;
+  try {
+    all = renamings(file, text);
+  } catch (e) {
+    return { kind: 'throw', details: { ringside: e instanceof Error ? e.stack : String(e) } };
+  }
+  for (const r of all) {
+    if (r.renamed === undefined) continue;
+    writeFileSync(file, r.renamed, 'latin1');
+    const after = nasmVerdict();
+    writeFileSync(file, text, 'latin1');
+    if (after === undefined || (after.status === 0 && after.bin === original.bin)) continue;
+    if (/%\?|%str\b|%defstr|%deftok/i.test(text)) return { kind: 'known' };
+    return { kind: after.status === 0 ? 'rename changed bytes' : 'rename refused by nasm', details: { symbol: r.name, renamed: r.renamed, nasm: after.stderr } };
+  }
+  return { kind: 'same' };
+}
+
 const findings = [];
 const counts = { same: 0, known: 0, bothRefuse: 0, nasmPanics: 0 };
 for (let n = 0; n < PROGRAMS; n++) {
   const text = mutate(pick(corpus));
   writeFileSync(join(work, 'm.asm'), text, 'latin1');
   for (const f of ['n.bin', 'o.bin', 'n.lst', 'o.lst']) if (existsSync(join(work, f))) unlinkSync(join(work, f));
-  const { kind, details } = MODE === 'preprocess' ? preprocessBoth(text) : MODE === 'format' ? formatBoth(text) : assembleBoth();
+  const { kind, details } = MODE === 'preprocess' ? preprocessBoth(text) : MODE === 'format' ? formatBoth(text) : MODE === 'rename' ? renameBoth(text) : assembleBoth();
   if (kind in counts) counts[kind]++;
   else findings.push({ kind, program: text, ...details });
 }
@@ -206,5 +234,5 @@ const report = join(work, 'findings.json');
 writeFileSync(report, JSON.stringify(findings, null, 1));
 const byKind = new Map();
 for (const f of findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
-console.log(`${MODE}, seed ${SEED}, ${PROGRAMS} programs: ${counts.same} the same, ${MODE === 'listing' || MODE === 'preprocess' ? `${counts.known} but for known differences, ` : ''}${counts.bothRefuse} refused by both, ${counts.nasmPanics} where nasm panicked; ${findings.length === 0 ? 'nothing else' : `${[...byKind].map(([k, v]) => `${v} ${k}`).join(', ')} (${report})`}`);
+console.log(`${MODE}, seed ${SEED}, ${PROGRAMS} programs: ${counts.same} the same, ${MODE === 'listing' || MODE === 'preprocess' || MODE === 'rename' ? `${counts.known} but for known differences, ` : ''}${counts.bothRefuse} refused by both, ${counts.nasmPanics} where nasm panicked; ${findings.length === 0 ? 'nothing else' : `${[...byKind].map(([k, v]) => `${v} ${k}`).join(', ')} (${report})`}`);
 process.exit(findings.length === 0 ? 0 : 1);

@@ -7,14 +7,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { TextEdit } from 'vscode-languageserver-types';
-import { AnalysisCache } from '../../server/src/analysis/analysisCache';
-import { OverlayFileHost } from '../../server/src/analysis/fileHost';
-import { pathToUri } from '../../server/src/analysis/paths';
-import { DEFAULT_SETTINGS } from '../../server/src/analysis/settings';
-import { rename } from '../../server/src/features/navigation';
-import { applyEdits } from '../protocol/analyzeText';
 import { findAsm, fixtureArgs } from '../support/nasm-fixtures';
+import { renamings } from '../support/renaming';
 import { nasmOn, scratchFolder } from '../support/nasm-live';
 import { hasNasm } from '../support/random';
 
@@ -25,27 +19,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'pp-macro-name.asm': 'the program writes macros\' names into its bytes (`%?`, `%??` through `%defstr`): another name is other bytes',
   'pp-function-self.asm': 'the program writes a define\'s name into its bytes (`%str(b)`): another name is other bytes',
 };
-
-/** Each symbol `text` defines renamed to a fresh name: the symbol, the new text, or why rename refused. */
-function renamings(file: string, text: string): { name: string; renamed?: string; refused?: string }[] {
-  const cache = new AnalysisCache(new OverlayFileHost(), DEFAULT_SETTINGS, path.dirname(file));
-  const uri = pathToUri(file);
-  cache.update(uri, text);
-  const doc = cache.analyze(uri);
-  assert.ok(doc !== undefined);
-  const out: { name: string; renamed?: string; refused?: string }[] = [];
-  let n = 0;
-  for (const s of doc.result.symbols) {
-    if (s.definition.file !== file || s.kind === 'section') continue;
-    const fresh = s.shortName.startsWith('.') ? `.renamed_${n++}` : `renamed_${n++}`;
-    const edit = rename(doc, { line: s.definition.start.line, character: s.definition.start.col }, fresh);
-    if ('error' in edit) { out.push({ name: s.name, refused: edit.error }); continue; }
-    const changes = (edit.changes ?? {}) as Record<string, TextEdit[]>;
-    if (Object.keys(changes).some((u) => u !== uri)) continue;
-    out.push({ name: s.name, renamed: applyEdits(text, changes[uri] ?? []) });
-  }
-  return out;
-}
 
 describe('renaming a symbol keeps what every recorded fixture assembles to', function () {
   this.timeout(120_000);
