@@ -2166,7 +2166,7 @@ class Assembler implements EvalContext {
    */
   private selfRelativeBranch(st: ParsedStatement, r: Extract<EncodeResult, { ok: true }>, n: number): void {
     const j = r.form.roles.indexOf('j');
-    if (j >= 0 && n !== 0) this.error('encode', 'invalid use of self-relative expression', st.operands[j] ?? st.op);
+    if (j >= 0 && n !== 0) this.error('self-relative', 'invalid use of self-relative expression', st.operands[j] ?? st.op);
   }
 
   /** The encoder's problems for an instruction, each at its operand (else at the mnemonic). */
@@ -2415,8 +2415,10 @@ class Assembler implements EvalContext {
       case 'imm': {
         const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, size: undefined, strict: undefined, jump: undefined, unknown: undefined });
         const v = known ?? this.evalImmediate(o.expr);
-        if (v.offset !== undefined) this.selfRelativeIn = this.stmtIndex;
         this.writeValue(imm, v);
+        // (Self-relative, `-x`: in no segment to nasm, a branch to it near, as to another
+        // section's label; measured, `jmp -x` is E9 and `jmp short -x` EB, each refused.)
+        if (v.offset !== undefined) { this.selfRelativeIn = this.stmtIndex; imm.section = undefined; }
         // Unknown after the first pass (or in a line without symbols): nasm's unknown for good
         // (see ImmOperand.unknown; an undefined symbol is an error by then).
         imm.unknown = v.v === undefined && (this.pass > 0 || this.cache.kind[this.stmtIndex] === Encoding.Static || (this.optimization !== undefined && this.stmts[this.stmtIndex].staticOperands)) ? true : undefined;
