@@ -62,7 +62,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
 const NOT_LISTED: Readonly<Record<string, string>> = {
   'err-seg-in-group.asm': 'Ringside refuses `seg x` as it parses the line; nasm puts it out as a segment ([ssss]) and refuses it in its output format, after the listing',
   'err-register-set-size.asm': 'nasm assembles `cl+2` as `cl` and lists its bytes beside "invalid register set size"; Ringside\'s parser drops a line it reports, and writes no listing where bytes would be in doubt',
-  'err-branch-self-relative.asm': 'nasm puts a branch to a self-relative value out in its near form, listed as a relocation `(..)` of the value without the section\'s address; Ringside keeps the form it chose and writes no listing',
   'err-macro-argument-names.asm': 'each undefined name drops its `db` and the next names a symbol: lines whose bytes Ringside leaves in doubt after a drop (ListingLine.afterDropped)',
 };
 

@@ -330,6 +330,10 @@ class Assembler implements EvalContext {
   private overflowWarnings = 0;
   /** While the items of a `dup` are written in the final pass: their overflow warnings, given again for each further copy. */
   private dupOverflows: { message: string; item: DataItem }[] | undefined;
+  /** The errors `error` gave (in the final pass: see dataBytes). */
+  private errorsGiven = 0;
+  /** The final pass's "data exceeds bounds" warnings of the data directive being written, given once its items are all read (see dataBytes). */
+  private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
   /** Each name's value in nasm's first pass, as its latest definition in Ringside's first gave it (see firstPassDefinition). */
@@ -734,6 +738,7 @@ class Assembler implements EvalContext {
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
     if (!this.final) return;
+    this.errorsGiven++;
     if (typeof b !== 'string') {
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
       this.report('expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined);
@@ -2000,7 +2005,16 @@ class Assembler implements EvalContext {
     const w = this.dataWriter;
     w.length = 0;
     this.overflowWarnings = 0;
+    const errors = this.errorsGiven;
     this.writeData(st.data, unit, w);
+    const held = this.heldOverflows;
+    if (held.length > 0) {
+      // (Not for a statement with an error in its items, before or after the value: an undefined
+      // symbol, a division by zero, a wrong `dup` count. nasm's parser drops the line there, and
+      // never puts out its data. Measured: `db 300, foo`, `db foo, 300`, `db 300, 1/0`.)
+      if (this.undefinedIn !== this.stmtIndex && this.errorsGiven === errors) for (const o of held) this.warning('data-overflow', o.message, o.item, o.repeat);
+      held.length = 0;
+    }
     return w.take();
   }
 
@@ -2043,7 +2057,8 @@ class Assembler implements EvalContext {
   /** A value out of its unit's bounds: a warning of its own, numbered within the statement (see writeGroup). */
   private overflowWarning(message: string, item: DataItem): void {
     if (this.overflowWarnings >= MAX_OVERFLOW_WARNINGS) return;
-    this.warning('data-overflow', message, item, this.overflowWarnings++);
+    if (this.final) this.heldOverflows.push({ message, item, repeat: this.overflowWarnings });
+    this.overflowWarnings++;
     this.dupOverflows?.push({ message, item });
   }
 
@@ -2151,7 +2166,7 @@ class Assembler implements EvalContext {
    */
   private selfRelativeBranch(st: ParsedStatement, r: Extract<EncodeResult, { ok: true }>, n: number): void {
     const j = r.form.roles.indexOf('j');
-    if (j >= 0 && n !== 0) this.error('encode', 'invalid use of self-relative expression', st.operands[j] ?? st.op);
+    if (j >= 0 && n !== 0) this.error('self-relative', 'invalid use of self-relative expression', st.operands[j] ?? st.op);
   }
 
   /** The encoder's problems for an instruction, each at its operand (else at the mnemonic). */
@@ -2400,8 +2415,10 @@ class Assembler implements EvalContext {
       case 'imm': {
         const imm = (this.imms[n] ??= { kind: 'imm', value: undefined, reloc: false, section: undefined, sectionOffset: undefined, scaled: undefined, size: undefined, strict: undefined, jump: undefined, unknown: undefined });
         const v = known ?? this.evalImmediate(o.expr);
-        if (v.offset !== undefined) this.selfRelativeIn = this.stmtIndex;
         this.writeValue(imm, v);
+        // (Self-relative, `-x`: in no segment to nasm, a branch to it near, as to another
+        // section's label; measured, `jmp -x` is E9 and `jmp short -x` EB, each refused.)
+        if (v.offset !== undefined) { this.selfRelativeIn = this.stmtIndex; imm.section = undefined; }
         // Unknown after the first pass (or in a line without symbols): nasm's unknown for good
         // (see ImmOperand.unknown; an undefined symbol is an error by then).
         imm.unknown = v.v === undefined && (this.pass > 0 || this.cache.kind[this.stmtIndex] === Encoding.Static || (this.optimization !== undefined && this.stmts[this.stmtIndex].staticOperands)) ? true : undefined;

@@ -29,6 +29,8 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   { code: 'absolute-data', message: /^attempt to assemble code in \[ABSOLUTE\] space$/, dropsStatement: false },
   // `jmp far 5`: put out, its selector a segment there is none of (listed `[ssss]`).
   { code: 'far-segment', message: /^(value referenced by FAR is not relocatable|binary output format does not support segment base references)$/, dropsStatement: false },
+  // `jmp -x`: put out, in its near form; given as each copy of a `times` is put out (see copies).
+  { code: 'self-relative', message: /^invalid use of self-relative expression$/, dropsStatement: false },
   // (Put out with the displacement cut to a byte.)
   { code: 'out-of-range', message: /^short jump is out of range$/, dropsStatement: false },
   // `%error` (and `%warning` made an error): nasm's preprocessor gives them in its final pass only.

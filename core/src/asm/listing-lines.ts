@@ -189,7 +189,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
  * one of them was given does messagesAsListed need the listing (whose making costs, on a large file,
  * more than the assembly).
  */
-const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize']);
+const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize', 'self-relative']);
 
 /** Whether one of `diagnostics` may be printed more than once (see REPEATABLE). */
 export function mayRepeat(diagnostics: readonly Diagnostic[]): boolean {
@@ -295,7 +295,7 @@ function bodyText(text: string): string {
  * nobits section, and data or code in absolute space: after each call that puts out data.
  * Reserved space in a progbits section (a warning for each reservation, the statement's `nth`):
  * after the reservation. An integer wider than 64 bits (an error): where each piece it is would
- * have been put out. A far value's segment: after it. Any other: before the line's data (nasm
+ * have been put out. A far value's segment, a branch's self-relative target: after it. Any other: before the line's data (nasm
  * has it from reading the line). The repetitions after the first are not listed: their warnings
  * come after the line's data.
  */
@@ -315,6 +315,9 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   // (Given once the selector is put out: after it.)
   const segment = m.code === 'far-segment' ? s.data.find((d) => d.kind === 'segment') : undefined;
   if (segment !== undefined) return after([segment.offset + 2]);
+  // (Given as the branch's displacement is put out, in each repetition: after it.)
+  const target = m.code === 'self-relative' ? s.data.find((d) => d.kind === 'address' && d.relative) : undefined;
+  if (target?.kind === 'address') return after([target.offset + target.size]);
   const first = s.data[0];
   if (first === undefined) return [{ text }];
   const anchor = column === undefined ? undefined : s.anchors.get(column);
