@@ -38,6 +38,35 @@ describe('lsp code actions', () => {
     assert.deepEqual(bytes(fixed), nasm('sized-expected.bin'));
   });
 
+  it('prefers the size of the mode the assembler is in at the line, not a guess from the text', () => {
+    // Without `bits`, nasm's bin format assembles 16-bit code; a `bits 16` in a macro body that is
+    // never called changes nothing.
+    const cases = [
+      { text: 'org 0x7c00\n    mov [foo], 1\nfoo: dw 0\n', preferred: 'word' },
+      { text: 'bits 32\n%macro REAL 0\n  bits 16\n%endmacro\n    mov [foo], 1\nfoo: dd 0\n', preferred: 'dword' },
+      { text: 'bits 32\n%macro REAL 0\n  bits 16\n%endmacro\n    REAL\n    mov [foo], 1\nfoo: dw 0\n', preferred: 'word' },
+    ];
+    for (const { text, preferred } of cases) {
+      const { doc } = single(text);
+      const diags = validate(doc).filter((d) => d.code === 'operand-size');
+      assert.equal(diags.length, 1, text);
+      const chosen = codeActions(doc, diags[0].range, diags).filter((a) => a.isPreferred).map((a) => /`(\w+)`/.exec(a.title)?.[1]);
+      assert.deepEqual(chosen, [preferred], text);
+      // The preferred keyword is the one that needs no operand-size prefix in that mode.
+      const fixed = bytes(text.replace('mov [foo]', `mov ${preferred} [foo]`));
+      assert.notEqual(fixed[0], 0x66, text);
+    }
+  });
+
+  it('offers no paravirtualization in 16-bit code, where the 32-bit hypercall sequence means something else', () => {
+    const text = 'org 0x7c00\nstart:\n    cli\n    bits 32\n    cli\n';
+    const { doc } = single(text, { technique: 'paravirtual' });
+    const offered = (line: number): boolean => codeActions(doc, { start: { line, character: 4 }, end: { line, character: 4 } }, [])
+      .some((a) => a.title.startsWith('Paravirtualize `cli`'));
+    assert.equal(offered(2), false);
+    assert.equal(offered(4), true);
+  });
+
   it('creates an undefined label', () => {
     const text = 'bits 32\nstart:\n    jmp missing\n';
     const { doc } = single(text);

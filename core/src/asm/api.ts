@@ -171,6 +171,8 @@ export interface Statement {
   readonly size?: number;
   /** Set when the statement came from a macro expansion: the call site. */
   readonly macroCall?: SourceRange;
+  /** The segment size it was assembled in (`bits`): 16 until a `bits 32` or `use32`, as in nasm's bin format. */
+  readonly bits: 16 | 32;
 }
 
 /**

@@ -101,6 +101,11 @@ export interface AssemblyOutput {
   readonly optimization?: Optimization;
   /** The structure each `at` statement's `istruc` names, by statement index: whose field an `at .x` is. */
   readonly atStructures?: ReadonlyMap<number, string>;
+  /**
+   * The segment size each `bits`/`use16`/`use32` statement of the final pass set, by statement
+   * index; the statements after it are assembled in it (16 before the first, as nasm's bin format).
+   */
+  readonly bitsSet?: ReadonlyMap<number, 16 | 32>;
 }
 
 /** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
@@ -292,6 +297,8 @@ class Assembler implements EvalContext {
   private stmtIndex = 0;
   /** See AssemblyOutput.atStructures. */
   private atStructures: Map<number, string> | undefined;
+  /** See AssemblyOutput.bitsSet. */
+  private bitsSet: Map<number, 16 | 32> | undefined;
   /** Offset of the statement being assembled, for `$`. */
   private hereOffset = 0;
   /** Whether the expression being evaluated is an instruction's immediate (see sectionAddress). */
@@ -420,7 +427,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures, bitsSet: this.bitsSet };
   }
 
   /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
@@ -502,6 +509,7 @@ class Assembler implements EvalContext {
     }
     this.sec = 0;
     this.bits = 16;
+    this.bitsSet?.clear();
     this.cpu = ANY_CPU;
     this.absolute = undefined;
     this.absoluteSec = -1;
@@ -1455,7 +1463,7 @@ class Assembler implements EvalContext {
         }
         // (measured: an error, after which nasm assembles nothing)
         if (v === 32 && this.cpu < CPU_386) { this.error('cpu', 'cannot specify 32-bit segment on processor below a 386', first ?? word); return; }
-        if (v === 16 || v === 32) this.bits = v;
+        if (v === 16 || v === 32) (this.bitsSet ??= new Map()).set(this.stmtIndex, (this.bits = v));
         else if (v !== undefined) this.error('bits', v === 64 ? 'BITS 64 is not supported by the IA-32 guest dialect' : `\`bits ${v}' is not 16 or 32`, word);
         return;
       }

@@ -314,7 +314,9 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       return (sourceMap ??= buildSourceMap(mapEntries(pp, stmtOfLine, asm)));
     },
     get statements(): readonly Statement[] {
-      return (statements ??= stmts.map((st, i) => toStatement(st, sharedBases?.[i], pp.lines, lineOf[i], asm.results, i)));
+      if (statements !== undefined) return statements;
+      let bits: 16 | 32 = 16;
+      return (statements = stmts.map((st, i) => toStatement(st, sharedBases?.[i], pp.lines, lineOf[i], asm.results, i, (bits = asm.bitsSet?.get(i) ?? bits))));
     },
     get references(): readonly SymbolReference[] {
       return (references ??= buildReferences(pp, stmts, sharedBases, lineOf, asm.atStructures));
@@ -470,7 +472,7 @@ function operandKind(o: ParsedOperand, text: string): OperandTextKind {
   }
 }
 
-function toStatement(st: ParsedStatement, base: string | undefined, lines: PPLines, line: number, res: StatementResults, i: number): Statement {
+function toStatement(st: ParsedStatement, base: string | undefined, lines: PPLines, line: number, res: StatementResults, i: number, bits: 16 | 32): Statement {
   const l = lines.at(line);
   const r = (a: { start: number; end: number }): SourceRange => lineRange(l.file, l.line, a.start, a.end);
   const operands: Statement['operands'][number][] = [];
@@ -496,5 +498,6 @@ function toStatement(st: ParsedStatement, base: string | undefined, lines: PPLin
     address: res.size[i] > 0 || st.op ? present(res.address[i]) : undefined,
     size: res.size[i],
     macroCall: l.macroCall,
+    bits,
   };
 }

@@ -23,19 +23,6 @@ function endOfDocument(doc: AnalyzedDocument): { line: number; character: number
   return { line: last, character: doc.lines[last].length };
 }
 
-/** The operand size `bits` gives at a line of this file: 16 after `bits 16` / `use16`, else 32. */
-function bitsAt(doc: AnalyzedDocument, line: number): 16 | 32 {
-  let bits: 16 | 32 = 32;
-  for (let l = 0; l < line && l < doc.lines.length; l++) bits = bitsAfter(doc.lines[l], bits);
-  return bits;
-}
-
-/** The operand size after a line: the one it sets (`bits 16`, `[use32]`), else `bits`. */
-function bitsAfter(text: string, bits: 16 | 32): 16 | 32 {
-  const m = /^\s*\[?\s*(?:bits\s+(16|32|64)|use(16|32))\b/i.exec(text);
-  return m ? ((m[1] ?? m[2]) === '16' ? 16 : 32) : bits;
-}
-
 /**
  * The size keywords that give the unsized memory operand a form in the table: `push` and `bt`
  * have no byte form, `movzx eax, [x]` no dword one (NASM rejects those combinations).
@@ -62,7 +49,7 @@ function addSizeFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeAction[] {
   if (memIndex < 0) return [];
   const mem = statement.operands[memIndex];
   const sizes = sizesFor(statement.mnemonic.name, statement.operands.map((o) => o.text), memIndex);
-  const natural = bitsAt(doc, line) === 16 ? 'word' : 'dword';
+  const natural = statement.bits === 16 ? 'word' : 'dword';
   const at = toLspRange(mem.range).start;
   return sizes.map((size) => ({
     title: `Add operand size \`${size.keyword}\``,
@@ -116,15 +103,15 @@ function paravirtualizeActions(doc: AnalyzedDocument, range: Range, diagnostics:
   const out: CodeAction[] = [];
   const hasSharedInfo = doc.index.symbol(SHARED_INFO_POINTER) !== undefined;
   const hasAbiConstants = doc.index.symbol(UPCALL_MASK_CONSTANT)?.kind === 'constant';
-  let bits = bitsAt(doc, range.start.line);
-  for (let line = range.start.line; line <= range.end.line && line - range.start.line < 500; bits = bitsAfter(doc.lines[line] ?? '', bits), line++) {
-    // The hypercall ABI is 32-bit (EAX, EBX, ... in a protected-mode kernel): in 16-bit code the
-    // sequence means something else, and below `cpu 386` nasm refuses its registers ("no
-    // instruction for this cpu level", measured with nasm 2.16.01 on `cpu 286` / `clts`).
-    if (bits === 16) continue;
+  for (let line = range.start.line; line <= range.end.line && line - range.start.line < 500; line++) {
     // A `%rep` body line is a statement per repetition: one action for the line.
     const done = new Set<number>();
     for (const s of doc.index.statementsOn(line)) {
+      // The hypercall ABI is 32-bit (EAX, EBX, ... in a protected-mode kernel): in 16-bit code
+      // (nasm's bin format before any `bits 32`) the sequence means something else, and below
+      // `cpu 386` nasm refuses its registers ("no instruction for this cpu level", measured with
+      // nasm 2.16.01 on `cpu 286` / `clts`).
+      if (s.bits === 16) continue;
       if (!s.mnemonic || s.mnemonic.isDirective || s.prefixes.length > 0 || done.has(s.mnemonic.range.start.col)) continue;
       done.add(s.mnemonic.range.start.col);
       const pv = paravirtualize(s.mnemonic.name, s.operands.map((o) => o.text), { hasAbiConstants });
