@@ -3,6 +3,7 @@
 // `[eax*2]` → `[eax+eax]` unless `nosplit`, `[ebx+esp]` swapped) — Intel SDM Vol. 2 §2.1.5.
 
 import type { MemOperand } from './operands';
+import type { RegisterInfo } from './types';
 import { registerInfo } from './registers';
 
 export interface EffectiveAddress {
@@ -152,6 +153,14 @@ function encode32(mem: MemOperand): EaResult {
 const RM16: Readonly<Record<string, number>> = {
   'bx+si': 0, 'bx+di': 1, 'bp+si': 2, 'bp+di': 3, si: 4, di: 5, bp: 6, bx: 7,
 };
+
+/**
+ * Whether an effective address can name the register: any 32-bit general register (as base or
+ * index), or one of the four of 16-bit addressing (`[dl]`, `[ax]` are invalid).
+ */
+export function addresses(reg: RegisterInfo): boolean {
+  return reg.cls === 'gpr32' || (reg.cls === 'gpr16' && RM16[reg.name] !== undefined);
+}
 
 function encode16(mem: MemOperand): EaResult {
   const regs = [mem.base, mem.index].filter((r): r is NonNullable<typeof r> => r !== undefined);

@@ -7,6 +7,7 @@
 
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
 import type { SymbolInfo } from '../../../core/src/asm/api';
+import { addresses } from '../../../core/src/isa/encode-ea';
 import type { AnalyzedDocument } from '../analysis/document';
 import { DIRECTIVES, PREPROCESSOR_DIRECTIVES } from '../syntax/directives';
 import { allMnemonics, allRegisters, instructionFor } from '../syntax/isaIndex';
@@ -91,7 +92,7 @@ function registersAt(doc: AnalyzedDocument, line: number, col: number): string[]
   if (statement?.mnemonic === undefined || statement.mnemonic.isDirective) return [];
   const text = doc.lines[line];
   const inBrackets = text.lastIndexOf('[', col) > text.lastIndexOf(']', col);
-  return allRegisters().filter((x) => !inBrackets || x.cls === 'gpr32' || (x.cls === 'gpr16' && /^(bx|bp|si|di)$/.test(x.name))).map((x) => x.name);
+  return allRegisters().filter((x) => !inBrackets || addresses(x)).map((x) => x.name);
 }
 
 /** The multi-line macros' names; with `args`, of those a call with that many arguments fits. */
