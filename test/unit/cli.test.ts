@@ -130,6 +130,18 @@ describe('ringside CLI', function () {
     assert.equal(nasm.status, 0, nasm.stderr);
     assert.deepEqual(fs.readFileSync(path.join(cwd, 'ours.bin')), fs.readFileSync(path.join(cwd, 'nasm.bin')));
   });
+  it('names files in __FILE__ as nasm does: the source as the command line gives it, an include with its -I prefix (nasm run now)', function () {
+    if (!hasNasm) this.skip();
+    const cwd = path.join(dir, 'names');
+    fs.mkdirSync(path.join(cwd, 'src', 'inc'), { recursive: true });
+    fs.writeFileSync(path.join(cwd, 'src', 'boot.asm'), 'db __FILE__, 0\n%include "x.inc"\n');
+    fs.writeFileSync(path.join(cwd, 'src', 'inc', 'x.inc'), 'db __?FILE?__, 1\n');
+    const nasm = spawnSync('nasm', ['-f', 'bin', '-Isrc/inc/', 'src/boot.asm', '-o', 'nasm.bin'], { cwd, encoding: 'utf8' });
+    assert.equal(nasm.status, 0, nasm.stderr);
+    const ours = ringside(['asm', '-Isrc/inc/', 'src/boot.asm', '-o', 'ours.bin'], cwd);
+    assert.equal(ours.code, 0, ours.err);
+    assert.equal(fs.readFileSync(path.join(cwd, 'ours.bin'), 'latin1'), fs.readFileSync(path.join(cwd, 'nasm.bin'), 'latin1'));
+  });
   it('writes the map file [map] asks for, to a file, standard output or error, as nasm writes it (nasm run now)', function () {
     if (!hasNasm) this.skip();
     const programs: Record<string, string> = {

@@ -86,6 +86,12 @@ export interface AssembleOptions {
    * when absent, as nasm reads its own (as `time` is the clock's).
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The name `__FILE__` gives a file (`written`: as its `%include` wrote it). nasm names the main
+   * file as its command line did and an included file as it found it (see the command line's
+   * nasmIncludeName); when absent, the path relative to the main file's directory.
+   */
+  readonly fileName?: (file: string, written: string | undefined) => string;
 }
 
 /**

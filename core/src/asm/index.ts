@@ -62,6 +62,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const pp = preprocess({
     file: opts.file, text: opts.text, readFile: (p) => (p === opts.file && opts.text !== undefined ? opts.text : opts.host.readFile(p)),
     includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget, time: opts.time, env: opts.env, prelude: opts.prelude, noLine: opts.noLine,
+    fileName: opts.fileName,
   }, sink);
 
   const lines = pp.lines;

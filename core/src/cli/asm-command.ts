@@ -87,7 +87,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   if (depend?.only === true) return dependenciesCommand(args, depend, file, text, readFile, io);
   if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io, depend);
   keepOptimizedCode();
-  const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths) });
+  const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths), fileName: nasmFileNames(args, file, args.includes, cwd) });
   const reported = new ReportedLines(result.lineDirectives);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
@@ -179,7 +179,7 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
   const result = preprocessOnly({
     file, text, readFile, includePaths: includeSearchPaths(searched.includes.map((d) => path.resolve(d)), cwd), defines: args.defines,
     warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: true,
-    nameOf: (f, written) => (f === file ? args.file : nasmIncludeName(f, written, searched.includes, cwd)),
+    nameOf: nasmFileNames(args, file, searched.includes, cwd),
   });
   const files = dependencyFiles(result.pp, dependencyNames(searched));
   const reported = new ReportedLines(result.pp.reported.directives);
@@ -231,7 +231,7 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
   const cwd = process.cwd();
   const result = preprocessOnly({
     file, text, readFile, includePaths, defines: args.defines, warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: depend !== undefined,
-    nameOf: (f, written) => (f === file ? args.file : nasmIncludeName(f, written, args.includes, cwd)),
+    nameOf: nasmFileNames(args, file, args.includes, cwd),
   });
   const reported = new ReportedLines(result.pp.reported.directives);
   for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
@@ -245,6 +245,14 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
   if (result.errors > 0) { removeOutput(args); return 1; }
   // (-E with -MD: the dependencies after the text; nasm's output name is -o's alone.)
   return depend === undefined ? 0 : writeDependencies(args, depend, dependencyFiles(result.pp, dependencyNames(args)), args.out, io);
+}
+
+/**
+ * The names nasm gives the files of a run (`__FILE__`, `-E`'s `%line`s): the main file (`file`,
+ * resolved) as the command line wrote it, an included one as nasmIncludeName has it.
+ */
+function nasmFileNames(args: AsmArgs, file: string, includes: readonly string[], cwd: string): (f: string, written: string | undefined) => string {
+  return (f, written) => (f === file ? args.file : nasmIncludeName(f, written, includes, cwd));
 }
 
 /**
