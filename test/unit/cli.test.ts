@@ -142,6 +142,26 @@ describe('ringside CLI', function () {
     assert.equal(ours.code, 0, ours.err);
     assert.equal(fs.readFileSync(path.join(cwd, 'ours.bin'), 'latin1'), fs.readFileSync(path.join(cwd, 'nasm.bin'), 'latin1'));
   });
+  it('looks for %include, incbin and %pathsearch files where nasm looks first: its working directory, then -I (nasm run now)', function () {
+    if (!hasNasm) this.skip();
+    // The same names in the working directory and beside the source: nasm takes the working
+    // directory's. Ringside also looks beside the source, but only after nasm's places.
+    const cwd = path.join(dir, 'order');
+    fs.mkdirSync(path.join(cwd, 'src'), { recursive: true });
+    fs.mkdirSync(path.join(cwd, 'inc'), { recursive: true });
+    for (const [where, byte] of [['', 1], ['src', 2], ['inc', 3]] as const) {
+      fs.writeFileSync(path.join(cwd, where, 'x.inc'), `db ${byte}\n`);
+      fs.writeFileSync(path.join(cwd, where, 'x.bin'), Buffer.from([byte + 0x10]));
+      fs.writeFileSync(path.join(cwd, where, 'y.inc'), `db ${byte + 0x20}\n`);
+    }
+    fs.rmSync(path.join(cwd, 'y.inc'));
+    fs.writeFileSync(path.join(cwd, 'src', 'm.asm'), '%include "x.inc"\n%include "y.inc"\nincbin "x.bin"\n%pathsearch P "y.inc"\ndb P\n');
+    const nasm = spawnSync('nasm', ['-f', 'bin', '-Iinc/', 'src/m.asm', '-o', 'nasm.bin'], { cwd, encoding: 'utf8' });
+    assert.equal(nasm.status, 0, nasm.stderr);
+    const ours = ringside(['asm', '-Iinc/', 'src/m.asm', '-o', 'ours.bin'], cwd);
+    assert.equal(ours.code, 0, ours.err);
+    assert.equal(fs.readFileSync(path.join(cwd, 'ours.bin'), 'latin1'), fs.readFileSync(path.join(cwd, 'nasm.bin'), 'latin1'));
+  });
   it('writes the map file [map] asks for, to a file, standard output or error, as nasm writes it (nasm run now)', function () {
     if (!hasNasm) this.skip();
     const programs: Record<string, string> = {

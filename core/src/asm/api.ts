@@ -50,13 +50,18 @@ export interface FileHost {
 }
 
 export interface AssembleOptions {
-  /** Absolute path of the main file; its directory is searched first by %include. */
+  /** Absolute path of the main file; its directory is the working directory when none is given. */
   readonly file: string;
   /** The text of the main file (overrides the host's copy, for editor buffers). */
   readonly text?: string;
   readonly host: FileHost;
-  /** `-I` directories, searched in order after the including file's directory. */
+  /** `-I` directories, searched in order after the working directory. */
   readonly includePaths?: readonly string[];
+  /**
+   * nasm's working directory, where `%include`, `incbin` and `%pathsearch` look for a relative name
+   * first (see searchPlaces); absent, the main file's directory, as `cd dir && nasm file.asm`.
+   */
+  readonly workingDirectory?: string;
   /** `-D NAME[=VALUE]` predefined single-line macros. */
   readonly defines?: Readonly<Record<string, string>>;
   /** Lines before the source's, as a file of their own (PreprocessOptions.prelude: nasm's -P, --before, --pragma). */

@@ -118,8 +118,9 @@ interface ConstantSet {
 export interface AssemblerHost {
   readonly readBinary?: (path: string) => Uint8Array | undefined;
   readonly includePaths: readonly string[];
-  /** incbin, like %include, resolves relative names against the main file's directory first. */
+  /** incbin, like %include, looks in the working directory first (see searchPlaces). */
   readonly mainFile: string;
+  readonly workingDirectory?: string;
   readonly limits?: ResolvedLimits;
   readonly budget?: TimeBudget;
   /** `%if` blocks the preprocessor left to the assembler, by statement (see deferred-check.ts). */
@@ -1961,7 +1962,7 @@ class Assembler implements EvalContext {
     const target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
     let data = this.incbinCache.get(target);
     if (!this.incbinCache.has(target)) {
-      const candidates = searchPlaces(this.host.mainFile, this.host.includePaths, target);
+      const candidates = searchPlaces(this.host.mainFile, this.host.workingDirectory, this.host.includePaths, target);
       data = undefined;
       for (const c of candidates) { data = this.host.readBinary?.(c); if (data) break; }
       this.incbinCache.set(target, data);

@@ -62,7 +62,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const pp = preprocess({
     file: opts.file, text: opts.text, readFile: (p) => (p === opts.file && opts.text !== undefined ? opts.text : opts.host.readFile(p)),
     includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget, time: opts.time, env: opts.env, prelude: opts.prelude, noLine: opts.noLine,
-    fileName: opts.fileName,
+    fileName: opts.fileName, workingDirectory: opts.workingDirectory,
   }, sink);
 
   const lines = pp.lines;
@@ -103,7 +103,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   for (const c of pp.checks) if (c.hasCode) checkLocalBase(c, stmts, lineOf, lines, sink);
 
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
-    readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget, checks: pp.exhausted ? [] : pp.checks,
+    readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, workingDirectory: opts.workingDirectory, limits, budget, checks: pp.exhausted ? [] : pp.checks,
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
   }, opts.frontEndOnly ?? false);
 

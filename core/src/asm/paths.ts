@@ -22,12 +22,12 @@ export function joinPath(dir: string, name: string): string {
 }
 
 /**
- * Where `%include`, `incbin` and `%pathsearch` look for `name`, in order: beside the main file
- * (nasm looks in its working directory, which `cd dir && nasm file.asm` makes that), then under
- * each `-I` directory.
+ * Where `%include`, `incbin` and `%pathsearch` look for `name`, in order, as nasm does: in its
+ * working directory (`workingDirectory`; absent, the main file's, which `cd dir && nasm file.asm`
+ * makes it), then under each `-I` directory.
  */
-export function searchPlaces(mainFile: string, includePaths: readonly string[], name: string): string[] {
-  return [joinPath(dirName(mainFile), name), ...includePaths.map((p) => joinPath(p, name))];
+export function searchPlaces(mainFile: string, workingDirectory: string | undefined, includePaths: readonly string[], name: string): string[] {
+  return [joinPath(workingDirectory ?? dirName(mainFile), name), ...includePaths.map((p) => joinPath(p, name))];
 }
 
 export function isAbsolute(name: string): boolean {

@@ -74,10 +74,10 @@ export function preprocessOnly(opts: PreprocessOnlyOptions): PreprocessOnlyResul
     return name;
   };
   const warnings: LineWarning[] = [];
-  // `incbin`'s file as nasm's `%pathsearch` names it: found beside the main file (where nasm
-  // looks first, its working directory) or under a `-I` directory, else as written.
+  // `incbin`'s file as nasm's `%pathsearch` names it: found in the working directory (where nasm
+  // looks first) or under a `-I` directory, else as written.
   const pathOf = (name: string): string => {
-    const found = searchPlaces(opts.file, opts.includePaths, name).find((c) => opts.readFile(c) !== undefined);
+    const found = searchPlaces(opts.file, opts.workingDirectory, opts.includePaths, name).find((c) => opts.readFile(c) !== undefined);
     return found === undefined ? name : opts.nameOf(found, name);
   };
   const text = renderPreprocessed(pp, nameOf, warnings, pathOf);

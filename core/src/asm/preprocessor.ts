@@ -39,6 +39,8 @@ export interface PreprocessOptions {
   readonly text?: string;
   readonly readFile: (path: string) => string | undefined;
   readonly includePaths: readonly string[];
+  /** Where relative names are looked for before the `-I` directories (see searchPlaces). */
+  readonly workingDirectory?: string;
   readonly defines: Readonly<Record<string, string>>;
   /** nasm's `--limit-X` values (NASM_LIMITS when absent). */
   readonly limits?: ResolvedLimits;
@@ -1046,9 +1048,8 @@ class Preprocessor {
     if (!target) { this.sink.error('syntax', '`%include\' expects a file name', here, f.expansion); return; }
     const range = lineRange(file, line, t.start, toks[toks.length - 1].end);
     // nasm 2.16 resolves a relative name against its working directory (not the including file's
-    // directory), then tries each -I prefix in order; we take the main file's directory as that
-    // working directory, which is what `cd dir && nasm file.asm` does.
-    const candidates = searchPlaces(this.opts.file, this.opts.includePaths, target);
+    // directory), then tries each -I prefix in order (see searchPlaces).
+    const candidates = searchPlaces(this.opts.file, this.opts.workingDirectory, this.opts.includePaths, target);
     let resolved: string | undefined;
     let text: string | undefined;
     for (const c of candidates) {
@@ -1601,8 +1602,9 @@ class Preprocessor {
     if (toks.length > 3) this.sink.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', here, f.expansion);
     const target = new TextDecoder().decode(bytes);
     const mainDir = dirName(this.opts.file);
-    const found = searchPlaces(this.opts.file, this.opts.includePaths, target).find((c) => this.opts.readFile(c) !== undefined);
-    const path = found === undefined ? target : relativeTo(mainDir, found);
+    const found = searchPlaces(this.opts.file, this.opts.workingDirectory, this.opts.includePaths, target).find((c) => this.opts.readFile(c) !== undefined);
+    // (Named as `__FILE__` names an included file: nasm's is the name it opened.)
+    const path = found === undefined ? target : this.opts.fileName?.(found, target) ?? relativeTo(mainDir, found);
     this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(path)), start: name.start, end: name.end, at: NOWHERE }], lineRange(file, line, name.start, name.end), false, f.expansion);
   }
 

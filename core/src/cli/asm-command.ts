@@ -81,13 +81,13 @@ function assembleFile(args: AsmArgs, io: Io): number {
   if (input === undefined) { removeOutput(args); return 1; }
   const text = sourceText(input);
   const cwd = process.cwd();
-  const includePaths = includeSearchPaths(args.includes.map((d) => path.resolve(d)), cwd);
+  const includePaths = includeSearchPaths(args.includes.map((d) => path.resolve(d)), file);
   const depend = args.depend?.only === true || args.depend?.alsoAssemble === true ? args.depend : undefined;
   // (`-M` wins over `-E`, as in nasm, whose -M sets its mode where -E and -MD add to it.)
   if (depend?.only === true) return dependenciesCommand(args, depend, file, text, readFile, io);
   if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io, depend);
   keepOptimizedCode();
-  const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths), fileName: nasmFileNames(args, file, args.includes, cwd) });
+  const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths), workingDirectory: cwd, fileName: nasmFileNames(args, file, args.includes, cwd) });
   const reported = new ReportedLines(result.lineDirectives);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
@@ -177,7 +177,7 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
   const cwd = process.cwd();
   const searched = request.missingOk ? { ...args, includes: [] } : args;
   const result = preprocessOnly({
-    file, text, readFile, includePaths: includeSearchPaths(searched.includes.map((d) => path.resolve(d)), cwd), defines: args.defines,
+    file, text, readFile, workingDirectory: cwd, includePaths: includeSearchPaths(searched.includes.map((d) => path.resolve(d)), file), defines: args.defines,
     warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: true,
     nameOf: nasmFileNames(args, file, searched.includes, cwd),
   });
@@ -197,7 +197,7 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
 function dependencyNames(args: AsmArgs): DependencyNames {
   const cwd = process.cwd();
   return {
-    mainFile: path.resolve(args.file), mainName: args.file, searchPaths: includeSearchPaths(args.includes.map((d) => path.resolve(d)), cwd),
+    mainFile: path.resolve(args.file), mainName: args.file, workingDirectory: cwd, searchPaths: includeSearchPaths(args.includes.map((d) => path.resolve(d)), args.file),
     nameOf: (f, written) => nasmIncludeName(f, written, args.includes, cwd),
   };
 }
@@ -230,7 +230,7 @@ function writeDependencies(args: AsmArgs, request: DependencyRequest, files: rea
 function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: (p: string) => string | undefined, includePaths: string[], io: Io, depend: DependencyRequest | undefined): number {
   const cwd = process.cwd();
   const result = preprocessOnly({
-    file, text, readFile, includePaths, defines: args.defines, warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: depend !== undefined,
+    file, text, readFile, workingDirectory: cwd, includePaths, defines: args.defines, warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: depend !== undefined,
     nameOf: nasmFileNames(args, file, args.includes, cwd),
   });
   const reported = new ReportedLines(result.pp.reported.directives);

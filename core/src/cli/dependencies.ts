@@ -79,7 +79,9 @@ export interface DependencyNames {
   readonly mainFile: string;
   /** The main file as its command line wrote it. */
   readonly mainName: string;
-  /** The directories searched after the main file's, in order. */
+  /** nasm's working directory, searched first (see searchPlaces). */
+  readonly workingDirectory: string;
+  /** The directories searched after it, in order. */
   readonly searchPaths: readonly string[];
   readonly nameOf: (file: string, written: string) => string;
 }
@@ -126,7 +128,7 @@ function incbinCall(toks: readonly PPToken[]): { readonly word: PPToken; readonl
   return bytes === undefined ? { word } : { word, name: Buffer.from(bytes).toString('utf8') };
 }
 
-/** The file `incbin` reads, searched for as the assembler searches (the main file's directory first). */
+/** The file `incbin` reads, searched for as the assembler searches (the working directory first). */
 function found(name: string, names: DependencyNames): string | undefined {
-  return searchPlaces(path.resolve(names.mainFile), names.searchPaths.map((p) => path.resolve(p)), name).find((c) => { try { return fs.statSync(c).isFile(); } catch { return false; } });
+  return searchPlaces(path.resolve(names.mainFile), names.workingDirectory, names.searchPaths.map((p) => path.resolve(p)), name).find((c) => { try { return fs.statSync(c).isFile(); } catch { return false; } });
 }

@@ -1,11 +1,15 @@
-// Where the CLI's %include and incbin look for a relative name, after FILE's directory.
+// Where the CLI's %include, incbin and %pathsearch look for a relative name after nasm's working
+// directory (see searchPlaces in asm/paths.ts).
+
+import * as path from 'node:path';
 
 /**
- * The -I directories in order, then the working directory. nasm 2.16 looks in its working
- * directory first and in FILE's directory not at all, so a project built from its top directory
- * (`nasm -f bin boot/boot.asm` with `%include "boot/gdt.asm"`) finds its files there; looking there
- * last keeps FILE's directory first, as in the editor, and finds every file nasm finds.
+ * The -I directories in order, then FILE's directory. nasm 2.16 looks in its working directory,
+ * then under each -I directory, and in FILE's directory not at all (measured: `nasm -f bin
+ * src/b.asm` cannot include `inc/x.inc` that is beside it in src/). Every file nasm finds is found
+ * first in the same place; looking in FILE's directory last also finds what the editor, which
+ * takes that directory for the working directory, finds.
  */
-export function includeSearchPaths(includes: readonly string[], cwd: string): string[] {
-  return [...includes, cwd];
+export function includeSearchPaths(includes: readonly string[], file: string): string[] {
+  return [...includes, path.dirname(file)];
 }

@@ -76,7 +76,7 @@ export function runCommand(argv: readonly string[], io: Io): number {
   if (bytes === undefined) return 1;
   const isSource = /\.(gasm|asm|s|nasm|inc)$/i.test(file);
   const loaded = GuestSession.load({
-    ...(isSource ? { source: { ...args.assembly, file, includePaths: includeSearchPaths(args.assembly.includePaths ?? [], process.cwd()) } } : { image: new Uint8Array(bytes) }),
+    ...(isSource ? { source: { ...args.assembly, file, workingDirectory: process.cwd(), includePaths: includeSearchPaths(args.assembly.includePaths ?? [], file) } } : { image: new Uint8Array(bytes) }),
     memoryBytes: args.memoryBytes, maxInstructions: args.maxInstructions, kernelName: path.basename(file),
   });
   if (!loaded.ok) {

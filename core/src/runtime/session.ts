@@ -49,7 +49,7 @@ export const MIN_BATCH_INSTRUCTIONS = 1000;
 
 export interface LoadOptions {
   /** A guest source file to assemble (NASM syntax), with the nasm flags to assemble it with; `text` overrides the file's contents. */
-  readonly source?: { readonly file: string; readonly text?: string; readonly host?: FileHost } & AssemblerFlags;
+  readonly source?: { readonly file: string; readonly text?: string; readonly host?: FileHost; readonly workingDirectory?: string } & AssemblerFlags;
   /** A multiboot image (a.out kludge), when there is no source. */
   readonly image?: Uint8Array;
   readonly memoryBytes?: number;

@@ -44,7 +44,7 @@ export function fileNameCompletion(doc: AnalyzedDocument, line: string, pos: Pos
   const seen = new Set<string>();
   let cut = false;
   // In searchPlaces' order: beside the main file, then each -I directory.
-  const places = searchPlaces(doc.rootPath, doc.includePaths, folder === '' ? '.' : folder);
+  const places = searchPlaces(doc.rootPath, undefined, doc.includePaths, folder === '' ? '.' : folder);
   for (let p = 0; p < places.length && !cut; p++) {
     const where = p === 0 ? `beside ${baseName(doc.rootPath)}` : `-I ${shortPath(doc.includePaths[p - 1], dirName(doc.rootPath))}`;
     for (const e of doc.listDirectory(places[p])) {

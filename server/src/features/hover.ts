@@ -152,7 +152,7 @@ function packageHover(doc: AnalyzedDocument, line: number, text: string, tok: { 
  */
 function fileMarkdown(doc: AnalyzedDocument, f: LinkedFile): string {
   if (f.found === undefined) return `**${f.target}** — not found: \`${f.directive}\` looks beside ${baseName(doc.rootPath)}, then under each -I directory`;
-  const places = searchPlaces(doc.rootPath, doc.includePaths, f.target);
+  const places = searchPlaces(doc.rootPath, undefined, doc.includePaths, f.target);
   const k = places.indexOf(f.found);
   const where = k === 0 ? ` (beside ${baseName(doc.rootPath)})` : k > 0 ? ` (under -I ${shortPath(doc.includePaths[k - 1], dirName(doc.rootPath))})` : '';
   const text = f.directive === '%include' ? doc.readText(f.found) : undefined;
