@@ -9,55 +9,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../core/src/cli/main';
+import { ringsideAsm as ours, type Run } from '../support/cli-runs';
+import { MESSAGE_DIFFERENCES } from '../support/message-differences';
 import { findAsm, fixtureArgs } from '../support/nasm-fixtures';
 import { hasNasm } from '../support/random';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
-
-const LAYOUT = 'nasm finds this as it lays the sections out (fatal, no line, in its words); Ringside at the section';
-const ONE_OF_TWO = 'nasm gives this error twice at the line (it reads it twice); Ringside once';
-const OWN_WORDS = 'Ringside words this error its own way, saying what is wrong and what to write';
-const TAKES = 'Ringside adds to the message of a macro called with the wrong count the counts it takes `(it takes N)`';
-const DIALECT = 'Ringside\'s dialect leaves out 64-bit and later instructions and registers, and says so';
-const BEGINS = 'Ringside says where the block left open begins (and gives a missing `%endif` as an error where nasm gives it as fatal)';
-const LATER = 'nasm stops after the pass its first error is in; Ringside also reports the errors it finds in later lines or checks';
-const EVERY_NAME = 'nasm names the first undefined symbol of a statement (its evaluator stops there); Ringside names each, as the editor shows every error at once';
-
-/** Fixtures whose recorded messages Ringside's are not, each with why (relative to the fixtures directory). */
-const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'err-context-local.asm': ONE_OF_TWO,
-  'err-context-define-late.asm': `${ONE_OF_TWO}; and ${LATER.slice(0, 1).toLowerCase()}${LATER.slice(1)}`,
-  'err-align-fill.asm': OWN_WORDS, 'err-align-times.asm': OWN_WORDS, 'err-directive-label.asm': OWN_WORDS, 'err-istruc-forward.asm': OWN_WORDS,
-  'err-struc-no-context.asm': OWN_WORDS, 'err-incbin-unquoted.asm': OWN_WORDS, 'err-incbin-open-string.asm': OWN_WORDS,
-  'err-macro-args.asm': TAKES, 'macro-names.asm': TAKES, 'macro-trailing-empty.asm': TAKES,
-  'err-outside-dialect.asm': DIALECT, 'err-dollar-register-use.asm': DIALECT, 'use-altreg-64bit.asm': DIALECT, 'err-wide-data.asm': DIALECT,
-  'err-pp-cond-across-bodies.asm': BEGINS, 'err-unterminated-if.asm': BEGINS, 'err-unterminated-if-macro.asm': BEGINS,
-  'err-unterminated-macro.asm': BEGINS, 'err-unterminated-rep-include.asm': BEGINS,
-  'err-rep-unended-in-macro.asm': 'nasm gives this as fatal; Ringside as an error (its diagnostics have no fatal severity), and stops there as nasm does',
-  'err-istruc-undefined.asm': LATER,
-  'err-undefined-first-only.asm': EVERY_NAME, 'err-undefined-first-critical.asm': EVERY_NAME,
-  'err-float.asm': LATER, 'err-special-symbol-label.asm': LATER, 'err-label-scaled.asm': LATER, 'err-seg-wrt.asm': LATER, 'err-stack-frame.asm': LATER,
-  'mem-disp-byte-range.asm': 'nasm checks a ModR/M displacement twice, once at the address size, so a value that fits there (0xffffffff as -1) '
-    + 'is warned of once; Ringside\'s command line gives every displacement warning twice',
-  'err-section-origin.asm': LAYOUT, 'err-section-follows.asm': LAYOUT, 'err-section-overlap.asm': LAYOUT,
-  'limit-macro-levels.asm': 'nasm prints a `... from macro` line for each of the 100 expansions it stopped in; Ringside the innermost call\'s',
-};
-
-interface Run { readonly code: number | null; readonly out: string; readonly err: string }
-
-/** `ringside asm ARGS` in `cwd` (in this process: the CLI names files from the working directory). */
-function ours(args: readonly string[], cwd: string): Run {
-  const before = process.cwd();
-  let out = '', err = '';
-  process.chdir(cwd);
-  try {
-    const code = main(['asm', ...args], { out: (t) => { out += t; }, err: (t) => { err += t; } });
-    return { code, out, err };
-  } finally {
-    process.chdir(before);
-  }
-}
 
 function nasm(args: readonly string[], cwd: string): Run {
   const r = spawnSync('nasm', args, { cwd, encoding: 'utf8', timeout: 20_000 });
@@ -98,9 +55,9 @@ describe('differential: the command line\'s messages vs nasm\'s standard error',
         try {
           const run = ours(['-X', 'gnu', ...fixtureArgs(file), path.basename(file), '-o', path.join(dir, 'out.bin')], path.dirname(file));
           const expected = fs.readFileSync(recorded, 'utf8');
-          const known = KNOWN_DIFFERENCES[name];
+          const known = MESSAGE_DIFFERENCES[name];
           // (Still different: when it is not, the entry goes.)
-          if (known !== undefined) assert.notEqual(run.err, expected, `no longer differs: take it out of KNOWN_DIFFERENCES (${known})`);
+          if (known !== undefined) assert.notEqual(run.err, expected, `no longer differs: take it out of MESSAGE_DIFFERENCES (test/support/message-differences.ts) (${known})`);
           else assert.equal(run.err, expected);
         } finally {
           fs.rmSync(dir, { recursive: true, force: true });

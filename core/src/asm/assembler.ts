@@ -121,6 +121,8 @@ export interface AssemblerHost {
   /** incbin, like %include, looks in the working directory first (see searchPlaces). */
   readonly mainFile: string;
   readonly workingDirectory?: string;
+  /** How messages name a file found (AssembleOptions.fileName). */
+  readonly fileName?: (file: string, written: string | undefined) => string;
   readonly limits?: ResolvedLimits;
   readonly budget?: TimeBudget;
   /** `%if` blocks the preprocessor left to the assembler, by statement (see deferred-check.ts). */
@@ -294,7 +296,8 @@ class Assembler implements EvalContext {
   /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
   private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
   private readonly externs = new Set<string>();
-  private readonly incbinCache = new Map<string, Uint8Array | undefined>();
+  /** Each `incbin` name's file: its bytes, and its name as nasm's `%pathsearch` gives it. */
+  private readonly incbinCache = new Map<string, { readonly data: Uint8Array; readonly name: string } | undefined>();
   private stmtIndex = 0;
   /** See AssemblyOutput.atStructures. */
   private atStructures: Map<number, string> | undefined;
@@ -1960,15 +1963,17 @@ class Assembler implements EvalContext {
     if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st.op); return; }
     // (A backquoted name is read with its escapes: measured, `incbin \`a\x41.bin\`` opens aA.bin.)
     const target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
-    let data = this.incbinCache.get(target);
+    let found = this.incbinCache.get(target);
     if (!this.incbinCache.has(target)) {
-      const candidates = searchPlaces(this.host.mainFile, this.host.workingDirectory, this.host.includePaths, target);
-      data = undefined;
-      for (const c of candidates) { data = this.host.readBinary?.(c); if (data) break; }
-      this.incbinCache.set(target, data);
+      for (const c of searchPlaces(this.host.mainFile, this.host.workingDirectory, this.host.includePaths, target)) {
+        const data = this.host.readBinary?.(c);
+        if (data !== undefined) { found = { data, name: this.host.fileName?.(c, target) ?? target }; break; }
+      }
+      this.incbinCache.set(target, found);
     }
     // (nasm asks a missing file's length first: measured, "unable to get length of file".)
-    if (!data) { this.error('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok); return; }
+    if (found === undefined) { this.error('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok); return; }
+    const data = found.data;
     const offE = parts[1] ? this.exprArgFrom(st, parts[1], 'ignored') : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2], 'ignored') : undefined;
     const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
@@ -1980,7 +1985,8 @@ class Assembler implements EvalContext {
       // nasm counts the file from there on (at most `len`) in its first passes, cannot seek there
       // in its last, and puts nothing out, with the error once for all repetitions, none for no
       // repetition (measured: -1 on 40 bytes is listed `<bin 29h>`, the line after 0x29 lower).
-      if (n > 0) this.error('incbin', `\`incbin': unable to seek on file \`${target}'`, offE);
+      // (The name nasm's incbin macro gives the file it found: measured, `asm/blob.dat` with -Iasm/.)
+      if (n > 0) this.error('incbin', `\`incbin': unable to seek on file \`${found.name}'`, offE);
       this.emit(new Uint8Array(Math.min(data.length - off, len ?? Infinity)), n);
       return;
     }

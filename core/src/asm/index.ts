@@ -103,7 +103,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   for (const c of pp.checks) if (c.hasCode) checkLocalBase(c, stmts, lineOf, lines, sink);
 
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
-    readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, workingDirectory: opts.workingDirectory, limits, budget, checks: pp.exhausted ? [] : pp.checks,
+    readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, workingDirectory: opts.workingDirectory, fileName: opts.fileName, limits, budget, checks: pp.exhausted ? [] : pp.checks,
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
   }, opts.frontEndOnly ?? false);
 
