@@ -16,10 +16,11 @@ export interface NasmVerdict {
 }
 
 /**
- * `text` written to `source` and assembled by `nasm -f bin` run in `cwd` with `cwd` first on the
- * include path: nasm looks for `%include` beside the source first, so a fixture's text written to
- * a scratch folder finds what it found where it was recorded, and two texts written to the same
- * `source` have the same `__FILE__`.
+ * `text` written to `source` and assembled by `nasm -f bin` run in `cwd` with `cwd` on the include
+ * path: nasm looks for `%include` in its working directory and under each -I folder (never beside
+ * the source), so a fixture's text written to a scratch folder and run in the fixture's folder
+ * finds what it found where it was recorded, and two texts written to the same `source` have the
+ * same `__FILE__`.
  */
 export function nasmOn(source: string, text: string, args: readonly string[], cwd: string): NasmVerdict {
   fs.writeFileSync(source, text, 'latin1');
