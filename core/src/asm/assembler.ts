@@ -1581,7 +1581,8 @@ class Assembler implements EvalContext {
         return;
       case 'list':
         // `[list -]` / `[list +]`: the listing skips the lines between (see buildListing).
-        if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', 'invalid parameter to [list] directive', args[0] ?? word);
+        // (The directive as written: measured, `[LIST x]` is "invalid parameter to [LIST] directive".)
+        if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', `invalid parameter to [${this.lines.text[this.line].slice(word.start, word.end)}] directive`, args[0] ?? word);
         return;
       case 'common':
         this.error('common', 'binary output format does not support common variables', st.op);
@@ -1915,7 +1916,8 @@ class Assembler implements EvalContext {
       if (valueToks.length === 0 && (key === 'follows' || key === 'vfollows')) { this.error('section-attr', `expecting section name for \`${key}' attribute`, t); continue; }
       if (valueToks.length === 0) { this.warning('section-attr', 'No value given to attribute in `section\' directive', t); continue; }
       if (key !== 'follows' && key !== 'vfollows' && key !== 'align' && key !== 'valign' && key !== 'start' && key !== 'vstart') {
-        this.warning('section-attr', `ignoring unknown section attribute: "${key}=${valueToks.map((x) => x.text).join('')}"`, t);
+        // (As written: measured, `FOO=1` is "FOO=1".)
+        this.warning('section-attr', `ignoring unknown section attribute: "${t.text}=${valueToks.map((x) => x.text).join('')}"`, t);
         continue;
       }
       // As nasm's bin output takes them (output/outbin.c, bin_assign_attributes): a start or

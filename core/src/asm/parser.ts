@@ -640,7 +640,7 @@ class LineParser implements TermReader {
     // (-w+ptr, measured: `mov eax, dword ptr [ebx]` is 'symbol `ptr' not defined' after it).
     // (Not in `[warning -ptr]` and the other raw directives.)
     if (toks[0].text !== '[') for (const t of toks) {
-      if (t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'ptr') (this.warnings ??= []).push({ message: '`ptr\' is not a NASM keyword', start: t.start, end: t.end, code: 'ptr' });
+      if (t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'ptr') (this.warnings ??= []).push({ message: `\`${t.text}' is not a NASM keyword`, start: t.start, end: t.end, code: 'ptr' });
     }
     // `[bits 32]`-style raw directives (manual §6): to the first `]`, what follows it ignored, as
     // nasm 2.16.01 reads them (measured: `[section .data]*` and `[org 3]*2` are the directive
@@ -1221,8 +1221,9 @@ class LineParser implements TermReader {
           if (!bytes) this.fail('invalid escape sequence in string', t);
           item = { kind: 'bytes', bytes, start: t.start, end: t.end };
         } else if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && (pos + 1 === n || toks[pos + 1].text === ',') && utfFunction(t.text) !== undefined) {
-          // (Alone, no `(` after it: measured, `dw __?utf16?__` is "__?utf16?__ must be followed by a string constant".)
-          this.fail(`__?${t.text.startsWith('__?') ? t.text.slice(3, -3).toLowerCase() : t.text.slice(2, -2).toLowerCase()}?__ must be followed by a string constant`, t);
+          // (Alone, no `(` after it: measured, `dw __?utf16?__` is "__?utf16?__ must be followed by a string constant";
+          // `__?Utf16?__` is named as written, `__UTF16__` in lower case.)
+          this.fail(`${t.text.startsWith('__?') ? t.text : `__?${t.text.slice(2, -2).toLowerCase()}?__`} must be followed by a string constant`, t);
         } else if (t.kind === 'ident' && toks[pos + 1]?.text === '(' && utfFunction(t.text) !== undefined) {
           // `__?utf16?__('...')` first in an item is a string, padded like one, and the whole item
           // (manual §3.4.5; measured: `dd __utf16__('a') | 0` is an error, `dd 0 | __utf16__('a')` is not).
