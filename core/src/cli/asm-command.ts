@@ -81,7 +81,7 @@ function assembleFile(args: AsmArgs, io: Io): number {
   if (input === undefined) { removeOutput(args); return 1; }
   const text = sourceText(input);
   const cwd = process.cwd();
-  const includePaths = includeSearchPaths(args.includes.map((d) => path.resolve(d)), file);
+  const includePaths = searchPaths(args);
   const depend = args.depend?.only === true || args.depend?.alsoAssemble === true ? args.depend : undefined;
   // (`-M` wins over `-E`, as in nasm, whose -M sets its mode where -E and -MD add to it.)
   if (depend?.only === true) return dependenciesCommand(args, depend, file, text, readFile, io);
@@ -171,17 +171,18 @@ const NOT_IN_DEPENDENCY_PASS: ReadonlySet<string> = new Set(['missing-include', 
 /**
  * `-M`/`-MG`: the dependencies alone, from the preprocessor, to standard output or `-MF FILE`.
  * nasm's messages of that pass come first; after an error (or a `%fatal`) nothing is written, exit 1.
- * With `-MG` nasm searches no `-I` directory (a file found only there is one to be generated).
+ * With `-MG` nasm searches its working directory alone (a file found only elsewhere is one to be
+ * generated, named as written), so Ringside's own last place, FILE's directory, is left out too.
  */
 function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: string, text: string, readFile: (p: string) => string | undefined, io: Io): number {
   const cwd = process.cwd();
   const searched = request.missingOk ? { ...args, includes: [] } : args;
   const result = preprocessOnly({
-    file, text, readFile, workingDirectory: cwd, includePaths: includeSearchPaths(searched.includes.map((d) => path.resolve(d)), file), defines: args.defines,
+    file, text, readFile, workingDirectory: cwd, includePaths: searchPaths(searched, request.missingOk), defines: args.defines,
     warnings: args.warnings, limits: resolveLimits(args.limits), recordDependencies: true,
     nameOf: nasmFileNames(args, file, searched.includes, cwd),
   });
-  const files = dependencyFiles(result.pp, dependencyNames(searched));
+  const files = dependencyFiles(result.pp, dependencyNames(searched, request.missingOk));
   const reported = new ReportedLines(result.pp.reported.directives);
   let errors = 0;
   for (const d of result.printedMessages) {
@@ -193,11 +194,17 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
   return writeDependencies(args, request, files, outputName(args), io);
 }
 
+/** The places searched after the working directory: `args`'s -I directories, then FILE's (not for `-MG`: see dependenciesCommand). */
+function searchPaths(args: AsmArgs, missingOk = false): string[] {
+  const includes = args.includes.map((d) => path.resolve(d));
+  return missingOk ? includes : includeSearchPaths(includes, path.resolve(args.file));
+}
+
 /** Where the dependencies' files are and how nasm names them (nasmIncludeName), for `args`'s -I directories. */
-function dependencyNames(args: AsmArgs): DependencyNames {
+function dependencyNames(args: AsmArgs, missingOk = false): DependencyNames {
   const cwd = process.cwd();
   return {
-    mainFile: path.resolve(args.file), mainName: args.file, workingDirectory: cwd, searchPaths: includeSearchPaths(args.includes.map((d) => path.resolve(d)), args.file),
+    mainFile: path.resolve(args.file), mainName: args.file, workingDirectory: cwd, searchPaths: searchPaths(args, missingOk),
     nameOf: (f, written) => nasmIncludeName(f, written, args.includes, cwd),
   };
 }
