@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, symbolName, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
@@ -741,7 +741,7 @@ class Assembler implements EvalContext {
     this.errorsGiven++;
     if (typeof b !== 'string') {
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      this.report('expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined);
+      this.report(WRT_PROBLEMS.get(a) ?? 'expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined);
       return;
     }
     this.report(a, b, span, src);
@@ -2675,15 +2675,18 @@ class Assembler implements EvalContext {
    * `section.X.start` is offset 0 of its own segment to nasm (see LOAD_SEGMENTS).
    */
   private relocationOf(e: Expr, branch: boolean): { value: number; relative: boolean } | undefined {
-    const terms = sectionTerms(e, {
+    const ctx: EvalContext = {
       symbol: (name, node) => this.symbol(name, node),
       here: () => this.here(),
       base: () => this.base(),
       error: () => undefined,
-    });
+    };
+    const terms = sectionTerms(e, ctx);
     // A branch to a value not known to the end (`jmp (1 <=> 2)`) goes to 0 in no section: `(00)` (measured).
     if (terms === undefined) return branch && this.eval(e).v === undefined ? { value: 0, relative: true } : undefined;
-    return relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.segmentAddress(sec), branch);
+    const reloc = relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.segmentAddress(sec), branch);
+    // (`dw 4 wrt 5`: relocated by its segment, listed `[0400]`; measured.)
+    return reloc === undefined && !branch && wrtSegmentNumber(e, ctx) ? { value: terms.sum, relative: false } : reloc;
   }
 }
 
@@ -2733,6 +2736,14 @@ function raiseAlignment(s: Section, a: number): void {
 }
 
 /** expr.ts's messages for a label where none can be (see Assembler.misplacedLabelMessage). */
+/**
+ * The evaluator's words on a WRT (see withRespectTo in expr.ts), by their code: a segment nasm
+ * refuses as it reads the line, which drops it, and one the bin format refuses as the value is put out.
+ */
+const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
+  ['invalid right-hand operand to WRT', 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
+]);
+
 const MISPLACED_LABEL: ReadonlySet<string> = new Set([
   'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
 ]);

@@ -31,6 +31,9 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   { code: 'far-segment', message: /^(value referenced by FAR is not relocatable|binary output format does not support segment base references)$/, dropsStatement: false },
   // `jmp -x`: put out, in its near form; given as each copy of a `times` is put out (see copies).
   { code: 'self-relative', message: /^invalid use of self-relative expression$/, dropsStatement: false },
+  // `dd x wrt 3`: put out, the bin format refusing the segment as it is; `dd x wrt x`: dropped as it is read.
+  { code: 'wrt', message: /^WRT not supported by binary output format$/, dropsStatement: false },
+  { code: 'wrt-operand', message: /^invalid right-hand operand to WRT$/, dropsStatement: true },
   // (Put out with the displacement cut to a byte.)
   { code: 'out-of-range', message: /^short jump is out of range$/, dropsStatement: false },
   // `%error` (and `%warning` made an error): nasm's preprocessor gives them in its final pass only.

@@ -725,6 +725,8 @@ class LineParser implements TermReader {
         this.dataRegister = undefined;
         this.inDataItem = true;
         try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
+        // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`.)
+        if (times.k === 'bin' && times.op === 'wrt') this.fail('non-constant argument supplied to TIMES', times, 'invalid-operands');
         // (A register in it: measured, nasm's word for a count it cannot know.)
         if (this.dataRegister !== undefined) times = this.registersCancelled(times) ?? this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
         this.pos = end;
@@ -836,7 +838,10 @@ class LineParser implements TermReader {
     if (comma < end && this.operandEnd(comma + 1, false) === comma + 1) this.fail('expression syntax error', toks[comma]);
     if (this.pos >= end || comma < end || toks[this.pos].text === '[') this.fail('bad syntax for EQU', toks[this.pos] ?? word);
     for (let k = this.pos; k < end; k++) if (register(toks[k])) this.fail('bad syntax for EQU', toks[k]);
-    return this.expression(this.pos, end, AFTER_OPERAND);
+    const value = this.expression(this.pos, end, AFTER_OPERAND);
+    // (Measured: `x equ y wrt 3` too.)
+    if (value.k === 'bin' && value.op === 'wrt') this.fail('bad syntax for EQU', toks[this.pos]);
+    return value;
   }
 
   /**
@@ -1036,9 +1041,28 @@ class LineParser implements TermReader {
     const e = p.parse();
     if (!e) this.failParse(p, end);
     if (p.warning) (this.warnings ??= []).push(p.warning);
-    if (p.pos < end) this.fail(outputFormatMessage(this.toks, p.pos) ?? leftover ?? `unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
-    this.collectRefs(e);
-    return e;
+    let whole = e, stop = p.pos;
+    if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
+    else if (stop < end) this.fail(outputFormatMessage(this.toks, stop) ?? leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    if (stop < end) this.fail(leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    this.collectRefs(whole);
+    return whole;
+  }
+
+  /**
+   * `e wrt ...`, the parser stopped at the `wrt` of `toks[at]`: `e` with the segment after it, an
+   * operand with its unary operators (ExprParser.wrtTarget), which the evaluator judges (see
+   * withRespectTo in expr.ts); `stop`, where it ends. nasm's word on `wrt seg x` is the output
+   * format's at once (measured: "WRT not supported by binary output format").
+   */
+  private withRespectTo(e: Expr, at: number, end: number): { whole: Expr; stop: number } {
+    const toks = this.toks;
+    if (toks[at + 1].kind === 'ident' && toks[at + 1].text.toLowerCase() === 'seg') this.fail('WRT not supported by binary output format', toks[at]);
+    const p = new ExprParser(toks, at + 1, end, this.localBase, this.evalLimit, this.floatMode);
+    const target = p.wrtTarget();
+    if (!target) { const err = p.error!; this.fail(err.message, err); }
+    if (p.warning) (this.warnings ??= []).push(p.warning);
+    return { whole: { k: 'bin', op: 'wrt', a: e, b: target, start: e.start, end: target.end }, stop: p.pos };
   }
 
   /**
@@ -1334,9 +1358,12 @@ class LineParser implements TermReader {
       if (p.warning) (this.warnings ??= []).push(p.warning);
       e = parsed;
       stop = p.pos;
-      // (`dd x wrt 5`, `dd seg x`: nasm's word on them, not a missing comma.)
-      const unsupported = stop < end ? outputFormatMessage(toks, stop) : undefined;
-      if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
+      if (stop < end && isWrt(toks[stop]) && stop + 1 < end) ({ whole: e, stop } = this.withRespectTo(e, stop, end));
+      else {
+        // (`dd seg x`: nasm's word on it, not a missing comma.)
+        const unsupported = stop < end ? outputFormatMessage(toks, stop) : undefined;
+        if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
+      }
       this.collectRefs(e);
     }
     this.dataStop = stop;
@@ -1606,11 +1633,15 @@ class LineParser implements TermReader {
       // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
       // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
       if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
-      termCount = splitTerms(e, false, 0);
+      termCount = splitTerms(e.k === 'bin' && e.op === 'wrt' ? e.a : e, false, 0);
     }
     const refCount = this.refs === undefined ? 0 : this.refs.length;
     try {
-      return effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
+      const op = effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
+      // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
+      if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
+      const disp = op.disp ?? { k: 'num', v: 0, start: e.a.end, end: e.a.end };
+      return { ...op, disp: { k: 'bin', op: 'wrt', a: disp, b: e.b, start: disp.start, end: e.end } };
     } catch (problem) {
       if (problem !== FACTOR_SYMBOL) throw problem;
       // A register's factor names a symbol: the assembler makes the reference (see `terms`).
@@ -1627,8 +1658,10 @@ class LineParser implements TermReader {
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
-    if (p.pos < end) this.fail('expecting ] at end of memory operand', this.toks[p.pos]);
-    return e;
+    let whole = e, stop = p.pos;
+    if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
+    if (stop < end) this.fail('expecting ] at end of memory operand', this.toks[stop]);
+    return whole;
   }
 
   /** A symbol as a register's factor (`[ecx*COUNT]`): the reference waits for the assembler. */
@@ -1721,6 +1754,10 @@ function rescannedString(t: PPToken): PPToken[] | undefined {
     out.push({ kind: r.kind, text: r.text, start: Math.min(t.start + 1 + r.start, t.end), end: Math.min(t.start + 1 + r.end, t.end), src: t.src });
   }
   return out;
+}
+
+function isWrt(t: PPToken): boolean {
+  return t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'wrt';
 }
 
 /**
