@@ -101,6 +101,21 @@ export interface AssemblyOutput {
   readonly optimization?: Optimization;
   /** The structure each `at` statement's `istruc` names, by statement index: whose field an `at .x` is. */
   readonly atStructures?: ReadonlyMap<number, string>;
+  /**
+   * Warnings of nasm's first pass, which it prints only when it stops after that pass (an error
+   * of its first pass anywhere in the file; see index.ts): a forward reference in a `resb` count.
+   */
+  readonly firstPassWarnings?: readonly FirstPassWarning[];
+}
+
+/** A warning held for index.ts to give when nasm would stop after its first pass (see AssemblyOutput.firstPassWarnings). */
+export interface FirstPassWarning {
+  readonly code: string;
+  readonly message: string;
+  readonly range: SourceRange;
+  readonly expansion: readonly SourceRange[] | undefined;
+  /** The preprocessed line it is about. */
+  readonly line: number;
 }
 
 /** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
@@ -292,6 +307,8 @@ class Assembler implements EvalContext {
   private stmtIndex = 0;
   /** See AssemblyOutput.atStructures. */
   private atStructures: Map<number, string> | undefined;
+  /** See AssemblyOutput.firstPassWarnings. */
+  private readonly firstPassWarnings: FirstPassWarning[] = [];
   /** Offset of the statement being assembled, for `$`. */
   private hereOffset = 0;
   /** Whether the expression being evaluated is an instruction's immediate (see sectionAddress). */
@@ -420,7 +437,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures, firstPassWarnings: this.firstPassWarnings };
   }
 
   /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
@@ -1421,6 +1438,10 @@ class Assembler implements EvalContext {
     }
     if (RESERVE_UNIT[name] !== undefined) {
       const e = this.exprArg(st);
+      // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
+      if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => !this.symbols.has(sym) || this.definedLater(sym)) !== undefined) {
+        this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
+      }
       const count = e ? this.constant(e, name) : undefined;
       const n = this.timesCount(st);
       const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);

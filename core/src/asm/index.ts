@@ -11,7 +11,7 @@ import { RESERVE_UNIT } from './directives';
 import { lookupRegister } from '../isa/registers';
 import { fullName, isLocalName, isStackOverflow, qualifyName } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
-import { listedDespiteErrors } from './listing-errors';
+import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
@@ -106,6 +106,10 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
   }, opts.frontEndOnly ?? false);
 
+  // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
+  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) {
+    for (const w of asm.firstPassWarnings) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
+  }
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by
   // default, as pp-macro-def-param-single is) leaves no image, as any error does.
   const image = sink.applySwitches(switches ?? new WarningSwitches()) ? new Uint8Array(0) : asm.image;

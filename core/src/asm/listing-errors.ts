@@ -56,6 +56,11 @@ function finalPassError(d: Pick<Diagnostic, 'code' | 'message' | 'warningClass'>
   return FINAL_PASS_ERRORS.find((e) => e.code === d.code && e.message.test(d.message));
 }
 
+/** Whether error `d` is one nasm gives in its final pass alone (any other stops it after an earlier pass). */
+export function givenInFinalPass(d: Diagnostic): boolean {
+  return finalPassError(d) !== undefined;
+}
+
 /**
  * Whether the listing of an assembly with errors is written: when nasm writes its own (each error
  * is one it reports only in its final pass) and `listing` is as nasm's, no line's data in doubt
