@@ -2413,15 +2413,41 @@ class Assembler implements EvalContext {
    * reference without registers or displacement.
    */
   private resolvedMemory(o: Extract<ParsedOperand, { kind: 'mem' }>): Extract<ParsedOperand, { kind: 'mem' }> {
-    // (A factor naming a symbol never defined is "unable to multiply two non-scalar objects" in
-    // nasm's first pass, where it stops: the symbol is not named. Measured: `[ebx*foo]`.)
+    // A factor naming a symbol not defined by then is a number to nasm's first pass only when
+    // those names cancel out (its unknown terms), else "unable to multiply two non-scalar objects"
+    // there, where it stops: the symbol is not named (measured: `[ebx*foo]`, `[ebx*n]` / `n equ
+    // 4`). The reference must be one with the first pass's factors (`[eax + ebx*(z - y + 3)]` is
+    // [eax+ebx*3] there, "invalid 32-bit effective address"), and is made with the symbols'
+    // values after (`[ebx*(z - y + 4)]`, z and y labels further on, is [ebx*5] when z - y is 1),
+    // naming the first undefined one (`[ebx*(q - q + 2)]`: "symbol `q' not defined").
     const use = this.undefinedUse;
     this.undefinedUse = Undefined.Quiet;
+    const unknownAtFirst = (name: string): boolean => !this.symbols.has(name) || this.definedLater(name);
+    const firstPassView: EvalContext = {
+      symbol: (name, node) => (unknownAtFirst(name) ? undefined : this.lookup(name, node)),
+      here: () => this.here(), base: () => this.base(), error: () => undefined,
+    };
+    const laterView: EvalContext = { ...firstPassView, symbol: (name, node) => (this.symbols.has(name) ? this.lookup(name, node) : undefined) };
+    const position = (which: 'here' | 'base'): Value => (which === 'here' ? this.here() : this.base());
+    let forward = false, firstPassMade = false;
     let r: ReturnType<typeof resolveMemory>;
     try {
-      r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)), (which) => (which === 'here' ? this.here() : this.base()));
+      r = resolveMemory(o, (name, node) => (unknownAtFirst(name) ? ((forward = true), { v: 0, sec: -1 }) : this.lookup(name, node)), position,
+        (e) => firstPassNumber(e, firstPassView));
+      firstPassMade = r.kind === 'mem';
+      // (The passes after: an undefined name is still unknown there; measured, `[ebx*(y - q + 2)]`,
+      // y a label further on, is "unable to multiply two non-scalar objects".)
+      if (firstPassMade && forward) {
+        r = resolveMemory(o, (name, node) => (this.symbols.has(name) ? this.lookup(name, node) : { v: 0, sec: -1 }), position, (e) => firstPassNumber(e, laterView));
+        firstPassMade = r.kind === 'mem' || !r.message.startsWith('unable to multiply');
+      }
     } finally {
       this.undefinedUse = use;
+    }
+    const undefinedName = firstPassMade ? laterSymbol(o.terms!, (name) => !this.symbols.has(name) && lookupRegister(name) === undefined && this.deferredConstant(name) === undefined) : undefined;
+    if (undefinedName !== undefined) {
+      this.error('undefined-symbol', `symbol \`${undefinedName.name}' not defined`, undefinedName);
+      return { ...o, terms: undefined };
     }
     if (r.kind === 'mem') return r;
     this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
