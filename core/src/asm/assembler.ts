@@ -847,7 +847,10 @@ class Assembler implements EvalContext {
         // is written; a `dup` count's, of nasm's final pass: see namesUndefined.)
         const code = this.undefinedUse === Undefined.ReportedOnce ? this.countUndefinedCode : 'undefined-symbol';
         // (A word nasm's evaluator cannot read is no name to it: see isUnreadableWord.)
-        const message = isUnreadableWord(name) ? 'expression syntax error' : `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`;
+        // (`mov eax, abs`, read by the plain-line parser: nasm's parser first refuses the word before an operand, see LineParser.operand.)
+        if (this.final && isUnreadableWord(name) && /^(?:abs|rel|nosplit)$/i.test(name) && this.wholeOperand(node)) this.error('syntax', 'invalid operand size specification', node);
+        // (Nor is `seg` or `wrt` with nothing after it: measured, `dd seg`, `y equ 1+wrt`.)
+        const message = isUnreadableWord(name) || (name.length === 3 && /^(?:seg|wrt)$/i.test(name) && node.k === 'sym' && node.escaped !== true) ? 'expression syntax error' : `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`;
         this.error(code, message, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
         if (this.undefinedUse === Undefined.ReportedOnce) { this.undefinedUse = Undefined.Quiet; this.countNamedUndefined = true; }
       }
@@ -894,6 +897,12 @@ class Assembler implements EvalContext {
     } finally {
       this.undefinedUse = use;
     }
+  }
+
+  /** Whether `node` is the whole of an operand of the instruction being assembled. */
+  private wholeOperand(node: Expr): boolean {
+    const st = this.stmts[this.stmtIndex];
+    return st?.kind === StatementKind.Instruction && st.operands.some((o) => o.kind === 'imm' && o.expr === node);
   }
 
   /** The number of single-line macro `name`, when a deferred %if block left it to the assembler (see DeferredConstant). */

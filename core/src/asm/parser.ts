@@ -627,6 +627,11 @@ class LineParser implements TermReader {
     this.toks = tokens;
   }
 
+  /** An error nasm's parser gives and reads on after (see ParseProblem.error). */
+  private goOn(message: string, t: Span): void {
+    (this.warnings ??= []).push({ message, start: t.start, end: t.end, code: 'syntax', error: true });
+  }
+
   fail(message: string, t: Span | undefined, code = 'syntax'): never {
     const last = this.toks[this.toks.length - 1];
     const span = t ?? { start: last ? last.end : 0, end: last ? last.end : 0 };
@@ -832,6 +837,13 @@ class LineParser implements TermReader {
    */
   private equValue(word: PPToken): Expr {
     const toks = this.toks;
+    // (Read as an operand is: see `operand`. Measured, `y equ abs` is "invalid operand size
+    // specification" and "expression syntax error", `y equ abs+1` the first alone.)
+    while (this.pos < toks.length - 1 && isReferenceWord(toks[this.pos])) this.goOn('invalid operand size specification', toks[this.pos++]);
+    if (this.pos === toks.length - 1 && isReferenceWord(toks[this.pos])) {
+      this.goOn('invalid operand size specification', toks[this.pos]);
+      this.fail('expression syntax error', toks[this.pos]);
+    }
     const end = toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
     const comma = this.operandEnd(this.pos, false);
     if (comma === this.pos && comma < end) this.fail('expression syntax error', toks[comma]);
@@ -1418,6 +1430,11 @@ class LineParser implements TermReader {
       if ((lower.length === 4 || lower.length === 5) && SIZE_KEYWORDS[lower] !== undefined) size = SIZE_KEYWORDS[lower];
       else if (lower === 'strict') strict = true;
       else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
+      // (Words of a memory reference: nasm says so of each and reads on; measured, `mov eax, abs`
+      // is this and "expression syntax error", `mov eax, rel 5` this alone.)
+      // (One alone is read as a name, as the plain-line parser reads it, and refused by the
+      // assembler with both messages: see Assembler.missingSymbol.)
+      else if (isReferenceWord(t) && i + 1 < end) this.goOn('invalid operand size specification', t);
       else break;
     }
     // `__?masm_ptr?__` (masm's `ptr`) or `&`: a memory reference, brackets or not (see masmPointer).
@@ -1616,6 +1633,9 @@ class LineParser implements TermReader {
       if (lower === 'byte' || lower === 'word' || lower === 'dword') dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
       else if (lower === 'nosplit') nosplit = true;
       else if (lower === 'rel' || lower === 'abs') continue;
+      // (An operand's words: nasm says so of each and reads on; measured, `[far]` is this and
+      // "expression syntax error", `[near ebx+4]` this alone.)
+      else if (lower === 'far' || lower === 'near' || lower === 'short' || lower === 'to') this.goOn('invalid size specification in effective address', t);
       else if (isMasmFlat(t, toks[i + 1])) i++;
       else {
         const r = register(t);
@@ -1754,6 +1774,13 @@ function rescannedString(t: PPToken): PPToken[] | undefined {
     out.push({ kind: r.kind, text: r.text, start: Math.min(t.start + 1 + r.start, t.end), end: Math.min(t.start + 1 + r.end, t.end), src: t.src });
   }
   return out;
+}
+
+/** `abs`, `rel` or `nosplit`: words of a memory reference, which nasm's parser refuses before an operand. */
+function isReferenceWord(t: PPToken): boolean {
+  if (t.kind !== 'ident' || t.text.length > 7) return false;
+  const lower = t.text.toLowerCase();
+  return lower === 'abs' || lower === 'rel' || lower === 'nosplit';
 }
 
 function isWrt(t: PPToken): boolean {
