@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
@@ -132,6 +132,11 @@ export interface AssemblerHost {
   readonly mainFile: string;
   readonly limits?: ResolvedLimits;
   readonly budget?: TimeBudget;
+  /**
+   * The field an `at .member` on output line `line` has when a single-line macro stands for the
+   * member's full name (`%define pt.y 2`), spanning columns `start` to `end`; else undefined.
+   */
+  readonly atMember?: (line: number, start: number, end: number) => Expr | undefined;
   /** `%if` blocks the preprocessor left to the assembler, by statement (see deferred-check.ts). */
   readonly checks?: readonly DeferredCheck[];
   /** `-O0` or `-O1` (EncodeRequest.optimization); absent: -Ox. */
@@ -1736,10 +1741,14 @@ class Assembler implements EvalContext {
    * `struc name, base` sets to base), and `.x` a field of the structure `istruc` names.
    */
   /** False when nasm drops the statement (a field of a structure no line defines). */
-  private padToField(field: Expr): boolean {
+  private padToField(written: Expr): boolean {
     const ist = this.istrucStart;
-    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return true; }
+    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
+    let field = written;
+    // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
+    // is one, a field or not; measured, `%define pt.y 2` pads to 2.)
+    if (field.k === 'sym' && isLocalName(field.name)) field = this.host.atMember?.(this.line, field.start, field.end) ?? field;
     let later: string | undefined;
     let missing: string | undefined;
     const v = evaluate(field, {
