@@ -16,7 +16,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { parseStatement, registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { parseStatement, registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -106,6 +106,8 @@ export interface AssemblyOutput {
    * of its first pass anywhere in the file; see index.ts): a forward reference in a `resb` count.
    */
   readonly firstPassWarnings?: readonly FirstPassWarning[];
+  /** By statement index, what the final pass's `endstruc` ran of a `__?SECT?__` of the source's (see runSectBody), for the listing. */
+  readonly sectBodies?: ReadonlyMap<number, ParsedStatement>;
 }
 
 /** A warning held for index.ts to give when nasm would stop after its first pass (see AssemblyOutput.firstPassWarnings). */
@@ -312,6 +314,10 @@ class Assembler implements EvalContext {
   private stmtIndex = 0;
   /** See AssemblyOutput.atStructures. */
   private atStructures: Map<number, string> | undefined;
+  /** The parses of the `__?SECT?__` definitions endstruc ran, by index (see runSectBody). */
+  private sectBodies: Map<number, ParseOutcome> | undefined;
+  /** See AssemblyOutput.sectBodies. */
+  private sectBodiesRun: Map<number, ParsedStatement> | undefined;
   /** See AssemblyOutput.firstPassWarnings. */
   private readonly firstPassWarnings: FirstPassWarning[] = [];
   /** Offset of the statement being assembled, for `$`. */
@@ -442,7 +448,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures, firstPassWarnings: this.firstPassWarnings };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
   }
 
   /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
@@ -1857,7 +1863,7 @@ class Assembler implements EvalContext {
    * measured with nasm 2.16.01: after `%define __?SECT?__ [section .data]` or `section .data`,
    * a structure ends in .data; after an empty definition it stays in absolute space, and after
    * `%undef __?SECT?__` too, the word then a label alone on its line). A definition that is no
-   * section line is not run here: the structure ends in absolute space.
+   * section line is run as a line of its own (see runSectBody): the structure ends in absolute space.
    */
   private endStructure(st: ParsedStatement, word: { readonly start: number; readonly end: number }): void {
     const line = this.lineOf[this.stmtIndex];
@@ -1872,12 +1878,37 @@ class Assembler implements EvalContext {
     if (body === undefined) { this.warning('label-orphan', 'label alone on a line without a colon might be in error', word); return; }
     const bracketed = body[0]?.text === '[' ? 1 : 0;
     const directive = body[bracketed]?.kind === 'ident' ? body[bracketed].text.toLowerCase() : '';
-    if (directive !== 'section' && directive !== 'segment' && directive !== 'absolute') return;
+    if (directive !== 'section' && directive !== 'segment' && directive !== 'absolute') { this.runSectBody(k, word); return; }
     let end = bracketed + 1;
     while (end < body.length && !(bracketed === 1 && body[end].text === ']')) end++;
     const args = body.slice(bracketed + 1, end);
     if (directive === 'absolute') this.absoluteDirective(st, args);
     else this.sectionDirective(st, args);
+  }
+
+  /**
+   * `endstruc`'s last line, definition `k` of `__?SECT?__`, when it is no section line: nasm
+   * assembles it there as any line, in the structure's absolute space (measured with nasm
+   * 2.16.01: `db 7` is "attempt to assemble code in [ABSOLUTE] space" at the endstruc, and listed
+   * there, `bits 32` sets the mode, `garbage here` is "parser: instruction expected").
+   */
+  private runSectBody(k: number, word: { readonly start: number; readonly end: number }): void {
+    const outcome = this.sectBody(k);
+    if (outcome.problem !== undefined) { this.error(outcome.problem.code, outcome.problem.message, word); return; }
+    const st = runnableSectBody(outcome);
+    if (st === undefined) return;
+    if (this.final) (this.sectBodiesRun ??= new Map()).set(this.stmtIndex, st);
+    if (st.kind === StatementKind.Directive) this.directive(st, st.op!.name);
+    else this.instruction(st);
+  }
+
+  /** The parse of definition `k` of `__?SECT?__` (host.sectDefinitions), made once. */
+  private sectBody(k: number): ParseOutcome {
+    const known = this.sectBodies?.get(k);
+    if (known !== undefined) return known;
+    const outcome = parseStatement(this.host.sectDefinitions![k].body ?? [], undefined);
+    (this.sectBodies ??= new Map()).set(k, outcome);
+    return outcome;
   }
 
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
@@ -2558,6 +2589,9 @@ class Assembler implements EvalContext {
         // place in (the symbols are the finished assembly's: nothing here may define one).
         // (Not those of a %if branch the final pass did not take: see deferred-check.ts.)
         if (LISTING_STATE.has(name)) { if (res.address[i] === res.address[i]) this.directive(st, name); continue; }
+        // (The statement a `__?SECT?__` of the source's makes endstruc run: see runSectBody.)
+        const body = name === 'endstruc' ? output.sectBodies?.get(i) : undefined;
+        if (body !== undefined && LISTING_STATE.has(body.op!.name)) this.directive(body, body.op!.name);
         if (name === 'section' || name === 'segment') this.absoluteSec = -1;
         else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = -1; } else if (name === 'endstruc') this.absoluteSec = structureSec;
         const sec = res.section[i];
@@ -2568,8 +2602,9 @@ class Assembler implements EvalContext {
         // In `absolute label` space nasm lists offsets in label's section.
         if (sec < 0 && this.absoluteSec >= 0) offset -= this.segmentAddress(this.absoluteSec);
         const out = new DataBuilder(offset, warned.has(i));
-        if (st.kind === StatementKind.Instruction) this.listInstruction(out, st, res.size[i], res.bytes[i], res.firstRepeat.get(i));
-        else this.listDirective(out, st, st.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
+        const shown = body !== undefined && !LISTING_STATE.has(body.op!.name) ? body : st;
+        if (shown.kind === StatementKind.Instruction) this.listInstruction(out, shown, res.size[i], res.bytes[i], res.firstRepeat.get(i));
+        else this.listDirective(out, shown, shown.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
         listed[i] = out.done();
       }
     } finally {
@@ -2860,6 +2895,15 @@ function unreadableIn(e: Expr): Expr | undefined {
     case 'bin': return unreadableIn(e.a) ?? unreadableIn(e.b);
     default: return undefined;
   }
+}
+
+/**
+ * The statement of a `__?SECT?__` definition endstruc runs: none for a parse that failed, and none
+ * for one that defines a label (`foo:`, `x equ 5`), left alone: Ringside's symbols are the lines'.
+ */
+function runnableSectBody(outcome: ParseOutcome): ParsedStatement | undefined {
+  const st = outcome.stmt;
+  return outcome.problem !== undefined || st === undefined || st.label !== undefined || st.op === undefined ? undefined : st;
 }
 
 /** The first symbol `e` names that `later` says is defined after the line. */
