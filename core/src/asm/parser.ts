@@ -802,6 +802,8 @@ class LineParser implements TermReader {
     while (this.pos < toks.length) {
       const end = this.operandEnd(this.pos, false);
       if (end === this.pos) this.fail('expression syntax error', toks[this.pos]);
+      const first = operands[0];
+      this.slotBits = count === 0 ? 0 : first.kind === 'reg' ? first.reg.bits : first.kind === 'mem' ? first.size ?? 0 : 0;
       operands[count++] = this.operand(this.pos, end);
       this.pos = end;
       if (this.pos < toks.length) {
@@ -1055,7 +1057,7 @@ class LineParser implements TermReader {
     if (p.warning) (this.warnings ??= []).push(p.warning);
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
-    else if (stop < end) this.fail(outputFormatMessage(this.toks, stop) ?? leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    else if (stop < end) this.fail(this.outputFormat(stop) ?? leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
     if (stop < end) this.fail(leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
     this.collectRefs(whole);
     return whole;
@@ -1083,7 +1085,7 @@ class LineParser implements TermReader {
    * segment base references"), else the parser's own.
    */
   private failParse(p: ExprParser, end: number): never {
-    const unsupported = p.pos < end && p.pos > 0 ? outputFormatMessage(this.toks, p.pos) : undefined;
+    const unsupported = p.pos < end && p.pos > 0 ? this.outputFormat(p.pos) : undefined;
     if (unsupported !== undefined && !unsupported.startsWith('WRT')) this.fail(unsupported, this.toks[p.pos]);
     const err = p.error!;
     this.fail(err.message, err);
@@ -1160,6 +1162,7 @@ class LineParser implements TermReader {
    */
   private dataItems(unit: number | undefined): DataItem[] {
     const items: DataItem[] = [];
+    this.slotBits = (unit ?? 0) * 8;
     this.dataList(this.pos, unit, items, true);
     this.pos = this.toks.length;
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
@@ -1344,6 +1347,27 @@ class LineParser implements TermReader {
   private dataRegister: Expr | undefined;
   private inDataItem = false;
 
+  /**
+   * The width in bits of the place the value being parsed goes to, where the line says it: a data
+   * item's unit, an operand's size keyword, or a register before the operand (0: not said). nasm
+   * warns that a segment put in more than 16 bits is zero-extended (see outputFormat).
+   */
+  private slotBits = 0;
+
+  /**
+   * nasm's word on the `wrt` or `seg` the parser stopped at `toks[at]` (see outputFormatMessage),
+   * after the warning nasm gives first of a segment put in a place wider than 16 bits (measured
+   * with nasm 2.16.01: `dd seg x`, `mov eax, seg x`, `push dword seg x` warn "32-bit segment
+   * relocation zero-extended from 16 bits [-w+zext-reloc]", `dq seg x` of 64 bits, `dw seg x` not).
+   */
+  private outputFormat(at: number): string | undefined {
+    const message = outputFormatMessage(this.toks, at);
+    if (message === SEGMENT_BASES && this.slotBits > 16) {
+      (this.warnings ??= []).push({ message: `${this.slotBits}-bit segment relocation zero-extended from 16 bits`, start: this.toks[at - 1].start, end: this.toks[at].end, code: 'zext-reloc' });
+    }
+    return message;
+  }
+
   /** A data item's expression, from `toks[start]` as far as it goes; it stopped at `dataStop`; a register in it in `dataRegister`. */
   private dataExpression(start: number): Expr {
     this.dataRegister = undefined;
@@ -1373,7 +1397,7 @@ class LineParser implements TermReader {
       if (stop < end && isWrt(toks[stop]) && stop + 1 < end) ({ whole: e, stop } = this.withRespectTo(e, stop, end));
       else {
         // (`dd seg x`: nasm's word on it, not a missing comma.)
-        const unsupported = stop < end ? outputFormatMessage(toks, stop) : undefined;
+        const unsupported = stop < end ? this.outputFormat(stop) : undefined;
         if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
       }
       this.collectRefs(e);
@@ -1437,6 +1461,7 @@ class LineParser implements TermReader {
       else if (isReferenceWord(t) && i + 1 < end) this.goOn('invalid operand size specification', t);
       else break;
     }
+    if (size !== undefined) this.slotBits = size;
     // `__?masm_ptr?__` (masm's `ptr`) or `&`: a memory reference, brackets or not (see masmPointer).
     const pointer = i < end && masmPointer(toks[i]);
     if (pointer) i += isMasmFlat(toks[i + 1], toks[i + 2]) ? 3 : 1;
@@ -1680,7 +1705,8 @@ class LineParser implements TermReader {
     if (p.warning) (this.warnings ??= []).push(p.warning);
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
-    if (stop < end) this.fail('expecting ] at end of memory operand', this.toks[stop]);
+    // (`[seg x]`: the output format's word, with no warning of the address's width; measured.)
+    if (stop < end) this.fail(outputFormatMessage(this.toks, stop) ?? 'expecting ] at end of memory operand', this.toks[stop]);
     return whole;
   }
 
@@ -1787,6 +1813,8 @@ function isWrt(t: PPToken): boolean {
   return t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'wrt';
 }
 
+const SEGMENT_BASES = 'binary output format does not support segment base references';
+
 /**
  * nasm's message for `wrt` and `seg`, which the bin format has no use for (measured): where the
  * parser stopped at `wrt`, or at the operand of a `seg` it took for a name.
@@ -1795,7 +1823,7 @@ function outputFormatMessage(toks: readonly PPToken[], at: number): string | und
   // (`wrt` with nothing after it is no expression: measured, `dw 1 wrt`.)
   if (toks[at].text.toLowerCase() === 'wrt') return at + 1 < toks.length ? 'WRT not supported by binary output format' : 'expression syntax error';
   if (at > 0 && toks[at - 1].kind === 'ident' && toks[at - 1].text.toLowerCase() === 'seg') {
-    return toks[at].kind === 'number' ? 'cannot apply SEG to a non-relocatable value' : 'binary output format does not support segment base references';
+    return toks[at].kind === 'number' ? 'cannot apply SEG to a non-relocatable value' : SEGMENT_BASES;
   }
   return undefined;
 }
