@@ -2478,7 +2478,8 @@ class Assembler implements EvalContext {
     };
     const laterView: EvalContext = { ...firstPassView, symbol: (name, node) => (this.symbols.has(name) ? this.lookup(name, node) : undefined) };
     const position = (which: 'here' | 'base'): Value => (which === 'here' ? this.here() : this.base());
-    let forward = false, firstPassMade = false;
+    let forward = false;
+    let firstPassMade: boolean;
     let r: ReturnType<typeof resolveMemory>;
     try {
       r = resolveMemory(o, (name, node) => (unknownAtFirst(name) ? ((forward = true), { v: 0, sec: -1 }) : this.lookup(name, node)), position,
