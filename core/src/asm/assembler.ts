@@ -318,6 +318,9 @@ class Assembler implements EvalContext {
   private sectBodies: Map<number, ParseOutcome> | undefined;
   /** See AssemblyOutput.sectBodies. */
   private sectBodiesRun: Map<number, ParsedStatement> | undefined;
+  /** The undefined names reported for statement `undefinedNamesOf` (see namedUndefined). */
+  private readonly undefinedNames = new Set<string>();
+  private undefinedNamesOf = -1;
   /** See AssemblyOutput.firstPassWarnings. */
   private readonly firstPassWarnings: FirstPassWarning[] = [];
   /** Offset of the statement being assembled, for `$`. */
@@ -854,6 +857,8 @@ class Assembler implements EvalContext {
         // names one a statement, `dd foo + bar` foo alone. Ringside names each: the issue asks for
         // every error, and the editor shows them all at once.)
         if (this.final) this.undefinedIn = this.stmtIndex;
+        // (A name written twice, `lb - lb`, is named once: nasm's evaluator stops at its first.)
+        if (this.final && this.namedUndefined(name)) return undefined;
         // (A `times` count's, an error of the pass after nasm's first, where nasm stops: no listing
         // is written; a `dup` count's, of nasm's final pass: see namesUndefined.)
         const code = this.undefinedUse === Undefined.ReportedOnce ? this.countUndefinedCode : 'undefined-symbol';
@@ -867,6 +872,14 @@ class Assembler implements EvalContext {
       }
     }
     return undefined;
+  }
+
+  /** Whether undefined symbol `name` was named already for the statement being assembled (and notes it). */
+  private namedUndefined(name: string): boolean {
+    if (this.undefinedNamesOf !== this.stmtIndex) { this.undefinedNamesOf = this.stmtIndex; this.undefinedNames.clear(); }
+    if (this.undefinedNames.has(name)) return true;
+    this.undefinedNames.add(name);
+    return false;
   }
 
   /**
