@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, symbolName, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
@@ -16,7 +16,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { parseStatement, registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { parseStatement, registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -106,6 +106,23 @@ export interface AssemblyOutput {
    * index; the statements after it are assembled in it (16 before the first, as nasm's bin format).
    */
   readonly bitsSet?: ReadonlyMap<number, 16 | 32>;
+  /**
+   * Warnings of nasm's first pass, which it prints only when it stops after that pass (an error
+   * of its first pass anywhere in the file; see index.ts): a forward reference in a `resb` count.
+   */
+  readonly firstPassWarnings?: readonly FirstPassWarning[];
+  /** By statement index, what the final pass's `endstruc` ran of a `__?SECT?__` of the source's (see runSectBody), for the listing. */
+  readonly sectBodies?: ReadonlyMap<number, ParsedStatement>;
+}
+
+/** A warning held for index.ts to give when nasm would stop after its first pass (see AssemblyOutput.firstPassWarnings). */
+export interface FirstPassWarning {
+  readonly code: string;
+  readonly message: string;
+  readonly range: SourceRange;
+  readonly expansion: readonly SourceRange[] | undefined;
+  /** The preprocessed line it is about. */
+  readonly line: number;
 }
 
 /** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
@@ -125,6 +142,11 @@ export interface AssemblerHost {
   readonly fileName?: (file: string, written: string | undefined) => string;
   readonly limits?: ResolvedLimits;
   readonly budget?: TimeBudget;
+  /**
+   * The field an `at .member` on output line `line` has when a single-line macro stands for the
+   * member's full name (`%define pt.y 2`), spanning columns `start` to `end`; else undefined.
+   */
+  readonly atMember?: (line: number, start: number, end: number) => Expr | undefined;
   /** `%if` blocks the preprocessor left to the assembler, by statement (see deferred-check.ts). */
   readonly checks?: readonly DeferredCheck[];
   /** `-O0` or `-O1` (EncodeRequest.optimization); absent: -Ox. */
@@ -303,6 +325,15 @@ class Assembler implements EvalContext {
   private atStructures: Map<number, string> | undefined;
   /** See AssemblyOutput.bitsSet. */
   private bitsSet: Map<number, 16 | 32> | undefined;
+  /** The parses of the `__?SECT?__` definitions endstruc ran, by index (see runSectBody). */
+  private sectBodies: Map<number, ParseOutcome> | undefined;
+  /** See AssemblyOutput.sectBodies. */
+  private sectBodiesRun: Map<number, ParsedStatement> | undefined;
+  /** The undefined names reported for statement `undefinedNamesOf` (see namedUndefined). */
+  private readonly undefinedNames = new Set<string>();
+  private undefinedNamesOf = -1;
+  /** See AssemblyOutput.firstPassWarnings. */
+  private readonly firstPassWarnings: FirstPassWarning[] = [];
   /** Offset of the statement being assembled, for `$`. */
   private hereOffset = 0;
   /** Whether the expression being evaluated is an instruction's immediate (see sectionAddress). */
@@ -431,7 +462,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures, bitsSet: this.bitsSet };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
   }
 
   /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
@@ -753,7 +784,7 @@ class Assembler implements EvalContext {
     this.errorsGiven++;
     if (typeof b !== 'string') {
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      this.report('expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined);
+      this.report(WRT_PROBLEMS.get(a) ?? 'expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined);
       return;
     }
     this.report(a, b, span, src);
@@ -838,16 +869,29 @@ class Assembler implements EvalContext {
         // names one a statement, `dd foo + bar` foo alone. Ringside names each: the issue asks for
         // every error, and the editor shows them all at once.)
         if (this.final) this.undefinedIn = this.stmtIndex;
+        // (A name written twice, `lb - lb`, is named once: nasm's evaluator stops at its first.)
+        if (this.final && this.namedUndefined(name)) return undefined;
         // (A `times` count's, an error of the pass after nasm's first, where nasm stops: no listing
         // is written; a `dup` count's, of nasm's final pass: see namesUndefined.)
         const code = this.undefinedUse === Undefined.ReportedOnce ? this.countUndefinedCode : 'undefined-symbol';
         // (A word nasm's evaluator cannot read is no name to it: see isUnreadableWord.)
-        const message = isUnreadableWord(name) ? 'expression syntax error' : `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`;
+        // (`mov eax, abs`, read by the plain-line parser: nasm's parser first refuses the word before an operand, see LineParser.operand.)
+        if (this.final && isUnreadableWord(name) && /^(?:abs|rel|nosplit)$/i.test(name) && this.wholeOperand(node)) this.error('syntax', 'invalid operand size specification', node);
+        // (Nor is `seg` or `wrt` with nothing after it: measured, `dd seg`, `y equ 1+wrt`.)
+        const message = isUnreadableWord(name) || (name.length === 3 && /^(?:seg|wrt)$/i.test(name) && node.k === 'sym' && node.escaped !== true) ? 'expression syntax error' : `symbol \`${name}' not defined${this.undefinedUse === Undefined.BeforeUse ? ' before use' : ''}`;
         this.error(code, message, node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
         if (this.undefinedUse === Undefined.ReportedOnce) { this.undefinedUse = Undefined.Quiet; this.countNamedUndefined = true; }
       }
     }
     return undefined;
+  }
+
+  /** Whether undefined symbol `name` was named already for the statement being assembled (and notes it). */
+  private namedUndefined(name: string): boolean {
+    if (this.undefinedNamesOf !== this.stmtIndex) { this.undefinedNamesOf = this.stmtIndex; this.undefinedNames.clear(); }
+    if (this.undefinedNames.has(name)) return true;
+    this.undefinedNames.add(name);
+    return false;
   }
 
   /**
@@ -889,6 +933,12 @@ class Assembler implements EvalContext {
     } finally {
       this.undefinedUse = use;
     }
+  }
+
+  /** Whether `node` is the whole of an operand of the instruction being assembled. */
+  private wholeOperand(node: Expr): boolean {
+    const st = this.stmts[this.stmtIndex];
+    return st?.kind === StatementKind.Instruction && st.operands.some((o) => o.kind === 'imm' && o.expr === node);
   }
 
   /** The number of single-line macro `name`, when a deferred %if block left it to the assembler (see DeferredConstant). */
@@ -1433,6 +1483,10 @@ class Assembler implements EvalContext {
     }
     if (RESERVE_UNIT[name] !== undefined) {
       const e = this.exprArg(st);
+      // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
+      if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => !this.symbols.has(sym) || this.definedLater(sym)) !== undefined) {
+        this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
+      }
       const count = e ? this.constant(e, name) : undefined;
       const n = this.timesCount(st);
       const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
@@ -1719,10 +1773,14 @@ class Assembler implements EvalContext {
    * `struc name, base` sets to base), and `.x` a field of the structure `istruc` names.
    */
   /** False when nasm drops the statement (a field of a structure no line defines). */
-  private padToField(field: Expr): boolean {
+  private padToField(written: Expr): boolean {
     const ist = this.istrucStart;
-    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return true; }
+    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
+    let field = written;
+    // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
+    // is one, a field or not; measured, `%define pt.y 2` pads to 2.)
+    if (field.k === 'sym' && isLocalName(field.name)) field = this.host.atMember?.(this.line, field.start, field.end) ?? field;
     let later: string | undefined;
     let missing: string | undefined;
     const v = evaluate(field, {
@@ -1831,7 +1889,7 @@ class Assembler implements EvalContext {
    * measured with nasm 2.16.01: after `%define __?SECT?__ [section .data]` or `section .data`,
    * a structure ends in .data; after an empty definition it stays in absolute space, and after
    * `%undef __?SECT?__` too, the word then a label alone on its line). A definition that is no
-   * section line is not run here: the structure ends in absolute space.
+   * section line is run as a line of its own (see runSectBody): the structure ends in absolute space.
    */
   private endStructure(st: ParsedStatement, word: { readonly start: number; readonly end: number }): void {
     const line = this.lineOf[this.stmtIndex];
@@ -1846,12 +1904,37 @@ class Assembler implements EvalContext {
     if (body === undefined) { this.warning('label-orphan', 'label alone on a line without a colon might be in error', word); return; }
     const bracketed = body[0]?.text === '[' ? 1 : 0;
     const directive = body[bracketed]?.kind === 'ident' ? body[bracketed].text.toLowerCase() : '';
-    if (directive !== 'section' && directive !== 'segment' && directive !== 'absolute') return;
+    if (directive !== 'section' && directive !== 'segment' && directive !== 'absolute') { this.runSectBody(k, word); return; }
     let end = bracketed + 1;
     while (end < body.length && !(bracketed === 1 && body[end].text === ']')) end++;
     const args = body.slice(bracketed + 1, end);
     if (directive === 'absolute') this.absoluteDirective(st, args);
     else this.sectionDirective(st, args);
+  }
+
+  /**
+   * `endstruc`'s last line, definition `k` of `__?SECT?__`, when it is no section line: nasm
+   * assembles it there as any line, in the structure's absolute space (measured with nasm
+   * 2.16.01: `db 7` is "attempt to assemble code in [ABSOLUTE] space" at the endstruc, and listed
+   * there, `bits 32` sets the mode, `garbage here` is "parser: instruction expected").
+   */
+  private runSectBody(k: number, word: { readonly start: number; readonly end: number }): void {
+    const outcome = this.sectBody(k);
+    if (outcome.problem !== undefined) { this.error(outcome.problem.code, outcome.problem.message, word); return; }
+    const st = runnableSectBody(outcome);
+    if (st === undefined) return;
+    if (this.final) (this.sectBodiesRun ??= new Map()).set(this.stmtIndex, st);
+    if (st.kind === StatementKind.Directive) this.directive(st, st.op!.name);
+    else this.instruction(st);
+  }
+
+  /** The parse of definition `k` of `__?SECT?__` (host.sectDefinitions), made once. */
+  private sectBody(k: number): ParseOutcome {
+    const known = this.sectBodies?.get(k);
+    if (known !== undefined) return known;
+    const outcome = parseStatement(this.host.sectDefinitions![k].body ?? [], undefined);
+    (this.sectBodies ??= new Map()).set(k, outcome);
+    return outcome;
   }
 
   private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
@@ -2409,15 +2492,42 @@ class Assembler implements EvalContext {
    * reference without registers or displacement.
    */
   private resolvedMemory(o: Extract<ParsedOperand, { kind: 'mem' }>): Extract<ParsedOperand, { kind: 'mem' }> {
-    // (A factor naming a symbol never defined is "unable to multiply two non-scalar objects" in
-    // nasm's first pass, where it stops: the symbol is not named. Measured: `[ebx*foo]`.)
+    // A factor naming a symbol not defined by then is a number to nasm's first pass only when
+    // those names cancel out (its unknown terms), else "unable to multiply two non-scalar objects"
+    // there, where it stops: the symbol is not named (measured: `[ebx*foo]`, `[ebx*n]` / `n equ
+    // 4`). The reference must be one with the first pass's factors (`[eax + ebx*(z - y + 3)]` is
+    // [eax+ebx*3] there, "invalid 32-bit effective address"), and is made with the symbols'
+    // values after (`[ebx*(z - y + 4)]`, z and y labels further on, is [ebx*5] when z - y is 1),
+    // naming the first undefined one (`[ebx*(q - q + 2)]`: "symbol `q' not defined").
     const use = this.undefinedUse;
     this.undefinedUse = Undefined.Quiet;
+    const unknownAtFirst = (name: string): boolean => !this.symbols.has(name) || this.definedLater(name);
+    const firstPassView: EvalContext = {
+      symbol: (name, node) => (unknownAtFirst(name) ? undefined : this.lookup(name, node)),
+      here: () => this.here(), base: () => this.base(), error: () => undefined,
+    };
+    const laterView: EvalContext = { ...firstPassView, symbol: (name, node) => (this.symbols.has(name) ? this.lookup(name, node) : undefined) };
+    const position = (which: 'here' | 'base'): Value => (which === 'here' ? this.here() : this.base());
+    let forward = false;
+    let firstPassMade: boolean;
     let r: ReturnType<typeof resolveMemory>;
     try {
-      r = resolveMemory(o, (name, node) => (this.definedLater(name) ? undefined : this.lookup(name, node)), (which) => (which === 'here' ? this.here() : this.base()));
+      r = resolveMemory(o, (name, node) => (unknownAtFirst(name) ? ((forward = true), { v: 0, sec: -1 }) : this.lookup(name, node)), position,
+        (e) => firstPassNumber(e, firstPassView));
+      firstPassMade = r.kind === 'mem';
+      // (The passes after: an undefined name is still unknown there; measured, `[ebx*(y - q + 2)]`,
+      // y a label further on, is "unable to multiply two non-scalar objects".)
+      if (firstPassMade && forward) {
+        r = resolveMemory(o, (name, node) => (this.symbols.has(name) ? this.lookup(name, node) : { v: 0, sec: -1 }), position, (e) => firstPassNumber(e, laterView));
+        firstPassMade = r.kind === 'mem' || !r.message.startsWith('unable to multiply');
+      }
     } finally {
       this.undefinedUse = use;
+    }
+    const undefinedName = firstPassMade ? laterSymbol(o.terms!, (name) => !this.symbols.has(name) && lookupRegister(name) === undefined && this.deferredConstant(name) === undefined) : undefined;
+    if (undefinedName !== undefined) {
+      this.error('undefined-symbol', `symbol \`${undefinedName.name}' not defined`, undefinedName);
+      return { ...o, terms: undefined };
     }
     if (r.kind === 'mem') return r;
     this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
@@ -2510,6 +2620,9 @@ class Assembler implements EvalContext {
         // place in (the symbols are the finished assembly's: nothing here may define one).
         // (Not those of a %if branch the final pass did not take: see deferred-check.ts.)
         if (LISTING_STATE.has(name)) { if (res.address[i] === res.address[i]) this.directive(st, name); continue; }
+        // (The statement a `__?SECT?__` of the source's makes endstruc run: see runSectBody.)
+        const body = name === 'endstruc' ? output.sectBodies?.get(i) : undefined;
+        if (body !== undefined && LISTING_STATE.has(body.op!.name)) this.directive(body, body.op!.name);
         if (name === 'section' || name === 'segment') this.absoluteSec = -1;
         else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = -1; } else if (name === 'endstruc') this.absoluteSec = structureSec;
         const sec = res.section[i];
@@ -2520,8 +2633,9 @@ class Assembler implements EvalContext {
         // In `absolute label` space nasm lists offsets in label's section.
         if (sec < 0 && this.absoluteSec >= 0) offset -= this.segmentAddress(this.absoluteSec);
         const out = new DataBuilder(offset, warned.has(i));
-        if (st.kind === StatementKind.Instruction) this.listInstruction(out, st, res.size[i], res.bytes[i], res.firstRepeat.get(i));
-        else this.listDirective(out, st, st.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
+        const shown = body !== undefined && !LISTING_STATE.has(body.op!.name) ? body : st;
+        if (shown.kind === StatementKind.Instruction) this.listInstruction(out, shown, res.size[i], res.bytes[i], res.firstRepeat.get(i));
+        else this.listDirective(out, shown, shown.op!.name, res.size[i], res.bytes[i], res.firstRepeat.get(i));
         listed[i] = out.done();
       }
     } finally {
@@ -2692,15 +2806,18 @@ class Assembler implements EvalContext {
    * `section.X.start` is offset 0 of its own segment to nasm (see LOAD_SEGMENTS).
    */
   private relocationOf(e: Expr, branch: boolean): { value: number; relative: boolean } | undefined {
-    const terms = sectionTerms(e, {
+    const ctx: EvalContext = {
       symbol: (name, node) => this.symbol(name, node),
       here: () => this.here(),
       base: () => this.base(),
       error: () => undefined,
-    });
+    };
+    const terms = sectionTerms(e, ctx);
     // A branch to a value not known to the end (`jmp (1 <=> 2)`) goes to 0 in no section: `(00)` (measured).
     if (terms === undefined) return branch && this.eval(e).v === undefined ? { value: 0, relative: true } : undefined;
-    return relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.segmentAddress(sec), branch);
+    const reloc = relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.segmentAddress(sec), branch);
+    // (`dw 4 wrt 5`: relocated by its segment, listed `[0400]`; measured.)
+    return reloc === undefined && !branch && wrtSegmentNumber(e, ctx) ? { value: terms.sum, relative: false } : reloc;
   }
 }
 
@@ -2750,6 +2867,14 @@ function raiseAlignment(s: Section, a: number): void {
 }
 
 /** expr.ts's messages for a label where none can be (see Assembler.misplacedLabelMessage). */
+/**
+ * The evaluator's words on a WRT (see withRespectTo in expr.ts), by their code: a segment nasm
+ * refuses as it reads the line, which drops it, and one the bin format refuses as the value is put out.
+ */
+const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
+  ['invalid right-hand operand to WRT', 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
+]);
+
 const MISPLACED_LABEL: ReadonlySet<string> = new Set([
   'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
 ]);
@@ -2801,6 +2926,15 @@ function unreadableIn(e: Expr): Expr | undefined {
     case 'bin': return unreadableIn(e.a) ?? unreadableIn(e.b);
     default: return undefined;
   }
+}
+
+/**
+ * The statement of a `__?SECT?__` definition endstruc runs: none for a parse that failed, and none
+ * for one that defines a label (`foo:`, `x equ 5`), left alone: Ringside's symbols are the lines'.
+ */
+function runnableSectBody(outcome: ParseOutcome): ParsedStatement | undefined {
+  const st = outcome.stmt;
+  return outcome.problem !== undefined || st === undefined || st.label !== undefined || st.op === undefined ? undefined : st;
 }
 
 /** The first symbol `e` names that `later` says is defined after the line. */

@@ -276,9 +276,10 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   const ctx: EvalContext = {
     symbol: (name: string, node: Expr) => {
       const v = scope.symbolBefore(name, c.statement);
+      // (nasm's evaluator stops at the first: `%assign x lb - lb` before `lb:` names it once, measured.)
       if (v === undefined) {
+        if (report && !failed) sink.error('undefined-symbol', `symbol \`${scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion);
         failed = true;
-        if (report) sink.error('undefined-symbol', `symbol \`${scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion);
       }
       return v;
     },

@@ -56,6 +56,11 @@ export interface TermReader {
   factorSymbol(name: string, node: Expr): Value | undefined;
   /** `$` (`here`) or `$$` in a register's factor (`[ecx*($-$$)]`): as factorSymbol. */
   factorPosition(which: 'here' | 'base'): Value | undefined;
+  /**
+   * Whether nasm's first pass takes factor `e` for a number (see firstPassNumber in expr.ts): a
+   * name not defined by then is unknown there, and must cancel out. Undefined: nothing to check.
+   */
+  readonly factorFirstPass?: (e: Expr) => boolean;
 }
 
 /**
@@ -144,6 +149,7 @@ function scaledTerms(p: TermReader, e: Expr, times: number, neg: boolean, count:
  */
 function factor(p: TermReader, e: Expr): number | undefined {
   if (e.k === 'num' && e.big === undefined) return e.v;
+  if (p.factorFirstPass !== undefined && !p.factorFirstPass(e)) return undefined;
   let ok = true;
   const position = (which: 'here' | 'base'): Value | undefined => { const v = p.factorPosition(which); if (v === undefined) ok = false; return v; };
   const v = evaluate(e, {
@@ -251,7 +257,8 @@ class MemoryProblem {
 
 /** The reader of a deferred reference's terms, whose symbols were noted when the line was parsed. */
 class FactorReader implements TermReader {
-  constructor(readonly factorSymbol: (name: string, node: Expr) => Value | undefined, readonly factorPosition: (which: 'here' | 'base') => Value | undefined) {}
+  constructor(readonly factorSymbol: (name: string, node: Expr) => Value | undefined, readonly factorPosition: (which: 'here' | 'base') => Value | undefined,
+    readonly factorFirstPass: ((e: Expr) => boolean) | undefined) {}
   fail(message: string, at: Span, code?: string): never {
     throw new MemoryProblem(message, at, code);
   }
@@ -264,10 +271,11 @@ class FactorReader implements TermReader {
  * this line) and `$`'s or `$$`'s from `position`, or the problem with it: nasm takes a constant
  * defined on an earlier line (measured).
  */
-export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined, position: (which: 'here' | 'base') => Value | undefined): MemoryOperand | MemoryProblem {
+export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined, position: (which: 'here' | 'base') => Value | undefined,
+  firstPass?: (e: Expr) => boolean): MemoryOperand | MemoryProblem {
   try {
     const count = splitTerms(o.terms!, false, 0);
-    const r = effectiveAddress(new FactorReader(symbol, position), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+    const r = effectiveAddress(new FactorReader(symbol, position, firstPass), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
     return o.jump === undefined ? r : { ...r, jump: o.jump };
   } catch (problem) {
     if (problem instanceof MemoryProblem) return problem;

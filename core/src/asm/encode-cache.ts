@@ -188,7 +188,8 @@ export function isStaticExpr(e: Expr): boolean {
     case 'num': return true;
     // (`__?ilog2e?__` and `__?ilog2w?__` report a value that is no power of two.)
     case 'un': return e.op !== 'ilog2e' && e.op !== 'ilog2w' && isStaticExpr(e.a);
-    case 'bin': return isStaticExpr(e.a) && isStaticExpr(e.b) && !(DIVISIONS.has(e.op) && isZero(e.b));
+    // (`5 wrt 3`: the segment is judged in the final pass, see withRespectTo.)
+    case 'bin': return e.op !== 'wrt' && isStaticExpr(e.a) && isStaticExpr(e.b) && !(DIVISIONS.has(e.op) && isZero(e.b));
     default: return false;
   }
 }

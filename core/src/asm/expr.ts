@@ -131,6 +131,15 @@ export class ExprParser {
     this.pos = start;
   }
 
+  /**
+   * The right-hand side of `wrt`, after it: one operand with its unary operators, nasm's expr6
+   * (measured: `dd x wrt y-x` stops at the `-`, "comma expected after operand").
+   */
+  wrtTarget(): Expr | undefined {
+    const e = this.unary();
+    return this.error ? undefined : e;
+  }
+
   parse(): Expr | undefined {
     let e: Expr | undefined;
     try {
@@ -511,10 +520,46 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     }
     case 'bin':
       if (e.op === '?') return conditional(e, ctx);
+      if (e.op === 'wrt') return withRespectTo(e, ctx);
       if (COMPARISONS.has(e.op)) return comparison(e, ctx);
       if (e.op === '+' || e.op === '-' || e.op === '*') return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
       return scalarOperator(e, ctx);
   }
+}
+
+/** nasm's SEG_ABS, the bit its evaluator sets in a number given as the segment of WRT. */
+const SEG_ABS = 0x40000000;
+
+/**
+ * `x wrt y` (nasm's evaluate): `x`, relocated by the segment `y` names, which nasm wants a number
+ * to be in the bin format (measured with nasm 2.16.01, `-f bin`): a label's segment (`wrt x`, `wrt
+ * $`) is "invalid right-hand operand to WRT", as the line is read; a number is put out as the
+ * segment number it is, `n | SEG_ABS`, which bin has no use for ("WRT not supported by binary
+ * output format", as the value is put out), but when that is -1, nasm's NO_SEG: no segment at all
+ * (`dd x wrt -1` is `dd x`).
+ */
+function withRespectTo(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  const v = evaluateTerm(e.a, ctx);
+  const outer = takeMisplaced();
+  const segment = evaluateTerm(e.b, ctx);
+  const misplacedHere = takeMisplaced() !== undefined;
+  misplacedLabel = outer;
+  // (A label's sum nasm cannot relocate by, `-x`, is no segment of a label: measured, "WRT not supported".)
+  if (!misplacedHere && segment.sec >= 0 && segment.v !== undefined) {
+    ctx.error('invalid right-hand operand to WRT', e.b);
+    return { v: undefined, sec: -1 };
+  }
+  if (misplacedHere) { ctx.error('WRT not supported by binary output format', e); return v; }
+  if (segment.v === undefined) return { v: undefined, sec: -1 };
+  if ((Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1) ctx.error('WRT not supported by binary output format', e);
+  return v;
+}
+
+/** Whether `e` is `x wrt n` with a segment number `n` (not NO_SEG): nasm relocates it, its listing in brackets. */
+export function wrtSegmentNumber(e: Expr, ctx: EvalContext): boolean {
+  if (e.k !== 'bin' || e.op !== 'wrt') return false;
+  const segment = evaluate(e.b, ctx);
+  return segment.v !== undefined && segment.sec < 0 && (Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1;
 }
 
 /**
@@ -643,6 +688,7 @@ function linearSum(e: Expr, ctx: EvalContext, m: number, sections: Map<number, n
     return m * v.v;
   }
   if (e.k === 'un' && (e.op === '-' || e.op === '+')) return linearSum(e.a, ctx, e.op === '-' ? -m : m, sections);
+  if (e.k === 'bin' && e.op === 'wrt') return linearSum(e.a, ctx, m, sections);
   if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
     const a = linearSum(e.a, ctx, m, sections), b = linearSum(e.b, ctx, e.op === '-' ? -m : m, sections);
     return a === undefined || b === undefined ? undefined : a + b;

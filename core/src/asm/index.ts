@@ -9,15 +9,16 @@ import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { segmentSize } from './bits-and-section';
 import { RESERVE_UNIT } from './directives';
 import { lookupRegister } from '../isa/registers';
-import { fullName, isLocalName, isStackOverflow, qualifyName } from './expr';
+import { fullName, isLocalName, isStackOverflow, parseWhole, qualifyName, type Expr } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
-import { listedDespiteErrors } from './listing-errors';
+import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, type PreprocessResult } from './preprocessor';
 import { forgetLines } from './line-cache';
+import { tokenizeLine } from './lexer';
 import { tokensText } from './macros';
 import { paramText } from './single-line-params';
 import { forgetEncodings } from './encode-cache';
@@ -105,8 +106,13 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, workingDirectory: opts.workingDirectory, fileName: opts.fileName, limits, budget, checks: pp.exhausted ? [] : pp.checks,
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
+    atMember: (line, start, end) => atMemberField(pp, line, start, end, limits.eval),
   }, opts.frontEndOnly ?? false);
 
+  // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
+  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) {
+    for (const w of asm.firstPassWarnings) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
+  }
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by
   // default, as pp-macro-def-param-single is) leaves no image, as any error does.
   const image = sink.applySwitches(switches ?? new WarningSwitches()) ? new Uint8Array(0) : asm.image;
@@ -269,6 +275,26 @@ function checkLocalBase(c: DeferredCheck, stmts: readonly ParsedStatement[], lin
   if (label === undefined) return;
   for (let s = c.endStatement; s < stmts.length && !setsLocalBase(stmts[s]); s++) {
     if (mentionsLocal(lines.tokensOf(lineOf[s])) && !namesSection(stmts[s])) { ambiguous(s); return; }
+  }
+}
+
+/**
+ * The field of the `at .member` on output line `line` when a single-line macro named
+ * `STRUC.member` stands for it (see PreprocessResult.atMember): the expression read from its
+ * expansion, spanning columns `start` to `end`, the field as written.
+ */
+function atMemberField(pp: PreprocessResult, line: number, start: number, end: number, evalLimit: number): Expr | undefined {
+  const text = pp.atMember(line);
+  const expr = text === undefined ? undefined : parseWhole(tokenizeLine(text).filter((t) => t.kind !== 'comment'), evalLimit).expr;
+  return expr === undefined ? undefined : spanning(expr, start, end);
+}
+
+/** `e` with each node spanning columns `start` to `end`: an expression read from text the line does not hold. */
+function spanning(e: Expr, start: number, end: number): Expr {
+  switch (e.k) {
+    case 'un': return { ...e, a: spanning(e.a, start, end), start, end };
+    case 'bin': return { ...e, a: spanning(e.a, start, end), b: spanning(e.b, start, end), start, end };
+    default: return { ...e, start, end };
   }
 }
 

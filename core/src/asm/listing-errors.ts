@@ -31,6 +31,9 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   { code: 'far-segment', message: /^(value referenced by FAR is not relocatable|binary output format does not support segment base references)$/, dropsStatement: false },
   // `jmp -x`: put out, in its near form; given as each copy of a `times` is put out (see copies).
   { code: 'self-relative', message: /^invalid use of self-relative expression$/, dropsStatement: false },
+  // `dd x wrt 3`: put out, the bin format refusing the segment as it is; `dd x wrt x`: dropped as it is read.
+  { code: 'wrt', message: /^WRT not supported by binary output format$/, dropsStatement: false },
+  { code: 'wrt-operand', message: /^invalid right-hand operand to WRT$/, dropsStatement: true },
   // (Put out with the displacement cut to a byte.)
   { code: 'out-of-range', message: /^short jump is out of range$/, dropsStatement: false },
   // `%error` (and `%warning` made an error): nasm's preprocessor gives them in its final pass only.
@@ -51,6 +54,11 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
 function finalPassError(d: Pick<Diagnostic, 'code' | 'message' | 'warningClass'>): FinalPassError | undefined {
   // (A warning the preprocessor gives as it reads, made an error, is one of nasm's first pass: err-smacro-param-mix.asm.)
   return FINAL_PASS_ERRORS.find((e) => e.code === d.code && e.message.test(d.message));
+}
+
+/** Whether error `d` is one nasm gives in its final pass alone (any other stops it after an earlier pass). */
+export function givenInFinalPass(d: Diagnostic): boolean {
+  return finalPassError(d) !== undefined;
 }
 
 /**

@@ -189,7 +189,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
  * one of them was given does messagesAsListed need the listing (whose making costs, on a large file,
  * more than the assembly).
  */
-const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize', 'self-relative']);
+const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize', 'self-relative', 'wrt']);
 
 /** Whether one of `diagnostics` may be printed more than once (see REPEATABLE). */
 export function mayRepeat(diagnostics: readonly Diagnostic[]): boolean {
@@ -320,6 +320,8 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   if (target?.kind === 'address') return after([target.offset + target.size]);
   const first = s.data[0];
   if (first === undefined) return [{ text }];
+  // (Given as the value is put out, in each repetition.)
+  if (m.code === 'wrt') return after([Infinity]);
   const anchor = column === undefined ? undefined : s.anchors.get(column);
   if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range' && m.code !== 'selector-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;

@@ -176,6 +176,8 @@ class PlainLineParser implements TermReader {
         const sym = { k: 'sym', name: text.slice(start, end), start, end, tok: this.tok - 1 } as const;
         // A longer register's name is an expression's, which LineParser rejects.
         if (namesRegister(sym.name)) return undefined;
+        // (`nop use16`: a standard macro's call after a word nasm then takes for a label, LineParser's.)
+        if (sym.tok === 1 && namesBareStandardMacro(text, start, end)) return undefined;
         this.addRef(sym);
         expr = sym;
       }
@@ -333,6 +335,21 @@ function namesRegisterAt(text: string, start: number, end: number): boolean {
 function registerAt(text: string, start: number, end: number): RegisterInfo | undefined {
   return end - start <= 3 ? REGISTERS_BY_CODES.get(nameCodes(text, start, end)) : undefined;
 }
+
+/**
+ * Whether `text[start..end)` names a standard macro that takes no argument (`use16`, `iend`, ...,
+ * see standard-macros.ts): written after a mnemonic, it is called, the mnemonic taken for a label.
+ * Its length and first letter rule out nearly every name without a lookup.
+ */
+function namesBareStandardMacro(text: string, start: number, end: number): boolean {
+  const n = end - start;
+  if (n !== 4 && n !== 5 && n !== 6 && n !== 8) return false;
+  const c = text.charCodeAt(start) | 0x20;
+  return (c === 0x75 || c === 0x69 || c === 0x65) && BARE_STANDARD_MACROS.has(text.slice(start, end).toLowerCase());
+}
+
+/** The standard macros that take no argument. */
+const BARE_STANDARD_MACROS: ReadonlySet<string> = new Set(['use16', 'use32', 'use64', 'userel', 'useabs', 'iend', 'endstruc']);
 
 /** The word of OPERAND_WORDS written from `start` to `end` in any letter case, if any. */
 function operandWord(text: string, start: number, end: number): string | undefined {

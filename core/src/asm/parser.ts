@@ -627,6 +627,11 @@ class LineParser implements TermReader {
     this.toks = tokens;
   }
 
+  /** An error nasm's parser gives and reads on after (see ParseProblem.error). */
+  private goOn(message: string, t: Span): void {
+    (this.warnings ??= []).push({ message, start: t.start, end: t.end, code: 'syntax', error: true });
+  }
+
   fail(message: string, t: Span | undefined, code = 'syntax'): never {
     const last = this.toks[this.toks.length - 1];
     const span = t ?? { start: last ? last.end : 0, end: last ? last.end : 0 };
@@ -725,6 +730,8 @@ class LineParser implements TermReader {
         this.dataRegister = undefined;
         this.inDataItem = true;
         try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
+        // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`.)
+        if (times.k === 'bin' && times.op === 'wrt') this.fail('non-constant argument supplied to TIMES', times, 'invalid-operands');
         // (A register in it: measured, nasm's word for a count it cannot know.)
         if (this.dataRegister !== undefined) times = this.registersCancelled(times) ?? this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
         this.pos = end;
@@ -795,6 +802,8 @@ class LineParser implements TermReader {
     while (this.pos < toks.length) {
       const end = this.operandEnd(this.pos, false);
       if (end === this.pos) this.fail('expression syntax error', toks[this.pos]);
+      const first = operands[0];
+      this.slotBits = count === 0 ? 0 : first.kind === 'reg' ? first.reg.bits : first.kind === 'mem' ? first.size ?? 0 : 0;
       operands[count++] = this.operand(this.pos, end);
       this.pos = end;
       if (this.pos < toks.length) {
@@ -830,13 +839,23 @@ class LineParser implements TermReader {
    */
   private equValue(word: PPToken): Expr {
     const toks = this.toks;
+    // (Read as an operand is: see `operand`. Measured, `y equ abs` is "invalid operand size
+    // specification" and "expression syntax error", `y equ abs+1` the first alone.)
+    while (this.pos < toks.length - 1 && isReferenceWord(toks[this.pos])) this.goOn('invalid operand size specification', toks[this.pos++]);
+    if (this.pos === toks.length - 1 && isReferenceWord(toks[this.pos])) {
+      this.goOn('invalid operand size specification', toks[this.pos]);
+      this.fail('expression syntax error', toks[this.pos]);
+    }
     const end = toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
     const comma = this.operandEnd(this.pos, false);
     if (comma === this.pos && comma < end) this.fail('expression syntax error', toks[comma]);
     if (comma < end && this.operandEnd(comma + 1, false) === comma + 1) this.fail('expression syntax error', toks[comma]);
     if (this.pos >= end || comma < end || toks[this.pos].text === '[') this.fail('bad syntax for EQU', toks[this.pos] ?? word);
     for (let k = this.pos; k < end; k++) if (register(toks[k])) this.fail('bad syntax for EQU', toks[k]);
-    return this.expression(this.pos, end, AFTER_OPERAND);
+    const value = this.expression(this.pos, end, AFTER_OPERAND);
+    // (Measured: `x equ y wrt 3` too.)
+    if (value.k === 'bin' && value.op === 'wrt') this.fail('bad syntax for EQU', toks[this.pos]);
+    return value;
   }
 
   /**
@@ -1036,9 +1055,28 @@ class LineParser implements TermReader {
     const e = p.parse();
     if (!e) this.failParse(p, end);
     if (p.warning) (this.warnings ??= []).push(p.warning);
-    if (p.pos < end) this.fail(outputFormatMessage(this.toks, p.pos) ?? leftover ?? `unexpected \`${this.toks[p.pos].text}' in expression`, this.toks[p.pos]);
-    this.collectRefs(e);
-    return e;
+    let whole = e, stop = p.pos;
+    if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
+    else if (stop < end) this.fail(this.outputFormat(stop) ?? leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    if (stop < end) this.fail(leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    this.collectRefs(whole);
+    return whole;
+  }
+
+  /**
+   * `e wrt ...`, the parser stopped at the `wrt` of `toks[at]`: `e` with the segment after it, an
+   * operand with its unary operators (ExprParser.wrtTarget), which the evaluator judges (see
+   * withRespectTo in expr.ts); `stop`, where it ends. nasm's word on `wrt seg x` is the output
+   * format's at once (measured: "WRT not supported by binary output format").
+   */
+  private withRespectTo(e: Expr, at: number, end: number): { whole: Expr; stop: number } {
+    const toks = this.toks;
+    if (toks[at + 1].kind === 'ident' && toks[at + 1].text.toLowerCase() === 'seg') this.fail('WRT not supported by binary output format', toks[at]);
+    const p = new ExprParser(toks, at + 1, end, this.localBase, this.evalLimit, this.floatMode);
+    const target = p.wrtTarget();
+    if (!target) { const err = p.error!; this.fail(err.message, err); }
+    if (p.warning) (this.warnings ??= []).push(p.warning);
+    return { whole: { k: 'bin', op: 'wrt', a: e, b: target, start: e.start, end: target.end }, stop: p.pos };
   }
 
   /**
@@ -1047,7 +1085,7 @@ class LineParser implements TermReader {
    * segment base references"), else the parser's own.
    */
   private failParse(p: ExprParser, end: number): never {
-    const unsupported = p.pos < end && p.pos > 0 ? outputFormatMessage(this.toks, p.pos) : undefined;
+    const unsupported = p.pos < end && p.pos > 0 ? this.outputFormat(p.pos) : undefined;
     if (unsupported !== undefined && !unsupported.startsWith('WRT')) this.fail(unsupported, this.toks[p.pos]);
     const err = p.error!;
     this.fail(err.message, err);
@@ -1124,6 +1162,7 @@ class LineParser implements TermReader {
    */
   private dataItems(unit: number | undefined): DataItem[] {
     const items: DataItem[] = [];
+    this.slotBits = (unit ?? 0) * 8;
     this.dataList(this.pos, unit, items, true);
     this.pos = this.toks.length;
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
@@ -1309,6 +1348,27 @@ class LineParser implements TermReader {
   private dataRegister: Expr | undefined;
   private inDataItem = false;
 
+  /**
+   * The width in bits of the place the value being parsed goes to, where the line says it: a data
+   * item's unit, an operand's size keyword, or a register before the operand (0: not said). nasm
+   * warns that a segment put in more than 16 bits is zero-extended (see outputFormat).
+   */
+  private slotBits = 0;
+
+  /**
+   * nasm's word on the `wrt` or `seg` the parser stopped at `toks[at]` (see outputFormatMessage),
+   * after the warning nasm gives first of a segment put in a place wider than 16 bits (measured
+   * with nasm 2.16.01: `dd seg x`, `mov eax, seg x`, `push dword seg x` warn "32-bit segment
+   * relocation zero-extended from 16 bits [-w+zext-reloc]", `dq seg x` of 64 bits, `dw seg x` not).
+   */
+  private outputFormat(at: number): string | undefined {
+    const message = outputFormatMessage(this.toks, at);
+    if (message === SEGMENT_BASES && this.slotBits > 16) {
+      (this.warnings ??= []).push({ message: `${this.slotBits}-bit segment relocation zero-extended from 16 bits`, start: this.toks[at - 1].start, end: this.toks[at].end, code: 'zext-reloc' });
+    }
+    return message;
+  }
+
   /** A data item's expression, from `toks[start]` as far as it goes; it stopped at `dataStop`; a register in it in `dataRegister`. */
   private dataExpression(start: number): Expr {
     this.dataRegister = undefined;
@@ -1335,9 +1395,12 @@ class LineParser implements TermReader {
       if (p.warning) (this.warnings ??= []).push(p.warning);
       e = parsed;
       stop = p.pos;
-      // (`dd x wrt 5`, `dd seg x`: nasm's word on them, not a missing comma.)
-      const unsupported = stop < end ? outputFormatMessage(toks, stop) : undefined;
-      if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
+      if (stop < end && isWrt(toks[stop]) && stop + 1 < end) ({ whole: e, stop } = this.withRespectTo(e, stop, end));
+      else {
+        // (`dd seg x`: nasm's word on it, not a missing comma.)
+        const unsupported = stop < end ? this.outputFormat(stop) : undefined;
+        if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
+      }
       this.collectRefs(e);
     }
     this.dataStop = stop;
@@ -1392,8 +1455,14 @@ class LineParser implements TermReader {
       if ((lower.length === 4 || lower.length === 5) && SIZE_KEYWORDS[lower] !== undefined) size = SIZE_KEYWORDS[lower];
       else if (lower === 'strict') strict = true;
       else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
+      // (Words of a memory reference: nasm says so of each and reads on; measured, `mov eax, abs`
+      // is this and "expression syntax error", `mov eax, rel 5` this alone.)
+      // (One alone is read as a name, as the plain-line parser reads it, and refused by the
+      // assembler with both messages: see Assembler.missingSymbol.)
+      else if (isReferenceWord(t) && i + 1 < end) this.goOn('invalid operand size specification', t);
       else break;
     }
+    if (size !== undefined) this.slotBits = size;
     // `__?masm_ptr?__` (masm's `ptr`) or `&`: a memory reference, brackets or not (see masmPointer).
     const pointer = i < end && masmPointer(toks[i]);
     if (pointer) i += isMasmFlat(toks[i + 1], toks[i + 2]) ? 3 : 1;
@@ -1590,6 +1659,9 @@ class LineParser implements TermReader {
       if (lower === 'byte' || lower === 'word' || lower === 'dword') dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
       else if (lower === 'nosplit') nosplit = true;
       else if (lower === 'rel' || lower === 'abs') continue;
+      // (An operand's words: nasm says so of each and reads on; measured, `[far]` is this and
+      // "expression syntax error", `[near ebx+4]` this alone.)
+      else if (lower === 'far' || lower === 'near' || lower === 'short' || lower === 'to') this.goOn('invalid size specification in effective address', t);
       else if (isMasmFlat(t, toks[i + 1])) i++;
       else {
         const r = register(t);
@@ -1607,11 +1679,15 @@ class LineParser implements TermReader {
       // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
       // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
       if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
-      termCount = splitTerms(e, false, 0);
+      termCount = splitTerms(e.k === 'bin' && e.op === 'wrt' ? e.a : e, false, 0);
     }
     const refCount = this.refs === undefined ? 0 : this.refs.length;
     try {
-      return effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
+      const op = effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
+      // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
+      if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
+      const disp = op.disp ?? { k: 'num', v: 0, start: e.a.end, end: e.a.end };
+      return { ...op, disp: { k: 'bin', op: 'wrt', a: disp, b: e.b, start: disp.start, end: e.end } };
     } catch (problem) {
       if (problem !== FACTOR_SYMBOL) throw problem;
       // A register's factor names a symbol: the assembler makes the reference (see `terms`).
@@ -1628,8 +1704,11 @@ class LineParser implements TermReader {
     const e = p.parse();
     if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
-    if (p.pos < end) this.fail('expecting ] at end of memory operand', this.toks[p.pos]);
-    return e;
+    let whole = e, stop = p.pos;
+    if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
+    // (`[seg x]`: the output format's word, with no warning of the address's width; measured.)
+    if (stop < end) this.fail(outputFormatMessage(this.toks, stop) ?? 'expecting ] at end of memory operand', this.toks[stop]);
+    return whole;
   }
 
   /** A symbol as a register's factor (`[ecx*COUNT]`): the reference waits for the assembler. */
@@ -1724,6 +1803,19 @@ function rescannedString(t: PPToken): PPToken[] | undefined {
   return out;
 }
 
+/** `abs`, `rel` or `nosplit`: words of a memory reference, which nasm's parser refuses before an operand. */
+function isReferenceWord(t: PPToken): boolean {
+  if (t.kind !== 'ident' || t.text.length > 7) return false;
+  const lower = t.text.toLowerCase();
+  return lower === 'abs' || lower === 'rel' || lower === 'nosplit';
+}
+
+function isWrt(t: PPToken): boolean {
+  return t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'wrt';
+}
+
+const SEGMENT_BASES = 'binary output format does not support segment base references';
+
 /**
  * nasm's message for `wrt` and `seg`, which the bin format has no use for (measured): where the
  * parser stopped at `wrt`, or at the operand of a `seg` it took for a name.
@@ -1732,7 +1824,7 @@ function outputFormatMessage(toks: readonly PPToken[], at: number): string | und
   // (`wrt` with nothing after it is no expression: measured, `dw 1 wrt`.)
   if (toks[at].text.toLowerCase() === 'wrt') return at + 1 < toks.length ? 'WRT not supported by binary output format' : 'expression syntax error';
   if (at > 0 && toks[at - 1].kind === 'ident' && toks[at - 1].text.toLowerCase() === 'seg') {
-    return toks[at].kind === 'number' ? 'cannot apply SEG to a non-relocatable value' : 'binary output format does not support segment base references';
+    return toks[at].kind === 'number' ? 'cannot apply SEG to a non-relocatable value' : SEGMENT_BASES;
   }
   return undefined;
 }

@@ -146,6 +146,11 @@ export interface PreprocessResult {
   readonly sectDefinitions: readonly SectDefinition[];
   /** The `%define`s and `%undef`s of names ending `_size`, which `endstruc` writes (see SizeDefinition). */
   readonly sizeDefinitions: readonly SizeDefinition[];
+  /**
+   * The field of the `at .member` on output line `line` when a single-line macro stands for its
+   * name: the text nasm's `%$strucname%1` expands to (see Preprocessor.atMember); else undefined.
+   */
+  readonly atMember: (line: number) => string | undefined;
 }
 
 /**
@@ -287,6 +292,8 @@ class Preprocessor {
   private readonly structureContexts = new Map<number, Context | undefined>();
   /** PreprocessResult.structureText, by line. */
   private readonly structureTexts = new Map<number, StructureText>();
+  /** PreprocessResult.atMember's answers. */
+  private readonly atMembers = new Map<number, string>();
   /** One line past the main file's last, where nasm reports what is still open at the end. */
   private mainEnd: SourceRange = lineRange('', 0, 0, 0);
   private readonly contexts = new ContextStack(() => this.standardCalls.idsUpTo(this.out));
@@ -388,6 +395,7 @@ class Preprocessor {
       aliasSwitches: this.aliasSwitches,
       sectDefinitions: this.sectDefinitions,
       sizeDefinitions: this.sizeDefinitions,
+      atMember: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.atMembers.get(line); },
     };
   }
 
@@ -2332,6 +2340,7 @@ class Preprocessor {
       const c = this.contexts.innermost();
       this.structureContexts.set(line, c);
       if (this.opts.preprocessOnly === true && c?.structure !== undefined) this.structureTexts.set(line, this.structureText(line, c.structure, what === 'read' ? name : undefined));
+      else if (what === 'read' && c?.structure !== undefined) this.atMember(line, c.structure, name);
       if (what === 'pop') this.contexts.close();
       return;
     }
@@ -2353,6 +2362,20 @@ class Preprocessor {
     const structure = expanded(name);
     const m = member?.[0]?.text.startsWith('.') === true ? tokensText(member) : undefined;
     return { name: structure, size: expanded(tokenizeLine(`${structure}_size`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
+  }
+
+  /**
+   * `at .member` on line `line` in an `istruc` of `structure`: nasm's macro pastes the two into
+   * one name and expands it, so a single-line macro of that name gives the field (measured with
+   * nasm 2.16.01: `%define pt.y 2`, `at .y, db 5` under `istruc pt` with no field `.y` pads to 2).
+   * Noted for the assembler when it does (see PreprocessResult.atMember; found when it asks, with
+   * the macros defined then, as the structure contexts are when assembling).
+   */
+  private atMember(line: number, structure: readonly PPToken[], member: readonly PPToken[]): void {
+    if (member[0]?.text.startsWith('.') !== true || member[0].text.startsWith('..')) return;
+    const text = this.structureText(line, structure, member);
+    const written = `${text.name}${tokensText(member).trim()}`;
+    if (text.member !== undefined && text.member !== written) this.atMembers.set(line, text.member);
   }
 
   /** The macro calls the line being read came from (nasm's `... from macro` lines), for messages of its expansion. */

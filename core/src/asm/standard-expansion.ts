@@ -205,19 +205,23 @@ export class StandardExpansion {
     if (s === undefined) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
     // (`__?SECT?__`, which the source may have defined otherwise, or removed: see userSect.)
     const user = this.userSect();
-    const sect = user === undefined ? this.sect : user.body === undefined ? '__?SECT?__' : this.userSectLine(user.body);
-    return [`${s?.size ?? '%$strucname_size'} equ ($-${s?.name ?? '%$strucname'})`, sect];
+    const sect = user === undefined ? [this.sect] : user.body === undefined ? ['__?SECT?__'] : this.userSectLines(user.body);
+    return [`${s?.size ?? '%$strucname_size'} equ ($-${s?.name ?? '%$strucname'})`, ...sect];
   }
 
   /**
-   * The line a `%define __?SECT?__` body makes in `endstruc`, as nasm -E writes it (measured): the
-   * body, a blank for an empty one, and a `section`/`segment`/`absolute` call expanded in turn.
+   * The lines a `%define __?SECT?__` body makes in `endstruc`, as nasm -E writes them (measured):
+   * the body, a blank for an empty one, and a `section`/`segment`/`absolute` call expanded in
+   * turn, as is any other standard macro's (`bits 32` is `[bits 32]`).
    */
-  private userSectLine(body: readonly PPToken[]): string {
-    if (body.length === 0) return ' ';
+  private userSectLines(body: readonly PPToken[]): string[] {
+    if (body.length === 0) return [' '];
     const call = this.standard(body[0]);
-    if (call !== undefined && body.length > 1 && /^(section|segment|absolute)$/i.test(body[0].text)) return call.body([], written(body.slice(1)).trim())[0];
-    return written(body).trim();
+    if (call !== undefined && body.length > 1 && /^(section|segment|absolute)$/i.test(body[0].text)) return [call.body([], written(body.slice(1)).trim())[0]];
+    const word = this.word;
+    const lines = call !== undefined ? this.expand(body, this.counter, this.warn, this.context, this.structureText, this.userSect) : undefined;
+    this.word = word;
+    return lines ?? [written(body).trim()];
   }
 
   /**

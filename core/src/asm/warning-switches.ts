@@ -40,7 +40,7 @@ export function isWarningClass(name: string): boolean {
 export function warningClass(code: string, message: string): string {
   switch (code) {
     case 'user-warning': return 'user';
-    case 'label-orphan': case 'number-overflow': case 'db-empty': case 'float-overflow': case 'regsize': case 'zeroing': case 'ptr': return code;
+    case 'label-orphan': case 'number-overflow': case 'db-empty': case 'float-overflow': case 'regsize': case 'zeroing': case 'ptr': case 'forward': case 'zext-reloc': return code;
     case 'data-overflow': case 'out-of-range': case 'selector-range': return 'number-overflow';
     case 'macro-args': return message.includes('exists, but not taking') ? 'pp-macro-params-multi' : 'pp-macro-params-legacy';
     // (The directive as written: `%ELSE' after `%else', `%elifdef' after `%else'.)
