@@ -352,8 +352,9 @@ export function utfCall(name: Token, fn: UtfFunction, str: Token | undefined, cl
   return { bytes };
 }
 
+/** A standard function word's name in nasm's messages: as written when written `__?NAME?__`, else in lower case (measured). */
 function standardNameOf(word: string): string {
-  return (word.startsWith('__?') ? word.slice(3, -3) : word.slice(2, -2)).toLowerCase();
+  return word.startsWith('__?') ? word.slice(3, -3) : word.slice(2, -2).toLowerCase();
 }
 
 /**

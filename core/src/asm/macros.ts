@@ -313,14 +313,15 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   let error: string | undefined;
   let t = 0;
   const first = count(seq[0]);
-  if (first === undefined) error = '`%macro\' expects a parameter count';
+  // (The directive as written: measured, `%MACRO m x` is "`%MACRO' expects a parameter count".)
+  if (first === undefined) error = `\`${toks[0].text}' expects a parameter count`;
   const min = first ?? 0;
   let max = min, greedy = false;
   if (t < seq.length && seq[t + 1]?.text === '-') {
     t += 2;
     const last = count(seq[t]);
     if (seq[t]?.text === '*') max = Infinity;
-    else if (last === undefined) error = '`%macro\' expects a parameter count after `-\'';
+    else if (last === undefined) error = `\`${toks[0].text}' expects a parameter count after \`-'`;
     else if (last < min) error = 'minimum parameter count exceeds maximum';
     else max = last;
   }

@@ -65,7 +65,7 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
   const expanded = withDotsApart(written);
   if (expanded.length === 0) {
     // nasm's messages (measured; `%rotate` with no count at all is refused before this).
-    const message = d === '%rep' ? "`%rep' expects a repeat count" : 'expression syntax error';
+    const message = d.toLowerCase() === '%rep' ? `\`${d}' expects a repeat count` : 'expression syntax error';
     sink.error('syntax', message, whole, expansion);
     return undefined;
   }

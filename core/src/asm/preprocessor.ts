@@ -801,6 +801,8 @@ class Preprocessor {
 
   /** A directive line but a conditional one (see directive). */
   private otherDirective(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[]): boolean {
+    // (Messages name the directive as written: measured with nasm 2.16.01, `%POP` is "`%POP': context stack is empty".)
+    const named = toks[0].text;
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
     const list = (): void => this.consume(f, file, line, text);
@@ -813,7 +815,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         // (Past a `%$x` no context was there for, nasm gives only its "context stack is empty": measured.)
-        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
         let i = 2;
         let params: string[] | undefined;
         let modifiers: ParamModifiers[] | undefined;
@@ -835,14 +837,14 @@ class Preprocessor {
       case '%assign': case '%iassign': {
         list();
         const name = toks[1];
-        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
-        this.assign(f, file, line, d, name, toks.slice(2));
+        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
+        this.assign(f, file, line, d, named, name, toks.slice(2));
         return true;
       }
       case '%undef': {
         list();
         const name = toks[1];
-        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
         this.refer(name.text, name, file, line);
         this.singles.undefine(name.text);
         this.undefineStandard(name.text);
@@ -857,19 +859,19 @@ class Preprocessor {
       }
       case '%endmacro': case '%endm':
         list();
-        this.sink.error('syntax', `\`${d}': not defining a macro`, nameRange, f.expansion);
+        this.sink.error('syntax', `\`${named}': not defining a macro`, nameRange, f.expansion);
         return true;
       case '%rep': {
         list();
-        let v = this.evalCondition(toks.slice(1), file, line, f, d);
+        let v = this.evalCondition(toks.slice(1), file, line, f, named);
         // A count that does not evaluate opens no block, as in nasm: the body's lines run once
         // and the `%endrep` is then unmatched (a missing count is a block of 0).
         if (v === undefined && toks.length > 1) return true;
         if (v !== undefined && v > this.limits.rep) {
-          this.sink.error('limit-rep', `\`%rep' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
+          this.sink.error('limit-rep', `\`${named}' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
           v = 0;
         }
-        if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`%rep' count: ${v}`, here, f.expansion);
+        if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`${named}' count: ${v}`, here, f.expansion);
         this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f };
         return true;
       }
@@ -905,10 +907,10 @@ class Preprocessor {
         // trailing-garbage warning come first), then refused outside a macro call and in a call
         // with no arguments (defaults count: `%macro m 0-1 5` called `m` has one).
         if (toks.length === 1) { this.sink.error('syntax', '`\' missing rotate count', nameRange, f.expansion); return true; }
-        const v = this.evalCondition(toks.slice(1), file, line, f, d);
+        const v = this.evalCondition(toks.slice(1), file, line, f, named);
         if (v === undefined) return true;
-        if (!f.invocation) this.sink.error('syntax', '`%rotate\' invoked outside a macro call', nameRange, f.expansion);
-        else if (f.invocation.args.length === 0) this.sink.error('syntax', '`%rotate\' invoked within macro without parameters', nameRange, f.expansion);
+        if (!f.invocation) this.sink.error('syntax', `\`${named}' invoked outside a macro call`, nameRange, f.expansion);
+        else if (f.invocation.args.length === 0) this.sink.error('syntax', `\`${named}' invoked within macro without parameters`, nameRange, f.expansion);
         else rotateArguments(f.invocation, v);
         return true;
       }
@@ -1026,7 +1028,7 @@ class Preprocessor {
   private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, recursive: boolean, here: SourceRange): void {
     const name = toks[1];
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
-    if (!name || name.kind !== 'ident') { this.sink.error('syntax', '`%macro\' expects a macro name', here, f.expansion); return; }
+    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
     const { min, max, greedy, nolist, defaults, error, droppedEmpty, braceErrors } = readMacroParameters(toks);
     if (error !== undefined) this.sink.error('syntax', error, here, f.expansion);
     for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
@@ -1053,7 +1055,7 @@ class Preprocessor {
     const t = args[0];
     // Only a string: `%include <file>` is "expects a file name" to nasm 2.16.01 (measured).
     const target = t !== undefined && t.kind === 'string' ? t.text.slice(1, -1) : undefined;
-    if (!target) { this.sink.error('syntax', '`%include\' expects a file name', here, f.expansion); return; }
+    if (!target) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
     const range = lineRange(file, line, t.start, toks[toks.length - 1].end);
     // nasm 2.16 resolves a relative name against its working directory (not the including file's
     // directory), then tries each -I prefix in order (see searchPlaces).
@@ -1090,8 +1092,8 @@ class Preprocessor {
     const args = toks[1]?.kind === 'ident' ? this.expandSingle(toks.slice(1), file, line) : toks.slice(1);
     const t = args[0];
     const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
-    if (bytes === undefined) { this.sink.error('syntax', '`%depend\' expects a file name', here, f.expansion); return; }
-    if (args.length > 1) this.sink.warning('trailing', 'trailing garbage after `%depend\' ignored', here, f.expansion);
+    if (bytes === undefined) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
+    if (args.length > 1) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
     if (this.opts.recordDependencies === true) this.dependencies.push({ name: new TextDecoder().decode(bytes), outputLine: this.out.count });
   }
 
@@ -1520,12 +1522,13 @@ class Preprocessor {
   };
 
   /** `%assign NAME expr` (and `%iassign` when `d` says so): NAME becomes the expression's value. */
-  private assign(f: Frame, file: string, line: number, d: string, name: PPToken, expr: readonly PPToken[]): void {
+  /** `named`: the directive as written, which messages name (`d` in lower case). */
+  private assign(f: Frame, file: string, line: number, d: string, named: string, name: PPToken, expr: readonly PPToken[]): void {
     // A number the assembler holds is no text here (see DeferredConstant): it makes this one such a number too.
     this.readsText--;
     let parsed: ParsedExpression & { tokens: readonly PPToken[] } | undefined;
     try {
-      parsed = this.parseExpression(expr, file, line, f, d);
+      parsed = this.parseExpression(expr, file, line, f, named);
     } finally {
       this.readsText++;
     }
@@ -1541,7 +1544,7 @@ class Preprocessor {
       if (this.singles.define(name.text, undefined, [], lineRange(file, line, name.start, name.end), false, f.expansion, false, undecided)) this.macroNames = newMacroNames();
       return;
     }
-    const value = this.evaluateParsed(parsed, parsed.tokens, file, line, f, d);
+    const value = this.evaluateParsed(parsed, parsed.tokens, file, line, f, named);
     if (typeof value !== 'object') return;
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
@@ -1573,12 +1576,12 @@ class Preprocessor {
     if (put !== undefined) this.emit(f, file, line, text, this.standardCleared ? withoutStandardMacros(put) : put, false);
     else this.consume(f, file, line, text);
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
-      this.sink.error('syntax', `\`%use' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
+      this.sink.error('syntax', `\`${toks[0].text}' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
       return;
     }
-    if (toks.length > 2) this.sink.warning('trailing', 'trailing garbage after `%use\' ignored', here, f.expansion);
+    if (toks.length > 2) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
     if (pkg === undefined) {
-      this.sink.error('syntax', `unknown \`%use' package: \`${t.kind === 'string' ? name : t.text}'`, here, f.expansion);
+      this.sink.error('syntax', `unknown \`${toks[0].text}' package: \`${t.kind === 'string' ? name : t.text}'`, here, f.expansion);
       return;
     }
     if (!first) return;
@@ -1603,11 +1606,11 @@ class Preprocessor {
    */
   private pathSearch(f: Frame, file: string, line: number, toks: readonly PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (name === undefined || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', '`%pathsearch\' expects a macro identifier', here, f.expansion); return; }
+    if (name === undefined || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     const t = toks[2];
     const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
-    if (bytes === undefined) { this.sink.error('syntax', '`%pathsearch\' expects a file name', here, f.expansion); return; }
-    if (toks.length > 3) this.sink.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', here, f.expansion);
+    if (bytes === undefined) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
+    if (toks.length > 3) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
     const target = new TextDecoder().decode(bytes);
     const mainDir = dirName(this.opts.file);
     const found = searchPlaces(this.opts.file, this.opts.workingDirectory, this.opts.includePaths, target).find((c) => this.opts.readFile(c) !== undefined);
@@ -1619,9 +1622,9 @@ class Preprocessor {
   /** `%stacksize flat|flat64|large|small` (manual §4.8.1): the frame `%arg` and `%local` describe, from its start. */
   private stackSize(f: Frame, file: string, line: number, toks: readonly PPToken[]): void {
     const word = toks[1];
-    if (word === undefined) { this.sink.error('syntax', "`%stacksize' missing size parameter", lineRange(file, line, toks[0].start, toks[0].end), f.expansion); return; }
+    if (word === undefined) { this.sink.error('syntax', `\`${toks[0].text}' missing size parameter`, lineRange(file, line, toks[0].start, toks[0].end), f.expansion); return; }
     const frame = stackFrameOf(word.text);
-    if (frame === undefined) { this.sink.error('syntax', "`%stacksize' invalid size type", lineRange(file, line, word.start, word.end), f.expansion); return; }
+    if (frame === undefined) { this.sink.error('syntax', `\`${toks[0].text}' invalid size type`, lineRange(file, line, word.start, word.end), f.expansion); return; }
     this.frame = frame;
   }
 
@@ -1636,7 +1639,7 @@ class Preprocessor {
    */
   private frameVariables(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[]): void {
     const frame = this.frame;
-    const { variables, error } = readFrameVariables(toks, d, frame.slot);
+    const { variables, error } = readFrameVariables(toks, toks[0].text, frame.slot);
     const { argOffset, localOffset } = frame;
     for (const { name, slot } of variables) {
       const range = lineRange(file, line, name.start, name.end);
@@ -1650,7 +1653,7 @@ class Preprocessor {
         if (error !== undefined) continue;
         const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: name.start, end: name.end };
         const [target, ...expr] = this.contextLocals([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
-        if (target.kind === 'ident') this.assign(f, file, line, '%assign', target, expr);
+        if (target.kind === 'ident') this.assign(f, file, line, '%assign', '%assign', target, expr);
       }
     }
     if (error === undefined) return;
@@ -1712,10 +1715,10 @@ class Preprocessor {
       return;
     }
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
+    if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
-    if (!target || target.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro identifier to alias`, here, f.expansion); return; }
+    if (!target || target.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier to alias`, here, f.expansion); return; }
     this.singles.undefine(name.text, true);
     this.defineSingle(name.text, undefined, [{ ...target, at: NOWHERE, gap: false }], here, d === '%idefalias', f.expansion, true);
   }
@@ -2317,10 +2320,10 @@ class Preprocessor {
     const name = toks[1]?.text ?? '';
     if (d === '%push') { this.contexts.push(name, this.takeUniqueId(true)); return; }
     const top = this.contexts.top();
-    if (!top) { this.sink.error('context', `\`${d}': context stack is empty`, nameRange, f.expansion); return; }
+    if (!top) { this.sink.error('context', `\`${toks[0].text}': context stack is empty`, nameRange, f.expansion); return; }
     if (d === '%repl') { top.name = name; return; }
     if (name !== '' && name !== top.name) {
-      this.sink.error('context', `\`%pop' in wrong context: ${top.name || 'anonymous'}, expected ${name}`, nameRange, f.expansion);
+      this.sink.error('context', `\`${toks[0].text}' in wrong context: ${top.name || 'anonymous'}, expected ${name}`, nameRange, f.expansion);
       return;
     }
     this.contexts.pop();
@@ -2435,7 +2438,7 @@ class Preprocessor {
 
   private stringDirective(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
+    if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     const caseInsensitive = d.startsWith('%i');
     const op = caseInsensitive ? `%${d.slice(2)}` : d;
     const range = lineRange(file, line, name.start, name.end);
@@ -2508,17 +2511,17 @@ class Preprocessor {
       this.standardCalls.clear(this.out);
       return;
     }
-    if (first.kind !== 'ident') { this.sink.warning('trailing', 'trailing garbage after `%clear\' ignored', here, f.expansion); return; }
+    if (first.kind !== 'ident') { this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion); return; }
     if (CLEAR_WORDS.has(first.text.toLowerCase())) {
       this.sink.error('unsupported-directive', `\`%clear ${first.text}' makes nasm 2.16.01 loop forever: Ringside accepts only \`%clear' alone`, here, f.expansion);
       return;
     }
-    this.sink.error('syntax', `invalid option to %clear: ${first.text}`, here, f.expansion);
+    this.sink.error('syntax', `invalid option to ${toks[0].text}: ${first.text}`, here, f.expansion);
   }
 
   private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro name`, here, f.expansion); return; }
+    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
     const nums = signedNumbers(toks.slice(2));
     const min = nums[0] ?? 0;
     const max = toks.some((t) => t.text === '*') ? Infinity : nums[1] !== undefined ? Math.abs(nums[1]) : min;

@@ -102,7 +102,7 @@ export function readLineDirective(toks: readonly Token[], file: string, line: nu
   };
   const n = toks[1];
   // (`# nnn "file"`, cpp's line marker, is read as `%line` is, and named so in its errors.)
-  const named = toks[0].text === '#' ? '#' : '%line';
+  const named = toks[0].text;
   if (!integer(n)) return `\`${named}' expects a line number`;
   let i = 2;
   let step = 1;
