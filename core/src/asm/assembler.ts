@@ -545,6 +545,8 @@ class Assembler implements EvalContext {
     this.sec = 0;
     this.bits = 16;
     this.bitsSet?.clear();
+    // (A pass that is not settled has its messages withdrawn: the names it gave count for none after it.)
+    this.undefinedNamesOf = -1;
     this.cpu = ANY_CPU;
     this.absolute = undefined;
     this.absoluteSec = -1;
