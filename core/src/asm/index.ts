@@ -300,7 +300,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       if (listing !== undefined) return listing;
       const unread = new Uint8Array(pp.lines.count);
       if (pp.checks.length > 0) markUnread(pp.checks, (i) => pp.lines.origin(i).serial, unread);
-      return (listing = buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, sharedBases, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported, unread));
+      return (listing = buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, sharedBases, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported, pp.environment, unread));
     },
     get printedMessages(): readonly Diagnostic[] {
       if (printed !== undefined) return printed;

@@ -106,13 +106,14 @@ export function macroLocalsOutside(toks: PPToken[], file: string, line: number, 
       const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
       sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
       kept ??= toks.slice(0, i);
-      droppedBlank ||= endsBlank;
+      // (A run of them at the end leaves the blanks before the run: `db %1%0` is `db `.)
+      endsBlank = droppedBlank ||= endsBlank;
     } else if (t.kind === 'preproc' && t.text === '%+' && toks[i + 1]?.kind === 'number' && toks[i + 1].start === t.end) {
       // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes).
       const n = toks[++i];
       sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
       kept ??= toks.slice(0, i - 1);
-      droppedBlank ||= endsBlank;
+      endsBlank = droppedBlank ||= endsBlank;
     } else {
       endsBlank = false;
       if (kept !== undefined) {

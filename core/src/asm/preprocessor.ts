@@ -9,7 +9,7 @@ import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import { isLocalName, type Expr, type Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
-import { openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
+import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
 import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
@@ -144,6 +144,8 @@ export interface PreprocessResult {
   readonly sectDefinitions: readonly SectDefinition[];
   /** The `%define`s and `%undef`s of names ending `_size`, which `endstruc` writes (see SizeDefinition). */
   readonly sizeDefinitions: readonly SizeDefinition[];
+  /** The environment `%!NAME` read (PreprocessOptions.env). */
+  readonly environment: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -386,6 +388,7 @@ class Preprocessor {
       aliasSwitches: this.aliasSwitches,
       sectDefinitions: this.sectDefinitions,
       sizeDefinitions: this.sizeDefinitions,
+      environment: this.environment,
     };
   }
 
@@ -666,7 +669,11 @@ class Preprocessor {
       }
       // (After a %rmacro's recursion nasm still takes its lines for the macro's, and says nothing of
       // a parameter there: measured, `%ifidn %1, x` is no "not in a macro call"; see afterRecursion.)
-      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
+      // (Outside a call they go as in one: `%1` alone is an empty line to `nasm -E`, measured.)
+      else if ((flags & Flag.Preproc) !== 0) {
+        toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
+        emptied = toks.length === 0;
+      }
       if ((flags & Flag.ContextLocal) !== 0) toks = this.contextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -816,7 +823,7 @@ class Preprocessor {
           ({ names: params, modifiers, bodyStart: i } = list);
         }
         let body = toks.slice(i);
-        if (d === '%xdefine' || d === '%ixdefine') body = this.expandSingle(body, file, line);
+        if (d === '%xdefine' || d === '%ixdefine') body = this.expandedBody(body, params, file, line);
         // Where the body's names are written, for the references its uses make.
         body = body.map((t) => (t.at !== undefined ? t : { ...t, at: t.src ?? lineRange(file, line, t.start, t.end) }));
         this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'), f.expansion, false, modifiers);
@@ -988,8 +995,9 @@ class Preprocessor {
             const rest = this.expandSingle(toks.slice(1), file, line);
             const blank = toks.length > 1 && spaced(toks[0], toks[1]);
             const words = rest.length > 0 && blank ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
-            // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `.)
-            const endsBlank = this.endsBlank || (rest.length === 0 && blank);
+            // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `, and
+            // so does a parameter dropped outside a call, `%foo %0`.)
+            const endsBlank = this.endsBlank || this.substitution.endsBlank || (rest.length === 0 && blank);
             this.out.push(file, line, text, words, this.originOf(f), LineFlag.ListOnly | (endsBlank ? LineFlag.EndsBlank : 0), undefined);
             return true;
           }
@@ -1373,7 +1381,7 @@ class Preprocessor {
         // or `%!NAME` (read as NAME); no name is false, another token nasm's error (measured).
         // (`%!NAME` stays a token through the expansion, a macro's too: see readEnvironment.)
         const names = this.expandSingle(rest as PPToken[], file, line).filter((x) => x.text !== '%!');
-        const env = this.opts.env ?? globalThis.process?.env ?? {};
+        const env = this.environment;
         result = false;
         for (const x of names) {
           const name = x.kind === 'ident' ? x.text : x.kind === 'string' ? stringText(x.text) : isEnvironmentToken(x) ? x.text.slice(2) : undefined;
@@ -1675,6 +1683,18 @@ class Preprocessor {
   }
 
   /** Defines single-line macro `name` (see SingleLineMacros.define); a new name renews `macroNames`. */
+  /**
+   * An `%xdefine`'s body with its single-line macros expanded, but not its parameters, which nasm
+   * has made parameters before (measured: with `%define a 7`, `%xdefine X(a) a f(a)` / `X(1)` is
+   * `1 f(1)` expanded, and the parameter names are matched in their case, `%ixdefine` too).
+   */
+  private expandedBody(body: PPToken[], params: readonly string[] | undefined, file: string, line: number): PPToken[] {
+    if (params === undefined || !body.some((t) => t.kind === 'ident' && params.includes(t.text))) return this.expandSingle(body, file, line);
+    // Each parameter is a name no macro has while the rest expands.
+    const held = body.map((t) => (t.kind === 'ident' && params.includes(t.text) ? { ...t, text: `${HELD_PARAMETER}${params.indexOf(t.text)}` } : t));
+    return this.expandSingle(held, file, line).map((t) => (t.kind === 'ident' && t.text.startsWith(HELD_PARAMETER) ? { ...t, text: params[Number(t.text.slice(HELD_PARAMETER.length))] } : t));
+  }
+
   private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
     modifiers?: readonly ParamModifiers[]): void {
     if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias, undefined, modifiers)) this.macroNames = newMacroNames();
@@ -1817,6 +1837,10 @@ class Preprocessor {
     return expanded ? out : toks;
   }
 
+  private get environment(): Readonly<Record<string, string | undefined>> {
+    return this.opts.env ?? globalThis.process?.env ?? {};
+  }
+
   /**
    * `toks` with each `%!NAME` (or `%!'NAME'`) replaced by the environment variable's value read as
    * tokens, or by nothing with nasm's warning when there is none (measured with nasm 2.16.01:
@@ -1831,14 +1855,17 @@ class Preprocessor {
     let i = 0;
     while (i < toks.length && !isEnvironmentToken(toks[i])) i++;
     if (i === toks.length) return toks;
-    const env = this.opts.env ?? globalThis.process?.env ?? {};
+    const env = this.environment;
     const out = toks.slice(0, i);
     // The blank before a variable that gave nothing, which goes to the token after it (nasm -E: `db %!UNSET` is `db `).
     let blank = false;
     let last: PPToken | undefined;
     for (; i < toks.length; i++) {
       const t = toks[i];
-      if (!isEnvironmentToken(t)) {
+      // A `%!` before neither a name nor a string names nothing: nasm keeps it as written, and
+      // says nothing (measured: `db %!]Q` is `db %!]Q` to `nasm -E`, an expression syntax error to its assembler).
+      const quoted = t.text.length === 2 && toks[i + 1] !== undefined && !spaced(t, toks[i + 1]) && isQuoted(toks[i + 1]);
+      if (!isEnvironmentToken(t) || (t.text.length === 2 && !quoted)) {
         if (last === undefined) follow(out, t, toks[i - 1]);
         else out.push(gapped(t, blank || spaced(last, t)));
         last = undefined;
@@ -1847,7 +1874,16 @@ class Preprocessor {
       const before = toks[i - 1];
       let name = t.text.slice(2);
       last = t;
-      if (name === '' && toks[i + 1]?.kind === 'string' && !spaced(t, toks[i + 1])) { last = toks[++i]; name = stringText(last.text); }
+      if (quoted) {
+        last = toks[++i];
+        // An unterminated one runs to the line's end, all of it the name (measured: `db %!'HOME` is
+        // nasm's error, then HOME's value; openString gives no warning of it).
+        if (last.kind === 'string') name = stringText(last.text);
+        else {
+          name = last.text.slice(1);
+          this.sink.error('syntax', 'unterminated %! string', t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
+        }
+      }
       const value = env[name];
       if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
       const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
@@ -2722,3 +2758,6 @@ function nasmTokenCount(toks: readonly PPToken[]): number {
 function isLineMarker(text: string, first: Token | undefined): boolean {
   return text.charCodeAt(0) === 0x23 && first !== undefined && first.start === 0 && first.text === '#';
 }
+
+/** What an `%xdefine`'s parameter is named while its body expands (see expandedBody): no source can write it. */
+const HELD_PARAMETER = '\0param';
