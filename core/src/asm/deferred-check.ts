@@ -273,12 +273,16 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
     return undefined;
   }
   let failed = false;
+  // nasm's evaluation stops at the first symbol it has no value for: one message (measured:
+  // `%if un-un` and `%if un-un2` are "symbol `un' not defined before use" once), as pp-expressions.ts.
+  let undefinedReported = false;
   const ctx: EvalContext = {
     symbol: (name: string, node: Expr) => {
       const v = scope.symbolBefore(name, c.statement);
       if (v === undefined) {
         failed = true;
-        if (report) sink.error('undefined-symbol', `symbol \`${scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion);
+        if (report && !undefinedReported) sink.error('undefined-symbol', `symbol \`${scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion);
+        undefinedReported = true;
       }
       return v;
     },
