@@ -1949,6 +1949,8 @@ class Assembler implements EvalContext {
     const parts = splitComma(args);
     const fileTok = parts[0]?.[0];
     if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st.op); return; }
+    // nasm's `incbin` macro gives the name to `%pathsearch`, which warns of words after it (measured: `incbin "c.bin"x`).
+    if (parts[0].length > 1) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', st.op);
     // (A backquoted name is read with its escapes: measured, `incbin \`a\x41.bin\`` opens aA.bin.)
     const target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
     let data = this.incbinCache.get(target);

@@ -1052,6 +1052,8 @@ class Preprocessor {
     // Only a string: `%include <file>` is "expects a file name" to nasm 2.16.01 (measured).
     const target = t !== undefined && t.kind === 'string' ? t.text.slice(1, -1) : undefined;
     if (!target) { this.sink.error('syntax', '`%include\' expects a file name', here, f.expansion); return; }
+    // (Words after the name: measured, `%include "a.inc"x` includes a.inc with this warning.)
+    if (args.length > 1) this.sink.warning('trailing', 'trailing garbage after `%include\' ignored', here, f.expansion);
     const range = lineRange(file, line, t.start, toks[toks.length - 1].end);
     // nasm 2.16 resolves a relative name against its working directory (not the including file's
     // directory), then tries each -I prefix in order; we take the main file's directory as that
