@@ -16,7 +16,7 @@ import { everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
-import { preprocess, type PreprocessResult } from './preprocessor';
+import { preprocess, type PreprocessOptions, type PreprocessResult, type StructureText } from './preprocessor';
 import { forgetLines } from './line-cache';
 import { tokensText } from './macros';
 import { paramText } from './single-line-params';
@@ -59,10 +59,11 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const sink = new DiagnosticSink();
   const limits = resolveLimits(opts.limits);
   const budget = new TimeBudget(opts.deadline);
-  const pp = preprocess({
+  const ppOptions: PreprocessOptions = {
     file: opts.file, text: opts.text, readFile: (p) => (p === opts.file && opts.text !== undefined ? opts.text : opts.host.readFile(p)),
-    includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget, time: opts.time, env: opts.env, prelude: opts.prelude, noLine: opts.noLine,
-  }, sink);
+    includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget, time: opts.time ?? new Date(), env: opts.env, prelude: opts.prelude, noLine: opts.noLine,
+  };
+  const pp = preprocess(ppOptions, sink);
 
   const lines = pp.lines;
   // The code of deferred %if blocks, in order: what parsing it finds waits for its branch to be taken.
@@ -104,6 +105,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, limits, budget, checks: pp.exhausted ? [] : pp.checks,
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
+    structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink())),
   }, opts.frontEndOnly ?? false);
 
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by
@@ -117,6 +119,23 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   }, pp, stmts, sharedBases, lineOf, stmtOfLine, asm, sink.places());
 }
 
+
+/**
+ * AssemblerHost.structureAtEnd for the preprocessed `pp`: nothing to ask unless a single-line
+ * macro has the structure's name (in any case), when the preprocessor runs again (`again`) keeping
+ * what each `endstruc` names, which it does not while it runs for every file, since that reads
+ * the output before every change to the single-line macros (see PreprocessOptions.structureNames).
+ */
+function structureAtEnd(pp: PreprocessResult, again: () => PreprocessResult): (line: number, name: string) => StructureText | undefined {
+  let names: Set<string> | undefined;
+  let named: PreprocessResult | undefined;
+  return (line, name) => {
+    names ??= new Set(pp.defines.map((d) => d.name.toLowerCase()));
+    if (!names.has(name.toLowerCase())) return undefined;
+    named ??= again();
+    return named.structureText(line);
+  };
+}
 
 /** The statements parsed from the preprocessed lines, and what reading them set. */
 interface ParsedLines {

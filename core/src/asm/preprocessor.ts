@@ -56,6 +56,12 @@ export interface PreprocessOptions {
    */
   readonly preprocessOnly?: boolean;
   /**
+   * Keep what `endstruc`, `iend` and `at` names expand to (PreprocessResult.structureText), as
+   * `preprocessOnly` does: asked for again only when a structure's name is a single-line macro's
+   * too (see assemble), since it reads the output before every change to the single-line macros.
+   */
+  readonly structureNames?: boolean;
+  /**
    * The name `__FILE__` gives a file (`written`: as its `%include` wrote it): when absent, its
    * path relative to the main file's directory.
    */
@@ -134,7 +140,7 @@ export interface PreprocessResult {
    * (undefined: none), for `nasm -E`'s text of the call.
    */
   readonly structureContext: (line: number) => Context | undefined;
-  /** With `preprocessOnly`: the names `structureContext`'s structure makes on line `line` (see StructureText). */
+  /** With `preprocessOnly` or `structureNames`: the names `structureContext`'s structure makes on line `line` (see StructureText). */
   readonly structureText: (line: number) => StructureText | undefined;
   /** With `recordDependencies`: the `%include`s and `%depend`s in the order they were read. */
   readonly dependencies: readonly DependencyRecord[];
@@ -356,7 +362,7 @@ class Preprocessor {
     this.singles = new SingleLineMacros(sink);
     this.smacros = this.singles.byName;
     // (So the structure names of `nasm -E` are expanded with the macros of their lines: see structureText.)
-    if (opts.preprocessOnly === true) this.singles.beforeChange = () => this.standardCalls.idsUpTo(this.out);
+    if (opts.preprocessOnly === true || opts.structureNames === true) this.singles.beforeChange = () => this.standardCalls.idsUpTo(this.out);
     this.equs = new EquConstants(this.limits.eval);
   }
 
@@ -2367,7 +2373,7 @@ class Preprocessor {
     if (what !== 'push') {
       const c = this.contexts.innermost();
       this.structureContexts.set(line, c);
-      if (this.opts.preprocessOnly === true && c?.structure !== undefined) this.structureTexts.set(line, this.structureText(line, c.structure, what === 'read' ? name : undefined));
+      if ((this.opts.preprocessOnly === true || this.opts.structureNames === true) && c?.structure !== undefined) this.structureTexts.set(line, this.structureText(line, c.structure, what === 'read' ? name : undefined));
       if (what === 'pop') this.contexts.close();
       return;
     }
