@@ -465,7 +465,14 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   const outer = takeMisplaced();
-  const v = evaluateTerm(e, ctx);
+  let v: Value;
+  try {
+    v = evaluateTerm(e, ctx);
+  } catch (err) {
+    if (!isStackOverflow(err) || e.k !== 'bin') throw err;
+    misplacedLabel = undefined;
+    v = evaluateChain(e, ctx);
+  }
   const problem = takeMisplaced();
   misplacedLabel = outer;
   if (problem === undefined) return v;
@@ -516,6 +523,60 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
       return scalarOperator(e, ctx);
   }
 }
+
+/**
+ * `e` (whose evaluation by evaluateTerm overflowed the stack) with its chain of left operands
+ * evaluated in a loop, as deep as nasm's `--limit-eval` lets a chain go (measured with nasm
+ * 2.16.01: `dd 1|1|...` with 8,191 operators is fine, 8,192 "expression too long"), where
+ * evaluateTerm's recursion takes one to three host frames a link and overflows from about 1,900
+ * (`|`) or 6,300 (`+`). The recursion overflows on its way down the chain, before it evaluates
+ * any operand, so nothing was reported yet. Each operator is applied as evaluateTerm applies it,
+ * in the same order; where an operand's labels would need judging as a whole (see scalarOperand
+ * and comparison), or an operand is itself too deep, the chain stops with a stack overflow, as
+ * the recursion did (see isStackOverflow).
+ */
+function evaluateChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  const spine: Extract<Expr, { k: 'bin' }>[] = [];
+  let x: Expr = e;
+  while (x.k === 'bin' && x.op !== '?') { spine.push(x); x = x.a; }
+  const outer = takeMisplaced();
+  let acc = evaluateTerm(x, ctx);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const n = spine[i];
+    if (n.op === '+' || n.op === '-' || n.op === '*') { acc = binary(n, acc, termOrChain(n.b, ctx), ctx); continue; }
+    if (misplacedLabel !== undefined) throw new RangeError(CHAIN_TOO_DEEP);
+    if (COMPARISONS.has(n.op) && acc === NOT_SCALAR) throw new RangeError(CHAIN_TOO_DEEP);
+    // (As comparison or scalarOperator would take it when none of its labels is held.)
+    const b = termOrChain(n.b, ctx);
+    if (misplacedLabel !== undefined) throw new RangeError(CHAIN_TOO_DEEP);
+    if (COMPARISONS.has(n.op)) {
+      if (b === NOT_SCALAR) throw new RangeError(CHAIN_TOO_DEEP);
+      acc = binary(n, acc, b, ctx);
+      continue;
+    }
+    if (acc !== NOT_SCALAR && b !== NOT_SCALAR) { acc = binary(n, acc, b, ctx); continue; }
+    ctx.error(scalarOnlyMessage(n.op), n);
+    const shift = n.op === '<<' || n.op === '>>' || n.op === '<<<' || n.op === '>>>';
+    acc = shift && (acc === NOT_SCALAR || (acc.sec >= 0 && acc.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
+  }
+  misplacedLabel = outer ?? misplacedLabel;
+  return acc;
+}
+
+/** An operand of evaluateChain's: by evaluateTerm, or as a chain of its own when that overflows (`F && F` with F a long chain). */
+function termOrChain(x: Expr, ctx: EvalContext): Value {
+  const held = misplacedLabel;
+  try {
+    return evaluateTerm(x, ctx);
+  } catch (err) {
+    if (!isStackOverflow(err) || x.k !== 'bin') throw err;
+    misplacedLabel = held;
+    return evaluateChain(x, ctx);
+  }
+}
+
+/** The stack overflow an evaluateChain gives up with, as the recursion would have run into. */
+const CHAIN_TOO_DEEP = 'Maximum call stack size exceeded (a chain of operators whose labels need judging as a whole)';
 
 /**
  * An operand of a label's sum no label alone can be (`a - $$` across sections, `a + b`), as nasm's
@@ -644,6 +705,7 @@ function linearSum(e: Expr, ctx: EvalContext, m: number, sections: Map<number, n
   }
   if (e.k === 'un' && (e.op === '-' || e.op === '+')) return linearSum(e.a, ctx, e.op === '-' ? -m : m, sections);
   if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
+    if (e.a.k === 'bin' && (e.a.op === '+' || e.a.op === '-')) return linearChain(e, ctx, m, sections);
     const a = linearSum(e.a, ctx, m, sections), b = linearSum(e.b, ctx, e.op === '-' ? -m : m, sections);
     return a === undefined || b === undefined ? undefined : a + b;
   }
@@ -663,10 +725,27 @@ function linearSum(e: Expr, ctx: EvalContext, m: number, sections: Map<number, n
   return v === undefined ? undefined : m * v;
 }
 
+/**
+ * linearSum of a chain of `+` and `-` (`e` and its left operand are), its left operands taken in a
+ * loop, in linearSum's order: a chain as long as nasm allows is deeper than the host's stack (see
+ * evaluateChain).
+ */
+function linearChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext, m: number, sections: Map<number, number>): number | undefined {
+  const spine: Extract<Expr, { k: 'bin' }>[] = [];
+  let x: Expr = e;
+  while (x.k === 'bin' && (x.op === '+' || x.op === '-')) { spine.push(x); x = x.a; }
+  let sum = linearSum(x, ctx, m, sections);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const b = linearSum(spine[i].b, ctx, spine[i].op === '-' ? -m : m, sections);
+    sum = sum === undefined || b === undefined ? undefined : sum + b;
+  }
+  return sum;
+}
+
 /** `e`'s value when it is a number (no label left in it). */
 function scalar(e: Expr, ctx: EvalContext): number | undefined {
   const outer = takeMisplaced();
-  const v = evaluateTerm(e, ctx);
+  const v = termOrChain(e, ctx);
   const misplacedHere = takeMisplaced() !== undefined;
   misplacedLabel = outer;
   return misplacedHere || v.sec >= 0 || v.v === undefined || v.big !== undefined ? undefined : v.v;
