@@ -94,7 +94,12 @@ export function splitTerms(e: Expr, neg: boolean, count: number): number {
     for (let i = spine.length - 1; i >= 0; i--) n = splitTerms(spine[i].b, spine[i].op === '-' ? !neg : neg, n);
     return n;
   }
-  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) return splitTerms(e.a, e.op === '-' ? !neg : neg, count);
+  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) {
+    // (Signs in a loop, as many as nasm allows: see mentionsRegister.)
+    let x: Expr = e, negated = neg;
+    while (x.k === 'un' && (x.op === '-' || x.op === '+') && mentionsRegister(x.a)) { if (x.op === '-') negated = !negated; x = x.a; }
+    return splitTerms(x, negated, count);
+  }
   termExprs[count] = e;
   termNegated[count] = neg;
   return count + 1;
@@ -110,14 +115,12 @@ export function mentionsRegister(e: Expr): boolean {
   // (The chain of left operands in a loop: one as long as nasm allows, 8,191 operators, is deeper
   // than the host's stack; see evaluateChain in expr.ts.)
   let x = e;
-  while (x.k === 'bin') {
-    if (mentionsRegister(x.b)) return true;
-    x = x.a;
-  }
-  switch (x.k) {
-    case 'sym': return termRegister(x) !== undefined;
-    case 'un': return mentionsRegister(x.a);
-    default: return false;
+  for (;;) {
+    if (x.k === 'bin') {
+      if (mentionsRegister(x.b)) return true;
+      x = x.a;
+    } else if (x.k === 'un') x = x.a;
+    else return x.k === 'sym' && termRegister(x) !== undefined;
   }
 }
 

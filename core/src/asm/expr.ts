@@ -469,9 +469,9 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
   try {
     v = evaluateTerm(e, ctx);
   } catch (err) {
-    if (!isStackOverflow(err) || e.k !== 'bin') throw err;
+    if (!isStackOverflow(err) || (e.k !== 'bin' && e.k !== 'un')) throw err;
     misplacedLabel = undefined;
-    v = evaluateChain(e, ctx);
+    v = e.k === 'bin' ? evaluateChain(e, ctx) : evaluateUnaryChain(e, ctx);
   }
   const problem = takeMisplaced();
   misplacedLabel = outer;
@@ -499,22 +499,7 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     }
     case 'un': {
       if (e.op === '+') return evaluateTerm(e.a, ctx);
-      const a = e.op === '-' ? evaluateTerm(e.a, ctx) : scalarOperand(e.a, ctx);
-      if (a === NOT_SCALAR) { ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
-      if (a.sec >= 0 && a.v !== undefined) {
-        if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
-        else ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
-        return { v: undefined, sec: -1 };
-      }
-      if (a.v === undefined) return { v: undefined, sec: -1 };
-      if (e.op.startsWith('ilog2')) return ilog2(e, bigOf(a), ctx);
-      if (e.op === '!') return { v: a.v === 0 && a.big === undefined ? 1 : 0, sec: -1 };
-      if (a.big === undefined) {
-        const x = a.v;
-        if (e.op === '-') return exact(-x, () => int64(-bigOf(a)));
-        if (isInt32(x)) return { v: ~x, sec: -1 };
-      }
-      return int64(e.op === '-' ? -bigOf(a) : ~bigOf(a));
+      return unary(e, e.op === '-' ? evaluateTerm(e.a, ctx) : scalarOperand(e.a, ctx), ctx);
     }
     case 'bin':
       if (e.op === '?') return conditional(e, ctx);
@@ -522,6 +507,25 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
       if (e.op === '+' || e.op === '-' || e.op === '*') return binary(e, evaluateTerm(e.a, ctx), evaluateTerm(e.b, ctx), ctx);
       return scalarOperator(e, ctx);
   }
+}
+
+/** A unary operator (not `+`) applied to its operand's value `a`. */
+function unary(e: Extract<Expr, { k: 'un' }>, a: Value, ctx: EvalContext): Value {
+  if (a === NOT_SCALAR) { ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
+  if (a.sec >= 0 && a.v !== undefined) {
+    if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
+    else ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
+    return { v: undefined, sec: -1 };
+  }
+  if (a.v === undefined) return { v: undefined, sec: -1 };
+  if (e.op.startsWith('ilog2')) return ilog2(e, bigOf(a), ctx);
+  if (e.op === '!') return { v: a.v === 0 && a.big === undefined ? 1 : 0, sec: -1 };
+  if (a.big === undefined) {
+    const x = a.v;
+    if (e.op === '-') return exact(-x, () => int64(-bigOf(a)));
+    if (isInt32(x)) return { v: ~x, sec: -1 };
+  }
+  return int64(e.op === '-' ? -bigOf(a) : ~bigOf(a));
 }
 
 /**
@@ -540,7 +544,7 @@ function evaluateChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value 
   let x: Expr = e;
   while (x.k === 'bin' && x.op !== '?') { spine.push(x); x = x.a; }
   const outer = takeMisplaced();
-  let acc = evaluateTerm(x, ctx);
+  let acc = x.k === 'un' ? termOrChain(x, ctx) : evaluateTerm(x, ctx);
   for (let i = spine.length - 1; i >= 0; i--) {
     const n = spine[i];
     if (n.op === '+' || n.op === '-' || n.op === '*') { acc = binary(n, acc, termOrChain(n.b, ctx), ctx); continue; }
@@ -569,10 +573,31 @@ function termOrChain(x: Expr, ctx: EvalContext): Value {
   try {
     return evaluateTerm(x, ctx);
   } catch (err) {
-    if (!isStackOverflow(err) || x.k !== 'bin') throw err;
+    if (!isStackOverflow(err) || (x.k !== 'bin' && x.k !== 'un')) throw err;
     misplacedLabel = held;
-    return evaluateChain(x, ctx);
+    return x.k === 'bin' ? evaluateChain(x, ctx) : evaluateUnaryChain(x, ctx);
   }
+}
+
+/**
+ * `e` and the unary operators under it (`----1`) applied in a loop, as evaluateChain does for
+ * binary ones: nasm takes as many as --limit-eval allows (measured: 8,190 `-` before a number).
+ */
+function evaluateUnaryChain(e: Extract<Expr, { k: 'un' }>, ctx: EvalContext): Value {
+  const ops: Extract<Expr, { k: 'un' }>[] = [];
+  let x: Expr = e;
+  while (x.k === 'un') { ops.push(x); x = x.a; }
+  const outer = takeMisplaced();
+  let acc = termOrChain(x, ctx);
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const n = ops[i];
+    if (n.op === '+') continue;
+    // (Other than `-`, as scalarOperand takes the operand when none of its labels is held.)
+    if (n.op !== '-' && misplacedLabel !== undefined) throw new RangeError(CHAIN_TOO_DEEP);
+    acc = unary(n, acc, ctx);
+  }
+  misplacedLabel = outer ?? misplacedLabel;
+  return acc;
 }
 
 /** The stack overflow an evaluateChain gives up with, as the recursion would have run into. */
@@ -696,14 +721,16 @@ export function sectionTerms(e: Expr, ctx: EvalContext): { readonly sum: number;
 }
 
 /** `m` times `e`'s value, adding `m` times each label's coefficient to `sections`; undefined when not a sum of labels. */
-function linearSum(e: Expr, ctx: EvalContext, m: number, sections: Map<number, number>): number | undefined {
+function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<number, number>): number | undefined {
+  let e = expr, m = factor;
+  // (A sign in a loop: as many as nasm allows are deeper than the host's stack.)
+  while (e.k === 'un' && (e.op === '-' || e.op === '+')) { if (e.op === '-') m = -m; e = e.a; }
   if (e.k === 'here' || e.k === 'base' || e.k === 'sym') {
     const v = evaluateTerm(e, ctx);
     if (v.v === undefined || v.big !== undefined) return undefined;
     if (v.sec >= 0) sections.set(v.sec, (sections.get(v.sec) ?? 0) + m);
     return m * v.v;
   }
-  if (e.k === 'un' && (e.op === '-' || e.op === '+')) return linearSum(e.a, ctx, e.op === '-' ? -m : m, sections);
   if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
     if (e.a.k === 'bin' && (e.a.op === '+' || e.a.op === '-')) return linearChain(e, ctx, m, sections);
     const a = linearSum(e.a, ctx, m, sections), b = linearSum(e.b, ctx, e.op === '-' ? -m : m, sections);
