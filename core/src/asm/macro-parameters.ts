@@ -188,8 +188,13 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
         repl ??= [];
       } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
       else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE, gap }];
-      else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
-      else if (/^%\{(?:0|[1-9]\d*)\}$/.test(s)) n = Number(s.slice(2, -1));
+      else if (/^%\d+$/.test(s)) {
+        // A number with a leading 0 is none (but `%00`): nasm's error, and nothing (measured: `%02`, `%000`).
+        if (s.length > 2 && s.charCodeAt(1) === 0x30) {
+          sink.error('macro-args', `invalid macro parameter: \`${s}'`, lineRange(file, line, t.start, t.end), expansion);
+          repl = [];
+        } else n = Number(s.slice(1));
+      } else if (/^%\{(?:0|[1-9]\d*)\}$/.test(s)) n = Number(s.slice(2, -1));
       else if (s === '%{00}') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
       else if (PARAMETER_RANGE.test(s)) {
         repl = parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap, sink);
