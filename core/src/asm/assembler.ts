@@ -21,7 +21,7 @@ import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticIt
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
-import type { SectDefinition, SizeDefinition } from './preprocessor';
+import type { SectDefinition, SizeDefinition, StructureText } from './preprocessor';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -161,6 +161,12 @@ export interface AssemblerHost {
   readonly sectDefinitions?: readonly SectDefinition[];
   /** The source's definitions of names ending `_size`, which `endstruc`'s line reads (see sizeLine). */
   readonly sizeDefinitions?: readonly SizeDefinition[];
+  /**
+   * What the structure named `name` is called by its `endstruc` on preprocessed line `line`: its
+   * name and size name expanded by the single-line macros there (see renamedEnd); undefined when
+   * no single-line macro has the name.
+   */
+  readonly structureAtEnd?: (line: number, name: string) => StructureText | undefined;
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -683,6 +689,28 @@ class Assembler implements EvalContext {
     const outcome = parseStatement(tokenizeLine(`${tokensText(body)} equ ($-${name})`), undefined);
     if (outcome.problem !== undefined) { this.error(outcome.problem.code, outcome.problem.message, word); return undefined; }
     return outcome.stmt?.label?.name;
+  }
+
+  /**
+   * endstruc's line when a `%define` after `struc` renamed the structure: `NAME_size equ ($-NAME)`
+   * with `NAME` as the macros make it there (measured with nasm 2.16.01: `struc pt` / `%define pt
+   * qq` / `endstruc` is `qq_size equ ($-qq)`, "symbol `qq' not defined", and no `pt_size`). The
+   * size name it defines (defined after an error in the value too) and where `NAME` is, from
+   * which `$` is counted (undefined after nasm's error for it), or undefined when the line is no
+   * definition.
+   */
+  private renamedEnd(renamed: StructureText, word: { readonly start: number; readonly end: number }): { name: string; from: number | undefined } | undefined {
+    const outcome = parseStatement(tokenizeLine(`${renamed.size} equ ($-${renamed.name})`), undefined);
+    if (outcome.problem !== undefined) { this.error(outcome.problem.code, outcome.problem.message, word); return undefined; }
+    const name = outcome.stmt?.label?.name;
+    if (name === undefined) return undefined;
+    const known = this.symbols.get(renamed.name);
+    if (known === undefined && this.final) this.error('undefined-symbol', `symbol \`${renamed.name}' not defined`, word);
+    // (A label of a section, taken from the structure's absolute place, is no number: measured,
+    // `qq: db 1` before it gives "invalid operand type".)
+    const here = this.here();
+    if (known !== undefined && known.sec >= 0 && known.sec !== here.sec) { this.error('syntax', 'invalid operand type', word); return { name, from: undefined }; }
+    return { name, from: known?.value };
   }
 
   /** `name` as a symbol's full name at statement `at`: a `.local` name under the label above it. */
@@ -1679,8 +1707,14 @@ class Assembler implements EvalContext {
         if (this.struc.trailing) this.defineNamed(this.struc.name, here.sec, here.v, word, true);
         if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
         else {
-          const size = here.v === undefined ? undefined : here.v - this.struc.base;
-          const sizeName = this.sizeLine(this.struc.name, word);
+          let size = here.v === undefined ? undefined : here.v - this.struc.base;
+          const renamed = this.host.structureAtEnd?.(this.lineOf[this.stmtIndex], this.struc.name);
+          let sizeName: string | undefined;
+          if (renamed !== undefined && renamed.name !== this.struc.name) {
+            const end = this.renamedEnd(renamed, word);
+            sizeName = end?.name;
+            if (end !== undefined) size = here.v === undefined || end.from === undefined ? undefined : here.v - end.from;
+          } else sizeName = this.sizeLine(this.struc.name, word);
           if (sizeName !== undefined) {
             if (this.pass === 0) this.firstPassDefinition(sizeName, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
             this.defineNamed(sizeName, here.sec, size, word, false);
@@ -2048,6 +2082,8 @@ class Assembler implements EvalContext {
     const parts = splitComma(args);
     const fileTok = parts[0]?.[0];
     if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st.op); return; }
+    // nasm's `incbin` macro gives the name to `%pathsearch`, which warns of words after it (measured: `incbin "c.bin"x`).
+    if (parts[0].length > 1) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', st.op);
     // (A backquoted name is read with its escapes: measured, `incbin \`a\x41.bin\`` opens aA.bin.)
     const target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
     let found = this.incbinCache.get(target);

@@ -272,6 +272,8 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
     if (report) sink.error('syntax', error!.message, at(error!.start, error!.end), expansion);
     return undefined;
   }
+  // nasm's evaluation stops at the first symbol it has no value for: one message (measured:
+  // `%if un-un` and `%if un-un2` are "symbol `un' not defined before use" once), as pp-expressions.ts.
   let failed = false;
   const ctx: EvalContext = {
     symbol: (name: string, node: Expr) => {

@@ -90,9 +90,21 @@ const regSummed: boolean[] = [];
  */
 export function splitTerms(e: Expr, neg: boolean, count: number): number {
   if (e.k === 'bin' && (e.op === '+' || e.op === '-') && (mentionsRegister(e.a) || mentionsRegister(e.b))) {
-    return splitTerms(e.b, e.op === '-' ? !neg : neg, splitTerms(e.a, neg, count));
+    if (e.a.k !== 'bin' || e.a.a.k !== 'bin') return splitTerms(e.b, e.op === '-' ? !neg : neg, splitTerms(e.a, neg, count));
+    // The chain of left operands split in a loop, in the same order (see mentionsRegister).
+    const spine: (Expr & { k: 'bin' })[] = [e];
+    let x: Expr = e.a;
+    while (x.k === 'bin' && (x.op === '+' || x.op === '-') && (mentionsRegister(x.a) || mentionsRegister(x.b))) { spine.push(x); x = x.a; }
+    let n = splitTerms(x, neg, count);
+    for (let i = spine.length - 1; i >= 0; i--) n = splitTerms(spine[i].b, spine[i].op === '-' ? !neg : neg, n);
+    return n;
   }
-  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) return splitTerms(e.a, e.op === '-' ? !neg : neg, count);
+  if (e.k === 'un' && (e.op === '-' || e.op === '+') && mentionsRegister(e.a)) {
+    // (Signs in a loop, as many as nasm allows: see mentionsRegister.)
+    let x: Expr = e, negated = neg;
+    while (x.k === 'un' && (x.op === '-' || x.op === '+') && mentionsRegister(x.a)) { if (x.op === '-') negated = !negated; x = x.a; }
+    return splitTerms(x, negated, count);
+  }
   termExprs[count] = e;
   termNegated[count] = neg;
   return count + 1;
@@ -105,11 +117,15 @@ function termRegister(e: Expr): RegisterInfo | undefined {
 }
 
 export function mentionsRegister(e: Expr): boolean {
-  switch (e.k) {
-    case 'sym': return termRegister(e) !== undefined;
-    case 'un': return mentionsRegister(e.a);
-    case 'bin': return mentionsRegister(e.a) || mentionsRegister(e.b);
-    default: return false;
+  // (The chain of left operands in a loop: one as long as nasm allows, 8,191 operators, is deeper
+  // than the host's stack; see evaluateChain in expr.ts.)
+  let x = e;
+  for (;;) {
+    if (x.k === 'bin') {
+      if (mentionsRegister(x.b)) return true;
+      x = x.a;
+    } else if (x.k === 'un') x = x.a;
+    else return x.k === 'sym' && termRegister(x) !== undefined;
   }
 }
 

@@ -475,7 +475,14 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   const outer = takeMisplaced();
-  const v = evaluateTerm(e, ctx);
+  let v: Value;
+  try {
+    v = evaluateTerm(e, ctx);
+  } catch (err) {
+    if (!isStackOverflow(err) || (e.k !== 'bin' && e.k !== 'un')) throw err;
+    misplacedLabel = undefined;
+    v = e.k === 'bin' ? evaluateChain(e, ctx) : evaluateUnaryChain(e, ctx);
+  }
   const problem = takeMisplaced();
   misplacedLabel = outer;
   if (problem === undefined) return v;
@@ -502,22 +509,7 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     }
     case 'un': {
       if (e.op === '+') return evaluateTerm(e.a, ctx);
-      const a = e.op === '-' ? evaluateTerm(e.a, ctx) : scalarOperand(e.a, ctx);
-      if (a === NOT_SCALAR) { ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
-      if (a.sec >= 0 && a.v !== undefined) {
-        if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
-        else ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
-        return { v: undefined, sec: -1 };
-      }
-      if (a.v === undefined) return { v: undefined, sec: -1 };
-      if (e.op.startsWith('ilog2')) return ilog2(e, bigOf(a), ctx);
-      if (e.op === '!') return { v: a.v === 0 && a.big === undefined ? 1 : 0, sec: -1 };
-      if (a.big === undefined) {
-        const x = a.v;
-        if (e.op === '-') return exact(-x, () => int64(-bigOf(a)));
-        if (isInt32(x)) return { v: ~x, sec: -1 };
-      }
-      return int64(e.op === '-' ? -bigOf(a) : ~bigOf(a));
+      return unary(e, e.op === '-' ? evaluateTerm(e.a, ctx) : scalarOperand(e.a, ctx), ctx);
     }
     case 'bin':
       if (e.op === '?') return conditional(e, ctx);
@@ -562,6 +554,100 @@ export function wrtSegmentNumber(e: Expr, ctx: EvalContext): boolean {
   const segment = evaluate(e.b, ctx);
   return segment.v !== undefined && segment.sec < 0 && (Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1;
 }
+
+/** A unary operator (not `+`) applied to its operand's value `a`. */
+function unary(e: Extract<Expr, { k: 'un' }>, a: Value, ctx: EvalContext): Value {
+  if (a === NOT_SCALAR) { ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
+  if (a.sec >= 0 && a.v !== undefined) {
+    if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
+    else ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
+    return { v: undefined, sec: -1 };
+  }
+  if (a.v === undefined) return { v: undefined, sec: -1 };
+  if (e.op.startsWith('ilog2')) return ilog2(e, bigOf(a), ctx);
+  if (e.op === '!') return { v: a.v === 0 && a.big === undefined ? 1 : 0, sec: -1 };
+  if (a.big === undefined) {
+    const x = a.v;
+    if (e.op === '-') return exact(-x, () => int64(-bigOf(a)));
+    if (isInt32(x)) return { v: ~x, sec: -1 };
+  }
+  return int64(e.op === '-' ? -bigOf(a) : ~bigOf(a));
+}
+
+/**
+ * `e` (whose evaluation by evaluateTerm overflowed the stack) with its chain of left operands
+ * evaluated in a loop, as deep as nasm's `--limit-eval` lets a chain go (measured with nasm
+ * 2.16.01: `dd 1|1|...` with 8,191 operators is fine, 8,192 "expression too long"), where
+ * evaluateTerm's recursion takes one to three host frames a link and overflows from about 1,900
+ * (`|`) or 6,300 (`+`). The recursion overflows on its way down the chain, before it evaluates
+ * any operand, so nothing was reported yet. Each operator is applied as evaluateTerm applies it,
+ * in the same order; where an operand's labels would need judging as a whole (see scalarOperand
+ * and comparison), or an operand is itself too deep, the chain stops with a stack overflow, as
+ * the recursion did (see isStackOverflow).
+ */
+function evaluateChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
+  const spine: Extract<Expr, { k: 'bin' }>[] = [];
+  let x: Expr = e;
+  while (x.k === 'bin' && x.op !== '?' && x.op !== 'wrt') { spine.push(x); x = x.a; }
+  const outer = takeMisplaced();
+  let acc = x.k === 'un' ? termOrChain(x, ctx) : evaluateTerm(x, ctx);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const n = spine[i];
+    if (n.op === '+' || n.op === '-' || n.op === '*') { acc = binary(n, acc, termOrChain(n.b, ctx), ctx); continue; }
+    if (misplacedLabel !== undefined) throw new RangeError(CHAIN_TOO_DEEP);
+    if (COMPARISONS.has(n.op) && acc === NOT_SCALAR) throw new RangeError(CHAIN_TOO_DEEP);
+    // (As comparison or scalarOperator would take it when none of its labels is held.)
+    const b = termOrChain(n.b, ctx);
+    if (misplacedLabel !== undefined) throw new RangeError(CHAIN_TOO_DEEP);
+    if (COMPARISONS.has(n.op)) {
+      if (b === NOT_SCALAR) throw new RangeError(CHAIN_TOO_DEEP);
+      acc = binary(n, acc, b, ctx);
+      continue;
+    }
+    if (acc !== NOT_SCALAR && b !== NOT_SCALAR) { acc = binary(n, acc, b, ctx); continue; }
+    ctx.error(scalarOnlyMessage(n.op), n);
+    const shift = n.op === '<<' || n.op === '>>' || n.op === '<<<' || n.op === '>>>';
+    acc = shift && (acc === NOT_SCALAR || (acc.sec >= 0 && acc.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
+  }
+  misplacedLabel = outer ?? misplacedLabel;
+  return acc;
+}
+
+/** An operand of evaluateChain's: by evaluateTerm, or as a chain of its own when that overflows (`F && F` with F a long chain). */
+function termOrChain(x: Expr, ctx: EvalContext): Value {
+  const held = misplacedLabel;
+  try {
+    return evaluateTerm(x, ctx);
+  } catch (err) {
+    if (!isStackOverflow(err) || (x.k !== 'bin' && x.k !== 'un')) throw err;
+    misplacedLabel = held;
+    return x.k === 'bin' ? evaluateChain(x, ctx) : evaluateUnaryChain(x, ctx);
+  }
+}
+
+/**
+ * `e` and the unary operators under it (`----1`) applied in a loop, as evaluateChain does for
+ * binary ones: nasm takes as many as --limit-eval allows (measured: 8,190 `-` before a number).
+ */
+function evaluateUnaryChain(e: Extract<Expr, { k: 'un' }>, ctx: EvalContext): Value {
+  const ops: Extract<Expr, { k: 'un' }>[] = [];
+  let x: Expr = e;
+  while (x.k === 'un') { ops.push(x); x = x.a; }
+  const outer = takeMisplaced();
+  let acc = termOrChain(x, ctx);
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const n = ops[i];
+    if (n.op === '+') continue;
+    // (Other than `-`, as scalarOperand takes the operand when none of its labels is held.)
+    if (n.op !== '-' && misplacedLabel !== undefined) throw new RangeError(CHAIN_TOO_DEEP);
+    acc = unary(n, acc, ctx);
+  }
+  misplacedLabel = outer ?? misplacedLabel;
+  return acc;
+}
+
+/** The stack overflow an evaluateChain gives up with, as the recursion would have run into. */
+const CHAIN_TOO_DEEP = 'Maximum call stack size exceeded (a chain of operators whose labels need judging as a whole)';
 
 /**
  * An operand of a label's sum no label alone can be (`a - $$` across sections, `a + b`), as nasm's
@@ -681,16 +767,19 @@ export function sectionTerms(e: Expr, ctx: EvalContext): { readonly sum: number;
 }
 
 /** `m` times `e`'s value, adding `m` times each label's coefficient to `sections`; undefined when not a sum of labels. */
-function linearSum(e: Expr, ctx: EvalContext, m: number, sections: Map<number, number>): number | undefined {
+function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<number, number>): number | undefined {
+  let e = expr, m = factor;
+  // (A sign in a loop: as many as nasm allows are deeper than the host's stack.)
+  while (e.k === 'un' && (e.op === '-' || e.op === '+')) { if (e.op === '-') m = -m; e = e.a; }
   if (e.k === 'here' || e.k === 'base' || e.k === 'sym') {
     const v = evaluateTerm(e, ctx);
     if (v.v === undefined || v.big !== undefined) return undefined;
     if (v.sec >= 0) sections.set(v.sec, (sections.get(v.sec) ?? 0) + m);
     return m * v.v;
   }
-  if (e.k === 'un' && (e.op === '-' || e.op === '+')) return linearSum(e.a, ctx, e.op === '-' ? -m : m, sections);
   if (e.k === 'bin' && e.op === 'wrt') return linearSum(e.a, ctx, m, sections);
   if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
+    if (e.a.k === 'bin' && (e.a.op === '+' || e.a.op === '-')) return linearChain(e, ctx, m, sections);
     const a = linearSum(e.a, ctx, m, sections), b = linearSum(e.b, ctx, e.op === '-' ? -m : m, sections);
     return a === undefined || b === undefined ? undefined : a + b;
   }
@@ -710,10 +799,27 @@ function linearSum(e: Expr, ctx: EvalContext, m: number, sections: Map<number, n
   return v === undefined ? undefined : m * v;
 }
 
+/**
+ * linearSum of a chain of `+` and `-` (`e` and its left operand are), its left operands taken in a
+ * loop, in linearSum's order: a chain as long as nasm allows is deeper than the host's stack (see
+ * evaluateChain).
+ */
+function linearChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext, m: number, sections: Map<number, number>): number | undefined {
+  const spine: Extract<Expr, { k: 'bin' }>[] = [];
+  let x: Expr = e;
+  while (x.k === 'bin' && (x.op === '+' || x.op === '-')) { spine.push(x); x = x.a; }
+  let sum = linearSum(x, ctx, m, sections);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const b = linearSum(spine[i].b, ctx, spine[i].op === '-' ? -m : m, sections);
+    sum = sum === undefined || b === undefined ? undefined : sum + b;
+  }
+  return sum;
+}
+
 /** `e`'s value when it is a number (no label left in it). */
 function scalar(e: Expr, ctx: EvalContext): number | undefined {
   const outer = takeMisplaced();
-  const v = evaluateTerm(e, ctx);
+  const v = termOrChain(e, ctx);
   const misplacedHere = takeMisplaced() !== undefined;
   misplacedLabel = outer;
   return misplacedHere || v.sec >= 0 || v.v === undefined || v.big !== undefined ? undefined : v.v;

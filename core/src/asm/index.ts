@@ -16,7 +16,7 @@ import { everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
-import { preprocess, type PreprocessResult } from './preprocessor';
+import { preprocess, type PreprocessOptions, type PreprocessResult, type StructureText } from './preprocessor';
 import { forgetLines } from './line-cache';
 import { tokenizeLine } from './lexer';
 import { tokensText } from './macros';
@@ -60,11 +60,12 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const sink = new DiagnosticSink();
   const limits = resolveLimits(opts.limits);
   const budget = new TimeBudget(opts.deadline);
-  const pp = preprocess({
+  const ppOptions: PreprocessOptions = {
     file: opts.file, text: opts.text, readFile: (p) => (p === opts.file && opts.text !== undefined ? opts.text : opts.host.readFile(p)),
-    includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget, time: opts.time, env: opts.env, prelude: opts.prelude, noLine: opts.noLine,
+    includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget, time: opts.time ?? new Date(), env: opts.env, prelude: opts.prelude, noLine: opts.noLine,
     fileName: opts.fileName, workingDirectory: opts.workingDirectory,
-  }, sink);
+  };
+  const pp = preprocess(ppOptions, sink);
 
   const lines = pp.lines;
   // The code of deferred %if blocks, in order: what parsing it finds waits for its branch to be taken.
@@ -107,6 +108,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, workingDirectory: opts.workingDirectory, fileName: opts.fileName, limits, budget, checks: pp.exhausted ? [] : pp.checks,
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
     atMember: (line, start, end) => atMemberField(pp, line, start, end, limits.eval),
+    structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink())),
   }, opts.frontEndOnly ?? false);
 
   // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
@@ -124,6 +126,23 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   }, pp, stmts, sharedBases, lineOf, stmtOfLine, asm, sink.places());
 }
 
+
+/**
+ * AssemblerHost.structureAtEnd for the preprocessed `pp`: nothing to ask unless a single-line
+ * macro has the structure's name (in any case), when the preprocessor runs again (`again`) keeping
+ * what each `endstruc` names, which it does not while it runs for every file, since that reads
+ * the output before every change to the single-line macros (see PreprocessOptions.structureNames).
+ */
+function structureAtEnd(pp: PreprocessResult, again: () => PreprocessResult): (line: number, name: string) => StructureText | undefined {
+  let names: Set<string> | undefined;
+  let named: PreprocessResult | undefined;
+  return (line, name) => {
+    names ??= new Set(pp.defines.map((d) => d.name.toLowerCase()));
+    if (!names.has(name.toLowerCase())) return undefined;
+    named ??= again();
+    return named.structureText(line);
+  };
+}
 
 /** The statements parsed from the preprocessed lines, and what reading them set. */
 interface ParsedLines {
@@ -327,7 +346,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       if (listing !== undefined) return listing;
       const unread = new Uint8Array(pp.lines.count);
       if (pp.checks.length > 0) markUnread(pp.checks, (i) => pp.lines.origin(i).serial, unread);
-      return (listing = buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, sharedBases, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported, unread));
+      return (listing = buildListing(pp.lines, stmts, stmtOfLine, asm.results, (warned) => listStatements(stmts, sharedBases, pp.lines, lineOf, asm, warned), eager.diagnostics, places, pp.reported, pp.environment, unread));
     },
     get printedMessages(): readonly Diagnostic[] {
       if (printed !== undefined) return printed;

@@ -227,7 +227,17 @@ export function openString(tokens: readonly Token[]): { readonly token: Token; r
   if (t === undefined || t.kind !== 'invalid') return undefined;
   const c = t.text.charCodeAt(0);
   if (c !== Ch.SQuote && c !== Ch.DQuote && c !== Ch.BQuote) return undefined;
+  // (After `%!` it is an environment variable's name, of which nasm gives its own error: see readEnvironment.)
+  const before = tokens[tokens.length - 2];
+  if (before !== undefined && before.kind === 'preproc' && before.text === '%!' && before.end === t.start) return undefined;
   return { token: t, message: `unterminated string (missing \`${t.text[0]}')` };
+}
+
+/** Whether `t` is a string, or an unterminated one (which runs to its line's end). */
+export function isQuoted(t: Token): boolean {
+  if (t.kind === 'string') return true;
+  const c = t.text.charCodeAt(0);
+  return t.kind === 'invalid' && (c === Ch.SQuote || c === Ch.DQuote || c === Ch.BQuote);
 }
 
 /**

@@ -4,7 +4,8 @@
 
 import type { Diagnostic, ListingData, ListingLine, ListingMessage, SourceRange } from './api';
 import type { DiagnosticPlaces } from './diagnostics';
-import { tokenizeLine, type Token } from './lexer';
+import { isQuoted, tokenizeLine, type Token } from './lexer';
+import { stringText } from './strings';
 import type { ListedStatement } from './listing-data';
 import type { ParsedStatement } from './parser';
 import type { ReportedLines } from './reported-lines';
@@ -38,7 +39,7 @@ const NO_DATA: readonly ListingData[] = [];
  */
 export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], stmtOfLine: Int32Array, results: StatementResults,
   list: (warned: ReadonlySet<number>) => (ListedStatement | undefined)[], diagnostics: readonly Diagnostic[], places: DiagnosticPlaces, reported: ReportedLines,
-  unread?: Uint8Array): ListingLine[] {
+  env: Readonly<Record<string, string | undefined>>, unread?: Uint8Array): ListingLine[] {
   const messages = messagesByLine(lines, diagnostics, places);
   /** By preprocessed line, the listed line its messages went to (see messagesAsListed). */
   const takenBy = new Map<number, Line>();
@@ -113,7 +114,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     let l = out[out.length - 1];
     if (!origin.unlisted || l === undefined) {
       const text = lines.text[i];
-      l = { file: lines.file(i), line: lines.line[i], source: origin.body ? bodyText(text) : text, depth: origin.depth + (origin.listedLevels ?? 0), bytes: NO_BYTES, data: NO_DATA, messages: [] };
+      l = { file: lines.file(i), line: lines.line[i], source: origin.body ? bodyText(text, env) : text, depth: origin.depth + (origin.listedLevels ?? 0), bytes: NO_BYTES, data: NO_DATA, messages: [] };
       // nasm lists a line by the number a `%line` gave it.
       const renumbered = reported.empty ? undefined : reported.at(l.file, l.line);
       if (renumbered !== undefined) l = { ...l, reportedLine: renumbered.line };
@@ -156,6 +157,8 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     let zeroing = 0;
     let overflows: Map<number, number> | undefined;
     for (const m of inReportOrder(ms)) {
+      // (One of the line after, given as nasm wrote that line for the listing: after all of this one's.)
+      if (m.ofNext) { take(l, i, m, [{ text: m.text }]); continue; }
       const sameLine = m.range.file === lines.file(i) && m.range.start.line === lines.line[i];
       const column = sameLine ? m.range.start.col : undefined;
       let nth = 0;
@@ -271,19 +274,36 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /**
  * A macro or %rep body's line as nasm lists it, rebuilt from its tokens: no comment, one blank
- * where there were blanks (leading blanks too), none at the end, and a parameter in braces
- * without them (`%{1:2}` is listed `%1:2`, an unterminated `%{1:1 ; c` `%1:1 ; c`; measured).
+ * where there were blanks (leading blanks too), none at the end, a parameter in braces without
+ * them (`%{1:2}` is listed `%1:2`, an unterminated `%{1:1 ; c` `%1:1 ; c`), and `%!NAME` (or
+ * `%!'NAME'`) as the variable's value in `env`, nothing when there is none (measured: with V=5,
+ * `db %!V,%1` is listed `db 5,%1`; nasm's warning of an unset one is listed before the line: see
+ * Message.ofNext).
  */
-function bodyText(text: string): string {
+function bodyText(text: string, env: Readonly<Record<string, string | undefined>>): string {
   let s = '';
   let end = 0;
-  for (const t of tokenizeLine(text)) {
+  const toks = tokenizeLine(text);
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k];
     if (t.kind === 'comment') break;
     // The `]` an unterminated `%[` is closed with (see tokenizeLine): nasm's token is all the line.
     if (t.start === t.end) { s += `${text.slice(end)}]`; break; }
     if (t.start > end) s += ' ';
-    s += t.kind === 'preproc' && t.text.startsWith('%{') ? '%' + t.text.slice(2, -1) : t.text;
     end = t.end;
+    if (t.kind === 'preproc' && t.text.startsWith('%!')) {
+      const quoted = toks[k + 1];
+      let name: string | undefined = t.text.slice(2);
+      if (name !== '') s += env[name] ?? '';
+      else if (quoted !== undefined && quoted.start === t.end && isQuoted(quoted)) {
+        k++;
+        end = quoted.end;
+        name = quoted.kind === 'string' ? stringText(quoted.text) : quoted.text.slice(1);
+        s += env[name] ?? '';
+      } else s += t.text;
+      continue;
+    }
+    s += t.kind === 'preproc' && t.text.startsWith('%{') ? '%' + t.text.slice(2, -1) : t.text;
   }
   return s;
 }
@@ -360,6 +380,12 @@ interface Message {
   readonly drops: boolean;
   /** One whose dropped statement nasm lists all the same (see listsDropped). */
   readonly listsDropped: boolean;
+  /**
+   * Listed after the line before its own: nasm's warning of an unset `%!NAME` on a macro or %rep
+   * body's line, given as nasm writes that line for its listing, before it lists it (measured:
+   * `m` / `db 1 %!NOPE` lists the warning after the call's row, `db 1 ` then).
+   */
+  readonly ofNext: boolean;
 }
 
 /** The warnings and errors by the preprocessed line nasm lists them after (messageLine), each round's (everyTime). */
@@ -367,9 +393,11 @@ function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], plac
   const byLine = new Map<number, Message[]>();
   for (const { diagnostic: d, line: at } of everyTime(lines, diagnostics, places)) {
     if ((d.severity !== 'warning' && d.severity !== 'error') || !listsMessage(d)) continue;
-    let list = byLine.get(at);
-    if (list === undefined) byLine.set(at, (list = []));
-    list.push({ diagnostic: d, code: d.code, text: `${d.severity}: ${d.message}${switchTag(d)}`, range: d.range, drops: dropsStatement(d), listsDropped: listsDropped(d) });
+    const ofNext = d.code === 'pp-environment' && at > 0 && lines.origin(at).body;
+    const listedAt = ofNext ? at - 1 : at;
+    let list = byLine.get(listedAt);
+    if (list === undefined) byLine.set(listedAt, (list = []));
+    list.push({ diagnostic: d, code: d.code, text: `${d.severity}: ${d.message}${switchTag(d)}`, range: d.range, drops: dropsStatement(d), listsDropped: listsDropped(d), ofNext });
   }
   return byLine;
 }

@@ -106,13 +106,14 @@ export function macroLocalsOutside(toks: PPToken[], file: string, line: number, 
       const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;
       sink.error('syntax', `\`${name}': not in a macro call`, lineRange(file, line, t.start, t.end), expansion);
       kept ??= toks.slice(0, i);
-      droppedBlank ||= endsBlank;
+      // (A run of them at the end leaves the blanks before the run: `db %1%0` is `db `.)
+      endsBlank = droppedBlank ||= endsBlank;
     } else if (t.kind === 'preproc' && t.text === '%+' && toks[i + 1]?.kind === 'number' && toks[i + 1].start === t.end) {
       // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes).
       const n = toks[++i];
       sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
       kept ??= toks.slice(0, i - 1);
-      droppedBlank ||= endsBlank;
+      endsBlank = droppedBlank ||= endsBlank;
     } else {
       endsBlank = false;
       if (kept !== undefined) {
@@ -187,8 +188,13 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
         repl ??= [];
       } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
       else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE, gap }];
-      else if (/^%\d+$/.test(s)) n = Number(s.slice(1));
-      else if (/^%\{(?:0|[1-9]\d*)\}$/.test(s)) n = Number(s.slice(2, -1));
+      else if (/^%\d+$/.test(s)) {
+        // A number with a leading 0 is none (but `%00`): nasm's error, and nothing (measured: `%02`, `%000`).
+        if (s.length > 2 && s.charCodeAt(1) === 0x30) {
+          sink.error('macro-args', `invalid macro parameter: \`${s}'`, lineRange(file, line, t.start, t.end), expansion);
+          repl = [];
+        } else n = Number(s.slice(1));
+      } else if (/^%\{(?:0|[1-9]\d*)\}$/.test(s)) n = Number(s.slice(2, -1));
       else if (s === '%{00}') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
       else if (PARAMETER_RANGE.test(s)) {
         repl = parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap, sink);

@@ -10,13 +10,15 @@ import type { PPLines } from './source';
  * `line`, or for one the preprocessor reported with `passed` lines passed on, the line it was
  * reading then (just passed on, or about to be: the one its range is on).
  */
-export function messageLine(lines: PPLines, range: SourceRange, line: number, passed: number): number {
+export function messageLine(lines: PPLines, range: SourceRange, line: number, passed: number, early = false): number {
   const f = range.file, l = range.start.line;
   const on = (k: number): boolean => k >= 0 && k < lines.count && lines.line[k] === l && lines.file(k) === f;
   // (A `[warning]` line's own warnings are reported as of the line after it: see WarningSwitches.)
   // (Not a macro's call before the line its expansion assembled: `m yy` / `db %1` is listed after
   // `db %1`, where `yy` is written at the call.)
   if (line >= 0) return !on(line) && on(line - 1) && lines.origin(line - 1).depth === lines.origin(line).depth ? line - 1 : line;
+  // (`early`: most often of the line about to be passed on, whose last round may be the line before.)
+  if (early && on(passed)) return passed;
   return on(passed - 1) ? passed - 1 : on(passed) ? passed : Math.max(0, Math.min(passed, lines.count) - 1);
 }
 
@@ -50,8 +52,11 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
   diagnostics.forEach((d, i) => {
     const first = d.code === 'duplicate-label' || places.lines[i] < 0;
     if (d.code === 'duplicate-label') sorted = false;
-    add(d, messageLine(lines, d.range, places.lines[i], places.passed[i]), first);
-    for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed), first);
+    // (nasm's warning of an unset `%!NAME` comes as it writes out the line: Ringside's, as it writes
+    // out a line it passes on, before it does.)
+    const early = d.code === 'pp-environment';
+    add(d, messageLine(lines, d.range, places.lines[i], places.passed[i], early), first);
+    for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed, early), first);
   });
   // (Array.prototype.sort is stable.)
   return sorted ? out : out.sort((a, b) => a.line - b.line || Number(!early.has(a)) - Number(!early.has(b)));

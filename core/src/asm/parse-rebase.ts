@@ -110,15 +110,36 @@ function rebaseExpr(e: Expr, tokens: readonly PPToken[], base: string | undefine
       return name === e.name ? e : { k: 'sym', name, start: e.start, end: e.end, tok: e.tok };
     }
     case 'un': {
+      if (e.a.k === 'un' && e.a.a.k === 'un') return rebaseChain(e, tokens, base);
       const a = rebaseExpr(e.a, tokens, base);
       return a === e.a ? e : { k: 'un', op: e.op, a, start: e.start, end: e.end };
     }
     case 'bin': {
+      if (e.a.k === 'bin' && e.a.a.k === 'bin') return rebaseChain(e, tokens, base);
       const a = rebaseExpr(e.a, tokens, base), b = rebaseExpr(e.b, tokens, base);
       return a === e.a && b === e.b ? e : { k: 'bin', op: e.op, a, b, start: e.start, end: e.end };
     }
     default: return e;
   }
+}
+
+/**
+ * rebaseExpr of `e` and the chain of left (or only) operands below it, taken in a loop in rebaseExpr's
+ * order: a chain as long as nasm allows (8,191 operators) is deeper than the host's stack (see
+ * evaluateChain in expr.ts).
+ */
+function rebaseChain(e: Expr & { k: 'bin' | 'un' }, tokens: readonly PPToken[], base: string | undefined): Expr {
+  const spine: (Expr & { k: 'bin' | 'un' })[] = [];
+  let x: Expr = e;
+  while (x.k === 'bin' || x.k === 'un') { spine.push(x); x = x.a; }
+  let a = rebaseExpr(x, tokens, base);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const n = spine[i];
+    if (n.k === 'un') { a = a === n.a ? n : { k: 'un', op: n.op, a, start: n.start, end: n.end }; continue; }
+    const b = rebaseExpr(n.b, tokens, base);
+    a = a === n.a && b === n.b ? n : { k: 'bin', op: n.op, a, b, start: n.start, end: n.end };
+  }
+  return a;
 }
 
 /** The last name qualified, and what from. */

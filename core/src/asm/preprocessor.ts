@@ -9,7 +9,7 @@ import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import { isLocalName, type Expr, type Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
-import { openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
+import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
 import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
@@ -57,6 +57,12 @@ export interface PreprocessOptions {
    * `__?PASS?__` 3 (nasm's preprocess-only pass; measured with nasm 2.16.01).
    */
   readonly preprocessOnly?: boolean;
+  /**
+   * Keep what `endstruc`, `iend` and `at` names expand to (PreprocessResult.structureText), as
+   * `preprocessOnly` does: asked for again only when a structure's name is a single-line macro's
+   * too (see assemble), since it reads the output before every change to the single-line macros.
+   */
+  readonly structureNames?: boolean;
   /**
    * The name `__FILE__` gives a file (`written`: as its `%include` wrote it): when absent, its
    * path relative to the main file's directory.
@@ -136,7 +142,7 @@ export interface PreprocessResult {
    * (undefined: none), for `nasm -E`'s text of the call.
    */
   readonly structureContext: (line: number) => Context | undefined;
-  /** With `preprocessOnly`: the names `structureContext`'s structure makes on line `line` (see StructureText). */
+  /** With `preprocessOnly` or `structureNames`: the names `structureContext`'s structure makes on line `line` (see StructureText). */
   readonly structureText: (line: number) => StructureText | undefined;
   /** With `recordDependencies`: the `%include`s and `%depend`s in the order they were read. */
   readonly dependencies: readonly DependencyRecord[];
@@ -151,6 +157,8 @@ export interface PreprocessResult {
    * name: the text nasm's `%$strucname%1` expands to (see Preprocessor.atMember); else undefined.
    */
   readonly atMember: (line: number) => string | undefined;
+  /** The environment `%!NAME` read (PreprocessOptions.env). */
+  readonly environment: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -363,7 +371,7 @@ class Preprocessor {
     this.singles = new SingleLineMacros(sink);
     this.smacros = this.singles.byName;
     // (So the structure names of `nasm -E` are expanded with the macros of their lines: see structureText.)
-    if (opts.preprocessOnly === true) this.singles.beforeChange = () => this.standardCalls.idsUpTo(this.out);
+    if (opts.preprocessOnly === true || opts.structureNames === true) this.singles.beforeChange = () => this.standardCalls.idsUpTo(this.out);
     this.equs = new EquConstants(this.limits.eval);
   }
 
@@ -396,6 +404,7 @@ class Preprocessor {
       sectDefinitions: this.sectDefinitions,
       sizeDefinitions: this.sizeDefinitions,
       atMember: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.atMembers.get(line); },
+      environment: this.environment,
     };
   }
 
@@ -676,7 +685,11 @@ class Preprocessor {
       }
       // (After a %rmacro's recursion nasm still takes its lines for the macro's, and says nothing of
       // a parameter there: measured, `%ifidn %1, x` is no "not in a macro call"; see afterRecursion.)
-      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
+      // (Outside a call they go as in one: `%1` alone is an empty line to `nasm -E`, measured.)
+      else if ((flags & Flag.Preproc) !== 0) {
+        toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
+        emptied = toks.length === 0;
+      }
       if ((flags & Flag.ContextLocal) !== 0) toks = this.contextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -828,7 +841,7 @@ class Preprocessor {
           ({ names: params, modifiers, bodyStart: i } = list);
         }
         let body = toks.slice(i);
-        if (d === '%xdefine' || d === '%ixdefine') body = this.expandSingle(body, file, line);
+        if (d === '%xdefine' || d === '%ixdefine') body = this.expandedBody(body, params, file, line);
         // Where the body's names are written, for the references its uses make.
         body = body.map((t) => (t.at !== undefined ? t : { ...t, at: t.src ?? lineRange(file, line, t.start, t.end) }));
         this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'), f.expansion, false, modifiers);
@@ -1000,8 +1013,9 @@ class Preprocessor {
             const rest = this.expandSingle(toks.slice(1), file, line);
             const blank = toks.length > 1 && spaced(toks[0], toks[1]);
             const words = rest.length > 0 && blank ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
-            // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `.)
-            const endsBlank = this.endsBlank || (rest.length === 0 && blank);
+            // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `, and
+            // so does a parameter dropped outside a call, `%foo %0`.)
+            const endsBlank = this.endsBlank || this.substitution.endsBlank || (rest.length === 0 && blank);
             this.out.push(file, line, text, words, this.originOf(f), LineFlag.ListOnly | (endsBlank ? LineFlag.EndsBlank : 0), undefined);
             return true;
           }
@@ -1056,6 +1070,8 @@ class Preprocessor {
     // Only a string: `%include <file>` is "expects a file name" to nasm 2.16.01 (measured).
     const target = t !== undefined && t.kind === 'string' ? t.text.slice(1, -1) : undefined;
     if (!target) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
+    // (Words after the name: measured, `%include "a.inc"x` includes a.inc with this warning.)
+    if (args.length > 1) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
     const range = lineRange(file, line, t.start, toks[toks.length - 1].end);
     // nasm 2.16 resolves a relative name against its working directory (not the including file's
     // directory), then tries each -I prefix in order (see searchPlaces).
@@ -1384,7 +1400,7 @@ class Preprocessor {
         // or `%!NAME` (read as NAME); no name is false, another token nasm's error (measured).
         // (`%!NAME` stays a token through the expansion, a macro's too: see readEnvironment.)
         const names = this.expandSingle(rest as PPToken[], file, line).filter((x) => x.text !== '%!');
-        const env = this.opts.env ?? globalThis.process?.env ?? {};
+        const env = this.environment;
         result = false;
         for (const x of names) {
           const name = x.kind === 'ident' ? x.text : x.kind === 'string' ? stringText(x.text) : isEnvironmentToken(x) ? x.text.slice(2) : undefined;
@@ -1688,6 +1704,18 @@ class Preprocessor {
   }
 
   /** Defines single-line macro `name` (see SingleLineMacros.define); a new name renews `macroNames`. */
+  /**
+   * An `%xdefine`'s body with its single-line macros expanded, but not its parameters, which nasm
+   * has made parameters before (measured: with `%define a 7`, `%xdefine X(a) a f(a)` / `X(1)` is
+   * `1 f(1)` expanded, and the parameter names are matched in their case, `%ixdefine` too).
+   */
+  private expandedBody(body: PPToken[], params: readonly string[] | undefined, file: string, line: number): PPToken[] {
+    if (params === undefined || !body.some((t) => t.kind === 'ident' && params.includes(t.text))) return this.expandSingle(body, file, line);
+    // Each parameter is a name no macro has while the rest expands.
+    const held = body.map((t) => (t.kind === 'ident' && params.includes(t.text) ? { ...t, text: `${HELD_PARAMETER}${params.indexOf(t.text)}` } : t));
+    return this.expandSingle(held, file, line).map((t) => (t.kind === 'ident' && t.text.startsWith(HELD_PARAMETER) ? { ...t, text: params[Number(t.text.slice(HELD_PARAMETER.length))] } : t));
+  }
+
   private defineSingle(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
     modifiers?: readonly ParamModifiers[]): void {
     if (this.singles.define(name, params, body, range, caseInsensitive, expansion, alias, undefined, modifiers)) this.macroNames = newMacroNames();
@@ -1830,6 +1858,10 @@ class Preprocessor {
     return expanded ? out : toks;
   }
 
+  private get environment(): Readonly<Record<string, string | undefined>> {
+    return this.opts.env ?? globalThis.process?.env ?? {};
+  }
+
   /**
    * `toks` with each `%!NAME` (or `%!'NAME'`) replaced by the environment variable's value read as
    * tokens, or by nothing with nasm's warning when there is none (measured with nasm 2.16.01:
@@ -1844,14 +1876,17 @@ class Preprocessor {
     let i = 0;
     while (i < toks.length && !isEnvironmentToken(toks[i])) i++;
     if (i === toks.length) return toks;
-    const env = this.opts.env ?? globalThis.process?.env ?? {};
+    const env = this.environment;
     const out = toks.slice(0, i);
     // The blank before a variable that gave nothing, which goes to the token after it (nasm -E: `db %!UNSET` is `db `).
     let blank = false;
     let last: PPToken | undefined;
     for (; i < toks.length; i++) {
       const t = toks[i];
-      if (!isEnvironmentToken(t)) {
+      // A `%!` before neither a name nor a string names nothing: nasm keeps it as written, and
+      // says nothing (measured: `db %!]Q` is `db %!]Q` to `nasm -E`, an expression syntax error to its assembler).
+      const quoted = t.text.length === 2 && toks[i + 1] !== undefined && !spaced(t, toks[i + 1]) && isQuoted(toks[i + 1]);
+      if (!isEnvironmentToken(t) || (t.text.length === 2 && !quoted)) {
         if (last === undefined) follow(out, t, toks[i - 1]);
         else out.push(gapped(t, blank || spaced(last, t)));
         last = undefined;
@@ -1860,7 +1895,16 @@ class Preprocessor {
       const before = toks[i - 1];
       let name = t.text.slice(2);
       last = t;
-      if (name === '' && toks[i + 1]?.kind === 'string' && !spaced(t, toks[i + 1])) { last = toks[++i]; name = stringText(last.text); }
+      if (quoted) {
+        last = toks[++i];
+        // An unterminated one runs to the line's end, all of it the name (measured: `db %!'HOME` is
+        // nasm's error, then HOME's value; openString gives no warning of it).
+        if (last.kind === 'string') name = stringText(last.text);
+        else {
+          name = last.text.slice(1);
+          this.sink.error('syntax', 'unterminated %! string', t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
+        }
+      }
       const value = env[name];
       if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
       const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
@@ -2342,7 +2386,7 @@ class Preprocessor {
     if (what !== 'push') {
       const c = this.contexts.innermost();
       this.structureContexts.set(line, c);
-      if (this.opts.preprocessOnly === true && c?.structure !== undefined) this.structureTexts.set(line, this.structureText(line, c.structure, what === 'read' ? name : undefined));
+      if ((this.opts.preprocessOnly === true || this.opts.structureNames === true) && c?.structure !== undefined) this.structureTexts.set(line, this.structureText(line, c.structure, what === 'read' ? name : undefined));
       else if (what === 'read' && c?.structure !== undefined) this.atMember(line, c.structure, name);
       if (what === 'pop') this.contexts.close();
       return;
@@ -2750,3 +2794,6 @@ function nasmTokenCount(toks: readonly PPToken[]): number {
 function isLineMarker(text: string, first: Token | undefined): boolean {
   return text.charCodeAt(0) === 0x23 && first !== undefined && first.start === 0 && first.text === '#';
 }
+
+/** What an `%xdefine`'s parameter is named while its body expands (see expandedBody): no source can write it. */
+const HELD_PARAMETER = '\0param';

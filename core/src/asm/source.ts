@@ -134,7 +134,8 @@ export interface LineOrigin {
  * blanks, which nasm keeps (`nop E` with `E` empty is `nop `). `StartPasted`: pasting dropped a
  * `%+` with nothing before it, and nasm the blanks before it with it (`  %+ x` is `x`).
  * `ParamsEmptied`: a macro's parameters left the line nothing, not even the blanks nasm keeps as
- * tokens (`%1` with %1 empty, where `E` with `E` defined empty leaves one).
+ * tokens (`%1` with %1 empty, where `E` with `E` defined empty leaves one), or parameters written
+ * outside a call, which nasm drops (`%1` alone).
  */
 export const enum LineFlag { ListOnly = 1, Verbatim = 2, CallLabel = 4, Consumed = 8, Label = 16, EndsBlank = 32, StartPasted = 64, ParamsEmptied = 128 }
 

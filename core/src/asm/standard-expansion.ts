@@ -118,15 +118,20 @@ export class StandardExpansion {
    * it makes (quoteBytes: measured, `incbin "c.bin"` is `incbin 'c.bin',0`, `"it's"` stays, a tab
    * in the name makes it `\`...\t...\``, `\`a\x41.bin\`` is `'aA.bin'`); a string it cannot read as it is.
    */
-  private searched(name: string): string {
-    const q = name[0];
+  private searched(written: string): string {
+    const q = written[0];
+    const end = q === '"' || q === "'" || q === '`' ? closingQuote(written, 0) : -1;
     // Not a string, or one with no closing quote: the macro's `%pathsearch %$dep %1` and `%depend
     // %$dep` fail (measured: both "expects a file name", for `"c.bin` too), leaving `%$dep` its
     // context's name, `..@N.dep` (N one past the call's).
-    if ((q !== '"' && q !== "'" && q !== '`') || closingQuote(name, 0) !== name.length - 1) {
+    if (end < 0 || end >= written.length) {
       for (const d of ['%pathsearch', '%depend']) this.warn('syntax', `\`${d}' expects a file name`, this.word!, 'error');
       return `..@${this.counter() + 1}.dep`;
     }
+    // Words after the string: `%pathsearch` warns and takes the string (measured: `incbin
+    // "c.bin"x` is `incbin 'c.bin',0`, "trailing garbage after `%pathsearch' ignored").
+    if (end < written.length - 1) this.warn('trailing', "trailing garbage after `%pathsearch' ignored", this.word!);
+    const name = written.slice(0, end + 1);
     const bytes = decodeString(name);
     if (bytes === undefined) return name;
     return quoteBytes(encodeSource(this.pathOf(decodeSource(bytes))));
