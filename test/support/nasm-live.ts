@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { hasNasm } from './random';
 
 export interface NasmVerdict {
   /** nasm's exit status. */
@@ -35,4 +36,16 @@ export function scratchFolder(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/**
+ * A scratch folder for the current `describe`'s texts (see scratchFolder) when nasm is on PATH;
+ * undefined when it is not, after adding a skipped test that says why (the caller adds no other).
+ */
+export function nasmScratch(prefix: string): string | undefined {
+  if (!hasNasm) {
+    it('is skipped: nasm is not on PATH (install NASM 2.16 to run it)', function () { this.skip(); });
+    return undefined;
+  }
+  return scratchFolder(prefix);
 }

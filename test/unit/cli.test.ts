@@ -20,6 +20,15 @@ function inProcess(args: string[]) {
   return { code, out, err };
 }
 
+/** `nasm -f bin ARGS` and `ringside asm ARGS` run in `cwd` both accept and give the same bytes. */
+function assembleAlike(args: readonly string[], cwd: string): void {
+  const nasm = spawnSync('nasm', ['-f', 'bin', ...args, '-o', 'nasm.bin'], { cwd, encoding: 'utf8' });
+  assert.equal(nasm.status, 0, nasm.stderr);
+  const ours = ringside(['asm', ...args, '-o', 'ours.bin'], cwd);
+  assert.equal(ours.code, 0, ours.err);
+  assert.equal(fs.readFileSync(path.join(cwd, 'ours.bin'), 'latin1'), fs.readFileSync(path.join(cwd, 'nasm.bin'), 'latin1'));
+}
+
 describe('ringside CLI', function () {
   this.timeout(30000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-cli-'));
@@ -136,11 +145,7 @@ describe('ringside CLI', function () {
     fs.mkdirSync(path.join(cwd, 'src', 'inc'), { recursive: true });
     fs.writeFileSync(path.join(cwd, 'src', 'boot.asm'), 'db __FILE__, 0\n%include "x.inc"\n');
     fs.writeFileSync(path.join(cwd, 'src', 'inc', 'x.inc'), 'db __?FILE?__, 1\n');
-    const nasm = spawnSync('nasm', ['-f', 'bin', '-Isrc/inc/', 'src/boot.asm', '-o', 'nasm.bin'], { cwd, encoding: 'utf8' });
-    assert.equal(nasm.status, 0, nasm.stderr);
-    const ours = ringside(['asm', '-Isrc/inc/', 'src/boot.asm', '-o', 'ours.bin'], cwd);
-    assert.equal(ours.code, 0, ours.err);
-    assert.equal(fs.readFileSync(path.join(cwd, 'ours.bin'), 'latin1'), fs.readFileSync(path.join(cwd, 'nasm.bin'), 'latin1'));
+    assembleAlike(['-Isrc/inc/', 'src/boot.asm'], cwd);
   });
   it('looks for %include, incbin and %pathsearch files where nasm looks first: its working directory, then -I (nasm run now)', function () {
     if (!hasNasm) this.skip();
@@ -156,11 +161,7 @@ describe('ringside CLI', function () {
     }
     fs.rmSync(path.join(cwd, 'y.inc'));
     fs.writeFileSync(path.join(cwd, 'src', 'm.asm'), '%include "x.inc"\n%include "y.inc"\nincbin "x.bin"\n%pathsearch P "y.inc"\ndb P\n');
-    const nasm = spawnSync('nasm', ['-f', 'bin', '-Iinc/', 'src/m.asm', '-o', 'nasm.bin'], { cwd, encoding: 'utf8' });
-    assert.equal(nasm.status, 0, nasm.stderr);
-    const ours = ringside(['asm', '-Iinc/', 'src/m.asm', '-o', 'ours.bin'], cwd);
-    assert.equal(ours.code, 0, ours.err);
-    assert.equal(fs.readFileSync(path.join(cwd, 'ours.bin'), 'latin1'), fs.readFileSync(path.join(cwd, 'nasm.bin'), 'latin1'));
+    assembleAlike(['-Iinc/', 'src/m.asm'], cwd);
   });
   it('writes the map file [map] asks for, to a file, standard output or error, as nasm writes it (nasm run now)', function () {
     if (!hasNasm) this.skip();

@@ -28,8 +28,7 @@ import { codeActions } from '../../server/src/features/codeActions';
 import { validate } from '../../server/src/features/diagnostics';
 import { applyEdits } from '../protocol/analyzeText';
 import { findAsm, fixtureArgs } from '../support/nasm-fixtures';
-import { nasmOn, scratchFolder } from '../support/nasm-live';
-import { hasNasm } from '../support/random';
+import { nasmOn, nasmScratch } from '../support/nasm-live';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 
@@ -258,11 +257,8 @@ function toRange(r: { start: { line: number; col: number }; end: { line: number;
 
 describe('code actions keep every recorded fixture a program nasm accepts', function () {
   this.timeout(120_000);
-  if (!hasNasm) {
-    it('is skipped: nasm is not on PATH (install NASM 2.16 to run it)', function () { this.skip(); });
-    return;
-  }
-  const scratch = scratchFolder('ringside-actions-');
+  const scratch = nasmScratch('ringside-actions-');
+  if (scratch === undefined) return;
   after(() => { if (process.env.ACTIONS_COUNTS) console.log(checked); });
 
   for (const [name, text] of Object.entries(SYNTHETIC)) {

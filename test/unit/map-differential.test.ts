@@ -10,8 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ringsideAsm } from '../support/cli-runs';
 import { findAsm, fixtureArgs } from '../support/nasm-fixtures';
-import { nasmOn, scratchFolder } from '../support/nasm-live';
-import { hasNasm } from '../support/random';
+import { nasmOn, nasmScratch } from '../support/nasm-live';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 
@@ -32,11 +31,8 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
 describe('differential: the map file vs nasm\'s, every recorded fixture', function () {
   this.timeout(60_000);
 
-  if (!hasNasm) {
-    it('is skipped: nasm is not on PATH (install NASM 2.16 to run it)', function () { this.skip(); });
-    return;
-  }
-  const scratch = scratchFolder('ringside-map-');
+  const scratch = nasmScratch('ringside-map-');
+  if (scratch === undefined) return;
 
   for (const file of findAsm(FIXTURES)) {
     const name = path.relative(FIXTURES, file);

@@ -13,8 +13,7 @@ import * as path from 'node:path';
 import { ringsideAsm } from '../support/cli-runs';
 import { MESSAGE_DIFFERENCES } from '../support/message-differences';
 import { findAsm, fixtureArgs } from '../support/nasm-fixtures';
-import { scratchFolder } from '../support/nasm-live';
-import { hasNasm } from '../support/random';
+import { nasmScratch } from '../support/nasm-live';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 const TOP = path.dirname(FIXTURES);
@@ -44,11 +43,8 @@ function fromTop(file: string): string[] {
 describe('differential: every fixture built from the top folder, by nasm and by ringside asm', function () {
   this.timeout(60_000);
 
-  if (!hasNasm) {
-    it('is skipped: nasm is not on PATH (install NASM 2.16 to run it)', function () { this.skip(); });
-    return;
-  }
-  const scratch = scratchFolder('ringside-layout-');
+  const scratch = nasmScratch('ringside-layout-');
+  if (scratch === undefined) return;
 
   for (const file of findAsm(FIXTURES)) {
     const name = path.relative(FIXTURES, file);

@@ -9,8 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findAsm, fixtureArgs } from '../support/nasm-fixtures';
 import { renamings } from '../support/renaming';
-import { nasmOn, scratchFolder } from '../support/nasm-live';
-import { hasNasm } from '../support/random';
+import { nasmOn, nasmScratch } from '../support/nasm-live';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 
@@ -22,11 +21,8 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
 
 describe('renaming a symbol keeps what every recorded fixture assembles to', function () {
   this.timeout(120_000);
-  if (!hasNasm) {
-    it('is skipped: nasm is not on PATH (install NASM 2.16 to run it)', function () { this.skip(); });
-    return;
-  }
-  const scratch = scratchFolder('ringside-rename-');
+  const scratch = nasmScratch('ringside-rename-');
+  if (scratch === undefined) return;
 
   for (const file of findAsm(FIXTURES).filter((f) => fs.existsSync(f.replace(/\.asm$/, '.bin')))) {
     const name = path.relative(FIXTURES, file);

@@ -11,8 +11,7 @@ import * as path from 'node:path';
 import { ringsideAsm } from '../support/cli-runs';
 import { MESSAGE_DIFFERENCES } from '../support/message-differences';
 import { findAsm, fixtureArgs } from '../support/nasm-fixtures';
-import { nasmOn, scratchFolder } from '../support/nasm-live';
-import { hasNasm } from '../support/random';
+import { nasmOn, nasmScratch } from '../support/nasm-live';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 
@@ -40,11 +39,8 @@ const VARIANTS: readonly Variant[] = [
 describe('differential: every fixture in other spellings (line ends, byte-order mark, upper case), by nasm and by ringside asm', function () {
   this.timeout(60_000);
 
-  if (!hasNasm) {
-    it('is skipped: nasm is not on PATH (install NASM 2.16 to run it)', function () { this.skip(); });
-    return;
-  }
-  const scratch = scratchFolder('ringside-variants-');
+  const scratch = nasmScratch('ringside-variants-');
+  if (scratch === undefined) return;
 
   for (const file of findAsm(FIXTURES)) {
     const name = path.relative(FIXTURES, file);
