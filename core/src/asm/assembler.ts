@@ -571,6 +571,9 @@ class Assembler implements EvalContext {
   private check(c: DeferredCheck, k: number): boolean {
     if (c.hasCode) this.results.clearRange(c.statement, c.endStatement);
     const path: number[] = [];
+    // The statement the code after the block's point being run begins at: a macro's number set
+    // there holds from it on in the listing (this.stmtIndex is the previous pass's before the first statement).
+    let next = c.statement;
     const scope: CheckScope = {
       report: this.final,
       here: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.here(); },
@@ -581,13 +584,13 @@ class Assembler implements EvalContext {
         return s.stmt < before ? this.symbolValue(s) : undefined;
       },
       qualify: (name, at) => this.qualifyAt(name, at),
-      run: (from, to) => this.statements(from, to),
+      run: (from, to) => { next = to; return this.statements(from, to); },
       parsedTaken: (code) => {
         if (this.final) this.parsedTakenFinal.add(code);
         (this.parsedTaken ??= new Set()).add(code);
       },
       setConstant: (name, value) => {
-        this.constantSets.push({ at: Math.max(this.stmtIndex + 1, c.statement), name, value });
+        this.constantSets.push({ at: next, name, value });
         if (value === undefined) { this.deferredConstants.delete(name); return; }
         this.deferredConstants.set(name, value);
         // The label wins the lookup, where nasm's macro would.
