@@ -666,7 +666,10 @@ class Preprocessor {
       }
       // (After a %rmacro's recursion nasm still takes its lines for the macro's, and says nothing of
       // a parameter there: measured, `%ifidn %1, x` is no "not in a macro call"; see afterRecursion.)
-      else if ((flags & Flag.Preproc) !== 0) toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
+      else if ((flags & Flag.Preproc) !== 0) {
+        toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
+        emptied = toks.length === 0;
+      }
       if ((flags & Flag.ContextLocal) !== 0) toks = this.contextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
