@@ -835,6 +835,7 @@ class Preprocessor {
       case '%undef': {
         list();
         const name = toks[1];
+        this.trailingAfterName(toks, here, f);
         if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return true; }
         this.refer(name.text, name, file, line);
         this.singles.undefine(name.text);
@@ -1686,6 +1687,16 @@ class Preprocessor {
   }
 
   /**
+   * nasm's warning of what follows the name of an `%undef` or `%undefalias` (`toks`, the
+   * directive's), a context-local one outside any context too (measured with 2.16.01: `%undef X Y`,
+   * `%undef X,`, `%undef %$x y`); an error in the name goes first.
+   */
+  private trailingAfterName(toks: readonly PPToken[], here: SourceRange, f: Frame): void {
+    const name = toks[1];
+    if (toks.length > 2 && (name?.kind === 'ident' || isContextLocal(name))) this.sink.warning('trailing', 'trailing garbage after macro name ignored', here, f.expansion);
+  }
+
+  /**
    * `%defalias NAME TARGET` (`%idefalias`: NAME in any case), `%undefalias NAME` and `%aliases
    * off|on` (NASM manual §4.1.12, measured with 2.16.01): an alias is a single-line macro standing
    * for TARGET's name, replacing NAME's definitions; `%define`/`%undef` of NAME define or remove
@@ -1705,6 +1716,7 @@ class Preprocessor {
       return;
     }
     const name = toks[1];
+    if (d === '%undefalias') this.trailingAfterName(toks, here, f);
     if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${d}' expects a macro identifier`, here, f.expansion); return; }
     if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
