@@ -293,7 +293,7 @@ export interface MacroParameters {
  * macro takes what was read: 0 parameters for `%macro m x`, 1 for `1-x` and `1- 5` (then with the
  * default `5`), 2 for `2-1`.
  */
-export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
+export function readMacroParameters(toks: readonly PPToken[], directive = '%macro'): MacroParameters {
   // nasm's tokens after the name, a blank as null; `t` is where nasm's reading stands.
   const seq: (PPToken | null)[] = [];
   for (let k = 2; k < toks.length; k++) {
@@ -313,14 +313,14 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   let error: string | undefined;
   let t = 0;
   const first = count(seq[0]);
-  if (first === undefined) error = '`%macro\' expects a parameter count';
+  if (first === undefined) error = `\`${directive}' expects a parameter count`;
   const min = first ?? 0;
   let max = min, greedy = false;
   if (t < seq.length && seq[t + 1]?.text === '-') {
     t += 2;
     const last = count(seq[t]);
     if (seq[t]?.text === '*') max = Infinity;
-    else if (last === undefined) error = '`%macro\' expects a parameter count after `-\'';
+    else if (last === undefined) error = `\`${directive}' expects a parameter count after \`-'`;
     else if (last < min) error = 'minimum parameter count exceeds maximum';
     else max = last;
   }
@@ -372,15 +372,4 @@ export function tokensText(tokens: readonly PPToken[]): string {
   let text = '';
   for (let k = 0; k < tokens.length; k++) text += (k > 0 && spaced(tokens[k - 1], tokens[k]) ? ' ' : '') + tokens[k].text;
   return text;
-}
-
-/** Numbers in a directive's arguments, with a `-` before a number applying to it. */
-export function signedNumbers(toks: readonly Token[]): number[] {
-  const out: number[] = [];
-  let neg = false;
-  for (const t of toks) {
-    if (t.kind === 'op' && t.text === '-') { neg = !neg; continue; }
-    if (t.kind === 'number') { const v = parseNumber(t.text) ?? 0; out.push(neg ? -v : v); neg = false; }
-  }
-  return out;
 }

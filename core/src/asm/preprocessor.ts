@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -846,7 +846,7 @@ class Preprocessor {
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
         list();
-        this.beginMacro(f, file, line, toks, d === '%imacro' || d === '%irmacro', d.endsWith('rmacro'), here);
+        this.beginMacro(f, file, line, toks, d, here);
         return true;
       }
       case '%endmacro': case '%endm':
@@ -1017,17 +1017,30 @@ class Preprocessor {
     else if (assembled) this.sink.error('syntax', read, here, f.expansion);
   }
 
-  private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, recursive: boolean, here: SourceRange): void {
+  /**
+   * The parameters a `%macro` line (or `%unmacro`'s, directive `d`: nasm reads both with
+   * preproc.c's parse_mmacro_spec) declares for macro `name`, its messages reported (measured with
+   * 2.16.01: `%unmacro X` is "`%unmacro' expects a parameter count", `%unmacro X 1 Y` warns of
+   * too many defaults, as `%macro` does).
+   */
+  private macroSpec(f: Frame, d: string, name: string, toks: readonly PPToken[], here: SourceRange): MacroParameters {
+    const spec = readMacroParameters(toks, d);
+    const { min, max, greedy, defaults, error, droppedEmpty, braceErrors } = spec;
+    if (error !== undefined) this.sink.error('syntax', error, here, f.expansion);
+    for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
+    if (droppedEmpty === true) this.sink.warning('macro-args', `dropping trailing empty default parameter in definition of multi-line macro \`${name}'`, here, f.expansion);
+    // More defaults than optional parameters: nasm warns, and a call has them all for parameters
+    // (preproc.c parse_mmacro_spec; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4).
+    if (!greedy && defaults.length > max - min) this.sink.warning('pp-macro-defaults', `too many default macro parameters in macro \`${name}'`, here, f.expansion);
+    return spec;
+  }
+
+  private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], directive: string, here: SourceRange): void {
+    const caseInsensitive = directive === '%imacro' || directive === '%irmacro', recursive = directive.endsWith('rmacro');
     const name = toks[1];
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', '`%macro\' expects a macro name', here, f.expansion); return; }
-    const { min, max, greedy, nolist, defaults, error, droppedEmpty, braceErrors } = readMacroParameters(toks);
-    if (error !== undefined) this.sink.error('syntax', error, here, f.expansion);
-    for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
-    if (droppedEmpty === true) this.sink.warning('macro-args', `dropping trailing empty default parameter in definition of multi-line macro \`${name.text}'`, here, f.expansion);
-    // More defaults than optional parameters: nasm warns, and a call has them all for parameters
-    // (preproc.c parse_mmacro_spec; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4).
-    if (!greedy && defaults.length > max - min) this.sink.warning('pp-macro-defaults', `too many default macro parameters in macro \`${name.text}'`, here, f.expansion);
+    const { min, max, greedy, nolist, defaults } = this.macroSpec(f, directive, name.text, toks, here);
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
     if (this.mmacros.get(key)?.some((m) => m.name === name.text && (m.min <= max || greedy) && (min <= m.max || m.greedy))) {
@@ -2509,12 +2522,12 @@ class Preprocessor {
   private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${d}' expects a macro name`, here, f.expansion); return; }
-    const nums = signedNumbers(toks.slice(2));
-    const min = nums[0] ?? 0;
-    const max = toks.some((t) => t.text === '*') ? Infinity : nums[1] !== undefined ? Math.abs(nums[1]) : min;
+    // The definitions of the same count range, greedy or not alike, go (preproc.c: `%unmacro X 1`
+    // leaves a `%macro X 1+`; measured).
+    const { min, max, greedy } = this.macroSpec(f, d, name.text, toks, here);
     const key = d === '%unimacro' ? name.text.toLowerCase() : name.text;
     const list = this.mmacros.get(key);
-    const kept = list?.filter((m) => !(m.min === min && m.max === max && m.caseInsensitive === (d === '%unimacro')));
+    const kept = list?.filter((m) => !(m.min === min && m.max === max && m.greedy === greedy && m.caseInsensitive === (d === '%unimacro')));
     if (!list || kept!.length === list.length) return;
     if (kept!.length === 0) this.mmacros.delete(key); else this.mmacros.set(key, kept!);
   }
