@@ -579,9 +579,15 @@ class Assembler implements EvalContext {
       here: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.here(); },
       base: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.base(); },
       symbolBefore: (name, before) => {
-        const s = this.symbols.get(this.qualifyAt(name, before));
+        const full = this.qualifyAt(name, before);
+        const s = this.symbols.get(full);
         if (s === undefined) return this.deferredConstant(name);
-        return s.stmt < before ? this.symbolValue(s) : undefined;
+        if (s.stmt >= before) return undefined;
+        const v = this.symbolValue(s);
+        // An `equ` of a label further on is its number 0 in nasm's first pass (see firstPassEqus),
+        // which decides the block there (measured with nasm 2.16.01: `SIZE equ L` / `%if SIZE == 0`
+        // before `L:` takes the branch in that pass and reports its parse errors).
+        return v.v === undefined && this.pass === 0 ? this.firstPassEqus.firstPassValue(full) ?? v : v;
       },
       qualify: (name, at) => this.qualifyAt(name, at),
       run: (from, to) => { next = to; return this.statements(from, to); },
