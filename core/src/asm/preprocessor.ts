@@ -748,16 +748,15 @@ class Preprocessor {
       return;
     }
     // nasm reads a `%endmacro` as it captures a %rep body, not as the body runs: its error once
-    // whatever the count, 0 too, and a blank line in the body (measured with nasm 2.16.01:
+    // whatever the count, 0 too, and no line in the body (measured with nasm 2.16.01:
     // `%rep 0` / `%endmacro` / `%endrep` is "`%endmacro': not defining a macro", `%rep 2` the
-    // same once, with its blank line in each repetition of -E's text), unless it ends a `%macro`
-    // of the body.
+    // same once; in -E's text the line numbers after it skip it, `nop` / `%endmacro` / `%endrep`
+    // / `x` is a `%line` before `x`), unless it ends a `%macro` of the body.
     if (c.kind === 'rep' && MACRO_DEFINERS.has(directive)) c.macros = (c.macros ?? 0) + 1;
     else if (c.kind === 'rep' && (directive === '%endmacro' || directive === '%endm') && (c.macros ?? 0) > 0) c.macros!--;
     else if (c.kind === 'rep' && (directive === '%endmacro' || directive === '%endm')) {
       const name = raw.find((t) => t.text.toLowerCase() === directive);
       this.sink.error('syntax', `\`${name?.text ?? directive}': not defining a macro`, lineRange(file, line, name?.start ?? 0, name?.end ?? 0), f.expansion);
-      c.lines.push({ file, line, text: '', tokens: [] });
       return;
     }
     c.lines.push({ file, line, text, tokens: raw });
