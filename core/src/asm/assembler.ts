@@ -26,7 +26,7 @@ import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
-import { decodeString } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
 import { tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
@@ -1958,8 +1958,14 @@ class Assembler implements EvalContext {
     const parts = splitComma(args);
     const fileTok = parts[0]?.[0];
     if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st.op); return; }
-    // (A backquoted name is read with its escapes: measured, `incbin \`a\x41.bin\`` opens aA.bin.)
-    const target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
+    // (nasm's incbin macro reads the name with `%pathsearch`, which warns of what follows the
+    // string: measured, `incbin "a.bin"c`.)
+    if (parts[0].length > 1) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', parts[0][1]);
+    // (A backquoted name is read with its escapes: measured, `incbin \`a\x41.bin\`` opens aA.bin;
+    // a control character ends it, with nasm's error: `incbin \`a\x01b\`` looks for `a`.)
+    let target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
+    const cut = fileTok.text[0] === '`' ? cutAtControl(decodeString(fileTok.text) ?? new Uint8Array()) : undefined;
+    if (cut !== undefined) { this.error('syntax', CONTROL_IN_STRING, fileTok); target = decodeSource(cut); }
     let data = this.incbinCache.get(target);
     if (!this.incbinCache.has(target)) {
       const candidates = searchPlaces(this.host.mainFile, this.host.includePaths, target);

@@ -11,7 +11,7 @@ import { isAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
 import { callAfterLabel, unbracedArguments } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
-import { decodeString, quoteBytes } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes } from './strings';
 
 type Body = (args: readonly string[], rest: string) => string[];
 
@@ -118,17 +118,24 @@ export class StandardExpansion {
    * it makes (quoteBytes: measured, `incbin "c.bin"` is `incbin 'c.bin',0`, `"it's"` stays, a tab
    * in the name makes it `\`...\t...\``, `\`a\x41.bin\`` is `'aA.bin'`); a string it cannot read as it is.
    */
-  private searched(name: string): string {
-    const q = name[0];
+  private searched(written: string): string {
+    const q = written[0];
+    const close = closingQuote(written, 0);
     // Not a string, or one with no closing quote: the macro's `%pathsearch %$dep %1` and `%depend
     // %$dep` fail (measured: both "expects a file name", for `"c.bin` too), leaving `%$dep` its
     // context's name, `..@N.dep` (N one past the call's).
-    if ((q !== '"' && q !== "'" && q !== '`') || closingQuote(name, 0) !== name.length - 1) {
+    if ((q !== '"' && q !== "'" && q !== '`') || close >= written.length) {
       for (const d of ['%pathsearch', '%depend']) this.warn('syntax', `\`${d}' expects a file name`, this.word!, 'error');
       return `..@${this.counter() + 1}.dep`;
     }
-    const bytes = decodeString(name);
+    // What follows the string is `%pathsearch`'s trailing garbage (measured: `incbin "a"c, 30`).
+    if (close < written.length - 1) this.warn('trailing', 'trailing garbage after `%pathsearch\' ignored', this.word!);
+    const name = written.slice(0, close + 1);
+    let bytes = decodeString(name);
     if (bytes === undefined) return name;
+    // A control character ends the name, with nasm's error (measured: `incbin \`a\x01b\`` is `incbin 'a',0`).
+    const cut = cutAtControl(bytes);
+    if (cut !== undefined) { this.warn('syntax', CONTROL_IN_STRING, this.word!, 'error'); bytes = cut; }
     return quoteBytes(encodeSource(this.pathOf(decodeSource(bytes))));
   }
 
