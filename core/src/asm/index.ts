@@ -346,7 +346,9 @@ function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]
     // A label defined again where the symbol is another statement's: nasm takes a definition that
     // agrees with the first (measured: `start:` twice at one address assembles), and a branch of a
     // `%if` on `$` may define what another does. It is the name written too, as a use.
-    const label = stmts[i].label;
+    // A structure declared again (`struc S` twice, alike) likewise.
+    const st = stmts[i];
+    const label = st.label ?? (st.op?.name === 'struc' && st.args[0]?.kind === 'ident' ? { name: st.args[0].text, start: st.args[0].start, end: st.args[0].end, src: st.args[0].src } : undefined);
     if (label !== undefined) {
       const name = fullName(label.name, base);
       const def = asm.symbols.get(name);
