@@ -1,6 +1,7 @@
 // A differential campaign against nasm on programs a typo away from working ones: each nasm
 // fixture that assembles is mutated (lines deleted, repeated, moved or taken from another fixture,
-// a character put in or taken out) and given to `nasm -f bin` and to `ringside asm`, the latter in
+// a character put in or taken out, a rarer one put in, a word's case changed, blanks put in or
+// changed) and given to `nasm -f bin` and to `ringside asm`, the latter in
 // this one process as the language server runs it (what it keeps from one file to the next is
 // then exercised too). Reports where one accepts what the other refuses, different bytes, and a
 // throw; a program Ringside refuses for its own limit (RINGSIDE_LIMIT) is counted as known, in the
@@ -66,12 +67,29 @@ const corpus = readdirSync(fixtures)
   .filter((f) => f.endsWith('.asm') && existsSync(join(fixtures, f.replace(/\.asm$/, '.bin'))) && !existsSync(join(fixtures, f.replace(/\.asm$/, '.args'))))
   .map((f) => readFileSync(join(fixtures, f), 'latin1'));
 const CHARS = ' \t,:[]()+-*$.0123456789abcdefxyzAX_';
+// Characters the programs hold less often: a comment's start, a preprocessor's `%`, a line's
+// continuation, quotes, braces and the other operators.
+const RARE_CHARS = ';%\\"\'`{}<>=!&|^~/@#?';
+
+/** `word` in another case: upper, lower, or its first letter alone changed. */
+function recased(word) {
+  switch (rand(3)) {
+    case 0: return word.toUpperCase();
+    case 1: return word.toLowerCase();
+    default: return word[0] === word[0].toUpperCase() ? word[0].toLowerCase() + word.slice(1) : word[0].toUpperCase() + word.slice(1);
+  }
+}
 
 function mutate(text) {
   const lines = text.split('\n');
   for (let k = 1 + rand(2); k > 0; k--) {
     const i = rand(lines.length), l = lines[i] ?? '', c = rand(l.length + 1);
-    switch (rand(6)) {
+    switch (rand(9)) {
+      // A word in another case (mnemonics, registers and directives are any case to nasm, names not).
+      case 6: { const words = [...l.matchAll(/[A-Za-z_.?$][\w.?$@#~]*/g)]; if (words.length > 0) { const w = pick(words); lines[i] = l.slice(0, w.index) + recased(w[0]) + l.slice(w.index + w[0].length); } break; }
+      // Blanks put in or a run of them changed (tabs, spaces, none), where Format works.
+      case 7: { const runs = [...l.matchAll(/[ \t]+/g)]; const blanks = pick(['', ' ', '  ', '\t', ' \t ', '\t\t']); if (runs.length > 0 && rand(2) === 0) { const r = pick(runs); lines[i] = l.slice(0, r.index) + blanks + l.slice(r.index + r[0].length); } else lines[i] = l.slice(0, c) + (blanks || ' ') + l.slice(c); break; }
+      case 8: lines[i] = l.slice(0, c) + pick(RARE_CHARS) + l.slice(c); break;
       case 0: lines.splice(i, 1); break;
       case 1: lines.splice(i, 0, ...lines.slice(rand(lines.length), rand(lines.length) + 1).slice(0, 3)); break;
       case 2: { const other = pick(corpus).split('\n'); const j = rand(other.length); lines.splice(i, 0, ...other.slice(j, j + 1 + rand(6))); break; }
