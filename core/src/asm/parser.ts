@@ -647,6 +647,16 @@ class LineParser implements TermReader {
     // alone; `[bits 16` is "invalid directive line").
     if (toks[0].text === '[') {
       const close = firstClosingBracket(toks, 1);
+      // nasm's directive runs to the first `]` of the line's text, one in a string never closed
+      // too (measured with 2.16.01: `[bits 32']` is bits 32, `[bits '32]` "`'32' is not a valid
+      // segment size").
+      const open = toks[toks.length - 1];
+      const inOpen = close === toks.length && open.kind === 'invalid' && /^['"`]/.test(open.text) ? open.text.indexOf(']') : -1;
+      if (inOpen >= 0) {
+        const at = open.start + inOpen;
+        this.toks = [...toks.slice(0, -1), { ...open, text: open.text.slice(0, inOpen), end: at }, { ...open, kind: 'op', text: ']', start: at, end: at + 1 }];
+        return this.statement();
+      }
       if (close === toks.length) this.fail('invalid directive line', toks[0]);
       const word = toks[1];
       // nasm's directive name is what runs from the `[` to a blank or the `]` (measured:
