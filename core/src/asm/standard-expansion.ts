@@ -75,10 +75,13 @@ export class StandardExpansion {
 
   /**
    * The lines nasm makes of `toks` (a line's tokens), when its first word, or the word after a
-   * label, calls a standard macro with a count it takes; undefined otherwise.
+   * label, calls a standard macro with a count it takes; undefined otherwise. `startsBlank`: the
+   * line begins with blanks, which a label line keeps (measured: `%4x iend`, `%4` dropped outside
+   * a macro, is `x :`; `  %4x iend` is ` x :`).
    */
   expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning, context: () => Context | undefined,
-    structureText: () => StructureText | undefined = () => undefined, userSect: () => { readonly body: readonly PPToken[] | undefined } | undefined = () => undefined): string[] | undefined {
+    structureText: () => StructureText | undefined = () => undefined, userSect: () => { readonly body: readonly PPToken[] | undefined } | undefined = () => undefined,
+    startsBlank = toks[0]?.start > 0): string[] | undefined {
     this.counter = counter;
     this.userSect = userSect;
     this.context = context;
@@ -109,7 +112,7 @@ export class StandardExpansion {
     if (at === 0) return lines;
     // The label before a call is a line of its own: the words before the macro's name, blanks
     // too, with a colon (`x: align 4` is `x: `, `y bits 32` is `y :`).
-    const label = (toks[0].start > 0 ? ' ' : '') + written(toks.slice(0, at)) + (spaced(toks[at - 1], toks[at]) ? ' ' : '') + (at === 1 ? ':' : '');
+    const label = (startsBlank || toks[0].gap === true ? ' ' : '') + written(toks.slice(0, at)) + (spaced(toks[at - 1], toks[at]) ? ' ' : '') + (at === 1 ? ':' : '');
     return [label, ...lines];
   }
 
