@@ -26,7 +26,7 @@ import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
-import { decodeString } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
 import { tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
@@ -622,23 +622,32 @@ class Assembler implements EvalContext {
   private check(c: DeferredCheck, k: number): boolean {
     if (c.hasCode) this.results.clearRange(c.statement, c.endStatement);
     const path: number[] = [];
+    // The statement the code after the block's point being run begins at: a macro's number set
+    // there holds from it on in the listing (this.stmtIndex is the previous pass's before the first statement).
+    let next = c.statement;
     const scope: CheckScope = {
       report: this.final,
       here: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.here(); },
       base: () => { this.hereOffset = this.absolute !== undefined ? 0 : this.sections[this.sec].size; return this.base(); },
       symbolBefore: (name, before) => {
-        const s = this.symbols.get(this.qualifyAt(name, before));
+        const full = this.qualifyAt(name, before);
+        const s = this.symbols.get(full);
         if (s === undefined) return this.deferredConstant(name);
-        return s.stmt < before ? this.symbolValue(s) : undefined;
+        if (s.stmt >= before) return undefined;
+        const v = this.symbolValue(s);
+        // An `equ` of a label further on is its number 0 in nasm's first pass (see firstPassEqus),
+        // which decides the block there (measured with nasm 2.16.01: `SIZE equ L` / `%if SIZE == 0`
+        // before `L:` takes the branch in that pass and reports its parse errors).
+        return v.v === undefined && this.pass === 0 ? this.firstPassEqus.firstPassValue(full) ?? v : v;
       },
       qualify: (name, at) => this.qualifyAt(name, at),
-      run: (from, to) => this.statements(from, to),
+      run: (from, to) => { next = to; return this.statements(from, to); },
       parsedTaken: (code) => {
         if (this.final) this.parsedTakenFinal.add(code);
         (this.parsedTaken ??= new Set()).add(code);
       },
       setConstant: (name, value) => {
-        this.constantSets.push({ at: Math.max(this.stmtIndex + 1, c.statement), name, value });
+        this.constantSets.push({ at: next, name, value });
         if (value === undefined) { this.deferredConstants.delete(name); return; }
         this.deferredConstants.set(name, value);
         // The label wins the lookup, where nasm's macro would.
@@ -2082,10 +2091,14 @@ class Assembler implements EvalContext {
     const parts = splitComma(args);
     const fileTok = parts[0]?.[0];
     if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st.op); return; }
-    // nasm's `incbin` macro gives the name to `%pathsearch`, which warns of words after it (measured: `incbin "c.bin"x`).
-    if (parts[0].length > 1) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', st.op);
-    // (A backquoted name is read with its escapes: measured, `incbin \`a\x41.bin\`` opens aA.bin.)
-    const target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
+    // (nasm's incbin macro reads the name with `%pathsearch`, which warns of what follows the
+    // string: measured, `incbin "a.bin"c`.)
+    if (parts[0].length > 1) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', parts[0][1]);
+    // (A backquoted name is read with its escapes: measured, `incbin \`a\x41.bin\`` opens aA.bin;
+    // a control character ends it, with nasm's error: `incbin \`a\x01b\`` looks for `a`.)
+    let target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
+    const cut = fileTok.text[0] === '`' ? cutAtControl(decodeString(fileTok.text) ?? new Uint8Array()) : undefined;
+    if (cut !== undefined) { this.error('syntax', CONTROL_IN_STRING, fileTok); target = decodeSource(cut); }
     let found = this.incbinCache.get(target);
     if (!this.incbinCache.has(target)) {
       for (const c of searchPlaces(this.host.mainFile, this.host.workingDirectory, this.host.includePaths, target)) {

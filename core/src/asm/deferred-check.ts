@@ -266,10 +266,12 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   const expansion = c.expansion;
   const report = scope.report;
   const toks = c.tokens;
-  if (toks.length === 0) { if (report) sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion); return undefined; }
+  // (Its messages are about the directive's line, where the listing puts them.)
+  const line = c.outputLine;
+  if (toks.length === 0) { if (report) sink.error('syntax', `\`${c.directive}' expects an expression`, at(0, 0), expansion, undefined, line); return undefined; }
   const { expr, error, trailing } = parseWhole(toks, evalLimit, true);
   if (expr === undefined) {
-    if (report) sink.error('syntax', error!.message, at(error!.start, error!.end), expansion);
+    if (report) sink.error('syntax', error!.message, at(error!.start, error!.end), expansion, undefined, line);
     return undefined;
   }
   // nasm's evaluation stops at the first symbol it has no value for: one message (measured:
@@ -280,22 +282,22 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
       const v = scope.symbolBefore(name, c.statement);
       // (nasm's evaluator stops at the first: `%assign x lb - lb` before `lb:` names it once, measured.)
       if (v === undefined) {
-        if (report && !failed) sink.error('undefined-symbol', `symbol \`${scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion);
+        if (report && !failed) sink.error('undefined-symbol', `symbol \`${scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion, undefined, line);
         failed = true;
       }
       return v;
     },
     here: () => scope.here(),
     base: () => scope.base(),
-    error: (message: string, node: Expr) => { failed = true; if (report) sink.error('expression', message, at(node.start, node.end), expansion); },
+    error: (message: string, node: Expr) => { failed = true; if (report) sink.error('expression', message, at(node.start, node.end), expansion, undefined, line); },
   };
   const v = evaluate(expr, ctx);
   if (failed) return undefined;
   // Tokens after the expression: warned of once it is read (see pp-expressions.ts ParsedExpression).
-  if (trailing && report) sink.warning('trailing', trailing.message, at(trailing.start, trailing.end), expansion);
+  if (trailing && report) sink.warning('trailing', trailing.message, at(trailing.start, trailing.end), expansion, line);
   // Unknown with no error: nasm's `a <=> b` when a < b (see expr.ts).
   if (v.v === undefined || v.sec >= 0) {
-    if (report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion);
+    if (report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion, undefined, line);
     return undefined;
   }
   return v;

@@ -42,6 +42,9 @@ export function isDirectiveWord(name: string): boolean {
  * otherwise (`seg es`, `byte: nop`: "label or instruction expected at start of line", measured).
  */
 const KEYWORDS: ReadonlySet<string> = new Set([
+  // `?`, the data directives' value left undefined, is a token of its own (measured: `? nop`,
+  // `?: nop` and `?` alone are "label or instruction expected at start of line").
+  '?',
   'seg', 'wrt', 'strict', 'nosplit', 'rel', 'abs', 'far', 'near', 'short', 'to',
   'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword',
   // The function and special-value words in both spellings (measured: `__?float32?__: nop`,

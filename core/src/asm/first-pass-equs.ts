@@ -33,6 +33,11 @@ export class FirstPassEqus {
     this.any = true;
   }
 
+  /** The value nasm's first pass gives `equ` `name`, when it is one of them. */
+  firstPassValue(name: string): Value | undefined {
+    return this.equs.get(name)?.value;
+  }
+
   /** Whether `e` names one of them. */
   namedIn(e: Expr): boolean {
     return this.any && mentionsAny(e, this.equs);

@@ -365,7 +365,7 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       return (statements = stmts.map((st, i) => toStatement(st, sharedBases?.[i], pp.lines, lineOf[i], asm.results, i, (bits = asm.bitsSet?.get(i) ?? bits))));
     },
     get references(): readonly SymbolReference[] {
-      return (references ??= buildReferences(pp, stmts, sharedBases, lineOf, asm.atStructures));
+      return (references ??= buildReferences(pp, stmts, sharedBases, lineOf, asm));
     },
     get symbols(): readonly SymbolInfo[] {
       return (symbols ??= buildSymbols(pp, stmts, sharedBases, lineOf, asm));
@@ -377,7 +377,8 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
  * Each use where its name is written: a macro or %rep body, an %include'd file read twice, write
  * a name once however often they expand, so a place is listed once per name.
  */
-function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[], sharedBases: SharedBases, lineOf: Int32Array, atStructures: ReadonlyMap<number, string> | undefined): SymbolReference[] {
+function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[], sharedBases: SharedBases, lineOf: Int32Array, asm: AssemblyOutput): SymbolReference[] {
+  const atStructures = asm.atStructures;
   const references: SymbolReference[] = [];
   const seen = new Places();
   const add = (r: SymbolReference): void => { if (seen.add(r)) references.push(r); };
@@ -390,6 +391,20 @@ function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]
     const base = sharedBases?.[i];
     // `at .x, ...` names a field of the structure its `istruc` names, whatever label the line is under.
     const atStructure = atStructures?.get(i);
+    // A label defined again where the symbol is another statement's: nasm takes a definition that
+    // agrees with the first (measured: `start:` twice at one address assembles), and a branch of a
+    // `%if` on `$` may define what another does. It is the name written too, as a use.
+    // A structure declared again (`struc S` twice, alike) likewise.
+    const st = stmts[i];
+    const label = st.label ?? (st.op?.name === 'struc' && st.args[0]?.kind === 'ident' ? { name: st.args[0].text, start: st.args[0].start, end: st.args[0].end, src: st.args[0].src } : undefined);
+    if (label !== undefined) {
+      const name = fullName(label.name, base);
+      const def = asm.symbols.get(name);
+      if (def !== undefined && def.stmt !== i) {
+        const written = label.src ?? lineRange(pp.lines.file(l), pp.lines.line[l], label.start, label.end);
+        if (once && label.src === undefined) references.push({ name, range: written }); else add({ name, range: written });
+      }
+    }
     for (const ref of statementRefs(stmts[i])) {
       const inField = atStructure !== undefined && ref.start >= stmts[i].at!.start && ref.end <= stmts[i].at!.end && isLocalName(ref.name);
       const r = inField ? { ...ref, name: atStructure + ref.name } : base === undefined ? ref : { ...ref, name: fullName(ref.name, base) };

@@ -44,7 +44,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   /** By preprocessed line, the listed line its messages went to (see messagesAsListed). */
   const takenBy = new Map<number, Line>();
   const take = (l: Line, i: number, m: Message, listed: readonly ListingMessage[]): void => {
-    for (const c of listed) { LISTED_FROM.set(c, m.diagnostic); l.messages.push(c); }
+    for (const c of listed) { LISTED_FROM.set(c, m.diagnostic); FROM_LINE.set(c, i); l.messages.push(c); }
     takenBy.set(i, l);
   };
   const warned = new Set<number>();
@@ -179,9 +179,11 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
   // (measured: `times 3 jmp short x` out of range gives the error and the warning, then both
   // again, twice; `times 2 jmp 1:0x12345` in .bss the nobits and bounds warnings alternating so
   // in each repetition).
+  // A row of several lines (a `.nolist` macro's call) has each line's in turn (measured: a
+  // `%warning` in the body before a `db` in .bss is listed before the `db`'s nobits warning).
   const inRoundAt = (m: ListingMessage): number => ROUND_AT.get(m) ?? Infinity;
   for (const l of out) {
-    if (l.messages.length > 1) l.messages.sort((a, b) => (a.offset ?? Infinity) - (b.offset ?? Infinity) || (ROUND.get(a) ?? 0) - (ROUND.get(b) ?? 0) || inRoundAt(a) - inRoundAt(b));
+    if (l.messages.length > 1) l.messages.sort((a, b) => FROM_LINE.get(a)! - FROM_LINE.get(b)! || (a.offset ?? Infinity) - (b.offset ?? Infinity) || (ROUND.get(a) ?? 0) - (ROUND.get(b) ?? 0) || inRoundAt(a) - inRoundAt(b));
   }
   TAKEN_BY.set(out, takenBy);
   return out;
@@ -203,6 +205,8 @@ export function mayRepeat(diagnostics: readonly Diagnostic[]): boolean {
 const LISTED_FROM = new WeakMap<ListingMessage, Diagnostic>();
 /** The `times` repetition a listed message is given for, after the first (see copies). */
 const ROUND = new WeakMap<ListingMessage, number>();
+/** The preprocessed line each listed message is of (see `take`). */
+const FROM_LINE = new WeakMap<ListingMessage, number>();
 /** Where in the first repetition's data the same message of a later one comes (see copies). */
 const ROUND_AT = new WeakMap<ListingMessage, number>();
 /** For each listing buildListing made, by preprocessed line, the listed line its messages went to. */

@@ -99,8 +99,9 @@ export function macroLocalsOutside(toks: PPToken[], file: string, line: number, 
   let droppedBlank = false;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    // A token dropped at the end leaves the blanks before it.
-    endsBlank = spaced(toks[i - 1], t);
+    // A token dropped at the end leaves the blanks before it, or before the run of dropped
+    // tokens it ends (measured: `db %1%2` is `db `).
+    endsBlank = spaced(toks[i - 1], t) || endsBlank;
     if (t.kind === 'preproc' && t.text.length > 1 && (MACRO_PARAMETER.test(t.text) || (t.text.length > 2 && t.text.startsWith('%%')))) {
       // nasm names `%{1}` as `%1` and `%{1:2}` as `%1:2`.
       const name = t.text.startsWith('%{') ? `%${t.text.slice(2, -1)}` : t.text;

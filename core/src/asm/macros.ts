@@ -374,14 +374,3 @@ export function tokensText(tokens: readonly PPToken[]): string {
   for (let k = 0; k < tokens.length; k++) text += (k > 0 && spaced(tokens[k - 1], tokens[k]) ? ' ' : '') + tokens[k].text;
   return text;
 }
-
-/** Numbers in a directive's arguments, with a `-` before a number applying to it. */
-export function signedNumbers(toks: readonly Token[]): number[] {
-  const out: number[] = [];
-  let neg = false;
-  for (const t of toks) {
-    if (t.kind === 'op' && t.text === '-') { neg = !neg; continue; }
-    if (t.kind === 'number') { const v = parseNumber(t.text) ?? 0; out.push(neg ? -v : v); neg = false; }
-  }
-  return out;
-}

@@ -161,7 +161,8 @@ class PlainLineParser implements TermReader {
         const keyword = operandWord(text, start, end);
         if (keyword !== undefined) {
           const keywordSize = SIZE_KEYWORDS[keyword];
-          if (keywordSize !== undefined) size = keywordSize;
+          // (The first size written holds, as in nasm: see LineParser.operand.)
+          if (keywordSize !== undefined) size ??= keywordSize;
           else if (keyword === 'strict') strict = true;
           else jump = keyword as 'short' | 'near' | 'far';
           this.blanks();

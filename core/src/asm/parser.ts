@@ -652,6 +652,16 @@ class LineParser implements TermReader {
     // alone; `[bits 16` is "invalid directive line").
     if (toks[0].text === '[') {
       const close = firstClosingBracket(toks, 1);
+      // nasm's directive runs to the first `]` of the line's text, one in a string never closed
+      // too (measured with 2.16.01: `[bits 32']` is bits 32, `[bits '32]` "`'32' is not a valid
+      // segment size").
+      const open = toks[toks.length - 1];
+      const inOpen = close === toks.length && open.kind === 'invalid' && /^['"`]/.test(open.text) ? open.text.indexOf(']') : -1;
+      if (inOpen >= 0) {
+        const at = open.start + inOpen;
+        this.toks = [...toks.slice(0, -1), { ...open, text: open.text.slice(0, inOpen), end: at }, { ...open, kind: 'op', text: ']', start: at, end: at + 1 }];
+        return this.statement();
+      }
       if (close === toks.length) this.fail('invalid directive line', toks[0]);
       const word = toks[1];
       // nasm's directive name is what runs from the `[` to a blank or the `]` (measured:
@@ -1447,12 +1457,17 @@ class LineParser implements TermReader {
     let size: 8 | 16 | 32 | 48 | 64 | 80 | undefined;
     let strict = false;
     let jump: JumpWord | undefined;
+    // `oword`, `yword`, `zword` on a register: sizes of no IA-32 register, which nasm ignores with
+    // a warning (measured with 2.16.01: `mov ax, zword bx`, `push oword ax`).
+    let wide = false;
     for (; i < end; i++) {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      // Size keywords are four or five letters: registers and most names need no lookup.
-      if ((lower.length === 4 || lower.length === 5) && SIZE_KEYWORDS[lower] !== undefined) size = SIZE_KEYWORDS[lower];
+      // Size keywords are four or five letters: registers and most names need no lookup. The
+      // first one written is the size (measured: `mov word dword [bx], 1` stores a word).
+      if ((lower.length === 4 || lower.length === 5) && SIZE_KEYWORDS[lower] !== undefined) { if (size === undefined && !wide) size = SIZE_KEYWORDS[lower]; }
+      else if (lower.length === 5 && (lower === 'oword' || lower === 'yword' || lower === 'zword') && register(toks[end - 1])) { if (size === undefined) wide = true; }
       else if (lower === 'strict') strict = true;
       else if (lower === 'short' || lower === 'near' || lower === 'far') jump = lower;
       // (Words of a memory reference: nasm says so of each and reads on; measured, `mov eax, abs`
@@ -1482,7 +1497,7 @@ class LineParser implements TermReader {
       return this.memory(i + 2, end, from, to, size, jump, strict, reg);
     }
     if (reg && i + 1 === end && !pointer) {
-      if (jump !== undefined || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
+      if (jump !== undefined || wide || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
       return { kind: 'reg', reg, start: from, end: to };
     }
     // `seg:offset` far pointer (manual §3.6 / jmp far forms).

@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, signedNumbers, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -685,7 +685,6 @@ class Preprocessor {
       }
       // (After a %rmacro's recursion nasm still takes its lines for the macro's, and says nothing of
       // a parameter there: measured, `%ifidn %1, x` is no "not in a macro call"; see afterRecursion.)
-      // (Outside a call they go as in one: `%1` alone is an empty line to `nasm -E`, measured.)
       else if ((flags & Flag.Preproc) !== 0) {
         toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
         emptied = toks.length === 0;
@@ -768,16 +767,15 @@ class Preprocessor {
       return;
     }
     // nasm reads a `%endmacro` as it captures a %rep body, not as the body runs: its error once
-    // whatever the count, 0 too, and a blank line in the body (measured with nasm 2.16.01:
+    // whatever the count, 0 too, and no line in the body (measured with nasm 2.16.01:
     // `%rep 0` / `%endmacro` / `%endrep` is "`%endmacro': not defining a macro", `%rep 2` the
-    // same once, with its blank line in each repetition of -E's text), unless it ends a `%macro`
-    // of the body.
+    // same once; in -E's text the line numbers after it skip it, `nop` / `%endmacro` / `%endrep`
+    // / `x` is a `%line` before `x`), unless it ends a `%macro` of the body.
     if (c.kind === 'rep' && MACRO_DEFINERS.has(directive)) c.macros = (c.macros ?? 0) + 1;
     else if (c.kind === 'rep' && (directive === '%endmacro' || directive === '%endm') && (c.macros ?? 0) > 0) c.macros!--;
     else if (c.kind === 'rep' && (directive === '%endmacro' || directive === '%endm')) {
       const name = raw.find((t) => t.text.toLowerCase() === directive);
       this.sink.error('syntax', `\`${name?.text ?? directive}': not defining a macro`, lineRange(file, line, name?.start ?? 0, name?.end ?? 0), f.expansion);
-      c.lines.push({ file, line, text: '', tokens: [] });
       return;
     }
     c.lines.push({ file, line, text, tokens: raw });
@@ -857,6 +855,7 @@ class Preprocessor {
       case '%undef': {
         list();
         const name = toks[1];
+        this.trailingAfterName(toks, here, f);
         if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
         this.refer(name.text, name, file, line);
         this.singles.undefine(name.text);
@@ -867,7 +866,7 @@ class Preprocessor {
       }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
         list();
-        this.beginMacro(f, file, line, toks, d === '%imacro' || d === '%irmacro', d.endsWith('rmacro'), here);
+        this.beginMacro(f, file, line, toks, d, here);
         return true;
       }
       case '%endmacro': case '%endm':
@@ -1039,17 +1038,30 @@ class Preprocessor {
     else if (assembled) this.sink.error('syntax', read, here, f.expansion);
   }
 
-  private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], caseInsensitive: boolean, recursive: boolean, here: SourceRange): void {
+  /**
+   * The parameters a `%macro` line (or `%unmacro`'s: nasm reads both with
+   * preproc.c's parse_mmacro_spec) declares for macro `name`, its messages reported (measured with
+   * 2.16.01: `%unmacro X` is "`%unmacro' expects a parameter count", `%unmacro X 1 Y` warns of
+   * too many defaults, as `%macro` does).
+   */
+  private macroSpec(f: Frame, name: string, toks: readonly PPToken[], here: SourceRange): MacroParameters {
+    const spec = readMacroParameters(toks);
+    const { min, max, greedy, defaults, error, droppedEmpty, braceErrors } = spec;
+    if (error !== undefined) this.sink.error('syntax', error, here, f.expansion);
+    for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
+    if (droppedEmpty === true) this.sink.warning('macro-args', `dropping trailing empty default parameter in definition of multi-line macro \`${name}'`, here, f.expansion);
+    // More defaults than optional parameters: nasm warns, and a call has them all for parameters
+    // (preproc.c parse_mmacro_spec; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4).
+    if (!greedy && defaults.length > max - min) this.sink.warning('pp-macro-defaults', `too many default macro parameters in macro \`${name}'`, here, f.expansion);
+    return spec;
+  }
+
+  private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], directive: string, here: SourceRange): void {
+    const caseInsensitive = directive === '%imacro' || directive === '%irmacro', recursive = directive.endsWith('rmacro');
     const name = toks[1];
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
-    const { min, max, greedy, nolist, defaults, error, droppedEmpty, braceErrors } = readMacroParameters(toks);
-    if (error !== undefined) this.sink.error('syntax', error, here, f.expansion);
-    for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
-    if (droppedEmpty === true) this.sink.warning('macro-args', `dropping trailing empty default parameter in definition of multi-line macro \`${name.text}'`, here, f.expansion);
-    // More defaults than optional parameters: nasm warns, and a call has them all for parameters
-    // (preproc.c parse_mmacro_spec; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4).
-    if (!greedy && defaults.length > max - min) this.sink.warning('pp-macro-defaults', `too many default macro parameters in macro \`${name.text}'`, here, f.expansion);
+    const { min, max, greedy, nolist, defaults } = this.macroSpec(f, name.text, toks, here);
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
     if (this.mmacros.get(key)?.some((m) => m.name === name.text && (m.min <= max || greedy) && (min <= m.max || m.greedy))) {
@@ -1724,6 +1736,16 @@ class Preprocessor {
   }
 
   /**
+   * nasm's warning of what follows the name of an `%undef` or `%undefalias` (`toks`, the
+   * directive's), a context-local one outside any context too (measured with 2.16.01: `%undef X Y`,
+   * `%undef X,`, `%undef %$x y`); an error in the name goes first.
+   */
+  private trailingAfterName(toks: readonly PPToken[], here: SourceRange, f: Frame): void {
+    const name = toks[1];
+    if (toks.length > 2 && (name?.kind === 'ident' || isContextLocal(name))) this.sink.warning('trailing', 'trailing garbage after macro name ignored', here, f.expansion);
+  }
+
+  /**
    * `%defalias NAME TARGET` (`%idefalias`: NAME in any case), `%undefalias NAME` and `%aliases
    * off|on` (NASM manual §4.1.12, measured with 2.16.01): an alias is a single-line macro standing
    * for TARGET's name, replacing NAME's definitions; `%define`/`%undef` of NAME define or remove
@@ -1743,6 +1765,7 @@ class Preprocessor {
       return;
     }
     const name = toks[1];
+    if (d === '%undefalias') this.trailingAfterName(toks, here, f);
     if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
@@ -2566,12 +2589,12 @@ class Preprocessor {
   private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
     if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
-    const nums = signedNumbers(toks.slice(2));
-    const min = nums[0] ?? 0;
-    const max = toks.some((t) => t.text === '*') ? Infinity : nums[1] !== undefined ? Math.abs(nums[1]) : min;
+    // The definitions of the same count range, greedy or not alike, go (preproc.c: `%unmacro X 1`
+    // leaves a `%macro X 1+`; measured).
+    const { min, max, greedy } = this.macroSpec(f, name.text, toks, here);
     const key = d === '%unimacro' ? name.text.toLowerCase() : name.text;
     const list = this.mmacros.get(key);
-    const kept = list?.filter((m) => !(m.min === min && m.max === max && m.caseInsensitive === (d === '%unimacro')));
+    const kept = list?.filter((m) => !(m.min === min && m.max === max && m.greedy === greedy && m.caseInsensitive === (d === '%unimacro')));
     if (!list || kept!.length === list.length) return;
     if (kept!.length === 0) this.mmacros.delete(key); else this.mmacros.set(key, kept!);
   }

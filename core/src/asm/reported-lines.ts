@@ -94,7 +94,8 @@ export class ReportedLines {
  * contents (what follows it dropped), else the words with each run of blanks made one space. The
  * directive, or nasm's error message.
  */
-export function readLineDirective(toks: readonly Token[], file: string, line: number): LineDirective | string {
+export function readLineDirective(written: readonly Token[], file: string, line: number): LineDirective | string {
+  const toks = numbersApart(written);
   const integer = (t: Token | undefined): t is Token => t !== undefined && t.kind === 'number' && !isFloatText(t.text);
   const value = (t: Token): number => {
     const v = parseNumber(t.text);
@@ -122,4 +123,23 @@ export function readLineDirective(toks: readonly Token[], file: string, line: nu
     }
   }
   return { file, line, number: value(n), step, ...(name !== undefined ? { name } : {}) };
+}
+
+/**
+ * `toks` with a number that nasm's tokenizer ends at a `.` split there: decimal digits, then a `.`
+ * not followed (past underscores) by a digit, `e` or `p`, which would make it a float (measured
+ * with 2.16.01: `%line 50.c` is line 50 of `.c`, `%line 50+1.c` too, `%line 50.5 x` "expects a
+ * line number"). Ringside's lexer reads `50.c` as one number.
+ */
+function numbersApart(toks: readonly Token[]): readonly Token[] {
+  let out: Token[] | undefined;
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k];
+    const m = t.kind === 'number' ? /^([0-9][0-9_]*)\.(?!_*[0-9eEpP])/.exec(t.text) : null;
+    if (m === null) { out?.push(t); continue; }
+    out ??= toks.slice(0, k);
+    const at = t.start + m[1].length;
+    out.push({ kind: 'number', text: m[1], start: t.start, end: at }, { kind: 'ident', text: t.text.slice(m[1].length), start: at, end: t.end });
+  }
+  return out ?? toks;
 }

@@ -11,7 +11,7 @@ import { isAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
 import { callAfterLabel, unbracedArguments } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
-import { decodeString, quoteBytes } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes } from './strings';
 
 type Body = (args: readonly string[], rest: string) => string[];
 
@@ -75,10 +75,13 @@ export class StandardExpansion {
 
   /**
    * The lines nasm makes of `toks` (a line's tokens), when its first word, or the word after a
-   * label, calls a standard macro with a count it takes; undefined otherwise.
+   * label, calls a standard macro with a count it takes; undefined otherwise. `startsBlank`: the
+   * line begins with blanks, which a label line keeps (measured: `%4x iend`, `%4` dropped outside
+   * a macro, is `x :`; `  %4x iend` is ` x :`).
    */
   expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning, context: () => Context | undefined,
-    structureText: () => StructureText | undefined = () => undefined, userSect: () => { readonly body: readonly PPToken[] | undefined } | undefined = () => undefined): string[] | undefined {
+    structureText: () => StructureText | undefined = () => undefined, userSect: () => { readonly body: readonly PPToken[] | undefined } | undefined = () => undefined,
+    startsBlank = toks[0]?.start > 0): string[] | undefined {
     this.counter = counter;
     this.userSect = userSect;
     this.context = context;
@@ -109,7 +112,7 @@ export class StandardExpansion {
     if (at === 0) return lines;
     // The label before a call is a line of its own: the words before the macro's name, blanks
     // too, with a colon (`x: align 4` is `x: `, `y bits 32` is `y :`).
-    const label = (toks[0].start > 0 ? ' ' : '') + written(toks.slice(0, at)) + (spaced(toks[at - 1], toks[at]) ? ' ' : '') + (at === 1 ? ':' : '');
+    const label = (startsBlank || toks[0].gap === true ? ' ' : '') + written(toks.slice(0, at)) + (spaced(toks[at - 1], toks[at]) ? ' ' : '') + (at === 1 ? ':' : '');
     return [label, ...lines];
   }
 
@@ -120,20 +123,22 @@ export class StandardExpansion {
    */
   private searched(written: string): string {
     const q = written[0];
-    const end = q === '"' || q === "'" || q === '`' ? closingQuote(written, 0) : -1;
+    const close = closingQuote(written, 0);
     // Not a string, or one with no closing quote: the macro's `%pathsearch %$dep %1` and `%depend
     // %$dep` fail (measured: both "expects a file name", for `"c.bin` too), leaving `%$dep` its
     // context's name, `..@N.dep` (N one past the call's).
-    if (end < 0 || end >= written.length) {
+    if ((q !== '"' && q !== "'" && q !== '`') || close >= written.length) {
       for (const d of ['%pathsearch', '%depend']) this.warn('syntax', `\`${d}' expects a file name`, this.word!, 'error');
       return `..@${this.counter() + 1}.dep`;
     }
-    // Words after the string: `%pathsearch` warns and takes the string (measured: `incbin
-    // "c.bin"x` is `incbin 'c.bin',0`, "trailing garbage after `%pathsearch' ignored").
-    if (end < written.length - 1) this.warn('trailing', "trailing garbage after `%pathsearch' ignored", this.word!);
-    const name = written.slice(0, end + 1);
-    const bytes = decodeString(name);
+    // What follows the string is `%pathsearch`'s trailing garbage (measured: `incbin "a"c, 30`).
+    if (close < written.length - 1) this.warn('trailing', 'trailing garbage after `%pathsearch\' ignored', this.word!);
+    const name = written.slice(0, close + 1);
+    let bytes = decodeString(name);
     if (bytes === undefined) return name;
+    // A control character ends the name, with nasm's error (measured: `incbin \`a\x01b\`` is `incbin 'a',0`).
+    const cut = cutAtControl(bytes);
+    if (cut !== undefined) { this.warn('syntax', CONTROL_IN_STRING, this.word!, 'error'); bytes = cut; }
     return quoteBytes(encodeSource(this.pathOf(decodeSource(bytes))));
   }
 
