@@ -202,17 +202,19 @@ export class ExprParser {
   }
 
   private unary(): Expr | undefined {
-    const t = this.peek();
-    if (!t) return this.fail('expression syntax error', t);
-    if (++this.reads > this.maxDepth) return this.fail('expression too long', t);
-    let e: Expr | undefined;
-    if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!')) {
+    // (The prefix operators in a loop, not recursion: nasm takes as many as --limit-eval lets it,
+    // 8,190 `-` before a number, more than a recursion has stack for in a cold process.)
+    let ops: Token[] | undefined;
+    for (;;) {
+      const t = this.peek();
+      if (!t) return this.fail('expression syntax error', t);
+      if (++this.reads > this.maxDepth) return this.fail('expression too long', t);
+      if (!(t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!'))) break;
+      (ops ??= []).push(t);
       this.pos++;
-      const a = this.unary();
-      e = a && { k: 'un', op: t.text, a, start: t.start, end: a.end };
-    } else {
-      e = this.primary();
     }
+    let e = this.primary();
+    for (let i = (ops?.length ?? 0) - 1; i >= 0 && e !== undefined; i--) e = { k: 'un', op: ops![i].text, a: e, start: ops![i].start, end: e.end };
     return e;
   }
 

@@ -1146,24 +1146,27 @@ class LineParser implements TermReader {
     return simpleNumber(t);
   }
 
-  collectRefs(e: Expr): void {
-    switch (e.k) {
-      case 'sym': {
-        if (lookupRegister(e.name) && e.escaped === undefined) {
-          // An operand's registers are read as a sum (see operandWithRegisters): not a reference.
-          if (this.inOperand) { this.operandNamesRegister = true; return; }
-          if (!this.inDataItem) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
-          this.dataRegister ??= e;
-          return;
-        }
-        const t = this.toks[e.tok];
-        (this.refs ??= []).push({ name: e.name, start: e.start, end: e.end, src: t.src, at: t.at });
-        return;
-      }
-      case 'un': this.collectRefs(e.a); return;
-      case 'bin': this.collectRefs(e.a); this.collectRefs(e.b); return;
-      default: return;
+  collectRefs(root: Expr): void {
+    // (A loop, its names left to right, not recursion: an expression may be as deep as nasm lets
+    // it, 8,191 operators, which a recursion over it takes more stack for than a cold process has.)
+    let pending: Expr[] | undefined;
+    for (let e: Expr | undefined = root; e !== undefined; e = pending?.pop()) {
+      if (e.k === 'sym') this.collectRef(e);
+      else if (e.k === 'un') (pending ??= []).push(e.a);
+      else if (e.k === 'bin') (pending ??= []).push(e.b, e.a);
     }
+  }
+
+  private collectRef(e: Extract<Expr, { k: 'sym' }>): void {
+    if (lookupRegister(e.name) && e.escaped === undefined) {
+      // An operand's registers are read as a sum (see operandWithRegisters): not a reference.
+      if (this.inOperand) { this.operandNamesRegister = true; return; }
+      if (!this.inDataItem) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
+      this.dataRegister ??= e;
+      return;
+    }
+    const t = this.toks[e.tok];
+    (this.refs ??= []).push({ name: e.name, start: e.start, end: e.end, src: t.src, at: t.at });
   }
 
   /**

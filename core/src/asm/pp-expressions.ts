@@ -217,8 +217,17 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   }
   if (failed) return 'unread';
   if (trailing !== undefined) sink.warning('trailing', trailing.message, trailing.range, expansion);
-  if (preprocessOnly !== undefined && symbolsLeft(expr) !== 0) { onlyError(nonConstant, expr); return 'non-constant'; }
-  if (preprocessOnly === undefined && symbolsLeft(expr, (name) => constant(name) === undefined && (isRegisterWord(name) || symbolOf?.(name) === 'label')) !== 0) {
+  let left: number | undefined;
+  try {
+    left = preprocessOnly !== undefined ? symbolsLeft(expr) : symbolsLeft(expr, (name) => constant(name) === undefined && (isRegisterWord(name) || symbolOf?.(name) === 'label'));
+  } catch (e) {
+    // (An expression the evaluation could take in a loop, deeper than this walk's stack: see evaluateChain.)
+    if (!isStackOverflow(e)) throw e;
+    ctx.error('expression too long', expr);
+    return 'unread';
+  }
+  if (left !== 0 && preprocessOnly !== undefined) { onlyError(nonConstant, expr); return 'non-constant'; }
+  if (left !== 0) {
     sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion);
     return 'non-constant';
   }
