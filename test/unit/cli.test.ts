@@ -147,6 +147,15 @@ describe('ringside CLI', function () {
     fs.writeFileSync(path.join(cwd, 'src', 'inc', 'x.inc'), 'db __?FILE?__, 1\n');
     assembleAlike(['-Isrc/inc/', 'src/boot.asm'], cwd);
   });
+  it('assembles expressions as long as nasm takes (8,191 operators) with well under Node\'s default stack (nasm\'s bytes, recorded)', () => {
+    // Every walk over an expression loops or falls back to a loop (see evaluateChain): a recursion
+    // over one would need more stack than a cold process has, so the bundle runs with 600 KB (the default is about 984).
+    const fixture = path.join(ROOT, 'test', 'fixtures', 'nasm', 'asm', 'expr-deep-chain');
+    const out = path.join(dir, 'deep.bin');
+    const r = spawnSync(process.execPath, ['--stack-size=600', path.join(ROOT, 'dist', 'cli.js'), 'asm', `${fixture}.asm`, '-o', out], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(fs.readFileSync(out), fs.readFileSync(`${fixture}.bin`));
+  });
   it('looks for %include, incbin and %pathsearch files where nasm looks first: its working directory, then -I (nasm run now)', function () {
     if (!hasNasm) this.skip();
     // The same names in the working directory and beside the source: nasm takes the working
