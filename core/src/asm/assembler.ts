@@ -78,6 +78,12 @@ export interface SymbolDef {
   readonly span: { readonly start: number; readonly end: number };
   readonly src: SourceRange | undefined;
   readonly isStruc: boolean;
+  /**
+   * A label the body of one of nasm's standard macros defines, which Ringside assembles itself
+   * (istruc's `%$strucstart`, smartalign align's `%$end`): the map lists it, as nasm's does; no
+   * line of the source names it, so the editor shows it nowhere.
+   */
+  readonly internal?: true;
 }
 
 /** Where a symbol is defined; made on demand (most symbols are never asked). */
@@ -167,6 +173,8 @@ export interface AssemblerHost {
    * no single-line macro has the name.
    */
   readonly structureAtEnd?: (line: number, name: string) => StructureText | undefined;
+  /** The `..@N` number of the context the standard macro called on preprocessed line `line` pushes (see PreprocessResult.pushedContext). */
+  readonly pushedContext?: (line: number) => number | undefined;
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -1614,10 +1622,14 @@ class Assembler implements EvalContext {
         // space too (measured: a warning, or error, for each of their bytes; one stands for them
         // here, and the listing gives each).
         if (this.smartAlign !== undefined && st.data.length === 0) {
-          if (pad === 0) return;
-          const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
-          if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
-          else this.emit(paddingBytes(pieces), 1);
+          if (pad > 0) {
+            const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
+            if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
+            else this.emit(paddingBytes(pieces), 1);
+          }
+          // The package's macro ends with its label `%$end`, on a boundary too (measured with nasm
+          // 2.16.01, fixture smartalign-jump: its map lists `..@N.end` after every such `align`).
+          this.defineContextLabel('end', word);
           return;
         }
         // (No padding, no fill: `align 4, db ?` on a boundary is no warning.)
@@ -1737,6 +1749,7 @@ class Assembler implements EvalContext {
         const t = args[0];
         if (!t || t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
         this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t.text, outer: this.istrucStart };
+        this.defineContextLabel('strucstart', word);
         return;
       }
       case 'iend': {
@@ -1790,7 +1803,19 @@ class Assembler implements EvalContext {
     return this.lines.text[this.line]?.slice(span.start, span.end) || undefined;
   }
 
-  private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
+  /**
+   * Defines label `%$x` of the context the standard macro called here pushes (`..@N.x`), where the
+   * assembly is, as that macro's body does: istruc's `%$strucstart`, smartalign align's `%$end`.
+   */
+  private defineContextLabel(x: string, span: { start: number; end: number }): void {
+    const id = this.host.pushedContext?.(this.line);
+    if (id === undefined) return;
+    if (this.absolute === undefined) this.defineNamed(`..@${id}.${x}`, this.sec, this.sections[this.sec].size, span, false, true);
+    else this.defineNamed(`..@${id}.${x}`, this.absoluteSec, this.absoluteOffset(this.absolute), span, false, true);
+  }
+
+  /** Defines `name` for statement `stmtIndex`: a constant, or with `internal` a label of a standard macro's (SymbolDef.internal). */
+  private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean, internal = false): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
       // A structure declared again as it was (nasm 2.16 takes a definition that agrees with the first).
@@ -1809,7 +1834,7 @@ class Assembler implements EvalContext {
       return;
     }
     this.changed = true;
-    this.symbols.set(name, { name, kind: 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc });
+    this.symbols.set(name, { name, kind: internal ? 'label' : 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc, ...(internal ? { internal } : {}) });
     if (isRegisterOutsideDialect(name)) (this.registerNamed ??= new Set()).add(name);
   }
 
