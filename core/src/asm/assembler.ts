@@ -1769,7 +1769,7 @@ class Assembler implements EvalContext {
         const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
         else if (size?.v !== undefined) {
-          const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
+          const pad = this.istrucStart.offset + size.v - (this.absolute ?? this.sections[this.sec].size);
           // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
           if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
           else this.emit(ZERO, pad);
@@ -1878,7 +1878,8 @@ class Assembler implements EvalContext {
     }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return true;
-    const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
+    // (`$` in absolute space too: measured, `istruc` after `absolute 0x200` pads from 0x200.)
+    const pad = ist.offset + v.v - struc.v - (this.absolute ?? this.sections[this.sec].size);
     // (A field before the data so far: nasm's at is `times` of the distance, measured "TIMES value -2 is negative".)
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, field); return true; }
     this.emit(ZERO, pad);
