@@ -17,7 +17,6 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 /** Fixtures whose map Ringside's is not, each with why (relative to the fixtures directory). */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'if-check-macro-calls.asm': 'nasm expands only the calls of the branch a %if on `$` takes, in each pass; Ringside expands every branch\'s, so its `%%` labels have other `..@N` numbers',
-  'unique-ids-standard.asm': 'nasm\'s map lists a name `extern` or `required` declares, at 0; Ringside\'s lists the symbols the program defines',
 };
 
 describe('differential: the map file vs nasm\'s, every recorded fixture', function () {

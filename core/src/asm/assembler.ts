@@ -332,6 +332,12 @@ class Assembler implements EvalContext {
   /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
   private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
   private readonly externs = new Set<string>();
+  /**
+   * Each name a `required` line declares, with the count of symbols defined before its first
+   * (where the map lists it when nothing defines it: see mapFile); and the names `global` declares.
+   */
+  private requiredNames: Map<string, number> | undefined;
+  private globalNames: Set<string> | undefined;
   /** Each `incbin` name's file: its bytes, and its name as nasm's `%pathsearch` gives it. */
   private readonly incbinCache = new Map<string, { readonly data: Uint8Array; readonly name: string } | undefined>();
   private stmtIndex = 0;
@@ -479,12 +485,22 @@ class Assembler implements EvalContext {
     return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
   }
 
-  /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
+  /**
+   * The map file's facts: the sections as laid out, and every symbol under its section (or none),
+   * in definition order. A name `required` declares that nothing defines is listed at 0 with no
+   * section where its first `required` line is, unless `global` declares it too (measured with
+   * nasm 2.16.01: `k equ 1` / `required a` / `m equ 2` lists k, a, m; a definition anywhere lists
+   * it there instead; `extern` alone lists nothing, nor `global a` with `required a`).
+   */
   private mapFile(request: MapRequest): MapFile {
     const sections = this.sectionOrder.map((s) => ({ name: s.name, progbits: s.progbits, length: s.size, placement: s.placement! }));
     const absolute: MapSymbol[] = [];
     const bySection = new Map<string, MapSymbol[]>();
+    const required = [...this.requiredNames ?? []].filter(([name]) => !this.symbols.has(name) && this.globalNames?.has(name) !== true);
+    let next = 0, count = 0;
     for (const def of this.symbols.values()) {
+      for (; next < required.length && required[next][1] <= count; next++) absolute.push({ name: required[next][0], value: 0 });
+      count++;
       if (def.value === undefined) continue;
       const value = def.big ?? def.value;
       if (def.sec < 0) absolute.push({ name: def.name, value });
@@ -498,6 +514,7 @@ class Assembler implements EvalContext {
         list.push({ name: def.name, value: def.kind === 'constant' ? def.value - this.segmentAddress(def.sec) : value });
       }
     }
+    for (; next < required.length; next++) absolute.push({ name: required[next][0], value: 0 });
     return { request, origin: this.origin, sections, absolute, bySection };
   }
 
@@ -1655,7 +1672,9 @@ class Assembler implements EvalContext {
         this.incbin(st, args);
         return;
       case 'global': case 'static':
-        if (this.namesListed(args, word)) this.noteSymbolTypes(args);
+        if (!this.namesListed(args, word)) return;
+        this.noteSymbolTypes(args);
+        if (name === 'global') for (const t of args) if (t.kind === 'ident') (this.globalNames ??= new Set()).add(qualifyName(t.text, undefined));
         return;
       case 'cpu':
         this.cpuDirective(args);
@@ -1695,7 +1714,13 @@ class Assembler implements EvalContext {
         return;
       case 'extern': case 'required':
         if (name === 'extern' && !this.namesListed(args, word)) return;
-        for (const t of args) if (t.kind === 'ident') this.externs.add(t.text);
+        for (const t of args) {
+          if (t.kind !== 'ident') continue;
+          // (`required $a` declares `a`: measured, the map lists `a`.)
+          const declared = qualifyName(t.text, undefined);
+          this.externs.add(declared);
+          if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
+        }
         return;
       case 'struc': {
         const t = args[0];
