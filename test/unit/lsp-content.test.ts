@@ -13,6 +13,7 @@ import { codeActions } from '../../server/src/features/codeActions';
 import { codeLenses } from '../../server/src/features/codeLens';
 import { completion } from '../../server/src/features/completion';
 import { validate } from '../../server/src/features/diagnostics';
+import { documentSymbols } from '../../server/src/features/symbols';
 import { format } from '../../server/src/features/formatting';
 import { hover } from '../../server/src/features/hover';
 import { inlayHints } from '../../server/src/features/inlayHints';
@@ -216,6 +217,22 @@ function hoverText(text: string, needle: string, offset = 0, line?: string): str
     const labels = completion(doc, at(doc, 'jmp ', 4)).items.map((i) => i.label);
     assert.ok(labels.includes('start'));
     assert.ok(!labels.some((l) => l.startsWith('..@') || l === 'W'), labels.join(' '));
+  });
+
+  it('shows none of the labels nasm\'s standard macros define (istruc\'s `%$strucstart`, smartalign align\'s `%$end`)', () => {
+    const text = 'bits 32\n%use smartalign\nstruc s\n.a: resd 1\nendstruc\ndb 1\nalign 4\nx: istruc s\nat .a, dd 1\niend\n.loc: db 1\n';
+    // nasm's map lists them (see the map differential); no line of the source writes them.
+    const symbols = nasmSymbols(text);
+    assert.deepEqual([...symbols.keys()].filter((n) => n.startsWith('..@')).map((n) => n.replace(/\d+/, 'N')), ['..@N.end', '..@N.strucstart']);
+    const { doc } = single(`${text}    jmp \n`);
+    const outline = documentSymbols(doc).flatMap(function names(s): string[] { return [s.name, ...(s.children ?? []).flatMap(names)]; });
+    assert.ok(outline.includes('x') && outline.includes('.loc') && !outline.some((n) => n.startsWith('..@')), outline.join(' '));
+    const labels = completion(doc, at(doc, 'jmp ', 4)).items.map((i) => i.label);
+    assert.ok(labels.includes('x') && !labels.some((l) => l.startsWith('..@')), labels.join(' '));
+    assert.deepEqual(codeLenses(doc).map((l) => l.range.start.line), [7]);
+    const hints = inlayHints(doc, { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } });
+    const hint = (name: string): string => `@0x${symbols.get(name)?.toString(16).toUpperCase().padStart(8, '0')}`;
+    assert.deepEqual(hints.map((h) => [h.position.line, String(h.label)]), [[7, hint('x')], [10, hint('x.loc')]]);
   });
 
   it('colours a struc\'s `.field:` lines as the fields nasm defines under the structure\'s name', () => {

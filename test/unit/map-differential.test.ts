@@ -14,18 +14,9 @@ import { nasmOn, nasmScratch } from '../support/nasm-live';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 
-const INTERNAL = 'nasm\'s standard macros define labels of their own that its map lists (`..@N.strucstart` at each `istruc`, `..@N.end` after each smartalign `align`); Ringside assembles those directives itself, with the same `..@N` numbers for the source\'s labels, and defines no such label';
-
 /** Fixtures whose map Ringside's is not, each with why (relative to the fixtures directory). */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'if-check-macro-calls.asm': 'nasm expands only the calls of the branch a %if on `$` takes, in each pass; Ringside expands every branch\'s, so its `%%` labels have other `..@N` numbers',
-  'unique-ids-standard.asm': 'nasm\'s map lists a name `extern` or `required` declares, at 0; Ringside\'s lists the symbols the program defines',
-  ...Object.fromEntries([
-    'at-member-define.asm', 'data-empty.asm', 'istruc-at-field-labels.asm', 'istruc-at-instruction.asm', 'istruc-at-label-line.asm', 'istruc-at-local-repeated.asm',
-    'istruc-nested.asm', 'listing-data.asm', 'optimize-O0-smartalign.asm', 'optimize-x-smartalign-pad.asm', 'smartalign-bits16.asm',
-    'smartalign-bits32.asm', 'smartalign-jump.asm', 'standard-macro-braces.asm', 'struc-base.asm', 'struc-context-locals.asm',
-    'struc-names-expanded.asm', 'struc.asm', 'unique-ids-smartalign.asm',
-  ].map((name) => [name, INTERNAL])),
 };
 
 describe('differential: the map file vs nasm\'s, every recorded fixture', function () {

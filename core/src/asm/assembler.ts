@@ -78,6 +78,12 @@ export interface SymbolDef {
   readonly span: { readonly start: number; readonly end: number };
   readonly src: SourceRange | undefined;
   readonly isStruc: boolean;
+  /**
+   * A label the body of one of nasm's standard macros defines, which Ringside assembles itself
+   * (istruc's `%$strucstart`, smartalign align's `%$end`): the map lists it, as nasm's does; no
+   * line of the source names it, so the editor shows it nowhere.
+   */
+  readonly internal?: true;
 }
 
 /** Where a symbol is defined; made on demand (most symbols are never asked). */
@@ -167,6 +173,8 @@ export interface AssemblerHost {
    * no single-line macro has the name.
    */
   readonly structureAtEnd?: (line: number, name: string) => StructureText | undefined;
+  /** The `..@N` number of the context the standard macro called on preprocessed line `line` pushes (see PreprocessResult.pushedContext). */
+  readonly pushedContext?: (line: number) => number | undefined;
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -324,6 +332,12 @@ class Assembler implements EvalContext {
   /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
   private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
   private readonly externs = new Set<string>();
+  /**
+   * Each name a `required` line declares, with the count of symbols defined before its first
+   * (where the map lists it when nothing defines it: see mapFile); and the names `global` declares.
+   */
+  private requiredNames: Map<string, number> | undefined;
+  private globalNames: Set<string> | undefined;
   /** Each `incbin` name's file: its bytes, and its name as nasm's `%pathsearch` gives it. */
   private readonly incbinCache = new Map<string, { readonly data: Uint8Array; readonly name: string } | undefined>();
   private stmtIndex = 0;
@@ -471,12 +485,22 @@ class Assembler implements EvalContext {
     return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
   }
 
-  /** The map file's facts: the sections as laid out, and every symbol under its section (or none), in definition order. */
+  /**
+   * The map file's facts: the sections as laid out, and every symbol under its section (or none),
+   * in definition order. A name `required` declares that nothing defines is listed at 0 with no
+   * section where its first `required` line is, unless `global` declares it too (measured with
+   * nasm 2.16.01: `k equ 1` / `required a` / `m equ 2` lists k, a, m; a definition anywhere lists
+   * it there instead; `extern` alone lists nothing, nor `global a` with `required a`).
+   */
   private mapFile(request: MapRequest): MapFile {
     const sections = this.sectionOrder.map((s) => ({ name: s.name, progbits: s.progbits, length: s.size, placement: s.placement! }));
     const absolute: MapSymbol[] = [];
     const bySection = new Map<string, MapSymbol[]>();
+    const required = [...this.requiredNames ?? []].filter(([name]) => !this.symbols.has(name) && this.globalNames?.has(name) !== true);
+    let next = 0, count = 0;
     for (const def of this.symbols.values()) {
+      for (; next < required.length && required[next][1] <= count; next++) absolute.push({ name: required[next][0], value: 0 });
+      count++;
       if (def.value === undefined) continue;
       const value = def.big ?? def.value;
       if (def.sec < 0) absolute.push({ name: def.name, value });
@@ -490,6 +514,7 @@ class Assembler implements EvalContext {
         list.push({ name: def.name, value: def.kind === 'constant' ? def.value - this.segmentAddress(def.sec) : value });
       }
     }
+    for (; next < required.length; next++) absolute.push({ name: required[next][0], value: 0 });
     return { request, origin: this.origin, sections, absolute, bySection };
   }
 
@@ -1603,8 +1628,9 @@ class Assembler implements EvalContext {
         if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
         // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
         // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
-        // `sectalign off` said not to.
-        if (this.absolute === undefined && this.alignRaisesSection) raiseAlignment(this.sections[this.sec], a);
+        // `sectalign off` said not to; smartalign's `align` does even then (measured with nasm
+        // 2.16.01, fixture smartalign-sectalign-off: `.data` after `align 16` there starts at 16).
+        if (this.absolute === undefined && checked) raiseAlignment(this.sections[this.sec], a);
         // nasm's `align` macro pads with `times n nop` (manual §5.10.1), `alignb` with `resb n`, and
         // either with `times n` the fill it is given: in a nobits section or absolute space that
         // fill is data to warn about or reject as any other (measured with nasm 2.16).
@@ -1614,10 +1640,14 @@ class Assembler implements EvalContext {
         // space too (measured: a warning, or error, for each of their bytes; one stands for them
         // here, and the listing gives each).
         if (this.smartAlign !== undefined && st.data.length === 0) {
-          if (pad === 0) return;
-          const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
-          if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
-          else this.emit(paddingBytes(pieces), 1);
+          if (pad > 0) {
+            const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
+            if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
+            else this.emit(paddingBytes(pieces), 1);
+          }
+          // The package's macro ends with its label `%$end`, on a boundary too (measured with nasm
+          // 2.16.01, fixture smartalign-jump: its map lists `..@N.end` after every such `align`).
+          this.defineContextLabel('end', word);
           return;
         }
         // (No padding, no fill: `align 4, db ?` on a boundary is no warning.)
@@ -1642,7 +1672,9 @@ class Assembler implements EvalContext {
         this.incbin(st, args);
         return;
       case 'global': case 'static':
-        if (this.namesListed(args, word)) this.noteSymbolTypes(args);
+        if (!this.namesListed(args, word)) return;
+        this.noteSymbolTypes(args);
+        if (name === 'global') for (const t of args) if (t.kind === 'ident') (this.globalNames ??= new Set()).add(qualifyName(t.text, undefined));
         return;
       case 'cpu':
         this.cpuDirective(args);
@@ -1682,7 +1714,13 @@ class Assembler implements EvalContext {
         return;
       case 'extern': case 'required':
         if (name === 'extern' && !this.namesListed(args, word)) return;
-        for (const t of args) if (t.kind === 'ident') this.externs.add(t.text);
+        for (const t of args) {
+          if (t.kind !== 'ident') continue;
+          // (`required $a` declares `a`: measured, the map lists `a`.)
+          const declared = qualifyName(t.text, undefined);
+          this.externs.add(declared);
+          if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
+        }
         return;
       case 'struc': {
         const t = args[0];
@@ -1737,6 +1775,7 @@ class Assembler implements EvalContext {
         const t = args[0];
         if (!t || t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
         this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t.text, outer: this.istrucStart };
+        this.defineContextLabel('strucstart', word);
         return;
       }
       case 'iend': {
@@ -1755,7 +1794,7 @@ class Assembler implements EvalContext {
         const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
         else if (size?.v !== undefined) {
-          const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;
+          const pad = this.istrucStart.offset + size.v - (this.absolute ?? this.sections[this.sec].size);
           // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
           if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
           else this.emit(ZERO, pad);
@@ -1790,7 +1829,19 @@ class Assembler implements EvalContext {
     return this.lines.text[this.line]?.slice(span.start, span.end) || undefined;
   }
 
-  private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean): void {
+  /**
+   * Defines label `%$x` of the context the standard macro called here pushes (`..@N.x`), where the
+   * assembly is, as that macro's body does: istruc's `%$strucstart`, smartalign align's `%$end`.
+   */
+  private defineContextLabel(x: string, span: { start: number; end: number }): void {
+    const id = this.host.pushedContext?.(this.line);
+    if (id === undefined) return;
+    if (this.absolute === undefined) this.defineNamed(`..@${id}.${x}`, this.sec, this.sections[this.sec].size, span, false, true);
+    else this.defineNamed(`..@${id}.${x}`, this.absoluteSec, this.absoluteOffset(this.absolute), span, false, true);
+  }
+
+  /** Defines `name` for statement `stmtIndex`: a constant, or with `internal` a label of a standard macro's (SymbolDef.internal). */
+  private defineNamed(name: string, sec: number, value: number | undefined, span: { start: number; end: number }, isStruc: boolean, internal = false): void {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
       // A structure declared again as it was (nasm 2.16 takes a definition that agrees with the first).
@@ -1809,7 +1860,7 @@ class Assembler implements EvalContext {
       return;
     }
     this.changed = true;
-    this.symbols.set(name, { name, kind: 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc });
+    this.symbols.set(name, { name, kind: internal ? 'label' : 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc, ...(internal ? { internal } : {}) });
     if (isRegisterOutsideDialect(name)) (this.registerNamed ??= new Set()).add(name);
   }
 
@@ -1852,7 +1903,8 @@ class Assembler implements EvalContext {
     }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return true;
-    const pad = ist.offset + v.v - struc.v - this.sections[this.sec].size;
+    // (`$` in absolute space too: measured, `istruc` after `absolute 0x200` pads from 0x200.)
+    const pad = ist.offset + v.v - struc.v - (this.absolute ?? this.sections[this.sec].size);
     // (A field before the data so far: nasm's at is `times` of the distance, measured "TIMES value -2 is negative".)
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, field); return true; }
     this.emit(ZERO, pad);

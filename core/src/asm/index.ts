@@ -109,6 +109,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
     atMember: (line, start, end) => atMemberField(pp, line, start, end, limits.eval),
     structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink())),
+    pushedContext: pp.pushedContext,
   }, opts.frontEndOnly ?? false);
 
   // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
@@ -491,6 +492,7 @@ function mapEntries(pp: PreprocessResult, stmtOfLine: Int32Array, asm: AssemblyO
 function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], sharedBases: SharedBases, lineOf: Int32Array, asm: AssemblyOutput): SymbolInfo[] {
   const symbols: SymbolInfo[] = [];
   for (const s of asm.symbols.values()) {
+    if (s.internal === true) continue;
     const st = stmts[s.stmt];
     const base = sharedBases?.[s.stmt];
     // (`at field, .x: dw 5` defines the label of its fill: see LineParser.atField.)

@@ -28,7 +28,7 @@ import { SingleLineMacros } from './single-line-macros';
 import { readSingleLineParams, splitModifiedArguments, takesCount, type ParamModifiers } from './single-line-params';
 import { stringMacro, substring } from './string-directives';
 import { BitsAndSection, sectionAt } from './bits-and-section';
-import { STANDARD_MACRO_NAMES, StandardMacroCalls, standardMacroCounts, withoutStandardMacros } from './standard-macros';
+import { STANDARD_MACRO_NAMES, StandardMacroCalls, standardMacroCounts, withoutStandardMacros, type ContextUse } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { isTokenMacro, spelled } from './standard-expansion';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
@@ -142,6 +142,12 @@ export interface PreprocessResult {
    * (undefined: none), for `nasm -E`'s text of the call.
    */
   readonly structureContext: (line: number) => Context | undefined;
+  /**
+   * The `..@N` number of the context the standard macro called on line `line` pushes (`struc`,
+   * `istruc`, smartalign's `align` without a fill), whose labels are `..@N.x`: istruc's
+   * `%$strucstart`, align's `%$end` (undefined: the line pushes none).
+   */
+  readonly pushedContext: (line: number) => number | undefined;
   /** With `preprocessOnly` or `structureNames`: the names `structureContext`'s structure makes on line `line` (see StructureText). */
   readonly structureText: (line: number) => StructureText | undefined;
   /** With `recordDependencies`: the `%include`s and `%depend`s in the order they were read. */
@@ -298,6 +304,8 @@ class Preprocessor {
   private uniqueIdsCounted = 0;
   /** PreprocessResult.structureContext, by line. */
   private readonly structureContexts = new Map<number, Context | undefined>();
+  /** PreprocessResult.pushedContext, by line. */
+  private readonly pushedContexts = new Map<number, number>();
   /** PreprocessResult.structureText, by line. */
   private readonly structureTexts = new Map<number, StructureText>();
   /** PreprocessResult.atMember's answers. */
@@ -399,6 +407,7 @@ class Preprocessor {
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
       structureContext: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.get(line); },
       structureText: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureTexts.get(line); },
+      pushedContext: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.pushedContexts.get(line); },
       dependencies: this.dependencies,
       aliasSwitches: this.aliasSwitches,
       sectDefinitions: this.sectDefinitions,
@@ -2403,10 +2412,12 @@ class Preprocessor {
    * `endstruc` is the struc's `..@N.x`, numbered after the call's own number; a `%pop` there pops
    * the struc's context and `endstruc` then the one outside). `idsBefore`: the numbers standard
    * macros took before the line, to which the source's own before it add; `name`: the
-   * structure's. The context an `at`, `iend` or `endstruc` finds is kept for `nasm -E`.
+   * structure's. The context an `at`, `iend` or `endstruc` finds is kept for `nasm -E`, and the
+   * number of each one pushed for the labels the call defines in it (see pushedContext); one
+   * smartalign's `align` pushes and pops in the call (`push-pop`) leaves the stack as it was.
    */
-  private structureContext(what: 'push' | 'pop' | 'read', line: number, idsBefore: number, name: readonly PPToken[]): void {
-    if (what !== 'push') {
+  private structureContext(what: ContextUse, line: number, idsBefore: number, name: readonly PPToken[]): void {
+    if (what === 'pop' || what === 'read') {
       const c = this.contexts.innermost();
       this.structureContexts.set(line, c);
       if ((this.opts.preprocessOnly === true || this.opts.structureNames === true) && c?.structure !== undefined) this.structureTexts.set(line, this.structureText(line, c.structure, what === 'read' ? name : undefined));
@@ -2415,7 +2426,9 @@ class Preprocessor {
       return;
     }
     while (this.uniqueIdsCounted < this.uniqueIdLines.length && this.uniqueIdLines[this.uniqueIdsCounted] <= line) this.uniqueIdsCounted++;
-    this.contexts.open(this.uniqueIdsCounted + idsBefore + 1, name);
+    const id = this.uniqueIdsCounted + idsBefore + 1;
+    this.pushedContexts.set(line, id);
+    if (what === 'push') this.contexts.open(id, name);
   }
 
   /**

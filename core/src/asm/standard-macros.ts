@@ -17,8 +17,15 @@ interface StandardMacro {
   /** The numbers a call takes: its own, and one for each `%push` or macro call in its body. */
   readonly ids: number;
   /** Whether its body opens a context (`%push`), closes the innermost one (`%pop`), or reads it (`%$strucname` ...). */
-  readonly context?: 'push' | 'pop' | 'read';
+  readonly context?: ContextUse;
 }
+
+/**
+ * What a standard macro's body does with the context stack: opens a context (`%push`), closes the
+ * innermost (`%pop`), reads it (`%$strucname` ...), or opens one for its own labels and closes it
+ * again (`push-pop`: smartalign's `align`).
+ */
+export type ContextUse = 'push' | 'pop' | 'read' | 'push-pop';
 
 const ONE_OR_MORE = { min: 1, max: Infinity, ids: 1 };
 const NONE = { min: 0, max: 0, ids: 1 };
@@ -66,11 +73,12 @@ export class StandardMacroCalls {
   private cleared = false;
 
   /**
-   * `contexts`: told of each call whose body opens a context (`struc`, `istruc`), closes one
-   * (`endstruc`, `iend`) or reads it (`at`), as the lines are read: the call's line, the numbers
-   * the standard macros took before it, and its first argument (the structure's name).
+   * `contexts`: told of each call whose body opens a context (`struc`, `istruc`, smartalign's
+   * `align`), closes one (`endstruc`, `iend`) or reads it (`at`), as the lines are read: the
+   * call's line, the numbers the standard macros took before it (and in its body before its
+   * `%push`), and its first argument (the structure's name).
    */
-  constructor(private readonly contexts?: (what: 'push' | 'pop' | 'read', line: number, idsBefore: number, name: readonly PPToken[]) => void) {}
+  constructor(private readonly contexts?: (what: ContextUse, line: number, idsBefore: number, name: readonly PPToken[]) => void) {}
 
   /** `ids`, once the lines of `lines` not read yet, up to line `end`, are read. */
   idsUpTo(lines: PPLines, end = lines.count): number {
@@ -103,8 +111,15 @@ export class StandardMacroCalls {
       if (word === 'off') this.alignCallsSectalign = false;
       else if (word === 'on') this.alignCallsSectalign = true;
     }
-    // smartalign's `align` calls `sectalign` even after `sectalign off` (measured).
-    if (name === 'align' && this.smartAlign) return args.length === 1 ? 3 : 2;
+    // smartalign's `align` calls `sectalign` even after `sectalign off` (measured), and without a
+    // fill opens a context for its label `%$end`, numbered after that call (measured with nasm
+    // 2.16.01, fixture smartalign-jump: `..@N.end` after each such `align`, N its own number + 2).
+    // (`align 4,`: nasm drops the empty fill, with its warning; measured, its `..@N.end`.)
+    if (name === 'align' && this.smartAlign) {
+      if (args.length > 1 && args[1].length > 0) return 2;
+      this.contexts?.('push-pop', this.read, this.ids + 1, args[0]);
+      return 3;
+    }
     return (name === 'align' || name === 'alignb') && !this.alignCallsSectalign ? 1 : m.ids;
   }
 }
