@@ -1565,6 +1565,8 @@ class Assembler implements EvalContext {
         return;
       }
       case 'org': {
+        // (Nothing to read: nasm's evaluator, then its bin format, refuse it: measured, `[org ]`.)
+        if (args.length === 0) { this.error('syntax', 'expression syntax error', st.op); this.error('org', 'No or invalid offset specified in ORG directive.', st.op); return; }
         const v = this.argNumber(st, args);
         if (v === undefined) return;
         // nasm's bin format keeps the first `org` and refuses another value (measured: `org
@@ -1586,6 +1588,13 @@ class Assembler implements EvalContext {
         return;
       case 'align': case 'alignb': {
         const parts = splitComma(args);
+        // (Called with no parameter, the macro's `times` count is `(() - ...)`: see the parser's calledEmpty.)
+        // It calls `sectalign %1` first, as empty, unless `sectalign off` (measured).
+        if (parts.length === 0) {
+          if (this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align')) this.warning('pp-macro-params-legacy', "improperly calling multi-line macro `sectalign' with 0 parameters", st.op);
+          this.error('syntax', 'expression syntax error', st.op);
+          return;
+        }
         const e = this.exprArgFrom(st, parts[0]);
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined || e === undefined) return;
@@ -1631,6 +1640,8 @@ class Assembler implements EvalContext {
         // `sectalign N` itself).
         const word = args.length === 1 && args[0].kind === 'ident' ? args[0].text.toLowerCase() : '';
         if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
+        // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
+        if (args.length === 0) return;
         const e = this.exprArgFrom(st, args, 'ignored');
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined) return;
@@ -1919,6 +1930,9 @@ class Assembler implements EvalContext {
   }
 
   private absoluteDirective(st: ParsedStatement, args: readonly PPToken[]): void {
+    // (Nothing to read: nasm's evaluator refuses it, measured `[absolute ]`, and its first pass
+    // ends the assembly before code after it is found in absolute space.)
+    if (args.length === 0) { this.error('syntax', 'expression syntax error', st.op); return; }
     const e = this.exprArgFrom(st, args, 'ignored');
     // A critical expression (measured: an unknown symbol, or one defined after the line, is
     // "not defined before use").

@@ -241,7 +241,8 @@ function namesLocalBeforeBase(stmts: readonly ParsedStatement[], lineOf: Int32Ar
 /** Line `i`'s statement (see parseLine), or its failure when a walk over its expressions overflows the stack (see isStackOverflow). */
 function parseOrTooDeep(lines: PPLines, i: number, cursor: ParseCursor, evalLimit: number, floatMode: FloatMode): ParsedStatement | undefined {
   try {
-    return parseLine(lines.text[i], lines.tokens[i], (lines.flags[i] & LineFlag.Verbatim) !== 0, cursor, evalLimit, lines.entries[i], floatMode);
+    const flags = lines.flags[i];
+    return parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, evalLimit, lines.entries[i], floatMode, (flags & LineFlag.EndsBlank) !== 0);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
     cursor.problem = tooDeep(lines.tokensOf(i));

@@ -17,7 +17,7 @@ import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
-import { callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
+import { CALLED_EMPTY, callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
 import { INVALID_OPERAND, registerFactors, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -270,8 +270,8 @@ function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | un
 }
 
 /** Parses one line; undefined `stmt` for an empty line. Problems are returned, never thrown. */
-export function parseStatement(tokens: readonly PPToken[], localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT, floatMode = DEFAULT_FLOAT_MODE): ParseOutcome {
-  const p = new LineParser(tokens, localBase, evalLimit, floatMode);
+export function parseStatement(tokens: readonly PPToken[], localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT, floatMode = DEFAULT_FLOAT_MODE, endsBlank = false): ParseOutcome {
+  const p = new LineParser(tokens, localBase, evalLimit, floatMode, endsBlank);
   try {
     const stmt = p.statement();
     // Errors the parse went on after: the line fails with the last of them.
@@ -425,12 +425,12 @@ export function registerOutsideDialect(word: string): string {
 }
 
 export function parseLine(text: string, tokens: readonly PPToken[] | undefined, verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry,
-  floatMode = DEFAULT_FLOAT_MODE): ParsedStatement | undefined {
+  floatMode = DEFAULT_FLOAT_MODE, endsBlank = false): ParsedStatement | undefined {
   const localBase = cursor.localBase;
   // The cache holds parses under the default limit and `[float]` mode only.
   if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT || floatMode !== DEFAULT_FLOAT_MODE) {
     const toks = tokens ?? entry!.codeOnce();
-    return take(withOpenString(parseStatement(toks, localBase, evalLimit, floatMode), verbatim && entry !== undefined ? toks : undefined), cursor, localBase, true);
+    return take(withOpenString(parseStatement(toks, localBase, evalLimit, floatMode, endsBlank), verbatim && entry !== undefined ? toks : undefined), cursor, localBase, true);
   }
   // Most lines: a clean parse, kept on the line's entry with no outcome around it.
   if (entry !== undefined && entry.stmt !== undefined) {
@@ -623,7 +623,12 @@ class LineParser implements TermReader {
   /** The non-local label before the line's own (an `equ` does not replace it). */
   private baseBeforeLabel: string | undefined = undefined;
 
-  constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number, private readonly floatMode = DEFAULT_FLOAT_MODE) {
+  /**
+   * `endsBlank`: the line ends with the blank an empty expansion left (LineFlag.EndsBlank), which
+   * nasm counts as a standard macro's one empty parameter (see directiveAlone).
+   */
+  constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number, private readonly floatMode = DEFAULT_FLOAT_MODE,
+    private readonly endsBlank = false) {
     this.toks = tokens;
   }
 
@@ -761,7 +766,12 @@ class LineParser implements TermReader {
     const word = toks[this.pos++];
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
-      if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) return this.directiveAlone(word, label, times, prefixes);
+      if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) {
+        if (!this.endsBlank || !CALLED_EMPTY.has(lower) || times !== undefined || prefixes !== undefined) return this.directiveAlone(word, label, times, prefixes);
+        this.calledEmpty(word, lower);
+        // (Those writing a line per parameter write none.)
+        if (EACH_PARAMETER.has(lower)) return this.finish(label, undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
+      }
       if (this.pos < toks.length && (lower === 'use16' || lower === 'use32' || lower === 'endstruc' || lower === 'iend')) return this.parametersNotTaken(word, label, times, prefixes);
       // nasm's `align` is a macro, whose lines `times` cannot prefix.
       if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
@@ -970,6 +980,17 @@ class LineParser implements TermReader {
     if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(`\`${word.text}' expects an operand`, word);
     warnings.push({ message: 'label alone on a line without a colon might be in error', start: word.start, end: word.end, code: 'label-orphan' });
     return this.finish(this.label(word), undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
+  }
+
+  /**
+   * A standard macro whose word only an empty expansion follows (`%define E` / `bits E`): nasm
+   * counts the blank it leaves as a call with no parameters, which it makes all the same, warning
+   * (pp-macro-params-legacy), and its lines run with `%1` empty (measured, nasm 2.16.01: `[bits ]`
+   * "`' is not a valid segment size", `[org ]` and `align`'s `times` "expression syntax error",
+   * `[section ]` and `global` nothing). The directive is then parsed without its argument.
+   */
+  private calledEmpty(word: PPToken, lower: string): void {
+    (this.warnings ??= []).push({ message: `improperly calling multi-line macro \`${lower}' with 0 parameters`, start: word.start, end: word.end, code: 'pp-macro-params-legacy' });
   }
 
   /**
@@ -1765,6 +1786,9 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
 const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
   'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'struc', 'istruc', 'at', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'float', 'default',
 ]);
+
+/** Standard macros writing a directive line per parameter (`%rep %0` in standard.mac): none for none. */
+const EACH_PARAMETER: ReadonlySet<string> = new Set(['global', 'extern', 'static', 'required', 'common', 'float']);
 
 /** Directives nasm's standard macros write out as the raw directive `[NAME %1]` (its macros/standard.mac). */
 const BRACKETED_BY_MACRO: ReadonlySet<string> = new Set(['section', 'segment', 'absolute', 'bits', 'cpu', 'float', 'default', 'org']);
