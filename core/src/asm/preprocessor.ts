@@ -18,7 +18,7 @@ import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens, type PasteStart } from './token-paste';
-import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
+import { follow, gapped, isIdentifier, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes, stringText } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -826,7 +826,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         // (Past a `%$x` no context was there for, nasm gives only its "context stack is empty": measured.)
-        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
         let i = 2;
         let params: string[] | undefined;
         let modifiers: ParamModifiers[] | undefined;
@@ -848,7 +848,7 @@ class Preprocessor {
       case '%assign': case '%iassign': {
         list();
         const name = toks[1];
-        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
         this.assign(f, file, line, d, named, name, toks.slice(2));
         return true;
       }
@@ -856,7 +856,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         this.trailingAfterName(toks, here, f);
-        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
         this.refer(name.text, name, file, line);
         this.singles.undefine(name.text);
         this.undefineStandard(name.text);
@@ -1060,7 +1060,7 @@ class Preprocessor {
     const caseInsensitive = directive === '%imacro' || directive === '%irmacro', recursive = directive.endsWith('rmacro');
     const name = toks[1];
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
-    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
+    if (!isIdentifier(name)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
     const { min, max, greedy, nolist, defaults } = this.macroSpec(f, name.text, toks, here);
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
@@ -1347,7 +1347,7 @@ class Preprocessor {
       case 'def': {
         result = false;
         for (const t of rest) {
-          if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
+          if (!isIdentifier(t)) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
           this.refer(t.text, t, file, line);
           // An alias is defined when what it stands for is (measured).
           const defs = this.singles.lookup(this.singles.aliasTarget(t.text));
@@ -1359,12 +1359,12 @@ class Preprocessor {
         break;
       }
       case 'defalias': {
-        if (rest.some((t) => t.kind !== 'ident')) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
+        if (!rest.every(isIdentifier)) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
         result = rest.some((t) => this.singles.lookup(t.text)?.at(-1)?.alias === true);
         break;
       }
       case 'ctx': {
-        if (rest.some((t) => t.kind !== 'ident')) return this.testFailed(f, file, line, d, toks, 'context identifiers');
+        if (!rest.every(isIdentifier)) return this.testFailed(f, file, line, d, toks, 'context identifiers');
         const top = this.contexts.top();
         result = top !== undefined && rest.some((t) => t.text === top.name);
         break;
@@ -1374,7 +1374,7 @@ class Preprocessor {
         // one given (any, when none is), as nasm 2.16 tests it. The name must be as the macro's
         // definition spells it, `%imacro` or not (measured).
         const t = rest[0];
-        if (t === undefined || t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'a macro name');
+        if (!isIdentifier(t)) return this.testFailed(f, file, line, d, toks, 'a macro name');
         this.refer(t.text, t, file, line);
         const lower = t.text.toLowerCase();
         const named: Pick<MultiLineMacro, 'min' | 'max' | 'greedy'>[] = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
@@ -1634,7 +1634,7 @@ class Preprocessor {
    */
   private pathSearch(f: Frame, file: string, line: number, toks: readonly PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (name === undefined || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
+    if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     const t = toks[2];
     const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
     if (bytes === undefined) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
@@ -1766,10 +1766,10 @@ class Preprocessor {
     }
     const name = toks[1];
     if (d === '%undefalias') this.trailingAfterName(toks, here, f);
-    if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
+    if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
-    if (!target || target.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier to alias`, here, f.expansion); return; }
+    if (!isIdentifier(target)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier to alias`, here, f.expansion); return; }
     this.singles.undefine(name.text, true);
     this.defineSingle(name.text, undefined, [{ ...target, at: NOWHERE, gap: false }], here, d === '%idefalias', f.expansion, true);
   }
@@ -2384,7 +2384,12 @@ class Preprocessor {
   // ---- contexts (manual §4.7) ----
 
   private contextDirective(f: Frame, d: string, toks: readonly PPToken[], nameRange: SourceRange): void {
-    const name = toks[1]?.text ?? '';
+    // A name must be an identifier, and nasm reads no further (measured, nasm 2.16.01: `%push 1`,
+    // `%push ?` and `%pop "s"` do nothing, with its error; `%push a b` warns).
+    const given = toks[1] !== undefined && toks[1].kind !== 'comment' ? toks[1] : undefined;
+    if (given !== undefined && !isIdentifier(given)) { this.sink.error('syntax', `\`${toks[0].text}' expects a context identifier`, nameRange, f.expansion); return; }
+    if (given !== undefined && toks.length > 2 && toks[2].kind !== 'comment') this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, nameRange, f.expansion);
+    const name = given?.text ?? '';
     if (d === '%push') { this.contexts.push(name, this.takeUniqueId(true)); return; }
     const top = this.contexts.top();
     if (!top) { this.sink.error('context', `\`${toks[0].text}': context stack is empty`, nameRange, f.expansion); return; }
@@ -2505,7 +2510,7 @@ class Preprocessor {
 
   private stringDirective(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
+    if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     const caseInsensitive = d.startsWith('%i');
     const op = caseInsensitive ? `%${d.slice(2)}` : d;
     const range = lineRange(file, line, name.start, name.end);
@@ -2588,7 +2593,7 @@ class Preprocessor {
 
   private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
+    if (!isIdentifier(name)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
     // The definitions of the same count range, greedy or not alike, go (preproc.c: `%unmacro X 1`
     // leaves a `%macro X 1+`; measured).
     const { min, max, greedy } = this.macroSpec(f, name.text, toks, here);
