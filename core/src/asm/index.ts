@@ -194,6 +194,9 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
     if (cursor.warnings) {
       const run = runs.length > 0 ? codeAt(runs, i) : undefined;
       for (const w of cursor.warnings) {
+        // (An unterminated string in a line the preprocessor read before passing it on as written,
+        // its tokens kept, is the preprocessor's to report: nasm warns once as it reads the line.)
+        if (w.code === 'open-string' && lines.tokens[i] !== undefined) continue;
         const range = lineRange(lines.file(i), lines.line[i], w.start, w.end);
         if (run !== undefined) (run.parsed ??= []).push({ severity: w.error === true ? 'error' : 'warning', code: w.code, message: w.message, range, expansion: lines.origin(i).expansion, line: i });
         else if (w.error === true) sink.error(w.code, w.message, range, lines.origin(i).expansion, undefined, i);
