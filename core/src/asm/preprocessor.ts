@@ -342,6 +342,8 @@ class Preprocessor {
    * blanks before it (`x f()`), which nasm keeps as a blank token (`%defstr` keeps a space for it).
    */
   private endsBlank = false;
+  /** The line's `%undef` was warned of what follows its name before its context was looked for (see trailingAfterName). */
+  private nameTrailingWarned = false;
   /**
    * Whether the last expandSingle's first name expanded to nothing: nasm keeps a blank there, which
    * a function's string argument shows (measured: `%define E` / `%str(E x)` is ' x', `%str(E)` ' ').
@@ -672,6 +674,7 @@ class Preprocessor {
 
     let toks: PPToken[] = tokens as PPToken[];
     this.substitution.endsBlank = false;
+    this.nameTrailingWarned = false;
     this.pasteStart.dropped = false;
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
@@ -689,7 +692,16 @@ class Preprocessor {
         toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
         emptied = toks.length === 0;
       }
-      if ((flags & Flag.ContextLocal) !== 0) toks = this.contextLocals(toks, file, line, f);
+      if ((flags & Flag.ContextLocal) !== 0) {
+        // nasm warns of what follows an `%undef`'s context-local name before it looks for the
+        // name's context (measured: `%undef %$x y` outside any, the warning then the error).
+        const d = toks[0]?.kind === 'preproc' ? toks[0].text.toLowerCase() : '';
+        if ((d === '%undef' || d === '%undefalias') && isContextLocal(toks[1])) {
+          this.trailingAfterName(toks, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f);
+          this.nameTrailingWarned = true;
+        }
+        toks = this.contextLocals(toks, file, line, f);
+      }
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
 
@@ -1741,6 +1753,7 @@ class Preprocessor {
    * `%undef X,`, `%undef %$x y`); an error in the name goes first.
    */
   private trailingAfterName(toks: readonly PPToken[], here: SourceRange, f: Frame): void {
+    if (this.nameTrailingWarned) return;
     const name = toks[1];
     if (toks.length > 2 && (name?.kind === 'ident' || isContextLocal(name))) this.sink.warning('trailing', 'trailing garbage after macro name ignored', here, f.expansion);
   }
