@@ -247,6 +247,14 @@ function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | un
   // macro's parameter or a single-line macro put in all stand at the place of its name: there, the
   // `{` among them, as nasm's scanner reads it in order: measured, `db %1` with `1, {2` and
   // `%define D db 1, {2` / `D` are "invalid decorator token inside braces" too.)
+  // (A `%{{...}` nasm leaves as written, `%{...}` to its assembler (see the lexer's bracedToken): a
+  // `%`, then the braces: measured, `db %{{3}` is "`3' is not a valid decorator with braces".)
+  const left = tokens.find((t) => t.start === at && t.kind === 'op' && t.text.startsWith('%{'));
+  if (left !== undefined) {
+    const inner = tokenizeLine(left.text.slice(1)).map((t) => ({ ...t, start: t.start + left.start + 1, end: t.end + left.start + 1 }));
+    const p = braceProblem(inner, left.start + 1);
+    return p !== undefined ? { ...p, start: left.start, end: left.end } : undefined;
+  }
   let open = tokens.findIndex((t) => t.start === at && t.text === '{' && t.kind === 'op');
   if (open < 0) open = tokens.findIndex((t) => t.start === at);
   if (open === 0 && tokens[1]?.text === '{') open = 1;
