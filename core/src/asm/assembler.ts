@@ -688,16 +688,24 @@ class Assembler implements EvalContext {
    */
   private sizeLine(name: string, word: { readonly start: number; readonly end: number }): string | undefined {
     const size = `${name}_size`;
-    const defs = this.host.sizeDefinitions;
-    if (defs === undefined) return size;
-    const line = this.lineOf[this.stmtIndex];
-    let k = defs.length - 1;
-    while (k >= 0 && (defs[k].at > line || (defs[k].caseInsensitive ? defs[k].name.toLowerCase() !== size.toLowerCase() : defs[k].name !== size))) k--;
-    const body = k >= 0 ? defs[k].body : undefined;
+    if (this.host.sizeDefinitions === undefined) return size;
+    // The macro's `%{$strucname}_size` is two tokens: a `%define _size` expands the second before
+    // they are pasted (measured: after `%define _size ps`, `endstruc` of `pt` is `ptps equ ($-pt)`).
+    const suffix = this.sizeDefinitionAt('_size');
+    const body = suffix !== undefined ? tokenizeLine(`${name}${tokensText(suffix)}`) : this.sizeDefinitionAt(size);
     if (body === undefined) return size;
     const outcome = parseStatement(tokenizeLine(`${tokensText(body)} equ ($-${name})`), undefined);
     if (outcome.problem !== undefined) { this.error(outcome.problem.code, outcome.problem.message, word); return undefined; }
     return outcome.stmt?.label?.name;
+  }
+
+  /** The body of the `%define` of `name` (see host.sizeDefinitions) in force at the statement, if any. */
+  private sizeDefinitionAt(name: string): readonly PPToken[] | undefined {
+    const defs = this.host.sizeDefinitions!;
+    const line = this.lineOf[this.stmtIndex];
+    let k = defs.length - 1;
+    while (k >= 0 && (defs[k].at > line || (defs[k].caseInsensitive ? defs[k].name.toLowerCase() !== name.toLowerCase() : defs[k].name !== name))) k--;
+    return k >= 0 ? defs[k].body : undefined;
   }
 
   /**
@@ -1752,18 +1760,21 @@ class Assembler implements EvalContext {
       }
       case 'iend': {
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
-        if (this.definedLater(`${this.istrucStart.name}_size`)) {
+        // (Its macro's `%{$strucname}_size` too is pasted after `_size` is expanded: see sizeLine.)
+        const suffix = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt('_size') : undefined;
+        const sizeName = `${this.istrucStart.name}${suffix !== undefined ? tokensText(suffix) : '_size'}`;
+        if (this.definedLater(sizeName)) {
           this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${this.istrucStart.name}' is defined after this \`istruc'`, word);
           this.istrucStart = this.istrucStart.outer;
           return;
         }
         // (No structure of that name: measured, nasm's "non-constant argument supplied to TIMES".)
-        if (!this.symbols.has(`${this.istrucStart.name}_size`)) {
+        if (!this.symbols.has(sizeName)) {
           this.error('non-constant', 'non-constant argument supplied to TIMES', word);
           this.istrucStart = this.istrucStart.outer;
           return;
         }
-        const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
+        const size = this.lookup(sizeName, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
         else if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - this.sections[this.sec].size;

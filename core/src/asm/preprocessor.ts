@@ -175,9 +175,9 @@ export interface SizeDefinition { readonly at: number; readonly name: string; re
  */
 export interface SectDefinition { readonly at: number; readonly body: readonly PPToken[] | undefined }
 
-/** Whether `name` ends `_size` (any case), as the size `endstruc` defines does. */
+/** Whether `name` ends `_size` (any case), as the size `endstruc` defines does, or is `_size`, which its macro expands (see Assembler.sizeLine). */
 function endsSize(name: string): boolean {
-  return name.length > 5 && name.charCodeAt(name.length - 5) === 0x5f && name.slice(-4).toLowerCase() === 'size';
+  return name.length >= 5 && name.charCodeAt(name.length - 5) === 0x5f && name.slice(-4).toLowerCase() === 'size';
 }
 
 /** Whether `%define` (`%idefine`: `caseInsensitive`) or `%undef` of `name` defines or removes `__?SECT?__`. */
@@ -2449,7 +2449,8 @@ class Preprocessor {
     const expanded = (toks: readonly PPToken[]): string => this.keepingExpansionState(() => tokensText(this.expandSingle(toks.slice(), file, at)).trim());
     const structure = expanded(name);
     const m = member?.[0]?.text.startsWith('.') === true ? tokensText(member) : undefined;
-    return { name: structure, size: expanded(tokenizeLine(`${structure}_size`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
+    // (`_size` is a token of its own, expanded before the paste: see Assembler.sizeLine.)
+    return { name: structure, size: expanded(tokenizeLine(`${structure}${expanded(tokenizeLine('_size'))}`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
   }
 
   /**
