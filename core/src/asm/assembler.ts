@@ -31,7 +31,7 @@ import { tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
-import { isAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
+import { chosenAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
 import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -1078,8 +1078,8 @@ class Assembler implements EvalContext {
   private alignMode(st: ParsedStatement, args: readonly PPToken[]): void {
     const parts = splitComma(args);
     const word = tokensText(parts[0]);
-    const mode = word.toLowerCase();
-    if (!isAlignMode(mode)) { this.error('user-error', `unknown alignment mode: ${word}`, undefined); return; }
+    const mode = chosenAlignMode(word, parts.length > 2 ? parts.slice(2).map(tokensText) : undefined);
+    if (mode === undefined) { this.error('user-error', `unknown alignment mode: ${word}`, undefined); return; }
     let threshold: number | undefined;
     if (parts.length > 1 && parts[1].length > 0) {
       if (parts[1].length === 1 && parts[1][0].text.toLowerCase() === 'nojmp') threshold = -1;

@@ -7,7 +7,7 @@
 import type { Context } from './context-stack';
 import type { StructureText } from './preprocessor';
 import { splitArguments } from './macros';
-import { isAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
+import { chosenAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
 import { callAfterLabel, CALLED_EMPTY, unbracedArguments } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
@@ -93,10 +93,16 @@ export class StandardExpansion {
     // `sectalign` even after `sectalign off` (measured with nasm -E).
     if (toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) {
       // (A mode it does not know is the package's `%error`: measured, "unknown alignment mode: bogus".)
-      let end = 2;
-      while (end < toks.length && toks[end].text !== ',' && toks[end].text !== ']') end++;
-      const mode = written(toks.slice(2, end));
-      if (!isAlignMode(mode.toLowerCase())) warn('user-error', `unknown alignment mode: ${mode}`, toks[1], 'error');
+      // (The package's call gives the modes' names after its two parameters: see chosenAlignMode.)
+      const fields: string[] = [];
+      for (let k = 2, from = 2; k <= toks.length; k++) {
+        if (k < toks.length && toks[k].text !== ',' && toks[k].text !== ']') continue;
+        fields.push(written(toks.slice(from, k)));
+        from = k + 1;
+        if (k === toks.length || toks[k].text === ']') break;
+      }
+      const mode = fields[0];
+      if (chosenAlignMode(mode, fields.length > 2 ? fields.slice(2) : undefined) === undefined) warn('user-error', `unknown alignment mode: ${mode}`, toks[1], 'error');
       this.smartAlign = true;
       return [];
     }
