@@ -16,7 +16,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { parseStatement, registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -1903,6 +1903,7 @@ class Assembler implements EvalContext {
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
+    if (reserve && e && p.pos < toks.length && isWrt(toks[p.pos])) return this.reservedWithRespectTo(toks, p.pos);
     if (e && p.pos < toks.length && rest === 'ignored' && p.error === undefined) {
       const ignored = { start: toks[p.pos].start, end: toks[toks.length - 1].end };
       this.note('ignored-text', `nasm reads \`${st.op!.name}'s value up to here and ignores the rest (\`${this.writtenText(ignored) ?? toks[p.pos].text}')`, ignored);
@@ -1914,6 +1915,22 @@ class Assembler implements EvalContext {
       return undefined;
     }
     return e;
+  }
+
+  /**
+   * `resb N wrt SEG` (the `wrt` at `toks[at]`): nasm's operand is then no number, "attempt to
+   * reserve non-constant quantity of BSS space" (measured: `resd x wrt 3`, `resb 4 wrt seg x`),
+   * after its parser's error for what follows the segment (`resb 4 wrt 3 + 1`) or none for no
+   * segment (`resb 4 wrt`, "expression syntax error"). Undefined: the line reserves nothing.
+   */
+  private reservedWithRespectTo(toks: readonly PPToken[], at: number): undefined {
+    if (at + 1 === toks.length) { this.error('syntax', 'expression syntax error', toks[at]); return undefined; }
+    const p = new ExprParser(toks, wrtOperand(toks, at), toks.length, undefined, this.limits.eval, this.floatMode);
+    const target = p.wrtTarget();
+    if (!target) { this.error('syntax', p.error!.message, p.error!); return undefined; }
+    if (p.pos < toks.length) this.error('syntax', 'comma, colon, decorator or end of line expected after operand', toks[p.pos]);
+    this.error('non-constant', 'attempt to reserve non-constant quantity of BSS space', { start: toks[0].start, end: target.end });
+    return undefined;
   }
 
   private argNumber(st: ParsedStatement, args: readonly PPToken[]): number | undefined {

@@ -753,7 +753,19 @@ class LineParser implements TermReader {
         this.dataRegister = undefined;
         this.inDataItem = true;
         try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
-        // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`.)
+        // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`. Its
+        // segment is one operand, after which the instruction must follow: `times 2 wrt 3 + 1
+        // db 1` is that error, then "parser: instruction expected".)
+        if (end < toks.length && isWrt(toks[end])) {
+          if (end + 1 === toks.length) this.fail('expression syntax error', toks[end]);
+          const p = new ExprParser(toks, wrtOperand(toks, end), toks.length, this.localBase, this.evalLimit, this.floatMode);
+          const target = p.wrtTarget();
+          if (!target) { const err = p.error!; this.fail(err.message, err); }
+          (this.warnings ??= []).push({ message: 'non-constant argument supplied to TIMES', start: times.start, end: target.end, code: 'invalid-operands', error: true });
+          this.pos = p.pos;
+          if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
+          continue;
+        }
         if (times.k === 'bin' && times.op === 'wrt') this.fail('non-constant argument supplied to TIMES', times, 'invalid-operands');
         // (A register in it: measured, nasm's word for a count it cannot know.)
         if (this.dataRegister !== undefined) times = this.registersCancelled(times) ?? this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
@@ -1857,7 +1869,16 @@ function isReferenceWord(t: PPToken): boolean {
   return lower === 'abs' || lower === 'rel' || lower === 'nosplit';
 }
 
-function isWrt(t: PPToken): boolean {
+/**
+ * Where the operand of the `wrt` at `toks[at]` starts, for a caller that only needs where it ends:
+ * after a `seg`, which is one of nasm's unary operators there (`wrt seg x`) and not Ringside's.
+ */
+export function wrtOperand(toks: readonly PPToken[], at: number): number {
+  const t = toks[at + 1];
+  return t !== undefined && t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'seg' && at + 2 < toks.length ? at + 2 : at + 1;
+}
+
+export function isWrt(t: PPToken): boolean {
   return t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'wrt';
 }
 
