@@ -1030,6 +1030,10 @@ class Preprocessor {
             this.out.push(file, line, text, words, this.originOf(f), LineFlag.ListOnly | (endsBlank ? LineFlag.EndsBlank : 0), undefined);
             return true;
           }
+          // (In a block the assembler decides, the line is the branch's code: its parser's error is
+          // given when a pass takes the branch, an early one too; measured, `%bogus` in the branch
+          // only nasm's first pass takes: "label or instruction expected at start of line".)
+          if (this.deferred.open !== undefined) return false;
           list();
           this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
           return true;
