@@ -703,9 +703,15 @@ class Assembler implements EvalContext {
   private sizeDefinitionAt(name: string): readonly PPToken[] | undefined {
     const defs = this.host.sizeDefinitions!;
     const line = this.lineOf[this.stmtIndex];
+    const lower = name.toLowerCase();
     let k = defs.length - 1;
-    while (k >= 0 && (defs[k].at > line || (defs[k].caseInsensitive ? defs[k].name.toLowerCase() !== name.toLowerCase() : defs[k].name !== name))) k--;
-    return k >= 0 ? defs[k].body : undefined;
+    while (k >= 0 && (defs[k].at > line || defs[k].body === undefined || (defs[k].caseInsensitive ? defs[k].name.toLowerCase() !== lower : defs[k].name !== name))) k--;
+    if (k < 0) return undefined;
+    // (An `%undef` after it removes it: of the name as written, any case for an `%idefine`'s.)
+    for (let u = k + 1; u < defs.length && defs[u].at <= line; u++) {
+      if (defs[u].body === undefined && (defs[u].name === defs[k].name || (defs[k].caseInsensitive && defs[u].name.toLowerCase() === lower))) return undefined;
+    }
+    return defs[k].body;
   }
 
   /**
