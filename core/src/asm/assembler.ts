@@ -16,7 +16,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { parseStatement, registerOutsideDialect, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -31,7 +31,7 @@ import { tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
-import { isAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
+import { chosenAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
 import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -713,16 +713,30 @@ class Assembler implements EvalContext {
    */
   private sizeLine(name: string, word: { readonly start: number; readonly end: number }): string | undefined {
     const size = `${name}_size`;
-    const defs = this.host.sizeDefinitions;
-    if (defs === undefined) return size;
-    const line = this.lineOf[this.stmtIndex];
-    let k = defs.length - 1;
-    while (k >= 0 && (defs[k].at > line || (defs[k].caseInsensitive ? defs[k].name.toLowerCase() !== size.toLowerCase() : defs[k].name !== size))) k--;
-    const body = k >= 0 ? defs[k].body : undefined;
+    if (this.host.sizeDefinitions === undefined) return size;
+    // The macro's `%{$strucname}_size` is two tokens: a `%define _size` expands the second before
+    // they are pasted (measured: after `%define _size ps`, `endstruc` of `pt` is `ptps equ ($-pt)`).
+    const suffix = this.sizeDefinitionAt('_size');
+    const body = suffix !== undefined ? tokenizeLine(`${name}${tokensText(suffix)}`) : this.sizeDefinitionAt(size);
     if (body === undefined) return size;
     const outcome = parseStatement(tokenizeLine(`${tokensText(body)} equ ($-${name})`), undefined);
     if (outcome.problem !== undefined) { this.error(outcome.problem.code, outcome.problem.message, word); return undefined; }
     return outcome.stmt?.label?.name;
+  }
+
+  /** The body of the `%define` of `name` (see host.sizeDefinitions) in force at the statement, if any. */
+  private sizeDefinitionAt(name: string): readonly PPToken[] | undefined {
+    const defs = this.host.sizeDefinitions!;
+    const line = this.lineOf[this.stmtIndex];
+    const lower = name.toLowerCase();
+    let k = defs.length - 1;
+    while (k >= 0 && (defs[k].at > line || defs[k].body === undefined || (defs[k].caseInsensitive ? defs[k].name.toLowerCase() !== lower : defs[k].name !== name))) k--;
+    if (k < 0) return undefined;
+    // (An `%undef` after it removes it: of the name as written, any case for an `%idefine`'s.)
+    for (let u = k + 1; u < defs.length && defs[u].at <= line; u++) {
+      if (defs[u].body === undefined && (defs[u].name === defs[k].name || (defs[k].caseInsensitive && defs[u].name.toLowerCase() === lower))) return undefined;
+    }
+    return defs[k].body;
   }
 
   /**
@@ -1095,8 +1109,8 @@ class Assembler implements EvalContext {
   private alignMode(st: ParsedStatement, args: readonly PPToken[]): void {
     const parts = splitComma(args);
     const word = tokensText(parts[0]);
-    const mode = word.toLowerCase();
-    if (!isAlignMode(mode)) { this.error('user-error', `unknown alignment mode: ${word}`, undefined); return; }
+    const mode = chosenAlignMode(word, parts.length > 2 ? parts.slice(2).map(tokensText) : undefined);
+    if (mode === undefined) { this.error('user-error', `unknown alignment mode: ${word}`, undefined); return; }
     let threshold: number | undefined;
     if (parts.length > 1 && parts[1].length > 0) {
       if (parts[1].length === 1 && parts[1][0].text.toLowerCase() === 'nojmp') threshold = -1;
@@ -1590,6 +1604,8 @@ class Assembler implements EvalContext {
         return;
       }
       case 'org': {
+        // (Nothing to read: nasm's evaluator, then its bin format, refuse it: measured, `[org ]`.)
+        if (args.length === 0) { this.error('syntax', 'expression syntax error', st.op); this.error('org', 'No or invalid offset specified in ORG directive.', st.op); return; }
         const v = this.argNumber(st, args);
         if (v === undefined) return;
         // nasm's bin format keeps the first `org` and refuses another value (measured: `org
@@ -1611,6 +1627,13 @@ class Assembler implements EvalContext {
         return;
       case 'align': case 'alignb': {
         const parts = splitComma(args);
+        // (Called with no parameter, the macro's `times` count is `(() - ...)`: see the parser's calledEmpty.)
+        // It calls `sectalign %1` first, as empty, unless `sectalign off` (measured).
+        if (parts.length === 0) {
+          if (this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align')) this.warning('pp-macro-params-legacy', "improperly calling multi-line macro `sectalign' with 0 parameters", st.op);
+          this.error('syntax', 'expression syntax error', st.op);
+          return;
+        }
         const e = this.exprArgFrom(st, parts[0]);
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined || e === undefined) return;
@@ -1661,6 +1684,8 @@ class Assembler implements EvalContext {
         // `sectalign N` itself).
         const word = args.length === 1 && args[0].kind === 'ident' ? args[0].text.toLowerCase() : '';
         if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
+        // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
+        if (args.length === 0) return;
         const e = this.exprArgFrom(st, args, 'ignored');
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined) return;
@@ -1780,18 +1805,21 @@ class Assembler implements EvalContext {
       }
       case 'iend': {
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
-        if (this.definedLater(`${this.istrucStart.name}_size`)) {
+        // (Its macro's `%{$strucname}_size` too is pasted after `_size` is expanded: see sizeLine.)
+        const suffix = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt('_size') : undefined;
+        const sizeName = `${this.istrucStart.name}${suffix !== undefined ? tokensText(suffix) : '_size'}`;
+        if (this.definedLater(sizeName)) {
           this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${this.istrucStart.name}' is defined after this \`istruc'`, word);
           this.istrucStart = this.istrucStart.outer;
           return;
         }
         // (No structure of that name: measured, nasm's "non-constant argument supplied to TIMES".)
-        if (!this.symbols.has(`${this.istrucStart.name}_size`)) {
+        if (!this.symbols.has(sizeName)) {
           this.error('non-constant', 'non-constant argument supplied to TIMES', word);
           this.istrucStart = this.istrucStart.outer;
           return;
         }
-        const size = this.lookup(`${this.istrucStart.name}_size`, { k: 'num', v: 0, start: word.start, end: word.end });
+        const size = this.lookup(sizeName, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
         else if (size?.v !== undefined) {
           const pad = this.istrucStart.offset + size.v - (this.absolute ?? this.sections[this.sec].size);
@@ -1933,6 +1961,7 @@ class Assembler implements EvalContext {
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
+    if (reserve && e && p.pos < toks.length && isWrt(toks[p.pos])) return this.reservedWithRespectTo(toks, p.pos);
     if (e && p.pos < toks.length && rest === 'ignored' && p.error === undefined) {
       const ignored = { start: toks[p.pos].start, end: toks[toks.length - 1].end };
       this.note('ignored-text', `nasm reads \`${st.op!.name}'s value up to here and ignores the rest (\`${this.writtenText(ignored) ?? toks[p.pos].text}')`, ignored);
@@ -1944,6 +1973,22 @@ class Assembler implements EvalContext {
       return undefined;
     }
     return e;
+  }
+
+  /**
+   * `resb N wrt SEG` (the `wrt` at `toks[at]`): nasm's operand is then no number, "attempt to
+   * reserve non-constant quantity of BSS space" (measured: `resd x wrt 3`, `resb 4 wrt seg x`),
+   * after its parser's error for what follows the segment (`resb 4 wrt 3 + 1`) or none for no
+   * segment (`resb 4 wrt`, "expression syntax error"). Undefined: the line reserves nothing.
+   */
+  private reservedWithRespectTo(toks: readonly PPToken[], at: number): undefined {
+    if (at + 1 === toks.length) { this.error('syntax', 'expression syntax error', toks[at]); return undefined; }
+    const p = new ExprParser(toks, wrtOperand(toks, at), toks.length, undefined, this.limits.eval, this.floatMode);
+    const target = p.wrtTarget();
+    if (!target) { this.error('syntax', p.error!.message, p.error!); return undefined; }
+    if (p.pos < toks.length) this.error('syntax', 'comma, colon, decorator or end of line expected after operand', toks[p.pos]);
+    this.error('non-constant', 'attempt to reserve non-constant quantity of BSS space', { start: toks[0].start, end: target.end });
+    return undefined;
   }
 
   private argNumber(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
@@ -1971,6 +2016,9 @@ class Assembler implements EvalContext {
   }
 
   private absoluteDirective(st: ParsedStatement, args: readonly PPToken[]): void {
+    // (Nothing to read: nasm's evaluator refuses it, measured `[absolute ]`, and its first pass
+    // ends the assembly before code after it is found in absolute space.)
+    if (args.length === 0) { this.error('syntax', 'expression syntax error', st.op); return; }
     const e = this.exprArgFrom(st, args, 'ignored');
     // A critical expression (measured: an unknown symbol, or one defined after the line, is
     // "not defined before use").

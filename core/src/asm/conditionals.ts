@@ -6,7 +6,7 @@ import type { OpenCheck } from './deferred-if';
 import { isFloatText } from './floats';
 import type { MultiLineMacro } from './macros';
 import { parseNumber } from './numbers';
-import { spaced, type PPToken } from './source';
+import { isIdentifier, spaced, type PPToken } from './source';
 import { decodeString } from './strings';
 
 /**
@@ -174,7 +174,7 @@ export function firstTokenIs(toks: readonly PPToken[], kind: string): boolean {
   const t = toks[i];
   if (t === undefined) return false;
   if (kind === 'str') return t.kind === 'string';
-  if (kind === 'id') return t.kind === 'ident';
+  if (kind === 'id') return isIdentifier(t);
   if (t.kind !== 'number') return false;
   const dot = t.text.indexOf('.');
   return dot < 0 ? !tokenizedAsFloat(t.text) : !/[0-9eEpP]/.test(t.text.charAt(dot + 1));

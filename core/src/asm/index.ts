@@ -195,6 +195,9 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
     if (cursor.warnings) {
       const run = runs.length > 0 ? codeAt(runs, i) : undefined;
       for (const w of cursor.warnings) {
+        // (An unterminated string in a line the preprocessor read before passing it on as written,
+        // its tokens kept, is the preprocessor's to report: nasm warns once as it reads the line.)
+        if (w.code === 'open-string' && lines.tokens[i] !== undefined) continue;
         const range = lineRange(lines.file(i), lines.line[i], w.start, w.end);
         if (run !== undefined) (run.parsed ??= []).push({ severity: w.error === true ? 'error' : 'warning', code: w.code, message: w.message, range, expansion: lines.origin(i).expansion, line: i });
         else if (w.error === true) sink.error(w.code, w.message, range, lines.origin(i).expansion, undefined, i);
@@ -242,7 +245,8 @@ function namesLocalBeforeBase(stmts: readonly ParsedStatement[], lineOf: Int32Ar
 /** Line `i`'s statement (see parseLine), or its failure when a walk over its expressions overflows the stack (see isStackOverflow). */
 function parseOrTooDeep(lines: PPLines, i: number, cursor: ParseCursor, evalLimit: number, floatMode: FloatMode): ParsedStatement | undefined {
   try {
-    return parseLine(lines.text[i], lines.tokens[i], (lines.flags[i] & LineFlag.Verbatim) !== 0, cursor, evalLimit, lines.entries[i], floatMode);
+    const flags = lines.flags[i];
+    return parseLine(lines.text[i], lines.tokens[i], (flags & LineFlag.Verbatim) !== 0, cursor, evalLimit, lines.entries[i], floatMode, (flags & LineFlag.EndsBlank) !== 0);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
     cursor.problem = tooDeep(lines.tokensOf(i));

@@ -199,6 +199,10 @@ function bracedToken(text: string, start: number, end: number): Token {
   const inner = text.slice(start + 2, nestedClosed ? end - 1 : end);
   if (inner === '') return { kind: 'op', text: '%', start, end };
   const c = inner.charCodeAt(0);
+  // One whose contents open a brace again is no parameter nor name: nasm leaves it, its outer
+  // braces dropped, for its assembler to find a decorator in (measured: `db %{{3}}` is `db %{3}`
+  // in `nasm -E`, no "not in a macro call"; `db %{{3:3}`, unterminated, `db %{3:3}`).
+  if (c === Ch.LBrace) return { kind: 'op', text: `%${inner}`, start, end };
   const parameter = isDigit(c) || ((c === Ch.Minus || c === Ch.Plus || c === Ch.Colon) && inner.length > 1);
   return { kind: 'preproc', text: parameter ? `%{${inner}}` : `%${inner}`, start, end };
 }

@@ -172,7 +172,8 @@ function isPlain(toks: readonly Token[]): boolean {
   if (toks.length > 0 && toks[0].start === 0 && toks[0].text === '#') return false;
   for (const t of toks) {
     if (t.kind === 'preproc') return false;
-    if (t.kind === 'op' && (t.text === '%' || t.text === '%%')) return false;
+    // (`%`, `%%`, and a `%{{...}` nasm leaves as written: see bracedToken.)
+    if (t.kind === 'op' && t.text.charCodeAt(0) === 0x25) return false;
     if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(1) === 0x5f) return false;
   }
   const first = toks[0]?.text === '[' ? toks[1] : toks[0];

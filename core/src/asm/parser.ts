@@ -17,7 +17,7 @@ import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
-import { callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
+import { CALLED_EMPTY, callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
 import { INVALID_OPERAND, registerFactors, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -247,6 +247,14 @@ function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | un
   // macro's parameter or a single-line macro put in all stand at the place of its name: there, the
   // `{` among them, as nasm's scanner reads it in order: measured, `db %1` with `1, {2` and
   // `%define D db 1, {2` / `D` are "invalid decorator token inside braces" too.)
+  // (A `%{{...}` nasm leaves as written, `%{...}` to its assembler (see the lexer's bracedToken): a
+  // `%`, then the braces: measured, `db %{{3}` is "`3' is not a valid decorator with braces".)
+  const left = tokens.find((t) => t.start === at && t.kind === 'op' && t.text.startsWith('%{'));
+  if (left !== undefined) {
+    const inner = tokenizeLine(left.text.slice(1)).map((t) => ({ ...t, start: t.start + left.start + 1, end: t.end + left.start + 1 }));
+    const p = braceProblem(inner, left.start + 1);
+    return p !== undefined ? { ...p, start: left.start, end: left.end } : undefined;
+  }
   let open = tokens.findIndex((t) => t.start === at && t.text === '{' && t.kind === 'op');
   if (open < 0) open = tokens.findIndex((t) => t.start === at);
   if (open === 0 && tokens[1]?.text === '{') open = 1;
@@ -270,8 +278,8 @@ function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | un
 }
 
 /** Parses one line; undefined `stmt` for an empty line. Problems are returned, never thrown. */
-export function parseStatement(tokens: readonly PPToken[], localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT, floatMode = DEFAULT_FLOAT_MODE): ParseOutcome {
-  const p = new LineParser(tokens, localBase, evalLimit, floatMode);
+export function parseStatement(tokens: readonly PPToken[], localBase: string | undefined, evalLimit = DEFAULT_EVAL_LIMIT, floatMode = DEFAULT_FLOAT_MODE, endsBlank = false): ParseOutcome {
+  const p = new LineParser(tokens, localBase, evalLimit, floatMode, endsBlank);
   try {
     const stmt = p.statement();
     // Errors the parse went on after: the line fails with the last of them.
@@ -425,12 +433,12 @@ export function registerOutsideDialect(word: string): string {
 }
 
 export function parseLine(text: string, tokens: readonly PPToken[] | undefined, verbatim: boolean, cursor: ParseCursor, evalLimit = DEFAULT_EVAL_LIMIT, entry?: LineEntry,
-  floatMode = DEFAULT_FLOAT_MODE): ParsedStatement | undefined {
+  floatMode = DEFAULT_FLOAT_MODE, endsBlank = false): ParsedStatement | undefined {
   const localBase = cursor.localBase;
   // The cache holds parses under the default limit and `[float]` mode only.
   if (!verbatim || evalLimit !== DEFAULT_EVAL_LIMIT || floatMode !== DEFAULT_FLOAT_MODE) {
     const toks = tokens ?? entry!.codeOnce();
-    return take(withOpenString(parseStatement(toks, localBase, evalLimit, floatMode), verbatim && entry !== undefined ? toks : undefined), cursor, localBase, true);
+    return take(withOpenString(parseStatement(toks, localBase, evalLimit, floatMode, endsBlank), verbatim && entry !== undefined ? toks : undefined), cursor, localBase, true);
   }
   // Most lines: a clean parse, kept on the line's entry with no outcome around it.
   if (entry !== undefined && entry.stmt !== undefined) {
@@ -623,7 +631,12 @@ class LineParser implements TermReader {
   /** The non-local label before the line's own (an `equ` does not replace it). */
   private baseBeforeLabel: string | undefined = undefined;
 
-  constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number, private readonly floatMode = DEFAULT_FLOAT_MODE) {
+  /**
+   * `endsBlank`: the line ends with the blank an empty expansion left (LineFlag.EndsBlank), which
+   * nasm counts as a standard macro's one empty parameter (see directiveAlone).
+   */
+  constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number, private readonly floatMode = DEFAULT_FLOAT_MODE,
+    private readonly endsBlank = false) {
     this.toks = tokens;
   }
 
@@ -740,7 +753,19 @@ class LineParser implements TermReader {
         this.dataRegister = undefined;
         this.inDataItem = true;
         try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
-        // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`.)
+        // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`. Its
+        // segment is one operand, after which the instruction must follow: `times 2 wrt 3 + 1
+        // db 1` is that error, then "parser: instruction expected".)
+        if (end < toks.length && isWrt(toks[end])) {
+          if (end + 1 === toks.length) this.fail('expression syntax error', toks[end]);
+          const p = new ExprParser(toks, wrtOperand(toks, end), toks.length, this.localBase, this.evalLimit, this.floatMode);
+          const target = p.wrtTarget();
+          if (!target) { const err = p.error!; this.fail(err.message, err); }
+          (this.warnings ??= []).push({ message: 'non-constant argument supplied to TIMES', start: times.start, end: target.end, code: 'invalid-operands', error: true });
+          this.pos = p.pos;
+          if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
+          continue;
+        }
         if (times.k === 'bin' && times.op === 'wrt') this.fail('non-constant argument supplied to TIMES', times, 'invalid-operands');
         // (A register in it: measured, nasm's word for a count it cannot know.)
         if (this.dataRegister !== undefined) times = this.registersCancelled(times) ?? this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
@@ -761,7 +786,12 @@ class LineParser implements TermReader {
     const word = toks[this.pos++];
     const cls = keyword !== undefined ? keyword.bits : 0;
     if ((cls & Word.Directive) !== 0) {
-      if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) return this.directiveAlone(word, label, times, prefixes);
+      if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) {
+        if (!this.endsBlank || !CALLED_EMPTY.has(lower) || times !== undefined || prefixes !== undefined) return this.directiveAlone(word, label, times, prefixes);
+        this.calledEmpty(word, lower);
+        // (Those writing a line per parameter write none.)
+        if (EACH_PARAMETER.has(lower)) return this.finish(label, undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
+      }
       if (this.pos < toks.length && (lower === 'use16' || lower === 'use32' || lower === 'endstruc' || lower === 'iend')) return this.parametersNotTaken(word, label, times, prefixes);
       // nasm's `align` is a macro, whose lines `times` cannot prefix.
       if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
@@ -970,6 +1000,17 @@ class LineParser implements TermReader {
     if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(`\`${word.text}' expects an operand`, word);
     warnings.push({ message: 'label alone on a line without a colon might be in error', start: word.start, end: word.end, code: 'label-orphan' });
     return this.finish(this.label(word), undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
+  }
+
+  /**
+   * A standard macro whose word only an empty expansion follows (`%define E` / `bits E`): nasm
+   * counts the blank it leaves as a call with no parameters, which it makes all the same, warning
+   * (pp-macro-params-legacy), and its lines run with `%1` empty (measured, nasm 2.16.01: `[bits ]`
+   * "`' is not a valid segment size", `[org ]` and `align`'s `times` "expression syntax error",
+   * `[section ]` and `global` nothing). The directive is then parsed without its argument.
+   */
+  private calledEmpty(word: PPToken, lower: string): void {
+    (this.warnings ??= []).push({ message: `improperly calling multi-line macro \`${lower}' with 0 parameters`, start: word.start, end: word.end, code: 'pp-macro-params-legacy' });
   }
 
   /**
@@ -1769,6 +1810,9 @@ const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
   'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'struc', 'istruc', 'at', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'float', 'default',
 ]);
 
+/** Standard macros writing a directive line per parameter (`%rep %0` in standard.mac): none for none. */
+const EACH_PARAMETER: ReadonlySet<string> = new Set(['global', 'extern', 'static', 'required', 'common', 'float']);
+
 /** Directives nasm's standard macros write out as the raw directive `[NAME %1]` (its macros/standard.mac). */
 const BRACKETED_BY_MACRO: ReadonlySet<string> = new Set(['section', 'segment', 'absolute', 'bits', 'cpu', 'float', 'default', 'org']);
 
@@ -1828,7 +1872,16 @@ function isReferenceWord(t: PPToken): boolean {
   return lower === 'abs' || lower === 'rel' || lower === 'nosplit';
 }
 
-function isWrt(t: PPToken): boolean {
+/**
+ * Where the operand of the `wrt` at `toks[at]` starts, for a caller that only needs where it ends:
+ * after a `seg`, which is one of nasm's unary operators there (`wrt seg x`) and not Ringside's.
+ */
+export function wrtOperand(toks: readonly PPToken[], at: number): number {
+  const t = toks[at + 1];
+  return t !== undefined && t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'seg' && at + 2 < toks.length ? at + 2 : at + 1;
+}
+
+export function isWrt(t: PPToken): boolean {
   return t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'wrt';
 }
 

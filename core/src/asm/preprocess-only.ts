@@ -201,7 +201,7 @@ function renderPreprocessed(pp: PreprocessResult, nameOf: (file: string) => stri
     // (After `%clear`, a standard macro's word calls nothing: see withoutStandardMacros.)
     const sections = standard.sectionLines;
     const expansion = toks.length > 0 && !toks.some((t) => t.unmacroed === true) ? standard.expand(toks, counter, warn, () => pp.structureContext(i), () => pp.structureText(i), userSect,
-      (flags & LineFlag.StartPasted) === 0 && BLANK_START.test(lines.text[i])) : undefined;
+      (flags & LineFlag.StartPasted) === 0 && BLANK_START.test(lines.text[i]), (flags & LineFlag.EndsBlank) !== 0) : undefined;
     if (standard.sectionLines !== sections) lastSection = i;
     if (expansion !== undefined) {
       for (const l of expansion) writer.put(where, l);

@@ -18,7 +18,7 @@ import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens, type PasteStart } from './token-paste';
-import { follow, gapped, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
+import { follow, gapped, isIdentifier, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
 import { decodeString, quoteBytes, stringText } from './strings';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -181,9 +181,9 @@ export interface SizeDefinition { readonly at: number; readonly name: string; re
  */
 export interface SectDefinition { readonly at: number; readonly body: readonly PPToken[] | undefined }
 
-/** Whether `name` ends `_size` (any case), as the size `endstruc` defines does. */
+/** Whether `name` ends `_size` (any case), as the size `endstruc` defines does, or is `_size`, which its macro expands (see Assembler.sizeLine). */
 function endsSize(name: string): boolean {
-  return name.length > 5 && name.charCodeAt(name.length - 5) === 0x5f && name.slice(-4).toLowerCase() === 'size';
+  return name.length >= 5 && name.charCodeAt(name.length - 5) === 0x5f && name.slice(-4).toLowerCase() === 'size';
 }
 
 /** Whether `%define` (`%idefine`: `caseInsensitive`) or `%undef` of `name` defines or removes `__?SECT?__`. */
@@ -350,6 +350,8 @@ class Preprocessor {
    * blanks before it (`x f()`), which nasm keeps as a blank token (`%defstr` keeps a space for it).
    */
   private endsBlank = false;
+  /** The line's `%undef` was warned of what follows its name before its context was looked for (see trailingAfterName). */
+  private nameTrailingWarned = false;
   /**
    * Whether the last expandSingle's first name expanded to nothing: nasm keeps a blank there, which
    * a function's string argument shows (measured: `%define E` / `%str(E x)` is ' x', `%str(E)` ' ').
@@ -681,6 +683,7 @@ class Preprocessor {
 
     let toks: PPToken[] = tokens as PPToken[];
     this.substitution.endsBlank = false;
+    this.nameTrailingWarned = false;
     this.pasteStart.dropped = false;
     // Most lines have no `%` at all: one scan decides which rewrites can apply.
     let flags = lineFlags(toks);
@@ -698,7 +701,16 @@ class Preprocessor {
         toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
         emptied = toks.length === 0;
       }
-      if ((flags & Flag.ContextLocal) !== 0) toks = this.contextLocals(toks, file, line, f);
+      if ((flags & Flag.ContextLocal) !== 0) {
+        // nasm warns of what follows an `%undef`'s context-local name before it looks for the
+        // name's context (measured: `%undef %$x y` outside any, the warning then the error).
+        const d = toks[0]?.kind === 'preproc' ? toks[0].text.toLowerCase() : '';
+        if ((d === '%undef' || d === '%undefalias') && isContextLocal(toks[1])) {
+          this.trailingAfterName(toks, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f);
+          this.nameTrailingWarned = true;
+        }
+        toks = this.contextLocals(toks, file, line, f);
+      }
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
 
@@ -835,7 +847,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         // (Past a `%$x` no context was there for, nasm gives only its "context stack is empty": measured.)
-        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
         let i = 2;
         let params: string[] | undefined;
         let modifiers: ParamModifiers[] | undefined;
@@ -857,7 +869,7 @@ class Preprocessor {
       case '%assign': case '%iassign': {
         list();
         const name = toks[1];
-        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
         this.assign(f, file, line, d, named, name, toks.slice(2));
         return true;
       }
@@ -865,7 +877,7 @@ class Preprocessor {
         list();
         const name = toks[1];
         this.trailingAfterName(toks, here, f);
-        if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
+        if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
         this.refer(name.text, name, file, line);
         this.singles.undefine(name.text);
         this.undefineStandard(name.text);
@@ -1027,6 +1039,10 @@ class Preprocessor {
             this.out.push(file, line, text, words, this.originOf(f), LineFlag.ListOnly | (endsBlank ? LineFlag.EndsBlank : 0), undefined);
             return true;
           }
+          // (In a block the assembler decides, the line is the branch's code: its parser's error is
+          // given when a pass takes the branch, an early one too; measured, `%bogus` in the branch
+          // only nasm's first pass takes: "label or instruction expected at start of line".)
+          if (this.deferred.open !== undefined) return false;
           list();
           this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
           return true;
@@ -1069,7 +1085,7 @@ class Preprocessor {
     const caseInsensitive = directive === '%imacro' || directive === '%irmacro', recursive = directive.endsWith('rmacro');
     const name = toks[1];
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
-    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
+    if (!isIdentifier(name)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
     const { min, max, greedy, nolist, defaults } = this.macroSpec(f, name.text, toks, here);
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
@@ -1356,7 +1372,7 @@ class Preprocessor {
       case 'def': {
         result = false;
         for (const t of rest) {
-          if (t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'macro identifiers');
+          if (!isIdentifier(t)) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
           this.refer(t.text, t, file, line);
           // An alias is defined when what it stands for is (measured).
           const defs = this.singles.lookup(this.singles.aliasTarget(t.text));
@@ -1368,12 +1384,12 @@ class Preprocessor {
         break;
       }
       case 'defalias': {
-        if (rest.some((t) => t.kind !== 'ident')) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
+        if (!rest.every(isIdentifier)) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
         result = rest.some((t) => this.singles.lookup(t.text)?.at(-1)?.alias === true);
         break;
       }
       case 'ctx': {
-        if (rest.some((t) => t.kind !== 'ident')) return this.testFailed(f, file, line, d, toks, 'context identifiers');
+        if (!rest.every(isIdentifier)) return this.testFailed(f, file, line, d, toks, 'context identifiers');
         const top = this.contexts.top();
         result = top !== undefined && rest.some((t) => t.text === top.name);
         break;
@@ -1383,7 +1399,7 @@ class Preprocessor {
         // one given (any, when none is), as nasm 2.16 tests it. The name must be as the macro's
         // definition spells it, `%imacro` or not (measured).
         const t = rest[0];
-        if (t === undefined || t.kind !== 'ident') return this.testFailed(f, file, line, d, toks, 'a macro name');
+        if (!isIdentifier(t)) return this.testFailed(f, file, line, d, toks, 'a macro name');
         this.refer(t.text, t, file, line);
         const lower = t.text.toLowerCase();
         const named: Pick<MultiLineMacro, 'min' | 'max' | 'greedy'>[] = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
@@ -1643,7 +1659,7 @@ class Preprocessor {
    */
   private pathSearch(f: Frame, file: string, line: number, toks: readonly PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (name === undefined || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
+    if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     const t = toks[2];
     const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
     if (bytes === undefined) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
@@ -1750,6 +1766,7 @@ class Preprocessor {
    * `%undef X,`, `%undef %$x y`); an error in the name goes first.
    */
   private trailingAfterName(toks: readonly PPToken[], here: SourceRange, f: Frame): void {
+    if (this.nameTrailingWarned) return;
     const name = toks[1];
     if (toks.length > 2 && (name?.kind === 'ident' || isContextLocal(name))) this.sink.warning('trailing', 'trailing garbage after macro name ignored', here, f.expansion);
   }
@@ -1775,10 +1792,10 @@ class Preprocessor {
     }
     const name = toks[1];
     if (d === '%undefalias') this.trailingAfterName(toks, here, f);
-    if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
+    if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
-    if (!target || target.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier to alias`, here, f.expansion); return; }
+    if (!isIdentifier(target)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier to alias`, here, f.expansion); return; }
     this.singles.undefine(name.text, true);
     this.defineSingle(name.text, undefined, [{ ...target, at: NOWHERE, gap: false }], here, d === '%idefalias', f.expansion, true);
   }
@@ -2393,7 +2410,12 @@ class Preprocessor {
   // ---- contexts (manual §4.7) ----
 
   private contextDirective(f: Frame, d: string, toks: readonly PPToken[], nameRange: SourceRange): void {
-    const name = toks[1]?.text ?? '';
+    // A name must be an identifier, and nasm reads no further (measured, nasm 2.16.01: `%push 1`,
+    // `%push ?` and `%pop "s"` do nothing, with its error; `%push a b` warns).
+    const given = toks[1] !== undefined && toks[1].kind !== 'comment' ? toks[1] : undefined;
+    if (given !== undefined && !isIdentifier(given)) { this.sink.error('syntax', `\`${toks[0].text}' expects a context identifier`, nameRange, f.expansion); return; }
+    if (given !== undefined && toks.length > 2 && toks[2].kind !== 'comment') this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, nameRange, f.expansion);
+    const name = given?.text ?? '';
     if (d === '%push') { this.contexts.push(name, this.takeUniqueId(true)); return; }
     const top = this.contexts.top();
     if (!top) { this.sink.error('context', `\`${toks[0].text}': context stack is empty`, nameRange, f.expansion); return; }
@@ -2444,7 +2466,8 @@ class Preprocessor {
     const expanded = (toks: readonly PPToken[]): string => this.keepingExpansionState(() => tokensText(this.expandSingle(toks.slice(), file, at)).trim());
     const structure = expanded(name);
     const m = member?.[0]?.text.startsWith('.') === true ? tokensText(member) : undefined;
-    return { name: structure, size: expanded(tokenizeLine(`${structure}_size`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
+    // (`_size` is a token of its own, expanded before the paste: see Assembler.sizeLine.)
+    return { name: structure, size: expanded(tokenizeLine(`${structure}${expanded(tokenizeLine('_size'))}`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
   }
 
   /**
@@ -2518,7 +2541,7 @@ class Preprocessor {
 
   private stringDirective(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
+    if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     const caseInsensitive = d.startsWith('%i');
     const op = caseInsensitive ? `%${d.slice(2)}` : d;
     const range = lineRange(file, line, name.start, name.end);
@@ -2601,7 +2624,7 @@ class Preprocessor {
 
   private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
-    if (!name || name.kind !== 'ident') { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
+    if (!isIdentifier(name)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
     // The definitions of the same count range, greedy or not alike, go (preproc.c: `%unmacro X 1`
     // leaves a `%macro X 1+`; measured).
     const { min, max, greedy } = this.macroSpec(f, name.text, toks, here);

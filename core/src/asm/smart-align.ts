@@ -56,6 +56,26 @@ export function isAlignMode(word: string): word is AlignMode {
   return Object.prototype.hasOwnProperty.call(MODES, word);
 }
 
+/**
+ * The modes in the order smartalign.mac's `alignmode` tests them, `%ifidni %1,nop`, `%elifidni
+ * %1,generic`...: the names as the macros of the call's line expand them follow its two parameters
+ * in the directive the package writes (SMARTALIGN_CALL).
+ */
+const TESTED_MODES: readonly AlignMode[] = ['nop', 'generic', 'k8', 'k7', 'p6'];
+
+/**
+ * The mode `alignmode`'s first parameter `word` chooses: nasm's `%ifidni` compares it and each
+ * mode's name both expanded (`names`, in TESTED_MODES's order, when the package's call gave them),
+ * and the first that matches is the mode (measured, nasm 2.16.01: after `%define k7 p6`,
+ * `alignmode k7` is k7's; after `%define k7 x`, `alignmode x` too); undefined for none.
+ */
+export function chosenAlignMode(word: string, names: readonly string[] | undefined): AlignMode | undefined {
+  const lower = word.toLowerCase();
+  if (names === undefined || names.length !== TESTED_MODES.length) return isAlignMode(lower) ? lower : undefined;
+  const k = names.findIndex((n) => n.toLowerCase() === lower);
+  return k >= 0 ? TESTED_MODES[k] : undefined;
+}
+
 /** `alignmode MODE[, THRESHOLD]` over `before` (undefined: what `%use smartalign` starts from). */
 export function withAlignMode(before: SmartAlign | undefined, mode: AlignMode, threshold: number | undefined): SmartAlign {
   const m = MODES[mode];
@@ -134,3 +154,6 @@ function hexBytes(hex: string): Uint8Array {
  * writes: `[__?smartalign?__ MODE, THRESHOLD]`. Named so that no nasm source writes it.
  */
 export const SMARTALIGN_DIRECTIVE = '__?smartalign?__';
+
+/** The body of the package's `alignmode` (see TESTED_MODES). */
+export const SMARTALIGN_CALL = `[${SMARTALIGN_DIRECTIVE} %1,%2,${TESTED_MODES.join(',')}]`;

@@ -35,6 +35,15 @@ export interface PPToken extends Token {
 }
 
 /**
+ * Whether `t` is an identifier to nasm's preprocessor: a lone `?` is not, its tokenizer makes it
+ * an operator of its own (measured, nasm 2.16.01: `%define ? 1` "expects a macro identifier",
+ * `%ifid ?` false), though Ringside's lexer reads it as a word for the assembler (`db ?`).
+ */
+export function isIdentifier(t: PPToken | undefined): t is PPToken {
+  return t !== undefined && t.kind === 'ident' && t.text !== '?';
+}
+
+/**
  * Whether blanks separate `t` from `prev`, the token before it in a line's tokens. nasm keeps
  * blanks as tokens of their own through its expansions, and its assembler reads the expanded
  * line as text again, so tokens with none between them read as one (`1` `2` is `12`).

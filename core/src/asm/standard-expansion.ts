@@ -7,9 +7,9 @@
 import type { Context } from './context-stack';
 import type { StructureText } from './preprocessor';
 import { splitArguments } from './macros';
-import { isAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
+import { chosenAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
-import { callAfterLabel, unbracedArguments } from './standard-macros';
+import { callAfterLabel, CALLED_EMPTY, unbracedArguments } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes } from './strings';
 
@@ -59,8 +59,9 @@ export class StandardExpansion {
   private readonly bodies: ReadonlyMap<string, StandardBody> = new Map<string, StandardBody>([
     ['section', this.sectionLike('section')], ['segment', this.sectionLike('segment')], ['absolute', this.sectionLike('absolute')],
     ['sectalign', { min: 1, max: Infinity, body: (_a, rest) => this.sectalign(rest) }],
-    ['align', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0], after(rest, 1) || 'nop', false, this.smartAlign) }],
-    ['alignb', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0], after(rest, 1), true, false) }],
+    // (Called with no parameter, `%2` is empty too: nasm gives no default then, see `taken`.)
+    ['align', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0] ?? '', a.length === 0 ? '' : after(rest, 1) || 'nop', false, this.smartAlign) }],
+    ['alignb', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0] ?? '', after(rest, 1), true, false) }],
     ['bits', bracketed('bits')], ['cpu', bracketed('cpu')], ['default', bracketed('default')], ['org', bracketed('org')], ['map', bracketed('map')],
     ['use16', fixed('[bits 16]')], ['use32', fixed('[bits 32]')], ['use64', fixed('[bits 64]')],
     ['userel', fixed('[default rel]')], ['useabs', fixed('[default abs]')], ['usebnd', fixed('[default bnd]')], ['usenobnd', fixed('[default nobnd]')],
@@ -81,7 +82,7 @@ export class StandardExpansion {
    */
   expand(toks: readonly PPToken[], counter: () => number, warn: StandardWarning, context: () => Context | undefined,
     structureText: () => StructureText | undefined = () => undefined, userSect: () => { readonly body: readonly PPToken[] | undefined } | undefined = () => undefined,
-    startsBlank = toks[0]?.start > 0): string[] | undefined {
+    startsBlank = toks[0]?.start > 0, endsBlank = false): string[] | undefined {
     this.counter = counter;
     this.userSect = userSect;
     this.context = context;
@@ -92,14 +93,20 @@ export class StandardExpansion {
     // `sectalign` even after `sectalign off` (measured with nasm -E).
     if (toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) {
       // (A mode it does not know is the package's `%error`: measured, "unknown alignment mode: bogus".)
-      let end = 2;
-      while (end < toks.length && toks[end].text !== ',' && toks[end].text !== ']') end++;
-      const mode = written(toks.slice(2, end));
-      if (!isAlignMode(mode.toLowerCase())) warn('user-error', `unknown alignment mode: ${mode}`, toks[1], 'error');
+      // (The package's call gives the modes' names after its two parameters: see chosenAlignMode.)
+      const fields: string[] = [];
+      for (let k = 2, from = 2; k <= toks.length; k++) {
+        if (k < toks.length && toks[k].text !== ',' && toks[k].text !== ']') continue;
+        fields.push(written(toks.slice(from, k)));
+        from = k + 1;
+        if (k === toks.length || toks[k].text === ']') break;
+      }
+      const mode = fields[0];
+      if (chosenAlignMode(mode, fields.length > 2 ? fields.slice(2) : undefined) === undefined) warn('user-error', `unknown alignment mode: ${mode}`, toks[1], 'error');
       this.smartAlign = true;
       return [];
     }
-    const found = callAfterLabel(toks, (t) => this.standard(t), (t, at, m) => taken(t, at, m, warn));
+    const found = callAfterLabel(toks, (t) => this.standard(t), (t, at, m) => taken(t, at, m, warn, endsBlank));
     if (found === undefined) return undefined;
     const { at, m, args: call } = found;
     this.word = toks[at];
@@ -158,6 +165,7 @@ export class StandardExpansion {
 
   private align(n: string, fill: string, bss: boolean, smart: boolean): string[] {
     const lines = this.alignUpdatesSection || smart ? [`[sectalign ${n}]`] : [];
+    if (n === '' && lines.length > 0) this.warn('macro-args', "improperly calling multi-line macro `sectalign' with 0 parameters", this.word!);
     if (bss && fill === '') lines.push('[warning push]', '[warning -zeroing]', `resb ${pad(n)}`, '[warning pop]');
     else lines.push(`times ${pad(n)} ${fill}`);
     return lines;
@@ -294,9 +302,15 @@ export type StandardWarning = (code: string, message: string, at: PPToken, sever
  * preprocessor reads a macro call (see Preprocessor.multiLineCall): a trailing empty argument
  * is dropped with a warning (`dropped`); a count it does not take is warned of.
  */
-function taken(toks: readonly PPToken[], name: number, m: StandardBody, warn: StandardWarning): { args: PPToken[][]; dropped: boolean } | undefined {
+function taken(toks: readonly PPToken[], name: number, m: StandardBody, warn: StandardWarning, endsBlank: boolean): { args: PPToken[][]; dropped: boolean } | undefined {
   const args = splitArguments(toks, name + 1, Infinity, undefined, false);
   const n = args.length === 1 && args[0].length === 0 ? 0 : args.length;
+  // Only the blank an empty expansion left after the name (`%define E` / `bits E`): nasm calls a
+  // macro taking one parameter with none, and warns (measured: `[bits ]`; see the parser's calledEmpty).
+  if (n === 0 && endsBlank && m.min === 1 && CALLED_EMPTY.has(toks[name].text.toLowerCase())) {
+    warn('macro-args', `improperly calling multi-line macro \`${toks[name].text.toLowerCase()}' with 0 parameters`, toks[name]);
+    return { args: [], dropped: false };
+  }
   const trailing = n > 1 && toks[toks.length - 1].text === ',';
   // (Named as standard.mac defines it, in lower case, however the call spells it: measured.)
   const word = toks[name];

@@ -172,6 +172,16 @@ function standardCall(toks: readonly PPToken[]): { readonly at: number; readonly
   return callAfterLabel(toks, standardMacro, (t, at, m) => takenArguments(t, at + 1, m));
 }
 
+/**
+ * The standard macros nasm 2.16.01 calls with no parameter when only the blank an empty expansion
+ * left follows the name (`%define E` / `bits E`), warning (pp-macro-params-legacy; measured for
+ * each): the parser's calledEmpty, and `nasm -E`'s (standard-expansion.ts). `struc`, `istruc`,
+ * `at` and `incbin`, whose bodies do more with their empty `%1`, are left a label as before.
+ */
+export const CALLED_EMPTY: ReadonlySet<string> = new Set([
+  'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'float', 'default',
+]);
+
 /** The standard macros' names, for the preprocessor to look for after `%clear` (see withoutStandardMacros). */
 export const STANDARD_MACRO_NAMES: ReadonlyMap<string, unknown> = STANDARD_MACROS;
 

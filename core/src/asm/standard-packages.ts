@@ -4,7 +4,7 @@
 // (`nasm -E`, and the fixtures use-altreg-*, use-fp-*, use-masm-*): the names, their case, and
 // the `..@N` numbers the calls take.
 
-import { SMARTALIGN_DIRECTIVE } from './smart-align';
+import { SMARTALIGN_CALL, SMARTALIGN_DIRECTIVE } from './smart-align';
 
 /**
  * The file the lines of a package's multi-line macros are read from: a name no file has, which
@@ -112,7 +112,7 @@ const MASM: StandardPackage = {
  */
 const SMARTALIGN: StandardPackage = {
   defines: [],
-  macros: [{ name: 'alignmode', min: 1, max: 2, greedy: false, body: [`[${SMARTALIGN_DIRECTIVE} %1,%2]`] }],
+  macros: [{ name: 'alignmode', min: 1, max: 2, greedy: false, body: [SMARTALIGN_CALL] }],
   line: `[${SMARTALIGN_DIRECTIVE} generic]`,
 };
 
