@@ -2384,12 +2384,22 @@ class Preprocessor {
   // ---- contexts (manual §4.7) ----
 
   private contextDirective(f: Frame, d: string, toks: readonly PPToken[], nameRange: SourceRange): void {
+    // nasm 2.16.01 takes the name as written (no macro expanded in it), checks it is an identifier
+    // before it looks at the stack (measured: `%push 1`, `%push "c"` and `%pop 1` with the stack
+    // empty are each "expects a context identifier", the context not pushed), warns of words
+    // after it, and matches `%pop NAME` to the context's name in any case (`%push c` / `%pop C`).
+    // (A lone `?` is nasm's own token, not a name.)
+    if (toks.length > 1 && (toks[1].kind !== 'ident' || toks[1].text === '?')) {
+      this.sink.error('context', `\`${toks[0].text}' expects a context identifier`, nameRange, f.expansion);
+      return;
+    }
+    if (toks.length > 2) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, nameRange, f.expansion);
     const name = toks[1]?.text ?? '';
     if (d === '%push') { this.contexts.push(name, this.takeUniqueId(true)); return; }
     const top = this.contexts.top();
     if (!top) { this.sink.error('context', `\`${toks[0].text}': context stack is empty`, nameRange, f.expansion); return; }
     if (d === '%repl') { top.name = name; return; }
-    if (name !== '' && name !== top.name) {
+    if (name !== '' && name.toLowerCase() !== top.name.toLowerCase()) {
       this.sink.error('context', `\`${toks[0].text}' in wrong context: ${top.name || 'anonymous'}, expected ${name}`, nameRange, f.expansion);
       return;
     }
