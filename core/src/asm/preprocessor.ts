@@ -933,7 +933,8 @@ class Preprocessor {
       }
       case '%error': case '%warning': case '%fatal': {
         list();
-        const msg = messageText(this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line), this.endsBlank);
+        const expanded = this.expandSingle(toks.slice(1), file, line);
+        const msg = isLoneString(expanded) ? stringMessage(expanded[0]) : this.writtenBack(expanded, file, line) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         // (In a branch the assembler decides, nasm stops only when it takes it: see OpenCheck.)
@@ -1895,6 +1896,23 @@ class Preprocessor {
    * error, `%ifidn %!V, 1` false, `%define M %!V` / `%ifenv M` tests V. `toks` itself when it has
    * none.
    */
+  /**
+   * Expanded tokens written back to text as nasm's detoken does it for `%defstr` and the messages
+   * of `%error`/`%warning`/`%fatal`: spaced as nasm's line is (see tokensText), reading `%!NAME`
+   * as it goes, so a variable that gives nothing keeps the blanks on both sides of it (measured
+   * with 2.16.01: `%defstr S %!UNSET foo` is ' foo', `foo %!UNSET  bar` 'foo  bar', and
+   * `%warning %!UNSET "x"` prints ` "x"`). Each blank-separated run of tokens is read on its own.
+   */
+  private writtenBack(expanded: PPToken[], file: string, line: number): string {
+    const words: string[] = [];
+    for (let k = 0, from = 0; k < expanded.length; k++) {
+      if (k + 1 < expanded.length && !spaced(expanded[k], expanded[k + 1])) continue;
+      words.push(textAsWritten(this.readEnvironment(expanded.slice(from, k + 1), file, line)));
+      from = k + 1;
+    }
+    return words.join(' ');
+  }
+
   private readEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
     let i = 0;
     while (i < toks.length && !isEnvironmentToken(toks[i])) i++;
@@ -2522,8 +2540,8 @@ class Preprocessor {
     if (op === '%defstr') {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
-      const expanded = this.readEnvironment(this.expandSingle(toks.slice(2), file, line), file, line);
-      const str = textAsWritten(expanded) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
+      const expanded = this.expandSingle(toks.slice(2), file, line);
+      const str = this.writtenBack(expanded, file, line) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
@@ -2729,16 +2747,17 @@ function argumentWeight(args: readonly (readonly PPToken[])[]): number {
 
 
 /**
- * The message of `%error`/`%warning`/`%fatal` from its expanded tokens (`%1`, `%$x` and single-line
- * macros expanded), as nasm prints them: spaced as nasm's line is (see tokensText), with the blank
- * an empty expansion at the end leaves (`endsBlank`); a lone string without its quotes.
+ * Whether the expanded tokens of `%error`/`%warning`/`%fatal` (`%1`, `%$x` and single-line macros
+ * expanded) are a lone string, which nasm prints without its quotes (stringMessage); else it
+ * prints the line written back (writtenBack), with the blank an empty expansion at the end leaves.
  */
-function messageText(expanded: readonly PPToken[], endsBlank: boolean): string {
-  if (expanded.length === 1 && expanded[0].kind === 'string') {
-    const bytes = decodeString(expanded[0].text);
-    return bytes !== undefined ? new TextDecoder().decode(bytes) : expanded[0].text.slice(1, -1);
-  }
-  return textAsWritten(expanded) + (endsBlank && expanded.length > 0 ? ' ' : '');
+function isLoneString(expanded: readonly PPToken[]): boolean {
+  return expanded.length === 1 && expanded[0].kind === 'string';
+}
+
+function stringMessage(t: PPToken): string {
+  const bytes = decodeString(t.text);
+  return bytes !== undefined ? new TextDecoder().decode(bytes) : t.text.slice(1, -1);
 }
 
 /** The `;` comment lines directly above a definition, as its documentation. */
