@@ -1035,7 +1035,7 @@ class Preprocessor {
     const read = readLineDirective(toks, file, line);
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
-    if (typeof read !== 'string') this.reported.add(read);
+    if (typeof read !== 'string') this.reported.add(f.lines !== undefined && f.idx > line + 1 ? { ...read, joined: f.idx - line - 1 } : read);
     else if (assembled) this.sink.error('syntax', read, here, f.expansion);
   }
 
