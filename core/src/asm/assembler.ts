@@ -1603,8 +1603,9 @@ class Assembler implements EvalContext {
         if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
         // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
         // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
-        // `sectalign off` said not to.
-        if (this.absolute === undefined && this.alignRaisesSection) raiseAlignment(this.sections[this.sec], a);
+        // `sectalign off` said not to; smartalign's `align` calls `sectalign` all the same
+        // (measured: after `%use smartalign` / `sectalign off`, `align 64` puts the section on 64).
+        if (this.absolute === undefined && checked) raiseAlignment(this.sections[this.sec], a);
         // nasm's `align` macro pads with `times n nop` (manual §5.10.1), `alignb` with `resb n`, and
         // either with `times n` the fill it is given: in a nobits section or absolute space that
         // fill is data to warn about or reject as any other (measured with nasm 2.16).
