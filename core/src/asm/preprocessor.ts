@@ -1236,9 +1236,17 @@ class Preprocessor {
    */
   private checkDirective(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], top: CondEntry, here: SourceRange): void {
     const oc = top.check!;
-    // After an `%else` after `%else` nothing more is read (COND_NEVER).
+    // After an `%else` after `%else` nothing more is read (COND_NEVER), and no trailing garbage is
+    // warned of, but where a condition before failed with an error, which nasm's group took
+    // instead (see CheckBlock.directiveMessages).
     if (top.state === Cond.Never) {
-      if (d === '%endif') { this.conds.pop(); f.condCount--; this.deferred.closeRun(oc, this.out); this.endStates(oc, true); this.endCheck(oc); }
+      if (d === '%endif') this.deferred.closeRun(oc, this.out);
+      if (toks.length > 1 && (d === '%endif' || d === '%else')) {
+        const mark = this.sink.mark();
+        this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
+        this.deferred.afterElseHolds(oc, mark, true);
+      }
+      if (d === '%endif') { this.conds.pop(); f.condCount--; this.endStates(oc, true); this.endCheck(oc); }
       return;
     }
     this.deferred.closeRun(oc, this.out);
@@ -1257,7 +1265,11 @@ class Preprocessor {
       return;
     }
     if (top.sawElse) {
+      // (nasm warns of trailing garbage first: `%else junk' after `%else', measured.)
+      if (d === '%else' && toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${written}' ignored`, here, f.expansion);
+      const afterElse = this.sink.mark();
       this.sink.warning('syntax', `\`${written}' after \`%else', ignoring content`, here, f.expansion);
+      this.deferred.afterElseHolds(oc, afterElse);
       top.state = Cond.Never;
     } else if (d === '%else') {
       if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${written}' ignored`, here, f.expansion);
