@@ -2514,7 +2514,10 @@ class Preprocessor {
         else if (toks[j].text === ']' && --depth === 0) break;
       }
       if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
-      let text = tokensText(this.readEnvironment(this.expandSingle(toks.slice(i + 2, j), file, line), file, line));
+      // A `%[...]` inside is read first (measured: with A 5 and x5 7, `db %[%[A]]` is `db 5`,
+      // `db %[x%[A]]` `db 7`).
+      const inner = toks.slice(i + 2, j);
+      let text = tokensText(this.readEnvironment(this.expandSingle(inner.some((x) => x.text === '[') ? this.indirection(inner, file, line) : inner, file, line), file, line));
       let start = t.start;
       let first = t;
       const prev = out[out.length - 1];
