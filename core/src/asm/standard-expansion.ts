@@ -70,7 +70,8 @@ export class StandardExpansion {
     ['istruc', { min: 1, max: 1, body: () => this.istruc() }],
     ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0], after(rest, 1)) }],
     ['iend', { min: 0, max: 0, body: () => this.iend() }],
-    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`incbin ${this.searched(a[0])},${after(rest, 1) || '0'}`] }],
+    // (The name as written: measured, `INCBIN "a"` is `INCBIN 'a',0`, the macro's `%?`.)
+    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`${this.word?.text ?? 'incbin'} ${this.searched(a[0])},${after(rest, 1) || '0'}`] }],
   ]);
 
   /**
