@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -934,7 +934,7 @@ class Preprocessor {
       case '%error': case '%warning': case '%fatal': {
         list();
         const expanded = this.expandSingle(toks.slice(1), file, line);
-        const msg = isLoneString(expanded) ? stringMessage(expanded[0]) : this.writtenBack(expanded, file, line) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
+        const msg = isLoneString(expanded) ? stringMessage(expanded[0]) : this.writtenBack(expanded, file, line) + ((this.endsBlank || this.substitution.endsBlank) && expanded.length > 0 ? ' ' : '');
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         // (In a branch the assembler decides, nasm stops only when it takes it: see OpenCheck.)
@@ -2556,7 +2556,7 @@ class Preprocessor {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
       const expanded = this.expandSingle(toks.slice(2), file, line);
-      const str = this.writtenBack(expanded, file, line) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
+      const str = this.writtenBack(expanded, file, line) + ((this.endsBlank || this.substitution.endsBlank) && expanded.length > 0 ? ' ' : '');
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
@@ -2675,11 +2675,7 @@ class Preprocessor {
       return true;
     }
     // Arguments keep where they were written, so references inside them point at the call site.
-    const located = args.map((a) => {
-      const l = a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) }));
-      if (BRACED_ARGUMENTS.has(a)) BRACED_ARGUMENTS.add(l);
-      return l;
-    });
+    const located = args.map((a) => markedAs(a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) })), a));
     // A label before the call is a line of its own, unless the body takes it as `%00` (nasm 2.16).
     const label = at > 0 && usesCallLabel(def) ? (toks[0].src ? toks[0] : { ...toks[0], src: lineRange(file, line, toks[0].start, toks[0].end) }) : undefined;
     // `label macro args` without a colon: nasm does not take the label for an orphan (no
