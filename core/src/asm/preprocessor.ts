@@ -1010,7 +1010,9 @@ class Preprocessor {
           // (`nasm -E` prints the line with the single-line macros after its first word expanded:
           // measured, `%foo A, F(2)` with `%define A 5` and `%define F(x) x+1` is `%foo 5, 2+1`.)
           if (this.opts.preprocessOnly === true) {
-            const rest = this.expandSingle(toks.slice(1), file, line);
+            // (`%+` pastes there too: `%foo a %+ b` is `%foo ab`, measured.)
+            let rest = this.expandSingle(toks.slice(1), file, line);
+            if (hasPaste(rest)) rest = this.pasteAndRescan(rest, file, line);
             const blank = toks.length > 1 && spaced(toks[0], toks[1]);
             const words = rest.length > 0 && blank ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
             // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `, and
