@@ -265,7 +265,11 @@ function each(name: string): StandardBody {
   return { min: 1, max: Infinity, body: (a) => a.map((x) => `[${name} ${x}]`) };
 }
 
-/** `rest` (the arguments as written) after its first `n` commas, leading blanks dropped ('' when it has fewer). */
+/**
+ * `rest` (the arguments as written) after its first `n` commas, leading blanks dropped ('' when it
+ * has fewer). A comma after a `}` without its `{` counts (measured with nasm 2.16.01 -E: `align
+ * }5, db 7` pads with `db 7`; see macros.ts runOn).
+ */
 function after(rest: string, n: number): string {
   let depth = 0, k = 0;
   for (let i = 0; i < rest.length; i++) {
@@ -273,7 +277,7 @@ function after(rest: string, n: number): string {
     if (c === '"' || c === "'" || c === '`') { i = closingQuote(rest, i); continue; }
     if (c === '{') depth++;
     else if (c === '}') depth--;
-    else if (c === ',' && depth === 0 && ++k === n) return rest.slice(i + 1).trimStart();
+    else if (c === ',' && depth <= 0 && ++k === n) return rest.slice(i + 1).trimStart();
   }
   return '';
 }
