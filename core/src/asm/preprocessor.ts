@@ -1010,9 +1010,10 @@ class Preprocessor {
           // (`nasm -E` prints the line with the single-line macros after its first word expanded:
           // measured, `%foo A, F(2)` with `%define A 5` and `%define F(x) x+1` is `%foo 5, 2+1`.)
           if (this.opts.preprocessOnly === true) {
-            // (`%+` pastes there too: `%foo a %+ b` is `%foo ab`, measured.)
+            // (`%+` pastes there too: `%foo a %+ b` is `%foo ab`, measured; `%!NAME` is read.)
             let rest = this.expandSingle(toks.slice(1), file, line);
             if (hasPaste(rest)) rest = this.pasteAndRescan(rest, file, line);
+            rest = this.readEnvironment(rest, file, line);
             const blank = toks.length > 1 && spaced(toks[0], toks[1]);
             const words = rest.length > 0 && blank ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
             // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `, and
@@ -1022,6 +1023,8 @@ class Preprocessor {
             return true;
           }
           list();
+          // (Its `%!NAME` is read all the same: nasm warns of an unset one first, measured.)
+          if (toks.some(isEnvironmentToken)) this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line);
           this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
           return true;
         }
