@@ -110,10 +110,20 @@ export function macroLocalsOutside(toks: PPToken[], file: string, line: number, 
       // (A run of them at the end leaves the blanks before the run: `db %1%0` is `db `.)
       endsBlank = droppedBlank ||= endsBlank;
     } else if (t.kind === 'preproc' && t.text === '%+' && toks[i + 1]?.kind === 'number' && toks[i + 1].start === t.end) {
-      // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes).
+      // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes); its number is
+      // the decimal digits, the rest of a number written there a word of its own (measured:
+      // `db lab-lab%+0x300` is "`%+0': not in a macro call" and `db lab-labx300`).
       const n = toks[++i];
-      sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
+      const digits = /^\d*/.exec(n.text)![0];
+      sink.error('syntax', `\`%+${digits}': not in a macro call`, lineRange(file, line, t.start, n.start + digits.length), expansion);
       kept ??= toks.slice(0, i - 1);
+      if (digits.length < n.text.length) {
+        const rest = n.text.slice(digits.length);
+        const word: PPToken = { ...n, kind: /^[0-9]/.test(rest) ? 'number' : 'ident', text: rest, start: n.start + digits.length };
+        kept.push(gapped(word, droppedBlank || spaced(toks[i - 2], t)));
+        endsBlank = droppedBlank = false;
+        continue;
+      }
       endsBlank = droppedBlank ||= endsBlank;
     } else {
       endsBlank = false;
