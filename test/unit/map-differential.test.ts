@@ -24,7 +24,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
     'at-member-define.asm', 'data-empty.asm', 'istruc-at-field-labels.asm', 'istruc-at-instruction.asm', 'istruc-at-label-line.asm', 'istruc-at-local-repeated.asm',
     'istruc-nested.asm', 'listing-data.asm', 'optimize-O0-smartalign.asm', 'optimize-x-smartalign-pad.asm', 'smartalign-bits16.asm',
     'smartalign-bits32.asm', 'smartalign-jump.asm', 'standard-macro-braces.asm', 'struc-base.asm', 'struc-context-locals.asm',
-    'struc-names-expanded.asm', 'struc.asm', 'unique-ids-smartalign.asm',
+    'struc-names-expanded.asm', 'struc.asm', 'unique-ids-smartalign.asm', 'rename-at-member-define.asm', 'smartalign-sectalign-off.asm',
   ].map((name) => [name, INTERNAL])),
 };
 
