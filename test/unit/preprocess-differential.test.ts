@@ -115,6 +115,12 @@ describe('differential: asm -E vs nasm -E', function () {
     });
   });
 
+  it('reads a standard macro\'s argument with a } without its { on to the end, the next argument from the comma after it', () => {
+    // nasm 2.16.01 -E: `align }5, db 7` is `[sectalign }5, db 7]` and a `times ... db 7` (not
+    // `nop`); its assembler then refuses the `}` (messages Ringside words otherwise), so it is no fixture.
+    inScratch({ 'sb.asm': ['align }5, db 7', 'align 5}, db 7', 'alignb }4, resb 1', ''].join('\n') }, (dir) => compare(['sb.asm'], dir));
+  });
+
   it('takes the context of at, iend and endstruc from one stack for struc and istruc, as nasm\'s standard macros do', () => {
     // A struc inside an istruc is the innermost context: the at and iend after it are its (their
     // ..@N its context's number), the endstruc then closes the istruc. nasm assembles none of

@@ -311,6 +311,11 @@ export interface LineDirective {
   readonly number: number;
   /** `mmm` (1 when not given): how much each line read after it adds. */
   readonly step: number;
+  /**
+   * The lines a `\` joined to its first (0 when none): nasm counts them after the directive, by
+   * the step in force before it (see ReportedLines.add).
+   */
+  readonly joined?: number;
   /** The file name given; undefined when none was (the name before it goes on). */
   readonly name?: string;
 }

@@ -82,6 +82,16 @@ export interface CheckBlock {
   end: number;
   /** The single-line macros whose number the branch taken decides, if any (see DeferredConstant). */
   constants?: readonly DeferredConstant[];
+  /**
+   * The warnings of an `%else` or `%elif` after the block's `%else`, each with the index of the
+   * branch it would begin (the branch count): nasm gives them unless a condition before fails
+   * with an error, after which the group takes no branch and reads no `%else` (measured with
+   * nasm 2.16.01: `%if x` with x undefined, then `%else` twice, is the error alone, no "`%else'
+   * after `%else'"). The trailing garbage of an `%else` or `%endif` after those is given only
+   * then (`afterError`): `%if 1` / `%else` / `%else` / `%endif junk` is no warning of it, with
+   * `%if x` it is.
+   */
+  directiveMessages?: { readonly branch: number; readonly held: HeldDiagnostic; readonly afterError: boolean }[];
 }
 
 /**
@@ -145,6 +155,7 @@ export function runCheck(check: DeferredCheck, scope: CheckScope, sink: Diagnost
 }
 
 function runBlock(block: CheckBlock, scope: CheckScope, sink: DiagnosticSink, evalLimit: number, path: number[]): boolean {
+  let failed = block.branches.length;
   for (let b = 0; b < block.branches.length; b++) {
     const branch = block.branches[b];
     const c = branch.condition;
@@ -155,7 +166,7 @@ function runBlock(block: CheckBlock, scope: CheckScope, sink: DiagnosticSink, ev
       // (see Preprocessor.conditional).
       if (c.directive.startsWith('%elif')) sink.rollback(mark);
       // After an error nasm takes no branch of the block.
-      if (holds === undefined) break;
+      if (holds === undefined) { failed = b; break; }
       if (!holds) continue;
     }
     path.push(b);
@@ -175,12 +186,20 @@ function runBlock(block: CheckBlock, scope: CheckScope, sink: DiagnosticSink, ev
       }
       else if (scope.report) sink.put(item.held);
     }
+    reportDirectives(block, block.branches.length, scope, sink);
     if (block.constants !== undefined) for (const c of block.constants) setConstant(scope, c, c.byBranch[b]);
     return true;
   }
+  reportDirectives(block, failed, scope, sink);
   path.push(-1);
   if (block.constants !== undefined) for (const c of block.constants) setConstant(scope, c, c.otherwise);
   return true;
+}
+
+/** The messages of `block`'s lines after its `%else`, when a condition failed with an error at branch `last` (else the branch count: see CheckBlock.directiveMessages). */
+function reportDirectives(block: CheckBlock, last: number, scope: CheckScope, sink: DiagnosticSink): void {
+  if (!scope.report || block.directiveMessages === undefined) return;
+  for (const m of block.directiveMessages) if ((last < m.branch) === m.afterError) sink.put(m.held);
 }
 
 function setConstant(scope: CheckScope, c: DeferredConstant, value: ConstantValue): void {

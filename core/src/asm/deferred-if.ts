@@ -113,6 +113,18 @@ export class DeferredIfs {
   }
 
   /**
+   * The diagnostics since `mark` (of an `%else` or `%elif` after `%else`, or a line after one,
+   * after `oc`'s last branch) are held with the block, which gives them whichever branch it takes,
+   * unless a condition fails with an error, or (`afterError`) only then (see
+   * CheckBlock.directiveMessages).
+   */
+  afterElseHolds(oc: OpenCheck, mark: number, afterError = false): void {
+    const branch = oc.block.branches.length;
+    const held = this.sink.take(mark, ringsideOwn);
+    if (held.length > 0) (oc.block.directiveMessages ??= []).push(...held.map((h) => ({ branch, held: h, afterError })));
+  }
+
+  /**
    * `oc`'s `%endif` (or its file's end) was read: it joins its enclosing block, or goes to the
    * assembler, and is then returned.
    */

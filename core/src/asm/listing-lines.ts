@@ -295,6 +295,22 @@ function bodyText(text: string, env: Readonly<Record<string, string | undefined>
     if (t.start === t.end) { s += `${text.slice(end)}]`; break; }
     if (t.start > end) s += ' ';
     end = t.end;
+    // `%[...]` is one token to nasm, listed as written, blanks and all, or nothing when empty
+    // (measured: `db %[  5]` is listed so, `db 1, %[]2` as `db 1, 2`, `db 9 %[` as `db 9 `).
+    if (t.kind === 'op' && t.text === '%' && toks[k + 1]?.text === '[' && toks[k + 1].start === t.end) {
+      let depth = 0, j = k + 1;
+      for (; j < toks.length; j++) {
+        if (toks[j].text === '[') depth++;
+        else if (toks[j].text === ']' && --depth === 0) break;
+      }
+      const empty = j === k + 2 && j < toks.length && toks[j].start === toks[k + 1].end;
+      if (empty || (j < toks.length && toks[j].start !== toks[j].end)) {
+        if (!empty) s += text.slice(t.start, toks[j].end);
+        end = toks[j].end;
+        k = j;
+        continue;
+      }
+    }
     if (t.kind === 'preproc' && t.text.startsWith('%!')) {
       const quoted = toks[k + 1];
       let name: string | undefined = t.text.slice(2);

@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, type MacroInvocation, type MultiLineMacro } from './macros';
+import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
 import { pastable, pasted } from './token-paste';
 
@@ -110,10 +110,20 @@ export function macroLocalsOutside(toks: PPToken[], file: string, line: number, 
       // (A run of them at the end leaves the blanks before the run: `db %1%0` is `db `.)
       endsBlank = droppedBlank ||= endsBlank;
     } else if (t.kind === 'preproc' && t.text === '%+' && toks[i + 1]?.kind === 'number' && toks[i + 1].start === t.end) {
-      // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes).
+      // `%+2` is a parameter as a condition code to nasm (`%+` then a blank pastes); its number is
+      // the decimal digits, the rest of a number written there a word of its own (measured:
+      // `db lab-lab%+0x300` is "`%+0': not in a macro call" and `db lab-labx300`).
       const n = toks[++i];
-      sink.error('syntax', `\`%+${n.text}': not in a macro call`, lineRange(file, line, t.start, n.end), expansion);
+      const digits = /^\d*/.exec(n.text)![0];
+      sink.error('syntax', `\`%+${digits}': not in a macro call`, lineRange(file, line, t.start, n.start + digits.length), expansion);
       kept ??= toks.slice(0, i - 1);
+      if (digits.length < n.text.length) {
+        const rest = n.text.slice(digits.length);
+        const word: PPToken = { ...n, kind: /^[0-9]/.test(rest) ? 'number' : 'ident', text: rest, start: n.start + digits.length };
+        kept.push(gapped(word, droppedBlank || spaced(toks[i - 2], t)));
+        endsBlank = droppedBlank = false;
+        continue;
+      }
       endsBlank = droppedBlank ||= endsBlank;
     } else {
       endsBlank = false;
@@ -142,7 +152,8 @@ function parameterRange(inv: MacroInvocation, text: string, range: SourceRange, 
   const out: PPToken[] = [];
   for (let i = from; ; i += from <= to ? 1 : -1) {
     const arg = macroArgument(inv, i) ?? [];
-    arg.forEach((t, q) => out.push({ ...t, start: range.start.col, end: range.end.col, gap: q > 0 ? spaced(arg[q - 1], t) : out.length === 0 && gap }));
+    // (An argument in braces with blanks after its `{` keeps them: `%{1:2}` of `{ 1 },{ 2 }` is ` 1 , 2 `.)
+    arg.forEach((t, q) => out.push({ ...t, start: range.start.col, end: range.end.col, gap: q > 0 ? spaced(arg[q - 1], t) : (out.length === 0 && gap) || startsBlank(arg) }));
     if (i === to) break;
     // (After the blanks an argument in braces ends with: `%{1:2}` of `{1 },2` is `1 ,2`.)
     out.push({ kind: 'op', text: ',', start: range.start.col, end: range.end.col, gap: out.length === 0 ? gap : out[out.length - 1].blankAfter === true });
@@ -158,6 +169,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
   let endsBlank = false;
   // The argument just put in ends with blanks (PPToken.blankAfter): the next token has them before it.
   let blankAfter = false, gapNext = false;
+  // The argument just put in begins with blanks (see startsBlank): nothing is pasted to it.
+  let leadBlank = false;
   // Whether blanks go before the token after parameters that came to nothing (undefined: none did).
   let emptyGap: boolean | undefined;
   for (let ti = 0; ti < toks.length; ti++) {
@@ -199,6 +212,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
       else if (s === '%{00}') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
       else if (PARAMETER_RANGE.test(s)) {
         repl = parameterRange(inv, s, lineRange(file, line, t.start, t.end), expansion, gap, sink);
+        const firstArg = macroArgument(inv, Number(PARAMETER_RANGE.exec(s)![1]));
+        leadBlank = repl.length > 0 && firstArg !== undefined && startsBlank(firstArg);
         // (The blanks the last argument ends with too: `%{1:1}` of `{ 3 }` is `3 `.)
         blankAfter = repl.length > 0 && repl[repl.length - 1].blankAfter === true;
       } else if (s.startsWith('%{')) {
@@ -210,12 +225,15 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
       if (n === 0) repl = [{ kind: 'number', text: String(inv.count), start: t.start, end: t.end, gap }];
       else if (n !== undefined) {
         const arg = macroArgument(inv, n) ?? [];
-        repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap }));
+        leadBlank = startsBlank(arg);
+        repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap || leadBlank }));
         blankAfter = arg.length > 0 && arg[arg.length - 1].blankAfter === true;
       } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end, gap }];
     }
-    // (Blanks an argument ended with keep it from what follows: nasm pastes nothing there.)
-    const glue = prevEnd === t.start && out.length > 0 && !gapNext;
+    // (Blanks an argument ended with keep it from what follows, and those it began with from what
+    // goes before: nasm pastes nothing there.)
+    const glue = prevEnd === t.start && out.length > 0 && !gapNext && !leadBlank;
+    leadBlank = false;
     // An empty replacement after blanks leaves them, at the line's end too (see SubstitutionEnd), as
     // does an argument that ends with them.
     if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(before, t);

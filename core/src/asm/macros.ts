@@ -126,16 +126,24 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
 export const BRACED_ARGUMENTS = new WeakSet<readonly PPToken[]>();
 
 /**
- * The first tokens of the arguments of a single-line macro's or a function's call written `{ e...`,
- * with blanks after the brace: nasm keeps them, before the argument (measured: `F({ b })` with
- * `%define F(x) <x>` is `< b>`, `%strcat({ b })` `' b'`), where the blanks before an argument
- * written without braces go. (Copies made for the argument: see startsBlank.)
+ * The first tokens of the arguments of a call written `{ e...`, with blanks after the brace: nasm
+ * keeps them, before the argument (measured: `F({ b })` with `%define F(x) <x>` is `< b>`,
+ * `%strcat({ b })` `' b'`; a multi-line macro's `x%1` of `{ 1 }` is `x 1 `, pasting nothing), where
+ * the blanks before an argument written without braces go. (Copies made for the argument: see
+ * startsBlank.)
  */
 const BLANK_AFTER_BRACE = new WeakSet<PPToken>();
 
-/** Whether argument `arg` of a single-line macro's or a function's call begins with a blank (see BLANK_AFTER_BRACE). */
+/** Whether argument `arg` of a call begins with a blank (see BLANK_AFTER_BRACE). */
 export function startsBlank(arg: readonly PPToken[]): boolean {
   return arg.length > 0 && BLANK_AFTER_BRACE.has(arg[0]);
+}
+
+/** `copy`, a copy of argument `arg` token for token, marked as `arg` is (BRACED_ARGUMENTS, startsBlank). */
+export function markedAs(copy: PPToken[], arg: readonly PPToken[]): PPToken[] {
+  if (BRACED_ARGUMENTS.has(arg)) BRACED_ARGUMENTS.add(copy);
+  if (startsBlank(arg)) BLANK_AFTER_BRACE.add(copy[0]);
+  return copy;
 }
 
 /** nasm's error for a multi-line macro's argument (or `%macro` default) begun with a `{` never closed. */
@@ -219,7 +227,7 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
     else if (op === ')' && parentheses && braces === 0) depth--;
     // (After a `}` dropped, the blanks before the token are those after the brace: `{b}d` is `bd`.)
     if (parentheses && cur.length > 0) follow(cur, t, tokens[i - 1]);
-    else if (opened !== undefined && parentheses && spaced(opened, t)) {
+    else if (opened !== undefined && spaced(opened, t)) {
       const first = { ...t };
       BLANK_AFTER_BRACE.add(first);
       cur.push(first);

@@ -12,6 +12,7 @@ import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './sourc
 import { openString, tokenizeLine } from './lexer';
 import { joinPath, searchPlaces } from './paths';
 import { WarningSwitches } from './warning-switches';
+import { quoteBytes } from './strings';
 import { spelled, StandardExpansion, type StandardWarning } from './standard-expansion';
 import { StandardMacroCalls } from './standard-macros';
 
@@ -122,6 +123,18 @@ interface Where {
  * the one before (a `%rep` round, a macro called again) turns the step to 0 (`%line 10+0`); with
  * step 0, a line one past the last turns it back to 1.
  */
+/**
+ * A file name as nasm 2.16.01 writes it in a `%line` marker: as it is, but quoted as nasm quotes
+ * strings (quoteBytes) when it starts or ends with a blank or holds a quote or a control
+ * character (measured: `%line 6 ' file.c'` is written `' file.c'`, `"a'"` `"a'"`, a tab in
+ * backquotes as `\t`; `'a b'`, `'a;b'` and `'#a'` bare). (A name with other than ASCII in it is
+ * left as it is.)
+ */
+function markerName(name: string): string {
+  if (!/^\s|\s$|['"\x00-\x1f\x7f]/.test(name) || /[^\x00-\x7f]/.test(name)) return name;
+  return quoteBytes(Uint8Array.from(name, (c) => c.charCodeAt(0)));
+}
+
 class MarkerWriter {
   private readonly out: string[] = [];
   private name: string | undefined;
@@ -142,7 +155,7 @@ class MarkerWriter {
     } else if (this.linnum + 1 === where.line) this.lineinc = 1;
     // An empty line needs no place of its own when a marker comes anyway.
     if (this.linnum === -1 && text === '') return;
-    if (this.linnum !== where.line) out.push(`%line ${where.line}+${this.lineinc} ${where.name}`);
+    if (this.linnum !== where.line) out.push(`%line ${where.line}+${this.lineinc} ${markerName(where.name)}`);
     this.linnum = where.line + this.lineinc;
     out.push(text);
   }

@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blanksBeforeSeparators, BRACED_ARGUMENTS, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -954,7 +954,8 @@ class Preprocessor {
       }
       case '%error': case '%warning': case '%fatal': {
         list();
-        const msg = messageText(this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line), this.endsBlank);
+        const expanded = this.expandSingle(toks.slice(1), file, line);
+        const msg = isLoneString(expanded) ? stringMessage(expanded[0]) : this.writtenBack(expanded, file, line) + ((this.endsBlank || this.substitution.endsBlank) && expanded.length > 0 ? ' ' : '');
         if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
         else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
         // (In a branch the assembler decides, nasm stops only when it takes it: see OpenCheck.)
@@ -1030,7 +1031,10 @@ class Preprocessor {
           // (`nasm -E` prints the line with the single-line macros after its first word expanded:
           // measured, `%foo A, F(2)` with `%define A 5` and `%define F(x) x+1` is `%foo 5, 2+1`.)
           if (this.opts.preprocessOnly === true) {
-            const rest = this.expandSingle(toks.slice(1), file, line);
+            // (`%+` pastes there too: `%foo a %+ b` is `%foo ab`, measured; `%!NAME` is read.)
+            let rest = this.expandSingle(toks.slice(1), file, line);
+            if (hasPaste(rest)) rest = this.pasteAndRescan(rest, file, line);
+            rest = this.readEnvironment(rest, file, line);
             const blank = toks.length > 1 && spaced(toks[0], toks[1]);
             const words = rest.length > 0 && blank ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
             // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `, and
@@ -1044,6 +1048,8 @@ class Preprocessor {
           // only nasm's first pass takes: "label or instruction expected at start of line".)
           if (this.deferred.open !== undefined) return false;
           list();
+          // (Its `%!NAME` is read all the same: nasm warns of an unset one first, measured.)
+          if (toks.some(isEnvironmentToken)) this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line);
           this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
           return true;
         }
@@ -1059,7 +1065,7 @@ class Preprocessor {
     const read = readLineDirective(toks, file, line);
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
-    if (typeof read !== 'string') this.reported.add(read);
+    if (typeof read !== 'string') this.reported.add(f.lines !== undefined && f.idx > line + 1 ? { ...read, joined: f.idx - line - 1 } : read);
     else if (assembled) this.sink.error('syntax', read, here, f.expansion);
   }
 
@@ -1260,9 +1266,17 @@ class Preprocessor {
    */
   private checkDirective(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], top: CondEntry, here: SourceRange): void {
     const oc = top.check!;
-    // After an `%else` after `%else` nothing more is read (COND_NEVER).
+    // After an `%else` after `%else` nothing more is read (COND_NEVER), and no trailing garbage is
+    // warned of, but where a condition before failed with an error, which nasm's group took
+    // instead (see CheckBlock.directiveMessages).
     if (top.state === Cond.Never) {
-      if (d === '%endif') { this.conds.pop(); f.condCount--; this.deferred.closeRun(oc, this.out); this.endStates(oc, true); this.endCheck(oc); }
+      if (d === '%endif') this.deferred.closeRun(oc, this.out);
+      if (toks.length > 1 && (d === '%endif' || d === '%else')) {
+        const mark = this.sink.mark();
+        this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
+        this.deferred.afterElseHolds(oc, mark, true);
+      }
+      if (d === '%endif') { this.conds.pop(); f.condCount--; this.endStates(oc, true); this.endCheck(oc); }
       return;
     }
     this.deferred.closeRun(oc, this.out);
@@ -1281,7 +1295,11 @@ class Preprocessor {
       return;
     }
     if (top.sawElse) {
+      // (nasm warns of trailing garbage first: `%else junk' after `%else', measured.)
+      if (d === '%else' && toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${written}' ignored`, here, f.expansion);
+      const afterElse = this.sink.mark();
       this.sink.warning('syntax', `\`${written}' after \`%else', ignoring content`, here, f.expansion);
+      this.deferred.afterElseHolds(oc, afterElse);
       top.state = Cond.Never;
     } else if (d === '%else') {
       if (toks.length > 1) this.sink.warning('trailing', `trailing garbage after \`${written}' ignored`, here, f.expansion);
@@ -1921,6 +1939,23 @@ class Preprocessor {
    * error, `%ifidn %!V, 1` false, `%define M %!V` / `%ifenv M` tests V. `toks` itself when it has
    * none.
    */
+  /**
+   * Expanded tokens written back to text as nasm's detoken does it for `%defstr` and the messages
+   * of `%error`/`%warning`/`%fatal`: spaced as nasm's line is (see tokensText), reading `%!NAME`
+   * as it goes, so a variable that gives nothing keeps the blanks on both sides of it (measured
+   * with 2.16.01: `%defstr S %!UNSET foo` is ' foo', `foo %!UNSET  bar` 'foo  bar', and
+   * `%warning %!UNSET "x"` prints ` "x"`). Each blank-separated run of tokens is read on its own.
+   */
+  private writtenBack(expanded: PPToken[], file: string, line: number): string {
+    const words: string[] = [];
+    for (let k = 0, from = 0; k < expanded.length; k++) {
+      if (k + 1 < expanded.length && !spaced(expanded[k], expanded[k + 1])) continue;
+      words.push(textAsWritten(this.readEnvironment(expanded.slice(from, k + 1), file, line)));
+      from = k + 1;
+    }
+    return words.join(' ');
+  }
+
   private readEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
     let i = 0;
     while (i < toks.length && !isEnvironmentToken(toks[i])) i++;
@@ -2420,7 +2455,7 @@ class Preprocessor {
     const top = this.contexts.top();
     if (!top) { this.sink.error('context', `\`${toks[0].text}': context stack is empty`, nameRange, f.expansion); return; }
     if (d === '%repl') { top.name = name; return; }
-    if (name !== '' && name !== top.name) {
+    if (name !== '' && name.toLowerCase() !== top.name.toLowerCase()) {
       this.sink.error('context', `\`${toks[0].text}' in wrong context: ${top.name || 'anonymous'}, expected ${name}`, nameRange, f.expansion);
       return;
     }
@@ -2510,7 +2545,10 @@ class Preprocessor {
         else if (toks[j].text === ']' && --depth === 0) break;
       }
       if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
-      let text = tokensText(this.readEnvironment(this.expandSingle(toks.slice(i + 2, j), file, line), file, line));
+      // A `%[...]` inside is read first (measured: with A 5 and x5 7, `db %[%[A]]` is `db 5`,
+      // `db %[x%[A]]` `db 7`).
+      const inner = toks.slice(i + 2, j);
+      let text = tokensText(this.readEnvironment(this.expandSingle(inner.some((x) => x.text === '[') ? this.indirection(inner, file, line) : inner, file, line), file, line));
       let start = t.start;
       let first = t;
       const prev = out[out.length - 1];
@@ -2548,8 +2586,8 @@ class Preprocessor {
     if (op === '%defstr') {
       // The tokens' text after macro expansion (measured: `%defstr S __LINE__` is the line
       // number), spaced as written (`%defstr S Hello, world` is 'Hello, world').
-      const expanded = this.readEnvironment(this.expandSingle(toks.slice(2), file, line), file, line);
-      const str = textAsWritten(expanded) + (this.endsBlank && expanded.length > 0 ? ' ' : '');
+      const expanded = this.expandSingle(toks.slice(2), file, line);
+      const str = this.writtenBack(expanded, file, line) + ((this.endsBlank || this.substitution.endsBlank) && expanded.length > 0 ? ' ' : '');
       this.defineSingle(name.text, undefined, [{ kind: 'string', text: quoteBytes(new TextEncoder().encode(str)), start: name.start, end: name.end }], range, caseInsensitive, f.expansion);
       return;
     }
@@ -2668,11 +2706,7 @@ class Preprocessor {
       return true;
     }
     // Arguments keep where they were written, so references inside them point at the call site.
-    const located = args.map((a) => {
-      const l = a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) }));
-      if (BRACED_ARGUMENTS.has(a)) BRACED_ARGUMENTS.add(l);
-      return l;
-    });
+    const located = args.map((a) => markedAs(a.map((t) => (t.src ? t : { ...t, src: lineRange(file, line, t.start, t.end) })), a));
     // A label before the call is a line of its own, unless the body takes it as `%00` (nasm 2.16).
     const label = at > 0 && usesCallLabel(def) ? (toks[0].src ? toks[0] : { ...toks[0], src: lineRange(file, line, toks[0].start, toks[0].end) }) : undefined;
     // `label macro args` without a colon: nasm does not take the label for an orphan (no
@@ -2755,16 +2789,17 @@ function argumentWeight(args: readonly (readonly PPToken[])[]): number {
 
 
 /**
- * The message of `%error`/`%warning`/`%fatal` from its expanded tokens (`%1`, `%$x` and single-line
- * macros expanded), as nasm prints them: spaced as nasm's line is (see tokensText), with the blank
- * an empty expansion at the end leaves (`endsBlank`); a lone string without its quotes.
+ * Whether the expanded tokens of `%error`/`%warning`/`%fatal` (`%1`, `%$x` and single-line macros
+ * expanded) are a lone string, which nasm prints without its quotes (stringMessage); else it
+ * prints the line written back (writtenBack), with the blank an empty expansion at the end leaves.
  */
-function messageText(expanded: readonly PPToken[], endsBlank: boolean): string {
-  if (expanded.length === 1 && expanded[0].kind === 'string') {
-    const bytes = decodeString(expanded[0].text);
-    return bytes !== undefined ? new TextDecoder().decode(bytes) : expanded[0].text.slice(1, -1);
-  }
-  return textAsWritten(expanded) + (endsBlank && expanded.length > 0 ? ' ' : '');
+function isLoneString(expanded: readonly PPToken[]): boolean {
+  return expanded.length === 1 && expanded[0].kind === 'string';
+}
+
+function stringMessage(t: PPToken): string {
+  const bytes = decodeString(t.text);
+  return bytes !== undefined ? new TextDecoder().decode(bytes) : t.text.slice(1, -1);
 }
 
 /** The `;` comment lines directly above a definition, as its documentation. */

@@ -29,8 +29,9 @@ export interface ReportedPlace {
 }
 
 interface Renumbering {
-  /** The directive's (first) line: lines after it are renumbered. */
+  /** The directive's last line (its first, unless a `\` joined lines to it): lines after it are renumbered. */
   readonly after: number;
+  /** The number of the line after `after`, less `step`. */
   readonly number: number;
   readonly step: number;
   readonly name: string | undefined;
@@ -54,12 +55,19 @@ export class ReportedLines {
     this.directives.push(d);
     let list = this.byFile.get(d.file);
     if (list === undefined) this.byFile.set(d.file, (list = []));
+    // The lines a `\` joined to the directive's first are counted after it, by the step in force
+    // before it (measured with nasm 2.16.01: after `%line 300+5 a.c`, a `%line 60` continued on
+    // one more line makes the line after it 66; after `+0`, 61): its renumbering starts from its
+    // last line.
+    const joined = d.joined ?? 0;
+    const after = d.line + joined;
     // A file read again reads the same directives again (see above): each is kept once.
-    const k = this.indexAtOrBefore(list, d.line);
-    if (k >= 0 && list[k].after === d.line) return;
+    const k = this.indexAtOrBefore(list, after);
+    if (k >= 0 && list[k].after === after) return;
     // Without a name, the lines go on in the name the file's lines before had.
     const name = d.name ?? (k >= 0 ? list[k].name : undefined);
-    list.splice(k + 1, 0, { after: d.line, number: d.number, step: d.step, name });
+    const stepBefore = k >= 0 ? list[k].step : 1;
+    list.splice(k + 1, 0, { after, number: (d.number + Math.imul(stepBefore, joined)) | 0, step: d.step, name });
   }
 
   /**

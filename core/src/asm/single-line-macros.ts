@@ -21,6 +21,8 @@ export class SingleLineMacros {
   readonly all: SingleLineMacro[] = [];
   /** The aliases kept aside by `%aliases off` (see setAliases). */
   private aliasesAside: SingleLineMacro[] = [];
+  /** Aliases kept aside that a definition with parameters made while off shadows (see defineOverAside). */
+  private readonly shadowedAside = new Set<SingleLineMacro>();
   /** After `%aliases off`, until `%aliases on`. */
   private aliasesOff = false;
 
@@ -64,6 +66,7 @@ export class SingleLineMacros {
       this.aliasesAside.push(m);
       return false;
     }
+    if (!alias && this.aliasesOff) this.defineOverAside(name, key, params, caseInsensitive, range, expansion);
     let list = this.byName.get(key);
     // A definition replaces what a block the assembler decides left undecided (see BranchStates);
     // one the branches all defined otherwise as to parameters is nasm's error whichever it takes.
@@ -107,6 +110,25 @@ export class SingleLineMacros {
       list.push(m);
     } else list[k] = m;
     return false;
+  }
+
+  /**
+   * A `%define` of `name` while `%aliases off`: nasm keeps its aliases among the definitions,
+   * only not following them, so the definition meets an alias of that name as any other (measured
+   * with nasm 2.16.01: after `%defalias F T` / `%aliases off`, `%define F 5` replaces the alias,
+   * F is 5 after `%aliases on`; `%define F(x) 5` is "defined both with and without parameters"
+   * there, and after `%aliases on` `F(1)` is 5 and `F` still T).
+   */
+  private defineOverAside(name: string, key: string, params: readonly string[] | undefined, caseInsensitive: boolean, range: SourceRange, expansion?: readonly SourceRange[]): void {
+    let a: SingleLineMacro | undefined;
+    for (const o of this.aliasesAside) if (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name) a = o;
+    if (a === undefined) return;
+    if ((a.caseInsensitive === true) !== caseInsensitive) {
+      const sense = (insensitive: boolean): string => (insensitive ? 'insensitive' : 'sensitive');
+      this.sink.warning('macro-def-case-single', `case ${sense(caseInsensitive)} definition of macro \`${name}' will shadow ${sense(a.caseInsensitive === true)} macro \`${a.name}'`, range, expansion);
+    } else if (params !== undefined) this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
+    else { this.aliasesAside = this.aliasesAside.filter((o) => o !== a); return; }
+    this.shadowedAside.add(a);
   }
 
   /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */
@@ -153,8 +175,14 @@ export class SingleLineMacros {
     let added = false;
     if (on) {
       if (this.aliasesAside.length === 0) return false;
-      for (const m of this.aliasesAside) if (this.define(m.name, undefined, m.body, m.range, m.caseInsensitive === true, undefined, true)) added = true;
+      for (const m of this.aliasesAside) {
+        const list = this.byName.get(m.name.toLowerCase());
+        // (One a definition shadows goes back under it, as it was: no warning again.)
+        if (this.shadowedAside.has(m) && list !== undefined) list.unshift(m);
+        else if (this.define(m.name, undefined, m.body, m.range, m.caseInsensitive === true, undefined, true)) added = true;
+      }
       this.aliasesAside = [];
+      this.shadowedAside.clear();
       return added;
     }
     for (const [key, list] of [...this.byName]) {

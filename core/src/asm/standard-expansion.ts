@@ -71,7 +71,8 @@ export class StandardExpansion {
     ['istruc', { min: 1, max: 1, body: () => this.istruc() }],
     ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0], after(rest, 1)) }],
     ['iend', { min: 0, max: 0, body: () => this.iend() }],
-    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`incbin ${this.searched(a[0])},${after(rest, 1) || '0'}`] }],
+    // (The name as written: measured, `INCBIN "a"` is `INCBIN 'a',0`, the macro's `%?`.)
+    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`${this.word?.text ?? 'incbin'} ${this.searched(a[0])},${after(rest, 1) || '0'}`] }],
   ]);
 
   /**
@@ -272,7 +273,11 @@ function each(name: string): StandardBody {
   return { min: 1, max: Infinity, body: (a) => a.map((x) => `[${name} ${x}]`) };
 }
 
-/** `rest` (the arguments as written) after its first `n` commas, leading blanks dropped ('' when it has fewer). */
+/**
+ * `rest` (the arguments as written) after its first `n` commas, leading blanks dropped ('' when it
+ * has fewer). A comma after a `}` without its `{` counts (measured with nasm 2.16.01 -E: `align
+ * }5, db 7` pads with `db 7`; see macros.ts runOn).
+ */
 function after(rest: string, n: number): string {
   let depth = 0, k = 0;
   for (let i = 0; i < rest.length; i++) {
@@ -280,7 +285,7 @@ function after(rest: string, n: number): string {
     if (c === '"' || c === "'" || c === '`') { i = closingQuote(rest, i); continue; }
     if (c === '{') depth++;
     else if (c === '}') depth--;
-    else if (c === ',' && depth === 0 && ++k === n) return rest.slice(i + 1).trimStart();
+    else if (c === ',' && depth <= 0 && ++k === n) return rest.slice(i + 1).trimStart();
   }
   return '';
 }

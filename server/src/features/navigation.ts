@@ -98,6 +98,8 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
   }
   const sized = sizeDefine(doc, symbol);
   if (sized !== undefined) return { error: `\`${sized}\` is defined with %define, and nasm's endstruc writes that name in its line: the structure's name and the define go together; rename them by hand.` };
+  const field = fieldDefine(doc, symbol);
+  if (field !== undefined) return { error: `\`${field}\` is defined with %define, and nasm's \`at\` pastes the structure's name to a field's and expands that: the structure's name and the define go together; rename them by hand.` };
   const dotted = isDotted(symbol);
   // Where the name is written in full (`start.loop`, `S.field`), the new name may be too.
   if (dotted && symbol.parent && newName.startsWith(`${symbol.parent}.`)) newName = newName.slice(symbol.parent.length);
@@ -156,6 +158,17 @@ function sizeDefine(doc: AnalyzedDocument, symbol: SymbolInfo): string | undefin
   const paired = doc.result.symbols.some((s) => s.kind === 'struc' && s.name.toLowerCase() === structure.toLowerCase())
     && doc.result.symbols.some((s) => s.kind === 'define' && s.name.toLowerCase() === size);
   return paired ? `${structure}_size` : undefined;
+}
+
+/**
+ * A define named `S.name` when `symbol` is structure S: nasm's `at .name` pastes `S.name`
+ * (`%$strucname%1`) and expands it, so the define is the field's offset there whether S has the
+ * field or not (measured with nasm 2.16.01: `%define pt.y 2` / `at .y` pads to offset 2).
+ */
+function fieldDefine(doc: AnalyzedDocument, symbol: SymbolInfo): string | undefined {
+  if (symbol.kind !== 'struc') return undefined;
+  const prefix = `${symbol.name}.`.toLowerCase();
+  return doc.result.symbols.find((s) => s.kind === 'define' && s.name.toLowerCase().startsWith(prefix))?.name;
 }
 
 /** A name of another symbol owned by `symbol` and spelt from its name; `implicit` when defined where it is not written (`S_size` at `endstruc`). */
