@@ -230,6 +230,19 @@ describe('expansion limits and the time budget', () => {
     assert.deepEqual(r.diagnostics.map((d) => `${d.code} ${d.range.start.line}: ${d.message}`), ['limit-lines 3: overall line count exceeds the maximum 50000']);
   });
 
+  it('stops a line whose single-line expansion keeps growing (%xdefine S S M) at the deadline, inside the line', function () {
+    // nasm 2.16.01 takes 37 s and 14 GB on this file (12 rounds) before its "interminable macro
+    // recursion" errors; an editor's assembly must stop at its deadline instead, within the line.
+    this.timeout(10000);
+    const text = '%define S\n%rep 12\n%xdefine M M M\n%xdefine S S M\n%endrep\ndb 1\n';
+    const t = performance.now();
+    const r = assemble({ file: '/t.asm', text, host, deadline: t + 200 });
+    const elapsed = performance.now() - t;
+    assert.ok(elapsed < 5000, `took ${elapsed.toFixed(0)} ms`);
+    assert.ok(r.diagnostics.some((d) => d.code === 'time-budget'), r.diagnostics.map((d) => d.message).join('\n'));
+    assert.equal(r.image.length, 0);
+  });
+
   it('stops `times 1000000000 nop` at a 50 ms deadline with a time-budget error', function () {
     this.timeout(5000);
     const t = performance.now();

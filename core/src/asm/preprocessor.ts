@@ -2086,6 +2086,10 @@ class Preprocessor {
       last = j;
     }
     if (active?.has(def) || this.expansionOverflow) return -1;
+    // A line whose expansion outlasts the time budget (`%xdefine S S M` that grows each round: nasm
+    // needs gigabytes for some) stops there, the rest of the line as written; the line loop then
+    // reports the budget.
+    if (this.budget.expired()) { this.expansionOverflow = true; return -1; }
     let tails: boolean[] | undefined;
     if (def.modifiers !== undefined) {
       ({ args, tails } = this.modifiedArguments(def, rest, top, last, file, line, active));
