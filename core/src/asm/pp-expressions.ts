@@ -264,14 +264,16 @@ function symbolsLeft(e: Expr, counted?: (name: string) => boolean): number | und
 }
 
 /** The first `$`, `$$`, or name that is no preprocessor constant (`constant`) in `e`. */
-export function assemblerTerm(e: Expr, constant: ConstantLookup): Expr | undefined {
-  switch (e.k) {
-    case 'num': return undefined;
-    case 'here': case 'base': return e;
-    case 'sym': return constant(e.name) === undefined && !isRegisterWord(e.name) ? e : undefined;
-    case 'un': return assemblerTerm(e.a, constant);
-    case 'bin': return assemblerTerm(e.a, constant) ?? assemblerTerm(e.b, constant);
+export function assemblerTerm(root: Expr, constant: ConstantLookup): Expr | undefined {
+  // (A loop, left to right, not recursion: an expression may be as deep as nasm lets it.)
+  let pending: Expr[] | undefined;
+  for (let e: Expr | undefined = root; e !== undefined; e = pending?.pop()) {
+    if (e.k === 'here' || e.k === 'base') return e;
+    if (e.k === 'sym' && constant(e.name) === undefined && !isRegisterWord(e.name)) return e;
+    if (e.k === 'un') (pending ??= []).push(e.a);
+    else if (e.k === 'bin') (pending ??= []).push(e.b, e.a);
   }
+  return undefined;
 }
 
 /** Whether a line starting with `name` (`lower` in lower case) and no colon defines it: no word of nasm's. */
