@@ -407,14 +407,14 @@ class Preprocessor {
       lines: this.out, files: this.files, includes: this.includes, macros: this.allMacros,
       defines: this.singles.all, technique: this.technique, references: this.references, localReferences: this.localReferences, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
-      structureContext: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.get(line); },
-      structureText: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureTexts.get(line); },
-      pushedContext: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.pushedContexts.get(line); },
+      structureContext: this.readUpTo(this.structureContexts),
+      structureText: this.readUpTo(this.structureTexts),
+      pushedContext: this.readUpTo(this.pushedContexts),
       dependencies: this.dependencies,
       aliasSwitches: this.aliasSwitches,
       sectDefinitions: this.sectDefinitions,
       sizeDefinitions: this.sizeDefinitions,
-      atMember: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.atMembers.get(line); },
+      atMember: this.readUpTo(this.atMembers),
       environment: this.environment,
     };
   }
@@ -623,6 +623,14 @@ class Preprocessor {
    */
   private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[] | undefined, listOnly: boolean, verbatim = false, entry?: LineEntry): void {
     this.out.push(file, line, text, tokens, this.originOf(f), (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
+  }
+
+  /**
+   * A line's entry of `facts`, one of the per-line records the standard macros' calls make as
+   * their lines are read (see StandardMacroCalls.idsUpTo): the lines up to it are read first.
+   */
+  private readUpTo<T>(facts: ReadonlyMap<number, T>): (line: number) => T | undefined {
+    return (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return facts.get(line); };
   }
 
   /** A line the preprocessor takes in (a directive, a skipped or captured line, a macro call): listed, and no line of `nasm -E`. */
