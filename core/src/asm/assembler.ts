@@ -22,6 +22,7 @@ import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from 
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import type { SectDefinition, SizeDefinition, StructureText } from './preprocessor';
+import { SymbolDeclarations, type DeclarationKind } from './symbol-declarations';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -518,26 +519,43 @@ class Assembler implements EvalContext {
     return { request, origin: this.origin, sections, absolute, bySection };
   }
 
-  /** Names given a symbol type in `global`/`static` (`global start:function`), for `reportSymbolTypes`. */
-  private readonly typedSymbols = new Set<string>();
+  /** The names `extern`, `required`, `global` and `static` declare in the pass, for `reportSymbolTypes`. */
+  private readonly declarations = new SymbolDeclarations();
 
-  /** Notes each `name:type` of a `global` or `static` list (`name:` alone gives no type). */
-  private noteSymbolTypes(args: readonly PPToken[]): void {
+  /**
+   * Declares each name of an `extern`, `required`, `global` or `static` list as `kind`, with the
+   * symbol type after its colon (`a:function`); nasm's errors for a name declared two ways.
+   */
+  private declareNames(args: readonly PPToken[], kind: DeclarationKind): void {
     for (let i = 0; i < args.length; i++) {
-      if (args[i].kind === 'ident' && args[i + 1]?.text === ':' && args[i + 2] !== undefined && args[i + 2].text !== ',') this.typedSymbols.add(args[i].text);
-      while (i < args.length && args[i].text !== ',') i++;
+      const t = args[i];
+      let end = i;
+      while (end < args.length && args[end].text !== ',') end++;
+      if (t.kind === 'ident') {
+        const special = args[i + 1]?.text === ':' && i + 2 < end ? this.lines.text[this.line].slice(args[i + 2].start, args[end - 1].end) : undefined;
+        const problem = this.declarations.declare(qualifyName(t.text, undefined), kind, special, this.stmtIndex, t);
+        if (problem !== undefined) this.error('symbol-type', problem, t);
+      }
+      i = end;
     }
   }
 
   /**
    * nasm's bin format rejects a symbol type (manual §7.9.5 and §8.1: ELF's `:function`, `:data`)
-   * at the symbol's definition, wherever the `global` line is.
+   * at the symbol's definition, wherever the declaring line is; a name only `required` declares,
+   * at its first `required` line (measured: `extern a:function` / `required a`, at the second line).
    */
   private reportSymbolTypes(): void {
-    const defined = [...this.typedSymbols].map((name) => this.symbols.get(name)).filter((d): d is SymbolDef => d !== undefined);
-    for (const def of defined.sort((a, b) => a.stmt - b.stmt)) {
-      this.sink.error('symbol-type', 'binary format does not support any special symbol types', symbolRange(def, this.lines, this.lineOf));
+    const places: { stmt: number; range: SourceRange }[] = [];
+    for (const [name, d] of this.declarations.typed()) {
+      const def = this.symbols.get(name);
+      if (def !== undefined) places.push({ stmt: def.stmt, range: symbolRange(def, this.lines, this.lineOf) });
+      else if (d.kind === 'required' && d.required !== undefined) {
+        const l = this.lineOf[d.required.stmt];
+        places.push({ stmt: d.required.stmt, range: lineRange(this.lines.file(l), this.lines.line[l], d.required.start, d.required.end) });
+      }
     }
+    for (const p of places.sort((a, b) => a.stmt - b.stmt)) this.sink.error('symbol-type', 'binary format does not support any special symbol types', p.range);
   }
 
   /** The deadline passed: one 'time-budget' error (unless the preprocessor already said so) and no image. */
@@ -587,6 +605,7 @@ class Assembler implements EvalContext {
     this.smartAlign = undefined;
     this.struc = undefined;
     this.istrucStart = undefined;
+    this.declarations.clear();
     // The deferred %if blocks between runs of statements, so that a statement costs no test for them.
     let from = 0;
     const checks = this.host.checks ?? [];
@@ -1698,7 +1717,7 @@ class Assembler implements EvalContext {
         return;
       case 'global': case 'static':
         if (!this.namesListed(args, word)) return;
-        this.noteSymbolTypes(args);
+        this.declareNames(args, name);
         if (name === 'global') for (const t of args) if (t.kind === 'ident') (this.globalNames ??= new Set()).add(qualifyName(t.text, undefined));
         return;
       case 'cpu':
@@ -1739,8 +1758,11 @@ class Assembler implements EvalContext {
         return;
       case 'extern': case 'required':
         if (name === 'extern' && !this.namesListed(args, word)) return;
-        for (const t of args) {
-          if (t.kind !== 'ident') continue;
+        this.declareNames(args, name);
+        for (let k = 0; k < args.length; k++) {
+          const t = args[k];
+          // (A name's type, `a:function`, is no name: measured, `function` stays undefined.)
+          if (t.kind !== 'ident' || (k > 0 && args[k - 1].text !== ',')) continue;
           // (`required $a` declares `a`: measured, the map lists `a`.)
           const declared = qualifyName(t.text, undefined);
           this.externs.add(declared);
