@@ -333,6 +333,8 @@ class Assembler implements EvalContext {
   /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
   private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
   private readonly externs = new Set<string>();
+  /** Those of `externs` the lines of this pass have declared so far. */
+  private readonly externsInPass = new Set<string>();
   /**
    * Each name a `required` line declares, with the count of symbols defined before its first
    * (where the map lists it when nothing defines it: see mapFile); and the names `global` declares.
@@ -361,6 +363,8 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
   private undefinedUse = Undefined.Reported;
+  /** While an `equ`'s value is evaluated: whether it named an external name (see missingSymbol). */
+  private equOfExtern: { named: boolean } | undefined;
   /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
   private inCount = false;
   /** The statement whose immediate last took the current section's address away (`-x`: see Value.offset), in this pass. */
@@ -519,6 +523,12 @@ class Assembler implements EvalContext {
     return { request, origin: this.origin, sections, absolute, bySection };
   }
 
+  /** `name` is external from here on (see externs). */
+  private declareExternal(name: string): void {
+    this.externs.add(name);
+    this.externsInPass.add(name);
+  }
+
   /** The names `extern`, `required`, `global` and `static` declare in the pass, for `reportSymbolTypes`. */
   private readonly declarations = new SymbolDeclarations();
 
@@ -606,6 +616,7 @@ class Assembler implements EvalContext {
     this.struc = undefined;
     this.istrucStart = undefined;
     this.declarations.clear();
+    this.externsInPass.clear();
     // The deferred %if blocks between runs of statements, so that a statement costs no test for them.
     let from = 0;
     const checks = this.host.checks ?? [];
@@ -676,7 +687,9 @@ class Assembler implements EvalContext {
       symbolBefore: (name, before) => {
         const full = this.qualifyAt(name, before);
         const s = this.symbols.get(full);
-        if (s === undefined) return this.deferredConstant(name);
+        // (An external name, or an `equ` of one, is a value but no number: measured, `extern a` /
+        // `%if a` is "non-constant value given to `%if'".)
+        if (s === undefined) return this.deferredConstant(name) ?? (this.externsInPass.has(full) ? { v: undefined, sec: -1 } : undefined);
         if (s.stmt >= before) return undefined;
         const v = this.symbolValue(s);
         // An `equ` of a label further on is its number 0 in nasm's first pass (see firstPassEqus),
@@ -952,6 +965,7 @@ class Assembler implements EvalContext {
     if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
+    if (this.equOfExtern !== undefined && this.externs.has(name)) { this.equOfExtern.named = true; return undefined; }
     if (this.pass > 0 || this.final) {
       if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
       // No symbol can have a register's name (the parser refuses it as a label).
@@ -1595,7 +1609,13 @@ class Assembler implements EvalContext {
       case 'equ': {
         const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
         // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
-        let v = this.evalImmediate(e);
+        const external = this.equOfExtern = { named: false };
+        let v: Value;
+        try { v = this.evalImmediate(e); } finally { this.equOfExtern = undefined; }
+        // An external name's value: nasm refuses it where the constant is used, as the name's
+        // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
+        // support external references").
+        if (v.v === undefined && external.named) { this.declareExternal(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex])); return; }
         const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
         if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
@@ -1765,7 +1785,7 @@ class Assembler implements EvalContext {
           if (t.kind !== 'ident' || (k > 0 && args[k - 1].text !== ',')) continue;
           // (`required $a` declares `a`: measured, the map lists `a`.)
           const declared = qualifyName(t.text, undefined);
-          this.externs.add(declared);
+          this.declareExternal(declared);
           if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
         }
         return;
