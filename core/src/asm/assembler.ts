@@ -1343,12 +1343,7 @@ class Assembler implements EvalContext {
     const st = this.stmts[i];
     if (this.sharedBases !== undefined) readNamesUnder(this.sharedBases[i]);
     const kind = st.kind;
-    if (st.label !== undefined && (kind !== StatementKind.Directive || st.op!.name !== 'equ')) {
-      if (section === undefined) {
-        if (this.pass === 0) this.firstPassDefinition(fullName(st.label.name, this.sharedBases?.[i]), { v: this.absoluteOffset(offset), sec: this.absoluteSec }, st.label, st.label.src);
-        this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
-      } else this.define(st, 'label', this.sec, offset);
-    }
+    if (st.label !== undefined && (kind !== StatementKind.Directive || st.op!.name !== 'equ')) this.defineLabelHere(st, section, offset);
     if (section === undefined) this.results.reset(i, -1, NaN, offset);
     else this.results.reset(i, this.sec, offset, section.address + offset);
     if (kind === StatementKind.Empty) {
@@ -1357,6 +1352,14 @@ class Assembler implements EvalContext {
     }
     if (kind === StatementKind.Directive) this.directive(st, st.op!.name);
     else if (this.final || section === undefined || st.times !== undefined || this.cpu !== ANY_CPU || !this.sizeOnly(st, i, section)) this.instruction(st);
+  }
+
+  /** The label of `st`, the current statement's, at `offset` in `section` (undefined: in absolute space). */
+  private defineLabelHere(st: ParsedStatement, section: Section | undefined, offset: number): void {
+    const label = st.label!;
+    if (section !== undefined) { this.define(st, 'label', this.sec, offset); return; }
+    if (this.pass === 0) this.firstPassDefinition(fullName(label.name, this.sharedBases?.[this.stmtIndex]), { v: this.absoluteOffset(offset), sec: this.absoluteSec }, label, label.src);
+    this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
   }
 
   /** A Route.StaticCode statement's bytes again: the common case here, emit() for the rest (nobits sections, limits). */
@@ -2108,10 +2111,14 @@ class Assembler implements EvalContext {
   private runSectBody(k: number, word: { readonly start: number; readonly end: number }): void {
     const outcome = this.sectBody(k);
     if (outcome.problem !== undefined) { this.error(outcome.problem.code, outcome.problem.message, word); return; }
-    const st = runnableSectBody(outcome);
+    const colon = this.host.sectDefinitions![k].body?.[1]?.text === ':';
+    const st = runnableSectBody(outcome, this.stmts[this.stmtIndex].label === undefined, colon);
     if (st === undefined) return;
-    if (this.final) (this.sectBodiesRun ??= new Map()).set(this.stmtIndex, st);
-    if (st.kind === StatementKind.Directive) this.directive(st, st.op!.name);
+    // (A body of a label alone, or an equ, leaves endstruc's line listed as its own: measured.)
+    if (this.final && st.op !== undefined && st.op.name !== 'equ') (this.sectBodiesRun ??= new Map()).set(this.stmtIndex, st);
+    if (st.label !== undefined && st.op?.name !== 'equ') this.defineLabelHere(st, this.absolute !== undefined ? undefined : this.sections[this.sec], this.absolute ?? this.sections[this.sec].size);
+    if (st.op === undefined) return;
+    if (st.kind === StatementKind.Directive) this.directive(st, st.op.name);
     else this.instruction(st);
   }
 
@@ -3122,12 +3129,18 @@ function unreadableIn(e: Expr): Expr | undefined {
 }
 
 /**
- * The statement of a `__?SECT?__` definition endstruc runs: none for a parse that failed, and none
- * for one that defines a label (`foo:`, `x equ 5`), left alone: Ringside's symbols are the lines'.
+ * The statement of a `__?SECT?__` definition endstruc runs: none for a parse that failed. One that
+ * defines a label (`foo:`, `foo: db 1`, `x equ 5`) defines it on the endstruc line, as nasm's
+ * macro does (measured with nasm 2.16.01: `%define __?SECT?__ lab:` then, after the structure,
+ * `section .text` / `dd lab` is lab's offset in the structure's space), unless that line has a
+ * label of its own (`labelFree` false), which holds the line's one label. A word alone (`m`), which
+ * nasm runs as the macro it may name, is left alone.
  */
-function runnableSectBody(outcome: ParseOutcome): ParsedStatement | undefined {
+function runnableSectBody(outcome: ParseOutcome, labelFree: boolean, colon: boolean): ParsedStatement | undefined {
   const st = outcome.stmt;
-  return outcome.problem !== undefined || st === undefined || st.label !== undefined || st.op === undefined ? undefined : st;
+  if (outcome.problem !== undefined || st === undefined) return undefined;
+  if (st.label === undefined) return st.op === undefined ? undefined : st;
+  return labelFree && (colon || st.op !== undefined) ? st : undefined;
 }
 
 /** The first symbol `e` names that `later` says is defined after the line. */
