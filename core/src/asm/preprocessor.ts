@@ -1182,6 +1182,7 @@ class Preprocessor {
       if (toks.length > 1 && top?.state !== Cond.Never) this.sink.warning('trailing', `trailing garbage after \`${written}' ignored`, here, f.expansion);
     };
     const isElif = d.startsWith('%elif');
+    if (top !== undefined && (isElif || d === '%else' || d === '%endif')) this.crossesDeferredBranch(f, d, top, here);
     if (top?.check !== undefined && (isElif || d === '%else' || d === '%endif')) { this.checkDirective(f, file, line, d, toks, top, here); return; }
     if (d === '%endif') {
       trailing();
@@ -1226,12 +1227,36 @@ class Preprocessor {
       }
       return;
     }
-    if (!active) { this.conds.push({ state: Cond.Never, sawElse: false, range: here, expansion: f.expansion }); f.condCount++; return; }
+    if (!active) { this.conds.push({ state: Cond.Never, sawElse: false, range: here, expansion: f.expansion, call: this.innermostCall() }); f.condCount++; return; }
     const test = this.testCondition(f, file, line, d, kind, toks);
-    const entry: CondEntry = { state: stateAfter(test), sawElse: false, range: here, expansion: f.expansion };
+    const entry: CondEntry = { state: stateAfter(test), sawElse: false, range: here, expansion: f.expansion, call: this.innermostCall() };
     this.conds.push(entry);
     f.condCount++;
     if (test === Test.Deferred) this.beginCheck(entry, this.checkCondition(f, file, line, d, kind === 'n', this.assemblerCondition));
+  }
+
+  /**
+   * Ringside's error for `d` (`%elif`, `%else`, `%endif` of group `top`) in a branch of a block
+   * the assembler decides, or ending it, when a macro called in the branch read the group's `%if`
+   * and `d` is read outside that call, or the other way round (a macro that opens a `%if` it never
+   * closes). nasm skips a branch it does not take without expanding its macros, so which `%endif`
+   * ends the block would depend on the branch the assembler takes.
+   */
+  private crossesDeferredBranch(f: Frame, d: string, top: CondEntry, here: SourceRange): void {
+    let k = this.conds.length - 1;
+    while (k >= 0 && this.conds[k].check === undefined) k--;
+    if (k < 0) return;
+    const oc = this.conds[k].check!;
+    const call = this.innermostCall();
+    const opened = top !== this.conds[k] && top.call > oc.block.serial;
+    if (opened === call > oc.block.serial) return;
+    this.deferred.crossesBranch(oc, d, here, f.expansion);
+  }
+
+  /** The serial of the innermost macro call being read (0: none). */
+  private innermostCall(): number {
+    for (let k = this.frames.length - 1; k >= 0; k--) if (this.frames[k].kind === 'macro') return this.frames[k].serial;
+    return 0;
   }
 
   /**
