@@ -1794,7 +1794,8 @@ class Assembler implements EvalContext {
         return;
       case 'struc': {
         const t = args[0];
-        if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
+        if (t === undefined) { this.emptyStructure(word); return; }
+        if (t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
         // Words after the name, before the base (`struc S x`, `struc S)`): the macro's label line
         // `S x:` is the label S and the parser's error at what follows it; endstruc's `S x_size
@@ -1843,8 +1844,9 @@ class Assembler implements EvalContext {
       }
       case 'istruc': {
         const t = args[0];
-        if (!t || t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
-        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t.text, outer: this.istrucStart };
+        // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
+        if (t !== undefined && t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
+        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', outer: this.istrucStart };
         this.defineContextLabel('strucstart', word);
         return;
       }
@@ -2071,6 +2073,17 @@ class Assembler implements EvalContext {
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
     this.keepSect();
+  }
+
+  /**
+   * `struc` called with no parameter (`%define E` / `struc E`): nasm's macro writes `[absolute ]`
+   * ("expression syntax error": the place stays) and `:` ("label or instruction expected at start
+   * of line"), and its endstruc `_size equ ($-)`, "expression syntax error" (measured, nasm 2.16.01).
+   */
+  private emptyStructure(word: { readonly start: number; readonly end: number }): void {
+    this.error('syntax', 'expression syntax error', word);
+    this.error('syntax', 'label or instruction expected at start of line', word);
+    this.struc = { name: '', base: 0, stmt: this.stmtIndex, sizeError: 'expression syntax error', outer: this.struc, trailing: false };
   }
 
   /**
