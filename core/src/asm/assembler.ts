@@ -967,7 +967,8 @@ class Assembler implements EvalContext {
     if (special) return special;
     if (this.equOfExtern !== undefined && this.externs.has(name)) { this.equOfExtern.named = true; return undefined; }
     if (this.pass > 0 || this.final) {
-      if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
+      // (nasm's words, which name no symbol: the diagnostic's range shows which.)
+      if (this.externs.has(name)) this.error('extern', 'binary output format does not support external references', node);
       // No symbol can have a register's name (the parser refuses it as a label).
       else if (isRegisterOutsideDialect(name)) {
         if (!this.wideOperandProblem(name, node)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
