@@ -523,6 +523,20 @@ class Assembler implements EvalContext {
     return { request, origin: this.origin, sections, absolute, bySection };
   }
 
+  /**
+   * `equ` statement `st` of an external name: its name is external too, and no symbol, though an
+   * earlier pass, before the `extern` line was read, defined it (measured: `k equ a` / `extern a`
+   * / `dd k` is the error at the dd).
+   */
+  private externalConstant(st: ParsedStatement): void {
+    this.declareExternal(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]));
+    const own = this.labelSymbol[this.stmtIndex];
+    if (own === undefined) return;
+    this.symbols.delete(own.name);
+    this.labelSymbol[this.stmtIndex] = undefined;
+    this.changed = true;
+  }
+
   /** `name` is external from here on (see externs). */
   private declareExternal(name: string): void {
     this.externs.add(name);
@@ -1619,7 +1633,7 @@ class Assembler implements EvalContext {
         // An external name's value: nasm refuses it where the constant is used, as the name's
         // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
         // support external references").
-        if (v.v === undefined && external.named) { this.declareExternal(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex])); return; }
+        if (v.v === undefined && external.named) { this.externalConstant(st); return; }
         const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
         if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
