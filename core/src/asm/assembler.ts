@@ -22,6 +22,7 @@ import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from 
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import type { SectDefinition, SizeDefinition, StructureText } from './preprocessor';
+import { SymbolDeclarations, type DeclarationKind } from './symbol-declarations';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -332,6 +333,8 @@ class Assembler implements EvalContext {
   /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
   private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
   private readonly externs = new Set<string>();
+  /** Those of `externs` the lines of this pass have declared so far. */
+  private readonly externsInPass = new Set<string>();
   /**
    * Each name a `required` line declares, with the count of symbols defined before its first
    * (where the map lists it when nothing defines it: see mapFile); and the names `global` declares.
@@ -360,6 +363,8 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
   private undefinedUse = Undefined.Reported;
+  /** While an `equ`'s value is evaluated: whether it named an external name (see missingSymbol). */
+  private equOfExtern: { named: boolean } | undefined;
   /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
   private inCount = false;
   /** The statement whose immediate last took the current section's address away (`-x`: see Value.offset), in this pass. */
@@ -518,26 +523,63 @@ class Assembler implements EvalContext {
     return { request, origin: this.origin, sections, absolute, bySection };
   }
 
-  /** Names given a symbol type in `global`/`static` (`global start:function`), for `reportSymbolTypes`. */
-  private readonly typedSymbols = new Set<string>();
+  /**
+   * `equ` statement `st` of an external name: its name is external too, and no symbol, though an
+   * earlier pass, before the `extern` line was read, defined it (measured: `k equ a` / `extern a`
+   * / `dd k` is the error at the dd).
+   */
+  private externalConstant(st: ParsedStatement): void {
+    this.declareExternal(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]));
+    const own = this.labelSymbol[this.stmtIndex];
+    if (own === undefined) return;
+    this.symbols.delete(own.name);
+    this.labelSymbol[this.stmtIndex] = undefined;
+    this.changed = true;
+  }
 
-  /** Notes each `name:type` of a `global` or `static` list (`name:` alone gives no type). */
-  private noteSymbolTypes(args: readonly PPToken[]): void {
+  /** `name` is external from here on (see externs). */
+  private declareExternal(name: string): void {
+    this.externs.add(name);
+    this.externsInPass.add(name);
+  }
+
+  /** The names `extern`, `required`, `global` and `static` declare in the pass, for `reportSymbolTypes`. */
+  private readonly declarations = new SymbolDeclarations();
+
+  /**
+   * Declares each name of an `extern`, `required`, `global` or `static` list as `kind`, with the
+   * symbol type after its colon (`a:function`); nasm's errors for a name declared two ways.
+   */
+  private declareNames(args: readonly PPToken[], kind: DeclarationKind): void {
     for (let i = 0; i < args.length; i++) {
-      if (args[i].kind === 'ident' && args[i + 1]?.text === ':' && args[i + 2] !== undefined && args[i + 2].text !== ',') this.typedSymbols.add(args[i].text);
-      while (i < args.length && args[i].text !== ',') i++;
+      const t = args[i];
+      let end = i;
+      while (end < args.length && args[end].text !== ',') end++;
+      if (t.kind === 'ident') {
+        const special = args[i + 1]?.text === ':' && i + 2 < end ? this.lines.text[this.line].slice(args[i + 2].start, args[end - 1].end) : undefined;
+        const problem = this.declarations.declare(qualifyName(t.text, undefined), kind, special, this.stmtIndex, t);
+        if (problem !== undefined) this.error('symbol-type', problem, t);
+      }
+      i = end;
     }
   }
 
   /**
    * nasm's bin format rejects a symbol type (manual §7.9.5 and §8.1: ELF's `:function`, `:data`)
-   * at the symbol's definition, wherever the `global` line is.
+   * at the symbol's definition, wherever the declaring line is; a name only `required` declares,
+   * at its first `required` line (measured: `extern a:function` / `required a`, at the second line).
    */
   private reportSymbolTypes(): void {
-    const defined = [...this.typedSymbols].map((name) => this.symbols.get(name)).filter((d): d is SymbolDef => d !== undefined);
-    for (const def of defined.sort((a, b) => a.stmt - b.stmt)) {
-      this.sink.error('symbol-type', 'binary format does not support any special symbol types', symbolRange(def, this.lines, this.lineOf));
+    const places: { stmt: number; range: SourceRange }[] = [];
+    for (const [name, d] of this.declarations.typed()) {
+      const def = this.symbols.get(name);
+      if (def !== undefined) places.push({ stmt: def.stmt, range: symbolRange(def, this.lines, this.lineOf) });
+      else if (d.kind === 'required' && d.required !== undefined) {
+        const l = this.lineOf[d.required.stmt];
+        places.push({ stmt: d.required.stmt, range: lineRange(this.lines.file(l), this.lines.line[l], d.required.start, d.required.end) });
+      }
     }
+    for (const p of places.sort((a, b) => a.stmt - b.stmt)) this.sink.error('symbol-type', 'binary format does not support any special symbol types', p.range);
   }
 
   /** The deadline passed: one 'time-budget' error (unless the preprocessor already said so) and no image. */
@@ -587,6 +629,8 @@ class Assembler implements EvalContext {
     this.smartAlign = undefined;
     this.struc = undefined;
     this.istrucStart = undefined;
+    this.declarations.clear();
+    this.externsInPass.clear();
     // The deferred %if blocks between runs of statements, so that a statement costs no test for them.
     let from = 0;
     const checks = this.host.checks ?? [];
@@ -657,7 +701,9 @@ class Assembler implements EvalContext {
       symbolBefore: (name, before) => {
         const full = this.qualifyAt(name, before);
         const s = this.symbols.get(full);
-        if (s === undefined) return this.deferredConstant(name);
+        // (An external name, or an `equ` of one, is a value but no number: measured, `extern a` /
+        // `%if a` is "non-constant value given to `%if'".)
+        if (s === undefined) return this.deferredConstant(name) ?? (this.externsInPass.has(full) ? { v: undefined, sec: -1 } : undefined);
         if (s.stmt >= before) return undefined;
         const v = this.symbolValue(s);
         // An `equ` of a label further on is its number 0 in nasm's first pass (see firstPassEqus),
@@ -933,8 +979,10 @@ class Assembler implements EvalContext {
     if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
+    if (this.equOfExtern !== undefined && this.externs.has(name)) { this.equOfExtern.named = true; return undefined; }
     if (this.pass > 0 || this.final) {
-      if (this.externs.has(name)) this.error('extern', `binary output format does not support external references (\`${name}')`, node);
+      // (nasm's words, which name no symbol: the diagnostic's range shows which.)
+      if (this.externs.has(name)) this.error('extern', 'binary output format does not support external references', node);
       // No symbol can have a register's name (the parser refuses it as a label).
       else if (isRegisterOutsideDialect(name)) {
         if (!this.wideOperandProblem(name, node)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
@@ -1310,12 +1358,7 @@ class Assembler implements EvalContext {
     const st = this.stmts[i];
     if (this.sharedBases !== undefined) readNamesUnder(this.sharedBases[i]);
     const kind = st.kind;
-    if (st.label !== undefined && (kind !== StatementKind.Directive || st.op!.name !== 'equ')) {
-      if (section === undefined) {
-        if (this.pass === 0) this.firstPassDefinition(fullName(st.label.name, this.sharedBases?.[i]), { v: this.absoluteOffset(offset), sec: this.absoluteSec }, st.label, st.label.src);
-        this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
-      } else this.define(st, 'label', this.sec, offset);
-    }
+    if (st.label !== undefined && (kind !== StatementKind.Directive || st.op!.name !== 'equ')) this.defineLabelHere(st, section, offset);
     if (section === undefined) this.results.reset(i, -1, NaN, offset);
     else this.results.reset(i, this.sec, offset, section.address + offset);
     if (kind === StatementKind.Empty) {
@@ -1324,6 +1367,14 @@ class Assembler implements EvalContext {
     }
     if (kind === StatementKind.Directive) this.directive(st, st.op!.name);
     else if (this.final || section === undefined || st.times !== undefined || this.cpu !== ANY_CPU || !this.sizeOnly(st, i, section)) this.instruction(st);
+  }
+
+  /** The label of `st`, the current statement's, at `offset` in `section` (undefined: in absolute space). */
+  private defineLabelHere(st: ParsedStatement, section: Section | undefined, offset: number): void {
+    const label = st.label!;
+    if (section !== undefined) { this.define(st, 'label', this.sec, offset); return; }
+    if (this.pass === 0) this.firstPassDefinition(fullName(label.name, this.sharedBases?.[this.stmtIndex]), { v: this.absoluteOffset(offset), sec: this.absoluteSec }, label, label.src);
+    this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
   }
 
   /** A Route.StaticCode statement's bytes again: the common case here, emit() for the rest (nobits sections, limits). */
@@ -1576,7 +1627,13 @@ class Assembler implements EvalContext {
       case 'equ': {
         const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
         // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
-        let v = this.evalImmediate(e);
+        const external = this.equOfExtern = { named: false };
+        let v: Value;
+        try { v = this.evalImmediate(e); } finally { this.equOfExtern = undefined; }
+        // An external name's value: nasm refuses it where the constant is used, as the name's
+        // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
+        // support external references").
+        if (v.v === undefined && external.named) { this.externalConstant(st); return; }
         const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
         if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
@@ -1698,7 +1755,7 @@ class Assembler implements EvalContext {
         return;
       case 'global': case 'static':
         if (!this.namesListed(args, word)) return;
-        this.noteSymbolTypes(args);
+        this.declareNames(args, name);
         if (name === 'global') for (const t of args) if (t.kind === 'ident') (this.globalNames ??= new Set()).add(qualifyName(t.text, undefined));
         return;
       case 'cpu':
@@ -1739,17 +1796,21 @@ class Assembler implements EvalContext {
         return;
       case 'extern': case 'required':
         if (name === 'extern' && !this.namesListed(args, word)) return;
-        for (const t of args) {
-          if (t.kind !== 'ident') continue;
+        this.declareNames(args, name);
+        for (let k = 0; k < args.length; k++) {
+          const t = args[k];
+          // (A name's type, `a:function`, is no name: measured, `function` stays undefined.)
+          if (t.kind !== 'ident' || (k > 0 && args[k - 1].text !== ',')) continue;
           // (`required $a` declares `a`: measured, the map lists `a`.)
           const declared = qualifyName(t.text, undefined);
-          this.externs.add(declared);
+          this.declareExternal(declared);
           if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
         }
         return;
       case 'struc': {
         const t = args[0];
-        if (!t || t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
+        if (t === undefined) { this.emptyStructure(word); return; }
+        if (t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
         // Words after the name, before the base (`struc S x`, `struc S)`): the macro's label line
         // `S x:` is the label S and the parser's error at what follows it; endstruc's `S x_size
@@ -1798,8 +1859,9 @@ class Assembler implements EvalContext {
       }
       case 'istruc': {
         const t = args[0];
-        if (!t || t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
-        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t.text, outer: this.istrucStart };
+        // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
+        if (t !== undefined && t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
+        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', outer: this.istrucStart };
         this.defineContextLabel('strucstart', word);
         return;
       }
@@ -2029,6 +2091,17 @@ class Assembler implements EvalContext {
   }
 
   /**
+   * `struc` called with no parameter (`%define E` / `struc E`): nasm's macro writes `[absolute ]`
+   * ("expression syntax error": the place stays) and `:` ("label or instruction expected at start
+   * of line"), and its endstruc `_size equ ($-)`, "expression syntax error" (measured, nasm 2.16.01).
+   */
+  private emptyStructure(word: { readonly start: number; readonly end: number }): void {
+    this.error('syntax', 'expression syntax error', word);
+    this.error('syntax', 'label or instruction expected at start of line', word);
+    this.struc = { name: '', base: 0, stmt: this.stmtIndex, sizeError: 'expression syntax error', outer: this.struc, trailing: false };
+  }
+
+  /**
    * Where `endstruc` goes: nasm's macro ends with the line `__?SECT?__`, the last `section`,
    * `segment` or `absolute` line (`sect`), unless the source defined it since (host.sectDefinitions;
    * measured with nasm 2.16.01: after `%define __?SECT?__ [section .data]` or `section .data`,
@@ -2066,10 +2139,14 @@ class Assembler implements EvalContext {
   private runSectBody(k: number, word: { readonly start: number; readonly end: number }): void {
     const outcome = this.sectBody(k);
     if (outcome.problem !== undefined) { this.error(outcome.problem.code, outcome.problem.message, word); return; }
-    const st = runnableSectBody(outcome);
+    const colon = this.host.sectDefinitions![k].body?.[1]?.text === ':';
+    const st = runnableSectBody(outcome, this.stmts[this.stmtIndex].label === undefined, colon);
     if (st === undefined) return;
-    if (this.final) (this.sectBodiesRun ??= new Map()).set(this.stmtIndex, st);
-    if (st.kind === StatementKind.Directive) this.directive(st, st.op!.name);
+    // (A body of a label alone, or an equ, leaves endstruc's line listed as its own: measured.)
+    if (this.final && st.op !== undefined && st.op.name !== 'equ') (this.sectBodiesRun ??= new Map()).set(this.stmtIndex, st);
+    if (st.label !== undefined && st.op?.name !== 'equ') this.defineLabelHere(st, this.absolute !== undefined ? undefined : this.sections[this.sec], this.absolute ?? this.sections[this.sec].size);
+    if (st.op === undefined) return;
+    if (st.kind === StatementKind.Directive) this.directive(st, st.op.name);
     else this.instruction(st);
   }
 
@@ -3080,12 +3157,18 @@ function unreadableIn(e: Expr): Expr | undefined {
 }
 
 /**
- * The statement of a `__?SECT?__` definition endstruc runs: none for a parse that failed, and none
- * for one that defines a label (`foo:`, `x equ 5`), left alone: Ringside's symbols are the lines'.
+ * The statement of a `__?SECT?__` definition endstruc runs: none for a parse that failed. One that
+ * defines a label (`foo:`, `foo: db 1`, `x equ 5`) defines it on the endstruc line, as nasm's
+ * macro does (measured with nasm 2.16.01: `%define __?SECT?__ lab:` then, after the structure,
+ * `section .text` / `dd lab` is lab's offset in the structure's space), unless that line has a
+ * label of its own (`labelFree` false), which holds the line's one label. A word alone (`m`), which
+ * nasm runs as the macro it may name, is left alone.
  */
-function runnableSectBody(outcome: ParseOutcome): ParsedStatement | undefined {
+function runnableSectBody(outcome: ParseOutcome, labelFree: boolean, colon: boolean): ParsedStatement | undefined {
   const st = outcome.stmt;
-  return outcome.problem !== undefined || st === undefined || st.label !== undefined || st.op === undefined ? undefined : st;
+  if (outcome.problem !== undefined || st === undefined) return undefined;
+  if (st.label === undefined) return st.op === undefined ? undefined : st;
+  return labelFree && (colon || st.op !== undefined) ? st : undefined;
 }
 
 /** The first symbol `e` names that `later` says is defined after the line. */

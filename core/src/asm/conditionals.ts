@@ -34,6 +34,8 @@ export interface CondEntry {
   readonly expansion: readonly SourceRange[];
   /** A group the assembler decides (state Active: every branch is preprocessed). */
   check?: OpenCheck;
+  /** The serial of the innermost macro call its `%if` was read in (0: none; see Frame.serial). */
+  readonly call: number;
 }
 
 /** The state a conditional group is in after its `%if` or a tested `%elif` gave `test`. */

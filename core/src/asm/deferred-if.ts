@@ -175,6 +175,16 @@ export class DeferredIfs {
   }
 
   /**
+   * Ringside's error for `d` (at `here`), in a branch of `oc` or ending it, read in a macro called
+   * in the branch while its `%if` is not, or the other way round (see Preprocessor.crossesDeferredBranch).
+   */
+  crossesBranch(oc: OpenCheck, d: string, here: SourceRange, expansion: readonly SourceRange[]): void {
+    this.sink.error('undecidable-condition', `\`${d}' and the \`%if' it belongs to are read one in a macro called in a branch of the \`${oc.first.directive}' on ${placeOf(oc.first, here.file)}, `
+      + 'whose condition needs `$\', `$$\' or a label, the other outside that call: nasm skips a branch it does not take without expanding its macros, so which `%endif\' ends that block '
+      + 'depends on the branch the assembler takes, while Ringside preprocesses every branch once, before the assembler picks one', here, expansion);
+  }
+
+  /**
    * Ringside's error for a branch of `oc` (ended at `d`, at `here`) that left the context stack
    * changed: nasm changes it only in the passes that take the branch.
    */

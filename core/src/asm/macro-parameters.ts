@@ -7,6 +7,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
 import { pastable, pasted } from './token-paste';
+import { tokenizeLine } from './lexer';
 
 /**
  * Whether a line's substitution (substituteParams, macroLocalsOutside) left blanks at its end: an
@@ -187,19 +188,24 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
       // `%+n` arrives as the `%+` token touching a number.
       // In braces too: nasm 2.16 reads `%{-1}` as `%-1`, not as the last parameter.
       const next = toks[ti + 1];
-      const ccPlus = s === '%+' && next !== undefined && next.kind === 'number' && next.start === t.end;
+      // (Its decimal digits only: the rest of the number is text after it, measured with nasm
+      // 2.16.01: `1%+0x300` is "macro parameter `%+0' is not a condition code", then `1x300`.)
+      const digits = s === '%+' && next !== undefined && next.kind === 'number' && next.start === t.end ? /^\d+/.exec(next.text)?.[0] : undefined;
+      const ccPlus = digits !== undefined;
       const braced = /^%\{[+-]\d+\}$/.test(s);
       if (ccPlus || braced || /^%-\d+$/.test(s)) {
         const invert = ccPlus ? false : braced ? s[2] === '-' : true;
-        const arg = macroArgument(inv, ccPlus ? Number(next.text) : Number(s.slice(braced ? 3 : 2, braced ? -1 : undefined)));
+        const arg = macroArgument(inv, Number(ccPlus ? digits : s.slice(braced ? 3 : 2, braced ? -1 : undefined)));
         // (An argument in braces is none, measured: `m {e}` with `j%-1` is "not a condition code".)
         const cc = arg?.length === 1 && !BRACED_ARGUMENTS.has(arg) ? arg[0].text.toLowerCase() : '';
-        const end = ccPlus ? next.end : t.end;
+        const end = ccPlus ? next.start + digits.length : t.end;
         if (ccPlus) ti++;
-        const written = braced ? `%${s.slice(2, -1)}` : `${s}${ccPlus ? next.text : ''}`;
+        const written = braced ? `%${s.slice(2, -1)}` : `${s}${digits ?? ''}`;
         if (!CONDITION_CODES.has(cc)) sink.error('macro-args', `macro parameter \`${written}' is not a condition code`, lineRange(file, line, t.start, end), expansion);
         else repl = [{ ...arg![0], kind: 'ident', text: invert ? invertCondition(cc) : cc, start: t.start, end, gap }];
         repl ??= [];
+        // (After a parameter in error, the blanks before it go before the rest.)
+        if (ccPlus && end < next.end) repl = [...repl, ...numberRest(next, digits.length, repl.length === 0 && gap)];
       } else if (s === '%00') repl = inv.label !== undefined ? [{ ...inv.label, start: t.start, end: t.end, gap }] : [];
       else if (s === '%?' || s === '%??') repl = [{ kind: 'ident', text: s === '%?' ? inv.name : inv.macro.name, start: t.start, end: t.end, at: NOWHERE, gap }];
       else if (/^%\d+$/.test(s)) {
@@ -288,4 +294,10 @@ function invertCondition(cc: string): string {
   if (cc === 'pe') return 'po';
   if (cc === 'po') return 'pe';
   return cc.startsWith('n') && CONDITION_CODES.has(cc.slice(1)) ? cc.slice(1) : `n${cc}`;
+}
+
+/** The tokens of number token `t` past its first `from` characters, the first with blanks before it when `gap`. */
+function numberRest(t: PPToken, from: number, gap: boolean): PPToken[] {
+  const at = t.start + from;
+  return tokenizeLine(t.text.slice(from)).map((x, k, all) => ({ kind: x.kind, text: x.text, start: at + x.start, end: at + x.end, at: t.at, src: t.src, gap: k === 0 ? gap : x.start > all[k - 1].end }));
 }

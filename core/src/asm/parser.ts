@@ -917,7 +917,9 @@ class LineParser implements TermReader {
     const base = this.localBase;
     if (first?.kind === 'ident' && first.text.startsWith('.') && !first.text.startsWith('..')) this.localBase = undefined;
     let field: Expr;
-    try { field = this.expression(this.pos, comma); } finally { this.localBase = base; }
+    // (Called with no parameter, nasm's `times (%1-%$strucname)-...` pads to `-S`: a field at 0.)
+    if (first === undefined) field = { k: 'num', v: 0, start: word.end, end: word.end };
+    else try { field = this.expression(this.pos, comma); } finally { this.localBase = base; }
     this.pos = comma + 1;
     const dataWord = toks[this.pos];
     if (comma >= toks.length || !dataWord) {

@@ -2,7 +2,7 @@
 // %rep and macros, and yields lines of tokens that keep their source location and expansion chain.
 
 import type { SourceRange } from './api';
-import { DiagnosticSink } from './diagnostics';
+import { DiagnosticSink, type HeldDiagnostic } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
@@ -352,6 +352,8 @@ class Preprocessor {
   private endsBlank = false;
   /** The line's `%undef` was warned of what follows its name before its context was looked for (see trailingAfterName). */
   private nameTrailingWarned = false;
+  /** The problems of the context-local name of the `%assign` being read, given after its expression's (see processLine). */
+  private assignNameProblems: HeldDiagnostic[] = [];
   /**
    * Whether the last expandSingle's first name expanded to nothing: nasm keeps a blank there, which
    * a function's string argument shows (measured: `%define E` / `%str(E x)` is ' x', `%str(E)` ' ').
@@ -717,7 +719,13 @@ class Preprocessor {
           this.trailingAfterName(toks, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f);
           this.nameTrailingWarned = true;
         }
+        // nasm reads an `%assign`'s expression before it looks for its name's context (measured:
+        // `%assign %$y 1 2` outside any, the trailing garbage warning then the error; `%assign
+        // %$y 1+` the expression's error alone): the name's problem waits (see assignedName).
+        const assigns = (d === '%assign' || d === '%iassign') && isContextLocal(toks[1]);
+        const mark = assigns ? this.sink.mark() : -1;
         toks = this.contextLocals(toks, file, line, f);
+        if (assigns) this.assignNameProblems = this.sink.take(mark, () => false);
       }
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
@@ -877,6 +885,13 @@ class Preprocessor {
       case '%assign': case '%iassign': {
         list();
         const name = toks[1];
+        const held = this.assignNameProblems;
+        this.assignNameProblems = [];
+        if (held.length > 0) {
+          // (Given again as new, after the expression's: nasm -E prints in the order given.)
+          if (this.assignedValue(f, file, line, d, named, toks.slice(2)) !== undefined) for (const { diagnostic: p } of held) this.sink.error(p.code, p.message, p.range, p.expansion);
+          return true;
+        }
         if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
         this.assign(f, file, line, d, named, name, toks.slice(2));
         return true;
@@ -1182,6 +1197,7 @@ class Preprocessor {
       if (toks.length > 1 && top?.state !== Cond.Never) this.sink.warning('trailing', `trailing garbage after \`${written}' ignored`, here, f.expansion);
     };
     const isElif = d.startsWith('%elif');
+    if (top !== undefined && (isElif || d === '%else' || d === '%endif')) this.crossesDeferredBranch(f, d, top, here);
     if (top?.check !== undefined && (isElif || d === '%else' || d === '%endif')) { this.checkDirective(f, file, line, d, toks, top, here); return; }
     if (d === '%endif') {
       trailing();
@@ -1226,12 +1242,36 @@ class Preprocessor {
       }
       return;
     }
-    if (!active) { this.conds.push({ state: Cond.Never, sawElse: false, range: here, expansion: f.expansion }); f.condCount++; return; }
+    if (!active) { this.conds.push({ state: Cond.Never, sawElse: false, range: here, expansion: f.expansion, call: this.innermostCall() }); f.condCount++; return; }
     const test = this.testCondition(f, file, line, d, kind, toks);
-    const entry: CondEntry = { state: stateAfter(test), sawElse: false, range: here, expansion: f.expansion };
+    const entry: CondEntry = { state: stateAfter(test), sawElse: false, range: here, expansion: f.expansion, call: this.innermostCall() };
     this.conds.push(entry);
     f.condCount++;
     if (test === Test.Deferred) this.beginCheck(entry, this.checkCondition(f, file, line, d, kind === 'n', this.assemblerCondition));
+  }
+
+  /**
+   * Ringside's error for `d` (`%elif`, `%else`, `%endif` of group `top`) in a branch of a block
+   * the assembler decides, or ending it, when a macro called in the branch read the group's `%if`
+   * and `d` is read outside that call, or the other way round (a macro that opens a `%if` it never
+   * closes). nasm skips a branch it does not take without expanding its macros, so which `%endif`
+   * ends the block would depend on the branch the assembler takes.
+   */
+  private crossesDeferredBranch(f: Frame, d: string, top: CondEntry, here: SourceRange): void {
+    let k = this.conds.length - 1;
+    while (k >= 0 && this.conds[k].check === undefined) k--;
+    if (k < 0) return;
+    const oc = this.conds[k].check!;
+    const call = this.innermostCall();
+    const opened = top !== this.conds[k] && top.call > oc.block.serial;
+    if (opened === call > oc.block.serial) return;
+    this.deferred.crossesBranch(oc, d, here, f.expansion);
+  }
+
+  /** The serial of the innermost macro call being read (0: none). */
+  private innermostCall(): number {
+    for (let k = this.frames.length - 1; k >= 0; k--) if (this.frames[k].kind === 'macro') return this.frames[k].serial;
+    return 0;
   }
 
   /**
@@ -1602,7 +1642,12 @@ class Preprocessor {
 
   /** `%assign NAME expr` (and `%iassign` when `d` says so): NAME becomes the expression's value. */
   /** `named`: the directive as written, which messages name (`d` in lower case). */
-  private assign(f: Frame, file: string, line: number, d: string, named: string, name: PPToken, expr: readonly PPToken[]): void {
+  /**
+   * An `%assign`'s expression `expr`, parsed, and evaluated unless the assembler is to (`value`
+   * undefined: see assign), its messages given; undefined after an error.
+   */
+  private assignedValue(f: Frame, file: string, line: number, d: string, named: string, expr: readonly PPToken[]):
+    { readonly parsed: ParsedExpression & { tokens: readonly PPToken[] }; readonly value: Value | undefined } | undefined {
     // A number the assembler holds is no text here (see DeferredConstant): it makes this one such a number too.
     this.readsText--;
     let parsed: ParsedExpression & { tokens: readonly PPToken[] } | undefined;
@@ -1611,10 +1656,19 @@ class Preprocessor {
     } finally {
       this.readsText++;
     }
-    if (parsed === undefined) return;
+    if (parsed === undefined) return undefined;
     // nasm evaluates `%assign` as it assembles, in each pass: `$`, `$$` and the labels above it
     // are known (`%assign PAD 510-($-$$)`, measured), which Ringside's assembler knows.
-    if (d === '%assign' && this.opts.preprocessOnly !== true && assemblerTerm(parsed.expr, this.constant) !== undefined) {
+    if (d === '%assign' && this.opts.preprocessOnly !== true && assemblerTerm(parsed.expr, this.constant) !== undefined) return { parsed, value: undefined };
+    const value = this.evaluateParsed(parsed, parsed.tokens, file, line, f, named);
+    return typeof value === 'object' ? { parsed, value } : undefined;
+  }
+
+  private assign(f: Frame, file: string, line: number, d: string, named: string, name: PPToken, expr: readonly PPToken[]): void {
+    const assigned = this.assignedValue(f, file, line, d, named, expr);
+    if (assigned === undefined) return;
+    const { parsed, value } = assigned;
+    if (value === undefined) {
       const expression = this.checkCondition(f, file, line, d, false, parsed.tokens);
       // Its names are uses of labels (as a condition's: see endCheck, which a block's own get).
       if (this.deferred.open === undefined) for (const t of parsed.tokens) if (t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e) this.refer(t.text, t, file, line);
@@ -1623,8 +1677,6 @@ class Preprocessor {
       if (this.singles.define(name.text, undefined, [], lineRange(file, line, name.start, name.end), false, f.expansion, false, undecided)) this.macroNames = newMacroNames();
       return;
     }
-    const value = this.evaluateParsed(parsed, parsed.tokens, file, line, f, named);
-    if (typeof value !== 'object') return;
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
     const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);

@@ -66,10 +66,11 @@ export class StandardExpansion {
     ['use16', fixed('[bits 16]')], ['use32', fixed('[bits 32]')], ['use64', fixed('[bits 64]')],
     ['userel', fixed('[default rel]')], ['useabs', fixed('[default abs]')], ['usebnd', fixed('[default bnd]')], ['usenobnd', fixed('[default nobnd]')],
     ['extern', each('extern')], ['static', each('static')], ['global', each('global')], ['required', each('required')], ['common', each('common')], ['float', each('float')],
-    ['struc', { min: 1, max: 2, body: (a) => [`[absolute ${a[1] ?? '0'}]`, `${a[0]}:`] }],
+    // (Called with no parameter, `%2` is empty too, as for `align`: measured, `[absolute ]` and `:`.)
+    ['struc', { min: 1, max: 2, body: (a) => [`[absolute ${a.length === 0 ? '' : a[1] ?? '0'}]`, `${a[0] ?? ''}:`] }],
     ['endstruc', { min: 0, max: 0, body: () => this.endstruc() }],
     ['istruc', { min: 1, max: 1, body: () => this.istruc() }],
-    ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0], after(rest, 1)) }],
+    ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0] ?? '', after(rest, 1)) }],
     ['iend', { min: 0, max: 0, body: () => this.iend() }],
     // (The name as written: measured, `INCBIN "a"` is `INCBIN 'a',0`, the macro's `%?`.)
     ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`${this.word?.text ?? 'incbin'} ${this.searched(a[0])},${after(rest, 1) || '0'}`] }],

@@ -86,7 +86,7 @@ export class StandardMacroCalls {
     for (; this.read < end; this.read++) {
       if ((lines.flags[this.read] & LineFlag.ListOnly) !== 0) continue;
       const toks = lines.tokensOf(this.read);
-      if (toks.length > 0) this.ids += this.idsOf(toks);
+      if (toks.length > 0) this.ids += this.idsOf(toks, (lines.flags[this.read] & LineFlag.EndsBlank) !== 0);
     }
     return this.ids;
   }
@@ -97,13 +97,14 @@ export class StandardMacroCalls {
     this.cleared = true;
   }
 
-  private idsOf(toks: readonly PPToken[]): number {
+  private idsOf(toks: readonly PPToken[], endsBlank: boolean): number {
     // (The package's own `alignmode generic` call; the source's calls are numbered as expanded.)
     if (!this.smartAlign && toks[0].text === '[' && toks[1]?.text === SMARTALIGN_DIRECTIVE) { this.smartAlign = true; return 1; }
-    const call = standardCall(toks);
+    const call = standardCall(toks, endsBlank);
     if (call === undefined) return 0;
     const { at, m, args } = call;
-    if (m.context !== undefined) this.contexts?.(m.context, this.read, this.ids, args[0]);
+    // (Called with no parameter, the structure's name is empty: measured, `_size equ ($-)`.)
+    if (m.context !== undefined) this.contexts?.(m.context, this.read, this.ids, args[0] ?? []);
     const name = toks[at].text.toLowerCase();
     if (name === 'sectalign' && args.length === 1 && args[0].length === 1) {
       // `%ifidni %1,off` / `%elifidni %1,on` in nasm's macro.
@@ -168,18 +169,20 @@ export function callAfterLabel<M, A>(toks: readonly PPToken[], find: (t: PPToken
   return args === undefined ? undefined : { at, m: m!, args };
 }
 
-function standardCall(toks: readonly PPToken[]): { readonly at: number; readonly m: StandardMacro; readonly args: PPToken[][] } | undefined {
-  return callAfterLabel(toks, standardMacro, (t, at, m) => takenArguments(t, at + 1, m));
+/** `endsBlank`: the line ends with the blank an empty expansion left (see CALLED_EMPTY). */
+function standardCall(toks: readonly PPToken[], endsBlank = false): { readonly at: number; readonly m: StandardMacro; readonly args: PPToken[][] } | undefined {
+  return callAfterLabel(toks, standardMacro, (t, at, m) => (endsBlank && at + 1 === t.length && CALLED_EMPTY.has(t[at].text.toLowerCase()) ? [] : takenArguments(t, at + 1, m)));
 }
 
 /**
  * The standard macros nasm 2.16.01 calls with no parameter when only the blank an empty expansion
  * left follows the name (`%define E` / `bits E`), warning (pp-macro-params-legacy; measured for
- * each): the parser's calledEmpty, and `nasm -E`'s (standard-expansion.ts). `struc`, `istruc`,
- * `at` and `incbin`, whose bodies do more with their empty `%1`, are left a label as before.
+ * each): the parser's calledEmpty, and `nasm -E`'s (standard-expansion.ts). `incbin`, whose body
+ * does more with its empty `%1`, is left a label as before.
  */
 export const CALLED_EMPTY: ReadonlySet<string> = new Set([
   'align', 'alignb', 'sectalign', 'org', 'bits', 'section', 'segment', 'absolute', 'global', 'extern', 'static', 'required', 'common', 'cpu', 'float', 'default',
+  'struc', 'istruc', 'at',
 ]);
 
 /** The standard macros' names, for the preprocessor to look for after `%clear` (see withoutStandardMacros). */
