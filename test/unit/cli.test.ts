@@ -156,6 +156,22 @@ describe('ringside CLI', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(fs.readFileSync(out), fs.readFileSync(`${fixture}.bin`));
   });
+  it('takes nasm\'s longest expressions in every place one goes with a fifth of Node\'s default stack (nasm\'s bytes and message, recorded)', () => {
+    // Each walk over an expression loops (see expr-walk.ts), so 200 KB is enough; the walks that
+    // recursed (the count of symbols a %assign leaves, the first pass's sum of terms) gave
+    // "expression too long", or for `times`, no error at all, below about 500 KB.
+    const fixtures = path.join(ROOT, 'test', 'fixtures', 'nasm', 'asm');
+    const out = path.join(dir, 'deep200.bin');
+    for (const name of ['expr-deep-chain', 'expr-deep-operands']) {
+      const r = spawnSync(process.execPath, ['--stack-size=200', path.join(ROOT, 'dist', 'cli.js'), 'asm', path.join(fixtures, `${name}.asm`), '-o', out], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+      assert.deepEqual(fs.readFileSync(out), fs.readFileSync(path.join(fixtures, `${name}.bin`)), name);
+    }
+    const r = spawnSync(process.execPath, ['--stack-size=200', path.join(ROOT, 'dist', 'cli.js'), 'asm', path.join(fixtures, 'expr-deep-times.asm'), '-o', out], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    const [, line, message] = /^expr-deep-times\.asm:(\d+): (.*)$/.exec(fs.readFileSync(path.join(fixtures, 'expr-deep-times.err'), 'utf8').trim())!;
+    assert.ok(r.stderr.includes(`expr-deep-times.asm:${line}:8: ${message}`), r.stderr);
+  });
   it('looks for %include, incbin and %pathsearch files where nasm looks first: its working directory, then -I (nasm run now)', function () {
     if (!hasNasm) this.skip();
     // The same names in the working directory and beside the source: nasm takes the working

@@ -8,6 +8,7 @@ import type { Token } from './lexer';
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, floatFunction, floatFunctionValue, specialFloat } from './floats';
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
+import { foldExpr } from './expr-walk';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: number; readonly big?: bigint; readonly start: number; readonly end: number }
@@ -858,36 +859,37 @@ function isNumberTerms(t: FirstPassTerms): boolean {
  * NaN here (nasm knows it; no caller needs it).
  */
 function firstPassTerms(e: Expr, ctx: EvalContext): FirstPassTerms | undefined {
-  switch (e.k) {
-    case 'num': return { k: e.v, unknown: 0, sections: NO_SECTIONS };
-    case 'here': case 'base': case 'sym': {
-      const v = evaluateTerm(e, ctx);
+  return foldExpr<FirstPassTerms | undefined>(e, {
+    leaf: (x) => {
+      if (x.k === 'num') return { k: x.v, unknown: 0, sections: NO_SECTIONS };
+      const v = evaluateTerm(x, ctx);
       if (v.v === undefined) return UNKNOWN_TERMS;
       return { k: v.v, unknown: 0, sections: v.sec >= 0 ? new Map([[v.sec, 1]]) : NO_SECTIONS };
-    }
-    case 'un': {
-      const a = firstPassTerms(e.a, ctx);
-      if (a === undefined || e.op === '+') return a;
-      if (e.op === '-') return scaleTerms(a, -1);
+    },
+    unary: (x, a) => {
+      if (a === undefined || x.op === '+') return a;
+      if (x.op === '-') return scaleTerms(a, -1);
       return isNumberTerms(a) ? { k: NaN, unknown: 0, sections: NO_SECTIONS } : UNKNOWN_TERMS;
-    }
-    case 'bin': {
-      const a = firstPassTerms(e.a, ctx), b = firstPassTerms(e.b, ctx);
-      if (a === undefined || b === undefined) return undefined;
-      if (e.op === '+' || e.op === '-') {
-        const sections = new Map(a.sections);
-        const m = e.op === '-' ? -1 : 1;
-        for (const [sec, c] of b.sections) sections.set(sec, (sections.get(sec) ?? 0) + m * c);
-        return { k: a.k + m * b.k, unknown: a.unknown + m * b.unknown, sections };
-      }
-      const numberA = isNumberTerms(a), numberB = isNumberTerms(b);
-      if (e.op === '*' && numberA) return scaleTerms(b, a.k);
-      if (e.op === '*' && numberB) return scaleTerms(a, b.k);
-      if (numberA && numberB) return { k: NaN, unknown: 0, sections: NO_SECTIONS };
-      // An unknown part makes the whole unknown; labels alone are an error (not a number either way).
-      return a.unknown !== 0 || b.unknown !== 0 ? UNKNOWN_TERMS : undefined;
-    }
+    },
+    binary: sumOfTerms,
+  });
+}
+
+/** `a op b` as firstPassTerms sums them. */
+function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefined, b: FirstPassTerms | undefined): FirstPassTerms | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  if (e.op === '+' || e.op === '-') {
+    const sections = new Map(a.sections);
+    const m = e.op === '-' ? -1 : 1;
+    for (const [sec, c] of b.sections) sections.set(sec, (sections.get(sec) ?? 0) + m * c);
+    return { k: a.k + m * b.k, unknown: a.unknown + m * b.unknown, sections };
   }
+  const numberA = isNumberTerms(a), numberB = isNumberTerms(b);
+  if (e.op === '*' && numberA) return scaleTerms(b, a.k);
+  if (e.op === '*' && numberB) return scaleTerms(a, b.k);
+  if (numberA && numberB) return { k: NaN, unknown: 0, sections: NO_SECTIONS };
+  // An unknown part makes the whole unknown; labels alone are an error (not a number either way).
+  return a.unknown !== 0 || b.unknown !== 0 ? UNKNOWN_TERMS : undefined;
 }
 
 function scaleTerms(t: FirstPassTerms, m: number): FirstPassTerms {
