@@ -112,6 +112,14 @@ conn.onRequest('workspace/configuration', (p) => p.items.map(() => settings()));
 conn.onRequest(() => null);
 conn.listen();
 
+/** A notification, unless the server is gone (its exit is the finding, reported below). */
+function notify(method, params) {
+  try {
+    conn.sendNotification(method, params);
+  } catch (e) {
+    exited ??= `connection closed (${e.message})`;
+  }
+}
 const answered = (promise, what) => Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer to ${what} in ${TIMEOUT_MS} ms`)), TIMEOUT_MS))]);
 async function ask(method, params) {
   try {
@@ -127,15 +135,15 @@ await conn.sendRequest('initialize', {
   processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'fuzz' }],
   capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } } }, workspace: { configuration: true } },
 });
-conn.sendNotification('initialized', {});
+notify('initialized', {});
 
 for (let d = 0; d < DOCUMENTS && exited === undefined; d++) {
   const uri = `${folder}/f${d}.asm`;
   let text = mutate(pick(corpus));
   current = text;
   let version = 1;
-  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version, text } });
-  if (rand(4) === 0) conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version, text } });
+  if (rand(4) === 0) notify('workspace/didChangeConfiguration', { settings: null });
   let resultId;
   for (let round = 0; round < ROUNDS && exited === undefined; round++) {
     if (round > 0) {
@@ -147,7 +155,7 @@ for (let d = 0; d < DOCUMENTS && exited === undefined; d++) {
         text = text.slice(0, a) + inserted + text.slice(b);
       }
       current = text;
-      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges });
+      notify('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges });
     }
     const at = rand(text.length + 1), position = positionAt(text, at);
     const range = { start: position, end: positionAt(text, Math.min(text.length, at + rand(200))) };
@@ -183,7 +191,7 @@ for (let d = 0; d < DOCUMENTS && exited === undefined; d++) {
       await ask('callHierarchy/outgoingCalls', { item });
     }
   }
-  conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  notify('textDocument/didClose', { textDocument: { uri } });
 }
 
 if (exited !== undefined) findings.push({ kind: 'exit', document: current, message: `the server exited (${exited}): ${stderr.slice(-2000)}` });
@@ -195,6 +203,6 @@ const kinds = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');
 console.log(`seed ${SEED}, ${DOCUMENTS} documents: ${findings.length === 0 ? 'nothing found' : `${kinds} (${report})`}`);
 if (exited === undefined) {
   await ask('shutdown', null);
-  conn.sendNotification('exit');
+  notify('exit');
 }
 setTimeout(() => process.exit(findings.length === 0 ? 0 : 1), 200);

@@ -376,6 +376,18 @@ describe('language server over stdio', function () {
     assert.ok(h && Hover.is(h));
   });
 
+  it('stops a single-line macro that doubles twice a round at the time budget (fuzz seed 403: the server ran out of heap)', async () => {
+    const uri = pathToFileURL(join(dir, 'doubling.asm')).toString();
+    const published = client.diagnostics(uri);
+    const text = '%define D 1\n%rep 11\n%xdefine D D+D\n%xdefine D D+D\n%endrep\ndd D\n';
+    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'guest-asm', version: 1, text } });
+    const d = await published;
+    assert.deepEqual(d.diagnostics.map((x) => x.code), ['time-budget']);
+    const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 10 } });
+    assert.ok(h === null || Hover.is(h));
+    assert.ok(!client.exited);
+  });
+
   it('shuts down and exits cleanly', async () => {
     await client.close();
     assert.equal(client.exitStatus, 0);

@@ -243,6 +243,19 @@ describe('expansion limits and the time budget', () => {
     assert.equal(r.image.length, 0);
   });
 
+  it('stops a line whose few single-line macro calls each copy millions of tokens (%xdefine D D+D twice a round) at the deadline', function () {
+    // Found by fuzzing the language server (seed 403), which ran out of heap: 22 calls in all, so
+    // a clock read every 1,024 calls never came; each call now counts as the tokens it copies.
+    // (nasm 2.16.01 assembles it, "expression too long" for the last line, in 4.6 s and 1 GB.)
+    this.timeout(10000);
+    const text = '%define D 1\n%rep 11\n%xdefine D D+D\n%xdefine D D+D\n%endrep\ndd D\n';
+    const t = performance.now();
+    const r = assemble({ file: '/t.asm', text, host, deadline: t + 200 });
+    const elapsed = performance.now() - t;
+    assert.ok(elapsed < 2000, `took ${elapsed.toFixed(0)} ms`);
+    assert.deepEqual(r.diagnostics.map((d) => d.code), ['time-budget']);
+  });
+
   it('stops `times 1000000000 nop` at a 50 ms deadline with a time-budget error', function () {
     this.timeout(5000);
     const t = performance.now();

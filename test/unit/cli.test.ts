@@ -150,11 +150,31 @@ describe('ringside CLI', function () {
   it('assembles expressions as long as nasm takes (8,191 operators) with well under Node\'s default stack (nasm\'s bytes, recorded)', () => {
     // Every walk over an expression loops or falls back to a loop (see evaluateChain): a recursion
     // over one would need more stack than a cold process has, so the bundle runs with 600 KB (the default is about 984).
-    const fixture = path.join(ROOT, 'test', 'fixtures', 'nasm', 'asm', 'expr-deep-chain');
-    const out = path.join(dir, 'deep.bin');
-    const r = spawnSync(process.execPath, ['--stack-size=600', path.join(ROOT, 'dist', 'cli.js'), 'asm', `${fixture}.asm`, '-o', out], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(fs.readFileSync(out), fs.readFileSync(`${fixture}.bin`));
+    // (expr-deep-parens: 2,000 parentheses nesting to the right are evaluated by a recursion with
+    // a loop to fall back on for each operand, which needs more than 200 KB; see evaluateChain.)
+    for (const name of ['expr-deep-chain', 'expr-deep-parens']) {
+      const fixture = path.join(ROOT, 'test', 'fixtures', 'nasm', 'asm', name);
+      const out = path.join(dir, 'deep.bin');
+      const r = spawnSync(process.execPath, ['--stack-size=600', path.join(ROOT, 'dist', 'cli.js'), 'asm', `${fixture}.asm`, '-o', out], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+      assert.deepEqual(fs.readFileSync(out), fs.readFileSync(`${fixture}.bin`), name);
+    }
+  });
+  it('takes nasm\'s longest expressions in every place one goes with a fifth of Node\'s default stack (nasm\'s bytes and message, recorded)', () => {
+    // Each walk over an expression loops (see expr-walk.ts), so 200 KB is enough; the walks that
+    // recursed (the count of symbols a %assign leaves, the first pass's sum of terms) gave
+    // "expression too long", or for `times`, no error at all, below about 500 KB.
+    const fixtures = path.join(ROOT, 'test', 'fixtures', 'nasm', 'asm');
+    const out = path.join(dir, 'deep200.bin');
+    for (const name of ['expr-deep-chain', 'expr-deep-operands']) {
+      const r = spawnSync(process.execPath, ['--stack-size=200', path.join(ROOT, 'dist', 'cli.js'), 'asm', path.join(fixtures, `${name}.asm`), '-o', out], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+      assert.deepEqual(fs.readFileSync(out), fs.readFileSync(path.join(fixtures, `${name}.bin`)), name);
+    }
+    const r = spawnSync(process.execPath, ['--stack-size=200', path.join(ROOT, 'dist', 'cli.js'), 'asm', path.join(fixtures, 'expr-deep-times.asm'), '-o', out], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    const [, line, message] = /^expr-deep-times\.asm:(\d+): (.*)$/.exec(fs.readFileSync(path.join(fixtures, 'expr-deep-times.err'), 'utf8').trim())!;
+    assert.ok(r.stderr.includes(`expr-deep-times.asm:${line}:8: ${message}`), r.stderr);
   });
   it('looks for %include, incbin and %pathsearch files where nasm looks first: its working directory, then -I (nasm run now)', function () {
     if (!hasNasm) this.skip();

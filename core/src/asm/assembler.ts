@@ -8,6 +8,7 @@ import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, 
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
@@ -3148,12 +3149,7 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = {
 
 /** The first name in `e` nasm's evaluator cannot read (see isUnreadableWord). */
 function unreadableIn(e: Expr): Expr | undefined {
-  switch (e.k) {
-    case 'sym': return isUnreadableWord(e.name) ? e : undefined;
-    case 'un': return unreadableIn(e.a);
-    case 'bin': return unreadableIn(e.a) ?? unreadableIn(e.b);
-    default: return undefined;
-  }
+  return firstLeaf(e, (x) => x.k === 'sym' && isUnreadableWord(x.name));
 }
 
 /**
@@ -3173,12 +3169,7 @@ function runnableSectBody(outcome: ParseOutcome, labelFree: boolean, colon: bool
 
 /** The first symbol `e` names that `later` says is defined after the line. */
 function laterSymbol(e: Expr, later: (name: string) => boolean): (Expr & { k: 'sym' }) | undefined {
-  switch (e.k) {
-    case 'sym': return later(e.name) ? e : undefined;
-    case 'un': return laterSymbol(e.a, later);
-    case 'bin': return laterSymbol(e.a, later) ?? laterSymbol(e.b, later);
-    default: return undefined;
-  }
+  return firstLeaf(e, (x) => x.k === 'sym' && later(x.name)) as (Expr & { k: 'sym' }) | undefined;
 }
 
 function codeFor(message: string): string {

@@ -2,7 +2,8 @@
 // instruction whose operands are all numbers is encoded once (and shared by every statement with
 // the same text); one that uses symbols is re-encoded only when its operand values change.
 
-import { constantOf, isStackOverflow, type Expr } from './expr';
+import { constantOf, type Expr } from './expr';
+import { foldExpr, type ExprFold } from './expr-walk';
 import type { ParsedOperand, ParsedStatement } from './parser';
 import type { AsmOperand, EncodeResult, OperandValue } from '../isa/operands';
 
@@ -184,26 +185,16 @@ function shapeOf(st: ParsedStatement): string {
  * evaluation fails (`dd 1/0`) must stay dynamic for the final pass to report it.
  */
 export function isStaticExpr(e: Expr): boolean {
-  try {
-    return staticExpr(e);
-  } catch (err) {
-    // (Deeper than the stack allows, as nasm's 8,191 operators may be: taken as not static, so
-    // evaluated in each pass, which is right for any expression.)
-    if (isStackOverflow(err)) return false;
-    throw err;
-  }
+  return foldExpr(e, STATIC);
 }
 
-function staticExpr(e: Expr): boolean {
-  switch (e.k) {
-    case 'num': return true;
-    // (`__?ilog2e?__` and `__?ilog2w?__` report a value that is no power of two.)
-    case 'un': return e.op !== 'ilog2e' && e.op !== 'ilog2w' && staticExpr(e.a);
-    // (`5 wrt 3`: the segment is judged in the final pass, see withRespectTo.)
-    case 'bin': return e.op !== 'wrt' && staticExpr(e.a) && staticExpr(e.b) && !(DIVISIONS.has(e.op) && isZero(e.b));
-    default: return false;
-  }
-}
+const STATIC: ExprFold<boolean> = {
+  leaf: (x) => x.k === 'num',
+  // (`__?ilog2e?__` and `__?ilog2w?__` report a value that is no power of two.)
+  unary: (x, a) => a && x.op !== 'ilog2e' && x.op !== 'ilog2w',
+  // (`5 wrt 3`: the segment is judged in the final pass, see withRespectTo.)
+  binary: (x, a, b) => a && b && x.op !== 'wrt' && !(DIVISIONS.has(x.op) && isZero(x.b)),
+};
 
 const DIVISIONS = new Set(['/', '//', '%', '%%']);
 

@@ -8,6 +8,7 @@ import type { Token } from './lexer';
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, floatFunction, floatFunctionValue, specialFloat } from './floats';
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
+import { foldExpr } from './expr-walk';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: number; readonly big?: bigint; readonly start: number; readonly end: number }
@@ -100,6 +101,18 @@ export function parseWhole(tokens: readonly Token[], evalLimit: number, preproce
   return { expr: undefined, error, warning: p.warning };
 }
 
+/** A step of ExprParser.conditionalLoop: a conditional(), a binary() or a unary() under way. */
+type LoopFrame =
+  | { readonly k: 'cond'; step: 0 | 1 | 2 | 3; c?: Expr; a?: Expr; q?: Token }
+  | { readonly k: 'bin'; readonly minPrec: number; started: boolean; left?: Expr; op?: Token }
+  | { readonly k: 'un'; step: 0 | 1; ops?: Token[]; ilog2?: string; name?: Token };
+
+/** `e` under the prefix operators `ops` read before it, the last read innermost. */
+function withPrefixes(e: Expr | undefined, ops: readonly Token[] | undefined): Expr | undefined {
+  for (let i = (ops?.length ?? 0) - 1; i >= 0 && e !== undefined; i--) e = { k: 'un', op: ops![i].text, a: e, start: ops![i].start, end: e.end };
+  return e;
+}
+
 /**
  * Recursive-descent expression parser over a token slice. `localBase` turns `.x` into `parent.x`.
  * Stops at the first token that cannot continue the expression; the caller checks `pos`.
@@ -141,17 +154,101 @@ export class ExprParser {
   }
 
   parse(): Expr | undefined {
+    const start = this.pos, reads = this.reads, warning = this.warning;
     let e: Expr | undefined;
     try {
       e = this.conditional();
     } catch (err) {
-      // Nesting deeper than the host's stack allows, yet within the limit: the same answer as
-      // nasm at its limit rather than a crash.
+      // Nesting deeper than the recursion has stack for (`((((1))))`, `1+(1+(...))`), yet within
+      // nasm's limit (measured with nasm 2.16.01: 8,000 levels of parentheses assemble): read
+      // again in a loop.
       if (!isStackOverflow(err)) throw err;
-      this.error = undefined;
-      return this.fail('expression too long', this.tokens[this.pos]);
+      this.pos = start; this.reads = reads; this.warning = warning; this.error = undefined;
+      try {
+        e = this.conditionalLoop();
+      } catch (again) {
+        if (!isStackOverflow(again)) throw again;
+        this.error = undefined;
+        return this.fail('expression too long', this.tokens[this.pos]);
+      }
     }
     return this.error ? undefined : e;
+  }
+
+  /**
+   * conditional(), and the binary(), unary() and parenthesised primary() under it, as a loop over
+   * a stack of its own: the same tree, errors and counts, for nesting deeper than the host's stack.
+   */
+  private conditionalLoop(): Expr | undefined {
+    const stack: LoopFrame[] = [{ k: 'cond', step: 0 }];
+    // The value the frame on top waits for, once `have`.
+    let result: Expr | undefined;
+    let have = false;
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1];
+      if (have && result === undefined) return undefined;
+      if (f.k === 'cond') {
+        if (f.step === 0) { f.step = 1; stack.push({ k: 'bin', minPrec: 1, started: false }); have = false; continue; }
+        if (f.step === 1) {
+          f.c = result;
+          const q = this.peek();
+          if (!q || !isQuestionMark(q)) { stack.pop(); continue; }
+          this.pos++;
+          f.q = q; f.step = 2;
+        } else if (f.step === 2) {
+          f.a = result;
+          const colon = this.peek();
+          if (!colon || colon.text !== ':') return this.fail('`?\' without matching `:\'', f.q);
+          this.pos++;
+          f.step = 3;
+        } else {
+          const c = f.c!, a = f.a!, b = result!;
+          stack.pop();
+          result = { k: 'bin', op: '?', a: c, b: { k: 'bin', op: ':', a, b, start: a.start, end: b.end }, start: c.start, end: b.end };
+          continue;
+        }
+        stack.push({ k: 'cond', step: 0 }); have = false;
+      } else if (f.k === 'bin') {
+        if (!f.started) { f.started = true; stack.push({ k: 'un', step: 0 }); have = false; continue; }
+        f.left = f.op === undefined ? result! : { k: 'bin', op: f.op.text, a: f.left!, b: result!, start: f.left!.start, end: result!.end };
+        f.op = undefined;
+        const t = this.peek();
+        const prec = t?.kind === 'op' ? PRECEDENCE[t.text] : undefined;
+        if (prec === undefined || prec < f.minPrec) { stack.pop(); result = f.left; continue; }
+        this.pos++;
+        f.op = t;
+        stack.push({ k: 'bin', minPrec: prec + 1, started: false }); have = false;
+      } else if (f.step === 0) {
+        // (unary()'s prefix operators, then primary(), but for an operand in parentheses.)
+        for (;;) {
+          const t = this.peek();
+          if (!t) return this.fail('expression syntax error', t);
+          if (++this.reads > this.maxDepth) return this.fail('expression too long', t);
+          if (!(t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!'))) break;
+          (f.ops ??= []).push(t);
+          this.pos++;
+        }
+        const t = this.tokens[this.pos];
+        const opens = this.pos + 1 < this.end && this.tokens[this.pos + 1].text === '(';
+        const ilog2 = opens && t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && floatFunction(t.text) === undefined && utfFunction(t.text) === undefined ? ilog2Function(t.text) : undefined;
+        if ((t.kind === 'op' && t.text === '(') || ilog2 !== undefined) {
+          this.pos += ilog2 === undefined ? 1 : 2;
+          f.step = 1; f.ilog2 = ilog2; f.name = t;
+          stack.push({ k: 'cond', step: 0 }); have = false;
+          continue;
+        }
+        stack.pop();
+        result = withPrefixes(this.primary(), f.ops); have = true;
+      } else {
+        const close = this.peek();
+        if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
+        this.pos++;
+        const inner = f.ilog2 === undefined ? result! : { k: 'un' as const, op: f.ilog2, a: result!, start: f.name!.start, end: close.end };
+        stack.pop();
+        result = withPrefixes(inner, f.ops);
+      }
+    }
+    return result;
   }
 
   private peek(): Token | undefined {
@@ -213,9 +310,7 @@ export class ExprParser {
       (ops ??= []).push(t);
       this.pos++;
     }
-    let e = this.primary();
-    for (let i = (ops?.length ?? 0) - 1; i >= 0 && e !== undefined; i--) e = { k: 'un', op: ops![i].text, a: e, start: ops![i].start, end: e.end };
-    return e;
+    return withPrefixes(this.primary(), ops);
   }
 
   /** `__?float32?__(x)` and the like, from the `(` on: the integer made of `x`'s bytes in that format. */
@@ -858,36 +953,37 @@ function isNumberTerms(t: FirstPassTerms): boolean {
  * NaN here (nasm knows it; no caller needs it).
  */
 function firstPassTerms(e: Expr, ctx: EvalContext): FirstPassTerms | undefined {
-  switch (e.k) {
-    case 'num': return { k: e.v, unknown: 0, sections: NO_SECTIONS };
-    case 'here': case 'base': case 'sym': {
-      const v = evaluateTerm(e, ctx);
+  return foldExpr<FirstPassTerms | undefined>(e, {
+    leaf: (x) => {
+      if (x.k === 'num') return { k: x.v, unknown: 0, sections: NO_SECTIONS };
+      const v = evaluateTerm(x, ctx);
       if (v.v === undefined) return UNKNOWN_TERMS;
       return { k: v.v, unknown: 0, sections: v.sec >= 0 ? new Map([[v.sec, 1]]) : NO_SECTIONS };
-    }
-    case 'un': {
-      const a = firstPassTerms(e.a, ctx);
-      if (a === undefined || e.op === '+') return a;
-      if (e.op === '-') return scaleTerms(a, -1);
+    },
+    unary: (x, a) => {
+      if (a === undefined || x.op === '+') return a;
+      if (x.op === '-') return scaleTerms(a, -1);
       return isNumberTerms(a) ? { k: NaN, unknown: 0, sections: NO_SECTIONS } : UNKNOWN_TERMS;
-    }
-    case 'bin': {
-      const a = firstPassTerms(e.a, ctx), b = firstPassTerms(e.b, ctx);
-      if (a === undefined || b === undefined) return undefined;
-      if (e.op === '+' || e.op === '-') {
-        const sections = new Map(a.sections);
-        const m = e.op === '-' ? -1 : 1;
-        for (const [sec, c] of b.sections) sections.set(sec, (sections.get(sec) ?? 0) + m * c);
-        return { k: a.k + m * b.k, unknown: a.unknown + m * b.unknown, sections };
-      }
-      const numberA = isNumberTerms(a), numberB = isNumberTerms(b);
-      if (e.op === '*' && numberA) return scaleTerms(b, a.k);
-      if (e.op === '*' && numberB) return scaleTerms(a, b.k);
-      if (numberA && numberB) return { k: NaN, unknown: 0, sections: NO_SECTIONS };
-      // An unknown part makes the whole unknown; labels alone are an error (not a number either way).
-      return a.unknown !== 0 || b.unknown !== 0 ? UNKNOWN_TERMS : undefined;
-    }
+    },
+    binary: sumOfTerms,
+  });
+}
+
+/** `a op b` as firstPassTerms sums them. */
+function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefined, b: FirstPassTerms | undefined): FirstPassTerms | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  if (e.op === '+' || e.op === '-') {
+    const sections = new Map(a.sections);
+    const m = e.op === '-' ? -1 : 1;
+    for (const [sec, c] of b.sections) sections.set(sec, (sections.get(sec) ?? 0) + m * c);
+    return { k: a.k + m * b.k, unknown: a.unknown + m * b.unknown, sections };
   }
+  const numberA = isNumberTerms(a), numberB = isNumberTerms(b);
+  if (e.op === '*' && numberA) return scaleTerms(b, a.k);
+  if (e.op === '*' && numberB) return scaleTerms(a, b.k);
+  if (numberA && numberB) return { k: NaN, unknown: 0, sections: NO_SECTIONS };
+  // An unknown part makes the whole unknown; labels alone are an error (not a number either way).
+  return a.unknown !== 0 || b.unknown !== 0 ? UNKNOWN_TERMS : undefined;
 }
 
 function scaleTerms(t: FirstPassTerms, m: number): FirstPassTerms {

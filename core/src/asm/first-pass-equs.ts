@@ -6,6 +6,7 @@
 // and second passes see them, through the views made here.
 
 import { evaluate, symbolName, type EvalContext, type Expr, type Value } from './expr';
+import { firstLeaf } from './expr-walk';
 
 /** What a view reads of the assembly: its symbols as they stand, and where the statement is. */
 export interface FirstPassHost {
@@ -76,13 +77,7 @@ export class FirstPassEqus {
 
 /** Whether expression `e` names one of `names`. */
 export function mentionsAny(e: Expr, names: { has(name: string): boolean; readonly size: number }): boolean {
-  if (names.size === 0) return false;
-  switch (e.k) {
-    case 'sym': return names.has(symbolName(e));
-    case 'un': return mentionsAny(e.a, names);
-    case 'bin': return mentionsAny(e.a, names) || mentionsAny(e.b, names);
-    default: return false;
-  }
+  return names.size !== 0 && firstLeaf(e, (x) => x.k === 'sym' && names.has(symbolName(x))) !== undefined;
 }
 
 /**
@@ -138,12 +133,7 @@ function vectorOf(e: Expr, ctx: EvalContext): EvalVector | undefined {
 }
 
 function hasUnknown(e: Expr, ctx: EvalContext): boolean {
-  switch (e.k) {
-    case 'sym': return evaluate(e, ctx).v === undefined;
-    case 'un': return hasUnknown(e.a, ctx);
-    case 'bin': return hasUnknown(e.a, ctx) || hasUnknown(e.b, ctx);
-    default: return false;
-  }
+  return firstLeaf(e, (x) => x.k === 'sym' && evaluate(x, ctx).v === undefined) !== undefined;
 }
 
 function isPlainNumber(t: EvalVector): boolean {

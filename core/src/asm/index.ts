@@ -10,6 +10,7 @@ import { segmentSize } from './bits-and-section';
 import { RESERVE_UNIT } from './directives';
 import { lookupRegister } from '../isa/registers';
 import { fullName, isLocalName, isStackOverflow, parseWhole, qualifyName, type Expr } from './expr';
+import { foldExpr } from './expr-walk';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
@@ -315,11 +316,11 @@ function atMemberField(pp: PreprocessResult, line: number, start: number, end: n
 
 /** `e` with each node spanning columns `start` to `end`: an expression read from text the line does not hold. */
 function spanning(e: Expr, start: number, end: number): Expr {
-  switch (e.k) {
-    case 'un': return { ...e, a: spanning(e.a, start, end), start, end };
-    case 'bin': return { ...e, a: spanning(e.a, start, end), b: spanning(e.b, start, end), start, end };
-    default: return { ...e, start, end };
-  }
+  return foldExpr<Expr>(e, {
+    leaf: (x) => ({ ...x, start, end }),
+    unary: (x, a) => ({ ...x, a, start, end }),
+    binary: (x, a, b) => ({ ...x, a, b, start, end }),
+  });
 }
 
 /** Applies the `[warning ...]` on line `i` and reports what it warns (see WarningSwitches.switchAt). */

@@ -35,8 +35,9 @@ export function resolveLimits(limits: AssembleLimits | undefined): ResolvedLimit
 }
 
 /**
- * A `performance.now()` deadline, checked cheaply: the clock is read once every `stride` calls to
- * `expired()`, and once past it stays expired for every later stage of the same run.
+ * A `performance.now()` deadline, checked cheaply: the clock is read once every `stride` units of
+ * work asked about (a call to `expired()` is one unless it says more), and once past it stays
+ * expired for every later stage of the same run.
  */
 export class TimeBudget {
   private calls = 0;
@@ -46,9 +47,10 @@ export class TimeBudget {
 
   constructor(private readonly deadline: number | undefined, private readonly stride = 1024) {}
 
-  expired(): boolean {
+  /** `work`: what the caller is about to do, in units of about one token copied. */
+  expired(work = 1): boolean {
     if (this.over) return true;
-    if (this.deadline === undefined || ++this.calls < this.stride) return false;
+    if (this.deadline === undefined || (this.calls += work) < this.stride) return false;
     this.calls = 0;
     this.over = performance.now() >= this.deadline;
     return this.over;

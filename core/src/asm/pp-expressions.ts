@@ -6,6 +6,7 @@ import type { SourceRange } from './api';
 import type { DeferredIfs } from './deferred-if';
 import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, isLocalName, isStackOverflow, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value } from './expr';
+import { foldExpr } from './expr-walk';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { parseNumber } from './numbers';
 import { isNasmRegister } from '../isa/nasm-registers';
@@ -217,15 +218,7 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   }
   if (failed) return 'unread';
   if (trailing !== undefined) sink.warning('trailing', trailing.message, trailing.range, expansion);
-  let left: number | undefined;
-  try {
-    left = preprocessOnly !== undefined ? symbolsLeft(expr) : symbolsLeft(expr, (name) => constant(name) === undefined && (isRegisterWord(name) || symbolOf?.(name) === 'label'));
-  } catch (e) {
-    // (An expression the evaluation could take in a loop, deeper than this walk's stack: see evaluateChain.)
-    if (!isStackOverflow(e)) throw e;
-    ctx.error('expression too long', expr);
-    return 'unread';
-  }
+  const left = preprocessOnly !== undefined ? symbolsLeft(expr) : symbolsLeft(expr, (name) => constant(name) === undefined && (isRegisterWord(name) || symbolOf?.(name) === 'label'));
   if (left !== 0 && preprocessOnly !== undefined) { onlyError(nonConstant, expr); return 'non-constant'; }
   if (left !== 0) {
     sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion);
@@ -245,22 +238,19 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
  * `$` and `$$`.
  */
 function symbolsLeft(e: Expr, counted?: (name: string) => boolean): number | undefined {
-  switch (e.k) {
-    case 'sym': return counted === undefined || counted(e.name) ? 1 : 0;
-    case 'here': case 'base': return counted === undefined ? 1 : 0;
-    case 'num': return 0;
-    case 'un': {
-      const a = symbolsLeft(e.a, counted);
-      return e.op === '+' || a === 0 ? a : undefined;
-    }
-    case 'bin': {
-      const a = symbolsLeft(e.a, counted), b = symbolsLeft(e.b, counted);
+  return foldExpr<number | undefined>(e, {
+    leaf: (x) => {
+      if (x.k === 'sym') return counted === undefined || counted(x.name) ? 1 : 0;
+      return x.k !== 'num' && counted === undefined ? 1 : 0;
+    },
+    unary: (x, a) => x.op === '+' || a === 0 ? a : undefined,
+    binary: (x, a, b) => {
       if (a === undefined || b === undefined) return undefined;
-      if (e.op === '+') return a + b;
-      if (e.op === '-') return a - b;
+      if (x.op === '+') return a + b;
+      if (x.op === '-') return a - b;
       return a === 0 && b === 0 ? 0 : undefined;
-    }
-  }
+    },
+  });
 }
 
 /** The first `$`, `$$`, or name that is no preprocessor constant (`constant`) in `e`. */

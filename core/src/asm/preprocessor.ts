@@ -2148,8 +2148,9 @@ class Preprocessor {
     if (active?.has(def) || this.expansionOverflow) return -1;
     // A line whose expansion outlasts the time budget (`%xdefine S S M` that grows each round: nasm
     // needs gigabytes for some) stops there, the rest of the line as written; the line loop then
-    // reports the budget.
-    if (this.budget.expired()) { this.expansionOverflow = true; return -1; }
+    // reports the budget. The call counts as the tokens it copies: a few calls of a body of
+    // millions of tokens (`%xdefine D D+D` twice a round) are most of the time.
+    if (this.budget.expired(1 + def.body.length)) { this.expansionOverflow = true; return -1; }
     let tails: boolean[] | undefined;
     if (def.modifiers !== undefined) {
       ({ args, tails } = this.modifiedArguments(def, rest, top, last, file, line, active));

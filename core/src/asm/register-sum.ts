@@ -7,6 +7,7 @@
 // "invalid register set size"; `2*bx`, `cl+dl`, `-cl` and `cl-x` (a label) "invalid operand type".
 
 import { COMPARISONS, constantOf, scalarOnlyMessage, type Expr } from './expr';
+import { firstLeaf } from './expr-walk';
 import { lookupRegister } from '../isa/registers';
 
 /** What nasm makes of a register operand with `constant` added: undefined for the register alone, else its error. */
@@ -67,10 +68,5 @@ export function withoutRegisters(e: Expr): Expr {
 }
 
 function namesRegister(e: Expr): boolean {
-  switch (e.k) {
-    case 'sym': return e.escaped === undefined && lookupRegister(e.name) !== undefined;
-    case 'un': return namesRegister(e.a);
-    case 'bin': return namesRegister(e.a) || namesRegister(e.b);
-    default: return false;
-  }
+  return firstLeaf(e, (x) => x.k === 'sym' && x.escaped === undefined && lookupRegister(x.name) !== undefined) !== undefined;
 }

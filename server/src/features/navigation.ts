@@ -116,6 +116,10 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
   const writtenAt = (r: SourceRange): string => lineAt(r).slice(r.start.col, r.end.col);
   const shared = unrenamableUse(doc, symbol.name) ?? sharedName(doc, symbol, lineAt);
   if (shared) return { error: shared };
+  const sizeMade = endstrucSizeOf(doc, symbol, writtenAt);
+  if (sizeMade !== undefined) {
+    return { error: `\`${sizeMade.name}\` is defined by the endstruc at ${sizeMade.definition.file}:${sizeMade.definition.start.line + 1}, where a %define of the structure's name gives \`${symbol.name}\`: the name, the define and \`${sizeMade.name}\` go together; rename them by hand.` };
+  }
   const changes: Record<string, TextEdit[]> = {};
   const edit = (r: SourceRange, newText: string) => (changes[doc.toUri(r.file)] ??= []).push({ range: toLspRange(r), newText });
   const spellings = new Set([symbol.name.toLowerCase(), symbol.shortName.toLowerCase()]);
@@ -158,6 +162,18 @@ function sizeDefine(doc: AnalyzedDocument, symbol: SymbolInfo): string | undefin
   const paired = doc.result.symbols.some((s) => s.kind === 'struc' && s.name.toLowerCase() === structure.toLowerCase())
     && doc.result.symbols.some((s) => s.kind === 'define' && s.name.toLowerCase() === size);
   return paired ? `${structure}_size` : undefined;
+}
+
+/**
+ * The `NAME_size` an endstruc defines when `symbol` is NAME but no structure: nasm's endstruc
+ * writes `%{$strucname}_size equ ($-%$strucname)` and expands it, so a %define of the structure's
+ * name in force there makes it name another symbol (measured with nasm 2.16.01: `qq equ 2` /
+ * `struc pt` / `%define pt qq` / `endstruc` defines `qq_size` as $-qq, and no `pt_size`).
+ */
+function endstrucSizeOf(doc: AnalyzedDocument, symbol: SymbolInfo, writtenAt: (r: SourceRange) => string): SymbolInfo | undefined {
+  if (symbol.kind === 'struc') return undefined;
+  const size = `${symbol.name}_size`;
+  return doc.result.symbols.find((s) => s.name === size && s.kind === 'constant' && /^endstruc$/i.test(writtenAt(s.definition)));
 }
 
 /**
