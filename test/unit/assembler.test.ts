@@ -103,6 +103,18 @@ describe('assembler facts', () => {
     assert.deepEqual([by.get('K')?.kind, by.get('K')?.value], ['constant', 5]);
     assert.deepEqual([by.get('pr')?.kind, by.get('pr')?.params, by.get('pr')?.doc], ['macro', { min: 1, max: 2 }, 'Doc line.']);
   });
+  it("keeps each single-line macro definition for the outline and hover, a long body cut after 64 tokens and marked '…'", () => {
+    // A %xdefine that grows its own name each %rep round: every round is a definition, and keeping
+    // each round's whole body would grow memory with the square of the rounds.
+    const grown = asm('%define R 1\n%rep 300\n%xdefine R 1+(R)\n%endrep\ndd R\n');
+    assert.deepEqual(grown.diagnostics, []);
+    const rounds = grown.symbols.filter((s) => s.kind === 'define' && s.name === 'R');
+    assert.equal(rounds.length, 301);
+    assert.equal(rounds[1].body, 'R 1+(1)');
+    const last = rounds[300].body!;
+    assert.ok(last.endsWith(' …') && last.startsWith('R 1+(1+(1+('), last.slice(0, 40));
+    assert.equal(last.split('(').length - 1, Math.floor(64 / 3), 'the first 64 tokens: rounds of `1`, `+`, `(`');
+  });
   it('records every reference with its range', () => {
     assert.deepEqual(r.references.filter((x) => x.name === 'main.loop').map((x) => x.range), [at(3, 11, 16)]);
     assert.deepEqual(r.references.filter((x) => x.name === 'main').map((x) => x.range), [at(9, 6, 10)]);

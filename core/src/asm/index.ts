@@ -516,7 +516,7 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
   for (const d of pp.defines) {
     if (d.range.file === '<command line>') continue;
     const parameters = d.params?.map((p, k) => paramText(p, d.modifiers?.[k]));
-    const body = `${d.name}${parameters !== undefined ? `(${parameters.join(', ')})` : ''} ${tokensText(d.body)}`.trimEnd();
+    const body = `${d.name}${parameters !== undefined ? `(${parameters.join(', ')})` : ''} ${tokensText(d.body)}${d.bodyCut ? ' …' : ''}`.trimEnd();
     symbols.push({ name: d.name, shortName: d.name, kind: 'define', definition: d.range, body, ...(parameters !== undefined ? { parameters } : {}) });
   }
   for (const s of asm.sections) {

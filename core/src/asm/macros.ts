@@ -15,6 +15,8 @@ export interface SingleLineMacro {
   /** The parameters' modifiers (manual §4.1.1), when one has any. */
   readonly modifiers?: readonly ParamModifiers[];
   readonly body: readonly PPToken[];
+  /** Only the body's first tokens are kept (a record of SingleLineMacros.all). */
+  readonly bodyCut?: true;
   readonly range: SourceRange;
   /** Defined by `%idefine` (or `%ixdefine`, `%iassign`, ...): called in any case. */
   readonly caseInsensitive?: true;

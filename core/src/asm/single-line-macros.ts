@@ -10,6 +10,9 @@ import { takesCount, type ParamModifiers } from './single-line-params';
 /** Single-line macros by their names in lower case (see SingleLineMacros.byName). */
 export type MacroTable = ReadonlyMap<string, SingleLineMacro[]>;
 
+/** The tokens of a body SingleLineMacros.all keeps: more than a hover shows. */
+const RECORDED_BODY = 64;
+
 export class SingleLineMacros {
   /**
    * Single-line macros by their names in lower case, oldest first: as nasm keeps them, one list
@@ -17,7 +20,12 @@ export class SingleLineMacros {
    * lookup).
    */
   readonly byName = new Map<string, SingleLineMacro[]>();
-  /** Every definition made, in order. */
+  /**
+   * Every definition made, in order, for the editor (outline, hover): a body longer than
+   * RECORDED_BODY tokens is kept cut there (`bodyCut`), since a `%xdefine` that grows its own
+   * name in a `%rep` would otherwise keep every round's body, memory growing with the square of
+   * the rounds (1,500 rounds of `%xdefine R 1+(R)` kept 360 MB; nasm needs 6 MB).
+   */
   readonly all: SingleLineMacro[] = [];
   /** The aliases kept aside by `%aliases off` (see setAliases). */
   private aliasesAside: SingleLineMacro[] = [];
@@ -58,7 +66,7 @@ export class SingleLineMacros {
     this.version++;
     const m: SingleLineMacro = { name, params, ...(modifiers !== undefined ? { modifiers } : {}), body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}), ...(undecided !== undefined ? { undecided } : {}) };
     const key = name.toLowerCase();
-    this.all.push(m);
+    this.all.push(body.length > RECORDED_BODY ? { ...m, body: body.slice(0, RECORDED_BODY), bodyCut: true } : m);
     if (alias && this.aliasesOff) {
       // An alias made while `%aliases off` waits aside with the others (measured, nasm 2.16.01:
       // `%aliases off` / `%defalias T2 U` / `db T2` is "symbol `T2' not defined").
