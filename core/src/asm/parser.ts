@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, isUnbracketedOnly, SIZE_KEYWORDS } from './directives';
-import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, isPackedBcdText, packedBcd } from './floats';
+import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
@@ -1472,7 +1472,8 @@ class LineParser implements TermReader {
     const end = from + sign + 1;
     const t = toks[from + sign];
     if (t === undefined) return undefined;
-    if (t.kind === 'number' && isPackedBcdText(t.text)) return this.packedBcdItem(t, from, end, unit, sign === 1 && toks[from].text === '-');
+    const bcdDigits = t.kind === 'number' ? packedBcdDigits(t.text) : undefined;
+    if (bcdDigits !== undefined) return this.packedBcdItem(t, bcdDigits, from, end, unit, sign === 1 && toks[from].text === '-');
     const value = floatConstant(t);
     if (value === undefined) return undefined;
     // `db yword 1.5` (nasm 2.15's sizes, see dataList).
@@ -1485,11 +1486,11 @@ class LineParser implements TermReader {
     return { kind: 'bytes', bytes: encoded.bytes, ...span };
   }
 
-  /** `dt 1234p` (see isPackedBcdText): its ten bytes. */
-  private packedBcdItem(t: PPToken, from: number, end: number, unit: number, negative: boolean): DataItem {
+  /** `dt 1234p`, `dt 0p1234` (see packedBcdDigits): its ten bytes. */
+  private packedBcdItem(t: PPToken, digits: string, from: number, end: number, unit: number, negative: boolean): DataItem {
     const span = { start: this.toks[from].start, end: this.toks[end - 1].end };
     if (unit !== 10) this.fail('packed BCD requires an 80-bit format', t);
-    const bcd = packedBcd(t.text, negative);
+    const bcd = packedBcd(digits, negative);
     if ('error' in bcd) this.fail(bcd.error, t);
     if (bcd.truncated) (this.warnings ??= []).push({ message: 'packed BCD truncated to 18 digits', ...span, code: 'packed-bcd' });
     return { kind: 'bytes', bytes: bcd.bytes, ...span };
