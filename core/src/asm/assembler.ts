@@ -16,7 +16,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -1605,8 +1605,11 @@ class Assembler implements EvalContext {
       }
       case 'org': {
         // (Nothing to read: nasm's evaluator, then its bin format, refuse it: measured, `[org ]`.)
-        if (args.length === 0) { this.error('syntax', 'expression syntax error', st.op); this.error('org', 'No or invalid offset specified in ORG directive.', st.op); return; }
-        const v = this.argNumber(st, args);
+        if (args.length === 0) this.error('syntax', 'expression syntax error', st.op);
+        // (Its bin format's word after the evaluator's on an expression that fails: measured, `org 0+`.)
+        const e = args.length === 0 ? undefined : this.exprArgFrom(st, args, 'ignored');
+        if (e === undefined) { this.error('org', 'No or invalid offset specified in ORG directive.', st.op); return; }
+        const v = this.constant(e, 'org');
         if (v === undefined) return;
         // nasm's bin format keeps the first `org` and refuses another value (measured: `org
         // 0x100000` then `org 0x100` is "program origin redefined" at the second); the same again is fine.
@@ -1961,6 +1964,7 @@ class Assembler implements EvalContext {
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
+    this.strayBraces(toks, e !== undefined && p.error === undefined ? toks[p.pos]?.start : p.error?.start);
     if (reserve && e && p.pos < toks.length && isWrt(toks[p.pos])) return this.reservedWithRespectTo(toks, p.pos);
     if (e && p.pos < toks.length && rest === 'ignored' && p.error === undefined) {
       const ignored = { start: toks[p.pos].start, end: toks[toks.length - 1].end };
@@ -1973,6 +1977,18 @@ class Assembler implements EvalContext {
       return undefined;
     }
     return e;
+  }
+
+  /**
+   * Braces where a directive's expression stops (the column `at`): nasm's scanner reads them, as
+   * it reads the token after any expression, as a decorator, and refuses what is none (measured:
+   * `org 0{`, `absolute 0 {e}`, `sectalign 4{` and `incbin "f", 0{` fail; `org 0{k1}` does not).
+   */
+  private strayBraces(toks: readonly PPToken[], at: number | undefined): void {
+    const stop = at === undefined ? undefined : toks.find((t) => t.start === at);
+    if (stop === undefined || stop.kind !== 'op' || !(stop.text === '{' || stop.text.startsWith('%{'))) return;
+    const problem = braceProblem(toks, at!);
+    if (problem !== undefined) this.error('syntax', problem.message, problem);
   }
 
   /**
@@ -1989,11 +2005,6 @@ class Assembler implements EvalContext {
     if (p.pos < toks.length) this.error('syntax', 'comma, colon, decorator or end of line expected after operand', toks[p.pos]);
     this.error('non-constant', 'attempt to reserve non-constant quantity of BSS space', { start: toks[0].start, end: target.end });
     return undefined;
-  }
-
-  private argNumber(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
-    const e = this.exprArgFrom(st, args, 'ignored');
-    return e ? this.constant(e, st.op!.name) : undefined;
   }
 
   /** An `align` fill other than one data directive, `pad` times as `times pad FILL` (the fill's own `times` wins, as in nasm). */

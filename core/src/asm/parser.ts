@@ -242,7 +242,7 @@ const DECORATORS: ReadonlySet<string> = new Set(['k0', 'k1', 'k2', 'k3', 'k4', '
  * then "parser: instruction expected", `db {1,2}` "invalid decorator token inside braces" then
  * "expression syntax error"): the scanner's error for a line whose parse failed at a `{`.
  */
-function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | undefined {
+export function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | undefined {
   // (At the `{`, or at a word taken for a label that the braces follow: `x {e}`. The tokens a
   // macro's parameter or a single-line macro put in all stand at the place of its name: there, the
   // `{` among them, as nasm's scanner reads it in order: measured, `db %1` with `1, {2` and
