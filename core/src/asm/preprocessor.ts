@@ -1800,7 +1800,9 @@ class Preprocessor {
   /**
    * `%defalias NAME TARGET` (`%idefalias`: NAME in any case), `%undefalias NAME` and `%aliases
    * off|on` (NASM manual §4.1.12, measured with 2.16.01): an alias is a single-line macro standing
-   * for TARGET's name, replacing NAME's definitions; `%define`/`%undef` of NAME define or remove
+   * for TARGET's name, defined as `%define` defines one (it replaces the definition of NAME a
+   * `%define` would, and shadows one of the other case-sensitivity with the same warning:
+   * `%idefine G 6` / `%defalias G T` leaves `g` 6); `%define`/`%undef` of NAME define or remove
    * TARGET; `%undefalias` removes the alias only (silently when there is none); while aliases are
    * off they do not expand. What follows TARGET is ignored.
    */
@@ -1822,7 +1824,6 @@ class Preprocessor {
     if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
     if (!isIdentifier(target)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier to alias`, here, f.expansion); return; }
-    this.singles.undefine(name.text, true);
     this.defineSingle(name.text, undefined, [{ ...target, at: NOWHERE, gap: false }], here, d === '%idefalias', f.expansion, true);
   }
 

@@ -132,8 +132,8 @@ export class SingleLineMacros {
   }
 
   /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */
-  undefine(name: string, alias = false): void {
-    if (!alias) name = this.aliasTarget(name);
+  undefine(name: string): void {
+    name = this.aliasTarget(name);
     const key = name.toLowerCase();
     const list = this.byName.get(key);
     if (list === undefined) return;
