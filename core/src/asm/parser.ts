@@ -18,7 +18,7 @@ import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { CALLED_EMPTY, callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { INVALID_OPERAND, registerFactors, registerSetProblem, withoutRegisters } from './register-sum';
+import { INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -1601,10 +1601,17 @@ class LineParser implements TermReader {
    * do not. Clears `dataRegister` when they do.
    */
   private registersCancelled(e: Expr): Expr | undefined {
+    e = this.registersCompared(e);
     const factors = registerFactors(e);
     if (typeof factors === 'string' || factors.size > 0) return undefined;
     this.dataRegister = undefined;
     return withoutRegisters(e);
+  }
+
+  /** `e` with its comparisons of registers made numbers (see register-sum.ts), or the line fails with nasm's message. */
+  private registersCompared(e: Expr): Expr {
+    const compared = registersCompared(e);
+    return typeof compared === 'string' ? this.fail(compared, e, 'expression') : compared;
   }
 
   /** Set while an operand's expression is read: a register in it is no error yet (see operandWithRegisters). */
@@ -1619,6 +1626,7 @@ class LineParser implements TermReader {
   private operandWithRegisters(expr: Expr, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean, from: number, to: number): ParsedOperand {
     this.operandNamesRegister = false;
     const span = { start: from, end: to };
+    expr = this.registersCompared(expr);
     const factors = registerFactors(expr);
     if (typeof factors === 'string') this.fail(factors, span, 'invalid-operands');
     if (factors.size > 1) this.fail(INVALID_OPERAND, span, 'invalid-operands');
