@@ -724,19 +724,25 @@ class Assembler implements EvalContext {
     return outcome.stmt?.label?.name;
   }
 
-  /** The body of the `%define` of `name` (see host.sizeDefinitions) in force at the statement, if any. */
+  /**
+   * The body of the `%define` of `name` (see host.sizeDefinitions) in force at the statement, if
+   * any: the newest of those `name` calls, of the definitions the lines before kept as nasm keeps
+   * them (see SingleLineMacros): one replaces another of its name and case-sensitivity, shadows
+   * one of the other; an `%undef` removes those of any case-insensitive and the one of its name
+   * (measured: `%define _size ps` / `%idefine _SIZE zz` / `%undef _SIZE`, `_size` is `ps`).
+   */
   private sizeDefinitionAt(name: string): readonly PPToken[] | undefined {
-    const defs = this.host.sizeDefinitions!;
     const line = this.lineOf[this.stmtIndex];
     const lower = name.toLowerCase();
-    let k = defs.length - 1;
-    while (k >= 0 && (defs[k].at > line || defs[k].body === undefined || (defs[k].caseInsensitive ? defs[k].name.toLowerCase() !== lower : defs[k].name !== name))) k--;
-    if (k < 0) return undefined;
-    // (An `%undef` after it removes it: of the name as written, any case for an `%idefine`'s.)
-    for (let u = k + 1; u < defs.length && defs[u].at <= line; u++) {
-      if (defs[u].body === undefined && (defs[u].name === defs[k].name || (defs[k].caseInsensitive && defs[u].name.toLowerCase() === lower))) return undefined;
+    let live: SizeDefinition[] = [];
+    for (const d of this.host.sizeDefinitions!) {
+      if (d.at > line) continue;
+      if (d.name.toLowerCase() !== lower) continue;
+      if (d.body === undefined) live = live.filter((o) => !o.caseInsensitive && o.name !== d.name);
+      else live = [...live.filter((o) => o.caseInsensitive !== d.caseInsensitive || (!d.caseInsensitive && o.name !== d.name)), d];
     }
-    return defs[k].body;
+    for (let k = live.length - 1; k >= 0; k--) if (live[k].caseInsensitive || live[k].name === name) return live[k].body;
+    return undefined;
   }
 
   /**
