@@ -380,8 +380,11 @@ class Preprocessor {
     this.bitsAndSection = new BitsAndSection(this.deferred);
     this.singles = new SingleLineMacros(sink);
     this.smacros = this.singles.byName;
-    // (So the structure names of `nasm -E` are expanded with the macros of their lines: see structureText.)
+    // (So the structure names of `nasm -E` are expanded with the macros of their lines: see
+    // structureText; assembling, so an `at`'s member is, where a macro of a dotted name, a
+    // structure's field's, may change after it: see atMember.)
     if (opts.preprocessOnly === true || opts.structureNames === true) this.singles.beforeChange = () => this.standardCalls.idsUpTo(this.out);
+    else this.singles.beforeChange = (name) => { if (name?.includes('.') === true) this.standardCalls.idsUpTo(this.out); };
     this.equs = new EquConstants(this.limits.eval);
   }
 
@@ -2523,7 +2526,8 @@ class Preprocessor {
    * one name and expands it, so a single-line macro of that name gives the field (measured with
    * nasm 2.16.01: `%define pt.y 2`, `at .y, db 5` under `istruc pt` with no field `.y` pads to 2).
    * Noted for the assembler when it does (see PreprocessResult.atMember; found when it asks, with
-   * the macros defined then, as the structure contexts are when assembling).
+   * the macros defined then, as the structure contexts are when assembling, or before a macro of a
+   * dotted name changes: measured, `at .x` then `%define pt.x 3` is the field `.x`).
    */
   private atMember(line: number, structure: readonly PPToken[], member: readonly PPToken[]): void {
     if (member[0]?.text.startsWith('.') !== true || member[0].text.startsWith('..')) return;
