@@ -2192,11 +2192,14 @@ class Assembler implements EvalContext {
         else if (s.valign === undefined || v > s.valign) s.valign = v;
       } else if (key === 'start') {
         if (s.follows !== undefined) { this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t); continue; }
+        // (Another value than a start given before, on this line or an earlier one: measured.)
+        if (s.start !== undefined && s.start !== v) this.error('section-attr', 'section start address redefined', t);
         s.start = v;
         if (s.align !== undefined && v % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
         s.align = undefined;
       } else {
         if (s.vfollows !== undefined) { this.error('section-attr', 'cannot combine `vstart\' and `vfollows\' section attributes', t); continue; }
+        if (s.vstart !== undefined && s.vstart !== v) this.error('section-attr', 'section virtual start address (vstart) redefined', t);
         s.vstart = v;
         if (s.valign !== undefined && v % s.valign !== 0) this.error('section-attr', '`vstart\' address conflicts with `valign\' value', t);
         s.valign = undefined;
