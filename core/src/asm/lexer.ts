@@ -104,6 +104,10 @@ export function tokenizeLine(text: string): Token[] {
     if (isBlank(c)) { i++; continue; }
     const start = i;
     if (c === Ch.Semi) {
+      // Inside a `%[...]`, which nasm's tokenizer reads whole, a `;` comments out the rest of its
+      // contents only (measured: `db %[1 ;x ], 2` is `db 1, 2`): on from its `]`.
+      while (indirectionEnds.length > 0 && indirectionEnds[indirectionEnds.length - 1] < i) indirectionEnds.pop();
+      if (indirectionEnds.length > 0) { i = indirectionEnds[indirectionEnds.length - 1]; continue; }
       tokens[count++] = { kind: 'comment', text: text.slice(i), start: i, end: n };
       break;
     }
@@ -153,7 +157,11 @@ export function tokenizeLine(text: string): Token[] {
       i = text.charCodeAt(start + 1) === Ch.Percent ? start + 2 : start + 1;
       tokens[count++] = { kind: 'op', text: text.slice(start, i), start, end: i };
       // nasm reads an unterminated `%[` to the line's end, as if closed there (see openConstruct).
-      if (i === start + 1 && !openIndirection && text.charCodeAt(i) === Ch.LBracket && (scanNested(text, i + 1, Ch.LBracket, Ch.RBracket), !nestedClosed)) openIndirection = true;
+      if (i === start + 1 && text.charCodeAt(i) === Ch.LBracket) {
+        const close = scanNested(text, i + 1, Ch.LBracket, Ch.RBracket);
+        if (nestedClosed) indirectionEnds.push(close - 1);
+        else openIndirection = true;
+      }
       continue;
     }
     if (i + 1 < n && isTwoCharOp(c, text.charCodeAt(i + 1))) {
@@ -171,6 +179,7 @@ export function tokenizeLine(text: string): Token[] {
     i++;
     tokens[count++] = { kind: 'invalid', text: text.slice(start, i), start, end: i };
   }
+  indirectionEnds.length = 0;
   if (openIndirection) {
     // The `]` nasm closes it with, spanning no column: before the comment, which nasm reads inside the `%[`.
     openIndirection = false;
@@ -184,6 +193,8 @@ export function tokenizeLine(text: string): Token[] {
 
 /** Whether the line tokenizeLine is scanning has a `%[` with no `]` (set and cleared by tokenizeLine). */
 let openIndirection = false;
+/** The columns of the `]` of each closed `%[` tokenizeLine has met on the line and may be inside, the innermost last. */
+const indirectionEnds: number[] = [];
 
 /**
  * A `%{...}` token (`%{` to `end`) as nasm 2.16.01's tokenizer makes it: a macro parameter (`%{1}`,
