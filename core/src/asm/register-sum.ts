@@ -35,7 +35,8 @@ function addFactors(e: Expr, factor: number, factors: Map<string, number>, isReg
   if (!namesRegister(e, isRegister)) return undefined;
   switch (e.k) {
     case 'sym':
-      factors.set(e.name, (factors.get(e.name) ?? 0) + factor);
+      // (By the register, in any case: measured, `ax-AX+1` is 1.)
+      factors.set(e.name.toLowerCase(), (factors.get(e.name.toLowerCase()) ?? 0) + factor);
       return undefined;
     case 'un':
       if (e.op === '+') return addFactors(e.a, factor, factors, isRegister);
