@@ -1960,9 +1960,14 @@ class Preprocessor {
    */
   private writtenBack(expanded: PPToken[], file: string, line: number): string {
     const words: string[] = [];
+    const endsBlank = this.endsBlank;
     for (let k = 0, from = 0; k < expanded.length; k++) {
       if (k + 1 < expanded.length && !spaced(expanded[k], expanded[k + 1])) continue;
       words.push(textAsWritten(this.readEnvironment(expanded.slice(from, k + 1), file, line)));
+      // (The blank before a variable that gave nothing is the one the words are joined with, not
+      // one more at the end: measured, `%define M a %!UNSET in` / `%defstr S M` is 'a  in', and
+      // with `a %!UNSET` 'a '.)
+      this.endsBlank = endsBlank;
       from = k + 1;
     }
     return words.join(' ');
