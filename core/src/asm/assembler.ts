@@ -1817,6 +1817,14 @@ class Assembler implements EvalContext {
         // (Its macro's `%{$strucname}_size` too is pasted after `_size` is expanded: see sizeLine.)
         const suffix = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt('_size') : undefined;
         const sizeName = `${this.istrucStart.name}${suffix !== undefined ? tokensText(suffix) : '_size'}`;
+        // A `%define` of that name in force at the line is what nasm's macro reads instead
+        // (measured: `%define pt_size 4` after `endstruc` pads pt's `istruc` to 4).
+        const defined = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt(sizeName) : undefined;
+        if (defined !== undefined) {
+          this.padTo(this.definedSize(defined, word), word);
+          this.istrucStart = this.istrucStart.outer;
+          return;
+        }
         if (this.definedLater(sizeName)) {
           this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${this.istrucStart.name}' is defined after this \`istruc'`, word);
           this.istrucStart = this.istrucStart.outer;
@@ -1830,12 +1838,7 @@ class Assembler implements EvalContext {
         }
         const size = this.lookup(sizeName, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
-        else if (size?.v !== undefined) {
-          const pad = this.istrucStart.offset + size.v - (this.absolute ?? this.sections[this.sec].size);
-          // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
-          if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
-          else this.emit(ZERO, pad);
-        }
+        else this.padTo(size?.v, word);
         this.istrucStart = this.istrucStart.outer;
         return;
       }
@@ -1845,6 +1848,28 @@ class Assembler implements EvalContext {
       default:
         this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
     }
+  }
+
+  /** `iend`'s padding of the structure begun at its `istruc` to `size` bytes (nothing when undefined). */
+  private padTo(size: number | undefined, word: { readonly start: number; readonly end: number }): void {
+    if (size === undefined) return;
+    const pad = this.istrucStart!.offset + size - (this.absolute ?? this.sections[this.sec].size);
+    // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
+    if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
+    else this.emit(ZERO, pad);
+  }
+
+  /** The value of the body of a `%define` of a structure's size name, as `iend`'s count reads it; its errors at `word`. */
+  private definedSize(body: readonly PPToken[], word: { readonly start: number; readonly end: number }): number | undefined {
+    const toks = tokenizeLine(tokensText(body)).filter((t) => t.kind !== 'comment');
+    const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
+    const e = p.parse();
+    if (e === undefined || p.pos < toks.length) { this.error('syntax', 'expression syntax error', word); return undefined; }
+    // (A `times` count must be known on its line: a name defined after it is none, measured.)
+    let later = false;
+    const v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => this.error('expression', message, word) });
+    if (later || v.v === undefined || v.sec >= 0) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return undefined; }
+    return v.v;
   }
 
   /**
