@@ -946,7 +946,7 @@ class LineParser implements TermReader {
     }
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
-    return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(undefined), NO_TOKENS), at: field };
+    return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(DATA_UNIT[lower]), NO_TOKENS), at: field };
   }
 
   /**
