@@ -17,7 +17,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -771,19 +771,25 @@ class Assembler implements EvalContext {
     return outcome.stmt?.label?.name;
   }
 
-  /** The body of the `%define` of `name` (see host.sizeDefinitions) in force at the statement, if any. */
+  /**
+   * The body of the `%define` of `name` (see host.sizeDefinitions) in force at the statement, if
+   * any: the newest of those `name` calls, of the definitions the lines before kept as nasm keeps
+   * them (see SingleLineMacros): one replaces another of its name and case-sensitivity, shadows
+   * one of the other; an `%undef` removes those of any case-insensitive and the one of its name
+   * (measured: `%define _size ps` / `%idefine _SIZE zz` / `%undef _SIZE`, `_size` is `ps`).
+   */
   private sizeDefinitionAt(name: string): readonly PPToken[] | undefined {
-    const defs = this.host.sizeDefinitions!;
     const line = this.lineOf[this.stmtIndex];
     const lower = name.toLowerCase();
-    let k = defs.length - 1;
-    while (k >= 0 && (defs[k].at > line || defs[k].body === undefined || (defs[k].caseInsensitive ? defs[k].name.toLowerCase() !== lower : defs[k].name !== name))) k--;
-    if (k < 0) return undefined;
-    // (An `%undef` after it removes it: of the name as written, any case for an `%idefine`'s.)
-    for (let u = k + 1; u < defs.length && defs[u].at <= line; u++) {
-      if (defs[u].body === undefined && (defs[u].name === defs[k].name || (defs[k].caseInsensitive && defs[u].name.toLowerCase() === lower))) return undefined;
+    let live: SizeDefinition[] = [];
+    for (const d of this.host.sizeDefinitions!) {
+      if (d.at > line) continue;
+      if (d.name.toLowerCase() !== lower) continue;
+      if (d.body === undefined) live = live.filter((o) => !o.caseInsensitive && o.name !== d.name);
+      else live = [...live.filter((o) => o.caseInsensitive !== d.caseInsensitive || (!d.caseInsensitive && o.name !== d.name)), d];
     }
-    return defs[k].body;
+    for (let k = live.length - 1; k >= 0; k--) if (live[k].caseInsensitive || live[k].name === name) return live[k].body;
+    return undefined;
   }
 
   /**
@@ -1663,8 +1669,11 @@ class Assembler implements EvalContext {
       }
       case 'org': {
         // (Nothing to read: nasm's evaluator, then its bin format, refuse it: measured, `[org ]`.)
-        if (args.length === 0) { this.error('syntax', 'expression syntax error', st.op); this.error('org', 'No or invalid offset specified in ORG directive.', st.op); return; }
-        const v = this.argNumber(st, args);
+        if (args.length === 0) this.error('syntax', 'expression syntax error', st.op);
+        // (Its bin format's word after the evaluator's on an expression that fails: measured, `org 0+`.)
+        const e = args.length === 0 ? undefined : this.exprArgFrom(st, args, 'ignored');
+        if (e === undefined) { this.error('org', 'No or invalid offset specified in ORG directive.', st.op); return; }
+        const v = this.constant(e, 'org');
         if (v === undefined) return;
         // nasm's bin format keeps the first `org` and refuses another value (measured: `org
         // 0x100000` then `org 0x100` is "program origin redefined" at the second); the same again is fine.
@@ -1871,6 +1880,14 @@ class Assembler implements EvalContext {
         // (Its macro's `%{$strucname}_size` too is pasted after `_size` is expanded: see sizeLine.)
         const suffix = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt('_size') : undefined;
         const sizeName = `${this.istrucStart.name}${suffix !== undefined ? tokensText(suffix) : '_size'}`;
+        // A `%define` of that name in force at the line is what nasm's macro reads instead
+        // (measured: `%define pt_size 4` after `endstruc` pads pt's `istruc` to 4).
+        const defined = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt(sizeName) : undefined;
+        if (defined !== undefined) {
+          this.padTo(this.definedSize(defined, word), word);
+          this.istrucStart = this.istrucStart.outer;
+          return;
+        }
         if (this.definedLater(sizeName)) {
           this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${this.istrucStart.name}' is defined after this \`istruc'`, word);
           this.istrucStart = this.istrucStart.outer;
@@ -1884,12 +1901,7 @@ class Assembler implements EvalContext {
         }
         const size = this.lookup(sizeName, { k: 'num', v: 0, start: word.start, end: word.end });
         if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
-        else if (size?.v !== undefined) {
-          const pad = this.istrucStart.offset + size.v - (this.absolute ?? this.sections[this.sec].size);
-          // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
-          if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
-          else this.emit(ZERO, pad);
-        }
+        else this.padTo(size?.v, word);
         this.istrucStart = this.istrucStart.outer;
         return;
       }
@@ -1899,6 +1911,28 @@ class Assembler implements EvalContext {
       default:
         this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
     }
+  }
+
+  /** `iend`'s padding of the structure begun at its `istruc` to `size` bytes (nothing when undefined). */
+  private padTo(size: number | undefined, word: { readonly start: number; readonly end: number }): void {
+    if (size === undefined) return;
+    const pad = this.istrucStart!.offset + size - (this.absolute ?? this.sections[this.sec].size);
+    // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
+    if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
+    else this.emit(ZERO, pad);
+  }
+
+  /** The value of the body of a `%define` of a structure's size name, as `iend`'s count reads it; its errors at `word`. */
+  private definedSize(body: readonly PPToken[], word: { readonly start: number; readonly end: number }): number | undefined {
+    const toks = tokenizeLine(tokensText(body)).filter((t) => t.kind !== 'comment');
+    const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
+    const e = p.parse();
+    if (e === undefined || p.pos < toks.length) { this.error('syntax', 'expression syntax error', word); return undefined; }
+    // (A `times` count must be known on its line: a name defined after it is none, measured.)
+    let later = false;
+    const v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => this.error('expression', message, word) });
+    if (later || v.v === undefined || v.sec >= 0) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return undefined; }
+    return v.v;
   }
 
   /**
@@ -2024,6 +2058,7 @@ class Assembler implements EvalContext {
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
+    this.strayBraces(toks, e !== undefined && p.error === undefined ? toks[p.pos]?.start : p.error?.start);
     if (reserve && e && p.pos < toks.length && isWrt(toks[p.pos])) return this.reservedWithRespectTo(toks, p.pos);
     if (e && p.pos < toks.length && rest === 'ignored' && p.error === undefined) {
       const ignored = { start: toks[p.pos].start, end: toks[toks.length - 1].end };
@@ -2036,6 +2071,18 @@ class Assembler implements EvalContext {
       return undefined;
     }
     return e;
+  }
+
+  /**
+   * Braces where a directive's expression stops (the column `at`): nasm's scanner reads them, as
+   * it reads the token after any expression, as a decorator, and refuses what is none (measured:
+   * `org 0{`, `absolute 0 {e}`, `sectalign 4{` and `incbin "f", 0{` fail; `org 0{k1}` does not).
+   */
+  private strayBraces(toks: readonly PPToken[], at: number | undefined): void {
+    const stop = at === undefined ? undefined : toks.find((t) => t.start === at);
+    if (stop === undefined || stop.kind !== 'op' || !(stop.text === '{' || stop.text.startsWith('%{'))) return;
+    const problem = braceProblem(toks, at!);
+    if (problem !== undefined) this.error('syntax', problem.message, problem);
   }
 
   /**
@@ -2052,11 +2099,6 @@ class Assembler implements EvalContext {
     if (p.pos < toks.length) this.error('syntax', 'comma, colon, decorator or end of line expected after operand', toks[p.pos]);
     this.error('non-constant', 'attempt to reserve non-constant quantity of BSS space', { start: toks[0].start, end: target.end });
     return undefined;
-  }
-
-  private argNumber(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
-    const e = this.exprArgFrom(st, args, 'ignored');
-    return e ? this.constant(e, st.op!.name) : undefined;
   }
 
   /** An `align` fill other than one data directive, `pad` times as `times pad FILL` (the fill's own `times` wins, as in nasm). */
@@ -2253,11 +2295,14 @@ class Assembler implements EvalContext {
         else if (s.valign === undefined || v > s.valign) s.valign = v;
       } else if (key === 'start') {
         if (s.follows !== undefined) { this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t); continue; }
+        // (Another value than a start given before, on this line or an earlier one: measured.)
+        if (s.start !== undefined && s.start !== v) this.error('section-attr', 'section start address redefined', t);
         s.start = v;
         if (s.align !== undefined && v % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
         s.align = undefined;
       } else {
         if (s.vfollows !== undefined) { this.error('section-attr', 'cannot combine `vstart\' and `vfollows\' section attributes', t); continue; }
+        if (s.vstart !== undefined && s.vstart !== v) this.error('section-attr', 'section virtual start address (vstart) redefined', t);
         s.vstart = v;
         if (s.valign !== undefined && v % s.valign !== 0) this.error('section-attr', '`vstart\' address conflicts with `valign\' value', t);
         s.valign = undefined;

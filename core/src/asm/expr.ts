@@ -5,7 +5,7 @@
 // is absolute, as in nasm.
 
 import type { Token } from './lexer';
-import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, floatFunction, floatFunctionValue, specialFloat } from './floats';
+import { DEFAULT_FLOAT_MODE, encodeFloat, type FloatConstant, floatConstant, FLOAT_FORMATS, type FloatFunction, floatFunction, floatFunctionValue, type FloatWarning, packedBcd, packedBcdDigits, specialFloat } from './floats';
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 import { foldExpr } from './expr-walk';
@@ -322,17 +322,28 @@ export class ExprParser {
     const t = this.peek();
     const value = t !== undefined && !(this.preprocessor && t.text.endsWith('.')) ? floatConstant(t) : undefined;
     if (value === undefined) return this.fail('expecting floating-point number', t);
-    if ('error' in value) return this.fail(value.error, t);
+    const bcdDigits = t!.kind === 'number' ? packedBcdDigits(t!.text) : undefined;
+    if (bcdDigits === undefined && 'error' in value) return this.fail(value.error, t);
     this.pos++;
     const close = this.peek();
     if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
     this.pos++;
-    const encoded = encodeFloat(value, negative, fn.format, this.floatMode);
+    const encoded = bcdDigits !== undefined ? this.packedBcdFloat(t!, bcdDigits, negative, fn) : encodeFloat(value as FloatConstant, negative, fn.format, this.floatMode);
+    if (encoded === undefined) return undefined;
     if (encoded.warnings.length > 0 && !this.warning) this.warning = { ...encoded.warnings[0], start: t!.start, end: t!.end };
     // As a 64-bit value, like any number (`__?float64?__(-1.5)` is negative).
     const big = BigInt.asIntN(64, floatFunctionValue(fn, encoded.bytes));
     const v = Number(big);
     return Number.isSafeInteger(v) ? { k: 'num', v, start: name.start, end: close.end } : { k: 'num', v, big, start: name.start, end: close.end };
+  }
+
+  /** `__?float80m?__(1234p)`: a packed BCD constant's bytes (measured), which only the 80-bit functions take. */
+  private packedBcdFloat(t: Token, digits: string, negative: boolean, fn: FloatFunction): { readonly bytes: Uint8Array; readonly warnings: readonly FloatWarning[] } | undefined {
+    if (fn.format !== FLOAT_FORMATS[10]) return this.fail('packed BCD requires an 80-bit format', t);
+    const bcd = packedBcd(digits, negative);
+    if ('error' in bcd) return this.fail(bcd.error, t);
+    if (bcd.truncated && !this.warning) this.warning = { message: 'packed BCD truncated to 18 digits', start: t.start, end: t.end, code: 'packed-bcd' };
+    return { bytes: bcd.bytes, warnings: [] };
   }
 
   /** `__?utf16?__('...')` and the like, from the `(` on: a character constant of the converted string. */

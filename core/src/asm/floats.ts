@@ -91,31 +91,44 @@ export function floatConstant(t: { readonly kind: string; readonly text: string 
 const RADIX_BITS: Readonly<Record<string, number>> = { x: 4, h: 4, o: 3, q: 3, b: 1, y: 1 };
 
 /**
- * Whether a number token's text is a floating-point constant rather than an integer: a `.`, or
- * an exponent (`e` in a decimal constant, `p` after a 0x/0o/0b prefix).
+ * Whether a number token's text is a floating-point constant rather than an integer, as nasm
+ * 2.16.01's scanner decides (see the lexer's scanNumber): a `.` or a `p` anywhere, or an `e` seen
+ * while no `h`, `x` or `$` has made the number hexadecimal, unless an `h` or `x` comes after it
+ * with no sign between (`1e10`, `0t1e5` and `0b1e` are floats, `0e5h`, `1ex` and `0x1e` integers).
  */
 export function isFloatText(text: string): boolean {
-  if (text.includes('.')) return true;
-  const lower = text.toLowerCase();
-  if (lower.length > 2 && lower[0] === '0' && RADIX_BITS[lower[1]] !== undefined) return lower.includes('p', 2);
-  // `0t1e5`, `0de` (measured: `dd 0te` is 0.0): a decimal prefix, then an exponent.
-  if (lower.length > 2 && lower[0] === '0' && (lower[1] === 'd' || lower[1] === 't')) return /^[0-9_]*e[+-]?[0-9_]*$/.test(lower.slice(2));
-  const e = lower.indexOf('e');
-  // `1e10` is a float; `0e5h`, `1eh` are hexadecimal integers.
-  return e > 0 && /^[0-9_]+e[+-]?[0-9_]*$/.test(lower);
+  let hex = text.charCodeAt(0) === 0x24;
+  let exponent = false;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k) | 0x20;
+    if (c === 0x2e || c === 0x70) return true;
+    if (c === 0x65 && !hex) {
+      const sign = text.charCodeAt(k + 1);
+      if (sign === 0x2b || sign === 0x2d) return true;
+      exponent = true;
+    } else if (c === 0x68 || c === 0x78) hex = true;
+  }
+  return exponent && !hex;
 }
 
-/** The value of a floating-point constant's text (see `isFloatText`), or nasm's message for what is wrong with it. */
+/**
+ * The value of a floating-point constant's text (see `isFloatText`), or nasm's message for what
+ * is wrong with it. After a 0x, 0o or 0b prefix (or their other letters, or `$`) the digits are
+ * binary ones with a `p` exponent, else decimal ones with an `e` exponent, each with nasm's
+ * message for a character that does not belong.
+ */
 export function parseFloatConstant(text: string): FloatConstant | { readonly error: string } {
   const lower = text.toLowerCase();
   let i = 0;
   let bitsPerDigit = 0;
-  let radix = 10;
-  if (lower.length > 2 && lower[0] === '0' && /[xhoqbydt]/.test(lower[1])) {
+  if (lower[0] === '$') {
+    bitsPerDigit = 4;
+    i = 1;
+  } else if (lower.length > 2 && lower[0] === '0' && /[xhoqbydt]/.test(lower[1])) {
     bitsPerDigit = RADIX_BITS[lower[1]] ?? 0;
-    radix = bitsPerDigit === 0 ? 10 : 1 << bitsPerDigit;
     i = 2;
   }
+  const radix = bitsPerDigit === 0 ? 10 : 1 << bitsPerDigit;
   let digits = 0n;
   let fraction = 0;
   let seenPoint = false;
@@ -124,13 +137,13 @@ export function parseFloatConstant(text: string): FloatConstant | { readonly err
     const c = lower[i];
     if (c === '_') continue;
     if (c === '.') {
-      if (seenPoint) return { error: "invalid character in floating-point constant significand: '.'" };
+      if (seenPoint) return { error: 'too many periods in floating-point constant' };
       seenPoint = true;
       continue;
     }
     if (c === exponentMark) break;
     const d = parseInt(c, 36);
-    if (Number.isNaN(d) || d >= radix) return { error: `invalid character in floating-point constant significand: '${text[i]}'` };
+    if (Number.isNaN(d) || d >= radix) return { error: radix === 10 ? `invalid character in floating-point constant significand: '${text[i]}'` : `floating-point constant: \`${text[i]}' is invalid character` };
     digits = digits * BigInt(radix) + BigInt(d);
     if (seenPoint) fraction++;
   }
@@ -354,19 +367,22 @@ function multiply(a: bigint, b: bigint): { mant: bigint; shift: number } {
 }
 
 /**
- * A number ending in `p` is a packed BCD constant (manual §3.4.7), which only `dt` takes: 18
- * decimal digits, two a byte from the lowest, then a sign byte. Longer ones keep their last 18
- * digits, with a warning (measured: `dt 12345678901234567890p` is 90 78 56 34 12 90 78 56 34 00).
+ * A number ending in `p`, or starting with `0p`, is a packed BCD constant (manual §3.4.7), which
+ * only `dt` takes: 18 decimal digits, two a byte from the lowest, then a sign byte. Longer ones
+ * keep their last 18 digits, with a warning (measured: `dt 12345678901234567890p` is 90 78 56 34
+ * 12 90 78 56 34 00). Its digits' text (the prefix first: `0p12p` has a `p` among them), or
+ * undefined for another number.
  */
-export function isPackedBcdText(text: string): boolean {
+export function packedBcdDigits(text: string): string | undefined {
+  if (text.length > 2 && text.charCodeAt(0) === 0x30 && (text.charCodeAt(1) | 0x20) === 0x70) return text.slice(2);
   const last = text.charCodeAt(text.length - 1) | 0x20;
-  return last === 0x70 && text.length > 1;
+  return last === 0x70 && text.length > 1 ? text.slice(0, -1) : undefined;
 }
 
-/** The ten bytes of packed BCD constant `text` (see isPackedBcdText), or nasm's message for what is wrong with it. */
-export function packedBcd(text: string, negative: boolean): { readonly bytes: Uint8Array; readonly truncated: boolean } | { readonly error: string } {
+/** The ten bytes of packed BCD constant `digitsText` (see packedBcdDigits), or nasm's message for what is wrong with it. */
+export function packedBcd(digitsText: string, negative: boolean): { readonly bytes: Uint8Array; readonly truncated: boolean } | { readonly error: string } {
   const digits: number[] = [];
-  for (const c of text.slice(0, -1)) {
+  for (const c of digitsText) {
     if (c === '_') continue;
     if (c < '0' || c > '9') return { error: `invalid character \`${c}' in packed BCD constant` };
     digits.push(c.charCodeAt(0) - 0x30);

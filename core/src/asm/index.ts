@@ -333,6 +333,22 @@ function switchWarnings(switches: WarningSwitches, stmt: ParsedStatement, lines:
 
 type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' | 'includes' | 'technique' | 'lineDirectives' | 'map'>;
 
+const isNasmMessage = (d: Diagnostic): boolean => d.severity === 'error' || d.severity === 'warning';
+
+/**
+ * The errors and warnings of `diagnostics`, each with its places: Ringside's own notes are the
+ * editor's, nasm prints nothing there (and a note between two messages must not shift the places
+ * of those after it onto another's).
+ */
+function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
+  if (diagnostics.every(isNasmMessage)) return { diagnostics, places };
+  const kept = [...diagnostics.keys()].filter((i) => isNasmMessage(diagnostics[i]));
+  return {
+    diagnostics: kept.map((i) => diagnostics[i]),
+    places: { lines: kept.map((i) => places.lines[i]), passed: kept.map((i) => places.passed[i]), rounds: kept.map((i) => places.rounds[i]) },
+  };
+}
+
 /**
  * The result, with the per-line facts (listing, source map, statements, references, symbols)
  * built on first access and kept: the CLI needs only the image and diagnostics, and building
@@ -356,8 +372,8 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
     },
     get printedMessages(): readonly Diagnostic[] {
       if (printed !== undefined) return printed;
-      // (Ringside's own notes are the editor's: nasm prints nothing there.)
-      const times = everyTime(pp.lines, eager.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning'), places);
+      const messages = nasmMessages(eager.diagnostics, places);
+      const times = everyTime(pp.lines, messages.diagnostics, messages.places);
       // Where nasm writes a listing, it prints each message as often as it lists it (see messagesAsListed).
       const listed = mayRepeat(eager.diagnostics) && (eager.diagnostics.every((d) => d.severity !== 'error') || listedDespiteErrors(eager.diagnostics, () => this.listing));
       return (printed = listed ? messagesAsListed(times, this.listing) : times.map((t) => t.diagnostic));

@@ -25,7 +25,7 @@ const enum Ch {
   SQuote = 39, LParen = 40, RParen = 41, Star = 42, Plus = 43, Comma = 44, Minus = 45, Dot = 46,
   Slash = 47, D0 = 48, D9 = 57, Colon = 58, Semi = 59, Lt = 60, Eq = 61, Gt = 62, Question = 63,
   At = 64, A = 65, Z = 90, LBracket = 91, Backslash = 92, RBracket = 93, Caret = 94, Underscore = 95,
-  BQuote = 96, a = 97, e = 101, p = 112, z = 122, LBrace = 123, Pipe = 124, RBrace = 125, Tilde = 126,
+  BQuote = 96, a = 97, e = 101, h = 104, p = 112, x = 120, z = 122, LBrace = 123, Pipe = 124, RBrace = 125, Tilde = 126,
 }
 
 const enum CharClass { IdentStart = 1, IdentChar = 2 }
@@ -104,6 +104,10 @@ export function tokenizeLine(text: string): Token[] {
     if (isBlank(c)) { i++; continue; }
     const start = i;
     if (c === Ch.Semi) {
+      // Inside a `%[...]`, which nasm's tokenizer reads whole, a `;` comments out the rest of its
+      // contents only (measured: `db %[1 ;x ], 2` is `db 1, 2`): on from its `]`.
+      while (indirectionEnds.length > 0 && indirectionEnds[indirectionEnds.length - 1] < i) indirectionEnds.pop();
+      if (indirectionEnds.length > 0) { i = indirectionEnds[indirectionEnds.length - 1]; continue; }
       tokens[count++] = { kind: 'comment', text: text.slice(i), start: i, end: n };
       break;
     }
@@ -121,7 +125,7 @@ export function tokenizeLine(text: string): Token[] {
     if (c === Ch.Dollar) {
       const next = text.charCodeAt(i + 1);
       if (isDigit(next)) {
-        i = scanNumber(text, i + 2);
+        i = scanNumber(text, i + 2, true);
         tokens[count++] = { kind: 'number', text: text.slice(start, i), start, end: i };
       } else if (next === Ch.Dollar) {
         i += 2;
@@ -153,7 +157,11 @@ export function tokenizeLine(text: string): Token[] {
       i = text.charCodeAt(start + 1) === Ch.Percent ? start + 2 : start + 1;
       tokens[count++] = { kind: 'op', text: text.slice(start, i), start, end: i };
       // nasm reads an unterminated `%[` to the line's end, as if closed there (see openConstruct).
-      if (i === start + 1 && !openIndirection && text.charCodeAt(i) === Ch.LBracket && (scanNested(text, i + 1, Ch.LBracket, Ch.RBracket), !nestedClosed)) openIndirection = true;
+      if (i === start + 1 && text.charCodeAt(i) === Ch.LBracket) {
+        const close = scanNested(text, i + 1, Ch.LBracket, Ch.RBracket);
+        if (nestedClosed) indirectionEnds.push(close - 1);
+        else openIndirection = true;
+      }
       continue;
     }
     if (i + 1 < n && isTwoCharOp(c, text.charCodeAt(i + 1))) {
@@ -171,6 +179,7 @@ export function tokenizeLine(text: string): Token[] {
     i++;
     tokens[count++] = { kind: 'invalid', text: text.slice(start, i), start, end: i };
   }
+  indirectionEnds.length = 0;
   if (openIndirection) {
     // The `]` nasm closes it with, spanning no column: before the comment, which nasm reads inside the `%[`.
     openIndirection = false;
@@ -184,6 +193,8 @@ export function tokenizeLine(text: string): Token[] {
 
 /** Whether the line tokenizeLine is scanning has a `%[` with no `]` (set and cleared by tokenizeLine). */
 let openIndirection = false;
+/** The columns of the `]` of each closed `%[` tokenizeLine has met on the line and may be inside, the innermost last. */
+const indirectionEnds: number[] = [];
 
 /**
  * A `%{...}` token (`%{` to `end`) as nasm 2.16.01's tokenizer makes it: a macro parameter (`%{1}`,
@@ -261,7 +272,7 @@ export function someIdent(text: string, from: number, test: (text: string, start
     if (isDigit(c)) { i = scanNumber(text, i + 1); continue; }
     if (c === Ch.Dollar) {
       const next = text.charCodeAt(i + 1);
-      if (isDigit(next)) { i = scanNumber(text, i + 2); continue; }
+      if (isDigit(next)) { i = scanNumber(text, i + 2, true); continue; }
       // `$$`, a lone `$`, or `$name` (a name with its `$`, as tokenizeLine gives it).
       if (!isIdentStart(next)) { i += next === Ch.Dollar ? 2 : 1; continue; }
     } else if (!isIdentStart(c)) {
@@ -369,30 +380,24 @@ function scanNested(text: string, i: number, open: number, close: number): numbe
 }
 
 /**
- * Past the number that starts before `i`: letters, digits and `_`, then for a floating-point
- * constant (manual §3.4.6) a `.` with more of them, and the sign of an exponent (`1.5e-3`,
- * `0x1.8p+2`; not in `0x1e-3`, the hexadecimal 0x1E minus 3).
+ * Past the number that starts before `i` (after its `$` when `hex`), as nasm 2.16.01's scanner
+ * reads one: letters, digits, `_` and `.`, and the sign of an exponent (manual §3.4.6) after a
+ * `p`, or after an `e` while no `h`, `x` or `$` has made the number hexadecimal (`1.5e-3`,
+ * `0x1.8p+2`, `$1p-3`; not `0x1e-3` nor `$1e+1`, a hexadecimal number and then a sum).
  */
-function scanNumber(text: string, i: number): number {
-  const start = i - 1;
-  i = scanNumberChars(text, i);
-  if (text.charCodeAt(i) === Ch.Dot) i = scanNumberChars(text, i + 1);
-  const sign = text.charCodeAt(i);
-  // The regex only after an `e`/`p`: most numbers before a sign are `i+1` or `ebx+4-4`.
-  const mark = text.charCodeAt(i - 1) | 0x20;
-  if ((sign === Ch.Plus || sign === Ch.Minus) && (mark === Ch.e || mark === Ch.p) && EXPONENT_BEFORE_SIGN.test(text.slice(start, i))) i = scanNumberChars(text, i + 1);
-  return i;
-}
-
-/** A number's text that ends in an exponent mark: `e` after decimal digits (`1e`, `0t1e`), `p` after a radix prefix. */
-const EXPONENT_BEFORE_SIGN = /^(?:(?:0[dDtT])?[0-9_]*(?:\.[0-9_]*)?[eE]|0[xXhHoOqQbByYdDtT][0-9A-Fa-f_]*(?:\.[0-9A-Fa-f_]*)?[pP])$/;
-
-function scanNumberChars(text: string, i: number): number {
+function scanNumber(text: string, i: number, hex = false): number {
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (isDigit(c) || (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore) { i++; continue; }
-    break;
+    const letter = c >= Ch.A && c <= Ch.z && (c <= Ch.Z || c >= Ch.a) ? c | 0x20 : 0;
+    if ((letter === Ch.e && !hex) || letter === Ch.p) {
+      const sign = text.charCodeAt(i + 1);
+      i += sign === Ch.Plus || sign === Ch.Minus ? 2 : 1;
+      continue;
+    }
+    if (letter === Ch.h || letter === Ch.x) hex = true;
+    else if (letter === 0 && !isDigit(c) && c !== Ch.Underscore && c !== Ch.Dot) break;
+    i++;
   }
   return i;
 }

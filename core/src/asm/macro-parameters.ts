@@ -186,16 +186,17 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
       let n: number | undefined;
       // `%-n` / `%+n`: parameter n as a condition code, inverted or as is (manual §4.3.8);
       // `%+n` arrives as the `%+` token touching a number.
-      // In braces too: nasm 2.16 reads `%{-1}` as `%-1`, not as the last parameter.
+      // In braces too: nasm 2.16 reads `%{-1}` as `%-1`, not as the last parameter, and blanks
+      // between the sign and the number as its strtoul() does (measured: `%{+ 2}` is `%+2`).
       const next = toks[ti + 1];
       // (Its decimal digits only: the rest of the number is text after it, measured with nasm
       // 2.16.01: `1%+0x300` is "macro parameter `%+0' is not a condition code", then `1x300`.)
       const digits = s === '%+' && next !== undefined && next.kind === 'number' && next.start === t.end ? /^\d+/.exec(next.text)?.[0] : undefined;
       const ccPlus = digits !== undefined;
-      const braced = /^%\{[+-]\d+\}$/.test(s);
+      const braced = /^%\{[+-]\s*\d+\}$/.test(s);
       if (ccPlus || braced || /^%-\d+$/.test(s)) {
         const invert = ccPlus ? false : braced ? s[2] === '-' : true;
-        const arg = macroArgument(inv, Number(ccPlus ? digits : s.slice(braced ? 3 : 2, braced ? -1 : undefined)));
+        const arg = macroArgument(inv, Number(ccPlus ? digits : s.slice(braced ? 3 : 2, braced ? -1 : undefined).trim()));
         // (An argument in braces is none, measured: `m {e}` with `j%-1` is "not a condition code".)
         const cc = arg?.length === 1 && !BRACED_ARGUMENTS.has(arg) ? arg[0].text.toLowerCase() : '';
         const end = ccPlus ? next.start + digits.length : t.end;

@@ -110,10 +110,15 @@ export function blanksBeforeSeparators(tokens: readonly PPToken[], args: readonl
   const inArgument = new Set(args.flat());
   const out = [false];
   let separator = -1;
+  // (The `}` that closed braces last: a stray one is the argument's text, its blank none of
+  // these: measured, `G({b} }, c)` is `<b }|c>`.)
+  let depth = 0, closed = -1;
   for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].text === '{') depth++;
+    else if (tokens[i].text === '}' && depth > 0 && --depth === 0) closed = i;
     if (tokens[i].text !== ',' || inArgument.has(tokens[i])) continue;
     const before = tokens[i - 1];
-    const closing = before !== undefined && before.text === '}' && !inArgument.has(before) && i - 2 > separator && spaced(tokens[i - 2], before);
+    const closing = before !== undefined && closed === i - 1 && !inArgument.has(before) && i - 2 > separator && spaced(tokens[i - 2], before);
     // (An argument of nothing but braces takes that blank for its own first, which nasm skips:
     // `G({} , b)` is `<|b>`, `G({ } , b)` `<| b>`.)
     const bare = args[out.length - 1]?.length === 0;

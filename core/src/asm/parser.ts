@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, isUnbracketedOnly, SIZE_KEYWORDS } from './directives';
-import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, isPackedBcdText, packedBcd } from './floats';
+import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
@@ -18,7 +18,7 @@ import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { CALLED_EMPTY, callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { INVALID_OPERAND, registerFactors, registerSetProblem, withoutRegisters } from './register-sum';
+import { INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -242,7 +242,7 @@ const DECORATORS: ReadonlySet<string> = new Set(['k0', 'k1', 'k2', 'k3', 'k4', '
  * then "parser: instruction expected", `db {1,2}` "invalid decorator token inside braces" then
  * "expression syntax error"): the scanner's error for a line whose parse failed at a `{`.
  */
-function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | undefined {
+export function braceProblem(tokens: readonly PPToken[], at: number): ParseProblem | undefined {
   // (At the `{`, or at a word taken for a label that the braces follow: `x {e}`. The tokens a
   // macro's parameter or a single-line macro put in all stand at the place of its name: there, the
   // `{` among them, as nasm's scanner reads it in order: measured, `db %1` with `1, {2` and
@@ -948,7 +948,7 @@ class LineParser implements TermReader {
     }
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
-    return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(undefined), NO_TOKENS), at: field };
+    return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(DATA_UNIT[lower]), NO_TOKENS), at: field };
   }
 
   /**
@@ -1474,7 +1474,8 @@ class LineParser implements TermReader {
     const end = from + sign + 1;
     const t = toks[from + sign];
     if (t === undefined) return undefined;
-    if (t.kind === 'number' && isPackedBcdText(t.text)) return this.packedBcdItem(t, from, end, unit, sign === 1 && toks[from].text === '-');
+    const bcdDigits = t.kind === 'number' ? packedBcdDigits(t.text) : undefined;
+    if (bcdDigits !== undefined) return this.packedBcdItem(t, bcdDigits, from, end, unit, sign === 1 && toks[from].text === '-');
     const value = floatConstant(t);
     if (value === undefined) return undefined;
     // `db yword 1.5` (nasm 2.15's sizes, see dataList).
@@ -1487,11 +1488,11 @@ class LineParser implements TermReader {
     return { kind: 'bytes', bytes: encoded.bytes, ...span };
   }
 
-  /** `dt 1234p` (see isPackedBcdText): its ten bytes. */
-  private packedBcdItem(t: PPToken, from: number, end: number, unit: number, negative: boolean): DataItem {
+  /** `dt 1234p`, `dt 0p1234` (see packedBcdDigits): its ten bytes. */
+  private packedBcdItem(t: PPToken, digits: string, from: number, end: number, unit: number, negative: boolean): DataItem {
     const span = { start: this.toks[from].start, end: this.toks[end - 1].end };
     if (unit !== 10) this.fail('packed BCD requires an 80-bit format', t);
-    const bcd = packedBcd(t.text, negative);
+    const bcd = packedBcd(digits, negative);
     if ('error' in bcd) this.fail(bcd.error, t);
     if (bcd.truncated) (this.warnings ??= []).push({ message: 'packed BCD truncated to 18 digits', ...span, code: 'packed-bcd' });
     return { kind: 'bytes', bytes: bcd.bytes, ...span };
@@ -1602,10 +1603,17 @@ class LineParser implements TermReader {
    * do not. Clears `dataRegister` when they do.
    */
   private registersCancelled(e: Expr): Expr | undefined {
+    e = this.registersCompared(e);
     const factors = registerFactors(e);
     if (typeof factors === 'string' || factors.size > 0) return undefined;
     this.dataRegister = undefined;
     return withoutRegisters(e);
+  }
+
+  /** `e` with its comparisons of registers made numbers (see register-sum.ts), or the line fails with nasm's message. */
+  private registersCompared(e: Expr): Expr {
+    const compared = registersCompared(e);
+    return typeof compared === 'string' ? this.fail(compared, e, 'expression') : compared;
   }
 
   /** Set while an operand's expression is read: a register in it is no error yet (see operandWithRegisters). */
@@ -1620,6 +1628,7 @@ class LineParser implements TermReader {
   private operandWithRegisters(expr: Expr, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean, from: number, to: number): ParsedOperand {
     this.operandNamesRegister = false;
     const span = { start: from, end: to };
+    expr = this.registersCompared(expr);
     const factors = registerFactors(expr);
     if (typeof factors === 'string') this.fail(factors, span, 'invalid-operands');
     if (factors.size > 1) this.fail(INVALID_OPERAND, span, 'invalid-operands');

@@ -10,6 +10,7 @@ import { foldExpr } from './expr-walk';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { parseNumber } from './numbers';
 import { isNasmRegister } from '../isa/nasm-registers';
+import { registersCompared } from './register-sum';
 import { SREG } from '../isa/types';
 import { DIRECTIVES, isKeywordWord, isUnreadableWord, SIZE_KEYWORDS } from './directives';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
@@ -209,6 +210,9 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   };
   let v: Value;
   try {
+    const compared = registersCompared(expr, (s) => s.escaped === undefined && isRegisterWord(s.name) && constant(s.name) === undefined);
+    if (typeof compared === 'string') { ctx.error(compared, expr); return 'unread'; }
+    expr = compared;
     v = evaluate(expr, ctx);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;

@@ -382,8 +382,11 @@ class Preprocessor {
     this.bitsAndSection = new BitsAndSection(this.deferred);
     this.singles = new SingleLineMacros(sink);
     this.smacros = this.singles.byName;
-    // (So the structure names of `nasm -E` are expanded with the macros of their lines: see structureText.)
+    // (So the structure names of `nasm -E` are expanded with the macros of their lines: see
+    // structureText; assembling, so an `at`'s member is, where a macro of a dotted name, a
+    // structure's field's, may change after it: see atMember.)
     if (opts.preprocessOnly === true || opts.structureNames === true) this.singles.beforeChange = () => this.standardCalls.idsUpTo(this.out);
+    else this.singles.beforeChange = (name) => { if (name?.includes('.') === true) this.standardCalls.idsUpTo(this.out); };
     this.equs = new EquConstants(this.limits.eval);
   }
 
@@ -1852,7 +1855,9 @@ class Preprocessor {
   /**
    * `%defalias NAME TARGET` (`%idefalias`: NAME in any case), `%undefalias NAME` and `%aliases
    * off|on` (NASM manual §4.1.12, measured with 2.16.01): an alias is a single-line macro standing
-   * for TARGET's name, replacing NAME's definitions; `%define`/`%undef` of NAME define or remove
+   * for TARGET's name, defined as `%define` defines one (it replaces the definition of NAME a
+   * `%define` would, and shadows one of the other case-sensitivity with the same warning:
+   * `%idefine G 6` / `%defalias G T` leaves `g` 6); `%define`/`%undef` of NAME define or remove
    * TARGET; `%undefalias` removes the alias only (silently when there is none); while aliases are
    * off they do not expand. What follows TARGET is ignored.
    */
@@ -1874,7 +1879,6 @@ class Preprocessor {
     if (d === '%undefalias') { this.singles.undefineAlias(name.text); return; }
     const target = toks[2];
     if (!isIdentifier(target)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier to alias`, here, f.expansion); return; }
-    this.singles.undefine(name.text, true);
     this.defineSingle(name.text, undefined, [{ ...target, at: NOWHERE, gap: false }], here, d === '%idefalias', f.expansion, true);
   }
 
@@ -2008,9 +2012,14 @@ class Preprocessor {
    */
   private writtenBack(expanded: PPToken[], file: string, line: number): string {
     const words: string[] = [];
+    const endsBlank = this.endsBlank;
     for (let k = 0, from = 0; k < expanded.length; k++) {
       if (k + 1 < expanded.length && !spaced(expanded[k], expanded[k + 1])) continue;
       words.push(textAsWritten(this.readEnvironment(expanded.slice(from, k + 1), file, line)));
+      // (The blank before a variable that gave nothing is the one the words are joined with, not
+      // one more at the end: measured, `%define M a %!UNSET in` / `%defstr S M` is 'a  in', and
+      // with `a %!UNSET` 'a '.)
+      this.endsBlank = endsBlank;
       from = k + 1;
     }
     return words.join(' ');
@@ -2575,7 +2584,8 @@ class Preprocessor {
    * one name and expands it, so a single-line macro of that name gives the field (measured with
    * nasm 2.16.01: `%define pt.y 2`, `at .y, db 5` under `istruc pt` with no field `.y` pads to 2).
    * Noted for the assembler when it does (see PreprocessResult.atMember; found when it asks, with
-   * the macros defined then, as the structure contexts are when assembling).
+   * the macros defined then, as the structure contexts are when assembling, or before a macro of a
+   * dotted name changes: measured, `at .x` then `%define pt.x 3` is the field `.x`).
    */
   private atMember(line: number, structure: readonly PPToken[], member: readonly PPToken[]): void {
     if (member[0]?.text.startsWith('.') !== true || member[0].text.startsWith('..')) return;

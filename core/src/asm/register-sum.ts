@@ -32,23 +32,24 @@ export function registerFactors(e: Expr): ReadonlyMap<string, number> | string {
 }
 
 /** Adds `factor` times `e`'s registers to `factors`; nasm's error when they are no sum. */
-function addFactors(e: Expr, factor: number, factors: Map<string, number>): string | undefined {
-  if (!namesRegister(e)) return undefined;
+function addFactors(e: Expr, factor: number, factors: Map<string, number>, isRegister = isRegisterSymbol): string | undefined {
+  if (!namesRegister(e, isRegister)) return undefined;
   switch (e.k) {
     case 'sym':
-      factors.set(e.name, (factors.get(e.name) ?? 0) + factor);
+      // (By the register, in any case: measured, `ax-AX+1` is 1.)
+      factors.set(e.name.toLowerCase(), (factors.get(e.name.toLowerCase()) ?? 0) + factor);
       return undefined;
     case 'un':
-      if (e.op === '+') return addFactors(e.a, factor, factors);
+      if (e.op === '+') return addFactors(e.a, factor, factors, isRegister);
       return e.op === '-' || e.op.startsWith('ilog2') ? INVALID_OPERAND : scalarOnlyMessage(e.op);
     case 'bin': {
-      if (e.op === '+' || e.op === '-') return addFactors(e.a, factor, factors) ?? addFactors(e.b, e.op === '-' ? -factor : factor, factors);
+      if (e.op === '+' || e.op === '-') return addFactors(e.a, factor, factors, isRegister) ?? addFactors(e.b, e.op === '-' ? -factor : factor, factors, isRegister);
       if (e.op === '?') return 'the left-hand side of `?\' must be a scalar value';
       if (e.op !== '*') return COMPARISONS.has(e.op) ? INVALID_OPERAND : scalarOnlyMessage(e.op);
-      if (namesRegister(e.a) && namesRegister(e.b)) return 'unable to multiply two non-scalar objects';
-      const [reg, num] = namesRegister(e.a) ? [e.a, e.b] : [e.b, e.a];
+      if (namesRegister(e.a, isRegister) && namesRegister(e.b, isRegister)) return 'unable to multiply two non-scalar objects';
+      const [reg, num] = namesRegister(e.a, isRegister) ? [e.a, e.b] : [e.b, e.a];
       const n = constantOf(num);
-      return n === undefined ? INVALID_OPERAND : addFactors(reg, factor * n, factors);
+      return n === undefined ? INVALID_OPERAND : addFactors(reg, factor * n, factors, isRegister);
     }
     default: return INVALID_OPERAND;
   }
@@ -56,17 +57,72 @@ function addFactors(e: Expr, factor: number, factors: Map<string, number>): stri
 
 export const INVALID_OPERAND = 'invalid operand type';
 
+/**
+ * `e` with each comparison whose sides name registers made what nasm's evaluator makes of it: it
+ * compares the difference of the two sides, which, where the registers do not cancel out, is no
+ * number, unequal to any and of no order (measured with nasm 2.16.01: `db eax == 1` is 0,
+ * `db eax != 1` 1, `db eax+1 == 1+eax` 1, `%if eax == 0` false, `db eax < 1` "`<': operands
+ * differ by a non-scalar"); where they cancel, the comparison of the rest. nasm's message for an
+ * ordering of such sides. `isRegister`: which names are registers (the preprocessor's evaluator
+ * has its own).
+ */
+export function registersCompared(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean = isRegisterSymbol): Expr | string {
+  return someRegister(e, isRegister) ? comparedSides(e, isRegister) : e;
+}
+
+/** Whether `root` names a register, read in a loop: an expression may be deeper than the stack (see evaluateChain). */
+function someRegister(root: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): boolean {
+  const pending: Expr[] = [root];
+  for (let e = pending.pop(); e !== undefined; e = pending.pop()) {
+    if (e.k === 'sym' && isRegister(e)) return true;
+    if (e.k === 'un') pending.push(e.a);
+    else if (e.k === 'bin') pending.push(e.b, e.a);
+  }
+  return false;
+}
+
+function comparedSides(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): Expr | string {
+  if (e.k === 'un') {
+    const a = comparedSides(e.a, isRegister);
+    return typeof a === 'string' ? a : a === e.a ? e : { ...e, a };
+  }
+  if (e.k !== 'bin') return e;
+  const a = comparedSides(e.a, isRegister);
+  if (typeof a === 'string') return a;
+  const b = comparedSides(e.b, isRegister);
+  if (typeof b === 'string') return b;
+  if (!COMPARISONS.has(e.op) || !(namesRegister(a, isRegister) || namesRegister(b, isRegister))) return a === e.a && b === e.b ? e : { ...e, a, b };
+  const factors = new Map<string, number>();
+  // (Sides that are no sums of registers are the evaluator's to refuse, as before.)
+  if (addFactors(a, 1, factors, isRegister) !== undefined || addFactors(b, -1, factors, isRegister) !== undefined) return { ...e, a, b };
+  if ([...factors.values()].every((f) => f === 0)) return { ...e, a: withoutRegisters(a, isRegister), b: withoutRegisters(b, isRegister) };
+  // (A side that names a symbol too is left to the evaluator, which refuses it, where nasm's would
+  // still say whether that symbol is defined.)
+  if (namesSymbol(a, isRegister) || namesSymbol(b, isRegister)) return { ...e, a, b };
+  if (e.op === '=' || e.op === '==' || e.op === '!=' || e.op === '<>') return { k: 'num', v: e.op === '=' || e.op === '==' ? 0 : 1, start: e.start, end: e.end };
+  return `\`${e.op}': operands differ by a non-scalar`;
+}
+
 /** `e` with each register's name a 0: what it adds besides its registers, when they are a sum (registerFactors). */
-export function withoutRegisters(e: Expr): Expr {
-  if (!namesRegister(e)) return e;
+export function withoutRegisters(e: Expr, isRegister = isRegisterSymbol): Expr {
+  if (!namesRegister(e, isRegister)) return e;
   switch (e.k) {
     case 'sym': return { k: 'num', v: 0, start: e.start, end: e.end };
-    case 'un': return { ...e, a: withoutRegisters(e.a) };
-    case 'bin': return { ...e, a: withoutRegisters(e.a), b: withoutRegisters(e.b) };
+    case 'un': return { ...e, a: withoutRegisters(e.a, isRegister) };
+    case 'bin': return { ...e, a: withoutRegisters(e.a, isRegister), b: withoutRegisters(e.b, isRegister) };
     default: return e;
   }
 }
 
-function namesRegister(e: Expr): boolean {
-  return firstLeaf(e, (x) => x.k === 'sym' && x.escaped === undefined && lookupRegister(x.name) !== undefined) !== undefined;
+function isRegisterSymbol(e: Extract<Expr, { k: 'sym' }>): boolean {
+  return e.escaped === undefined && lookupRegister(e.name) !== undefined;
+}
+
+/** Whether `e` names a symbol, `$` or `$$` besides its registers. */
+function namesSymbol(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): boolean {
+  return firstLeaf(e, (x) => (x.k === 'sym' && !isRegister(x)) || x.k === 'here' || x.k === 'base') !== undefined;
+}
+
+function namesRegister(e: Expr, isRegister = isRegisterSymbol): boolean {
+  return firstLeaf(e, (x) => x.k === 'sym' && isRegister(x)) !== undefined;
 }

@@ -40,8 +40,11 @@ export class SingleLineMacros {
   }
   /** Counts the changes made (see BranchStates). */
   version = 0;
-  /** Called before each change (`nasm -E` catches up on the lines before it: see Preprocessor.structureText). */
-  beforeChange: (() => void) | undefined;
+  /**
+   * Called before each change, with the name changed when it is one (`nasm -E` catches up on the
+   * lines before it: see Preprocessor.structureText).
+   */
+  beforeChange: ((name?: string) => void) | undefined;
 
   constructor(private readonly sink: DiagnosticSink) {}
 
@@ -62,7 +65,7 @@ export class SingleLineMacros {
   define(name: string, params: string[] | undefined, body: readonly PPToken[], range: SourceRange, caseInsensitive: boolean, expansion?: readonly SourceRange[], alias = false,
     undecided?: Undecided, modifiers?: readonly ParamModifiers[]): boolean {
     if (!alias) name = this.aliasTarget(name);
-    this.beforeChange?.();
+    this.beforeChange?.(name);
     this.version++;
     const m: SingleLineMacro = { name, params, ...(modifiers !== undefined ? { modifiers } : {}), body, range, ...(caseInsensitive ? { caseInsensitive: true as const } : {}), ...(alias ? { alias: true as const } : {}), ...(undecided !== undefined ? { undecided } : {}) };
     const key = name.toLowerCase();
@@ -140,12 +143,12 @@ export class SingleLineMacros {
   }
 
   /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */
-  undefine(name: string, alias = false): void {
-    if (!alias) name = this.aliasTarget(name);
+  undefine(name: string): void {
+    name = this.aliasTarget(name);
     const key = name.toLowerCase();
     const list = this.byName.get(key);
     if (list === undefined) return;
-    this.beforeChange?.();
+    this.beforeChange?.(name);
     this.version++;
     const kept = list.filter((m) => m.caseInsensitive !== true && m.name !== name);
     if (kept.length === 0) this.byName.delete(key); else this.byName.set(key, kept);
@@ -153,7 +156,7 @@ export class SingleLineMacros {
 
   /** `%undefalias NAME`: NAME's aliases only (in any case for one of `%idefalias`), silently when it has none. */
   undefineAlias(name: string): void {
-    this.beforeChange?.();
+    this.beforeChange?.(name);
     this.version++;
     const key = name.toLowerCase();
     const list = this.byName.get(key);
