@@ -225,13 +225,18 @@ describe('assembler reuse across calls', () => {
 describe('expansion limits and the time budget', () => {
   const host = { readFile: () => undefined };
   const NESTED_REPS = '%rep 1000000\n%rep 1000000\n%rep 1000000\nnop\n%endrep\n%endrep\n%endrep\n';
+  /** `text` assembled with a deadline `ms` away; `within`: the most it may take, the deadline kept. */
+  function underDeadline(text: string, ms: number, within: number) {
+    const t = performance.now();
+    const r = assemble({ file: '/t.asm', text, host, deadline: t + ms });
+    const elapsed = performance.now() - t;
+    assert.ok(elapsed < within, `took ${elapsed.toFixed(0)} ms`);
+    return r;
+  }
 
   it('stops nested %rep 1000000 x3 at the deadline with a time-budget error', function () {
     this.timeout(5000);
-    const t = performance.now();
-    const r = assemble({ file: '/t.asm', text: NESTED_REPS, host, deadline: t + 100 });
-    const elapsed = performance.now() - t;
-    assert.ok(elapsed < 1500, `took ${elapsed.toFixed(0)} ms`);
+    const r = underDeadline(NESTED_REPS, 100, 1500);
     assert.deepEqual(r.diagnostics.map((d) => d.code), ['time-budget']);
     assert.equal(r.image.length, 0);
   });
@@ -246,11 +251,7 @@ describe('expansion limits and the time budget', () => {
     // nasm 2.16.01 takes 37 s and 14 GB on this file (12 rounds) before its "interminable macro
     // recursion" errors; an editor's assembly must stop at its deadline instead, within the line.
     this.timeout(10000);
-    const text = '%define S\n%rep 12\n%xdefine M M M\n%xdefine S S M\n%endrep\ndb 1\n';
-    const t = performance.now();
-    const r = assemble({ file: '/t.asm', text, host, deadline: t + 200 });
-    const elapsed = performance.now() - t;
-    assert.ok(elapsed < 5000, `took ${elapsed.toFixed(0)} ms`);
+    const r = underDeadline('%define S\n%rep 12\n%xdefine M M M\n%xdefine S S M\n%endrep\ndb 1\n', 200, 5000);
     assert.ok(r.diagnostics.some((d) => d.code === 'time-budget'), r.diagnostics.map((d) => d.message).join('\n'));
     assert.equal(r.image.length, 0);
   });
@@ -260,11 +261,7 @@ describe('expansion limits and the time budget', () => {
     // a clock read every 1,024 calls never came; each call now counts as the tokens it copies.
     // (nasm 2.16.01 assembles it, "expression too long" for the last line, in 4.6 s and 1 GB.)
     this.timeout(10000);
-    const text = '%define D 1\n%rep 11\n%xdefine D D+D\n%xdefine D D+D\n%endrep\ndd D\n';
-    const t = performance.now();
-    const r = assemble({ file: '/t.asm', text, host, deadline: t + 200 });
-    const elapsed = performance.now() - t;
-    assert.ok(elapsed < 2000, `took ${elapsed.toFixed(0)} ms`);
+    const r = underDeadline('%define D 1\n%rep 11\n%xdefine D D+D\n%xdefine D D+D\n%endrep\ndd D\n', 200, 2000);
     assert.deepEqual(r.diagnostics.map((d) => d.code), ['time-budget']);
   });
 
