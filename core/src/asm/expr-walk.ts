@@ -17,10 +17,25 @@ export interface ExprFold<T> {
 
 /**
  * `root`'s value under `fold`, operands before their operator and left before right, as a recursion
- * would take them, in a loop over a stack of its own.
+ * would take them: by recursion down to RECURSION_DEPTH levels (nothing to allocate: the parser
+ * asks this of every operand of every distinct line), below that in a loop over a stack of its own.
  */
 export function foldExpr<T>(root: Expr, fold: ExprFold<T>): T {
-  if (root.k !== 'un' && root.k !== 'bin') return fold.leaf(root);
+  return foldNear(root, fold, RECURSION_DEPTH);
+}
+
+/** The levels foldExpr recurses through before it loops: few enough for any stack. */
+const RECURSION_DEPTH = 32;
+
+function foldNear<T>(e: Expr, fold: ExprFold<T>, depth: number): T {
+  if (e.k !== 'un' && e.k !== 'bin') return fold.leaf(e);
+  if (depth === 0) return foldLoop(e, fold);
+  if (e.k === 'un') return fold.unary(e, foldNear(e.a, fold, depth - 1));
+  const a = foldNear(e.a, fold, depth - 1);
+  return fold.binary(e, a, foldNear(e.b, fold, depth - 1));
+}
+
+function foldLoop<T>(root: Unary | Binary, fold: ExprFold<T>): T {
   const nodes: Expr[] = [root];
   // (Whether the node at the same place in `nodes` has its operands pushed already.)
   const opened: boolean[] = [false];
