@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -215,6 +215,9 @@ interface StrucState {
   readonly trailing: boolean;
 }
 
+/** An external name's value where its root cancels out (see ExternalName). */
+const ABSOLUTE_ZERO: Value = Object.freeze({ v: 0, sec: -1 });
+
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
  * objects scattered over the heap (shared with identical lines and kept across assemblies), and in
@@ -333,8 +336,9 @@ class Assembler implements EvalContext {
   private struc: StrucState | undefined;
   /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
   private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
-  private readonly externs = new Set<string>();
-  /** Those of `externs` the lines of this pass have declared so far. */
+  /** EvalContext.externals: the names `extern` declares, and the `equ`s of them. */
+  readonly externals = new Map<string, ExternalName>();
+  /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
   /**
    * Each name a `required` line declares, with the count of symbols defined before its first
@@ -529,8 +533,10 @@ class Assembler implements EvalContext {
    * earlier pass, before the `extern` line was read, defined it (measured: `k equ a` / `extern a`
    * / `dd k` is the error at the dd).
    */
-  private externalConstant(st: ParsedStatement): void {
-    this.declareExternal(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]));
+  private externalConstant(st: ParsedStatement, e: Expr): void {
+    const name = fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]);
+    this.immediate = true;
+    try { this.declareExternal(name, externalConstantOf(e, this)); } finally { this.immediate = false; }
     const own = this.labelSymbol[this.stmtIndex];
     if (own === undefined) return;
     this.symbols.delete(own.name);
@@ -538,9 +544,9 @@ class Assembler implements EvalContext {
     this.changed = true;
   }
 
-  /** `name` is external from here on (see externs). */
-  private declareExternal(name: string): void {
-    this.externs.add(name);
+  /** `name` is external from here on (see externals), an `equ` of root `of`'s if given. */
+  private declareExternal(name: string, of?: ExternalName): void {
+    this.externals.set(name, of ?? { root: name, rest: ABSOLUTE_ZERO });
     this.externsInPass.add(name);
   }
 
@@ -986,10 +992,10 @@ class Assembler implements EvalContext {
     if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
-    if (this.equOfExtern !== undefined && this.externs.has(name)) { this.equOfExtern.named = true; return undefined; }
+    if (this.equOfExtern !== undefined && this.externals.has(name)) { this.equOfExtern.named = true; return undefined; }
     if (this.pass > 0 || this.final) {
       // (nasm's words, which name no symbol: the diagnostic's range shows which.)
-      if (this.externs.has(name)) this.error('extern', 'binary output format does not support external references', node);
+      if (this.externals.has(name)) this.error('extern', 'binary output format does not support external references', node);
       // No symbol can have a register's name (the parser refuses it as a label).
       else if (isRegisterOutsideDialect(name)) {
         if (!this.wideOperandProblem(name, node)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
@@ -1640,7 +1646,7 @@ class Assembler implements EvalContext {
         // An external name's value: nasm refuses it where the constant is used, as the name's
         // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
         // support external references").
-        if (v.v === undefined && external.named) { this.externalConstant(st); return; }
+        if (v.v === undefined && external.named) { this.externalConstant(st, e); return; }
         const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
         if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
