@@ -99,6 +99,8 @@ export interface AssemblyOutput {
   readonly image: Uint8Array;
   readonly origin: number;
   readonly symbols: Map<string, SymbolDef>;
+  /** The external names (see ExternalName), when there are any: the listing's values cancel them as the assembly did. */
+  readonly externals?: ReadonlyMap<string, ExternalName>;
   readonly results: StatementResults;
   readonly sections: Section[];
   /** The map file `[map]` asked for, with the sections and symbols it reports. */
@@ -492,7 +494,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.externals.size > 0 ? { externals: this.externals } : {}), optimization: this.optimization, atStructures: this.atStructures, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
   }
 
   /**
@@ -2875,6 +2877,7 @@ class Assembler implements EvalContext {
    */
   listing(output: AssemblyOutput, warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
     this.symbols = output.symbols;
+    for (const [name, external] of output.externals ?? []) this.externals.set(name, external);
     this.sections = output.sections;
     for (const s of this.sections) this.sectionByName.set(s.name, s);
     this.origin = output.origin;
@@ -3091,6 +3094,7 @@ class Assembler implements EvalContext {
       here: () => this.here(),
       base: () => this.base(),
       error: () => undefined,
+      externals: this.externals,
     };
     const terms = sectionTerms(e, ctx);
     // A branch to a value not known to the end (`jmp (1 <=> 2)`) goes to 0 in no section: `(00)` (measured).

@@ -595,7 +595,7 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
  * the whole expression, as nasm sums each section's coefficients first (see relocatableSum).
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
-  if (ctx.externals !== undefined && ctx.externals.size > 0 && (e.k === 'bin' || e.k === 'un')) ctx = cancellingExternals(e, ctx);
+  ctx = externalsCancelled(e, ctx);
   const outer = takeMisplaced();
   let v: Value;
   try {
@@ -627,7 +627,8 @@ const NO_EXTERNALS: ExternalTerms = { terms: new Map(), blocked: new Set() };
  * `ctx`, but for the external names whose roots cancel out of `e`: their value is what they add to
  * the root, as nasm sums a segment's coefficients first. `ctx` itself when none cancels.
  */
-function cancellingExternals(e: Expr, ctx: EvalContext): EvalContext {
+function externalsCancelled(e: Expr, ctx: EvalContext): EvalContext {
+  if (ctx.externals === undefined || ctx.externals.size === 0 || (e.k !== 'bin' && e.k !== 'un')) return ctx;
   const sum = externalTerms(e, ctx.externals!);
   const cancelled = new Set<string>();
   for (const [root, c] of sum.terms) if (c === 0 && !sum.blocked.has(root)) cancelled.add(root);
@@ -971,6 +972,7 @@ function relocatableSum(e: Expr, ctx: EvalContext): Value | undefined {
  * labels and numbers, or not known.
  */
 export function sectionTerms(e: Expr, ctx: EvalContext): { readonly sum: number; readonly sections: ReadonlyMap<number, number> } | undefined {
+  ctx = externalsCancelled(e, ctx);
   const outer = takeMisplaced();
   const sections = new Map<number, number>();
   const sum = linearSum(e, ctx, 1, sections);
