@@ -2524,6 +2524,7 @@ class Assembler implements EvalContext {
 
   private instruction(st: ParsedStatement): void {
     const n = this.timesCount(st);
+    const mark = this.final ? this.sink.mark() : -1;
     let r = this.encoding(st);
     const i = this.stmtIndex;
     if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
@@ -2534,6 +2535,10 @@ class Assembler implements EvalContext {
     // so the encoder's errors and warnings are not given (measured: `times 0 call` and `times 0
     // push byte 300` say nothing; `times 0 mov eax, 1/0` is "division by zero").
     if (this.final && r.problems.length > 0 && n !== 0) this.reportProblems(st, r.problems);
+    // The bin format refuses a WRT as the value is put out: of an instruction that matches no
+    // form, or of `times 0`, nothing is (measured: `add eax, x wrt 3, 5` is only "invalid
+    // combination of opcode and operands", `times 0 mov eax, x wrt 3` no error).
+    if (mark >= 0 && (!r.ok || n === 0)) this.sink.rollback(mark, (d) => d.code !== 'wrt');
     if (!r.ok) return;
     if (this.selfRelativeIn === i && this.final) this.selfRelativeBranch(st, r, n);
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
