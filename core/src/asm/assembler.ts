@@ -29,7 +29,7 @@ import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
-import { tokenizeLine } from './lexer';
+import { isNameText, tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -1813,7 +1813,7 @@ class Assembler implements EvalContext {
         this.error('common', 'binary output format does not support common variables', st.op);
         return;
       case 'extern': case 'required':
-        if (name === 'extern' && !this.namesListed(args, word)) return;
+        if (!this.namesListed(args, word)) return;
         this.declareNames(args, name);
         for (let k = 0; k < args.length; k++) {
           const t = args[k];
@@ -1944,15 +1944,19 @@ class Assembler implements EvalContext {
   }
 
   /**
-   * Whether the names of `global`/`extern`/`static` are names: nasm wants an identifier where
-   * each starts (measured: `global 5` and `global x, 5` are "identifier expected after global,
-   * got `5'").
+   * Whether the names of `global`/`extern`/`static`/`required` are names: nasm wants each item of
+   * the list, after one `$`, to be an identifier up to its `:` or a blank, with nothing after a
+   * blank (measured with nasm 2.16.01: `global 5`, `global x, 5`, `extern e}`, `required }e` and
+   * `extern $$a` are "identifier expected after global, got `5'" ... "got `$a'"; `extern a b` and
+   * `extern a :function` "invalid syntax in extern declaration").
    */
   private namesListed(args: readonly PPToken[], word: { readonly start: number; readonly end: number; readonly name: string }): boolean {
-    for (let k = 0; k < args.length; k++) {
-      if (args[k].kind === 'ident' || args[k].text === ',' || (k > 0 && args[k - 1].kind === 'ident')) continue;
-      this.error('syntax', `identifier expected after ${word.name.toLowerCase()}, got \`${tokensText(args.slice(k))}'`, args[k]);
-      return false;
+    for (let k = 0; k <= args.length; k++) {
+      let end = k;
+      while (end < args.length && args[end].text !== ',') end++;
+      const problem = nameListProblem(tokensText(args.slice(k, end)), word.name.toLowerCase());
+      if (problem !== undefined) { this.error('syntax', problem, args[k] ?? word); return false; }
+      k = end;
     }
     return true;
   }
@@ -3153,6 +3157,14 @@ function keepOnStatement(st: ParsedStatement, bits: 16 | 32, r: EncodeResult): v
 /** A section's alignment is the largest any `align=` or `align`/`alignb` asked for (nasm 2.16). */
 function raiseAlignment(s: Section, a: number): void {
   if (s.align === undefined || a > s.align) s.align = a;
+}
+
+/** nasm's error for `item`, one of the names a `directive` (`extern`, `global`...) lists, if any (see namesListed). */
+function nameListProblem(item: string, directive: string): string | undefined {
+  const text = item.startsWith('$') ? item.slice(1) : item;
+  const name = /^[^\s:]*/.exec(text)![0];
+  if (!isNameText(name)) return `identifier expected after ${directive}, got \`${text}'`;
+  return /^\s+\S/.test(text.slice(name.length)) ? `invalid syntax in ${directive} declaration` : undefined;
 }
 
 /** expr.ts's messages for a label where none can be (see Assembler.misplacedLabelMessage). */
