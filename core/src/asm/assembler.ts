@@ -337,7 +337,7 @@ class Assembler implements EvalContext {
   private smartAlign: SmartAlign | undefined;
   private struc: StrucState | undefined;
   /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
-  private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
+  private istrucStart: { sec: number; absolute: boolean; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
   /** EvalContext.externals: the names `extern` declares, and the `equ`s of them. */
   readonly externals = new Map<string, ExternalName>();
   /** Those of `externals` the lines of this pass have declared so far. */
@@ -1879,7 +1879,7 @@ class Assembler implements EvalContext {
         const t = args[0];
         // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
         if (t !== undefined && t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
-        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', outer: this.istrucStart };
+        this.istrucStart = { sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', outer: this.istrucStart };
         this.defineContextLabel('strucstart', word);
         return;
       }
@@ -1921,9 +1921,21 @@ class Assembler implements EvalContext {
     }
   }
 
+  /**
+   * Whether the assembly has left the section, or the absolute space, the open `istruc` began in:
+   * `at`'s and `iend`'s count, of `$ - %$strucstart`, is then no number to nasm (measured with
+   * 2.16.01: `istruc pt` / `section foo` / `at .x, db 8` / `iend` is "non-constant argument
+   * supplied to TIMES" at both, and so after `absolute 0x100`, or from absolute space to `.text`).
+   */
+  private awayFromIstruc(): boolean {
+    const ist = this.istrucStart!;
+    return ist.absolute ? this.absolute === undefined : this.absolute !== undefined || ist.sec !== this.sec;
+  }
+
   /** `iend`'s padding of the structure begun at its `istruc` to `size` bytes (nothing when undefined). */
   private padTo(size: number | undefined, word: { readonly start: number; readonly end: number }): void {
     if (size === undefined) return;
+    if (this.awayFromIstruc()) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return; }
     const pad = this.istrucStart!.offset + size - (this.absolute ?? this.sections[this.sec].size);
     // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
     if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
@@ -2040,6 +2052,7 @@ class Assembler implements EvalContext {
     }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return true;
+    if (this.awayFromIstruc()) { this.error('non-constant', 'non-constant argument supplied to TIMES', field); return true; }
     // (`$` in absolute space too: measured, `istruc` after `absolute 0x200` pads from 0x200.)
     const pad = ist.offset + v.v - struc.v - (this.absolute ?? this.sections[this.sec].size);
     // (A field before the data so far: nasm's at is `times` of the distance, measured "TIMES value -2 is negative".)
