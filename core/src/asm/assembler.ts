@@ -3174,7 +3174,11 @@ function raiseAlignment(s: Section, a: number): void {
 
 /** nasm's error for `item`, one of the names a `directive` (`extern`, `global`...) lists, if any (see namesListed). */
 function nameListProblem(item: string, directive: string): string | undefined {
-  const text = item.startsWith('$') ? item.slice(1) : item;
+  // (Each is its standard macro's `[extern %1]`, a raw directive that ends at its first `]`:
+  // measured, `extern {ext]}` declares `ext`.)
+  const close = item.indexOf(']');
+  const written = close >= 0 ? item.slice(0, close) : item;
+  const text = written.startsWith('$') ? written.slice(1) : written;
   const name = /^[^\s:]*/.exec(text)![0];
   if (!isNameText(name)) return `identifier expected after ${directive}, got \`${text}'`;
   return /^\s+\S/.test(text.slice(name.length)) ? `invalid syntax in ${directive} declaration` : undefined;
