@@ -1618,7 +1618,12 @@ class Assembler implements EvalContext {
       if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
       // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`;
       // but its final pass reads their values: `times 0 db yy` is "symbol `yy' not defined".)
-      if (n === 0 && this.final) this.readValues(st.data);
+      // (A WRT is refused as the value is put out: measured, `times 0 dd x wrt 3` says nothing.)
+      if (n === 0 && this.final) {
+        const mark = this.sink.mark();
+        this.readValues(st.data);
+        this.sink.rollback(mark, (d) => d.code !== 'wrt');
+      }
       const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
         const before = this.results.size[this.stmtIndex];
       this.emit(unit, n);
