@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -29,7 +29,7 @@ import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
-import { tokenizeLine } from './lexer';
+import { isNameText, tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -99,6 +99,8 @@ export interface AssemblyOutput {
   readonly image: Uint8Array;
   readonly origin: number;
   readonly symbols: Map<string, SymbolDef>;
+  /** The external names (see ExternalName), when there are any: the listing's values cancel them as the assembly did. */
+  readonly externals?: ReadonlyMap<string, ExternalName>;
   readonly results: StatementResults;
   readonly sections: Section[];
   /** The map file `[map]` asked for, with the sections and symbols it reports. */
@@ -214,6 +216,9 @@ interface StrucState {
    */
   readonly trailing: boolean;
 }
+
+/** An external name's value where its root cancels out (see ExternalName). */
+const ABSOLUTE_ZERO: Value = Object.freeze({ v: 0, sec: -1 });
 
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
@@ -332,9 +337,10 @@ class Assembler implements EvalContext {
   private smartAlign: SmartAlign | undefined;
   private struc: StrucState | undefined;
   /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
-  private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
-  private readonly externs = new Set<string>();
-  /** Those of `externs` the lines of this pass have declared so far. */
+  private istrucStart: { sec: number; absolute: boolean; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
+  /** EvalContext.externals: the names `extern` declares, and the `equ`s of them. */
+  readonly externals = new Map<string, ExternalName>();
+  /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
   /**
    * Each name a `required` line declares, with the count of symbols defined before its first
@@ -488,7 +494,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), optimization: this.optimization, atStructures: this.atStructures, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.externals.size > 0 ? { externals: this.externals } : {}), optimization: this.optimization, atStructures: this.atStructures, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
   }
 
   /**
@@ -529,8 +535,10 @@ class Assembler implements EvalContext {
    * earlier pass, before the `extern` line was read, defined it (measured: `k equ a` / `extern a`
    * / `dd k` is the error at the dd).
    */
-  private externalConstant(st: ParsedStatement): void {
-    this.declareExternal(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]));
+  private externalConstant(st: ParsedStatement, e: Expr): void {
+    const name = fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]);
+    this.immediate = true;
+    try { this.declareExternal(name, externalConstantOf(e, this)); } finally { this.immediate = false; }
     const own = this.labelSymbol[this.stmtIndex];
     if (own === undefined) return;
     this.symbols.delete(own.name);
@@ -538,9 +546,9 @@ class Assembler implements EvalContext {
     this.changed = true;
   }
 
-  /** `name` is external from here on (see externs). */
-  private declareExternal(name: string): void {
-    this.externs.add(name);
+  /** `name` is external from here on (see externals), an `equ` of root `of`'s if given. */
+  private declareExternal(name: string, of?: ExternalName): void {
+    this.externals.set(name, of ?? { root: name, rest: ABSOLUTE_ZERO });
     this.externsInPass.add(name);
   }
 
@@ -986,10 +994,10 @@ class Assembler implements EvalContext {
     if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
-    if (this.equOfExtern !== undefined && this.externs.has(name)) { this.equOfExtern.named = true; return undefined; }
+    if (this.equOfExtern !== undefined && this.externals.has(name)) { this.equOfExtern.named = true; return undefined; }
     if (this.pass > 0 || this.final) {
       // (nasm's words, which name no symbol: the diagnostic's range shows which.)
-      if (this.externs.has(name)) this.error('extern', 'binary output format does not support external references', node);
+      if (this.externals.has(name)) this.error('extern', 'binary output format does not support external references', node);
       // No symbol can have a register's name (the parser refuses it as a label).
       else if (isRegisterOutsideDialect(name)) {
         if (!this.wideOperandProblem(name, node)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
@@ -1610,7 +1618,12 @@ class Assembler implements EvalContext {
       if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
       // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`;
       // but its final pass reads their values: `times 0 db yy` is "symbol `yy' not defined".)
-      if (n === 0 && this.final) this.readValues(st.data);
+      // (A WRT is refused as the value is put out: measured, `times 0 dd x wrt 3` says nothing.)
+      if (n === 0 && this.final) {
+        const mark = this.sink.mark();
+        this.readValues(st.data);
+        this.sink.rollback(mark, (d) => d.code !== 'wrt');
+      }
       const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
         const before = this.results.size[this.stmtIndex];
       this.emit(unit, n);
@@ -1640,7 +1653,7 @@ class Assembler implements EvalContext {
         // An external name's value: nasm refuses it where the constant is used, as the name's
         // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
         // support external references").
-        if (v.v === undefined && external.named) { this.externalConstant(st); return; }
+        if (v.v === undefined && external.named) { this.externalConstant(st, e); return; }
         const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
         if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
@@ -1805,7 +1818,7 @@ class Assembler implements EvalContext {
         this.error('common', 'binary output format does not support common variables', st.op);
         return;
       case 'extern': case 'required':
-        if (name === 'extern' && !this.namesListed(args, word)) return;
+        if (!this.namesListed(args, word)) return;
         this.declareNames(args, name);
         for (let k = 0; k < args.length; k++) {
           const t = args[k];
@@ -1871,7 +1884,7 @@ class Assembler implements EvalContext {
         const t = args[0];
         // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
         if (t !== undefined && t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
-        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', outer: this.istrucStart };
+        this.istrucStart = { sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', outer: this.istrucStart };
         this.defineContextLabel('strucstart', word);
         return;
       }
@@ -1913,9 +1926,21 @@ class Assembler implements EvalContext {
     }
   }
 
+  /**
+   * Whether the assembly has left the section, or the absolute space, the open `istruc` began in:
+   * `at`'s and `iend`'s count, of `$ - %$strucstart`, is then no number to nasm (measured with
+   * 2.16.01: `istruc pt` / `section foo` / `at .x, db 8` / `iend` is "non-constant argument
+   * supplied to TIMES" at both, and so after `absolute 0x100`, or from absolute space to `.text`).
+   */
+  private awayFromIstruc(): boolean {
+    const ist = this.istrucStart!;
+    return ist.absolute ? this.absolute === undefined : this.absolute !== undefined || ist.sec !== this.sec;
+  }
+
   /** `iend`'s padding of the structure begun at its `istruc` to `size` bytes (nothing when undefined). */
   private padTo(size: number | undefined, word: { readonly start: number; readonly end: number }): void {
     if (size === undefined) return;
+    if (this.awayFromIstruc()) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return; }
     const pad = this.istrucStart!.offset + size - (this.absolute ?? this.sections[this.sec].size);
     // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
     if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
@@ -1936,15 +1961,19 @@ class Assembler implements EvalContext {
   }
 
   /**
-   * Whether the names of `global`/`extern`/`static` are names: nasm wants an identifier where
-   * each starts (measured: `global 5` and `global x, 5` are "identifier expected after global,
-   * got `5'").
+   * Whether the names of `global`/`extern`/`static`/`required` are names: nasm wants each item of
+   * the list, after one `$`, to be an identifier up to its `:` or a blank, with nothing after a
+   * blank (measured with nasm 2.16.01: `global 5`, `global x, 5`, `extern e}`, `required }e` and
+   * `extern $$a` are "identifier expected after global, got `5'" ... "got `$a'"; `extern a b` and
+   * `extern a :function` "invalid syntax in extern declaration").
    */
   private namesListed(args: readonly PPToken[], word: { readonly start: number; readonly end: number; readonly name: string }): boolean {
-    for (let k = 0; k < args.length; k++) {
-      if (args[k].kind === 'ident' || args[k].text === ',' || (k > 0 && args[k - 1].kind === 'ident')) continue;
-      this.error('syntax', `identifier expected after ${word.name.toLowerCase()}, got \`${tokensText(args.slice(k))}'`, args[k]);
-      return false;
+    for (let k = 0; k <= args.length; k++) {
+      let end = k;
+      while (end < args.length && args[end].text !== ',') end++;
+      const problem = nameListProblem(tokensText(args.slice(k, end)), word.name.toLowerCase());
+      if (problem !== undefined) { this.error('syntax', problem, args[k] ?? word); return false; }
+      k = end;
     }
     return true;
   }
@@ -2028,6 +2057,7 @@ class Assembler implements EvalContext {
     }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return true;
+    if (this.awayFromIstruc()) { this.error('non-constant', 'non-constant argument supplied to TIMES', field); return true; }
     // (`$` in absolute space too: measured, `istruc` after `absolute 0x200` pads from 0x200.)
     const pad = ist.offset + v.v - struc.v - (this.absolute ?? this.sections[this.sec].size);
     // (A field before the data so far: nasm's at is `times` of the distance, measured "TIMES value -2 is negative".)
@@ -2516,6 +2546,7 @@ class Assembler implements EvalContext {
 
   private instruction(st: ParsedStatement): void {
     const n = this.timesCount(st);
+    const mark = this.final ? this.sink.mark() : -1;
     let r = this.encoding(st);
     const i = this.stmtIndex;
     if (this.cpu !== ANY_CPU) r = this.atCpuLevel(st, r);
@@ -2526,6 +2557,10 @@ class Assembler implements EvalContext {
     // so the encoder's errors and warnings are not given (measured: `times 0 call` and `times 0
     // push byte 300` say nothing; `times 0 mov eax, 1/0` is "division by zero").
     if (this.final && r.problems.length > 0 && n !== 0) this.reportProblems(st, r.problems);
+    // The bin format refuses a WRT as the value is put out: of an instruction that matches no
+    // form, or of `times 0`, nothing is (measured: `add eax, x wrt 3, 5` is only "invalid
+    // combination of opcode and operands", `times 0 mov eax, x wrt 3` no error).
+    if (mark >= 0 && (!r.ok || n === 0)) this.sink.rollback(mark, (d) => d.code !== 'wrt');
     if (!r.ok) return;
     if (this.selfRelativeIn === i && this.final) this.selfRelativeBranch(st, r, n);
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
@@ -2869,6 +2904,7 @@ class Assembler implements EvalContext {
    */
   listing(output: AssemblyOutput, warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
     this.symbols = output.symbols;
+    for (const [name, external] of output.externals ?? []) this.externals.set(name, external);
     this.sections = output.sections;
     for (const s of this.sections) this.sectionByName.set(s.name, s);
     this.origin = output.origin;
@@ -3085,6 +3121,7 @@ class Assembler implements EvalContext {
       here: () => this.here(),
       base: () => this.base(),
       error: () => undefined,
+      externals: this.externals,
     };
     const terms = sectionTerms(e, ctx);
     // A branch to a value not known to the end (`jmp (1 <=> 2)`) goes to 0 in no section: `(00)` (measured).
@@ -3138,6 +3175,18 @@ function keepOnStatement(st: ParsedStatement, bits: 16 | 32, r: EncodeResult): v
 /** A section's alignment is the largest any `align=` or `align`/`alignb` asked for (nasm 2.16). */
 function raiseAlignment(s: Section, a: number): void {
   if (s.align === undefined || a > s.align) s.align = a;
+}
+
+/** nasm's error for `item`, one of the names a `directive` (`extern`, `global`...) lists, if any (see namesListed). */
+function nameListProblem(item: string, directive: string): string | undefined {
+  // (Each is its standard macro's `[extern %1]`, a raw directive that ends at its first `]`:
+  // measured, `extern {ext]}` declares `ext`.)
+  const close = item.indexOf(']');
+  const written = close >= 0 ? item.slice(0, close) : item;
+  const text = written.startsWith('$') ? written.slice(1) : written;
+  const name = /^[^\s:]*/.exec(text)![0];
+  if (!isNameText(name)) return `identifier expected after ${directive}, got \`${text}'`;
+  return /^\s+\S/.test(text.slice(name.length)) ? `invalid syntax in ${directive} declaration` : undefined;
 }
 
 /** expr.ts's messages for a label where none can be (see Assembler.misplacedLabelMessage). */

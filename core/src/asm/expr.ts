@@ -52,6 +52,19 @@ export interface EvalContext {
    * immediate; undefined elsewhere.
    */
   sectionAddress?(sec: number): number | undefined;
+  /** The external names (see ExternalName), where there are any: the assembler's. */
+  readonly externals?: ReadonlyMap<string, ExternalName>;
+}
+
+/**
+ * A name `extern` declares (its own root, adding nothing), or an `equ` of one (`x equ a + 3`: root
+ * `a`, adding 3). In nasm a root is a segment of its own, which cancels where the sum of its
+ * coefficients is 0 (measured with nasm 2.16.01: `extern a` / `db a - a + 3` is 3, `dd 2*a - a - a`
+ * 0, `x equ a` / `db x - a` 0); anywhere else the bin format refuses it.
+ */
+export interface ExternalName {
+  readonly root: string;
+  readonly rest: Value;
 }
 
 export interface ParseError {
@@ -582,6 +595,7 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
  * the whole expression, as nasm sums each section's coefficients first (see relocatableSum).
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
+  ctx = externalsCancelled(e, ctx);
   const outer = takeMisplaced();
   let v: Value;
   try {
@@ -598,6 +612,97 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
   if (sum !== undefined) return sum;
   ctx.error(problem.message, problem.node);
   return { v: undefined, sec: -1 };
+}
+
+/** The external roots of one expression, each with the sum of its coefficients (see ExternalName). */
+interface ExternalTerms {
+  readonly terms: ReadonlyMap<string, number>;
+  /** Roots inside an operator other than `+ - *` (or `*` by no number) where they do not cancel: not linear in the whole. */
+  readonly blocked: ReadonlySet<string>;
+}
+
+const NO_EXTERNALS: ExternalTerms = { terms: new Map(), blocked: new Set() };
+
+/**
+ * `ctx`, but for the external names whose roots cancel out of `e`: their value is what they add to
+ * the root, as nasm sums a segment's coefficients first. `ctx` itself when none cancels.
+ */
+function externalsCancelled(e: Expr, ctx: EvalContext): EvalContext {
+  if (ctx.externals === undefined || ctx.externals.size === 0 || (e.k !== 'bin' && e.k !== 'un')) return ctx;
+  const sum = externalTerms(e, ctx.externals!);
+  const cancelled = new Set<string>();
+  for (const [root, c] of sum.terms) if (c === 0 && !sum.blocked.has(root)) cancelled.add(root);
+  return cancelled.size === 0 ? ctx : withRootsCancelled(ctx, cancelled);
+}
+
+/**
+ * What `e`, an `equ`'s value that names an external name, makes its name: the one root it adds
+ * once, and the rest (`x equ a + 3`: `a`, 3); undefined when it is no such sum.
+ */
+export function externalConstantOf(e: Expr, ctx: EvalContext): ExternalName | undefined {
+  const sum = externalTerms(e, ctx.externals!);
+  let root: string | undefined;
+  for (const [r, c] of sum.terms) {
+    if (c !== 0 && (c !== 1 || root !== undefined || sum.blocked.has(r))) return undefined;
+    if (c === 1) root = r;
+  }
+  if (root === undefined) return undefined;
+  const rest = evaluate(e, withRootsCancelled(ctx, new Set([root])));
+  return rest.v === undefined ? undefined : { root, rest };
+}
+
+/** The external roots of `e`, by coefficient (see ExternalTerms). */
+function externalTerms(e: Expr, externals: ReadonlyMap<string, ExternalName>): ExternalTerms {
+  return foldExpr<ExternalTerms>(e, {
+    leaf: (x) => {
+      const name = x.k === 'sym' ? externals.get(sharedBase === undefined ? x.name : symbolName(x)) : undefined;
+      return name === undefined ? NO_EXTERNALS : { terms: new Map([[name.root, 1]]), blocked: new Set() };
+    },
+    unary: (x, a) => x.op === '+' ? a : x.op === '-' ? scaledExternals(a, -1) : closedExternals(a),
+    binary: (x, a, b) => {
+      if (x.op === '+' || x.op === '-') return addedExternals(a, b, x.op === '-' ? -1 : 1);
+      if (x.op === '*' && x.a.k === 'num' && x.a.big === undefined) return scaledExternals(b, x.a.v);
+      if (x.op === '*' && x.b.k === 'num' && x.b.big === undefined) return scaledExternals(a, x.b.v);
+      if (x.op === 'wrt') return addedExternals(a, closedExternals(b), 1);
+      return addedExternals(closedExternals(a), closedExternals(b), 1);
+    },
+  });
+}
+
+/** `ctx` where the external names of roots `cancelled` are what they add to their root. */
+function withRootsCancelled(ctx: EvalContext, cancelled: ReadonlySet<string>): EvalContext {
+  const externals = ctx.externals!;
+  return {
+    symbol: (name, node) => {
+      const external = externals.get(name);
+      return external !== undefined && cancelled.has(external.root) ? external.rest : ctx.symbol(name, node);
+    },
+    here: () => ctx.here(), base: () => ctx.base(), error: (message, node) => ctx.error(message, node),
+    warn: ctx.warn && ((code, message, node) => ctx.warn!(code, message, node)),
+    sectionAddress: ctx.sectionAddress && ((sec) => ctx.sectionAddress!(sec)),
+  };
+}
+
+function scaledExternals(a: ExternalTerms, m: number): ExternalTerms {
+  if (a.terms.size === 0 || m === 1) return a;
+  const terms = new Map<string, number>();
+  for (const [root, c] of a.terms) terms.set(root, c * m);
+  return { terms, blocked: a.blocked };
+}
+
+function addedExternals(a: ExternalTerms, b: ExternalTerms, m: number): ExternalTerms {
+  if (b.terms.size === 0) return a;
+  if (a.terms.size === 0 && m === 1) return b;
+  const terms = new Map(a.terms);
+  for (const [root, c] of b.terms) terms.set(root, (terms.get(root) ?? 0) + m * c);
+  return { terms, blocked: b.blocked.size === 0 ? a.blocked : new Set([...a.blocked, ...b.blocked]) };
+}
+
+/** `a` under an operator nasm takes no segment through: a root that does not cancel inside it is blocked. */
+function closedExternals(a: ExternalTerms): ExternalTerms {
+  let blocked: Set<string> | undefined;
+  for (const [root, c] of a.terms) if (c !== 0) (blocked ??= new Set(a.blocked)).add(root);
+  return blocked === undefined ? a : { terms: a.terms, blocked };
 }
 
 function evaluateTerm(e: Expr, ctx: EvalContext): Value {
@@ -867,6 +972,7 @@ function relocatableSum(e: Expr, ctx: EvalContext): Value | undefined {
  * labels and numbers, or not known.
  */
 export function sectionTerms(e: Expr, ctx: EvalContext): { readonly sum: number; readonly sections: ReadonlyMap<number, number> } | undefined {
+  ctx = externalsCancelled(e, ctx);
   const outer = takeMisplaced();
   const sections = new Map<number, number>();
   const sum = linearSum(e, ctx, 1, sections);

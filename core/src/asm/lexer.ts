@@ -54,6 +54,13 @@ export function isIdentChar(c: number): boolean {
   return c < 128 ? (CHAR_CLASS[c] & CharClass.IdentChar) !== 0 : c >= 128;
 }
 
+/** Whether `s` is a name as nasm 2.16.01 reads one: an identifier's first character, then its characters. */
+export function isNameText(s: string): boolean {
+  if (!isIdentStart(s.charCodeAt(0))) return false;
+  for (let i = 1; i < s.length; i++) if (!isIdentChar(s.charCodeAt(i))) return false;
+  return true;
+}
+
 function isDigit(c: number): boolean {
   return c >= Ch.D0 && c <= Ch.D9;
 }

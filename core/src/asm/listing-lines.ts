@@ -352,9 +352,14 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   if (m.code === 'ea-dispsize') return [{ text }, { text }];
   const nothings = column === undefined ? undefined : s.nothings?.get(column);
   if (m.code === 'integer-size' && nothings !== undefined) return after(nothings);
-  // (Given once the selector is put out: after it.)
-  const segment = m.code === 'far-segment' ? s.data.find((d) => d.kind === 'segment') : undefined;
-  if (segment !== undefined) return after([segment.offset + 2]);
+  // (The output format's word on the selector's segment is given as it is put out, after it; the
+  // assembler's on a number, 'value referenced by FAR is not relocatable', before.)
+  const segment = m.code === 'far-segment' || m.code === 'wrt' ? s.data.find((d) => d.kind === 'segment') : undefined;
+  if (segment !== undefined && m.code === 'far-segment') return after([m.diagnostic.message.startsWith('value') ? segment.offset : segment.offset + 2]);
+  // (A far pointer's WRT is put out with its offset and again with its selector, each time
+  // refused before the selector's segment is: measured, `jmp far x wrt 3` is the WRT error twice,
+  // then "binary output format does not support segment base references".)
+  if (segment !== undefined) return after([segment.offset, segment.offset + 2]);
   // (Given as the branch's displacement is put out, in each repetition: after it.)
   const target = m.code === 'self-relative' ? s.data.find((d) => d.kind === 'address' && d.relative) : undefined;
   if (target?.kind === 'address') return after([target.offset + target.size]);
