@@ -33,7 +33,7 @@ import { tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
-import { chosenAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
+import { chosenAlignMode, cutThreshold, paddingBytes, padsNothing, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
 import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -1167,15 +1167,20 @@ class Assembler implements EvalContext {
     const mode = chosenAlignMode(word, parts.length > 2 ? parts.slice(2).map(tokensText) : undefined);
     if (mode === undefined) { this.error('user-error', `unknown alignment mode: ${word}`, undefined); return; }
     let threshold: number | undefined;
+    let cut = false;
     if (parts.length > 1 && parts[1].length > 0) {
       if (parts[1].length === 1 && parts[1][0].text.toLowerCase() === 'nojmp') threshold = -1;
       else {
-        const e = this.exprArgFrom(st, parts[1]);
+        // (An expression that stops before the text's end: see cutThreshold.)
+        const p = new ExprParser(parts[1], 0, parts[1].length, st.localBase, this.limits.eval, this.floatMode);
+        cut = p.parse() !== undefined && p.error === undefined && p.pos < parts[1].length;
+        const e = this.exprArgFrom(st, cut ? parts[1].slice(0, p.pos) : parts[1]);
         threshold = e ? this.constant(e, 'alignmode') : undefined;
         if (threshold === undefined) return;
+        if (cut) threshold = cutThreshold(threshold);
       }
     }
-    this.smartAlign = withAlignMode(this.smartAlign, mode, threshold);
+    this.smartAlign = withAlignMode(this.smartAlign, mode, threshold, cut);
   }
 
   private constant(e: Expr, what: string): number | undefined {
@@ -1730,7 +1735,8 @@ class Assembler implements EvalContext {
         // space too (measured: a warning, or error, for each of their bytes; one stands for them
         // here, and the listing gives each).
         if (this.smartAlign !== undefined && st.data.length === 0) {
-          if (pad > 0) {
+          if (this.smartAlign.thresholdCut === true) this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op);
+          if (!padsNothing(this.smartAlign, pad)) {
             const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
             if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
             else this.emit(paddingBytes(pieces), 1);
@@ -2966,8 +2972,8 @@ class Assembler implements EvalContext {
           return;
         }
         if (name === 'alignb' && st.data.length === 0) { out.reserve(pad); return; }
-        if (pad === 0) return;
         if (this.smartAlign !== undefined && st.data.length === 0) {
+          if (padsNothing(this.smartAlign, pad)) return;
           for (const p of smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined)) {
             if (p.count === 0) continue;
             out.bytes(p.unit, p.calls);
@@ -2975,6 +2981,7 @@ class Assembler implements EvalContext {
           }
           return;
         }
+        if (pad === 0) return;
         if (st.data.length > 0) this.listData(out, st, DATA_UNIT[parts[1][0].text.toLowerCase()]);
         else out.bytes(NOP);
         out.repeat(pad);
