@@ -17,7 +17,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { braceProblem, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -332,7 +332,8 @@ class Assembler implements EvalContext {
   private smartAlign: SmartAlign | undefined;
   private struc: StrucState | undefined;
   /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
-  private istrucStart: { sec: number; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
+  /** The open `istruc`: `stray`, a token after its structure's name that nasm's `at` and `iend` cannot read (see strayAfterName). */
+  private istrucStart: { sec: number; offset: number; name: string; stray?: PPToken; outer: Assembler['istrucStart'] } | undefined;
   private readonly externs = new Set<string>();
   /** Those of `externs` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
@@ -1877,12 +1878,18 @@ class Assembler implements EvalContext {
         const t = args[0];
         // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
         if (t !== undefined && t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
-        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', outer: this.istrucStart };
+        this.istrucStart = { sec: this.sec, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', stray: strayAfterName(args), outer: this.istrucStart };
         this.defineContextLabel('strucstart', word);
         return;
       }
       case 'iend': {
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
+        if (this.istrucStart.stray !== undefined) {
+          // (Its `times %{$strucname}_size-...` stops at the token: see strayAfterName.)
+          this.error('syntax', INSTRUCTION_EXPECTED, word);
+          this.istrucStart = this.istrucStart.outer;
+          return;
+        }
         // (Its macro's `%{$strucname}_size` too is pasted after `_size` is expanded: see sizeLine.)
         const suffix = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt('_size') : undefined;
         const sizeName = `${this.istrucStart.name}${suffix !== undefined ? tokensText(suffix) : '_size'}`;
@@ -2003,6 +2010,8 @@ class Assembler implements EvalContext {
   private padToField(written: Expr): boolean {
     const ist = this.istrucStart;
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
+    // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
+    if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", written); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     let field = written;
     // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
@@ -3242,6 +3251,20 @@ const WIDE_STAND_IN: AsmOperand = { kind: 'reg', reg: 'eax' };
 
 /** `align`'s default fill. */
 const NOP = Uint8Array.of(0x90);
+
+/**
+ * The token after `istruc`'s structure name in its arguments `args` that nasm's `at` and `iend`
+ * cannot read on from: its macro writes the whole argument as the name into `times
+ * (FIELD-NAME)-...` and `times NAME_size-...`, whose expressions stop at an operand after the name
+ * (measured with nasm 2.16.01, `istruc line\``, `istruc line 5`: "expecting `)'" at each `at`,
+ * "parser: instruction expected" at `iend`). An operator after it reads on (not followed here).
+ */
+function strayAfterName(args: readonly PPToken[]): PPToken | undefined {
+  const t = args[1];
+  if (args[0]?.kind !== 'ident' || t === undefined) return undefined;
+  const operand = t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'here' || (t.kind === 'invalid' && /^["'`]/.test(t.text));
+  return operand ? t : undefined;
+}
 
 function splitComma(toks: readonly PPToken[]): PPToken[][] {
   const parts: PPToken[][] = [[]];

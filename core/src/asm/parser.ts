@@ -1809,7 +1809,7 @@ class LineParser implements TermReader {
 }
 
 /** nasm's parser, where it wants an instruction: after a label, prefixes or `times`'s count. */
-const INSTRUCTION_EXPECTED = 'parser: instruction expected';
+export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
