@@ -1809,10 +1809,12 @@ class Assembler implements EvalContext {
         if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', `invalid parameter to [${this.lines.text[this.line].slice(word.start, word.end)}] directive`, args[0] ?? word);
         return;
       case 'common':
+        // (Its name first: measured, `common 5` is "identifier expected after common, got `5'".)
+        if (args.length > 0 && args[0].kind !== 'ident' && !this.namesListed(args, word)) return;
         this.error('common', 'binary output format does not support common variables', st.op);
         return;
       case 'extern': case 'required':
-        if (name === 'extern' && !this.namesListed(args, word)) return;
+        if (!this.namesListed(args, word)) return;
         this.declareNames(args, name);
         for (let k = 0; k < args.length; k++) {
           const t = args[k];
@@ -1949,9 +1951,9 @@ class Assembler implements EvalContext {
   }
 
   /**
-   * Whether the names of `global`/`extern`/`static` are names: nasm wants an identifier where
-   * each starts (measured: `global 5` and `global x, 5` are "identifier expected after global,
-   * got `5'").
+   * Whether the names of `global`/`extern`/`static`/`required` are names: nasm wants an
+   * identifier where each starts (measured: `global 5` and `global x, 5` are "identifier expected
+   * after global, got `5'", `required: x` "... got `: x'").
    */
   private namesListed(args: readonly PPToken[], word: { readonly start: number; readonly end: number; readonly name: string }): boolean {
     for (let k = 0; k < args.length; k++) {
