@@ -17,7 +17,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { braceProblem, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -33,7 +33,7 @@ import { isNameText, tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
-import { chosenAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
+import { chosenAlignMode, cutThreshold, paddingBytes, padsNothing, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
 import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -336,8 +336,11 @@ class Assembler implements EvalContext {
   /** Set by `%use smartalign` (see smart-align.ts): how `align` pads code. */
   private smartAlign: SmartAlign | undefined;
   private struc: StrucState | undefined;
-  /** The open `istruc`, and the one it is nested in (nasm's are macros over a context stack). */
-  private istrucStart: { sec: number; absolute: boolean; offset: number; name: string; outer: Assembler['istrucStart'] } | undefined;
+  /**
+   * The open `istruc`, and the one it is nested in (nasm's are macros over a context stack);
+   * `stray`, a token after its structure's name that nasm's `at` and `iend` cannot read (see strayAfterName).
+   */
+  private istrucStart: { sec: number; absolute: boolean; offset: number; name: string; stray?: PPToken; outer: Assembler['istrucStart'] } | undefined;
   /** EvalContext.externals: the names `extern` declares, and the `equ`s of them. */
   readonly externals = new Map<string, ExternalName>();
   /** Those of `externals` the lines of this pass have declared so far. */
@@ -1175,15 +1178,20 @@ class Assembler implements EvalContext {
     const mode = chosenAlignMode(word, parts.length > 2 ? parts.slice(2).map(tokensText) : undefined);
     if (mode === undefined) { this.error('user-error', `unknown alignment mode: ${word}`, undefined); return; }
     let threshold: number | undefined;
+    let cut = false;
     if (parts.length > 1 && parts[1].length > 0) {
       if (parts[1].length === 1 && parts[1][0].text.toLowerCase() === 'nojmp') threshold = -1;
       else {
-        const e = this.exprArgFrom(st, parts[1]);
+        // (An expression that stops before the text's end: see cutThreshold.)
+        const p = new ExprParser(parts[1], 0, parts[1].length, st.localBase, this.limits.eval, this.floatMode);
+        cut = p.parse() !== undefined && p.error === undefined && p.pos < parts[1].length;
+        const e = this.exprArgFrom(st, cut ? parts[1].slice(0, p.pos) : parts[1]);
         threshold = e ? this.constant(e, 'alignmode') : undefined;
         if (threshold === undefined) return;
+        if (cut) threshold = cutThreshold(threshold);
       }
     }
-    this.smartAlign = withAlignMode(this.smartAlign, mode, threshold);
+    this.smartAlign = withAlignMode(this.smartAlign, mode, threshold, cut);
   }
 
   private constant(e: Expr, what: string): number | undefined {
@@ -1743,7 +1751,8 @@ class Assembler implements EvalContext {
         // space too (measured: a warning, or error, for each of their bytes; one stands for them
         // here, and the listing gives each).
         if (this.smartAlign !== undefined && st.data.length === 0) {
-          if (pad > 0) {
+          if (this.smartAlign.thresholdCut === true) this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op);
+          if (!padsNothing(this.smartAlign, pad)) {
             const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
             if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
             else this.emit(paddingBytes(pieces), 1);
@@ -1815,6 +1824,8 @@ class Assembler implements EvalContext {
         if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', `invalid parameter to [${this.lines.text[this.line].slice(word.start, word.end)}] directive`, args[0] ?? word);
         return;
       case 'common':
+        // (Its name first: measured, `common 5` is "identifier expected after common, got `5'".)
+        if (args.length > 0 && args[0].kind !== 'ident' && !this.namesListed(args, word)) return;
         this.error('common', 'binary output format does not support common variables', st.op);
         return;
       case 'extern': case 'required':
@@ -1884,12 +1895,18 @@ class Assembler implements EvalContext {
         const t = args[0];
         // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
         if (t !== undefined && t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
-        this.istrucStart = { sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', outer: this.istrucStart };
+        this.istrucStart = { sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', stray: strayAfterName(args), outer: this.istrucStart };
         this.defineContextLabel('strucstart', word);
         return;
       }
       case 'iend': {
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
+        if (this.istrucStart.stray !== undefined) {
+          // (Its `times %{$strucname}_size-...` stops at the token: see strayAfterName.)
+          this.error('syntax', INSTRUCTION_EXPECTED, word);
+          this.istrucStart = this.istrucStart.outer;
+          return;
+        }
         // (Its macro's `%{$strucname}_size` too is pasted after `_size` is expanded: see sizeLine.)
         const suffix = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt('_size') : undefined;
         const sizeName = `${this.istrucStart.name}${suffix !== undefined ? tokensText(suffix) : '_size'}`;
@@ -1961,11 +1978,17 @@ class Assembler implements EvalContext {
   }
 
   /**
+<<<<<<< HEAD
    * Whether the names of `global`/`extern`/`static`/`required` are names: nasm wants each item of
    * the list, after one `$`, to be an identifier up to its `:` or a blank, with nothing after a
    * blank (measured with nasm 2.16.01: `global 5`, `global x, 5`, `extern e}`, `required }e` and
    * `extern $$a` are "identifier expected after global, got `5'" ... "got `$a'"; `extern a b` and
    * `extern a :function` "invalid syntax in extern declaration").
+=======
+   * Whether the names of `global`/`extern`/`static`/`required` are names: nasm wants an
+   * identifier where each starts (measured: `global 5` and `global x, 5` are "identifier expected
+   * after global, got `5'", `required: x` "... got `: x'").
+>>>>>>> fixH
    */
   private namesListed(args: readonly PPToken[], word: { readonly start: number; readonly end: number; readonly name: string }): boolean {
     for (let k = 0; k <= args.length; k++) {
@@ -2026,6 +2049,8 @@ class Assembler implements EvalContext {
   private padToField(written: Expr): boolean {
     const ist = this.istrucStart;
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
+    // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
+    if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", written); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     let field = written;
     // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
@@ -3002,8 +3027,8 @@ class Assembler implements EvalContext {
           return;
         }
         if (name === 'alignb' && st.data.length === 0) { out.reserve(pad); return; }
-        if (pad === 0) return;
         if (this.smartAlign !== undefined && st.data.length === 0) {
+          if (padsNothing(this.smartAlign, pad)) return;
           for (const p of smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined)) {
             if (p.count === 0) continue;
             out.bytes(p.unit, p.calls);
@@ -3011,6 +3036,7 @@ class Assembler implements EvalContext {
           }
           return;
         }
+        if (pad === 0) return;
         if (st.data.length > 0) this.listData(out, st, DATA_UNIT[parts[1][0].text.toLowerCase()]);
         else out.bytes(NOP);
         out.repeat(pad);
@@ -3284,6 +3310,20 @@ const WIDE_STAND_IN: AsmOperand = { kind: 'reg', reg: 'eax' };
 
 /** `align`'s default fill. */
 const NOP = Uint8Array.of(0x90);
+
+/**
+ * The token after `istruc`'s structure name in its arguments `args` that nasm's `at` and `iend`
+ * cannot read on from: its macro writes the whole argument as the name into `times
+ * (FIELD-NAME)-...` and `times NAME_size-...`, whose expressions stop at an operand after the name
+ * (measured with nasm 2.16.01, `istruc line\``, `istruc line 5`: "expecting `)'" at each `at`,
+ * "parser: instruction expected" at `iend`). An operator after it reads on (not followed here).
+ */
+function strayAfterName(args: readonly PPToken[]): PPToken | undefined {
+  const t = args[1];
+  if (args[0]?.kind !== 'ident' || t === undefined) return undefined;
+  const operand = t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'here' || (t.kind === 'invalid' && /^["'`]/.test(t.text));
+  return operand ? t : undefined;
+}
 
 function splitComma(toks: readonly PPToken[]): PPToken[][] {
   const parts: PPToken[][] = [[]];

@@ -701,10 +701,14 @@ class LineParser implements TermReader {
       if (isKeywordWord(first.text)) this.fail('label or instruction expected at start of line', first);
       const lower = first.text.toLowerCase();
       const colon = toks[1]?.text === ':';
-      const call = colon || first.text.startsWith('$') || wordClass(lower) === 0 || standardCallAfterKeyword(toks, lower);
+      // `section :.data`, `bits: 16`: nasm calls its standard macro there, the colon its
+      // arguments' first token (measured with nasm 2.16.01, fixture directive-colon-call).
+      const named = colon && isDirectiveWord(first.text) ? callsStandardMacro(toks, 0) : false;
+      const call = named === true ? false : colon || first.text.startsWith('$') || wordClass(lower) === 0 || standardCallAfterKeyword(toks, lower);
       // A standard macro that does not take the arguments given: nasm warns and reads the line as written
-      // (measured: `dd use16, 5` is that warning and "symbol `use16' not defined").
-      if (typeof call === 'number') (this.warnings ??= []).push({ message: `multi-line macro \`${toks[1].text}' exists, but not taking ${call} parameter${call === 1 ? '' : 's'}`, start: toks[1].start, end: toks[1].end, code: 'macro-args' });
+      // (measured: `dd use16, 5` is that warning and "symbol `use16' not defined"; `use16:` a label).
+      if (typeof named === 'number') this.notTaking(first, named);
+      if (typeof call === 'number') this.notTaking(toks[1], call);
       else if (call) {
         // No register makes a label, nor does one nasm knows outside the dialect (`rax:`, `cr8:`,
         // `xmm0 equ 1`): measured, as for the keywords.
@@ -714,7 +718,7 @@ class LineParser implements TermReader {
         if (!first.text.startsWith('$') && (register(first) || isNasmRegister(first.text))) this.fail('label or instruction expected at start of line', first);
         // A prefix is no label (measured: `rep:` and `lock use16` are "parser: instruction expected").
         if ((wordClass(lower) & (Word.Prefix | Word.Mnemonic)) === Word.Prefix && !first.text.startsWith('$')) this.fail(INSTRUCTION_EXPECTED, first);
-        if (colon && isDirectiveWord(first.text)) this.fail(`\`${first.text}' is a directive, not a label (write \`$${first.text}:' for a label of that name)`, first);
+        if (colon && named === false && isDirectiveWord(first.text)) this.fail(`\`${first.text}' is a directive, not a label (write \`$${first.text}:' for a label of that name)`, first);
         // nasm would assemble it (`lfence`, `rdpmc` ...): taken for a label it would give other bytes.
         if (!colon && leftOut(first.text) && !first.text.startsWith('$') && RESERVE_UNIT[lower] === undefined) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');
         label = this.label(first);
@@ -727,6 +731,11 @@ class LineParser implements TermReader {
       this.fail(`label or instruction expected at start of line`, first);
     }
     return this.body(label, first);
+  }
+
+  /** nasm's warning of a call of standard macro `word` with a count of parameters it does not take. */
+  private notTaking(word: PPToken, count: number): void {
+    (this.warnings ??= []).push({ message: `multi-line macro \`${word.text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'}`, start: word.start, end: word.end, code: 'macro-args' });
   }
 
   /** The statement after its label, from `this.pos`: `times`, prefixes, then the instruction or directive. */
@@ -1800,7 +1809,7 @@ class LineParser implements TermReader {
 }
 
 /** nasm's parser, where it wants an instruction: after a label, prefixes or `times`'s count. */
-const INSTRUCTION_EXPECTED = 'parser: instruction expected';
+export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';

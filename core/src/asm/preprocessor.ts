@@ -28,7 +28,7 @@ import { SingleLineMacros } from './single-line-macros';
 import { readSingleLineParams, splitModifiedArguments, takesCount, type ParamModifiers } from './single-line-params';
 import { stringMacro, substring } from './string-directives';
 import { BitsAndSection, sectionAt } from './bits-and-section';
-import { STANDARD_MACRO_NAMES, StandardMacroCalls, standardMacroCounts, withoutStandardMacros, type ContextUse } from './standard-macros';
+import { atLineParts, STANDARD_MACRO_NAMES, StandardMacroCalls, standardMacroCounts, withoutStandardMacros, type ContextUse } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { isTokenMacro, spelled } from './standard-expansion';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
@@ -2762,7 +2762,7 @@ class Preprocessor {
     // A macro does not expand inside its own expansion unless defined with %rmacro (NASM manual
     // §4.3.1, measured: the name is then an ordinary label).
     if (m && this.inProgress.size > 0) m = m.filter((d) => d.recursive === true || !this.inProgress.has(d));
-    if (!m || m.length === 0) return false;
+    if (!m || m.length === 0) return this.atDataCall(f, file, line, text, toks);
     const nameTok = toks[at];
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
     this.refer(m[0].name, nameTok, file, line);
@@ -2809,6 +2809,34 @@ class Preprocessor {
       reportedAt: def.nolist ? f.reportedAt ?? callSite : f.reportedAt,
     });
     return true;
+  }
+
+  /**
+   * An `at` line whose data calls a multi-line macro (`at rec.b, lbl`): nasm's `at` macro writes
+   * the data on a line of its own after the padding (see atLineParts), so the `at` line goes on
+   * without it, then the data line is the call.
+   */
+  private atDataCall(f: Frame, file: string, line: number, text: string, toks: PPToken[]): boolean {
+    if (this.standardCleared) return false;
+    const parts = atLineParts(toks);
+    if (parts === undefined) return false;
+    const { data } = parts;
+    const named = (k: number): boolean => k < data.length && this.findMacros(data[k]) !== undefined;
+    if (!named(0) && !(data[0].kind === 'ident' && named(data[1]?.text === ':' ? 2 : 1))) return false;
+    const at = parts.at.slice();
+    at[parts.word] = { ...at[parts.word], dataApart: true };
+    this.passOnPart(f, file, line, text, at);
+    // (The data line is the `.nolist` macro's: listed and reported at the `at` line, as nasm does.)
+    const inAt: Frame = { ...f, origin: undefined, unlisted: true, reportedAt: f.reportedAt ?? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) };
+    if (!this.multiLineCall(inAt, file, line, text, data)) this.passOnPart(inAt, file, line, text, data);
+    return true;
+  }
+
+  /** Part of a line, `toks`, passed on to the assembler as a line of its own (read again as text, see reread). */
+  private passOnPart(f: Frame, file: string, line: number, text: string, toks: PPToken[]): void {
+    const again = reread(this.readEnvironment(toks, file, line), file, line) as PPToken[];
+    this.bitsAndSection.trackBits(again);
+    this.out.push(file, line, text, again, this.originOf(f), 0, undefined);
   }
 
   /**

@@ -75,6 +75,7 @@ export class SingleLineMacros {
       // `%aliases off` / `%defalias T2 U` / `db T2` is "symbol `T2' not defined").
       this.aliasesAside = this.aliasesAside.filter((o) => (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() !== key : o.name !== name));
       this.aliasesAside.push(m);
+      this.replaceBeforeAside(name, key, caseInsensitive);
       return false;
     }
     if (!alias && this.aliasesOff) this.defineOverAside(name, key, params, caseInsensitive, range, expansion);
@@ -140,6 +141,21 @@ export class SingleLineMacros {
     } else if (params !== undefined) this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
     else { this.aliasesAside = this.aliasesAside.filter((o) => o !== a); return; }
     this.shadowedAside.add(a);
+  }
+
+  /**
+   * An alias of `name` made while `%aliases off` replaces the newest definition of that name
+   * without parameters, of the same case-sensitivity, as it would when on: nasm keeps its aliases
+   * among the definitions, only not following them (measured with nasm 2.16.01: `%define F 5` /
+   * `%aliases off` / `%defalias F T` / `db F` is "symbol `F' not defined"; F is T after `%aliases on`).
+   */
+  private replaceBeforeAside(name: string, key: string, caseInsensitive: boolean): void {
+    const list = this.byName.get(key);
+    if (list === undefined) return;
+    let k = list.length - 1;
+    while (k >= 0 && !(list[k].caseInsensitive === true || caseInsensitive ? list[k].name.toLowerCase() === key : list[k].name === name)) k--;
+    if (k < 0 || (list[k].caseInsensitive === true) !== caseInsensitive || list[k].params !== undefined) return;
+    if (list.length === 1) this.byName.delete(key); else list.splice(k, 1);
   }
 
   /** `%undef NAME`: every definition of NAME, in any case for one of `%idefine` (as nasm's undef_smacro). */

@@ -12,8 +12,23 @@ export type AlignMode = 'generic' | 'nop' | 'k7' | 'k8' | 'p6';
 export interface SmartAlign {
   readonly sequences: Readonly<Record<16 | 32, readonly string[]>>;
   readonly group: Readonly<Record<16 | 32, number>>;
-  /** A pad longer than this is a jump to the boundary over `0x90` bytes; -1 (`nojmp`) never. */
+  /**
+   * A pad longer than this is a jump to the boundary over `0x90` bytes; -1 (`nojmp`) never;
+   * -Infinity always, a pad of 0 too (see cutThreshold).
+   */
   readonly threshold: number;
+  /** The threshold's text had trailing garbage: each `align` without a fill warns of it (see cutThreshold). */
+  readonly thresholdCut?: boolean;
+}
+
+/**
+ * The threshold of `alignmode`'s text whose expression stops before its end at value `value`:
+ * the package puts the text first in its `align`'s `%if` on the pad, which then stops there too,
+ * with nasm's warning at each such `align` (measured with nasm 2.16.01: after `alignmode generic,
+ * 2~` every `align 4` jumps, a pad of 0 too, `EB 02 90 90`; after `0~` none does).
+ */
+export function cutThreshold(value: number): number {
+  return value !== 0 ? -Infinity : -1;
 }
 
 interface ModeDefinitions {
@@ -77,7 +92,7 @@ export function chosenAlignMode(word: string, names: readonly string[] | undefin
 }
 
 /** `alignmode MODE[, THRESHOLD]` over `before` (undefined: what `%use smartalign` starts from). */
-export function withAlignMode(before: SmartAlign | undefined, mode: AlignMode, threshold: number | undefined): SmartAlign {
+export function withAlignMode(before: SmartAlign | undefined, mode: AlignMode, threshold: number | undefined, thresholdCut = false): SmartAlign {
   const m = MODES[mode];
   const merged = (bits: 16 | 32): string[] => {
     const seqs = before !== undefined ? [...before.sequences[bits]] : [];
@@ -88,7 +103,13 @@ export function withAlignMode(before: SmartAlign | undefined, mode: AlignMode, t
     sequences: { 16: merged(16), 32: merged(32) },
     group: { 16: m[16].group ?? before?.group[16] ?? 1, 32: m[32].group ?? before?.group[32] ?? 1 },
     threshold: threshold ?? m.threshold,
+    ...(thresholdCut ? { thresholdCut } : {}),
   };
+}
+
+/** Whether an `align` without a fill puts out nothing for a pad of `pad` (a threshold that jumps always jumps at 0 too). */
+export function padsNothing(s: SmartAlign, pad: number): boolean {
+  return pad === 0 && s.threshold !== -Infinity;
 }
 
 /** A run of the padding: `count` copies of `unit` (nasm's `times count db ...` or an instruction). */

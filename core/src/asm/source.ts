@@ -26,6 +26,8 @@ export interface PPToken extends Token {
    * written `$word` for the assembler (`incbin` as it is), and as written by `nasm -E`.
    */
   readonly unmacroed?: boolean;
+  /** An `at` call's word whose data went on a line of its own (see atLineParts): `nasm -E` writes no data line for it. */
+  readonly dataApart?: boolean;
   /**
    * The name as written, `%$x` (a context-local name, now the context's `..@N.x`): nasm's
    * preprocessor reads such a name no macro replaced as no part of an expression (see

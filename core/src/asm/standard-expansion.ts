@@ -203,11 +203,16 @@ export class StandardExpansion {
     const s = this.structure(member.startsWith('.') ? member : undefined);
     if (s === undefined) {
       this.emptyContext(['%$member', '%$member', undefined, '%$member1', '%$strucname', '%$strucstart', '%$strucname', '%$strucstart']);
-      return [`times (${member}-%$strucname)-($-%$strucstart) db 0`, data];
+      return [`times (${member}-%$strucname)-($-%$strucstart) db 0`, ...this.dataLine(data)];
     }
     const { name, id } = s;
     const to = member.startsWith('.') ? s.to ?? `${name}${member}` : member;
-    return [`times (${to}-${name})-($-..@${id}.strucstart) db 0`, data];
+    return [`times (${to}-${name})-($-..@${id}.strucstart) db 0`, ...this.dataLine(data)];
+  }
+
+  /** `at`'s data line, unless its data went on a line of its own (see PPToken.dataApart). */
+  private dataLine(data: string): string[] {
+    return this.word?.dataApart === true ? [] : [data];
   }
 
   private iend(): string[] {

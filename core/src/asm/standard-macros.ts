@@ -169,6 +169,29 @@ export function callAfterLabel<M, A>(toks: readonly PPToken[], find: (t: PPToken
   return args === undefined ? undefined : { at, m: m!, args };
 }
 
+/**
+ * An `at` call's line `toks` (`at` its first word, or the word after a label) cut before the
+ * comma that ends its first parameter, and the data after it (its braces dropped, see
+ * unbracedArguments): nasm's `at` macro writes that second parameter on a line of its own, where a
+ * multi-line macro's call in it expands (measured with nasm 2.16.01, fixture at-data-macro).
+ * `word`: the index of `at`; the data's first token has no blank before it, as the macro's `%2`
+ * line. Undefined when there is no data.
+ */
+export function atLineParts(toks: readonly PPToken[]): { readonly at: PPToken[]; readonly word: number; readonly data: PPToken[] } | undefined {
+  const at = STANDARD_MACROS.get('at')!;
+  const call = callAfterLabel(toks, (t) => (t.kind === 'ident' && t.text.toLowerCase() === 'at' ? at : undefined), (t, k, m) => takenArguments(t, k + 1, m));
+  if (call === undefined || call.args.length < 2) return undefined;
+  const own = unbracedArguments(toks, call.at + 1, 'at')?.toks ?? toks;
+  let depth = 0;
+  for (let k = call.at + 1; k < own.length; k++) {
+    const op = own[k].kind === 'op' ? own[k].text : '';
+    if (op === '{') depth++;
+    else if (op === '}') depth--;
+    else if (op === ',' && depth <= 0) return k + 1 < own.length ? { at: own.slice(0, k), word: call.at, data: [{ ...own[k + 1], gap: false }, ...own.slice(k + 2)] } : undefined;
+  }
+  return undefined;
+}
+
 /** `endsBlank`: the line ends with the blank an empty expansion left (see CALLED_EMPTY). */
 function standardCall(toks: readonly PPToken[], endsBlank = false): { readonly at: number; readonly m: StandardMacro; readonly args: PPToken[][] } | undefined {
   return callAfterLabel(toks, standardMacro, (t, at, m) => (endsBlank && at + 1 === t.length && CALLED_EMPTY.has(t[at].text.toLowerCase()) ? [] : takenArguments(t, at + 1, m)));
