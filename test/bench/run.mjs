@@ -168,11 +168,19 @@ function startServer() {
   return { child, conn, nextDiagnostics, nextLog };
 }
 
+/**
+ * Ends a server as a client does: `shutdown`, then `exit`, which the server ends itself on (a kill
+ * only if it has not within a second). The `exit` notification is written before the pipe closes:
+ * killing the server while that write was pending rejected it, and ended the bench.
+ */
 async function stopServer({ child, conn }) {
   await conn.sendRequest('shutdown');
-  conn.sendNotification('exit');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await conn.sendNotification('exit');
+  const kill = setTimeout(() => child.kill(), 1000);
+  await exited;
+  clearTimeout(kill);
   conn.dispose();
-  child.kill();
 }
 
 /**
