@@ -1978,17 +1978,12 @@ class Assembler implements EvalContext {
   }
 
   /**
-<<<<<<< HEAD
-   * Whether the names of `global`/`extern`/`static`/`required` are names: nasm wants each item of
-   * the list, after one `$`, to be an identifier up to its `:` or a blank, with nothing after a
-   * blank (measured with nasm 2.16.01: `global 5`, `global x, 5`, `extern e}`, `required }e` and
-   * `extern $$a` are "identifier expected after global, got `5'" ... "got `$a'"; `extern a b` and
-   * `extern a :function` "invalid syntax in extern declaration").
-=======
-   * Whether the names of `global`/`extern`/`static`/`required` are names: nasm wants an
-   * identifier where each starts (measured: `global 5` and `global x, 5` are "identifier expected
-   * after global, got `5'", `required: x` "... got `: x'").
->>>>>>> fixH
+   * Whether the names of `global`/`extern`/`static`/`required` (and `common`'s first) are names:
+   * nasm wants each item of the list, after one `$`, to be an identifier up to its `:` or a blank,
+   * with nothing after a blank (measured with nasm 2.16.01: `global 5`, `global x, 5`, `extern e}`,
+   * `required }e` and `extern $$a` are "identifier expected after global, got `5'" ... "got `$a'",
+   * `required: x` "... got `: x'"; `extern a b` and `extern a :function` "invalid syntax in extern
+   * declaration").
    */
   private namesListed(args: readonly PPToken[], word: { readonly start: number; readonly end: number; readonly name: string }): boolean {
     for (let k = 0; k <= args.length; k++) {
