@@ -1600,188 +1600,30 @@ class Assembler implements EvalContext {
   private directive(st: ParsedStatement, name: string): void {
     const args = st.args;
     const word = st.op!;
-    if (DATA_UNIT[name] !== undefined) {
-      if (st.at && !this.padToField(st.at)) return;
-      // (`at field, times 4 db 7`: the line after nasm's padding, as `times 1 FILL` repeats it.)
-      if (st.fill !== undefined) {
-        // (The statement's size keeps the padding; its bytes are the line's.)
-        const padding = this.results.size[this.stmtIndex];
-        this.results.atPadding.set(this.stmtIndex, padding);
-        // A label the line starts with is where the field is (`at field, lbl: dw 5`, `at field, lbl`).
-        if (st.fill.label !== undefined) this.defineHere(st, true);
-        if (st.fill.kind !== StatementKind.Empty) this.repeatFill(st.fill, 1);
-        this.results.size[this.stmtIndex] += padding;
-        return;
-      }
-      const n = this.timesCount(st);
-      // `db ?`, `dd 4 dup (?)` and the like only: space reserved as `resb` reserves it (nasm 2.15).
-      if (onlyReserve(st.data)) {
-        // (After an `at`'s padding, which the statement's size keeps.)
-        const padding = this.results.size[this.stmtIndex];
-        this.reserve(this.dataSize(st.data, DATA_UNIT[name]) * n, false);
-        this.warnReservations(st.data, DATA_UNIT[name], n);
-        this.results.size[this.stmtIndex] += padding;
-        return;
-      }
-      if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
-      // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`;
-      // but its final pass reads their values: `times 0 db yy` is "symbol `yy' not defined".)
-      // (A WRT is refused as the value is put out: measured, `times 0 dd x wrt 3` says nothing.)
-      if (n === 0 && this.final) {
-        const mark = this.sink.mark();
-        this.readValues(st.data);
-        this.sink.rollback(mark, (d) => d.code !== 'wrt');
-      }
-      const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
-        const before = this.results.size[this.stmtIndex];
-      this.emit(unit, n);
-      this.results.size[this.stmtIndex] += before;
-      return;
-    }
-    if (RESERVE_UNIT[name] !== undefined) {
-      const e = this.exprArg(st);
-      // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
-      if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => !this.symbols.has(sym) || this.definedLater(sym)) !== undefined) {
-        this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
-      }
-      const count = e ? this.constant(e, name) : undefined;
-      const n = this.timesCount(st);
-      const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
-      if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
-      this.reserve(size);
-      return;
-    }
+    if (DATA_UNIT[name] !== undefined) { this.dataDirective(st, name); return; }
+    if (RESERVE_UNIT[name] !== undefined) { this.reserveDirective(st, name); return; }
     switch (name) {
-      case 'equ': {
-        const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
-        // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
-        const external = this.equOfExtern = { named: false };
-        let v: Value;
-        try { v = this.evalImmediate(e); } finally { this.equOfExtern = undefined; }
-        // An external name's value: nasm refuses it where the constant is used, as the name's
-        // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
-        // support external references").
-        if (v.v === undefined && external.named) { this.externalConstant(st, e); return; }
-        const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
-        if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
-        if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
-        // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
-        // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
-        if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
-        else if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
-        else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
+      case 'equ':
+        this.equ(st);
         return;
-      }
-      case 'bits': case 'use16': case 'use32': {
-        // (A name is no size either: `bits SIZE`, an equ.)
-        const first = args[0];
-        const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first === undefined ? NaN : segmentSize(args);
-        if (name === 'bits' && v !== 16 && v !== 32 && v !== 64) {
-          // (The argument as written, its blanks one space: measured, `bits 3 2` is `3 2'.)
-          const text = tokensText(args);
-          this.error('bits', `\`${text}' is not a valid segment size; must be 16, 32 or 64`, first ?? word);
-          return;
-        }
-        // (measured: an error, after which nasm assembles nothing)
-        if (v === 32 && this.cpu < CPU_386) { this.error('cpu', 'cannot specify 32-bit segment on processor below a 386', first ?? word); return; }
-        if (v === 16 || v === 32) (this.bitsSet ??= new Map()).set(this.stmtIndex, (this.bits = v));
-        else if (v !== undefined) this.error('bits', v === 64 ? 'BITS 64 is not supported by the IA-32 guest dialect' : `\`bits ${v}' is not 16 or 32`, word);
+      case 'bits': case 'use16': case 'use32':
+        this.bitsDirective(st, name);
         return;
-      }
-      case 'org': {
-        // (Nothing to read: nasm's evaluator, then its bin format, refuse it: measured, `[org ]`.)
-        if (args.length === 0) this.error('syntax', 'expression syntax error', st.op);
-        // (Its bin format's word after the evaluator's on an expression that fails: measured, `org 0+`.)
-        const e = args.length === 0 ? undefined : this.exprArgFrom(st, args, 'ignored');
-        if (e === undefined) { this.error('org', 'No or invalid offset specified in ORG directive.', st.op); return; }
-        const v = this.constant(e, 'org');
-        if (v === undefined) return;
-        // nasm's bin format keeps the first `org` and refuses another value (measured: `org
-        // 0x100000` then `org 0x100` is "program origin redefined" at the second); the same again is fine.
-        if (this.originStmt >= 0 && this.originStmt !== this.stmtIndex) {
-          if (v !== this.origin) this.error('org', 'program origin redefined', word);
-          return;
-        }
-        this.origin = v;
-        this.originSet = true;
-        this.originStmt = this.stmtIndex;
+      case 'org':
+        this.originDirective(st);
         return;
-      }
       case 'section': case 'segment':
         this.sectionDirective(st, args);
         return;
       case 'absolute':
         this.absoluteDirective(st, st.args);
         return;
-      case 'align': case 'alignb': {
-        const parts = splitComma(args);
-        // (Called with no parameter, the macro's `times` count is `(() - ...)`: see the parser's calledEmpty.)
-        // It calls `sectalign %1` first, as empty, unless `sectalign off` (measured).
-        if (parts.length === 0) {
-          if (this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align')) this.warning('pp-macro-params-legacy', "improperly calling multi-line macro `sectalign' with 0 parameters", st.op);
-          this.error('syntax', 'expression syntax error', st.op);
-          return;
-        }
-        const e = this.exprArgFrom(st, parts[0]);
-        const a = e ? this.constant(e, name) : undefined;
-        if (a === undefined || e === undefined) return;
-        // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
-        const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
-        // nasm's macro checks the argument in the `sectalign` it calls: after `sectalign off` (but
-        // for smartalign's `align`) it only pads, `times (((a) - (($-$$) % (a))) % (a))` with `%`
-        // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
-        // `align -2` "TIMES value -3 is negative").
-        const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
-        const power = a > 0 && (a & (a - 1)) === 0;
-        if (checked && !power) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
-        if (a === 0) { this.error('division by zero', e); return; }
-        const pad = power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos);
-        if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
-        // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
-        // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
-        // `sectalign off` said not to; smartalign's `align` does even then (measured with nasm
-        // 2.16.01, fixture smartalign-sectalign-off: `.data` after `align 16` there starts at 16).
-        if (this.absolute === undefined && checked) raiseAlignment(this.sections[this.sec], a);
-        // nasm's `align` macro pads with `times n nop` (manual §5.10.1), `alignb` with `resb n`, and
-        // either with `times n` the fill it is given: in a nobits section or absolute space that
-        // fill is data to warn about or reject as any other (measured with nasm 2.16).
-        if (st.fill !== undefined) { this.repeatFill(st.fill, pad); return; }
-        if (name === 'alignb' && st.data.length === 0) { this.emit(undefined, pad); return; }
-        // After `%use smartalign`, code is padded with its NOPs, in a nobits section or absolute
-        // space too (measured: a warning, or error, for each of their bytes; one stands for them
-        // here, and the listing gives each).
-        if (this.smartAlign !== undefined && st.data.length === 0) {
-          if (this.smartAlign.thresholdCut === true) this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op);
-          if (!padsNothing(this.smartAlign, pad)) {
-            const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
-            if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
-            else this.emit(paddingBytes(pieces), 1);
-          }
-          // The package's macro ends with its label `%$end`, on a boundary too (measured with nasm
-          // 2.16.01, fixture smartalign-jump: its map lists `..@N.end` after every such `align`).
-          this.defineContextLabel('end', word);
-          return;
-        }
-        // (No padding, no fill: `align 4, db ?` on a boundary is no warning.)
-        const fill = st.data.length > 0 && pad > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP;
-        this.emit(fill, pad);
+      case 'align': case 'alignb':
+        this.alignDirective(st, name);
         return;
-      }
-      case 'sectalign': {
-        // nasm's `sectalign N` raises the section's alignment to N; `sectalign off` / `on` stop and
-        // resume `align`'s doing so (manual §5.10.2; measured with nasm 2.16: `off` does not stop
-        // `sectalign N` itself).
-        const word = args.length === 1 && args[0].kind === 'ident' ? args[0].text.toLowerCase() : '';
-        if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
-        // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
-        if (args.length === 0) return;
-        const e = this.exprArgFrom(st, args, 'ignored');
-        const a = e ? this.constant(e, name) : undefined;
-        if (a === undefined) return;
-        if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); return; }
-        if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], a);
+      case 'sectalign':
+        this.sectalignDirective(st);
         return;
-      }
       case 'incbin':
         this.incbin(st, args);
         return;
@@ -1793,16 +1635,9 @@ class Assembler implements EvalContext {
       case 'cpu':
         this.cpuDirective(args);
         return;
-      case 'float': {
-        // The data it governs was parsed in its mode (see floatModes in index.ts); the mode here
-        // is for the expressions read now (`x equ __?float32?__(0.1)`). Like nasm's, it carries
-        // over from one pass to the next.
-        const value = args.length === 0 ? '' : this.lines.text[this.line].slice(args[0].start, args[args.length - 1].end);
-        const mode = floatModeAfter(this.floatMode, value);
-        if (mode === undefined) this.error('syntax', `unknown 'float' directive: ${value}`, args[0] ?? word);
-        else this.floatMode = mode;
+      case 'float':
+        this.floatDirective(st);
         return;
-      }
       case 'warning': // `[warning -name]`: read with the diagnostics (see WarningSwitches).
         return;
       case 'default': {
@@ -1941,6 +1776,208 @@ class Assembler implements EvalContext {
       default:
         this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
     }
+  }
+
+  /** `db`/`dw`/... and their `at` and `times` forms: the items' bytes, or the space `?` reserves. */
+  private dataDirective(st: ParsedStatement, name: string): void {
+    if (st.at && !this.padToField(st.at)) return;
+    // (`at field, times 4 db 7`: the line after nasm's padding, as `times 1 FILL` repeats it.)
+    if (st.fill !== undefined) {
+      // (The statement's size keeps the padding; its bytes are the line's.)
+      const padding = this.results.size[this.stmtIndex];
+      this.results.atPadding.set(this.stmtIndex, padding);
+      // A label the line starts with is where the field is (`at field, lbl: dw 5`, `at field, lbl`).
+      if (st.fill.label !== undefined) this.defineHere(st, true);
+      if (st.fill.kind !== StatementKind.Empty) this.repeatFill(st.fill, 1);
+      this.results.size[this.stmtIndex] += padding;
+      return;
+    }
+    const n = this.timesCount(st);
+    // `db ?`, `dd 4 dup (?)` and the like only: space reserved as `resb` reserves it (nasm 2.15).
+    if (onlyReserve(st.data)) {
+      // (After an `at`'s padding, which the statement's size keeps.)
+      const padding = this.results.size[this.stmtIndex];
+      this.reserve(this.dataSize(st.data, DATA_UNIT[name]) * n, false);
+      this.warnReservations(st.data, DATA_UNIT[name], n);
+      this.results.size[this.stmtIndex] += padding;
+      return;
+    }
+    if (this.final && hasReserve(st.data)) this.warnReservations(st.data, DATA_UNIT[name], n);
+    // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`;
+    // but its final pass reads their values: `times 0 db yy` is "symbol `yy' not defined".)
+    // (A WRT is refused as the value is put out: measured, `times 0 dd x wrt 3` says nothing.)
+    if (n === 0 && this.final) {
+      const mark = this.sink.mark();
+      this.readValues(st.data);
+      this.sink.rollback(mark, (d) => d.code !== 'wrt');
+    }
+    const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
+    const before = this.results.size[this.stmtIndex];
+    this.emit(unit, n);
+    this.results.size[this.stmtIndex] += before;
+  }
+
+  /** `resb`/`resw`/...: space reserved, its count read as a constant. */
+  private reserveDirective(st: ParsedStatement, name: string): void {
+    const e = this.exprArg(st);
+    // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
+    if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => !this.symbols.has(sym) || this.definedLater(sym)) !== undefined) {
+      this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
+    }
+    const count = e ? this.constant(e, name) : undefined;
+    const n = this.timesCount(st);
+    const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
+    if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
+    this.reserve(size);
+  }
+
+  /** `NAME equ value`: a constant, or a label's sum, defined pass by pass. */
+  private equ(st: ParsedStatement): void {
+    const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
+    // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
+    const external = this.equOfExtern = { named: false };
+    let v: Value;
+    try { v = this.evalImmediate(e); } finally { this.equOfExtern = undefined; }
+    // An external name's value: nasm refuses it where the constant is used, as the name's
+    // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
+    // support external references").
+    if (v.v === undefined && external.named) { this.externalConstant(st, e); return; }
+    const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
+    if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
+    if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
+    // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
+    // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
+    if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
+    else if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
+    else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
+  }
+
+  /** `bits N`, `use16`, `use32`: the segment size the statements after it are encoded for. */
+  private bitsDirective(st: ParsedStatement, name: string): void {
+    const args = st.args;
+    const word = st.op!;
+    // (A name is no size either: `bits SIZE`, an equ.)
+    const first = args[0];
+    const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first === undefined ? NaN : segmentSize(args);
+    if (name === 'bits' && v !== 16 && v !== 32 && v !== 64) {
+      // (The argument as written, its blanks one space: measured, `bits 3 2` is `3 2'.)
+      const text = tokensText(args);
+      this.error('bits', `\`${text}' is not a valid segment size; must be 16, 32 or 64`, first ?? word);
+      return;
+    }
+    // (measured: an error, after which nasm assembles nothing)
+    if (v === 32 && this.cpu < CPU_386) { this.error('cpu', 'cannot specify 32-bit segment on processor below a 386', first ?? word); return; }
+    if (v === 16 || v === 32) (this.bitsSet ??= new Map()).set(this.stmtIndex, (this.bits = v));
+    else if (v !== undefined) this.error('bits', v === 64 ? 'BITS 64 is not supported by the IA-32 guest dialect' : `\`bits ${v}' is not 16 or 32`, word);
+  }
+
+  /** `org N`: the program's origin, the bin format's one (see sections.ts). */
+  private originDirective(st: ParsedStatement): void {
+    const args = st.args;
+    const word = st.op!;
+    // (Nothing to read: nasm's evaluator, then its bin format, refuse it: measured, `[org ]`.)
+    if (args.length === 0) this.error('syntax', 'expression syntax error', st.op);
+    // (Its bin format's word after the evaluator's on an expression that fails: measured, `org 0+`.)
+    const e = args.length === 0 ? undefined : this.exprArgFrom(st, args, 'ignored');
+    if (e === undefined) { this.error('org', 'No or invalid offset specified in ORG directive.', st.op); return; }
+    const v = this.constant(e, 'org');
+    if (v === undefined) return;
+    // nasm's bin format keeps the first `org` and refuses another value (measured: `org
+    // 0x100000` then `org 0x100` is "program origin redefined" at the second); the same again is fine.
+    if (this.originStmt >= 0 && this.originStmt !== this.stmtIndex) {
+      if (v !== this.origin) this.error('org', 'program origin redefined', word);
+      return;
+    }
+    this.origin = v;
+    this.originSet = true;
+    this.originStmt = this.stmtIndex;
+  }
+
+  /** `align N[, fill]` and `alignb`: nasm's standard macros, padding to N and raising the section's alignment. */
+  private alignDirective(st: ParsedStatement, name: string): void {
+    const args = st.args;
+    const word = st.op!;
+    const parts = splitComma(args);
+    // (Called with no parameter, the macro's `times` count is `(() - ...)`: see the parser's calledEmpty.)
+    // It calls `sectalign %1` first, as empty, unless `sectalign off` (measured).
+    if (parts.length === 0) {
+      if (this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align')) this.warning('pp-macro-params-legacy', "improperly calling multi-line macro `sectalign' with 0 parameters", st.op);
+      this.error('syntax', 'expression syntax error', st.op);
+      return;
+    }
+    const e = this.exprArgFrom(st, parts[0]);
+    const a = e ? this.constant(e, name) : undefined;
+    if (a === undefined || e === undefined) return;
+    // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
+    const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
+    // nasm's macro checks the argument in the `sectalign` it calls: after `sectalign off` (but
+    // for smartalign's `align`) it only pads, `times (((a) - (($-$$) % (a))) % (a))` with `%`
+    // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
+    // `align -2` "TIMES value -3 is negative").
+    const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
+    const power = a > 0 && (a & (a - 1)) === 0;
+    if (checked && !power) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
+    if (a === 0) { this.error('division by zero', e); return; }
+    const pad = power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos);
+    if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
+    // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
+    // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
+    // `sectalign off` said not to; smartalign's `align` does even then (measured with nasm
+    // 2.16.01, fixture smartalign-sectalign-off: `.data` after `align 16` there starts at 16).
+    if (this.absolute === undefined && checked) raiseAlignment(this.sections[this.sec], a);
+    // nasm's `align` macro pads with `times n nop` (manual §5.10.1), `alignb` with `resb n`, and
+    // either with `times n` the fill it is given: in a nobits section or absolute space that
+    // fill is data to warn about or reject as any other (measured with nasm 2.16).
+    if (st.fill !== undefined) { this.repeatFill(st.fill, pad); return; }
+    if (name === 'alignb' && st.data.length === 0) { this.emit(undefined, pad); return; }
+    // After `%use smartalign`, code is padded with its NOPs, in a nobits section or absolute
+    // space too (measured: a warning, or error, for each of their bytes; one stands for them
+    // here, and the listing gives each).
+    if (this.smartAlign !== undefined && st.data.length === 0) {
+      if (this.smartAlign.thresholdCut === true) this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op);
+      if (!padsNothing(this.smartAlign, pad)) {
+        const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
+        if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
+        else this.emit(paddingBytes(pieces), 1);
+      }
+      // The package's macro ends with its label `%$end`, on a boundary too (measured with nasm
+      // 2.16.01, fixture smartalign-jump: its map lists `..@N.end` after every such `align`).
+      this.defineContextLabel('end', word);
+      return;
+    }
+    // (No padding, no fill: `align 4, db ?` on a boundary is no warning.)
+    const fill = st.data.length > 0 && pad > 0 ? this.dataBytes(st, DATA_UNIT[parts[1][0].text.toLowerCase()]) : NOP;
+    this.emit(fill, pad);
+  }
+
+  /** `sectalign N`, `sectalign on|off`. */
+  private sectalignDirective(st: ParsedStatement): void {
+    const args = st.args;
+    // nasm's `sectalign N` raises the section's alignment to N; `sectalign off` / `on` stop and
+    // resume `align`'s doing so (manual §5.10.2; measured with nasm 2.16: `off` does not stop
+    // `sectalign N` itself).
+    const word = args.length === 1 && args[0].kind === 'ident' ? args[0].text.toLowerCase() : '';
+    if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
+    // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
+    if (args.length === 0) return;
+    const e = this.exprArgFrom(st, args, 'ignored');
+    const a = e ? this.constant(e, 'sectalign') : undefined;
+    if (a === undefined) return;
+    if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); return; }
+    if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], a);
+  }
+
+  /** `float ...`: the rounding and special values of the `__?floatN?__()` functions read from now on. */
+  private floatDirective(st: ParsedStatement): void {
+    const args = st.args;
+    const word = st.op!;
+    // The data it governs was parsed in its mode (see floatModes in index.ts); the mode here
+    // is for the expressions read now (`x equ __?float32?__(0.1)`). Like nasm's, it carries
+    // over from one pass to the next.
+    const value = args.length === 0 ? '' : this.lines.text[this.line].slice(args[0].start, args[args.length - 1].end);
+    const mode = floatModeAfter(this.floatMode, value);
+    if (mode === undefined) this.error('syntax', `unknown 'float' directive: ${value}`, args[0] ?? word);
+    else this.floatMode = mode;
   }
 
   /**
