@@ -862,55 +862,18 @@ class Preprocessor {
       return true;
     }
     switch (d) {
-      case '%define': case '%idefine': case '%xdefine': case '%ixdefine': {
+      case '%define': case '%idefine': case '%xdefine': case '%ixdefine':
         list();
-        const name = toks[1];
-        // (Past a `%$x` no context was there for, nasm gives only its "context stack is empty": measured.)
-        if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
-        let i = 2;
-        let params: string[] | undefined;
-        let modifiers: ParamModifiers[] | undefined;
-        const open = toks[2];
-        if (open && open.text === '(' && open.start === name.end) {
-          // (`f()` takes one argument, unused: nasm's `f()` and `f(1)` both call it.)
-          const list = readSingleLineParams(toks, 2);
-          // (nasm reads the list twice: the same error twice is given twice.)
-          list.errors.forEach((message, k) => this.sink.report('error', 'syntax', message, here, f.expansion, undefined, this.sink.position(), -1, list.errors.slice(0, k).filter((x) => x === message).length));
-          ({ names: params, modifiers, bodyStart: i } = list);
-        }
-        let body = toks.slice(i);
-        if (d === '%xdefine' || d === '%ixdefine') body = this.expandedBody(body, params, file, line);
-        // Where the body's names are written, for the references its uses make.
-        body = body.map((t) => (t.at !== undefined ? t : { ...t, at: t.src ?? lineRange(file, line, t.start, t.end) }));
-        this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'), f.expansion, false, modifiers);
+        this.defineDirective(f, file, line, d, toks, here);
         return true;
-      }
-      case '%assign': case '%iassign': {
+      case '%assign': case '%iassign':
         list();
-        const name = toks[1];
-        const held = this.assignNameProblems;
-        this.assignNameProblems = [];
-        if (held.length > 0) {
-          // (Given again as new, after the expression's: nasm -E prints in the order given.)
-          if (this.assignedValue(f, file, line, d, named, toks.slice(2)) !== undefined) for (const { diagnostic: p } of held) this.sink.error(p.code, p.message, p.range, p.expansion);
-          return true;
-        }
-        if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
-        this.assign(f, file, line, d, named, name, toks.slice(2));
+        this.assignDirective(f, file, line, d, named, toks, here);
         return true;
-      }
-      case '%undef': {
+      case '%undef':
         list();
-        const name = toks[1];
-        this.trailingAfterName(toks, here, f);
-        if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return true; }
-        this.refer(name.text, name, file, line);
-        this.singles.undefine(name.text);
-        this.undefineStandard(name.text);
-        if (namesSect(name.text, false)) this.sectDefinitions.push({ at: this.out.count, body: undefined });
-        if (endsSize(name.text)) this.sizeDefinitions.push({ at: this.out.count, name: name.text, caseInsensitive: false, body: undefined });
+        this.undefDirective(f, file, line, toks, here);
         return true;
-      }
       case '%macro': case '%imacro': case '%rmacro': case '%irmacro': {
         list();
         this.beginMacro(f, file, line, toks, d, here);
@@ -920,85 +883,38 @@ class Preprocessor {
         list();
         this.sink.error('syntax', `\`${named}': not defining a macro`, nameRange, f.expansion);
         return true;
-      case '%rep': {
+      case '%rep':
         list();
-        let v = this.evalCondition(toks.slice(1), file, line, f, named);
-        // A count that does not evaluate opens no block, as in nasm: the body's lines run once
-        // and the `%endrep` is then unmatched (a missing count is a block of 0).
-        if (v === undefined && toks.length > 1) return true;
-        if (v !== undefined && v > this.limits.rep) {
-          this.sink.error('limit-rep', `\`${named}' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
-          v = 0;
-        }
-        if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`${named}' count: ${v}`, here, f.expansion);
-        this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f };
+        this.repDirective(f, file, line, named, toks, here);
         return true;
-      }
       case '%endrep':
         list();
         this.sink.error('syntax', '`%endrep\': no matching `%rep\'', nameRange, f.expansion);
         return true;
-      case '%exitrep': {
+      case '%exitrep':
         list();
-        for (let k = this.frames.length - 1; k >= 0; k--) {
-          const rep = this.frames[k];
-          if (rep.kind !== 'rep') continue;
-          // nasm ends the %rep at its round's end, which it walks without assembling (listed),
-          // running its conditional directives; a macro called in the round, from which this
-          // came, goes on to its end as before (measured).
-          rep.exited = true;
-          return true;
-        }
-        this.sink.error('syntax', '`%exitrep\' not within `%rep\' block', nameRange, f.expansion);
+        this.exitRep(f, nameRange);
         return true;
-      }
-      case '%exitmacro': {
+      case '%exitmacro':
         list();
-        for (let k = this.frames.length - 1; k >= 0; k--) {
-          if (this.frames[k].kind === 'macro') { while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1], true); return true; }
-        }
-        this.sink.error('syntax', '`%exitmacro\' not within `%macro\' block', nameRange, f.expansion);
+        this.exitMacro(f, nameRange);
         return true;
-      }
-      case '%rotate': {
+      case '%rotate':
         list();
-        // nasm 2.16.01 (measured): a count written is evaluated first (its errors and its
-        // trailing-garbage warning come first), then refused outside a macro call and in a call
-        // with no arguments (defaults count: `%macro m 0-1 5` called `m` has one).
-        if (toks.length === 1) { this.sink.error('syntax', '`\' missing rotate count', nameRange, f.expansion); return true; }
-        const v = this.evalCondition(toks.slice(1), file, line, f, named);
-        if (v === undefined) return true;
-        if (!f.invocation) this.sink.error('syntax', `\`${named}' invoked outside a macro call`, nameRange, f.expansion);
-        else if (f.invocation.args.length === 0) this.sink.error('syntax', `\`${named}' invoked within macro without parameters`, nameRange, f.expansion);
-        else rotateArguments(f.invocation, v);
+        this.rotateDirective(f, file, line, named, toks, nameRange);
         return true;
-      }
       case '%include': {
         list();
         this.include(f, file, line, toks, here);
         return true;
       }
-      case '%error': case '%warning': case '%fatal': {
+      case '%error': case '%warning': case '%fatal':
         list();
-        const expanded = this.expandSingle(toks.slice(1), file, line);
-        const msg = isLoneString(expanded) ? stringMessage(expanded[0]) : this.writtenBack(expanded, file, line) + ((this.endsBlank || this.substitution.endsBlank) && expanded.length > 0 ? ' ' : '');
-        if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
-        else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
-        // (In a branch the assembler decides, nasm stops only when it takes it: see OpenCheck.)
-        if (d === '%fatal' && this.deferred.open === undefined) this.stopped = true;
+        this.userMessage(f, file, line, d, toks, here);
         return true;
-      }
-      case '%pragma': {
-        // nasm passes the pragma on, its macros expanded, as `[pragma ...]` (what `nasm -E` prints).
-        this.out.push(file, line, text, this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line), this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
-        const ns = toks[1]?.text.toLowerCase();
-        if (ns === 'ringside' && toks[2]?.text.toLowerCase() === 'technique') {
-          const name = toks.slice(3).map((t) => t.text).join('');
-          if ((TECHNIQUES as readonly string[]).includes(name)) this.technique = name as Technique;
-          else this.sink.error('unknown-technique', `unknown technique \`${name}' (expected one of ${TECHNIQUES.join(', ')})`, here, f.expansion);
-        }
+      case '%pragma':
+        this.pragmaDirective(f, file, line, text, toks, here);
         return true;
-      }
       case '%push': case '%pop': case '%repl': {
         list();
         this.contextDirective(f, d, toks, nameRange);
@@ -1048,39 +964,164 @@ class Preprocessor {
         this.aliasDirective(f, file, line, d, toks, here);
         return true;
       default:
-        // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
-        // assembler, which reads `%` and stops there (in a skipped group it is skipped). A
-        // preprocessor function called there is no directive either, but expands as anywhere
-        // (measured: a line `%eval(2+3, 4)` is `5,4`, ` %abs(-2)` is ` 2`).
-        if (toks[1]?.text === '(' && isImplementedFunction(toks[0])) return false;
-        if (/^%[a-z]/.test(d)) {
-          // (`nasm -E` prints the line with the single-line macros after its first word expanded:
-          // measured, `%foo A, F(2)` with `%define A 5` and `%define F(x) x+1` is `%foo 5, 2+1`.)
-          if (this.opts.preprocessOnly === true) {
-            // (`%+` pastes there too: `%foo a %+ b` is `%foo ab`, measured; `%!NAME` is read.)
-            let rest = this.expandSingle(toks.slice(1), file, line);
-            if (hasPaste(rest)) rest = this.pasteAndRescan(rest, file, line);
-            rest = this.readEnvironment(rest, file, line);
-            const blank = toks.length > 1 && spaced(toks[0], toks[1]);
-            const words = rest.length > 0 && blank ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
-            // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `, and
-            // so does a parameter dropped outside a call, `%foo %0`.)
-            const endsBlank = this.endsBlank || this.substitution.endsBlank || (rest.length === 0 && blank);
-            this.out.push(file, line, text, words, this.originOf(f), LineFlag.ListOnly | (endsBlank ? LineFlag.EndsBlank : 0), undefined);
-            return true;
-          }
-          // (In a block the assembler decides, the line is the branch's code: its parser's error is
-          // given when a pass takes the branch, an early one too; measured, `%bogus` in the branch
-          // only nasm's first pass takes: "label or instruction expected at start of line".)
-          if (this.deferred.open !== undefined) return false;
-          list();
-          // (Its `%!NAME` is read all the same: nasm warns of an unset one first, measured.)
-          if (toks.some(isEnvironmentToken)) this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line);
-          this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
-          return true;
-        }
-        return false;
+        return this.unknownDirective(f, file, line, text, d, toks, nameRange);
     }
+  }
+
+  /** `%define`, `%idefine`, `%xdefine`, `%ixdefine`: a single-line macro, its parameters and body as written (or expanded, for `%xdefine`). */
+  private defineDirective(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
+    const name = toks[1];
+    // (Past a `%$x` no context was there for, nasm gives only its "context stack is empty": measured.)
+    if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
+    let i = 2;
+    let params: string[] | undefined;
+    let modifiers: ParamModifiers[] | undefined;
+    const open = toks[2];
+    if (open && open.text === '(' && open.start === name.end) {
+      // (`f()` takes one argument, unused: nasm's `f()` and `f(1)` both call it.)
+      const list = readSingleLineParams(toks, 2);
+      // (nasm reads the list twice: the same error twice is given twice.)
+      list.errors.forEach((message, k) => this.sink.report('error', 'syntax', message, here, f.expansion, undefined, this.sink.position(), -1, list.errors.slice(0, k).filter((x) => x === message).length));
+      ({ names: params, modifiers, bodyStart: i } = list);
+    }
+    let body = toks.slice(i);
+    if (d === '%xdefine' || d === '%ixdefine') body = this.expandedBody(body, params, file, line);
+    // Where the body's names are written, for the references its uses make.
+    body = body.map((t) => (t.at !== undefined ? t : { ...t, at: t.src ?? lineRange(file, line, t.start, t.end) }));
+    this.defineSingle(name.text, params, body, lineRange(file, line, name.start, name.end), d.startsWith('%i'), f.expansion, false, modifiers);
+  }
+
+  /** `%assign`, `%iassign`: a single-line macro whose body is the number its expression gives. */
+  private assignDirective(f: Frame, file: string, line: number, d: string, named: string, toks: PPToken[], here: SourceRange): void {
+    const name = toks[1];
+    const held = this.assignNameProblems;
+    this.assignNameProblems = [];
+    if (held.length > 0) {
+      // (Given again as new, after the expression's: nasm -E prints in the order given.)
+      if (this.assignedValue(f, file, line, d, named, toks.slice(2)) !== undefined) for (const { diagnostic: p } of held) this.sink.error(p.code, p.message, p.range, p.expansion);
+      return;
+    }
+    if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
+    this.assign(f, file, line, d, named, name, toks.slice(2));
+  }
+
+  /** `%undef NAME`: the single-line macro gone, for the record of `_size` and `__?SECT?__` definitions too. */
+  private undefDirective(f: Frame, file: string, line: number, toks: PPToken[], here: SourceRange): void {
+    const name = toks[1];
+    this.trailingAfterName(toks, here, f);
+    if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
+    this.refer(name.text, name, file, line);
+    this.singles.undefine(name.text);
+    this.undefineStandard(name.text);
+    if (namesSect(name.text, false)) this.sectDefinitions.push({ at: this.out.count, body: undefined });
+    if (endsSize(name.text)) this.sizeDefinitions.push({ at: this.out.count, name: name.text, caseInsensitive: false, body: undefined });
+  }
+
+  /** `%rep N`: the lines up to its `%endrep` captured, to run N times. */
+  private repDirective(f: Frame, file: string, line: number, named: string, toks: PPToken[], here: SourceRange): void {
+    let v = this.evalCondition(toks.slice(1), file, line, f, named);
+    // A count that does not evaluate opens no block, as in nasm: the body's lines run once
+    // and the `%endrep` is then unmatched (a missing count is a block of 0).
+    if (v === undefined && toks.length > 1) return;
+    if (v !== undefined && v > this.limits.rep) {
+      this.sink.error('limit-rep', `\`${named}' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
+      v = 0;
+    }
+    if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`${named}' count: ${v}`, here, f.expansion);
+    this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f };
+  }
+
+  /** `%exitrep`: the innermost `%rep` ends at its round's end. */
+  private exitRep(f: Frame, nameRange: SourceRange): void {
+    for (let k = this.frames.length - 1; k >= 0; k--) {
+      const rep = this.frames[k];
+      if (rep.kind !== 'rep') continue;
+      // nasm ends the %rep at its round's end, which it walks without assembling (listed),
+      // running its conditional directives; a macro called in the round, from which this
+      // came, goes on to its end as before (measured).
+      rep.exited = true;
+      return;
+    }
+    this.sink.error('syntax', '`%exitrep\' not within `%rep\' block', nameRange, f.expansion);
+  }
+
+  /** `%exitmacro`: the innermost macro call ends here, and the frames inside it. */
+  private exitMacro(f: Frame, nameRange: SourceRange): void {
+    for (let k = this.frames.length - 1; k >= 0; k--) {
+      if (this.frames[k].kind === 'macro') { while (this.frames.length > k) this.endFrame(this.frames[this.frames.length - 1], true); return; }
+    }
+    this.sink.error('syntax', '`%exitmacro\' not within `%macro\' block', nameRange, f.expansion);
+  }
+
+  /** `%rotate N`: the macro call's arguments rotated. */
+  private rotateDirective(f: Frame, file: string, line: number, named: string, toks: PPToken[], nameRange: SourceRange): void {
+    // nasm 2.16.01 (measured): a count written is evaluated first (its errors and its
+    // trailing-garbage warning come first), then refused outside a macro call and in a call
+    // with no arguments (defaults count: `%macro m 0-1 5` called `m` has one).
+    if (toks.length === 1) { this.sink.error('syntax', '`\' missing rotate count', nameRange, f.expansion); return; }
+    const v = this.evalCondition(toks.slice(1), file, line, f, named);
+    if (v === undefined) return;
+    if (!f.invocation) this.sink.error('syntax', `\`${named}' invoked outside a macro call`, nameRange, f.expansion);
+    else if (f.invocation.args.length === 0) this.sink.error('syntax', `\`${named}' invoked within macro without parameters`, nameRange, f.expansion);
+    else rotateArguments(f.invocation, v);
+  }
+
+  /** `%error`, `%warning`, `%fatal`: the message, its macros expanded. */
+  private userMessage(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
+    const expanded = this.expandSingle(toks.slice(1), file, line);
+    const msg = isLoneString(expanded) ? stringMessage(expanded[0]) : this.writtenBack(expanded, file, line) + ((this.endsBlank || this.substitution.endsBlank) && expanded.length > 0 ? ' ' : '');
+    if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
+    else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
+    // (In a branch the assembler decides, nasm stops only when it takes it: see OpenCheck.)
+    if (d === '%fatal' && this.deferred.open === undefined) this.stopped = true;
+  }
+
+  /** `%pragma`: passed on as nasm passes it; Ringside's own `%pragma ringside technique NAME` read. */
+  private pragmaDirective(f: Frame, file: string, line: number, text: string, toks: PPToken[], here: SourceRange): void {
+    // nasm passes the pragma on, its macros expanded, as `[pragma ...]` (what `nasm -E` prints).
+    this.out.push(file, line, text, this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line), this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
+    const ns = toks[1]?.text.toLowerCase();
+    if (ns === 'ringside' && toks[2]?.text.toLowerCase() === 'technique') {
+      const name = toks.slice(3).map((t) => t.text).join('');
+      if ((TECHNIQUES as readonly string[]).includes(name)) this.technique = name as Technique;
+      else this.sink.error('unknown-technique', `unknown technique \`${name}' (expected one of ${TECHNIQUES.join(', ')})`, here, f.expansion);
+    }
+  }
+
+  /** A `%` word that is no directive: false when the line goes on to the assembler (see otherDirective). */
+  private unknownDirective(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[], nameRange: SourceRange): boolean {
+    // No directive to nasm 2.16.01 (`%foo`, `%elifxyz`, `%ifdirective`): the line goes to its
+    // assembler, which reads `%` and stops there (in a skipped group it is skipped). A
+    // preprocessor function called there is no directive either, but expands as anywhere
+    // (measured: a line `%eval(2+3, 4)` is `5,4`, ` %abs(-2)` is ` 2`).
+    if (toks[1]?.text === '(' && isImplementedFunction(toks[0])) return false;
+    if (/^%[a-z]/.test(d)) {
+      // (`nasm -E` prints the line with the single-line macros after its first word expanded:
+      // measured, `%foo A, F(2)` with `%define A 5` and `%define F(x) x+1` is `%foo 5, 2+1`.)
+      if (this.opts.preprocessOnly === true) {
+        // (`%+` pastes there too: `%foo a %+ b` is `%foo ab`, measured; `%!NAME` is read.)
+        let rest = this.expandSingle(toks.slice(1), file, line);
+        if (hasPaste(rest)) rest = this.pasteAndRescan(rest, file, line);
+        rest = this.readEnvironment(rest, file, line);
+        const blank = toks.length > 1 && spaced(toks[0], toks[1]);
+        const words = rest.length > 0 && blank ? [toks[0], gapped(rest[0], true), ...rest.slice(1)] : [toks[0], ...rest];
+        // (What came to nothing leaves the blanks before it: `%foo E`, E empty, is `%foo `, and
+        // so does a parameter dropped outside a call, `%foo %0`.)
+        const endsBlank = this.endsBlank || this.substitution.endsBlank || (rest.length === 0 && blank);
+        this.out.push(file, line, text, words, this.originOf(f), LineFlag.ListOnly | (endsBlank ? LineFlag.EndsBlank : 0), undefined);
+        return true;
+      }
+      // (In a block the assembler decides, the line is the branch's code: its parser's error is
+      // given when a pass takes the branch, an early one too; measured, `%bogus` in the branch
+      // only nasm's first pass takes: "label or instruction expected at start of line".)
+      if (this.deferred.open !== undefined) return false;
+      this.consume(f, file, line, text);
+      // (Its `%!NAME` is read all the same: nasm warns of an unset one first, measured.)
+      if (toks.some(isEnvironmentToken)) this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line);
+      this.sink.error('unknown-directive', 'label or instruction expected at start of line', nameRange, f.expansion);
+      return true;
+    }
+    return false;
   }
 
   /** `%line` on line `line` of file `file` (see readLineDirective); its own errors are reported where the line was before it. */
