@@ -2134,27 +2134,7 @@ class Preprocessor {
     if (!this.standardCleared && isImplementedFunction(t)) return this.functionCall(rest, file, line, before, active);
     if (t.kind !== 'ident') return -1;
     const defs = this.singles.lookup(t.text);
-    if (defs === undefined) {
-      let b = t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
-      // `__LINE__` after `%undef __?LINE?__`: nasm's alias names the undefined `__?LINE?__`.
-      if (b === undefined && this.standardUndefined !== undefined && t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(2) !== 0x3f) {
-        const name = standardName(t.text);
-        if (name !== undefined && this.isStandardUndefined(name)) b = { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
-      }
-      if (b === undefined) return -1;
-      rest.pop();
-      const after = rest.length;
-      this.restLow = Math.min(this.restLow, after);
-      if (after > 0) rest[after - 1] = gapped(rest[after - 1], spaced(t, rest[after - 1]));
-      const gap = spaced(before, t);
-      if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(k === 0 ? gapped(b[0], gap) : b[k]);
-      else {
-        rest.push(gapped(b, gap));
-        // `__X__` as nasm's alias naming `__?X?__`, which a `%define` made (see builtin).
-        if (b.kind === 'ident' && b.text.charCodeAt(2) === 0x3f) this.expandCall(rest, file, line, undefined, before);
-      }
-      return after;
-    }
+    if (defs === undefined) return this.builtinCall(rest, file, line, before);
     // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
     // with them, it takes the definition of the call's argument count, if there is one.
     let def: SingleLineMacro | undefined = defs[defs.length - 1];
@@ -2169,31 +2149,9 @@ class Preprocessor {
     let leads: boolean[] | undefined;
     let last = top;
     if (def.params !== undefined) {
-      if (rest[top - 1]?.text !== '(') return -1;
-      const j = closingParenthesis(rest, top - 1);
-      if (j < 0) {
-        this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end), this.lineExpansion());
-        return -1;
-      }
-      const inside: PPToken[] = [];
-      for (let k = top - 2; k > j; k--) inside.push(rest[k]);
-      // `f()` passes one empty argument, as nasm counts it.
-      args = inside.length === 0 ? [[]] : splitArguments(inside, 0, Infinity);
-      // (nasm 2.16.01, measured: `G(b , c)` with `%define G(x,y) <x|y>` is `<b| c>`; the blank of
-      // an argument of nothing begins the next: `K(a , , c)` is `<a|| c>`.)
-      if (args.length > 1 && inside.some((c, k) => k > 0 && (c.text === ',' || c.text === '}') && spaced(inside[k - 1], c))) {
-        leads = blanksBeforeSeparators(inside, args);
-        for (let k = 1; k + 1 < args.length; k++) if (leads[k] && args[k].length === 0) leads[k + 1] = true;
-      }
-      def = undefined;
-      for (let k = defs.length - 1; k >= 0 && !def; k--) if (takesCount(defs[k].params, defs[k].modifiers, args.length)) def = defs[k];
-      if (!def) {
-        if (!active?.has(defs[defs.length - 1])) {
-          this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end), this.lineExpansion());
-        }
-        return -1;
-      }
-      last = j;
+      const call = this.callArguments(rest, defs, file, line, active);
+      if (call === undefined) return -1;
+      ({ def, args, leads, close: last } = call);
     }
     if (active?.has(def) || this.expansionOverflow) return -1;
     // A line whose expansion outlasts the time budget (`%xdefine S S M` that grows each round: nasm
@@ -2279,6 +2237,67 @@ class Preprocessor {
     }
     set.delete(def);
     return after;
+  }
+
+  /** expandCall's `rest` topped by a name no `%define` made: a standard macro Ringside computes (see builtin), or -1. */
+  private builtinCall(rest: PPToken[], file: string, line: number, before: PPToken | undefined): number {
+    const t = rest[rest.length - 1];
+    let b = t.text.charCodeAt(0) === 0x5f ? this.builtin(t, file, line) : undefined;
+    // `__LINE__` after `%undef __?LINE?__`: nasm's alias names the undefined `__?LINE?__`.
+    if (b === undefined && this.standardUndefined !== undefined && t.text.charCodeAt(0) === 0x5f && t.text.charCodeAt(2) !== 0x3f) {
+      const name = standardName(t.text);
+      if (name !== undefined && this.isStandardUndefined(name)) b = { kind: 'ident', text: `__?${name}?__`, start: t.start, end: t.end, src: t.src };
+    }
+    if (b === undefined) return -1;
+    rest.pop();
+    const after = rest.length;
+    this.restLow = Math.min(this.restLow, after);
+    if (after > 0) rest[after - 1] = gapped(rest[after - 1], spaced(t, rest[after - 1]));
+    const gap = spaced(before, t);
+    if (Array.isArray(b)) for (let k = b.length - 1; k >= 0; k--) rest.push(k === 0 ? gapped(b[0], gap) : b[k]);
+    else {
+      rest.push(gapped(b, gap));
+      // `__X__` as nasm's alias naming `__?X?__`, which a `%define` made (see builtin).
+      if (b.kind === 'ident' && b.text.charCodeAt(2) === 0x3f) this.expandCall(rest, file, line, undefined, before);
+    }
+    return after;
+  }
+
+  /**
+   * The arguments of the call on top of `rest` of a single-line macro with parameters, whose
+   * definitions are `defs`, and the definition that takes their count (the newest); undefined
+   * when there is no call there or none takes them (with nasm's warning).
+   */
+  private callArguments(rest: PPToken[], defs: readonly SingleLineMacro[], file: string, line: number, active: Set<SingleLineMacro> | undefined):
+    { def: SingleLineMacro; args: PPToken[][]; leads: boolean[] | undefined; close: number } | undefined {
+    const top = rest.length - 1;
+    const t = rest[top];
+    if (rest[top - 1]?.text !== '(') return undefined;
+    const j = closingParenthesis(rest, top - 1);
+    if (j < 0) {
+      this.sink.error('syntax', "macro call expects terminating `)'", lineRange(file, line, t.start, t.end), this.lineExpansion());
+      return undefined;
+    }
+    const inside: PPToken[] = [];
+    for (let k = top - 2; k > j; k--) inside.push(rest[k]);
+    // `f()` passes one empty argument, as nasm counts it.
+    const args = inside.length === 0 ? [[]] : splitArguments(inside, 0, Infinity);
+    let leads: boolean[] | undefined;
+    // (nasm 2.16.01, measured: `G(b , c)` with `%define G(x,y) <x|y>` is `<b| c>`; the blank of
+    // an argument of nothing begins the next: `K(a , , c)` is `<a|| c>`.)
+    if (args.length > 1 && inside.some((c, k) => k > 0 && (c.text === ',' || c.text === '}') && spaced(inside[k - 1], c))) {
+      leads = blanksBeforeSeparators(inside, args);
+      for (let k = 1; k + 1 < args.length; k++) if (leads[k] && args[k].length === 0) leads[k + 1] = true;
+    }
+    let def: SingleLineMacro | undefined;
+    for (let k = defs.length - 1; k >= 0 && !def; k--) if (takesCount(defs[k].params, defs[k].modifiers, args.length)) def = defs[k];
+    if (!def) {
+      if (!active?.has(defs[defs.length - 1])) {
+        this.sink.warning('macro-params-single', `single-line macro \`${t.text}' exists, but not taking ${args.length} parameter${args.length === 1 ? '' : 's'}`, lineRange(file, line, t.start, t.end), this.lineExpansion());
+      }
+      return undefined;
+    }
+    return { def, args, leads, close: j };
   }
 
   /**
