@@ -23,13 +23,13 @@ import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from 
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import type { SectDefinition, SizeDefinition, StructureText } from './preprocessor';
-import { SymbolDeclarations, type DeclarationKind } from './symbol-declarations';
+import { readDeclaration, SymbolDeclarations, type DeclarationKind } from './symbol-declarations';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
-import { isNameText, tokenizeLine } from './lexer';
+import { tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -559,20 +559,16 @@ class Assembler implements EvalContext {
   private readonly declarations = new SymbolDeclarations();
 
   /**
-   * Declares each name of an `extern`, `required`, `global` or `static` list as `kind`, with the
-   * symbol type after its colon (`a:function`); nasm's errors for a name declared two ways.
+   * Declares each name of an `extern`, `required`, `global` or `static` list (`names`, the tokens
+   * of each) as `kind`, with the symbol type after its colon (`a:function`); nasm's errors for a
+   * name declared two ways.
    */
-  private declareNames(args: readonly PPToken[], kind: DeclarationKind): void {
-    for (let i = 0; i < args.length; i++) {
-      const t = args[i];
-      let end = i;
-      while (end < args.length && args[end].text !== ',') end++;
-      if (t.kind === 'ident') {
-        const special = args[i + 1]?.text === ':' && i + 2 < end ? this.lines.text[this.line].slice(args[i + 2].start, args[end - 1].end) : undefined;
-        const problem = this.declarations.declare(qualifyName(t.text, undefined), kind, special, this.stmtIndex, t);
-        if (problem !== undefined) this.error('symbol-type', problem, t);
-      }
-      i = end;
+  private declareNames(names: readonly (readonly PPToken[])[], kind: DeclarationKind): void {
+    for (const item of names) {
+      const t = item[0];
+      const special = item[1]?.text === ':' && item.length > 2 ? this.lines.text[this.line].slice(item[2].start, item[item.length - 1].end) : undefined;
+      const problem = this.declarations.declare(qualifyName(t.text, undefined), kind, special, this.stmtIndex, t);
+      if (problem !== undefined) this.error('symbol-type', problem, t);
     }
   }
 
@@ -1785,11 +1781,12 @@ class Assembler implements EvalContext {
       case 'incbin':
         this.incbin(st, args);
         return;
-      case 'global': case 'static':
-        if (!this.namesListed(args, word)) return;
-        this.declareNames(args, name);
-        if (name === 'global') for (const t of args) if (t.kind === 'ident') (this.globalNames ??= new Set()).add(qualifyName(t.text, undefined));
+      case 'global': case 'static': {
+        const names = this.namesListed(args, word);
+        this.declareNames(names, name);
+        if (name === 'global') for (const item of names) (this.globalNames ??= new Set()).add(qualifyName(item[0].text, undefined));
         return;
+      }
       case 'cpu':
         this.cpuDirective(args);
         return;
@@ -1824,23 +1821,20 @@ class Assembler implements EvalContext {
         if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', `invalid parameter to [${this.lines.text[this.line].slice(word.start, word.end)}] directive`, args[0] ?? word);
         return;
       case 'common':
-        // (Its name first: measured, `common 5` is "identifier expected after common, got `5'".)
-        if (args.length > 0 && args[0].kind !== 'ident' && !this.namesListed(args, word)) return;
-        this.error('common', 'binary output format does not support common variables', st.op);
+        this.commonDirective(args, word);
         return;
-      case 'extern': case 'required':
-        if (!this.namesListed(args, word)) return;
-        this.declareNames(args, name);
-        for (let k = 0; k < args.length; k++) {
-          const t = args[k];
-          // (A name's type, `a:function`, is no name: measured, `function` stays undefined.)
-          if (t.kind !== 'ident' || (k > 0 && args[k - 1].text !== ',')) continue;
-          // (`required $a` declares `a`: measured, the map lists `a`.)
-          const declared = qualifyName(t.text, undefined);
+      case 'extern': case 'required': {
+        const names = this.namesListed(args, word);
+        this.declareNames(names, name);
+        for (const item of names) {
+          // (A name's type, `a:function`, is no name: measured, `function` stays undefined;
+          // `required $a` declares `a`: measured, the map lists `a`.)
+          const declared = qualifyName(item[0].text, undefined);
           this.declareExternal(declared);
           if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
         }
         return;
+      }
       case 'struc': {
         const t = args[0];
         if (t === undefined) { this.emptyStructure(word); return; }
@@ -1978,22 +1972,66 @@ class Assembler implements EvalContext {
   }
 
   /**
-   * Whether the names of `global`/`extern`/`static`/`required` (and `common`'s first) are names:
-   * nasm wants each item of the list, after one `$`, to be an identifier up to its `:` or a blank,
-   * with nothing after a blank (measured with nasm 2.16.01: `global 5`, `global x, 5`, `extern e}`,
-   * `required }e` and `extern $$a` are "identifier expected after global, got `5'" ... "got `$a'",
-   * `required: x` "... got `: x'"; `extern a b` and `extern a :function` "invalid syntax in extern
-   * declaration").
+   * The items of a `global`/`extern`/`static`/`required` list that are names (the tokens of each),
+   * nasm's error given for each other: nasm wants an item, after one `$`, to be an identifier up to
+   * its `:` or a blank, with nothing after a blank (measured with nasm 2.16.01: `global 5`, `global
+   * x, 5`, `extern e}`, `required }e` and `extern $$a` are "identifier expected after global, got
+   * `5'" ... "got `$a'", `required: x` "... got `: x'"; `extern a b` and `extern a :function`
+   * "invalid syntax in extern declaration"; `extern 5, 6` gives the error twice, and `extern a, 5`
+   * declares `a`). See declarationItems and readDeclaration.
    */
-  private namesListed(args: readonly PPToken[], word: { readonly start: number; readonly end: number; readonly name: string }): boolean {
-    for (let k = 0; k <= args.length; k++) {
-      let end = k;
-      while (end < args.length && args[end].text !== ',') end++;
-      const problem = nameListProblem(tokensText(args.slice(k, end)), word.name.toLowerCase());
-      if (problem !== undefined) { this.error('syntax', problem, args[k] ?? word); return false; }
-      k = end;
+  private namesListed(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): (readonly PPToken[])[] {
+    const names: (readonly PPToken[])[] = [];
+    const directive = this.declarationWord(word);
+    for (const item of this.declarationItems(args)) {
+      const problem = readDeclaration(tokensText(item.tokens), directive, false).problem;
+      if (problem !== undefined) this.error('syntax', problem, item.at ?? word);
+      else names.push(item.tokens);
     }
-    return true;
+    return names;
+  }
+
+  /**
+   * `common NAME SIZE`: nasm reads each item as it reads the line, and stops after that pass on an
+   * error, before its bin format refuses the common variables, or their types, in a later one
+   * (measured with nasm 2.16.01: `common a, 5` is "no size specified in common declaration" and
+   * "identifier expected after common, got `5'", `common a 5, 5` the second only, `common a 5, b
+   * 6:y` "binary output format does not support common variables" then "binary format does not
+   * support any special symbol types").
+   */
+  private commonDirective(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): void {
+    const directive = this.declarationWord(word);
+    const items = this.declarationItems(args).map((item) => ({ at: item.at ?? word, read: readDeclaration(tokensText(item.tokens), directive, true) }));
+    const refused = items.filter((item) => item.read.problem !== undefined);
+    for (const item of refused) this.error('syntax', item.read.problem!, item.at);
+    if (refused.length > 0) return;
+    for (const item of items) {
+      if (item.read.special !== undefined) this.error('symbol-type', 'binary format does not support any special symbol types', word);
+      else this.error('common', 'binary output format does not support common variables', word);
+    }
+  }
+
+  /**
+   * The items of a declaration directive's list, each with the token to report it at: nasm's
+   * standard macro writes a raw `[extern %1]` line for each of its parameters, while the raw
+   * directive reads all it is given as one item (measured with nasm 2.16.01: `[extern a, b]` is
+   * "identifier expected after extern, got `a, b'", `[extern a:function, b]` declares `a`).
+   */
+  private declarationItems(args: readonly PPToken[]): { tokens: readonly PPToken[]; at: PPToken | undefined }[] {
+    if (this.lines.tokensOf(this.line)[0]?.text === '[') return [{ tokens: args, at: args[0] }];
+    const items: { tokens: readonly PPToken[]; at: PPToken | undefined }[] = [];
+    let from = 0;
+    for (let k = 0; k <= args.length; k++) {
+      if (k < args.length && args[k].text !== ',') continue;
+      items.push({ tokens: args.slice(from, k), at: args[from] ?? args[k - 1] });
+      from = k + 1;
+    }
+    return items;
+  }
+
+  /** The name a declaration directive's messages give it: the raw directive's as written, the standard macro's own. */
+  private declarationWord(word: NonNullable<ParsedStatement['op']>): string {
+    return this.lines.tokensOf(this.line)[0]?.text === '[' ? this.writtenText(word) ?? word.name : word.name;
   }
 
   /** The text of `span` on the current line as written (a directive's name in its own case). */
@@ -3196,18 +3234,6 @@ function keepOnStatement(st: ParsedStatement, bits: 16 | 32, r: EncodeResult): v
 /** A section's alignment is the largest any `align=` or `align`/`alignb` asked for (nasm 2.16). */
 function raiseAlignment(s: Section, a: number): void {
   if (s.align === undefined || a > s.align) s.align = a;
-}
-
-/** nasm's error for `item`, one of the names a `directive` (`extern`, `global`...) lists, if any (see namesListed). */
-function nameListProblem(item: string, directive: string): string | undefined {
-  // (Each is its standard macro's `[extern %1]`, a raw directive that ends at its first `]`:
-  // measured, `extern {ext]}` declares `ext`.)
-  const close = item.indexOf(']');
-  const written = close >= 0 ? item.slice(0, close) : item;
-  const text = written.startsWith('$') ? written.slice(1) : written;
-  const name = /^[^\s:]*/.exec(text)![0];
-  if (!isNameText(name)) return `identifier expected after ${directive}, got \`${text}'`;
-  return /^\s+\S/.test(text.slice(name.length)) ? `invalid syntax in ${directive} declaration` : undefined;
 }
 
 /** expr.ts's messages for a label where none can be (see Assembler.misplacedLabelMessage). */

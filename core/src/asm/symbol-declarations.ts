@@ -1,6 +1,10 @@
 // What the `extern`, `required`, `global` and `static` lines of a pass declare each name as, and
 // the symbol type (`name:function`, manual §7.9.5) they give it, kept as nasm 2.16.01 keeps them on
-// its labels. Measured with nasm 2.16.01 (fixtures symbol-declared-twice, required-symbol-type).
+// its labels; and how nasm reads one item of such a line. Measured with nasm 2.16.01 (fixtures
+// symbol-declared-twice, required-symbol-type, err-declaration-raw-list, err-common-items).
+
+import { isNameText } from './lexer';
+import { parseNumber } from './numbers';
 
 export type DeclarationKind = 'extern' | 'required' | 'global' | 'static';
 
@@ -56,3 +60,48 @@ export class SymbolDeclarations {
 }
 
 const RANK: Readonly<Record<DeclarationKind, number>> = { extern: 0, required: 1, global: 2, static: 3 };
+
+/** What nasm's raw declaration directive makes of one item of its list (see readDeclaration). */
+export interface DeclarationItem {
+  /** nasm's error for the item (which then declares nothing here). */
+  readonly problem: string | undefined;
+  /** The symbol type after the item's colon (`function` of `a:function`), if it has one. */
+  readonly special: string | undefined;
+}
+
+/**
+ * One item of a `global`/`extern`/`static`/`required`/`common` list as nasm's raw directive reads
+ * its text (`[extern a:function]`, `[common a 4]`): after one `$`, an identifier up to a blank or
+ * a colon; after a blank `common`'s size, which for the others is "invalid syntax"; after a colon
+ * the symbol type (measured with nasm 2.16.01: `[extern a, b]` is "identifier expected after
+ * extern, got `a, b'", `[common a]` and `[common a:4]` "no size specified in common declaration",
+ * `[common a x]` "invalid size specified in common declaration", `[common a 5x]` none).
+ * `directive` is the name the messages give it.
+ */
+export function readDeclaration(item: string, directive: string, common: boolean): DeclarationItem {
+  // (A standard macro's item is its `[extern %1]`, a raw directive that ends at its first `]`:
+  // measured, `extern {ext]}` declares `ext`.)
+  const close = item.indexOf(']');
+  const written = close >= 0 ? item.slice(0, close) : item;
+  const text = written.startsWith('$') ? written.slice(1) : written;
+  const name = /^[^\s:]*/.exec(text)![0];
+  if (!isNameText(name)) return { problem: `identifier expected after ${directive}, got \`${text}'`, special: undefined };
+  const rest = text.slice(name.length);
+  const size = /^\s/.test(rest) ? rest.trimStart() : undefined;
+  const typed = size ?? rest;
+  const colon = typed.indexOf(':');
+  const special = colon >= 0 ? typed.slice(colon + 1) : undefined;
+  if (!common) return { problem: size !== undefined ? `invalid syntax in ${directive} declaration` : undefined, special };
+  if (size === undefined) return { problem: 'no size specified in common declaration', special };
+  return { problem: readsAsNumber(colon >= 0 ? size.slice(0, colon) : size) ? undefined : 'invalid size specified in common declaration', special };
+}
+
+/**
+ * Whether nasm's `readnum` reads `text` without error: after blanks and a `-`, a run of letters,
+ * digits, `_` and `$` that is a number (what follows the run is not looked at: measured, `[common
+ * a 5 x]` and `[common a 5.0]` are no error, `[common a +5]` and `[common a (5)]` are).
+ */
+function readsAsNumber(text: string): boolean {
+  const run = /^\s*-?([0-9A-Za-z_$]*)/.exec(text)![1];
+  return run !== '' && parseNumber(run) !== undefined;
+}
