@@ -340,7 +340,14 @@ class Assembler implements EvalContext {
    * The open `istruc`, and the one it is nested in (nasm's are macros over a context stack);
    * `stray`, a token after its structure's name that nasm's `at` and `iend` cannot read (see strayAfterName).
    */
-  private istrucStart: { sec: number; absolute: boolean; offset: number; name: string; stray?: PPToken; outer: Assembler['istrucStart'] } | undefined;
+  private istrucStart: {
+    sec: number; absolute: boolean; offset: number; name: string; stray?: PPToken;
+    /** The text of arguments that are more than a name, which nasm's `at` and `iend` read in their expressions (see istrucExpression). */
+    expression: string | undefined;
+    /** The label of the context istruc's macro pushes, `..@N.strucstart`. */
+    start: string | undefined;
+    outer: Assembler['istrucStart'];
+  } | undefined;
   /** EvalContext.externals: the names `extern` declares, and the `equ`s of them. */
   readonly externals = new Map<string, ExternalName>();
   /** Those of `externals` the lines of this pass have declared so far. */
@@ -1887,54 +1894,56 @@ class Assembler implements EvalContext {
       }
       case 'istruc': {
         const t = args[0];
+        const expression = istrucExpression(args);
         // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
-        if (t !== undefined && t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
-        this.istrucStart = { sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', stray: strayAfterName(args), outer: this.istrucStart };
+        const id = this.host.pushedContext?.(this.line);
+        this.istrucStart = {
+          sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? t?.text ?? '',
+          stray: strayAfterName(args), expression, start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
+        };
         this.defineContextLabel('strucstart', word);
         return;
       }
-      case 'iend': {
+      case 'iend':
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
-        if (this.istrucStart.stray !== undefined) {
-          // (Its `times %{$strucname}_size-...` stops at the token: see strayAfterName.)
-          this.error('syntax', INSTRUCTION_EXPECTED, word);
-          this.istrucStart = this.istrucStart.outer;
-          return;
-        }
-        // (Its macro's `%{$strucname}_size` too is pasted after `_size` is expanded: see sizeLine.)
-        const suffix = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt('_size') : undefined;
-        const sizeName = `${this.istrucStart.name}${suffix !== undefined ? tokensText(suffix) : '_size'}`;
-        // A `%define` of that name in force at the line is what nasm's macro reads instead
-        // (measured: `%define pt_size 4` after `endstruc` pads pt's `istruc` to 4).
-        const defined = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt(sizeName) : undefined;
-        if (defined !== undefined) {
-          this.padTo(this.definedSize(defined, word), word);
-          this.istrucStart = this.istrucStart.outer;
-          return;
-        }
-        if (this.definedLater(sizeName)) {
-          this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${this.istrucStart.name}' is defined after this \`istruc'`, word);
-          this.istrucStart = this.istrucStart.outer;
-          return;
-        }
-        // (No structure of that name: measured, nasm's "non-constant argument supplied to TIMES".)
-        if (!this.symbols.has(sizeName)) {
-          this.error('non-constant', 'non-constant argument supplied to TIMES', word);
-          this.istrucStart = this.istrucStart.outer;
-          return;
-        }
-        const size = this.lookup(sizeName, { k: 'num', v: 0, start: word.start, end: word.end });
-        if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
-        else this.padTo(size?.v, word);
+        this.endIstruc(word);
         this.istrucStart = this.istrucStart.outer;
         return;
-      }
       case SMARTALIGN_DIRECTIVE:
         this.alignMode(st, args);
         return;
       default:
         this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
     }
+  }
+
+  /** `iend`: nasm's `times %{$strucname}_size-($-%$strucstart) db 0`, the structure `istrucStart` names padded to its size. */
+  private endIstruc(word: NonNullable<ParsedStatement['op']>): void {
+    const ist = this.istrucStart!;
+    // (Its `times %{$strucname}_size-...` stops at the token: see strayAfterName.)
+    if (ist.stray !== undefined) { this.error('syntax', INSTRUCTION_EXPECTED, word); return; }
+    if (ist.expression !== undefined) {
+      if (ist.start === undefined) return;
+      const count = this.timesCountOf(`${ist.expression}_size-($-${ist.start})`, word, INSTRUCTION_EXPECTED);
+      if (count !== undefined) this.padCount(count, word);
+      return;
+    }
+    // (Its macro's `%{$strucname}_size` too is pasted after `_size` is expanded: see sizeLine.)
+    const suffix = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt('_size') : undefined;
+    const sizeName = `${ist.name}${suffix !== undefined ? tokensText(suffix) : '_size'}`;
+    // A `%define` of that name in force at the line is what nasm's macro reads instead
+    // (measured: `%define pt_size 4` after `endstruc` pads pt's `istruc` to 4).
+    const defined = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt(sizeName) : undefined;
+    if (defined !== undefined) { this.padTo(this.definedSize(defined, word), word); return; }
+    if (this.definedLater(sizeName)) {
+      this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${ist.name}' is defined after this \`istruc'`, word);
+      return;
+    }
+    // (No structure of that name: measured, nasm's "non-constant argument supplied to TIMES".)
+    if (!this.symbols.has(sizeName)) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return; }
+    const size = this.lookup(sizeName, { k: 'num', v: 0, start: word.start, end: word.end });
+    if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
+    else this.padTo(size?.v, word);
   }
 
   /**
@@ -1952,21 +1961,39 @@ class Assembler implements EvalContext {
   private padTo(size: number | undefined, word: { readonly start: number; readonly end: number }): void {
     if (size === undefined) return;
     if (this.awayFromIstruc()) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return; }
-    const pad = this.istrucStart!.offset + size - (this.absolute ?? this.sections[this.sec].size);
+    this.padCount(this.istrucStart!.offset + size - (this.absolute ?? this.sections[this.sec].size), word);
+  }
+
+  /** `count` zero bytes, as the `times count db 0` of nasm's `iend` and `at` puts them out. */
+  private padCount(count: number, word: { readonly start: number; readonly end: number }): void {
     // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
-    if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
-    else this.emit(ZERO, pad);
+    if (count < 0) this.error('times-negative', `TIMES value ${count} is negative`, word);
+    else this.emit(ZERO, count);
   }
 
   /** The value of the body of a `%define` of a structure's size name, as `iend`'s count reads it; its errors at `word`. */
   private definedSize(body: readonly PPToken[], word: { readonly start: number; readonly end: number }): number | undefined {
-    const toks = tokenizeLine(tokensText(body)).filter((t) => t.kind !== 'comment');
+    return this.timesCountOf(tokensText(body), word, 'expression syntax error');
+  }
+
+  /**
+   * The value of `text` as the `times` count of a line a standard macro writes (`iend`'s, `at`'s),
+   * its errors at `word`: `leftover` when the count is followed by more than `times` can take.
+   */
+  private timesCountOf(text: string, word: { readonly start: number; readonly end: number }, leftover: string): number | undefined {
+    const toks = tokenizeLine(text).filter((t) => t.kind !== 'comment');
     const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
     const e = p.parse();
-    if (e === undefined || p.pos < toks.length) { this.error('syntax', 'expression syntax error', word); return undefined; }
+    if (e === undefined || p.pos < toks.length) { this.error('syntax', e === undefined ? 'expression syntax error' : leftover, word); return undefined; }
     // (A `times` count must be known on its line: a name defined after it is none, measured.)
     let later = false;
-    const v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => this.error('expression', message, word) });
+    // (nasm names no unknown symbol in a count, only the count: see timesCount.)
+    const use = this.undefinedUse;
+    this.undefinedUse = Undefined.Quiet;
+    let v: Value;
+    try {
+      v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => this.error('expression', message, word) });
+    } finally { this.undefinedUse = use; }
     if (later || v.v === undefined || v.sec >= 0) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return undefined; }
     return v.v;
   }
@@ -2084,6 +2111,7 @@ class Assembler implements EvalContext {
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
     if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", written); return true; }
+    if (ist.expression !== undefined) { this.padToFieldText(written); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     let field = written;
     // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
@@ -2122,6 +2150,19 @@ class Assembler implements EvalContext {
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, field); return true; }
     this.emit(ZERO, pad);
     return true;
+  }
+
+  /**
+   * `at field` under an `istruc` of more than a name: nasm's `times (FIELD-NAME)-($-%$strucstart)`
+   * with the arguments' text for NAME, `.x` pasted to them (see istrucExpression).
+   */
+  private padToFieldText(written: Expr): void {
+    const ist = this.istrucStart!;
+    if (ist.start === undefined) return;
+    const text = this.lines.text[this.line].slice(written.start, written.end);
+    const field = isLocalName(text) ? ist.expression + text : text;
+    const count = this.timesCountOf(`(${field}-${ist.expression})-($-${ist.start})`, written, "expecting `)'");
+    if (count !== undefined) this.padCount(count, written);
   }
 
   private exprArg(st: ParsedStatement): Expr | undefined {
@@ -3337,13 +3378,26 @@ const NOP = Uint8Array.of(0x90);
  * cannot read on from: its macro writes the whole argument as the name into `times
  * (FIELD-NAME)-...` and `times NAME_size-...`, whose expressions stop at an operand after the name
  * (measured with nasm 2.16.01, `istruc line\``, `istruc line 5`: "expecting `)'" at each `at`,
- * "parser: instruction expected" at `iend`). An operator after it reads on (not followed here).
+ * "parser: instruction expected" at `iend`). An operator after it reads on (see istrucExpression).
  */
 function strayAfterName(args: readonly PPToken[]): PPToken | undefined {
   const t = args[1];
   if (args[0]?.kind !== 'ident' || t === undefined) return undefined;
   const operand = t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'here' || (t.kind === 'invalid' && /^["'`]/.test(t.text));
   return operand ? t : undefined;
+}
+
+/**
+ * The text of `istruc`'s arguments `args` when they are more than a name (and no name with an
+ * operand after it, see strayAfterName): nasm's macro writes them whole into `times
+ * ARGS_size-($-%$strucstart)` at `iend` and `times (FIELD-ARGS)-...` at `at`, and these read them
+ * as an expression (measured with nasm 2.16.01: `istruc s+t` pads to `t_size`, `istruc s+0` and
+ * `istruc 5` are "expression syntax error" at `iend`, `istruc (s)` "parser: instruction expected",
+ * `istruc s+u` with `u_size` defined after it "non-constant argument supplied to TIMES").
+ */
+function istrucExpression(args: readonly PPToken[]): string | undefined {
+  if (args.length === 0 || (args.length === 1 && args[0].kind === 'ident') || strayAfterName(args) !== undefined) return undefined;
+  return tokensText(args);
 }
 
 function splitComma(toks: readonly PPToken[]): PPToken[][] {
