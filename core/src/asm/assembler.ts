@@ -14,7 +14,7 @@ import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
-import { searchPlaces } from './paths';
+import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
 import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
@@ -396,6 +396,8 @@ class Assembler implements EvalContext {
   private undefinedIn = -1;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
   private fillCount: number | undefined = undefined;
+  /** While that fill is an `align`'s, which nasm's macro writes after `times` (an `at`'s goes on a line of its own). */
+  private fillAsTimes = false;
   /** Each TIMES statement's count in the last pass, to find the ones that keep the passes from settling. */
   private readonly timesBefore = new Map<number, number>();
   /** The extra final pass after the passes did not settle, and whether a TIMES was blamed in it. */
@@ -1612,7 +1614,7 @@ class Assembler implements EvalContext {
         this.results.atPadding.set(this.stmtIndex, padding);
         // A label the line starts with is where the field is (`at field, lbl: dw 5`, `at field, lbl`).
         if (st.fill.label !== undefined) this.defineHere(st, true);
-        if (st.fill.kind !== StatementKind.Empty) this.repeatFill(st.fill, 1);
+        if (st.fill.kind !== StatementKind.Empty) this.repeatFill(st.fill, 1, false);
         this.results.size[this.stmtIndex] += padding;
         return;
       }
@@ -2231,13 +2233,15 @@ class Assembler implements EvalContext {
   }
 
   /** An `align` fill other than one data directive, `pad` times as `times pad FILL` (the fill's own `times` wins, as in nasm). */
-  private repeatFill(fill: ParsedStatement, pad: number): void {
+  private repeatFill(fill: ParsedStatement, pad: number, asTimes = true): void {
     this.fillCount = pad;
+    this.fillAsTimes = asTimes;
     try {
       if (fill.kind === StatementKind.Directive) this.directive(fill, fill.op!.name);
       else this.instruction(fill);
     } finally {
       this.fillCount = undefined;
+      this.fillAsTimes = false;
     }
   }
 
@@ -2451,16 +2455,22 @@ class Assembler implements EvalContext {
     let target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
     const cut = fileTok.text[0] === '`' ? cutAtControl(decodeString(fileTok.text) ?? new Uint8Array()) : undefined;
     if (cut !== undefined) { this.error('syntax', CONTROL_IN_STRING, fileTok); target = decodeSource(cut); }
-    let found = this.incbinCache.get(target);
-    if (!this.incbinCache.has(target)) {
-      for (const c of searchPlaces(this.host.mainFile, this.host.workingDirectory, this.host.includePaths, target)) {
+    const raw = this.rawIncbin(st);
+    const key = raw ? `\u0000${target}` : target;
+    let found = this.incbinCache.get(key);
+    if (!this.incbinCache.has(key)) {
+      // (nasm's directive opens the name from its working directory alone: measured with nasm
+      // 2.16.01, `times 1 incbin "a.bin"` with a.bin only under -I is "unable to get length of file".)
+      const places = raw ? [joinPath(this.host.workingDirectory ?? dirName(this.host.mainFile), target)] : searchPlaces(this.host.mainFile, this.host.workingDirectory, this.host.includePaths, target);
+      for (const c of places) {
         const data = this.host.readBinary?.(c);
         if (data !== undefined) { found = { data, name: this.host.fileName?.(c, target) ?? target }; break; }
       }
-      this.incbinCache.set(target, found);
+      this.incbinCache.set(key, found);
     }
-    // (nasm asks a missing file's length first: measured, "unable to get length of file".)
-    if (found === undefined) { this.error('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok); return; }
+    // (nasm asks a missing file's length first: measured, "unable to get length of file", given
+    // once for each repetition of the directive, none for `times 0`.)
+    if (found === undefined) { this.errorRepeated('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok, this.timesCount(st)); return; }
     const data = found.data;
     const offE = parts[1] ? this.exprArgFrom(st, parts[1], 'ignored') : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2], 'ignored') : undefined;
@@ -2480,6 +2490,26 @@ class Assembler implements EvalContext {
     }
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     this.emit(slice, n);
+  }
+
+  /**
+   * Whether `incbin` is nasm's directive itself rather than a call of its standard macro (which
+   * finds the file with `%pathsearch`, see searchPlaces): after `times` (measured: `times 1 incbin`
+   * is no call), in an `align`'s fill (its macro's `times N FILL`), or once `%clear` took the macro
+   * away (see withoutStandardMacros).
+   */
+  private rawIncbin(st: ParsedStatement): boolean {
+    return st.times !== undefined || this.fillAsTimes || this.lines.tokensOf(this.line)[st.opIndex]?.unmacroed === true;
+  }
+
+  /** Error `message` given `count` times over at `span`, as nasm gives it once for each repetition of a `times` line. */
+  private errorRepeated(code: string, message: string, span: { start: number; end: number }, count: number): void {
+    if (count > 0) this.error(code, message, span);
+    if (!this.final) return;
+    for (let k = 1; k < count; k++) {
+      this.errorsGiven++;
+      this.sink.report('error', code, message, this.range(span), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
+    }
   }
 
   /** `dataBytes`, computed once for data made of constants (warnings are rare: those recompute). */
