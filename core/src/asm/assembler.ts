@@ -33,7 +33,7 @@ import { tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
-import { chosenAlignMode, cutThreshold, paddingBytes, padsNothing, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
+import { chosenAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
 import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -1177,26 +1177,39 @@ class Assembler implements EvalContext {
    * `alignmode MODE[, THRESHOLD]` of nasm's smartalign package: the mode is matched as `%ifidni`
    * would, an unknown one is its `%error` (measured: "unknown alignment mode: bogus").
    */
-  private alignMode(st: ParsedStatement, args: readonly PPToken[]): void {
+  private alignMode(args: readonly PPToken[]): void {
     const parts = splitComma(args);
     const word = tokensText(parts[0]);
     const mode = chosenAlignMode(word, parts.length > 2 ? parts.slice(2).map(tokensText) : undefined);
     if (mode === undefined) { this.error('user-error', `unknown alignment mode: ${word}`, undefined); return; }
-    let threshold: number | undefined;
-    let cut = false;
-    if (parts.length > 1 && parts[1].length > 0) {
-      if (parts[1].length === 1 && parts[1][0].text.toLowerCase() === 'nojmp') threshold = -1;
-      else {
-        // (An expression that stops before the text's end: see cutThreshold.)
-        const p = new ExprParser(parts[1], 0, parts[1].length, st.localBase, this.limits.eval, this.floatMode);
-        cut = p.parse() !== undefined && p.error === undefined && p.pos < parts[1].length;
-        const e = this.exprArgFrom(st, cut ? parts[1].slice(0, p.pos) : parts[1]);
-        threshold = e ? this.constant(e, 'alignmode') : undefined;
-        if (threshold === undefined) return;
-        if (cut) threshold = cutThreshold(threshold);
-      }
-    }
-    this.smartAlign = withAlignMode(this.smartAlign, mode, threshold, cut);
+    // (The package's `%ifidni %2,nojmp`, else `%xdefine __?ALIGN_JMP_THRESHOLD?__ %2`: the text,
+    // read by each `align`, see smartJumps.)
+    const given = parts.length > 1 && parts[1].length > 0 ? parts[1] : undefined;
+    const threshold = given === undefined ? undefined : given.length === 1 && given[0].text.toLowerCase() === 'nojmp' ? -1 : tokensText(given);
+    this.smartAlign = withAlignMode(this.smartAlign, mode, threshold);
+  }
+
+  /**
+   * Whether smartalign's `align` jumps over a pad of `pad` bytes: its macro's `%if
+   * __?ALIGN_JMP_THRESHOLD?__ != -1 && %$pad > __?ALIGN_JMP_THRESHOLD?__` (smartalign.mac), the
+   * threshold's text pasted in, its errors at `word` when `report` (measured with nasm 2.16.01:
+   * after `alignmode generic, 2==2` a pad of 15 is NOPs, `(15 > 2) == 2` false; after `0 && 1`
+   * too; after `1 || 0` a pad of 0 jumps; `1+` is "expression syntax error" at each `align`, `x`
+   * "symbol `x' not defined before use", `2~` "trailing garbage after expression ignored" and the
+   * `%if` on what comes before).
+   */
+  private smartJumps(s: SmartAlign, pad: number, word: { readonly start: number; readonly end: number }, report: boolean): boolean {
+    if (s.thresholdText === undefined) return s.threshold !== -1 && pad > s.threshold;
+    const toks = tokenizeLine(`${s.thresholdText} != -1 && ${pad} > ${s.thresholdText}`).filter((t) => t.kind !== 'comment');
+    const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
+    const e = p.parse();
+    if (e === undefined) { if (report) this.error('syntax', 'expression syntax error', word); return false; }
+    if (report && p.pos < toks.length) this.warning('pp-trailing', 'trailing garbage after expression ignored', word);
+    // (nasm's preprocessor reads it in every pass: a symbol defined after it is none in the first.)
+    const later = laterSymbol(e, (name) => this.definedLater(name) || !this.symbols.has(name));
+    if (later !== undefined) { if (report) this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, word); return false; }
+    const v = evaluate(e, { symbol: (name, node) => this.lookup(name, node), here: () => this.here(), base: () => this.base(), error: (message) => { if (report) this.error('expression', message, word); } });
+    return v.v !== undefined && v.v !== 0;
   }
 
   private constant(e: Expr, what: string): number | undefined {
@@ -1756,9 +1769,9 @@ class Assembler implements EvalContext {
         // space too (measured: a warning, or error, for each of their bytes; one stands for them
         // here, and the listing gives each).
         if (this.smartAlign !== undefined && st.data.length === 0) {
-          if (this.smartAlign.thresholdCut === true) this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op);
-          if (!padsNothing(this.smartAlign, pad)) {
-            const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
+          const jumps = this.smartJumps(this.smartAlign, pad, st.op!, true);
+          if (pad > 0 || jumps) {
+            const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined, jumps);
             if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
             else this.emit(paddingBytes(pieces), 1);
           }
@@ -1912,7 +1925,7 @@ class Assembler implements EvalContext {
         this.istrucStart = this.istrucStart.outer;
         return;
       case SMARTALIGN_DIRECTIVE:
-        this.alignMode(st, args);
+        this.alignMode(args);
         return;
       default:
         this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
@@ -3132,8 +3145,9 @@ class Assembler implements EvalContext {
         }
         if (name === 'alignb' && st.data.length === 0) { out.reserve(pad); return; }
         if (this.smartAlign !== undefined && st.data.length === 0) {
-          if (padsNothing(this.smartAlign, pad)) return;
-          for (const p of smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined)) {
+          const jumps = this.smartJumps(this.smartAlign, pad, st.op!, false);
+          if (pad === 0 && !jumps) return;
+          for (const p of smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined, jumps)) {
             if (p.count === 0) continue;
             out.bytes(p.unit, p.calls);
             if (p.count > 1) out.copies(p.count, p.unit.length, p.calls.length);
