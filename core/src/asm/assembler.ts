@@ -2459,7 +2459,7 @@ class Assembler implements EvalContext {
   private incbin(st: ParsedStatement, args: readonly PPToken[]): void {
     const parts = splitComma(args);
     const fileTok = parts[0]?.[0];
-    if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st.op); return; }
+    if (!fileTok || fileTok.kind !== 'string') { this.incbinWithoutName(st, fileTok); return; }
     // (nasm's incbin macro reads the name with `%pathsearch`, which warns of what follows the
     // string: measured, `incbin "a.bin"c`.)
     if (parts[0].length > 1) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', parts[0][1]);
@@ -2503,6 +2503,32 @@ class Assembler implements EvalContext {
     }
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     this.emit(slice, n);
+  }
+
+  /**
+   * `incbin` given no quoted name, in nasm's words: its standard macro's `%pathsearch %$dep %1`
+   * and `%depend %$dep` take no file name, and its `incbin %$dep,%2` names the context's `%$dep`,
+   * which nothing defines (measured with nasm 2.16.01: `incbin x` is "`%pathsearch' expects a file
+   * name", "`%depend' expects a file name", "symbol `..@1.dep' not defined before use"); the
+   * directive itself (see rawIncbin), or the word alone (no call: the macro takes one parameter or
+   * more, with its warning), says "`incbin' expects a file name", or "symbol `x' not defined before
+   * use" of a name no line defines before. Ringside's own words go to the editor as a note.
+   */
+  private incbinWithoutName(st: ParsedStatement, fileTok: PPToken | undefined): void {
+    const word = st.op!;
+    this.note('syntax', '`incbin\' expects a quoted file name', fileTok ?? word);
+    const raw = this.rawIncbin(st);
+    if (fileTok === undefined || raw) {
+      if (fileTok === undefined && !raw) this.warning('macro-args', `multi-line macro \`${this.writtenText(word) ?? 'incbin'}' exists, but not taking 0 parameters`, word);
+      const name = fileTok?.kind === 'ident' ? qualifyName(fileTok.text, undefined) : undefined;
+      const unknown = name !== undefined && (!this.symbols.has(name) || this.definedLater(name));
+      this.error(unknown ? 'undefined-symbol' : 'syntax', unknown ? `symbol \`${name}' not defined before use` : '`incbin\' expects a file name', fileTok ?? word);
+      return;
+    }
+    this.error('syntax', '`%pathsearch\' expects a file name', fileTok);
+    this.error('syntax', '`%depend\' expects a file name', fileTok);
+    const id = this.host.pushedContext?.(this.line);
+    if (id !== undefined) this.error('undefined-symbol', `symbol \`..@${id}.dep' not defined before use`, fileTok);
   }
 
   /**
