@@ -1740,16 +1740,16 @@ class Assembler implements EvalContext {
           this.error('syntax', 'expression syntax error', st.op);
           return;
         }
-        const e = this.exprArgFrom(st, parts[0]);
-        const a = e ? this.constant(e, name) : undefined;
-        if (a === undefined || e === undefined) return;
-        // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
-        const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
         // nasm's macro checks the argument in the `sectalign` it calls: after `sectalign off` (but
         // for smartalign's `align`) it only pads, `times (((a) - (($-$$) % (a))) % (a))` with `%`
         // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
         // `align -2` "TIMES value -3 is negative").
         const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
+        const e = this.alignArgument(st, parts[0], checked);
+        const a = e ? this.constant(e, name) : undefined;
+        if (a === undefined || e === undefined) return;
+        // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
+        const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
         const power = a > 0 && (a & (a - 1)) === 0;
         if (checked && !power) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
         if (a === 0) { this.error('division by zero', e); return; }
@@ -1860,7 +1860,8 @@ class Assembler implements EvalContext {
       case 'struc': {
         const t = args[0];
         if (t === undefined) { this.emptyStructure(word); return; }
-        if (t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
+        const problem = t.kind === 'ident' ? strucNameProblem(t.text) : strucWordProblem(t);
+        if (problem === undefined && t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
         // Words after the name, before the base (`struc S x`, `struc S)`): the macro's label line
         // `S x:` is the label S and the parser's error at what follows it; endstruc's `S x_size
@@ -1871,7 +1872,6 @@ class Assembler implements EvalContext {
         const words = args.length > 1 && comma !== 1;
         const baseE = comma > 0 ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
         const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
-        const problem = strucNameProblem(t.text);
         const trailing = words && problem === undefined;
         this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd ?? (trailing ? 'parser: instruction expected' : undefined), outer: this.struc, trailing };
         this.absolute = base;
@@ -2215,6 +2215,20 @@ class Assembler implements EvalContext {
       return undefined;
     }
     return e;
+  }
+
+  /**
+   * `align`'s argument `toks` as its macro reads it: in `sectalign %1` when it is `checked`, then
+   * in `times (((%1) - ...`, each refusing an expression that does not parse, and the second one
+   * that stops early wanting its `)` (measured with nasm 2.16.01: `align :4`, `align 1+` and
+   * `align (4` give their error twice, once after `sectalign off`; `align 4 4` "expecting `)'").
+   */
+  private alignArgument(st: ParsedStatement, toks: readonly PPToken[], checked: boolean): Expr | undefined {
+    const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
+    const e = p.parse();
+    if (e === undefined && p.error !== undefined) { this.errorRepeated('syntax', p.error.message, p.error, checked ? 2 : 1); return undefined; }
+    if (e !== undefined && p.error === undefined && p.pos < toks.length && toks[p.pos].text !== '{') { this.error('syntax', "expecting `)'", toks[p.pos]); return undefined; }
+    return this.exprArgFrom(st, toks);
   }
 
   /**
@@ -3314,6 +3328,17 @@ function strucNameProblem(name: string): { readonly atName: string; readonly atE
   return isKeywordWord(name) ? { atName: 'label or instruction expected at start of line', atEnd: 'expression syntax error' } : undefined;
 }
 
+
+/**
+ * nasm's errors for a structure named by `t`, no identifier: its macro's label line `NAME:` and
+ * endstruc's `NAME_size equ ($-NAME)` start with no label (measured with nasm 2.16.01: `struc :s`,
+ * `struc 5`, `struc (s)`, `struc "s"` are "label or instruction expected at start of line" at both,
+ * the fields between in absolute space); undefined for the tokens that make other lines (`[`, `$`).
+ */
+function strucWordProblem(t: PPToken): { readonly atName: string; readonly atEnd: string } | undefined {
+  if (t.kind === 'here' || t.text === '[') return undefined;
+  return { atName: 'label or instruction expected at start of line', atEnd: 'label or instruction expected at start of line' };
+}
 
 /**
  * A value beyond ±2^53 as the encoder can take it: a number with the same low 32 bits, still out of
