@@ -352,6 +352,8 @@ class Assembler implements EvalContext {
   readonly externals = new Map<string, ExternalName>();
   /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
+  /** Those of `externals` an expression has named (see reportSymbolTypes). */
+  private externsUsed: Set<string> | undefined;
   /**
    * Each name a `required` line declares, with the count of symbols defined before its first
    * (where the map lists it when nothing defines it: see mapFile); and the names `global` declares.
@@ -591,12 +593,16 @@ class Assembler implements EvalContext {
     for (const [name, d] of this.declarations.typed()) {
       const def = this.symbols.get(name);
       if (def !== undefined) places.push({ stmt: def.stmt, range: symbolRange(def, this.lines, this.lineOf) });
-      else if (d.kind === 'required' && d.required !== undefined) {
-        const l = this.lineOf[d.required.stmt];
-        places.push({ stmt: d.required.stmt, range: lineRange(this.lines.file(l), this.lines.line[l], d.required.start, d.required.end) });
-      }
+      else if (d.kind === 'required' && d.required !== undefined) places.push(this.declarationPlace(d.required));
+      else if (d.kind === 'extern' && this.externsUsed?.has(name) === true) places.push(this.declarationPlace(d.first));
     }
     for (const p of places.sort((a, b) => a.stmt - b.stmt)) this.sink.error('symbol-type', 'binary format does not support any special symbol types', p.range);
+  }
+
+  /** Where a declaration of a name was (see Declaration). */
+  private declarationPlace(at: { readonly stmt: number; readonly start: number; readonly end: number }): { stmt: number; range: SourceRange } {
+    const l = this.lineOf[at.stmt];
+    return { stmt: at.stmt, range: lineRange(this.lines.file(l), this.lines.line[l], at.start, at.end) };
   }
 
   /** The deadline passed: one 'time-budget' error (unless the preprocessor already said so) and no image. */
@@ -1002,6 +1008,7 @@ class Assembler implements EvalContext {
     if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
+    if (this.externals.has(name)) (this.externsUsed ??= new Set()).add(name);
     if (this.equOfExtern !== undefined && this.externals.has(name)) { this.equOfExtern.named = true; return undefined; }
     if (this.pass > 0 || this.final) {
       // (nasm's words, which name no symbol: the diagnostic's range shows which.)
@@ -1852,6 +1859,9 @@ class Assembler implements EvalContext {
           // (A name's type, `a:function`, is no name: measured, `function` stays undefined;
           // `required $a` declares `a`: measured, the map lists `a`.)
           const declared = qualifyName(item[0].text, undefined);
+          // (After `global` or `static` nasm ignores it: measured, `global a` / `extern a` / `dd a`
+          // is "symbol `a' not defined".)
+          if (!this.declarations.external(declared)) continue;
           this.declareExternal(declared);
           if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
         }

@@ -13,8 +13,17 @@ export interface Declaration {
   /** The symbol type the first declaration that gave one gave (`function` of `a:function`). */
   special: string | undefined;
   /** The first `required` line naming it: its statement and the name's place on it. */
-  required: { readonly stmt: number; readonly start: number; readonly end: number } | undefined;
+  required: DeclarationPlace | undefined;
+  /**
+   * The first line declaring it, where nasm's bin format refuses the symbol type of an `extern`
+   * an expression names (measured with nasm 2.16.01: `extern a` / `extern a:function` / `x equ
+   * a` is "binary format does not support any special symbol types" at the first line).
+   */
+  readonly first: DeclarationPlace;
 }
+
+/** A declaring line's statement and the name's place on it. */
+export interface DeclarationPlace { readonly stmt: number; readonly start: number; readonly end: number }
 
 /**
  * The declarations of one pass. A name's kind moves up from `extern` to `required` to `global`
@@ -35,8 +44,9 @@ export class SymbolDeclarations {
   declare(name: string, kind: DeclarationKind, special: string | undefined, stmt: number, span: { readonly start: number; readonly end: number }): string | undefined {
     const typed = special === '' ? undefined : special;
     const d = this.byName.get(name);
-    const required = kind === 'required' ? { stmt, start: span.start, end: span.end } : undefined;
-    if (d === undefined) { this.byName.set(name, { kind, special: typed, required }); return undefined; }
+    const place = { stmt, start: span.start, end: span.end };
+    const required = kind === 'required' ? place : undefined;
+    if (d === undefined) { this.byName.set(name, { kind, special: typed, required, first: place }); return undefined; }
     d.required ??= required;
     if ((d.kind === 'static') !== (kind === 'static')) return `symbol \`${name}' declared both as ${d.kind} and ${kind}`;
     if (d.kind === kind || (d.kind === 'extern' && kind === 'required')) {
@@ -51,6 +61,12 @@ export class SymbolDeclarations {
       if (typed !== undefined) d.special = typed;
     } else d.special ??= typed;
     return undefined;
+  }
+
+  /** Whether `name` is external as its declarations leave it: an `extern` or `required` after `global` or `static` is ignored. */
+  external(name: string): boolean {
+    const kind = this.byName.get(name)?.kind;
+    return kind === 'extern' || kind === 'required';
   }
 
   /** The names declared with a symbol type, and their declarations. */
