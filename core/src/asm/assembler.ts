@@ -23,7 +23,8 @@ import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from 
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import type { SectDefinition, SizeDefinition, StructureText } from './preprocessor';
-import { readDeclaration, SymbolDeclarations, type DeclarationKind } from './symbol-declarations';
+import { readDeclaration, SymbolDeclarations, type DeclarationKind, type DeclarationPlace } from './symbol-declarations';
+import { givenInFinalPass } from './listing-errors';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -134,6 +135,9 @@ export interface FirstPassWarning {
   /** The preprocessed line it is about. */
   readonly line: number;
 }
+
+/** A message held to the end of the assembly, to be given there or not (see Assembler.reportCommons). */
+type HeldMessage = FirstPassWarning;
 
 /** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
 interface ConstantSet {
@@ -354,6 +358,10 @@ class Assembler implements EvalContext {
   private readonly externsInPass = new Set<string>();
   /** Those of `externals` an expression has named (see reportSymbolTypes). */
   private externsUsed: Set<string> | undefined;
+  /** The common variables of the final pass, each as its first `common` defines it (see commonDefined). */
+  private commons: Map<string, { readonly size: number; readonly stmt: number; readonly place: SourceRange }> | undefined;
+  /** The bin format's errors for them, held to the end, where nasm would give them (see reportCommons). */
+  private laterCommonErrors: HeldMessage[] | undefined;
   /**
    * Each name a `required` line declares, with the count of symbols defined before its first
    * (where the map lists it when nothing defines it: see mapFile); and the names `global` declares.
@@ -505,6 +513,7 @@ class Assembler implements EvalContext {
     }
     this.reportEarlierBranches();
     this.reportSymbolTypes();
+    this.reportCommons();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
@@ -620,6 +629,8 @@ class Assembler implements EvalContext {
 
   private runPass(): void {
     this.changed = false;
+    this.commons = undefined;
+    this.laterCommonErrors = undefined;
     this.undefinedIn = -1;
     this.selfRelativeIn = -1;
     this.redefinedAs = undefined;
@@ -2044,23 +2055,69 @@ class Assembler implements EvalContext {
   }
 
   /**
-   * `common NAME SIZE`: nasm reads each item as it reads the line, and stops after that pass on an
-   * error, before its bin format refuses the common variables, or their types, in a later one
-   * (measured with nasm 2.16.01: `common a, 5` is "no size specified in common declaration" and
-   * "identifier expected after common, got `5'", `common a 5, 5` the second only, `common a 5, b
-   * 6:y` "binary output format does not support common variables" then "binary format does not
-   * support any special symbol types").
+   * `common NAME SIZE`: nasm reads each item as it reads the line (measured with nasm 2.16.01:
+   * `common a, 5` is "no size specified in common declaration" and "identifier expected after
+   * common, got `5'"), declares the name (even with a size it could not read) and defines it, a
+   * label no other definition agrees with: another size, or any label or `equ` of the name (see
+   * reportCommons). Its bin format's refusal comes in a later pass (see laterCommonErrors).
    */
   private commonDirective(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): void {
     const directive = this.declarationWord(word);
-    const items = this.declarationItems(args).map((item) => ({ at: item.at ?? word, read: readDeclaration(tokensText(item.tokens), directive, true) }));
-    const refused = items.filter((item) => item.read.problem !== undefined);
-    for (const item of refused) this.error('syntax', item.read.problem!, item.at);
-    if (refused.length > 0) return;
-    for (const item of items) {
-      if (item.read.special !== undefined) this.error('symbol-type', 'binary format does not support any special symbol types', word);
-      else this.error('common', 'binary output format does not support common variables', word);
+    for (const item of this.declarationItems(args)) {
+      const read = readDeclaration(tokensText(item.tokens), directive, true);
+      const at = item.at ?? word;
+      if (read.problem !== undefined) this.error('syntax', read.problem, at);
+      if (read.name === undefined) continue;
+      const name = qualifyName(read.name, undefined);
+      const declared = this.declarations.declared(name);
+      const before = declared !== undefined ? { kind: declared.kind, first: declared.first } : undefined;
+      const problem = this.declarations.declare(name, 'common', read.special, this.stmtIndex, at);
+      if (problem !== undefined) { this.error('symbol-type', problem, at); continue; }
+      // (The bin format's words, at the directive that first defines the name: measured, `common
+      // a 5` twice is refused at the first alone.)
+      if (!this.final || !this.commonDefined(name, read.size ?? 0, at, before) || read.problem !== undefined) continue;
+      const message = read.special !== undefined ? 'binary format does not support any special symbol types' : 'binary output format does not support common variables';
+      (this.laterCommonErrors ??= []).push({ code: read.special !== undefined ? 'symbol-type' : 'common', message, range: this.range(word), expansion: this.lines.origin(this.line).expansion, line: this.line });
     }
+  }
+
+  /**
+   * Common variable `name` of `size` defined at `at` (final pass): nasm's label is the size in no
+   * section, which another size redefines, and so does the size of an `extern` or `required`
+   * declared `before` (their label is 0; measured: `extern a` / `common a 5` is "label `a'
+   * inconsistently redefined", `common a 0` not). Whether this is the name's first `common`.
+   */
+  private commonDefined(name: string, size: number, at: { readonly start: number; readonly end: number }, before: { readonly kind: string; readonly first: DeclarationPlace } | undefined): boolean {
+    const first = this.commons?.get(name);
+    const earlier = first !== undefined ? (first.size !== size ? first.place : undefined)
+      : before !== undefined && (before.kind === 'extern' || before.kind === 'required') && size !== 0 ? this.declarationPlace(before.first).range : undefined;
+    if (earlier !== undefined) this.redefinedAt(name, this.range(at), this.lines.origin(this.line).expansion, earlier, this.line);
+    if (first === undefined) (this.commons ??= new Map()).set(name, { size, stmt: this.stmtIndex, place: this.range(at) });
+    return first === undefined;
+  }
+
+  /** nasm's "label `NAME' inconsistently redefined" at `range`, its first definition at `first`. */
+  private redefinedAt(name: string, range: SourceRange, expansion: readonly SourceRange[] | undefined, first: SourceRange, line: number): void {
+    this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, range, expansion, [{ message: `label \`${name}' originally defined here`, range: first, definition: true }], line);
+  }
+
+  /**
+   * After the final pass: a label or `equ` of a common variable's name is a second definition
+   * (measured with nasm 2.16.01: `common a 5` then `a:`, or `a equ 5`, or `a:` before it, is
+   * "label `a' inconsistently redefined" at the later line); and the bin format's refusal of the
+   * common variables, which nasm gives in a pass after its first, so only when no error of its
+   * first pass stopped it (measured: `common a 5` / `global a` is the declaration's error alone).
+   */
+  private reportCommons(): void {
+    for (const [name, c] of this.commons ?? []) {
+      const s = this.symbols.get(name);
+      if (s === undefined) continue;
+      const l = this.lineOf[s.stmt];
+      if (s.stmt > c.stmt) this.redefinedAt(name, symbolRange(s, this.lines, this.lineOf), this.lines.origin(l).expansion, c.place, l);
+      else this.redefinedAt(name, c.place, this.lines.origin(this.lineOf[c.stmt]).expansion, symbolRange(s, this.lines, this.lineOf), this.lineOf[c.stmt]);
+    }
+    if (this.laterCommonErrors === undefined || this.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
+    for (const e of this.laterCommonErrors) this.sink.error(e.code, e.message, e.range, e.expansion, undefined, e.line);
   }
 
   /**

@@ -6,7 +6,7 @@
 import { isNameText } from './lexer';
 import { parseNumber } from './numbers';
 
-export type DeclarationKind = 'extern' | 'required' | 'global' | 'static';
+export type DeclarationKind = 'extern' | 'required' | 'global' | 'static' | 'common';
 
 export interface Declaration {
   kind: DeclarationKind;
@@ -49,6 +49,12 @@ export class SymbolDeclarations {
     if (d === undefined) { this.byName.set(name, { kind, special: typed, required, first: place }); return undefined; }
     d.required ??= required;
     if ((d.kind === 'static') !== (kind === 'static')) return `symbol \`${name}' declared both as ${d.kind} and ${kind}`;
+    // `common` goes with no `global` (measured: "symbol `a' declared both as common and global",
+    // either order), takes an `extern`'s or `required`'s place, and an `extern` or `required` after it is ignored.
+    if (d.kind !== kind && (d.kind === 'common' || kind === 'common')) {
+      if (d.kind === 'global' || kind === 'global') return `symbol \`${name}' declared both as ${d.kind} and ${kind}`;
+      if (kind !== 'common') return undefined;
+    }
     if (d.kind === kind || (d.kind === 'extern' && kind === 'required')) {
       d.kind = kind;
       if (typed === undefined) return undefined;
@@ -63,10 +69,15 @@ export class SymbolDeclarations {
     return undefined;
   }
 
-  /** Whether `name` is external as its declarations leave it: an `extern` or `required` after `global` or `static` is ignored. */
+  /** Whether `name` is external as its declarations leave it: an `extern` or `required` after `global`, `static` or `common` is ignored. */
   external(name: string): boolean {
     const kind = this.byName.get(name)?.kind;
     return kind === 'extern' || kind === 'required';
+  }
+
+  /** How `name` is declared so far, and where first (undefined: not declared). */
+  declared(name: string): Readonly<Declaration> | undefined {
+    return this.byName.get(name);
   }
 
   /** The names declared with a symbol type, and their declarations. */
@@ -75,12 +86,16 @@ export class SymbolDeclarations {
   }
 }
 
-const RANK: Readonly<Record<DeclarationKind, number>> = { extern: 0, required: 1, global: 2, static: 3 };
+const RANK: Readonly<Record<DeclarationKind, number>> = { extern: 0, required: 1, common: 2, global: 2, static: 3 };
 
 /** What nasm's raw declaration directive makes of one item of its list (see readDeclaration). */
 export interface DeclarationItem {
-  /** nasm's error for the item (which then declares nothing here). */
+  /** nasm's error for the item (which then declares nothing here, but for a `common` size's). */
   readonly problem: string | undefined;
+  /** The name it declares, when it is one. */
+  readonly name?: string;
+  /** `common`'s size, when it reads as a number. */
+  readonly size?: number;
   /** The symbol type after the item's colon (`function` of `a:function`), if it has one. */
   readonly special: string | undefined;
 }
@@ -107,17 +122,19 @@ export function readDeclaration(item: string, directive: string, common: boolean
   const typed = size ?? rest;
   const colon = typed.indexOf(':');
   const special = colon >= 0 ? typed.slice(colon + 1) : undefined;
-  if (!common) return { problem: size !== undefined ? `invalid syntax in ${directive} declaration` : undefined, special };
-  if (size === undefined) return { problem: 'no size specified in common declaration', special };
-  return { problem: readsAsNumber(colon >= 0 ? size.slice(0, colon) : size) ? undefined : 'invalid size specified in common declaration', special };
+  if (!common) return { problem: size !== undefined ? `invalid syntax in ${directive} declaration` : undefined, special, name };
+  if (size === undefined) return { problem: 'no size specified in common declaration', special, name, size: 0 };
+  const value = readNumber(colon >= 0 ? size.slice(0, colon) : size);
+  return { problem: value === undefined ? 'invalid size specified in common declaration' : undefined, special, name, size: value ?? 0 };
 }
 
 /**
- * Whether nasm's `readnum` reads `text` without error: after blanks and a `-`, a run of letters,
- * digits, `_` and `$` that is a number (what follows the run is not looked at: measured, `[common
- * a 5 x]` and `[common a 5.0]` are no error, `[common a +5]` and `[common a (5)]` are).
+ * The number nasm's `readnum` reads from `text`, undefined where it errs: after blanks and a `-`,
+ * a run of letters, digits, `_` and `$` that is a number (what follows the run is not looked at:
+ * measured, `[common a 5 x]` and `[common a 5.0]` are no error, `[common a +5]` and `[common a (5)]` are).
  */
-function readsAsNumber(text: string): boolean {
-  const run = /^\s*-?([0-9A-Za-z_$]*)/.exec(text)![1];
-  return run !== '' && parseNumber(run) !== undefined;
+function readNumber(text: string): number | undefined {
+  const m = /^\s*(-?)([0-9A-Za-z_$]*)/.exec(text)!;
+  const v = m[2] === '' ? undefined : parseNumber(m[2]);
+  return v === undefined ? undefined : m[1] === '-' ? -v : v;
 }
