@@ -19,14 +19,11 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 const TOP = path.dirname(FIXTURES);
 
 const STOPS_AT_INCBIN = 'nasm\'s `incbin` directive (after `times`, or once `%clear` took its macro away) opens its file from the working directory alone, '
-  + 'which from the top folder finds none, and nasm stops after the pass of that error; Ringside refuses it alike, and also reports the later passes\' messages';
+  + 'which from the top folder finds none, and nasm stops after the pass of that error; Ringside refuses it alike, and also reports the later passes\' errors';
 
 /** Fixtures that differ only when built from the top folder, each with why. */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'clear-standard-macros.asm': STOPS_AT_INCBIN,
   'err-incbin-seek.asm': STOPS_AT_INCBIN,
-  'listing-data.asm': STOPS_AT_INCBIN,
-  'listing-list-off-incbin.asm': STOPS_AT_INCBIN,
 };
 
 /** Fixtures whose `-M -MG` list differs, each with why. */
