@@ -2040,16 +2040,18 @@ class Assembler implements EvalContext {
    * its `:` or a blank, with nothing after a blank (measured with nasm 2.16.01: `global 5`, `global
    * x, 5`, `extern e}`, `required }e` and `extern $$a` are "identifier expected after global, got
    * `5'" ... "got `$a'", `required: x` "... got `: x'"; `extern a b` and `extern a :function`
-   * "invalid syntax in extern declaration"; `extern 5, 6` gives the error twice, and `extern a, 5`
-   * declares `a`). See declarationItems and readDeclaration.
+   * "invalid syntax in extern declaration", and declare `a` all the same; `extern 5, 6` gives the
+   * error twice, and `extern a, 5` declares `a`). See declarationItems and readDeclaration.
    */
   private namesListed(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): (readonly PPToken[])[] {
     const names: (readonly PPToken[])[] = [];
     const directive = this.declarationWord(word);
     for (const item of this.declarationItems(args)) {
-      const problem = readDeclaration(tokensText(item.tokens), directive, false).problem;
-      if (problem !== undefined) this.error('syntax', problem, item.at ?? word);
-      else names.push(item.tokens);
+      const read = readDeclaration(tokensText(item.tokens), directive, false);
+      if (read.problem !== undefined) this.error('syntax', read.problem, item.at ?? word);
+      // (nasm's symdef goes on after "invalid syntax": measured, `static a x` / `common a 5` is
+      // "symbol `a' declared both as static and common" too.)
+      if (read.name !== undefined && item.tokens[0]?.kind === 'ident') names.push(item.tokens);
     }
     return names;
   }
