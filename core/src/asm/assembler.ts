@@ -1873,6 +1873,7 @@ class Assembler implements EvalContext {
           // (After `global` or `static` nasm ignores it: measured, `global a` / `extern a` / `dd a`
           // is "symbol `a' not defined".)
           if (!this.declarations.external(declared)) continue;
+          if (this.final) this.externAfterDefinition(declared, item[0]);
           this.declareExternal(declared);
           if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
         }
@@ -2090,12 +2091,27 @@ class Assembler implements EvalContext {
    * inconsistently redefined", `common a 0` not). Whether this is the name's first `common`.
    */
   private commonDefined(name: string, size: number, at: { readonly start: number; readonly end: number }, before: { readonly kind: string; readonly first: DeclarationPlace } | undefined): boolean {
-    const first = this.commons?.get(name);
-    const earlier = first !== undefined ? (first.size !== size ? first.place : undefined)
+    const latest = this.commons?.get(name);
+    const earlier = latest !== undefined ? (latest.size !== size ? latest.place : undefined)
       : before !== undefined && (before.kind === 'extern' || before.kind === 'required') && size !== 0 ? this.declarationPlace(before.first).range : undefined;
     if (earlier !== undefined) this.redefinedAt(name, this.range(at), this.lines.origin(this.line).expansion, earlier, this.line);
-    if (first === undefined) (this.commons ??= new Map()).set(name, { size, stmt: this.stmtIndex, place: this.range(at) });
-    return first === undefined;
+    // (Each redefinition is the one the next is compared with: measured, `common a 5` / `common a`
+    // / `common a 5` is refused at the second and at the third.)
+    if (latest === undefined || earlier !== undefined) (this.commons ??= new Map()).set(name, { size, stmt: latest?.stmt ?? this.stmtIndex, place: this.range(at) });
+    return latest === undefined;
+  }
+
+  /**
+   * `extern`/`required` of `name` (written `at`) after a label or `equ` defined it: nasm's extern
+   * label is 0, which a definition of another value contradicts (measured with nasm 2.16.01: `a
+   * equ 3` / `extern a`, and `nop` / `a:` / `extern a`, are "label `a' inconsistently redefined"
+   * at the extern; `a equ 0` / `extern a` is not). A definition after it is no contradiction
+   * (see reportCommons for one after `global` took the name over).
+   */
+  private externAfterDefinition(name: string, at: PPToken): void {
+    const s = this.symbols.get(name);
+    if (s === undefined || s.stmt >= this.stmtIndex || s.value === 0) return;
+    this.redefinedAt(name, this.range(at), this.lines.origin(this.line).expansion, symbolRange(s, this.lines, this.lineOf), this.line);
   }
 
   /** nasm's "label `NAME' inconsistently redefined" at `range`, its first definition at `first`. */
@@ -2117,6 +2133,14 @@ class Assembler implements EvalContext {
       const l = this.lineOf[s.stmt];
       if (s.stmt > c.stmt) this.redefinedAt(name, symbolRange(s, this.lines, this.lineOf), this.lines.origin(l).expansion, c.place, l);
       else this.redefinedAt(name, c.place, this.lines.origin(this.lineOf[c.stmt]).expansion, symbolRange(s, this.lines, this.lineOf), this.lineOf[c.stmt]);
+    }
+    // (An extern's label a `global` then took over, defined after: measured, `extern a` / `global
+    // a` / `a:` is "label `a' inconsistently redefined" at `a:`, while `extern a` / `a:` is none.)
+    for (const [name, d] of this.declarations.all()) {
+      const s = d.kind === 'global' && (d.firstKind === 'extern' || d.firstKind === 'required') ? this.symbols.get(name) : undefined;
+      if (s === undefined || s.stmt <= d.first.stmt) continue;
+      const l = this.lineOf[s.stmt];
+      this.redefinedAt(name, symbolRange(s, this.lines, this.lineOf), this.lines.origin(l).expansion, this.declarationPlace(d.first).range, l);
     }
     if (this.laterCommonErrors === undefined || this.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
     for (const e of this.laterCommonErrors) this.sink.error(e.code, e.message, e.range, e.expansion, undefined, e.line);

@@ -20,6 +20,8 @@ export interface Declaration {
    * a` is "binary format does not support any special symbol types" at the first line).
    */
   readonly first: DeclarationPlace;
+  /** The kind the first declaration gave it (an `extern`'s label stays after `global` takes it over, see Assembler.reportCommons). */
+  readonly firstKind: DeclarationKind;
 }
 
 /** A declaring line's statement and the name's place on it. */
@@ -46,7 +48,7 @@ export class SymbolDeclarations {
     const d = this.byName.get(name);
     const place = { stmt, start: span.start, end: span.end };
     const required = kind === 'required' ? place : undefined;
-    if (d === undefined) { this.byName.set(name, { kind, special: typed, required, first: place }); return undefined; }
+    if (d === undefined) { this.byName.set(name, { kind, special: typed, required, first: place, firstKind: kind }); return undefined; }
     d.required ??= required;
     if ((d.kind === 'static') !== (kind === 'static')) return `symbol \`${name}' declared both as ${d.kind} and ${kind}`;
     // `common` goes with no `global` (measured: "symbol `a' declared both as common and global",
@@ -78,6 +80,11 @@ export class SymbolDeclarations {
   /** How `name` is declared so far, and where first (undefined: not declared). */
   declared(name: string): Readonly<Declaration> | undefined {
     return this.byName.get(name);
+  }
+
+  /** Every declared name and its declarations. */
+  all(): Iterable<[string, Readonly<Declaration>]> {
+    return this.byName;
   }
 
   /** The names declared with a symbol type, and their declarations. */
