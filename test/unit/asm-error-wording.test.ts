@@ -22,8 +22,6 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-float.asm': 'nasm reports a bad significand (`dd 1.5x`) in its final pass only, which the other errors stop it before',
   'asm/err-istruc-forward.asm': 'Ringside names the field defined after the `at`, on each line',
   'asm/err-struc-no-context.asm': 'Ringside says `iend`, `at` or `endstruc` has no `istruc` or `struc` open, where nasm gives the errors of its standard macros\' bodies run with no context (its `nasm -E` output is matched)',
-  'asm/err-incbin-unquoted.asm': 'Ringside says `incbin` expects a quoted file name, where nasm gives the errors of its standard macro\'s `%pathsearch` and `%depend` and the undefined `..@N.dep` (its `nasm -E` output is matched)',
-  'asm/err-incbin-open-string.asm': 'Ringside says `incbin` expects a quoted file name of a string with no closing quote, as of one that is no string (err-incbin-unquoted.asm)',
   'asm/err-istruc-undefined.asm': 'nasm stops after the first pass (the `iend`\'s error), before the `at` of the undefined structure Ringside also reports (err-istruc-undefined-open.asm has no `iend`)',
   'asm/err-undefined-first-only.asm': 'nasm names the first undefined symbol of a statement (its evaluator stops there); Ringside names each, as the editor shows every error at once',
   'asm/err-undefined-first-critical.asm': 'nasm names the first undefined symbol of a statement (its evaluator stops there); Ringside names each, as the editor shows every error at once',

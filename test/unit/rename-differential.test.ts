@@ -20,6 +20,8 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'called-empty-structure.asm': '`istruc E` of an empty `E` is a structure named \'\', whose iend pads to `_size`: a name pasted from nothing, which no rename of `_size` sees',
   'struc-size-suffix-define.asm': 'endstruc pastes a structure\'s name to what `%define _size` gives (`ptps`), a name no rename of `pt` sees',
   'struc-size-undef-shadow.asm': 'endstruc pastes a structure\'s name to what `%define _size` gives (`qps`), a name no rename of `q` sees',
+  'istruc-name-expression.asm': '`istruc s+t` is an expression iend and at paste `_size` and a field into (`s+t_size`, `s+t.b`): its names, and the field an `at .b` '
+    + 'names through it, are no references Rename sees',
 };
 
 describe('renaming a symbol keeps what every recorded fixture assembles to', function () {

@@ -14,7 +14,7 @@ import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
-import { searchPlaces } from './paths';
+import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
 import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
@@ -23,17 +23,18 @@ import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from 
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import type { SectDefinition, SizeDefinition, StructureText } from './preprocessor';
-import { SymbolDeclarations, type DeclarationKind } from './symbol-declarations';
+import { readDeclaration, SymbolDeclarations, type DeclarationKind, type DeclarationPlace } from './symbol-declarations';
+import { givenInFinalPass } from './listing-errors';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
-import { isNameText, tokenizeLine } from './lexer';
+import { tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
-import { chosenAlignMode, cutThreshold, paddingBytes, padsNothing, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
+import { chosenAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
 import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
 
@@ -134,6 +135,9 @@ export interface FirstPassWarning {
   /** The preprocessed line it is about. */
   readonly line: number;
 }
+
+/** A message held to the end of the assembly, to be given there or not (see Assembler.reportCommons). */
+type HeldMessage = FirstPassWarning;
 
 /** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
 interface ConstantSet {
@@ -340,11 +344,24 @@ class Assembler implements EvalContext {
    * The open `istruc`, and the one it is nested in (nasm's are macros over a context stack);
    * `stray`, a token after its structure's name that nasm's `at` and `iend` cannot read (see strayAfterName).
    */
-  private istrucStart: { sec: number; absolute: boolean; offset: number; name: string; stray?: PPToken; outer: Assembler['istrucStart'] } | undefined;
+  private istrucStart: {
+    sec: number; absolute: boolean; offset: number; name: string; stray?: PPToken;
+    /** The text of arguments that are more than a name, which nasm's `at` and `iend` read in their expressions (see istrucExpression). */
+    expression: string | undefined;
+    /** The label of the context istruc's macro pushes, `..@N.strucstart`. */
+    start: string | undefined;
+    outer: Assembler['istrucStart'];
+  } | undefined;
   /** EvalContext.externals: the names `extern` declares, and the `equ`s of them. */
   readonly externals = new Map<string, ExternalName>();
   /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
+  /** Those of `externals` an expression has named (see reportSymbolTypes). */
+  private externsUsed: Set<string> | undefined;
+  /** The common variables of the final pass, each as its first `common` defines it (see commonDefined). */
+  private commons: Map<string, { readonly size: number; readonly stmt: number; readonly place: SourceRange }> | undefined;
+  /** The bin format's errors for them, held to the end, where nasm would give them (see reportCommons). */
+  private laterCommonErrors: HeldMessage[] | undefined;
   /**
    * Each name a `required` line declares, with the count of symbols defined before its first
    * (where the map lists it when nothing defines it: see mapFile); and the names `global` declares.
@@ -389,6 +406,8 @@ class Assembler implements EvalContext {
   private undefinedIn = -1;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
   private fillCount: number | undefined = undefined;
+  /** While that fill is an `align`'s, which nasm's macro writes after `times` (an `at`'s goes on a line of its own). */
+  private fillAsTimes = false;
   /** Each TIMES statement's count in the last pass, to find the ones that keep the passes from settling. */
   private readonly timesBefore = new Map<number, number>();
   /** The extra final pass after the passes did not settle, and whether a TIMES was blamed in it. */
@@ -494,6 +513,7 @@ class Assembler implements EvalContext {
     }
     this.reportEarlierBranches();
     this.reportSymbolTypes();
+    this.reportCommons();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
@@ -559,20 +579,16 @@ class Assembler implements EvalContext {
   private readonly declarations = new SymbolDeclarations();
 
   /**
-   * Declares each name of an `extern`, `required`, `global` or `static` list as `kind`, with the
-   * symbol type after its colon (`a:function`); nasm's errors for a name declared two ways.
+   * Declares each name of an `extern`, `required`, `global` or `static` list (`names`, the tokens
+   * of each) as `kind`, with the symbol type after its colon (`a:function`); nasm's errors for a
+   * name declared two ways.
    */
-  private declareNames(args: readonly PPToken[], kind: DeclarationKind): void {
-    for (let i = 0; i < args.length; i++) {
-      const t = args[i];
-      let end = i;
-      while (end < args.length && args[end].text !== ',') end++;
-      if (t.kind === 'ident') {
-        const special = args[i + 1]?.text === ':' && i + 2 < end ? this.lines.text[this.line].slice(args[i + 2].start, args[end - 1].end) : undefined;
-        const problem = this.declarations.declare(qualifyName(t.text, undefined), kind, special, this.stmtIndex, t);
-        if (problem !== undefined) this.error('symbol-type', problem, t);
-      }
-      i = end;
+  private declareNames(names: readonly (readonly PPToken[])[], kind: DeclarationKind): void {
+    for (const item of names) {
+      const t = item[0];
+      const special = item[1]?.text === ':' && item.length > 2 ? this.lines.text[this.line].slice(item[2].start, item[item.length - 1].end) : undefined;
+      const problem = this.declarations.declare(qualifyName(t.text, undefined), kind, special, this.stmtIndex, t);
+      if (problem !== undefined) this.error('symbol-type', problem, t);
     }
   }
 
@@ -586,12 +602,16 @@ class Assembler implements EvalContext {
     for (const [name, d] of this.declarations.typed()) {
       const def = this.symbols.get(name);
       if (def !== undefined) places.push({ stmt: def.stmt, range: symbolRange(def, this.lines, this.lineOf) });
-      else if (d.kind === 'required' && d.required !== undefined) {
-        const l = this.lineOf[d.required.stmt];
-        places.push({ stmt: d.required.stmt, range: lineRange(this.lines.file(l), this.lines.line[l], d.required.start, d.required.end) });
-      }
+      else if (d.kind === 'required' && d.required !== undefined) places.push(this.declarationPlace(d.required));
+      else if (d.kind === 'extern' && this.externsUsed?.has(name) === true) places.push(this.declarationPlace(d.first));
     }
     for (const p of places.sort((a, b) => a.stmt - b.stmt)) this.sink.error('symbol-type', 'binary format does not support any special symbol types', p.range);
+  }
+
+  /** Where a declaration of a name was (see Declaration). */
+  private declarationPlace(at: { readonly stmt: number; readonly start: number; readonly end: number }): { stmt: number; range: SourceRange } {
+    const l = this.lineOf[at.stmt];
+    return { stmt: at.stmt, range: lineRange(this.lines.file(l), this.lines.line[l], at.start, at.end) };
   }
 
   /** The deadline passed: one 'time-budget' error (unless the preprocessor already said so) and no image. */
@@ -609,6 +629,8 @@ class Assembler implements EvalContext {
 
   private runPass(): void {
     this.changed = false;
+    this.commons = undefined;
+    this.laterCommonErrors = undefined;
     this.undefinedIn = -1;
     this.selfRelativeIn = -1;
     this.redefinedAs = undefined;
@@ -997,6 +1019,7 @@ class Assembler implements EvalContext {
     if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
+    if (this.externals.has(name)) (this.externsUsed ??= new Set()).add(name);
     if (this.equOfExtern !== undefined && this.externals.has(name)) { this.equOfExtern.named = true; return undefined; }
     if (this.pass > 0 || this.final) {
       // (nasm's words, which name no symbol: the diagnostic's range shows which.)
@@ -1172,26 +1195,39 @@ class Assembler implements EvalContext {
    * `alignmode MODE[, THRESHOLD]` of nasm's smartalign package: the mode is matched as `%ifidni`
    * would, an unknown one is its `%error` (measured: "unknown alignment mode: bogus").
    */
-  private alignMode(st: ParsedStatement, args: readonly PPToken[]): void {
+  private alignMode(args: readonly PPToken[]): void {
     const parts = splitComma(args);
     const word = tokensText(parts[0]);
     const mode = chosenAlignMode(word, parts.length > 2 ? parts.slice(2).map(tokensText) : undefined);
     if (mode === undefined) { this.error('user-error', `unknown alignment mode: ${word}`, undefined); return; }
-    let threshold: number | undefined;
-    let cut = false;
-    if (parts.length > 1 && parts[1].length > 0) {
-      if (parts[1].length === 1 && parts[1][0].text.toLowerCase() === 'nojmp') threshold = -1;
-      else {
-        // (An expression that stops before the text's end: see cutThreshold.)
-        const p = new ExprParser(parts[1], 0, parts[1].length, st.localBase, this.limits.eval, this.floatMode);
-        cut = p.parse() !== undefined && p.error === undefined && p.pos < parts[1].length;
-        const e = this.exprArgFrom(st, cut ? parts[1].slice(0, p.pos) : parts[1]);
-        threshold = e ? this.constant(e, 'alignmode') : undefined;
-        if (threshold === undefined) return;
-        if (cut) threshold = cutThreshold(threshold);
-      }
-    }
-    this.smartAlign = withAlignMode(this.smartAlign, mode, threshold, cut);
+    // (The package's `%ifidni %2,nojmp`, else `%xdefine __?ALIGN_JMP_THRESHOLD?__ %2`: the text,
+    // read by each `align`, see smartJumps.)
+    const given = parts.length > 1 && parts[1].length > 0 ? parts[1] : undefined;
+    const threshold = given === undefined ? undefined : given.length === 1 && given[0].text.toLowerCase() === 'nojmp' ? -1 : tokensText(given);
+    this.smartAlign = withAlignMode(this.smartAlign, mode, threshold);
+  }
+
+  /**
+   * Whether smartalign's `align` jumps over a pad of `pad` bytes: its macro's `%if
+   * __?ALIGN_JMP_THRESHOLD?__ != -1 && %$pad > __?ALIGN_JMP_THRESHOLD?__` (smartalign.mac), the
+   * threshold's text pasted in, its errors at `word` when `report` (measured with nasm 2.16.01:
+   * after `alignmode generic, 2==2` a pad of 15 is NOPs, `(15 > 2) == 2` false; after `0 && 1`
+   * too; after `1 || 0` a pad of 0 jumps; `1+` is "expression syntax error" at each `align`, `x`
+   * "symbol `x' not defined before use", `2~` "trailing garbage after expression ignored" and the
+   * `%if` on what comes before).
+   */
+  private smartJumps(s: SmartAlign, pad: number, word: { readonly start: number; readonly end: number }, report: boolean): boolean {
+    if (s.thresholdText === undefined) return s.threshold !== -1 && pad > s.threshold;
+    const toks = tokenizeLine(`${s.thresholdText} != -1 && ${pad} > ${s.thresholdText}`).filter((t) => t.kind !== 'comment');
+    const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
+    const e = p.parse();
+    if (e === undefined) { if (report) this.error('syntax', 'expression syntax error', word); return false; }
+    if (report && p.pos < toks.length) this.warning('pp-trailing', 'trailing garbage after expression ignored', word);
+    // (nasm's preprocessor reads it in every pass: a symbol defined after it is none in the first.)
+    const later = laterSymbol(e, (name) => this.definedLater(name) || !this.symbols.has(name));
+    if (later !== undefined) { if (report) this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, word); return false; }
+    const v = evaluate(e, { symbol: (name, node) => this.lookup(name, node), here: () => this.here(), base: () => this.base(), error: (message) => { if (report) this.error('expression', message, word); } });
+    return v.v !== undefined && v.v !== 0;
   }
 
   private constant(e: Expr, what: string): number | undefined {
@@ -1627,11 +1663,12 @@ class Assembler implements EvalContext {
       case 'incbin':
         this.incbin(st, args);
         return;
-      case 'global': case 'static':
-        if (!this.namesListed(args, word)) return;
-        this.declareNames(args, name);
-        if (name === 'global') for (const t of args) if (t.kind === 'ident') (this.globalNames ??= new Set()).add(qualifyName(t.text, undefined));
+      case 'global': case 'static': {
+        const names = this.namesListed(args, word);
+        this.declareNames(names, name);
+        if (name === 'global') for (const item of names) (this.globalNames ??= new Set()).add(qualifyName(item[0].text, undefined));
         return;
+      }
       case 'cpu':
         this.cpuDirective(args);
         return;
@@ -1659,27 +1696,29 @@ class Assembler implements EvalContext {
         if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', `invalid parameter to [${this.lines.text[this.line].slice(word.start, word.end)}] directive`, args[0] ?? word);
         return;
       case 'common':
-        // (Its name first: measured, `common 5` is "identifier expected after common, got `5'".)
-        if (args.length > 0 && args[0].kind !== 'ident' && !this.namesListed(args, word)) return;
-        this.error('common', 'binary output format does not support common variables', st.op);
+        this.commonDirective(args, word);
         return;
-      case 'extern': case 'required':
-        if (!this.namesListed(args, word)) return;
-        this.declareNames(args, name);
-        for (let k = 0; k < args.length; k++) {
-          const t = args[k];
-          // (A name's type, `a:function`, is no name: measured, `function` stays undefined.)
-          if (t.kind !== 'ident' || (k > 0 && args[k - 1].text !== ',')) continue;
-          // (`required $a` declares `a`: measured, the map lists `a`.)
-          const declared = qualifyName(t.text, undefined);
+      case 'extern': case 'required': {
+        const names = this.namesListed(args, word);
+        this.declareNames(names, name);
+        for (const item of names) {
+          // (A name's type, `a:function`, is no name: measured, `function` stays undefined;
+          // `required $a` declares `a`: measured, the map lists `a`.)
+          const declared = qualifyName(item[0].text, undefined);
+          // (After `global` or `static` nasm ignores it: measured, `global a` / `extern a` / `dd a`
+          // is "symbol `a' not defined".)
+          if (!this.declarations.external(declared)) continue;
+          if (this.final) this.externAfterDefinition(declared, item[0]);
           this.declareExternal(declared);
           if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
         }
         return;
+      }
       case 'struc': {
         const t = args[0];
         if (t === undefined) { this.emptyStructure(word); return; }
-        if (t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
+        const problem = t.kind === 'ident' ? strucNameProblem(t.text) : strucWordProblem(t);
+        if (problem === undefined && t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
         // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
         // Words after the name, before the base (`struc S x`, `struc S)`): the macro's label line
         // `S x:` is the label S and the parser's error at what follows it; endstruc's `S x_size
@@ -1690,7 +1729,6 @@ class Assembler implements EvalContext {
         const words = args.length > 1 && comma !== 1;
         const baseE = comma > 0 ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
         const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
-        const problem = strucNameProblem(t.text);
         const trailing = words && problem === undefined;
         this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd ?? (trailing ? 'parser: instruction expected' : undefined), outer: this.struc, trailing };
         this.absolute = base;
@@ -1728,50 +1766,23 @@ class Assembler implements EvalContext {
       }
       case 'istruc': {
         const t = args[0];
+        const expression = istrucExpression(args);
         // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
-        if (t !== undefined && t.kind !== 'ident') { this.error('syntax', '`istruc\' expects a structure name', word); return; }
-        this.istrucStart = { sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: t?.text ?? '', stray: strayAfterName(args), outer: this.istrucStart };
+        const id = this.host.pushedContext?.(this.line);
+        this.istrucStart = {
+          sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? t?.text ?? '',
+          stray: strayAfterName(args), expression, start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
+        };
         this.defineContextLabel('strucstart', word);
         return;
       }
-      case 'iend': {
+      case 'iend':
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
-        if (this.istrucStart.stray !== undefined) {
-          // (Its `times %{$strucname}_size-...` stops at the token: see strayAfterName.)
-          this.error('syntax', INSTRUCTION_EXPECTED, word);
-          this.istrucStart = this.istrucStart.outer;
-          return;
-        }
-        // (Its macro's `%{$strucname}_size` too is pasted after `_size` is expanded: see sizeLine.)
-        const suffix = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt('_size') : undefined;
-        const sizeName = `${this.istrucStart.name}${suffix !== undefined ? tokensText(suffix) : '_size'}`;
-        // A `%define` of that name in force at the line is what nasm's macro reads instead
-        // (measured: `%define pt_size 4` after `endstruc` pads pt's `istruc` to 4).
-        const defined = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt(sizeName) : undefined;
-        if (defined !== undefined) {
-          this.padTo(this.definedSize(defined, word), word);
-          this.istrucStart = this.istrucStart.outer;
-          return;
-        }
-        if (this.definedLater(sizeName)) {
-          this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${this.istrucStart.name}' is defined after this \`istruc'`, word);
-          this.istrucStart = this.istrucStart.outer;
-          return;
-        }
-        // (No structure of that name: measured, nasm's "non-constant argument supplied to TIMES".)
-        if (!this.symbols.has(sizeName)) {
-          this.error('non-constant', 'non-constant argument supplied to TIMES', word);
-          this.istrucStart = this.istrucStart.outer;
-          return;
-        }
-        const size = this.lookup(sizeName, { k: 'num', v: 0, start: word.start, end: word.end });
-        if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
-        else this.padTo(size?.v, word);
+        this.endIstruc(word);
         this.istrucStart = this.istrucStart.outer;
         return;
-      }
       case SMARTALIGN_DIRECTIVE:
-        this.alignMode(st, args);
+        this.alignMode(args);
         return;
       default:
         this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
@@ -1788,7 +1799,7 @@ class Assembler implements EvalContext {
       this.results.atPadding.set(this.stmtIndex, padding);
       // A label the line starts with is where the field is (`at field, lbl: dw 5`, `at field, lbl`).
       if (st.fill.label !== undefined) this.defineHere(st, true);
-      if (st.fill.kind !== StatementKind.Empty) this.repeatFill(st.fill, 1);
+      if (st.fill.kind !== StatementKind.Empty) this.repeatFill(st.fill, 1, false);
       this.results.size[this.stmtIndex] += padding;
       return;
     }
@@ -1905,16 +1916,16 @@ class Assembler implements EvalContext {
       this.error('syntax', 'expression syntax error', st.op);
       return;
     }
-    const e = this.exprArgFrom(st, parts[0]);
-    const a = e ? this.constant(e, name) : undefined;
-    if (a === undefined || e === undefined) return;
-    // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
-    const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     // nasm's macro checks the argument in the `sectalign` it calls: after `sectalign off` (but
     // for smartalign's `align`) it only pads, `times (((a) - (($-$$) % (a))) % (a))` with `%`
     // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
     // `align -2` "TIMES value -3 is negative").
     const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
+    const e = this.alignArgument(st, parts[0], checked);
+    const a = e ? this.constant(e, name) : undefined;
+    if (a === undefined || e === undefined) return;
+    // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
+    const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const power = a > 0 && (a & (a - 1)) === 0;
     if (checked && !power) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
     if (a === 0) { this.error('division by zero', e); return; }
@@ -1934,9 +1945,9 @@ class Assembler implements EvalContext {
     // space too (measured: a warning, or error, for each of their bytes; one stands for them
     // here, and the listing gives each).
     if (this.smartAlign !== undefined && st.data.length === 0) {
-      if (this.smartAlign.thresholdCut === true) this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op);
-      if (!padsNothing(this.smartAlign, pad)) {
-        const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined);
+      const jumps = this.smartJumps(this.smartAlign, pad, st.op!, true);
+      if (pad > 0 || jumps) {
+        const pieces = smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined, jumps);
         if (this.absolute === undefined && this.sections[this.sec].progbits) for (const p of pieces) this.emit(p.unit, p.count);
         else this.emit(paddingBytes(pieces), 1);
       }
@@ -1980,6 +1991,35 @@ class Assembler implements EvalContext {
     else this.floatMode = mode;
   }
 
+  /** `iend`: nasm's `times %{$strucname}_size-($-%$strucstart) db 0`, the structure `istrucStart` names padded to its size. */
+  private endIstruc(word: NonNullable<ParsedStatement['op']>): void {
+    const ist = this.istrucStart!;
+    // (Its `times %{$strucname}_size-...` stops at the token: see strayAfterName.)
+    if (ist.stray !== undefined) { this.error('syntax', INSTRUCTION_EXPECTED, word); return; }
+    if (ist.expression !== undefined) {
+      if (ist.start === undefined) return;
+      const count = this.timesCountOf(`${ist.expression}_size-($-${ist.start})`, word, INSTRUCTION_EXPECTED);
+      if (count !== undefined) this.padCount(count, word);
+      return;
+    }
+    // (Its macro's `%{$strucname}_size` too is pasted after `_size` is expanded: see sizeLine.)
+    const suffix = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt('_size') : undefined;
+    const sizeName = `${ist.name}${suffix !== undefined ? tokensText(suffix) : '_size'}`;
+    // A `%define` of that name in force at the line is what nasm's macro reads instead
+    // (measured: `%define pt_size 4` after `endstruc` pads pt's `istruc` to 4).
+    const defined = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt(sizeName) : undefined;
+    if (defined !== undefined) { this.padTo(this.definedSize(defined, word), word); return; }
+    if (this.definedLater(sizeName)) {
+      this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${ist.name}' is defined after this \`istruc'`, word);
+      return;
+    }
+    // (No structure of that name: measured, nasm's "non-constant argument supplied to TIMES".)
+    if (!this.symbols.has(sizeName)) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return; }
+    const size = this.lookup(sizeName, { k: 'num', v: 0, start: word.start, end: word.end });
+    if (size !== undefined && size.sec >= 0) this.error('non-constant', 'non-constant argument supplied to TIMES', word);
+    else this.padTo(size?.v, word);
+  }
+
   /**
    * Whether the assembly has left the section, or the absolute space, the open `istruc` began in:
    * `at`'s and `iend`'s count, of `$ - %$strucstart`, is then no number to nasm (measured with
@@ -1995,42 +2035,175 @@ class Assembler implements EvalContext {
   private padTo(size: number | undefined, word: { readonly start: number; readonly end: number }): void {
     if (size === undefined) return;
     if (this.awayFromIstruc()) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return; }
-    const pad = this.istrucStart!.offset + size - (this.absolute ?? this.sections[this.sec].size);
+    this.padCount(this.istrucStart!.offset + size - (this.absolute ?? this.sections[this.sec].size), word);
+  }
+
+  /** `count` zero bytes, as the `times count db 0` of nasm's `iend` and `at` puts them out. */
+  private padCount(count: number, word: { readonly start: number; readonly end: number }): void {
     // (nasm's iend is `times` of the size left: measured, "TIMES value -2 is negative".)
-    if (pad < 0) this.error('times-negative', `TIMES value ${pad} is negative`, word);
-    else this.emit(ZERO, pad);
+    if (count < 0) this.error('times-negative', `TIMES value ${count} is negative`, word);
+    else this.emit(ZERO, count);
   }
 
   /** The value of the body of a `%define` of a structure's size name, as `iend`'s count reads it; its errors at `word`. */
   private definedSize(body: readonly PPToken[], word: { readonly start: number; readonly end: number }): number | undefined {
-    const toks = tokenizeLine(tokensText(body)).filter((t) => t.kind !== 'comment');
+    return this.timesCountOf(tokensText(body), word, 'expression syntax error');
+  }
+
+  /**
+   * The value of `text` as the `times` count of a line a standard macro writes (`iend`'s, `at`'s),
+   * its errors at `word`: `leftover` when the count is followed by more than `times` can take.
+   */
+  private timesCountOf(text: string, word: { readonly start: number; readonly end: number }, leftover: string): number | undefined {
+    const toks = tokenizeLine(text).filter((t) => t.kind !== 'comment');
     const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
     const e = p.parse();
-    if (e === undefined || p.pos < toks.length) { this.error('syntax', 'expression syntax error', word); return undefined; }
+    if (e === undefined || p.pos < toks.length) { this.error('syntax', e === undefined ? 'expression syntax error' : leftover, word); return undefined; }
     // (A `times` count must be known on its line: a name defined after it is none, measured.)
     let later = false;
-    const v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => this.error('expression', message, word) });
+    // (nasm names no unknown symbol in a count, only the count: see timesCount.)
+    const use = this.undefinedUse;
+    this.undefinedUse = Undefined.Quiet;
+    let v: Value;
+    try {
+      v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => this.error('expression', message, word) });
+    } finally { this.undefinedUse = use; }
     if (later || v.v === undefined || v.sec >= 0) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return undefined; }
     return v.v;
   }
 
   /**
-   * Whether the names of `global`/`extern`/`static`/`required` (and `common`'s first) are names:
-   * nasm wants each item of the list, after one `$`, to be an identifier up to its `:` or a blank,
-   * with nothing after a blank (measured with nasm 2.16.01: `global 5`, `global x, 5`, `extern e}`,
-   * `required }e` and `extern $$a` are "identifier expected after global, got `5'" ... "got `$a'",
-   * `required: x` "... got `: x'"; `extern a b` and `extern a :function` "invalid syntax in extern
-   * declaration").
+   * The items of a `global`/`extern`/`static`/`required` list that are names (the tokens of each),
+   * nasm's error given for each other: nasm wants an item, after one `$`, to be an identifier up to
+   * its `:` or a blank, with nothing after a blank (measured with nasm 2.16.01: `global 5`, `global
+   * x, 5`, `extern e}`, `required }e` and `extern $$a` are "identifier expected after global, got
+   * `5'" ... "got `$a'", `required: x` "... got `: x'"; `extern a b` and `extern a :function`
+   * "invalid syntax in extern declaration", and declare `a` all the same; `extern 5, 6` gives the
+   * error twice, and `extern a, 5` declares `a`). See declarationItems and readDeclaration.
    */
-  private namesListed(args: readonly PPToken[], word: { readonly start: number; readonly end: number; readonly name: string }): boolean {
-    for (let k = 0; k <= args.length; k++) {
-      let end = k;
-      while (end < args.length && args[end].text !== ',') end++;
-      const problem = nameListProblem(tokensText(args.slice(k, end)), word.name.toLowerCase());
-      if (problem !== undefined) { this.error('syntax', problem, args[k] ?? word); return false; }
-      k = end;
+  private namesListed(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): (readonly PPToken[])[] {
+    const names: (readonly PPToken[])[] = [];
+    const directive = this.declarationWord(word);
+    for (const item of this.declarationItems(args)) {
+      const read = readDeclaration(tokensText(item.tokens), directive, false);
+      if (read.problem !== undefined) this.error('syntax', read.problem, item.at ?? word);
+      // (nasm's symdef goes on after "invalid syntax": measured, `static a x` / `common a 5` is
+      // "symbol `a' declared both as static and common" too.)
+      if (read.name !== undefined && item.tokens[0]?.kind === 'ident') names.push(item.tokens);
     }
-    return true;
+    return names;
+  }
+
+  /**
+   * `common NAME SIZE`: nasm reads each item as it reads the line (measured with nasm 2.16.01:
+   * `common a, 5` is "no size specified in common declaration" and "identifier expected after
+   * common, got `5'"), declares the name (even with a size it could not read) and defines it, a
+   * label no other definition agrees with: another size, or any label or `equ` of the name (see
+   * reportCommons). Its bin format's refusal comes in a later pass (see laterCommonErrors).
+   */
+  private commonDirective(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): void {
+    const directive = this.declarationWord(word);
+    for (const item of this.declarationItems(args)) {
+      const read = readDeclaration(tokensText(item.tokens), directive, true);
+      const at = item.at ?? word;
+      if (read.problem !== undefined) this.error('syntax', read.problem, at);
+      if (read.name === undefined) continue;
+      const name = qualifyName(read.name, undefined);
+      const declared = this.declarations.declared(name);
+      const before = declared !== undefined ? { kind: declared.kind, first: declared.first } : undefined;
+      const problem = this.declarations.declare(name, 'common', read.special, this.stmtIndex, at);
+      if (problem !== undefined) { this.error('symbol-type', problem, at); continue; }
+      // (The bin format's words, at the directive that first defines the name: measured, `common
+      // a 5` twice is refused at the first alone.)
+      if (!this.final || !this.commonDefined(name, read.size ?? 0, at, before) || read.problem !== undefined) continue;
+      const message = read.special !== undefined ? 'binary format does not support any special symbol types' : 'binary output format does not support common variables';
+      (this.laterCommonErrors ??= []).push({ code: read.special !== undefined ? 'symbol-type' : 'common', message, range: this.range(word), expansion: this.lines.origin(this.line).expansion, line: this.line });
+    }
+  }
+
+  /**
+   * Common variable `name` of `size` defined at `at` (final pass): nasm's label is the size in no
+   * section, which another size redefines, and so does the size of an `extern` or `required`
+   * declared `before` (their label is 0; measured: `extern a` / `common a 5` is "label `a'
+   * inconsistently redefined", `common a 0` not). Whether this is the name's first `common`.
+   */
+  private commonDefined(name: string, size: number, at: { readonly start: number; readonly end: number }, before: { readonly kind: string; readonly first: DeclarationPlace } | undefined): boolean {
+    const latest = this.commons?.get(name);
+    const earlier = latest !== undefined ? (latest.size !== size ? latest.place : undefined)
+      : before !== undefined && (before.kind === 'extern' || before.kind === 'required') && size !== 0 ? this.declarationPlace(before.first).range : undefined;
+    if (earlier !== undefined) this.redefinedAt(name, this.range(at), this.lines.origin(this.line).expansion, earlier, this.line);
+    // (Each redefinition is the one the next is compared with: measured, `common a 5` / `common a`
+    // / `common a 5` is refused at the second and at the third.)
+    if (latest === undefined || earlier !== undefined) (this.commons ??= new Map()).set(name, { size, stmt: latest?.stmt ?? this.stmtIndex, place: this.range(at) });
+    return latest === undefined;
+  }
+
+  /**
+   * `extern`/`required` of `name` (written `at`) after a label or `equ` defined it: nasm's extern
+   * label is 0, which a definition of another value contradicts (measured with nasm 2.16.01: `a
+   * equ 3` / `extern a`, and `nop` / `a:` / `extern a`, are "label `a' inconsistently redefined"
+   * at the extern; `a equ 0` / `extern a` is not). A definition after it is no contradiction
+   * (see reportCommons for one after `global` took the name over).
+   */
+  private externAfterDefinition(name: string, at: PPToken): void {
+    const s = this.symbols.get(name);
+    if (s === undefined || s.stmt >= this.stmtIndex || s.value === 0) return;
+    this.redefinedAt(name, this.range(at), this.lines.origin(this.line).expansion, symbolRange(s, this.lines, this.lineOf), this.line);
+  }
+
+  /** nasm's "label `NAME' inconsistently redefined" at `range`, its first definition at `first`. */
+  private redefinedAt(name: string, range: SourceRange, expansion: readonly SourceRange[] | undefined, first: SourceRange, line: number): void {
+    this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, range, expansion, [{ message: `label \`${name}' originally defined here`, range: first, definition: true }], line);
+  }
+
+  /**
+   * After the final pass: a label or `equ` of a common variable's name is a second definition
+   * (measured with nasm 2.16.01: `common a 5` then `a:`, or `a equ 5`, or `a:` before it, is
+   * "label `a' inconsistently redefined" at the later line); and the bin format's refusal of the
+   * common variables, which nasm gives in a pass after its first, so only when no error of its
+   * first pass stopped it (measured: `common a 5` / `global a` is the declaration's error alone).
+   */
+  private reportCommons(): void {
+    for (const [name, c] of this.commons ?? []) {
+      const s = this.symbols.get(name);
+      if (s === undefined) continue;
+      const l = this.lineOf[s.stmt];
+      if (s.stmt > c.stmt) this.redefinedAt(name, symbolRange(s, this.lines, this.lineOf), this.lines.origin(l).expansion, c.place, l);
+      else this.redefinedAt(name, c.place, this.lines.origin(this.lineOf[c.stmt]).expansion, symbolRange(s, this.lines, this.lineOf), this.lineOf[c.stmt]);
+    }
+    // (An extern's label a `global` then took over, defined after: measured, `extern a` / `global
+    // a` / `a:` is "label `a' inconsistently redefined" at `a:`, while `extern a` / `a:` is none.)
+    for (const [name, d] of this.declarations.all()) {
+      const s = d.kind === 'global' && (d.firstKind === 'extern' || d.firstKind === 'required') ? this.symbols.get(name) : undefined;
+      if (s === undefined || s.stmt <= d.first.stmt) continue;
+      const l = this.lineOf[s.stmt];
+      this.redefinedAt(name, symbolRange(s, this.lines, this.lineOf), this.lines.origin(l).expansion, this.declarationPlace(d.first).range, l);
+    }
+    if (this.laterCommonErrors === undefined || this.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
+    for (const e of this.laterCommonErrors) this.sink.error(e.code, e.message, e.range, e.expansion, undefined, e.line);
+  }
+
+  /**
+   * The items of a declaration directive's list, each with the token to report it at: nasm's
+   * standard macro writes a raw `[extern %1]` line for each of its parameters, while the raw
+   * directive reads all it is given as one item (measured with nasm 2.16.01: `[extern a, b]` is
+   * "identifier expected after extern, got `a, b'", `[extern a:function, b]` declares `a`).
+   */
+  private declarationItems(args: readonly PPToken[]): { tokens: readonly PPToken[]; at: PPToken | undefined }[] {
+    if (this.lines.tokensOf(this.line)[0]?.text === '[') return [{ tokens: args, at: args[0] }];
+    const items: { tokens: readonly PPToken[]; at: PPToken | undefined }[] = [];
+    let from = 0;
+    for (let k = 0; k <= args.length; k++) {
+      if (k < args.length && args[k].text !== ',') continue;
+      items.push({ tokens: args.slice(from, k), at: args[from] ?? args[k - 1] });
+      from = k + 1;
+    }
+    return items;
+  }
+
+  /** The name a declaration directive's messages give it: the raw directive's as written, the standard macro's own. */
+  private declarationWord(word: NonNullable<ParsedStatement['op']>): string {
+    return this.lines.tokensOf(this.line)[0]?.text === '[' ? this.writtenText(word) ?? word.name : word.name;
   }
 
   /** The text of `span` on the current line as written (a directive's name in its own case). */
@@ -2083,6 +2256,7 @@ class Assembler implements EvalContext {
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
     if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", written); return true; }
+    if (ist.expression !== undefined) { this.padToFieldText(written); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     let field = written;
     // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
@@ -2123,6 +2297,19 @@ class Assembler implements EvalContext {
     return true;
   }
 
+  /**
+   * `at field` under an `istruc` of more than a name: nasm's `times (FIELD-NAME)-($-%$strucstart)`
+   * with the arguments' text for NAME, `.x` pasted to them (see istrucExpression).
+   */
+  private padToFieldText(written: Expr): void {
+    const ist = this.istrucStart!;
+    if (ist.start === undefined) return;
+    const text = this.lines.text[this.line].slice(written.start, written.end);
+    const field = isLocalName(text) ? ist.expression + text : text;
+    const count = this.timesCountOf(`(${field}-${ist.expression})-($-${ist.start})`, written, "expecting `)'");
+    if (count !== undefined) this.padCount(count, written);
+  }
+
   private exprArg(st: ParsedStatement): Expr | undefined {
     return this.exprArgFrom(st, st.args);
   }
@@ -2161,6 +2348,20 @@ class Assembler implements EvalContext {
   }
 
   /**
+   * `align`'s argument `toks` as its macro reads it: in `sectalign %1` when it is `checked`, then
+   * in `times (((%1) - ...`, each refusing an expression that does not parse, and the second one
+   * that stops early wanting its `)` (measured with nasm 2.16.01: `align :4`, `align 1+` and
+   * `align (4` give their error twice, once after `sectalign off`; `align 4 4` "expecting `)'").
+   */
+  private alignArgument(st: ParsedStatement, toks: readonly PPToken[], checked: boolean): Expr | undefined {
+    const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
+    const e = p.parse();
+    if (e === undefined && p.error !== undefined) { this.errorRepeated('syntax', p.error.message, p.error, checked ? 2 : 1); return undefined; }
+    if (e !== undefined && p.error === undefined && p.pos < toks.length && toks[p.pos].text !== '{') { this.error('syntax', "expecting `)'", toks[p.pos]); return undefined; }
+    return this.exprArgFrom(st, toks);
+  }
+
+  /**
    * Braces where a directive's expression stops (the column `at`): nasm's scanner reads them, as
    * it reads the token after any expression, as a decorator, and refuses what is none (measured:
    * `org 0{`, `absolute 0 {e}`, `sectalign 4{` and `incbin "f", 0{` fail; `org 0{k1}` does not).
@@ -2189,13 +2390,15 @@ class Assembler implements EvalContext {
   }
 
   /** An `align` fill other than one data directive, `pad` times as `times pad FILL` (the fill's own `times` wins, as in nasm). */
-  private repeatFill(fill: ParsedStatement, pad: number): void {
+  private repeatFill(fill: ParsedStatement, pad: number, asTimes = true): void {
     this.fillCount = pad;
+    this.fillAsTimes = asTimes;
     try {
       if (fill.kind === StatementKind.Directive) this.directive(fill, fill.op!.name);
       else this.instruction(fill);
     } finally {
       this.fillCount = undefined;
+      this.fillAsTimes = false;
     }
   }
 
@@ -2400,7 +2603,7 @@ class Assembler implements EvalContext {
   private incbin(st: ParsedStatement, args: readonly PPToken[]): void {
     const parts = splitComma(args);
     const fileTok = parts[0]?.[0];
-    if (!fileTok || fileTok.kind !== 'string') { this.error('syntax', '`incbin\' expects a quoted file name', st.op); return; }
+    if (!fileTok || fileTok.kind !== 'string') { this.incbinWithoutName(st, fileTok); return; }
     // (nasm's incbin macro reads the name with `%pathsearch`, which warns of what follows the
     // string: measured, `incbin "a.bin"c`.)
     if (parts[0].length > 1) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', parts[0][1]);
@@ -2409,16 +2612,22 @@ class Assembler implements EvalContext {
     let target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
     const cut = fileTok.text[0] === '`' ? cutAtControl(decodeString(fileTok.text) ?? new Uint8Array()) : undefined;
     if (cut !== undefined) { this.error('syntax', CONTROL_IN_STRING, fileTok); target = decodeSource(cut); }
-    let found = this.incbinCache.get(target);
-    if (!this.incbinCache.has(target)) {
-      for (const c of searchPlaces(this.host.mainFile, this.host.workingDirectory, this.host.includePaths, target)) {
+    const raw = this.rawIncbin(st);
+    const key = raw ? `\u0000${target}` : target;
+    let found = this.incbinCache.get(key);
+    if (!this.incbinCache.has(key)) {
+      // (nasm's directive opens the name from its working directory alone: measured with nasm
+      // 2.16.01, `times 1 incbin "a.bin"` with a.bin only under -I is "unable to get length of file".)
+      const places = raw ? [joinPath(this.host.workingDirectory ?? dirName(this.host.mainFile), target)] : searchPlaces(this.host.mainFile, this.host.workingDirectory, this.host.includePaths, target);
+      for (const c of places) {
         const data = this.host.readBinary?.(c);
         if (data !== undefined) { found = { data, name: this.host.fileName?.(c, target) ?? target }; break; }
       }
-      this.incbinCache.set(target, found);
+      this.incbinCache.set(key, found);
     }
-    // (nasm asks a missing file's length first: measured, "unable to get length of file".)
-    if (found === undefined) { this.error('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok); return; }
+    // (nasm asks a missing file's length first: measured, "unable to get length of file", given
+    // once for each repetition of the directive, none for `times 0`.)
+    if (found === undefined) { this.errorRepeated('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok, this.timesCount(st)); return; }
     const data = found.data;
     const offE = parts[1] ? this.exprArgFrom(st, parts[1], 'ignored') : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2], 'ignored') : undefined;
@@ -2438,6 +2647,52 @@ class Assembler implements EvalContext {
     }
     const slice = data.subarray(Math.min(off, data.length), len === undefined ? data.length : Math.min(data.length, off + len));
     this.emit(slice, n);
+  }
+
+  /**
+   * `incbin` given no quoted name, in nasm's words: its standard macro's `%pathsearch %$dep %1`
+   * and `%depend %$dep` take no file name, and its `incbin %$dep,%2` names the context's `%$dep`,
+   * which nothing defines (measured with nasm 2.16.01: `incbin x` is "`%pathsearch' expects a file
+   * name", "`%depend' expects a file name", "symbol `..@1.dep' not defined before use"); the
+   * directive itself (see rawIncbin), or the word alone (no call: the macro takes one parameter or
+   * more, with its warning), says "`incbin' expects a file name", or "symbol `x' not defined before
+   * use" of a name no line defines before. Ringside's own words go to the editor as a note.
+   */
+  private incbinWithoutName(st: ParsedStatement, fileTok: PPToken | undefined): void {
+    const word = st.op!;
+    this.note('syntax', '`incbin\' expects a quoted file name', fileTok ?? word);
+    const raw = this.rawIncbin(st);
+    if (fileTok === undefined || raw) {
+      if (fileTok === undefined && !raw) this.warning('macro-args', `multi-line macro \`${this.writtenText(word) ?? 'incbin'}' exists, but not taking 0 parameters`, word);
+      const name = fileTok?.kind === 'ident' ? qualifyName(fileTok.text, undefined) : undefined;
+      const unknown = name !== undefined && (!this.symbols.has(name) || this.definedLater(name));
+      this.error(unknown ? 'undefined-symbol' : 'syntax', unknown ? `symbol \`${name}' not defined before use` : '`incbin\' expects a file name', fileTok ?? word);
+      return;
+    }
+    this.error('syntax', '`%pathsearch\' expects a file name', fileTok);
+    this.error('syntax', '`%depend\' expects a file name', fileTok);
+    const id = this.host.pushedContext?.(this.line);
+    if (id !== undefined) this.error('undefined-symbol', `symbol \`..@${id}.dep' not defined before use`, fileTok);
+  }
+
+  /**
+   * Whether `incbin` is nasm's directive itself rather than a call of its standard macro (which
+   * finds the file with `%pathsearch`, see searchPlaces): after `times` (measured: `times 1 incbin`
+   * is no call), in an `align`'s fill (its macro's `times N FILL`), or once `%clear` took the macro
+   * away (see withoutStandardMacros).
+   */
+  private rawIncbin(st: ParsedStatement): boolean {
+    return st.times !== undefined || this.fillAsTimes || this.lines.tokensOf(this.line)[st.opIndex]?.unmacroed === true;
+  }
+
+  /** Error `message` given `count` times over at `span`, as nasm gives it once for each repetition of a `times` line. */
+  private errorRepeated(code: string, message: string, span: { start: number; end: number }, count: number): void {
+    if (count > 0) this.error(code, message, span);
+    if (!this.final) return;
+    for (let k = 1; k < count; k++) {
+      this.errorsGiven++;
+      this.sink.report('error', code, message, this.range(span), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
+    }
   }
 
   /** `dataBytes`, computed once for data made of constants (warnings are rare: those recompute). */
@@ -3060,8 +3315,9 @@ class Assembler implements EvalContext {
         }
         if (name === 'alignb' && st.data.length === 0) { out.reserve(pad); return; }
         if (this.smartAlign !== undefined && st.data.length === 0) {
-          if (padsNothing(this.smartAlign, pad)) return;
-          for (const p of smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined)) {
+          const jumps = this.smartJumps(this.smartAlign, pad, st.op!, false);
+          if (pad === 0 && !jumps) return;
+          for (const p of smartPadding(this.smartAlign, this.bits, pad, a, this.optimization === undefined, jumps)) {
             if (p.count === 0) continue;
             out.bytes(p.unit, p.calls);
             if (p.count > 1) out.copies(p.count, p.unit.length, p.calls.length);
@@ -3204,6 +3460,17 @@ function strucNameProblem(name: string): { readonly atName: string; readonly atE
 
 
 /**
+ * nasm's errors for a structure named by `t`, no identifier: its macro's label line `NAME:` and
+ * endstruc's `NAME_size equ ($-NAME)` start with no label (measured with nasm 2.16.01: `struc :s`,
+ * `struc 5`, `struc (s)`, `struc "s"` are "label or instruction expected at start of line" at both,
+ * the fields between in absolute space); undefined for the tokens that make other lines (`[`, `$`).
+ */
+function strucWordProblem(t: PPToken): { readonly atName: string; readonly atEnd: string } | undefined {
+  if (t.kind === 'here' || t.text === '[') return undefined;
+  return { atName: 'label or instruction expected at start of line', atEnd: 'label or instruction expected at start of line' };
+}
+
+/**
  * A value beyond ±2^53 as the encoder can take it: a number with the same low 32 bits, still out of
  * every operand's range (nasm writes the low bits of the 64-bit value, and warns; measured:
  * `add eax, 0x100000000000005` is 83 C0 05 with "dword value exceeds bounds").
@@ -3233,18 +3500,6 @@ function keepOnStatement(st: ParsedStatement, bits: 16 | 32, r: EncodeResult): v
 /** A section's alignment is the largest any `align=` or `align`/`alignb` asked for (nasm 2.16). */
 function raiseAlignment(s: Section, a: number): void {
   if (s.align === undefined || a > s.align) s.align = a;
-}
-
-/** nasm's error for `item`, one of the names a `directive` (`extern`, `global`...) lists, if any (see namesListed). */
-function nameListProblem(item: string, directive: string): string | undefined {
-  // (Each is its standard macro's `[extern %1]`, a raw directive that ends at its first `]`:
-  // measured, `extern {ext]}` declares `ext`.)
-  const close = item.indexOf(']');
-  const written = close >= 0 ? item.slice(0, close) : item;
-  const text = written.startsWith('$') ? written.slice(1) : written;
-  const name = /^[^\s:]*/.exec(text)![0];
-  if (!isNameText(name)) return `identifier expected after ${directive}, got \`${text}'`;
-  return /^\s+\S/.test(text.slice(name.length)) ? `invalid syntax in ${directive} declaration` : undefined;
 }
 
 /** expr.ts's messages for a label where none can be (see Assembler.misplacedLabelMessage). */
@@ -3348,13 +3603,26 @@ const NOP = Uint8Array.of(0x90);
  * cannot read on from: its macro writes the whole argument as the name into `times
  * (FIELD-NAME)-...` and `times NAME_size-...`, whose expressions stop at an operand after the name
  * (measured with nasm 2.16.01, `istruc line\``, `istruc line 5`: "expecting `)'" at each `at`,
- * "parser: instruction expected" at `iend`). An operator after it reads on (not followed here).
+ * "parser: instruction expected" at `iend`). An operator after it reads on (see istrucExpression).
  */
 function strayAfterName(args: readonly PPToken[]): PPToken | undefined {
   const t = args[1];
   if (args[0]?.kind !== 'ident' || t === undefined) return undefined;
   const operand = t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'here' || (t.kind === 'invalid' && /^["'`]/.test(t.text));
   return operand ? t : undefined;
+}
+
+/**
+ * The text of `istruc`'s arguments `args` when they are more than a name (and no name with an
+ * operand after it, see strayAfterName): nasm's macro writes them whole into `times
+ * ARGS_size-($-%$strucstart)` at `iend` and `times (FIELD-ARGS)-...` at `at`, and these read them
+ * as an expression (measured with nasm 2.16.01: `istruc s+t` pads to `t_size`, `istruc s+0` and
+ * `istruc 5` are "expression syntax error" at `iend`, `istruc (s)` "parser: instruction expected",
+ * `istruc s+u` with `u_size` defined after it "non-constant argument supplied to TIMES").
+ */
+function istrucExpression(args: readonly PPToken[]): string | undefined {
+  if (args.length === 0 || (args.length === 1 && args[0].kind === 'ident') || strayAfterName(args) !== undefined) return undefined;
+  return tokensText(args);
 }
 
 function splitComma(toks: readonly PPToken[]): PPToken[][] {

@@ -336,13 +336,26 @@ type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' |
 const isNasmMessage = (d: Diagnostic): boolean => d.severity === 'error' || d.severity === 'warning';
 
 /**
- * The errors and warnings of `diagnostics`, each with its places: Ringside's own notes are the
- * editor's, nasm prints nothing there (and a note between two messages must not shift the places
- * of those after it onto another's).
+ * The warnings nasm gives in its final pass alone, by code: none is printed when an error of an
+ * earlier pass stopped it before that pass (measured with nasm 2.16.01, after a `%if lab`'s
+ * "non-constant value given to `%if'": `db 300`, `mov al, 300`, `push byte 300`, `resb 1` in
+ * .text, `db 1` in .bss, `dd 1.5e999` and `%warning hi` say nothing; a label alone and `%include`'s trailing
+ * garbage still warn). The editor keeps them.
+ */
+const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'zeroing', 'nobits-data', 'float-overflow', 'user-warning']);
+
+/**
+ * The errors and warnings of `diagnostics` nasm prints, each with its places: Ringside's own notes
+ * are the editor's, nasm prints nothing there (and a note between two messages must not shift the
+ * places of those after it onto another's), nor the warnings of a final pass it did not run.
  */
 function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
-  if (diagnostics.every(isNasmMessage)) return { diagnostics, places };
-  const kept = [...diagnostics.keys()].filter((i) => isNasmMessage(diagnostics[i]));
+  // (The bin format's refusal of an external reference is of the final pass too, measured, though
+  // the listing leaves it out of FINAL_PASS_ERRORS: Ringside writes no listing of it.)
+  const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d) && d.code !== 'extern');
+  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && d.severity === 'warning' && FINAL_PASS_WARNINGS.has(d.code));
+  if (diagnostics.every(printed)) return { diagnostics, places };
+  const kept = [...diagnostics.keys()].filter((i) => printed(diagnostics[i]));
   return {
     diagnostics: kept.map((i) => diagnostics[i]),
     places: { lines: kept.map((i) => places.lines[i]), passed: kept.map((i) => places.passed[i]), rounds: kept.map((i) => places.rounds[i]) },

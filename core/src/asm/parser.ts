@@ -718,6 +718,8 @@ class LineParser implements TermReader {
         if (!first.text.startsWith('$') && (register(first) || isNasmRegister(first.text))) this.fail('label or instruction expected at start of line', first);
         // A prefix is no label (measured: `rep:` and `lock use16` are "parser: instruction expected").
         if ((wordClass(lower) & (Word.Prefix | Word.Mnemonic)) === Word.Prefix && !first.text.startsWith('$')) this.fail(INSTRUCTION_EXPECTED, first);
+        // (`times:` is TIMES with its count starting at the colon: measured, "expression syntax error".)
+        if (colon && named === false && lower === 'times') this.fail('expression syntax error', toks[1]);
         if (colon && named === false && isDirectiveWord(first.text)) this.fail(`\`${first.text}' is a directive, not a label (write \`$${first.text}:' for a label of that name)`, first);
         // nasm would assemble it (`lfence`, `rdpmc` ...): taken for a label it would give other bytes.
         if (!colon && leftOut(first.text) && !first.text.startsWith('$') && RESERVE_UNIT[lower] === undefined) this.fail(outsideDialect(first.text), first, 'unsupported-instruction');

@@ -12,23 +12,14 @@ export type AlignMode = 'generic' | 'nop' | 'k7' | 'k8' | 'p6';
 export interface SmartAlign {
   readonly sequences: Readonly<Record<16 | 32, readonly string[]>>;
   readonly group: Readonly<Record<16 | 32, number>>;
-  /**
-   * A pad longer than this is a jump to the boundary over `0x90` bytes; -1 (`nojmp`) never;
-   * -Infinity always, a pad of 0 too (see cutThreshold).
-   */
+  /** A pad longer than this is a jump to the boundary over `0x90` bytes; -1 (`nojmp`) never. */
   readonly threshold: number;
-  /** The threshold's text had trailing garbage: each `align` without a fill warns of it (see cutThreshold). */
-  readonly thresholdCut?: boolean;
-}
-
-/**
- * The threshold of `alignmode`'s text whose expression stops before its end at value `value`:
- * the package puts the text first in its `align`'s `%if` on the pad, which then stops there too,
- * with nasm's warning at each such `align` (measured with nasm 2.16.01: after `alignmode generic,
- * 2~` every `align 4` jumps, a pad of 0 too, `EB 02 90 90`; after `0~` none does).
- */
-export function cutThreshold(value: number): number {
-  return value !== 0 ? -Infinity : -1;
+  /**
+   * The threshold as `alignmode`'s text gave it, which the package's `align` writes into its
+   * `%if THRESHOLD != -1 && PAD > THRESHOLD` (see Assembler.smartJumps); undefined for a mode's own
+   * or `nojmp`.
+   */
+  readonly thresholdText?: string;
 }
 
 interface ModeDefinitions {
@@ -91,8 +82,8 @@ export function chosenAlignMode(word: string, names: readonly string[] | undefin
   return k >= 0 ? TESTED_MODES[k] : undefined;
 }
 
-/** `alignmode MODE[, THRESHOLD]` over `before` (undefined: what `%use smartalign` starts from). */
-export function withAlignMode(before: SmartAlign | undefined, mode: AlignMode, threshold: number | undefined, thresholdCut = false): SmartAlign {
+/** `alignmode MODE[, THRESHOLD]` over `before` (undefined: what `%use smartalign` starts from); THRESHOLD a number or its text. */
+export function withAlignMode(before: SmartAlign | undefined, mode: AlignMode, threshold: number | string | undefined): SmartAlign {
   const m = MODES[mode];
   const merged = (bits: 16 | 32): string[] => {
     const seqs = before !== undefined ? [...before.sequences[bits]] : [];
@@ -102,14 +93,9 @@ export function withAlignMode(before: SmartAlign | undefined, mode: AlignMode, t
   return {
     sequences: { 16: merged(16), 32: merged(32) },
     group: { 16: m[16].group ?? before?.group[16] ?? 1, 32: m[32].group ?? before?.group[32] ?? 1 },
-    threshold: threshold ?? m.threshold,
-    ...(thresholdCut ? { thresholdCut } : {}),
+    threshold: typeof threshold === 'number' ? threshold : m.threshold,
+    ...(typeof threshold === 'string' ? { thresholdText: threshold } : {}),
   };
-}
-
-/** Whether an `align` without a fill puts out nothing for a pad of `pad` (a threshold that jumps always jumps at 0 too). */
-export function padsNothing(s: SmartAlign, pad: number): boolean {
-  return pad === 0 && s.threshold !== -Infinity;
 }
 
 /** A run of the padding: `count` copies of `unit` (nasm's `times count db ...` or an instruction). */
@@ -125,11 +111,12 @@ export interface PaddingPiece {
 
 /**
  * The `pad` bytes that take code at `bits` to the `align` boundary, as the lines of nasm's macro
- * give them. `shortJump`: its `jmp` may be short, as at -Ox (not at -O0 and -O1, where a JMP not
- * written `short` is near).
+ * give them: a jump over NOPs when `jumps` (a pad of 0 then too), else the mode's NOPs.
+ * `shortJump`: its `jmp` may be short, as at -Ox (not at -O0 and -O1, where a JMP not written
+ * `short` is near).
  */
-export function smartPadding(s: SmartAlign, bits: 16 | 32, pad: number, align: number, shortJump: boolean): PaddingPiece[] {
-  if (s.threshold !== -1 && pad > s.threshold) {
+export function smartPadding(s: SmartAlign, bits: 16 | 32, pad: number, align: number, shortJump: boolean, jumps: boolean): PaddingPiece[] {
+  if (jumps) {
     // `jmp` to the boundary (short when it reaches), then `times n nop` to the boundary after the
     // jump: the next one when the jump passes the first (measured with nasm 2.16.01: pad 1 after
     // `alignmode generic, 0` is EB 03 90 90 90 to `align 4`, pad 3 at -O0 E9 00000000 90 90 90).

@@ -40,8 +40,8 @@ const STANDARD_MACROS: ReadonlyMap<string, StandardMacro> = new Map<string, Stan
   ['bits', ONE_OR_MORE], ['use16', NONE], ['use32', NONE], ['use64', NONE], ['userel', NONE], ['useabs', NONE],
   ['extern', ONE_OR_MORE], ['static', ONE_OR_MORE], ['global', ONE_OR_MORE], ['required', ONE_OR_MORE], ['common', ONE_OR_MORE],
   ['cpu', ONE_OR_MORE], ['float', ONE_OR_MORE], ['default', ONE_OR_MORE], ['org', ONE_OR_MORE],
-  // %push in the body.
-  ['incbin', { min: 1, max: Infinity, ids: 2 }],
+  // %push in the body, and %pop: its `%$dep` is `..@N.dep` (see Assembler.incbinWithoutName).
+  ['incbin', { min: 1, max: Infinity, ids: 2, context: 'push-pop' }],
 ]);
 
 /** First letters of the names above (either case), so most words need no lookup. */

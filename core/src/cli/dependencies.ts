@@ -117,7 +117,8 @@ export function dependencyFiles(pp: PreprocessResult, names: DependencyNames): s
 
 /**
  * A call of the standard macro `incbin` (one argument or more) on a line: its word, and its file
- * decoded, or no name when the first argument is no string. Undefined for any other line.
+ * decoded, or no name when the first argument is no string. Undefined for any other line (one
+ * after `%clear` too).
  */
 function incbinCall(toks: readonly PPToken[]): { readonly word: PPToken; readonly name?: string } | undefined {
   if (toks.length < 2) return undefined;
@@ -125,6 +126,8 @@ function incbinCall(toks: readonly PPToken[]): { readonly word: PPToken; readonl
   if (call === undefined) return undefined;
   const bytes = call.args.kind === 'string' ? decodeString(call.args.text) : undefined;
   const word = toks[call.at];
+  // (After `%clear` the line calls no macro: nasm's directive lists nothing, measured with -M.)
+  if (word.unmacroed === true) return undefined;
   return bytes === undefined ? { word } : { word, name: Buffer.from(bytes).toString('utf8') };
 }
 
