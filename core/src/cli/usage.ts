@@ -33,7 +33,9 @@ Usage:
       each -I DIR in order, then in the working directory (nasm 2.16 looks in
       its working directory first and not in FILE's directory: the same files
       are found unless both hold one of the name). As in nasm 2.16, -I DIR
-      works with or without a trailing slash.
+      works with or without a trailing slash, and incbin where its standard
+      macro is not called (after \`times', in an align's fill, after %clear)
+      opens a relative name from the working directory alone.
       A [map] line in FILE writes nasm's map file (a relative name is taken from
       the working directory, as nasm takes it).
       Warning options as nasm's (NAME a class from \`nasm -h', a prefix of some,
