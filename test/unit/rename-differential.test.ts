@@ -77,6 +77,13 @@ describe('renaming a structure takes the size endstruc names from it', function 
       refused: { Pps: /the size nasm's endstruc defines for the structure `P`/, _size: /read by nasm's endstruc and iend/ },
     },
     {
+      // (Renaming at qq_size's definition, the `ES` line, renames the define ES.)
+      title: 'the name an endstruc a define writes measures from, under a %define of the structure\'s name',
+      lines: ['%define ES endstruc', 'qq equ 2', 'struc pt', '.x: resd 1', '%define pt qq', 'ES', '%undef pt', 'dd qq_size, pt.x'],
+      renamed: ['pt.x', 'qq_size', 'ES'],
+      refused: { qq: /`qq_size` is defined by the endstruc at .*gives `qq`/ },
+    },
+    {
       title: 'the size an istruc of no name reads',
       lines: ['%define E', '_size equ 3', 'istruc E', 'db 1', 'iend'],
       renamed: ['E'],
