@@ -135,4 +135,37 @@ describe('lsp diagnostics', () => {
       [1, 'too big', 2, 2, 18, [6]],
     ]);
   });
+  it('says where a missing %include was looked for, and which folder ringside.includePaths needs', () => {
+    // nasm 2.16.01, measured on src/main.asm with `%include "inc/x.inc"` and inc/x.inc in the folder
+    // above: run from src/ (as the editor runs it) "main.asm:2: error: unable to open include file
+    // `inc/x.inc': No such file or directory"; run from the folder above, or with -I. there, it
+    // assembles. The message keeps nasm's words and adds the folder to give the setting.
+    const files = { 'src/main.asm': 'bits 32\n%include "inc/x.inc"\nmov eax, X\n', 'inc/x.inc': 'X equ 5\n', 'a/b/main.asm': '%include "inc/y.inc"\n', 'a/inc/y.inc': 'db 1\n' };
+    const nasmWords = "unable to open include file `inc/x.inc': No such file or directory";
+    const cases: [Record<string, unknown>, string, RegExp | undefined][] = [
+      [{}, 'src/main.asm', /^\(the editor looked in src\/, the folder of the file assembled, and in no -I folder; the workspace folder holds it, where `nasm -I\.` finds it: add "\." to `ringside\.includePaths`\)$/],
+      [{ includePaths: ['.'] }, 'src/main.asm', undefined],
+      [{ includePaths: ['lib'] }, 'src/main.asm', /then in lib\/; the workspace folder holds it.*add "\." to/],
+      [{}, 'a/b/main.asm', /looked in a\/b\/.*; a\/ holds it, where `nasm -Ia\/` finds it: add "a" to `ringside\.includePaths`/],
+    ];
+    for (const [settings, main, hint] of cases) {
+      const ws = workspace(files, [main], settings);
+      try {
+        const missing = validate(ws.doc(main)).filter((d) => d.code === 'missing-include');
+        if (hint === undefined) { assert.deepEqual(missing, []); continue; }
+        assert.equal(missing.length, 1, JSON.stringify(missing));
+        const message = String(missing[0].message);
+        assert.ok(message.startsWith(main.startsWith('src') ? nasmWords : 'unable to open include file `inc/y.inc\': No such file or directory'), message);
+        assert.match(message.slice(message.indexOf(' (')+1), hint);
+      } finally {
+        ws.dispose();
+      }
+    }
+    const ws = workspace({ 'main.asm': '%include "nowhere.inc"\n' }, ['main.asm']);
+    try {
+      assert.match(String(validate(ws.doc('main.asm'))[0].message), /\(the editor looked in the workspace folder, the folder of the file assembled, and in no -I folder; add the folder that holds it to `ringside\.includePaths`\)$/);
+    } finally {
+      ws.dispose();
+    }
+  });
 });

@@ -113,7 +113,7 @@ describe('lsp file-name completion', () => {
     assert.equal(on(1), `**lib.inc** — \`%include\` reads \`${ws.path('lib.inc')}\` (beside main.asm), 1 line`);
     assert.equal(on(2), `**v.inc** — \`%include\` reads \`${ws.path('vendor/v.inc')}\` (under -I vendor), 1 line`);
     assert.equal(on(3), `**data.bin** — \`incbin\` reads \`${ws.path('data.bin')}\` (beside main.asm)`);
-    assert.match(on(4) ?? '', /^\*\*nope\.inc\*\* — not found/);
+    assert.match(on(4) ?? '', /^\*\*nope\.inc\*\* — not found: the editor looked in the workspace folder, the folder of the file assembled, then in vendor\/; add the folder that holds it to `ringside\.includePaths`$/);
     // The assembly read what the hover names: it included v.inc from vendor/.
     assert.equal(d.result.includes.find((i) => i.target === 'v.inc')?.resolved, ws.path('vendor/v.inc'));
     ws.edit('main.asm', MAIN);

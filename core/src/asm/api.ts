@@ -141,6 +141,11 @@ export interface SymbolInfo {
   readonly value?: number;
   /** For local labels: the non-local label they belong to. */
   readonly parent?: string;
+  /**
+   * For the size `endstruc` defines (`pt_size`; `ptps` after `%define _size ps`): the name its
+   * line measures from, the structure's or what a `%define` of it made it (`qq` after `%define pt qq`).
+   */
+  readonly structure?: string;
   /** For macros: parameter count range and the documentation comment lines above the definition. */
   readonly params?: { readonly min: number; readonly max: number | 'greedy' };
   readonly doc?: string;

@@ -113,6 +113,13 @@ export interface AssemblyOutput {
   /** The structure each `at` statement's `istruc` names, by statement index: whose field an `at .x` is. */
   readonly atStructures?: ReadonlyMap<number, string>;
   /**
+   * The name each `endstruc`'s line measures from, by the size it defined: the structure's
+   * (`pt_size`, or `ptps` after a `%define _size ps`: see sizeLine), or what a `%define` of it
+   * made it there (`qq_size` after `%define pt qq`: see renamedEnd). The language server renames
+   * a structure and its size together.
+   */
+  readonly structureSizes?: ReadonlyMap<string, string>;
+  /**
    * The segment size each `bits`/`use16`/`use32` statement of the final pass set, by statement
    * index; the statements after it are assembled in it (16 before the first, as nasm's bin format).
    */
@@ -373,6 +380,8 @@ class Assembler implements EvalContext {
   private stmtIndex = 0;
   /** See AssemblyOutput.atStructures. */
   private atStructures: Map<number, string> | undefined;
+  /** See AssemblyOutput.structureSizes. */
+  private structureSizes: Map<string, string> | undefined;
   /** See AssemblyOutput.bitsSet. */
   private bitsSet: Map<number, 16 | 32> | undefined;
   /** The parses of the `__?SECT?__` definitions endstruc ran, by index (see runSectBody). */
@@ -517,7 +526,7 @@ class Assembler implements EvalContext {
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
-    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.externals.size > 0 ? { externals: this.externals } : {}), optimization: this.optimization, atStructures: this.atStructures, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
+    return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.externals.size > 0 ? { externals: this.externals } : {}), optimization: this.optimization, atStructures: this.atStructures, structureSizes: this.structureSizes, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
   }
 
   /**
@@ -1750,12 +1759,15 @@ class Assembler implements EvalContext {
           let size = here.v === undefined ? undefined : here.v - this.struc.base;
           const renamed = this.host.structureAtEnd?.(this.lineOf[this.stmtIndex], this.struc.name);
           let sizeName: string | undefined;
+          let measured = this.struc.name;
           if (renamed !== undefined && renamed.name !== this.struc.name) {
+            measured = renamed.name;
             const end = this.renamedEnd(renamed, word);
             sizeName = end?.name;
             if (end !== undefined) size = here.v === undefined || end.from === undefined ? undefined : here.v - end.from;
           } else sizeName = this.sizeLine(this.struc.name, word);
           if (sizeName !== undefined) {
+            (this.structureSizes ??= new Map()).set(sizeName, measured);
             if (this.pass === 0) this.firstPassDefinition(sizeName, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
             this.defineNamed(sizeName, here.sec, size, word, false);
           }

@@ -538,7 +538,8 @@ function buildSymbols(pp: PreprocessResult, stmts: readonly ParsedStatement[], s
     if (label && fullName(label.name, base) === s.name && label.local) {
       symbols.push({ name: s.name, shortName: label.short, kind: isField ? 'struc-field' : 'local-label', definition: range, value, parent: base ?? label.parent });
     } else {
-      symbols.push({ name: s.name, shortName: s.name, kind: s.kind === 'constant' ? 'constant' : 'label', definition: range, value });
+      const structure = asm.structureSizes?.get(s.name);
+      symbols.push({ name: s.name, shortName: s.name, kind: s.kind === 'constant' ? 'constant' : 'label', definition: range, value, ...(structure !== undefined ? { structure } : {}) });
     }
   }
   for (const m of pp.macros) symbols.push({ name: m.name, shortName: m.name, kind: 'macro', definition: m.range, params: { min: m.min, max: m.greedy || m.max === Infinity ? 'greedy' : m.max }, doc: m.doc });

@@ -179,6 +179,7 @@ export class AnalysisCache {
       get index() { return (index ??= new DocumentIndex(result, path)); },
       toUri: (p) => openDocs.get(p)?.uri ?? pathToUri(p),
       readText: (p) => host.readFile(p),
+      workspaceRoot: this.workspaceRoot,
       includePaths: this.includePaths(),
       isReadable: (p) => host.isReadable(p),
       listDirectory: (p) => host.listDirectory(p),

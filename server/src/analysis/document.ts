@@ -26,6 +26,8 @@ export interface AnalyzedDocument {
   toUri(path: string): string;
   /** Text of another file of the assembly (open buffer first, then disk). */
   readText(path: string): string | undefined;
+  /** The workspace folder, from which relative settings are taken; undefined without one. */
+  readonly workspaceRoot?: string;
   /** The `-I` directories the assembly searched, absolute, in order. */
   readonly includePaths: readonly string[];
   /** Whether `%include` or `incbin` could read this file (an open buffer, or a file on disk within the size limit), without reading it. */

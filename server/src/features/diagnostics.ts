@@ -1,11 +1,12 @@
 // validate(doc) → the LSP diagnostics of one document: the assembler's (with exact ranges) and the
 // virtualization lints, plus errors inside included files surfaced at the %include that led there.
 
-import type { Diagnostic as AsmDiagnostic } from '../../../core/src/asm/api';
+import type { Diagnostic as AsmDiagnostic, SourceRange } from '../../../core/src/asm/api';
 import { warningClass } from '../../../core/src/asm/warning-switches';
 import { COMMAND_LINE } from '../../../core/src/cli/assembler-arguments';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { toLspRange, type AnalyzedDocument } from '../analysis/document';
+import { missingIncludeHint } from './includeHint';
 import { virtualizationLints } from './virtualizationLints';
 
 const SEVERITY: Record<AsmDiagnostic['severity'], DiagnosticSeverity> = {
@@ -22,7 +23,7 @@ function convert(doc: AnalyzedDocument, d: AsmDiagnostic, code = d.code): Diagno
     severity: SEVERITY[d.severity],
     code,
     source: 'ringside',
-    message: d.message,
+    message: d.code === 'missing-include' ? withIncludeHint(doc, d) : d.message,
   };
   const related = [
     ...(d.related ?? []).map((r) => ({ location: { uri: doc.toUri(r.range.file), range: toLspRange(r.range) }, message: r.message })),
@@ -30,6 +31,18 @@ function convert(doc: AnalyzedDocument, d: AsmDiagnostic, code = d.code): Diagno
   ];
   if (related.length > 0) out.relatedInformation = related;
   return out;
+}
+
+/**
+ * nasm's words for a `%include` that found no file, then where it was looked for and the setting
+ * that adds a folder (see missingIncludeHint): the editor runs nasm from the main file's folder,
+ * where nasm run by hand from the workspace folder finds what is written from there.
+ */
+function withIncludeHint(doc: AnalyzedDocument, d: AsmDiagnostic): string {
+  const at = (r: SourceRange) => r.file === d.range.file && r.start.line === d.range.start.line && r.start.col === d.range.start.col;
+  const include = doc.result.includes.find((i) => i.resolved === undefined && at(i.range));
+  const hint = include === undefined ? '' : missingIncludeHint(doc, include.target);
+  return hint === '' ? d.message : `${d.message} (${hint})`;
 }
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -15,6 +15,7 @@ import { instructionFor, matchForm, registerFor, writtenOperand } from '../synta
 import { shapeLine } from '../syntax/lineShape';
 import { directiveWordAt } from './directiveArguments';
 import { linkedFileAt, type LinkedFile } from './documentLinks';
+import { missingIncludeHint } from './includeHint';
 import { instructionMarkdown, registerMarkdown } from './instructionDocs';
 import { floatMarkdown, numberMarkdown } from './numberFormats';
 import { symbolAt, tokenAt } from './symbolAt';
@@ -151,7 +152,10 @@ function packageHover(doc: AnalyzedDocument, line: number, text: string, tok: { 
  * (beside the main file, or under which -I directory), as clangd says of an `#include`.
  */
 function fileMarkdown(doc: AnalyzedDocument, f: LinkedFile): string {
-  if (f.found === undefined) return `**${f.target}** — not found: \`${f.directive}\` looks beside ${baseName(doc.rootPath)}, then under each -I directory`;
+  if (f.found === undefined) {
+    const hint = f.directive === '%include' ? missingIncludeHint(doc, f.target) : '';
+    return `**${f.target}** — not found: ${hint !== '' ? hint : `\`${f.directive}\` looks beside ${baseName(doc.rootPath)}, then under each -I directory`}`;
+  }
   const places = searchPlaces(doc.rootPath, undefined, doc.includePaths, f.target);
   const k = places.indexOf(f.found);
   const where = k === 0 ? ` (beside ${baseName(doc.rootPath)})` : k > 0 ? ` (under -I ${shortPath(doc.includePaths[k - 1], dirName(doc.rootPath))})` : '';

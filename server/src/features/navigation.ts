@@ -93,13 +93,8 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
   const hit = symbolAt(doc, pos);
   if (!hit?.symbol || !RENAMABLE.has(hit.symbol.kind)) return { error: 'Nothing to rename here.' };
   const symbol = hit.symbol;
-  if (symbol.kind === 'define' && READ_BY_STANDARD_MACROS.test(symbol.name)) {
-    return { error: `\`${symbol.name}\` is read by nasm's own macros (endstruc goes where it says): under another name the program would assemble otherwise.` };
-  }
-  const sized = sizeDefine(doc, symbol);
-  if (sized !== undefined) return { error: `\`${sized}\` is defined with %define, and nasm's endstruc writes that name in its line: the structure's name and the define go together; rename them by hand.` };
-  const field = fieldDefine(doc, symbol);
-  if (field !== undefined) return { error: `\`${field}\` is defined with %define, and nasm's \`at\` pastes the structure's name to a field's and expands that: the structure's name and the define go together; rename them by hand.` };
+  const structural = structureProblem(doc, symbol);
+  if (structural !== undefined) return { error: structural };
   const dotted = isDotted(symbol);
   // Where the name is written in full (`start.loop`, `S.field`), the new name may be too.
   if (dotted && symbol.parent && newName.startsWith(`${symbol.parent}.`)) newName = newName.slice(symbol.parent.length);
@@ -116,10 +111,6 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
   const writtenAt = (r: SourceRange): string => lineAt(r).slice(r.start.col, r.end.col);
   const shared = unrenamableUse(doc, symbol.name) ?? sharedName(doc, symbol, lineAt);
   if (shared) return { error: shared };
-  const sizeMade = endstrucSizeOf(doc, symbol, writtenAt);
-  if (sizeMade !== undefined) {
-    return { error: `\`${sizeMade.name}\` is defined by the endstruc at ${sizeMade.definition.file}:${sizeMade.definition.start.line + 1}, where a %define of the structure's name gives \`${symbol.name}\`: the name, the define and \`${sizeMade.name}\` go together; rename them by hand.` };
-  }
   const changes: Record<string, TextEdit[]> = {};
   const edit = (r: SourceRange, newText: string) => (changes[doc.toUri(r.file)] ??= []).push({ range: toLspRange(r), newText });
   const spellings = new Set([symbol.name.toLowerCase(), symbol.shortName.toLowerCase()]);
@@ -137,6 +128,8 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
   // and a structure's fields written in full (`start.print`, `rec.next`), and the size
   // `endstruc` defines (`rec_size`).
   for (const owned of ownedNames(doc, symbol)) {
+    // (A size a `%define NAME_size` named otherwise is refused before: see structureProblem.)
+    if (!owned.name.startsWith(symbol.name)) return { error: `\`${owned.name}\` goes with \`${symbol.name}\` but is not spelt from it; rename them by hand.` };
     const newOwned = newName + owned.name.slice(symbol.name.length);
     if (doc.result.symbols.some((s) => s.name === newOwned)) return { error: `\`${newOwned}\` is already defined.` };
     const problem = unrenamableUse(doc, owned.name);
@@ -165,15 +158,61 @@ function sizeDefine(doc: AnalyzedDocument, symbol: SymbolInfo): string | undefin
 }
 
 /**
- * The `NAME_size` an endstruc defines when `symbol` is NAME but no structure: nasm's endstruc
- * writes `%{$strucname}_size equ ($-%$strucname)` and expands it, so a %define of the structure's
- * name in force there makes it name another symbol (measured with nasm 2.16.01: `qq equ 2` /
- * `struc pt` / `%define pt qq` / `endstruc` defines `qq_size` as $-qq, and no `pt_size`).
+ * Why renaming `symbol` alone would change what nasm's structure macros make of the program, if
+ * so. nasm 2.16.01's endstruc writes `%{$strucname}_size equ ($-%$strucname)` and its iend
+ * `times %{$strucname}_size-($-%$strucname) db 0`, pasting a structure's name to what `_size`
+ * gives and expanding the result, and `at .x` pastes the structure's name to the field's.
  */
-function endstrucSizeOf(doc: AnalyzedDocument, symbol: SymbolInfo, writtenAt: (r: SourceRange) => string): SymbolInfo | undefined {
+function structureProblem(doc: AnalyzedDocument, symbol: SymbolInfo): string | undefined {
+  if (symbol.kind === 'define' && READ_BY_STANDARD_MACROS.test(symbol.name)) {
+    return `\`${symbol.name}\` is read by nasm's own macros (endstruc goes where it says): under another name the program would assemble otherwise.`;
+  }
+  if (symbol.kind === 'define' && /^_size$/i.test(symbol.name) && hasStructures(doc)) {
+    return `\`${symbol.name}\` is read by nasm's endstruc and iend, which paste what it gives to a structure's name to name its size (\`${symbol.body ?? symbol.name}\`): under another name the sizes would be named otherwise; rename it by hand.`;
+  }
+  const sized = sizeDefine(doc, symbol);
+  if (sized !== undefined) return `\`${sized}\` is defined with %define, and nasm's endstruc writes that name in its line: the structure's name and the define go together; rename them by hand.`;
+  const field = fieldDefine(doc, symbol);
+  if (field !== undefined) return `\`${field}\` is defined with %define, and nasm's \`at\` pastes the structure's name to a field's and expands that: the structure's name and the define go together; rename them by hand.`;
+  return sizeProblem(doc, symbol) ?? unnamedStructureSize(doc, symbol);
+}
+
+/** Whether the program has a structure or an `istruc`, whose macros read `_size`. */
+function hasStructures(doc: AnalyzedDocument): boolean {
+  return doc.result.symbols.some((s) => s.kind === 'struc') || doc.result.statements.some((s) => /^istruc$/i.test(s.mnemonic?.name ?? ''));
+}
+
+/**
+ * Why `symbol` cannot be renamed for a size endstruc defines: it is one (named from its structure's
+ * name, which Rename renames it with), or it is the name an endstruc measured from without being
+ * its structure (measured with nasm 2.16.01: `qq equ 2` / `struc pt` / `%define pt qq` /
+ * `endstruc` defines `qq_size` as $-qq, and no `pt_size`).
+ */
+function sizeProblem(doc: AnalyzedDocument, symbol: SymbolInfo): string | undefined {
+  const where = (s: SymbolInfo) => `${s.definition.file}:${s.definition.start.line + 1}`;
+  if (symbol.structure !== undefined) {
+    const structure = doc.result.symbols.find((s) => s.kind === 'struc' && s.name === symbol.structure);
+    if (structure !== undefined) return `\`${symbol.name}\` is the size nasm's endstruc defines for the structure \`${structure.name}\` (${where(structure)}), from its name: rename \`${structure.name}\` and its size follows.`;
+    return `\`${symbol.name}\` is defined by an endstruc from \`${symbol.structure}\`, which a %define of its structure's name gives there: rename them by hand.`;
+  }
   if (symbol.kind === 'struc') return undefined;
-  const size = `${symbol.name}_size`;
-  return doc.result.symbols.find((s) => s.name === size && s.kind === 'constant' && /^endstruc$/i.test(writtenAt(s.definition)));
+  const size = doc.result.symbols.find((s) => s.structure === symbol.name);
+  if (size === undefined) return undefined;
+  return `\`${size.name}\` is defined by the endstruc at ${where(size)}, where a %define of the structure's name gives \`${symbol.name}\`: the name, the define and \`${size.name}\` go together; rename them by hand.`;
+}
+
+/**
+ * Why `symbol` cannot be renamed when it is the size an `istruc` of no name reads at its iend
+ * (`istruc E` after `%define E`): the structure's name is empty, so iend reads what `_size` gives
+ * alone, written nowhere (measured with nasm 2.16.01: `_size equ 3` / `istruc E` / `iend` pads to 3).
+ */
+function unnamedStructureSize(doc: AnalyzedDocument, symbol: SymbolInfo): string | undefined {
+  if (symbol.kind === 'define' || symbol.kind === 'macro') return undefined;
+  const unnamed = doc.result.statements.find((s) => /^istruc$/i.test(s.mnemonic?.name ?? '') && s.operands.length === 0);
+  if (unnamed === undefined) return undefined;
+  const suffixes = doc.result.symbols.filter((s) => s.kind === 'define' && /^_size$/i.test(s.name)).map((s) => (s.body ?? '').slice(s.name.length).trim());
+  if (symbol.name !== '_size' && !suffixes.includes(symbol.name)) return undefined;
+  return `\`${symbol.name}\` is the size the iend of an \`istruc\` of no name reads (${unnamed.range.file}:${unnamed.range.start.line + 1}), a name written nowhere: under another name it would read another; rename it by hand.`;
 }
 
 /**
@@ -187,12 +226,12 @@ function fieldDefine(doc: AnalyzedDocument, symbol: SymbolInfo): string | undefi
   return doc.result.symbols.find((s) => s.kind === 'define' && s.name.toLowerCase().startsWith(prefix))?.name;
 }
 
-/** A name of another symbol owned by `symbol` and spelt from its name; `implicit` when defined where it is not written (`S_size` at `endstruc`). */
+/** A name of another symbol owned by `symbol` and spelt from its name; `implicit` when defined where it is not written (`S_size`, `Sps` after `%define _size ps`, at `endstruc`). */
 function ownedNames(doc: AnalyzedDocument, symbol: SymbolInfo): { readonly name: string; readonly implicit: boolean }[] {
   if (isDotted(symbol)) return [];
   const out = doc.result.symbols.filter((s) => s.parent === symbol.name && isDotted(s)).map((s) => ({ name: s.name, implicit: false }));
   if (symbol.kind === 'struc') {
-    const size = doc.result.symbols.find((s) => s.name === `${symbol.name}_size` && s.kind === 'constant');
+    const size = doc.result.symbols.find((s) => s.structure === symbol.name);
     if (size !== undefined) out.push({ name: size.name, implicit: true });
   }
   return out;
