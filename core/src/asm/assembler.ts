@@ -1227,11 +1227,9 @@ class Assembler implements EvalContext {
    */
   private smartJumps(s: SmartAlign, pad: number, word: { readonly start: number; readonly end: number }, report: boolean): boolean {
     if (s.thresholdText === undefined) return s.threshold !== -1 && pad > s.threshold;
-    const toks = tokenizeLine(`${s.thresholdText} != -1 && ${pad} > ${s.thresholdText}`).filter((t) => t.kind !== 'comment');
-    const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
-    const e = p.parse();
+    const { e, whole } = this.writtenExpression(`${s.thresholdText} != -1 && ${pad} > ${s.thresholdText}`);
     if (e === undefined) { if (report) this.error('syntax', 'expression syntax error', word); return false; }
-    if (report && p.pos < toks.length) this.warning('pp-trailing', 'trailing garbage after expression ignored', word);
+    if (report && !whole) this.warning('pp-trailing', 'trailing garbage after expression ignored', word);
     // (nasm's preprocessor reads it in every pass: a symbol defined after it is none in the first.)
     const later = laterSymbol(e, (name) => this.definedLater(name) || !this.symbols.has(name));
     if (later !== undefined) { if (report) this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, word); return false; }
@@ -2062,15 +2060,21 @@ class Assembler implements EvalContext {
     return this.timesCountOf(tokensText(body), word, 'expression syntax error');
   }
 
+  /** The expression at the start of `text`, a line a standard macro writes, and whether it is the whole text. */
+  private writtenExpression(text: string): { readonly e: Expr | undefined; readonly whole: boolean } {
+    const toks = tokenizeLine(text).filter((t) => t.kind !== 'comment');
+    const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
+    const e = p.parse();
+    return { e, whole: p.pos >= toks.length };
+  }
+
   /**
    * The value of `text` as the `times` count of a line a standard macro writes (`iend`'s, `at`'s),
    * its errors at `word`: `leftover` when the count is followed by more than `times` can take.
    */
   private timesCountOf(text: string, word: { readonly start: number; readonly end: number }, leftover: string): number | undefined {
-    const toks = tokenizeLine(text).filter((t) => t.kind !== 'comment');
-    const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
-    const e = p.parse();
-    if (e === undefined || p.pos < toks.length) { this.error('syntax', e === undefined ? 'expression syntax error' : leftover, word); return undefined; }
+    const { e, whole } = this.writtenExpression(text);
+    if (e === undefined || !whole) { this.error('syntax', e === undefined ? 'expression syntax error' : leftover, word); return undefined; }
     // (A `times` count must be known on its line: a name defined after it is none, measured.)
     let later = false;
     // (nasm names no unknown symbol in a count, only the count: see timesCount.)
