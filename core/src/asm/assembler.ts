@@ -1705,87 +1705,18 @@ class Assembler implements EvalContext {
       case 'common':
         this.commonDirective(args, word);
         return;
-      case 'extern': case 'required': {
-        const names = this.namesListed(args, word);
-        this.declareNames(names, name);
-        for (const item of names) {
-          // (A name's type, `a:function`, is no name: measured, `function` stays undefined;
-          // `required $a` declares `a`: measured, the map lists `a`.)
-          const declared = qualifyName(item[0].text, undefined);
-          // (After `global` or `static` nasm ignores it: measured, `global a` / `extern a` / `dd a`
-          // is "symbol `a' not defined".)
-          if (!this.declarations.external(declared)) continue;
-          if (this.final) this.externAfterDefinition(declared, item[0]);
-          this.declareExternal(declared);
-          if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
-        }
+      case 'extern': case 'required':
+        this.externDirective(st, name);
         return;
-      }
-      case 'struc': {
-        const t = args[0];
-        if (t === undefined) { this.emptyStructure(word); return; }
-        const problem = t.kind === 'ident' ? strucNameProblem(t.text) : strucWordProblem(t);
-        if (problem === undefined && t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
-        // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
-        // Words after the name, before the base (`struc S x`, `struc S)`): the macro's label line
-        // `S x:` is the label S and the parser's error at what follows it; endstruc's `S x_size
-        // equ ($-S x)` the label S again, where the structure ends (nasm 2.16.01, measured: no
-        // message when that is where it began, else "label `S' inconsistently redefined"), and
-        // the same error; no S_size.
-        const comma = args.findIndex((a) => a.text === ',');
-        const words = args.length > 1 && comma !== 1;
-        const baseE = comma > 0 ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
-        const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
-        const trailing = words && problem === undefined;
-        this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd ?? (trailing ? 'parser: instruction expected' : undefined), outer: this.struc, trailing };
-        this.absolute = base;
-        this.absoluteSec = -1;
-        // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
-        if (problem !== undefined) this.error('syntax', problem.atName, t);
-        else this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
-        if (trailing) this.error('syntax', 'parser: instruction expected', args[1]);
+      case 'struc':
+        this.strucDirective(st);
         return;
-      }
-      case 'endstruc': {
-        if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
-        // nasm's `NAME_size equ ($-NAME)`: a section's offset after a `section` line in the body
-        // (measured: `dd s_size` is then listed `[...]`, and `iend` finds it no constant).
-        const here = this.here();
-        if (this.struc.trailing) this.defineNamed(this.struc.name, here.sec, here.v, word, true);
-        if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
-        else {
-          let size = here.v === undefined ? undefined : here.v - this.struc.base;
-          const renamed = this.host.structureAtEnd?.(this.lineOf[this.stmtIndex], this.struc.name);
-          let sizeName: string | undefined;
-          let measured = this.struc.name;
-          if (renamed !== undefined && renamed.name !== this.struc.name) {
-            measured = renamed.name;
-            const end = this.renamedEnd(renamed, word);
-            sizeName = end?.name;
-            if (end !== undefined) size = here.v === undefined || end.from === undefined ? undefined : here.v - end.from;
-          } else sizeName = this.sizeLine(this.struc.name, word);
-          if (sizeName !== undefined) {
-            (this.structureSizes ??= new Map()).set(sizeName, measured);
-            if (this.pass === 0) this.firstPassDefinition(sizeName, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
-            this.defineNamed(sizeName, here.sec, size, word, false);
-          }
-        }
-        this.endStructure(st, word);
-        this.struc = this.struc.outer;
+      case 'endstruc':
+        this.endstrucDirective(st);
         return;
-      }
-      case 'istruc': {
-        const t = args[0];
-        const expression = istrucExpression(args);
-        // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
-        const id = this.host.pushedContext?.(this.line);
-        this.istrucStart = {
-          sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? t?.text ?? '',
-          stray: strayAfterName(args), expression, start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
-        };
-        this.defineContextLabel('strucstart', word);
+      case 'istruc':
+        this.istrucDirective(st);
         return;
-      }
       case 'iend':
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
         this.endIstruc(word);
@@ -1797,6 +1728,98 @@ class Assembler implements EvalContext {
       default:
         this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
     }
+  }
+
+  /** `extern`, `required`: each name listed declared external (a label that is 0 to nasm), unless `global` or `static` took it first. */
+  private externDirective(st: ParsedStatement, name: 'extern' | 'required'): void {
+    const args = st.args;
+    const word = st.op!;
+    const names = this.namesListed(args, word);
+    this.declareNames(names, name);
+    for (const item of names) {
+      // (A name's type, `a:function`, is no name: measured, `function` stays undefined;
+      // `required $a` declares `a`: measured, the map lists `a`.)
+      const declared = qualifyName(item[0].text, undefined);
+      // (After `global` or `static` nasm ignores it: measured, `global a` / `extern a` / `dd a`
+      // is "symbol `a' not defined".)
+      if (!this.declarations.external(declared)) continue;
+      if (this.final) this.externAfterDefinition(declared, item[0]);
+      this.declareExternal(declared);
+      if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
+    }
+  }
+
+  /** `struc NAME[, base]`: nasm's standard macro, the label NAME and absolute space from `base` for the fields. */
+  private strucDirective(st: ParsedStatement): void {
+    const args = st.args;
+    const word = st.op!;
+    const t = args[0];
+    if (t === undefined) { this.emptyStructure(word); return; }
+    const problem = t.kind === 'ident' ? strucNameProblem(t.text) : strucWordProblem(t);
+    if (problem === undefined && t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
+    // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
+    // Words after the name, before the base (`struc S x`, `struc S)`): the macro's label line
+    // `S x:` is the label S and the parser's error at what follows it; endstruc's `S x_size
+    // equ ($-S x)` the label S again, where the structure ends (nasm 2.16.01, measured: no
+    // message when that is where it began, else "label `S' inconsistently redefined"), and
+    // the same error; no S_size.
+    const comma = args.findIndex((a) => a.text === ',');
+    const words = args.length > 1 && comma !== 1;
+    const baseE = comma > 0 ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
+    const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
+    const trailing = words && problem === undefined;
+    this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd ?? (trailing ? 'parser: instruction expected' : undefined), outer: this.struc, trailing };
+    this.absolute = base;
+    this.absoluteSec = -1;
+    // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
+    if (problem !== undefined) this.error('syntax', problem.atName, t);
+    else this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
+    if (trailing) this.error('syntax', 'parser: instruction expected', args[1]);
+  }
+
+  /** `endstruc`: the open structure's size name defined (`NAME_size`, or what a `%define _size` makes it), and its space left. */
+  private endstrucDirective(st: ParsedStatement): void {
+    const word = st.op!;
+    if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
+    // nasm's `NAME_size equ ($-NAME)`: a section's offset after a `section` line in the body
+    // (measured: `dd s_size` is then listed `[...]`, and `iend` finds it no constant).
+    const here = this.here();
+    if (this.struc.trailing) this.defineNamed(this.struc.name, here.sec, here.v, word, true);
+    if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
+    else {
+      let size = here.v === undefined ? undefined : here.v - this.struc.base;
+      const renamed = this.host.structureAtEnd?.(this.lineOf[this.stmtIndex], this.struc.name);
+      let sizeName: string | undefined;
+      let measured = this.struc.name;
+      if (renamed !== undefined && renamed.name !== this.struc.name) {
+        measured = renamed.name;
+        const end = this.renamedEnd(renamed, word);
+        sizeName = end?.name;
+        if (end !== undefined) size = here.v === undefined || end.from === undefined ? undefined : here.v - end.from;
+      } else sizeName = this.sizeLine(this.struc.name, word);
+      if (sizeName !== undefined) {
+        (this.structureSizes ??= new Map()).set(sizeName, measured);
+        if (this.pass === 0) this.firstPassDefinition(sizeName, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
+        this.defineNamed(sizeName, here.sec, size, word, false);
+      }
+    }
+    this.endStructure(st, word);
+    this.struc = this.struc.outer;
+  }
+
+  /** `istruc NAME`: where an instance of the structure begins, for its `at`s and `iend`. */
+  private istrucDirective(st: ParsedStatement): void {
+    const args = st.args;
+    const word = st.op!;
+    const t = args[0];
+    const expression = istrucExpression(args);
+    // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
+    const id = this.host.pushedContext?.(this.line);
+    this.istrucStart = {
+      sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? t?.text ?? '',
+      stray: strayAfterName(args), expression, start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
+    };
+    this.defineContextLabel('strucstart', word);
   }
 
   /** `db`/`dw`/... and their `at` and `times` forms: the items' bytes, or the space `?` reserves. */
