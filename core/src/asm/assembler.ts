@@ -2547,25 +2547,7 @@ class Assembler implements EvalContext {
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.keepSect();
-    // nasm: .text and .data hold bytes, .bss does not, another section is what its first
-    // declaration says; a later declaration cannot change that.
-    let declared = this.sectionTypes.get(s.index);
-    let wanted: boolean | undefined;
-    // (After the name: `section nobits` is a section called nobits, which holds bytes; measured.
-    // A word of its own: `progbits,nobits` is one unknown attribute, see attributeWord.)
-    for (let k = 1; k < args.length; k++) {
-      const key = args[k].text.toLowerCase();
-      if ((key === 'progbits' || key === 'nobits') && spaced(args[k - 1], args[k]) && attributeWord(args, k) === k + 1) wanted = key === 'progbits';
-    }
-    if (declared === undefined) {
-      declared = name === '.bss' ? false : name === '.text' || name === '.data' ? true : wanted ?? true;
-      this.sectionTypes.set(s.index, declared);
-    }
-    if (wanted !== undefined && wanted !== declared) {
-      const type = (progbits: boolean): string => (progbits ? 'progbits' : 'nobits');
-      this.error('section-type', `attempt to change section type from ${type(declared)} to ${type(wanted)}`, nameTok);
-    }
-    s.progbits = declared;
+    this.sectionKind(s, name, args, nameTok);
     for (; i < args.length; i++) {
       const t = args[i];
       const key = t.text.toLowerCase();
@@ -2597,45 +2579,75 @@ class Assembler implements EvalContext {
         this.warning('section-attr', `ignoring unknown section attribute: "${t.text}=${valueToks.map((x) => x.text).join('')}"`, t);
         continue;
       }
-      // As nasm's bin output takes them (output/outbin.c, bin_assign_attributes): a start or
-      // vstart drops the alignment given before it, which must agree with it, and an alignment
-      // given after one must agree with it too.
-      if (key === 'follows' || key === 'vfollows') {
-        const target = valueToks.map((x) => x.text).join('');
-        if (key === 'follows') {
-          if (s.start !== undefined) this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t);
-          s.follows = target;
-        } else if (s.vstart !== undefined) {
-          // (nasm then reads the name as another attribute, and warns about it: measured.)
-          this.error('section-attr', 'cannot combine `vstart\' and `vfollows\' section attributes', t);
-          this.warning('section-attr', `ignoring unknown section attribute: "${target}"`, valueToks[0]);
-        } else s.vfollows = target;
-        continue;
-      }
-      const e = this.exprArgFrom(st, valueToks, 'ignored');
-      const v = e ? this.constant(e, `section ${key}=`) : undefined;
-      if (v === undefined) continue;
-      if (key === 'align' || key === 'valign') {
-        const at = key === 'align' ? s.start : s.vstart;
-        if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `argument to \`${key}' is not a power of two`, t);
-        else if (at !== undefined && at % Math.max(v, (key === 'align' ? s.align : s.valign) ?? 1) !== 0) {
-          this.error('section-attr', key === 'align' ? '`align\' value conflicts with section start address' : '`valign\' value conflicts with `vstart\' address', t);
-        } else if (key === 'align') raiseAlignment(s, v);
-        else if (s.valign === undefined || v > s.valign) s.valign = v;
-      } else if (key === 'start') {
-        if (s.follows !== undefined) { this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t); continue; }
-        // (Another value than a start given before, on this line or an earlier one: measured.)
-        if (s.start !== undefined && s.start !== v) this.error('section-attr', 'section start address redefined', t);
-        s.start = v;
-        if (s.align !== undefined && v % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
-        s.align = undefined;
-      } else {
-        if (s.vfollows !== undefined) { this.error('section-attr', 'cannot combine `vstart\' and `vfollows\' section attributes', t); continue; }
-        if (s.vstart !== undefined && s.vstart !== v) this.error('section-attr', 'section virtual start address (vstart) redefined', t);
-        s.vstart = v;
-        if (s.valign !== undefined && v % s.valign !== 0) this.error('section-attr', '`vstart\' address conflicts with `valign\' value', t);
-        s.valign = undefined;
-      }
+      this.sectionValue(st, s, key, t, valueToks, nameTok);
+    }
+  }
+
+  /**
+   * Whether section `s` holds bytes: nasm's .text and .data do, .bss does not, another section is
+   * what its first declaration says (`progbits`/`nobits` after its name), and a later one cannot
+   * change that.
+   */
+  private sectionKind(s: Section, name: string, args: readonly PPToken[], nameTok: PPToken | undefined): void {
+    let declared = this.sectionTypes.get(s.index);
+    let wanted: boolean | undefined;
+    // (After the name: `section nobits` is a section called nobits, which holds bytes; measured.
+    // A word of its own: `progbits,nobits` is one unknown attribute, see attributeWord.)
+    for (let k = 1; k < args.length; k++) {
+      const key = args[k].text.toLowerCase();
+      if ((key === 'progbits' || key === 'nobits') && spaced(args[k - 1], args[k]) && attributeWord(args, k) === k + 1) wanted = key === 'progbits';
+    }
+    if (declared === undefined) {
+      declared = name === '.bss' ? false : name === '.text' || name === '.data' ? true : wanted ?? true;
+      this.sectionTypes.set(s.index, declared);
+    }
+    if (wanted !== undefined && wanted !== declared) {
+      const type = (progbits: boolean): string => (progbits ? 'progbits' : 'nobits');
+      this.error('section-type', `attempt to change section type from ${type(declared)} to ${type(wanted)}`, nameTok);
+    }
+    s.progbits = declared;
+  }
+
+  /** A `key=value` attribute of a `section` line (`align`, `valign`, `start`, `vstart`, `follows`, `vfollows`), for section `s`. */
+  private sectionValue(st: ParsedStatement, s: Section, key: string, t: PPToken, valueToks: readonly PPToken[], nameTok: PPToken | undefined): void {
+    // As nasm's bin output takes them (output/outbin.c, bin_assign_attributes): a start or
+    // vstart drops the alignment given before it, which must agree with it, and an alignment
+    // given after one must agree with it too.
+    if (key === 'follows' || key === 'vfollows') {
+      const target = valueToks.map((x) => x.text).join('');
+      if (key === 'follows') {
+        if (s.start !== undefined) this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t);
+        s.follows = target;
+      } else if (s.vstart !== undefined) {
+        // (nasm then reads the name as another attribute, and warns about it: measured.)
+        this.error('section-attr', 'cannot combine `vstart\' and `vfollows\' section attributes', t);
+        this.warning('section-attr', `ignoring unknown section attribute: "${target}"`, valueToks[0]);
+      } else s.vfollows = target;
+      return;
+    }
+    const e = this.exprArgFrom(st, valueToks, 'ignored');
+    const v = e ? this.constant(e, `section ${key}=`) : undefined;
+    if (v === undefined) return;
+    if (key === 'align' || key === 'valign') {
+      const at = key === 'align' ? s.start : s.vstart;
+      if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `argument to \`${key}' is not a power of two`, t);
+      else if (at !== undefined && at % Math.max(v, (key === 'align' ? s.align : s.valign) ?? 1) !== 0) {
+        this.error('section-attr', key === 'align' ? '`align\' value conflicts with section start address' : '`valign\' value conflicts with `vstart\' address', t);
+      } else if (key === 'align') raiseAlignment(s, v);
+      else if (s.valign === undefined || v > s.valign) s.valign = v;
+    } else if (key === 'start') {
+      if (s.follows !== undefined) { this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t); return; }
+      // (Another value than a start given before, on this line or an earlier one: measured.)
+      if (s.start !== undefined && s.start !== v) this.error('section-attr', 'section start address redefined', t);
+      s.start = v;
+      if (s.align !== undefined && v % s.align !== 0) this.error('section-attr', '`start\' address conflicts with section alignment', nameTok);
+      s.align = undefined;
+    } else {
+      if (s.vfollows !== undefined) { this.error('section-attr', 'cannot combine `vstart\' and `vfollows\' section attributes', t); return; }
+      if (s.vstart !== undefined && s.vstart !== v) this.error('section-attr', 'section virtual start address (vstart) redefined', t);
+      s.vstart = v;
+      if (s.valign !== undefined && v % s.valign !== 0) this.error('section-attr', '`vstart\' address conflicts with `valign\' value', t);
+      s.valign = undefined;
     }
   }
 
