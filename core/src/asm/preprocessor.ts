@@ -19,7 +19,8 @@ import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens, type PasteStart } from './token-paste';
 import { follow, gapped, isIdentifier, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
-import { decodeString, quoteBytes, stringText } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes, stringText } from './strings';
+import { decodeSource } from './source-encoding';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { readLineDirective, ReportedLines } from './reported-lines';
@@ -1091,8 +1092,10 @@ class Preprocessor {
     const read = readLineDirective(toks, file, line);
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
-    if (typeof read !== 'string') this.reported.add(f.lines !== undefined && f.idx > line + 1 ? { ...read, joined: f.idx - line - 1 } : read);
-    else if (assembled) this.sink.error('syntax', read, here, f.expansion);
+    if (typeof read === 'string') { if (assembled) this.sink.error('syntax', read, here, f.expansion); return; }
+    const { nameError, ...directive } = read;
+    if (nameError !== undefined && assembled) this.sink.error('syntax', nameError, here, f.expansion);
+    this.reported.add(f.lines !== undefined && f.idx > line + 1 ? { ...directive, joined: f.idx - line - 1 } : directive);
   }
 
   /**
@@ -1137,7 +1140,8 @@ class Preprocessor {
     const args = toks[1]?.kind === 'ident' ? this.expandSingle(toks.slice(1), file, line) : toks.slice(1);
     const t = args[0];
     // Only a string: `%include <file>` is "expects a file name" to nasm 2.16.01 (measured).
-    const target = t !== undefined && t.kind === 'string' ? t.text.slice(1, -1) : undefined;
+    const bytes = t !== undefined && t.kind === 'string' ? this.fileNameBytes(t, f, here) : undefined;
+    const target = bytes === undefined ? undefined : decodeSource(bytes);
     if (!target) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
     // (Words after the name: measured, `%include "a.inc"x` includes a.inc with this warning.)
     if (args.length > 1) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
@@ -1173,10 +1177,24 @@ class Preprocessor {
    * but a string is "`%depend' expects a file name" (an error in every mode), more is ignored
    * with a warning, and a backquoted name's escapes are decoded (`%depend `x\x41`` names `xA`).
    */
+  /**
+   * A file name's string as nasm reads it (quote.c's nasm_unquote_cstr): its bytes, a backquoted
+   * one's escapes read, cut at a control character with nasm's error (measured with 2.16.01:
+   * `%include \`a\x01b\`` is that error, then "unable to open include file `a'"; `%pathsearch`
+   * and `%depend` the same; `%include \`a\x41.inc\`` opens aA.inc). Undefined for no string.
+   */
+  private fileNameBytes(t: PPToken, f: Frame, here: SourceRange): Uint8Array | undefined {
+    const bytes = decodeString(t.text);
+    const cut = bytes === undefined ? undefined : cutAtControl(bytes);
+    if (cut === undefined) return bytes;
+    this.sink.error('syntax', CONTROL_IN_STRING, here, f.expansion);
+    return cut;
+  }
+
   private depend(f: Frame, file: string, line: number, toks: PPToken[], here: SourceRange): void {
     const args = toks[1]?.kind === 'ident' ? this.expandSingle(toks.slice(1), file, line) : toks.slice(1);
     const t = args[0];
-    const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
+    const bytes = t?.kind === 'string' ? this.fileNameBytes(t, f, here) : undefined;
     if (bytes === undefined) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
     if (args.length > 1) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
     if (this.opts.recordDependencies === true) this.dependencies.push({ name: new TextDecoder().decode(bytes), outputLine: this.out.count });
@@ -1742,7 +1760,7 @@ class Preprocessor {
     const name = toks[1];
     if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     const t = toks[2];
-    const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
+    const bytes = t?.kind === 'string' ? this.fileNameBytes(t, f, here) : undefined;
     if (bytes === undefined) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
     if (toks.length > 3) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
     const target = new TextDecoder().decode(bytes);
