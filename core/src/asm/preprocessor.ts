@@ -1478,7 +1478,10 @@ class Preprocessor {
       case 'ctx': {
         if (!rest.every(isIdentifier)) return this.testFailed(f, file, line, d, toks, 'context identifiers');
         const top = this.contexts.top();
-        result = top !== undefined && rest.some((t) => t.text === top.name);
+        // In any case (nasm's preproc.c compares with nasm_stricmp; measured: `%push foo` then
+        // `%ifctx FOO` is true).
+        const name = top?.name.toLowerCase();
+        result = name !== undefined && rest.some((t) => t.text.toLowerCase() === name);
         break;
       }
       case 'macro': {
