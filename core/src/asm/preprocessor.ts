@@ -494,6 +494,10 @@ class Preprocessor {
     // nasm finds these at the end of its input: it reports them one line past the main file's
     // last, each beginning reported here as where it is (measured). A %rep begun in a macro's
     // expansion stays at its place, which is in the call's (nasm: at the call).
+    if (this.capture?.inBranchOf !== undefined && !this.stopped) {
+      this.deferred.repUnended(this.capture.inBranchOf, this.capture.range, this.capture.expansion);
+      this.capture = undefined;
+    }
     if (this.capture && !this.stopped) {
       const c = this.capture;
       const name = c.macro !== undefined ? ` \`${c.macro.name}'` : '';
@@ -932,7 +936,8 @@ class Preprocessor {
           v = 0;
         }
         if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`${named}' count: ${v}`, here, f.expansion);
-        this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f };
+        const inBranchOf = this.deferred.open?.first;
+        this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f, ...(inBranchOf !== undefined ? { inBranchOf } : {}) };
         return true;
       }
       case '%endrep':
