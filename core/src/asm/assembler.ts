@@ -2083,6 +2083,9 @@ class Assembler implements EvalContext {
     // (A field before the data so far: nasm's at is `times` of the distance, measured "TIMES value -2 is negative".)
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, field); return true; }
     this.emit(ZERO, pad);
+    // The data is a line of its own after the padding, its `$` past it (measured with nasm
+    // 2.16.01: `at .b, dd $` with .b at 4 is 4 from the structure's start).
+    if (this.absolute === undefined) this.hereOffset = this.sections[this.sec].size;
     return true;
   }
 
@@ -2991,11 +2994,17 @@ class Assembler implements EvalContext {
       if (st.at !== undefined && st.fill !== undefined) {
         const pad = this.listedPadding?.get(this.stmtIndex) ?? 0;
         out.zeros(pad);
+        if (this.absolute === undefined) this.hereOffset += pad;
         if (st.fill.kind === StatementKind.Instruction) this.listInstruction(out, st.fill, size - pad, bytes, undefined);
         else if (st.fill.kind === StatementKind.Directive) this.listDirective(out, st.fill, st.fill.op!.name, size - pad, bytes, undefined);
         return;
       }
-      if (st.at !== undefined) out.zeros(size - n * this.dataSize(st.data, unit));
+      if (st.at !== undefined) {
+        const pad = size - n * this.dataSize(st.data, unit);
+        out.zeros(pad);
+        // (The data's `$` is past the padding, see padToField.)
+        if (this.absolute === undefined) this.hereOffset += pad;
+      }
       if (n === 0) return;
       this.listData(out, st, unit);
       out.repeat(n);
