@@ -2984,22 +2984,27 @@ const TEXT_ARGUMENTS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', '
   'struc', 'istruc', 'at']);
 
 /**
- * `%str()`'s argument as nasm 2.16.01 takes it (measured): a `{...}` group it begins with is the
- * group's contents, what follows kept (`%str({a}, b)` is 'a, b'; `%str(x {a})` keeps the braces).
+ * `%str()`'s argument as nasm 2.16.01 takes it (measured): one that begins with a `{` loses it and
+ * every `}` that closes a group at the argument's level, as a single-line macro's argument does
+ * (see splitModifiedArguments), what follows kept (`%str({a}, b)` is 'a, b', `%str({a}{b})`
+ * 'a{b', `%str({{a}}{b})` '{a}{b'; `%str(x {a})` keeps the braces).
  */
 function withoutLeadingBraces(inside: PPToken[]): PPToken[] {
   if (inside[0].text !== '{') return inside;
-  let depth = 0;
-  for (let k = 0; k < inside.length; k++) {
-    if (inside[k].text === '{') depth++;
-    else if (inside[k].text === '}' && --depth === 0) {
-      // (What follows the group keeps the blanks it had after the `}`.)
-      const after = inside.slice(k + 1);
-      if (after.length > 0) after[0] = gapped(after[0], spaced(inside[k], after[0]));
-      return [...inside.slice(1, k), ...after];
-    }
+  const out: PPToken[] = [];
+  let depth = 1;
+  // The `}` dropped just before: what follows keeps the blanks it had after it.
+  let dropped: PPToken | undefined;
+  let closed = false;
+  for (let k = 1; k < inside.length; k++) {
+    const t = inside[k];
+    if (t.text === '{') depth++;
+    else if (t.text === '}' && depth > 0 && --depth === 0) { dropped = t; closed = true; continue; }
+    out.push(dropped !== undefined ? gapped(t, spaced(dropped, t)) : t);
+    dropped = undefined;
   }
-  return inside;
+  // (A group never closed is left as written.)
+  return closed ? out : inside;
 }
 
 /** How many tokens nasm's list of `toks` has: each blank between two is one as well. */
