@@ -217,6 +217,11 @@ interface StrucState {
   readonly trailing: boolean;
 }
 
+/** Whether two `equ`s of external names give the same value. */
+function sameExternal(a: ExternalName | undefined, b: ExternalName | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.root === b.root && a.rest.v === b.rest.v && a.rest.sec === b.rest.sec;
+}
+
 /** An external name's value where its root cancels out (see ExternalName). */
 const ABSOLUTE_ZERO: Value = Object.freeze({ v: 0, sec: -1 });
 
@@ -343,6 +348,11 @@ class Assembler implements EvalContext {
   private istrucStart: { sec: number; absolute: boolean; offset: number; name: string; stray?: PPToken; outer: Assembler['istrucStart'] } | undefined;
   /** EvalContext.externals: the names `extern` declares, and the `equ`s of them. */
   readonly externals = new Map<string, ExternalName>();
+  /**
+   * The `equ`s of external names (see externalConstant), each by the first statement that made
+   * it: another definition of the name is nasm's redefinition (see externalRedefined).
+   */
+  private externalEqus: Map<string, { readonly stmt: number; readonly of: ExternalName | undefined; readonly range: SourceRange }> | undefined;
   /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
   /**
@@ -539,14 +549,33 @@ class Assembler implements EvalContext {
    * / `dd k` is the error at the dd).
    */
   private externalConstant(st: ParsedStatement, e: Expr): void {
-    const name = fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]);
+    const label = st.label!;
+    const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     this.immediate = true;
-    try { this.declareExternal(name, externalConstantOf(e, this)); } finally { this.immediate = false; }
+    let of: ExternalName | undefined;
+    try { of = externalConstantOf(e, this); } finally { this.immediate = false; }
     const own = this.labelSymbol[this.stmtIndex];
+    // Defined otherwise by another statement: nasm's redefinition (measured with 2.16.01: `n:` /
+    // `n equ c`, `n equ 5` / `n equ c` and `n equ c` / `n equ c+1` with `extern c`; `n equ c` twice is fine).
+    const first = this.externalEqus?.get(name);
+    const prev = this.symbols.get(name);
+    const original = first !== undefined ? (first.stmt !== this.stmtIndex && !sameExternal(first.of, of) ? first.range : undefined)
+      : prev !== undefined && prev !== own && prev.stmt !== this.stmtIndex ? symbolRange(prev, this.lines, this.lineOf) : undefined;
+    if (original !== undefined) { this.externalRedefined(name, label, original); return; }
+    if (first === undefined) (this.externalEqus ??= new Map()).set(name, { stmt: this.stmtIndex, of, range: this.range(label, label.src) });
+    this.declareExternal(name, of);
     if (own === undefined) return;
     this.symbols.delete(own.name);
     this.labelSymbol[this.stmtIndex] = undefined;
     this.changed = true;
+  }
+
+  /** nasm's error for a definition of `name` (at `label`) other than its first, at `original`. */
+  private externalRedefined(name: string, label: NonNullable<ParsedStatement['label']>, original: SourceRange): void {
+    if (!this.final) return;
+    const expansion = this.lines.origin(this.line).expansion;
+    this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
+      [{ message: `label \`${name}' originally defined here`, range: original, definition: true }], this.line, this.statementRange(label.src, expansion));
   }
 
   /** `name` is external from here on (see externals), an `equ` of root `of`'s if given. */
@@ -1280,6 +1309,9 @@ class Assembler implements EvalContext {
       }
       return;
     }
+    // (An `equ` of an external name is no symbol: see externalConstant.)
+    const external = this.externalEqus?.get(name);
+    if (external !== undefined && external.stmt !== this.stmtIndex) { this.externalRedefined(name, label, external.range); return; }
     this.changed = true;
     const def: SymbolDef = { name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
     this.symbols.set(name, def);
