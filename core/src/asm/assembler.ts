@@ -1659,11 +1659,7 @@ class Assembler implements EvalContext {
       // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`;
       // but its final pass reads their values: `times 0 db yy` is "symbol `yy' not defined".)
       // (A WRT is refused as the value is put out: measured, `times 0 dd x wrt 3` says nothing.)
-      if (n === 0 && this.final) {
-        const mark = this.sink.mark();
-        this.readValues(st.data);
-        this.sink.rollback(mark, (d) => d.code !== 'wrt');
-      }
+      if (n === 0 && this.final) this.readUnwritten(st.data);
       const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
         const before = this.results.size[this.stmtIndex];
       this.emit(unit, n);
@@ -2439,7 +2435,18 @@ class Assembler implements EvalContext {
   }
 
   /** `dataBytes`, computed once for data made of constants (warnings are rare: those recompute). */
-  /** The values of data `items`, read for their errors alone (see `times 0` in directive). */
+  /**
+   * The values of data `items` put out no time, `times 0` (see directive) or `0 dup`, read for
+   * their errors alone, but a WRT's (measured with nasm 2.16.01: `db 0 dup (yy)` is "symbol `yy'
+   * not defined", `db 0 dup (1/0)` "division by zero", `db 0 dup (300)` says nothing).
+   */
+  private readUnwritten(items: readonly DataItem[]): void {
+    const mark = this.sink.mark();
+    this.readValues(items);
+    this.sink.rollback(mark, (d) => d.code !== 'wrt');
+  }
+
+  /** The values of data `items`, read for their errors alone (see readUnwritten). */
   private readValues(items: readonly DataItem[]): void {
     for (const item of items) {
       if (item.kind === 'expr') this.eval(item.expr);
@@ -2534,6 +2541,7 @@ class Assembler implements EvalContext {
     // in a list put out 0 times too: `db 0 dup (-1 dup (1))` is an error; measured), so that a
     // list too large for a section is never put together.
     const size = this.dataSize(g.items, own) * count;
+    if (count === 0 && this.final) this.readUnwritten(g.items);
     if (count === 0 || !this.fits(w.length + size)) return;
     if (onlyReserve(g.items)) {
       w.zeros(size);
