@@ -1667,13 +1667,16 @@ class Assembler implements EvalContext {
       return;
     }
     if (RESERVE_UNIT[name] !== undefined) {
-      const e = this.exprArg(st);
+      // (No count, put out no time: nasm matches no instruction form, and says nothing; measured
+      // with 2.16.01, `times 0 resb` and `align 8, resb` where no padding is needed.)
+      const none = st.args.length === 0 ? this.timesCount(st) : undefined;
+      const e = none === 0 ? undefined : this.exprArg(st);
       // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
       if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => !this.symbols.has(sym) || this.definedLater(sym)) !== undefined) {
         this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
       }
       const count = e ? this.constant(e, name) : undefined;
-      const n = this.timesCount(st);
+      const n = none ?? this.timesCount(st);
       const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
       if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
       this.reserve(size);
