@@ -208,7 +208,29 @@ const NO_TOKENS: readonly PPToken[] = [];
 
 
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
-  return new Preprocessor(opts, sink).run();
+  const mark = sink.mark();
+  let p = new Preprocessor(opts, sink);
+  let result = p.run();
+  // nasm keeps the stack frame from one pass's end into the next pass, and assembles from its
+  // fifth run of the preprocessor (measured with 2.16.01: `%arg a:dword` with no `%stacksize`
+  // before it is (ebp+24), its 8 and four runs' 4; `%local` likewise; a `%stacksize flat` at the
+  // file's end makes it (ebp+8); `nasm -E` runs once). Run again, from the frame the run before
+  // left, while a `%arg` or `%local` read a frame no `%stacksize` of the run had set.
+  let start = stackFrameOf('flat')!;
+  for (let run = 1; run < PREPROCESSOR_RUNS && opts.preprocessOnly !== true && p.frameInherited && !sameFrame(p.frameLeft, start); run++) {
+    start = { ...p.frameLeft };
+    sink.rollback(mark, () => false);
+    p = new Preprocessor(opts, sink, start);
+    result = p.run();
+  }
+  return result;
+}
+
+/** The runs of nasm's preprocessor up to the one its assembly's final pass reads (see preprocess). */
+const PREPROCESSOR_RUNS = 5;
+
+function sameFrame(a: StackFrame, b: StackFrame): boolean {
+  return a.pointer === b.pointer && a.slot === b.slot && a.argOffset === b.argOffset && a.localOffset === b.localOffset;
 }
 
 let macroNameSets = 0;
@@ -316,6 +338,9 @@ class Preprocessor {
   private readonly contexts = new ContextStack(() => this.standardCalls.idsUpTo(this.out));
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
   private frame: StackFrame = stackFrameOf('flat')!;
+  /** Whether a `%stacksize` of this run set `frame`, and whether a `%arg` or `%local` read it before one did (see preprocess). */
+  private frameSet = false;
+  frameInherited = false;
   /** What `__BITS__` and `__SECT__` stand for. */
   private readonly bitsAndSection: BitsAndSection;
   /** The `%use` packages read so far. */
@@ -373,7 +398,9 @@ class Preprocessor {
   /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
   private readonly time: Date;
 
-  constructor(private readonly opts: PreprocessOptions, private readonly sink: DiagnosticSink) {
+  /** `startFrame`: the frame `%arg` and `%local` read before any `%stacksize` (see preprocess). */
+  constructor(private readonly opts: PreprocessOptions, private readonly sink: DiagnosticSink, startFrame?: StackFrame) {
+    if (startFrame !== undefined) this.frame = { ...startFrame };
     // Warnings reported here are about the lines passed on so far (see WarningSwitches).
     sink.position = () => this.out.count;
     this.time = opts.time ?? new Date();
@@ -1786,6 +1813,12 @@ class Preprocessor {
     const frame = stackFrameOf(word.text);
     if (frame === undefined) { this.sink.error('syntax', `\`${toks[0].text}' invalid size type`, lineRange(file, line, word.start, word.end), f.expansion); return; }
     this.frame = frame;
+    this.frameSet = true;
+  }
+
+  /** The frame as the run left it (see preprocess). */
+  get frameLeft(): StackFrame {
+    return this.frame;
   }
 
   /**
@@ -1799,6 +1832,7 @@ class Preprocessor {
    */
   private frameVariables(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[]): void {
     const frame = this.frame;
+    if (!this.frameSet) this.frameInherited = true;
     const { variables, error } = readFrameVariables(toks, toks[0].text, frame.slot);
     const { argOffset, localOffset } = frame;
     for (const { name, slot } of variables) {
