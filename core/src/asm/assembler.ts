@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -216,6 +216,9 @@ interface StrucState {
    */
   readonly trailing: boolean;
 }
+
+/** The binary operators nasm applies to numbers alone (see scalarOnlyMessage). */
+const SCALAR_ONLY: ReadonlySet<string> = new Set(['/', '//', '%', '%%', '<<', '>>', '<<<', '>>>', '&', '|', '^', '&&', '||', '^^']);
 
 /** Whether two `equ`s of external names give the same value. */
 function sameExternal(a: ExternalName | undefined, b: ExternalName | undefined): boolean {
@@ -568,6 +571,26 @@ class Assembler implements EvalContext {
     this.symbols.delete(own.name);
     this.labelSymbol[this.stmtIndex] = undefined;
     this.changed = true;
+  }
+
+  /**
+   * An operator that takes numbers alone applied to an external name in `e`, an `equ`'s value, and
+   * nasm's error for it (measured with 2.16.01: `n equ !c`, `n equ ~c` and `n equ c<<1` with `extern
+   * c` are "`!' operator may only be applied to scalar values" and the like; `c*2` and `c+c` are not).
+   */
+  private scalarOperatorOnExternal(e: Expr): { message: string; node: Expr } | undefined {
+    const external = (x: Expr): boolean => firstLeaf(x, (leaf) => leaf.k === 'sym' && this.externals.has(leaf.name)) !== undefined;
+    const pending: Expr[] = [e];
+    for (let x = pending.pop(); x !== undefined; x = pending.pop()) {
+      if (x.k === 'un') {
+        if ((x.op === '!' || x.op === '~') && external(x.a)) return { message: scalarOnlyMessage(x.op), node: x };
+        pending.push(x.a);
+      } else if (x.k === 'bin') {
+        if (SCALAR_ONLY.has(x.op) && (external(x.a) || external(x.b))) return { message: scalarOnlyMessage(x.op), node: x };
+        pending.push(x.b, x.a);
+      }
+    }
+    return undefined;
   }
 
   /** nasm's error for a definition of `name` (at `label`) other than its first, at `original`. */
@@ -1692,7 +1715,12 @@ class Assembler implements EvalContext {
         // An external name's value: nasm refuses it where the constant is used, as the name's
         // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
         // support external references").
-        if (v.v === undefined && external.named) { this.externalConstant(st, e); return; }
+        if (v.v === undefined && external.named) {
+          const problem = this.scalarOperatorOnExternal(e);
+          if (problem !== undefined) { this.error('syntax', problem.message, problem.node); return; }
+          this.externalConstant(st, e);
+          return;
+        }
         const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
         if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
         if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
