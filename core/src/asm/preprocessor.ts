@@ -694,7 +694,9 @@ class Preprocessor {
     // definitions (see reported-lines.ts): in a skipped group or a body being defined too.
     if ((directive === '%line' || isLineMarker(text, first)) && entry !== undefined) {
       this.consume(f, file, line, text);
-      if (this.opts.noLine !== true) this.lineDirective(f, file, line, text, tokens);
+      // (After an empty %rep nasm reads on as in an expansion, where it ignores `%line` and its
+      // errors: measured with 2.16.01, `%rep 1` / `%endrep` / `%line 7 y` / `db __LINE__` is 4.)
+      if (this.opts.noLine !== true && this.listedLevels === 0) this.lineDirective(f, file, line, text, tokens);
       return;
     }
 
