@@ -400,6 +400,18 @@ describe('expansion limits and the time budget', () => {
     assert.equal(Buffer.from(r.image).toString('hex'), 'b80100ebfb0000000000000090044033');
   });
 
+  it('a memory reference to a label at N in a section is not encoded as one to the number N in absolute space, whatever another file encoded before', () => {
+    // nasm 2.16.01: `[ebx+x]` with x at 6 in .text is 8B 83 06000000 (a label's displacement takes
+    // four bytes), where `[ebx+6]` is 8B 43 06. The assembly before had encoded the same shape
+    // with the number 6 in absolute space (a struc never ended: code there is nasm's error), and
+    // Ringside, keeping encodings by shape and value across assemblies, had reused its byte form.
+    forgetCaches();
+    assemble({ file: '/other.asm', text: 'bits 32\nstruc rec\n.id: dd ?\n.tag: db ?, ?\n.next: dq ?\nmov eax, [ebx + rec.next]\n', host });
+    const r = assemble({ file: '/main.asm', text: 'bits 32\ntimes 6 db 0\nx: dd 0\nmov eax, [ebx+x]\n', host });
+    assert.deepEqual(r.diagnostics.map((d) => d.message), []);
+    assert.equal(Buffer.from(r.image).toString('hex'), '000000000000000000008b8306000000');
+  });
+
   it('an expression within nasm\'s limit but deeper than the stack fails its own line, never the assembly', () => {
     // nasm 2.16.01 evaluates chains of up to 8,191 operators and takes all of these but the second,
     // its "division operator may only be applied to scalar values" (x is a label; measured).

@@ -160,6 +160,15 @@ describe('preprocessor', () => {
       ["`__BITS__' depends on the branch the assembler takes of the `%if' on line 13, whose condition needs `$', `$$' or a label (a branch sets `bits'): Ringside expands it before assembling", 17, 5],
     ]);
   });
+  it('says why a %rep begun in a branch of a %if on $ cannot run to the end of the file', () => {
+    // nasm 2.16.01 skips a branch it does not take, %rep and all, so the `%endif` ends the block in
+    // those passes (measured: `db 0` assembles when $-$$ is 30); a pass that takes it reads the
+    // `%endif` into the %rep's body, and ends in "expected `%endif' before end of file".
+    const { diags } = pp('times 30 db 1\n%if ($-$$) > 40\n%rep 2\n%endif\ndb 0\n');
+    assert.deepEqual(diags.filter((d) => d.code === 'undecidable-condition').map((d) => [d.message.slice(0, d.message.indexOf(':')), d.range.start.line]),
+      [["`%rep' in a branch of the `%if' on line 2, whose condition needs `$', `$$' or a label, has no `%endrep'", 2]]);
+    assert.ok(diags.every((d) => d.code !== 'unterminated-rep'));
+  });
   it('says why a macro call in a branch of a %if on a label cannot leave a %if open for the lines after it to close', () => {
     // nasm 2.16.01 skips a branch it does not take without expanding `m`, so the first `%endif` ends
     // the block there (measured: `db 3` alone), and ends m's %if where it takes the branch.

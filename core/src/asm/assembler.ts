@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -228,6 +228,14 @@ interface StrucState {
   readonly trailing: boolean;
 }
 
+/** The binary operators nasm applies to numbers alone (see scalarOnlyMessage). */
+const SCALAR_ONLY: ReadonlySet<string> = new Set(['/', '//', '%', '%%', '<<', '>>', '<<<', '>>>', '&', '|', '^', '&&', '||', '^^']);
+
+/** Whether two `equ`s of external names give the same value. */
+function sameExternal(a: ExternalName | undefined, b: ExternalName | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.root === b.root && a.rest.v === b.rest.v && a.rest.sec === b.rest.sec;
+}
+
 /** An external name's value where its root cancels out (see ExternalName). */
 const ABSOLUTE_ZERO: Value = Object.freeze({ v: 0, sec: -1 });
 
@@ -361,6 +369,11 @@ class Assembler implements EvalContext {
   } | undefined;
   /** EvalContext.externals: the names `extern` declares, and the `equ`s of them. */
   readonly externals = new Map<string, ExternalName>();
+  /**
+   * The `equ`s of external names (see externalConstant), each by the first statement that made
+   * it: another definition of the name is nasm's redefinition (see externalRedefined).
+   */
+  private externalEqus: Map<string, { readonly stmt: number; readonly of: ExternalName | undefined; readonly range: SourceRange }> | undefined;
   /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
   /** Those of `externals` an expression has named (see reportSymbolTypes). */
@@ -568,14 +581,53 @@ class Assembler implements EvalContext {
    * / `dd k` is the error at the dd).
    */
   private externalConstant(st: ParsedStatement, e: Expr): void {
-    const name = fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]);
+    const label = st.label!;
+    const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     this.immediate = true;
-    try { this.declareExternal(name, externalConstantOf(e, this)); } finally { this.immediate = false; }
+    let of: ExternalName | undefined;
+    try { of = externalConstantOf(e, this); } finally { this.immediate = false; }
     const own = this.labelSymbol[this.stmtIndex];
+    // Defined otherwise by another statement: nasm's redefinition (measured with 2.16.01: `n:` /
+    // `n equ c`, `n equ 5` / `n equ c` and `n equ c` / `n equ c+1` with `extern c`; `n equ c` twice is fine).
+    const first = this.externalEqus?.get(name);
+    const prev = this.symbols.get(name);
+    const original = first !== undefined ? (first.stmt !== this.stmtIndex && !sameExternal(first.of, of) ? first.range : undefined)
+      : prev !== undefined && prev !== own && prev.stmt !== this.stmtIndex ? symbolRange(prev, this.lines, this.lineOf) : undefined;
+    if (original !== undefined) { this.externalRedefined(name, label, original); return; }
+    if (first === undefined) (this.externalEqus ??= new Map()).set(name, { stmt: this.stmtIndex, of, range: this.range(label, label.src) });
+    this.declareExternal(name, of);
     if (own === undefined) return;
     this.symbols.delete(own.name);
     this.labelSymbol[this.stmtIndex] = undefined;
     this.changed = true;
+  }
+
+  /**
+   * An operator that takes numbers alone applied to an external name in `e`, an `equ`'s value, and
+   * nasm's error for it (measured with 2.16.01: `n equ !c`, `n equ ~c` and `n equ c<<1` with `extern
+   * c` are "`!' operator may only be applied to scalar values" and the like; `c*2` and `c+c` are not).
+   */
+  private scalarOperatorOnExternal(e: Expr): { message: string; node: Expr } | undefined {
+    const external = (x: Expr): boolean => firstLeaf(x, (leaf) => leaf.k === 'sym' && this.externals.has(leaf.name)) !== undefined;
+    const pending: Expr[] = [e];
+    for (let x = pending.pop(); x !== undefined; x = pending.pop()) {
+      if (x.k === 'un') {
+        if ((x.op === '!' || x.op === '~') && external(x.a)) return { message: scalarOnlyMessage(x.op), node: x };
+        pending.push(x.a);
+      } else if (x.k === 'bin') {
+        if (SCALAR_ONLY.has(x.op) && (external(x.a) || external(x.b))) return { message: scalarOnlyMessage(x.op), node: x };
+        pending.push(x.b, x.a);
+      }
+    }
+    return undefined;
+  }
+
+  /** nasm's error for a definition of `name` (at `label`) other than its first, at `original`. */
+  private externalRedefined(name: string, label: NonNullable<ParsedStatement['label']>, original: SourceRange): void {
+    if (!this.final) return;
+    const expansion = this.lines.origin(this.line).expansion;
+    this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
+      [{ message: `label \`${name}' originally defined here`, range: original, definition: true }], this.line, this.statementRange(label.src, expansion));
   }
 
   /** `name` is external from here on (see externals), an `equ` of root `of`'s if given. */
@@ -1323,6 +1375,9 @@ class Assembler implements EvalContext {
       }
       return;
     }
+    // (An `equ` of an external name is no symbol: see externalConstant.)
+    const external = this.externalEqus?.get(name);
+    if (external !== undefined && external.stmt !== this.stmtIndex) { this.externalRedefined(name, label, external.range); return; }
     this.changed = true;
     const def: SymbolDef = { name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
     this.symbols.set(name, def);
@@ -1850,11 +1905,7 @@ class Assembler implements EvalContext {
     // (`times 0`: nasm puts the items out no time, and says nothing of them: measured, `times 0 db 300`, `times 0 dt 1`;
     // but its final pass reads their values: `times 0 db yy` is "symbol `yy' not defined".)
     // (A WRT is refused as the value is put out: measured, `times 0 dd x wrt 3` says nothing.)
-    if (n === 0 && this.final) {
-      const mark = this.sink.mark();
-      this.readValues(st.data);
-      this.sink.rollback(mark, (d) => d.code !== 'wrt');
-    }
+    if (n === 0 && this.final) this.readUnwritten(st.data);
     const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
     const before = this.results.size[this.stmtIndex];
     this.emit(unit, n);
@@ -1863,13 +1914,16 @@ class Assembler implements EvalContext {
 
   /** `resb`/`resw`/...: space reserved, its count read as a constant. */
   private reserveDirective(st: ParsedStatement, name: string): void {
-    const e = this.exprArg(st);
+    // (No count, put out no time: nasm matches no instruction form, and says nothing; measured
+    // with 2.16.01, `times 0 resb` and `align 8, resb` where no padding is needed.)
+    const none = st.args.length === 0 ? this.timesCount(st) : undefined;
+    const e = none === 0 ? undefined : this.exprArg(st);
     // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
     if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => !this.symbols.has(sym) || this.definedLater(sym)) !== undefined) {
       this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
     }
     const count = e ? this.constant(e, name) : undefined;
-    const n = this.timesCount(st);
+    const n = none ?? this.timesCount(st);
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
     if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
     this.reserve(size);
@@ -1885,7 +1939,12 @@ class Assembler implements EvalContext {
     // An external name's value: nasm refuses it where the constant is used, as the name's
     // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
     // support external references").
-    if (v.v === undefined && external.named) { this.externalConstant(st, e); return; }
+    if (v.v === undefined && external.named) {
+      const problem = this.scalarOperatorOnExternal(e);
+      if (problem !== undefined) { this.error('syntax', problem.message, problem.node); return; }
+      this.externalConstant(st, e);
+      return;
+    }
     const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
     if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
     if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
@@ -2333,6 +2392,9 @@ class Assembler implements EvalContext {
     // (A field before the data so far: nasm's at is `times` of the distance, measured "TIMES value -2 is negative".)
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, field); return true; }
     this.emit(ZERO, pad);
+    // The data is a line of its own after the padding, its `$` past it (measured with nasm
+    // 2.16.01: `at .b, dd $` with .b at 4 is 4 from the structure's start).
+    if (this.absolute === undefined) this.hereOffset = this.sections[this.sec].size;
     return true;
   }
 
@@ -2747,7 +2809,18 @@ class Assembler implements EvalContext {
   }
 
   /** `dataBytes`, computed once for data made of constants (warnings are rare: those recompute). */
-  /** The values of data `items`, read for their errors alone (see `times 0` in directive). */
+  /**
+   * The values of data `items` put out no time, `times 0` (see directive) or `0 dup`, read for
+   * their errors alone, but a WRT's (measured with nasm 2.16.01: `db 0 dup (yy)` is "symbol `yy'
+   * not defined", `db 0 dup (1/0)` "division by zero", `db 0 dup (300)` says nothing).
+   */
+  private readUnwritten(items: readonly DataItem[]): void {
+    const mark = this.sink.mark();
+    this.readValues(items);
+    this.sink.rollback(mark, (d) => d.code !== 'wrt');
+  }
+
+  /** The values of data `items`, read for their errors alone (see readUnwritten). */
   private readValues(items: readonly DataItem[]): void {
     for (const item of items) {
       if (item.kind === 'expr') this.eval(item.expr);
@@ -2842,6 +2915,7 @@ class Assembler implements EvalContext {
     // in a list put out 0 times too: `db 0 dup (-1 dup (1))` is an error; measured), so that a
     // list too large for a section is never put together.
     const size = this.dataSize(g.items, own) * count;
+    if (count === 0 && this.final) this.readUnwritten(g.items);
     if (count === 0 || !this.fits(w.length + size)) return;
     if (onlyReserve(g.items)) {
       w.zeros(size);
@@ -3334,11 +3408,17 @@ class Assembler implements EvalContext {
       if (st.at !== undefined && st.fill !== undefined) {
         const pad = this.listedPadding?.get(this.stmtIndex) ?? 0;
         out.zeros(pad);
+        if (this.absolute === undefined) this.hereOffset += pad;
         if (st.fill.kind === StatementKind.Instruction) this.listInstruction(out, st.fill, size - pad, bytes, undefined);
         else if (st.fill.kind === StatementKind.Directive) this.listDirective(out, st.fill, st.fill.op!.name, size - pad, bytes, undefined);
         return;
       }
-      if (st.at !== undefined) out.zeros(size - n * this.dataSize(st.data, unit));
+      if (st.at !== undefined) {
+        const pad = size - n * this.dataSize(st.data, unit);
+        out.zeros(pad);
+        // (The data's `$` is past the padding, see padToField.)
+        if (this.absolute === undefined) this.hereOffset += pad;
+      }
       if (n === 0) return;
       this.listData(out, st, unit);
       out.repeat(n);

@@ -185,6 +185,18 @@ export class DeferredIfs {
   }
 
   /**
+   * Ringside's error for a `%rep` begun in a branch of the block at condition `first` (at `here`)
+   * that the file ended in: its body took the block's `%endif` (measured with nasm 2.16.01: after
+   * `%if ($-$$) > 40` / `%rep 2` / `%endif`, a pass that skips the branch reads on, one that takes
+   * it ends in "expected `%endif' before end of file").
+   */
+  repUnended(first: CheckCondition, here: SourceRange, expansion: readonly SourceRange[]): void {
+    this.sink.error('undecidable-condition', `\`%rep' in a branch of the \`${first.directive}' on ${placeOf(first, here.file)}, whose condition needs \`$', \`$$' or a label, `
+      + 'has no `%endrep\': nasm reads it only in the passes that take the branch, and otherwise ends the block at its `%endif\', '
+      + 'while Ringside preprocesses every branch once, before the assembler picks one', here, expansion);
+  }
+
+  /**
    * Ringside's error for a branch of `oc` (ended at `d`, at `here`) that left the context stack
    * changed: nasm changes it only in the passes that take the branch.
    */

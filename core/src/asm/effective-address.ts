@@ -29,7 +29,7 @@ function failForMode(p: TermReader, at: Span): never {
 
 /**
  * nasm's evaluator on an operator other than `+`, `-` and a product with a number applied to a
- * register (measured: `[eax<<1]`, `[eax/2]`, `[eax&1]`, `[~eax]`, `[eax*ebx]`).
+ * register (measured: `[eax<<1]`, `[eax/2]`, `[eax&1]`, `[~eax]`, `[eax*ebx]`, `[eax ? 1 : 2]`).
  */
 function nonScalarMessage(e: Expr): string {
   if (e.k === 'un') return `\`${e.op}' operator may only be applied to scalar values`;
@@ -38,7 +38,9 @@ function nonScalarMessage(e: Expr): string {
     case '*': return 'unable to multiply two non-scalar objects';
     case '/': case '//': case '%': case '%%': return 'division operator may only be applied to scalar values';
     case '<<': case '>>': case '<<<': case '>>>': return 'shift operator may only be applied to scalar values';
-    case '&': case '|': case '^': return `\`${e.op}' operator may only be applied to scalar values`;
+    // (`||`, `^^` and `&&` named by their first character: measured, `[ebx+(eax||1)*4]`.)
+    case '&': case '|': case '^': case '&&': case '||': case '^^': return `\`${e.op[0]}' operator may only be applied to scalar values`;
+    case '?': return 'the left-hand side of `?\' must be a scalar value';
     default: return 'invalid effective address';
   }
 }
@@ -152,7 +154,9 @@ function scaledTerms(p: TermReader, e: Expr, times: number, neg: boolean, count:
     if (inner === undefined) p.fail(nonScalarMessage(e), e);
     return scaledTerms(p, registerLeft ? e.a : e.b, times * inner, neg, count);
   }
-  // A register or a number, each a term the caller reads (`ecx*4`, `4*2`).
+  // A register or a number, each a term the caller reads (`ecx*4`, `4*2`); any other operator on a
+  // register is nasm's error, not a product to distribute again (`[(eax/2)*2]`, `[(~eax)*4]`).
+  if (termRegister(e) === undefined && mentionsRegister(e)) p.fail(nonScalarMessage(e), e);
   termExprs[count] = { k: 'bin', op: '*', a: e, b: { k: 'num', v: times, start: e.start, end: e.end }, start: e.start, end: e.end };
   termNegated[count] = neg;
   return count + 1;

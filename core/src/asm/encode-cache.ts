@@ -109,11 +109,13 @@ const UNKNOWN_KEY = 2 ** 44;
 
 /**
  * One number for a value (undefined: not known yet) and how it relates to the instruction's
- * section (in its segment: a label of the section, or in absolute space a number; a number; a
- * label elsewhere): what `operandKey` records for a single operand. Undefined when the value is too large to key.
+ * section (`section`, -1 in absolute space): a label of the section; a number; a label elsewhere;
+ * a number in absolute space, which is no label's (`[ebx+6]` there may take a byte, `[ebx+x]` with
+ * x at 6 in a section may not: nasm gives a label four). What `operandKey` records for a single
+ * operand. Undefined when the value is too large to key.
  */
 export function oneValueKey(v: number | undefined, sec: number, section: number): number | undefined {
-  const relation = sec === section ? 1 : sec < 0 ? 0 : 2;
+  const relation = sec < 0 ? (section < 0 ? 3 : 0) : sec === section ? 1 : 2;
   if (v === undefined) return UNKNOWN_KEY + relation;
   if (!Number.isInteger(v) || v >= MAX_KEYED_VALUE || v <= -MAX_KEYED_VALUE) return undefined;
   return v * 4 + relation;

@@ -3,6 +3,7 @@
 // %macro and %rep bodies being captured.
 
 import type { SourceRange } from './api';
+import type { CheckCondition } from './deferred-check';
 import type { FileLines } from './line-cache';
 import type { BodyLine, MacroInvocation, MultiLineMacro } from './macros';
 import { lineRange } from './source';
@@ -70,6 +71,8 @@ export interface Capture {
   readonly frame: Frame;
   /** In a %rep body: the `%macro` definitions open in it, whose `%endmacro` is theirs (see Preprocessor.captureLine). */
   macros?: number;
+  /** A %rep begun in a branch of a block the assembler decides: that block's condition (see DeferredIfs.repUnended). */
+  readonly inBranchOf?: CheckCondition;
 }
 
 /** Expansion chains kept per line: the innermost and outermost sites (deep recursion would be quadratic). */

@@ -8,7 +8,7 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBc
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
-import { constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
+import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
@@ -687,7 +687,10 @@ class LineParser implements TermReader {
         this.fail(`unrecognized directive [${name}]`, close === 1 ? toks[0] : word, 'unknown-directive');
       }
       if (isUnbracketedOnly(word.text.toLowerCase())) this.fail(`unrecognized directive [${word.text}]`, word, 'unknown-directive');
-      return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, toks.slice(2, close));
+      // A name the `]` ends has for its value what follows the `]` (measured with nasm 2.16.01:
+      // `[bits]16` is bits 16, `[cpu]foo` "unknown CPU type or flag 'foo'", `[cpu]]` of `]').
+      const value = close === 2 ? toks.slice(3) : toks.slice(2, close);
+      return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, value);
     }
     return this.lineAfterBrackets();
   }
@@ -1757,6 +1760,10 @@ class LineParser implements TermReader {
     let e: Expr | undefined;
     if (termCount < 0) {
       e = this.memoryExpression(i, end);
+      // A comparison of registers is a number, as outside brackets (measured with nasm 2.16.01:
+      // `[eax+0=100]` and `[ebx+eax=eax]` are [0], `[ebx+eax<>eax]` [1], `[ebx+2<3]` "`<':
+      // operands differ by a non-scalar").
+      if (comparesIn(toks, i, end)) e = this.registersCompared(e);
       // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
       // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
       if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
@@ -1815,6 +1822,12 @@ export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
+
+/** Whether a token from `toks[start]` to `end` is a comparison's operator. */
+function comparesIn(toks: readonly PPToken[], start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (toks[k].kind === 'op' && COMPARISONS.has(toks[k].text)) return true;
+  return false;
+}
 
 /** The `]` that closes the `[` at `toks[open]`, before `end`; -1 when there is none. */
 function closingBracket(toks: readonly PPToken[], open: number, end: number): number {

@@ -19,7 +19,8 @@ import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens, type PasteStart } from './token-paste';
 import { follow, gapped, isIdentifier, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
-import { decodeString, quoteBytes, stringText } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes, stringText } from './strings';
+import { decodeSource } from './source-encoding';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { readLineDirective, ReportedLines } from './reported-lines';
@@ -207,7 +208,29 @@ const NO_TOKENS: readonly PPToken[] = [];
 
 
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
-  return new Preprocessor(opts, sink).run();
+  const mark = sink.mark();
+  let p = new Preprocessor(opts, sink);
+  let result = p.run();
+  // nasm keeps the stack frame from one pass's end into the next pass, and assembles from its
+  // fifth run of the preprocessor (measured with 2.16.01: `%arg a:dword` with no `%stacksize`
+  // before it is (ebp+24), its 8 and four runs' 4; `%local` likewise; a `%stacksize flat` at the
+  // file's end makes it (ebp+8); `nasm -E` runs once). Run again, from the frame the run before
+  // left, while a `%arg` or `%local` read a frame no `%stacksize` of the run had set.
+  let start = stackFrameOf('flat')!;
+  for (let run = 1; run < PREPROCESSOR_RUNS && opts.preprocessOnly !== true && p.frameInherited && !sameFrame(p.frameLeft, start); run++) {
+    start = { ...p.frameLeft };
+    sink.rollback(mark, () => false);
+    p = new Preprocessor(opts, sink, start);
+    result = p.run();
+  }
+  return result;
+}
+
+/** The runs of nasm's preprocessor up to the one its assembly's final pass reads (see preprocess). */
+const PREPROCESSOR_RUNS = 5;
+
+function sameFrame(a: StackFrame, b: StackFrame): boolean {
+  return a.pointer === b.pointer && a.slot === b.slot && a.argOffset === b.argOffset && a.localOffset === b.localOffset;
 }
 
 let macroNameSets = 0;
@@ -315,6 +338,9 @@ class Preprocessor {
   private readonly contexts = new ContextStack(() => this.standardCalls.idsUpTo(this.out));
   /** Where `%arg` and `%local` put the next variable (see `frameVariables`); nasm's start is `%stacksize flat`'s. */
   private frame: StackFrame = stackFrameOf('flat')!;
+  /** Whether a `%stacksize` of this run set `frame`, and whether a `%arg` or `%local` read it before one did (see preprocess). */
+  private frameSet = false;
+  frameInherited = false;
   /** What `__BITS__` and `__SECT__` stand for. */
   private readonly bitsAndSection: BitsAndSection;
   /** The `%use` packages read so far. */
@@ -372,7 +398,9 @@ class Preprocessor {
   /** The moment of this assembly, for the date and time macros (nasm reads the clock once). */
   private readonly time: Date;
 
-  constructor(private readonly opts: PreprocessOptions, private readonly sink: DiagnosticSink) {
+  /** `startFrame`: the frame `%arg` and `%local` read before any `%stacksize` (see preprocess). */
+  constructor(private readonly opts: PreprocessOptions, private readonly sink: DiagnosticSink, startFrame?: StackFrame) {
+    if (startFrame !== undefined) this.frame = { ...startFrame };
     // Warnings reported here are about the lines passed on so far (see WarningSwitches).
     sink.position = () => this.out.count;
     this.time = opts.time ?? new Date();
@@ -493,6 +521,10 @@ class Preprocessor {
     // nasm finds these at the end of its input: it reports them one line past the main file's
     // last, each beginning reported here as where it is (measured). A %rep begun in a macro's
     // expansion stays at its place, which is in the call's (nasm: at the call).
+    if (this.capture?.inBranchOf !== undefined && !this.stopped) {
+      this.deferred.repUnended(this.capture.inBranchOf, this.capture.range, this.capture.expansion);
+      this.capture = undefined;
+    }
     if (this.capture && !this.stopped) {
       const c = this.capture;
       const name = c.macro !== undefined ? ` \`${c.macro.name}'` : '';
@@ -662,7 +694,9 @@ class Preprocessor {
     // definitions (see reported-lines.ts): in a skipped group or a body being defined too.
     if ((directive === '%line' || isLineMarker(text, first)) && entry !== undefined) {
       this.consume(f, file, line, text);
-      if (this.opts.noLine !== true) this.lineDirective(f, file, line, text, tokens);
+      // (After an empty %rep nasm reads on as in an expansion, where it ignores `%line` and its
+      // errors: measured with 2.16.01, `%rep 1` / `%endrep` / `%line 7 y` / `db __LINE__` is 4.)
+      if (this.opts.noLine !== true && this.listedLevels === 0) this.lineDirective(f, file, line, text, tokens);
       return;
     }
 
@@ -1028,7 +1062,8 @@ class Preprocessor {
       v = 0;
     }
     if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`${named}' count: ${v}`, here, f.expansion);
-    this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f };
+    const inBranchOf = this.deferred.open?.first;
+    this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f, ...(inBranchOf !== undefined ? { inBranchOf } : {}) };
   }
 
   /** `%exitrep`: the innermost `%rep` ends at its round's end. */
@@ -1132,8 +1167,10 @@ class Preprocessor {
     const read = readLineDirective(toks, file, line);
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
-    if (typeof read !== 'string') this.reported.add(f.lines !== undefined && f.idx > line + 1 ? { ...read, joined: f.idx - line - 1 } : read);
-    else if (assembled) this.sink.error('syntax', read, here, f.expansion);
+    if (typeof read === 'string') { if (assembled) this.sink.error('syntax', read, here, f.expansion); return; }
+    const { nameError, ...directive } = read;
+    if (nameError !== undefined && assembled) this.sink.error('syntax', nameError, here, f.expansion);
+    this.reported.add(f.lines !== undefined && f.idx > line + 1 ? { ...directive, joined: f.idx - line - 1 } : directive);
   }
 
   /**
@@ -1178,7 +1215,8 @@ class Preprocessor {
     const args = toks[1]?.kind === 'ident' ? this.expandSingle(toks.slice(1), file, line) : toks.slice(1);
     const t = args[0];
     // Only a string: `%include <file>` is "expects a file name" to nasm 2.16.01 (measured).
-    const target = t !== undefined && t.kind === 'string' ? t.text.slice(1, -1) : undefined;
+    const bytes = t !== undefined && t.kind === 'string' ? this.fileNameBytes(t, f, here) : undefined;
+    const target = bytes === undefined ? undefined : decodeSource(bytes);
     if (!target) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
     // (Words after the name: measured, `%include "a.inc"x` includes a.inc with this warning.)
     if (args.length > 1) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
@@ -1214,10 +1252,24 @@ class Preprocessor {
    * but a string is "`%depend' expects a file name" (an error in every mode), more is ignored
    * with a warning, and a backquoted name's escapes are decoded (`%depend `x\x41`` names `xA`).
    */
+  /**
+   * A file name's string as nasm reads it (quote.c's nasm_unquote_cstr): its bytes, a backquoted
+   * one's escapes read, cut at a control character with nasm's error (measured with 2.16.01:
+   * `%include \`a\x01b\`` is that error, then "unable to open include file `a'"; `%pathsearch`
+   * and `%depend` the same; `%include \`a\x41.inc\`` opens aA.inc). Undefined for no string.
+   */
+  private fileNameBytes(t: PPToken, f: Frame, here: SourceRange): Uint8Array | undefined {
+    const bytes = decodeString(t.text);
+    const cut = bytes === undefined ? undefined : cutAtControl(bytes);
+    if (cut === undefined) return bytes;
+    this.sink.error('syntax', CONTROL_IN_STRING, here, f.expansion);
+    return cut;
+  }
+
   private depend(f: Frame, file: string, line: number, toks: PPToken[], here: SourceRange): void {
     const args = toks[1]?.kind === 'ident' ? this.expandSingle(toks.slice(1), file, line) : toks.slice(1);
     const t = args[0];
-    const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
+    const bytes = t?.kind === 'string' ? this.fileNameBytes(t, f, here) : undefined;
     if (bytes === undefined) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
     if (args.length > 1) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
     if (this.opts.recordDependencies === true) this.dependencies.push({ name: new TextDecoder().decode(bytes), outputLine: this.out.count });
@@ -1501,7 +1553,10 @@ class Preprocessor {
       case 'ctx': {
         if (!rest.every(isIdentifier)) return this.testFailed(f, file, line, d, toks, 'context identifiers');
         const top = this.contexts.top();
-        result = top !== undefined && rest.some((t) => t.text === top.name);
+        // In any case (nasm's preproc.c compares with nasm_stricmp; measured: `%push foo` then
+        // `%ifctx FOO` is true).
+        const name = top?.name.toLowerCase();
+        result = name !== undefined && rest.some((t) => t.text.toLowerCase() === name);
         break;
       }
       case 'macro': {
@@ -1783,7 +1838,7 @@ class Preprocessor {
     const name = toks[1];
     if (!isIdentifier(name)) { if (!isContextLocal(name)) this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier`, here, f.expansion); return; }
     const t = toks[2];
-    const bytes = t?.kind === 'string' ? decodeString(t.text) : undefined;
+    const bytes = t?.kind === 'string' ? this.fileNameBytes(t, f, here) : undefined;
     if (bytes === undefined) { this.sink.error('syntax', `\`${toks[0].text}' expects a file name`, here, f.expansion); return; }
     if (toks.length > 3) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
     const target = new TextDecoder().decode(bytes);
@@ -1801,6 +1856,12 @@ class Preprocessor {
     const frame = stackFrameOf(word.text);
     if (frame === undefined) { this.sink.error('syntax', `\`${toks[0].text}' invalid size type`, lineRange(file, line, word.start, word.end), f.expansion); return; }
     this.frame = frame;
+    this.frameSet = true;
+  }
+
+  /** The frame as the run left it (see preprocess). */
+  get frameLeft(): StackFrame {
+    return this.frame;
   }
 
   /**
@@ -1814,6 +1875,7 @@ class Preprocessor {
    */
   private frameVariables(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[]): void {
     const frame = this.frame;
+    if (!this.frameSet) this.frameInherited = true;
     const { variables, error } = readFrameVariables(toks, toks[0].text, frame.slot);
     const { argOffset, localOffset } = frame;
     for (const { name, slot } of variables) {
@@ -3018,22 +3080,27 @@ const TEXT_ARGUMENTS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32', '
   'struc', 'istruc', 'at']);
 
 /**
- * `%str()`'s argument as nasm 2.16.01 takes it (measured): a `{...}` group it begins with is the
- * group's contents, what follows kept (`%str({a}, b)` is 'a, b'; `%str(x {a})` keeps the braces).
+ * `%str()`'s argument as nasm 2.16.01 takes it (measured): one that begins with a `{` loses it and
+ * every `}` that closes a group at the argument's level, as a single-line macro's argument does
+ * (see splitModifiedArguments), what follows kept (`%str({a}, b)` is 'a, b', `%str({a}{b})`
+ * 'a{b', `%str({{a}}{b})` '{a}{b'; `%str(x {a})` keeps the braces).
  */
 function withoutLeadingBraces(inside: PPToken[]): PPToken[] {
   if (inside[0].text !== '{') return inside;
-  let depth = 0;
-  for (let k = 0; k < inside.length; k++) {
-    if (inside[k].text === '{') depth++;
-    else if (inside[k].text === '}' && --depth === 0) {
-      // (What follows the group keeps the blanks it had after the `}`.)
-      const after = inside.slice(k + 1);
-      if (after.length > 0) after[0] = gapped(after[0], spaced(inside[k], after[0]));
-      return [...inside.slice(1, k), ...after];
-    }
+  const out: PPToken[] = [];
+  let depth = 1;
+  // The `}` dropped just before: what follows keeps the blanks it had after it.
+  let dropped: PPToken | undefined;
+  let closed = false;
+  for (let k = 1; k < inside.length; k++) {
+    const t = inside[k];
+    if (t.text === '{') depth++;
+    else if (t.text === '}' && depth > 0 && --depth === 0) { dropped = t; closed = true; continue; }
+    out.push(dropped !== undefined ? gapped(t, spaced(dropped, t)) : t);
+    dropped = undefined;
   }
-  return inside;
+  // (A group never closed is left as written.)
+  return closed ? out : inside;
 }
 
 /** How many tokens nasm's list of `toks` has: each blank between two is one as well. */

@@ -96,11 +96,18 @@ function comparedSides(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => 
   // (Sides that are no sums of registers are the evaluator's to refuse, as before.)
   if (addFactors(a, 1, factors, isRegister) !== undefined || addFactors(b, -1, factors, isRegister) !== undefined) return { ...e, a, b };
   if ([...factors.values()].every((f) => f === 0)) return { ...e, a: withoutRegisters(a, isRegister), b: withoutRegisters(b, isRegister) };
-  // (A side that names a symbol too is left to the evaluator, which refuses it, where nasm's would
-  // still say whether that symbol is defined.)
-  if (namesSymbol(a, isRegister) || namesSymbol(b, isRegister)) return { ...e, a, b };
-  if (e.op === '=' || e.op === '==' || e.op === '!=' || e.op === '<>') return { k: 'num', v: e.op === '=' || e.op === '==' ? 0 : 1, start: e.start, end: e.end };
-  return `\`${e.op}': operands differ by a non-scalar`;
+  if (e.op !== '=' && e.op !== '==' && e.op !== '!=' && e.op !== '<>') return `\`${e.op}': operands differ by a non-scalar`;
+  // A symbol the sides name besides is still read, so that nasm's error for one not defined stands
+  // (measured: `mov eax, ebx=lbl` is `mov eax, 0`, `dd ebx<>lbl` 1, `dd ebx=zz` "symbol `zz' not
+  // defined"): each as `+ (s - s)`, which cancels.
+  let v: Expr = { k: 'num', v: e.op === '=' || e.op === '==' ? 0 : 1, start: e.start, end: e.end };
+  const read = (x: Expr): boolean => {
+    if ((x.k === 'sym' && !isRegister(x)) || x.k === 'here' || x.k === 'base') v = { k: 'bin', op: '+', a: v, b: { k: 'bin', op: '-', a: x, b: x, start: x.start, end: x.end }, start: e.start, end: e.end };
+    return false;
+  };
+  firstLeaf(a, read);
+  firstLeaf(b, read);
+  return v;
 }
 
 /** `e` with each register's name a 0: what it adds besides its registers, when they are a sum (registerFactors). */
@@ -116,11 +123,6 @@ export function withoutRegisters(e: Expr, isRegister = isRegisterSymbol): Expr {
 
 function isRegisterSymbol(e: Extract<Expr, { k: 'sym' }>): boolean {
   return e.escaped === undefined && lookupRegister(e.name) !== undefined;
-}
-
-/** Whether `e` names a symbol, `$` or `$$` besides its registers. */
-function namesSymbol(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): boolean {
-  return firstLeaf(e, (x) => (x.k === 'sym' && !isRegister(x)) || x.k === 'here' || x.k === 'base') !== undefined;
 }
 
 function namesRegister(e: Expr, isRegister = isRegisterSymbol): boolean {

@@ -19,7 +19,7 @@ import type { LineDirective } from './api';
 import { isFloatText } from './floats';
 import type { Token } from './lexer';
 import { parseNumber, parseNumberExact } from './numbers';
-import { decodeString } from './strings';
+import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
 
 /** How nasm reports a place: the name `%line` gave (undefined: the file's own) and line. */
 export interface ReportedPlace {
@@ -100,9 +100,10 @@ export class ReportedLines {
  * it (measured): `nnn` an integer constant in any of its forms (`12x` is 0x12, a malformed one 0, a
  * float is none), `+mmm` written against it, and the rest of the line the name: a quoted string's
  * contents (what follows it dropped), else the words with each run of blanks made one space. The
- * directive, or nasm's error message.
+ * directive, or nasm's error message; a name cut at a control character is the directive with
+ * `nameError`, nasm's error for it (see cutAtControl).
  */
-export function readLineDirective(written: readonly Token[], file: string, line: number): LineDirective | string {
+export function readLineDirective(written: readonly Token[], file: string, line: number): (LineDirective & { readonly nameError?: string }) | string {
   const toks = numbersApart(written);
   const integer = (t: Token | undefined): t is Token => t !== undefined && t.kind === 'number' && !isFloatText(t.text);
   const value = (t: Token): number => {
@@ -122,15 +123,19 @@ export function readLineDirective(written: readonly Token[], file: string, line:
     i = 4;
   }
   let name: string | undefined;
+  let nameError: string | undefined;
   if (i < toks.length) {
     const bytes = toks[i].kind === 'string' ? decodeString(toks[i].text) : undefined;
-    if (bytes !== undefined) name = new TextDecoder().decode(bytes);
+    // (measured with nasm 2.16.01: `%line 5 \`a\x01b\`` is this error, and names the lines after `a`.)
+    const cut = bytes === undefined ? undefined : cutAtControl(bytes);
+    if (cut !== undefined) nameError = CONTROL_IN_STRING;
+    if (bytes !== undefined) name = new TextDecoder().decode(cut ?? bytes);
     else {
       name = toks[i].text;
       for (let k = i + 1; k < toks.length; k++) name += (toks[k].start > toks[k - 1].end ? ' ' : '') + toks[k].text;
     }
   }
-  return { file, line, number: value(n), step, ...(name !== undefined ? { name } : {}) };
+  return { file, line, number: value(n), step, ...(name !== undefined ? { name } : {}), ...(nameError !== undefined ? { nameError } : {}) };
 }
 
 /**

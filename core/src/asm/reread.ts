@@ -29,7 +29,8 @@ export function reread(toks: readonly PPToken[], file: string, line: number): re
       continue;
     }
     out ??= toks.slice(0, i);
-    readRun(out, toks, i, j, file, line);
+    // (A `;` a `%{...}` left, `%{ ;c}`, begins a comment: the rest of the line is in it.)
+    if (readRun(out, toks, i, j, file, line)) break;
     i = j;
   }
   return out ?? toks;
@@ -58,9 +59,11 @@ function isOperatorChar(c: number): boolean {
 /**
  * Reads `toks[i..j)`, a run with no blanks between its tokens, as nasm's scanner reads their text,
  * onto `out`: a token read as written is kept, any other made where the first of the tokens it was
- * read from is, written where they all are.
+ * read from is, written where they all are. Whether the run ended in a comment, which nasm's
+ * scanner reads to the line's end (measured with 2.16.01: `db 5 %{ ;c}, 2` is `db 5 %`, "expression
+ * syntax error"; in a macro, `db %{ ;c` is `db %`, "no operand for data declaration").
  */
-function readRun(out: PPToken[], toks: readonly PPToken[], i: number, j: number, file: string, line: number): void {
+function readRun(out: PPToken[], toks: readonly PPToken[], i: number, j: number, file: string, line: number): boolean {
   let text = '';
   const offsets: number[] = [];
   for (let k = i; k < j; k++) { offsets.push(text.length); text += toks[k].text; }
@@ -73,6 +76,8 @@ function readRun(out: PPToken[], toks: readonly PPToken[], i: number, j: number,
     while (offsets[k - i + 1] <= r.start) k++;
     let m = k;
     while (offsets[m - i + 1] < r.end) m++;
+    // (The comment itself is no token the parser reads.)
+    if (r.kind === 'comment') return true;
     const t = toks[k];
     if (k === m && offsets[k - i] === r.start && offsets[k - i + 1] === r.end && t.kind === r.kind) follow(out, t, toks[k - 1]);
     else {
@@ -91,6 +96,7 @@ function readRun(out: PPToken[], toks: readonly PPToken[], i: number, j: number,
     }
     first = false;
   }
+  return false;
 }
 
 /**
