@@ -745,7 +745,7 @@ class LineParser implements TermReader {
 
   /** The statement after its label, from `this.pos`: `times`, prefixes, then the instruction or directive. */
   private body(label: ParsedStatement['label'], first: PPToken): ParsedStatement {
-    let toks = this.toks;
+    const toks = this.toks;
     let times: Expr | undefined;
     let prefixes: (Span & { name: string })[] | undefined;
     // The word that ends the loop: the mnemonic or directive, lower-case, and what it can be.
@@ -761,31 +761,7 @@ class LineParser implements TermReader {
       }
       lower = t.text.toLowerCase();
       if (lower === 'times' && !t.text.startsWith('$')) {
-        this.pos++;
-        const end = this.operandEnd(this.pos, true);
-        // (nasm wants the instruction where the count's expression stops: `times 1 2`.)
-        this.dataRegister = undefined;
-        this.inDataItem = true;
-        try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
-        // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`. Its
-        // segment is one operand, after which the instruction must follow: `times 2 wrt 3 + 1
-        // db 1` is that error, then "parser: instruction expected".)
-        if (end < toks.length && isWrt(toks[end])) {
-          if (end + 1 === toks.length) this.fail('expression syntax error', toks[end]);
-          const p = new ExprParser(toks, wrtOperand(toks, end), toks.length, this.localBase, this.evalLimit, this.floatMode);
-          const target = p.wrtTarget();
-          if (!target) { const err = p.error!; this.fail(err.message, err); }
-          (this.warnings ??= []).push({ message: 'non-constant argument supplied to TIMES', start: times.start, end: target.end, code: 'invalid-operands', error: true });
-          this.pos = p.pos;
-          if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
-          continue;
-        }
-        if (times.k === 'bin' && times.op === 'wrt') this.fail('non-constant argument supplied to TIMES', times, 'invalid-operands');
-        // (A register in it: measured, nasm's word for a count it cannot know.)
-        if (this.dataRegister !== undefined) times = this.registersCancelled(times) ?? this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
-        this.pos = end;
-        // `times 5` alone repeats no instruction (measured: nasm's parser rejects it).
-        if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
+        times = this.timesPrefix();
         continue;
       }
       keyword = WORDS.get(lower);
@@ -799,50 +775,7 @@ class LineParser implements TermReader {
     this.opIndex = this.pos;
     const word = toks[this.pos++];
     const cls = keyword !== undefined ? keyword.bits : 0;
-    if ((cls & Word.Directive) !== 0) {
-      if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) {
-        if (!this.endsBlank || !CALLED_EMPTY.has(lower) || times !== undefined || prefixes !== undefined) return this.directiveAlone(word, label, times, prefixes);
-        this.calledEmpty(word, lower);
-        // (Those writing a line per parameter write none.)
-        if (EACH_PARAMETER.has(lower)) return this.finish(label, undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
-      }
-      if (this.pos < toks.length && (lower === 'use16' || lower === 'use32' || lower === 'endstruc' || lower === 'iend')) return this.parametersNotTaken(word, label, times, prefixes);
-      // nasm's `align` is a macro, whose lines `times` cannot prefix.
-      if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
-      const op = keyword!.op(word.start, word.end);
-      if (DATA_UNIT[lower] !== undefined) {
-        // (`dt 1`: an integer as 80-bit data is nasm's error where it puts the data out, see the assembler's writeData.)
-        const items = this.dataItems(DATA_UNIT[lower]);
-        return this.finish(label, times, prefixes, op, NO_OPERANDS, items, NO_TOKENS);
-      }
-      // A standard macro's braced argument is its contents (see unbracedArguments).
-      const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
-      if (unbraced !== undefined) {
-        this.toks = toks = unbraced.toks;
-        const p = unbraced.problem;
-        if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
-      }
-      if (lower === 'at') return this.atField(label, prefixes, word);
-      if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
-      if (lower === 'equ') {
-        if (!label) this.fail('EQU not preceded by label', word);
-        // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
-        // `.a:` defines main.a, and `X equ .a` is main.a too).
-        if (!label.local) this.localBase = this.baseBeforeLabel;
-        const e = this.equValue(word);
-        return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
-      }
-      if (lower === 'align' || lower === 'alignb') return this.align(label, times, prefixes, op);
-      if (toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' && standardMacroCounts(lower) !== undefined) {
-        return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, this.withoutTrailingParameter(word, lower));
-      }
-      // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
-      // The directives nasm's standard macros write out as `[NAME %1]` end at the first `]` as
-      // that line does (measured: `section .a]zz` is section .a, `cpu 386]zz` cpu 386).
-      const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1
-        : BRACKETED_BY_MACRO.has(lower) ? firstClosingBracket(toks, this.pos) : toks.length;
-      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos, end));
-    }
+    if ((cls & Word.Directive) !== 0) return this.directiveBody(label, times, prefixes, word, lower, keyword!);
     if ((cls & Word.Mnemonic) === 0) {
       if ((cls & Word.Prefix) !== 0) return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), NO_OPERANDS, NO_DATA, NO_TOKENS);
       if (leftOut(word.text)) this.fail(outsideDialect(word.text), word, 'unsupported-instruction');
@@ -850,6 +783,91 @@ class LineParser implements TermReader {
       if (this.opIndex === 1 && label !== undefined && register(word)) this.fail(INSTRUCTION_EXPECTED, first, 'unknown-mnemonic');
       this.fail(INSTRUCTION_EXPECTED, word, 'unknown-mnemonic');
     }
+    return this.instructionBody(label, times, prefixes, word, keyword!);
+  }
+
+  /** A `times` prefix from `this.pos` (at the word): its count, `this.pos` moved past it. */
+  private timesPrefix(): Expr {
+    this.pos++;
+    const toks = this.toks;
+    const end = this.operandEnd(this.pos, true);
+    // (nasm wants the instruction where the count's expression stops: `times 1 2`.)
+    this.dataRegister = undefined;
+    this.inDataItem = true;
+    let times: Expr;
+    try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
+    // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`. Its
+    // segment is one operand, after which the instruction must follow: `times 2 wrt 3 + 1
+    // db 1` is that error, then "parser: instruction expected".)
+    if (end < toks.length && isWrt(toks[end])) {
+      if (end + 1 === toks.length) this.fail('expression syntax error', toks[end]);
+      const p = new ExprParser(toks, wrtOperand(toks, end), toks.length, this.localBase, this.evalLimit, this.floatMode);
+      const target = p.wrtTarget();
+      if (!target) { const err = p.error!; this.fail(err.message, err); }
+      (this.warnings ??= []).push({ message: 'non-constant argument supplied to TIMES', start: times.start, end: target.end, code: 'invalid-operands', error: true });
+      this.pos = p.pos;
+      if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
+      return times;
+    }
+    if (times.k === 'bin' && times.op === 'wrt') this.fail('non-constant argument supplied to TIMES', times, 'invalid-operands');
+    // (A register in it: measured, nasm's word for a count it cannot know.)
+    if (this.dataRegister !== undefined) times = this.registersCancelled(times) ?? this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
+    this.pos = end;
+    // `times 5` alone repeats no instruction (measured: nasm's parser rejects it).
+    if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
+    return times;
+  }
+
+  /** The statement of directive `word` (`lower` in lower case), from `this.pos` past it. */
+  private directiveBody(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, word: PPToken, lower: string, keyword: Keyword): ParsedStatement {
+    let toks = this.toks;
+    if (this.pos === toks.length && MACRO_DIRECTIVES.has(lower)) {
+      if (!this.endsBlank || !CALLED_EMPTY.has(lower) || times !== undefined || prefixes !== undefined) return this.directiveAlone(word, label, times, prefixes);
+      this.calledEmpty(word, lower);
+      // (Those writing a line per parameter write none.)
+      if (EACH_PARAMETER.has(lower)) return this.finish(label, undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
+    }
+    if (this.pos < toks.length && (lower === 'use16' || lower === 'use32' || lower === 'endstruc' || lower === 'iend')) return this.parametersNotTaken(word, label, times, prefixes);
+    // nasm's `align` is a macro, whose lines `times` cannot prefix.
+    if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
+    const op = keyword.op(word.start, word.end);
+    if (DATA_UNIT[lower] !== undefined) {
+      // (`dt 1`: an integer as 80-bit data is nasm's error where it puts the data out, see the assembler's writeData.)
+      const items = this.dataItems(DATA_UNIT[lower]);
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, items, NO_TOKENS);
+    }
+    // A standard macro's braced argument is its contents (see unbracedArguments).
+    const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
+    if (unbraced !== undefined) {
+      this.toks = toks = unbraced.toks;
+      const p = unbraced.problem;
+      if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
+    }
+    if (lower === 'at') return this.atField(label, prefixes, word);
+    if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
+    if (lower === 'equ') {
+      if (!label) this.fail('EQU not preceded by label', word);
+      // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
+      // `.a:` defines main.a, and `X equ .a` is main.a too).
+      if (!label.local) this.localBase = this.baseBeforeLabel;
+      const e = this.equValue(word);
+      return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
+    }
+    if (lower === 'align' || lower === 'alignb') return this.align(label, times, prefixes, op);
+    if (toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' && standardMacroCounts(lower) !== undefined) {
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, this.withoutTrailingParameter(word, lower));
+    }
+    // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
+    // The directives nasm's standard macros write out as `[NAME %1]` end at the first `]` as
+    // that line does (measured: `section .a]zz` is section .a, `cpu 386]zz` cpu 386).
+    const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1
+      : BRACKETED_BY_MACRO.has(lower) ? firstClosingBracket(toks, this.pos) : toks.length;
+    return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos, end));
+  }
+
+  /** The statement of instruction `word`: its operands, from `this.pos` past it. */
+  private instructionBody(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, word: PPToken, keyword: Keyword): ParsedStatement {
+    const toks = this.toks;
     // The operands gather in one array for every line, copied to an exact-size one at the end.
     const operands = scratchOperands;
     let count = 0;
@@ -867,7 +885,7 @@ class LineParser implements TermReader {
       }
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
-    return this.finish(label, times, prefixes, keyword!.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
+    return this.finish(label, times, prefixes, keyword.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
   }
 
   /**
