@@ -748,22 +748,7 @@ class Preprocessor {
         toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
         emptied = toks.length === 0;
       }
-      if ((flags & Flag.ContextLocal) !== 0) {
-        // nasm warns of what follows an `%undef`'s context-local name before it looks for the
-        // name's context (measured: `%undef %$x y` outside any, the warning then the error).
-        const d = toks[0]?.kind === 'preproc' ? toks[0].text.toLowerCase() : '';
-        if ((d === '%undef' || d === '%undefalias') && isContextLocal(toks[1])) {
-          this.trailingAfterName(toks, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f);
-          this.nameTrailingWarned = true;
-        }
-        // nasm reads an `%assign`'s expression before it looks for its name's context (measured:
-        // `%assign %$y 1 2` outside any, the trailing garbage warning then the error; `%assign
-        // %$y 1+` the expression's error alone): the name's problem waits (see assignedName).
-        const assigns = (d === '%assign' || d === '%iassign') && isContextLocal(toks[1]);
-        const mark = assigns ? this.sink.mark() : -1;
-        toks = this.contextLocals(toks, file, line, f);
-        if (assigns) this.assignNameProblems = this.sink.take(mark, () => false);
-      }
+      if ((flags & Flag.ContextLocal) !== 0) toks = this.lineContextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
     }
 
@@ -791,6 +776,25 @@ class Preprocessor {
     this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
       (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.ParamsEmptied : 0),
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
+  }
+
+  /** Line `toks`'s context-local names (`%$x`) resolved, as processLine reads the line (see contextLocals). */
+  private lineContextLocals(toks: PPToken[], file: string, line: number, f: Frame): PPToken[] {
+    // nasm warns of what follows an `%undef`'s context-local name before it looks for the
+    // name's context (measured: `%undef %$x y` outside any, the warning then the error).
+    const d = toks[0]?.kind === 'preproc' ? toks[0].text.toLowerCase() : '';
+    if ((d === '%undef' || d === '%undefalias') && isContextLocal(toks[1])) {
+      this.trailingAfterName(toks, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f);
+      this.nameTrailingWarned = true;
+    }
+    // nasm reads an `%assign`'s expression before it looks for its name's context (measured:
+    // `%assign %$y 1 2` outside any, the trailing garbage warning then the error; `%assign
+    // %$y 1+` the expression's error alone): the name's problem waits (see assignedName).
+    const assigns = (d === '%assign' || d === '%iassign') && isContextLocal(toks[1]);
+    const mark = assigns ? this.sink.mark() : -1;
+    const resolved = this.contextLocals(toks, file, line, f);
+    if (assigns) this.assignNameProblems = this.sink.take(mark, () => false);
+    return resolved;
   }
 
   /** nasm's warnings as it reads line `line` (tokens `tokens`): an unterminated string, `%{` or `%[`, an empty `%{}`. */
