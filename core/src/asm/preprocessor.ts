@@ -1536,17 +1536,9 @@ class Preprocessor {
       // `%ifdef A B`: any of the names, read up to the first defined one, and each of those must
       // be a name; `%ifctx A B` likewise, all read (nasm 2.16, measured).
       case 'def': {
-        result = false;
-        for (const t of rest) {
-          if (!isIdentifier(t)) return this.testFailed(f, file, line, d, toks, 'macro identifiers');
-          this.refer(t.text, t, file, line);
-          // An alias is defined when what it stands for is (measured).
-          const defs = this.singles.lookup(this.singles.aliasTarget(t.text));
-          // Defined by every way through a block the assembler decides, differently: defined all the same.
-          const undecided = defs?.[defs.length - 1].undecided;
-          if (undecided?.inEveryWay === false) { this.undecidedMacro(t, file, line, undecided); return Test.Failed; }
-          if (defs !== undefined || (!this.standardCleared && (this.builtin(t, file, line) !== undefined || isTokenMacro(t.text)))) { result = true; break; }
-        }
+        const r = this.definedTest(f, file, line, d, toks, rest);
+        if (r === undefined) return Test.Failed;
+        result = r;
         break;
       }
       case 'defalias': {
@@ -1564,23 +1556,9 @@ class Preprocessor {
         break;
       }
       case 'macro': {
-        // `%ifmacro NAME [min[-max|-*]][+]`: a macro of that name whose parameter range meets the
-        // one given (any, when none is), as nasm 2.16 tests it. The name must be as the macro's
-        // definition spells it, `%imacro` or not (measured).
-        const t = rest[0];
-        if (!isIdentifier(t)) return this.testFailed(f, file, line, d, toks, 'a macro name');
-        this.refer(t.text, t, file, line);
-        const lower = t.text.toLowerCase();
-        const named: Pick<MultiLineMacro, 'min' | 'max' | 'greedy'>[] = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
-          .filter((m) => m.name === t.text);
-        // The standard macros too (`%ifmacro align` holds), until `%clear`.
-        const standard = this.standardCleared ? undefined : standardMacroCounts(t.text);
-        if (standard !== undefined) named.push({ min: standard.min, max: standard.max, greedy: standard.max === Infinity });
-        const range = macroRange(this.expandSingle(rest.slice(1) as PPToken[], file, line), d);
-        const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
-        if (range.error !== undefined) this.sink.error('syntax', range.error, here, f.expansion);
-        if (range.trailing) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
-        result = takesRange(named, range);
+        const r = this.macroTest(f, file, line, d, toks, rest);
+        if (r === undefined) return Test.Failed;
+        result = r;
         break;
       }
       case 'idn': case 'idni': {
@@ -1602,36 +1580,15 @@ class Preprocessor {
         break;
       }
       case 'env': {
-        // Whether any of the names is in the environment: words after single-line macros, strings,
-        // or `%!NAME` (read as NAME); no name is false, another token nasm's error (measured).
-        // (`%!NAME` stays a token through the expansion, a macro's too: see readEnvironment.)
-        const names = this.expandSingle(rest as PPToken[], file, line).filter((x) => x.text !== '%!');
-        const env = this.environment;
-        result = false;
-        for (const x of names) {
-          const name = x.kind === 'ident' ? x.text : x.kind === 'string' ? stringText(x.text) : isEnvironmentToken(x) ? x.text.slice(2) : undefined;
-          if (name === undefined) {
-            this.sink.error('syntax', `\`${d}' expects environment variable names`, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f.expansion);
-            return Test.Failed;
-          }
-          if (env[name] !== undefined) result = true;
-        }
+        const r = this.environmentTest(f, file, line, d, toks, rest);
+        if (r === undefined) return Test.Failed;
+        result = r;
         break;
       }
       case 'usable': case 'using': {
-        // A standard package nasm has (`usable`) or that a `%use` read (`using`): the first name,
-        // a word or a string in any case, after single-line macros; the rest warned of and
-        // ignored, nothing or another token `%use`'s error (measured with nasm 2.16.01).
-        const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
-        const e = this.expandSingle(rest as PPToken[], file, line);
-        const t = e[0];
-        if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
-          this.sink.error('syntax', `\`${d}' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
-          return Test.Failed;
-        }
-        if (e.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
-        const name = (t.kind === 'string' ? stringText(t.text) : t.text).toLowerCase();
-        result = k === 'usable' ? STANDARD_PACKAGES.has(name) : this.packages.has(name);
+        const r = this.packageTest(f, file, line, d, k, toks, rest);
+        if (r === undefined) return Test.Failed;
+        result = r;
         break;
       }
       default: // none left (see CONDITION_KINDS): a kind nasm has that the switch above does not read
@@ -1640,6 +1597,79 @@ class Preprocessor {
     }
     return result !== negate ? Test.True : Test.False;
   }
+
+  /** `%ifdef NAME...`: whether any of the names is a single-line macro (or a standard one), read up to the first that is; undefined when the test fails with an error. */
+  private definedTest(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], rest: readonly PPToken[]): boolean | undefined {
+    for (const t of rest) {
+      if (!isIdentifier(t)) { this.testFailed(f, file, line, d, toks, 'macro identifiers'); return undefined; }
+      this.refer(t.text, t, file, line);
+      // An alias is defined when what it stands for is (measured).
+      const defs = this.singles.lookup(this.singles.aliasTarget(t.text));
+      // Defined by every way through a block the assembler decides, differently: defined all the same.
+      const undecided = defs?.[defs.length - 1].undecided;
+      if (undecided?.inEveryWay === false) { this.undecidedMacro(t, file, line, undecided); return undefined; }
+      if (defs !== undefined || (!this.standardCleared && (this.builtin(t, file, line) !== undefined || isTokenMacro(t.text)))) return true;
+    }
+    return false;
+  }
+
+  /** `%ifmacro`'s test (see tokenTest); undefined when it fails with an error. */
+  private macroTest(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], rest: readonly PPToken[]): boolean | undefined {
+    // `%ifmacro NAME [min[-max|-*]][+]`: a macro of that name whose parameter range meets the
+    // one given (any, when none is), as nasm 2.16 tests it. The name must be as the macro's
+    // definition spells it, `%imacro` or not (measured).
+    const t = rest[0];
+    if (!isIdentifier(t)) { this.testFailed(f, file, line, d, toks, 'a macro name'); return undefined; }
+    this.refer(t.text, t, file, line);
+    const lower = t.text.toLowerCase();
+    const named: Pick<MultiLineMacro, 'min' | 'max' | 'greedy'>[] = [...(this.mmacros.get(t.text) ?? []), ...(lower !== t.text ? this.mmacros.get(lower) ?? [] : [])]
+      .filter((m) => m.name === t.text);
+    // The standard macros too (`%ifmacro align` holds), until `%clear`.
+    const standard = this.standardCleared ? undefined : standardMacroCounts(t.text);
+    if (standard !== undefined) named.push({ min: standard.min, max: standard.max, greedy: standard.max === Infinity });
+    const range = macroRange(this.expandSingle(rest.slice(1) as PPToken[], file, line), d);
+    const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+    if (range.error !== undefined) this.sink.error('syntax', range.error, here, f.expansion);
+    if (range.trailing) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+    return takesRange(named, range);
+  }
+
+  /** `%ifenv`'s test (see tokenTest); undefined when it fails with an error. */
+  private environmentTest(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], rest: readonly PPToken[]): boolean | undefined {
+    // Whether any of the names is in the environment: words after single-line macros, strings,
+    // or `%!NAME` (read as NAME); no name is false, another token nasm's error (measured).
+    // (`%!NAME` stays a token through the expansion, a macro's too: see readEnvironment.)
+    const names = this.expandSingle(rest as PPToken[], file, line).filter((x) => x.text !== '%!');
+    const env = this.environment;
+    let result = false;
+    for (const x of names) {
+      const name = x.kind === 'ident' ? x.text : x.kind === 'string' ? stringText(x.text) : isEnvironmentToken(x) ? x.text.slice(2) : undefined;
+      if (name === undefined) {
+        this.sink.error('syntax', `\`${d}' expects environment variable names`, lineRange(file, line, toks[0].start, toks[toks.length - 1].end), f.expansion);
+        return undefined;
+      }
+      if (env[name] !== undefined) result = true;
+    }
+    return result;
+  }
+
+  /** `%ifusable`'s and `%ifusing`'s test (`k`), see tokenTest; undefined when it fails with an error. */
+  private packageTest(f: Frame, file: string, line: number, d: string, k: string, toks: readonly PPToken[], rest: readonly PPToken[]): boolean | undefined {
+    // A standard package nasm has (`usable`) or that a `%use` read (`using`): the first name,
+    // a word or a string in any case, after single-line macros; the rest warned of and
+    // ignored, nothing or another token `%use`'s error (measured with nasm 2.16.01).
+    const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+    const e = this.expandSingle(rest as PPToken[], file, line);
+    const t = e[0];
+    if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
+      this.sink.error('syntax', `\`${d}' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
+      return undefined;
+    }
+    if (e.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
+    const name = (t.kind === 'string' ? stringText(t.text) : t.text).toLowerCase();
+    return k === 'usable' ? STANDARD_PACKAGES.has(name) : this.packages.has(name);
+  }
+
 
   /** nasm's error for `%if<kind>` arguments that are not `what` it expects: the test fails. */
   private testFailed(f: Frame, file: string, line: number, d: string, toks: readonly PPToken[], what: string): Test {
