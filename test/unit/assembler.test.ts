@@ -389,13 +389,18 @@ describe('expansion limits and the time budget', () => {
     assert.equal(Buffer.from(r.image).toString('hex'), '07000000');
   });
 
+  /** `text` assembled as /main.asm right after `other` as /other.asm, in one process as the language server assembles files (it keeps each line's parse and encoding across them). */
+  function assembledAfter(other: string, text: string) {
+    forgetCaches();
+    assemble({ file: '/other.asm', text: other, host });
+    return assemble({ file: '/main.asm', text, host });
+  }
+
   it('a %if on .local names the assembler decides reads them under the label above it, whatever another file read the line before it under', () => {
     // nasm: `.b - .a` is main.b - main.a = 3, so 0x33 (bytes as nasm 2.16.01 makes them). The
     // line before the %if was first read under `other:` in another assembly (the language server
     // keeps every line's parse across files), which had named `other.b` here.
-    forgetCaches();
-    assemble({ file: '/other.asm', text: 'other:\n  dt 0x12p1\n', host });
-    const r = assemble({ file: '/main.asm', text: 'main:\n.a: mov ax, 1\n.b: jmp main\n  dt 0x12p1\n%if .b - .a == 3\n  db 0x33\n%endif\n', host });
+    const r = assembledAfter('other:\n  dt 0x12p1\n', 'main:\n.a: mov ax, 1\n.b: jmp main\n  dt 0x12p1\n%if .b - .a == 3\n  db 0x33\n%endif\n');
     assert.deepEqual(r.diagnostics.map((d) => d.message), []);
     assert.equal(Buffer.from(r.image).toString('hex'), 'b80100ebfb0000000000000090044033');
   });
@@ -405,9 +410,7 @@ describe('expansion limits and the time budget', () => {
     // four bytes), where `[ebx+6]` is 8B 43 06. The assembly before had encoded the same shape
     // with the number 6 in absolute space (a struc never ended: code there is nasm's error), and
     // Ringside, keeping encodings by shape and value across assemblies, had reused its byte form.
-    forgetCaches();
-    assemble({ file: '/other.asm', text: 'bits 32\nstruc rec\n.id: dd ?\n.tag: db ?, ?\n.next: dq ?\nmov eax, [ebx + rec.next]\n', host });
-    const r = assemble({ file: '/main.asm', text: 'bits 32\ntimes 6 db 0\nx: dd 0\nmov eax, [ebx+x]\n', host });
+    const r = assembledAfter('bits 32\nstruc rec\n.id: dd ?\n.tag: db ?, ?\n.next: dq ?\nmov eax, [ebx + rec.next]\n', 'bits 32\ntimes 6 db 0\nx: dd 0\nmov eax, [ebx+x]\n');
     assert.deepEqual(r.diagnostics.map((d) => d.message), []);
     assert.equal(Buffer.from(r.image).toString('hex'), '000000000000000000008b8306000000');
   });
