@@ -14,7 +14,9 @@
 //   preprocess  `nasm -E` against `ringside asm -E` (no assembly): standard output byte for byte
 //               and the exit status, as test/unit/preprocess-differential.test.ts compares them,
 //               but for its known class (counted as known): after `%use smartalign`, nasm -E
-//               numbers `..@N` labels otherwise than its assembly, which Ringside follows;
+//               numbers `..@N` labels otherwise than its assembly, which Ringside follows; and
+//               a `%{...}` whose contents begin with a blank, which nasm -E writes `% 4`, `% ; c`
+//               where Ringside writes the tokens its assembler reads, `%4`, `%`;
 //   format      Format Document (the language server's, with test/support/formatting.ts's
 //               settings): the text may change in blanks and letter case only, formatting it
 //               again changes nothing, and nasm accepts or refuses it as it did the program,
@@ -184,6 +186,10 @@ function preprocessBoth(text) {
   const output = firstDifference(nasm.stdout, ourText);
   const unnumbered = (t) => t.replace(/\.\.@\d+\./g, '..@N.');
   if (output !== undefined && /smartalign/i.test(text) && unnumbered(nasm.stdout) === unnumbered(ourText)) return { kind: 'known' };
+  // (nasm -E writes a `%{...}` whose contents begin with a blank as `%` and the contents as
+  // written, `% 4` and `% ; c`, where Ringside writes `%4` and `%`: see brace-comment.asm.)
+  const unbraced = (t) => t.replace(/% +;.*$/gm, '%').replace(/% +/g, '%');
+  if (output !== undefined && /%\{[ \t]/.test(text) && unbraced(nasm.stdout) === unbraced(ourText)) return { kind: 'known' };
   if (output !== undefined) return { kind: 'output', details: { ...details, output } };
   if (nasm.status !== ours.status) return { kind: 'status', details: { ...details, status: { nasm: nasm.status, ringside: ours.status } } };
   return { kind: nasm.status === 0 ? 'same' : 'bothRefuse' };
