@@ -114,7 +114,7 @@ export function parseWhole(tokens: readonly Token[], evalLimit: number, preproce
   return { expr: undefined, error, warning: p.warning };
 }
 
-/** A step of ExprParser.conditionalLoop: a conditional(), a binary() or a unary() under way. */
+/** A step of ExprParser.read under way: a conditional, a binary operator's operands, or an operand with its prefixes. */
 type LoopFrame =
   | { readonly k: 'cond'; step: 0 | 1 | 2 | 3; c?: Expr; a?: Expr; q?: Token }
   | { readonly k: 'bin'; readonly minPrec: number; started: boolean; left?: Expr; op?: Token }
@@ -127,7 +127,7 @@ function withPrefixes(e: Expr | undefined, ops: readonly Token[] | undefined): E
 }
 
 /**
- * Recursive-descent expression parser over a token slice. `localBase` turns `.x` into `parent.x`.
+ * The expression parser over a token slice (see `read`). `localBase` turns `.x` into `parent.x`.
  * Stops at the first token that cannot continue the expression; the caller checks `pos`.
  */
 export class ExprParser {
@@ -162,38 +162,24 @@ export class ExprParser {
    * (measured: `dd x wrt y-x` stops at the `-`, "comma expected after operand").
    */
   wrtTarget(): Expr | undefined {
-    const e = this.unary();
-    return this.error ? undefined : e;
+    return this.read({ k: 'un', step: 0 });
   }
 
   parse(): Expr | undefined {
-    const start = this.pos, reads = this.reads, warning = this.warning;
-    let e: Expr | undefined;
-    try {
-      e = this.conditional();
-    } catch (err) {
-      // Nesting deeper than the recursion has stack for (`((((1))))`, `1+(1+(...))`), yet within
-      // nasm's limit (measured with nasm 2.16.01: 8,000 levels of parentheses assemble): read
-      // again in a loop.
-      if (!isStackOverflow(err)) throw err;
-      this.pos = start; this.reads = reads; this.warning = warning; this.error = undefined;
-      try {
-        e = this.conditionalLoop();
-      } catch (again) {
-        if (!isStackOverflow(again)) throw again;
-        this.error = undefined;
-        return this.fail('expression too long', this.tokens[this.pos]);
-      }
-    }
-    return this.error ? undefined : e;
+    return this.read({ k: 'cond', step: 0 });
   }
 
   /**
-   * conditional(), and the binary(), unary() and parenthesised primary() under it, as a loop over
-   * a stack of its own: the same tree, errors and counts, for nesting deeper than the host's stack.
+   * The expression `first` starts: `c ? a : b` below every binary operator, grouping to the right
+   * (manual §3.5.1, kept as `?` over `:` nodes, so walks over binary nodes see all three
+   * operands); binary operators by precedence; prefix operators; operands, parenthesised ones
+   * and `__?ilog2e?__(x)` and the like among them. A loop over a stack of its own rather than a
+   * recursion: nasm takes nesting as deep as `--limit-eval` lets it (measured with nasm 2.16.01:
+   * 8,000 levels of parentheses assemble, and 8,190 `-` before a number), deeper than a
+   * recursion has stack for in a cold process.
    */
-  private conditionalLoop(): Expr | undefined {
-    const stack: LoopFrame[] = [{ k: 'cond', step: 0 }];
+  private read(first: LoopFrame): Expr | undefined {
+    const stack: LoopFrame[] = [first];
     // The value the frame on top waits for, once `have`.
     let result: Expr | undefined;
     let have = false;
@@ -232,7 +218,7 @@ export class ExprParser {
         f.op = t;
         stack.push({ k: 'bin', minPrec: prec + 1, started: false }); have = false;
       } else if (f.step === 0) {
-        // (unary()'s prefix operators, then primary(), but for an operand in parentheses.)
+        // The prefix operators, then the operand, but for an operand in parentheses.
         for (;;) {
           const t = this.peek();
           if (!t) return this.fail('expression syntax error', t);
@@ -261,7 +247,7 @@ export class ExprParser {
         result = withPrefixes(inner, f.ops);
       }
     }
-    return result;
+    return this.error ? undefined : result;
   }
 
   private peek(): Token | undefined {
@@ -274,56 +260,6 @@ export class ExprParser {
       this.error = t ? { message, start: t.start, end: t.end } : { message, start: last ? last.end : 0, end: last ? last.end : 0 };
     }
     return undefined;
-  }
-
-  /**
-   * `c ? a : b`, below every binary operator and grouping to the right (manual §3.5.1). Kept as
-   * `?` over `:` nodes, so walks over binary nodes see all three operands.
-   */
-  private conditional(): Expr | undefined {
-    const c = this.binary(1);
-    if (!c) return undefined;
-    const q = this.peek();
-    if (!q || !isQuestionMark(q)) return c;
-    this.pos++;
-    const a = this.conditional();
-    if (!a) return undefined;
-    const colon = this.peek();
-    if (!colon || colon.text !== ':') return this.fail('`?\' without matching `:\'', q);
-    this.pos++;
-    const b = this.conditional();
-    if (!b) return undefined;
-    return { k: 'bin', op: '?', a: c, b: { k: 'bin', op: ':', a, b, start: a.start, end: b.end }, start: c.start, end: b.end };
-  }
-
-  private binary(minPrec: number): Expr | undefined {
-    let left = this.unary();
-    if (!left) return undefined;
-    for (;;) {
-      const t = this.peek();
-      if (!t || t.kind !== 'op') return left;
-      const prec = PRECEDENCE[t.text];
-      if (prec === undefined || prec < minPrec) return left;
-      this.pos++;
-      const right = this.binary(prec + 1);
-      if (!right) return undefined;
-      left = { k: 'bin', op: t.text, a: left, b: right, start: left.start, end: right.end };
-    }
-  }
-
-  private unary(): Expr | undefined {
-    // (The prefix operators in a loop, not recursion: nasm takes as many as --limit-eval lets it,
-    // 8,190 `-` before a number, more than a recursion has stack for in a cold process.)
-    let ops: Token[] | undefined;
-    for (;;) {
-      const t = this.peek();
-      if (!t) return this.fail('expression syntax error', t);
-      if (++this.reads > this.maxDepth) return this.fail('expression too long', t);
-      if (!(t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~' || t.text === '!'))) break;
-      (ops ??= []).push(t);
-      this.pos++;
-    }
-    return withPrefixes(this.primary(), ops);
   }
 
   /** `__?float32?__(x)` and the like, from the `(` on: the integer made of `x`'s bytes in that format. */
@@ -377,16 +313,6 @@ export class ExprParser {
     return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: name.start, end: this.tokens[this.pos - 1].end };
   }
 
-  /** The expression after a `(` already read, up to its `)`, which is read too. */
-  private untilClose(): Expr | undefined {
-    const e = this.conditional();
-    if (!e) return undefined;
-    const close = this.peek();
-    if (!close || close.text !== ')') return this.fail('expecting `)\'', close);
-    this.pos++;
-    return e;
-  }
-
   private primary(): Expr | undefined {
     const t = this.peek();
     if (!t) return this.fail('expression syntax error', t);
@@ -421,12 +347,7 @@ export class ExprParser {
         const utf = fn === undefined && t.text.charCodeAt(0) === 0x5f ? utfFunction(t.text) : undefined;
         if (utf !== undefined && this.peek()?.text === '(') return this.utfFunction(t, utf);
         const ilog2 = fn === undefined && utf === undefined && t.text.charCodeAt(0) === 0x5f ? ilog2Function(t.text) : undefined;
-        if (ilog2 !== undefined && this.peek()?.text === '(') {
-          this.pos++;
-          const a = this.untilClose();
-          return a && { k: 'un', op: ilog2, a, start: t.start, end: this.tokens[this.pos - 1].end };
-        }
-        // nasm's float keywords (`__?Infinity?__`, `__?QNaN?__`, `__?SNaN?__`) are no names: in an
+        // (`__?ilog2e?__(x)` and an operand in parentheses are read's.) nasm's float keywords (`__?Infinity?__`, `__?QNaN?__`, `__?SNaN?__`) are no names: in an
         // expression, even the preprocessor's, a syntax error (measured with nasm 2.16.01); nor
         // are its functions' words without their `(` (measured: `__?float32?__` alone is
         // "expecting `('", `__?utf16?__` "expecting string as argument to __?utf16?__",
@@ -439,9 +360,6 @@ export class ExprParser {
         if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
       }
-      case 'op':
-        if (t.text === '(') return this.untilClose();
-        break;
       default:
         break;
     }
