@@ -4,7 +4,8 @@
 
 import type { ExceptionEvent, InterruptEvent, RingTransitionEvent, TlbFlushEvent, TripleFaultEvent } from './runtime/events';
 import type { DescriptorInfo, DescriptorTables, GateTarget, IdtGateInfo, TssInfo } from './runtime/descriptor-tables';
-import type { ReplacementPolicy } from './machine/mmu/tlb';
+import type { ReplacementPolicy, TlbEntryView } from './machine/mmu/tlb';
+import type { PagingEntryView, Translation, WalkStep } from './runtime/guest-memory';
 import type { Technique } from './isa/types';
 
 /** The debug type registered in package.json (`contributes.debuggers`). */
@@ -94,22 +95,7 @@ export interface PageTablesArguments extends VcpuSelector {
   /** Also return the page table this page-directory entry points to. */
   readonly pdeIndex?: number;
 }
-export interface PagingEntry {
-  readonly index: number;
-  /** Raw entry value and the physical address it was read from. */
-  readonly entry: number;
-  readonly address: number;
-  /** 4 KiB frame or 4 MiB page base the entry maps to. */
-  readonly frame: number;
-  /** First linear address the entry covers. */
-  readonly linear: number;
-  readonly writable: boolean;
-  readonly user: boolean;
-  readonly accessed: boolean;
-  readonly dirty: boolean;
-  readonly global: boolean;
-  readonly large: boolean;
-}
+export type PagingEntry = PagingEntryView;
 export interface PageTablesResponse {
   readonly space: 'guest' | 'shadow' | 'ept';
   readonly pagingEnabled: boolean;
@@ -125,20 +111,7 @@ export interface PageTablesResponse {
 /** `ringside/tlb`: the TLB's entries and counters (the TLB view). */
 export const TLB_REQUEST = 'ringside/tlb';
 export type TlbArguments = VcpuSelector;
-export interface TlbEntryInfo {
-  readonly index: number;
-  readonly set: number;
-  readonly way: number;
-  /** VPID tag (0 on bare metal). */
-  readonly vpid: number;
-  readonly linearPage: number;
-  readonly physicalFrame: number;
-  readonly user: boolean;
-  readonly writable: boolean;
-  readonly dirty: boolean;
-  readonly global: boolean;
-  readonly large: boolean;
-}
+export type TlbEntryInfo = TlbEntryView;
 export interface TlbResponse {
   readonly shape: { readonly entries: number; readonly ways: number; readonly policy: ReplacementPolicy };
   readonly entries: readonly TlbEntryInfo[];
@@ -157,27 +130,8 @@ export interface TranslateArguments extends VcpuSelector {
   readonly address?: number;
   readonly expression?: string;
 }
-export interface WalkStepInfo {
-  readonly level: 'pde' | 'pte';
-  readonly entryAddress: number;
-  readonly entry: number;
-  readonly present: boolean;
-  readonly writable: boolean;
-  readonly user: boolean;
-  readonly accessed: boolean;
-  readonly dirty: boolean;
-  readonly large: boolean;
-  readonly global: boolean;
-}
-export interface TranslateResponse {
-  readonly linear: number;
-  readonly pagingEnabled: boolean;
-  readonly ok: boolean;
-  readonly physical?: number;
-  /** The #PF error code a supervisor read of the address would get, when it does not translate. */
-  readonly errorCode?: number;
-  readonly steps: readonly WalkStepInfo[];
-}
+export type WalkStepInfo = WalkStep;
+export type TranslateResponse = Translation;
 
 /** `ringside/setTrace`: turn the `ringside/trace` event stream on or off (off by default: it costs guest speed). */
 export const SET_TRACE_REQUEST = 'ringside/setTrace';

@@ -41,6 +41,7 @@ export interface Translation {
 
 export interface PagingEntryView {
   readonly index: number;
+  /** Raw entry value and the physical address it was read from. */
   readonly entry: number;
   readonly address: number;
   /** Frame (4 KiB) or large-page base the entry points to. */

@@ -36,6 +36,7 @@ export interface TlbEntryView {
   readonly index: number;
   readonly set: number;
   readonly way: number;
+  /** VPID tag (0 on bare metal). */
   readonly vpid: number;
   readonly linearPage: number;
   readonly physicalFrame: number;
