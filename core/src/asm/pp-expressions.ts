@@ -5,7 +5,7 @@
 import type { SourceRange } from './api';
 import type { DeferredIfs } from './deferred-if';
 import type { DiagnosticSink } from './diagnostics';
-import { evaluate, ExprParser, isLocalName, isStackOverflow, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value } from './expr';
+import { evaluate, ExprParser, isLocalName, isStackOverflow, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value, type WholeExpression } from './expr';
 import { foldExpr } from './expr-walk';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { parseNumber } from './numbers';
@@ -83,13 +83,21 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
     sink.error('syntax', 'expression syntax error', lineRange(file, line, word.start, word.end), expansion);
     return undefined;
   }
+  const parsed = parseReported(expanded, evalLimit, sink, file, line, expansion);
+  if (parsed === undefined) return undefined;
+  const { expr, trailing } = parsed;
+  return { expr, trailing: trailing && { message: trailing.message, range: lineRange(file, line, trailing.start, trailing.end) } };
+}
+
+/** `expanded` parsed whole as a preprocessor expression, its warning reported; undefined after reporting its error. */
+function parseReported(expanded: readonly PPToken[], evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): { expr: Expr; trailing: WholeExpression['trailing'] } | undefined {
   const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
   if (warning) sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), expansion);
   if (expr === undefined) {
     sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), expansion);
     return undefined;
   }
-  return { expr, trailing: trailing && { message: trailing.message, range: lineRange(file, line, trailing.start, trailing.end) } };
+  return { expr, trailing };
 }
 
 /**
@@ -137,12 +145,9 @@ export function parseArgument(written: readonly PPToken[], whole: SourceRange, i
     sink.error('syntax', 'expression syntax error', word === undefined ? whole : lineRange(file, line, word.start, word.end), expansion);
     return undefined;
   }
-  const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
-  if (warning) sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), expansion);
-  if (expr === undefined) {
-    sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), expansion);
-    return undefined;
-  }
+  const parsed = parseReported(expanded, evalLimit, sink, file, line, expansion);
+  if (parsed === undefined) return undefined;
+  const { expr, trailing } = parsed;
   if (trailing) {
     sink.error('syntax', invalid, lineRange(file, line, trailing.start, trailing.end), expansion);
     return undefined;
