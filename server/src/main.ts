@@ -15,6 +15,7 @@ import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
 import type { DeadlineProbe } from './analysis/deadlineProbe';
 import { assembleInProcess } from './analysis/inProcessAssembler';
+import { releaseOptimizingCompiler } from './analysis/compilerTiers';
 import type { AnalyzedDocument } from './analysis/document';
 import { OverlayFileHost } from './analysis/fileHost';
 import { pathToUri, uriToPath } from './analysis/paths';
@@ -83,8 +84,13 @@ function startServer(probe: DeadlineProbe): void {
   // While no document is open, the server warms up its JIT on programs of its own (warmUp.ts); only
   // in process, where the user's assemblies will run.
   const WARM_UP_DELAY_MS = 100;
+  const warmUpRound = analysisRound(DEFAULT_SETTINGS, (opts) => assembleInProcess(opts, ASSEMBLY_BUDGET_MS));
   const warmUp = new BackgroundWarmUp(
-    analysisRound(DEFAULT_SETTINGS, (opts) => assembleInProcess(opts, ASSEMBLY_BUDGET_MS)),
+    (round, blocks) => {
+      // Warming up is for the optimizing compiler's code (compilerTiers.ts).
+      releaseOptimizingCompiler();
+      warmUpRound(round, blocks);
+    },
     (message) => connection.console.info(message),
     () => cache.currentSettings.warmUp,
   );
@@ -167,6 +173,7 @@ function startServer(probe: DeadlineProbe): void {
       const roots = [...pendingRoots];
       pendingRoots.clear();
       for (const uri of roots) guarded('validate', undefined, () => publishFor(uri));
+      if (roots.length > 0) releaseOptimizingCompiler();
     });
   }
 
