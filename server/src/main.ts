@@ -15,7 +15,7 @@ import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
 import type { DeadlineProbe } from './analysis/deadlineProbe';
 import { assembleInProcess } from './analysis/inProcessAssembler';
-import { releaseOptimizingCompiler } from './analysis/compilerTiers';
+import { holdOptimizingCompilerOnce, releaseOptimizingCompiler } from './analysis/compilerTiers';
 import type { AnalyzedDocument } from './analysis/document';
 import { OverlayFileHost } from './analysis/fileHost';
 import { pathToUri, uriToPath } from './analysis/paths';
@@ -77,6 +77,8 @@ function startServer(probe: DeadlineProbe): void {
     // The first assembly usually comes while the probe is still running: waiting a little for its
     // verdict saves starting the worker and assembling cold twice (there, then here).
     if (!inProcess && !workerUsed && probe.awaitSafe(FIRST_ASSEMBLY_WAIT_MS)) assembleInProcessFromNowOn();
+    // (Until the first analysis is out: see compilerTiers.ts.)
+    holdOptimizingCompilerOnce();
     if (inProcess) return assembleInProcess(opts, ASSEMBLY_BUDGET_MS);
     workerUsed = true;
     return worker.assemble(opts, buffers);

@@ -2,12 +2,8 @@
 // first, and it loads nothing but the probe's main-thread side (deadlineProbe.ts), so the worker
 // runs while the assembler and the rest of the server load here. The first document usually
 // arrives right after `initialize`; with the verdict already in, its assembly need not wait.
-// Being the first module, it is also where the optimizing compiler is held back (compilerTiers.ts).
 
 import { isMainThread } from 'node:worker_threads';
-import { holdOptimizingCompiler } from './compilerTiers';
 import { startDeadlineProbe, type DeadlineProbe } from './deadlineProbe';
-
-if (isMainThread) holdOptimizingCompiler();
 
 export const earlyProbe: DeadlineProbe | undefined = isMainThread ? startDeadlineProbe(__filename) : undefined;
