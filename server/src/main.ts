@@ -1,8 +1,8 @@
 // The Ringside language server: connection wiring only. Each handler is one call into a pure
 // feature function (features/*.ts) over the cached analysis of the document (STYLE.md §8).
-// Started as `node dist/server.js --stdio`, or over IPC by the extension.
+// Started as `node dist/server.js --stdio`, or over IPC by the extension: that entry (entry.ts)
+// loads this bundle (dist/server-main.js) and calls startServer.
 
-import { earlyProbe } from './analysis/earlyProbe';
 import './analysis/probeWorker';
 import { isMainThread } from 'node:worker_threads';
 import {
@@ -43,11 +43,11 @@ import { paramsProblem, type ParamNeed } from './requestParams';
 import { analysisRound, BackgroundWarmUp } from './warmUp';
 
 // The same bundle is the assembler worker (assemblerWorker.ts) when loaded off the main thread; the
-// deadline probe's worker (earlyProbe.ts) ends before it gets here.
-if (earlyProbe !== undefined) startServer(earlyProbe);
-else if (!isMainThread) serveAssembleJobs();
+// deadline probe's worker (probeWorker.ts) ends before it gets here.
+if (!isMainThread) serveAssembleJobs();
 
-function startServer(probe: DeadlineProbe): void {
+/** Serves the language server over the connection the process was started with (see entry.ts). */
+export function startServer(probe: DeadlineProbe): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   const log = (message: string) => connection.console.error(message);

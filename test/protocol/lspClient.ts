@@ -8,6 +8,8 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import type { Diagnostic } from 'vscode-languageserver-types';
 
 export const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+/** The server's bundle, which entry `SERVER` loads: the script of its worker threads (the probe's, the assembler's). */
+export const SERVER_BUNDLE = join(__dirname, '..', '..', 'dist', 'server-main.js');
 
 export interface PublishedDiagnostics {
   readonly uri: string;

@@ -13,7 +13,7 @@ import type { Hover, InlayHint } from 'vscode-languageserver-types';
 import { WorkerAssembler } from '../../server/src/analysis/assemblerWorker';
 import { readAssemblerArguments } from '../../core/src/cli/assembler-arguments';
 import { FIXTURES } from './analyzeText';
-import { LspClient, SERVER } from './lspClient';
+import { LspClient, SERVER_BUNDLE } from './lspClient';
 import { listedAddress } from './nasmListing';
 
 const SOURCE = join(FIXTURES, 'args-debug-o0.asm');
@@ -77,7 +77,7 @@ describe('language server over stdio: ringside.assembler.arguments', function ()
   });
 
   it('the assembler worker takes the flags: its bytes are nasm\'s', () => {
-    const worker = new WorkerAssembler(SERVER, 10000, (m) => assert.fail(m));
+    const worker = new WorkerAssembler(SERVER_BUNDLE, 10000, (m) => assert.fail(m));
     try {
       const host = { readFile: () => undefined };
       const r = worker.assemble({ ...readAssemblerArguments(NASM_FLAGS, FIXTURES).flags, file: SOURCE, text, host }, new Map());

@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDeadlineProbe, type DeadlineProbe } from '../../server/src/analysis/deadlineProbe';
-
-const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+import { SERVER_BUNDLE } from './lspClient';
 
 /** What `watch` reports: 'safe' or the line it logged, whichever comes first. */
 function outcome(probe: DeadlineProbe): Promise<string> {
@@ -29,7 +28,7 @@ describe('deadline probe', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('finds the assembler of the server bundle safe, and ends its worker', async () => {
-    const probe = startDeadlineProbe(SERVER);
+    const probe = startDeadlineProbe(SERVER_BUNDLE);
     assert.equal(probe.awaitSafe(10_000), true);
     // `watch` hears of it from the worker's exit: the probe ended its own thread.
     assert.equal(await outcome(probe), 'safe');

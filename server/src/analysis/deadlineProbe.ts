@@ -1,7 +1,7 @@
 // The deadline probe's inputs, verdict and main-thread side: whether the assembler really stops at
 // its deadline on inputs that used to run away, found on a throwaway worker before the server
 // assembles on its own thread (inProcessAssembler.ts). Nothing here loads the assembler, so the
-// probe can start before it is loaded (earlyProbe.ts).
+// probe can start before it is loaded (entry.ts).
 
 import { Worker } from 'node:worker_threads';
 import type { AssembleLimits } from '../../../core/src/asm/api';
@@ -60,7 +60,7 @@ export interface DeadlineProbe {
 
 /**
  * Main side: starts the probe on a throwaway worker running `script` (this bundle). Called as the
- * bundle starts loading (see earlyProbe.ts), so the verdict is usually in before the first
+ * bundle is loaded (see entry.ts), so the verdict is usually in before the first
  * document arrives; `watch` attaches what to do with it once the server is up.
  */
 export function startDeadlineProbe(script: string): DeadlineProbe {
