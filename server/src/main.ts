@@ -174,8 +174,11 @@ export function startServer(probe: DeadlineProbe): void {
       flushScheduled = false;
       const roots = [...pendingRoots];
       pendingRoots.clear();
-      for (const uri of roots) guarded('validate', undefined, () => publishFor(uri));
-      if (roots.length > 0) releaseOptimizingCompiler();
+      for (const uri of roots) {
+        guarded('validate', undefined, () => publishFor(uri));
+        // (The first analysis is out: compilerTiers.ts.)
+        releaseOptimizingCompiler();
+      }
     });
   }
 
