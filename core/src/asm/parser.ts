@@ -844,7 +844,7 @@ class LineParser implements TermReader {
       if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
     }
     if (lower === 'at') return this.atField(label, prefixes, word);
-    if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
+    if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = qualifyName(toks[this.pos].text, undefined);
     if (lower === 'equ') {
       if (!label) this.fail('EQU not preceded by label', word);
       // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
