@@ -1920,7 +1920,7 @@ class Assembler implements EvalContext {
 
   /** `db`/`dw`/... and their `at` and `times` forms: the items' bytes, or the space `?` reserves. */
   private dataDirective(st: ParsedStatement, name: string): void {
-    if (st.at && !this.padToField(st.at)) return;
+    if (st.at && !this.padToField(st.at, st.atText === true)) return;
     // (`at field, times 4 db 7`: the line after nasm's padding, as `times 1 FILL` repeats it.)
     if (st.fill !== undefined) {
       // (The statement's size keeps the padding; its bytes are the line's.)
@@ -2390,12 +2390,12 @@ class Assembler implements EvalContext {
    * `struc name, base` sets to base), and `.x` a field of the structure `istruc` names.
    */
   /** False when nasm drops the statement (a field of a structure no line defines). */
-  private padToField(written: Expr): boolean {
+  private padToField(written: Expr, asText: boolean): boolean {
     const ist = this.istrucStart;
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
     if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", written); return true; }
-    if (ist.expression !== undefined) { this.padToFieldText(written); return true; }
+    if (ist.expression !== undefined || asText) { this.padToFieldText(written); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     let field = written;
     // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
@@ -2440,15 +2440,17 @@ class Assembler implements EvalContext {
   }
 
   /**
-   * `at field` under an `istruc` of more than a name: nasm's `times (FIELD-NAME)-($-%$strucstart)`
-   * with the arguments' text for NAME, `.x` pasted to them (see istrucExpression).
+   * `at field` under an `istruc` of more than a name, or of a field that is no expression alone
+   * (see ParsedStatement.atText): nasm's `times (FIELD-NAME)-($-%$strucstart)` with the arguments'
+   * text for NAME, `.x` pasted to them (see istrucExpression).
    */
   private padToFieldText(written: Expr): void {
     const ist = this.istrucStart!;
     if (ist.start === undefined) return;
+    const name = ist.expression ?? ist.name;
     const text = this.lines.text[this.line].slice(written.start, written.end);
-    const field = isLocalName(text) ? ist.expression + text : text;
-    const count = this.timesCountOf(`(${field}-${ist.expression})-($-${ist.start})`, written, "expecting `)'");
+    const field = isLocalName(text) ? name + text : text;
+    const count = this.timesCountOf(`(${field}-${name})-($-${ist.start})`, written, "expecting `)'");
     if (count !== undefined) this.padCount(count, written);
   }
 
