@@ -27,7 +27,7 @@ function unreadable(toks: readonly PPToken[]): PPToken | undefined {
  * "non-constant value given to `%if'", under -E without "symbol references not supported";
  * `%if eax-eax` is false, the registers cancelling).
  */
-function isRegisterWord(name: string): boolean {
+export function isRegisterWord(name: string): boolean {
   if (isNasmRegister(name)) return true;
   const lower = name.toLowerCase();
   return lower === 'z' || lower === 'sae' || (SREG as readonly string[]).includes(lower);
@@ -241,7 +241,7 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
  * as nasm's assembling reads them (registers and labels; the constants it knows), else all, with
  * `$` and `$$`.
  */
-function symbolsLeft(e: Expr, counted?: (name: string) => boolean): number | undefined {
+export function symbolsLeft(e: Expr, counted?: (name: string) => boolean): number | undefined {
   return foldExpr<number | undefined>(e, {
     leaf: (x) => {
       if (x.k === 'sym') return counted === undefined || counted(x.name) ? 1 : 0;
