@@ -2168,8 +2168,10 @@ class Preprocessor {
     if (i === toks.length) return toks;
     const env = this.environment;
     const out = toks.slice(0, i);
-    // The blank before a variable that gave nothing, which goes to the token after it (nasm -E: `db %!UNSET` is `db `).
+    // The blank before a variable that gave nothing, which goes to the token after it (nasm -E: `db %!UNSET` is `db `),
+    // and the blanks before those that gave nothing in a row (see PPToken.blanks).
     let blank = false;
+    let blanks = 0;
     let last: PPToken | undefined;
     for (; i < toks.length; i++) {
       const t = toks[i];
@@ -2178,8 +2180,13 @@ class Preprocessor {
       const quoted = t.text.length === 2 && toks[i + 1] !== undefined && !spaced(t, toks[i + 1]) && isQuoted(toks[i + 1]);
       if (!isEnvironmentToken(t) || (t.text.length === 2 && !quoted)) {
         if (last === undefined) follow(out, t, toks[i - 1]);
-        else out.push(gapped(t, blank || spaced(last, t)));
+        else {
+          const g = gapped(t, blank || spaced(last, t));
+          const count = blanks + (spaced(last, t) ? 1 : 0);
+          out.push(count > 1 ? { ...g, blanks: count } : g);
+        }
         last = undefined;
+        blanks = 0;
         continue;
       }
       const before = toks[i - 1];
@@ -2199,6 +2206,8 @@ class Preprocessor {
       if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
       const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
       blank = made.length === 0 && (blank || spaced(before, t));
+      // (At the line's start, the blanks written before it: measured, ` %!UNSET db 4` is `  db 4`.)
+      blanks = made.length === 0 ? blanks + ((before === undefined ? t.gap ?? t.start > 0 : spaced(before, t)) ? 1 : 0) : 0;
       made.forEach((x, k) => out.push({ kind: x.kind, text: x.text, start: t.start, end: last!.end, src: t.src, at: NOWHERE, gap: k === 0 ? spaced(before, t) : x.start > made[k - 1].end }));
     }
     if (last !== undefined && blank) this.endsBlank = true;
