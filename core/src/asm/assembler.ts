@@ -391,8 +391,9 @@ class Assembler implements EvalContext {
   /** The bin format's errors for them, held to the end, where nasm would give them (see reportCommons). */
   private laterCommonErrors: HeldMessage[] | undefined;
   /**
-   * Each name a `required` line declares, with the count of symbols defined before its first
-   * (where the map lists it when nothing defines it: see mapFile); and the names `global` declares.
+   * Each name a `required` line declares (the map lists it at its first when nothing defines it:
+   * see externalMapSymbols; the count of symbols defined before it is no longer read), and the
+   * names `global` declares.
    */
   private requiredNames: Map<string, number> | undefined;
   private globalNames: Set<string> | undefined;
@@ -555,17 +556,17 @@ class Assembler implements EvalContext {
    * in definition order. A name `required` declares that nothing defines is listed at 0 with no
    * section where its first `required` line is, unless `global` declares it too (measured with
    * nasm 2.16.01: `k equ 1` / `required a` / `m equ 2` lists k, a, m; a definition anywhere lists
-   * it there instead; `extern` alone lists nothing, nor `global a` with `required a`).
+   * it there instead; `extern` alone lists nothing, nor `global a` with `required a`). External
+   * names are listed as externalMapSymbols says.
    */
   private mapFile(request: MapRequest): MapFile {
     const sections = this.sectionOrder.map((s) => ({ name: s.name, progbits: s.progbits, length: s.size, placement: s.placement! }));
     const absolute: MapSymbol[] = [];
     const bySection = new Map<string, MapSymbol[]>();
-    const required = [...this.requiredNames ?? []].filter(([name]) => !this.symbols.has(name) && this.globalNames?.has(name) !== true);
-    let next = 0, count = 0;
+    const external = this.externalMapSymbols();
+    let next = 0;
     for (const def of this.symbols.values()) {
-      for (; next < required.length && required[next][1] <= count; next++) absolute.push({ name: required[next][0], value: 0 });
-      count++;
+      for (; next < external.length && external[next].stmt < def.stmt; next++) absolute.push(external[next]);
       if (def.value === undefined) continue;
       const value = def.big ?? def.value;
       if (def.sec < 0) absolute.push({ name: def.name, value });
@@ -579,8 +580,31 @@ class Assembler implements EvalContext {
         list.push({ name: def.name, value: def.kind === 'constant' ? def.value - this.segmentAddress(def.sec) : value });
       }
     }
-    for (; next < required.length; next++) absolute.push({ name: required[next][0], value: 0 });
+    for (; next < external.length; next++) absolute.push(external[next]);
     return { request, origin: this.origin, sections, absolute, bySection };
+  }
+
+  /**
+   * The external names a map lists with the symbols of no section, by the statement each is listed
+   * at (measured with nasm 2.16.01: an `extern` name that some line names, `a - a` too, at 0 where
+   * it is first declared; one no line names not at all; an `equ` of one at its line, at what it
+   * adds: `extern a` / `k equ a + 2` lists a, then k at 2), and a `required` name nothing defines
+   * at its first `required` line, named or not, unless it is `global` too (see mapFile).
+   */
+  private externalMapSymbols(): (MapSymbol & { readonly stmt: number })[] {
+    if (this.externals.size === 0) return [];
+    const named = new Set<string>();
+    for (const st of this.stmts) for (const r of st.refs) if (this.externals.has(r.name)) named.add(r.name);
+    const out: (MapSymbol & { readonly stmt: number })[] = [];
+    for (const [name, of] of this.externals) {
+      const equ = this.externalEqus?.get(name);
+      const d = this.declarations.declared(name);
+      if (equ !== undefined) out.push({ name, value: of.rest.v ?? 0, stmt: equ.stmt });
+      else if (this.requiredNames?.has(name) === true) {
+        if (d?.required !== undefined && !this.symbols.has(name) && this.globalNames?.has(name) !== true) out.push({ name, value: 0, stmt: d.required.stmt });
+      } else if (d !== undefined && named.has(name)) out.push({ name, value: 0, stmt: d.first.stmt });
+    }
+    return out.sort((a, b) => a.stmt - b.stmt);
   }
 
   /**
