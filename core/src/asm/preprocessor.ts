@@ -118,6 +118,8 @@ export interface StructureText {
 
 export interface PreprocessResult {
   readonly lines: PPLines;
+  /** A `%arg` or `%local` read the frame the run before left, which another run would move on (see preprocess). */
+  readonly frameCarried?: true;
   readonly files: string[];
   readonly includes: IncludeRecord[];
   readonly macros: MultiLineMacro[];
@@ -207,27 +209,36 @@ const NO_EXPANSION: readonly SourceRange[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 
 
-export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
+/**
+ * The source preprocessed as nasm's `runs`th run of its preprocessor reads it (see
+ * PREPROCESSOR_RUNS). nasm keeps the stack frame from one pass's end into the next pass
+ * (measured with 2.16.01: `%arg a:dword` with no `%stacksize` before it is (ebp+24), its 8 and
+ * four runs' 4; `%local` likewise; a `%stacksize flat` at the file's end makes it (ebp+8); `nasm
+ * -E` runs once). Run again, from the frame the run before left, while a `%arg` or `%local` read
+ * a frame no `%stacksize` of the run had set; PreprocessResult.frameCarried says whether a later
+ * run would read another frame.
+ */
+export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink, runs = PREPROCESSOR_RUNS): PreprocessResult {
   const mark = sink.mark();
   let p = new Preprocessor(opts, sink);
   let result = p.run();
-  // nasm keeps the stack frame from one pass's end into the next pass, and assembles from its
-  // fifth run of the preprocessor (measured with 2.16.01: `%arg a:dword` with no `%stacksize`
-  // before it is (ebp+24), its 8 and four runs' 4; `%local` likewise; a `%stacksize flat` at the
-  // file's end makes it (ebp+8); `nasm -E` runs once). Run again, from the frame the run before
-  // left, while a `%arg` or `%local` read a frame no `%stacksize` of the run had set.
   let start = stackFrameOf('flat')!;
-  for (let run = 1; run < PREPROCESSOR_RUNS && opts.preprocessOnly !== true && p.frameInherited && !sameFrame(p.frameLeft, start); run++) {
+  const carried = (): boolean => opts.preprocessOnly !== true && p.frameInherited && !sameFrame(p.frameLeft, start);
+  for (let run = 1; run < runs && carried(); run++) {
     start = { ...p.frameLeft };
     sink.rollback(mark, () => false);
     p = new Preprocessor(opts, sink, start);
     result = p.run();
   }
-  return result;
+  return carried() ? { ...result, frameCarried: true } : result;
 }
 
-/** The runs of nasm's preprocessor up to the one its assembly's final pass reads (see preprocess). */
-const PREPROCESSOR_RUNS = 5;
+/**
+ * The runs of nasm's preprocessor up to the one its assembly's final pass reads, for a program
+ * whose labels its optimizing passes find at once: its first pass, two optimizing passes, the
+ * stabilizing pass and the final one (see assemble in index.ts for the others).
+ */
+export const PREPROCESSOR_RUNS = 5;
 
 function sameFrame(a: StackFrame, b: StackFrame): boolean {
   return a.pointer === b.pointer && a.slot === b.slot && a.argOffset === b.argOffset && a.localOffset === b.localOffset;
