@@ -2419,6 +2419,7 @@ class Assembler implements EvalContext {
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
     if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", written); return true; }
+    if (asText && ist.expression === undefined) (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     if (ist.expression !== undefined || asText) { this.padToFieldText(written); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     let field = written;

@@ -963,6 +963,11 @@ class LineParser implements TermReader {
       // "non-constant argument supplied to TIMES".)
       field = { k: 'num', v: 0, start: first.start, end: toks[comma - 1].end };
       atText = { atText: true };
+      // (Its names are references all the same, a `.x` the structure's field: see atStructures.)
+      for (let k = this.pos; k < comma; k++) {
+        const t = toks[k];
+        if (t.kind === 'ident' && register(t) === undefined) (this.refs ??= []).push({ name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
+      }
     } finally { this.localBase = base; }
     this.pos = comma + 1;
     const dataWord = toks[this.pos];
