@@ -27,6 +27,8 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-undefined-first-critical.asm': 'nasm names the first undefined symbol of a statement (its evaluator stops there); Ringside names each, as the editor shows every error at once',
   'asm/err-label-scaled.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',
   'asm/err-label-sums.asm': 'nasm stops after its first pass, before the instruction values Ringside also reports',
+  'asm/err-nolist-include.asm': 'nasm places the lines an `%include` in a `.nolist` macro brings, and the body\'s after it, at the `%include` line; '
+    + 'this test takes the outermost call (the command line places them as nasm does: cli-messages-differential.test.ts)',
   'asm/err-outside-dialect.asm': 'instructions nasm has and the dialect leaves out: Ringside\'s own error',
   'asm/err-dollar-register-use.asm': 'registers nasm has and the dialect leaves out: Ringside\'s own error (and nasm stops after its first pass, before the `mov ebx, xmm0` Ringside also reports)',
   'asm/err-wide-data.asm': 'data directives nasm has and the dialect leaves out: Ringside\'s own error',

@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
-import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
+import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
@@ -226,7 +226,15 @@ interface StrucState {
    * ($-S x)` are the label `S` then "parser: instruction expected", twice (see `struc`).
    */
   readonly trailing: boolean;
+  /**
+   * The directive the macro's label line makes of a bracketed name (`struc [bits 16]` is the line
+   * `[bits 16]:`), which endstruc's `[bits 16]_size equ ($-[bits 16])` makes again (see strucDirective).
+   */
+  readonly labelDirective?: ParsedStatement;
 }
+
+/** Directives nasm takes in brackets alone, which the assembler reads before it runs its lines. */
+const BRACKETED_ONLY: ReadonlySet<string> = new Set(['warning', 'map', 'list', SMARTALIGN_DIRECTIVE]);
 
 /** The binary operators nasm applies to numbers alone (see scalarOnlyMessage). */
 const SCALAR_ONLY: ReadonlySet<string> = new Set(['/', '//', '%', '%%', '<<', '>>', '<<<', '>>>', '&', '|', '^', '&&', '||', '^^']);
@@ -383,8 +391,9 @@ class Assembler implements EvalContext {
   /** The bin format's errors for them, held to the end, where nasm would give them (see reportCommons). */
   private laterCommonErrors: HeldMessage[] | undefined;
   /**
-   * Each name a `required` line declares, with the count of symbols defined before its first
-   * (where the map lists it when nothing defines it: see mapFile); and the names `global` declares.
+   * Each name a `required` line declares (the map lists it at its first when nothing defines it:
+   * see externalMapSymbols; the count of symbols defined before it is no longer read), and the
+   * names `global` declares.
    */
   private requiredNames: Map<string, number> | undefined;
   private globalNames: Set<string> | undefined;
@@ -547,17 +556,17 @@ class Assembler implements EvalContext {
    * in definition order. A name `required` declares that nothing defines is listed at 0 with no
    * section where its first `required` line is, unless `global` declares it too (measured with
    * nasm 2.16.01: `k equ 1` / `required a` / `m equ 2` lists k, a, m; a definition anywhere lists
-   * it there instead; `extern` alone lists nothing, nor `global a` with `required a`).
+   * it there instead; `extern` alone lists nothing, nor `global a` with `required a`). External
+   * names are listed as externalMapSymbols says.
    */
   private mapFile(request: MapRequest): MapFile {
     const sections = this.sectionOrder.map((s) => ({ name: s.name, progbits: s.progbits, length: s.size, placement: s.placement! }));
     const absolute: MapSymbol[] = [];
     const bySection = new Map<string, MapSymbol[]>();
-    const required = [...this.requiredNames ?? []].filter(([name]) => !this.symbols.has(name) && this.globalNames?.has(name) !== true);
-    let next = 0, count = 0;
+    const external = this.externalMapSymbols();
+    let next = 0;
     for (const def of this.symbols.values()) {
-      for (; next < required.length && required[next][1] <= count; next++) absolute.push({ name: required[next][0], value: 0 });
-      count++;
+      for (; next < external.length && external[next].stmt < def.stmt; next++) absolute.push(external[next]);
       if (def.value === undefined) continue;
       const value = def.big ?? def.value;
       if (def.sec < 0) absolute.push({ name: def.name, value });
@@ -571,8 +580,31 @@ class Assembler implements EvalContext {
         list.push({ name: def.name, value: def.kind === 'constant' ? def.value - this.segmentAddress(def.sec) : value });
       }
     }
-    for (; next < required.length; next++) absolute.push({ name: required[next][0], value: 0 });
+    for (; next < external.length; next++) absolute.push(external[next]);
     return { request, origin: this.origin, sections, absolute, bySection };
+  }
+
+  /**
+   * The external names a map lists with the symbols of no section, by the statement each is listed
+   * at (measured with nasm 2.16.01: an `extern` name that some line names, `a - a` too, at 0 where
+   * it is first declared; one no line names not at all; an `equ` of one at its line, at what it
+   * adds: `extern a` / `k equ a + 2` lists a, then k at 2), and a `required` name nothing defines
+   * at its first `required` line, named or not, unless it is `global` too (see mapFile).
+   */
+  private externalMapSymbols(): (MapSymbol & { readonly stmt: number })[] {
+    if (this.externals.size === 0) return [];
+    const named = new Set<string>();
+    for (const st of this.stmts) for (const r of st.refs) if (this.externals.has(r.name)) named.add(r.name);
+    const out: (MapSymbol & { readonly stmt: number })[] = [];
+    for (const [name, of] of this.externals) {
+      const equ = this.externalEqus?.get(name);
+      const d = this.declarations.declared(name);
+      if (equ !== undefined) out.push({ name, value: of.rest.v ?? 0, stmt: equ.stmt });
+      else if (this.requiredNames?.has(name) === true) {
+        if (d?.required !== undefined && !this.symbols.has(name) && this.globalNames?.has(name) !== true) out.push({ name, value: 0, stmt: d.required.stmt });
+      } else if (d !== undefined && named.has(name)) out.push({ name, value: 0, stmt: d.first.stmt });
+    }
+    return out.sort((a, b) => a.stmt - b.stmt);
   }
 
   /**
@@ -853,7 +885,7 @@ class Assembler implements EvalContext {
    * body "EQU not preceded by label", `ps+1` "parser: instruction expected"): undefined then.
    */
   private sizeLine(name: string, word: { readonly start: number; readonly end: number }): string | undefined {
-    const size = `${name}_size`;
+    const size = name === '$' ? '_size' : `${name}_size`;
     if (this.host.sizeDefinitions === undefined) return size;
     // The macro's `%{$strucname}_size` is two tokens: a `%define _size` expands the second before
     // they are pasted (measured: after `%define _size ps`, `endstruc` of `pt` is `ptps equ ($-pt)`).
@@ -1811,7 +1843,6 @@ class Assembler implements EvalContext {
     const t = args[0];
     if (t === undefined) { this.emptyStructure(word); return; }
     const problem = t.kind === 'ident' ? strucNameProblem(t.text) : strucWordProblem(t);
-    if (problem === undefined && t.kind !== 'ident') { this.error('syntax', '`struc\' expects a structure name', word); return; }
     // `struc name, base` (nasm 2.16's standard macros): the name and the fields from `base` on.
     // Words after the name, before the base (`struc S x`, `struc S)`): the macro's label line
     // `S x:` is the label S and the parser's error at what follows it; endstruc's `S x_size
@@ -1822,14 +1853,45 @@ class Assembler implements EvalContext {
     const words = args.length > 1 && comma !== 1;
     const baseE = comma > 0 ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
     const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
+    if (t.text === '[') { this.bracketedStructure(st, comma > 0 ? args.slice(0, comma) : args, base); return; }
     const trailing = words && problem === undefined;
-    this.struc = { name: t.text, base, stmt: this.stmtIndex, sizeError: problem?.atEnd ?? (trailing ? 'parser: instruction expected' : undefined), outer: this.struc, trailing };
+    // (`$x` is the name `x`, as the label `$x:` is: measured, `struc $x` defines x, x_size and x.a.)
+    const name = t.kind === 'here' ? t.text : qualifyName(t.text, undefined);
+    this.struc = { name, base, stmt: this.stmtIndex, sizeError: problem?.atEnd ?? (trailing ? 'parser: instruction expected' : undefined), outer: this.struc, trailing };
     this.absolute = base;
     this.absoluteSec = -1;
     // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
     if (problem !== undefined) this.error('syntax', problem.atName, t);
-    else this.defineNamed(t.text, -1, base, { start: t.start, end: t.end }, true);
+    else this.defineNamed(name, -1, base, { start: t.start, end: t.end }, true);
     if (trailing) this.error('syntax', 'parser: instruction expected', args[1]);
+  }
+
+  /**
+   * `struc [X]`: the macro's label line `[X]:` is the directive `[X]`, what follows its `]`
+   * ignored, and so is endstruc's `[X]_size equ ($-[X])` (measured with nasm 2.16.01: `struc [s]`
+   * is "unrecognized directive [s]" at both, `struc [s` "invalid directive line", and `struc [bits
+   * 16]` sets bits 16; the fields between are in absolute space, and no size is defined).
+   */
+  private bracketedStructure(st: ParsedStatement, name: readonly PPToken[], base: number): void {
+    const outcome = parseStatement(name, st.localBase);
+    const op = outcome.stmt?.op;
+    // (The directives known to the assembler only as standard macros' lines (`[map]`, `[list]`,
+    // `[warning]`) change nothing the second time.)
+    const labelDirective = op !== undefined && isPrimitiveDirective(op.name) ? outcome.stmt : undefined;
+    const unknown = op !== undefined && !isPrimitiveDirective(op.name) && !BRACKETED_ONLY.has(op.name) ? `unrecognized directive [${this.writtenText(op)}]` : undefined;
+    this.struc = { name: '', base, stmt: this.stmtIndex, sizeError: outcome.problem?.message ?? unknown, outer: this.struc, trailing: false, labelDirective };
+    this.absolute = base;
+    this.absoluteSec = -1;
+    if (outcome.problem !== undefined) this.error(outcome.problem.code, outcome.problem.message, outcome.problem);
+    if (outcome.stmt?.kind === StatementKind.Directive) this.labelLineDirective(outcome.stmt);
+  }
+
+  /** The directive of `struc [X]`'s label line: bracketed, it leaves `__?SECT?__` as it was (see keepSect). */
+  private labelLineDirective(st: ParsedStatement): void {
+    const { sect, sectLine } = this;
+    this.directive(st, st.op!.name);
+    this.sect = sect;
+    this.sectLine = sectLine;
   }
 
   /** `endstruc`: the open structure's size name defined (`NAME_size`, or what a `%define _size` makes it), and its space left. */
@@ -1840,9 +1902,12 @@ class Assembler implements EvalContext {
     // (measured: `dd s_size` is then listed `[...]`, and `iend` finds it no constant).
     const here = this.here();
     if (this.struc.trailing) this.defineNamed(this.struc.name, here.sec, here.v, word, true);
-    if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
+    const labelDirective = this.struc.labelDirective;
+    if (labelDirective !== undefined) this.labelLineDirective(labelDirective);
+    else if (this.struc.sizeError !== undefined) this.error('syntax', this.struc.sizeError, word);
     else {
-      let size = here.v === undefined ? undefined : here.v - this.struc.base;
+      // (`struc $`: `$_size equ ($-$)` is `_size`, 0.)
+      let size = here.v === undefined ? undefined : this.struc.name === '$' ? 0 : here.v - this.struc.base;
       const renamed = this.host.structureAtEnd?.(this.lineOf[this.stmtIndex], this.struc.name);
       let sizeName: string | undefined;
       let measured = this.struc.name;
@@ -1879,7 +1944,7 @@ class Assembler implements EvalContext {
 
   /** `db`/`dw`/... and their `at` and `times` forms: the items' bytes, or the space `?` reserves. */
   private dataDirective(st: ParsedStatement, name: string): void {
-    if (st.at && !this.padToField(st.at)) return;
+    if (st.at && !this.padToField(st.at, st.atText === true)) return;
     // (`at field, times 4 db 7`: the line after nasm's padding, as `times 1 FILL` repeats it.)
     if (st.fill !== undefined) {
       // (The statement's size keeps the padding; its bytes are the line's.)
@@ -2349,12 +2414,13 @@ class Assembler implements EvalContext {
    * `struc name, base` sets to base), and `.x` a field of the structure `istruc` names.
    */
   /** False when nasm drops the statement (a field of a structure no line defines). */
-  private padToField(written: Expr): boolean {
+  private padToField(written: Expr, asText: boolean): boolean {
     const ist = this.istrucStart;
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
     if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", written); return true; }
-    if (ist.expression !== undefined) { this.padToFieldText(written); return true; }
+    if (asText && ist.expression === undefined) (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
+    if (ist.expression !== undefined || asText) { this.padToFieldText(written); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     let field = written;
     // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
@@ -2399,15 +2465,17 @@ class Assembler implements EvalContext {
   }
 
   /**
-   * `at field` under an `istruc` of more than a name: nasm's `times (FIELD-NAME)-($-%$strucstart)`
-   * with the arguments' text for NAME, `.x` pasted to them (see istrucExpression).
+   * `at field` under an `istruc` of more than a name, or of a field that is no expression alone
+   * (see ParsedStatement.atText): nasm's `times (FIELD-NAME)-($-%$strucstart)` with the arguments'
+   * text for NAME, `.x` pasted to them (see istrucExpression).
    */
   private padToFieldText(written: Expr): void {
     const ist = this.istrucStart!;
     if (ist.start === undefined) return;
+    const name = ist.expression ?? ist.name;
     const text = this.lines.text[this.line].slice(written.start, written.end);
-    const field = isLocalName(text) ? ist.expression + text : text;
-    const count = this.timesCountOf(`(${field}-${ist.expression})-($-${ist.start})`, written, "expecting `)'");
+    const field = isLocalName(text) ? name + text : text;
+    const count = this.timesCountOf(`(${field}-${name})-($-${ist.start})`, written, "expecting `)'");
     if (count !== undefined) this.padCount(count, written);
   }
 
@@ -2458,7 +2526,15 @@ class Assembler implements EvalContext {
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (e === undefined && p.error !== undefined) { this.errorRepeated('syntax', p.error.message, p.error, checked ? 2 : 1); return undefined; }
-    if (e !== undefined && p.error === undefined && p.pos < toks.length && toks[p.pos].text !== '{') { this.error('syntax', "expecting `)'", toks[p.pos]); return undefined; }
+    if (e !== undefined && p.error === undefined && p.pos < toks.length) {
+      // Braces after it: nasm's scanner refuses what is no decorator in each line (see
+      // strayBraces), and `times` still wants its `)` (measured: `align 4{` is "invalid decorator
+      // token inside braces" twice then "expecting `)'", `align 4{k1}` only the last).
+      const braces = braceProblem(toks, toks[p.pos].start);
+      if (braces !== undefined) this.errorRepeated('syntax', braces.message, braces, checked ? 2 : 1);
+      this.error('syntax', "expecting `)'", toks[p.pos]);
+      return undefined;
+    }
     return this.exprArgFrom(st, toks);
   }
 
@@ -3596,9 +3672,10 @@ function strucNameProblem(name: string): { readonly atName: string; readonly atE
  * `struc 5`, `struc (s)`, `struc "s"` are "label or instruction expected at start of line" at both,
  * the fields between in absolute space); undefined for the tokens that make other lines (`[`, `$`).
  */
-function strucWordProblem(t: PPToken): { readonly atName: string; readonly atEnd: string } | undefined {
-  if (t.kind === 'here' || t.text === '[') return undefined;
-  return { atName: 'label or instruction expected at start of line', atEnd: 'label or instruction expected at start of line' };
+function strucWordProblem(t: PPToken): { readonly atName: string; readonly atEnd: string | undefined } | undefined {
+  if (t.text === '[') return undefined;
+  // (`struc $`: endstruc's `$_size equ ($-$)` is a line nasm takes, see endstrucDirective.)
+  return { atName: 'label or instruction expected at start of line', atEnd: t.text === '$' ? undefined : 'label or instruction expected at start of line' };
 }
 
 /**

@@ -7,6 +7,8 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink, HeldDiagnostic } from './diagnostics';
 import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
 import { lineRange, type PPToken } from './source';
+import { isRegisterWord, symbolsLeft } from './pp-expressions';
+import { registersCompared } from './register-sum';
 
 /**
  * What preprocessing a branch's lines reported (a `%error` or `%warning` line, a macro call with
@@ -272,6 +274,11 @@ export function* codeOf(block: CheckBlock): Generator<CheckCode> {
   }
 }
 
+/** A register's name, as nasm's evaluator reads it in a preprocessor expression (see isRegisterWord). */
+function isRegisterNode(s: Extract<Expr, { k: 'sym' }>): boolean {
+  return s.escaped === undefined && isRegisterWord(s.name);
+}
+
 function conditionHolds(c: CheckCondition, scope: CheckScope, sink: DiagnosticSink, evalLimit: number): boolean | undefined {
   const v = expressionValue(c, scope, sink, evalLimit);
   if (v === undefined) return undefined;
@@ -293,11 +300,18 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
     if (report) sink.error('syntax', error!.message, at(error!.start, error!.end), expansion, undefined, line);
     return undefined;
   }
+  // Registers are values, no numbers, which a comparison compares as the preprocessor's own
+  // evaluation does (see pp-expressions.ts; measured with nasm 2.16.01: `lbl:` / `%if eax=lbl` is
+  // false, `%if eax<>lbl` true, `%if eax<lbl` "`<': operands differ by a non-scalar", `%if
+  // eax+lbl-lbl` "non-constant value given to `%if'").
+  const compared = registersCompared(expr, isRegisterNode);
+  if (typeof compared === 'string') { if (report) sink.error('expression', compared, at(expr.start, expr.end), expansion, undefined, line); return undefined; }
   // nasm's evaluation stops at the first symbol it has no value for: one message (measured:
   // `%if un-un` and `%if un-un2` are "symbol `un' not defined before use" once), as pp-expressions.ts.
   let failed = false;
   const ctx: EvalContext = {
     symbol: (name: string, node: Expr) => {
+      if (node.k === 'sym' && isRegisterNode(node)) return { v: 0, sec: -1 };
       const v = scope.symbolBefore(name, c.statement);
       // (nasm's evaluator stops at the first: `%assign x lb - lb` before `lb:` names it once, measured.)
       if (v === undefined) {
@@ -310,12 +324,12 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
     base: () => scope.base(),
     error: (message: string, node: Expr) => { failed = true; if (report) sink.error('expression', message, at(node.start, node.end), expansion, undefined, line); },
   };
-  const v = evaluate(expr, ctx);
+  const v = evaluate(compared, ctx);
   if (failed) return undefined;
   // Tokens after the expression: warned of once it is read (see pp-expressions.ts ParsedExpression).
   if (trailing && report) sink.warning('trailing', trailing.message, at(trailing.start, trailing.end), expansion, line);
   // Unknown with no error: nasm's `a <=> b` when a < b (see expr.ts).
-  if (v.v === undefined || v.sec >= 0) {
+  if (v.v === undefined || v.sec >= 0 || symbolsLeft(compared, isRegisterWord) !== 0) {
     if (report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion, undefined, line);
     return undefined;
   }

@@ -20,6 +20,11 @@ const PRIMITIVE_DIRECTIVES: ReadonlySet<string> = new Set([
   'bits', 'org', 'section', 'segment', 'absolute', 'sectalign', 'global', 'extern', 'required', 'common', 'static', 'cpu', 'float', 'default',
 ]);
 
+/** Whether `[name ...]` is one of nasm's own directives (see PRIMITIVE_DIRECTIVES); `name` in lower case. */
+export function isPrimitiveDirective(name: string): boolean {
+  return PRIMITIVE_DIRECTIVES.has(name);
+}
+
 /** Whether `[name ...]` is no directive to nasm though `name ...` is one (see PRIMITIVE_DIRECTIVES); `name` in lower case. */
 export function isUnbracketedOnly(name: string): boolean {
   return DIRECTIVES.has(name) && !PRIMITIVE_DIRECTIVES.has(name);

@@ -4,6 +4,7 @@
 
 import { evaluate, type Expr, type Value } from './expr';
 import type { ParsedOperand, Span } from './parser';
+import { chosenBranches } from './register-sum';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
 
@@ -170,6 +171,20 @@ function scaledTerms(p: TermReader, e: Expr, times: number, neg: boolean, count:
 function factor(p: TermReader, e: Expr): number | undefined {
   if (e.k === 'num' && e.big === undefined) return e.v;
   if (p.factorFirstPass !== undefined && !p.factorFirstPass(e)) return undefined;
+  return numberOf(p, e);
+}
+
+/**
+ * The memory reference `e` with its conditionals that name registers made the branches their
+ * conditions choose (see chosenBranches), each condition read as a factor is, a name defined
+ * later too (nasm's first pass takes it for unknown, which its later passes resolve: measured).
+ */
+export function withChosenBranches(p: TermReader, e: Expr): Expr {
+  return chosenBranches(e, (c) => numberOf(p, c));
+}
+
+/** The number `e` is, of constants and positions `p` knows; undefined when it is none. */
+function numberOf(p: TermReader, e: Expr): number | undefined {
   let ok = true;
   const position = (which: 'here' | 'base'): Value | undefined => { const v = p.factorPosition(which); if (v === undefined) ok = false; return v; };
   const v = evaluate(e, {
@@ -294,8 +309,9 @@ class FactorReader implements TermReader {
 export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Expr) => Value | undefined, position: (which: 'here' | 'base') => Value | undefined,
   firstPass?: (e: Expr) => boolean): MemoryOperand | MemoryProblem {
   try {
-    const count = splitTerms(o.terms!, false, 0);
-    const r = effectiveAddress(new FactorReader(symbol, position, firstPass), count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+    const reader = new FactorReader(symbol, position, firstPass);
+    const count = splitTerms(withChosenBranches(reader, o.terms!), false, 0);
+    const r = effectiveAddress(reader, count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
     return o.jump === undefined ? r : { ...r, jump: o.jump };
   } catch (problem) {
     if (problem instanceof MemoryProblem) return problem;

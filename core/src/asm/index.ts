@@ -9,7 +9,7 @@ import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { segmentSize } from './bits-and-section';
 import { RESERVE_UNIT } from './directives';
 import { lookupRegister } from '../isa/registers';
-import { fullName, isLocalName, isStackOverflow, parseWhole, qualifyName, type Expr } from './expr';
+import { fullName, isLocalName, isStackOverflow, parseWhole, qualifyName, type Expr, type Value } from './expr';
 import { foldExpr } from './expr-walk';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
@@ -17,14 +17,14 @@ import { everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
-import { preprocess, type PreprocessOptions, type PreprocessResult, type StructureText } from './preprocessor';
+import { preprocess, PREPROCESSOR_RUNS, type PreprocessOptions, type PreprocessResult, type StructureText } from './preprocessor';
 import { forgetLines } from './line-cache';
 import { tokenizeLine } from './lexer';
 import { tokensText } from './macros';
 import { paramText } from './single-line-params';
 import { forgetEncodings } from './encode-cache';
 import { isPieces, LineFlag, lineRange, type PPLines } from './source';
-import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE } from './limits';
+import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { buildSourceMap } from './sourcemap';
 import { segmentAddress } from './sections';
 import { present, type StatementResults } from './statement-results';
@@ -66,8 +66,39 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget, time: opts.time ?? new Date(), env: opts.env, prelude: opts.prelude, noLine: opts.noLine,
     fileName: opts.fileName, workingDirectory: opts.workingDirectory,
   };
-  const pp = preprocess(ppOptions, sink);
+  const ppMark = sink.mark();
+  let pp = preprocess(ppOptions, sink);
+  // (A `%arg` or `%local` frame carried from run to run may take nasm more runs: see preprocessorRuns.)
+  const schedule = pp.frameCarried === true ? preprocessorRuns(ppOptions, opts, limits, budget) : FIVE_RUNS;
+  if (schedule.count !== PREPROCESSOR_RUNS) {
+    sink.rollback(ppMark);
+    pp = preprocess(ppOptions, sink, schedule.count);
+  }
+  const { parsed, asm } = assemblyOf(pp, ppOptions, schedule.count, opts, limits, budget, sink);
+  const { stmts, sharedBases, stmtOfLine, lineOf, switches } = parsed;
+  if (schedule.stabilized !== undefined) labelMoved(schedule.stabilized, asm, pp.lines, lineOf, sink);
 
+
+  // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
+  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) {
+    for (const w of asm.firstPassWarnings) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
+  }
+  // A warning `[warning +error=name]` made an error (or one of a class that is an error by
+  // default, as pp-macro-def-param-single is) leaves no image, as any error does.
+  const image = sink.applySwitches(switches ?? new WarningSwitches()) ? new Uint8Array(0) : asm.image;
+  const textSection = asm.sections[0];
+  const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
+  return lazyResult({
+    image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
+    diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives, map: asm.map,
+  }, pp, stmts, sharedBases, lineOf, stmtOfLine, asm, sink.places());
+}
+
+
+
+/** The source preprocessed (`pp`, nasm's `runCount`th run of the preprocessor) parsed and assembled, its messages to `sink`. */
+function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount: number, opts: AssembleOptions, limits: ResolvedLimits, budget: TimeBudget, sink: DiagnosticSink):
+  { readonly parsed: ReturnType<typeof parseStatements>; readonly asm: AssemblyOutput } {
   const lines = pp.lines;
   // The code of deferred %if blocks, in order: what parsing it finds waits for its branch to be taken.
   const runs = pp.checks.some((c) => c.hasCode) ? pp.checks.flatMap((c) => [...codeOf(c)]) : NO_RUNS;
@@ -88,7 +119,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     for (const run of runs) run.parsed = undefined;
     parsed = parseStatements(pp, runs, opts.warnings, limits.eval, budget, sink, parsed.floatMode, baseCarried ? parsed.localBase : undefined);
   }
-  const { stmts, sharedBases, stmtOfLine, lineOf, switches } = parsed;
+  const { stmts, sharedBases, stmtOfLine, lineOf } = parsed;
   // A deferred %if block, each of its conditions and runs of code come after the statements of
   // the lines before them.
   const statementAt = (line: number): number => {
@@ -109,25 +140,77 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, workingDirectory: opts.workingDirectory, fileName: opts.fileName, limits, budget, checks: pp.exhausted ? [] : pp.checks,
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
     atMember: (line, start, end) => atMemberField(pp, line, start, end, limits.eval),
-    structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink())),
+    structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink(), runCount)),
     pushedContext: pp.pushedContext,
   }, opts.frontEndOnly ?? false);
-
-  // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
-  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) {
-    for (const w of asm.firstPassWarnings) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
-  }
-  // A warning `[warning +error=name]` made an error (or one of a class that is an error by
-  // default, as pp-macro-def-param-single is) leaves no image, as any error does.
-  const image = sink.applySwitches(switches ?? new WarningSwitches()) ? new Uint8Array(0) : asm.image;
-  const textSection = asm.sections[0];
-  const origin = textSection ? textSection.address - textSection.fileOffset : asm.origin;
-  return lazyResult({
-    image, origin: asm.sections.length > 0 ? Math.min(origin, asm.origin) : asm.origin,
-    diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives, map: asm.map,
-  }, pp, stmts, sharedBases, lineOf, stmtOfLine, asm, sink.places());
+  return { parsed, asm };
 }
 
+/**
+ * How many runs of its preprocessor nasm makes before the one its final pass reads, when a
+ * `%arg` or `%local` reads the frame the run before left (see preprocess), and the labels of the
+ * run before the last (its stabilizing pass's), which the last must leave as they are. nasm's
+ * preprocessor runs once a pass: its first pass, then optimizing passes until one leaves the
+ * labels as the one before did (from its third run on), then the stabilizing pass and the final
+ * one. A frame moving on each run can change the size of code (a displacement past 127), and so
+ * the labels, which then take more passes (measured with nasm 2.16.01: with a `%arg` list of 60
+ * bytes, `mov eax, [a0]` is [ebp+308], six runs, the third's offset, 128, the first past 127;
+ * with 40 bytes [ebp+168], five, the fourth's the first). Each run is assembled here to its own
+ * labels, which nasm's passes come to when only the frame moves them.
+ */
+function preprocessorRuns(ppOptions: PreprocessOptions, opts: AssembleOptions, limits: ResolvedLimits, budget: TimeBudget): RunSchedule {
+  const labelsAfter = (count: number): ReadonlyMap<string, Value> => {
+    const sink = new DiagnosticSink();
+    const pp = preprocess(ppOptions, sink, count);
+    return labelValues(assemblyOf(pp, ppOptions, count, opts, limits, budget, sink).asm.symbols);
+  };
+  let optimized = 3;
+  let before = labelsAfter(2);
+  let labels = labelsAfter(3);
+  while (!sameLabels(before, labels) && optimized < MAX_OPTIMIZING_RUNS && !budget.expiredNow()) {
+    optimized++;
+    before = labels;
+    labels = labelsAfter(optimized);
+  }
+  return { count: optimized + 2, stabilized: labelsAfter(optimized + 1) };
+}
+
+interface RunSchedule { readonly count: number; readonly stabilized?: ReadonlyMap<string, Value> }
+
+const FIVE_RUNS: RunSchedule = { count: PREPROCESSOR_RUNS };
+
+/** A bound on the runs preprocessorRuns makes (nasm's own, --limit-passes, is far higher; each frame moves the size of code a few times at most). */
+const MAX_OPTIMIZING_RUNS = 20;
+
+function labelValues(symbols: AssemblyOutput['symbols']): ReadonlyMap<string, Value> {
+  const out = new Map<string, Value>();
+  for (const [name, def] of symbols) out.set(name, { v: def.value, sec: def.sec });
+  return out;
+}
+
+function sameLabels(a: ReadonlyMap<string, Value>, b: ReadonlyMap<string, Value>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, v] of a) {
+    const w = b.get(name);
+    if (w === undefined || w.v !== v.v || w.sec !== v.sec) return false;
+  }
+  return true;
+}
+
+/**
+ * The first label (in definition order) the final run put elsewhere than the stabilizing run
+ * (`stabilized`): nasm's "label `x' changed during code generation", an error by default
+ * (-w+error=label-redef-late; measured with nasm 2.16.01: a `%arg` list of 32 bytes, whose fifth
+ * run's offset, 136, is the first past 127, moves `x:` after `mov eax, [a0]`; only the first is named).
+ */
+function labelMoved(stabilized: ReadonlyMap<string, Value>, asm: AssemblyOutput, lines: PPLines, lineOf: Int32Array, sink: DiagnosticSink): void {
+  for (const [name, def] of asm.symbols) {
+    const was = stabilized.get(name);
+    if (was === undefined || (was.v === def.value && was.sec === def.sec)) continue;
+    sink.warning('label-redef-late', `label \`${name}' changed during code generation`, symbolRange(def, lines, lineOf), lines.origin(lineOf[def.stmt]).expansion, lineOf[def.stmt]);
+    return;
+  }
+}
 
 /**
  * AssemblerHost.structureAtEnd for the preprocessed `pp`: nothing to ask unless a single-line

@@ -47,6 +47,9 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   { code: 'incbin', message: /^`incbin': unable to seek on file `[^']*'$/, dropsStatement: true, listsDropped: true },
   // The sections laid out (nasm's fatal errors of its bin format: `section .text begins before program origin`).
   { code: 'section-layout', message: /^/, dropsStatement: false, afterListing: true },
+  // A label the final pass put elsewhere than the pass before (a `%arg` frame carried from pass to
+  // pass: see preprocessorRuns in index.ts), an error by default.
+  { code: 'label-redef-late', message: /^label `[^']*' changed during code generation$/, dropsStatement: false },
   // A value out of a data item's range made an error (-Werror, `[warning +error=number-overflow]`).
   { code: 'data-overflow', message: /^/, dropsStatement: false },
 ];

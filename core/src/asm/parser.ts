@@ -7,7 +7,7 @@ import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
-import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, type TermReader } from './effective-address';
+import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
 import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
@@ -18,7 +18,7 @@ import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { CALLED_EMPTY, callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
+import { chosenBranches, conditionalIn, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -77,6 +77,11 @@ export interface ParsedStatement {
   readonly times?: Expr;
   /** `at field, db ...` inside `istruc`: the field offset the data goes to. */
   readonly at?: Expr;
+  /**
+   * The field is no expression alone, only as nasm's `at` macro pastes it into its `times
+   * (FIELD-NAME)-...` line (`at .x-`): `at` then spans it, for the assembler to read that line.
+   */
+  readonly atText?: true;
   /**
    * `align 8, int3`: a fill other than one data directive, which nasm's `align` macro repeats as
    * `times` would (an instruction, `resb`, `incbin`, a fill with its own `times` or prefixes).
@@ -844,7 +849,7 @@ class LineParser implements TermReader {
       if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
     }
     if (lower === 'at') return this.atField(label, prefixes, word);
-    if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = toks[this.pos].text;
+    if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = qualifyName(toks[this.pos].text, undefined);
     if (lower === 'equ') {
       if (!label) this.fail('EQU not preceded by label', word);
       // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
@@ -949,13 +954,25 @@ class LineParser implements TermReader {
     const base = this.localBase;
     if (first?.kind === 'ident' && first.text.startsWith('.') && !first.text.startsWith('..')) this.localBase = undefined;
     let field: Expr;
+    let atText: { atText?: true } = {};
     // (Called with no parameter, nasm's `times (%1-%$strucname)-...` pads to `-S`: a field at 0.)
     if (first === undefined) field = { k: 'num', v: 0, start: word.end, end: word.end };
-    else try { field = this.expression(this.pos, comma); } finally { this.localBase = base; }
+    else try { field = this.expression(this.pos, comma); } catch (problem) {
+      if (!fieldAsText(problem) || comma === this.pos) throw problem;
+      // (The `times` line is its expression: measured, `at .x-, db 6` is `(s.x--s)`, `at eax`
+      // "non-constant argument supplied to TIMES".)
+      field = { k: 'num', v: 0, start: first.start, end: toks[comma - 1].end };
+      atText = { atText: true };
+      // (Its names are references all the same, a `.x` the structure's field: see atStructures.)
+      for (let k = this.pos; k < comma; k++) {
+        const t = toks[k];
+        if (t.kind === 'ident' && register(t) === undefined) (this.refs ??= []).push({ name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
+      }
+    } finally { this.localBase = base; }
     this.pos = comma + 1;
     const dataWord = toks[this.pos];
     if (comma >= toks.length || !dataWord) {
-      return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field };
+      return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field, ...atText };
     }
     const lower = dataWord.text.toLowerCase();
     if (DATA_UNIT[lower] === undefined) {
@@ -976,11 +993,11 @@ class LineParser implements TermReader {
       if (fill.kind !== StatementKind.Instruction && fill.kind !== StatementKind.Empty && DATA_UNIT[name] === undefined && RESERVE_UNIT[name] === undefined && name !== 'incbin') {
         this.fail("`at' expects a data directive (db, dw, dd, dq) after the field", dataWord);
       }
-      return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field, fill };
+      return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field, ...atText, fill };
     }
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
-    return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(DATA_UNIT[lower]), NO_TOKENS), at: field };
+    return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(DATA_UNIT[lower]), NO_TOKENS), at: field, ...atText };
   }
 
   /**
@@ -1661,6 +1678,9 @@ class LineParser implements TermReader {
     this.operandNamesRegister = false;
     const span = { start: from, end: to };
     expr = this.registersCompared(expr);
+    // (A name's value is not known here: a condition that names one stays nasm's error, and a name
+    // in the branch not taken goes unread.)
+    if (conditionalIn(this.toks, this.opIndex, this.toks.length)) expr = chosenBranches(expr, constantOf, false);
     const factors = registerFactors(expr);
     if (typeof factors === 'string') this.fail(factors, span, 'invalid-operands');
     if (factors.size > 1) this.fail(INVALID_OPERAND, span, 'invalid-operands');
@@ -1776,6 +1796,7 @@ class LineParser implements TermReader {
     if (toks[i].text === '[') this.fail('excess brackets in memory operand', toks[i]);
     let termCount = displacement === undefined ? this.simpleTerms(i, end) : -1;
     let e: Expr | undefined;
+    let conditional = false;
     if (termCount < 0) {
       e = this.memoryExpression(i, end);
       // A comparison of registers is a number, as outside brackets (measured with nasm 2.16.01:
@@ -1785,10 +1806,15 @@ class LineParser implements TermReader {
       // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
       // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
       if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
-      termCount = splitTerms(e.k === 'bin' && e.op === 'wrt' ? e.a : e, false, 0);
+      conditional = conditionalIn(toks, i, end);
     }
     const refCount = this.refs === undefined ? 0 : this.refs.length;
     try {
+      // (A conditional's condition may name a symbol, which defers the reference as a factor's does.)
+      if (e !== undefined) {
+        const terms = conditional ? withChosenBranches(this, e) : e;
+        termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
+      }
       const op = effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
@@ -1833,6 +1859,16 @@ class LineParser implements TermReader {
     else if (e.k === 'un') this.collectNames(e.a);
     else if (e.k === 'bin') { this.collectNames(e.a); this.collectNames(e.b); }
   }
+}
+
+/**
+ * Whether an `at` field whose parse failed with `problem` may still make an expression of nasm's
+ * `times (FIELD-NAME)-...` line: it ends in an operator (`.x-`) or names a register.
+ */
+function fieldAsText(problem: unknown): boolean {
+  if (!(problem instanceof LineError)) return false;
+  const message = problem.problem.message;
+  return message === 'expression syntax error' || (message.startsWith('register `') && message.endsWith("' is not allowed in an expression here"));
 }
 
 /** nasm's parser, where it wants an instruction: after a label, prefixes or `times`'s count. */

@@ -10,7 +10,7 @@ import { foldExpr } from './expr-walk';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { parseNumber } from './numbers';
 import { isNasmRegister } from '../isa/nasm-registers';
-import { registersCompared } from './register-sum';
+import { registersCompared, withoutRegisters } from './register-sum';
 import { SREG } from '../isa/types';
 import { DIRECTIVES, isKeywordWord, isUnreadableWord, SIZE_KEYWORDS } from './directives';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
@@ -27,7 +27,7 @@ function unreadable(toks: readonly PPToken[]): PPToken | undefined {
  * "non-constant value given to `%if'", under -E without "symbol references not supported";
  * `%if eax-eax` is false, the registers cancelling).
  */
-function isRegisterWord(name: string): boolean {
+export function isRegisterWord(name: string): boolean {
   if (isNasmRegister(name)) return true;
   const lower = name.toLowerCase();
   return lower === 'z' || lower === 'sae' || (SREG as readonly string[]).includes(lower);
@@ -214,10 +214,16 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
     },
   };
   let v: Value;
+  // (`nasm -E`: a symbol compared with a register is still one it has no value for, the comparison
+  // no number, an ordering too: measured, `%if eax=lbl` and `%if eax<lbl` are "non-constant value
+  // given to `%if'", `%if lbl-lbl+eax=eax` true.)
+  let symbolsCompared: number | undefined = 0;
   try {
-    const compared = registersCompared(expr, (s) => s.escaped === undefined && isRegisterWord(s.name) && constant(s.name) === undefined);
-    if (typeof compared === 'string') { ctx.error(compared, expr); return 'unread'; }
-    expr = compared;
+    const isRegister = (s: Extract<Expr, { k: 'sym' }>): boolean => s.escaped === undefined && isRegisterWord(s.name) && constant(s.name) === undefined;
+    const compared = registersCompared(expr, isRegister);
+    if (preprocessOnly !== undefined && compared !== expr) symbolsCompared = symbolsLeft(withoutRegisters(expr, isRegister));
+    if (typeof compared === 'string' && symbolsCompared === 0) { ctx.error(compared, expr); return 'unread'; }
+    if (typeof compared !== 'string') expr = compared;
     v = evaluate(expr, ctx);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
@@ -228,7 +234,7 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   if (failed) return 'unread';
   if (trailing !== undefined) sink.warning('trailing', trailing.message, trailing.range, expansion);
   const left = preprocessOnly !== undefined ? symbolsLeft(expr) : symbolsLeft(expr, (name) => constant(name) === undefined && (isRegisterWord(name) || symbolOf?.(name) === 'label'));
-  if (left !== 0 && preprocessOnly !== undefined) { onlyError(nonConstant, expr); return 'non-constant'; }
+  if ((left !== 0 || symbolsCompared !== 0) && preprocessOnly !== undefined) { onlyError(nonConstant, expr); return 'non-constant'; }
   if (left !== 0) {
     sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion);
     return 'non-constant';
@@ -246,7 +252,7 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
  * as nasm's assembling reads them (registers and labels; the constants it knows), else all, with
  * `$` and `$$`.
  */
-function symbolsLeft(e: Expr, counted?: (name: string) => boolean): number | undefined {
+export function symbolsLeft(e: Expr, counted?: (name: string) => boolean): number | undefined {
   return foldExpr<number | undefined>(e, {
     leaf: (x) => {
       if (x.k === 'sym') return counted === undefined || counted(x.name) ? 1 : 0;

@@ -287,7 +287,7 @@ function detokenized(toks: readonly PPToken[], blankFirst = false, aliasesOff = 
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
     if (t.kind === 'comment') break;
-    if (k === 0 ? blankFirst || (t.gap ?? t.start > 0) : spaced(toks[k - 1], t)) s += ' ';
+    if (k === 0 ? blankFirst || (t.gap ?? t.start > 0) : spaced(toks[k - 1], t)) s += t.blanks === undefined ? ' ' : ' '.repeat(t.blanks);
     s += aliasesOff && t.unmacroed !== true ? t.text : spelled(t);
   }
   return s;

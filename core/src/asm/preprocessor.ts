@@ -118,6 +118,8 @@ export interface StructureText {
 
 export interface PreprocessResult {
   readonly lines: PPLines;
+  /** A `%arg` or `%local` read the frame the run before left, which another run would move on (see preprocess). */
+  readonly frameCarried?: true;
   readonly files: string[];
   readonly includes: IncludeRecord[];
   readonly macros: MultiLineMacro[];
@@ -207,27 +209,36 @@ const NO_EXPANSION: readonly SourceRange[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 
 
-export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
+/**
+ * The source preprocessed as nasm's `runs`th run of its preprocessor reads it (see
+ * PREPROCESSOR_RUNS). nasm keeps the stack frame from one pass's end into the next pass
+ * (measured with 2.16.01: `%arg a:dword` with no `%stacksize` before it is (ebp+24), its 8 and
+ * four runs' 4; `%local` likewise; a `%stacksize flat` at the file's end makes it (ebp+8); `nasm
+ * -E` runs once). Run again, from the frame the run before left, while a `%arg` or `%local` read
+ * a frame no `%stacksize` of the run had set; PreprocessResult.frameCarried says whether a later
+ * run would read another frame.
+ */
+export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink, runs = PREPROCESSOR_RUNS): PreprocessResult {
   const mark = sink.mark();
   let p = new Preprocessor(opts, sink);
   let result = p.run();
-  // nasm keeps the stack frame from one pass's end into the next pass, and assembles from its
-  // fifth run of the preprocessor (measured with 2.16.01: `%arg a:dword` with no `%stacksize`
-  // before it is (ebp+24), its 8 and four runs' 4; `%local` likewise; a `%stacksize flat` at the
-  // file's end makes it (ebp+8); `nasm -E` runs once). Run again, from the frame the run before
-  // left, while a `%arg` or `%local` read a frame no `%stacksize` of the run had set.
   let start = stackFrameOf('flat')!;
-  for (let run = 1; run < PREPROCESSOR_RUNS && opts.preprocessOnly !== true && p.frameInherited && !sameFrame(p.frameLeft, start); run++) {
+  const carried = (): boolean => opts.preprocessOnly !== true && p.frameInherited && !sameFrame(p.frameLeft, start);
+  for (let run = 1; run < runs && carried(); run++) {
     start = { ...p.frameLeft };
     sink.rollback(mark, () => false);
     p = new Preprocessor(opts, sink, start);
     result = p.run();
   }
-  return result;
+  return carried() ? { ...result, frameCarried: true } : result;
 }
 
-/** The runs of nasm's preprocessor up to the one its assembly's final pass reads (see preprocess). */
-const PREPROCESSOR_RUNS = 5;
+/**
+ * The runs of nasm's preprocessor up to the one its assembly's final pass reads, for a program
+ * whose labels its optimizing passes find at once: its first pass, two optimizing passes, the
+ * stabilizing pass and the final one (see assemble in index.ts for the others).
+ */
+export const PREPROCESSOR_RUNS = 5;
 
 function sameFrame(a: StackFrame, b: StackFrame): boolean {
   return a.pointer === b.pointer && a.slot === b.slot && a.argOffset === b.argOffset && a.localOffset === b.localOffset;
@@ -2168,8 +2179,10 @@ class Preprocessor {
     if (i === toks.length) return toks;
     const env = this.environment;
     const out = toks.slice(0, i);
-    // The blank before a variable that gave nothing, which goes to the token after it (nasm -E: `db %!UNSET` is `db `).
+    // The blank before a variable that gave nothing, which goes to the token after it (nasm -E: `db %!UNSET` is `db `),
+    // and the blanks before those that gave nothing in a row (see PPToken.blanks).
     let blank = false;
+    let blanks = 0;
     let last: PPToken | undefined;
     for (; i < toks.length; i++) {
       const t = toks[i];
@@ -2178,8 +2191,13 @@ class Preprocessor {
       const quoted = t.text.length === 2 && toks[i + 1] !== undefined && !spaced(t, toks[i + 1]) && isQuoted(toks[i + 1]);
       if (!isEnvironmentToken(t) || (t.text.length === 2 && !quoted)) {
         if (last === undefined) follow(out, t, toks[i - 1]);
-        else out.push(gapped(t, blank || spaced(last, t)));
+        else {
+          const g = gapped(t, blank || spaced(last, t));
+          const count = blanks + (spaced(last, t) ? 1 : 0);
+          out.push(count > 1 ? { ...g, blanks: count } : g);
+        }
         last = undefined;
+        blanks = 0;
         continue;
       }
       const before = toks[i - 1];
@@ -2199,6 +2217,8 @@ class Preprocessor {
       if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
       const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
       blank = made.length === 0 && (blank || spaced(before, t));
+      // (At the line's start, the blanks written before it: measured, ` %!UNSET db 4` is `  db 4`.)
+      blanks = made.length === 0 ? blanks + ((before === undefined ? t.gap ?? t.start > 0 : spaced(before, t)) ? 1 : 0) : 0;
       made.forEach((x, k) => out.push({ kind: x.kind, text: x.text, start: t.start, end: last!.end, src: t.src, at: NOWHERE, gap: k === 0 ? spaced(before, t) : x.start > made[k - 1].end }));
     }
     if (last !== undefined && blank) this.endsBlank = true;

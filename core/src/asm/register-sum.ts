@@ -6,7 +6,8 @@
 // `cl+1`, `cl+3` ... `cl+15` say "register set not valid for operand", `cl+2`, `cl-2`, `cl+31`
 // "invalid register set size"; `2*bx`, `cl+dl`, `-cl` and `cl-x` (a label) "invalid operand type".
 
-import { COMPARISONS, constantOf, scalarOnlyMessage, type Expr } from './expr';
+import { COMPARISONS, constantOf, isQuestionMark, scalarOnlyMessage, type Expr } from './expr';
+import type { Token } from './lexer';
 import { firstLeaf } from './expr-walk';
 import { lookupRegister } from '../isa/registers';
 
@@ -58,6 +59,43 @@ function addFactors(e: Expr, factor: number, factors: Map<string, number>, isReg
 export const INVALID_OPERAND = 'invalid operand type';
 
 /**
+ * `e` with each conditional that names a register made the branch its condition chooses: nasm's
+ * evaluator takes `c ? a : b` for `a` or `b` itself when `c` is a number, registers and all
+ * (measured with nasm 2.16.01: `mov eax, (1 ? ebx : 2)` is `mov eax, ebx`, `[ebx+(1 ? eax : 2)*4]`
+ * is [ebx+eax*4], and after or before `X equ 0`, `[ebx+(X ? eax : ecx)*4]` [ebx+ecx*4]).
+ * `value`: the condition's number, undefined where it is none (a register or a label there stays,
+ * for nasm's "the left-hand side of `?' must be a scalar value"). `readOther`: the branch not
+ * taken is kept as its names' `(s - s)`, read for nasm's errors.
+ */
+export function chosenBranches(e: Expr, value: (c: Expr) => number | undefined, readOther = true): Expr {
+  if (e.k === 'un') {
+    const a = chosenBranches(e.a, value, readOther);
+    return a === e.a ? e : { ...e, a };
+  }
+  if (e.k !== 'bin' || !namesRegister(e)) return e;
+  if (e.op === '?' && !namesRegister(e.a)) {
+    const c = value(e.a);
+    const branches = e.b as Extract<Expr, { k: 'bin' }>;
+    // (The other branch is read too, for its errors: measured, `[ebx+(1 ? eax : zz)*4]` is
+    // "symbol `zz' not defined".)
+    // (`readOther` false: not for an operand outside brackets, where what the register adds must be a
+    // number known to the parser.)
+    if (c === undefined) return e;
+    const chosen = chosenBranches(c !== 0 ? branches.a : branches.b, value, readOther);
+    return readOther ? withNamesRead(chosen, c !== 0 ? branches.b : branches.a, undefined, isRegisterSymbol) : chosen;
+  }
+  const a = chosenBranches(e.a, value, readOther);
+  const b = chosenBranches(e.b, value, readOther);
+  return a === e.a && b === e.b ? e : { ...e, a, b };
+}
+
+/** Whether `toks[start..end)` holds a conditional's `?` (see chosenBranches). */
+export function conditionalIn(toks: readonly Token[], start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (isQuestionMark(toks[k])) return true;
+  return false;
+}
+
+/**
  * `e` with each comparison whose sides name registers made what nasm's evaluator makes of it: it
  * compares the difference of the two sides, which, where the registers do not cancel out, is no
  * number, unequal to any and of no order (measured with nasm 2.16.01: `db eax == 1` is 0,
@@ -99,14 +137,19 @@ function comparedSides(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => 
   if (e.op !== '=' && e.op !== '==' && e.op !== '!=' && e.op !== '<>') return `\`${e.op}': operands differ by a non-scalar`;
   // A symbol the sides name besides is still read, so that nasm's error for one not defined stands
   // (measured: `mov eax, ebx=lbl` is `mov eax, 0`, `dd ebx<>lbl` 1, `dd ebx=zz` "symbol `zz' not
-  // defined"): each as `+ (s - s)`, which cancels.
-  let v: Expr = { k: 'num', v: e.op === '=' || e.op === '==' ? 0 : 1, start: e.start, end: e.end };
+  // defined").
+  return withNamesRead({ k: 'num', v: e.op === '=' || e.op === '==' ? 0 : 1, start: e.start, end: e.end }, a, b, isRegister);
+}
+
+/** `v` plus, for each symbol, `$` and `$$` that `a` and `b` name but their registers, `(s - s)`: no value, but read. */
+function withNamesRead(v: Expr, a: Expr, b: Expr | undefined, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): Expr {
+  const { start, end } = v;
   const read = (x: Expr): boolean => {
-    if ((x.k === 'sym' && !isRegister(x)) || x.k === 'here' || x.k === 'base') v = { k: 'bin', op: '+', a: v, b: { k: 'bin', op: '-', a: x, b: x, start: x.start, end: x.end }, start: e.start, end: e.end };
+    if ((x.k === 'sym' && !isRegister(x)) || x.k === 'here' || x.k === 'base') v = { k: 'bin', op: '+', a: v, b: { k: 'bin', op: '-', a: x, b: x, start: x.start, end: x.end }, start, end };
     return false;
   };
   firstLeaf(a, read);
-  firstLeaf(b, read);
+  if (b !== undefined) firstLeaf(b, read);
   return v;
 }
 

@@ -19,6 +19,12 @@ export interface PPToken extends Token {
    * tell: set on the tokens an expansion puts in a line and on the token after one (see `spaced`).
    */
   readonly gap?: boolean;
+  /**
+   * How many blanks nasm writes before the token, when more than one (its columns aside): an
+   * environment variable that gave nothing leaves the blanks on both sides of it (nasm -E: `db
+   * %!UNSET a` is `db  a`).
+   */
+  readonly blanks?: number;
   /** The last token of a `{...}` macro argument with blanks before its `}`, which nasm keeps after it. */
   readonly blankAfter?: boolean;
   /**

@@ -28,8 +28,15 @@ export function asNasmPlaces(d: Diagnostic, lineText: (file: string, line: numbe
     const called = macroCalled(callLine);
     const header = macroHeader(places[i - 1], lineText);
     // nasm names no `.nolist` macro, nor any it calls (measured: `nl` of `%macro nl 0.nolist`
-    // calling `inner` gives no `... from macro` line for either).
-    if (header?.nolist === true) { notes.length = 0; continue; }
+    // calling `inner` gives no `... from macro` line for either). Its lines are at the call, but
+    // from an `%include` in its body on, which places them at that line, the included file's too
+    // (measured with nasm 2.16.01: the `%include` on line 4 of the definition, its file's lines,
+    // its nested includes' and the body's after it are all "a.asm:4").
+    if (header?.nolist === true) {
+      primary = isInclude(places[i - 1]) ? places[i - 1] : header.include ?? places[i];
+      notes.length = 0;
+      continue;
+    }
     // The name as the macro was defined (`%imacro Im` called as `IM`: `... from macro `Im'`), the
     // call's first word or, after a label with no colon (`.loc lbl`), its second.
     const words = [called, /^\s*\S+\s+([^\s,;]+)/.exec(callLine)?.[1] ?? ''];
@@ -51,17 +58,20 @@ function macroCalled(line: string): string {
 
 /**
  * The `%macro` line that opens the body line `body` is in, read back over the lines before it
- * (the definitions nested in it skipped): its name as written, and whether it is `.nolist`.
+ * (the definitions nested in it skipped): its name as written, whether it is `.nolist`, and the
+ * body's last `%include` line before `body` (as written: one a `%if` skips is taken too).
  */
-function macroHeader(body: SourceRange, lineText: (file: string, line: number) => string | undefined): { name: string; nolist: boolean } | undefined {
+function macroHeader(body: SourceRange, lineText: (file: string, line: number) => string | undefined): { name: string; nolist: boolean; include?: SourceRange } | undefined {
   let nested = 0;
+  let include: SourceRange | undefined;
   for (let l = body.start.line - 1; l >= 0; l--) {
     const text = lineText(body.file, l);
     if (text === undefined) return undefined;
     if (/^\s*%endm(?:acro)?\b/i.test(text)) { nested++; continue; }
+    if (nested === 0 && include === undefined && /^\s*%include\b/i.test(text)) include = { file: body.file, start: { line: l, col: 0 }, end: { line: l, col: 0 } };
     const m = /^\s*%i?macro\s+([^\s;]+)([^;]*)/i.exec(text);
     if (m === null) continue;
-    if (nested-- === 0) return { name: m[1], nolist: /^\s*\S*\.nolist(?![\w.])/i.test(m[2]) };
+    if (nested-- === 0) return { name: m[1], nolist: /^\s*\S*\.nolist(?![\w.])/i.test(m[2]), ...(include !== undefined ? { include } : {}) };
   }
   return undefined;
 }
