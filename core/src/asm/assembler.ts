@@ -23,8 +23,7 @@ import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from 
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import type { SectDefinition, SizeDefinition, StructureText } from './preprocessor';
-import { readDeclaration, SymbolDeclarations, type DeclarationKind, type DeclarationPlace } from './symbol-declarations';
-import { givenInFinalPass } from './listing-errors';
+import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -142,9 +141,6 @@ export interface FirstPassWarning {
   /** The preprocessed line it is about. */
   readonly line: number;
 }
-
-/** A message held to the end of the assembly, to be given there or not (see Assembler.reportCommons). */
-type HeldMessage = FirstPassWarning;
 
 /** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
 interface ConstantSet {
@@ -376,18 +372,8 @@ class Assembler implements EvalContext {
   private externalEqus: Map<string, { readonly stmt: number; readonly of: ExternalName | undefined; readonly range: SourceRange }> | undefined;
   /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
-  /** Those of `externals` an expression has named (see reportSymbolTypes). */
+  /** Those of `externals` an expression has named (see DeclarationHost.externalNamed). */
   private externsUsed: Set<string> | undefined;
-  /** The common variables of the final pass, each as its first `common` defines it (see commonDefined). */
-  private commons: Map<string, { readonly size: number; readonly stmt: number; readonly place: SourceRange }> | undefined;
-  /** The bin format's errors for them, held to the end, where nasm would give them (see reportCommons). */
-  private laterCommonErrors: HeldMessage[] | undefined;
-  /**
-   * Each name a `required` line declares, with the count of symbols defined before its first
-   * (where the map lists it when nothing defines it: see mapFile); and the names `global` declares.
-   */
-  private requiredNames: Map<string, number> | undefined;
-  private globalNames: Set<string> | undefined;
   /** Each `incbin` name's file: its bytes, and its name as nasm's `%pathsearch` gives it. */
   private readonly incbinCache = new Map<string, { readonly data: Uint8Array; readonly name: string } | undefined>();
   private stmtIndex = 0;
@@ -476,6 +462,8 @@ class Assembler implements EvalContext {
     base: () => this.base(),
     sectionAddress: (sec) => this.sectionAddress(sec),
   });
+  /** The `extern`, `required`, `global`, `static` and `common` lines of the pass. */
+  private readonly declarationDirectives: DeclarationDirectives;
   /** Where data directives' bytes are put together. */
   private readonly dataWriter = new DataWriter();
 
@@ -500,6 +488,22 @@ class Assembler implements EvalContext {
     this.labelSymbol = new Array<SymbolDef | undefined>(stmts.length);
     this.valueSymbol = new Array<SymbolDef | undefined>(stmts.length);
     this.route = new Uint8Array(stmts.length);
+    this.declarationDirectives = new DeclarationDirectives({
+      lines: this.lines,
+      lineOf: this.lineOf,
+      sink: this.sink,
+      stmt: () => this.stmtIndex,
+      line: () => this.line,
+      final: () => this.final,
+      definition: (name) => this.symbols.get(name),
+      definitionCount: () => this.symbols.size,
+      definitionRange: (def) => symbolRange(def, this.lines, this.lineOf),
+      error: (code, message, span) => this.error(code, message, span),
+      range: (span) => this.range(span),
+      writtenText: (span) => this.writtenText(span),
+      declareExternal: (name) => this.declareExternal(name),
+      externalNamed: (name) => this.externsUsed?.has(name) === true,
+    });
   }
 
   run(frontEndOnly: boolean): AssemblyOutput {
@@ -534,8 +538,7 @@ class Assembler implements EvalContext {
       }
     }
     this.reportEarlierBranches();
-    this.reportSymbolTypes();
-    this.reportCommons();
+    this.declarationDirectives.reportAtEnd();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
@@ -553,7 +556,7 @@ class Assembler implements EvalContext {
     const sections = this.sectionOrder.map((s) => ({ name: s.name, progbits: s.progbits, length: s.size, placement: s.placement! }));
     const absolute: MapSymbol[] = [];
     const bySection = new Map<string, MapSymbol[]>();
-    const required = [...this.requiredNames ?? []].filter(([name]) => !this.symbols.has(name) && this.globalNames?.has(name) !== true);
+    const required = this.declarationDirectives.undefinedRequired();
     let next = 0, count = 0;
     for (const def of this.symbols.values()) {
       for (; next < required.length && required[next][1] <= count; next++) absolute.push({ name: required[next][0], value: 0 });
@@ -636,45 +639,6 @@ class Assembler implements EvalContext {
     this.externsInPass.add(name);
   }
 
-  /** The names `extern`, `required`, `global` and `static` declare in the pass, for `reportSymbolTypes`. */
-  private readonly declarations = new SymbolDeclarations();
-
-  /**
-   * Declares each name of an `extern`, `required`, `global` or `static` list (`names`, the tokens
-   * of each) as `kind`, with the symbol type after its colon (`a:function`); nasm's errors for a
-   * name declared two ways.
-   */
-  private declareNames(names: readonly (readonly PPToken[])[], kind: DeclarationKind): void {
-    for (const item of names) {
-      const t = item[0];
-      const special = item[1]?.text === ':' && item.length > 2 ? this.lines.text[this.line].slice(item[2].start, item[item.length - 1].end) : undefined;
-      const problem = this.declarations.declare(qualifyName(t.text, undefined), kind, special, this.stmtIndex, t);
-      if (problem !== undefined) this.error('symbol-type', problem, t);
-    }
-  }
-
-  /**
-   * nasm's bin format rejects a symbol type (manual §7.9.5 and §8.1: ELF's `:function`, `:data`)
-   * at the symbol's definition, wherever the declaring line is; a name only `required` declares,
-   * at its first `required` line (measured: `extern a:function` / `required a`, at the second line).
-   */
-  private reportSymbolTypes(): void {
-    const places: { stmt: number; range: SourceRange }[] = [];
-    for (const [name, d] of this.declarations.typed()) {
-      const def = this.symbols.get(name);
-      if (def !== undefined) places.push({ stmt: def.stmt, range: symbolRange(def, this.lines, this.lineOf) });
-      else if (d.kind === 'required' && d.required !== undefined) places.push(this.declarationPlace(d.required));
-      else if (d.kind === 'extern' && this.externsUsed?.has(name) === true) places.push(this.declarationPlace(d.first));
-    }
-    for (const p of places.sort((a, b) => a.stmt - b.stmt)) this.sink.error('symbol-type', 'binary format does not support any special symbol types', p.range);
-  }
-
-  /** Where a declaration of a name was (see Declaration). */
-  private declarationPlace(at: { readonly stmt: number; readonly start: number; readonly end: number }): { stmt: number; range: SourceRange } {
-    const l = this.lineOf[at.stmt];
-    return { stmt: at.stmt, range: lineRange(this.lines.file(l), this.lines.line[l], at.start, at.end) };
-  }
-
   /** The deadline passed: one 'time-budget' error (unless the preprocessor already said so) and no image. */
   private stopForTime(): AssemblyOutput {
     if (this.pass === 0) this.results.clearFrom(this.stmtIndex);
@@ -690,8 +654,7 @@ class Assembler implements EvalContext {
 
   private runPass(): void {
     this.changed = false;
-    this.commons = undefined;
-    this.laterCommonErrors = undefined;
+    this.declarationDirectives.startPass();
     this.undefinedIn = -1;
     this.selfRelativeIn = -1;
     this.redefinedAs = undefined;
@@ -724,7 +687,6 @@ class Assembler implements EvalContext {
     this.smartAlign = undefined;
     this.struc = undefined;
     this.istrucStart = undefined;
-    this.declarations.clear();
     this.externsInPass.clear();
     // The deferred %if blocks between runs of statements, so that a statement costs no test for them.
     let from = 0;
@@ -1725,12 +1687,9 @@ class Assembler implements EvalContext {
       case 'incbin':
         this.incbin(st, args);
         return;
-      case 'global': case 'static': {
-        const names = this.namesListed(args, word);
-        this.declareNames(names, name);
-        if (name === 'global') for (const item of names) (this.globalNames ??= new Set()).add(qualifyName(item[0].text, undefined));
+      case 'global': case 'static':
+        this.declarationDirectives.globalOrStatic(args, word, name);
         return;
-      }
       case 'cpu':
         this.cpuDirective(args);
         return;
@@ -1758,10 +1717,10 @@ class Assembler implements EvalContext {
         if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', `invalid parameter to [${this.lines.text[this.line].slice(word.start, word.end)}] directive`, args[0] ?? word);
         return;
       case 'common':
-        this.commonDirective(args, word);
+        this.declarationDirectives.commonDirective(args, word);
         return;
       case 'extern': case 'required':
-        this.externDirective(st, name);
+        this.declarationDirectives.externDirective(st, name);
         return;
       case 'struc':
         this.strucDirective(st);
@@ -1782,25 +1741,6 @@ class Assembler implements EvalContext {
         return;
       default:
         this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
-    }
-  }
-
-  /** `extern`, `required`: each name listed declared external (a label that is 0 to nasm), unless `global` or `static` took it first. */
-  private externDirective(st: ParsedStatement, name: 'extern' | 'required'): void {
-    const args = st.args;
-    const word = st.op!;
-    const names = this.namesListed(args, word);
-    this.declareNames(names, name);
-    for (const item of names) {
-      // (A name's type, `a:function`, is no name: measured, `function` stays undefined;
-      // `required $a` declares `a`: measured, the map lists `a`.)
-      const declared = qualifyName(item[0].text, undefined);
-      // (After `global` or `static` nasm ignores it: measured, `global a` / `extern a` / `dd a`
-      // is "symbol `a' not defined".)
-      if (!this.declarations.external(declared)) continue;
-      if (this.final) this.externAfterDefinition(declared, item[0]);
-      this.declareExternal(declared);
-      if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
     }
   }
 
@@ -2168,140 +2108,6 @@ class Assembler implements EvalContext {
     } finally { this.undefinedUse = use; }
     if (later || v.v === undefined || v.sec >= 0) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return undefined; }
     return v.v;
-  }
-
-  /**
-   * The items of a `global`/`extern`/`static`/`required` list that are names (the tokens of each),
-   * nasm's error given for each other: nasm wants an item, after one `$`, to be an identifier up to
-   * its `:` or a blank, with nothing after a blank (measured with nasm 2.16.01: `global 5`, `global
-   * x, 5`, `extern e}`, `required }e` and `extern $$a` are "identifier expected after global, got
-   * `5'" ... "got `$a'", `required: x` "... got `: x'"; `extern a b` and `extern a :function`
-   * "invalid syntax in extern declaration", and declare `a` all the same; `extern 5, 6` gives the
-   * error twice, and `extern a, 5` declares `a`). See declarationItems and readDeclaration.
-   */
-  private namesListed(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): (readonly PPToken[])[] {
-    const names: (readonly PPToken[])[] = [];
-    const directive = this.declarationWord(word);
-    for (const item of this.declarationItems(args)) {
-      const read = readDeclaration(tokensText(item.tokens), directive, false);
-      if (read.problem !== undefined) this.error('syntax', read.problem, item.at ?? word);
-      // (nasm's symdef goes on after "invalid syntax": measured, `static a x` / `common a 5` is
-      // "symbol `a' declared both as static and common" too.)
-      if (read.name !== undefined && item.tokens[0]?.kind === 'ident') names.push(item.tokens);
-    }
-    return names;
-  }
-
-  /**
-   * `common NAME SIZE`: nasm reads each item as it reads the line (measured with nasm 2.16.01:
-   * `common a, 5` is "no size specified in common declaration" and "identifier expected after
-   * common, got `5'"), declares the name (even with a size it could not read) and defines it, a
-   * label no other definition agrees with: another size, or any label or `equ` of the name (see
-   * reportCommons). Its bin format's refusal comes in a later pass (see laterCommonErrors).
-   */
-  private commonDirective(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): void {
-    const directive = this.declarationWord(word);
-    for (const item of this.declarationItems(args)) {
-      const read = readDeclaration(tokensText(item.tokens), directive, true);
-      const at = item.at ?? word;
-      if (read.problem !== undefined) this.error('syntax', read.problem, at);
-      if (read.name === undefined) continue;
-      const name = qualifyName(read.name, undefined);
-      const declared = this.declarations.declared(name);
-      const before = declared !== undefined ? { kind: declared.kind, first: declared.first } : undefined;
-      const problem = this.declarations.declare(name, 'common', read.special, this.stmtIndex, at);
-      if (problem !== undefined) { this.error('symbol-type', problem, at); continue; }
-      // (The bin format's words, at the directive that first defines the name: measured, `common
-      // a 5` twice is refused at the first alone.)
-      if (!this.final || !this.commonDefined(name, read.size ?? 0, at, before) || read.problem !== undefined) continue;
-      const message = read.special !== undefined ? 'binary format does not support any special symbol types' : 'binary output format does not support common variables';
-      (this.laterCommonErrors ??= []).push({ code: read.special !== undefined ? 'symbol-type' : 'common', message, range: this.range(word), expansion: this.lines.origin(this.line).expansion, line: this.line });
-    }
-  }
-
-  /**
-   * Common variable `name` of `size` defined at `at` (final pass): nasm's label is the size in no
-   * section, which another size redefines, and so does the size of an `extern` or `required`
-   * declared `before` (their label is 0; measured: `extern a` / `common a 5` is "label `a'
-   * inconsistently redefined", `common a 0` not). Whether this is the name's first `common`.
-   */
-  private commonDefined(name: string, size: number, at: { readonly start: number; readonly end: number }, before: { readonly kind: string; readonly first: DeclarationPlace } | undefined): boolean {
-    const latest = this.commons?.get(name);
-    const earlier = latest !== undefined ? (latest.size !== size ? latest.place : undefined)
-      : before !== undefined && (before.kind === 'extern' || before.kind === 'required') && size !== 0 ? this.declarationPlace(before.first).range : undefined;
-    if (earlier !== undefined) this.redefinedAt(name, this.range(at), this.lines.origin(this.line).expansion, earlier, this.line);
-    // (Each redefinition is the one the next is compared with: measured, `common a 5` / `common a`
-    // / `common a 5` is refused at the second and at the third.)
-    if (latest === undefined || earlier !== undefined) (this.commons ??= new Map()).set(name, { size, stmt: latest?.stmt ?? this.stmtIndex, place: this.range(at) });
-    return latest === undefined;
-  }
-
-  /**
-   * `extern`/`required` of `name` (written `at`) after a label or `equ` defined it: nasm's extern
-   * label is 0, which a definition of another value contradicts (measured with nasm 2.16.01: `a
-   * equ 3` / `extern a`, and `nop` / `a:` / `extern a`, are "label `a' inconsistently redefined"
-   * at the extern; `a equ 0` / `extern a` is not). A definition after it is no contradiction
-   * (see reportCommons for one after `global` took the name over).
-   */
-  private externAfterDefinition(name: string, at: PPToken): void {
-    const s = this.symbols.get(name);
-    if (s === undefined || s.stmt >= this.stmtIndex || s.value === 0) return;
-    this.redefinedAt(name, this.range(at), this.lines.origin(this.line).expansion, symbolRange(s, this.lines, this.lineOf), this.line);
-  }
-
-  /** nasm's "label `NAME' inconsistently redefined" at `range`, its first definition at `first`. */
-  private redefinedAt(name: string, range: SourceRange, expansion: readonly SourceRange[] | undefined, first: SourceRange, line: number): void {
-    this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, range, expansion, [{ message: `label \`${name}' originally defined here`, range: first, definition: true }], line);
-  }
-
-  /**
-   * After the final pass: a label or `equ` of a common variable's name is a second definition
-   * (measured with nasm 2.16.01: `common a 5` then `a:`, or `a equ 5`, or `a:` before it, is
-   * "label `a' inconsistently redefined" at the later line); and the bin format's refusal of the
-   * common variables, which nasm gives in a pass after its first, so only when no error of its
-   * first pass stopped it (measured: `common a 5` / `global a` is the declaration's error alone).
-   */
-  private reportCommons(): void {
-    for (const [name, c] of this.commons ?? []) {
-      const s = this.symbols.get(name);
-      if (s === undefined) continue;
-      const l = this.lineOf[s.stmt];
-      if (s.stmt > c.stmt) this.redefinedAt(name, symbolRange(s, this.lines, this.lineOf), this.lines.origin(l).expansion, c.place, l);
-      else this.redefinedAt(name, c.place, this.lines.origin(this.lineOf[c.stmt]).expansion, symbolRange(s, this.lines, this.lineOf), this.lineOf[c.stmt]);
-    }
-    // (An extern's label a `global` then took over, defined after: measured, `extern a` / `global
-    // a` / `a:` is "label `a' inconsistently redefined" at `a:`, while `extern a` / `a:` is none.)
-    for (const [name, d] of this.declarations.all()) {
-      const s = d.kind === 'global' && (d.firstKind === 'extern' || d.firstKind === 'required') ? this.symbols.get(name) : undefined;
-      if (s === undefined || s.stmt <= d.first.stmt) continue;
-      const l = this.lineOf[s.stmt];
-      this.redefinedAt(name, symbolRange(s, this.lines, this.lineOf), this.lines.origin(l).expansion, this.declarationPlace(d.first).range, l);
-    }
-    if (this.laterCommonErrors === undefined || this.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
-    for (const e of this.laterCommonErrors) this.sink.error(e.code, e.message, e.range, e.expansion, undefined, e.line);
-  }
-
-  /**
-   * The items of a declaration directive's list, each with the token to report it at: nasm's
-   * standard macro writes a raw `[extern %1]` line for each of its parameters, while the raw
-   * directive reads all it is given as one item (measured with nasm 2.16.01: `[extern a, b]` is
-   * "identifier expected after extern, got `a, b'", `[extern a:function, b]` declares `a`).
-   */
-  private declarationItems(args: readonly PPToken[]): { tokens: readonly PPToken[]; at: PPToken | undefined }[] {
-    if (this.lines.tokensOf(this.line)[0]?.text === '[') return [{ tokens: args, at: args[0] }];
-    const items: { tokens: readonly PPToken[]; at: PPToken | undefined }[] = [];
-    let from = 0;
-    for (let k = 0; k <= args.length; k++) {
-      if (k < args.length && args[k].text !== ',') continue;
-      items.push({ tokens: args.slice(from, k), at: args[from] ?? args[k - 1] });
-      from = k + 1;
-    }
-    return items;
-  }
-
-  /** The name a declaration directive's messages give it: the raw directive's as written, the standard macro's own. */
-  private declarationWord(word: NonNullable<ParsedStatement['op']>): string {
-    return this.lines.tokensOf(this.line)[0]?.text === '[' ? this.writtenText(word) ?? word.name : word.name;
   }
 
   /** The text of `span` on the current line as written (a directive's name in its own case). */
