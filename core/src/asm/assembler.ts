@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -971,7 +971,7 @@ class Assembler implements EvalContext {
     this.errorsGiven++;
     if (typeof b !== 'string') {
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      this.report(WRT_PROBLEMS.get(a) ?? 'expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined);
+      this.report(WRT_PROBLEMS.get(a) ?? 'expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(a, b) : a, b, undefined);
       return;
     }
     this.report(a, b, span, src);
@@ -981,13 +981,14 @@ class Assembler implements EvalContext {
    * nasm's word for a label where none can be (a scaled label, a sum of two, a difference across
    * sections; see expr.ts `misplaced`): by the place `node` is in (measured with nasm 2.16.01:
    * `dd lab*2` "expression is not simple or relocatable", `mov eax, [2*lab]` "invalid effective
-   * address: impossible segment base multiplier", `mov eax, lab + dlab` "invalid operand type").
+   * address: impossible segment base multiplier", `mov eax, lab + dlab` "invalid operand type";
+   * `problem` MULTIPLE_BASES in an address, "invalid effective address: multiple base segments").
    */
-  private misplacedLabelMessage(node: Expr): string {
+  private misplacedLabelMessage(problem: string, node: Expr): string {
     const st = this.stmts[this.stmtIndex];
     if (st?.kind !== StatementKind.Instruction && st?.op?.name !== 'equ') return 'expression is not simple or relocatable';
     const op = st.operands.find((o) => node.start >= o.start && node.end <= o.end);
-    return op?.kind === 'mem' ? 'invalid effective address: impossible segment base multiplier' : 'invalid operand type';
+    return op?.kind !== 'mem' ? 'invalid operand type' : `invalid effective address: ${problem === MULTIPLE_BASES ? problem : 'impossible segment base multiplier'}`;
   }
 
   /** Whether `name` is defined by a statement after the current one (nasm: not known on this line). */
@@ -3450,6 +3451,7 @@ const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
 
 const MISPLACED_LABEL: ReadonlySet<string> = new Set([
   'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
+  MULTIPLE_BASES,
 ]);
 
 /** What nasm says of an unknown symbol, by where it is (measured with nasm 2.16.01). */
