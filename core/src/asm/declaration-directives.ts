@@ -186,6 +186,9 @@ export class DeclarationDirectives {
       const before = declared !== undefined ? { kind: declared.kind, first: declared.first } : undefined;
       const problem = this.declarations.declare(name, 'common', read.special, host.stmt(), at);
       if (problem !== undefined) { host.error('symbol-type', problem, at); continue; }
+      // (A common variable is a segment of its own, as an external name is: measured, `common a 5`
+      // / `extern b` / `dd a + b` is "expression is not simple or relocatable".)
+      host.declareExternal(name);
       // (The bin format's words, at the directive that first defines the name: measured, `common
       // a 5` twice is refused at the first alone.)
       if (!host.final() || !this.commonDefined(name, read.size ?? 0, at, before) || read.problem !== undefined) continue;
@@ -256,7 +259,9 @@ export class DeclarationDirectives {
       const l = lineOf[s.stmt];
       this.redefinedAt(name, host.definitionRange(s), lines.origin(l).expansion, this.declarationPlace(d.first).range, l);
     }
-    if (this.laterCommonErrors === undefined || host.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
+    // (The bin format's refusal of an external reference is of the final pass too: measured, `common
+    // a 5` / `extern b` / `dd b` is the common variable's error alone.)
+    if (this.laterCommonErrors === undefined || host.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d) && d.code !== 'extern')) return;
     for (const e of this.laterCommonErrors) host.sink.error(e.code, e.message, e.range, e.expansion, undefined, e.line);
   }
 
