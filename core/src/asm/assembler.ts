@@ -398,7 +398,7 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
   private undefinedUse = Undefined.Reported;
-  /** While an `equ`'s value is evaluated: whether it named an external name (see missingSymbol). */
+  /** While an `equ`'s value or a directive's argument is evaluated: whether it named an external name (see missingSymbol, constant). */
   private equOfExtern: { named: boolean } | undefined;
   /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
   private inCount = false;
@@ -986,6 +986,8 @@ class Assembler implements EvalContext {
    */
   private misplacedLabelMessage(problem: string, node: Expr): string {
     const st = this.stmts[this.stmtIndex];
+    // (A count of `resb` is an instruction's operand to nasm: measured, `resb a + b`.)
+    if (problem === MULTIPLE_BASES && st?.op !== undefined && st.op.name in RESERVE_UNIT) return 'invalid operand type';
     if (st?.kind !== StatementKind.Instruction && st?.op?.name !== 'equ') return 'expression is not simple or relocatable';
     const op = st.operands.find((o) => node.start >= o.start && node.end <= o.end);
     return op?.kind !== 'mem' ? 'invalid operand type' : `invalid effective address: ${problem === MULTIPLE_BASES ? problem : 'impossible segment base multiplier'}`;
@@ -1252,9 +1254,19 @@ class Assembler implements EvalContext {
     return v.v !== undefined && v.v !== 0;
   }
 
-  private constant(e: Expr, what: string): number | undefined {
+  private constant(e: Expr, what: string, address?: () => void): number | undefined {
     const rule = ARGUMENTS[what];
-    const v = rule?.critical === true ? this.criticalValue(e) : this.eval(e);
+    // (An external name is a segment of its own, an address as a label's is: measured with nasm
+    // 2.16.01, `extern a` / `resb a` is "attempt to reserve non-constant quantity of BSS space",
+    // `org a` "org value must be a critical expression", as with a label.)
+    const external: { named: boolean } | undefined = this.externals.size > 0 ? (this.equOfExtern = { named: false }) : undefined;
+    let v: Value;
+    try { v = rule?.critical === true ? this.criticalValue(e) : this.eval(e); } finally { this.equOfExtern = undefined; }
+    if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
+      if (address !== undefined) address();
+      else this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
+      return undefined;
+    }
     if (v.v === undefined) {
       const message = rule === undefined ? `non-constant argument supplied to ${what}` : rule.unknown;
       // (A word nasm's evaluator cannot read: its syntax error again, measured, `align far`.)
@@ -1264,7 +1276,6 @@ class Assembler implements EvalContext {
       } else if (message !== undefined) this.error('non-constant', message, e);
       return undefined;
     }
-    if (v.sec >= 0) { this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e); return undefined; }
     return v.v;
   }
 
@@ -1860,7 +1871,7 @@ class Assembler implements EvalContext {
     const none = st.args.length === 0 ? this.timesCount(st) : undefined;
     const e = none === 0 ? undefined : this.exprArg(st);
     // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
-    if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => !this.symbols.has(sym) || this.definedLater(sym)) !== undefined) {
+    if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined) {
       this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
     }
     const count = e ? this.constant(e, name) : undefined;
@@ -1955,7 +1966,11 @@ class Assembler implements EvalContext {
     // `align -2` "TIMES value -3 is negative").
     const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
     const e = this.alignArgument(st, parts[0], checked);
-    const a = e ? this.constant(e, name) : undefined;
+    // (An address is no power of two, and what nasm's macro divides by: measured, `align lab` is
+    // "segment alignment `lab' is not power of two" as it checks it, and "division operator may
+    // only be applied to scalar values".)
+    const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
+    const a = e ? this.constant(e, name, () => { if (checked) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
     if (a === undefined || e === undefined) return;
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
     const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
@@ -2005,9 +2020,11 @@ class Assembler implements EvalContext {
     // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
     if (args.length === 0) return;
     const e = this.exprArgFrom(st, args, 'ignored');
-    const a = e ? this.constant(e, 'sectalign') : undefined;
+    // (An address is no power of two: measured, `sectalign lab`.)
+    const notPower = (): void => this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e);
+    const a = e ? this.constant(e, 'sectalign', notPower) : undefined;
     if (a === undefined) return;
-    if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); return; }
+    if (a <= 0 || (a & (a - 1)) !== 0) { notPower(); return; }
     if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], a);
   }
 
