@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -370,6 +370,8 @@ class Assembler implements EvalContext {
    * it: another definition of the name is nasm's redefinition (see externalRedefined).
    */
   private externalEqus: Map<string, { readonly stmt: number; readonly of: ExternalName | undefined; readonly range: SourceRange }> | undefined;
+  /** The segment each external root stands for in the views of nasm's first passes (see externalSegmentValue). */
+  private readonly externalSegments = new Map<string, number>();
   /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
   /** Those of `externals` an expression has named (see DeclarationHost.externalNamed). */
@@ -452,8 +454,8 @@ class Assembler implements EvalContext {
   private readonly carriedBefore: number;
   /** The `equ`s nasm's first pass did not know the value of (see firstPassCheck). */
   private readonly firstPassEqus = new FirstPassEqus({
-    definition: (name) => this.symbols.get(name),
-    valueOf: (def) => this.symbolValue(def as SymbolDef),
+    definition: (name) => this.symbols.get(name) ?? this.externalDefinition(name),
+    valueOf: (def) => 'external' in def ? this.externalSegmentValue(def.external as ExternalName) : this.symbolValue(def as SymbolDef),
     equValue: (stmt) => {
       const o = this.stmts[stmt].operands[0];
       return o?.kind === 'imm' ? o.expr : undefined;
@@ -602,6 +604,9 @@ class Assembler implements EvalContext {
     if (own === undefined) return;
     this.symbols.delete(own.name);
     this.labelSymbol[this.stmtIndex] = undefined;
+    // (A statement that found the symbol as its one value reads the name again: measured, `x equ a`
+    // / `extern a` / `mov eax, [x]` is the external reference, which Ringside had put out as 0.)
+    for (let k = 0; k < this.valueSymbol.length; k++) if (this.valueSymbol[k] === own) this.valueSymbol[k] = undefined;
     this.changed = true;
   }
 
@@ -631,6 +636,25 @@ class Assembler implements EvalContext {
     const expansion = this.lines.origin(this.line).expansion;
     this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
       [{ message: `label \`${name}' originally defined here`, range: original, definition: true }], this.line, this.statementRange(label.src, expansion));
+  }
+
+  /**
+   * External name `name` as nasm's first passes have it (see firstPassEqus): its `extern` line, or
+   * its `equ`, the statement that defines it (an `extern` line not read yet in this pass is
+   * further on), and its value.
+   */
+  private externalDefinition(name: string): { readonly stmt: number; readonly external: ExternalName } | undefined {
+    const external = this.externals.get(name);
+    if (external === undefined) return undefined;
+    const equ = this.externalEqus?.get(name);
+    return { stmt: equ?.stmt ?? (this.externsInPass.has(name) ? -1 : this.stmts.length), external };
+  }
+
+  /** An external name's value as nasm's evaluator has it: its root a segment of its own (see EXTERNAL_SEGMENTS). */
+  private externalSegmentValue(external: ExternalName): Value {
+    let k = this.externalSegments.get(external.root);
+    if (k === undefined) this.externalSegments.set(external.root, k = EXTERNAL_SEGMENTS + this.externalSegments.size);
+    return { v: external.rest.v, sec: k };
   }
 
   /** `name` is external from here on (see externals), an `equ` of root `of`'s if given. */
@@ -1893,7 +1917,8 @@ class Assembler implements EvalContext {
     // support external references").
     if (v.v === undefined && external.named) {
       const problem = this.scalarOperatorOnExternal(e);
-      if (problem !== undefined) { this.error('syntax', problem.message, problem.node); return; }
+      // (Under the code the views of nasm's first passes give it with, which may have given it: the sink keeps one. See firstPassCheck.)
+      if (problem !== undefined) { this.error(problem.message, problem.node); return; }
       this.externalConstant(st, e);
       return;
     }

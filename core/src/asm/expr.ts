@@ -661,8 +661,12 @@ function externalsRead(e: Expr, ctx: EvalContext): EvalContext {
 /** The held problem of external names nasm's bin format sees as two bases (`a + b`, `a + lab`): "multiple base segments" in an address. */
 export const MULTIPLE_BASES = 'multiple base segments';
 
-/** Where externalBaseProblem counts an external root as a section: from this number on. */
-const EXTERNAL_SECTIONS = 0x40000000;
+/**
+ * Where an external root is counted as a section of its own (see externalBaseProblem and the
+ * assembler's first-pass views): from this number on, above the sections and their load
+ * segments (LOAD_SEGMENTS).
+ */
+export const EXTERNAL_SEGMENTS = 0x60000000;
 
 /**
  * In nasm each external name is a segment of its own, summed with the sections of the labels
@@ -683,7 +687,7 @@ function externalBaseProblem(e: Expr, ctx: EvalContext, externals: ReadonlyMap<s
       const external = externals.get(name);
       if (external === undefined) return ctx.symbol(name, node);
       let k = roots.get(external.root);
-      if (k === undefined) roots.set(external.root, k = EXTERNAL_SECTIONS + roots.size);
+      if (k === undefined) roots.set(external.root, k = EXTERNAL_SEGMENTS + roots.size);
       return { v: external.rest.v, sec: k };
     },
     here: () => ctx.here(), base: () => ctx.base(), error: () => undefined,
@@ -699,7 +703,7 @@ function externalBaseProblem(e: Expr, ctx: EvalContext, externals: ReadonlyMap<s
   let added = 0, external = false, scaled = false, self = false;
   for (const [sec, c] of sections) {
     if (c === 0 || (immediate && c !== 1 && c !== -1)) continue;
-    external ||= sec >= EXTERNAL_SECTIONS;
+    external ||= sec >= EXTERNAL_SEGMENTS;
     if (c === 1) added++;
     else if (c === -1 && sec === here && !self) self = true;
     else scaled = true;
