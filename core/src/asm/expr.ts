@@ -596,7 +596,15 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   const outer = takeMisplaced();
-  ctx = externalsRead(e, ctx);
+  let v = evaluateRead(e, externalsRead(e, ctx));
+  // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands alone.)
+  if (v.sec >= EXTERNAL_SEGMENTS) v = evaluateRead(e, externalsCancelled(e, ctx));
+  misplacedLabel = outer;
+  return v;
+}
+
+/** evaluate's work, with `ctx` as externalsRead made it; a misplaced label held before is the caller's. */
+function evaluateRead(e: Expr, ctx: EvalContext): Value {
   let v: Value;
   try {
     v = evaluateTerm(e, ctx);
@@ -606,7 +614,6 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
     v = e.k === 'bin' ? evaluateChain(e, ctx) : evaluateUnaryChain(e, ctx);
   }
   const problem = takeMisplaced();
-  misplacedLabel = outer;
   if (problem === undefined) return v;
   const sum = relocatableSum(e, ctx);
   if (sum !== undefined) return sum;
@@ -651,7 +658,12 @@ function externalsRead(e: Expr, ctx: EvalContext): EvalContext {
     else open = true;
   }
   const inner = cancelled.size === 0 ? ctx : withRootsCancelled(ctx, cancelled);
-  if (!open || sum.blocked.size > 0) return inner;
+  if (!open) return inner;
+  // (Under another operator an external name is an address as a label's is, with nasm's words for
+  // it there: measured, `dd a/2` "division operator may only be applied to scalar values", `dd
+  // a*b` "unable to multiply two non-scalar objects", `dd a ? 1 : 2` "the left-hand side of `?'
+  // must be a scalar value".)
+  if (sum.blocked.size > 0) return withExternalSegments(inner, ctx.externals, cancelled, (message, node) => inner.error(message, node));
   const problem = externalBaseProblem(e, inner, ctx.externals);
   if (problem === undefined) return inner;
   misplaced(problem, e);
@@ -681,17 +693,7 @@ export const EXTERNAL_SEGMENTS = 0x60000000;
  * no sum.
  */
 function externalBaseProblem(e: Expr, ctx: EvalContext, externals: ReadonlyMap<string, ExternalName>): string | undefined {
-  const roots = new Map<string, number>();
-  const bases: EvalContext = {
-    symbol: (name, node) => {
-      const external = externals.get(name);
-      if (external === undefined) return ctx.symbol(name, node);
-      let k = roots.get(external.root);
-      if (k === undefined) roots.set(external.root, k = EXTERNAL_SEGMENTS + roots.size);
-      return { v: external.rest.v, sec: k };
-    },
-    here: () => ctx.here(), base: () => ctx.base(), error: () => undefined,
-  };
+  const bases = withExternalSegments(ctx, externals, new Set(), () => undefined);
   const sections = new Map<number, number>();
   const outer = takeMisplaced();
   const k = linearSum(e, bases, 1, sections);
@@ -710,6 +712,26 @@ function externalBaseProblem(e: Expr, ctx: EvalContext, externals: ReadonlyMap<s
   }
   if (!external) return undefined;
   return scaled ? '`*\' applied to a relocatable value' : added > 1 ? MULTIPLE_BASES : undefined;
+}
+
+/**
+ * `ctx` where the external names of roots other than `cancelled` are what they add to their root,
+ * a segment of its own (see EXTERNAL_SEGMENTS), as nasm's evaluator has them; `error` its errors.
+ */
+function withExternalSegments(ctx: EvalContext, externals: ReadonlyMap<string, ExternalName>, cancelled: ReadonlySet<string>, error: EvalContext['error']): EvalContext {
+  const roots = new Map<string, number>();
+  return {
+    symbol: (name, node) => {
+      const external = externals.get(name);
+      if (external === undefined || cancelled.has(external.root)) return ctx.symbol(name, node);
+      let k = roots.get(external.root);
+      if (k === undefined) roots.set(external.root, k = EXTERNAL_SEGMENTS + roots.size);
+      return { v: external.rest.v, sec: k };
+    },
+    here: () => ctx.here(), base: () => ctx.base(), error,
+    warn: ctx.warn && ((code, message, node) => ctx.warn!(code, message, node)),
+    sectionAddress: ctx.sectionAddress && ((sec) => ctx.sectionAddress!(sec)),
+  };
 }
 
 /** `ctx` where the external names of roots other than `cancelled` are read as unknown values, with no message. */
