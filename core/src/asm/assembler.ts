@@ -592,6 +592,11 @@ class Assembler implements EvalContext {
     let of: ExternalName | undefined;
     try { of = externalConstantOf(e, this); } finally { this.immediate = false; }
     const own = this.labelSymbol[this.stmtIndex];
+    // (In nasm's first pass, an `equ` of it before its `extern` line is the number 0, which this
+    // one contradicts: measured, `x equ a` / `extern a` / `x equ a` is "label `x' inconsistently redefined".)
+    if (this.pass === 0) this.firstPassDefinition(name, of !== undefined ? this.externalSegmentValue(of) : undefined, label, label.src);
+    const early = this.firstPassRedefined?.get(this.stmtIndex);
+    if (early !== undefined) { this.externalRedefined(name, label, symbolRange(early, this.lines, this.lineOf)); return; }
     // Defined otherwise by another statement: nasm's redefinition (measured with 2.16.01: `n:` /
     // `n equ c`, `n equ 5` / `n equ c` and `n equ c` / `n equ c+1` with `extern c`; `n equ c` twice is fine).
     const first = this.externalEqus?.get(name);
