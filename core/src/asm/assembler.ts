@@ -1078,7 +1078,9 @@ class Assembler implements EvalContext {
     if (this.equOfExtern !== undefined && this.externals.has(name)) { this.equOfExtern.named = true; return undefined; }
     if (this.pass > 0 || this.final) {
       // (nasm's words, which name no symbol: the diagnostic's range shows which.)
-      if (this.externals.has(name)) this.error('extern', 'binary output format does not support external references', node);
+      // (A count is refused as no number, the name not: measured, `extern a` / `times a nop` is
+      // "non-constant argument supplied to TIMES" alone.)
+      if (this.externals.has(name)) { if (!this.inCount) this.error('extern', 'binary output format does not support external references', node); }
       // No symbol can have a register's name (the parser refuses it as a label).
       else if (isRegisterOutsideDialect(name)) {
         if (!this.wideOperandProblem(name, node)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);

@@ -597,8 +597,9 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   const outer = takeMisplaced();
   let v = evaluateRead(e, externalsRead(e, ctx));
-  // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands alone.)
-  if (v.sec >= EXTERNAL_SEGMENTS) v = evaluateRead(e, externalsCancelled(e, ctx));
+  // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands
+  // alone; one added to a term the operators refused, `a + b/2`, is that term's error alone.)
+  if (v.sec >= EXTERNAL_SEGMENTS) v = v.v === undefined ? { v: undefined, sec: -1 } : evaluateRead(e, externalsCancelled(e, ctx));
   misplacedLabel = outer;
   return v;
 }
