@@ -18,13 +18,8 @@ import { nasmScratch } from '../support/nasm-live';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 const TOP = path.dirname(FIXTURES);
 
-const STOPS_AT_INCBIN = 'nasm\'s `incbin` directive (after `times`, or once `%clear` took its macro away) opens its file from the working directory alone, '
-  + 'which from the top folder finds none, and nasm stops after the pass of that error; Ringside refuses it alike, and also reports the later passes\' errors';
-
 /** Fixtures that differ only when built from the top folder, each with why. */
-const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  'err-incbin-seek.asm': STOPS_AT_INCBIN,
-};
+const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {};
 
 /** Fixtures whose `-M -MG` list differs, each with why. */
 const MISSING_OK_DIFFERENCES: Readonly<Record<string, string>> = {

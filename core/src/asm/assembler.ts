@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -23,8 +23,7 @@ import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from 
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
 import type { SectDefinition, SizeDefinition, StructureText } from './preprocessor';
-import { readDeclaration, SymbolDeclarations, type DeclarationKind, type DeclarationPlace } from './symbol-declarations';
-import { givenInFinalPass } from './listing-errors';
+import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
@@ -142,9 +141,6 @@ export interface FirstPassWarning {
   /** The preprocessed line it is about. */
   readonly line: number;
 }
-
-/** A message held to the end of the assembly, to be given there or not (see Assembler.reportCommons). */
-type HeldMessage = FirstPassWarning;
 
 /** Single-line macro `name` is number `value` (undefined: none) from statement `at` on (see DeferredConstant). */
 interface ConstantSet {
@@ -382,21 +378,12 @@ class Assembler implements EvalContext {
    * it: another definition of the name is nasm's redefinition (see externalRedefined).
    */
   private externalEqus: Map<string, { readonly stmt: number; readonly of: ExternalName | undefined; readonly range: SourceRange }> | undefined;
+  /** The segment each external root stands for in the views of nasm's first passes (see externalSegmentValue). */
+  private readonly externalSegments = new Map<string, number>();
   /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
-  /** Those of `externals` an expression has named (see reportSymbolTypes). */
+  /** Those of `externals` an expression has named (see DeclarationHost.externalNamed). */
   private externsUsed: Set<string> | undefined;
-  /** The common variables of the final pass, each as its first `common` defines it (see commonDefined). */
-  private commons: Map<string, { readonly size: number; readonly stmt: number; readonly place: SourceRange }> | undefined;
-  /** The bin format's errors for them, held to the end, where nasm would give them (see reportCommons). */
-  private laterCommonErrors: HeldMessage[] | undefined;
-  /**
-   * Each name a `required` line declares (the map lists it at its first when nothing defines it:
-   * see externalMapSymbols; the count of symbols defined before it is no longer read), and the
-   * names `global` declares.
-   */
-  private requiredNames: Map<string, number> | undefined;
-  private globalNames: Set<string> | undefined;
   /** Each `incbin` name's file: its bytes, and its name as nasm's `%pathsearch` gives it. */
   private readonly incbinCache = new Map<string, { readonly data: Uint8Array; readonly name: string } | undefined>();
   private stmtIndex = 0;
@@ -421,7 +408,7 @@ class Assembler implements EvalContext {
   private immediate = false;
   /** What nasm says of an unknown symbol in the expression being evaluated (see Undefined). */
   private undefinedUse = Undefined.Reported;
-  /** While an `equ`'s value is evaluated: whether it named an external name (see missingSymbol). */
+  /** While an `equ`'s value or a directive's argument is evaluated: whether it named an external name (see missingSymbol, constant). */
   private equOfExtern: { named: boolean } | undefined;
   /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
   private inCount = false;
@@ -475,8 +462,8 @@ class Assembler implements EvalContext {
   private readonly carriedBefore: number;
   /** The `equ`s nasm's first pass did not know the value of (see firstPassCheck). */
   private readonly firstPassEqus = new FirstPassEqus({
-    definition: (name) => this.symbols.get(name),
-    valueOf: (def) => this.symbolValue(def as SymbolDef),
+    definition: (name) => this.symbols.get(name) ?? this.externalDefinition(name),
+    valueOf: (def) => 'external' in def ? this.externalSegmentValue(def.external as ExternalName) : this.symbolValue(def as SymbolDef),
     equValue: (stmt) => {
       const o = this.stmts[stmt].operands[0];
       return o?.kind === 'imm' ? o.expr : undefined;
@@ -485,6 +472,8 @@ class Assembler implements EvalContext {
     base: () => this.base(),
     sectionAddress: (sec) => this.sectionAddress(sec),
   });
+  /** The `extern`, `required`, `global`, `static` and `common` lines of the pass. */
+  private readonly declarationDirectives: DeclarationDirectives;
   /** Where data directives' bytes are put together. */
   private readonly dataWriter = new DataWriter();
 
@@ -509,6 +498,21 @@ class Assembler implements EvalContext {
     this.labelSymbol = new Array<SymbolDef | undefined>(stmts.length);
     this.valueSymbol = new Array<SymbolDef | undefined>(stmts.length);
     this.route = new Uint8Array(stmts.length);
+    this.declarationDirectives = new DeclarationDirectives({
+      lines: this.lines,
+      lineOf: this.lineOf,
+      sink: this.sink,
+      stmt: () => this.stmtIndex,
+      line: () => this.line,
+      final: () => this.final,
+      definition: (name) => this.symbols.get(name),
+      definitionRange: (def) => symbolRange(def, this.lines, this.lineOf),
+      error: (code, message, span) => this.error(code, message, span),
+      range: (span) => this.range(span),
+      writtenText: (span) => this.writtenText(span),
+      declareExternal: (name) => this.declareExternal(name),
+      externalNamed: (name) => this.externsUsed?.has(name) === true,
+    });
   }
 
   run(frontEndOnly: boolean): AssemblyOutput {
@@ -543,8 +547,7 @@ class Assembler implements EvalContext {
       }
     }
     this.reportEarlierBranches();
-    this.reportSymbolTypes();
-    this.reportCommons();
+    this.declarationDirectives.reportAtEnd();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
@@ -598,11 +601,8 @@ class Assembler implements EvalContext {
     const out: (MapSymbol & { readonly stmt: number })[] = [];
     for (const [name, of] of this.externals) {
       const equ = this.externalEqus?.get(name);
-      const d = this.declarations.declared(name);
-      if (equ !== undefined) out.push({ name, value: of.rest.v ?? 0, stmt: equ.stmt });
-      else if (this.requiredNames?.has(name) === true) {
-        if (d?.required !== undefined && !this.symbols.has(name) && this.globalNames?.has(name) !== true) out.push({ name, value: 0, stmt: d.required.stmt });
-      } else if (d !== undefined && named.has(name)) out.push({ name, value: 0, stmt: d.first.stmt });
+      const stmt = equ !== undefined ? equ.stmt : this.declarationDirectives.mapStatement(name, named.has(name));
+      if (stmt !== undefined) out.push({ name, value: equ !== undefined ? of.rest.v ?? 0 : 0, stmt });
     }
     return out.sort((a, b) => a.stmt - b.stmt);
   }
@@ -619,6 +619,11 @@ class Assembler implements EvalContext {
     let of: ExternalName | undefined;
     try { of = externalConstantOf(e, this); } finally { this.immediate = false; }
     const own = this.labelSymbol[this.stmtIndex];
+    // (In nasm's first pass, an `equ` of it before its `extern` line is the number 0, which this
+    // one contradicts: measured, `x equ a` / `extern a` / `x equ a` is "label `x' inconsistently redefined".)
+    if (this.pass === 0) this.firstPassDefinition(name, of !== undefined ? this.externalSegmentValue(of) : undefined, label, label.src);
+    const early = this.firstPassRedefined?.get(this.stmtIndex);
+    if (early !== undefined) { this.externalRedefined(name, label, symbolRange(early, this.lines, this.lineOf)); return; }
     // Defined otherwise by another statement: nasm's redefinition (measured with 2.16.01: `n:` /
     // `n equ c`, `n equ 5` / `n equ c` and `n equ c` / `n equ c+1` with `extern c`; `n equ c` twice is fine).
     const first = this.externalEqus?.get(name);
@@ -631,6 +636,9 @@ class Assembler implements EvalContext {
     if (own === undefined) return;
     this.symbols.delete(own.name);
     this.labelSymbol[this.stmtIndex] = undefined;
+    // (A statement that found the symbol as its one value reads the name again: measured, `x equ a`
+    // / `extern a` / `mov eax, [x]` is the external reference, which Ringside had put out as 0.)
+    for (let k = 0; k < this.valueSymbol.length; k++) if (this.valueSymbol[k] === own) this.valueSymbol[k] = undefined;
     this.changed = true;
   }
 
@@ -662,49 +670,29 @@ class Assembler implements EvalContext {
       [{ message: `label \`${name}' originally defined here`, range: original, definition: true }], this.line, this.statementRange(label.src, expansion));
   }
 
+  /**
+   * External name `name` as nasm's first passes have it (see firstPassEqus): its `extern` line, or
+   * its `equ`, the statement that defines it (an `extern` line not read yet in this pass is
+   * further on), and its value.
+   */
+  private externalDefinition(name: string): { readonly stmt: number; readonly external: ExternalName } | undefined {
+    const external = this.externals.get(name);
+    if (external === undefined) return undefined;
+    const equ = this.externalEqus?.get(name);
+    return { stmt: equ?.stmt ?? (this.externsInPass.has(name) ? -1 : this.stmts.length), external };
+  }
+
+  /** An external name's value as nasm's evaluator has it: its root a segment of its own (see EXTERNAL_SEGMENTS). */
+  private externalSegmentValue(external: ExternalName): Value {
+    let k = this.externalSegments.get(external.root);
+    if (k === undefined) this.externalSegments.set(external.root, k = EXTERNAL_SEGMENTS + this.externalSegments.size);
+    return { v: external.rest.v, sec: k };
+  }
+
   /** `name` is external from here on (see externals), an `equ` of root `of`'s if given. */
   private declareExternal(name: string, of?: ExternalName): void {
     this.externals.set(name, of ?? { root: name, rest: ABSOLUTE_ZERO });
     this.externsInPass.add(name);
-  }
-
-  /** The names `extern`, `required`, `global` and `static` declare in the pass, for `reportSymbolTypes`. */
-  private readonly declarations = new SymbolDeclarations();
-
-  /**
-   * Declares each name of an `extern`, `required`, `global` or `static` list (`names`, the tokens
-   * of each) as `kind`, with the symbol type after its colon (`a:function`); nasm's errors for a
-   * name declared two ways.
-   */
-  private declareNames(names: readonly (readonly PPToken[])[], kind: DeclarationKind): void {
-    for (const item of names) {
-      const t = item[0];
-      const special = item[1]?.text === ':' && item.length > 2 ? this.lines.text[this.line].slice(item[2].start, item[item.length - 1].end) : undefined;
-      const problem = this.declarations.declare(qualifyName(t.text, undefined), kind, special, this.stmtIndex, t);
-      if (problem !== undefined) this.error('symbol-type', problem, t);
-    }
-  }
-
-  /**
-   * nasm's bin format rejects a symbol type (manual §7.9.5 and §8.1: ELF's `:function`, `:data`)
-   * at the symbol's definition, wherever the declaring line is; a name only `required` declares,
-   * at its first `required` line (measured: `extern a:function` / `required a`, at the second line).
-   */
-  private reportSymbolTypes(): void {
-    const places: { stmt: number; range: SourceRange }[] = [];
-    for (const [name, d] of this.declarations.typed()) {
-      const def = this.symbols.get(name);
-      if (def !== undefined) places.push({ stmt: def.stmt, range: symbolRange(def, this.lines, this.lineOf) });
-      else if (d.kind === 'required' && d.required !== undefined) places.push(this.declarationPlace(d.required));
-      else if (d.kind === 'extern' && this.externsUsed?.has(name) === true) places.push(this.declarationPlace(d.first));
-    }
-    for (const p of places.sort((a, b) => a.stmt - b.stmt)) this.sink.error('symbol-type', 'binary format does not support any special symbol types', p.range);
-  }
-
-  /** Where a declaration of a name was (see Declaration). */
-  private declarationPlace(at: { readonly stmt: number; readonly start: number; readonly end: number }): { stmt: number; range: SourceRange } {
-    const l = this.lineOf[at.stmt];
-    return { stmt: at.stmt, range: lineRange(this.lines.file(l), this.lines.line[l], at.start, at.end) };
   }
 
   /** The deadline passed: one 'time-budget' error (unless the preprocessor already said so) and no image. */
@@ -722,8 +710,7 @@ class Assembler implements EvalContext {
 
   private runPass(): void {
     this.changed = false;
-    this.commons = undefined;
-    this.laterCommonErrors = undefined;
+    this.declarationDirectives.startPass();
     this.undefinedIn = -1;
     this.selfRelativeIn = -1;
     this.redefinedAs = undefined;
@@ -756,7 +743,6 @@ class Assembler implements EvalContext {
     this.smartAlign = undefined;
     this.struc = undefined;
     this.istrucStart = undefined;
-    this.declarations.clear();
     this.externsInPass.clear();
     // The deferred %if blocks between runs of statements, so that a statement costs no test for them.
     let from = 0;
@@ -1041,7 +1027,7 @@ class Assembler implements EvalContext {
     this.errorsGiven++;
     if (typeof b !== 'string') {
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      this.report(WRT_PROBLEMS.get(a) ?? 'expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(b) : a, b, undefined);
+      this.report(WRT_PROBLEMS.get(a) ?? 'expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(a, b) : a, b, undefined);
       return;
     }
     this.report(a, b, span, src);
@@ -1051,13 +1037,16 @@ class Assembler implements EvalContext {
    * nasm's word for a label where none can be (a scaled label, a sum of two, a difference across
    * sections; see expr.ts `misplaced`): by the place `node` is in (measured with nasm 2.16.01:
    * `dd lab*2` "expression is not simple or relocatable", `mov eax, [2*lab]` "invalid effective
-   * address: impossible segment base multiplier", `mov eax, lab + dlab` "invalid operand type").
+   * address: impossible segment base multiplier", `mov eax, lab + dlab` "invalid operand type";
+   * `problem` MULTIPLE_BASES in an address, "invalid effective address: multiple base segments").
    */
-  private misplacedLabelMessage(node: Expr): string {
+  private misplacedLabelMessage(problem: string, node: Expr): string {
     const st = this.stmts[this.stmtIndex];
+    // (A count of `resb` is an instruction's operand to nasm: measured, `resb a + b`.)
+    if (problem === MULTIPLE_BASES && st?.op !== undefined && st.op.name in RESERVE_UNIT) return 'invalid operand type';
     if (st?.kind !== StatementKind.Instruction && st?.op?.name !== 'equ') return 'expression is not simple or relocatable';
     const op = st.operands.find((o) => node.start >= o.start && node.end <= o.end);
-    return op?.kind === 'mem' ? 'invalid effective address: impossible segment base multiplier' : 'invalid operand type';
+    return op?.kind !== 'mem' ? 'invalid operand type' : `invalid effective address: ${problem === MULTIPLE_BASES ? problem : 'impossible segment base multiplier'}`;
   }
 
   /** Whether `name` is defined by a statement after the current one (nasm: not known on this line). */
@@ -1116,7 +1105,9 @@ class Assembler implements EvalContext {
     if (this.equOfExtern !== undefined && this.externals.has(name)) { this.equOfExtern.named = true; return undefined; }
     if (this.pass > 0 || this.final) {
       // (nasm's words, which name no symbol: the diagnostic's range shows which.)
-      if (this.externals.has(name)) this.error('extern', 'binary output format does not support external references', node);
+      // (A count is refused as no number, the name not: measured, `extern a` / `times a nop` is
+      // "non-constant argument supplied to TIMES" alone.)
+      if (this.externals.has(name)) { if (!this.inCount) this.error('extern', 'binary output format does not support external references', node); }
       // No symbol can have a register's name (the parser refuses it as a label).
       else if (isRegisterOutsideDialect(name)) {
         if (!this.wideOperandProblem(name, node)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
@@ -1321,9 +1312,19 @@ class Assembler implements EvalContext {
     return v.v !== undefined && v.v !== 0;
   }
 
-  private constant(e: Expr, what: string): number | undefined {
+  private constant(e: Expr, what: string, address?: () => void): number | undefined {
     const rule = ARGUMENTS[what];
-    const v = rule?.critical === true ? this.criticalValue(e) : this.eval(e);
+    // (An external name is a segment of its own, an address as a label's is: measured with nasm
+    // 2.16.01, `extern a` / `resb a` is "attempt to reserve non-constant quantity of BSS space",
+    // `org a` "org value must be a critical expression", as with a label.)
+    const external: { named: boolean } | undefined = this.externals.size > 0 ? (this.equOfExtern = { named: false }) : undefined;
+    let v: Value;
+    try { v = rule?.critical === true ? this.criticalValue(e) : this.eval(e); } finally { this.equOfExtern = undefined; }
+    if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
+      if (address !== undefined) address();
+      else this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
+      return undefined;
+    }
     if (v.v === undefined) {
       const message = rule === undefined ? `non-constant argument supplied to ${what}` : rule.unknown;
       // (A word nasm's evaluator cannot read: its syntax error again, measured, `align far`.)
@@ -1333,7 +1334,6 @@ class Assembler implements EvalContext {
       } else if (message !== undefined) this.error('non-constant', message, e);
       return undefined;
     }
-    if (v.sec >= 0) { this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e); return undefined; }
     return v.v;
   }
 
@@ -1757,12 +1757,9 @@ class Assembler implements EvalContext {
       case 'incbin':
         this.incbin(st, args);
         return;
-      case 'global': case 'static': {
-        const names = this.namesListed(args, word);
-        this.declareNames(names, name);
-        if (name === 'global') for (const item of names) (this.globalNames ??= new Set()).add(qualifyName(item[0].text, undefined));
+      case 'global': case 'static':
+        this.declarationDirectives.globalOrStatic(args, word, name);
         return;
-      }
       case 'cpu':
         this.cpuDirective(args);
         return;
@@ -1790,10 +1787,10 @@ class Assembler implements EvalContext {
         if (args[0]?.text !== '-' && args[0]?.text !== '+') this.error('syntax', `invalid parameter to [${this.lines.text[this.line].slice(word.start, word.end)}] directive`, args[0] ?? word);
         return;
       case 'common':
-        this.commonDirective(args, word);
+        this.declarationDirectives.commonDirective(args, word);
         return;
       case 'extern': case 'required':
-        this.externDirective(st, name);
+        this.declarationDirectives.externDirective(st, name);
         return;
       case 'struc':
         this.strucDirective(st);
@@ -1814,25 +1811,6 @@ class Assembler implements EvalContext {
         return;
       default:
         this.error('unknown-directive', `unrecognized directive [${this.writtenText(word) ?? name}]`, word);
-    }
-  }
-
-  /** `extern`, `required`: each name listed declared external (a label that is 0 to nasm), unless `global` or `static` took it first. */
-  private externDirective(st: ParsedStatement, name: 'extern' | 'required'): void {
-    const args = st.args;
-    const word = st.op!;
-    const names = this.namesListed(args, word);
-    this.declareNames(names, name);
-    for (const item of names) {
-      // (A name's type, `a:function`, is no name: measured, `function` stays undefined;
-      // `required $a` declares `a`: measured, the map lists `a`.)
-      const declared = qualifyName(item[0].text, undefined);
-      // (After `global` or `static` nasm ignores it: measured, `global a` / `extern a` / `dd a`
-      // is "symbol `a' not defined".)
-      if (!this.declarations.external(declared)) continue;
-      if (this.final) this.externAfterDefinition(declared, item[0]);
-      this.declareExternal(declared);
-      if (name === 'required' && this.requiredNames?.has(declared) !== true) (this.requiredNames ??= new Map()).set(declared, this.symbols.size);
     }
   }
 
@@ -1984,7 +1962,7 @@ class Assembler implements EvalContext {
     const none = st.args.length === 0 ? this.timesCount(st) : undefined;
     const e = none === 0 ? undefined : this.exprArg(st);
     // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
-    if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => !this.symbols.has(sym) || this.definedLater(sym)) !== undefined) {
+    if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined) {
       this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
     }
     const count = e ? this.constant(e, name) : undefined;
@@ -2006,7 +1984,8 @@ class Assembler implements EvalContext {
     // support external references").
     if (v.v === undefined && external.named) {
       const problem = this.scalarOperatorOnExternal(e);
-      if (problem !== undefined) { this.error('syntax', problem.message, problem.node); return; }
+      // (Under the code the views of nasm's first passes give it with, which may have given it: the sink keeps one. See firstPassCheck.)
+      if (problem !== undefined) { this.error(problem.message, problem.node); return; }
       this.externalConstant(st, e);
       return;
     }
@@ -2079,7 +2058,11 @@ class Assembler implements EvalContext {
     // `align -2` "TIMES value -3 is negative").
     const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
     const e = this.alignArgument(st, parts[0], checked);
-    const a = e ? this.constant(e, name) : undefined;
+    // (An address is no power of two, and what nasm's macro divides by: measured, `align lab` is
+    // "segment alignment `lab' is not power of two" as it checks it, and "division operator may
+    // only be applied to scalar values".)
+    const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
+    const a = e ? this.constant(e, name, () => { if (checked) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
     if (a === undefined || e === undefined) return;
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
     const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
@@ -2129,9 +2112,11 @@ class Assembler implements EvalContext {
     // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
     if (args.length === 0) return;
     const e = this.exprArgFrom(st, args, 'ignored');
-    const a = e ? this.constant(e, 'sectalign') : undefined;
+    // (An address is no power of two: measured, `sectalign lab`.)
+    const notPower = (): void => this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e);
+    const a = e ? this.constant(e, 'sectalign', notPower) : undefined;
     if (a === undefined) return;
-    if (a <= 0 || (a & (a - 1)) !== 0) { this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); return; }
+    if (a <= 0 || (a & (a - 1)) !== 0) { notPower(); return; }
     if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], a);
   }
 
@@ -2233,140 +2218,6 @@ class Assembler implements EvalContext {
     } finally { this.undefinedUse = use; }
     if (later || v.v === undefined || v.sec >= 0) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return undefined; }
     return v.v;
-  }
-
-  /**
-   * The items of a `global`/`extern`/`static`/`required` list that are names (the tokens of each),
-   * nasm's error given for each other: nasm wants an item, after one `$`, to be an identifier up to
-   * its `:` or a blank, with nothing after a blank (measured with nasm 2.16.01: `global 5`, `global
-   * x, 5`, `extern e}`, `required }e` and `extern $$a` are "identifier expected after global, got
-   * `5'" ... "got `$a'", `required: x` "... got `: x'"; `extern a b` and `extern a :function`
-   * "invalid syntax in extern declaration", and declare `a` all the same; `extern 5, 6` gives the
-   * error twice, and `extern a, 5` declares `a`). See declarationItems and readDeclaration.
-   */
-  private namesListed(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): (readonly PPToken[])[] {
-    const names: (readonly PPToken[])[] = [];
-    const directive = this.declarationWord(word);
-    for (const item of this.declarationItems(args)) {
-      const read = readDeclaration(tokensText(item.tokens), directive, false);
-      if (read.problem !== undefined) this.error('syntax', read.problem, item.at ?? word);
-      // (nasm's symdef goes on after "invalid syntax": measured, `static a x` / `common a 5` is
-      // "symbol `a' declared both as static and common" too.)
-      if (read.name !== undefined && item.tokens[0]?.kind === 'ident') names.push(item.tokens);
-    }
-    return names;
-  }
-
-  /**
-   * `common NAME SIZE`: nasm reads each item as it reads the line (measured with nasm 2.16.01:
-   * `common a, 5` is "no size specified in common declaration" and "identifier expected after
-   * common, got `5'"), declares the name (even with a size it could not read) and defines it, a
-   * label no other definition agrees with: another size, or any label or `equ` of the name (see
-   * reportCommons). Its bin format's refusal comes in a later pass (see laterCommonErrors).
-   */
-  private commonDirective(args: readonly PPToken[], word: NonNullable<ParsedStatement['op']>): void {
-    const directive = this.declarationWord(word);
-    for (const item of this.declarationItems(args)) {
-      const read = readDeclaration(tokensText(item.tokens), directive, true);
-      const at = item.at ?? word;
-      if (read.problem !== undefined) this.error('syntax', read.problem, at);
-      if (read.name === undefined) continue;
-      const name = qualifyName(read.name, undefined);
-      const declared = this.declarations.declared(name);
-      const before = declared !== undefined ? { kind: declared.kind, first: declared.first } : undefined;
-      const problem = this.declarations.declare(name, 'common', read.special, this.stmtIndex, at);
-      if (problem !== undefined) { this.error('symbol-type', problem, at); continue; }
-      // (The bin format's words, at the directive that first defines the name: measured, `common
-      // a 5` twice is refused at the first alone.)
-      if (!this.final || !this.commonDefined(name, read.size ?? 0, at, before) || read.problem !== undefined) continue;
-      const message = read.special !== undefined ? 'binary format does not support any special symbol types' : 'binary output format does not support common variables';
-      (this.laterCommonErrors ??= []).push({ code: read.special !== undefined ? 'symbol-type' : 'common', message, range: this.range(word), expansion: this.lines.origin(this.line).expansion, line: this.line });
-    }
-  }
-
-  /**
-   * Common variable `name` of `size` defined at `at` (final pass): nasm's label is the size in no
-   * section, which another size redefines, and so does the size of an `extern` or `required`
-   * declared `before` (their label is 0; measured: `extern a` / `common a 5` is "label `a'
-   * inconsistently redefined", `common a 0` not). Whether this is the name's first `common`.
-   */
-  private commonDefined(name: string, size: number, at: { readonly start: number; readonly end: number }, before: { readonly kind: string; readonly first: DeclarationPlace } | undefined): boolean {
-    const latest = this.commons?.get(name);
-    const earlier = latest !== undefined ? (latest.size !== size ? latest.place : undefined)
-      : before !== undefined && (before.kind === 'extern' || before.kind === 'required') && size !== 0 ? this.declarationPlace(before.first).range : undefined;
-    if (earlier !== undefined) this.redefinedAt(name, this.range(at), this.lines.origin(this.line).expansion, earlier, this.line);
-    // (Each redefinition is the one the next is compared with: measured, `common a 5` / `common a`
-    // / `common a 5` is refused at the second and at the third.)
-    if (latest === undefined || earlier !== undefined) (this.commons ??= new Map()).set(name, { size, stmt: latest?.stmt ?? this.stmtIndex, place: this.range(at) });
-    return latest === undefined;
-  }
-
-  /**
-   * `extern`/`required` of `name` (written `at`) after a label or `equ` defined it: nasm's extern
-   * label is 0, which a definition of another value contradicts (measured with nasm 2.16.01: `a
-   * equ 3` / `extern a`, and `nop` / `a:` / `extern a`, are "label `a' inconsistently redefined"
-   * at the extern; `a equ 0` / `extern a` is not). A definition after it is no contradiction
-   * (see reportCommons for one after `global` took the name over).
-   */
-  private externAfterDefinition(name: string, at: PPToken): void {
-    const s = this.symbols.get(name);
-    if (s === undefined || s.stmt >= this.stmtIndex || s.value === 0) return;
-    this.redefinedAt(name, this.range(at), this.lines.origin(this.line).expansion, symbolRange(s, this.lines, this.lineOf), this.line);
-  }
-
-  /** nasm's "label `NAME' inconsistently redefined" at `range`, its first definition at `first`. */
-  private redefinedAt(name: string, range: SourceRange, expansion: readonly SourceRange[] | undefined, first: SourceRange, line: number): void {
-    this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, range, expansion, [{ message: `label \`${name}' originally defined here`, range: first, definition: true }], line);
-  }
-
-  /**
-   * After the final pass: a label or `equ` of a common variable's name is a second definition
-   * (measured with nasm 2.16.01: `common a 5` then `a:`, or `a equ 5`, or `a:` before it, is
-   * "label `a' inconsistently redefined" at the later line); and the bin format's refusal of the
-   * common variables, which nasm gives in a pass after its first, so only when no error of its
-   * first pass stopped it (measured: `common a 5` / `global a` is the declaration's error alone).
-   */
-  private reportCommons(): void {
-    for (const [name, c] of this.commons ?? []) {
-      const s = this.symbols.get(name);
-      if (s === undefined) continue;
-      const l = this.lineOf[s.stmt];
-      if (s.stmt > c.stmt) this.redefinedAt(name, symbolRange(s, this.lines, this.lineOf), this.lines.origin(l).expansion, c.place, l);
-      else this.redefinedAt(name, c.place, this.lines.origin(this.lineOf[c.stmt]).expansion, symbolRange(s, this.lines, this.lineOf), this.lineOf[c.stmt]);
-    }
-    // (An extern's label a `global` then took over, defined after: measured, `extern a` / `global
-    // a` / `a:` is "label `a' inconsistently redefined" at `a:`, while `extern a` / `a:` is none.)
-    for (const [name, d] of this.declarations.all()) {
-      const s = d.kind === 'global' && (d.firstKind === 'extern' || d.firstKind === 'required') ? this.symbols.get(name) : undefined;
-      if (s === undefined || s.stmt <= d.first.stmt) continue;
-      const l = this.lineOf[s.stmt];
-      this.redefinedAt(name, symbolRange(s, this.lines, this.lineOf), this.lines.origin(l).expansion, this.declarationPlace(d.first).range, l);
-    }
-    if (this.laterCommonErrors === undefined || this.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
-    for (const e of this.laterCommonErrors) this.sink.error(e.code, e.message, e.range, e.expansion, undefined, e.line);
-  }
-
-  /**
-   * The items of a declaration directive's list, each with the token to report it at: nasm's
-   * standard macro writes a raw `[extern %1]` line for each of its parameters, while the raw
-   * directive reads all it is given as one item (measured with nasm 2.16.01: `[extern a, b]` is
-   * "identifier expected after extern, got `a, b'", `[extern a:function, b]` declares `a`).
-   */
-  private declarationItems(args: readonly PPToken[]): { tokens: readonly PPToken[]; at: PPToken | undefined }[] {
-    if (this.lines.tokensOf(this.line)[0]?.text === '[') return [{ tokens: args, at: args[0] }];
-    const items: { tokens: readonly PPToken[]; at: PPToken | undefined }[] = [];
-    let from = 0;
-    for (let k = 0; k <= args.length; k++) {
-      if (k < args.length && args[k].text !== ',') continue;
-      items.push({ tokens: args.slice(from, k), at: args[from] ?? args[k - 1] });
-      from = k + 1;
-    }
-    return items;
-  }
-
-  /** The name a declaration directive's messages give it: the raw directive's as written, the standard macro's own. */
-  private declarationWord(word: NonNullable<ParsedStatement['op']>): string {
-    return this.lines.tokensOf(this.line)[0]?.text === '[' ? this.writtenText(word) ?? word.name : word.name;
   }
 
   /** The text of `span` on the current line as written (a directive's name in its own case). */
@@ -3721,6 +3572,7 @@ const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
 
 const MISPLACED_LABEL: ReadonlySet<string> = new Set([
   'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
+  MULTIPLE_BASES,
 ]);
 
 /** What nasm says of an unknown symbol, by where it is (measured with nasm 2.16.01). */

@@ -513,8 +513,17 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
  * the whole expression, as nasm sums each section's coefficients first (see relocatableSum).
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
-  ctx = externalsCancelled(e, ctx);
   const outer = takeMisplaced();
+  let v = evaluateRead(e, externalsRead(e, ctx));
+  // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands
+  // alone; one added to a term the operators refused, `a + b/2`, is that term's error alone.)
+  if (v.sec >= EXTERNAL_SEGMENTS) v = v.v === undefined ? { v: undefined, sec: -1 } : evaluateRead(e, externalsCancelled(e, ctx));
+  misplacedLabel = outer;
+  return v;
+}
+
+/** evaluate's work, with `ctx` as externalsRead made it; a misplaced label held before is the caller's. */
+function evaluateRead(e: Expr, ctx: EvalContext): Value {
   let v: Value;
   try {
     v = evaluateTerm(e, ctx);
@@ -524,7 +533,6 @@ export function evaluate(e: Expr, ctx: EvalContext): Value {
     v = e.k === 'bin' ? evaluateChain(e, ctx) : evaluateUnaryChain(e, ctx);
   }
   const problem = takeMisplaced();
-  misplacedLabel = outer;
   if (problem === undefined) return v;
   const sum = relocatableSum(e, ctx);
   if (sum !== undefined) return sum;
@@ -551,6 +559,111 @@ function externalsCancelled(e: Expr, ctx: EvalContext): EvalContext {
   const cancelled = new Set<string>();
   for (const [root, c] of sum.terms) if (c === 0 && !sum.blocked.has(root)) cancelled.add(root);
   return cancelled.size === 0 ? ctx : withRootsCancelled(ctx, cancelled);
+}
+
+/**
+ * `ctx` for evaluating `e` (see externalsCancelled); where the external names that do not cancel
+ * are no one base nasm's bin format takes, with labels or on their own (see externalBaseProblem),
+ * the problem is held as a misplaced label's, which the assembler words by the place `e` is in, and
+ * those names are read quietly: nasm gives its one error for the expression, naming none.
+ */
+function externalsRead(e: Expr, ctx: EvalContext): EvalContext {
+  if (ctx.externals === undefined || ctx.externals.size === 0 || (e.k !== 'bin' && e.k !== 'un')) return ctx;
+  const sum = externalTerms(e, ctx.externals);
+  const cancelled = new Set<string>();
+  let open = false;
+  for (const [root, c] of sum.terms) {
+    if (c === 0 && !sum.blocked.has(root)) cancelled.add(root);
+    else open = true;
+  }
+  const inner = cancelled.size === 0 ? ctx : withRootsCancelled(ctx, cancelled);
+  if (!open) return inner;
+  // (Under another operator an external name is an address as a label's is, with nasm's words for
+  // it there: measured, `dd a/2` "division operator may only be applied to scalar values", `dd
+  // a*b` "unable to multiply two non-scalar objects", `dd a ? 1 : 2` "the left-hand side of `?'
+  // must be a scalar value".)
+  if (sum.blocked.size > 0) return withExternalSegments(inner, ctx.externals, cancelled, (message, node) => inner.error(message, node));
+  const problem = externalBaseProblem(e, inner, ctx.externals);
+  if (problem === undefined) return inner;
+  misplaced(problem, e);
+  return withExternalsQuiet(inner, ctx.externals, cancelled);
+}
+
+/** The held problem of external names nasm's bin format sees as two bases (`a + b`, `a + lab`): "multiple base segments" in an address. */
+export const MULTIPLE_BASES = 'multiple base segments';
+
+/**
+ * Where an external root is counted as a section of its own (see externalBaseProblem and the
+ * assembler's first-pass views): from this number on, above the sections and their load
+ * segments (LOAD_SEGMENTS).
+ */
+export const EXTERNAL_SEGMENTS = 0x60000000;
+
+/**
+ * In nasm each external name is a segment of its own, summed with the sections of the labels
+ * (see relocatableSum): `e` is no one base when, the coefficients summed, a segment is added more
+ * than once or taken away (but the current section once), or two are added (measured with nasm
+ * 2.16.01, `extern a, b`: `dd a + b`, `dd 2*a`, `dd -a`, `dd a + lab` and `dd a - dat` from .text
+ * are "expression is not simple or relocatable", `mov eax, [a + b]` "invalid effective address:
+ * multiple base segments", `[2*a]` and `[a - b]` "... impossible segment base multiplier", `mov eax,
+ * a + b` "invalid operand type"; `dd a - lab` from lab's section is the external reference). In an
+ * instruction's immediate nasm drops a segment of any other coefficient (`mov eax, 2*a + b` is b's
+ * external reference): those are left out. The problem, or undefined when there is none, or `e` is
+ * no sum.
+ */
+function externalBaseProblem(e: Expr, ctx: EvalContext, externals: ReadonlyMap<string, ExternalName>): string | undefined {
+  const bases = withExternalSegments(ctx, externals, new Set(), () => undefined);
+  const sections = new Map<number, number>();
+  const outer = takeMisplaced();
+  const k = linearSum(e, bases, 1, sections);
+  misplacedLabel = outer;
+  if (k === undefined) return undefined;
+  const here = ctx.here()?.sec;
+  // (An immediate is where a section has an address to count by: .text, section 0, always has.)
+  const immediate = ctx.sectionAddress?.(0) !== undefined;
+  let added = 0, external = false, scaled = false, self = false;
+  for (const [sec, c] of sections) {
+    if (c === 0 || (immediate && c !== 1 && c !== -1)) continue;
+    external ||= sec >= EXTERNAL_SEGMENTS;
+    if (c === 1) added++;
+    else if (c === -1 && sec === here && !self) self = true;
+    else scaled = true;
+  }
+  if (!external) return undefined;
+  return scaled ? '`*\' applied to a relocatable value' : added > 1 ? MULTIPLE_BASES : undefined;
+}
+
+/**
+ * `ctx` where the external names of roots other than `cancelled` are what they add to their root,
+ * a segment of its own (see EXTERNAL_SEGMENTS), as nasm's evaluator has them; `error` its errors.
+ */
+function withExternalSegments(ctx: EvalContext, externals: ReadonlyMap<string, ExternalName>, cancelled: ReadonlySet<string>, error: EvalContext['error']): EvalContext {
+  const roots = new Map<string, number>();
+  return {
+    symbol: (name, node) => {
+      const external = externals.get(name);
+      if (external === undefined || cancelled.has(external.root)) return ctx.symbol(name, node);
+      let k = roots.get(external.root);
+      if (k === undefined) roots.set(external.root, k = EXTERNAL_SEGMENTS + roots.size);
+      return { v: external.rest.v, sec: k };
+    },
+    here: () => ctx.here(), base: () => ctx.base(), error,
+    warn: ctx.warn && ((code, message, node) => ctx.warn!(code, message, node)),
+    sectionAddress: ctx.sectionAddress && ((sec) => ctx.sectionAddress!(sec)),
+  };
+}
+
+/** `ctx` where the external names of roots other than `cancelled` are read as unknown values, with no message. */
+function withExternalsQuiet(ctx: EvalContext, externals: ReadonlyMap<string, ExternalName>, cancelled: ReadonlySet<string>): EvalContext {
+  return {
+    symbol: (name, node) => {
+      const external = externals.get(name);
+      return external !== undefined && !cancelled.has(external.root) ? { v: undefined, sec: -1 } : ctx.symbol(name, node);
+    },
+    here: () => ctx.here(), base: () => ctx.base(), error: (message, node) => ctx.error(message, node),
+    warn: ctx.warn && ((code, message, node) => ctx.warn!(code, message, node)),
+    sectionAddress: ctx.sectionAddress && ((sec) => ctx.sectionAddress!(sec)),
+  };
 }
 
 /**

@@ -430,13 +430,18 @@ const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-
 /**
  * The errors and warnings of `diagnostics` nasm prints, each with its places: Ringside's own notes
  * are the editor's, nasm prints nothing there (and a note between two messages must not shift the
- * places of those after it onto another's), nor the warnings of a final pass it did not run.
+ * places of those after it onto another's), nor the warnings and errors of a final pass it did not
+ * run: its bin format's refusals of external references, which it gives as it puts the final pass
+ * out, and the errors of that pass (measured with nasm 2.16.01: `extern a, b` / `dd a` / `mov ax,
+ * bl` / `times -1 db 0` / `%error hi` / `dd a + b` is the sum's error alone). A symbol not defined
+ * is left printed: Ringside's word for it does not say which pass nasm gives it in (a section
+ * attribute's, `section .a align=nowhere`, is given with the errors of an earlier pass).
  */
 function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
   // (The bin format's refusal of an external reference is of the final pass too, measured, though
   // the listing leaves it out of FINAL_PASS_ERRORS: Ringside writes no listing of it.)
   const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d) && d.code !== 'extern');
-  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && d.severity === 'warning' && FINAL_PASS_WARNINGS.has(d.code));
+  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : d.code === 'extern' || (givenInFinalPass(d) && d.code !== 'undefined-symbol')));
   if (diagnostics.every(printed)) return { diagnostics, places };
   const kept = [...diagnostics.keys()].filter((i) => printed(diagnostics[i]));
   return {
