@@ -78,7 +78,6 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const { stmts, sharedBases, stmtOfLine, lineOf, switches } = parsed;
   if (schedule.stabilized !== undefined) labelMoved(schedule.stabilized, asm, pp.lines, lineOf, sink);
 
-
   // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
   if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) {
     for (const w of asm.firstPassWarnings) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
@@ -93,8 +92,6 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     diagnostics: sink.list, files: pp.files, includes: pp.includes, technique: pp.technique, lineDirectives: pp.reported.directives, map: asm.map,
   }, pp, stmts, sharedBases, lineOf, stmtOfLine, asm, sink.places());
 }
-
-
 
 /** The source preprocessed (`pp`, nasm's `runCount`th run of the preprocessor) parsed and assembled, its messages to `sink`. */
 function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount: number, opts: AssembleOptions, limits: ResolvedLimits, budget: TimeBudget, sink: DiagnosticSink):
