@@ -410,6 +410,8 @@ class Assembler implements EvalContext {
   private undefinedUse = Undefined.Reported;
   /** While an `equ`'s value or a directive's argument is evaluated: whether it named an external name (see missingSymbol, constant). */
   private equOfExtern: { named: boolean } | undefined;
+  /** The errors given before the last `times` or `dup` count was evaluated (see countProblem). */
+  private errorsBeforeCount = 0;
   /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
   private inCount = false;
   /** The statement whose immediate last took the current section's address away (`-x`: see Value.offset), in this pass. */
@@ -1681,6 +1683,10 @@ class Assembler implements EvalContext {
    */
   private countProblem(e: Expr, v: Value, what: 'TIMES' | 'DUP', code: string): void {
     if (!this.final && this.pass === 0) return;
+    // (An error the evaluator gave for the count is its only one: nasm's evaluator gives up on
+    // the expression. Measured: `times 1/0 nop` is "division by zero", `times L/2 nop` and
+    // `db L/2 dup (1)` "division operator may only be applied to scalar values", alone.)
+    if (this.sink.errors > this.errorsBeforeCount) return;
     // (A word nasm's evaluator cannot read: its syntax error, measured, `times far nop`, `align far`.)
     const word = unreadableIn(e);
     if (word !== undefined) { this.error('syntax', 'expression syntax error', word); return; }
@@ -1696,6 +1702,7 @@ class Assembler implements EvalContext {
    */
   private countValue(e: Expr): Value {
     this.inCount = true;
+    this.errorsBeforeCount = this.sink.errors;
     try { return this.evalWith(e, Undefined.Quiet); } finally { this.inCount = false; }
   }
 
