@@ -749,7 +749,7 @@ class Preprocessor {
         emptied = toks.length === 0;
       }
       if ((flags & Flag.ContextLocal) !== 0) toks = this.lineContextLocals(toks, file, line, f);
-      if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
+      if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
     }
 
     const d = toks.length > 0 && toks[0].kind === 'preproc' ? toks[0].text.toLowerCase() : '';
@@ -818,7 +818,7 @@ class Preprocessor {
     let flags = lineFlags(toks);
     if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink); flags = lineFlags(toks); }
     if ((flags & Flag.ContextLocal) !== 0) toks = this.contextLocals(toks, file, line, f);
-    if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
+    if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
     return toks;
   }
 
@@ -2762,24 +2762,31 @@ class Preprocessor {
 
   /**
    * `%[...]` (manual §4.1.3): the single-line-expanded contents, blanks in them kept (`%[1 2]` is
-   * `1 2`), pasted to the tokens touching it.
+   * `1 2`), pasted to the tokens touching it. A `%{[...}` is one too (see bracedIndirection).
    */
-  private indirection(toks: readonly PPToken[], file: string, line: number): PPToken[] {
+  private indirection(toks: readonly PPToken[], file: string, line: number, frame: Frame): PPToken[] {
+    const { invocation, expansion } = frame;
     const out: PPToken[] = [];
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
-      if (!(t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end)) { follow(out, t, toks[i - 1]); continue; }
-      let depth = 0;
-      let j = i + 1;
-      for (; j < toks.length; j++) {
-        if (toks[j].text === '[') depth++;
-        else if (toks[j].text === ']' && --depth === 0) break;
-      }
-      if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
+      let j = i;
+      let inner: PPToken[];
+      if (t.kind === 'preproc' && t.text.charCodeAt(1) === 0x5b) {
+        // (substituteParams passed the token by whole: a macro's parameters in it are put in now.)
+        inner = bracedIndirection(t);
+        if (invocation !== undefined) inner = substituteParams(invocation, inner, file, line, expansion, this.sink);
+      } else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end) {
+        let depth = 0;
+        for (j = i + 1; j < toks.length; j++) {
+          if (toks[j].text === '[') depth++;
+          else if (toks[j].text === ']' && --depth === 0) break;
+        }
+        if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
+        inner = toks.slice(i + 2, j);
+      } else { follow(out, t, toks[i - 1]); continue; }
       // A `%[...]` inside is read first (measured: with A 5 and x5 7, `db %[%[A]]` is `db 5`,
       // `db %[x%[A]]` `db 7`).
-      const inner = toks.slice(i + 2, j);
-      let text = tokensText(this.readEnvironment(this.expandSingle(inner.some((x) => x.text === '[') ? this.indirection(inner, file, line) : inner, file, line), file, line));
+      let text = tokensText(this.readEnvironment(this.expandSingle((lineFlags(inner) & Flag.Indirection) !== 0 ? this.indirection(inner, file, line, frame) : inner, file, line), file, line));
       let start = t.start;
       let first = t;
       const prev = out[out.length - 1];
@@ -3074,15 +3081,31 @@ function docAbove(file: FileLines, line: number): string | undefined {
 
 const enum Flag { Preproc = 1, ContextLocal = 2, Indirection = 4 }
 
-/** Which `%` constructs a line has: any preprocessor token, `%$name`, `%[`. */
+/** Which `%` constructs a line has: any preprocessor token, `%$name`, `%[` (or `%{[`: see bracedIndirection). */
 function lineFlags(toks: readonly PPToken[]): number {
   let flags = 0;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (t.kind === 'preproc') flags |= t.text.charCodeAt(1) === 0x24 ? Flag.Preproc | Flag.ContextLocal : Flag.Preproc;
+    if (t.kind === 'preproc') {
+      const c = t.text.charCodeAt(1);
+      flags |= c === 0x24 ? Flag.Preproc | Flag.ContextLocal : c === 0x5b ? Flag.Preproc | Flag.Indirection : Flag.Preproc;
+    }
     else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
   }
   return flags;
+}
+
+/**
+ * The contents of a `%{[...}` token (tokenizeLine makes it `%[...`): nasm 2.16.01's tokenizer,
+ * the braces dropped, classes it by its `[` as a `%[...]` whose contents are all that follows the
+ * `[` to the `}` or the line's end, a `]` included (measured: `db 3, %{[2]}` is `db 3, 2]`, 03 02;
+ * `db 1, %{[` unterminated is `db 1, `; with x 5, `db %{[x ]}` is `db 5 ]`): its tokens, at their
+ * columns, blanks between them as written.
+ */
+function bracedIndirection(t: PPToken): PPToken[] {
+  // (`%{[` is written where the token's text has `%[`: a column further on.)
+  const at = t.start + 3;
+  return tokenizeLine(t.text.slice(2)).map((r) => ({ kind: r.kind, text: r.text, start: at + r.start, end: at + r.end, src: t.src }));
 }
 
 /** nasm's conditional comma, `%,`, in a single-line macro's body or argument (see expandCall). */
