@@ -164,10 +164,10 @@ export interface AssemblerHost {
   readonly limits?: ResolvedLimits;
   readonly budget?: TimeBudget;
   /**
-   * The field an `at .member` on output line `line` has when a single-line macro stands for the
-   * member's full name (`%define pt.y 2`), spanning columns `start` to `end`; else undefined.
+   * The text an `at .member` on output line `line` has for its field when a single-line macro
+   * stands for the member's full name (`%define pt.y 2`); else undefined.
    */
-  readonly atMember?: (line: number, start: number, end: number) => Expr | undefined;
+  readonly atMember?: (line: number) => string | undefined;
   /** `%if` blocks the preprocessor left to the assembler, by statement (see deferred-check.ts). */
   readonly checks?: readonly DeferredCheck[];
   /** `-O0` or `-O1` (EncodeRequest.optimization); absent: -Ox. */
@@ -2349,17 +2349,18 @@ class Assembler implements EvalContext {
    * `struc name, base` sets to base), and `.x` a field of the structure `istruc` names.
    */
   /** False when nasm drops the statement (a field of a structure no line defines). */
-  private padToField(written: Expr): boolean {
+  private padToField(field: Expr): boolean {
     const ist = this.istrucStart;
-    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
+    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return true; }
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
-    if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", written); return true; }
-    if (ist.expression !== undefined) { this.padToFieldText(written); return true; }
+    if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", field); return true; }
+    if (ist.expression !== undefined) { this.padToFieldText(field); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
-    let field = written;
     // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
-    // is one, a field or not; measured, `%define pt.y 2` pads to 2.)
-    if (field.k === 'sym' && isLocalName(field.name)) field = this.host.atMember?.(this.line, field.start, field.end) ?? field;
+    // is one, a field or not, read as its text in the macro's count; measured, `%define pt.y 2`
+    // pads to 2, `%define pt.y 3+` to 3, `%define pt.y [ 3` is an expression syntax error.)
+    const member = field.k === 'sym' && isLocalName(field.name) && ist.start !== undefined ? this.host.atMember?.(this.line) : undefined;
+    if (member !== undefined) { this.padToFieldText(field, member); return true; }
     let later: string | undefined;
     let missing: string | undefined;
     const v = evaluate(field, {
@@ -2399,15 +2400,19 @@ class Assembler implements EvalContext {
   }
 
   /**
-   * `at field` under an `istruc` of more than a name: nasm's `times (FIELD-NAME)-($-%$strucstart)`
-   * with the arguments' text for NAME, `.x` pasted to them (see istrucExpression).
+   * `at field` as nasm's `times (FIELD-NAME)-($-%$strucstart)` reads it as text: under an `istruc`
+   * of more than a name, with the arguments' text for NAME, `.x` pasted to them (see
+   * istrucExpression); or with `member`, the body of the single-line macro `NAME.x` stands for.
    */
-  private padToFieldText(written: Expr): void {
+  private padToFieldText(written: Expr, member?: string): void {
     const ist = this.istrucStart!;
     if (ist.start === undefined) return;
+    const name = ist.expression ?? ist.name;
     const text = this.lines.text[this.line].slice(written.start, written.end);
-    const field = isLocalName(text) ? ist.expression + text : text;
-    const count = this.timesCountOf(`(${field}-${ist.expression})-($-${ist.start})`, written, "expecting `)'");
+    const field = member ?? (isLocalName(text) ? name + text : text);
+    // (After a macro's body that closes the count's parenthesis, `2)`, nasm reads on for an
+    // instruction: measured, `%define pt.x 2) + 1` is "parser: instruction expected".)
+    const count = this.timesCountOf(`(${field}-${name})-($-${ist.start})`, written, member === undefined ? "expecting `)'" : 'parser: instruction expected');
     if (count !== undefined) this.padCount(count, written);
   }
 
