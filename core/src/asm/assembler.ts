@@ -2598,7 +2598,8 @@ class Assembler implements EvalContext {
     return outcome;
   }
 
-  private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
+  private sectionDirective(st: ParsedStatement, written: readonly PPToken[]): void {
+    let args = written;
     const nameTok = args[0];
     // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in
     // nasm 2.16.01's bin format, laid out in its place like any other (measured, with `[map]`).
@@ -2620,6 +2621,7 @@ class Assembler implements EvalContext {
       const key = t.text.toLowerCase();
       const word = attributeWord(args, i);
       if ((key === 'progbits' || key === 'nobits') && word === i + 1) continue;
+      if (args[i + 1]?.text === '==' && !spaced(t, args[i + 1])) args = equalsSplit(args, i + 1);
       // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
       // output warns and ignores them.
       // (A blank before the `=` too: `follows =.text` is the words `follows` and `=.text`, measured.)
@@ -3771,6 +3773,16 @@ function splitComma(toks: readonly PPToken[]): PPToken[][] {
     parts[parts.length - 1].push(t);
   }
   return parts[0].length === 0 && parts.length === 1 ? [] : parts;
+}
+
+/**
+ * A `section` line's words `args` with the `==` at `k` read as two `=`: nasm's bin format splits
+ * an attribute at its first `=` (measured with 2.16.01: `follows==.text` follows the section
+ * `=.text`, `align==16` is an expression syntax error), where the scanner read `==` as one operator.
+ */
+function equalsSplit(args: readonly PPToken[], k: number): readonly PPToken[] {
+  const t = args[k];
+  return [...args.slice(0, k), { ...t, text: '=', end: t.start + 1 }, { ...t, text: '=', start: t.start + 1, gap: false }, ...args.slice(k + 1)];
 }
 
 /**
