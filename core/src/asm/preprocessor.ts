@@ -2917,8 +2917,9 @@ class Preprocessor {
     if (this.mmacros.size === 0 || toks.length === 0) return false;
     let at = 0;
     let m = this.findMacros(toks[0]);
-    if (!m && toks.length > 1 && toks[0].kind === 'ident') {
-      // `label: macro args` and `label macro args`: the label stays on its own line (manual §4.3).
+    if (!m && toks.length > 1 && isIdentifier(toks[0])) {
+      // `label: macro args` and `label macro args`: the label stays on its own line (manual §4.3);
+      // not after a `?` alone, no name to nasm's preprocessor (measured: `? m` is no call).
       at = toks[1].text === ':' ? 2 : 1;
       if (at < toks.length) m = this.findMacros(toks[at]);
     }
