@@ -2630,15 +2630,19 @@ class Assembler implements EvalContext {
         i = word - 1;
         continue;
       }
-      // The value ends where a word follows a complete operand after a blank (`align=4 exec`;
+      // The value ends at a blank outside parentheses (measured with nasm 2.16.01: `align=4 exec`
+      // and `start=1 << 4` are the values 4 and 1, the rest unknown words; `align=(1 + 1)` is 2;
       // `start=0x100)x` is one word, whose value nasm reads up to the `)`).
       // A blank after the `=` ends the word there: no value, and what follows is a word of its
-      // own (measured with nasm 2.16.01: `follows= .text` is "expecting section name for
-      // `follows' attribute" and "ignoring unknown section attribute: ".text"", `align= 16`
-      // "No value given ..." and an unknown "16").
+      // own (measured: `follows= .text` is "expecting section name for `follows' attribute" and
+      // "ignoring unknown section attribute: ".text"", `align= 16` "No value given ..." and an
+      // unknown "16").
       let j = i + 2;
       if (j < args.length && spaced(args[j - 1], args[j])) j = args.length + 1;
-      while (j < args.length && !(j > i + 2 && (args[j].kind === 'ident' || args[j].kind === 'number') && isOperandEnd(args[j - 1]) && spaced(args[j - 1], args[j]))) j++;
+      for (let depth = 0; j < args.length && !(depth <= 0 && j > i + 2 && spaced(args[j - 1], args[j])); j++) {
+        if (args[j].text === '(') depth++;
+        else if (args[j].text === ')') depth--;
+      }
       const valueToks = j > args.length ? [] : args.slice(i + 2, j);
       i = j > args.length ? i + 1 : j - 1;
       if (valueToks.length === 0 && (key === 'follows' || key === 'vfollows')) { this.error('section-attr', `expecting section name for \`${key}' attribute`, t); continue; }
@@ -2695,7 +2699,15 @@ class Assembler implements EvalContext {
       return;
     }
     const e = this.exprArgFrom(st, valueToks, 'ignored');
-    const v = e ? this.constant(e, `section ${key}=`) : undefined;
+    // (After an expression syntax error nasm's bin format adds its own; not after "expecting
+    // `)'", measured: `align=1+` and `align=(2`.)
+    if (e === undefined) {
+      const p = new ExprParser(valueToks, 0, valueToks.length, st.localBase, this.limits.eval, this.floatMode);
+      p.parse();
+      if (p.error?.message === 'expression syntax error') this.error('section-attr', "Invalid attribute value specified in `section' directive.", t);
+      return;
+    }
+    const v = this.constant(e, `section ${key}=`);
     if (v === undefined) return;
     if (key === 'align' || key === 'valign') {
       const at = key === 'align' ? s.start : s.vstart;
@@ -3813,11 +3825,6 @@ export function littleEndian(value: number | bigint, size: number): Uint8Array {
   let b = BigInt.asUintN(size * 8, BigInt(Math.trunc(value)));
   for (let i = 0; i < size; i++) { out[i] = Number(b & 0xffn); b >>= 8n; }
   return out;
-}
-
-/** A token that can end an operand: a name, a number, a string or `)`. */
-function isOperandEnd(t: PPToken): boolean {
-  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'here' || t.text === ')';
 }
 
 /** `(((a) - (pos % (a))) % (a))` as nasm evaluates it, `%` on unsigned 64-bit numbers (a ≠ 0). */
