@@ -2708,6 +2708,7 @@ class Preprocessor {
       const c = this.contexts.innermost();
       this.structureContexts.set(line, c);
       if ((this.opts.preprocessOnly === true || this.opts.structureNames === true) && c?.structure !== undefined) this.structureTexts.set(line, this.structureText(line, c.structure, what === 'read' ? name : undefined));
+      else if (this.opts.preprocessOnly === true && what === 'pop') this.structureTexts.set(line, this.unnamedStructureText(line, c === undefined ? '%$strucname' : `..@${c.id}.strucname`));
       else if (what === 'read' && c?.structure !== undefined) this.atMember(line, c.structure, name);
       if (what === 'pop') this.contexts.close();
       return;
@@ -2733,6 +2734,16 @@ class Preprocessor {
     const m = member?.[0]?.text.startsWith('.') === true ? tokensText(member) : undefined;
     // (`_size` is a token of its own, expanded before the paste: see Assembler.sizeLine.)
     return { name: structure, size: expanded(tokenizeLine(`${structure}${expanded(tokenizeLine('_size'))}`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
+  }
+
+  /**
+   * What `endstruc` and `iend` make of `%{$strucname}_size` in a context of no structure, `name`
+   * their `%$strucname` there: `_size` expanded, pasted to it as written (measured with nasm -E:
+   * after `%define _size zz`, with the context stack empty, `%$strucnamezz equ ($-%$strucname)`).
+   */
+  private unnamedStructureText(line: number, name: string): StructureText {
+    const suffix = this.keepingExpansionState(() => tokensText(this.expandSingle(tokenizeLine('_size'), this.out.file(line), this.out.line[line])).trim());
+    return { name, size: name + suffix };
   }
 
   /**
