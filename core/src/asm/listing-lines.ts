@@ -325,7 +325,10 @@ function bodyText(text: string, env: Readonly<Record<string, string | undefined>
       } else s += t.text;
       continue;
     }
-    s += t.kind === 'preproc' && t.text.startsWith('%{') ? '%' + t.text.slice(2, -1) : t.text;
+    // (A `%{[...}` is nasm's `%[...]` of all after the `[`, see preprocessor.ts bracedIndirection:
+    // measured, `%{[%1]}` is listed `%[%1]]`, `%{[` as nothing.)
+    if (t.kind === 'preproc' && t.text.startsWith('%[')) s += t.text.length > 2 ? `${t.text}]` : '';
+    else s += t.kind === 'preproc' && t.text.startsWith('%{') ? '%' + t.text.slice(2, -1) : t.text;
   }
   return s;
 }
