@@ -803,7 +803,12 @@ class Preprocessor {
     if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
     else {
       const construct = openConstruct(tokens, text);
-      if (construct !== undefined) this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion);
+      // (Each `%[` left open is warned of, as nasm reads the one inside the other: see tokenizeLine.)
+      for (let k = tokens.length - 1; construct !== undefined; k--) {
+        this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion, undefined, tokens.length - 1 - k);
+        const before = tokens[k - 1];
+        if (construct.token.text !== ']' || before === undefined || before.text !== ']' || before.start !== before.end) break;
+      }
     }
     // An empty `%{}` is the `%` operator (see bracedToken), of which nasm warns as it reads it.
     if (text.indexOf('%{') < 0) return;
@@ -2797,15 +2802,20 @@ class Preprocessor {
       } else { follow(out, t, toks[i - 1]); continue; }
       // A `%[...]` inside is read first (measured: with A 5 and x5 7, `db %[%[A]]` is `db 5`,
       // `db %[x%[A]]` `db 7`).
-      let text = tokensText(this.readEnvironment(this.expandSingle((lineFlags(inner) & Flag.Indirection) !== 0 ? this.indirection(inner, file, line, frame) : inner, file, line), file, line));
+      const contents = this.readEnvironment(this.expandSingle((lineFlags(inner) & Flag.Indirection) !== 0 ? this.indirection(inner, file, line, frame) : inner, file, line), file, line);
+      let text = tokensText(contents);
+      // Blanks the contents begin with stay before them, and keep them from the name before
+      // (measured, nasm -E: `db 1,%[ 8]` is `db 1, 8`, `x%[ 5]` `x 5`, `1+%[%[ 8]]` `1+ 8`).
+      const open = j === i ? { kind: 'op', text: '[', start: t.start + 2, end: t.start + 3 } as const : toks[i + 1];
+      const lead = (inner.length > 0 && spaced(open, inner[0])) || (contents.length > 0 && spaced(open, contents[0]));
       let start = t.start;
       let first = t;
       const prev = out[out.length - 1];
-      if (prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; first = prev; out.pop(); }
+      if (!lead && prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; first = prev; out.pop(); }
       const next = toks[j + 1];
       if (next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number')) { text += next.text; j++; }
       const end = toks[j].end;
-      const gap = spaced(out[out.length - 1], first);
+      const gap = lead || spaced(out[out.length - 1], first);
       let before: Token | undefined;
       for (const r of tokenizeLine(text)) {
         if (r.kind === 'comment') continue;
