@@ -146,6 +146,13 @@ export function startsBlank(arg: readonly PPToken[]): boolean {
   return arg.length > 0 && BLANK_AFTER_BRACE.has(arg[0]);
 }
 
+/** A copy of `t`, the first token of an argument that begins with a blank (see BLANK_AFTER_BRACE). */
+export function blankFirst(t: PPToken): PPToken {
+  const first = { ...t };
+  BLANK_AFTER_BRACE.add(first);
+  return first;
+}
+
 /** `copy`, a copy of argument `arg` token for token, marked as `arg` is (BRACED_ARGUMENTS, startsBlank). */
 export function markedAs(copy: PPToken[], arg: readonly PPToken[]): PPToken[] {
   if (BRACED_ARGUMENTS.has(arg)) BRACED_ARGUMENTS.add(copy);
@@ -240,11 +247,8 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
       if (cur[cur.length - 1].blankAfter === true) cur.push(gapped(t, true));
       else follow(cur, t, tokens[i - 1]);
     }
-    else if (opened !== undefined && spaced(opened, t)) {
-      const first = { ...t };
-      BLANK_AFTER_BRACE.add(first);
-      cur.push(first);
-    } else cur.push(t);
+    else if (opened !== undefined && spaced(opened, t)) cur.push(blankFirst(t));
+    else cur.push(t);
     opened = undefined;
   }
   if (braced) BRACED_ARGUMENTS.add(cur);

@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blankFirst, blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -3171,11 +3171,16 @@ function withoutLeadingBraces(inside: PPToken[]): PPToken[] {
   // The `}` dropped just before: what follows keeps the blanks it had after it.
   let dropped: PPToken | undefined;
   let closed = false;
+  // Blanks inside the first group before anything kept begin the argument (measured: `%str({ a})`
+  // is ' a', `%str({ }a)` ' a', `%str({} a)` 'a').
+  let lead = false;
   for (let k = 1; k < inside.length; k++) {
     const t = inside[k];
+    lead ||= out.length === 0 && !closed && spaced(inside[k - 1], t);
     if (t.text === '{') depth++;
     else if (t.text === '}' && depth > 0 && --depth === 0) { dropped = t; closed = true; continue; }
-    out.push(dropped !== undefined ? gapped(t, spaced(dropped, t)) : t);
+    const kept = dropped !== undefined ? gapped(t, spaced(dropped, t)) : t;
+    out.push(lead && out.length === 0 ? blankFirst(kept) : kept);
     dropped = undefined;
   }
   // (A group never closed is left as written.)
