@@ -16,7 +16,7 @@ export const MESSAGE_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-context-local.asm': ONE_OF_TWO,
   'err-context-define-late.asm': `${ONE_OF_TWO}; and ${LATER.slice(0, 1).toLowerCase()}${LATER.slice(1)}`,
   'err-align-fill.asm': OWN_WORDS, 'err-align-times.asm': OWN_WORDS, 'err-istruc-forward.asm': OWN_WORDS,
-  'err-struc-no-context.asm': OWN_WORDS, 'err-struc-size-suffix-no-structure.asm': OWN_WORDS,
+  'err-struc-no-context.asm': OWN_WORDS, 'err-struc-size-suffix-no-structure.asm': OWN_WORDS, 'err-struc-context-popped.asm': OWN_WORDS,
   'err-macro-args.asm': TAKES, 'macro-names.asm': TAKES, 'macro-trailing-empty.asm': TAKES,
   'err-outside-dialect.asm': DIALECT, 'err-dollar-register-use.asm': DIALECT, 'use-altreg-64bit.asm': DIALECT, 'err-wide-data.asm': DIALECT,
   'err-pp-cond-across-bodies.asm': BEGINS, 'err-unterminated-if.asm': BEGINS, 'err-unterminated-if-macro.asm': BEGINS,

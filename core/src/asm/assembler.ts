@@ -188,6 +188,8 @@ export interface AssemblerHost {
    * no single-line macro has the name.
    */
   readonly structureAtEnd?: (line: number, name: string) => StructureText | undefined;
+  /** Whether the `at`, `iend` or `endstruc` on preprocessed line `line` found no structure's context (see PreprocessResult.structureLost). */
+  readonly structureLost?: (line: number) => boolean;
   /** The `..@N` number of the context the standard macro called on preprocessed line `line` pushes (see PreprocessResult.pushedContext). */
   readonly pushedContext?: (line: number) => number | undefined;
 }
@@ -1774,6 +1776,7 @@ class Assembler implements EvalContext {
         return;
       case 'iend':
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
+        this.structureContextLost(word);
         this.endIstruc(word);
         this.istrucStart = this.istrucStart.outer;
         return;
@@ -1836,6 +1839,7 @@ class Assembler implements EvalContext {
   private endstrucDirective(st: ParsedStatement): void {
     const word = st.op!;
     if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
+    this.structureContextLost(word);
     // nasm's `NAME_size equ ($-NAME)`: a section's offset after a `section` line in the body
     // (measured: `dd s_size` is then listed `[...]`, and `iend` finds it no constant).
     const here = this.here();
@@ -1860,6 +1864,18 @@ class Assembler implements EvalContext {
     }
     this.endStructure(st, word);
     this.struc = this.struc.outer;
+  }
+
+  /**
+   * An `at`, `iend` or `endstruc` (`word`) that finds no structure's context on the stack, a
+   * `%pop` or `%push` since its `struc` or `istruc`: nasm's macro reads another context's names or
+   * none, and fails (measured with nasm 2.16.01: `%pop` in a `struc` makes `endstruc` "`%$strucname_size':
+   * context stack is empty", a `%push x` there "symbol `..@2.strucname' not defined"). Its error.
+   */
+  private structureContextLost(word: { readonly start: number; readonly end: number }): boolean {
+    if (this.host.structureLost?.(this.line) !== true) return false;
+    this.error('context', 'a `%pop\' or `%push\' since `struc\' or `istruc\' left no structure\'s context on the stack for this call', word);
+    return true;
   }
 
   /** `istruc NAME`: where an instance of the structure begins, for its `at`s and `iend`. */
@@ -2352,6 +2368,7 @@ class Assembler implements EvalContext {
   private padToField(field: Expr): boolean {
     const ist = this.istrucStart;
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return true; }
+    if (this.structureContextLost(field)) return true;
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
     if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", field); return true; }
     if (ist.expression !== undefined) { this.padToFieldText(field); return true; }

@@ -108,7 +108,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
     atMember: pp.atMember,
     structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink())),
-    pushedContext: pp.pushedContext,
+    pushedContext: pp.pushedContext, structureLost: pp.structureLost,
   }, opts.frontEndOnly ?? false);
 
   // nasm prints its first pass's warnings when it stops after that pass, on an error of it.

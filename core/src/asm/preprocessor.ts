@@ -144,6 +144,11 @@ export interface PreprocessResult {
    */
   readonly structureContext: (line: number) => Context | undefined;
   /**
+   * Whether line `line`, a call of `at`, `iend` or `endstruc`, found no structure's context on top
+   * of the stack (a `%pop` or `%push` since `struc` or `istruc`): nasm's call then fails.
+   */
+  readonly structureLost: (line: number) => boolean;
+  /**
    * The `..@N` number of the context the standard macro called on line `line` pushes (`struc`,
    * `istruc`, smartalign's `align` without a fill), whose labels are `..@N.x`: istruc's
    * `%$strucstart`, align's `%$end` (undefined: the line pushes none).
@@ -441,6 +446,7 @@ class Preprocessor {
       defines: this.singles.all, technique: this.technique, references: this.references, localReferences: this.localReferences, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
       structureContext: this.readUpTo(this.structureContexts),
+      structureLost: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.has(line) && this.structureContexts.get(line)?.structure === undefined; },
       structureText: this.readUpTo(this.structureTexts),
       pushedContext: this.readUpTo(this.pushedContexts),
       dependencies: this.dependencies,
