@@ -2794,9 +2794,11 @@ class Preprocessor {
       let j = i;
       let inner: PPToken[];
       if (t.kind === 'preproc' && t.text.charCodeAt(1) === 0x5b) {
-        // (substituteParams passed the token by whole: a macro's parameters in it are put in now.)
+        // (substituteParams passed the token by whole: a macro's parameters in it are put in now,
+        // or outside a macro refused, measured: `db %{[%1]}` is "`%1': not in a macro call".)
         inner = bracedIndirection(t);
         if (invocation !== undefined) inner = substituteParams(invocation, inner, file, line, expansion, this.sink);
+        else if ((lineFlags(inner) & Flag.Preproc) !== 0) inner = macroLocalsOutside(inner, file, line, expansion, this.sink);
       } else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end) {
         let depth = 0;
         for (j = i + 1; j < toks.length; j++) {
