@@ -949,8 +949,9 @@ class LineParser implements TermReader {
     const base = this.localBase;
     if (first?.kind === 'ident' && first.text.startsWith('.') && !first.text.startsWith('..')) this.localBase = undefined;
     let field: Expr;
-    // (Called with no parameter, nasm's `times (%1-%$strucname)-...` pads to `-S`: a field at 0.)
-    if (first === undefined) field = { k: 'num', v: 0, start: word.end, end: word.end };
+    // (Called with no parameter, or an empty one, `at , db 6`, nasm's `times (%1-%$strucname)-...`
+    // pads to `-S`: a field at 0; measured.)
+    if (first === undefined || comma === this.pos) field = { k: 'num', v: 0, start: word.end, end: word.end };
     else try { field = this.expression(this.pos, comma); } finally { this.localBase = base; }
     this.pos = comma + 1;
     const dataWord = toks[this.pos];
