@@ -425,8 +425,9 @@ function scanPercent(text: string, i: number): number {
   if (c === Ch.Question) return text.charCodeAt(j + 1) === Ch.Question ? j + 2 : j + 1;
   if (c === Ch.LBrace) return scanNested(text, j + 1, Ch.LBrace, Ch.RBrace);
   if (c === Ch.Percent) {
-    const d = text.charCodeAt(j + 1);
-    if (isIdentStart(d) || isDigit(d)) {
+    // (Any name character after `%%` makes a macro-local name, `$`, `#` and `~` too: measured,
+    // `%%$l:` in a macro is `..@0.$l:`.)
+    if (isIdentChar(text.charCodeAt(j + 1))) {
       j += 1;
       while (j < n && isIdentChar(text.charCodeAt(j))) j++;
       return j;
