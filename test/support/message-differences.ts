@@ -16,7 +16,7 @@ export const MESSAGE_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-context-local.asm': ONE_OF_TWO,
   'err-context-define-late.asm': `${ONE_OF_TWO}; and ${LATER.slice(0, 1).toLowerCase()}${LATER.slice(1)}`,
   'err-align-fill.asm': OWN_WORDS, 'err-align-times.asm': OWN_WORDS, 'err-istruc-forward.asm': OWN_WORDS,
-  'err-struc-no-context.asm': OWN_WORDS,
+  'err-struc-no-context.asm': OWN_WORDS, 'err-struc-size-suffix-no-structure.asm': OWN_WORDS, 'err-struc-context-popped.asm': OWN_WORDS,
   'err-macro-args.asm': TAKES, 'macro-names.asm': TAKES, 'macro-trailing-empty.asm': TAKES,
   'err-outside-dialect.asm': DIALECT, 'err-dollar-register-use.asm': DIALECT, 'use-altreg-64bit.asm': DIALECT, 'err-wide-data.asm': DIALECT,
   'err-pp-cond-across-bodies.asm': BEGINS, 'err-unterminated-if.asm': BEGINS, 'err-unterminated-if-macro.asm': BEGINS,
@@ -27,6 +27,7 @@ export const MESSAGE_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-float.asm': LATER, 'err-special-symbol-label.asm': LATER, 'err-label-scaled.asm': LATER, 'err-seg-wrt.asm': LATER, 'err-stack-frame.asm': LATER,
   'mem-disp-byte-range.asm': 'nasm checks a ModR/M displacement twice, once at the address size, so a value that fits there (0xffffffff as -1) '
     + 'is warned of once; Ringside\'s command line gives every displacement warning twice',
-  'err-section-origin.asm': LAYOUT, 'err-section-follows.asm': LAYOUT, 'err-section-overlap.asm': LAYOUT,
+  'err-section-origin.asm': LAYOUT, 'err-section-follows.asm': LAYOUT, 'err-section-overlap.asm': LAYOUT, 'err-section-follows-double-equals.asm': LAYOUT,
+  'err-section-origin-negative.asm': LAYOUT,
   'limit-macro-levels.asm': 'nasm prints a `... from macro` line for each of the 100 expansions it stopped in; Ringside the innermost call\'s',
 };

@@ -160,10 +160,10 @@ export interface AssemblerHost {
   readonly limits?: ResolvedLimits;
   readonly budget?: TimeBudget;
   /**
-   * The field an `at .member` on output line `line` has when a single-line macro stands for the
-   * member's full name (`%define pt.y 2`), spanning columns `start` to `end`; else undefined.
+   * The text an `at .member` on output line `line` has for its field when a single-line macro
+   * stands for the member's full name (`%define pt.y 2`); else undefined.
    */
-  readonly atMember?: (line: number, start: number, end: number) => Expr | undefined;
+  readonly atMember?: (line: number) => string | undefined;
   /** `%if` blocks the preprocessor left to the assembler, by statement (see deferred-check.ts). */
   readonly checks?: readonly DeferredCheck[];
   /** `-O0` or `-O1` (EncodeRequest.optimization); absent: -Ox. */
@@ -184,6 +184,8 @@ export interface AssemblerHost {
    * no single-line macro has the name.
    */
   readonly structureAtEnd?: (line: number, name: string) => StructureText | undefined;
+  /** Whether the `at`, `iend` or `endstruc` on preprocessed line `line` found no structure's context (see PreprocessResult.structureLost). */
+  readonly structureLost?: (line: number) => boolean;
   /** The `..@N` number of the context the standard macro called on preprocessed line `line` pushes (see PreprocessResult.pushedContext). */
   readonly pushedContext?: (line: number) => number | undefined;
 }
@@ -1810,6 +1812,7 @@ class Assembler implements EvalContext {
         return;
       case 'iend':
         if (!this.istrucStart) { this.error('syntax', '`iend\' without `istruc\'', word); return; }
+        this.structureContextLost(word);
         this.endIstruc(word);
         this.istrucStart = this.istrucStart.outer;
         return;
@@ -1883,6 +1886,7 @@ class Assembler implements EvalContext {
   private endstrucDirective(st: ParsedStatement): void {
     const word = st.op!;
     if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
+    this.structureContextLost(word);
     // nasm's `NAME_size equ ($-NAME)`: a section's offset after a `section` line in the body
     // (measured: `dd s_size` is then listed `[...]`, and `iend` finds it no constant).
     const here = this.here();
@@ -1910,6 +1914,18 @@ class Assembler implements EvalContext {
     }
     this.endStructure(st, word);
     this.struc = this.struc.outer;
+  }
+
+  /**
+   * An `at`, `iend` or `endstruc` (`word`) that finds no structure's context on the stack, a
+   * `%pop` or `%push` since its `struc` or `istruc`: nasm's macro reads another context's names or
+   * none, and fails (measured with nasm 2.16.01: `%pop` in a `struc` makes `endstruc` "`%$strucname_size':
+   * context stack is empty", a `%push x` there "symbol `..@2.strucname' not defined"). Its error.
+   */
+  private structureContextLost(word: { readonly start: number; readonly end: number }): boolean {
+    if (this.host.structureLost?.(this.line) !== true) return false;
+    this.error('context', 'a `%pop\' or `%push\' since `struc\' or `istruc\' left no structure\'s context on the stack for this call', word);
+    return true;
   }
 
   /** `istruc NAME`: where an instance of the structure begins, for its `at`s and `iend`. */
@@ -2272,18 +2288,20 @@ class Assembler implements EvalContext {
    * `struc name, base` sets to base), and `.x` a field of the structure `istruc` names.
    */
   /** False when nasm drops the statement (a field of a structure no line defines). */
-  private padToField(written: Expr, asText: boolean): boolean {
+  private padToField(field: Expr, asText: boolean): boolean {
     const ist = this.istrucStart;
-    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', written); return true; }
+    if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return true; }
+    if (this.structureContextLost(field)) return true;
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
-    if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", written); return true; }
+    if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", field); return true; }
     if (asText && ist.expression === undefined) (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
-    if (ist.expression !== undefined || asText) { this.padToFieldText(written); return true; }
+    if (ist.expression !== undefined || asText) { this.padToFieldText(field); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
-    let field = written;
     // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
-    // is one, a field or not; measured, `%define pt.y 2` pads to 2.)
-    if (field.k === 'sym' && isLocalName(field.name)) field = this.host.atMember?.(this.line, field.start, field.end) ?? field;
+    // is one, a field or not, read as its text in the macro's count; measured, `%define pt.y 2`
+    // pads to 2, `%define pt.y 3+` to 3, `%define pt.y [ 3` is an expression syntax error.)
+    const member = field.k === 'sym' && isLocalName(field.name) && ist.start !== undefined ? this.host.atMember?.(this.line) : undefined;
+    if (member !== undefined) { this.padToFieldText(field, member); return true; }
     let later: string | undefined;
     let missing: string | undefined;
     const v = evaluate(field, {
@@ -2323,17 +2341,20 @@ class Assembler implements EvalContext {
   }
 
   /**
-   * `at field` under an `istruc` of more than a name, or of a field that is no expression alone
-   * (see ParsedStatement.atText): nasm's `times (FIELD-NAME)-($-%$strucstart)` with the arguments'
-   * text for NAME, `.x` pasted to them (see istrucExpression).
+   * `at field` as nasm's `times (FIELD-NAME)-($-%$strucstart)` reads it as text: under an `istruc`
+   * of more than a name, with the arguments' text for NAME, `.x` pasted to them (see
+   * istrucExpression); of a field that is no expression alone (see ParsedStatement.atText); or
+   * with `member`, the body of the single-line macro `NAME.x` stands for.
    */
-  private padToFieldText(written: Expr): void {
+  private padToFieldText(written: Expr, member?: string): void {
     const ist = this.istrucStart!;
     if (ist.start === undefined) return;
     const name = ist.expression ?? ist.name;
     const text = this.lines.text[this.line].slice(written.start, written.end);
-    const field = isLocalName(text) ? name + text : text;
-    const count = this.timesCountOf(`(${field}-${name})-($-${ist.start})`, written, "expecting `)'");
+    const field = member ?? (isLocalName(text) ? name + text : text);
+    // (After a macro's body that closes the count's parenthesis, `2)`, nasm reads on for an
+    // instruction: measured, `%define pt.x 2) + 1` is "parser: instruction expected".)
+    const count = this.timesCountOf(`(${field}-${name})-($-${ist.start})`, written, member === undefined ? "expecting `)'" : 'parser: instruction expected');
     if (count !== undefined) this.padCount(count, written);
   }
 
@@ -2527,7 +2548,8 @@ class Assembler implements EvalContext {
     return outcome;
   }
 
-  private sectionDirective(st: ParsedStatement, args: readonly PPToken[]): void {
+  private sectionDirective(st: ParsedStatement, written: readonly PPToken[]): void {
+    let args = written;
     const nameTok = args[0];
     // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in
     // nasm 2.16.01's bin format, laid out in its place like any other (measured, with `[map]`).
@@ -2549,6 +2571,7 @@ class Assembler implements EvalContext {
       const key = t.text.toLowerCase();
       const word = attributeWord(args, i);
       if ((key === 'progbits' || key === 'nobits') && word === i + 1) continue;
+      if (args[i + 1]?.text === '==' && !spaced(t, args[i + 1])) args = equalsSplit(args, i + 1);
       // Other formats' attributes (`exec`, `write`, `private`) and unknown words: nasm's bin
       // output warns and ignores them.
       // (A blank before the `=` too: `follows =.text` is the words `follows` and `=.text`, measured.)
@@ -2557,15 +2580,19 @@ class Assembler implements EvalContext {
         i = word - 1;
         continue;
       }
-      // The value ends where a word follows a complete operand after a blank (`align=4 exec`;
+      // The value ends at a blank outside parentheses (measured with nasm 2.16.01: `align=4 exec`
+      // and `start=1 << 4` are the values 4 and 1, the rest unknown words; `align=(1 + 1)` is 2;
       // `start=0x100)x` is one word, whose value nasm reads up to the `)`).
       // A blank after the `=` ends the word there: no value, and what follows is a word of its
-      // own (measured with nasm 2.16.01: `follows= .text` is "expecting section name for
-      // `follows' attribute" and "ignoring unknown section attribute: ".text"", `align= 16`
-      // "No value given ..." and an unknown "16").
+      // own (measured: `follows= .text` is "expecting section name for `follows' attribute" and
+      // "ignoring unknown section attribute: ".text"", `align= 16` "No value given ..." and an
+      // unknown "16").
       let j = i + 2;
       if (j < args.length && spaced(args[j - 1], args[j])) j = args.length + 1;
-      while (j < args.length && !(j > i + 2 && (args[j].kind === 'ident' || args[j].kind === 'number') && isOperandEnd(args[j - 1]) && spaced(args[j - 1], args[j]))) j++;
+      for (let depth = 0; j < args.length && !(depth <= 0 && j > i + 2 && spaced(args[j - 1], args[j])); j++) {
+        if (args[j].text === '(') depth++;
+        else if (args[j].text === ')') depth--;
+      }
       const valueToks = j > args.length ? [] : args.slice(i + 2, j);
       i = j > args.length ? i + 1 : j - 1;
       if (valueToks.length === 0 && (key === 'follows' || key === 'vfollows')) { this.error('section-attr', `expecting section name for \`${key}' attribute`, t); continue; }
@@ -2622,7 +2649,15 @@ class Assembler implements EvalContext {
       return;
     }
     const e = this.exprArgFrom(st, valueToks, 'ignored');
-    const v = e ? this.constant(e, `section ${key}=`) : undefined;
+    // (After an expression syntax error nasm's bin format adds its own; not after "expecting
+    // `)'", measured: `align=1+` and `align=(2`.)
+    if (e === undefined) {
+      const p = new ExprParser(valueToks, 0, valueToks.length, st.localBase, this.limits.eval, this.floatMode);
+      p.parse();
+      if (p.error?.message === 'expression syntax error') this.error('section-attr', "Invalid attribute value specified in `section' directive.", t);
+      return;
+    }
+    const v = this.constant(e, `section ${key}=`);
     if (v === undefined) return;
     if (key === 'align' || key === 'valign') {
       const at = key === 'align' ? s.start : s.vstart;
@@ -3705,6 +3740,16 @@ function splitComma(toks: readonly PPToken[]): PPToken[][] {
 }
 
 /**
+ * A `section` line's words `args` with the `==` at `k` read as two `=`: nasm's bin format splits
+ * an attribute at its first `=` (measured with 2.16.01: `follows==.text` follows the section
+ * `=.text`, `align==16` is an expression syntax error), where the scanner read `==` as one operator.
+ */
+function equalsSplit(args: readonly PPToken[], k: number): readonly PPToken[] {
+  const t = args[k];
+  return [...args.slice(0, k), { ...t, text: '=', end: t.start + 1 }, { ...t, text: '=', start: t.start + 1, gap: false }, ...args.slice(k + 1)];
+}
+
+/**
  * Where the `section` attribute word starting at `args[i]` ends: at the next blank, as nasm's bin
  * output reads its attributes (measured, nasm 2.16.01: `prog,bits` is one unknown attribute,
  * `"prog,bits"`, `prog, bits` two, `"prog,"` and `"bits"`; `progbits,nobits` one, the section
@@ -3732,11 +3777,6 @@ export function littleEndian(value: number | bigint, size: number): Uint8Array {
   let b = BigInt.asUintN(size * 8, BigInt(Math.trunc(value)));
   for (let i = 0; i < size; i++) { out[i] = Number(b & 0xffn); b >>= 8n; }
   return out;
-}
-
-/** A token that can end an operand: a name, a number, a string or `)`. */
-function isOperandEnd(t: PPToken): boolean {
-  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'here' || t.text === ')';
 }
 
 /** `(((a) - (pos % (a))) % (a))` as nasm evaluates it, `%` on unsigned 64-bit numbers (a ≠ 0). */

@@ -9,8 +9,7 @@ import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { segmentSize } from './bits-and-section';
 import { RESERVE_UNIT } from './directives';
 import { lookupRegister } from '../isa/registers';
-import { fullName, isLocalName, isStackOverflow, parseWhole, qualifyName, type Expr, type Value } from './expr';
-import { foldExpr } from './expr-walk';
+import { fullName, isLocalName, isStackOverflow, qualifyName, type Value } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
@@ -19,7 +18,6 @@ import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, PREPROCESSOR_RUNS, type PreprocessOptions, type PreprocessResult, type StructureText } from './preprocessor';
 import { forgetLines } from './line-cache';
-import { tokenizeLine } from './lexer';
 import { tokensText } from './macros';
 import { paramText } from './single-line-params';
 import { forgetEncodings } from './encode-cache';
@@ -136,9 +134,9 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, workingDirectory: opts.workingDirectory, fileName: opts.fileName, limits, budget, checks: pp.exhausted ? [] : pp.checks,
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
-    atMember: (line, start, end) => atMemberField(pp, line, start, end, limits.eval),
+    atMember: pp.atMember,
     structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink(), runCount)),
-    pushedContext: pp.pushedContext,
+    pushedContext: pp.pushedContext, structureLost: pp.structureLost,
   }, opts.frontEndOnly ?? false);
   return { parsed, asm };
 }
@@ -381,26 +379,6 @@ function checkLocalBase(c: DeferredCheck, stmts: readonly ParsedStatement[], lin
   for (let s = c.endStatement; s < stmts.length && !setsLocalBase(stmts[s]); s++) {
     if (mentionsLocal(lines.tokensOf(lineOf[s])) && !namesSection(stmts[s])) { ambiguous(s); return; }
   }
-}
-
-/**
- * The field of the `at .member` on output line `line` when a single-line macro named
- * `STRUC.member` stands for it (see PreprocessResult.atMember): the expression read from its
- * expansion, spanning columns `start` to `end`, the field as written.
- */
-function atMemberField(pp: PreprocessResult, line: number, start: number, end: number, evalLimit: number): Expr | undefined {
-  const text = pp.atMember(line);
-  const expr = text === undefined ? undefined : parseWhole(tokenizeLine(text).filter((t) => t.kind !== 'comment'), evalLimit).expr;
-  return expr === undefined ? undefined : spanning(expr, start, end);
-}
-
-/** `e` with each node spanning columns `start` to `end`: an expression read from text the line does not hold. */
-function spanning(e: Expr, start: number, end: number): Expr {
-  return foldExpr<Expr>(e, {
-    leaf: (x) => ({ ...x, start, end }),
-    unary: (x, a) => ({ ...x, a, start, end }),
-    binary: (x, a, b) => ({ ...x, a, b, start, end }),
-  });
 }
 
 /** Applies the `[warning ...]` on line `i` and reports what it warns (see WarningSwitches.switchAt). */

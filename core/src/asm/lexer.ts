@@ -167,7 +167,7 @@ export function tokenizeLine(text: string): Token[] {
       if (i === start + 1 && text.charCodeAt(i) === Ch.LBracket) {
         const close = scanNested(text, i + 1, Ch.LBracket, Ch.RBracket);
         if (nestedClosed) indirectionEnds.push(close - 1);
-        else openIndirection = true;
+        else openIndirections++;
       }
       continue;
     }
@@ -187,19 +187,21 @@ export function tokenizeLine(text: string): Token[] {
     tokens[count++] = { kind: 'invalid', text: text.slice(start, i), start, end: i };
   }
   indirectionEnds.length = 0;
-  if (openIndirection) {
-    // The `]` nasm closes it with, spanning no column: before the comment, which nasm reads inside the `%[`.
-    openIndirection = false;
+  if (openIndirections > 0) {
+    // The `]` nasm closes each with, spanning no column: before the comment, which nasm reads
+    // inside the `%[` (measured: `db %[%[ 8` is `db 8`, each `%[` warned of).
     const last = count > 0 ? tokens[count - 1] : undefined;
     const comment = last !== undefined && last.kind === 'comment';
-    const close: Token = { kind: 'op', text: ']', start: comment ? last.start : n, end: comment ? last.start : n };
-    if (comment) { tokens[count - 1] = close; tokens[count++] = last; } else tokens[count++] = close;
+    const at = comment ? last.start : n;
+    if (comment) count--;
+    for (; openIndirections > 0; openIndirections--) tokens[count++] = { kind: 'op', text: ']', start: at, end: at };
+    if (comment) tokens[count++] = last;
   }
   return tokens.slice(0, count);
 }
 
-/** Whether the line tokenizeLine is scanning has a `%[` with no `]` (set and cleared by tokenizeLine). */
-let openIndirection = false;
+/** How many `%[` with no `]` the line tokenizeLine is scanning has (counted and cleared by tokenizeLine). */
+let openIndirections = 0;
 /** The columns of the `]` of each closed `%[` tokenizeLine has met on the line and may be inside, the innermost last. */
 const indirectionEnds: number[] = [];
 
@@ -423,8 +425,9 @@ function scanPercent(text: string, i: number): number {
   if (c === Ch.Question) return text.charCodeAt(j + 1) === Ch.Question ? j + 2 : j + 1;
   if (c === Ch.LBrace) return scanNested(text, j + 1, Ch.LBrace, Ch.RBrace);
   if (c === Ch.Percent) {
-    const d = text.charCodeAt(j + 1);
-    if (isIdentStart(d) || isDigit(d)) {
+    // (Any name character after `%%` makes a macro-local name, `$`, `#` and `~` too: measured,
+    // `%%$l:` in a macro is `..@0.$l:`.)
+    if (isIdentChar(text.charCodeAt(j + 1))) {
       j += 1;
       while (j < n && isIdentChar(text.charCodeAt(j))) j++;
       return j;

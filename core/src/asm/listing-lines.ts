@@ -304,7 +304,9 @@ function bodyText(text: string, env: Readonly<Record<string, string | undefined>
         else if (toks[j].text === ']' && --depth === 0) break;
       }
       const empty = j === k + 2 && j < toks.length && toks[j].start === toks[k + 1].end;
-      if (empty || (j < toks.length && toks[j].start !== toks[j].end)) {
+      // (An unterminated one runs to the line's end: `db %[  5` is listed `db %[  5]`.)
+      if (!empty && j < toks.length && toks[j].start === toks[j].end) { s += `${text.slice(t.start)}]`; break; }
+      if (empty || j < toks.length) {
         if (!empty) s += text.slice(t.start, toks[j].end);
         end = toks[j].end;
         k = j;
@@ -323,7 +325,10 @@ function bodyText(text: string, env: Readonly<Record<string, string | undefined>
       } else s += t.text;
       continue;
     }
-    s += t.kind === 'preproc' && t.text.startsWith('%{') ? '%' + t.text.slice(2, -1) : t.text;
+    // (A `%{[...}` is nasm's `%[...]` of all after the `[`, see preprocessor.ts bracedIndirection:
+    // measured, `%{[%1]}` is listed `%[%1]]`, `%{[` as nothing.)
+    if (t.kind === 'preproc' && t.text.startsWith('%[')) s += t.text.length > 2 ? `${t.text}]` : '';
+    else s += t.kind === 'preproc' && t.text.startsWith('%{') ? '%' + t.text.slice(2, -1) : t.text;
   }
   return s;
 }

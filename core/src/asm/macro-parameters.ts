@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
-import { pastable, pasted } from './token-paste';
+import { pasted, pastes } from './token-paste';
 import { tokenizeLine } from './lexer';
 
 /**
@@ -256,13 +256,13 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     if (repl === undefined || repl.length > 0) gapNext = repl !== undefined && blankAfter;
     blankAfter = false;
     if (repl) {
-      if (glue && repl.length > 0 && pastable(out[out.length - 1]) && pastable(repl[0])) {
+      if (glue && repl.length > 0 && pastes(out[out.length - 1], repl[0])) {
         out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);
         for (let k = 1; k < repl.length; k++) out.push(repl[k]);
       } else for (const r of repl) out.push(r);
       prevSubst = true;
     } else {
-      if (glue && prevSubst && pastable(out[out.length - 1]) && pastable(t)) out[out.length - 1] = pasted(out[out.length - 1], t, file, line);
+      if (glue && prevSubst && pastes(out[out.length - 1], t)) out[out.length - 1] = pasted(out[out.length - 1], t, file, line);
       else out.push(t);
       prevSubst = false;
     }

@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
 import { parseNumber } from './numbers';
-import { follow, spaced, type PPToken } from './source';
+import { follow, gapped, spaced, type PPToken } from './source';
 
 export interface SingleLineMacro {
   readonly name: string;
@@ -146,6 +146,13 @@ export function startsBlank(arg: readonly PPToken[]): boolean {
   return arg.length > 0 && BLANK_AFTER_BRACE.has(arg[0]);
 }
 
+/** A copy of `t`, the first token of an argument that begins with a blank (see BLANK_AFTER_BRACE). */
+export function blankFirst(t: PPToken): PPToken {
+  const first = { ...t };
+  BLANK_AFTER_BRACE.add(first);
+  return first;
+}
+
 /** `copy`, a copy of argument `arg` token for token, marked as `arg` is (BRACED_ARGUMENTS, startsBlank). */
 export function markedAs(copy: PPToken[], arg: readonly PPToken[]): PPToken[] {
   if (BRACED_ARGUMENTS.has(arg)) BRACED_ARGUMENTS.add(copy);
@@ -194,6 +201,7 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
       args.push(cur);
       cur = [];
       braced = closed = reported = false;
+      opened = undefined;
       from = i + 1;
       continue;
     }
@@ -219,7 +227,8 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
       braces--;
       if (--depth === 0 && braced) {
         closed = true;
-        opened = undefined;
+        // (Braces of blanks alone leave them to the token after them: `{ }x` is ` x`, measured.)
+        if (cur.length > 0 || !spaced(opened, t)) opened = undefined;
         // nasm keeps the blanks before the closing brace (`{1, 2 }` is `1, 2 `), not those after the opening one.
         const last = cur[cur.length - 1];
         if (last !== undefined && spaced(last, t)) {
@@ -232,13 +241,14 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
     }
     else if (op === '(' && parentheses && braces === 0) depth++;
     else if (op === ')' && parentheses && braces === 0) depth--;
-    // (After a `}` dropped, the blanks before the token are those after the brace: `{b}d` is `bd`.)
-    if (parentheses && cur.length > 0) follow(cur, t, tokens[i - 1]);
-    else if (opened !== undefined && spaced(opened, t)) {
-      const first = { ...t };
-      BLANK_AFTER_BRACE.add(first);
-      cur.push(first);
-    } else cur.push(t);
+    // (After a `}` dropped, the blanks before the token are those before and after the brace:
+    // `{b}d` is `bd`, `{b }d` `b d`, measured with nasm 2.16.01.)
+    if (parentheses && cur.length > 0) {
+      if (cur[cur.length - 1].blankAfter === true) cur.push(gapped(t, true));
+      else follow(cur, t, tokens[i - 1]);
+    }
+    else if (opened !== undefined && spaced(opened, t)) cur.push(blankFirst(t));
+    else cur.push(t);
     opened = undefined;
   }
   if (braced) BRACED_ARGUMENTS.add(cur);

@@ -955,10 +955,11 @@ class LineParser implements TermReader {
     if (first?.kind === 'ident' && first.text.startsWith('.') && !first.text.startsWith('..')) this.localBase = undefined;
     let field: Expr;
     let atText: { atText?: true } = {};
-    // (Called with no parameter, nasm's `times (%1-%$strucname)-...` pads to `-S`: a field at 0.)
-    if (first === undefined) field = { k: 'num', v: 0, start: word.end, end: word.end };
+    // (Called with no parameter, or an empty one, `at , db 6`, nasm's `times (%1-%$strucname)-...`
+    // pads to `-S`: a field at 0; measured.)
+    if (first === undefined || comma === this.pos) field = { k: 'num', v: 0, start: word.end, end: word.end };
     else try { field = this.expression(this.pos, comma); } catch (problem) {
-      if (!fieldAsText(problem) || comma === this.pos) throw problem;
+      if (!fieldAsText(problem)) throw problem;
       // (The `times` line is its expression: measured, `at .x-, db 6` is `(s.x--s)`, `at eax`
       // "non-constant argument supplied to TIMES".)
       field = { k: 'num', v: 0, start: first.start, end: toks[comma - 1].end };

@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseEx
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blankFirst, blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -145,6 +145,11 @@ export interface PreprocessResult {
    * (undefined: none), for `nasm -E`'s text of the call.
    */
   readonly structureContext: (line: number) => Context | undefined;
+  /**
+   * Whether line `line`, a call of `at`, `iend` or `endstruc`, found no structure's context on top
+   * of the stack (a `%pop` or `%push` since `struc` or `istruc`): nasm's call then fails.
+   */
+  readonly structureLost: (line: number) => boolean;
   /**
    * The `..@N` number of the context the standard macro called on line `line` pushes (`struc`,
    * `istruc`, smartalign's `align` without a fill), whose labels are `..@N.x`: istruc's
@@ -452,6 +457,7 @@ class Preprocessor {
       defines: this.singles.all, technique: this.technique, references: this.references, localReferences: this.localReferences, exhausted: this.exhausted,
       checks: this.deferred.checks, reported: this.reported, uniqueIdLines: this.uniqueIdLines,
       structureContext: this.readUpTo(this.structureContexts),
+      structureLost: (line) => { this.standardCalls.idsUpTo(this.out, line + 1); return this.structureContexts.has(line) && this.structureContexts.get(line)?.structure === undefined; },
       structureText: this.readUpTo(this.structureTexts),
       pushedContext: this.readUpTo(this.pushedContexts),
       dependencies: this.dependencies,
@@ -760,7 +766,7 @@ class Preprocessor {
         emptied = toks.length === 0;
       }
       if ((flags & Flag.ContextLocal) !== 0) toks = this.lineContextLocals(toks, file, line, f);
-      if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
+      if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
     }
 
     const d = toks.length > 0 && toks[0].kind === 'preproc' ? toks[0].text.toLowerCase() : '';
@@ -814,7 +820,12 @@ class Preprocessor {
     if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
     else {
       const construct = openConstruct(tokens, text);
-      if (construct !== undefined) this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion);
+      // (Each `%[` left open is warned of, as nasm reads the one inside the other: see tokenizeLine.)
+      for (let k = tokens.length - 1; construct !== undefined; k--) {
+        this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion, undefined, tokens.length - 1 - k);
+        const before = tokens[k - 1];
+        if (construct.token.text !== ']' || before === undefined || before.text !== ']' || before.start !== before.end) break;
+      }
     }
     // An empty `%{}` is the `%` operator (see bracedToken), of which nasm warns as it reads it.
     if (text.indexOf('%{') < 0) return;
@@ -829,7 +840,7 @@ class Preprocessor {
     let flags = lineFlags(toks);
     if (f.invocation && (flags & Flag.Preproc) !== 0) { toks = substituteParams(f.invocation, toks, file, line, f.expansion, this.sink); flags = lineFlags(toks); }
     if ((flags & Flag.ContextLocal) !== 0) toks = this.contextLocals(toks, file, line, f);
-    if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line);
+    if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
     return toks;
   }
 
@@ -1175,10 +1186,13 @@ class Preprocessor {
   }
 
   /** `%line` on line `line` of file `file` (see readLineDirective); its own errors are reported where the line was before it. */
-  private lineDirective(f: Frame, file: string, line: number, text: string, toks: readonly Token[]): void {
-    const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
+  private lineDirective(f: Frame, file: string, line: number, text: string, written: readonly Token[]): void {
+    const here = lineRange(file, line, written[0].start, written[written.length - 1].end);
     const assembled = this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
-    if (assembled) this.warnOpenString(f, file, line, text, toks);
+    if (assembled) this.warnOpenString(f, file, line, text, written);
+    // A macro's parameter in it is read first, outside a macro refused and dropped (measured with
+    // nasm 2.16.01: `%line 6%0 b.c` is "`%0': not in a macro call").
+    const toks = assembled && this.capture === undefined && f.invocation === undefined && lineFlags(written.slice(1)) !== 0 ? macroLocalsOutside(written.slice(), file, line, f.expansion, this.sink) : written;
     const read = readLineDirective(toks, file, line);
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
@@ -2728,6 +2742,7 @@ class Preprocessor {
       const c = this.contexts.innermost();
       this.structureContexts.set(line, c);
       if ((this.opts.preprocessOnly === true || this.opts.structureNames === true) && c?.structure !== undefined) this.structureTexts.set(line, this.structureText(line, c.structure, what === 'read' ? name : undefined));
+      else if (this.opts.preprocessOnly === true && what === 'pop') this.structureTexts.set(line, this.unnamedStructureText(line, c === undefined ? '%$strucname' : `..@${c.id}.strucname`));
       else if (what === 'read' && c?.structure !== undefined) this.atMember(line, c.structure, name);
       if (what === 'pop') this.contexts.close();
       return;
@@ -2753,6 +2768,16 @@ class Preprocessor {
     const m = member?.[0]?.text.startsWith('.') === true ? tokensText(member) : undefined;
     // (`_size` is a token of its own, expanded before the paste: see Assembler.sizeLine.)
     return { name: structure, size: expanded(tokenizeLine(`${structure}${expanded(tokenizeLine('_size'))}`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };
+  }
+
+  /**
+   * What `endstruc` and `iend` make of `%{$strucname}_size` in a context of no structure, `name`
+   * their `%$strucname` there: `_size` expanded, pasted to it as written (measured with nasm -E:
+   * after `%define _size zz`, with the context stack empty, `%$strucnamezz equ ($-%$strucname)`).
+   */
+  private unnamedStructureText(line: number, name: string): StructureText {
+    const suffix = this.keepingExpansionState(() => tokensText(this.expandSingle(tokenizeLine('_size'), this.out.file(line), this.out.line[line])).trim());
+    return { name, size: name + suffix };
   }
 
   /**
@@ -2782,32 +2807,46 @@ class Preprocessor {
 
   /**
    * `%[...]` (manual §4.1.3): the single-line-expanded contents, blanks in them kept (`%[1 2]` is
-   * `1 2`), pasted to the tokens touching it.
+   * `1 2`), pasted to the tokens touching it. A `%{[...}` is one too (see bracedIndirection).
    */
-  private indirection(toks: readonly PPToken[], file: string, line: number): PPToken[] {
+  private indirection(toks: readonly PPToken[], file: string, line: number, frame: Frame): PPToken[] {
+    const { invocation, expansion } = frame;
     const out: PPToken[] = [];
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
-      if (!(t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end)) { follow(out, t, toks[i - 1]); continue; }
-      let depth = 0;
-      let j = i + 1;
-      for (; j < toks.length; j++) {
-        if (toks[j].text === '[') depth++;
-        else if (toks[j].text === ']' && --depth === 0) break;
-      }
-      if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
+      let j = i;
+      let inner: PPToken[];
+      if (t.kind === 'preproc' && t.text.charCodeAt(1) === 0x5b) {
+        // (substituteParams passed the token by whole: a macro's parameters in it are put in now,
+        // or outside a macro refused, measured: `db %{[%1]}` is "`%1': not in a macro call".)
+        inner = bracedIndirection(t);
+        if (invocation !== undefined) inner = substituteParams(invocation, inner, file, line, expansion, this.sink);
+        else if ((lineFlags(inner) & Flag.Preproc) !== 0) inner = macroLocalsOutside(inner, file, line, expansion, this.sink);
+      } else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end) {
+        let depth = 0;
+        for (j = i + 1; j < toks.length; j++) {
+          if (toks[j].text === '[') depth++;
+          else if (toks[j].text === ']' && --depth === 0) break;
+        }
+        if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
+        inner = toks.slice(i + 2, j);
+      } else { follow(out, t, toks[i - 1]); continue; }
       // A `%[...]` inside is read first (measured: with A 5 and x5 7, `db %[%[A]]` is `db 5`,
       // `db %[x%[A]]` `db 7`).
-      const inner = toks.slice(i + 2, j);
-      let text = tokensText(this.readEnvironment(this.expandSingle(inner.some((x) => x.text === '[') ? this.indirection(inner, file, line) : inner, file, line), file, line));
+      const contents = this.readEnvironment(this.expandSingle((lineFlags(inner) & Flag.Indirection) !== 0 ? this.indirection(inner, file, line, frame) : inner, file, line), file, line);
+      let text = tokensText(contents);
+      // Blanks the contents begin with stay before them, and keep them from the name before
+      // (measured, nasm -E: `db 1,%[ 8]` is `db 1, 8`, `x%[ 5]` `x 5`, `1+%[%[ 8]]` `1+ 8`).
+      const open = j === i ? { kind: 'op', text: '[', start: t.start + 2, end: t.start + 3 } as const : toks[i + 1];
+      const lead = (inner.length > 0 && spaced(open, inner[0])) || (contents.length > 0 && spaced(open, contents[0]));
       let start = t.start;
       let first = t;
       const prev = out[out.length - 1];
-      if (prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; first = prev; out.pop(); }
+      if (!lead && prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; first = prev; out.pop(); }
       const next = toks[j + 1];
       if (next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number')) { text += next.text; j++; }
       const end = toks[j].end;
-      const gap = spaced(out[out.length - 1], first);
+      const gap = lead || spaced(out[out.length - 1], first);
       let before: Token | undefined;
       for (const r of tokenizeLine(text)) {
         if (r.kind === 'comment') continue;
@@ -2930,8 +2969,9 @@ class Preprocessor {
     if (this.mmacros.size === 0 || toks.length === 0) return false;
     let at = 0;
     let m = this.findMacros(toks[0]);
-    if (!m && toks.length > 1 && toks[0].kind === 'ident') {
-      // `label: macro args` and `label macro args`: the label stays on its own line (manual §4.3).
+    if (!m && toks.length > 1 && isIdentifier(toks[0])) {
+      // `label: macro args` and `label macro args`: the label stays on its own line (manual §4.3);
+      // not after a `?` alone, no name to nasm's preprocessor (measured: `? m` is no call).
       at = toks[1].text === ':' ? 2 : 1;
       if (at < toks.length) m = this.findMacros(toks[at]);
     }
@@ -3094,15 +3134,31 @@ function docAbove(file: FileLines, line: number): string | undefined {
 
 const enum Flag { Preproc = 1, ContextLocal = 2, Indirection = 4 }
 
-/** Which `%` constructs a line has: any preprocessor token, `%$name`, `%[`. */
+/** Which `%` constructs a line has: any preprocessor token, `%$name`, `%[` (or `%{[`: see bracedIndirection). */
 function lineFlags(toks: readonly PPToken[]): number {
   let flags = 0;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (t.kind === 'preproc') flags |= t.text.charCodeAt(1) === 0x24 ? Flag.Preproc | Flag.ContextLocal : Flag.Preproc;
+    if (t.kind === 'preproc') {
+      const c = t.text.charCodeAt(1);
+      flags |= c === 0x24 ? Flag.Preproc | Flag.ContextLocal : c === 0x5b ? Flag.Preproc | Flag.Indirection : Flag.Preproc;
+    }
     else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
   }
   return flags;
+}
+
+/**
+ * The contents of a `%{[...}` token (tokenizeLine makes it `%[...`): nasm 2.16.01's tokenizer,
+ * the braces dropped, classes it by its `[` as a `%[...]` whose contents are all that follows the
+ * `[` to the `}` or the line's end, a `]` included (measured: `db 3, %{[2]}` is `db 3, 2]`, 03 02;
+ * `db 1, %{[` unterminated is `db 1, `; with x 5, `db %{[x ]}` is `db 5 ]`): its tokens, at their
+ * columns, blanks between them as written.
+ */
+function bracedIndirection(t: PPToken): PPToken[] {
+  // (`%{[` is written where the token's text has `%[`: a column further on.)
+  const at = t.start + 3;
+  return tokenizeLine(t.text.slice(2)).map((r) => ({ kind: r.kind, text: r.text, start: at + r.start, end: at + r.end, src: t.src }));
 }
 
 /** nasm's conditional comma, `%,`, in a single-line macro's body or argument (see expandCall). */
@@ -3146,11 +3202,16 @@ function withoutLeadingBraces(inside: PPToken[]): PPToken[] {
   // The `}` dropped just before: what follows keeps the blanks it had after it.
   let dropped: PPToken | undefined;
   let closed = false;
+  // Blanks inside the first group before anything kept begin the argument (measured: `%str({ a})`
+  // is ' a', `%str({ }a)` ' a', `%str({} a)` 'a').
+  let lead = false;
   for (let k = 1; k < inside.length; k++) {
     const t = inside[k];
+    lead ||= out.length === 0 && !closed && spaced(inside[k - 1], t);
     if (t.text === '{') depth++;
     else if (t.text === '}' && depth > 0 && --depth === 0) { dropped = t; closed = true; continue; }
-    out.push(dropped !== undefined ? gapped(t, spaced(dropped, t)) : t);
+    const kept = dropped !== undefined ? gapped(t, spaced(dropped, t)) : t;
+    out.push(lead && out.length === 0 ? blankFirst(kept) : kept);
     dropped = undefined;
   }
   // (A group never closed is left as written.)

@@ -194,7 +194,7 @@ export function layoutSections(sections: readonly Section[], org: number | undef
   if (org !== undefined) {
     origin = org;
     if (first.start !== undefined) {
-      if (first.start < origin) problems.push({ section: first.s, message: `section \`${first.s.name}' begins before program origin` });
+      if (belowUnsigned(first.start, origin)) problems.push({ section: first.s, message: `section \`${first.s.name}' begins before program origin` });
     } else first.start = first.align !== undefined ? alignUp(origin, first.align) : origin;
   } else {
     first.start ??= 0;
@@ -215,7 +215,7 @@ export function layoutSections(sections: readonly Section[], org: number | undef
     if (g.start < pend) continue;
     pend = g.start + g.s.size;
     if (check !== undefined) {
-      if (check.start! < origin) problems.push({ section: check.s, message: `section \`${check.s.name}' begins before program origin` });
+      if (belowUnsigned(check.start!, origin)) problems.push({ section: check.s, message: `section \`${check.s.name}' begins before program origin` });
       else if (g.start > check.start! || pend > check.start!) problems.push({ section: check.s, message: `sections \`${g.s.name}' and \`${check.s.name}' overlap` });
     }
   }
@@ -339,4 +339,13 @@ export function buildImage(sections: readonly Section[], stopped: { expiredNow()
     }
   }
   return image;
+}
+
+/**
+ * Whether address `a` is below `b` as nasm's bin format compares them, 64-bit unsigned (measured
+ * with nasm 2.16.01: after `org -1000`, a section at `start=0x3000` begins before program origin).
+ */
+function belowUnsigned(a: number, b: number): boolean {
+  if (a >= 0 && b >= 0) return a < b;
+  return BigInt.asUintN(64, BigInt(Math.trunc(a))) < BigInt.asUintN(64, BigInt(Math.trunc(b)));
 }

@@ -187,8 +187,8 @@ export class StandardExpansion {
   private structure(member?: string): { name: string; size: string; to?: string; id: number } | undefined {
     const c = this.context();
     if (c === undefined) return undefined;
-    if (c.structure === undefined) return { name: `..@${c.id}.strucname`, size: `..@${c.id}.strucname_size`, to: member !== undefined ? `..@${c.id}.strucname${member}` : undefined, id: c.id };
     const text = this.structureText();
+    if (c.structure === undefined) return { name: `..@${c.id}.strucname`, size: text?.size ?? `..@${c.id}.strucname_size`, to: member !== undefined ? `..@${c.id}.strucname${member}` : undefined, id: c.id };
     if (text !== undefined) return { name: text.name, size: text.size, to: text.member, id: c.id };
     const name = written(c.structure).trim();
     return { name, size: `${name}_size`, to: member !== undefined ? `${name}${member}` : undefined, id: c.id };
@@ -218,8 +218,9 @@ export class StandardExpansion {
   private iend(): string[] {
     const s = this.structure();
     if (s === undefined) {
-      this.emptyContext(['%$strucname_size', '%$strucstart', '%$strucname_size', '%$strucstart', '%pop']);
-      return ['times %$strucname_size-($-%$strucstart) db 0'];
+      const size = this.structureText()?.size ?? '%$strucname_size';
+      this.emptyContext([size, '%$strucstart', size, '%$strucstart', '%pop']);
+      return [`times ${size}-($-%$strucstart) db 0`];
     }
     return [`times ${s.size}-($-..@${s.id}.strucstart) db 0`];
   }
@@ -227,11 +228,12 @@ export class StandardExpansion {
   private endstruc(): string[] {
     const s = this.structure();
     // Without a context nasm reports the empty stack and writes the names as they are.
-    if (s === undefined) this.emptyContext(['%$strucname_size', '%$strucname', '%$strucname_size', '%$strucname', '%pop']);
+    const size = s?.size ?? this.structureText()?.size ?? '%$strucname_size';
+    if (s === undefined) this.emptyContext([size, '%$strucname', size, '%$strucname', '%pop']);
     // (`__?SECT?__`, which the source may have defined otherwise, or removed: see userSect.)
     const user = this.userSect();
     const sect = user === undefined ? [this.sect] : user.body === undefined ? ['__?SECT?__'] : this.userSectLines(user.body);
-    return [`${s?.size ?? '%$strucname_size'} equ ($-${s?.name ?? '%$strucname'})`, ...sect];
+    return [`${size} equ ($-${s?.name ?? '%$strucname'})`, ...sect];
   }
 
   /**

@@ -8,7 +8,7 @@
 
 import { splitArguments, UNCLOSED_BRACE } from './macros';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
-import { LineFlag, type PPLines, type PPToken } from './source';
+import { isIdentifier, LineFlag, type PPLines, type PPToken } from './source';
 
 interface StandardMacro {
   /** The parameter counts it takes: a call with another count is no call (nasm warns, and the line goes on as written). */
@@ -161,7 +161,8 @@ export function callAfterLabel<M, A>(toks: readonly PPToken[], find: (t: PPToken
   let at = 0;
   let m = find(toks[0]);
   let args = m !== undefined ? take(toks, 0, m) : undefined;
-  if (args === undefined && toks[0].kind === 'ident' && toks.length > 1) {
+  // (A `?` alone is no name to nasm's preprocessor: measured, `? align 8` calls nothing.)
+  if (args === undefined && isIdentifier(toks[0]) && toks.length > 1) {
     at = toks[1].text === ':' ? 2 : 1;
     m = at < toks.length ? find(toks[at]) : undefined;
     args = m !== undefined ? take(toks, at, m) : undefined;

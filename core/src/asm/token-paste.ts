@@ -6,9 +6,15 @@ import { isFloatText } from './floats';
 import { tokenizeLine } from './lexer';
 import { follow, gapped, isPieces, pastedAt, spaced, writtenAt, type PPToken } from './source';
 
-/** Whether `t` joins a token written against it where a macro parameter is substituted: a name or a number. */
-export function pastable(t: PPToken): boolean {
-  return t.kind === 'ident' || t.kind === 'number';
+/**
+ * Whether `a` and `b`, written against each other where a macro parameter is substituted, join
+ * into one token: as nasm 2.16.01 pastes them (preproc.c expand_mmac_params), a name or a float
+ * before a name or a number, a number before a number; a number before a name stays apart, for
+ * the name to expand (measured: with `%define A 5`, `%1A` and `4%2` of 4 and A are `45`).
+ */
+export function pastes(a: PPToken, b: PPToken): boolean {
+  if (a.kind === 'ident') return b.kind === 'ident' || b.kind === 'number';
+  return a.kind === 'number' && (b.kind === 'number' || (b.kind === 'ident' && isFloatText(a.text)));
 }
 
 /** `a` and `b` (written against each other in a macro body, on line `line` of `file`) as one token. */

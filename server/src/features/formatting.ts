@@ -6,6 +6,7 @@
 // assemble every recorded fixture formatted.
 
 import type { Token } from '../../../core/src/asm/lexer';
+import { callsStandardMacro } from '../../../core/src/asm/standard-macros';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { AnalyzedDocument } from '../analysis/document';
 import type { FormatSettings } from '../analysis/settings';
@@ -86,6 +87,16 @@ function codeEnd(shape: LineShape): number {
   return end;
 }
 
+/**
+ * Whether nasm's preprocessor may take the line's first word for a label before a macro's call:
+ * its case then names a label (measured with nasm 2.16.01: `CLD use16` is the label `CLD` and
+ * `use16`, so `dd cld` finds no symbol; `cld use16` defines `cld`).
+ */
+function labelBeforeCall(shape: LineShape, words: WordClassifier): boolean {
+  const [first, second] = shape.tokens;
+  return first?.kind === 'ident' && second?.kind === 'ident' && (words.isMacro?.(second.text) === true || callsStandardMacro(shape.tokens, 1) === true);
+}
+
 /** The formatted text of one line, or undefined to leave it as it is. */
 export function formatLine(text: string, words: WordClassifier, settings: FormatSettings): string | undefined {
   const trimmed = text.trimEnd();
@@ -93,7 +104,7 @@ export function formatLine(text: string, words: WordClassifier, settings: Format
   const shape = shapeLine(trimmed, words);
   if (shape.preproc || shape.bracketed || (!shape.label && !shape.mnemonic)) return trimmed;
   // A token the tokenizer made up (the `]` closing an unterminated `%[`) has no text to place.
-  if (!fullyCovered(shape) || shape.tokens.some((t) => t.start === t.end)) return trimmed;
+  if (!fullyCovered(shape) || shape.tokens.some((t) => t.start === t.end) || labelBeforeCall(shape, words)) return trimmed;
   let out = '';
   if (shape.label) out = trimmed.slice(shape.label.start, shape.label.colon !== undefined ? shape.label.colon + 1 : shape.label.end);
   if (shape.mnemonic) {
