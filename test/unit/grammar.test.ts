@@ -163,7 +163,7 @@ describe('TextMate grammar: scopes', () => {
     assertScope('        section .data align=16 progbits', '.data', `entity.name.section${S}`);
     assertScope('        section .data align=16 progbits', 'align', `storage.modifier.section${S}`);
     assertScope('        section .data align=16 progbits', 'progbits', `storage.modifier.section${S}`);
-    for (const w of ['byte', 'word', 'dword', 'qword', 'tword', 'strict', 'near', 'far']) assertScope(`        push ${w} x`, w, `storage.type${S}`);
+    for (const w of ['byte', 'word', 'dword', 'long', 'qword', 'tword', 'strict', 'near', 'far']) assertScope(`        push ${w} x`, w, `storage.type${S}`);
   });
 
   it('colours times 510-($-$$) db 0', () => {

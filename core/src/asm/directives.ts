@@ -51,7 +51,7 @@ const KEYWORDS: ReadonlySet<string> = new Set([
   // `?: nop` and `?` alone are "label or instruction expected at start of line").
   '?',
   'seg', 'wrt', 'strict', 'nosplit', 'rel', 'abs', 'far', 'near', 'short', 'to',
-  'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword',
+  'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword', 'long',
   // The function and special-value words in both spellings (measured: `__?float32?__: nop`,
   // `__?nan?__: nop`, `__ilog2e__: nop` too).
   ...['float8', 'float16', 'bfloat16', 'float32', 'float64', 'float80m', 'float80e', 'float128l', 'float128h',
@@ -65,7 +65,7 @@ const KEYWORDS: ReadonlySet<string> = new Set([
  * `=` parameter are each "expression syntax error" alone, and so `dd far x`, `dd 1+near`).
  */
 const UNREADABLE_WORDS: ReadonlySet<string> = new Set([
-  'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword', 'strict', 'nosplit', 'rel', 'abs', 'far', 'near', 'short', 'to',
+  'byte', 'word', 'dword', 'qword', 'tword', 'oword', 'yword', 'zword', 'long', 'strict', 'nosplit', 'rel', 'abs', 'far', 'near', 'short', 'to',
   'a16', 'a32', 'a64', 'asp', 'o16', 'o32', 'o64', 'osp', 'lock', 'rep', 'repe', 'repne', 'repnz', 'repz', 'times', 'wait',
   'xacquire', 'xrelease', 'bnd', 'nobnd', 'evex', 'vex', 'vex2', 'vex3', 'rex',
 ]);
@@ -92,7 +92,12 @@ export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list', 'map', '
  */
 export const DATA_ELEMENT_SIZE: Readonly<Record<string, number>> = { byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32, zword: 64 };
 
-/** Size keywords (manual §3.3) in bits. */
+/**
+ * Size keywords (manual §3.3) in bits. `long` is nasm 2.16.01's other word for `dword` on an
+ * operand, though not on a data item (measured: `mov long [x], 5`, `jmp long x` under `bits 16`
+ * (66 E9), `[long 5]` and `strict long` are dword's bytes; `dd long 5` is "expression syntax
+ * error", `long:` "label or instruction expected at start of line").
+ */
 export const SIZE_KEYWORDS: Readonly<Record<string, 8 | 16 | 32 | 48 | 64 | 80>> = {
-  byte: 8, word: 16, dword: 32, fword: 48, qword: 64, tword: 80,
+  byte: 8, word: 16, dword: 32, long: 32, fword: 48, qword: 64, tword: 80,
 };

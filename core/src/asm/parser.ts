@@ -1779,7 +1779,7 @@ class LineParser implements TermReader {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      if (lower === 'byte' || lower === 'word' || lower === 'dword') dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
+      if (lower === 'byte' || lower === 'word' || lower === 'dword' || lower === 'long') dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
       else if (lower === 'nosplit') nosplit = true;
       else if (lower === 'rel' || lower === 'abs') continue;
       // (An operand's words: nasm says so of each and reads on; measured, `[far]` is this and

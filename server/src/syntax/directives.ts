@@ -191,6 +191,7 @@ export const SIZE_KEYWORDS: readonly KeywordDoc[] = [
   { name: 'byte', doc: '8-bit operand size.' },
   { name: 'word', doc: '16-bit operand size.' },
   { name: 'dword', doc: '32-bit operand size.' },
+  { name: 'long', doc: '32-bit operand size: nasm\'s other word for `dword` on an operand (`jmp long target`); not on a data item.' },
   { name: 'fword', doc: '48-bit operand size (a far pointer: 16-bit selector and 32-bit offset).' },
   { name: 'qword', doc: '64-bit operand size.' },
   { name: 'tword', doc: '80-bit operand size (ten bytes).' },
