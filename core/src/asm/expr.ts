@@ -639,28 +639,27 @@ function externalBaseProblem(e: Expr, ctx: EvalContext, externals: ReadonlyMap<s
  */
 function withExternalSegments(ctx: EvalContext, externals: ReadonlyMap<string, ExternalName>, cancelled: ReadonlySet<string>, error: EvalContext['error']): EvalContext {
   const roots = new Map<string, number>();
-  return {
-    symbol: (name, node) => {
-      const external = externals.get(name);
-      if (external === undefined || cancelled.has(external.root)) return ctx.symbol(name, node);
-      let k = roots.get(external.root);
-      if (k === undefined) roots.set(external.root, k = EXTERNAL_SEGMENTS + roots.size);
-      return { v: external.rest.v, sec: k };
-    },
-    here: () => ctx.here(), base: () => ctx.base(), error,
-    warn: ctx.warn && ((code, message, node) => ctx.warn!(code, message, node)),
-    sectionAddress: ctx.sectionAddress && ((sec) => ctx.sectionAddress!(sec)),
-  };
+  return withSymbols(ctx, (name, node) => {
+    const external = externals.get(name);
+    if (external === undefined || cancelled.has(external.root)) return ctx.symbol(name, node);
+    let k = roots.get(external.root);
+    if (k === undefined) roots.set(external.root, k = EXTERNAL_SEGMENTS + roots.size);
+    return { v: external.rest.v, sec: k };
+  }, error);
 }
 
 /** `ctx` where the external names of roots other than `cancelled` are read as unknown values, with no message. */
 function withExternalsQuiet(ctx: EvalContext, externals: ReadonlyMap<string, ExternalName>, cancelled: ReadonlySet<string>): EvalContext {
+  return withSymbols(ctx, (name, node) => {
+    const external = externals.get(name);
+    return external !== undefined && !cancelled.has(external.root) ? { v: undefined, sec: -1 } : ctx.symbol(name, node);
+  });
+}
+
+/** `ctx` with its symbols read by `symbol` and its errors given to `error`; `$`, `$$`, warnings and section addresses as `ctx` has them. */
+function withSymbols(ctx: EvalContext, symbol: EvalContext['symbol'], error: EvalContext['error'] = (message, node) => ctx.error(message, node)): EvalContext {
   return {
-    symbol: (name, node) => {
-      const external = externals.get(name);
-      return external !== undefined && !cancelled.has(external.root) ? { v: undefined, sec: -1 } : ctx.symbol(name, node);
-    },
-    here: () => ctx.here(), base: () => ctx.base(), error: (message, node) => ctx.error(message, node),
+    symbol, error, here: () => ctx.here(), base: () => ctx.base(),
     warn: ctx.warn && ((code, message, node) => ctx.warn!(code, message, node)),
     sectionAddress: ctx.sectionAddress && ((sec) => ctx.sectionAddress!(sec)),
   };
@@ -703,15 +702,10 @@ function externalTerms(e: Expr, externals: ReadonlyMap<string, ExternalName>): E
 /** `ctx` where the external names of roots `cancelled` are what they add to their root. */
 function withRootsCancelled(ctx: EvalContext, cancelled: ReadonlySet<string>): EvalContext {
   const externals = ctx.externals!;
-  return {
-    symbol: (name, node) => {
-      const external = externals.get(name);
-      return external !== undefined && cancelled.has(external.root) ? external.rest : ctx.symbol(name, node);
-    },
-    here: () => ctx.here(), base: () => ctx.base(), error: (message, node) => ctx.error(message, node),
-    warn: ctx.warn && ((code, message, node) => ctx.warn!(code, message, node)),
-    sectionAddress: ctx.sectionAddress && ((sec) => ctx.sectionAddress!(sec)),
-  };
+  return withSymbols(ctx, (name, node) => {
+    const external = externals.get(name);
+    return external !== undefined && cancelled.has(external.root) ? external.rest : ctx.symbol(name, node);
+  });
 }
 
 function scaledExternals(a: ExternalTerms, m: number): ExternalTerms {
