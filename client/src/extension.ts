@@ -25,9 +25,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerDebugging(context, registry, config);
 
   const module = context.asAbsolutePath('dist/server.js');
+  // The server's code cache in the extension's own storage, which VS Code keeps per user and
+  // removes with the extension (server/src/codeCache.ts).
+  const args = context.globalStorageUri.scheme === 'file' ? [`--code-cache=${vscode.Uri.joinPath(context.globalStorageUri, 'code-cache').fsPath}`] : [];
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, args },
+    debug: { module, transport: TransportKind.ipc, args, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     // Files and unsaved editors: not the listing's and the preprocessed text's read-only views,

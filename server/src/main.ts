@@ -46,8 +46,16 @@ import { analysisRound, BackgroundWarmUp } from './warmUp';
 // deadline probe's worker (probeWorker.ts) ends before it gets here.
 if (!isMainThread) serveAssembleJobs();
 
+/** The code cache the entry loaded this bundle through (codeCache.ts). */
+export interface BundleCache {
+  /** How the load used it, for the log. */
+  readonly use: string;
+  /** Writes it for the next start, if this one could not use it; says what it did. */
+  keep(): string | undefined;
+}
+
 /** Serves the language server over the connection the process was started with (see entry.ts). */
-export function startServer(probe: DeadlineProbe): void {
+export function startServer(probe: DeadlineProbe, bundleCache: BundleCache): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   const log = (message: string) => connection.console.error(message);
@@ -90,12 +98,32 @@ export function startServer(probe: DeadlineProbe): void {
   const warmUp = new BackgroundWarmUp(
     (round, blocks) => {
       // Warming up is for the optimizing compiler's code (compilerTiers.ts).
-      releaseOptimizingCompiler();
+      startUpOver();
       warmUpRound(round, blocks);
     },
     (message) => connection.console.info(message),
     () => cache.currentSettings.warmUp,
   );
+  /** A short while after start-up, the code cache is written (once), from what start-up compiled. */
+  const KEEP_CACHE_DELAY_MS = 250;
+  let cacheKept: 'not yet' | 'due' | 'done' = 'not yet';
+  function keepBundleCache(): void {
+    if (cacheKept !== 'due') return;
+    cacheKept = 'done';
+    const said = bundleCache.keep();
+    if (said !== undefined) connection.console.info(said);
+  }
+  /**
+   * The first analysis is out, or the warm-up begins: TurboFan compiles again (compilerTiers.ts),
+   * which also sets V8's flags back to those the code cache is checked against, and the cache is
+   * due (after the replies that follow the first diagnostics; at `shutdown` if that comes first).
+   */
+  function startUpOver(): void {
+    releaseOptimizingCompiler();
+    if (cacheKept !== 'not yet') return;
+    cacheKept = 'due';
+    setTimeout(keepBundleCache, KEEP_CACHE_DELAY_MS).unref();
+  }
   function warmUpWhenIdle(): void {
     if (initialized && inProcess && !shutDown && cache.openUris().length === 0) warmUp.start(WARM_UP_DELAY_MS);
   }
@@ -176,8 +204,7 @@ export function startServer(probe: DeadlineProbe): void {
       pendingRoots.clear();
       for (const uri of roots) {
         guarded('validate', undefined, () => publishFor(uri));
-        // (The first analysis is out: compilerTiers.ts.)
-        releaseOptimizingCompiler();
+        startUpOver();
       }
     });
   }
@@ -279,6 +306,7 @@ export function startServer(probe: DeadlineProbe): void {
   });
 
   connection.onInitialized(() => {
+    connection.console.info(bundleCache.use);
     void refreshSettings();
     warmUpWhenIdle();
   });
@@ -287,6 +315,7 @@ export function startServer(probe: DeadlineProbe): void {
     if (shutDown) return new ResponseError(ErrorCodes.InvalidRequest, 'The server has already been shut down.');
     shutDown = true;
     warmUp.stop('the server is shutting down');
+    keepBundleCache();
   });
 
   connection.onDidChangeConfiguration((change: DidChangeConfigurationParams | null) => handleNotification('configuration', () => {

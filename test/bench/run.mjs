@@ -2,7 +2,7 @@
 // language server's latencies over stdio, then writes test/bench/out/report.md.
 // Numbers go to the report, never to pass/fail tests (this machine is noisy).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -146,8 +146,12 @@ async function benchAssembler() {
   globalThis.gc?.();
 }
 
-function startServer() {
-  const child = spawn(process.execPath, [join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** The servers' code cache (server/src/codeCache.ts): the bench's own, emptied as the LSP bench starts. */
+const codeCache = join(outDir, 'code-cache');
+const WITH_CODE_CACHE = [`--code-cache=${codeCache}`];
+
+function startServer(args = WITH_CODE_CACHE) {
+  const child = spawn(process.execPath, [join(root, 'dist/server.js'), '--stdio', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
   const diagnosticWaiters = [];
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
@@ -208,12 +212,13 @@ async function idleServerFirstDiagnostics(round) {
 /**
  * A fresh server given a 10k-line file it has never seen right after `initialized` (as when VS Code
  * starts it for the file the user opens): the first diagnostics from didOpen, and from the
- * server's start.
+ * server's start, and what it said of its code cache.
  */
-async function coldServerFirstDiagnostics(round) {
+async function coldServerFirstDiagnostics(round, args) {
   const started = now();
-  const server = startServer();
-  const { conn, nextDiagnostics } = server;
+  const server = startServer(args);
+  const { conn, nextDiagnostics, nextLog } = server;
+  const cacheUse = nextLog(/^(no )?code cache/);
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(outDir).href, capabilities: {} });
   conn.sendNotification('initialized', {});
   const text = generateProgram(10_000, 200 + round);
@@ -223,11 +228,13 @@ async function coldServerFirstDiagnostics(round) {
   await diag;
   const done = now();
   await stopServer(server);
-  return { firstMs: done - t0, fromStartMs: done - started };
+  return { firstMs: done - t0, fromStartMs: done - started, cacheUse: await cacheUse };
 }
 
 async function benchLanguageServer() {
   say('## Language server over stdio (dist/server.js)');
+  rmSync(codeCache, { recursive: true, force: true });
+  // (This server writes the code cache the later ones read.)
   const server = startServer();
   const { conn, nextDiagnostics } = server;
   // The client capabilities that matter here, as VS Code's language client declares them.
@@ -320,10 +327,20 @@ async function benchLanguageServer() {
 
   await stopServer(server);
 
+  // Fresh servers alternated: with the code cache an earlier start wrote, and with none (a first
+  // start after installing or updating).
   const COLD_SERVERS = 5;
-  const cold = [];
-  for (let i = 0; i < COLD_SERVERS; i++) cold.push(await coldServerFirstDiagnostics(i));
-  const coldFirst = cold.map((r) => r.firstMs);
+  const cold = { cached: [], uncached: [] };
+  for (let i = 0; i < COLD_SERVERS; i++) {
+    for (const kind of i % 2 === 0 ? ['cached', 'uncached'] : ['uncached', 'cached']) {
+      cold[kind].push(await coldServerFirstDiagnostics(i, kind === 'cached' ? WITH_CODE_CACHE : ['--no-code-cache']));
+    }
+  }
+  const coldRow = (runs, what) => {
+    const first = runs.map((r) => r.firstMs);
+    return `| first diagnostics after didOpen of a 10k-line file, fresh server, didOpen right after \`initialized\`, ${what} (cold; ${runs.length} servers; from the server's start ${ms(median(runs.map((r) => r.fromStartMs)))}) | ${ms(median(first))} | ${ms(Math.max(...first))} (max) | < 50 ms |`;
+  };
+  const coldList = (runs) => `${runs.map((r) => r.firstMs.toFixed(0)).join(', ')} ms from didOpen (${runs.map((r) => r.fromStartMs.toFixed(0)).join(', ')} ms from the start; ${[...new Set(runs.map((r) => r.cacheUse))].join(', ')})`;
 
   const IDLE_SERVERS = 5;
   const idle = [];
@@ -332,7 +349,8 @@ async function benchLanguageServer() {
 
   say('| measurement | p50 | p95 | goal |');
   say('| --- | --- | --- | --- |');
-  say(`| first diagnostics after didOpen of a 10k-line file, fresh server, didOpen right after \`initialized\` (cold; ${COLD_SERVERS} servers; from the server's start ${ms(median(cold.map((r) => r.fromStartMs)))}) | ${ms(median(coldFirst))} | ${ms(Math.max(...coldFirst))} (max) | < 50 ms |`);
+  say(coldRow(cold.cached, 'code cache from an earlier start'));
+  say(coldRow(cold.uncached, 'no code cache'));
   say(`| first diagnostics after didOpen of a new 10k-line file, fresh server idle until its warm-up ended (${IDLE_SERVERS} servers; warm-up ${ms(median(idle.map((r) => r.warmUpMs)))}) | ${ms(median(idleFirst))} | ${ms(Math.max(...idleFirst))} (max) | < 50 ms |`);
   say(`| first diagnostics after didOpen of a new 10k-line file, server warm after the edits (${NEW_FILES} files) | ${ms(median(opened))} | ${ms(percentile(opened, 0.95))} | < 50 ms |`);
   say(`| diagnostics after a full change to the same text, 10k lines | ${ms(median(full))} | ${ms(percentile(full, 0.95))} | — |`);
@@ -345,7 +363,7 @@ async function benchLanguageServer() {
   say(`The new files share ${Math.round((100 * repeated) / total)}% of their lines with files opened before them (the server keeps each distinct line's tokens and parse across files).`);
   say('Times are measured by the client from sending the notification/request to receiving the');
   say('response or the publishDiagnostics notification, so they include JSON-RPC framing over stdio.');
-  say(`Cold fresh servers, in order: ${coldFirst.map((t) => t.toFixed(0)).join(', ')} ms from didOpen (${cold.map((r) => r.fromStartMs.toFixed(0)).join(', ')} ms from the start); the server of the rows below, opened the same way: ${openMs.toFixed(0)} ms.`);
+  say(`Cold fresh servers, in order: with the code cache ${coldList(cold.cached)}; with none ${coldList(cold.uncached)}. The server of the rows below, opened the same way (writing the cache): ${openMs.toFixed(0)} ms.`);
   say(`Idle fresh servers, in order: ${idleFirst.map((t) => t.toFixed(0)).join(', ')} ms (${idle.map((r) => r.message).join('; ')}).`);
   say('');
 }

@@ -2,7 +2,8 @@
 // through vscode-jsonrpc, and lets tests wait for publishDiagnostics notifications (no sleeps).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic } from 'vscode-languageserver-types';
@@ -10,6 +11,20 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 export const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
 /** The server's bundle, which entry `SERVER` loads: the script of its worker threads (the probe's, the assembler's). */
 export const SERVER_BUNDLE = join(__dirname, '..', '..', 'dist', 'server-main.js');
+
+let testCodeCache: string | undefined;
+/**
+ * The code cache folder of this test run's servers (server/src/codeCache.ts): one of its own, not
+ * the user's, made on first use (mode 700, as mkdtemp makes it) and removed when the run ends.
+ */
+export function testCodeCacheFolder(): string {
+  if (testCodeCache === undefined) {
+    const folder = mkdtempSync(join(tmpdir(), 'ringside-test-code-cache-'));
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    testCodeCache = folder;
+  }
+  return testCodeCache;
+}
 
 export interface PublishedDiagnostics {
   readonly uri: string;
@@ -29,9 +44,10 @@ export class LspClient {
   private readonly shownMessages: string[] = [];
   private shownWaiters: { pattern: RegExp; resolve: (message: string) => void }[] = [];
 
-  constructor() {
+  /** `args`: the server's arguments besides `--stdio`; by default, the test run's code cache. */
+  constructor(args: readonly string[] = [`--code-cache=${testCodeCacheFolder()}`]) {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`node scripts/build.mjs\` first (npm test does)`);
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [SERVER, '--stdio', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr?.on('data', (b: Buffer) => this.stderr.push(b.toString()));
     this.process.on('exit', (code) => { this.exitCode = code; });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));

@@ -34,6 +34,8 @@ export interface ProbeSetup {
   readonly probe: true;
   /** Two Int32s (VERDICT, SLOWEST) the probe writes, so the main thread can wait for them (DeadlineProbe.awaitSafe). */
   readonly verdict: SharedArrayBuffer;
+  /** The folder of the code cache the worker reads the bundle through, if any (entry.ts). */
+  readonly codeCache?: string;
 }
 
 export function stoppedInTime(slowestMs: number): boolean {
@@ -59,14 +61,16 @@ export interface DeadlineProbe {
 }
 
 /**
- * Main side: starts the probe on a throwaway worker running `script` (this bundle). Called as the
- * bundle is loaded (see entry.ts), so the verdict is usually in before the first
- * document arrives; `watch` attaches what to do with it once the server is up.
+ * Main side: starts the probe on a throwaway worker running `script`, which loads the server's
+ * bundle (through the code cache in `codeCache`, if given). Called before the main thread loads
+ * that bundle (see entry.ts), so the verdict is usually in before the first document arrives;
+ * `watch` attaches what to do with it once the server is up.
  */
-export function startDeadlineProbe(script: string): DeadlineProbe {
+export function startDeadlineProbe(script: string, codeCache?: string): DeadlineProbe {
   const shared = new Int32Array(new SharedArrayBuffer(8));
   const started = performance.now();
-  const worker = new Worker(script, { workerData: { probe: true, verdict: shared.buffer as SharedArrayBuffer } satisfies ProbeSetup });
+  const setup: ProbeSetup = { probe: true, verdict: shared.buffer as SharedArrayBuffer, ...(codeCache !== undefined ? { codeCache } : {}) };
+  const worker = new Worker(script, { workerData: setup });
   worker.unref();
   let failure: string | undefined;
   worker.on('error', (e: unknown) => { failure = e instanceof Error ? e.message : String(e); });

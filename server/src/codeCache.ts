@@ -1,0 +1,127 @@
+// The server's bundle loaded through a V8 code cache (entry.ts): the bytecode of the functions a
+// start-up ran, written once the first analysis is out and read by the next server, which then
+// neither parses nor compiles them again (VS Code keeps such a cache for its own code). It lives
+// in a folder of the user's own: V8 runs the bytecode it is given, so a cache anyone else could
+// write would be their code run as this user.
+
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** How a load used the cache. */
+export type CacheUse =
+  | 'off'        // no folder for it
+  | 'accepted'   // V8 took the cached bytecode
+  | 'rejected'   // V8 refused it (another Node.js, other V8 flags, a damaged file): written anew
+  | 'absent';    // none yet: written once start-up is over
+
+export interface LoadedBundle<T> {
+  readonly exports: T;
+  readonly cacheUse: CacheUse;
+  /**
+   * Writes the cache for the next start when this load had none it could use: call it once the
+   * start-up's code has run and V8's flags are as at start-up (V8 refuses a cache made under other
+   * flags). Never throws; says what it did, for the log.
+   */
+  keep(): string | undefined;
+}
+
+/** Cache files kept in the folder, this bundle's included: others are of other versions. */
+const FILES_KEPT = 4;
+const SUFFIX = '.v8-code-cache';
+
+/**
+ * The cache's folder from the command line and the environment: `--code-cache=DIR`, none with
+ * `--no-code-cache`, else the platform's per-user cache folder.
+ */
+export function codeCacheDirectory(argv: readonly string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string | undefined {
+  if (argv.includes('--no-code-cache')) return undefined;
+  const given = argv.find((a) => a.startsWith('--code-cache='));
+  if (given !== undefined) return given.slice('--code-cache='.length) || undefined;
+  if (platform === 'win32') return env.LOCALAPPDATA ? join(env.LOCALAPPDATA, 'ringside', 'Cache') : undefined;
+  if (platform === 'darwin') return home ? join(home, 'Library', 'Caches', 'ringside') : undefined;
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'ringside');
+  return home ? join(home, '.cache', 'ringside') : undefined;
+}
+
+/**
+ * Makes `dir` (mode 700) unless it exists, and says why it cannot hold the cache: it must be a
+ * folder, not a link to one, and on POSIX systems owned by this user and writable by no one else.
+ */
+export function cacheFolderProblem(dir: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    if (!st.isDirectory()) return `${dir} is not a folder`;
+    const uid = process.getuid?.();
+    if (uid !== undefined && st.uid !== uid) return `${dir} belongs to another user`;
+    if (uid !== undefined && (st.mode & 0o022) !== 0) return `${dir} can be written by other users`;
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/**
+ * Loads CommonJS bundle `file` as `require` would, through the cache in `dir` (none when
+ * undefined). The cache's name holds a hash of the bundle and the runtime, so a new build or
+ * another Node.js never reads an old one.
+ */
+export function loadBundle<T>(file: string, dir: string | undefined): LoadedBundle<T> {
+  const source = readFileSync(file, 'utf8');
+  const cacheFile = dir === undefined ? undefined : join(dir, `${basename(file)}-${cacheKey(source)}${SUFFIX}`);
+  let cachedData: Buffer | undefined;
+  try {
+    if (cacheFile !== undefined) cachedData = readFileSync(cacheFile);
+  } catch { /* none yet */ }
+  const wrapped = Module.wrap(source);
+  // (The wrapper's head is on the bundle's first line: columns there are given as in the file.)
+  const script = new Script(wrapped, { filename: file, columnOffset: -wrapped.indexOf(source), cachedData });
+  const cacheUse: CacheUse = cacheFile === undefined ? 'off' : cachedData === undefined ? 'absent' : script.cachedDataRejected === true ? 'rejected' : 'accepted';
+  const module = new Module(file);
+  module.filename = file;
+  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+  run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  module.loaded = true;
+  let kept = false;
+  return {
+    exports: module.exports as T,
+    cacheUse,
+    keep(): string | undefined {
+      if (kept || cacheFile === undefined || cacheUse === 'accepted') return undefined;
+      kept = true;
+      try {
+        const data = script.createCachedData();
+        const temporary = `${cacheFile}.${process.pid}`;
+        writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
+        renameSync(temporary, cacheFile);
+        pruneOthers(dirname(cacheFile), basename(cacheFile));
+        return `code cache written (${Math.round(data.length / 1024)} KiB, ${cacheFile})`;
+      } catch (e) {
+        return `code cache not written: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    },
+  };
+}
+
+function cacheKey(source: string): string {
+  return createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}\0${process.versions.v8}`).digest('hex').slice(0, 32);
+}
+
+/** Leaves the FILES_KEPT most recently written caches in `dir`, `own` among them. */
+function pruneOthers(dir: string, own: string): void {
+  const written = (name: string): number => {
+    try { return statSync(join(dir, name)).mtimeMs; } catch { return 0; }
+  };
+  const others = readdirSync(dir)
+    .filter((name) => name.endsWith(SUFFIX) && name !== own)
+    .map((name) => ({ name, written: written(name) }))
+    .sort((a, b) => b.written - a.written);
+  // (Another server may be pruning too.)
+  for (const { name } of others.slice(FILES_KEPT - 1)) {
+    try { unlinkSync(join(dir, name)); } catch { /* gone already */ }
+  }
+}
