@@ -22,7 +22,8 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'server/src/entry.ts', out: 'dist/server.js' },
   { in: 'server/src/main.ts', out: 'dist/server-main.js' },
-  { in: 'debug-adapter/src/main.ts', out: 'dist/debugAdapter.js' },
+  { in: 'debug-adapter/src/entry.ts', out: 'dist/debugAdapter.js' },
+  { in: 'debug-adapter/src/main.ts', out: 'dist/debugAdapter-main.js' },
   { in: 'core/src/cli/main.ts', out: 'dist/cli.js', banner: '#!/usr/bin/env node' },
 ];
 

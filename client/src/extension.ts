@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { codeCacheArguments } from './codeCache';
 import { CommandRegistry, preprocessDocument, registerCommands } from './commands';
 import { Config } from './config';
 import { registerDebugging } from './debug/registerDebugging';
@@ -25,9 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerDebugging(context, registry, config);
 
   const module = context.asAbsolutePath('dist/server.js');
-  // The server's code cache in the extension's own storage, which VS Code keeps per user and
-  // removes with the extension (server/src/codeCache.ts).
-  const args = context.globalStorageUri.scheme === 'file' ? [`--code-cache=${vscode.Uri.joinPath(context.globalStorageUri, 'code-cache').fsPath}`] : [];
+  const args = codeCacheArguments(context);
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, args },
     debug: { module, transport: TransportKind.ipc, args, options: { execArgv: ['--nolazy', '--inspect=6009'] } },

@@ -1,5 +1,5 @@
-// Entry of `dist/debugAdapter.js`: the Ringside debug adapter speaking DAP over stdin/stdout.
-// The extension runs the same session inline by importing RingsideDebugSession from ./session.
+// The debug adapter's bundle (dist/debugAdapter-main.js, loaded by entry.ts as dist/debugAdapter.js):
+// the Ringside debug adapter speaking DAP over stdin/stdout.
 
 import { DebugSession } from '@vscode/debugadapter';
 import { RingsideDebugSession } from './session';

@@ -46,7 +46,7 @@ import { analysisRound, BackgroundWarmUp } from './warmUp';
 // deadline probe's worker (probeWorker.ts) ends before it gets here.
 if (!isMainThread) serveAssembleJobs();
 
-/** The code cache the entry loaded this bundle through (codeCache.ts). */
+/** The code cache the entry loaded this bundle through (core/src/startup/codeCache.ts). */
 export interface BundleCache {
   /** How the load used it, for the log. */
   readonly use: string;

@@ -3,7 +3,7 @@
 // against the plain interpreter in the same run, DAP step round trips over stdio, and the time
 // from `pause` to the stopped event while a guest runs. Prints a markdown section; numbers only.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -16,11 +16,14 @@ const adapter = join(root, 'dist', 'debugAdapter.js');
 const cpuGuest = join(root, 'test', 'fixtures', 'runtime', 'cpu-bound.gasm');
 const spinGuest = join(root, 'test', 'fixtures', 'dap', 'spin.gasm');
 const stormGuest = join(root, 'test', 'fixtures', 'dap', 'fault-storm.gasm');
+const helloGuest = join(root, 'examples', 'hello', 'hello.gasm');
+/** The adapters' code cache (core/src/startup/codeCache.ts): the bench's own, emptied as it starts. */
+const codeCache = join(outDir, 'adapter-code-cache');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** A DAP client over the adapter's stdio: request() → response, waitEvent() → next matching event. */
-function startAdapter() {
-  const child = spawn(process.execPath, [adapter], { stdio: ['pipe', 'pipe', 'inherit'] });
+function startAdapter(args = []) {
+  const child = spawn(process.execPath, [adapter, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   let buffer = Buffer.alloc(0);
   let seq = 1;
   const pending = new Map();
@@ -51,6 +54,7 @@ function startAdapter() {
       });
     },
     waitEvent(name) { return new Promise((resolve) => waiters.push({ name, resolve })); },
+    child,
     close() { child.kill(); },
   };
 }
@@ -102,6 +106,26 @@ async function dapColdRun(instructions, armed) {
     await client.request('continue', { threadId: 1 });
     await exited;
     return instructions / ((now() - t0) * 1000);
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * F5's wait: from starting a fresh adapter process to the stopped event on hello.gasm's entry
+ * (initialize, launch, which assembles, configurationDone), with `args`; the adapter then ended
+ * with `disconnect`, as VS Code ends it (a cache is written as it exits).
+ */
+async function launchToStop(args) {
+  const t0 = now();
+  const client = startAdapter(args);
+  try {
+    await launch(client, helloGuest);
+    const ms = now() - t0;
+    const exited = new Promise((resolve) => client.child.once('exit', resolve));
+    await client.request('disconnect', {});
+    await exited;
+    return ms;
   } finally {
     client.close();
   }
@@ -223,6 +247,20 @@ export async function benchDap(say) {
   say('');
   const storm = await pauseLatencies(20, stormGuest, (c) => c.request('setExceptionBreakpoints', { filters: ['gp'] }));
   say(`Pause → stopped during a fault storm (test/fixtures/dap/fault-storm.gasm: a #UD and a COM1 byte per loop, the #GP filter armed so the adapter hears every fault; 20 pauses): p50 ${percentile(storm, 0.5).toFixed(2)} ms, max ${Math.max(...storm).toFixed(2)} ms (goal < 50 ms).`);
+  say('');
+
+  // Fresh adapters alternated, with the code cache an earlier adapter wrote and with none (a first
+  // F5 after installing or updating).
+  rmSync(codeCache, { recursive: true, force: true });
+  await launchToStop([`--code-cache=${codeCache}`]);
+  const f5 = { cached: [], uncached: [] };
+  for (let i = 0; i < 5; i++) {
+    for (const kind of i % 2 === 0 ? ['cached', 'uncached'] : ['uncached', 'cached']) {
+      f5[kind].push(await launchToStop(kind === 'cached' ? [`--code-cache=${codeCache}`] : ['--no-code-cache']));
+    }
+  }
+  const list = (r) => r.map((t) => t.toFixed(0)).join(', ');
+  say(`F5 → stopped on entry (examples/hello/hello.gasm; from starting a fresh adapter process to the stopped event, 5 each, alternated): with the code cache of an earlier adapter p50 ${median(f5.cached).toFixed(1)} ms (${list(f5.cached)}), with none p50 ${median(f5.uncached).toFixed(1)} ms (${list(f5.uncached)}).`);
   say('');
 }
 

@@ -5,10 +5,12 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RingsResponse } from '../../core/src/protocol';
+import { testCodeCacheFolder } from './lspClient';
 import { listedAddress } from './nasmListing';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -81,8 +83,9 @@ class DapClient {
   exitCode: number | null = null;
   readonly exited: Promise<number | null>;
 
-  constructor() {
-    this.child = spawn(process.execPath, [ADAPTER], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `args`: the adapter's arguments; by default, the test run's code cache (see lspClient.ts). */
+  constructor(args: readonly string[] = [`--code-cache=${testCodeCacheFolder()}`]) {
+    this.child = spawn(process.execPath, [ADAPTER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.on('data', (d: Buffer) => this.data(d));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => { this.exitCode = code; resolve(code); }));
   }
@@ -783,5 +786,45 @@ describe('debug adapter over stdio (every message validated against the DAP sche
       .flatMap((e) => (e.body as { records: { kind: string; vector?: number; errorCode?: number }[] }).records);
     const faults = records.filter((r) => r.kind === 'exception');
     assert.deepEqual(faults.map((r) => [r.vector, r.errorCode]), [[13, 0x1230], [13, 0x1230]]);
+  });
+});
+
+describe('debug adapter: its bundle loaded through the code cache (core/src/startup/codeCache.ts)', function () {
+  this.timeout(20000);
+  let folder: string;
+  beforeEach(() => { folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-adapter-cache-')); });
+  afterEach(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+  /** A session in a fresh adapter: stopped on entry at hello.gasm's first line; the adapter ended as VS Code ends it. */
+  async function session(args: string[]): Promise<DebugProtocol.StackFrame> {
+    const client = new DapClient(args);
+    try {
+      const stopped = client.stopped();
+      await start(client, { program: HELLO, stopOnEntry: true });
+      await stopped;
+      const frame = await topFrame(client);
+      await client.ok('disconnect', {});
+      await client.exited;
+      assert.deepEqual(client.invalid, []);
+      return frame;
+    } finally {
+      client.kill();
+    }
+  }
+  const caches = (): fs.Stats[] => fs.readdirSync(folder).filter((n) => /^debugAdapter-main\.js-[0-9a-f]{32}\.v8-code-cache$/.test(n)).map((n) => fs.statSync(path.join(folder, n)));
+
+  it('the first adapter writes it as it ends; the next takes it (and so does not write it again), and debugs the same', async () => {
+    const first = await session([`--code-cache=${folder}`]);
+    const [written] = caches();
+    assert.ok(written !== undefined, 'a cache is written');
+    const second = await session([`--code-cache=${folder}`]);
+    assert.deepEqual(caches().map((c) => c.mtimeMs), [written.mtimeMs], 'V8 took the cache: it is not written anew');
+    assert.deepEqual(second, first);
+    assert.equal(first.source?.path, HELLO);
+  });
+
+  it('none with --no-code-cache', async () => {
+    await session(['--no-code-cache', `--code-cache=${folder}`]);
+    assert.deepEqual(caches(), []);
   });
 });

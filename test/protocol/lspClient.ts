@@ -14,7 +14,7 @@ export const SERVER_BUNDLE = join(__dirname, '..', '..', 'dist', 'server-main.js
 
 let testCodeCache: string | undefined;
 /**
- * The code cache folder of this test run's servers (server/src/codeCache.ts): one of its own, not
+ * The code cache folder of this test run's servers (core/src/startup/codeCache.ts): one of its own, not
  * the user's, made on first use (mode 700, as mkdtemp makes it) and removed when the run ends.
  */
 export function testCodeCacheFolder(): string {

@@ -1,4 +1,4 @@
-// The real server (dist/server.js) and its code cache (server/src/codeCache.ts): the first start
+// The real server (dist/server.js) and its code cache (core/src/startup/codeCache.ts): the first start
 // writes it once its first analysis is out, the next start's V8 takes it, and the diagnostics are
 // the same; a folder others can write to is refused, with the reason in the log, and the server
 // works on without a cache, as with --no-code-cache. The deadline probe's worker reads the cache too.

@@ -6,9 +6,10 @@
 import * as vscode from 'vscode';
 
 export class RingsideAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
-  constructor(private readonly adapterPath: string) {}
+  /** `args`: the adapter's own, after its path (its code cache's folder: ../codeCache.ts). */
+  constructor(private readonly adapterPath: string, private readonly args: readonly string[] = []) {}
 
   createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
-    return new vscode.DebugAdapterExecutable(process.execPath, [this.adapterPath], { env: { ELECTRON_RUN_AS_NODE: '1' } });
+    return new vscode.DebugAdapterExecutable(process.execPath, [this.adapterPath, ...this.args], { env: { ELECTRON_RUN_AS_NODE: '1' } });
   }
 }

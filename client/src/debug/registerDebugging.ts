@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../../../core/src/protocol';
+import { codeCacheArguments } from '../codeCache';
 import type { CommandRegistry } from '../commands';
 import type { Config } from '../config';
 import { PageTablesView } from '../views/pageTablesView';
@@ -16,7 +17,7 @@ import { GuestSessionWatcher } from './guestSessionWatcher';
 
 export function registerDebugging(context: vscode.ExtensionContext, registry: CommandRegistry, config: Config): void {
   const { debug } = vscode;
-  registry.track(debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new RingsideAdapterFactory(context.asAbsolutePath('dist/debugAdapter.js'))));
+  registry.track(debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new RingsideAdapterFactory(context.asAbsolutePath('dist/debugAdapter.js'), codeCacheArguments(context))));
   registry.track(debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RingsideConfigurationProvider(config)));
   registry.track(debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ActiveFileConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic));
   const watcher = registry.track(new GuestSessionWatcher());

@@ -1,5 +1,6 @@
-// The language server's bundle loaded through a V8 code cache (server/src/codeCache.ts): where the
-// cache lives, which folders it refuses, and, each load in a fresh process as a server start is,
+// A bundle loaded through a V8 code cache (core/src/startup/codeCache.ts), as the language server's
+// and the debug adapter's entries load theirs: where the cache lives, which folders it refuses,
+// and, each load in a fresh process as a server or adapter start is,
 // that V8 takes a cache written after a run, refuses a damaged one or one made under other flags
 // (and the cache is then written anew), and that the bundle behaves the same either way.
 
@@ -9,12 +10,12 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symli
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheFolderProblem, codeCacheDirectory } from '../../server/src/codeCache';
+import { cacheFolderProblem, codeCacheDirectory } from '../../core/src/startup/codeCache';
 
 const root = join(__dirname, '..', '..');
 const posix = process.platform !== 'win32';
 
-describe('language server: the code cache folder', () => {
+describe('code cache: its folder', () => {
   it('is the one given with --code-cache=, none with --no-code-cache', () => {
     assert.equal(codeCacheDirectory(['node', 's', '--stdio', '--code-cache=/x/y'], {}, 'linux', '/home/u'), '/x/y');
     assert.equal(codeCacheDirectory(['node', 's', '--no-code-cache', '--code-cache=/x/y'], {}, 'linux', '/home/u'), undefined);
@@ -73,7 +74,7 @@ interface Load { use: string; answer: number; file: string; variant: number; fai
 /** Loads `bundle` in a fresh process through the cache in `folder`, then keeps the cache if `keep`. */
 function load(bundle: string, folder: string, { keep = true, nodeFlags = [] as string[] } = {}): Load {
   const script = `
-    const { loadBundle } = require(${JSON.stringify(join(root, 'server/src/codeCache.ts'))});
+    const { loadBundle } = require(${JSON.stringify(join(root, 'core/src/startup/codeCache.ts'))});
     const b = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(folder)});
     let failedAt = '';
     try { b.exports.fail(); } catch (e) { failedAt = e.stack.split('\\n')[1].trim(); }
@@ -96,7 +97,7 @@ function required(bundle: string): Omit<Load, 'use' | 'kept'> {
 const caches = (folder: string) => readdirSync(folder).filter((n) => n.endsWith('.v8-code-cache'));
 const behaviour = ({ answer, file, variant, failedAt }: Load) => ({ answer, file, variant, failedAt });
 
-describe('language server: its bundle loaded through the code cache', () => {
+describe('code cache: a bundle loaded through it', () => {
   let scratch: string;
   let folder: string;
   let bundle: string;

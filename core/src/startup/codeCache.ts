@@ -1,12 +1,14 @@
-// The server's bundle loaded through a V8 code cache (entry.ts): the bytecode of the functions a
-// start-up ran, written once the first analysis is out and read by the next server, which then
-// neither parses nor compiles them again (VS Code keeps such a cache for its own code). It lives
-// in a folder of the user's own: V8 runs the bytecode it is given, so a cache anyone else could
-// write would be their code run as this user.
+// A bundle loaded through a V8 code cache: the bytecode of the functions a start-up ran, written
+// once that start-up is over and read by the next process, which then neither parses nor compiles
+// them again (VS Code keeps such a cache for its own code). The language server's and the debug
+// adapter's entries (server/src/entry.ts, debug-adapter/src/entry.ts) load their bundles so. It
+// lives in a folder of the user's own: V8 runs the bytecode it is given, so a cache anyone else
+// could write would be their code run as this user.
 
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
 
@@ -26,6 +28,29 @@ export interface LoadedBundle<T> {
    * flags). Never throws; says what it did, for the log.
    */
   keep(): string | undefined;
+}
+
+/** The cache folder a process's arguments and environment choose, if it can hold the cache safely. */
+export interface CacheChoice {
+  readonly folder: string | undefined;
+  /** Why the folder chosen is not used. */
+  readonly problem: string | undefined;
+}
+
+export function chooseCacheFolder(argv: readonly string[] = process.argv): CacheChoice {
+  const wanted = codeCacheDirectory(argv, process.env, process.platform, homedir());
+  const problem = wanted === undefined ? undefined : cacheFolderProblem(wanted);
+  return { folder: problem === undefined ? wanted : undefined, problem };
+}
+
+/** A bundle loaded by a process's entry, and what it did with the code cache, for the log. */
+export interface EntryBundle<T> extends LoadedBundle<T> {
+  readonly said: string;
+}
+
+export function loadEntryBundle<T>(file: string, choice: CacheChoice): EntryBundle<T> {
+  const bundle = loadBundle<T>(file, choice.folder);
+  return { ...bundle, said: choice.problem !== undefined ? `no code cache: ${choice.problem}` : `code cache: ${bundle.cacheUse}` };
 }
 
 /** Cache files kept in the folder, this bundle's included: others are of other versions. */
