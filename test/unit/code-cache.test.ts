@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { cacheFolderProblem, codeCacheDirectory } from '../../core/src/startup/codeCache';
 
 const root = join(__dirname, '..', '..');
@@ -149,7 +149,7 @@ describe('code cache: a bundle loaded through it', () => {
     assert.equal(load(bundle, folder, { keep: false }).use, 'rejected');
   });
 
-  it("a changed bundle never reads the old bundle's cache; the oldest of others go", () => {
+  it("a changed bundle never reads the old bundle's cache; the oldest of its others go", () => {
     load(bundle, folder);
     const old = caches(folder)[0];
     // Five caches of other versions, older than the first.
@@ -158,12 +158,17 @@ describe('code cache: a bundle loaded through it', () => {
       writeFileSync(stale, 'x');
       utimesSync(stale, 1000 + i, 1000 + i);
     }
+    // And one of another bundle sharing the folder (the server's and the adapter's do), older still.
+    const neighbour = join(folder, `other.js-${'0'.repeat(32)}.v8-code-cache`);
+    writeFileSync(neighbour, 'x');
+    utimesSync(neighbour, 10, 10);
     writeFileSync(bundle, bundleSource(2));
     const changed = load(bundle, folder);
     assert.equal(changed.use, 'absent');
     assert.equal(changed.variant, 2);
-    const left = caches(folder);
+    const left = caches(folder).filter((n) => n.startsWith('bundle.js-'));
     assert.equal(left.length, 4);
+    assert.ok(caches(folder).includes(basename(neighbour)), "another bundle's cache stays");
     assert.ok(left.includes(old), 'the newest of the others is kept');
     assert.ok(left.includes(`bundle.js-${'0'.repeat(31)}4.v8-code-cache`));
     assert.ok(!left.includes(`bundle.js-${'0'.repeat(31)}0.v8-code-cache`));

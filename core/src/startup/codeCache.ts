@@ -53,7 +53,7 @@ export function loadEntryBundle<T>(file: string, choice: CacheChoice): EntryBund
   return { ...bundle, said: choice.problem !== undefined ? `no code cache: ${choice.problem}` : `code cache: ${bundle.cacheUse}` };
 }
 
-/** Cache files kept in the folder, this bundle's included: others are of other versions. */
+/** A bundle's cache files kept in the folder, its own included: others are of other versions. */
 const FILES_KEPT = 4;
 const SUFFIX = '.v8-code-cache';
 
@@ -123,7 +123,7 @@ export function loadBundle<T>(file: string, dir: string | undefined): LoadedBund
         const temporary = `${cacheFile}.${process.pid}`;
         writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
         renameSync(temporary, cacheFile);
-        pruneOthers(dirname(cacheFile), basename(cacheFile));
+        pruneOthers(dirname(cacheFile), basename(cacheFile), `${basename(file)}-`);
         return `code cache written (${Math.round(data.length / 1024)} KiB, ${cacheFile})`;
       } catch (e) {
         return `code cache not written: ${e instanceof Error ? e.message : String(e)}`;
@@ -136,13 +136,16 @@ function cacheKey(source: string): string {
   return createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}\0${process.versions.v8}`).digest('hex').slice(0, 32);
 }
 
-/** Leaves the FILES_KEPT most recently written caches in `dir`, `own` among them. */
-function pruneOthers(dir: string, own: string): void {
+/**
+ * Leaves the FILES_KEPT most recently written caches of one bundle (their names start with
+ * `prefix`) in `dir`, `own` among them; those of other bundles sharing the folder stay.
+ */
+function pruneOthers(dir: string, own: string, prefix: string): void {
   const written = (name: string): number => {
     try { return statSync(join(dir, name)).mtimeMs; } catch { return 0; }
   };
   const others = readdirSync(dir)
-    .filter((name) => name.endsWith(SUFFIX) && name !== own)
+    .filter((name) => name.startsWith(prefix) && name.endsWith(SUFFIX) && name !== own)
     .map((name) => ({ name, written: written(name) }))
     .sort((a, b) => b.written - a.written);
   // (Another server may be pruning too.)
