@@ -18,7 +18,7 @@ if (isMainThread) {
   const cache = chooseCacheFolder();
   const probe = startDeadlineProbe(__filename, cache.folder);
   const server = loadEntryBundle<ServerBundle>(bundle, cache);
-  server.exports.startServer(probe, { use: server.said, keep: () => server.keep() });
+  server.exports.startServer(probe, server);
 } else if (isProbe(workerData)) {
   // (The main thread writes the cache; here it is only read.)
   loadBundle<ServerBundle>(bundle, workerData.codeCache);

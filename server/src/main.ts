@@ -13,6 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CallHierarchyItem, CompletionItem, RenameFilesParams, SemanticTokens, SemanticTokensDelta, PrepareRenameParams, PrepareRenameResult, WorkspaceEdit, DidChangeConfigurationParams, DidChangeWatchedFilesParams, InlayHintParams } from 'vscode-languageserver/node';
 import { AnalysisCache } from './analysis/analysisCache';
 import { WorkerAssembler, serveAssembleJobs } from './analysis/assemblerWorker';
+import type { EntryBundle } from '../../core/src/startup/codeCache';
 import type { DeadlineProbe } from './analysis/deadlineProbe';
 import { assembleInProcess } from './analysis/inProcessAssembler';
 import { holdOptimizingCompilerOnce, releaseOptimizingCompiler } from './analysis/compilerTiers';
@@ -46,16 +47,11 @@ import { analysisRound, BackgroundWarmUp } from './warmUp';
 // deadline probe's worker (probeWorker.ts) ends before it gets here.
 if (!isMainThread) serveAssembleJobs();
 
-/** The code cache the entry loaded this bundle through (core/src/startup/codeCache.ts). */
-export interface BundleCache {
-  /** How the load used it, for the log. */
-  readonly use: string;
-  /** Writes it for the next start, if this one could not use it; says what it did. */
-  keep(): string | undefined;
-}
-
-/** Serves the language server over the connection the process was started with (see entry.ts). */
-export function startServer(probe: DeadlineProbe, bundleCache: BundleCache): void {
+/**
+ * Serves the language server over the connection the process was started with (see entry.ts);
+ * `loaded` is this bundle as the entry loaded it, through the code cache.
+ */
+export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unknown>, 'said' | 'keep'>): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   const log = (message: string) => connection.console.error(message);
@@ -110,7 +106,7 @@ export function startServer(probe: DeadlineProbe, bundleCache: BundleCache): voi
   function keepBundleCache(): void {
     if (cacheKept !== 'due') return;
     cacheKept = 'done';
-    const said = bundleCache.keep();
+    const said = loaded.keep();
     if (said !== undefined) connection.console.info(said);
   }
   /**
@@ -306,7 +302,7 @@ export function startServer(probe: DeadlineProbe, bundleCache: BundleCache): voi
   });
 
   connection.onInitialized(() => {
-    connection.console.info(bundleCache.use);
+    connection.console.info(loaded.said);
     void refreshSettings();
     warmUpWhenIdle();
   });
