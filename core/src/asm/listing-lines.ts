@@ -6,7 +6,7 @@ import type { Diagnostic, ListingData, ListingLine, ListingMessage, SourceRange 
 import type { DiagnosticPlaces } from './diagnostics';
 import { isQuoted, tokenizeLine, type Token } from './lexer';
 import { stringText } from './strings';
-import type { ListedStatement } from './listing-data';
+import type { ExternalPiece, ListedStatement } from './listing-data';
 import type { ParsedStatement } from './parser';
 import type { ReportedLines } from './reported-lines';
 import { LineFlag, type PPLines } from './source';
@@ -155,6 +155,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     // The statement's "zeroing" warnings, one for each reservation it makes, in order; its
     // overflow warnings of an item, one for each `dup` copy of it, in order.
     let zeroing = 0;
+    let externals = 0;
     let overflows: Map<number, number> | undefined;
     for (const m of inReportOrder(ms)) {
       // (One of the line after, given as nasm wrote that line for the listing: after all of this one's.)
@@ -163,6 +164,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       const column = sameLine ? m.range.start.col : undefined;
       let nth = 0;
       if (m.code === 'zeroing') nth = zeroing++;
+      else if (m.code === 'extern') nth = externals++;
       // (A far pointer's selector is its second piece, whether its offset warned or not: measured,
       // `jmp 0x12345:2` in .bss warns after the offset's nobits warning.)
       else if (m.code === 'selector-range') nth = 1;
@@ -194,7 +196,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
  * one of them was given does messagesAsListed need the listing (whose making costs, on a large file,
  * more than the assembly).
  */
-const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize', 'self-relative', 'wrt']);
+const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize', 'self-relative', 'wrt', 'extern']);
 
 /** Whether one of `diagnostics` may be printed more than once (see REPEATABLE). */
 export function mayRepeat(diagnostics: readonly Diagnostic[]): boolean {
@@ -368,6 +370,11 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   // (Given as the branch's displacement is put out, in each repetition: after it.)
   const target = m.code === 'self-relative' ? s.data.find((d) => d.kind === 'address' && d.relative) : undefined;
   if (target?.kind === 'address') return after([target.offset + target.size]);
+  // (The bin format refuses an external name's value as it is put out, each `dup` copy and each
+  // repetition: after it; measured, `dd a, 1, a` lists the error after the row of the first and
+  // after the second, `dd 2 dup (a)` twice.)
+  const external = m.code === 'extern' && s.externals !== undefined ? externalEnds(s.externals, column, nth) : undefined;
+  if (external !== undefined) return after(external);
   const first = s.data[0];
   if (first === undefined) return [{ text }];
   // (Given as the value is put out, in each repetition.)
@@ -382,6 +389,16 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   const out: ListingMessage[] = [];
   for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset } : inRound({ text }, Math.floor(k / once), offset));
   return out;
+}
+
+/**
+ * Where the values put out of the expression written across `column` end (each `dup` copy's), or
+ * without a column, the `nth` value of an external name's. Undefined: none.
+ */
+function externalEnds(pieces: readonly ExternalPiece[], column: number | undefined, nth: number): number[] | undefined {
+  if (column === undefined) return nth < pieces.length ? [pieces[nth].end] : undefined;
+  const ends = pieces.filter((p) => p.from <= column && column < p.to).map((p) => p.end);
+  return ends.length > 0 ? ends : undefined;
 }
 
 /** `m` as given in repetition `round`, where `at` is in the first one's data. */
