@@ -155,7 +155,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     // The statement's "zeroing" warnings, one for each reservation it makes, in order; its
     // overflow warnings of an item, one for each `dup` copy of it, in order.
     let zeroing = 0;
-    let externals = 0;
+    let externalsClaimed: Set<ExternalPiece> | undefined;
     let overflows: Map<number, number> | undefined;
     for (const m of inReportOrder(ms)) {
       // (One of the line after, given as nasm wrote that line for the listing: after all of this one's.)
@@ -164,7 +164,6 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       const column = sameLine ? m.range.start.col : undefined;
       let nth = 0;
       if (m.code === 'zeroing') nth = zeroing++;
-      else if (m.code === 'extern') nth = externals++;
       // (A far pointer's selector is its second piece, whether its offset warned or not: measured,
       // `jmp 0x12345:2` in .bss warns after the offset's nobits warning.)
       else if (m.code === 'selector-range') nth = 1;
@@ -172,7 +171,8 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
         nth = (overflows ??= new Map()).get(column) ?? 0;
         overflows.set(column, nth + 1);
       }
-      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, column, nth);
+      if (m.code === 'extern') externalsClaimed ??= new Set();
+      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, column, nth, externalsClaimed);
       take(l, i, m, lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower })));
     }
   }
@@ -346,7 +346,7 @@ function bodyText(text: string, env: Readonly<Record<string, string | undefined>
  * has it from reading the line). The repetitions after the first are not listed: their warnings
  * come after the line's data.
  */
-function copies(m: Message, s: ListedStatement, column: number | undefined, nth: number): ListingMessage[] {
+function copies(m: Message, s: ListedStatement, column: number | undefined, nth: number, externalsClaimed?: Set<ExternalPiece>): ListingMessage[] {
   const text = m.text;
   const after = (ends: readonly number[]): ListingMessage[] => {
     const out: ListingMessage[] = ends.map((end) => (end === Infinity ? { text } : { text, offset: end }));
@@ -372,8 +372,8 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   if (target?.kind === 'address') return after([target.offset + target.size]);
   // (The bin format refuses an external name's value as it is put out, each `dup` copy and each
   // repetition: after it; measured, `dd a, 1, a` lists the error after the row of the first and
-  // after the second, `dd 2 dup (a)` twice.)
-  const external = m.code === 'extern' && s.externals !== undefined ? externalEnds(s.externals, column, nth) : undefined;
+  // after the second, `dd 2 dup (a)` twice, `dd a + a - a` once.)
+  const external = m.code === 'extern' && s.externals !== undefined && externalsClaimed !== undefined ? externalEnds(s.externals, column, externalsClaimed) : undefined;
   if (external !== undefined) return after(external);
   const first = s.data[0];
   if (first === undefined) return [{ text }];
@@ -392,13 +392,17 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
 }
 
 /**
- * Where the values put out of the expression written across `column` end (each `dup` copy's), or
- * without a column, the `nth` value of an external name's. Undefined: none.
+ * Where the values of external names put out that a refusal of one written at `column` is given
+ * after end: those of the expression written across the column (each `dup` copy's), or without a
+ * column, the first; each once, for the first refusal there (`claimed`: those taken), as nasm
+ * refuses a value, not a name (`dd a + a - a` is refused once). Undefined: no such value.
  */
-function externalEnds(pieces: readonly ExternalPiece[], column: number | undefined, nth: number): number[] | undefined {
-  if (column === undefined) return nth < pieces.length ? [pieces[nth].end] : undefined;
-  const ends = pieces.filter((p) => p.from <= column && column < p.to).map((p) => p.end);
-  return ends.length > 0 ? ends : undefined;
+function externalEnds(pieces: readonly ExternalPiece[], column: number | undefined, claimed: Set<ExternalPiece>): number[] | undefined {
+  const across = column === undefined ? pieces : pieces.filter((p) => p.from <= column && column < p.to);
+  if (across.length === 0) return undefined;
+  const mine = across.filter((p) => !claimed.has(p)).slice(0, column === undefined ? 1 : across.length);
+  for (const p of mine) claimed.add(p);
+  return mine.map((p) => p.end);
 }
 
 /** `m` as given in repetition `round`, where `at` is in the first one's data. */
