@@ -607,7 +607,9 @@ class Assembler implements EvalContext {
    */
   private externalMapSymbols(): (MapSymbol & { readonly stmt: number })[] {
     if (this.externals.size === 0) return [];
-    const named = new Set<string>();
+    // (A directive's arguments, read as it runs, are no statement's references: `incbin "f", a`
+    // names `a` as evaluated, externsUsed.)
+    const named = new Set<string>(this.externsUsed);
     for (const st of this.stmts) for (const r of st.refs) if (this.externals.has(r.name)) named.add(r.name);
     const out: (MapSymbol & { readonly stmt: number })[] = [];
     for (const [name, of] of this.externals) {
@@ -1375,6 +1377,18 @@ class Assembler implements EvalContext {
     if (later !== undefined) { if (report) this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, word); return false; }
     const v = evaluate(e, { symbol: (name, node) => this.lookup(name, node), here: () => this.here(), base: () => this.base(), error: (message) => { if (report) this.error('expression', message, word); } });
     return v.v !== undefined && v.v !== 0;
+  }
+
+  /**
+   * An `incbin` offset or length, a critical expression of which nasm takes a label's number in
+   * its segment, an external name's too (measured with nasm 2.16.01: `org 0x100` / `db 1, 2` /
+   * `lab:` / `incbin "f", lab` skips 2 bytes; `extern a` / `incbin "f", a + 2` skips 2, refusing
+   * nothing; a label after the line is "symbol `x' not defined before use").
+   */
+  private incbinNumber(e: Expr): number | undefined {
+    const v = this.keepingExternals(() => this.criticalValue(e));
+    if (v.v === undefined || v.sec < 0 || v.big !== undefined) return this.constant(e, 'incbin');
+    return v.v - this.segmentAddress(v.sec);
   }
 
   private constant(e: Expr, what: string, address?: () => void): number | undefined {
@@ -2782,8 +2796,8 @@ class Assembler implements EvalContext {
     const data = found.data;
     const offE = parts[1] ? this.exprArgFrom(st, parts[1], 'ignored') : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2], 'ignored') : undefined;
-    const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
-    const len = lenE ? this.constant(lenE, 'incbin') : undefined;
+    const off = offE ? this.incbinNumber(offE) ?? 0 : 0;
+    const len = lenE ? this.incbinNumber(lenE) : undefined;
     // nasm 2.16.01 crashes on a negative length: an error here.
     if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
     const n = this.timesCount(st);
