@@ -63,9 +63,6 @@ const NOT_LISTED: Readonly<Record<string, string>> = {
   'err-seg-in-group.asm': 'Ringside refuses `seg x` as it parses the line; nasm puts it out as a segment ([ssss]) and refuses it in its output format, after the listing',
   'err-seg-zext.asm': 'as err-seg-in-group.asm: Ringside refuses `seg x` as it parses the line, nasm puts it out and refuses it in its output format',
   'err-register-set-size.asm': 'nasm assembles `cl+2` as `cl` and lists its bytes beside "invalid register set size"; Ringside\'s parser drops a line it reports, and writes no listing where bytes would be in doubt',
-  'equ-before-extern-used.asm': 'as equ-of-extern-used.asm: nasm lists the external value `[00000000]`, Ringside gives it no value and writes no listing',
-  'equ-of-extern-used.asm': 'nasm puts an external name\'s value out (listed `[00000000]`) and refuses it in its output format; Ringside gives an external name no value and writes no listing',
-  'err-equ-of-extern-forward-used.asm': 'as equ-of-extern-used.asm: nasm lists the external value `[00000000]`, Ringside gives it no value and writes no listing',
   'err-macro-argument-names.asm': 'each undefined name drops its `db` and the next names a symbol: lines whose bytes Ringside leaves in doubt after a drop (ListingLine.afterDropped)',
 };
 

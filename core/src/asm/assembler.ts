@@ -13,6 +13,7 @@ import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
+import { dropsStatement } from './listing-errors';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
@@ -416,6 +417,12 @@ class Assembler implements EvalContext {
   private errorsBeforeCount = 0;
   /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
   private inCount = false;
+  /** This Assembler lists a finished assembly (see listing), where an external name is its segment's value as in the final pass. */
+  private listingOnly = false;
+  /** While a value nasm puts out to no output format is evaluated (see refusesExternal). */
+  private externalsKept = false;
+  /** Where in the sink the final pass refused the current statement's first external name (-1: it refused none; see withdrawRefusals). */
+  private externalRefusedAt = -1;
   /** The statement whose immediate last took the current section's address away (`-x`: see Value.offset), in this pass. */
   private selfRelativeIn = -1;
   /** Set when a count's evaluation named an undefined symbol (see namesUndefined). */
@@ -600,7 +607,9 @@ class Assembler implements EvalContext {
    */
   private externalMapSymbols(): (MapSymbol & { readonly stmt: number })[] {
     if (this.externals.size === 0) return [];
-    const named = new Set<string>();
+    // (A directive's arguments, read as it runs, are no statement's references: `incbin "f", a`
+    // names `a` as evaluated, externsUsed.)
+    const named = new Set<string>(this.externsUsed);
     for (const st of this.stmts) for (const r of st.refs) if (this.externals.has(r.name)) named.add(r.name);
     const out: (MapSymbol & { readonly stmt: number })[] = [];
     for (const [name, of] of this.externals) {
@@ -716,6 +725,7 @@ class Assembler implements EvalContext {
     this.changed = false;
     this.declarationDirectives.startPass();
     this.undefinedIn = -1;
+    this.externalRefusedAt = -1;
     this.selfRelativeIn = -1;
     this.redefinedAs = undefined;
     this.deferredConstants.clear();
@@ -787,6 +797,7 @@ class Assembler implements EvalContext {
         if (this.budget.expired()) return false;
         try {
           this.statement(i);
+          if (this.externalRefusedAt >= 0) this.withdrawRefusals();
         } catch (e) {
           if (!isStackOverflow(e)) throw e;
           resetEvaluation();
@@ -1105,15 +1116,24 @@ class Assembler implements EvalContext {
     if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
-    if (this.externals.has(name)) (this.externsUsed ??= new Set()).add(name);
-    if (this.equOfExtern !== undefined && this.externals.has(name)) { this.equOfExtern.named = true; return undefined; }
+    const external = this.externals.get(name);
+    if (external !== undefined) (this.externsUsed ??= new Set()).add(name);
+    if (this.equOfExtern !== undefined && external !== undefined) { this.equOfExtern.named = true; return undefined; }
+    if (this.listingOnly && external !== undefined) return this.inCount ? undefined : this.externalSegmentValue(external);
     if (this.pass > 0 || this.final) {
       // (nasm's words, which name no symbol: the diagnostic's range shows which.)
       // (A count is refused as no number, the name not: measured, `extern a` / `times a nop` is
       // "non-constant argument supplied to TIMES" alone.)
-      if (this.externals.has(name)) { if (!this.inCount) this.error('extern', 'binary output format does not support external references', node); }
+      // An external name is put out as nasm's bin format puts it out before refusing it: its
+      // segment's value, relocatable in no section (measured with nasm 2.16.01 -l: `jmp a` is
+      // E9(00000000), `push a` 68[00000000], `mov eax, [a+4]` A1[04000000]).
+      if (external !== undefined) {
+        if (this.inCount) return undefined;
+        if (this.refusesExternal()) this.refuseExternal(node);
+        return this.externalSegmentValue(external);
+      }
       // No symbol can have a register's name (the parser refuses it as a label).
-      else if (isRegisterOutsideDialect(name)) {
+      if (isRegisterOutsideDialect(name)) {
         if (!this.wideOperandProblem(name, node)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
         this.dialectRegisterLine = this.line;
       }
@@ -1139,6 +1159,49 @@ class Assembler implements EvalContext {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether the value being evaluated goes to nasm's output format, whose bin format refuses an
+   * external name as it is put out: not in absolute space, not `absolute`'s own (see
+   * absoluteDirective), not an integer item wider than 64 bits, put out as nothing (measured with
+   * nasm 2.16.01: `absolute 0` / `dd a` is "attempt to assemble code in [ABSOLUTE] space" alone,
+   * `dt a` "integer supplied as 80-bit data" alone).
+   */
+  private refusesExternal(): boolean {
+    return this.absolute === undefined && !this.externalsKept;
+  }
+
+  /**
+   * nasm's bin format refusing external name `node` as it puts its value out: after the line is
+   * read, so none of the errors that keep a data statement's overflow warnings back (see
+   * dataBytes; measured, `dw a, 70000` warns of 70000 too).
+   */
+  private refuseExternal(node: Expr): void {
+    if (!this.final) return;
+    if (this.externalRefusedAt < 0) this.externalRefusedAt = this.sink.mark();
+    this.error('extern', 'binary output format does not support external references', node);
+    this.errorsGiven--;
+  }
+
+  /** What `read` returns, the external names it evaluates not refused (see refusesExternal). */
+  private keepingExternals<T>(read: () => T): T {
+    this.externalsKept = true;
+    try { return read(); } finally { this.externalsKept = false; }
+  }
+
+  /**
+   * The final pass refused an external name in the statement just assembled: if an error dropped
+   * the statement, nasm put nothing out, and refused none (measured: `dd a wrt ..gotpc` is
+   * "symbol `..gotpc' not defined" alone, `dd zz, a` "symbol `zz' not defined" alone).
+   */
+  private withdrawRefusals(): void {
+    const mark = this.externalRefusedAt;
+    this.externalRefusedAt = -1;
+    const list = this.sink.list;
+    let dropped = this.undefinedIn === this.stmtIndex;
+    for (let k = mark; k < list.length && !dropped; k++) dropped = dropsStatement(list[k]);
+    if (dropped) this.sink.rollback(mark, (d) => d.code !== 'extern');
   }
 
   /** Whether undefined symbol `name` was named already for the statement being assembled (and notes it). */
@@ -1314,6 +1377,18 @@ class Assembler implements EvalContext {
     if (later !== undefined) { if (report) this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, word); return false; }
     const v = evaluate(e, { symbol: (name, node) => this.lookup(name, node), here: () => this.here(), base: () => this.base(), error: (message) => { if (report) this.error('expression', message, word); } });
     return v.v !== undefined && v.v !== 0;
+  }
+
+  /**
+   * An `incbin` offset or length, a critical expression of which nasm takes a label's number in
+   * its segment, an external name's too (measured with nasm 2.16.01: `org 0x100` / `db 1, 2` /
+   * `lab:` / `incbin "f", lab` skips 2 bytes; `extern a` / `incbin "f", a + 2` skips 2, refusing
+   * nothing; a label after the line is "symbol `x' not defined before use").
+   */
+  private incbinNumber(e: Expr): number | undefined {
+    const v = this.keepingExternals(() => this.criticalValue(e));
+    if (v.v === undefined || v.sec < 0 || v.big !== undefined) return this.constant(e, 'incbin');
+    return v.v - this.segmentAddress(v.sec);
   }
 
   private constant(e: Expr, what: string, address?: () => void): number | undefined {
@@ -2473,7 +2548,15 @@ class Assembler implements EvalContext {
     const e = this.exprArgFrom(st, args, 'ignored');
     // A critical expression (measured: an unknown symbol, or one defined after the line, is
     // "not defined before use").
-    const v = e ? this.criticalValue(e) : undefined;
+    let v = e ? this.keepingExternals(() => this.criticalValue(e)) : undefined;
+    // (nasm takes an external name's segment for absolute space, and refuses the labels there as
+    // they are put out, `absolute a` / `x: resb 1` / `section .text` / `dd x`, which Ringside does
+    // not follow: it refuses the name here, an error of no pass nasm lists, and writes no listing.)
+    if (e !== undefined && v !== undefined && v.sec >= EXTERNAL_SEGMENTS) {
+      const name = firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.has(leaf.name)) ?? e;
+      this.error('absolute-extern', 'binary output format does not support external references', name);
+      v = undefined;
+    }
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
     this.keepSect();
@@ -2713,8 +2796,8 @@ class Assembler implements EvalContext {
     const data = found.data;
     const offE = parts[1] ? this.exprArgFrom(st, parts[1], 'ignored') : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2], 'ignored') : undefined;
-    const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
-    const len = lenE ? this.constant(lenE, 'incbin') : undefined;
+    const off = offE ? this.incbinNumber(offE) ?? 0 : 0;
+    const len = lenE ? this.incbinNumber(lenE) : undefined;
     // nasm 2.16.01 crashes on a negative length: an error here.
     if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
     const n = this.timesCount(st);
@@ -2848,7 +2931,7 @@ class Assembler implements EvalContext {
       if (unit > 8) {
         this.dataWarned = true;
         // (A symbol not defined is nasm's error then, and the only one: measured, `dt zz`.)
-        if (this.eval(item.expr).v !== undefined) this.error('integer-size', `integer supplied as ${unit * 8}-bit data`, item);
+        if (this.keepingExternals(() => this.eval(item.expr)).v !== undefined) this.error('integer-size', `integer supplied as ${unit * 8}-bit data`, item);
         continue;
       }
       const v = this.eval(item.expr);
@@ -2993,6 +3076,9 @@ class Assembler implements EvalContext {
     if (this.undefinedIn === this.stmtIndex) return;
     for (let k = 0; k < problems.length; k++) {
       const p = problems[k];
+      // (The bin format's word on a far target's segment is given as it puts the selector out:
+      // not in absolute space, where nothing is; measured, `absolute 0x10` / `jmp far lab`.)
+      if (this.absolute !== undefined && p.message === SEGMENT_BASE_REFERENCES) continue;
       const span = p.operand !== undefined && st.operands[p.operand] ? st.operands[p.operand] : st.op!;
       // The same warning twice at one operand is given twice (a far pointer's offset and selector).
       let repeat = 0;
@@ -3311,6 +3397,7 @@ class Assembler implements EvalContext {
   listing(output: AssemblyOutput, warned: ReadonlySet<number>): (ListedStatement | undefined)[] {
     this.symbols = output.symbols;
     for (const [name, external] of output.externals ?? []) this.externals.set(name, external);
+    this.listingOnly = true;
     this.sections = output.sections;
     for (const s of this.sections) this.sectionByName.set(s.name, s);
     this.origin = output.origin;
@@ -3468,7 +3555,7 @@ class Assembler implements EvalContext {
         }
         if (item.kind !== 'expr') continue;
         const at = this.relocationOf(item.expr, false);
-        if (at !== undefined) { out.address(unit, at.value, at.relative); continue; }
+        if (at !== undefined) { out.address(unit, at.value, at.relative, at.external ? item.expr : undefined); continue; }
         const v = this.eval(item.expr);
         out.bytes(littleEndian(v.big ?? v.v ?? 0, unit));
       }
@@ -3518,7 +3605,7 @@ class Assembler implements EvalContext {
       const reloc = e === undefined ? undefined : this.relocationOf(e, f.part === 'relative');
       // (A label's displacement nasm checks once: measured, `[bx+x]` with x past a word in its section.)
       out.anchor(o.start, f.part === 'displacement' && reloc === undefined);
-      if (reloc !== undefined) out.address(f.size, reloc.value, reloc.relative);
+      if (reloc !== undefined) out.address(f.size, reloc.value, reloc.relative, reloc.external ? e : undefined);
       else out.bytes(first.subarray(f.start, at));
     }
     out.bytes(first.subarray(at));
@@ -3527,9 +3614,10 @@ class Assembler implements EvalContext {
 
   /**
    * How nasm lists value `e` put out here (see relocation); undefined: as its bytes. A
-   * `section.X.start` is offset 0 of its own segment to nasm (see LOAD_SEGMENTS).
+   * `section.X.start` is offset 0 of its own segment to nasm (see LOAD_SEGMENTS), an external
+   * name of its own (see EXTERNAL_SEGMENTS): `external`, which the bin format refuses.
    */
-  private relocationOf(e: Expr, branch: boolean): { value: number; relative: boolean } | undefined {
+  private relocationOf(e: Expr, branch: boolean): { value: number; relative: boolean; external?: boolean } | undefined {
     const ctx: EvalContext = {
       symbol: (name, node) => this.symbol(name, node),
       here: () => this.here(),
@@ -3542,7 +3630,9 @@ class Assembler implements EvalContext {
     if (terms === undefined) return branch && this.eval(e).v === undefined ? { value: 0, relative: true } : undefined;
     const reloc = relocation(terms, this.absolute === undefined ? this.sec : -1, (sec) => this.segmentAddress(sec), branch);
     // (`dw 4 wrt 5`: relocated by its segment, listed `[0400]`; measured.)
-    return reloc === undefined && !branch && wrtSegmentNumber(e, ctx) ? { value: terms.sum, relative: false } : reloc;
+    if (reloc === undefined) return !branch && wrtSegmentNumber(e, ctx) ? { value: terms.sum, relative: false } : undefined;
+    for (const [sec, n] of terms.sections) if (n !== 0 && sec >= EXTERNAL_SEGMENTS) return { ...reloc, external: true };
+    return reloc;
   }
 }
 
@@ -3680,6 +3770,9 @@ function runnableSectBody(outcome: ParseOutcome, labelFree: boolean, colon: bool
 function laterSymbol(e: Expr, later: (name: string) => boolean): (Expr & { k: 'sym' }) | undefined {
   return firstLeaf(e, (x) => x.k === 'sym' && later(x.name)) as (Expr & { k: 'sym' }) | undefined;
 }
+
+/** nasm's bin format's refusal of a segment it would put out (see farImmediate in the encoder). */
+const SEGMENT_BASE_REFERENCES = 'binary output format does not support segment base references';
 
 function codeFor(message: string): string {
   if (/size not specified|mismatch in operand size/i.test(message)) return 'operand-size';

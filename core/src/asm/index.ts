@@ -16,7 +16,7 @@ import { everyTime } from './message-rounds';
 import { forgetParses, mentionsLocal, ParseCursor, parseLine, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
-import { preprocess, PREPROCESSOR_RUNS, type PreprocessOptions, type PreprocessResult, type StructureText } from './preprocessor';
+import { preprocess, preprocessRun, PREPROCESSOR_RUNS, type PreprocessOptions, type PreprocessorRun, type PreprocessResult, type StructureText } from './preprocessor';
 import { forgetLines } from './line-cache';
 import { tokensText } from './macros';
 import { paramText } from './single-line-params';
@@ -56,7 +56,6 @@ function optimizationOf(level: number | undefined): Optimization | undefined {
 }
 
 export function assemble(opts: AssembleOptions): AssembleResult {
-  const sink = new DiagnosticSink();
   const limits = resolveLimits(opts.limits);
   const budget = new TimeBudget(opts.deadline);
   const ppOptions: PreprocessOptions = {
@@ -64,14 +63,10 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     includePaths: opts.includePaths ?? [], defines: opts.defines ?? {}, limits, budget, time: opts.time ?? new Date(), env: opts.env, prelude: opts.prelude, noLine: opts.noLine,
     fileName: opts.fileName, workingDirectory: opts.workingDirectory,
   };
-  const ppMark = sink.mark();
-  let pp = preprocess(ppOptions, sink);
-  // (A `%arg` or `%local` frame carried from run to run may take nasm more runs: see preprocessorRuns.)
-  const schedule = pp.frameCarried === true ? preprocessorRuns(ppOptions, opts, limits, budget) : FIVE_RUNS;
-  if (schedule.count !== PREPROCESSOR_RUNS) {
-    sink.rollback(ppMark);
-    pp = preprocess(ppOptions, sink, schedule.count);
-  }
+  // The run nasm's final pass reads, whose messages its sink starts with (see preprocess).
+  const runs = new PreprocessorRuns(ppOptions, (pp, sink, count) => assemblyOf(pp, ppOptions, count, opts, limits, budget, sink).asm.symbols);
+  const schedule = finalRun(runs, budget);
+  const { result: pp, sink } = runs.take(schedule.count);
   const { parsed, asm } = assemblyOf(pp, ppOptions, schedule.count, opts, limits, budget, sink);
   const { stmts, sharedBases, stmtOfLine, lineOf, switches } = parsed;
   if (schedule.stabilized !== undefined) labelMoved(schedule.stabilized, asm, pp.lines, lineOf, sink);
@@ -142,40 +137,88 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
 }
 
 /**
- * How many runs of its preprocessor nasm makes before the one its final pass reads, when a
- * `%arg` or `%local` reads the frame the run before left (see preprocess), and the labels of the
- * run before the last (its stabilizing pass's), which the last must leave as they are. nasm's
- * preprocessor runs once a pass: its first pass, then optimizing passes until one leaves the
- * labels as the one before did (from its third run on), then the stabilizing pass and the final
- * one. A frame moving on each run can change the size of code (a displacement past 127), and so
- * the labels, which then take more passes (measured with nasm 2.16.01: with a `%arg` list of 60
- * bytes, `mov eax, [a0]` is [ebp+308], six runs, the third's offset, 128, the first past 127;
- * with 40 bytes [ebp+168], five, the fourth's the first). Each run is assembled here to its own
- * labels, which nasm's passes come to when only the frame moves them.
+ * How many runs of its preprocessor nasm makes up to the one its final pass reads (see preprocess),
+ * and when a `%arg` or `%local` reads the frame the run before left, the labels of the run before
+ * the last (its stabilizing pass's), which the last must leave as they are. nasm's preprocessor
+ * runs once a pass: its first pass, then optimizing passes until one leaves the labels as the one
+ * before did (from its third run on), then the stabilizing pass and the final one. A frame moving
+ * on each run can change the size of code (a displacement past 127), and so the labels, which then
+ * take more passes (measured with nasm 2.16.01: with a `%arg` list of 60 bytes, `mov eax, [a0]` is
+ * [ebp+308], six runs, the third's offset, 128, the first past 127; with 40 bytes [ebp+168], five,
+ * the fourth's the first). Each run is assembled here to its own labels, which nasm's passes come
+ * to when only the frame moves them. A file whose fifth run leaves the frame as it found it is
+ * assembled from that run alone (most files: their first, with no `%arg` or `%local`).
  */
-function preprocessorRuns(ppOptions: PreprocessOptions, opts: AssembleOptions, limits: ResolvedLimits, budget: TimeBudget): RunSchedule {
-  const labelsAfter = (count: number): ReadonlyMap<string, Value> => {
-    const sink = new DiagnosticSink();
-    const pp = preprocess(ppOptions, sink, count);
-    return labelValues(assemblyOf(pp, ppOptions, count, opts, limits, budget, sink).asm.symbols);
-  };
+function finalRun(runs: PreprocessorRuns, budget: TimeBudget): RunSchedule {
+  while (runs.count < PREPROCESSOR_RUNS && runs.last.carried) runs.next();
+  if (!runs.last.carried) return { count: runs.count };
   let optimized = 3;
-  let before = labelsAfter(2);
-  let labels = labelsAfter(3);
+  let before = runs.labelsAfter(2);
+  let labels = runs.labelsAfter(3);
   while (!sameLabels(before, labels) && optimized < MAX_OPTIMIZING_RUNS && !budget.expiredNow()) {
     optimized++;
     before = labels;
-    labels = labelsAfter(optimized);
+    labels = runs.labelsAfter(optimized);
   }
-  return { count: optimized + 2, stabilized: labelsAfter(optimized + 1) };
+  return { count: optimized + 2, stabilized: runs.labelsAfter(optimized + 1) };
 }
 
 interface RunSchedule { readonly count: number; readonly stabilized?: ReadonlyMap<string, Value> }
 
-const FIVE_RUNS: RunSchedule = { count: PREPROCESSOR_RUNS };
-
-/** A bound on the runs preprocessorRuns makes (nasm's own, --limit-passes, is far higher; each frame moves the size of code a few times at most). */
+/** A bound on the runs finalRun makes (nasm's own, --limit-passes, is far higher; each frame moves the size of code a few times at most). */
 const MAX_OPTIMIZING_RUNS = 20;
+
+/** A run of the preprocessor and the sink with its messages, until assembled. */
+interface MadeRun { readonly result: PreprocessResult; readonly sink: DiagnosticSink }
+
+/**
+ * nasm's runs of its preprocessor, each made once, each from the frame the one before left, into a
+ * sink of its own (the run's messages, as preprocess leaves them): a run is then assembled at
+ * most once, for its labels, or taken for the final assembly.
+ */
+class PreprocessorRuns {
+  private readonly runs: (MadeRun | undefined)[] = [];
+  private readonly labels: ReadonlyMap<string, Value>[] = [];
+  last: PreprocessorRun;
+
+  /** `assemble`: the symbols of a run's lines assembled, its messages to the run's sink. */
+  constructor(private readonly options: PreprocessOptions, private readonly assemble: (pp: PreprocessResult, sink: DiagnosticSink, count: number) => AssemblyOutput['symbols']) {
+    this.last = this.add(undefined);
+  }
+
+  /** The count of runs made. */
+  get count(): number {
+    return this.runs.length;
+  }
+
+  next(): void {
+    this.last = this.add(this.last);
+  }
+
+  /** Run `count` (1 the first) and its sink, for the final assembly: no other assembly reads them. */
+  take(count: number): MadeRun {
+    while (this.count < count) this.next();
+    const run = this.runs[count - 1];
+    if (run === undefined) throw new Error(`preprocessor run ${count} was taken already`);
+    this.runs[count - 1] = undefined;
+    return run;
+  }
+
+  /** The labels of run `count` assembled. */
+  labelsAfter(count: number): ReadonlyMap<string, Value> {
+    const known = this.labels[count - 1];
+    if (known !== undefined) return known;
+    const { result, sink } = this.take(count);
+    return (this.labels[count - 1] = labelValues(this.assemble(result, sink, count)));
+  }
+
+  private add(before: PreprocessorRun | undefined): PreprocessorRun {
+    const sink = new DiagnosticSink();
+    const run = preprocessRun(this.options, sink, before);
+    this.runs.push({ result: run.result, sink });
+    return run;
+  }
+}
 
 function labelValues(symbols: AssemblyOutput['symbols']): ReadonlyMap<string, Value> {
   const out = new Map<string, Value>();
@@ -413,10 +456,9 @@ const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-
  * attribute's, `section .a align=nowhere`, is given with the errors of an earlier pass).
  */
 function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
-  // (The bin format's refusal of an external reference is of the final pass too, measured, though
-  // the listing leaves it out of FINAL_PASS_ERRORS: Ringside writes no listing of it.)
-  const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d) && d.code !== 'extern');
-  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : d.code === 'extern' || (givenInFinalPass(d) && d.code !== 'undefined-symbol')));
+  // (`absolute a`'s refusal is of the final pass to nasm too, though not listed: see absoluteDirective.)
+  const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d) && d.code !== 'absolute-extern');
+  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : d.code === 'absolute-extern' || (givenInFinalPass(d) && d.code !== 'undefined-symbol')));
   if (diagnostics.every(printed)) return { diagnostics, places };
   const kept = [...diagnostics.keys()].filter((i) => printed(diagnostics[i]));
   return {
@@ -516,11 +558,11 @@ function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]
 }
 
 /** Directives whose arguments are an expression the assembler reads as it assembles them (not parsed into `refs`). */
-const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERVE_UNIT), 'absolute', 'org']);
+const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERVE_UNIT), 'absolute', 'org', 'incbin']);
 
 /**
  * The names a statement uses: its expressions' (`refs`), those in the arguments of
- * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`), and the structure `istruc` names, which
+ * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`, `incbin "f", lab`), and the structure `istruc` names, which
  * its `iend` uses (`NAME_size`) and its `at` fields belong to.
  */
 function statementRefs(st: ParsedStatement): ParsedStatement['refs'] {

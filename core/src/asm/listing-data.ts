@@ -13,6 +13,13 @@ export interface Anchor {
   later?: number[];
 }
 
+/** A value of an external name put out (see ListedStatement.externals): where it ends, and the columns of its expression, `from` up to `to`. */
+export interface ExternalPiece {
+  readonly from: number;
+  readonly to: number;
+  readonly end: number;
+}
+
 /**
  * What the listing shows of one statement. nasm puts a statement out in calls to its output
  * routine, and some warnings come once per call: `outs` are where the calls of the first
@@ -31,6 +38,11 @@ export interface ListedStatement {
    */
   readonly nothings?: ReadonlyMap<number, readonly number[]>;
   readonly repeats: number;
+  /**
+   * Where each value of an external name put out ends, in order, with the columns its expression
+   * is written at (the bin format refuses each as it is put out). Only for a statement warned about.
+   */
+  readonly externals?: readonly ExternalPiece[];
 }
 
 /**
@@ -44,6 +56,7 @@ export class DataBuilder {
   readonly reserves: number[] = [];
   nothings?: Map<number, number[]>;
   repeats = 1;
+  externals?: ExternalPiece[];
 
   constructor(public offset: number, readonly detailed: boolean) {}
 
@@ -58,10 +71,13 @@ export class DataBuilder {
     this.offset += bytes.length;
   }
 
-  address(size: number, value: number, relative: boolean): void {
+  /** A value the output format relocates; by an external name's segment, that of expression `external` (its columns). */
+  address(size: number, value: number, relative: boolean, external?: { readonly start: number; readonly end: number }): void {
     this.data.push({ kind: 'address', offset: this.offset, size, value, relative });
     this.offset += size;
-    if (this.detailed) this.outs.push(this.offset);
+    if (!this.detailed) return;
+    this.outs.push(this.offset);
+    if (external !== undefined) (this.externals ??= []).push({ from: external.start, to: external.end, end: this.offset });
   }
 
   /** A segment for the output format to give: two bytes. */

@@ -34,6 +34,8 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   // `dd x wrt 3`: put out, the bin format refusing the segment as it is; `dd x wrt x`: dropped as it is read.
   { code: 'wrt', message: /^WRT not supported by binary output format$/, dropsStatement: false },
   { code: 'wrt-operand', message: /^invalid right-hand operand to WRT$/, dropsStatement: true },
+  // `dd a`, `jmp a` (extern a): put out, relocatable in the external name's segment (listed `[00000000]`, `(00000000)`).
+  { code: 'extern', message: /^binary output format does not support external references$/, dropsStatement: false },
   // (Put out with the displacement cut to a byte.)
   { code: 'out-of-range', message: /^short jump is out of range$/, dropsStatement: false },
   // `%error` (and `%warning` made an error): nasm's preprocessor gives them in its final pass only.

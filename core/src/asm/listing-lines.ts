@@ -6,7 +6,7 @@ import type { Diagnostic, ListingData, ListingLine, ListingMessage, SourceRange 
 import type { DiagnosticPlaces } from './diagnostics';
 import { isQuoted, tokenizeLine, type Token } from './lexer';
 import { stringText } from './strings';
-import type { ListedStatement } from './listing-data';
+import type { ExternalPiece, ListedStatement } from './listing-data';
 import type { ParsedStatement } from './parser';
 import type { ReportedLines } from './reported-lines';
 import { LineFlag, type PPLines } from './source';
@@ -155,6 +155,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
     // The statement's "zeroing" warnings, one for each reservation it makes, in order; its
     // overflow warnings of an item, one for each `dup` copy of it, in order.
     let zeroing = 0;
+    let externalsClaimed: Set<ExternalPiece> | undefined;
     let overflows: Map<number, number> | undefined;
     for (const m of inReportOrder(ms)) {
       // (One of the line after, given as nasm wrote that line for the listing: after all of this one's.)
@@ -170,7 +171,8 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
         nth = (overflows ??= new Map()).get(column) ?? 0;
         overflows.set(column, nth + 1);
       }
-      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, column, nth);
+      if (m.code === 'extern') externalsClaimed ??= new Set();
+      const listedCopies = statement === undefined ? [{ text: m.text }] : copies(m, statement, column, nth, externalsClaimed);
       take(l, i, m, lower === 0 ? listedCopies : listedCopies.map((c) => (c.offset === undefined ? c : { ...c, offset: c.offset - lower })));
     }
   }
@@ -194,7 +196,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
  * one of them was given does messagesAsListed need the listing (whose making costs, on a large file,
  * more than the assembly).
  */
-const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize', 'self-relative', 'wrt']);
+const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize', 'self-relative', 'wrt', 'extern']);
 
 /** Whether one of `diagnostics` may be printed more than once (see REPEATABLE). */
 export function mayRepeat(diagnostics: readonly Diagnostic[]): boolean {
@@ -344,7 +346,7 @@ function bodyText(text: string, env: Readonly<Record<string, string | undefined>
  * has it from reading the line). The repetitions after the first are not listed: their warnings
  * come after the line's data.
  */
-function copies(m: Message, s: ListedStatement, column: number | undefined, nth: number): ListingMessage[] {
+function copies(m: Message, s: ListedStatement, column: number | undefined, nth: number, externalsClaimed?: Set<ExternalPiece>): ListingMessage[] {
   const text = m.text;
   const after = (ends: readonly number[]): ListingMessage[] => {
     const out: ListingMessage[] = ends.map((end) => (end === Infinity ? { text } : { text, offset: end }));
@@ -368,6 +370,11 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   // (Given as the branch's displacement is put out, in each repetition: after it.)
   const target = m.code === 'self-relative' ? s.data.find((d) => d.kind === 'address' && d.relative) : undefined;
   if (target?.kind === 'address') return after([target.offset + target.size]);
+  // (The bin format refuses an external name's value as it is put out, each `dup` copy and each
+  // repetition: after it; measured, `dd a, 1, a` lists the error after the row of the first and
+  // after the second, `dd 2 dup (a)` twice, `dd a + a - a` once.)
+  const external = m.code === 'extern' && s.externals !== undefined && externalsClaimed !== undefined ? externalEnds(s.externals, column, externalsClaimed) : undefined;
+  if (external !== undefined) return after(external);
   const first = s.data[0];
   if (first === undefined) return [{ text }];
   // (Given as the value is put out, in each repetition.)
@@ -382,6 +389,20 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   const out: ListingMessage[] = [];
   for (let k = 0; k < once * Math.max(1, s.repeats); k++) out.push(k < once ? { text, offset } : inRound({ text }, Math.floor(k / once), offset));
   return out;
+}
+
+/**
+ * Where the values of external names put out that a refusal of one written at `column` is given
+ * after end: those of the expression written across the column (each `dup` copy's), or without a
+ * column, the first; each once, for the first refusal there (`claimed`: those taken), as nasm
+ * refuses a value, not a name (`dd a + a - a` is refused once). Undefined: no such value.
+ */
+function externalEnds(pieces: readonly ExternalPiece[], column: number | undefined, claimed: Set<ExternalPiece>): number[] | undefined {
+  const across = column === undefined ? pieces : pieces.filter((p) => p.from <= column && column < p.to);
+  if (across.length === 0) return undefined;
+  const mine = across.filter((p) => !claimed.has(p)).slice(0, column === undefined ? 1 : across.length);
+  for (const p of mine) claimed.add(p);
+  return mine.map((p) => p.end);
 }
 
 /** `m` as given in repetition `round`, where `at` is in the first one's data. */

@@ -118,8 +118,6 @@ export interface StructureText {
 
 export interface PreprocessResult {
   readonly lines: PPLines;
-  /** A `%arg` or `%local` read the frame the run before left, which another run would move on (see preprocess). */
-  readonly frameCarried?: true;
   readonly files: string[];
   readonly includes: IncludeRecord[];
   readonly macros: MultiLineMacro[];
@@ -220,22 +218,36 @@ const NO_TOKENS: readonly PPToken[] = [];
  * (measured with 2.16.01: `%arg a:dword` with no `%stacksize` before it is (ebp+24), its 8 and
  * four runs' 4; `%local` likewise; a `%stacksize flat` at the file's end makes it (ebp+8); `nasm
  * -E` runs once). Run again, from the frame the run before left, while a `%arg` or `%local` read
- * a frame no `%stacksize` of the run had set; PreprocessResult.frameCarried says whether a later
- * run would read another frame.
+ * a frame no `%stacksize` of the run had set (PreprocessorRun.carried).
  */
 export function preprocess(opts: PreprocessOptions, sink: DiagnosticSink, runs = PREPROCESSOR_RUNS): PreprocessResult {
   const mark = sink.mark();
-  let p = new Preprocessor(opts, sink);
-  let result = p.run();
-  let start = stackFrameOf('flat')!;
-  const carried = (): boolean => opts.preprocessOnly !== true && p.frameInherited && !sameFrame(p.frameLeft, start);
-  for (let run = 1; run < runs && carried(); run++) {
-    start = { ...p.frameLeft };
+  let run = preprocessRun(opts, sink);
+  for (let n = 1; n < runs && run.carried; n++) {
     sink.rollback(mark, () => false);
-    p = new Preprocessor(opts, sink, start);
-    result = p.run();
+    run = preprocessRun(opts, sink, run);
   }
-  return carried() ? { ...result, frameCarried: true } : result;
+  return run.result;
+}
+
+/** One run of nasm's preprocessor (see preprocess). */
+export interface PreprocessorRun {
+  readonly result: PreprocessResult;
+  /** Whether the next run would read another frame: a `%arg` or `%local` read one no `%stacksize` of this run had set, and this run left another. */
+  readonly carried: boolean;
+  /** The frame the run left, which the next run's `%arg` and `%local` start from. */
+  readonly frameLeft: StackFrame;
+}
+
+/**
+ * The run of nasm's preprocessor after `before` (undefined: the first), from the frame it left,
+ * its messages to `sink`. A run after one not `carried` makes the same lines again.
+ */
+export function preprocessRun(opts: PreprocessOptions, sink: DiagnosticSink, before?: PreprocessorRun): PreprocessorRun {
+  const start = before === undefined ? stackFrameOf('flat')! : { ...before.frameLeft };
+  const p = new Preprocessor(opts, sink, start);
+  const result = p.run();
+  return { result, carried: opts.preprocessOnly !== true && p.frameInherited && !sameFrame(p.frameLeft, start), frameLeft: p.frameLeft };
 }
 
 /**

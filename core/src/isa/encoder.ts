@@ -184,10 +184,11 @@ function fitBranch(kind: OperandKind, op: ImmOperand, ctx: MatchContext): Fit {
   if (op.size !== undefined && !acceptsBranchSize(ctx.spec)) return Fit.SizeMismatch;
   if (op.jump === 'short' && !acceptsShortKeyword(ctx.spec)) return Fit.SizeMismatch;
   // (`near`, `short` and a size that a form does not take are size mismatches to nasm, as
-  // elsewhere: measured, `jcxz near 5` and `call short 5`.)
+  // elsewhere: measured, `jcxz near 5` and `call short 5`; a short branch takes no size, `byte`
+  // neither: `jmp byte x` and `jmp short byte x` are mismatches.)
   if (kind === 'rel8') {
     if (op.jump === 'far') return Fit.No;
-    if (op.jump === 'near' || (op.size !== undefined && op.size !== 8)) return Fit.SizeMismatch;
+    if (op.jump === 'near' || op.size !== undefined) return Fit.SizeMismatch;
     if (op.jump === 'short') return Fit.Yes;
     // `jmp strict lbl`: no relaxation, the near form (measured); JCXZ/LOOP have only this one.
     if (op.strict === true && acceptsShortKeyword(ctx.spec)) return Fit.No;
