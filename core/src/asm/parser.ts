@@ -692,9 +692,11 @@ class LineParser implements TermReader {
         this.fail(`unrecognized directive [${name}]`, close === 1 ? toks[0] : word, 'unknown-directive');
       }
       if (isUnbracketedOnly(word.text.toLowerCase())) this.fail(`unrecognized directive [${word.text}]`, word, 'unknown-directive');
-      // A name the `]` ends has for its value what follows the `]` (measured with nasm 2.16.01:
-      // `[bits]16` is bits 16, `[cpu]foo` "unknown CPU type or flag 'foo'", `[cpu]]` of `]').
-      const value = close === 2 ? toks.slice(3) : toks.slice(2, close);
+      // A name the `]` ends has for its value what follows the `]`; after a blank the value ends
+      // at the `]` (measured with nasm 2.16.01: `[bits]16` is bits 16, `[cpu]foo` "unknown CPU
+      // type or flag 'foo'", `[cpu]]` of `]'; `[bits ]16` "`' is not a valid segment size",
+      // `[cpu ]foo` nothing, `[segment ]]` the section `[segment ]` names).
+      const value = close === 2 && !spaced(word, toks[2]) ? toks.slice(3) : toks.slice(2, close);
       return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, value);
     }
     return this.lineAfterBrackets();
