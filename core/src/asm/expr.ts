@@ -9,6 +9,7 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, type FloatConstant, floatConstant, FLO
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 import { foldExpr } from './expr-walk';
+import { LOAD_SEGMENTS } from './sections';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: number; readonly big?: bigint; readonly start: number; readonly end: number }
@@ -536,8 +537,38 @@ function evaluateRead(e: Expr, ctx: EvalContext): Value {
   if (problem === undefined) return v;
   const sum = relocatableSum(e, ctx);
   if (sum !== undefined) return sum;
-  ctx.error(problem.message, problem.node);
+  ctx.error(addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
   return { v: undefined, sec: -1 };
+}
+
+/**
+ * Whether nasm, looking at the sections of `e`'s labels in the order they were made, meets a second
+ * one added once before any of another coefficient (but the current section taken away once): its
+ * "multiple base segments" in an address, rather than the "impossible segment base multiplier"
+ * of a label scaled (measured with nasm 2.16.01, .data made before .bss: `[dat + bss]`, `[txt +
+ * dat + 2*bss]`, `[dat + bss - txt]` from .text are the first, `[txt + 2*bss]`, `[2*txt + dat]`,
+ * `[txt - dat]` the second; `[txt + section..data.start]` the first).
+ */
+function addsTwoSections(e: Expr, ctx: EvalContext): boolean {
+  const sections = new Map<number, number>();
+  const outer = takeMisplaced();
+  const k = linearSum(e, ctx, 1, sections);
+  misplacedLabel = outer;
+  if (k === undefined) return false;
+  const here = ctx.here()?.sec;
+  // (A section's `section.NAME.start` segment is made with it, taken after it: measured,
+  // `[dat + section..bss.start + 2*bss]` is the multiplier's error.)
+  const order = (sec: number): number => (sec >= LOAD_SEGMENTS ? 2 * (sec - LOAD_SEGMENTS) + 1 : 2 * sec);
+  let added = false, self = false;
+  for (const sec of [...sections.keys()].sort((a, b) => order(a) - order(b))) {
+    const c = sections.get(sec)!;
+    if (c === 0) continue;
+    if (sec >= EXTERNAL_SEGMENTS) return false;
+    if (c === 1) { if (added) return true; added = true; }
+    else if (c === -1 && sec === here && !self) self = true;
+    else return false;
+  }
+  return false;
 }
 
 /** The external roots of one expression, each with the sum of its coefficients (see ExternalName). */
