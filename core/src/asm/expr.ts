@@ -1170,12 +1170,18 @@ export function isQuestionMark(t: Token): boolean {
   return t.kind === 'ident' && t.text === '?';
 }
 
-/** `c ? a : b`: both branches are evaluated, as in nasm (an error in either is reported). */
+/**
+ * `c ? a : b`: both branches are evaluated, as in nasm (an error in either is reported), but an
+ * external name in the branch not taken is no reference: nasm's bin format refuses one only where
+ * the value given its output has it (measured: `extern a, b` / `dd 0 ? a : b` is one error).
+ */
 function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const c = scalarOperand(e.a, ctx);
   const branches = e.b as Extract<Expr, { k: 'bin' }>;
-  const a = evaluateTerm(branches.a, ctx);
-  const b = evaluateTerm(branches.b, ctx);
+  const taken = c.sec >= 0 || c.v === undefined ? undefined : c.v !== 0 || c.big !== undefined;
+  const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
+  const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
+  const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
   if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { ctx.error('the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
