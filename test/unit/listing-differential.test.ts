@@ -67,6 +67,7 @@ const NOT_LISTED: Readonly<Record<string, string>> = {
   'equ-of-extern-used.asm': 'nasm puts an external name\'s value out (listed `[00000000]`) and refuses it in its output format; Ringside gives an external name no value and writes no listing',
   'err-equ-of-extern-forward-used.asm': 'as equ-of-extern-used.asm: nasm lists the external value `[00000000]`, Ringside gives it no value and writes no listing',
   'err-extern-conditional-branch.asm': 'as equ-of-extern-used.asm: nasm lists the external value `[00000000]`, Ringside gives it no value and writes no listing',
+  'err-extern-times.asm': 'as equ-of-extern-used.asm: nasm lists the external value `[00000000]`, Ringside gives it no value and writes no listing',
   'err-macro-argument-names.asm': 'each undefined name drops its `db` and the next names a symbol: lines whose bytes Ringside leaves in doubt after a drop (ListingLine.afterDropped)',
 };
 

@@ -61,6 +61,9 @@ const MAX_PASSES = 60;
  */
 const MAX_ZEROING_WARNINGS = 64;
 
+/** Copies of an error nasm gives once for each `times` repetition or `dup` copy given at most (see repeatPutOut): as MAX_ZEROING_WARNINGS. */
+const MAX_REPEATED_ERRORS = 64;
+
 /** "data exceeds bounds" warnings given for one statement at most: nasm gives one for each `dup` copy (see writeGroup). */
 const MAX_OVERFLOW_WARNINGS = 64;
 
@@ -426,6 +429,10 @@ class Assembler implements EvalContext {
   private countUndefinedCode = 'count-undefined';
   /** The statement the final pass last found an undefined symbol in (nasm drops it: see emit). */
   private undefinedIn = -1;
+  /** The diagnostics' mark before the current statement's first external reference of the final pass, else -1 (see settleExternalReferences). */
+  private externalMark = -1;
+  /** The copies repeatPutOut gave in the final pass, each told from the others by its number. */
+  private putOutRepeats = 0;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
   private fillCount: number | undefined = undefined;
   /** While that fill is an `align`'s, which nasm's macro writes after `times` (an `at`'s goes on a line of its own). */
@@ -787,6 +794,7 @@ class Assembler implements EvalContext {
         if (this.budget.expired()) return false;
         try {
           this.statement(i);
+          if (this.externalMark >= 0) this.settleExternalReferences();
         } catch (e) {
           if (!isStackOverflow(e)) throw e;
           resetEvaluation();
@@ -1111,7 +1119,7 @@ class Assembler implements EvalContext {
       // (nasm's words, which name no symbol: the diagnostic's range shows which.)
       // (A count is refused as no number, the name not: measured, `extern a` / `times a nop` is
       // "non-constant argument supplied to TIMES" alone.)
-      if (this.externals.has(name)) { if (!this.inCount) this.error('extern', 'binary output format does not support external references', node); }
+      if (this.externals.has(name)) { if (!this.inCount) this.externalReference(node); }
       // No symbol can have a register's name (the parser refuses it as a label).
       else if (isRegisterOutsideDialect(name)) {
         if (!this.wideOperandProblem(name, node)) this.error('unsupported-register', registerOutsideDialect(name), node, node.k === 'sym' ? this.lines.tokens[this.line]?.[node.tok]?.src : undefined);
@@ -2767,6 +2775,39 @@ class Assembler implements EvalContext {
     return st.times !== undefined || this.fillAsTimes || this.lines.tokensOf(this.line)[st.opIndex]?.unmacroed === true;
   }
 
+  /**
+   * nasm's bin format's error for an external name in a value it puts out: not one of the errors
+   * that keep a line's data back (see dataBytes), and given once for each time the value is put
+   * out (see settleExternalReferences, writeGroup).
+   */
+  private externalReference(node: Expr): void {
+    if (!this.final) return;
+    if (this.externalMark < 0) this.externalMark = this.sink.mark();
+    this.report('extern', 'binary output format does not support external references', node);
+  }
+
+  /**
+   * The current statement's external references (see externalReference) as nasm gives them: once
+   * for each repetition of a `times` line, none when it puts the line out no time (`times 0`, a
+   * line an undefined symbol dropped, an instruction of no form) (measured with nasm 2.16.01:
+   * `times 2 dd a` is two errors, `times 0 dd a` and `dd a, zz` none of them).
+   */
+  private settleExternalReferences(): void {
+    const mark = this.externalMark;
+    this.externalMark = -1;
+    const n = this.undefinedIn === this.stmtIndex ? 0 : this.timesOf(this.stmts[this.stmtIndex]);
+    if (n === 0) { this.sink.rollback(mark, (d) => !PUT_OUT.has(d.code)); return; }
+    this.repeatPutOut(mark, n);
+  }
+
+  /** The external references given since `mark` given again, `count` times over in all, at most MAX_REPEATED_ERRORS of each. */
+  private repeatPutOut(mark: number, count: number): void {
+    const given = this.sink.list.slice(mark).filter((d) => d.code === 'extern');
+    for (let k = 1; k < Math.min(count, MAX_REPEATED_ERRORS); k++) {
+      for (const d of given) this.sink.report('error', d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, ++this.putOutRepeats);
+    }
+  }
+
   /** Error `message` given `count` times over at `span`, as nasm gives it once for each repetition of a `times` line. */
   private errorRepeated(code: string, message: string, span: { start: number; end: number }, count: number): void {
     if (count > 0) this.error(code, message, span);
@@ -2786,7 +2827,7 @@ class Assembler implements EvalContext {
   private readUnwritten(items: readonly DataItem[]): void {
     const mark = this.sink.mark();
     this.readValues(items);
-    this.sink.rollback(mark, (d) => d.code !== 'wrt');
+    this.sink.rollback(mark, (d) => !PUT_OUT.has(d.code));
   }
 
   /** The values of data `items`, read for their errors alone (see readUnwritten). */
@@ -2894,7 +2935,10 @@ class Assembler implements EvalContext {
     const outer = this.dupOverflows;
     const overflows: typeof outer = this.final ? [] : undefined;
     this.dupOverflows = overflows;
+    const mark = this.final ? this.sink.mark() : -1;
     this.writeData(g.items, own, w);
+    // (An external reference of the items, once for each copy: measured, `dd 3 dup (a)` is three errors.)
+    if (this.externalMark >= 0 && count > 1) this.repeatPutOut(mark, count);
     this.dupOverflows = outer;
     if (overflows !== undefined) outer?.push(...overflows);
     for (let k = 1; k < count && overflows !== undefined && overflows.length > 0 && this.overflowWarnings < MAX_OVERFLOW_WARNINGS; k++) {
@@ -2966,7 +3010,7 @@ class Assembler implements EvalContext {
     // The bin format refuses a WRT as the value is put out: of an instruction that matches no
     // form, or of `times 0`, nothing is (measured: `add eax, x wrt 3, 5` is only "invalid
     // combination of opcode and operands", `times 0 mov eax, x wrt 3` no error).
-    if (mark >= 0 && (!r.ok || n === 0)) this.sink.rollback(mark, (d) => d.code !== 'wrt');
+    if (mark >= 0 && (!r.ok || n === 0)) this.sink.rollback(mark, (d) => !PUT_OUT.has(d.code));
     if (!r.ok) return;
     if (this.selfRelativeIn === i && this.final) this.selfRelativeBranch(st, r, n);
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
@@ -3611,6 +3655,9 @@ function raiseAlignment(s: Section, a: number): void {
 const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
   ['invalid right-hand operand to WRT', 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
 ]);
+
+/** The codes of the errors nasm's bin format gives as it puts a value out: none where nothing is (see readUnwritten, settleExternalReferences). */
+const PUT_OUT: ReadonlySet<string> = new Set(['wrt', 'extern']);
 
 const MISPLACED_LABEL: ReadonlySet<string> = new Set([
   'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
