@@ -837,6 +837,7 @@ class Assembler implements EvalContext {
         return v.v === undefined && this.pass === 0 ? this.firstPassEqus.firstPassValue(full) ?? v : v;
       },
       qualify: (name, at) => this.qualifyAt(name, at),
+      externals: this.externsInPass.size === 0 ? undefined : new Map([...this.externals].filter(([name]) => this.externsInPass.has(name))),
       run: (from, to) => { next = to; return this.statements(from, to); },
       parsedTaken: (code) => {
         if (this.final) this.parsedTakenFinal.add(code);
