@@ -8,7 +8,7 @@ import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import { isLocalName, type Expr, type Value } from './expr';
-import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
+import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
@@ -1792,6 +1792,10 @@ class Preprocessor {
   private readonly constant = (name: string): Value | undefined => {
     // `nasm -E` assembles nothing: no `equ` is known (see evaluateExpression).
     if (this.opts.preprocessOnly === true) return undefined;
+    // `z` and `sae` are decorators to nasm's evaluator, whatever an `equ` made them (measured with
+    // nasm 2.16.01: `z equ 3` / `%if z == 3` is false, `%assign q z` "non-constant value given to
+    // `%assign'", as for a register; see isRegisterWord).
+    if (isRegisterWord(name)) return undefined;
     // A block the assembler decides is read to its end first (see DeferredIfs.handedOn).
     const open = this.deferred.outermost();
     this.equs.readTo(this.out, open !== undefined ? open.first.outputLine : this.out.count, this.deferred);
