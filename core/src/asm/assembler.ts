@@ -1055,8 +1055,8 @@ class Assembler implements EvalContext {
    */
   private misplacedLabelMessage(problem: string, node: Expr): string {
     const st = this.stmts[this.stmtIndex];
-    // (A count of `resb` is an instruction's operand to nasm: measured, `resb a + b`.)
-    if (problem === MULTIPLE_BASES && st?.op !== undefined && st.op.name in RESERVE_UNIT) return 'invalid operand type';
+    // (A count of `resb` is an instruction's operand to nasm: measured, `resb a + b`, `resb -L`.)
+    if (st?.op !== undefined && st.op.name in RESERVE_UNIT) return 'invalid operand type';
     if (st?.kind !== StatementKind.Instruction && st?.op?.name !== 'equ') return 'expression is not simple or relocatable';
     const op = st.operands.find((o) => node.start >= o.start && node.end <= o.end);
     return op?.kind !== 'mem' ? 'invalid operand type' : `invalid effective address: ${problem === MULTIPLE_BASES ? problem : 'impossible segment base multiplier'}`;
@@ -1332,7 +1332,7 @@ class Assembler implements EvalContext {
     // `org a` "org value must be a critical expression", as with a label.)
     const external: { named: boolean } | undefined = this.externals.size > 0 ? (this.equOfExtern = { named: false }) : undefined;
     let v: Value;
-    try { v = rule?.critical === true ? this.criticalValue(e) : this.eval(e); } finally { this.equOfExtern = undefined; }
+    try { v = rule?.critical === true ? this.criticalValue(e) : RESERVE_UNIT[what] !== undefined ? this.evalImmediate(e) : this.eval(e); } finally { this.equOfExtern = undefined; }
     if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
       if (address !== undefined) address();
       else this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
@@ -1987,7 +1987,13 @@ class Assembler implements EvalContext {
     this.results.size[this.stmtIndex] += before;
   }
 
-  /** `resb`/`resw`/...: space reserved, its count read as a constant. */
+  /**
+   * `resb`/`resw`/...: space reserved, its count read as a constant, an instruction's immediate to
+   * nasm, where a section of a label's coefficient other than 1 and -1 counts by its offsets alone
+   * (see relocatableSum; measured with nasm 2.16.01: `resb L + L`, `resb 2*L`, `resb L + N` of one
+   * section reserve the offsets' sum; `resb L`, `resb L + L - L` are "attempt to reserve
+   * non-constant quantity of BSS space", `resb -L`, `resb L + M` across sections "invalid operand type").
+   */
   private reserveDirective(st: ParsedStatement, name: string): void {
     // (No count, put out no time: nasm matches no instruction form, and says nothing; measured
     // with 2.16.01, `times 0 resb` and `align 8, resb` where no padding is needed.)
