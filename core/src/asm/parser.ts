@@ -1021,6 +1021,17 @@ class LineParser implements TermReader {
       (this.warnings ??= []).push({ message: `dropping trailing empty parameter in call to multi-line macro \`${op.name}'`, start: toks[comma].start, end: toks[comma].end, code: 'pp-macro-params-legacy' });
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, args);
     }
+    // `align 4, nop,`: nasm drops the empty parameter, with the warning, and the fill, its greedy
+    // one, loses the comma when a token is before it (see macro-parameters.ts matchCall; measured
+    // with nasm 2.16.01: `nop` fills, `db 0x90` too; `align 4, nop,,` warns, then is an error).
+    const end = toks.length - 1;
+    if (end > comma && toks[end].text === ',') {
+      (this.warnings ??= []).push({ message: `dropping trailing empty parameter in call to multi-line macro \`${op.name}'`, start: toks[end].start, end: toks[end].end, code: 'pp-macro-params-legacy' });
+      if (toks[end - 1].text !== ',') {
+        this.toks = toks.slice(0, end);
+        try { return this.align(label, times, prefixes, op); } finally { this.toks = toks; }
+      }
+    }
     // (`dt`, whose items are checked as the directive's, and a data directive without items
     // (`times n db`, nothing) take the general way.)
     const unit = word.kind === 'ident' ? DATA_UNIT[word.text.toLowerCase()] : undefined;
