@@ -3124,11 +3124,10 @@ class Assembler implements EvalContext {
     // (A word of a sign alone, or none, names nothing: measured, `cpu +`, `[cpu]` say nothing, and
     // `cpu +foo` is "unknown CPU type or flag 'foo'".)
     for (const w of words) {
-      const name = w.text.charCodeAt(0) === 0x2b || w.text.charCodeAt(0) === 0x2d ? w.text.slice(1) : w.text;
-      if (name === '') continue;
-      const level = cpuWord(w.text);
-      if (level === undefined) { this.error('cpu', `unknown CPU type or flag '${name}'`, w.at); return; }
-      if (level !== 'flag') this.cpu = level;
+      const word = cpuWord(w.text);
+      if (word === undefined) continue;
+      if ('unknown' in word) { this.error('cpu', `unknown CPU type or flag '${word.unknown}'`, w.at); return; }
+      if (word.level !== 'flag') this.cpu = word.level;
     }
   }
 
