@@ -1786,6 +1786,9 @@ class Assembler implements EvalContext {
         return;
       case 'warning': // `[warning -name]`: read with the diagnostics (see WarningSwitches).
         return;
+      // `[default rel]` and the like, which change nothing in a flat binary of 16 or 32 bits (see `default`).
+      case 'userel': case 'useabs': case 'usebnd': case 'usenobnd':
+        return;
       case 'default': {
         // nasm reads the first word only (`default rel foo` passes; measured).
         const first = args[0]?.kind === 'ident' ? args[0].text.toLowerCase() : '';
