@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -1334,6 +1334,8 @@ class Assembler implements EvalContext {
     let v: Value;
     try { v = rule?.critical === true ? this.criticalValue(e) : RESERVE_UNIT[what] !== undefined ? this.evalImmediate(e) : this.eval(e); } finally { this.equOfExtern = undefined; }
     if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
+      const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
+      if (offset !== undefined) return offset;
       if (address !== undefined) address();
       else this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
       return undefined;
@@ -1348,6 +1350,12 @@ class Assembler implements EvalContext {
       return undefined;
     }
     return v.v;
+  }
+
+  /** The offset of value `v` in its segment, an external name's segment's too (see evaluateInSegments); undefined for no such value. */
+  private offsetOf(v: Value): number | undefined {
+    if (v.v === undefined || v.sec < 0 || v.big !== undefined) return undefined;
+    return v.sec >= EXTERNAL_SEGMENTS ? v.v : v.v - this.segmentAddress(v.sec);
   }
 
   /**
@@ -3693,6 +3701,8 @@ interface ArgumentRule {
   readonly unknown?: string;
   /** The message for a label (else Ringside's own). */
   readonly label?: string;
+  /** A label's or an external name's offset in its segment is the value (see constant). */
+  readonly offset?: boolean;
 }
 
 /**
@@ -3705,7 +3715,9 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = {
   align: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
   alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
   sectalign: { critical: true },
-  incbin: { critical: true },
+  // (measured: `incbin "f", L` with L at 1 in .text, whatever the origin, skips 1 byte; `extern a` /
+  // `incbin "f", a + 2` skips 2, `incbin "f", 0, a` takes none; `L + L` is not simple or relocatable.)
+  incbin: { critical: true, offset: true },
   'section align=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
   'section start=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
   'section vstart=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },

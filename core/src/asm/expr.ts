@@ -701,6 +701,18 @@ function withExternalSegments(ctx: EvalContext, externals: ReadonlyMap<string, E
   }, error);
 }
 
+/**
+ * `e`'s value with each external name what it adds to its root, a segment of its own (see
+ * withExternalSegments), quietly: for a value nasm takes the offset of, whatever its segment
+ * (`incbin`'s: see the assembler's offsetOf).
+ */
+export function evaluateInSegments(e: Expr, ctx: EvalContext): Value {
+  const externals = ctx.externals;
+  if (externals === undefined || externals.size === 0) return evaluate(e, ctx);
+  const outer = takeMisplaced();
+  try { return evaluate(e, withExternalSegments(ctx, externals, new Set(), () => undefined)); } finally { misplacedLabel = outer; }
+}
+
 /** `ctx` where the external names of roots other than `cancelled` are read as unknown values, with no message. */
 function withExternalsQuiet(ctx: EvalContext, externals: ReadonlyMap<string, ExternalName>, cancelled: ReadonlySet<string>): EvalContext {
   return withSymbols(ctx, (name, node) => {

@@ -516,11 +516,11 @@ function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]
 }
 
 /** Directives whose arguments are an expression the assembler reads as it assembles them (not parsed into `refs`). */
-const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERVE_UNIT), 'absolute', 'org']);
+const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERVE_UNIT), 'absolute', 'org', 'incbin']);
 
 /**
  * The names a statement uses: its expressions' (`refs`), those in the arguments of
- * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`), and the structure `istruc` names, which
+ * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`, `incbin "f", skip`), and the structure `istruc` names, which
  * its `iend` uses (`NAME_size`) and its `at` fields belong to.
  */
 function statementRefs(st: ParsedStatement): ParsedStatement['refs'] {
