@@ -41,6 +41,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-data-integer-pieces.asm': 'a label created for `dt zz` is refused there too: "integer supplied as 80-bit data"',
   'err-decorator-braces.asm': 'spelling guess: `jz` with the written operands is an expression syntax error',
   'err-dup-count-undefined.asm': 'a label created for a DUP count is not a constant: "non-constant argument supplied to DUP"',
+  'err-extern-times.asm': 'a label created for `zz` makes `[a + zz]` two bases, an external name\'s and the label\'s: "invalid effective address: multiple base segments"',
   'err-list-directive.asm': 'spelling guess: `lidt` with the written operands is an expression syntax error',
   'err-mem-factor-undefined.asm': 'a label created or guessed for a name in a register\'s factor is no number there: "unable to multiply two non-scalar objects"',
   'err-macro-argument-names.asm': 'spelling guess: `Y` is itself not defined where the macro expands',
