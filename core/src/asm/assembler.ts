@@ -429,8 +429,8 @@ class Assembler implements EvalContext {
   private countUndefinedCode = 'count-undefined';
   /** The statement the final pass last found an undefined symbol in (nasm drops it: see emit). */
   private undefinedIn = -1;
-  /** The diagnostics' mark before the current statement's first external reference of the final pass, else -1 (see settleExternalReferences). */
-  private externalMark = -1;
+  /** The diagnostics' mark before the current statement's first error of PUT_OUT in the final pass, else -1 (see settlePutOut). */
+  private putOutMark = -1;
   /** The copies repeatPutOut gave in the final pass, each told from the others by its number. */
   private putOutRepeats = 0;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
@@ -794,7 +794,7 @@ class Assembler implements EvalContext {
         if (this.budget.expired()) return false;
         try {
           this.statement(i);
-          if (this.externalMark >= 0) this.settleExternalReferences();
+          if (this.putOutMark >= 0) this.settlePutOut();
         } catch (e) {
           if (!isStackOverflow(e)) throw e;
           resetEvaluation();
@@ -1037,12 +1037,16 @@ class Assembler implements EvalContext {
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
     if (!this.final) return;
-    this.errorsGiven++;
     if (typeof b !== 'string') {
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      this.report(WRT_PROBLEMS.get(a) ?? 'expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(a, b) : a, b, undefined);
+      const code = WRT_PROBLEMS.get(a) ?? 'expression';
+      // (The WRT the bin format refuses as it puts the value out: see putOut.)
+      if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
+      this.errorsGiven++;
+      this.report(code, MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(a, b) : a, b, undefined);
       return;
     }
+    this.errorsGiven++;
     this.report(a, b, span, src);
   }
 
@@ -2793,34 +2797,39 @@ class Assembler implements EvalContext {
     return st.times !== undefined || this.fillAsTimes || this.lines.tokensOf(this.line)[st.opIndex]?.unmacroed === true;
   }
 
-  /**
-   * nasm's bin format's error for an external name in a value it puts out: not one of the errors
-   * that keep a line's data back (see dataBytes), and given once for each time the value is put
-   * out (see settleExternalReferences, writeGroup).
-   */
+  /** nasm's bin format's error for an external name in a value it puts out (see putOut). */
   private externalReference(node: Expr): void {
-    if (!this.final) return;
-    if (this.externalMark < 0) this.externalMark = this.sink.mark();
-    this.report('extern', 'binary output format does not support external references', node);
+    if (this.final) this.putOut('extern', 'binary output format does not support external references', node);
   }
 
   /**
-   * The current statement's external references (see externalReference) as nasm gives them: once
-   * for each repetition of a `times` line, none when it puts the line out no time (`times 0`, a
-   * line an undefined symbol dropped, an instruction of no form) (measured with nasm 2.16.01:
-   * `times 2 dd a` is two errors, `times 0 dd a` and `dd a, zz` none of them).
+   * An error nasm's bin format gives as it puts a value out (PUT_OUT): not one of the errors that
+   * keep a line's data back (see dataBytes), and given once for each time the value is put out
+   * (see settlePutOut, writeGroup).
    */
-  private settleExternalReferences(): void {
-    const mark = this.externalMark;
-    this.externalMark = -1;
+  private putOut(code: string, message: string, node: Expr): void {
+    if (this.putOutMark < 0) this.putOutMark = this.sink.mark();
+    this.report(code, message, node);
+  }
+
+  /**
+   * The current statement's errors of PUT_OUT as nasm gives them: none when it puts the line out
+   * no time (`times 0`, a line an undefined symbol dropped, an instruction of no form), and an
+   * external reference once for each repetition of a `times` line (a WRT's are, as the listing
+   * gives them: see listing-lines.ts copies) (measured with nasm 2.16.01: `times 2 dd a` is two
+   * errors, `times 0 dd a`, `dd a, zz` and `dd x wrt 3, zz` none of them).
+   */
+  private settlePutOut(): void {
+    const mark = this.putOutMark;
+    this.putOutMark = -1;
     const n = this.undefinedIn === this.stmtIndex ? 0 : this.timesOf(this.stmts[this.stmtIndex]);
     if (n === 0) { this.sink.rollback(mark, (d) => !PUT_OUT.has(d.code)); return; }
-    this.repeatPutOut(mark, n);
+    this.repeatPutOut(mark, n, EXTERN_ONLY);
   }
 
-  /** The external references given since `mark` given again, `count` times over in all, at most MAX_REPEATED_ERRORS of each. */
-  private repeatPutOut(mark: number, count: number): void {
-    const given = this.sink.list.slice(mark).filter((d) => d.code === 'extern');
+  /** The errors of `codes` given since `mark` given again, `count` times over in all, at most MAX_REPEATED_ERRORS of each. */
+  private repeatPutOut(mark: number, count: number, codes = PUT_OUT): void {
+    const given = this.sink.list.slice(mark).filter((d) => codes.has(d.code));
     for (let k = 1; k < Math.min(count, MAX_REPEATED_ERRORS); k++) {
       for (const d of given) this.sink.report('error', d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, ++this.putOutRepeats);
     }
@@ -2955,8 +2964,9 @@ class Assembler implements EvalContext {
     this.dupOverflows = overflows;
     const mark = this.final ? this.sink.mark() : -1;
     this.writeData(g.items, own, w);
-    // (An external reference of the items, once for each copy: measured, `dd 3 dup (a)` is three errors.)
-    if (this.externalMark >= 0 && count > 1) this.repeatPutOut(mark, count);
+    // (An external reference or a WRT of the items, once for each copy: measured, `dd 3 dup (a)`
+    // and `dd 3 dup (x wrt 3)` are three errors.)
+    if (this.putOutMark >= 0 && count > 1) this.repeatPutOut(mark, count);
     this.dupOverflows = outer;
     if (overflows !== undefined) outer?.push(...overflows);
     for (let k = 1; k < count && overflows !== undefined && overflows.length > 0 && this.overflowWarnings < MAX_OVERFLOW_WARNINGS; k++) {
@@ -3673,8 +3683,11 @@ const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
   ['invalid right-hand operand to WRT', 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
 ]);
 
-/** The codes of the errors nasm's bin format gives as it puts a value out: none where nothing is (see readUnwritten, settleExternalReferences). */
+/** The codes of the errors nasm's bin format gives as it puts a value out: none where nothing is (see readUnwritten, settlePutOut). */
 const PUT_OUT: ReadonlySet<string> = new Set(['wrt', 'extern']);
+
+/** The external reference's code alone, of PUT_OUT (see settlePutOut). */
+const EXTERN_ONLY: ReadonlySet<string> = new Set(['extern']);
 
 const MISPLACED_LABEL: ReadonlySet<string> = new Set([
   'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
