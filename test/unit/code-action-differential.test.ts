@@ -42,6 +42,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-decorator-braces.asm': 'spelling guess: `jz` with the written operands is an expression syntax error',
   'err-extern-listed-refusals.asm': 'a label created for `zz` lets nasm put `dd zz, a` and `dd a, zz` out, and refuse their external name: "binary output format does not support external references"',
   'err-dup-count-undefined.asm': 'a label created for a DUP count is not a constant: "non-constant argument supplied to DUP"',
+  'err-extern-times.asm': 'a label created for `zz` makes `[a + zz]` two bases, an external name\'s and the label\'s: "invalid effective address: multiple base segments"',
   'err-list-directive.asm': 'spelling guess: `lidt` with the written operands is an expression syntax error',
   'err-mem-factor-undefined.asm': 'a label created or guessed for a name in a register\'s factor is no number there: "unable to multiply two non-scalar objects"',
   'err-macro-argument-names.asm': 'spelling guess: `Y` is itself not defined where the macro expands',
@@ -50,6 +51,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-pp-unknown-word.asm': 'spelling guesses: `%pop` with no context pushed, `%define` without a name',
   'err-section-values.asm': 'a label created for a section attribute is not critical: "section attribute value must be a critical expression"',
   'err-undefined-first-only.asm': 'nasm stops at the undefined symbols; with labels created it reaches `foo * bar`: "unable to multiply two non-scalar objects"',
+  'err-wrt-put-out.asm': 'a label created for `zz` puts out the line its undefined name dropped, with its WRT: "WRT not supported by binary output format"',
   'err-wrt-segment.asm': 'a label created for a name after WRT is refused there: "invalid right-hand operand to WRT"',
   'rmacro.asm': 'nasm reads nothing after the %rmacro recursion on the last line (`cd 2` then `db 9` gives 02 01 00, as Ringside does): a label created at the end is never defined',
 };

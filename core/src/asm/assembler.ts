@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -61,6 +61,9 @@ const MAX_PASSES = 60;
  * directive makes (`times 1000 db ?` warns 1000 times), which would bury the editor's others.
  */
 const MAX_ZEROING_WARNINGS = 64;
+
+/** Copies of an error nasm gives once for each `times` repetition or `dup` copy given at most (see repeatPutOut): as MAX_ZEROING_WARNINGS. */
+const MAX_REPEATED_ERRORS = 64;
 
 /** "data exceeds bounds" warnings given for one statement at most: nasm gives one for each `dup` copy (see writeGroup). */
 const MAX_OVERFLOW_WARNINGS = 64;
@@ -421,8 +424,6 @@ class Assembler implements EvalContext {
   private listingOnly = false;
   /** While a value nasm puts out to no output format is evaluated (see refusesExternal). */
   private externalsKept = false;
-  /** Where in the sink the final pass refused the current statement's first external name (-1: it refused none; see withdrawRefusals). */
-  private externalRefusedAt = -1;
   /** The statement whose immediate last took the current section's address away (`-x`: see Value.offset), in this pass. */
   private selfRelativeIn = -1;
   /** Set when a count's evaluation named an undefined symbol (see namesUndefined). */
@@ -433,6 +434,10 @@ class Assembler implements EvalContext {
   private countUndefinedCode = 'count-undefined';
   /** The statement the final pass last found an undefined symbol in (nasm drops it: see emit). */
   private undefinedIn = -1;
+  /** The diagnostics' mark before the current statement's first error of PUT_OUT in the final pass, else -1 (see settlePutOut). */
+  private putOutMark = -1;
+  /** The copies repeatPutOut gave in the final pass, each told from the others by its number. */
+  private putOutRepeats = 0;
   /** While an `align` fill is assembled (see repeatFill): its count, for a fill without `times` of its own. */
   private fillCount: number | undefined = undefined;
   /** While that fill is an `align`'s, which nasm's macro writes after `times` (an `at`'s goes on a line of its own). */
@@ -725,7 +730,7 @@ class Assembler implements EvalContext {
     this.changed = false;
     this.declarationDirectives.startPass();
     this.undefinedIn = -1;
-    this.externalRefusedAt = -1;
+    this.putOutMark = -1;
     this.selfRelativeIn = -1;
     this.redefinedAs = undefined;
     this.deferredConstants.clear();
@@ -797,7 +802,7 @@ class Assembler implements EvalContext {
         if (this.budget.expired()) return false;
         try {
           this.statement(i);
-          if (this.externalRefusedAt >= 0) this.withdrawRefusals();
+          if (this.putOutMark >= 0) this.settlePutOut();
         } catch (e) {
           if (!isStackOverflow(e)) throw e;
           resetEvaluation();
@@ -840,6 +845,7 @@ class Assembler implements EvalContext {
         return v.v === undefined && this.pass === 0 ? this.firstPassEqus.firstPassValue(full) ?? v : v;
       },
       qualify: (name, at) => this.qualifyAt(name, at),
+      externals: this.externsInPass.size === 0 ? undefined : new Map([...this.externals].filter(([name]) => this.externsInPass.has(name))),
       run: (from, to) => { next = to; return this.statements(from, to); },
       parsedTaken: (code) => {
         if (this.final) this.parsedTakenFinal.add(code);
@@ -1039,12 +1045,16 @@ class Assembler implements EvalContext {
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
     if (!this.final) return;
-    this.errorsGiven++;
     if (typeof b !== 'string') {
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      this.report(WRT_PROBLEMS.get(a) ?? 'expression', MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(a, b) : a, b, undefined);
+      const code = WRT_PROBLEMS.get(a) ?? 'expression';
+      // (The WRT the bin format refuses as it puts the value out: see putOut.)
+      if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
+      this.errorsGiven++;
+      this.report(code, MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(a, b) : a, b, undefined);
       return;
     }
+    this.errorsGiven++;
     this.report(a, b, span, src);
   }
 
@@ -1057,8 +1067,8 @@ class Assembler implements EvalContext {
    */
   private misplacedLabelMessage(problem: string, node: Expr): string {
     const st = this.stmts[this.stmtIndex];
-    // (A count of `resb` is an instruction's operand to nasm: measured, `resb a + b`.)
-    if (problem === MULTIPLE_BASES && st?.op !== undefined && st.op.name in RESERVE_UNIT) return 'invalid operand type';
+    // (A count of `resb` is an instruction's operand to nasm: measured, `resb a + b`, `resb -L`.)
+    if (st?.op !== undefined && st.op.name in RESERVE_UNIT) return 'invalid operand type';
     if (st?.kind !== StatementKind.Instruction && st?.op?.name !== 'equ') return 'expression is not simple or relocatable';
     const op = st.operands.find((o) => node.start >= o.start && node.end <= o.end);
     return op?.kind !== 'mem' ? 'invalid operand type' : `invalid effective address: ${problem === MULTIPLE_BASES ? problem : 'impossible segment base multiplier'}`;
@@ -1129,7 +1139,7 @@ class Assembler implements EvalContext {
       // E9(00000000), `push a` 68[00000000], `mov eax, [a+4]` A1[04000000]).
       if (external !== undefined) {
         if (this.inCount) return undefined;
-        if (this.refusesExternal()) this.refuseExternal(node);
+        if (this.refusesExternal()) this.externalReference(node);
         return this.externalSegmentValue(external);
       }
       // No symbol can have a register's name (the parser refuses it as a label).
@@ -1172,36 +1182,10 @@ class Assembler implements EvalContext {
     return this.absolute === undefined && !this.externalsKept;
   }
 
-  /**
-   * nasm's bin format refusing external name `node` as it puts its value out: after the line is
-   * read, so none of the errors that keep a data statement's overflow warnings back (see
-   * dataBytes; measured, `dw a, 70000` warns of 70000 too).
-   */
-  private refuseExternal(node: Expr): void {
-    if (!this.final) return;
-    if (this.externalRefusedAt < 0) this.externalRefusedAt = this.sink.mark();
-    this.error('extern', 'binary output format does not support external references', node);
-    this.errorsGiven--;
-  }
-
   /** What `read` returns, the external names it evaluates not refused (see refusesExternal). */
   private keepingExternals<T>(read: () => T): T {
     this.externalsKept = true;
     try { return read(); } finally { this.externalsKept = false; }
-  }
-
-  /**
-   * The final pass refused an external name in the statement just assembled: if an error dropped
-   * the statement, nasm put nothing out, and refused none (measured: `dd a wrt ..gotpc` is
-   * "symbol `..gotpc' not defined" alone, `dd zz, a` "symbol `zz' not defined" alone).
-   */
-  private withdrawRefusals(): void {
-    const mark = this.externalRefusedAt;
-    this.externalRefusedAt = -1;
-    const list = this.sink.list;
-    let dropped = this.undefinedIn === this.stmtIndex;
-    for (let k = mark; k < list.length && !dropped; k++) dropped = dropsStatement(list[k]);
-    if (dropped) this.sink.rollback(mark, (d) => d.code !== 'extern');
   }
 
   /** Whether undefined symbol `name` was named already for the statement being assembled (and notes it). */
@@ -1379,18 +1363,6 @@ class Assembler implements EvalContext {
     return v.v !== undefined && v.v !== 0;
   }
 
-  /**
-   * An `incbin` offset or length, a critical expression of which nasm takes a label's number in
-   * its segment, an external name's too (measured with nasm 2.16.01: `org 0x100` / `db 1, 2` /
-   * `lab:` / `incbin "f", lab` skips 2 bytes; `extern a` / `incbin "f", a + 2` skips 2, refusing
-   * nothing; a label after the line is "symbol `x' not defined before use").
-   */
-  private incbinNumber(e: Expr): number | undefined {
-    const v = this.keepingExternals(() => this.criticalValue(e));
-    if (v.v === undefined || v.sec < 0 || v.big !== undefined) return this.constant(e, 'incbin');
-    return v.v - this.segmentAddress(v.sec);
-  }
-
   private constant(e: Expr, what: string, address?: () => void): number | undefined {
     const rule = ARGUMENTS[what];
     // (An external name is a segment of its own, an address as a label's is: measured with nasm
@@ -1398,8 +1370,10 @@ class Assembler implements EvalContext {
     // `org a` "org value must be a critical expression", as with a label.)
     const external: { named: boolean } | undefined = this.externals.size > 0 ? (this.equOfExtern = { named: false }) : undefined;
     let v: Value;
-    try { v = rule?.critical === true ? this.criticalValue(e) : this.eval(e); } finally { this.equOfExtern = undefined; }
+    try { v = rule?.critical === true ? this.criticalValue(e) : RESERVE_UNIT[what] !== undefined ? this.evalImmediate(e) : this.eval(e); } finally { this.equOfExtern = undefined; }
     if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
+      const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
+      if (offset !== undefined) return offset;
       if (address !== undefined) address();
       else this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
       return undefined;
@@ -1414,6 +1388,12 @@ class Assembler implements EvalContext {
       return undefined;
     }
     return v.v;
+  }
+
+  /** The offset of value `v` in its segment, an external name's segment's too (see evaluateInSegments); undefined for no such value. */
+  private offsetOf(v: Value): number | undefined {
+    if (v.v === undefined || v.sec < 0 || v.big !== undefined) return undefined;
+    return v.sec >= EXTERNAL_SEGMENTS ? v.v : v.v - this.segmentAddress(v.sec);
   }
 
   /**
@@ -1852,6 +1832,9 @@ class Assembler implements EvalContext {
         return;
       case 'warning': // `[warning -name]`: read with the diagnostics (see WarningSwitches).
         return;
+      // `[default rel]` and the like, which change nothing in a flat binary of 16 or 32 bits (see `default`).
+      case 'userel': case 'useabs': case 'usebnd': case 'usenobnd':
+        return;
       case 'default': {
         // nasm reads the first word only (`default rel foo` passes; measured).
         const first = args[0]?.kind === 'ident' ? args[0].text.toLowerCase() : '';
@@ -2053,7 +2036,13 @@ class Assembler implements EvalContext {
     this.results.size[this.stmtIndex] += before;
   }
 
-  /** `resb`/`resw`/...: space reserved, its count read as a constant. */
+  /**
+   * `resb`/`resw`/...: space reserved, its count read as a constant, an instruction's immediate to
+   * nasm, where a section of a label's coefficient other than 1 and -1 counts by its offsets alone
+   * (see relocatableSum; measured with nasm 2.16.01: `resb L + L`, `resb 2*L`, `resb L + N` of one
+   * section reserve the offsets' sum; `resb L`, `resb L + L - L` are "attempt to reserve
+   * non-constant quantity of BSS space", `resb -L`, `resb L + M` across sections "invalid operand type").
+   */
   private reserveDirective(st: ParsedStatement, name: string): void {
     // (No count, put out no time: nasm matches no instruction form, and says nothing; measured
     // with 2.16.01, `times 0 resb` and `align 8, resb` where no padding is needed.)
@@ -2796,8 +2785,8 @@ class Assembler implements EvalContext {
     const data = found.data;
     const offE = parts[1] ? this.exprArgFrom(st, parts[1], 'ignored') : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2], 'ignored') : undefined;
-    const off = offE ? this.incbinNumber(offE) ?? 0 : 0;
-    const len = lenE ? this.incbinNumber(lenE) : undefined;
+    const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
+    const len = lenE ? this.constant(lenE, 'incbin') : undefined;
     // nasm 2.16.01 crashes on a negative length: an error here.
     if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
     const n = this.timesCount(st);
@@ -2850,6 +2839,56 @@ class Assembler implements EvalContext {
     return st.times !== undefined || this.fillAsTimes || this.lines.tokensOf(this.line)[st.opIndex]?.unmacroed === true;
   }
 
+  /** nasm's bin format's error for an external name in a value it puts out (see putOut). */
+  private externalReference(node: Expr): void {
+    if (this.final) this.putOut('extern', 'binary output format does not support external references', node);
+  }
+
+  /**
+   * An error nasm's bin format gives as it puts a value out (PUT_OUT): not one of the errors that
+   * keep a line's data back (see dataBytes), and given once for each time the value is put out
+   * (see settlePutOut, writeGroup).
+   */
+  private putOut(code: string, message: string, node: Expr): void {
+    if (this.putOutMark < 0) this.putOutMark = this.sink.mark();
+    this.report(code, message, node);
+  }
+
+  /**
+   * The current statement's errors of PUT_OUT as nasm gives them: none when it puts the line out
+   * no time (`times 0`, a line an undefined symbol dropped, an instruction of no form), and an
+   * external reference once for each repetition of a `times` line (a WRT's are, as the listing
+   * gives them: see listing-lines.ts copies) (measured with nasm 2.16.01: `times 2 dd a` is two
+   * errors, `times 0 dd a`, `dd a, zz` and `dd x wrt 3, zz` none of them).
+   */
+  private settlePutOut(): void {
+    const mark = this.putOutMark;
+    this.putOutMark = -1;
+    const n = this.droppedSince(mark) ? 0 : this.timesOf(this.stmts[this.stmtIndex]);
+    if (n === 0) { this.sink.rollback(mark, (d) => !PUT_OUT.has(d.code)); return; }
+    this.repeatPutOut(mark, n, EXTERN_ONLY);
+  }
+
+  /**
+   * Whether an error since `mark` dropped the statement just assembled, so that nasm put nothing
+   * of it out (measured: `dd a wrt ..gotpc` is "symbol `..gotpc' not defined" alone, `dd zz, a`
+   * "symbol `zz' not defined" alone).
+   */
+  private droppedSince(mark: number): boolean {
+    if (this.undefinedIn === this.stmtIndex) return true;
+    const list = this.sink.list;
+    for (let k = mark; k < list.length; k++) if (dropsStatement(list[k])) return true;
+    return false;
+  }
+
+  /** The errors of `codes` given since `mark` given again, `count` times over in all, at most MAX_REPEATED_ERRORS of each. */
+  private repeatPutOut(mark: number, count: number, codes = PUT_OUT): void {
+    const given = this.sink.list.slice(mark).filter((d) => codes.has(d.code));
+    for (let k = 1; k < Math.min(count, MAX_REPEATED_ERRORS); k++) {
+      for (const d of given) this.sink.report('error', d.code, d.message, d.range, d.expansion, undefined, this.line, this.line, ++this.putOutRepeats);
+    }
+  }
+
   /** Error `message` given `count` times over at `span`, as nasm gives it once for each repetition of a `times` line. */
   private errorRepeated(code: string, message: string, span: { start: number; end: number }, count: number): void {
     if (count > 0) this.error(code, message, span);
@@ -2869,7 +2908,7 @@ class Assembler implements EvalContext {
   private readUnwritten(items: readonly DataItem[]): void {
     const mark = this.sink.mark();
     this.readValues(items);
-    this.sink.rollback(mark, (d) => d.code !== 'wrt');
+    this.sink.rollback(mark, (d) => !PUT_OUT.has(d.code));
   }
 
   /** The values of data `items`, read for their errors alone (see readUnwritten). */
@@ -2977,7 +3016,11 @@ class Assembler implements EvalContext {
     const outer = this.dupOverflows;
     const overflows: typeof outer = this.final ? [] : undefined;
     this.dupOverflows = overflows;
+    const mark = this.final ? this.sink.mark() : -1;
     this.writeData(g.items, own, w);
+    // (An external reference or a WRT of the items, once for each copy: measured, `dd 3 dup (a)`
+    // and `dd 3 dup (x wrt 3)` are three errors.)
+    if (this.putOutMark >= 0 && count > 1) this.repeatPutOut(mark, count);
     this.dupOverflows = outer;
     if (overflows !== undefined) outer?.push(...overflows);
     for (let k = 1; k < count && overflows !== undefined && overflows.length > 0 && this.overflowWarnings < MAX_OVERFLOW_WARNINGS; k++) {
@@ -3049,7 +3092,7 @@ class Assembler implements EvalContext {
     // The bin format refuses a WRT as the value is put out: of an instruction that matches no
     // form, or of `times 0`, nothing is (measured: `add eax, x wrt 3, 5` is only "invalid
     // combination of opcode and operands", `times 0 mov eax, x wrt 3` no error).
-    if (mark >= 0 && (!r.ok || n === 0)) this.sink.rollback(mark, (d) => d.code !== 'wrt');
+    if (mark >= 0 && (!r.ok || n === 0)) this.sink.rollback(mark, (d) => !PUT_OUT.has(d.code));
     if (!r.ok) return;
     if (this.selfRelativeIn === i && this.final) this.selfRelativeBranch(st, r, n);
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
@@ -3159,11 +3202,10 @@ class Assembler implements EvalContext {
     // (A word of a sign alone, or none, names nothing: measured, `cpu +`, `[cpu]` say nothing, and
     // `cpu +foo` is "unknown CPU type or flag 'foo'".)
     for (const w of words) {
-      const name = w.text.charCodeAt(0) === 0x2b || w.text.charCodeAt(0) === 0x2d ? w.text.slice(1) : w.text;
-      if (name === '') continue;
-      const level = cpuWord(w.text);
-      if (level === undefined) { this.error('cpu', `unknown CPU type or flag '${name}'`, w.at); return; }
-      if (level !== 'flag') this.cpu = level;
+      const word = cpuWord(w.text);
+      if (word === undefined) continue;
+      if ('unknown' in word) { this.error('cpu', `unknown CPU type or flag '${word.unknown}'`, w.at); return; }
+      if (word.level !== 'flag') this.cpu = word.level;
     }
   }
 
@@ -3702,6 +3744,12 @@ const WRT_PROBLEMS: ReadonlyMap<string, string> = new Map([
   ['invalid right-hand operand to WRT', 'wrt-operand'], ['WRT not supported by binary output format', 'wrt'],
 ]);
 
+/** The codes of the errors nasm's bin format gives as it puts a value out: none where nothing is (see readUnwritten, settlePutOut). */
+const PUT_OUT: ReadonlySet<string> = new Set(['wrt', 'extern']);
+
+/** The external reference's code alone, of PUT_OUT (see settlePutOut). */
+const EXTERN_ONLY: ReadonlySet<string> = new Set(['extern']);
+
 const MISPLACED_LABEL: ReadonlySet<string> = new Set([
   'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
   MULTIPLE_BASES,
@@ -3727,6 +3775,8 @@ interface ArgumentRule {
   readonly unknown?: string;
   /** The message for a label (else Ringside's own). */
   readonly label?: string;
+  /** A label's or an external name's offset in its segment is the value (see constant). */
+  readonly offset?: boolean;
 }
 
 /**
@@ -3739,7 +3789,9 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = {
   align: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
   alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
   sectalign: { critical: true },
-  incbin: { critical: true },
+  // (measured: `incbin "f", L` with L at 1 in .text, whatever the origin, skips 1 byte; `extern a` /
+  // `incbin "f", a + 2` skips 2, `incbin "f", 0, a` takes none; `L + L` is not simple or relocatable.)
+  incbin: { critical: true, offset: true },
   'section align=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
   'section start=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
   'section vstart=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },

@@ -5,7 +5,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink, HeldDiagnostic } from './diagnostics';
-import { evaluate, parseWhole, type EvalContext, type Expr, type Value } from './expr';
+import { evaluate, parseWhole, type EvalContext, type Expr, type ExternalName, type Value } from './expr';
 import { lineRange, type PPToken } from './source';
 import { isRegisterWord, symbolsLeft } from './pp-expressions';
 import { registersCompared } from './register-sum';
@@ -139,6 +139,12 @@ export interface CheckScope {
   symbolBefore(name: string, before: number): Value | undefined;
   /** The qualified name of `name` at statement `at` (a `.local` name under the label above). */
   qualify(name: string, at: number): string;
+  /**
+   * The external names declared so far (see EvalContext.externals): values, no numbers, that cancel
+   * as labels do (measured with nasm 2.16.01: `extern a` / `%if a - a` is false, `k equ a + 3` /
+   * `%if k - a == 3` and `%if a == a` true; `%if a` "non-constant value given to `%if'").
+   */
+  readonly externals?: ReadonlyMap<string, ExternalName>;
   /** Told of each run of code with parse diagnostics that a branch taken assembles, in any pass (see Assembler.reportEarlierBranches). */
   parsedTaken?(code: CheckCode): void;
   /** Assembles statements `from` to `to`; false when assembly is to stop (the time budget ran out). */
@@ -323,6 +329,7 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
     here: () => scope.here(),
     base: () => scope.base(),
     error: (message: string, node: Expr) => { failed = true; if (report) sink.error('expression', message, at(node.start, node.end), expansion, undefined, line); },
+    externals: scope.externals,
   };
   const v = evaluate(compared, ctx);
   if (failed) return undefined;

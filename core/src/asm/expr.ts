@@ -9,6 +9,7 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, type FloatConstant, floatConstant, FLO
 import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 import { foldExpr } from './expr-walk';
+import { LOAD_SEGMENTS } from './sections';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: number; readonly big?: bigint; readonly start: number; readonly end: number }
@@ -536,8 +537,38 @@ function evaluateRead(e: Expr, ctx: EvalContext): Value {
   if (problem === undefined) return v;
   const sum = relocatableSum(e, ctx);
   if (sum !== undefined) return sum;
-  ctx.error(problem.message, problem.node);
+  ctx.error(addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
   return { v: undefined, sec: -1 };
+}
+
+/**
+ * Whether nasm, looking at the sections of `e`'s labels in the order they were made, meets a second
+ * one added once before any of another coefficient (but the current section taken away once): its
+ * "multiple base segments" in an address, rather than the "impossible segment base multiplier"
+ * of a label scaled (measured with nasm 2.16.01, .data made before .bss: `[dat + bss]`, `[txt +
+ * dat + 2*bss]`, `[dat + bss - txt]` from .text are the first, `[txt + 2*bss]`, `[2*txt + dat]`,
+ * `[txt - dat]` the second; `[txt + section..data.start]` the first).
+ */
+function addsTwoSections(e: Expr, ctx: EvalContext): boolean {
+  const sections = new Map<number, number>();
+  const outer = takeMisplaced();
+  const k = linearSum(e, ctx, 1, sections);
+  misplacedLabel = outer;
+  if (k === undefined) return false;
+  const here = ctx.here()?.sec;
+  // (A section's `section.NAME.start` segment is made with it, taken after it: measured,
+  // `[dat + section..bss.start + 2*bss]` is the multiplier's error.)
+  const order = (sec: number): number => (sec >= LOAD_SEGMENTS ? 2 * (sec - LOAD_SEGMENTS) + 1 : 2 * sec);
+  let added = false, self = false;
+  for (const sec of [...sections.keys()].sort((a, b) => order(a) - order(b))) {
+    const c = sections.get(sec)!;
+    if (c === 0) continue;
+    if (sec >= EXTERNAL_SEGMENTS) return false;
+    if (c === 1) { if (added) return true; added = true; }
+    else if (c === -1 && sec === here && !self) self = true;
+    else return false;
+  }
+  return false;
 }
 
 /** The external roots of one expression, each with the sum of its coefficients (see ExternalName). */
@@ -551,13 +582,14 @@ const NO_EXTERNALS: ExternalTerms = { terms: new Map(), blocked: new Set() };
 
 /**
  * `ctx`, but for the external names whose roots cancel out of `e`: their value is what they add to
- * the root, as nasm sums a segment's coefficients first. `ctx` itself when none cancels.
+ * the root, as nasm sums a segment's coefficients first. `ctx` itself when none cancels. `scaled`:
+ * a root of another coefficient than 1 and -1 too (see withScaledExternals).
  */
-function externalsCancelled(e: Expr, ctx: EvalContext): EvalContext {
+function externalsCancelled(e: Expr, ctx: EvalContext, scaled = false): EvalContext {
   if (ctx.externals === undefined || ctx.externals.size === 0 || (e.k !== 'bin' && e.k !== 'un')) return ctx;
   const sum = externalTerms(e, ctx.externals!);
   const cancelled = new Set<string>();
-  for (const [root, c] of sum.terms) if (c === 0 && !sum.blocked.has(root)) cancelled.add(root);
+  for (const [root, c] of sum.terms) if ((c === 0 || (scaled && c !== 1 && c !== -1)) && !sum.blocked.has(root)) cancelled.add(root);
   return cancelled.size === 0 ? ctx : withRootsCancelled(ctx, cancelled);
 }
 
@@ -584,9 +616,30 @@ function externalsRead(e: Expr, ctx: EvalContext): EvalContext {
   // must be a scalar value".)
   if (sum.blocked.size > 0) return withExternalSegments(inner, ctx.externals, cancelled, (message, node) => inner.error(message, node));
   const problem = externalBaseProblem(e, inner, ctx.externals);
-  if (problem === undefined) return inner;
+  if (problem === undefined) return withScaledExternals(ctx, inner, sum, cancelled);
   misplaced(problem, e);
   return withExternalsQuiet(inner, ctx.externals, cancelled);
+}
+
+/**
+ * `inner` (see externalsRead) for an instruction's immediate, where nasm drops an external root
+ * of a coefficient other than 1 and -1, counting its offset (0) alone, as it counts a section's
+ * labels (see relocatableSum): no number the short forms take (measured with nasm 2.16.01, `extern
+ * a, b`: `mov eax, 2*a + 3` is `mov eax, 3` in its long form, `push 2*a + 1` pushes a word, `jmp
+ * 2*a` jumps near to 0, `mov eax, 2*a + b` is b's external reference alone).
+ */
+function withScaledExternals(ctx: EvalContext, inner: EvalContext, sum: ExternalTerms, cancelled: ReadonlySet<string>): EvalContext {
+  if (ctx.sectionAddress?.(0) === undefined) return inner;
+  const scaled = new Set<string>();
+  let referenced = false;
+  for (const [root, c] of sum.terms) {
+    if (c === 1 || c === -1) referenced = true;
+    else if (c !== 0) scaled.add(root);
+  }
+  if (scaled.size === 0) return inner;
+  if (referenced) return withRootsCancelled(ctx, new Set([...cancelled, ...scaled]));
+  const segments = withExternalSegments(inner, ctx.externals!, cancelled, (message, node) => inner.error(message, node));
+  return { ...segments, sectionAddress: (sec) => (sec >= EXTERNAL_SEGMENTS ? 0 : ctx.sectionAddress!(sec)) };
 }
 
 /** The held problem of external names nasm's bin format sees as two bases (`a + b`, `a + lab`): "multiple base segments" in an address. */
@@ -646,6 +699,18 @@ function withExternalSegments(ctx: EvalContext, externals: ReadonlyMap<string, E
     if (k === undefined) roots.set(external.root, k = EXTERNAL_SEGMENTS + roots.size);
     return { v: external.rest.v, sec: k };
   }, error);
+}
+
+/**
+ * `e`'s value with each external name what it adds to its root, a segment of its own (see
+ * withExternalSegments), quietly: for a value nasm takes the offset of, whatever its segment
+ * (`incbin`'s: see the assembler's offsetOf).
+ */
+export function evaluateInSegments(e: Expr, ctx: EvalContext): Value {
+  const externals = ctx.externals;
+  if (externals === undefined || externals.size === 0) return evaluate(e, ctx);
+  const outer = takeMisplaced();
+  try { return evaluate(e, withExternalSegments(ctx, externals, new Set(), () => undefined)); } finally { misplacedLabel = outer; }
 }
 
 /** `ctx` where the external names of roots other than `cancelled` are read as unknown values, with no message. */
@@ -997,7 +1062,9 @@ function relocatableSum(e: Expr, ctx: EvalContext): Value | undefined {
  * labels and numbers, or not known.
  */
 export function sectionTerms(e: Expr, ctx: EvalContext): { readonly sum: number; readonly sections: ReadonlyMap<number, number> } | undefined {
-  ctx = externalsCancelled(e, ctx);
+  // (An external name of another coefficient than 1 and -1 is dropped, as in an immediate: see
+  // withScaledExternals. Elsewhere such a sum is an error, of a line nasm lists nothing of.)
+  ctx = externalsCancelled(e, ctx, true);
   const outer = takeMisplaced();
   const sections = new Map<number, number>();
   const sum = linearSum(e, ctx, 1, sections);
@@ -1139,12 +1206,18 @@ export function isQuestionMark(t: Token): boolean {
   return t.kind === 'ident' && t.text === '?';
 }
 
-/** `c ? a : b`: both branches are evaluated, as in nasm (an error in either is reported). */
+/**
+ * `c ? a : b`: both branches are evaluated, as in nasm (an error in either is reported), but an
+ * external name in the branch not taken is no reference: nasm's bin format refuses one only where
+ * the value given its output has it (measured: `extern a, b` / `dd 0 ? a : b` is one error).
+ */
 function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const c = scalarOperand(e.a, ctx);
   const branches = e.b as Extract<Expr, { k: 'bin' }>;
-  const a = evaluateTerm(branches.a, ctx);
-  const b = evaluateTerm(branches.b, ctx);
+  const taken = c.sec >= 0 || c.v === undefined ? undefined : c.v !== 0 || c.big !== undefined;
+  const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
+  const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
+  const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
   if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { ctx.error('the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;

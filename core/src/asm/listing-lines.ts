@@ -167,7 +167,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
       // (A far pointer's selector is its second piece, whether its offset warned or not: measured,
       // `jmp 0x12345:2` in .bss warns after the offset's nobits warning.)
       else if (m.code === 'selector-range') nth = 1;
-      else if ((m.code === 'data-overflow' || m.code === 'out-of-range') && column !== undefined) {
+      else if ((m.code === 'data-overflow' || m.code === 'out-of-range' || m.code === 'wrt') && column !== undefined) {
         nth = (overflows ??= new Map()).get(column) ?? 0;
         overflows.set(column, nth + 1);
       }
@@ -377,9 +377,14 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   if (external !== undefined) return after(external);
   const first = s.data[0];
   if (first === undefined) return [{ text }];
-  // (Given as the value is put out, in each repetition.)
-  if (m.code === 'wrt') return after([Infinity]);
   const anchor = column === undefined ? undefined : s.anchors.get(column);
+  // (Given as the value is put out, in each repetition: after its piece, the nth `dup` copy's for
+  // the nth, when it has one; measured: `db x wrt 3, 300` gives the error, then the warning, `dd 2
+  // dup (x wrt 3)` lists one after each copy.)
+  if (m.code === 'wrt') {
+    const at = anchor === undefined ? undefined : nth > 0 ? anchor.later?.[nth - 1] ?? anchor.offset : anchor.offset;
+    return after([at === undefined ? Infinity : s.outs.find((end) => end > at) ?? Infinity]);
+  }
   if (anchor === undefined || (m.code !== 'data-overflow' && m.code !== 'out-of-range' && m.code !== 'selector-range')) return first.kind === 'repeat' ? [{ text }] : [{ text, offset: first.offset }];
   const once = anchor.twice ? 2 : 1;
   // (The nth overflow warning of a data item is of its nth `dup` copy.)

@@ -33,7 +33,7 @@ export interface MacroCall {
 export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToken[], at: number, file: string, line: number, callSite: SourceRange, expansion: readonly SourceRange[], sink: DiagnosticSink, endsBlank = false): MacroCall | undefined {
   // A `{` never closed takes the rest of the line, a last comma too (see splitArguments).
   let unclosed = false;
-  const argsAll = splitArguments(toks, at + 1, Infinity, (message, t) => {
+  let argsAll = splitArguments(toks, at + 1, Infinity, (message, t) => {
     unclosed ||= message === UNCLOSED_BRACE;
     sink.error('macro-args', message, lineRange(file, line, t.start, t.end), expansion);
   }, false);
@@ -41,7 +41,7 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
   let def = findMacroTaking(defs, count);
   // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
   // 2.15, and warns (-w+pp-macro-params-legacy; preproc.c is_mmacro, measured).
-  let dropComma = false;
+  let called: readonly PPToken[] = toks;
   const last = toks[toks.length - 1];
   if (count > 1 && last.kind === 'op' && last.text === ',' && !unclosed) {
     const raw = count;
@@ -50,9 +50,17 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
       if (def !== undefined) sink.warning('macro-args', `improperly calling multi-line macro \`${def.name}' with ${raw} parameters`, callSite, expansion);
     } else sink.warning('macro-args', `dropping trailing empty parameter in call to multi-line macro \`${def.name}'`, callSite, expansion);
     if (def !== undefined) {
-      // A greedy last parameter keeps its arguments but not the comma; otherwise the empty argument goes.
-      if (def.greedy && raw > def.max) dropComma = true;
-      else { argsAll.pop(); count--; }
+      // nasm cuts the line there: before the comma when the argument it ends has a token of its
+      // own, after it otherwise, so an argument that runs on to the end of the line (a greedy
+      // last one, one after a `}` without its `{`) keeps the comma then (measured: `%macro p 1+`
+      // / `p ,` has %1 `,`, `p a,` `a`; `m a}, b,` has %1 `a}, b`, `m a}, {b},` `a}, {b},`).
+      if (writtenBeforeLastComma(toks, at + 1)) called = toks.slice(0, -1);
+      // A greedy last parameter keeps its arguments; otherwise the empty argument goes.
+      if (!(def.greedy && raw > def.max)) {
+        argsAll.pop();
+        count--;
+        if (called !== toks) argsAll = splitArguments(called, at + 1, Infinity, undefined, false);
+      }
     }
   }
   if (!def && count === 0 && endsBlank) {
@@ -72,7 +80,7 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
     sink.warning('macro-args', `multi-line macro \`${toks[at].text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, expansion);
     return undefined;
   }
-  const args = def.greedy && def.max !== Infinity ? splitArguments(dropComma ? toks.slice(0, -1) : toks, at + 1, def.max - 1, undefined, false) : argsAll;
+  const args = def.greedy && def.max !== Infinity ? splitArguments(called, at + 1, def.max - 1, undefined, false) : argsAll;
   // A macro taking none has none, `0+` too: nasm cuts a greedy call's count to the most it takes (measured: `%macro m 0+` / `m 1, 2` gives %0 0, %1 empty).
   if (def.max === 0) args.length = 0;
   const given = args.length;
@@ -85,6 +93,26 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
   // A greedy macro's count is cut to the most it takes after that (measured: `%macro g 0+ 5` / `g` has %0 0).
   if (def.greedy && args.length > def.max) args.length = def.max;
   return { def, args, given: Math.min(given, args.length) };
+}
+
+/**
+ * Whether the argument a call's last comma ends (its arguments `toks[from..]`) has a token of its
+ * own before that comma, after its braces when it starts with them, as nasm 2.16.01's
+ * count_mmac_params walks them: an argument starts a `{...}` group or not, and runs to the next
+ * comma whatever braces are in it.
+ */
+function writtenBeforeLastComma(toks: readonly PPToken[], from: number): boolean {
+  const comma = (t: PPToken | undefined): boolean => t?.kind === 'op' && t.text === ',';
+  let written = false;
+  for (let i = from; i < toks.length; i++) {
+    written = false;
+    if (toks[i].kind === 'op' && toks[i].text === '{') {
+      for (let depth = 1; depth > 0 && ++i < toks.length;) if (toks[i].kind === 'op') depth += toks[i].text === '{' ? 1 : toks[i].text === '}' ? -1 : 0;
+      i++;
+    }
+    for (; i < toks.length && !comma(toks[i]); i++) written = true;
+  }
+  return written;
 }
 
 /**

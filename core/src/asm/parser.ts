@@ -692,9 +692,11 @@ class LineParser implements TermReader {
         this.fail(`unrecognized directive [${name}]`, close === 1 ? toks[0] : word, 'unknown-directive');
       }
       if (isUnbracketedOnly(word.text.toLowerCase())) this.fail(`unrecognized directive [${word.text}]`, word, 'unknown-directive');
-      // A name the `]` ends has for its value what follows the `]` (measured with nasm 2.16.01:
-      // `[bits]16` is bits 16, `[cpu]foo` "unknown CPU type or flag 'foo'", `[cpu]]` of `]').
-      const value = close === 2 ? toks.slice(3) : toks.slice(2, close);
+      // A name the `]` ends has for its value what follows the `]`; after a blank the value ends
+      // at the `]` (measured with nasm 2.16.01: `[bits]16` is bits 16, `[cpu]foo` "unknown CPU
+      // type or flag 'foo'", `[cpu]]` of `]'; `[bits ]16` "`' is not a valid segment size",
+      // `[cpu ]foo` nothing, `[segment ]]` the section `[segment ]` names).
+      const value = close === 2 && !spaced(word, toks[2]) ? toks.slice(3) : toks.slice(2, close);
       return this.finish(undefined, undefined, undefined, { name: word.text.toLowerCase(), start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, value);
     }
     return this.lineAfterBrackets();
@@ -832,7 +834,7 @@ class LineParser implements TermReader {
       // (Those writing a line per parameter write none.)
       if (EACH_PARAMETER.has(lower)) return this.finish(label, undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
     }
-    if (this.pos < toks.length && (lower === 'use16' || lower === 'use32' || lower === 'endstruc' || lower === 'iend')) return this.parametersNotTaken(word, label, times, prefixes);
+    if (this.pos < toks.length && TAKING_NONE.has(lower)) return this.parametersNotTaken(word, label, times, prefixes);
     // nasm's `align` is a macro, whose lines `times` cannot prefix.
     if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
     const op = keyword.op(word.start, word.end);
@@ -1019,6 +1021,17 @@ class LineParser implements TermReader {
       (this.warnings ??= []).push({ message: `dropping trailing empty parameter in call to multi-line macro \`${op.name}'`, start: toks[comma].start, end: toks[comma].end, code: 'pp-macro-params-legacy' });
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, args);
     }
+    // `align 4, nop,`: nasm drops the empty parameter, with the warning, and the fill, its greedy
+    // one, loses the comma when a token is before it (see macro-parameters.ts matchCall; measured
+    // with nasm 2.16.01: `nop` fills, `db 0x90` too; `align 4, nop,,` warns, then is an error).
+    const end = toks.length - 1;
+    if (end > comma && toks[end].text === ',') {
+      (this.warnings ??= []).push({ message: `dropping trailing empty parameter in call to multi-line macro \`${op.name}'`, start: toks[end].start, end: toks[end].end, code: 'pp-macro-params-legacy' });
+      if (toks[end - 1].text !== ',') {
+        this.toks = toks.slice(0, end);
+        try { return this.align(label, times, prefixes, op); } finally { this.toks = toks; }
+      }
+    }
     // (`dt`, whose items are checked as the directive's, and a data directive without items
     // (`times n db`, nothing) take the general way.)
     const unit = word.kind === 'ident' ? DATA_UNIT[word.text.toLowerCase()] : undefined;
@@ -1066,7 +1079,7 @@ class LineParser implements TermReader {
   }
 
   /**
-   * `use16`/`use32`/`endstruc`/`iend` given parameters: nasm's standard macro takes none, so it
+   * `use16`/`use32`/`userel`/`endstruc`/`iend`... given parameters (TAKING_NONE): nasm's standard macro takes none, so it
    * warns and its parser reads the word as a label and the rest as the line (measured, nasm
    * 2.16.01: `use16 nop` is a label and a NOP in the mode before, `use16 x` and `endstruc-`
    * "parser: instruction expected", and after a label the word is no instruction).
@@ -1894,6 +1907,9 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
   }
   return -1;
 }
+
+/** Directives that are standard macros in nasm taking no parameter (see parametersNotTaken). */
+const TAKING_NONE: ReadonlySet<string> = new Set(['use16', 'use32', 'userel', 'useabs', 'usebnd', 'usenobnd', 'endstruc', 'iend']);
 
 /** Directives that are standard macros in nasm taking at least one parameter (see directiveAlone). */
 const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([

@@ -48,7 +48,7 @@ export type SymbolLookup = (name: string) => 'label' | 'held' | undefined;
  * before it and a `.` (nasm 2.16.01, measured: `%assign x 3.` is 3 with the trailing-garbage
  * warning, `%assign x (3.)` "expecting `)'", where `3.5` is "expression syntax error").
  */
-function withDotsApart(expanded: readonly PPToken[]): readonly PPToken[] {
+export function withDotsApart(expanded: readonly PPToken[]): readonly PPToken[] {
   if (!expanded.some(endsInDot)) return expanded;
   return expanded.flatMap((t) => (endsInDot(t)
     ? [{ ...t, text: t.text.slice(0, -1), end: t.end - 1 }, { ...t, kind: 'op' as const, text: '.', start: t.end - 1 }]

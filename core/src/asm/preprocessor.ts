@@ -8,7 +8,7 @@ import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import { isLocalName, type Expr, type Value } from './expr';
-import { assemblerTerm, EquConstants, evaluateExpression, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
+import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseArgument, parseExpression, parseLeading, type ParsedExpression, withDotsApart } from './pp-expressions';
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
@@ -1804,6 +1804,10 @@ class Preprocessor {
   private readonly constant = (name: string): Value | undefined => {
     // `nasm -E` assembles nothing: no `equ` is known (see evaluateExpression).
     if (this.opts.preprocessOnly === true) return undefined;
+    // `z` and `sae` are decorators to nasm's evaluator, whatever an `equ` made them (measured with
+    // nasm 2.16.01: `z equ 3` / `%if z == 3` is false, `%assign q z` "non-constant value given to
+    // `%assign'", as for a register; see isRegisterWord).
+    if (isRegisterWord(name)) return undefined;
     // A block the assembler decides is read to its end first (see DeferredIfs.handedOn).
     const open = this.deferred.outermost();
     this.equs.readTo(this.out, open !== undefined ? open.first.outputLine : this.out.count, this.deferred);
@@ -2910,7 +2914,9 @@ class Preprocessor {
    * 2 3` is 'b', `'abcdef' 2, 3 junk` 'bcd'); an error in either defines nothing.
    */
   private substring(f: Frame, file: string, line: number, d: string, name: PPToken, rest: PPToken[], here: SourceRange, caseInsensitive: boolean): void {
-    const args = this.expandExpression(rest, file, line);
+    // (A number ending in `.` is the number and a `.`, as for any preprocessor expression: measured,
+    // `%substr s 'abcdef' 2.` is 'b', `2, 2.` 'bc', `2., 2` "expression syntax error".)
+    const args = withDotsApart(this.expandExpression(rest, file, line));
     const str = args[0];
     if (str === undefined || str.kind !== 'string') { this.sink.error('syntax', `\`${d}' requires a string as parameter`, here, f.expansion); return; }
     const from = args[1]?.text === ',' ? 2 : 1;

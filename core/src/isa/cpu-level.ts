@@ -31,17 +31,28 @@ export function cpuNames(): readonly (readonly [string, number])[] {
 }
 
 /** Feature flags `cpu` also takes, tried after the names: they leave the level alone. */
-const CPU_FLAGS: readonly string[] = ['evex', 'vex', 'latevex', 'noevex', 'novex', 'nolatevex'];
+const CPU_FLAGS: readonly string[] = ['latevex', 'evex', 'vex'];
+
+/** What a word of a `cpu` directive does (see cpuWord): nothing, set a level's rank or a flag, or nasm's "unknown CPU type or flag" of `unknown`. */
+export type CpuWord = undefined | { readonly level: number | 'flag' } | { readonly unknown: string };
 
 /**
- * What a word of a `cpu` directive names (its `+`/`-` modifier left off): a level's rank,
- * 'flag' for a feature flag, undefined for nasm's "unknown CPU type or flag".
+ * What a word of a `cpu` directive names, as nasm 2.16.01 reads it: after its modifiers, any run
+ * of `+`, `-` and `*` (a word of them alone ending in `*` is the level of the command line, every
+ * instruction), and a `no` before three characters or more, the first processor name or feature
+ * flag the rest begins (measured: `cpu *`, `cpu *x`, `cpu +*` allow every instruction again,
+ * `cpu no386` is 386, `cpu +` and `cpu -` do nothing).
  */
-export function cpuWord(word: string): number | 'flag' | undefined {
-  const w = word.replace(/^[+-]/, '').toLowerCase();
-  if (w === '') return undefined;
-  for (const [name, rank] of CPU_NAMES) if (name.startsWith(w)) return rank;
-  return CPU_FLAGS.some((f) => f.startsWith(w)) ? 'flag' : undefined;
+export function cpuWord(word: string): CpuWord {
+  let i = 0;
+  let modifier = '';
+  while (i < word.length && (word[i] === '+' || word[i] === '-' || word[i] === '*')) modifier = word[i++];
+  let rest = word.slice(i);
+  if (rest === '') return modifier === '*' ? { level: ANY_CPU } : undefined;
+  if (rest.length >= 3 && rest.slice(0, 2).toLowerCase() === 'no') rest = rest.slice(2);
+  const w = rest.toLowerCase();
+  for (const [name, rank] of CPU_NAMES) if (name.startsWith(w)) return { level: rank };
+  return CPU_FLAGS.some((f) => f.startsWith(w)) ? { level: 'flag' } : { unknown: rest };
 }
 
 /** Operand kinds of 32 bits: a form with one needs a 386 unless the table says otherwise. */
