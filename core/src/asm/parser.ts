@@ -137,12 +137,21 @@ class LineError {
 
 /**
  * Whether statement `st` starts a new scope of `.local` names: a label other than an `equ`'s or a
- * `..@` one, or `struc`. Its `localBase` is then its own; any other kept statement's is the one
- * it was first read under, which may be another file's (see Assembler.baseAfter).
+ * `..@` one, or `struc` of a name. Its `localBase` is then its own; any other kept statement's is
+ * the one it was first read under, which may be another file's (see Assembler.baseAfter).
  */
 export function setsLocalBase(st: ParsedStatement): boolean {
-  if (st.op?.name === 'struc') return true;
+  if (strucOfName(st)) return true;
   return st.label !== undefined && !st.label.local && !st.label.name.startsWith('..') && st.op?.name !== 'equ';
+}
+
+/**
+ * `struc NAME`, whose macro's `NAME:` is a label (`struc $x` too). `struc [absolute 8]` sets no
+ * base: its `[absolute 8]:` is the directive (nasm 2.16.01, measured: `.a` after it under `start:`
+ * is `start.a`).
+ */
+function strucOfName(st: ParsedStatement): boolean {
+  return st.op?.name === 'struc' && st.args[0]?.kind === 'ident';
 }
 
 /** A line whose expression is too deep for a walk over it (see isStackOverflow): the whole line fails. */
@@ -507,7 +516,7 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
     // (A `..@x:` label sets no base: manual §3.9. Nor does an `equ`'s; the label of an `at`'s
     // fill, `at field, lbl`, does.)
-    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && !stmt.label.short.startsWith('..') && stmt.op?.name !== 'equ') || stmt.op?.name === 'struc'
+    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && !stmt.label.short.startsWith('..') && stmt.op?.name !== 'equ') || strucOfName(stmt)
       || (stmt.fill?.label !== undefined && !stmt.fill.label.local && !stmt.fill.label.short.startsWith('..'))));
     if (cachedParses >= MAX_CACHED_PARSES) { forgetParses(); first = undefined; }
     cachedParses++;
