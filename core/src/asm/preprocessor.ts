@@ -765,7 +765,10 @@ class Preprocessor {
         toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
         emptied = toks.length === 0;
       }
-      if ((flags & Flag.ContextLocal) !== 0) toks = this.lineContextLocals(toks, file, line, f);
+      // (An `%elif`, `%else` or `%endif` reads its `%$x` names only where it is tested, see
+      // conditional: nasm 2.16.01 says nothing of `%elif %$x` after a branch taken, measured;
+      // but a `%[...]` it expands on every line, `%elif %[%$x]` "context stack is empty".)
+      if ((flags & Flag.ContextLocal) !== 0 && ((flags & Flag.Indirection) !== 0 || !endsBranch(toks))) toks = this.lineContextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
     }
 
@@ -3162,6 +3165,14 @@ function bracedIndirection(t: PPToken): PPToken[] {
 }
 
 /** nasm's conditional comma, `%,`, in a single-line macro's body or argument (see expandCall). */
+/** An `%elif` (any form), `%else` or `%endif` line: one that ends a conditional group's branch. */
+function endsBranch(toks: readonly PPToken[]): boolean {
+  const t = toks[0];
+  if (t === undefined || t.kind !== 'preproc') return false;
+  const d = t.text.toLowerCase();
+  return (d.startsWith('%el') || d === '%endif') && isConditional(d);
+}
+
 function isConditionalComma(t: PPToken): boolean {
   return t.kind === 'preproc' && t.text === '%,';
 }
