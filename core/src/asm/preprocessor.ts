@@ -1383,17 +1383,21 @@ class Preprocessor {
    * the assembler decides, or ending it, when a macro called in the branch read the group's `%if`
    * and `d` is read outside that call, or the other way round (a macro that opens a `%if` it never
    * closes). nasm skips a branch it does not take without expanding its macros, so which `%endif`
-   * ends the block would depend on the branch the assembler takes.
+   * ends the block would depend on the branch the assembler takes. Each such block `d` is in counts,
+   * the innermost first: a macro called in a branch may open a block of its own, whose `%endif`
+   * after the call then ends the outer block in the passes that skip the branch (measured with
+   * nasm 2.16.01: "`%endif': no matching `%if'" at the outer block's `%endif`).
    */
   private crossesDeferredBranch(f: Frame, d: string, top: CondEntry, here: SourceRange): void {
-    let k = this.conds.length - 1;
-    while (k >= 0 && this.conds[k].check === undefined) k--;
-    if (k < 0) return;
-    const oc = this.conds[k].check!;
     const call = this.innermostCall();
-    const opened = top !== this.conds[k] && top.call > oc.block.serial;
-    if (opened === call > oc.block.serial) return;
-    this.deferred.crossesBranch(oc, d, here, f.expansion);
+    for (let k = this.conds.length - 1; k >= 0; k--) {
+      const oc = this.conds[k].check;
+      if (oc === undefined) continue;
+      const opened = top !== this.conds[k] && top.call > oc.block.serial;
+      if (opened === call > oc.block.serial) continue;
+      this.deferred.crossesBranch(oc, d, here, f.expansion);
+      return;
+    }
   }
 
   /** The serial of the innermost macro call being read (0: none). */
