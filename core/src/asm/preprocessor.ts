@@ -1727,8 +1727,6 @@ class Preprocessor {
       if (v === 'non-constant') return Test.Failed;
       return v.v !== 0 ? Test.True : Test.False;
     }
-    // After `%exitrep` nothing of the round is assembled, whichever branch nasm would take.
-    if (f.exited === true) return Test.False;
     this.assemblerCondition = parsed.tokens;
     return Test.Deferred;
   }
