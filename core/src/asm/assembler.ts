@@ -3058,7 +3058,9 @@ class Assembler implements EvalContext {
 
   /**
    * `cpu 386`, `cpu pentium`...: words separated by blanks or commas, each a processor (the last
-   * one counts) or a feature flag, `+`/`-` before it ignored (measured with nasm 2.16). (Its
+   * one counts) or a feature flag, the modifiers `+`, `-`, `*` before it ignored; `*` alone (or
+   * last of a word of modifiers) goes back to the default level (measured with nasm 2.16.01: after
+   * `cpu 8086 *` and `cpu 8086 -+*` a 186 instruction assembles, not after `cpu 8086 *-`). (Its
    * arguments end at the first `]`, as the parser reads them: see BRACKETED_BY_MACRO.)
    */
   private cpuDirective(args: readonly PPToken[]): void {
@@ -3070,12 +3072,16 @@ class Assembler implements EvalContext {
       if (k > 0 && prev.text !== ',' && prev.end === t.start && words.length > 0) words[words.length - 1].text += t.text;
       else words.push({ text: t.text, at: t });
     }
-    // (A word of a sign alone, or none, names nothing: measured, `cpu +`, `[cpu]` say nothing, and
+    // (A word of modifiers alone, or none, names nothing: measured, `cpu +`, `[cpu]` say nothing, and
     // `cpu +foo` is "unknown CPU type or flag 'foo'".)
     for (const w of words) {
-      const name = w.text.charCodeAt(0) === 0x2b || w.text.charCodeAt(0) === 0x2d ? w.text.slice(1) : w.text;
-      if (name === '') continue;
-      const level = cpuWord(w.text);
+      const modifiers = CPU_MODIFIERS.exec(w.text)![0];
+      const name = w.text.slice(modifiers.length);
+      if (name === '') {
+        if (modifiers.endsWith('*')) this.cpu = ANY_CPU;
+        continue;
+      }
+      const level = cpuWord(name);
       if (level === undefined) { this.error('cpu', `unknown CPU type or flag '${name}'`, w.at); return; }
       if (level !== 'flag') this.cpu = level;
     }
@@ -3602,6 +3608,9 @@ function keepOnStatement(st: ParsedStatement, bits: 16 | 32, r: EncodeResult): v
 function raiseAlignment(s: Section, a: number): void {
   if (s.align === undefined || a > s.align) s.align = a;
 }
+
+/** The modifiers a `cpu` word may begin with, any number of them (see cpuDirective). */
+const CPU_MODIFIERS = /^[+\-*]*/;
 
 /** expr.ts's messages for a label where none can be (see Assembler.misplacedLabelMessage). */
 /**

@@ -34,11 +34,11 @@ export function cpuNames(): readonly (readonly [string, number])[] {
 const CPU_FLAGS: readonly string[] = ['evex', 'vex', 'latevex', 'noevex', 'novex', 'nolatevex'];
 
 /**
- * What a word of a `cpu` directive names (its `+`/`-` modifier left off): a level's rank,
+ * What a word of a `cpu` directive names, its modifiers (`+`, `-`, `*`) left off: a level's rank,
  * 'flag' for a feature flag, undefined for nasm's "unknown CPU type or flag".
  */
-export function cpuWord(word: string): number | 'flag' | undefined {
-  const w = word.replace(/^[+-]/, '').toLowerCase();
+export function cpuWord(name: string): number | 'flag' | undefined {
+  const w = name.toLowerCase();
   if (w === '') return undefined;
   for (const [name, rank] of CPU_NAMES) if (name.startsWith(w)) return rank;
   return CPU_FLAGS.some((f) => f.startsWith(w)) ? 'flag' : undefined;
