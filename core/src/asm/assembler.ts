@@ -1745,8 +1745,11 @@ class Assembler implements EvalContext {
       case 'equ':
         this.equ(st);
         return;
-      case 'bits': case 'use16': case 'use32':
+      case 'bits': case 'use16': case 'use32': case 'use64':
         this.bitsDirective(st, name);
+        return;
+      // nasm's standard macros for `[default rel]`, `[default abs]`... (see `default` below).
+      case 'userel': case 'useabs': case 'usebnd': case 'usenobnd':
         return;
       case 'org':
         this.originDirective(st);
@@ -2022,13 +2025,13 @@ class Assembler implements EvalContext {
     else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
   }
 
-  /** `bits N`, `use16`, `use32`: the segment size the statements after it are encoded for. */
+  /** `bits N`, `use16`, `use32`, `use64`: the segment size the statements after it are encoded for. */
   private bitsDirective(st: ParsedStatement, name: string): void {
     const args = st.args;
     const word = st.op!;
     // (A name is no size either: `bits SIZE`, an equ.)
     const first = args[0];
-    const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first === undefined ? NaN : segmentSize(args);
+    const v = name !== 'bits' ? Number(name.slice(3)) : first === undefined ? NaN : segmentSize(args);
     if (name === 'bits' && v !== 16 && v !== 32 && v !== 64) {
       // (The argument as written, its blanks one space: measured, `bits 3 2` is `3 2'.)
       const text = tokensText(args);

@@ -841,7 +841,7 @@ class LineParser implements TermReader {
       // (Those writing a line per parameter write none.)
       if (EACH_PARAMETER.has(lower)) return this.finish(label, undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
     }
-    if (this.pos < toks.length && (lower === 'use16' || lower === 'use32' || lower === 'endstruc' || lower === 'iend')) return this.parametersNotTaken(word, label, times, prefixes);
+    if (this.pos < toks.length && standardMacroCounts(lower)?.max === 0) return this.parametersNotTaken(word, label, times, prefixes);
     // nasm's `align` is a macro, whose lines `times` cannot prefix.
     if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
     const op = keyword.op(word.start, word.end);
@@ -1075,7 +1075,7 @@ class LineParser implements TermReader {
   }
 
   /**
-   * `use16`/`use32`/`endstruc`/`iend` given parameters: nasm's standard macro takes none, so it
+   * `use16`/`userel`/`endstruc`/`iend`... given parameters: nasm's standard macro takes none, so it
    * warns and its parser reads the word as a label and the rest as the line (measured, nasm
    * 2.16.01: `use16 nop` is a label and a NOP in the mode before, `use16 x` and `endstruc-`
    * "parser: instruction expected", and after a label the word is no instruction).
