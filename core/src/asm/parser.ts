@@ -1083,6 +1083,9 @@ class LineParser implements TermReader {
   private parametersNotTaken(word: PPToken, label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined): ParsedStatement {
     let n = 1;
     for (let k = this.operandEnd(this.pos, false); k < this.toks.length; k = this.operandEnd(k + 1, false)) n++;
+    // (A brace not closed is nasm's error as it counts the parameters, before the warning: `use16{`.)
+    const braces = unbracedArguments(this.toks, this.pos, word.text.toLowerCase())?.problem;
+    if (braces !== undefined) (this.warnings ??= []).push({ message: braces.message, start: braces.at.start, end: braces.at.end, code: 'macro-args', error: true });
     (this.warnings ??= []).push({ message: `multi-line macro \`${word.text}' exists, but not taking ${n} parameter${n === 1 ? '' : 's'}`, start: word.start, end: word.end, code: 'macro-args' });
     if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(INSTRUCTION_EXPECTED, word);
     const asLabel = this.label(word);
