@@ -369,6 +369,11 @@ class Assembler implements EvalContext {
     sec: number; absolute: boolean; offset: number; name: string; stray?: PPToken;
     /** The text of arguments that are more than a name, which nasm's `at` and `iend` read in their expressions (see istrucExpression). */
     expression: string | undefined;
+    /**
+     * With `expression`, the name it ends with, to which nasm's `at` pastes a field `.x`: the
+     * structure the field is of (`istruc s+t`: `at .b` reads `s+t.b`, t's field).
+     */
+    pastedTo?: string;
     /** The label of the context istruc's macro pushes, `..@N.strucstart`. */
     start: string | undefined;
     outer: Assembler['istrucStart'];
@@ -1937,11 +1942,12 @@ class Assembler implements EvalContext {
     const word = st.op!;
     const t = args[0];
     const expression = istrucExpression(args);
+    const last = args[args.length - 1];
     // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
     const id = this.host.pushedContext?.(this.line);
     this.istrucStart = {
       sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? t?.text ?? '',
-      stray: strayAfterName(args), expression, start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
+      stray: strayAfterName(args), expression, ...(expression !== undefined && last.kind === 'ident' ? { pastedTo: last.text } : {}), start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
     };
     this.defineContextLabel('strucstart', word);
   }
@@ -2297,7 +2303,8 @@ class Assembler implements EvalContext {
     if (this.structureContextLost(field)) return true;
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
     if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", field); return true; }
-    if (asText && ist.expression === undefined) (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
+    const fieldsOf = ist.expression === undefined ? ist.name : ist.pastedTo;
+    if ((asText || ist.expression !== undefined) && fieldsOf !== undefined) (this.atStructures ??= new Map()).set(this.stmtIndex, fieldsOf);
     if (ist.expression !== undefined || asText) { this.padToFieldText(field); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there

@@ -520,14 +520,16 @@ const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERV
 
 /**
  * The names a statement uses: its expressions' (`refs`), those in the arguments of
- * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`), and the structure `istruc` names, which
- * its `iend` uses (`NAME_size`) and its `at` fields belong to.
+ * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`), and those of `istruc`'s: the structure
+ * it names, which its `iend` uses (`NAME_size`) and its `at` fields belong to, and every name of
+ * arguments that are more than a name, which nasm's `at` and `iend` read as an expression
+ * (`istruc t-s+s`: see istrucExpression in assembler.ts).
  */
 function statementRefs(st: ParsedStatement): ParsedStatement['refs'] {
   const op = st.op;
   if (op === undefined || !op.directive || (op.name !== 'istruc' && !EXPRESSION_ARGUMENTS.has(op.name))) return st.refs;
   const refs = [...st.refs];
-  for (const t of op.name === 'istruc' ? st.args.slice(0, 1) : st.args) {
+  for (const t of st.args) {
     if (t.kind === 'ident' && lookupRegister(t.text) === undefined) refs.push({ name: qualifyName(t.text, st.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
   }
   return refs;
