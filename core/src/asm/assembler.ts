@@ -2227,7 +2227,9 @@ class Assembler implements EvalContext {
   /** The expression at the start of `text`, a line a standard macro writes, and whether it is the whole text. */
   private writtenExpression(text: string): { readonly e: Expr | undefined; readonly whole: boolean } {
     const toks = tokenizeLine(text).filter((t) => t.kind !== 'comment');
-    const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
+    // (Its `.x` names are under the label the line is, as nasm reads the macro's line: measured,
+    // `at $.x-` under `istruc t` is `($.x--t)`, t.x after `struc t`.)
+    const p = new ExprParser(toks, 0, toks.length, this.baseAfter(this.stmtIndex), this.limits.eval, this.floatMode);
     const e = p.parse();
     return { e, whole: p.pos >= toks.length };
   }
