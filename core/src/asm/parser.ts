@@ -1629,7 +1629,7 @@ class LineParser implements TermReader {
       else if (x === ':' && depth === 0) { if (open === 0) { colon = k; break; } open--; }
       else if (x === '[' && depth === 0) { bracket = k; break; }
     }
-    if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump, strict, undefined);
+    if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump, strict, undefined, pointer);
     if (colon >= 0 && pointer) this.fail('invalid segment override', { start: from, end: to }, 'invalid-operands');
     if (pointer) return this.memory(i, end, from, to, size, jump, strict);
     if (colon >= 0) {
@@ -1760,8 +1760,13 @@ class LineParser implements TermReader {
    * reads `[ebx+ptr]`, and 'symbol `ptr' not defined' where there is none.
    */
   private displaced(start: number, open: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean,
-    segment: RegisterInfo | undefined): ParsedOperand {
+    segment: RegisterInfo | undefined, pointer = false): ParsedOperand {
     const toks = this.toks;
+    // After `&` or masm's `ptr` the reference has begun: words before the displacement are the
+    // address's, as in brackets (measured with nasm 2.16.01: `mov ax, & word [bx]` is [bx] with a
+    // 16-bit displacement, 8B 87 00 00; `& dword [bx]` "invalid 16-bit effective address").
+    const words: AddressWords = { dispSize: undefined, nosplit: false, segment };
+    if (pointer) start = this.addressWords(start, open, words);
     let close = open + 1;
     for (let depth = 1; close < end; close++) {
       const x = toks[close].text;
@@ -1770,8 +1775,8 @@ class LineParser implements TermReader {
     }
     if (close >= end) this.fail('expecting ] at end of memory operand', toks[end - 1]);
     if (close !== end - 1) this.fail(`comma, decorator or end of line expected, got ${nasmTokenType(toks[close + 1])}`, toks[close + 1]);
-    const displacement = this.memoryExpression(start, open);
-    return this.memory(open + 1, close, from, to, size, jump, strict, segment, displacement);
+    const displacement = start === open ? undefined : this.memoryExpression(start, open);
+    return this.memory(open + 1, close, from, to, size, jump, strict, words.segment, displacement, words);
   }
 
   /**
@@ -1779,25 +1784,23 @@ class LineParser implements TermReader {
    * written before them (see displaced).
    */
   private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean,
-    outerSegment?: RegisterInfo, displacement?: Expr): ParsedOperand {
-    const op = this.reference(start, end, from, to, size, jump === 'far', strict, outerSegment, displacement);
+    outerSegment?: RegisterInfo, displacement?: Expr, lead?: AddressWords): ParsedOperand {
+    const op = this.reference(start, end, from, to, size, jump === 'far', strict, outerSegment, displacement, lead);
     return jump === 'near' || jump === 'short' ? { ...op, jump } as ParsedOperand : op;
   }
 
-  /** A memory reference as `memory` makes it, without any `near` or `short`. */
-  private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
-    outerSegment: RegisterInfo | undefined, displacement: Expr | undefined): ParsedOperand {
+  /**
+   * The words an address begins with from `toks[i]`, before `end` (its displacement's size,
+   * `nosplit`, a segment and its colon...), noted in `words`: the index of the first token after them.
+   */
+  private addressWords(i: number, end: number, words: AddressWords): number {
     const toks = this.toks;
-    let i = start;
-    let dispSize: 8 | 16 | 32 | undefined;
-    let nosplit = false;
-    let segment = outerSegment;
     for (; i < end; i++) {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      if (lower === 'byte' || lower === 'word' || lower === 'dword' || lower === 'long') dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
-      else if (lower === 'nosplit') nosplit = true;
+      if (lower === 'byte' || lower === 'word' || lower === 'dword' || lower === 'long') words.dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
+      else if (lower === 'nosplit') words.nosplit = true;
       else if (lower === 'rel' || lower === 'abs') continue;
       // (An operand's words: nasm says so of each and reads on; measured, `[far]` is this and
       // "expression syntax error", `[near ebx+4]` this alone.)
@@ -1805,10 +1808,20 @@ class LineParser implements TermReader {
       else if (isMasmFlat(t, toks[i + 1])) i++;
       else {
         const r = register(t);
-        if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { segment = r; i++; continue; }
+        if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { words.segment = r; i++; continue; }
         break;
       }
     }
+    return i;
+  }
+
+  /** A memory reference as `memory` makes it, without any `near` or `short`. */
+  private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+    outerSegment: RegisterInfo | undefined, displacement: Expr | undefined, lead?: AddressWords): ParsedOperand {
+    const toks = this.toks;
+    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment };
+    const i = this.addressWords(start, end, words);
+    const { dispSize, nosplit, segment } = words;
     // (nasm: `[]` and `[cs:]` hold no expression; `[[ebx]]` one bracket too many.)
     if (i >= end) this.fail('expression syntax error', toks[start - 1]);
     if (toks[i].text === '[') this.fail('excess brackets in memory operand', toks[i]);
@@ -1911,6 +1924,9 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
   }
   return -1;
 }
+
+/** What the words an address begins with set (see LineParser.addressWords). */
+interface AddressWords { dispSize: 8 | 16 | 32 | undefined; nosplit: boolean; segment: RegisterInfo | undefined }
 
 /** The directives nasm's parser reads itself among those that are also standard macros (see standardMacroCounts). */
 const PARSER_WORDS: ReadonlySet<string> = new Set(['incbin']);
