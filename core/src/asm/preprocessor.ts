@@ -2961,11 +2961,22 @@ class Preprocessor {
     // The definitions of the same count range, greedy or not alike, go (preproc.c: `%unmacro X 1`
     // leaves a `%macro X 1+`; measured).
     const { min, max, greedy } = this.macroSpec(f, name.text, toks, here);
+    // While a macro of the name, in any case and of any count, is being expanded nasm removes
+    // none (measured with nasm 2.16.01: `%unmacro Z 1` or `%unimacro z 0` in Z's body, or in a
+    // macro Z calls, is this error, in nasm's words for both, and a `Z 1` defined beside stays).
+    if (this.expanding(name.text)) { this.sink.error('syntax', "`%unmacro' can't undefine the macro being expanded", here, f.expansion); return; }
     const key = d === '%unimacro' ? name.text.toLowerCase() : name.text;
     const list = this.mmacros.get(key);
     const kept = list?.filter((m) => !(m.min === min && m.max === max && m.greedy === greedy && m.caseInsensitive === (d === '%unimacro')));
     if (!list || kept!.length === list.length) return;
     if (kept!.length === 0) this.mmacros.delete(key); else this.mmacros.set(key, kept!);
+  }
+
+  /** Whether a multi-line macro named `name` in any case is being expanded. */
+  private expanding(name: string): boolean {
+    const lower = name.toLowerCase();
+    for (const m of this.inProgress.keys()) if (m.name.toLowerCase() === lower) return true;
+    return false;
   }
 
   // ---- multi-line macros ----
