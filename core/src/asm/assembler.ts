@@ -2340,6 +2340,13 @@ class Assembler implements EvalContext {
     }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return true;
+    // A field named as a `.x` defined before the first non-local label is none to nasm's first
+    // pass, where that label has no base (see failedAtFirst; measured: `.x: resb 1` before `struc
+    // pt`, then `at .x` under `istruc pt`, is "non-constant argument supplied to TIMES").
+    if (field.k === 'sym' && this.failedAtFirst(isLocalName(field.name) ? { ...field, name: ist.name + field.name } : field, v)) {
+      this.error('non-constant', 'non-constant argument supplied to TIMES', field);
+      return true;
+    }
     if (this.awayFromIstruc()) { this.error('non-constant', 'non-constant argument supplied to TIMES', field); return true; }
     // (`$` in absolute space too: measured, `istruc` after `absolute 0x200` pads from 0x200.)
     const pad = ist.offset + v.v - struc.v - (this.absolute ?? this.sections[this.sec].size);
