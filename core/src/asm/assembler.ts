@@ -2326,7 +2326,10 @@ class Assembler implements EvalContext {
       here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
     });
     // nasm's `at' is `times <field offset> ...`, whose count must be known on its line.
-    if (later !== undefined) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return true; }
+    // (When the structure is defined after it too, its count `s.b - s` is two unknown symbols,
+    // which nasm's evaluator cancels out: the count is known, and padded to in the later passes;
+    // measured, `istruc s` / `at .b, dd 7` with no `iend`, then `struc s`, assembles.)
+    if (later !== undefined && !this.definedLater(ist.name)) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return true; }
     // A field no line defines: nasm's `times` count is not a number it knows, "non-constant
     // argument supplied to TIMES" (measured: `at S.zz`). When the structure is undefined too, its
     // count is `rec.a - rec`, two unknown symbols, which nasm's evaluator cancels out: the count is
