@@ -824,11 +824,16 @@ class Preprocessor {
     else {
       const construct = openConstruct(tokens, text);
       // (Each `%[` left open is warned of, as nasm reads the one inside the other: see tokenizeLine.)
-      for (let k = tokens.length - 1; construct !== undefined; k--) {
+      let k = tokens.length - 1;
+      for (; construct !== undefined; k--) {
         this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion, undefined, tokens.length - 1 - k);
         const before = tokens[k - 1];
         if (construct.token.text !== ']' || before === undefined || before.text !== ']' || before.start !== before.end) break;
       }
+      // A string left open inside a `%[` is what kept it open: warned of after it (measured with
+      // nasm 2.16.01: `db %[ 8"` is both warnings; `%{ "a` is one token, the construct's alone).
+      const inside = construct?.token.text === ']' ? openString(tokens.slice(0, k)) : undefined;
+      if (inside !== undefined) this.sink.warning('open-string', inside.message, lineRange(file, line, inside.token.start, inside.token.end), f.expansion);
     }
     // An empty `%{}` is the `%` operator (see bracedToken), of which nasm warns as it reads it.
     if (text.indexOf('%{') < 0) return;
