@@ -20,7 +20,7 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-align-times.asm': 'Ringside says `times` cannot repeat the `align` macro, nasm wants an instruction',
   'asm/err-directive-label.asm': 'Ringside says a directive is no label, nasm reads the line as the directive',
   'asm/err-float.asm': 'nasm reports a bad significand (`dd 1.5x`) in its final pass only, which the other errors stop it before',
-  'asm/err-istruc-forward.asm': 'Ringside names the field defined after the `at`, on each line',
+  'asm/err-istruc-forward.asm': 'Ringside names the structure defined after the `istruc`, at its `iend`',
   'asm/err-struc-no-context.asm': 'Ringside says `iend`, `at` or `endstruc` has no `istruc` or `struc` open, where nasm gives the errors of its standard macros\' bodies run with no context (its `nasm -E` output is matched)',
   'asm/err-struc-size-suffix-no-structure.asm': 'as err-struc-no-context.asm: Ringside says `iend` or `endstruc` has no `istruc` or `struc` open (its `nasm -E` output is matched)',
   'asm/err-struc-context-popped.asm': 'Ringside says a `%pop` or `%push` left no structure\'s context for the `endstruc`, `at` or `iend`, where nasm gives the errors of its standard macros\' bodies run in another context or none',

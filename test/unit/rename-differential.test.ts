@@ -18,8 +18,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'pp-macro-name.asm': 'the program writes macros\' names into its bytes (`%?`, `%??` through `%defstr`): another name is other bytes',
   'pp-function-self.asm': 'the program writes a define\'s name into its bytes (`%str(b)`): another name is other bytes',
   'if-decorator-equ.asm': '`z` and `sae` are decorators to nasm\'s preprocessor evaluator whatever an `equ` makes them: under another name the constant is read, other bytes',
-  'istruc-name-expression.asm': '`istruc s+t` is an expression iend and at paste `_size` and a field into (`s+t_size`, `s+t.b`): its names, and the field an `at .b` '
-    + 'names through it, are no references Rename sees',
 };
 
 describe('renaming a symbol keeps what every recorded fixture assembles to', function () {

@@ -373,6 +373,11 @@ class Assembler implements EvalContext {
     sec: number; absolute: boolean; offset: number; name: string; stray?: PPToken;
     /** The text of arguments that are more than a name, which nasm's `at` and `iend` read in their expressions (see istrucExpression). */
     expression: string | undefined;
+    /**
+     * With `expression`, the name it ends with, to which nasm's `at` pastes a field `.x`: the
+     * structure the field is of (`istruc s+t`: `at .b` reads `s+t.b`, t's field).
+     */
+    pastedTo?: string;
     /** The label of the context istruc's macro pushes, `..@N.strucstart`. */
     start: string | undefined;
     outer: Assembler['istrucStart'];
@@ -1800,8 +1805,12 @@ class Assembler implements EvalContext {
       case 'equ':
         this.equ(st);
         return;
-      case 'bits': case 'use16': case 'use32':
+      case 'bits': case 'use16': case 'use32': case 'use64':
         this.bitsDirective(st, name);
+        return;
+      // nasm's standard macros for `[default rel]`, `[default abs]`..., which change nothing in a
+      // flat binary of 16 or 32 bits (see `default` below).
+      case 'userel': case 'useabs': case 'usebnd': case 'usenobnd':
         return;
       case 'org':
         this.originDirective(st);
@@ -1831,9 +1840,6 @@ class Assembler implements EvalContext {
         this.floatDirective(st);
         return;
       case 'warning': // `[warning -name]`: read with the diagnostics (see WarningSwitches).
-        return;
-      // `[default rel]` and the like, which change nothing in a flat binary of 16 or 32 bits (see `default`).
-      case 'userel': case 'useabs': case 'usebnd': case 'usenobnd':
         return;
       case 'default': {
         // nasm reads the first word only (`default rel foo` passes; measured).
@@ -1992,11 +1998,12 @@ class Assembler implements EvalContext {
     const word = st.op!;
     const t = args[0];
     const expression = istrucExpression(args);
+    const last = args[args.length - 1];
     // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
     const id = this.host.pushedContext?.(this.line);
     this.istrucStart = {
       sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? t?.text ?? '',
-      stray: strayAfterName(args), expression, start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
+      stray: strayAfterName(args), expression, ...(expression !== undefined && last.kind === 'ident' ? { pastedTo: last.text } : {}), start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
     };
     this.defineContextLabel('strucstart', word);
   }
@@ -2086,13 +2093,13 @@ class Assembler implements EvalContext {
     else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
   }
 
-  /** `bits N`, `use16`, `use32`: the segment size the statements after it are encoded for. */
+  /** `bits N`, `use16`, `use32`, `use64`: the segment size the statements after it are encoded for. */
   private bitsDirective(st: ParsedStatement, name: string): void {
     const args = st.args;
     const word = st.op!;
     // (A name is no size either: `bits SIZE`, an equ.)
     const first = args[0];
-    const v = name !== 'bits' ? (name === 'use16' ? 16 : 32) : first === undefined ? NaN : segmentSize(args);
+    const v = name !== 'bits' ? Number(name.slice(3)) : first === undefined ? NaN : segmentSize(args);
     if (name === 'bits' && v !== 16 && v !== 32 && v !== 64) {
       // (The argument as written, its blanks one space: measured, `bits 3 2` is `3 2'.)
       const text = tokensText(args);
@@ -2282,7 +2289,9 @@ class Assembler implements EvalContext {
   /** The expression at the start of `text`, a line a standard macro writes, and whether it is the whole text. */
   private writtenExpression(text: string): { readonly e: Expr | undefined; readonly whole: boolean } {
     const toks = tokenizeLine(text).filter((t) => t.kind !== 'comment');
-    const p = new ExprParser(toks, 0, toks.length, undefined, this.limits.eval, this.floatMode);
+    // (Its `.x` names are under the label the line is, as nasm reads the macro's line: measured,
+    // `at $.x-` under `istruc t` is `($.x--t)`, t.x after `struc t`.)
+    const p = new ExprParser(toks, 0, toks.length, this.baseAfter(this.stmtIndex), this.limits.eval, this.floatMode);
     const e = p.parse();
     return { e, whole: p.pos >= toks.length };
   }
@@ -2358,7 +2367,8 @@ class Assembler implements EvalContext {
     if (this.structureContextLost(field)) return true;
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
     if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", field); return true; }
-    if (asText && ist.expression === undefined) (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
+    const fieldsOf = ist.expression === undefined ? ist.name : ist.pastedTo;
+    if ((asText || ist.expression !== undefined) && fieldsOf !== undefined) (this.atStructures ??= new Map()).set(this.stmtIndex, fieldsOf);
     if (ist.expression !== undefined || asText) { this.padToFieldText(field); return true; }
     (this.atStructures ??= new Map()).set(this.stmtIndex, ist.name);
     // (`at .y`: nasm's macro pastes `pt.y` and expands it, to a single-line macro's body when there
@@ -2378,7 +2388,10 @@ class Assembler implements EvalContext {
       here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
     });
     // nasm's `at' is `times <field offset> ...`, whose count must be known on its line.
-    if (later !== undefined) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return true; }
+    // (When the structure is defined after it too, its count `s.b - s` is two unknown symbols,
+    // which nasm's evaluator cancels out: the count is known, and padded to in the later passes;
+    // measured, `istruc s` / `at .b, dd 7` with no `iend`, then `struc s`, assembles.)
+    if (later !== undefined && !this.definedLater(ist.name)) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return true; }
     // A field no line defines: nasm's `times` count is not a number it knows, "non-constant
     // argument supplied to TIMES" (measured: `at S.zz`). When the structure is undefined too, its
     // count is `rec.a - rec`, two unknown symbols, which nasm's evaluator cancels out: the count is
@@ -2392,6 +2405,13 @@ class Assembler implements EvalContext {
     }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return true;
+    // A field named as a `.x` defined before the first non-local label is none to nasm's first
+    // pass, where that label has no base (see failedAtFirst; measured: `.x: resb 1` before `struc
+    // pt`, then `at .x` under `istruc pt`, is "non-constant argument supplied to TIMES").
+    if (field.k === 'sym' && this.failedAtFirst(isLocalName(field.name) ? { ...field, name: ist.name + field.name } : field, v)) {
+      this.error('non-constant', 'non-constant argument supplied to TIMES', field);
+      return true;
+    }
     if (this.awayFromIstruc()) { this.error('non-constant', 'non-constant argument supplied to TIMES', field); return true; }
     // (`$` in absolute space too: measured, `istruc` after `absolute 0x200` pads from 0x200.)
     const pad = ist.offset + v.v - struc.v - (this.absolute ?? this.sections[this.sec].size);
@@ -3187,7 +3207,9 @@ class Assembler implements EvalContext {
 
   /**
    * `cpu 386`, `cpu pentium`...: words separated by blanks or commas, each a processor (the last
-   * one counts) or a feature flag, `+`/`-` before it ignored (measured with nasm 2.16). (Its
+   * one counts) or a feature flag, the modifiers `+`, `-`, `*` before it ignored; `*` alone (or
+   * last of a word of modifiers) goes back to the default level (measured with nasm 2.16.01: after
+   * `cpu 8086 *` and `cpu 8086 -+*` a 186 instruction assembles, not after `cpu 8086 *-`). (Its
    * arguments end at the first `]`, as the parser reads them: see BRACKETED_BY_MACRO.)
    */
   private cpuDirective(args: readonly PPToken[]): void {
@@ -3199,7 +3221,7 @@ class Assembler implements EvalContext {
       if (k > 0 && prev.text !== ',' && prev.end === t.start && words.length > 0) words[words.length - 1].text += t.text;
       else words.push({ text: t.text, at: t });
     }
-    // (A word of a sign alone, or none, names nothing: measured, `cpu +`, `[cpu]` say nothing, and
+    // (A word of modifiers alone, or none, names nothing: measured, `cpu +`, `[cpu]` say nothing, and
     // `cpu +foo` is "unknown CPU type or flag 'foo'".)
     for (const w of words) {
       const word = cpuWord(w.text);
@@ -3734,6 +3756,7 @@ function keepOnStatement(st: ParsedStatement, bits: 16 | 32, r: EncodeResult): v
 function raiseAlignment(s: Section, a: number): void {
   if (s.align === undefined || a > s.align) s.align = a;
 }
+
 
 /** expr.ts's messages for a label where none can be (see Assembler.misplacedLabelMessage). */
 /**

@@ -6,7 +6,7 @@ export const DATA_UNIT: Readonly<Record<string, number>> = { db: 1, dw: 2, dd: 4
 export const RESERVE_UNIT: Readonly<Record<string, number>> = { resb: 1, resw: 2, resd: 4, resq: 8, rest: 10 };
 
 export const DIRECTIVES: ReadonlySet<string> = new Set([
-  'bits', 'use16', 'use32', 'userel', 'useabs', 'usebnd', 'usenobnd', 'org', 'section', 'segment', 'absolute', 'align', 'alignb', 'sectalign', 'equ', 'incbin',
+  'bits', 'use16', 'use32', 'use64', 'userel', 'useabs', 'usebnd', 'usenobnd', 'org', 'section', 'segment', 'absolute', 'align', 'alignb', 'sectalign', 'equ', 'incbin',
   'global', 'extern', 'required', 'common', 'static', 'struc', 'endstruc', 'istruc', 'at', 'iend', 'cpu', 'float', 'default', 'times',
   ...Object.keys(DATA_UNIT), ...Object.keys(RESERVE_UNIT),
 ]);

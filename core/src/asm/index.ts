@@ -13,7 +13,7 @@ import { fullName, isLocalName, isStackOverflow, qualifyName, type Value } from 
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
-import { forgetParses, mentionsLocal, ParseCursor, parseLine, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { forgetParses, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, preprocessRun, PREPROCESSOR_RUNS, type PreprocessOptions, type PreprocessorRun, type PreprocessResult, type StructureText } from './preprocessor';
@@ -304,6 +304,8 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   let switches = warnings && warnings.length > 0 ? new WarningSwitches(warnings) : undefined;
   // The mode the lines are in as far as the parse knows (see modeAfter): a few messages name it.
   let mode = 16;
+  // The last `section`, `segment` or `absolute` line, which sets `__?SECT?__` (see sectBodyLabel).
+  let sectLine = -1;
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
   for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
     const flags = lines.flags[i];
@@ -340,6 +342,11 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
         if (stmt.op!.name === 'warning') switches = switchWarnings(switches ?? new WarningSwitches(), stmt, lines, i, sink);
         else if (stmt.op!.name === 'float') floatMode = floatModeAfter(floatMode, stmt.args.length === 0 ? '' : lines.text[i].slice(stmt.args[0].start, stmt.args[stmt.args.length - 1].end)) ?? floatMode;
         else mode = modeAfter(stmt, mode);
+        if (pp.sectDefinitions.length > 0) {
+          const name = stmt.op!.name;
+          if ((name === 'section' || name === 'segment' || name === 'absolute') && lines.tokensOf(i)[0]?.text !== '[') sectLine = i;
+          else if (name === 'endstruc' && stmt.label === undefined) cursor.localBase = sectBodyLabel(pp.sectDefinitions, i, sectLine) ?? cursor.localBase;
+        }
       }
       if (cursor.sharedBase !== undefined) {
         (sharedBases ??= new Array<string | undefined>(lines.count))[count] = cursor.sharedBase;
@@ -353,6 +360,25 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   stmts.length = count;
   if (sharedBases !== undefined) sharedBases.length = count;
   return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase };
+}
+
+/**
+ * The non-local label an `endstruc` on output line `line` defines where nasm's macro ends with a
+ * `__?SECT?__` of the source's that is a label line (`%define __?SECT?__ c: resb 3`, see
+ * Assembler.runSectBody): the base of the `.x` names after it (nasm 2.16.01, measured: `.x resw 1`
+ * after the structure is c.x). Undefined when the definition is older than the last section line
+ * `sectLine`, or defines no such label.
+ */
+function sectBodyLabel(defs: PreprocessResult['sectDefinitions'], line: number, sectLine: number): string | undefined {
+  let k = defs.length - 1;
+  while (k >= 0 && defs[k].at > line) k--;
+  const body = k < 0 || defs[k].at <= sectLine ? undefined : defs[k].body;
+  if (body === undefined) return undefined;
+  const st = parseStatement(body, undefined).stmt;
+  const label = st?.label;
+  if (label === undefined || label.local || label.name.startsWith('..')) return undefined;
+  // (An equ's name, or a word alone, which nasm runs as the macro it may name, sets no base.)
+  return st!.op?.name === 'equ' || (st!.op === undefined && body[1]?.text !== ':') ? undefined : label.name;
 }
 
 /** Whether a statement before the first that sets the non-local label names a `.local` one. */
@@ -562,14 +588,16 @@ const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERV
 
 /**
  * The names a statement uses: its expressions' (`refs`), those in the arguments of
- * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`, `incbin "f", lab`), and the structure `istruc` names, which
- * its `iend` uses (`NAME_size`) and its `at` fields belong to.
+ * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`, `incbin "f", lab`), and those of `istruc`'s: the structure
+ * it names, which its `iend` uses (`NAME_size`) and its `at` fields belong to, and every name of
+ * arguments that are more than a name, which nasm's `at` and `iend` read as an expression
+ * (`istruc t-s+s`: see istrucExpression in assembler.ts).
  */
 function statementRefs(st: ParsedStatement): ParsedStatement['refs'] {
   const op = st.op;
   if (op === undefined || !op.directive || (op.name !== 'istruc' && !EXPRESSION_ARGUMENTS.has(op.name))) return st.refs;
   const refs = [...st.refs];
-  for (const t of op.name === 'istruc' ? st.args.slice(0, 1) : st.args) {
+  for (const t of st.args) {
     if (t.kind === 'ident' && lookupRegister(t.text) === undefined) refs.push({ name: qualifyName(t.text, st.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
   }
   return refs;

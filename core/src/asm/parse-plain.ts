@@ -350,7 +350,7 @@ function namesBareStandardMacro(text: string, start: number, end: number): boole
 }
 
 /** The standard macros that take no argument. */
-const BARE_STANDARD_MACROS: ReadonlySet<string> = new Set(['use16', 'use32', 'use64', 'userel', 'useabs', 'iend', 'endstruc']);
+const BARE_STANDARD_MACROS: ReadonlySet<string> = new Set(['use16', 'use32', 'use64', 'userel', 'useabs', 'usebnd', 'usenobnd', 'iend', 'endstruc']);
 
 /** The word of OPERAND_WORDS written from `start` to `end` in any letter case, if any. */
 function operandWord(text: string, start: number, end: number): string | undefined {

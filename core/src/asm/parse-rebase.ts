@@ -43,7 +43,9 @@ export function rebaseStatement(st: ParsedStatement, tokens: readonly PPToken[],
     values16: undefined, values32: undefined,
     prefixes: st.prefixes, op: st.op, operands, data, args: st.args, localBase: base, refs, opIndex: st.opIndex, valueShape: shape,
   };
-  const placed = st.at === undefined ? out : { ...out, at: fieldLocal ? st.at : rebaseExpr(st.at, tokens, base) };
+  // (With its atText mark: a field that is no expression alone, `at .x-`, is read as nasm's macro
+  // pastes it under every label; the copy had dropped the mark and read it as the number 0.)
+  const placed = st.at === undefined ? out : { ...out, at: fieldLocal ? st.at : rebaseExpr(st.at, tokens, base), ...(st.atText ? { atText: true as const } : {}) };
   // An `align`'s fill (`align 8, jmp .next`) is a statement of the same line: its names too (it
   // had been left out of the copy, and the align padded with NOPs).
   return st.fill === undefined ? placed : { ...placed, fill: rebaseStatement(st.fill, tokens, base) };

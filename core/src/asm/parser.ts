@@ -137,12 +137,21 @@ class LineError {
 
 /**
  * Whether statement `st` starts a new scope of `.local` names: a label other than an `equ`'s or a
- * `..@` one, or `struc`. Its `localBase` is then its own; any other kept statement's is the one
- * it was first read under, which may be another file's (see Assembler.baseAfter).
+ * `..@` one, or `struc` of a name. Its `localBase` is then its own; any other kept statement's is
+ * the one it was first read under, which may be another file's (see Assembler.baseAfter).
  */
 export function setsLocalBase(st: ParsedStatement): boolean {
-  if (st.op?.name === 'struc') return true;
+  if (strucOfName(st)) return true;
   return st.label !== undefined && !st.label.local && !st.label.name.startsWith('..') && st.op?.name !== 'equ';
+}
+
+/**
+ * `struc NAME`, whose macro's `NAME:` is a label (`struc $x` too). `struc [absolute 8]` sets no
+ * base: its `[absolute 8]:` is the directive (nasm 2.16.01, measured: `.a` after it under `start:`
+ * is `start.a`).
+ */
+function strucOfName(st: ParsedStatement): boolean {
+  return st.op?.name === 'struc' && st.args[0]?.kind === 'ident';
 }
 
 /** A line whose expression is too deep for a walk over it (see isStackOverflow): the whole line fails. */
@@ -507,7 +516,7 @@ export function parseLine(text: string, tokens: readonly PPToken[] | undefined, 
     if (usesBase && entry !== undefined) entry.keepCode(tokens);
     // (A `..@x:` label sets no base: manual §3.9. Nor does an `equ`'s; the label of an `at`'s
     // fill, `at field, lbl`, does.)
-    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && !stmt.label.short.startsWith('..') && stmt.op?.name !== 'equ') || stmt.op?.name === 'struc'
+    const setsBase = failed || (stmt !== undefined && (outcome.localBase !== localBase || (stmt.label !== undefined && !stmt.label.local && !stmt.label.short.startsWith('..') && stmt.op?.name !== 'equ') || strucOfName(stmt)
       || (stmt.fill?.label !== undefined && !stmt.fill.label.local && !stmt.fill.label.short.startsWith('..'))));
     if (cachedParses >= MAX_CACHED_PARSES) { forgetParses(); first = undefined; }
     cachedParses++;
@@ -834,9 +843,14 @@ class LineParser implements TermReader {
       // (Those writing a line per parameter write none.)
       if (EACH_PARAMETER.has(lower)) return this.finish(label, undefined, undefined, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS);
     }
-    if (this.pos < toks.length && TAKING_NONE.has(lower)) return this.parametersNotTaken(word, label, times, prefixes);
+    if (this.pos < toks.length && standardMacroCounts(lower)?.max === 0) return this.parametersNotTaken(word, label, times, prefixes);
     // nasm's `align` is a macro, whose lines `times` cannot prefix.
     if ((lower === 'align' || lower === 'alignb') && times !== undefined) this.fail(`\`times' cannot repeat \`${word.text}'`, word);
+    // So are its other directives but its parser's own words: after `times` (no macro's call, as
+    // the line's first word) they reach its parser, for which they are no instruction (measured
+    // with nasm 2.16.01: `times 2 bits 32`, `times 2 use16`, `times 2 section .text`, `times 2
+    // struc s`, `times 2 at s` are "parser: instruction expected").
+    if (times !== undefined && standardMacroCounts(lower) !== undefined && !PARSER_WORDS.has(lower)) this.fail(INSTRUCTION_EXPECTED, word);
     const op = keyword.op(word.start, word.end);
     if (DATA_UNIT[lower] !== undefined) {
       // (`dt 1`: an integer as 80-bit data is nasm's error where it puts the data out, see the assembler's writeData.)
@@ -1079,7 +1093,7 @@ class LineParser implements TermReader {
   }
 
   /**
-   * `use16`/`use32`/`userel`/`endstruc`/`iend`... given parameters (TAKING_NONE): nasm's standard macro takes none, so it
+   * `use16`/`userel`/`endstruc`/`iend`... given parameters: nasm's standard macro takes none, so it
    * warns and its parser reads the word as a label and the rest as the line (measured, nasm
    * 2.16.01: `use16 nop` is a label and a NOP in the mode before, `use16 x` and `endstruc-`
    * "parser: instruction expected", and after a label the word is no instruction).
@@ -1087,6 +1101,9 @@ class LineParser implements TermReader {
   private parametersNotTaken(word: PPToken, label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined): ParsedStatement {
     let n = 1;
     for (let k = this.operandEnd(this.pos, false); k < this.toks.length; k = this.operandEnd(k + 1, false)) n++;
+    // (A brace not closed is nasm's error as it counts the parameters, before the warning: `use16{`.)
+    const braces = unbracedArguments(this.toks, this.pos, word.text.toLowerCase())?.problem;
+    if (braces !== undefined) (this.warnings ??= []).push({ message: braces.message, start: braces.at.start, end: braces.at.end, code: 'macro-args', error: true });
     (this.warnings ??= []).push({ message: `multi-line macro \`${word.text}' exists, but not taking ${n} parameter${n === 1 ? '' : 's'}`, start: word.start, end: word.end, code: 'macro-args' });
     if (label !== undefined || times !== undefined || prefixes !== undefined) this.fail(INSTRUCTION_EXPECTED, word);
     const asLabel = this.label(word);
@@ -1625,7 +1642,7 @@ class LineParser implements TermReader {
       else if (x === ':' && depth === 0) { if (open === 0) { colon = k; break; } open--; }
       else if (x === '[' && depth === 0) { bracket = k; break; }
     }
-    if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump, strict, undefined);
+    if (bracket >= 0) return this.displaced(i, bracket, end, from, to, size, jump, strict, undefined, pointer);
     if (colon >= 0 && pointer) this.fail('invalid segment override', { start: from, end: to }, 'invalid-operands');
     if (pointer) return this.memory(i, end, from, to, size, jump, strict);
     if (colon >= 0) {
@@ -1756,8 +1773,13 @@ class LineParser implements TermReader {
    * reads `[ebx+ptr]`, and 'symbol `ptr' not defined' where there is none.
    */
   private displaced(start: number, open: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean,
-    segment: RegisterInfo | undefined): ParsedOperand {
+    segment: RegisterInfo | undefined, pointer = false): ParsedOperand {
     const toks = this.toks;
+    // After `&` or masm's `ptr` the reference has begun: words before the displacement are the
+    // address's, as in brackets (measured with nasm 2.16.01: `mov ax, & word [bx]` is [bx] with a
+    // 16-bit displacement, 8B 87 00 00; `& dword [bx]` "invalid 16-bit effective address").
+    const words: AddressWords = { dispSize: undefined, nosplit: false, segment };
+    if (pointer) start = this.addressWords(start, open, words);
     let close = open + 1;
     for (let depth = 1; close < end; close++) {
       const x = toks[close].text;
@@ -1766,8 +1788,8 @@ class LineParser implements TermReader {
     }
     if (close >= end) this.fail('expecting ] at end of memory operand', toks[end - 1]);
     if (close !== end - 1) this.fail(`comma, decorator or end of line expected, got ${nasmTokenType(toks[close + 1])}`, toks[close + 1]);
-    const displacement = this.memoryExpression(start, open);
-    return this.memory(open + 1, close, from, to, size, jump, strict, segment, displacement);
+    const displacement = start === open ? undefined : this.memoryExpression(start, open);
+    return this.memory(open + 1, close, from, to, size, jump, strict, words.segment, displacement, words);
   }
 
   /**
@@ -1775,25 +1797,23 @@ class LineParser implements TermReader {
    * written before them (see displaced).
    */
   private memory(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, jump: JumpWord | undefined, strict: boolean,
-    outerSegment?: RegisterInfo, displacement?: Expr): ParsedOperand {
-    const op = this.reference(start, end, from, to, size, jump === 'far', strict, outerSegment, displacement);
+    outerSegment?: RegisterInfo, displacement?: Expr, lead?: AddressWords): ParsedOperand {
+    const op = this.reference(start, end, from, to, size, jump === 'far', strict, outerSegment, displacement, lead);
     return jump === 'near' || jump === 'short' ? { ...op, jump } as ParsedOperand : op;
   }
 
-  /** A memory reference as `memory` makes it, without any `near` or `short`. */
-  private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
-    outerSegment: RegisterInfo | undefined, displacement: Expr | undefined): ParsedOperand {
+  /**
+   * The words an address begins with from `toks[i]`, before `end` (its displacement's size,
+   * `nosplit`, a segment and its colon...), noted in `words`: the index of the first token after them.
+   */
+  private addressWords(i: number, end: number, words: AddressWords): number {
     const toks = this.toks;
-    let i = start;
-    let dispSize: 8 | 16 | 32 | undefined;
-    let nosplit = false;
-    let segment = outerSegment;
     for (; i < end; i++) {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      if (lower === 'byte' || lower === 'word' || lower === 'dword' || lower === 'long') dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
-      else if (lower === 'nosplit') nosplit = true;
+      if (lower === 'byte' || lower === 'word' || lower === 'dword' || lower === 'long') words.dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
+      else if (lower === 'nosplit') words.nosplit = true;
       else if (lower === 'rel' || lower === 'abs') continue;
       // (An operand's words: nasm says so of each and reads on; measured, `[far]` is this and
       // "expression syntax error", `[near ebx+4]` this alone.)
@@ -1801,10 +1821,20 @@ class LineParser implements TermReader {
       else if (isMasmFlat(t, toks[i + 1])) i++;
       else {
         const r = register(t);
-        if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { segment = r; i++; continue; }
+        if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { words.segment = r; i++; continue; }
         break;
       }
     }
+    return i;
+  }
+
+  /** A memory reference as `memory` makes it, without any `near` or `short`. */
+  private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+    outerSegment: RegisterInfo | undefined, displacement: Expr | undefined, lead?: AddressWords): ParsedOperand {
+    const toks = this.toks;
+    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment };
+    const i = this.addressWords(start, end, words);
+    const { dispSize, nosplit, segment } = words;
     // (nasm: `[]` and `[cs:]` hold no expression; `[[ebx]]` one bracket too many.)
     if (i >= end) this.fail('expression syntax error', toks[start - 1]);
     if (toks[i].text === '[') this.fail('excess brackets in memory operand', toks[i]);
@@ -1908,8 +1938,11 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
   return -1;
 }
 
-/** Directives that are standard macros in nasm taking no parameter (see parametersNotTaken). */
-const TAKING_NONE: ReadonlySet<string> = new Set(['use16', 'use32', 'userel', 'useabs', 'usebnd', 'usenobnd', 'endstruc', 'iend']);
+/** What the words an address begins with set (see LineParser.addressWords). */
+interface AddressWords { dispSize: 8 | 16 | 32 | undefined; nosplit: boolean; segment: RegisterInfo | undefined }
+
+/** The directives nasm's parser reads itself among those that are also standard macros (see standardMacroCounts). */
+const PARSER_WORDS: ReadonlySet<string> = new Set(['incbin']);
 
 /** Directives that are standard macros in nasm taking at least one parameter (see directiveAlone). */
 const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([

@@ -777,7 +777,10 @@ class Preprocessor {
         toks = macroLocalsOutside(toks, file, line, f.expansion, this.afterRecursion ? new DiagnosticSink() : this.sink, this.substitution);
         emptied = toks.length === 0;
       }
-      if ((flags & Flag.ContextLocal) !== 0) toks = this.lineContextLocals(toks, file, line, f);
+      // (An `%elif`, `%else` or `%endif` reads its `%$x` names only where it is tested, see
+      // conditional: nasm 2.16.01 says nothing of `%elif %$x` after a branch taken, measured;
+      // but a `%[...]` it expands on every line, `%elif %[%$x]` "context stack is empty".)
+      if ((flags & Flag.ContextLocal) !== 0 && ((flags & Flag.Indirection) !== 0 || !endsBranch(toks))) toks = this.lineContextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
     }
 
@@ -833,11 +836,16 @@ class Preprocessor {
     else {
       const construct = openConstruct(tokens, text);
       // (Each `%[` left open is warned of, as nasm reads the one inside the other: see tokenizeLine.)
-      for (let k = tokens.length - 1; construct !== undefined; k--) {
+      let k = tokens.length - 1;
+      for (; construct !== undefined; k--) {
         this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion, undefined, tokens.length - 1 - k);
         const before = tokens[k - 1];
         if (construct.token.text !== ']' || before === undefined || before.text !== ']' || before.start !== before.end) break;
       }
+      // A string left open inside a `%[` is what kept it open: warned of after it (measured with
+      // nasm 2.16.01: `db %[ 8"` is both warnings; `%{ "a` is one token, the construct's alone).
+      const inside = construct?.token.text === ']' ? openString(tokens.slice(0, k)) : undefined;
+      if (inside !== undefined) this.sink.warning('open-string', inside.message, lineRange(file, line, inside.token.start, inside.token.end), f.expansion);
     }
     // An empty `%{}` is the `%` operator (see bracedToken), of which nasm warns as it reads it.
     if (text.indexOf('%{') < 0) return;
@@ -1392,17 +1400,21 @@ class Preprocessor {
    * the assembler decides, or ending it, when a macro called in the branch read the group's `%if`
    * and `d` is read outside that call, or the other way round (a macro that opens a `%if` it never
    * closes). nasm skips a branch it does not take without expanding its macros, so which `%endif`
-   * ends the block would depend on the branch the assembler takes.
+   * ends the block would depend on the branch the assembler takes. Each such block `d` is in counts,
+   * the innermost first: a macro called in a branch may open a block of its own, whose `%endif`
+   * after the call then ends the outer block in the passes that skip the branch (measured with
+   * nasm 2.16.01: "`%endif': no matching `%if'" at the outer block's `%endif`).
    */
   private crossesDeferredBranch(f: Frame, d: string, top: CondEntry, here: SourceRange): void {
-    let k = this.conds.length - 1;
-    while (k >= 0 && this.conds[k].check === undefined) k--;
-    if (k < 0) return;
-    const oc = this.conds[k].check!;
     const call = this.innermostCall();
-    const opened = top !== this.conds[k] && top.call > oc.block.serial;
-    if (opened === call > oc.block.serial) return;
-    this.deferred.crossesBranch(oc, d, here, f.expansion);
+    for (let k = this.conds.length - 1; k >= 0; k--) {
+      const oc = this.conds[k].check;
+      if (oc === undefined) continue;
+      const opened = top !== this.conds[k] && top.call > oc.block.serial;
+      if (opened === call > oc.block.serial) continue;
+      this.deferred.crossesBranch(oc, d, here, f.expansion);
+      return;
+    }
   }
 
   /** The serial of the innermost macro call being read (0: none). */
@@ -1732,8 +1744,6 @@ class Preprocessor {
       if (v === 'non-constant') return Test.Failed;
       return v.v !== 0 ? Test.True : Test.False;
     }
-    // After `%exitrep` nothing of the round is assembled, whichever branch nasm would take.
-    if (f.exited === true) return Test.False;
     this.assemblerCondition = parsed.tokens;
     return Test.Deferred;
   }
@@ -2974,11 +2984,22 @@ class Preprocessor {
     // The definitions of the same count range, greedy or not alike, go (preproc.c: `%unmacro X 1`
     // leaves a `%macro X 1+`; measured).
     const { min, max, greedy } = this.macroSpec(f, name.text, toks, here);
+    // While a macro of the name, in any case and of any count, is being expanded nasm removes
+    // none (measured with nasm 2.16.01: `%unmacro Z 1` or `%unimacro z 0` in Z's body, or in a
+    // macro Z calls, is this error, in nasm's words for both, and a `Z 1` defined beside stays).
+    if (this.expanding(name.text)) { this.sink.error('syntax', "`%unmacro' can't undefine the macro being expanded", here, f.expansion); return; }
     const key = d === '%unimacro' ? name.text.toLowerCase() : name.text;
     const list = this.mmacros.get(key);
     const kept = list?.filter((m) => !(m.min === min && m.max === max && m.greedy === greedy && m.caseInsensitive === (d === '%unimacro')));
     if (!list || kept!.length === list.length) return;
     if (kept!.length === 0) this.mmacros.delete(key); else this.mmacros.set(key, kept!);
+  }
+
+  /** Whether a multi-line macro named `name` in any case is being expanded. */
+  private expanding(name: string): boolean {
+    const lower = name.toLowerCase();
+    for (const m of this.inProgress.keys()) if (m.name.toLowerCase() === lower) return true;
+    return false;
   }
 
   // ---- multi-line macros ----
@@ -3180,6 +3201,14 @@ function bracedIndirection(t: PPToken): PPToken[] {
 }
 
 /** nasm's conditional comma, `%,`, in a single-line macro's body or argument (see expandCall). */
+/** An `%elif` (any form), `%else` or `%endif` line: one that ends a conditional group's branch. */
+function endsBranch(toks: readonly PPToken[]): boolean {
+  const t = toks[0];
+  if (t === undefined || t.kind !== 'preproc') return false;
+  const d = t.text.toLowerCase();
+  return (d.startsWith('%el') || d === '%endif') && isConditional(d);
+}
+
 function isConditionalComma(t: PPToken): boolean {
   return t.kind === 'preproc' && t.text === '%,';
 }

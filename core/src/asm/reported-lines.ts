@@ -139,20 +139,40 @@ export function readLineDirective(written: readonly Token[], file: string, line:
 }
 
 /**
- * `toks` with a number that nasm's tokenizer ends at a `.` split there: decimal digits, then a `.`
- * not followed (past underscores) by a digit, `e` or `p`, which would make it a float (measured
- * with 2.16.01: `%line 50.c` is line 50 of `.c`, `%line 50+1.c` too, `%line 50.5 x` "expects a
- * line number"). Ringside's lexer reads `50.c` as one number.
+ * `toks` with a number that nasm's tokenizer ends at a `.` split there (see numberEnd; measured
+ * with 2.16.01: `%line 50.c` is line 50 of `.c`, `%line 50+1.c` too, `%line 60b.c` line 0, a
+ * malformed number, of `.c`; `%line 50.5 x` and `%line 6x.c` "expects a line number"). Ringside's
+ * lexer reads `50.c` as one number.
  */
 function numbersApart(toks: readonly Token[]): readonly Token[] {
   let out: Token[] | undefined;
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
-    const m = t.kind === 'number' ? /^([0-9][0-9_]*)\.(?!_*[0-9eEpP])/.exec(t.text) : null;
-    if (m === null) { out?.push(t); continue; }
+    const end = t.kind === 'number' ? numberEnd(t.text) : -1;
+    if (end < 0) { out?.push(t); continue; }
     out ??= toks.slice(0, k);
-    const at = t.start + m[1].length;
-    out.push({ kind: 'number', text: m[1], start: t.start, end: at }, { kind: 'ident', text: t.text.slice(m[1].length), start: at, end: t.end });
+    const at = t.start + end;
+    out.push({ kind: 'number', text: t.text.slice(0, end), start: t.start, end: at }, { kind: 'ident', text: t.text.slice(end), start: at, end: t.end });
   }
   return out ?? toks;
+}
+
+/**
+ * Where nasm 2.16.01's tokenizer ends number text `text`, at a `.` (-1: it does not): one that is
+ * not followed, past underscores, by a decimal digit, a hex digit in a hex number (`$`, `h`, `x`
+ * before it), an `e` in another, or a `p`, any of which make the number a float (preproc.c).
+ */
+function numberEnd(text: string): number {
+  let hex = text.charCodeAt(0) === 0x24;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === 'h' || c === 'H' || c === 'x' || c === 'X') hex = true;
+    if (c !== '.') continue;
+    let r = i + 1;
+    while (text[r] === '_') r++;
+    const next = text[r] ?? '';
+    if (!/[0-9pP]/.test(next) && !(hex ? /[a-fA-F]/ : /[eE]/).test(next)) return i;
+    i = r - 1;
+  }
+  return -1;
 }

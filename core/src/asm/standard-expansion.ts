@@ -112,9 +112,9 @@ export class StandardExpansion {
     if (found === undefined) return undefined;
     const { at, m, args: call } = found;
     this.word = toks[at];
-    // (What a parameter takes is what its braces enclose: see unbracedArguments.)
+    // (What a parameter takes is what its braces enclose: see unbracedArguments; its problem is
+    // reported as the arguments are counted, see taken.)
     const unbraced = unbracedArguments(toks, at + 1, toks[at].text.toLowerCase());
-    if (unbraced?.problem !== undefined) warn('macro-args', unbraced.problem.message, unbraced.problem.at, 'error');
     const own = unbraced?.toks ?? toks;
     const rest = written(own.slice(at + 1, own.length - (call.dropped && own[own.length - 1].text === ',' ? 1 : 0))).trimStart();
     const lines = m.body(call.args.map((a) => written(a).trim()), rest);
@@ -317,7 +317,12 @@ export type StandardWarning = (code: string, message: string, at: PPToken, sever
  */
 function taken(toks: readonly PPToken[], name: number, m: StandardBody, warn: StandardWarning, endsBlank: boolean): { args: PPToken[][]; dropped: boolean } | undefined {
   const args = splitArguments(toks, name + 1, Infinity, undefined, false);
-  const n = args.length === 1 && args[0].length === 0 ? 0 : args.length;
+  // (Braces of nothing are a parameter: measured, `use16 {}` and `use16{` are "not taking 1
+  // parameter", with the line as written; `section {}` is `[section ]`. A brace not closed is
+  // nasm's error as it counts them, before that warning.)
+  const n = args.length;
+  const braces = n > 0 ? unbracedArguments(toks, name + 1, toks[name].text.toLowerCase())?.problem : undefined;
+  if (braces !== undefined) warn('macro-args', braces.message, braces.at, 'error');
   // Only the blank an empty expansion left after the name (`%define E` / `bits E`): nasm calls a
   // macro taking one parameter with none, and warns (measured: `[bits ]`; see the parser's calledEmpty).
   if (n === 0 && endsBlank && m.min === 1 && CALLED_EMPTY.has(toks[name].text.toLowerCase())) {

@@ -37,7 +37,7 @@ const STANDARD_MACROS: ReadonlyMap<string, StandardMacro> = new Map<string, Stan
   ['at', { ...ONE_OR_MORE, context: 'read' }], ['iend', { ...NONE, context: 'pop' }],
   // `sectalign %1` in the body, unless `sectalign off` said not to (see StandardMacroCalls).
   ['align', { min: 1, max: Infinity, ids: 2 }], ['alignb', { min: 1, max: Infinity, ids: 2 }], ['sectalign', ONE_OR_MORE],
-  ['bits', ONE_OR_MORE], ['use16', NONE], ['use32', NONE], ['use64', NONE], ['userel', NONE], ['useabs', NONE],
+  ['bits', ONE_OR_MORE], ['use16', NONE], ['use32', NONE], ['use64', NONE], ['userel', NONE], ['useabs', NONE], ['usebnd', NONE], ['usenobnd', NONE],
   ['extern', ONE_OR_MORE], ['static', ONE_OR_MORE], ['global', ONE_OR_MORE], ['required', ONE_OR_MORE], ['common', ONE_OR_MORE],
   ['cpu', ONE_OR_MORE], ['float', ONE_OR_MORE], ['default', ONE_OR_MORE], ['org', ONE_OR_MORE],
   // %push in the body, and %pop: its `%$dep` is `..@N.dep` (see Assembler.incbinWithoutName).

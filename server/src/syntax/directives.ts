@@ -15,6 +15,7 @@ export const DIRECTIVES: readonly KeywordDoc[] = [
   { name: 'bits', doc: 'Set the code size: `bits 32` (NASM §7.1).', snippet: 'bits ${1:32}' },
   { name: 'use16', doc: 'Synonym of `bits 16` (NASM §7.1.1).' },
   { name: 'use32', doc: 'Synonym of `bits 32` (NASM §7.1.1).' },
+  { name: 'use64', doc: 'Synonym of `bits 64`, which the IA-32 dialect refuses (NASM §7.1.1).' },
   { name: 'userel', doc: 'Synonym of `default rel`; changes nothing in 16- or 32-bit code (NASM §7.2).' },
   { name: 'useabs', doc: 'Synonym of `default abs`, the default (NASM §7.2).' },
   { name: 'usebnd', doc: 'Synonym of `default bnd`; changes nothing in Ringside\'s dialect, which has no MPX (NASM §7.2).' },
