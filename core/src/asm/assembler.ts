@@ -1127,7 +1127,10 @@ class Assembler implements EvalContext {
 
   /** A name that is not a symbol (yet): `section.X.start`, or an error once every label is known. */
   private missingSymbol(name: string, node: Expr): Value | undefined {
-    const deferred = this.deferredConstant(name);
+    // (A name written with a `$` is no macro's: nasm's preprocessor leaves `$D` as it is, which is
+    // symbol D to the assembler, whatever an `%assign D` of labels holds; measured with nasm
+    // 2.16.01: `%assign D b - a` / `dw $D` is "symbol `D' not defined".)
+    const deferred = node.k === 'sym' && node.escaped === true ? undefined : this.deferredConstant(name);
     if (deferred !== undefined) return deferred;
     const special = name.startsWith('section.') ? this.sectionSymbol(name) : undefined;
     if (special) return special;
