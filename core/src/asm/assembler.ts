@@ -386,7 +386,7 @@ class Assembler implements EvalContext {
   readonly externals = new Map<string, ExternalName>();
   /**
    * The `equ`s of external names (see externalConstant), each by the first statement that made
-   * it: another definition of the name is nasm's redefinition (see externalRedefined).
+   * it: another definition of the name is nasm's redefinition (see labelRedefined).
    */
   private externalEqus: Map<string, { readonly stmt: number; readonly of: ExternalName | undefined; readonly range: SourceRange }> | undefined;
   /** The segment each external root stands for in the views of nasm's first passes (see externalSegmentValue). */
@@ -646,14 +646,14 @@ class Assembler implements EvalContext {
     // one contradicts: measured, `x equ a` / `extern a` / `x equ a` is "label `x' inconsistently redefined".)
     if (this.pass === 0) this.firstPassDefinition(name, of !== undefined ? this.externalSegmentValue(of) : undefined, label, label.src);
     const early = this.firstPassRedefined?.get(this.stmtIndex);
-    if (early !== undefined) { this.externalRedefined(name, label, symbolRange(early, this.lines, this.lineOf)); return; }
+    if (early !== undefined) { this.labelRedefined(name, label, symbolRange(early, this.lines, this.lineOf)); return; }
     // Defined otherwise by another statement: nasm's redefinition (measured with 2.16.01: `n:` /
     // `n equ c`, `n equ 5` / `n equ c` and `n equ c` / `n equ c+1` with `extern c`; `n equ c` twice is fine).
     const first = this.externalEqus?.get(name);
     const prev = this.symbols.get(name);
     const original = first !== undefined ? (first.stmt !== this.stmtIndex && !sameExternal(first.of, of) ? first.range : undefined)
       : prev !== undefined && prev !== own && prev.stmt !== this.stmtIndex ? symbolRange(prev, this.lines, this.lineOf) : undefined;
-    if (original !== undefined) { this.externalRedefined(name, label, original); return; }
+    if (original !== undefined) { this.labelRedefined(name, label, original); return; }
     if (first === undefined) (this.externalEqus ??= new Map()).set(name, { stmt: this.stmtIndex, of, range: this.range(label, label.src) });
     this.declareExternal(name, of);
     if (own === undefined) return;
@@ -686,7 +686,7 @@ class Assembler implements EvalContext {
   }
 
   /** nasm's error for a definition of `name` (at `label`) other than its first, at `original`. */
-  private externalRedefined(name: string, label: NonNullable<ParsedStatement['label']>, original: SourceRange): void {
+  private labelRedefined(name: string, label: NonNullable<ParsedStatement['label']>, original: SourceRange): void {
     if (!this.final) return;
     const expansion = this.lines.origin(this.line).expansion;
     this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
@@ -1476,7 +1476,7 @@ class Assembler implements EvalContext {
     }
     // (An `equ` of an external name is no symbol: see externalConstant.)
     const external = this.externalEqus?.get(name);
-    if (external !== undefined && external.stmt !== this.stmtIndex) { this.externalRedefined(name, label, external.range); return; }
+    if (external !== undefined && external.stmt !== this.stmtIndex) { this.labelRedefined(name, label, external.range); return; }
     this.changed = true;
     const def: SymbolDef = { name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
     this.symbols.set(name, def);
@@ -2111,10 +2111,7 @@ class Assembler implements EvalContext {
     const own = this.labelSymbol[this.stmtIndex];
     const v = this.evalImmediate((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr);
     if (own !== undefined && v.v !== undefined && v.sec === own.sec && v.v === this.symbolNumber(own)) return;
-    const expansion = this.lines.origin(this.line).expansion;
-    const range = this.range(label, label.src);
-    this.sink.error('duplicate-label', `label \`${label.name}' inconsistently redefined`, range, expansion,
-      [{ message: `label \`${label.name}' originally defined here`, range, definition: true }], this.line, this.statementRange(label.src, expansion));
+    this.labelRedefined(label.name, label, this.range(label, label.src));
   }
 
   /** `bits N`, `use16`, `use32`, `use64`: the segment size the statements after it are encoded for. */
