@@ -133,6 +133,19 @@ describe('code cache: a bundle loaded through it', () => {
     assert.deepEqual(caches(folder), [file]);
   });
 
+  it('a cache that cannot be written is said so, and leaves no partial file behind', () => {
+    load(bundle, folder);
+    const [file] = caches(folder);
+    // (A folder where the cache file goes: it reads as none, and the rename onto it fails.)
+    rmSync(join(folder, file));
+    mkdirSync(join(folder, file));
+    const blocked = load(bundle, folder);
+    assert.equal(blocked.use, 'absent');
+    assert.deepEqual(behaviour(blocked), required(bundle));
+    assert.match(blocked.kept ?? '', /^code cache not written: /);
+    assert.deepEqual(readdirSync(folder), [file]);
+  });
+
   it('a damaged cache is refused by V8, changes nothing, and is written anew', () => {
     load(bundle, folder);
     const [file] = caches(folder);

@@ -118,14 +118,16 @@ export function loadBundle<T>(file: string, dir: string | undefined): LoadedBund
     keep(): string | undefined {
       if (kept || cacheFile === undefined || cacheUse === 'accepted') return undefined;
       kept = true;
+      const temporary = `${cacheFile}.${process.pid}`;
       try {
         const data = script.createCachedData();
-        const temporary = `${cacheFile}.${process.pid}`;
         writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
         renameSync(temporary, cacheFile);
         pruneOthers(dirname(cacheFile), basename(cacheFile), `${basename(file)}-`);
         return `code cache written (${Math.round(data.length / 1024)} KiB, ${cacheFile})`;
       } catch (e) {
+        // (A write cut short, or a rename refused, leaves no partial file behind.)
+        try { unlinkSync(temporary); } catch { /* none was made */ }
         return `code cache not written: ${e instanceof Error ? e.message : String(e)}`;
       }
     },
