@@ -158,6 +158,8 @@ describe('TextMate grammar: scopes', () => {
       ['        align 4', 'align'], ['        resb 4096', 'resb'], ['        struc gate', 'struc'], ['        endstruc', 'endstruc'],
       ['        istruc gate', 'istruc'], ['        at .off, dw 0', 'at'], ['        iend', 'iend'], ['        incbin "x.bin"', 'incbin'],
       ['        section .text', 'section'], ['[bits 32]', 'bits'],
+      // A directive the dialect refuses (BITS 64) is still coloured as one, as nasm knows it.
+      ['        use64', 'use64'], ['        use16', 'use16'],
     ] as const) assertScope(line, word, `keyword.control.directive${S}`);
     assertScope('X equ 4', 'equ', `keyword.control.directive${S}`);
     assertScope('        section .data align=16 progbits', '.data', `entity.name.section${S}`);
