@@ -28,6 +28,6 @@ export const MESSAGE_DIFFERENCES: Readonly<Record<string, string>> = {
   'mem-disp-byte-range.asm': 'nasm checks a ModR/M displacement twice, once at the address size, so a value that fits there (0xffffffff as -1) '
     + 'is warned of once; Ringside\'s command line gives every displacement warning twice',
   'err-section-origin.asm': LAYOUT, 'err-section-follows.asm': LAYOUT, 'err-section-overlap.asm': LAYOUT, 'err-section-follows-double-equals.asm': LAYOUT,
-  'err-section-origin-negative.asm': LAYOUT,
+  'err-section-origin-negative.asm': LAYOUT, 'err-section-self-follows.asm': LAYOUT,
   'limit-macro-levels.asm': 'nasm prints a `... from macro` line for each of the 100 expansions it stopped in; Ringside the innermost call\'s',
 };

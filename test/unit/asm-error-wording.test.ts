@@ -40,6 +40,7 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-section-overlap.asm': LAYOUT,
   'asm/err-section-follows.asm': LAYOUT,
   'asm/err-section-follows-double-equals.asm': LAYOUT,
+  'asm/err-section-self-follows.asm': LAYOUT,
   'asm/err-section-origin-negative.asm': LAYOUT,
   'asm/err-seg-wrt.asm': 'nasm stops after its first pass, before the lines Ringside also reports',
   'asm/err-stack-frame.asm': 'an %arg list nasm gives up on a line earlier than Ringside',

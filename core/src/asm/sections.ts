@@ -277,6 +277,8 @@ function followsOrder(head: Placing | undefined, problems: LayoutProblem[]): Pla
     let target: Placing | undefined;
     for (let t = head; t !== undefined; t = t.next) if (t.s.name === g.follows) { target = t; break; }
     if (target === undefined) { problems.push({ section: g.s, message: `section \`${g.s.name}' follows unknown section \`${g.follows}'` }); break; }
+    // (nasm 2.16.01: "fatal: section .text is self following".)
+    if (target === g) { problems.push({ section: g.s, message: `section \`${g.s.name}' is self following` }); break; }
     if (target.next !== undefined && target.next.follows === target.s.name) {
       problems.push({ section: g.s, message: `sections \`${g.s.name}' and \`${target.next.s.name}' cannot both follow section \`${target.s.name}'` });
       break;
