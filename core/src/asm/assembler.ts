@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -1778,6 +1778,12 @@ class Assembler implements EvalContext {
     try { return firstPassNumber(e, this); } finally { this.undefinedUse = Undefined.Reported; }
   }
 
+  /** `e`, of no value now, as nasm's first pass makes it a number, its undefined symbols' terms cancelled (see firstPassValue). */
+  private cancelledUndefined(e: Expr): number | undefined {
+    this.undefinedUse = Undefined.Quiet;
+    try { return firstPassValue(e, this); } finally { this.undefinedUse = Undefined.Reported; }
+  }
+
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
     // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
@@ -3445,6 +3451,13 @@ class Assembler implements EvalContext {
       case 'mem': {
         const m = o.terms === undefined ? o : this.resolvedMemory(o);
         let dv = m.disp === undefined ? undefined : known ?? this.eval(m.disp);
+        // nasm's first pass sizes a displacement whose undefined names cancel out by the number
+        // left, not as unknown (measured: `[eax+d2-d1]`, both labels further on, is `[eax]` there,
+        // which moves the labels after it as its later passes see them).
+        if (dv !== undefined && dv.v === undefined && this.pass === 0) {
+          const k = this.cancelledUndefined(m.disp!);
+          if (k !== undefined) dv = { v: k, sec: -1 };
+        }
         // nasm sizes a displacement that takes its own section's base away (`[ebp-.x]`,
         // `[di+1-$$]`) by the labels' offsets, a number (none for 0, else 8 bits when it fits),
         // and fills it with the whole difference (measured: 8A 45 7D for `[di+1-$$]` at 0x84).

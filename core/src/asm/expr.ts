@@ -1143,6 +1143,16 @@ export function firstPassNumber(e: Expr, ctx: EvalContext): boolean {
   return t !== undefined && isNumberTerms(t);
 }
 
+/**
+ * The number nasm's first pass makes of `e` once its undefined names' terms cancel out (`d2 - d1`,
+ * both defined further on: 0); undefined when they do not, or when an operator other than `+ - *`
+ * made it (see firstPassTerms).
+ */
+export function firstPassValue(e: Expr, ctx: EvalContext): number | undefined {
+  const t = firstPassTerms(e, ctx);
+  return t !== undefined && isNumberTerms(t) && !Number.isNaN(t.k) ? t.k : undefined;
+}
+
 /** A sum as nasm's first pass holds it: a number, the factor of its unknown part, and each segment's factor (see firstPassTerms). */
 interface FirstPassTerms { readonly k: number; readonly unknown: number; readonly sections: ReadonlyMap<number, number> }
 
@@ -1158,10 +1168,11 @@ function isNumberTerms(t: FirstPassTerms): boolean {
 /**
  * `e` as nasm's first pass sums it: a number, the factor of its unknown part, and the factor of each
  * section's base (by segment: a value's `sec`); undefined when it is not a sum at all (a product
- * of two labels). A number an operator other than `+ - *` makes of parts known to be numbers is
- * NaN here (nasm knows it; no caller needs it).
+ * of two labels). Any operator applies to parts known to be numbers (`(d2 - d1) / 2`), quietly:
+ * what it would report is the later passes' to say. A number it makes nothing of is NaN.
  */
 function firstPassTerms(e: Expr, ctx: EvalContext): FirstPassTerms | undefined {
+  const quiet = withSymbols(ctx, (name, node) => ctx.symbol(name, node), () => undefined);
   return foldExpr<FirstPassTerms | undefined>(e, {
     leaf: (x) => {
       if (x.k === 'num') return { k: x.v, unknown: 0, sections: NO_SECTIONS };
@@ -1172,14 +1183,18 @@ function firstPassTerms(e: Expr, ctx: EvalContext): FirstPassTerms | undefined {
     unary: (x, a) => {
       if (a === undefined || x.op === '+') return a;
       if (x.op === '-') return scaleTerms(a, -1);
-      return isNumberTerms(a) ? { k: NaN, unknown: 0, sections: NO_SECTIONS } : UNKNOWN_TERMS;
+      return isNumberTerms(a) ? numberTerms(unary(x, { v: a.k, sec: -1 }, quiet)) : UNKNOWN_TERMS;
     },
-    binary: sumOfTerms,
+    binary: (x, a, b) => sumOfTerms(x, a, b, quiet),
   });
 }
 
-/** `a op b` as firstPassTerms sums them. */
-function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefined, b: FirstPassTerms | undefined): FirstPassTerms | undefined {
+function numberTerms(v: Value): FirstPassTerms {
+  return { k: v.v ?? NaN, unknown: 0, sections: NO_SECTIONS };
+}
+
+/** `a op b` as firstPassTerms sums them; `quiet` applies the operators other than `+ - *` to numbers. */
+function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefined, b: FirstPassTerms | undefined, quiet: EvalContext): FirstPassTerms | undefined {
   if (a === undefined || b === undefined) return undefined;
   if (e.op === '+' || e.op === '-') {
     const sections = new Map(a.sections);
@@ -1190,7 +1205,7 @@ function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefine
   const numberA = isNumberTerms(a), numberB = isNumberTerms(b);
   if (e.op === '*' && numberA) return scaleTerms(b, a.k);
   if (e.op === '*' && numberB) return scaleTerms(a, b.k);
-  if (numberA && numberB) return { k: NaN, unknown: 0, sections: NO_SECTIONS };
+  if (numberA && numberB) return numberTerms(binary(e, { v: a.k, sec: -1 }, { v: b.k, sec: -1 }, quiet));
   // An unknown part makes the whole unknown; labels alone are an error (not a number either way).
   return a.unknown !== 0 || b.unknown !== 0 ? UNKNOWN_TERMS : undefined;
 }
