@@ -102,6 +102,32 @@ describe('ringside CLI', function () {
       assert.equal(kept('o-r.out') === undefined, kept('o-n.out') === undefined, `${c.join(' ')}: nasm ${kept('o-n.out') === undefined ? 'removes' : 'keeps'} the file`);
     }
   });
+  it('with -X gnu reads each source file once for the places of the messages macros give (one per line of a long file)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringside-cli-reads-'));
+    const file = path.join(dir, 'calls.asm');
+    // 400 calls of a macro whose body nasm refuses: a message from a macro on each line, placed
+    // (as nasm places it) by the macro's definition line, which asNasmPlaces reads.
+    fs.writeFileSync(file, '%macro m 1\n  mov %1, bl\n%endmacro\n' + 'm eax\n'.repeat(400));
+    // (The module object itself: an `import * as` is a copy whose properties read it.)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs = require('node:fs') as { readFileSync: typeof fs.readFileSync };
+    const read = nodeFs.readFileSync;
+    let reads = 0;
+    nodeFs.readFileSync = ((p: fs.PathOrFileDescriptor, o?: unknown) => {
+      if (p === file) reads++;
+      return (read as (p: fs.PathOrFileDescriptor, o?: unknown) => string | Buffer)(p, o);
+    }) as typeof fs.readFileSync;
+    try {
+      const r = inProcess(['asm', '-X', 'gnu', file, '-o', path.join(dir, 'out.bin')]);
+      assert.equal(r.code, 1);
+      assert.equal(r.err.split('\n').filter((l) => l.includes('error: invalid combination of opcode and operands')).length, 400, r.err.slice(0, 400));
+      assert.ok(reads >= 1 && reads <= 2, `read ${reads} times`);
+    } finally {
+      nodeFs.readFileSync = read;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes nasm\'s --limit-X flags (message as nasm 2.16 prints it for --limit-rep 2)', () => {
     fs.writeFileSync(path.join(dir, 'reps.asm'), '%rep 3\nnop\n%endrep\n');
     const over = ringside(['asm', 'reps.asm', '--limit-rep', '2'], dir);

@@ -90,7 +90,8 @@ function assembleFile(args: AsmArgs, io: Io): number {
   const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths), workingDirectory: cwd, fileName: nasmFileNames(args, file, args.includes, cwd) });
   const reported = new ReportedLines(result.lineDirectives);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
+  const shaped = nasmShaper(args);
+  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
   // nasm: "a.asm: fatal: unable to open output file `nodir/a.bin'", exit 1.
   const write = (what: string, target: string, data: Uint8Array | string): boolean => {
     try { fs.writeFileSync(target, typeof data === 'string' ? encodeSource(data) : data); return true; } catch (e) {
@@ -127,20 +128,30 @@ function listingOfFailure(file: string, diagnostics: readonly Diagnostic[], list
 }
 
 /**
- * With -X, `d` placed as nasm places it: a message from the lines run before the source (or a
+ * With -X, each message placed as nasm places it: one from the lines run before the source (or a
  * file they include) at FILE with no line (measured: "ok.asm: warning: ..."), one from a macro as
- * asNasmPlaces says; else `d` as it is.
+ * asNasmPlaces says; else as it is. The source lines asNasmPlaces reads are read once per file
+ * (a message on each line of a long file read it once per message: 4,000 refused lines took 45 s).
  */
-function nasmShaped(args: AsmArgs, d: Diagnostic): Diagnostic {
-  if (args.messageFormat === 'ringside') return d;
-  if (args.preludeNeeded && [d.range, ...d.expansion ?? []].some((r) => r.file === COMMAND_LINE)) {
-    const nowhere = { line: -1, col: 0 };
-    return { ...d, range: { file: path.resolve(args.file), start: nowhere, end: nowhere }, expansion: undefined, related: undefined };
-  }
-  if (d.expansion === undefined || d.expansion.length === 0) return d;
-  return asNasmPlaces(d, (file, line) => {
-    try { return sourceText(fs.readFileSync(file)).split('\n')[line]; } catch { return undefined; }
-  });
+function nasmShaper(args: AsmArgs): (d: Diagnostic) => Diagnostic {
+  const files = new Map<string, string[] | undefined>();
+  const lineText = (file: string, line: number): string | undefined => {
+    if (!files.has(file)) {
+      let lines: string[] | undefined;
+      try { lines = sourceText(fs.readFileSync(file)).split('\n'); } catch { lines = undefined; }
+      files.set(file, lines);
+    }
+    return files.get(file)?.[line];
+  };
+  return (d) => {
+    if (args.messageFormat === 'ringside') return d;
+    if (args.preludeNeeded && [d.range, ...d.expansion ?? []].some((r) => r.file === COMMAND_LINE)) {
+      const nowhere = { line: -1, col: 0 };
+      return { ...d, range: { file: path.resolve(args.file), start: nowhere, end: nowhere }, expansion: undefined, related: undefined };
+    }
+    if (d.expansion === undefined || d.expansion.length === 0) return d;
+    return asNasmPlaces(d, lineText);
+  };
 }
 
 /**
@@ -185,10 +196,11 @@ function dependenciesCommand(args: AsmArgs, request: DependencyRequest, file: st
   const files = dependencyFiles(result.pp, dependencyNames(searched, request.missingOk));
   const reported = new ReportedLines(result.pp.reported.directives);
   let errors = 0;
+  const shaped = nasmShaper(args);
   for (const d of result.printedMessages) {
     if (NOT_IN_DEPENDENCY_PASS.has(d.code)) continue;
     if (d.severity === 'error') errors++;
-    io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
+    io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
   }
   if (errors > 0) return 1;
   return writeDependencies(args, request, files, outputName(args), io);
@@ -241,7 +253,8 @@ function preprocessCommand(args: AsmArgs, file: string, text: string, readFile: 
     nameOf: nasmFileNames(args, file, args.includes, cwd),
   });
   const reported = new ReportedLines(result.pp.reported.directives);
-  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(nasmShaped(args, d), reported, cwd), args.messageFormat));
+  const shaped = nasmShaper(args);
+  for (const d of result.printedMessages) io.err(formatDiagnostic(asReported(shaped(d), reported, cwd), args.messageFormat));
   if (args.out === undefined) io.out(result.text);
   else if (result.errors === 0) {
     try { fs.writeFileSync(args.out, encodeSource(result.text)); } catch (e) {
