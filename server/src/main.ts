@@ -67,7 +67,7 @@ export function startServer(probe: DeadlineProbe, loaded: Pick<EntryBundle<unkno
     if (inProcess) return;
     inProcess = true;
     worker.dispose();
-    connection.console.info('the assembler stops at its deadline: assembling in process');
+    connection.console.info(`the assembler stops at its deadline${probe.kept ? ' (found by an earlier start of this build)' : ''}: assembling in process`);
     // (The verdict can come before startServer has run to its end.)
     setImmediate(warmUpWhenIdle);
     if (!workerUsed) return;

@@ -20,13 +20,14 @@ describe('language server: code cache', function () {
   afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
   /** A server started with `args`: its log once `initialized` is in, and a document's first diagnostics. */
-  async function serve(args: string[]): Promise<{ logs: readonly string[]; diagnostics: PublishedDiagnostics['diagnostics'] }> {
+  async function serve(args: string[], alsoAwait?: RegExp): Promise<{ logs: readonly string[]; diagnostics: PublishedDiagnostics['diagnostics'] }> {
     const client = new LspClient(args);
     try {
       await client.request('initialize', { processId: process.pid, rootUri: pathToFileURL(scratch).href, capabilities: {} });
       await client.notify('initialized', {});
       const { diagnostics } = await client.open(pathToFileURL(join(scratch, 'a.gasm')).href, PROGRAM);
       await client.logMessage(/^code cache|^no code cache/);
+      if (alsoAwait !== undefined) await client.logMessage(alsoAwait);
       return { logs: [...client.logs], diagnostics };
     } finally {
       // (`shutdown` writes the cache if its short delay has not run out yet.)
@@ -46,6 +47,23 @@ describe('language server: code cache', function () {
     // The deadline probe, started on the entry as the server starts it, reads the bundle through
     // the same cache on its worker, and finds the assembler safe.
     assert.equal(startDeadlineProbe(SERVER, folder).awaitSafe(10_000), true);
+  });
+
+  it("keeps the deadline probe's safe verdict for this build: the next start runs no probe", async () => {
+    const folder = join(scratch, 'cache');
+    const verdicts = () => readdirSync(folder).filter((n) => n.startsWith('server-main.js-') && n.endsWith('.deadline-probe-safe'));
+    const first = await serve([`--code-cache=${folder}`], /assembling in process/);
+    assert.ok(first.logs.includes('the assembler stops at its deadline: assembling in process'), first.logs.join('\n'));
+    assert.equal(verdicts().length, 1);
+    // (Named by the same build key as the bundle's code cache.)
+    assert.ok(readdirSync(folder).includes(verdicts()[0].replace(/\.deadline-probe-safe$/, '.v8-code-cache')));
+    const second = await serve([`--code-cache=${folder}`], /assembling in process/);
+    assert.ok(second.logs.includes('the assembler stops at its deadline (found by an earlier start of this build): assembling in process'), second.logs.join('\n'));
+    assert.deepEqual(second.diagnostics, first.diagnostics);
+    // Without a folder, the probe runs at every start.
+    const off = await serve(['--no-code-cache'], /assembling in process/);
+    assert.ok(off.logs.includes('the assembler stops at its deadline: assembling in process'), off.logs.join('\n'));
+    assert.deepEqual(off.diagnostics, first.diagnostics);
   });
 
   it('is not used from a folder others can write to, and the server says why and works on', async function () {

@@ -10,7 +10,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symli
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { cacheFolderProblem, codeCacheDirectory } from '../../core/src/startup/codeCache';
+import { BundleSource, cacheFolderProblem, codeCacheDirectory, keptFact } from '../../core/src/startup/codeCache';
 
 const root = join(__dirname, '..', '..');
 const posix = process.platform !== 'win32';
@@ -175,6 +175,12 @@ describe('code cache: a bundle loaded through it', () => {
     const neighbour = join(folder, `other.js-${'0'.repeat(32)}.v8-code-cache`);
     writeFileSync(neighbour, 'x');
     utimesSync(neighbour, 10, 10);
+    // Facts of two of those builds: the oldest's goes with its cache, the newest's stays.
+    for (const i of [0, 4]) {
+      const fact = join(folder, `bundle.js-${'0'.repeat(31)}${i}.probe-safe`);
+      writeFileSync(fact, '');
+      utimesSync(fact, 1000 + i, 1000 + i);
+    }
     writeFileSync(bundle, bundleSource(2));
     const changed = load(bundle, folder);
     assert.equal(changed.use, 'absent');
@@ -185,5 +191,45 @@ describe('code cache: a bundle loaded through it', () => {
     assert.ok(left.includes(old), 'the newest of the others is kept');
     assert.ok(left.includes(`bundle.js-${'0'.repeat(31)}4.v8-code-cache`));
     assert.ok(!left.includes(`bundle.js-${'0'.repeat(31)}0.v8-code-cache`));
+    assert.ok(readdirSync(folder).includes(`bundle.js-${'0'.repeat(31)}4.probe-safe`));
+    assert.ok(!readdirSync(folder).includes(`bundle.js-${'0'.repeat(31)}0.probe-safe`));
+  });
+});
+
+describe('code cache: facts kept about one build of a bundle', () => {
+  let scratch: string;
+  let bundle: string;
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'ringside-kept-fact-'));
+    bundle = join(scratch, 'bundle.js');
+    writeFileSync(bundle, bundleSource(1));
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('holds once kept, for this user alone, and for that very bundle only', () => {
+    const fact = keptFact(scratch, new BundleSource(bundle), 'probe-safe');
+    assert.equal(fact.held, false);
+    fact.keep();
+    assert.equal(keptFact(scratch, new BundleSource(bundle), 'probe-safe').held, true);
+    assert.equal(keptFact(scratch, new BundleSource(bundle), 'other-fact').held, false);
+    const [file] = readdirSync(scratch).filter((n) => n.endsWith('.probe-safe'));
+    assert.equal(file, `bundle.js-${new BundleSource(bundle).key()}.probe-safe`);
+    if (posix) assert.equal(statSync(join(scratch, file)).mode & 0o777, 0o600);
+    // A new build of the bundle is another: what was found for the old one is not taken for it.
+    writeFileSync(bundle, bundleSource(2));
+    assert.equal(keptFact(scratch, new BundleSource(bundle), 'probe-safe').held, false);
+  });
+
+  it('is never held without a folder, and keeping it there does nothing', () => {
+    const fact = keptFact(undefined, new BundleSource(bundle), 'probe-safe');
+    fact.keep();
+    assert.equal(fact.held, false);
+    assert.equal(keptFact(undefined, new BundleSource(bundle), 'probe-safe').held, false);
+  });
+
+  it('is not kept where it cannot be written, and that does not throw', () => {
+    const fact = keptFact(join(scratch, 'no', 'such', 'folder'), new BundleSource(bundle), 'probe-safe');
+    assert.doesNotThrow(() => fact.keep());
+    assert.equal(keptFact(join(scratch, 'no', 'such', 'folder'), new BundleSource(bundle), 'probe-safe').held, false);
   });
 });

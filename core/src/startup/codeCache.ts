@@ -6,7 +6,7 @@
 // could write would be their code run as this user.
 
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
@@ -48,12 +48,12 @@ export interface EntryBundle<T> extends LoadedBundle<T> {
   readonly said: string;
 }
 
-export function loadEntryBundle<T>(file: string, choice: CacheChoice): EntryBundle<T> {
+export function loadEntryBundle<T>(file: string | BundleSource, choice: CacheChoice): EntryBundle<T> {
   const bundle = loadBundle<T>(file, choice.folder);
   return { ...bundle, said: choice.problem !== undefined ? `no code cache: ${choice.problem}` : `code cache: ${bundle.cacheUse}` };
 }
 
-/** A bundle's cache files kept in the folder, its own included: others are of other versions. */
+/** The builds of a bundle whose files (cache, facts) are kept in the folder, its own included. */
 const FILES_KEPT = 4;
 const SUFFIX = '.v8-code-cache';
 
@@ -90,14 +90,32 @@ export function cacheFolderProblem(dir: string): string | undefined {
   }
 }
 
+/** A bundle's text, read once for its load and for the facts kept about it (keptFact). */
+export class BundleSource {
+  private hash: string | undefined;
+  readonly source: string;
+
+  constructor(readonly file: string) {
+    this.source = readFileSync(file, 'utf8');
+  }
+
+  /**
+   * What its files in a cache folder are named by: a hash of the text and the runtime, so a new
+   * build or another Node.js never reads an old cache or fact.
+   */
+  key(): string {
+    return (this.hash ??= createHash('sha256').update(this.source).update(`\0${process.version}\0${process.arch}\0${process.versions.v8}`).digest('hex').slice(0, 32));
+  }
+}
+
 /**
  * Loads CommonJS bundle `file` as `require` would, through the cache in `dir` (none when
- * undefined). The cache's name holds a hash of the bundle and the runtime, so a new build or
- * another Node.js never reads an old one.
+ * undefined), named by the bundle's key (BundleSource.key).
  */
-export function loadBundle<T>(file: string, dir: string | undefined): LoadedBundle<T> {
-  const source = readFileSync(file, 'utf8');
-  const cacheFile = dir === undefined ? undefined : join(dir, `${basename(file)}-${cacheKey(source)}${SUFFIX}`);
+export function loadBundle<T>(bundle: string | BundleSource, dir: string | undefined): LoadedBundle<T> {
+  const read = typeof bundle === 'string' ? new BundleSource(bundle) : bundle;
+  const { file, source } = read;
+  const cacheFile = dir === undefined ? undefined : join(dir, `${basename(file)}-${read.key()}${SUFFIX}`);
   let cachedData: Buffer | undefined;
   try {
     if (cacheFile !== undefined) cachedData = readFileSync(cacheFile);
@@ -123,7 +141,7 @@ export function loadBundle<T>(file: string, dir: string | undefined): LoadedBund
         const data = script.createCachedData();
         writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
         renameSync(temporary, cacheFile);
-        pruneOthers(dirname(cacheFile), basename(cacheFile), `${basename(file)}-`);
+        pruneOthers(dirname(cacheFile), `${basename(file)}-`, read.key());
         return `code cache written (${Math.round(data.length / 1024)} KiB, ${cacheFile})`;
       } catch (e) {
         // (A write cut short, or a rename refused, leaves no partial file behind.)
@@ -134,24 +152,48 @@ export function loadBundle<T>(file: string, dir: string | undefined): LoadedBund
   };
 }
 
-function cacheKey(source: string): string {
-  return createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}\0${process.versions.v8}`).digest('hex').slice(0, 32);
+/**
+ * A fact about one build of a bundle (the deadline probe's verdict), kept beside its cache as an
+ * empty file `<bundle>-<key>.<name>`: it holds for that very bundle and runtime only, as the cache
+ * does, and goes with the bundle's old caches (pruneOthers). None without a folder.
+ */
+export interface KeptFact {
+  readonly held: boolean;
+  /** Records it for the next start; never throws (a fact not kept is found again). */
+  keep(): void;
+}
+
+export function keptFact(dir: string | undefined, bundle: BundleSource, name: string): KeptFact {
+  if (dir === undefined) return { held: false, keep: () => undefined };
+  const file = join(dir, `${basename(bundle.file)}-${bundle.key()}.${name}`);
+  return {
+    held: existsSync(file),
+    keep(): void {
+      try { writeFileSync(file, '', { mode: 0o600 }); } catch { /* not kept */ }
+    },
+  };
 }
 
 /**
- * Leaves the FILES_KEPT most recently written caches of one bundle (their names start with
- * `prefix`) in `dir`, `own` among them; those of other bundles sharing the folder stay.
+ * Leaves in `dir` the files (caches and facts) of the FILES_KEPT most recently written builds of
+ * one bundle, whose names start with `prefix` and go on with the build's key: `own` among them.
+ * Those of other bundles sharing the folder stay.
  */
-function pruneOthers(dir: string, own: string, prefix: string): void {
+function pruneOthers(dir: string, prefix: string, own: string): void {
   const written = (name: string): number => {
     try { return statSync(join(dir, name)).mtimeMs; } catch { return 0; }
   };
-  const others = readdirSync(dir)
-    .filter((name) => name.startsWith(prefix) && name.endsWith(SUFFIX) && name !== own)
-    .map((name) => ({ name, written: written(name) }))
-    .sort((a, b) => b.written - a.written);
+  const names = readdirSync(dir).filter((name) => name.startsWith(prefix));
+  const keyOf = (name: string): string => name.slice(prefix.length).split('.')[0];
+  const builds = new Map<string, number>();
+  for (const name of names) {
+    const key = keyOf(name);
+    if (key !== own) builds.set(key, Math.max(builds.get(key) ?? 0, written(name)));
+  }
+  const gone = new Set([...builds].sort((a, b) => b[1] - a[1]).slice(FILES_KEPT - 1).map(([key]) => key));
   // (Another server may be pruning too.)
-  for (const { name } of others.slice(FILES_KEPT - 1)) {
+  for (const name of names) {
+    if (!gone.has(keyOf(name))) continue;
     try { unlinkSync(join(dir, name)); } catch { /* gone already */ }
   }
 }

@@ -48,6 +48,8 @@ export function isProbe(data: unknown): data is ProbeSetup {
 
 /** The main thread's handle on a running probe. */
 export interface DeadlineProbe {
+  /** The verdict is one an earlier start of this very build kept (probeFoundSafeBefore): nothing runs. */
+  readonly kept: boolean;
   /**
    * Waits up to `ms` for the verdict (blocking the thread, like the worker's assemble): true when
    * the probe has found the assembler safe to run in process.
@@ -64,9 +66,10 @@ export interface DeadlineProbe {
  * Main side: starts the probe on a throwaway worker running `script`, which loads the server's
  * bundle (through the code cache in `codeCache`, if given). Called before the main thread loads
  * that bundle (see entry.ts), so the verdict is usually in before the first document arrives;
- * `watch` attaches what to do with it once the server is up.
+ * `watch` attaches what to do with it once the server is up. `keepSafe` is called on a safe verdict,
+ * to keep it for the next start of the same build.
  */
-export function startDeadlineProbe(script: string, codeCache?: string): DeadlineProbe {
+export function startDeadlineProbe(script: string, codeCache?: string, keepSafe?: () => void): DeadlineProbe {
   const shared = new Int32Array(new SharedArrayBuffer(8));
   const started = performance.now();
   const setup: ProbeSetup = { probe: true, verdict: shared.buffer as SharedArrayBuffer, ...(codeCache !== undefined ? { codeCache } : {}) };
@@ -75,6 +78,7 @@ export function startDeadlineProbe(script: string, codeCache?: string): Deadline
   let failure: string | undefined;
   worker.on('error', (e: unknown) => { failure = e instanceof Error ? e.message : String(e); });
   return {
+    kept: false,
     awaitSafe(ms: number): boolean {
       if (Atomics.load(shared, VERDICT) === Verdict.Pending) Atomics.wait(shared, VERDICT, Verdict.Pending, ms);
       return Atomics.load(shared, VERDICT) === Verdict.Safe;
@@ -82,7 +86,7 @@ export function startDeadlineProbe(script: string, codeCache?: string): Deadline
     watch(onSafe: () => void, log: (m: string) => void): void {
       const judge = (): void => {
         const verdict = Atomics.load(shared, VERDICT);
-        if (verdict === Verdict.Safe) onSafe();
+        if (verdict === Verdict.Safe) { keepSafe?.(); onSafe(); }
         else if (verdict === Verdict.Unsafe) log(`the assembler overran its deadline (${Atomics.load(shared, SLOWEST)} ms): assembling on a worker thread`);
         else log(`deadline probe failed${failure === undefined ? '' : `: ${failure}`}: assembling on a worker thread`);
       };
@@ -97,5 +101,18 @@ export function startDeadlineProbe(script: string, codeCache?: string): Deadline
       // The worker may have ended before anyone listened.
       if (worker.threadId === -1) { clearTimeout(timer); worker.removeAllListeners('exit'); judge(); }
     },
+  };
+}
+
+/**
+ * The probe of a server whose very build an earlier start found safe (its verdict kept beside the
+ * code cache: entry.ts): nothing is run, so no worker takes a core from the first assembly. The
+ * verdict is the code's, which that build's probe tried; the deadline still bounds each assembly.
+ */
+export function probeFoundSafeBefore(): DeadlineProbe {
+  return {
+    kept: true,
+    awaitSafe: () => true,
+    watch(onSafe: () => void): void { setImmediate(onSafe); },
   };
 }
