@@ -192,6 +192,12 @@ export interface AssemblerHost {
   readonly structureLost?: (line: number) => boolean;
   /** The `..@N` number of the context the standard macro called on preprocessed line `line` pushes (see PreprocessResult.pushedContext). */
   readonly pushedContext?: (line: number) => number | undefined;
+  /**
+   * Assemble one of nasm's passes alone and stop, its output's bytes none: its first (`before`
+   * undefined), or a later one starting from the labels and layout pass `before` left, as nasm's
+   * next pass does though the preprocessor gave it other lines (see finalRun in index.ts).
+   */
+  readonly onePass?: { readonly before: AssemblyOutput | undefined };
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -537,6 +543,7 @@ class Assembler implements EvalContext {
   }
 
   run(frontEndOnly: boolean): AssemblyOutput {
+    if (this.host.onePass !== undefined) return this.onePass(this.host.onePass.before);
     let stable = false;
     const maxPasses = Math.min(MAX_PASSES, this.limits.passes);
     this.lastPasses = maxPasses - 4;
@@ -573,6 +580,27 @@ class Assembler implements EvalContext {
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
     return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.externals.size > 0 ? { externals: this.externals } : {}), optimization: this.optimization, atStructures: this.atStructures, structureSizes: this.structureSizes, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
+  }
+
+  /** AssemblerHost.onePass: the pass after `before` (its first when undefined), its symbols and sections. */
+  private onePass(before: AssemblyOutput | undefined): AssemblyOutput {
+    if (before !== undefined) {
+      this.pass = 1;
+      for (const def of before.symbols.values()) this.takeSymbol({ ...def, pass: 0 });
+      this.sections = before.sections;
+      this.origin = before.origin;
+    }
+    this.runPass();
+    return { image: new Uint8Array(0), origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, optimization: this.optimization };
+  }
+
+  /** A symbol an earlier pass defined, as this statement's own when its label (or its fill's) names it, so that the pass moves it (see define). */
+  private takeSymbol(def: SymbolDef): void {
+    this.symbols.set(def.name, def);
+    const st = this.stmts[def.stmt];
+    const base = this.sharedBases?.[def.stmt];
+    if (st?.label !== undefined && fullName(st.label.name, base) === def.name) this.labelSymbol[def.stmt] = def;
+    else if (st?.fill?.label !== undefined && fullName(st.fill.label.name, base) === def.name) (this.fillLabelSymbol ??= new Map()).set(def.stmt, def);
   }
 
   /**
