@@ -664,11 +664,31 @@ class Assembler implements EvalContext {
    * / `dd k` is the error at the dd).
    */
   private externalConstant(st: ParsedStatement, e: Expr): void {
-    const label = st.label!;
-    const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     this.immediate = true;
     let of: ExternalName | undefined;
     try { of = externalConstantOf(e, this); } finally { this.immediate = false; }
+    this.defineAsExternal(st.label!, of);
+  }
+
+  /**
+   * A label in the absolute space of an external name (`absolute a`): nasm gives it the name's
+   * segment, as it does an `equ` of the name (measured with nasm 2.16.01: `extern a` / `absolute
+   * a+4` / `x: resb 1` / `y:` then `dd y-x` is 1, `dd x` and `jmp x` "binary output format does not
+   * support external references", `dd x-a` 0).
+   */
+  private externalLabel(label: NonNullable<ParsedStatement['label']>, offset: number): void {
+    this.defineAsExternal(label, this.externalAt({ v: offset, sec: this.absoluteSec }));
+  }
+
+  /** The external name whose segment `v` (an offset) is in (see externalSegmentValue). */
+  private externalAt(v: Value): ExternalName | undefined {
+    for (const [root, k] of this.externalSegments) if (k === v.sec) return { root, rest: { v: v.v, sec: -1 } };
+    return undefined;
+  }
+
+  /** Label `label` of the current statement, an external name `of` (see externalConstant). */
+  private defineAsExternal(label: NonNullable<ParsedStatement['label']>, of: ExternalName | undefined): void {
+    const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     const own = this.labelSymbol[this.stmtIndex];
     // (In nasm's first pass, an `equ` of it before its `extern` line is the number 0, which this
     // one contradicts: measured, `x equ a` / `extern a` / `x equ a` is "label `x' inconsistently redefined".)
@@ -1439,10 +1459,15 @@ class Assembler implements EvalContext {
    * measured: `align section..text.start`, `absolute section..text.vstart`).
    */
   private criticalValue(e: Expr): Value {
+    return this.laterInCritical(e) ? { v: undefined, sec: -1 } : this.evalWith(e, Undefined.BeforeUse);
+  }
+
+  /** Whether critical expression `e` names a symbol defined after its line (nasm's error given: see criticalValue). */
+  private laterInCritical(e: Expr): boolean {
     const later = laterSymbol(e, (name) => this.definedLater(name) || (!this.symbols.has(name) && this.namedSection(name) !== undefined));
-    if (later === undefined) return this.evalWith(e, Undefined.BeforeUse);
+    if (later === undefined) return false;
     this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, later);
-    return { v: undefined, sec: -1 };
+    return true;
   }
 
   private operandValue(v: Value): OperandValue {
@@ -1466,6 +1491,7 @@ class Assembler implements EvalContext {
   /** Defines the label of statement `st` (of its `at` line's fill when `fill`) where the assembly is. */
   private defineHere(st: ParsedStatement, fill: boolean): void {
     if (this.absolute === undefined) this.define(st, 'label', this.sec, this.sections[this.sec].size, undefined, fill);
+    else if (this.absoluteSec >= EXTERNAL_SEGMENTS) this.externalLabel(fill ? st.fill!.label! : st.label!, this.absoluteOffset(this.absolute));
     else this.define(st, 'label', this.absoluteSec, this.absoluteOffset(this.absolute), undefined, fill);
   }
 
@@ -1590,7 +1616,8 @@ class Assembler implements EvalContext {
     if (route !== Route.General) {
       // Static code is redone only in a section and under the `bits` it was encoded for.
       const codeSection = route === Route.StaticCode && this.cache.bits[i] === this.bits ? section : undefined;
-      if (route === Route.Label || codeSection !== undefined) {
+      // (A label in an external name's absolute space is no symbol: see externalLabel.)
+      if ((route === Route.Label && (section !== undefined || this.absoluteSec < EXTERNAL_SEGMENTS)) || codeSection !== undefined) {
         const own = this.labelSymbol[i];
         if (own !== undefined) {
           if (section !== undefined) this.redefine(own, 'label', this.sec, offset, undefined);
@@ -1622,6 +1649,7 @@ class Assembler implements EvalContext {
   private defineLabelHere(st: ParsedStatement, section: Section | undefined, offset: number): void {
     const label = st.label!;
     if (section !== undefined) { this.define(st, 'label', this.sec, offset); return; }
+    if (this.absoluteSec >= EXTERNAL_SEGMENTS) { this.externalLabel(label, this.absoluteOffset(offset)); return; }
     if (this.pass === 0) this.firstPassDefinition(fullName(label.name, this.sharedBases?.[this.stmtIndex]), { v: this.absoluteOffset(offset), sec: this.absoluteSec }, label, label.src);
     this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
   }
@@ -2109,6 +2137,8 @@ class Assembler implements EvalContext {
     // An external name's value: nasm refuses it where the constant is used, as the name's
     // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
     // support external references").
+    // (`$` in an external name's absolute space, which nasm's `equ` takes as the name's: see externalLabel.)
+    if (v.sec >= EXTERNAL_SEGMENTS && v.v !== undefined && !external.named) { this.defineAsExternal(st.label!, this.externalAt(v)); return; }
     if (v.v === undefined && external.named) {
       const problem = this.scalarOperatorOnExternal(e);
       // (Under the code the views of nasm's first passes give it with, which may have given it: the sink keeps one. See firstPassCheck.)
@@ -2606,18 +2636,29 @@ class Assembler implements EvalContext {
     const e = this.exprArgFrom(st, args, 'ignored');
     // A critical expression (measured: an unknown symbol, or one defined after the line, is
     // "not defined before use").
-    let v = e ? this.keepingExternals(() => this.criticalValue(e)) : undefined;
-    // (nasm takes an external name's segment for absolute space, and refuses the labels there as
-    // they are put out, `absolute a` / `x: resb 1` / `section .text` / `dd x`, which Ringside does
-    // not follow: it refuses the name here, an error of no pass nasm lists, and writes no listing.)
-    if (e !== undefined && v !== undefined && v.sec >= EXTERNAL_SEGMENTS) {
-      const name = firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.has(leaf.name)) ?? e;
-      this.error('absolute-extern', 'binary output format does not support external references', name);
-      v = undefined;
-    }
+    const v = e !== undefined ? this.absoluteBase(e) : undefined;
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
     this.keepSect();
+  }
+
+  /**
+   * `absolute`'s argument, a critical expression, where an external name is its segment (see
+   * externalLabel), in nasm's first pass too, once its `extern` line is read (measured with nasm
+   * 2.16.01: `absolute a` / `extern a` is "symbol `a' not defined before use").
+   */
+  private absoluteBase(e: Expr): Value {
+    if (this.laterInCritical(e)) return { v: undefined, sec: -1 };
+    let of: ExternalName | undefined;
+    if (this.externals.size > 0) {
+      // (Quietly: an unknown name is reported as evalWith reports it.)
+      this.undefinedUse = Undefined.Quiet;
+      try { of = externalConstantOf(e, this); } finally { this.undefinedUse = Undefined.Reported; }
+    }
+    if (of === undefined) return this.keepingExternals(() => this.evalWith(e, Undefined.BeforeUse));
+    if (this.externsInPass.has(of.root)) return this.externalSegmentValue(of);
+    this.error('undefined-symbol', `symbol \`${of.root}' not defined before use`, firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.get(leaf.name)?.root === of.root) ?? e);
+    return { v: undefined, sec: -1 };
   }
 
   /**

@@ -490,9 +490,8 @@ const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-
  * attribute's, `section .a align=nowhere`, is given with the errors of an earlier pass).
  */
 function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
-  // (`absolute a`'s refusal is of the final pass to nasm too, though not listed: see absoluteDirective.)
-  const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d) && d.code !== 'absolute-extern');
-  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : d.code === 'absolute-extern' || (givenInFinalPass(d) && d.code !== 'undefined-symbol')));
+  const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d));
+  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : givenInFinalPass(d) && d.code !== 'undefined-symbol'));
   if (diagnostics.every(printed)) return { diagnostics, places };
   const kept = [...diagnostics.keys()].filter((i) => printed(diagnostics[i]));
   return {
