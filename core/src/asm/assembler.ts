@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -498,6 +498,7 @@ class Assembler implements EvalContext {
     here: () => this.here(),
     base: () => this.base(),
     sectionAddress: (sec) => this.sectionAddress(sec),
+    externals: this.externals,
   });
   /** The `extern`, `required`, `global`, `static` and `common` lines of the pass. */
   private readonly declarationDirectives: DeclarationDirectives;
@@ -3862,11 +3863,6 @@ const PUT_OUT: ReadonlySet<string> = new Set(['wrt', 'extern']);
 
 /** The external reference's code alone, of PUT_OUT (see settlePutOut). */
 const EXTERN_ONLY: ReadonlySet<string> = new Set(['extern']);
-
-const MISPLACED_LABEL: ReadonlySet<string> = new Set([
-  'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
-  MULTIPLE_BASES,
-]);
 
 /** What nasm says of an unknown symbol, by where it is (measured with nasm 2.16.01). */
 const enum Undefined {
