@@ -1420,7 +1420,8 @@ class Assembler implements EvalContext {
     return v.v !== undefined && v.v !== 0;
   }
 
-  private constant(e: Expr, what: string, address?: () => void): number | undefined {
+  /** `address`, when given, is told of an address (a label, an external name: its value in segments, see evaluateInSegments) instead of the error for one. */
+  private constant(e: Expr, what: string, address?: (v: Value) => void): number | undefined {
     const rule = ARGUMENTS[what];
     // (An external name is a segment of its own, an address as a label's is: measured with nasm
     // 2.16.01, `extern a` / `resb a` is "attempt to reserve non-constant quantity of BSS space",
@@ -1431,7 +1432,7 @@ class Assembler implements EvalContext {
     if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
       const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
       if (offset !== undefined) return offset;
-      if (address !== undefined) address();
+      if (address !== undefined) address(v.sec >= 0 ? v : evaluateInSegments(e, this));
       else this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
       return undefined;
     }
@@ -2118,14 +2119,35 @@ class Assembler implements EvalContext {
     const none = st.args.length === 0 ? this.timesCount(st) : undefined;
     const e = none === 0 ? undefined : this.exprArg(st);
     // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
-    if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined) {
+    const forward = e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined;
+    if (this.pass === 0 && forward) {
       this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
     }
-    const count = e ? this.constant(e, name) : undefined;
+    let address: Value | undefined;
+    const count = e ? this.constant(e, name, (v) => { address = v; }) : undefined;
     const n = none ?? this.timesCount(st);
+    if (address !== undefined) this.reservedAddress(e!, address, n, forward);
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
     if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
     this.reserve(size);
+  }
+
+  /**
+   * A `resb` count that is an address `v` (a label, an external name), `n` times: nasm's "attempt to
+   * reserve non-constant quantity of BSS space" for each, but once when the address is at offset 0
+   * of its segment, where nasm takes the repetitions as one (its reserved size is then the count's,
+   * 0; measured with nasm 2.16.01: `db 1` / `b:` / `times 3 resb b` is the error three times, `b:`
+   * / `times 3 resb b` once, `extern a` / `align 4, resb a` after `db 1` once). A name defined after
+   * the line is unknown to nasm's first pass, which the error is then not of (`forward`): nasm
+   * stops after its second (see LATER_PASS_ERRORS in index.ts).
+   */
+  private reservedAddress(e: Expr, v: Value, n: number, forward: boolean): void {
+    if (!this.final) return;
+    const times = this.offsetOf(v) === 0 ? Math.min(n, 1) : n;
+    const expansion = this.lines.origin(this.line).expansion;
+    for (let k = 0; k < times; k++) {
+      this.sink.report('error', forward ? 'reserve-later' : 'non-constant', 'attempt to reserve non-constant quantity of BSS space', this.range(e), expansion, undefined, this.line, this.line, k);
+    }
   }
 
   /** `NAME equ value`: a constant, or a label's sum, defined pass by pass. */

@@ -72,7 +72,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   if (schedule.stabilized !== undefined) labelMoved(schedule.stabilized, asm, pp.lines, lineOf, sink);
 
   // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
-  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) {
+  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some(ofFirstPass)) {
     for (const w of asm.firstPassWarnings) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
   }
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by
@@ -471,6 +471,19 @@ type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' |
 const isNasmMessage = (d: Diagnostic): boolean => d.severity === 'error' || d.severity === 'warning';
 
 /**
+ * The errors nasm gives in its second pass, after which it stops: not those of its first, whose
+ * warnings it then does not print, and none at all when an error of its first pass stopped it
+ * before (measured with nasm 2.16.01: `resb y` / `y equ 1` / `times x - x db 1` is the count's
+ * "symbol `x' not defined" alone; `db 1` / `times 3 resb a` / `a:` "attempt to reserve
+ * non-constant quantity of BSS space" three times, without the first pass's "forward reference
+ * in RESx"; `db 1` / `b:` / `times 3 resb b` / `times 2 resb c` / `c:` is b's errors alone).
+ */
+const LATER_PASS_ERRORS: ReadonlySet<string> = new Set(['count-undefined', 'reserve-later']);
+
+/** Whether `d` is an error of nasm's first pass (one after which it stops). */
+const ofFirstPass = (d: Diagnostic): boolean => d.severity === 'error' && !givenInFinalPass(d) && !LATER_PASS_ERRORS.has(d.code);
+
+/**
  * The warnings nasm gives in its final pass alone, by code: none is printed when an error of an
  * earlier pass stopped it before that pass (measured with nasm 2.16.01, after a `%if lab`'s
  * "non-constant value given to `%if'": `db 300`, `mov al, 300`, `push byte 300`, `resb 1` in
@@ -491,7 +504,9 @@ const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-
  */
 function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
   const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d));
-  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : givenInFinalPass(d) && d.code !== 'undefined-symbol'));
+  const stoppedFirst = stoppedEarly && diagnostics.some(ofFirstPass);
+  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : givenInFinalPass(d) && d.code !== 'undefined-symbol'))
+    && !(stoppedFirst && LATER_PASS_ERRORS.has(d.code));
   if (diagnostics.every(printed)) return { diagnostics, places };
   const kept = [...diagnostics.keys()].filter((i) => printed(diagnostics[i]));
   return {
