@@ -2184,11 +2184,19 @@ class Assembler implements EvalContext {
    * follow the label), then runs the `equ` for each repetition, a redefinition of x it refuses
    * unless V is that very address (measured with nasm 2.16.01: `x: times 1 equ 5`, and `x: times 1
    * equ 0` at 0, are "label `x' inconsistently redefined"; `x: times 0 equ 5` and `x: times 2 equ $`
-   * define x at `$`).
+   * define x at `$`). With no label, or no value, nasm's "EQU not preceded by label" or "bad
+   * syntax for EQU" for each repetition (measured: `times 2 equ 5` and `x: times 2 equ` twice,
+   * `times 0 equ 5` none).
    */
   private timesEqu(st: ParsedStatement): void {
-    if (this.timesCount(st) === 0 || !this.final) return;
-    const label = st.label!;
+    const n = this.timesCount(st);
+    if (n === 0 || !this.final) return;
+    const label = st.label;
+    if (label === undefined || st.operands.length === 0) {
+      const message = label === undefined ? 'EQU not preceded by label' : 'bad syntax for EQU';
+      for (let k = 0; k < n; k++) this.sink.report('error', 'syntax', message, this.range(st.op), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
+      return;
+    }
     const own = this.labelSymbol[this.stmtIndex];
     const v = this.evalImmediate((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr);
     if (own !== undefined && v.v !== undefined && v.sec === own.sec && v.v === this.symbolNumber(own)) return;
