@@ -23,6 +23,7 @@ import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticIt
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
+import { percentEatsComma } from './token-paste';
 import type { SectDefinition, SizeDefinition, StructureText } from './preprocessor';
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
@@ -2315,6 +2316,7 @@ class Assembler implements EvalContext {
     if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
     // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
     if (args.length === 0) return;
+    if (this.lines.tokensOf(this.line)[0]?.text !== '[' && percentEatsComma(args)) { this.error('syntax', "`%ifidni' expects two comma-separated arguments", st.op); return; }
     const e = this.exprArgFrom(st, args, 'ignored');
     // (An address is no power of two: measured, `sectalign lab`.)
     const notPower = (): void => this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e);
