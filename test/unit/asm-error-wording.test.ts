@@ -49,6 +49,7 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-common-bases.asm': 'nasm stops after its first pass, before the external reference its final pass would refuse, which Ringside also reports (the command line does not print it)',
   'asm/err-common-used.asm': 'nasm stops after the pass of the common variable\'s error, before the external references its final pass would refuse, which Ringside also reports (the command line does not print them)',
   'asm/err-extern-after-stop.asm': 'nasm stops after its first pass, before the external references its final pass would refuse, which Ringside also reports (the command line does not print them)',
+  'asm/err-resb-label-repeated.asm': 'nasm stops after its first pass, before the error of its second for a count naming a label further on, which Ringside also reports (the command line does not print it)',
   'asm/err-final-pass-after-stop.asm': 'nasm stops after its first pass, before the errors of its final pass, which Ringside also reports (the command line does not print them)',
   'asm/use-altreg-64bit.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
 };

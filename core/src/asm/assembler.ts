@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -23,6 +23,7 @@ import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticIt
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
 import { LineFlag, lineRange, spaced, type PPLines, type PPToken } from './source';
+import { percentEatsComma } from './token-paste';
 import type { SectDefinition, SizeDefinition, StructureText } from './preprocessor';
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
@@ -192,6 +193,12 @@ export interface AssemblerHost {
   readonly structureLost?: (line: number) => boolean;
   /** The `..@N` number of the context the standard macro called on preprocessed line `line` pushes (see PreprocessResult.pushedContext). */
   readonly pushedContext?: (line: number) => number | undefined;
+  /**
+   * Assemble one of nasm's passes alone and stop, its output's bytes none: its first (`before`
+   * undefined), or a later one starting from the labels and layout pass `before` left, as nasm's
+   * next pass does though the preprocessor gave it other lines (see finalRun in index.ts).
+   */
+  readonly onePass?: { readonly before: AssemblyOutput | undefined };
 }
 
 /** Statement `i` came from line `lineOf[i]` of `lines` (statements of identical lines may be one object). */
@@ -492,6 +499,7 @@ class Assembler implements EvalContext {
     here: () => this.here(),
     base: () => this.base(),
     sectionAddress: (sec) => this.sectionAddress(sec),
+    externals: this.externals,
   });
   /** The `extern`, `required`, `global`, `static` and `common` lines of the pass. */
   private readonly declarationDirectives: DeclarationDirectives;
@@ -537,6 +545,7 @@ class Assembler implements EvalContext {
   }
 
   run(frontEndOnly: boolean): AssemblyOutput {
+    if (this.host.onePass !== undefined) return this.onePass(this.host.onePass.before);
     let stable = false;
     const maxPasses = Math.min(MAX_PASSES, this.limits.passes);
     this.lastPasses = maxPasses - 4;
@@ -573,6 +582,27 @@ class Assembler implements EvalContext {
     if (image === undefined) return this.stopForTime();
     const map = this.mapRequest !== undefined && !frontEndOnly ? this.mapFile(this.mapRequest) : undefined;
     return { image, origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, map, ...(this.constantSets.length > 0 ? { constants: this.constantSets } : {}), ...(this.externals.size > 0 ? { externals: this.externals } : {}), optimization: this.optimization, atStructures: this.atStructures, structureSizes: this.structureSizes, bitsSet: this.bitsSet, firstPassWarnings: this.firstPassWarnings, sectBodies: this.sectBodiesRun };
+  }
+
+  /** AssemblerHost.onePass: the pass after `before` (its first when undefined), its symbols and sections. */
+  private onePass(before: AssemblyOutput | undefined): AssemblyOutput {
+    if (before !== undefined) {
+      this.pass = 1;
+      for (const def of before.symbols.values()) this.takeSymbol({ ...def, pass: 0 });
+      this.sections = before.sections;
+      this.origin = before.origin;
+    }
+    this.runPass();
+    return { image: new Uint8Array(0), origin: this.origin, symbols: this.symbols, results: this.results, sections: this.sections, optimization: this.optimization };
+  }
+
+  /** A symbol an earlier pass defined, as this statement's own when its label (or its fill's) names it, so that the pass moves it (see define). */
+  private takeSymbol(def: SymbolDef): void {
+    this.symbols.set(def.name, def);
+    const st = this.stmts[def.stmt];
+    const base = this.sharedBases?.[def.stmt];
+    if (st?.label !== undefined && fullName(st.label.name, base) === def.name) this.labelSymbol[def.stmt] = def;
+    else if (st?.fill?.label !== undefined && fullName(st.fill.label.name, base) === def.name) (this.fillLabelSymbol ??= new Map()).set(def.stmt, def);
   }
 
   /**
@@ -636,11 +666,31 @@ class Assembler implements EvalContext {
    * / `dd k` is the error at the dd).
    */
   private externalConstant(st: ParsedStatement, e: Expr): void {
-    const label = st.label!;
-    const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     this.immediate = true;
     let of: ExternalName | undefined;
     try { of = externalConstantOf(e, this); } finally { this.immediate = false; }
+    this.defineAsExternal(st.label!, of);
+  }
+
+  /**
+   * A label in the absolute space of an external name (`absolute a`): nasm gives it the name's
+   * segment, as it does an `equ` of the name (measured with nasm 2.16.01: `extern a` / `absolute
+   * a+4` / `x: resb 1` / `y:` then `dd y-x` is 1, `dd x` and `jmp x` "binary output format does not
+   * support external references", `dd x-a` 0).
+   */
+  private externalLabel(label: NonNullable<ParsedStatement['label']>, offset: number): void {
+    this.defineAsExternal(label, this.externalAt({ v: offset, sec: this.absoluteSec }));
+  }
+
+  /** The external name whose segment `v` (an offset) is in (see externalSegmentValue). */
+  private externalAt(v: Value): ExternalName | undefined {
+    for (const [root, k] of this.externalSegments) if (k === v.sec) return { root, rest: { v: v.v, sec: -1 } };
+    return undefined;
+  }
+
+  /** Label `label` of the current statement, an external name `of` (see externalConstant). */
+  private defineAsExternal(label: NonNullable<ParsedStatement['label']>, of: ExternalName | undefined): void {
+    const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
     const own = this.labelSymbol[this.stmtIndex];
     // (In nasm's first pass, an `equ` of it before its `extern` line is the number 0, which this
     // one contradicts: measured, `x equ a` / `extern a` / `x equ a` is "label `x' inconsistently redefined".)
@@ -1371,7 +1421,8 @@ class Assembler implements EvalContext {
     return v.v !== undefined && v.v !== 0;
   }
 
-  private constant(e: Expr, what: string, address?: () => void): number | undefined {
+  /** `address`, when given, is told of an address (a label, an external name: its value in segments, see evaluateInSegments) instead of the error for one. */
+  private constant(e: Expr, what: string, address?: (v: Value) => void): number | undefined {
     const rule = ARGUMENTS[what];
     // (An external name is a segment of its own, an address as a label's is: measured with nasm
     // 2.16.01, `extern a` / `resb a` is "attempt to reserve non-constant quantity of BSS space",
@@ -1382,7 +1433,7 @@ class Assembler implements EvalContext {
     if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
       const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
       if (offset !== undefined) return offset;
-      if (address !== undefined) address();
+      if (address !== undefined) address(v.sec >= 0 ? v : evaluateInSegments(e, this));
       else this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
       return undefined;
     }
@@ -1411,10 +1462,15 @@ class Assembler implements EvalContext {
    * measured: `align section..text.start`, `absolute section..text.vstart`).
    */
   private criticalValue(e: Expr): Value {
+    return this.laterInCritical(e) ? { v: undefined, sec: -1 } : this.evalWith(e, Undefined.BeforeUse);
+  }
+
+  /** Whether critical expression `e` names a symbol defined after its line (nasm's error given: see criticalValue). */
+  private laterInCritical(e: Expr): boolean {
     const later = laterSymbol(e, (name) => this.definedLater(name) || (!this.symbols.has(name) && this.namedSection(name) !== undefined));
-    if (later === undefined) return this.evalWith(e, Undefined.BeforeUse);
+    if (later === undefined) return false;
     this.error('undefined-symbol', `symbol \`${later.name}' not defined before use`, later);
-    return { v: undefined, sec: -1 };
+    return true;
   }
 
   private operandValue(v: Value): OperandValue {
@@ -1438,6 +1494,7 @@ class Assembler implements EvalContext {
   /** Defines the label of statement `st` (of its `at` line's fill when `fill`) where the assembly is. */
   private defineHere(st: ParsedStatement, fill: boolean): void {
     if (this.absolute === undefined) this.define(st, 'label', this.sec, this.sections[this.sec].size, undefined, fill);
+    else if (this.absoluteSec >= EXTERNAL_SEGMENTS) this.externalLabel(fill ? st.fill!.label! : st.label!, this.absoluteOffset(this.absolute));
     else this.define(st, 'label', this.absoluteSec, this.absoluteOffset(this.absolute), undefined, fill);
   }
 
@@ -1562,7 +1619,8 @@ class Assembler implements EvalContext {
     if (route !== Route.General) {
       // Static code is redone only in a section and under the `bits` it was encoded for.
       const codeSection = route === Route.StaticCode && this.cache.bits[i] === this.bits ? section : undefined;
-      if (route === Route.Label || codeSection !== undefined) {
+      // (A label in an external name's absolute space is no symbol: see externalLabel.)
+      if ((route === Route.Label && (section !== undefined || this.absoluteSec < EXTERNAL_SEGMENTS)) || codeSection !== undefined) {
         const own = this.labelSymbol[i];
         if (own !== undefined) {
           if (section !== undefined) this.redefine(own, 'label', this.sec, offset, undefined);
@@ -1594,6 +1652,7 @@ class Assembler implements EvalContext {
   private defineLabelHere(st: ParsedStatement, section: Section | undefined, offset: number): void {
     const label = st.label!;
     if (section !== undefined) { this.define(st, 'label', this.sec, offset); return; }
+    if (this.absoluteSec >= EXTERNAL_SEGMENTS) { this.externalLabel(label, this.absoluteOffset(offset)); return; }
     if (this.pass === 0) this.firstPassDefinition(fullName(label.name, this.sharedBases?.[this.stmtIndex]), { v: this.absoluteOffset(offset), sec: this.absoluteSec }, label, label.src);
     this.define(st, 'label', this.absoluteSec, this.absoluteOffset(offset));
   }
@@ -2067,14 +2126,35 @@ class Assembler implements EvalContext {
     const none = st.args.length === 0 ? this.timesCount(st) : undefined;
     const e = none === 0 ? undefined : this.exprArg(st);
     // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
-    if (this.pass === 0 && e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined) {
+    const forward = e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined;
+    if (this.pass === 0 && forward) {
       this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
     }
-    const count = e ? this.constant(e, name) : undefined;
+    let address: Value | undefined;
+    const count = e ? this.constant(e, name, (v) => { address = v; }) : undefined;
     const n = none ?? this.timesCount(st);
+    if (address !== undefined) this.reservedAddress(e!, address, n, forward);
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
     if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
     this.reserve(size);
+  }
+
+  /**
+   * A `resb` count that is an address `v` (a label, an external name), `n` times: nasm's "attempt to
+   * reserve non-constant quantity of BSS space" for each, but once when the address is at offset 0
+   * of its segment, where nasm takes the repetitions as one (its reserved size is then the count's,
+   * 0; measured with nasm 2.16.01: `db 1` / `b:` / `times 3 resb b` is the error three times, `b:`
+   * / `times 3 resb b` once, `extern a` / `align 4, resb a` after `db 1` once). A name defined after
+   * the line is unknown to nasm's first pass, which the error is then not of (`forward`): nasm
+   * stops after its second (see LATER_PASS_ERRORS in index.ts).
+   */
+  private reservedAddress(e: Expr, v: Value, n: number, forward: boolean): void {
+    if (!this.final) return;
+    const times = this.offsetOf(v) === 0 ? Math.min(n, 1) : n;
+    const expansion = this.lines.origin(this.line).expansion;
+    for (let k = 0; k < times; k++) {
+      this.sink.report('error', forward ? 'reserve-later' : 'non-constant', 'attempt to reserve non-constant quantity of BSS space', this.range(e), expansion, undefined, this.line, this.line, k);
+    }
   }
 
   /** `NAME equ value`: a constant, or a label's sum, defined pass by pass. */
@@ -2087,6 +2167,8 @@ class Assembler implements EvalContext {
     // An external name's value: nasm refuses it where the constant is used, as the name's
     // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
     // support external references").
+    // (`$` in an external name's absolute space, which nasm's `equ` takes as the name's: see externalLabel.)
+    if (v.sec >= EXTERNAL_SEGMENTS && v.v !== undefined && !external.named) { this.defineAsExternal(st.label!, this.externalAt(v)); return; }
     if (v.v === undefined && external.named) {
       const problem = this.scalarOperatorOnExternal(e);
       // (Under the code the views of nasm's first passes give it with, which may have given it: the sink keeps one. See firstPassCheck.)
@@ -2109,11 +2191,19 @@ class Assembler implements EvalContext {
    * follow the label), then runs the `equ` for each repetition, a redefinition of x it refuses
    * unless V is that very address (measured with nasm 2.16.01: `x: times 1 equ 5`, and `x: times 1
    * equ 0` at 0, are "label `x' inconsistently redefined"; `x: times 0 equ 5` and `x: times 2 equ $`
-   * define x at `$`).
+   * define x at `$`). With no label, or no value, nasm's "EQU not preceded by label" or "bad
+   * syntax for EQU" for each repetition (measured: `times 2 equ 5` and `x: times 2 equ` twice,
+   * `times 0 equ 5` none).
    */
   private timesEqu(st: ParsedStatement): void {
-    if (this.timesCount(st) === 0 || !this.final) return;
-    const label = st.label!;
+    const n = this.timesCount(st);
+    if (n === 0 || !this.final) return;
+    const label = st.label;
+    if (label === undefined || st.operands.length === 0) {
+      const message = label === undefined ? 'EQU not preceded by label' : 'bad syntax for EQU';
+      for (let k = 0; k < n; k++) this.sink.report('error', 'syntax', message, this.range(st.op), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
+      return;
+    }
     const own = this.labelSymbol[this.stmtIndex];
     const v = this.evalImmediate((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr);
     if (own !== undefined && v.v !== undefined && v.sec === own.sec && v.v === this.symbolNumber(own)) return;
@@ -2232,6 +2322,7 @@ class Assembler implements EvalContext {
     if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
     // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
     if (args.length === 0) return;
+    if (this.lines.tokensOf(this.line)[0]?.text !== '[' && percentEatsComma(args)) { this.error('syntax', "`%ifidni' expects two comma-separated arguments", st.op); return; }
     const e = this.exprArgFrom(st, args, 'ignored');
     // (An address is no power of two: measured, `sectalign lab`.)
     const notPower = (): void => this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e);
@@ -2584,18 +2675,29 @@ class Assembler implements EvalContext {
     const e = this.exprArgFrom(st, args, 'ignored');
     // A critical expression (measured: an unknown symbol, or one defined after the line, is
     // "not defined before use").
-    let v = e ? this.keepingExternals(() => this.criticalValue(e)) : undefined;
-    // (nasm takes an external name's segment for absolute space, and refuses the labels there as
-    // they are put out, `absolute a` / `x: resb 1` / `section .text` / `dd x`, which Ringside does
-    // not follow: it refuses the name here, an error of no pass nasm lists, and writes no listing.)
-    if (e !== undefined && v !== undefined && v.sec >= EXTERNAL_SEGMENTS) {
-      const name = firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.has(leaf.name)) ?? e;
-      this.error('absolute-extern', 'binary output format does not support external references', name);
-      v = undefined;
-    }
+    const v = e !== undefined ? this.absoluteBase(e) : undefined;
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
     this.keepSect();
+  }
+
+  /**
+   * `absolute`'s argument, a critical expression, where an external name is its segment (see
+   * externalLabel), in nasm's first pass too, once its `extern` line is read (measured with nasm
+   * 2.16.01: `absolute a` / `extern a` is "symbol `a' not defined before use").
+   */
+  private absoluteBase(e: Expr): Value {
+    if (this.laterInCritical(e)) return { v: undefined, sec: -1 };
+    let of: ExternalName | undefined;
+    if (this.externals.size > 0) {
+      // (Quietly: an unknown name is reported as evalWith reports it.)
+      this.undefinedUse = Undefined.Quiet;
+      try { of = externalConstantOf(e, this); } finally { this.undefinedUse = Undefined.Reported; }
+    }
+    if (of === undefined) return this.keepingExternals(() => this.evalWith(e, Undefined.BeforeUse));
+    if (this.externsInPass.has(of.root)) return this.externalSegmentValue(of);
+    this.error('undefined-symbol', `symbol \`${of.root}' not defined before use`, firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.get(leaf.name)?.root === of.root) ?? e);
+    return { v: undefined, sec: -1 };
   }
 
   /**
@@ -3806,11 +3908,6 @@ const PUT_OUT: ReadonlySet<string> = new Set(['wrt', 'extern']);
 
 /** The external reference's code alone, of PUT_OUT (see settlePutOut). */
 const EXTERN_ONLY: ReadonlySet<string> = new Set(['extern']);
-
-const MISPLACED_LABEL: ReadonlySet<string> = new Set([
-  'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
-  MULTIPLE_BASES,
-]);
 
 /** What nasm says of an unknown symbol, by where it is (measured with nasm 2.16.01). */
 const enum Undefined {

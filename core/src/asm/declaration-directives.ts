@@ -263,7 +263,7 @@ export class DeclarationDirectives {
     }
     // (The bin format's refusal of an external reference is of the final pass too: measured, `common
     // a 5` / `extern b` / `dd b` is the common variable's error alone.)
-    if (this.laterCommonErrors === undefined || host.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d) && d.code !== 'absolute-extern')) return;
+    if (this.laterCommonErrors === undefined || host.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
     for (const e of this.laterCommonErrors) host.sink.error(e.code, e.message, e.range, e.expansion, undefined, e.line);
   }
 

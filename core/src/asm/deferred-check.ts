@@ -5,7 +5,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink, HeldDiagnostic } from './diagnostics';
-import { evaluate, parseWhole, type EvalContext, type Expr, type ExternalName, type Value } from './expr';
+import { evaluate, MISPLACED_LABEL, parseWhole, type EvalContext, type Expr, type ExternalName, type Value } from './expr';
 import { lineRange, type PPToken } from './source';
 import { isRegisterWord, symbolsLeft } from './pp-expressions';
 import { registersCompared } from './register-sum';
@@ -328,15 +328,23 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
     },
     here: () => scope.here(),
     base: () => scope.base(),
-    error: (message: string, node: Expr) => { failed = true; if (report) sink.error('expression', message, at(node.start, node.end), expansion, undefined, line); },
+    // (A label or external name where none can be is a value, no number, to the preprocessor:
+    // measured, `%if 2*lab`, `%if lab+lab`, `%if a+a` and `%if a+lab` with `extern a` are
+    // "non-constant value given to `%if'".)
+    error: (message: string, node: Expr) => {
+      if (MISPLACED_LABEL.has(message)) { placed = false; return; }
+      failed = true;
+      if (report) sink.error('expression', message, at(node.start, node.end), expansion, undefined, line);
+    },
     externals: scope.externals,
   };
+  let placed = true;
   const v = evaluate(compared, ctx);
   if (failed) return undefined;
   // Tokens after the expression: warned of once it is read (see pp-expressions.ts ParsedExpression).
   if (trailing && report) sink.warning('trailing', trailing.message, at(trailing.start, trailing.end), expansion, line);
   // Unknown with no error: nasm's `a <=> b` when a < b (see expr.ts).
-  if (v.v === undefined || v.sec >= 0 || symbolsLeft(compared, isRegisterWord) !== 0) {
+  if (!placed || v.v === undefined || v.sec >= 0 || symbolsLeft(compared, isRegisterWord) !== 0) {
     if (report) sink.error('non-constant', `non-constant value given to \`${c.directive}'`, at(expr.start, expr.end), expansion, undefined, line);
     return undefined;
   }

@@ -650,6 +650,12 @@ export const MULTIPLE_BASES = 'multiple base segments';
  * assembler's first-pass views): from this number on, above the sections and their load
  * segments (LOAD_SEGMENTS).
  */
+/** The messages of a label where none can be, which the assembler words by the place it is in (see `misplaced`). */
+export const MISPLACED_LABEL: ReadonlySet<string> = new Set([
+  'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
+  MULTIPLE_BASES,
+]);
+
 export const EXTERNAL_SEGMENTS = 0x60000000;
 
 /**

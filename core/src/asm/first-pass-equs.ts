@@ -5,7 +5,7 @@
 // pass leaves such a name unknown; the assembler checks these expressions again as nasm's first
 // and second passes see them, through the views made here.
 
-import { evaluate, symbolName, type EvalContext, type Expr, type Value } from './expr';
+import { evaluate, symbolName, type EvalContext, type Expr, type ExternalName, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 
 /** What a view reads of the assembly: its symbols as they stand, and where the statement is. */
@@ -18,6 +18,8 @@ export interface FirstPassHost {
   here(): Value | undefined;
   base(): Value | undefined;
   sectionAddress(sec: number): number | undefined;
+  /** The external names, and `equ`s of them, declared so far (EvalContext.externals). */
+  readonly externals: ReadonlyMap<string, ExternalName>;
 }
 
 export class FirstPassEqus {
@@ -71,7 +73,26 @@ export class FirstPassEqus {
       base: () => host.base(),
       error,
       sectionAddress: (sec) => host.sectionAddress(sec),
+      externals: this.externalsAt(at, first),
     };
+  }
+
+  /**
+   * The external names as the view at `at` has them: those defined before it, and an `equ` of
+   * one that nasm's first pass did not know only in the second pass, once behind `at` (measured
+   * with nasm 2.16.01: `k equ a+3` / `extern a` / `mov eax, k+a` is 3, the first pass's `0 + a`,
+   * the second's `a+3 + a` with a's segment twice, which an immediate drops; `k-a` is "invalid
+   * operand type", the first pass's `0 - a`).
+   */
+  private externalsAt(at: number, first: boolean): ReadonlyMap<string, ExternalName> | undefined {
+    if (this.host.externals.size === 0) return undefined;
+    const out = new Map<string, ExternalName>();
+    for (const [name, of] of this.host.externals) {
+      const early = this.equs.get(name);
+      const behind = early !== undefined ? !first && early.stmt < at : (this.host.definition(name)?.stmt ?? at) < at;
+      if (behind) out.set(name, of);
+    }
+    return out;
   }
 }
 

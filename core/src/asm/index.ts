@@ -2,7 +2,7 @@
 // server, debugger and CLI read (listing, source map, symbols, references, statements).
 
 import type { AssembleOptions, AssembleResult, Diagnostic, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
-import { assembleStatements, listStatements, symbolRange, type AssemblyOutput } from './assembler';
+import { assembleStatements, listStatements, symbolRange, type AssemblerHost, type AssemblyOutput } from './assembler';
 import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
@@ -64,7 +64,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
     fileName: opts.fileName, workingDirectory: opts.workingDirectory,
   };
   // The run nasm's final pass reads, whose messages its sink starts with (see preprocess).
-  const runs = new PreprocessorRuns(ppOptions, (pp, sink, count) => assemblyOf(pp, ppOptions, count, opts, limits, budget, sink).asm.symbols);
+  const runs = new PreprocessorRuns(ppOptions, (pp, sink, count, before) => assemblyOf(pp, ppOptions, count, opts, limits, budget, sink, { before }).asm);
   const schedule = finalRun(runs, budget);
   const { result: pp, sink } = runs.take(schedule.count);
   const { parsed, asm } = assemblyOf(pp, ppOptions, schedule.count, opts, limits, budget, sink);
@@ -72,7 +72,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   if (schedule.stabilized !== undefined) labelMoved(schedule.stabilized, asm, pp.lines, lineOf, sink);
 
   // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
-  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) {
+  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some(ofFirstPass)) {
     for (const w of asm.firstPassWarnings) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
   }
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by
@@ -87,8 +87,8 @@ export function assemble(opts: AssembleOptions): AssembleResult {
 }
 
 /** The source preprocessed (`pp`, nasm's `runCount`th run of the preprocessor) parsed and assembled, its messages to `sink`. */
-function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount: number, opts: AssembleOptions, limits: ResolvedLimits, budget: TimeBudget, sink: DiagnosticSink):
-  { readonly parsed: ReturnType<typeof parseStatements>; readonly asm: AssemblyOutput } {
+function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount: number, opts: AssembleOptions, limits: ResolvedLimits, budget: TimeBudget, sink: DiagnosticSink,
+  onePass?: AssemblerHost['onePass']): { readonly parsed: ReturnType<typeof parseStatements>; readonly asm: AssemblyOutput } {
   const lines = pp.lines;
   // The code of deferred %if blocks, in order: what parsing it finds waits for its branch to be taken.
   const runs = pp.checks.some((c) => c.hasCode) ? pp.checks.flatMap((c) => [...codeOf(c)]) : NO_RUNS;
@@ -131,7 +131,7 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
     atMember: pp.atMember,
     structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink(), runCount)),
-    pushedContext: pp.pushedContext, structureLost: pp.structureLost,
+    pushedContext: pp.pushedContext, structureLost: pp.structureLost, onePass,
   }, opts.frontEndOnly ?? false);
   return { parsed, asm };
 }
@@ -145,9 +145,11 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
  * on each run can change the size of code (a displacement past 127), and so the labels, which then
  * take more passes (measured with nasm 2.16.01: with a `%arg` list of 60 bytes, `mov eax, [a0]` is
  * [ebp+308], six runs, the third's offset, 128, the first past 127; with 40 bytes [ebp+168], five,
- * the fourth's the first). Each run is assembled here to its own labels, which nasm's passes come
- * to when only the frame moves them. A file whose fifth run leaves the frame as it found it is
- * assembled from that run alone (most files: their first, with no `%arg` or `%local`).
+ * the fourth's the first). Each pass reads its own run's lines with the labels the pass before
+ * left, so a jump over such code is sized a pass late (measured: a `jmp` over the `mov` and 122
+ * bytes more grows to near in the fourth pass, not the third, and the same file is [ebp+368], seven
+ * runs). A file whose fifth run leaves the frame as it found it is assembled from that run alone
+ * (most files: their first, with no `%arg` or `%local`).
  */
 function finalRun(runs: PreprocessorRuns, budget: TimeBudget): RunSchedule {
   while (runs.count < PREPROCESSOR_RUNS && runs.last.carried) runs.next();
@@ -174,15 +176,19 @@ interface MadeRun { readonly result: PreprocessResult; readonly sink: Diagnostic
 /**
  * nasm's runs of its preprocessor, each made once, each from the frame the one before left, into a
  * sink of its own (the run's messages, as preprocess leaves them): a run is then assembled at
- * most once, for its labels, or taken for the final assembly.
+ * most once, as one of nasm's passes, or taken for the final assembly.
  */
 class PreprocessorRuns {
   private readonly runs: (MadeRun | undefined)[] = [];
+  /** By pass (0 the first), the labels it left. */
   private readonly labels: ReadonlyMap<string, Value>[] = [];
+  /** The last pass assembled, which the next starts from. */
+  private lastPass: AssemblyOutput | undefined;
   last: PreprocessorRun;
 
-  /** `assemble`: the symbols of a run's lines assembled, its messages to the run's sink. */
-  constructor(private readonly options: PreprocessOptions, private readonly assemble: (pp: PreprocessResult, sink: DiagnosticSink, count: number) => AssemblyOutput['symbols']) {
+  /** `assemble`: a run's lines assembled as the pass after `before` (undefined: the first), its messages to the run's sink. */
+  constructor(private readonly options: PreprocessOptions,
+    private readonly assemble: (pp: PreprocessResult, sink: DiagnosticSink, count: number, before: AssemblyOutput | undefined) => AssemblyOutput) {
     this.last = this.add(undefined);
   }
 
@@ -204,12 +210,14 @@ class PreprocessorRuns {
     return run;
   }
 
-  /** The labels of run `count` assembled. */
+  /** The labels nasm's pass `count` leaves, which reads run `count` (the passes before it assembled first, in order). */
   labelsAfter(count: number): ReadonlyMap<string, Value> {
-    const known = this.labels[count - 1];
-    if (known !== undefined) return known;
-    const { result, sink } = this.take(count);
-    return (this.labels[count - 1] = labelValues(this.assemble(result, sink, count)));
+    while (this.labels.length < count) {
+      const { result, sink } = this.take(this.labels.length + 1);
+      this.lastPass = this.assemble(result, sink, this.labels.length + 1, this.lastPass);
+      this.labels.push(labelValues(this.lastPass.symbols));
+    }
+    return this.labels[count - 1];
   }
 
   private add(before: PreprocessorRun | undefined): PreprocessorRun {
@@ -463,6 +471,19 @@ type Eager = Pick<AssembleResult, 'image' | 'origin' | 'diagnostics' | 'files' |
 const isNasmMessage = (d: Diagnostic): boolean => d.severity === 'error' || d.severity === 'warning';
 
 /**
+ * The errors nasm gives in its second pass, after which it stops: not those of its first, whose
+ * warnings it then does not print, and none at all when an error of its first pass stopped it
+ * before (measured with nasm 2.16.01: `resb y` / `y equ 1` / `times x - x db 1` is the count's
+ * "symbol `x' not defined" alone; `db 1` / `times 3 resb a` / `a:` "attempt to reserve
+ * non-constant quantity of BSS space" three times, without the first pass's "forward reference
+ * in RESx"; `db 1` / `b:` / `times 3 resb b` / `times 2 resb c` / `c:` is b's errors alone).
+ */
+const LATER_PASS_ERRORS: ReadonlySet<string> = new Set(['count-undefined', 'reserve-later']);
+
+/** Whether `d` is an error of nasm's first pass (one after which it stops). */
+const ofFirstPass = (d: Diagnostic): boolean => d.severity === 'error' && !givenInFinalPass(d) && !LATER_PASS_ERRORS.has(d.code);
+
+/**
  * The warnings nasm gives in its final pass alone, by code: none is printed when an error of an
  * earlier pass stopped it before that pass (measured with nasm 2.16.01, after a `%if lab`'s
  * "non-constant value given to `%if'": `db 300`, `mov al, 300`, `push byte 300`, `resb 1` in
@@ -482,9 +503,10 @@ const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-
  * attribute's, `section .a align=nowhere`, is given with the errors of an earlier pass).
  */
 function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
-  // (`absolute a`'s refusal is of the final pass to nasm too, though not listed: see absoluteDirective.)
-  const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d) && d.code !== 'absolute-extern');
-  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : d.code === 'absolute-extern' || (givenInFinalPass(d) && d.code !== 'undefined-symbol')));
+  const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d));
+  const stoppedFirst = stoppedEarly && diagnostics.some(ofFirstPass);
+  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : givenInFinalPass(d) && d.code !== 'undefined-symbol'))
+    && !(stoppedFirst && LATER_PASS_ERRORS.has(d.code));
   if (diagnostics.every(printed)) return { diagnostics, places };
   const kept = [...diagnostics.keys()].filter((i) => printed(diagnostics[i]));
   return {

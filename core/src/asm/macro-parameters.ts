@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
-import { pasted, pastes } from './token-paste';
+import { pasted, pastePercent, pastes } from './token-paste';
 import { tokenizeLine } from './lexer';
 
 /**
@@ -297,7 +297,7 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     prevEnd = toks[ti].end;
   }
   if (end !== undefined) end.endsBlank = endsBlank;
-  return out;
+  return pastePercent(out, file, line);
 }
 
 /**

@@ -867,10 +867,13 @@ class LineParser implements TermReader {
     if (lower === 'at') return this.atField(label, prefixes, word);
     if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = qualifyName(toks[this.pos].text, undefined);
     if (lower === 'equ') {
-      if (!label) this.fail('EQU not preceded by label', word);
+      // (With `times`, nasm's error is the assembler's, once for each repetition: see timesEqu.)
+      if (!label && times === undefined) this.fail('EQU not preceded by label', word);
+      // (No value after `times` is the assembler's error too, once for each repetition: see timesEqu.)
+      if (times !== undefined && this.pos >= toks.length) return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, NO_TOKENS);
       // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
       // `.a:` defines main.a, and `X equ .a` is main.a too).
-      if (!label.local) this.localBase = this.baseBeforeLabel;
+      if (label !== undefined && !label.local) this.localBase = this.baseBeforeLabel;
       const e = this.equValue(word);
       return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
     }

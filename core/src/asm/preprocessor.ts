@@ -1971,17 +1971,23 @@ class Preprocessor {
       } else {
         frame.localOffset += slot;
         this.defineSingle(name.text, undefined, frameAddress(frame, '-', frame.localOffset, name), range, false, f.expansion);
-        // nasm: `%assign %$localsize %$localsize+SIZE`, for `enter %$localsize, 0`.
-        if (error !== undefined) continue;
-        const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: name.start, end: name.end };
-        const [target, ...expr] = this.contextLocals([localSize, localSize, { kind: 'op', text: '+', start: name.start, end: name.end }, { kind: 'number', text: String(slot), start: name.start, end: name.end }], file, line, f);
-        if (target.kind === 'ident') this.assign(f, file, line, '%assign', '%assign', target, expr);
       }
     }
+    // nasm: `%assign %$localsize %$localsize+SIZE`, for `enter %$localsize, 0`, once for the line
+    // (measured: `%local q:dword, r:dword` with no `%$localsize` is "expression syntax error" once,
+    // q and r (ebp-4) and (ebp-8)).
+    if (d !== '%arg' && error === undefined && variables.length > 0) this.addToLocalSize(f, file, line, variables[0].name, frame.localOffset - localOffset);
     if (error === undefined) return;
     this.sink.error('syntax', error.message, lineRange(file, line, error.at.start, error.at.end), f.expansion);
     frame.argOffset = argOffset;
     frame.localOffset = localOffset;
+  }
+
+  /** `%assign %$localsize %$localsize+size`, as `%local`'s line at `at` writes it. */
+  private addToLocalSize(f: Frame, file: string, line: number, at: PPToken, size: number): void {
+    const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: at.start, end: at.end };
+    const [target, ...expr] = this.contextLocals([localSize, localSize, { kind: 'op', text: '+', start: at.start, end: at.end }, { kind: 'number', text: String(size), start: at.start, end: at.end }], file, line, f);
+    if (target.kind === 'ident') this.assign(f, file, line, '%assign', '%assign', target, expr);
   }
 
   // ---- single-line macros ----

@@ -12,6 +12,8 @@ import { spaced, type PPToken } from './source';
 import { callAfterLabel, CALLED_EMPTY, unbracedArguments } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes } from './strings';
+import { tokenizeLine } from './lexer';
+import { percentEatsComma } from './token-paste';
 
 type Body = (args: readonly string[], rest: string) => string[];
 
@@ -162,6 +164,8 @@ export class StandardExpansion {
   private sectalign(rest: string): string[] {
     const word = rest.toLowerCase();
     if (word === 'off' || word === 'on') { this.alignUpdatesSection = word === 'on'; return []; }
+    // (Its `%ifidni` reads one argument, its error the call's only effect: see percentEatsComma.)
+    if (rest.endsWith('%') && percentEatsComma(tokenizeLine(rest))) { this.warn('syntax', "`%ifidni' expects two comma-separated arguments", this.word!, 'error'); return []; }
     return [`[sectalign ${rest}]`];
   }
 

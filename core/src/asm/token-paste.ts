@@ -17,6 +17,58 @@ export function pastes(a: PPToken, b: PPToken): boolean {
   return a.kind === 'number' && (b.kind === 'number' || (b.kind === 'ident' && isFloatText(a.text)));
 }
 
+/**
+ * A macro body line with its parameters substituted, as nasm pastes it then (preproc.c
+ * expand_mmac_params, paste_tokens): a name followed, with no blanks, by names, numbers and
+ * other characters is joined and read as a line again. Only a `%` among them reads otherwise, as
+ * one token with what follows it (measured with nasm 2.16.01: `%macro m 1` / `%ifidni %1,off`
+ * called `m 4 z%` is "`%ifidni' expects two comma-separated arguments", `z%,off` being `z`, `%,`,
+ * `off`; `m 4 %` and `m 4 1.5%` are no error, no name starting the run). `toks` are
+ * on line `line` of `file`; the input itself when nothing reads otherwise.
+ */
+export function pastePercent(toks: PPToken[], file: string, line: number): PPToken[] {
+  if (!toks.some((t) => t.kind === 'op' && t.text === '%')) return toks;
+  const out: PPToken[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    let j = i + 1;
+    if (t.kind === 'ident') {
+      while (j < toks.length && (toks[j].kind === 'ident' || toks[j].kind === 'number' || toks[j].kind === 'op') && !spaced(toks[j - 1], toks[j])) j++;
+    }
+    const run = toks.slice(i, j);
+    if (!run.some((r) => r.kind === 'op' && r.text === '%')) { out.push(t); continue; }
+    const gap = spaced(out[out.length - 1], t);
+    const at: SourceRange[] = [];
+    for (const r of run) {
+      const w = writtenAt(r, file, line);
+      if (isPieces(w)) at.push(...w); else at.push(w);
+    }
+    for (const r of tokenizeLine(run.map((x) => x.text).join(''))) {
+      if (r.kind !== 'comment') out.push({ kind: r.kind, text: r.text, start: t.start, end: toks[j - 1].end, src: t.src, at, gap: r.start > 0 ? false : gap });
+    }
+    i = j - 1;
+  }
+  return out;
+}
+
+/**
+ * Whether the argument of a call of nasm's `sectalign` macro ends in a `%` that its `%ifidni
+ * %1,off` pastes to the comma (see pastePercent): after a name, with no blanks between,
+ * `%,` is one token and the `%ifidni` has one argument, its error the macro's only effect
+ * (measured with nasm 2.16.01: `sectalign 4 {z}%` and `sectalign 4 z%`; `sectalign 4 %` is the
+ * `[sectalign 4 %]` line's own error).
+ */
+export function percentEatsComma(args: readonly PPToken[]): boolean {
+  let k = args.length - 1;
+  if (k < 1 || args[k].kind !== 'op' || args[k].text !== '%') return false;
+  for (; k > 0 && !spaced(args[k - 1], args[k]); k--) {
+    const p = args[k - 1];
+    if (p.kind === 'ident') return true;
+    if (p.kind !== 'op' && p.kind !== 'number') return false;
+  }
+  return false;
+}
+
 /** `a` and `b` (written against each other in a macro body, on line `line` of `file`) as one token. */
 export function pasted(a: PPToken, b: PPToken, file: string, line: number): PPToken {
   const text = a.text + b.text;

@@ -24,7 +24,7 @@ export function spellingFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeActi
   switch (diag.code) {
     case 'undefined-symbol':
       // A misspelt register reads as a symbol nasm does not know too (`mov eax, exb`).
-      names = [...symbolNames(doc, r.start.line, written).map((name) => ({ name, caseMatters: true })), ...registersAt(doc, r.start.line, r.start.character).map((name) => ({ name, caseMatters: false }))];
+      names = [...symbolNames(doc, r.start.line, written, typeof diag.message === 'string' && diag.message.endsWith('not defined before use')).map((name) => ({ name, caseMatters: true })), ...registersAt(doc, r.start.line, r.start.character).map((name) => ({ name, caseMatters: false }))];
       break;
     case 'unknown-mnemonic':
       names = [...allMnemonics(), ...DIRECTIVES.map((d) => d.name), ...macroNames(doc)].map((name) => ({ name, caseMatters: false }));
@@ -61,9 +61,11 @@ export function spellingFixes(doc: AnalyzedDocument, diag: Diagnostic): CodeActi
 /**
  * The names an operand on `line` could mean: the assembly's labels, constants, single-line
  * macros and structure names and fields, and for a written `.x` the local labels under the
- * label above the line, as written (`.loop`).
+ * label above the line, as written (`.loop`); where nasm wants a name `beforeUse` (a critical
+ * expression: `absolute a` before `a:` is "symbol `a' not defined before use"), those defined
+ * above the line alone, and none for a name defined below it (not misspelt: misplaced).
  */
-function symbolNames(doc: AnalyzedDocument, line: number, written: string): string[] {
+function symbolNames(doc: AnalyzedDocument, line: number, written: string, beforeUse: boolean): string[] {
   if (written.startsWith('.') && !written.startsWith('..')) {
     const scope = scopeLabelAt(doc, line);
     return doc.result.symbols.filter((s) => s.kind === 'local-label' && s.parent === scope?.name).map((s) => s.shortName);
@@ -73,10 +75,11 @@ function symbolNames(doc: AnalyzedDocument, line: number, written: string): stri
   // parameter list ("symbol `x' not defined before use"), measured with nasm 2.16.01.
   const preprocessor = /^\s*%/.test(doc.lines[line] ?? '');
   const above = (s: SymbolInfo) => s.definition.file !== doc.path || s.definition.start.line < line;
+  if (beforeUse && doc.result.symbols.some((s) => s.name === written)) return [];
   return doc.result.symbols
     .filter((s) => preprocessor
       ? ((s.kind === 'define' && s.parameters === undefined) || s.kind === 'constant') && above(s)
-      : s.kind === 'label' || s.kind === 'constant' || s.kind === 'define' || s.kind === 'struc' || s.kind === 'struc-field' || s.kind === 'local-label')
+      : (s.kind === 'label' || s.kind === 'constant' || s.kind === 'define' || s.kind === 'struc' || s.kind === 'struc-field' || s.kind === 'local-label') && (!beforeUse || above(s)))
     .map((s) => s.name)
     .filter((n) => !n.startsWith('..@'));
 }
