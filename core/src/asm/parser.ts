@@ -17,6 +17,7 @@ import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
+import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
 import { chosenBranches, conditionalIn, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
@@ -988,7 +989,7 @@ class LineParser implements TermReader {
     } finally { this.localBase = base; }
     this.pos = comma + 1;
     const dataWord = toks[this.pos];
-    if (comma >= toks.length || !dataWord) {
+    if (comma >= toks.length || !dataWord || this.atDataIgnored()) {
       return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field, ...atText };
     }
     const lower = dataWord.text.toLowerCase();
@@ -1015,6 +1016,17 @@ class LineParser implements TermReader {
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
     return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(DATA_UNIT[lower]), NO_TOKENS), at: field, ...atText };
+  }
+
+  /**
+   * Whether `at`'s data, at the parse position, is a line directive nasm's macro ignores there (see
+   * opensLineDirective); `%line`, read again as text, is `%` and `line` here.
+   */
+  private atDataIgnored(): boolean {
+    const t = this.toks[this.pos];
+    const next = this.toks[this.pos + 1];
+    if (t.text === '%' && next !== undefined && !spaced(t, next)) return next.text.toLowerCase() === 'line';
+    return opensLineDirective(t, true);
   }
 
   /**

@@ -23,7 +23,7 @@ import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes, stringText }
 import { decodeSource } from './source-encoding';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
-import { readLineDirective, ReportedLines } from './reported-lines';
+import { opensLineDirective, readLineDirective, ReportedLines } from './reported-lines';
 import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
 import { SingleLineMacros } from './single-line-macros';
 import { readSingleLineParams, splitModifiedArguments, takesCount, type ParamModifiers } from './single-line-params';
@@ -782,6 +782,10 @@ class Preprocessor {
       // but a `%[...]` it expands on every line, `%elif %[%$x]` "context stack is empty".)
       if ((flags & Flag.ContextLocal) !== 0 && ((flags & Flag.Indirection) !== 0 || !endsBranch(toks))) toks = this.lineContextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
+      if (f.kind !== 'file' && opensLineDirective(toks[0], first?.start === 0)) {
+        this.consume(f, file, line, text);
+        return;
+      }
     }
 
     const d = toks.length > 0 && toks[0].kind === 'preproc' ? toks[0].text.toLowerCase() : '';
