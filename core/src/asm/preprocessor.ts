@@ -802,7 +802,8 @@ class Preprocessor {
         this.endsBlank = this.substitution.endsBlank = false;
       }
     }
-    if (this.multiLineCall(f, file, line, text, expanded)) return;
+    // (With no multi-line macro, an `at` line's data can still be a directive: see atDataCall.)
+    if (this.multiLineCall(f, file, line, text, expanded) || ((flags & Flag.Preproc) !== 0 && this.mmacros.size === 0 && this.atDataCall(f, file, line, text, expanded))) return;
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(this.readEnvironment(expanded, file, line), file, line) as PPToken[];
@@ -3072,23 +3073,26 @@ class Preprocessor {
   }
 
   /**
-   * An `at` line whose data calls a multi-line macro (`at rec.b, lbl`): nasm's `at` macro writes
-   * the data on a line of its own after the padding (see atLineParts), so the `at` line goes on
-   * without it, then the data line is the call.
+   * An `at` line whose data calls a multi-line macro (`at rec.b, lbl`) or is a preprocessor
+   * directive (`at rec.b, %define Q 7`; a `%line` is the parser's, see atDataIgnored): nasm's `at`
+   * macro writes the data on a line of its own after the padding (see atLineParts), so the `at`
+   * line goes on without it, then the data line is the call or the directive (measured with nasm
+   * 2.16.01: `%define Q SM` there defines Q, SM expanded as the line was; `%warning w` warns).
    */
   private atDataCall(f: Frame, file: string, line: number, text: string, toks: PPToken[]): boolean {
-    if (this.standardCleared) return false;
+    if (this.standardCleared || toks.length === 0) return false;
     const parts = atLineParts(toks);
     if (parts === undefined) return false;
     const { data } = parts;
     const named = (k: number): boolean => k < data.length && this.findMacros(data[k]) !== undefined;
-    if (!named(0) && !(data[0].kind === 'ident' && named(data[1]?.text === ':' ? 2 : 1))) return false;
+    const d = data[0].kind === 'preproc' && data[0].text.toLowerCase() !== '%line' ? data[0].text.toLowerCase() : '';
+    if (d === '' && !named(0) && !(data[0].kind === 'ident' && named(data[1]?.text === ':' ? 2 : 1))) return false;
     const at = parts.at.slice();
     at[parts.word] = { ...at[parts.word], dataApart: true };
     this.passOnPart(f, file, line, text, at);
     // (The data line is the `.nolist` macro's: listed and reported at the `at` line, as nasm does.)
     const inAt: Frame = { ...f, origin: undefined, unlisted: true, reportedAt: f.reportedAt ?? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) };
-    if (!this.multiLineCall(inAt, file, line, text, data)) this.passOnPart(inAt, file, line, text, data);
+    if (d !== '' ? !this.directive(inAt, file, line, text, d, data) : !this.multiLineCall(inAt, file, line, text, data)) this.passOnPart(inAt, file, line, text, data);
     return true;
   }
 
