@@ -1776,8 +1776,9 @@ class Preprocessor {
   /**
    * The names an expression the preprocessor evaluates reads, as uses: the `equ` constants of
    * `%if SIZE > 512` (macros are expanded by then; a `.local` name is no constant it knows; nor a
-   * register's or decorator's name, whatever an `equ` made it: see isRegisterWord). Those of the
-   * conditions the assembler decides are their blocks' (see endCheck).
+   * register's or decorator's name, whatever an `equ` made it, see isRegisterWord; nor a name
+   * written with a `$`, see evaluateExpression). Those of the conditions the assembler decides are
+   * their blocks' (see endCheck).
    */
   private referToNames(e: Expr, toks: readonly PPToken[], file: string, line: number): void {
     let byStart: Map<number, PPToken> | undefined;
@@ -1786,7 +1787,7 @@ class Preprocessor {
     for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
       if (node.k === 'un') pending.push(node.a);
       else if (node.k === 'bin') pending.push(node.b, node.a);
-      else if (node.k === 'sym' && node.name.charCodeAt(0) !== 0x2e && (node.escaped !== undefined || !isRegisterWord(node.name))) {
+      else if (node.k === 'sym' && node.name.charCodeAt(0) !== 0x2e && node.escaped === undefined && !isRegisterWord(node.name)) {
         byStart ??= new Map(toks.filter((t) => t.kind === 'ident').map((t) => [t.start, t]));
         const t = byStart.get(node.start);
         if (t !== undefined) this.refer(node.name, t, file, line);
