@@ -782,8 +782,11 @@ class Preprocessor {
       // but a `%[...]` it expands on every line, `%elif %[%$x]` "context stack is empty".)
       if ((flags & Flag.ContextLocal) !== 0 && ((flags & Flag.Indirection) !== 0 || !endsBranch(toks))) toks = this.lineContextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
-      if (f.kind !== 'file' && opensLineDirective(toks[0], first?.start === 0)) {
+      if (opensLineDirective(toks[0], first?.start === 0)) {
         this.consume(f, file, line, text);
+        // (At a file's level, one `%[...]` made is read as a written one is: measured, `%define X
+        // %line` / `%[X] 70 "g"` names the next line g:71, as `%line 70 "g"` does.)
+        if (f.kind === 'file' && this.opts.noLine !== true && this.listedLevels === 0) this.lineDirective(f, file, line, text, toks);
         return;
       }
     }
