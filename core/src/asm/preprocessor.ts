@@ -792,6 +792,7 @@ class Preprocessor {
     }
 
     const d = toks.length > 0 && toks[0].kind === 'preproc' ? toks[0].text.toLowerCase() : '';
+    if (d !== '' && f.kind !== 'file' && toks.some(isEnvironmentToken)) toks = this.bodyEnvironment(toks, file, line);
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
@@ -2223,6 +2224,20 @@ class Preprocessor {
     return words.join(' ');
   }
 
+  /**
+   * A macro's or %rep's directive line `toks`: nasm writes it out for its listing before it runs,
+   * reading its `%!NAME`s then, in each round, and warns of an unset one there (measured with nasm
+   * 2.16.01: `%define N 5 %!UNSET` in a macro warns at each call, listed before the line, and not
+   * where N is used; at a file's level only where N is used). Warned of here; the tokens stay,
+   * marked so that no later reading warns again.
+   */
+  private bodyEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
+    const endsBlank = this.endsBlank;
+    this.readEnvironment(toks, file, line);
+    this.endsBlank = endsBlank;
+    return toks.map((t) => (isEnvironmentToken(t) ? { ...t, environmentWarned: true } : t));
+  }
+
   private readEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
     let i = 0;
     while (i < toks.length && !isEnvironmentToken(toks[i])) i++;
@@ -2264,7 +2279,7 @@ class Preprocessor {
         }
       }
       const value = env[name];
-      if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
+      if (value === undefined && t.environmentWarned !== true) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
       const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
       blank = made.length === 0 && (blank || spaced(before, t));
       // (At the line's start, the blanks written before it: measured, ` %!UNSET db 4` is `  db 4`.)
@@ -2377,7 +2392,8 @@ class Preprocessor {
         blank = false;
       } else {
         expansion.push(isContextLocal(b) ? this.contexts.nameNow(b, start, end, blank, (message) => this.sink.error('context', message, t.src ?? lineRange(file, line, start, end)))
-          : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
+          : b.environmentWarned === true ? { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank, environmentWarned: true }
+            : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
         blank = false;
       }
     }
