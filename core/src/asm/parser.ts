@@ -858,6 +858,9 @@ class LineParser implements TermReader {
       const items = this.dataItems(DATA_UNIT[lower]);
       return this.finish(label, times, prefixes, op, NO_OPERANDS, items, NO_TOKENS);
     }
+    // (`at r.b,`, `at r.b, db 1,`: nasm drops the empty parameter after the last comma, warning, as
+    // for the other standard macros; not after `at r.b, {}`, measured.)
+    const endsInComma = toks[toks.length - 1]?.text === ',';
     // A standard macro's braced argument is its contents (see unbracedArguments).
     const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
     if (unbraced !== undefined) {
@@ -865,7 +868,10 @@ class LineParser implements TermReader {
       const p = unbraced.problem;
       if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
     }
-    if (lower === 'at') return this.atField(label, prefixes, word);
+    if (lower === 'at') {
+      if (endsInComma) this.withoutTrailingParameter(word, 'at');
+      return this.atField(label, prefixes, word);
+    }
     if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = qualifyName(toks[this.pos].text, undefined);
     if (lower === 'equ') {
       if (!label) this.fail('EQU not preceded by label', word);
