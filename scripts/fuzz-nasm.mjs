@@ -153,12 +153,26 @@ function knownListingRows(nasm, ours) {
  */
 const RINGSIDE_LIMIT = /needs `\$', `\$\$' or a label|a number only the assembler knows/;
 
+/**
+ * How nasm is run: in the scratch folder, for at most 20 s, its output kept however long (a
+ * program's 65536 warnings are 6 MB: past spawnSync's 1 MB nasm was cut off, a refusal to it).
+ */
+const NASM_RUN = { cwd: work, encoding: 'latin1', timeout: 20_000, maxBuffer: 1 << 28 };
+
+/**
+ * Whether nasm ran past the 20 s it is given (a program that grows without bound, `%xdefine R
+ * 1+(R)` in a %rep in a %rep: nasm and Ringside both take hours): nothing to compare, and Ringside,
+ * run here without a deadline, is not run on it.
+ */
+const timedOut = (nasm) => nasm.error?.code === 'ETIMEDOUT';
+
 const read = (f) => (existsSync(join(work, f)) ? readFileSync(join(work, f), 'latin1') : undefined);
 
 /** Assembles with both (with `-l` in listing mode): what kind of result, and a finding's details. */
 function assembleBoth() {
   const list = MODE === 'listing';
-  const nasm = spawnSync('nasm', ['-f', 'bin', 'm.asm', '-o', 'n.bin', ...(list ? ['-l', 'n.lst'] : [])], { cwd: work, encoding: 'latin1', timeout: 20_000 });
+  const nasm = spawnSync('nasm', ['-f', 'bin', 'm.asm', '-o', 'n.bin', ...(list ? ['-l', 'n.lst'] : [])], NASM_RUN);
+  if (timedOut(nasm)) return { kind: 'nasmTimesOut' };
   const ours = ringside(['m.asm', '-o', 'o.bin', ...(list ? ['-l', 'o.lst'] : [])]);
   const details = { nasm: nasm.stderr.slice(0, 2000), ringside: (typeof ours.status === 'string' ? ours.status : ours.err).slice(0, 2000) };
   if (typeof ours.status === 'string') return { kind: 'throw', details };
@@ -176,7 +190,8 @@ function assembleBoth() {
 
 /** `-E` with both: the same standard output and exit status, or a finding. */
 function preprocessBoth(text) {
-  const nasm = spawnSync('nasm', ['-E', 'm.asm'], { cwd: work, encoding: 'latin1', timeout: 20_000 });
+  const nasm = spawnSync('nasm', ['-E', 'm.asm'], NASM_RUN);
+  if (timedOut(nasm)) return { kind: 'nasmTimesOut' };
   const ours = ringside(['-E', 'm.asm']);
   const details = { nasm: nasm.stderr.slice(0, 2000), ringside: (typeof ours.status === 'string' ? ours.status : ours.err).slice(0, 2000) };
   if (typeof ours.status === 'string') return { kind: 'throw', details };
@@ -195,10 +210,10 @@ function preprocessBoth(text) {
   return { kind: nasm.status === 0 ? 'same' : 'bothRefuse' };
 }
 
-/** nasm on m.asm: its exit status and bytes, or undefined when nasm panicked. */
+/** nasm on m.asm: its exit status and bytes, or undefined when nasm panicked or ran out of time. */
 function nasmVerdict() {
-  const nasm = spawnSync('nasm', ['-f', 'bin', 'm.asm', '-o', 'n.bin'], { cwd: work, encoding: 'latin1', timeout: 20_000 });
-  if (nasm.stderr.includes('panic: ')) return undefined;
+  const nasm = spawnSync('nasm', ['-f', 'bin', 'm.asm', '-o', 'n.bin'], NASM_RUN);
+  if (nasm.stderr.includes('panic: ') || timedOut(nasm)) return undefined;
   const bin = nasm.status === 0 && existsSync(join(work, 'n.bin')) ? readFileSync(join(work, 'n.bin')).toString('hex') : '';
   return { status: nasm.status, bin, stderr: nasm.stderr.slice(0, 2000) };
 }
@@ -255,7 +270,7 @@ function renameBoth(text) {
 }
 
 const findings = [];
-const counts = { same: 0, known: 0, bothRefuse: 0, nasmPanics: 0 };
+const counts = { same: 0, known: 0, bothRefuse: 0, nasmPanics: 0, nasmTimesOut: 0 };
 for (let n = 0; n < PROGRAMS; n++) {
   const text = mutate(pick(corpus));
   writeFileSync(join(work, 'm.asm'), text, 'latin1');
@@ -269,5 +284,5 @@ const report = join(work, 'findings.json');
 writeFileSync(report, JSON.stringify(findings, null, 1));
 const byKind = new Map();
 for (const f of findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
-console.log(`${MODE}, seed ${SEED}, ${PROGRAMS} programs: ${counts.same} the same, ${MODE !== 'format' ? `${counts.known} but for known differences, ` : ''}${counts.bothRefuse} refused by both, ${counts.nasmPanics} where nasm panicked; ${findings.length === 0 ? 'nothing else' : `${[...byKind].map(([k, v]) => `${v} ${k}`).join(', ')} (${report})`}`);
+console.log(`${MODE}, seed ${SEED}, ${PROGRAMS} programs: ${counts.same} the same, ${MODE !== 'format' ? `${counts.known} but for known differences, ` : ''}${counts.bothRefuse} refused by both, ${counts.nasmPanics} where nasm panicked${counts.nasmTimesOut > 0 ? `, ${counts.nasmTimesOut} it did not finish in 20 s` : ''}; ${findings.length === 0 ? 'nothing else' : `${[...byKind].map(([k, v]) => `${v} ${k}`).join(', ')} (${report})`}`);
 process.exit(findings.length === 0 ? 0 : 1);

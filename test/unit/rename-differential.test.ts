@@ -17,7 +17,6 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'pp-macro-name.asm': 'the program writes macros\' names into its bytes (`%?`, `%??` through `%defstr`): another name is other bytes',
   'pp-function-self.asm': 'the program writes a define\'s name into its bytes (`%str(b)`): another name is other bytes',
-  'if-decorator-equ.asm': '`z` and `sae` are decorators to nasm\'s preprocessor evaluator whatever an `equ` makes them: under another name the constant is read, other bytes',
 };
 
 describe('renaming a symbol keeps what every recorded fixture assembles to', function () {

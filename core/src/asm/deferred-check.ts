@@ -318,10 +318,12 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   const ctx: EvalContext = {
     symbol: (name: string, node: Expr) => {
       if (node.k === 'sym' && isRegisterNode(node)) return { v: 0, sec: -1 };
-      const v = scope.symbolBefore(name, c.statement);
+      // (A name written with a `$` names no symbol here: see pp-expressions.ts evaluateExpression.)
+      const escaped = node.k === 'sym' && node.escaped === true;
+      const v = escaped ? undefined : scope.symbolBefore(name, c.statement);
       // (nasm's evaluator stops at the first: `%assign x lb - lb` before `lb:` names it once, measured.)
       if (v === undefined) {
-        if (report && !failed) sink.error('undefined-symbol', `symbol \`${scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion, undefined, line);
+        if (report && !failed) sink.error('undefined-symbol', `symbol \`${escaped ? `$${name}` : scope.qualify(name, c.statement)}' not defined before use`, at(node.start, node.end), expansion, undefined, line);
         failed = true;
       }
       return v;

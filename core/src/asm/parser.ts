@@ -17,6 +17,7 @@ import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
+import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
 import { chosenBranches, conditionalIn, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
@@ -857,6 +858,9 @@ class LineParser implements TermReader {
       const items = this.dataItems(DATA_UNIT[lower]);
       return this.finish(label, times, prefixes, op, NO_OPERANDS, items, NO_TOKENS);
     }
+    // (`at r.b,`, `at r.b, db 1,`: nasm drops the empty parameter after the last comma, warning, as
+    // for the other standard macros; not after `at r.b, {}`, measured.)
+    const endsInComma = toks[toks.length - 1]?.text === ',';
     // A standard macro's braced argument is its contents (see unbracedArguments).
     const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
     if (unbraced !== undefined) {
@@ -864,7 +868,10 @@ class LineParser implements TermReader {
       const p = unbraced.problem;
       if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
     }
-    if (lower === 'at') return this.atField(label, prefixes, word);
+    if (lower === 'at') {
+      if (endsInComma) this.withoutTrailingParameter(word, 'at');
+      return this.atField(label, prefixes, word);
+    }
     if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = qualifyName(toks[this.pos].text, undefined);
     if (lower === 'equ') {
       // (With `times`, nasm's error is the assembler's, once for each repetition: see timesEqu.)
@@ -991,7 +998,7 @@ class LineParser implements TermReader {
     } finally { this.localBase = base; }
     this.pos = comma + 1;
     const dataWord = toks[this.pos];
-    if (comma >= toks.length || !dataWord) {
+    if (comma >= toks.length || !dataWord || this.atDataIgnored()) {
       return { ...this.finish(label, undefined, prefixes, { name: 'db', start: word.start, end: word.end, directive: true }, NO_OPERANDS, NO_DATA, NO_TOKENS), at: field, ...atText };
     }
     const lower = dataWord.text.toLowerCase();
@@ -1018,6 +1025,17 @@ class LineParser implements TermReader {
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
     return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(DATA_UNIT[lower]), NO_TOKENS), at: field, ...atText };
+  }
+
+  /**
+   * Whether `at`'s data, at the parse position, is a line directive nasm's macro ignores there (see
+   * opensLineDirective); `%line`, read again as text, is `%` and `line` here.
+   */
+  private atDataIgnored(): boolean {
+    const t = this.toks[this.pos];
+    const next = this.toks[this.pos + 1];
+    if (t.text === '%' && next !== undefined && !spaced(t, next)) return next.text.toLowerCase() === 'line';
+    return opensLineDirective(t, true);
   }
 
   /**

@@ -23,7 +23,7 @@ import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes, stringText }
 import { decodeSource } from './source-encoding';
 import { TECHNIQUES, type Technique } from '../isa/types';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
-import { readLineDirective, ReportedLines } from './reported-lines';
+import { opensLineDirective, readLineDirective, ReportedLines } from './reported-lines';
 import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from './stack-frame';
 import { SingleLineMacros } from './single-line-macros';
 import { readSingleLineParams, splitModifiedArguments, takesCount, type ParamModifiers } from './single-line-params';
@@ -782,9 +782,17 @@ class Preprocessor {
       // but a `%[...]` it expands on every line, `%elif %[%$x]` "context stack is empty".)
       if ((flags & Flag.ContextLocal) !== 0 && ((flags & Flag.Indirection) !== 0 || !endsBranch(toks))) toks = this.lineContextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
+      if (opensLineDirective(toks[0], first?.start === 0)) {
+        this.consume(f, file, line, text);
+        // (At a file's level, one `%[...]` made is read as a written one is: measured, `%define X
+        // %line` / `%[X] 70 "g"` names the next line g:71, as `%line 70 "g"` does.)
+        if (f.kind === 'file' && this.opts.noLine !== true && this.listedLevels === 0) this.lineDirective(f, file, line, text, toks);
+        return;
+      }
     }
 
     const d = toks.length > 0 && toks[0].kind === 'preproc' ? toks[0].text.toLowerCase() : '';
+    if (d !== '' && f.kind !== 'file' && toks.some(isEnvironmentToken)) toks = this.bodyEnvironment(toks, file, line);
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
@@ -798,7 +806,8 @@ class Preprocessor {
         this.endsBlank = this.substitution.endsBlank = false;
       }
     }
-    if (this.multiLineCall(f, file, line, text, expanded)) return;
+    // (With no multi-line macro, an `at` line's data can still be a directive: see atDataCall.)
+    if (this.multiLineCall(f, file, line, text, expanded) || ((flags & Flag.Preproc) !== 0 && this.mmacros.size === 0 && this.atDataCall(f, file, line, text, expanded))) return;
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(this.readEnvironment(expanded, file, line), file, line) as PPToken[];
@@ -1770,8 +1779,10 @@ class Preprocessor {
 
   /**
    * The names an expression the preprocessor evaluates reads, as uses: the `equ` constants of
-   * `%if SIZE > 512` (macros are expanded by then; a `.local` name is no constant it knows). Those
-   * of the conditions the assembler decides are their blocks' (see endCheck).
+   * `%if SIZE > 512` (macros are expanded by then; a `.local` name is no constant it knows; nor a
+   * register's or decorator's name, whatever an `equ` made it, see isRegisterWord; nor a name
+   * written with a `$`, see evaluateExpression). Those of the conditions the assembler decides are
+   * their blocks' (see endCheck).
    */
   private referToNames(e: Expr, toks: readonly PPToken[], file: string, line: number): void {
     let byStart: Map<number, PPToken> | undefined;
@@ -1780,7 +1791,7 @@ class Preprocessor {
     for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
       if (node.k === 'un') pending.push(node.a);
       else if (node.k === 'bin') pending.push(node.b, node.a);
-      else if (node.k === 'sym' && node.name.charCodeAt(0) !== 0x2e) {
+      else if (node.k === 'sym' && node.name.charCodeAt(0) !== 0x2e && node.escaped === undefined && !isRegisterWord(node.name)) {
         byStart ??= new Map(toks.filter((t) => t.kind === 'ident').map((t) => [t.start, t]));
         const t = byStart.get(node.start);
         if (t !== undefined) this.refer(node.name, t, file, line);
@@ -2219,6 +2230,20 @@ class Preprocessor {
     return words.join(' ');
   }
 
+  /**
+   * A macro's or %rep's directive line `toks`: nasm writes it out for its listing before it runs,
+   * reading its `%!NAME`s then, in each round, and warns of an unset one there (measured with nasm
+   * 2.16.01: `%define N 5 %!UNSET` in a macro warns at each call, listed before the line, and not
+   * where N is used; at a file's level only where N is used). Warned of here; the tokens stay,
+   * marked so that no later reading warns again.
+   */
+  private bodyEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
+    const endsBlank = this.endsBlank;
+    this.readEnvironment(toks, file, line);
+    this.endsBlank = endsBlank;
+    return toks.map((t) => (isEnvironmentToken(t) ? { ...t, environmentWarned: true } : t));
+  }
+
   private readEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
     let i = 0;
     while (i < toks.length && !isEnvironmentToken(toks[i])) i++;
@@ -2260,7 +2285,7 @@ class Preprocessor {
         }
       }
       const value = env[name];
-      if (value === undefined) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
+      if (value === undefined && t.environmentWarned !== true) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
       const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
       blank = made.length === 0 && (blank || spaced(before, t));
       // (At the line's start, the blanks written before it: measured, ` %!UNSET db 4` is `  db 4`.)
@@ -2373,7 +2398,8 @@ class Preprocessor {
         blank = false;
       } else {
         expansion.push(isContextLocal(b) ? this.contexts.nameNow(b, start, end, blank, (message) => this.sink.error('context', message, t.src ?? lineRange(file, line, start, end)))
-          : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
+          : b.environmentWarned === true ? { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank, environmentWarned: true }
+            : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
         blank = false;
       }
     }
@@ -3073,23 +3099,26 @@ class Preprocessor {
   }
 
   /**
-   * An `at` line whose data calls a multi-line macro (`at rec.b, lbl`): nasm's `at` macro writes
-   * the data on a line of its own after the padding (see atLineParts), so the `at` line goes on
-   * without it, then the data line is the call.
+   * An `at` line whose data calls a multi-line macro (`at rec.b, lbl`) or is a preprocessor
+   * directive (`at rec.b, %define Q 7`; a `%line` is the parser's, see atDataIgnored): nasm's `at`
+   * macro writes the data on a line of its own after the padding (see atLineParts), so the `at`
+   * line goes on without it, then the data line is the call or the directive (measured with nasm
+   * 2.16.01: `%define Q SM` there defines Q, SM expanded as the line was; `%warning w` warns).
    */
   private atDataCall(f: Frame, file: string, line: number, text: string, toks: PPToken[]): boolean {
-    if (this.standardCleared) return false;
+    if (this.standardCleared || toks.length === 0) return false;
     const parts = atLineParts(toks);
     if (parts === undefined) return false;
     const { data } = parts;
     const named = (k: number): boolean => k < data.length && this.findMacros(data[k]) !== undefined;
-    if (!named(0) && !(data[0].kind === 'ident' && named(data[1]?.text === ':' ? 2 : 1))) return false;
+    const d = data[0].kind === 'preproc' && data[0].text.toLowerCase() !== '%line' ? data[0].text.toLowerCase() : '';
+    if (d === '' && !named(0) && !(data[0].kind === 'ident' && named(data[1]?.text === ':' ? 2 : 1))) return false;
     const at = parts.at.slice();
     at[parts.word] = { ...at[parts.word], dataApart: true };
     this.passOnPart(f, file, line, text, at);
     // (The data line is the `.nolist` macro's: listed and reported at the `at` line, as nasm does.)
     const inAt: Frame = { ...f, origin: undefined, unlisted: true, reportedAt: f.reportedAt ?? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) };
-    if (!this.multiLineCall(inAt, file, line, text, data)) this.passOnPart(inAt, file, line, text, data);
+    if (d !== '' ? !this.directive(inAt, file, line, text, d, data) : !this.multiLineCall(inAt, file, line, text, data)) this.passOnPart(inAt, file, line, text, data);
     return true;
   }
 

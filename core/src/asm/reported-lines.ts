@@ -96,6 +96,19 @@ export class ReportedLines {
 }
 
 /**
+ * Whether a line whose `%` constructs are expanded, `first` its first token (`atStart`: nothing
+ * written before it), is a `%line` or a cpp line marker: nasm 2.16.01 reads it so after a macro's
+ * parameters, and ignores it in an expansion, errors too (measured: with `%macro m 1+` / `%1`,
+ * `m # db 6` and `m %line x` are nothing at all, as `at r.b, # 5` is the padding alone; ` %1`,
+ * indented, puts a blank before the `#`, and `m # db 6` is then "label or instruction expected at
+ * start of line").
+ */
+export function opensLineDirective(first: Token | undefined, atStart: boolean): boolean {
+  if (first === undefined) return false;
+  return first.kind === 'preproc' ? first.text.toLowerCase() === '%line' : atStart && first.text === '#';
+}
+
+/**
  * `%line nnn[+mmm] [filename]` (tokens `toks`) on line `line` of file `file`, as nasm 2.16.01 reads
  * it (measured): `nnn` an integer constant in any of its forms (`12x` is 0x12, a malformed one 0, a
  * float is none), `+mmm` written against it, and the rest of the line the name: a quoted string's

@@ -73,9 +73,13 @@ const TESTED_MODES: readonly AlignMode[] = ['nop', 'generic', 'k8', 'k7', 'p6'];
  * The mode `alignmode`'s first parameter `word` chooses: nasm's `%ifidni` compares it and each
  * mode's name both expanded (`names`, in TESTED_MODES's order, when the package's call gave them),
  * and the first that matches is the mode (measured, nasm 2.16.01: after `%define k7 p6`,
- * `alignmode k7` is k7's; after `%define k7 x`, `alignmode x` too); undefined for none.
+ * `alignmode k7` is k7's; after `%define k7 x`, `alignmode x` too); undefined for none. An empty
+ * `word` matches none, not even a name defined empty: the blank after `%ifidni` is then the left
+ * side (see conditionals.ts identical; measured, after `%define p6`, `alignmode p6` is "unknown
+ * alignment mode: ").
  */
 export function chosenAlignMode(word: string, names: readonly string[] | undefined): AlignMode | undefined {
+  if (word === '') return undefined;
   const lower = word.toLowerCase();
   if (names === undefined || names.length !== TESTED_MODES.length) return isAlignMode(lower) ? lower : undefined;
   const k = names.findIndex((n) => n.toLowerCase() === lower);

@@ -34,6 +34,8 @@ export interface PPToken extends Token {
   readonly unmacroed?: boolean;
   /** An `at` call's word whose data went on a line of its own (see atLineParts): `nasm -E` writes no data line for it. */
   readonly dataApart?: boolean;
+  /** A `%!NAME` whose warning of an unset variable was given already, as its body's directive line ran (see Preprocessor.bodyEnvironment). */
+  readonly environmentWarned?: boolean;
   /**
    * The name as written, `%$x` (a context-local name, now the context's `..@N.x`): nasm's
    * preprocessor reads such a name no macro replaced as no part of an expression (see

@@ -6,7 +6,9 @@
 
 import type { Context } from './context-stack';
 import type { StructureText } from './preprocessor';
+import { tokenizeLine } from './lexer';
 import { splitArguments } from './macros';
+import { opensLineDirective } from './reported-lines';
 import { chosenAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
 import { callAfterLabel, CALLED_EMPTY, unbracedArguments } from './standard-macros';
@@ -214,9 +216,9 @@ export class StandardExpansion {
     return [`times (${to}-${name})-($-..@${id}.strucstart) db 0`, ...this.dataLine(data)];
   }
 
-  /** `at`'s data line, unless its data went on a line of its own (see PPToken.dataApart). */
+  /** `at`'s data line, unless its data went on a line of its own (see PPToken.dataApart) or is a line directive nasm ignores there. */
   private dataLine(data: string): string[] {
-    return this.word?.dataApart === true ? [] : [data];
+    return this.word?.dataApart === true || opensLineDirective(tokenizeLine(data)[0], true) ? [] : [data];
   }
 
   private iend(): string[] {
