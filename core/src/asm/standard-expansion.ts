@@ -14,7 +14,6 @@ import { spaced, type PPToken } from './source';
 import { callAfterLabel, CALLED_EMPTY, unbracedArguments } from './standard-macros';
 import { decodeSource, encodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes } from './strings';
-import { tokenizeLine } from './lexer';
 import { percentEatsComma } from './token-paste';
 
 type Body = (args: readonly string[], rest: string) => string[];
