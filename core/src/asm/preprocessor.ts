@@ -14,7 +14,7 @@ import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cac
 import { reread } from './reread';
 import { blankFirst, blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
-import { ContextStack, isContextLocal, type Context } from './context-stack';
+import { ContextStack, continuesName, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens, type PasteStart } from './token-paste';
@@ -933,6 +933,7 @@ class Preprocessor {
   /** A directive line but a conditional one (see directive). */
   private otherDirective(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[]): boolean {
     // (Messages name the directive as written: measured with nasm 2.16.01, `%POP` is "`%POP': context stack is empty".)
+    if (NAME_TAKERS.has(d) && continuesName(toks[1], toks[2])) toks = this.nameInPieces(f, toks, file, line);
     const named = toks[0].text;
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
@@ -1046,6 +1047,23 @@ class Preprocessor {
       default:
         return this.unknownDirective(f, file, line, text, d, toks, nameRange);
     }
+  }
+
+  /**
+   * A directive's `toks` whose macro name is written in pieces (`%$_ur%$_uses`, `w%$b`): as nasm
+   * 2.16.01's get_id reads the name, the pieces, written with no blanks between them, are
+   * expanded together and pasted (see expandSingle), and the name is the first token that gives
+   * (measured: in a context with `%$b` 5, `%define w%$b 8` defines `w5`, `%define r%$b%$b 11`
+   * `r55`; `%assign %$u%$n %$n` in a %rep with %$n 0, 1, ... defines `%$u0`, `%$u1`, ...).
+   */
+  private nameInPieces(f: Frame, toks: PPToken[], file: string, line: number): PPToken[] {
+    let j = 2;
+    while (continuesName(toks[j - 1], toks[j])) j++;
+    // (A `%[...]` pasted to the name leaves the `%$x` after it as written: see substituteLine.)
+    const name = this.expandSingle(this.contextLocals(toks.slice(1, j), file, line, f), file, line);
+    const rest = toks.slice(j);
+    if (rest.length > 0) rest[0] = gapped(rest[0], spaced(toks[j - 1], rest[0]));
+    return [toks[0], ...name, ...rest];
   }
 
   /** `%define`, `%idefine`, `%xdefine`, `%ixdefine`: a single-line macro, its parameters and body as written (or expanded, for `%xdefine`). */
@@ -3116,6 +3134,12 @@ class Preprocessor {
 }
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
+
+/** The directives that read a macro name as nasm 2.16.01's get_id reads one (preproc.c): a name that may be written in pieces (see nameInPieces). */
+const NAME_TAKERS: ReadonlySet<string> = new Set([
+  '%define', '%idefine', '%xdefine', '%ixdefine', '%assign', '%iassign', '%undef', '%defalias', '%idefalias', '%undefalias',
+  '%defstr', '%idefstr', '%deftok', '%ideftok', '%pathsearch', '%ipathsearch', '%strlen', '%istrlen', '%strcat', '%istrcat', '%substr', '%isubstr',
+]);
 
 /** The words nasm 2.16.01's `%clear` knows (preproc.c). */
 const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacro', 'defalias', 'alias', 'salias', 'alldef', 'alldefine', 'macro', 'mmacro', 'context', 'ctx', 'global', 'nothing', 'none', 'ignore']);

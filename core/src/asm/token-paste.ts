@@ -85,7 +85,12 @@ export function pasteTokens(toks: PPToken[], file: string, line: number, implici
   return out ?? toks;
 }
 
-/** What nasm's implicit pasting joins to a name before it: a name, or a number that is not a floating-point constant. */
+/**
+ * What nasm's implicit pasting joins to a name before it: a name, or a number that is not a
+ * floating-point constant. Not a context-local name (`%$x`, here already `..@N.x`): nasm pastes
+ * the text as written, `a%$x`, which it reads again as the two tokens (measured: in a context
+ * with `%$n` 3, `%xdefine x%$n%$q 6` defines `x3` as `%$q 6`).
+ */
 function joinsName(t: PPToken): boolean {
-  return t.kind === 'ident' || (t.kind === 'number' && !isFloatText(t.text));
+  return (t.kind === 'ident' && t.contextLocal === undefined) || (t.kind === 'number' && !isFloatText(t.text));
 }
