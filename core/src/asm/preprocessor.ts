@@ -12,7 +12,7 @@ import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseA
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blankFirst, blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blankFirst, blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type CountProblem, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
 import { ContextStack, continuesName, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
@@ -1248,14 +1248,22 @@ class Preprocessor {
    */
   private macroSpec(f: Frame, name: string, toks: readonly PPToken[], here: SourceRange): MacroParameters {
     const spec = readMacroParameters(toks);
-    const { min, max, greedy, defaults, error, droppedEmpty, braceErrors } = spec;
-    if (error !== undefined) this.sink.error('syntax', error, here, f.expansion);
+    const { min, max, greedy, defaults, problems, droppedEmpty, braceErrors } = spec;
+    this.countProblems(f, problems, here);
     for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
     if (droppedEmpty === true) this.sink.warning('macro-args', `dropping trailing empty default parameter in definition of multi-line macro \`${name}'`, here, f.expansion);
     // More defaults than optional parameters: nasm warns, and a call has them all for parameters
     // (preproc.c parse_mmacro_spec; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4).
     if (!greedy && defaults.length > max - min) this.sink.warning('pp-macro-defaults', `too many default macro parameters in macro \`${name}'`, here, f.expansion);
     return spec;
+  }
+
+  /** The messages on a `%macro`'s or `%ifmacro`'s parameter counts (see readParamCount). */
+  private countProblems(f: Frame, problems: readonly CountProblem[], here: SourceRange): void {
+    for (const p of problems) {
+      if (p.overflow === true) this.sink.warning('number-overflow', p.message, here, f.expansion);
+      else this.sink.error('syntax', p.message, here, f.expansion);
+    }
   }
 
   private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], directive: string, here: SourceRange): void {
@@ -1696,7 +1704,7 @@ class Preprocessor {
     if (standard !== undefined) named.push({ min: standard.min, max: standard.max, greedy: standard.max === Infinity });
     const range = macroRange(this.expandSingle(rest.slice(1) as PPToken[], file, line), d);
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
-    if (range.error !== undefined) this.sink.error('syntax', range.error, here, f.expansion);
+    this.countProblems(f, range.problems, here);
     if (range.trailing) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
     return takesRange(named, range);
   }
