@@ -1839,6 +1839,10 @@ class LineParser implements TermReader {
     if (i >= end) this.fail('expression syntax error', toks[start - 1]);
     if (toks[i].text === '[') this.fail('excess brackets in memory operand', toks[i]);
     let termCount = displacement === undefined ? this.simpleTerms(i, end) : -1;
+    if (termCount < 0 && displacement === undefined) {
+      const comma = splitAt(toks, i, end);
+      if (comma >= 0) return this.splitReference(i, comma, end, from, to, size, far, strict, words);
+    }
     let e: Expr | undefined;
     let conditional = false;
     if (termCount < 0) {
@@ -1872,6 +1876,30 @@ class LineParser implements TermReader {
       this.collectNames(terms);
       return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms };
     }
+  }
+
+  /**
+   * nasm's split form `[base+disp, index*scale]` (`toks[i..comma)`, `toks[comma+1..end)`), as
+   * its parser.c reads it: the part before the comma a reference with no index (empty, no
+   * register at all), the part after a register, scaled or not, which is the index. Measured with
+   * nasm 2.16.01: `[eax,ecx*4]` is [eax+ecx*4]; `[8,ecx]` an index without base, 8B 04 0D
+   * 08000000, where `[ecx+8]` is 8B 41 08; `[,ecx]` the same with 0; `[eax*2,ecx]`,
+   * `[eax,ecx+4]`, `[eax,ecx+ebx]` and `[eax,x]` are "invalid mib expression".
+   */
+  private splitReference(i: number, comma: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+    words: AddressWords): ParsedOperand {
+    const span = { start: from, end: to };
+    const first = i === comma ? 0 : splitTerms(this.memoryExpression(i, comma), false, 0);
+    const outer = effectiveAddress(this, first, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit);
+    const second = this.memoryExpression(comma + 1, end);
+    const inner = effectiveAddress(this, splitTerms(second, false, 0), from, to, undefined, false, false, undefined, undefined, true);
+    if (outer.kind !== 'mem' || inner.kind !== 'mem' || outer.index !== undefined) this.fail('invalid mib expression', span);
+    const index = inner.index ?? inner.base;
+    if ((inner.index !== undefined && inner.base !== undefined) || (inner.disp !== undefined && constantOf(inner.disp) !== 0)) this.fail('invalid mib expression', span);
+    const scale = inner.index === undefined ? 1 : inner.scale;
+    // An index alone at scale 1 stays an index (nasm's hint that it is no base).
+    const nosplit = outer.nosplit === true || (outer.base === undefined && index !== undefined && scale === 1);
+    return { ...outer, index, scale, nosplit: nosplit || undefined };
   }
 
   /** The expression inside a memory reference's brackets, from token `i` to `end`. */
@@ -1925,6 +1953,19 @@ const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after ope
 function comparesIn(toks: readonly PPToken[], start: number, end: number): boolean {
   for (let k = start; k < end; k++) if (toks[k].kind === 'op' && COMPARISONS.has(toks[k].text)) return true;
   return false;
+}
+
+/** The comma outside parentheses among `toks[start..end)`, which splits a memory reference (see splitReference); -1 when there is none. */
+function splitAt(toks: readonly PPToken[], start: number, end: number): number {
+  let depth = 0;
+  for (let k = start; k < end; k++) {
+    const x = toks[k];
+    if (x.kind !== 'op') continue;
+    if (x.text === '(') depth++;
+    else if (x.text === ')') depth--;
+    else if (x.text === ',' && depth === 0) return k;
+  }
+  return -1;
 }
 
 /** The `]` that closes the `[` at `toks[open]`, before `end`; -1 when there is none. */
