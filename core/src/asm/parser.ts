@@ -8,7 +8,7 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBc
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
-import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
+import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
@@ -162,6 +162,8 @@ export function tooDeep(tokens: readonly { readonly start: number; readonly end:
 export const NO_OPERANDS: readonly ParsedOperand[] = [];
 export const NO_DATA: readonly DataItem[] = [];
 const NO_COUNTS: readonly Expr[] = [];
+/** The bytes of a data item nasm reported and left out. */
+const NO_BYTES = new Uint8Array(0);
 export const NO_TOKENS: readonly PPToken[] = [];
 export const NO_PREFIXES: ParsedStatement['prefixes'] = [];
 export const NO_REFS: ParsedStatement['refs'] = [];
@@ -1395,10 +1397,17 @@ class LineParser implements TermReader {
           const bytes = decodeString(t.text);
           if (!bytes) this.fail('invalid escape sequence in string', t);
           item = { kind: 'bytes', bytes, start: t.start, end: t.end };
-        } else if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && (pos + 1 === n || toks[pos + 1].text === ',') && utfFunction(t.text) !== undefined) {
-          // (Alone, no `(` after it: measured, `dw __?utf16?__` is "__?utf16?__ must be followed by a string constant";
-          // `__?Utf16?__` is named as written, `__UTF16__` in lower case.)
-          this.fail(`${t.text.startsWith('__?') ? t.text : `__?${t.text.slice(2, -2).toLowerCase()}?__`} must be followed by a string constant`, t);
+        } else if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && toks[pos + 1]?.text !== '(' && utfFunction(t.text) !== undefined) {
+          // A string function's word with no `(` after it takes the string after it (measured:
+          // `dw __?utf16?__ "ab"` is 61 00 62 00); anything else there, or nothing, is nasm's
+          // "__?utf16?__ must be followed by a string constant" (`__?Utf16?__` named as written,
+          // `__UTF16__` in lower case), and it reads on from that token as from an item's last
+          // (`dw __?utf16?__ + 1` is also "comma expected after operand", `dw __?utf16?__, 4` not).
+          const next = toks[pos + 1];
+          const result = utfBytes(t, utfFunction(t.text)!, next);
+          if ('error' in result) this.goOn(result.error, result.at ?? t);
+          item = { kind: 'bytes', bytes: 'error' in result ? NO_BYTES : result.bytes, start: t.start, end: (next ?? t).end };
+          last = at = next === undefined || next.text === ',' ? pos : pos + 1;
         } else if (t.kind === 'ident' && toks[pos + 1]?.text === '(' && utfFunction(t.text) !== undefined) {
           // `__?utf16?__('...')` first in an item is a string, padded like one, and the whole item
           // (manual §3.4.5; measured: `dd __utf16__('a') | 0` is an error, `dd 0 | __utf16__('a')` is not).
