@@ -285,12 +285,12 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     blankAfter = false;
     if (repl) {
       if (glue && repl.length > 0 && pastes(out[out.length - 1], repl[0])) {
-        out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);
+        out.push(...pasted(out.pop()!, repl[0], file, line));
         for (let k = 1; k < repl.length; k++) out.push(repl[k]);
       } else for (const r of repl) out.push(r);
       prevSubst = true;
     } else {
-      if (glue && prevSubst && pastes(out[out.length - 1], t)) out[out.length - 1] = pasted(out[out.length - 1], t, file, line);
+      if (glue && prevSubst && pastes(out[out.length - 1], t)) out.push(...pasted(out.pop()!, t, file, line));
       else out.push(t);
       prevSubst = false;
     }

@@ -3,7 +3,7 @@
 
 import type { SourceRange } from './api';
 import { isFloatText } from './floats';
-import { tokenizeLine } from './lexer';
+import { isNameText, tokenizeLine } from './lexer';
 import { follow, gapped, isPieces, pastedAt, spaced, writtenAt, type PPToken } from './source';
 
 /**
@@ -17,11 +17,18 @@ export function pastes(a: PPToken, b: PPToken): boolean {
   return a.kind === 'number' && (b.kind === 'number' || (b.kind === 'ident' && isFloatText(a.text)));
 }
 
-/** `a` and `b` (written against each other in a macro body, on line `line` of `file`) as one token. */
-export function pasted(a: PPToken, b: PPToken, file: string, line: number): PPToken {
+/**
+ * `a` and `b` (written against each other in a macro body, on line `line` of `file`) pasted:
+ * one token, or the tokens nasm reads the joined text as (measured: a name before `1e+10` is
+ * `xyzzy1e+10`, read as `xyzzy1e`, `+`, `10`).
+ */
+export function pasted(a: PPToken, b: PPToken, file: string, line: number): PPToken[] {
   const text = a.text + b.text;
+  const end = Math.max(a.end, b.end);
+  const at = pastedAt(a, b, file, line);
   const kind = /^[0-9$]/.test(text) && a.kind === 'number' ? 'number' : 'ident';
-  return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src, at: pastedAt(a, b, file, line), gap: a.gap };
+  if (kind === 'number' || isNameText(text)) return [{ kind, text, start: a.start, end, src: a.src, at, gap: a.gap }];
+  return tokenizeLine(text).map((r, k) => ({ kind: r.kind, text: r.text, start: a.start, end, src: a.src, at, gap: k === 0 ? a.gap : false }));
 }
 
 /** Whether `toks` hold a `%+`. */
