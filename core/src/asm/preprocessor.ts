@@ -880,7 +880,7 @@ class Preprocessor {
       else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
-          invocation: c.frame.invocation, repLeft: c.count!, condBase: c.frame.condBase, condCount: 0, unlisted: c.frame.unlisted, serial: ++this.frameSerial,
+          invocation: c.frame.invocation, repLeft: c.count!, condBase: c.frame.condBase, condCount: 0, unlisted: c.nolist === true || c.frame.unlisted, serial: ++this.frameSerial,
           reportedAt: c.frame.reportedAt,
         });
       }
@@ -1117,17 +1117,21 @@ class Preprocessor {
 
   /** `%rep N`: the lines up to its `%endrep` captured, to run N times. */
   private repDirective(f: Frame, file: string, line: number, named: string, toks: PPToken[], here: SourceRange): void {
-    let v = this.evalCondition(toks.slice(1), file, line, f, named);
+    // `%rep .nolist N`: the body's lines are not listed (nasm 2.16.01 reads the word, in any
+    // case, first after the directive; measured: `%rep .nolist 2` repeats twice).
+    const nolist = toks[1]?.kind === 'ident' && toks[1].text.toLowerCase() === '.nolist';
+    const count = toks.slice(nolist ? 2 : 1);
+    let v = this.evalCondition(count, file, line, f, named);
     // A count that does not evaluate opens no block, as in nasm: the body's lines run once
     // and the `%endrep` is then unmatched (a missing count is a block of 0).
-    if (v === undefined && toks.length > 1) return;
+    if (v === undefined && count.length > 0) return;
     if (v !== undefined && v > this.limits.rep) {
       this.sink.error('limit-rep', `\`${named}' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
       v = 0;
     }
     if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`${named}' count: ${v}`, here, f.expansion);
     const inBranchOf = this.deferred.open?.first;
-    this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f, ...(inBranchOf !== undefined ? { inBranchOf } : {}) };
+    this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f, ...(inBranchOf !== undefined ? { inBranchOf } : {}), ...(nolist ? { nolist } : {}) };
   }
 
   /** `%exitrep`: the innermost `%rep` ends at its round's end. */
