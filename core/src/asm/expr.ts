@@ -359,6 +359,9 @@ export class ExprParser {
         if (utf !== undefined) return this.fail(`expecting string as argument to __?${standardNameOf(t.text)}?__`, t);
         if (ilog2 !== undefined) return this.fail('expression syntax error', t);
         if (t.text.charCodeAt(1) === 0x5f && t.text.charCodeAt(0) === 0x5f && specialFloat(t.text) !== undefined) return this.fail('expression syntax error', t);
+        // `seg` is nasm's unary operator, which Ringside's parser leaves to whoever reads where it
+        // stopped (see outputFormatMessage in parser.ts): a sign after it is the operand's, not a sum.
+        if (t.text.length === 3 && (this.peek()?.text === '-' || this.peek()?.text === '+') && t.text.toLowerCase() === 'seg') return this.fail('expression syntax error', this.peek());
         const name = qualifyName(t.text, this.localBase);
         if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };

@@ -2084,7 +2084,33 @@ function outputFormatMessage(toks: readonly PPToken[], at: number): string | und
   // (`wrt` with nothing after it is no expression: measured, `dw 1 wrt`.)
   if (toks[at].text.toLowerCase() === 'wrt') return at + 1 < toks.length ? 'WRT not supported by binary output format' : 'expression syntax error';
   if (at > 0 && toks[at - 1].kind === 'ident' && toks[at - 1].text.toLowerCase() === 'seg') {
-    return toks[at].kind === 'number' ? 'cannot apply SEG to a non-relocatable value' : SEGMENT_BASES;
+    return segOfNumber(toks, at) ? 'cannot apply SEG to a non-relocatable value' : SEGMENT_BASES;
   }
   return undefined;
 }
+
+/**
+ * Whether the operand of a `seg` from `toks[at]` (nasm's unary operator: a primary after any
+ * unary operators) is no relocatable value, whatever its names are: a number or a string, one
+ * negated or complemented, or a parenthesized expression of numbers (measured with nasm
+ * 2.16.01: `seg ~1`, `seg -x`, `seg (1+2)`, `seg "a"` are "cannot apply SEG to a
+ * non-relocatable value"; `seg x`, `seg (x)`, `seg $` the output format's word).
+ */
+function segOfNumber(toks: readonly PPToken[], at: number): boolean {
+  let k = at;
+  for (; k < toks.length && toks[k].kind === 'op' && UNARY_OPERATORS.has(toks[k].text); k++) if (toks[k].text !== '+') return true;
+  const t = toks[k];
+  if (t === undefined) return false;
+  if (t.kind === 'number' || t.kind === 'string') return true;
+  if (t.text !== '(') return false;
+  for (let depth = 0; k < toks.length; k++) {
+    const x = toks[k];
+    if (x.text === '(') depth++;
+    else if (x.text === ')' && --depth === 0) return true;
+    else if (x.kind !== 'number' && x.kind !== 'string' && x.kind !== 'op') return false;
+  }
+  return false;
+}
+
+/** The unary operators nasm reads before a primary (its expr6). */
+const UNARY_OPERATORS: ReadonlySet<string> = new Set(['-', '+', '~', '!']);
