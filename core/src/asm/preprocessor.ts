@@ -2412,10 +2412,13 @@ class Preprocessor {
     set.add(def);
     // `%?` is the name as called, `%??` as defined (nasm 2.16 reads them in the body and in the
     // arguments alike, measured: with `%define f(x) x`, `f(%?)` is `f`); they are not expanded.
+    // `%*?` and `%*??` are the same here (measured: `%idefine Fo %*?` / `FO` is `FO`), and a
+    // multi-line macro leaves them for the single-line macros its lines define.
     for (let k = expansion.length - 1; k >= 0; k--) {
       const x = expansion[k];
-      if (x.kind === 'preproc' && (x.text === '%?' || x.text === '%??')) {
-        rest.push({ kind: 'ident', text: x.text === '%?' ? t.text : def.name, start, end, at: NOWHERE, gap: x.gap });
+      const named = x.kind === 'preproc' ? CALL_NAMES[x.text] : undefined;
+      if (named !== undefined) {
+        rest.push({ kind: 'ident', text: named === 'called' ? t.text : def.name, start, end, at: NOWHERE, gap: x.gap });
         continue;
       }
       rest.push(x);
@@ -3146,6 +3149,9 @@ class Preprocessor {
 }
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
+
+/** The words a single-line macro's body names its call with: the name as called, or as defined. */
+const CALL_NAMES: Readonly<Record<string, 'called' | 'defined'>> = { '%?': 'called', '%*?': 'called', '%??': 'defined', '%*??': 'defined' };
 
 /** The directives that read a macro name as nasm 2.16.01's get_id reads one (preproc.c): a name that may be written in pieces (see nameInPieces). */
 const NAME_TAKERS: ReadonlySet<string> = new Set([
