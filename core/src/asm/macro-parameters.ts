@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
-import { pasted, pastes } from './token-paste';
+import { pasted, pastes, rereadRuns } from './token-paste';
 import { tokenizeLine } from './lexer';
 
 /**
@@ -202,6 +202,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
   let leadBlank = false;
   // Whether blanks go before the token after parameters that came to nothing (undefined: none did).
   let emptyGap: boolean | undefined;
+  // Whether a parameter put something in the line (see rereadRuns).
+  let substituted = false;
   for (let ti = 0; ti < toks.length; ti++) {
     let t = toks[ti];
     // (The token before `t`, as written: `%+1` reads two tokens.)
@@ -284,6 +286,7 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     if (repl === undefined || repl.length > 0) gapNext = repl !== undefined && blankAfter;
     blankAfter = false;
     if (repl) {
+      substituted ||= repl.length > 0;
       if (glue && repl.length > 0 && pastes(out[out.length - 1], repl[0])) {
         out.push(...pasted(out.pop()!, repl[0], file, line));
         for (let k = 1; k < repl.length; k++) out.push(repl[k]);
@@ -297,7 +300,7 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     prevEnd = toks[ti].end;
   }
   if (end !== undefined) end.endsBlank = endsBlank;
-  return out;
+  return substituted ? rereadRuns(out, file, line) : out;
 }
 
 /**

@@ -101,3 +101,53 @@ export function pasteTokens(toks: PPToken[], file: string, line: number, implici
 function joinsName(t: PPToken): boolean {
   return (t.kind === 'ident' && t.contextLocal === undefined) || (t.kind === 'number' && !isFloatText(t.text));
 }
+
+/**
+ * nasm 2.16.01's pasting after a macro line's parameters are put in (preproc.c expand_mmac_params,
+ * paste_tokens): a name and the names, numbers and operators written against it are joined and
+ * read again, so tokens an argument put side by side inside them become one (measured: with %1
+ * `1` and %2 `q`, `G(%1%2)` holds the number `1q` where `(%1%2)` holds 1 and q; with %1 `1` and
+ * %2 `36`, `__?float32?__(%1e+%2)` is the float `1e+36`). `toks` itself when no run reads
+ * otherwise; a token that stays as it was keeps all it had.
+ */
+export function rereadRuns(toks: PPToken[], file: string, line: number): PPToken[] {
+  let out: PPToken[] | undefined;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    let j = i + 1;
+    let operator = false;
+    if (t.kind === 'ident') {
+      for (; j < toks.length && joinsRun(toks[j]) && !spaced(toks[j - 1], toks[j]); j++) operator ||= toks[j].kind === 'op' || toks[j].kind === 'here';
+    }
+    const run = operator ? toks.slice(i, j) : undefined;
+    const again = run === undefined ? undefined : readAgain(run, file, line, spaced(toks[i - 1], t));
+    if (again === undefined) { out?.push(t); continue; }
+    out ??= toks.slice(0, i);
+    out.push(...again);
+    i = j - 1;
+  }
+  return out ?? toks;
+}
+
+/** What nasm's pasting after parameters joins to a name before it: a name, a number or an operator. */
+function joinsRun(t: PPToken): boolean {
+  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'op' || t.kind === 'here';
+}
+
+/** The tokens the joined text of `run` reads as, when they are not the run's own; undefined when they are. */
+function readAgain(run: readonly PPToken[], file: string, line: number, gap: boolean): PPToken[] | undefined {
+  let text = '';
+  const offsets: number[] = [];
+  for (const x of run) { offsets.push(text.length); text += x.text; }
+  const re = tokenizeLine(text);
+  if (re.length === run.length && re.every((r, k) => r.text === run[k].text)) return undefined;
+  const piece = (offset: number): number => { let k = 0; while (k + 1 < offsets.length && offsets[k + 1] <= offset) k++; return k; };
+  return re.map((r, k) => {
+    const a = piece(r.start), b = piece(r.end - 1);
+    const first = run[a];
+    if (a === b && r.text === first.text) return k === 0 ? gapped(first, gap) : gapped(first, false);
+    const at: SourceRange[] = [];
+    for (let q = a; q <= b; q++) { const w = writtenAt(run[q], file, line); if (isPieces(w)) at.push(...w); else at.push(w); }
+    return { kind: r.kind, text: r.text, start: first.start, end: run[b].end, src: first.src, at, gap: k === 0 ? gap : false };
+  });
+}
