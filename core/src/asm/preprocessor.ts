@@ -799,6 +799,8 @@ class Preprocessor {
       }
     }
     if (this.multiLineCall(f, file, line, text, expanded)) return;
+    // (A line that had `%$x` or expanded a macro, whose body may hold one: `%define Q %$q`.)
+    if ((flags & Flag.ContextLocal) !== 0 || expanded !== toks) this.contextlessAgain(f, file, line, expanded);
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(this.readEnvironment(expanded, file, line), file, line) as PPToken[];
@@ -808,6 +810,20 @@ class Preprocessor {
     this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
       (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.ParamsEmptied : 0),
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
+  }
+
+  /**
+   * The `%$x` names of a line for the assembler that no context was there for, said again: nasm
+   * 2.16.01 says so as it expands the line and again as it writes it out as text (measured:
+   * `db %$a, %$b` outside any context is "`%$a': context stack is empty", the same of `%$b`,
+   * then both again).
+   */
+  private contextlessAgain(f: Frame, file: string, line: number, toks: readonly PPToken[]): void {
+    for (const t of toks) {
+      if (!isContextLocal(t)) continue;
+      const r = this.contexts.resolve(t.text);
+      if ('error' in r) this.sink.report('error', 'context', r.error, t.src ?? lineRange(file, line, t.start, t.end), f.expansion, undefined, this.sink.position(), -1, 1);
+    }
   }
 
   /** Line `toks`'s context-local names (`%$x`) resolved, as processLine reads the line (see contextLocals). */
