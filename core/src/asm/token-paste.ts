@@ -115,11 +115,17 @@ export function rereadRuns(toks: PPToken[], file: string, line: number): PPToken
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     let j = i + 1;
-    let operator = false;
+    let operator = false, touching = false;
     if (t.kind === 'ident') {
-      for (; j < toks.length && joinsRun(toks[j]) && !spaced(toks[j - 1], toks[j]); j++) operator ||= toks[j].kind === 'op' || toks[j].kind === 'here';
+      for (; j < toks.length && joinsRun(toks[j]) && !spaced(toks[j - 1], toks[j]); j++) {
+        operator ||= toks[j].kind === 'op' || toks[j].kind === 'here';
+        touching ||= j > i + 1 && ((toks[j].kind === 'op') === (toks[j - 1].kind === 'op') || (toks[j - 1].kind === 'number' && (toks[j].text === '+' || toks[j].text === '-')));
+      }
     }
-    const run = operator ? toks.slice(i, j) : undefined;
+    // (Only a run with an operator in it, which the pasting of a parameter to its neighbours did
+    // not join, and with two words, two operators, or a number and a sign side by side, may read
+    // otherwise: `1.2e` and `+5` are the float `1.2e+5`.)
+    const run = operator && touching ? toks.slice(i, j) : undefined;
     const again = run === undefined ? undefined : readAgain(run, file, line, spaced(toks[i - 1], t));
     if (again === undefined) { out?.push(t); continue; }
     out ??= toks.slice(0, i);
