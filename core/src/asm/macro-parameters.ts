@@ -91,7 +91,14 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
     if (dflt) args.push(dflt as PPToken[]);
   }
   // A greedy macro's count is cut to the most it takes after that (measured: `%macro g 0+ 5` / `g` has %0 0).
-  if (def.greedy && args.length > def.max) args.length = def.max;
+  if (def.greedy && args.length > def.max) {
+    args.length = def.max;
+    // Its last parameter, when a default gives it, is the rest of the defaults as written, commas
+    // and all, as nasm 2.16.01 reads a greedy parameter to the end of its list (measured: `%macro
+    // m 1-2+ a, b,{c,d}` / `m one` has %2 `a, b,{c,d}`), but a default in braces, which ends at its `}`.
+    const last = def.max - 1 - def.min;
+    if (def.max > given && last >= 0 && def.defaultTokens !== undefined) args[def.max - 1] = splitArguments(def.defaultTokens, 0, last, undefined, false)[last];
+  }
   return { def, args, given: Math.min(given, args.length) };
 }
 

@@ -60,6 +60,8 @@ export interface MultiLineMacro {
   readonly greedy: boolean;
   /** Defaults for parameters min+1..max, in order. */
   readonly defaults: readonly (readonly PPToken[])[];
+  /** The defaults as written, commas and all (a greedy last parameter a default gives is the rest of them). */
+  readonly defaultTokens?: readonly PPToken[];
   readonly body: BodyLine[];
   readonly range: SourceRange;
   readonly doc?: string;
@@ -301,6 +303,8 @@ export interface MacroParameters {
   readonly greedy: boolean;
   readonly nolist: boolean;
   readonly defaults: PPToken[][];
+  /** The defaults as written (see MultiLineMacro.defaultTokens). */
+  readonly defaultTokens: readonly PPToken[];
   /** nasm's messages on how the counts are written, in order: the macro is defined all the same, with what was read. */
   readonly problems: readonly CountProblem[];
   /** The defaults ended with a comma: the empty one after it was dropped, of which nasm warns. */
@@ -381,7 +385,7 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   // empty default less; a lone `,` leaves one empty default), unless a `{` never closed took it.
   const droppedEmpty = defaults.length > 1 && rest[rest.length - 1].kind === 'op' && rest[rest.length - 1].text === ',' && !braceErrors.includes(UNCLOSED_BRACE);
   if (droppedEmpty) defaults.pop();
-  return { min, max, greedy, nolist, defaults, problems, ...(droppedEmpty ? { droppedEmpty } : {}), ...(braceErrors.length > 0 ? { braceErrors } : {}) };
+  return { min, max, greedy, nolist, defaults, defaultTokens: rest, problems, ...(droppedEmpty ? { droppedEmpty } : {}), ...(braceErrors.length > 0 ? { braceErrors } : {}) };
 }
 
 /**

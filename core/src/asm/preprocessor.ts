@@ -1026,7 +1026,7 @@ class Preprocessor {
       case '%unmacro': case '%unimacro': {
         list();
         if (toks[1]?.kind === 'ident') this.refer(toks[1].text, toks[1], file, line);
-        this.unmacro(f, d, toks, here);
+        this.unmacro(f, file, line, d, toks, here);
         return true;
       }
       case '%stacksize':
@@ -1264,10 +1264,14 @@ class Preprocessor {
    * The parameters a `%macro` line (or `%unmacro`'s: nasm reads both with
    * preproc.c's parse_mmacro_spec) declares for macro `name`, its messages reported (measured with
    * 2.16.01: `%unmacro X` is "`%unmacro' expects a parameter count", `%unmacro X 1 Y` warns of
-   * too many defaults, as `%macro` does).
+   * too many defaults, as `%macro` does). What follows the name is read with its single-line
+   * macros expanded, as they stand at the definition (measured: with `%define I 0`, `%macro m 0
+   * I` then `%define I 1` / `m` has %1 0).
    */
-  private macroSpec(f: Frame, name: string, toks: readonly PPToken[], here: SourceRange): MacroParameters {
-    const spec = readMacroParameters(toks);
+  private macroSpec(f: Frame, name: string, toks: readonly PPToken[], here: SourceRange, file: string, line: number): MacroParameters {
+    const after = toks.slice(2) as PPToken[];
+    const expanded = this.expandSingle(after, file, line);
+    const spec = readMacroParameters(expanded === after ? toks : [toks[0], toks[1], ...expanded]);
     const { min, max, greedy, defaults, problems, droppedEmpty, braceErrors } = spec;
     this.countProblems(f, problems, here);
     for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
@@ -1291,14 +1295,14 @@ class Preprocessor {
     const name = toks[1];
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
     if (!isIdentifier(name)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
-    const { min, max, greedy, nolist, defaults } = this.macroSpec(f, name.text, toks, here);
+    const { min, max, greedy, nolist, defaults, defaultTokens } = this.macroSpec(f, name.text, toks, here, file, line);
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
     if (this.mmacros.get(key)?.some((m) => m.name === name.text && (m.min <= max || greedy) && (min <= m.max || m.greedy))) {
       this.sink.warning('macro-redef-multi', `redefining multi-line macro \`${name.text}'`, here, f.expansion);
     }
     const macro: MultiLineMacro = {
-      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive, nolist,
+      name: name.text, caseInsensitive, min, max, greedy, defaults, ...(greedy && defaults.length > 0 ? { defaultTokens } : {}), body: [], recursive, nolist,
       range: lineRange(file, line, name.start, name.end), doc: f.lines ? docAbove(f.lines, line) : undefined,
     };
     this.capture = { kind: 'macro', nesting: 1, lines: macro.body, range: here, expansion: f.expansion, macro, frame: f };
@@ -3027,12 +3031,12 @@ class Preprocessor {
     this.sink.error('syntax', `invalid option to ${toks[0].text}: ${first.text}`, here, f.expansion);
   }
 
-  private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
+  private unmacro(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
     if (!isIdentifier(name)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
     // The definitions of the same count range, greedy or not alike, go (preproc.c: `%unmacro X 1`
     // leaves a `%macro X 1+`; measured).
-    const { min, max, greedy } = this.macroSpec(f, name.text, toks, here);
+    const { min, max, greedy } = this.macroSpec(f, name.text, toks, here, file, line);
     // While a macro of the name, in any case and of any count, is being expanded nasm removes
     // none (measured with nasm 2.16.01: `%unmacro Z 1` or `%unimacro z 0` in Z's body, or in a
     // macro Z calls, is this error, in nasm's words for both, and a `Z 1` defined beside stays).
