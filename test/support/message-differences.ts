@@ -3,7 +3,6 @@
 // the project-layout one (test/unit/project-layout-differential.test.ts) both hold them.
 
 const LAYOUT = 'nasm finds this as it lays the sections out (fatal, no line, in its words); Ringside at the section';
-const ONE_OF_TWO = 'nasm gives this error twice at the line (it reads it twice); Ringside once';
 const OWN_WORDS = 'Ringside words this error its own way, saying what is wrong and what to write';
 const TAKES = 'Ringside adds to the message of a macro called with the wrong count the counts it takes `(it takes N)`';
 const DIALECT = 'Ringside\'s dialect leaves out 64-bit and later instructions and registers, and says so';
@@ -13,8 +12,7 @@ const EVERY_NAME = 'nasm names the first undefined symbol of a statement (its ev
 
 /** Fixtures whose recorded messages Ringside's are not, each with why (relative to the fixtures directory). */
 export const MESSAGE_DIFFERENCES: Readonly<Record<string, string>> = {
-  'err-context-local.asm': ONE_OF_TWO,
-  'err-context-define-late.asm': `${ONE_OF_TWO}; and ${LATER.slice(0, 1).toLowerCase()}${LATER.slice(1)}`,
+  'err-context-define-late.asm': LATER,
   'err-align-fill.asm': OWN_WORDS, 'err-align-times.asm': OWN_WORDS, 'err-istruc-forward.asm': OWN_WORDS,
   'err-struc-no-context.asm': OWN_WORDS, 'err-struc-size-suffix-no-structure.asm': OWN_WORDS, 'err-struc-context-popped.asm': OWN_WORDS,
   'err-macro-args.asm': TAKES, 'macro-names.asm': TAKES, 'macro-trailing-empty.asm': TAKES,

@@ -4,7 +4,7 @@
 import type { SourceRange } from './api';
 import type { OpenCheck } from './deferred-if';
 import { isFloatText } from './floats';
-import type { MultiLineMacro } from './macros';
+import { readParamCount, type CountProblem, type MultiLineMacro } from './macros';
 import { parseNumber } from './numbers';
 import { isIdentifier, spaced, type PPToken } from './source';
 import { decodeString } from './strings';
@@ -70,8 +70,8 @@ export interface MacroRange {
   readonly min: number;
   readonly max: number;
   readonly plus: boolean;
-  /** nasm's error on the count, which still tests the range read so far. */
-  readonly error?: string;
+  /** nasm's messages on the counts, in order; it still tests the range read so far. */
+  readonly problems: readonly CountProblem[];
   /** Whether tokens are left after the range (nasm's trailing-garbage warning). */
   readonly trailing: boolean;
 }
@@ -90,27 +90,27 @@ export function macroRange(after: readonly PPToken[], d: string): MacroRange {
     if (k > 0 && spaced(after[k - 1], after[k])) seq.push(null);
     seq.push(after[k]);
   }
+  const problems: CountProblem[] = [];
   const count = (x: PPToken | null | undefined): number | undefined => {
-    if (x === null || x === undefined || x.kind !== 'number' || isFloatText(x.text)) return undefined;
-    const v = parseNumber(x.text);
-    return v === undefined ? undefined : Number(v);
+    if (x === null || x === undefined || x.kind !== 'number' || isFloatText(x.text) || parseNumber(x.text) === undefined) return undefined;
+    return readParamCount(x.text, problems);
   };
-  let min = 0, max = Infinity, plus = false, error: string | undefined;
+  let min = 0, max = Infinity, plus = false;
   let p = 0;
-  if (seq.length === 0) return { min, max, plus, trailing: false };
+  if (seq.length === 0) return { min, max, plus, problems, trailing: false };
   const first = count(seq[0]);
-  if (first === undefined) error = `\`${d}' expects a parameter count or nothing`;
+  if (first === undefined) problems.push({ message: `\`${d}' expects a parameter count or nothing` });
   else min = max = first;
   if (seq[p + 1]?.text === '-') {
     p += 2;
     const last = count(seq[p]);
     if (seq[p]?.text === '*') max = Infinity;
-    else if (last === undefined) error = `\`${d}' expects a parameter count after \`-'`;
-    else if (min > last) error = 'minimum parameter count exceeds maximum';
+    else if (last === undefined) problems.push({ message: `\`${d}' expects a parameter count after \`-'` });
+    else if (min > last) problems.push({ message: 'minimum parameter count exceeds maximum' });
     else max = last;
   }
   if (p < seq.length && seq[p + 1]?.text === '+') { p++; plus = true; }
-  return { min, max, plus, error, trailing: p < seq.length && seq[p + 1] !== undefined };
+  return { min, max, plus, problems, trailing: p < seq.length && seq[p + 1] !== undefined };
 }
 
 /** Whether one of the macros `named` (as NAME's definitions spell it) takes a count in `range` (nasm 2.16's test). */

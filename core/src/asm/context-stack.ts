@@ -1,11 +1,16 @@
 // The preprocessor's context stack (NASM manual §4.7): %push/%pop/%repl, and the names `%$x`
 // (`%$$x` one context further out, ...) that are local to a context.
 
-import { NOWHERE, type PPToken } from './source';
+import { NOWHERE, spaced, type PPToken } from './source';
 
 /** Whether `t` is a context-local name as written, `%$x` (`%$$x`, ...). */
 export function isContextLocal(t: PPToken | undefined): boolean {
   return t !== undefined && t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24;
+}
+
+/** Whether `t`, after `prev`, continues a macro name written in pieces: a name, a number or a context-local name with no blanks before it, as nasm's expand_id reads one. */
+export function continuesName(prev: PPToken | undefined, t: PPToken | undefined): boolean {
+  return prev !== undefined && t !== undefined && !spaced(prev, t) && (t.kind === 'ident' || t.kind === 'number' || isContextLocal(t));
 }
 
 /** How a resolution that finds no context is reported: `message` about token `t`. */
@@ -128,14 +133,17 @@ export class ContextStack {
     const d = toks[0]?.kind === 'preproc' ? toks[0].text.toLowerCase() : '';
     const expands = d === '%xdefine' || d === '%ixdefine';
     if ((!expands && d !== '%define' && d !== '%idefine') || toks.length <= 2) return this.substitute(toks, problem);
-    const body = toks.slice(2);
+    // (The name, which may be written in pieces: `%define w%$b 8`, see Preprocessor.nameInPieces.)
+    let n = 2;
+    while (continuesName(toks[n - 1], toks[n])) n++;
+    const body = toks.slice(n);
     if (expands) {
       for (const t of body) {
         const r = isContextLocal(t) ? this.resolve(t.text) : undefined;
         if (r !== undefined && 'error' in r) problem(r.error, t);
       }
     }
-    return [...this.substitute(toks.slice(0, 2), problem), ...body];
+    return [...this.substitute(toks.slice(0, n), problem), ...body];
   }
 
   /**

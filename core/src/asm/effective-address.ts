@@ -259,7 +259,9 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   let index: RegisterInfo | undefined;
   let scale = 1;
   if (regCount === 1) {
-    if (regScale[0] === 1) base = regInfo[0];
+    // `nosplit` keeps a register written scaled by 1 an index (measured with nasm 2.16.01:
+    // `[nosplit ecx*1]` is 8B 04 0D 00000000, `[ecx*1]` 8B 01).
+    if (regScale[0] === 1 && !(nosplit && regExplicit[0] && !regSummed[0])) base = regInfo[0];
     else { index = regInfo[0]; scale = regScale[0]; }
   } else if (regCount === 2) {
     // A scaled register must be the index; otherwise the first written is the base (nasm).

@@ -298,8 +298,10 @@ export class ExprParser {
 
   /** `__?utf16?__('...')` and the like, from the `(` on: a character constant of the converted string. */
   private utfFunction(name: Token, fn: UtfFunction): Expr | undefined {
-    this.pos++;
-    const result = utfCall(name, fn, this.peek(), this.tokens[this.pos + 1]);
+    // (The parentheses are nasm's choice: measured, `mov eax, __?utf16?__ 'ab'` is `'ab'` in UTF-16.)
+    const parens = this.peek()!.text === '(';
+    if (parens) this.pos++;
+    const result = parens ? utfCall(name, fn, this.peek(), this.tokens[this.pos + 1]) : utfBytes(name, fn, this.peek());
     // (An expression's words for them, where a data item's are utfCall's: measured,
     // `mov eax, __?utf16?__(1)` is "expecting string as argument to __?utf16?__", with no `)` "expecting `)'".)
     if ('error' in result) {
@@ -308,7 +310,7 @@ export class ExprParser {
         : result.error.startsWith('unterminated') ? "expecting `)'" : result.error;
       return this.fail(message, result.at);
     }
-    this.pos += 2;
+    this.pos += parens ? 2 : 1;
     const bytes = result.bytes;
     if (cutCharacters(bytes) && !this.warning) this.warning = { message: 'character constant too long', start: name.start, end: name.end, code: 'char-constant' };
     return { k: 'num', v: stringValue(bytes.length > 4 ? bytes.subarray(0, 4) : bytes), start: name.start, end: this.tokens[this.pos - 1].end };
@@ -346,7 +348,7 @@ export class ExprParser {
         const fn = t.text.charCodeAt(0) === 0x5f ? floatFunction(t.text) : undefined;
         if (fn !== undefined && this.peek()?.text === '(') return this.floatFunction(t, fn);
         const utf = fn === undefined && t.text.charCodeAt(0) === 0x5f ? utfFunction(t.text) : undefined;
-        if (utf !== undefined && this.peek()?.text === '(') return this.utfFunction(t, utf);
+        if (utf !== undefined && (this.peek()?.text === '(' || this.peek()?.kind === 'string')) return this.utfFunction(t, utf);
         const ilog2 = fn === undefined && utf === undefined && t.text.charCodeAt(0) === 0x5f ? ilog2Function(t.text) : undefined;
         // (`__?ilog2e?__(x)` and an operand in parentheses are read's.) nasm's float keywords (`__?Infinity?__`, `__?QNaN?__`, `__?SNaN?__`) are no names: in an
         // expression, even the preprocessor's, a syntax error (measured with nasm 2.16.01); nor
@@ -357,6 +359,9 @@ export class ExprParser {
         if (utf !== undefined) return this.fail(`expecting string as argument to __?${standardNameOf(t.text)}?__`, t);
         if (ilog2 !== undefined) return this.fail('expression syntax error', t);
         if (t.text.charCodeAt(1) === 0x5f && t.text.charCodeAt(0) === 0x5f && specialFloat(t.text) !== undefined) return this.fail('expression syntax error', t);
+        // `seg` is nasm's unary operator, which Ringside's parser leaves to whoever reads where it
+        // stopped (see outputFormatMessage in parser.ts): a sign after it is the operand's, not a sum.
+        if (t.text.length === 3 && (this.peek()?.text === '-' || this.peek()?.text === '+') && t.text.toLowerCase() === 'seg') return this.fail('expression syntax error', this.peek());
         const name = qualifyName(t.text, this.localBase);
         if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
@@ -383,9 +388,17 @@ function cutCharacters(bytes: Uint8Array): boolean {
  * converted bytes, or nasm's error and the token it is at.
  */
 export function utfCall(name: Token, fn: UtfFunction, str: Token | undefined, close: Token | undefined): { bytes: Uint8Array } | { error: string; at: Token | undefined } {
+  if (str !== undefined && str.kind === 'string' && (close === undefined || close.text !== ')')) return { error: `unterminated __?${standardNameOf(name.text)}?__ function`, at: close ?? str };
+  return utfBytes(name, fn, str);
+}
+
+/**
+ * A string function's argument `str` written without parentheses (`__?utf16?__ 'ab'`, which
+ * nasm 2.16.01 takes as it takes `__?utf16?__('ab')`): the converted bytes, or nasm's error.
+ */
+export function utfBytes(name: Token, fn: UtfFunction, str: Token | undefined): { bytes: Uint8Array } | { error: string; at: Token | undefined } {
   const fnName = `__?${standardNameOf(name.text)}?__`;
   if (str === undefined || str.kind !== 'string') return { error: `${fnName} must be followed by a string constant`, at: str };
-  if (close === undefined || close.text !== ')') return { error: `unterminated ${fnName} function`, at: close ?? str };
   const raw = decodeString(str.text);
   const bytes = raw && utfConvert(fn, raw);
   if (!bytes) return { error: `invalid input string to ${fnName}`, at: str };

@@ -73,6 +73,8 @@ export interface Capture {
   macros?: number;
   /** A %rep begun in a branch of a block the assembler decides: that block's condition (see DeferredIfs.repUnended). */
   readonly inBranchOf?: CheckCondition;
+  /** `%rep .nolist`: the body's lines are not listed. */
+  readonly nolist?: boolean;
 }
 
 /** Expansion chains kept per line: the innermost and outermost sites (deep recursion would be quadratic). */

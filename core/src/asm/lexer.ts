@@ -412,7 +412,7 @@ function scanNumber(text: string, i: number, hex = false): number {
 }
 
 /**
- * `%name`, `%1`, `%-1`, `%0`, `%%name`, `%+`, `%,`, `%{...}`, `%$name`, `%$$name`, `%!env`. Returns the index
+ * `%name`, `%1`, `%-1`, `%0`, `%%name`, `%+`, `%,`, `%?`, `%*?`, `%{...}`, `%$name`, `%$$name`, `%!env`. Returns the index
  * past the token, or `i` unchanged when the `%` is an operator.
  */
 function scanPercent(text: string, i: number): number {
@@ -423,6 +423,8 @@ function scanPercent(text: string, i: number): number {
   if (c === Ch.Plus || c === Ch.Comma) return j + 1;
   // `%?` and `%??`: the macro's name as called and as defined.
   if (c === Ch.Question) return text.charCodeAt(j + 1) === Ch.Question ? j + 2 : j + 1;
+  // `%*?` and `%*??`: the same in a single-line macro's body (nasm 2.16.01's tokenizer).
+  if (c === Ch.Star && text.charCodeAt(j + 1) === Ch.Question) return text.charCodeAt(j + 2) === Ch.Question ? j + 3 : j + 2;
   if (c === Ch.LBrace) return scanNested(text, j + 1, Ch.LBrace, Ch.RBrace);
   if (c === Ch.Percent) {
     // (Any name character after `%%` makes a macro-local name, `$`, `#` and `~` too: measured,

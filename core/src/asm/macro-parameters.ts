@@ -6,7 +6,7 @@ import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
 import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
-import { pasted, pastePercent, pastes } from './token-paste';
+import { pasted, pastes, rereadRuns } from './token-paste';
 import { tokenizeLine } from './lexer';
 
 /**
@@ -91,7 +91,14 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
     if (dflt) args.push(dflt as PPToken[]);
   }
   // A greedy macro's count is cut to the most it takes after that (measured: `%macro g 0+ 5` / `g` has %0 0).
-  if (def.greedy && args.length > def.max) args.length = def.max;
+  if (def.greedy && args.length > def.max) {
+    args.length = def.max;
+    // Its last parameter, when a default gives it, is the rest of the defaults as written, commas
+    // and all, as nasm 2.16.01 reads a greedy parameter to the end of its list (measured: `%macro
+    // m 1-2+ a, b,{c,d}` / `m one` has %2 `a, b,{c,d}`), but a default in braces, which ends at its `}`.
+    const last = def.max - 1 - def.min;
+    if (def.max > given && last >= 0 && def.defaultTokens !== undefined) args[def.max - 1] = splitArguments(def.defaultTokens, 0, last, undefined, false)[last];
+  }
   return { def, args, given: Math.min(given, args.length) };
 }
 
@@ -202,6 +209,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
   let leadBlank = false;
   // Whether blanks go before the token after parameters that came to nothing (undefined: none did).
   let emptyGap: boolean | undefined;
+  // Whether a parameter put something in the line (see rereadRuns).
+  let substituted = false;
   for (let ti = 0; ti < toks.length; ti++) {
     let t = toks[ti];
     // (The token before `t`, as written: `%+1` reads two tokens.)
@@ -284,20 +293,21 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
     if (repl === undefined || repl.length > 0) gapNext = repl !== undefined && blankAfter;
     blankAfter = false;
     if (repl) {
+      substituted ||= repl.length > 0;
       if (glue && repl.length > 0 && pastes(out[out.length - 1], repl[0])) {
-        out[out.length - 1] = pasted(out[out.length - 1], repl[0], file, line);
+        out.push(...pasted(out.pop()!, repl[0], file, line));
         for (let k = 1; k < repl.length; k++) out.push(repl[k]);
       } else for (const r of repl) out.push(r);
       prevSubst = true;
     } else {
-      if (glue && prevSubst && pastes(out[out.length - 1], t)) out[out.length - 1] = pasted(out[out.length - 1], t, file, line);
+      if (glue && prevSubst && pastes(out[out.length - 1], t)) out.push(...pasted(out.pop()!, t, file, line));
       else out.push(t);
       prevSubst = false;
     }
     prevEnd = toks[ti].end;
   }
   if (end !== undefined) end.endsBlank = endsBlank;
-  return pastePercent(out, file, line);
+  return substituted ? rereadRuns(out, file, line) : out;
 }
 
 /**

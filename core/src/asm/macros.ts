@@ -5,7 +5,7 @@ import type { ParamModifiers } from './single-line-params';
 import type { SourceRange } from './api';
 import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
-import { parseNumber } from './numbers';
+import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
 import { follow, gapped, spaced, type PPToken } from './source';
 
 export interface SingleLineMacro {
@@ -60,6 +60,8 @@ export interface MultiLineMacro {
   readonly greedy: boolean;
   /** Defaults for parameters min+1..max, in order. */
   readonly defaults: readonly (readonly PPToken[])[];
+  /** The defaults as written, commas and all (a greedy last parameter a default gives is the rest of them). */
+  readonly defaultTokens?: readonly PPToken[];
   readonly body: BodyLine[];
   readonly range: SourceRange;
   readonly doc?: string;
@@ -301,12 +303,34 @@ export interface MacroParameters {
   readonly greedy: boolean;
   readonly nolist: boolean;
   readonly defaults: PPToken[][];
-  /** nasm's error on how the counts are written: the macro is defined all the same, with what was read. */
-  readonly error?: string;
+  /** The defaults as written (see MultiLineMacro.defaultTokens). */
+  readonly defaultTokens: readonly PPToken[];
+  /** nasm's messages on how the counts are written, in order: the macro is defined all the same, with what was read. */
+  readonly problems: readonly CountProblem[];
   /** The defaults ended with a comma: the empty one after it was dropped, of which nasm warns. */
   readonly droppedEmpty?: boolean;
   /** nasm's errors on the braces of the defaults, after `error` (see splitArguments). */
   readonly braceErrors?: readonly string[];
+}
+
+/** A message on a macro's parameter counts: an error, or nasm's number-overflow warning. */
+export interface CountProblem {
+  readonly message: string;
+  readonly overflow?: true;
+}
+
+/**
+ * The value of parameter count `text` (a number token nasm reads) as nasm 2.16.01's
+ * read_param_count takes it: the number cut to a 32-bit int, and when that is negative, 0 and an
+ * error, after the warning of a number past 64 bits (measured: `%macro m 4294967297` takes one
+ * parameter; `2222222222` and `0x80000000` are "parameter count `...' is out of bounds").
+ */
+export function readParamCount(text: string, problems: CountProblem[]): number {
+  if (exceeds64Bits(text)) problems.push({ message: `numeric constant ${text} does not fit in 64 bits`, overflow: true });
+  const n = Number(BigInt.asIntN(32, parseNumberExact(text)));
+  if (n >= 0) return n;
+  problems.push({ message: `parameter count \`${text}' is out of bounds [0; 2147483647]` });
+  return 0;
 }
 
 /**
@@ -327,27 +351,26 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   }
   // `2.nolist` is one number token to our lexer.
   let nolist = false;
+  const problems: CountProblem[] = [];
   const count = (t: PPToken | null | undefined): number | undefined => {
     if (!t || t.kind !== 'number') return undefined;
     const bare = t.text.length > 7 && t.text.slice(-7).toLowerCase() === '.nolist' ? t.text.slice(0, -7) : t.text;
-    const n = parseNumber(bare);
-    if (n === undefined) return undefined;
+    if (parseNumber(bare) === undefined) return undefined;
     nolist ||= bare !== t.text;
-    return n;
+    return readParamCount(bare, problems);
   };
-  let error: string | undefined;
   let t = 0;
   const first = count(seq[0]);
   // (The directive as written: measured, `%MACRO m x` is "`%MACRO' expects a parameter count".)
-  if (first === undefined) error = `\`${toks[0].text}' expects a parameter count`;
+  if (first === undefined) problems.push({ message: `\`${toks[0].text}' expects a parameter count` });
   const min = first ?? 0;
   let max = min, greedy = false;
   if (t < seq.length && seq[t + 1]?.text === '-') {
     t += 2;
     const last = count(seq[t]);
     if (seq[t]?.text === '*') max = Infinity;
-    else if (last === undefined) error = `\`${toks[0].text}' expects a parameter count after \`-'`;
-    else if (last < min) error = 'minimum parameter count exceeds maximum';
+    else if (last === undefined) problems.push({ message: `\`${toks[0].text}' expects a parameter count after \`-'` });
+    else if (last < min) problems.push({ message: 'minimum parameter count exceeds maximum' });
     else max = last;
   }
   if (t < seq.length && !nolist && seq[t + 1]?.text === '+') { t++; greedy = true; }
@@ -362,19 +385,7 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   // empty default less; a lone `,` leaves one empty default), unless a `{` never closed took it.
   const droppedEmpty = defaults.length > 1 && rest[rest.length - 1].kind === 'op' && rest[rest.length - 1].text === ',' && !braceErrors.includes(UNCLOSED_BRACE);
   if (droppedEmpty) defaults.pop();
-  const read = { min, max, greedy, nolist, defaults: greedy ? greedyDefaults(defaults, droppedEmpty ? rest.slice(0, -1) : rest, min, max) : defaults, ...(droppedEmpty ? { droppedEmpty } : {}), ...(braceErrors.length > 0 ? { braceErrors } : {}) };
-  return error === undefined ? read : { ...read, error };
-}
-
-/**
- * The defaults of a greedy macro (`defaults`, split from `toks`): more than its optional
- * parameters, the last of those takes the rest, commas and all, as its last argument does in a
- * call (measured with nasm 2.16.01: `%macro m 1-3+ 5,6,7` / `m 1` has %2 `5` and %3 `6,7`, %0 3;
- * `m 1,2` %3 `6,7`; a `{...}` group ends it: `%macro m 1-2+ {5,6},7` / `m 1` has %2 `5,6`).
- */
-function greedyDefaults(defaults: PPToken[][], toks: readonly PPToken[], min: number, max: number): PPToken[][] {
-  if (max === Infinity || max <= min || defaults.length <= max - min) return defaults;
-  return splitArguments(toks, 0, max - min - 1, undefined, false);
+  return { min, max, greedy, nolist, defaults, defaultTokens: rest, problems, ...(droppedEmpty ? { droppedEmpty } : {}), ...(braceErrors.length > 0 ? { braceErrors } : {}) };
 }
 
 /**

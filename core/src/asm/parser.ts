@@ -8,7 +8,7 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBc
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
-import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfCall, type Expr } from './expr';
+import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
@@ -163,6 +163,8 @@ export function tooDeep(tokens: readonly { readonly start: number; readonly end:
 export const NO_OPERANDS: readonly ParsedOperand[] = [];
 export const NO_DATA: readonly DataItem[] = [];
 const NO_COUNTS: readonly Expr[] = [];
+/** The bytes of a data item nasm reported and left out. */
+const NO_BYTES = new Uint8Array(0);
 export const NO_TOKENS: readonly PPToken[] = [];
 export const NO_PREFIXES: ParsedStatement['prefixes'] = [];
 export const NO_REFS: ParsedStatement['refs'] = [];
@@ -1416,10 +1418,17 @@ class LineParser implements TermReader {
           const bytes = decodeString(t.text);
           if (!bytes) this.fail('invalid escape sequence in string', t);
           item = { kind: 'bytes', bytes, start: t.start, end: t.end };
-        } else if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && (pos + 1 === n || toks[pos + 1].text === ',') && utfFunction(t.text) !== undefined) {
-          // (Alone, no `(` after it: measured, `dw __?utf16?__` is "__?utf16?__ must be followed by a string constant";
-          // `__?Utf16?__` is named as written, `__UTF16__` in lower case.)
-          this.fail(`${t.text.startsWith('__?') ? t.text : `__?${t.text.slice(2, -2).toLowerCase()}?__`} must be followed by a string constant`, t);
+        } else if (t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && toks[pos + 1]?.text !== '(' && utfFunction(t.text) !== undefined) {
+          // A string function's word with no `(` after it takes the string after it (measured:
+          // `dw __?utf16?__ "ab"` is 61 00 62 00); anything else there, or nothing, is nasm's
+          // "__?utf16?__ must be followed by a string constant" (`__?Utf16?__` named as written,
+          // `__UTF16__` in lower case), and it reads on from that token as from an item's last
+          // (`dw __?utf16?__ + 1` is also "comma expected after operand", `dw __?utf16?__, 4` not).
+          const next = toks[pos + 1];
+          const result = utfBytes(t, utfFunction(t.text)!, next);
+          if ('error' in result) this.goOn(result.error, result.at ?? t);
+          item = { kind: 'bytes', bytes: 'error' in result ? NO_BYTES : result.bytes, start: t.start, end: (next ?? t).end };
+          last = at = next === undefined || next.text === ',' ? pos : pos + 1;
         } else if (t.kind === 'ident' && toks[pos + 1]?.text === '(' && utfFunction(t.text) !== undefined) {
           // `__?utf16?__('...')` first in an item is a string, padded like one, and the whole item
           // (manual §3.4.5; measured: `dd __utf16__('a') | 0` is an error, `dd 0 | __utf16__('a')` is not).
@@ -1860,6 +1869,10 @@ class LineParser implements TermReader {
     if (i >= end) this.fail('expression syntax error', toks[start - 1]);
     if (toks[i].text === '[') this.fail('excess brackets in memory operand', toks[i]);
     let termCount = displacement === undefined ? this.simpleTerms(i, end) : -1;
+    if (termCount < 0 && displacement === undefined) {
+      const comma = splitAt(toks, i, end);
+      if (comma >= 0) return this.splitReference(i, comma, end, from, to, size, far, strict, words);
+    }
     let e: Expr | undefined;
     let conditional = false;
     if (termCount < 0) {
@@ -1893,6 +1906,30 @@ class LineParser implements TermReader {
       this.collectNames(terms);
       return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms };
     }
+  }
+
+  /**
+   * nasm's split form `[base+disp, index*scale]` (`toks[i..comma)`, `toks[comma+1..end)`), as
+   * its parser.c reads it: the part before the comma a reference with no index (empty, no
+   * register at all), the part after a register, scaled or not, which is the index. Measured with
+   * nasm 2.16.01: `[eax,ecx*4]` is [eax+ecx*4]; `[8,ecx]` an index without base, 8B 04 0D
+   * 08000000, where `[ecx+8]` is 8B 41 08; `[,ecx]` the same with 0; `[eax*2,ecx]`,
+   * `[eax,ecx+4]`, `[eax,ecx+ebx]` and `[eax,x]` are "invalid mib expression".
+   */
+  private splitReference(i: number, comma: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
+    words: AddressWords): ParsedOperand {
+    const span = { start: from, end: to };
+    const first = i === comma ? 0 : splitTerms(this.memoryExpression(i, comma), false, 0);
+    const outer = effectiveAddress(this, first, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit);
+    const second = this.memoryExpression(comma + 1, end);
+    const inner = effectiveAddress(this, splitTerms(second, false, 0), from, to, undefined, false, false, undefined, undefined, true);
+    if (outer.kind !== 'mem' || inner.kind !== 'mem' || outer.index !== undefined) this.fail('invalid mib expression', span);
+    const index = inner.index ?? inner.base;
+    if ((inner.index !== undefined && inner.base !== undefined) || (inner.disp !== undefined && constantOf(inner.disp) !== 0)) this.fail('invalid mib expression', span);
+    const scale = inner.index === undefined ? 1 : inner.scale;
+    // An index alone at scale 1 stays an index (nasm's hint that it is no base).
+    const nosplit = outer.nosplit === true || (outer.base === undefined && index !== undefined && scale === 1);
+    return { ...outer, index, scale, nosplit: nosplit || undefined };
   }
 
   /** The expression inside a memory reference's brackets, from token `i` to `end`. */
@@ -1946,6 +1983,19 @@ const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after ope
 function comparesIn(toks: readonly PPToken[], start: number, end: number): boolean {
   for (let k = start; k < end; k++) if (toks[k].kind === 'op' && COMPARISONS.has(toks[k].text)) return true;
   return false;
+}
+
+/** The comma outside parentheses among `toks[start..end)`, which splits a memory reference (see splitReference); -1 when there is none. */
+function splitAt(toks: readonly PPToken[], start: number, end: number): number {
+  let depth = 0;
+  for (let k = start; k < end; k++) {
+    const x = toks[k];
+    if (x.kind !== 'op') continue;
+    if (x.text === '(') depth++;
+    else if (x.text === ')') depth--;
+    else if (x.text === ',' && depth === 0) return k;
+  }
+  return -1;
 }
 
 /** The `]` that closes the `[` at `toks[open]`, before `end`; -1 when there is none. */
@@ -2055,7 +2105,33 @@ function outputFormatMessage(toks: readonly PPToken[], at: number): string | und
   // (`wrt` with nothing after it is no expression: measured, `dw 1 wrt`.)
   if (toks[at].text.toLowerCase() === 'wrt') return at + 1 < toks.length ? 'WRT not supported by binary output format' : 'expression syntax error';
   if (at > 0 && toks[at - 1].kind === 'ident' && toks[at - 1].text.toLowerCase() === 'seg') {
-    return toks[at].kind === 'number' ? 'cannot apply SEG to a non-relocatable value' : SEGMENT_BASES;
+    return segOfNumber(toks, at) ? 'cannot apply SEG to a non-relocatable value' : SEGMENT_BASES;
   }
   return undefined;
 }
+
+/**
+ * Whether the operand of a `seg` from `toks[at]` (nasm's unary operator: a primary after any
+ * unary operators) is no relocatable value, whatever its names are: a number or a string, one
+ * negated or complemented, or a parenthesized expression of numbers (measured with nasm
+ * 2.16.01: `seg ~1`, `seg -x`, `seg (1+2)`, `seg "a"` are "cannot apply SEG to a
+ * non-relocatable value"; `seg x`, `seg (x)`, `seg $` the output format's word).
+ */
+function segOfNumber(toks: readonly PPToken[], at: number): boolean {
+  let k = at;
+  for (; k < toks.length && toks[k].kind === 'op' && UNARY_OPERATORS.has(toks[k].text); k++) if (toks[k].text !== '+') return true;
+  const t = toks[k];
+  if (t === undefined) return false;
+  if (t.kind === 'number' || t.kind === 'string') return true;
+  if (t.text !== '(') return false;
+  for (let depth = 0; k < toks.length; k++) {
+    const x = toks[k];
+    if (x.text === '(') depth++;
+    else if (x.text === ')' && --depth === 0) return true;
+    else if (x.kind !== 'number' && x.kind !== 'string' && x.kind !== 'op') return false;
+  }
+  return false;
+}
+
+/** The unary operators nasm reads before a primary (its expr6). */
+const UNARY_OPERATORS: ReadonlySet<string> = new Set(['-', '+', '~', '!']);

@@ -12,9 +12,9 @@ import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseA
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
-import { blankFirst, blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
+import { blankFirst, blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type CountProblem, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
-import { ContextStack, isContextLocal, type Context } from './context-stack';
+import { ContextStack, continuesName, isContextLocal, type Context } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens, type PasteStart } from './token-paste';
@@ -808,6 +808,8 @@ class Preprocessor {
     }
     // (With no multi-line macro, an `at` line's data can still be a directive: see atDataCall.)
     if (this.multiLineCall(f, file, line, text, expanded) || ((flags & Flag.Preproc) !== 0 && this.mmacros.size === 0 && this.atDataCall(f, file, line, text, expanded))) return;
+    // (A line that had `%$x` or expanded a macro, whose body may hold one: `%define Q %$q`.)
+    if ((flags & Flag.ContextLocal) !== 0 || expanded !== toks) this.contextlessAgain(f, file, line, expanded);
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(this.readEnvironment(expanded, file, line), file, line) as PPToken[];
@@ -817,6 +819,20 @@ class Preprocessor {
     this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
       (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.ParamsEmptied : 0),
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
+  }
+
+  /**
+   * The `%$x` names of a line for the assembler that no context was there for, said again: nasm
+   * 2.16.01 says so as it expands the line and again as it writes it out as text (measured:
+   * `db %$a, %$b` outside any context is "`%$a': context stack is empty", the same of `%$b`,
+   * then both again).
+   */
+  private contextlessAgain(f: Frame, file: string, line: number, toks: readonly PPToken[]): void {
+    for (const t of toks) {
+      if (!isContextLocal(t)) continue;
+      const r = this.contexts.resolve(t.text);
+      if ('error' in r) this.sink.report('error', 'context', r.error, t.src ?? lineRange(file, line, t.start, t.end), f.expansion, undefined, this.sink.position(), -1, 1);
+    }
   }
 
   /** Line `toks`'s context-local names (`%$x`) resolved, as processLine reads the line (see contextLocals). */
@@ -889,7 +905,7 @@ class Preprocessor {
       else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
-          invocation: c.frame.invocation, repLeft: c.count!, condBase: c.frame.condBase, condCount: 0, unlisted: c.frame.unlisted, serial: ++this.frameSerial,
+          invocation: c.frame.invocation, repLeft: c.count!, condBase: c.frame.condBase, condCount: 0, unlisted: c.nolist === true || c.frame.unlisted, serial: ++this.frameSerial,
           reportedAt: c.frame.reportedAt,
         });
       }
@@ -942,6 +958,7 @@ class Preprocessor {
   /** A directive line but a conditional one (see directive). */
   private otherDirective(f: Frame, file: string, line: number, text: string, d: string, toks: PPToken[]): boolean {
     // (Messages name the directive as written: measured with nasm 2.16.01, `%POP` is "`%POP': context stack is empty".)
+    if (NAME_TAKERS.has(d) && continuesName(toks[1], toks[2])) toks = this.nameInPieces(f, toks, file, line);
     const named = toks[0].text;
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
@@ -1018,7 +1035,7 @@ class Preprocessor {
       case '%unmacro': case '%unimacro': {
         list();
         if (toks[1]?.kind === 'ident') this.refer(toks[1].text, toks[1], file, line);
-        this.unmacro(f, d, toks, here);
+        this.unmacro(f, file, line, d, toks, here);
         return true;
       }
       case '%stacksize':
@@ -1055,6 +1072,23 @@ class Preprocessor {
       default:
         return this.unknownDirective(f, file, line, text, d, toks, nameRange);
     }
+  }
+
+  /**
+   * A directive's `toks` whose macro name is written in pieces (`%$_ur%$_uses`, `w%$b`): as nasm
+   * 2.16.01's get_id reads the name, the pieces, written with no blanks between them, are
+   * expanded together and pasted (see expandSingle), and the name is the first token that gives
+   * (measured: in a context with `%$b` 5, `%define w%$b 8` defines `w5`, `%define r%$b%$b 11`
+   * `r55`; `%assign %$u%$n %$n` in a %rep with %$n 0, 1, ... defines `%$u0`, `%$u1`, ...).
+   */
+  private nameInPieces(f: Frame, toks: PPToken[], file: string, line: number): PPToken[] {
+    let j = 2;
+    while (continuesName(toks[j - 1], toks[j])) j++;
+    // (A `%[...]` pasted to the name leaves the `%$x` after it as written: see substituteLine.)
+    const name = this.expandSingle(this.contextLocals(toks.slice(1, j), file, line, f), file, line);
+    const rest = toks.slice(j);
+    if (rest.length > 0) rest[0] = gapped(rest[0], spaced(toks[j - 1], rest[0]));
+    return [toks[0], ...name, ...rest];
   }
 
   /** `%define`, `%idefine`, `%xdefine`, `%ixdefine`: a single-line macro, its parameters and body as written (or expanded, for `%xdefine`). */
@@ -1108,17 +1142,21 @@ class Preprocessor {
 
   /** `%rep N`: the lines up to its `%endrep` captured, to run N times. */
   private repDirective(f: Frame, file: string, line: number, named: string, toks: PPToken[], here: SourceRange): void {
-    let v = this.evalCondition(toks.slice(1), file, line, f, named);
+    // `%rep .nolist N`: the body's lines are not listed (nasm 2.16.01 reads the word, in any
+    // case, first after the directive; measured: `%rep .nolist 2` repeats twice).
+    const nolist = toks[1]?.kind === 'ident' && toks[1].text.toLowerCase() === '.nolist';
+    const count = toks.slice(nolist ? 2 : 1);
+    let v = this.evalCondition(count, file, line, f, named);
     // A count that does not evaluate opens no block, as in nasm: the body's lines run once
     // and the `%endrep` is then unmatched (a missing count is a block of 0).
-    if (v === undefined && toks.length > 1) return;
+    if (v === undefined && count.length > 0) return;
     if (v !== undefined && v > this.limits.rep) {
       this.sink.error('limit-rep', `\`${named}' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
       v = 0;
     }
     if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`${named}' count: ${v}`, here, f.expansion);
     const inBranchOf = this.deferred.open?.first;
-    this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f, ...(inBranchOf !== undefined ? { inBranchOf } : {}) };
+    this.capture = { kind: 'rep', nesting: 1, lines: [], range: here, expansion: f.expansion, count: v === undefined ? 0 : Math.max(0, v), frame: f, ...(inBranchOf !== undefined ? { inBranchOf } : {}), ...(nolist ? { nolist } : {}) };
   }
 
   /** `%exitrep`: the innermost `%rep` ends at its round's end. */
@@ -1235,12 +1273,16 @@ class Preprocessor {
    * The parameters a `%macro` line (or `%unmacro`'s: nasm reads both with
    * preproc.c's parse_mmacro_spec) declares for macro `name`, its messages reported (measured with
    * 2.16.01: `%unmacro X` is "`%unmacro' expects a parameter count", `%unmacro X 1 Y` warns of
-   * too many defaults, as `%macro` does).
+   * too many defaults, as `%macro` does). What follows the name is read with its single-line
+   * macros expanded, as they stand at the definition (measured: with `%define I 0`, `%macro m 0
+   * I` then `%define I 1` / `m` has %1 0).
    */
-  private macroSpec(f: Frame, name: string, toks: readonly PPToken[], here: SourceRange): MacroParameters {
-    const spec = readMacroParameters(toks);
-    const { min, max, greedy, defaults, error, droppedEmpty, braceErrors } = spec;
-    if (error !== undefined) this.sink.error('syntax', error, here, f.expansion);
+  private macroSpec(f: Frame, name: string, toks: readonly PPToken[], here: SourceRange, file: string, line: number): MacroParameters {
+    const after = toks.slice(2) as PPToken[];
+    const expanded = this.expandSingle(after, file, line);
+    const spec = readMacroParameters(expanded === after ? toks : [toks[0], toks[1], ...expanded]);
+    const { min, max, greedy, defaults, problems, droppedEmpty, braceErrors } = spec;
+    this.countProblems(f, problems, here);
     for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
     if (droppedEmpty === true) this.sink.warning('macro-args', `dropping trailing empty default parameter in definition of multi-line macro \`${name}'`, here, f.expansion);
     // More defaults than optional parameters: nasm warns, and a call has them all for parameters
@@ -1249,19 +1291,27 @@ class Preprocessor {
     return spec;
   }
 
+  /** The messages on a `%macro`'s or `%ifmacro`'s parameter counts (see readParamCount). */
+  private countProblems(f: Frame, problems: readonly CountProblem[], here: SourceRange): void {
+    for (const p of problems) {
+      if (p.overflow === true) this.sink.warning('number-overflow', p.message, here, f.expansion);
+      else this.sink.error('syntax', p.message, here, f.expansion);
+    }
+  }
+
   private beginMacro(f: Frame, file: string, line: number, toks: PPToken[], directive: string, here: SourceRange): void {
     const caseInsensitive = directive === '%imacro' || directive === '%irmacro', recursive = directive.endsWith('rmacro');
     const name = toks[1];
     // Without a name nasm opens no definition: the lines after run, and the `%endmacro` is unmatched.
     if (!isIdentifier(name)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
-    const { min, max, greedy, nolist, defaults } = this.macroSpec(f, name.text, toks, here);
+    const { min, max, greedy, nolist, defaults, defaultTokens } = this.macroSpec(f, name.text, toks, here, file, line);
     // A definition whose parameter range meets one of the same name shadows it: nasm warns.
     const key = caseInsensitive ? name.text.toLowerCase() : name.text;
     if (this.mmacros.get(key)?.some((m) => m.name === name.text && (m.min <= max || greedy) && (min <= m.max || m.greedy))) {
       this.sink.warning('macro-redef-multi', `redefining multi-line macro \`${name.text}'`, here, f.expansion);
     }
     const macro: MultiLineMacro = {
-      name: name.text, caseInsensitive, min, max, greedy, defaults, body: [], recursive, nolist,
+      name: name.text, caseInsensitive, min, max, greedy, defaults, ...(greedy && defaults.length > 0 ? { defaultTokens } : {}), body: [], recursive, nolist,
       range: lineRange(file, line, name.start, name.end), doc: f.lines ? docAbove(f.lines, line) : undefined,
     };
     this.capture = { kind: 'macro', nesting: 1, lines: macro.body, range: here, expansion: f.expansion, macro, frame: f };
@@ -1687,7 +1737,7 @@ class Preprocessor {
     if (standard !== undefined) named.push({ min: standard.min, max: standard.max, greedy: standard.max === Infinity });
     const range = macroRange(this.expandSingle(rest.slice(1) as PPToken[], file, line), d);
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
-    if (range.error !== undefined) this.sink.error('syntax', range.error, here, f.expansion);
+    this.countProblems(f, range.problems, here);
     if (range.trailing) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
     return takesRange(named, range);
   }
@@ -2414,10 +2464,13 @@ class Preprocessor {
     set.add(def);
     // `%?` is the name as called, `%??` as defined (nasm 2.16 reads them in the body and in the
     // arguments alike, measured: with `%define f(x) x`, `f(%?)` is `f`); they are not expanded.
+    // `%*?` and `%*??` are the same here (measured: `%idefine Fo %*?` / `FO` is `FO`), and a
+    // multi-line macro leaves them for the single-line macros its lines define.
     for (let k = expansion.length - 1; k >= 0; k--) {
       const x = expansion[k];
-      if (x.kind === 'preproc' && (x.text === '%?' || x.text === '%??')) {
-        rest.push({ kind: 'ident', text: x.text === '%?' ? t.text : def.name, start, end, at: NOWHERE, gap: x.gap });
+      const named = x.kind === 'preproc' ? CALL_NAMES[x.text] : undefined;
+      if (named !== undefined) {
+        rest.push({ kind: 'ident', text: named === 'called' ? t.text : def.name, start, end, at: NOWHERE, gap: x.gap });
         continue;
       }
       rest.push(x);
@@ -3010,12 +3063,12 @@ class Preprocessor {
     this.sink.error('syntax', `invalid option to ${toks[0].text}: ${first.text}`, here, f.expansion);
   }
 
-  private unmacro(f: Frame, d: string, toks: PPToken[], here: SourceRange): void {
+  private unmacro(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
     const name = toks[1];
     if (!isIdentifier(name)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro name`, here, f.expansion); return; }
     // The definitions of the same count range, greedy or not alike, go (preproc.c: `%unmacro X 1`
     // leaves a `%macro X 1+`; measured).
-    const { min, max, greedy } = this.macroSpec(f, name.text, toks, here);
+    const { min, max, greedy } = this.macroSpec(f, name.text, toks, here, file, line);
     // While a macro of the name, in any case and of any count, is being expanded nasm removes
     // none (measured with nasm 2.16.01: `%unmacro Z 1` or `%unimacro z 0` in Z's body, or in a
     // macro Z calls, is this error, in nasm's words for both, and a `Z 1` defined beside stays).
@@ -3151,6 +3204,15 @@ class Preprocessor {
 }
 
 const MACRO_DEFINERS = new Set(['%macro', '%imacro', '%rmacro', '%irmacro']);
+
+/** The words a single-line macro's body names its call with: the name as called, or as defined. */
+const CALL_NAMES: Readonly<Record<string, 'called' | 'defined'>> = { '%?': 'called', '%*?': 'called', '%??': 'defined', '%*??': 'defined' };
+
+/** The directives that read a macro name as nasm 2.16.01's get_id reads one (preproc.c): a name that may be written in pieces (see nameInPieces). */
+const NAME_TAKERS: ReadonlySet<string> = new Set([
+  '%define', '%idefine', '%xdefine', '%ixdefine', '%assign', '%iassign', '%undef', '%defalias', '%idefalias', '%undefalias',
+  '%defstr', '%idefstr', '%deftok', '%ideftok', '%pathsearch', '%ipathsearch', '%strlen', '%istrlen', '%strcat', '%istrcat', '%substr', '%isubstr',
+]);
 
 /** The words nasm 2.16.01's `%clear` knows (preproc.c). */
 const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacro', 'defalias', 'alias', 'salias', 'alldef', 'alldefine', 'macro', 'mmacro', 'context', 'ctx', 'global', 'nothing', 'none', 'ignore']);

@@ -3,7 +3,7 @@
 
 import type { SourceRange } from './api';
 import { isFloatText } from './floats';
-import { tokenizeLine } from './lexer';
+import { isNameText, tokenizeLine } from './lexer';
 import { follow, gapped, isPieces, pastedAt, spaced, writtenAt, type PPToken } from './source';
 
 /**
@@ -18,42 +18,8 @@ export function pastes(a: PPToken, b: PPToken): boolean {
 }
 
 /**
- * A macro body line with its parameters substituted, as nasm pastes it then (preproc.c
- * expand_mmac_params, paste_tokens): a name followed, with no blanks, by names, numbers and
- * other characters is joined and read as a line again. Only a `%` among them reads otherwise, as
- * one token with what follows it (measured with nasm 2.16.01: `%macro m 1` / `%ifidni %1,off`
- * called `m 4 z%` is "`%ifidni' expects two comma-separated arguments", `z%,off` being `z`, `%,`,
- * `off`; `m 4 %` and `m 4 1.5%` are no error, no name starting the run). `toks` are
- * on line `line` of `file`; the input itself when nothing reads otherwise.
- */
-export function pastePercent(toks: PPToken[], file: string, line: number): PPToken[] {
-  if (!toks.some((t) => t.kind === 'op' && t.text === '%')) return toks;
-  const out: PPToken[] = [];
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i];
-    let j = i + 1;
-    if (t.kind === 'ident') {
-      while (j < toks.length && (toks[j].kind === 'ident' || toks[j].kind === 'number' || toks[j].kind === 'op') && !spaced(toks[j - 1], toks[j])) j++;
-    }
-    const run = toks.slice(i, j);
-    if (!run.some((r) => r.kind === 'op' && r.text === '%')) { out.push(t); continue; }
-    const gap = spaced(out[out.length - 1], t);
-    const at: SourceRange[] = [];
-    for (const r of run) {
-      const w = writtenAt(r, file, line);
-      if (isPieces(w)) at.push(...w); else at.push(w);
-    }
-    for (const r of tokenizeLine(run.map((x) => x.text).join(''))) {
-      if (r.kind !== 'comment') out.push({ kind: r.kind, text: r.text, start: t.start, end: toks[j - 1].end, src: t.src, at, gap: r.start > 0 ? false : gap });
-    }
-    i = j - 1;
-  }
-  return out;
-}
-
-/**
  * Whether the argument of a call of nasm's `sectalign` macro ends in a `%` that its `%ifidni
- * %1,off` pastes to the comma (see pastePercent): after a name, with no blanks between,
+ * %1,off` pastes to the comma (see rereadRuns): after a name, with no blanks between,
  * `%,` is one token and the `%ifidni` has one argument, its error the macro's only effect
  * (measured with nasm 2.16.01: `sectalign 4 {z}%` and `sectalign 4 z%`; `sectalign 4 %` is the
  * `[sectalign 4 %]` line's own error).
@@ -69,11 +35,18 @@ export function percentEatsComma(args: readonly PPToken[]): boolean {
   return false;
 }
 
-/** `a` and `b` (written against each other in a macro body, on line `line` of `file`) as one token. */
-export function pasted(a: PPToken, b: PPToken, file: string, line: number): PPToken {
+/**
+ * `a` and `b` (written against each other in a macro body, on line `line` of `file`) pasted:
+ * one token, or the tokens nasm reads the joined text as (measured: a name before `1e+10` is
+ * `xyzzy1e+10`, read as `xyzzy1e`, `+`, `10`).
+ */
+export function pasted(a: PPToken, b: PPToken, file: string, line: number): PPToken[] {
   const text = a.text + b.text;
+  const end = Math.max(a.end, b.end);
+  const at = pastedAt(a, b, file, line);
   const kind = /^[0-9$]/.test(text) && a.kind === 'number' ? 'number' : 'ident';
-  return { kind, text, start: a.start, end: Math.max(a.end, b.end), src: a.src, at: pastedAt(a, b, file, line), gap: a.gap };
+  if (kind === 'number' || isNameText(text)) return [{ kind, text, start: a.start, end, src: a.src, at, gap: a.gap }];
+  return tokenizeLine(text).map((r, k) => ({ kind: r.kind, text: r.text, start: a.start, end, src: a.src, at, gap: k === 0 ? a.gap : false }));
 }
 
 /** Whether `toks` hold a `%+`. */
@@ -137,7 +110,68 @@ export function pasteTokens(toks: PPToken[], file: string, line: number, implici
   return out ?? toks;
 }
 
-/** What nasm's implicit pasting joins to a name before it: a name, or a number that is not a floating-point constant. */
+/**
+ * What nasm's implicit pasting joins to a name before it: a name, or a number that is not a
+ * floating-point constant. Not a context-local name (`%$x`, here already `..@N.x`): nasm pastes
+ * the text as written, `a%$x`, which it reads again as the two tokens (measured: in a context
+ * with `%$n` 3, `%xdefine x%$n%$q 6` defines `x3` as `%$q 6`).
+ */
 function joinsName(t: PPToken): boolean {
-  return t.kind === 'ident' || (t.kind === 'number' && !isFloatText(t.text));
+  return (t.kind === 'ident' && t.contextLocal === undefined) || (t.kind === 'number' && !isFloatText(t.text));
+}
+
+/**
+ * nasm 2.16.01's pasting after a macro line's parameters are put in (preproc.c expand_mmac_params,
+ * paste_tokens): a name and the names, numbers and operators written against it are joined and
+ * read again, so tokens an argument put side by side inside them become one (measured: with %1
+ * `1` and %2 `q`, `G(%1%2)` holds the number `1q` where `(%1%2)` holds 1 and q; with %1 `1` and
+ * %2 `36`, `__?float32?__(%1e+%2)` is the float `1e+36`). `toks` itself when no run reads
+ * otherwise; a token that stays as it was keeps all it had.
+ */
+export function rereadRuns(toks: PPToken[], file: string, line: number): PPToken[] {
+  let out: PPToken[] | undefined;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    let j = i + 1;
+    let operator = false, touching = false;
+    if (t.kind === 'ident') {
+      for (; j < toks.length && joinsRun(toks[j]) && !spaced(toks[j - 1], toks[j]); j++) {
+        operator ||= toks[j].kind === 'op' || toks[j].kind === 'here';
+        touching ||= j > i + 1 && ((toks[j].kind === 'op') === (toks[j - 1].kind === 'op') || (toks[j - 1].kind === 'number' && (toks[j].text === '+' || toks[j].text === '-')));
+      }
+    }
+    // (Only a run with an operator in it, which the pasting of a parameter to its neighbours did
+    // not join, and with two words, two operators, or a number and a sign side by side, may read
+    // otherwise: `1.2e` and `+5` are the float `1.2e+5`.)
+    const run = operator && touching ? toks.slice(i, j) : undefined;
+    const again = run === undefined ? undefined : readAgain(run, file, line, spaced(toks[i - 1], t));
+    if (again === undefined) { out?.push(t); continue; }
+    out ??= toks.slice(0, i);
+    out.push(...again);
+    i = j - 1;
+  }
+  return out ?? toks;
+}
+
+/** What nasm's pasting after parameters joins to a name before it: a name, a number or an operator. */
+function joinsRun(t: PPToken): boolean {
+  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'op' || t.kind === 'here';
+}
+
+/** The tokens the joined text of `run` reads as, when they are not the run's own; undefined when they are. */
+function readAgain(run: readonly PPToken[], file: string, line: number, gap: boolean): PPToken[] | undefined {
+  let text = '';
+  const offsets: number[] = [];
+  for (const x of run) { offsets.push(text.length); text += x.text; }
+  const re = tokenizeLine(text);
+  if (re.length === run.length && re.every((r, k) => r.text === run[k].text)) return undefined;
+  const piece = (offset: number): number => { let k = 0; while (k + 1 < offsets.length && offsets[k + 1] <= offset) k++; return k; };
+  return re.map((r, k) => {
+    const a = piece(r.start), b = piece(r.end - 1);
+    const first = run[a];
+    if (a === b && r.text === first.text) return k === 0 ? gapped(first, gap) : gapped(first, false);
+    const at: SourceRange[] = [];
+    for (let q = a; q <= b; q++) { const w = writtenAt(run[q], file, line); if (isPieces(w)) at.push(...w); else at.push(w); }
+    return { kind: r.kind, text: r.text, start: first.start, end: run[b].end, src: first.src, at, gap: k === 0 ? gap : false };
+  });
 }

@@ -5,6 +5,7 @@
 
 import { CompletionItemKind } from 'vscode-languageserver-types';
 import type { CompletionItem } from 'vscode-languageserver-types';
+import { readParamCount } from '../../../core/src/asm/macros';
 
 /** The macro whose body holds a line: its name and parameter counts from its header. */
 export interface MacroBody {
@@ -19,6 +20,9 @@ export interface MacroBody {
   readonly last: number;
 }
 
+/** The most parameters the completion lists. */
+const LISTED_PARAMETERS = 99;
+
 const HEADER = /^\s*%i?macro\s+([^\s;]+)\s+(\d+)(?:\s*-\s*(\d+|\*))?(\+)?/i;
 const END = /^\s*%(?:endmacro|endm)\b/i;
 
@@ -30,8 +34,9 @@ export function macroBodyAt(lines: readonly string[], line: number): MacroBody |
     if (!m) continue;
     let last = line;
     while (last + 1 < lines.length && !END.test(lines[last + 1])) last++;
-    const min = Number(m[2]);
-    const max = m[3] === '*' ? undefined : m[3] !== undefined ? Number(m[3]) : min;
+    // (Counts as the assembler reads them, cut to 32 bits: see readParamCount.)
+    const min = readParamCount(m[2], []);
+    const max = m[3] === '*' ? undefined : m[3] !== undefined ? readParamCount(m[3], []) : min;
     return { name: m[1], min, max, greedy: m[4] !== undefined, first: l + 1, last };
   }
   return undefined;
@@ -40,8 +45,9 @@ export function macroBodyAt(lines: readonly string[], line: number): MacroBody |
 /** The items for a `%` word in `body` (the caller sets their edits); `typing`: where that word starts, not itself a label to offer. */
 export function macroBodyItems(lines: readonly string[], body: MacroBody, typing: { readonly line: number; readonly start: number }): CompletionItem[] {
   const items: CompletionItem[] = [];
-  // An unbounded macro shows one past its least count, standing for the ones after it.
-  const count = body.max ?? body.min + 1;
+  // An unbounded macro shows one past its least count, standing for the ones after it; a list
+  // of thousands would help no one (nasm allows 2^31-1), so it stops at LISTED_PARAMETERS.
+  const count = Math.min(body.max ?? body.min + 1, LISTED_PARAMETERS);
   for (let i = 1; i <= count; i++) {
     const rest = i < count ? '' : body.max === undefined ? ' (and any after it)' : body.greedy ? ' (and the rest of the arguments, commas too)' : '';
     const optional = i > body.min ? ' (optional)' : '';
