@@ -1202,7 +1202,8 @@ function firstPassTerms(e: Expr, ctx: EvalContext): FirstPassTerms | undefined {
     unary: (x, a) => {
       if (a === undefined || x.op === '+') return a;
       if (x.op === '-') return scaleTerms(a, -1);
-      return isNumberTerms(a) ? numberTerms(unary(x, { v: a.k, sec: -1 }, quiet)) : UNKNOWN_TERMS;
+      if (!isNumberTerms(a)) return UNKNOWN_TERMS;
+      return exactNumber(a) ? numberTerms(unary(x, { v: a.k, sec: -1 }, quiet)) : NAN_TERMS;
     },
     binary: (x, a, b) => sumOfTerms(x, a, b, quiet),
   });
@@ -1211,6 +1212,10 @@ function firstPassTerms(e: Expr, ctx: EvalContext): FirstPassTerms | undefined {
 function numberTerms(v: Value): FirstPassTerms {
   return { k: v.v ?? NaN, unknown: 0, sections: NO_SECTIONS };
 }
+
+/** A number firstPassTerms made nothing of (NaN: `1/0`), or one too large to be exact, takes no operator: it stays NaN. */
+const NAN_TERMS: FirstPassTerms = { k: NaN, unknown: 0, sections: NO_SECTIONS };
+const exactNumber = (t: FirstPassTerms): boolean => Number.isSafeInteger(t.k);
 
 /** `a op b` as firstPassTerms sums them; `quiet` applies the operators other than `+ - *` to numbers. */
 function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefined, b: FirstPassTerms | undefined, quiet: EvalContext): FirstPassTerms | undefined {
@@ -1224,7 +1229,7 @@ function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefine
   const numberA = isNumberTerms(a), numberB = isNumberTerms(b);
   if (e.op === '*' && numberA) return scaleTerms(b, a.k);
   if (e.op === '*' && numberB) return scaleTerms(a, b.k);
-  if (numberA && numberB) return numberTerms(binary(e, { v: a.k, sec: -1 }, { v: b.k, sec: -1 }, quiet));
+  if (numberA && numberB) return exactNumber(a) && exactNumber(b) ? numberTerms(binary(e, { v: a.k, sec: -1 }, { v: b.k, sec: -1 }, quiet)) : NAN_TERMS;
   // An unknown part makes the whole unknown; labels alone are an error (not a number either way).
   return a.unknown !== 0 || b.unknown !== 0 ? UNKNOWN_TERMS : undefined;
 }
