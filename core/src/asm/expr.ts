@@ -564,9 +564,7 @@ function evaluateRead(e: Expr, ctx: EvalContext): Value {
  */
 function addsTwoSections(e: Expr, ctx: EvalContext): boolean {
   const sections = new Map<number, number>();
-  const outer = takeMisplaced();
-  const k = linearSum(e, ctx, 1, sections);
-  misplacedLabel = outer;
+  const k = sumAside(e, ctx, sections);
   if (k === undefined) return false;
   const here = ctx.here()?.sec;
   // (A section's `section.NAME.start` segment is made with it, taken after it: measured,
@@ -686,9 +684,7 @@ export const EXTERNAL_SEGMENTS = 0x60000000;
 function externalBaseProblem(e: Expr, ctx: EvalContext, externals: ReadonlyMap<string, ExternalName>): string | undefined {
   const bases = withExternalSegments(ctx, externals, new Set(), () => undefined);
   const sections = new Map<number, number>();
-  const outer = takeMisplaced();
-  const k = linearSum(e, bases, 1, sections);
-  misplacedLabel = outer;
+  const k = sumAside(e, bases, sections);
   if (k === undefined) return undefined;
   const here = ctx.here()?.sec;
   // (An immediate is where a section has an address to count by: .text, section 0, always has.)
@@ -1084,11 +1080,20 @@ export function sectionTerms(e: Expr, ctx: EvalContext): { readonly sum: number;
   // (An external name of another coefficient than 1 and -1 is dropped, as in an immediate: see
   // withScaledExternals. Elsewhere such a sum is an error, of a line nasm lists nothing of.)
   ctx = externalsCancelled(e, ctx, true);
-  const outer = takeMisplaced();
   const sections = new Map<number, number>();
-  const sum = linearSum(e, ctx, 1, sections);
-  misplacedLabel = outer;
+  const sum = sumAside(e, ctx, sections);
   return sum === undefined || !Number.isSafeInteger(sum) ? undefined : { sum, sections };
+}
+
+/**
+ * `e`'s linearSum, the label an evaluation around it holds as misplaced (see takeMisplaced) left
+ * as it was: a look at the sum on the side, which reports nothing.
+ */
+function sumAside(e: Expr, ctx: EvalContext, sections: Map<number, number>): number | undefined {
+  const outer = takeMisplaced();
+  const k = linearSum(e, ctx, 1, sections);
+  misplacedLabel = outer;
+  return k;
 }
 
 /** `m` times `e`'s value, adding `m` times each label's coefficient to `sections`; undefined when not a sum of labels. */
