@@ -401,6 +401,12 @@ describe('ringside CLI', function () {
     };
     assert.equal(run([]).code, 2);
     assert.match(run(['frob']).err, /unknown command `frob'/);
+    // (Names every object has were taken for commands: `ringside toString` died with a TypeError.)
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const r = run([name, 'x']);
+      assert.equal(r.code, 2, name);
+      assert.match(r.err, new RegExp(`unknown command \`${name}'`));
+    }
     assert.equal(run(['asm']).code, 2);
     assert.equal(run(['disasm', 'x.bin', '--bits', '64']).code, 2);
     assert.match(run(['--help']).out, /ringside asm FILE/);

@@ -2,7 +2,6 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { assemble, renderListing, renderMapFile } from '../asm/index';
 import type { Diagnostic, ListingLine, SourceRange } from '../asm/api';
 import type { MapFile } from '../asm/map-file';
@@ -86,7 +85,6 @@ function assembleFile(args: AsmArgs, io: Io): number {
   // (`-M` wins over `-E`, as in nasm, whose -M sets its mode where -E and -MD add to it.)
   if (depend?.only === true) return dependenciesCommand(args, depend, file, text, readFile, io);
   if (args.preprocessOnly) return preprocessCommand(args, file, text, readFile, includePaths, io, depend);
-  keepOptimizedCode();
   const result = assemble({ file, text, host: { readFile, readBinary }, ...assemblerFlags(args, includePaths), workingDirectory: cwd, fileName: nasmFileNames(args, file, args.includes, cwd) });
   const reported = new ReportedLines(result.lineDirectives);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
@@ -308,20 +306,6 @@ function writeMap(map: MapFile, sourceFile: string, outputFile: string, io: Io):
       io.err(`${sourceFile}: warning: unable to open map file \`${target}': ${fileErrorReason(e)}\n`);
     }
   }
-}
-
-/**
- * A one-shot assembly keeps nearly everything it allocates (each distinct line's tokens and parse)
- * until the process ends. V8 notices and, part-way through a large file, switches the object
- * literals that make them to old-space allocation ("allocation-site pretenuring"); each switch
- * throws away every optimized function that inlined one of them, twice in a 100k-line file, and
- * the run goes on in unoptimized code until they are compiled again (seen with
- * --trace-deopt-verbose: "marking dependent code ... code dependencies"). Without it, files of
- * 50k-100k lines assemble in 10-25% less time (docs/benchmarks.md). The flag changes where objects
- * are allocated, never what the program computes; this process ends after one assembly.
- */
-function keepOptimizedCode(): void {
-  setFlagsFromString('--no-allocation-site-pretenuring');
 }
 
 /**

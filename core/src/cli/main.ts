@@ -1,12 +1,14 @@
-// The `ringside` command line (bundled to dist/cli.js): dispatches to one file per subcommand.
+// The `ringside` command line (bundled to dist/cli-main.js, which dist/cli.js loads: entry.ts):
+// dispatches to one file per subcommand.
 
 import { encodeSource } from '../asm/source-encoding';
 import { asmCommand } from './asm-command';
+import { isCommandName, type CommandName } from './command-names';
 import { disasmCommand } from './disasm-command';
 import { runCommand } from './run-command';
 import { HELP, UsageError, VERSION, commandHelp, type Io } from './usage';
 
-const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: Io) => number>> = {
+const COMMANDS: Readonly<Record<CommandName, (argv: readonly string[], io: Io) => number>> = {
   asm: asmCommand,
   disasm: disasmCommand,
   run: runCommand,
@@ -16,7 +18,7 @@ export function main(argv: readonly string[], io: Io): number {
   const [cmd, ...rest] = argv;
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') { io.out(HELP); return 0; }
   if (cmd === '--version' || cmd === '-v') { io.out(`ringside ${VERSION}\n`); return 0; }
-  const run = cmd === undefined ? undefined : COMMANDS[cmd];
+  const run = isCommandName(cmd) ? COMMANDS[cmd] : undefined;
   try {
     if (!run) throw new UsageError(cmd === undefined ? 'missing command' : `unknown command \`${cmd}'`);
     if (rest.includes('--help') || rest.includes('-h')) { io.out(commandHelp(cmd!) ?? HELP); return 0; }
@@ -30,7 +32,10 @@ export function main(argv: readonly string[], io: Io): number {
   }
 }
 
-if (require.main === module) {
+/** Runs the command line of this process on its standard output and error. */
+export function mainOfProcess(): void {
   // (A source's bytes that were no UTF-8 go out as those bytes: see source-encoding.ts.)
   process.exitCode = main(process.argv.slice(2), { out: (t) => process.stdout.write(encodeSource(t)), err: (t) => process.stderr.write(encodeSource(t)) });
 }
+
+if (require.main === module) mainOfProcess();

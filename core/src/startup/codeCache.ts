@@ -43,6 +43,17 @@ export function chooseCacheFolder(argv: readonly string[] = process.argv): Cache
   return { folder: problem === undefined ? wanted : undefined, problem };
 }
 
+/**
+ * The cache folder arguments of the command line, which has none of its own (its arguments are
+ * nasm's): `RINGSIDE_CODE_CACHE=DIR` names the folder, `RINGSIDE_CODE_CACHE=off` turns the cache
+ * off, and unset or empty leaves the platform's per-user cache folder (codeCacheDirectory).
+ */
+export function commandLineCacheArguments(env: NodeJS.ProcessEnv): string[] {
+  const given = env.RINGSIDE_CODE_CACHE;
+  if (given === undefined || given === '') return [];
+  return given === 'off' ? ['--no-code-cache'] : [`--code-cache=${given}`];
+}
+
 /** A bundle loaded by a process's entry, and what it did with the code cache, for the log. */
 export interface EntryBundle<T> extends LoadedBundle<T> {
   readonly said: string;
@@ -110,12 +121,16 @@ export class BundleSource {
 
 /**
  * Loads CommonJS bundle `file` as `require` would, through the cache in `dir` (none when
- * undefined), named by the bundle's key (BundleSource.key).
+ * undefined), named `name` (the bundle's file name unless given) and the bundle's key
+ * (BundleSource.key). A bundle whose runs start from different code (the command line's
+ * commands) keeps a cache for each under its own name, since a cache holds the functions the run
+ * that wrote it compiled.
  */
-export function loadBundle<T>(bundle: string | BundleSource, dir: string | undefined): LoadedBundle<T> {
+export function loadBundle<T>(bundle: string | BundleSource, dir: string | undefined, name?: string): LoadedBundle<T> {
   const read = typeof bundle === 'string' ? new BundleSource(bundle) : bundle;
   const { file, source } = read;
-  const cacheFile = dir === undefined ? undefined : join(dir, `${basename(file)}-${read.key()}${SUFFIX}`);
+  const cacheName = name ?? basename(file);
+  const cacheFile = dir === undefined ? undefined : join(dir, `${cacheName}-${read.key()}${SUFFIX}`);
   let cachedData: Buffer | undefined;
   try {
     if (cacheFile !== undefined) cachedData = readFileSync(cacheFile);
@@ -141,7 +156,7 @@ export function loadBundle<T>(bundle: string | BundleSource, dir: string | undef
         const data = script.createCachedData();
         writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
         renameSync(temporary, cacheFile);
-        pruneOthers(dirname(cacheFile), `${basename(file)}-`, read.key());
+        pruneOthers(dirname(cacheFile), `${cacheName}-`, read.key());
         return `code cache written (${Math.round(data.length / 1024)} KiB, ${cacheFile})`;
       } catch (e) {
         // (A write cut short, or a rename refused, leaves no partial file behind.)
