@@ -2339,7 +2339,8 @@ class Assembler implements EvalContext {
     // The data it governs was parsed in its mode (see floatModes in index.ts); the mode here
     // is for the expressions read now (`x equ __?float32?__(0.1)`). Like nasm's, it carries
     // over from one pass to the next.
-    const value = args.length === 0 ? '' : this.lines.text[this.line].slice(args[0].start, args[args.length - 1].end);
+    // (The words as the preprocessor left them: measured, `%define F daz` / `float F`.)
+    const value = tokensText(args);
     const mode = floatModeAfter(this.floatMode, value);
     if (mode === undefined) this.error('syntax', `unknown 'float' directive: ${value}`, args[0] ?? word);
     else this.floatMode = mode;

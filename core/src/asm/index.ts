@@ -348,7 +348,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
     if (stmt) {
       if (stmt.kind === StatementKind.Directive) {
         if (stmt.op!.name === 'warning') switches = switchWarnings(switches ?? new WarningSwitches(), stmt, lines, i, sink);
-        else if (stmt.op!.name === 'float') floatMode = floatModeAfter(floatMode, stmt.args.length === 0 ? '' : lines.text[i].slice(stmt.args[0].start, stmt.args[stmt.args.length - 1].end)) ?? floatMode;
+        else if (stmt.op!.name === 'float') floatMode = floatModeAfter(floatMode, tokensText(stmt.args)) ?? floatMode;
         else mode = modeAfter(stmt, mode);
         if (pp.sectDefinitions.length > 0) {
           const name = stmt.op!.name;

@@ -1940,8 +1940,12 @@ class Preprocessor {
    * standard-packages.ts); `smartalign` defines `alignmode` and sets `generic`, which the
    * assembler keeps (see smart-align.ts).
    */
-  private use(f: Frame, file: string, line: number, text: string, toks: readonly PPToken[], here: SourceRange): void {
-    const t = toks[1];
+  private use(f: Frame, file: string, line: number, text: string, toks: PPToken[], here: SourceRange): void {
+    // nasm expands single-line macros in the name (measured: `%define A altreg` / `%use A`); a
+    // first name that expands to nothing leaves a blank there, which is no name (`got ` '`).
+    const args = this.expandSingle(toks.slice(1), file, line);
+    const blank = this.startsBlank;
+    const t = blank ? undefined : args[0];
     const name = t === undefined ? '' : (t.kind === 'string' ? stringText(t.text) : t.text).toLowerCase();
     const pkg = STANDARD_PACKAGES.get(name);
     const first = pkg !== undefined && !this.packages.has(name);
@@ -1952,10 +1956,11 @@ class Preprocessor {
     if (put !== undefined) this.emit(f, file, line, text, this.standardCleared ? withoutStandardMacros(put) : put, false);
     else this.consume(f, file, line, text);
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
-      this.sink.error('syntax', `\`${toks[0].text}' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
+      const got = blank ? '` \'' : t === undefined ? 'end of line' : `\`${t.text}'`;
+      this.sink.error('syntax', `\`${toks[0].text}' expects a package name, got ${got}`, here, f.expansion);
       return;
     }
-    if (toks.length > 2) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
+    if (args.length > 1) this.sink.warning('trailing', `trailing garbage after \`${toks[0].text}' ignored`, here, f.expansion);
     if (pkg === undefined) {
       this.sink.error('syntax', `unknown \`${toks[0].text}' package: \`${t.kind === 'string' ? name : t.text}'`, here, f.expansion);
       return;
