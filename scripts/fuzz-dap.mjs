@@ -81,7 +81,7 @@ const SNIPPETS = [
   'db 0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0x90', 'times 20 db 0x66', 'db 0xcd',
   'mov byte [$+7], 0x90', 'fld1', 'fninit', 'movd mm0, eax', 'clts', 'smsw ax', 'lmsw ax', 'pushad\n popad', 'xchg esp, eax', 'aam 0',
 ];
-const TECHNIQUES = ['bt', 'pv', 'te', 'hw', 'native', 'none', 'bogus', ''];
+const TECHNIQUES = ['bt', 'pv', 'te', 'hw', 'native', 'none', 'bogus', '', 'constructor', '__proto__'];
 const MNEMONICS = ['mov', 'add', 'sub', 'jmp', 'call', 'push', 'pop', 'int', 'out', 'in', 'lea', 'cmp', 'xor', 'iret', 'ret', 'hlt', 'nop', 'inc', 'dec', 'div'];
 
 function mutateSource(text) {
@@ -138,7 +138,7 @@ function launchArguments(guest) {
     stopOnEntry: maybe(good ? chance(2) : pick([true, 'yes', 1])),
     noDebug: chance(12) ? true : undefined,
     memory: odd([1, 0, 3841, 2.5, '32', -1, 1e9, null]) ?? maybe(pick([2, 3, 4, 16, 32, 256])),
-    tlb: odd([{ entries: 3 }, { entries: 64, ways: 3 }, { ways: 0 }, { policy: 'mru' }, 'lru', [], { entries: 131072 }, { entries: 1, ways: 2 }])
+    tlb: odd([{ entries: 3 }, { entries: 64, ways: 3 }, { ways: 0 }, { policy: 'mru' }, 'lru', [], { entries: 131072 }, { entries: 1, ways: 2 }, { policy: 'constructor' }, { policy: '__proto__' }])
       ?? maybe({ entries: maybe(pick([1, 2, 4, 16, 64, 1024, 65536])), ways: maybe(pick([1, 2, 4])), policy: maybe(pick(['lru', 'fifo', 'random'])) }),
     maxInstructions: odd([0, -1, 1.5, '10', null]) ?? maybe(pick([1, 2, 10, 100, 1000, 100000, 1e7, Number.MAX_SAFE_INTEGER, 1e300])),
     assemblerArguments: odd([[5], 'x', [null]]) ?? (chance(4) ? Array.from({ length: rand(4) }, () => pick(FLAGS)) : undefined),
@@ -235,7 +235,7 @@ const EXPRESSIONS = ['eax', 'eip', 'esp', '[esp]', '[eax]', 'byte [0xffffffff]',
   "'", '"x"', '0b', '0x', '1Fh', 'eax ? 1 : 2', 'eax == 1 && ebx', 'eax = 5', 'foo', '', ' ', '\n', 'info registers', 'info tlb', 'info pt', 'info pt 0xffffffff',
   'info pt x', 'info bogus', 'info', 'help', 'translate', 'translate 0x100000', 'translate -1', 'translate [esp]', 'x/4xw esp', 'x/100000000xb 0', 'x/4i eip',
   'x/0i eip', 'x/3dh 0xfffffffe', 'x esp', 'x/', 'x/4q esp', 'x/i 0xfffffff0', `${'('.repeat(5000)}1${')'.repeat(5000)}`, '1+'.repeat(5000) + '1',
-  'word [esp+ebp*4]', 'ax', 'al+ah', 'multiboot_header', 'load_end-start', '.forever', 'start.forever', 'dr7', 'tr', 'gdtr', 'idtr', '__proto__', 'constructor', 'toString'];
+  'word [esp+ebp*4]', 'ax', 'al+ah', 'multiboot_header', 'load_end-start', '.forever', 'start.forever', 'dr7', 'tr', 'gdtr', 'idtr', '__proto__', 'constructor', 'toString', 'info constructor', 'info pt __proto__', 'x/4toString esp', 'hasOwnProperty+1'];
 const CONTEXTS = ['repl', 'watch', 'hover', 'clipboard', 'variables', undefined, 'bogus'];
 const LOGS = ['eax={eax}', '{', '}', '{}', '{bad(}', '{[esp]} {cr2}', 'plain', '{{eax}}', '{1/0}', '{x/4i eip}'];
 const CONDITIONS = ['eax == 0', 'eax', '1', '0', '', '(', '[0xffffffff]', '1/0', 'foo', 'cpl == 3', 'cr2 >= 0x80000000'];
@@ -327,7 +327,7 @@ async function fuzzLaunch(n) {
       case 19: case 20: return run('stepIn', { threadId: 1, granularity: maybe(pick(['instruction', 'line'])) });
       case 21: return run('stepOut', { threadId: 1 });
       case 22: return ask('pause', { threadId: 1 });
-      case 23: return ask('setVariable', { variablesReference: reference(), name: pick(['eax', 'eip', 'esp', 'cf', 'zf', 'if', 'iopl', 'vm', 'tf', 'cs', 'cr0', 'bogus', 'EAX', '']), value: pick(EXPRESSIONS), format: maybe({ hex: chance(2) }) });
+      case 23: return ask('setVariable', { variablesReference: reference(), name: pick(['eax', 'eip', 'esp', 'cf', 'zf', 'if', 'iopl', 'vm', 'tf', 'cs', 'cr0', 'bogus', 'EAX', '', '__proto__', 'constructor', 'toString']), value: pick(EXPRESSIONS), format: maybe({ hex: chance(2) }) });
       case 24: return ask('writeMemory', { memoryReference: chance(2) ? pick(seen.memory) : pick(ADDRESSES), offset: maybe(randomInt()), data: pick(['', 'AAAA', 'kJCQkA==', '!!notbase64', Buffer.alloc(rand(9000), rand(256)).toString('base64')]), allowPartial: maybe(chance(2)) });
       case 25: {
         const t = await ask('gotoTargets', { source: source(), line: line() });

@@ -40,7 +40,7 @@ function sources() {
   add(join(root, 'examples'));
   return out;
 }
-const corpus = sources();
+const corpus = process.env.FUZZ_CORPUS ? [readFileSync(process.env.FUZZ_CORPUS, 'latin1')] : sources();
 
 const CHARS = ' \t\n,:;[]{}()%$#@.?~!^&|*+-/<>="\'`\\0123456789abcdefxyzAX_';
 /** Pieces of the dialect that meet other code in ways the fixtures do not. */
@@ -55,6 +55,9 @@ const PIECES = [
   'cpu 386', 'default rel', '.loc:', 'lab:', 'incbin', 'incbin "x.inc", 2, -1', 'jmp', 'jmp far [eax]', 'call', '$$', '$', 'seg x', 'x wrt y',
   'popf', 'cli', 'lgdt', 'mov cr0, eax', 'o16 a32 rep movsb', 'lock xchg [eax], eax', '[warning +error=all]', '[map all x.map]',
   `db ${'1+'.repeat(3000)}1`, '\\\n',
+  // Names every JavaScript object has, as labels, macros, sections and words (a table keyed by
+  // name must not find them: `ringside toString` once took Object.prototype's for a command).
+  'constructor', '__proto__', 'toString:', 'hasOwnProperty', '%define valueOf 1', 'section __proto__', '%macro constructor 0', 'cpu toString', '[warning -__proto__]',
 ];
 /** nasm flags for `ringside.assembler.arguments`, good and bad. */
 const FLAGS = ['-O0', '-O1', '-Ox', '-Ov', '-DDEBUG', '-DX=1', '-UX', '-I', 'inc/', '-Pmissing.inc', '-w+all', '-w-orphan-labels', '-Werror', '-o',
