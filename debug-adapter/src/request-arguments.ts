@@ -3,6 +3,8 @@
 // refused with a message naming the field, before a handler could read `undefined.length`.
 // Only the fields the handlers use are listed; a name ending in `?` is optional.
 
+import { wordTable } from '../../core/src/word-table';
+
 /** A scalar, an object with these `fields`, or an array of objects with these fields (`items`). */
 export type Shape = 'string' | 'integer' | 'boolean' | 'object' | 'string[]' | { readonly fields: Fields } | { readonly items: Fields };
 export type Fields = Readonly<Record<string, Shape>>;
@@ -10,7 +12,7 @@ export type Fields = Readonly<Record<string, Shape>>;
 const BREAKPOINT_COMMON: Fields = { 'condition?': 'string', 'hitCondition?': 'string' };
 const SOURCE: Shape = { fields: { 'path?': 'string' } };
 
-export const ARGUMENTS: Readonly<Record<string, Fields>> = {
+export const ARGUMENTS: Readonly<Record<string, Fields>> = wordTable<Fields>({
   setBreakpoints: { source: SOURCE, 'breakpoints?': { items: { line: 'integer', ...BREAKPOINT_COMMON, 'logMessage?': 'string' } } },
   setFunctionBreakpoints: { breakpoints: { items: { name: 'string', ...BREAKPOINT_COMMON } } },
   setInstructionBreakpoints: { breakpoints: { items: { instructionReference: 'string', 'offset?': 'integer', ...BREAKPOINT_COMMON } } },
@@ -31,7 +33,7 @@ export const ARGUMENTS: Readonly<Record<string, Fields>> = {
   readMemory: { memoryReference: 'string', 'offset?': 'integer', count: 'integer' },
   writeMemory: { memoryReference: 'string', 'offset?': 'integer', data: 'string', 'allowPartial?': 'boolean' },
   disassemble: { memoryReference: 'string', 'offset?': 'integer', 'instructionOffset?': 'integer', instructionCount: 'integer', 'resolveSymbols?': 'boolean' },
-};
+});
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

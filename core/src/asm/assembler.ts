@@ -38,6 +38,7 @@ import { lookupRegister, REGISTERS } from '../isa/registers';
 import { chosenAlignMode, paddingBytes, SMARTALIGN_DIRECTIVE, smartPadding, withAlignMode, type SmartAlign } from './smart-align';
 import { isNasmRegister, isRegisterOutsideDialect } from '../isa/nasm-registers';
 import type { Gpr16, Gpr32, RegisterInfo, SegmentRegister } from '../isa/types';
+import { wordTable } from '../word-table';
 
 const NO_PREFIX_NAMES: readonly PrefixName[] = [];
 
@@ -3939,7 +3940,7 @@ interface ArgumentRule {
  * "No or invalid offset specified in ORG directive."; `resb abc`: the symbol's error alone; `resb
  * lbl`: "attempt to reserve non-constant quantity of BSS space").
  */
-const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = {
+const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = wordTable({
   org: { critical: true, unknown: 'No or invalid offset specified in ORG directive.', label: 'org value must be a critical expression' },
   align: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
   alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
@@ -3951,7 +3952,7 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = {
   'section start=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
   'section vstart=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
   ...Object.fromEntries(Object.keys(RESERVE_UNIT).map((name) => [name, { label: 'attempt to reserve non-constant quantity of BSS space' }])),
-};
+});
 
 /** The first name in `e` nasm's evaluator cannot read (see isUnreadableWord). */
 function unreadableIn(e: Expr): Expr | undefined {

@@ -1,9 +1,11 @@
 // Assembler directive and data keywords (NASM manual §3.2, §6, §7.1): the words the parser treats
 // as directives rather than mnemonics or labels.
 
+import { wordTable } from '../word-table';
+
 /** Bytes per unit of `db`/`dw`/... and `resb`/`resw`/... */
-export const DATA_UNIT: Readonly<Record<string, number>> = { db: 1, dw: 2, dd: 4, dq: 8, dt: 10 };
-export const RESERVE_UNIT: Readonly<Record<string, number>> = { resb: 1, resw: 2, resd: 4, resq: 8, rest: 10 };
+export const DATA_UNIT: Readonly<Record<string, number>> = wordTable({ db: 1, dw: 2, dd: 4, dq: 8, dt: 10 });
+export const RESERVE_UNIT: Readonly<Record<string, number>> = wordTable({ resb: 1, resw: 2, resd: 4, resq: 8, rest: 10 });
 
 export const DIRECTIVES: ReadonlySet<string> = new Set([
   'bits', 'use16', 'use32', 'use64', 'userel', 'useabs', 'usebnd', 'usenobnd', 'org', 'section', 'segment', 'absolute', 'align', 'alignb', 'sectalign', 'equ', 'incbin',
@@ -90,7 +92,7 @@ export const BRACKET_DIRECTIVES: ReadonlySet<string> = new Set(['list', 'map', '
  * The sizes a data item may be given (`dd byte 1`), in bytes (nasm 2.15): every size keyword nasm
  * has but `fword`, which it has not.
  */
-export const DATA_ELEMENT_SIZE: Readonly<Record<string, number>> = { byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32, zword: 64 };
+export const DATA_ELEMENT_SIZE: Readonly<Record<string, number>> = wordTable({ byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32, zword: 64 });
 
 /**
  * Size keywords (manual §3.3) in bits. `long` is nasm 2.16.01's other word for `dword` on an
@@ -98,6 +100,6 @@ export const DATA_ELEMENT_SIZE: Readonly<Record<string, number>> = { byte: 1, wo
  * (66 E9), `[long 5]` and `strict long` are dword's bytes; `dd long 5` is "expression syntax
  * error", `long:` "label or instruction expected at start of line").
  */
-export const SIZE_KEYWORDS: Readonly<Record<string, 8 | 16 | 32 | 48 | 64 | 80>> = {
+export const SIZE_KEYWORDS: Readonly<Record<string, 8 | 16 | 32 | 48 | 64 | 80>> = wordTable({
   byte: 8, word: 16, dword: 32, long: 32, fword: 48, qword: 64, tword: 80,
-};
+});

@@ -6,6 +6,7 @@
 import type { Token } from './lexer';
 import { isNasmMnemonic } from '../isa/nasm-mnemonics';
 import { isFloatText } from './floats';
+import { wordTable } from '../word-table';
 
 /** Operators of two or three characters, by their token type. */
 const OPERATOR_TYPES: Readonly<Record<string, number>> = {
@@ -14,7 +15,7 @@ const OPERATOR_TYPES: Readonly<Record<string, number>> = {
 };
 
 /** Words of nasm's own kinds, by their token type (any case). */
-const WORD_TYPES: Readonly<Record<string, number>> = {
+const WORD_TYPES: Readonly<Record<string, number>> = wordTable({
   seg: 278, wrt: 279,
   byte: 287, word: 287, dword: 287, qword: 287, tword: 287, oword: 287, yword: 287, zword: 287,
   strict: 288, near: 288, far: 288, short: 288, to: 288, nosplit: 288, rel: 288, abs: 288,
@@ -22,7 +23,7 @@ const WORD_TYPES: Readonly<Record<string, number>> = {
   a16: 289, a32: 289, a64: 289, asp: 289, osp: 289, wait: 289, xacquire: 289, xrelease: 289, bnd: 289, nobnd: 289,
   db: 291, dw: 291, dd: 291, dq: 291, dt: 291, do: 291, dy: 291, dz: 291,
   resb: 291, resw: 291, resd: 291, resq: 291, rest: 291, reso: 291, resy: 291, resz: 291, equ: 291, incbin: 291,
-};
+});
 
 /** Every register name nasm knows, the 64-bit mode's and the vector units' included. */
 const NASM_REGISTER = /^(?:[re]?(?:[abcd]x|[sd]i|[sb]p)|[abcd][lh]|[sb]pl|[sd]il|r(?:[89]|1[0-5])[bwdl]?|[c-gs]s|[cd]r(?:[0-9]|1[0-5])|tr[0-7]|st[0-7]|mm[0-7]|[xyz]mm(?:[12]?[0-9]|3[01])|k[0-7]|bnd[0-3]|tmm[0-7])$/i;

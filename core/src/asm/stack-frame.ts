@@ -2,6 +2,7 @@
 // register, the slot size, and where the next argument and local variable lie.
 
 import { NOWHERE, type PPToken } from './source';
+import { wordTable } from '../word-table';
 
 /** A stack frame as `%stacksize` sets it up: its frame register, slot size, and the next `%arg` and `%local` offsets. */
 export interface StackFrame {
@@ -15,15 +16,15 @@ export interface StackFrame {
  * `%stacksize`'s frames as nasm 2.16 sets them (measured with `nasm -E`): `small` starts the
  * arguments at bp+6 and `large` at bp+4, the other way round from the manual's description.
  */
-const STACK_FRAMES: Readonly<Record<string, StackFrame>> = {
+const STACK_FRAMES: Readonly<Record<string, StackFrame>> = wordTable({
   flat: { pointer: 'ebp', slot: 4, argOffset: 8, localOffset: 0 },
   flat64: { pointer: 'rbp', slot: 8, argOffset: 16, localOffset: 0 },
   large: { pointer: 'bp', slot: 2, argOffset: 4, localOffset: 0 },
   small: { pointer: 'bp', slot: 2, argOffset: 6, localOffset: 0 },
-};
+});
 
 /** The sizes `%arg` and `%local` take, in bytes. */
-const FRAME_SIZES: Readonly<Record<string, number>> = { byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32 };
+const FRAME_SIZES: Readonly<Record<string, number>> = wordTable({ byte: 1, word: 2, dword: 4, qword: 8, tword: 10, oword: 16, yword: 32 });
 
 /** A new frame of `%stacksize WORD` (`flat`, `flat64`, `large`, `small`, in any case); undefined for another word. */
 export function stackFrameOf(word: string): StackFrame | undefined {

@@ -2,9 +2,10 @@
 // nasm's warning classes, which of Ringside's warnings falls in each, and which are on from each line on.
 
 import type { Diagnostic } from './api';
+import { wordTable } from '../word-table';
 
 /** nasm 2.16's warning classes (`nasm -h`) and whether each is on by default ('error': on, and an error). */
-const CLASSES: Readonly<Record<string, 'on' | 'off' | 'error'>> = {
+const CLASSES: Readonly<Record<string, 'on' | 'off' | 'error'>> = wordTable({
   'db-empty': 'on', 'ea-absolute': 'on', 'ea-dispsize': 'on', 'float-denorm': 'off', 'float-overflow': 'on', 'float-toolong': 'on',
   'float-underflow': 'off', forward: 'on', 'label-orphan': 'on', 'label-redef': 'off', 'label-redef-late': 'error', 'number-overflow': 'on',
   'obsolete-nop': 'on', 'obsolete-removed': 'on', 'obsolete-valid': 'on', phase: 'off', 'pp-else-elif': 'on', 'pp-else-else': 'on',
@@ -14,17 +15,17 @@ const CLASSES: Readonly<Record<string, 'on' | 'off' | 'error'>> = {
   'pp-rep-negative': 'on', 'pp-sel-range': 'on', 'pp-trailing': 'on', 'pragma-bad': 'off', 'pragma-empty': 'off', 'pragma-na': 'off',
   'pragma-unknown': 'off', 'prefix-bnd': 'on', 'prefix-hle': 'on', 'prefix-lock': 'on', 'prefix-opsize': 'on', 'prefix-seg': 'on', ptr: 'on',
   regsize: 'on', 'unknown-warning': 'off', user: 'on', 'warn-stack-empty': 'on', zeroing: 'on', 'zext-reloc': 'on', other: 'on',
-};
+});
 
 /** Older names nasm 2.16 still takes for a class or a group (measured with +unknown-warning). */
-const OLD_NAMES: Readonly<Record<string, string>> = {
+const OLD_NAMES: Readonly<Record<string, string>> = wordTable({
   'orphan-labels': 'label-orphan', 'macro-params': 'pp-macro-params', 'macro-params-single': 'pp-macro-params-single',
   'macro-params-multi': 'pp-macro-params-multi', 'macro-params-legacy': 'pp-macro-params-legacy', 'macro-defaults': 'pp-macro-defaults',
   'macro-def-case-single': 'pp-macro-def-case-single', 'macro-def-greedy-single': 'pp-macro-def-greedy-single',
   'macro-def-param-single': 'pp-macro-def-param-single', bnd: 'prefix-bnd', hle: 'prefix-hle', lock: 'prefix-lock',
   environment: 'pp-environment', 'unknown-pragma': 'pragma-unknown', 'bad-pragma': 'pragma-bad', 'not-my-pragma': 'pragma-na',
   'negative-rep': 'pp-rep-negative',
-};
+});
 
 /** nasm's warning classes, each with whether it is on by default ('error': on, and an error), in nasm's order. */
 export function warningClasses(): readonly (readonly [string, 'on' | 'off' | 'error'])[] {

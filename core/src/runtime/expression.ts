@@ -2,6 +2,8 @@
 // numbers (NASM forms 0x1F, 1Fh, 0b101, 'A'), registers, symbols, memory `[expr]` with optional
 // `byte`/`word`/`dword` size, and C operators. Parsed once, evaluated many times; errors are values.
 
+import { wordTable } from '../word-table';
+
 /** What an expression can read; undefined means "no such name" or "unreadable memory". */
 export interface EvalScope {
   register(name: string): number | undefined;
@@ -24,7 +26,7 @@ const BINARY: Readonly<Record<string, number>> = {
   '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '<=': 7, '>': 7, '>=': 7,
   '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
 };
-const SIZES: Readonly<Record<string, 1 | 2 | 4>> = { byte: 1, word: 2, dword: 4 };
+const SIZES: Readonly<Record<string, 1 | 2 | 4>> = wordTable({ byte: 1, word: 2, dword: 4 });
 
 /**
  * How deeply parentheses, brackets and unary operators may nest, and how many tokens an expression

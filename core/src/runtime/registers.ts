@@ -5,6 +5,7 @@
 import type { Cpu } from '../machine/cpu/cpu';
 import { AC, AF, CF, DF, ID, IF, IOPL_SHIFT, NT, OF, PF, RF, SF, TF, VM, ZF } from '../machine/cpu/eflags';
 import { SEGMENT_NAMES, descDpl, descIsSegment, descPresent, descType, descBig } from '../machine/cpu/segment-bits';
+import { wordTable } from '../word-table';
 
 export const GPR32_NAMES = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const;
 const GPR16_NAMES = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
@@ -120,9 +121,9 @@ export function readRegister(cpu: Cpu, name: string): number | undefined {
   }
 }
 
-const FLAG_BITS: Readonly<Record<string, number>> = {
+const FLAG_BITS: Readonly<Record<string, number>> = wordTable({
   cf: CF, pf: PF, af: AF, zf: ZF, sf: SF, tf: TF, if: IF, df: DF, of: OF, nt: NT, rf: RF, vm: VM, ac: AC, id: ID,
-};
+});
 
 export type SetRegisterResult = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly message: string };
 

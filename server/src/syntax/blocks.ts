@@ -4,6 +4,7 @@
 // Folding shows them; selection ranges expand through them.
 
 import { shapeLine, type WordClassifier } from './lineShape';
+import { wordTable } from '../../../core/src/word-table';
 
 export type BlockKind = 'macro' | 'rep' | 'if' | 'if-branch' | 'struc' | 'istruc' | 'section' | 'label' | 'comment';
 
@@ -14,13 +15,13 @@ export interface Block {
   readonly endLine: number;
 }
 
-const OPENERS: Record<string, { close: string; kind: BlockKind }> = {
+const OPENERS: Record<string, { close: string; kind: BlockKind }> = wordTable({
   '%macro': { close: '%endmacro', kind: 'macro' },
   '%imacro': { close: '%endmacro', kind: 'macro' },
   '%rep': { close: '%endrep', kind: 'rep' },
   struc: { close: 'endstruc', kind: 'struc' },
   istruc: { close: 'iend', kind: 'istruc' },
-};
+});
 /** Deeper nesting than this is not tracked (hostile input must not grow the stack without bound). */
 const MAX_DEPTH = 256;
 

@@ -1,6 +1,8 @@
 // EFLAGS bits (Intel SDM Vol. 1 §3.4.3, Vol. 3A §2.3) and the parity table the lazy flag
 // evaluation uses for PF.
 
+import { wordTable } from '../../word-table';
+
 export const CF = 0x0001;
 /** Bit 1 always reads as 1. */
 export const EFLAGS_FIXED = 0x0002;
@@ -36,9 +38,9 @@ export const PARITY = (() => {
   return t;
 })();
 
-const BY_NAME: Readonly<Record<string, number>> = {
+const BY_NAME: Readonly<Record<string, number>> = wordTable({
   CF, PF, AF, ZF, SF, TF, IF, DF, OF, IOPL, NT, RF, VM, AC,
-};
+});
 
 /** The EFLAGS mask of flag names from the instruction table (`flags.undefined` and friends). */
 export function flagMask(names: readonly string[] | undefined): number {
