@@ -1009,7 +1009,9 @@ class Preprocessor {
         list();
         this.rotateDirective(f, file, line, named, toks, nameRange);
         return true;
-      case '%include': {
+      // (`%require` is nasm 2.16.01's %include under another name, undocumented: measured, it
+      // includes the file every time, and its messages name it.)
+      case '%include': case '%require': {
         list();
         this.include(f, file, line, toks, here);
         return true;
