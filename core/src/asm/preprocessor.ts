@@ -1148,12 +1148,14 @@ class Preprocessor {
     // case, first after the directive; measured: `%rep .nolist 2` repeats twice).
     const nolist = toks[1]?.kind === 'ident' && toks[1].text.toLowerCase() === '.nolist';
     const count = toks.slice(nolist ? 2 : 1);
-    let v = this.evalCondition(count, file, line, f, named);
+    const value = this.evalValue(count, file, line, f, named);
+    let v = value?.v;
     // A count that does not evaluate opens no block, as in nasm: the body's lines run once
     // and the `%endrep` is then unmatched (a missing count is a block of 0).
     if (v === undefined && count.length > 0) return;
     if (v !== undefined && v > this.limits.rep) {
-      this.sink.error('limit-rep', `\`${named}' count ${v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
+      // (The count exactly: measured, `%rep (1<<62)-1` is 4611686018427387903.)
+      this.sink.error('limit-rep', `\`${named}' count ${value?.big ?? v} exceeds limit (currently ${this.limits.rep})`, here, f.expansion);
       v = 0;
     }
     if (v !== undefined && v < 0) this.sink.warning('rep-negative', `negative \`${named}' count: ${v}`, here, f.expansion);
