@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -1424,6 +1424,11 @@ class Assembler implements EvalContext {
 
   /** `address`, when given, is told of an address (a label, an external name: its value in segments, see evaluateInSegments) instead of the error for one. */
   private constant(e: Expr, what: string, address?: (v: Value) => void): number | undefined {
+    return this.constantValue(e, what, address)?.v;
+  }
+
+  /** `constant`, its value exact (Value.big beyond ±2^53). */
+  private constantValue(e: Expr, what: string, address?: (v: Value) => void): Value | undefined {
     const rule = ARGUMENTS[what];
     // (An external name is a segment of its own, an address as a label's is: measured with nasm
     // 2.16.01, `extern a` / `resb a` is "attempt to reserve non-constant quantity of BSS space",
@@ -1433,7 +1438,7 @@ class Assembler implements EvalContext {
     try { v = rule?.critical === true ? this.criticalValue(e) : RESERVE_UNIT[what] !== undefined ? this.evalImmediate(e) : this.eval(e); } finally { this.equOfExtern = undefined; }
     if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
       const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
-      if (offset !== undefined) return offset;
+      if (offset !== undefined) return { v: offset, sec: -1 };
       if (address !== undefined) address(v.sec >= 0 ? v : evaluateInSegments(e, this));
       else this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
       return undefined;
@@ -1447,7 +1452,7 @@ class Assembler implements EvalContext {
       } else if (message !== undefined) this.error('non-constant', message, e);
       return undefined;
     }
-    return v.v;
+    return v;
   }
 
   /** The offset of value `v` in its segment, an external name's segment's too (see evaluateInSegments); undefined for no such value. */
@@ -1862,7 +1867,7 @@ class Assembler implements EvalContext {
       this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
       return 0;
     }
-    if (v.v < 0) { this.error('times-negative', `TIMES value ${v.v} is negative`, st.times); return 0; }
+    if (v.v < 0) { this.error('times-negative', `TIMES value ${v.big ?? v.v} is negative`, st.times); return 0; }
     return v.v;
   }
 
@@ -2132,11 +2137,12 @@ class Assembler implements EvalContext {
       this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
     }
     let address: Value | undefined;
-    const count = e ? this.constant(e, name, (v) => { address = v; }) : undefined;
+    const value = e ? this.constantValue(e, name, (v) => { address = v; }) : undefined;
+    const count = value?.v;
     const n = none ?? this.timesCount(st);
     if (address !== undefined) this.reservedAddress(e!, address, n, forward);
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
-    if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${count} is negative`, e);
+    if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${value!.big ?? count} is negative`, e);
     this.reserve(size);
   }
 
@@ -2274,12 +2280,13 @@ class Assembler implements EvalContext {
     // "segment alignment `lab' is not power of two" as it checks it, and "division operator may
     // only be applied to scalar values".)
     const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
-    const a = e ? this.constant(e, name, () => { if (checked) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    const value = e ? this.constantValue(e, name, () => { if (checked) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    const a = value?.v;
     if (a === undefined || e === undefined) return;
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
     const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
-    const power = a > 0 && (a & (a - 1)) === 0;
-    if (checked && !power) { this.error('align', `segment alignment \`${tokensText(parts[0])}' is not power of two`, e); return; }
+    const power = powerOfTwo(value!) >= 0;
+    if (checked && !this.sectionAlignment(value!, parts[0], e)) return;
     if (a === 0) { this.error('division by zero', e); return; }
     const pad = power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos);
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
@@ -2327,10 +2334,22 @@ class Assembler implements EvalContext {
     const e = this.exprArgFrom(st, args, 'ignored');
     // (An address is no power of two: measured, `sectalign lab`.)
     const notPower = (): void => this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e);
-    const a = e ? this.constant(e, 'sectalign', notPower) : undefined;
-    if (a === undefined) return;
-    if (a <= 0 || (a & (a - 1)) !== 0) { notPower(); return; }
-    if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], a);
+    const value = e ? this.constantValue(e, 'sectalign', notPower) : undefined;
+    if (value?.v === undefined || !this.sectionAlignment(value, args, e!)) return;
+    if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], value.v);
+  }
+
+  /**
+   * Whether `value`, written `written`, is an alignment nasm's `sectalign` takes (its directive,
+   * which `align` and `alignb` call): a power of two, all 64 bits of it, up to 2^30; else its
+   * error. (Measured with nasm 2.16.01: `0x20000000000001` is "not power of two", `0x80000000`
+   * "absurdly large segment alignment `0x80000000' (2^31)", `0x40000000` taken.)
+   */
+  private sectionAlignment(value: Value, written: readonly PPToken[], e: Expr): boolean {
+    const log2 = powerOfTwo(value);
+    if (log2 < 0) this.error('align', `segment alignment \`${tokensText(written)}' is not power of two`, e);
+    else if (log2 > 30) this.error('align', `absurdly large segment alignment \`${tokensText(written)}' (2^${log2})`, e);
+    return log2 >= 0 && log2 <= 30;
   }
 
   /** `float ...`: the rounding and special values of the `__?floatN?__()` functions read from now on. */
@@ -2880,11 +2899,12 @@ class Assembler implements EvalContext {
       if (p.error?.message === 'expression syntax error') this.error('section-attr', "Invalid attribute value specified in `section' directive.", t);
       return;
     }
-    const v = this.constant(e, `section ${key}=`);
+    const value = this.constantValue(e, `section ${key}=`);
+    const v = value?.v;
     if (v === undefined) return;
     if (key === 'align' || key === 'valign') {
       const at = key === 'align' ? s.start : s.vstart;
-      if (v <= 0 || (v & (v - 1)) !== 0) this.error('section-attr', `argument to \`${key}' is not a power of two`, t);
+      if (powerOfTwo(value!) < 0) this.error('section-attr', `argument to \`${key}' is not a power of two`, t);
       else if (at !== undefined && at % Math.max(v, (key === 'align' ? s.align : s.valign) ?? 1) !== 0) {
         this.error('section-attr', key === 'align' ? '`align\' value conflicts with section start address' : '`valign\' value conflicts with `vstart\' address', t);
       } else if (key === 'align') raiseAlignment(s, v);

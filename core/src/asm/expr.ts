@@ -491,6 +491,15 @@ function u64(x: Value): bigint {
   return BigInt.asUintN(64, bigOf(x));
 }
 
+/**
+ * The power of two a number is, all 64 bits of it read unsigned as nasm's is_power2 reads them
+ * (`0x20000000000001` is none, though its nearest double is 2^53); -1 when it is none.
+ */
+export function powerOfTwo(x: Value): number {
+  const u = u64(x);
+  return u !== 0n && (u & (u - 1n)) === 0n ? u.toString(2).length - 1 : -1;
+}
+
 /** A number result, moved to BigInt when it left the safe range (then it is recomputed exactly). */
 function exact(v: number, slow: () => Value): Value {
   return Number.isSafeInteger(v) ? { v: v === 0 ? 0 : v, sec: -1 } : slow();
