@@ -1,8 +1,8 @@
 // A source file that is no UTF-8 (Latin-1 here) keeps its bytes through `ringside asm`, as nasm
 // 2.16.01 reads bytes: in strings of every quote, backquote escapes and names, in the binary, the
 // `-E` text and the `-l` listing, each compared byte for byte with nasm's, run now (skips without
-// nasm). Ringside had read such a file as UTF-8, making each stray byte EF BF BD. And a NUL byte
-// and a lone carriage return (classic Mac line ends) end a line, as nasm reads them.
+// nasm). Ringside had read such a file as UTF-8, making each stray byte EF BF BD. And a NUL byte,
+// a Ctrl-Z and a lone carriage return (classic Mac line ends) end a line, as nasm reads them.
 
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -67,6 +67,26 @@ describe('ringside asm on a source that is no UTF-8', function () {
     const e = spawnSync('nasm', ['-E', 'z.asm', '-o', 'n.i'], { cwd: dir });
     assert.equal(ours(['-E', 'z.asm', '-o', 'o.i']), e.status);
     assert.deepEqual(fs.readFileSync(path.join(dir, 'o.i')), fs.readFileSync(path.join(dir, 'n.i')));
+  });
+
+  it('ends a line at a Ctrl-Z (0x1A, DOS end of file), inside a string too, as at a NUL', function () {
+    if (!hasNasm) this.skip();
+    // (Ringside read it as a character: `db 1<^Z>db 2` was "comma expected after operand", and a
+    // string holding one was assembled. Found in nasm's own test br3392668-3.)
+    fs.writeFileSync(path.join(dir, 'ctrlz.asm'), Buffer.from('bits 32\ndb 1\x1adb 2\nnop\x1a\ndb "a\x1ab", 3\nfoo\n', 'latin1'));
+    const nasm = spawnSync('nasm', ['-X', 'gnu', '-f', 'bin', 'ctrlz.asm', '-o', 'n.bin'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(ours(['-X', 'gnu', 'ctrlz.asm', '-o', 'o.bin']), nasm.status);
+    assert.equal(stderr, nasm.stderr);
+    assert.match(stderr, /^ctrlz\.asm:6: warning: unterminated string/m);
+    fs.writeFileSync(path.join(dir, 'ctrlz-ok.asm'), Buffer.from('bits 32\ndb 1\x1adb 2\nnop\x1a\nfoo:\x1adb 3\n', 'latin1'));
+    assert.equal(spawnSync('nasm', ['-f', 'bin', 'ctrlz-ok.asm', '-o', 'n.bin', '-l', 'n.lst'], { cwd: dir }).status, 0);
+    assert.equal(ours(['ctrlz-ok.asm', '-o', 'o.bin', '-l', 'o.lst']), 0);
+    const read = (f: string) => fs.readFileSync(path.join(dir, f));
+    assert.deepEqual(read('o.bin'), read('n.bin'));
+    assert.deepEqual(read('o.lst'), read('n.lst'));
+    spawnSync('nasm', ['-E', 'ctrlz-ok.asm', '-o', 'n.i'], { cwd: dir });
+    assert.equal(ours(['-E', 'ctrlz-ok.asm', '-o', 'o.i']), 0);
+    assert.deepEqual(read('o.i'), read('n.i'));
   });
 
   it('ends a line at a lone carriage return, as nasm does: bytes, listing and -E', function () {

@@ -54,13 +54,14 @@ function messageStream(args: AsmArgs, io: Io): { write: (text: string) => void; 
 /**
  * A source file's text as nasm 2.16.01 reads it: bytes (a file in another encoding than UTF-8
  * keeps its bytes, see source-encoding.ts), a lone carriage return ends a line (classic Mac line
- * ends), and a NUL byte ends a line, inside a string too
- * (measured: `nop<NUL>x` is two lines, `nasm -E` prints them so and numbers the next line 3).
- * (The language server keeps a NUL where the editor shows it: its lines are the editor's.)
+ * ends), and a NUL byte or a Ctrl-Z (0x1A, DOS's end of file) ends a line, inside a string too
+ * (measured: `nop<NUL>x` and `db 1<^Z>db 2` are two lines each, `nasm -E` prints them so and numbers
+ * the next line 3; `db "a<^Z>b"` is an unterminated string).
+ * (The language server keeps them where the editor shows them: its lines are the editor's.)
  */
 function sourceText(bytes: Uint8Array): string {
   const text = withLineFeeds(decodeSource(bytes));
-  return text.includes('\0') ? text.replace(/\0/g, '\n') : text;
+  return /[\0\x1a]/.test(text) ? text.replace(/[\0\x1a]/g, '\n') : text;
 }
 
 function assembleFile(args: AsmArgs, io: Io): number {
