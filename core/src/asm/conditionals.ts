@@ -3,9 +3,8 @@
 
 import type { SourceRange } from './api';
 import type { OpenCheck } from './deferred-if';
-import { isFloatText } from './floats';
-import { readParamCount, type CountProblem, type MultiLineMacro } from './macros';
-import { parseNumber } from './numbers';
+import type { MultiLineMacro } from './macros';
+import { paramCountOf, type CountProblem } from './param-counts';
 import { isIdentifier, spaced, type PPToken } from './source';
 import { decodeString } from './strings';
 
@@ -92,8 +91,7 @@ export function macroRange(after: readonly PPToken[], d: string): MacroRange {
   }
   const problems: CountProblem[] = [];
   const count = (x: PPToken | null | undefined): number | undefined => {
-    if (x === null || x === undefined || x.kind !== 'number' || isFloatText(x.text) || parseNumber(x.text) === undefined) return undefined;
-    return readParamCount(x.text, problems);
+    return x === null || x === undefined || x.kind !== 'number' ? undefined : paramCountOf(x.text, problems);
   };
   let min = 0, max = Infinity, plus = false;
   let p = 0;

@@ -9,6 +9,7 @@
 // largest finite value come other bits: `dd 6.8e38` is 0x7FFFC99E), and Ringside copies them.
 
 import { standardName } from './macros';
+import { isFloatText } from './numbers';
 
 /** A parsed constant: `digits × base^exponent`, or a special value. */
 export type FloatConstant =
@@ -89,27 +90,6 @@ export function floatConstant(t: { readonly kind: string; readonly text: string 
 }
 
 const RADIX_BITS: Readonly<Record<string, number>> = { x: 4, h: 4, o: 3, q: 3, b: 1, y: 1 };
-
-/**
- * Whether a number token's text is a floating-point constant rather than an integer, as nasm
- * 2.16.01's scanner decides (see the lexer's scanNumber): a `.` or a `p` anywhere, or an `e` seen
- * while no `h`, `x` or `$` has made the number hexadecimal, unless an `h` or `x` comes after it
- * with no sign between (`1e10`, `0t1e5` and `0b1e` are floats, `0e5h`, `1ex` and `0x1e` integers).
- */
-export function isFloatText(text: string): boolean {
-  let hex = text.charCodeAt(0) === 0x24;
-  let exponent = false;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k) | 0x20;
-    if (c === 0x2e || c === 0x70) return true;
-    if (c === 0x65 && !hex) {
-      const sign = text.charCodeAt(k + 1);
-      if (sign === 0x2b || sign === 0x2d) return true;
-      exponent = true;
-    } else if (c === 0x68 || c === 0x78) hex = true;
-  }
-  return exponent && !hex;
-}
 
 /**
  * The value of a floating-point constant's text (see `isFloatText`), or nasm's message for what

@@ -5,7 +5,7 @@ import type { ParamModifiers } from './single-line-params';
 import type { SourceRange } from './api';
 import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
-import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
+import { paramCountOf, type CountProblem } from './param-counts';
 import { follow, gapped, spaced, type PPToken } from './source';
 
 export interface SingleLineMacro {
@@ -313,26 +313,6 @@ export interface MacroParameters {
   readonly braceErrors?: readonly string[];
 }
 
-/** A message on a macro's parameter counts: an error, or nasm's number-overflow warning. */
-export interface CountProblem {
-  readonly message: string;
-  readonly overflow?: true;
-}
-
-/**
- * The value of parameter count `text` (a number token nasm reads) as nasm 2.16.01's
- * read_param_count takes it: the number cut to a 32-bit int, and when that is negative, 0 and an
- * error, after the warning of a number past 64 bits (measured: `%macro m 4294967297` takes one
- * parameter; `2222222222` and `0x80000000` are "parameter count `...' is out of bounds").
- */
-export function readParamCount(text: string, problems: CountProblem[]): number {
-  if (exceeds64Bits(text)) problems.push({ message: `numeric constant ${text} does not fit in 64 bits`, overflow: true });
-  const n = Number(BigInt.asIntN(32, parseNumberExact(text)));
-  if (n >= 0) return n;
-  problems.push({ message: `parameter count \`${text}' is out of bounds [0; 2147483647]` });
-  return 0;
-}
-
 /**
  * The parameters of `%macro NAME min[-max|-*][+][.nolist] [defaults...]` (`toks`, NAME second), as
  * nasm 2.16.01's parse_mmacro_spec reads them (measured): a count in any of nasm's number forms;
@@ -355,9 +335,9 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   const count = (t: PPToken | null | undefined): number | undefined => {
     if (!t || t.kind !== 'number') return undefined;
     const bare = t.text.length > 7 && t.text.slice(-7).toLowerCase() === '.nolist' ? t.text.slice(0, -7) : t.text;
-    if (parseNumber(bare) === undefined) return undefined;
-    nolist ||= bare !== t.text;
-    return readParamCount(bare, problems);
+    const n = paramCountOf(bare, problems);
+    if (n !== undefined) nolist ||= bare !== t.text;
+    return n;
   };
   let t = 0;
   const first = count(seq[0]);

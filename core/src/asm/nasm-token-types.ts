@@ -5,7 +5,7 @@
 
 import type { Token } from './lexer';
 import { isNasmMnemonic } from '../isa/nasm-mnemonics';
-import { isFloatText } from './floats';
+import { isFloatText } from './numbers';
 import { wordTable } from '../word-table';
 
 /** Operators of two or three characters, by their token type. */

@@ -16,7 +16,7 @@
 // a body show.
 
 import type { LineDirective } from './api';
-import { isFloatText } from './floats';
+import { isFloatText } from './numbers';
 import type { Token } from './lexer';
 import { parseNumber, parseNumberExact } from './numbers';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';

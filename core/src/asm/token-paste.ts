@@ -2,8 +2,8 @@
 // against a macro parameter, and the names an expansion puts side by side.
 
 import type { SourceRange } from './api';
-import { isFloatText } from './floats';
 import { isNameText, tokenizeLine } from './lexer';
+import { isFloatText } from './numbers';
 import { follow, gapped, isPieces, pastedAt, spaced, writtenAt, type PPToken } from './source';
 
 /**

@@ -3,7 +3,8 @@
 
 import type { Statement, SymbolInfo } from '../../../core/src/asm/api';
 import { tokenizeLine } from '../../../core/src/asm/lexer';
-import { isFloatText, parseFloatConstant } from '../../../core/src/asm/floats';
+import { parseFloatConstant } from '../../../core/src/asm/floats';
+import { isFloatText } from '../../../core/src/asm/numbers';
 import { parseNumber, parseNumberExact } from '../../../core/src/asm/numbers';
 import { decodeString, stringValueExact } from '../../../core/src/asm/strings';
 import { baseName, dirName, searchPlaces, shortPath } from '../../../core/src/asm/paths';

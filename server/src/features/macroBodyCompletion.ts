@@ -5,7 +5,7 @@
 
 import { CompletionItemKind } from 'vscode-languageserver-types';
 import type { CompletionItem } from 'vscode-languageserver-types';
-import { readParamCount } from '../../../core/src/asm/macros';
+import { readParamCount } from '../../../core/src/asm/param-counts';
 
 /** The macro whose body holds a line: its name and parameter counts from its header. */
 export interface MacroBody {
