@@ -13,6 +13,7 @@ import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
 import { nasmTokenType } from './nasm-token-types';
+import { exceeds64Bits, isFloatText } from './numbers';
 import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
@@ -752,9 +753,20 @@ class LineParser implements TermReader {
         if (!colon && toks.length === 1) (this.warnings ??= []).push({ message: 'label alone on a line without a colon might be in error', start: first.start, end: first.end, code: 'label-orphan' });
       }
     } else if (!(first.kind === 'op' && first.text === '[')) {
+      this.scannedNumber(first);
       this.fail(`label or instruction expected at start of line`, first);
     }
     return this.body(label, first);
+  }
+
+  /**
+   * nasm's scanner warns of a number past 64 bits as it reads it, so a line that fails on one
+   * has that warning first (measured with nasm 2.16.01: `22222222222222222222222 x` and `x: 2...2`).
+   */
+  private scannedNumber(t: PPToken): void {
+    if (t.kind === 'number' && !isFloatText(t.text) && exceeds64Bits(t.text)) {
+      (this.warnings ??= []).push({ message: `numeric constant ${t.text} does not fit in 64 bits`, start: t.start, end: t.end, code: 'number-overflow' });
+    }
   }
 
   /** nasm's warning of a call of standard macro `word` with a count of parameters it does not take. */
@@ -775,6 +787,7 @@ class LineParser implements TermReader {
       if (!t) return prefixes === undefined ? this.finish(label, times, prefixes, undefined, NO_OPERANDS, NO_DATA, NO_TOKENS) : this.prefixesAlone(label, times, prefixes);
       if (t.kind !== 'ident') {
         // `foo [eax]`, `foo 12`: the unknown word is `foo`, taken for a label without a colon.
+        this.scannedNumber(t);
         if (this.pos === 1 && label !== undefined) this.fail(INSTRUCTION_EXPECTED, first, 'unknown-mnemonic');
         this.fail(INSTRUCTION_EXPECTED, t);
       }
