@@ -118,3 +118,26 @@ describe('random section layouts that follow one another in any order, itself in
     }
   });
 });
+
+describe('a section whose bytes lie past what Ringside writes', () => {
+  // nasm writes a flat binary of every byte up to the last section's end, 4 GiB and more for a
+  // `start=0x100000000` (its own run takes minutes); Ringside holds the image in memory: such a
+  // start threw a RangeError (Invalid typed array length), and one past 2^31 failed at the write.
+  const assembleText = (text: string) => assemble({ file: '/far.asm', text, host: { readFile: () => undefined } });
+  for (const start of ['0x80000000', '0x100000000', '0xffffffffffff', '1 << 53']) {
+    it(`is refused with an error, not thrown (start=${start})`, () => {
+      const result = assembleText(`section .t start=${start.replace(/ /g, '')}\ndb 1\n`);
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      assert.equal(errors.length, 1, errors.map((e) => e.message).join('\n'));
+      assert.match(errors[0].message, /^section `\.t' ends the output at byte \d+, past the 2147483647 bytes Ringside writes$/);
+      assert.equal(result.image.length, 0);
+    });
+  }
+
+  it('and one that ends within it, or holds no bytes, is laid out', () => {
+    const nobits = assembleText('section .b nobits start=0x100000000\nresb 16\n');
+    assert.deepEqual(nobits.diagnostics.filter((d) => d.severity === 'error'), []);
+    const near = assembleText('section .t start=0x1000\ndb 1\n');
+    assert.equal(near.image.length, 0x1001);
+  });
+});

@@ -252,6 +252,12 @@ export function layoutSections(sections: readonly Section[], org: number | undef
     s.fileOffset = s.progbits ? g.start - origin : 0;
     s.address = g.vstart;
     s.placement = { start: g.start, vstart: g.vstart, align: g.align, valign: g.valign, follows: g.follows, vfollows: g.vfollows };
+    // A flat binary holds every byte up to the section's end. (nasm writes what it is given: a
+    // `start=0x100000000` is a file of 4 GiB and more; Ringside holds an image in memory.)
+    const end = s.fileOffset + s.size;
+    if (s.progbits && s.size > 0 && end > MAX_SECTION_BYTES) {
+      problems.push({ section: s, message: `section \`${s.name}' ends the output at byte ${end}, past the ${MAX_SECTION_BYTES} bytes Ringside writes` });
+    }
   }
   return { origin, order: order.map((p) => p.s), problems };
 }
