@@ -1192,11 +1192,13 @@ class Preprocessor {
     // trailing-garbage warning come first), then refused outside a macro call and in a call
     // with no arguments (defaults count: `%macro m 0-1 5` called `m` has one).
     if (toks.length === 1) { this.sink.error('syntax', '`\' missing rotate count', nameRange, f.expansion); return; }
-    const v = this.evalCondition(toks.slice(1), file, line, f, named);
-    if (v === undefined) return;
+    const value = this.evalValue(toks.slice(1), file, line, f, named);
+    if (value?.v === undefined) return;
     if (!f.invocation) this.sink.error('syntax', `\`${named}' invoked outside a macro call`, nameRange, f.expansion);
     else if (f.invocation.args.length === 0) this.sink.error('syntax', `\`${named}' invoked within macro without parameters`, nameRange, f.expansion);
-    else rotateArguments(f.invocation, v);
+    // (nasm adds the count to an int: measured with nasm 2.16.01, `%rotate 0x100000001` over
+    // three parameters rotates by one, `%rotate 0x80000000` by -2^31.)
+    else rotateArguments(f.invocation, Number(BigInt.asIntN(32, value.big ?? BigInt(value.v))));
   }
 
   /** `%error`, `%warning`, `%fatal`: the message, its macros expanded. */
