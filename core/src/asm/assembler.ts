@@ -55,6 +55,9 @@ const NO_DISPLACEMENT: OperandValue = { value: 0, reloc: false };
 const ZERO = Uint8Array.of(0);
 const NO_DATA_BYTES = new Uint8Array(0);
 
+/** The largest address Ringside places labels from (see Assembler.exactAddress). */
+const MAX_EXACT_ADDRESS = 2 ** 52;
+
 /** nasm gives up after a similar number of passes with "phase error". */
 const MAX_PASSES = 60;
 
@@ -2245,8 +2248,9 @@ class Assembler implements EvalContext {
     // (Its bin format's word after the evaluator's on an expression that fails: measured, `org 0+`.)
     const e = args.length === 0 ? undefined : this.exprArgFrom(st, args, 'ignored');
     if (e === undefined) { this.error('org', 'No or invalid offset specified in ORG directive.', st.op); return; }
-    const v = this.constant(e, 'org');
-    if (v === undefined) return;
+    const value = this.constantValue(e, 'org');
+    if (value?.v === undefined || !this.exactAddress(value, args, e)) return;
+    const v = value.v;
     // nasm's bin format keeps the first `org` and refuses another value (measured: `org
     // 0x100000` then `org 0x100` is "program origin redefined" at the second); the same again is fine.
     if (this.originStmt >= 0 && this.originStmt !== this.stmtIndex) {
@@ -2696,10 +2700,23 @@ class Assembler implements EvalContext {
     const e = this.exprArgFrom(st, args, 'ignored');
     // A critical expression (measured: an unknown symbol, or one defined after the line, is
     // "not defined before use").
-    const v = e !== undefined ? this.absoluteBase(e) : undefined;
+    let v = e !== undefined ? this.absoluteBase(e) : undefined;
+    if (v?.v !== undefined && v.sec < 0 && !this.exactAddress(v, args, e!)) v = undefined;
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
     this.keepSect();
+  }
+
+  /**
+   * Whether `value`, an address written `written`, is one labels can be placed from exactly: they
+   * are numbers (doubles), exact to 2^53, and a section may hold 2^31 bytes. nasm takes any 64-bit
+   * address; past 2^52 Ringside refuses it rather than put out other bytes (measured: `org
+   * 0x20000000000001` / `x: dq x` is 01 00 00 00 00 00 20 00 to nasm, and was ...00 20 00 here).
+   */
+  private exactAddress(value: Value, written: readonly PPToken[], e: Expr): boolean {
+    if (Math.abs(value.v!) <= MAX_EXACT_ADDRESS) return true;
+    this.error('address-range', `address \`${tokensText(written)}' is past the ±2^52 Ringside places labels at exactly`, e);
+    return false;
   }
 
   /**
@@ -2909,6 +2926,8 @@ class Assembler implements EvalContext {
         this.error('section-attr', key === 'align' ? '`align\' value conflicts with section start address' : '`valign\' value conflicts with `vstart\' address', t);
       } else if (key === 'align') raiseAlignment(s, v);
       else if (s.valign === undefined || v > s.valign) s.valign = v;
+    } else if (!this.exactAddress(value!, valueToks, e)) {
+      return;
     } else if (key === 'start') {
       if (s.follows !== undefined) { this.error('section-attr', 'cannot combine `start\' and `follows\' section attributes', t); return; }
       // (Another value than a start given before, on this line or an earlier one: measured.)
