@@ -42,14 +42,23 @@ class ExprError {
   constructor(readonly message: string, readonly column: number) {}
 }
 
+/**
+ * A number literal's value as the language computes, modulo 2^32: exactly, however many digits
+ * (`0x20000000000001` is 1; read as a double it was 0).
+ */
 function parseNumber(text: string): number | undefined {
   const t = text.toLowerCase().replace(/_/g, '');
   let m: RegExpMatchArray | null;
-  if ((m = /^0x([0-9a-f]+)$/.exec(t)) || (m = /^([0-9][0-9a-f]*)h$/.exec(t)) || (m = /^\$([0-9a-f]+)$/.exec(t))) return parseInt(m[1], 16);
-  if ((m = /^0b([01]+)$/.exec(t)) || (m = /^([01]+)b$/.exec(t))) return parseInt(m[1], 2);
-  if ((m = /^0o([0-7]+)$/.exec(t)) || (m = /^([0-7]+)[qo]$/.exec(t))) return parseInt(m[1], 8);
-  if (/^[0-9]+d?$/.test(t)) return parseInt(t, 10);
+  if ((m = /^0x([0-9a-f]+)$/.exec(t)) || (m = /^([0-9][0-9a-f]*)h$/.exec(t)) || (m = /^\$([0-9a-f]+)$/.exec(t))) return low32(`0x${m[1]}`);
+  if ((m = /^0b([01]+)$/.exec(t)) || (m = /^([01]+)b$/.exec(t))) return low32(`0b${m[1]}`);
+  if ((m = /^0o([0-7]+)$/.exec(t)) || (m = /^([0-7]+)[qo]$/.exec(t))) return low32(`0o${m[1]}`);
+  if ((m = /^([0-9]+)d?$/.exec(t))) return low32(m[1]);
   return undefined;
+}
+
+/** `literal` (a JavaScript integer literal's text) modulo 2^32. */
+function low32(literal: string): number {
+  return Number(BigInt.asUintN(32, BigInt(literal)));
 }
 
 function tokenize(src: string): Token[] {
