@@ -358,6 +358,8 @@ class Assembler implements EvalContext {
    * and `$` are that section's (as in nasm: `pages - header` is a number), not absolute values.
    */
   private absoluteSec = -1;
+  /** Whether an `absolute` or `struc` of the pass gave absolute space its place (see strucDirective). */
+  private absoluteEntered = false;
   /**
    * Where `endstruc` goes back to: nasm's `__?SECT?__`, the place the last `section`, `segment`
    * or `absolute` written without brackets went to (`[section .text]` before any), which nasm's
@@ -811,6 +813,7 @@ class Assembler implements EvalContext {
     this.cpu = ANY_CPU;
     this.absolute = undefined;
     this.absoluteSec = -1;
+    this.absoluteEntered = false;
     this.sect = TEXT_PLACE;
     this.sectLine = -1;
     this.alignRaisesSection = true;
@@ -1973,13 +1976,21 @@ class Assembler implements EvalContext {
     // the same error; no S_size.
     const comma = args.findIndex((a) => a.text === ',');
     const words = args.length > 1 && comma !== 1;
-    const baseE = comma > 0 ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
+    // (A base of nothing, `struc s, {}`, is the macro's `[absolute ]`: nasm's evaluator refuses it.)
+    const noBase = comma > 0 && comma === args.length - 1;
+    if (noBase) this.error('syntax', 'expression syntax error', args[comma]);
+    const baseE = comma > 0 && !noBase ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
     const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
     if (t.text === '[') { this.bracketedStructure(st, comma > 0 ? args.slice(0, comma) : args, base); return; }
     const trailing = words && problem === undefined;
     // (`$x` is the name `x`, as the label `$x:` is: measured, `struc $x` defines x, x_size and x.a.)
     const name = t.kind === 'here' ? t.text : qualifyName(t.text, undefined);
-    this.struc = { name, base, stmt: this.stmtIndex, sizeError: problem?.atEnd ?? (trailing ? 'parser: instruction expected' : undefined), outer: this.struc, trailing };
+    // Without a base, before any absolute space the pass entered, nasm's label NAME is in no
+    // segment `$` is, and endstruc's `NAME_size equ ($-NAME)` fails (measured with nasm 2.16.01:
+    // "invalid operand type", not after an `absolute 0x10` or another `struc`).
+    const sizeError = problem?.atEnd ?? (trailing ? 'parser: instruction expected' : noBase && !this.absoluteEntered ? 'invalid operand type' : undefined);
+    this.absoluteEntered ||= !noBase;
+    this.struc = { name, base, stmt: this.stmtIndex, sizeError, outer: this.struc, trailing };
     this.absolute = base;
     this.absoluteSec = -1;
     // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
@@ -2678,6 +2689,7 @@ class Assembler implements EvalContext {
     const v = e !== undefined ? this.absoluteBase(e) : undefined;
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
+    this.absoluteEntered ||= v?.v !== undefined;
     this.keepSect();
   }
 

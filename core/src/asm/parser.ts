@@ -863,6 +863,9 @@ class LineParser implements TermReader {
     // (`at r.b,`, `at r.b, db 1,`: nasm drops the empty parameter after the last comma, warning, as
     // for the other standard macros; not after `at r.b, {}`, measured.)
     const endsInComma = toks[toks.length - 1]?.text === ',';
+    const aligning = lower === 'align' || lower === 'alignb';
+    // (What braces of nothing as a fill are, seen before the braces go: see alignWithoutFill.)
+    const fillOfNothing = aligning && this.bracesOfNothingAfterComma();
     // A standard macro's braced argument is its contents (see unbracedArguments).
     const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
     if (unbraced !== undefined) {
@@ -886,8 +889,10 @@ class LineParser implements TermReader {
       const e = this.equValue(word);
       return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
     }
-    if (lower === 'align' || lower === 'alignb') return this.align(label, times, prefixes, op);
-    if (toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' && standardMacroCounts(lower) !== undefined) {
+    if (fillOfNothing) return this.alignWithoutFill(label, prefixes, op, word, endsInComma);
+    if (aligning) return this.align(label, times, prefixes, op);
+    // (Only a comma written last: `extern a, {}` ends in a parameter of nothing, not dropped, measured.)
+    if (endsInComma && toks.length - this.pos > 1 && standardMacroCounts(lower) !== undefined) {
       return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, this.withoutTrailingParameter(word, lower));
     }
     // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
@@ -1038,6 +1043,33 @@ class LineParser implements TermReader {
     const next = this.toks[this.pos + 1];
     if (t.text === '%' && next !== undefined && !spaced(t, next)) return next.text.toLowerCase() === 'line';
     return opensLineDirective(t, true);
+  }
+
+  /**
+   * Whether the argument after the first comma from the parse position starts with braces around
+   * nothing (`align 4, {}`): a parameter that takes the rest of the line is then nothing, what
+   * follows the braces dropped (see unbracedArguments).
+   */
+  private bracesOfNothingAfterComma(): boolean {
+    const toks = this.toks;
+    const comma = this.operandEnd(this.pos, false);
+    return toks[comma + 1]?.text === '{' && toks[comma + 2]?.text === '}';
+  }
+
+  /**
+   * `align N, {}`: nasm's macro is called with an empty fill, no trailing parameter it drops (but
+   * for a comma after the braces), so `align`'s `times` line has no instruction, and `alignb`
+   * reserves (measured with nasm 2.16.01: `align 4, {}` is "parser: instruction expected", with
+   * smartalign too, `alignb 4, {}` is `alignb 4`; `align 4, {},` warns first).
+   */
+  private alignWithoutFill(label: ParsedStatement['label'], prefixes: (Span & { name: string })[] | undefined, op: OpSpan, word: PPToken, endsInComma: boolean): ParsedStatement {
+    if (endsInComma) (this.warnings ??= []).push({ message: `dropping trailing empty parameter in call to multi-line macro \`${op.name}'`, start: word.start, end: word.end, code: 'pp-macro-params-legacy' });
+    const toks = this.toks;
+    const comma = this.operandEnd(this.pos, false);
+    // (At the comma: at the word, the scanner's error for braces would be looked for in the count's.)
+    if (op.name === 'align') this.fail(INSTRUCTION_EXPECTED, toks[comma]);
+    this.toks = toks.slice(0, comma);
+    try { return this.align(label, undefined, prefixes, op); } finally { this.toks = toks; }
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { Context } from './context-stack';
 import type { StructureText } from './preprocessor';
 import { tokenizeLine } from './lexer';
-import { splitArguments } from './macros';
+import { splitArguments, writtenBeforeLastComma } from './macros';
 import { opensLineDirective } from './reported-lines';
 import { chosenAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
@@ -62,8 +62,9 @@ export class StandardExpansion {
   private readonly bodies: ReadonlyMap<string, StandardBody> = new Map<string, StandardBody>([
     ['section', this.sectionLike('section')], ['segment', this.sectionLike('segment')], ['absolute', this.sectionLike('absolute')],
     ['sectalign', { min: 1, max: Infinity, body: (_a, rest) => this.sectalign(rest) }],
-    // (Called with no parameter, `%2` is empty too: nasm gives no default then, see `taken`.)
-    ['align', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0] ?? '', a.length === 0 ? '' : after(rest, 1) || 'nop', false, this.smartAlign) }],
+    // (Called with no parameter, `%2` is empty too: nasm gives no default then, see `taken`; nor
+    // for a fill of nothing: measured, `align 4, {}` has none.)
+    ['align', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0] ?? '', a.length === 0 ? '' : a.length === 1 ? 'nop' : after(rest, 1), false, this.smartAlign) }],
     ['alignb', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0] ?? '', after(rest, 1), true, false) }],
     ['bits', bracketed('bits')], ['cpu', bracketed('cpu')], ['default', bracketed('default')], ['org', bracketed('org')], ['map', bracketed('map')],
     ['use16', fixed('[bits 16]')], ['use32', fixed('[bits 32]')], ['use64', fixed('[bits 64]')],
@@ -119,7 +120,10 @@ export class StandardExpansion {
     // reported as the arguments are counted, see taken.)
     const unbraced = unbracedArguments(toks, at + 1, toks[at].text.toLowerCase());
     const own = unbraced?.toks ?? toks;
-    const rest = written(own.slice(at + 1, own.length - (call.dropped && own[own.length - 1].text === ',' ? 1 : 0))).trimStart();
+    // (The trailing comma a dropped parameter leaves goes only after an argument of its own, as for
+    // any macro's call: see writtenBeforeLastComma; measured, `align 4, ,` pads with `,`.)
+    const cut = call.dropped && own[own.length - 1].text === ',' && writtenBeforeLastComma(own, at + 1);
+    const rest = written(own.slice(at + 1, own.length - (cut ? 1 : 0))).trimStart();
     const lines = m.body(call.args.map((a) => written(a).trim()), rest);
     if (at === 0) return lines;
     // The label before a call is a line of its own: the words before the macro's name, blanks
