@@ -863,6 +863,7 @@ class LineParser implements TermReader {
     // (`at r.b,`, `at r.b, db 1,`: nasm drops the empty parameter after the last comma, warning, as
     // for the other standard macros; not after `at r.b, {}`, measured.)
     const endsInComma = toks[toks.length - 1]?.text === ',';
+    const loneComma = endsInComma && toks.length === this.pos + 1;
     const aligning = lower === 'align' || lower === 'alignb';
     // (What braces of nothing as a fill are, seen before the braces go: see alignWithoutFill.)
     const fillOfNothing = aligning && this.bracesOfNothingAfterComma();
@@ -875,6 +876,10 @@ class LineParser implements TermReader {
     }
     if (lower === 'at') {
       if (endsInComma) this.withoutTrailingParameter(word, 'at');
+      // `at ,`: the comma stays in the field, which is the last parameter once the empty one
+      // after it is dropped (see macro-parameters.ts matchCall), so nasm's `times (,-S)-...` fails
+      // (measured with nasm 2.16.01: "expression syntax error"; `at {},` is a field at 0).
+      if (loneComma) this.fail('expression syntax error', toks[this.pos]);
       return this.atField(label, prefixes, word);
     }
     if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = qualifyName(toks[this.pos].text, undefined);
