@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
@@ -2706,11 +2706,50 @@ class Assembler implements EvalContext {
       this.undefinedUse = Undefined.Quiet;
       try { of = externalConstantOf(e, this); } finally { this.undefinedUse = Undefined.Reported; }
     }
-    if (of === undefined) return this.keepingExternals(() => this.evalWith(e, Undefined.BeforeUse));
+    if (of === undefined) return this.scaledAbsoluteBase(e) ?? this.keepingExternals(() => this.evalWith(e, Undefined.BeforeUse));
     if (this.externsInPass.has(of.root)) return this.externalSegmentValue(of);
     this.error('undefined-symbol', `symbol \`${of.root}' not defined before use`, firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.get(leaf.name)?.root === of.root) ?? e);
     return { v: undefined, sec: -1 };
   }
+
+  /**
+   * `absolute`'s argument when it adds a section's or an external name's address another number
+   * of times than once, or takes one away (`a*2`, `lab*2 + 4`), as nasm 2.16.01 reads it (eval.c's
+   * is_reloc, reloc_seg, reloc_value): such a segment is no part of the address, which is the
+   * expression's number alone, in no segment but the one added once; a segment added once twice,
+   * or taken away once but the current one (an external name's never is), is "cannot use
+   * non-relocatable expression as ABSOLUTE address" (measured: `extern a` / `absolute a*2` / `x:
+   * resb 1` / `dd x` is 0, `a*2+4` 4, `a*-2` 0, `a*2-b` and `-a` refused). Undefined for any other
+   * argument, and for an external name not declared yet in the pass. The current segment taken
+   * away once leaves its labels' offsets too (measured at `org 0x100`: `absolute -l`, l at 1 in
+   * .text, is -1; `l2-l`, l2 in .data, is l2's address less 1).
+   */
+  private scaledAbsoluteBase(e: Expr): Value | undefined {
+    const roots = this.externals.size > 0 ? externalCoefficients(e, this.externals) : undefined;
+    if (roots !== undefined && [...roots.keys()].some((root) => !this.externsInPass.has(root))) return undefined;
+    const ctx: EvalContext = { symbol: (name, node) => this.symbol(name, node), here: () => this.here(), base: () => this.base(), error: () => undefined, externals: this.externals };
+    // (Quietly: the bin format's refusal of an external name and an unknown name are reported as
+    // evalWith reports them, when this is no such address.)
+    this.undefinedUse = Undefined.Quiet;
+    let terms: ReturnType<typeof sectionTerms>;
+    try { terms = this.keepingExternals(() => sectionTerms(e, ctx)); } finally { this.undefinedUse = Undefined.Reported; }
+    if (terms === undefined) return undefined;
+    // (In absolute space nasm's current segment is none, whatever segment `$` is in: measured,
+    // `absolute l` / `absolute -l` is refused.)
+    const here = this.absolute === undefined ? this.sec : -1;
+    let v = terms.sum, added = -1, taken = false, refused = false;
+    let scaled = [...roots?.values() ?? []].some((c) => c !== 0 && c !== 1 && c !== -1);
+    for (const [sec, c] of terms.sections) {
+      if (c === 1 && added < 0) { added = sec; continue; }
+      refused ||= c === 1 || (c === -1 && (sec !== here || taken));
+      scaled ||= c !== 0 && c !== -1;
+      taken ||= c === -1;
+      v -= c * this.segmentAddress(sec);
+    }
+    if (refused) this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e);
+    return refused ? { v: undefined, sec: -1 } : scaled || taken ? { v, sec: added } : undefined;
+  }
+
 
   /**
    * `struc` called with no parameter (`%define E` / `struc E`): nasm's macro writes `[absolute ]`
@@ -3634,7 +3673,13 @@ class Assembler implements EvalContext {
         // What the encodings of the statements after depend on, and the section `absolute` takes its
         // place in (the symbols are the finished assembly's: nothing here may define one).
         // (Not those of a %if branch the final pass did not take: see deferred-check.ts.)
-        if (LISTING_STATE.has(name)) { if (res.address[i] === res.address[i]) this.directive(st, name); continue; }
+        if (LISTING_STATE.has(name)) {
+          if (res.address[i] !== res.address[i]) continue;
+          // (`absolute`'s argument is read where the line stands: see scaledAbsoluteBase.)
+          if (name === 'absolute') this.listedAt(res.section[i], res.section[i] >= 0 ? res.sectionOffset[i] : res.address[i]);
+          this.directive(st, name);
+          continue;
+        }
         // (The statement a `__?SECT?__` of the source's makes endstruc run: see runSectBody.)
         const body = name === 'endstruc' ? output.sectBodies?.get(i) : undefined;
         if (body !== undefined && LISTING_STATE.has(body.op!.name)) this.directive(body, body.op!.name);
@@ -3644,7 +3689,7 @@ class Assembler implements EvalContext {
         let offset = sec >= 0 ? res.sectionOffset[i] : res.address[i];
         // (A statement of no bytes may list some: `incbin` of none `<bin 0h>`, `times 3 db` `<rep 3h>`.)
         if (st.kind === StatementKind.Empty || offset !== offset) continue;
-        if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
+        this.listedAt(sec, offset);
         // In `absolute label` space nasm lists offsets in label's section.
         if (sec < 0 && this.absoluteSec >= 0) offset -= this.segmentAddress(this.absoluteSec);
         const out = new DataBuilder(offset, warned.has(i));
@@ -3657,6 +3702,11 @@ class Assembler implements EvalContext {
       readNamesUnder(undefined);
     }
     return listed;
+  }
+
+  /** The listing's place: `offset` in section `sec`, or in absolute space (`sec` -1). */
+  private listedAt(sec: number, offset: number): void {
+    if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
   }
 
   /** The count of a statement's `times`, as the final pass had it (see timesCount). */
