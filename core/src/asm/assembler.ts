@@ -358,6 +358,8 @@ class Assembler implements EvalContext {
    * and `$` are that section's (as in nasm: `pages - header` is a number), not absolute values.
    */
   private absoluteSec = -1;
+  /** The count just read was no number, of which nasm's error was given (see nonConstantCount). */
+  private countRunsOnce = false;
   /** Whether an `absolute` or `struc` of the pass gave absolute space its place (see strucDirective). */
   private absoluteEntered = false;
   /**
@@ -1819,7 +1821,13 @@ class Assembler implements EvalContext {
     const word = unreadableIn(e);
     if (word !== undefined) { this.error('syntax', 'expression syntax error', word); return; }
     const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && this.namesUndefined(e, code);
-    if (!named) this.error('non-constant', `non-constant argument supplied to ${what}`, e);
+    if (!named) this.nonConstantCount(what, e);
+  }
+
+  /** nasm's error for a count that is no number; a `times` line is then run once (see timesEqu). */
+  private nonConstantCount(what: 'TIMES' | 'DUP', e: Expr): void {
+    this.error('non-constant', `non-constant argument supplied to ${what}`, e);
+    this.countRunsOnce = true;
   }
 
   /**
@@ -1861,7 +1869,7 @@ class Assembler implements EvalContext {
     if (before !== undefined && before !== v.v && this.pass >= this.lastPasses) this.timesUnsettled.add(this.stmtIndex);
     if (this.unsettled && (this.timesUnsettled.has(this.stmtIndex) || mentionsAny(st.times, this.symbolsUnsettled))) {
       this.timesBlamed = true;
-      this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
+      this.nonConstantCount('TIMES', st.times);
       return 0;
     }
     if (v.v < 0) { this.error('times-negative', `TIMES value ${v.v} is negative`, st.times); return 0; }
@@ -2207,8 +2215,12 @@ class Assembler implements EvalContext {
    * `times 0 equ 5` none).
    */
   private timesEqu(st: ParsedStatement): void {
-    const n = this.timesCount(st);
-    if (n === 0 || !this.final) return;
+    this.countRunsOnce = false;
+    // (A count that is no number is nasm's error, and its parser runs the line once after it, in
+    // that pass: parser.c sets `times` to 1; measured, `times x equ 5` with x unknown is then "EQU
+    // not preceded by label", `y: times x equ 5` "label `y' inconsistently redefined".)
+    const n = this.timesCount(st) || (this.countRunsOnce ? 1 : 0);
+    if (n === 0 || !(this.final || this.countRunsOnce)) return;
     const label = st.label;
     if (label === undefined || st.operands.length === 0) {
       const message = label === undefined ? 'EQU not preceded by label' : 'bad syntax for EQU';
