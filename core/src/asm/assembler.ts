@@ -17,7 +17,7 @@ import { dropsStatement } from './listing-errors';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
-import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
+import { invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, resolveMemory } from './effective-address';
 import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
@@ -3571,7 +3571,9 @@ class Assembler implements EvalContext {
     try {
       r = resolveMemory(o, (name, node) => (unknownAtFirst(name) ? ((forward = true), { v: 0, sec: -1 }) : this.lookup(name, node)), position,
         (e) => firstPassNumber(e, firstPassView));
-      firstPassMade = r.kind === 'mem';
+      // (What a split form adds to its index, nasm's first pass lets by when a name in it is not
+      // known there: see splitEffectiveAddress.)
+      firstPassMade = r.kind === 'mem' || (forward && o.splitIndex === true && r.message === MIB_PROBLEM);
       // (The passes after: an undefined name is still unknown there; measured, `[ebx*(y - q + 2)]`,
       // y a label further on, is "unable to multiply two non-scalar objects".)
       if (firstPassMade && forward) {

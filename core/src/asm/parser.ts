@@ -7,7 +7,7 @@ import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
-import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
+import { effectiveAddress, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
 import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
@@ -51,6 +51,8 @@ export type ParsedOperand =
        * index and displacement are then unset.
        */
       readonly terms?: Expr;
+      /** `terms` are a split form's (`[eax, ecx*N]`): the part before the comma plus the index part after it (see splitEffectiveAddress). */
+      readonly splitIndex?: true;
     })
   | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 });
 
@@ -1946,27 +1948,26 @@ class LineParser implements TermReader {
   }
 
   /**
-   * nasm's split form `[base+disp, index*scale]` (`toks[i..comma)`, `toks[comma+1..end)`), as
-   * its parser.c reads it: the part before the comma a reference with no index (empty, no
-   * register at all), the part after a register, scaled or not, which is the index. Measured with
-   * nasm 2.16.01: `[eax,ecx*4]` is [eax+ecx*4]; `[8,ecx]` an index without base, 8B 04 0D
-   * 08000000, where `[ecx+8]` is 8B 41 08; `[,ecx]` the same with 0; `[eax*2,ecx]`,
-   * `[eax,ecx+4]`, `[eax,ecx+ebx]` and `[eax,x]` are "invalid mib expression".
+   * nasm's split form `[base+disp, index*scale]` (`toks[i..comma)`, `toks[comma+1..end)`; see
+   * splitEffectiveAddress). A register's factor that names a symbol (`[eax, ecx*N]`) defers the
+   * reference to the assembler as in a reference of one part (see `terms`, `splitIndex`).
    */
   private splitReference(i: number, comma: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
     words: AddressWords): ParsedOperand {
-    const span = { start: from, end: to };
-    const first = i === comma ? 0 : splitTerms(this.memoryExpression(i, comma), false, 0);
-    const outer = effectiveAddress(this, first, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit);
+    const first = i === comma ? undefined : this.memoryExpression(i, comma);
     const second = this.memoryExpression(comma + 1, end);
-    const inner = effectiveAddress(this, splitTerms(second, false, 0), from, to, undefined, false, false, undefined, undefined, true);
-    if (outer.kind !== 'mem' || inner.kind !== 'mem' || outer.index !== undefined) this.fail('invalid mib expression', span);
-    const index = inner.index ?? inner.base;
-    if ((inner.index !== undefined && inner.base !== undefined) || (inner.disp !== undefined && constantOf(inner.disp) !== 0)) this.fail('invalid mib expression', span);
-    const scale = inner.index === undefined ? 1 : inner.scale;
-    // An index alone at scale 1 stays an index (nasm's hint that it is no base).
-    const nosplit = outer.nosplit === true || (outer.base === undefined && index !== undefined && scale === 1);
-    return { ...outer, index, scale, nosplit: nosplit || undefined };
+    const refCount = this.refs === undefined ? 0 : this.refs.length;
+    try {
+      return splitEffectiveAddress(this, first, second, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit);
+    } catch (problem) {
+      if (problem !== FACTOR_SYMBOL) throw problem;
+      // (An empty part before the comma is 0 there: measured, `[0, ecx]` is `[, ecx]`.)
+      const terms: Expr = { k: 'bin', op: '+', a: first ?? { k: 'num', v: 0, start: second.start, end: second.start }, b: second, start: first?.start ?? second.start, end: second.end };
+      if (this.refs !== undefined) this.refs.length = refCount;
+      this.collectNames(terms);
+      const { segment, dispSize, nosplit } = words;
+      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, splitIndex: true };
+    }
   }
 
   /** The expression inside a memory reference's brackets, from token `i` to `end`. */
