@@ -18,7 +18,7 @@ import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
-import { CALLED_EMPTY, callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
+import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
 import { chosenBranches, conditionalIn, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -899,8 +899,12 @@ class LineParser implements TermReader {
     if (fillOfNothing) return this.alignWithoutFill(label, prefixes, op, word, endsInComma);
     if (aligning) return this.align(label, times, prefixes, op);
     // (Only a comma written last: `extern a, {}` ends in a parameter of nothing, not dropped, measured.)
-    if (endsInComma && toks.length - this.pos > 1 && standardMacroCounts(lower) !== undefined) {
-      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, this.withoutTrailingParameter(word, lower));
+    if (endsInComma && standardMacroCounts(lower) !== undefined && (!loneComma || firstTakesRest(lower) || EACH_PARAMETER.has(lower))) {
+      const args = this.withoutTrailingParameter(word, lower);
+      // (A comma alone stays in a parameter that takes the rest of the line: see
+      // macro-parameters.ts matchCall; measured, `cpu ,` is `[cpu ,]`, `float ,` `[float ]`,
+      // warned of all the same.)
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, loneComma && firstTakesRest(lower) ? toks.slice(this.pos) : args);
     }
     // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
     // The directives nasm's standard macros write out as `[NAME %1]` end at the first `]` as
