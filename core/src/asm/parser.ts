@@ -132,7 +132,15 @@ export interface ParsedStatement {
 }
 
 /** `error`: among a line's warnings, an error that let the parse go on (see LineParser.dataItems). */
-export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string; readonly error?: true }
+export interface ParseProblem {
+  readonly message: string; readonly start: number; readonly end: number; readonly code: string; readonly error?: true;
+  /**
+   * The name after a `seg` whose message this is (the bin format's word on segment bases, or its
+   * warning of a segment zero-extended): nasm's own depends on what the name is, which only the
+   * assembly knows (see segmentProblem in index.ts).
+   */
+  readonly segOf?: string;
+}
 
 class LineError {
   constructor(readonly problem: ParseProblem) {}
@@ -318,7 +326,8 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     if (isStackOverflow(e)) return { problem: tooDeep(tokens), localBase };
     if (e instanceof LineError) {
       const stmt = p.failedLineLabel();
-      const o: ParseOutcome = stmt !== undefined ? { stmt, problem: e.problem, localBase: p.localBase } : { problem: e.problem, localBase: p.localBase };
+      const problem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand } : e.problem;
+      const o: ParseOutcome = stmt !== undefined ? { stmt, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       const brace = braceProblem(tokens, e.problem.start);
       const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
       return warnings ? { ...o, warnings } : o;
@@ -1572,10 +1581,28 @@ class LineParser implements TermReader {
    */
   private outputFormat(at: number): string | undefined {
     const message = outputFormatMessage(this.toks, at);
-    if (message === SEGMENT_BASES && this.slotBits > 16) {
-      (this.warnings ??= []).push({ message: `${this.slotBits}-bit segment relocation zero-extended from 16 bits`, start: this.toks[at - 1].start, end: this.toks[at].end, code: 'zext-reloc' });
+    if (message !== SEGMENT_BASES) return message;
+    const t = this.toks[at];
+    const name = this.segNamed(at);
+    if (this.slotBits > 16) {
+      const warning: ParseProblem = { message: `${this.slotBits}-bit segment relocation zero-extended from 16 bits`, start: this.toks[at - 1].start, end: t.end, code: 'zext-reloc' };
+      (this.warnings ??= []).push(name === undefined ? warning : { ...warning, segOf: name });
     }
     return message;
+  }
+
+  /** The name after the `seg` the parse stopped at, if any (see outputFormat). */
+  segOperand: string | undefined;
+
+  /**
+   * Notes the name `toks[at]` after a `seg` the bin format's word is given for, when it is one not
+   * local, which the assembly tells a number from an address (see ParseProblem.segOf).
+   */
+  private segNamed(at: number): string | undefined {
+    const t = this.toks[at];
+    const name = t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e && register(t) === undefined ? t.text : undefined;
+    if (name !== undefined) this.segOperand = name;
+    return name;
   }
 
   /** A data item's expression, from `toks[start]` as far as it goes; it stopped at `dataStop`; a register in it in `dataRegister`. */
@@ -1983,7 +2010,11 @@ class LineParser implements TermReader {
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
     // (`[seg x]`: the output format's word, with no warning of the address's width; measured.)
-    if (stop < end) this.fail(outputFormatMessage(this.toks, stop) ?? 'expecting ] at end of memory operand', this.toks[stop]);
+    if (stop < end) {
+      const message = outputFormatMessage(this.toks, stop);
+      if (message === SEGMENT_BASES) this.segNamed(stop);
+      this.fail(message ?? 'expecting ] at end of memory operand', this.toks[stop]);
+    }
     return whole;
   }
 
