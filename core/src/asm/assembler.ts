@@ -9,6 +9,7 @@ import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
 import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
+import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
@@ -226,6 +227,8 @@ const TEXT_PLACE: Place = { sec: 0, absolute: undefined, absoluteSec: -1 };
 
 interface StrucState {
   readonly name: string; readonly base: number; readonly stmt: number;
+  /** The segment `base` is in (a label's, an external name's: see structurePlace), -1 for a number. */
+  readonly sec: number;
   /** The structure this one was begun in (nasm's struc is a macro over the context stack: it nests). */
   readonly outer: StrucState | undefined;
   /** nasm's error for `NAME_size equ ($-NAME)` at `endstruc` when the name is a register or a keyword (see strucNameProblem). */
@@ -1984,11 +1987,8 @@ class Assembler implements EvalContext {
     // the same error; no S_size.
     const comma = args.findIndex((a) => a.text === ',');
     const words = args.length > 1 && comma !== 1;
-    // (A base of nothing, `struc s, {}`, is the macro's `[absolute ]`: nasm's evaluator refuses it.)
-    const noBase = comma > 0 && comma === args.length - 1;
-    if (noBase) this.error('syntax', 'expression syntax error', args[comma]);
-    const baseE = comma > 0 && !noBase ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
-    const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
+    const place = this.structurePlace(st, comma);
+    const base = place.v ?? 0;
     if (t.text === '[') { this.bracketedStructure(st, comma > 0 ? args.slice(0, comma) : args, base); return; }
     const trailing = words && problem === undefined;
     // (`$x` is the name `x`, as the label `$x:` is: measured, `struc $x` defines x, x_size and x.a.)
@@ -1996,15 +1996,35 @@ class Assembler implements EvalContext {
     // Without a base, before any absolute space the pass entered, nasm's label NAME is in no
     // segment `$` is, and endstruc's `NAME_size equ ($-NAME)` fails (measured with nasm 2.16.01:
     // "invalid operand type", not after an `absolute 0x10` or another `struc`).
-    const sizeError = problem?.atEnd ?? (trailing ? 'parser: instruction expected' : noBase && !this.absoluteEntered ? 'invalid operand type' : undefined);
-    this.absoluteEntered ||= !noBase;
-    this.struc = { name, base, stmt: this.stmtIndex, sizeError, outer: this.struc, trailing };
+    const failed = place.v === undefined;
+    const sizeError = problem?.atEnd ?? (trailing ? 'parser: instruction expected' : failed && !this.absoluteEntered ? 'invalid operand type' : undefined);
+    this.absoluteEntered ||= !failed;
     this.absolute = base;
-    this.absoluteSec = -1;
+    this.absoluteSec = failed ? -1 : place.sec;
+    this.struc = { name, base, sec: this.absoluteSec, stmt: this.stmtIndex, sizeError, outer: this.struc, trailing };
     // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
+    const external = this.absoluteSec >= EXTERNAL_SEGMENTS ? this.externalAt({ v: base, sec: this.absoluteSec }) : undefined;
     if (problem !== undefined) this.error('syntax', problem.atName, t);
-    else this.defineNamed(name, -1, base, { start: t.start, end: t.end }, true);
+    // (At an external name's place NAME is that name plus an offset, as a label there is: see externalLabel.)
+    else if (external !== undefined) this.declareExternal(name, external);
+    else this.defineNamed(name, this.absoluteSec, base, { start: t.start, end: t.end }, true);
     if (trailing) this.error('syntax', 'parser: instruction expected', args[1]);
+  }
+
+  /**
+   * Where `struc NAME, base` (`st`, its comma at `comma` of the arguments, or none) puts the
+   * structure: the macro's `[absolute base]` read as `absolute` reads it, a label or an external
+   * name's place too (measured with nasm 2.16.01: `struc s, l` takes its fields from l, `struc s,
+   * later` with later an equ after it is "symbol `later' not defined before use"); 0 with no base.
+   * Undefined `v` when the base fails, a base of nothing too (`struc s, {}`, the macro's `[absolute
+   * ]`: "expression syntax error").
+   */
+  private structurePlace(st: ParsedStatement, comma: number): Value {
+    const args = st.args;
+    if (comma <= 0) return { v: 0, sec: -1 };
+    if (comma === args.length - 1) { this.error('syntax', 'expression syntax error', args[comma]); return { v: undefined, sec: -1 }; }
+    const e = this.exprArgFrom(st, args.slice(comma + 1), 'ignored');
+    return e === undefined ? { v: undefined, sec: -1 } : this.absoluteBase(e);
   }
 
   /**
@@ -2020,7 +2040,7 @@ class Assembler implements EvalContext {
     // `[warning]`) change nothing the second time.)
     const labelDirective = op !== undefined && isPrimitiveDirective(op.name) ? outcome.stmt : undefined;
     const unknown = op !== undefined && !isPrimitiveDirective(op.name) && !BRACKETED_ONLY.has(op.name) ? `unrecognized directive [${this.writtenText(op)}]` : undefined;
-    this.struc = { name: '', base, stmt: this.stmtIndex, sizeError: outcome.problem?.message ?? unknown, outer: this.struc, trailing: false, labelDirective };
+    this.struc = { name: '', base, sec: -1, stmt: this.stmtIndex, sizeError: outcome.problem?.message ?? unknown, outer: this.struc, trailing: false, labelDirective };
     this.absolute = base;
     this.absoluteSec = -1;
     if (outcome.problem !== undefined) this.error(outcome.problem.code, outcome.problem.message, outcome.problem);
@@ -2060,9 +2080,12 @@ class Assembler implements EvalContext {
         if (end !== undefined) size = here.v === undefined || end.from === undefined ? undefined : here.v - end.from;
       } else sizeName = this.sizeLine(this.struc.name, word);
       if (sizeName !== undefined) {
+        // (A difference in the structure's own segment is a number: measured, `struc s, lab` /
+        // `endstruc` / `istruc s` pads to s_size.)
+        const sec = here.sec === this.struc.sec ? -1 : here.sec;
         (this.structureSizes ??= new Map()).set(sizeName, measured);
-        if (this.pass === 0) this.firstPassDefinition(sizeName, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
-        this.defineNamed(sizeName, here.sec, size, word, false);
+        if (this.pass === 0) this.firstPassDefinition(sizeName, size === undefined ? undefined : { v: size, sec }, word, undefined);
+        this.defineNamed(sizeName, sec, size, word, false);
       }
     }
     this.endStructure(st, word);
@@ -2712,6 +2735,13 @@ class Assembler implements EvalContext {
    */
   private absoluteBase(e: Expr): Value {
     if (this.laterInCritical(e)) return { v: undefined, sec: -1 };
+    // (A register is no place, unless its terms cancel: measured, `absolute eax` and `absolute
+    // 4+eax` are "cannot use non-relocatable expression as ABSOLUTE address", `eax-eax` is 0.)
+    const registers = firstLeaf(e, (leaf) => leaf.k === 'sym' && leaf.escaped === undefined && lookupRegister(leaf.name) !== undefined) !== undefined ? registerFactors(e) : undefined;
+    // (Its evaluator takes `-eax`, which an operand does not: no "invalid operand type" here.)
+    if (typeof registers === 'string' && registers !== INVALID_OPERAND) { this.error('syntax', registers, e); return { v: undefined, sec: -1 }; }
+    if (registers !== undefined && (typeof registers === 'string' || registers.size > 0)) { this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e); return { v: undefined, sec: -1 }; }
+    if (registers !== undefined) return this.absoluteBase(withoutRegisters(e));
     let of: ExternalName | undefined;
     if (this.externals.size > 0) {
       // (Quietly: an unknown name is reported as evalWith reports it.)
@@ -2771,7 +2801,7 @@ class Assembler implements EvalContext {
   private emptyStructure(word: { readonly start: number; readonly end: number }): void {
     this.error('syntax', 'expression syntax error', word);
     this.error('syntax', 'label or instruction expected at start of line', word);
-    this.struc = { name: '', base: 0, stmt: this.stmtIndex, sizeError: 'expression syntax error', outer: this.struc, trailing: false };
+    this.struc = { name: '', base: 0, sec: -1, stmt: this.stmtIndex, sizeError: 'expression syntax error', outer: this.struc, trailing: false };
   }
 
   /**
@@ -3694,11 +3724,13 @@ class Assembler implements EvalContext {
           this.directive(st, name);
           continue;
         }
+        // (A structure's fields are listed at offsets in its base's segment, as absolute space's: see structurePlace.)
+        const structureAt = name === 'struc' && res.address[i] === res.address[i] ? this.listedStructureSegment(st, res.section[i], res.section[i] >= 0 ? res.sectionOffset[i] : res.address[i]) : -1;
         // (The statement a `__?SECT?__` of the source's makes endstruc run: see runSectBody.)
         const body = name === 'endstruc' ? output.sectBodies?.get(i) : undefined;
         if (body !== undefined && LISTING_STATE.has(body.op!.name)) this.directive(body, body.op!.name);
         if (name === 'section' || name === 'segment') this.absoluteSec = -1;
-        else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = -1; } else if (name === 'endstruc') this.absoluteSec = structureSec;
+        else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = structureAt; } else if (name === 'endstruc') this.absoluteSec = structureSec;
         const sec = res.section[i];
         let offset = sec >= 0 ? res.sectionOffset[i] : res.address[i];
         // (A statement of no bytes may list some: `incbin` of none `<bin 0h>`, `times 3 db` `<rep 3h>`.)
@@ -3716,6 +3748,17 @@ class Assembler implements EvalContext {
       readNamesUnder(undefined);
     }
     return listed;
+  }
+
+  /** The segment the base of `struc` statement `st` is in, read where its line stands (`sec`, `offset`: see listedAt); -1 for none. */
+  private listedStructureSegment(st: ParsedStatement, sec: number, offset: number): number {
+    const comma = st.args.findIndex((a) => a.text === ',');
+    if (comma <= 0) return -1;
+    const absolute = this.absolute, hereOffset = this.hereOffset, current = this.sec;
+    this.listedAt(sec, offset);
+    const place = this.structurePlace(st, comma);
+    this.absolute = absolute; this.hereOffset = hereOffset; this.sec = current;
+    return place.v === undefined ? -1 : place.sec;
   }
 
   /** The listing's place: `offset` in section `sec`, or in absolute space (`sec` -1). */
