@@ -12,6 +12,9 @@ import { foldExpr } from './expr-walk';
  */
 type Vector = { readonly unknown: number } | { readonly v: number };
 
+/** The branches of a `c ? a : b` (its `:` node's value), for the `?` to choose from. */
+interface Branches { readonly branches: readonly [Vector, Vector] }
+
 /** Why the fold stops: an operand or operator this model leaves to the general evaluator. */
 const OTHER = null;
 
@@ -20,11 +23,11 @@ const OTHER = null;
  * 'non-constant' when the unknown term is left (measured with nasm 2.16.01 -E: `%if a=b` and `%if
  * a+1==b+2` are true, `%if a-b==3`, `%if a<b` and `%if a*0+1` false, `%if a`, `%if a+1` and `%if
  * a*0==0` "non-constant value"). Undefined for what the model leaves out: registers, `$`, strings,
- * `?`, and what nasm would refuse or the host cannot count exactly.
+ * and what nasm would refuse or the host cannot count exactly.
  */
 export function preprocessOnlyValue(e: Expr, known: (name: string) => number | undefined, isRegister: (name: string) => boolean): number | 'non-constant' | undefined {
   let named = false;
-  const r = foldExpr<Vector | typeof OTHER>(e, {
+  const r = foldExpr<Vector | Branches | typeof OTHER>(e, {
     leaf: (x) => {
       if (x.k === 'num') return x.big === undefined ? { v: x.v } : OTHER;
       if (x.k !== 'sym' || isRegister(x.name)) return OTHER;
@@ -32,11 +35,16 @@ export function preprocessOnlyValue(e: Expr, known: (name: string) => number | u
       named ||= v === undefined;
       return v === undefined ? { unknown: 1 } : { v };
     },
-    unary: (x, a) => (a === OTHER ? OTHER : x.op === '-' ? scaled(a, -1) : x.op === '+' ? a : otherOperator(x, a)),
-    binary: (x, a, b) => (a === OTHER || b === OTHER ? OTHER : combined(x.op, a, b)),
+    unary: (x, a) => (a === OTHER || 'branches' in a ? OTHER : x.op === '-' ? scaled(a, -1) : x.op === '+' ? a : otherOperator(x, a)),
+    binary: (x, a, b) => {
+      if (a === OTHER || b === OTHER || 'branches' in a) return OTHER;
+      if (x.op === ':') return 'branches' in b ? OTHER : { branches: [a, b] };
+      if ('branches' in b) return x.op === '?' ? chosen(a, b) : OTHER;
+      return combined(x.op, a, b);
+    },
   });
   // (Without a name, or past the numbers the host's arithmetic is exact for, the general evaluator's.)
-  if (r === OTHER || !named || !Number.isSafeInteger('v' in r ? r.v : r.unknown)) return undefined;
+  if (r === OTHER || 'branches' in r || !named || !Number.isSafeInteger('v' in r ? r.v : r.unknown)) return undefined;
   return 'v' in r ? r.v : r.unknown === 0 ? 0 : 'non-constant';
 }
 
@@ -66,17 +74,25 @@ const NO_NUMBER: Expr = { k: 'num', v: 0, start: 0, end: 0 };
  * An operator other than a sum, a product and a comparison (`x` its node, `a` and `b` its
  * operands): unknown when an operand is the unknown term alone, else the operator on the numbers,
  * an unknown term of 0 being 0 (nasm's is_just_unknown, then reloc_value; measured, `%if ~a==~b`
- * and `%if a=b && 1` are true). `?` and what the numbers give no value for are the general
- * evaluator's.
+ * and `%if a=b && 1` are true). What the numbers give no value for is the general evaluator's.
  */
 function otherOperator(x: Extract<Expr, { k: 'un' | 'bin' }>, a: Vector, b?: Vector): Vector | typeof OTHER {
-  if (x.op === '?' || x.op === ':') return OTHER;
   // (A division by a number 0 is nasm's error before it looks at the unknown term: `%if a/0`.)
   if (b !== undefined && 'v' in b && b.v === 0 && DIVISIONS.has(x.op)) return OTHER;
   if (('unknown' in a && a.unknown !== 0) || (b !== undefined && 'unknown' in b && b.unknown !== 0)) return { unknown: 1 };
   const operand = (o: Vector): Expr => ({ k: 'num', v: numberOf(o), start: 0, end: 0 });
   const v = constantOf(x.k === 'un' ? { ...x, a: operand(a) } : { ...x, a: operand(a), b: operand(b!) });
   return v === undefined ? OTHER : { v };
+}
+
+/**
+ * `c ? a : b`: unknown when `c` is the unknown term alone, else the branch its number picks, an
+ * unknown term of 0 being 0 (measured with nasm 2.16.01 -E: `%if a=b ? 1 : 0` is true, `%if a ?
+ * 1 : 2` "non-constant value").
+ */
+function chosen(c: Vector, b: Branches): Vector {
+  if ('unknown' in c && c.unknown !== 0) return { unknown: 1 };
+  return b.branches[numberOf(c) !== 0 ? 0 : 1];
 }
 
 function sum(a: Vector, b: Vector): Vector {
