@@ -2005,8 +2005,12 @@ class Assembler implements EvalContext {
     // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
     const external = this.absoluteSec >= EXTERNAL_SEGMENTS ? this.externalAt({ v: base, sec: this.absoluteSec }) : undefined;
     if (problem !== undefined) this.error('syntax', problem.atName, t);
-    // (At an external name's place NAME is that name plus an offset, as a label there is: see externalLabel.)
-    else if (external !== undefined) this.declareExternal(name, external);
+    // (At an external name's place NAME is that name plus an offset, as a label there is, and the
+    // map lists it so: see externalLabel, externalMapSymbols.)
+    else if (external !== undefined) {
+      if (!this.externalEqus?.has(name)) (this.externalEqus ??= new Map()).set(name, { stmt: this.stmtIndex, of: external, range: this.range(t) });
+      this.declareExternal(name, external);
+    }
     else this.defineNamed(name, this.absoluteSec, base, { start: t.start, end: t.end }, true);
     if (trailing) this.error('syntax', 'parser: instruction expected', args[1]);
   }
@@ -2749,7 +2753,8 @@ class Assembler implements EvalContext {
       try { of = externalConstantOf(e, this); } finally { this.undefinedUse = Undefined.Reported; }
     }
     if (of === undefined) return this.scaledAbsoluteBase(e) ?? this.keepingExternals(() => this.evalWith(e, Undefined.BeforeUse));
-    if (this.externsInPass.has(of.root)) return this.externalSegmentValue(of);
+    // (Named so, it is listed in the map, as nasm's lists it: see externalMapSymbols.)
+    if (this.externsInPass.has(of.root)) { (this.externsUsed ??= new Set()).add(of.root); return this.externalSegmentValue(of); }
     this.error('undefined-symbol', `symbol \`${of.root}' not defined before use`, firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.get(leaf.name)?.root === of.root) ?? e);
     return { v: undefined, sec: -1 };
   }

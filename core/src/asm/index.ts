@@ -643,16 +643,20 @@ const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERV
 
 /**
  * The names a statement uses: its expressions' (`refs`), those in the arguments of
- * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`, `incbin "f", lab`), and those of `istruc`'s: the structure
+ * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`, `incbin "f", lab`) and in `struc`'s base
+ * (`struc s, buf`), and those of `istruc`'s: the structure
  * it names, which its `iend` uses (`NAME_size`) and its `at` fields belong to, and every name of
  * arguments that are more than a name, which nasm's `at` and `iend` read as an expression
  * (`istruc t-s+s`: see istrucExpression in assembler.ts).
  */
 function statementRefs(st: ParsedStatement): ParsedStatement['refs'] {
   const op = st.op;
-  if (op === undefined || !op.directive || (op.name !== 'istruc' && !EXPRESSION_ARGUMENTS.has(op.name))) return st.refs;
+  if (op === undefined || !op.directive || (op.name !== 'istruc' && op.name !== 'struc' && !EXPRESSION_ARGUMENTS.has(op.name))) return st.refs;
+  // (`struc NAME, base`: the base, after the name it defines, an expression as `absolute`'s.)
+  const from = op.name === 'struc' ? st.args.findIndex((t) => t.text === ',') + 1 : 0;
+  if (op.name === 'struc' && from === 0) return st.refs;
   const refs = [...st.refs];
-  for (const t of st.args) {
+  for (const t of st.args.slice(from)) {
     if (t.kind === 'ident' && lookupRegister(t.text) === undefined) refs.push({ name: qualifyName(t.text, st.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
   }
   return refs;
