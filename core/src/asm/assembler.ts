@@ -2372,7 +2372,11 @@ class Assembler implements EvalContext {
     if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
     // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
     if (args.length === 0) return;
-    if (this.lines.tokensOf(this.line)[0]?.text !== '[' && percentEatsComma(args)) { this.error('syntax', "`%ifidni' expects two comma-separated arguments", st.op); return; }
+    const macro = this.lines.tokensOf(this.line)[0]?.text !== '[';
+    if (macro && percentEatsComma(args)) { this.error('syntax', "`%ifidni' expects two comma-separated arguments", st.op); return; }
+    // (Commas alone are its parameter, which the macro's `%ifidni %1,off` reads as one comma too
+    // many: measured, `sectalign ,` and `sectalign ,,`.)
+    if (macro && args.every((t) => t.text === ',')) { this.error('syntax', "`%ifidni': more than one comma on line", st.op); return; }
     const e = this.exprArgFrom(st, args, 'ignored');
     // (An address is no power of two: measured, `sectalign lab`.)
     const notPower = (): void => this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e);

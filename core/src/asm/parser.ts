@@ -908,12 +908,12 @@ class LineParser implements TermReader {
     if (fillOfNothing) return this.alignWithoutFill(label, prefixes, op, word, endsInComma);
     if (aligning) return this.align(label, times, prefixes, op);
     // (Only a comma written last: `extern a, {}` ends in a parameter of nothing, not dropped, measured.)
-    if (endsInComma && standardMacroCounts(lower) !== undefined && (!loneComma || firstTakesRest(lower) || EACH_PARAMETER.has(lower))) {
+    if (endsInComma && standardMacroCounts(lower) !== undefined && (!loneComma || firstTakesRest(lower) || EACH_PARAMETER.has(lower) || lower === 'sectalign')) {
       const args = this.withoutTrailingParameter(word, lower);
       // (A comma alone stays in a parameter that takes the rest of the line: see
       // macro-parameters.ts matchCall; measured, `cpu ,` is `[cpu ,]`, `float ,` `[float ]`,
       // warned of all the same.)
-      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, loneComma && firstTakesRest(lower) ? toks.slice(this.pos) : args);
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, loneComma && (firstTakesRest(lower) || lower === 'sectalign') ? toks.slice(this.pos) : args);
     }
     // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
     // The directives nasm's standard macros write out as `[NAME %1]` end at the first `]` as

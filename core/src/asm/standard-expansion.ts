@@ -174,6 +174,8 @@ export class StandardExpansion {
     if (word === 'off' || word === 'on') { this.alignUpdatesSection = word === 'on'; return []; }
     // (Its `%ifidni` reads one argument, its error the call's only effect: see percentEatsComma.)
     if (rest.endsWith('%') && percentEatsComma(tokenizeLine(rest))) { this.warn('syntax', "`%ifidni' expects two comma-separated arguments", this.word!, 'error'); return []; }
+    // (Commas alone: one too many for it, see the assembler's sectalignDirective.)
+    if (/^[\s,]+$/.test(rest) && rest.includes(',')) { this.warn('syntax', "`%ifidni': more than one comma on line", this.word!, 'error'); return []; }
     return [`[sectalign ${rest}]`];
   }
 
