@@ -881,6 +881,10 @@ class LineParser implements TermReader {
     // A standard macro's braced argument is its contents (see unbracedArguments).
     const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
     if (unbraced !== undefined) {
+      // (A comma after a braced parameter that takes the rest of the line is dropped with what
+      // follows the braces, and warned of all the same: measured, `align 4, {nop},`.)
+      const last = unbraced.toks[unbraced.toks.length - 1];
+      if (endsInComma && !fillOfNothing && lower !== 'at' && last?.text !== ',') this.withoutTrailingParameter(word, lower);
       this.toks = toks = unbraced.toks;
       const p = unbraced.problem;
       if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
@@ -908,7 +912,7 @@ class LineParser implements TermReader {
     if (fillOfNothing) return this.alignWithoutFill(label, prefixes, op, word, endsInComma);
     if (aligning) return this.align(label, times, prefixes, op);
     // (Only a comma written last: `extern a, {}` ends in a parameter of nothing, not dropped, measured.)
-    if (endsInComma && standardMacroCounts(lower) !== undefined && (!loneComma || firstTakesRest(lower) || EACH_PARAMETER.has(lower) || lower === 'sectalign')) {
+    if (endsInComma && toks[toks.length - 1]?.text === ',' && standardMacroCounts(lower) !== undefined && (!loneComma || firstTakesRest(lower) || EACH_PARAMETER.has(lower) || lower === 'sectalign')) {
       const args = this.withoutTrailingParameter(word, lower);
       // (A comma alone stays in a parameter that takes the rest of the line: see
       // macro-parameters.ts matchCall; measured, `cpu ,` is `[cpu ,]`, `float ,` `[float ]`,
