@@ -135,7 +135,7 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
   }, opts.frontEndOnly ?? false);
   // (Errors the assembly did not see, when it made its image: an error leaves none.)
   const errors = sink.errors;
-  if (parsed.segProblems !== undefined) reportSegmentProblems(parsed.segProblems, asm, lines, sink);
+  if (parsed.segProblems !== undefined) reportSegmentProblems(parsed.segProblems, asm, lines, statementAt, sink);
   return { parsed, asm: sink.errors > errors ? { ...asm, image: new Uint8Array(0) } : asm };
 }
 
@@ -386,17 +386,23 @@ interface SegmentProblem { readonly line: number; readonly problem: ParseProblem
  * once assembled (measured): a number (an `equ` constant, a label in absolute space) "cannot apply
  * SEG to a non-relocatable value", without the warning of a segment zero-extended; a name never
  * defined "symbol `NAME' not defined"; a label or an external name the bin format's word, as parsed.
+ * `statementAt`: the index of the first statement from an output line on.
  */
-function reportSegmentProblems(held: readonly SegmentProblem[], asm: AssemblyOutput, lines: PPLines, sink: DiagnosticSink): void {
+function reportSegmentProblems(held: readonly SegmentProblem[], asm: AssemblyOutput, lines: PPLines, statementAt: (line: number) => number, sink: DiagnosticSink): void {
   for (const { line, problem } of held) {
     const name = problem.segOf!;
     const symbol = asm.symbols.get(name);
     const external = asm.externals?.has(name) === true || (symbol !== undefined && symbol.sec >= EXTERNAL_SEGMENTS);
     const range = lineRange(lines.file(line), lines.line[line], problem.start, problem.end);
     const expansion = lines.origin(line).expansion;
-    if (symbol === undefined && !external) {
+    const number = !external && symbol !== undefined && symbol.sec < 0;
+    // (In a `times` count a segment is no number, nor is a name defined nowhere or after the line,
+    // nasm's first pass stopping there: measured, `times seg lab db 0` and `times seg x db 0` / `x
+    // equ 5` are "non-constant argument supplied to TIMES".)
+    if (problem.segInCount === true && !(number && symbol.stmt < statementAt(line))) sink.error('non-constant', 'non-constant argument supplied to TIMES', range, expansion, undefined, line);
+    else if (symbol === undefined && !external) {
       if (problem.code !== 'zext-reloc') sink.error('undefined-symbol', `symbol \`${name}' not defined`, range, expansion, undefined, line);
-    } else if (!external && symbol !== undefined && symbol.sec < 0) {
+    } else if (number) {
       if (problem.code !== 'zext-reloc') sink.error('syntax', 'cannot apply SEG to a non-relocatable value', range, expansion, undefined, line);
     } else if (problem.code === 'zext-reloc') sink.warning(problem.code, problem.message, range, expansion, line);
     else sink.error(problem.code, problem.message, range, expansion, undefined, line);

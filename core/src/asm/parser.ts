@@ -140,6 +140,8 @@ export interface ParseProblem {
    * assembly knows (see segmentProblem in index.ts).
    */
   readonly segOf?: string;
+  /** That `seg` is in a `times` count, whose word on no number nasm gives for an address. */
+  readonly segInCount?: true;
 }
 
 class LineError {
@@ -326,7 +328,7 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     if (isStackOverflow(e)) return { problem: tooDeep(tokens), localBase };
     if (e instanceof LineError) {
       const stmt = p.failedLineLabel();
-      const problem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand } : e.problem;
+      const problem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? { segInCount: true as const } : {}) } : e.problem;
       const o: ParseOutcome = stmt !== undefined ? { stmt, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       const brace = braceProblem(tokens, e.problem.start);
       const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
@@ -825,7 +827,8 @@ class LineParser implements TermReader {
     this.dataRegister = undefined;
     this.inDataItem = true;
     let times: Expr;
-    try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
+    this.inTimesCount = true;
+    try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; this.inTimesCount = false; }
     // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`. Its
     // segment is one operand, after which the instruction must follow: `times 2 wrt 3 + 1
     // db 1` is that error, then "parser: instruction expected".)
@@ -1245,6 +1248,8 @@ class LineParser implements TermReader {
       } else if (stopAtWord && depth === 0 && i > start && t.kind === 'ident' && !isQuestionMark(t)) {
         // `times N db 0`: the count ends where a word follows a complete operand.
         const prev = this.toks[i - 1];
+        // (nasm's `seg` reads the word after it: `times seg x db 0`.)
+        if (prev.kind === 'ident' && isSegWord(prev)) continue;
         if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')') return i;
       }
     }
@@ -1597,6 +1602,10 @@ class LineParser implements TermReader {
 
   /** The name after the `seg` the parse stopped at, if any (see outputFormat). */
   segOperand: string | undefined;
+  /** Whether that `seg` is in a `times` count (see ParseProblem.segInCount). */
+  segInCount = false;
+  /** While a `times` count is read. */
+  private inTimesCount = false;
 
   /**
    * Notes the name `toks[at]` after a `seg` the bin format's word is given for, when it is one not
@@ -1605,7 +1614,7 @@ class LineParser implements TermReader {
   private segNamed(at: number): string | undefined {
     const t = this.toks[at];
     const name = t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e && register(t) === undefined ? t.text : undefined;
-    if (name !== undefined) this.segOperand = name;
+    if (name !== undefined) { this.segOperand = name; this.segInCount = this.inTimesCount; }
     return name;
   }
 
@@ -2166,6 +2175,10 @@ function isReferenceWord(t: PPToken): boolean {
 export function wrtOperand(toks: readonly PPToken[], at: number): number {
   const t = toks[at + 1];
   return t !== undefined && t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'seg' && at + 2 < toks.length ? at + 2 : at + 1;
+}
+
+function isSegWord(t: PPToken): boolean {
+  return t.text.length === 3 && t.text.toLowerCase() === 'seg';
 }
 
 export function isWrt(t: PPToken): boolean {
