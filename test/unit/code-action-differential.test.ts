@@ -53,6 +53,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-undefined-first-only.asm': 'nasm stops at the undefined symbols; with labels created it reaches `foo * bar`: "unable to multiply two non-scalar objects"',
   'err-wrt-put-out.asm': 'a label created for `zz` puts out the line its undefined name dropped, with its WRT: "WRT not supported by binary output format"',
   'err-wrt-segment.asm': 'a label created for a name after WRT is refused there: "invalid right-hand operand to WRT"',
+  'seg-of-unknown.asm': 'a label created for `seg nowhere` is one the bin format has no segment base for: "binary output format does not support segment base references"',
   'rmacro.asm': 'nasm reads nothing after the %rmacro recursion on the last line (`cd 2` then `db 9` gives 02 01 00, as Ringside does): a label created at the end is never defined',
 };
 

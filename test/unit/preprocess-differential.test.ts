@@ -26,8 +26,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-nolist-include.asm': 'nasm -E gives the lines an `%include` in a `.nolist` macro brings the `%include` line\'s place (`%line 7+1`, '
     + 'the included file\'s comment lines as blank lines, then `%line 7+0` and the lines after the call `+0` too); Ringside writes them with '
     + 'their own file and numbers (its messages are placed as nasm\'s: see nasm-message-places.ts)',
-  'brace-comment.asm': 'nasm -E writes a `%{...}` whose contents start with a blank as `%` and the contents as written (`% 4`, `% ; c`); '
-    + 'Ringside writes the tokens its assembler reads (`%4`, `%`): the bytes and messages are nasm\'s',
 };
 
 /** `nasm -E` run in `cwd`: its standard output and error, and exit status. */

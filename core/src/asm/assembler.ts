@@ -7,8 +7,9 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
+import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
@@ -17,7 +18,7 @@ import { dropsStatement } from './listing-errors';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
-import { invalidEffectiveAddress, MODE_ADDRESS, resolveMemory } from './effective-address';
+import { invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, resolveMemory } from './effective-address';
 import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
@@ -230,6 +231,8 @@ const TEXT_PLACE: Place = { sec: 0, absolute: undefined, absoluteSec: -1 };
 
 interface StrucState {
   readonly name: string; readonly base: number; readonly stmt: number;
+  /** The segment `base` is in (a label's, an external name's: see structurePlace), -1 for a number. */
+  readonly sec: number;
   /** The structure this one was begun in (nasm's struc is a macro over the context stack: it nests). */
   readonly outer: StrucState | undefined;
   /** nasm's error for `NAME_size equ ($-NAME)` at `endstruc` when the name is a register or a keyword (see strucNameProblem). */
@@ -362,6 +365,10 @@ class Assembler implements EvalContext {
    * and `$` are that section's (as in nasm: `pages - header` is a number), not absolute values.
    */
   private absoluteSec = -1;
+  /** The count just read was no number, of which nasm's error was given (see nonConstantCount). */
+  private countRunsOnce = false;
+  /** Whether an `absolute` or `struc` of the pass gave absolute space its place (see strucDirective). */
+  private absoluteEntered = false;
   /**
    * Where `endstruc` goes back to: nasm's `__?SECT?__`, the place the last `section`, `segment`
    * or `absolute` written without brackets went to (`[section .text]` before any), which nasm's
@@ -815,6 +822,7 @@ class Assembler implements EvalContext {
     this.cpu = ANY_CPU;
     this.absolute = undefined;
     this.absoluteSec = -1;
+    this.absoluteEntered = false;
     this.sect = TEXT_PLACE;
     this.sectLine = -1;
     this.alignRaisesSection = true;
@@ -1825,7 +1833,13 @@ class Assembler implements EvalContext {
     const word = unreadableIn(e);
     if (word !== undefined) { this.error('syntax', 'expression syntax error', word); return; }
     const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && this.namesUndefined(e, code);
-    if (!named) this.error('non-constant', `non-constant argument supplied to ${what}`, e);
+    if (!named) this.nonConstantCount(what, e);
+  }
+
+  /** nasm's error for a count that is no number; a `times` line is then run once (see timesEqu). */
+  private nonConstantCount(what: 'TIMES' | 'DUP', e: Expr): void {
+    this.error('non-constant', `non-constant argument supplied to ${what}`, e);
+    this.countRunsOnce = true;
   }
 
   /**
@@ -1867,7 +1881,7 @@ class Assembler implements EvalContext {
     if (before !== undefined && before !== v.v && this.pass >= this.lastPasses) this.timesUnsettled.add(this.stmtIndex);
     if (this.unsettled && (this.timesUnsettled.has(this.stmtIndex) || mentionsAny(st.times, this.symbolsUnsettled))) {
       this.timesBlamed = true;
-      this.error('non-constant', 'non-constant argument supplied to TIMES', st.times);
+      this.nonConstantCount('TIMES', st.times);
       return 0;
     }
     if (v.v < 0) { this.error('times-negative', `TIMES value ${v.big ?? v.v} is negative`, st.times); return 0; }
@@ -1982,19 +1996,48 @@ class Assembler implements EvalContext {
     // the same error; no S_size.
     const comma = args.findIndex((a) => a.text === ',');
     const words = args.length > 1 && comma !== 1;
-    const baseE = comma > 0 ? this.exprArgFrom(st, args.slice(comma + 1), 'ignored') : undefined;
-    const base = baseE !== undefined ? this.constant(baseE, 'struc') ?? 0 : 0;
+    const place = this.structurePlace(st, comma);
+    const base = place.v ?? 0;
     if (t.text === '[') { this.bracketedStructure(st, comma > 0 ? args.slice(0, comma) : args, base); return; }
     const trailing = words && problem === undefined;
     // (`$x` is the name `x`, as the label `$x:` is: measured, `struc $x` defines x, x_size and x.a.)
     const name = t.kind === 'here' ? t.text : qualifyName(t.text, undefined);
-    this.struc = { name, base, stmt: this.stmtIndex, sizeError: problem?.atEnd ?? (trailing ? 'parser: instruction expected' : undefined), outer: this.struc, trailing };
+    // Without a base, before any absolute space the pass entered, nasm's label NAME is in no
+    // segment `$` is, and endstruc's `NAME_size equ ($-NAME)` fails (measured with nasm 2.16.01:
+    // "invalid operand type", not after an `absolute 0x10` or another `struc`).
+    const failed = place.v === undefined;
+    const sizeError = problem?.atEnd ?? (trailing ? 'parser: instruction expected' : failed && !this.absoluteEntered ? 'invalid operand type' : undefined);
+    this.absoluteEntered ||= !failed;
     this.absolute = base;
-    this.absoluteSec = -1;
+    this.absoluteSec = failed ? -1 : place.sec;
+    this.struc = { name, base, sec: this.absoluteSec, stmt: this.stmtIndex, sizeError, outer: this.struc, trailing };
     // nasm's `struc` writes `NAME:`, no label for a register or keyword (measured: `struc eax`).
+    const external = this.absoluteSec >= EXTERNAL_SEGMENTS ? this.externalAt({ v: base, sec: this.absoluteSec }) : undefined;
     if (problem !== undefined) this.error('syntax', problem.atName, t);
-    else this.defineNamed(name, -1, base, { start: t.start, end: t.end }, true);
+    // (At an external name's place NAME is that name plus an offset, as a label there is, and the
+    // map lists it so: see externalLabel, externalMapSymbols.)
+    else if (external !== undefined) {
+      if (!this.externalEqus?.has(name)) (this.externalEqus ??= new Map()).set(name, { stmt: this.stmtIndex, of: external, range: this.range(t) });
+      this.declareExternal(name, external);
+    }
+    else this.defineNamed(name, this.absoluteSec, base, { start: t.start, end: t.end }, true);
     if (trailing) this.error('syntax', 'parser: instruction expected', args[1]);
+  }
+
+  /**
+   * Where `struc NAME, base` (`st`, its comma at `comma` of the arguments, or none) puts the
+   * structure: the macro's `[absolute base]` read as `absolute` reads it, a label or an external
+   * name's place too (measured with nasm 2.16.01: `struc s, l` takes its fields from l, `struc s,
+   * later` with later an equ after it is "symbol `later' not defined before use"); 0 with no base.
+   * Undefined `v` when the base fails, a base of nothing too (`struc s, {}`, the macro's `[absolute
+   * ]`: "expression syntax error").
+   */
+  private structurePlace(st: ParsedStatement, comma: number): Value {
+    const args = st.args;
+    if (comma <= 0) return { v: 0, sec: -1 };
+    if (comma === args.length - 1) { this.error('syntax', 'expression syntax error', args[comma]); return { v: undefined, sec: -1 }; }
+    const e = this.exprArgFrom(st, args.slice(comma + 1), 'ignored');
+    return e === undefined ? { v: undefined, sec: -1 } : this.absoluteBase(e);
   }
 
   /**
@@ -2010,7 +2053,7 @@ class Assembler implements EvalContext {
     // `[warning]`) change nothing the second time.)
     const labelDirective = op !== undefined && isPrimitiveDirective(op.name) ? outcome.stmt : undefined;
     const unknown = op !== undefined && !isPrimitiveDirective(op.name) && !BRACKETED_ONLY.has(op.name) ? `unrecognized directive [${this.writtenText(op)}]` : undefined;
-    this.struc = { name: '', base, stmt: this.stmtIndex, sizeError: outcome.problem?.message ?? unknown, outer: this.struc, trailing: false, labelDirective };
+    this.struc = { name: '', base, sec: -1, stmt: this.stmtIndex, sizeError: outcome.problem?.message ?? unknown, outer: this.struc, trailing: false, labelDirective };
     this.absolute = base;
     this.absoluteSec = -1;
     if (outcome.problem !== undefined) this.error(outcome.problem.code, outcome.problem.message, outcome.problem);
@@ -2050,9 +2093,12 @@ class Assembler implements EvalContext {
         if (end !== undefined) size = here.v === undefined || end.from === undefined ? undefined : here.v - end.from;
       } else sizeName = this.sizeLine(this.struc.name, word);
       if (sizeName !== undefined) {
+        // (A difference in the structure's own segment is a number: measured, `struc s, lab` /
+        // `endstruc` / `istruc s` pads to s_size.)
+        const sec = here.sec === this.struc.sec ? -1 : here.sec;
         (this.structureSizes ??= new Map()).set(sizeName, measured);
-        if (this.pass === 0) this.firstPassDefinition(sizeName, size === undefined ? undefined : { v: size, sec: here.sec }, word, undefined);
-        this.defineNamed(sizeName, here.sec, size, word, false);
+        if (this.pass === 0) this.firstPassDefinition(sizeName, size === undefined ? undefined : { v: size, sec }, word, undefined);
+        this.defineNamed(sizeName, sec, size, word, false);
       }
     }
     this.endStructure(st, word);
@@ -2206,8 +2252,12 @@ class Assembler implements EvalContext {
    * `times 0 equ 5` none).
    */
   private timesEqu(st: ParsedStatement): void {
-    const n = this.timesCount(st);
-    if (n === 0 || !this.final) return;
+    this.countRunsOnce = false;
+    // (A count that is no number is nasm's error, and its parser runs the line once after it, in
+    // that pass: parser.c sets `times` to 1; measured, `times x equ 5` with x unknown is then "EQU
+    // not preceded by label", `y: times x equ 5` "label `y' inconsistently redefined".)
+    const n = this.timesCount(st) || (this.countRunsOnce ? 1 : 0);
+    if (n === 0 || !(this.final || this.countRunsOnce)) return;
     const label = st.label;
     if (label === undefined || st.operands.length === 0) {
       const message = label === undefined ? 'EQU not preceded by label' : 'bad syntax for EQU';
@@ -2334,7 +2384,11 @@ class Assembler implements EvalContext {
     if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
     // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
     if (args.length === 0) return;
-    if (this.lines.tokensOf(this.line)[0]?.text !== '[' && percentEatsComma(args)) { this.error('syntax', "`%ifidni' expects two comma-separated arguments", st.op); return; }
+    const macro = this.lines.tokensOf(this.line)[0]?.text !== '[';
+    if (macro && percentEatsComma(args)) { this.error('syntax', "`%ifidni' expects two comma-separated arguments", st.op); return; }
+    // (Commas alone are its parameter, which the macro's `%ifidni %1,off` reads as one comma too
+    // many: measured, `sectalign ,` and `sectalign ,,`.)
+    if (macro && args.every((t) => t.text === ',')) { this.error('syntax', "`%ifidni': more than one comma on line", st.op); return; }
     const e = this.exprArgFrom(st, args, 'ignored');
     // (An address is no power of two: measured, `sectalign lab`.)
     const notPower = (): void => this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e);
@@ -2704,6 +2758,7 @@ class Assembler implements EvalContext {
     if (v?.v !== undefined && v.sec < 0 && !this.exactAddress(v, args, e!)) v = undefined;
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
+    this.absoluteEntered ||= v?.v !== undefined;
     this.keepSect();
   }
 
@@ -2726,17 +2781,64 @@ class Assembler implements EvalContext {
    */
   private absoluteBase(e: Expr): Value {
     if (this.laterInCritical(e)) return { v: undefined, sec: -1 };
+    // (A register is no place, unless its terms cancel: measured, `absolute eax` and `absolute
+    // 4+eax` are "cannot use non-relocatable expression as ABSOLUTE address", `eax-eax` is 0.)
+    const registers = firstLeaf(e, (leaf) => leaf.k === 'sym' && leaf.escaped === undefined && lookupRegister(leaf.name) !== undefined) !== undefined ? registerFactors(e) : undefined;
+    // (Its evaluator takes `-eax`, which an operand does not: no "invalid operand type" here.)
+    if (typeof registers === 'string' && registers !== INVALID_OPERAND) { this.error('syntax', registers, e); return { v: undefined, sec: -1 }; }
+    if (registers !== undefined && (typeof registers === 'string' || registers.size > 0)) { this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e); return { v: undefined, sec: -1 }; }
+    if (registers !== undefined) return this.absoluteBase(withoutRegisters(e));
     let of: ExternalName | undefined;
     if (this.externals.size > 0) {
       // (Quietly: an unknown name is reported as evalWith reports it.)
       this.undefinedUse = Undefined.Quiet;
       try { of = externalConstantOf(e, this); } finally { this.undefinedUse = Undefined.Reported; }
     }
-    if (of === undefined) return this.keepingExternals(() => this.evalWith(e, Undefined.BeforeUse));
-    if (this.externsInPass.has(of.root)) return this.externalSegmentValue(of);
+    if (of === undefined) return this.scaledAbsoluteBase(e) ?? this.keepingExternals(() => this.evalWith(e, Undefined.BeforeUse));
+    // (Named so, it is listed in the map, as nasm's lists it: see externalMapSymbols.)
+    if (this.externsInPass.has(of.root)) { (this.externsUsed ??= new Set()).add(of.root); return this.externalSegmentValue(of); }
     this.error('undefined-symbol', `symbol \`${of.root}' not defined before use`, firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.get(leaf.name)?.root === of.root) ?? e);
     return { v: undefined, sec: -1 };
   }
+
+  /**
+   * `absolute`'s argument when it adds a section's or an external name's address another number
+   * of times than once, or takes one away (`a*2`, `lab*2 + 4`), as nasm 2.16.01 reads it (eval.c's
+   * is_reloc, reloc_seg, reloc_value): such a segment is no part of the address, which is the
+   * expression's number alone, in no segment but the one added once; a segment added once twice,
+   * or taken away once but the current one (an external name's never is), is "cannot use
+   * non-relocatable expression as ABSOLUTE address" (measured: `extern a` / `absolute a*2` / `x:
+   * resb 1` / `dd x` is 0, `a*2+4` 4, `a*-2` 0, `a*2-b` and `-a` refused). Undefined for any other
+   * argument, and for an external name not declared yet in the pass. The current segment taken
+   * away once leaves its labels' offsets too (measured at `org 0x100`: `absolute -l`, l at 1 in
+   * .text, is -1; `l2-l`, l2 in .data, is l2's address less 1).
+   */
+  private scaledAbsoluteBase(e: Expr): Value | undefined {
+    const roots = this.externals.size > 0 ? externalCoefficients(e, this.externals) : undefined;
+    if (roots !== undefined && [...roots.keys()].some((root) => !this.externsInPass.has(root))) return undefined;
+    const ctx: EvalContext = { symbol: (name, node) => this.symbol(name, node), here: () => this.here(), base: () => this.base(), error: () => undefined, externals: this.externals };
+    // (Quietly: the bin format's refusal of an external name and an unknown name are reported as
+    // evalWith reports them, when this is no such address.)
+    this.undefinedUse = Undefined.Quiet;
+    let terms: ReturnType<typeof sectionTerms>;
+    try { terms = this.keepingExternals(() => sectionTerms(e, ctx)); } finally { this.undefinedUse = Undefined.Reported; }
+    if (terms === undefined) return undefined;
+    // (In absolute space nasm's current segment is none, whatever segment `$` is in: measured,
+    // `absolute l` / `absolute -l` is refused.)
+    const here = this.absolute === undefined ? this.sec : -1;
+    let v = terms.sum, added = -1, taken = false, refused = false;
+    let scaled = [...roots?.values() ?? []].some((c) => c !== 0 && c !== 1 && c !== -1);
+    for (const [sec, c] of terms.sections) {
+      if (c === 1 && added < 0) { added = sec; continue; }
+      refused ||= c === 1 || (c === -1 && (sec !== here || taken));
+      scaled ||= c !== 0 && c !== -1;
+      taken ||= c === -1;
+      v -= c * this.segmentAddress(sec);
+    }
+    if (refused) this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e);
+    return refused ? { v: undefined, sec: -1 } : scaled || taken ? { v, sec: added } : undefined;
+  }
+
 
   /**
    * `struc` called with no parameter (`%define E` / `struc E`): nasm's macro writes `[absolute ]`
@@ -2746,7 +2848,7 @@ class Assembler implements EvalContext {
   private emptyStructure(word: { readonly start: number; readonly end: number }): void {
     this.error('syntax', 'expression syntax error', word);
     this.error('syntax', 'label or instruction expected at start of line', word);
-    this.struc = { name: '', base: 0, stmt: this.stmtIndex, sizeError: 'expression syntax error', outer: this.struc, trailing: false };
+    this.struc = { name: '', base: 0, sec: -1, stmt: this.stmtIndex, sizeError: 'expression syntax error', outer: this.struc, trailing: false };
   }
 
   /**
@@ -3549,7 +3651,9 @@ class Assembler implements EvalContext {
     try {
       r = resolveMemory(o, (name, node) => (unknownAtFirst(name) ? ((forward = true), { v: 0, sec: -1 }) : this.lookup(name, node)), position,
         (e) => firstPassNumber(e, firstPassView));
-      firstPassMade = r.kind === 'mem';
+      // (What a split form adds to its index, nasm's first pass lets by when a name in it is not
+      // known there: see splitEffectiveAddress.)
+      firstPassMade = r.kind === 'mem' || (forward && o.splitIndex === true && r.message === MIB_PROBLEM);
       // (The passes after: an undefined name is still unknown there; measured, `[ebx*(y - q + 2)]`,
       // y a label further on, is "unable to multiply two non-scalar objects".)
       if (firstPassMade && forward) {
@@ -3663,17 +3767,25 @@ class Assembler implements EvalContext {
         // What the encodings of the statements after depend on, and the section `absolute` takes its
         // place in (the symbols are the finished assembly's: nothing here may define one).
         // (Not those of a %if branch the final pass did not take: see deferred-check.ts.)
-        if (LISTING_STATE.has(name)) { if (res.address[i] === res.address[i]) this.directive(st, name); continue; }
+        if (LISTING_STATE.has(name)) {
+          if (res.address[i] !== res.address[i]) continue;
+          // (`absolute`'s argument is read where the line stands: see scaledAbsoluteBase.)
+          if (name === 'absolute') this.listedAt(res.section[i], res.section[i] >= 0 ? res.sectionOffset[i] : res.address[i]);
+          this.directive(st, name);
+          continue;
+        }
+        // (A structure's fields are listed at offsets in its base's segment, as absolute space's: see structurePlace.)
+        const structureAt = name === 'struc' && res.address[i] === res.address[i] ? this.listedStructureSegment(st, res.section[i], res.section[i] >= 0 ? res.sectionOffset[i] : res.address[i]) : -1;
         // (The statement a `__?SECT?__` of the source's makes endstruc run: see runSectBody.)
         const body = name === 'endstruc' ? output.sectBodies?.get(i) : undefined;
         if (body !== undefined && LISTING_STATE.has(body.op!.name)) this.directive(body, body.op!.name);
         if (name === 'section' || name === 'segment') this.absoluteSec = -1;
-        else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = -1; } else if (name === 'endstruc') this.absoluteSec = structureSec;
+        else if (name === 'struc') { structureSec = this.absoluteSec; this.absoluteSec = structureAt; } else if (name === 'endstruc') this.absoluteSec = structureSec;
         const sec = res.section[i];
         let offset = sec >= 0 ? res.sectionOffset[i] : res.address[i];
         // (A statement of no bytes may list some: `incbin` of none `<bin 0h>`, `times 3 db` `<rep 3h>`.)
         if (st.kind === StatementKind.Empty || offset !== offset) continue;
-        if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
+        this.listedAt(sec, offset);
         // In `absolute label` space nasm lists offsets in label's section.
         if (sec < 0 && this.absoluteSec >= 0) offset -= this.segmentAddress(this.absoluteSec);
         const out = new DataBuilder(offset, warned.has(i));
@@ -3686,6 +3798,22 @@ class Assembler implements EvalContext {
       readNamesUnder(undefined);
     }
     return listed;
+  }
+
+  /** The segment the base of `struc` statement `st` is in, read where its line stands (`sec`, `offset`: see listedAt); -1 for none. */
+  private listedStructureSegment(st: ParsedStatement, sec: number, offset: number): number {
+    const comma = st.args.findIndex((a) => a.text === ',');
+    if (comma <= 0) return -1;
+    const absolute = this.absolute, hereOffset = this.hereOffset, current = this.sec;
+    this.listedAt(sec, offset);
+    const place = this.structurePlace(st, comma);
+    this.absolute = absolute; this.hereOffset = hereOffset; this.sec = current;
+    return place.v === undefined ? -1 : place.sec;
+  }
+
+  /** The listing's place: `offset` in section `sec`, or in absolute space (`sec` -1). */
+  private listedAt(sec: number, offset: number): void {
+    if (sec >= 0) { this.sec = sec; this.absolute = undefined; this.hereOffset = offset; } else { this.absolute = offset; this.hereOffset = 0; }
   }
 
   /** The count of a statement's `times`, as the final pass had it (see timesCount). */

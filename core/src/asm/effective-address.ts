@@ -2,7 +2,7 @@
 // §3.3), for both ways a line is parsed: from its tokens (parser.ts) and from its characters
 // (parse-plain.ts). The terms are gathered in scratch arrays, read by `effectiveAddress`.
 
-import { evaluate, type Expr, type Value } from './expr';
+import { constantOf, evaluate, type Expr, type Value } from './expr';
 import type { ParsedOperand, Span } from './parser';
 import { chosenBranches } from './register-sum';
 import { lookupRegister } from '../isa/registers';
@@ -194,6 +194,34 @@ function numberOf(p: TermReader, e: Expr): number | undefined {
   return ok && v.sec < 0 && v.big === undefined ? v.v : undefined;
 }
 
+/** nasm's error for a split form it cannot read (see splitEffectiveAddress). */
+export const MIB_PROBLEM = 'invalid mib expression';
+
+/**
+ * nasm's split form `[base+disp, index*scale]` (`first` before the comma, undefined when nothing
+ * is written there, `second` after it), as its parser.c reads it: the part before the comma a
+ * reference with no index (empty, no register at all), the part after a register, scaled or not,
+ * which is the index, with nothing added to it. Measured with nasm 2.16.01: `[eax,ecx*4]` is [eax+ecx*4]; `[8,ecx]` an
+ * index without base, 8B 04 0D 08000000, where `[ecx+8]` is 8B 41 08; `[,ecx]` the same with 0;
+ * `[eax*2,ecx]`, `[eax,ecx+4]`, `[eax,ecx+ebx]` and `[eax,x]` are "invalid mib expression".
+ */
+export function splitEffectiveAddress(p: TermReader, first: Expr | undefined, second: Expr, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean,
+  strict: boolean, segment: RegisterInfo | undefined, dispSize: 8 | 16 | 32 | undefined, nosplit: boolean): ParsedOperand {
+  const span = { start: from, end: to };
+  const outer = effectiveAddress(p, first === undefined ? 0 : splitTerms(first, false, 0), from, to, size, far, strict, segment, dispSize, nosplit);
+  const inner = effectiveAddress(p, splitTerms(second, false, 0), from, to, undefined, false, false, undefined, undefined, true);
+  if (outer.kind !== 'mem' || inner.kind !== 'mem' || outer.index !== undefined) p.fail(MIB_PROBLEM, span);
+  const index = inner.index ?? inner.base;
+  // (What is added to the index must come to 0, names and all, a name's value the assembler's as
+  // a factor's is: measured, `[eax, ecx+N-2]` is [eax+ecx] with N equ 2, before or after.)
+  const added = inner.disp === undefined ? 0 : constantOf(inner.disp) ?? numberOf(p, inner.disp);
+  if ((inner.index !== undefined && inner.base !== undefined) || added !== 0) p.fail(MIB_PROBLEM, span);
+  const scale = inner.index === undefined ? 1 : inner.scale;
+  // An index alone at scale 1 stays an index (nasm's hint that it is no base).
+  const indexAlone = outer.base === undefined && index !== undefined && scale === 1;
+  return { ...outer, index, scale, nosplit: outer.nosplit === true || indexAlone || undefined };
+}
+
 /**
  * The memory operand of the first `termCount` scratch terms, spanning columns `from` to `to`,
  * with what was written around and inside the brackets.
@@ -312,8 +340,10 @@ export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Exp
   firstPass?: (e: Expr) => boolean): MemoryOperand | MemoryProblem {
   try {
     const reader = new FactorReader(symbol, position, firstPass);
-    const count = splitTerms(withChosenBranches(reader, o.terms!), false, 0);
-    const r = effectiveAddress(reader, count, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true) as MemoryOperand;
+    const terms = o.terms!;
+    const r = (o.splitIndex === true && terms.k === 'bin'
+      ? splitEffectiveAddress(reader, terms.a, terms.b, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true)
+      : effectiveAddress(reader, splitTerms(withChosenBranches(reader, terms), false, 0), o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true)) as MemoryOperand;
     return o.jump === undefined ? r : { ...r, jump: o.jump };
   } catch (problem) {
     if (problem instanceof MemoryProblem) return problem;

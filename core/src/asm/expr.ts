@@ -770,6 +770,15 @@ export function externalConstantOf(e: Expr, ctx: EvalContext): ExternalName | un
   return rest.v === undefined ? undefined : { root, rest };
 }
 
+/**
+ * The external roots `e` names, by the coefficient each adds up to (`a*2 + b` gives a 2, b 1);
+ * undefined when one is under another operator than `+ - *` by a number (see ExternalTerms).
+ */
+export function externalCoefficients(e: Expr, externals: ReadonlyMap<string, ExternalName>): ReadonlyMap<string, number> | undefined {
+  const sum = externalTerms(e, externals);
+  return sum.blocked.size > 0 ? undefined : sum.terms;
+}
+
 /** The external roots of `e`, by coefficient (see ExternalTerms). */
 function externalTerms(e: Expr, externals: ReadonlyMap<string, ExternalName>): ExternalTerms {
   return foldExpr<ExternalTerms>(e, {

@@ -9,11 +9,11 @@ import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { segmentSize } from './bits-and-section';
 import { RESERVE_UNIT } from './directives';
 import { lookupRegister } from '../isa/registers';
-import { fullName, isLocalName, isStackOverflow, qualifyName, type Value } from './expr';
+import { EXTERNAL_SEGMENTS, fullName, isLocalName, isStackOverflow, qualifyName, type Value } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
-import { forgetParses, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { forgetParses, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type ParseProblem, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, preprocessRun, PREPROCESSOR_RUNS, type PreprocessOptions, type PreprocessorRun, type PreprocessResult, type StructureText } from './preprocessor';
@@ -133,7 +133,10 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
     structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink(), runCount)),
     pushedContext: pp.pushedContext, structureLost: pp.structureLost, onePass,
   }, opts.frontEndOnly ?? false);
-  return { parsed, asm };
+  // (Errors the assembly did not see, when it made its image: an error leaves none.)
+  const errors = sink.errors;
+  if (parsed.segProblems !== undefined) reportSegmentProblems(parsed.segProblems, asm, lines, statementAt, sink);
+  return { parsed, asm: sink.errors > errors ? { ...asm, image: new Uint8Array(0) } : asm };
 }
 
 /**
@@ -290,6 +293,8 @@ interface ParsedLines {
   readonly floatMode: FloatMode;
   /** The non-local label the lines end under. */
   readonly localBase: string | undefined;
+  /** Messages on `seg NAME` held for the assembly to word (see reportSegmentProblems). */
+  readonly segProblems?: readonly SegmentProblem[];
 }
 
 /**
@@ -314,6 +319,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   let mode = 16;
   // The last `section`, `segment` or `absolute` line, which sets `__?SECT?__` (see sectBodyLabel).
   let sectLine = -1;
+  let segProblems: SegmentProblem[] | undefined;
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
   for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
     const flags = lines.flags[i];
@@ -327,6 +333,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
     if (cursor.warnings) {
       const run = runs.length > 0 ? codeAt(runs, i) : undefined;
       for (const w of cursor.warnings) {
+        if (w.segOf !== undefined && run === undefined) { (segProblems ??= []).push({ line: i, problem: w }); continue; }
         // (An unterminated string in a line the preprocessor read before passing it on as written,
         // its tokens kept, is the preprocessor's to report: nasm warns once as it reads the line.)
         if (w.code === 'open-string' && lines.tokens[i] !== undefined) continue;
@@ -341,6 +348,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       const range = lineRange(lines.file(i), lines.line[i], problem.start, problem.end);
       const message = problem.code === MODE_ADDRESS ? invalidEffectiveAddress(mode) : problem.message;
       if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
+      else if (problem.segOf !== undefined) (segProblems ??= []).push({ line: i, problem });
       else sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
       // (A failed line's statement is its label alone: see LineParser.failedLineLabel.)
       if (stmt === undefined) continue;
@@ -367,7 +375,38 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   }
   stmts.length = count;
   if (sharedBases !== undefined) sharedBases.length = count;
-  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase };
+  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase, segProblems };
+}
+
+/** A parse's message on a `seg` of a name, held for the assembly to word (see ParseProblem.segOf). */
+interface SegmentProblem { readonly line: number; readonly problem: ParseProblem }
+
+/**
+ * Reports the messages on `seg NAME` the parse held, in nasm 2.16.01's words for what the name is
+ * once assembled (measured): a number (an `equ` constant, a label in absolute space) "cannot apply
+ * SEG to a non-relocatable value", without the warning of a segment zero-extended; a name never
+ * defined "symbol `NAME' not defined"; a label or an external name the bin format's word, as parsed.
+ * `statementAt`: the index of the first statement from an output line on.
+ */
+function reportSegmentProblems(held: readonly SegmentProblem[], asm: AssemblyOutput, lines: PPLines, statementAt: (line: number) => number, sink: DiagnosticSink): void {
+  for (const { line, problem } of held) {
+    const name = problem.segOf!;
+    const symbol = asm.symbols.get(name);
+    const external = asm.externals?.has(name) === true || (symbol !== undefined && symbol.sec >= EXTERNAL_SEGMENTS);
+    const range = lineRange(lines.file(line), lines.line[line], problem.start, problem.end);
+    const expansion = lines.origin(line).expansion;
+    const number = !external && symbol !== undefined && symbol.sec < 0;
+    // (In a `times` count a segment is no number, nor is a name defined nowhere or after the line,
+    // nasm's first pass stopping there: measured, `times seg lab db 0` and `times seg x db 0` / `x
+    // equ 5` are "non-constant argument supplied to TIMES".)
+    if (problem.segInCount === true && !(number && symbol.stmt < statementAt(line))) sink.error('non-constant', 'non-constant argument supplied to TIMES', range, expansion, undefined, line);
+    else if (symbol === undefined && !external) {
+      if (problem.code !== 'zext-reloc') sink.error('undefined-symbol', `symbol \`${name}' not defined`, range, expansion, undefined, line);
+    } else if (number) {
+      if (problem.code !== 'zext-reloc') sink.error('syntax', 'cannot apply SEG to a non-relocatable value', range, expansion, undefined, line);
+    } else if (problem.code === 'zext-reloc') sink.warning(problem.code, problem.message, range, expansion, line);
+    else sink.error(problem.code, problem.message, range, expansion, undefined, line);
+  }
 }
 
 /**
@@ -610,16 +649,20 @@ const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERV
 
 /**
  * The names a statement uses: its expressions' (`refs`), those in the arguments of
- * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`, `incbin "f", lab`), and those of `istruc`'s: the structure
+ * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`, `incbin "f", lab`) and in `struc`'s base
+ * (`struc s, buf`), and those of `istruc`'s: the structure
  * it names, which its `iend` uses (`NAME_size`) and its `at` fields belong to, and every name of
  * arguments that are more than a name, which nasm's `at` and `iend` read as an expression
  * (`istruc t-s+s`: see istrucExpression in assembler.ts).
  */
 function statementRefs(st: ParsedStatement): ParsedStatement['refs'] {
   const op = st.op;
-  if (op === undefined || !op.directive || (op.name !== 'istruc' && !EXPRESSION_ARGUMENTS.has(op.name))) return st.refs;
+  if (op === undefined || !op.directive || (op.name !== 'istruc' && op.name !== 'struc' && !EXPRESSION_ARGUMENTS.has(op.name))) return st.refs;
+  // (`struc NAME, base`: the base, after the name it defines, an expression as `absolute`'s.)
+  const from = op.name === 'struc' ? st.args.findIndex((t) => t.text === ',') + 1 : 0;
+  if (op.name === 'struc' && from === 0) return st.refs;
   const refs = [...st.refs];
-  for (const t of st.args) {
+  for (const t of st.args.slice(from)) {
     if (t.kind === 'ident' && lookupRegister(t.text) === undefined) refs.push({ name: qualifyName(t.text, st.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
   }
   return refs;

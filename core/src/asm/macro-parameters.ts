@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, type MacroInvocation, type MultiLineMacro } from './macros';
+import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, writtenBeforeLastComma, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
 import { pasted, pastes, rereadRuns } from './token-paste';
 import { tokenizeLine } from './lexer';
@@ -91,35 +91,15 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
     if (dflt) args.push(dflt as PPToken[]);
   }
   // A greedy macro's count is cut to the most it takes after that (measured: `%macro g 0+ 5` / `g` has %0 0).
-  if (def.greedy && args.length > def.max) {
-    args.length = def.max;
-    // Its last parameter, when a default gives it, is the rest of the defaults as written, commas
-    // and all, as nasm 2.16.01 reads a greedy parameter to the end of its list (measured: `%macro
-    // m 1-2+ a, b,{c,d}` / `m one` has %2 `a, b,{c,d}`), but a default in braces, which ends at its `}`.
-    const last = def.max - 1 - def.min;
-    if (def.max > given && last >= 0 && def.defaultTokens !== undefined) args[def.max - 1] = splitArguments(def.defaultTokens, 0, last, undefined, false)[last];
-  }
+  if (def.greedy && args.length > def.max) args.length = def.max;
+  // Its last parameter, when a default gives it, is the rest of the defaults as written, commas
+  // and all, as nasm 2.16.01 reads a greedy parameter to the end of its list, a last one short of
+  // the most it takes too (measured: `%macro m 1-2+ a, b,{c,d}` / `m one` has %2 `a, b,{c,d}`;
+  // `%macro m 1-3+ ,` / `m 1` has %2 `,`, `1-3+ 5,,` %3 `,`), but a default in braces, which
+  // ends at its `}`.
+  const lastDefault = args.length - 1 - def.min;
+  if (def.greedy && args.length > given && lastDefault >= 0 && def.defaultTokens !== undefined) args[args.length - 1] = splitArguments(def.defaultTokens, 0, lastDefault, undefined, false)[lastDefault];
   return { def, args, given: Math.min(given, args.length) };
-}
-
-/**
- * Whether the argument a call's last comma ends (its arguments `toks[from..]`) has a token of its
- * own before that comma, after its braces when it starts with them, as nasm 2.16.01's
- * count_mmac_params walks them: an argument starts a `{...}` group or not, and runs to the next
- * comma whatever braces are in it.
- */
-function writtenBeforeLastComma(toks: readonly PPToken[], from: number): boolean {
-  const comma = (t: PPToken | undefined): boolean => t?.kind === 'op' && t.text === ',';
-  let written = false;
-  for (let i = from; i < toks.length; i++) {
-    written = false;
-    if (toks[i].kind === 'op' && toks[i].text === '{') {
-      for (let depth = 1; depth > 0 && ++i < toks.length;) if (toks[i].kind === 'op') depth += toks[i].text === '{' ? 1 : toks[i].text === '}' ? -1 : 0;
-      i++;
-    }
-    for (; i < toks.length && !comma(toks[i]); i++) written = true;
-  }
-  return written;
 }
 
 /**

@@ -365,7 +365,31 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   // empty default less; a lone `,` leaves one empty default), unless a `{` never closed took it.
   const droppedEmpty = defaults.length > 1 && rest[rest.length - 1].kind === 'op' && rest[rest.length - 1].text === ',' && !braceErrors.includes(UNCLOSED_BRACE);
   if (droppedEmpty) defaults.pop();
-  return { min, max, greedy, nolist, defaults, defaultTokens: rest, problems, ...(droppedEmpty ? { droppedEmpty } : {}), ...(braceErrors.length > 0 ? { braceErrors } : {}) };
+  // nasm cuts the list at that comma only when the default before it has a token of its own (as a
+  // call's arguments, see writtenBeforeLastComma): `5,` is `5`, but `5,,` keeps its last comma,
+  // which a greedy last parameter then reads (measured: `%macro m 1-3+ 5,,` / `m 1` has %3 `,`).
+  const defaultTokens = droppedEmpty && writtenBeforeLastComma(rest, 0) ? rest.slice(0, -1) : rest;
+  return { min, max, greedy, nolist, defaults, defaultTokens, problems, ...(droppedEmpty ? { droppedEmpty } : {}), ...(braceErrors.length > 0 ? { braceErrors } : {}) };
+}
+
+/**
+ * Whether the argument a call's (or a `%macro`'s defaults') last comma ends (its arguments `toks[from..]`) has a token of its
+ * own before that comma, after its braces when it starts with them, as nasm 2.16.01's
+ * count_mmac_params walks them: an argument starts a `{...}` group or not, and runs to the next
+ * comma whatever braces are in it.
+ */
+export function writtenBeforeLastComma(toks: readonly PPToken[], from: number): boolean {
+  const comma = (t: PPToken | undefined): boolean => t?.kind === 'op' && t.text === ',';
+  let written = false;
+  for (let i = from; i < toks.length; i++) {
+    written = false;
+    if (toks[i].kind === 'op' && toks[i].text === '{') {
+      for (let depth = 1; depth > 0 && ++i < toks.length;) if (toks[i].kind === 'op') depth += toks[i].text === '{' ? 1 : toks[i].text === '}' ? -1 : 0;
+      i++;
+    }
+    for (; i < toks.length && !comma(toks[i]); i++) written = true;
+  }
+  return written;
 }
 
 /**

@@ -7,7 +7,7 @@ import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
-import { effectiveAddress, mentionsRegister, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
+import { effectiveAddress, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
 import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
@@ -19,7 +19,7 @@ import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
-import { CALLED_EMPTY, callsStandardMacro, standardMacroCounts, unbracedArguments } from './standard-macros';
+import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
 import { chosenBranches, conditionalIn, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
@@ -52,6 +52,8 @@ export type ParsedOperand =
        * index and displacement are then unset.
        */
       readonly terms?: Expr;
+      /** `terms` are a split form's (`[eax, ecx*N]`): the part before the comma plus the index part after it (see splitEffectiveAddress). */
+      readonly splitIndex?: true;
     })
   | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 });
 
@@ -131,7 +133,17 @@ export interface ParsedStatement {
 }
 
 /** `error`: among a line's warnings, an error that let the parse go on (see LineParser.dataItems). */
-export interface ParseProblem { readonly message: string; readonly start: number; readonly end: number; readonly code: string; readonly error?: true }
+export interface ParseProblem {
+  readonly message: string; readonly start: number; readonly end: number; readonly code: string; readonly error?: true;
+  /**
+   * The name after a `seg` whose message this is (the bin format's word on segment bases, or its
+   * warning of a segment zero-extended): nasm's own depends on what the name is, which only the
+   * assembly knows (see segmentProblem in index.ts).
+   */
+  readonly segOf?: string;
+  /** That `seg` is in a `times` count, whose word on no number nasm gives for an address. */
+  readonly segInCount?: true;
+}
 
 class LineError {
   constructor(readonly problem: ParseProblem) {}
@@ -317,7 +329,8 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     if (isStackOverflow(e)) return { problem: tooDeep(tokens), localBase };
     if (e instanceof LineError) {
       const stmt = p.failedLineLabel();
-      const o: ParseOutcome = stmt !== undefined ? { stmt, problem: e.problem, localBase: p.localBase } : { problem: e.problem, localBase: p.localBase };
+      const problem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? { segInCount: true as const } : {}) } : e.problem;
+      const o: ParseOutcome = stmt !== undefined ? { stmt, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       const brace = braceProblem(tokens, e.problem.start);
       const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
       return warnings ? { ...o, warnings } : o;
@@ -827,7 +840,8 @@ class LineParser implements TermReader {
     this.dataRegister = undefined;
     this.inDataItem = true;
     let times: Expr;
-    try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; }
+    this.inTimesCount = true;
+    try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; this.inTimesCount = false; }
     // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`. Its
     // segment is one operand, after which the instruction must follow: `times 2 wrt 3 + 1
     // db 1` is that error, then "parser: instruction expected".)
@@ -876,15 +890,27 @@ class LineParser implements TermReader {
     // (`at r.b,`, `at r.b, db 1,`: nasm drops the empty parameter after the last comma, warning, as
     // for the other standard macros; not after `at r.b, {}`, measured.)
     const endsInComma = toks[toks.length - 1]?.text === ',';
+    const loneComma = endsInComma && toks.length === this.pos + 1;
+    const aligning = lower === 'align' || lower === 'alignb';
+    // (What braces of nothing as a fill are, seen before the braces go: see alignWithoutFill.)
+    const fillOfNothing = aligning && this.bracesOfNothingAfterComma();
     // A standard macro's braced argument is its contents (see unbracedArguments).
     const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
     if (unbraced !== undefined) {
+      // (A comma after a braced parameter that takes the rest of the line is dropped with what
+      // follows the braces, and warned of all the same: measured, `align 4, {nop},`.)
+      const last = unbraced.toks[unbraced.toks.length - 1];
+      if (endsInComma && !fillOfNothing && lower !== 'at' && last?.text !== ',') this.withoutTrailingParameter(word, lower);
       this.toks = toks = unbraced.toks;
       const p = unbraced.problem;
       if (p !== undefined) (this.warnings ??= []).push({ message: p.message, start: p.at.start, end: p.at.end, code: 'macro-args', error: true });
     }
     if (lower === 'at') {
       if (endsInComma) this.withoutTrailingParameter(word, 'at');
+      // `at ,`: the comma stays in the field, which is the last parameter once the empty one
+      // after it is dropped (see macro-parameters.ts matchCall), so nasm's `times (,-S)-...` fails
+      // (measured with nasm 2.16.01: "expression syntax error"; `at {},` is a field at 0).
+      if (loneComma) this.fail('expression syntax error', toks[this.pos]);
       return this.atField(label, prefixes, word);
     }
     if (lower === 'struc' && toks[this.pos]?.kind === 'ident') this.localBase = qualifyName(toks[this.pos].text, undefined);
@@ -899,9 +925,15 @@ class LineParser implements TermReader {
       const e = this.equValue(word);
       return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
     }
-    if (lower === 'align' || lower === 'alignb') return this.align(label, times, prefixes, op);
-    if (toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' && standardMacroCounts(lower) !== undefined) {
-      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, this.withoutTrailingParameter(word, lower));
+    if (fillOfNothing) return this.alignWithoutFill(label, prefixes, op, word, endsInComma);
+    if (aligning) return this.align(label, times, prefixes, op);
+    // (Only a comma written last: `extern a, {}` ends in a parameter of nothing, not dropped, measured.)
+    if (endsInComma && toks[toks.length - 1]?.text === ',' && standardMacroCounts(lower) !== undefined && (!loneComma || firstTakesRest(lower) || EACH_PARAMETER.has(lower) || lower === 'sectalign')) {
+      const args = this.withoutTrailingParameter(word, lower);
+      // (A comma alone stays in a parameter that takes the rest of the line: see
+      // macro-parameters.ts matchCall; measured, `cpu ,` is `[cpu ,]`, `float ,` `[float ]`,
+      // warned of all the same.)
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, loneComma && (firstTakesRest(lower) || lower === 'sectalign') ? toks.slice(this.pos) : args);
     }
     // nasm reads `resb` as an instruction, whose operands may end in a comma (`resb 1,` is `resb 1`).
     // The directives nasm's standard macros write out as `[NAME %1]` end at the first `]` as
@@ -1054,6 +1086,33 @@ class LineParser implements TermReader {
   }
 
   /**
+   * Whether the argument after the first comma from the parse position starts with braces around
+   * nothing (`align 4, {}`): a parameter that takes the rest of the line is then nothing, what
+   * follows the braces dropped (see unbracedArguments).
+   */
+  private bracesOfNothingAfterComma(): boolean {
+    const toks = this.toks;
+    const comma = this.operandEnd(this.pos, false);
+    return toks[comma + 1]?.text === '{' && toks[comma + 2]?.text === '}';
+  }
+
+  /**
+   * `align N, {}`: nasm's macro is called with an empty fill, no trailing parameter it drops (but
+   * for a comma after the braces), so `align`'s `times` line has no instruction, and `alignb`
+   * reserves (measured with nasm 2.16.01: `align 4, {}` is "parser: instruction expected", with
+   * smartalign too, `alignb 4, {}` is `alignb 4`; `align 4, {},` warns first).
+   */
+  private alignWithoutFill(label: ParsedStatement['label'], prefixes: (Span & { name: string })[] | undefined, op: OpSpan, word: PPToken, endsInComma: boolean): ParsedStatement {
+    if (endsInComma) (this.warnings ??= []).push({ message: `dropping trailing empty parameter in call to multi-line macro \`${op.name}'`, start: word.start, end: word.end, code: 'pp-macro-params-legacy' });
+    const toks = this.toks;
+    const comma = this.operandEnd(this.pos, false);
+    // (At the comma: at the word, the scanner's error for braces would be looked for in the count's.)
+    if (op.name === 'align') this.fail(INSTRUCTION_EXPECTED, toks[comma]);
+    this.toks = toks.slice(0, comma);
+    try { return this.align(label, undefined, prefixes, op); } finally { this.toks = toks; }
+  }
+
+  /**
    * `align N` / `alignb N` and their fill. nasm's `align` macro pads with `times n nop`, and both
    * with `times n` the fill they are given (manual §5.10.1): one data directive is kept as the
    * statement's data (`align 8, dw 0x9090` repeats the whole fill once per byte of padding);
@@ -1202,6 +1261,8 @@ class LineParser implements TermReader {
       } else if (stopAtWord && depth === 0 && i > start && t.kind === 'ident' && !isQuestionMark(t)) {
         // `times N db 0`: the count ends where a word follows a complete operand.
         const prev = this.toks[i - 1];
+        // (nasm's `seg` reads the word after it: `times seg x db 0`.)
+        if (prev.kind === 'ident' && isSegWord(prev)) continue;
         if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')') return i;
       }
     }
@@ -1542,10 +1603,32 @@ class LineParser implements TermReader {
    */
   private outputFormat(at: number): string | undefined {
     const message = outputFormatMessage(this.toks, at);
-    if (message === SEGMENT_BASES && this.slotBits > 16) {
-      (this.warnings ??= []).push({ message: `${this.slotBits}-bit segment relocation zero-extended from 16 bits`, start: this.toks[at - 1].start, end: this.toks[at].end, code: 'zext-reloc' });
+    if (message !== SEGMENT_BASES) return message;
+    const t = this.toks[at];
+    const name = this.segNamed(at);
+    if (this.slotBits > 16) {
+      const warning: ParseProblem = { message: `${this.slotBits}-bit segment relocation zero-extended from 16 bits`, start: this.toks[at - 1].start, end: t.end, code: 'zext-reloc' };
+      (this.warnings ??= []).push(name === undefined ? warning : { ...warning, segOf: name });
     }
     return message;
+  }
+
+  /** The name after the `seg` the parse stopped at, if any (see outputFormat). */
+  segOperand: string | undefined;
+  /** Whether that `seg` is in a `times` count (see ParseProblem.segInCount). */
+  segInCount = false;
+  /** While a `times` count is read. */
+  private inTimesCount = false;
+
+  /**
+   * Notes the name `toks[at]` after a `seg` the bin format's word is given for, when it is one not
+   * local, which the assembly tells a number from an address (see ParseProblem.segOf).
+   */
+  private segNamed(at: number): string | undefined {
+    const t = this.toks[at];
+    const name = t.kind === 'ident' && t.text.charCodeAt(0) !== 0x2e && register(t) === undefined ? t.text : undefined;
+    if (name !== undefined) { this.segOperand = name; this.segInCount = this.inTimesCount; }
+    return name;
   }
 
   /** A data item's expression, from `toks[start]` as far as it goes; it stopped at `dataStop`; a register in it in `dataRegister`. */
@@ -1922,27 +2005,26 @@ class LineParser implements TermReader {
   }
 
   /**
-   * nasm's split form `[base+disp, index*scale]` (`toks[i..comma)`, `toks[comma+1..end)`), as
-   * its parser.c reads it: the part before the comma a reference with no index (empty, no
-   * register at all), the part after a register, scaled or not, which is the index. Measured with
-   * nasm 2.16.01: `[eax,ecx*4]` is [eax+ecx*4]; `[8,ecx]` an index without base, 8B 04 0D
-   * 08000000, where `[ecx+8]` is 8B 41 08; `[,ecx]` the same with 0; `[eax*2,ecx]`,
-   * `[eax,ecx+4]`, `[eax,ecx+ebx]` and `[eax,x]` are "invalid mib expression".
+   * nasm's split form `[base+disp, index*scale]` (`toks[i..comma)`, `toks[comma+1..end)`; see
+   * splitEffectiveAddress). A register's factor that names a symbol (`[eax, ecx*N]`) defers the
+   * reference to the assembler as in a reference of one part (see `terms`, `splitIndex`).
    */
   private splitReference(i: number, comma: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
     words: AddressWords): ParsedOperand {
-    const span = { start: from, end: to };
-    const first = i === comma ? 0 : splitTerms(this.memoryExpression(i, comma), false, 0);
-    const outer = effectiveAddress(this, first, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit);
+    const first = i === comma ? undefined : this.memoryExpression(i, comma);
     const second = this.memoryExpression(comma + 1, end);
-    const inner = effectiveAddress(this, splitTerms(second, false, 0), from, to, undefined, false, false, undefined, undefined, true);
-    if (outer.kind !== 'mem' || inner.kind !== 'mem' || outer.index !== undefined) this.fail('invalid mib expression', span);
-    const index = inner.index ?? inner.base;
-    if ((inner.index !== undefined && inner.base !== undefined) || (inner.disp !== undefined && constantOf(inner.disp) !== 0)) this.fail('invalid mib expression', span);
-    const scale = inner.index === undefined ? 1 : inner.scale;
-    // An index alone at scale 1 stays an index (nasm's hint that it is no base).
-    const nosplit = outer.nosplit === true || (outer.base === undefined && index !== undefined && scale === 1);
-    return { ...outer, index, scale, nosplit: nosplit || undefined };
+    const refCount = this.refs === undefined ? 0 : this.refs.length;
+    try {
+      return splitEffectiveAddress(this, first, second, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit);
+    } catch (problem) {
+      if (problem !== FACTOR_SYMBOL) throw problem;
+      // (An empty part before the comma is 0 there: measured, `[0, ecx]` is `[, ecx]`.)
+      const terms: Expr = { k: 'bin', op: '+', a: first ?? { k: 'num', v: 0, start: second.start, end: second.start }, b: second, start: first?.start ?? second.start, end: second.end };
+      if (this.refs !== undefined) this.refs.length = refCount;
+      this.collectNames(terms);
+      const { segment, dispSize, nosplit } = words;
+      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, splitIndex: true };
+    }
   }
 
   /** The expression inside a memory reference's brackets, from token `i` to `end`. */
@@ -1954,7 +2036,11 @@ class LineParser implements TermReader {
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
     // (`[seg x]`: the output format's word, with no warning of the address's width; measured.)
-    if (stop < end) this.fail(outputFormatMessage(this.toks, stop) ?? 'expecting ] at end of memory operand', this.toks[stop]);
+    if (stop < end) {
+      const message = outputFormatMessage(this.toks, stop);
+      if (message === SEGMENT_BASES) this.segNamed(stop);
+      this.fail(message ?? 'expecting ] at end of memory operand', this.toks[stop]);
+    }
     return whole;
   }
 
@@ -2102,6 +2188,10 @@ function isReferenceWord(t: PPToken): boolean {
 export function wrtOperand(toks: readonly PPToken[], at: number): number {
   const t = toks[at + 1];
   return t !== undefined && t.kind === 'ident' && t.text.length === 3 && t.text.toLowerCase() === 'seg' && at + 2 < toks.length ? at + 2 : at + 1;
+}
+
+function isSegWord(t: PPToken): boolean {
+  return t.text.length === 3 && t.text.toLowerCase() === 'seg';
 }
 
 export function isWrt(t: PPToken): boolean {

@@ -7,6 +7,7 @@ import type { DeferredIfs } from './deferred-if';
 import type { DiagnosticSink } from './diagnostics';
 import { evaluate, ExprParser, isLocalName, isStackOverflow, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value, type WholeExpression } from './expr';
 import { foldExpr } from './expr-walk';
+import { preprocessOnlyValue } from './preprocess-only-values';
 import { LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { parseNumber } from './numbers';
 import { isNasmRegister } from '../isa/nasm-registers';
@@ -245,13 +246,17 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   // no number, an ordering too: measured, `%if eax=lbl` and `%if eax<lbl` are "non-constant value
   // given to `%if'", `%if lbl-lbl+eax=eax` true.)
   let symbolsCompared: number | undefined = 0;
+  let model: ReturnType<typeof preprocessOnlyValue>;
   try {
     const isRegister = (s: Extract<Expr, { k: 'sym' }>): boolean => s.escaped === undefined && isRegisterWord(s.name) && constant(s.name) === undefined;
     const compared = registersCompared(expr, isRegister);
     if (preprocessOnly !== undefined && compared !== expr) symbolsCompared = symbolsLeft(withoutRegisters(expr, isRegister));
     if (typeof compared === 'string' && symbolsCompared === 0) { ctx.error(compared, expr); return 'unread'; }
     if (typeof compared !== 'string') expr = compared;
-    v = evaluate(expr, ctx);
+    // (Under -E nasm's unknown term decides, see preprocessOnlyValue; the evaluation still names
+    // each symbol, and what it would say of their stand-in zeros is not nasm's: `%if a/b`.)
+    model = preprocessOnly !== undefined && symbolsCompared === 0 ? preprocessOnlyValue(expr, (name) => numberNamed(constant, name), isRegisterWord) : undefined;
+    v = evaluate(expr, model === undefined ? ctx : { ...ctx, error: () => undefined });
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
     resetEvaluation();
@@ -260,6 +265,8 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   }
   if (failed) return 'unread';
   if (trailing !== undefined) sink.warning('trailing', trailing.message, trailing.range, expansion);
+  if (model === 'non-constant') { onlyError(nonConstant, expr); return 'non-constant'; }
+  if (model !== undefined) return { v: model, sec: -1 };
   const left = preprocessOnly !== undefined ? symbolsLeft(expr) : symbolsLeft(expr, (name) => constant(name) === undefined && (isRegisterWord(name) || symbolOf?.(name) === 'label'));
   if ((left !== 0 || symbolsCompared !== 0) && preprocessOnly !== undefined) { onlyError(nonConstant, expr); return 'non-constant'; }
   if (left !== 0) {
@@ -269,6 +276,12 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
   if (v.v === undefined || v.sec >= 0) { sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
   return v;
+}
+
+/** The number constant `name` stands for (see ConstantLookup), if any. */
+function numberNamed(constant: ConstantLookup, name: string): number | undefined {
+  const c = constant(name);
+  return c?.v !== undefined && c.sec < 0 && c.big === undefined ? c.v : undefined;
 }
 
 /**

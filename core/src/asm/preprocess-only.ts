@@ -243,7 +243,7 @@ function whereOf(pp: PreprocessResult, i: number, nameOf: (file: string) => stri
  * (`aliasesOff`), nasm's `__X__` aliases of its token macros are written as they are (see spelled).
  */
 function lineText(lines: PPLines, i: number, aliasesOff: boolean): string {
-  const toks = lines.tokensOf(i);
+  const toks = lines.unreread?.get(i) ?? lines.tokensOf(i);
   const flags = lines.flags[i];
   if (toks.length === 0) {
     // Parameters that left nothing leave the blanks around them (measured: `%1` and `%1 ; c`

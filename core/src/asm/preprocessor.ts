@@ -813,7 +813,11 @@ class Preprocessor {
     if ((flags & Flag.ContextLocal) !== 0 || expanded !== toks) this.contextlessAgain(f, file, line, expanded);
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
     // The assembler reads a line the preprocessor changed as text again.
-    if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(this.readEnvironment(expanded, file, line), file, line) as PPToken[];
+    if (expanded !== tokens || (flags & Flag.Preproc) !== 0) {
+      const read = this.readEnvironment(expanded, file, line);
+      expanded = reread(read, file, line) as PPToken[];
+      if (read.some(isBlankBraced)) (this.out.unreread ??= new Map()).set(this.out.count, read);
+    }
     this.bitsAndSection.trackBits(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     const endsBlank = this.endsBlank || this.substitution.endsBlank;
@@ -3281,6 +3285,16 @@ function docAbove(file: FileLines, line: number): string | undefined {
 }
 
 const enum Flag { Preproc = 1, ContextLocal = 2, Indirection = 4 }
+
+/**
+ * Whether `t` is a `%{...}` whose contents start with a blank, which nasm -E writes as `%` and the
+ * contents as written, to the `}` or the line's end, a comment too (measured with nasm 2.16.01:
+ * `db %{ 4}` is `db % 4`, `db %{ [x ; c` unterminated `db % [x ; c`), where its assembler reads
+ * them again apart (see reread).
+ */
+function isBlankBraced(t: PPToken): boolean {
+  return t.kind === 'preproc' && t.text.length > 1 && (t.text.charCodeAt(1) === 0x20 || t.text.charCodeAt(1) === 0x09);
+}
 
 /** Which `%` constructs a line has: any preprocessor token, `%$name`, `%[` (or `%{[`: see bracedIndirection). */
 function lineFlags(toks: readonly PPToken[]): number {

@@ -179,6 +179,12 @@ export class PPLines {
   line: Int32Array;
   /** LineFlag bits. */
   flags: Uint8Array;
+  /**
+   * Lines whose tokens the assembler reads again apart from how nasm -E writes them (a `%{ 4}`,
+   * whose contents start with a blank, is `%` and `4` to the assembler, `% 4` in -E's text): by
+   * line, the tokens -E writes. Few lines have one.
+   */
+  unreread: Map<number, readonly PPToken[]> | undefined;
 
   /**
    * `capacity`: the lines expected (the main file's count is a good guess); made room for at

@@ -7,7 +7,7 @@
 import type { Context } from './context-stack';
 import type { StructureText } from './preprocessor';
 import { tokenizeLine } from './lexer';
-import { splitArguments } from './macros';
+import { BRACED_ARGUMENTS, splitArguments, writtenBeforeLastComma } from './macros';
 import { opensLineDirective } from './reported-lines';
 import { chosenAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
@@ -16,7 +16,8 @@ import { decodeSource, encodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes } from './strings';
 import { percentEatsComma } from './token-paste';
 
-type Body = (args: readonly string[], rest: string) => string[];
+/** A standard macro's lines for its arguments `args`, the arguments as written `rest`, and which of them were written in braces. */
+type Body = (args: readonly string[], rest: string, braced: readonly boolean[]) => string[];
 
 interface StandardBody {
   readonly min: number;
@@ -62,8 +63,9 @@ export class StandardExpansion {
   private readonly bodies: ReadonlyMap<string, StandardBody> = new Map<string, StandardBody>([
     ['section', this.sectionLike('section')], ['segment', this.sectionLike('segment')], ['absolute', this.sectionLike('absolute')],
     ['sectalign', { min: 1, max: Infinity, body: (_a, rest) => this.sectalign(rest) }],
-    // (Called with no parameter, `%2` is empty too: nasm gives no default then, see `taken`.)
-    ['align', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0] ?? '', a.length === 0 ? '' : after(rest, 1) || 'nop', false, this.smartAlign) }],
+    // (Called with no parameter, `%2` is empty too: nasm gives no default then, see `taken`; nor
+    // for a fill of nothing: measured, `align 4, {}` has none.)
+    ['align', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0] ?? '', a.length === 0 ? '' : a.length === 1 ? 'nop' : after(rest, 1), false, this.smartAlign) }],
     ['alignb', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0] ?? '', after(rest, 1), true, false) }],
     ['bits', bracketed('bits')], ['cpu', bracketed('cpu')], ['default', bracketed('default')], ['org', bracketed('org')], ['map', bracketed('map')],
     ['use16', fixed('[bits 16]')], ['use32', fixed('[bits 32]')], ['use64', fixed('[bits 64]')],
@@ -73,7 +75,9 @@ export class StandardExpansion {
     ['struc', { min: 1, max: 2, body: (a) => [`[absolute ${a.length === 0 ? '' : a[1] ?? '0'}]`, `${a[0] ?? ''}:`] }],
     ['endstruc', { min: 0, max: 0, body: () => this.endstruc() }],
     ['istruc', { min: 1, max: 1, body: () => this.istruc() }],
-    ['at', { min: 1, max: Infinity, body: (a, rest) => this.at(a[0] ?? '', after(rest, 1)) }],
+    // (Its field, when it is the last parameter, is the rest of the line as a greedy one is, a
+    // comma kept there too: measured, `at ,` is `times (,-S)-...`.)
+    ['at', { min: 1, max: Infinity, body: (a, rest, braced) => this.at(a.length === 1 && !braced[0] ? rest : a[0] ?? '', after(rest, 1)) }],
     ['iend', { min: 0, max: 0, body: () => this.iend() }],
     // (The name as written: measured, `INCBIN "a"` is `INCBIN 'a',0`, the macro's `%?`.)
     ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`${this.word?.text ?? 'incbin'} ${this.searched(a[0])},${after(rest, 1) || '0'}`] }],
@@ -119,8 +123,11 @@ export class StandardExpansion {
     // reported as the arguments are counted, see taken.)
     const unbraced = unbracedArguments(toks, at + 1, toks[at].text.toLowerCase());
     const own = unbraced?.toks ?? toks;
-    const rest = written(own.slice(at + 1, own.length - (call.dropped && own[own.length - 1].text === ',' ? 1 : 0))).trimStart();
-    const lines = m.body(call.args.map((a) => written(a).trim()), rest);
+    // (The trailing comma a dropped parameter leaves goes only after an argument of its own, as for
+    // any macro's call: see writtenBeforeLastComma; measured, `align 4, ,` pads with `,`.)
+    const cut = call.dropped && own[own.length - 1].text === ',' && writtenBeforeLastComma(own, at + 1);
+    const rest = written(own.slice(at + 1, own.length - (cut ? 1 : 0))).trimStart();
+    const lines = m.body(call.args.map((a) => written(a).trim()), rest, call.args.map((a) => BRACED_ARGUMENTS.has(a)));
     if (at === 0) return lines;
     // The label before a call is a line of its own: the words before the macro's name, blanks
     // too, with a colon (`x: align 4` is `x: `, `y bits 32` is `y :`).
@@ -167,6 +174,8 @@ export class StandardExpansion {
     if (word === 'off' || word === 'on') { this.alignUpdatesSection = word === 'on'; return []; }
     // (Its `%ifidni` reads one argument, its error the call's only effect: see percentEatsComma.)
     if (rest.endsWith('%') && percentEatsComma(tokenizeLine(rest))) { this.warn('syntax', "`%ifidni' expects two comma-separated arguments", this.word!, 'error'); return []; }
+    // (Commas alone: one too many for it, see the assembler's sectalignDirective.)
+    if (/^[\s,]+$/.test(rest) && rest.includes(',')) { this.warn('syntax', "`%ifidni': more than one comma on line", this.word!, 'error'); return []; }
     return [`[sectalign ${rest}]`];
   }
 
@@ -249,7 +258,7 @@ export class StandardExpansion {
   private userSectLines(body: readonly PPToken[]): string[] {
     if (body.length === 0) return [' '];
     const call = this.standard(body[0]);
-    if (call !== undefined && body.length > 1 && /^(section|segment|absolute)$/i.test(body[0].text)) return [call.body([], written(body.slice(1)).trim())[0]];
+    if (call !== undefined && body.length > 1 && /^(section|segment|absolute)$/i.test(body[0].text)) return [call.body([], written(body.slice(1)).trim(), [])[0]];
     const word = this.word;
     const lines = call !== undefined ? this.expand(body, this.counter, this.warn, this.context, this.structureText, this.userSect) : undefined;
     this.word = word;

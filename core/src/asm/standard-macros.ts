@@ -259,6 +259,11 @@ const GREEDY_PARAMETER: ReadonlyMap<string, number> = new Map([
   ['align', 1], ['alignb', 1], ['at', 1], ['incbin', 1],
 ]);
 
+/** Whether standard macro `name`'s first parameter takes the rest of the line (`cpu`, `section`; see GREEDY_PARAMETER). */
+export function firstTakesRest(name: string): boolean {
+  return GREEDY_PARAMETER.get(name) === 0;
+}
+
 /**
  * The tokens of a standard macro's call `toks` (name `name`, arguments from `toks[from]`) with the
  * braces around its arguments dropped, as nasm substitutes a braced parameter (measured with nasm
