@@ -1837,6 +1837,17 @@ class Assembler implements EvalContext {
     try { return firstPassNumber(e, this); } finally { this.undefinedUse = Undefined.Reported; }
   }
 
+  /**
+   * Displacement `disp` of value `v` as nasm's first pass sizes it: one whose undefined names
+   * cancel out is the number left, not unknown (measured: `[eax+d2-d1]`, both labels further on,
+   * is `[eax]` there, which moves the labels after it as its later passes see them).
+   */
+  private firstPassDisplacement(disp: Expr, v: Value): Value {
+    if (v.v !== undefined || this.pass !== 0) return v;
+    const k = this.cancelledUndefined(disp);
+    return k === undefined ? v : { v: k, sec: -1 };
+  }
+
   /** `e`, of no value now, as nasm's first pass makes it a number, its undefined symbols' terms cancelled (see firstPassValue). */
   private cancelledUndefined(e: Expr): number | undefined {
     this.undefinedUse = Undefined.Quiet;
@@ -3401,7 +3412,11 @@ class Assembler implements EvalContext {
     const one = kind === Encoding.Dynamic ? st.valueOperand : -1;
     let value: Value | undefined;
     let byValue: Map<string, ByValue> | undefined;
-    if (one >= 0) value = st.operands[one].kind === 'imm' && st.value!.k !== 'sym' ? this.evalImmediate(st.value!) : this.operandValueOf(st.value!);
+    if (one >= 0) {
+      value = st.operands[one].kind === 'imm' && st.value!.k !== 'sym' ? this.evalImmediate(st.value!) : this.operandValueOf(st.value!);
+      // (Before its key is made: a cancelled displacement is encoded by its number.)
+      if (value.v === undefined && this.pass === 0 && st.operands[one].kind === 'mem') value = this.firstPassDisplacement(st.value!, value);
+    }
     // (A label subtracted alone, `[ebp-.x]`, is encoded by more than its value: see Value.offset.)
     // (Not for nasm's unknown for good after the first pass: see ImmOperand.unknown.)
     if (value !== undefined && value.offset === undefined && value.scaled === undefined && (value.v !== undefined || this.pass === 0)) {
@@ -3552,14 +3567,7 @@ class Assembler implements EvalContext {
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
         const m = o.terms === undefined ? o : this.resolvedMemory(o);
-        let dv = m.disp === undefined ? undefined : known ?? this.eval(m.disp);
-        // nasm's first pass sizes a displacement whose undefined names cancel out by the number
-        // left, not as unknown (measured: `[eax+d2-d1]`, both labels further on, is `[eax]` there,
-        // which moves the labels after it as its later passes see them).
-        if (dv !== undefined && dv.v === undefined && this.pass === 0) {
-          const k = this.cancelledUndefined(m.disp!);
-          if (k !== undefined) dv = { v: k, sec: -1 };
-        }
+        let dv = m.disp === undefined ? undefined : known ?? this.firstPassDisplacement(m.disp, this.eval(m.disp));
         // nasm sizes a displacement that takes its own section's base away (`[ebp-.x]`,
         // `[di+1-$$]`) by the labels' offsets, a number (none for 0, else 8 bits when it fits),
         // and fills it with the whole difference (measured: 8A 45 7D for `[di+1-$$]` at 0x84).
