@@ -8,7 +8,8 @@ import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import { isLocalName, type Expr, type Value } from './expr';
-import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseArgument, parseExpression, parseLeading, type ParsedExpression, withDotsApart } from './pp-expressions';
+import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
+import { withDotsApart } from './number-dots';
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
@@ -1567,7 +1568,7 @@ class Preprocessor {
       const expression = kind === '' || kind === 'n';
       const substituted = this.substituted(f, toks as PPToken[], file, line);
       let tokens: readonly PPToken[];
-      if (expression) { tokens = this.expandExpression(substituted.slice(1), file, line); oc.states.branchBegins(undefined); }
+      if (expression) { tokens = withDotsApart(this.expandExpression(substituted.slice(1), file, line)); oc.states.branchBegins(undefined); }
       else {
         const test = this.testCondition(f, file, line, d, kind, substituted);
         oc.states.branchBegins(test === Test.True);
@@ -1821,7 +1822,8 @@ class Preprocessor {
 
   /** A preprocessor expression's tokens, macro-expanded, and its parse; undefined after reporting an error. */
   private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): ParsedExpression & { tokens: readonly PPToken[] } | undefined {
-    const e = this.expandExpression(toks as PPToken[], file, line);
+    // (Its number tokens as nasm scans them, for the evaluation the assembler may make of it too.)
+    const e = withDotsApart(this.expandExpression(toks as PPToken[], file, line));
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
     const parsed = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
     return parsed === undefined ? undefined : { ...parsed, tokens: e };
