@@ -104,6 +104,16 @@ describe('preprocessor', () => {
     // The %macro does nothing (its body is taken); the call's lines are the second block's code.
     assert.deepEqual(code, ['db 1', 'start :', 'nop', 'db 3']);
   });
+  it('says why a branch of a %if on $ cannot load a %use package, and takes one already in use', () => {
+    // nasm 2.16.01 loads a package only in the passes that take the branch (measured: `%use ifunc`
+    // in the `%else` of a taken `%if ($-$$) > 0` leaves `%ifusing ifunc` false).
+    const { diags, code } = pp('%use fp\ndb 1\n%if ($-$$) > 0\n  %use fp\n%else\n  %use ifunc\n%endif\n%ifusing ifunc\n  db 2\n%endif');
+    assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col, d.range.end.col]), [
+      ["`%use' in a branch of the `%if' on line 3, whose condition needs `$', `$$' or a label: nasm runs a branch's directives only in the passes that take it, "
+        + 'while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot load a standard package', 5, 2, 12],
+    ]);
+    assert.deepEqual(code, ['db 1']);
+  });
   it('preprocesses each branch of a %if on $ from the macros before it, and says why a name they leave differently cannot be used after it', () => {
     // nasm 2.16.01 defines in the passes that take a branch only: the %elifdef and %else do not
     // see the %if branch's X; after the block, X is 1 or 2 as the assembler decides (defined

@@ -241,4 +241,6 @@ const CHECK_FORBIDDEN: ReadonlyMap<string, string> = new Map([
   ['%clear', 'remove macros'],
   ['%stacksize', 'set `%stacksize\''],
   ['%pragma', 'hold a `%pragma\''],
+  // (Of a package not in use yet: see Preprocessor.loadsPackage.)
+  ['%use', 'load a standard package'],
 ]);

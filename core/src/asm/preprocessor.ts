@@ -964,7 +964,7 @@ class Preprocessor {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
     const list = (): void => this.consume(f, file, line, text);
-    if (this.deferred.open !== undefined && this.checkForbids(f, d, here)) {
+    if (this.deferred.open !== undefined && (d !== '%use' || this.loadsPackage(toks)) && this.checkForbids(f, d, here)) {
       list();
       return true;
     }
@@ -1944,7 +1944,7 @@ class Preprocessor {
    */
   private use(f: Frame, file: string, line: number, text: string, toks: readonly PPToken[], here: SourceRange): void {
     const t = toks[1];
-    const name = t === undefined ? '' : (t.kind === 'string' ? stringText(t.text) : t.text).toLowerCase();
+    const name = packageName(t);
     const pkg = STANDARD_PACKAGES.get(name);
     const first = pkg !== undefined && !this.packages.has(name);
     // The line itself puts out what the package does (smartalign's first mode in the assembler,
@@ -1975,6 +1975,17 @@ class Preprocessor {
         body: m.body.map((l, k) => ({ file: PACKAGE_BODY_FILE, line: k, text: l, tokens: tokenizeLine(l) })), range: here,
       });
     }
+  }
+
+  /**
+   * Whether `%use` line `toks` loads a package not in use yet: in a branch the assembler decides,
+   * Ringside's error (see DeferredIfs.forbids; nasm loads it only in the passes that take the
+   * branch, measured: `%use ifunc` in the `%else` of a taken `%if ($-$$) > 0` leaves `%ifusing
+   * ifunc` false). A package in use already is loaded again by no branch.
+   */
+  private loadsPackage(toks: readonly PPToken[]): boolean {
+    const name = packageName(toks[1]);
+    return STANDARD_PACKAGES.has(name) && !this.packages.has(name);
   }
 
   /**
@@ -3382,3 +3393,8 @@ function isLineMarker(text: string, first: Token | undefined): boolean {
 
 /** What an `%xdefine`'s parameter is named while its body expands (see expandedBody): no source can write it. */
 const HELD_PARAMETER = '\0param';
+
+/** The package `%use` names by token `t` (a word or a string, in any case; '' for none). */
+function packageName(t: PPToken | undefined): string {
+  return t === undefined ? '' : (t.kind === 'string' ? stringText(t.text) : t.text).toLowerCase();
+}
