@@ -2080,10 +2080,11 @@ class Assembler implements EvalContext {
     const t = args[0];
     const expression = istrucExpression(args);
     const last = args[args.length - 1];
-    // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
+    // (Called with no parameter, the structure's name is empty: measured, iend's `_size`. A name
+    // written with a `$` is the structure's: `at .a` under `istruc $s` pastes `$s.a`, which names s.a.)
     const id = this.host.pushedContext?.(this.line);
     this.istrucStart = {
-      sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? t?.text ?? '',
+      sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? (t === undefined ? '' : qualifyName(t.text, undefined)),
       stray: strayAfterName(args), expression, ...(expression !== undefined && last.kind === 'ident' ? { pastedTo: last.text } : {}), start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
     };
     this.defineContextLabel('strucstart', word);
