@@ -2946,7 +2946,7 @@ class Preprocessor {
         inner = bracedIndirection(t);
         if (invocation !== undefined) inner = substituteParams(invocation, inner, file, line, expansion, this.sink);
         else if ((lineFlags(inner) & Flag.Preproc) !== 0) inner = macroLocalsOutside(inner, file, line, expansion, this.sink);
-      } else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end) {
+      } else if (isPercentOperator(t) && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end) {
         let depth = 0;
         for (j = i + 1; j < toks.length; j++) {
           if (toks[j].text === '[') depth++;
@@ -3292,9 +3292,18 @@ function lineFlags(toks: readonly PPToken[]): number {
       const c = t.text.charCodeAt(1);
       flags |= c === 0x24 ? Flag.Preproc | Flag.ContextLocal : c === 0x5b ? Flag.Preproc | Flag.Indirection : Flag.Preproc;
     }
-    else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
+    else if (isPercentOperator(t) && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
   }
   return flags;
+}
+
+/**
+ * A `%` written alone, which a `[` right after it makes a `%[...]`; not the `%` an empty `%{}`
+ * makes, whose `[` after it is the operator's operand (measured with nasm 2.16.01: `db 3, %{}[2]`
+ * is `db 3, %[2]` to -E and an expression syntax error).
+ */
+function isPercentOperator(t: PPToken): boolean {
+  return t.kind === 'op' && t.text === '%' && t.end - t.start === 1;
 }
 
 /**
