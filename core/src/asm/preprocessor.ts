@@ -32,7 +32,7 @@ import { stringMacro, substring } from './string-directives';
 import { BitsAndSection, sectionAt } from './bits-and-section';
 import { atLineParts, STANDARD_MACRO_NAMES, StandardMacroCalls, standardMacroCounts, withoutStandardMacros, type ContextUse } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
-import { isTokenMacro, spelled } from './standard-expansion';
+import { isTokenMacro, isTokenMacroAlias, spelled } from './standard-expansion';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
 import { emptyArgumentValue, functionResult, parameterKind, testKind, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
 
@@ -812,6 +812,7 @@ class Preprocessor {
     // (A line that had `%$x` or expanded a macro, whose body may hold one: `%define Q %$q`.)
     if ((flags & Flag.ContextLocal) !== 0 || expanded !== toks) this.contextlessAgain(f, file, line, expanded);
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
+    if (this.singles.aliasesAreOff) expanded = aliasesAsNames(expanded);
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(this.readEnvironment(expanded, file, line), file, line) as PPToken[];
     this.bitsAndSection.trackBits(expanded);
@@ -3406,4 +3407,15 @@ const HELD_PARAMETER = '\0param';
 /** The package `%use` names by token `t` (a word or a string, in any case; '' for none). */
 function packageName(t: PPToken | undefined): string {
   return t === undefined ? '' : (t.kind === 'string' ? stringText(t.text) : t.text).toLowerCase();
+}
+
+/**
+ * `toks`, a line of code while `%aliases off`, with each alias of one of nasm's token macros
+ * (`__float32__`) a name of its own to the assembler as to nasm's (measured, nasm 2.16.01: `dd
+ * __utf16__("ab")` is "comma expected after operand"): written `$__float32__`, and as written for
+ * -E (see PPToken.unmacroed).
+ */
+function aliasesAsNames(toks: PPToken[]): PPToken[] {
+  if (!toks.some((t) => t.kind === 'ident' && isTokenMacroAlias(t.text))) return toks;
+  return toks.map((t) => (t.kind === 'ident' && isTokenMacroAlias(t.text) ? { ...t, text: `$${t.text}`, unmacroed: true } : t));
 }
