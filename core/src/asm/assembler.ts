@@ -509,8 +509,8 @@ class Assembler implements EvalContext {
   private readonly limits: ResolvedLimits;
   private readonly budget: TimeBudget;
   private readonly sharedBases: SharedBases;
-  /** Symbols named as a register nasm has and the dialect leaves out (`$rax:`): see registerWritten. */
-  private registerNamed: Set<string> | undefined;
+  /** Symbols named as a register nasm has and the dialect leaves out (`$rax:`), or as a word its evaluator cannot read (`$far:`): see wordWritten. */
+  private wordNamed: Set<string> | undefined;
 
   constructor(private readonly stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
     this.limits = host.limits ?? NASM_LIMITS;
@@ -1137,16 +1137,17 @@ class Assembler implements EvalContext {
 
   private lookup(name: string, node: Expr): Value | undefined {
     const s = this.symbols.get(name);
-    return s !== undefined && !this.registerWritten(name, node) ? this.symbolValue(s) : this.missingSymbol(name, node);
+    return s !== undefined && !this.wordWritten(name, node) ? this.symbolValue(s) : this.missingSymbol(name, node);
   }
 
   /**
    * Whether `node` writes, without a `$`, the name of a symbol named as a register nasm has and the
-   * dialect leaves out (`$rax: ...`): nasm reads it as the register, never as the symbol
-   * (measured: `$rax: db 1` / `mov ebx, [rax]` is "impossible combination of address sizes").
+   * dialect leaves out (`$rax: ...`), or as a word nasm's evaluator cannot read (`$far: ...`): nasm
+   * reads it as the register or the word, never as the symbol (measured: `$rax: db 1` / `mov ebx,
+   * [rax]` is "impossible combination of address sizes", `$far: dw far` "expression syntax error").
    */
-  private registerWritten(name: string, node: Expr): boolean {
-    return this.registerNamed !== undefined && this.registerNamed.has(name) && !(node.k === 'sym' && node.escaped === true);
+  private wordWritten(name: string, node: Expr): boolean {
+    return this.wordNamed !== undefined && this.wordNamed.has(name) && !(node.k === 'sym' && node.escaped === true);
   }
 
   /**
@@ -1162,7 +1163,7 @@ class Assembler implements EvalContext {
     if (s === undefined) {
       const name = symbolName(e);
       s = this.symbols.get(name);
-      if (s === undefined || this.registerWritten(name, e)) {
+      if (s === undefined || this.wordWritten(name, e)) {
         const special = this.missingSymbol(name, e);
         if (special !== undefined) return special;
         answer.v = undefined; answer.sec = -1;
@@ -1537,7 +1538,7 @@ class Assembler implements EvalContext {
     this.changed = true;
     const def: SymbolDef = { name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
     this.symbols.set(name, def);
-    if (isRegisterOutsideDialect(name)) (this.registerNamed ??= new Set()).add(name);
+    if (isRegisterOutsideDialect(name) || isUnreadableWord(name)) (this.wordNamed ??= new Set()).add(name);
     if (fill) (this.fillLabelSymbol ??= new Map()).set(this.stmtIndex, def);
     else this.labelSymbol[this.stmtIndex] = def;
   }
@@ -2483,7 +2484,7 @@ class Assembler implements EvalContext {
     }
     this.changed = true;
     this.symbols.set(name, { name, kind: internal ? 'label' : 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc, ...(internal ? { internal } : {}) });
-    if (isRegisterOutsideDialect(name)) (this.registerNamed ??= new Set()).add(name);
+    if (isRegisterOutsideDialect(name) || isUnreadableWord(name)) (this.wordNamed ??= new Set()).add(name);
   }
 
   /**
