@@ -104,6 +104,11 @@ describe('preprocessor', () => {
     // The %macro does nothing (its body is taken); the call's lines are the second block's code.
     assert.deepEqual(code, ['db 1', 'start :', 'nop', 'db 3']);
   });
+  it('reads the macro parameters of a %line that --no-line ignores (nasm: "`%7\': not in a macro call")', () => {
+    const sink = new DiagnosticSink();
+    preprocess({ file: '/p/main.asm', text: '%line %7 y\ndb __LINE__\n', readFile: () => undefined, includePaths: [], defines: {}, noLine: true }, sink);
+    assert.deepEqual(sink.list.map((d) => [d.message, d.range.start.line, d.range.start.col]), [["`%7': not in a macro call", 0, 6]]);
+  });
   it('says why a branch of a %if on $ cannot load a %use package, and takes one already in use', () => {
     // nasm 2.16.01 loads a package only in the passes that take the branch (measured: `%use ifunc`
     // in the `%else` of a taken `%if ($-$$) > 0` leaves `%ifusing ifunc` false).

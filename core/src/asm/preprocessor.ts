@@ -727,6 +727,9 @@ class Preprocessor {
       // (After an empty %rep nasm reads on as in an expansion, where it ignores `%line` and its
       // errors: measured with 2.16.01, `%rep 1` / `%endrep` / `%line 7 y` / `db __LINE__` is 4.)
       if (this.opts.noLine !== true && this.listedLevels === 0) this.lineDirective(f, file, line, text, tokens);
+      // (Its macro parameters are still read first: measured, `%line %7 y` there and with
+      // --no-line is "`%7': not in a macro call".)
+      else if (this.lineAssembled()) this.lineParameters(f, file, line, tokens);
       return;
     }
 
@@ -1257,11 +1260,9 @@ class Preprocessor {
   /** `%line` on line `line` of file `file` (see readLineDirective); its own errors are reported where the line was before it. */
   private lineDirective(f: Frame, file: string, line: number, text: string, written: readonly Token[]): void {
     const here = lineRange(file, line, written[0].start, written[written.length - 1].end);
-    const assembled = this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
+    const assembled = this.lineAssembled();
     if (assembled) this.warnOpenString(f, file, line, text, written);
-    // A macro's parameter in it is read first, outside a macro refused and dropped (measured with
-    // nasm 2.16.01: `%line 6%0 b.c` is "`%0': not in a macro call").
-    const toks = assembled && this.capture === undefined && f.invocation === undefined && lineFlags(written.slice(1)) !== 0 ? macroLocalsOutside(written.slice(), file, line, f.expansion, this.sink) : written;
+    const toks = assembled ? this.lineParameters(f, file, line, written) : written;
     const read = readLineDirective(toks, file, line);
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
@@ -1269,6 +1270,19 @@ class Preprocessor {
     const { nameError, ...directive } = read;
     if (nameError !== undefined && assembled) this.sink.error('syntax', nameError, here, f.expansion);
     this.reported.add(f.lines !== undefined && f.idx > line + 1 ? { ...directive, joined: f.idx - line - 1 } : directive);
+  }
+
+  /** Whether a `%line` read now is assembled: in a body being defined, or in a group that assembles. */
+  private lineAssembled(): boolean {
+    return this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
+  }
+
+  /**
+   * `%line` line `written` with its macro parameters read first, outside a macro refused and
+   * dropped (measured with nasm 2.16.01: `%line 6%0 b.c` is "`%0': not in a macro call").
+   */
+  private lineParameters(f: Frame, file: string, line: number, written: readonly Token[]): readonly Token[] {
+    return this.capture === undefined && f.invocation === undefined && lineFlags(written.slice(1)) !== 0 ? macroLocalsOutside(written.slice(), file, line, f.expansion, this.sink) : written;
   }
 
   /**
