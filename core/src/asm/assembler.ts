@@ -2748,6 +2748,8 @@ class Assembler implements EvalContext {
     if (directive !== 'section' && directive !== 'segment' && directive !== 'absolute') { this.runSectBody(k, word); return; }
     let end = bracketed + 1;
     while (end < body.length && !(bracketed === 1 && body[end].text === ']')) end++;
+    // (A bracket left open: measured, `%define __?SECT?__ [section .da` is "invalid directive line" at the endstruc.)
+    if (bracketed === 1 && end === body.length) { this.error('syntax', 'invalid directive line', word); return; }
     const args = body.slice(bracketed + 1, end);
     if (directive === 'absolute') this.absoluteDirective(st, args);
     else this.sectionDirective(st, args);
