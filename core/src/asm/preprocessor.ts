@@ -29,7 +29,7 @@ import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from 
 import { SingleLineMacros } from './single-line-macros';
 import { readSingleLineParams, splitModifiedArguments, takesCount, type ParamModifiers } from './single-line-params';
 import { stringMacro, substring } from './string-directives';
-import { BitsAndSection, sectionAt } from './bits-and-section';
+import { BitsAndSection, sectionAt, sectionOf } from './bits-and-section';
 import { atLineParts, STANDARD_MACRO_NAMES, StandardMacroCalls, standardMacroCounts, withoutStandardMacros, type ContextUse } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
 import { isTokenMacro, isTokenMacroAlias, spelled } from './standard-expansion';
@@ -617,10 +617,13 @@ class Preprocessor {
     // The last line is dropped when empty (see loop); a limit stops the run where the loop would.
     const end = Math.min(lines.count - (lines.line(lines.count - 1) === '' ? 1 : 0), from + this.limits.lines - this.linesProcessed, from + MAX_LINES + 1 - this.out.count);
     const macros = this.smacros.size > 0 || this.mmacros.size > 0 || this.standardCleared;
+    // (A `section` line goes on alone while the source's `__?SECT?__` holds: see sectionRedefines.)
+    const sectHeld = this.sectDefinitions.length > 0 && this.singles.lookup('__?SECT?__') !== undefined;
     let i = from;
     while (i < end) {
       const e = lines.entry(i);
       if (!e.plain || e.continued || (macros && !this.namesNoMacro(e)) || this.budget.expired()) break;
+      if (sectHeld && sectionOf(e.code) !== undefined) break;
       i++;
     }
     if (i === from) return false;
@@ -689,6 +692,7 @@ class Preprocessor {
    * `tokens` may be left undefined (see PPLines.tokensOf).
    */
   private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[] | undefined, listOnly: boolean, verbatim = false, entry?: LineEntry): void {
+    if (this.sectDefinitions.length > 0 && !listOnly) this.sectionRedefines(tokens ?? entry?.code ?? NO_TOKENS);
     this.out.push(file, line, text, tokens, this.originOf(f), (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
   }
 
@@ -819,6 +823,7 @@ class Preprocessor {
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) expanded = reread(this.readEnvironment(expanded, file, line), file, line) as PPToken[];
     this.bitsAndSection.trackBits(expanded);
+    if (this.sectDefinitions.length > 0) this.sectionRedefines(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     const endsBlank = this.endsBlank || this.substitution.endsBlank;
     this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
@@ -1270,6 +1275,19 @@ class Preprocessor {
     const { nameError, ...directive } = read;
     if (nameError !== undefined && assembled) this.sink.error('syntax', nameError, here, f.expansion);
     this.reported.add(f.lines !== undefined && f.idx > line + 1 ? { ...directive, joined: f.idx - line - 1 } : directive);
+  }
+
+  /**
+   * A `section`, `segment` or `absolute` line (`toks`) is nasm's standard macro, which defines
+   * `__?SECT?__` anew: a definition the source made before (masm's `segment` makes one: see
+   * sectDefinitions, which is empty until then, so that a line costs no lookup) is gone,
+   * and `__SECT__` is the line's (measured with nasm 2.16.01: `%use masm` / `_DATA segment` /
+   * `section .text` / `%defstr S __SECT__` is '[section .text]').
+   */
+  private sectionRedefines(toks: readonly PPToken[]): void {
+    const first = toks[0];
+    if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) return;
+    if (this.singles.lookup('__?SECT?__') !== undefined && sectionOf(toks) !== undefined) this.singles.undefine('__?SECT?__');
   }
 
   /** Whether a `%line` read now is assembled: in a body being defined, or in a group that assembles. */
