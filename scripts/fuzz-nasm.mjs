@@ -172,8 +172,8 @@ function knownListingRows(nasm, ours) {
  */
 const RINGSIDE_LIMIT = /needs `\$', `\$\$' or a label|a number only the assembler knows|Ringside cannot tell it before assembling/;
 
-/** What Ringside's IA-32 dialect leaves out on purpose (SSE, x87, 64-bit ...): a mutation that makes `static` `stac` names it. */
-const DIALECT = /that Ringside's dialect leaves out/;
+/** What Ringside's IA-32 dialect leaves out on purpose (SSE, x87, 64-bit ...): a mutation that makes `static` `stac` names it. As scripts/nasm-suite.mjs reads it. */
+const DIALECT = /is not supported by the IA-32 guest dialect|that Ringside's dialect leaves out/;
 
 /**
  * How nasm is run: in the scratch folder, for at most 20 s, its output kept however long (a
