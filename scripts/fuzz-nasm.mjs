@@ -90,7 +90,7 @@ function wrapped(run) {
     case 0: return [`%rep ${rand(4)}`, ...run, '%endrep'];
     case 1: return ['%assign n 0', `%rep ${1 + rand(5)}`, '%assign n n+1', `%if n > ${rand(3)}`, '%exitrep', '%endif', ...run, '%endrep'];
     case 2: return ['%push fz', ...run, '%pop'];
-    case 3: return [`%if ${pick(['1', '0', '($-$$) > 4', '__?PASS?__ = 2'])}`, ...run, rand(2) === 0 ? '%else' : '%elif 1', ...run.slice(0, 1), '%endif'];
+    case 3: return [`%if ${pick(['1', '0', '($-$$) > 4', '__?BITS?__ = 16'])}`, ...run, rand(2) === 0 ? '%else' : '%elif 1', ...run.slice(0, 1), '%endif'];
     case 4: return run.map((l) => (rand(2) === 0 && /^\s+\w/.test(l) ? `times ${pick(['2', '(2+1)/3', '$-$$ < 3', '1<<1'])} ${l.trim()}` : l));
     case 5: return [pick(['section .fz vstart=0x100', 'section .fz follows=.text', 'section .fz align=16', 'section .fz nobits']), ...run, 'section .text'];
     default: return ['%rep 2', '%rep 2', ...run, '%endrep', '%endrep'];
