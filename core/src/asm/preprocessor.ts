@@ -761,6 +761,9 @@ class Preprocessor {
     // The rest of a round after `%exitrep`: only conditional directives run (see Frame.exited); so
     // after a %rmacro's recursion (see afterRecursion).
     if ((f.exited === true || this.afterRecursion) && !isConditional(directive)) {
+      // (Its macro parameters are still read: outside a macro, measured with nasm 2.16.01, `%rep
+      // 4` / `%exitrep` / `db %1` is "`%1': not in a macro call", as `%%here` is.)
+      if (f.exited === true && f.invocation === undefined && (lineFlags(tokens as PPToken[]) & Flag.Preproc) !== 0) macroLocalsOutside((tokens as PPToken[]).slice(), file, line, f.expansion, this.sink);
       this.consume(f, file, line, text);
       return;
     }
