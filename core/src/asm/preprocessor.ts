@@ -793,7 +793,9 @@ class Preprocessor {
       // but a `%[...]` it expands on every line, `%elif %[%$x]` "context stack is empty".)
       if ((flags & Flag.ContextLocal) !== 0 && ((flags & Flag.Indirection) !== 0 || !endsBranch(toks))) toks = this.lineContextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
-      if (opensLineDirective(toks[0], first?.start === 0)) {
+      // (A blank the expansion put first leaves the `#` indented, no marker: measured, with
+      // `%define H #`, `%[ H] 50 "h.asm"` is "label or instruction expected at start of line".)
+      if (opensLineDirective(toks[0], first?.start === 0 && toks[0]?.gap !== true)) {
         this.consume(f, file, line, text);
         // (At a file's level, one `%[...]` made is read as a written one is: measured, `%define X
         // %line` / `%[X] 70 "g"` names the next line g:71, as `%line 70 "g"` does.)
