@@ -740,7 +740,7 @@ class Preprocessor {
     // nasm warns of an unterminated string as it reads a line of a file, while the group the line
     // is in assembles (a macro's or %rep's lines are read once, when captured). The lines passed
     // on as written above are the parser's to warn of (parseLine).
-    if (this.capture) {
+    if (this.capture && !this.repLeavesBranch(this.capture, directive)) {
       if (entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
       this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive);
       return;
@@ -905,6 +905,20 @@ class Preprocessor {
   }
 
   // ---- capture of %macro and %rep bodies ----
+
+  /**
+   * Whether directive `d`, read while capturing `c`, a %rep begun in a branch the assembler
+   * decides, ends that branch: an `%elif`, `%else` or `%endif` of no `%if` the body opened. Then
+   * Ringside's error (see DeferredIfs.repLeavesBranch), and the capture is dropped.
+   */
+  private repLeavesBranch(c: Capture, d: string): boolean {
+    if (c.inBranchOf === undefined || !isConditional(d)) return false;
+    if (d.startsWith('%if')) { c.conds = (c.conds ?? 0) + 1; return false; }
+    if ((c.conds ?? 0) > 0) { if (d === '%endif') c.conds!--; return false; }
+    this.deferred.repLeavesBranch(c.inBranchOf, d, c.range, c.expansion);
+    this.capture = undefined;
+    return true;
+  }
 
   private captureLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[], directive: string): void {
     const c = this.capture!;
