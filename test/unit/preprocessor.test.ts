@@ -104,6 +104,32 @@ describe('preprocessor', () => {
     // The %macro does nothing (its body is taken); the call's lines are the second block's code.
     assert.deepEqual(code, ['db 1', 'start :', 'nop', 'db 3']);
   });
+  it('reads the macro parameters of a %line that --no-line ignores (nasm: "`%7\': not in a macro call")', () => {
+    const sink = new DiagnosticSink();
+    preprocess({ file: '/p/main.asm', text: '%line %7 y\ndb __LINE__\n', readFile: () => undefined, includePaths: [], defines: {}, noLine: true }, sink);
+    assert.deepEqual(sink.list.map((d) => [d.message, d.range.start.line, d.range.start.col]), [["`%7': not in a macro call", 0, 6]]);
+  });
+  it('says why a %rep begun in a branch of a %if on $ cannot end past the branch, and reads the %elif as the block\'s', () => {
+    // nasm 2.16.01 reads the %rep only in the passes that take the branch; at 0 the %elif ends the
+    // branch and the %endrep is "`%endrep': no matching `%rep'" (measured).
+    const { diags, code } = pp('db 1\n%if ($-$$) > 8\n%rep 1\n%if 1\n%endif\n%elif 1\n  db 2\n%endrep\n%endif');
+    assert.deepEqual(diags.map((d) => [d.message, d.range.start.line]), [
+      ["`%rep' in a branch of the `%if' on line 2, whose condition needs `$', `$$' or a label, has no `%endrep' before the `%elif' that ends the branch: "
+        + "nasm reads it only in the passes that take the branch, and otherwise that `%elif' ends it, while Ringside preprocesses every branch once, before the assembler picks one", 2],
+    ]);
+    // (The %endrep's error is the %elif branch's, given when the assembler takes it.)
+    assert.deepEqual(code.slice(0, 1), ['db 1']);
+  });
+  it('says why a branch of a %if on $ cannot load a %use package, and takes one already in use', () => {
+    // nasm 2.16.01 loads a package only in the passes that take the branch (measured: `%use ifunc`
+    // in the `%else` of a taken `%if ($-$$) > 0` leaves `%ifusing ifunc` false).
+    const { diags, code } = pp('%use fp\ndb 1\n%if ($-$$) > 0\n  %use fp\n%else\n  %use ifunc\n%endif\n%ifusing ifunc\n  db 2\n%endif');
+    assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col, d.range.end.col]), [
+      ["`%use' in a branch of the `%if' on line 3, whose condition needs `$', `$$' or a label: nasm runs a branch's directives only in the passes that take it, "
+        + 'while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot load a standard package', 5, 2, 12],
+    ]);
+    assert.deepEqual(code, ['db 1']);
+  });
   it('preprocesses each branch of a %if on $ from the macros before it, and says why a name they leave differently cannot be used after it', () => {
     // nasm 2.16.01 defines in the passes that take a branch only: the %elifdef and %else do not
     // see the %if branch's X; after the block, X is 1 or 2 as the assembler decides (defined
@@ -160,13 +186,13 @@ describe('preprocessor', () => {
       ["`__BITS__' depends on the branch the assembler takes of the `%if' on line 13, whose condition needs `$', `$$' or a label (a branch sets `bits'): Ringside expands it before assembling", 17, 5],
     ]);
   });
-  it('says why a %rep begun in a branch of a %if on $ cannot run to the end of the file', () => {
+  it('says why a %rep begun in a branch of a %if on $ cannot run to the end of the file (its %endif first)', () => {
     // nasm 2.16.01 skips a branch it does not take, %rep and all, so the `%endif` ends the block in
     // those passes (measured: `db 0` assembles when $-$$ is 30); a pass that takes it reads the
     // `%endif` into the %rep's body, and ends in "expected `%endif' before end of file".
     const { diags } = pp('times 30 db 1\n%if ($-$$) > 40\n%rep 2\n%endif\ndb 0\n');
     assert.deepEqual(diags.filter((d) => d.code === 'undecidable-condition').map((d) => [d.message.slice(0, d.message.indexOf(':')), d.range.start.line]),
-      [["`%rep' in a branch of the `%if' on line 2, whose condition needs `$', `$$' or a label, has no `%endrep'", 2]]);
+      [["`%rep' in a branch of the `%if' on line 2, whose condition needs `$', `$$' or a label, has no `%endrep' before the `%endif' that ends the branch", 2]]);
     assert.ok(diags.every((d) => d.code !== 'unterminated-rep'));
   });
   it('says why a macro call in a branch of a %if on a label cannot leave a %if open for the lines after it to close', () => {

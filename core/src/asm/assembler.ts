@@ -520,8 +520,8 @@ class Assembler implements EvalContext {
   private readonly limits: ResolvedLimits;
   private readonly budget: TimeBudget;
   private readonly sharedBases: SharedBases;
-  /** Symbols named as a register nasm has and the dialect leaves out (`$rax:`): see registerWritten. */
-  private registerNamed: Set<string> | undefined;
+  /** Symbols named as a register nasm has and the dialect leaves out (`$rax:`), or as a word its evaluator cannot read (`$far:`): see wordWritten. */
+  private wordNamed: Set<string> | undefined;
 
   constructor(private readonly stmts: readonly ParsedStatement[], private readonly lines: PPLines, private readonly lineOf: Int32Array, private readonly sink: DiagnosticSink, private readonly host: AssemblerHost) {
     this.limits = host.limits ?? NASM_LIMITS;
@@ -1149,16 +1149,17 @@ class Assembler implements EvalContext {
 
   private lookup(name: string, node: Expr): Value | undefined {
     const s = this.symbols.get(name);
-    return s !== undefined && !this.registerWritten(name, node) ? this.symbolValue(s) : this.missingSymbol(name, node);
+    return s !== undefined && !this.wordWritten(name, node) ? this.symbolValue(s) : this.missingSymbol(name, node);
   }
 
   /**
    * Whether `node` writes, without a `$`, the name of a symbol named as a register nasm has and the
-   * dialect leaves out (`$rax: ...`): nasm reads it as the register, never as the symbol
-   * (measured: `$rax: db 1` / `mov ebx, [rax]` is "impossible combination of address sizes").
+   * dialect leaves out (`$rax: ...`), or as a word nasm's evaluator cannot read (`$far: ...`): nasm
+   * reads it as the register or the word, never as the symbol (measured: `$rax: db 1` / `mov ebx,
+   * [rax]` is "impossible combination of address sizes", `$far: dw far` "expression syntax error").
    */
-  private registerWritten(name: string, node: Expr): boolean {
-    return this.registerNamed !== undefined && this.registerNamed.has(name) && !(node.k === 'sym' && node.escaped === true);
+  private wordWritten(name: string, node: Expr): boolean {
+    return this.wordNamed !== undefined && this.wordNamed.has(name) && !(node.k === 'sym' && node.escaped === true);
   }
 
   /**
@@ -1174,7 +1175,7 @@ class Assembler implements EvalContext {
     if (s === undefined) {
       const name = symbolName(e);
       s = this.symbols.get(name);
-      if (s === undefined || this.registerWritten(name, e)) {
+      if (s === undefined || this.wordWritten(name, e)) {
         const special = this.missingSymbol(name, e);
         if (special !== undefined) return special;
         answer.v = undefined; answer.sec = -1;
@@ -1554,7 +1555,7 @@ class Assembler implements EvalContext {
     this.changed = true;
     const def: SymbolDef = { name, kind, sec, value, big, stmt: this.stmtIndex, pass: this.pass, span: label, src: label.src, isStruc: false };
     this.symbols.set(name, def);
-    if (isRegisterOutsideDialect(name)) (this.registerNamed ??= new Set()).add(name);
+    if (isRegisterOutsideDialect(name) || isUnreadableWord(name)) (this.wordNamed ??= new Set()).add(name);
     if (fill) (this.fillLabelSymbol ??= new Map()).set(this.stmtIndex, def);
     else this.labelSymbol[this.stmtIndex] = def;
   }
@@ -1860,6 +1861,17 @@ class Assembler implements EvalContext {
     try { return firstPassNumber(e, this); } finally { this.undefinedUse = Undefined.Reported; }
   }
 
+  /**
+   * Displacement `disp` of value `v` as nasm's first pass sizes it: one whose undefined names
+   * cancel out is the number left, not unknown (measured: `[eax+d2-d1]`, both labels further on,
+   * is `[eax]` there, which moves the labels after it as its later passes see them).
+   */
+  private firstPassDisplacement(disp: Expr, v: Value): Value {
+    if (v.v !== undefined || this.pass !== 0) return v;
+    const k = this.cancelledUndefined(disp);
+    return k === undefined ? v : { v: k, sec: -1 };
+  }
+
   /** `e`, of no value now, as nasm's first pass makes it a number, its undefined symbols' terms cancelled (see firstPassValue). */
   private cancelledUndefined(e: Expr): number | undefined {
     this.undefinedUse = Undefined.Quiet;
@@ -2124,10 +2136,11 @@ class Assembler implements EvalContext {
     const t = args[0];
     const expression = istrucExpression(args);
     const last = args[args.length - 1];
-    // (Called with no parameter, the structure's name is empty: measured, iend's `_size`.)
+    // (Called with no parameter, the structure's name is empty: measured, iend's `_size`. A name
+    // written with a `$` is the structure's: `at .a` under `istruc $s` pastes `$s.a`, which names s.a.)
     const id = this.host.pushedContext?.(this.line);
     this.istrucStart = {
-      sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? t?.text ?? '',
+      sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? (t === undefined ? '' : qualifyName(t.text, undefined)),
       stray: strayAfterName(args), expression, ...(expression !== undefined && last.kind === 'ident' ? { pastedTo: last.text } : {}), start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
     };
     this.defineContextLabel('strucstart', word);
@@ -2550,7 +2563,7 @@ class Assembler implements EvalContext {
     }
     this.changed = true;
     this.symbols.set(name, { name, kind: internal ? 'label' : 'constant', sec, value, big: undefined, stmt: this.stmtIndex, pass: this.pass, span, src: undefined, isStruc, ...(internal ? { internal } : {}) });
-    if (isRegisterOutsideDialect(name)) (this.registerNamed ??= new Set()).add(name);
+    if (isRegisterOutsideDialect(name) || isUnreadableWord(name)) (this.wordNamed ??= new Set()).add(name);
   }
 
   /**
@@ -2875,6 +2888,8 @@ class Assembler implements EvalContext {
     if (directive !== 'section' && directive !== 'segment' && directive !== 'absolute') { this.runSectBody(k, word); return; }
     let end = bracketed + 1;
     while (end < body.length && !(bracketed === 1 && body[end].text === ']')) end++;
+    // (A bracket left open: measured, `%define __?SECT?__ [section .da` is "invalid directive line" at the endstruc.)
+    if (bracketed === 1 && end === body.length) { this.error('syntax', 'invalid directive line', word); return; }
     const args = body.slice(bracketed + 1, end);
     if (directive === 'absolute') this.absoluteDirective(st, args);
     else this.sectionDirective(st, args);
@@ -3544,7 +3559,11 @@ class Assembler implements EvalContext {
     const one = kind === Encoding.Dynamic ? st.valueOperand : -1;
     let value: Value | undefined;
     let byValue: Map<string, ByValue> | undefined;
-    if (one >= 0) value = st.operands[one].kind === 'imm' && st.value!.k !== 'sym' ? this.evalImmediate(st.value!) : this.operandValueOf(st.value!);
+    if (one >= 0) {
+      value = st.operands[one].kind === 'imm' && st.value!.k !== 'sym' ? this.evalImmediate(st.value!) : this.operandValueOf(st.value!);
+      // (Before its key is made: a cancelled displacement is encoded by its number.)
+      if (value.v === undefined && this.pass === 0 && st.operands[one].kind === 'mem') value = this.firstPassDisplacement(st.value!, value);
+    }
     // (A label subtracted alone, `[ebp-.x]`, is encoded by more than its value: see Value.offset.)
     // (Not for nasm's unknown for good after the first pass: see ImmOperand.unknown.)
     if (value !== undefined && value.offset === undefined && value.scaled === undefined && (value.v !== undefined || this.pass === 0)) {
@@ -3697,14 +3716,7 @@ class Assembler implements EvalContext {
         return { kind: 'farptr', selector: this.operandValue(this.eval(o.selector)), offset: this.operandValue(this.eval(o.offset)), size: o.size };
       case 'mem': {
         const m = o.terms === undefined ? o : this.resolvedMemory(o);
-        let dv = m.disp === undefined ? undefined : known ?? this.eval(m.disp);
-        // nasm's first pass sizes a displacement whose undefined names cancel out by the number
-        // left, not as unknown (measured: `[eax+d2-d1]`, both labels further on, is `[eax]` there,
-        // which moves the labels after it as its later passes see them).
-        if (dv !== undefined && dv.v === undefined && this.pass === 0) {
-          const k = this.cancelledUndefined(m.disp!);
-          if (k !== undefined) dv = { v: k, sec: -1 };
-        }
+        let dv = m.disp === undefined ? undefined : known ?? this.firstPassDisplacement(m.disp, this.eval(m.disp));
         // nasm sizes a displacement that takes its own section's base away (`[ebp-.x]`,
         // `[di+1-$$]`) by the labels' offsets, a number (none for 0, else 8 bits when it fits),
         // and fills it with the whole difference (measured: 8A 45 7D for `[di+1-$$]` at 0x84).

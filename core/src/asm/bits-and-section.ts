@@ -86,7 +86,11 @@ export class BitsAndSection {
 export function sectionAt(out: PPLines, i: number): readonly PPToken[] | undefined {
   // Any line counts, an included file's or a macro's too (fixture sect-nested).
   if ((out.flags[i] & LineFlag.ListOnly) !== 0) return undefined;
-  const toks = out.tokensOf(i);
+  return sectionOf(out.tokensOf(i));
+}
+
+/** `__SECT__` as a line of tokens `toks` sets it, if it is a `section`, `segment` or `absolute` line. */
+export function sectionOf(toks: readonly PPToken[]): readonly PPToken[] | undefined {
   const first = toks[0];
   if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) return undefined;
   const word = first.text.toLowerCase();

@@ -4,6 +4,7 @@
 import type { SourceRange } from './api';
 import type { OpenCheck } from './deferred-if';
 import type { MultiLineMacro } from './macros';
+import { withDotsApart } from './number-dots';
 import { paramCountOf, type CountProblem } from './param-counts';
 import { isIdentifier, spaced, type PPToken } from './source';
 import { decodeString } from './strings';
@@ -76,14 +77,16 @@ export interface MacroRange {
 }
 
 /**
- * The range of `%ifmacro NAME [min[-max|-*]][+]`, read from the tokens after NAME (`after`,
+ * The range of `%ifmacro NAME [min[-max|-*]][+]`, read from the tokens after NAME (`written`,
  * single-line macros expanded) as nasm 2.16.01's preproc.c reads them (measured): the `-`, the
  * maximum and the `+` only when written right after what they follow (`m 1 - 2` asks for 1
  * parameter, with the trailing-garbage warning); a count that is no number is its error and
  * leaves the range open. `d` names the directive in the messages.
  */
-export function macroRange(after: readonly PPToken[], d: string): MacroRange {
-  // nasm's tokens, blanks between them as tokens of their own (`null` for one).
+export function macroRange(written: readonly PPToken[], d: string): MacroRange {
+  // nasm's tokens, blanks between them as tokens of their own (`null` for one); `1.nolist` is a
+  // count and a name (see withDotsApart).
+  const after = withDotsApart(written);
   const seq: (PPToken | null)[] = [];
   for (let k = 0; k < after.length; k++) {
     if (k > 0 && spaced(after[k - 1], after[k])) seq.push(null);

@@ -8,9 +8,20 @@ export function isContextLocal(t: PPToken | undefined): boolean {
   return t !== undefined && t.kind === 'preproc' && t.text.charCodeAt(1) === 0x24;
 }
 
-/** Whether `t`, after `prev`, continues a macro name written in pieces: a name, a number or a context-local name with no blanks before it, as nasm's expand_id reads one. */
+/**
+ * Whether `t`, after `prev`, continues a macro name written in pieces: a name, a number, a
+ * context-local name or a `%word` no directive or macro took (nasm's TOK_PREPROC_ID: measured,
+ * `%define S y` / `%defstr S%x` defines y) with no blanks before it, as nasm's expand_id reads one.
+ */
 export function continuesName(prev: PPToken | undefined, t: PPToken | undefined): boolean {
-  return prev !== undefined && t !== undefined && !spaced(prev, t) && (t.kind === 'ident' || t.kind === 'number' || isContextLocal(t));
+  return prev !== undefined && t !== undefined && !spaced(prev, t) && (t.kind === 'ident' || t.kind === 'number' || isContextLocal(t) || isPercentWord(t));
+}
+
+/** A `%` and a word (`%x`): no parameter, construct or context-local name. */
+function isPercentWord(t: PPToken): boolean {
+  if (t.kind !== 'preproc') return false;
+  const c = t.text.charCodeAt(1);
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x2e || c === 0x40;
 }
 
 /** How a resolution that finds no context is reported: `message` about token `t`. */

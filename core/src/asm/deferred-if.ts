@@ -197,6 +197,19 @@ export class DeferredIfs {
   }
 
   /**
+   * Ringside's error for a `%rep` begun in a branch of the block at condition `first` (at `here`)
+   * whose body would take the `%elif`, `%else` or `%endif` (`d`) that ends the branch: nasm reads
+   * the %rep only in the passes that take the branch, and otherwise that line ends it (measured
+   * with nasm 2.16.01: `%if ($-$$) > 8` / `%rep 1` / `%elif 1` / `%endrep` / `%endif` at 0 is
+   * "`%endrep': no matching `%rep'"). The capture is dropped, and `d` read as the block's.
+   */
+  repLeavesBranch(first: CheckCondition, d: string, here: SourceRange, expansion: readonly SourceRange[]): void {
+    this.sink.error('undecidable-condition', `\`%rep' in a branch of the \`${first.directive}' on ${placeOf(first, here.file)}, whose condition needs \`$', \`$$' or a label, `
+      + `has no \`%endrep' before the \`${d}' that ends the branch: nasm reads it only in the passes that take the branch, and otherwise that \`${d}' ends it, `
+      + 'while Ringside preprocesses every branch once, before the assembler picks one', here, expansion);
+  }
+
+  /**
    * Ringside's error for a branch of `oc` (ended at `d`, at `here`) that left the context stack
    * changed: nasm changes it only in the passes that take the branch.
    */
@@ -241,4 +254,6 @@ const CHECK_FORBIDDEN: ReadonlyMap<string, string> = new Map([
   ['%clear', 'remove macros'],
   ['%stacksize', 'set `%stacksize\''],
   ['%pragma', 'hold a `%pragma\''],
+  // (Of a package not in use yet: see Preprocessor.loadsPackage.)
+  ['%use', 'load a standard package'],
 ]);

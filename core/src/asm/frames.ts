@@ -73,6 +73,8 @@ export interface Capture {
   macros?: number;
   /** A %rep begun in a branch of a block the assembler decides: that block's condition (see DeferredIfs.repUnended). */
   readonly inBranchOf?: CheckCondition;
+  /** With `inBranchOf`: the `%if` groups open in the body (see Preprocessor.repLeavesBranch). */
+  conds?: number;
   /** `%rep .nolist`: the body's lines are not listed. */
   readonly nolist?: boolean;
 }

@@ -5,6 +5,7 @@ import type { ParamModifiers } from './single-line-params';
 import type { SourceRange } from './api';
 import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
+import { withDotsApart } from './number-dots';
 import { paramCountOf, type CountProblem } from './param-counts';
 import { follow, gapped, spaced, type PPToken } from './source';
 
@@ -324,20 +325,16 @@ export interface MacroParameters {
  */
 export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   // nasm's tokens after the name, a blank as null; `t` is where nasm's reading stands.
+  // (`2.nolist` and `1.no` are a number and a name to nasm: see withDotsApart.)
+  const after = withDotsApart(toks.slice(2));
   const seq: (PPToken | null)[] = [];
-  for (let k = 2; k < toks.length; k++) {
-    if (k > 2 && spaced(toks[k - 1], toks[k])) seq.push(null);
-    seq.push(toks[k]);
+  for (let k = 0; k < after.length; k++) {
+    if (k > 0 && spaced(after[k - 1], after[k])) seq.push(null);
+    seq.push(after[k]);
   }
-  // `2.nolist` is one number token to our lexer.
-  let nolist = false;
   const problems: CountProblem[] = [];
   const count = (t: PPToken | null | undefined): number | undefined => {
-    if (!t || t.kind !== 'number') return undefined;
-    const bare = t.text.length > 7 && t.text.slice(-7).toLowerCase() === '.nolist' ? t.text.slice(0, -7) : t.text;
-    const n = paramCountOf(bare, problems);
-    if (n !== undefined) nolist ||= bare !== t.text;
-    return n;
+    return !t || t.kind !== 'number' ? undefined : paramCountOf(t.text, problems);
   };
   let t = 0;
   const first = count(seq[0]);
@@ -353,9 +350,10 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
     else if (last < min) problems.push({ message: 'minimum parameter count exceeds maximum' });
     else max = last;
   }
-  if (t < seq.length && !nolist && seq[t + 1]?.text === '+') { t++; greedy = true; }
+  if (t < seq.length && seq[t + 1]?.text === '+') { t++; greedy = true; }
   const next = seq[t + 1];
-  if (t < seq.length && !nolist && next?.kind === 'ident' && next.text.toLowerCase() === '.nolist') { t++; nolist = true; }
+  const nolist = t < seq.length && next?.kind === 'ident' && next.text.toLowerCase() === '.nolist';
+  if (nolist) t++;
   const rest = seq.slice(t + 1).filter((x): x is PPToken => x !== null);
   // nasm reads the defaults as a call's arguments, with the same errors for braces (measured:
   // `%macro m 0-1 {5} 6`, `%macro m 0-1 {5`).

@@ -8,7 +8,8 @@ import { DeferredIfs, type OpenCheck } from './deferred-if';
 import { BranchStates } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import { isLocalName, type Expr, type Value } from './expr';
-import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseArgument, parseExpression, parseLeading, type ParsedExpression, withDotsApart } from './pp-expressions';
+import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
+import { withDotsApart } from './number-dots';
 import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
@@ -29,10 +30,10 @@ import { frameAddress, readFrameVariables, stackFrameOf, type StackFrame } from 
 import { SingleLineMacros } from './single-line-macros';
 import { readSingleLineParams, splitModifiedArguments, takesCount, type ParamModifiers } from './single-line-params';
 import { stringMacro, substring } from './string-directives';
-import { BitsAndSection, sectionAt } from './bits-and-section';
+import { BitsAndSection, sectionAt, sectionOf } from './bits-and-section';
 import { atLineParts, STANDARD_MACRO_NAMES, StandardMacroCalls, standardMacroCounts, withoutStandardMacros, type ContextUse } from './standard-macros';
 import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard-packages';
-import { isTokenMacro, spelled } from './standard-expansion';
+import { isTokenMacro, isTokenMacroAlias, spelled } from './standard-expansion';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
 import { emptyArgumentValue, functionResult, parameterKind, testKind, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
 
@@ -617,10 +618,13 @@ class Preprocessor {
     // The last line is dropped when empty (see loop); a limit stops the run where the loop would.
     const end = Math.min(lines.count - (lines.line(lines.count - 1) === '' ? 1 : 0), from + this.limits.lines - this.linesProcessed, from + MAX_LINES + 1 - this.out.count);
     const macros = this.smacros.size > 0 || this.mmacros.size > 0 || this.standardCleared;
+    // (A `section` line goes on alone while the source's `__?SECT?__` holds: see sectionRedefines.)
+    const sectHeld = this.sectDefinitions.length > 0 && this.singles.lookup('__?SECT?__') !== undefined;
     let i = from;
     while (i < end) {
       const e = lines.entry(i);
       if (!e.plain || e.continued || (macros && !this.namesNoMacro(e)) || this.budget.expired()) break;
+      if (sectHeld && sectionOf(e.code) !== undefined) break;
       i++;
     }
     if (i === from) return false;
@@ -689,6 +693,7 @@ class Preprocessor {
    * `tokens` may be left undefined (see PPLines.tokensOf).
    */
   private emit(f: Frame, file: string, line: number, text: string, tokens: readonly PPToken[] | undefined, listOnly: boolean, verbatim = false, entry?: LineEntry): void {
+    if (this.sectDefinitions.length > 0 && !listOnly) this.sectionRedefines(tokens ?? entry?.code ?? NO_TOKENS);
     this.out.push(file, line, text, tokens, this.originOf(f), (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
   }
 
@@ -727,13 +732,16 @@ class Preprocessor {
       // (After an empty %rep nasm reads on as in an expansion, where it ignores `%line` and its
       // errors: measured with 2.16.01, `%rep 1` / `%endrep` / `%line 7 y` / `db __LINE__` is 4.)
       if (this.opts.noLine !== true && this.listedLevels === 0) this.lineDirective(f, file, line, text, tokens);
+      // (Its macro parameters are still read first: measured, `%line %7 y` there and with
+      // --no-line is "`%7': not in a macro call".)
+      else if (this.lineAssembled()) this.lineParameters(f, file, line, tokens);
       return;
     }
 
     // nasm warns of an unterminated string as it reads a line of a file, while the group the line
     // is in assembles (a macro's or %rep's lines are read once, when captured). The lines passed
     // on as written above are the parser's to warn of (parseLine).
-    if (this.capture) {
+    if (this.capture && !this.repLeavesBranch(this.capture, directive)) {
       if (entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
       this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive);
       return;
@@ -754,6 +762,9 @@ class Preprocessor {
     // The rest of a round after `%exitrep`: only conditional directives run (see Frame.exited); so
     // after a %rmacro's recursion (see afterRecursion).
     if ((f.exited === true || this.afterRecursion) && !isConditional(directive)) {
+      // (Its macro parameters are still read: outside a macro, measured with nasm 2.16.01, `%rep
+      // 4` / `%exitrep` / `db %1` is "`%1': not in a macro call", as `%%here` is.)
+      if (f.exited === true && f.invocation === undefined && (lineFlags(tokens as PPToken[]) & Flag.Preproc) !== 0) macroLocalsOutside((tokens as PPToken[]).slice(), file, line, f.expansion, this.sink);
       this.consume(f, file, line, text);
       return;
     }
@@ -783,7 +794,9 @@ class Preprocessor {
       // but a `%[...]` it expands on every line, `%elif %[%$x]` "context stack is empty".)
       if ((flags & Flag.ContextLocal) !== 0 && ((flags & Flag.Indirection) !== 0 || !endsBranch(toks))) toks = this.lineContextLocals(toks, file, line, f);
       if ((flags & Flag.Indirection) !== 0) toks = this.indirection(toks, file, line, f);
-      if (opensLineDirective(toks[0], first?.start === 0)) {
+      // (A blank the expansion put first leaves the `#` indented, no marker: measured, with
+      // `%define H #`, `%[ H] 50 "h.asm"` is "label or instruction expected at start of line".)
+      if (opensLineDirective(toks[0], first?.start === 0 && toks[0]?.gap !== true)) {
         this.consume(f, file, line, text);
         // (At a file's level, one `%[...]` made is read as a written one is: measured, `%define X
         // %line` / `%[X] 70 "g"` names the next line g:71, as `%line 70 "g"` does.)
@@ -812,6 +825,7 @@ class Preprocessor {
     // (A line that had `%$x` or expanded a macro, whose body may hold one: `%define Q %$q`.)
     if ((flags & Flag.ContextLocal) !== 0 || expanded !== toks) this.contextlessAgain(f, file, line, expanded);
     if (this.standardCleared) expanded = withoutStandardMacros(expanded);
+    if (this.singles.aliasesAreOff) expanded = aliasesAsNames(expanded);
     // The assembler reads a line the preprocessor changed as text again.
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) {
       const read = this.readEnvironment(expanded, file, line);
@@ -819,6 +833,7 @@ class Preprocessor {
       if (read.some(isBlankBraced)) (this.out.unreread ??= new Map()).set(this.out.count, read);
     }
     this.bitsAndSection.trackBits(expanded);
+    if (this.sectDefinitions.length > 0) this.sectionRedefines(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     const endsBlank = this.endsBlank || this.substitution.endsBlank;
     this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
@@ -896,6 +911,20 @@ class Preprocessor {
 
   // ---- capture of %macro and %rep bodies ----
 
+  /**
+   * Whether directive `d`, read while capturing `c`, a %rep begun in a branch the assembler
+   * decides, ends that branch: an `%elif`, `%else` or `%endif` of no `%if` the body opened. Then
+   * Ringside's error (see DeferredIfs.repLeavesBranch), and the capture is dropped.
+   */
+  private repLeavesBranch(c: Capture, d: string): boolean {
+    if (c.inBranchOf === undefined || !isConditional(d)) return false;
+    if (d.startsWith('%if')) { c.conds = (c.conds ?? 0) + 1; return false; }
+    if ((c.conds ?? 0) > 0) { if (d === '%endif') c.conds!--; return false; }
+    this.deferred.repLeavesBranch(c.inBranchOf, d, c.range, c.expansion);
+    this.capture = undefined;
+    return true;
+  }
+
   private captureLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[], directive: string): void {
     const c = this.capture!;
     const opens = c.kind === 'macro' ? MACRO_DEFINERS.has(directive) : directive === '%rep';
@@ -968,7 +997,7 @@ class Preprocessor {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
     const list = (): void => this.consume(f, file, line, text);
-    if (this.deferred.open !== undefined && this.checkForbids(f, d, here)) {
+    if (this.deferred.open !== undefined && (d !== '%use' || this.loadsPackage(toks)) && this.checkForbids(f, d, here)) {
       list();
       return true;
     }
@@ -1266,11 +1295,9 @@ class Preprocessor {
   /** `%line` on line `line` of file `file` (see readLineDirective); its own errors are reported where the line was before it. */
   private lineDirective(f: Frame, file: string, line: number, text: string, written: readonly Token[]): void {
     const here = lineRange(file, line, written[0].start, written[written.length - 1].end);
-    const assembled = this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
+    const assembled = this.lineAssembled();
     if (assembled) this.warnOpenString(f, file, line, text, written);
-    // A macro's parameter in it is read first, outside a macro refused and dropped (measured with
-    // nasm 2.16.01: `%line 6%0 b.c` is "`%0': not in a macro call").
-    const toks = assembled && this.capture === undefined && f.invocation === undefined && lineFlags(written.slice(1)) !== 0 ? macroLocalsOutside(written.slice(), file, line, f.expansion, this.sink) : written;
+    const toks = assembled ? this.lineParameters(f, file, line, written) : written;
     const read = readLineDirective(toks, file, line);
     // (nasm's preprocessor reports no error in a group it skips: `%if 0` / `%line y` / `%endif`;
     // a well-formed one there renumbers all the same.)
@@ -1278,6 +1305,32 @@ class Preprocessor {
     const { nameError, ...directive } = read;
     if (nameError !== undefined && assembled) this.sink.error('syntax', nameError, here, f.expansion);
     this.reported.add(f.lines !== undefined && f.idx > line + 1 ? { ...directive, joined: f.idx - line - 1 } : directive);
+  }
+
+  /**
+   * A `section`, `segment` or `absolute` line (`toks`) is nasm's standard macro, which defines
+   * `__?SECT?__` anew: a definition the source made before (masm's `segment` makes one: see
+   * sectDefinitions, which is empty until then, so that a line costs no lookup) is gone,
+   * and `__SECT__` is the line's (measured with nasm 2.16.01: `%use masm` / `_DATA segment` /
+   * `section .text` / `%defstr S __SECT__` is '[section .text]').
+   */
+  private sectionRedefines(toks: readonly PPToken[]): void {
+    const first = toks[0];
+    if (first === undefined || first.kind !== 'ident' || first.text.length < 7 || first.text.length > 8) return;
+    if (this.singles.lookup('__?SECT?__') !== undefined && sectionOf(toks) !== undefined) this.singles.undefine('__?SECT?__');
+  }
+
+  /** Whether a `%line` read now is assembled: in a body being defined, or in a group that assembles. */
+  private lineAssembled(): boolean {
+    return this.capture !== undefined || this.conds.length === 0 || this.conds[this.conds.length - 1].state === Cond.Active;
+  }
+
+  /**
+   * `%line` line `written` with its macro parameters read first, outside a macro refused and
+   * dropped (measured with nasm 2.16.01: `%line 6%0 b.c` is "`%0': not in a macro call").
+   */
+  private lineParameters(f: Frame, file: string, line: number, written: readonly Token[]): readonly Token[] {
+    return this.capture === undefined && f.invocation === undefined && lineFlags(written.slice(1)) !== 0 ? macroLocalsOutside(written.slice(), file, line, f.expansion, this.sink) : written;
   }
 
   /**
@@ -1578,7 +1631,7 @@ class Preprocessor {
       const expression = kind === '' || kind === 'n';
       const substituted = this.substituted(f, toks as PPToken[], file, line);
       let tokens: readonly PPToken[];
-      if (expression) { tokens = this.expandExpression(substituted.slice(1), file, line); oc.states.branchBegins(undefined); }
+      if (expression) { tokens = withDotsApart(this.expandExpression(substituted.slice(1), file, line)); oc.states.branchBegins(undefined); }
       else {
         const test = this.testCondition(f, file, line, d, kind, substituted);
         oc.states.branchBegins(test === Test.True);
@@ -1832,7 +1885,8 @@ class Preprocessor {
 
   /** A preprocessor expression's tokens, macro-expanded, and its parse; undefined after reporting an error. */
   private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): ParsedExpression & { tokens: readonly PPToken[] } | undefined {
-    const e = this.expandExpression(toks as PPToken[], file, line);
+    // (Its number tokens as nasm scans them, for the evaluation the assembler may make of it too.)
+    const e = withDotsApart(this.expandExpression(toks as PPToken[], file, line));
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
     const parsed = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
     return parsed === undefined ? undefined : { ...parsed, tokens: e };
@@ -1957,7 +2011,7 @@ class Preprocessor {
     const args = this.expandSingle(toks.slice(1), file, line);
     const blank = this.startsBlank;
     const t = blank ? undefined : args[0];
-    const name = t === undefined ? '' : (t.kind === 'string' ? stringText(t.text) : t.text).toLowerCase();
+    const name = packageName(t);
     const pkg = STANDARD_PACKAGES.get(name);
     const first = pkg !== undefined && !this.packages.has(name);
     // The line itself puts out what the package does (smartalign's first mode in the assembler,
@@ -1989,6 +2043,17 @@ class Preprocessor {
         body: m.body.map((l, k) => ({ file: PACKAGE_BODY_FILE, line: k, text: l, tokens: tokenizeLine(l) })), range: here,
       });
     }
+  }
+
+  /**
+   * Whether `%use` line `toks` loads a package not in use yet: in a branch the assembler decides,
+   * Ringside's error (see DeferredIfs.forbids; nasm loads it only in the passes that take the
+   * branch, measured: `%use ifunc` in the `%else` of a taken `%if ($-$$) > 0` leaves `%ifusing
+   * ifunc` false). A package in use already is loaded again by no branch.
+   */
+  private loadsPackage(toks: readonly PPToken[]): boolean {
+    const name = packageName(toks[1]);
+    return STANDARD_PACKAGES.has(name) && !this.packages.has(name);
   }
 
   /**
@@ -2949,7 +3014,7 @@ class Preprocessor {
         inner = bracedIndirection(t);
         if (invocation !== undefined) inner = substituteParams(invocation, inner, file, line, expansion, this.sink);
         else if ((lineFlags(inner) & Flag.Preproc) !== 0) inner = macroLocalsOutside(inner, file, line, expansion, this.sink);
-      } else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end) {
+      } else if (isPercentOperator(t) && toks[i + 1]?.text === '[' && toks[i + 1].start === t.end) {
         let depth = 0;
         for (j = i + 1; j < toks.length; j++) {
           if (toks[j].text === '[') depth++;
@@ -3305,9 +3370,18 @@ function lineFlags(toks: readonly PPToken[]): number {
       const c = t.text.charCodeAt(1);
       flags |= c === 0x24 ? Flag.Preproc | Flag.ContextLocal : c === 0x5b ? Flag.Preproc | Flag.Indirection : Flag.Preproc;
     }
-    else if (t.kind === 'op' && t.text === '%' && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
+    else if (isPercentOperator(t) && toks[i + 1]?.text === '[') flags |= Flag.Indirection;
   }
   return flags;
+}
+
+/**
+ * A `%` written alone, which a `[` right after it makes a `%[...]`; not the `%` an empty `%{}`
+ * makes, whose `[` after it is the operator's operand (measured with nasm 2.16.01: `db 3, %{}[2]`
+ * is `db 3, %[2]` to -E and an expression syntax error).
+ */
+function isPercentOperator(t: PPToken): boolean {
+  return t.kind === 'op' && t.text === '%' && t.end - t.start === 1;
 }
 
 /**
@@ -3406,3 +3480,19 @@ function isLineMarker(text: string, first: Token | undefined): boolean {
 
 /** What an `%xdefine`'s parameter is named while its body expands (see expandedBody): no source can write it. */
 const HELD_PARAMETER = '\0param';
+
+/** The package `%use` names by token `t` (a word or a string, in any case; '' for none). */
+function packageName(t: PPToken | undefined): string {
+  return t === undefined ? '' : (t.kind === 'string' ? stringText(t.text) : t.text).toLowerCase();
+}
+
+/**
+ * `toks`, a line of code while `%aliases off`, with each alias of one of nasm's token macros
+ * (`__float32__`) a name of its own to the assembler as to nasm's (measured, nasm 2.16.01: `dd
+ * __utf16__("ab")` is "comma expected after operand"): written `$__float32__`, and as written for
+ * -E (see PPToken.unmacroed).
+ */
+function aliasesAsNames(toks: PPToken[]): PPToken[] {
+  if (!toks.some((t) => t.kind === 'ident' && isTokenMacroAlias(t.text))) return toks;
+  return toks.map((t) => (t.kind === 'ident' && isTokenMacroAlias(t.text) ? { ...t, text: `$${t.text}`, unmacroed: true } : t));
+}

@@ -28,8 +28,9 @@ export interface PPToken extends Token {
   /** The last token of a `{...}` macro argument with blanks before its `}`, which nasm keeps after it. */
   readonly blankAfter?: boolean;
   /**
-   * A standard macro's word after `%clear` removed the standard macros (see withoutStandardMacros):
-   * written `$word` for the assembler (`incbin` as it is), and as written by `nasm -E`.
+   * A standard macro's word after `%clear` removed the standard macros (see withoutStandardMacros),
+   * or an alias of a token macro while `%aliases off` (see aliasesAsNames in preprocessor.ts): written
+   * `$word` for the assembler (`incbin` as it is), and as written by `nasm -E`.
    */
   readonly unmacroed?: boolean;
   /** An `at` call's word whose data went on a line of its own (see atLineParts): `nasm -E` writes no data line for it. */

@@ -1,7 +1,7 @@
 // The stack frame that nasm's `%stacksize`, `%arg` and `%local` describe (manual §4.8): the frame
 // register, the slot size, and where the next argument and local variable lie.
 
-import { NOWHERE, type PPToken } from './source';
+import { NOWHERE, spaced, type PPToken } from './source';
 import { wordTable } from '../word-table';
 
 /** A stack frame as `%stacksize` sets it up: its frame register, slot size, and the next `%arg` and `%local` offsets. */
@@ -50,9 +50,12 @@ export function readFrameVariables(toks: readonly PPToken[], d: string, slot: nu
   for (let i = 1; ; i += 4) {
     const name = toks[i];
     if (name === undefined || name.kind !== 'ident') return fail(`\`${d}' missing argument parameter`, name ?? toks[i - 1]);
-    if (toks[i + 1]?.text !== ':') return fail(`syntax error processing \`${d}' directive`, name);
+    // (The `:` and the size right after what they follow, as nasm reads its tokens, blanks among
+    // them: measured with nasm 2.16.01, `%arg a :dword` is the syntax error, `a: dword` and `a:5`
+    // the missing size type.)
+    if (toks[i + 1]?.text !== ':' || spaced(name, toks[i + 1])) return fail(`syntax error processing \`${d}' directive`, name);
     const size = toks[i + 2];
-    if (size === undefined) return fail(`\`${d}' missing size type parameter`, toks[i + 1]);
+    if (size === undefined || size.kind !== 'ident' || spaced(toks[i + 1], size)) return fail(`\`${d}' missing size type parameter`, toks[i + 1]);
     const bytes = FRAME_SIZES[size.text.toLowerCase()];
     if (bytes === undefined) return fail(`invalid size type for \`${d}' missing directive`, size);
     variables.push({ name, slot: Math.ceil(bytes / slot) * slot });

@@ -384,6 +384,11 @@ export function isTokenMacro(name: string): boolean {
   return TOKEN_MACRO_ALIAS.test(name) || TOKEN_MACRO.test(name);
 }
 
+/** An alias of one of nasm's token macros (`__float32__`, in any case; see TOKEN_MACRO_ALIAS). */
+export function isTokenMacroAlias(name: string): boolean {
+  return TOKEN_MACRO_ALIAS.test(name);
+}
+
 const TOKEN_MACRO = /^__\?(infinity|nan|qnan|snan|float(?:8|16|32|64|80m|80e|128l|128h)|utf(?:16|32)(?:le|be)?|ilog2[ewfc])\?__$/i;
 
 export function spelled(t: PPToken): string {
