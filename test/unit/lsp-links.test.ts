@@ -50,6 +50,15 @@ describe('lsp document links', () => {
     assert.deepEqual(bin, [dbByte(join(NASM, 'inc', 'a.inc')), dbByte(nested), dbByte(join(NASM, 'incdir', 'b.inc')), 0xcc]);
   });
 
+  it('links %require names as %include\'s, nasm 2.16.01\'s other name for it (pp-require.asm)', () => {
+    const doc = fixture([], 'pp-require.asm', 'inc/consts.inc', 'inc/a.inc')('pp-require.asm');
+    // (Line 7 names its file through a macro: no link there, as for %include.)
+    assert.deepEqual(shown(doc, documentLinks(doc)), [`4:inc/consts.inc -> ${join(NASM, 'inc', 'consts.inc')}`, `7:inc/a.inc -> ${join(NASM, 'inc', 'a.inc')}`]);
+    // nasm's bytes hold a.inc's db (and nested.inc's after it) twice: it read the file each time.
+    const a = dbByte(join(NASM, 'inc', 'a.inc'));
+    assert.equal([...readFileSync(join(NASM, 'pp-require.bin'))].filter((b) => b === a).length, 2);
+  });
+
   it('links incbin names to the file whose bytes nasm included (incbin.asm)', () => {
     const doc = fixture([], 'incbin.asm')('incbin.asm');
     const links = documentLinks(doc);

@@ -11,21 +11,23 @@ import { shapeLine, type WordClassifier } from '../syntax/lineShape';
 import { wordClassifier } from './wordClassifier';
 
 interface Named {
-  readonly directive: '%include' | 'incbin';
+  readonly directive: '%include' | '%require' | 'incbin';
   readonly target: string;
   /** Columns of the name, without its quotes. */
   readonly start: number;
   readonly end: number;
 }
 
-/** The file name a `%include` or `incbin` line names, as written. */
+/** The file name a `%include` (or `%require`) or `incbin` line names, as written. */
 function namedFile(line: string, words: WordClassifier): Named | undefined {
   const shape = shapeLine(line, words);
   const tokens = shape.tokens;
-  if (shape.preproc?.name === '%include') {
+  const name = shape.preproc?.name;
+  // (`%require` is nasm 2.16.01's %include under another name.)
+  if (name === '%include' || name === '%require') {
     const t = tokens[1];
     // (Only a string: `%include <file>` is an error to nasm 2.16.01.)
-    return t?.kind === 'string' ? quoted('%include', t) : undefined;
+    return t?.kind === 'string' ? quoted(name, t) : undefined;
   }
   if (shape.mnemonic?.name.toLowerCase() !== 'incbin' || shape.operands.length === 0) return undefined;
   const t = tokens.find((x) => x.start === shape.operands[0].start);
@@ -47,10 +49,10 @@ export interface LinkedFile extends Named {
  */
 function linkedFile(doc: AnalyzedDocument, line: number, words: WordClassifier, assembled: ReadonlyMap<number, string | undefined>): LinkedFile | undefined {
   const text = doc.lines[line] ?? '';
-  if (!/%include|incbin/i.test(text)) return undefined;
+  if (!/%include|%require|incbin/i.test(text)) return undefined;
   const named = namedFile(text, words);
   if (!named || named.target === '') return undefined;
-  return { ...named, found: named.directive === '%include' && assembled.has(line) ? assembled.get(line) : resolve(doc, named.target) };
+  return { ...named, found: named.directive !== 'incbin' && assembled.has(line) ? assembled.get(line) : resolve(doc, named.target) };
 }
 
 /**

@@ -69,13 +69,13 @@ interface NamedFile {
 
 /** The file name of a directive that names one, when `col` is inside it (after its opening quote). */
 function fileNameAt(line: string, col: number, doc: AnalyzedDocument): NamedFile | undefined {
-  if (!/%include|incbin|%pathsearch|%depend/i.test(line)) return undefined;
+  if (!/%include|%require|incbin|%pathsearch|%depend/i.test(line)) return undefined;
   const shape = shapeLine(line, wordClassifier(doc));
   const tokens = shape.tokens;
   let t: Token | undefined;
   let reads: Reads = 'source';
   switch (shape.preproc?.name) {
-    case '%include': case '%depend': t = tokens[1]; break;
+    case '%include': case '%require': case '%depend': t = tokens[1]; break;
     case '%pathsearch': t = tokens[2]; break;
     case undefined:
       if (shape.mnemonic?.name.toLowerCase() !== 'incbin' || shape.operands.length === 0) return undefined;

@@ -154,13 +154,13 @@ function packageHover(doc: AnalyzedDocument, line: number, text: string, tok: { 
  */
 function fileMarkdown(doc: AnalyzedDocument, f: LinkedFile): string {
   if (f.found === undefined) {
-    const hint = f.directive === '%include' ? missingIncludeHint(doc, f.target) : '';
+    const hint = f.directive !== 'incbin' ? missingIncludeHint(doc, f.target) : '';
     return `**${f.target}** — not found: ${hint !== '' ? hint : `\`${f.directive}\` looks beside ${baseName(doc.rootPath)}, then under each -I directory`}`;
   }
   const places = searchPlaces(doc.rootPath, undefined, doc.includePaths, f.target);
   const k = places.indexOf(f.found);
   const where = k === 0 ? ` (beside ${baseName(doc.rootPath)})` : k > 0 ? ` (under -I ${shortPath(doc.includePaths[k - 1], dirName(doc.rootPath))})` : '';
-  const text = f.directive === '%include' ? doc.readText(f.found) : undefined;
+  const text = f.directive !== 'incbin' ? doc.readText(f.found) : undefined;
   const count = text === undefined ? 0 : text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
   const lines = text === undefined ? '' : `, ${count} line${count === 1 ? '' : 's'}`;
   return `**${f.target}** — \`${f.directive}\` reads \`${f.found}\`${where}${lines}`;

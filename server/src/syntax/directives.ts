@@ -88,6 +88,7 @@ const PREPROCESSOR_OWN: readonly KeywordDoc[] = [
   { name: '%else', doc: 'Else branch of a conditional block.' },
   { name: '%endif', doc: 'End of a conditional block.' },
   { name: '%include', doc: 'Include a source file, searched next to the includer then in `-I` paths (NASM §4.6.1).', snippet: "%include '${1:file.inc}'" },
+  { name: '%require', doc: 'NASM 2.16\'s other name for `%include`, not in its manual: includes the file each time it is written.', snippet: "%require '${1:file.inc}'" },
   { name: '%push', doc: 'Push a new context onto the context stack, for `%$local` names (NASM §4.7.1).', snippet: '%push ${1:name}' },
   { name: '%pop', doc: 'Pop the context stack (NASM §4.7.1).' },
   { name: '%repl', doc: 'Rename the context on top of the stack (NASM §4.7.5).', snippet: '%repl ${1:name}' },
