@@ -37,6 +37,18 @@ describe('ringside asm on a source that is no UTF-8', function () {
     }
   };
 
+  /** `file` (in `dir`), which nasm accepts, gives nasm's bytes, listing and -E text. */
+  const assemblesAsNasm = (file: string): void => {
+    const read = (f: string) => fs.readFileSync(path.join(dir, f));
+    assert.equal(spawnSync('nasm', ['-f', 'bin', file, '-o', 'n.bin', '-l', 'n.lst'], { cwd: dir }).status, 0);
+    assert.equal(ours([file, '-o', 'o.bin', '-l', 'o.lst']), 0);
+    assert.deepEqual(read('o.bin'), read('n.bin'));
+    assert.deepEqual(read('o.lst'), read('n.lst'));
+    spawnSync('nasm', ['-E', file, '-o', 'n.i'], { cwd: dir });
+    assert.equal(ours(['-E', file, '-o', 'o.i']), 0);
+    assert.deepEqual(read('o.i'), read('n.i'));
+  };
+
   it('decodes stray bytes to characters of their own and encodes them back', () => {
     assert.deepEqual(Buffer.from(encodeSource(decodeSource(SOURCE))), SOURCE);
     assert.equal(decodeSource(Buffer.from('café', 'utf8')), 'café');
@@ -79,26 +91,12 @@ describe('ringside asm on a source that is no UTF-8', function () {
     assert.equal(stderr, nasm.stderr);
     assert.match(stderr, /^ctrlz\.asm:6: warning: unterminated string/m);
     fs.writeFileSync(path.join(dir, 'ctrlz-ok.asm'), Buffer.from('bits 32\ndb 1\x1adb 2\nnop\x1a\nfoo:\x1adb 3\n', 'latin1'));
-    assert.equal(spawnSync('nasm', ['-f', 'bin', 'ctrlz-ok.asm', '-o', 'n.bin', '-l', 'n.lst'], { cwd: dir }).status, 0);
-    assert.equal(ours(['ctrlz-ok.asm', '-o', 'o.bin', '-l', 'o.lst']), 0);
-    const read = (f: string) => fs.readFileSync(path.join(dir, f));
-    assert.deepEqual(read('o.bin'), read('n.bin'));
-    assert.deepEqual(read('o.lst'), read('n.lst'));
-    spawnSync('nasm', ['-E', 'ctrlz-ok.asm', '-o', 'n.i'], { cwd: dir });
-    assert.equal(ours(['-E', 'ctrlz-ok.asm', '-o', 'o.i']), 0);
-    assert.deepEqual(read('o.i'), read('n.i'));
+    assemblesAsNasm('ctrlz-ok.asm');
   });
 
   it('ends a line at a lone carriage return, as nasm does: bytes, listing and -E', function () {
     if (!hasNasm) this.skip();
     fs.writeFileSync(path.join(dir, 'mac.asm'), 'bits 32\rnop\rlbl: db 1\rjmp lbl\r');
-    assert.equal(spawnSync('nasm', ['-f', 'bin', 'mac.asm', '-o', 'n.bin', '-l', 'n.lst'], { cwd: dir }).status, 0);
-    assert.equal(ours(['mac.asm', '-o', 'o.bin', '-l', 'o.lst']), 0);
-    const read = (f: string) => fs.readFileSync(path.join(dir, f));
-    assert.deepEqual(read('o.bin'), read('n.bin'));
-    assert.deepEqual(read('o.lst'), read('n.lst'));
-    spawnSync('nasm', ['-E', 'mac.asm', '-o', 'n.i'], { cwd: dir });
-    assert.equal(ours(['-E', 'mac.asm', '-o', 'o.i']), 0);
-    assert.deepEqual(read('o.i'), read('n.i'));
+    assemblesAsNasm('mac.asm');
   });
 });
