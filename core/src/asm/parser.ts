@@ -1287,7 +1287,11 @@ class LineParser implements TermReader {
     if (p.warning) (this.warnings ??= []).push(p.warning);
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
-    else if (stop < end) this.fail(this.outputFormat(stop) ?? leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    else if (stop < end) {
+      // (nasm's scanner has read the token it stops at: its warning of a number past 64 bits first.)
+      this.scannedNumber(this.toks[stop]);
+      this.fail(this.outputFormat(stop) ?? leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    }
     if (stop < end) this.fail(leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
     this.collectRefs(whole);
     return whole;
