@@ -122,7 +122,7 @@ function classify(c, scratch) {
   if (nasm.timedOut) return { kind: 'nasm timed out (not compared)' };
   const ours = run(process.execPath, [cli, 'asm', '-X', 'gnu', '-f', 'bin', ...c.options, c.file, '-o', oursOut], c.cwd, 60_000);
   if (ours.timedOut) return { kind: 'Ringside timed out', ours: ours.stderr.slice(0, 500) };
-  if ((ours.status !== 0 && ours.status !== 1 && ours.status !== 2) || /\n\s+at .*cli\.js:\d+/.test(ours.stderr)) return { kind: 'Ringside threw', ours: ours.stderr.slice(0, 1000) };
+  if ((ours.status !== 0 && ours.status !== 1 && ours.status !== 2) || /\n\s+at .*cli(-main)?\.js:\d+/.test(ours.stderr)) return { kind: 'Ringside threw', ours: ours.stderr.slice(0, 1000) };
   if (ours.status === 2) return { kind: 'Ringside refuses an option', ours: ours.stderr.slice(0, 300) };
   const messages = nasm.stderr === ours.stderr ? '' : ', other messages';
   const detail = { nasm: nasm.stderr.slice(0, 600), ours: ours.stderr.slice(0, 600) };
