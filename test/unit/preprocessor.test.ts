@@ -129,6 +129,12 @@ describe('preprocessor', () => {
         + 'while Ringside preprocesses every branch once, before the assembler picks one, so a branch cannot load a standard package', 5, 2, 12],
     ]);
     assert.deepEqual(code, ['db 1']);
+    // The package named through a macro is the one read (`%use` expands it): in review, `%define A
+    // ifunc` / `%use A` there got past the check, read as `A`, and loaded ifunc (90 01 where nasm
+    // has 90 02 for the program as assembled).
+    const named = pp('%define A ifunc\ndb 1\n%if ($-$$) > 0\n  nop\n%else\n  %use A\n%endif\n%ifusing ifunc\n  db 2\n%endif');
+    assert.deepEqual(named.diags.map((d) => [d.message.slice(0, 30), d.range.start.line]), [["`%use' in a branch of the `%if", 5]]);
+    assert.deepEqual(named.code, ['db 1', 'nop']);
   });
   it('preprocesses each branch of a %if on $ from the macros before it, and says why a name they leave differently cannot be used after it', () => {
     // nasm 2.16.01 defines in the passes that take a branch only: the %elifdef and %else do not

@@ -997,7 +997,7 @@ class Preprocessor {
     const here = lineRange(file, line, toks[0].start, toks[toks.length - 1].end);
     const nameRange = lineRange(file, line, toks[0].start, toks[0].end);
     const list = (): void => this.consume(f, file, line, text);
-    if (this.deferred.open !== undefined && (d !== '%use' || this.loadsPackage(toks)) && this.checkForbids(f, d, here)) {
+    if (this.deferred.open !== undefined && d !== '%use' && this.checkForbids(f, d, here)) {
       list();
       return true;
     }
@@ -2014,6 +2014,11 @@ class Preprocessor {
     const name = packageName(t);
     const pkg = STANDARD_PACKAGES.get(name);
     const first = pkg !== undefined && !this.packages.has(name);
+    // In a branch the assembler decides, a package not in use yet is Ringside's error (see
+    // DeferredIfs.forbids; nasm loads it only in the passes that take the branch, measured:
+    // `%use ifunc` in the `%else` of a taken `%if ($-$$) > 0` leaves `%ifusing ifunc` false); one in
+    // use already is loaded again by no branch. Its name is the one read after macros, as above.
+    if (first && this.deferred.open !== undefined && this.checkForbids(f, '%use', here)) { this.consume(f, file, line, text); return; }
     // The line itself puts out what the package does (smartalign's first mode in the assembler,
     // masm's `default rel`), so that it lists as written.
     // (After `%clear`, masm's `default rel` calls no macro: measured, "parser: instruction expected".)
@@ -2043,17 +2048,6 @@ class Preprocessor {
         body: m.body.map((l, k) => ({ file: PACKAGE_BODY_FILE, line: k, text: l, tokens: tokenizeLine(l) })), range: here,
       });
     }
-  }
-
-  /**
-   * Whether `%use` line `toks` loads a package not in use yet: in a branch the assembler decides,
-   * Ringside's error (see DeferredIfs.forbids; nasm loads it only in the passes that take the
-   * branch, measured: `%use ifunc` in the `%else` of a taken `%if ($-$$) > 0` leaves `%ifusing
-   * ifunc` false). A package in use already is loaded again by no branch.
-   */
-  private loadsPackage(toks: readonly PPToken[]): boolean {
-    const name = packageName(toks[1]);
-    return STANDARD_PACKAGES.has(name) && !this.packages.has(name);
   }
 
   /**
