@@ -35,17 +35,26 @@ export function preprocessOnlyValue(e: Expr, known: (name: string) => number | u
       named ||= v === undefined;
       return v === undefined ? { unknown: 1 } : { v };
     },
-    unary: (x, a) => (a === OTHER || 'branches' in a ? OTHER : x.op === '-' ? scaled(a, -1) : x.op === '+' ? a : otherOperator(x, a)),
+    unary: (x, a) => (a === OTHER || 'branches' in a ? OTHER : exactly(x.op === '-' ? scaled(a, -1) : x.op === '+' ? a : otherOperator(x, a))),
     binary: (x, a, b) => {
       if (a === OTHER || b === OTHER || 'branches' in a) return OTHER;
       if (x.op === ':') return 'branches' in b ? OTHER : { branches: [a, b] };
       if ('branches' in b) return x.op === '?' ? chosen(a, b) : OTHER;
-      return combined(x.op, a, b);
+      return exactly(combined(x.op, a, b));
     },
   });
   // (Without a name, or past the numbers the host's arithmetic is exact for, the general evaluator's.)
   if (r === OTHER || 'branches' in r || !named || !Number.isSafeInteger('v' in r ? r.v : r.unknown)) return undefined;
   return 'v' in r ? r.v : r.unknown === 0 ? 0 : 'non-constant';
+}
+
+/**
+ * `r`, or OTHER once a number in it is past what the host counts exactly: a sum or product past
+ * 2^53 rounds, and a comparison of it could go either way (found in review: `%if (a-a) +
+ * 94906267*94906267 == 94906267*94906267 + 1` was true, false to nasm -E).
+ */
+function exactly(r: Vector | typeof OTHER): Vector | typeof OTHER {
+  return r !== OTHER && !Number.isSafeInteger('v' in r ? r.v : r.unknown) ? OTHER : r;
 }
 
 function combined(op: string, a: Vector, b: Vector): Vector | typeof OTHER {
