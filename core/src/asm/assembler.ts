@@ -2194,15 +2194,15 @@ class Assembler implements EvalContext {
     const none = st.args.length === 0 ? this.timesCount(st) : undefined;
     const e = none === 0 ? undefined : this.exprArg(st);
     // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
-    const forward = e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined;
-    if (this.pass === 0 && forward) {
+    const forward = (): boolean => e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined;
+    if (this.pass === 0 && forward()) {
       this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
     }
     let address: Value | undefined;
     const value = e ? this.constantValue(e, name, (v) => { address = v; }) : undefined;
     const count = value?.v;
     const n = none ?? this.timesCount(st);
-    if (address !== undefined) this.reservedAddress(e!, address, n, forward);
+    if (address !== undefined) this.reservedAddress(e!, address, n, forward());
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
     if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${value!.big ?? count} is negative`, e);
     this.reserve(size);

@@ -665,17 +665,17 @@ function withScaledExternals(ctx: EvalContext, inner: EvalContext, sum: External
 /** The held problem of external names nasm's bin format sees as two bases (`a + b`, `a + lab`): "multiple base segments" in an address. */
 export const MULTIPLE_BASES = 'multiple base segments';
 
-/**
- * Where an external root is counted as a section of its own (see externalBaseProblem and the
- * assembler's first-pass views): from this number on, above the sections and their load
- * segments (LOAD_SEGMENTS).
- */
 /** The messages of a label where none can be, which the assembler words by the place it is in (see `misplaced`). */
 export const MISPLACED_LABEL: ReadonlySet<string> = new Set([
   'unary `-\' applied to a relocatable value', 'cannot add two relocatable values', 'cannot subtract values in different sections', '`*\' applied to a relocatable value',
   MULTIPLE_BASES,
 ]);
 
+/**
+ * Where an external root is counted as a section of its own (see externalBaseProblem and the
+ * assembler's first-pass views): from this number on, above the sections and their load
+ * segments (LOAD_SEGMENTS).
+ */
 export const EXTERNAL_SEGMENTS = 0x60000000;
 
 /**

@@ -61,7 +61,7 @@ function messageStream(args: AsmArgs, io: Io): { write: (text: string) => void; 
  */
 function sourceText(bytes: Uint8Array): string {
   const text = withLineFeeds(decodeSource(bytes));
-  return /[\0\x1a]/.test(text) ? text.replace(/[\0\x1a]/g, '\n') : text;
+  return text.replace(/[\0\x1a]/g, '\n');
 }
 
 function assembleFile(args: AsmArgs, io: Io): number {

@@ -2,6 +2,7 @@
 // numbers (NASM forms 0x1F, 1Fh, 0b101, 'A'), registers, symbols, memory `[expr]` with optional
 // `byte`/`word`/`dword` size, and C operators. Parsed once, evaluated many times; errors are values.
 
+import { parseNumberExact } from '../asm/numbers';
 import { wordTable } from '../word-table';
 
 /** What an expression can read; undefined means "no such name" or "unreadable memory". */
@@ -44,21 +45,14 @@ class ExprError {
 
 /**
  * A number literal's value as the language computes, modulo 2^32: exactly, however many digits
- * (`0x20000000000001` is 1; read as a double it was 0).
+ * (`0x20000000000001` is 1; read as a double it was 0). The forms are NASM's, which its reader
+ * (parseNumberExact) reads.
  */
 function parseNumber(text: string): number | undefined {
   const t = text.toLowerCase().replace(/_/g, '');
-  let m: RegExpMatchArray | null;
-  if ((m = /^0x([0-9a-f]+)$/.exec(t)) || (m = /^([0-9][0-9a-f]*)h$/.exec(t)) || (m = /^\$([0-9a-f]+)$/.exec(t))) return low32(`0x${m[1]}`);
-  if ((m = /^0b([01]+)$/.exec(t)) || (m = /^([01]+)b$/.exec(t))) return low32(`0b${m[1]}`);
-  if ((m = /^0o([0-7]+)$/.exec(t)) || (m = /^([0-7]+)[qo]$/.exec(t))) return low32(`0o${m[1]}`);
-  if ((m = /^([0-9]+)d?$/.exec(t))) return low32(m[1]);
-  return undefined;
-}
-
-/** `literal` (a JavaScript integer literal's text) modulo 2^32. */
-function low32(literal: string): number {
-  return Number(BigInt.asUintN(32, BigInt(literal)));
+  const form = /^0x[0-9a-f]+$/.test(t) || /^[0-9][0-9a-f]*h$/.test(t) || /^\$[0-9a-f]+$/.test(t) || /^0b[01]+$/.test(t) || /^[01]+b$/.test(t)
+    || /^0o[0-7]+$/.test(t) || /^[0-7]+[qo]$/.test(t) || /^[0-9]+d?$/.test(t);
+  return form ? Number(BigInt.asUintN(32, parseNumberExact(t))) : undefined;
 }
 
 function tokenize(src: string): Token[] {

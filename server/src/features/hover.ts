@@ -4,8 +4,7 @@
 import type { Statement, SymbolInfo } from '../../../core/src/asm/api';
 import { tokenizeLine } from '../../../core/src/asm/lexer';
 import { parseFloatConstant } from '../../../core/src/asm/floats';
-import { isFloatText } from '../../../core/src/asm/numbers';
-import { parseNumber, parseNumberExact } from '../../../core/src/asm/numbers';
+import { isFloatText, parseNumber, parseNumberExact } from '../../../core/src/asm/numbers';
 import { decodeString, stringValueExact } from '../../../core/src/asm/strings';
 import { baseName, dirName, searchPlaces, shortPath } from '../../../core/src/asm/paths';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
