@@ -52,6 +52,23 @@ export function mulS32(a: number, b: number): void {
   product.hi = hi >>> 0;
 }
 
+/**
+ * Two- and three-operand IMUL's end: register `reg` gets the signed product of `a` and `b`
+ * truncated to `size` (2 or 4) bytes; CF and OF say whether the truncation lost bits (SDM IMUL).
+ */
+export function writeTruncatedProduct(cpu: Cpu, reg: number, size: number, a: number, b: number): void {
+  let r: number, overflow: boolean;
+  if (size === 2) {
+    const p = ((a << 16) >> 16) * ((b << 16) >> 16);
+    r = p & 0xffff; overflow = p !== ((p << 16) >> 16);
+  } else {
+    mulS32(a, b);
+    r = product.lo; overflow = (product.hi | 0) !== ((product.lo | 0) >> 31);
+  }
+  cpu.setReg(reg, size, r);
+  setResultFlagsLazy(cpu, r, size, overflow, overflow);
+}
+
 const signed = (v: number, size: number): number => (size === 1 ? (v << 24) >> 24 : size === 2 ? (v << 16) >> 16 : v | 0);
 
 /** SHL/SHR/SAR/ROL/ROR/RCL/RCR of `a` by `count` (already masked to 5 bits, non-zero). */

@@ -10,7 +10,7 @@ import {
 } from './compiled';
 import { AF, CF, DF, IF, IOPL, IOPL_SHIFT, PF, RF, SF, VM, ZF } from './eflags';
 import { BP, BR, DE, DB, GP, OF_VECTOR, UD } from './exceptions';
-import { doubleShift, logicFlags8, mulS32, mulU32, product, setResultFlags, setResultFlagsLazy, shiftRotate } from './arith';
+import { doubleShift, logicFlags8, mulS32, mulU32, product, setResultFlags, setResultFlagsLazy, shiftRotate, writeTruncatedProduct } from './arith';
 import { loadSegment } from './descriptors';
 import { farCall, farJump, farReturn, interruptReturn, mergeLoadedFlags } from './far-transfers';
 import { deliverInterrupt } from './interrupts';
@@ -387,16 +387,7 @@ export function execute(cpu: Cpu, c: Compiled): void {
       const a = c.nops === 3 ? rd(cpu, c, c.k1, c.v1, s) : cpu.getReg(c.v0, s);
       const b = c.nops === 3 ? c.v2 : rd(cpu, c, c.k1, c.v1, s);
       if (cpu.fault >= 0) return;
-      let r: number, overflow: boolean;
-      if (s === 2) {
-        const p = ((a << 16) >> 16) * ((b << 16) >> 16);
-        r = p & 0xffff; overflow = p !== ((p << 16) >> 16);
-      } else {
-        mulS32(a, b);
-        r = product.lo; overflow = (product.hi | 0) !== ((product.lo | 0) >> 31);
-      }
-      cpu.setReg(c.v0, s, r);
-      setResultFlagsLazy(cpu, r, s, overflow, overflow);
+      writeTruncatedProduct(cpu, c.v0, s, a, b);
       return;
     }
     case OP.div: case OP.idiv: {

@@ -9,7 +9,7 @@ import { Compiled, K_IMM, K_MEM, K_REG, OP, type Handler } from './compiled';
 import { GP } from './exceptions';
 import { CS } from './segment-bits';
 import { execute } from './execute';
-import { shiftRotate, mulS32, product, setResultFlagsLazy } from './arith';
+import { shiftRotate, writeTruncatedProduct } from './arith';
 
 /** Offset of the memory operand, address-size wrapped (effectiveAddress() of execute.ts). */
 function ea(cpu: Cpu, c: Compiled): number {
@@ -277,16 +277,7 @@ function imulReg(cpu: Cpu, c: Compiled): void {
     b = c.k1 === K_REG ? cpu.getReg(c.v1, s) : cpu.read(c.seg, ea(cpu, c), s);
   }
   if (cpu.fault >= 0) return;
-  let r: number, overflow: boolean;
-  if (s === 2) {
-    const p = ((a << 16) >> 16) * ((b << 16) >> 16);
-    r = p & 0xffff; overflow = p !== ((p << 16) >> 16);
-  } else {
-    mulS32(a, b);
-    r = product.lo; overflow = (product.hi | 0) !== ((product.lo | 0) >> 31);
-  }
-  cpu.setReg(c.v0, s, r);
-  setResultFlagsLazy(cpu, r, s, overflow, overflow);
+  writeTruncatedProduct(cpu, c.v0, s, a, b);
 }
 
 const regOrImm = (k: number): boolean => k === K_REG || k === K_IMM;
