@@ -1452,7 +1452,7 @@ class Assembler implements EvalContext {
       const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
       if (offset !== undefined) return { v: offset, sec: -1 };
       if (address !== undefined) address(v.sec >= 0 ? v : evaluateInSegments(e, this));
-      else this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
+      else this.error(rule?.code ?? 'non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
       return undefined;
     }
     if (v.v === undefined) {
@@ -1461,7 +1461,7 @@ class Assembler implements EvalContext {
       const word = message?.startsWith('non-constant argument supplied to') === true ? unreadableIn(e) : undefined;
       if (word !== undefined) {
         if (this.final) this.sink.report('error', 'syntax', 'expression syntax error', this.range(word), this.lines.origin(this.line).expansion, undefined, this.line, this.line, 1);
-      } else if (message !== undefined) this.error('non-constant', message, e);
+      } else if (message !== undefined) this.error(rule?.code ?? 'non-constant', message, e);
       return undefined;
     }
     return v;
@@ -2660,9 +2660,10 @@ class Assembler implements EvalContext {
    * The expression of a directive's argument `toks`. `rest`: what follows the expression where
    * nasm evaluates the argument and reads no further (its bin format's `org`, `absolute`,
    * `sectalign`, section attributes, `incbin`'s numbers: measured, `org 0x7)c00` is `org 7`),
-   * 'ignored', with a note for the editor; else an error.
+   * 'ignored', with a note for the editor; else an error. `code`: its syntax errors' (see
+   * LATER_PASS_ERRORS in index.ts).
    */
-  private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[], rest: 'error' | 'ignored' = 'error'): Expr | undefined {
+  private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[], rest: 'error' | 'ignored' = 'error', code = 'syntax'): Expr | undefined {
     // (nasm reads `resb` as an instruction: measured, `resb` alone is an invalid combination and
     // `resw 1 2` has a token after its operand.)
     const reserve = RESERVE_UNIT[st.op!.name] !== undefined;
@@ -2683,7 +2684,7 @@ class Assembler implements EvalContext {
     }
     if (!e || p.pos < toks.length) {
       const bad = p.error ?? { message: reserve ? 'comma, colon, decorator or end of line expected after operand' : `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
-      this.error('syntax', bad.message, bad);
+      this.error(code, bad.message, bad);
       return undefined;
     }
     return e;
@@ -3024,15 +3025,18 @@ class Assembler implements EvalContext {
       } else s.vfollows = target;
       return;
     }
-    const e = this.exprArgFrom(st, valueToks, 'ignored');
+    const e = this.exprArgFrom(st, valueToks, 'ignored', 'section-attr');
     // (After an expression syntax error nasm's bin format adds its own; not after "expecting
     // `)'", measured: `align=1+` and `align=(2`.)
     if (e === undefined) {
       const p = new ExprParser(valueToks, 0, valueToks.length, st.localBase, this.limits.eval, this.floatMode);
       p.parse();
-      if (p.error?.message === 'expression syntax error') this.error('section-attr', "Invalid attribute value specified in `section' directive.", t);
+      if (p.error?.message === 'expression syntax error') this.error('section-attr', INVALID_ATTRIBUTE, t);
       return;
     }
+    // (nasm's bin format reads the attributes in each pass after its first, where its evaluator
+    // names the first undefined symbol and gives up: errors of that pass, after which it stops.)
+    if (this.namesUndefined(e, 'section-attr')) { this.error('section-attr', INVALID_ATTRIBUTE, e); return; }
     const value = this.constantValue(e, `section ${key}=`);
     const v = value?.v;
     if (v === undefined) return;
@@ -4112,7 +4116,13 @@ interface ArgumentRule {
   readonly label?: string;
   /** A label's or an external name's offset in its segment is the value (see constant). */
   readonly offset?: boolean;
+  /** The code of its errors ('non-constant' unless given). */
+  readonly code?: string;
 }
+
+const INVALID_ATTRIBUTE = 'Invalid attribute value specified in `section\' directive.';
+/** A section attribute's value: nasm's bin format reads it in the passes after its first (output/outbin.c, bin_secname), with their errors. */
+const SECTION_ATTRIBUTE: ArgumentRule = { unknown: INVALID_ATTRIBUTE, label: 'section attribute value must be a critical expression', code: 'section-attr' };
 
 /**
  * By directive, measured with nasm 2.16.01 (`org abc`: "symbol `abc' not defined before use",
@@ -4127,9 +4137,7 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = wordTable({
   // (measured: `incbin "f", L` with L at 1 in .text, whatever the origin, skips 1 byte; `extern a` /
   // `incbin "f", a + 2` skips 2, `incbin "f", 0, a` takes none; `L + L` is not simple or relocatable.)
   incbin: { critical: true, offset: true },
-  'section align=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
-  'section start=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
-  'section vstart=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
+  'section align=': SECTION_ATTRIBUTE, 'section start=': SECTION_ATTRIBUTE, 'section vstart=': SECTION_ATTRIBUTE,
   ...Object.fromEntries(Object.keys(RESERVE_UNIT).map((name) => [name, { label: 'attempt to reserve non-constant quantity of BSS space' }])),
 });
 

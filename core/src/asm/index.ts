@@ -515,9 +515,11 @@ const isNasmMessage = (d: Diagnostic): boolean => d.severity === 'error' || d.se
  * before (measured with nasm 2.16.01: `resb y` / `y equ 1` / `times x - x db 1` is the count's
  * "symbol `x' not defined" alone; `db 1` / `times 3 resb a` / `a:` "attempt to reserve
  * non-constant quantity of BSS space" three times, without the first pass's "forward reference
- * in RESx"; `db 1` / `b:` / `times 3 resb b` / `times 2 resb c` / `c:` is b's errors alone).
+ * in RESx"; `db 1` / `b:` / `times 3 resb b` / `times 2 resb c` / `c:` is b's errors alone). A
+ * section attribute's too: nasm's bin format reads them in each pass but its first (`foo bar` /
+ * `section .a align=nowhere` is the parser's error alone).
  */
-const LATER_PASS_ERRORS: ReadonlySet<string> = new Set(['count-undefined', 'reserve-later']);
+const LATER_PASS_ERRORS: ReadonlySet<string> = new Set(['count-undefined', 'reserve-later', 'section-attr']);
 
 /** Whether `d` is an error of nasm's first pass (one after which it stops). */
 const ofFirstPass = (d: Diagnostic): boolean => d.severity === 'error' && !givenInFinalPass(d) && !LATER_PASS_ERRORS.has(d.code);
@@ -537,14 +539,13 @@ const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-
  * places of those after it onto another's), nor the warnings and errors of a final pass it did not
  * run: its bin format's refusals of external references, which it gives as it puts the final pass
  * out, and the errors of that pass (measured with nasm 2.16.01: `extern a, b` / `dd a` / `mov ax,
- * bl` / `times -1 db 0` / `%error hi` / `dd a + b` is the sum's error alone). A symbol not defined
- * is left printed: Ringside's word for it does not say which pass nasm gives it in (a section
- * attribute's, `section .a align=nowhere`, is given with the errors of an earlier pass).
+ * bl` / `times -1 db 0` / `%error hi` / `dd a + b` is the sum's error alone; `foo bar` / `x equ
+ * s_size` / `db y` the parser's error alone).
  */
 function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
   const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d));
   const stoppedFirst = stoppedEarly && diagnostics.some(ofFirstPass);
-  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : givenInFinalPass(d) && d.code !== 'undefined-symbol'))
+  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : givenInFinalPass(d)))
     && !(stoppedFirst && LATER_PASS_ERRORS.has(d.code));
   if (diagnostics.every(printed)) return { diagnostics, places };
   const kept = [...diagnostics.keys()].filter((i) => printed(diagnostics[i]));
