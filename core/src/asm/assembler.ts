@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
@@ -2675,6 +2675,8 @@ class Assembler implements EvalContext {
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
+    const scanned = e !== undefined && p.error === undefined ? scannedOverflow(toks[p.pos]) : undefined;
+    if (scanned) this.warning(scanned.code, scanned.message, scanned);
     this.strayBraces(toks, e !== undefined && p.error === undefined ? toks[p.pos]?.start : p.error?.start);
     if (reserve && e && p.pos < toks.length && isWrt(toks[p.pos])) return this.reservedWithRespectTo(toks, p.pos);
     if (e && p.pos < toks.length && rest === 'ignored' && p.error === undefined) {

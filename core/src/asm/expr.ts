@@ -6,7 +6,7 @@
 
 import type { Token } from './lexer';
 import { DEFAULT_FLOAT_MODE, encodeFloat, type FloatConstant, floatConstant, FLOAT_FORMATS, type FloatFunction, floatFunction, floatFunctionValue, type FloatWarning, packedBcd, packedBcdDigits, specialFloat } from './floats';
-import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
+import { exceeds64Bits, isFloatText, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 import { foldExpr } from './expr-walk';
 import { LOAD_SEGMENTS } from './sections';
@@ -93,6 +93,8 @@ export interface WholeExpression {
   readonly warning: ExprParser['warning'];
   /** The tokens past a preprocessor expression, which nasm ignores with a warning (see parseWhole). */
   readonly trailing?: ParseError;
+  /** The warning of the first of them, read by nasm's scanner (see scannedOverflow). */
+  readonly scanned?: ExprParser['warning'];
 }
 
 /**
@@ -108,7 +110,7 @@ export function parseWhole(tokens: readonly Token[], evalLimit: number, preproce
   if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning };
   if (expr !== undefined && preprocessor && p.error === undefined) {
     const trailing = { message: 'trailing garbage after expression ignored', start: tokens[p.pos].start, end: tokens[tokens.length - 1].end };
-    return { expr, error: undefined, warning: p.warning, trailing };
+    return { expr, error: undefined, warning: p.warning, scanned: scannedOverflow(tokens[p.pos]), trailing };
   }
   const at = tokens[Math.min(p.pos, tokens.length - 1)];
   const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };
@@ -259,6 +261,8 @@ export class ExprParser {
     if (!this.error) {
       const last = this.tokens[this.end - 1];
       this.error = t ? { message, start: t.start, end: t.end } : { message, start: last ? last.end : 0, end: last ? last.end : 0 };
+      // (The token it fails at, nasm's scanner has read.)
+      this.warning ??= scannedOverflow(t);
     }
     return undefined;
   }
@@ -329,7 +333,7 @@ export class ExprParser {
         // Long literals may be beyond 2^53 (or wrap past 2^64): take their exact 64-bit value.
         if (t.text.length > 15 || !Number.isSafeInteger(v)) {
           const big = parseNumberExact(t.text);
-          if (!this.warning && exceeds64Bits(t.text)) this.warning = { message: `numeric constant ${t.text} does not fit in 64 bits`, start: t.start, end: t.end, code: 'number-overflow' };
+          this.warning ??= scannedOverflow(t);
           const n = Number(big);
           if (!Number.isSafeInteger(n)) return { k: 'num', v: n, big, start: t.start, end: t.end };
           return { k: 'num', v: n, start: t.start, end: t.end };
@@ -408,6 +412,17 @@ export function utfBytes(name: Token, fn: UtfFunction, str: Token | undefined): 
 /** A standard function word's name in nasm's messages: as written when written `__?NAME?__`, else in lower case (measured). */
 function standardNameOf(word: string): string {
   return word.startsWith('__?') ? word.slice(3, -3) : word.slice(2, -2).toLowerCase();
+}
+
+/**
+ * nasm's scanner's warning of number token `t` past 64 bits, given as it reads the token: its
+ * evaluator reads one token past an expression, so the token an expression stops at is read too
+ * (measured with nasm 2.16.01: `db 1 2...2`, `mov eax, [ebx 2...2]`, `%if 1 2...2`). Undefined
+ * for any other token.
+ */
+export function scannedOverflow(t: Token | undefined): (ParseError & { readonly code: string }) | undefined {
+  if (t === undefined || t.kind !== 'number' || isFloatText(t.text) || !exceeds64Bits(t.text)) return undefined;
+  return { message: `numeric constant ${t.text} does not fit in 64 bits`, start: t.start, end: t.end, code: 'number-overflow' };
 }
 
 /**

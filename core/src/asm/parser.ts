@@ -8,12 +8,11 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBc
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
-import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
+import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
 import { nasmTokenType } from './nasm-token-types';
-import { exceeds64Bits, isFloatText } from './numbers';
 import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
@@ -776,10 +775,9 @@ class LineParser implements TermReader {
    * nasm's scanner warns of a number past 64 bits as it reads it, so a line that fails on one
    * has that warning first (measured with nasm 2.16.01: `22222222222222222222222 x` and `x: 2...2`).
    */
-  private scannedNumber(t: PPToken): void {
-    if (t.kind === 'number' && !isFloatText(t.text) && exceeds64Bits(t.text)) {
-      (this.warnings ??= []).push({ message: `numeric constant ${t.text} does not fit in 64 bits`, start: t.start, end: t.end, code: 'number-overflow' });
-    }
+  private scannedNumber(t: PPToken | undefined): void {
+    const warning = scannedOverflow(t);
+    if (warning !== undefined) (this.warnings ??= []).push(warning);
   }
 
   /** nasm's warning of a call of standard macro `word` with a count of parameters it does not take. */
@@ -1283,8 +1281,8 @@ class LineParser implements TermReader {
     }
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
-    if (!e) this.failParse(p, end);
     if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (!e) this.failParse(p, end);
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
     else if (stop < end) {
@@ -1308,8 +1306,8 @@ class LineParser implements TermReader {
     if (toks[at + 1].kind === 'ident' && toks[at + 1].text.toLowerCase() === 'seg') this.fail('WRT not supported by binary output format', toks[at]);
     const p = new ExprParser(toks, at + 1, end, this.localBase, this.evalLimit, this.floatMode);
     const target = p.wrtTarget();
-    if (!target) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (!target) { const err = p.error!; this.fail(err.message, err); }
     return { whole: { k: 'bin', op: 'wrt', a: e, b: target, start: e.start, end: target.end }, stop: p.pos };
   }
 
@@ -1557,10 +1555,10 @@ class LineParser implements TermReader {
       if (expression) {
         if (at === n || toks[at].text === ')') return at;
         if (toks[at].kind === 'op' && toks[at].text === '{') at = this.strayBraces(at);
-        else if (toks[at].text !== ',') at++;
+        else if (toks[at].text !== ',') this.scannedNumber(toks[at++]);
       } else at++;
       if (at === n || toks[at].text === ')') return at;
-      if (toks[at].text !== ',') this.fail('comma expected after operand', toks[at]);
+      if (toks[at].text !== ',') { this.scannedNumber(toks[at]); this.fail('comma expected after operand', toks[at]); }
       pos = at + 1;
     }
     return pos;
@@ -1657,8 +1655,8 @@ class LineParser implements TermReader {
     else {
       const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit, this.floatMode);
       const parsed = p.parse();
-      if (!parsed) this.failParse(p, end);
       if (p.warning) (this.warnings ??= []).push(p.warning);
+      if (!parsed) this.failParse(p, end);
       e = parsed;
       stop = p.pos;
       if (stop < end && isWrt(toks[stop]) && stop + 1 < end) ({ whole: e, stop } = this.withRespectTo(e, stop, end));
@@ -1784,7 +1782,7 @@ class LineParser implements TermReader {
       // A register on either side, or a memory reference after the colon, fits no form
       // (measured: `jmp es:[bx]`, `jmp 5:eax` and `jmp 5:[eax]` are invalid combinations).
       for (let k = i; k < end; k++) if (register(toks[k]) || toks[k].text === '[') this.fail('invalid combination of opcode and operands', { start: from, end: to }, 'invalid-operands');
-      const selector = this.expression(i, colon);
+      const selector = this.expression(i, colon, AFTER_OPERAND);
       // `0x10:word 0x20`: the size may be written on the offset instead, but not on both (measured).
       const written = size;
       let k = colon + 1;
@@ -1796,7 +1794,7 @@ class LineParser implements TermReader {
         if ((offsetSize !== 16 && offsetSize !== 32) || written !== undefined) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
         size = offsetSize;
       }
-      const offset = this.expression(k, end);
+      const offset = this.expression(k, end, AFTER_OPERAND);
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
     }
     this.inOperand = true;
@@ -2035,14 +2033,15 @@ class LineParser implements TermReader {
   private memoryExpression(i: number, end: number): Expr {
     const p = new ExprParser(this.toks, i, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
-    if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (!e) { const err = p.error!; this.fail(err.message, err); }
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
     // (`[seg x]`: the output format's word, with no warning of the address's width; measured.)
     if (stop < end) {
       const message = outputFormatMessage(this.toks, stop);
       if (message === SEGMENT_BASES) this.segNamed(stop);
+      this.scannedNumber(this.toks[stop]);
       this.fail(message ?? 'expecting ] at end of memory operand', this.toks[stop]);
     }
     return whole;

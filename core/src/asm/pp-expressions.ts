@@ -76,8 +76,8 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
 
 /** `expanded` parsed whole as a preprocessor expression, its warning reported; undefined after reporting its error. */
 function parseReported(expanded: readonly PPToken[], evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): { expr: Expr; trailing: WholeExpression['trailing'] } | undefined {
-  const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
-  if (warning) sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), expansion);
+  const { expr, error, warning, scanned, trailing } = parseWhole(expanded, evalLimit, true);
+  for (const w of [warning, scanned]) if (w) sink.warning(w.code, w.message, lineRange(file, line, w.start, w.end), expansion);
   if (expr === undefined) {
     sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), expansion);
     return undefined;
