@@ -747,10 +747,10 @@ class Assembler implements EvalContext {
   }
 
   /** nasm's error for a definition of `name` (at `label`) other than its first, at `original`. */
-  private labelRedefined(name: string, label: NonNullable<ParsedStatement['label']>, original: SourceRange): void {
+  private labelRedefined(name: string, label: NonNullable<ParsedStatement['label']>, original: SourceRange, code = 'duplicate-label'): void {
     if (!this.final) return;
     const expansion = this.lines.origin(this.line).expansion;
-    this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
+    this.sink.error(code, `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
       [{ message: `label \`${name}' originally defined here`, range: original, definition: true }], this.line, this.statementRange(label.src, expansion));
   }
 
@@ -2280,7 +2280,9 @@ class Assembler implements EvalContext {
     const own = this.labelSymbol[this.stmtIndex];
     const v = this.evalImmediate((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr);
     if (own !== undefined && v.v !== undefined && v.sec === own.sec && v.v === this.symbolNumber(own)) return;
-    this.labelRedefined(label.name, label, this.range(label, label.src));
+    // (Given as nasm runs the `equ`, after its parser's messages of the line: see everyTime in
+    // message-rounds.ts, where a 'duplicate-label' comes before them.)
+    this.labelRedefined(label.name, label, this.range(label, label.src), 'equ-redefinition');
   }
 
   /** `bits N`, `use16`, `use32`, `use64`: the segment size the statements after it are encoded for. */
