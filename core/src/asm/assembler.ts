@@ -3120,7 +3120,7 @@ class Assembler implements EvalContext {
 
   /**
    * `incbin` given no quoted name, in nasm's words: its standard macro's `%pathsearch %$dep %1`
-   * and `%depend %$dep` take no file name, and its `incbin %$dep,%2` names the context's `%$dep`,
+   * and `%depend %$dep` take no file name (nor an empty one, `incbin ,`), and its `incbin %$dep,%2` names the context's `%$dep`,
    * which nothing defines (measured with nasm 2.16.01: `incbin x` is "`%pathsearch' expects a file
    * name", "`%depend' expects a file name", "symbol `..@1.dep' not defined before use"); the
    * directive itself (see rawIncbin), or the word alone (no call: the macro takes one parameter or
@@ -3131,17 +3131,20 @@ class Assembler implements EvalContext {
     const word = st.op!;
     this.note('syntax', '`incbin\' expects a quoted file name', fileTok ?? word);
     const raw = this.rawIncbin(st);
-    if (fileTok === undefined || raw) {
-      if (fileTok === undefined && !raw) this.warning('macro-args', `multi-line macro \`${this.writtenText(word) ?? 'incbin'}' exists, but not taking 0 parameters`, word);
+    // (An empty first parameter, `incbin {}` or `incbin ,`, is a call all the same: measured.)
+    const called = st.args.length > 0;
+    if (!called || raw) {
+      if (!raw) this.warning('macro-args', `multi-line macro \`${this.writtenText(word) ?? 'incbin'}' exists, but not taking 0 parameters`, word);
       const name = fileTok?.kind === 'ident' ? qualifyName(fileTok.text, undefined) : undefined;
       const unknown = name !== undefined && (!this.symbols.has(name) || this.definedLater(name));
       this.error(unknown ? 'undefined-symbol' : 'syntax', unknown ? `symbol \`${name}' not defined before use` : '`incbin\' expects a file name', fileTok ?? word);
       return;
     }
-    this.error('syntax', '`%pathsearch\' expects a file name', fileTok);
-    this.error('syntax', '`%depend\' expects a file name', fileTok);
+    const at = fileTok ?? st.args[0];
+    this.error('syntax', '`%pathsearch\' expects a file name', at);
+    this.error('syntax', '`%depend\' expects a file name', at);
     const id = this.host.pushedContext?.(this.line);
-    if (id !== undefined) this.error('undefined-symbol', `symbol \`..@${id}.dep' not defined before use`, fileTok);
+    if (id !== undefined) this.error('undefined-symbol', `symbol \`..@${id}.dep' not defined before use`, at);
   }
 
   /**

@@ -892,6 +892,12 @@ class LineParser implements TermReader {
     const aligning = lower === 'align' || lower === 'alignb';
     // (What braces of nothing as a fill are, seen before the braces go: see alignWithoutFill.)
     const fillOfNothing = aligning && this.bracesOfNothingAfterComma();
+    // (`incbin ,`, `incbin {}`: nasm's macro is called all the same, its file name empty; the words
+    // go to the assembler as written, see its incbinWithoutName.)
+    if (lower === 'incbin' && (toks[this.pos]?.text === ',' || (toks[this.pos]?.text === '{' && toks[this.pos + 1]?.text === '}'))) {
+      if (endsInComma) this.withoutTrailingParameter(word, lower);
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
+    }
     // A standard macro's braced argument is its contents (see unbracedArguments).
     const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
     if (unbraced !== undefined) {
@@ -977,6 +983,10 @@ class LineParser implements TermReader {
     for (let k = this.operandEnd(this.pos, false); k < toks.length; k = this.operandEnd(k + 1, false)) n++;
     const message = n >= min && n <= max ? `dropping trailing empty parameter in call to multi-line macro \`${name}'` : `improperly calling multi-line macro \`${name}' with ${n} parameters`;
     (this.warnings ??= []).push({ message, start: word.start, end: word.end, code: 'pp-macro-params-legacy' });
+    // (A parameter that takes the rest of the line keeps the comma after an empty one: nasm cuts
+    // its tokens after the last parameter with a token in it (preproc.c, count_mmac_params;
+    // measured, `section .a, ,` is `[section .a, ,]`, `section .a,` `[section .a]`).)
+    if (firstTakesRest(name) && toks[toks.length - 2]?.text === ',' && toks.length - 2 >= this.pos) return toks.slice(this.pos);
     return toks.slice(this.pos, toks.length - 1);
   }
 
