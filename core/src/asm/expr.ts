@@ -552,12 +552,45 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   const outer = takeMisplaced();
-  let v = evaluateRead(e, externalsRead(e, ctx));
-  // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands
-  // alone; one added to a term the operators refused, `a + b/2`, is that term's error alone.)
-  if (v.sec >= EXTERNAL_SEGMENTS) v = v.v === undefined ? { v: undefined, sec: -1 } : evaluateRead(e, externalsCancelled(e, ctx));
-  misplacedLabel = outer;
-  return v;
+  const outerGaveUp = gaveUp;
+  gaveUp = false;
+  evaluating++;
+  try {
+    let v = evaluateRead(e, externalsRead(e, ctx));
+    // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands
+    // alone; one added to a term the operators refused, `a + b/2`, is that term's error alone.)
+    if (v.sec >= EXTERNAL_SEGMENTS) v = v.v === undefined ? { v: undefined, sec: -1 } : evaluateRead(e, externalsCancelled(e, ctx));
+    return v;
+  } finally {
+    misplacedLabel = outer;
+    gaveUp = outerGaveUp;
+    evaluating--;
+  }
+}
+
+/**
+ * Whether the `evaluate` under way (`evaluating` deep) has given up: after some errors nasm's
+ * evaluator returns at once (a unary operator's, a division's: its functions return NULL), so it
+ * gives no other, while after others it goes on (a shift's, `&`'s, a comparison's: see
+ * scalarOperator). Measured with nasm 2.16.01: `dd ~a+~b` and `%if ~a==~b`, labels a and b, are one
+ * "`~' operator may only be applied to scalar values".
+ */
+let gaveUp = false;
+let evaluating = 0;
+
+/** The errors after which nasm's evaluator gives up (eval.c: those followed by `return NULL`). */
+const GIVES_UP: ReadonlySet<string> = new Set([
+  '`~\' operator may only be applied to scalar values', '`!\' operator may only be applied to scalar values',
+  'function may only be applied to scalar values', 'division operator may only be applied to scalar values', 'division by zero',
+]);
+
+/** `ctx`'s error, but none once the evaluation under way has given up (see gaveUp). */
+function giveError(ctx: EvalContext, message: string, node: Expr): void {
+  if (evaluating > 0) {
+    if (gaveUp) return;
+    gaveUp = GIVES_UP.has(message);
+  }
+  ctx.error(message, node);
 }
 
 /** evaluate's work, with `ctx` as externalsRead made it; a misplaced label held before is the caller's. */
@@ -574,7 +607,7 @@ function evaluateRead(e: Expr, ctx: EvalContext): Value {
   if (problem === undefined) return v;
   const sum = relocatableSum(e, ctx);
   if (sum !== undefined) return sum;
-  ctx.error(addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
+  giveError(ctx, addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
   return { v: undefined, sec: -1 };
 }
 
@@ -850,7 +883,7 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     case 'here':
     case 'base': {
       const v = e.k === 'here' ? ctx.here() : ctx.base();
-      if (!v) { ctx.error(`\`${e.k === 'here' ? '$' : '$$'}' is not valid here`, e); return { v: undefined, sec: -1 }; }
+      if (!v) { giveError(ctx, `\`${e.k === 'here' ? '$' : '$$'}' is not valid here`, e); return { v: undefined, sec: -1 }; }
       return { v: v.v, sec: v.sec };
     }
     case 'sym': {
@@ -890,12 +923,12 @@ function withRespectTo(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value 
   misplacedLabel = outer;
   // (A label's sum nasm cannot relocate by, `-x`, is no segment of a label: measured, "WRT not supported".)
   if (!misplacedHere && segment.sec >= 0 && segment.v !== undefined) {
-    ctx.error('invalid right-hand operand to WRT', e.b);
+    giveError(ctx, 'invalid right-hand operand to WRT', e.b);
     return { v: undefined, sec: -1 };
   }
-  if (misplacedHere) { ctx.error('WRT not supported by binary output format', e); return v; }
+  if (misplacedHere) { giveError(ctx, 'WRT not supported by binary output format', e); return v; }
   if (segment.v === undefined) return { v: undefined, sec: -1 };
-  if ((Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1) ctx.error('WRT not supported by binary output format', e);
+  if ((Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1) giveError(ctx, 'WRT not supported by binary output format', e);
   return v;
 }
 
@@ -908,10 +941,10 @@ export function wrtSegmentNumber(e: Expr, ctx: EvalContext): boolean {
 
 /** A unary operator (not `+`) applied to its operand's value `a`. */
 function unary(e: Extract<Expr, { k: 'un' }>, a: Value, ctx: EvalContext): Value {
-  if (a === NOT_SCALAR) { ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
+  if (a === NOT_SCALAR) { giveError(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
   if (a.sec >= 0 && a.v !== undefined) {
     if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
-    else ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
+    else giveError(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
     return { v: undefined, sec: -1 };
   }
   if (a.v === undefined) return { v: undefined, sec: -1 };
@@ -956,7 +989,7 @@ function evaluateChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value 
       continue;
     }
     if (acc !== NOT_SCALAR && b !== NOT_SCALAR) { acc = binary(n, acc, b, ctx); continue; }
-    ctx.error(scalarOnlyMessage(n.op), n);
+    giveError(ctx, scalarOnlyMessage(n.op), n);
     const shift = n.op === '<<' || n.op === '>>' || n.op === '<<<' || n.op === '>>>';
     acc = shift && (acc === NOT_SCALAR || (acc.sec >= 0 && acc.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
   }
@@ -1033,7 +1066,7 @@ function scalarOperand(x: Expr, ctx: EvalContext): Value {
 function scalarOperator(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const a = scalarOperand(e.a, ctx), b = scalarOperand(e.b, ctx);
   if (a !== NOT_SCALAR && b !== NOT_SCALAR) return binary(e, a, b, ctx);
-  ctx.error(scalarOnlyMessage(e.op), e);
+  giveError(ctx, scalarOnlyMessage(e.op), e);
   const shift = e.op === '<<' || e.op === '>>' || e.op === '<<<' || e.op === '>>>';
   return shift && (a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
 }
@@ -1049,7 +1082,7 @@ function ilog2(e: Extract<Expr, { k: 'un' }>, value: bigint, ctx: EvalContext): 
   const floor = x === 0n ? 0 : x.toString(2).length - 1;
   if (e.op === 'ilog2c') return { v: x <= 1n ? 0 : (x - 1n).toString(2).length, sec: -1 };
   const power = x !== 0n && (x & (x - 1n)) === 0n;
-  if (!power && e.op === 'ilog2e') { ctx.error('ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
+  if (!power && e.op === 'ilog2e') { giveError(ctx, 'ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
   if (!power && e.op === 'ilog2w') ctx.warn?.('other', 'ilog2 argument is not a power of two', e);
   return { v: floor, sec: -1 };
 }
@@ -1295,7 +1328,7 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
   const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
   const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
-  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { ctx.error('the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
+  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { giveError(ctx, 'the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
 }
@@ -1325,12 +1358,12 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   if (COMPARISONS.has(op) && (a.sec >= 0 || b.sec >= 0)) return compareRelocatable(e, a, b, ctx);
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
     if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
-    else ctx.error(scalarOnlyMessage(op), e);
+    else giveError(ctx, scalarOnlyMessage(op), e);
     // (After a shift's error nasm goes on with its left operand: see scalarOperator.)
     return a.sec >= 0 && a.v !== undefined && (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') ? NOT_SCALAR : { v: undefined, sec: -1 };
   }
   // A zero divisor is an error even when the dividend is unknown (`(3 <=> 5) % 0`; measured).
-  if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
+  if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { giveError(ctx, 'division by zero', e); return { v: undefined, sec: -1 }; }
   if (a.v === undefined || b.v === undefined) {
     // `||` and `&&` short-circuit only on known values; unknown stays unknown.
     return { v: undefined, sec: -1 };
@@ -1382,7 +1415,7 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     case '&&': v = ta && tb ? 1 : 0; break;
     case '||': v = ta || tb ? 1 : 0; break;
     case '^^': v = ta !== tb ? 1 : 0; break;
-    default: ctx.error(`unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
+    default: giveError(ctx, `unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
   }
   return { v, sec: -1 };
 }
@@ -1437,7 +1470,7 @@ function compareRelocatable(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, 
 function notScalarDifference(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   if (e.op === '=' || e.op === '==') return { v: 0, sec: -1 };
   if (e.op === '!=' || e.op === '<>') return { v: 1, sec: -1 };
-  ctx.error(`\`${e.op}': operands differ by a non-scalar`, e);
+  giveError(ctx, `\`${e.op}': operands differ by a non-scalar`, e);
   return { v: undefined, sec: -1 };
 }
 
