@@ -443,6 +443,10 @@ class Assembler implements EvalContext {
   private errorsBeforeCount = 0;
   /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
   private inCount = false;
+  /** The code of the evaluator's errors: 'expression', but in a section attribute (see sectionAttributeValue). */
+  private expressionCode = 'expression';
+  /** While a directive's value is evaluated (see constantValue): whether a label was misplaced in it, held rather than reported. */
+  private misplacedHeld: boolean | undefined;
   /** This Assembler lists a finished assembly (see listing), where an external name is its segment's value as in the final pass. */
   private listingOnly = false;
   /** While a value nasm puts out to no output format is evaluated (see refusesExternal). */
@@ -1111,10 +1115,11 @@ class Assembler implements EvalContext {
   error(message: string, node: Expr): void;
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
+    if (typeof b !== 'string' && this.misplacedHeld !== undefined && MISPLACED_LABEL.has(a)) { this.misplacedHeld = true; return; }
     if (!this.final) return;
     if (typeof b !== 'string') {
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      const code = WRT_PROBLEMS.get(a) ?? 'expression';
+      const code = WRT_PROBLEMS.get(a) ?? this.expressionCode;
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
       this.errorsGiven++;
@@ -1446,8 +1451,14 @@ class Assembler implements EvalContext {
     // 2.16.01, `extern a` / `resb a` is "attempt to reserve non-constant quantity of BSS space",
     // `org a` "org value must be a critical expression", as with a label.)
     const external: { named: boolean } | undefined = this.externals.size > 0 ? (this.equOfExtern = { named: false }) : undefined;
+    // (A sum of labels that is no address, `org 2*lab`, is no error of nasm's evaluator: the
+    // directive's own, as for a label. Measured with nasm 2.16.01: "org value must be a critical
+    // expression", `section .x start=lab+lab` "section attribute value must be ...".)
+    this.misplacedHeld = rule?.label !== undefined && rule.offset !== true && address === undefined && RESERVE_UNIT[what] === undefined ? false : undefined;
     let v: Value;
-    try { v = rule?.critical === true ? this.criticalValue(e) : RESERVE_UNIT[what] !== undefined ? this.evalImmediate(e) : this.eval(e); } finally { this.equOfExtern = undefined; }
+    let misplaced: boolean | undefined;
+    try { v = rule?.critical === true ? this.criticalValue(e) : RESERVE_UNIT[what] !== undefined ? this.evalImmediate(e) : this.eval(e); } finally { this.equOfExtern = undefined; misplaced = this.misplacedHeld as boolean | undefined; this.misplacedHeld = undefined; }
+    if (misplaced === true && v.v === undefined) { this.error(rule!.code ?? 'non-constant', rule!.label!, e); return undefined; }
     if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
       const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
       if (offset !== undefined) return { v: offset, sec: -1 };
@@ -3038,10 +3049,7 @@ class Assembler implements EvalContext {
       if (p.error?.message === 'expression syntax error') this.error('section-attr', INVALID_ATTRIBUTE, t);
       return;
     }
-    // (nasm's bin format reads the attributes in each pass after its first, where its evaluator
-    // names the first undefined symbol and gives up: errors of that pass, after which it stops.)
-    if (this.namesUndefined(e, 'section-attr')) { this.error('section-attr', INVALID_ATTRIBUTE, e); return; }
-    const value = this.constantValue(e, `section ${key}=`);
+    const value = this.sectionAttributeValue(e, key);
     const v = value?.v;
     if (v === undefined) return;
     if (key === 'align' || key === 'valign') {
@@ -3066,6 +3074,25 @@ class Assembler implements EvalContext {
       s.vstart = v;
       if (s.valign !== undefined && v % s.valign !== 0) this.error('section-attr', '`vstart\' address conflicts with `valign\' value', t);
       s.valign = undefined;
+    }
+  }
+
+  /**
+   * Section attribute `key`'s value `e`. nasm's bin format reads the attributes in each pass after
+   * its first, where its evaluator names the first undefined symbol and gives up: errors of that
+   * pass, after which it stops, all under the code 'section-attr' (see LATER_PASS_ERRORS in index.ts).
+   */
+  private sectionAttributeValue(e: Expr, key: string): Value | undefined {
+    this.expressionCode = 'section-attr';
+    try {
+      // (A label misplaced in it is constantValue's to judge: held here.)
+      this.misplacedHeld = false;
+      let named: boolean;
+      try { named = this.namesUndefined(e, 'section-attr'); } finally { this.misplacedHeld = undefined; }
+      if (named) { this.error('section-attr', INVALID_ATTRIBUTE, e); return undefined; }
+      return this.constantValue(e, `section ${key}=`);
+    } finally {
+      this.expressionCode = 'expression';
     }
   }
 
