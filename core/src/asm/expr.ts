@@ -584,11 +584,16 @@ const GIVES_UP: ReadonlySet<string> = new Set([
   'function may only be applied to scalar values', 'division operator may only be applied to scalar values', 'division by zero',
 ]);
 
+/** Whether nasm's evaluator gives up after error `message` (see GIVES_UP). */
+export function givesUp(message: string): boolean {
+  return GIVES_UP.has(message);
+}
+
 /** `ctx`'s error, but none once the evaluation under way has given up (see gaveUp). */
 function giveError(ctx: EvalContext, message: string, node: Expr): void {
   if (evaluating > 0) {
     if (gaveUp) return;
-    gaveUp = GIVES_UP.has(message);
+    gaveUp = givesUp(message);
   }
   ctx.error(message, node);
 }
@@ -990,8 +995,7 @@ function evaluateChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value 
     }
     if (acc !== NOT_SCALAR && b !== NOT_SCALAR) { acc = binary(n, acc, b, ctx); continue; }
     giveError(ctx, scalarOnlyMessage(n.op), n);
-    const shift = n.op === '<<' || n.op === '>>' || n.op === '<<<' || n.op === '>>>';
-    acc = shift && (acc === NOT_SCALAR || (acc.sec >= 0 && acc.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
+    acc = afterScalarError(n, acc, b, ctx);
   }
   misplacedLabel = outer ?? misplacedLabel;
   return acc;
@@ -1067,8 +1071,23 @@ function scalarOperator(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value
   const a = scalarOperand(e.a, ctx), b = scalarOperand(e.b, ctx);
   if (a !== NOT_SCALAR && b !== NOT_SCALAR) return binary(e, a, b, ctx);
   giveError(ctx, scalarOnlyMessage(e.op), e);
+  return afterScalarError(e, a, b, ctx);
+}
+
+/** nasm's `| ^ & || ^^ &&`, which go on after their error for an operand that is no number. */
+const GOES_ON: ReadonlySet<string> = new Set(['|', '^', '&', '||', '^^', '&&']);
+
+/**
+ * The value nasm's evaluator goes on with after its error for operator `e` on `a` and `b`: a
+ * shift's left operand (still no number to the operators around it); `| ^ & || ^^ &&` of the
+ * operands' numbers (eval.c, reloc_value: a register's is 0; measured with nasm 2.16.01 -E, `%if
+ * 1 || eax` is true); else nothing.
+ */
+function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
   const shift = e.op === '<<' || e.op === '>>' || e.op === '<<<' || e.op === '>>>';
-  return shift && (a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
+  if (shift) return a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined) ? NOT_SCALAR : { v: undefined, sec: -1 };
+  if (!GOES_ON.has(e.op) || a === NOT_SCALAR || b === NOT_SCALAR || a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
+  return binary(e, { v: a.v, sec: -1, big: a.big }, { v: b.v, sec: -1, big: b.big }, ctx);
 }
 
 /**
@@ -1359,8 +1378,7 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
     if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
     else giveError(ctx, scalarOnlyMessage(op), e);
-    // (After a shift's error nasm goes on with its left operand: see scalarOperator.)
-    return a.sec >= 0 && a.v !== undefined && (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') ? NOT_SCALAR : { v: undefined, sec: -1 };
+    return op === '*' ? { v: undefined, sec: -1 } : afterScalarError(e, a, b, ctx);
   }
   // A zero divisor is an error even when the dividend is unknown (`(3 <=> 5) % 0`; measured).
   if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { giveError(ctx, 'division by zero', e); return { v: undefined, sec: -1 }; }
@@ -1471,7 +1489,8 @@ function notScalarDifference(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): 
   if (e.op === '=' || e.op === '==') return { v: 0, sec: -1 };
   if (e.op === '!=' || e.op === '<>') return { v: 1, sec: -1 };
   giveError(ctx, `\`${e.op}': operands differ by a non-scalar`, e);
-  return { v: undefined, sec: -1 };
+  // (nasm goes on with 0: eval.c, "must set it to _something_".)
+  return { v: 0, sec: -1 };
 }
 
 function compare(x: number, y: number): number {
