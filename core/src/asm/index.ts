@@ -13,7 +13,7 @@ import { EXTERNAL_SEGMENTS, fullName, isLocalName, isStackOverflow, qualifyName,
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
 import { everyTime } from './message-rounds';
-import { forgetParses, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type ParseProblem, type SharedBases } from './parser';
+import { forgetParses, INSTRUCTION_EXPECTED, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type ParseProblem, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, preprocessRun, PREPROCESSOR_RUNS, type PreprocessOptions, type PreprocessorRun, type PreprocessResult, type StructureText } from './preprocessor';
@@ -399,8 +399,11 @@ function reportSegmentProblems(held: readonly SegmentProblem[], asm: AssemblyOut
     // (In a `times` count a segment is no number, nor is a name defined nowhere or after the line,
     // nasm's first pass stopping there: measured, `times seg lab db 0` and `times seg x db 0` / `x
     // equ 5` are "non-constant argument supplied to TIMES".)
-    if (problem.segInCount === true && !(number && symbol.stmt < statementAt(line))) sink.error('non-constant', 'non-constant argument supplied to TIMES', range, expansion, undefined, line);
-    else if (symbol === undefined && !external) {
+    if (problem.segInCount === true && !(number && symbol.stmt < statementAt(line))) {
+      sink.error('non-constant', 'non-constant argument supplied to TIMES', range, expansion, undefined, line);
+      const at = problem.noInstructionAt;
+      if (at !== undefined) sink.error('syntax', INSTRUCTION_EXPECTED, lineRange(lines.file(line), lines.line[line], at.start, at.end), expansion, undefined, line);
+    } else if (symbol === undefined && !external) {
       if (problem.code !== 'zext-reloc') sink.error('undefined-symbol', `symbol \`${name}' not defined`, range, expansion, undefined, line);
     } else if (number) {
       if (problem.code !== 'zext-reloc') sink.error('syntax', 'cannot apply SEG to a non-relocatable value', range, expansion, undefined, line);

@@ -142,6 +142,12 @@ export interface ParseProblem {
   readonly segOf?: string;
   /** That `seg` is in a `times` count, whose word on no number nasm gives for an address. */
   readonly segInCount?: true;
+  /**
+   * With segInCount: where nasm's parser, which goes on past such a count, finds no instruction
+   * ("parser: instruction expected"; measured with nasm 2.16.01, `times seg db 0` at the `0`,
+   * `times seg nop` at its end: `seg` takes the word after it).
+   */
+  readonly noInstructionAt?: { readonly start: number; readonly end: number };
 }
 
 class LineError {
@@ -328,7 +334,7 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     if (isStackOverflow(e)) return { problem: tooDeep(tokens), localBase };
     if (e instanceof LineError) {
       const stmt = p.failedLineLabel();
-      const problem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? { segInCount: true as const } : {}) } : e.problem;
+      const problem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? p.countProblem() : {}) } : e.problem;
       const o: ParseOutcome = stmt !== undefined ? { stmt, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       const brace = braceProblem(tokens, e.problem.start);
       const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
@@ -834,6 +840,9 @@ class LineParser implements TermReader {
     this.pos++;
     const toks = this.toks;
     const end = this.operandEnd(this.pos, true);
+    this.countEnd = end;
+    // (`seg` with nothing after it is no expression: measured, `times seg`.)
+    if (end === toks.length && end > this.pos && toks[end - 1].kind === 'ident' && isSegWord(toks[end - 1])) this.fail('expression syntax error', toks[end - 1]);
     // (nasm wants the instruction where the count's expression stops: `times 1 2`.)
     this.dataRegister = undefined;
     this.inDataItem = true;
@@ -1631,6 +1640,18 @@ class LineParser implements TermReader {
   segInCount = false;
   /** While a `times` count is read. */
   private inTimesCount = false;
+  /** Where the latest `times` count ends (see countProblem). */
+  private countEnd = 0;
+
+  /** ParseProblem's segInCount, and what follows the count when it is no instruction (see noInstructionAt). */
+  countProblem(): Pick<ParseProblem, 'segInCount' | 'noInstructionAt'> {
+    const t = this.toks[this.countEnd];
+    const lower = t?.kind === 'ident' ? t.text.toLowerCase() : '';
+    const bits = WORDS.get(lower)?.bits ?? 0;
+    if ((bits & (Word.Mnemonic | Word.Prefix)) !== 0 || DATA_UNIT[lower] !== undefined || RESERVE_UNIT[lower] !== undefined || lower === 'incbin') return { segInCount: true };
+    const at = t ?? this.toks[this.toks.length - 1];
+    return { segInCount: true, noInstructionAt: t !== undefined ? at : { start: at.end, end: at.end } };
+  }
 
   /**
    * Notes the name `toks[at]` after a `seg` the bin format's word is given for, when it is one not
