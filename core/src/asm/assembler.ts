@@ -3869,8 +3869,11 @@ class Assembler implements EvalContext {
   /** The count of a statement's `times`, as the final pass had it (see timesCount). */
   private timesOf(st: ParsedStatement): number {
     if (st.times === undefined) return this.fillCount ?? 1;
-    // (Quiet: timesCount reported what there was to report.)
-    const v = this.evalWith(st.times, Undefined.Quiet).v;
+    // (Quiet, a count's: timesCount reported what there was to report, a label misplaced in it too.)
+    const inCount = this.inCount;
+    this.inCount = true;
+    let v: number | undefined;
+    try { v = this.evalWith(st.times, Undefined.Quiet).v; } finally { this.inCount = inCount; }
     return v === undefined || v < 0 ? 0 : v;
   }
 

@@ -1998,9 +1998,9 @@ class LineParser implements TermReader {
     if (i >= end) this.fail('expression syntax error', toks[start - 1]);
     if (toks[i].text === '[') this.fail('excess brackets in memory operand', toks[i]);
     let termCount = displacement === undefined ? this.simpleTerms(i, end) : -1;
-    if (termCount < 0 && displacement === undefined) {
+    if (termCount < 0) {
       const comma = splitAt(toks, i, end);
-      if (comma >= 0) return this.splitReference(i, comma, end, from, to, size, far, strict, words);
+      if (comma >= 0) return this.splitReference(i, comma, end, from, to, size, far, strict, words, displacement);
     }
     let e: Expr | undefined;
     let conditional = false;
@@ -2040,11 +2040,15 @@ class LineParser implements TermReader {
   /**
    * nasm's split form `[base+disp, index*scale]` (`toks[i..comma)`, `toks[comma+1..end)`; see
    * splitEffectiveAddress). A register's factor that names a symbol (`[eax, ecx*N]`) defers the
-   * reference to the assembler as in a reference of one part (see `terms`, `splitIndex`).
+   * reference to the assembler as in a reference of one part (see `terms`, `splitIndex`). A
+   * `displacement` before the brackets joins the first part, as nasm's parse_mref adds it to the
+   * operand before the bracket's (measured with nasm 2.16.01: `x [ebx,esi]` is `[ebx+x, esi]`).
    */
   private splitReference(i: number, comma: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
-    words: AddressWords): ParsedOperand {
-    const first = i === comma ? undefined : this.memoryExpression(i, comma);
+    words: AddressWords, displacement?: Expr): ParsedOperand {
+    const written = i === comma ? undefined : this.memoryExpression(i, comma);
+    const first = displacement === undefined || written === undefined ? written ?? displacement
+      : { k: 'bin' as const, op: '+', a: written, b: displacement, start: displacement.start, end: written.end };
     const second = this.memoryExpression(comma + 1, end);
     const refCount = this.refs === undefined ? 0 : this.refs.length;
     try {
