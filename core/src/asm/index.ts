@@ -12,6 +12,7 @@ import { lookupRegister } from '../isa/registers';
 import { EXTERNAL_SEGMENTS, fullName, isLocalName, isStackOverflow, qualifyName, type Value } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
+import { INVALID_OPERAND } from './register-sum';
 import { everyTime } from './message-rounds';
 import { forgetParses, INSTRUCTION_EXPECTED, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type ParseProblem, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
@@ -71,9 +72,14 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const { stmts, sharedBases, stmtOfLine, lineOf, switches } = parsed;
   if (schedule.stabilized !== undefined) labelMoved(schedule.stabilized, asm, pp.lines, lineOf, sink);
 
-  // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
+  // nasm prints its first pass's warnings when it stops after that pass, on an error of it; not
+  // one of a line its parser refused, whose instruction it never ran (measured with nasm 2.16.01:
+  // `extern a` / `resb .e - a` / `.e:` is "invalid operand type" alone).
   if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some(ofFirstPass)) {
-    for (const w of asm.firstPassWarnings) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
+    const refused = sink.list.filter((d) => d.severity === 'error' && d.message === INVALID_OPERAND).map((d) => d.range);
+    for (const w of asm.firstPassWarnings) {
+      if (!refused.some((r) => r.file === w.range.file && r.start.line === w.range.start.line)) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
+    }
   }
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by
   // default, as pp-macro-def-param-single is) leaves no image, as any error does.
