@@ -2,7 +2,7 @@
 // server, debugger and CLI read (listing, source map, symbols, references, statements).
 
 import type { AssembleOptions, AssembleResult, Diagnostic, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
-import { assembleStatements, listStatements, symbolRange, type AssemblerHost, type AssemblyOutput } from './assembler';
+import { assembleStatements, listStatements, symbolRange, type AssemblerHost, type AssemblyOutput, type FirstPassWarning } from './assembler';
 import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
@@ -72,15 +72,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const { stmts, sharedBases, stmtOfLine, lineOf, switches } = parsed;
   if (schedule.stabilized !== undefined) labelMoved(schedule.stabilized, asm, pp.lines, lineOf, sink);
 
-  // nasm prints its first pass's warnings when it stops after that pass, on an error of it; not
-  // one of a line its parser refused, whose instruction it never ran (measured with nasm 2.16.01:
-  // `extern a` / `resb .e - a` / `.e:` is "invalid operand type" alone).
-  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some(ofFirstPass)) {
-    const refused = sink.list.filter((d) => d.severity === 'error' && d.message === INVALID_OPERAND).map((d) => d.range);
-    for (const w of asm.firstPassWarnings) {
-      if (!refused.some((r) => r.file === w.range.file && r.start.line === w.range.start.line)) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
-    }
-  }
+  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0) firstPassWarnings(asm.firstPassWarnings, sink);
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by
   // default, as pp-macro-def-param-single is) leaves no image, as any error does.
   const image = sink.applySwitches(switches ?? new WarningSwitches()) ? new Uint8Array(0) : asm.image;
@@ -529,6 +521,26 @@ const isNasmMessage = (d: Diagnostic): boolean => d.severity === 'error' || d.se
  * `section .a align=nowhere` is the parser's error alone).
  */
 const LATER_PASS_ERRORS: ReadonlySet<string> = new Set(['count-undefined', 'reserve-later', 'section-attr']);
+
+/**
+ * The warnings of nasm's first pass (see AssemblyOutput.firstPassWarnings), given as nasm prints
+ * them: when it stops after that pass, on an error of it, but not one of a line its parser
+ * refused, whose instruction it never ran (measured with nasm 2.16.01: `extern a` / `resb .e - a`
+ * / `.e:` is "invalid operand type" alone); when it stops after its second, on an error of that
+ * pass, those its second gives again, of a name still not defined there, one its final pass would
+ * have named (measured: `section .a align=3` / `resb q` warns, `resb r` / `r:` does not).
+ */
+function firstPassWarnings(warnings: readonly FirstPassWarning[], sink: DiagnosticSink): void {
+  const first = sink.list.some(ofFirstPass);
+  if (!first && !sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
+  const errorsAt = (range: SourceRange, which: (d: Diagnostic) => boolean): boolean =>
+    sink.list.some((d) => d.severity === 'error' && d.range.file === range.file && d.range.start.line === range.start.line && which(d));
+  for (const w of warnings) {
+    if (errorsAt(w.range, (d) => d.message === INVALID_OPERAND)) continue;
+    if (!first && !errorsAt(w.range, (d) => d.code === 'undefined-symbol' && givenInFinalPass(d))) continue;
+    sink.warning(w.code, w.message, w.range, w.expansion, w.line);
+  }
+}
 
 /** Whether `d` is an error of nasm's first pass (one after which it stops). */
 const ofFirstPass = (d: Diagnostic): boolean => d.severity === 'error' && !givenInFinalPass(d) && !LATER_PASS_ERRORS.has(d.code);
