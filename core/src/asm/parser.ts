@@ -1048,7 +1048,9 @@ class LineParser implements TermReader {
     // (Called with no parameter, or an empty one, `at , db 6`, nasm's `times (%1-%$strucname)-...`
     // pads to `-S`: a field at 0; measured.)
     if (first === undefined || comma === this.pos) field = { k: 'num', v: 0, start: word.end, end: word.end };
-    else try { field = this.expression(this.pos, comma); } catch (problem) {
+    // (What follows the field is in nasm's `times (%1-%$strucname)-...`: a `)` ends the count, which
+    // wants an instruction next, any other token its `)'. Measured: `at s.a), db 1`, `at s.a 5, db 1`.)
+    else try { field = this.expression(this.pos, comma, AT_FIELD_LEFTOVER); } catch (problem) {
       if (!fieldAsText(problem)) throw problem;
       // (The `times` line is its expression: measured, `at .x-, db 6` is `(s.x--s)`, `at eax`
       // "non-constant argument supplied to TIMES".)
@@ -1290,7 +1292,7 @@ class LineParser implements TermReader {
    * The expression of `toks[start..end)`; `leftover`: the message for a token it stops before
    * (nasm's for the place the expression is in).
    */
-  private expression(start: number, end: number, leftover?: string): Expr {
+  private expression(start: number, end: number, leftover?: string | ((t: PPToken) => string)): Expr {
     if (start >= end) this.fail('expression syntax error', this.toks[start]);
     // A lone number (most immediates and data items): its node without a parser. The parser
     // would count one level against the limit, so a limit of 0 takes its way and fails there.
@@ -1307,9 +1309,10 @@ class LineParser implements TermReader {
     else if (stop < end) {
       // (nasm's scanner has read the token it stops at: its warning of a number past 64 bits first.)
       this.scannedNumber(this.toks[stop]);
-      this.fail(this.outputFormat(stop) ?? leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+      const said = typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover;
+      this.fail(this.outputFormat(stop) ?? said ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
     }
-    if (stop < end) this.fail(leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    if (stop < end) this.fail((typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover) ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
     this.collectRefs(whole);
     return whole;
   }
@@ -2115,6 +2118,9 @@ export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
+
+/** nasm's word for a token after an `at` field (see atField). */
+const AT_FIELD_LEFTOVER = (t: PPToken): string => (t.text === ')' ? INSTRUCTION_EXPECTED : "expecting `)'");
 
 /** Whether a token from `toks[start]` to `end` is a comparison's operator. */
 function comparesIn(toks: readonly PPToken[], start: number, end: number): boolean {
