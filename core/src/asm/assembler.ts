@@ -3085,10 +3085,11 @@ class Assembler implements EvalContext {
   private sectionAttributeValue(e: Expr, key: string): Value | undefined {
     this.expressionCode = 'section-attr';
     try {
-      // (A label misplaced in it is constantValue's to judge: held here.)
+      // (A label misplaced in it, or an external name, is constantValue's to judge: held here.)
       this.misplacedHeld = false;
+      this.equOfExtern = { named: false };
       let named: boolean;
-      try { named = this.namesUndefined(e, 'section-attr'); } finally { this.misplacedHeld = undefined; }
+      try { named = this.namesUndefined(e, 'section-attr'); } finally { this.misplacedHeld = undefined; this.equOfExtern = undefined; }
       if (named) { this.error('section-attr', INVALID_ATTRIBUTE, e); return undefined; }
       return this.constantValue(e, `section ${key}=`);
     } finally {
