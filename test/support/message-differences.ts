@@ -12,7 +12,6 @@ const EVERY_NAME = 'nasm names the first undefined symbol of a statement (its ev
 
 /** Fixtures whose recorded messages Ringside's are not, each with why (relative to the fixtures directory). */
 export const MESSAGE_DIFFERENCES: Readonly<Record<string, string>> = {
-  'err-context-define-late.asm': LATER,
   'err-align-fill.asm': OWN_WORDS, 'err-align-times.asm': OWN_WORDS, 'err-istruc-forward.asm': OWN_WORDS,
   'err-struc-no-context.asm': OWN_WORDS, 'err-struc-size-suffix-no-structure.asm': OWN_WORDS, 'err-struc-context-popped.asm': OWN_WORDS,
   'err-macro-args.asm': TAKES, 'macro-names.asm': TAKES, 'macro-trailing-empty.asm': TAKES,

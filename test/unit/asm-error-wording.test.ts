@@ -51,6 +51,9 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-extern-after-stop.asm': 'nasm stops after its first pass, before the external references its final pass would refuse, which Ringside also reports (the command line does not print them)',
   'asm/err-resb-label-repeated.asm': 'nasm stops after its first pass, before the error of its second for a count naming a label further on, which Ringside also reports (the command line does not print it)',
   'asm/err-final-pass-after-stop.asm': 'nasm stops after its first pass, before the errors of its final pass, which Ringside also reports (the command line does not print them)',
+  'asm/err-first-pass-stop-later-lines.asm': 'nasm stops after its first pass, before the undefined symbols of its final pass and the section attributes of its second, which Ringside also reports (the command line does not print them)',
+  'asm/err-section-attribute-later-pass.asm': 'nasm stops after its second pass (the section attributes\' errors), before the undefined symbols of its final pass, which Ringside also reports (the command line does not print them)',
+  'asm/err-second-pass-forward-resb.asm': 'nasm stops after its second pass (the section attribute\'s error), before the undefined symbol of its final pass, which Ringside also reports (the command line does not print it)',
   'asm/use-altreg-64bit.asm': 'altreg\'s 64-bit names: the dialect\'s error for the register they stand for',
 };
 

@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
@@ -443,6 +443,10 @@ class Assembler implements EvalContext {
   private errorsBeforeCount = 0;
   /** Whether the expression being evaluated is a `times` or `dup` count (see countValue). */
   private inCount = false;
+  /** The code of the evaluator's errors: 'expression', but in a section attribute (see sectionAttributeValue). */
+  private expressionCode = 'expression';
+  /** While a directive's value is evaluated (see constantValue): whether a label was misplaced in it, held rather than reported. */
+  private misplacedHeld: boolean | undefined;
   /** This Assembler lists a finished assembly (see listing), where an external name is its segment's value as in the final pass. */
   private listingOnly = false;
   /** While a value nasm puts out to no output format is evaluated (see refusesExternal). */
@@ -747,10 +751,10 @@ class Assembler implements EvalContext {
   }
 
   /** nasm's error for a definition of `name` (at `label`) other than its first, at `original`. */
-  private labelRedefined(name: string, label: NonNullable<ParsedStatement['label']>, original: SourceRange): void {
+  private labelRedefined(name: string, label: NonNullable<ParsedStatement['label']>, original: SourceRange, code = 'duplicate-label'): void {
     if (!this.final) return;
     const expansion = this.lines.origin(this.line).expansion;
-    this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
+    this.sink.error(code, `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
       [{ message: `label \`${name}' originally defined here`, range: original, definition: true }], this.line, this.statementRange(label.src, expansion));
   }
 
@@ -1111,10 +1115,11 @@ class Assembler implements EvalContext {
   error(message: string, node: Expr): void;
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
+    if (typeof b !== 'string' && this.misplacedHeld !== undefined && MISPLACED_LABEL.has(a)) { this.misplacedHeld = true; return; }
     if (!this.final) return;
     if (typeof b !== 'string') {
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      const code = WRT_PROBLEMS.get(a) ?? 'expression';
+      const code = WRT_PROBLEMS.get(a) ?? this.expressionCode;
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
       this.errorsGiven++;
@@ -1446,13 +1451,19 @@ class Assembler implements EvalContext {
     // 2.16.01, `extern a` / `resb a` is "attempt to reserve non-constant quantity of BSS space",
     // `org a` "org value must be a critical expression", as with a label.)
     const external: { named: boolean } | undefined = this.externals.size > 0 ? (this.equOfExtern = { named: false }) : undefined;
+    // (A sum of labels that is no address, `org 2*lab`, is no error of nasm's evaluator: the
+    // directive's own, as for a label. Measured with nasm 2.16.01: "org value must be a critical
+    // expression", `section .x start=lab+lab` "section attribute value must be ...".)
+    this.misplacedHeld = rule?.label !== undefined && rule.offset !== true && address === undefined && RESERVE_UNIT[what] === undefined ? false : undefined;
     let v: Value;
-    try { v = rule?.critical === true ? this.criticalValue(e) : RESERVE_UNIT[what] !== undefined ? this.evalImmediate(e) : this.eval(e); } finally { this.equOfExtern = undefined; }
+    let misplaced: boolean | undefined;
+    try { v = rule?.critical === true ? this.criticalValue(e) : RESERVE_UNIT[what] !== undefined ? this.evalImmediate(e) : this.eval(e); } finally { this.equOfExtern = undefined; misplaced = this.misplacedHeld as boolean | undefined; this.misplacedHeld = undefined; }
+    if (misplaced === true && v.v === undefined) { this.error(rule!.code ?? 'non-constant', rule!.label!, e); return undefined; }
     if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
       const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
       if (offset !== undefined) return { v: offset, sec: -1 };
       if (address !== undefined) address(v.sec >= 0 ? v : evaluateInSegments(e, this));
-      else this.error('non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
+      else this.error(rule?.code ?? 'non-constant', rule?.label ?? `${what} needs an absolute value, not a label`, e);
       return undefined;
     }
     if (v.v === undefined) {
@@ -1461,7 +1472,7 @@ class Assembler implements EvalContext {
       const word = message?.startsWith('non-constant argument supplied to') === true ? unreadableIn(e) : undefined;
       if (word !== undefined) {
         if (this.final) this.sink.report('error', 'syntax', 'expression syntax error', this.range(word), this.lines.origin(this.line).expansion, undefined, this.line, this.line, 1);
-      } else if (message !== undefined) this.error('non-constant', message, e);
+      } else if (message !== undefined) this.error(rule?.code ?? 'non-constant', message, e);
       return undefined;
     }
     return v;
@@ -2280,7 +2291,9 @@ class Assembler implements EvalContext {
     const own = this.labelSymbol[this.stmtIndex];
     const v = this.evalImmediate((st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr);
     if (own !== undefined && v.v !== undefined && v.sec === own.sec && v.v === this.symbolNumber(own)) return;
-    this.labelRedefined(label.name, label, this.range(label, label.src));
+    // (Given as nasm runs the `equ`, after its parser's messages of the line: see everyTime in
+    // message-rounds.ts, where a 'duplicate-label' comes before them.)
+    this.labelRedefined(label.name, label, this.range(label, label.src), 'equ-redefinition');
   }
 
   /** `bits N`, `use16`, `use32`, `use64`: the segment size the statements after it are encoded for. */
@@ -2660,9 +2673,10 @@ class Assembler implements EvalContext {
    * The expression of a directive's argument `toks`. `rest`: what follows the expression where
    * nasm evaluates the argument and reads no further (its bin format's `org`, `absolute`,
    * `sectalign`, section attributes, `incbin`'s numbers: measured, `org 0x7)c00` is `org 7`),
-   * 'ignored', with a note for the editor; else an error.
+   * 'ignored', with a note for the editor; else an error. `code`: its syntax errors' (see
+   * LATER_PASS_ERRORS in index.ts).
    */
-  private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[], rest: 'error' | 'ignored' = 'error'): Expr | undefined {
+  private exprArgFrom(st: ParsedStatement, toks: readonly PPToken[], rest: 'error' | 'ignored' = 'error', code = 'syntax'): Expr | undefined {
     // (nasm reads `resb` as an instruction: measured, `resb` alone is an invalid combination and
     // `resw 1 2` has a token after its operand.)
     const reserve = RESERVE_UNIT[st.op!.name] !== undefined;
@@ -2674,6 +2688,8 @@ class Assembler implements EvalContext {
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (p.warning) this.warning(p.warning.code, p.warning.message, p.warning);
+    const scanned = e !== undefined && p.error === undefined ? scannedOverflow(toks[p.pos]) : undefined;
+    if (scanned) this.warning(scanned.code, scanned.message, scanned);
     this.strayBraces(toks, e !== undefined && p.error === undefined ? toks[p.pos]?.start : p.error?.start);
     if (reserve && e && p.pos < toks.length && isWrt(toks[p.pos])) return this.reservedWithRespectTo(toks, p.pos);
     if (e && p.pos < toks.length && rest === 'ignored' && p.error === undefined) {
@@ -2683,7 +2699,7 @@ class Assembler implements EvalContext {
     }
     if (!e || p.pos < toks.length) {
       const bad = p.error ?? { message: reserve ? 'comma, colon, decorator or end of line expected after operand' : `unexpected \`${toks[p.pos].text}'`, start: toks[p.pos].start, end: toks[p.pos].end };
-      this.error('syntax', bad.message, bad);
+      this.error(code, bad.message, bad);
       return undefined;
     }
     return e;
@@ -3024,16 +3040,16 @@ class Assembler implements EvalContext {
       } else s.vfollows = target;
       return;
     }
-    const e = this.exprArgFrom(st, valueToks, 'ignored');
+    const e = this.exprArgFrom(st, valueToks, 'ignored', 'section-attr');
     // (After an expression syntax error nasm's bin format adds its own; not after "expecting
     // `)'", measured: `align=1+` and `align=(2`.)
     if (e === undefined) {
       const p = new ExprParser(valueToks, 0, valueToks.length, st.localBase, this.limits.eval, this.floatMode);
       p.parse();
-      if (p.error?.message === 'expression syntax error') this.error('section-attr', "Invalid attribute value specified in `section' directive.", t);
+      if (p.error?.message === 'expression syntax error') this.error('section-attr', INVALID_ATTRIBUTE, t);
       return;
     }
-    const value = this.constantValue(e, `section ${key}=`);
+    const value = this.sectionAttributeValue(e, key);
     const v = value?.v;
     if (v === undefined) return;
     if (key === 'align' || key === 'valign') {
@@ -3058,6 +3074,26 @@ class Assembler implements EvalContext {
       s.vstart = v;
       if (s.valign !== undefined && v % s.valign !== 0) this.error('section-attr', '`vstart\' address conflicts with `valign\' value', t);
       s.valign = undefined;
+    }
+  }
+
+  /**
+   * Section attribute `key`'s value `e`. nasm's bin format reads the attributes in each pass after
+   * its first, where its evaluator names the first undefined symbol and gives up: errors of that
+   * pass, after which it stops, all under the code 'section-attr' (see LATER_PASS_ERRORS in index.ts).
+   */
+  private sectionAttributeValue(e: Expr, key: string): Value | undefined {
+    this.expressionCode = 'section-attr';
+    try {
+      // (A label misplaced in it, or an external name, is constantValue's to judge: held here.)
+      this.misplacedHeld = false;
+      this.equOfExtern = { named: false };
+      let named: boolean;
+      try { named = this.namesUndefined(e, 'section-attr'); } finally { this.misplacedHeld = undefined; this.equOfExtern = undefined; }
+      if (named) { this.error('section-attr', INVALID_ATTRIBUTE, e); return undefined; }
+      return this.constantValue(e, `section ${key}=`);
+    } finally {
+      this.expressionCode = 'expression';
     }
   }
 
@@ -3112,7 +3148,7 @@ class Assembler implements EvalContext {
 
   /**
    * `incbin` given no quoted name, in nasm's words: its standard macro's `%pathsearch %$dep %1`
-   * and `%depend %$dep` take no file name, and its `incbin %$dep,%2` names the context's `%$dep`,
+   * and `%depend %$dep` take no file name (nor an empty one, `incbin ,`), and its `incbin %$dep,%2` names the context's `%$dep`,
    * which nothing defines (measured with nasm 2.16.01: `incbin x` is "`%pathsearch' expects a file
    * name", "`%depend' expects a file name", "symbol `..@1.dep' not defined before use"); the
    * directive itself (see rawIncbin), or the word alone (no call: the macro takes one parameter or
@@ -3123,17 +3159,20 @@ class Assembler implements EvalContext {
     const word = st.op!;
     this.note('syntax', '`incbin\' expects a quoted file name', fileTok ?? word);
     const raw = this.rawIncbin(st);
-    if (fileTok === undefined || raw) {
-      if (fileTok === undefined && !raw) this.warning('macro-args', `multi-line macro \`${this.writtenText(word) ?? 'incbin'}' exists, but not taking 0 parameters`, word);
+    // (An empty first parameter, `incbin {}` or `incbin ,`, is a call all the same: measured.)
+    const called = st.args.length > 0;
+    if (!called || raw) {
+      if (!raw) this.warning('macro-args', `multi-line macro \`${this.writtenText(word) ?? 'incbin'}' exists, but not taking 0 parameters`, word);
       const name = fileTok?.kind === 'ident' ? qualifyName(fileTok.text, undefined) : undefined;
       const unknown = name !== undefined && (!this.symbols.has(name) || this.definedLater(name));
       this.error(unknown ? 'undefined-symbol' : 'syntax', unknown ? `symbol \`${name}' not defined before use` : '`incbin\' expects a file name', fileTok ?? word);
       return;
     }
-    this.error('syntax', '`%pathsearch\' expects a file name', fileTok);
-    this.error('syntax', '`%depend\' expects a file name', fileTok);
+    const at = fileTok ?? st.args[0];
+    this.error('syntax', '`%pathsearch\' expects a file name', at);
+    this.error('syntax', '`%depend\' expects a file name', at);
     const id = this.host.pushedContext?.(this.line);
-    if (id !== undefined) this.error('undefined-symbol', `symbol \`..@${id}.dep' not defined before use`, fileTok);
+    if (id !== undefined) this.error('undefined-symbol', `symbol \`..@${id}.dep' not defined before use`, at);
   }
 
   /**
@@ -3831,8 +3870,11 @@ class Assembler implements EvalContext {
   /** The count of a statement's `times`, as the final pass had it (see timesCount). */
   private timesOf(st: ParsedStatement): number {
     if (st.times === undefined) return this.fillCount ?? 1;
-    // (Quiet: timesCount reported what there was to report.)
-    const v = this.evalWith(st.times, Undefined.Quiet).v;
+    // (Quiet, a count's: timesCount reported what there was to report, a label misplaced in it too.)
+    const inCount = this.inCount;
+    this.inCount = true;
+    let v: number | undefined;
+    try { v = this.evalWith(st.times, Undefined.Quiet).v; } finally { this.inCount = inCount; }
     return v === undefined || v < 0 ? 0 : v;
   }
 
@@ -4112,7 +4154,13 @@ interface ArgumentRule {
   readonly label?: string;
   /** A label's or an external name's offset in its segment is the value (see constant). */
   readonly offset?: boolean;
+  /** The code of its errors ('non-constant' unless given). */
+  readonly code?: string;
 }
+
+const INVALID_ATTRIBUTE = 'Invalid attribute value specified in `section\' directive.';
+/** A section attribute's value: nasm's bin format reads it in the passes after its first (output/outbin.c, bin_secname), with their errors. */
+const SECTION_ATTRIBUTE: ArgumentRule = { unknown: INVALID_ATTRIBUTE, label: 'section attribute value must be a critical expression', code: 'section-attr' };
 
 /**
  * By directive, measured with nasm 2.16.01 (`org abc`: "symbol `abc' not defined before use",
@@ -4127,9 +4175,7 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = wordTable({
   // (measured: `incbin "f", L` with L at 1 in .text, whatever the origin, skips 1 byte; `extern a` /
   // `incbin "f", a + 2` skips 2, `incbin "f", 0, a` takes none; `L + L` is not simple or relocatable.)
   incbin: { critical: true, offset: true },
-  'section align=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
-  'section start=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
-  'section vstart=': { unknown: 'Invalid attribute value specified in `section\' directive.', label: 'section attribute value must be a critical expression' },
+  'section align=': SECTION_ATTRIBUTE, 'section start=': SECTION_ATTRIBUTE, 'section vstart=': SECTION_ATTRIBUTE,
   ...Object.fromEntries(Object.keys(RESERVE_UNIT).map((name) => [name, { label: 'attempt to reserve non-constant quantity of BSS space' }])),
 });
 

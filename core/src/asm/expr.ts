@@ -6,7 +6,7 @@
 
 import type { Token } from './lexer';
 import { DEFAULT_FLOAT_MODE, encodeFloat, type FloatConstant, floatConstant, FLOAT_FORMATS, type FloatFunction, floatFunction, floatFunctionValue, type FloatWarning, packedBcd, packedBcdDigits, specialFloat } from './floats';
-import { exceeds64Bits, parseNumber, parseNumberExact } from './numbers';
+import { exceeds64Bits, isFloatText, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 import { foldExpr } from './expr-walk';
 import { LOAD_SEGMENTS } from './sections';
@@ -93,6 +93,8 @@ export interface WholeExpression {
   readonly warning: ExprParser['warning'];
   /** The tokens past a preprocessor expression, which nasm ignores with a warning (see parseWhole). */
   readonly trailing?: ParseError;
+  /** The warning of the first of them, read by nasm's scanner (see scannedOverflow). */
+  readonly scanned?: ExprParser['warning'];
 }
 
 /**
@@ -108,7 +110,7 @@ export function parseWhole(tokens: readonly Token[], evalLimit: number, preproce
   if (expr !== undefined && p.pos >= tokens.length) return { expr, error: undefined, warning: p.warning };
   if (expr !== undefined && preprocessor && p.error === undefined) {
     const trailing = { message: 'trailing garbage after expression ignored', start: tokens[p.pos].start, end: tokens[tokens.length - 1].end };
-    return { expr, error: undefined, warning: p.warning, trailing };
+    return { expr, error: undefined, warning: p.warning, scanned: scannedOverflow(tokens[p.pos]), trailing };
   }
   const at = tokens[Math.min(p.pos, tokens.length - 1)];
   const error = p.error ?? { message: 'expression syntax error', start: at.start, end: at.end };
@@ -259,6 +261,8 @@ export class ExprParser {
     if (!this.error) {
       const last = this.tokens[this.end - 1];
       this.error = t ? { message, start: t.start, end: t.end } : { message, start: last ? last.end : 0, end: last ? last.end : 0 };
+      // (The token it fails at, nasm's scanner has read.)
+      this.warning ??= scannedOverflow(t);
     }
     return undefined;
   }
@@ -329,7 +333,7 @@ export class ExprParser {
         // Long literals may be beyond 2^53 (or wrap past 2^64): take their exact 64-bit value.
         if (t.text.length > 15 || !Number.isSafeInteger(v)) {
           const big = parseNumberExact(t.text);
-          if (!this.warning && exceeds64Bits(t.text)) this.warning = { message: `numeric constant ${t.text} does not fit in 64 bits`, start: t.start, end: t.end, code: 'number-overflow' };
+          this.warning ??= scannedOverflow(t);
           const n = Number(big);
           if (!Number.isSafeInteger(n)) return { k: 'num', v: n, big, start: t.start, end: t.end };
           return { k: 'num', v: n, start: t.start, end: t.end };
@@ -408,6 +412,17 @@ export function utfBytes(name: Token, fn: UtfFunction, str: Token | undefined): 
 /** A standard function word's name in nasm's messages: as written when written `__?NAME?__`, else in lower case (measured). */
 function standardNameOf(word: string): string {
   return word.startsWith('__?') ? word.slice(3, -3) : word.slice(2, -2).toLowerCase();
+}
+
+/**
+ * nasm's scanner's warning of number token `t` past 64 bits, given as it reads the token: its
+ * evaluator reads one token past an expression, so the token an expression stops at is read too
+ * (measured with nasm 2.16.01: `db 1 2...2`, `mov eax, [ebx 2...2]`, `%if 1 2...2`). Undefined
+ * for any other token.
+ */
+export function scannedOverflow(t: Token | undefined): (ParseError & { readonly code: string }) | undefined {
+  if (t === undefined || t.kind !== 'number' || isFloatText(t.text) || !exceeds64Bits(t.text)) return undefined;
+  return { message: `numeric constant ${t.text} does not fit in 64 bits`, start: t.start, end: t.end, code: 'number-overflow' };
 }
 
 /**
@@ -537,12 +552,50 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   const outer = takeMisplaced();
-  let v = evaluateRead(e, externalsRead(e, ctx));
-  // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands
-  // alone; one added to a term the operators refused, `a + b/2`, is that term's error alone.)
-  if (v.sec >= EXTERNAL_SEGMENTS) v = v.v === undefined ? { v: undefined, sec: -1 } : evaluateRead(e, externalsCancelled(e, ctx));
-  misplacedLabel = outer;
-  return v;
+  const outerGaveUp = gaveUp;
+  gaveUp = false;
+  evaluating++;
+  try {
+    let v = evaluateRead(e, externalsRead(e, ctx));
+    // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands
+    // alone; one added to a term the operators refused, `a + b/2`, is that term's error alone.)
+    if (v.sec >= EXTERNAL_SEGMENTS) v = v.v === undefined ? { v: undefined, sec: -1 } : evaluateRead(e, externalsCancelled(e, ctx));
+    return v;
+  } finally {
+    misplacedLabel = outer;
+    gaveUp = outerGaveUp;
+    evaluating--;
+  }
+}
+
+/**
+ * Whether the `evaluate` under way (`evaluating` deep) has given up: after some errors nasm's
+ * evaluator returns at once (a unary operator's, a division's: its functions return NULL), so it
+ * gives no other, while after others it goes on (a shift's, `&`'s, a comparison's: see
+ * scalarOperator). Measured with nasm 2.16.01: `dd ~a+~b` and `%if ~a==~b`, labels a and b, are one
+ * "`~' operator may only be applied to scalar values".
+ */
+let gaveUp = false;
+let evaluating = 0;
+
+/** The errors after which nasm's evaluator gives up (eval.c: those followed by `return NULL`). */
+const GIVES_UP: ReadonlySet<string> = new Set([
+  '`~\' operator may only be applied to scalar values', '`!\' operator may only be applied to scalar values',
+  'function may only be applied to scalar values', 'division operator may only be applied to scalar values', 'division by zero',
+]);
+
+/** Whether nasm's evaluator gives up after error `message` (see GIVES_UP). */
+export function givesUp(message: string): boolean {
+  return GIVES_UP.has(message);
+}
+
+/** `ctx`'s error, but none once the evaluation under way has given up (see gaveUp). */
+function giveError(ctx: EvalContext, message: string, node: Expr): void {
+  if (evaluating > 0) {
+    if (gaveUp) return;
+    gaveUp = givesUp(message);
+  }
+  ctx.error(message, node);
 }
 
 /** evaluate's work, with `ctx` as externalsRead made it; a misplaced label held before is the caller's. */
@@ -559,7 +612,7 @@ function evaluateRead(e: Expr, ctx: EvalContext): Value {
   if (problem === undefined) return v;
   const sum = relocatableSum(e, ctx);
   if (sum !== undefined) return sum;
-  ctx.error(addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
+  giveError(ctx, addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
   return { v: undefined, sec: -1 };
 }
 
@@ -835,7 +888,7 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     case 'here':
     case 'base': {
       const v = e.k === 'here' ? ctx.here() : ctx.base();
-      if (!v) { ctx.error(`\`${e.k === 'here' ? '$' : '$$'}' is not valid here`, e); return { v: undefined, sec: -1 }; }
+      if (!v) { giveError(ctx, `\`${e.k === 'here' ? '$' : '$$'}' is not valid here`, e); return { v: undefined, sec: -1 }; }
       return { v: v.v, sec: v.sec };
     }
     case 'sym': {
@@ -875,12 +928,12 @@ function withRespectTo(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value 
   misplacedLabel = outer;
   // (A label's sum nasm cannot relocate by, `-x`, is no segment of a label: measured, "WRT not supported".)
   if (!misplacedHere && segment.sec >= 0 && segment.v !== undefined) {
-    ctx.error('invalid right-hand operand to WRT', e.b);
+    giveError(ctx, 'invalid right-hand operand to WRT', e.b);
     return { v: undefined, sec: -1 };
   }
-  if (misplacedHere) { ctx.error('WRT not supported by binary output format', e); return v; }
+  if (misplacedHere) { giveError(ctx, 'WRT not supported by binary output format', e); return v; }
   if (segment.v === undefined) return { v: undefined, sec: -1 };
-  if ((Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1) ctx.error('WRT not supported by binary output format', e);
+  if ((Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1) giveError(ctx, 'WRT not supported by binary output format', e);
   return v;
 }
 
@@ -893,10 +946,10 @@ export function wrtSegmentNumber(e: Expr, ctx: EvalContext): boolean {
 
 /** A unary operator (not `+`) applied to its operand's value `a`. */
 function unary(e: Extract<Expr, { k: 'un' }>, a: Value, ctx: EvalContext): Value {
-  if (a === NOT_SCALAR) { ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
+  if (a === NOT_SCALAR) { giveError(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
   if (a.sec >= 0 && a.v !== undefined) {
     if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
-    else ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
+    else giveError(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
     return { v: undefined, sec: -1 };
   }
   if (a.v === undefined) return { v: undefined, sec: -1 };
@@ -941,9 +994,8 @@ function evaluateChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value 
       continue;
     }
     if (acc !== NOT_SCALAR && b !== NOT_SCALAR) { acc = binary(n, acc, b, ctx); continue; }
-    ctx.error(scalarOnlyMessage(n.op), n);
-    const shift = n.op === '<<' || n.op === '>>' || n.op === '<<<' || n.op === '>>>';
-    acc = shift && (acc === NOT_SCALAR || (acc.sec >= 0 && acc.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
+    giveError(ctx, scalarOnlyMessage(n.op), n);
+    acc = afterScalarError(n, acc, b, ctx);
   }
   misplacedLabel = outer ?? misplacedLabel;
   return acc;
@@ -1018,9 +1070,24 @@ function scalarOperand(x: Expr, ctx: EvalContext): Value {
 function scalarOperator(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const a = scalarOperand(e.a, ctx), b = scalarOperand(e.b, ctx);
   if (a !== NOT_SCALAR && b !== NOT_SCALAR) return binary(e, a, b, ctx);
-  ctx.error(scalarOnlyMessage(e.op), e);
+  giveError(ctx, scalarOnlyMessage(e.op), e);
+  return afterScalarError(e, a, b, ctx);
+}
+
+/** nasm's `| ^ & || ^^ &&`, which go on after their error for an operand that is no number. */
+const GOES_ON: ReadonlySet<string> = new Set(['|', '^', '&', '||', '^^', '&&']);
+
+/**
+ * The value nasm's evaluator goes on with after its error for operator `e` on `a` and `b`: a
+ * shift's left operand (still no number to the operators around it); `| ^ & || ^^ &&` of the
+ * operands' numbers (eval.c, reloc_value: a register's is 0; measured with nasm 2.16.01 -E, `%if
+ * 1 || eax` is true); else nothing.
+ */
+function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
   const shift = e.op === '<<' || e.op === '>>' || e.op === '<<<' || e.op === '>>>';
-  return shift && (a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
+  if (shift) return a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined) ? NOT_SCALAR : { v: undefined, sec: -1 };
+  if (!GOES_ON.has(e.op) || a === NOT_SCALAR || b === NOT_SCALAR || a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
+  return binary(e, { v: a.v, sec: -1, big: a.big }, { v: b.v, sec: -1, big: b.big }, ctx);
 }
 
 /**
@@ -1034,7 +1101,7 @@ function ilog2(e: Extract<Expr, { k: 'un' }>, value: bigint, ctx: EvalContext): 
   const floor = x === 0n ? 0 : x.toString(2).length - 1;
   if (e.op === 'ilog2c') return { v: x <= 1n ? 0 : (x - 1n).toString(2).length, sec: -1 };
   const power = x !== 0n && (x & (x - 1n)) === 0n;
-  if (!power && e.op === 'ilog2e') { ctx.error('ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
+  if (!power && e.op === 'ilog2e') { giveError(ctx, 'ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
   if (!power && e.op === 'ilog2w') ctx.warn?.('other', 'ilog2 argument is not a power of two', e);
   return { v: floor, sec: -1 };
 }
@@ -1280,7 +1347,7 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
   const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
   const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
-  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { ctx.error('the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
+  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { giveError(ctx, 'the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
 }
@@ -1310,12 +1377,11 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   if (COMPARISONS.has(op) && (a.sec >= 0 || b.sec >= 0)) return compareRelocatable(e, a, b, ctx);
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
     if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
-    else ctx.error(scalarOnlyMessage(op), e);
-    // (After a shift's error nasm goes on with its left operand: see scalarOperator.)
-    return a.sec >= 0 && a.v !== undefined && (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') ? NOT_SCALAR : { v: undefined, sec: -1 };
+    else giveError(ctx, scalarOnlyMessage(op), e);
+    return op === '*' ? { v: undefined, sec: -1 } : afterScalarError(e, a, b, ctx);
   }
   // A zero divisor is an error even when the dividend is unknown (`(3 <=> 5) % 0`; measured).
-  if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
+  if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { giveError(ctx, 'division by zero', e); return { v: undefined, sec: -1 }; }
   if (a.v === undefined || b.v === undefined) {
     // `||` and `&&` short-circuit only on known values; unknown stays unknown.
     return { v: undefined, sec: -1 };
@@ -1367,7 +1433,7 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     case '&&': v = ta && tb ? 1 : 0; break;
     case '||': v = ta || tb ? 1 : 0; break;
     case '^^': v = ta !== tb ? 1 : 0; break;
-    default: ctx.error(`unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
+    default: giveError(ctx, `unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
   }
   return { v, sec: -1 };
 }
@@ -1422,8 +1488,9 @@ function compareRelocatable(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, 
 function notScalarDifference(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   if (e.op === '=' || e.op === '==') return { v: 0, sec: -1 };
   if (e.op === '!=' || e.op === '<>') return { v: 1, sec: -1 };
-  ctx.error(`\`${e.op}': operands differ by a non-scalar`, e);
-  return { v: undefined, sec: -1 };
+  giveError(ctx, `\`${e.op}': operands differ by a non-scalar`, e);
+  // (nasm goes on with 0: eval.c, "must set it to _something_".)
+  return { v: 0, sec: -1 };
 }
 
 function compare(x: number, y: number): number {

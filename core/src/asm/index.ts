@@ -2,7 +2,7 @@
 // server, debugger and CLI read (listing, source map, symbols, references, statements).
 
 import type { AssembleOptions, AssembleResult, Diagnostic, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
-import { assembleStatements, listStatements, symbolRange, type AssemblerHost, type AssemblyOutput } from './assembler';
+import { assembleStatements, listStatements, symbolRange, type AssemblerHost, type AssemblyOutput, type FirstPassWarning } from './assembler';
 import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
@@ -12,8 +12,9 @@ import { lookupRegister } from '../isa/registers';
 import { EXTERNAL_SEGMENTS, fullName, isLocalName, isStackOverflow, qualifyName, type Value } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
+import { INVALID_OPERAND } from './register-sum';
 import { everyTime } from './message-rounds';
-import { forgetParses, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type ParseProblem, type SharedBases } from './parser';
+import { forgetParses, INSTRUCTION_EXPECTED, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type ParseProblem, type SharedBases } from './parser';
 import { WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, preprocessRun, PREPROCESSOR_RUNS, type PreprocessOptions, type PreprocessorRun, type PreprocessResult, type StructureText } from './preprocessor';
@@ -71,10 +72,7 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const { stmts, sharedBases, stmtOfLine, lineOf, switches } = parsed;
   if (schedule.stabilized !== undefined) labelMoved(schedule.stabilized, asm, pp.lines, lineOf, sink);
 
-  // nasm prints its first pass's warnings when it stops after that pass, on an error of it.
-  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0 && sink.list.some(ofFirstPass)) {
-    for (const w of asm.firstPassWarnings) sink.warning(w.code, w.message, w.range, w.expansion, w.line);
-  }
+  if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0) firstPassWarnings(asm.firstPassWarnings, sink);
   // A warning `[warning +error=name]` made an error (or one of a class that is an error by
   // default, as pp-macro-def-param-single is) leaves no image, as any error does.
   const image = sink.applySwitches(switches ?? new WarningSwitches()) ? new Uint8Array(0) : asm.image;
@@ -399,8 +397,11 @@ function reportSegmentProblems(held: readonly SegmentProblem[], asm: AssemblyOut
     // (In a `times` count a segment is no number, nor is a name defined nowhere or after the line,
     // nasm's first pass stopping there: measured, `times seg lab db 0` and `times seg x db 0` / `x
     // equ 5` are "non-constant argument supplied to TIMES".)
-    if (problem.segInCount === true && !(number && symbol.stmt < statementAt(line))) sink.error('non-constant', 'non-constant argument supplied to TIMES', range, expansion, undefined, line);
-    else if (symbol === undefined && !external) {
+    if (problem.segInCount === true && !(number && symbol.stmt < statementAt(line))) {
+      sink.error('non-constant', 'non-constant argument supplied to TIMES', range, expansion, undefined, line);
+      const at = problem.noInstructionAt;
+      if (at !== undefined) sink.error('syntax', INSTRUCTION_EXPECTED, lineRange(lines.file(line), lines.line[line], at.start, at.end), expansion, undefined, line);
+    } else if (symbol === undefined && !external) {
       if (problem.code !== 'zext-reloc') sink.error('undefined-symbol', `symbol \`${name}' not defined`, range, expansion, undefined, line);
     } else if (number) {
       if (problem.code !== 'zext-reloc') sink.error('syntax', 'cannot apply SEG to a non-relocatable value', range, expansion, undefined, line);
@@ -515,9 +516,31 @@ const isNasmMessage = (d: Diagnostic): boolean => d.severity === 'error' || d.se
  * before (measured with nasm 2.16.01: `resb y` / `y equ 1` / `times x - x db 1` is the count's
  * "symbol `x' not defined" alone; `db 1` / `times 3 resb a` / `a:` "attempt to reserve
  * non-constant quantity of BSS space" three times, without the first pass's "forward reference
- * in RESx"; `db 1` / `b:` / `times 3 resb b` / `times 2 resb c` / `c:` is b's errors alone).
+ * in RESx"; `db 1` / `b:` / `times 3 resb b` / `times 2 resb c` / `c:` is b's errors alone). A
+ * section attribute's too: nasm's bin format reads them in each pass but its first (`foo bar` /
+ * `section .a align=nowhere` is the parser's error alone).
  */
-const LATER_PASS_ERRORS: ReadonlySet<string> = new Set(['count-undefined', 'reserve-later']);
+const LATER_PASS_ERRORS: ReadonlySet<string> = new Set(['count-undefined', 'reserve-later', 'section-attr']);
+
+/**
+ * The warnings of nasm's first pass (see AssemblyOutput.firstPassWarnings), given as nasm prints
+ * them: when it stops after that pass, on an error of it, but not one of a line its parser
+ * refused, whose instruction it never ran (measured with nasm 2.16.01: `extern a` / `resb .e - a`
+ * / `.e:` is "invalid operand type" alone); when it stops after its second, on an error of that
+ * pass, those its second gives again, of a name still not defined there, one its final pass would
+ * have named (measured: `section .a align=3` / `resb q` warns, `resb r` / `r:` does not).
+ */
+function firstPassWarnings(warnings: readonly FirstPassWarning[], sink: DiagnosticSink): void {
+  const first = sink.list.some(ofFirstPass);
+  if (!first && !sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
+  const errorsAt = (range: SourceRange, which: (d: Diagnostic) => boolean): boolean =>
+    sink.list.some((d) => d.severity === 'error' && d.range.file === range.file && d.range.start.line === range.start.line && which(d));
+  for (const w of warnings) {
+    if (errorsAt(w.range, (d) => d.message === INVALID_OPERAND)) continue;
+    if (!first && !errorsAt(w.range, (d) => d.code === 'undefined-symbol' && givenInFinalPass(d))) continue;
+    sink.warning(w.code, w.message, w.range, w.expansion, w.line);
+  }
+}
 
 /** Whether `d` is an error of nasm's first pass (one after which it stops). */
 const ofFirstPass = (d: Diagnostic): boolean => d.severity === 'error' && !givenInFinalPass(d) && !LATER_PASS_ERRORS.has(d.code);
@@ -537,14 +560,13 @@ const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-
  * places of those after it onto another's), nor the warnings and errors of a final pass it did not
  * run: its bin format's refusals of external references, which it gives as it puts the final pass
  * out, and the errors of that pass (measured with nasm 2.16.01: `extern a, b` / `dd a` / `mov ax,
- * bl` / `times -1 db 0` / `%error hi` / `dd a + b` is the sum's error alone). A symbol not defined
- * is left printed: Ringside's word for it does not say which pass nasm gives it in (a section
- * attribute's, `section .a align=nowhere`, is given with the errors of an earlier pass).
+ * bl` / `times -1 db 0` / `%error hi` / `dd a + b` is the sum's error alone; `foo bar` / `x equ
+ * s_size` / `db y` the parser's error alone).
  */
 function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
   const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d));
   const stoppedFirst = stoppedEarly && diagnostics.some(ofFirstPass);
-  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : givenInFinalPass(d) && d.code !== 'undefined-symbol'))
+  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : givenInFinalPass(d)))
     && !(stoppedFirst && LATER_PASS_ERRORS.has(d.code));
   if (diagnostics.every(printed)) return { diagnostics, places };
   const kept = [...diagnostics.keys()].filter((i) => printed(diagnostics[i]));

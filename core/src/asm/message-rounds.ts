@@ -40,7 +40,9 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
   // nasm defines a line's label as it parses the line, after the preprocessor's messages and before
   // the parser's and the assembler's: a label redefined on a line that fails to parse is reported
   // first (measured: `x: db (` twice, "label `x' inconsistently redefined" then "expression syntax
-  // error"). Ringside's parser reports before its assembler: such messages are moved up.
+  // error"). Ringside's parser reports before its assembler: such messages are moved up. (Not a
+  // `times`'d `equ`'s, 'equ-redefinition', which nasm runs after parsing the line: measured, `y:
+  // times x equ 5` is "non-constant argument supplied to TIMES" first.)
   const early = new Set<MessageTime>();
   let sorted = true;
   const add = (diagnostic: Diagnostic, line: number, first: boolean): void => {

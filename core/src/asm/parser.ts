@@ -8,12 +8,11 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBc
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
-import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
+import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
 import { nasmTokenType } from './nasm-token-types';
-import { exceeds64Bits, isFloatText } from './numbers';
 import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
@@ -143,6 +142,12 @@ export interface ParseProblem {
   readonly segOf?: string;
   /** That `seg` is in a `times` count, whose word on no number nasm gives for an address. */
   readonly segInCount?: true;
+  /**
+   * With segInCount: where nasm's parser, which goes on past such a count, finds no instruction
+   * ("parser: instruction expected"; measured with nasm 2.16.01, `times seg db 0` at the `0`,
+   * `times seg nop` at its end: `seg` takes the word after it).
+   */
+  readonly noInstructionAt?: { readonly start: number; readonly end: number };
 }
 
 class LineError {
@@ -329,7 +334,7 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     if (isStackOverflow(e)) return { problem: tooDeep(tokens), localBase };
     if (e instanceof LineError) {
       const stmt = p.failedLineLabel();
-      const problem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? { segInCount: true as const } : {}) } : e.problem;
+      const problem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? p.countProblem() : {}) } : e.problem;
       const o: ParseOutcome = stmt !== undefined ? { stmt, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       const brace = braceProblem(tokens, e.problem.start);
       const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
@@ -776,10 +781,9 @@ class LineParser implements TermReader {
    * nasm's scanner warns of a number past 64 bits as it reads it, so a line that fails on one
    * has that warning first (measured with nasm 2.16.01: `22222222222222222222222 x` and `x: 2...2`).
    */
-  private scannedNumber(t: PPToken): void {
-    if (t.kind === 'number' && !isFloatText(t.text) && exceeds64Bits(t.text)) {
-      (this.warnings ??= []).push({ message: `numeric constant ${t.text} does not fit in 64 bits`, start: t.start, end: t.end, code: 'number-overflow' });
-    }
+  private scannedNumber(t: PPToken | undefined): void {
+    const warning = scannedOverflow(t);
+    if (warning !== undefined) (this.warnings ??= []).push(warning);
   }
 
   /** nasm's warning of a call of standard macro `word` with a count of parameters it does not take. */
@@ -836,6 +840,9 @@ class LineParser implements TermReader {
     this.pos++;
     const toks = this.toks;
     const end = this.operandEnd(this.pos, true);
+    this.countEnd = end;
+    // (`seg` with nothing after it is no expression: measured, `times seg`.)
+    if (end === toks.length && end > this.pos && toks[end - 1].kind === 'ident' && isSegWord(toks[end - 1])) this.fail('expression syntax error', toks[end - 1]);
     // (nasm wants the instruction where the count's expression stops: `times 1 2`.)
     this.dataRegister = undefined;
     this.inDataItem = true;
@@ -894,6 +901,12 @@ class LineParser implements TermReader {
     const aligning = lower === 'align' || lower === 'alignb';
     // (What braces of nothing as a fill are, seen before the braces go: see alignWithoutFill.)
     const fillOfNothing = aligning && this.bracesOfNothingAfterComma();
+    // (`incbin ,`, `incbin {}`: nasm's macro is called all the same, its file name empty; the words
+    // go to the assembler as written, see its incbinWithoutName.)
+    if (lower === 'incbin' && (toks[this.pos]?.text === ',' || (toks[this.pos]?.text === '{' && toks[this.pos + 1]?.text === '}'))) {
+      if (endsInComma) this.withoutTrailingParameter(word, lower);
+      return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos));
+    }
     // A standard macro's braced argument is its contents (see unbracedArguments).
     const unbraced = this.pos < toks.length && standardMacroCounts(lower) !== undefined ? unbracedArguments(toks, this.pos, lower) : undefined;
     if (unbraced !== undefined) {
@@ -979,6 +992,10 @@ class LineParser implements TermReader {
     for (let k = this.operandEnd(this.pos, false); k < toks.length; k = this.operandEnd(k + 1, false)) n++;
     const message = n >= min && n <= max ? `dropping trailing empty parameter in call to multi-line macro \`${name}'` : `improperly calling multi-line macro \`${name}' with ${n} parameters`;
     (this.warnings ??= []).push({ message, start: word.start, end: word.end, code: 'pp-macro-params-legacy' });
+    // (A parameter that takes the rest of the line keeps the comma after an empty one: nasm cuts
+    // its tokens after the last parameter with a token in it (preproc.c, count_mmac_params;
+    // measured, `section .a, ,` is `[section .a, ,]`, `section .a,` `[section .a]`).)
+    if (firstTakesRest(name) && toks[toks.length - 2]?.text === ',' && toks.length - 2 >= this.pos) return toks.slice(this.pos);
     return toks.slice(this.pos, toks.length - 1);
   }
 
@@ -1031,7 +1048,9 @@ class LineParser implements TermReader {
     // (Called with no parameter, or an empty one, `at , db 6`, nasm's `times (%1-%$strucname)-...`
     // pads to `-S`: a field at 0; measured.)
     if (first === undefined || comma === this.pos) field = { k: 'num', v: 0, start: word.end, end: word.end };
-    else try { field = this.expression(this.pos, comma); } catch (problem) {
+    // (What follows the field is in nasm's `times (%1-%$strucname)-...`: a `)` ends the count, which
+    // wants an instruction next, any other token its `)'. Measured: `at s.a), db 1`, `at s.a 5, db 1`.)
+    else try { field = this.expression(this.pos, comma, AT_FIELD_LEFTOVER); } catch (problem) {
       if (!fieldAsText(problem)) throw problem;
       // (The `times` line is its expression: measured, `at .x-, db 6` is `(s.x--s)`, `at eax`
       // "non-constant argument supplied to TIMES".)
@@ -1273,7 +1292,7 @@ class LineParser implements TermReader {
    * The expression of `toks[start..end)`; `leftover`: the message for a token it stops before
    * (nasm's for the place the expression is in).
    */
-  private expression(start: number, end: number, leftover?: string): Expr {
+  private expression(start: number, end: number, leftover?: string | ((t: PPToken) => string)): Expr {
     if (start >= end) this.fail('expression syntax error', this.toks[start]);
     // A lone number (most immediates and data items): its node without a parser. The parser
     // would count one level against the limit, so a limit of 0 takes its way and fails there.
@@ -1283,16 +1302,17 @@ class LineParser implements TermReader {
     }
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
-    if (!e) this.failParse(p, end);
     if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (!e) this.failParse(p, end);
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
     else if (stop < end) {
       // (nasm's scanner has read the token it stops at: its warning of a number past 64 bits first.)
       this.scannedNumber(this.toks[stop]);
-      this.fail(this.outputFormat(stop) ?? leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+      const said = typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover;
+      this.fail(this.outputFormat(stop) ?? said ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
     }
-    if (stop < end) this.fail(leftover ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    if (stop < end) this.fail((typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover) ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
     this.collectRefs(whole);
     return whole;
   }
@@ -1308,8 +1328,8 @@ class LineParser implements TermReader {
     if (toks[at + 1].kind === 'ident' && toks[at + 1].text.toLowerCase() === 'seg') this.fail('WRT not supported by binary output format', toks[at]);
     const p = new ExprParser(toks, at + 1, end, this.localBase, this.evalLimit, this.floatMode);
     const target = p.wrtTarget();
-    if (!target) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (!target) { const err = p.error!; this.fail(err.message, err); }
     return { whole: { k: 'bin', op: 'wrt', a: e, b: target, start: e.start, end: target.end }, stop: p.pos };
   }
 
@@ -1557,10 +1577,10 @@ class LineParser implements TermReader {
       if (expression) {
         if (at === n || toks[at].text === ')') return at;
         if (toks[at].kind === 'op' && toks[at].text === '{') at = this.strayBraces(at);
-        else if (toks[at].text !== ',') at++;
+        else if (toks[at].text !== ',') this.scannedNumber(toks[at++]);
       } else at++;
       if (at === n || toks[at].text === ')') return at;
-      if (toks[at].text !== ',') this.fail('comma expected after operand', toks[at]);
+      if (toks[at].text !== ',') { this.scannedNumber(toks[at]); this.fail('comma expected after operand', toks[at]); }
       pos = at + 1;
     }
     return pos;
@@ -1623,6 +1643,18 @@ class LineParser implements TermReader {
   segInCount = false;
   /** While a `times` count is read. */
   private inTimesCount = false;
+  /** Where the latest `times` count ends (see countProblem). */
+  private countEnd = 0;
+
+  /** ParseProblem's segInCount, and what follows the count when it is no instruction (see noInstructionAt). */
+  countProblem(): Pick<ParseProblem, 'segInCount' | 'noInstructionAt'> {
+    const t = this.toks[this.countEnd];
+    const lower = t?.kind === 'ident' ? t.text.toLowerCase() : '';
+    const bits = WORDS.get(lower)?.bits ?? 0;
+    if ((bits & (Word.Mnemonic | Word.Prefix)) !== 0 || DATA_UNIT[lower] !== undefined || RESERVE_UNIT[lower] !== undefined || lower === 'incbin') return { segInCount: true };
+    const at = t ?? this.toks[this.toks.length - 1];
+    return { segInCount: true, noInstructionAt: t !== undefined ? at : { start: at.end, end: at.end } };
+  }
 
   /**
    * Notes the name `toks[at]` after a `seg` the bin format's word is given for, when it is one not
@@ -1657,8 +1689,8 @@ class LineParser implements TermReader {
     else {
       const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit, this.floatMode);
       const parsed = p.parse();
-      if (!parsed) this.failParse(p, end);
       if (p.warning) (this.warnings ??= []).push(p.warning);
+      if (!parsed) this.failParse(p, end);
       e = parsed;
       stop = p.pos;
       if (stop < end && isWrt(toks[stop]) && stop + 1 < end) ({ whole: e, stop } = this.withRespectTo(e, stop, end));
@@ -1784,7 +1816,7 @@ class LineParser implements TermReader {
       // A register on either side, or a memory reference after the colon, fits no form
       // (measured: `jmp es:[bx]`, `jmp 5:eax` and `jmp 5:[eax]` are invalid combinations).
       for (let k = i; k < end; k++) if (register(toks[k]) || toks[k].text === '[') this.fail('invalid combination of opcode and operands', { start: from, end: to }, 'invalid-operands');
-      const selector = this.expression(i, colon);
+      const selector = this.expression(i, colon, AFTER_OPERAND);
       // `0x10:word 0x20`: the size may be written on the offset instead, but not on both (measured).
       const written = size;
       let k = colon + 1;
@@ -1796,7 +1828,7 @@ class LineParser implements TermReader {
         if ((offsetSize !== 16 && offsetSize !== 32) || written !== undefined) this.fail('mismatch in operand sizes', { start: from, end: to }, 'operand-size');
         size = offsetSize;
       }
-      const offset = this.expression(k, end);
+      const offset = this.expression(k, end, AFTER_OPERAND);
       return { kind: 'farptr', selector, offset, size: size === 16 || size === 32 ? size : undefined, start: from, end: to };
     }
     this.inOperand = true;
@@ -1969,9 +2001,9 @@ class LineParser implements TermReader {
     if (i >= end) this.fail('expression syntax error', toks[start - 1]);
     if (toks[i].text === '[') this.fail('excess brackets in memory operand', toks[i]);
     let termCount = displacement === undefined ? this.simpleTerms(i, end) : -1;
-    if (termCount < 0 && displacement === undefined) {
+    if (termCount < 0) {
       const comma = splitAt(toks, i, end);
-      if (comma >= 0) return this.splitReference(i, comma, end, from, to, size, far, strict, words);
+      if (comma >= 0) return this.splitReference(i, comma, end, from, to, size, far, strict, words, displacement);
     }
     let e: Expr | undefined;
     let conditional = false;
@@ -2011,11 +2043,15 @@ class LineParser implements TermReader {
   /**
    * nasm's split form `[base+disp, index*scale]` (`toks[i..comma)`, `toks[comma+1..end)`; see
    * splitEffectiveAddress). A register's factor that names a symbol (`[eax, ecx*N]`) defers the
-   * reference to the assembler as in a reference of one part (see `terms`, `splitIndex`).
+   * reference to the assembler as in a reference of one part (see `terms`, `splitIndex`). A
+   * `displacement` before the brackets joins the first part, as nasm's parse_mref adds it to the
+   * operand before the bracket's (measured with nasm 2.16.01: `x [ebx,esi]` is `[ebx+x, esi]`).
    */
   private splitReference(i: number, comma: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
-    words: AddressWords): ParsedOperand {
-    const first = i === comma ? undefined : this.memoryExpression(i, comma);
+    words: AddressWords, displacement?: Expr): ParsedOperand {
+    const written = i === comma ? undefined : this.memoryExpression(i, comma);
+    const first = displacement === undefined || written === undefined ? written ?? displacement
+      : { k: 'bin' as const, op: '+', a: written, b: displacement, start: displacement.start, end: written.end };
     const second = this.memoryExpression(comma + 1, end);
     const refCount = this.refs === undefined ? 0 : this.refs.length;
     try {
@@ -2035,14 +2071,15 @@ class LineParser implements TermReader {
   private memoryExpression(i: number, end: number): Expr {
     const p = new ExprParser(this.toks, i, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
-    if (!e) { const err = p.error!; this.fail(err.message, err); }
     if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (!e) { const err = p.error!; this.fail(err.message, err); }
     let whole = e, stop = p.pos;
     if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
     // (`[seg x]`: the output format's word, with no warning of the address's width; measured.)
     if (stop < end) {
       const message = outputFormatMessage(this.toks, stop);
       if (message === SEGMENT_BASES) this.segNamed(stop);
+      this.scannedNumber(this.toks[stop]);
       this.fail(message ?? 'expecting ] at end of memory operand', this.toks[stop]);
     }
     return whole;
@@ -2081,6 +2118,9 @@ export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
+
+/** nasm's word for a token after an `at` field (see atField). */
+const AT_FIELD_LEFTOVER = (t: PPToken): string => (t.text === ')' ? INSTRUCTION_EXPECTED : "expecting `)'");
 
 /** Whether a token from `toks[start]` to `end` is a comparison's operator. */
 function comparesIn(toks: readonly PPToken[], start: number, end: number): boolean {

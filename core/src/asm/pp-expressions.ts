@@ -5,7 +5,7 @@
 import type { SourceRange } from './api';
 import type { DeferredIfs } from './deferred-if';
 import type { DiagnosticSink } from './diagnostics';
-import { evaluate, ExprParser, isLocalName, isStackOverflow, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value, type WholeExpression } from './expr';
+import { evaluate, ExprParser, givesUp, isLocalName, isStackOverflow, MISPLACED_LABEL, parseWhole, resetEvaluation, type EvalContext, type Expr, type Value, type WholeExpression } from './expr';
 import { foldExpr } from './expr-walk';
 import { withDotsApart } from './number-dots';
 import { preprocessOnlyValue } from './preprocess-only-values';
@@ -76,8 +76,8 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
 
 /** `expanded` parsed whole as a preprocessor expression, its warning reported; undefined after reporting its error. */
 function parseReported(expanded: readonly PPToken[], evalLimit: number, sink: DiagnosticSink, file: string, line: number, expansion: readonly SourceRange[]): { expr: Expr; trailing: WholeExpression['trailing'] } | undefined {
-  const { expr, error, warning, trailing } = parseWhole(expanded, evalLimit, true);
-  if (warning) sink.warning(warning.code, warning.message, lineRange(file, line, warning.start, warning.end), expansion);
+  const { expr, error, warning, scanned, trailing } = parseWhole(expanded, evalLimit, true);
+  for (const w of [warning, scanned]) if (w) sink.warning(w.code, w.message, lineRange(file, line, w.start, w.end), expansion);
   if (expr === undefined) {
     sink.error('syntax', error!.message, lineRange(file, line, error!.start, error!.end), expansion);
     return undefined;
@@ -209,6 +209,15 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   let symbolsCompared: number | undefined = 0;
   let model: ReturnType<typeof preprocessOnlyValue>;
   try {
+    if (registersAlone(expr, constant)) {
+      const r = registerExpression(expr, constant, (message, node) => sink.error('expression', message, lineRange(file, line, node.start, node.end), expansion));
+      if (r === 'unread') return r;
+      if (trailing !== undefined) sink.warning('trailing', trailing.message, trailing.range, expansion);
+      if (r !== undefined) return r;
+      if (preprocessOnly !== undefined) onlyError(nonConstant, expr);
+      else sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion);
+      return 'non-constant';
+    }
     const isRegister = (s: Extract<Expr, { k: 'sym' }>): boolean => s.escaped === undefined && isRegisterWord(s.name) && constant(s.name) === undefined;
     const compared = registersCompared(expr, isRegister);
     if (preprocessOnly !== undefined && compared !== expr) symbolsCompared = symbolsLeft(withoutRegisters(expr, isRegister));
@@ -237,6 +246,66 @@ export function evaluateExpression(expr: Expr, d: string, constant: ConstantLook
   // An unknown value with no error: nasm's `a <=> b` when a < b (see expr.ts).
   if (v.v === undefined || v.sec >= 0) { sink.error('non-constant', nonConstant, lineRange(file, line, expr.start, expr.end), expansion); return 'non-constant'; }
   return v;
+}
+
+/**
+ * Whether `root` names a register, and besides numbers only constants the preprocessor knows (no
+ * label, no `$`): what nasm -E and nasm's assembling read alike (see registerExpression).
+ */
+function registersAlone(root: Expr, constant: ConstantLookup): boolean {
+  let register = false;
+  // (A loop, not recursion: an expression may be as deep as nasm lets it.)
+  const pending: Expr[] = [root];
+  for (let e = pending.pop(); e !== undefined; e = pending.pop()) {
+    if (e.k === 'here' || e.k === 'base') return false;
+    if (e.k === 'sym') {
+      if (e.escaped === undefined && constant(e.name) === undefined && isRegisterWord(e.name)) register = true;
+      else if (e.escaped !== undefined || constant(e.name) === undefined) return false;
+    } else if (e.k === 'un') pending.push(e.a);
+    else if (e.k === 'bin') pending.push(e.b, e.a);
+  }
+  return register;
+}
+
+/** Each register's term in a preprocessor expression (see registerValue): above any section, below EXTERNAL_SEGMENTS. */
+const REGISTER_TERMS = 0x50000000;
+const registerTerms = new Map<string, number>();
+
+/**
+ * Register `name` as nasm's evaluator has it: a term of its own (its expr vector's register
+ * type), no number, which sums and products by numbers carry as they carry a label's section,
+ * and which the operators on numbers refuse as they refuse a label's.
+ */
+function registerValue(name: string): Value {
+  const lower = name.toLowerCase();
+  let sec = registerTerms.get(lower);
+  if (sec === undefined) registerTerms.set(lower, (sec = REGISTER_TERMS + registerTerms.size));
+  return { v: 0, sec };
+}
+
+/**
+ * A preprocessor expression of registers and numbers (see registersAlone), evaluated as nasm does
+ * under -E and assembling alike, each register a term of its own (measured with nasm 2.16.01:
+ * `%if eax-ebx` is "non-constant value given to `%if'", `%if ebx*0` and `%if (eax+1)*0` false,
+ * `%if 2*eax-eax-eax+1` true, `%if eax==eax` true, `%if 1 || eax` "`|' operator may only be
+ * applied to scalar values" and then true, nasm -E putting out its block). `error` reports the
+ * evaluator's errors; 'unread' after one it gives up at, undefined for a value that is no number
+ * (a sum of registers where a term alone cannot be is none, and no error of the evaluator's).
+ */
+function registerExpression(expr: Expr, constant: ConstantLookup, error: EvalContext['error']): Value | 'unread' | undefined {
+  let placed = true;
+  let gaveUp = false;
+  const v = evaluate(expr, {
+    symbol: (name) => constant(name) ?? registerValue(name),
+    here: () => undefined, base: () => undefined,
+    error: (message, node) => {
+      if (MISPLACED_LABEL.has(message)) { placed = false; return; }
+      gaveUp ||= givesUp(message);
+      error(message, node);
+    },
+  });
+  if (gaveUp) return 'unread';
+  return placed && v.v !== undefined && v.sec < 0 ? v : undefined;
 }
 
 /** The number constant `name` stands for (see ConstantLookup), if any. */

@@ -20,7 +20,7 @@ import { ContextStack, continuesName, isContextLocal, type Context } from './con
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens, type PasteStart } from './token-paste';
-import { follow, gapped, isIdentifier, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
+import { asFirstPass, follow, gapped, isIdentifier, isPieces, LineFlag, lineRange, NOWHERE, PPLines, spaced, writtenAt, type PPToken } from './source';
 import { CONTROL_IN_STRING, cutAtControl, decodeString, quoteBytes, stringText } from './strings';
 import { decodeSource } from './source-encoding';
 import { TECHNIQUES, type Technique } from '../isa/types';
@@ -1236,7 +1236,8 @@ class Preprocessor {
 
   /** `%error`, `%warning`, `%fatal`: the message, its macros expanded. */
   private userMessage(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
-    const expanded = this.expandSingle(toks.slice(1), file, line);
+    // (`%fatal` stops nasm in its first pass, whose text it quotes.)
+    const expanded = this.expandSingle(toks.slice(1), file, line).map(d === '%fatal' ? asFirstPass : (t) => t);
     const msg = isLoneString(expanded) ? stringMessage(expanded[0]) : this.writtenBack(expanded, file, line) + ((this.endsBlank || this.substitution.endsBlank) && expanded.length > 0 ? ' ' : '');
     if (d === '%warning') this.sink.warning('user-warning', msg, here, f.expansion);
     else this.sink.error(d === '%fatal' ? 'user-fatal' : 'user-error', msg, here, f.expansion);
@@ -1834,7 +1835,7 @@ class Preprocessor {
     const e = this.expandSingle(rest as PPToken[], file, line);
     const t = e[0];
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
-      this.sink.error('syntax', `\`${d}' expects a package name, got ${t === undefined ? 'end of line' : `\`${t.text}'`}`, here, f.expansion);
+      this.sink.error('syntax', `\`${d}' expects a package name, got ${t === undefined ? 'end of line' : `\`${asFirstPass(t).text}'`}`, here, f.expansion);
       return undefined;
     }
     if (e.length > 1) this.sink.warning('trailing', `trailing garbage after \`${d}' ignored`, here, f.expansion);
@@ -2026,7 +2027,7 @@ class Preprocessor {
     if (put !== undefined) this.emit(f, file, line, text, this.standardCleared ? withoutStandardMacros(put) : put, false);
     else this.consume(f, file, line, text);
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'string')) {
-      const got = blank ? '` \'' : t === undefined ? 'end of line' : `\`${t.text}'`;
+      const got = blank ? '` \'' : t === undefined ? 'end of line' : `\`${asFirstPass(t).text}'`;
       this.sink.error('syntax', `\`${toks[0].text}' expects a package name, got ${got}`, here, f.expansion);
       return;
     }
@@ -2863,7 +2864,7 @@ class Preprocessor {
       case 'BITS':
         if (this.bitsAndSection.bitsUnknownAfter !== undefined) this.dependsOnBranch(t, file, line, this.bitsAndSection.bitsUnknownAfter, 'sets `bits\'');
         return token('number', this.opts.preprocessOnly === true ? '0' : String(this.bitsAndSection.bits));
-      case 'PASS': return token('number', this.opts.preprocessOnly === true ? '3' : '2');
+      case 'PASS': return this.opts.preprocessOnly === true ? token('number', '3') : { ...token('number', '2'), firstPass: '1' };
       case 'FILE': return token('string', quoteBytes(new TextEncoder().encode(this.reported.at(file, line)?.file ?? this.fileName(file))));
       case 'SECT': {
         const sect = this.bitsAndSection.section(this.out);

@@ -38,6 +38,11 @@ export interface PPToken extends Token {
   /** A `%!NAME` whose warning of an unset variable was given already, as its body's directive line ran (see Preprocessor.bodyEnvironment). */
   readonly environmentWarned?: boolean;
   /**
+   * The token's text in nasm's first pass, where it differs: `__?PASS?__` is 1 there. An error of
+   * that pass stops nasm, so its messages quote this (see asFirstPass).
+   */
+  readonly firstPass?: string;
+  /**
    * The name as written, `%$x` (a context-local name, now the context's `..@N.x`): nasm's
    * preprocessor reads such a name no macro replaced as no part of an expression (see
    * parseExpression), and writes it as written into the text it makes (see textAsWritten).
@@ -54,6 +59,11 @@ export function isIdentifier(t: PPToken | undefined): t is PPToken {
   return t !== undefined && t.kind === 'ident' && t.text !== '?';
 }
 
+/** Token `t` as nasm's first pass has it (see PPToken.firstPass). */
+export function asFirstPass(t: PPToken): PPToken {
+  return t.firstPass === undefined ? t : { ...t, text: t.firstPass };
+}
+
 /**
  * Whether blanks separate `t` from `prev`, the token before it in a line's tokens. nasm keeps
  * blanks as tokens of their own through its expansions, and its assembler reads the expanded
@@ -67,7 +77,9 @@ export function spaced(prev: PPToken | undefined, t: PPToken): boolean {
 export function gapped(t: PPToken, gap: boolean): PPToken {
   if (t.gap === gap) return t;
   const g: PPToken = { kind: t.kind, text: t.text, start: t.start, end: t.end, src: t.src, at: t.at, gap };
-  // (A context-local name keeps how it was written, for the text nasm makes of it: textAsWritten.)
+  // (A context-local name keeps how it was written, for the text nasm makes of it: textAsWritten;
+  // `__?PASS?__` its first pass's text.)
+  if (t.firstPass !== undefined) return { ...g, firstPass: t.firstPass };
   return t.contextLocal === undefined ? g : { ...g, contextLocal: t.contextLocal };
 }
 
