@@ -2269,11 +2269,16 @@ class Preprocessor {
     if (this.smacros.size === 0 && !hasBuiltin(toks) && !toks.some(isImplementedFunction)) return toks;
     this.expandedTokens = 0;
     this.expansionOverflow = false;
+    const mark = this.sink.mark();
     let result = this.expansionPass(toks, file, line);
     let passed = 0;
     for (let round = 0; result !== toks && round < this.limits.macroLevels; round++) {
       const joined = pasteTokens(result, file, line, true, this.pasteStart);
       if (joined.length === result.length) break;
+      // nasm holds a pass's messages and drops them when pasting joins tokens, for the next pass
+      // reads the line again (measured: with `%define pr() )M`, `db pr(pr()6` is `db )MM6` with no
+      // "macro call expects terminating `)'", which the first pass met at the outer `pr(`).
+      this.sink.rollback(mark);
       // Each pass over the line counts its tokens (nasm's: blanks are tokens too) against
       // --limit-macro-tokens; past it nasm
       // stops passing, silently, with the line as pasted (measured: `%define n %?%+%isnum` /
