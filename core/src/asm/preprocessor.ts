@@ -2119,11 +2119,15 @@ class Preprocessor {
     frame.localOffset = localOffset;
   }
 
-  /** `%assign %$localsize %$localsize+size`, as `%local`'s line at `at` writes it. */
+  /**
+   * `%assign %$localsize %$localsize+size`, as `%local`'s line at `at` writes it. With no context,
+   * the `%$localsize` the sum reads is the error, and the sum "expression syntax error" (measured).
+   */
   private addToLocalSize(f: Frame, file: string, line: number, at: PPToken, size: number): void {
     const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: at.start, end: at.end };
     const [target, ...expr] = this.contextLocals([localSize, localSize, { kind: 'op', text: '+', start: at.start, end: at.end }, { kind: 'number', text: String(size), start: at.start, end: at.end }], file, line, f);
     if (target.kind === 'ident') this.assign(f, file, line, '%assign', '%assign', target, expr);
+    else this.sink.error('syntax', 'expression syntax error', lineRange(file, line, at.start, at.end), f.expansion);
   }
 
   // ---- single-line macros ----
