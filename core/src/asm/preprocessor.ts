@@ -1381,6 +1381,13 @@ class Preprocessor {
     this.capture = { kind: 'macro', nesting: 1, lines: macro.body, range: here, expansion: f.expansion, macro, frame: f };
   }
 
+  /** How many files are being read, one in another: the source and the `%include`s open. */
+  private openFiles(): number {
+    let n = 0;
+    for (const fr of this.frames) if (fr.kind === 'file') n++;
+    return n;
+  }
+
   private include(f: Frame, file: string, line: number, toks: PPToken[], here: SourceRange): void {
     // nasm expands single-line macros in the name: `%define LIB "lib.inc"` / `%include LIB`
     // (measured; a macro that gives an unquoted name is still "expects a file name").
@@ -1409,8 +1416,12 @@ class Preprocessor {
       this.sink.error('missing-include', `unable to open include file \`${target}': No such file or directory`, range, f.expansion);
       return;
     }
-    if (this.frames.some((fr) => fr.kind === 'file' && fr.file === resolved)) {
-      this.sink.error('include-cycle', `\`${target}' includes itself (include cycle)`, range, f.expansion);
+    // A file may include itself, or one that includes it: a guard (`%ifndef`) or a count ends the
+    // recursion, as nasm reads it (measured: a guarded file that includes itself assembles). With
+    // none, nasm goes on until it has no file descriptor left: at 1018 files open for an assembly
+    // and 1019 for -E, under the usual limit of 1024 (`ulimit -n`), in the system's words.
+    if (this.openFiles() >= (this.opts.preprocessOnly === true ? 1019 : 1018)) {
+      this.sink.error('include-cycle', `unable to open include file \`${target}': Too many open files`, range, f.expansion);
       return;
     }
     if (!this.files.includes(resolved)) this.files.push(resolved);
