@@ -651,12 +651,21 @@ export function mentionsLocal(toks: readonly PPToken[]): boolean {
  */
 const scratchOperands: ParsedOperand[] = [];
 
+/**
+ * Words nasm reads in brackets and refuses there: an operand's (`far`), sizes no displacement has,
+ * and the prefixes but a16/a32 (its TOKEN_SPECIAL, TOKEN_SIZE and TOKEN_PREFIX words, tokens.dat).
+ */
+const NOT_IN_ADDRESS: ReadonlySet<string> = new Set(['far', 'near', 'short', 'to', 'strict', 'tword', 'oword', 'yword', 'zword',
+  'o16', 'o32', 'o64', 'osp', 'asp', 'lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'wait', 'times', 'xacquire', 'xrelease', 'bnd', 'nobnd']);
+
 class LineParser implements TermReader {
   /** The line's tokens (a data item's rescanned string may take the place of the rest: see dataList). */
   private toks: readonly PPToken[];
   private pos = 0;
   private opIndex = -1;
   warnings: ParseProblem[] | undefined;
+  /** An instruction's prefixes, as it is read: an `a16` in brackets is one (see bracketAddressSize). */
+  private prefixesRead: (Span & { name: string })[] | undefined;
   /** Made on the first reference: many lines have none. */
   private refs: { name: string; start: number; end: number; src?: SourceRange; at?: Written }[] | undefined;
   /** The non-local label before the line's own (an `equ` does not replace it). */
@@ -949,6 +958,7 @@ class LineParser implements TermReader {
     // The operands gather in one array for every line, copied to an exact-size one at the end.
     const operands = scratchOperands;
     let count = 0;
+    this.prefixesRead = prefixes;
     while (this.pos < toks.length) {
       const end = this.operandEnd(this.pos, false);
       if (end === this.pos) this.fail('expression syntax error', toks[this.pos]);
@@ -963,7 +973,19 @@ class LineParser implements TermReader {
       }
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
-    return this.finish(label, times, prefixes, keyword.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
+    return this.finish(label, times, this.prefixesRead, keyword.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
+  }
+
+  /**
+   * `a16`/`a32` in brackets: the instruction's address-size prefix, in the slot the one written
+   * before the instruction takes (parser.c, process_size_override; measured with nasm 2.16.01:
+   * in bits 32 `mov eax, [a16 foo]` is 67 A1 and two bytes, `[a16 bx]` 67 8B 07, `a16 mov eax,
+   * [a16 bx]` the same). Another size in the slot already is nasm's error, which it reads on after.
+   */
+  private bracketAddressSize(t: PPToken, lower: string): void {
+    const written = this.prefixesRead?.find((p) => p.name === 'a16' || p.name === 'a32');
+    if (written === undefined) this.prefixesRead = [...(this.prefixesRead ?? []), { name: lower, start: t.start, end: t.end }];
+    else if (written.name !== lower) this.goOn('conflicting address size specifications', t);
   }
 
   /**
@@ -1945,9 +1967,11 @@ class LineParser implements TermReader {
       if (lower === 'byte' || lower === 'word' || lower === 'dword' || lower === 'long') words.dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
       else if (lower === 'nosplit') words.nosplit = true;
       else if (lower === 'rel' || lower === 'abs') continue;
-      // (An operand's words: nasm says so of each and reads on; measured, `[far]` is this and
-      // "expression syntax error", `[near ebx+4]` this alone.)
-      else if (lower === 'far' || lower === 'near' || lower === 'short' || lower === 'to') this.goOn('invalid size specification in effective address', t);
+      else if (lower === 'a16' || lower === 'a32') this.bracketAddressSize(t, lower);
+      else if (lower === 'a64') this.fail(outsideDialect(t.text), t, 'unsupported-instruction');
+      // (An operand's words and the other prefixes: nasm says so of each and reads on; measured,
+      // `[far]` is this and "expression syntax error", `[near ebx+4]` and `[o16 ebx]` this alone.)
+      else if (NOT_IN_ADDRESS.has(lower)) this.goOn('invalid size specification in effective address', t);
       else if (isMasmFlat(t, toks[i + 1])) i++;
       else {
         const r = register(t);
