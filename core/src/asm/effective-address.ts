@@ -7,6 +7,7 @@ import type { ParsedOperand, Span } from './parser';
 import { chosenBranches } from './register-sum';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
+import type { DisplacementSize } from '../isa/operands';
 
 /**
  * The code of a failure whose message depends on the mode the line is assembled in, which the
@@ -206,7 +207,7 @@ export const MIB_PROBLEM = 'invalid mib expression';
  * `[eax*2,ecx]`, `[eax,ecx+4]`, `[eax,ecx+ebx]` and `[eax,x]` are "invalid mib expression".
  */
 export function splitEffectiveAddress(p: TermReader, first: Expr | undefined, second: Expr, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean,
-  strict: boolean, segment: RegisterInfo | undefined, dispSize: 8 | 16 | 32 | undefined, nosplit: boolean): ParsedOperand {
+  strict: boolean, segment: RegisterInfo | undefined, dispSize: DisplacementSize | undefined, nosplit: boolean): ParsedOperand {
   const span = { start: from, end: to };
   const outer = effectiveAddress(p, first === undefined ? 0 : splitTerms(first, false, 0), from, to, size, far, strict, segment, dispSize, nosplit);
   const inner = effectiveAddress(p, splitTerms(second, false, 0), from, to, undefined, false, false, undefined, undefined, true);
@@ -227,7 +228,7 @@ export function splitEffectiveAddress(p: TermReader, first: Expr | undefined, se
  * with what was written around and inside the brackets.
  */
 export function effectiveAddress(p: TermReader, termCount: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
-  segment: RegisterInfo | undefined, dispSize: 8 | 16 | 32 | undefined, nosplit: boolean): ParsedOperand {
+  segment: RegisterInfo | undefined, dispSize: DisplacementSize | undefined, nosplit: boolean): ParsedOperand {
   let regCount = 0;
   let disp: Expr | undefined;
   // A register's coefficient is summed over the terms (nasm: `[ebx+ecx-ecx]` is `[ebx]`), and a

@@ -24,7 +24,7 @@ import { chosenBranches, conditionalIn, INVALID_OPERAND, registerFactors, regist
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
-import type { EncodeResult } from '../isa/operands';
+import type { DisplacementSize, EncodeResult } from '../isa/operands';
 
 export interface Span { readonly start: number; readonly end: number }
 
@@ -43,7 +43,7 @@ export type ParsedOperand =
   | (Span & {
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
       readonly base?: RegisterInfo; readonly index?: RegisterInfo; readonly scale: 1 | 2 | 4 | 8; readonly disp?: Expr;
-      readonly dispSize?: 8 | 16 | 32; readonly nosplit?: boolean; readonly strict?: boolean;
+      readonly dispSize?: DisplacementSize; readonly nosplit?: boolean; readonly strict?: boolean;
       /** `near` or `short` before the brackets (see MemOperand.jump). */
       readonly jump?: 'near' | 'short';
       /**
@@ -1964,7 +1964,7 @@ class LineParser implements TermReader {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      if (lower === 'byte' || lower === 'word' || lower === 'dword' || lower === 'long') words.dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
+      if (lower === 'byte' || lower === 'word' || lower === 'dword' || lower === 'long' || lower === 'qword') words.dispSize = SIZE_KEYWORDS[lower] as DisplacementSize;
       else if (lower === 'nosplit') words.nosplit = true;
       else if (lower === 'rel' || lower === 'abs') continue;
       else if (lower === 'a16' || lower === 'a32') this.bracketAddressSize(t, lower);
@@ -2137,7 +2137,7 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
 }
 
 /** What the words an address begins with set (see LineParser.addressWords). */
-interface AddressWords { dispSize: 8 | 16 | 32 | undefined; nosplit: boolean; segment: RegisterInfo | undefined }
+interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined }
 
 /** The directives nasm's parser reads itself among those that are also standard macros (see standardMacroCounts). */
 const PARSER_WORDS: ReadonlySet<string> = new Set(['incbin']);

@@ -2,7 +2,7 @@
 // NASM's choices (shortest displacement, [ebp] as disp8 0, [esp] via SIB, index splitting
 // `[eax*2]` → `[eax+eax]` unless `nosplit`, `[ebx+esp]` swapped) — Intel SDM Vol. 2 §2.1.5.
 
-import type { MemOperand } from './operands';
+import type { DisplacementSize, MemOperand } from './operands';
 import type { RegisterInfo } from './types';
 import { registerInfo } from './registers';
 
@@ -74,7 +74,7 @@ function labelOverflow(mem: MemOperand, full: 2 | 4): 'word' | undefined {
  * is impossible. `written`: the displacement size to go by (`mem.dispSize`, or what the caller
  * made of it).
  */
-function dispSize(mem: MemOperand, written: 8 | 16 | 32 | undefined, full: 2 | 4, mustHaveDisp: boolean): string | undefined {
+function dispSize(mem: MemOperand, written: DisplacementSize | undefined, full: 2 | 4, mustHaveDisp: boolean): string | undefined {
   const raw = mem.disp.value ?? 0;
   const known = simpleDisp(mem);
   const bits = full === 4 ? 32 : 16;
