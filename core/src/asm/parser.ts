@@ -312,13 +312,16 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
   const p = new LineParser(tokens, localBase, evalLimit, floatMode, endsBlank);
   try {
     const stmt = p.statement();
-    // Errors the parse went on after: the line fails with the last of them.
+    // Errors the parse went on after: the line fails with the last of them. An instruction is
+    // assembled all the same, as nasm assembles it (measured: `mov eax, [far ax]` is "invalid size
+    // specification in effective address", then "invalid 32-bit effective address"); of a
+    // directive the label alone stays.
     let last = p.warnings !== undefined ? p.warnings.length - 1 : -1;
     while (last >= 0 && p.warnings![last].error !== true) last--;
     if (last >= 0) {
       const problem = p.warnings![last];
       const rest = p.warnings!.filter((_, k) => k !== last);
-      const label = p.failedLineLabel();
+      const label = stmt?.kind === StatementKind.Instruction ? stmt : p.failedLineLabel();
       const o: ParseOutcome = label !== undefined ? { stmt: label, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       return rest.length > 0 ? { ...o, warnings: rest } : o;
     }
