@@ -667,6 +667,8 @@ class LineParser implements TermReader {
   private pos = 0;
   private opIndex = -1;
   warnings: ParseProblem[] | undefined;
+  /** Whether the line has had its segment override (see segmentOverride). */
+  private segmentRead = false;
   /** An instruction's prefixes, as it is read: an `a16` in brackets is one (see bracketAddressSize). */
   private prefixesRead: (Span & { name: string })[] | undefined;
   /** Made on the first reference: many lines have none. */
@@ -977,6 +979,19 @@ class LineParser implements TermReader {
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
     return this.finish(label, times, this.prefixesRead, keyword.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
+  }
+
+  /**
+   * A segment override `r:` written at `t`, in or before brackets: the line's one (nasm's parser
+   * keeps one segment per instruction, the first; measured with nasm 2.16.01: `[es: es: 5]`,
+   * `es:[ds:5]` and `mov [es:5], [ds:4]` are "instruction has conflicting segment overrides",
+   * which it reads on after). Undefined for a second one. (A segment prefix word before the
+   * instruction with one is the encoder's to refuse.)
+   */
+  private segmentOverride(t: PPToken, r: RegisterInfo): RegisterInfo | undefined {
+    if (this.segmentRead) { this.goOn('instruction has conflicting segment overrides', t); return undefined; }
+    this.segmentRead = true;
+    return r;
   }
 
   /**
@@ -1773,10 +1788,11 @@ class LineParser implements TermReader {
     // `es:[di]`, `es:di`, `es:0x10`: a segment register and `:` before the operand make it a
     // memory reference, `[es:di]`, but to JMP and CALL a far pointer (nasm, measured).
     if (reg && reg.cls === 'sreg' && i + 2 < end && toks[i + 1].text === ':' && !isJumpOrCall(toks[this.opIndex])) {
-      if (toks[i + 2].text === '[') return this.bracketed(i + 2, end, from, to, size, jump, strict, reg);
+      const segment = this.segmentOverride(t, reg);
+      if (toks[i + 2].text === '[') return this.bracketed(i + 2, end, from, to, size, jump, strict, segment);
       const open = this.bracketAt(i + 2, end);
-      if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump, strict, reg);
-      return this.memory(i + 2, end, from, to, size, jump, strict, reg);
+      if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump, strict, segment);
+      return this.memory(i + 2, end, from, to, size, jump, strict, segment);
     }
     if (reg && i + 1 === end && !pointer) {
       if (jump !== undefined || wide || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
@@ -1978,7 +1994,7 @@ class LineParser implements TermReader {
       else if (isMasmFlat(t, toks[i + 1])) i++;
       else {
         const r = register(t);
-        if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { words.segment = r; i++; continue; }
+        if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { words.segment = this.segmentOverride(t, r) ?? words.segment; i++; continue; }
         break;
       }
     }
