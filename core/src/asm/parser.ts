@@ -1983,7 +1983,8 @@ class LineParser implements TermReader {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      if (lower === 'byte' || lower === 'word' || lower === 'dword' || lower === 'long' || lower === 'qword') words.dispSize = SIZE_KEYWORDS[lower] as DisplacementSize;
+      if (lower === 'byte') { words.dispSize = 8; words.byteAfterWider = words.wider; }
+      else if (lower === 'word' || lower === 'dword' || lower === 'long' || lower === 'qword') { words.dispSize = SIZE_KEYWORDS[lower] as DisplacementSize; words.wider = true; words.byteAfterWider = false; }
       else if (lower === 'nosplit') words.nosplit = true;
       else if (lower === 'rel' || lower === 'abs') continue;
       else if (lower === 'a16' || lower === 'a32') this.bracketAddressSize(t, lower);
@@ -2005,7 +2006,7 @@ class LineParser implements TermReader {
   private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
     outerSegment: RegisterInfo | undefined, displacement: Expr | undefined, lead?: AddressWords): ParsedOperand {
     const toks = this.toks;
-    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment };
+    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment, wider: lead?.wider ?? false, byteAfterWider: lead?.byteAfterWider ?? false };
     const i = this.addressWords(start, end, words);
     const { dispSize, nosplit, segment } = words;
     // (nasm: `[]` and `[cs:]` hold no expression; `[[ebx]]` one bracket too many.)
@@ -2036,7 +2037,7 @@ class LineParser implements TermReader {
         const terms = conditional ? withChosenBranches(this, e) : e;
         termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
       }
-      const op = effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
+      const op = widenedByte(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words);
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
       const disp = op.disp ?? { k: 'num', v: 0, start: e.a.end, end: e.a.end };
@@ -2156,7 +2157,24 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
 }
 
 /** What the words an address begins with set (see LineParser.addressWords). */
-interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined }
+/**
+ * The words an address begins with (see LineParser.addressWords). `wider`: a word, dword or qword
+ * was written; `byteAfterWider`: then `byte` last (see widenedByte).
+ */
+interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined; wider?: boolean; byteAfterWider?: boolean }
+
+/**
+ * `op` as nasm makes a reference with registers where `byte` was written after a wider size
+ * (`[dword byte ebx+4]`): the byte size is the one it checks, but the wider one it has seen makes
+ * the displacement the address's full size (assemble.c, IS_MOD_01; measured with nasm 2.16.01:
+ * 8B 83 04000000, and `[word byte bx+4]` in bits 16 8B 87 0400). An absolute address keeps its
+ * `byte` (8B 05 and nasm's warning).
+ */
+function widenedByte(op: ParsedOperand, words: AddressWords): ParsedOperand {
+  if (words.byteAfterWider !== true || op.kind !== 'mem') return op;
+  const reg = op.base ?? op.index;
+  return reg === undefined ? op : { ...op, dispSize: reg.bits === 16 ? 16 : 32 };
+}
 
 /** The directives nasm's parser reads itself among those that are also standard macros (see standardMacroCounts). */
 const PARSER_WORDS: ReadonlySet<string> = new Set(['incbin']);
