@@ -711,12 +711,16 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
   const memAddressSize = mem === undefined ? undefined : addressSizeOf(mem, req.bits, prefixes.addressSize);
   if (prefixes.addressSize !== undefined && memAddressSize !== undefined && memAddressSize !== prefixes.addressSize) {
     problems.push(error('impossible combination of address sizes', memIndex));
-    // nasm goes on to read the reference (measured): in bits 16 an a16 reference with 32-bit
-    // registers is also not a 16-bit one, and an absolute address's written size other than the
-    // mode's is ignored, with the warning for it (`a16 mov al, [dword 5]` in bits 16).
+    // nasm goes on to read the reference at the mode's address size (assemble.c, process_ea;
+    // measured): 32-bit registers are no 16-bit address, nor take a word displacement, and 16-bit
+    // ones no dword (`a16 mov al, [ebx]` in bits 16, `a16 mov eax, [word ebx]` in bits 32, `a32
+    // mov ax, [dword bx]` in bits 16, "invalid N-bit effective address" too); an absolute
+    // address's written size other than the mode's is ignored, with the warning for it (`a16 mov
+    // al, [dword 5]` in bits 16).
     const m = mem!;
     if (m.base !== undefined || m.index !== undefined) {
-      if (req.bits === 16 && prefixes.addressSize === 16) problems.push(error('invalid 16-bit effective address', memIndex));
+      const invalid = m.addressSize === 32 ? req.bits === 16 || m.dispSize === 16 || m.dispSize === 64 : m.dispSize === 32 || m.dispSize === 64;
+      if (invalid) problems.push(error(`invalid ${req.bits}-bit effective address`, memIndex));
     } else if (m.dispSize !== req.bits) problems.push(warning('displacement size ignored on absolute address', memIndex));
     return 'error';
   }
