@@ -210,7 +210,7 @@ export function splitEffectiveAddress(p: TermReader, first: Expr | undefined, se
   strict: boolean, segment: RegisterInfo | undefined, dispSize: DisplacementSize | undefined, nosplit: boolean): ParsedOperand {
   const span = { start: from, end: to };
   const outer = effectiveAddress(p, first === undefined ? 0 : splitTerms(first, false, 0), from, to, size, far, strict, segment, dispSize, nosplit);
-  const inner = effectiveAddress(p, splitTerms(second, false, 0), from, to, undefined, false, false, undefined, undefined, true);
+  const inner = effectiveAddress(p, splitTerms(second, false, 0), from, to, undefined, false, false, undefined, undefined, true, true);
   if (outer.kind !== 'mem' || inner.kind !== 'mem' || outer.index !== undefined) p.fail(MIB_PROBLEM, span);
   const index = inner.index ?? inner.base;
   // (What is added to the index must come to 0, names and all, a name's value the assembler's as
@@ -225,10 +225,11 @@ export function splitEffectiveAddress(p: TermReader, first: Expr | undefined, se
 
 /**
  * The memory operand of the first `termCount` scratch terms, spanning columns `from` to `to`,
- * with what was written around and inside the brackets.
+ * with what was written around and inside the brackets; `indexPart`: the part after the comma of
+ * the split form (see splitEffectiveAddress).
  */
 export function effectiveAddress(p: TermReader, termCount: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
-  segment: RegisterInfo | undefined, dispSize: DisplacementSize | undefined, nosplit: boolean): ParsedOperand {
+  segment: RegisterInfo | undefined, dispSize: DisplacementSize | undefined, nosplit: boolean, indexPart = false): ParsedOperand {
   let regCount = 0;
   let disp: Expr | undefined;
   // A register's coefficient is summed over the terms (nasm: `[ebx+ecx-ecx]` is `[ebx]`), and a
@@ -301,8 +302,10 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   }
   if (index !== undefined && scale === 0) { index = undefined; scale = 1; }
   if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
-    // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base.
-    if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !nosplit) { base = index; scale -= 1; }
+    // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base,
+    // `nosplit` or not (assemble.c, process_ea; measured: `[nosplit ecx*3]` is 8A 04 49 too), but
+    // not the index of the split form (`indexPart`: `[eax, ecx*3]` is "invalid 32-bit effective address").
+    if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !indexPart) { base = index; scale -= 1; }
     else failForMode(p, { start: from, end: to });
   }
   // (nasm then also says "invalid N-bit effective address".)
