@@ -136,7 +136,9 @@ function encode32(mem: MemOperand): EaResult {
   }
   const ss = scale === 1 ? 0 : scale === 2 ? 1 : scale === 4 ? 2 : 3;
   if (base < 0) {
-    // Index without base: SIB with base=101 and mod 00 always carries a disp32.
+    // Index without base: SIB with base=101 and mod 00 always carries a disp32, which a written
+    // `word` contradicts (measured: `[word ecx*8]` is nasm's error, `[byte ecx*8]` a disp32).
+    if (mem.dispSize === 16 || mem.dispSize === 64) return INVALID_32;
     dispSize(mem, undefined, 4, true);
     answer.dispBytes = 4;
     answer.dispOverflow = fullOverflow(simpleDisp(mem), 4);
