@@ -288,11 +288,15 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   let base: RegisterInfo | undefined;
   let index: RegisterInfo | undefined;
   let scale = 1;
+  // Whether the index is a register added to itself (`[eax+eax]`), which nasm splits into base and
+  // index at scale 2 whatever `nosplit` says (assemble.c, process_ea: EAH_SUMMED; measured:
+  // `[nosplit eax+eax]` is 8B 0C 00, as `[eax+eax]`, where `[nosplit eax*2]` is 8B 0C 45 00000000).
+  let indexSummed = false;
   if (regCount === 1) {
     // `nosplit` keeps a register written scaled by 1 an index (measured with nasm 2.16.01:
     // `[nosplit ecx*1]` is 8B 04 0D 00000000, `[ecx*1]` 8B 01).
     if (regScale[0] === 1 && !(nosplit && regExplicit[0] && !regSummed[0])) base = regInfo[0];
-    else { index = regInfo[0]; scale = regScale[0]; }
+    else { index = regInfo[0]; scale = regScale[0]; indexSummed = regSummed[0]; }
   } else if (regCount === 2) {
     // A scaled register must be the index; otherwise the first written is the base (nasm).
     const a = regScale[0] !== 1 || (regExplicit[0] && !regExplicit[1]) ? 1 : 0, b = 1 - a;
@@ -312,7 +316,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   if (base && index && base.bits !== index.bits) p.fail('impossible combination of address sizes', { start: from, end: to });
   return {
     kind: 'mem', size, far: far || undefined, segment, base, index, scale: scale as 1 | 2 | 4 | 8, disp, dispSize,
-    nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to,
+    nosplit: (nosplit && !(indexSummed && scale === 2 && base === undefined)) || undefined, strict: strict || undefined, start: from, end: to,
   };
 }
 
