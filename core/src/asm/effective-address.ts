@@ -298,8 +298,10 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     if (regScale[0] === 1 && !(nosplit && regExplicit[0] && !regSummed[0])) base = regInfo[0];
     else { index = regInfo[0]; scale = regScale[0]; indexSummed = regSummed[0]; }
   } else if (regCount === 2) {
-    // A scaled register must be the index; otherwise the first written is the base (nasm).
-    const a = regScale[0] !== 1 || (regExplicit[0] && !regExplicit[1]) ? 1 : 0, b = 1 - a;
+    // A scaled register must be the index; otherwise the first written is the base, unless it was
+    // written multiplied, by 1 too (nasm's hint names it no base; measured with nasm 2.16.01:
+    // `[ebx*1+ecx*1]` is 8B 0C 19, ecx the base, as `[ebx*1+ecx]`).
+    const a = regScale[0] !== 1 || (regScale[1] === 1 && regExplicit[0]) ? 1 : 0, b = 1 - a;
     if (regScale[a] !== 1) p.fail('invalid effective address: two index registers', { start: from, end: to });
     base = regInfo[a]; index = regInfo[b]; scale = regScale[b];
     if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
