@@ -224,6 +224,24 @@ export function splitEffectiveAddress(p: TermReader, first: Expr | undefined, se
 }
 
 /**
+ * nasm's message for more than two registers in an address (the first `count` of regInfo and
+ * regScale): its parse_mref reads them in the order of its register numbers (their names'
+ * alphabetical order), the first at scale 1 the base, the first other the index, and at the next
+ * says "two index registers" when no base was found, else "too many registers" (measured with
+ * nasm 2.16.01: `[esp+ecx*2+ebx*8]` is the first, `[ecx+ebx*0+edx]` the second).
+ */
+function tooManyRegisters(count: number): string {
+  const order = [...Array(count).keys()].sort((x, y) => (regInfo[x].name < regInfo[y].name ? -1 : 1));
+  let base = false, index = false;
+  for (const k of order) {
+    if (regScale[k] === 1 && !base) base = true;
+    else if (!index) index = true;
+    else break;
+  }
+  return base ? 'invalid effective address: too many registers' : 'invalid effective address: two index registers';
+}
+
+/**
  * The memory operand of the first `termCount` scratch terms, spanning columns `from` to `to`,
  * with what was written around and inside the brackets; `indexPart`: the part after the comma of
  * the split form (see splitEffectiveAddress).
@@ -280,7 +298,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     for (let k = a + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; regSummed[k - 1] = regSummed[k]; }
     regCount--; a--;
   }
-  if (regCount > 2) p.fail('invalid effective address: too many registers', { start: from, end: to });
+  if (regCount > 2) p.fail(tooManyRegisters(regCount), { start: from, end: to });
   // (Two registers neither of which can be the base come before a subtracted one: measured,
   // `[-ecx+ebx*2]` is "two index registers", `[ebx-ecx]` an invalid address.)
   if (regCount === 2 && regScale[0] !== 1 && regScale[1] !== 1) p.fail('invalid effective address: two index registers', { start: from, end: to });
