@@ -44,6 +44,8 @@ export type ParsedOperand =
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
       readonly base?: RegisterInfo; readonly index?: RegisterInfo; readonly scale: 1 | 2 | 4 | 8; readonly disp?: Expr;
       readonly dispSize?: DisplacementSize; readonly nosplit?: boolean; readonly strict?: boolean;
+      /** `rel` written in the brackets of a reference with registers (see MemOperand.rel). */
+      readonly rel?: boolean;
       /** `near` or `short` before the brackets (see MemOperand.jump). */
       readonly jump?: 'near' | 'short';
       /**
@@ -1986,7 +1988,8 @@ class LineParser implements TermReader {
       if (lower === 'byte') { words.dispSize = 8; words.byteAfterWider = words.wider; }
       else if (lower === 'word' || lower === 'dword' || lower === 'long' || lower === 'qword') { words.dispSize = SIZE_KEYWORDS[lower] as DisplacementSize; words.wider = true; words.byteAfterWider = false; }
       else if (lower === 'nosplit') words.nosplit = true;
-      else if (lower === 'rel' || lower === 'abs') continue;
+      else if (lower === 'rel') words.rel = true;
+      else if (lower === 'abs') continue;
       else if (lower === 'a16' || lower === 'a32') this.bracketAddressSize(t, lower);
       else if (lower === 'a64') this.fail(outsideDialect(t.text), t, 'unsupported-instruction');
       // (An operand's words and the other prefixes: nasm says so of each and reads on; measured,
@@ -2006,7 +2009,7 @@ class LineParser implements TermReader {
   private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
     outerSegment: RegisterInfo | undefined, displacement: Expr | undefined, lead?: AddressWords): ParsedOperand {
     const toks = this.toks;
-    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment, wider: lead?.wider ?? false, byteAfterWider: lead?.byteAfterWider ?? false };
+    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment, wider: lead?.wider ?? false, byteAfterWider: lead?.byteAfterWider ?? false, rel: lead?.rel ?? false };
     const i = this.addressWords(start, end, words);
     const { dispSize, nosplit, segment } = words;
     // (nasm: `[]` and `[cs:]` hold no expression; `[[ebx]]` one bracket too many.)
@@ -2037,7 +2040,7 @@ class LineParser implements TermReader {
         const terms = conditional ? withChosenBranches(this, e) : e;
         termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
       }
-      const op = widenedByte(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words);
+      const op = withRel(widenedByte(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words), words);
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
       const disp = op.disp ?? { k: 'num', v: 0, start: e.a.end, end: e.a.end };
@@ -2161,7 +2164,7 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
  * The words an address begins with (see LineParser.addressWords). `wider`: a word, dword or qword
  * was written; `byteAfterWider`: then `byte` last (see widenedByte).
  */
-interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined; wider?: boolean; byteAfterWider?: boolean }
+interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined; wider?: boolean; byteAfterWider?: boolean; rel?: boolean }
 
 /**
  * `op` as nasm makes a reference with registers where `byte` was written after a wider size
@@ -2170,6 +2173,10 @@ interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolea
  * 8B 83 04000000, and `[word byte bx+4]` in bits 16 8B 87 0400). An absolute address keeps its
  * `byte` (8B 05 and nasm's warning).
  */
+function withRel(op: ParsedOperand, words: AddressWords): ParsedOperand {
+  return words.rel === true && op.kind === 'mem' && (op.base !== undefined || op.index !== undefined) ? { ...op, rel: true } : op;
+}
+
 function widenedByte(op: ParsedOperand, words: AddressWords): ParsedOperand {
   if (words.byteAfterWider !== true || op.kind !== 'mem') return op;
   const reg = op.base ?? op.index;

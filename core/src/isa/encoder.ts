@@ -417,6 +417,9 @@ function hasLongForm(form: FormSpec): boolean {
 
 const IMPOSSIBLE_ADDRESS_SIZES = 'impossible combination of address sizes';
 
+/** nasm's warning of `rel` in a reference with registers (see MemOperand.rel). */
+const NOT_RIP_RELATIVE = 'indirect address displacements cannot be RIP-relative';
+
 /**
  * Whether the address sizes of `req` disagree: nasm settles them before it looks for a form
  * (assemble.c, add_asp), so this is its error where no form or no operation size would do
@@ -721,6 +724,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     if (m.base !== undefined || m.index !== undefined) {
       const invalid = m.addressSize === 32 ? req.bits === 16 || m.dispSize === 16 || m.dispSize === 64 : m.dispSize === 32 || m.dispSize === 64;
       if (invalid) problems.push(error(`invalid ${req.bits}-bit effective address`, memIndex));
+      else if (m.rel === true) problems.push(warning(NOT_RIP_RELATIVE, memIndex));
     } else if (m.dispSize !== req.bits) problems.push(warning('displacement size ignored on absolute address', memIndex));
     return 'error';
   }
@@ -747,6 +751,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       // (Every reference no form takes is "invalid N-bit effective address" to nasm, N the mode's
       // size, whatever the registers' size: measured, `[ax+bx]` and `[dword bx]` in bits 32.)
       if (typeof ea === 'string') { problems.push(error(`invalid ${req.bits}-bit effective address`, rmIndex)); return 'error'; }
+      if (rmOp.rel === true) problems.push(warning(NOT_RIP_RELATIVE, rmIndex));
       out.push((ea.mod << 6) | (reg << 3) | ea.rm);
       if (ea.sib >= 0) out.push(ea.sib);
       out.pushLittleEndian(rmOp.disp.written ?? ea.disp, ea.dispBytes);

@@ -84,6 +84,12 @@ export interface MemOperand {
   readonly dispSize?: DisplacementSize;
   /** `nosplit` inside the brackets: keep `[eax*2]` as a scaled index. */
   readonly nosplit?: boolean;
+  /**
+   * `rel` inside the brackets of a reference with registers: no RIP-relative address, which nasm
+   * warns of (assemble.c, process_ea, in every mode: "indirect address displacements cannot be
+   * RIP-relative", as it sizes the instruction and again as it puts it out: see copies in listing-lines.ts).
+   */
+  readonly rel?: boolean;
   /** Address size: 16 when 16-bit registers form the address, else 32. */
   readonly addressSize: 16 | 32;
 }
