@@ -62,6 +62,9 @@ const FILES: Readonly<Record<string, string>> = {
   'noname.asm': 'incbin 3\nincbin foo, 2\nincbin\ndb 1\n',
   // An error of the assembler is none of -M's business.
   'asmbad.asm': '%include "c.inc"\nmov eax,\n',
+  // A file that includes itself until no file can be opened, and one that includes itself behind a guard.
+  'cycle.asm': '%include "c.inc"\n%include "cycle.asm"\ndb 1\n',
+  'guarded.asm': '%ifndef ONCE\n%define ONCE\n%include "guarded.asm"\n%include "c.inc"\n%endif\n',
 };
 
 describe('dependency output (-M, -MG, -MD, -MF, -MT, -MQ, -MP, -MW) against nasm 2.16.01', function () {
@@ -129,6 +132,11 @@ describe('dependency output (-M, -MG, -MD, -MF, -MT, -MQ, -MP, -MW) against nasm
   it('lists missing files with -M too, and gives none of the assembler\'s (or %error\'s) errors', () => {
     same(['-M', '-Iinc/', 'miss.asm', '-o', 'm.bin']);
     same(['-M', '-Iinc/', 'asmbad.asm', '-o', 'a.bin']);
+  });
+
+  it('lists a file that includes itself once, with nothing ending the cycle or a guard', () => {
+    same(['-M', '-Iinc/', 'cycle.asm', '-o', 'c.bin']);
+    same(['-M', '-Iinc/', 'guarded.asm', '-o', 'g.bin']);
   });
 
   it('stops on a preprocessor error: no rule, exit 1', () => {

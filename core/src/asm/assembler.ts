@@ -3773,11 +3773,11 @@ class Assembler implements EvalContext {
         const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, jump: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
-          disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, addressSize: 16,
+          disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, rel: undefined, addressSize: 16,
         });
         mem.size = m.size; mem.far = m.far; mem.jump = m.jump; mem.segment = m.segment?.name as SegmentRegister | undefined;
         mem.base = m.base?.name as Gpr32 | Gpr16 | undefined; mem.index = m.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = m.scale;
-        mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit;
+        mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit; mem.rel = m.rel;
         mem.addressSize = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
         return mem;
       }
@@ -4213,6 +4213,7 @@ function codeFor(message: string): string {
   if (/out of range|exceeds bounds/i.test(message)) return 'out-of-range';
   if (/^value referenced by FAR|segment base references$/.test(message)) return 'far-segment';
   if (message === 'displacement size ignored on absolute address') return 'ea-dispsize';
+  if (message === 'indirect address displacements cannot be RIP-relative') return 'ea-rel';
   return 'encode';
 }
 

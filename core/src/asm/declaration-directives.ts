@@ -62,10 +62,9 @@ export class DeclarationDirectives {
     this.declarations.clear();
   }
 
-  /** After the final pass: the errors nasm gives at the end (see reportSymbolTypes and reportCommons). */
+  /** After the final pass: the errors nasm gives at the end (see symbolTypeErrors and reportCommons). */
   reportAtEnd(): void {
-    this.reportSymbolTypes();
-    this.reportCommons();
+    this.reportCommons(this.symbolTypeErrors());
   }
 
   /**
@@ -127,8 +126,9 @@ export class DeclarationDirectives {
    * nasm's bin format rejects a symbol type (manual §7.9.5 and §8.1: ELF's `:function`, `:data`)
    * at the symbol's definition, wherever the declaring line is; a name only `required` declares,
    * at its first `required` line (measured: `extern a:function` / `required a`, at the second line).
+   * Given with the common variables' refusals (see reportCommons).
    */
-  private reportSymbolTypes(): void {
+  private symbolTypeErrors(): HeldMessage[] {
     const places: { stmt: number; range: SourceRange }[] = [];
     for (const [name, d] of this.declarations.typed()) {
       const def = this.host.definition(name);
@@ -136,7 +136,7 @@ export class DeclarationDirectives {
       else if (d.kind === 'required' && d.required !== undefined) places.push(this.declarationPlace(d.required));
       else if (d.kind === 'extern' && this.host.externalNamed(name)) places.push(this.declarationPlace(d.first));
     }
-    for (const p of places.sort((a, b) => a.stmt - b.stmt)) this.host.sink.error('symbol-type', 'binary format does not support any special symbol types', p.range);
+    return places.map((p) => ({ code: 'symbol-type', message: 'binary format does not support any special symbol types', range: p.range, expansion: undefined, line: this.host.lineOf[p.stmt] }));
   }
 
   /** Where a declaration of a name was (see Declaration). */
@@ -242,8 +242,11 @@ export class DeclarationDirectives {
    * "label `a' inconsistently redefined" at the later line); and the bin format's refusal of the
    * common variables, which nasm gives in a pass after its first, so only when no error of its
    * first pass stopped it (measured: `common a 5` / `global a` is the declaration's error alone).
+   * The symbol types' refusals (`symbolTypes`) are the same output format's, given as that pass
+   * defines each label, in the order of the lines (measured: `global f:function` / `common c 4` /
+   * `f: nop` is c's error, then f's; after `mov eax, [ax]` neither).
    */
-  private reportCommons(): void {
+  private reportCommons(symbolTypes: HeldMessage[]): void {
     const host = this.host;
     const { lines, lineOf } = host;
     for (const [name, c] of this.commons ?? []) {
@@ -263,8 +266,9 @@ export class DeclarationDirectives {
     }
     // (The bin format's refusal of an external reference is of the final pass too: measured, `common
     // a 5` / `extern b` / `dd b` is the common variable's error alone.)
-    if (this.laterCommonErrors === undefined || host.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
-    for (const e of this.laterCommonErrors) host.sink.error(e.code, e.message, e.range, e.expansion, undefined, e.line);
+    const later = [...this.laterCommonErrors ?? [], ...symbolTypes].sort((a, b) => a.line - b.line);
+    if (later.length === 0 || host.sink.list.some((d) => d.severity === 'error' && !givenInFinalPass(d))) return;
+    for (const e of later) host.sink.error(e.code, e.message, e.range, e.expansion, undefined, e.line);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { ParsedOperand, Span } from './parser';
 import { chosenBranches } from './register-sum';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
+import type { DisplacementSize } from '../isa/operands';
 
 /**
  * The code of a failure whose message depends on the mode the line is assembled in, which the
@@ -206,10 +207,10 @@ export const MIB_PROBLEM = 'invalid mib expression';
  * `[eax*2,ecx]`, `[eax,ecx+4]`, `[eax,ecx+ebx]` and `[eax,x]` are "invalid mib expression".
  */
 export function splitEffectiveAddress(p: TermReader, first: Expr | undefined, second: Expr, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean,
-  strict: boolean, segment: RegisterInfo | undefined, dispSize: 8 | 16 | 32 | undefined, nosplit: boolean): ParsedOperand {
+  strict: boolean, segment: RegisterInfo | undefined, dispSize: DisplacementSize | undefined, nosplit: boolean): ParsedOperand {
   const span = { start: from, end: to };
   const outer = effectiveAddress(p, first === undefined ? 0 : splitTerms(first, false, 0), from, to, size, far, strict, segment, dispSize, nosplit);
-  const inner = effectiveAddress(p, splitTerms(second, false, 0), from, to, undefined, false, false, undefined, undefined, true);
+  const inner = effectiveAddress(p, splitTerms(second, false, 0), from, to, undefined, false, false, undefined, undefined, true, true);
   if (outer.kind !== 'mem' || inner.kind !== 'mem' || outer.index !== undefined) p.fail(MIB_PROBLEM, span);
   const index = inner.index ?? inner.base;
   // (What is added to the index must come to 0, names and all, a name's value the assembler's as
@@ -223,11 +224,30 @@ export function splitEffectiveAddress(p: TermReader, first: Expr | undefined, se
 }
 
 /**
+ * nasm's message for more than two registers in an address (the first `count` of regInfo and
+ * regScale): its parse_mref reads them in the order of its register numbers (their names'
+ * alphabetical order), the first at scale 1 the base, the first other the index, and at the next
+ * says "two index registers" when no base was found, else "too many registers" (measured with
+ * nasm 2.16.01: `[esp+ecx*2+ebx*8]` is the first, `[ecx+ebx*0+edx]` the second).
+ */
+function tooManyRegisters(count: number): string {
+  const order = [...Array(count).keys()].sort((x, y) => (regInfo[x].name < regInfo[y].name ? -1 : 1));
+  let base = false, index = false;
+  for (const k of order) {
+    if (regScale[k] === 1 && !base) base = true;
+    else if (!index) index = true;
+    else break;
+  }
+  return base ? 'invalid effective address: too many registers' : 'invalid effective address: two index registers';
+}
+
+/**
  * The memory operand of the first `termCount` scratch terms, spanning columns `from` to `to`,
- * with what was written around and inside the brackets.
+ * with what was written around and inside the brackets; `indexPart`: the part after the comma of
+ * the split form (see splitEffectiveAddress).
  */
 export function effectiveAddress(p: TermReader, termCount: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
-  segment: RegisterInfo | undefined, dispSize: 8 | 16 | 32 | undefined, nosplit: boolean): ParsedOperand {
+  segment: RegisterInfo | undefined, dispSize: DisplacementSize | undefined, nosplit: boolean, indexPart = false): ParsedOperand {
   let regCount = 0;
   let disp: Expr | undefined;
   // A register's coefficient is summed over the terms (nasm: `[ebx+ecx-ecx]` is `[ebx]`), and a
@@ -278,7 +298,7 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
     for (let k = a + 1; k < regCount; k++) { regInfo[k - 1] = regInfo[k]; regScale[k - 1] = regScale[k]; regExplicit[k - 1] = regExplicit[k]; regSummed[k - 1] = regSummed[k]; }
     regCount--; a--;
   }
-  if (regCount > 2) p.fail('invalid effective address: too many registers', { start: from, end: to });
+  if (regCount > 2) p.fail(tooManyRegisters(regCount), { start: from, end: to });
   // (Two registers neither of which can be the base come before a subtracted one: measured,
   // `[-ecx+ebx*2]` is "two index registers", `[ebx-ecx]` an invalid address.)
   if (regCount === 2 && regScale[0] !== 1 && regScale[1] !== 1) p.fail('invalid effective address: two index registers', { start: from, end: to });
@@ -286,29 +306,37 @@ export function effectiveAddress(p: TermReader, termCount: number, from: number,
   let base: RegisterInfo | undefined;
   let index: RegisterInfo | undefined;
   let scale = 1;
+  // Whether the index is a register added to itself (`[eax+eax]`), which nasm splits into base and
+  // index at scale 2 whatever `nosplit` says (assemble.c, process_ea: EAH_SUMMED; measured:
+  // `[nosplit eax+eax]` is 8B 0C 00, as `[eax+eax]`, where `[nosplit eax*2]` is 8B 0C 45 00000000).
+  let indexSummed = false;
   if (regCount === 1) {
     // `nosplit` keeps a register written scaled by 1 an index (measured with nasm 2.16.01:
     // `[nosplit ecx*1]` is 8B 04 0D 00000000, `[ecx*1]` 8B 01).
     if (regScale[0] === 1 && !(nosplit && regExplicit[0] && !regSummed[0])) base = regInfo[0];
-    else { index = regInfo[0]; scale = regScale[0]; }
+    else { index = regInfo[0]; scale = regScale[0]; indexSummed = regSummed[0]; }
   } else if (regCount === 2) {
-    // A scaled register must be the index; otherwise the first written is the base (nasm).
-    const a = regScale[0] !== 1 || (regExplicit[0] && !regExplicit[1]) ? 1 : 0, b = 1 - a;
+    // A scaled register must be the index; otherwise the first written is the base, unless it was
+    // written multiplied, by 1 too (nasm's hint names it no base; measured with nasm 2.16.01:
+    // `[ebx*1+ecx*1]` is 8B 0C 19, ecx the base, as `[ebx*1+ecx]`).
+    const a = regScale[0] !== 1 || (regScale[1] === 1 && regExplicit[0]) ? 1 : 0, b = 1 - a;
     if (regScale[a] !== 1) p.fail('invalid effective address: two index registers', { start: from, end: to });
     base = regInfo[a]; index = regInfo[b]; scale = regScale[b];
     if (index.name === 'esp' && scale === 1) [base, index] = [index, base];
   }
   if (index !== undefined && scale === 0) { index = undefined; scale = 1; }
   if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) {
-    // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base.
-    if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !nosplit) { base = index; scale -= 1; }
+    // nasm folds `[eax*3]`/`[eax*5]`/`[eax*9]` into base+index*(n-1) when there is no base,
+    // `nosplit` or not (assemble.c, process_ea; measured: `[nosplit ecx*3]` is 8A 04 49 too), but
+    // not the index of the split form (`indexPart`: `[eax, ecx*3]` is "invalid 32-bit effective address").
+    if (!base && index && (scale === 3 || scale === 5 || scale === 9) && !indexPart) { base = index; scale -= 1; }
     else failForMode(p, { start: from, end: to });
   }
   // (nasm then also says "invalid N-bit effective address".)
   if (base && index && base.bits !== index.bits) p.fail('impossible combination of address sizes', { start: from, end: to });
   return {
     kind: 'mem', size, far: far || undefined, segment, base, index, scale: scale as 1 | 2 | 4 | 8, disp, dispSize,
-    nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to,
+    nosplit: (nosplit && !(indexSummed && scale === 2 && base === undefined)) || undefined, strict: strict || undefined, start: from, end: to,
   };
 }
 

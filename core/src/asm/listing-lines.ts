@@ -196,7 +196,7 @@ export function buildListing(lines: PPLines, stmts: readonly ParsedStatement[], 
  * one of them was given does messagesAsListed need the listing (whose making costs, on a large file,
  * more than the assembly).
  */
-const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize', 'self-relative', 'wrt', 'extern']);
+const REPEATABLE: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'nobits-data', 'absolute-data', 'integer-size', 'far-segment', 'ea-dispsize', 'ea-rel', 'self-relative', 'wrt', 'extern']);
 
 /** Whether one of `diagnostics` may be printed more than once (see REPEATABLE). */
 export function mayRepeat(diagnostics: readonly Diagnostic[]): boolean {
@@ -356,7 +356,7 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   if (m.code === 'nobits-data' || m.code === 'absolute-data') return after(s.outs);
   if (m.code === 'zeroing') return [nth < s.reserves.length ? { text, offset: s.reserves[nth] } : { text }];
   // (nasm sizes the address, then puts it out: a warning each time.)
-  if (m.code === 'ea-dispsize') return [{ text }, { text }];
+  if (m.code === 'ea-dispsize' || m.code === 'ea-rel') return [{ text }, { text }];
   const nothings = column === undefined ? undefined : s.nothings?.get(column);
   if (m.code === 'integer-size' && nothings !== undefined) return after(nothings);
   // (The output format's word on the selector's segment is given as it is put out, after it; the

@@ -23,7 +23,7 @@ import { chosenBranches, conditionalIn, INVALID_OPERAND, registerFactors, regist
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
-import type { EncodeResult } from '../isa/operands';
+import type { DisplacementSize, EncodeResult } from '../isa/operands';
 
 export interface Span { readonly start: number; readonly end: number }
 
@@ -42,7 +42,9 @@ export type ParsedOperand =
   | (Span & {
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
       readonly base?: RegisterInfo; readonly index?: RegisterInfo; readonly scale: 1 | 2 | 4 | 8; readonly disp?: Expr;
-      readonly dispSize?: 8 | 16 | 32; readonly nosplit?: boolean; readonly strict?: boolean;
+      readonly dispSize?: DisplacementSize; readonly nosplit?: boolean; readonly strict?: boolean;
+      /** `rel` written in the brackets of a reference with registers (see MemOperand.rel). */
+      readonly rel?: boolean;
       /** `near` or `short` before the brackets (see MemOperand.jump). */
       readonly jump?: 'near' | 'short';
       /**
@@ -317,13 +319,16 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
   const p = new LineParser(tokens, localBase, evalLimit, floatMode, endsBlank);
   try {
     const stmt = p.statement();
-    // Errors the parse went on after: the line fails with the last of them.
+    // Errors the parse went on after: the line fails with the last of them. An instruction is
+    // assembled all the same, as nasm assembles it (measured: `mov eax, [far ax]` is "invalid size
+    // specification in effective address", then "invalid 32-bit effective address"); of a
+    // directive the label alone stays.
     let last = p.warnings !== undefined ? p.warnings.length - 1 : -1;
     while (last >= 0 && p.warnings![last].error !== true) last--;
     if (last >= 0) {
       const problem = p.warnings![last];
       const rest = p.warnings!.filter((_, k) => k !== last);
-      const label = p.failedLineLabel();
+      const label = stmt?.kind === StatementKind.Instruction ? stmt : p.failedLineLabel();
       const o: ParseOutcome = label !== undefined ? { stmt: label, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       return rest.length > 0 ? { ...o, warnings: rest } : o;
     }
@@ -656,12 +661,23 @@ export function mentionsLocal(toks: readonly PPToken[]): boolean {
  */
 const scratchOperands: ParsedOperand[] = [];
 
+/**
+ * Words nasm reads in brackets and refuses there: an operand's (`far`), sizes no displacement has,
+ * and the prefixes but a16/a32 (its TOKEN_SPECIAL, TOKEN_SIZE and TOKEN_PREFIX words, tokens.dat).
+ */
+const NOT_IN_ADDRESS: ReadonlySet<string> = new Set(['far', 'near', 'short', 'to', 'strict', 'tword', 'oword', 'yword', 'zword',
+  'o16', 'o32', 'o64', 'osp', 'asp', 'lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'wait', 'times', 'xacquire', 'xrelease', 'bnd', 'nobnd']);
+
 class LineParser implements TermReader {
   /** The line's tokens (a data item's rescanned string may take the place of the rest: see dataList). */
   private toks: readonly PPToken[];
   private pos = 0;
   private opIndex = -1;
   warnings: ParseProblem[] | undefined;
+  /** Whether the line has had its segment override (see segmentOverride). */
+  private segmentRead = false;
+  /** An instruction's prefixes, as it is read: an `a16` in brackets is one (see bracketAddressSize). */
+  private prefixesRead: (Span & { name: string })[] | undefined;
   /** Made on the first reference: many lines have none. */
   private refs: { name: string; start: number; end: number; src?: SourceRange; at?: Written }[] | undefined;
   /** The non-local label before the line's own (an `equ` does not replace it). */
@@ -962,6 +978,7 @@ class LineParser implements TermReader {
     // The operands gather in one array for every line, copied to an exact-size one at the end.
     const operands = scratchOperands;
     let count = 0;
+    this.prefixesRead = prefixes;
     while (this.pos < toks.length) {
       const end = this.operandEnd(this.pos, false);
       if (end === this.pos) this.fail('expression syntax error', toks[this.pos]);
@@ -976,7 +993,32 @@ class LineParser implements TermReader {
       }
     }
     const own = count > 0 ? operands.slice(0, count) : NO_OPERANDS;
-    return this.finish(label, times, prefixes, keyword.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
+    return this.finish(label, times, this.prefixesRead, keyword.op(word.start, word.end), own, NO_DATA, NO_TOKENS);
+  }
+
+  /**
+   * A segment override `r:` written at `t`, in or before brackets: the line's one (nasm's parser
+   * keeps one segment per instruction, the first; measured with nasm 2.16.01: `[es: es: 5]`,
+   * `es:[ds:5]` and `mov [es:5], [ds:4]` are "instruction has conflicting segment overrides",
+   * which it reads on after). Undefined for a second one. (A segment prefix word before the
+   * instruction with one is the encoder's to refuse.)
+   */
+  private segmentOverride(t: PPToken, r: RegisterInfo): RegisterInfo | undefined {
+    if (this.segmentRead) { this.goOn('instruction has conflicting segment overrides', t); return undefined; }
+    this.segmentRead = true;
+    return r;
+  }
+
+  /**
+   * `a16`/`a32` in brackets: the instruction's address-size prefix, in the slot the one written
+   * before the instruction takes (parser.c, process_size_override; measured with nasm 2.16.01:
+   * in bits 32 `mov eax, [a16 foo]` is 67 A1 and two bytes, `[a16 bx]` 67 8B 07, `a16 mov eax,
+   * [a16 bx]` the same). Another size in the slot already is nasm's error, which it reads on after.
+   */
+  private bracketAddressSize(t: PPToken, lower: string): void {
+    const written = this.prefixesRead?.find((p) => p.name === 'a16' || p.name === 'a32');
+    if (written === undefined) this.prefixesRead = [...(this.prefixesRead ?? []), { name: lower, start: t.start, end: t.end }];
+    else if (written.name !== lower) this.goOn('conflicting address size specifications', t);
   }
 
   /**
@@ -1780,10 +1822,11 @@ class LineParser implements TermReader {
     // `es:[di]`, `es:di`, `es:0x10`: a segment register and `:` before the operand make it a
     // memory reference, `[es:di]`, but to JMP and CALL a far pointer (nasm, measured).
     if (reg && reg.cls === 'sreg' && i + 2 < end && toks[i + 1].text === ':' && !isJumpOrCall(toks[this.opIndex])) {
-      if (toks[i + 2].text === '[') return this.bracketed(i + 2, end, from, to, size, jump, strict, reg);
+      const segment = this.segmentOverride(t, reg);
+      if (toks[i + 2].text === '[') return this.bracketed(i + 2, end, from, to, size, jump, strict, segment);
       const open = this.bracketAt(i + 2, end);
-      if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump, strict, reg);
-      return this.memory(i + 2, end, from, to, size, jump, strict, reg);
+      if (open >= 0) return this.displaced(i + 2, open, end, from, to, size, jump, strict, segment);
+      return this.memory(i + 2, end, from, to, size, jump, strict, segment);
     }
     if (reg && i + 1 === end && !pointer) {
       if (jump !== undefined || wide || (size !== undefined && size !== reg.bits)) this.registerSizeIgnored(jump, from, to);
@@ -1974,16 +2017,20 @@ class LineParser implements TermReader {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      if (lower === 'byte' || lower === 'word' || lower === 'dword' || lower === 'long') words.dispSize = SIZE_KEYWORDS[lower] as 8 | 16 | 32;
+      if (lower === 'byte') { words.dispSize = 8; words.byteAfterWider = words.wider; }
+      else if (lower === 'word' || lower === 'dword' || lower === 'long' || lower === 'qword') { words.dispSize = SIZE_KEYWORDS[lower] as DisplacementSize; words.wider = true; words.byteAfterWider = false; }
       else if (lower === 'nosplit') words.nosplit = true;
-      else if (lower === 'rel' || lower === 'abs') continue;
-      // (An operand's words: nasm says so of each and reads on; measured, `[far]` is this and
-      // "expression syntax error", `[near ebx+4]` this alone.)
-      else if (lower === 'far' || lower === 'near' || lower === 'short' || lower === 'to') this.goOn('invalid size specification in effective address', t);
+      else if (lower === 'rel') words.rel = true;
+      else if (lower === 'abs') continue;
+      else if (lower === 'a16' || lower === 'a32') this.bracketAddressSize(t, lower);
+      else if (lower === 'a64') this.fail(outsideDialect(t.text), t, 'unsupported-instruction');
+      // (An operand's words and the other prefixes: nasm says so of each and reads on; measured,
+      // `[far]` is this and "expression syntax error", `[near ebx+4]` and `[o16 ebx]` this alone.)
+      else if (NOT_IN_ADDRESS.has(lower)) this.goOn('invalid size specification in effective address', t);
       else if (isMasmFlat(t, toks[i + 1])) i++;
       else {
         const r = register(t);
-        if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { words.segment = r; i++; continue; }
+        if (r && r.cls === 'sreg' && toks[i + 1]?.text === ':') { words.segment = this.segmentOverride(t, r) ?? words.segment; i++; continue; }
         break;
       }
     }
@@ -1994,7 +2041,7 @@ class LineParser implements TermReader {
   private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
     outerSegment: RegisterInfo | undefined, displacement: Expr | undefined, lead?: AddressWords): ParsedOperand {
     const toks = this.toks;
-    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment };
+    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment, wider: lead?.wider ?? false, byteAfterWider: lead?.byteAfterWider ?? false, rel: lead?.rel ?? false };
     const i = this.addressWords(start, end, words);
     const { dispSize, nosplit, segment } = words;
     // (nasm: `[]` and `[cs:]` hold no expression; `[[ebx]]` one bracket too many.)
@@ -2025,7 +2072,7 @@ class LineParser implements TermReader {
         const terms = conditional ? withChosenBranches(this, e) : e;
         termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
       }
-      const op = effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
+      const op = withRel(widenedByte(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words), words);
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
       const disp = op.disp ?? { k: 'num', v: 0, start: e.a.end, end: e.a.end };
@@ -2153,7 +2200,28 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
 }
 
 /** What the words an address begins with set (see LineParser.addressWords). */
-interface AddressWords { dispSize: 8 | 16 | 32 | undefined; nosplit: boolean; segment: RegisterInfo | undefined }
+/**
+ * The words an address begins with (see LineParser.addressWords). `wider`: a word, dword or qword
+ * was written; `byteAfterWider`: then `byte` last (see widenedByte).
+ */
+interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined; wider?: boolean; byteAfterWider?: boolean; rel?: boolean }
+
+/**
+ * `op` as nasm makes a reference with registers where `byte` was written after a wider size
+ * (`[dword byte ebx+4]`): the byte size is the one it checks, but the wider one it has seen makes
+ * the displacement the address's full size (assemble.c, IS_MOD_01; measured with nasm 2.16.01:
+ * 8B 83 04000000, and `[word byte bx+4]` in bits 16 8B 87 0400). An absolute address keeps its
+ * `byte` (8B 05 and nasm's warning).
+ */
+function withRel(op: ParsedOperand, words: AddressWords): ParsedOperand {
+  return words.rel === true && op.kind === 'mem' && (op.base !== undefined || op.index !== undefined) ? { ...op, rel: true } : op;
+}
+
+function widenedByte(op: ParsedOperand, words: AddressWords): ParsedOperand {
+  if (words.byteAfterWider !== true || op.kind !== 'mem') return op;
+  const reg = op.base ?? op.index;
+  return reg === undefined ? op : { ...op, dispSize: reg.bits === 16 ? 16 : 32 };
+}
 
 /** The directives nasm's parser reads itself among those that are also standard macros (see standardMacroCounts). */
 const PARSER_WORDS: ReadonlySet<string> = new Set(['incbin']);

@@ -1382,6 +1382,13 @@ class Preprocessor {
     this.capture = { kind: 'macro', nesting: 1, lines: macro.body, range: here, expansion: f.expansion, macro, frame: f };
   }
 
+  /** How many files are being read, one in another: the source and the `%include`s open. */
+  private openFiles(): number {
+    let n = 0;
+    for (const fr of this.frames) if (fr.kind === 'file') n++;
+    return n;
+  }
+
   private include(f: Frame, file: string, line: number, toks: PPToken[], here: SourceRange): void {
     // nasm expands single-line macros in the name: `%define LIB "lib.inc"` / `%include LIB`
     // (measured; a macro that gives an unquoted name is still "expects a file name").
@@ -1410,8 +1417,12 @@ class Preprocessor {
       this.sink.error('missing-include', `unable to open include file \`${target}': No such file or directory`, range, f.expansion);
       return;
     }
-    if (this.frames.some((fr) => fr.kind === 'file' && fr.file === resolved)) {
-      this.sink.error('include-cycle', `\`${target}' includes itself (include cycle)`, range, f.expansion);
+    // A file may include itself, or one that includes it: a guard (`%ifndef`) or a count ends the
+    // recursion, as nasm reads it (measured: a guarded file that includes itself assembles). With
+    // none, nasm goes on until it has no file descriptor left: at 1018 files open for an assembly
+    // and 1019 for -E, under the usual limit of 1024 (`ulimit -n`), in the system's words.
+    if (this.openFiles() >= (this.opts.preprocessOnly === true ? 1019 : 1018)) {
+      this.sink.error('include-cycle', `unable to open include file \`${target}': Too many open files`, range, f.expansion);
       return;
     }
     if (!this.files.includes(resolved)) this.files.push(resolved);
@@ -2120,11 +2131,15 @@ class Preprocessor {
     frame.localOffset = localOffset;
   }
 
-  /** `%assign %$localsize %$localsize+size`, as `%local`'s line at `at` writes it. */
+  /**
+   * `%assign %$localsize %$localsize+size`, as `%local`'s line at `at` writes it. With no context,
+   * the `%$localsize` the sum reads is the error, and the sum "expression syntax error" (measured).
+   */
   private addToLocalSize(f: Frame, file: string, line: number, at: PPToken, size: number): void {
     const localSize: PPToken = { kind: 'preproc', text: '%$localsize', start: at.start, end: at.end };
     const [target, ...expr] = this.contextLocals([localSize, localSize, { kind: 'op', text: '+', start: at.start, end: at.end }, { kind: 'number', text: String(size), start: at.start, end: at.end }], file, line, f);
     if (target.kind === 'ident') this.assign(f, file, line, '%assign', '%assign', target, expr);
+    else this.sink.error('syntax', 'expression syntax error', lineRange(file, line, at.start, at.end), f.expansion);
   }
 
   // ---- single-line macros ----
@@ -2270,11 +2285,16 @@ class Preprocessor {
     if (this.smacros.size === 0 && !hasBuiltin(toks) && !toks.some(isImplementedFunction)) return toks;
     this.expandedTokens = 0;
     this.expansionOverflow = false;
+    const mark = this.sink.mark();
     let result = this.expansionPass(toks, file, line);
     let passed = 0;
     for (let round = 0; result !== toks && round < this.limits.macroLevels; round++) {
       const joined = pasteTokens(result, file, line, true, this.pasteStart);
       if (joined.length === result.length) break;
+      // nasm holds a pass's messages and drops them when pasting joins tokens, for the next pass
+      // reads the line again (measured: with `%define pr() )M`, `db pr(pr()6` is `db )MM6` with no
+      // "macro call expects terminating `)'", which the first pass met at the outer `pr(`).
+      this.sink.rollback(mark);
       // Each pass over the line counts its tokens (nasm's: blanks are tokens too) against
       // --limit-macro-tokens; past it nasm
       // stops passing, silently, with the line as pasted (measured: `%define n %?%+%isnum` /

@@ -173,10 +173,12 @@ function outputName(args: AsmArgs): string {
 }
 
 /**
- * Diagnostics nasm's `-M` pass does not give: a missing `%include` is a dependency to list, and
- * `%error`/`%warning` speak only in a pass that assembles (measured with nasm 2.16.01).
+ * Diagnostics nasm's `-M` pass does not give: a missing `%include` is a dependency to list, a file
+ * that includes itself until no file can be opened is listed once (nasm's dependency pass opens
+ * them as optional), and `%error`/`%warning` speak only in a pass that assembles (measured with
+ * nasm 2.16.01: `-M` of a file whose only line includes itself is `a : a.asm`, exit 0).
  */
-const NOT_IN_DEPENDENCY_PASS: ReadonlySet<string> = new Set(['missing-include', 'user-error', 'user-warning']);
+const NOT_IN_DEPENDENCY_PASS: ReadonlySet<string> = new Set(['missing-include', 'include-cycle', 'user-error', 'user-warning']);
 
 /**
  * `-M`/`-MG`: the dependencies alone, from the preprocessor, to standard output or `-MF FILE`.

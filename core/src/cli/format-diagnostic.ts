@@ -26,6 +26,9 @@ function nasmShaped(d: Diagnostic, format: 'gnu' | 'vc'): string {
     if (r.start.line < 0) return format === 'gnu' ? `${r.file}:` : `${r.file} :`;
     return format === 'gnu' ? `${r.file}:${r.start.line + 1}:` : `${r.file}(${r.start.line + 1}) :`;
   };
+  // A `%fatal` is nasm's fatal error, which ends the run before nasm lists the macros it came
+  // from (nasm.c, nasm_verror: die_hard comes first; measured: `a.asm:5: fatal: boom`, alone).
+  if (d.code === 'user-fatal') return `${where(d.range)} fatal: ${d.message}\n`;
   let text = `${where(d.range)} ${d.severity}: ${d.message}${switchTag(d)}\n`;
   for (const site of d.expansion ?? []) text += `${where(site)} ... expanded from here\n`;
   for (const rel of d.related ?? []) text += `${where(rel.range)} ${rel.definition ? 'info:' : '...'} ${rel.message}\n`;

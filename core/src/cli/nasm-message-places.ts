@@ -3,6 +3,9 @@
 
 import type { Diagnostic, SourceRange } from '../asm/api';
 
+/** An `%include` line, or `%require` (nasm 2.16.01's `%include` under another name: see Preprocessor). */
+const INCLUDE_LINE = /^\s*%(?:include|require)\b/i;
+
 /**
  * `d` as nasm reports it. Ringside's place is the line the message is about (inside the innermost
  * macro's body), its expansion the sites that led there, innermost first: macro calls and
@@ -16,7 +19,7 @@ export function asNasmPlaces(d: Diagnostic, lineText: (file: string, line: numbe
   const sites = d.expansion ?? [];
   if (sites.length === 0) return { ...d, related: undefined };
   const places: SourceRange[] = [d.statementRange ?? d.range, ...sites];
-  const isInclude = (r: SourceRange): boolean => /^\s*%include\b/i.test(lineText(r.file, r.start.line) ?? '');
+  const isInclude = (r: SourceRange): boolean => INCLUDE_LINE.test(lineText(r.file, r.start.line) ?? '');
   const notes: { range: SourceRange; message: string; definition?: true }[] = [];
   let primary = d.range;
   for (let i = 1; i < places.length; i++) {
@@ -68,7 +71,7 @@ function macroHeader(body: SourceRange, lineText: (file: string, line: number) =
     const text = lineText(body.file, l);
     if (text === undefined) return undefined;
     if (/^\s*%endm(?:acro)?\b/i.test(text)) { nested++; continue; }
-    if (nested === 0 && include === undefined && /^\s*%include\b/i.test(text)) include = { file: body.file, start: { line: l, col: 0 }, end: { line: l, col: 0 } };
+    if (nested === 0 && include === undefined && INCLUDE_LINE.test(text)) include = { file: body.file, start: { line: l, col: 0 }, end: { line: l, col: 0 } };
     const m = /^\s*%i?macro\s+([^\s;]+)([^;]*)/i.exec(text);
     if (m === null) continue;
     if (nested-- === 0) return { name: m[1], nolist: /^\s*\S*\.nolist(?![\w.])/i.test(m[2]), ...(include !== undefined ? { include } : {}) };

@@ -2,7 +2,7 @@
 // NASM's choices (shortest displacement, [ebp] as disp8 0, [esp] via SIB, index splitting
 // `[eax*2]` → `[eax+eax]` unless `nosplit`, `[ebx+esp]` swapped) — Intel SDM Vol. 2 §2.1.5.
 
-import type { MemOperand } from './operands';
+import type { DisplacementSize, MemOperand } from './operands';
 import type { RegisterInfo } from './types';
 import { registerInfo } from './registers';
 
@@ -74,7 +74,7 @@ function labelOverflow(mem: MemOperand, full: 2 | 4): 'word' | undefined {
  * is impossible. `written`: the displacement size to go by (`mem.dispSize`, or what the caller
  * made of it).
  */
-function dispSize(mem: MemOperand, written: 8 | 16 | 32 | undefined, full: 2 | 4, mustHaveDisp: boolean): string | undefined {
+function dispSize(mem: MemOperand, written: DisplacementSize | undefined, full: 2 | 4, mustHaveDisp: boolean): string | undefined {
   const raw = mem.disp.value ?? 0;
   const known = simpleDisp(mem);
   const bits = full === 4 ? 32 : 16;
@@ -136,7 +136,9 @@ function encode32(mem: MemOperand): EaResult {
   }
   const ss = scale === 1 ? 0 : scale === 2 ? 1 : scale === 4 ? 2 : 3;
   if (base < 0) {
-    // Index without base: SIB with base=101 and mod 00 always carries a disp32.
+    // Index without base: SIB with base=101 and mod 00 always carries a disp32, which a written
+    // `word` contradicts (measured: `[word ecx*8]` is nasm's error, `[byte ecx*8]` a disp32).
+    if (mem.dispSize === 16 || mem.dispSize === 64) return INVALID_32;
     dispSize(mem, undefined, 4, true);
     answer.dispBytes = 4;
     answer.dispOverflow = fullOverflow(simpleDisp(mem), 4);

@@ -415,6 +415,30 @@ function hasLongForm(form: FormSpec): boolean {
   return form.long !== undefined ? form.long !== false : form.operands.includes('rm32');
 }
 
+const IMPOSSIBLE_ADDRESS_SIZES = 'impossible combination of address sizes';
+
+/** nasm's warning of `rel` in a reference with registers (see MemOperand.rel). */
+const NOT_RIP_RELATIVE = 'indirect address displacements cannot be RIP-relative';
+
+/**
+ * Whether the address sizes of `req` disagree: nasm settles them before it looks for a form
+ * (assemble.c, add_asp), so this is its error where no form or no operation size would do
+ * (measured: `a16 mov [ebx], 1` and `mov [qword 5], 1` are this, not "operation size not
+ * specified"). An a16/a32 prefix and each memory operand must agree; a `qword` address no mode of
+ * the dialect has. (A bare `[0x10]` takes either: `mov [bx], [0x10]` is an invalid combination.)
+ */
+function impossibleAddressSizes(req: EncodeRequest): boolean {
+  let addressSize: number | undefined = req.prefixes.includes('a16') ? 16 : req.prefixes.includes('a32') ? 32 : undefined;
+  for (const op of req.operands) {
+    if (op.kind !== 'mem') continue;
+    const size = op.base !== undefined || op.index !== undefined ? op.addressSize : op.dispSize !== undefined && op.dispSize > 8 ? op.dispSize : undefined;
+    if (size === undefined) continue;
+    if (size === 64 || (addressSize !== undefined && size !== addressSize)) return true;
+    addressSize = size;
+  }
+  return false;
+}
+
 /**
  * nasm's message when no form of the instruction takes the operands: memory references of two
  * address sizes first, then the nearest miss among the forms (see Miss).
@@ -425,15 +449,7 @@ function whyNoFormFits(forms: readonly FormSpec[], recipes: readonly FormRecipe[
   // (see farImmediate): of a size other than word or dword (measured: `jmp far byte 5`).
   const target = ops[0];
   if (ops.length === 1 && target.kind === 'imm' && target.jump === 'far') return MISS_MESSAGE[Miss.SizeMismatch];
-  let addressSize: number | undefined;
-  for (const op of ops) {
-    if (op.kind !== 'mem') continue;
-    // (A bare `[0x10]` takes either: measured, `mov [bx], [0x10]` is an invalid combination.)
-    const size = op.base !== undefined || op.index !== undefined ? op.addressSize : op.dispSize === 16 || op.dispSize === 32 ? op.dispSize : undefined;
-    if (size === undefined) continue;
-    if (addressSize !== undefined && size !== addressSize) return 'impossible combination of address sizes';
-    addressSize = size;
-  }
+  if (impossibleAddressSizes(ctx.req)) return IMPOSSIBLE_ADDRESS_SIZES;
   ctx.explaining = true;
   let best = Miss.Invalid;
   for (let f = 0; f < forms.length && best !== Miss.LongMode; f++) {
@@ -689,15 +705,26 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
     operandSize = prefixes.operandSize;
   }
   if (operandSize !== undefined && operandSize !== req.bits) out.push(0x66);
+  // A `qword` address, which only 64-bit mode has: nasm's address size check finds none, then
+  // ignores the written size (assemble.c; measured: `mov eax, [qword 5]` in bits 32 and 16).
+  if (mem !== undefined && mem.dispSize === 64 && mem.base === undefined && mem.index === undefined) {
+    problems.push(error('impossible combination of address sizes', memIndex), warning('displacement size ignored on absolute address', memIndex));
+    return 'error';
+  }
   const memAddressSize = mem === undefined ? undefined : addressSizeOf(mem, req.bits, prefixes.addressSize);
   if (prefixes.addressSize !== undefined && memAddressSize !== undefined && memAddressSize !== prefixes.addressSize) {
     problems.push(error('impossible combination of address sizes', memIndex));
-    // nasm goes on to read the reference (measured): in bits 16 an a16 reference with 32-bit
-    // registers is also not a 16-bit one, and an absolute address's written size other than the
-    // mode's is ignored, with the warning for it (`a16 mov al, [dword 5]` in bits 16).
+    // nasm goes on to read the reference at the mode's address size (assemble.c, process_ea;
+    // measured): 32-bit registers are no 16-bit address, nor take a word displacement, and 16-bit
+    // ones no dword (`a16 mov al, [ebx]` in bits 16, `a16 mov eax, [word ebx]` in bits 32, `a32
+    // mov ax, [dword bx]` in bits 16, "invalid N-bit effective address" too); an absolute
+    // address's written size other than the mode's is ignored, with the warning for it (`a16 mov
+    // al, [dword 5]` in bits 16).
     const m = mem!;
     if (m.base !== undefined || m.index !== undefined) {
-      if (req.bits === 16 && prefixes.addressSize === 16) problems.push(error('invalid 16-bit effective address', memIndex));
+      const invalid = m.addressSize === 32 ? req.bits === 16 || m.dispSize === 16 || m.dispSize === 64 : m.dispSize === 32 || m.dispSize === 64;
+      if (invalid) problems.push(error(`invalid ${req.bits}-bit effective address`, memIndex));
+      else if (m.rel === true) problems.push(warning(NOT_RIP_RELATIVE, memIndex));
     } else if (m.dispSize !== req.bits) problems.push(warning('displacement size ignored on absolute address', memIndex));
     return 'error';
   }
@@ -724,6 +751,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       // (Every reference no form takes is "invalid N-bit effective address" to nasm, N the mode's
       // size, whatever the registers' size: measured, `[ax+bx]` and `[dword bx]` in bits 32.)
       if (typeof ea === 'string') { problems.push(error(`invalid ${req.bits}-bit effective address`, rmIndex)); return 'error'; }
+      if (rmOp.rel === true) problems.push(warning(NOT_RIP_RELATIVE, rmIndex));
       out.push((ea.mod << 6) | (reg << 3) | ea.rm);
       if (ea.sib >= 0) out.push(ea.sib);
       out.pushLittleEndian(rmOp.disp.written ?? ea.disp, ea.dispBytes);
@@ -914,7 +942,7 @@ export function encode(req: EncodeRequest): EncodeResult {
       if ((fits & (1 << f)) === 0) continue;
       const size = impliedMemorySize(forms[f].operands[i]);
       if (size === undefined) continue;
-      if (seen !== undefined && seen !== size) return { ok: false, problems: [error('operation size not specified', i)] };
+      if (seen !== undefined && seen !== size) return { ok: false, problems: [error(impossibleAddressSizes(req) ? IMPOSSIBLE_ADDRESS_SIZES : 'operation size not specified', i)] };
       seen = size;
     }
   }

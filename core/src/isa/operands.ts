@@ -3,6 +3,12 @@
 
 import type { RegisterName, SegmentRegister, Gpr32, Gpr16, InstructionSpec, FormSpec } from './types';
 
+/**
+ * A displacement size written inside brackets (`[byte ebp+4]`, `[dword 5]`); `qword`, which no
+ * address of the dialect takes, is nasm's error at the encoder (see encoder.ts).
+ */
+export type DisplacementSize = 8 | 16 | 32 | 64;
+
 /** An expression value as the encoder needs it. */
 export interface OperandValue {
   /** The numeric value, or undefined when a symbol it uses is not known yet in this pass. */
@@ -75,9 +81,15 @@ export interface MemOperand {
   /** True when a displacement expression was written at all (`[ebp]` vs `[ebp+0]`). */
   readonly hasDisp: boolean;
   /** `byte`/`word`/`dword` written inside the brackets (`[byte ebp+4]`): the displacement size. */
-  readonly dispSize?: 8 | 16 | 32;
+  readonly dispSize?: DisplacementSize;
   /** `nosplit` inside the brackets: keep `[eax*2]` as a scaled index. */
   readonly nosplit?: boolean;
+  /**
+   * `rel` inside the brackets of a reference with registers: no RIP-relative address, which nasm
+   * warns of (assemble.c, process_ea, in every mode: "indirect address displacements cannot be
+   * RIP-relative", as it sizes the instruction and again as it puts it out: see copies in listing-lines.ts).
+   */
+  readonly rel?: boolean;
   /** Address size: 16 when 16-bit registers form the address, else 32. */
   readonly addressSize: 16 | 32;
 }
