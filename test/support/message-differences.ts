@@ -26,5 +26,6 @@ export const MESSAGE_DIFFERENCES: Readonly<Record<string, string>> = {
     + 'is warned of once; Ringside\'s command line gives every displacement warning twice',
   'err-section-origin.asm': LAYOUT, 'err-section-follows.asm': LAYOUT, 'err-section-overlap.asm': LAYOUT, 'err-section-follows-double-equals.asm': LAYOUT,
   'err-section-origin-negative.asm': LAYOUT, 'err-section-self-follows.asm': LAYOUT,
+  'err-include-self.asm': 'nasm runs out of open files in this include cycle and says so in the system\'s words; Ringside says at the same include that the file includes itself',
   'limit-macro-levels.asm': 'nasm prints a `... from macro` line for each of the 100 expansions it stopped in; Ringside the innermost call\'s',
 };

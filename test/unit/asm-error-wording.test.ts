@@ -19,6 +19,7 @@ const WORDED_OTHERWISE: Readonly<Record<string, string>> = {
   'asm/err-align-fill.asm': 'Ringside names the directive `align` cannot repeat, nasm wants an instruction',
   'asm/err-align-times.asm': 'Ringside says `times` cannot repeat the `align` macro, nasm wants an instruction',
   'asm/err-directive-label.asm': 'Ringside says a directive is no label, nasm reads the line as the directive',
+  'asm/err-include-self.asm': 'nasm runs out of open files in this include cycle and says so in the system\'s words; Ringside says at the same include that the file includes itself',
   'asm/err-float.asm': 'nasm reports a bad significand (`dd 1.5x`) in its final pass only, which the other errors stop it before',
   'asm/err-istruc-forward.asm': 'Ringside names the structure defined after the `istruc`, at its `iend`',
   'asm/err-struc-no-context.asm': 'Ringside says `iend`, `at` or `endstruc` has no `istruc` or `struc` open, where nasm gives the errors of its standard macros\' bodies run with no context (its `nasm -E` output is matched)',

@@ -135,6 +135,13 @@ describe('lsp diagnostics', () => {
       [1, 'too big', 2, 2, 18, [6]],
     ]);
   });
+  it('gives an include cycle nothing ends one related place, its include with the count', () => {
+    // (nasm 2.16.01 runs out of open files at that include, 1018 files deep: see preprocessor.test.ts.)
+    const diags = validate(single('nop\n%include "main.asm"\n').doc);
+    assert.deepEqual(diags.map((d) => [d.code, d.range.start.line, d.relatedInformation?.map((r) => [r.location.range.start.line, r.message])]), [
+      ['include-cycle', 1, [[1, 'expanded from here (1017 times)']]],
+    ]);
+  });
   it('says where a missing %include was looked for, and which folder ringside.includePaths needs', () => {
     // nasm 2.16.01, measured on src/main.asm with `%include "inc/x.inc"` and inc/x.inc in the folder
     // above: run from src/ (as the editor runs it) "main.asm:2: error: unable to open include file

@@ -1,8 +1,10 @@
 // Diagnostics as command-line text: `file:line:col: severity: message` (1-based, like nasm and
-// gcc), followed by the macro call and %include sites that led there; or in the shapes of nasm's
+// gcc), followed by the macro call and %include sites that led there (one line for a site that
+// repeats, as an include cycle's does); or in the shapes of nasm's
 // `-X gnu` (`file:line: severity: message`) and `-X vc` (`file(line) : severity: message`).
 
 import type { Diagnostic } from '../asm/api';
+import { expandedFromHere, expansionRuns } from '../asm/expansion-runs';
 import { switchTag } from '../asm/warning-switches';
 import type { MessageFormat } from './asm-options';
 
@@ -10,7 +12,7 @@ export function formatDiagnostic(d: Diagnostic, format: MessageFormat = 'ringsid
   if (format !== 'ringside') return nasmShaped(d, format);
   const where = (r: Diagnostic['range']): string => `${r.file}:${r.start.line + 1}:${r.start.col + 1}`;
   let text = `${where(d.range)}: ${d.severity}: ${d.message}${switchTag(d)}\n`;
-  for (const site of d.expansion ?? []) text += `${where(site)}: note: expanded from here\n`;
+  for (const run of expansionRuns(d.expansion ?? [])) text += `${where(run.site)}: note: ${expandedFromHere(run)}\n`;
   for (const rel of d.related ?? []) text += `${where(rel.range)}: note: ${rel.message}\n`;
   return text;
 }

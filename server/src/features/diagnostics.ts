@@ -2,6 +2,7 @@
 // virtualization lints, plus errors inside included files surfaced at the %include that led there.
 
 import type { Diagnostic as AsmDiagnostic, SourceRange } from '../../../core/src/asm/api';
+import { expandedFromHere, expansionRuns } from '../../../core/src/asm/expansion-runs';
 import { warningClass } from '../../../core/src/asm/warning-switches';
 import { COMMAND_LINE } from '../../../core/src/cli/assembler-arguments';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
@@ -27,7 +28,7 @@ function convert(doc: AnalyzedDocument, d: AsmDiagnostic, code = d.code): Diagno
   };
   const related = [
     ...(d.related ?? []).map((r) => ({ location: { uri: doc.toUri(r.range.file), range: toLspRange(r.range) }, message: r.message })),
-    ...(d.expansion ?? []).map((r) => ({ location: { uri: doc.toUri(r.file), range: toLspRange(r) }, message: 'expanded from here' })),
+    ...expansionRuns(d.expansion ?? []).map((run) => ({ location: { uri: doc.toUri(run.site.file), range: toLspRange(run.site) }, message: expandedFromHere(run) })),
   ];
   if (related.length > 0) out.relatedInformation = related;
   return out;
