@@ -16,7 +16,7 @@ import { reread } from './reread';
 import type { CountProblem } from './param-counts';
 import { blankFirst, blanksBeforeSeparators, markedAs, readMacroParameters, rotateArguments, splitArguments, standardName, startsBlank, textAsWritten, tokensText, usesCallLabel, usesLocalLabels, type MacroInvocation, type MacroParameters, type MultiLineMacro, type SingleLineMacro, type Undecided } from './macros';
 import { dirName, searchPlaces } from './paths';
-import { ContextStack, continuesName, isContextLocal, type Context } from './context-stack';
+import { ContextStack, continuesName, isContextLocal, type Context, type ContextsSaved } from './context-stack';
 import { endOfFile, nestExpansion, type Capture, type Frame } from './frames';
 import { macroLocalsOutside, matchCall, substituteParams, type SubstitutionEnd } from './macro-parameters';
 import { hasPaste, pasteTokens, type PasteStart } from './token-paste';
@@ -36,6 +36,14 @@ import { PACKAGE_BODY_FILE, packageMarkers, STANDARD_PACKAGES } from './standard
 import { isTokenMacro, isTokenMacroAlias, spelled } from './standard-expansion';
 import { hasBuiltin, isEnvironmentToken, isStandardName, versionOrTime } from './standard-macro-values';
 import { emptyArgumentValue, functionResult, parameterKind, testKind, isImplementedFunction, takesArguments, type FunctionToken } from './pp-functions';
+
+/** See Preprocessor.includeState. */
+interface IncludeState {
+  readonly singles: number;
+  readonly macros: number;
+  readonly contexts: ContextsSaved;
+  readonly cleared: boolean;
+}
 
 export interface PreprocessOptions {
   readonly file: string;
@@ -309,6 +317,10 @@ class Preprocessor {
   private assemblerCondition: readonly PPToken[] = [];
   /** Counts the frames pushed (Frame.serial). */
   private frameSerial = 0;
+  /** Changes to the multi-line macros (definitions, `%unmacro`, `%clear`): see IncludeState. */
+  private macroChanges = 0;
+  /** The state each `%include`d file was opened in, by its frame's serial (see unchangedSinceOpened). */
+  private readonly includeStates = new Map<number, IncludeState>();
   /** The single-line macros defined. */
   private readonly singles: SingleLineMacros;
   /** Their table (SingleLineMacros.byName), which the plain-line path (namesNoMacro) and `%clear` read. */
@@ -963,6 +975,7 @@ class Preprocessor {
   private finishMacro(m: MultiLineMacro): void {
     const key = m.caseInsensitive ? m.name.toLowerCase() : m.name;
     const list = this.mmacros.get(key);
+    this.macroChanges++;
     if (list) list.push(m);
     else {
       this.mmacros.set(key, [m]);
@@ -1421,17 +1434,36 @@ class Preprocessor {
     // recursion, as nasm reads it (measured: a guarded file that includes itself assembles). With
     // none, nasm goes on until it has no file descriptor left: at 1018 files open for an assembly
     // and 1019 for -E, under the usual limit of 1024 (`ulimit -n`), in the system's words, which
-    // Ringside gives too unless the file is one of those open: then it says it is a cycle.
+    // Ringside gives too unless the file is one of those open. Such a cycle is an error at once
+    // when nothing the file's lines can read has changed since it was last opened: each copy then
+    // reads as the one before and includes it again (nasm's error, in a few files rather than 1018).
     const open = this.openFiles();
-    if (open >= (this.opts.preprocessOnly === true ? 1019 : 1018)) {
-      const cycle = this.frames.some((fr) => fr.kind === 'file' && fr.file === resolved);
-      const message = cycle ? `\`${target}' includes itself ${open} files deep (include cycle): no guard or count ends it` : `unable to open include file \`${target}': Too many open files`;
+    const cycle = this.frames.some((fr) => fr.kind === 'file' && fr.file === resolved);
+    if ((cycle && this.unchangedSinceOpened(resolved)) || open >= (this.opts.preprocessOnly === true ? 1019 : 1018)) {
+      const message = cycle ? `\`${target}' includes itself (include cycle): no guard or count ends it` : `unable to open include file \`${target}': Too many open files`;
       this.sink.error('include-cycle', message, range, f.expansion);
       return;
     }
     if (!this.files.includes(resolved)) this.files.push(resolved);
     const frame = this.fileFrame(resolved, text, [range, ...f.expansion], f.depth + 1);
     this.frames.push(f.unlisted === true ? { ...frame, unlisted: true } : frame);
+    this.includeStates.set(frame.serial, this.includeState());
+  }
+
+  /** What the lines of a file about to be read can tell apart of the preprocessor's state. */
+  private includeState(): IncludeState {
+    return { singles: this.singles.version, macros: this.macroChanges, contexts: this.contexts.save(), cleared: this.standardCleared };
+  }
+
+  /** Whether that state is as it was when the innermost `%include` of `file` still being read opened it. */
+  private unchangedSinceOpened(file: string): boolean {
+    let opened: IncludeState | undefined;
+    for (let k = this.frames.length - 1; k >= 0 && opened === undefined; k--) {
+      const fr = this.frames[k];
+      if (fr.kind === 'file' && fr.file === file) opened = this.includeStates.get(fr.serial);
+    }
+    if (opened === undefined) return false;
+    return opened.singles === this.singles.version && opened.macros === this.macroChanges && opened.cleared === this.standardCleared && this.contexts.same(opened.contexts);
   }
 
   /**
@@ -3149,6 +3181,7 @@ class Preprocessor {
         if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
       }
       this.mmacros.clear();
+      this.macroChanges++;
       // The standard multi-line macros go too (see withoutStandardMacros): lines naming one no longer pass as written.
       this.standardCleared = true;
       this.macroNames = newMacroNames();
@@ -3177,6 +3210,7 @@ class Preprocessor {
     const list = this.mmacros.get(key);
     const kept = list?.filter((m) => !(m.min === min && m.max === max && m.greedy === greedy && m.caseInsensitive === (d === '%unimacro')));
     if (!list || kept!.length === list.length) return;
+    this.macroChanges++;
     if (kept!.length === 0) this.mmacros.delete(key); else this.mmacros.set(key, kept!);
   }
 
