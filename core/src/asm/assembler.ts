@@ -2615,6 +2615,10 @@ class Assembler implements EvalContext {
     }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return true;
+    // A field in a section and a structure in absolute space, or the other way: the count `s.b -
+    // s` is no number (measured with nasm 2.16.01: `.b: resd 2` at the top, which the second pass
+    // names `s.b`, then `istruc s` / `at .b, dd 0` / `struc s`).
+    if (v.sec !== struc.sec) { this.error('non-constant', 'non-constant argument supplied to TIMES', field); return true; }
     // A field named as a `.x` defined before the first non-local label is none to nasm's first
     // pass, where that label has no base (see failedAtFirst; measured: `.x: resb 1` before `struc
     // pt`, then `at .x` under `istruc pt`, is "non-constant argument supplied to TIMES").
