@@ -2648,12 +2648,12 @@ class Preprocessor {
         }
         if (m.quote !== undefined) {
           const a = args[k];
-          const lead = a.length > 0 && a[0].gap === true, tail = tails[k];
           // (Its `%+` joins, as nasm's expand_smacro joins them: `s(a %+ b)` is 'ab'.)
           const expanded = this.expandSingle(a.length > 0 ? [gapped(a[0], false), ...a.slice(1)] : a, file, line);
           const e = hasPaste(expanded) ? pasteTokens(expanded, file, line, false) : expanded;
+          const lead = (a.length > 0 && a[0].gap === true) || expandsToBlankFirst(a, e), tail = tails[k] || (this.endsBlank && e.length > 0);
           args[k] = m.quote === 'unless-string' && !lead && !tail && e.length === 1 && e[0].kind === 'string' ? [made('string', e[0].text)]
-            : [made('string', quoteBytes(new TextEncoder().encode(`${lead ? ' ' : ''}${textAsWritten(e)}${tail ? ' ' : ''}`)))];
+            : [made('string', quoteBytes(new TextEncoder().encode(e.length === 0 && lead ? ' ' : `${lead ? ' ' : ''}${textAsWritten(e)}${tail ? ' ' : ''}`)))];
           tails[k] = false;
         }
       });
@@ -2743,11 +2743,9 @@ class Preprocessor {
     }
     const strings = args.map((a, k) => {
       if (parameterKind(name, k) !== 's') return undefined;
-      const e = this.readEnvironment(this.expandSingle(a, file, line), file, line);
-      // A blank the result of a function call put first counts too (a %cond's: see below), and so
-      // do one where the first name expanded to nothing and one left at the end (see startsBlank).
-      const inner = e.length > 0 && a.length > 0 && e[0] !== a[0] && e[0].gap === true && a[0].gap !== true && isImplementedFunction(a[0]);
-      const lead = leads[k] === true || inner || this.startsBlank || startsBlank(a) ? ' ' : '';
+      const e = this.readEnvironment(this.expandSingle(a.length > 0 && a[0].gap === true ? [gapped(a[0], false), ...a.slice(1)] : a, file, line), file, line);
+      // A blank the expansion put first counts too (see expandsToBlankFirst), and so does one left at the end.
+      const lead = leads[k] === true || expandsToBlankFirst(a, e) || startsBlank(a) ? ' ' : '';
       const tail = this.endsBlank && e.length > 0 ? ' ' : '';
       if (lead === '' && tail === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
       return new TextEncoder().encode(lead + textAsWritten(e) + tail);
@@ -3489,4 +3487,17 @@ function packageName(t: PPToken | undefined): string {
 function aliasesAsNames(toks: PPToken[]): PPToken[] {
   if (!toks.some((t) => t.kind === 'ident' && isTokenMacroAlias(t.text))) return toks;
   return toks.map((t) => (t.kind === 'ident' && isTokenMacroAlias(t.text) ? { ...t, text: `$${t.text}`, unmacroed: true } : t));
+}
+
+/**
+ * Whether `e`, the expansion of a function's string argument or of a `&` parameter's argument `a`
+ * (its own first blank left out), begins with a blank to nasm's expand_smacro, which keeps blanks
+ * as tokens: one written after a name that expanded to nothing (measured with nasm 2.16.01,
+ * `%define E`: `%str(E x)` is ' x', `%str(E,x)` ',x', `%str(E"a")` '"a"') or one a function's
+ * result put first (`%str(%cond(1 , 5))` ' 5'); and an argument that expands to nothing at all,
+ * which nasm makes one blank ("expanded to empty line": `%str(E)` is ' ', as `Q(E)` is with
+ * `%define Q(&x) x`).
+ */
+function expandsToBlankFirst(a: readonly PPToken[], e: readonly PPToken[]): boolean {
+  return e.length > 0 ? e[0].gap === true : a.length > 0;
 }
