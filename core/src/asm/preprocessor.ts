@@ -743,7 +743,11 @@ class Preprocessor {
     // on as written above are the parser's to warn of (parseLine).
     if (this.capture && !this.repLeavesBranch(this.capture, directive)) {
       if (entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
-      this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive);
+      // A line of a macro's or %rep's expansion is written out for the listing as it is captured
+      // too, its `%!NAME`s read and warned of then, once (see bodyEnvironment; measured with nasm
+      // 2.16.01: a `%rep 2` in a `%rep 2` warns of each unset one in its body twice, not 4 times).
+      const captured = entry === undefined && f.kind !== 'file' && raw!.some(isEnvironmentToken) ? this.bodyEnvironment(raw as PPToken[], file, line) : undefined;
+      this.captureLine(f, file, line, text, captured ?? (entry !== undefined ? entry.tokens : raw!), directive);
       return;
     }
 
