@@ -198,6 +198,8 @@ export interface AssemblerHost {
   readonly structureLost?: (line: number) => boolean;
   /** The `..@N` number of the context the standard macro called on preprocessed line `line` pushes (see PreprocessResult.pushedContext). */
   readonly pushedContext?: (line: number) => number | undefined;
+  /** The `..@N` number of the context the `at`, `iend` or `endstruc` on preprocessed line `line` found on top of the stack (see PreprocessResult.structureContext). */
+  readonly foundContext?: (line: number) => number | undefined;
   /**
    * Assemble one of nasm's passes alone and stop, its output's bytes none: its first (`before`
    * undefined), or a later one starting from the labels and layout pass `before` left, as nasm's
@@ -2083,6 +2085,7 @@ class Assembler implements EvalContext {
   /** `endstruc`: the open structure's size name defined (`NAME_size`, or what a `%define _size` makes it), and its space left. */
   private endstrucDirective(st: ParsedStatement): void {
     const word = st.op!;
+    if (this.endsIstruc()) { this.endstrucOfIstruc(st, word); return; }
     if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
     this.structureContextLost(word);
     // nasm's `NAME_size equ ($-NAME)`: a section's offset after a `section` line in the body
@@ -2115,6 +2118,33 @@ class Assembler implements EvalContext {
     }
     this.endStructure(st, word);
     this.struc = this.struc.outer;
+  }
+
+  /**
+   * Whether the `endstruc` being assembled finds the context of the open `istruc` on top of the
+   * stack, one it pushed after the `struc` or with none open: nasm's macros share the stack, and
+   * its `endstruc` ends the structure whose context is on top (measured with nasm 2.16.01: `struc
+   * pt` / `istruc t` / `endstruc` is `t_size equ ($-t)`, "symbol `t' not defined").
+   */
+  private endsIstruc(): boolean {
+    const ist = this.istrucStart;
+    if (ist?.start === undefined || ist.expression !== undefined || ist.stray !== undefined || ist.name === '') return false;
+    const found = this.host.foundContext?.(this.line);
+    return found !== undefined && ist.start === `..@${found}.strucstart`;
+  }
+
+  /** `endstruc` of an `istruc`'s context (see endsIstruc): its `NAME_size equ ($-NAME)` for the istruc's structure, that context popped, and back to the section. */
+  private endstrucOfIstruc(st: ParsedStatement, word: { readonly start: number; readonly end: number }): void {
+    const ist = this.istrucStart!;
+    const end = this.renamedEnd({ name: ist.name, size: `${ist.name}_size` }, word);
+    if (end !== undefined) {
+      const here = this.here();
+      const size = here.v === undefined || end.from === undefined ? undefined : here.v - end.from;
+      if (this.pass === 0) this.firstPassDefinition(end.name, size === undefined ? undefined : { v: size, sec: -1 }, word, undefined);
+      this.defineNamed(end.name, -1, size, word, false);
+    }
+    this.istrucStart = ist.outer;
+    this.endStructure(st, word);
   }
 
   /**

@@ -131,7 +131,7 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
     optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
     atMember: pp.atMember,
     structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink(), runCount)),
-    pushedContext: pp.pushedContext, structureLost: pp.structureLost, onePass,
+    pushedContext: pp.pushedContext, structureLost: pp.structureLost, foundContext: (line) => pp.structureContext(line)?.id, onePass,
   }, opts.frontEndOnly ?? false);
   // (Errors the assembly did not see, when it made its image: an error leaves none.)
   const errors = sink.errors;
