@@ -522,6 +522,7 @@ export function isStackOverflow(e: unknown): boolean {
 /** What an evaluation cut short by a stack overflow left behind (see isStackOverflow). */
 export function resetEvaluation(): void {
   misplacedLabel = undefined;
+  failed = undefined;
   readNamesUnder(undefined);
 }
 
@@ -532,17 +533,42 @@ export function resetEvaluation(): void {
 let misplacedLabel: { readonly message: string; readonly node: Expr } | undefined;
 
 /**
+ * Whether the evaluation under way (see `evaluate`) has given an error that ends it: nasm's
+ * evaluator gives up there, so nothing after it is said (measured with nasm 2.16.01: `dd lbl &&
+ * 1/0` is "division by zero" alone, not the `&&`'s error after it); after one of CARRIES_ON it
+ * goes on. Undefined outside an evaluation: every error is given.
+ */
+let failed: boolean | undefined;
+
+/**
+ * The errors after which nasm's evaluator goes on, with the left operand or a number (eval.c: the
+ * bitwise and logical operators, the shifts, an ordering, `?`; measured: `dw ((a - $$) >> 16) &
+ * 0xffff` gives the shift's error and the `&`'s).
+ */
+const CARRIES_ON = /^(?:shift operator|`[|^&]' operator|`[^']+': operands differ|the left-hand side of `\?')/;
+
+/**
  * Evaluates an expression; never throws. Labels in places a label alone cannot be are judged by
  * the whole expression, as nasm sums each section's coefficients first (see relocatableSum).
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   const outer = takeMisplaced();
+  const outerFailed = failed;
+  failed = false;
   let v = evaluateRead(e, externalsRead(e, ctx));
   // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands
   // alone; one added to a term the operators refused, `a + b/2`, is that term's error alone.)
   if (v.sec >= EXTERNAL_SEGMENTS) v = v.v === undefined ? { v: undefined, sec: -1 } : evaluateRead(e, externalsCancelled(e, ctx));
   misplacedLabel = outer;
+  failed = outerFailed;
   return v;
+}
+
+/** Reports the evaluation's error `message` at `node` to `ctx`, unless it has given one (see `failed`). */
+function fail(ctx: EvalContext, message: string, node: Expr): void {
+  if (failed === true) return;
+  if (failed === false && !CARRIES_ON.test(message)) failed = true;
+  ctx.error(message, node);
 }
 
 /** evaluate's work, with `ctx` as externalsRead made it; a misplaced label held before is the caller's. */
@@ -559,7 +585,7 @@ function evaluateRead(e: Expr, ctx: EvalContext): Value {
   if (problem === undefined) return v;
   const sum = relocatableSum(e, ctx);
   if (sum !== undefined) return sum;
-  ctx.error(addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
+  fail(ctx, addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
   return { v: undefined, sec: -1 };
 }
 
@@ -835,7 +861,7 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     case 'here':
     case 'base': {
       const v = e.k === 'here' ? ctx.here() : ctx.base();
-      if (!v) { ctx.error(`\`${e.k === 'here' ? '$' : '$$'}' is not valid here`, e); return { v: undefined, sec: -1 }; }
+      if (!v) { fail(ctx, `\`${e.k === 'here' ? '$' : '$$'}' is not valid here`, e); return { v: undefined, sec: -1 }; }
       return { v: v.v, sec: v.sec };
     }
     case 'sym': {
@@ -875,12 +901,12 @@ function withRespectTo(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value 
   misplacedLabel = outer;
   // (A label's sum nasm cannot relocate by, `-x`, is no segment of a label: measured, "WRT not supported".)
   if (!misplacedHere && segment.sec >= 0 && segment.v !== undefined) {
-    ctx.error('invalid right-hand operand to WRT', e.b);
+    fail(ctx, 'invalid right-hand operand to WRT', e.b);
     return { v: undefined, sec: -1 };
   }
-  if (misplacedHere) { ctx.error('WRT not supported by binary output format', e); return v; }
+  if (misplacedHere) { fail(ctx, 'WRT not supported by binary output format', e); return v; }
   if (segment.v === undefined) return { v: undefined, sec: -1 };
-  if ((Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1) ctx.error('WRT not supported by binary output format', e);
+  if ((Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1) fail(ctx, 'WRT not supported by binary output format', e);
   return v;
 }
 
@@ -893,10 +919,10 @@ export function wrtSegmentNumber(e: Expr, ctx: EvalContext): boolean {
 
 /** A unary operator (not `+`) applied to its operand's value `a`. */
 function unary(e: Extract<Expr, { k: 'un' }>, a: Value, ctx: EvalContext): Value {
-  if (a === NOT_SCALAR) { ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
+  if (a === NOT_SCALAR) { fail(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
   if (a.sec >= 0 && a.v !== undefined) {
     if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
-    else ctx.error(e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
+    else fail(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
     return { v: undefined, sec: -1 };
   }
   if (a.v === undefined) return { v: undefined, sec: -1 };
@@ -941,7 +967,7 @@ function evaluateChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value 
       continue;
     }
     if (acc !== NOT_SCALAR && b !== NOT_SCALAR) { acc = binary(n, acc, b, ctx); continue; }
-    ctx.error(scalarOnlyMessage(n.op), n);
+    fail(ctx, scalarOnlyMessage(n.op), n);
     const shift = n.op === '<<' || n.op === '>>' || n.op === '<<<' || n.op === '>>>';
     acc = shift && (acc === NOT_SCALAR || (acc.sec >= 0 && acc.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
   }
@@ -1018,7 +1044,7 @@ function scalarOperand(x: Expr, ctx: EvalContext): Value {
 function scalarOperator(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const a = scalarOperand(e.a, ctx), b = scalarOperand(e.b, ctx);
   if (a !== NOT_SCALAR && b !== NOT_SCALAR) return binary(e, a, b, ctx);
-  ctx.error(scalarOnlyMessage(e.op), e);
+  fail(ctx, scalarOnlyMessage(e.op), e);
   const shift = e.op === '<<' || e.op === '>>' || e.op === '<<<' || e.op === '>>>';
   return shift && (a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined)) ? NOT_SCALAR : { v: undefined, sec: -1 };
 }
@@ -1034,7 +1060,7 @@ function ilog2(e: Extract<Expr, { k: 'un' }>, value: bigint, ctx: EvalContext): 
   const floor = x === 0n ? 0 : x.toString(2).length - 1;
   if (e.op === 'ilog2c') return { v: x <= 1n ? 0 : (x - 1n).toString(2).length, sec: -1 };
   const power = x !== 0n && (x & (x - 1n)) === 0n;
-  if (!power && e.op === 'ilog2e') { ctx.error('ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
+  if (!power && e.op === 'ilog2e') { fail(ctx, 'ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
   if (!power && e.op === 'ilog2w') ctx.warn?.('other', 'ilog2 argument is not a power of two', e);
   return { v: floor, sec: -1 };
 }
@@ -1280,7 +1306,7 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
   const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
   const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
-  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { ctx.error('the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
+  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, 'the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
 }
@@ -1310,12 +1336,12 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   if (COMPARISONS.has(op) && (a.sec >= 0 || b.sec >= 0)) return compareRelocatable(e, a, b, ctx);
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
     if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
-    else ctx.error(scalarOnlyMessage(op), e);
+    else fail(ctx, scalarOnlyMessage(op), e);
     // (After a shift's error nasm goes on with its left operand: see scalarOperator.)
     return a.sec >= 0 && a.v !== undefined && (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') ? NOT_SCALAR : { v: undefined, sec: -1 };
   }
   // A zero divisor is an error even when the dividend is unknown (`(3 <=> 5) % 0`; measured).
-  if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { ctx.error('division by zero', e); return { v: undefined, sec: -1 }; }
+  if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { fail(ctx, 'division by zero', e); return { v: undefined, sec: -1 }; }
   if (a.v === undefined || b.v === undefined) {
     // `||` and `&&` short-circuit only on known values; unknown stays unknown.
     return { v: undefined, sec: -1 };
@@ -1367,7 +1393,7 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     case '&&': v = ta && tb ? 1 : 0; break;
     case '||': v = ta || tb ? 1 : 0; break;
     case '^^': v = ta !== tb ? 1 : 0; break;
-    default: ctx.error(`unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
+    default: fail(ctx, `unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
   }
   return { v, sec: -1 };
 }
@@ -1422,7 +1448,7 @@ function compareRelocatable(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, 
 function notScalarDifference(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   if (e.op === '=' || e.op === '==') return { v: 0, sec: -1 };
   if (e.op === '!=' || e.op === '<>') return { v: 1, sec: -1 };
-  ctx.error(`\`${e.op}': operands differ by a non-scalar`, e);
+  fail(ctx, `\`${e.op}': operands differ by a non-scalar`, e);
   return { v: undefined, sec: -1 };
 }
 
