@@ -1102,8 +1102,15 @@ class Assembler implements EvalContext {
     return this.absolute !== undefined ? { v: this.absolute, sec: this.absoluteSec } : { v: this.sections[this.sec].address + this.hereOffset, sec: this.sec };
   }
 
+  /**
+   * `$$`: in absolute space the start of its segment, as nasm's evaluator has it (offset 0 in
+   * `absolute.segment`): 0 after `absolute 0x10`, the section's start after `absolute lbl` of a
+   * section's label (measured with nasm 2.16.01: `absolute 0x10` / `resb 5` / `x equ $-$$` is
+   * 0x15; it had been the place of the statement, `$`).
+   */
   base(): Value {
-    return this.absolute !== undefined ? { v: this.absolute - this.hereOffset, sec: -1 } : { v: this.sections[this.sec].address, sec: this.sec };
+    if (this.absolute === undefined) return { v: this.sections[this.sec].address, sec: this.sec };
+    return this.absoluteSec < 0 ? { v: 0, sec: -1 } : { v: this.segmentAddress(this.absoluteSec), sec: this.absoluteSec };
   }
 
   warn(code: string, message: string, node: Expr): void {
