@@ -1979,8 +1979,9 @@ class LineParser implements TermReader {
       e = this.memoryExpression(i, end);
       // A comparison of registers is a number, as outside brackets (measured with nasm 2.16.01:
       // `[eax+0=100]` and `[ebx+eax=eax]` are [0], `[ebx+eax<>eax]` [1], `[ebx+2<3]` "`<':
-      // operands differ by a non-scalar").
-      if (comparesIn(toks, i, end)) e = this.registersCompared(e);
+      // operands differ by a non-scalar"), and so are registers that cancel out under an
+      // operator on numbers (`[ebx+((ecx-ecx)|4)]` is [ebx+4]).
+      if (numbersOperatorIn(toks, i, end)) e = this.registersCompared(e);
       // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
       // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
       if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
@@ -2082,11 +2083,14 @@ export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
 
-/** Whether a token from `toks[start]` to `end` is a comparison's operator. */
-function comparesIn(toks: readonly PPToken[], start: number, end: number): boolean {
-  for (let k = start; k < end; k++) if (toks[k].kind === 'op' && COMPARISONS.has(toks[k].text)) return true;
+/** Whether a token from `toks[start]` to `end` is a comparison's operator or another of NUMBERS_OPERATORS. */
+function numbersOperatorIn(toks: readonly PPToken[], start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (toks[k].kind === 'op' && (COMPARISONS.has(toks[k].text) || NUMBERS_OPERATORS.has(toks[k].text))) return true;
   return false;
 }
+
+/** The operators nasm's evaluator applies to numbers only (but the comparisons): registers under them are a number only where they cancel out. */
+const NUMBERS_OPERATORS: ReadonlySet<string> = new Set(['|', '^', '&', '||', '^^', '&&', '<<', '>>', '<<<', '>>>', '/', '//', '%', '%%', '~', '!']);
 
 /** The comma outside parentheses among `toks[start..end)`, which splits a memory reference (see splitReference); -1 when there is none. */
 function splitAt(toks: readonly PPToken[], start: number, end: number): number {

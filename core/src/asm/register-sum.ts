@@ -121,14 +121,17 @@ function someRegister(root: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) =
 
 function comparedSides(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): Expr | string {
   if (e.k === 'un') {
-    const a = comparedSides(e.a, isRegister);
-    return typeof a === 'string' ? a : a === e.a ? e : { ...e, a };
+    let a = comparedSides(e.a, isRegister);
+    if (typeof a === 'string') return a;
+    a = cancelled(a, isRegister);
+    return a === e.a ? e : { ...e, a };
   }
   if (e.k !== 'bin') return e;
-  const a = comparedSides(e.a, isRegister);
+  let a = comparedSides(e.a, isRegister);
   if (typeof a === 'string') return a;
-  const b = comparedSides(e.b, isRegister);
+  let b = comparedSides(e.b, isRegister);
   if (typeof b === 'string') return b;
+  if (e.op !== '+' && e.op !== '-') { a = cancelled(a, isRegister); b = cancelled(b, isRegister); }
   if (!COMPARISONS.has(e.op) || !(namesRegister(a, isRegister) || namesRegister(b, isRegister))) return a === e.a && b === e.b ? e : { ...e, a, b };
   const factors = new Map<string, number>();
   // (Sides that are no sums of registers are the evaluator's to refuse, as before.)
@@ -139,6 +142,18 @@ function comparedSides(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => 
   // (measured: `mov eax, ebx=lbl` is `mov eax, 0`, `dd ebx<>lbl` 1, `dd ebx=zz` "symbol `zz' not
   // defined", `mov eax, [eax=10/0]` "division by zero").
   return withSidesRead({ k: 'num', v: e.op === '=' || e.op === '==' ? 0 : 1, start: e.start, end: e.end }, [a, b], isRegister);
+}
+
+/**
+ * `e` with each register a 0 when they are a sum that cancels out (`ax-ax`): a number to nasm's
+ * evaluator, which an operator on numbers takes (measured with nasm 2.16.01: `db (ax-ax)|1` is 1,
+ * `db 2 dup (1|ax-ax)` 01 01); `e` itself otherwise.
+ */
+function cancelled(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): Expr {
+  if (!namesRegister(e, isRegister)) return e;
+  const factors = new Map<string, number>();
+  if (addFactors(e, 1, factors, isRegister) !== undefined || ![...factors.values()].every((f) => f === 0)) return e;
+  return withoutRegisters(e, isRegister);
 }
 
 /**
