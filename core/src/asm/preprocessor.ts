@@ -1126,9 +1126,15 @@ class Preprocessor {
     while (continuesName(toks[j - 1], toks[j])) j++;
     // (A `%[...]` pasted to the name leaves the `%$x` after it as written: see substituteLine.)
     const name = this.expandSingle(this.contextLocals(toks.slice(1, j), file, line, f), file, line);
+    // What follows a `%define`'s name is its body: a context-local name there no macro expanded
+    // stays as written, as a body's does (see ContextStack.substituteLine), for its uses to read
+    // in their context (measured with nasm 2.16.01: `%xdefine x%$b%$q +6` in a context with `%$b`
+    // 5 is `x5` of `%$q +6`, "`%$q': context stack is empty" where it is used after `%pop`).
+    const defines = /^%i?x?define$/i.test(toks[0].text);
+    const after = !defines ? name.slice(1) : name.slice(1).map((t): PPToken => (t.contextLocal === undefined ? t : { kind: 'preproc', text: t.contextLocal, start: t.start, end: t.end, src: t.src, at: t.at, gap: t.gap }));
     const rest = toks.slice(j);
     if (rest.length > 0) rest[0] = gapped(rest[0], spaced(toks[j - 1], rest[0]));
-    return [toks[0], ...name, ...rest];
+    return [toks[0], ...name.slice(0, 1), ...after, ...rest];
   }
 
   /** `%define`, `%idefine`, `%xdefine`, `%ixdefine`: a single-line macro, its parameters and body as written (or expanded, for `%xdefine`). */
