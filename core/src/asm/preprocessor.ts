@@ -315,6 +315,11 @@ class Preprocessor {
   private readonly smacros: Map<string, SingleLineMacro[]>;
   private readonly mmacros = new Map<string, MultiLineMacro[]>();
   /**
+   * The names (in lower case) of multi-line macros `%unmacro` removed every definition of, in any
+   * case: nasm keeps their entry in its table, empty, until `%clear` (see unmacro).
+   */
+  private readonly emptiedMacroNames = new Set<string>();
+  /**
    * A `%clear` removed nasm's standard single-line macros (`__?LINE?__`, `__?NASM_VER?__`, ...):
    * the `__X__` spellings, nasm's aliases of them, which `%clear` keeps, then name the removed ones.
    */
@@ -966,6 +971,7 @@ class Preprocessor {
 
   private finishMacro(m: MultiLineMacro): void {
     const key = m.caseInsensitive ? m.name.toLowerCase() : m.name;
+    this.emptiedMacroNames.delete(m.name.toLowerCase());
     const list = this.mmacros.get(key);
     if (list) list.push(m);
     else {
@@ -3132,6 +3138,7 @@ class Preprocessor {
         if (kept.length === 0) this.smacros.delete(key); else this.smacros.set(key, kept);
       }
       this.mmacros.clear();
+      this.emptiedMacroNames.clear();
       // The standard multi-line macros go too (see withoutStandardMacros): lines naming one no longer pass as written.
       this.standardCleared = true;
       this.macroNames = newMacroNames();
@@ -3155,12 +3162,26 @@ class Preprocessor {
     // While a macro of the name, in any case and of any count, is being expanded nasm removes
     // none (measured with nasm 2.16.01: `%unmacro Z 1` or `%unimacro z 0` in Z's body, or in a
     // macro Z calls, is this error, in nasm's words for both, and a `Z 1` defined beside stays).
-    if (this.expanding(name.text)) { this.sink.error('syntax', "`%unmacro' can't undefine the macro being expanded", here, f.expansion); return; }
-    const key = d === '%unimacro' ? name.text.toLowerCase() : name.text;
+    // nasm compares the first definition of the name's entry with the end of each expansion under
+    // way, and an entry left empty by an earlier %unmacro with any line of theirs still to come
+    // (measured: `%unmacro Z 1` of the only `Z`, then `%unimacro Z 1` in a `%rep` before another
+    // line of it, is this error in each round).
+    const lower = name.text.toLowerCase();
+    if (this.expanding(name.text) || (this.emptiedMacroNames.has(lower) && this.expansionLineAhead())) {
+      this.sink.error('syntax', "`%unmacro' can't undefine the macro being expanded", here, f.expansion);
+      return;
+    }
+    const key = d === '%unimacro' ? lower : name.text;
     const list = this.mmacros.get(key);
     const kept = list?.filter((m) => !(m.min === min && m.max === max && m.greedy === greedy && m.caseInsensitive === (d === '%unimacro')));
     if (!list || kept!.length === list.length) return;
     if (kept!.length === 0) this.mmacros.delete(key); else this.mmacros.set(key, kept!);
+    if (kept!.length === 0 && ![...this.mmacros.keys()].some((k) => k.toLowerCase() === lower)) this.emptiedMacroNames.add(lower);
+  }
+
+  /** Whether a macro's or %rep's expansion has a line to come after the one being read. */
+  private expansionLineAhead(): boolean {
+    return this.frames.some((fr) => fr.kind !== 'file' && fr.idx < fr.body!.length);
   }
 
   /** Whether a multi-line macro named `name` in any case is being expanded. */
