@@ -2559,7 +2559,10 @@ class Assembler implements EvalContext {
     try {
       v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => this.error('expression', message, word) });
     } finally { this.undefinedUse = use; }
-    if (later || v.v === undefined || v.sec >= 0) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return undefined; }
+    // (One nasm's first pass did not know is none either: `$.x` under `istruc t` after a `.x`
+    // before the first label, which only the later passes name `t.x`; see failedAtFirst.)
+    const first = this.failedAtFirst(e, v);
+    if (later || first || v.v === undefined || v.sec >= 0) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return undefined; }
     return v.v;
   }
 
