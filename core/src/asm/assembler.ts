@@ -2638,10 +2638,11 @@ class Assembler implements EvalContext {
       here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
     });
     // nasm's `at' is `times <field offset> ...`, whose count must be known on its line.
-    // (When the structure is defined after it too, its count `s.b - s` is two unknown symbols,
-    // which nasm's evaluator cancels out: the count is known, and padded to in the later passes;
-    // measured, `istruc s` / `at .b, dd 7` with no `iend`, then `struc s`, assembles.)
-    if (later !== undefined && !this.definedLater(ist.name)) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return true; }
+    // (Names defined after it that cancel out are known: nasm's first pass has them as one
+    // unknown term, which cancels, and pads in the later passes; measured, `istruc s` / `at .b, dd
+    // 7` with no `iend`, then `struc s`, assembles, its count `s.b - s`, and so does `at .x+e-e`
+    // with `e:` after it.)
+    if (later !== undefined && !this.atCountKnownAtFirst(field, ist.name)) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return true; }
     // A field no line defines: nasm's `times` count is not a number it knows, "non-constant
     // argument supplied to TIMES" (measured: `at S.zz`). When the structure is undefined too, its
     // count is `rec.a - rec`, two unknown symbols, which nasm's evaluator cancels out: the count is
@@ -2676,6 +2677,22 @@ class Assembler implements EvalContext {
     // 2.16.01: `at .b, dd $` with .b at 4 is 4 from the structure's start).
     if (this.absolute === undefined) this.hereOffset = this.sections[this.sec].size;
     return true;
+  }
+
+  /**
+   * Whether nasm's first pass knows the count of `at field` under an `istruc` of `structure`,
+   * `field - structure` (see padToField), the names defined after the line unknown there (see
+   * firstPassNumber).
+   */
+  private atCountKnownAtFirst(field: Expr, structure: string): boolean {
+    const count: Expr = { k: 'bin', op: '-', a: field, b: { k: 'sym', name: structure, start: field.start, end: field.end, tok: -1 }, start: field.start, end: field.end };
+    return firstPassNumber(count, {
+      symbol: (name, node) => {
+        const full = name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? structure + name : name;
+        return this.definedLater(full) || !this.symbols.has(full) ? undefined : this.lookup(full, node);
+      },
+      here: () => this.here(), base: () => this.base(), error: () => undefined,
+    });
   }
 
   /**
