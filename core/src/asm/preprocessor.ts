@@ -1649,7 +1649,14 @@ class Preprocessor {
       let tokens: readonly PPToken[];
       if (expression) { tokens = withDotsApart(this.expandExpression(substituted.slice(1), file, line)); oc.states.branchBegins(undefined); }
       else {
+        // (Tested where its group assembles nothing, in every pass: nasm says nothing of a test
+        // that fails, as for an `%elif` of a group decided here, see conditional; measured,
+        // `%elifdef FILL >` after an `%if` on a label.)
+        const tested = this.sink.mark();
         const test = this.testCondition(f, file, line, d, kind, substituted);
+        this.sink.rollback(tested, (diagnostic) => KEPT_IN_SKIPPED_GROUP.has(diagnostic.code));
+        // (A test that fails ends the group, nasm's COND_NEVER: nothing after it assembles.)
+        if (test === Test.Failed) top.state = Cond.Never;
         oc.states.branchBegins(test === Test.True);
         tokens = [{ kind: 'number', text: test === Test.True ? '1' : '0', start: toks[0].start, end: toks[toks.length - 1].end }];
       }
