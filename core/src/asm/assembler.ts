@@ -11,7 +11,7 @@ import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnl
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
-import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
+import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { dropsStatement } from './listing-errors';
@@ -1570,6 +1570,23 @@ class Assembler implements EvalContext {
   }
 
   /**
+   * `v`, the value of `equ` `st`, as nasm's first pass makes it: a `__?floatN?__()` there is in the
+   * `[float]` mode of that pass, the default before the first `float` line, where the line was
+   * parsed in the mode the file ends in (see floatModes in index.ts), so it is read again in the
+   * mode here (measured with nasm 2.16.01: `x equ __?float32?__(0.1)` before and after `[float
+   * zero]` is "label `x' inconsistently redefined").
+   */
+  private inFirstPassFloatMode(st: ParsedStatement, v: Value): Value {
+    const toks = this.lines.tokensOf(this.line);
+    if (!toks.some((t) => t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && floatFunction(t.text) !== undefined)) return v;
+    const again = parseStatement(toks, st.localBase, this.limits.eval, this.floatMode).stmt;
+    const operand = again?.op?.name === 'equ' ? again.operands[0] : undefined;
+    if (operand?.kind !== 'imm') return v;
+    const w = this.evalImmediate(operand.expr);
+    return w.v === undefined ? v : w;
+  }
+
+  /**
    * The value `equ` gives a sum of labels that takes the current section's base away once
    * (`size equ bss_end - $$`, bss_end in another section; `x equ 5 - $`): nasm keeps the sum's
    * section (the one added, else none) and the labels' offsets in their sections, so the base
@@ -2284,7 +2301,7 @@ class Assembler implements EvalContext {
     }
     const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
     if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
-    if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
+    if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? this.inFirstPassFloatMode(st, v) : early, st.label!, st.label!.src);
     // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
     // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
     if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
