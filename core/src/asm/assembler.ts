@@ -184,6 +184,11 @@ export interface AssemblerHost {
    * undefined (or a hole) for any other. Absent when there is none.
    */
   readonly sharedBases?: SharedBases;
+  /**
+   * Whether the statements were parsed from the file's last non-local label on, as nasm's later
+   * passes read them (see index.ts): a `.x` before the first label is under that one.
+   */
+  readonly baseCarried?: boolean;
   /** The source's definitions of `__?SECT?__`, which `endstruc` goes to (see endStructure). */
   readonly sectDefinitions?: readonly SectDefinition[];
   /** The source's definitions of names ending `_size`, which `endstruc`'s line reads (see sizeLine). */
@@ -532,7 +537,8 @@ class Assembler implements EvalContext {
     this.results = new StatementResults(stmts.length);
     let first = 0;
     while (first < stmts.length && !setsLocalBase(stmts[first])) first++;
-    this.carriedBefore = first < stmts.length && (this.sharedBases?.[0] ?? stmts[0].localBase) !== undefined ? first : 0;
+    // (From the host: a statement's own localBase may be another file's, see baseAfter.)
+    this.carriedBefore = first < stmts.length && host.baseCarried === true ? first : 0;
     this.optimization = host.optimization;
     this.request.optimization = host.optimization;
     this.cache = new EncodeCache(stmts.length, host.optimization === undefined);
