@@ -10,7 +10,7 @@ import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, ma
 import { isLocalName, type Expr, type Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
 import { withDotsApart } from './number-dots';
-import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
+import { isIdentChar, isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
 import type { CountProblem } from './param-counts';
@@ -3051,7 +3051,9 @@ class Preprocessor {
       const prev = out[out.length - 1];
       if (!lead && prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; first = prev; out.pop(); }
       const next = toks[j + 1];
-      if (next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number')) { text += next.text; j++; }
+      // (And a token after it that begins with a character of names, `#`, `$`, `~` too: measured,
+      // with x5 7, `db x%[5]#` is `db x5#`, `db x%[5]$$` `db x5$$`, where `db x%[5]-` is `db 7-`.)
+      if (next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number' || isIdentChar(next.text.charCodeAt(0)))) { text += next.text; j++; }
       const end = toks[j].end;
       const gap = lead || spaced(out[out.length - 1], first);
       let before: Token | undefined;
