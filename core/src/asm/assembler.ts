@@ -2514,6 +2514,13 @@ class Assembler implements EvalContext {
     // A `%define` of that name in force at the line is what nasm's macro reads instead
     // (measured: `%define pt_size 4` after `endstruc` pads pt's `istruc` to 4).
     const defined = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt(sizeName) : undefined;
+    // (Its text, as the macro's line reads it, `BODY-($-%$strucstart)`: measured, `%define pt_size
+    // 4+` pads to 4, `4+-($-...)`.)
+    if (defined !== undefined && ist.start !== undefined) {
+      const count = this.timesCountOf(`${tokensText(defined)}-($-${ist.start})`, word, INSTRUCTION_EXPECTED);
+      if (count !== undefined) this.padCount(count, word);
+      return;
+    }
     if (defined !== undefined) { this.padTo(this.definedSize(defined, word), word); return; }
     if (this.definedLater(sizeName)) {
       this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${ist.name}' is defined after this \`istruc'`, word);
@@ -2557,13 +2564,13 @@ class Assembler implements EvalContext {
   }
 
   /** The expression at the start of `text`, a line a standard macro writes, and whether it is the whole text. */
-  private writtenExpression(text: string): { readonly e: Expr | undefined; readonly whole: boolean } {
+  private writtenExpression(text: string): { readonly e: Expr | undefined; readonly whole: boolean; readonly problem?: string } {
     const toks = tokenizeLine(text).filter((t) => t.kind !== 'comment');
     // (Its `.x` names are under the label the line is, as nasm reads the macro's line: measured,
     // `at $.x-` under `istruc t` is `($.x--t)`, t.x after `struc t`.)
     const p = new ExprParser(toks, 0, toks.length, this.baseAfter(this.stmtIndex), this.limits.eval, this.floatMode);
     const e = p.parse();
-    return { e, whole: p.pos >= toks.length };
+    return { e, whole: p.pos >= toks.length, problem: p.error?.message };
   }
 
   /**
@@ -2571,17 +2578,19 @@ class Assembler implements EvalContext {
    * its errors at `word`: `leftover` when the count is followed by more than `times` can take.
    */
   private timesCountOf(text: string, word: { readonly start: number; readonly end: number }, leftover: string): number | undefined {
-    const { e, whole } = this.writtenExpression(text);
-    if (e === undefined || !whole) { this.error('syntax', e === undefined ? 'expression syntax error' : leftover, word); return undefined; }
+    const { e, whole, problem } = this.writtenExpression(text);
+    if (e === undefined || !whole) { this.error('syntax', e === undefined ? problem ?? 'expression syntax error' : leftover, word); return undefined; }
     // (A `times` count must be known on its line: a name defined after it is none, measured.)
-    let later = false;
+    let later = false, failed = false;
     // (nasm names no unknown symbol in a count, only the count: see timesCount.)
     const use = this.undefinedUse;
     this.undefinedUse = Undefined.Quiet;
     let v: Value;
     try {
-      v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => this.error('expression', message, word) });
+      v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => { failed = true; this.error('expression', message, word); } });
     } finally { this.undefinedUse = use; }
+    // (After the evaluator's own error nasm says no more of the count: measured, `1/0`.)
+    if (failed) return undefined;
     // (One nasm's first pass did not know is none either: `$.x` under `istruc t` after a `.x`
     // before the first label, which only the later passes name `t.x`; see failedAtFirst.)
     const first = this.failedAtFirst(e, v);
