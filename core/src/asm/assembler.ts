@@ -2674,7 +2674,11 @@ class Assembler implements EvalContext {
     // unknown term, which cancels, and pads in the later passes; measured, `istruc s` / `at .b, dd
     // 7` with no `iend`, then `struc s`, assembles, its count `s.b - s`, and so does `at .x+e-e`
     // with `e:` after it.)
-    if (later !== undefined && !this.atCountKnownAtFirst(field, ist.name)) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return true; }
+    // (The structure defined after it alone is no number either: `at , db 6` is `(-pt)`, measured.)
+    if ((later !== undefined || this.definedLater(ist.name)) && !this.atCountKnownAtFirst(field, ist.name)) {
+      this.error('non-constant', later !== undefined ? `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'` : 'non-constant argument supplied to TIMES', field);
+      return true;
+    }
     // A field no line defines: nasm's `times` count is not a number it knows, "non-constant
     // argument supplied to TIMES" (measured: `at S.zz`). When the structure is undefined too, its
     // count is `rec.a - rec`, two unknown symbols, which nasm's evaluator cancels out: the count is
