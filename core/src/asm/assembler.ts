@@ -3663,7 +3663,8 @@ class Assembler implements EvalContext {
     }
     // (A label subtracted alone, `[ebp-.x]`, is encoded by more than its value: see Value.offset.)
     // (Not for nasm's unknown for good after the first pass: see ImmOperand.unknown.)
-    if (value !== undefined && value.offset === undefined && value.scaled === undefined && (value.v !== undefined || this.pass === 0)) {
+    // (Nor one with a displacement before its brackets, sized by more than its value: see asmOperand.)
+    if (value !== undefined && value.offset === undefined && value.scaled === undefined && (value.v !== undefined || this.pass === 0) && !displacedOutside(st.operands[one])) {
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
@@ -3837,6 +3838,10 @@ class Assembler implements EvalContext {
         mem.base = m.base?.name as Gpr32 | Gpr16 | undefined; mem.index = m.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = m.scale;
         mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit;
         mem.addressSize = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
+        // A label's address before the brackets is nasm's operand segment, which the terms inside
+        // do not cancel, so the displacement is full-size (measured with nasm 2.16.01: `x[bp-x]`
+        // is 8A 86 00 00, where `[bp+x-x]` is 8A 46 00; `$[bp-.x]` the same).
+        if (m.outside !== undefined && m.dispSize === undefined && dv?.v !== undefined && this.eval(m.outside).sec >= 0) mem.dispSize = mem.addressSize;
         return mem;
       }
     }
@@ -4361,4 +4366,9 @@ function unsignedAlignPad(a: number, pos: number): number {
   const A = BigInt.asUintN(64, BigInt(a));
   const r = BigInt.asUintN(64, A - BigInt.asUintN(64, BigInt(pos)) % A) % A;
   return Number(BigInt.asIntN(64, r));
+}
+
+/** Whether `o` is a memory operand with a displacement written before its brackets (see ParsedOperand `outside`). */
+function displacedOutside(o: ParsedOperand): boolean {
+  return o.kind === 'mem' && o.outside !== undefined;
 }

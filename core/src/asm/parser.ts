@@ -54,6 +54,12 @@ export type ParsedOperand =
       readonly terms?: Expr;
       /** `terms` are a split form's (`[eax, ecx*N]`): the part before the comma plus the index part after it (see splitEffectiveAddress). */
       readonly splitIndex?: true;
+      /**
+       * The displacement written before the brackets (`x[bp-x]`), which nasm reads apart from the
+       * terms inside them: where it is an address, the displacement is full-size, whatever the
+       * terms take away (see the assembler's memory operands).
+       */
+      readonly outside?: Expr;
     })
   | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 });
 
@@ -1994,7 +2000,8 @@ class LineParser implements TermReader {
         const terms = conditional ? withChosenBranches(this, e) : e;
         termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
       }
-      const op = effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
+      const found = effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit);
+      const op = displacement !== undefined && found.kind === 'mem' ? { ...found, outside: displacement } : found;
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
       const disp = op.disp ?? { k: 'num', v: 0, start: e.a.end, end: e.a.end };
