@@ -774,6 +774,9 @@ class Preprocessor {
       // (Its macro parameters are still read: outside a macro, measured with nasm 2.16.01, `%rep
       // 4` / `%exitrep` / `db %1` is "`%1': not in a macro call", as `%%here` is.)
       if (f.exited === true && f.invocation === undefined && (lineFlags(tokens as PPToken[]) & Flag.Preproc) !== 0) macroLocalsOutside((tokens as PPToken[]).slice(), file, line, f.expansion, this.sink);
+      // (A %rep's lines after `%exitrep` are still written out for the listing, their `%!NAME`s
+      // read then, see bodyEnvironment; measured with nasm 2.16.01: not after `%exitmacro`.)
+      if (f.exited === true && f.kind === 'rep' && tokens.some(isEnvironmentToken)) this.bodyEnvironment(tokens as PPToken[], file, line);
       this.consume(f, file, line, text);
       return;
     }
