@@ -2090,10 +2090,27 @@ export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
 
-/** Whether a token from `toks[start]` to `end` is a comparison's operator or another of NUMBERS_OPERATORS. */
+/**
+ * Whether a token from `toks[start]` to `end` is a comparison's operator, or another of
+ * NUMBERS_OPERATORS with a register named twice (only then can registers cancel out under it;
+ * an expression without is left to the evaluator, whose walks loop where these recurse).
+ */
 function numbersOperatorIn(toks: readonly PPToken[], start: number, end: number): boolean {
-  for (let k = start; k < end; k++) if (toks[k].kind === 'op' && (COMPARISONS.has(toks[k].text) || NUMBERS_OPERATORS.has(toks[k].text))) return true;
-  return false;
+  let operator = false;
+  let named: Set<string> | undefined;
+  let twice = false;
+  for (let k = start; k < end; k++) {
+    const t = toks[k];
+    if (t.kind === 'op') {
+      if (COMPARISONS.has(t.text)) return true;
+      operator ||= NUMBERS_OPERATORS.has(t.text);
+    } else if (!twice && t.kind === 'ident' && register(t) !== undefined) {
+      const name = t.text.toLowerCase();
+      twice = named?.has(name) === true;
+      (named ??= new Set()).add(name);
+    }
+  }
+  return operator && twice;
 }
 
 /** The operators nasm's evaluator applies to numbers only (but the comparisons): registers under them are a number only where they cancel out. */
