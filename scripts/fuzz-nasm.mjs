@@ -165,12 +165,14 @@ function knownListingRows(nasm, ours) {
 }
 
 /**
- * Ringside's own limit (deferred-if.ts): a `%if` on `$`, `$$` or a label whose branches define
- * macros or leave a macro's number to the assembler (or the label `.local` names are under) is its
- * error, as it preprocesses every branch once, where nasm runs only the branch each pass takes. A
- * refusal for it is counted as known.
+ * Ringside's own limits: a `%if` on `$`, `$$` or a label whose branches define macros or leave a
+ * macro's number to the assembler (or the label `.local` names are under) is its error
+ * (deferred-if.ts), as it preprocesses every branch once, where nasm runs only the branch each
+ * pass takes; and it writes no output past 2 GiB (sections.ts MAX_SECTION_BYTES), where nasm
+ * writes a 4 GiB file for `section .b follows=.text align=0x100000000`. A refusal for one is
+ * counted as known.
  */
-const RINGSIDE_LIMIT = /needs `\$', `\$\$' or a label|a number only the assembler knows|Ringside cannot tell it before assembling/;
+const RINGSIDE_LIMIT = /needs `\$', `\$\$' or a label|a number only the assembler knows|Ringside cannot tell it before assembling|bytes Ringside writes/;
 
 /** What Ringside's IA-32 dialect leaves out on purpose (SSE, x87, 64-bit ...): a mutation that makes `static` `stac` names it. As scripts/nasm-suite.mjs reads it. */
 const DIALECT = /is not supported by the IA-32 guest dialect|that Ringside's dialect leaves out/;

@@ -415,6 +415,18 @@ describe('expansion limits and the time budget', () => {
     assert.equal(Buffer.from(r.image).toString('hex'), '000000000000000000008b8306000000');
   });
 
+  it('a file whose first line another file read under a label is not read as carrying that label from its last pass', () => {
+    // nasm 2.16.01: `at s.b` pads to s.b, 01 02 03 00 41 42 (bytes as nasm makes them). The other
+    // assembly had read `org 0x100` under `l:`; Ringside took that parse's label for this file's
+    // own at its start, as if its first lines were under the file's last label (nasm's later
+    // passes), and refused the `at` as nasm's first pass would not know it ("non-constant argument
+    // supplied to TIMES"). Found by fuzz-nasm seed 543, in one process as the language server runs.
+    const r = assembledAfter('l:\n        org 0x100\n',
+      '        org 0x100\nsection .data\n        db 1, 2, 3\nl:\nstruc s, l+2\n.a      resb 1\n.b      resw 1\nendstruc\n        istruc s\n        at s.b, dw 0x4241\n        iend\n');
+    assert.deepEqual(r.diagnostics.map((d) => d.message), []);
+    assert.equal(Buffer.from(r.image).toString('hex'), '010203004142');
+  });
+
   it('an expression within nasm\'s limit but deeper than the stack fails its own line, never the assembly', () => {
     // nasm 2.16.01 evaluates chains of up to 8,191 operators and takes all of these but the second,
     // its "division operator may only be applied to scalar values" (x is a label; measured).

@@ -11,7 +11,7 @@ import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnl
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
-import { DEFAULT_FLOAT_MODE, floatModeAfter } from './floats';
+import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { dropsStatement } from './listing-errors';
@@ -184,6 +184,11 @@ export interface AssemblerHost {
    * undefined (or a hole) for any other. Absent when there is none.
    */
   readonly sharedBases?: SharedBases;
+  /**
+   * Whether the statements were parsed from the file's last non-local label on, as nasm's later
+   * passes read them (see index.ts): a `.x` before the first label is under that one.
+   */
+  readonly baseCarried?: boolean;
   /** The source's definitions of `__?SECT?__`, which `endstruc` goes to (see endStructure). */
   readonly sectDefinitions?: readonly SectDefinition[];
   /** The source's definitions of names ending `_size`, which `endstruc`'s line reads (see sizeLine). */
@@ -198,6 +203,8 @@ export interface AssemblerHost {
   readonly structureLost?: (line: number) => boolean;
   /** The `..@N` number of the context the standard macro called on preprocessed line `line` pushes (see PreprocessResult.pushedContext). */
   readonly pushedContext?: (line: number) => number | undefined;
+  /** The `..@N` number of the context the `at`, `iend` or `endstruc` on preprocessed line `line` found on top of the stack (see PreprocessResult.structureContext). */
+  readonly foundContext?: (line: number) => number | undefined;
   /**
    * Assemble one of nasm's passes alone and stop, its output's bytes none: its first (`before`
    * undefined), or a later one starting from the labels and layout pass `before` left, as nasm's
@@ -534,7 +541,8 @@ class Assembler implements EvalContext {
     this.results = new StatementResults(stmts.length);
     let first = 0;
     while (first < stmts.length && !setsLocalBase(stmts[first])) first++;
-    this.carriedBefore = first < stmts.length && (this.sharedBases?.[0] ?? stmts[0].localBase) !== undefined ? first : 0;
+    // (From the host: a statement's own localBase may be another file's, see baseAfter.)
+    this.carriedBefore = first < stmts.length && host.baseCarried === true ? first : 0;
     this.optimization = host.optimization;
     this.request.optimization = host.optimization;
     this.cache = new EncodeCache(stmts.length, host.optimization === undefined);
@@ -1104,8 +1112,15 @@ class Assembler implements EvalContext {
     return this.absolute !== undefined ? { v: this.absolute, sec: this.absoluteSec } : { v: this.sections[this.sec].address + this.hereOffset, sec: this.sec };
   }
 
+  /**
+   * `$$`: in absolute space the start of its segment, as nasm's evaluator has it (offset 0 in
+   * `absolute.segment`): 0 after `absolute 0x10`, the section's start after `absolute lbl` of a
+   * section's label (measured with nasm 2.16.01: `absolute 0x10` / `resb 5` / `x equ $-$$` is
+   * 0x15; it had been the place of the statement, `$`).
+   */
   base(): Value {
-    return this.absolute !== undefined ? { v: this.absolute - this.hereOffset, sec: -1 } : { v: this.sections[this.sec].address, sec: this.sec };
+    if (this.absolute === undefined) return { v: this.sections[this.sec].address, sec: this.sec };
+    return this.absoluteSec < 0 ? { v: 0, sec: -1 } : { v: this.segmentAddress(this.absoluteSec), sec: this.absoluteSec };
   }
 
   warn(code: string, message: string, node: Expr): void {
@@ -1569,6 +1584,23 @@ class Assembler implements EvalContext {
     if (isRegisterOutsideDialect(name) || isUnreadableWord(name)) (this.wordNamed ??= new Set()).add(name);
     if (fill) (this.fillLabelSymbol ??= new Map()).set(this.stmtIndex, def);
     else this.labelSymbol[this.stmtIndex] = def;
+  }
+
+  /**
+   * `v`, the value of `equ` `st`, as nasm's first pass makes it: a `__?floatN?__()` there is in the
+   * `[float]` mode of that pass, the default before the first `float` line, where the line was
+   * parsed in the mode the file ends in (see floatModes in index.ts), so it is read again in the
+   * mode here (measured with nasm 2.16.01: `x equ __?float32?__(0.1)` before and after `[float
+   * zero]` is "label `x' inconsistently redefined").
+   */
+  private inFirstPassFloatMode(st: ParsedStatement, v: Value): Value {
+    const toks = this.lines.tokensOf(this.line);
+    if (!toks.some((t) => t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && floatFunction(t.text) !== undefined)) return v;
+    const again = parseStatement(toks, st.localBase, this.limits.eval, this.floatMode).stmt;
+    const operand = again?.op?.name === 'equ' ? again.operands[0] : undefined;
+    if (operand?.kind !== 'imm') return v;
+    const w = this.evalImmediate(operand.expr);
+    return w.v === undefined ? v : w;
   }
 
   /**
@@ -2094,6 +2126,7 @@ class Assembler implements EvalContext {
   /** `endstruc`: the open structure's size name defined (`NAME_size`, or what a `%define _size` makes it), and its space left. */
   private endstrucDirective(st: ParsedStatement): void {
     const word = st.op!;
+    if (this.endsIstruc()) { this.endstrucOfIstruc(st, word); return; }
     if (!this.struc) { this.error('syntax', '`endstruc\' without `struc\'', word); return; }
     this.structureContextLost(word);
     // nasm's `NAME_size equ ($-NAME)`: a section's offset after a `section` line in the body
@@ -2126,6 +2159,33 @@ class Assembler implements EvalContext {
     }
     this.endStructure(st, word);
     this.struc = this.struc.outer;
+  }
+
+  /**
+   * Whether the `endstruc` being assembled finds the context of the open `istruc` on top of the
+   * stack, one it pushed after the `struc` or with none open: nasm's macros share the stack, and
+   * its `endstruc` ends the structure whose context is on top (measured with nasm 2.16.01: `struc
+   * pt` / `istruc t` / `endstruc` is `t_size equ ($-t)`, "symbol `t' not defined").
+   */
+  private endsIstruc(): boolean {
+    const ist = this.istrucStart;
+    if (ist?.start === undefined || ist.expression !== undefined || ist.stray !== undefined || ist.name === '') return false;
+    const found = this.host.foundContext?.(this.line);
+    return found !== undefined && ist.start === `..@${found}.strucstart`;
+  }
+
+  /** `endstruc` of an `istruc`'s context (see endsIstruc): its `NAME_size equ ($-NAME)` for the istruc's structure, that context popped, and back to the section. */
+  private endstrucOfIstruc(st: ParsedStatement, word: { readonly start: number; readonly end: number }): void {
+    const ist = this.istrucStart!;
+    const end = this.renamedEnd({ name: ist.name, size: `${ist.name}_size` }, word);
+    if (end !== undefined) {
+      const here = this.here();
+      const size = here.v === undefined || end.from === undefined ? undefined : here.v - end.from;
+      if (this.pass === 0) this.firstPassDefinition(end.name, size === undefined ? undefined : { v: size, sec: -1 }, word, undefined);
+      this.defineNamed(end.name, -1, size, word, false);
+    }
+    this.istrucStart = ist.outer;
+    this.endStructure(st, word);
   }
 
   /**
@@ -2258,7 +2318,7 @@ class Assembler implements EvalContext {
     }
     const early = this.pass === 0 && v.v === undefined ? this.keepFirstPassValue(st.label!.name, e) : undefined;
     if (v.v !== undefined && (v.sec >= 0 || v.offset !== undefined)) v = this.equSum(e, v);
-    if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? v : early, st.label!, st.label!.src);
+    if (this.pass === 0) this.firstPassDefinition(fullName(st.label!.name, this.sharedBases?.[this.stmtIndex]), v.v !== undefined ? this.inFirstPassFloatMode(st, v) : early, st.label!, st.label!.src);
     // Still unknown after the first pass (`3 <=> 5`, see expr.ts, or an error reported): nasm
     // defines the name as 0 (measured: `E equ 3 <=> 5` / `dq E+1` is 1).
     if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
@@ -2467,6 +2527,13 @@ class Assembler implements EvalContext {
     // A `%define` of that name in force at the line is what nasm's macro reads instead
     // (measured: `%define pt_size 4` after `endstruc` pads pt's `istruc` to 4).
     const defined = this.host.sizeDefinitions !== undefined ? this.sizeDefinitionAt(sizeName) : undefined;
+    // (Its text, as the macro's line reads it, `BODY-($-%$strucstart)`: measured, `%define pt_size
+    // 4+` pads to 4, `4+-($-...)`.)
+    if (defined !== undefined && ist.start !== undefined) {
+      const count = this.timesCountOf(`${tokensText(defined)}-($-${ist.start})`, word, INSTRUCTION_EXPECTED);
+      if (count !== undefined) this.padCount(count, word);
+      return;
+    }
     if (defined !== undefined) { this.padTo(this.definedSize(defined, word), word); return; }
     if (this.definedLater(sizeName)) {
       this.error('non-constant', `non-constant argument supplied to TIMES: structure \`${ist.name}' is defined after this \`istruc'`, word);
@@ -2510,13 +2577,13 @@ class Assembler implements EvalContext {
   }
 
   /** The expression at the start of `text`, a line a standard macro writes, and whether it is the whole text. */
-  private writtenExpression(text: string): { readonly e: Expr | undefined; readonly whole: boolean } {
+  private writtenExpression(text: string): { readonly e: Expr | undefined; readonly whole: boolean; readonly problem?: string } {
     const toks = tokenizeLine(text).filter((t) => t.kind !== 'comment');
     // (Its `.x` names are under the label the line is, as nasm reads the macro's line: measured,
     // `at $.x-` under `istruc t` is `($.x--t)`, t.x after `struc t`.)
     const p = new ExprParser(toks, 0, toks.length, this.baseAfter(this.stmtIndex), this.limits.eval, this.floatMode);
     const e = p.parse();
-    return { e, whole: p.pos >= toks.length };
+    return { e, whole: p.pos >= toks.length, problem: p.error?.message };
   }
 
   /**
@@ -2524,18 +2591,23 @@ class Assembler implements EvalContext {
    * its errors at `word`: `leftover` when the count is followed by more than `times` can take.
    */
   private timesCountOf(text: string, word: { readonly start: number; readonly end: number }, leftover: string): number | undefined {
-    const { e, whole } = this.writtenExpression(text);
-    if (e === undefined || !whole) { this.error('syntax', e === undefined ? 'expression syntax error' : leftover, word); return undefined; }
+    const { e, whole, problem } = this.writtenExpression(text);
+    if (e === undefined || !whole) { this.error('syntax', e === undefined ? problem ?? 'expression syntax error' : leftover, word); return undefined; }
     // (A `times` count must be known on its line: a name defined after it is none, measured.)
-    let later = false;
+    let later = false, failed = false;
     // (nasm names no unknown symbol in a count, only the count: see timesCount.)
     const use = this.undefinedUse;
     this.undefinedUse = Undefined.Quiet;
     let v: Value;
     try {
-      v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => this.error('expression', message, word) });
+      v = evaluate(e, { symbol: (name, node) => { later ||= this.definedLater(name); return this.lookup(name, node); }, here: () => this.here(), base: () => this.base(), error: (message) => { failed = true; this.error('expression', message, word); } });
     } finally { this.undefinedUse = use; }
-    if (later || v.v === undefined || v.sec >= 0) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return undefined; }
+    // (After the evaluator's own error nasm says no more of the count: measured, `1/0`.)
+    if (failed) return undefined;
+    // (One nasm's first pass did not know is none either: `$.x` under `istruc t` after a `.x`
+    // before the first label, which only the later passes name `t.x`; see failedAtFirst.)
+    const first = this.failedAtFirst(e, v);
+    if (later || first || v.v === undefined || v.sec >= 0) { this.error('non-constant', 'non-constant argument supplied to TIMES', word); return undefined; }
     return v.v;
   }
 
@@ -2611,10 +2683,15 @@ class Assembler implements EvalContext {
       here: () => this.here(), base: () => this.base(), error: (message, node) => this.error(message, node),
     });
     // nasm's `at' is `times <field offset> ...`, whose count must be known on its line.
-    // (When the structure is defined after it too, its count `s.b - s` is two unknown symbols,
-    // which nasm's evaluator cancels out: the count is known, and padded to in the later passes;
-    // measured, `istruc s` / `at .b, dd 7` with no `iend`, then `struc s`, assembles.)
-    if (later !== undefined && !this.definedLater(ist.name)) { this.error('non-constant', `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'`, field); return true; }
+    // (Names defined after it that cancel out are known: nasm's first pass has them as one
+    // unknown term, which cancels, and pads in the later passes; measured, `istruc s` / `at .b, dd
+    // 7` with no `iend`, then `struc s`, assembles, its count `s.b - s`, and so does `at .x+e-e`
+    // with `e:` after it.)
+    // (The structure defined after it alone is no number either: `at , db 6` is `(-pt)`, measured.)
+    if ((later !== undefined || this.definedLater(ist.name)) && !this.atCountKnownAtFirst(field, ist.name)) {
+      this.error('non-constant', later !== undefined ? `non-constant argument supplied to TIMES: \`${later}' is defined after this \`at'` : 'non-constant argument supplied to TIMES', field);
+      return true;
+    }
     // A field no line defines: nasm's `times` count is not a number it knows, "non-constant
     // argument supplied to TIMES" (measured: `at S.zz`). When the structure is undefined too, its
     // count is `rec.a - rec`, two unknown symbols, which nasm's evaluator cancels out: the count is
@@ -2628,6 +2705,10 @@ class Assembler implements EvalContext {
     }
     const struc = this.lookup(ist.name, field);
     if (v.v === undefined || struc?.v === undefined) return true;
+    // A field in a section and a structure in absolute space, or the other way: the count `s.b -
+    // s` is no number (measured with nasm 2.16.01: `.b: resd 2` at the top, which the second pass
+    // names `s.b`, then `istruc s` / `at .b, dd 0` / `struc s`).
+    if (v.sec !== struc.sec) { this.error('non-constant', 'non-constant argument supplied to TIMES', field); return true; }
     // A field named as a `.x` defined before the first non-local label is none to nasm's first
     // pass, where that label has no base (see failedAtFirst; measured: `.x: resb 1` before `struc
     // pt`, then `at .x` under `istruc pt`, is "non-constant argument supplied to TIMES").
@@ -2645,6 +2726,22 @@ class Assembler implements EvalContext {
     // 2.16.01: `at .b, dd $` with .b at 4 is 4 from the structure's start).
     if (this.absolute === undefined) this.hereOffset = this.sections[this.sec].size;
     return true;
+  }
+
+  /**
+   * Whether nasm's first pass knows the count of `at field` under an `istruc` of `structure`,
+   * `field - structure` (see padToField), the names defined after the line unknown there (see
+   * firstPassNumber).
+   */
+  private atCountKnownAtFirst(field: Expr, structure: string): boolean {
+    const count: Expr = { k: 'bin', op: '-', a: field, b: { k: 'sym', name: structure, start: field.start, end: field.end, tok: -1 }, start: field.start, end: field.end };
+    return firstPassNumber(count, {
+      symbol: (name, node) => {
+        const full = name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? structure + name : name;
+        return this.definedLater(full) || !this.symbols.has(full) ? undefined : this.lookup(full, node);
+      },
+      here: () => this.here(), base: () => this.base(), error: () => undefined,
+    });
   }
 
   /**
@@ -3605,7 +3702,8 @@ class Assembler implements EvalContext {
     }
     // (A label subtracted alone, `[ebp-.x]`, is encoded by more than its value: see Value.offset.)
     // (Not for nasm's unknown for good after the first pass: see ImmOperand.unknown.)
-    if (value !== undefined && value.offset === undefined && value.scaled === undefined && (value.v !== undefined || this.pass === 0)) {
+    // (Nor one with a displacement before its brackets, sized by more than its value: see asmOperand.)
+    if (value !== undefined && value.offset === undefined && value.scaled === undefined && (value.v !== undefined || this.pass === 0) && !displacedOutside(st.operands[one])) {
       byValue = this.bits === 32 ? c.byValue32 : c.byValue16;
       let entry = this.bits === 32 ? st.values32 : st.values16;
       if (entry === undefined) {
@@ -3779,6 +3877,10 @@ class Assembler implements EvalContext {
         mem.base = m.base?.name as Gpr32 | Gpr16 | undefined; mem.index = m.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = m.scale;
         mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit; mem.rel = m.rel;
         mem.addressSize = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
+        // A label's address before the brackets is nasm's operand segment, which the terms inside
+        // do not cancel, so the displacement is full-size (measured with nasm 2.16.01: `x[bp-x]`
+        // is 8A 86 00 00, where `[bp+x-x]` is 8A 46 00; `$[bp-.x]` the same).
+        if (m.outside !== undefined && m.dispSize === undefined && dv?.v !== undefined && this.eval(m.outside).sec >= 0) mem.dispSize = mem.addressSize;
         return mem;
       }
     }
@@ -4311,4 +4413,9 @@ function unsignedAlignPad(a: number, pos: number): number {
   const A = BigInt.asUintN(64, BigInt(a));
   const r = BigInt.asUintN(64, A - BigInt.asUintN(64, BigInt(pos)) % A) % A;
   return Number(BigInt.asIntN(64, r));
+}
+
+/** Whether `o` is a memory operand with a displacement written before its brackets (see ParsedOperand `outside`). */
+function displacedOutside(o: ParsedOperand): boolean {
+  return o.kind === 'mem' && o.outside !== undefined;
 }

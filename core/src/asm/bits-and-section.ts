@@ -36,7 +36,10 @@ export class BitsAndSection {
 
   /** Notes `bits N` / `[bits N]` / `use16` / `use32` for `__BITS__` (nasm defines `bits` as a macro that sets it). */
   trackBits(toks: readonly PPToken[]): void {
-    const i = toks[0]?.text === '[' ? 1 : 0;
+    let i = toks[0]?.text === '[' ? 1 : 0;
+    // After a label, `foo: bits 32` or `foo bits 32`, nasm's preprocessor calls the macro too
+    // (measured with nasm 2.16.01: `__?BITS?__` is 32 after either, and after `mov bits 32`).
+    if (i === 0 && toks.length > 1 && toks[0].kind === 'ident') i = toks[1].text === ':' ? 2 : toks[1].kind === 'ident' && SIZE_WORDS.has(toks[1].text.toLowerCase()) ? 1 : 0;
     const t = toks[i];
     if (t === undefined || t.kind !== 'ident' || t.text.length < 4 || t.text.length > 5) return;
     const w = t.text.toLowerCase();
@@ -101,3 +104,6 @@ export function sectionOf(toks: readonly PPToken[]): readonly PPToken[] | undefi
   const close: PPToken = { kind: 'op', text: ']', start: 0, end: 0, gap: false };
   return [open, { ...first, text: word, gap: false }, gapped(toks[1], true), ...toks.slice(2), close];
 }
+
+/** The standard macros that set `__?BITS?__` (see BitsAndSection.trackBits). */
+const SIZE_WORDS: ReadonlySet<string> = new Set(['bits', 'use16', 'use32']);

@@ -537,6 +537,7 @@ export function isStackOverflow(e: unknown): boolean {
 /** What an evaluation cut short by a stack overflow left behind (see isStackOverflow). */
 export function resetEvaluation(): void {
   misplacedLabel = undefined;
+  failed = undefined;
   readNamesUnder(undefined);
 }
 
@@ -547,54 +548,46 @@ export function resetEvaluation(): void {
 let misplacedLabel: { readonly message: string; readonly node: Expr } | undefined;
 
 /**
+ * Whether the evaluation under way (see `evaluate`) has given an error that ends it: nasm's
+ * evaluator gives up there, so nothing after it is said (measured with nasm 2.16.01: `dd lbl &&
+ * 1/0` is "division by zero" alone, not the `&&`'s error after it); after one of CARRIES_ON it
+ * goes on. Undefined outside an evaluation: every error is given.
+ */
+let failed: boolean | undefined;
+
+/**
+ * The errors after which nasm's evaluator goes on, with the left operand or a number (eval.c: the
+ * bitwise and logical operators, the shifts, an ordering, `?`; measured: `dw ((a - $$) >> 16) &
+ * 0xffff` gives the shift's error and the `&`'s).
+ */
+const CARRIES_ON = /^(?:shift operator|`[|^&]' operator|`[^']+': operands differ|the left-hand side of `\?')/;
+
+/** Whether nasm's evaluator gives up after error `message` (any but CARRIES_ON's: see `failed`). */
+export function givesUp(message: string): boolean {
+  return !CARRIES_ON.test(message);
+}
+
+/**
  * Evaluates an expression; never throws. Labels in places a label alone cannot be are judged by
  * the whole expression, as nasm sums each section's coefficients first (see relocatableSum).
  */
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   const outer = takeMisplaced();
-  const outerGaveUp = gaveUp;
-  gaveUp = false;
-  evaluating++;
-  try {
-    let v = evaluateRead(e, externalsRead(e, ctx));
-    // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands
-    // alone; one added to a term the operators refused, `a + b/2`, is that term's error alone.)
-    if (v.sec >= EXTERNAL_SEGMENTS) v = v.v === undefined ? { v: undefined, sec: -1 } : evaluateRead(e, externalsCancelled(e, ctx));
-    return v;
-  } finally {
-    misplacedLabel = outer;
-    gaveUp = outerGaveUp;
-    evaluating--;
-  }
+  const outerFailed = failed;
+  failed = false;
+  let v = evaluateRead(e, externalsRead(e, ctx));
+  // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands
+  // alone; one added to a term the operators refused, `a + b/2`, is that term's error alone.)
+  if (v.sec >= EXTERNAL_SEGMENTS) v = v.v === undefined ? { v: undefined, sec: -1 } : evaluateRead(e, externalsCancelled(e, ctx));
+  misplacedLabel = outer;
+  failed = outerFailed;
+  return v;
 }
 
-/**
- * Whether the `evaluate` under way (`evaluating` deep) has given up: after some errors nasm's
- * evaluator returns at once (a unary operator's, a division's: its functions return NULL), so it
- * gives no other, while after others it goes on (a shift's, `&`'s, a comparison's: see
- * scalarOperator). Measured with nasm 2.16.01: `dd ~a+~b` and `%if ~a==~b`, labels a and b, are one
- * "`~' operator may only be applied to scalar values".
- */
-let gaveUp = false;
-let evaluating = 0;
-
-/** The errors after which nasm's evaluator gives up (eval.c: those followed by `return NULL`). */
-const GIVES_UP: ReadonlySet<string> = new Set([
-  '`~\' operator may only be applied to scalar values', '`!\' operator may only be applied to scalar values',
-  'function may only be applied to scalar values', 'division operator may only be applied to scalar values', 'division by zero',
-]);
-
-/** Whether nasm's evaluator gives up after error `message` (see GIVES_UP). */
-export function givesUp(message: string): boolean {
-  return GIVES_UP.has(message);
-}
-
-/** `ctx`'s error, but none once the evaluation under way has given up (see gaveUp). */
-function giveError(ctx: EvalContext, message: string, node: Expr): void {
-  if (evaluating > 0) {
-    if (gaveUp) return;
-    gaveUp = givesUp(message);
-  }
+/** Reports the evaluation's error `message` at `node` to `ctx`, unless it has given one (see `failed`). */
+function fail(ctx: EvalContext, message: string, node: Expr): void {
+  if (failed === true) return;
+  if (failed === false && givesUp(message)) failed = true;
   ctx.error(message, node);
 }
 
@@ -612,7 +605,7 @@ function evaluateRead(e: Expr, ctx: EvalContext): Value {
   if (problem === undefined) return v;
   const sum = relocatableSum(e, ctx);
   if (sum !== undefined) return sum;
-  giveError(ctx, addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
+  fail(ctx, addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
   return { v: undefined, sec: -1 };
 }
 
@@ -888,7 +881,7 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     case 'here':
     case 'base': {
       const v = e.k === 'here' ? ctx.here() : ctx.base();
-      if (!v) { giveError(ctx, `\`${e.k === 'here' ? '$' : '$$'}' is not valid here`, e); return { v: undefined, sec: -1 }; }
+      if (!v) { fail(ctx, `\`${e.k === 'here' ? '$' : '$$'}' is not valid here`, e); return { v: undefined, sec: -1 }; }
       return { v: v.v, sec: v.sec };
     }
     case 'sym': {
@@ -928,12 +921,12 @@ function withRespectTo(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value 
   misplacedLabel = outer;
   // (A label's sum nasm cannot relocate by, `-x`, is no segment of a label: measured, "WRT not supported".)
   if (!misplacedHere && segment.sec >= 0 && segment.v !== undefined) {
-    giveError(ctx, 'invalid right-hand operand to WRT', e.b);
+    fail(ctx, 'invalid right-hand operand to WRT', e.b);
     return { v: undefined, sec: -1 };
   }
-  if (misplacedHere) { giveError(ctx, 'WRT not supported by binary output format', e); return v; }
+  if (misplacedHere) { fail(ctx, 'WRT not supported by binary output format', e); return v; }
   if (segment.v === undefined) return { v: undefined, sec: -1 };
-  if ((Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1) giveError(ctx, 'WRT not supported by binary output format', e);
+  if ((Number(BigInt.asIntN(32, bigOf(segment))) | SEG_ABS) !== -1) fail(ctx, 'WRT not supported by binary output format', e);
   return v;
 }
 
@@ -946,10 +939,10 @@ export function wrtSegmentNumber(e: Expr, ctx: EvalContext): boolean {
 
 /** A unary operator (not `+`) applied to its operand's value `a`. */
 function unary(e: Extract<Expr, { k: 'un' }>, a: Value, ctx: EvalContext): Value {
-  if (a === NOT_SCALAR) { giveError(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
+  if (a === NOT_SCALAR) { fail(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
   if (a.sec >= 0 && a.v !== undefined) {
     if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
-    else giveError(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
+    else fail(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
     return { v: undefined, sec: -1 };
   }
   if (a.v === undefined) return { v: undefined, sec: -1 };
@@ -994,7 +987,7 @@ function evaluateChain(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value 
       continue;
     }
     if (acc !== NOT_SCALAR && b !== NOT_SCALAR) { acc = binary(n, acc, b, ctx); continue; }
-    giveError(ctx, scalarOnlyMessage(n.op), n);
+    fail(ctx, scalarOnlyMessage(n.op), n);
     acc = afterScalarError(n, acc, b, ctx);
   }
   misplacedLabel = outer ?? misplacedLabel;
@@ -1070,7 +1063,7 @@ function scalarOperand(x: Expr, ctx: EvalContext): Value {
 function scalarOperator(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const a = scalarOperand(e.a, ctx), b = scalarOperand(e.b, ctx);
   if (a !== NOT_SCALAR && b !== NOT_SCALAR) return binary(e, a, b, ctx);
-  giveError(ctx, scalarOnlyMessage(e.op), e);
+  fail(ctx, scalarOnlyMessage(e.op), e);
   return afterScalarError(e, a, b, ctx);
 }
 
@@ -1101,7 +1094,7 @@ function ilog2(e: Extract<Expr, { k: 'un' }>, value: bigint, ctx: EvalContext): 
   const floor = x === 0n ? 0 : x.toString(2).length - 1;
   if (e.op === 'ilog2c') return { v: x <= 1n ? 0 : (x - 1n).toString(2).length, sec: -1 };
   const power = x !== 0n && (x & (x - 1n)) === 0n;
-  if (!power && e.op === 'ilog2e') { giveError(ctx, 'ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
+  if (!power && e.op === 'ilog2e') { fail(ctx, 'ilog2 argument is not a power of two', e); return { v: undefined, sec: -1 }; }
   if (!power && e.op === 'ilog2w') ctx.warn?.('other', 'ilog2 argument is not a power of two', e);
   return { v: floor, sec: -1 };
 }
@@ -1347,7 +1340,7 @@ function conditional(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   const quiet = taken !== undefined && ctx.externals !== undefined && ctx.externals.size > 0 ? withExternalsQuiet(ctx, ctx.externals, new Set()) : ctx;
   const a = evaluateTerm(branches.a, taken === false ? quiet : ctx);
   const b = evaluateTerm(branches.b, taken === true ? quiet : ctx);
-  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { giveError(ctx, 'the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
+  if (c === NOT_SCALAR || (c.sec >= 0 && c.v !== undefined)) { fail(ctx, 'the left-hand side of `?\' must be a scalar value', e); return { v: undefined, sec: -1 }; }
   if (c.v === undefined) return { v: undefined, sec: -1 };
   return c.v !== 0 || c.big !== undefined ? a : b;
 }
@@ -1377,11 +1370,11 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   if (COMPARISONS.has(op) && (a.sec >= 0 || b.sec >= 0)) return compareRelocatable(e, a, b, ctx);
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
     if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
-    else giveError(ctx, scalarOnlyMessage(op), e);
+    else fail(ctx, scalarOnlyMessage(op), e);
     return op === '*' ? { v: undefined, sec: -1 } : afterScalarError(e, a, b, ctx);
   }
   // A zero divisor is an error even when the dividend is unknown (`(3 <=> 5) % 0`; measured).
-  if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { giveError(ctx, 'division by zero', e); return { v: undefined, sec: -1 }; }
+  if (b.v === 0 && b.big === undefined && (op === '/' || op === '%' || op === '//' || op === '%%')) { fail(ctx, 'division by zero', e); return { v: undefined, sec: -1 }; }
   if (a.v === undefined || b.v === undefined) {
     // `||` and `&&` short-circuit only on known values; unknown stays unknown.
     return { v: undefined, sec: -1 };
@@ -1433,7 +1426,7 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
     case '&&': v = ta && tb ? 1 : 0; break;
     case '||': v = ta || tb ? 1 : 0; break;
     case '^^': v = ta !== tb ? 1 : 0; break;
-    default: giveError(ctx, `unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
+    default: fail(ctx, `unknown operator \`${op}'`, e); return { v: undefined, sec: -1 };
   }
   return { v, sec: -1 };
 }
@@ -1488,7 +1481,7 @@ function compareRelocatable(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, 
 function notScalarDifference(e: Extract<Expr, { k: 'bin' }>, ctx: EvalContext): Value {
   if (e.op === '=' || e.op === '==') return { v: 0, sec: -1 };
   if (e.op === '!=' || e.op === '<>') return { v: 1, sec: -1 };
-  giveError(ctx, `\`${e.op}': operands differ by a non-scalar`, e);
+  fail(ctx, `\`${e.op}': operands differ by a non-scalar`, e);
   // (nasm goes on with 0: eval.c, "must set it to _something_".)
   return { v: 0, sec: -1 };
 }

@@ -126,10 +126,10 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
 
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, workingDirectory: opts.workingDirectory, fileName: opts.fileName, limits, budget, checks: pp.exhausted ? [] : pp.checks,
-    optimization: optimizationOf(opts.optimization), sharedBases, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
+    optimization: optimizationOf(opts.optimization), sharedBases, baseCarried, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
     atMember: pp.atMember,
     structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink(), runCount)),
-    pushedContext: pp.pushedContext, structureLost: pp.structureLost, onePass,
+    pushedContext: pp.pushedContext, structureLost: pp.structureLost, foundContext: (line) => pp.structureContext(line)?.id, onePass,
   }, opts.frontEndOnly ?? false);
   // (Errors the assembly did not see, when it made its image: an error leaves none.)
   const errors = sink.errors;

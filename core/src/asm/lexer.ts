@@ -44,7 +44,7 @@ const CHAR_CLASS = ((): Uint8Array => {
 })();
 
 /** As nasm 2.16.01 reads bytes: any non-ASCII character starts or continues a name (measured: `xé:`, `éx:` and `a😀b:` are labels). */
-function isIdentStart(c: number): boolean {
+export function isIdentStart(c: number): boolean {
   // (Past the text's end `c` is NaN: no name.)
   return c < 128 ? (CHAR_CLASS[c] & CharClass.IdentStart) !== 0 : c >= 128;
 }

@@ -42,6 +42,8 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
   // `m a,`: nasm drops a trailing empty argument for compatibility with its versions before
   // 2.15, and warns (-w+pp-macro-params-legacy; preproc.c is_mmacro, measured).
   let called: readonly PPToken[] = toks;
+  // The count nasm's trailing-comma cut set, which no default then adds to.
+  let cut = false;
   const last = toks[toks.length - 1];
   if (count > 1 && last.kind === 'op' && last.text === ',' && !unclosed) {
     const raw = count;
@@ -55,10 +57,15 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
       // last one, one after a `}` without its `{`) keeps the comma then (measured: `%macro p 1+`
       // / `p ,` has %1 `,`, `p a,` `a`; `m a}, b,` has %1 `a}, b`, `m a}, {b},` `a}, {b},`).
       if (writtenBeforeLastComma(toks, at + 1)) called = toks.slice(0, -1);
-      // A greedy last parameter keeps its arguments; otherwise the empty argument goes.
+      // A greedy last parameter keeps its arguments; otherwise the empty argument goes, its
+      // default taking its place, or, when it has none or is one the macro needs, with no
+      // default after it: nasm then sets the count to the arguments written, less that one
+      // (preproc.c is_mmacro; measured: `%macro u 2 7` / `u a,` has %0 1, `%macro w 2-3+ 7` /
+      // `w a, ,` %0 3 and %3 7).
       if (!(def.greedy && raw > def.max)) {
         argsAll.pop();
         count--;
+        cut = !(raw > def.min && raw <= def.min + def.defaults.length);
         if (called !== toks) argsAll = splitArguments(called, at + 1, Infinity, undefined, false);
       }
     }
@@ -80,13 +87,18 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
     sink.warning('macro-args', `multi-line macro \`${toks[at].text}' exists, but not taking ${count} parameter${count === 1 ? '' : 's'} (it takes ${ranges})`, callSite, expansion);
     return undefined;
   }
-  const args = def.greedy && def.max !== Infinity ? splitArguments(called, at + 1, def.max - 1, undefined, false) : argsAll;
+  // A greedy macro's parameter numbered by its count, when the call writes it, takes the rest of
+  // the line: nasm's expand_mmacro ends no parameter at a comma from there on, a comma the
+  // trailing-comma cut left too (measured: `%macro g 1-2+` / `g ,` has %0 1 and %1 `,`, `%macro k
+  // 1-3+` / `k a, ,` %0 2 and %2 `,`, `%macro x 1-2+ 5,6,7` / `x a, b, c` %2 `b, c`).
+  const runsOn = cut ? count : Math.min(def.max, Math.max(count, def.min + def.defaults.length));
+  const args = def.greedy && runsOn <= count ? splitArguments(called, at + 1, runsOn - 1, undefined, false) : argsAll;
   // A macro taking none has none, `0+` too: nasm cuts a greedy call's count to the most it takes (measured: `%macro m 0+` / `m 1, 2` gives %0 0, %1 empty).
   if (def.max === 0) args.length = 0;
   const given = args.length;
   // Every default is a parameter, those past the most it takes too (nasm warns of them at the
   // `%macro` line; measured: `%macro h 1-2 5,6,7` / `h 9` has %0 4, %4 7).
-  for (let k = given; k - def.min < def.defaults.length; k++) {
+  for (let k = given; !cut && k - def.min < def.defaults.length; k++) {
     const dflt = def.defaults[k - def.min];
     if (dflt) args.push(dflt as PPToken[]);
   }

@@ -55,6 +55,12 @@ export type ParsedOperand =
       readonly terms?: Expr;
       /** `terms` are a split form's (`[eax, ecx*N]`): the part before the comma plus the index part after it (see splitEffectiveAddress). */
       readonly splitIndex?: true;
+      /**
+       * The displacement written before the brackets (`x[bp-x]`), which nasm reads apart from the
+       * terms inside them: where it is an address, the displacement is full-size, whatever the
+       * terms take away (see the assembler's memory operands).
+       */
+      readonly outside?: Expr;
     })
   | (Span & { readonly kind: 'farptr'; readonly selector: Expr; readonly offset: Expr; readonly size?: 16 | 32 });
 
@@ -2058,8 +2064,9 @@ class LineParser implements TermReader {
       e = this.memoryExpression(i, end);
       // A comparison of registers is a number, as outside brackets (measured with nasm 2.16.01:
       // `[eax+0=100]` and `[ebx+eax=eax]` are [0], `[ebx+eax<>eax]` [1], `[ebx+2<3]` "`<':
-      // operands differ by a non-scalar").
-      if (comparesIn(toks, i, end)) e = this.registersCompared(e);
+      // operands differ by a non-scalar"), and so are registers that cancel out under an
+      // operator on numbers (`[ebx+((ecx-ecx)|4)]` is [ebx+4]).
+      if (numbersOperatorIn(toks, i, end)) e = this.registersCompared(e);
       // The bracket's terms first: nasm's base register hint comes from them (`ecx[ebx]` is
       // [ebx+ecx], 8B 04 0B, where `[ecx+ebx]` is 8B 04 19).
       if (displacement !== undefined) e = { k: 'bin', op: '+', a: e, b: displacement, start: displacement.start, end: e.end };
@@ -2072,7 +2079,8 @@ class LineParser implements TermReader {
         const terms = conditional ? withChosenBranches(this, e) : e;
         termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
       }
-      const op = withRel(widenedByte(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words), words);
+      const found = withRel(widenedByte(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words), words);
+      const op = displacement !== undefined && found.kind === 'mem' ? { ...found, outside: displacement } : found;
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
       const disp = op.disp ?? { k: 'num', v: 0, start: e.a.end, end: e.a.end };
@@ -2169,11 +2177,32 @@ const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after ope
 /** nasm's word for a token after an `at` field (see atField). */
 const AT_FIELD_LEFTOVER = (t: PPToken): string => (t.text === ')' ? INSTRUCTION_EXPECTED : "expecting `)'");
 
-/** Whether a token from `toks[start]` to `end` is a comparison's operator. */
-function comparesIn(toks: readonly PPToken[], start: number, end: number): boolean {
-  for (let k = start; k < end; k++) if (toks[k].kind === 'op' && COMPARISONS.has(toks[k].text)) return true;
-  return false;
+
+/**
+ * Whether a token from `toks[start]` to `end` is a comparison's operator, or another of
+ * NUMBERS_OPERATORS with a register named twice (only then can registers cancel out under it;
+ * an expression without is left to the evaluator, whose walks loop where these recurse).
+ */
+function numbersOperatorIn(toks: readonly PPToken[], start: number, end: number): boolean {
+  let operator = false;
+  let named: Set<string> | undefined;
+  let twice = false;
+  for (let k = start; k < end; k++) {
+    const t = toks[k];
+    if (t.kind === 'op') {
+      if (COMPARISONS.has(t.text)) return true;
+      operator ||= NUMBERS_OPERATORS.has(t.text);
+    } else if (!twice && t.kind === 'ident' && register(t) !== undefined) {
+      const name = t.text.toLowerCase();
+      twice = named?.has(name) === true;
+      (named ??= new Set()).add(name);
+    }
+  }
+  return operator && twice;
 }
+
+/** The operators nasm's evaluator applies to numbers only (but the comparisons): registers under them are a number only where they cancel out. */
+const NUMBERS_OPERATORS: ReadonlySet<string> = new Set(['|', '^', '&', '||', '^^', '&&', '<<', '>>', '<<<', '>>>', '/', '//', '%', '%%', '~', '!']);
 
 /** The comma outside parentheses among `toks[start..end)`, which splits a memory reference (see splitReference); -1 when there is none. */
 function splitAt(toks: readonly PPToken[], start: number, end: number): number {

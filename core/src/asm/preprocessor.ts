@@ -10,7 +10,7 @@ import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, ma
 import { isLocalName, type Expr, type Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
 import { withDotsApart } from './number-dots';
-import { isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
+import { isIdentChar, isQuoted, openConstruct, openString, someIdent, tokenizeLine, type Token } from './lexer';
 import { fileLines, lineEntry, type FileLines, type LineEntry } from './line-cache';
 import { reread } from './reread';
 import type { CountProblem } from './param-counts';
@@ -326,6 +326,11 @@ class Preprocessor {
   /** Their table (SingleLineMacros.byName), which the plain-line path (namesNoMacro) and `%clear` read. */
   private readonly smacros: Map<string, SingleLineMacro[]>;
   private readonly mmacros = new Map<string, MultiLineMacro[]>();
+  /**
+   * The names (in lower case) of multi-line macros `%unmacro` removed every definition of, in any
+   * case: nasm keeps their entry in its table, empty, until `%clear` (see unmacro).
+   */
+  private readonly emptiedMacroNames = new Set<string>();
   /**
    * A `%clear` removed nasm's standard single-line macros (`__?LINE?__`, `__?NASM_VER?__`, ...):
    * the `__X__` spellings, nasm's aliases of them, which `%clear` keeps, then name the removed ones.
@@ -755,7 +760,11 @@ class Preprocessor {
     // on as written above are the parser's to warn of (parseLine).
     if (this.capture && !this.repLeavesBranch(this.capture, directive)) {
       if (entry !== undefined) this.warnOpenString(f, file, line, text, tokens);
-      this.captureLine(f, file, line, text, entry !== undefined ? entry.tokens : raw!, directive);
+      // A line of a macro's or %rep's expansion is written out for the listing as it is captured
+      // too, its `%!NAME`s read and warned of then, once (see bodyEnvironment; measured with nasm
+      // 2.16.01: a `%rep 2` in a `%rep 2` warns of each unset one in its body twice, not 4 times).
+      const captured = entry === undefined && f.kind !== 'file' && raw!.some(isEnvironmentToken) ? this.bodyEnvironment(raw as PPToken[], file, line) : undefined;
+      this.captureLine(f, file, line, text, captured ?? (entry !== undefined ? entry.tokens : raw!), directive);
       return;
     }
 
@@ -777,6 +786,9 @@ class Preprocessor {
       // (Its macro parameters are still read: outside a macro, measured with nasm 2.16.01, `%rep
       // 4` / `%exitrep` / `db %1` is "`%1': not in a macro call", as `%%here` is.)
       if (f.exited === true && f.invocation === undefined && (lineFlags(tokens as PPToken[]) & Flag.Preproc) !== 0) macroLocalsOutside((tokens as PPToken[]).slice(), file, line, f.expansion, this.sink);
+      // (A %rep's lines after `%exitrep` are still written out for the listing, their `%!NAME`s
+      // read then, see bodyEnvironment; measured with nasm 2.16.01: not after `%exitmacro`.)
+      if (f.exited === true && f.kind === 'rep' && tokens.some(isEnvironmentToken)) this.bodyEnvironment(tokens as PPToken[], file, line);
       this.consume(f, file, line, text);
       return;
     }
@@ -974,6 +986,7 @@ class Preprocessor {
 
   private finishMacro(m: MultiLineMacro): void {
     const key = m.caseInsensitive ? m.name.toLowerCase() : m.name;
+    this.emptiedMacroNames.delete(m.name.toLowerCase());
     const list = this.mmacros.get(key);
     this.macroChanges++;
     if (list) list.push(m);
@@ -1135,9 +1148,15 @@ class Preprocessor {
     while (continuesName(toks[j - 1], toks[j])) j++;
     // (A `%[...]` pasted to the name leaves the `%$x` after it as written: see substituteLine.)
     const name = this.expandSingle(this.contextLocals(toks.slice(1, j), file, line, f), file, line);
+    // What follows a `%define`'s name is its body: a context-local name there no macro expanded
+    // stays as written, as a body's does (see ContextStack.substituteLine), for its uses to read
+    // in their context (measured with nasm 2.16.01: `%xdefine x%$b%$q +6` in a context with `%$b`
+    // 5 is `x5` of `%$q +6`, "`%$q': context stack is empty" where it is used after `%pop`).
+    const defines = /^%i?x?define$/i.test(toks[0].text);
+    const after = !defines ? name.slice(1) : name.slice(1).map((t): PPToken => (t.contextLocal === undefined ? t : { kind: 'preproc', text: t.contextLocal, start: t.start, end: t.end, src: t.src, at: t.at, gap: t.gap }));
     const rest = toks.slice(j);
     if (rest.length > 0) rest[0] = gapped(rest[0], spaced(toks[j - 1], rest[0]));
-    return [toks[0], ...name, ...rest];
+    return [toks[0], ...name.slice(0, 1), ...after, ...rest];
   }
 
   /** `%define`, `%idefine`, `%xdefine`, `%ixdefine`: a single-line macro, its parameters and body as written (or expanded, for `%xdefine`). */
@@ -1681,7 +1700,14 @@ class Preprocessor {
       let tokens: readonly PPToken[];
       if (expression) { tokens = withDotsApart(this.expandExpression(substituted.slice(1), file, line)); oc.states.branchBegins(undefined); }
       else {
+        // (Tested where its group assembles nothing, in every pass: nasm says nothing of a test
+        // that fails, as for an `%elif` of a group decided here, see conditional; measured,
+        // `%elifdef FILL >` after an `%if` on a label.)
+        const tested = this.sink.mark();
         const test = this.testCondition(f, file, line, d, kind, substituted);
+        this.sink.rollback(tested, (diagnostic) => KEPT_IN_SKIPPED_GROUP.has(diagnostic.code));
+        // (A test that fails ends the group, nasm's COND_NEVER: nothing after it assembles.)
+        if (test === Test.Failed) top.state = Cond.Never;
         oc.states.branchBegins(test === Test.True);
         tokens = [{ kind: 'number', text: test === Test.True ? '1' : '0', start: toks[0].start, end: toks[toks.length - 1].end }];
       }
@@ -2705,12 +2731,12 @@ class Preprocessor {
         }
         if (m.quote !== undefined) {
           const a = args[k];
-          const lead = a.length > 0 && a[0].gap === true, tail = tails[k];
           // (Its `%+` joins, as nasm's expand_smacro joins them: `s(a %+ b)` is 'ab'.)
           const expanded = this.expandSingle(a.length > 0 ? [gapped(a[0], false), ...a.slice(1)] : a, file, line);
           const e = hasPaste(expanded) ? pasteTokens(expanded, file, line, false) : expanded;
+          const lead = (a.length > 0 && a[0].gap === true) || expandsToBlankFirst(a, e), tail = tails[k] || (this.endsBlank && e.length > 0);
           args[k] = m.quote === 'unless-string' && !lead && !tail && e.length === 1 && e[0].kind === 'string' ? [made('string', e[0].text)]
-            : [made('string', quoteBytes(new TextEncoder().encode(`${lead ? ' ' : ''}${textAsWritten(e)}${tail ? ' ' : ''}`)))];
+            : [made('string', quoteBytes(new TextEncoder().encode(e.length === 0 && lead ? ' ' : `${lead ? ' ' : ''}${textAsWritten(e)}${tail ? ' ' : ''}`)))];
           tails[k] = false;
         }
       });
@@ -2800,11 +2826,9 @@ class Preprocessor {
     }
     const strings = args.map((a, k) => {
       if (parameterKind(name, k) !== 's') return undefined;
-      const e = this.readEnvironment(this.expandSingle(a, file, line), file, line);
-      // A blank the result of a function call put first counts too (a %cond's: see below), and so
-      // do one where the first name expanded to nothing and one left at the end (see startsBlank).
-      const inner = e.length > 0 && a.length > 0 && e[0] !== a[0] && e[0].gap === true && a[0].gap !== true && isImplementedFunction(a[0]);
-      const lead = leads[k] === true || inner || this.startsBlank || startsBlank(a) ? ' ' : '';
+      const e = this.readEnvironment(this.expandSingle(a.length > 0 && a[0].gap === true ? [gapped(a[0], false), ...a.slice(1)] : a, file, line), file, line);
+      // A blank the expansion put first counts too (see expandsToBlankFirst), and so does one left at the end.
+      const lead = leads[k] === true || expandsToBlankFirst(a, e) || startsBlank(a) ? ' ' : '';
       const tail = this.endsBlank && e.length > 0 ? ' ' : '';
       if (lead === '' && tail === '' && e.length === 1 && e[0].kind === 'string' && name !== '%str') return decodeString(e[0].text) ?? new Uint8Array();
       return new TextEncoder().encode(lead + textAsWritten(e) + tail);
@@ -3087,7 +3111,9 @@ class Preprocessor {
       const prev = out[out.length - 1];
       if (!lead && prev && prev.end === t.start && (prev.kind === 'ident' || prev.kind === 'number')) { text = prev.text + text; start = prev.start; first = prev; out.pop(); }
       const next = toks[j + 1];
-      if (next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number')) { text += next.text; j++; }
+      // (And a token after it that begins with a character of names, `#`, `$`, `~` too: measured,
+      // with x5 7, `db x%[5]#` is `db x5#`, `db x%[5]$$` `db x5$$`, where `db x%[5]-` is `db 7-`.)
+      if (next && next.start === toks[j].end && (next.kind === 'ident' || next.kind === 'number' || isIdentChar(next.text.charCodeAt(0)))) { text += next.text; j++; }
       const end = toks[j].end;
       const gap = lead || spaced(out[out.length - 1], first);
       let before: Token | undefined;
@@ -3182,6 +3208,7 @@ class Preprocessor {
       }
       this.mmacros.clear();
       this.macroChanges++;
+      this.emptiedMacroNames.clear();
       // The standard multi-line macros go too (see withoutStandardMacros): lines naming one no longer pass as written.
       this.standardCleared = true;
       this.macroNames = newMacroNames();
@@ -3205,13 +3232,27 @@ class Preprocessor {
     // While a macro of the name, in any case and of any count, is being expanded nasm removes
     // none (measured with nasm 2.16.01: `%unmacro Z 1` or `%unimacro z 0` in Z's body, or in a
     // macro Z calls, is this error, in nasm's words for both, and a `Z 1` defined beside stays).
-    if (this.expanding(name.text)) { this.sink.error('syntax', "`%unmacro' can't undefine the macro being expanded", here, f.expansion); return; }
-    const key = d === '%unimacro' ? name.text.toLowerCase() : name.text;
+    // nasm compares the first definition of the name's entry with the end of each expansion under
+    // way, and an entry left empty by an earlier %unmacro with any line of theirs still to come
+    // (measured: `%unmacro Z 1` of the only `Z`, then `%unimacro Z 1` in a `%rep` before another
+    // line of it, is this error in each round).
+    const lower = name.text.toLowerCase();
+    if (this.expanding(name.text) || (this.emptiedMacroNames.has(lower) && this.expansionLineAhead())) {
+      this.sink.error('syntax', "`%unmacro' can't undefine the macro being expanded", here, f.expansion);
+      return;
+    }
+    const key = d === '%unimacro' ? lower : name.text;
     const list = this.mmacros.get(key);
     const kept = list?.filter((m) => !(m.min === min && m.max === max && m.greedy === greedy && m.caseInsensitive === (d === '%unimacro')));
     if (!list || kept!.length === list.length) return;
     this.macroChanges++;
     if (kept!.length === 0) this.mmacros.delete(key); else this.mmacros.set(key, kept!);
+    if (kept!.length === 0 && ![...this.mmacros.keys()].some((k) => k.toLowerCase() === lower)) this.emptiedMacroNames.add(lower);
+  }
+
+  /** Whether a macro's or %rep's expansion has a line to come after the one being read. */
+  private expansionLineAhead(): boolean {
+    return this.frames.some((fr) => fr.kind !== 'file' && fr.idx < fr.body!.length);
   }
 
   /** Whether a multi-line macro named `name` in any case is being expanded. */
@@ -3548,4 +3589,17 @@ function packageName(t: PPToken | undefined): string {
 function aliasesAsNames(toks: PPToken[]): PPToken[] {
   if (!toks.some((t) => t.kind === 'ident' && isTokenMacroAlias(t.text))) return toks;
   return toks.map((t) => (t.kind === 'ident' && isTokenMacroAlias(t.text) ? { ...t, text: `$${t.text}`, unmacroed: true } : t));
+}
+
+/**
+ * Whether `e`, the expansion of a function's string argument or of a `&` parameter's argument `a`
+ * (its own first blank left out), begins with a blank to nasm's expand_smacro, which keeps blanks
+ * as tokens: one written after a name that expanded to nothing (measured with nasm 2.16.01,
+ * `%define E`: `%str(E x)` is ' x', `%str(E,x)` ',x', `%str(E"a")` '"a"') or one a function's
+ * result put first (`%str(%cond(1 , 5))` ' 5'); and an argument that expands to nothing at all,
+ * which nasm makes one blank ("expanded to empty line": `%str(E)` is ' ', as `Q(E)` is with
+ * `%define Q(&x) x`).
+ */
+function expandsToBlankFirst(a: readonly PPToken[], e: readonly PPToken[]): boolean {
+  return e.length > 0 ? e[0].gap === true : a.length > 0;
 }

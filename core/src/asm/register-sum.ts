@@ -82,7 +82,7 @@ export function chosenBranches(e: Expr, value: (c: Expr) => number | undefined, 
     // number known to the parser.)
     if (c === undefined) return e;
     const chosen = chosenBranches(c !== 0 ? branches.a : branches.b, value, readOther);
-    return readOther ? withNamesRead(chosen, c !== 0 ? branches.b : branches.a, undefined, isRegisterSymbol) : chosen;
+    return readOther ? withSidesRead(chosen, [c !== 0 ? branches.b : branches.a], isRegisterSymbol) : chosen;
   }
   const a = chosenBranches(e.a, value, readOther);
   const b = chosenBranches(e.b, value, readOther);
@@ -121,35 +121,52 @@ function someRegister(root: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) =
 
 function comparedSides(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): Expr | string {
   if (e.k === 'un') {
-    const a = comparedSides(e.a, isRegister);
-    return typeof a === 'string' ? a : a === e.a ? e : { ...e, a };
+    let a = comparedSides(e.a, isRegister);
+    if (typeof a === 'string') return a;
+    a = cancelled(a, isRegister);
+    return a === e.a ? e : { ...e, a };
   }
   if (e.k !== 'bin') return e;
-  const a = comparedSides(e.a, isRegister);
+  let a = comparedSides(e.a, isRegister);
   if (typeof a === 'string') return a;
-  const b = comparedSides(e.b, isRegister);
+  let b = comparedSides(e.b, isRegister);
   if (typeof b === 'string') return b;
+  if (e.op !== '+' && e.op !== '-') { a = cancelled(a, isRegister); b = cancelled(b, isRegister); }
   if (!COMPARISONS.has(e.op) || !(namesRegister(a, isRegister) || namesRegister(b, isRegister))) return a === e.a && b === e.b ? e : { ...e, a, b };
   const factors = new Map<string, number>();
   // (Sides that are no sums of registers are the evaluator's to refuse, as before.)
   if (addFactors(a, 1, factors, isRegister) !== undefined || addFactors(b, -1, factors, isRegister) !== undefined) return { ...e, a, b };
   if ([...factors.values()].every((f) => f === 0)) return { ...e, a: withoutRegisters(a, isRegister), b: withoutRegisters(b, isRegister) };
   if (e.op !== '=' && e.op !== '==' && e.op !== '!=' && e.op !== '<>') return `\`${e.op}': operands differ by a non-scalar`;
-  // A symbol the sides name besides is still read, so that nasm's error for one not defined stands
+  // The sides are still evaluated, but for their registers, so that nasm's errors in them stand
   // (measured: `mov eax, ebx=lbl` is `mov eax, 0`, `dd ebx<>lbl` 1, `dd ebx=zz` "symbol `zz' not
-  // defined").
-  return withNamesRead({ k: 'num', v: e.op === '=' || e.op === '==' ? 0 : 1, start: e.start, end: e.end }, a, b, isRegister);
+  // defined", `mov eax, [eax=10/0]` "division by zero").
+  return withSidesRead({ k: 'num', v: e.op === '=' || e.op === '==' ? 0 : 1, start: e.start, end: e.end }, [a, b], isRegister);
 }
 
-/** `v` plus, for each symbol, `$` and `$$` that `a` and `b` name but their registers, `(s - s)`: no value, but read. */
-function withNamesRead(v: Expr, a: Expr, b: Expr | undefined, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): Expr {
+/**
+ * `e` with each register a 0 when they are a sum that cancels out (`ax-ax`): a number to nasm's
+ * evaluator, which an operator on numbers takes (measured with nasm 2.16.01: `db (ax-ax)|1` is 1,
+ * `db 2 dup (1|ax-ax)` 01 01); `e` itself otherwise.
+ */
+function cancelled(e: Expr, isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): Expr {
+  if (!namesRegister(e, isRegister)) return e;
+  const factors = new Map<string, number>();
+  if (addFactors(e, 1, factors, isRegister) !== undefined || ![...factors.values()].every((f) => f === 0)) return e;
+  return withoutRegisters(e, isRegister);
+}
+
+/**
+ * `v` plus, for each of `sides`, `(side - side)`: no value, but evaluated, with its registers 0
+ * when they are a sum (see withoutRegisters), else as it is, for the evaluator to refuse (measured:
+ * `[ebx+(1 ? eax : ecx*edx)*4]` is "unable to multiply two non-scalar objects").
+ */
+function withSidesRead(v: Expr, sides: readonly Expr[], isRegister: (e: Extract<Expr, { k: 'sym' }>) => boolean): Expr {
   const { start, end } = v;
-  const read = (x: Expr): boolean => {
-    if ((x.k === 'sym' && !isRegister(x)) || x.k === 'here' || x.k === 'base') v = { k: 'bin', op: '+', a: v, b: { k: 'bin', op: '-', a: x, b: x, start: x.start, end: x.end }, start, end };
-    return false;
-  };
-  firstLeaf(a, read);
-  if (b !== undefined) firstLeaf(b, read);
+  for (const side of sides) {
+    const s = addFactors(side, 1, new Map(), isRegister) === undefined ? withoutRegisters(side, isRegister) : side;
+    v = { k: 'bin', op: '+', a: v, b: { k: 'bin', op: '-', a: s, b: s, start: s.start, end: s.end }, start, end };
+  }
   return v;
 }
 

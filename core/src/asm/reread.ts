@@ -105,7 +105,9 @@ function readRun(out: PPToken[], toks: readonly PPToken[], i: number, j: number,
         }
         at = pieces;
       }
-      out.push({ kind: r.kind, text: r.text, start: t.start, end, src: t.src, at, gap: first ? gap : false });
+      // (A token after a blank of the run's text keeps it: a string an expansion left unterminated
+      // can end inside the run, at another's quote, `db a`b x, c, a`b x, c` reading `b x, c` after it.)
+      out.push({ kind: r.kind, text: r.text, start: t.start, end, src: t.src, at, gap: first ? gap : text.charCodeAt(r.start - 1) === 0x20 });
     }
     first = false;
   }
