@@ -337,17 +337,22 @@ export function codeEnd(text: string, start: number): number {
 }
 
 /**
- * The lower-case first word of a line's code, or of the code inside a leading `[`, when it is a
- * name of 4 or 5 characters (`bits`, `use16`, `use32` and their like), found without tokens;
- * '' otherwise. `start`: the code's first column.
+ * Whether the first word of a line's code, or of the code inside a leading `[`, is `bits`,
+ * `use16` or `use32` in any case, found without tokens or strings cut out. `start`: the code's
+ * first column.
  */
-export function shortFirstWord(text: string, start: number): string {
+export function bitsWordAt(text: string, start: number): boolean {
   let i = start;
   if (text.charCodeAt(i) === Ch.LBracket) i = skipBlanks(text, i + 1);
-  if (!isIdentStart(text.charCodeAt(i))) return '';
+  if (!isIdentStart(text.charCodeAt(i))) return false;
   let j = i + 1;
   while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
-  return j - i === 4 || j - i === 5 ? text.slice(i, j).toLowerCase() : '';
+  // (A letter's code with 0x20 set is its lower case.)
+  const lower = (k: number): number => text.charCodeAt(i + k) | 0x20;
+  if (j - i === 4) return lower(0) === 0x62 && lower(1) === 0x69 && lower(2) === 0x74 && lower(3) === 0x73;
+  if (j - i !== 5 || lower(0) !== 0x75 || lower(1) !== 0x73 || lower(2) !== 0x65) return false;
+  const bits = text.slice(i + 3, j);
+  return bits === '16' || bits === '32';
 }
 
 /** Whether the string scanString read last ended with its quote (`` `a\` `` does not: the quote is escaped). */

@@ -4,7 +4,7 @@
 // to know worked out once; and each file's lines as of its last reading, so an edited file's
 // unchanged lines find their entries without a lookup.
 
-import { codeEnd, isIdentChar, isIdentStart, shortFirstWord, skipBlanks, tokenizeLine, type Token } from './lexer';
+import { bitsWordAt, codeEnd, isIdentChar, isIdentStart, skipBlanks, tokenizeLine, type Token } from './lexer';
 import type { CachedParse, ParsedStatement } from './parser';
 
 /** LineEntry's yes-or-no facts, as bits of one field (a line cache holds many entries). */
@@ -159,7 +159,7 @@ function newEntry(text: string): LineEntry {
   if (text.indexOf('%') < 0 && !text.includes('__') && text.charCodeAt(0) !== 0x23) {
     const start = skipBlanks(text, 0);
     if (start === text.length || text.charCodeAt(start) === 0x3b) return new LineEntry(text, true, true, continued, 0, 0, undefined);
-    if (!BITS_WORDS.has(shortFirstWord(text, start)) && !BITS_WORDS.has(wordAfterLabel(text, start))) return new LineEntry(text, true, false, continued, start, -1, undefined);
+    if (!bitsWordAt(text, start) && !bitsWordAfterLabel(text, start)) return new LineEntry(text, true, false, continued, start, -1, undefined);
   }
   const tokens = tokenizeLine(text);
   const code = withoutComment(tokens);
@@ -168,17 +168,17 @@ function newEntry(text: string): LineEntry {
 }
 
 /**
- * The word after a line's first, and a colon after it, when it is 4 or 5 letters long (see
- * shortFirstWord), lower case: nasm's preprocessor calls the macro `bits` after a label, `foo:
- * bits 32` and `foo bits 32` (measured with nasm 2.16.01: `__?BITS?__` is 32 after either).
+ * Whether the word after a line's first, and a colon after it, is `bits`, `use16` or `use32`
+ * (see bitsWordAt): nasm's preprocessor calls the macro `bits` after a label, `foo: bits 32` and
+ * `foo bits 32` (measured with nasm 2.16.01: `__?BITS?__` is 32 after either).
  */
-function wordAfterLabel(text: string, start: number): string {
-  if (!isIdentStart(text.charCodeAt(start))) return '';
+function bitsWordAfterLabel(text: string, start: number): boolean {
+  if (!isIdentStart(text.charCodeAt(start))) return false;
   let i = start + 1;
   while (i < text.length && isIdentChar(text.charCodeAt(i))) i++;
   i = skipBlanks(text, i);
   if (text.charCodeAt(i) === 0x3a) i = skipBlanks(text, i + 1);
-  return text.charCodeAt(i) === 0x5b ? '' : shortFirstWord(text, i);
+  return text.charCodeAt(i) !== 0x5b && bitsWordAt(text, i);
 }
 
 function isPlain(toks: readonly Token[]): boolean {
@@ -194,7 +194,7 @@ function isPlain(toks: readonly Token[]): boolean {
   if (first !== undefined && first.kind === 'ident' && (first.text.length === 4 || first.text.length === 5)) {
     if (BITS_WORDS.has(first.text.toLowerCase())) return false;
   }
-  // (After a label too: see wordAfterLabel.)
+  // (After a label too: see bitsWordAfterLabel.)
   const after = toks[0]?.kind === 'ident' ? toks[toks[1]?.text === ':' ? 2 : 1] : undefined;
   return after === undefined || after.kind !== 'ident' || !BITS_WORDS.has(after.text.toLowerCase());
 }
