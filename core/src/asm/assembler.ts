@@ -11,7 +11,7 @@ import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnl
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
-import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter } from './floats';
+import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter, type FloatMode } from './floats';
 import { encodedFields, headCalls } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { dropsStatement } from './listing-errors';
@@ -189,6 +189,8 @@ export interface AssemblerHost {
    * passes read them (see index.ts): a `.x` before the first label is under that one.
    */
   readonly baseCarried?: boolean;
+  /** The `[float]` mode the statements were parsed in: the one the file ends in (see index.ts); the default when absent. */
+  readonly parsedFloatMode?: FloatMode;
   /** The source's definitions of `__?SECT?__`, which `endstruc` goes to (see endStructure). */
   readonly sectDefinitions?: readonly SectDefinition[];
   /** The source's definitions of names ending `_size`, which `endstruc`'s line reads (see sizeLine). */
@@ -1594,6 +1596,10 @@ class Assembler implements EvalContext {
    * zero]` is "label `x' inconsistently redefined").
    */
   private inFirstPassFloatMode(st: ParsedStatement, v: Value): Value {
+    // (The file's last mode, which the lines before its first `float` were parsed in; after that
+    // line the parse and this pass follow the same directives. The same mode, then, is the parse's:
+    // nothing to read again, nor a line to tokenize for it, in a file with no `float` at all.)
+    if (this.floatMode === (this.host.parsedFloatMode ?? DEFAULT_FLOAT_MODE)) return v;
     const toks = this.lines.tokensOf(this.line);
     if (!toks.some((t) => t.kind === 'ident' && t.text.charCodeAt(0) === 0x5f && floatFunction(t.text) !== undefined)) return v;
     const again = parseStatement(toks, st.localBase, this.limits.eval, this.floatMode).stmt;

@@ -126,7 +126,7 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
 
   const asm = assembleStatements(stmts, lines, lineOf, sink, {
     readBinary: opts.host.readBinary?.bind(opts.host), includePaths: opts.includePaths ?? [], mainFile: opts.file, workingDirectory: opts.workingDirectory, fileName: opts.fileName, limits, budget, checks: pp.exhausted ? [] : pp.checks,
-    optimization: optimizationOf(opts.optimization), sharedBases, baseCarried, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
+    optimization: optimizationOf(opts.optimization), sharedBases, baseCarried, parsedFloatMode: parsed.floatMode, sectDefinitions: pp.sectDefinitions, sizeDefinitions: pp.sizeDefinitions,
     atMember: pp.atMember,
     structureAtEnd: structureAtEnd(pp, () => preprocess({ ...ppOptions, structureNames: true }, new DiagnosticSink(), runCount)),
     pushedContext: pp.pushedContext, structureLost: pp.structureLost, foundContext: (line) => pp.structureContext(line)?.id, onePass,
