@@ -2177,7 +2177,6 @@ const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after ope
 /** nasm's word for a token after an `at` field (see atField). */
 const AT_FIELD_LEFTOVER = (t: PPToken): string => (t.text === ')' ? INSTRUCTION_EXPECTED : "expecting `)'");
 
-
 /**
  * Whether a token from `toks[start]` to `end` is a comparison's operator, or another of
  * NUMBERS_OPERATORS with a register named twice (only then can registers cancel out under it;
@@ -2185,20 +2184,26 @@ const AT_FIELD_LEFTOVER = (t: PPToken): string => (t.text === ')' ? INSTRUCTION_
  */
 function numbersOperatorIn(toks: readonly PPToken[], start: number, end: number): boolean {
   let operator = false;
-  let named: Set<string> | undefined;
-  let twice = false;
   for (let k = start; k < end; k++) {
     const t = toks[k];
-    if (t.kind === 'op') {
-      if (COMPARISONS.has(t.text)) return true;
-      operator ||= NUMBERS_OPERATORS.has(t.text);
-    } else if (!twice && t.kind === 'ident' && register(t) !== undefined) {
-      const name = t.text.toLowerCase();
-      twice = named?.has(name) === true;
-      (named ??= new Set()).add(name);
-    }
+    if (t.kind !== 'op') continue;
+    if (COMPARISONS.has(t.text)) return true;
+    operator ||= NUMBERS_OPERATORS.has(t.text);
   }
-  return operator && twice;
+  return operator && registerNamedTwice(toks, start, end);
+}
+
+/** Whether a register is named twice among `toks[start..end)`, in any case. */
+function registerNamedTwice(toks: readonly PPToken[], start: number, end: number): boolean {
+  const named = new Set<string>();
+  for (let k = start; k < end; k++) {
+    const t = toks[k];
+    if (t.kind !== 'ident' || register(t) === undefined) continue;
+    const name = t.text.toLowerCase();
+    if (named.has(name)) return true;
+    named.add(name);
+  }
+  return false;
 }
 
 /** The operators nasm's evaluator applies to numbers only (but the comparisons): registers under them are a number only where they cancel out. */
