@@ -4,8 +4,7 @@
 import type { SourceRange } from './api';
 import type { OpenCheck } from './deferred-if';
 import type { MultiLineMacro } from './macros';
-import { withDotsApart } from './number-dots';
-import { paramCountOf, type CountProblem } from './param-counts';
+import { readCountRange, type CountProblem } from './param-counts';
 import { isIdentifier, spaced, type PPToken } from './source';
 import { decodeString } from './strings';
 
@@ -84,34 +83,9 @@ export interface MacroRange {
  * leaves the range open. `d` names the directive in the messages.
  */
 export function macroRange(written: readonly PPToken[], d: string): MacroRange {
-  // nasm's tokens, blanks between them as tokens of their own (`null` for one); `1.nolist` is a
-  // count and a name (see withDotsApart).
-  const after = withDotsApart(written);
-  const seq: (PPToken | null)[] = [];
-  for (let k = 0; k < after.length; k++) {
-    if (k > 0 && spaced(after[k - 1], after[k])) seq.push(null);
-    seq.push(after[k]);
-  }
-  const problems: CountProblem[] = [];
-  const count = (x: PPToken | null | undefined): number | undefined => {
-    return x === null || x === undefined || x.kind !== 'number' ? undefined : paramCountOf(x.text, problems);
-  };
-  let min = 0, max = Infinity, plus = false;
-  let p = 0;
-  if (seq.length === 0) return { min, max, plus, problems, trailing: false };
-  const first = count(seq[0]);
-  if (first === undefined) problems.push({ message: `\`${d}' expects a parameter count or nothing` });
-  else min = max = first;
-  if (seq[p + 1]?.text === '-') {
-    p += 2;
-    const last = count(seq[p]);
-    if (seq[p]?.text === '*') max = Infinity;
-    else if (last === undefined) problems.push({ message: `\`${d}' expects a parameter count after \`-'` });
-    else if (min > last) problems.push({ message: 'minimum parameter count exceeds maximum' });
-    else max = last;
-  }
-  if (p < seq.length && seq[p + 1]?.text === '+') { p++; plus = true; }
-  return { min, max, plus, problems, trailing: p < seq.length && seq[p + 1] !== undefined };
+  if (written.length === 0) return { min: 0, max: Infinity, plus: false, problems: [], trailing: false };
+  const r = readCountRange(written, d, true);
+  return { min: r.first ?? 0, max: r.last ?? r.first ?? Infinity, plus: r.plus, problems: r.problems, trailing: r.at < r.seq.length && r.seq[r.at + 1] !== undefined };
 }
 
 /** Whether one of the macros `named` (as NAME's definitions spell it) takes a count in `range` (nasm 2.16's test). */

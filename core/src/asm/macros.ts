@@ -5,8 +5,7 @@ import type { ParamModifiers } from './single-line-params';
 import type { SourceRange } from './api';
 import type { CheckCondition } from './deferred-check';
 import type { Token } from './lexer';
-import { withDotsApart } from './number-dots';
-import { paramCountOf, type CountProblem } from './param-counts';
+import { readCountRange, type CountProblem } from './param-counts';
 import { follow, gapped, spaced, type PPToken } from './source';
 
 export interface SingleLineMacro {
@@ -324,33 +323,12 @@ export interface MacroParameters {
  * default `5`), 2 for `2-1`.
  */
 export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
-  // nasm's tokens after the name, a blank as null; `t` is where nasm's reading stands.
-  // (`2.nolist` and `1.no` are a number and a name to nasm: see withDotsApart.)
-  const after = withDotsApart(toks.slice(2));
-  const seq: (PPToken | null)[] = [];
-  for (let k = 0; k < after.length; k++) {
-    if (k > 0 && spaced(after[k - 1], after[k])) seq.push(null);
-    seq.push(after[k]);
-  }
-  const problems: CountProblem[] = [];
-  const count = (t: PPToken | null | undefined): number | undefined => {
-    return !t || t.kind !== 'number' ? undefined : paramCountOf(t.text, problems);
-  };
-  let t = 0;
-  const first = count(seq[0]);
   // (The directive as written: measured, `%MACRO m x` is "`%MACRO' expects a parameter count".)
-  if (first === undefined) problems.push({ message: `\`${toks[0].text}' expects a parameter count` });
-  const min = first ?? 0;
-  let max = min, greedy = false;
-  if (t < seq.length && seq[t + 1]?.text === '-') {
-    t += 2;
-    const last = count(seq[t]);
-    if (seq[t]?.text === '*') max = Infinity;
-    else if (last === undefined) problems.push({ message: `\`${toks[0].text}' expects a parameter count after \`-'` });
-    else if (last < min) problems.push({ message: 'minimum parameter count exceeds maximum' });
-    else max = last;
-  }
-  if (t < seq.length && seq[t + 1]?.text === '+') { t++; greedy = true; }
+  const range = readCountRange(toks.slice(2), toks[0].text, false);
+  const { seq, problems, plus: greedy } = range;
+  let t = range.at;
+  const min = range.first ?? 0;
+  const max = range.last ?? min;
   const next = seq[t + 1];
   const nolist = t < seq.length && next?.kind === 'ident' && next.text.toLowerCase() === '.nolist';
   if (nolist) t++;
