@@ -71,7 +71,7 @@ export function parseExpression(written: readonly PPToken[], whole: SourceRange,
   const parsed = parseReported(expanded, evalLimit, sink, file, line, expansion);
   if (parsed === undefined) return undefined;
   const { expr, trailing } = parsed;
-  return { expr, trailing: trailing && { message: trailing.message, range: lineRange(file, line, trailing.start, trailing.end) } };
+  return { expr, trailing: trailing && { message: trailing.message, range: lineRange(file, line, trailing.start, trailing.end) }, tokens: expanded };
 }
 
 /** `expanded` parsed whole as a preprocessor expression, its warning reported; undefined after reporting its error. */
@@ -95,6 +95,8 @@ function parseReported(expanded: readonly PPToken[], evalLimit: number, sink: Di
 export interface ParsedExpression {
   readonly expr: Expr;
   readonly trailing: { readonly message: string; readonly range: SourceRange } | undefined;
+  /** The tokens it was parsed from, as nasm scans them (see withDotsApart): the assembler reads them again when it decides the condition. */
+  readonly tokens: readonly PPToken[];
 }
 
 /**

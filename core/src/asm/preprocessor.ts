@@ -1936,7 +1936,7 @@ class Preprocessor {
     const parsed = this.parseExpression(rest, file, line, f, d);
     if (parsed === undefined) return Test.Unread;
     if (this.opts.preprocessOnly === true || assemblerTerm(parsed.expr, this.constant) === undefined) {
-      const v = this.evaluateParsed(parsed, parsed.tokens, file, line, f, d);
+      const v = this.evaluateParsed(parsed, file, line, f, d);
       if (v === 'unread') return Test.Unread;
       if (v === 'non-constant') return Test.Failed;
       return v.v !== 0 ? Test.True : Test.False;
@@ -1953,17 +1953,14 @@ class Preprocessor {
   /** `evalCondition` with the exact 64-bit value kept (for %assign). */
   private evalValue(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | undefined {
     const parsed = this.parseExpression(toks, file, line, f, d);
-    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed, parsed.tokens, file, line, f, d);
+    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed, file, line, f, d);
     return typeof v === 'object' ? v : undefined;
   }
 
   /** A preprocessor expression's tokens, macro-expanded, and its parse; undefined after reporting an error. */
-  private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): ParsedExpression & { tokens: readonly PPToken[] } | undefined {
-    // (Its number tokens as nasm scans them, for the evaluation the assembler may make of it too.)
-    const e = withDotsApart(this.expandExpression(toks as PPToken[], file, line));
+  private parseExpression(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): ParsedExpression | undefined {
     const whole = toks.length > 0 ? lineRange(file, line, toks[0].start, toks[toks.length - 1].end) : lineRange(file, line, 0, 0);
-    const parsed = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
-    return parsed === undefined ? undefined : { ...parsed, tokens: e };
+    return parseExpression(this.expandExpression(toks as PPToken[], file, line), whole, d, this.limits.eval, this.sink, file, line, f.expansion);
   }
 
   /**
@@ -1993,8 +1990,8 @@ class Preprocessor {
    * what follows it when it is read (see ParsedExpression); the names it reads are uses
    * (referToNames). (An expression the assembler decides is warned of there: see deferred-check.ts.)
    */
-  private evaluateParsed(parsed: ParsedExpression, tokens: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
-    this.referToNames(parsed.expr, tokens, file, line);
+  private evaluateParsed(parsed: ParsedExpression, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
+    this.referToNames(parsed.expr, parsed.tokens, file, line);
     return evaluateExpression(parsed.expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined,
       undefined, parsed.trailing, this.symbolOf);
   }
@@ -2031,10 +2028,10 @@ class Preprocessor {
    * undefined: see assign), its messages given; undefined after an error.
    */
   private assignedValue(f: Frame, file: string, line: number, d: string, named: string, expr: readonly PPToken[]):
-    { readonly parsed: ParsedExpression & { tokens: readonly PPToken[] }; readonly value: Value | undefined } | undefined {
+    { readonly parsed: ParsedExpression; readonly value: Value | undefined } | undefined {
     // A number the assembler holds is no text here (see DeferredConstant): it makes this one such a number too.
     this.readsText--;
-    let parsed: ParsedExpression & { tokens: readonly PPToken[] } | undefined;
+    let parsed: ParsedExpression | undefined;
     try {
       parsed = this.parseExpression(expr, file, line, f, named);
     } finally {
@@ -2044,7 +2041,7 @@ class Preprocessor {
     // nasm evaluates `%assign` as it assembles, in each pass: `$`, `$$` and the labels above it
     // are known (`%assign PAD 510-($-$$)`, measured), which Ringside's assembler knows.
     if (d === '%assign' && this.opts.preprocessOnly !== true && assemblerTerm(parsed.expr, this.constant) !== undefined) return { parsed, value: undefined };
-    const value = this.evaluateParsed(parsed, parsed.tokens, file, line, f, named);
+    const value = this.evaluateParsed(parsed, file, line, f, named);
     return typeof value === 'object' ? { parsed, value } : undefined;
   }
 
@@ -2890,7 +2887,7 @@ class Preprocessor {
       const e = this.expandExpression(inside, file, line);
       const whole = inside.length > 0 ? lineRange(file, line, inside[0].start, inside[inside.length - 1].end) : lineRange(file, line, t.start, rest[close].end);
       const parsed = parseExpression(e, whole, d, this.limits.eval, this.sink, file, line, f.expansion);
-      const v = parsed === undefined ? undefined : this.evaluateParsed(parsed, e, file, line, f, d);
+      const v = parsed === undefined ? undefined : this.evaluateParsed(parsed, file, line, f, d);
       test = typeof v !== 'object' ? Test.Failed : (v.v !== 0) !== (kind === 'n') ? Test.True : Test.False;
     } else {
       // nasm reads the argument without the blank before it (see identical).
@@ -3176,7 +3173,7 @@ class Preprocessor {
     if (from >= args.length) { this.sink.error('syntax', `\`${d}' requires a starting index`, here, f.expansion); return; }
     const valueAt = (k: number): { v: number; next: number } | undefined => {
       const parsed = parseLeading(args, k, this.limits.eval, this.sink, file, line, f.expansion);
-      const v = parsed === undefined ? undefined : this.evaluateParsed({ expr: parsed.expr, trailing: undefined }, args, file, line, f, d);
+      const v = parsed === undefined ? undefined : this.evaluateParsed({ expr: parsed.expr, trailing: undefined, tokens: args }, file, line, f, d);
       return typeof v === 'object' ? { v: v.v!, next: parsed!.next } : undefined;
     };
     const start = valueAt(from);
