@@ -32,11 +32,6 @@ interface KnownDifference {
 const TAKES = 'Ringside adds to the message of a macro called with the wrong count the counts it takes `(it takes N)`, a help in the editor';
 
 const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
-  'mem-disp-byte-range.asm': {
-    reason: 'nasm checks a ModR/M displacement twice, once at the address size, so a value that fits there (0xffffffff as -1) is warned of once; Ringside warns twice',
-    nasm: [],
-    ours: [13, 14, 17, 23].map((l) => `    ${l}          ******************       warning: byte data exceeds bounds [-w+number-overflow]`),
-  },
   'macro-names.asm': {
     reason: TAKES,
     nasm: ['Name', 'shout', 'Shout', 'SHOUT'].map((m, k) => `    ${14 + k}          ******************       warning: multi-line macro \`${m}' exists, but not taking 1 parameter [-w+pp-macro-params-multi]`),

@@ -4134,8 +4134,9 @@ class Assembler implements EvalContext {
       const e = o.kind === 'imm' ? o.expr : o.kind === 'farptr' ? (f.part === 'selector' ? o.selector : o.offset)
         : o.kind === 'mem' ? (o.terms === undefined ? o : this.resolvedMemory(o)).disp : undefined;
       const reloc = e === undefined ? undefined : this.relocationOf(e, f.part === 'relative');
-      // (A label's displacement nasm checks once: measured, `[bx+x]` with x past a word in its section.)
-      out.anchor(o.start, f.part === 'displacement' && reloc === undefined);
+      // (A label's displacement nasm checks once: measured, `[bx+x]` with x past a word in its
+      // section; so a number's that fails one of its two checks, see displacementChecksFailed.)
+      out.anchor(o.start, f.part === 'displacement' && reloc === undefined && !r.problems.some((p) => p.once === true && p.operand === f.operand));
       if (reloc !== undefined) out.address(f.size, reloc.value, reloc.relative, reloc.external ? e : undefined);
       else out.bytes(first.subarray(f.start, at));
     }

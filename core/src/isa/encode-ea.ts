@@ -70,6 +70,28 @@ function labelOverflow(mem: MemOperand, full: 2 | 4): 'word' | undefined {
 }
 
 /**
+ * How many of nasm 2.16.01's two range checks of a displacement `value` put out in `bytes` fail
+ * (assemble.c), each its "data exceeds bounds" warning: as it sizes the address, the value past
+ * the address size or other there than in the field; as it puts the field out, past a signed
+ * field when the field is narrower than the address, else past the field read either way (which
+ * the mode's own width wraps). Measured: `[byte ebx+128]` warns twice, `[byte ebx+0xffffffff]`,
+ * `[ebx+0xffffffff]` and `[byte bx+0xffff]` once.
+ */
+export function displacementChecksFailed(value: number, addressBits: 16 | 32, bytes: 1 | 2 | 4, modeBits: 16 | 32): number {
+  const v = BigInt(value);
+  const fieldBits = bytes * 8;
+  const sizing = !fitsEitherWay(v, addressBits) || BigInt.asIntN(addressBits, v) !== BigInt.asIntN(fieldBits, v);
+  const signed = addressBits > fieldBits && fieldBits < modeBits;
+  const putting = signed ? v !== BigInt.asIntN(fieldBits, v) : !fitsEitherWay(v, fieldBits);
+  return (sizing ? 1 : 0) + (putting ? 1 : 0);
+}
+
+/** Whether `v` is a `bits`-bit number read as signed or as unsigned (nasm's overflow_general). */
+function fitsEitherWay(v: bigint, bits: number): boolean {
+  return v >= -(1n << BigInt(bits)) && v < 1n << BigInt(bits);
+}
+
+/**
  * Sets the answer's displacement (dispBytes, disp, dispOverflow); a message when the written size
  * is impossible. `written`: the displacement size to go by (`mem.dispSize`, or what the caller
  * made of it).

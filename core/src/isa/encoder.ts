@@ -4,7 +4,7 @@
 
 import { Optimization, type AsmOperand, type EncodeProblem, type EncodeRequest, type EncodeResult, type ImmOperand, type MemOperand, type OperandValue, type PrefixName } from './operands';
 import type { FormSpec, InstructionSpec, OperandKind, RegisterInfo } from './types';
-import { encodeEffectiveAddress, toSigned } from './encode-ea';
+import { displacementChecksFailed, encodeEffectiveAddress, toSigned } from './encode-ea';
 import { recipesOf } from './encode-form';
 import type { FormRecipe } from './encode-form';
 import { registerInfo } from './registers';
@@ -511,6 +511,15 @@ function error(message: string, operand?: number, final?: boolean): EncodeProble
   return { message, severity: 'error', ...(operand === undefined ? {} : { operand }), ...(final === undefined ? {} : { final }) };
 }
 
+/**
+ * Whether nasm warns once, not twice, of `mem`'s displacement out of its `bytes` (see
+ * displacementChecksFailed). A label's it checks once whatever its value, as the assembler knows.
+ */
+function warnedOnce(mem: MemOperand, bytes: number, addressBits: 16 | 32, modeBits: 16 | 32): boolean {
+  const v = mem.disp.value;
+  return !mem.disp.reloc && mem.disp.written === undefined && v !== undefined && (bytes === 1 || bytes === 2 || bytes === 4) && displacementChecksFailed(v, addressBits, bytes, modeBits) === 1;
+}
+
 function warning(message: string, operand?: number): EncodeProblem {
   return { message, severity: 'warning', ...(operand === undefined ? {} : { operand }) };
 }
@@ -755,7 +764,10 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       out.push((ea.mod << 6) | (reg << 3) | ea.rm);
       if (ea.sib >= 0) out.push(ea.sib);
       out.pushLittleEndian(rmOp.disp.written ?? ea.disp, ea.dispBytes);
-      if (ea.dispOverflow !== undefined) problems.push(warning(`${ea.dispOverflow} data exceeds bounds`, rmIndex));
+      if (ea.dispOverflow !== undefined) {
+        const w = warning(`${ea.dispOverflow} data exceeds bounds`, rmIndex);
+        problems.push(warnedOnce(rmOp, ea.dispBytes, memAddressSize ?? rmOp.addressSize, req.bits) ? { ...w, once: true } : w);
+      }
     }
   }
   if (recipe.moffs && mem !== undefined) {

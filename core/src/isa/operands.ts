@@ -152,6 +152,8 @@ export interface EncodeProblem {
   readonly final?: boolean;
   /** A far pointer's selector out of a word's range: nasm warns of it as it puts out the pointer's second piece. */
   readonly selector?: true;
+  /** A displacement out of range that nasm warns of once, where it mostly warns twice (see displacementChecksFailed). */
+  readonly once?: true;
 }
 
 export type EncodeResult =
