@@ -1468,7 +1468,7 @@ class LineParser implements TermReader {
   private dataItems(unit: number | undefined): DataItem[] {
     const items: DataItem[] = [];
     this.slotBits = (unit ?? 0) * 8;
-    this.dataList(this.pos, unit, items, true);
+    this.dataList(this.pos, unit, items);
     this.pos = this.toks.length;
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
     if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
@@ -1490,7 +1490,7 @@ class LineParser implements TermReader {
    * 01 02 00 01 02 00, `db 2 dup 3 dup (1)` six 01, `db word (1, 2)` 01 00 02 00, `db 3 dup 1` 01
    * 01 01, `db (1, 2)` an error, `db 3 dup` nothing and a warning).
    */
-  private dataList(pos: number, unit: number | undefined, items: DataItem[], top = false): number {
+  private dataList(pos: number, unit: number | undefined, items: DataItem[]): number {
     let toks = this.toks;
     let n = toks.length;
     while (pos < n && toks[pos].text !== ')') {
@@ -1505,8 +1505,6 @@ class LineParser implements TermReader {
       let last = pos;
       let at = pos;
       let expression = false;
-      // A string taken for a number before another string: nothing after it is read.
-      let final = false;
       while (pos < n && toks[pos].text !== ')') {
         const t = toks[pos];
         const size = t.kind === 'ident' ? dataElementSize(t.text) : undefined;
@@ -1520,6 +1518,9 @@ class LineParser implements TermReader {
         if (prefixed && t.text === '(') {
           const sub: DataItem[] = [];
           const close = this.dataList(pos + 1, itemUnit, sub);
+          // (The list may have reread a string: its tokens are the line's from there on.)
+          toks = this.toks;
+          n = toks.length;
           // (nasm prints the null string it has for the end of the line.)
           if (close === n) this.fail('expected `)\' after subexpression, got `(null)\'', undefined);
           item = { kind: 'group', counts: counts ?? NO_COUNTS, unit: itemUnit, items: sub.length > 0 ? sub.slice() : NO_DATA, start: toks[first].start, end: toks[close].end };
@@ -1535,7 +1536,7 @@ class LineParser implements TermReader {
           // expected after operand"; an unterminated one is its characters to the line's end:
           // `db 'a'', 5` is 61 05).
           const next = toks[pos + 1];
-          const rescanned = rescannedString(next.kind === 'string' ? next : { ...next, text: next.text + next.text[0] });
+          const rescanned = rescannedString(next);
           if (rescanned !== undefined) {
             toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
             n = toks.length;
@@ -1544,14 +1545,14 @@ class LineParser implements TermReader {
           }
         }
         const float = itemUnit !== undefined ? this.floatItem(pos, itemUnit) : undefined;
-        if (float === undefined && top && t.kind === 'op' && (t.text === '-' || t.text === '+') && (toks[pos + 1]?.kind === 'string' || isOpenString(toks[pos + 1]))) {
+        if (float === undefined && t.kind === 'op' && (t.text === '-' || t.text === '+') && (toks[pos + 1]?.kind === 'string' || isOpenString(toks[pos + 1]))) {
           // nasm 2.16.01 reads a sign and a string for a float, unquoting the string where it is
           // written, then reads the item again from after the sign: the string's characters and
           // the end of the line its unquoting wrote (measured: `db -'1', 7` is FF, `dw -'A'` is
           // "symbol `A' not defined", `dw -''` "expression syntax error"; an unterminated one is
           // its characters to the line's end: `db -'1+2` is 01).
           const next = toks[pos + 1];
-          const rescanned = rescannedString(next.kind === 'string' ? next : { ...next, text: next.text + next.text[0] });
+          const rescanned = rescannedString(next);
           if (rescanned !== undefined) {
             toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
             n = toks.length;
@@ -1585,10 +1586,13 @@ class LineParser implements TermReader {
         } else if (isQuestionMark(t)) {
           item = { kind: 'reserve', start: t.start, end: t.end };
         } else if (t.kind === 'string' && toks[pos + 1]?.kind === 'string') {
-          // A string then another: nasm takes the first for a number and reads no further
-          // (measured: `dd 'a' 'b', 2` is 61000000, `db 'ab' 'c', 2` warns and is 61).
+          // A string then another (the second one from a string reread, see above): nasm's
+          // expression is the first, taken for a number, and it stops at the second, a stray token
+          // it skips before it wants a comma (measured: `db 'a' \`'', 5` is 61 05, `db 'a' \`'x' 7`
+          // "comma expected after operand").
           item = { kind: 'expr', expr: this.expression(pos, pos + 1), start: t.start, end: t.end };
-          final = true;
+          at = pos + 1;
+          expression = true;
         } else {
           let e = this.dataExpression(pos);
           const stop = this.dataStop;
@@ -1621,7 +1625,6 @@ class LineParser implements TermReader {
         item = { kind: 'group', counts: counts ?? NO_COUNTS, unit: itemUnit, items: [item], start: toks[first].start, end: toks[last].end };
       }
       items.push(item);
-      if (final) return n;
       if (expression) {
         if (at === n || toks[at].text === ')') return at;
         if (toks[at].kind === 'op' && toks[at].text === '{') at = this.strayBraces(at);
@@ -2301,11 +2304,12 @@ function isOpenString(t: PPToken | undefined): boolean {
 }
 
 /**
- * The tokens nasm reads where string token `t` was written once it unquoted it in place: its
- * characters up to a NUL, where the line now ends (undefined for a string it cannot unquote).
+ * The tokens nasm reads where string token `t` (or an unterminated one, closed at the line's end)
+ * was written once it unquoted it in place: its characters up to a NUL, where the line now ends
+ * (undefined for a string it cannot unquote).
  */
 function rescannedString(t: PPToken): PPToken[] | undefined {
-  const bytes = decodeString(t.text);
+  const bytes = decodeString(t.kind === 'string' ? t.text : closedAtLineEnd(t.text));
   if (!bytes) return undefined;
   let text = '';
   for (const b of bytes) {
@@ -2318,6 +2322,17 @@ function rescannedString(t: PPToken): PPToken[] | undefined {
     out.push({ kind: r.kind, text: r.text, start: Math.min(t.start + 1 + r.start, t.end), end: Math.min(t.start + 1 + r.end, t.end), src: t.src });
   }
   return out;
+}
+
+/**
+ * Unterminated string `text` closed where its line ends. A `\` left last in a backquoted one is
+ * itself (nasm 2.16.01's unquoting, measured: `db 'a' \`'', 5\` is 61 05, `db 'a' \`x\` "comma
+ * expected after operand"), so it is closed as an escaped one.
+ */
+function closedAtLineEnd(text: string): string {
+  let slashes = 0;
+  while (text.charCodeAt(text.length - 1 - slashes) === 0x5c) slashes++;
+  return text + (text[0] === '`' && slashes % 2 === 1 ? '\\' : '') + text[0];
 }
 
 /** `abs`, `rel` or `nosplit`: words of a memory reference, which nasm's parser refuses before an operand. */
