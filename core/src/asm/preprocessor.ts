@@ -519,10 +519,16 @@ class Preprocessor {
         file = f.file; line = f.idx;
         entry = lines.entry(f.idx++);
         // A backslash ending a line joins the next one to it, before anything else reads the
-        // line (measured: nasm 2.16 continues even a comment this way).
+        // line (measured: nasm 2.16 continues even a comment this way), and so on while the line
+        // joined ends in one: an empty one ends the run, with the `\` before it kept (measured:
+        // `db 1\\`, an empty line, `db 9` are `db 1\` and `db 9`).
         if (entry.continued && f.idx < lines.count) {
           text = entry.text;
-          while (text.charCodeAt(text.length - 1) === 0x5c && f.idx < lines.count) text = text.slice(0, -1) + lines.line(f.idx++);
+          let joined: string;
+          do {
+            joined = lines.line(f.idx++);
+            text = text.slice(0, -1) + joined;
+          } while (joined.charCodeAt(joined.length - 1) === 0x5c && f.idx < lines.count);
           entry = lineEntry(text);
         }
         text = entry.text;
