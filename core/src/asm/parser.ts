@@ -7,7 +7,7 @@ import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
-import { effectiveAddress, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
+import { effectiveAddress, withAddressWords, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
 import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
@@ -43,8 +43,13 @@ export type ParsedOperand =
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
       readonly base?: RegisterInfo; readonly index?: RegisterInfo; readonly scale: 1 | 2 | 4 | 8; readonly disp?: Expr;
       readonly dispSize?: DisplacementSize; readonly nosplit?: boolean; readonly strict?: boolean;
-      /** `rel` written in the brackets of a reference with registers (see MemOperand.rel). */
+      /**
+       * `rel` written in the brackets of a reference with registers (see MemOperand.rel); of one
+       * with `terms`, written in its brackets.
+       */
       readonly rel?: boolean;
+      /** `byte` written after a wider size in the brackets of a reference with `terms` (see withAddressWords). */
+      readonly byteAfterWider?: true;
       /** `near` or `short` before the brackets (see MemOperand.jump). */
       readonly jump?: 'near' | 'short';
       /**
@@ -2082,7 +2087,7 @@ class LineParser implements TermReader {
         const terms = conditional ? withChosenBranches(this, e) : e;
         termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
       }
-      const found = withRel(widenedByte(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words), words);
+      const found = withAddressWords(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words.rel === true, words.byteAfterWider === true);
       const op = displacement !== undefined && found.kind === 'mem' ? { ...found, outside: displacement } : found;
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
@@ -2094,7 +2099,7 @@ class LineParser implements TermReader {
       const terms = e ?? this.memoryExpression(i, end);
       if (this.refs !== undefined) this.refs.length = refCount;
       this.collectNames(terms);
-      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms };
+      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, ...deferredWords(words) };
     }
   }
 
@@ -2113,7 +2118,7 @@ class LineParser implements TermReader {
     const second = this.memoryExpression(comma + 1, end);
     const refCount = this.refs === undefined ? 0 : this.refs.length;
     try {
-      return splitEffectiveAddress(this, first, second, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit);
+      return withAddressWords(splitEffectiveAddress(this, first, second, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit), words.rel === true, words.byteAfterWider === true);
     } catch (problem) {
       if (problem !== FACTOR_SYMBOL) throw problem;
       // (An empty part before the comma is 0 there: measured, `[0, ecx]` is `[, ecx]`.)
@@ -2121,7 +2126,7 @@ class LineParser implements TermReader {
       if (this.refs !== undefined) this.refs.length = refCount;
       this.collectNames(terms);
       const { segment, dispSize, nosplit } = words;
-      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, splitIndex: true };
+      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, splitIndex: true, ...deferredWords(words) };
     }
   }
 
@@ -2243,21 +2248,10 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
  */
 interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined; wider?: boolean; byteAfterWider?: boolean; rel?: boolean }
 
-/**
- * `op` as nasm makes a reference with registers where `byte` was written after a wider size
- * (`[dword byte ebx+4]`): the byte size is the one it checks, but the wider one it has seen makes
- * the displacement the address's full size (assemble.c, IS_MOD_01; measured with nasm 2.16.01:
- * 8B 83 04000000, and `[word byte bx+4]` in bits 16 8B 87 0400). An absolute address keeps its
- * `byte` (8B 05 and nasm's warning).
- */
-function withRel(op: ParsedOperand, words: AddressWords): ParsedOperand {
-  return words.rel === true && op.kind === 'mem' && (op.base !== undefined || op.index !== undefined) ? { ...op, rel: true } : op;
-}
-
-function widenedByte(op: ParsedOperand, words: AddressWords): ParsedOperand {
-  if (words.byteAfterWider !== true || op.kind !== 'mem') return op;
-  const reg = op.base ?? op.index;
-  return reg === undefined ? op : { ...op, dispSize: reg.bits === 16 ? 16 : 32 };
+/** The words of a deferred reference (see `terms`) that its registers, once made, take (see withAddressWords). */
+function deferredWords(words: AddressWords): { rel?: true; byteAfterWider?: true } {
+  if (words.rel !== true && words.byteAfterWider !== true) return {};
+  return { ...(words.rel === true ? { rel: true } : {}), ...(words.byteAfterWider === true ? { byteAfterWider: true } : {}) };
 }
 
 /** The directives nasm's parser reads itself among those that are also standard macros (see standardMacroCounts). */
