@@ -3798,11 +3798,22 @@ class Assembler implements EvalContext {
     // [eax+ebx*3] there, "invalid 32-bit effective address"), and is made with the symbols'
     // values after (`[ebx*(z - y + 4)]`, z and y labels further on, is [ebx*5] when z - y is 1),
     // naming the first undefined one (`[ebx*(q - q + 2)]`: "symbol `q' not defined").
+    // An `equ` nasm's first pass gave another value (see firstPassEqus) is that value there, and
+    // the reference is made again with its value after (measured: `C equ e - b - 4` before `b:`
+    // and `e:`, -4 in that pass, then `[ecx*C]` is "invalid 32-bit effective address" though C
+    // is 4 after).
     const use = this.undefinedUse;
     this.undefinedUse = Undefined.Quiet;
     const unknownAtFirst = (name: string): boolean => !this.symbols.has(name) || this.definedLater(name);
+    let earlier = false;
+    const atFirst = (name: string, node: Expr): Value | undefined => {
+      const v = this.firstPassEqus.any ? this.firstPassEqus.firstPassValue(name) : undefined;
+      if (v === undefined) return this.lookup(name, node);
+      earlier = true;
+      return v;
+    };
     const firstPassView: EvalContext = {
-      symbol: (name, node) => (unknownAtFirst(name) ? undefined : this.lookup(name, node)),
+      symbol: (name, node) => (unknownAtFirst(name) ? undefined : atFirst(name, node)),
       here: () => this.here(), base: () => this.base(), error: () => undefined,
     };
     const laterView: EvalContext = { ...firstPassView, symbol: (name, node) => (this.symbols.has(name) ? this.lookup(name, node) : undefined) };
@@ -3811,14 +3822,14 @@ class Assembler implements EvalContext {
     let firstPassMade: boolean;
     let r: ReturnType<typeof resolveMemory>;
     try {
-      r = resolveMemory(o, (name, node) => (unknownAtFirst(name) ? ((forward = true), { v: 0, sec: -1 }) : this.lookup(name, node)), position,
+      r = resolveMemory(o, (name, node) => (unknownAtFirst(name) ? ((forward = true), { v: 0, sec: -1 }) : atFirst(name, node)), position,
         (e) => firstPassNumber(e, firstPassView));
       // (What a split form adds to its index, nasm's first pass lets by when a name in it is not
       // known there: see splitEffectiveAddress.)
       firstPassMade = r.kind === 'mem' || (forward && o.splitIndex === true && r.message === MIB_PROBLEM);
       // (The passes after: an undefined name is still unknown there; measured, `[ebx*(y - q + 2)]`,
       // y a label further on, is "unable to multiply two non-scalar objects".)
-      if (firstPassMade && forward) {
+      if (firstPassMade && (forward || earlier)) {
         r = resolveMemory(o, (name, node) => (this.symbols.has(name) ? this.lookup(name, node) : { v: 0, sec: -1 }), position, (e) => firstPassNumber(e, laterView));
         firstPassMade = r.kind === 'mem' || !r.message.startsWith('unable to multiply');
       }
