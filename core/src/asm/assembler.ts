@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
@@ -498,6 +498,8 @@ class Assembler implements EvalContext {
   private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The errors `error` gave (in the final pass: see dataBytes). */
   private errorsGiven = 0;
+  /** The statement whose expression gave an error nasm's evaluator gives up at, in the final pass (see `error`). */
+  private gaveUpIn = -1;
   /** The final pass's "data exceeds bounds" warnings of the data directive being written, given once its items are all read (see dataBytes). */
   private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
@@ -1135,10 +1137,16 @@ class Assembler implements EvalContext {
     if (typeof b !== 'string' && this.misplacedHeld !== undefined && MISPLACED_LABEL.has(a)) { this.misplacedHeld = true; return; }
     if (!this.final) return;
     if (typeof b !== 'string') {
+      // nasm's parser drops the line where its evaluator gives up: no other operand or item of it
+      // is read (measured with nasm 2.16.01: `dd 1/0, 2/0` and `enter 1/0, 2/0` are one "division
+      // by zero", `dd lbl/2, lbl*lbl` "division operator may only be applied to scalar values"
+      // alone; `dd lbl|1, lbl|1`, whose operator's error it carries on after, is two).
+      if (this.gaveUpIn === this.stmtIndex) return;
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
       const code = WRT_PROBLEMS.get(a) ?? this.expressionCode;
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
+      if (givesUp(a) && !MISPLACED_LABEL.has(a)) this.gaveUpIn = this.stmtIndex;
       this.errorsGiven++;
       this.report(code, MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(a, b) : a, b, undefined);
       return;
