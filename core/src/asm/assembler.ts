@@ -812,6 +812,7 @@ class Assembler implements EvalContext {
     this.changed = false;
     this.declarationDirectives.startPass();
     this.undefinedIn = -1;
+    this.gaveUpIn = -1;
     this.putOutMark = -1;
     this.selfRelativeIn = -1;
     this.redefinedAs = undefined;
