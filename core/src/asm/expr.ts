@@ -1072,13 +1072,15 @@ const GOES_ON: ReadonlySet<string> = new Set(['|', '^', '&', '||', '^^', '&&']);
 
 /**
  * The value nasm's evaluator goes on with after its error for operator `e` on `a` and `b`: a
- * shift's left operand (still no number to the operators around it); `| ^ & || ^^ &&` of the
- * operands' numbers (eval.c, reloc_value: a register's is 0; measured with nasm 2.16.01 -E, `%if
- * 1 || eax` is true); else nothing.
+ * shift's left operand, a label as it is (measured with nasm 2.16.01: `dd (a>>1) + (b>>1)` is
+ * both shifts' errors, then "expression is not simple or relocatable" of `a + b`; `dd (a>>1) -
+ * (b>>1)` the shifts' alone), a sum of labels still no number to the operators around it; `| ^
+ * & || ^^ &&` of the operands' numbers (eval.c, reloc_value: a register's is 0; measured with
+ * nasm 2.16.01 -E, `%if 1 || eax` is true); else nothing.
  */
 function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
   const shift = e.op === '<<' || e.op === '>>' || e.op === '<<<' || e.op === '>>>';
-  if (shift) return a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined) ? NOT_SCALAR : { v: undefined, sec: -1 };
+  if (shift) return a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined) ? a : { v: undefined, sec: -1 };
   if (!GOES_ON.has(e.op) || a === NOT_SCALAR || b === NOT_SCALAR || a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
   return binary(e, { v: a.v, sec: -1, big: a.big }, { v: b.v, sec: -1, big: b.big }, ctx);
 }
@@ -1202,6 +1204,15 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
     if (fa !== undefined) return linearSum(e.b, ctx, m * fa, sections);
     const fb = scalar(e.b, ctx);
     return fb === undefined ? undefined : linearSum(e.a, ctx, m * fb, sections);
+  }
+  // A shift of labels is nasm's error, after which its evaluator goes on with them (see afterScalarError).
+  if (e.k === 'bin' && (e.op === '>>' || e.op === '<<' || e.op === '>>>' || e.op === '<<<')) {
+    const left = new Map<number, number>();
+    const k = linearSum(e.a, ctx, m, left);
+    if (k !== undefined && [...left.values()].some((c) => c !== 0)) {
+      for (const [sec, c] of left) sections.set(sec, (sections.get(sec) ?? 0) + c);
+      return k;
+    }
   }
   const v = scalar(e, ctx);
   return v === undefined ? undefined : m * v;
