@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, firstTermValue, givesUp, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
@@ -1480,11 +1480,15 @@ class Assembler implements EvalContext {
     // (A sum of labels that is no address, `org 2*lab`, is no error of nasm's evaluator: the
     // directive's own, as for a label. Measured with nasm 2.16.01: "org value must be a critical
     // expression", `section .x start=lab+lab` "section attribute value must be ...".)
-    this.misplacedHeld = rule?.label !== undefined && rule.offset !== true && address === undefined && RESERVE_UNIT[what] === undefined ? false : undefined;
+    this.misplacedHeld = (rule?.label !== undefined && rule.offset !== true && address === undefined && RESERVE_UNIT[what] === undefined) || rule?.sums === true ? false : undefined;
     let v: Value;
     let misplaced: boolean | undefined;
     try { v = rule?.critical === true ? this.criticalValue(e) : RESERVE_UNIT[what] !== undefined ? this.evalImmediate(e) : this.eval(e); } finally { this.equOfExtern = undefined; misplaced = this.misplacedHeld as boolean | undefined; this.misplacedHeld = undefined; }
-    if (misplaced === true && v.v === undefined) { this.error(rule!.code ?? 'non-constant', rule!.label!, e); return undefined; }
+    if (misplaced === true && v.v === undefined) {
+      if (rule!.sums === true && address !== undefined) address(v);
+      else this.error(rule!.code ?? 'non-constant', rule!.label!, e);
+      return undefined;
+    }
     if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
       const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
       if (offset !== undefined) return { v: offset, sec: -1 };
@@ -2431,11 +2435,11 @@ class Assembler implements EvalContext {
     // `align -2` "TIMES value -3 is negative").
     const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
     const e = this.alignArgument(st, parts[0], checked);
-    // (An address is no power of two, and what nasm's macro divides by: measured, `align lab` is
-    // "segment alignment `lab' is not power of two" as it checks it, and "division operator may
-    // only be applied to scalar values".)
+    // (An address is what nasm's macro divides by, "division operator may only be applied to
+    // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
+    // "segment alignment `lab' is not power of two", see addressAligns.)
     const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
-    const value = e ? this.constantValue(e, name, () => { if (checked) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    const value = e ? this.constantValue(e, name, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
     const a = value?.v;
     if (a === undefined || e === undefined) return;
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
@@ -2491,11 +2495,20 @@ class Assembler implements EvalContext {
     // many: measured, `sectalign ,` and `sectalign ,,`.)
     if (macro && args.every((t) => t.text === ',')) { this.error('syntax', "`%ifidni': more than one comma on line", st.op); return; }
     const e = this.exprArgFrom(st, args, 'ignored');
-    // (An address is no power of two: measured, `sectalign lab`.)
-    const notPower = (): void => this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e);
+    // (An address: see addressAligns; measured, `sectalign lab`.)
+    const notPower = (): void => { if (!this.addressAligns(e!)) this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); };
     const value = e ? this.constantValue(e, 'sectalign', notPower) : undefined;
     if (value?.v === undefined || !this.sectionAlignment(value, args, e!)) return;
     if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], value.v);
+  }
+
+  /**
+   * Whether nasm's `sectalign` takes address `e` for a power of two: it reads the first term of
+   * its value (see firstTermValue), a label's offset in its section or a section's coefficient.
+   */
+  private addressAligns(e: Expr): boolean {
+    const first = firstTermValue(e, this, (sec) => this.segmentAddress(sec));
+    return first !== undefined && powerOfTwo({ v: first, sec: -1 }) >= 0;
   }
 
   /**
@@ -4284,6 +4297,8 @@ interface ArgumentRule {
   readonly offset?: boolean;
   /** The code of its errors ('non-constant' unless given). */
   readonly code?: string;
+  /** A sum of labels that is no address (`2*lab`) is an address too, told to constantValue's `address`. */
+  readonly sums?: boolean;
 }
 
 const INVALID_ATTRIBUTE = 'Invalid attribute value specified in `section\' directive.';
@@ -4297,9 +4312,9 @@ const SECTION_ATTRIBUTE: ArgumentRule = { unknown: INVALID_ATTRIBUTE, label: 'se
  */
 const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = wordTable({
   org: { critical: true, unknown: 'No or invalid offset specified in ORG directive.', label: 'org value must be a critical expression' },
-  align: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
-  alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
-  sectalign: { critical: true },
+  align: { critical: true, unknown: 'non-constant argument supplied to TIMES', sums: true },
+  alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES', sums: true },
+  sectalign: { critical: true, sums: true },
   // (measured: `incbin "f", L` with L at 1 in .text, whatever the origin, skips 1 byte; `extern a` /
   // `incbin "f", a + 2` skips 2, `incbin "f", 0, a` takes none; `L + L` is not simple or relocatable.)
   incbin: { critical: true, offset: true },
