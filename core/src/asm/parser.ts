@@ -19,7 +19,7 @@ import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { chosenBranches, conditionalIn, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
+import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -1606,9 +1606,12 @@ class LineParser implements TermReader {
           // does not (measured: `db ax+1` and `db 2 dup (ax)` "expression is not simple or
           // relocatable", `db ax dup (1)` "non-constant argument supplied to DUP"), and its
           // parser reads on: each item so, then any other error of the line (`db ax, )`).
+          // (Its operators' errors first: see dataRegisterErrors.)
           if (this.dataRegister !== undefined) {
             const r = this.dataRegister;
-            (this.warnings ??= []).push({ message: stop < n && isDupWord(toks[stop]) ? 'non-constant argument supplied to DUP' : 'expression is not simple or relocatable', start: r.start, end: r.end, code: 'invalid-operands', error: true });
+            const { errors, registers } = dataRegisterErrors(e);
+            for (const x of errors) (this.warnings ??= []).push({ message: x.message, start: x.node.start, end: x.node.end, code: 'invalid-operands', error: true });
+            if (registers) (this.warnings ??= []).push({ message: stop < n && isDupWord(toks[stop]) ? 'non-constant argument supplied to DUP' : 'expression is not simple or relocatable', start: r.start, end: r.end, code: 'invalid-operands', error: true });
           }
           // `N dup`: a count, and the item follows.
           if (stop < n && isDupWord(toks[stop])) {
