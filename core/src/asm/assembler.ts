@@ -1172,6 +1172,10 @@ class Assembler implements EvalContext {
     return op?.kind !== 'mem' ? 'invalid operand type' : `invalid effective address: ${problem === MULTIPLE_BASES ? problem : 'impossible segment base multiplier'}`;
   }
 
+  knownAtFirst(e: Expr): boolean {
+    return laterSymbol(e, (name) => !this.symbols.has(name) || this.definedLater(name)) === undefined;
+  }
+
   /** Whether `name` is defined by a statement after the current one (nasm: not known on this line). */
   private definedLater(name: string): boolean {
     const s = this.symbols.get(name);

@@ -55,6 +55,8 @@ export interface EvalContext {
   sectionAddress?(sec: number): number | undefined;
   /** The external names (see ExternalName), where there are any: the assembler's. */
   readonly externals?: ReadonlyMap<string, ExternalName>;
+  /** Whether nasm's first pass knows every name in `e` (one defined further on it does not): the assembler's. */
+  knownAtFirst?(e: Expr): boolean;
 }
 
 /**
@@ -1432,7 +1434,13 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   }
   if (COMPARISONS.has(op) && (a.sec >= 0 || b.sec >= 0)) return compareRelocatable(e, a, b, ctx);
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
-    if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
+    // (A product of two labels is nasm's evaluator's error where it meets it, which it reads no
+    // further after, unless both are further on, unknown in its first pass, where it stops on
+    // another error: measured, `lbl:` / `dd lbl*lbl + 1/0` and `dd lbl*fwd + 1/0` are "unable to
+    // multiply two non-scalar objects", `dd lbl*lbl + 1/0` / `lbl:` "division by zero".)
+    if (op === '*' && a.sec >= 0 && b.sec >= 0 && (ctx.knownAtFirst === undefined || ctx.knownAtFirst(e.a) || ctx.knownAtFirst(e.b))) fail(ctx, 'unable to multiply two non-scalar objects', e);
+    else if (op === '*' && a.sec >= 0 && b.sec >= 0) misplaced('unable to multiply two non-scalar objects', e);
+    else if (op === '*') misplaced('`*\' applied to a relocatable value', e);
     else fail(ctx, scalarOnlyMessage(op), e);
     return op === '*' ? { v: undefined, sec: -1 } : afterScalarError(e, a, b, ctx);
   }
