@@ -2069,8 +2069,29 @@ class Preprocessor {
     }
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
-    const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
+    // (Of another value in nasm's first pass, `%assign x __?PASS?__`: that one's text there, which
+    // its messages quote; measured, `%use x` is "`%use' expects a package name, got `1'".)
+    const first = this.firstPassAssigned(parsed, file, line, f, named);
+    const other = first !== undefined && first.v !== undefined && first.v !== v && (first.v < 0) === (v < 0);
+    const number: PPToken = { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end, ...(other ? { firstPass: (first.big?.toString() ?? String(first.v)).replace('-', '') } : {}) };
+    const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, number].filter((x): x is PPToken => x !== undefined);
     this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign', f.expansion);
+  }
+
+  /**
+   * An `%assign`'s value in nasm's first pass, where a token of its expression differs there (see
+   * PPToken.firstPass), evaluated without a word; undefined when none does, or it is no number.
+   */
+  private firstPassAssigned(parsed: { readonly tokens: readonly PPToken[] }, file: string, line: number, f: Frame, named: string): Value | undefined {
+    if (!parsed.tokens.some((t) => t.firstPass !== undefined)) return undefined;
+    const mark = this.sink.mark();
+    try {
+      const p = parseExpression(parsed.tokens.map(asFirstPass), lineRange(file, line, 0, 0), named, this.limits.eval, this.sink, file, line, f.expansion);
+      const v = p === undefined ? undefined : evaluateExpression(p.expr, named, this.constant, this.sink, file, line, f.expansion, undefined, undefined, p.trailing, this.symbolOf);
+      return typeof v === 'object' ? v : undefined;
+    } finally {
+      this.sink.rollback(mark, () => false);
+    }
   }
 
   /** `__FILE__` of `file` (see PreprocessOptions.fileName). */
@@ -2613,7 +2634,9 @@ class Preprocessor {
       } else {
         expansion.push(isContextLocal(b) ? this.contexts.nameNow(b, start, end, blank, (message) => this.sink.error('context', message, t.src ?? lineRange(file, line, start, end)))
           : b.environmentWarned === true ? { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank, environmentWarned: true }
-            : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
+            // (An `%assign`'s number of another value in nasm's first pass keeps that one: see firstPassAssigned.)
+            : b.firstPass !== undefined ? { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank, firstPass: b.firstPass }
+              : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
         blank = false;
       }
     }
