@@ -3914,11 +3914,11 @@ class Assembler implements EvalContext {
         const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, jump: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
-          disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, rel: undefined, addressSize: 16,
+          disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, rel: undefined, byteWritten: undefined, addressSize: 16,
         });
         mem.size = m.size; mem.far = m.far; mem.jump = m.jump; mem.segment = m.segment?.name as SegmentRegister | undefined;
         mem.base = m.base?.name as Gpr32 | Gpr16 | undefined; mem.index = m.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = m.scale;
-        mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit; mem.rel = m.rel;
+        mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit; mem.rel = m.rel; mem.byteWritten = m.byteWritten;
         mem.addressSize = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
         // A label's address before the brackets is nasm's operand segment, which the terms inside
         // do not cancel, so the displacement is full-size (measured with nasm 2.16.01: `x[bp-x]`

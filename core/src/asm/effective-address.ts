@@ -205,10 +205,12 @@ function numberOf(p: TermReader, e: Expr): number | undefined {
  * factor names a symbol (measured: `[rel ebx+8, ecx*1]` warns, `[dword byte ecx*ONE+4]` is 8B 81
  * 04000000).
  */
-export function withAddressWords(op: ParsedOperand, rel: boolean, byteAfterWider: boolean): ParsedOperand {
-  if ((!rel && !byteAfterWider) || op.kind !== 'mem') return op;
+export function withAddressWords(op: ParsedOperand, rel: boolean, byteAfterWider: boolean, byteWritten: boolean): ParsedOperand {
+  if ((!rel && !byteAfterWider && !byteWritten) || op.kind !== 'mem') return op;
   const reg = op.base ?? op.index;
-  if (reg === undefined) return op;
+  // (An absolute address with `byte` before a wider size: see MemOperand.byteWritten.)
+  if (reg === undefined) return byteWritten && op.dispSize !== 8 && op.dispSize !== undefined ? { ...op, byteWritten: true } : op;
+  if (!rel && !byteAfterWider) return op;
   const widened = byteAfterWider ? { ...op, dispSize: reg.bits === 16 ? 16 as const : 32 as const } : op;
   return rel ? { ...widened, rel: true } : widened;
 }
@@ -390,7 +392,7 @@ export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Exp
     const r = (o.splitIndex === true && terms.k === 'bin'
       ? splitEffectiveAddress(reader, terms.a, terms.b, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true)
       : effectiveAddress(reader, splitTerms(withChosenBranches(reader, terms), false, 0), o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true)) as MemoryOperand;
-    const made = withAddressWords(r, o.rel === true, o.byteAfterWider === true) as MemoryOperand;
+    const made = withAddressWords(r, o.rel === true, o.byteAfterWider === true, o.byteWritten === true) as MemoryOperand;
     return o.jump === undefined ? made : { ...made, jump: o.jump };
   } catch (problem) {
     if (problem instanceof MemoryProblem) return problem;

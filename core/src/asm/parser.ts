@@ -50,6 +50,8 @@ export type ParsedOperand =
       readonly rel?: boolean;
       /** `byte` written after a wider size in the brackets of a reference with `terms` (see withAddressWords). */
       readonly byteAfterWider?: true;
+      /** `byte` written in the brackets of an absolute address before a wider size, or of a reference with `terms` (see MemOperand.byteWritten). */
+      readonly byteWritten?: true;
       /** `near` or `short` before the brackets (see MemOperand.jump). */
       readonly jump?: 'near' | 'short';
       /**
@@ -2034,7 +2036,7 @@ class LineParser implements TermReader {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      if (lower === 'byte') { words.dispSize = 8; words.byteAfterWider = words.wider; }
+      if (lower === 'byte') { words.dispSize = 8; words.byteAfterWider = words.wider; words.byteWritten = true; }
       else if (lower === 'word' || lower === 'dword' || lower === 'long' || lower === 'qword') { words.dispSize = SIZE_KEYWORDS[lower] as DisplacementSize; words.wider = true; words.byteAfterWider = false; }
       else if (lower === 'nosplit') words.nosplit = true;
       else if (lower === 'rel') words.rel = true;
@@ -2058,7 +2060,7 @@ class LineParser implements TermReader {
   private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
     outerSegment: RegisterInfo | undefined, displacement: Expr | undefined, lead?: AddressWords): ParsedOperand {
     const toks = this.toks;
-    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment, wider: lead?.wider ?? false, byteAfterWider: lead?.byteAfterWider ?? false, rel: lead?.rel ?? false };
+    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment, wider: lead?.wider ?? false, byteAfterWider: lead?.byteAfterWider ?? false, rel: lead?.rel ?? false, byteWritten: lead?.byteWritten ?? false };
     const i = this.addressWords(start, end, words);
     const { dispSize, nosplit, segment } = words;
     // (nasm: `[]` and `[cs:]` hold no expression; `[[ebx]]` one bracket too many.)
@@ -2090,7 +2092,7 @@ class LineParser implements TermReader {
         const terms = conditional ? withChosenBranches(this, e) : e;
         termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
       }
-      const found = withAddressWords(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words.rel === true, words.byteAfterWider === true);
+      const found = withAddressWords(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words.rel === true, words.byteAfterWider === true, words.byteWritten === true);
       const op = displacement !== undefined && found.kind === 'mem' ? { ...found, outside: displacement } : found;
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
@@ -2121,7 +2123,7 @@ class LineParser implements TermReader {
     const second = this.memoryExpression(comma + 1, end);
     const refCount = this.refs === undefined ? 0 : this.refs.length;
     try {
-      return withAddressWords(splitEffectiveAddress(this, first, second, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit), words.rel === true, words.byteAfterWider === true);
+      return withAddressWords(splitEffectiveAddress(this, first, second, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit), words.rel === true, words.byteAfterWider === true, words.byteWritten === true);
     } catch (problem) {
       if (problem !== FACTOR_SYMBOL) throw problem;
       // (An empty part before the comma is 0 there: measured, `[0, ecx]` is `[, ecx]`.)
@@ -2249,12 +2251,12 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
  * The words an address begins with (see LineParser.addressWords). `wider`: a word, dword or qword
  * was written; `byteAfterWider`: then `byte` last (see widenedByte).
  */
-interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined; wider?: boolean; byteAfterWider?: boolean; rel?: boolean }
+interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined; wider?: boolean; byteAfterWider?: boolean; rel?: boolean; byteWritten?: boolean }
 
 /** The words of a deferred reference (see `terms`) that its registers, once made, take (see withAddressWords). */
-function deferredWords(words: AddressWords): { rel?: true; byteAfterWider?: true } {
-  if (words.rel !== true && words.byteAfterWider !== true) return {};
-  return { ...(words.rel === true ? { rel: true } : {}), ...(words.byteAfterWider === true ? { byteAfterWider: true } : {}) };
+function deferredWords(words: AddressWords): { rel?: true; byteAfterWider?: true; byteWritten?: true } {
+  if (words.rel !== true && words.byteAfterWider !== true && words.byteWritten !== true) return {};
+  return { ...(words.rel === true ? { rel: true } : {}), ...(words.byteAfterWider === true ? { byteAfterWider: true } : {}), ...(words.byteWritten === true ? { byteWritten: true } : {}) };
 }
 
 /** The directives nasm's parser reads itself among those that are also standard macros (see standardMacroCounts). */
