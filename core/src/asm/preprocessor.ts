@@ -2613,6 +2613,12 @@ class Preprocessor {
       if (pi >= 0 && args && args[pi].length > 0 && (leads?.[pi] === true || startsBlank(args[pi]))) blank = true;
       if (pi >= 0 && args) {
         const a = args[pi];
+        // (A body's `%,` before it with nothing between: a comma when the argument is not empty,
+        // else nothing, whatever follows it: see the body's `%,` below.)
+        if (conditional !== undefined) {
+          if (a.length === 0) blank = dropConditional(expansion, conditional) || blank;
+          conditional = undefined;
+        }
         // An argument's `%,` is a comma with something after it in the argument, else nothing
         // (the blanks before it then after the argument; measured: `F(1, 2 %,)` is `1 , 2 `).
         // (An argument for parameters with modifiers says its blanks: see splitModifiedArguments.)
@@ -2626,12 +2632,15 @@ class Preprocessor {
         }
         if (a.length > 0) blank = trailing;
       } else if (isConditionalComma(b)) {
-        // The body's `%,` is a comma when anything follows it in the expansion, else nothing
-        // (nasm 2.16.01, measured: `%define F(a,b) a %, b` makes F(1,2) `1 , 2`, F(1,) `1 `).
+        // The body's `%,` is a comma when anything follows it in the expansion up to the next
+        // parameter and that parameter's argument, else nothing: nasm forgets what follows a
+        // parameter as it reads the body back from its end (measured with nasm 2.16.01: `%define
+        // F(a,b) a %, b` makes F(1,2) `1 , 2`, F(1,) `1 `; `a %, b 9` makes F(1,) `1 9`, `a %, 9 b` `1 , 9`).
         (conditional ??= []).push(expansion.length);
         expansion.push({ kind: 'op', text: ',', start, end, at: NOWHERE, gap: blank });
         blank = false;
       } else {
+        conditional = undefined;
         expansion.push(isContextLocal(b) ? this.contexts.nameNow(b, start, end, blank, (message) => this.sink.error('context', message, t.src ?? lineRange(file, line, start, end)))
           : b.environmentWarned === true ? { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank, environmentWarned: true }
             // (An `%assign`'s number of another value in nasm's first pass keeps that one: see firstPassAssigned.)
@@ -2640,11 +2649,8 @@ class Preprocessor {
         blank = false;
       }
     }
-    // (Only the last can have nothing after it.)
-    if (conditional !== undefined && conditional[conditional.length - 1] === expansion.length - 1) {
-      const dropped = expansion.pop()!;
-      blank ||= dropped.gap === true;
-    }
+    // (Those with nothing after them.)
+    if (conditional !== undefined) blank = dropConditional(expansion, conditional) || blank;
     if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
     else if (blank) this.endsBlank = true;
     const set = active ?? new Set<SingleLineMacro>();
@@ -3527,6 +3533,16 @@ function endsBranch(toks: readonly PPToken[]): boolean {
   if (t === undefined || t.kind !== 'preproc') return false;
   const d = t.text.toLowerCase();
   return (d.startsWith('%el') || d === '%endif') && isConditional(d);
+}
+
+/**
+ * Drops the commas of a body's `%,` that have nothing after them, `pending` their indices, the
+ * last tokens of `expansion`; whether one had blanks before it, which the token after keeps.
+ */
+function dropConditional(expansion: PPToken[], pending: readonly number[]): boolean {
+  let blank = false;
+  for (let k = pending.length - 1; k >= 0 && pending[k] === expansion.length - 1; k--) blank = expansion.pop()!.gap === true || blank;
+  return blank;
 }
 
 function isConditionalComma(t: PPToken): boolean {
