@@ -2438,7 +2438,9 @@ class Assembler implements EvalContext {
     // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
     // `align -2` "TIMES value -3 is negative").
     const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
-    const e = this.alignArgument(st, parts[0], checked);
+    const smartPad = this.smartAlign !== undefined && name === 'align' && parts.length === 1 ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
+    if (smartPad === null) return;
+    const e = smartPad !== undefined ? smartPad.e : this.alignArgument(st, parts[0], checked);
     // (An address is what nasm's macro divides by, "division operator may only be applied to
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
@@ -2451,7 +2453,7 @@ class Assembler implements EvalContext {
     const power = powerOfTwo(value!) >= 0;
     if (checked && !this.sectionAlignment(value!, parts[0], e)) return;
     if (a === 0) { this.error('division by zero', e); return; }
-    const pad = power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos);
+    const pad = smartPad?.pad ?? (power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos));
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
     // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
     // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
@@ -2504,6 +2506,30 @@ class Assembler implements EvalContext {
     const value = e ? this.constantValue(e, 'sectalign', notPower) : undefined;
     if (value?.v === undefined || !this.sectionAlignment(value, args, e!)) return;
     if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], value.v);
+  }
+
+  /**
+   * smartalign's `align` of an argument with a `)` too many (`align 16 )`), which its `sectalign`
+   * reads up to the `)` and its `%assign %$pad (((%1) - (($-$$) % (%1))) % (%1))` up to where the
+   * parentheses close early, with the preprocessor's warning of what is left (measured with nasm
+   * 2.16.01: `align 8 )` pads to 8 after 0, 1 or 3 bytes, `8 - $ % 8` bytes, 8 on a boundary).
+   * The argument and the pad; undefined for another argument; null for a pad its jump takes,
+   * whose `times` line, the `%1` in it, ends before the `)`: "parser: instruction expected".
+   */
+  private smartPadOfUnclosed(st: ParsedStatement, toks: readonly PPToken[]): { readonly e: Expr; readonly pad: number } | null | undefined {
+    if (!toks.some((t) => t.text === ')')) return undefined;
+    const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
+    const e = p.parse();
+    if (e === undefined || p.error !== undefined || p.pos >= toks.length || toks[p.pos].text !== ')') return undefined;
+    const text = tokensText(toks);
+    const assigned = this.writtenExpression(`(((${text}) - (($-$$) % (${text}))) % (${text}))`);
+    if (assigned.e === undefined) return undefined;
+    const pad = evaluate(assigned.e, this).v;
+    if (pad === undefined || pad < 0) return undefined;
+    if (!assigned.whole) this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op!);
+    if (!this.smartJumps(this.smartAlign!, pad, st.op!, false)) return { e, pad };
+    this.error('syntax', INSTRUCTION_EXPECTED, st.op);
+    return null;
   }
 
   /**
@@ -4054,10 +4080,12 @@ class Assembler implements EvalContext {
       case 'align': case 'alignb': {
         // nasm's macros: `times pad FILL` (a nop by default), `resb pad` for alignb.
         const parts = splitComma(st.args);
-        const e = this.exprArgFrom(st, parts[0]);
+        const smartPad = this.smartAlign !== undefined && name === 'align' && parts.length === 1 ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
+        if (smartPad === null) return;
+        const e = smartPad?.e ?? this.exprArgFrom(st, parts[0]);
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined || a <= 0) return;
-        const pad = (a - ((this.absolute ?? this.hereOffset) % a)) % a;
+        const pad = smartPad?.pad ?? (a - ((this.absolute ?? this.hereOffset) % a)) % a;
         if (st.fill !== undefined) {
           this.fillCount = pad;
           try {
