@@ -32,7 +32,7 @@ import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
-import { tokenizeLine } from './lexer';
+import { openString, tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -1460,7 +1460,10 @@ class Assembler implements EvalContext {
   private smartJumps(s: SmartAlign, pad: number, word: { readonly start: number; readonly end: number }, report: boolean): boolean {
     if (s.thresholdText === undefined) return s.threshold !== -1 && pad > s.threshold;
     const { e, whole } = this.writtenExpression(`${s.thresholdText} != -1 && ${pad} > ${s.thresholdText}`);
-    if (e === undefined) { if (report) this.error('syntax', 'expression syntax error', word); return false; }
+    // (An unterminated string in the threshold is a token of its own in nasm's `%if`, which its
+    // evaluator cannot read: measured, `alignmode generic, 14 | "0` then `align 16` is
+    // "expression syntax error"; the text read again would close it at the next quote.)
+    if (e === undefined || openString(tokenizeLine(s.thresholdText)) !== undefined) { if (report) this.error('syntax', 'expression syntax error', word); return false; }
     if (report && !whole) this.warning('pp-trailing', 'trailing garbage after expression ignored', word);
     // (nasm's preprocessor reads it in every pass: a symbol defined after it is none in the first.)
     const later = laterSymbol(e, (name) => this.definedLater(name) || !this.symbols.has(name));
