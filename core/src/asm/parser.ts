@@ -163,6 +163,12 @@ export interface ParseProblem {
    * `times seg nop` at its end: `seg` takes the word after it).
    */
   readonly noInstructionAt?: { readonly start: number; readonly end: number };
+  /**
+   * The `times` count read before this problem: nasm evaluates it as it parses the line, and what
+   * it finds wrong with it comes first, or instead when its evaluator gives up (see
+   * reportCountProblems in index.ts).
+   */
+  readonly afterCount?: Expr;
 }
 
 class LineError {
@@ -352,7 +358,8 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     if (isStackOverflow(e)) return { problem: tooDeep(tokens), localBase };
     if (e instanceof LineError) {
       const stmt = p.failedLineLabel();
-      const problem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? p.countProblem() : {}) } : e.problem;
+      let problem: ParseProblem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? p.countProblem() : {}) } : e.problem;
+      if (p.timesCount !== undefined && problem.segOf === undefined) problem = { ...problem, afterCount: p.timesCount };
       const o: ParseOutcome = stmt !== undefined ? { stmt, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       const brace = braceProblem(tokens, e.problem.start);
       const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
@@ -895,10 +902,14 @@ class LineParser implements TermReader {
     // (A register in it: measured, nasm's word for a count it cannot know.)
     if (this.dataRegister !== undefined) times = this.registersCancelled(times) ?? this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
     this.pos = end;
+    this.timesCount = times;
     // `times 5` alone repeats no instruction (measured: nasm's parser rejects it).
     if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
     return times;
   }
+
+  /** The line's `times` count, once read (see ParseProblem.afterCount). */
+  timesCount: Expr | undefined;
 
   /** The statement of directive `word` (`lower` in lower case), from `this.pos` past it. */
   private directiveBody(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, word: PPToken, lower: string, keyword: Keyword): ParsedStatement {
