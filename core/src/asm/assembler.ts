@@ -2540,7 +2540,8 @@ class Assembler implements EvalContext {
    * its value (see firstTermValue), a label's offset in its section or a section's coefficient.
    */
   private addressAligns(e: Expr): boolean {
-    const first = firstTermValue(e, this, (sec) => this.segmentAddress(sec));
+    // (An external name is a segment of its own at 0, not one to refuse here: see keepingExternals.)
+    const first = this.keepingExternals(() => firstTermValue(e, this, (sec) => (sec >= EXTERNAL_SEGMENTS ? 0 : this.segmentAddress(sec))));
     return first !== undefined && powerOfTwo({ v: first, sec: -1 }) >= 0;
   }
 
