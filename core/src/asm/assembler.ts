@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, firstTermValue, givesUp, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
@@ -32,7 +32,7 @@ import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
-import { tokenizeLine } from './lexer';
+import { openString, tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -498,6 +498,8 @@ class Assembler implements EvalContext {
   private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The errors `error` gave (in the final pass: see dataBytes). */
   private errorsGiven = 0;
+  /** The statement whose expression gave an error nasm's evaluator gives up at, in the final pass (see `error`). */
+  private gaveUpIn = -1;
   /** The final pass's "data exceeds bounds" warnings of the data directive being written, given once its items are all read (see dataBytes). */
   private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
@@ -810,6 +812,7 @@ class Assembler implements EvalContext {
     this.changed = false;
     this.declarationDirectives.startPass();
     this.undefinedIn = -1;
+    this.gaveUpIn = -1;
     this.putOutMark = -1;
     this.selfRelativeIn = -1;
     this.redefinedAs = undefined;
@@ -1135,10 +1138,16 @@ class Assembler implements EvalContext {
     if (typeof b !== 'string' && this.misplacedHeld !== undefined && MISPLACED_LABEL.has(a)) { this.misplacedHeld = true; return; }
     if (!this.final) return;
     if (typeof b !== 'string') {
+      // nasm's parser drops the line where its evaluator gives up: no other operand or item of it
+      // is read (measured with nasm 2.16.01: `dd 1/0, 2/0` and `enter 1/0, 2/0` are one "division
+      // by zero", `dd lbl/2, lbl*lbl` "division operator may only be applied to scalar values"
+      // alone; `dd lbl|1, lbl|1`, whose operator's error it carries on after, is two).
+      if (this.gaveUpIn === this.stmtIndex) return;
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
       const code = WRT_PROBLEMS.get(a) ?? this.expressionCode;
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
+      if (givesUp(a) && !MISPLACED_LABEL.has(a)) this.gaveUpIn = this.stmtIndex;
       this.errorsGiven++;
       this.report(code, MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(a, b) : a, b, undefined);
       return;
@@ -1161,6 +1170,10 @@ class Assembler implements EvalContext {
     if (st?.kind !== StatementKind.Instruction && st?.op?.name !== 'equ') return 'expression is not simple or relocatable';
     const op = st.operands.find((o) => node.start >= o.start && node.end <= o.end);
     return op?.kind !== 'mem' ? 'invalid operand type' : `invalid effective address: ${problem === MULTIPLE_BASES ? problem : 'impossible segment base multiplier'}`;
+  }
+
+  knownAtFirst(e: Expr): boolean {
+    return laterSymbol(e, (name) => !this.symbols.has(name) || this.definedLater(name)) === undefined;
   }
 
   /** Whether `name` is defined by a statement after the current one (nasm: not known on this line). */
@@ -1447,7 +1460,10 @@ class Assembler implements EvalContext {
   private smartJumps(s: SmartAlign, pad: number, word: { readonly start: number; readonly end: number }, report: boolean): boolean {
     if (s.thresholdText === undefined) return s.threshold !== -1 && pad > s.threshold;
     const { e, whole } = this.writtenExpression(`${s.thresholdText} != -1 && ${pad} > ${s.thresholdText}`);
-    if (e === undefined) { if (report) this.error('syntax', 'expression syntax error', word); return false; }
+    // (An unterminated string in the threshold is a token of its own in nasm's `%if`, which its
+    // evaluator cannot read: measured, `alignmode generic, 14 | "0` then `align 16` is
+    // "expression syntax error"; the text read again would close it at the next quote.)
+    if (e === undefined || openString(tokenizeLine(s.thresholdText)) !== undefined) { if (report) this.error('syntax', 'expression syntax error', word); return false; }
     if (report && !whole) this.warning('pp-trailing', 'trailing garbage after expression ignored', word);
     // (nasm's preprocessor reads it in every pass: a symbol defined after it is none in the first.)
     const later = laterSymbol(e, (name) => this.definedLater(name) || !this.symbols.has(name));
@@ -1471,11 +1487,15 @@ class Assembler implements EvalContext {
     // (A sum of labels that is no address, `org 2*lab`, is no error of nasm's evaluator: the
     // directive's own, as for a label. Measured with nasm 2.16.01: "org value must be a critical
     // expression", `section .x start=lab+lab` "section attribute value must be ...".)
-    this.misplacedHeld = rule?.label !== undefined && rule.offset !== true && address === undefined && RESERVE_UNIT[what] === undefined ? false : undefined;
+    this.misplacedHeld = (rule?.label !== undefined && rule.offset !== true && address === undefined && RESERVE_UNIT[what] === undefined) || rule?.sums === true ? false : undefined;
     let v: Value;
     let misplaced: boolean | undefined;
     try { v = rule?.critical === true ? this.criticalValue(e) : RESERVE_UNIT[what] !== undefined ? this.evalImmediate(e) : this.eval(e); } finally { this.equOfExtern = undefined; misplaced = this.misplacedHeld as boolean | undefined; this.misplacedHeld = undefined; }
-    if (misplaced === true && v.v === undefined) { this.error(rule!.code ?? 'non-constant', rule!.label!, e); return undefined; }
+    if (misplaced === true && v.v === undefined) {
+      if (rule!.sums === true && address !== undefined) address(v);
+      else this.error(rule!.code ?? 'non-constant', rule!.label!, e);
+      return undefined;
+    }
     if (v.sec >= 0 || (v.v === undefined && external !== undefined && external.named)) {
       const offset = rule?.offset === true ? this.offsetOf(v.sec >= 0 ? v : evaluateInSegments(e, this)) : undefined;
       if (offset !== undefined) return { v: offset, sec: -1 };
@@ -2421,12 +2441,14 @@ class Assembler implements EvalContext {
     // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
     // `align -2` "TIMES value -3 is negative").
     const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
-    const e = this.alignArgument(st, parts[0], checked);
-    // (An address is no power of two, and what nasm's macro divides by: measured, `align lab` is
-    // "segment alignment `lab' is not power of two" as it checks it, and "division operator may
-    // only be applied to scalar values".)
+    const smartPad = this.smartAlign !== undefined && name === 'align' && parts.length === 1 ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
+    if (smartPad === null) return;
+    const e = smartPad !== undefined ? smartPad.e : this.alignArgument(st, parts[0], checked);
+    // (An address is what nasm's macro divides by, "division operator may only be applied to
+    // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
+    // "segment alignment `lab' is not power of two", see addressAligns.)
     const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
-    const value = e ? this.constantValue(e, name, () => { if (checked) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    const value = e ? this.constantValue(e, name, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
     const a = value?.v;
     if (a === undefined || e === undefined) return;
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
@@ -2434,7 +2456,7 @@ class Assembler implements EvalContext {
     const power = powerOfTwo(value!) >= 0;
     if (checked && !this.sectionAlignment(value!, parts[0], e)) return;
     if (a === 0) { this.error('division by zero', e); return; }
-    const pad = power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos);
+    const pad = smartPad?.pad ?? (power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos));
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
     // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
     // nasm 2.16: `alignb 4096` in .bss puts .bss itself on a 4096-byte boundary), unless
@@ -2482,11 +2504,45 @@ class Assembler implements EvalContext {
     // many: measured, `sectalign ,` and `sectalign ,,`.)
     if (macro && args.every((t) => t.text === ',')) { this.error('syntax', "`%ifidni': more than one comma on line", st.op); return; }
     const e = this.exprArgFrom(st, args, 'ignored');
-    // (An address is no power of two: measured, `sectalign lab`.)
-    const notPower = (): void => this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e);
+    // (An address: see addressAligns; measured, `sectalign lab`.)
+    const notPower = (): void => { if (!this.addressAligns(e!)) this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); };
     const value = e ? this.constantValue(e, 'sectalign', notPower) : undefined;
     if (value?.v === undefined || !this.sectionAlignment(value, args, e!)) return;
     if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], value.v);
+  }
+
+  /**
+   * smartalign's `align` of an argument with a `)` too many (`align 16 )`), which its `sectalign`
+   * reads up to the `)` and its `%assign %$pad (((%1) - (($-$$) % (%1))) % (%1))` up to where the
+   * parentheses close early, with the preprocessor's warning of what is left (measured with nasm
+   * 2.16.01: `align 8 )` pads to 8 after 0, 1 or 3 bytes, `8 - $ % 8` bytes, 8 on a boundary).
+   * The argument and the pad; undefined for another argument; null for a pad its jump takes,
+   * whose `times` line, the `%1` in it, ends before the `)`: "parser: instruction expected".
+   */
+  private smartPadOfUnclosed(st: ParsedStatement, toks: readonly PPToken[]): { readonly e: Expr; readonly pad: number } | null | undefined {
+    if (!toks.some((t) => t.text === ')')) return undefined;
+    const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
+    const e = p.parse();
+    if (e === undefined || p.error !== undefined || p.pos >= toks.length || toks[p.pos].text !== ')') return undefined;
+    const text = tokensText(toks);
+    const assigned = this.writtenExpression(`(((${text}) - (($-$$) % (${text}))) % (${text}))`);
+    if (assigned.e === undefined) return undefined;
+    const pad = evaluate(assigned.e, this).v;
+    if (pad === undefined || pad < 0) return undefined;
+    if (!assigned.whole) this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op!);
+    if (!this.smartJumps(this.smartAlign!, pad, st.op!, false)) return { e, pad };
+    this.error('syntax', INSTRUCTION_EXPECTED, st.op);
+    return null;
+  }
+
+  /**
+   * Whether nasm's `sectalign` takes address `e` for a power of two: it reads the first term of
+   * its value (see firstTermValue), a label's offset in its section or a section's coefficient.
+   */
+  private addressAligns(e: Expr): boolean {
+    // (An external name is a segment of its own at 0, not one to refuse here: see keepingExternals.)
+    const first = this.keepingExternals(() => firstTermValue(e, this, (sec) => (sec >= EXTERNAL_SEGMENTS ? 0 : this.segmentAddress(sec))));
+    return first !== undefined && powerOfTwo({ v: first, sec: -1 }) >= 0;
   }
 
   /**
@@ -3798,11 +3854,22 @@ class Assembler implements EvalContext {
     // [eax+ebx*3] there, "invalid 32-bit effective address"), and is made with the symbols'
     // values after (`[ebx*(z - y + 4)]`, z and y labels further on, is [ebx*5] when z - y is 1),
     // naming the first undefined one (`[ebx*(q - q + 2)]`: "symbol `q' not defined").
+    // An `equ` nasm's first pass gave another value (see firstPassEqus) is that value there, and
+    // the reference is made again with its value after (measured: `C equ e - b - 4` before `b:`
+    // and `e:`, -4 in that pass, then `[ecx*C]` is "invalid 32-bit effective address" though C
+    // is 4 after).
     const use = this.undefinedUse;
     this.undefinedUse = Undefined.Quiet;
     const unknownAtFirst = (name: string): boolean => !this.symbols.has(name) || this.definedLater(name);
+    let earlier = false;
+    const atFirst = (name: string, node: Expr): Value | undefined => {
+      const v = this.firstPassEqus.any ? this.firstPassEqus.firstPassValue(name) : undefined;
+      if (v === undefined) return this.lookup(name, node);
+      earlier = true;
+      return v;
+    };
     const firstPassView: EvalContext = {
-      symbol: (name, node) => (unknownAtFirst(name) ? undefined : this.lookup(name, node)),
+      symbol: (name, node) => (unknownAtFirst(name) ? undefined : atFirst(name, node)),
       here: () => this.here(), base: () => this.base(), error: () => undefined,
     };
     const laterView: EvalContext = { ...firstPassView, symbol: (name, node) => (this.symbols.has(name) ? this.lookup(name, node) : undefined) };
@@ -3811,14 +3878,14 @@ class Assembler implements EvalContext {
     let firstPassMade: boolean;
     let r: ReturnType<typeof resolveMemory>;
     try {
-      r = resolveMemory(o, (name, node) => (unknownAtFirst(name) ? ((forward = true), { v: 0, sec: -1 }) : this.lookup(name, node)), position,
+      r = resolveMemory(o, (name, node) => (unknownAtFirst(name) ? ((forward = true), { v: 0, sec: -1 }) : atFirst(name, node)), position,
         (e) => firstPassNumber(e, firstPassView));
       // (What a split form adds to its index, nasm's first pass lets by when a name in it is not
       // known there: see splitEffectiveAddress.)
       firstPassMade = r.kind === 'mem' || (forward && o.splitIndex === true && r.message === MIB_PROBLEM);
       // (The passes after: an undefined name is still unknown there; measured, `[ebx*(y - q + 2)]`,
       // y a label further on, is "unable to multiply two non-scalar objects".)
-      if (firstPassMade && forward) {
+      if (firstPassMade && (forward || earlier)) {
         r = resolveMemory(o, (name, node) => (this.symbols.has(name) ? this.lookup(name, node) : { v: 0, sec: -1 }), position, (e) => firstPassNumber(e, laterView));
         firstPassMade = r.kind === 'mem' || !r.message.startsWith('unable to multiply');
       }
@@ -3877,11 +3944,11 @@ class Assembler implements EvalContext {
         const regBits = (m.base ?? m.index)?.bits;
         const mem = (this.mems[n] ??= {
           kind: 'mem', size: undefined, far: undefined, jump: undefined, segment: undefined, base: undefined, index: undefined, scale: 1,
-          disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, rel: undefined, addressSize: 16,
+          disp: NO_DISPLACEMENT, hasDisp: false, dispSize: undefined, nosplit: undefined, rel: undefined, byteWritten: undefined, addressSize: 16,
         });
         mem.size = m.size; mem.far = m.far; mem.jump = m.jump; mem.segment = m.segment?.name as SegmentRegister | undefined;
         mem.base = m.base?.name as Gpr32 | Gpr16 | undefined; mem.index = m.index?.name as Gpr32 | Gpr16 | undefined; mem.scale = m.scale;
-        mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit; mem.rel = m.rel;
+        mem.disp = disp; mem.hasDisp = m.disp !== undefined; mem.dispSize = m.dispSize; mem.nosplit = m.nosplit; mem.rel = m.rel; mem.byteWritten = m.byteWritten;
         mem.addressSize = regBits === 16 ? 16 : regBits === 32 ? 32 : this.bits;
         // A label's address before the brackets is nasm's operand segment, which the terms inside
         // do not cancel, so the displacement is full-size (measured with nasm 2.16.01: `x[bp-x]`
@@ -4017,10 +4084,12 @@ class Assembler implements EvalContext {
       case 'align': case 'alignb': {
         // nasm's macros: `times pad FILL` (a nop by default), `resb pad` for alignb.
         const parts = splitComma(st.args);
-        const e = this.exprArgFrom(st, parts[0]);
+        const smartPad = this.smartAlign !== undefined && name === 'align' && parts.length === 1 ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
+        if (smartPad === null) return;
+        const e = smartPad?.e ?? this.exprArgFrom(st, parts[0]);
         const a = e ? this.constant(e, name) : undefined;
         if (a === undefined || a <= 0) return;
-        const pad = (a - ((this.absolute ?? this.hereOffset) % a)) % a;
+        const pad = smartPad?.pad ?? (a - ((this.absolute ?? this.hereOffset) % a)) % a;
         if (st.fill !== undefined) {
           this.fillCount = pad;
           try {
@@ -4265,6 +4334,8 @@ interface ArgumentRule {
   readonly offset?: boolean;
   /** The code of its errors ('non-constant' unless given). */
   readonly code?: string;
+  /** A sum of labels that is no address (`2*lab`) is an address too, told to constantValue's `address`. */
+  readonly sums?: boolean;
 }
 
 const INVALID_ATTRIBUTE = 'Invalid attribute value specified in `section\' directive.';
@@ -4278,9 +4349,9 @@ const SECTION_ATTRIBUTE: ArgumentRule = { unknown: INVALID_ATTRIBUTE, label: 'se
  */
 const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = wordTable({
   org: { critical: true, unknown: 'No or invalid offset specified in ORG directive.', label: 'org value must be a critical expression' },
-  align: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
-  alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES' },
-  sectalign: { critical: true },
+  align: { critical: true, unknown: 'non-constant argument supplied to TIMES', sums: true },
+  alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES', sums: true },
+  sectalign: { critical: true, sums: true },
   // (measured: `incbin "f", L` with L at 1 in .text, whatever the origin, skips 1 byte; `extern a` /
   // `incbin "f", a + 2` skips 2, `incbin "f", 0, a` takes none; `L + L` is not simple or relocatable.)
   incbin: { critical: true, offset: true },

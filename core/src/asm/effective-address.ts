@@ -195,6 +195,26 @@ function numberOf(p: TermReader, e: Expr): number | undefined {
   return ok && v.sec < 0 && v.big === undefined ? v.v : undefined;
 }
 
+/**
+ * `op` with the words written in its brackets that count only when it has registers: `rel`,
+ * nasm's warning's cue (see MemOperand.rel), and `byte` after a wider size (`[dword byte
+ * ebx+4]`), where the byte size is the one nasm checks but the wider one it has seen makes the
+ * displacement the address's full size (assemble.c, IS_MOD_01; measured with nasm 2.16.01:
+ * 8B 83 04000000, and `[word byte bx+4]` in bits 16 8B 87 0400). An absolute address keeps its
+ * `byte` (8B 05 and nasm's warning). The same of a split form and of a reference whose register's
+ * factor names a symbol (measured: `[rel ebx+8, ecx*1]` warns, `[dword byte ecx*ONE+4]` is 8B 81
+ * 04000000).
+ */
+export function withAddressWords(op: ParsedOperand, rel: boolean, byteAfterWider: boolean, byteWritten: boolean): ParsedOperand {
+  if ((!rel && !byteAfterWider && !byteWritten) || op.kind !== 'mem') return op;
+  const reg = op.base ?? op.index;
+  // (An absolute address with `byte` before a wider size: see MemOperand.byteWritten.)
+  if (reg === undefined) return byteWritten && op.dispSize !== 8 && op.dispSize !== undefined ? { ...op, byteWritten: true } : op;
+  if (!rel && !byteAfterWider) return op;
+  const widened = byteAfterWider ? { ...op, dispSize: reg.bits === 16 ? 16 as const : 32 as const } : op;
+  return rel ? { ...widened, rel: true } : widened;
+}
+
 /** nasm's error for a split form it cannot read (see splitEffectiveAddress). */
 export const MIB_PROBLEM = 'invalid mib expression';
 
@@ -372,7 +392,8 @@ export function resolveMemory(o: MemoryOperand, symbol: (name: string, node: Exp
     const r = (o.splitIndex === true && terms.k === 'bin'
       ? splitEffectiveAddress(reader, terms.a, terms.b, o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true)
       : effectiveAddress(reader, splitTerms(withChosenBranches(reader, terms), false, 0), o.start, o.end, o.size, o.far === true, o.strict === true, o.segment, o.dispSize, o.nosplit === true)) as MemoryOperand;
-    return o.jump === undefined ? r : { ...r, jump: o.jump };
+    const made = withAddressWords(r, o.rel === true, o.byteAfterWider === true, o.byteWritten === true) as MemoryOperand;
+    return o.jump === undefined ? made : { ...made, jump: o.jump };
   } catch (problem) {
     if (problem instanceof MemoryProblem) return problem;
     throw problem;

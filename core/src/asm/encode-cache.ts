@@ -172,7 +172,7 @@ function shapeOf(st: ParsedStatement): string {
       case 'reg': k += `|r${o.reg.name}`; break;
       case 'imm': k += `|i${o.size ?? ''},${o.strict ? 1 : 0},${o.jump ?? ''}`; break;
       case 'mem':
-        k += `|m${o.size ?? ''},${o.far ? 1 : o.jump ?? 0},${o.segment?.name ?? ''},${o.base?.name ?? ''},${o.index?.name ?? ''},${o.scale},${o.disp === undefined ? 0 : 1},${o.dispSize ?? ''},${(o.nosplit ? 1 : 0) + (o.rel ? 2 : 0)}`;
+        k += `|m${o.size ?? ''},${o.far ? 1 : o.jump ?? 0},${o.segment?.name ?? ''},${o.base?.name ?? ''},${o.index?.name ?? ''},${o.scale},${o.disp === undefined ? 0 : 1},${o.dispSize ?? ''},${(o.nosplit ? 1 : 0) + (o.rel ? 2 : 0) + (o.byteWritten ? 4 : 0)}`;
         break;
       // A far pointer holds two values: never part of a one-value statement (see valueOperand).
       case 'farptr': k += '|f'; break;
@@ -234,7 +234,7 @@ export function operandKey(operands: readonly AsmOperand[], bits: number, sectio
         else k += i === relative && o.value !== undefined ? `@${o.value - address},${o.reloc ? 1 : 0},${(o.reloc ? o.section : -1) === section ? 1 : 0}` : valueKey(o, section);
         break;
       case 'mem':
-        k += `|m${o.size ?? ''},${o.far ? 1 : o.jump ?? 0},${o.segment ?? ''},${o.base ?? ''},${o.index ?? ''},${o.scale},${o.hasDisp ? 1 : 0},${o.dispSize ?? ''},${(o.nosplit ? 1 : 0) + (o.rel ? 2 : 0)},${o.addressSize},${valueKey(o.disp, section)}${o.disp.written === undefined ? '' : `,w${o.disp.written}`}`;
+        k += `|m${o.size ?? ''},${o.far ? 1 : o.jump ?? 0},${o.segment ?? ''},${o.base ?? ''},${o.index ?? ''},${o.scale},${o.hasDisp ? 1 : 0},${o.dispSize ?? ''},${(o.nosplit ? 1 : 0) + (o.rel ? 2 : 0) + (o.byteWritten ? 4 : 0)},${o.addressSize},${valueKey(o.disp, section)}${o.disp.written === undefined ? '' : `,w${o.disp.written}`}`;
         break;
       case 'farptr':
         k += `|f${o.size ?? ''},${valueKey(o.selector, section)},${valueKey(o.offset, section)}`;

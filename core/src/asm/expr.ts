@@ -55,6 +55,8 @@ export interface EvalContext {
   sectionAddress?(sec: number): number | undefined;
   /** The external names (see ExternalName), where there are any: the assembler's. */
   readonly externals?: ReadonlyMap<string, ExternalName>;
+  /** Whether nasm's first pass knows every name in `e` (one defined further on it does not): the assembler's. */
+  knownAtFirst?(e: Expr): boolean;
 }
 
 /**
@@ -1072,13 +1074,17 @@ const GOES_ON: ReadonlySet<string> = new Set(['|', '^', '&', '||', '^^', '&&']);
 
 /**
  * The value nasm's evaluator goes on with after its error for operator `e` on `a` and `b`: a
- * shift's left operand (still no number to the operators around it); `| ^ & || ^^ &&` of the
- * operands' numbers (eval.c, reloc_value: a register's is 0; measured with nasm 2.16.01 -E, `%if
- * 1 || eax` is true); else nothing.
+ * shift's left operand, a label as it is (measured with nasm 2.16.01: `dd (a>>1) + (b>>1)` is
+ * both shifts' errors, then "expression is not simple or relocatable" of `a + b`; `dd (a>>1) -
+ * (b>>1)` the shifts' alone), a sum of labels still no number to the operators around it; `| ^
+ * & || ^^ &&` of the operands' numbers (eval.c, reloc_value: a register's is 0; measured with
+ * nasm 2.16.01 -E, `%if 1 || eax` is true); else nothing.
  */
 function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
   const shift = e.op === '<<' || e.op === '>>' || e.op === '<<<' || e.op === '>>>';
-  if (shift) return a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined) ? NOT_SCALAR : { v: undefined, sec: -1 };
+  // (An external name's stays no number: nasm's first pass stops on the shift's error before its
+  // bin format would refuse the name as it puts it out.)
+  if (shift) return a.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined) ? a : { v: undefined, sec: -1 };
   if (!GOES_ON.has(e.op) || a === NOT_SCALAR || b === NOT_SCALAR || a.v === undefined || b.v === undefined) return { v: undefined, sec: -1 };
   return binary(e, { v: a.v, sec: -1, big: a.big }, { v: b.v, sec: -1, big: b.big }, ctx);
 }
@@ -1203,8 +1209,69 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
     const fb = scalar(e.b, ctx);
     return fb === undefined ? undefined : linearSum(e.a, ctx, m * fb, sections);
   }
+  // A shift of labels is nasm's error, after which its evaluator goes on with them (see afterScalarError).
+  if (e.k === 'bin' && (e.op === '>>' || e.op === '<<' || e.op === '>>>' || e.op === '<<<')) {
+    const left = new Map<number, number>();
+    const k = linearSum(e.a, ctx, m, left);
+    if (k !== undefined && [...left.values()].some((c) => c !== 0)) {
+      for (const [sec, c] of left) sections.set(sec, (sections.get(sec) ?? 0) + c);
+      return k;
+    }
+  }
   const v = scalar(e, ctx);
   return v === undefined ? undefined : m * v;
+}
+
+/** A value as nasm's evaluator holds it (eval.c): its number part, whether it has one, and each section's coefficient. */
+interface NasmVector { readonly k: number; readonly number: boolean; readonly sections: ReadonlyMap<number, number> }
+
+/**
+ * The first term of `e`'s value as nasm's evaluator holds it, a label's number part being its
+ * offset in its section (its value less `address` of it): the number part, which a sum drops where two cancel (add_vectors;
+ * a label's or a product's is kept, 0 too), else the first section's coefficient. nasm's
+ * `sectalign` takes it for the alignment of any value (directiv.c, `e->value`; measured with nasm
+ * 2.16.01: `align 2*lab` with lab at 0 is "segment alignment `2*lab' is not power of two", `align
+ * lab+lab` is not, nor `align lab+4`). Undefined for another operator than `+`, `-`, a product
+ * with a number, or a value not known.
+ */
+export function firstTermValue(e: Expr, ctx: EvalContext, address: (sec: number) => number): number | undefined {
+  const t = nasmVector(e, ctx, address);
+  if (t === undefined) return undefined;
+  if (t.number) return t.k;
+  for (const c of t.sections.values()) if (c !== 0) return c;
+  return 0;
+}
+
+function nasmVector(e: Expr, ctx: EvalContext, address: (sec: number) => number): NasmVector | undefined {
+  if (e.k === 'un' && (e.op === '-' || e.op === '+')) {
+    const a = nasmVector(e.a, ctx, address);
+    return a === undefined || e.op === '+' ? a : scaledVector(a, -1);
+  }
+  if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
+    const a = nasmVector(e.a, ctx, address), b = nasmVector(e.b, ctx, address);
+    if (a === undefined || b === undefined) return undefined;
+    const m = e.op === '-' ? -1 : 1;
+    const sections = new Map(a.sections);
+    for (const [sec, c] of b.sections) sections.set(sec, (sections.get(sec) ?? 0) + m * c);
+    const k = a.k + m * b.k;
+    return { k, number: a.number && b.number ? k !== 0 : a.number || b.number, sections };
+  }
+  if (e.k === 'bin' && e.op === '*') {
+    const a = nasmVector(e.a, ctx, address), b = nasmVector(e.b, ctx, address);
+    if (a === undefined || b === undefined) return undefined;
+    if (a.sections.size === 0) return scaledVector(b, a.k);
+    return b.sections.size === 0 ? scaledVector(a, b.k) : undefined;
+  }
+  if (e.k !== 'num' && e.k !== 'sym' && e.k !== 'here' && e.k !== 'base') return undefined;
+  const v = evaluate(e, ctx);
+  if (v.v === undefined || v.big !== undefined) return undefined;
+  return v.sec < 0 ? { k: v.v, number: true, sections: new Map() } : { k: v.v - address(v.sec), number: true, sections: new Map([[v.sec, 1]]) };
+}
+
+function scaledVector(t: NasmVector, m: number): NasmVector {
+  const sections = new Map<number, number>();
+  for (const [sec, c] of t.sections) sections.set(sec, c * m);
+  return { k: t.k * m, number: t.number, sections };
 }
 
 /**
@@ -1369,7 +1436,13 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
   }
   if (COMPARISONS.has(op) && (a.sec >= 0 || b.sec >= 0)) return compareRelocatable(e, a, b, ctx);
   if ((a.sec >= 0 && a.v !== undefined) || (b.sec >= 0 && b.v !== undefined)) {
-    if (op === '*') misplaced(a.sec >= 0 && b.sec >= 0 ? 'unable to multiply two non-scalar objects' : '`*\' applied to a relocatable value', e);
+    // (A product of two labels is nasm's evaluator's error where it meets it, which it reads no
+    // further after, unless both are further on, unknown in its first pass, where it stops on
+    // another error: measured, `lbl:` / `dd lbl*lbl + 1/0` and `dd lbl*fwd + 1/0` are "unable to
+    // multiply two non-scalar objects", `dd lbl*lbl + 1/0` / `lbl:` "division by zero".)
+    if (op === '*' && a.sec >= 0 && b.sec >= 0 && (ctx.knownAtFirst === undefined || ctx.knownAtFirst(e.a) || ctx.knownAtFirst(e.b))) fail(ctx, 'unable to multiply two non-scalar objects', e);
+    else if (op === '*' && a.sec >= 0 && b.sec >= 0) misplaced('unable to multiply two non-scalar objects', e);
+    else if (op === '*') misplaced('`*\' applied to a relocatable value', e);
     else fail(ctx, scalarOnlyMessage(op), e);
     return op === '*' ? { v: undefined, sec: -1 } : afterScalarError(e, a, b, ctx);
   }

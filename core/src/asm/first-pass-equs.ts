@@ -157,6 +157,13 @@ function hasUnknown(e: Expr, ctx: EvalContext): boolean {
   return firstLeaf(e, (x) => x.k === 'sym' && evaluate(x, ctx).v === undefined) !== undefined;
 }
 
+/** Whether `t` has a number or a section part (a sum with an unknown part has no number: see summed). */
+function hasKnownParts(t: EvalVector): boolean {
+  if (t.k !== 0) return true;
+  for (const c of t.sections.values()) if (c !== 0) return true;
+  return false;
+}
+
 function isPlainNumber(t: EvalVector): boolean {
   if (t.unknown !== undefined) return false;
   for (const c of t.sections.values()) if (c !== 0) return false;
@@ -169,11 +176,19 @@ function scaled(t: EvalVector, m: number): EvalVector {
   return { k: t.k * m, unknown: t.unknown === undefined ? undefined : t.unknown * m, sections };
 }
 
-/** nasm's add_vectors: a part on one side only is kept as it is, one on both sides only when its factors do not cancel. */
+/**
+ * nasm's add_vectors: a part on one side only is kept as it is, one on both sides only when its
+ * factors do not cancel. It merges the parts in the order of their kinds, the unknown part before
+ * the number and the sections, and returns once it has merged an unknown part while both sides
+ * still had parts: what comes after it is dropped (measured with nasm 2.16.01, `C equ e - 4 - b`
+ * and `C equ -4 + e - b` before `b:` and `e:` are 0 in the first pass, `C equ e - b - 4` -4).
+ */
 function summed(a: EvalVector, b: EvalVector): EvalVector {
+  if (a.unknown !== undefined ? b.unknown !== undefined || hasKnownParts(b) : b.unknown !== undefined && hasKnownParts(a)) {
+    const unknown = a.unknown === undefined || b.unknown === undefined ? a.unknown ?? b.unknown : a.unknown + b.unknown === 0 ? undefined : a.unknown + b.unknown;
+    return { k: 0, unknown, sections: new Map() };
+  }
   const sections = new Map(a.sections);
   for (const [s, c] of b.sections) sections.set(s, (sections.get(s) ?? 0) + c);
-  let unknown = a.unknown ?? b.unknown;
-  if (a.unknown !== undefined && b.unknown !== undefined) unknown = a.unknown + b.unknown === 0 ? undefined : a.unknown + b.unknown;
-  return { k: a.k + b.k, unknown, sections };
+  return { k: a.k + b.k, unknown: a.unknown ?? b.unknown, sections };
 }

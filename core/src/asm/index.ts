@@ -9,7 +9,7 @@ import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { segmentSize } from './bits-and-section';
 import { RESERVE_UNIT } from './directives';
 import { lookupRegister } from '../isa/registers';
-import { EXTERNAL_SEGMENTS, fullName, isLocalName, isStackOverflow, qualifyName, type Value } from './expr';
+import { evaluate, EXTERNAL_SEGMENTS, fullName, givesUp, isLocalName, isStackOverflow, qualifyName, type Value } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
 import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
 import { INVALID_OPERAND } from './register-sum';
@@ -134,6 +134,7 @@ function assemblyOf(pp: PreprocessResult, ppOptions: PreprocessOptions, runCount
   // (Errors the assembly did not see, when it made its image: an error leaves none.)
   const errors = sink.errors;
   if (parsed.segProblems !== undefined) reportSegmentProblems(parsed.segProblems, asm, lines, statementAt, sink);
+  if (parsed.countProblems !== undefined) reportCountProblems(parsed.countProblems, asm, lines, statementAt, sink);
   return { parsed, asm: sink.errors > errors ? { ...asm, image: new Uint8Array(0) } : asm };
 }
 
@@ -293,6 +294,7 @@ interface ParsedLines {
   readonly localBase: string | undefined;
   /** Messages on `seg NAME` held for the assembly to word (see reportSegmentProblems). */
   readonly segProblems?: readonly SegmentProblem[];
+  readonly countProblems?: readonly SegmentProblem[];
 }
 
 /**
@@ -318,6 +320,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   // The last `section`, `segment` or `absolute` line, which sets `__?SECT?__` (see sectBodyLabel).
   let sectLine = -1;
   let segProblems: SegmentProblem[] | undefined;
+  let countProblems: SegmentProblem[] | undefined;
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
   for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
     const flags = lines.flags[i];
@@ -347,6 +350,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
       const message = problem.code === MODE_ADDRESS ? invalidEffectiveAddress(mode) : problem.message;
       if (run !== undefined) (run.parsed ??= []).push({ severity: 'error', code: problem.code, message, range, expansion: lines.origin(i).expansion, line: i });
       else if (problem.segOf !== undefined) (segProblems ??= []).push({ line: i, problem });
+      else if (problem.afterCount !== undefined) (countProblems ??= []).push({ line: i, problem });
       else sink.error(problem.code, message, range, lines.origin(i).expansion, undefined, i);
       // (A failed line's statement is its label alone: see LineParser.failedLineLabel.)
       if (stmt === undefined) continue;
@@ -373,7 +377,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   }
   stmts.length = count;
   if (sharedBases !== undefined) sharedBases.length = count;
-  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase, segProblems };
+  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase, segProblems, countProblems };
 }
 
 /** A parse's message on a `seg` of a name, held for the assembly to word (see ParseProblem.segOf). */
@@ -407,6 +411,40 @@ function reportSegmentProblems(held: readonly SegmentProblem[], asm: AssemblyOut
       if (problem.code !== 'zext-reloc') sink.error('syntax', 'cannot apply SEG to a non-relocatable value', range, expansion, undefined, line);
     } else if (problem.code === 'zext-reloc') sink.warning(problem.code, problem.message, range, expansion, line);
     else sink.error(problem.code, problem.message, range, expansion, undefined, line);
+  }
+}
+
+/**
+ * Reports the problems of lines that fail to parse after a `times` count, held for the assembly
+ * (see ParseProblem.afterCount): nasm's parser evaluates the count in its first pass first, where
+ * a name defined nowhere or after the line, or a label, is no number, "non-constant argument
+ * supplied to TIMES" before the line's own error, and an error its evaluator gives up at is the
+ * line's only one (measured with nasm 2.16.01: `times x db (` is both errors, `times 1/0 db (`
+ * "division by zero" alone, `x equ 3` / `times x db (` the syntax error alone).
+ */
+function reportCountProblems(held: readonly SegmentProblem[], asm: AssemblyOutput, lines: PPLines, statementAt: (line: number) => number, sink: DiagnosticSink): void {
+  for (const { line, problem } of held) {
+    const count = problem.afterCount!;
+    const file = lines.file(line), expansion = lines.origin(line).expansion;
+    const before = statementAt(line);
+    let number = true;
+    let failed: string | undefined;
+    const v = evaluate(count, {
+      symbol: (name) => {
+        const s = asm.symbols.get(name);
+        if (s === undefined || s.stmt >= before || s.value === undefined) { number = false; return undefined; }
+        return { v: s.value, sec: s.sec };
+      },
+      // (A place is an address, of a section as good as any other here: `$ - $$` is a number.)
+      here: () => ({ v: 0, sec: 0 }),
+      base: () => ({ v: 0, sec: 0 }),
+      error: (message) => { failed ??= message; },
+    });
+    const range = lineRange(file, lines.line[line], count.start, count.end);
+    if (failed !== undefined) sink.error('expression', failed, range, expansion, undefined, line);
+    if (failed !== undefined && givesUp(failed)) continue;
+    if (!number || v.v === undefined || v.sec >= 0) sink.error('non-constant', 'non-constant argument supplied to TIMES', range, expansion, undefined, line);
+    sink.error(problem.code, problem.message, lineRange(file, lines.line[line], problem.start, problem.end), expansion, undefined, line);
   }
 }
 

@@ -7,7 +7,7 @@ import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
-import { effectiveAddress, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
+import { effectiveAddress, withAddressWords, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
 import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
@@ -19,7 +19,7 @@ import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
 import { CALLED_EMPTY, callsStandardMacro, firstTakesRest, standardMacroCounts, unbracedArguments } from './standard-macros';
-import { chosenBranches, conditionalIn, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
+import { chosenBranches, conditionalIn, dataRegisterErrors, INVALID_OPERAND, registerFactors, registersCompared, registerSetProblem, withoutRegisters } from './register-sum';
 import { decodeString, utfFunction } from './strings';
 import { lookupRegister } from '../isa/registers';
 import type { RegisterInfo } from '../isa/types';
@@ -43,8 +43,15 @@ export type ParsedOperand =
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
       readonly base?: RegisterInfo; readonly index?: RegisterInfo; readonly scale: 1 | 2 | 4 | 8; readonly disp?: Expr;
       readonly dispSize?: DisplacementSize; readonly nosplit?: boolean; readonly strict?: boolean;
-      /** `rel` written in the brackets of a reference with registers (see MemOperand.rel). */
+      /**
+       * `rel` written in the brackets of a reference with registers (see MemOperand.rel); of one
+       * with `terms`, written in its brackets.
+       */
       readonly rel?: boolean;
+      /** `byte` written after a wider size in the brackets of a reference with `terms` (see withAddressWords). */
+      readonly byteAfterWider?: true;
+      /** `byte` written in the brackets of an absolute address before a wider size, or of a reference with `terms` (see MemOperand.byteWritten). */
+      readonly byteWritten?: true;
       /** `near` or `short` before the brackets (see MemOperand.jump). */
       readonly jump?: 'near' | 'short';
       /**
@@ -156,6 +163,12 @@ export interface ParseProblem {
    * `times seg nop` at its end: `seg` takes the word after it).
    */
   readonly noInstructionAt?: { readonly start: number; readonly end: number };
+  /**
+   * The `times` count read before this problem: nasm evaluates it as it parses the line, and what
+   * it finds wrong with it comes first, or instead when its evaluator gives up (see
+   * reportCountProblems in index.ts).
+   */
+  readonly afterCount?: Expr;
 }
 
 class LineError {
@@ -345,7 +358,8 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     if (isStackOverflow(e)) return { problem: tooDeep(tokens), localBase };
     if (e instanceof LineError) {
       const stmt = p.failedLineLabel();
-      const problem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? p.countProblem() : {}) } : e.problem;
+      let problem: ParseProblem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? p.countProblem() : {}) } : e.problem;
+      if (p.timesCount !== undefined && problem.segOf === undefined) problem = { ...problem, afterCount: p.timesCount };
       const o: ParseOutcome = stmt !== undefined ? { stmt, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       const brace = braceProblem(tokens, e.problem.start);
       const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
@@ -888,10 +902,14 @@ class LineParser implements TermReader {
     // (A register in it: measured, nasm's word for a count it cannot know.)
     if (this.dataRegister !== undefined) times = this.registersCancelled(times) ?? this.fail('non-constant argument supplied to TIMES', this.dataRegister, 'invalid-operands');
     this.pos = end;
+    this.timesCount = times;
     // `times 5` alone repeats no instruction (measured: nasm's parser rejects it).
     if (this.pos === toks.length) this.fail(INSTRUCTION_EXPECTED, toks[this.pos - 1]);
     return times;
   }
+
+  /** The line's `times` count, once read (see ParseProblem.afterCount). */
+  timesCount: Expr | undefined;
 
   /** The statement of directive `word` (`lower` in lower case), from `this.pos` past it. */
   private directiveBody(label: ParsedStatement['label'], times: Expr | undefined, prefixes: (Span & { name: string })[] | undefined, word: PPToken, lower: string, keyword: Keyword): ParsedStatement {
@@ -1468,7 +1486,7 @@ class LineParser implements TermReader {
   private dataItems(unit: number | undefined): DataItem[] {
     const items: DataItem[] = [];
     this.slotBits = (unit ?? 0) * 8;
-    this.dataList(this.pos, unit, items, true);
+    this.dataList(this.pos, unit, items);
     this.pos = this.toks.length;
     // nasm emits nothing for `db` alone and warns (-w+db-empty): a macro argument left empty.
     if (items.length === 0) (this.warnings ??= []).push({ message: 'no operand for data declaration', start: this.toks[this.opIndex].start, end: this.toks[this.opIndex].end, code: 'db-empty' });
@@ -1490,7 +1508,7 @@ class LineParser implements TermReader {
    * 01 02 00 01 02 00, `db 2 dup 3 dup (1)` six 01, `db word (1, 2)` 01 00 02 00, `db 3 dup 1` 01
    * 01 01, `db (1, 2)` an error, `db 3 dup` nothing and a warning).
    */
-  private dataList(pos: number, unit: number | undefined, items: DataItem[], top = false): number {
+  private dataList(pos: number, unit: number | undefined, items: DataItem[]): number {
     let toks = this.toks;
     let n = toks.length;
     while (pos < n && toks[pos].text !== ')') {
@@ -1505,8 +1523,6 @@ class LineParser implements TermReader {
       let last = pos;
       let at = pos;
       let expression = false;
-      // A string taken for a number before another string: nothing after it is read.
-      let final = false;
       while (pos < n && toks[pos].text !== ')') {
         const t = toks[pos];
         const size = t.kind === 'ident' ? dataElementSize(t.text) : undefined;
@@ -1520,6 +1536,9 @@ class LineParser implements TermReader {
         if (prefixed && t.text === '(') {
           const sub: DataItem[] = [];
           const close = this.dataList(pos + 1, itemUnit, sub);
+          // (The list may have reread a string: its tokens are the line's from there on.)
+          toks = this.toks;
+          n = toks.length;
           // (nasm prints the null string it has for the end of the line.)
           if (close === n) this.fail('expected `)\' after subexpression, got `(null)\'', undefined);
           item = { kind: 'group', counts: counts ?? NO_COUNTS, unit: itemUnit, items: sub.length > 0 ? sub.slice() : NO_DATA, start: toks[first].start, end: toks[close].end };
@@ -1535,7 +1554,7 @@ class LineParser implements TermReader {
           // expected after operand"; an unterminated one is its characters to the line's end:
           // `db 'a'', 5` is 61 05).
           const next = toks[pos + 1];
-          const rescanned = rescannedString(next.kind === 'string' ? next : { ...next, text: next.text + next.text[0] });
+          const rescanned = rescannedString(next);
           if (rescanned !== undefined) {
             toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
             n = toks.length;
@@ -1544,14 +1563,14 @@ class LineParser implements TermReader {
           }
         }
         const float = itemUnit !== undefined ? this.floatItem(pos, itemUnit) : undefined;
-        if (float === undefined && top && t.kind === 'op' && (t.text === '-' || t.text === '+') && (toks[pos + 1]?.kind === 'string' || isOpenString(toks[pos + 1]))) {
+        if (float === undefined && t.kind === 'op' && (t.text === '-' || t.text === '+') && (toks[pos + 1]?.kind === 'string' || isOpenString(toks[pos + 1]))) {
           // nasm 2.16.01 reads a sign and a string for a float, unquoting the string where it is
           // written, then reads the item again from after the sign: the string's characters and
           // the end of the line its unquoting wrote (measured: `db -'1', 7` is FF, `dw -'A'` is
           // "symbol `A' not defined", `dw -''` "expression syntax error"; an unterminated one is
           // its characters to the line's end: `db -'1+2` is 01).
           const next = toks[pos + 1];
-          const rescanned = rescannedString(next.kind === 'string' ? next : { ...next, text: next.text + next.text[0] });
+          const rescanned = rescannedString(next);
           if (rescanned !== undefined) {
             toks = this.toks = toks.slice(0, pos + 1).concat(rescanned);
             n = toks.length;
@@ -1585,10 +1604,13 @@ class LineParser implements TermReader {
         } else if (isQuestionMark(t)) {
           item = { kind: 'reserve', start: t.start, end: t.end };
         } else if (t.kind === 'string' && toks[pos + 1]?.kind === 'string') {
-          // A string then another: nasm takes the first for a number and reads no further
-          // (measured: `dd 'a' 'b', 2` is 61000000, `db 'ab' 'c', 2` warns and is 61).
+          // A string then another (the second one from a string reread, see above): nasm's
+          // expression is the first, taken for a number, and it stops at the second, a stray token
+          // it skips before it wants a comma (measured: `db 'a' \`'', 5` is 61 05, `db 'a' \`'x' 7`
+          // "comma expected after operand").
           item = { kind: 'expr', expr: this.expression(pos, pos + 1), start: t.start, end: t.end };
-          final = true;
+          at = pos + 1;
+          expression = true;
         } else {
           let e = this.dataExpression(pos);
           const stop = this.dataStop;
@@ -1597,9 +1619,12 @@ class LineParser implements TermReader {
           // does not (measured: `db ax+1` and `db 2 dup (ax)` "expression is not simple or
           // relocatable", `db ax dup (1)` "non-constant argument supplied to DUP"), and its
           // parser reads on: each item so, then any other error of the line (`db ax, )`).
+          // (Its operators' errors first: see dataRegisterErrors.)
           if (this.dataRegister !== undefined) {
             const r = this.dataRegister;
-            (this.warnings ??= []).push({ message: stop < n && isDupWord(toks[stop]) ? 'non-constant argument supplied to DUP' : 'expression is not simple or relocatable', start: r.start, end: r.end, code: 'invalid-operands', error: true });
+            const { errors, registers } = dataRegisterErrors(e);
+            for (const x of errors) (this.warnings ??= []).push({ message: x.message, start: x.node.start, end: x.node.end, code: 'invalid-operands', error: true });
+            if (registers) (this.warnings ??= []).push({ message: stop < n && isDupWord(toks[stop]) ? 'non-constant argument supplied to DUP' : 'expression is not simple or relocatable', start: r.start, end: r.end, code: 'invalid-operands', error: true });
           }
           // `N dup`: a count, and the item follows.
           if (stop < n && isDupWord(toks[stop])) {
@@ -1621,7 +1646,6 @@ class LineParser implements TermReader {
         item = { kind: 'group', counts: counts ?? NO_COUNTS, unit: itemUnit, items: [item], start: toks[first].start, end: toks[last].end };
       }
       items.push(item);
-      if (final) return n;
       if (expression) {
         if (at === n || toks[at].text === ')') return at;
         if (toks[at].kind === 'op' && toks[at].text === '{') at = this.strayBraces(at);
@@ -2023,7 +2047,7 @@ class LineParser implements TermReader {
       const t = toks[i];
       if (t.kind !== 'ident') break;
       const lower = t.text.toLowerCase();
-      if (lower === 'byte') { words.dispSize = 8; words.byteAfterWider = words.wider; }
+      if (lower === 'byte') { words.dispSize = 8; words.byteAfterWider = words.wider; words.byteWritten = true; }
       else if (lower === 'word' || lower === 'dword' || lower === 'long' || lower === 'qword') { words.dispSize = SIZE_KEYWORDS[lower] as DisplacementSize; words.wider = true; words.byteAfterWider = false; }
       else if (lower === 'nosplit') words.nosplit = true;
       else if (lower === 'rel') words.rel = true;
@@ -2047,7 +2071,7 @@ class LineParser implements TermReader {
   private reference(start: number, end: number, from: number, to: number, size: 8 | 16 | 32 | 48 | 64 | 80 | undefined, far: boolean, strict: boolean,
     outerSegment: RegisterInfo | undefined, displacement: Expr | undefined, lead?: AddressWords): ParsedOperand {
     const toks = this.toks;
-    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment, wider: lead?.wider ?? false, byteAfterWider: lead?.byteAfterWider ?? false, rel: lead?.rel ?? false };
+    const words: AddressWords = { dispSize: lead?.dispSize, nosplit: lead?.nosplit ?? false, segment: outerSegment, wider: lead?.wider ?? false, byteAfterWider: lead?.byteAfterWider ?? false, rel: lead?.rel ?? false, byteWritten: lead?.byteWritten ?? false };
     const i = this.addressWords(start, end, words);
     const { dispSize, nosplit, segment } = words;
     // (nasm: `[]` and `[cs:]` hold no expression; `[[ebx]]` one bracket too many.)
@@ -2079,7 +2103,7 @@ class LineParser implements TermReader {
         const terms = conditional ? withChosenBranches(this, e) : e;
         termCount = splitTerms(terms.k === 'bin' && terms.op === 'wrt' ? terms.a : terms, false, 0);
       }
-      const found = withRel(widenedByte(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words), words);
+      const found = withAddressWords(effectiveAddress(this, termCount, from, to, size, far, strict, segment, dispSize, nosplit), words.rel === true, words.byteAfterWider === true, words.byteWritten === true);
       const op = displacement !== undefined && found.kind === 'mem' ? { ...found, outside: displacement } : found;
       // (`[ebx+x wrt 3]`: the segment is the displacement's, nasm's WRT term of the address.)
       if (e?.k !== 'bin' || e.op !== 'wrt' || op.kind !== 'mem') return op;
@@ -2091,7 +2115,7 @@ class LineParser implements TermReader {
       const terms = e ?? this.memoryExpression(i, end);
       if (this.refs !== undefined) this.refs.length = refCount;
       this.collectNames(terms);
-      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms };
+      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, ...deferredWords(words) };
     }
   }
 
@@ -2110,7 +2134,7 @@ class LineParser implements TermReader {
     const second = this.memoryExpression(comma + 1, end);
     const refCount = this.refs === undefined ? 0 : this.refs.length;
     try {
-      return splitEffectiveAddress(this, first, second, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit);
+      return withAddressWords(splitEffectiveAddress(this, first, second, from, to, size, far, strict, words.segment, words.dispSize, words.nosplit), words.rel === true, words.byteAfterWider === true, words.byteWritten === true);
     } catch (problem) {
       if (problem !== FACTOR_SYMBOL) throw problem;
       // (An empty part before the comma is 0 there: measured, `[0, ecx]` is `[, ecx]`.)
@@ -2118,7 +2142,7 @@ class LineParser implements TermReader {
       if (this.refs !== undefined) this.refs.length = refCount;
       this.collectNames(terms);
       const { segment, dispSize, nosplit } = words;
-      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, splitIndex: true };
+      return { kind: 'mem', size, far: far || undefined, segment, scale: 1, dispSize, nosplit: nosplit || undefined, strict: strict || undefined, start: from, end: to, terms, splitIndex: true, ...deferredWords(words) };
     }
   }
 
@@ -2238,23 +2262,12 @@ function closingBracket(toks: readonly PPToken[], open: number, end: number): nu
  * The words an address begins with (see LineParser.addressWords). `wider`: a word, dword or qword
  * was written; `byteAfterWider`: then `byte` last (see widenedByte).
  */
-interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined; wider?: boolean; byteAfterWider?: boolean; rel?: boolean }
+interface AddressWords { dispSize: DisplacementSize | undefined; nosplit: boolean; segment: RegisterInfo | undefined; wider?: boolean; byteAfterWider?: boolean; rel?: boolean; byteWritten?: boolean }
 
-/**
- * `op` as nasm makes a reference with registers where `byte` was written after a wider size
- * (`[dword byte ebx+4]`): the byte size is the one it checks, but the wider one it has seen makes
- * the displacement the address's full size (assemble.c, IS_MOD_01; measured with nasm 2.16.01:
- * 8B 83 04000000, and `[word byte bx+4]` in bits 16 8B 87 0400). An absolute address keeps its
- * `byte` (8B 05 and nasm's warning).
- */
-function withRel(op: ParsedOperand, words: AddressWords): ParsedOperand {
-  return words.rel === true && op.kind === 'mem' && (op.base !== undefined || op.index !== undefined) ? { ...op, rel: true } : op;
-}
-
-function widenedByte(op: ParsedOperand, words: AddressWords): ParsedOperand {
-  if (words.byteAfterWider !== true || op.kind !== 'mem') return op;
-  const reg = op.base ?? op.index;
-  return reg === undefined ? op : { ...op, dispSize: reg.bits === 16 ? 16 : 32 };
+/** The words of a deferred reference (see `terms`) that its registers, once made, take (see withAddressWords). */
+function deferredWords(words: AddressWords): { rel?: true; byteAfterWider?: true; byteWritten?: true } {
+  if (words.rel !== true && words.byteAfterWider !== true && words.byteWritten !== true) return {};
+  return { ...(words.rel === true ? { rel: true } : {}), ...(words.byteAfterWider === true ? { byteAfterWider: true } : {}), ...(words.byteWritten === true ? { byteWritten: true } : {}) };
 }
 
 /** The directives nasm's parser reads itself among those that are also standard macros (see standardMacroCounts). */
@@ -2301,11 +2314,12 @@ function isOpenString(t: PPToken | undefined): boolean {
 }
 
 /**
- * The tokens nasm reads where string token `t` was written once it unquoted it in place: its
- * characters up to a NUL, where the line now ends (undefined for a string it cannot unquote).
+ * The tokens nasm reads where string token `t` (or an unterminated one, closed at the line's end)
+ * was written once it unquoted it in place: its characters up to a NUL, where the line now ends
+ * (undefined for a string it cannot unquote).
  */
 function rescannedString(t: PPToken): PPToken[] | undefined {
-  const bytes = decodeString(t.text);
+  const bytes = decodeString(t.kind === 'string' ? t.text : closedAtLineEnd(t.text));
   if (!bytes) return undefined;
   let text = '';
   for (const b of bytes) {
@@ -2318,6 +2332,17 @@ function rescannedString(t: PPToken): PPToken[] | undefined {
     out.push({ kind: r.kind, text: r.text, start: Math.min(t.start + 1 + r.start, t.end), end: Math.min(t.start + 1 + r.end, t.end), src: t.src });
   }
   return out;
+}
+
+/**
+ * Unterminated string `text` closed where its line ends. A `\` left last in a backquoted one is
+ * itself (nasm 2.16.01's unquoting, measured: `db 'a' \`'', 5\` is 61 05, `db 'a' \`x\` "comma
+ * expected after operand"), so it is closed as an escaped one.
+ */
+function closedAtLineEnd(text: string): string {
+  let slashes = 0;
+  while (text.charCodeAt(text.length - 1 - slashes) === 0x5c) slashes++;
+  return text + (text[0] === '`' && slashes % 2 === 1 ? '\\' : '') + text[0];
 }
 
 /** `abs`, `rel` or `nosplit`: words of a memory reference, which nasm's parser refuses before an operand. */

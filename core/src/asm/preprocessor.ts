@@ -519,10 +519,16 @@ class Preprocessor {
         file = f.file; line = f.idx;
         entry = lines.entry(f.idx++);
         // A backslash ending a line joins the next one to it, before anything else reads the
-        // line (measured: nasm 2.16 continues even a comment this way).
+        // line (measured: nasm 2.16 continues even a comment this way), and so on while the line
+        // joined ends in one: an empty one ends the run, with the `\` before it kept (measured:
+        // `db 1\\`, an empty line, `db 9` are `db 1\` and `db 9`).
         if (entry.continued && f.idx < lines.count) {
           text = entry.text;
-          while (text.charCodeAt(text.length - 1) === 0x5c && f.idx < lines.count) text = text.slice(0, -1) + lines.line(f.idx++);
+          let joined: string;
+          do {
+            joined = lines.line(f.idx++);
+            text = text.slice(0, -1) + joined;
+          } while (joined.charCodeAt(joined.length - 1) === 0x5c && f.idx < lines.count);
           entry = lineEntry(text);
         }
         text = entry.text;
@@ -2060,8 +2066,29 @@ class Preprocessor {
     }
     const v = value.v!;
     const s = value.big !== undefined ? value.big.toString() : String(v);
-    const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end }].filter((x): x is PPToken => x !== undefined);
+    // (Of another value in nasm's first pass, `%assign x __?PASS?__`: that one's text there, which
+    // its messages quote; measured, `%use x` is "`%use' expects a package name, got `1'".)
+    const first = this.firstPassAssigned(parsed, file, line, f, named);
+    const other = first !== undefined && first.v !== undefined && first.v !== v && (first.v < 0) === (v < 0);
+    const number: PPToken = { kind: 'number', text: s.replace('-', ''), start: name.start, end: name.end, ...(other ? { firstPass: (first.big?.toString() ?? String(first.v)).replace('-', '') } : {}) };
+    const body: PPToken[] = [v < 0 ? { kind: 'op', text: '-', start: name.start, end: name.start } : undefined, number].filter((x): x is PPToken => x !== undefined);
     this.defineSingle(name.text, undefined, body, lineRange(file, line, name.start, name.end), d === '%iassign', f.expansion);
+  }
+
+  /**
+   * An `%assign`'s value in nasm's first pass, where a token of its expression differs there (see
+   * PPToken.firstPass), evaluated without a word; undefined when none does, or it is no number.
+   */
+  private firstPassAssigned(parsed: { readonly tokens: readonly PPToken[] }, file: string, line: number, f: Frame, named: string): Value | undefined {
+    if (!parsed.tokens.some((t) => t.firstPass !== undefined)) return undefined;
+    const mark = this.sink.mark();
+    try {
+      const p = parseExpression(parsed.tokens.map(asFirstPass), lineRange(file, line, 0, 0), named, this.limits.eval, this.sink, file, line, f.expansion);
+      const v = p === undefined ? undefined : evaluateExpression(p.expr, named, this.constant, this.sink, file, line, f.expansion, undefined, undefined, p.trailing, this.symbolOf);
+      return typeof v === 'object' ? v : undefined;
+    } finally {
+      this.sink.rollback(mark, () => false);
+    }
   }
 
   /** `__FILE__` of `file` (see PreprocessOptions.fileName). */
@@ -2583,6 +2610,12 @@ class Preprocessor {
       if (pi >= 0 && args && args[pi].length > 0 && (leads?.[pi] === true || startsBlank(args[pi]))) blank = true;
       if (pi >= 0 && args) {
         const a = args[pi];
+        // (A body's `%,` before it with nothing between: a comma when the argument is not empty,
+        // else nothing, whatever follows it: see the body's `%,` below.)
+        if (conditional !== undefined) {
+          if (a.length === 0) blank = dropConditional(expansion, conditional) || blank;
+          conditional = undefined;
+        }
         // An argument's `%,` is a comma with something after it in the argument, else nothing
         // (the blanks before it then after the argument; measured: `F(1, 2 %,)` is `1 , 2 `).
         // (An argument for parameters with modifiers says its blanks: see splitModifiedArguments.)
@@ -2596,23 +2629,25 @@ class Preprocessor {
         }
         if (a.length > 0) blank = trailing;
       } else if (isConditionalComma(b)) {
-        // The body's `%,` is a comma when anything follows it in the expansion, else nothing
-        // (nasm 2.16.01, measured: `%define F(a,b) a %, b` makes F(1,2) `1 , 2`, F(1,) `1 `).
+        // The body's `%,` is a comma when anything follows it in the expansion up to the next
+        // parameter and that parameter's argument, else nothing: nasm forgets what follows a
+        // parameter as it reads the body back from its end (measured with nasm 2.16.01: `%define
+        // F(a,b) a %, b` makes F(1,2) `1 , 2`, F(1,) `1 `; `a %, b 9` makes F(1,) `1 9`, `a %, 9 b` `1 , 9`).
         (conditional ??= []).push(expansion.length);
         expansion.push({ kind: 'op', text: ',', start, end, at: NOWHERE, gap: blank });
         blank = false;
       } else {
+        conditional = undefined;
         expansion.push(isContextLocal(b) ? this.contexts.nameNow(b, start, end, blank, (message) => this.sink.error('context', message, t.src ?? lineRange(file, line, start, end)))
           : b.environmentWarned === true ? { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank, environmentWarned: true }
-            : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
+            // (An `%assign`'s number of another value in nasm's first pass keeps that one: see firstPassAssigned.)
+            : b.firstPass !== undefined ? { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank, firstPass: b.firstPass }
+              : { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap: blank });
         blank = false;
       }
     }
-    // (Only the last can have nothing after it.)
-    if (conditional !== undefined && conditional[conditional.length - 1] === expansion.length - 1) {
-      const dropped = expansion.pop()!;
-      blank ||= dropped.gap === true;
-    }
+    // (Those with nothing after them.)
+    if (conditional !== undefined) blank = dropConditional(expansion, conditional) || blank;
     if (after > 0) rest[after - 1] = gapped(rest[after - 1], blank || spaced(callEnd, rest[after - 1]));
     else if (blank) this.endsBlank = true;
     const set = active ?? new Set<SingleLineMacro>();
@@ -3495,6 +3530,16 @@ function endsBranch(toks: readonly PPToken[]): boolean {
   if (t === undefined || t.kind !== 'preproc') return false;
   const d = t.text.toLowerCase();
   return (d.startsWith('%el') || d === '%endif') && isConditional(d);
+}
+
+/**
+ * Drops the commas of a body's `%,` that have nothing after them, `pending` their indices, the
+ * last tokens of `expansion`; whether one had blanks before it, which the token after keeps.
+ */
+function dropConditional(expansion: PPToken[], pending: readonly number[]): boolean {
+  let blank = false;
+  for (let k = pending.length - 1; k >= 0 && pending[k] === expansion.length - 1; k--) blank = expansion.pop()!.gap === true || blank;
+  return blank;
 }
 
 function isConditionalComma(t: PPToken): boolean {

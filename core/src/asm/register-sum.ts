@@ -188,3 +188,71 @@ function isRegisterSymbol(e: Extract<Expr, { k: 'sym' }>): boolean {
 function namesRegister(e: Expr, isRegister = isRegisterSymbol): boolean {
   return firstLeaf(e, (x) => x.k === 'sym' && isRegister(x)) !== undefined;
 }
+
+/** An error nasm's evaluator gives of an operator applied to a register, at `node`. */
+export interface RegisterOperatorError { readonly message: string; readonly node: Expr }
+
+/**
+ * The errors nasm 2.16.01's evaluator gives of data item `e`, which names registers, in order:
+ * it holds a register as a term of its own, which no operator takes but `+`, `-`, a product with
+ * a number and a comparison. A product of two, a division, `~`, `!` or a function is its error,
+ * after which it reads no further; a shift is its error, going on with its left operand; `| ^ &
+ * || ^^ &&` theirs, going on with a number (eval.c). `registers`: whether the value still names
+ * one, which the data refuses (measured: `dd ebx*ecx` and `dd eax = ebx*ecx` are "unable to
+ * multiply two non-scalar objects" alone, `dd ebx<<1` the shift's error then "expression is not
+ * simple or relocatable", `dd ebx|1` and `dd (ebx<<1)-ebx` the operator's error alone).
+ */
+export function dataRegisterErrors(e: Expr): { readonly errors: readonly RegisterOperatorError[]; readonly registers: boolean } {
+  const errors: RegisterOperatorError[] = [];
+  const v = registerTerms(e, errors);
+  return { errors, registers: v !== undefined && [...v.values()].some((c) => c !== 0) };
+}
+
+/** `e`'s registers with their factors as nasm's evaluator holds them, its errors added to `errors`; undefined where it gave up. */
+function registerTerms(e: Expr, errors: RegisterOperatorError[]): Map<string, number> | undefined {
+  if (e.k === 'sym') return isRegisterSymbol(e) ? new Map([[e.name.toLowerCase(), 1]]) : new Map();
+  if (e.k === 'un') {
+    const a = registerTerms(e.a, errors);
+    if (a === undefined || e.op === '+') return a;
+    if (e.op === '-') return scaledTerms(a, -1);
+    if (!hasTerms(a)) return a;
+    errors.push({ message: e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, node: e });
+    return undefined;
+  }
+  if (e.k !== 'bin') return new Map();
+  if (e.op === 'wrt') return registerTerms(e.a, errors);
+  const a = registerTerms(e.a, errors);
+  if (a === undefined) return undefined;
+  if (e.op === '?') return hasTerms(a) ? (errors.push({ message: 'the left-hand side of `?\' must be a scalar value', node: e }), a) : new Map();
+  const b = registerTerms(e.b, errors);
+  if (b === undefined) return undefined;
+  const registers = hasTerms(a) || hasTerms(b);
+  if (e.op === '+' || e.op === '-') {
+    for (const [name, c] of b) a.set(name, (a.get(name) ?? 0) + (e.op === '-' ? -c : c));
+    return a;
+  }
+  if (!registers) return a;
+  if (e.op === '*') {
+    if (hasTerms(a) && hasTerms(b)) { errors.push({ message: 'unable to multiply two non-scalar objects', node: e }); return undefined; }
+    return hasTerms(a) ? scaledTerms(a, constantOf(e.b) ?? 1) : scaledTerms(b, constantOf(e.a) ?? 1);
+  }
+  if (COMPARISONS.has(e.op)) {
+    for (const [name, c] of b) a.set(name, (a.get(name) ?? 0) - c);
+    if (hasTerms(a) && e.op !== '=' && e.op !== '==' && e.op !== '!=' && e.op !== '<>') errors.push({ message: `\`${e.op}': operands differ by a non-scalar`, node: e });
+    return new Map();
+  }
+  const message = scalarOnlyMessage(e.op);
+  errors.push({ message, node: e });
+  if (message.startsWith('division')) return undefined;
+  return message.startsWith('shift') ? a : new Map();
+}
+
+function hasTerms(t: ReadonlyMap<string, number>): boolean {
+  for (const c of t.values()) if (c !== 0) return true;
+  return false;
+}
+
+function scaledTerms(t: Map<string, number>, m: number): Map<string, number> {
+  for (const [name, c] of t) t.set(name, c * m);
+  return t;
+}

@@ -755,7 +755,7 @@ function layout(form: FormSpec, recipe: FormRecipe, req: EncodeRequest, spec: In
       out.push(0xc0 | (reg << 3) | registerInfo(rmOp.reg).num);
     } else if (rmOp.kind === 'mem') {
       // (Measured: `mov eax, [byte 4]` is 8B 05 04000000 with this warning, which nasm gives twice.)
-      if (rmOp.dispSize === 8 && rmOp.base === undefined && rmOp.index === undefined) problems.push(warning('displacement size ignored on absolute address', rmIndex));
+      if ((rmOp.dispSize === 8 || rmOp.byteWritten === true) && rmOp.base === undefined && rmOp.index === undefined) problems.push(warning('displacement size ignored on absolute address', rmIndex));
       const ea = encodeEffectiveAddress(memAddressSize === rmOp.addressSize ? rmOp : { ...rmOp, addressSize: memAddressSize ?? rmOp.addressSize });
       // (Every reference no form takes is "invalid N-bit effective address" to nasm, N the mode's
       // size, whatever the registers' size: measured, `[ax+bx]` and `[dword bx]` in bits 32.)

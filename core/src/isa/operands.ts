@@ -90,6 +90,11 @@ export interface MemOperand {
    * RIP-relative", as it sizes the instruction and again as it puts it out: see copies in listing-lines.ts).
    */
   readonly rel?: boolean;
+  /**
+   * `byte` written inside the brackets of an absolute address before a wider size (`[byte dword
+   * 5]`): the wider size is the address's, but nasm warns of the byte as of `[byte 5]`.
+   */
+  readonly byteWritten?: boolean;
   /** Address size: 16 when 16-bit registers form the address, else 32. */
   readonly addressSize: 16 | 32;
 }
