@@ -340,14 +340,15 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     const stmt = p.statement();
     // Errors the parse went on after: the line fails with the last of them. An instruction is
     // assembled all the same, as nasm assembles it (measured: `mov eax, [far ax]` is "invalid size
-    // specification in effective address", then "invalid 32-bit effective address"); of a
-    // directive the label alone stays.
+    // specification in effective address", then "invalid 32-bit effective address"), and so is an
+    // `equ`, which nasm's parser reads as one (measured: `y equ abs 1` and `y equ 1 2` define y as
+    // 1); of another directive the label alone stays.
     let last = p.warnings !== undefined ? p.warnings.length - 1 : -1;
     while (last >= 0 && p.warnings![last].error !== true) last--;
     if (last >= 0) {
       const problem = p.warnings![last];
       const rest = p.warnings!.filter((_, k) => k !== last);
-      const label = stmt?.kind === StatementKind.Instruction ? stmt : p.failedLineLabel();
+      const label = stmt?.kind === StatementKind.Instruction || stmt?.op?.name === 'equ' ? stmt : p.failedLineLabel();
       const o: ParseOutcome = label !== undefined ? { stmt: label, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       return rest.length > 0 ? { ...o, warnings: rest } : o;
     }
@@ -1083,11 +1084,32 @@ class LineParser implements TermReader {
     const comma = this.operandEnd(this.pos, false);
     if (comma === this.pos && comma < end) this.fail('expression syntax error', toks[comma]);
     if (comma < end && this.operandEnd(comma + 1, false) === comma + 1) this.fail('expression syntax error', toks[comma]);
-    if (this.pos >= end || comma < end || toks[this.pos].text === '[') this.fail('bad syntax for EQU', toks[this.pos] ?? word);
-    for (let k = this.pos; k < end; k++) if (register(toks[k])) this.fail('bad syntax for EQU', toks[k]);
-    const value = this.expression(this.pos, end, AFTER_OPERAND);
+    if (this.pos >= end || toks[this.pos].text === '[') this.fail('bad syntax for EQU', toks[this.pos] ?? word);
+    const value = this.equOperand(comma);
+    if (comma < end) this.fail('bad syntax for EQU', toks[this.pos]);
+    for (let k = this.pos; k < this.stoppedAt; k++) if (register(toks[k])) this.fail('bad syntax for EQU', toks[k]);
     // (Measured: `x equ y wrt 3` too.)
     if (value.k === 'bin' && value.op === 'wrt') this.fail('bad syntax for EQU', toks[this.pos]);
+    this.collectRefs(value);
+    return value;
+  }
+
+  /**
+   * An `equ`'s first operand, the tokens before `end`: what its expression stops before is nasm's
+   * parser's error, which skips to the next comma and reads on (parser.c; measured with nasm
+   * 2.16.01: `x equ 1 2` and `x equ 1 eax` define x as 1, `x equ 1 2, 3` is that error then "bad
+   * syntax for EQU", `x: times 2 equ 1 2` that error then x's redefinition). Where it stopped, in
+   * `stoppedAt`. (A `:` after it is a segment's, which this dialect does not read on after.)
+   */
+  private equOperand(end: number): Expr {
+    const toks = this.toks;
+    const value = this.expressionUpTo(this.pos, end);
+    const stop = this.stoppedAt;
+    if (stop === end) return value;
+    this.scannedNumber(toks[stop]);
+    const unsupported = this.stoppedAfterWrt ? undefined : this.outputFormat(stop);
+    if (unsupported !== undefined || toks[stop].text === ':') this.fail(unsupported ?? AFTER_OPERAND, toks[stop]);
+    this.goOn(AFTER_OPERAND, toks[stop]);
     return value;
   }
 
@@ -1360,19 +1382,9 @@ class LineParser implements TermReader {
    */
   private expression(start: number, end: number, leftover?: string | ((t: PPToken) => string)): Expr {
     if (start >= end) this.fail('expression syntax error', this.toks[start]);
-    // A lone number (most immediates and data items): its node without a parser. The parser
-    // would count one level against the limit, so a limit of 0 takes its way and fails there.
-    if (end === start + 1 && this.evalLimit >= 1) {
-      const n = simpleNumber(this.toks[start]);
-      if (n !== undefined) return n;
-    }
-    const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
-    const e = p.parse();
-    if (p.warning) (this.warnings ??= []).push(p.warning);
-    if (!e) this.failParse(p, end);
-    let whole = e, stop = p.pos;
-    if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
-    else if (stop < end) {
+    const whole = this.expressionUpTo(start, end);
+    const stop = this.stoppedAt;
+    if (stop < end && !this.stoppedAfterWrt) {
       // (nasm's scanner has read the token it stops at: its warning of a number past 64 bits first.)
       this.scannedNumber(this.toks[stop]);
       const said = typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover;
@@ -1380,6 +1392,34 @@ class LineParser implements TermReader {
     }
     if (stop < end) this.fail((typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover) ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
     this.collectRefs(whole);
+    return whole;
+  }
+
+  /** Where the last expressionUpTo stopped, and whether after a `wrt` and its segment. */
+  private stoppedAt = 0;
+  private stoppedAfterWrt = false;
+
+  /**
+   * The expression that starts at `toks[start]`, read as far as it goes before `end`, a `wrt` and
+   * its segment with it: where it stops, in `stoppedAt`. Its references are not collected.
+   */
+  private expressionUpTo(start: number, end: number): Expr {
+    // A lone number (most immediates and data items): its node without a parser. The parser
+    // would count one level against the limit, so a limit of 0 takes its way and fails there.
+    if (end === start + 1 && this.evalLimit >= 1) {
+      const n = simpleNumber(this.toks[start]);
+      this.stoppedAt = end;
+      this.stoppedAfterWrt = false;
+      if (n !== undefined) return n;
+    }
+    const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
+    const e = p.parse();
+    if (p.warning) (this.warnings ??= []).push(p.warning);
+    if (!e) this.failParse(p, end);
+    this.stoppedAfterWrt = p.pos < end && isWrt(this.toks[p.pos]) && p.pos + 1 < end;
+    if (!this.stoppedAfterWrt) { this.stoppedAt = p.pos; return e; }
+    const { whole, stop } = this.withRespectTo(e, p.pos, end);
+    this.stoppedAt = stop;
     return whole;
   }
 
