@@ -3620,8 +3620,10 @@ class Assembler implements EvalContext {
     // An operand naming a register the dialect leaves out was reported as such: the encoder's
     // 'invalid combination of opcode and operands' for it would only repeat that.
     if (this.dialectRegisterLine === this.line) return;
-    // nasm's parser drops a line at an unknown symbol of its final pass: no form is matched.
-    if (this.undefinedIn === this.stmtIndex) return;
+    // nasm's parser drops a line at an unknown symbol of its final pass, or where its evaluator
+    // gives up: no form is matched (measured with nasm 2.16.01: `lea eax, [byte 5+ecx*ONE]`
+    // before `ONE equ 1` is "unable to multiply two non-scalar objects" alone).
+    if (this.undefinedIn === this.stmtIndex || this.gaveUpIn === this.stmtIndex) return;
     for (let k = 0; k < problems.length; k++) {
       const p = problems[k];
       // (The bin format's word on a far target's segment is given as it puts the selector out:
@@ -3898,6 +3900,8 @@ class Assembler implements EvalContext {
       return { ...o, terms: undefined };
     }
     if (r.kind === 'mem') return r;
+    // (Where nasm's evaluator or parser gives up on the reference, the line is dropped: see reportProblems.)
+    if (this.final && r.code !== MODE_ADDRESS) this.gaveUpIn = this.stmtIndex;
     this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
     return { ...o, terms: undefined };
   }
