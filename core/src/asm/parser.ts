@@ -362,7 +362,7 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
       let problem: ParseProblem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? p.countProblem() : {}) } : e.problem;
       if (p.timesCount !== undefined && problem.segOf === undefined) problem = { ...problem, afterCount: p.timesCount };
       const o: ParseOutcome = stmt !== undefined ? { stmt, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
-      const brace = braceProblem(tokens, e.problem.start);
+      const brace = braceProblem(p.tokensRead(), e.problem.start);
       const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
       return warnings ? { ...o, warnings } : o;
     }
@@ -711,6 +711,11 @@ class LineParser implements TermReader {
   constructor(tokens: readonly PPToken[], public localBase: string | undefined, private readonly evalLimit: number, private readonly floatMode = DEFAULT_FLOAT_MODE,
     private readonly endsBlank = false) {
     this.toks = tokens;
+  }
+
+  /** The tokens the parse reads now: a rescanned string's in place of the rest (see dataList). */
+  tokensRead(): readonly PPToken[] {
+    return this.toks;
   }
 
   /** An error nasm's parser gives and reads on after (see ParseProblem.error). */
