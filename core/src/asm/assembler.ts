@@ -2441,7 +2441,10 @@ class Assembler implements EvalContext {
     // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
     // `align -2` "TIMES value -3 is negative").
     const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
-    const smartPad = this.smartAlign !== undefined && name === 'align' && parts.length === 1 ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
+    // (A comma in the argument splits it to nasm's macro call, parentheses or not: see splitComma.)
+    const smart = this.smartAlign !== undefined && name === 'align' && parts.length === 1 && !parts[0].some((t) => t.text === ',');
+    if (smart && this.smartAssignFailed(st, parts[0])) return;
+    const smartPad = smart ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
     if (smartPad === null) return;
     const e = smartPad !== undefined ? smartPad.e : this.alignArgument(st, parts[0], checked);
     // (An address is what nasm's macro divides by, "division operator may only be applied to
@@ -2454,7 +2457,9 @@ class Assembler implements EvalContext {
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
     const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const power = powerOfTwo(value!) >= 0;
-    if (checked && !this.sectionAlignment(value!, parts[0], e)) return;
+    const aligned = !checked || this.sectionAlignment(value!, parts[0], e);
+    if (smartPad?.trailing === true) this.trailingGarbage(st);
+    if (!aligned) return;
     if (a === 0) { this.error('division by zero', e); return; }
     const pad = smartPad?.pad ?? (power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos));
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
@@ -2503,12 +2508,17 @@ class Assembler implements EvalContext {
     // (Commas alone are its parameter, which the macro's `%ifidni %1,off` reads as one comma too
     // many: measured, `sectalign ,` and `sectalign ,,`.)
     if (macro && args.every((t) => t.text === ',')) { this.error('syntax', "`%ifidni': more than one comma on line", st.op); return; }
+    const value = this.sectalignValue(st, args);
+    if (value !== undefined && this.absolute === undefined) raiseAlignment(this.sections[this.sec], value);
+  }
+
+  /** The alignment `sectalign` reads in `args`, up to where its expression ends; else its errors, and undefined. */
+  private sectalignValue(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
     const e = this.exprArgFrom(st, args, 'ignored');
     // (An address: see addressAligns; measured, `sectalign lab`.)
     const notPower = (): void => { if (!this.addressAligns(e!)) this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); };
     const value = e ? this.constantValue(e, 'sectalign', notPower) : undefined;
-    if (value?.v === undefined || !this.sectionAlignment(value, args, e!)) return;
-    if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], value.v);
+    return value?.v !== undefined && this.sectionAlignment(value, args, e!) ? value.v : undefined;
   }
 
   /**
@@ -2516,23 +2526,51 @@ class Assembler implements EvalContext {
    * reads up to the `)` and its `%assign %$pad (((%1) - (($-$$) % (%1))) % (%1))` up to where the
    * parentheses close early, with the preprocessor's warning of what is left (measured with nasm
    * 2.16.01: `align 8 )` pads to 8 after 0, 1 or 3 bytes, `8 - $ % 8` bytes, 8 on a boundary).
-   * The argument and the pad; undefined for another argument; null for a pad its jump takes,
-   * whose `times` line, the `%1` in it, ends before the `)`: "parser: instruction expected".
+   * The argument, the pad, and whether the `%assign` left text (its warning comes after
+   * `sectalign`'s words: measured, `align 3 )`); undefined for another argument; null for a pad
+   * its jump takes, whose `times` line, the `%1` in it, ends before the `)`: "parser:
+   * instruction expected".
    */
-  private smartPadOfUnclosed(st: ParsedStatement, toks: readonly PPToken[]): { readonly e: Expr; readonly pad: number } | null | undefined {
+  private smartPadOfUnclosed(st: ParsedStatement, toks: readonly PPToken[]): { readonly e: Expr; readonly pad: number; readonly trailing: boolean } | null | undefined {
     if (!toks.some((t) => t.text === ')')) return undefined;
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (e === undefined || p.error !== undefined || p.pos >= toks.length || toks[p.pos].text !== ')') return undefined;
-    const text = tokensText(toks);
-    const assigned = this.writtenExpression(`(((${text}) - (($-$$) % (${text}))) % (${text}))`);
+    const assigned = this.writtenExpression(alignPadText(toks));
     if (assigned.e === undefined) return undefined;
     const pad = evaluate(assigned.e, this).v;
     if (pad === undefined || pad < 0) return undefined;
-    if (!assigned.whole) this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op!);
-    if (!this.smartJumps(this.smartAlign!, pad, st.op!, false)) return { e, pad };
+    if (!this.smartJumps(this.smartAlign!, pad, st.op!, false)) return { e, pad, trailing: !assigned.whole };
+    if (!assigned.whole) this.trailingGarbage(st);
     this.error('syntax', INSTRUCTION_EXPECTED, st.op);
     return null;
+  }
+
+  /** The preprocessor's warning of what an expression of the package's line `st` left. */
+  private trailingGarbage(st: ParsedStatement): void {
+    this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op!);
+  }
+
+  /**
+   * Whether smartalign's `align` of argument `toks` without a fill fails where its package's
+   * `%assign %$pad (((%1) - (($-$$) % (%1))) % (%1))` does, on an expression its preprocessor
+   * cannot read or a name not defined by then: after its `sectalign %1`'s errors, the
+   * `%assign`'s, then its `%if ... %$pad > ...` on a `%$pad` never assigned, "expression syntax
+   * error" (measured with nasm 2.16.01: `align )` is that error three times, `align x )` and
+   * `align x`, x not defined, "symbol `x' not defined before use" twice then it, `align 4 4` and
+   * `align 4{` "expecting `)'" then it, the second after "invalid decorator token inside braces").
+   */
+  private smartAssignFailed(st: ParsedStatement, toks: readonly PPToken[]): boolean {
+    const { e, problem } = this.writtenExpression(alignPadText(toks));
+    const later = e === undefined ? undefined : laterSymbol(e, (name) => this.definedLater(name) || !this.symbols.has(name));
+    if (e !== undefined && later === undefined) return false;
+    this.sectalignValue(st, toks);
+    const message = later !== undefined ? `symbol \`${later.name}' not defined before use` : problem ?? 'expression syntax error';
+    // (The same words twice at the word are two messages: see errorRepeated.)
+    if (message === 'expression syntax error') { this.errorRepeated('syntax', message, st.op!, 2); return true; }
+    this.error(later !== undefined ? 'undefined-symbol' : 'syntax', message, st.op);
+    this.error('syntax', 'expression syntax error', st.op);
+    return true;
   }
 
   /**
@@ -2875,6 +2913,18 @@ class Assembler implements EvalContext {
     const e = p.parse();
     if (e === undefined && p.error !== undefined) { this.errorRepeated('syntax', p.error.message, p.error, checked ? 2 : 1); return undefined; }
     if (e !== undefined && p.error === undefined && p.pos < toks.length) {
+      // A `)` too many: the count `times (((%1) - ...` closes early, and what follows it is the
+      // line's instruction, or alignb's `resb (((%1) - ...` operand is followed by more
+      // (measured with nasm 2.16.01: `align 4 ), nop` is "parser: instruction expected", `align
+      // 3 )` that after `sectalign`'s "segment alignment `3 )' is not power of two", `alignb 4 )`
+      // "comma, colon, decorator or end of line expected after operand").
+      const count = toks[p.pos].text === ')' ? this.writtenExpression(alignPadText(toks)) : undefined;
+      if (count?.e !== undefined && !count.whole) {
+        if (checked) this.sectalignValue(st, toks);
+        const reserves = st.op!.name === 'alignb' && toks.length === st.args.length;
+        this.error('syntax', reserves ? 'comma, colon, decorator or end of line expected after operand' : INSTRUCTION_EXPECTED, st.op);
+        return undefined;
+      }
       // Braces after it: nasm's scanner refuses what is no decorator in each line (see
       // strayBraces), and `times` still wants its `)` (measured: `align 4{` is "invalid decorator
       // token inside braces" twice then "expecting `)'", `align 4{k1}` only the last).
@@ -4443,7 +4493,8 @@ function splitComma(toks: readonly PPToken[]): PPToken[][] {
   let depth = 0;
   for (const t of toks) {
     if (t.text === '(') depth++;
-    else if (t.text === ')') depth--;
+    // (A `)` that closes none leaves the commas after it splitting: see the parser's parameterEnd.)
+    else if (t.text === ')' && depth > 0) depth--;
     if (t.text === ',' && depth === 0) { parts.push([]); continue; }
     parts[parts.length - 1].push(t);
   }
@@ -4488,6 +4539,12 @@ export function littleEndian(value: number | bigint, size: number): Uint8Array {
   let b = BigInt.asUintN(size * 8, BigInt(Math.trunc(value)));
   for (let i = 0; i < size; i++) { out[i] = Number(b & 0xffn); b >>= 8n; }
   return out;
+}
+
+/** The pad nasm's `align` macros write for argument `toks`: `(((%1) - (($-$$) % (%1))) % (%1))`. */
+function alignPadText(toks: readonly PPToken[]): string {
+  const text = tokensText(toks);
+  return `(((${text}) - (($-$$) % (${text}))) % (${text}))`;
 }
 
 /** `(((a) - (pos % (a))) % (a))` as nasm evaluates it, `%` on unsigned 64-bit numbers (a ≠ 0). */
