@@ -498,8 +498,10 @@ class Assembler implements EvalContext {
   private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The errors `error` gave (in the final pass: see dataBytes). */
   private errorsGiven = 0;
-  /** The statement whose expression gave an error nasm's evaluator gives up at, in the final pass (see `error`). */
+  /** The statement whose expression gave an error nasm's evaluator gives up at, in this pass (see `error`). */
   private gaveUpIn = -1;
+  /** The statements whose evaluation gave up in the first pass (see dropped). */
+  private droppedAtFirst: Set<number> | undefined;
   /** The final pass's "data exceeds bounds" warnings of the data directive being written, given once its items are all read (see dataBytes). */
   private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
@@ -1136,7 +1138,11 @@ class Assembler implements EvalContext {
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
     if (typeof b !== 'string' && this.misplacedHeld !== undefined && MISPLACED_LABEL.has(a)) { this.misplacedHeld = true; return; }
-    if (!this.final) return;
+    if (!this.final) {
+      // (In the first pass too, which reports nothing: the line is put out as nothing, see dropped.)
+      if (typeof b !== 'string' && this.evaluatorGivesUp(a)) this.gaveUp();
+      return;
+    }
     if (typeof b !== 'string') {
       // nasm's parser drops the line where its evaluator gives up: no other operand or item of it
       // is read (measured with nasm 2.16.01: `dd 1/0, 2/0` and `enter 1/0, 2/0` are one "division
@@ -1147,13 +1153,37 @@ class Assembler implements EvalContext {
       const code = WRT_PROBLEMS.get(a) ?? this.expressionCode;
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
-      if (givesUp(a) && !MISPLACED_LABEL.has(a)) this.gaveUpIn = this.stmtIndex;
+      if (this.evaluatorGivesUp(a)) this.gaveUp();
       this.errorsGiven++;
       this.report(code, MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(a, b) : a, b, undefined);
       return;
     }
     this.errorsGiven++;
     this.report(a, b, span, src);
+  }
+
+  /** Whether nasm's evaluator gives up at its error `message`, and its parser drops the line (see error). */
+  private evaluatorGivesUp(message: string): boolean {
+    return givesUp(message) && !MISPLACED_LABEL.has(message) && !PUT_OUT.has(WRT_PROBLEMS.get(message) ?? this.expressionCode);
+  }
+
+  /** The current statement's evaluation gave up (see error), in the first pass too (see dropped). */
+  private gaveUp(): void {
+    this.gaveUpIn = this.stmtIndex;
+    // (Not in a pass of its own per preprocessor run, where the next run could not know.)
+    if (this.pass === 0 && this.host.onePass === undefined) (this.droppedAtFirst ??= new Set()).add(this.stmtIndex);
+  }
+
+  /**
+   * Whether the current statement is put out as nothing: nasm's parser drops its line where its
+   * evaluator gives up, in its first pass, after which it stops (measured with nasm 2.16.01: `lbl:
+   * dd 1/0` / `lbl: dd 1` is "division by zero" alone, both labels at 0; `x: mov eax, 1/0` / `y:`
+   * / `x equ y` too). So is it where Ringside's first pass, which knows what nasm's does, and this
+   * one give up; not where only a later pass does (`x: dd 0/x2` / `y:` / `x equ y` / `x2 equ 0`
+   * is "label `x' inconsistently redefined" in nasm's first pass, the `dd` 4 bytes there).
+   */
+  private dropped(): boolean {
+    return this.gaveUpIn === this.stmtIndex && this.droppedAtFirst?.has(this.stmtIndex) === true;
   }
 
   /**
@@ -2274,7 +2304,7 @@ class Assembler implements EvalContext {
     if (n === 0 && this.final) this.readUnwritten(st.data);
     const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
     const before = this.results.size[this.stmtIndex];
-    this.emit(unit, n);
+    this.emit(this.dropped() ? NO_DATA_BYTES : unit, n);
     this.results.size[this.stmtIndex] += before;
   }
 
@@ -3648,7 +3678,7 @@ class Assembler implements EvalContext {
     // form, or of `times 0`, nothing is (measured: `add eax, x wrt 3, 5` is only "invalid
     // combination of opcode and operands", `times 0 mov eax, x wrt 3` no error).
     if (mark >= 0 && (!r.ok || n === 0)) this.sink.rollback(mark, (d) => !PUT_OUT.has(d.code));
-    if (!r.ok) return;
+    if (!r.ok || this.dropped()) return;
     if (this.selfRelativeIn === i && this.final) this.selfRelativeBranch(st, r, n);
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
     else this.emit(r.bytes, n);
@@ -3950,8 +3980,8 @@ class Assembler implements EvalContext {
       return { ...o, terms: undefined };
     }
     if (r.kind === 'mem') return r;
-    // (Where nasm's evaluator or parser gives up on the reference, the line is dropped: see reportProblems.)
-    if (this.final && r.code !== MODE_ADDRESS) this.gaveUpIn = this.stmtIndex;
+    // (Where nasm's evaluator or parser gives up on the reference, the line is dropped: see dropped.)
+    if (r.code !== MODE_ADDRESS) this.gaveUp();
     this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
     return { ...o, terms: undefined };
   }
