@@ -3,7 +3,7 @@
 // far pointers, data items), each with its column range. Errors are reported and the line skipped.
 
 import type { SourceRange } from './api';
-import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, isUnbracketedOnly, SIZE_KEYWORDS } from './directives';
+import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, isUnbracketedOnly, isUnreadableWord, SIZE_KEYWORDS } from './directives';
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
@@ -1113,7 +1113,10 @@ class LineParser implements TermReader {
     if (stop === end) return value;
     this.scannedNumber(toks[stop]);
     const unsupported = this.stoppedAfterWrt ? undefined : this.outputFormat(stop);
-    if (unsupported !== undefined || toks[stop].text === ':') this.fail(unsupported ?? AFTER_OPERAND, toks[stop]);
+    // (Nor after a word nasm's parser reads as a size or a keyword, `dword 1`, `far 1`, whose
+    // operand is no value to Ringside: the line fails there.)
+    const word = toks[this.pos].kind === 'ident' && isUnreadableWord(toks[this.pos].text);
+    if (unsupported !== undefined || word || toks[stop].text === ':') this.fail(unsupported ?? AFTER_OPERAND, toks[stop]);
     this.goOn(AFTER_OPERAND, toks[stop]);
     return value;
   }
