@@ -890,7 +890,18 @@ class LineParser implements TermReader {
     this.inDataItem = true;
     let times: Expr;
     this.inTimesCount = true;
-    try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; this.inTimesCount = false; }
+    try {
+      if (this.pos >= end) this.fail('expression syntax error', toks[this.pos]);
+      times = this.expressionUpTo(this.pos, end);
+      // (What the count stops before is the instruction nasm wants, after the count's own errors:
+      // see ParseProblem.afterCount; measured, `times x ) nop` is "non-constant argument supplied
+      // to TIMES", then "parser: instruction expected".)
+      if (this.stoppedAt < end) {
+        this.timesCount = times;
+        this.endsAt(end, INSTRUCTION_EXPECTED);
+      }
+      this.collectRefs(times);
+    } finally { this.inDataItem = false; this.inTimesCount = false; }
     // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`. Its
     // segment is one operand, after which the instruction must follow: `times 2 wrt 3 + 1
     // db 1` is that error, then "parser: instruction expected".)
@@ -1393,16 +1404,20 @@ class LineParser implements TermReader {
   private expression(start: number, end: number, leftover?: string | ((t: PPToken) => string)): Expr {
     if (start >= end) this.fail('expression syntax error', this.toks[start]);
     const whole = this.expressionUpTo(start, end);
-    const stop = this.stoppedAt;
-    if (stop < end && !this.stoppedAfterWrt) {
-      // (nasm's scanner has read the token it stops at: its warning of a number past 64 bits first.)
-      this.scannedNumber(this.toks[stop]);
-      const said = typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover;
-      this.fail(this.outputFormat(stop) ?? said ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
-    }
-    if (stop < end) this.fail((typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover) ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    this.endsAt(end, leftover);
     this.collectRefs(whole);
     return whole;
+  }
+
+  /** Fails where the last expressionUpTo stopped, when before `end`, with `leftover`'s message (see expression). */
+  private endsAt(end: number, leftover?: string | ((t: PPToken) => string)): void {
+    const stop = this.stoppedAt;
+    if (stop >= end) return;
+    const said = typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover;
+    if (this.stoppedAfterWrt) this.fail(said ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    // (nasm's scanner has read the token it stops at: its warning of a number past 64 bits first.)
+    this.scannedNumber(this.toks[stop]);
+    this.fail(this.outputFormat(stop) ?? said ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
   }
 
   /** Where the last expressionUpTo stopped, and whether after a `wrt` and its segment. */
