@@ -322,6 +322,15 @@ describe('ringside CLI', function () {
     assert.equal(r.code, 1);
     assert.equal(r.err, "bad.asm:2:12: error: symbol `nope' not defined\nbad.asm:3:7: error: symbol `gone' not defined\n");
   });
+  it('prints a %fatal as nasm does, `fatal:`, in its own shape too (nasm run now)', function () {
+    if (!hasNasm) this.skip();
+    fs.writeFileSync(path.join(dir, 'fatal.asm'), 'db 1\n%fatal stop here\n');
+    const nasm = spawnSync('nasm', ['-f', 'bin', 'fatal.asm', '-o', 'fatal-n.bin'], { cwd: dir, encoding: 'utf8' });
+    const r = ringside(['asm', 'fatal.asm', '-o', 'fatal-r.bin'], dir);
+    assert.equal(r.code, nasm.status);
+    // (nasm's words, after the place, which Ringside's shape gives with a column.)
+    assert.equal(r.err.replace(/^(fatal\.asm:\d+):\d+:/, '$1:'), nasm.stderr);
+  });
   it('prints warnings and still exits 0', () => {
     fs.writeFileSync(path.join(dir, 'warn.asm'), 'db 300\n');
     const r = ringside(['asm', 'warn.asm'], dir);

@@ -498,8 +498,10 @@ class Assembler implements EvalContext {
   private dupOverflows: { message: string; item: DataItem }[] | undefined;
   /** The errors `error` gave (in the final pass: see dataBytes). */
   private errorsGiven = 0;
-  /** The statement whose expression gave an error nasm's evaluator gives up at, in the final pass (see `error`). */
+  /** The statement whose expression gave an error nasm's evaluator gives up at, in this pass (see `error`). */
   private gaveUpIn = -1;
+  /** The statements whose evaluation gave up in the first pass (see dropped). */
+  private droppedAtFirst: Set<number> | undefined;
   /** The final pass's "data exceeds bounds" warnings of the data directive being written, given once its items are all read (see dataBytes). */
   private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
@@ -1136,7 +1138,11 @@ class Assembler implements EvalContext {
   error(code: string, message: string, span: { start: number; end: number } | undefined, src?: SourceRange): void;
   error(a: string, b: string | Expr, span?: { start: number; end: number }, src?: SourceRange): void {
     if (typeof b !== 'string' && this.misplacedHeld !== undefined && MISPLACED_LABEL.has(a)) { this.misplacedHeld = true; return; }
-    if (!this.final) return;
+    if (!this.final) {
+      // (In the first pass too, which reports nothing: the line is put out as nothing, see dropped.)
+      if (typeof b !== 'string' && this.evaluatorGivesUp(a)) this.gaveUp();
+      return;
+    }
     if (typeof b !== 'string') {
       // nasm's parser drops the line where its evaluator gives up: no other operand or item of it
       // is read (measured with nasm 2.16.01: `dd 1/0, 2/0` and `enter 1/0, 2/0` are one "division
@@ -1147,13 +1153,37 @@ class Assembler implements EvalContext {
       const code = WRT_PROBLEMS.get(a) ?? this.expressionCode;
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
-      if (givesUp(a) && !MISPLACED_LABEL.has(a)) this.gaveUpIn = this.stmtIndex;
+      if (this.evaluatorGivesUp(a)) this.gaveUp();
       this.errorsGiven++;
       this.report(code, MISPLACED_LABEL.has(a) ? this.misplacedLabelMessage(a, b) : a, b, undefined);
       return;
     }
     this.errorsGiven++;
     this.report(a, b, span, src);
+  }
+
+  /** Whether nasm's evaluator gives up at its error `message`, and its parser drops the line (see error). */
+  private evaluatorGivesUp(message: string): boolean {
+    return givesUp(message) && !MISPLACED_LABEL.has(message) && !PUT_OUT.has(WRT_PROBLEMS.get(message) ?? this.expressionCode);
+  }
+
+  /** The current statement's evaluation gave up (see error), in the first pass too (see dropped). */
+  private gaveUp(): void {
+    this.gaveUpIn = this.stmtIndex;
+    // (Not in a pass of its own per preprocessor run, where the next run could not know.)
+    if (this.pass === 0 && this.host.onePass === undefined) (this.droppedAtFirst ??= new Set()).add(this.stmtIndex);
+  }
+
+  /**
+   * Whether the current statement is put out as nothing: nasm's parser drops its line where its
+   * evaluator gives up, in its first pass, after which it stops (measured with nasm 2.16.01: `lbl:
+   * dd 1/0` / `lbl: dd 1` is "division by zero" alone, both labels at 0; `x: mov eax, 1/0` / `y:`
+   * / `x equ y` too). So is it where Ringside's first pass, which knows what nasm's does, and this
+   * one give up; not where only a later pass does (`x: dd 0/x2` / `y:` / `x equ y` / `x2 equ 0`
+   * is "label `x' inconsistently redefined" in nasm's first pass, the `dd` 4 bytes there).
+   */
+  private dropped(): boolean {
+    return this.gaveUpIn === this.stmtIndex && this.droppedAtFirst?.has(this.stmtIndex) === true;
   }
 
   /**
@@ -2274,7 +2304,7 @@ class Assembler implements EvalContext {
     if (n === 0 && this.final) this.readUnwritten(st.data);
     const unit = n === 0 ? NO_DATA_BYTES : this.staticData(st, DATA_UNIT[name]);
     const before = this.results.size[this.stmtIndex];
-    this.emit(unit, n);
+    this.emit(this.dropped() ? NO_DATA_BYTES : unit, n);
     this.results.size[this.stmtIndex] += before;
   }
 
@@ -2441,7 +2471,10 @@ class Assembler implements EvalContext {
     // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
     // `align -2` "TIMES value -3 is negative").
     const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
-    const smartPad = this.smartAlign !== undefined && name === 'align' && parts.length === 1 ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
+    // (A comma in the argument splits it to nasm's macro call, parentheses or not: see splitComma.)
+    const smart = this.smartAlign !== undefined && name === 'align' && parts.length === 1 && !parts[0].some((t) => t.text === ',');
+    if (smart && this.smartAssignFailed(st, parts[0])) return;
+    const smartPad = smart ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
     if (smartPad === null) return;
     const e = smartPad !== undefined ? smartPad.e : this.alignArgument(st, parts[0], checked);
     // (An address is what nasm's macro divides by, "division operator may only be applied to
@@ -2454,7 +2487,9 @@ class Assembler implements EvalContext {
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
     const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const power = powerOfTwo(value!) >= 0;
-    if (checked && !this.sectionAlignment(value!, parts[0], e)) return;
+    const aligned = !checked || this.sectionAlignment(value!, parts[0], e);
+    if (smartPad?.trailing === true) this.trailingGarbage(st);
+    if (!aligned) return;
     if (a === 0) { this.error('division by zero', e); return; }
     const pad = smartPad?.pad ?? (power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos));
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
@@ -2503,12 +2538,17 @@ class Assembler implements EvalContext {
     // (Commas alone are its parameter, which the macro's `%ifidni %1,off` reads as one comma too
     // many: measured, `sectalign ,` and `sectalign ,,`.)
     if (macro && args.every((t) => t.text === ',')) { this.error('syntax', "`%ifidni': more than one comma on line", st.op); return; }
+    const value = this.sectalignValue(st, args);
+    if (value !== undefined && this.absolute === undefined) raiseAlignment(this.sections[this.sec], value);
+  }
+
+  /** The alignment `sectalign` reads in `args`, up to where its expression ends; else its errors, and undefined. */
+  private sectalignValue(st: ParsedStatement, args: readonly PPToken[]): number | undefined {
     const e = this.exprArgFrom(st, args, 'ignored');
     // (An address: see addressAligns; measured, `sectalign lab`.)
     const notPower = (): void => { if (!this.addressAligns(e!)) this.error('align', `segment alignment \`${tokensText(args)}' is not power of two`, e); };
     const value = e ? this.constantValue(e, 'sectalign', notPower) : undefined;
-    if (value?.v === undefined || !this.sectionAlignment(value, args, e!)) return;
-    if (this.absolute === undefined) raiseAlignment(this.sections[this.sec], value.v);
+    return value?.v !== undefined && this.sectionAlignment(value, args, e!) ? value.v : undefined;
   }
 
   /**
@@ -2516,23 +2556,51 @@ class Assembler implements EvalContext {
    * reads up to the `)` and its `%assign %$pad (((%1) - (($-$$) % (%1))) % (%1))` up to where the
    * parentheses close early, with the preprocessor's warning of what is left (measured with nasm
    * 2.16.01: `align 8 )` pads to 8 after 0, 1 or 3 bytes, `8 - $ % 8` bytes, 8 on a boundary).
-   * The argument and the pad; undefined for another argument; null for a pad its jump takes,
-   * whose `times` line, the `%1` in it, ends before the `)`: "parser: instruction expected".
+   * The argument, the pad, and whether the `%assign` left text (its warning comes after
+   * `sectalign`'s words: measured, `align 3 )`); undefined for another argument; null for a pad
+   * its jump takes, whose `times` line, the `%1` in it, ends before the `)`: "parser:
+   * instruction expected".
    */
-  private smartPadOfUnclosed(st: ParsedStatement, toks: readonly PPToken[]): { readonly e: Expr; readonly pad: number } | null | undefined {
+  private smartPadOfUnclosed(st: ParsedStatement, toks: readonly PPToken[]): { readonly e: Expr; readonly pad: number; readonly trailing: boolean } | null | undefined {
     if (!toks.some((t) => t.text === ')')) return undefined;
     const p = new ExprParser(toks, 0, toks.length, st.localBase, this.limits.eval, this.floatMode);
     const e = p.parse();
     if (e === undefined || p.error !== undefined || p.pos >= toks.length || toks[p.pos].text !== ')') return undefined;
-    const text = tokensText(toks);
-    const assigned = this.writtenExpression(`(((${text}) - (($-$$) % (${text}))) % (${text}))`);
+    const assigned = this.writtenExpression(alignPadText(toks));
     if (assigned.e === undefined) return undefined;
     const pad = evaluate(assigned.e, this).v;
     if (pad === undefined || pad < 0) return undefined;
-    if (!assigned.whole) this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op!);
-    if (!this.smartJumps(this.smartAlign!, pad, st.op!, false)) return { e, pad };
+    if (!this.smartJumps(this.smartAlign!, pad, st.op!, false)) return { e, pad, trailing: !assigned.whole };
+    if (!assigned.whole) this.trailingGarbage(st);
     this.error('syntax', INSTRUCTION_EXPECTED, st.op);
     return null;
+  }
+
+  /** The preprocessor's warning of what an expression of the package's line `st` left. */
+  private trailingGarbage(st: ParsedStatement): void {
+    this.warning('pp-trailing', 'trailing garbage after expression ignored', st.op!);
+  }
+
+  /**
+   * Whether smartalign's `align` of argument `toks` without a fill fails where its package's
+   * `%assign %$pad (((%1) - (($-$$) % (%1))) % (%1))` does, on an expression its preprocessor
+   * cannot read or a name not defined by then: after its `sectalign %1`'s errors, the
+   * `%assign`'s, then its `%if ... %$pad > ...` on a `%$pad` never assigned, "expression syntax
+   * error" (measured with nasm 2.16.01: `align )` is that error three times, `align x )` and
+   * `align x`, x not defined, "symbol `x' not defined before use" twice then it, `align 4 4` and
+   * `align 4{` "expecting `)'" then it, the second after "invalid decorator token inside braces").
+   */
+  private smartAssignFailed(st: ParsedStatement, toks: readonly PPToken[]): boolean {
+    const { e, problem } = this.writtenExpression(alignPadText(toks));
+    const later = e === undefined ? undefined : laterSymbol(e, (name) => this.definedLater(name) || !this.symbols.has(name));
+    if (e !== undefined && later === undefined) return false;
+    this.sectalignValue(st, toks);
+    const message = later !== undefined ? `symbol \`${later.name}' not defined before use` : problem ?? 'expression syntax error';
+    // (The same words twice at the word are two messages: see errorRepeated.)
+    if (message === 'expression syntax error') { this.errorRepeated('syntax', message, st.op!, 2); return true; }
+    this.error(later !== undefined ? 'undefined-symbol' : 'syntax', message, st.op);
+    this.error('syntax', 'expression syntax error', st.op);
+    return true;
   }
 
   /**
@@ -2875,6 +2943,18 @@ class Assembler implements EvalContext {
     const e = p.parse();
     if (e === undefined && p.error !== undefined) { this.errorRepeated('syntax', p.error.message, p.error, checked ? 2 : 1); return undefined; }
     if (e !== undefined && p.error === undefined && p.pos < toks.length) {
+      // A `)` too many: the count `times (((%1) - ...` closes early, and what follows it is the
+      // line's instruction, or alignb's `resb (((%1) - ...` operand is followed by more
+      // (measured with nasm 2.16.01: `align 4 ), nop` is "parser: instruction expected", `align
+      // 3 )` that after `sectalign`'s "segment alignment `3 )' is not power of two", `alignb 4 )`
+      // "comma, colon, decorator or end of line expected after operand").
+      const count = toks[p.pos].text === ')' ? this.writtenExpression(alignPadText(toks)) : undefined;
+      if (count?.e !== undefined && !count.whole) {
+        if (checked) this.sectalignValue(st, toks);
+        const reserves = st.op!.name === 'alignb' && toks.length === st.args.length;
+        this.error('syntax', reserves ? 'comma, colon, decorator or end of line expected after operand' : INSTRUCTION_EXPECTED, st.op);
+        return undefined;
+      }
       // Braces after it: nasm's scanner refuses what is no decorator in each line (see
       // strayBraces), and `times` still wants its `)` (measured: `align 4{` is "invalid decorator
       // token inside braces" twice then "expecting `)'", `align 4{k1}` only the last).
@@ -3598,7 +3678,7 @@ class Assembler implements EvalContext {
     // form, or of `times 0`, nothing is (measured: `add eax, x wrt 3, 5` is only "invalid
     // combination of opcode and operands", `times 0 mov eax, x wrt 3` no error).
     if (mark >= 0 && (!r.ok || n === 0)) this.sink.rollback(mark, (d) => !PUT_OUT.has(d.code));
-    if (!r.ok) return;
+    if (!r.ok || this.dropped()) return;
     if (this.selfRelativeIn === i && this.final) this.selfRelativeBranch(st, r, n);
     if (n > 1 && r.form.roles.includes('j')) this.emitBranches(st, r, n);
     else this.emit(r.bytes, n);
@@ -3620,8 +3700,10 @@ class Assembler implements EvalContext {
     // An operand naming a register the dialect leaves out was reported as such: the encoder's
     // 'invalid combination of opcode and operands' for it would only repeat that.
     if (this.dialectRegisterLine === this.line) return;
-    // nasm's parser drops a line at an unknown symbol of its final pass: no form is matched.
-    if (this.undefinedIn === this.stmtIndex) return;
+    // nasm's parser drops a line at an unknown symbol of its final pass, or where its evaluator
+    // gives up: no form is matched (measured with nasm 2.16.01: `lea eax, [byte 5+ecx*ONE]`
+    // before `ONE equ 1` is "unable to multiply two non-scalar objects" alone).
+    if (this.undefinedIn === this.stmtIndex || this.gaveUpIn === this.stmtIndex) return;
     for (let k = 0; k < problems.length; k++) {
       const p = problems[k];
       // (The bin format's word on a far target's segment is given as it puts the selector out:
@@ -3898,6 +3980,8 @@ class Assembler implements EvalContext {
       return { ...o, terms: undefined };
     }
     if (r.kind === 'mem') return r;
+    // (Where nasm's evaluator or parser gives up on the reference, the line is dropped: see dropped.)
+    if (r.code !== MODE_ADDRESS) this.gaveUp();
     this.error(r.code ?? 'syntax', r.code === MODE_ADDRESS ? invalidEffectiveAddress(this.bits) : r.message, r.at);
     return { ...o, terms: undefined };
   }
@@ -4439,7 +4523,8 @@ function splitComma(toks: readonly PPToken[]): PPToken[][] {
   let depth = 0;
   for (const t of toks) {
     if (t.text === '(') depth++;
-    else if (t.text === ')') depth--;
+    // (A `)` that closes none leaves the commas after it splitting: see the parser's parameterEnd.)
+    else if (t.text === ')' && depth > 0) depth--;
     if (t.text === ',' && depth === 0) { parts.push([]); continue; }
     parts[parts.length - 1].push(t);
   }
@@ -4484,6 +4569,12 @@ export function littleEndian(value: number | bigint, size: number): Uint8Array {
   let b = BigInt.asUintN(size * 8, BigInt(Math.trunc(value)));
   for (let i = 0; i < size; i++) { out[i] = Number(b & 0xffn); b >>= 8n; }
   return out;
+}
+
+/** The pad nasm's `align` macros write for argument `toks`: `(((%1) - (($-$$) % (%1))) % (%1))`. */
+function alignPadText(toks: readonly PPToken[]): string {
+  const text = tokensText(toks);
+  return `(((${text}) - (($-$$) % (${text}))) % (${text}))`;
 }
 
 /** `(((a) - (pos % (a))) % (a))` as nasm evaluates it, `%` on unsigned 64-bit numbers (a ≠ 0). */

@@ -3,7 +3,7 @@
 // far pointers, data items), each with its column range. Errors are reported and the line skipped.
 
 import type { SourceRange } from './api';
-import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, isUnbracketedOnly, SIZE_KEYWORDS } from './directives';
+import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, isUnbracketedOnly, isUnreadableWord, SIZE_KEYWORDS } from './directives';
 import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
@@ -340,14 +340,15 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     const stmt = p.statement();
     // Errors the parse went on after: the line fails with the last of them. An instruction is
     // assembled all the same, as nasm assembles it (measured: `mov eax, [far ax]` is "invalid size
-    // specification in effective address", then "invalid 32-bit effective address"); of a
-    // directive the label alone stays.
+    // specification in effective address", then "invalid 32-bit effective address"), and so is an
+    // `equ`, which nasm's parser reads as one (measured: `y equ abs 1` and `y equ 1 2` define y as
+    // 1); of another directive the label alone stays.
     let last = p.warnings !== undefined ? p.warnings.length - 1 : -1;
     while (last >= 0 && p.warnings![last].error !== true) last--;
     if (last >= 0) {
       const problem = p.warnings![last];
       const rest = p.warnings!.filter((_, k) => k !== last);
-      const label = stmt?.kind === StatementKind.Instruction ? stmt : p.failedLineLabel();
+      const label = stmt?.kind === StatementKind.Instruction || stmt?.op?.name === 'equ' ? stmt : p.failedLineLabel();
       const o: ParseOutcome = label !== undefined ? { stmt: label, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
       return rest.length > 0 ? { ...o, warnings: rest } : o;
     }
@@ -361,7 +362,7 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
       let problem: ParseProblem = p.segOperand !== undefined && e.problem.message === SEGMENT_BASES ? { ...e.problem, segOf: p.segOperand, ...(p.segInCount ? p.countProblem() : {}) } : e.problem;
       if (p.timesCount !== undefined && problem.segOf === undefined) problem = { ...problem, afterCount: p.timesCount };
       const o: ParseOutcome = stmt !== undefined ? { stmt, problem, localBase: p.localBase } : { problem, localBase: p.localBase };
-      const brace = braceProblem(tokens, e.problem.start);
+      const brace = braceProblem(p.tokensRead(), e.problem.start);
       const warnings = brace !== undefined ? [...p.warnings ?? [], brace] : p.warnings;
       return warnings ? { ...o, warnings } : o;
     }
@@ -712,6 +713,11 @@ class LineParser implements TermReader {
     this.toks = tokens;
   }
 
+  /** The tokens the parse reads now: a rescanned string's in place of the rest (see dataList). */
+  tokensRead(): readonly PPToken[] {
+    return this.toks;
+  }
+
   /** An error nasm's parser gives and reads on after (see ParseProblem.error). */
   private goOn(message: string, t: Span): void {
     (this.warnings ??= []).push({ message, start: t.start, end: t.end, code: 'syntax', error: true });
@@ -884,7 +890,18 @@ class LineParser implements TermReader {
     this.inDataItem = true;
     let times: Expr;
     this.inTimesCount = true;
-    try { times = this.expression(this.pos, end, INSTRUCTION_EXPECTED); } finally { this.inDataItem = false; this.inTimesCount = false; }
+    try {
+      if (this.pos >= end) this.fail('expression syntax error', toks[this.pos]);
+      times = this.expressionUpTo(this.pos, end);
+      // (What the count stops before is the instruction nasm wants, after the count's own errors:
+      // see ParseProblem.afterCount; measured, `times x ) nop` is "non-constant argument supplied
+      // to TIMES", then "parser: instruction expected".)
+      if (this.stoppedAt < end) {
+        this.timesCount = times;
+        this.endsAt(end, INSTRUCTION_EXPECTED);
+      }
+      this.collectRefs(times);
+    } finally { this.inDataItem = false; this.inTimesCount = false; }
     // (A count with a segment is no number to nasm: measured, `times 2 wrt 3 db 1`. Its
     // segment is one operand, after which the instruction must follow: `times 2 wrt 3 + 1
     // db 1` is that error, then "parser: instruction expected".)
@@ -1083,11 +1100,35 @@ class LineParser implements TermReader {
     const comma = this.operandEnd(this.pos, false);
     if (comma === this.pos && comma < end) this.fail('expression syntax error', toks[comma]);
     if (comma < end && this.operandEnd(comma + 1, false) === comma + 1) this.fail('expression syntax error', toks[comma]);
-    if (this.pos >= end || comma < end || toks[this.pos].text === '[') this.fail('bad syntax for EQU', toks[this.pos] ?? word);
-    for (let k = this.pos; k < end; k++) if (register(toks[k])) this.fail('bad syntax for EQU', toks[k]);
-    const value = this.expression(this.pos, end, AFTER_OPERAND);
+    if (this.pos >= end || toks[this.pos].text === '[') this.fail('bad syntax for EQU', toks[this.pos] ?? word);
+    const value = this.equOperand(comma);
+    if (comma < end) this.fail('bad syntax for EQU', toks[this.pos]);
+    for (let k = this.pos; k < this.stoppedAt; k++) if (register(toks[k])) this.fail('bad syntax for EQU', toks[k]);
     // (Measured: `x equ y wrt 3` too.)
     if (value.k === 'bin' && value.op === 'wrt') this.fail('bad syntax for EQU', toks[this.pos]);
+    this.collectRefs(value);
+    return value;
+  }
+
+  /**
+   * An `equ`'s first operand, the tokens before `end`: what its expression stops before is nasm's
+   * parser's error, which skips to the next comma and reads on (parser.c; measured with nasm
+   * 2.16.01: `x equ 1 2` and `x equ 1 eax` define x as 1, `x equ 1 2, 3` is that error then "bad
+   * syntax for EQU", `x: times 2 equ 1 2` that error then x's redefinition). Where it stopped, in
+   * `stoppedAt`. (A `:` after it is a segment's, which this dialect does not read on after.)
+   */
+  private equOperand(end: number): Expr {
+    const toks = this.toks;
+    const value = this.expressionUpTo(this.pos, end);
+    const stop = this.stoppedAt;
+    if (stop === end) return value;
+    this.scannedNumber(toks[stop]);
+    const unsupported = this.stoppedAfterWrt ? undefined : this.outputFormat(stop);
+    // (Nor after a word nasm's parser reads as a size or a keyword, `dword 1`, `far 1`, whose
+    // operand is no value to Ringside: the line fails there.)
+    const word = toks[this.pos].kind === 'ident' && isUnreadableWord(toks[this.pos].text);
+    if (unsupported !== undefined || word || toks[stop].text === ':') this.fail(unsupported ?? AFTER_OPERAND, toks[stop]);
+    this.goOn(AFTER_OPERAND, toks[stop]);
     return value;
   }
 
@@ -1207,8 +1248,10 @@ class LineParser implements TermReader {
     const toks = this.toks;
     const from = this.pos;
     const args = toks.slice(from);
-    const comma = this.operandEnd(from, false);
-    if (comma >= toks.length) return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, args);
+    const comma = parameterEnd(toks, from);
+    // (A `)` the argument did not open ends the count of nasm's `times (((%1) - ...` before the
+    // fill, which it never reads then: the assembler gives the count's error, see alignArgument.)
+    if (comma >= toks.length || closesUnopened(toks, from, comma)) return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, args);
     const word = toks[comma + 1];
     if (word === undefined) {
       // `align 8,`: nasm drops the empty parameter, so the fill is `nop` (alignb: none).
@@ -1360,26 +1403,48 @@ class LineParser implements TermReader {
    */
   private expression(start: number, end: number, leftover?: string | ((t: PPToken) => string)): Expr {
     if (start >= end) this.fail('expression syntax error', this.toks[start]);
+    const whole = this.expressionUpTo(start, end);
+    this.endsAt(end, leftover);
+    this.collectRefs(whole);
+    return whole;
+  }
+
+  /** Fails where the last expressionUpTo stopped, when before `end`, with `leftover`'s message (see expression). */
+  private endsAt(end: number, leftover?: string | ((t: PPToken) => string)): void {
+    const stop = this.stoppedAt;
+    if (stop >= end) return;
+    const said = typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover;
+    if (this.stoppedAfterWrt) this.fail(said ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+    // (nasm's scanner has read the token it stops at: its warning of a number past 64 bits first.)
+    this.scannedNumber(this.toks[stop]);
+    this.fail(this.outputFormat(stop) ?? said ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
+  }
+
+  /** Where the last expressionUpTo stopped, and whether after a `wrt` and its segment. */
+  private stoppedAt = 0;
+  private stoppedAfterWrt = false;
+
+  /**
+   * The expression that starts at `toks[start]`, read as far as it goes before `end`, a `wrt` and
+   * its segment with it: where it stops, in `stoppedAt`. Its references are not collected.
+   */
+  private expressionUpTo(start: number, end: number): Expr {
     // A lone number (most immediates and data items): its node without a parser. The parser
     // would count one level against the limit, so a limit of 0 takes its way and fails there.
     if (end === start + 1 && this.evalLimit >= 1) {
       const n = simpleNumber(this.toks[start]);
+      this.stoppedAt = end;
+      this.stoppedAfterWrt = false;
       if (n !== undefined) return n;
     }
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
     const e = p.parse();
     if (p.warning) (this.warnings ??= []).push(p.warning);
     if (!e) this.failParse(p, end);
-    let whole = e, stop = p.pos;
-    if (stop < end && isWrt(this.toks[stop]) && stop + 1 < end) ({ whole, stop } = this.withRespectTo(e, stop, end));
-    else if (stop < end) {
-      // (nasm's scanner has read the token it stops at: its warning of a number past 64 bits first.)
-      this.scannedNumber(this.toks[stop]);
-      const said = typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover;
-      this.fail(this.outputFormat(stop) ?? said ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
-    }
-    if (stop < end) this.fail((typeof leftover === 'function' ? leftover(this.toks[stop]) : leftover) ?? `unexpected \`${this.toks[stop].text}' in expression`, this.toks[stop]);
-    this.collectRefs(whole);
+    this.stoppedAfterWrt = p.pos < end && isWrt(this.toks[p.pos]) && p.pos + 1 < end;
+    if (!this.stoppedAfterWrt) { this.stoppedAt = p.pos; return e; }
+    const { whole, stop } = this.withRespectTo(e, p.pos, end);
+    this.stoppedAt = stop;
     return whole;
   }
 
@@ -2283,6 +2348,34 @@ const EACH_PARAMETER: ReadonlySet<string> = new Set(['global', 'extern', 'static
 
 /** Directives nasm's standard macros write out as the raw directive `[NAME %1]` (its macros/standard.mac). */
 const BRACKETED_BY_MACRO: ReadonlySet<string> = new Set(['section', 'segment', 'absolute', 'bits', 'cpu', 'float', 'default', 'org']);
+
+/**
+ * Where the macro parameter from `toks[from]` ends: at the first comma outside the parentheses and
+ * brackets it opens, where a `)` it did not open closes none (nasm's macro call splits at commas
+ * alone: measured with nasm 2.16.01, `align 4 ), nop` passes `4 )` and `nop`).
+ */
+function parameterEnd(toks: readonly PPToken[], from: number): number {
+  let depth = 0;
+  for (let k = from; k < toks.length; k++) {
+    const t = toks[k];
+    if (t.kind !== 'op') continue;
+    if (t.text === '(' || t.text === '[') depth++;
+    else if ((t.text === ')' || t.text === ']') && depth > 0) depth--;
+    else if (t.text === ',' && depth === 0) return k;
+  }
+  return toks.length;
+}
+
+/** Whether `toks[from..end)` have a `)` that closes a parenthesis they did not open. */
+function closesUnopened(toks: readonly PPToken[], from: number, end: number): boolean {
+  let depth = 0;
+  for (let k = from; k < end && depth >= 0; k++) {
+    if (toks[k].kind !== 'op') continue;
+    if (toks[k].text === '(') depth++;
+    else if (toks[k].text === ')') depth--;
+  }
+  return depth < 0;
+}
 
 /** The index of the first `]` among `toks` from `from` on, else their length. */
 function firstClosingBracket(toks: readonly PPToken[], from: number): number {

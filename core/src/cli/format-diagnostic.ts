@@ -11,7 +11,7 @@ import type { MessageFormat } from './asm-options';
 export function formatDiagnostic(d: Diagnostic, format: MessageFormat = 'ringside'): string {
   if (format !== 'ringside') return nasmShaped(d, format);
   const where = (r: Diagnostic['range']): string => `${r.file}:${r.start.line + 1}:${r.start.col + 1}`;
-  let text = `${where(d.range)}: ${d.severity}: ${d.message}${switchTag(d)}\n`;
+  let text = `${where(d.range)}: ${severityWord(d)}: ${d.message}${switchTag(d)}\n`;
   for (const run of expansionRuns(d.expansion ?? [])) text += `${where(run.site)}: note: ${expandedFromHere(run)}\n`;
   for (const rel of d.related ?? []) text += `${where(rel.range)}: note: ${rel.message}\n`;
   return text;
@@ -35,4 +35,12 @@ function nasmShaped(d: Diagnostic, format: 'gnu' | 'vc'): string {
   for (const site of d.expansion ?? []) text += `${where(site)} ... expanded from here\n`;
   for (const rel of d.related ?? []) text += `${where(rel.range)} ${rel.definition ? 'info:' : '...'} ${rel.message}\n`;
   return text;
+}
+
+/**
+ * The word for `d`'s severity: nasm's, `fatal` for a `%fatal` (its fatal error, measured: `a.asm:1:
+ * fatal: x`), which the editor's diagnostics give as an error, their severities having no fatal.
+ */
+function severityWord(d: Diagnostic): string {
+  return d.code === 'user-fatal' ? 'fatal' : d.severity;
 }
