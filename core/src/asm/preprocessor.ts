@@ -358,6 +358,14 @@ class Preprocessor {
   private readonly localReferences: LocalReference[] = [];
   private readonly reported = new ReportedLines();
   private capture: Capture | undefined;
+  /**
+   * The `%macro` lines read in the bodies captured so far whose `%endmacro` has not come, one
+   * count for the whole run as in nasm: a %rep body's `%endrep` ends it with one still open, and
+   * the next definition's body then takes that many `%endmacro` lines before one ends it
+   * (measured with nasm 2.16.01: `%rep 0` / `%macro a 0` / `%endrep` / `%macro q 0` / `nop` /
+   * `%endmacro` / `q` is "end of file while still defining macro `q'").
+   */
+  private macroDefinitionsOpen = 0;
   private technique: Technique | undefined;
   /** PreprocessResult.aliasSwitches. */
   private readonly aliasSwitches: { at: number; off: boolean }[] = [];
@@ -951,11 +959,12 @@ class Preprocessor {
 
   private captureLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[], directive: string): void {
     const c = this.capture!;
-    const opens = c.kind === 'macro' ? MACRO_DEFINERS.has(directive) : directive === '%rep';
-    const closes = c.kind === 'macro' ? directive === '%endmacro' || directive === '%endm' : directive === '%endrep';
+    const endsMacro = directive === '%endmacro' || directive === '%endm';
     this.consume(f, file, line, text);
-    if (opens) c.nesting++;
-    else if (closes && --c.nesting === 0) {
+    if (MACRO_DEFINERS.has(directive)) this.macroDefinitionsOpen++;
+    else if (endsMacro && this.macroDefinitionsOpen > 0) this.macroDefinitionsOpen--;
+    else if (c.kind === 'rep' && directive === '%rep') c.nesting++;
+    else if (c.kind === 'rep' ? directive === '%endrep' && --c.nesting === 0 : endsMacro) {
       this.capture = undefined;
       // A %macro line in error captures its body but defines nothing.
       if (c.macro !== undefined) this.finishMacro(c.macro);
@@ -968,15 +977,13 @@ class Preprocessor {
         });
       }
       return;
-    }
-    // nasm reads a `%endmacro` as it captures a %rep body, not as the body runs: its error once
-    // whatever the count, 0 too, and no line in the body (measured with nasm 2.16.01:
-    // `%rep 0` / `%endmacro` / `%endrep` is "`%endmacro': not defining a macro", `%rep 2` the
-    // same once; in -E's text the line numbers after it skip it, `nop` / `%endmacro` / `%endrep`
-    // / `x` is a `%line` before `x`), unless it ends a `%macro` of the body.
-    if (c.kind === 'rep' && MACRO_DEFINERS.has(directive)) c.macros = (c.macros ?? 0) + 1;
-    else if (c.kind === 'rep' && (directive === '%endmacro' || directive === '%endm') && (c.macros ?? 0) > 0) c.macros!--;
-    else if (c.kind === 'rep' && (directive === '%endmacro' || directive === '%endm')) {
+    } else if (c.kind === 'rep' && endsMacro) {
+      // nasm reads a `%endmacro` as it captures a %rep body, not as the body runs: its error once
+      // whatever the count, 0 too, and no line in the body (measured with nasm 2.16.01:
+      // `%rep 0` / `%endmacro` / `%endrep` is "`%endmacro': not defining a macro", `%rep 2` the
+      // same once; in -E's text the line numbers after it skip it, `nop` / `%endmacro` / `%endrep`
+      // / `x` is a `%line` before `x`), unless it ends a `%macro` opened in a body (see
+      // macroDefinitionsOpen).
       const name = raw.find((t) => t.text.toLowerCase() === directive);
       this.sink.error('syntax', `\`${name?.text ?? directive}': not defining a macro`, lineRange(file, line, name?.start ?? 0, name?.end ?? 0), f.expansion);
       return;
