@@ -911,18 +911,9 @@ class Preprocessor {
     const open = openString(tokens);
     if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
     else {
+      // (Only the outermost: what keeps it open is warned of as it runs, see warnOpenInside.)
       const construct = openConstruct(tokens, text);
-      // (Each `%[` left open is warned of, as nasm reads the one inside the other: see tokenizeLine.)
-      let k = tokens.length - 1;
-      for (; construct !== undefined; k--) {
-        this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion, undefined, tokens.length - 1 - k);
-        const before = tokens[k - 1];
-        if (construct.token.text !== ']' || before === undefined || before.text !== ']' || before.start !== before.end) break;
-      }
-      // A string left open inside a `%[` is what kept it open: warned of after it (measured with
-      // nasm 2.16.01: `db %[ 8"` is both warnings; `%{ "a` is one token, the construct's alone).
-      const inside = construct?.token.text === ']' ? openString(tokens.slice(0, k)) : undefined;
-      if (inside !== undefined) this.sink.warning('open-string', inside.message, lineRange(file, line, inside.token.start, inside.token.end), f.expansion);
+      if (construct !== undefined) this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion);
     }
     // An empty `%{}` is the `%` operator (see bracedToken), of which nasm warns as it reads it.
     if (text.indexOf('%{') < 0) return;
@@ -3083,7 +3074,22 @@ class Preprocessor {
    * `%[...]` (manual §4.1.3): the single-line-expanded contents, blanks in them kept (`%[1 2]` is
    * `1 2`), pasted to the tokens touching it. A `%{[...}` is one too (see bracedIndirection).
    */
-  private indirection(toks: readonly PPToken[], file: string, line: number, frame: Frame): PPToken[] {
+  /**
+   * What keeps a `%[` open, its contents `contents` ending at the line's end: nasm tokenizes the
+   * contents again as the construct runs, and warns then of the `%[` or string they leave open
+   * (measured with nasm 2.16.01: in a %rep body, `db %[%[ 8` warns of the outer `%[` once, as the
+   * body is captured, and of the inner one in each round; `db %[ 8"` of the string in each round).
+   * `nesting`: how deep the construct is, which tells the warnings of one line apart.
+   */
+  private warnOpenInside(contents: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[], nesting: number): void {
+    const last = contents[contents.length - 1];
+    const open = last !== undefined && last.start === last.end && last.text === ']' ? openConstruct(contents, '') : openString(contents);
+    if (open === undefined) return;
+    this.sink.warning(open.token.text === ']' ? 'pp-open-brackets' : 'open-string', open.message, lineRange(file, line, open.token.start, open.token.end), expansion, undefined, nesting);
+  }
+
+  /** The tokens `toks` with each `%[...]` read (`level`: the `%[` they are in, 0 for a line's). */
+  private indirection(toks: readonly PPToken[], file: string, line: number, frame: Frame, level = 0): PPToken[] {
     const { invocation, expansion } = frame;
     const out: PPToken[] = [];
     for (let i = 0; i < toks.length; i++) {
@@ -3104,10 +3110,11 @@ class Preprocessor {
         }
         if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
         inner = toks.slice(i + 2, j);
+        if (toks[j].start === toks[j].end) this.warnOpenInside(inner, file, line, expansion, level + 1);
       } else { follow(out, t, toks[i - 1]); continue; }
       // A `%[...]` inside is read first (measured: with A 5 and x5 7, `db %[%[A]]` is `db 5`,
       // `db %[x%[A]]` `db 7`).
-      const contents = this.readEnvironment(this.expandSingle((lineFlags(inner) & Flag.Indirection) !== 0 ? this.indirection(inner, file, line, frame) : inner, file, line), file, line);
+      const contents = this.readEnvironment(this.expandSingle((lineFlags(inner) & Flag.Indirection) !== 0 ? this.indirection(inner, file, line, frame, level + 1) : inner, file, line), file, line);
       let text = tokensText(contents);
       // Blanks the contents begin with stay before them, and keep them from the name before
       // (measured, nasm -E: `db 1,%[ 8]` is `db 1, 8`, `x%[ 5]` `x 5`, `1+%[%[ 8]]` `1+ 8`).
