@@ -2717,8 +2717,12 @@ class Assembler implements EvalContext {
     if (v.sec !== struc.sec) { this.error('non-constant', 'non-constant argument supplied to TIMES', field); return true; }
     // A field named as a `.x` defined before the first non-local label is none to nasm's first
     // pass, where that label has no base (see failedAtFirst; measured: `.x: resb 1` before `struc
-    // pt`, then `at .x` under `istruc pt`, is "non-constant argument supplied to TIMES").
-    if (field.k === 'sym' && this.failedAtFirst(isLocalName(field.name) ? { ...field, name: ist.name + field.name } : field, v)) {
+    // pt`, then `at .x` under `istruc pt`, is "non-constant argument supplied to TIMES"). What
+    // that pass reads is the count, the field less the structure: of a structure based at a
+    // label (`struc s, l`), a number (measured: `.y: db 1` / `l:` / `struc s, l` / `.b resw 1` /
+    // `endstruc` / `istruc s` / `at s.b, dw 1` assembles).
+    const named = field.k === 'sym' && isLocalName(field.name) ? { ...field, name: ist.name + field.name } : field;
+    if (field.k === 'sym' && this.failedAtFirst(atCount(named, ist.name), { v: v.v - struc.v, sec: -1 })) {
       this.error('non-constant', 'non-constant argument supplied to TIMES', field);
       return true;
     }
@@ -2740,8 +2744,7 @@ class Assembler implements EvalContext {
    * firstPassNumber).
    */
   private atCountKnownAtFirst(field: Expr, structure: string): boolean {
-    const count: Expr = { k: 'bin', op: '-', a: field, b: { k: 'sym', name: structure, start: field.start, end: field.end, tok: -1 }, start: field.start, end: field.end };
-    return firstPassNumber(count, {
+    return firstPassNumber(atCount(field, structure), {
       symbol: (name, node) => {
         const full = name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? structure + name : name;
         return this.definedLater(full) || !this.symbols.has(full) ? undefined : this.lookup(full, node);
@@ -4424,4 +4427,9 @@ function unsignedAlignPad(a: number, pos: number): number {
 /** Whether `o` is a memory operand with a displacement written before its brackets (see ParsedOperand `outside`). */
 function displacedOutside(o: ParsedOperand): boolean {
   return o.kind === 'mem' && o.outside !== undefined;
+}
+
+/** The count of `at field` under an `istruc` of `structure` as nasm's macro writes it, `field - structure` (less `$ - %$strucstart`). */
+function atCount(field: Expr, structure: string): Expr {
+  return { k: 'bin', op: '-', a: field, b: { k: 'sym', name: structure, start: field.start, end: field.end, tok: -1 }, start: field.start, end: field.end };
 }
