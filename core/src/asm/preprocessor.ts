@@ -218,6 +218,13 @@ const MAX_LINES = 20_000_000;
  * them long before nasm's 10000 levels, which nasm streams and we would run out of memory on.
  */
 const MAX_ARGUMENT_TOKENS = 500_000;
+/**
+ * New tokens of the lines passed on kept in memory before we stop: nasm reads a line at a time,
+ * where we keep each one (measured: `%rep 22` / `%xdefine F F|F` / `%endrep` then three `dd F`,
+ * lines of 8 million tokens each, take nasm 1 GB and Ringside 4.6 GB; a few more ran it out of
+ * memory). A million rounds of a line of 16 tokens a macro made still fit (3 GB).
+ */
+const MAX_OUTPUT_TOKENS = 16_000_000;
 const NO_EXPANSION: readonly SourceRange[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 
@@ -423,6 +430,8 @@ class Preprocessor {
   private afterRecursion = false;
   /** Tokens produced by single-line expansion for the current line, for `--limit-macro-tokens`. */
   private expandedTokens = 0;
+  /** The tokens of the lines passed on so far (see MAX_OUTPUT_TOKENS). */
+  private outputTokens = 0;
   private expansionOverflow = false;
   /** The fewest tokens the line's unread rest held during the expansion of a call (see expansionPass). */
   private restLow = 0;
@@ -722,6 +731,14 @@ class Preprocessor {
     this.out.push(file, line, text, tokens, this.originOf(f), (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
   }
 
+  /** Whether a line of `count` new tokens passed on would keep more than MAX_OUTPUT_TOKENS: then Ringside's error, and the preprocessing stops. */
+  private keepsTooMany(f: Frame, file: string, line: number, text: string, count: number): boolean {
+    if ((this.outputTokens += count) <= MAX_OUTPUT_TOKENS) return false;
+    this.sink.error('runaway-expansion', `the lines passed on hold more than ${MAX_OUTPUT_TOKENS} tokens, more than Ringside keeps (runaway %rep or macro expansion?)`, lineRange(file, line, 0, text.length), f.expansion);
+    this.stopped = this.exhausted = true;
+    return true;
+  }
+
   /**
    * A line's entry of `facts`, one of the per-line records the standard macros' calls make as
    * their lines are read (see StandardMacroCalls.idsUpTo): the lines up to it are read first.
@@ -868,6 +885,8 @@ class Preprocessor {
     if (this.sectDefinitions.length > 0) this.sectionRedefines(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     const endsBlank = this.endsBlank || this.substitution.endsBlank;
+    // (A line as its body has it shares the body's tokens: only an expansion's are new.)
+    if (expanded !== tokens && this.keepsTooMany(f, file, line, text, expanded.length)) return;
     this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
       (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.ParamsEmptied : 0),
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
