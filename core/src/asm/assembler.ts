@@ -32,7 +32,7 @@ import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
-import { tokenizeLine } from './lexer';
+import { openString, tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -3047,7 +3047,7 @@ class Assembler implements EvalContext {
   }
 
   private sectionDirective(st: ParsedStatement, written: readonly PPToken[]): void {
-    let args = written;
+    let args = openQuotedName(written);
     const nameTok = args[0];
     // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in
     // nasm 2.16.01's bin format, laid out in its place like any other (measured, with `[map]`).
@@ -4435,4 +4435,22 @@ function displacedOutside(o: ParsedOperand): boolean {
 /** The count of `at field` under an `istruc` of `structure` as nasm's macro writes it, `field - structure` (less `$ - %$strucstart`). */
 function atCount(field: Expr, structure: string): Expr {
   return { k: 'bin', op: '-', a: field, b: { k: 'sym', name: structure, start: field.start, end: field.end, tok: -1 }, start: field.start, end: field.end };
+}
+
+/**
+ * A section line's arguments `args` whose name is a string left open: nasm's bin format splits
+ * the line's text into words at blanks, so the name is the open string's first word, its quote
+ * kept, and the words after it are attributes (measured with nasm 2.16.01: `section '.bss
+ * start=0x100000` is a progbits section `'.bss` at 0x100000). `args` itself otherwise.
+ */
+function openQuotedName(args: readonly PPToken[]): readonly PPToken[] {
+  const t = args.length === 1 ? openString(args)?.token : undefined;
+  if (t === undefined) return args;
+  const blank = t.text.search(/[ \t]/);
+  const word = blank < 0 ? t.text : t.text.slice(0, blank);
+  const name: PPToken = { ...t, text: word, end: t.start + word.length };
+  if (blank < 0) return [name];
+  const from = t.start + blank;
+  const rest = tokenizeLine(t.text.slice(blank)).filter((x) => x.kind !== 'comment').map((x) => ({ ...x, start: x.start + from, end: x.end + from }));
+  return [name, ...rest];
 }
