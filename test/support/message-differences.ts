@@ -17,7 +17,7 @@ export const MESSAGE_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-macro-args.asm': TAKES, 'macro-names.asm': TAKES, 'macro-trailing-empty.asm': TAKES,
   'err-outside-dialect.asm': DIALECT, 'err-dollar-register-use.asm': DIALECT, 'use-altreg-64bit.asm': DIALECT, 'err-wide-data.asm': DIALECT,
   'err-pp-cond-across-bodies.asm': BEGINS, 'err-unterminated-if.asm': BEGINS, 'err-unterminated-if-macro.asm': BEGINS,
-  'err-unterminated-macro.asm': BEGINS, 'err-unterminated-rep-include.asm': BEGINS,
+  'err-unterminated-macro.asm': BEGINS, 'err-unterminated-rep-include.asm': BEGINS, 'err-rep-macro-left-open.asm': BEGINS,
   'err-rep-unended-in-macro.asm': 'nasm gives this as fatal; Ringside as an error (its diagnostics have no fatal severity), and stops there as nasm does',
   'err-istruc-undefined.asm': LATER,
   'err-undefined-first-only.asm': EVERY_NAME, 'err-undefined-first-critical.asm': EVERY_NAME,

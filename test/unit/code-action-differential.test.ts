@@ -57,6 +57,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'seg-of-unknown.asm': 'a label created for `seg nowhere` is one the bin format has no segment base for: "binary output format does not support segment base references"',
   'rmacro.asm': 'nasm reads nothing after the %rmacro recursion on the last line (`cd 2` then `db 9` gives 02 01 00, as Ringside does): a label created at the end is never defined',
   'environment-nested-rep.asm': 'the line wrapper for pp-environment: nasm reads the variable as the outer %rep captures the inner body\'s line, before the wrapper\'s switch lines there run (their expansion), so it still warns',
+  'pp-indirection-open-rounds.asm': 'the line wrapper for pp-open-brackets in a macro body: nasm warns of the outermost `%[` as it reads the definition, before the body\'s switch lines run, and of the inner one at each call, after the wrapper around the definition has popped: no one wrapper silences both',
   'environment-after-exitrep.asm': 'the line wrapper for pp-environment: after `%exitrep` nasm reads the variable as it lists the line, and runs no switch line of the round, so it still warns',
 };
 

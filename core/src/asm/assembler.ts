@@ -2841,8 +2841,12 @@ class Assembler implements EvalContext {
     if (v.sec !== struc.sec) { this.error('non-constant', 'non-constant argument supplied to TIMES', field); return true; }
     // A field named as a `.x` defined before the first non-local label is none to nasm's first
     // pass, where that label has no base (see failedAtFirst; measured: `.x: resb 1` before `struc
-    // pt`, then `at .x` under `istruc pt`, is "non-constant argument supplied to TIMES").
-    if (field.k === 'sym' && this.failedAtFirst(isLocalName(field.name) ? { ...field, name: ist.name + field.name } : field, v)) {
+    // pt`, then `at .x` under `istruc pt`, is "non-constant argument supplied to TIMES"). What
+    // that pass reads is the count, the field less the structure: of a structure based at a
+    // label (`struc s, l`), a number (measured: `.y: db 1` / `l:` / `struc s, l` / `.b resw 1` /
+    // `endstruc` / `istruc s` / `at s.b, dw 1` assembles).
+    const named = field.k === 'sym' && isLocalName(field.name) ? { ...field, name: ist.name + field.name } : field;
+    if (field.k === 'sym' && this.failedAtFirst(atCount(named, ist.name), { v: v.v - struc.v, sec: -1 })) {
       this.error('non-constant', 'non-constant argument supplied to TIMES', field);
       return true;
     }
@@ -2864,8 +2868,7 @@ class Assembler implements EvalContext {
    * firstPassNumber).
    */
   private atCountKnownAtFirst(field: Expr, structure: string): boolean {
-    const count: Expr = { k: 'bin', op: '-', a: field, b: { k: 'sym', name: structure, start: field.start, end: field.end, tok: -1 }, start: field.start, end: field.end };
-    return firstPassNumber(count, {
+    return firstPassNumber(atCount(field, structure), {
       symbol: (name, node) => {
         const full = name.charCodeAt(0) === 0x2e && name.charCodeAt(1) !== 0x2e ? structure + name : name;
         return this.definedLater(full) || !this.symbols.has(full) ? undefined : this.lookup(full, node);
@@ -3180,7 +3183,7 @@ class Assembler implements EvalContext {
   }
 
   private sectionDirective(st: ParsedStatement, written: readonly PPToken[]): void {
-    let args = written;
+    let args = openQuotedName(written);
     const nameTok = args[0];
     // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in
     // nasm 2.16.01's bin format, laid out in its place like any other (measured, with `[map]`).
@@ -3207,7 +3210,10 @@ class Assembler implements EvalContext {
       // output warns and ignores them.
       // (A blank before the `=` too: `follows =.text` is the words `follows` and `=.text`, measured.)
       if (args[i + 1]?.text !== '=' || spaced(t, args[i + 1])) {
-        this.warning('section-attr', `ignoring unknown section attribute: "${args.slice(i, word).map((x) => x.text).join('')}"`, t);
+        // (nasm's bin format splits the line into words at its blanks, a string's too: measured,
+        // `'a b' c` is the attributes "'a", "b'" and "c".)
+        const pieces = args.slice(i, word).map((x) => x.text).join('').split(/[ \t]+/).filter((w) => w !== '');
+        pieces.forEach((w, k) => this.warning('section-attr', `ignoring unknown section attribute: "${w}"`, t, k));
         i = word - 1;
         continue;
       }
@@ -4587,4 +4593,27 @@ function unsignedAlignPad(a: number, pos: number): number {
 /** Whether `o` is a memory operand with a displacement written before its brackets (see ParsedOperand `outside`). */
 function displacedOutside(o: ParsedOperand): boolean {
   return o.kind === 'mem' && o.outside !== undefined;
+}
+
+/** The count of `at field` under an `istruc` of `structure` as nasm's macro writes it, `field - structure` (less `$ - %$strucstart`). */
+function atCount(field: Expr, structure: string): Expr {
+  return { k: 'bin', op: '-', a: field, b: { k: 'sym', name: structure, start: field.start, end: field.end, tok: -1 }, start: field.start, end: field.end };
+}
+
+/**
+ * A section line's arguments `args` whose name is a string left open: nasm's bin format splits
+ * the line's text into words at blanks, so the name is the open string's first word, its quote
+ * kept, and the words after it are attributes (measured with nasm 2.16.01: `section '.bss
+ * start=0x100000` is a progbits section `'.bss` at 0x100000). `args` itself otherwise.
+ */
+function openQuotedName(args: readonly PPToken[]): readonly PPToken[] {
+  const t = args.length === 1 ? openString(args)?.token : undefined;
+  if (t === undefined) return args;
+  const blank = t.text.search(/[ \t]/);
+  const word = blank < 0 ? t.text : t.text.slice(0, blank);
+  const name: PPToken = { ...t, text: word, end: t.start + word.length };
+  if (blank < 0) return [name];
+  const from = t.start + blank;
+  const rest = tokenizeLine(t.text.slice(blank)).filter((x) => x.kind !== 'comment').map((x) => ({ ...x, start: x.start + from, end: x.end + from }));
+  return [name, ...rest];
 }

@@ -259,6 +259,22 @@ export function markUnread(checks: readonly DeferredCheck[], serialOf: (line: nu
   for (const c of checks) if (c.taken !== undefined) walk(c, c.taken, 0);
 }
 
+/** The runs of code of `checks` and of the blocks nested in them in the branches the final pass took. */
+export function takenCode(checks: readonly DeferredCheck[]): Set<CheckCode> {
+  const out = new Set<CheckCode>();
+  const walk = (block: CheckBlock, path: readonly number[], k: number): number => {
+    const taken = path[k++];
+    if (taken === undefined || taken < 0) return k;
+    for (const item of block.branches[taken].items) {
+      if ('branches' in item) k = walk(item, path, k);
+      else if ('stmtFrom' in item) out.add(item);
+    }
+    return k;
+  };
+  for (const c of checks) if (c.taken !== undefined) walk(c, c.taken, 0);
+  return out;
+}
+
 /** Each condition of `block` and of the blocks nested in it. */
 export function* conditionsOf(block: CheckBlock): Generator<CheckCondition> {
   for (const b of block.branches) {

@@ -169,8 +169,21 @@ export class DiagnosticSink {
     const errors = this.errors;
     let kept = 0;
     for (let i = 0; i < this.list.length; i++) {
-      const d = this.list[i];
-      const verdict = d.severity === 'warning' ? switches.verdict(d.code, d.message, this.positions[i]) : 'on';
+      let d = this.list[i];
+      let verdict = d.severity === 'warning' ? switches.verdict(d.code, d.message, this.positions[i]) : 'on';
+      // (A later round the class is on again for is then the first given: measured with nasm
+      // 2.16.01, `[warning -pp-macro-params-legacy]` / `%rep 2` / `align 8,` / `[warning
+      // +pp-macro-params-legacy]` / `%endrep` warns of the second round's `align`.)
+      const later = verdict === 'off' ? this.rounds[i].later?.filter((r) => switches.verdict(d.code, d.message, r.passed) !== 'off') : undefined;
+      if (later !== undefined && later.length > 0) {
+        const first = later.shift()!;
+        this.rounds[i] = { line: first.line, passed: first.passed, ...(later.length > 0 ? { later } : {}) };
+        this.seen.set(this.keys[i], this.rounds[i]);
+        this.lines[i] = first.line;
+        this.positions[i] = first.passed;
+        d = withExpansion(d, first.expansion);
+        verdict = switches.verdict(d.code, d.message, first.passed);
+      }
       if (verdict === 'off') { this.seen.delete(this.keys[i]); continue; }
       if (verdict === 'error') this.errors++;
       this.list[kept] = verdict === 'error' ? { ...d, severity: 'error', warningClass: warningClass(d.code, d.message) } : d;
@@ -185,6 +198,14 @@ export class DiagnosticSink {
     this.list.length = kept; this.keys.length = kept; this.positions.length = kept; this.lines.length = kept; this.rounds.length = kept;
     return this.errors > errors;
   }
+}
+
+/** `d` after the macro calls and `%include` lines `expansion` (none: undefined). */
+function withExpansion(d: Diagnostic, expansion: readonly SourceRange[] | undefined): Diagnostic {
+  if (expansion !== undefined && expansion.length > 0) return { ...d, expansion };
+  if (d.expansion === undefined) return d;
+  const { expansion: _dropped, ...rest } = d;
+  return rest;
 }
 
 /**

@@ -82,14 +82,16 @@ export class FirstPassEqus {
    * one that nasm's first pass did not know only in the second pass, once behind `at` (measured
    * with nasm 2.16.01: `k equ a+3` / `extern a` / `mov eax, k+a` is 3, the first pass's `0 + a`,
    * the second's `a+3 + a` with a's segment twice, which an immediate drops; `k-a` is "invalid
-   * operand type", the first pass's `0 - a`).
+   * operand type", the first pass's `0 - a`). An `extern` line is behind in the second pass
+   * wherever it is, as the first pass declared the name (measured: `k equ a` / `mov eax, k + a` /
+   * `extern a` assembles, `a`'s segment twice).
    */
   private externalsAt(at: number, first: boolean): ReadonlyMap<string, ExternalName> | undefined {
     if (this.host.externals.size === 0) return undefined;
     const out = new Map<string, ExternalName>();
     for (const [name, of] of this.host.externals) {
       const early = this.equs.get(name);
-      const behind = early !== undefined ? !first && early.stmt < at : (this.host.definition(name)?.stmt ?? at) < at;
+      const behind = early !== undefined ? !first && early.stmt < at : !first || (this.host.definition(name)?.stmt ?? at) < at;
       if (behind) out.set(name, of);
     }
     return out;

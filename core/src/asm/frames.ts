@@ -62,6 +62,7 @@ export function endOfFile(f: Frame): SourceRange {
 /** A `%macro` or `%rep` body being captured, up to its `%endmacro` or `%endrep`, begun in `frame`. */
 export interface Capture {
   readonly kind: 'macro' | 'rep';
+  /** A %rep body's `%rep` lines open, its own with them (its `%macro` lines: Preprocessor.macroDefinitionsOpen). */
   nesting: number;
   readonly lines: BodyLine[];
   readonly range: SourceRange;
@@ -69,8 +70,6 @@ export interface Capture {
   readonly macro?: MultiLineMacro;
   readonly count?: number;
   readonly frame: Frame;
-  /** In a %rep body: the `%macro` definitions open in it, whose `%endmacro` is theirs (see Preprocessor.captureLine). */
-  macros?: number;
   /** A %rep begun in a branch of a block the assembler decides: that block's condition (see DeferredIfs.repUnended). */
   readonly inBranchOf?: CheckCondition;
   /** With `inBranchOf`: the `%if` groups open in the body (see Preprocessor.repLeavesBranch). */

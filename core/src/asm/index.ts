@@ -3,7 +3,7 @@
 
 import type { AssembleOptions, AssembleResult, Diagnostic, ListingLine, OperandTextKind, SourceMap, SourceMapEntry, SourceRange, Statement, SymbolInfo, SymbolReference } from './api';
 import { assembleStatements, listStatements, symbolRange, type AssemblerHost, type AssemblyOutput, type FirstPassWarning } from './assembler';
-import { codeAt, codeOf, conditionsOf, markUnread, type CheckCode, type DeferredCheck } from './deferred-check';
+import { codeAt, codeOf, conditionsOf, markUnread, takenCode, type CheckCode, type DeferredCheck } from './deferred-check';
 import { DiagnosticSink, type DiagnosticPlaces } from './diagnostics';
 import { invalidEffectiveAddress, MODE_ADDRESS } from './effective-address';
 import { segmentSize } from './bits-and-section';
@@ -69,7 +69,8 @@ export function assemble(opts: AssembleOptions): AssembleResult {
   const schedule = finalRun(runs, budget);
   const { result: pp, sink } = runs.take(schedule.count);
   const { parsed, asm } = assemblyOf(pp, ppOptions, schedule.count, opts, limits, budget, sink);
-  const { stmts, sharedBases, stmtOfLine, lineOf, switches } = parsed;
+  const { stmts, sharedBases, stmtOfLine, lineOf } = parsed;
+  const switches = parsed.laterSwitches === undefined ? parsed.switches : withLaterSwitches(parsed.switches, parsed.laterSwitches, pp, sink);
   if (schedule.stabilized !== undefined) labelMoved(schedule.stabilized, asm, pp.lines, lineOf, sink);
 
   if (asm.firstPassWarnings !== undefined && asm.firstPassWarnings.length > 0) firstPassWarnings(asm.firstPassWarnings, sink);
@@ -288,6 +289,12 @@ interface ParsedLines {
   readonly lineOf: Int32Array;
   /** The `-w` options and `[warning]` lines read. */
   readonly switches: WarningSwitches | undefined;
+  /**
+   * From the first `[warning]` line in the code of a deferred %if block on, the `[warning]` lines
+   * (with the run of code each is in), which apply once the assembly knows the branches taken
+   * (see laterSwitches).
+   */
+  readonly laterSwitches?: readonly LaterSwitch[];
   /** The `[float]` mode the lines end in. */
   readonly floatMode: FloatMode;
   /** The non-local label the lines end under. */
@@ -295,6 +302,13 @@ interface ParsedLines {
   /** Messages on `seg NAME` held for the assembly to word (see reportSegmentProblems). */
   readonly segProblems?: readonly SegmentProblem[];
   readonly countProblems?: readonly SegmentProblem[];
+}
+
+/** A `[warning]` line read after the assembly (see ParsedLines.laterSwitches). */
+interface LaterSwitch {
+  readonly line: number;
+  readonly stmt: ParsedStatement;
+  readonly run: CheckCode | undefined;
 }
 
 /**
@@ -321,6 +335,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   let sectLine = -1;
   let segProblems: SegmentProblem[] | undefined;
   let countProblems: SegmentProblem[] | undefined;
+  let laterSwitches: LaterSwitch[] | undefined;
   // After an expansion limit nasm stops (a fatal error): nothing is assembled, nothing more reported.
   for (let i = 0; i < (pp.exhausted ? 0 : lines.count); i++) {
     const flags = lines.flags[i];
@@ -357,7 +372,11 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
     }
     if (stmt) {
       if (stmt.kind === StatementKind.Directive) {
-        if (stmt.op!.name === 'warning') switches = switchWarnings(switches ?? new WarningSwitches(), stmt, lines, i, sink);
+        if (stmt.op!.name === 'warning') {
+          const run = runs.length > 0 ? codeAt(runs, i) : undefined;
+          if (run !== undefined || laterSwitches !== undefined) (laterSwitches ??= []).push({ line: i, stmt, run });
+          else switches = switchWarnings(switches ?? new WarningSwitches(), stmt, lines, i, sink);
+        }
         else if (stmt.op!.name === 'float') floatMode = floatModeAfter(floatMode, tokensText(stmt.args)) ?? floatMode;
         else mode = modeAfter(stmt, mode);
         if (pp.sectDefinitions.length > 0) {
@@ -377,7 +396,7 @@ function parseStatements(pp: PreprocessResult, runs: readonly CheckCode[], warni
   }
   stmts.length = count;
   if (sharedBases !== undefined) sharedBases.length = count;
-  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase, segProblems, countProblems };
+  return { stmts, sharedBases, stmtOfLine, lineOf: statementLines.subarray(0, count), switches, floatMode, localBase: cursor.localBase, segProblems, countProblems, ...(laterSwitches !== undefined ? { laterSwitches } : {}) };
 }
 
 /** A parse's message on a `seg` of a name, held for the assembly to word (see ParseProblem.segOf). */
@@ -534,6 +553,17 @@ function checkLocalBase(c: DeferredCheck, stmts: readonly ParsedStatement[], lin
   for (let s = c.endStatement; s < stmts.length && !setsLocalBase(stmts[s]); s++) {
     if (mentionsLocal(lines.tokensOf(lineOf[s])) && !namesSection(stmts[s])) { ambiguous(s); return; }
   }
+}
+
+/**
+ * `switches` with `later` applied, those in the code of a deferred %if block when the final pass
+ * took its branch: nasm reads a `[warning]` line only where it assembles (measured with nasm
+ * 2.16.01: `db 1` / `%if ($-$$) > 4` / `[warning -all]` / `%endif` / `%warning shown` warns).
+ */
+function withLaterSwitches(switches: WarningSwitches | undefined, later: readonly LaterSwitch[], pp: PreprocessResult, sink: DiagnosticSink): WarningSwitches | undefined {
+  const taken = takenCode(pp.checks);
+  for (const s of later) if (s.run === undefined || taken.has(s.run)) switches = switchWarnings(switches ?? new WarningSwitches(), s.stmt, pp.lines, s.line, sink);
+  return switches;
 }
 
 /** Applies the `[warning ...]` on line `i` and reports what it warns (see WarningSwitches.switchAt). */

@@ -55,14 +55,18 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
     const first = d.code === 'duplicate-label' || places.lines[i] < 0;
     if (d.code === 'duplicate-label') sorted = false;
     // (nasm's warning of an unset `%!NAME` comes as it writes out the line: Ringside's, as it writes
-    // out a line it passes on, before it does.)
-    const early = d.code === 'pp-environment';
+    // out a line it passes on, before it does; so its warnings of a string or `%[` left open, as it
+    // reads the line and its `%[...]`.)
+    const early = EARLY_WARNINGS.has(d.code);
     add(d, messageLine(lines, d.range, places.lines[i], places.passed[i], early), first);
     for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed, early), first);
   });
   // (Array.prototype.sort is stable.)
   return sorted ? out : out.sort((a, b) => a.line - b.line || Number(!early.has(a)) - Number(!early.has(b)));
 }
+
+/** The warnings Ringside gives about the line it is about to pass on (see everyTime). */
+const EARLY_WARNINGS = new Set(['pp-environment', 'pp-open-brackets', 'open-string']);
 
 /**
  * Every time each of `diagnostics` was given (once, and again for each later round), with the count

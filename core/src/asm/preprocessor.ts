@@ -218,6 +218,13 @@ const MAX_LINES = 20_000_000;
  * them long before nasm's 10000 levels, which nasm streams and we would run out of memory on.
  */
 const MAX_ARGUMENT_TOKENS = 500_000;
+/**
+ * New tokens of the lines passed on kept in memory before we stop: nasm reads a line at a time,
+ * where we keep each one (measured: `%rep 22` / `%xdefine F F|F` / `%endrep` then three `dd F`,
+ * lines of 8 million tokens each, take nasm 1 GB and Ringside 4.6 GB; a few more ran it out of
+ * memory). A million rounds of a line of 16 tokens a macro made still fit (3 GB).
+ */
+const MAX_OUTPUT_TOKENS = 16_000_000;
 const NO_EXPANSION: readonly SourceRange[] = [];
 const NO_TOKENS: readonly PPToken[] = [];
 
@@ -358,6 +365,14 @@ class Preprocessor {
   private readonly localReferences: LocalReference[] = [];
   private readonly reported = new ReportedLines();
   private capture: Capture | undefined;
+  /**
+   * The `%macro` lines read in the bodies captured so far whose `%endmacro` has not come, one
+   * count for the whole run as in nasm: a %rep body's `%endrep` ends it with one still open, and
+   * the next definition's body then takes that many `%endmacro` lines before one ends it
+   * (measured with nasm 2.16.01: `%rep 0` / `%macro a 0` / `%endrep` / `%macro q 0` / `nop` /
+   * `%endmacro` / `q` is "end of file while still defining macro `q'").
+   */
+  private macroDefinitionsOpen = 0;
   private technique: Technique | undefined;
   /** PreprocessResult.aliasSwitches. */
   private readonly aliasSwitches: { at: number; off: boolean }[] = [];
@@ -415,6 +430,8 @@ class Preprocessor {
   private afterRecursion = false;
   /** Tokens produced by single-line expansion for the current line, for `--limit-macro-tokens`. */
   private expandedTokens = 0;
+  /** The tokens of the lines passed on so far (see MAX_OUTPUT_TOKENS). */
+  private outputTokens = 0;
   private expansionOverflow = false;
   /** The fewest tokens the line's unread rest held during the expansion of a call (see expansionPass). */
   private restLow = 0;
@@ -720,6 +737,14 @@ class Preprocessor {
     this.out.push(file, line, text, tokens, this.originOf(f), (listOnly ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0), entry);
   }
 
+  /** Whether a line of `count` new tokens passed on would keep more than MAX_OUTPUT_TOKENS: then Ringside's error, and the preprocessing stops. */
+  private keepsTooMany(f: Frame, file: string, line: number, text: string, count: number): boolean {
+    if ((this.outputTokens += count) <= MAX_OUTPUT_TOKENS) return false;
+    this.sink.error('runaway-expansion', `the lines passed on hold more than ${MAX_OUTPUT_TOKENS} tokens, more than Ringside keeps (runaway %rep or macro expansion?)`, lineRange(file, line, 0, text.length), f.expansion);
+    this.stopped = this.exhausted = true;
+    return true;
+  }
+
   /**
    * A line's entry of `facts`, one of the per-line records the standard macros' calls make as
    * their lines are read (see StandardMacroCalls.idsUpTo): the lines up to it are read first.
@@ -866,6 +891,8 @@ class Preprocessor {
     if (this.sectDefinitions.length > 0) this.sectionRedefines(expanded);
     const verbatim = expanded === tokens && f.invocation === undefined;
     const endsBlank = this.endsBlank || this.substitution.endsBlank;
+    // (A line as its body has it shares the body's tokens: only an expansion's are new.)
+    if (expanded !== tokens && this.keepsTooMany(f, file, line, text, expanded.length)) return;
     this.out.push(file, line, text, expanded, this.originOf(f), (expanded.length === 0 ? LineFlag.ListOnly : 0) | (verbatim ? LineFlag.Verbatim : 0) | (endsBlank ? LineFlag.EndsBlank : 0) |
       (this.pasteStart.dropped ? LineFlag.StartPasted : 0) | (emptied ? LineFlag.ParamsEmptied : 0),
       verbatim && entry !== undefined && tokens === entry.code ? entry : undefined);
@@ -909,18 +936,9 @@ class Preprocessor {
     const open = openString(tokens);
     if (open !== undefined) this.sink.warning('open-string', open.message, lineRange(file, line, open.token.start, open.token.end), f.expansion);
     else {
+      // (Only the outermost: what keeps it open is warned of as it runs, see warnOpenInside.)
       const construct = openConstruct(tokens, text);
-      // (Each `%[` left open is warned of, as nasm reads the one inside the other: see tokenizeLine.)
-      let k = tokens.length - 1;
-      for (; construct !== undefined; k--) {
-        this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion, undefined, tokens.length - 1 - k);
-        const before = tokens[k - 1];
-        if (construct.token.text !== ']' || before === undefined || before.text !== ']' || before.start !== before.end) break;
-      }
-      // A string left open inside a `%[` is what kept it open: warned of after it (measured with
-      // nasm 2.16.01: `db %[ 8"` is both warnings; `%{ "a` is one token, the construct's alone).
-      const inside = construct?.token.text === ']' ? openString(tokens.slice(0, k)) : undefined;
-      if (inside !== undefined) this.sink.warning('open-string', inside.message, lineRange(file, line, inside.token.start, inside.token.end), f.expansion);
+      if (construct !== undefined) this.sink.warning('pp-open-brackets', construct.message, lineRange(file, line, construct.token.start, construct.token.end), f.expansion);
     }
     // An empty `%{}` is the `%` operator (see bracedToken), of which nasm warns as it reads it.
     if (text.indexOf('%{') < 0) return;
@@ -957,11 +975,12 @@ class Preprocessor {
 
   private captureLine(f: Frame, file: string, line: number, text: string, raw: readonly Token[], directive: string): void {
     const c = this.capture!;
-    const opens = c.kind === 'macro' ? MACRO_DEFINERS.has(directive) : directive === '%rep';
-    const closes = c.kind === 'macro' ? directive === '%endmacro' || directive === '%endm' : directive === '%endrep';
+    const endsMacro = directive === '%endmacro' || directive === '%endm';
     this.consume(f, file, line, text);
-    if (opens) c.nesting++;
-    else if (closes && --c.nesting === 0) {
+    if (MACRO_DEFINERS.has(directive)) this.macroDefinitionsOpen++;
+    else if (endsMacro && this.macroDefinitionsOpen > 0) this.macroDefinitionsOpen--;
+    else if (c.kind === 'rep' && directive === '%rep') c.nesting++;
+    else if (c.kind === 'rep' ? directive === '%endrep' && --c.nesting === 0 : endsMacro) {
       this.capture = undefined;
       // A %macro line in error captures its body but defines nothing.
       if (c.macro !== undefined) this.finishMacro(c.macro);
@@ -974,15 +993,13 @@ class Preprocessor {
         });
       }
       return;
-    }
-    // nasm reads a `%endmacro` as it captures a %rep body, not as the body runs: its error once
-    // whatever the count, 0 too, and no line in the body (measured with nasm 2.16.01:
-    // `%rep 0` / `%endmacro` / `%endrep` is "`%endmacro': not defining a macro", `%rep 2` the
-    // same once; in -E's text the line numbers after it skip it, `nop` / `%endmacro` / `%endrep`
-    // / `x` is a `%line` before `x`), unless it ends a `%macro` of the body.
-    if (c.kind === 'rep' && MACRO_DEFINERS.has(directive)) c.macros = (c.macros ?? 0) + 1;
-    else if (c.kind === 'rep' && (directive === '%endmacro' || directive === '%endm') && (c.macros ?? 0) > 0) c.macros!--;
-    else if (c.kind === 'rep' && (directive === '%endmacro' || directive === '%endm')) {
+    } else if (c.kind === 'rep' && endsMacro) {
+      // nasm reads a `%endmacro` as it captures a %rep body, not as the body runs: its error once
+      // whatever the count, 0 too, and no line in the body (measured with nasm 2.16.01:
+      // `%rep 0` / `%endmacro` / `%endrep` is "`%endmacro': not defining a macro", `%rep 2` the
+      // same once; in -E's text the line numbers after it skip it, `nop` / `%endmacro` / `%endrep`
+      // / `x` is a `%line` before `x`), unless it ends a `%macro` opened in a body (see
+      // macroDefinitionsOpen).
       const name = raw.find((t) => t.text.toLowerCase() === directive);
       this.sink.error('syntax', `\`${name?.text ?? directive}': not defining a macro`, lineRange(file, line, name?.start ?? 0, name?.end ?? 0), f.expansion);
       return;
@@ -3108,7 +3125,22 @@ class Preprocessor {
    * `%[...]` (manual §4.1.3): the single-line-expanded contents, blanks in them kept (`%[1 2]` is
    * `1 2`), pasted to the tokens touching it. A `%{[...}` is one too (see bracedIndirection).
    */
-  private indirection(toks: readonly PPToken[], file: string, line: number, frame: Frame): PPToken[] {
+  /**
+   * What keeps a `%[` open, its contents `contents` ending at the line's end: nasm tokenizes the
+   * contents again as the construct runs, and warns then of the `%[` or string they leave open
+   * (measured with nasm 2.16.01: in a %rep body, `db %[%[ 8` warns of the outer `%[` once, as the
+   * body is captured, and of the inner one in each round; `db %[ 8"` of the string in each round).
+   * `nesting`: how deep the construct is, which tells the warnings of one line apart.
+   */
+  private warnOpenInside(contents: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[], nesting: number): void {
+    const last = contents[contents.length - 1];
+    const open = last !== undefined && last.start === last.end && last.text === ']' ? openConstruct(contents, '') : openString(contents);
+    if (open === undefined) return;
+    this.sink.warning(open.token.text === ']' ? 'pp-open-brackets' : 'open-string', open.message, lineRange(file, line, open.token.start, open.token.end), expansion, undefined, nesting);
+  }
+
+  /** The tokens `toks` with each `%[...]` read (`level`: the `%[` they are in, 0 for a line's). */
+  private indirection(toks: readonly PPToken[], file: string, line: number, frame: Frame, level = 0): PPToken[] {
     const { invocation, expansion } = frame;
     const out: PPToken[] = [];
     for (let i = 0; i < toks.length; i++) {
@@ -3129,10 +3161,11 @@ class Preprocessor {
         }
         if (j >= toks.length) { follow(out, t, toks[i - 1]); continue; }
         inner = toks.slice(i + 2, j);
+        if (toks[j].start === toks[j].end) this.warnOpenInside(inner, file, line, expansion, level + 1);
       } else { follow(out, t, toks[i - 1]); continue; }
       // A `%[...]` inside is read first (measured: with A 5 and x5 7, `db %[%[A]]` is `db 5`,
       // `db %[x%[A]]` `db 7`).
-      const contents = this.readEnvironment(this.expandSingle((lineFlags(inner) & Flag.Indirection) !== 0 ? this.indirection(inner, file, line, frame) : inner, file, line), file, line);
+      const contents = this.readEnvironment(this.expandSingle((lineFlags(inner) & Flag.Indirection) !== 0 ? this.indirection(inner, file, line, frame, level + 1) : inner, file, line), file, line);
       let text = tokensText(contents);
       // Blanks the contents begin with stay before them, and keep them from the name before
       // (measured, nasm -E: `db 1,%[ 8]` is `db 1, 8`, `x%[ 5]` `x 5`, `1+%[%[ 8]]` `1+ 8`).
