@@ -1222,58 +1222,6 @@ function linearSum(expr: Expr, ctx: EvalContext, factor: number, sections: Map<n
   return v === undefined ? undefined : m * v;
 }
 
-/** A value as nasm's evaluator holds it (eval.c): its number part, whether it has one, and each section's coefficient. */
-interface NasmVector { readonly k: number; readonly number: boolean; readonly sections: ReadonlyMap<number, number> }
-
-/**
- * The first term of `e`'s value as nasm's evaluator holds it, a label's number part being its
- * offset in its section (its value less `address` of it): the number part, which a sum drops where two cancel (add_vectors;
- * a label's or a product's is kept, 0 too), else the first section's coefficient. nasm's
- * `sectalign` takes it for the alignment of any value (directiv.c, `e->value`; measured with nasm
- * 2.16.01: `align 2*lab` with lab at 0 is "segment alignment `2*lab' is not power of two", `align
- * lab+lab` is not, nor `align lab+4`). Undefined for another operator than `+`, `-`, a product
- * with a number, or a value not known.
- */
-export function firstTermValue(e: Expr, ctx: EvalContext, address: (sec: number) => number): number | undefined {
-  const t = nasmVector(e, ctx, address);
-  if (t === undefined) return undefined;
-  if (t.number) return t.k;
-  for (const c of t.sections.values()) if (c !== 0) return c;
-  return 0;
-}
-
-function nasmVector(e: Expr, ctx: EvalContext, address: (sec: number) => number): NasmVector | undefined {
-  if (e.k === 'un' && (e.op === '-' || e.op === '+')) {
-    const a = nasmVector(e.a, ctx, address);
-    return a === undefined || e.op === '+' ? a : scaledVector(a, -1);
-  }
-  if (e.k === 'bin' && (e.op === '+' || e.op === '-')) {
-    const a = nasmVector(e.a, ctx, address), b = nasmVector(e.b, ctx, address);
-    if (a === undefined || b === undefined) return undefined;
-    const m = e.op === '-' ? -1 : 1;
-    const sections = new Map(a.sections);
-    for (const [sec, c] of b.sections) sections.set(sec, (sections.get(sec) ?? 0) + m * c);
-    const k = a.k + m * b.k;
-    return { k, number: a.number && b.number ? k !== 0 : a.number || b.number, sections };
-  }
-  if (e.k === 'bin' && e.op === '*') {
-    const a = nasmVector(e.a, ctx, address), b = nasmVector(e.b, ctx, address);
-    if (a === undefined || b === undefined) return undefined;
-    if (a.sections.size === 0) return scaledVector(b, a.k);
-    return b.sections.size === 0 ? scaledVector(a, b.k) : undefined;
-  }
-  if (e.k !== 'num' && e.k !== 'sym' && e.k !== 'here' && e.k !== 'base') return undefined;
-  const v = evaluate(e, ctx);
-  if (v.v === undefined || v.big !== undefined) return undefined;
-  return v.sec < 0 ? { k: v.v, number: true, sections: new Map() } : { k: v.v - address(v.sec), number: true, sections: new Map([[v.sec, 1]]) };
-}
-
-function scaledVector(t: NasmVector, m: number): NasmVector {
-  const sections = new Map<number, number>();
-  for (const [sec, c] of t.sections) sections.set(sec, c * m);
-  return { k: t.k * m, number: t.number, sections };
-}
-
 /**
  * linearSum of a chain of `+` and `-` (`e` and its left operand are), its left operands taken in a
  * loop, in linearSum's order: a chain as long as nasm allows is deeper than the host's stack (see

@@ -1,0 +1,147 @@
+// A value as nasm's evaluator holds it (asm/eval.c): a list of parts in order of their kind, the
+// unknown part (a name not defined yet) first, then the number, then each segment's base with its
+// factor. Ringside's own evaluator sums a value another way (expr.ts, linearSum); nasm's list
+// shows where the two differ: a sum drops a part whose factors cancel and stops after merging an
+// unknown part (add_vectors), a product keeps parts a factor of 0 left (scalar_mult). What reads
+// those quirks reads them here: the value nasm's first pass gives an `equ`, and the term nasm's
+// `sectalign` takes for an alignment.
+
+import { evaluate, type EvalContext, type Expr, type Value } from './expr';
+import { firstLeaf } from './expr-walk';
+
+/** The kind of a part: a segment's number (0 on), or one of these, which come before any segment. */
+const UNKNOWN_PART = -2;
+const NUMBER_PART = -1;
+
+interface Part { readonly kind: number; readonly factor: number }
+
+/** A value's parts, in order of kind, each kind once. */
+type EvalVector = readonly Part[];
+
+const UNKNOWN: EvalVector = [{ kind: UNKNOWN_PART, factor: 1 }];
+
+/**
+ * The value `equ` gives its name of `e` in nasm's first pass, in `first` (a view as made by
+ * FirstPassEqus.view for the first pass): nasm's parser takes a value with an unknown part for
+ * the number 0, else the sum (measured with nasm 2.16.01: `len equ e - b + 2` before `b:` and
+ * `e:` is 2 there, `len equ e*0 + 2` and `len equ f + 1` before `f equ 0` are 0). Undefined
+ * when it is no number or address (`a + b`, two labels). A label's number part is its address
+ * here, not its offset in its section: the value returned is one of Ringside's.
+ */
+export function firstPassEquValue(e: Expr, first: EvalContext): Value | undefined {
+  const t = vectorOf(e, (x) => {
+    // Another operator than a sum or a product: unknown when a side has an unknown part, else as evaluated now.
+    if ((x.k === 'un' || x.k === 'bin') && firstLeaf(x, (y) => y.k === 'sym' && evaluate(y, first).v === undefined) !== undefined) return UNKNOWN;
+    const v = evaluate(x, first);
+    if (v.v === undefined) return x.k === 'sym' ? UNKNOWN : undefined;
+    return valueVector(v.v, v.sec);
+  });
+  if (t === undefined) return undefined;
+  if (t[0]?.kind === UNKNOWN_PART) return { v: 0, sec: -1 };
+  let v = 0, sec = -1;
+  for (const p of t) {
+    if (p.kind === NUMBER_PART) v = p.factor;
+    else if (p.factor === 0) continue;
+    else if (p.factor !== 1 || sec >= 0) return undefined;
+    else sec = p.kind;
+  }
+  return { v, sec };
+}
+
+/**
+ * The first term of `e`'s value as nasm's evaluator holds it, a label's number part being its
+ * offset in its section (its value less `address` of it): the number part, which a sum drops
+ * where two cancel (a label's or a product's is kept, 0 too), else the first segment's factor.
+ * nasm's `sectalign` takes it for the alignment of any value (directiv.c, `e->value`; measured
+ * with nasm 2.16.01: `align 2*lab` with lab at 0 is "segment alignment `2*lab' is not power of
+ * two", `align lab+lab` is not, nor `align lab+4`). Undefined for another operator than `+`,
+ * `-`, a product nasm's evaluator takes, or a value not known.
+ */
+export function firstTermValue(e: Expr, ctx: EvalContext, address: (sec: number) => number): number | undefined {
+  const t = vectorOf(e, (x) => {
+    if (x.k !== 'num' && x.k !== 'sym' && x.k !== 'here' && x.k !== 'base') return undefined;
+    const v = evaluate(x, ctx);
+    if (v.v === undefined || v.big !== undefined) return undefined;
+    return valueVector(v.sec < 0 ? v.v : v.v - address(v.sec), v.sec);
+  });
+  return t === undefined ? undefined : t.find((p) => p.factor !== 0 || p.kind === NUMBER_PART)?.factor ?? 0;
+}
+
+/**
+ * `e`'s vector: sums, differences, signs and products as nasm's evaluator makes them, anything
+ * else as `term` gives it (undefined: no value nasm's way). A chain of sums is walked in a loop,
+ * as long as nasm allows being deeper than the host's stack (see linearChain in expr.ts).
+ */
+function vectorOf(e: Expr, term: (e: Expr) => EvalVector | undefined): EvalVector | undefined {
+  if (e.k === 'un' && (e.op === '-' || e.op === '+')) {
+    const a = vectorOf(e.a, term);
+    return a === undefined || e.op === '+' ? a : scalarMult(a, -1);
+  }
+  if (e.k === 'bin' && e.op === '*') {
+    const a = vectorOf(e.a, term), b = vectorOf(e.b, term);
+    if (a === undefined || b === undefined) return undefined;
+    if (isSimple(a)) return scalarMult(b, relocValue(a));
+    if (isSimple(b)) return scalarMult(a, relocValue(b));
+    // Else nasm's "unable to multiply two non-scalar objects", unless both are only unknown.
+    return isJustUnknown(a) && isJustUnknown(b) ? UNKNOWN : undefined;
+  }
+  if (e.k !== 'bin' || (e.op !== '+' && e.op !== '-')) return term(e);
+  const spine: Extract<Expr, { k: 'bin' }>[] = [];
+  let x: Expr = e;
+  while (x.k === 'bin' && (x.op === '+' || x.op === '-')) { spine.push(x); x = x.a; }
+  let sum = vectorOf(x, term);
+  for (let i = spine.length - 1; i >= 0 && sum !== undefined; i--) {
+    const b = vectorOf(spine[i].b, term);
+    sum = b === undefined ? undefined : addVectors(sum, spine[i].op === '-' ? scalarMult(b, -1) : b);
+  }
+  return sum;
+}
+
+/** The vector of a number or a label: its number part `v`, and segment `sec`'s base once when it has one. */
+function valueVector(v: number, sec: number): EvalVector {
+  return sec < 0 ? [{ kind: NUMBER_PART, factor: v }] : [{ kind: NUMBER_PART, factor: v }, { kind: sec, factor: 1 }];
+}
+
+/**
+ * nasm's add_vectors: a part on one side only is kept as it is, one on both sides only when its
+ * factors do not cancel. It merges the parts in order of kind and returns once it has merged an
+ * unknown part while both sides still had parts: what comes after it is dropped (measured with
+ * nasm 2.16.01, `C equ e - 4 - b` and `C equ -4 + e - b` before `b:` and `e:` are 0 in the first
+ * pass, `C equ e - b - 4` -4).
+ */
+function addVectors(p: EvalVector, q: EvalVector): EvalVector {
+  const out: Part[] = [];
+  let i = 0, j = 0;
+  while (i < p.length && j < q.length) {
+    const kind = Math.min(p[i].kind, q[j].kind);
+    if (p[i].kind !== kind) out.push(q[j++]);
+    else if (q[j].kind !== kind) out.push(p[i++]);
+    else {
+      const factor = p[i++].factor + q[j++].factor;
+      if (factor !== 0) out.push({ kind, factor });
+    }
+    if (kind === UNKNOWN_PART) return out;
+  }
+  return out.concat(p.slice(i), q.slice(j));
+}
+
+/** nasm's scalar_mult: every part times `m`, a part that becomes 0 kept. */
+function scalarMult(t: EvalVector, m: number): EvalVector {
+  return t.map((p) => ({ kind: p.kind, factor: p.factor * m }));
+}
+
+/** nasm's is_simple: no part but the number has a factor other than 0. */
+function isSimple(t: EvalVector): boolean {
+  return t.every((p) => p.kind === NUMBER_PART || p.factor === 0);
+}
+
+/** nasm's is_just_unknown: the first part whose factor is not 0 is the unknown part. */
+function isJustUnknown(t: EvalVector): boolean {
+  return t.find((p) => p.factor !== 0)?.kind === UNKNOWN_PART;
+}
+
+/** nasm's reloc_value: the first part whose factor is not 0 when it is the number, else 0. */
+function relocValue(t: EvalVector): number {
+  const first = t.find((p) => p.factor !== 0);
+  return first?.kind === NUMBER_PART ? first.factor : 0;
+}
