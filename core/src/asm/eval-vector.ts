@@ -69,8 +69,8 @@ export function firstTermValue(e: Expr, ctx: EvalContext, address: (sec: number)
 
 /**
  * `e`'s vector: sums, differences, signs and products as nasm's evaluator makes them, anything
- * else as `term` gives it (undefined: no value nasm's way). A chain of sums is walked in a loop,
- * as long as nasm allows being deeper than the host's stack (see linearChain in expr.ts).
+ * else as `term` gives it (undefined: no value nasm's way). A chain of sums is walked in a loop:
+ * one as long as nasm allows is deeper than the host's stack (see linearChain in expr.ts).
  */
 function vectorOf(e: Expr, term: (e: Expr) => EvalVector | undefined): EvalVector | undefined {
   if (e.k === 'un' && (e.op === '-' || e.op === '+')) {
