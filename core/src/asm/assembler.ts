@@ -1206,10 +1206,14 @@ class Assembler implements EvalContext {
     return laterSymbol(e, (name) => !this.symbols.has(name) || this.definedLater(name)) === undefined;
   }
 
-  /** Whether `name` is defined by a statement after the current one (nasm: not known on this line). */
+  /**
+   * Whether `name` is defined by a statement after the current one (nasm: not known on this line),
+   * and not declared external before it: nasm knows such a name from its `extern` line on, a
+   * label of it further on taking it over in later passes (see externalsNotLabels).
+   */
   private definedLater(name: string): boolean {
     const s = this.symbols.get(name);
-    return s !== undefined && s.stmt > this.stmtIndex;
+    return s !== undefined && s.stmt > this.stmtIndex && !this.externsInPass.has(name);
   }
 
   private lookup(name: string, node: Expr): Value | undefined {
@@ -3064,12 +3068,27 @@ class Assembler implements EvalContext {
       // (Quietly: an unknown name is reported as evalWith reports it.)
       this.undefinedUse = Undefined.Quiet;
       try { of = externalConstantOf(e, this); } finally { this.undefinedUse = Undefined.Reported; }
+      // (A label of the name is the name: see externalsNotLabels.)
+      if (of !== undefined && this.symbols.has(of.root)) of = undefined;
     }
     if (of === undefined) return this.scaledAbsoluteBase(e) ?? this.keepingExternals(() => this.evalWith(e, Undefined.BeforeUse));
     // (Named so, it is listed in the map, as nasm's lists it: see externalMapSymbols.)
     if (this.externsInPass.has(of.root)) { (this.externsUsed ??= new Set()).add(of.root); return this.externalSegmentValue(of); }
     this.error('undefined-symbol', `symbol \`${of.root}' not defined before use`, firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.get(leaf.name)?.root === of.root) ?? e);
     return { v: undefined, sec: -1 };
+  }
+
+  /**
+   * `externals` without the names a label of the program defines too, and their `equ`s: nasm's
+   * label takes over an external name of its own (labels.c define_label makes it global), so from
+   * its second pass on the name is the label (measured with nasm 2.16.01: `extern a` / `absolute
+   * a+2` / `resb 4` / `x:` / `section .text` / `dw x` / `a:` is 08 00).
+   */
+  private externalsNotLabels(): ReadonlyMap<string, ExternalName> {
+    for (const of of this.externals.values()) {
+      if (this.symbols.has(of.root)) return new Map([...this.externals].filter(([, x]) => !this.symbols.has(x.root)));
+    }
+    return this.externals;
   }
 
   /**
@@ -3085,9 +3104,10 @@ class Assembler implements EvalContext {
    * .text, is -1; `l2-l`, l2 in .data, is l2's address less 1).
    */
   private scaledAbsoluteBase(e: Expr): Value | undefined {
-    const roots = this.externals.size > 0 ? externalCoefficients(e, this.externals) : undefined;
+    const externals = this.externalsNotLabels();
+    const roots = externals.size > 0 ? externalCoefficients(e, externals) : undefined;
     if (roots !== undefined && [...roots.keys()].some((root) => !this.externsInPass.has(root))) return undefined;
-    const ctx: EvalContext = { symbol: (name, node) => this.symbol(name, node), here: () => this.here(), base: () => this.base(), error: () => undefined, externals: this.externals };
+    const ctx: EvalContext = { symbol: (name, node) => this.symbol(name, node), here: () => this.here(), base: () => this.base(), error: () => undefined, externals };
     // (Quietly: the bin format's refusal of an external name and an unknown name are reported as
     // evalWith reports them, when this is no such address.)
     this.undefinedUse = Undefined.Quiet;
