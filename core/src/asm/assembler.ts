@@ -932,6 +932,11 @@ class Assembler implements EvalContext {
       },
       qualify: (name, at) => this.qualifyAt(name, at),
       externals: this.externsInPass.size === 0 ? undefined : new Map([...this.externals].filter(([name]) => this.externsInPass.has(name))),
+      firstPass: (e, at) => {
+        if (!this.firstPassEqus.namedIn(e)) return undefined;
+        const view = this.firstPassEqus.view(at, true, () => undefined);
+        return { ...scope, symbolBefore: (name, before) => view.symbol(this.qualifyAt(name, before), e) ?? this.deferredConstant(name), externals: view.externals, firstPass: undefined };
+      },
       run: (from, to) => { next = to; return this.statements(from, to); },
       parsedTaken: (code) => {
         if (this.final) this.parsedTakenFinal.add(code);
