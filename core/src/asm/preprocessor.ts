@@ -861,7 +861,9 @@ class Preprocessor {
     }
 
     const d = toks.length > 0 && toks[0].kind === 'preproc' ? toks[0].text.toLowerCase() : '';
-    if (d !== '' && f.kind !== 'file' && toks.some(isEnvironmentToken)) toks = this.bodyEnvironment(toks, file, line);
+    // (A macro call's too, before its arguments are taken: measured with nasm 2.16.01, `%rep 2` /
+    // `m %!UNSET` warns once a round, listed before the call's row, not where the body uses %1.)
+    if ((flags & Flag.Preproc) !== 0 && f.kind !== 'file' && toks.some(isEnvironmentToken)) toks = this.bodyEnvironment(toks, file, line);
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
@@ -2488,9 +2490,10 @@ class Preprocessor {
    */
   private bodyEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
     const endsBlank = this.endsBlank;
-    this.readEnvironment(toks, file, line);
+    // (Not one a macro's argument put there: that is read where the body uses it, see readEnvironment.)
+    this.readEnvironment(toks.some((t) => t.src !== undefined) ? toks.filter((t) => t.src === undefined) : toks, file, line);
     this.endsBlank = endsBlank;
-    return toks.map((t) => (isEnvironmentToken(t) ? { ...t, environmentWarned: true } : t));
+    return toks.map((t) => (isEnvironmentToken(t) && t.src === undefined ? { ...t, environmentWarned: true } : t));
   }
 
   private readEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
@@ -2504,6 +2507,8 @@ class Preprocessor {
     let blank = false;
     let blanks = 0;
     let last: PPToken | undefined;
+    // How many times each variable a macro's argument put in the line was warned of (see below).
+    const uses = new Map<string, number>();
     for (; i < toks.length; i++) {
       const t = toks[i];
       // A `%!` before neither a name nor a string names nothing: nasm keeps it as written, and
@@ -2534,7 +2539,15 @@ class Preprocessor {
         }
       }
       const value = env[name];
-      if (value === undefined && t.environmentWarned !== true) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
+      if (value === undefined && t.environmentWarned !== true) {
+        // One a macro's argument put in the body's line is warned of at the argument, about that
+        // line, once for each use (measured with nasm 2.16.01: `m %!UNSET` / `db %1, %1` warns
+        // twice, "... from macro `m'" naming the body's line, listed after its row).
+        const about = t.src !== undefined && (t.src.file !== file || t.src.start.line !== line) ? lineRange(file, line, 0, 0) : undefined;
+        const repeat = about === undefined ? 0 : (uses.get(name) ?? -1) + 1;
+        if (about !== undefined) uses.set(name, repeat);
+        this.sink.report('warning', 'pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion(), undefined, this.sink.position(), -1, repeat, about);
+      }
       const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
       blank = made.length === 0 && (blank || spaced(before, t));
       // (At the line's start, the blanks written before it: measured, ` %!UNSET db 4` is `  db 4`.)
