@@ -682,6 +682,8 @@ class Assembler implements EvalContext {
     for (const st of this.stmts) for (const r of st.refs) if (this.externals.has(r.name)) named.add(r.name);
     const out: (MapSymbol & { readonly stmt: number })[] = [];
     for (const [name, of] of this.externals) {
+      // (Not a label's name, nor one of a label's place: see externalsNotLabels.)
+      if (this.symbols.has(name) || this.symbols.has(of.root)) continue;
       const equ = this.externalEqus?.get(name);
       const stmt = equ !== undefined ? equ.stmt : this.declarationDirectives.mapStatement(name, named.has(name));
       if (stmt !== undefined) out.push({ name, value: equ !== undefined ? of.rest.v ?? 0 : 0, stmt });
