@@ -273,6 +273,14 @@ function sameExternal(a: ExternalName | undefined, b: ExternalName | undefined):
 const ABSOLUTE_ZERO: Value = Object.freeze({ v: 0, sec: -1 });
 
 /**
+ * Where an `absolute` nasm could not read leaves its first pass (see enterUnplacedSpace): its
+ * offset, and its segment, an external one no external name has (their segments are numbered
+ * from EXTERNAL_SEGMENTS up, by the expression evaluated too).
+ */
+const UNPLACED_OFFSET = 0x100;
+const UNPLACED_SEGMENT = EXTERNAL_SEGMENTS + 0x10000000;
+
+/**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
  * objects scattered over the heap (shared with identical lines and kept across assemblies), and in
  * a large file reading them costs a cache miss each, while these facts sit in one typed array.
@@ -420,6 +428,8 @@ class Assembler implements EvalContext {
   private readonly externalSegments = new Map<string, number>();
   /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
+  /** The labels of the space an unread `absolute` leaves, each a segment of its own (see enterUnplacedSpace): never put out. */
+  private readonly unplacedLabels = new Set<string>();
   /** Those of `externals` an expression has named (see DeclarationHost.externalNamed). */
   private externsUsed: Set<string> | undefined;
   /** Each `incbin` name's file: its bytes, and its name as nasm's `%pathsearch` gives it. */
@@ -710,7 +720,11 @@ class Assembler implements EvalContext {
    * support external references", `dd x-a` 0).
    */
   private externalLabel(label: NonNullable<ParsedStatement['label']>, offset: number): void {
-    this.defineAsExternal(label, this.externalAt({ v: offset, sec: this.absoluteSec }));
+    // (A label of the space an unread `absolute` leaves is in a segment of its own: see enterUnplacedSpace.)
+    if (this.absoluteSec !== UNPLACED_SEGMENT) { this.defineAsExternal(label, this.externalAt({ v: offset, sec: this.absoluteSec })); return; }
+    const root = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
+    this.unplacedLabels.add(root);
+    this.defineAsExternal(label, { root, rest: { v: offset, sec: -1 } });
   }
 
   /** The external name whose segment `v` (an offset) is in (see externalSegmentValue). */
@@ -1286,7 +1300,7 @@ class Assembler implements EvalContext {
       // E9(00000000), `push a` 68[00000000], `mov eax, [a+4]` A1[04000000]).
       if (external !== undefined) {
         if (this.inCount) return undefined;
-        if (this.refusesExternal()) this.externalReference(node);
+        if (this.refusesExternal() && !this.unplacedLabels.has(external.root)) this.externalReference(node);
         return this.externalSegmentValue(external);
       }
       // No symbol can have a register's name (the parser refuses it as a label).
@@ -1821,8 +1835,9 @@ class Assembler implements EvalContext {
   private emit(unit: Uint8Array | undefined, n: number): void {
     const size = unit === undefined ? n : unit.length * n;
     if (this.absolute !== undefined) {
-      // (nasm's words for data too: measured, `db 1` after `absolute 0`.)
-      if (unit && size > 0) this.error('absolute-data', 'attempt to assemble code in [ABSOLUTE] space', undefined);
+      // (nasm's words for data too: measured, `db 1` after `absolute 0`. Not where an unread
+      // `absolute` left nasm's first pass, after which it stops: see enterUnplacedSpace.)
+      if (unit && size > 0 && this.absoluteSec !== UNPLACED_SEGMENT) this.error('absolute-data', 'attempt to assemble code in [ABSOLUTE] space', undefined);
       this.absolute += size;
       this.results.size[this.stmtIndex] = size;
       return;
@@ -3032,16 +3047,35 @@ class Assembler implements EvalContext {
   private absoluteDirective(st: ParsedStatement, args: readonly PPToken[]): void {
     // (Nothing to read: nasm's evaluator refuses it, measured `[absolute ]`, and its first pass
     // ends the assembly before code after it is found in absolute space.)
-    if (args.length === 0) { this.error('syntax', 'expression syntax error', st.op); return; }
+    if (args.length === 0) {
+      this.error('syntax', 'expression syntax error', st.op);
+      if (!this.absoluteEntered) { this.enterUnplacedSpace(); this.keepSect(); }
+      return;
+    }
     const e = this.exprArgFrom(st, args, 'ignored');
     // A critical expression (measured: an unknown symbol, or one defined after the line, is
     // "not defined before use").
     let v = e !== undefined ? this.absoluteBase(e) : undefined;
     if (v?.v !== undefined && v.sec < 0 && !this.exactAddress(v, args, e!)) v = undefined;
+    if (v?.v === undefined && !this.absoluteEntered) { this.enterUnplacedSpace(); this.keepSect(); return; }
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
     this.absoluteEntered ||= v?.v !== undefined;
     this.keepSect();
+  }
+
+  /**
+   * The place after an `absolute` nasm could not read, before any it could in the pass: offset
+   * 0x100 (directiv.c, in its first pass, after which the error stops it) in the segment its
+   * absolute space has before one is set, 0, which no section has. So `$` and `$$` are in a
+   * segment of their own, and so is each label there, as an external name is: define_label gives
+   * a label of segment 0 a new one (measured with nasm 2.16.01: `[absolute ]`, `absolute q` before
+   * `q:` or `absolute eax`, then `s:` / `x equ $-s` is "invalid operand type", `s:` / `resb 2` /
+   * `t:` / `x equ t-s` too). Nothing there is put out, nasm stopping after that pass.
+   */
+  private enterUnplacedSpace(): void {
+    this.absolute = UNPLACED_OFFSET;
+    this.absoluteSec = UNPLACED_SEGMENT;
   }
 
   /**
