@@ -5,7 +5,7 @@ import type { SourceRange } from './api';
 import { DiagnosticSink, type HeldDiagnostic } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
-import { BranchStates } from './branch-state';
+import { BranchStates, sameDefinition } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import { isLocalName, type Expr, type Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
@@ -2582,11 +2582,14 @@ class Preprocessor {
     const t = rest[top];
     if (!this.standardCleared && isImplementedFunction(t)) return this.functionCall(rest, file, line, before, active);
     if (t.kind !== 'ident') return -1;
-    const defs = this.singles.lookup(t.text);
+    let defs: readonly SingleLineMacro[] | undefined = this.singles.lookup(t.text);
     if (defs === undefined) return this.builtinCall(rest, file, line, before);
     // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
     // with them, it takes the definition of the call's argument count, if there is one.
     let def: SingleLineMacro | undefined = defs[defs.length - 1];
+    // (A call every way through the block finds the same definition for is no matter of the way.)
+    const agreed = def.undecided?.ways !== undefined ? agreedWay(def.undecided.ways, rest) : undefined;
+    if (agreed !== undefined) { defs = agreed; def = agreed[agreed.length - 1]; }
     if (def.undecided !== undefined) {
       // A number the assembler holds stays a name in an expression or a line of code, but where
       // the line starts, where nasm's number is no label (see DeferredConstant).
@@ -3475,6 +3478,38 @@ const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacr
  * Where the call's parenthesis opened at `open` in `rest` (the next token last) closes, -1 when
  * it does not: parentheses and commas in braces do not count.
  */
+/**
+ * The definitions of a name a block the assembler decides left undecided, each way's `ways` (see
+ * Undecided.ways), when its call (`rest`, the name last) finds the same one in every way, or none
+ * alike: one way's, for the call to be read as in any; else undefined.
+ */
+function agreedWay(ways: readonly (readonly SingleLineMacro[])[], rest: readonly PPToken[]): readonly SingleLineMacro[] | undefined {
+  const top = rest.length - 1;
+  // The call's argument count, when it has a list.
+  let count: number | undefined;
+  const j = rest[top - 1]?.text === '(' ? closingParenthesis(rest, top - 1) : -1;
+  if (j >= 0) {
+    const inside: PPToken[] = [];
+    for (let k = top - 2; k > j; k--) inside.push(rest[k]);
+    count = inside.length === 0 ? 1 : splitArguments(inside, 0, Infinity).length;
+  }
+  const called = (w: readonly SingleLineMacro[]): SingleLineMacro | 'none' | 'unmatched' => {
+    const newest = w[w.length - 1];
+    if (newest === undefined) return 'none';
+    if (newest.params === undefined) return newest;
+    if (count === undefined) return 'none';
+    for (let k = w.length - 1; k >= 0; k--) if (takesCount(w[k].params, w[k].modifiers, count)) return w[k];
+    return 'unmatched';
+  };
+  const first = called(ways[0]);
+  if (first === 'none') return undefined;
+  for (let i = 1; i < ways.length; i++) {
+    const c = called(ways[i]);
+    if (typeof c === 'string' || typeof first === 'string' ? c !== first : !sameDefinition(c, first)) return undefined;
+  }
+  return ways[0];
+}
+
 function closingParenthesis(rest: readonly PPToken[], open: number): number {
   let depth = 0, braces = 0;
   for (let j = open; j >= 0; j--) {
