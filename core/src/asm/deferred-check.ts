@@ -336,8 +336,9 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   // eax+lbl-lbl` "non-constant value given to `%if'").
   const compared = registersCompared(expr, isRegisterNode);
   if (typeof compared === 'string') { if (report) sink.error('expression', compared, at(expr.start, expr.end), expansion, undefined, line); return undefined; }
-  // (nasm's first pass reports first, and stops: see CheckScope.firstPass.)
-  const early = scope.firstPass?.(compared, c.statement);
+  // (nasm's first pass reports first, and stops: see CheckScope.firstPass. Not for an `%elif`,
+  // whose errors nasm does not report, so that its first pass goes on: see runBlock.)
+  const early = c.directive.startsWith('%elif') ? undefined : scope.firstPass?.(compared, c.statement);
   if (early !== undefined && numberOf(c, expr, compared, trailing, early, sink) === undefined) return undefined;
   return numberOf(c, expr, compared, trailing, scope, sink);
 }
