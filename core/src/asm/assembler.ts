@@ -3049,7 +3049,7 @@ class Assembler implements EvalContext {
     // ends the assembly before code after it is found in absolute space.)
     if (args.length === 0) {
       this.error('syntax', 'expression syntax error', st.op);
-      if (!this.absoluteEntered) { this.enterUnplacedSpace(); this.keepSect(); }
+      if (this.unplaced()) { this.enterUnplacedSpace(); this.keepSect(); }
       return;
     }
     const e = this.exprArgFrom(st, args, 'ignored');
@@ -3057,7 +3057,7 @@ class Assembler implements EvalContext {
     // "not defined before use").
     let v = e !== undefined ? this.absoluteBase(e) : undefined;
     if (v?.v !== undefined && v.sec < 0 && !this.exactAddress(v, args, e!)) v = undefined;
-    if (v?.v === undefined && !this.absoluteEntered) { this.enterUnplacedSpace(); this.keepSect(); return; }
+    if (v?.v === undefined && this.unplaced()) { this.enterUnplacedSpace(); this.keepSect(); return; }
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
     this.absoluteEntered ||= v?.v !== undefined;
@@ -3076,6 +3076,16 @@ class Assembler implements EvalContext {
   private enterUnplacedSpace(): void {
     this.absolute = UNPLACED_OFFSET;
     this.absoluteSec = UNPLACED_SEGMENT;
+  }
+
+  /**
+   * Whether an `absolute` that cannot be read here leaves nasm where enterUnplacedSpace puts it:
+   * none read before it in the pass, and not in Ringside's first pass, which knows less than
+   * nasm's (an `equ` of a label further on is nasm's 0 there: measured, `s equ
+   * section..data.start + 2` / `absolute s` is read in every pass).
+   */
+  private unplaced(): boolean {
+    return !this.absoluteEntered && (this.pass > 0 || this.final);
   }
 
   /**
