@@ -165,6 +165,17 @@ describe('preprocessor', () => {
     assert.deepEqual(r.checks[0].constants?.map((c) => [c.name, [...c.byBranch], c.otherwise]), [['X', [1, undefined, 2], undefined], ['Y', [undefined, undefined, 5], undefined]]);
     assert.deepEqual(code, ['db 1', 'db 9', 'db X', 'db X , W', 'db 4', 'db 3 , Y', 'db 1']);
   });
+  it('places a %define after a %if on $ in each way through it, and says why a call that finds other definitions by the way cannot be expanded', () => {
+    // nasm 2.16.01 has X(a,b) beside the later X(a) only in the passes that take the branch: X(1,2)
+    // is 1+2 there (nasm accepts the file, taking it at $ = 3), "exists, but not taking 2
+    // parameters" otherwise; X(1) is 1 either way. Ringside had taken the later %define as
+    // deciding X, and warned at X(1,2).
+    const { diags, code } = pp('db 0, 0, 0\n%if $-$$ > 2\n%define X(a,b) a+b\n%endif\n%define X(a) a\ndb X(1)\ndb X(1,2)\n%define X(a,b) a-b\ndb X(1,2)');
+    const why = "`X' depends on the branch the assembler takes of the `%if' on line 2, whose condition needs `$', `$$' or a label (a branch defines it otherwise than another): Ringside expands it before assembling";
+    assert.deepEqual(diags.map((d) => [d.message, d.range.start.line, d.range.start.col]), [[why, 6, 3]]);
+    // Defined again with two parameters, X is decided: every way holds X(a) and X(a,b) alike.
+    assert.deepEqual(code, ['db 0 , 0 , 0', 'db 1', 'db X ( 1 , 2 )', 'db 1 - 2']);
+  });
   it('leaves a number the branch of a %if on $ decides in code and expressions only, not where nasm reads it as text or a label', () => {
     const { diags, code } = pp('start: db 1\n%if $-start > 0\n%define N 3\n%else\n%define N 4\n%endif\nbits N\nlab %+ N: db N\nN: db N\nsection .text align=N\ntimes N db N\n%if N > 3\n%endif\n');
     assert.deepEqual(diags.map((d) => [d.range.start.line, d.range.start.col]), [[6, 5], [7, 7], [8, 0], [9, 20]]);

@@ -274,6 +274,14 @@ function sameExternal(a: ExternalName | undefined, b: ExternalName | undefined):
 const ABSOLUTE_ZERO: Value = Object.freeze({ v: 0, sec: -1 });
 
 /**
+ * Where an `absolute` nasm could not read leaves its first pass (see enterUnplacedSpace): its
+ * offset, and its segment, an external one no external name has (their segments are numbered
+ * from EXTERNAL_SEGMENTS up, by the expression evaluated too).
+ */
+const UNPLACED_OFFSET = 0x100;
+const UNPLACED_SEGMENT = EXTERNAL_SEGMENTS + 0x10000000;
+
+/**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
  * objects scattered over the heap (shared with identical lines and kept across assemblies), and in
  * a large file reading them costs a cache miss each, while these facts sit in one typed array.
@@ -421,6 +429,8 @@ class Assembler implements EvalContext {
   private readonly externalSegments = new Map<string, number>();
   /** Those of `externals` the lines of this pass have declared so far. */
   private readonly externsInPass = new Set<string>();
+  /** The labels of the space an unread `absolute` leaves, each a segment of its own (see enterUnplacedSpace): never put out. */
+  private readonly unplacedLabels = new Set<string>();
   /** Those of `externals` an expression has named (see DeclarationHost.externalNamed). */
   private externsUsed: Set<string> | undefined;
   /** Each `incbin` name's file: its bytes, and its name as nasm's `%pathsearch` gives it. */
@@ -683,6 +693,8 @@ class Assembler implements EvalContext {
     for (const st of this.stmts) for (const r of st.refs) if (this.externals.has(r.name)) named.add(r.name);
     const out: (MapSymbol & { readonly stmt: number })[] = [];
     for (const [name, of] of this.externals) {
+      // (Not a label's name, nor one of a label's place: see externalsNotLabels.)
+      if (this.symbols.has(name) || this.symbols.has(of.root)) continue;
       const equ = this.externalEqus?.get(name);
       const stmt = equ !== undefined ? equ.stmt : this.declarationDirectives.mapStatement(name, named.has(name));
       if (stmt !== undefined) out.push({ name, value: equ !== undefined ? of.rest.v ?? 0 : 0, stmt });
@@ -709,7 +721,11 @@ class Assembler implements EvalContext {
    * support external references", `dd x-a` 0).
    */
   private externalLabel(label: NonNullable<ParsedStatement['label']>, offset: number): void {
-    this.defineAsExternal(label, this.externalAt({ v: offset, sec: this.absoluteSec }));
+    // (A label of the space an unread `absolute` leaves is in a segment of its own: see enterUnplacedSpace.)
+    if (this.absoluteSec !== UNPLACED_SEGMENT) { this.defineAsExternal(label, this.externalAt({ v: offset, sec: this.absoluteSec })); return; }
+    const root = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
+    this.unplacedLabels.add(root);
+    this.defineAsExternal(label, { root, rest: { v: offset, sec: -1 } });
   }
 
   /** The external name whose segment `v` (an offset) is in (see externalSegmentValue). */
@@ -933,6 +949,11 @@ class Assembler implements EvalContext {
       },
       qualify: (name, at) => this.qualifyAt(name, at),
       externals: this.externsInPass.size === 0 ? undefined : new Map([...this.externals].filter(([name]) => this.externsInPass.has(name))),
+      firstPass: (e, at) => {
+        if (!this.firstPassEqus.namedIn(e)) return undefined;
+        const view = this.firstPassEqus.view(at, true, () => undefined);
+        return { ...scope, symbolBefore: (name, before) => view.symbol(this.qualifyAt(name, before), e) ?? this.deferredConstant(name), externals: view.externals, firstPass: undefined };
+      },
       run: (from, to) => { next = to; return this.statements(from, to); },
       parsedTaken: (code) => {
         if (this.final) this.parsedTakenFinal.add(code);
@@ -1207,10 +1228,14 @@ class Assembler implements EvalContext {
     return laterSymbol(e, (name) => !this.symbols.has(name) || this.definedLater(name)) === undefined;
   }
 
-  /** Whether `name` is defined by a statement after the current one (nasm: not known on this line). */
+  /**
+   * Whether `name` is defined by a statement after the current one (nasm: not known on this line),
+   * and not declared external before it: nasm knows such a name from its `extern` line on, a
+   * label of it further on taking it over in later passes (see externalsNotLabels).
+   */
   private definedLater(name: string): boolean {
     const s = this.symbols.get(name);
-    return s !== undefined && s.stmt > this.stmtIndex;
+    return s !== undefined && s.stmt > this.stmtIndex && !this.externsInPass.has(name);
   }
 
   private lookup(name: string, node: Expr): Value | undefined {
@@ -1276,7 +1301,7 @@ class Assembler implements EvalContext {
       // E9(00000000), `push a` 68[00000000], `mov eax, [a+4]` A1[04000000]).
       if (external !== undefined) {
         if (this.inCount) return undefined;
-        if (this.refusesExternal()) this.externalReference(node);
+        if (this.refusesExternal() && !this.unplacedLabels.has(external.root)) this.externalReference(node);
         return this.externalSegmentValue(external);
       }
       // No symbol can have a register's name (the parser refuses it as a label).
@@ -1811,8 +1836,9 @@ class Assembler implements EvalContext {
   private emit(unit: Uint8Array | undefined, n: number): void {
     const size = unit === undefined ? n : unit.length * n;
     if (this.absolute !== undefined) {
-      // (nasm's words for data too: measured, `db 1` after `absolute 0`.)
-      if (unit && size > 0) this.error('absolute-data', 'attempt to assemble code in [ABSOLUTE] space', undefined);
+      // (nasm's words for data too: measured, `db 1` after `absolute 0`. Not where an unread
+      // `absolute` left nasm's first pass, after which it stops: see enterUnplacedSpace.)
+      if (unit && size > 0 && this.absoluteSec !== UNPLACED_SEGMENT) this.error('absolute-data', 'attempt to assemble code in [ABSOLUTE] space', undefined);
       this.absolute += size;
       this.results.size[this.stmtIndex] = size;
       return;
@@ -3022,16 +3048,45 @@ class Assembler implements EvalContext {
   private absoluteDirective(st: ParsedStatement, args: readonly PPToken[]): void {
     // (Nothing to read: nasm's evaluator refuses it, measured `[absolute ]`, and its first pass
     // ends the assembly before code after it is found in absolute space.)
-    if (args.length === 0) { this.error('syntax', 'expression syntax error', st.op); return; }
+    if (args.length === 0) {
+      this.error('syntax', 'expression syntax error', st.op);
+      if (this.unplaced()) { this.enterUnplacedSpace(); this.keepSect(); }
+      return;
+    }
     const e = this.exprArgFrom(st, args, 'ignored');
     // A critical expression (measured: an unknown symbol, or one defined after the line, is
     // "not defined before use").
     let v = e !== undefined ? this.absoluteBase(e) : undefined;
     if (v?.v !== undefined && v.sec < 0 && !this.exactAddress(v, args, e!)) v = undefined;
+    if (v?.v === undefined && this.unplaced()) { this.enterUnplacedSpace(); this.keepSect(); return; }
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
     this.absoluteEntered ||= v?.v !== undefined;
     this.keepSect();
+  }
+
+  /**
+   * The place after an `absolute` nasm could not read, before any it could in the pass: offset
+   * 0x100 (directiv.c, in its first pass, after which the error stops it) in the segment its
+   * absolute space has before one is set, 0, which no section has. So `$` and `$$` are in a
+   * segment of their own, and so is each label there, as an external name is: define_label gives
+   * a label of segment 0 a new one (measured with nasm 2.16.01: `[absolute ]`, `absolute q` before
+   * `q:` or `absolute eax`, then `s:` / `x equ $-s` is "invalid operand type", `s:` / `resb 2` /
+   * `t:` / `x equ t-s` too). Nothing there is put out, nasm stopping after that pass.
+   */
+  private enterUnplacedSpace(): void {
+    this.absolute = UNPLACED_OFFSET;
+    this.absoluteSec = UNPLACED_SEGMENT;
+  }
+
+  /**
+   * Whether an `absolute` that cannot be read here leaves nasm where enterUnplacedSpace puts it:
+   * none read before it in the pass, and not in Ringside's first pass, which knows less than
+   * nasm's (an `equ` of a label further on is nasm's 0 there: measured, `s equ
+   * section..data.start + 2` / `absolute s` is read in every pass).
+   */
+  private unplaced(): boolean {
+    return !this.absoluteEntered && (this.pass > 0 || this.final);
   }
 
   /**
@@ -3065,12 +3120,27 @@ class Assembler implements EvalContext {
       // (Quietly: an unknown name is reported as evalWith reports it.)
       this.undefinedUse = Undefined.Quiet;
       try { of = externalConstantOf(e, this); } finally { this.undefinedUse = Undefined.Reported; }
+      // (A label of the name is the name: see externalsNotLabels.)
+      if (of !== undefined && this.symbols.has(of.root)) of = undefined;
     }
     if (of === undefined) return this.scaledAbsoluteBase(e) ?? this.keepingExternals(() => this.evalWith(e, Undefined.BeforeUse));
     // (Named so, it is listed in the map, as nasm's lists it: see externalMapSymbols.)
     if (this.externsInPass.has(of.root)) { (this.externsUsed ??= new Set()).add(of.root); return this.externalSegmentValue(of); }
     this.error('undefined-symbol', `symbol \`${of.root}' not defined before use`, firstLeaf(e, (leaf) => leaf.k === 'sym' && this.externals.get(leaf.name)?.root === of.root) ?? e);
     return { v: undefined, sec: -1 };
+  }
+
+  /**
+   * `externals` without the names a label of the program defines too, and their `equ`s: nasm's
+   * label takes over an external name of its own (labels.c define_label makes it global), so from
+   * its second pass on the name is the label (measured with nasm 2.16.01: `extern a` / `absolute
+   * a+2` / `resb 4` / `x:` / `section .text` / `dw x` / `a:` is 08 00).
+   */
+  private externalsNotLabels(): ReadonlyMap<string, ExternalName> {
+    for (const of of this.externals.values()) {
+      if (this.symbols.has(of.root)) return new Map([...this.externals].filter(([, x]) => !this.symbols.has(x.root)));
+    }
+    return this.externals;
   }
 
   /**
@@ -3086,9 +3156,10 @@ class Assembler implements EvalContext {
    * .text, is -1; `l2-l`, l2 in .data, is l2's address less 1).
    */
   private scaledAbsoluteBase(e: Expr): Value | undefined {
-    const roots = this.externals.size > 0 ? externalCoefficients(e, this.externals) : undefined;
+    const externals = this.externalsNotLabels();
+    const roots = externals.size > 0 ? externalCoefficients(e, externals) : undefined;
     if (roots !== undefined && [...roots.keys()].some((root) => !this.externsInPass.has(root))) return undefined;
-    const ctx: EvalContext = { symbol: (name, node) => this.symbol(name, node), here: () => this.here(), base: () => this.base(), error: () => undefined, externals: this.externals };
+    const ctx: EvalContext = { symbol: (name, node) => this.symbol(name, node), here: () => this.here(), base: () => this.base(), error: () => undefined, externals };
     // (Quietly: the bin format's refusal of an external name and an unknown name are reported as
     // evalWith reports them, when this is no such address.)
     this.undefinedUse = Undefined.Quiet;

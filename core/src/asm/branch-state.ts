@@ -128,7 +128,11 @@ export class BranchStates {
         // Whether each way's definitions have parameters, all alike (what a later `%define` is checked against).
         const kinds = new Set(lists.flatMap((o) => (o ?? []).filter((d) => idOf(d) === id).map((d) => (d.undecided !== undefined ? d.undecided.withParameters : d.params !== undefined))));
         const withParameters = inEveryWay && kinds.size === 1 ? [...kinds][0] : undefined;
-        const undecided = { condition: this.first, inEveryWay, constant, ...(withParameters !== undefined ? { withParameters } : {}) };
+        // Each way's definitions of it, for a later definition and the calls (unknown where a way
+        // left it undecided itself).
+        const ways = lists.map((o) => (o ?? []).filter((d) => idOf(d) === id));
+        const known = ways.every((w) => w.every((d) => d.undecided === undefined));
+        const undecided = { condition: this.first, inEveryWay, constant, ...(withParameters !== undefined ? { withParameters } : {}), ...(known ? { ways } : {}) };
         markers.set(id, { name: m.name, params: undefined, body: [], range: m.range, ...(m.caseInsensitive === true ? { caseInsensitive: true as const } : {}), undecided });
       }
     }
@@ -160,14 +164,15 @@ function numberOf(body: readonly PPToken[]): number | undefined {
   return v !== undefined && Number.isSafeInteger(v) ? (minus ? -v : v) : undefined;
 }
 
-function sameList(a: readonly SingleLineMacro[] | undefined, b: readonly SingleLineMacro[] | undefined): boolean {
+/** Whether two lists of definitions expand alike (see sameDefinition). */
+export function sameList(a: readonly SingleLineMacro[] | undefined, b: readonly SingleLineMacro[] | undefined): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined || a.length !== b.length) return false;
   return a.every((m, i) => sameDefinition(m, b[i]));
 }
 
 /** Whether two definitions expand alike (made by the same line in different branches, or alike). */
-function sameDefinition(a: SingleLineMacro, b: SingleLineMacro): boolean {
+export function sameDefinition(a: SingleLineMacro, b: SingleLineMacro): boolean {
   if (a === b) return true;
   if (a.undecided !== undefined || b.undecided !== undefined) return false;
   if (a.name !== b.name || a.caseInsensitive !== b.caseInsensitive || a.alias !== b.alias) return false;

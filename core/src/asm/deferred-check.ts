@@ -5,7 +5,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink, HeldDiagnostic } from './diagnostics';
-import { evaluate, MISPLACED_LABEL, parseWhole, type EvalContext, type Expr, type ExternalName, type Value } from './expr';
+import { evaluate, MISPLACED_LABEL, parseWhole, type EvalContext, type Expr, type ExternalName, type ParseError, type Value } from './expr';
 import { lineRange, type PPToken } from './source';
 import { isRegisterWord, symbolsLeft } from './pp-expressions';
 import { registersCompared } from './register-sum';
@@ -145,6 +145,14 @@ export interface CheckScope {
    * `%if k - a == 3` and `%if a == a` true; `%if a` "non-constant value given to `%if'").
    */
   readonly externals?: ReadonlyMap<string, ExternalName>;
+  /**
+   * The scope as nasm's first pass has it at statement `at`, when expression `e` names a symbol
+   * whose value there differs (an `equ` of a label further on, or of an external name before its
+   * `extern` line: see FirstPassEqus): nasm evaluates the condition in that pass too, and stops
+   * after it at an error (measured with nasm 2.16.01: `k equ a + 3` / `extern a` / `%if k - a > 2`
+   * is "`>': operands differ by a non-scalar", k being 0 there, though `%if k - a == 3` holds).
+   */
+  firstPass?(e: Expr, at: number): CheckScope | undefined;
   /** Told of each run of code with parse diagnostics that a branch taken assembles, in any pass (see Assembler.reportEarlierBranches). */
   parsedTaken?(code: CheckCode): void;
   /** Assembles statements `from` to `to`; false when assembly is to stop (the time budget ran out). */
@@ -328,6 +336,22 @@ function expressionValue(c: CheckCondition, scope: CheckScope, sink: DiagnosticS
   // eax+lbl-lbl` "non-constant value given to `%if'").
   const compared = registersCompared(expr, isRegisterNode);
   if (typeof compared === 'string') { if (report) sink.error('expression', compared, at(expr.start, expr.end), expansion, undefined, line); return undefined; }
+  // (nasm's first pass reports first, and stops: see CheckScope.firstPass. Not for an `%elif`,
+  // whose errors nasm does not report, so that its first pass goes on: see runBlock.)
+  const early = c.directive.startsWith('%elif') ? undefined : scope.firstPass?.(compared, c.statement);
+  if (early !== undefined && numberOf(c, expr, compared, trailing, early, sink) === undefined) return undefined;
+  return numberOf(c, expr, compared, trailing, scope, sink);
+}
+
+/**
+ * The number `compared` (condition `c`'s expression `expr`, its registers compared, `trailing`
+ * what follows it) gives in `scope`, or undefined after an error (reported when `scope.report`).
+ */
+function numberOf(c: CheckCondition, expr: Expr, compared: Expr, trailing: ParseError | undefined, scope: CheckScope, sink: DiagnosticSink): Value | undefined {
+  const at = (start: number, end: number): SourceRange => lineRange(c.file, c.line, start, end);
+  const expansion = c.expansion;
+  const report = scope.report;
+  const line = c.outputLine;
   // nasm's evaluation stops at the first symbol it has no value for: one message (measured:
   // `%if un-un` and `%if un-un2` are "symbol `un' not defined before use" once), as pp-expressions.ts.
   let failed = false;

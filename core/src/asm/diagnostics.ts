@@ -134,7 +134,7 @@ export class DiagnosticSink {
     // A line of a `%use` package's macro is written nowhere the user can see: reported at the
     // call, as nasm reports the lines of its `.nolist` macros (`bf16 3.4e38`'s overflow).
     if (range.file === PACKAGE_BODY_FILE && expansion !== undefined && expansion.length > 0) { range = expansion[0]; expansion = expansion.slice(1); }
-    const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${range.end.line}:${range.end.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}${repeat > 0 ? `\0${repeat}` : ''}`;
+    const key = `${severity}\0${code}\0${message}\0${range.file}\0${range.start.line}\0${range.start.col}\0${range.end.line}:${range.end.col}\0${expansion?.length ? rangeKey(expansion[0]) : ''}${repeat > 0 ? `\0${repeat}` : ''}${statementRange !== undefined ? `\0${rangeKey(statementRange)}` : ''}`;
     const seen = this.seen.get(key);
     if (seen !== undefined) { again(seen, line, position, expansion); return; }
     const rounds: Rounds = { line, passed: position };

@@ -444,12 +444,22 @@ interface Message {
   readonly ofNext: boolean;
 }
 
+/**
+ * Whether `range` is a `%!NAME` written in line `at` itself, which nasm reads as it writes the line
+ * for its listing; one a macro argument or a single-line macro put there is read as the line runs,
+ * after its row (measured with nasm 2.16.01: `%define M a %!NOPE in` / a macro's `%defstr S M`,
+ * or `m %!NOPE` / its `db %1`, warn after the body line's row).
+ */
+function writtenInLine(lines: PPLines, at: number, range: SourceRange): boolean {
+  return lines.file(at) === range.file && lines.line[at] === range.start.line && lines.text[at].startsWith('%!', range.start.col);
+}
+
 /** The warnings and errors by the preprocessed line nasm lists them after (messageLine), each round's (everyTime). */
 function messagesByLine(lines: PPLines, diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): Map<number, Message[]> {
   const byLine = new Map<number, Message[]>();
   for (const { diagnostic: d, line: at } of everyTime(lines, diagnostics, places)) {
     if ((d.severity !== 'warning' && d.severity !== 'error') || !listsMessage(d)) continue;
-    const ofNext = d.code === 'pp-environment' && at > 0 && lines.origin(at).body;
+    const ofNext = d.code === 'pp-environment' && at > 0 && lines.origin(at).body && writtenInLine(lines, at, d.range);
     const listedAt = ofNext ? at - 1 : at;
     let list = byLine.get(listedAt);
     if (list === undefined) byLine.set(listedAt, (list = []));

@@ -41,6 +41,11 @@ export interface Undecided {
   readonly assigned?: true;
   /** Whether every way defines it with parameters (true) or every way without (false); undefined when they differ or it is not known. */
   readonly withParameters?: boolean;
+  /**
+   * Each way's definitions of the name, oldest first, as the definitions made since left them:
+   * what a call finds in each way (see SingleLineMacros.define); undefined when not known.
+   */
+  readonly ways?: readonly (readonly SingleLineMacro[])[];
 }
 
 /** A line of a macro or %rep body, tokenized once at definition. */

@@ -58,8 +58,10 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
     // out a line it passes on, before it does; so its warnings of a string or `%[` left open, as it
     // reads the line and its `%[...]`.)
     const early = EARLY_WARNINGS.has(d.code);
-    add(d, messageLine(lines, d.range, places.lines[i], places.passed[i], early), first);
-    for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, d.range, r.line, r.passed, early), first);
+    // (Of the body's line, one a macro's argument put there: see Preprocessor.readEnvironment.)
+    const range = early ? d.statementRange ?? d.range : d.range;
+    add(d, messageLine(lines, range, places.lines[i], places.passed[i], early), first);
+    for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, range, r.line, r.passed, early), first);
   });
   // (Array.prototype.sort is stable.)
   return sorted ? out : out.sort((a, b) => a.line - b.line || Number(!early.has(a)) - Number(!early.has(b)));

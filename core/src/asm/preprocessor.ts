@@ -5,7 +5,7 @@ import type { SourceRange } from './api';
 import { DiagnosticSink, type HeldDiagnostic } from './diagnostics';
 import { conditionsOf, type CheckCondition, type DeferredCheck } from './deferred-check';
 import { DeferredIfs, type OpenCheck } from './deferred-if';
-import { BranchStates } from './branch-state';
+import { BranchStates, sameDefinition } from './branch-state';
 import { Cond, firstTokenIs, identical, isConditional, KEPT_IN_SKIPPED_GROUP, macroRange, stateAfter, takesRange, Test, type CondEntry } from './conditionals';
 import { isLocalName, type Expr, type Value } from './expr';
 import { assemblerTerm, EquConstants, evaluateExpression, isRegisterWord, parseArgument, parseExpression, parseLeading, type ParsedExpression } from './pp-expressions';
@@ -861,7 +861,9 @@ class Preprocessor {
     }
 
     const d = toks.length > 0 && toks[0].kind === 'preproc' ? toks[0].text.toLowerCase() : '';
-    if (d !== '' && f.kind !== 'file' && toks.some(isEnvironmentToken)) toks = this.bodyEnvironment(toks, file, line);
+    // (A macro call's too, before its arguments are taken: measured with nasm 2.16.01, `%rep 2` /
+    // `m %!UNSET` warns once a round, listed before the call's row, not where the body uses %1.)
+    if ((flags & Flag.Preproc) !== 0 && f.kind !== 'file' && toks.some(isEnvironmentToken)) toks = this.bodyEnvironment(toks, file, line);
     if (d !== '' && this.directive(f, file, line, text, d, toks)) return;
 
     let expanded = this.expandSingle(toks, file, line);
@@ -2488,9 +2490,10 @@ class Preprocessor {
    */
   private bodyEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
     const endsBlank = this.endsBlank;
-    this.readEnvironment(toks, file, line);
+    // (Not one a macro's argument put there: that is read where the body uses it, see readEnvironment.)
+    this.readEnvironment(toks.some((t) => t.src !== undefined) ? toks.filter((t) => t.src === undefined) : toks, file, line);
     this.endsBlank = endsBlank;
-    return toks.map((t) => (isEnvironmentToken(t) ? { ...t, environmentWarned: true } : t));
+    return toks.map((t) => (isEnvironmentToken(t) && t.src === undefined ? { ...t, environmentWarned: true } : t));
   }
 
   private readEnvironment(toks: PPToken[], file: string, line: number): PPToken[] {
@@ -2504,6 +2507,8 @@ class Preprocessor {
     let blank = false;
     let blanks = 0;
     let last: PPToken | undefined;
+    // How many times each variable a macro's argument put in the line was warned of (see below).
+    const uses = new Map<string, number>();
     for (; i < toks.length; i++) {
       const t = toks[i];
       // A `%!` before neither a name nor a string names nothing: nasm keeps it as written, and
@@ -2534,7 +2539,15 @@ class Preprocessor {
         }
       }
       const value = env[name];
-      if (value === undefined && t.environmentWarned !== true) this.sink.warning('pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion());
+      if (value === undefined && t.environmentWarned !== true) {
+        // One a macro's argument put in the body's line is warned of at the argument, about that
+        // line, once for each use (measured with nasm 2.16.01: `m %!UNSET` / `db %1, %1` warns
+        // twice, "... from macro `m'" naming the body's line, listed after its row).
+        const about = t.src !== undefined && (t.src.file !== file || t.src.start.line !== line) ? lineRange(file, line, 0, 0) : undefined;
+        const repeat = about === undefined ? 0 : (uses.get(name) ?? -1) + 1;
+        if (about !== undefined) uses.set(name, repeat);
+        this.sink.report('warning', 'pp-environment', `nonexistent environment variable \`${name}'`, t.src ?? lineRange(file, line, t.start, last.end), this.lineExpansion(), undefined, this.sink.position(), -1, repeat, about);
+      }
       const made = value === undefined ? [] : tokenizeLine(value).filter((x) => x.kind !== 'comment');
       blank = made.length === 0 && (blank || spaced(before, t));
       // (At the line's start, the blanks written before it: measured, ` %!UNSET db 4` is `  db 4`.)
@@ -2569,11 +2582,14 @@ class Preprocessor {
     const t = rest[top];
     if (!this.standardCleared && isImplementedFunction(t)) return this.functionCall(rest, file, line, before, active);
     if (t.kind !== 'ident') return -1;
-    const defs = this.singles.lookup(t.text);
+    let defs: readonly SingleLineMacro[] | undefined = this.singles.lookup(t.text);
     if (defs === undefined) return this.builtinCall(rest, file, line, before);
     // As nasm: the newest definition decides. Without parameters, it expands whatever follows;
     // with them, it takes the definition of the call's argument count, if there is one.
     let def: SingleLineMacro | undefined = defs[defs.length - 1];
+    // (A call every way through the block finds the same definition for is no matter of the way.)
+    const agreed = def.undecided?.ways !== undefined ? agreedWay(def.undecided.ways, rest) : undefined;
+    if (agreed !== undefined) { defs = agreed; def = agreed[agreed.length - 1]; }
     if (def.undecided !== undefined) {
       // A number the assembler holds stays a name in an expression or a line of code, but where
       // the line starts, where nasm's number is no label (see DeferredConstant).
@@ -3462,6 +3478,38 @@ const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacr
  * Where the call's parenthesis opened at `open` in `rest` (the next token last) closes, -1 when
  * it does not: parentheses and commas in braces do not count.
  */
+/**
+ * The definitions of a name a block the assembler decides left undecided, each way's `ways` (see
+ * Undecided.ways), when its call (`rest`, the name last) finds the same one in every way, or none
+ * alike: one way's, for the call to be read as in any; else undefined.
+ */
+function agreedWay(ways: readonly (readonly SingleLineMacro[])[], rest: readonly PPToken[]): readonly SingleLineMacro[] | undefined {
+  const top = rest.length - 1;
+  // The call's argument count, when it has a list.
+  let count: number | undefined;
+  const j = rest[top - 1]?.text === '(' ? closingParenthesis(rest, top - 1) : -1;
+  if (j >= 0) {
+    const inside: PPToken[] = [];
+    for (let k = top - 2; k > j; k--) inside.push(rest[k]);
+    count = inside.length === 0 ? 1 : splitArguments(inside, 0, Infinity).length;
+  }
+  const called = (w: readonly SingleLineMacro[]): SingleLineMacro | 'none' | 'unmatched' => {
+    const newest = w[w.length - 1];
+    if (newest === undefined) return 'none';
+    if (newest.params === undefined) return newest;
+    if (count === undefined) return 'none';
+    for (let k = w.length - 1; k >= 0; k--) if (takesCount(w[k].params, w[k].modifiers, count)) return w[k];
+    return 'unmatched';
+  };
+  const first = called(ways[0]);
+  if (first === 'none') return undefined;
+  for (let i = 1; i < ways.length; i++) {
+    const c = called(ways[i]);
+    if (typeof c === 'string' || typeof first === 'string' ? c !== first : !sameDefinition(c, first)) return undefined;
+  }
+  return ways[0];
+}
+
 function closingParenthesis(rest: readonly PPToken[], open: number): number {
   let depth = 0, braces = 0;
   for (let j = open; j >= 0; j--) {

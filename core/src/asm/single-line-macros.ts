@@ -2,6 +2,7 @@
 // keeps them: one list per name for `%define` and `%idefine` alike, searched newest first.
 
 import type { SourceRange } from './api';
+import { sameList } from './branch-state';
 import type { DiagnosticSink } from './diagnostics';
 import type { SingleLineMacro, Undecided } from './macros';
 import type { PPToken } from './source';
@@ -80,47 +81,35 @@ export class SingleLineMacros {
     }
     if (!alias && this.aliasesOff) this.defineOverAside(name, key, params, caseInsensitive, range, expansion);
     let list = this.byName.get(key);
-    // A definition replaces what a block the assembler decides left undecided (see BranchStates);
-    // one the branches all defined otherwise as to parameters is nasm's error whichever it takes.
+    // A definition meets what a block the assembler decides left undecided (see BranchStates) in
+    // each way through the block: where every way then holds the same definitions, they are the
+    // name's again; else it stays undecided, each way's definitions kept for the calls.
     const left = list?.find((o) => o.undecided !== undefined && (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name));
-    if (left?.undecided?.withParameters !== undefined && left.undecided.withParameters !== (params !== undefined) && (left.caseInsensitive === true) === caseInsensitive && !alias) {
-      this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
-    }
     if (left !== undefined && list !== undefined) {
-      list = list.filter((o) => !(o.undecided !== undefined && (o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name)));
+      list = list.filter((o) => o !== left);
       if (list.length === 0) list = undefined; else this.byName.set(key, list);
+      const ways = left.undecided!.ways;
+      if (ways !== undefined) {
+        const placed = ways.map((w) => { const l = w.slice(); return { list: l, problem: placeDefinition(l, m, name, key, params, caseInsensitive) }; });
+        // (A warning nasm gives whichever way it takes; one it gives in some ways only is left out.)
+        const problem = placed[0].problem;
+        if (problem !== undefined && placed.every((p) => p.problem?.message === problem.message)) this.sink.warning(problem.code, problem.message, range, expansion);
+        const decided = placed.every((p) => sameList(p.list, placed[0].list));
+        const added = decided ? placed[0].list : [{ ...left, undecided: undecidedAfter(left.undecided!, placed.map((p) => p.list)) }];
+        this.byName.set(key, list === undefined ? [...added] : [...list, ...added]);
+        return list === undefined;
+      }
+      // One the branches all defined otherwise as to parameters is nasm's error whichever it takes.
+      if (left.undecided!.withParameters !== undefined && left.undecided!.withParameters !== (params !== undefined) && (left.caseInsensitive === true) === caseInsensitive && !alias) {
+        this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
+      }
     }
     if (list === undefined) {
       this.byName.set(key, [m]);
       return true;
     }
-    // As nasm 2.16's define_smacro: the definition a new one replaces is the newest of the same
-    // name (told apart by case only when both are case-sensitive) taking the same count of
-    // parameters or none (any, for a definition without), or a greedy one a call of that count
-    // would call. If that one differs in case-sensitivity or in having parameters, or is greedy of
-    // fewer parameters, nasm warns and keeps both, the new one shadowing the other (for
-    // parameters, an error unless -w-pp-macro-def-param-single; measured: `%define f(a+) 1` /
-    // `%define f(a,b) 2` shadows, `f(1)` is then 1, and `%define f(a)` after `f(a,b+)` replaces it).
-    const n = params?.length ?? 0;
-    let k = list.length - 1;
-    for (; k >= 0; k--) {
-      const o = list[k];
-      const same = o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name;
-      if (same && (n === 0 || o.params === undefined || takesCount(o.params, o.modifiers, n))) break;
-    }
-    if (k < 0) { list.push(m); return false; }
-    const o = list[k];
-    if ((o.caseInsensitive === true) !== caseInsensitive) {
-      const sense = (insensitive: boolean): string => (insensitive ? 'insensitive' : 'sensitive');
-      this.sink.warning('macro-def-case-single', `case ${sense(caseInsensitive)} definition of macro \`${name}' will shadow ${sense(o.caseInsensitive === true)} macro \`${o.name}'`, range, expansion);
-      list.push(m);
-    } else if ((o.params === undefined) !== (params === undefined)) {
-      this.sink.warning('macro-def-param-single', `macro \`${name}' defined both with and without parameters`, range, expansion);
-      list.push(m);
-    } else if (o.params !== undefined && o.params.length < n) {
-      this.sink.warning('pp-macro-def-greedy-single', `defining macro \`${name}' shadows previous greedy definition`, range, expansion);
-      list.push(m);
-    } else list[k] = m;
+    const problem = placeDefinition(list, m, name, key, params, caseInsensitive);
+    if (problem !== undefined) this.sink.warning(problem.code, problem.message, range, expansion);
     return false;
   }
 
@@ -235,4 +224,48 @@ export class SingleLineMacros {
     this.byName.clear();
     for (const [key, list] of table) this.byName.set(key, list.slice());
   }
+}
+
+/**
+ * Puts definition `m` of `name` (`key` in lower case) in `list`, the name's definitions, as nasm
+ * 2.16's define_smacro does, and returns the warning it gives, if any. The definition a new one
+ * replaces is the newest of the same name (told apart by case only when both are case-sensitive)
+ * taking the same count of parameters or none (any, for a definition without), or a greedy one a
+ * call of that count would call. If that one differs in case-sensitivity or in having parameters,
+ * or is greedy of fewer parameters, nasm warns and keeps both, the new one shadowing the other
+ * (for parameters, an error unless -w-pp-macro-def-param-single; measured: `%define f(a+) 1` /
+ * `%define f(a,b) 2` shadows, `f(1)` is then 1, and `%define f(a)` after `f(a,b+)` replaces it).
+ */
+function placeDefinition(list: SingleLineMacro[], m: SingleLineMacro, name: string, key: string, params: readonly string[] | undefined, caseInsensitive: boolean): { code: string; message: string } | undefined {
+  const n = params?.length ?? 0;
+  let k = list.length - 1;
+  for (; k >= 0; k--) {
+    const o = list[k];
+    const same = o.caseInsensitive === true || caseInsensitive ? o.name.toLowerCase() === key : o.name === name;
+    if (same && (n === 0 || o.params === undefined || takesCount(o.params, o.modifiers, n))) break;
+  }
+  if (k < 0) { list.push(m); return undefined; }
+  const o = list[k];
+  if ((o.caseInsensitive === true) !== caseInsensitive) {
+    const sense = (insensitive: boolean): string => (insensitive ? 'insensitive' : 'sensitive');
+    list.push(m);
+    return { code: 'macro-def-case-single', message: `case ${sense(caseInsensitive)} definition of macro \`${name}' will shadow ${sense(o.caseInsensitive === true)} macro \`${o.name}'` };
+  }
+  if ((o.params === undefined) !== (params === undefined)) {
+    list.push(m);
+    return { code: 'macro-def-param-single', message: `macro \`${name}' defined both with and without parameters` };
+  }
+  if (o.params !== undefined && o.params.length < n) {
+    list.push(m);
+    return { code: 'pp-macro-def-greedy-single', message: `defining macro \`${name}' shadows previous greedy definition` };
+  }
+  list[k] = m;
+  return undefined;
+}
+
+/** `u` after a definition left each way through its block with definitions `ways` (see Undecided.ways). */
+function undecidedAfter(u: Undecided, ways: readonly (readonly SingleLineMacro[])[]): Undecided {
+  const kinds = new Set(ways.flatMap((w) => w.map((d) => d.params !== undefined)));
+  const inEveryWay = ways.every((w) => w.length > 0);
+  return { condition: u.condition, inEveryWay, constant: false, ways, ...(inEveryWay && kinds.size === 1 ? { withParameters: [...kinds][0] } : {}) };
 }
