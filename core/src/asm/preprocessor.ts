@@ -3473,11 +3473,6 @@ const NAME_TAKERS: ReadonlySet<string> = new Set([
 /** The words nasm 2.16.01's `%clear` knows (preproc.c). */
 const CLEAR_WORDS: ReadonlySet<string> = new Set(['all', 'define', 'def', 'smacro', 'defalias', 'alias', 'salias', 'alldef', 'alldefine', 'macro', 'mmacro', 'context', 'ctx', 'global', 'nothing', 'none', 'ignore']);
 
-/** How many tokens a call's arguments hold. */
-/**
- * Where the call's parenthesis opened at `open` in `rest` (the next token last) closes, -1 when
- * it does not: parentheses and commas in braces do not count.
- */
 /**
  * The definitions of a name a block the assembler decides left undecided, each way's `ways` (see
  * Undecided.ways), when its call (`rest`, the name last) finds the same one in every way, or none
@@ -3510,6 +3505,10 @@ function agreedWay(ways: readonly (readonly SingleLineMacro[])[], rest: readonly
   return ways[0];
 }
 
+/**
+ * Where the call's parenthesis opened at `open` in `rest` (the next token last) closes, -1 when
+ * it does not: parentheses and commas in braces do not count.
+ */
 function closingParenthesis(rest: readonly PPToken[], open: number): number {
   let depth = 0, braces = 0;
   for (let j = open; j >= 0; j--) {
