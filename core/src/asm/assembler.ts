@@ -2355,11 +2355,16 @@ class Assembler implements EvalContext {
 
   /** `NAME equ value`: a constant, or a label's sum, defined pass by pass. */
   private equ(st: ParsedStatement): void {
-    const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
+    const operand = st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>;
+    const e = operand.expr;
     // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
     const external = this.equOfExtern = { named: false };
+    const errors = this.errorsGiven;
     let v: Value;
     try { v = this.evalImmediate(e); } finally { this.equOfExtern = undefined; }
+    // (Not where the value was refused, which drops the line: measured, `y equ dword x` with x
+    // never defined is "symbol `x' not defined" alone.)
+    if (operand.equWords !== undefined && this.final && this.errorsGiven === errors) this.equFormUnmatched(operand);
     // An external name's value: nasm refuses it where the constant is used, as the name's
     // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
     // support external references").
@@ -2380,6 +2385,15 @@ class Assembler implements EvalContext {
     if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
     else if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
     else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
+  }
+
+  /**
+   * An `equ` whose value has words no EQU form takes (see ParsedOperand's equWords): nasm's final
+   * pass finds no form for it, after defining the name in the passes before.
+   */
+  private equFormUnmatched(operand: Extract<ParsedOperand, { kind: 'imm' }>): void {
+    if (operand.equWords === 'to') this.error('invalid-operands', 'invalid combination of opcode and operands', operand);
+    else this.error('operand-size', 'mismatch in operand sizes', operand);
   }
 
   /**

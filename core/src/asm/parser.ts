@@ -38,6 +38,12 @@ export type ParsedOperand =
   | (Span & {
       readonly kind: 'imm'; readonly expr: Expr; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly strict?: boolean;
       readonly jump?: 'short' | 'near' | 'far';
+      /**
+       * An `equ`'s value written with a size, `near` or `short` ('size') or `to`: nasm defines
+       * the name all the same, and refuses the line as its final pass matches it against EQU's
+       * forms, which take none (see LineParser.equWords).
+       */
+      readonly equWords?: 'size' | 'to';
     })
   | (Span & {
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
@@ -992,8 +998,15 @@ class LineParser implements TermReader {
       // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
       // `.a:` defines main.a, and `X equ .a` is main.a too).
       if (label !== undefined && !label.local) this.localBase = this.baseBeforeLabel;
-      const e = this.equValue(word);
-      return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
+      let read: ReturnType<LineParser['equValue']>;
+      try { read = this.equValue(word); } catch (e) {
+        // With `times`, nasm refuses the value as it runs the `equ`, once for each repetition,
+        // after its parser's messages (measured: `y: times 2 equ 5, 6` and `y: times 2 equ far 0`).
+        if (times === undefined || !(e instanceof LineError) || e.problem.message !== BAD_EQU) throw e;
+        return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, NO_TOKENS);
+      }
+      const { value: e, form } = read;
+      return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, equWords: form, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
     }
     if (fillOfNothing) return this.alignWithoutFill(label, prefixes, op, word, endsInComma);
     if (aligning) return this.align(label, times, prefixes, op);
@@ -1085,29 +1098,61 @@ class LineParser implements TermReader {
   /**
    * The value of `x equ value`, which nasm reads as an instruction's operands and wants one
    * number of (measured: `x equ`, `x equ eax+1`, `x equ [eax]` and `x equ 5, 6` are "bad syntax
-   * for EQU", `x equ 5,` is 5, `x equ 5 6` an operand's leftover).
+   * for EQU", `x equ 5,` is 5, `x equ 5 6` an operand's leftover). `form`: the words written
+   * before it that nasm's EQU forms do not take (see ParsedOperand's equWords).
    */
-  private equValue(word: PPToken): Expr {
+  private equValue(word: PPToken): { value: Expr; form: 'size' | 'to' | undefined } {
     const toks = this.toks;
-    // (Read as an operand is: see `operand`. Measured, `y equ abs` is "invalid operand size
-    // specification" and "expression syntax error", `y equ abs+1` the first alone.)
-    while (this.pos < toks.length - 1 && isReferenceWord(toks[this.pos])) this.goOn('invalid operand size specification', toks[this.pos++]);
-    if (this.pos === toks.length - 1 && isReferenceWord(toks[this.pos])) {
-      this.goOn('invalid operand size specification', toks[this.pos]);
-      this.fail('expression syntax error', toks[this.pos]);
-    }
+    const words = this.equWords();
     const end = toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
     const comma = this.operandEnd(this.pos, false);
+    // (Words and nothing after them: measured, `y equ dword` and `y equ abs` are "expression syntax error".)
+    if (words.read && (this.pos >= toks.length || comma === this.pos)) this.fail('expression syntax error', toks[this.pos] ?? toks[this.pos - 1]);
     if (comma === this.pos && comma < end) this.fail('expression syntax error', toks[comma]);
     if (comma < end && this.operandEnd(comma + 1, false) === comma + 1) this.fail('expression syntax error', toks[comma]);
-    if (this.pos >= end || toks[this.pos].text === '[') this.fail('bad syntax for EQU', toks[this.pos] ?? word);
+    if (this.pos >= end) this.fail(BAD_EQU, toks[this.pos] ?? word);
+    if (toks[this.pos].text === '[') this.equReference(this.pos, this.pos, comma);
+    // (A prefix is no start of an expression: measured, `y equ rep 1` and `y equ dword o16 1`.)
+    if (isUnreadableWord(toks[this.pos].text) && toks[this.pos].kind === 'ident') this.fail('expression syntax error', toks[this.pos]);
     const value = this.equOperand(comma);
-    if (comma < end) this.fail('bad syntax for EQU', toks[this.pos]);
-    for (let k = this.pos; k < this.stoppedAt; k++) if (register(toks[k])) this.fail('bad syntax for EQU', toks[k]);
+    // `far` outside JMP and CALL: nasm's parser refuses it on a value that is no memory
+    // reference, which leaves the operand no number (measured: `y equ far 1` and `y equ far eax`
+    // are this then "bad syntax for EQU", `y equ far [1]` the second alone).
+    if (words.far) {
+      this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
+      this.fail(BAD_EQU, toks[this.pos]);
+    }
+    if (comma < end) this.fail(BAD_EQU, toks[this.pos]);
+    for (let k = this.pos; k < this.stoppedAt; k++) if (register(toks[k])) this.fail(BAD_EQU, toks[k]);
     // (Measured: `x equ y wrt 3` too.)
-    if (value.k === 'bin' && value.op === 'wrt') this.fail('bad syntax for EQU', toks[this.pos]);
+    if (value.k === 'bin' && value.op === 'wrt') this.fail(BAD_EQU, toks[this.pos]);
     this.collectRefs(value);
-    return value;
+    return { value, form: words.form };
+  }
+
+  /**
+   * The size and special words before an `equ`'s value, which nasm's parser reads as it reads
+   * an operand's (parser.c): `abs`, `rel` and `nosplit` it refuses there and reads on; `far` it
+   * refuses once it has the value; a size, `near`, `short` (`form` 'size') or `to` (`form` 'to')
+   * make an operand no EQU form takes, which nasm finds as it matches the line in its final pass
+   * (measured with nasm 2.16.01: `y equ dword 1` is "mismatch in operand sizes", `y equ to 1` and
+   * `y equ to dword 1` "invalid combination of opcode and operands", `y equ strict 1` is 1).
+   */
+  private equWords(): { read: boolean; far: boolean; form: 'size' | 'to' | undefined } {
+    const toks = this.toks;
+    const first = this.pos;
+    let far = false;
+    let form: 'size' | 'to' | undefined;
+    for (; this.pos < toks.length && toks[this.pos].kind === 'ident'; this.pos++) {
+      const t = toks[this.pos];
+      const lower = t.text.toLowerCase();
+      if (isReferenceWord(t)) this.goOn('invalid operand size specification', t);
+      else if (lower === 'far') far = true;
+      else if (lower === 'to') form = 'to';
+      else if (lower === 'near' || lower === 'short' || (SIZE_KEYWORDS[lower] !== undefined && lower !== 'fword') || lower === 'oword' || lower === 'yword' || lower === 'zword') form ??= 'size';
+      else if (lower !== 'strict') break;
+    }
+    return { read: this.pos > first, far, form };
   }
 
   /**
@@ -1115,21 +1160,58 @@ class LineParser implements TermReader {
    * parser's error, which skips to the next comma and reads on (parser.c; measured with nasm
    * 2.16.01: `x equ 1 2` and `x equ 1 eax` define x as 1, `x equ 1 2, 3` is that error then "bad
    * syntax for EQU", `x: times 2 equ 1 2` that error then x's redefinition). Where it stopped, in
-   * `stoppedAt`. (A `:` after it is a segment's, which this dialect does not read on after.)
+   * `stoppedAt`. A `:` or `[` after it makes the operand a memory reference (see equReference).
    */
   private equOperand(end: number): Expr {
     const toks = this.toks;
     const value = this.expressionUpTo(this.pos, end);
     const stop = this.stoppedAt;
     if (stop === end) return value;
+    if (toks[stop].text === ':' || toks[stop].text === '[') this.equReference(this.pos, this.pos, end);
     this.scannedNumber(toks[stop]);
     const unsupported = this.stoppedAfterWrt ? undefined : this.outputFormat(stop);
-    // (Nor after a word nasm's parser reads as a size or a keyword, `dword 1`, `far 1`, whose
-    // operand is no value to Ringside: the line fails there.)
-    const word = toks[this.pos].kind === 'ident' && isUnreadableWord(toks[this.pos].text);
-    if (unsupported !== undefined || word || toks[stop].text === ':') this.fail(unsupported ?? AFTER_OPERAND, toks[stop]);
+    if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
     this.goOn(AFTER_OPERAND, toks[stop]);
     return value;
+  }
+
+  /**
+   * An `equ`'s operand from `toks[start]` to `end` that nasm's parser reads as a memory reference
+   * (`from`: where its next expression or `[` is): a value before a `:` is a segment override,
+   * which anything but a segment register is refused as, and its brackets must close where the
+   * operand ends; no EQU form takes the reference (measured with nasm 2.16.01: `x equ 1:2` and
+   * `x equ 1:[2]` are "invalid segment override" then "bad syntax for EQU", `x equ es:2`, `x equ
+   * [1]` and `x equ 1[2]` the second alone, `x equ 1:` the first then "expression syntax error",
+   * `x equ 1:2 3` the first, "comma, decorator or end of line expected, got 269", then the second,
+   * `x equ [1` "expecting ] at end of memory operand" then the second).
+   */
+  private equReference(start: number, from: number, end: number): never {
+    const toks = this.toks;
+    let segment = false;
+    let brackets = 0;
+    let stop = from;
+    for (;;) {
+      while (toks[from]?.text === '[') { brackets++; from++; }
+      // (At a comma nasm's parser reads a 0 and leaves the comma: measured, `x equ 1:,` is no
+      // "expression syntax error", `x equ 1:` is.)
+      if (from >= toks.length) this.fail('expression syntax error', toks[end - 1]);
+      if (from < end) this.expressionUpTo(from, end);
+      stop = from < end ? this.stoppedAt : from;
+      // (`1[2]`: a displacement before the brackets.)
+      if (stop < end && toks[stop].text === '[' && brackets === 0) { from = stop; continue; }
+      if (stop === end || toks[stop].text !== ':') break;
+      if (stop !== from + 1 || register(toks[from])?.cls !== 'sreg') this.goOn('invalid segment override', toks[stop]);
+      else if (segment) this.goOn('instruction has conflicting segment overrides', toks[stop]);
+      else segment = true;
+      from = stop + 1;
+    }
+    let recover = true;
+    if (brackets === 1 && toks[stop]?.text === ']') { stop++; recover = false; }
+    else if (brackets === 1) this.goOn('expecting ] at end of memory operand', toks[stop] ?? toks[end - 1]);
+    else if (brackets > 1) this.goOn('excess brackets in memory operand', toks[stop] ?? toks[end - 1]);
+    else recover = false;
+    if (!recover && stop < end) this.goOn(`comma, decorator or end of line expected, got ${nasmTokenType(toks[stop])}`, toks[stop]);
+    this.fail(BAD_EQU, toks[start]);
   }
 
   /**
@@ -2262,6 +2344,7 @@ export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
+const BAD_EQU = 'bad syntax for EQU';
 
 /** nasm's word for a token after an `at` field (see atField). */
 const AT_FIELD_LEFTOVER = (t: PPToken): string => (t.text === ')' ? INSTRUCTION_EXPECTED : "expecting `)'");
