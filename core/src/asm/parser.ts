@@ -1189,7 +1189,7 @@ class LineParser implements TermReader {
     const toks = this.toks;
     let segment = false;
     let brackets = 0;
-    let stop = from;
+    let stop: number;
     for (;;) {
       while (toks[from]?.text === '[') { brackets++; from++; }
       // (At a comma nasm's parser reads a 0 and leaves the comma: measured, `x equ 1:,` is no
