@@ -8,7 +8,7 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBc
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, withAddressWords, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
-import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
+import { COMPARISONS, constantOf, DECORATOR_TERM, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
@@ -1473,7 +1473,8 @@ class LineParser implements TermReader {
         const prev = this.toks[i - 1];
         // (nasm's `seg` reads the word after it: `times seg x db 0`.)
         if (prev.kind === 'ident' && isSegWord(prev)) continue;
-        if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')') return i;
+        // (Nor after the braces of a decorator, a term of its own: see DECORATOR_TERM.)
+        if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')' || prev.text === '}') return i;
       }
     }
     return i;
@@ -1520,6 +1521,7 @@ class LineParser implements TermReader {
       if (n !== undefined) return n;
     }
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
+    p.decorators = this.inDataItem;
     const e = p.parse();
     if (p.warning) (this.warnings ??= []).push(p.warning);
     if (!e) this.failParse(p, end);
@@ -1615,7 +1617,7 @@ class LineParser implements TermReader {
   }
 
   private collectRef(e: Extract<Expr, { k: 'sym' }>): void {
-    if (lookupRegister(e.name) && e.escaped === undefined) {
+    if ((lookupRegister(e.name) || e.name === DECORATOR_TERM) && e.escaped === undefined) {
       // An operand's registers are read as a sum (see operandWithRegisters): not a reference.
       if (this.inOperand) { this.operandNamesRegister = true; return; }
       if (!this.inDataItem) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
@@ -1907,6 +1909,7 @@ class LineParser implements TermReader {
     if (end === start + 1) e = this.expression(start, end);
     else {
       const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit, this.floatMode);
+      p.decorators = true;
       const parsed = p.parse();
       if (p.warning) (this.warnings ??= []).push(p.warning);
       if (!parsed) this.failParse(p, end);
