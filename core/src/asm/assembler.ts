@@ -2320,11 +2320,8 @@ class Assembler implements EvalContext {
     // with 2.16.01, `times 0 resb` and `align 8, resb` where no padding is needed.)
     const none = st.args.length === 0 ? this.timesCount(st) : undefined;
     const e = none === 0 ? undefined : this.exprArg(st);
-    // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
-    const forward = (): boolean => e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined;
-    if (this.pass === 0 && forward()) {
-      this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
-    }
+    const forward = (): boolean => e !== undefined && this.namesForward(e);
+    if (this.pass === 0 && forward()) this.reservesForward(e!);
     let address: Value | undefined;
     const value = e ? this.constantValue(e, name, (v) => { address = v; }) : undefined;
     const count = value?.v;
@@ -2333,6 +2330,16 @@ class Assembler implements EvalContext {
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
     if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${value!.big ?? count} is negative`, e);
     this.reserve(size);
+  }
+
+  /** Whether count `e` names a symbol nasm's first pass does not know at the line (defined after it, or never). */
+  private namesForward(e: Expr): boolean {
+    return e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined;
+  }
+
+  /** nasm's first pass's warning, at `at`, of a `resb` count that names a symbol it does not know yet (measured: `resb n` / `n equ 4`). */
+  private reservesForward(at: { start: number; end: number }): void {
+    this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(at), expansion: this.lines.origin(this.line).expansion, line: this.line });
   }
 
   /**
@@ -2491,11 +2498,21 @@ class Assembler implements EvalContext {
     const smartPad = smart ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
     if (smartPad === null) return;
     const e = smartPad !== undefined ? smartPad.e : this.alignArgument(st, parts[0], checked);
+    // alignb without a fill pads with `resb (((%1) - ...`, whose count nasm's first pass warns of
+    // when it names a symbol not known yet, and reads in every pass; any other pads with `times
+    // (((%1) - ...`, a count its first pass must know (measured with nasm 2.16.01: `alignb x` /
+    // `x equ 4` is sectalign's "symbol `x' not defined before use" then the warning, after
+    // `sectalign off` 4 bytes; `align x` there is "non-constant argument supplied to TIMES" alone).
+    const reserves = name === 'alignb' && st.fill === undefined && st.data.length === 0;
+    const forward = e !== undefined && this.namesForward(e);
+    if (reserves && forward && this.pass === 0) this.reservesForward(e);
+    if (!checked && !reserves && forward) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); return; }
     // (An address is what nasm's macro divides by, "division operator may only be applied to
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
     const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
-    const value = e ? this.constantValue(e, name, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
+    const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
     const a = value?.v;
     if (a === undefined || e === undefined) return;
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
@@ -2970,13 +2987,27 @@ class Assembler implements EvalContext {
         if (checked) this.sectalignValue(st, toks);
         const reserves = st.op!.name === 'alignb' && toks.length === st.args.length;
         this.error('syntax', reserves ? 'comma, colon, decorator or end of line expected after operand' : INSTRUCTION_EXPECTED, st.op);
+        // (The `resb` reads its count all the same: measured, `alignb x )` warns of x after both errors.)
+        if (reserves && this.pass === 0 && this.namesForward(count.e)) this.reservesForward(st.op!);
         return undefined;
       }
       // Braces after it: nasm's scanner refuses what is no decorator in each line (see
       // strayBraces), and `times` still wants its `)` (measured: `align 4{` is "invalid decorator
       // token inside braces" twice then "expecting `)'", `align 4{k1}` only the last).
+      // (`sectalign` reads the argument first, up to a name not known yet, critical there, or on
+      // past the number to what follows, which it ignores: measured, `align x 5` / `x equ 4` is
+      // "symbol `x' not defined before use" then "expecting `)'", `align 3 5` "segment alignment
+      // `3 5' is not power of two" then that, `align x{e}` the brace's error once.)
       const braces = braceProblem(toks, toks[p.pos].start);
-      if (braces !== undefined) this.errorRepeated('syntax', braces.message, braces, checked ? 2 : 1);
+      if (checked && !this.laterInCritical(e)) {
+        if (braces !== undefined) this.error('syntax', braces.message, braces);
+        this.sectalignValue(st, toks);
+      }
+      if (braces !== undefined && this.final) {
+        // (The same message at the same place again: a round of its own, see errorRepeated.)
+        this.errorsGiven++;
+        this.sink.report('error', 'syntax', braces.message, this.range(braces), this.lines.origin(this.line).expansion, undefined, this.line, this.line, 1);
+      }
       this.error('syntax', "expecting `)'", toks[p.pos]);
       return undefined;
     }
@@ -4191,7 +4222,8 @@ class Assembler implements EvalContext {
         const smartPad = this.smartAlign !== undefined && name === 'align' && parts.length === 1 ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
         if (smartPad === null) return;
         const e = smartPad?.e ?? this.exprArgFrom(st, parts[0]);
-        const a = e ? this.constant(e, name) : undefined;
+        // (The padding's count, of the last pass: a name defined after the line too, see alignDirective.)
+        const a = e ? this.constant(e, 'alignb padding') : undefined;
         if (a === undefined || a <= 0) return;
         const pad = smartPad?.pad ?? (a - ((this.absolute ?? this.hereOffset) % a)) % a;
         if (st.fill !== undefined) {
@@ -4455,6 +4487,11 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = wordTable({
   org: { critical: true, unknown: 'No or invalid offset specified in ORG directive.', label: 'org value must be a critical expression' },
   align: { critical: true, unknown: 'non-constant argument supplied to TIMES', sums: true },
   alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES', sums: true },
+  // (alignb's `resb` after `sectalign`, which said what is unknown; and either's padding alone
+  // after `sectalign off`, read in every pass: see alignDirective.)
+  'alignb reserving': { critical: true, sums: true },
+  'alignb padding': { sums: true },
+  'align padding': { unknown: 'non-constant argument supplied to TIMES', sums: true },
   sectalign: { critical: true, sums: true },
   // (measured: `incbin "f", L` with L at 1 in .text, whatever the origin, skips 1 byte; `extern a` /
   // `incbin "f", a + 2` skips 2, `incbin "f", 0, a` takes none; `L + L` is not simple or relocatable.)
