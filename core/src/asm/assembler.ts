@@ -398,6 +398,12 @@ class Assembler implements EvalContext {
    */
   private istrucStart: {
     sec: number; absolute: boolean; offset: number; name: string; stray?: PPToken;
+    /**
+     * The name was written in braces with a blank before the `}` (`istruc {s }`), which nasm's
+     * macro keeps in it: its `iend`'s `s _size` and an `at .x`'s `(s .x-s )` stop after the name
+     * (measured with nasm 2.16.01: "parser: instruction expected", "expecting `)'"; `at s.x` is fine).
+     */
+    blankAfter?: true;
     /** The text of arguments that are more than a name, which nasm's `at` and `iend` read in their expressions (see istrucExpression). */
     expression: string | undefined;
     /**
@@ -2110,7 +2116,10 @@ class Assembler implements EvalContext {
     const place = this.structurePlace(st, comma);
     const base = place.v ?? 0;
     if (t.text === '[') { this.bracketedStructure(st, comma > 0 ? args.slice(0, comma) : args, base); return; }
-    const trailing = words && problem === undefined;
+    // (A blank braces kept after the name, `struc {s }`, is such a word to endstruc's line, `s
+    // _size equ ($-s )`, not to the label line `s :`: measured with nasm 2.16.01.)
+    const blankAfter = t.blankAfter === true && (comma < 0 ? args.length === 1 : comma === 1) && problem === undefined;
+    const trailing = (words && problem === undefined) || blankAfter;
     // (`$x` is the name `x`, as the label `$x:` is: measured, `struc $x` defines x, x_size and x.a.)
     const name = t.kind === 'here' ? t.text : qualifyName(t.text, undefined);
     // Without a base, before any absolute space the pass entered, nasm's label NAME is in no
@@ -2132,7 +2141,7 @@ class Assembler implements EvalContext {
       this.declareExternal(name, external);
     }
     else this.defineNamed(name, this.absoluteSec, base, { start: t.start, end: t.end }, true);
-    if (trailing) this.error('syntax', 'parser: instruction expected', args[1]);
+    if (trailing && !blankAfter) this.error('syntax', 'parser: instruction expected', args[1]);
   }
 
   /**
@@ -2269,6 +2278,7 @@ class Assembler implements EvalContext {
     this.istrucStart = {
       sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? (t === undefined ? '' : qualifyName(t.text, undefined)),
       stray: strayAfterName(args), expression, ...(expression !== undefined && last.kind === 'ident' ? { pastedTo: last.text } : {}), start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
+      ...(args.length === 1 && t.blankAfter === true ? { blankAfter: true as const } : {}),
     };
     this.defineContextLabel('strucstart', word);
   }
@@ -2560,7 +2570,9 @@ class Assembler implements EvalContext {
     // nasm's `sectalign N` raises the section's alignment to N; `sectalign off` / `on` stop and
     // resume `align`'s doing so (manual §5.10.2; measured with nasm 2.16: `off` does not stop
     // `sectalign N` itself).
-    const word = args.length === 1 && args[0].kind === 'ident' ? args[0].text.toLowerCase() : '';
+    // (Not one written in braces with a blank before the `}`, which nasm's `%ifidni` compares
+    // blank and all: measured, `sectalign {off }` is `[sectalign off ]`, "symbol `off' not defined before use".)
+    const word = args.length === 1 && args[0].kind === 'ident' && args[0].blankAfter !== true ? args[0].text.toLowerCase() : '';
     if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
     // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
     if (args.length === 0) return;
@@ -2675,7 +2687,7 @@ class Assembler implements EvalContext {
   private endIstruc(word: NonNullable<ParsedStatement['op']>): void {
     const ist = this.istrucStart!;
     // (Its `times %{$strucname}_size-...` stops at the token: see strayAfterName.)
-    if (ist.stray !== undefined) { this.error('syntax', INSTRUCTION_EXPECTED, word); return; }
+    if (ist.stray !== undefined || ist.blankAfter === true) { this.error('syntax', INSTRUCTION_EXPECTED, word); return; }
     if (ist.expression !== undefined) {
       if (ist.start === undefined) return;
       const count = this.timesCountOf(`${ist.expression}_size-($-${ist.start})`, word, INSTRUCTION_EXPECTED);
@@ -2822,7 +2834,7 @@ class Assembler implements EvalContext {
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return true; }
     if (this.structureContextLost(field)) return true;
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
-    if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", field); return true; }
+    if (ist.stray !== undefined || (ist.blankAfter === true && this.namesField(field, asText))) { this.error('syntax', "expecting `)'", field); return true; }
     const fieldsOf = ist.expression === undefined ? ist.name : ist.pastedTo;
     if ((asText || ist.expression !== undefined) && fieldsOf !== undefined) (this.atStructures ??= new Map()).set(this.stmtIndex, fieldsOf);
     if (ist.expression !== undefined || asText) { this.padToFieldText(field); return true; }
@@ -2908,6 +2920,12 @@ class Assembler implements EvalContext {
     });
   }
 
+  /** Whether `at`'s field `field` (read as text: `asText`) is a `.x` nasm's macro pastes to the structure's name. */
+  private namesField(field: Expr, asText: boolean): boolean {
+    if (!asText) return field.k === 'sym' && isLocalName(field.name);
+    return isLocalName(this.lines.text[this.line].slice(field.start, field.end).trimStart());
+  }
+
   /**
    * `at field` as nasm's `times (FIELD-NAME)-($-%$strucstart)` reads it as text: under an `istruc`
    * of more than a name, with the arguments' text for NAME, `.x` pasted to them (see
@@ -2919,7 +2937,8 @@ class Assembler implements EvalContext {
     if (ist.start === undefined) return;
     const name = ist.expression ?? ist.name;
     const text = this.lines.text[this.line].slice(written.start, written.end);
-    const field = member ?? (isLocalName(text) ? name + text : text);
+    // (A field written in braces with a blank before it is pasted blank and all: see the parser's atField.)
+    const field = member ?? (isLocalName(text.trimStart()) ? name + text : text);
     // (After a macro's body that closes the count's parenthesis, `2)`, nasm reads on for an
     // instruction: measured, `%define pt.x 2) + 1` is "parser: instruction expected".)
     const count = this.timesCountOf(`(${field}-${name})-($-${ist.start})`, written, member === undefined ? "expecting `)'" : 'parser: instruction expected');
@@ -3393,7 +3412,8 @@ class Assembler implements EvalContext {
     if (!fileTok || fileTok.kind !== 'string') { this.incbinWithoutName(st, fileTok); return; }
     // (nasm's incbin macro reads the name with `%pathsearch`, which warns of what follows the
     // string: measured, `incbin "a.bin"c`.)
-    if (parts[0].length > 1) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', parts[0][1]);
+    // (So of a blank braces kept after it: measured, `incbin {"a.bin" }`.)
+    if (parts[0].length > 1 || (parts[0].length === 1 && fileTok.blankAfter === true)) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', parts[0][1] ?? fileTok);
     // (A backquoted name is read with its escapes: measured, `incbin \`a\x41.bin\`` opens aA.bin;
     // a control character ends it, with nasm's error: `incbin \`a\x01b\`` looks for `a`.)
     let target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);

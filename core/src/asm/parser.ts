@@ -12,6 +12,7 @@ import { COMPARISONS, constantOf, DECORATOR_TERM, DEFAULT_EVAL_LIMIT, ExprParser
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
+import { startsBlank } from './macros';
 import { nasmTokenType } from './nasm-token-types';
 import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
@@ -1236,7 +1237,16 @@ class LineParser implements TermReader {
     let atText: { atText?: true } = {};
     // (Called with no parameter, or an empty one, `at , db 6`, nasm's `times (%1-%$strucname)-...`
     // pads to `-S`: a field at 0; measured.)
+    // (A `.x` written in braces with a blank before it, `at { .x}`, is pasted to the structure's
+    // name blank and all, `(s .x-s)`: read as that text, see Assembler.padToFieldText; measured
+    // with nasm 2.16.01, "expecting `)'".)
+    const blankField = first !== undefined && comma > this.pos && startsBlank([first]) && first.kind === 'ident' && first.text.startsWith('.') && !first.text.startsWith('..');
     if (first === undefined || comma === this.pos) field = { k: 'num', v: 0, start: word.end, end: word.end };
+    else if (blankField) {
+      field = { k: 'num', v: 0, start: first.start - 1, end: toks[comma - 1].end };
+      atText = { atText: true };
+      this.fieldNames(comma);
+    }
     // (What follows the field is in nasm's `times (%1-%$strucname)-...`: a `)` ends the count, which
     // wants an instruction next, any other token its `)'. Measured: `at s.a), db 1`, `at s.a 5, db 1`.)
     else try { field = this.expression(this.pos, comma, AT_FIELD_LEFTOVER); } catch (problem) {
@@ -1245,11 +1255,7 @@ class LineParser implements TermReader {
       // "non-constant argument supplied to TIMES".)
       field = { k: 'num', v: 0, start: first.start, end: toks[comma - 1].end };
       atText = { atText: true };
-      // (Its names are references all the same, a `.x` the structure's field: see atStructures.)
-      for (let k = this.pos; k < comma; k++) {
-        const t = toks[k];
-        if (t.kind === 'ident' && register(t) === undefined) (this.refs ??= []).push({ name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
-      }
+      this.fieldNames(comma);
     } finally { this.localBase = base; }
     this.pos = comma + 1;
     const dataWord = toks[this.pos];
@@ -1280,6 +1286,14 @@ class LineParser implements TermReader {
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
     return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(DATA_UNIT[lower]), NO_TOKENS), at: field, ...atText };
+  }
+
+  /** The names of `at`'s field read as text, up to `comma`: references all the same, a `.x` the structure's field (see atStructures). */
+  private fieldNames(comma: number): void {
+    for (let k = this.pos; k < comma; k++) {
+      const t = this.toks[k];
+      if (t.kind === 'ident' && register(t) === undefined) (this.refs ??= []).push({ name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
+    }
   }
 
   /**

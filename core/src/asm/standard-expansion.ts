@@ -81,7 +81,7 @@ export class StandardExpansion {
     ['at', { min: 1, max: Infinity, body: (a, rest, braced) => this.at(a.length === 1 && !braced[0] ? rest : a[0] ?? '', second(a, rest, braced)) }],
     ['iend', { min: 0, max: 0, body: () => this.iend() }],
     // (The name as written: measured, `INCBIN "a"` is `INCBIN 'a',0`, the macro's `%?`.)
-    ['incbin', { min: 1, max: Infinity, body: (a, rest, braced) => [`${this.word?.text ?? 'incbin'} ${this.searched(a[0].trim())},${second(a, rest, braced) || '0'}`] }],
+    ['incbin', { min: 1, max: Infinity, body: (a, rest, braced) => [`${this.word?.text ?? 'incbin'} ${this.searched(a[0].trimStart())},${second(a, rest, braced) || '0'}`] }],
   ]);
 
   /**
