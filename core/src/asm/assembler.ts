@@ -2687,7 +2687,13 @@ class Assembler implements EvalContext {
   private endIstruc(word: NonNullable<ParsedStatement['op']>): void {
     const ist = this.istrucStart!;
     // (Its `times %{$strucname}_size-...` stops at the token: see strayAfterName.)
-    if (ist.stray !== undefined || ist.blankAfter === true) { this.error('syntax', INSTRUCTION_EXPECTED, word); return; }
+    if (ist.stray !== undefined || ist.blankAfter === true) {
+      // (The count is the name alone, which nasm's first pass must know: measured, `istruc q 5` /
+      // `iend` with no q is "non-constant argument supplied to TIMES" first.)
+      if (ist.name !== '') this.timesCountOf(ist.name, word, INSTRUCTION_EXPECTED);
+      this.error('syntax', INSTRUCTION_EXPECTED, word);
+      return;
+    }
     if (ist.expression !== undefined) {
       if (ist.start === undefined) return;
       const count = this.timesCountOf(`${ist.expression}_size-($-${ist.start})`, word, INSTRUCTION_EXPECTED);
