@@ -368,6 +368,9 @@ export class ExprParser {
         if (utf !== undefined) return this.fail(`expecting string as argument to __?${standardNameOf(t.text)}?__`, t);
         if (ilog2 !== undefined) return this.fail('expression syntax error', t);
         if (t.text.charCodeAt(1) === 0x5f && t.text.charCodeAt(0) === 0x5f && specialFloat(t.text) !== undefined) return this.fail('expression syntax error', t);
+        // (`?` is no name either but the conditional's operator, and a data item's alone:
+        // measured, `mov eax, ?`, `dd 1+?`, `x equ ?` and `times ? nop` are "expression syntax error".)
+        if (t.text === '?') return this.fail('expression syntax error', t);
         // `seg` is nasm's unary operator, which Ringside's parser leaves to whoever reads where it
         // stopped (see outputFormatMessage in parser.ts): a sign after it is the operand's, not a sum.
         if (t.text.length === 3 && (this.peek()?.text === '-' || this.peek()?.text === '+') && t.text.toLowerCase() === 'seg') return this.fail('expression syntax error', this.peek());

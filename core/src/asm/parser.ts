@@ -14,6 +14,7 @@ import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
 import { startsBlank } from './macros';
 import { nasmTokenType } from './nasm-token-types';
+import { wordTable } from '../word-table';
 import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
@@ -1124,11 +1125,13 @@ class LineParser implements TermReader {
       this.fail(BAD_EQU, toks[this.pos]);
     }
     if (comma < end) this.fail(BAD_EQU, toks[this.pos]);
-    for (let k = this.pos; k < this.stoppedAt; k++) if (register(toks[k])) this.fail(BAD_EQU, toks[k]);
+    let named = false;
+    for (let k = this.pos; k < this.stoppedAt && !named; k++) named = register(toks[k]) !== undefined;
+    const read = named ? this.equRegisters(value, words, toks[this.pos]) : value;
     // (Measured: `x equ y wrt 3` too.)
-    if (value.k === 'bin' && value.op === 'wrt') this.fail(BAD_EQU, toks[this.pos]);
-    this.collectRefs(value);
-    return { value, form: words.form };
+    if (read.k === 'bin' && read.op === 'wrt') this.fail(BAD_EQU, toks[this.pos]);
+    this.collectRefs(read);
+    return { value: read, form: words.form };
   }
 
   /**
@@ -1139,21 +1142,49 @@ class LineParser implements TermReader {
    * (measured with nasm 2.16.01: `y equ dword 1` is "mismatch in operand sizes", `y equ to 1` and
    * `y equ to dword 1` "invalid combination of opcode and operands", `y equ strict 1` is 1).
    */
-  private equWords(): { read: boolean; far: boolean; form: 'size' | 'to' | undefined } {
+  private equWords(): EquWords {
     const toks = this.toks;
     const first = this.pos;
-    let far = false;
+    let far = false, jump = false;
     let form: 'size' | 'to' | undefined;
+    let bits: number | undefined;
     for (; this.pos < toks.length && toks[this.pos].kind === 'ident'; this.pos++) {
       const t = toks[this.pos];
       const lower = t.text.toLowerCase();
+      const size = lower === 'fword' ? undefined : SIZE_KEYWORDS[lower] ?? WIDE_SIZES[lower];
       if (isReferenceWord(t)) this.goOn('invalid operand size specification', t);
       else if (lower === 'far') far = true;
       else if (lower === 'to') form = 'to';
-      else if (lower === 'near' || lower === 'short' || (SIZE_KEYWORDS[lower] !== undefined && lower !== 'fword') || lower === 'oword' || lower === 'yword' || lower === 'zword') form ??= 'size';
+      else if (lower === 'near' || lower === 'short') { form ??= 'size'; jump = true; }
+      else if (size !== undefined) { form ??= 'size'; bits ??= size; }
       else if (lower !== 'strict') break;
     }
-    return { read: this.pos > first, far, form };
+    return { read: this.pos > first, far, form, bits, jump };
+  }
+
+  /**
+   * An `equ`'s value `value` that names a register, which nasm's parser reads as an instruction's
+   * register operand, a register and a number no EQU form takes (measured with nasm 2.16.01: `y
+   * equ eax+1` is "bad syntax for EQU", after "invalid register size specification ignored" for
+   * a size other than the register's, `near` or `short` on it, `y equ word eax`), or refuses as
+   * one (`2*eax`, `-eax`, `eax+ebx` "invalid operand type", `eax*ebx` the product's error, `eax<<1`
+   * the shift's then "bad syntax for EQU"); registers that cancel out leave the number (`eax-eax+5`
+   * is 5, see operandWithRegisters).
+   */
+  private equRegisters(value: Expr, words: EquWords, at: PPToken): Expr {
+    const e = this.registersCompared(value);
+    const factors = registerFactors(e);
+    if (typeof factors === 'string') {
+      if (!factors.startsWith('shift')) this.fail(factors, e, 'invalid-operands');
+      this.goOn(factors, e);
+      this.fail(BAD_EQU, at);
+    }
+    if (factors.size === 0) return withoutRegisters(e);
+    const [name, factor] = [...factors][0];
+    if (factors.size > 1 || factor !== 1) this.fail(INVALID_OPERAND, e, 'invalid-operands');
+    const reg = lookupRegister(name)!;
+    if (words.jump || (words.bits !== undefined && words.bits !== reg.bits)) (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: e.start, end: e.end, code: 'regsize' });
+    this.fail(BAD_EQU, at);
   }
 
   /**
@@ -2362,6 +2393,12 @@ export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
 const BAD_EQU = 'bad syntax for EQU';
+
+/** The size and special words before an `equ`'s value (see LineParser.equWords): `bits`, the first size's; `jump`, `near` or `short` written. */
+interface EquWords { readonly read: boolean; readonly far: boolean; readonly form: 'size' | 'to' | undefined; readonly bits: number | undefined; readonly jump: boolean }
+
+/** The sizes nasm has beyond the IA-32 registers' (see SIZE_KEYWORDS), in bits. */
+const WIDE_SIZES: Readonly<Record<string, number>> = wordTable({ oword: 128, yword: 256, zword: 512 });
 
 /** nasm's word for a token after an `at` field (see atField). */
 const AT_FIELD_LEFTOVER = (t: PPToken): string => (t.text === ')' ? INSTRUCTION_EXPECTED : "expecting `)'");
