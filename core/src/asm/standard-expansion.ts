@@ -107,7 +107,9 @@ export class StandardExpansion {
       const fields: string[] = [];
       for (let k = 2, from = 2; k <= toks.length; k++) {
         if (k < toks.length && toks[k].text !== ',' && toks[k].text !== ']') continue;
-        fields.push(written(toks.slice(from, k)));
+        // (The mode with a blank braces kept after it, which the package's line puts before its
+        // comma: see Assembler.alignMode.)
+        fields.push(written(toks.slice(from, k)) + (fields.length === 0 && k > from && k < toks.length && toks[k].text === ',' && spaced(toks[k - 1], toks[k]) ? ' ' : ''));
         from = k + 1;
         if (k === toks.length || toks[k].text === ']') break;
       }
