@@ -407,6 +407,12 @@ class Assembler implements EvalContext {
    */
   private istrucStart: {
     sec: number; absolute: boolean; offset: number; name: string; stray?: PPToken;
+    /**
+     * The name was written in braces with a blank before the `}` (`istruc {s }`), which nasm's
+     * macro keeps in it: its `iend`'s `s _size` and an `at .x`'s `(s .x-s )` stop after the name
+     * (measured with nasm 2.16.01: "parser: instruction expected", "expecting `)'"; `at s.x` is fine).
+     */
+    blankAfter?: true;
     /** The text of arguments that are more than a name, which nasm's `at` and `iend` read in their expressions (see istrucExpression). */
     expression: string | undefined;
     /**
@@ -1494,7 +1500,11 @@ class Assembler implements EvalContext {
    */
   private alignMode(args: readonly PPToken[]): void {
     const parts = splitComma(args);
-    const word = tokensText(parts[0]);
+    // (A blank braces kept after the mode, which the package's line puts before its comma, is
+    // part of the word to its `%ifidni`: measured with nasm 2.16.01, `alignmode {p6 }` is
+    // "unknown alignment mode: p6 ", `alignmode { p6}` p6.)
+    const comma = parts[0].length;
+    const word = tokensText(parts[0]) + (comma > 0 && comma < args.length && spaced(args[comma - 1], args[comma]) ? ' ' : '');
     const mode = chosenAlignMode(word, parts.length > 2 ? parts.slice(2).map(tokensText) : undefined);
     if (mode === undefined) { this.error('user-error', `unknown alignment mode: ${word}`, undefined); return; }
     // (The package's `%ifidni %2,nojmp`, else `%xdefine __?ALIGN_JMP_THRESHOLD?__ %2`: the text,
@@ -2137,7 +2147,10 @@ class Assembler implements EvalContext {
     const place = this.structurePlace(st, comma);
     const base = place.v ?? 0;
     if (t.text === '[') { this.bracketedStructure(st, comma > 0 ? args.slice(0, comma) : args, base); return; }
-    const trailing = words && problem === undefined;
+    // (A blank braces kept after the name, `struc {s }`, is such a word to endstruc's line, `s
+    // _size equ ($-s )`, not to the label line `s :`: measured with nasm 2.16.01.)
+    const blankAfter = t.blankAfter === true && (comma < 0 ? args.length === 1 : comma === 1) && problem === undefined;
+    const trailing = (words && problem === undefined) || blankAfter;
     // (`$x` is the name `x`, as the label `$x:` is: measured, `struc $x` defines x, x_size and x.a.)
     const name = t.kind === 'here' ? t.text : qualifyName(t.text, undefined);
     // Without a base, before any absolute space the pass entered, nasm's label NAME is in no
@@ -2159,7 +2172,7 @@ class Assembler implements EvalContext {
       this.declareExternal(name, external);
     }
     else this.defineNamed(name, this.absoluteSec, base, { start: t.start, end: t.end }, true);
-    if (trailing) this.error('syntax', 'parser: instruction expected', args[1]);
+    if (trailing && !blankAfter) this.error('syntax', 'parser: instruction expected', args[1]);
   }
 
   /**
@@ -2296,6 +2309,7 @@ class Assembler implements EvalContext {
     this.istrucStart = {
       sec: this.sec, absolute: this.absolute !== undefined, offset: this.absolute ?? this.sections[this.sec].size, name: expression ?? (t === undefined ? '' : qualifyName(t.text, undefined)),
       stray: strayAfterName(args), expression, ...(expression !== undefined && last.kind === 'ident' ? { pastedTo: last.text } : {}), start: id === undefined ? undefined : `..@${id}.strucstart`, outer: this.istrucStart,
+      ...(args.length === 1 && t.blankAfter === true ? { blankAfter: true as const } : {}),
     };
     this.defineContextLabel('strucstart', word);
   }
@@ -2347,11 +2361,8 @@ class Assembler implements EvalContext {
     // with 2.16.01, `times 0 resb` and `align 8, resb` where no padding is needed.)
     const none = st.args.length === 0 ? this.timesCount(st) : undefined;
     const e = none === 0 ? undefined : this.exprArg(st);
-    // (nasm's first pass, on a count naming a symbol not defined by then: measured, `resb n` / `n equ 4`.)
-    const forward = (): boolean => e !== undefined && e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined;
-    if (this.pass === 0 && forward()) {
-      this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(e), expansion: this.lines.origin(this.line).expansion, line: this.line });
-    }
+    const forward = (): boolean => e !== undefined && this.namesForward(e);
+    if (this.pass === 0 && forward()) this.reservesForward(e!);
     let address: Value | undefined;
     const value = e ? this.constantValue(e, name, (v) => { address = v; }) : undefined;
     const count = value?.v;
@@ -2360,6 +2371,16 @@ class Assembler implements EvalContext {
     const size = Math.max(0, (count ?? 0) * RESERVE_UNIT[name] * n);
     if (count !== undefined && count < 0) this.error('negative-reserve', `${name} count ${value!.big ?? count} is negative`, e);
     this.reserve(size);
+  }
+
+  /** Whether count `e` names a symbol nasm's first pass does not know at the line (defined after it, or never). */
+  private namesForward(e: Expr): boolean {
+    return e.k !== 'num' && laterSymbol(e, (sym) => (!this.symbols.has(sym) && !this.externals.has(sym)) || this.definedLater(sym)) !== undefined;
+  }
+
+  /** nasm's first pass's warning, at `at`, of a `resb` count that names a symbol it does not know yet (measured: `resb n` / `n equ 4`). */
+  private reservesForward(at: { start: number; end: number }): void {
+    this.firstPassWarnings.push({ code: 'forward', message: 'forward reference in RESx can have unpredictable results', range: this.range(at), expansion: this.lines.origin(this.line).expansion, line: this.line });
   }
 
   /**
@@ -2382,11 +2403,16 @@ class Assembler implements EvalContext {
 
   /** `NAME equ value`: a constant, or a label's sum, defined pass by pass. */
   private equ(st: ParsedStatement): void {
-    const e = (st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>).expr;
+    const operand = st.operands[0] as Extract<ParsedOperand, { kind: 'imm' }>;
+    const e = operand.expr;
     // nasm reads the value as an instruction's immediate (`C equ 2*x` is twice x's offset).
     const external = this.equOfExtern = { named: false };
+    const errors = this.errorsGiven;
     let v: Value;
     try { v = this.evalImmediate(e); } finally { this.equOfExtern = undefined; }
+    // (Not where the value was refused, which drops the line: measured, `y equ dword x` with x
+    // never defined is "symbol `x' not defined" alone.)
+    if (operand.equWords !== undefined && this.final && this.errorsGiven === errors) this.equFormUnmatched(operand);
     // An external name's value: nasm refuses it where the constant is used, as the name's
     // (measured: `extern a` / `k equ a` is no error, `dd k` "binary output format does not
     // support external references").
@@ -2407,6 +2433,15 @@ class Assembler implements EvalContext {
     if (v.v === undefined && this.pass > 0) this.define(st, 'constant', -1, 0);
     else if (v.v !== undefined || this.pass > 0) this.define(st, 'constant', v.sec, v.v, v.big);
     else if (!this.symbols.has(st.label!.name)) this.define(st, 'constant', -1, undefined);
+  }
+
+  /**
+   * An `equ` whose value has words no EQU form takes (see ParsedOperand's equWords): nasm's final
+   * pass finds no form for it, after defining the name in the passes before.
+   */
+  private equFormUnmatched(operand: Extract<ParsedOperand, { kind: 'imm' }>): void {
+    if (operand.equWords === 'to') this.error('invalid-operands', 'invalid combination of opcode and operands', operand);
+    else this.error('operand-size', 'mismatch in operand sizes', operand);
   }
 
   /**
@@ -2504,11 +2539,21 @@ class Assembler implements EvalContext {
     const smartPad = smart ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
     if (smartPad === null) return;
     const e = smartPad !== undefined ? smartPad.e : this.alignArgument(st, parts[0], checked);
+    // alignb without a fill pads with `resb (((%1) - ...`, whose count nasm's first pass warns of
+    // when it names a symbol not known yet, and reads in every pass; any other pads with `times
+    // (((%1) - ...`, a count its first pass must know (measured with nasm 2.16.01: `alignb x` /
+    // `x equ 4` is sectalign's "symbol `x' not defined before use" then the warning, after
+    // `sectalign off` 4 bytes; `align x` there is "non-constant argument supplied to TIMES" alone).
+    const reserves = name === 'alignb' && st.fill === undefined && st.data.length === 0;
+    const forward = e !== undefined && this.namesForward(e);
+    if (reserves && forward && this.pass === 0) this.reservesForward(e);
+    if (!checked && !reserves && forward) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); return; }
     // (An address is what nasm's macro divides by, "division operator may only be applied to
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
     const notPower = `segment alignment \`${tokensText(parts[0])}' is not power of two`;
-    const value = e ? this.constantValue(e, name, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
+    const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
+    const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
     const a = value?.v;
     if (a === undefined || e === undefined) return;
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
@@ -2556,7 +2601,9 @@ class Assembler implements EvalContext {
     // nasm's `sectalign N` raises the section's alignment to N; `sectalign off` / `on` stop and
     // resume `align`'s doing so (manual §5.10.2; measured with nasm 2.16: `off` does not stop
     // `sectalign N` itself).
-    const word = args.length === 1 && args[0].kind === 'ident' ? args[0].text.toLowerCase() : '';
+    // (Not one written in braces with a blank before the `}`, which nasm's `%ifidni` compares
+    // blank and all: measured, `sectalign {off }` is `[sectalign off ]`, "symbol `off' not defined before use".)
+    const word = args.length === 1 && args[0].kind === 'ident' && args[0].blankAfter !== true ? args[0].text.toLowerCase() : '';
     if (word === 'on' || word === 'off') { this.alignRaisesSection = word === 'on'; return; }
     // (Nothing to read is nothing to do: measured, `[sectalign ]` is accepted.)
     if (args.length === 0) return;
@@ -2671,7 +2718,13 @@ class Assembler implements EvalContext {
   private endIstruc(word: NonNullable<ParsedStatement['op']>): void {
     const ist = this.istrucStart!;
     // (Its `times %{$strucname}_size-...` stops at the token: see strayAfterName.)
-    if (ist.stray !== undefined) { this.error('syntax', INSTRUCTION_EXPECTED, word); return; }
+    if (ist.stray !== undefined || ist.blankAfter === true) {
+      // (The count is the name alone, which nasm's first pass must know: measured, `istruc q 5` /
+      // `iend` with no q is "non-constant argument supplied to TIMES" first.)
+      if (ist.name !== '') this.timesCountOf(ist.name, word, INSTRUCTION_EXPECTED);
+      this.error('syntax', INSTRUCTION_EXPECTED, word);
+      return;
+    }
     if (ist.expression !== undefined) {
       if (ist.start === undefined) return;
       const count = this.timesCountOf(`${ist.expression}_size-($-${ist.start})`, word, INSTRUCTION_EXPECTED);
@@ -2818,7 +2871,7 @@ class Assembler implements EvalContext {
     if (!ist) { this.error('syntax', '`at\' outside `istruc\'', field); return true; }
     if (this.structureContextLost(field)) return true;
     // (Its `times (FIELD-%$strucname)-...` stops at the token: see strayAfterName.)
-    if (ist.stray !== undefined) { this.error('syntax', "expecting `)'", field); return true; }
+    if (ist.stray !== undefined || (ist.blankAfter === true && this.namesField(field, asText))) { this.error('syntax', "expecting `)'", field); return true; }
     const fieldsOf = ist.expression === undefined ? ist.name : ist.pastedTo;
     if ((asText || ist.expression !== undefined) && fieldsOf !== undefined) (this.atStructures ??= new Map()).set(this.stmtIndex, fieldsOf);
     if (ist.expression !== undefined || asText) { this.padToFieldText(field); return true; }
@@ -2904,6 +2957,12 @@ class Assembler implements EvalContext {
     });
   }
 
+  /** Whether `at`'s field `field` (read as text: `asText`) is a `.x` nasm's macro pastes to the structure's name. */
+  private namesField(field: Expr, asText: boolean): boolean {
+    if (!asText) return field.k === 'sym' && isLocalName(field.name);
+    return isLocalName(this.lines.text[this.line].slice(field.start, field.end).trimStart());
+  }
+
   /**
    * `at field` as nasm's `times (FIELD-NAME)-($-%$strucstart)` reads it as text: under an `istruc`
    * of more than a name, with the arguments' text for NAME, `.x` pasted to them (see
@@ -2915,7 +2974,8 @@ class Assembler implements EvalContext {
     if (ist.start === undefined) return;
     const name = ist.expression ?? ist.name;
     const text = this.lines.text[this.line].slice(written.start, written.end);
-    const field = member ?? (isLocalName(text) ? name + text : text);
+    // (A field written in braces with a blank before it is pasted blank and all: see the parser's atField.)
+    const field = member ?? (isLocalName(text.trimStart()) ? name + text : text);
     // (After a macro's body that closes the count's parenthesis, `2)`, nasm reads on for an
     // instruction: measured, `%define pt.x 2) + 1` is "parser: instruction expected".)
     const count = this.timesCountOf(`(${field}-${name})-($-${ist.start})`, written, member === undefined ? "expecting `)'" : 'parser: instruction expected');
@@ -2983,13 +3043,27 @@ class Assembler implements EvalContext {
         if (checked) this.sectalignValue(st, toks);
         const reserves = st.op!.name === 'alignb' && toks.length === st.args.length;
         this.error('syntax', reserves ? 'comma, colon, decorator or end of line expected after operand' : INSTRUCTION_EXPECTED, st.op);
+        // (The `resb` reads its count all the same: measured, `alignb x )` warns of x after both errors.)
+        if (reserves && this.pass === 0 && this.namesForward(count.e)) this.reservesForward(st.op!);
         return undefined;
       }
       // Braces after it: nasm's scanner refuses what is no decorator in each line (see
       // strayBraces), and `times` still wants its `)` (measured: `align 4{` is "invalid decorator
       // token inside braces" twice then "expecting `)'", `align 4{k1}` only the last).
+      // (`sectalign` reads the argument first, up to a name not known yet, critical there, or on
+      // past the number to what follows, which it ignores: measured, `align x 5` / `x equ 4` is
+      // "symbol `x' not defined before use" then "expecting `)'", `align 3 5` "segment alignment
+      // `3 5' is not power of two" then that, `align x{e}` the brace's error once.)
       const braces = braceProblem(toks, toks[p.pos].start);
-      if (braces !== undefined) this.errorRepeated('syntax', braces.message, braces, checked ? 2 : 1);
+      if (checked && !this.laterInCritical(e)) {
+        if (braces !== undefined) this.error('syntax', braces.message, braces);
+        this.sectalignValue(st, toks);
+      }
+      if (braces !== undefined && this.final) {
+        // (The same message at the same place again: a round of its own, see errorRepeated.)
+        this.errorsGiven++;
+        this.sink.report('error', 'syntax', braces.message, this.range(braces), this.lines.origin(this.line).expansion, undefined, this.line, this.line, 1);
+      }
       this.error('syntax', "expecting `)'", toks[p.pos]);
       return undefined;
     }
@@ -3420,7 +3494,8 @@ class Assembler implements EvalContext {
     if (!fileTok || fileTok.kind !== 'string') { this.incbinWithoutName(st, fileTok); return; }
     // (nasm's incbin macro reads the name with `%pathsearch`, which warns of what follows the
     // string: measured, `incbin "a.bin"c`.)
-    if (parts[0].length > 1) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', parts[0][1]);
+    // (So of a blank braces kept after it: measured, `incbin {"a.bin" }`.)
+    if (parts[0].length > 1 || (parts[0].length === 1 && fileTok.blankAfter === true)) this.warning('trailing', 'trailing garbage after `%pathsearch\' ignored', parts[0][1] ?? fileTok);
     // (A backquoted name is read with its escapes: measured, `incbin \`a\x41.bin\`` opens aA.bin;
     // a control character ends it, with nasm's error: `incbin \`a\x01b\`` looks for `a`.)
     let target = fileTok.text[0] === '`' ? decodeSource(decodeString(fileTok.text) ?? new Uint8Array()) : fileTok.text.slice(1, -1);
@@ -4249,7 +4324,8 @@ class Assembler implements EvalContext {
         const smartPad = this.smartAlign !== undefined && name === 'align' && parts.length === 1 ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
         if (smartPad === null) return;
         const e = smartPad?.e ?? this.exprArgFrom(st, parts[0]);
-        const a = e ? this.constant(e, name) : undefined;
+        // (The padding's count, of the last pass: a name defined after the line too, see alignDirective.)
+        const a = e ? this.constant(e, 'alignb padding') : undefined;
         if (a === undefined || a <= 0) return;
         const pad = smartPad?.pad ?? (a - ((this.absolute ?? this.hereOffset) % a)) % a;
         if (st.fill !== undefined) {
@@ -4513,6 +4589,11 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = wordTable({
   org: { critical: true, unknown: 'No or invalid offset specified in ORG directive.', label: 'org value must be a critical expression' },
   align: { critical: true, unknown: 'non-constant argument supplied to TIMES', sums: true },
   alignb: { critical: true, unknown: 'non-constant argument supplied to TIMES', sums: true },
+  // (alignb's `resb` after `sectalign`, which said what is unknown; and either's padding alone
+  // after `sectalign off`, read in every pass: see alignDirective.)
+  'alignb reserving': { critical: true, sums: true },
+  'alignb padding': { sums: true },
+  'align padding': { unknown: 'non-constant argument supplied to TIMES', sums: true },
   sectalign: { critical: true, sums: true },
   // (measured: `incbin "f", L` with L at 1 in .text, whatever the origin, skips 1 byte; `extern a` /
   // `incbin "f", a + 2` skips 2, `incbin "f", 0, a` takes none; `L + L` is not simple or relocatable.)

@@ -155,6 +155,9 @@ export class ExprParser {
    */
   preprocessor = false;
 
+  /** Reading a data item or a `times` count, where a decorator in braces is a term (see DECORATOR_TERM). */
+  decorators = false;
+
   /** `maxDepth`: nasm's `--limit-eval`, the operands and unary operators one expression may have (see `reads`). */
   /** `floatMode`: the `[float]` rounding the `__?floatN?__()` functions use. */
   constructor(private readonly tokens: readonly Token[], start: number, private readonly end: number, private readonly localBase: string | undefined,
@@ -365,6 +368,9 @@ export class ExprParser {
         if (utf !== undefined) return this.fail(`expecting string as argument to __?${standardNameOf(t.text)}?__`, t);
         if (ilog2 !== undefined) return this.fail('expression syntax error', t);
         if (t.text.charCodeAt(1) === 0x5f && t.text.charCodeAt(0) === 0x5f && specialFloat(t.text) !== undefined) return this.fail('expression syntax error', t);
+        // (`?` is no name either but the conditional's operator, and a data item's alone:
+        // measured, `mov eax, ?`, `dd 1+?`, `x equ ?` and `times ? nop` are "expression syntax error".)
+        if (t.text === '?') return this.fail('expression syntax error', t);
         // `seg` is nasm's unary operator, which Ringside's parser leaves to whoever reads where it
         // stopped (see outputFormatMessage in parser.ts): a sign after it is the operand's, not a sum.
         if (t.text.length === 3 && (this.peek()?.text === '-' || this.peek()?.text === '+') && t.text.toLowerCase() === 'seg') return this.fail('expression syntax error', this.peek());
@@ -372,12 +378,53 @@ export class ExprParser {
         if (t.text.charCodeAt(0) === 0x24) return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1, escaped: true };
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
       }
+      case 'op':
+        if (t.text === '{' && this.decorators) return this.decorator(t) ?? this.fail('expression syntax error', t);
+        break;
       default:
         break;
     }
     return this.fail('expression syntax error', t);
   }
+
+  /**
+   * The decorator in braces that `open` starts, as nasm's scanner reads one: letters, digits and
+   * `-` right after the `{`, blanks before the `}` allowed (see braceProblem in parser.ts): its
+   * number times the one term all decorators share (see DECORATOR_TERM); undefined for anything
+   * else, an opmask (`{k1}`) included, which is no term to nasm's evaluator.
+   */
+  private decorator(open: Token): Expr | undefined {
+    let text = '';
+    let k = this.pos;
+    for (let prev = open; k < this.end && this.tokens[k].start === prev.end && /^[A-Za-z0-9-]+$/.test(this.tokens[k].text); k++) {
+      prev = this.tokens[k];
+      text += prev.text;
+    }
+    const n = DECORATOR_NUMBERS[text.toLowerCase()];
+    const close = this.tokens[k];
+    if (n === undefined || k >= this.end || close.kind !== 'op' || close.text !== '}') return undefined;
+    this.pos = k + 1;
+    const term: Expr = { k: 'sym', name: DECORATOR_TERM, start: open.start, end: close.end, tok: k - 1 };
+    return { k: 'bin', op: '*', a: { k: 'num', v: n, start: open.start, end: close.end }, b: term, start: open.start, end: close.end };
+  }
 }
+
+/**
+ * The name of the term nasm's evaluator makes of a decorator (eval.c, EXPR_RDSAE), which no
+ * symbol can have: a term of its own kind, as a register is, times the decorator's number, which
+ * no data item or count takes but where it cancels out (measured with nasm 2.16.01: `db {z}` is
+ * "expression is not simple or relocatable", `times {z} nop` "non-constant argument supplied to
+ * TIMES", `db {z}-{z}` 0, `db {z}/2` the division's word on scalar values).
+ */
+export const DECORATOR_TERM = '{decorator}';
+
+/**
+ * nasm's numbers for the decorators, which its evaluator's sums keep (measured with nasm 2.16.01:
+ * `db {1to4}*291 - {1to2}*292` is 0, so `{1to2}` is 291, and the rest follow in nasm.h's order).
+ */
+const DECORATOR_NUMBERS: Readonly<Record<string, number>> = {
+  '1to2': 291, '1to4': 292, '1to8': 293, '1to16': 294, '1to32': 295, 'rn-sae': 296, 'rd-sae': 297, 'ru-sae': 298, 'rz-sae': 299, sae: 300, z: 301,
+};
 
 /**
  * nasm 2.16 keeps the first four bytes of a longer character constant, and warns when one of the

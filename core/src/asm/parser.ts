@@ -8,11 +8,13 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBc
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, withAddressWords, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
-import { COMPARISONS, constantOf, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
+import { COMPARISONS, constantOf, DECORATOR_TERM, DEFAULT_EVAL_LIMIT, ExprParser, isQuestionMark, isStackOverflow, qualifyName, scannedOverflow, simpleNumber, utfBytes, utfCall, type Expr } from './expr';
 import { isStaticOperand, type ByValue } from './encode-cache';
 import { MNEMONIC_WORDS, PREFIX_WORDS } from './instruction-set';
 import { openString, tokenizeLine } from './lexer';
+import { startsBlank } from './macros';
 import { nasmTokenType } from './nasm-token-types';
+import { wordTable } from '../word-table';
 import type { LineEntry } from './line-cache';
 import { spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
@@ -38,6 +40,12 @@ export type ParsedOperand =
   | (Span & {
       readonly kind: 'imm'; readonly expr: Expr; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly strict?: boolean;
       readonly jump?: 'short' | 'near' | 'far';
+      /**
+       * An `equ`'s value written with a size, `near` or `short` ('size') or `to`: nasm defines
+       * the name all the same, and refuses the line as its final pass matches it against EQU's
+       * forms, which take none (see LineParser.equWords).
+       */
+      readonly equWords?: 'size' | 'to';
     })
   | (Span & {
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
@@ -992,8 +1000,15 @@ class LineParser implements TermReader {
       // A constant is no label for `.local` names to hang under (measured: `main:` / `X equ 5` /
       // `.a:` defines main.a, and `X equ .a` is main.a too).
       if (label !== undefined && !label.local) this.localBase = this.baseBeforeLabel;
-      const e = this.equValue(word);
-      return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
+      let read: ReturnType<LineParser['equValue']>;
+      try { read = this.equValue(word); } catch (e) {
+        // With `times`, nasm refuses the value as it runs the `equ`, once for each repetition,
+        // after its parser's messages (measured: `y: times 2 equ 5, 6` and `y: times 2 equ far 0`).
+        if (times === undefined || !(e instanceof LineError) || e.problem.message !== BAD_EQU) throw e;
+        return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, NO_TOKENS);
+      }
+      const { value: e, form } = read;
+      return this.finish(label, times, prefixes, op, [{ kind: 'imm', expr: e, equWords: form, start: e.start, end: e.end }], NO_DATA, NO_TOKENS);
     }
     if (fillOfNothing) return this.alignWithoutFill(label, prefixes, op, word, endsInComma);
     if (aligning) return this.align(label, times, prefixes, op);
@@ -1085,29 +1100,91 @@ class LineParser implements TermReader {
   /**
    * The value of `x equ value`, which nasm reads as an instruction's operands and wants one
    * number of (measured: `x equ`, `x equ eax+1`, `x equ [eax]` and `x equ 5, 6` are "bad syntax
-   * for EQU", `x equ 5,` is 5, `x equ 5 6` an operand's leftover).
+   * for EQU", `x equ 5,` is 5, `x equ 5 6` an operand's leftover). `form`: the words written
+   * before it that nasm's EQU forms do not take (see ParsedOperand's equWords).
    */
-  private equValue(word: PPToken): Expr {
+  private equValue(word: PPToken): { value: Expr; form: 'size' | 'to' | undefined } {
     const toks = this.toks;
-    // (Read as an operand is: see `operand`. Measured, `y equ abs` is "invalid operand size
-    // specification" and "expression syntax error", `y equ abs+1` the first alone.)
-    while (this.pos < toks.length - 1 && isReferenceWord(toks[this.pos])) this.goOn('invalid operand size specification', toks[this.pos++]);
-    if (this.pos === toks.length - 1 && isReferenceWord(toks[this.pos])) {
-      this.goOn('invalid operand size specification', toks[this.pos]);
-      this.fail('expression syntax error', toks[this.pos]);
-    }
+    const words = this.equWords();
     const end = toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
     const comma = this.operandEnd(this.pos, false);
+    // (Words and nothing after them: measured, `y equ dword` and `y equ abs` are "expression syntax error".)
+    if (words.read && (this.pos >= toks.length || comma === this.pos)) this.fail('expression syntax error', toks[this.pos] ?? toks[this.pos - 1]);
     if (comma === this.pos && comma < end) this.fail('expression syntax error', toks[comma]);
     if (comma < end && this.operandEnd(comma + 1, false) === comma + 1) this.fail('expression syntax error', toks[comma]);
-    if (this.pos >= end || toks[this.pos].text === '[') this.fail('bad syntax for EQU', toks[this.pos] ?? word);
+    if (this.pos >= end) this.fail(BAD_EQU, toks[this.pos] ?? word);
+    if (toks[this.pos].text === '[') this.equReference(this.pos, this.pos, comma);
+    // (A prefix is no start of an expression: measured, `y equ rep 1` and `y equ dword o16 1`.)
+    if (isUnreadableWord(toks[this.pos].text) && toks[this.pos].kind === 'ident') this.fail('expression syntax error', toks[this.pos]);
     const value = this.equOperand(comma);
-    if (comma < end) this.fail('bad syntax for EQU', toks[this.pos]);
-    for (let k = this.pos; k < this.stoppedAt; k++) if (register(toks[k])) this.fail('bad syntax for EQU', toks[k]);
+    // `far` outside JMP and CALL: nasm's parser refuses it on a value that is no memory
+    // reference, which leaves the operand no number (measured: `y equ far 1` and `y equ far eax`
+    // are this then "bad syntax for EQU", `y equ far [1]` the second alone).
+    if (words.far) {
+      this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
+      this.fail(BAD_EQU, toks[this.pos]);
+    }
+    if (comma < end) this.fail(BAD_EQU, toks[this.pos]);
+    let named = false;
+    for (let k = this.pos; k < this.stoppedAt && !named; k++) named = register(toks[k]) !== undefined;
+    const read = named ? this.equRegisters(value, words, toks[this.pos]) : value;
     // (Measured: `x equ y wrt 3` too.)
-    if (value.k === 'bin' && value.op === 'wrt') this.fail('bad syntax for EQU', toks[this.pos]);
-    this.collectRefs(value);
-    return value;
+    if (read.k === 'bin' && read.op === 'wrt') this.fail(BAD_EQU, toks[this.pos]);
+    this.collectRefs(read);
+    return { value: read, form: words.form };
+  }
+
+  /**
+   * The size and special words before an `equ`'s value, which nasm's parser reads as it reads
+   * an operand's (parser.c): `abs`, `rel` and `nosplit` it refuses there and reads on; `far` it
+   * refuses once it has the value; a size, `near`, `short` (`form` 'size') or `to` (`form` 'to')
+   * make an operand no EQU form takes, which nasm finds as it matches the line in its final pass
+   * (measured with nasm 2.16.01: `y equ dword 1` is "mismatch in operand sizes", `y equ to 1` and
+   * `y equ to dword 1` "invalid combination of opcode and operands", `y equ strict 1` is 1).
+   */
+  private equWords(): EquWords {
+    const toks = this.toks;
+    const first = this.pos;
+    let far = false, jump = false;
+    let form: 'size' | 'to' | undefined;
+    let bits: number | undefined;
+    for (; this.pos < toks.length && toks[this.pos].kind === 'ident'; this.pos++) {
+      const t = toks[this.pos];
+      const lower = t.text.toLowerCase();
+      const size = lower === 'fword' ? undefined : SIZE_KEYWORDS[lower] ?? WIDE_SIZES[lower];
+      if (isReferenceWord(t)) this.goOn('invalid operand size specification', t);
+      else if (lower === 'far') far = true;
+      else if (lower === 'to') form = 'to';
+      else if (lower === 'near' || lower === 'short') { form ??= 'size'; jump = true; }
+      else if (size !== undefined) { form ??= 'size'; bits ??= size; }
+      else if (lower !== 'strict') break;
+    }
+    return { read: this.pos > first, far, form, bits, jump };
+  }
+
+  /**
+   * An `equ`'s value `value` that names a register, which nasm's parser reads as an instruction's
+   * register operand, a register and a number no EQU form takes (measured with nasm 2.16.01: `y
+   * equ eax+1` is "bad syntax for EQU", after "invalid register size specification ignored" for
+   * a size other than the register's, `near` or `short` on it, `y equ word eax`), or refuses as
+   * one (`2*eax`, `-eax`, `eax+ebx` "invalid operand type", `eax*ebx` the product's error, `eax<<1`
+   * the shift's then "bad syntax for EQU"); registers that cancel out leave the number (`eax-eax+5`
+   * is 5, see operandWithRegisters).
+   */
+  private equRegisters(value: Expr, words: EquWords, at: PPToken): Expr {
+    const e = this.registersCompared(value);
+    const factors = registerFactors(e);
+    if (typeof factors === 'string') {
+      if (!factors.startsWith('shift')) this.fail(factors, e, 'invalid-operands');
+      this.goOn(factors, e);
+      this.fail(BAD_EQU, at);
+    }
+    if (factors.size === 0) return withoutRegisters(e);
+    const [name, factor] = [...factors][0];
+    if (factors.size > 1 || factor !== 1) this.fail(INVALID_OPERAND, e, 'invalid-operands');
+    const reg = lookupRegister(name)!;
+    if (words.jump || (words.bits !== undefined && words.bits !== reg.bits)) (this.warnings ??= []).push({ message: 'invalid register size specification ignored', start: e.start, end: e.end, code: 'regsize' });
+    this.fail(BAD_EQU, at);
   }
 
   /**
@@ -1115,21 +1192,58 @@ class LineParser implements TermReader {
    * parser's error, which skips to the next comma and reads on (parser.c; measured with nasm
    * 2.16.01: `x equ 1 2` and `x equ 1 eax` define x as 1, `x equ 1 2, 3` is that error then "bad
    * syntax for EQU", `x: times 2 equ 1 2` that error then x's redefinition). Where it stopped, in
-   * `stoppedAt`. (A `:` after it is a segment's, which this dialect does not read on after.)
+   * `stoppedAt`. A `:` or `[` after it makes the operand a memory reference (see equReference).
    */
   private equOperand(end: number): Expr {
     const toks = this.toks;
     const value = this.expressionUpTo(this.pos, end);
     const stop = this.stoppedAt;
     if (stop === end) return value;
+    if (toks[stop].text === ':' || toks[stop].text === '[') this.equReference(this.pos, this.pos, end);
     this.scannedNumber(toks[stop]);
     const unsupported = this.stoppedAfterWrt ? undefined : this.outputFormat(stop);
-    // (Nor after a word nasm's parser reads as a size or a keyword, `dword 1`, `far 1`, whose
-    // operand is no value to Ringside: the line fails there.)
-    const word = toks[this.pos].kind === 'ident' && isUnreadableWord(toks[this.pos].text);
-    if (unsupported !== undefined || word || toks[stop].text === ':') this.fail(unsupported ?? AFTER_OPERAND, toks[stop]);
+    if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
     this.goOn(AFTER_OPERAND, toks[stop]);
     return value;
+  }
+
+  /**
+   * An `equ`'s operand from `toks[start]` to `end` that nasm's parser reads as a memory reference
+   * (`from`: where its next expression or `[` is): a value before a `:` is a segment override,
+   * which anything but a segment register is refused as, and its brackets must close where the
+   * operand ends; no EQU form takes the reference (measured with nasm 2.16.01: `x equ 1:2` and
+   * `x equ 1:[2]` are "invalid segment override" then "bad syntax for EQU", `x equ es:2`, `x equ
+   * [1]` and `x equ 1[2]` the second alone, `x equ 1:` the first then "expression syntax error",
+   * `x equ 1:2 3` the first, "comma, decorator or end of line expected, got 269", then the second,
+   * `x equ [1` "expecting ] at end of memory operand" then the second).
+   */
+  private equReference(start: number, from: number, end: number): never {
+    const toks = this.toks;
+    let segment = false;
+    let brackets = 0;
+    let stop: number;
+    for (;;) {
+      while (toks[from]?.text === '[') { brackets++; from++; }
+      // (At a comma nasm's parser reads a 0 and leaves the comma: measured, `x equ 1:,` is no
+      // "expression syntax error", `x equ 1:` is.)
+      if (from >= toks.length) this.fail('expression syntax error', toks[end - 1]);
+      if (from < end) this.expressionUpTo(from, end);
+      stop = from < end ? this.stoppedAt : from;
+      // (`1[2]`: a displacement before the brackets.)
+      if (stop < end && toks[stop].text === '[' && brackets === 0) { from = stop; continue; }
+      if (stop === end || toks[stop].text !== ':') break;
+      if (stop !== from + 1 || register(toks[from])?.cls !== 'sreg') this.goOn('invalid segment override', toks[stop]);
+      else if (segment) this.goOn('instruction has conflicting segment overrides', toks[stop]);
+      else segment = true;
+      from = stop + 1;
+    }
+    let recover = true;
+    if (brackets === 1 && toks[stop]?.text === ']') { stop++; recover = false; }
+    else if (brackets === 1) this.goOn('expecting ] at end of memory operand', toks[stop] ?? toks[end - 1]);
+    else if (brackets > 1) this.goOn('excess brackets in memory operand', toks[stop] ?? toks[end - 1]);
+    else recover = false;
+    if (!recover && stop < end) this.goOn(`comma, decorator or end of line expected, got ${nasmTokenType(toks[stop])}`, toks[stop]);
+    this.fail(BAD_EQU, toks[start]);
   }
 
   /**
@@ -1154,7 +1268,16 @@ class LineParser implements TermReader {
     let atText: { atText?: true } = {};
     // (Called with no parameter, or an empty one, `at , db 6`, nasm's `times (%1-%$strucname)-...`
     // pads to `-S`: a field at 0; measured.)
+    // (A `.x` written in braces with a blank before it, `at { .x}`, is pasted to the structure's
+    // name blank and all, `(s .x-s)`: read as that text, see Assembler.padToFieldText; measured
+    // with nasm 2.16.01, "expecting `)'".)
+    const blankField = first !== undefined && comma > this.pos && startsBlank([first]) && first.kind === 'ident' && first.text.startsWith('.') && !first.text.startsWith('..');
     if (first === undefined || comma === this.pos) field = { k: 'num', v: 0, start: word.end, end: word.end };
+    else if (blankField) {
+      field = { k: 'num', v: 0, start: first.start - 1, end: toks[comma - 1].end };
+      atText = { atText: true };
+      this.fieldNames(comma);
+    }
     // (What follows the field is in nasm's `times (%1-%$strucname)-...`: a `)` ends the count, which
     // wants an instruction next, any other token its `)'. Measured: `at s.a), db 1`, `at s.a 5, db 1`.)
     else try { field = this.expression(this.pos, comma, AT_FIELD_LEFTOVER); } catch (problem) {
@@ -1163,11 +1286,7 @@ class LineParser implements TermReader {
       // "non-constant argument supplied to TIMES".)
       field = { k: 'num', v: 0, start: first.start, end: toks[comma - 1].end };
       atText = { atText: true };
-      // (Its names are references all the same, a `.x` the structure's field: see atStructures.)
-      for (let k = this.pos; k < comma; k++) {
-        const t = toks[k];
-        if (t.kind === 'ident' && register(t) === undefined) (this.refs ??= []).push({ name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
-      }
+      this.fieldNames(comma);
     } finally { this.localBase = base; }
     this.pos = comma + 1;
     const dataWord = toks[this.pos];
@@ -1198,6 +1317,14 @@ class LineParser implements TermReader {
     this.pos++;
     const op = { name: lower, start: dataWord.start, end: dataWord.end, directive: true };
     return { ...this.finish(label, undefined, prefixes, op, NO_OPERANDS, this.dataItems(DATA_UNIT[lower]), NO_TOKENS), at: field, ...atText };
+  }
+
+  /** The names of `at`'s field read as text, up to `comma`: references all the same, a `.x` the structure's field (see atStructures). */
+  private fieldNames(comma: number): void {
+    for (let k = this.pos; k < comma; k++) {
+      const t = this.toks[k];
+      if (t.kind === 'ident' && register(t) === undefined) (this.refs ??= []).push({ name: qualifyName(t.text, this.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
+    }
   }
 
   /**
@@ -1391,7 +1518,8 @@ class LineParser implements TermReader {
         const prev = this.toks[i - 1];
         // (nasm's `seg` reads the word after it: `times seg x db 0`.)
         if (prev.kind === 'ident' && isSegWord(prev)) continue;
-        if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')') return i;
+        // (Nor after the braces of a decorator, a term of its own: see DECORATOR_TERM.)
+        if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')' || prev.text === '}') return i;
       }
     }
     return i;
@@ -1438,6 +1566,7 @@ class LineParser implements TermReader {
       if (n !== undefined) return n;
     }
     const p = new ExprParser(this.toks, start, end, this.localBase, this.evalLimit, this.floatMode);
+    p.decorators = this.inDataItem;
     const e = p.parse();
     if (p.warning) (this.warnings ??= []).push(p.warning);
     if (!e) this.failParse(p, end);
@@ -1533,7 +1662,7 @@ class LineParser implements TermReader {
   }
 
   private collectRef(e: Extract<Expr, { k: 'sym' }>): void {
-    if (lookupRegister(e.name) && e.escaped === undefined) {
+    if ((lookupRegister(e.name) || e.name === DECORATOR_TERM) && e.escaped === undefined) {
       // An operand's registers are read as a sum (see operandWithRegisters): not a reference.
       if (this.inOperand) { this.operandNamesRegister = true; return; }
       if (!this.inDataItem) this.fail(`register \`${e.name}' is not allowed in an expression here`, e, 'invalid-operands');
@@ -1825,6 +1954,7 @@ class LineParser implements TermReader {
     if (end === start + 1) e = this.expression(start, end);
     else {
       const p = new ExprParser(toks, start, end, this.localBase, this.evalLimit, this.floatMode);
+      p.decorators = true;
       const parsed = p.parse();
       if (p.warning) (this.warnings ??= []).push(p.warning);
       if (!parsed) this.failParse(p, end);
@@ -2262,6 +2392,13 @@ export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
+const BAD_EQU = 'bad syntax for EQU';
+
+/** The size and special words before an `equ`'s value (see LineParser.equWords): `bits`, the first size's; `jump`, `near` or `short` written. */
+interface EquWords { readonly read: boolean; readonly far: boolean; readonly form: 'size' | 'to' | undefined; readonly bits: number | undefined; readonly jump: boolean }
+
+/** The sizes nasm has beyond the IA-32 registers' (see SIZE_KEYWORDS), in bits. */
+const WIDE_SIZES: Readonly<Record<string, number>> = wordTable({ oword: 128, yword: 256, zword: 512 });
 
 /** nasm's word for a token after an `at` field (see atField). */
 const AT_FIELD_LEFTOVER = (t: PPToken): string => (t.text === ')' ? INSTRUCTION_EXPECTED : "expecting `)'");

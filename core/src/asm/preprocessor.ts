@@ -3096,7 +3096,8 @@ class Preprocessor {
   private structureText(line: number, name: readonly PPToken[], member: readonly PPToken[] | undefined): StructureText {
     const file = this.out.file(line), at = this.out.line[line];
     const expanded = (toks: readonly PPToken[]): string => this.keepingExpansionState(() => tokensText(this.expandSingle(toks.slice(), file, at)).trim());
-    const structure = expanded(name);
+    // (With the blank braces kept after the name: see structureName.)
+    const structure = expanded(name) + (name[name.length - 1]?.blankAfter === true ? ' ' : '');
     const m = member?.[0]?.text.startsWith('.') === true ? tokensText(member) : undefined;
     // (`_size` is a token of its own, expanded before the paste: see Assembler.sizeLine.)
     return { name: structure, size: expanded(tokenizeLine(`${structure}${expanded(tokenizeLine('_size'))}`)), ...(m !== undefined ? { member: expanded(tokenizeLine(structure + m)) } : {}) };

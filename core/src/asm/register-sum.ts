@@ -6,7 +6,7 @@
 // `cl+1`, `cl+3` ... `cl+15` say "register set not valid for operand", `cl+2`, `cl-2`, `cl+31`
 // "invalid register set size"; `2*bx`, `cl+dl`, `-cl` and `cl-x` (a label) "invalid operand type".
 
-import { COMPARISONS, constantOf, isQuestionMark, scalarOnlyMessage, type Expr } from './expr';
+import { COMPARISONS, constantOf, DECORATOR_TERM, isQuestionMark, scalarOnlyMessage, type Expr } from './expr';
 import type { Token } from './lexer';
 import { firstLeaf } from './expr-walk';
 import { lookupRegister } from '../isa/registers';
@@ -181,8 +181,9 @@ export function withoutRegisters(e: Expr, isRegister = isRegisterSymbol): Expr {
   }
 }
 
+/** A register, or a decorator, which nasm's evaluator holds as a term of its own as it does a register (see DECORATOR_TERM). */
 function isRegisterSymbol(e: Extract<Expr, { k: 'sym' }>): boolean {
-  return e.escaped === undefined && lookupRegister(e.name) !== undefined;
+  return e.escaped === undefined && (lookupRegister(e.name) !== undefined || e.name === DECORATOR_TERM);
 }
 
 function namesRegister(e: Expr, isRegister = isRegisterSymbol): boolean {

@@ -7,7 +7,7 @@
 import type { Context } from './context-stack';
 import type { StructureText } from './preprocessor';
 import { tokenizeLine } from './lexer';
-import { BRACED_ARGUMENTS, splitArguments, writtenBeforeLastComma } from './macros';
+import { BRACED_ARGUMENTS, splitArguments, startsBlank, writtenBeforeLastComma } from './macros';
 import { opensLineDirective } from './reported-lines';
 import { chosenAlignMode, SMARTALIGN_DIRECTIVE } from './smart-align';
 import { spaced, type PPToken } from './source';
@@ -62,25 +62,26 @@ export class StandardExpansion {
 
   private readonly bodies: ReadonlyMap<string, StandardBody> = new Map<string, StandardBody>([
     ['section', this.sectionLike('section')], ['segment', this.sectionLike('segment')], ['absolute', this.sectionLike('absolute')],
-    ['sectalign', { min: 1, max: Infinity, body: (_a, rest) => this.sectalign(rest) }],
+    ['sectalign', { min: 1, max: Infinity, body: (a, rest, braced) => this.sectalign(greedy(a, rest, braced)) }],
     // (Called with no parameter, `%2` is empty too: nasm gives no default then, see `taken`; nor
     // for a fill of nothing: measured, `align 4, {}` has none.)
-    ['align', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0] ?? '', a.length === 0 ? '' : a.length === 1 ? 'nop' : after(rest, 1), false, this.smartAlign) }],
-    ['alignb', { min: 1, max: Infinity, body: (a, rest) => this.align(a[0] ?? '', after(rest, 1), true, false) }],
+    ['align', { min: 1, max: Infinity, body: (a, rest, braced) => this.align(a[0] ?? '', a.length === 0 ? '' : a.length === 1 ? 'nop' : second(a, rest, braced).trimStart(), false, this.smartAlign) }],
+    ['alignb', { min: 1, max: Infinity, body: (a, rest, braced) => this.align(a[0] ?? '', second(a, rest, braced).trimStart(), true, false) }],
     ['bits', bracketed('bits')], ['cpu', bracketed('cpu')], ['default', bracketed('default')], ['org', bracketed('org')], ['map', bracketed('map')],
     ['use16', fixed('[bits 16]')], ['use32', fixed('[bits 32]')], ['use64', fixed('[bits 64]')],
     ['userel', fixed('[default rel]')], ['useabs', fixed('[default abs]')], ['usebnd', fixed('[default bnd]')], ['usenobnd', fixed('[default nobnd]')],
     ['extern', each('extern')], ['static', each('static')], ['global', each('global')], ['required', each('required')], ['common', each('common')], ['float', each('float')],
     // (Called with no parameter, `%2` is empty too, as for `align`: measured, `[absolute ]` and `:`.)
-    ['struc', { min: 1, max: 2, body: (a) => [`[absolute ${a.length === 0 ? '' : a[1] ?? '0'}]`, `${a[0] ?? ''}:`] }],
+    // (Its name is `%define`d, which drops the blanks before it, not those after: see bracedText.)
+    ['struc', { min: 1, max: 2, body: (a) => [`[absolute ${a.length === 0 ? '' : a[1]?.trimStart() ?? '0'}]`, `${a[0]?.trimStart() ?? ''}:`] }],
     ['endstruc', { min: 0, max: 0, body: () => this.endstruc() }],
     ['istruc', { min: 1, max: 1, body: () => this.istruc() }],
     // (Its field, when it is the last parameter, is the rest of the line as a greedy one is, a
     // comma kept there too: measured, `at ,` is `times (,-S)-...`.)
-    ['at', { min: 1, max: Infinity, body: (a, rest, braced) => this.at(a.length === 1 && !braced[0] ? rest : a[0] ?? '', after(rest, 1)) }],
+    ['at', { min: 1, max: Infinity, body: (a, rest, braced) => this.at(a.length === 1 && !braced[0] ? rest : a[0] ?? '', second(a, rest, braced)) }],
     ['iend', { min: 0, max: 0, body: () => this.iend() }],
     // (The name as written: measured, `INCBIN "a"` is `INCBIN 'a',0`, the macro's `%?`.)
-    ['incbin', { min: 1, max: Infinity, body: (a, rest) => [`${this.word?.text ?? 'incbin'} ${this.searched(a[0])},${after(rest, 1) || '0'}`] }],
+    ['incbin', { min: 1, max: Infinity, body: (a, rest, braced) => [`${this.word?.text ?? 'incbin'} ${this.searched(a[0].trimStart())},${second(a, rest, braced) || '0'}`] }],
   ]);
 
   /**
@@ -106,7 +107,9 @@ export class StandardExpansion {
       const fields: string[] = [];
       for (let k = 2, from = 2; k <= toks.length; k++) {
         if (k < toks.length && toks[k].text !== ',' && toks[k].text !== ']') continue;
-        fields.push(written(toks.slice(from, k)));
+        // (The mode with a blank braces kept after it, which the package's line puts before its
+        // comma: see Assembler.alignMode.)
+        fields.push(written(toks.slice(from, k)) + (fields.length === 0 && k > from && k < toks.length && toks[k].text === ',' && spaced(toks[k - 1], toks[k]) ? ' ' : ''));
         from = k + 1;
         if (k === toks.length || toks[k].text === ']') break;
       }
@@ -127,7 +130,7 @@ export class StandardExpansion {
     // any macro's call: see writtenBeforeLastComma; measured, `align 4, ,` pads with `,`.)
     const cut = call.dropped && own[own.length - 1].text === ',' && writtenBeforeLastComma(own, at + 1);
     const rest = written(own.slice(at + 1, own.length - (cut ? 1 : 0))).trimStart();
-    const lines = m.body(call.args.map((a) => written(a).trim()), rest, call.args.map((a) => BRACED_ARGUMENTS.has(a)));
+    const lines = m.body(call.args.map((a) => BRACED_ARGUMENTS.has(a) ? bracedText(a) : written(a).trim()), rest, call.args.map((a) => BRACED_ARGUMENTS.has(a)));
     if (at === 0) return lines;
     // The label before a call is a line of its own: the words before the macro's name, blanks
     // too, with a colon (`x: align 4` is `x: `, `y bits 32` is `y :`).
@@ -166,10 +169,12 @@ export class StandardExpansion {
   }
 
   private sectionLike(name: string): StandardBody {
-    return { min: 1, max: Infinity, body: (_a, rest) => { this.sectionLines++; return [(this.sect = `[${name} ${rest}]`)]; } };
+    return { min: 1, max: Infinity, body: (a, rest, braced) => { this.sectionLines++; return [(this.sect = `[${name} ${greedy(a, rest, braced)}]`)]; } };
   }
 
   private sectalign(rest: string): string[] {
+    // (A blank braces kept after the word is part of it to `%ifidni`: measured, `sectalign {off }`
+    // is `[sectalign off ]`, `sectalign { off}` off.)
     const word = rest.toLowerCase();
     if (word === 'off' || word === 'on') { this.alignUpdatesSection = word === 'on'; return []; }
     // (Its `%ifidni` reads one argument, its error the call's only effect: see percentEatsComma.)
@@ -180,7 +185,8 @@ export class StandardExpansion {
   }
 
   private align(n: string, fill: string, bss: boolean, smart: boolean): string[] {
-    const lines = this.alignUpdatesSection || smart ? [`[sectalign ${n}]`] : [];
+    // (`sectalign %1` is a call of its own, whose parameter loses the blanks braces kept.)
+    const lines = this.alignUpdatesSection || smart ? [`[sectalign ${n.trim()}]`] : [];
     if (n === '' && lines.length > 0) this.warn('macro-args', "improperly calling multi-line macro `sectalign' with 0 parameters", this.word!);
     if (bss && fill === '') lines.push('[warning push]', '[warning -zeroing]', `resb ${pad(n)}`, '[warning pop]');
     else lines.push(`times ${pad(n)} ${fill}`);
@@ -204,7 +210,7 @@ export class StandardExpansion {
     const text = this.structureText();
     if (c.structure === undefined) return { name: `..@${c.id}.strucname`, size: text?.size ?? `..@${c.id}.strucname_size`, to: member !== undefined ? `..@${c.id}.strucname${member}` : undefined, id: c.id };
     if (text !== undefined) return { name: text.name, size: text.size, to: text.member, id: c.id };
-    const name = written(c.structure).trim();
+    const name = structureName(c.structure);
     return { name, size: `${name}_size`, to: member !== undefined ? `${name}${member}` : undefined, id: c.id };
   }
 
@@ -214,13 +220,18 @@ export class StandardExpansion {
    * so the member is taken as written, and the `%$` names stay as they are.
    */
   private at(member: string, data: string): string[] {
-    const s = this.structure(member.startsWith('.') ? member : undefined);
+    // (The member's first character is `%defstr`'s, which drops the blanks braces kept before it;
+    // the paste keeps them, one blank where the name ends in one too: measured, `at { .a}` under
+    // `istruc s` is `(s .a-s)`, under `istruc {s }` `(s .a-s )`.)
+    const dot = member.trimStart().startsWith('.');
+    const s = this.structure(dot ? member.trim() : undefined);
     if (s === undefined) {
       this.emptyContext(['%$member', '%$member', undefined, '%$member1', '%$strucname', '%$strucstart', '%$strucname', '%$strucstart']);
       return [`times (${member}-%$strucname)-($-%$strucstart) db 0`, ...this.dataLine(data)];
     }
     const { name, id } = s;
-    const to = member.startsWith('.') ? s.to ?? `${name}${member}` : member;
+    const pasted = member === member.trim() ? s.to ?? `${name}${member}` : `${name}${name.endsWith(' ') ? member.trimStart() : member}`;
+    const to = dot ? pasted : member;
     return [`times (${to}-${name})-($-..@${id}.strucstart) db 0`, ...this.dataLine(data)];
   }
 
@@ -284,7 +295,7 @@ export class StandardExpansion {
 }
 
 function bracketed(name: string): StandardBody {
-  return { min: 1, max: Infinity, body: (_a, rest) => [`[${name} ${rest}]`] };
+  return { min: 1, max: Infinity, body: (a, rest, braced) => [`[${name} ${greedy(a, rest, braced)}]`] };
 }
 
 function fixed(line: string): StandardBody {
@@ -292,7 +303,37 @@ function fixed(line: string): StandardBody {
 }
 
 function each(name: string): StandardBody {
-  return { min: 1, max: Infinity, body: (a) => a.map((x) => `[${name} ${x}]`) };
+  return { min: 1, max: Infinity, body: (a) => a.map((x) => `[${name} ${x.trimStart()}]`) };
+}
+
+/**
+ * The name a structure's `%define %$strucname %1` gives it, `name` its argument: a blank braces
+ * kept after it stays (measured with nasm 2.16.01 -E: `struc {s }` / `endstruc` is `s _size equ
+ * ($-s )`; see bracedText).
+ */
+export function structureName(name: readonly PPToken[]): string {
+  return written(name).trim() + (name[name.length - 1]?.blankAfter === true ? ' ' : '');
+}
+
+/**
+ * The text of argument `arg`, written in braces: nasm's parameter is what the braces enclose,
+ * with the blanks after the `{` and before the `}` (preproc.c expand_mmacro; measured with nasm
+ * 2.16.01 -E: `align { 4 }` pads `((( 4 ) - ...`, `at .b,{ dd 7 }` writes ` dd 7 `), where a blank
+ * of the macro's body before the parameter and its first one are one (`bits { 16 }` is `[bits 16 ]`).
+ */
+function bracedText(arg: readonly PPToken[]): string {
+  const last = arg[arg.length - 1];
+  return (startsBlank(arg) ? ' ' : '') + written(arg) + (last?.blankAfter === true ? ' ' : '');
+}
+
+/** The text of a macro's greedy first parameter `%1` written after a blank: the arguments `rest`, or one written in braces (see bracedText). */
+function greedy(args: readonly string[], rest: string, braced: readonly boolean[]): string {
+  return braced[0] ? args[0].trimStart() : rest;
+}
+
+/** The text of a macro's greedy second parameter `%2`: what follows the first comma of `rest`, or an argument written in braces (see bracedText). */
+function second(args: readonly string[], rest: string, braced: readonly boolean[]): string {
+  return braced[1] ? args[1] : after(rest, 1);
 }
 
 /**

@@ -6,9 +6,9 @@
 // Measured with nasm 2.16.01 (fixture unique-ids-standard): the numbers of a `%%` label before and
 // after each directive written without brackets.
 
-import { splitArguments, UNCLOSED_BRACE } from './macros';
+import { blankFirst, splitArguments, UNCLOSED_BRACE } from './macros';
 import { SMARTALIGN_DIRECTIVE } from './smart-align';
-import { isIdentifier, LineFlag, type PPLines, type PPToken } from './source';
+import { isIdentifier, LineFlag, spaced, type PPLines, type PPToken } from './source';
 
 interface StandardMacro {
   /** The parameter counts it takes: a call with another count is no call (nasm warns, and the line goes on as written). */
@@ -106,7 +106,7 @@ export class StandardMacroCalls {
     // (Called with no parameter, the structure's name is empty: measured, `_size equ ($-)`.)
     if (m.context !== undefined) this.contexts?.(m.context, this.read, this.ids, args[0] ?? []);
     const name = toks[at].text.toLowerCase();
-    if (name === 'sectalign' && args.length === 1 && args[0].length === 1) {
+    if (name === 'sectalign' && args.length === 1 && args[0].length === 1 && args[0][0].blankAfter !== true) {
       // `%ifidni %1,off` / `%elifidni %1,on` in nasm's macro.
       const word = args[0][0].text.toLowerCase();
       if (word === 'off') this.alignCallsSectalign = false;
@@ -267,8 +267,9 @@ export function firstTakesRest(name: string): boolean {
 /**
  * The tokens of a standard macro's call `toks` (name `name`, arguments from `toks[from]`) with the
  * braces around its arguments dropped, as nasm substitutes a braced parameter (measured with nasm
- * 2.16.01: `align {4}` is `align 4`, `bits {16}` `[bits 16]`, `istruc {s}` `istruc s`); undefined
- * when no argument starts with a brace. A braced parameter ends at its `}`: what follows it, up to
+ * 2.16.01: `align {4}` is `align 4`, `bits {16}` `[bits 16]`, `istruc {s}` `istruc s`), the
+ * blanks inside the braces marked (see bracedText in standard-expansion.ts); undefined when no
+ * argument starts with a brace. A braced parameter ends at its `}`: what follows it, up to
  * the next comma, is dropped with nasm's error (`align {4}x`), and in the parameter that takes the
  * rest of the line, the rest too (`bits {16},x` is `[bits 16]`). A `{` not closed takes the rest
  * with its error (`align {4` is `align 4`).
@@ -305,7 +306,13 @@ export function unbracedArguments(toks: readonly PPToken[], from: number, name: 
       if (op === '{') depth++;
       else if (op === '}' && --depth === 0) break;
     }
-    for (let j = k + 1; j < close && j < toks.length; j++) out.push(toks[j]);
+    // (The blanks inside the braces stay the argument's, marked on its first and last tokens as
+    // a call's are: see startsBlank and PPToken.blankAfter in macros.ts.)
+    for (let j = k + 1; j < close && j < toks.length; j++) {
+      let t = toks[j];
+      if (j === close - 1 && close < toks.length && spaced(t, toks[close])) t = { ...t, blankAfter: true };
+      out.push(j === k + 1 && spaced(toks[k], t) ? blankFirst(t) : t);
+    }
     if (close >= toks.length) { problem ??= { message: UNCLOSED_BRACE, at: toks[k] }; break; }
     const end = argumentEnd(close + 1);
     if (end > close + 1) problem ??= { message: 'braces do not enclose all of macro parameter', at: toks[close + 1] };

@@ -122,7 +122,9 @@ export function dependencyFiles(pp: PreprocessResult, names: DependencyNames): s
  */
 function incbinCall(toks: readonly PPToken[]): { readonly word: PPToken; readonly name?: string } | undefined {
   if (toks.length < 2) return undefined;
-  const call = callAfterLabel(toks, (t) => (t.kind === 'ident' && t.text.toLowerCase() === 'incbin' ? true : undefined), (t, at) => (at + 1 < t.length && t[at + 1].kind !== 'comment' ? t[at + 1] : undefined));
+  // (A name written in braces is what they enclose, as for any parameter: measured, `incbin {"f" }` depends on f.)
+  const first = (t: readonly PPToken[], at: number): PPToken | undefined => (t[at]?.kind === 'op' && t[at].text === '{' ? t[at + 1] : t[at]);
+  const call = callAfterLabel(toks, (t) => (t.kind === 'ident' && t.text.toLowerCase() === 'incbin' ? true : undefined), (t, at) => (at + 1 < t.length && t[at + 1].kind !== 'comment' ? first(t, at + 1) : undefined));
   if (call === undefined) return undefined;
   const bytes = call.args.kind === 'string' ? decodeString(call.args.text) : undefined;
   const word = toks[call.at];
