@@ -510,6 +510,10 @@ class Assembler implements EvalContext {
   private readonly firstPassValues = new Map<string, { readonly value: Value | undefined; readonly def: SymbolDef }>();
   /** The `equ`s nasm's first pass finds inconsistent with the one before them (given): see firstPassDefinition. */
   private firstPassRedefined: Map<number, SymbolDef> | undefined;
+  /** The definitions nasm's first pass finds inconsistent (see firstPassRedefined), by statement: where its message goes. */
+  private firstPassRedefinitions: Map<number, SymbolDef> | undefined;
+  /** The statements of firstPassRedefined the current pass run (see reportFirstPassRedefinitions). */
+  private readonly redefinitionsRun = new Set<number>();
   /**
    * The statements before the first non-local label when the `.x` names there are under the
    * file's last (see parseStatements in index.ts): to nasm's first pass, where they had no label
@@ -585,6 +589,7 @@ class Assembler implements EvalContext {
       const mark = this.pass > 0 ? this.sink.mark() : -1;
       this.final = this.pass > 0;
       this.parsedTakenFinal.clear();
+      this.redefinitionsRun.clear();
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
       if (frontEndOnly) break;
@@ -594,6 +599,7 @@ class Assembler implements EvalContext {
     if (!stable && (!frontEndOnly || this.pass === 0)) {
       this.final = true;
       this.parsedTakenFinal.clear();
+      this.redefinitionsRun.clear();
       this.unsettled = !frontEndOnly;
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
@@ -606,6 +612,7 @@ class Assembler implements EvalContext {
       }
     }
     this.reportEarlierBranches();
+    this.reportFirstPassRedefinitions();
     this.declarationDirectives.reportAtEnd();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
@@ -724,7 +731,7 @@ class Assembler implements EvalContext {
     // (In nasm's first pass, an `equ` of it before its `extern` line is the number 0, which this
     // one contradicts: measured, `x equ a` / `extern a` / `x equ a` is "label `x' inconsistently redefined".)
     if (this.pass === 0) this.firstPassDefinition(name, of !== undefined ? this.externalSegmentValue(of) : undefined, label, label.src);
-    const early = this.firstPassRedefined?.get(this.stmtIndex);
+    const early = this.earlyRedefinition();
     if (early !== undefined) { this.labelRedefined(name, label, symbolRange(early, this.lines, this.lineOf)); return; }
     // Defined otherwise by another statement: nasm's redefinition (measured with 2.16.01: `n:` /
     // `n equ c`, `n equ 5` / `n equ c` and `n equ c` / `n equ c+1` with `extern c`; `n equ c` twice is fine).
@@ -1600,9 +1607,17 @@ class Assembler implements EvalContext {
    */
   private define(st: ParsedStatement, kind: 'label' | 'constant', sec: number, value: number | undefined, big?: bigint, fill = false): void {
     const own = fill ? this.fillLabelSymbol?.get(this.stmtIndex) : this.labelSymbol[this.stmtIndex];
-    if (own !== undefined) { this.redefine(own, kind, sec, value, big); return; }
     const label = fill ? st.fill!.label! : st.label!;
     const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
+    if (own !== undefined) {
+      this.redefine(own, kind, sec, value, big);
+      // The name's only definition in this pass, where nasm's first pass had another before it,
+      // on a line no later pass runs (a branch of a %if on `$`): that pass's message stands
+      // (measured with nasm 2.16.01: the branch `ODD equ 0` its first pass took, then `ODD equ 1`).
+      const early = this.final ? this.earlyRedefinition() : undefined;
+      if (early !== undefined) this.reportRedefinition(name, label, early);
+      return;
+    }
     const prev = this.symbols.get(name);
     // A name another statement defined in an earlier pass and not yet in this one (an `equ` in a
     // branch of a `%if` on `$` the pass now takes): nasm's check is for two definitions in one pass, so this is
@@ -1614,15 +1629,16 @@ class Assembler implements EvalContext {
       this.route[prev.stmt] = Route.General;
       this.symbols.delete(name);
       this.define(st, kind, sec, value, big, fill);
+      const early = this.final ? this.earlyRedefinition() : undefined;
+      if (early !== undefined) this.reportRedefinition(name, label, early);
       return;
     }
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
-      const latest = this.firstPassRedefined?.get(this.stmtIndex) ?? this.redefinedAs?.get(name) ?? prev;
-      if (this.final && (!this.sameDefinition(latest, kind, sec, value, big) || this.firstPassRedefined?.has(this.stmtIndex) === true)) {
-        const expansion = this.lines.origin(this.line).expansion;
-        this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
-          [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line, this.statementRange(label.src, expansion));
+      const early = this.earlyRedefinition();
+      const latest = early ?? this.redefinedAs?.get(name) ?? prev;
+      if (this.final && (!this.sameDefinition(latest, kind, sec, value, big) || early !== undefined)) {
+        this.reportRedefinition(name, label, latest);
         (this.redefinedAs ??= new Map()).set(name, { ...prev, kind, sec, value, big, stmt: this.stmtIndex, span: label, src: label.src });
       }
       return;
@@ -1636,6 +1652,13 @@ class Assembler implements EvalContext {
     if (isRegisterOutsideDialect(name) || isUnreadableWord(name)) (this.wordNamed ??= new Set()).add(name);
     if (fill) (this.fillLabelSymbol ??= new Map()).set(this.stmtIndex, def);
     else this.labelSymbol[this.stmtIndex] = def;
+  }
+
+  /** nasm's "label `NAME' inconsistently redefined" at the statement's `label`, the definition it contradicts `latest`. */
+  private reportRedefinition(name: string, label: NonNullable<ParsedStatement['label']>, latest: SymbolDef): void {
+    const expansion = this.lines.origin(this.line).expansion;
+    this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
+      [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line, this.statementRange(label.src, expansion));
   }
 
   /**
@@ -1705,6 +1728,33 @@ class Assembler implements EvalContext {
     this.firstPassValues.set(name, { value, def: { name, kind: 'constant', sec: -1, value: undefined, big: undefined, stmt: this.stmtIndex, pass: 0, span, src, isStruc: false } });
     if (before?.value === undefined || value === undefined || value.big !== undefined || before.value.big !== undefined) return;
     (this.firstPassRedefined ??= new Map()).set(this.stmtIndex, before.def);
+    (this.firstPassRedefinitions ??= new Map()).set(this.stmtIndex, this.firstPassValues.get(name)!.def);
+  }
+
+  /**
+   * The definition before the current statement's that nasm's first pass finds it inconsistent
+   * with (see firstPassDefinition), if any; noted as run in this pass.
+   */
+  private earlyRedefinition(): SymbolDef | undefined {
+    const early = this.firstPassRedefined?.get(this.stmtIndex);
+    if (early !== undefined && this.final) this.redefinitionsRun.add(this.stmtIndex);
+    return early;
+  }
+
+  /**
+   * The inconsistent definitions of nasm's first pass (see firstPassDefinition) on lines no later
+   * pass runs, a branch of a %if on `$` only the first took: nasm reports them in that pass and
+   * stops after it (measured with nasm 2.16.01: `ODD equ 1`, then `ODD equ 0` in the branch its
+   * first pass took, is "label `ODD' inconsistently redefined").
+   */
+  private reportFirstPassRedefinitions(): void {
+    if (this.firstPassRedefinitions === undefined) return;
+    for (const [stmt, def] of this.firstPassRedefinitions) {
+      if (this.redefinitionsRun.has(stmt)) continue;
+      const line = this.lineOf[stmt];
+      this.sink.error('duplicate-label', `label \`${def.name}' inconsistently redefined`, symbolRange(def, this.lines, this.lineOf), this.lines.origin(line).expansion,
+        [{ message: `label \`${def.name}' originally defined here`, range: symbolRange(this.firstPassRedefined!.get(stmt)!, this.lines, this.lineOf), definition: true }], line);
+    }
   }
 
   /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
@@ -2762,7 +2812,7 @@ class Assembler implements EvalContext {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
       // A structure declared again as it was (nasm 2.16 takes a definition that agrees with the first).
-      const early = this.firstPassRedefined?.get(this.stmtIndex);
+      const early = this.earlyRedefinition();
       const latest = early ?? this.redefinedAs?.get(name) ?? prev;
       if (value !== undefined && latest.sec === sec && latest.value === value && early === undefined) return;
       if (this.final) {
