@@ -32,7 +32,7 @@ import { FirstPassEqus, firstPassEquValue, mentionsAny } from './first-pass-equs
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
-import { openString, tokenizeLine } from './lexer';
+import { isQuoted, openString, tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -3233,17 +3233,17 @@ class Assembler implements EvalContext {
   }
 
   private sectionDirective(st: ParsedStatement, written: readonly PPToken[]): void {
-    let args = openQuotedName(written);
+    let args = wordsAtBlanks(written);
     const nameTok = args[0];
     // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in
     // nasm 2.16.01's bin format, laid out in its place like any other (measured, with `[map]`).
     let name = nameTok?.text ?? '';
     let i = 1;
-    // Names like `.text.boot` arrive as one identifier; quoted names keep their text. A name is
-    // the whole word up to a blank, whatever its characters (measured: `[section foo-bar]` and
-    // `[section foo-baz]` are two sections, `[section align=16]` one named `align=16`).
-    if (nameTok?.kind === 'string') name = nameTok.text.slice(1, -1);
-    else if (nameTok !== undefined) for (; i < args.length && !spaced(args[i - 1], args[i]); i++) name += args[i].text;
+    // Names like `.text.boot` arrive as one identifier. A name is the whole word up to a blank,
+    // whatever its characters, quotes too (measured: `[section foo-bar]` and `[section foo-baz]`
+    // are two sections, `[section align=16]` one named `align=16`, `section "ab"` one named
+    // `"ab"`, not `ab`).
+    if (nameTok !== undefined) for (; i < args.length && !spaced(args[i - 1], args[i]); i++) name += args[i].text;
     const s = this.openSection(name, args);
     this.sec = s.index;
     this.absolute = undefined;
@@ -4651,19 +4651,22 @@ function atCount(field: Expr, structure: string): Expr {
 }
 
 /**
- * A section line's arguments `args` whose name is a string left open: nasm's bin format splits
- * the line's text into words at blanks, so the name is the open string's first word, its quote
- * kept, and the words after it are attributes (measured with nasm 2.16.01: `section '.bss
- * start=0x100000` is a progbits section `'.bss` at 0x100000). `args` itself otherwise.
+ * A section line's arguments `args` as nasm's bin format reads the line, its text split into words
+ * at blanks, a string's blanks too: a string (closed or left open) is cut at its first blank, its
+ * first word kept, quote and all, and the text after it read again (measured with nasm 2.16.01:
+ * `section '.bss start=0x100000` is a progbits section `'.bss` at 0x100000; `section "x  y"` is
+ * a section `"x` with the unknown attribute `y"`; `foo`=1 align=8` the unknown "foo`=1", then
+ * align=8). `args` itself when no string holds a blank.
  */
-function openQuotedName(args: readonly PPToken[]): readonly PPToken[] {
-  const t = args.length === 1 ? openString(args)?.token : undefined;
-  if (t === undefined) return args;
-  const blank = t.text.search(/[ \t]/);
-  const word = blank < 0 ? t.text : t.text.slice(0, blank);
-  const name: PPToken = { ...t, text: word, end: t.start + word.length };
-  if (blank < 0) return [name];
-  const from = t.start + blank;
-  const rest = tokenizeLine(t.text.slice(blank)).filter((x) => x.kind !== 'comment').map((x) => ({ ...x, start: x.start + from, end: x.end + from }));
-  return [name, ...rest];
+function wordsAtBlanks(args: readonly PPToken[]): readonly PPToken[] {
+  for (let k = 0; k < args.length; k++) {
+    const t = args[k];
+    const blank = isQuoted(t) ? t.text.search(/[ \t]/) : -1;
+    if (blank < 0) continue;
+    const head: PPToken = { ...t, kind: 'invalid', text: t.text.slice(0, blank), end: t.start + blank };
+    const from = t.start + blank;
+    const rest = tokenizeLine(t.text.slice(blank)).filter((x) => x.kind !== 'comment').map((x) => ({ ...x, start: x.start + from, end: x.end + from }));
+    return [...args.slice(0, k), head, ...wordsAtBlanks([...rest, ...args.slice(k + 1)])];
+  }
+  return args;
 }
