@@ -681,22 +681,28 @@ class Preprocessor {
   /** A new origin for the lines frame `f` passes on, at nesting `depth`. */
   private newOrigin(f: Frame, depth: number): number {
     return this.out.addOrigin({
-      expansion: f.expansion, depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
+      expansion: f.expansion, depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true || this.unlistedForGood,
       serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
     });
   }
 
   /** Levels nasm's listing has added to every line's `<n>` since the empty `%rep`s before (see emptyRep). */
   private listedLevels = 0;
+  /** Whether an empty `%rep .nolist` before has left nasm's listing off for good (see emptyRep). */
+  private unlistedForGood = false;
 
   /**
    * A `%rep` of a count above 0 with no lines, at its `%endrep` (line `line` of `file`, read in
    * `f`): nasm 2.16.01 passes on one empty line there, at the level of the %rep's lines, and its
    * listing stays at that level after it, for good (measured: `%rep 1` / `%endrep` / `nop` lists
    * `2 <1>` empty and `3 <1> nop`; another such %rep then `<2>`; a %rep whose one line is blank
-   * or a comment leaves no level behind; nasm panics on an empty %rep in a macro or %rep).
+   * or a comment leaves no level behind; nasm panics on an empty %rep in a macro or %rep). After
+   * an empty `%rep .nolist` that level is an unlisted one: no line after it is listed, their data
+   * and messages go with the `%endrep`'s row (measured: `%rep .nolist 1` / `%endrep` / `times 20
+   * db 1` / `db 300` lists `01<rep 14h>2C-` at the %endrep, then the warning).
    */
-  private emptyRep(f: Frame, file: string, line: number): void {
+  private emptyRep(f: Frame, file: string, line: number, nolist: boolean): void {
+    this.unlistedForGood ||= nolist;
     this.out.push(file, line, '', NO_TOKENS, this.newOrigin(f, f.depth + 1), LineFlag.ListOnly | LineFlag.Verbatim, undefined);
     this.listedLevels++;
     for (const frame of this.frames) frame.origin = undefined;
@@ -984,7 +990,7 @@ class Preprocessor {
       this.capture = undefined;
       // A %macro line in error captures its body but defines nothing.
       if (c.macro !== undefined) this.finishMacro(c.macro);
-      else if (c.count! > 0 && c.lines.length === 0) this.emptyRep(f, file, line);
+      else if (c.count! > 0 && c.lines.length === 0) this.emptyRep(f, file, line, c.nolist === true);
       else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
@@ -3374,7 +3380,7 @@ class Preprocessor {
       // here", the call's line).
       const origin = this.out.addOrigin({
         expansion: nestExpansion(callSite, f.expansion), depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file',
-        unlisted: f.unlisted === true, serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
+        unlisted: f.unlisted === true || this.unlistedForGood, serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
       });
       this.out.push(file, line, text, tokens, origin, def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
     } else this.consume(f, file, line, text);
