@@ -387,6 +387,8 @@ class Assembler implements EvalContext {
   private sect: Place = TEXT_PLACE;
   /** The output line of the `section`, `segment` or `absolute` line that set `sect` (-1: none). */
   private sectLine = -1;
+  /** The statement of that line when it is a `section` or `segment` line (-1: none; see sectionAgain). */
+  private sectStmt = -1;
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
   /** Set by `%use smartalign` (see smart-align.ts): how `align` pads code. */
@@ -851,6 +853,7 @@ class Assembler implements EvalContext {
     this.absoluteEntered = false;
     this.sect = TEXT_PLACE;
     this.sectLine = -1;
+    this.sectStmt = -1;
     this.alignRaisesSection = true;
     this.smartAlign = undefined;
     this.struc = undefined;
@@ -2223,10 +2226,11 @@ class Assembler implements EvalContext {
 
   /** The directive of `struc [X]`'s label line: bracketed, it leaves `__?SECT?__` as it was (see keepSect). */
   private labelLineDirective(st: ParsedStatement): void {
-    const { sect, sectLine } = this;
+    const { sect, sectLine, sectStmt } = this;
     this.directive(st, st.op!.name);
     this.sect = sect;
     this.sectLine = sectLine;
+    this.sectStmt = sectStmt;
   }
 
   /** `endstruc`: the open structure's size name defined (`NAME_size`, or what a `%define _size` makes it), and its space left. */
@@ -3066,6 +3070,7 @@ class Assembler implements EvalContext {
     if (this.lines.tokensOf(line)[0]?.text === '[') return;
     this.sect = { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec };
     this.sectLine = line;
+    this.sectStmt = this.absolute === undefined ? this.stmtIndex : -1;
   }
 
   private absoluteDirective(st: ParsedStatement, args: readonly PPToken[]): void {
@@ -3187,6 +3192,7 @@ class Assembler implements EvalContext {
     while (k >= 0 && defs![k].at > line) k--;
     if (k < 0 || defs![k].at <= this.sectLine) {
       ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
+      if (this.sectStmt >= 0 && this.final) this.sectionAgain(word);
       return;
     }
     const body = defs![k].body;
@@ -3201,6 +3207,26 @@ class Assembler implements EvalContext {
     const args = body.slice(bracketed + 1, end);
     if (directive === 'absolute') this.absoluteDirective(st, args);
     else this.sectionDirective(st, args);
+  }
+
+  /**
+   * The messages of the `section` line `__?SECT?__` is, which `endstruc` runs again: nasm's
+   * `section` macro defines it as the line, attributes and all, so what they warn of is warned of
+   * again at each `endstruc` (measured with nasm 2.16.01: `section .d foo` / `struc s` / `.a: resb
+   * 1` / `endstruc` warns "ignoring unknown section attribute: "foo"" at both lines).
+   */
+  private sectionAgain(word: { readonly start: number; readonly end: number }): void {
+    const { sect, sectLine, sectStmt } = this;
+    const st = this.stmts[sectStmt];
+    const mark = this.sink.mark();
+    this.sectionDirective(st, st.args);
+    this.sect = sect;
+    this.sectLine = sectLine;
+    this.sectStmt = sectStmt;
+    const expansion = this.lines.origin(this.line).expansion;
+    for (const { diagnostic: d } of this.sink.take(mark, () => false)) {
+      this.sink.report(d.severity, d.code, d.message, this.range(word), expansion, d.related, this.line, this.line);
+    }
   }
 
   /**
