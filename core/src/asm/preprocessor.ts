@@ -1405,7 +1405,10 @@ class Preprocessor {
    */
   private macroSpec(f: Frame, name: string, toks: readonly PPToken[], here: SourceRange, file: string, line: number): MacroParameters {
     const after = toks.slice(2) as PPToken[];
-    const expanded = this.expandSingle(after, file, line);
+    let expanded = this.expandSingle(after, file, line);
+    // nasm's expansion of the line pastes at `%+` whether or not a macro expanded (measured with
+    // nasm 2.16.01: `%macro g 1-2%+ 5, 6` takes 1 to 25 parameters, its defaults `` and `6`).
+    if (hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
     const spec = readMacroParameters(expanded === after ? toks : [toks[0], toks[1], ...expanded]);
     const { min, max, greedy, defaults, problems, droppedEmpty, braceErrors } = spec;
     this.countProblems(f, problems, here);
