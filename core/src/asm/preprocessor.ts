@@ -826,6 +826,9 @@ class Preprocessor {
       // (A %rep's lines after `%exitrep` are still written out for the listing, their `%!NAME`s
       // read then, see bodyEnvironment; measured with nasm 2.16.01: not after `%exitmacro`.)
       if (f.exited === true && f.kind === 'rep' && tokens.some(isEnvironmentToken)) this.bodyEnvironment(tokens as PPToken[], file, line);
+      // (And what keeps a `%[` open is warned of, as when the line runs: measured, `%exitrep` /
+      // `db %[%[ 8` warns of the inner `%[` in that round.)
+      if (f.exited === true && f.kind === 'rep' && (lineFlags(tokens as PPToken[]) & Flag.Indirection) !== 0) this.warnOpenIndirections(tokens as PPToken[], file, line, f.expansion);
       this.consume(f, file, line, text);
       return;
     }
@@ -3146,6 +3149,23 @@ class Preprocessor {
     const open = last !== undefined && last.start === last.end && last.text === ']' ? openConstruct(contents, '') : openString(contents);
     if (open === undefined) return;
     this.sink.warning(open.token.text === ']' ? 'pp-open-brackets' : 'open-string', open.message, lineRange(file, line, open.token.start, open.token.end), expansion, undefined, nesting);
+  }
+
+  /** The warnings of warnOpenInside for each `%[...]` of `toks`, inner ones too, with nothing read (`level` as indirection's). */
+  private warnOpenIndirections(toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[], level = 0): void {
+    for (let i = 0; i < toks.length; i++) {
+      if (!isPercentOperator(toks[i]) || toks[i + 1]?.text !== '[' || toks[i + 1].start !== toks[i].end) continue;
+      let depth = 0, j = i + 1;
+      for (; j < toks.length; j++) {
+        if (toks[j].text === '[') depth++;
+        else if (toks[j].text === ']' && --depth === 0) break;
+      }
+      if (j >= toks.length) return;
+      const inner = toks.slice(i + 2, j);
+      if (toks[j].start === toks[j].end) this.warnOpenInside(inner, file, line, expansion, level + 1);
+      if ((lineFlags(inner) & Flag.Indirection) !== 0) this.warnOpenIndirections(inner, file, line, expansion, level + 1);
+      i = j;
+    }
   }
 
   /** The tokens `toks` with each `%[...]` read (`level`: the `%[` they are in, 0 for a line's). */
