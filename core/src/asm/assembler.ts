@@ -33,7 +33,7 @@ import { firstPassEquValue, firstTermValue } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
-import { openString, tokenizeLine } from './lexer';
+import { isQuoted, openString, tokenizeLine } from './lexer';
 import type { AsmOperand, EncodeRequest, EncodeResult, ImmOperand, MemOperand, Optimization, OperandValue, PrefixName, RegOperand } from '../isa/operands';
 import { ANY_CPU, CPU_186, CPU_386, CPU_8086, cpuWord, formCpuRank, jccOverJmp } from '../isa/cpu-level';
 import { lookupRegister, REGISTERS } from '../isa/registers';
@@ -396,6 +396,8 @@ class Assembler implements EvalContext {
   private sect: Place = TEXT_PLACE;
   /** The output line of the `section`, `segment` or `absolute` line that set `sect` (-1: none). */
   private sectLine = -1;
+  /** The statement of that line when it is a `section` or `segment` line (-1: none; see sectionAgain). */
+  private sectStmt = -1;
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
   /** Set by `%use smartalign` (see smart-align.ts): how `align` pads code. */
@@ -527,6 +529,10 @@ class Assembler implements EvalContext {
   private readonly firstPassValues = new Map<string, { readonly value: Value | undefined; readonly def: SymbolDef }>();
   /** The `equ`s nasm's first pass finds inconsistent with the one before them (given): see firstPassDefinition. */
   private firstPassRedefined: Map<number, SymbolDef> | undefined;
+  /** The definitions nasm's first pass finds inconsistent (see firstPassRedefined), by statement: where its message goes. */
+  private firstPassRedefinitions: Map<number, SymbolDef> | undefined;
+  /** The statements of firstPassRedefined the current pass run (see reportFirstPassRedefinitions). */
+  private readonly redefinitionsRun = new Set<number>();
   /**
    * The statements before the first non-local label when the `.x` names there are under the
    * file's last (see parseStatements in index.ts): to nasm's first pass, where they had no label
@@ -602,6 +608,7 @@ class Assembler implements EvalContext {
       const mark = this.pass > 0 ? this.sink.mark() : -1;
       this.final = this.pass > 0;
       this.parsedTakenFinal.clear();
+      this.redefinitionsRun.clear();
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
       if (frontEndOnly) break;
@@ -611,6 +618,7 @@ class Assembler implements EvalContext {
     if (!stable && (!frontEndOnly || this.pass === 0)) {
       this.final = true;
       this.parsedTakenFinal.clear();
+      this.redefinitionsRun.clear();
       this.unsettled = !frontEndOnly;
       this.runPass();
       if (this.budget.expiredNow()) return this.stopForTime();
@@ -623,6 +631,7 @@ class Assembler implements EvalContext {
       }
     }
     this.reportEarlierBranches();
+    this.reportFirstPassRedefinitions();
     this.declarationDirectives.reportAtEnd();
     const image = this.sink.errors > 0 || frontEndOnly ? new Uint8Array(0) : buildImage(this.sections, this.budget);
     if (image === undefined) return this.stopForTime();
@@ -747,7 +756,7 @@ class Assembler implements EvalContext {
     // (In nasm's first pass, an `equ` of it before its `extern` line is the number 0, which this
     // one contradicts: measured, `x equ a` / `extern a` / `x equ a` is "label `x' inconsistently redefined".)
     if (this.pass === 0) this.firstPassDefinition(name, of !== undefined ? this.externalSegmentValue(of) : undefined, label, label.src);
-    const early = this.firstPassRedefined?.get(this.stmtIndex);
+    const early = this.earlyRedefinition();
     if (early !== undefined) { this.labelRedefined(name, label, symbolRange(early, this.lines, this.lineOf)); return; }
     // Defined otherwise by another statement: nasm's redefinition (measured with 2.16.01: `n:` /
     // `n equ c`, `n equ 5` / `n equ c` and `n equ c` / `n equ c+1` with `extern c`; `n equ c` twice is fine).
@@ -867,6 +876,7 @@ class Assembler implements EvalContext {
     this.absoluteEntered = false;
     this.sect = TEXT_PLACE;
     this.sectLine = -1;
+    this.sectStmt = -1;
     this.alignRaisesSection = true;
     this.smartAlign = undefined;
     this.struc = undefined;
@@ -1636,9 +1646,17 @@ class Assembler implements EvalContext {
    */
   private define(st: ParsedStatement, kind: 'label' | 'constant', sec: number, value: number | undefined, big?: bigint, fill = false): void {
     const own = fill ? this.fillLabelSymbol?.get(this.stmtIndex) : this.labelSymbol[this.stmtIndex];
-    if (own !== undefined) { this.redefine(own, kind, sec, value, big); return; }
     const label = fill ? st.fill!.label! : st.label!;
     const name = fullName(label.name, this.sharedBases?.[this.stmtIndex]);
+    if (own !== undefined) {
+      this.redefine(own, kind, sec, value, big);
+      // The name's only definition in this pass, where nasm's first pass had another before it,
+      // on a line no later pass runs (a branch of a %if on `$`): that pass's message stands
+      // (measured with nasm 2.16.01: the branch `ODD equ 0` its first pass took, then `ODD equ 1`).
+      const early = this.final ? this.earlyRedefinition() : undefined;
+      if (early !== undefined) this.reportRedefinition(name, label, early);
+      return;
+    }
     const prev = this.symbols.get(name);
     // A name another statement defined in an earlier pass and not yet in this one (an `equ` in a
     // branch of a `%if` on `$` the pass now takes): nasm's check is for two definitions in one pass, so this is
@@ -1650,15 +1668,16 @@ class Assembler implements EvalContext {
       this.route[prev.stmt] = Route.General;
       this.symbols.delete(name);
       this.define(st, kind, sec, value, big, fill);
+      const early = this.final ? this.earlyRedefinition() : undefined;
+      if (early !== undefined) this.reportRedefinition(name, label, early);
       return;
     }
     if (prev !== undefined) {
       // nasm 2.16 takes a definition that agrees with the first (a file of `equ`s included twice).
-      const latest = this.firstPassRedefined?.get(this.stmtIndex) ?? this.redefinedAs?.get(name) ?? prev;
-      if (this.final && (!this.sameDefinition(latest, kind, sec, value, big) || this.firstPassRedefined?.has(this.stmtIndex) === true)) {
-        const expansion = this.lines.origin(this.line).expansion;
-        this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
-          [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line, this.statementRange(label.src, expansion));
+      const early = this.earlyRedefinition();
+      const latest = early ?? this.redefinedAs?.get(name) ?? prev;
+      if (this.final && (!this.sameDefinition(latest, kind, sec, value, big) || early !== undefined)) {
+        this.reportRedefinition(name, label, latest);
         (this.redefinedAs ??= new Map()).set(name, { ...prev, kind, sec, value, big, stmt: this.stmtIndex, span: label, src: label.src });
       }
       return;
@@ -1672,6 +1691,13 @@ class Assembler implements EvalContext {
     if (isRegisterOutsideDialect(name) || isUnreadableWord(name)) (this.wordNamed ??= new Set()).add(name);
     if (fill) (this.fillLabelSymbol ??= new Map()).set(this.stmtIndex, def);
     else this.labelSymbol[this.stmtIndex] = def;
+  }
+
+  /** nasm's "label `NAME' inconsistently redefined" at the statement's `label`, the definition it contradicts `latest`. */
+  private reportRedefinition(name: string, label: NonNullable<ParsedStatement['label']>, latest: SymbolDef): void {
+    const expansion = this.lines.origin(this.line).expansion;
+    this.sink.error('duplicate-label', `label \`${name}' inconsistently redefined`, this.range(label, label.src), expansion,
+      [{ message: `label \`${name}' originally defined here`, range: symbolRange(latest, this.lines, this.lineOf), definition: true }], this.line, this.statementRange(label.src, expansion));
   }
 
   /**
@@ -1741,6 +1767,33 @@ class Assembler implements EvalContext {
     this.firstPassValues.set(name, { value, def: { name, kind: 'constant', sec: -1, value: undefined, big: undefined, stmt: this.stmtIndex, pass: 0, span, src, isStruc: false } });
     if (before?.value === undefined || value === undefined || value.big !== undefined || before.value.big !== undefined) return;
     (this.firstPassRedefined ??= new Map()).set(this.stmtIndex, before.def);
+    (this.firstPassRedefinitions ??= new Map()).set(this.stmtIndex, this.firstPassValues.get(name)!.def);
+  }
+
+  /**
+   * The definition before the current statement's that nasm's first pass finds it inconsistent
+   * with (see firstPassDefinition), if any; noted as run in this pass.
+   */
+  private earlyRedefinition(): SymbolDef | undefined {
+    const early = this.firstPassRedefined?.get(this.stmtIndex);
+    if (early !== undefined && this.final) this.redefinitionsRun.add(this.stmtIndex);
+    return early;
+  }
+
+  /**
+   * The inconsistent definitions of nasm's first pass (see firstPassDefinition) on lines no later
+   * pass runs, a branch of a %if on `$` only the first took: nasm reports them in that pass and
+   * stops after it (measured with nasm 2.16.01: `ODD equ 1`, then `ODD equ 0` in the branch its
+   * first pass took, is "label `ODD' inconsistently redefined").
+   */
+  private reportFirstPassRedefinitions(): void {
+    if (this.firstPassRedefinitions === undefined) return;
+    for (const [stmt, def] of this.firstPassRedefinitions) {
+      if (this.redefinitionsRun.has(stmt)) continue;
+      const line = this.lineOf[stmt];
+      this.sink.error('duplicate-label', `label \`${def.name}' inconsistently redefined`, symbolRange(def, this.lines, this.lineOf), this.lines.origin(line).expansion,
+        [{ message: `label \`${def.name}' originally defined here`, range: symbolRange(this.firstPassRedefined!.get(stmt)!, this.lines, this.lineOf), definition: true }], line);
+    }
   }
 
   /** Whether a second definition gives `def`'s section and value (nasm: else "inconsistently redefined"). */
@@ -2213,10 +2266,11 @@ class Assembler implements EvalContext {
 
   /** The directive of `struc [X]`'s label line: bracketed, it leaves `__?SECT?__` as it was (see keepSect). */
   private labelLineDirective(st: ParsedStatement): void {
-    const { sect, sectLine } = this;
+    const { sect, sectLine, sectStmt } = this;
     this.directive(st, st.op!.name);
     this.sect = sect;
     this.sectLine = sectLine;
+    this.sectStmt = sectStmt;
   }
 
   /** `endstruc`: the open structure's size name defined (`NAME_size`, or what a `%define _size` makes it), and its space left. */
@@ -2842,7 +2896,7 @@ class Assembler implements EvalContext {
     const prev = this.symbols.get(name);
     if (prev && prev.stmt !== this.stmtIndex) {
       // A structure declared again as it was (nasm 2.16 takes a definition that agrees with the first).
-      const early = this.firstPassRedefined?.get(this.stmtIndex);
+      const early = this.earlyRedefinition();
       const latest = early ?? this.redefinedAs?.get(name) ?? prev;
       if (value !== undefined && latest.sec === sec && latest.value === value && early === undefined) return;
       if (this.final) {
@@ -3117,6 +3171,7 @@ class Assembler implements EvalContext {
     if (this.lines.tokensOf(line)[0]?.text === '[') return;
     this.sect = { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec };
     this.sectLine = line;
+    this.sectStmt = this.absolute === undefined ? this.stmtIndex : -1;
   }
 
   private absoluteDirective(st: ParsedStatement, args: readonly PPToken[]): void {
@@ -3283,6 +3338,7 @@ class Assembler implements EvalContext {
     while (k >= 0 && defs![k].at > line) k--;
     if (k < 0 || defs![k].at <= this.sectLine) {
       ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
+      if (this.sectStmt >= 0 && this.final) this.sectionAgain(word);
       return;
     }
     const body = defs![k].body;
@@ -3297,6 +3353,26 @@ class Assembler implements EvalContext {
     const args = body.slice(bracketed + 1, end);
     if (directive === 'absolute') this.absoluteDirective(st, args);
     else this.sectionDirective(st, args);
+  }
+
+  /**
+   * The messages of the `section` line `__?SECT?__` is, which `endstruc` runs again: nasm's
+   * `section` macro defines it as the line, attributes and all, so what they warn of is warned of
+   * again at each `endstruc` (measured with nasm 2.16.01: `section .d foo` / `struc s` / `.a: resb
+   * 1` / `endstruc` warns "ignoring unknown section attribute: "foo"" at both lines).
+   */
+  private sectionAgain(word: { readonly start: number; readonly end: number }): void {
+    const { sect, sectLine, sectStmt } = this;
+    const st = this.stmts[sectStmt];
+    const mark = this.sink.mark();
+    this.sectionDirective(st, st.args);
+    this.sect = sect;
+    this.sectLine = sectLine;
+    this.sectStmt = sectStmt;
+    const expansion = this.lines.origin(this.line).expansion;
+    for (const { diagnostic: d } of this.sink.take(mark, () => false)) {
+      this.sink.report(d.severity, d.code, d.message, this.range(word), expansion, d.related, this.line, this.line);
+    }
   }
 
   /**
@@ -3329,17 +3405,17 @@ class Assembler implements EvalContext {
   }
 
   private sectionDirective(st: ParsedStatement, written: readonly PPToken[]): void {
-    let args = openQuotedName(written);
+    let args = wordsAtBlanks(written);
     const nameTok = args[0];
     // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in
     // nasm 2.16.01's bin format, laid out in its place like any other (measured, with `[map]`).
     let name = nameTok?.text ?? '';
     let i = 1;
-    // Names like `.text.boot` arrive as one identifier; quoted names keep their text. A name is
-    // the whole word up to a blank, whatever its characters (measured: `[section foo-bar]` and
-    // `[section foo-baz]` are two sections, `[section align=16]` one named `align=16`).
-    if (nameTok?.kind === 'string') name = nameTok.text.slice(1, -1);
-    else if (nameTok !== undefined) for (; i < args.length && !spaced(args[i - 1], args[i]); i++) name += args[i].text;
+    // Names like `.text.boot` arrive as one identifier. A name is the whole word up to a blank,
+    // whatever its characters, quotes too (measured: `[section foo-bar]` and `[section foo-baz]`
+    // are two sections, `[section align=16]` one named `align=16`, `section "ab"` one named
+    // `"ab"`, not `ab`).
+    if (nameTok !== undefined) for (; i < args.length && !spaced(args[i - 1], args[i]); i++) name += args[i].text;
     const s = this.openSection(name, args);
     this.sec = s.index;
     this.absolute = undefined;
@@ -4754,19 +4830,22 @@ function atCount(field: Expr, structure: string): Expr {
 }
 
 /**
- * A section line's arguments `args` whose name is a string left open: nasm's bin format splits
- * the line's text into words at blanks, so the name is the open string's first word, its quote
- * kept, and the words after it are attributes (measured with nasm 2.16.01: `section '.bss
- * start=0x100000` is a progbits section `'.bss` at 0x100000). `args` itself otherwise.
+ * A section line's arguments `args` as nasm's bin format reads the line, its text split into words
+ * at blanks, a string's blanks too: a string (closed or left open) is cut at its first blank, its
+ * first word kept, quote and all, and the text after it read again (measured with nasm 2.16.01:
+ * `section '.bss start=0x100000` is a progbits section `'.bss` at 0x100000; `section "x  y"` is
+ * a section `"x` with the unknown attribute `y"`; `foo`=1 align=8` the unknown "foo`=1", then
+ * align=8). `args` itself when no string holds a blank.
  */
-function openQuotedName(args: readonly PPToken[]): readonly PPToken[] {
-  const t = args.length === 1 ? openString(args)?.token : undefined;
-  if (t === undefined) return args;
-  const blank = t.text.search(/[ \t]/);
-  const word = blank < 0 ? t.text : t.text.slice(0, blank);
-  const name: PPToken = { ...t, text: word, end: t.start + word.length };
-  if (blank < 0) return [name];
-  const from = t.start + blank;
-  const rest = tokenizeLine(t.text.slice(blank)).filter((x) => x.kind !== 'comment').map((x) => ({ ...x, start: x.start + from, end: x.end + from }));
-  return [name, ...rest];
+function wordsAtBlanks(args: readonly PPToken[]): readonly PPToken[] {
+  for (let k = 0; k < args.length; k++) {
+    const t = args[k];
+    const blank = isQuoted(t) ? t.text.search(/[ \t]/) : -1;
+    if (blank < 0) continue;
+    const head: PPToken = { ...t, kind: 'invalid', text: t.text.slice(0, blank), end: t.start + blank };
+    const from = t.start + blank;
+    const rest = tokenizeLine(t.text.slice(blank)).filter((x) => x.kind !== 'comment').map((x) => ({ ...x, start: x.start + from, end: x.end + from }));
+    return [...args.slice(0, k), head, ...wordsAtBlanks([...rest, ...args.slice(k + 1)])];
+  }
+  return args;
 }

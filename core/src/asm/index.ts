@@ -569,7 +569,10 @@ function withLaterSwitches(switches: WarningSwitches | undefined, later: readonl
 /** Applies the `[warning ...]` on line `i` and reports what it warns (see WarningSwitches.switchAt). */
 function switchWarnings(switches: WarningSwitches, stmt: ParsedStatement, lines: PPLines, i: number, sink: DiagnosticSink): WarningSwitches {
   const args = stmt.args, text = lines.text[i];
-  const spec = args.length === 0 ? '' : text.slice(args[0].start, args[args.length - 1].end);
+  // (nasm reads the line's tokens, a run of blanks between them one blank: measured with nasm
+  // 2.16.01, `[warning -a  b]` and `[warning -a<tab>b]` are the unknown name "a b", `-'a  b'` "'a  b'".)
+  let spec = '';
+  for (let k = 0; k < args.length; k++) spec += (k > 0 && args[k].start > args[k - 1].end ? ' ' : '') + text.slice(args[k].start, args[k].end);
   for (const w of switches.switchAt(i, spec)) sink.warning(w.code, w.message, lines.range(i), lines.origin(i).expansion, i + 1);
   return switches;
 }

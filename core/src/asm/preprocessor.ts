@@ -681,22 +681,28 @@ class Preprocessor {
   /** A new origin for the lines frame `f` passes on, at nesting `depth`. */
   private newOrigin(f: Frame, depth: number): number {
     return this.out.addOrigin({
-      expansion: f.expansion, depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true,
+      expansion: f.expansion, depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file', unlisted: f.unlisted === true || this.unlistedForGood,
       serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
     });
   }
 
   /** Levels nasm's listing has added to every line's `<n>` since the empty `%rep`s before (see emptyRep). */
   private listedLevels = 0;
+  /** Whether an empty `%rep .nolist` before has left nasm's listing off for good (see emptyRep). */
+  private unlistedForGood = false;
 
   /**
    * A `%rep` of a count above 0 with no lines, at its `%endrep` (line `line` of `file`, read in
    * `f`): nasm 2.16.01 passes on one empty line there, at the level of the %rep's lines, and its
    * listing stays at that level after it, for good (measured: `%rep 1` / `%endrep` / `nop` lists
    * `2 <1>` empty and `3 <1> nop`; another such %rep then `<2>`; a %rep whose one line is blank
-   * or a comment leaves no level behind; nasm panics on an empty %rep in a macro or %rep).
+   * or a comment leaves no level behind; nasm panics on an empty %rep in a macro or %rep). After
+   * an empty `%rep .nolist` that level is an unlisted one: no line after it is listed, their data
+   * and messages go with the `%endrep`'s row (measured: `%rep .nolist 1` / `%endrep` / `times 20
+   * db 1` / `db 300` lists `01<rep 14h>2C-` at the %endrep, then the warning).
    */
-  private emptyRep(f: Frame, file: string, line: number): void {
+  private emptyRep(f: Frame, file: string, line: number, nolist: boolean): void {
+    this.unlistedForGood ||= nolist;
     this.out.push(file, line, '', NO_TOKENS, this.newOrigin(f, f.depth + 1), LineFlag.ListOnly | LineFlag.Verbatim, undefined);
     this.listedLevels++;
     for (const frame of this.frames) frame.origin = undefined;
@@ -820,6 +826,9 @@ class Preprocessor {
       // (A %rep's lines after `%exitrep` are still written out for the listing, their `%!NAME`s
       // read then, see bodyEnvironment; measured with nasm 2.16.01: not after `%exitmacro`.)
       if (f.exited === true && f.kind === 'rep' && tokens.some(isEnvironmentToken)) this.bodyEnvironment(tokens as PPToken[], file, line);
+      // (And what keeps a `%[` open is warned of, as when the line runs: measured, `%exitrep` /
+      // `db %[%[ 8` warns of the inner `%[` in that round.)
+      if (f.exited === true && f.kind === 'rep' && (lineFlags(tokens as PPToken[]) & Flag.Indirection) !== 0) this.warnOpenIndirections(tokens as PPToken[], file, line, f.expansion);
       this.consume(f, file, line, text);
       return;
     }
@@ -986,7 +995,7 @@ class Preprocessor {
       this.capture = undefined;
       // A %macro line in error captures its body but defines nothing.
       if (c.macro !== undefined) this.finishMacro(c.macro);
-      else if (c.count! > 0 && c.lines.length === 0) this.emptyRep(f, file, line);
+      else if (c.count! > 0 && c.lines.length === 0) this.emptyRep(f, file, line, c.nolist === true);
       else if (c.count! > 0) {
         this.frames.push({
           kind: 'rep', file: c.frame.file, body: c.lines, idx: 0, expansion: c.frame.expansion, depth: c.frame.depth + 1,
@@ -1401,7 +1410,10 @@ class Preprocessor {
    */
   private macroSpec(f: Frame, name: string, toks: readonly PPToken[], here: SourceRange, file: string, line: number): MacroParameters {
     const after = toks.slice(2) as PPToken[];
-    const expanded = this.expandSingle(after, file, line);
+    let expanded = this.expandSingle(after, file, line);
+    // nasm's expansion of the line pastes at `%+` whether or not a macro expanded (measured with
+    // nasm 2.16.01: `%macro g 1-2%+ 5, 6` takes 1 to 25 parameters, its defaults `` and `6`).
+    if (hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
     const spec = readMacroParameters(expanded === after ? toks : [toks[0], toks[1], ...expanded]);
     const { min, max, greedy, defaults, problems, droppedEmpty, braceErrors } = spec;
     this.countProblems(f, problems, here);
@@ -3156,6 +3168,23 @@ class Preprocessor {
     this.sink.warning(open.token.text === ']' ? 'pp-open-brackets' : 'open-string', open.message, lineRange(file, line, open.token.start, open.token.end), expansion, undefined, nesting);
   }
 
+  /** The warnings of warnOpenInside for each `%[...]` of `toks`, inner ones too, with nothing read (`level` as indirection's). */
+  private warnOpenIndirections(toks: readonly PPToken[], file: string, line: number, expansion: readonly SourceRange[], level = 0): void {
+    for (let i = 0; i < toks.length; i++) {
+      if (!isPercentOperator(toks[i]) || toks[i + 1]?.text !== '[' || toks[i + 1].start !== toks[i].end) continue;
+      let depth = 0, j = i + 1;
+      for (; j < toks.length; j++) {
+        if (toks[j].text === '[') depth++;
+        else if (toks[j].text === ']' && --depth === 0) break;
+      }
+      if (j >= toks.length) return;
+      const inner = toks.slice(i + 2, j);
+      if (toks[j].start === toks[j].end) this.warnOpenInside(inner, file, line, expansion, level + 1);
+      if ((lineFlags(inner) & Flag.Indirection) !== 0) this.warnOpenIndirections(inner, file, line, expansion, level + 1);
+      i = j;
+    }
+  }
+
   /** The tokens `toks` with each `%[...]` read (`level`: the `%[` they are in, 0 for a line's). */
   private indirection(toks: readonly PPToken[], file: string, line: number, frame: Frame, level = 0): PPToken[] {
     const { invocation, expansion } = frame;
@@ -3391,7 +3420,7 @@ class Preprocessor {
       // here", the call's line).
       const origin = this.out.addOrigin({
         expansion: nestExpansion(callSite, f.expansion), depth: f.depth, macroCall: f.invocation?.callSite, inMacro: f.invocation !== undefined, body: f.kind !== 'file',
-        unlisted: f.unlisted === true, serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
+        unlisted: f.unlisted === true || this.unlistedForGood, serial: f.serial, reportedAt: f.reportedAt, ...(this.listedLevels > 0 ? { listedLevels: this.listedLevels } : {}),
       });
       this.out.push(file, line, text, tokens, origin, def.nolist ? LineFlag.Label : LineFlag.CallLabel | LineFlag.Label, undefined);
     } else this.consume(f, file, line, text);

@@ -160,13 +160,15 @@ export class WarningSwitches {
     }
     const how = spec[0] === '+' || spec[0] === '-' || spec[0] === '*' ? spec[0] : '+';
     const skip = how === spec[0] ? 1 : 0;
-    let name = spec.slice(skip).trim();
+    // (A blank after the sign is the name's: measured with nasm 2.16.01, `[warning - prefix]` is
+    // "unknown warning name:  prefix" and switches nothing.)
+    let name = spec.slice(skip);
     // `error=name` (or `error` alone: every class) sets whether the class is an error, not whether it is on.
     const error = name === 'error' || name.startsWith('error=');
     if (error) name = name === 'error' ? 'all' : name.slice('error='.length);
     name = OLD_NAMES[name] ?? name;
     const classes = Object.keys(CLASSES).filter((c) => name === 'all' || c === name || c.startsWith(name + '-'));
-    if (classes.length === 0) return [unknown(written.slice(skip).trim().slice(error ? 'error='.length : 0))];
+    if (classes.length === 0) return [unknown(written.slice(skip).slice(error ? 'error='.length : 0))];
     const off = new Set(this.state.off), errors = new Set(this.state.error);
     const set = error ? errors : off;
     for (const c of classes) {
