@@ -58,6 +58,27 @@ describe('lsp navigation', () => {
     assert.match(out, /jmp start\.wait/);
   });
 
+  it('finds and renames the names declaration directives give and alignment counts read', () => {
+    const text = ['global start, main', 'common buf 4', 'start:', 'main:', 'align PAGE, db 0', 'alignb PAGE', 'sectalign off', 'sectalign PAGE', 'PAGE equ 16', 'dd start, buf'].join('\n');
+    const decl = workspace({ 'decl.asm': text }, ['decl.asm']);
+    try {
+      const doc = decl.doc('decl.asm');
+      const lines = (name: string, pos = at(doc, name, 1)) => references(doc, pos, true).map((r) => `${r.range.start.line}:${r.range.start.character}`).sort();
+      assert.deepEqual(lines('start'), ['0:7', '2:0', '9:3']);
+      assert.deepEqual(lines('buf'), ['1:7', '9:10']);
+      assert.deepEqual(lines('PAGE'), ['4:6', '5:7', '7:10', '8:0']);
+      const edit = rename(doc, at(doc, 'start', 1), 'entry');
+      assert.ok(!('error' in edit));
+      const out = applyEdits(text, (edit.changes as Record<string, TextEdit[]>)[decl.uri('decl.asm')]);
+      assert.match(out, /^global entry, main$/m);
+      assert.match(out, /^entry:$/m);
+      // (`off` is sectalign's word, no name.)
+      assert.deepEqual(references(doc, at(doc, 'off', 1), true), []);
+    } finally {
+      decl.dispose();
+    }
+  });
+
   it('refuses invalid or reserved names and non-symbols', () => {
     const doc = ws.doc('main.asm');
     const pos = at(doc, 'helper', 1);

@@ -17,9 +17,7 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures', 'nasm', 'asm');
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'pp-macro-name.asm': 'the program writes macros\' names into its bytes (`%?`, `%??` through `%defstr`): another name is other bytes',
   'pp-function-self.asm': 'the program writes a define\'s name into its bytes (`%str(b)`): another name is other bytes',
-  'extern-label-absolute.asm': 'a rename leaves the names of `extern` lines as written (they are no references): renaming the label `a` leaves `extern a`, which is what lets `absolute a*2` name the label before its line',
   'smacro-star-name.asm': 'a macro makes a label\'s name of the name it is called by (`_%*?`): renaming the macro renames the label it names, not the label written',
-  'alignb-forward-sectalign-off.asm': 'the names in an `align`/`alignb` argument are read as the directive runs, no statement\'s references: renaming `x` misses `alignb x`',
 };
 
 describe('renaming a symbol keeps what every recorded fixture assembles to', function () {

@@ -22,7 +22,7 @@ import { forgetLines } from './line-cache';
 import { tokensText } from './macros';
 import { paramText } from './single-line-params';
 import { forgetEncodings } from './encode-cache';
-import { isPieces, LineFlag, lineRange, type PPLines } from './source';
+import { isPieces, LineFlag, lineRange, type PPLines, type PPToken } from './source';
 import { resolveLimits, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { buildSourceMap } from './sourcemap';
 import { segmentAddress } from './sections';
@@ -740,9 +740,17 @@ function buildReferences(pp: PreprocessResult, stmts: readonly ParsedStatement[]
 /** Directives whose arguments are an expression the assembler reads as it assembles them (not parsed into `refs`). */
 const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERVE_UNIT), 'absolute', 'org', 'incbin']);
 
+/** Directives whose count, before any comma, the assembler reads as it assembles them (a fill after it is parsed: see LineParser.align). */
+const COUNT_ARGUMENTS: ReadonlySet<string> = new Set(['align', 'alignb', 'sectalign']);
+
+/** Directives that declare the names they are given, one a parameter (`global start, main`; `common buf 64`). */
+const DECLARATIONS: ReadonlySet<string> = new Set(['global', 'extern', 'static', 'required', 'common']);
+
 /**
  * The names a statement uses: its expressions' (`refs`), those in the arguments of
- * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`, `incbin "f", lab`) and in `struc`'s base
+ * EXPRESSION_ARGUMENTS (`resd N-1`, `absolute load_end`, `incbin "f", lab`), in the count of
+ * COUNT_ARGUMENTS (`align PAGE`, not `sectalign off`), the names DECLARATIONS declare (`global
+ * start`: a rename of the label renames it there too), and in `struc`'s base
  * (`struc s, buf`), and those of `istruc`'s: the structure
  * it names, which its `iend` uses (`NAME_size`) and its `at` fields belong to, and every name of
  * arguments that are more than a name, which nasm's `at` and `iend` read as an expression
@@ -750,14 +758,33 @@ const EXPRESSION_ARGUMENTS: ReadonlySet<string> = new Set([...Object.keys(RESERV
  */
 function statementRefs(st: ParsedStatement): ParsedStatement['refs'] {
   const op = st.op;
-  if (op === undefined || !op.directive || (op.name !== 'istruc' && op.name !== 'struc' && !EXPRESSION_ARGUMENTS.has(op.name))) return st.refs;
+  if (op === undefined || !op.directive) return st.refs;
+  const name = op.name;
+  if (name !== 'istruc' && name !== 'struc' && !EXPRESSION_ARGUMENTS.has(name) && !COUNT_ARGUMENTS.has(name) && !DECLARATIONS.has(name)) return st.refs;
   // (`struc NAME, base`: the base, after the name it defines, an expression as `absolute`'s.)
-  const from = op.name === 'struc' ? st.args.findIndex((t) => t.text === ',') + 1 : 0;
-  if (op.name === 'struc' && from === 0) return st.refs;
+  const from = name === 'struc' ? st.args.findIndex((t) => t.text === ',') + 1 : 0;
+  if (name === 'struc' && from === 0) return st.refs;
   const refs = [...st.refs];
-  for (const t of st.args.slice(from)) {
-    if (t.kind === 'ident' && lookupRegister(t.text) === undefined) refs.push({ name: qualifyName(t.text, st.localBase), start: t.start, end: t.end, src: t.src, at: t.at });
+  const add = (t: PPToken): void => { refs.push({ name: qualifyName(t.text, st.localBase), start: t.start, end: t.end, src: t.src, at: t.at }); };
+  const isName = (t: PPToken | undefined): t is PPToken => t !== undefined && t.kind === 'ident' && lookupRegister(t.text) === undefined;
+  if (DECLARATIONS.has(name)) {
+    // The first word of each parameter (after it, a size or special words: `common buf 64`).
+    for (let k = 0; k < st.args.length; k++) if ((k === 0 || st.args[k - 1].text === ',') && isName(st.args[k])) add(st.args[k]);
+    return refs;
   }
+  if (COUNT_ARGUMENTS.has(name)) {
+    // (nasm's `sectalign` takes the words `on` and `off`, no names.)
+    if (name === 'sectalign' && st.args.length === 1 && /^o(?:n|ff)$/i.test(st.args[0].text)) return st.refs;
+    let depth = 0;
+    for (const t of st.args) {
+      if (t.text === '(' || t.text === '[') depth++;
+      else if (t.text === ')' || t.text === ']') depth--;
+      else if (t.text === ',' && depth <= 0) break;
+      else if (isName(t)) add(t);
+    }
+    return refs;
+  }
+  for (const t of st.args.slice(from)) if (isName(t)) add(t);
   return refs;
 }
 
