@@ -2570,6 +2570,12 @@ class Assembler implements EvalContext {
     this.originStmt = this.stmtIndex;
   }
 
+  /** The error of an `align`'s fill that is no statement (see ParsedStatement's fillProblem), once its count is read. */
+  private fillProblem(st: ParsedStatement): void {
+    const problem = st.fillProblem;
+    if (problem !== undefined) this.error(problem.code, problem.message, problem);
+  }
+
   /** `align N[, fill]` and `alignb`: nasm's standard macros, padding to N and raising the section's alignment. */
   private alignDirective(st: ParsedStatement, name: string): void {
     const args = st.args;
@@ -2598,10 +2604,10 @@ class Assembler implements EvalContext {
     // (((%1) - ...`, a count its first pass must know (measured with nasm 2.16.01: `alignb x` /
     // `x equ 4` is sectalign's "symbol `x' not defined before use" then the warning, after
     // `sectalign off` 4 bytes; `align x` there is "non-constant argument supplied to TIMES" alone).
-    const reserves = name === 'alignb' && st.fill === undefined && st.data.length === 0;
+    const reserves = name === 'alignb' && st.fill === undefined && st.fillProblem === undefined && st.data.length === 0;
     const forward = e !== undefined && this.namesForward(e);
     if (reserves && forward && this.pass === 0) this.reservesForward(e);
-    if (!checked && !reserves && forward) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); return; }
+    if (!checked && !reserves && forward) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); this.fillProblem(st); return; }
     // (An address is what nasm's macro divides by, "division operator may only be applied to
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
@@ -2609,11 +2615,16 @@ class Assembler implements EvalContext {
     const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
     const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
     const a = value?.v;
+    // (A count unknown is the `times` error `sectalign`'s "not defined" comes with, after which
+    // nasm's parser reads the fill: measured, `alignb x, 0` / `x:` is both, then its error.)
+    if (a === undefined && forward && checked) this.fillProblem(st);
     if (a === undefined || e === undefined) return;
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
     const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const power = powerOfTwo(value!) >= 0;
     const aligned = !checked || this.sectionAlignment(value!, parts[0], e);
+    // (A count that divides by zero is the evaluator's error, and nasm's parser stops there.)
+    if (st.fillProblem !== undefined) { if (a === 0) this.error('division by zero', e); else this.fillProblem(st); return; }
     if (smartPad?.trailing === true) this.trailingGarbage(st);
     if (!aligned) return;
     if (a === 0) { this.error('division by zero', e); return; }
@@ -4396,6 +4407,7 @@ class Assembler implements EvalContext {
     switch (name) {
       case 'align': case 'alignb': {
         // nasm's macros: `times pad FILL` (a nop by default), `resb pad` for alignb.
+        if (st.fillProblem !== undefined) return;
         const parts = splitComma(st.args);
         const smartPad = this.smartAlign !== undefined && name === 'align' && parts.length === 1 ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
         if (smartPad === null) return;

@@ -113,6 +113,11 @@ export interface ParsedStatement {
    * `times` would (an instruction, `resb`, `incbin`, a fill with its own `times` or prefixes).
    */
   readonly fill?: ParsedStatement;
+  /**
+   * `align x, 0`: the fill nasm's macro puts after its `times` count is no statement, an error its
+   * parser gives once it has read the count, after the count's own (see alignDirective).
+   */
+  readonly fillProblem?: ParseProblem;
   readonly prefixes: readonly (Span & { readonly name: string })[];
   readonly op?: Span & { readonly name: string; readonly directive: boolean };
   readonly operands: readonly ParsedOperand[];
@@ -1408,7 +1413,13 @@ class LineParser implements TermReader {
     // The fill's own statement, parsed by this parser (its names join the line's references).
     const opIndex = this.opIndex;
     this.pos = comma + 1;
-    const fill = this.body(undefined, word);
+    let fill: ParsedStatement;
+    try { fill = this.body(undefined, word); } catch (e) {
+      if (!(e instanceof LineError)) throw e;
+      this.opIndex = opIndex;
+      this.pos = from;
+      return { ...this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, args), fillProblem: e.problem };
+    }
     this.opIndex = opIndex;
     this.pos = from;
     const name = fill.op?.name ?? '';
