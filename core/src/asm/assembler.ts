@@ -525,6 +525,8 @@ class Assembler implements EvalContext {
   private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
+  /** By statement and place, `align` arguments as nasm's first pass read them (see firstPassAlignment). */
+  private readonly firstPassAlignments = new Map<string, number | undefined>();
   /** Each name's value in nasm's first pass, as its latest definition in Ringside's first gave it (see firstPassDefinition). */
   private readonly firstPassValues = new Map<string, { readonly value: Value | undefined; readonly def: SymbolDef }>();
   /** The `equ`s nasm's first pass finds inconsistent with the one before them (given): see firstPassDefinition. */
@@ -2576,6 +2578,19 @@ class Assembler implements EvalContext {
     if (problem !== undefined) this.error(problem.code, problem.message, problem);
   }
 
+  /**
+   * The argument `e` of the current `align` as nasm's first pass made it a number (see
+   * cancelledUndefined), noted in that pass and answered in the passes after it, which know the
+   * names it did not.
+   */
+  private firstPassAlignment(e: Expr): number | undefined {
+    const key = `${this.stmtIndex}:${e.start}`;
+    if (this.firstPassAlignments.has(key)) return this.firstPassAlignments.get(key);
+    const v = this.cancelledUndefined(e);
+    if (this.pass === 0) this.firstPassAlignments.set(key, v);
+    return v;
+  }
+
   /** `align N[, fill]` and `alignb`: nasm's standard macros, padding to N and raising the section's alignment. */
   private alignDirective(st: ParsedStatement, name: string): void {
     const args = st.args;
@@ -2607,7 +2622,12 @@ class Assembler implements EvalContext {
     const reserves = name === 'alignb' && st.fill === undefined && st.fillProblem === undefined && st.data.length === 0;
     const forward = e !== undefined && this.namesForward(e);
     if (reserves && forward && this.pass === 0) this.reservesForward(e);
-    if (!checked && !reserves && forward) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); this.fillProblem(st); return; }
+    // (A name not known yet is a term that cancels out of a sum in nasm's first pass, see
+    // firstPassValue: measured, after `sectalign off`, `align x-x+4` / `x:` pads to 4 and `align
+    // x*0+4` / `x equ 5` is "division by zero".)
+    const first = !checked && !reserves && forward ? this.firstPassAlignment(e) : undefined;
+    if (!checked && !reserves && forward && first === undefined) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); this.fillProblem(st); return; }
+    if (first === 0) { this.error('division by zero', e); return; }
     // (An address is what nasm's macro divides by, "division operator may only be applied to
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)

@@ -1317,11 +1317,18 @@ export function firstPassValue(e: Expr, ctx: EvalContext): number | undefined {
   return t !== undefined && isNumberTerms(t) && !Number.isNaN(t.k) ? t.k : undefined;
 }
 
-/** A sum as nasm's first pass holds it: a number, the factor of its unknown part, and each segment's factor (see firstPassTerms). */
-interface FirstPassTerms { readonly k: number; readonly unknown: number; readonly sections: ReadonlyMap<number, number> }
+/**
+ * A sum as nasm's first pass holds it: a number, the factor of its unknown part, and each segment's
+ * factor (see firstPassTerms). `held`: the sum has an unknown term, of factor 0 too (`x*0`), which
+ * nasm's evaluator sorts before the number and the segments and stops adding at, so that a sum
+ * with one keeps no other (measured with nasm 2.16.01, x defined further on: `4 % (x + 4 - x)` and
+ * `4 % (x*0 + 4)` are "division by zero" in that pass, `4 % (x - x + 4)` is 0).
+ */
+interface FirstPassTerms { readonly k: number; readonly unknown: number; readonly sections: ReadonlyMap<number, number>; readonly held?: true }
 
 const NO_SECTIONS: ReadonlyMap<number, number> = new Map();
-const UNKNOWN_TERMS: FirstPassTerms = { k: 0, unknown: 1, sections: NO_SECTIONS };
+const UNKNOWN_TERMS: FirstPassTerms = { k: 0, unknown: 1, sections: NO_SECTIONS, held: true };
+const ZERO_TERMS: FirstPassTerms = { k: 0, unknown: 0, sections: NO_SECTIONS };
 
 function isNumberTerms(t: FirstPassTerms): boolean {
   if (t.unknown !== 0) return false;
@@ -1366,8 +1373,13 @@ const exactNumber = (t: FirstPassTerms): boolean => Number.isSafeInteger(t.k);
 function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefined, b: FirstPassTerms | undefined, quiet: EvalContext): FirstPassTerms | undefined {
   if (a === undefined || b === undefined) return undefined;
   if (e.op === '+' || e.op === '-') {
-    const sections = new Map(a.sections);
     const m = e.op === '-' ? -1 : 1;
+    if (a.held === true || b.held === true) {
+      // (The unknown terms' sum, where one stands: when both cancel, nothing is left.)
+      const unknown = a.unknown + m * b.unknown;
+      return a.held === true && b.held === true && unknown === 0 ? ZERO_TERMS : { k: 0, unknown, sections: NO_SECTIONS, held: true };
+    }
+    const sections = new Map(a.sections);
     for (const [sec, c] of b.sections) sections.set(sec, (sections.get(sec) ?? 0) + m * c);
     return { k: a.k + m * b.k, unknown: a.unknown + m * b.unknown, sections };
   }
@@ -1382,7 +1394,7 @@ function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefine
 function scaleTerms(t: FirstPassTerms, m: number): FirstPassTerms {
   const sections = new Map<number, number>();
   for (const [sec, c] of t.sections) sections.set(sec, c * m);
-  return { k: t.k * m, unknown: t.unknown * m, sections };
+  return t.held === true ? { k: t.k * m, unknown: t.unknown * m, sections, held: true } : { k: t.k * m, unknown: t.unknown * m, sections };
 }
 
 /** The `?` of a conditional is an identifier to the lexer (manual §3.1), an operator here. */
