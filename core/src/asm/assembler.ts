@@ -2497,6 +2497,9 @@ class Assembler implements EvalContext {
    */
   private equFormUnmatched(operand: Extract<ParsedOperand, { kind: 'imm' }>): void {
     if (operand.equWords === 'to') this.error('invalid-operands', 'invalid combination of opcode and operands', operand);
+    else if (operand.equWords === 'decorator') this.error('invalid-operands', 'unsupported mode decorator for instruction', operand);
+    else if (operand.equWords === 'mask') this.error('invalid-operands', 'mask not permitted on this operand', operand);
+    else if (operand.equWords === 'broadcast') this.error('invalid-operands', 'broadcast not permitted on this operand', operand);
     else this.error('operand-size', 'mismatch in operand sizes', operand);
   }
 
