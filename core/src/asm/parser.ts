@@ -1652,6 +1652,11 @@ class LineParser implements TermReader {
    * its segment with it: where it stops, in `stoppedAt`. Its references are not collected.
    */
   private expressionUpTo(start: number, end: number): Expr {
+    // A `{` nasm's scanner refuses (see braceProblem) is a token its evaluator skips at the start
+    // of an expression, reading on after it (measured with nasm 2.16.01: `db {e}+1` is only "`e'
+    // is not a valid decorator with braces", `times { z} db 0` "invalid decorator token inside
+    // braces", then the `times` count `z`'s error, then "parser: instruction expected" at the `}`).
+    start = this.pastRefusedBraces(start, end);
     // A lone number (most immediates and data items): its node without a parser. The parser
     // would count one level against the limit, so a limit of 0 takes its way and fails there.
     if (end === start + 1 && this.evalLimit >= 1) {
@@ -1966,6 +1971,18 @@ class LineParser implements TermReader {
     return k < toks.length && toks[k].text === '}' ? k + 1 : k;
   }
 
+  /**
+   * Where an expression at `toks[start]` that must end before `end` starts to nasm's evaluator:
+   * after braces its scanner refuses, which it skips there (see expressionUpTo).
+   */
+  private pastRefusedBraces(start: number, end: number): number {
+    const first = this.toks[start];
+    if (first === undefined || first.kind !== 'op' || first.text !== '{' || braceProblem(this.toks, first.start) === undefined) return start;
+    const from = this.strayBraces(start);
+    if (from >= end) this.fail('expression syntax error', this.toks[end - 1]);
+    return from;
+  }
+
   /** Where the latest dataExpression stopped: the index of the token after its expression. */
   private dataStop = 0;
 
@@ -2039,11 +2056,12 @@ class LineParser implements TermReader {
     }
   }
 
-  private dataItemExpression(start: number): Expr {
+  private dataItemExpression(from: number): Expr {
     const toks = this.toks;
-    const end = this.operandEnd(start, false);
+    const end = this.operandEnd(from, false);
     // (`db 1,,2`: nasm's evaluator finds no expression at the second comma.)
-    if (end === start) this.fail('expression syntax error', toks[start]);
+    if (end === from) this.fail('expression syntax error', toks[from]);
+    const start = this.pastRefusedBraces(from, end);
     let e: Expr;
     let stop = end;
     if (end === start + 1) e = this.expression(start, end);
