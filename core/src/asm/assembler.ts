@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
@@ -275,11 +275,9 @@ const ABSOLUTE_ZERO: Value = Object.freeze({ v: 0, sec: -1 });
 
 /**
  * Where an `absolute` nasm could not read leaves its first pass (see enterUnplacedSpace): its
- * offset, and its segment, an external one no external name has (their segments are numbered
- * from EXTERNAL_SEGMENTS up, by the expression evaluated too).
+ * offset; its segment is UNPLACED_SEGMENT (expr.ts), an external one no external name has.
  */
 const UNPLACED_OFFSET = 0x100;
-const UNPLACED_SEGMENT = EXTERNAL_SEGMENTS + 0x10000000;
 
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of

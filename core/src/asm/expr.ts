@@ -680,7 +680,7 @@ function addsTwoSections(e: Expr, ctx: EvalContext): boolean {
     if (c === 0) continue;
     if (sec >= EXTERNAL_SEGMENTS) return false;
     if (c === 1) { if (added) return true; added = true; }
-    else if (c === -1 && sec === here && !self) self = true;
+    else if (c === -1 && sec === here && here !== UNPLACED_SEGMENT && !self) self = true;
     else return false;
   }
   return false;
@@ -772,6 +772,15 @@ export const MISPLACED_LABEL: ReadonlySet<string> = new Set([
  * segments (LOAD_SEGMENTS).
  */
 export const EXTERNAL_SEGMENTS = 0x60000000;
+
+/**
+ * The segment of the space an `absolute` nasm could not read leaves (see the assembler's
+ * enterUnplacedSpace): an external one no external name has. nasm subtracts only its section's
+ * own base from a label, so `$` there is no base to take away (measured with nasm 2.16.01:
+ * `[absolute ]` / `s:` / `x equ s-$` is "invalid operand type", `dd s-$` "expression is not
+ * simple or relocatable").
+ */
+export const UNPLACED_SEGMENT = EXTERNAL_SEGMENTS + 0x10000000;
 
 /**
  * In nasm each external name is a segment of its own, summed with the sections of the labels
@@ -1195,7 +1204,7 @@ function relocatableSum(e: Expr, ctx: EvalContext): Value | undefined {
       scaled = true;
     }
   }
-  if (subtracted >= 0 && ctx.here()?.sec !== subtracted) return undefined;
+  if (subtracted >= 0 && (ctx.here()?.sec !== subtracted || subtracted === UNPLACED_SEGMENT)) return undefined;
   if (scaled && added < 0 && subtracted < 0) return { v: k, sec: -1, scaled: true };
   if (added >= 0 || subtracted < 0) return { v: k, sec: added };
   const base = ctx.base();
