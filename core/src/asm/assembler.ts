@@ -7,7 +7,7 @@ import { DiagnosticSink } from './diagnostics';
 import { conditionsOf, reportParsed, runCheck, type CheckCode, type CheckScope, type DeferredCheck } from './deferred-check';
 import { segmentSize } from './bits-and-section';
 import { DATA_UNIT, isKeywordWord, isPrimitiveDirective, isUnreadableWord, RESERVE_UNIT } from './directives';
-import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
+import { DEFAULT_EVAL_LIMIT, evaluate, evaluateInSegments, ExprParser, givesUp, scalarOnlyMessage, scannedOverflow, firstPassNumber, firstPassValue, fullName, isStackOverflow, qualifyName, readNamesUnder, resetEvaluation, sectionTerms, powerOfTwo, externalCoefficients, externalConstantOf, type ExternalName, isLocalName, MULTIPLE_BASES, MISPLACED_LABEL, EXTERNAL_SEGMENTS, UNPLACED_SEGMENT, symbolName, wrtSegmentNumber, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
@@ -275,11 +275,9 @@ const ABSOLUTE_ZERO: Value = Object.freeze({ v: 0, sec: -1 });
 
 /**
  * Where an `absolute` nasm could not read leaves its first pass (see enterUnplacedSpace): its
- * offset, and its segment, an external one no external name has (their segments are numbered
- * from EXTERNAL_SEGMENTS up, by the expression evaluated too).
+ * offset; its segment is UNPLACED_SEGMENT (expr.ts), an external one no external name has.
  */
 const UNPLACED_OFFSET = 0x100;
-const UNPLACED_SEGMENT = EXTERNAL_SEGMENTS + 0x10000000;
 
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
@@ -525,6 +523,8 @@ class Assembler implements EvalContext {
   private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
   private readonly firstPassCounts = new Set<string>();
+  /** By statement and place, `align` arguments as nasm's first pass read them (see firstPassAlignment). */
+  private readonly firstPassAlignments = new Map<string, number | undefined>();
   /** Each name's value in nasm's first pass, as its latest definition in Ringside's first gave it (see firstPassDefinition). */
   private readonly firstPassValues = new Map<string, { readonly value: Value | undefined; readonly def: SymbolDef }>();
   /** The `equ`s nasm's first pass finds inconsistent with the one before them (given): see firstPassDefinition. */
@@ -2495,6 +2495,9 @@ class Assembler implements EvalContext {
    */
   private equFormUnmatched(operand: Extract<ParsedOperand, { kind: 'imm' }>): void {
     if (operand.equWords === 'to') this.error('invalid-operands', 'invalid combination of opcode and operands', operand);
+    else if (operand.equWords === 'decorator') this.error('invalid-operands', 'unsupported mode decorator for instruction', operand);
+    else if (operand.equWords === 'mask') this.error('invalid-operands', 'mask not permitted on this operand', operand);
+    else if (operand.equWords === 'broadcast') this.error('invalid-operands', 'broadcast not permitted on this operand', operand);
     else this.error('operand-size', 'mismatch in operand sizes', operand);
   }
 
@@ -2570,6 +2573,25 @@ class Assembler implements EvalContext {
     this.originStmt = this.stmtIndex;
   }
 
+  /** The error of an `align`'s fill that is no statement (see ParsedStatement's fillProblem), once its count is read. */
+  private fillProblem(st: ParsedStatement): void {
+    const problem = st.fillProblem;
+    if (problem !== undefined) this.error(problem.code, problem.message, problem);
+  }
+
+  /**
+   * The argument `e` of the current `align` as nasm's first pass made it a number (see
+   * cancelledUndefined), noted in that pass and answered in the passes after it, which know the
+   * names it did not.
+   */
+  private firstPassAlignment(e: Expr): number | undefined {
+    const key = `${this.stmtIndex}:${e.start}`;
+    if (this.firstPassAlignments.has(key)) return this.firstPassAlignments.get(key);
+    const v = this.cancelledUndefined(e);
+    if (this.pass === 0) this.firstPassAlignments.set(key, v);
+    return v;
+  }
+
   /** `align N[, fill]` and `alignb`: nasm's standard macros, padding to N and raising the section's alignment. */
   private alignDirective(st: ParsedStatement, name: string): void {
     const args = st.args;
@@ -2598,10 +2620,15 @@ class Assembler implements EvalContext {
     // (((%1) - ...`, a count its first pass must know (measured with nasm 2.16.01: `alignb x` /
     // `x equ 4` is sectalign's "symbol `x' not defined before use" then the warning, after
     // `sectalign off` 4 bytes; `align x` there is "non-constant argument supplied to TIMES" alone).
-    const reserves = name === 'alignb' && st.fill === undefined && st.data.length === 0;
+    const reserves = name === 'alignb' && st.fill === undefined && st.fillProblem === undefined && st.data.length === 0;
     const forward = e !== undefined && this.namesForward(e);
     if (reserves && forward && this.pass === 0) this.reservesForward(e);
-    if (!checked && !reserves && forward) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); return; }
+    // (A name not known yet is a term that cancels out of a sum in nasm's first pass, see
+    // firstPassValue: measured, after `sectalign off`, `align x-x+4` / `x:` pads to 4 and `align
+    // x*0+4` / `x equ 5` is "division by zero".)
+    const first = !checked && !reserves && forward ? this.firstPassAlignment(e) : undefined;
+    if (!checked && !reserves && forward && first === undefined) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); this.fillProblem(st); return; }
+    if (first === 0) { this.error('division by zero', e); return; }
     // (An address is what nasm's macro divides by, "division operator may only be applied to
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
@@ -2609,11 +2636,16 @@ class Assembler implements EvalContext {
     const rule = checked ? (reserves ? 'alignb reserving' : name) : reserves ? 'alignb padding' : 'align padding';
     const value = e ? this.constantValue(e, rule, () => { if (checked && !this.addressAligns(e)) this.error('align', notPower, e); this.error('non-constant', scalarOnlyMessage('/'), e); }) : undefined;
     const a = value?.v;
+    // (A count unknown is the `times` error `sectalign`'s "not defined" comes with, after which
+    // nasm's parser reads the fill: measured, `alignb x, 0` / `x:` is both, then its error.)
+    if (a === undefined && forward && checked) this.fillProblem(st);
     if (a === undefined || e === undefined) return;
     // (nasm's `align` macro names the argument as written: `segment alignment `1 + 2' ...'.)
     const pos = this.absolute !== undefined ? this.absolute : this.sections[this.sec].size;
     const power = powerOfTwo(value!) >= 0;
     const aligned = !checked || this.sectionAlignment(value!, parts[0], e);
+    // (A count that divides by zero is the evaluator's error, and nasm's parser stops there.)
+    if (st.fillProblem !== undefined) { if (a === 0) this.error('division by zero', e); else this.fillProblem(st); return; }
     if (smartPad?.trailing === true) this.trailingGarbage(st);
     if (!aligned) return;
     if (a === 0) { this.error('division by zero', e); return; }
@@ -4396,6 +4428,7 @@ class Assembler implements EvalContext {
     switch (name) {
       case 'align': case 'alignb': {
         // nasm's macros: `times pad FILL` (a nop by default), `resb pad` for alignb.
+        if (st.fillProblem !== undefined) return;
         const parts = splitComma(st.args);
         const smartPad = this.smartAlign !== undefined && name === 'align' && parts.length === 1 ? this.smartPadOfUnclosed(st, parts[0]) : undefined;
         if (smartPad === null) return;

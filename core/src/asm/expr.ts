@@ -680,7 +680,7 @@ function addsTwoSections(e: Expr, ctx: EvalContext): boolean {
     if (c === 0) continue;
     if (sec >= EXTERNAL_SEGMENTS) return false;
     if (c === 1) { if (added) return true; added = true; }
-    else if (c === -1 && sec === here && !self) self = true;
+    else if (c === -1 && sec === here && here !== UNPLACED_SEGMENT && !self) self = true;
     else return false;
   }
   return false;
@@ -772,6 +772,15 @@ export const MISPLACED_LABEL: ReadonlySet<string> = new Set([
  * segments (LOAD_SEGMENTS).
  */
 export const EXTERNAL_SEGMENTS = 0x60000000;
+
+/**
+ * The segment of the space an `absolute` nasm could not read leaves (see the assembler's
+ * enterUnplacedSpace): an external one no external name has. nasm subtracts only its section's
+ * own base from a label, so `$` there is no base to take away (measured with nasm 2.16.01:
+ * `[absolute ]` / `s:` / `x equ s-$` is "invalid operand type", `dd s-$` "expression is not
+ * simple or relocatable").
+ */
+export const UNPLACED_SEGMENT = EXTERNAL_SEGMENTS + 0x10000000;
 
 /**
  * In nasm each external name is a segment of its own, summed with the sections of the labels
@@ -1195,7 +1204,7 @@ function relocatableSum(e: Expr, ctx: EvalContext): Value | undefined {
       scaled = true;
     }
   }
-  if (subtracted >= 0 && ctx.here()?.sec !== subtracted) return undefined;
+  if (subtracted >= 0 && (ctx.here()?.sec !== subtracted || subtracted === UNPLACED_SEGMENT)) return undefined;
   if (scaled && added < 0 && subtracted < 0) return { v: k, sec: -1, scaled: true };
   if (added >= 0 || subtracted < 0) return { v: k, sec: added };
   const base = ctx.base();
@@ -1317,11 +1326,18 @@ export function firstPassValue(e: Expr, ctx: EvalContext): number | undefined {
   return t !== undefined && isNumberTerms(t) && !Number.isNaN(t.k) ? t.k : undefined;
 }
 
-/** A sum as nasm's first pass holds it: a number, the factor of its unknown part, and each segment's factor (see firstPassTerms). */
-interface FirstPassTerms { readonly k: number; readonly unknown: number; readonly sections: ReadonlyMap<number, number> }
+/**
+ * A sum as nasm's first pass holds it: a number, the factor of its unknown part, and each segment's
+ * factor (see firstPassTerms). `held`: the sum has an unknown term, of factor 0 too (`x*0`), which
+ * nasm's evaluator sorts before the number and the segments and stops adding at, so that a sum
+ * with one keeps no other (measured with nasm 2.16.01, x defined further on: `4 % (x + 4 - x)` and
+ * `4 % (x*0 + 4)` are "division by zero" in that pass, `4 % (x - x + 4)` is 0).
+ */
+interface FirstPassTerms { readonly k: number; readonly unknown: number; readonly sections: ReadonlyMap<number, number>; readonly held?: true }
 
 const NO_SECTIONS: ReadonlyMap<number, number> = new Map();
-const UNKNOWN_TERMS: FirstPassTerms = { k: 0, unknown: 1, sections: NO_SECTIONS };
+const UNKNOWN_TERMS: FirstPassTerms = { k: 0, unknown: 1, sections: NO_SECTIONS, held: true };
+const ZERO_TERMS: FirstPassTerms = { k: 0, unknown: 0, sections: NO_SECTIONS };
 
 function isNumberTerms(t: FirstPassTerms): boolean {
   if (t.unknown !== 0) return false;
@@ -1366,8 +1382,13 @@ const exactNumber = (t: FirstPassTerms): boolean => Number.isSafeInteger(t.k);
 function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefined, b: FirstPassTerms | undefined, quiet: EvalContext): FirstPassTerms | undefined {
   if (a === undefined || b === undefined) return undefined;
   if (e.op === '+' || e.op === '-') {
-    const sections = new Map(a.sections);
     const m = e.op === '-' ? -1 : 1;
+    if (a.held === true || b.held === true) {
+      // (The unknown terms' sum, where one stands: when both cancel, nothing is left.)
+      const unknown = a.unknown + m * b.unknown;
+      return a.held === true && b.held === true && unknown === 0 ? ZERO_TERMS : { k: 0, unknown, sections: NO_SECTIONS, held: true };
+    }
+    const sections = new Map(a.sections);
     for (const [sec, c] of b.sections) sections.set(sec, (sections.get(sec) ?? 0) + m * c);
     return { k: a.k + m * b.k, unknown: a.unknown + m * b.unknown, sections };
   }
@@ -1382,7 +1403,7 @@ function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefine
 function scaleTerms(t: FirstPassTerms, m: number): FirstPassTerms {
   const sections = new Map<number, number>();
   for (const [sec, c] of t.sections) sections.set(sec, c * m);
-  return { k: t.k * m, unknown: t.unknown * m, sections };
+  return t.held === true ? { k: t.k * m, unknown: t.unknown * m, sections, held: true } : { k: t.k * m, unknown: t.unknown * m, sections };
 }
 
 /** The `?` of a conditional is an identifier to the lexer (manual §3.1), an operator here. */

@@ -21,7 +21,7 @@ interface FinalPassError {
 
 const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   { code: 'undefined-symbol', message: /^symbol `[^']*' not defined$/, dropsStatement: true },
-  { code: 'invalid-operands', message: /^invalid combination of opcode and operands$/, dropsStatement: true },
+  { code: 'invalid-operands', message: /^(invalid combination of opcode and operands|unsupported mode decorator for instruction|(mask|broadcast) not permitted on this operand)$/, dropsStatement: true },
   { code: 'operand-size', message: /^(mismatch in operand sizes|operation size not specified)$/, dropsStatement: true },
   { code: 'encode', message: /^(no instruction for this cpu level|instruction not supported in \d+-bit mode)$/, dropsStatement: true },
   { code: 'encode', message: /^repne prefix is not allowed$/, dropsStatement: false },

@@ -45,7 +45,7 @@ export type ParsedOperand =
        * the name all the same, and refuses the line as its final pass matches it against EQU's
        * forms, which take none (see LineParser.equWords).
        */
-      readonly equWords?: 'size' | 'to';
+      readonly equWords?: EquForm;
     })
   | (Span & {
       readonly kind: 'mem'; readonly size?: 8 | 16 | 32 | 48 | 64 | 80; readonly far?: boolean; readonly segment?: RegisterInfo;
@@ -113,6 +113,11 @@ export interface ParsedStatement {
    * `times` would (an instruction, `resb`, `incbin`, a fill with its own `times` or prefixes).
    */
   readonly fill?: ParsedStatement;
+  /**
+   * `align x, 0`: the fill nasm's macro puts after its `times` count is no statement, an error its
+   * parser gives once it has read the count, after the count's own (see alignDirective).
+   */
+  readonly fillProblem?: ParseProblem;
   readonly prefixes: readonly (Span & { readonly name: string })[];
   readonly op?: Span & { readonly name: string; readonly directive: boolean };
   readonly operands: readonly ParsedOperand[];
@@ -299,6 +304,38 @@ export interface ParseOutcome {
 
 /** AVX-512's decorators, which nasm's scanner reads in braces (`{k1}`, `{z}`, `{1to8}`, `{rn-sae}`). */
 const DECORATORS: ReadonlySet<string> = new Set(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'z', '1to2', '1to4', '1to8', '1to16', '1to32', 'rn-sae', 'rd-sae', 'ru-sae', 'rz-sae', 'sae']);
+
+/**
+ * The decorators in braces that make up `tokens[start..end)` and nothing else (`{z}`, `{z}{k1}`),
+ * as nasm's scanner reads them (no blank after the `{`, see braceProblem), by name in lower case;
+ * undefined for anything else.
+ */
+function decoratorsIn(tokens: readonly PPToken[], start: number, end: number): string[] | undefined {
+  const names: string[] = [];
+  for (let k = start; k < end;) {
+    if (tokens[k].kind !== 'op' || tokens[k].text !== '{') return undefined;
+    let text = '';
+    for (k++; k < end && tokens[k].text !== '}'; k++) {
+      if (spaced(tokens[k - 1], tokens[k]) || !/^[A-Za-z0-9-]+$/.test(tokens[k].text)) return undefined;
+      text += tokens[k].text;
+    }
+    if (k >= end || !DECORATORS.has(text.toLowerCase())) return undefined;
+    names.push(text.toLowerCase());
+    k++;
+  }
+  return names.length > 0 ? names : undefined;
+}
+
+/**
+ * An operand `tokens[start..end)` that is one zeroing or broadcast decorator in braces (`{z}`,
+ * `{1to8}`): nasm's evaluator makes it a term of its own kind, which its parser takes for a
+ * rounding mode to put on the operand before and refuses (measured with nasm 2.16.01: `resb {z}`,
+ * `mov eax, {z}` and `y equ 1, {z}` are "invalid decorator"); `{k1}` is no term at all.
+ */
+function isDecoratorOperand(tokens: readonly PPToken[], start: number, end: number): boolean {
+  const names = decoratorsIn(tokens, start, end);
+  return names !== undefined && names.length === 1 && (names[0] === 'z' || names[0].startsWith('1to'));
+}
 
 /**
  * nasm's scanner reads `{...}` as one token, a decorator, and says so of anything else in braces
@@ -1025,6 +1062,13 @@ class LineParser implements TermReader {
     // that line does (measured: `section .a]zz` is section .a, `cpu 386]zz` cpu 386).
     const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1
       : BRACKETED_BY_MACRO.has(lower) ? firstClosingBracket(toks, this.pos) : toks.length;
+    if (RESERVE_UNIT[lower] !== undefined) {
+      for (let k = this.pos; k < end; k++) {
+        const stop = this.operandEnd(k, false);
+        if (isDecoratorOperand(toks, k, stop)) this.fail(INVALID_DECORATOR, { start: toks[k].start, end: toks[stop - 1].end });
+        k = stop;
+      }
+    }
     return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos, end));
   }
 
@@ -1040,6 +1084,7 @@ class LineParser implements TermReader {
       if (end === this.pos) this.fail('expression syntax error', toks[this.pos]);
       const first = operands[0];
       this.slotBits = count === 0 ? 0 : first.kind === 'reg' ? first.reg.bits : first.kind === 'mem' ? first.size ?? 0 : 0;
+      if (isDecoratorOperand(toks, this.pos, end)) this.fail(INVALID_DECORATOR, { start: toks[this.pos].start, end: toks[end - 1].end });
       operands[count++] = this.operand(this.pos, end);
       this.pos = end;
       if (this.pos < toks.length) {
@@ -1103,8 +1148,17 @@ class LineParser implements TermReader {
    * for EQU", `x equ 5,` is 5, `x equ 5 6` an operand's leftover). `form`: the words written
    * before it that nasm's EQU forms do not take (see ParsedOperand's equWords).
    */
-  private equValue(word: PPToken): { value: Expr; form: 'size' | 'to' | undefined } {
+  private equValue(word: PPToken): { value: Expr; form: EquForm | undefined } {
     const toks = this.toks;
+    if (toks.some((t, k) => k >= this.pos && t.text === '{')) {
+      const kept = this.withoutDecoratorOperands(word);
+      if (kept !== undefined) {
+        this.toks = toks.slice(0, kept.end);
+        this.pos = kept.start;
+        try { return this.equValue(word); } finally { this.toks = toks; }
+      }
+    }
+    this.equDecorators = undefined;
     const words = this.equWords();
     const end = toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1 : toks.length;
     const comma = this.operandEnd(this.pos, false);
@@ -1131,8 +1185,34 @@ class LineParser implements TermReader {
     // (Measured: `x equ y wrt 3` too.)
     if (read.k === 'bin' && read.op === 'wrt') this.fail(BAD_EQU, toks[this.pos]);
     this.collectRefs(read);
-    return { value: read, form: words.form };
+    return { value: read, form: this.equDecorators ?? words.form };
   }
+
+  /**
+   * An `equ`'s operands from `this.pos` with decorators among them that nasm's evaluator takes
+   * for a rounding mode (see isDecoratorOperand): each is "invalid decorator", and drops out of
+   * the operands (measured with nasm 2.16.01: `y equ {z}, 1` and `y equ 1, {z}` define y as 1,
+   * `y equ {z}` is then "bad syntax for EQU", `y equ 1, {z}, 2` too). The one operand left, when
+   * there is one; undefined when there are no such decorators.
+   */
+  private withoutDecoratorOperands(word: PPToken): { start: number; end: number } | undefined {
+    const toks = this.toks;
+    const kept: { start: number; end: number }[] = [];
+    let dropped = false;
+    for (let k = this.pos; k < toks.length; k++) {
+      const stop = this.operandEnd(k, false);
+      if (isDecoratorOperand(toks, k, stop)) { this.goOn(INVALID_DECORATOR, { start: toks[k].start, end: toks[stop - 1].end }); dropped = true; }
+      // (A comma that ends the operands is their end: `y equ 5,` is 5.)
+      else if (stop > k || stop < toks.length) kept.push({ start: k, end: stop });
+      k = stop;
+    }
+    if (!dropped) return undefined;
+    if (kept.length !== 1) this.fail(BAD_EQU, toks[this.pos] ?? word);
+    return kept[0];
+  }
+
+  /** The decorators written after an `equ`'s value, which no EQU form takes (see equOperand). */
+  private equDecorators: EquForm | undefined;
 
   /**
    * The size and special words before an `equ`'s value, which nasm's parser reads as it reads
@@ -1200,6 +1280,15 @@ class LineParser implements TermReader {
     const stop = this.stoppedAt;
     if (stop === end) return value;
     if (toks[stop].text === ':' || toks[stop].text === '[') this.equReference(this.pos, this.pos, end);
+    // Zeroing, broadcast and opmask decorators after the value nasm's parser puts on the operand,
+    // which its final pass finds no EQU form for (measured with nasm 2.16.01: `y equ 1 {z}` is
+    // "unsupported mode decorator for instruction", `y equ 1 {1to4}` "broadcast not permitted on
+    // this operand", `y equ 1 {z}{k1}` "mask not permitted on this operand").
+    const decorators = decoratorsIn(toks, stop, end);
+    if (decorators !== undefined && !decorators.some((d) => d.endsWith('sae'))) {
+      this.equDecorators = decorators.some((d) => d.startsWith('k')) ? 'mask' : decorators.some((d) => d.startsWith('1to')) ? 'broadcast' : 'decorator';
+      return value;
+    }
     this.scannedNumber(toks[stop]);
     const unsupported = this.stoppedAfterWrt ? undefined : this.outputFormat(stop);
     if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
@@ -1408,7 +1497,13 @@ class LineParser implements TermReader {
     // The fill's own statement, parsed by this parser (its names join the line's references).
     const opIndex = this.opIndex;
     this.pos = comma + 1;
-    const fill = this.body(undefined, word);
+    let fill: ParsedStatement;
+    try { fill = this.body(undefined, word); } catch (e) {
+      if (!(e instanceof LineError)) throw e;
+      this.opIndex = opIndex;
+      this.pos = from;
+      return { ...this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, args), fillProblem: e.problem };
+    }
     this.opIndex = opIndex;
     this.pos = from;
     const name = fill.op?.name ?? '';
@@ -1557,6 +1652,11 @@ class LineParser implements TermReader {
    * its segment with it: where it stops, in `stoppedAt`. Its references are not collected.
    */
   private expressionUpTo(start: number, end: number): Expr {
+    // A `{` nasm's scanner refuses (see braceProblem) is a token its evaluator skips at the start
+    // of an expression, reading on after it (measured with nasm 2.16.01: `db {e}+1` is only "`e'
+    // is not a valid decorator with braces", `times { z} db 0` "invalid decorator token inside
+    // braces", then the `times` count `z`'s error, then "parser: instruction expected" at the `}`).
+    start = this.pastRefusedBraces(start, end);
     // A lone number (most immediates and data items): its node without a parser. The parser
     // would count one level against the limit, so a limit of 0 takes its way and fails there.
     if (end === start + 1 && this.evalLimit >= 1) {
@@ -1871,6 +1971,18 @@ class LineParser implements TermReader {
     return k < toks.length && toks[k].text === '}' ? k + 1 : k;
   }
 
+  /**
+   * Where an expression at `toks[start]` that must end before `end` starts to nasm's evaluator:
+   * after braces its scanner refuses, which it skips there (see expressionUpTo).
+   */
+  private pastRefusedBraces(start: number, end: number): number {
+    const first = this.toks[start];
+    if (first === undefined || first.kind !== 'op' || first.text !== '{' || braceProblem(this.toks, first.start) === undefined) return start;
+    const from = this.strayBraces(start);
+    if (from >= end) this.fail('expression syntax error', this.toks[end - 1]);
+    return from;
+  }
+
   /** Where the latest dataExpression stopped: the index of the token after its expression. */
   private dataStop = 0;
 
@@ -1944,11 +2056,12 @@ class LineParser implements TermReader {
     }
   }
 
-  private dataItemExpression(start: number): Expr {
+  private dataItemExpression(from: number): Expr {
     const toks = this.toks;
-    const end = this.operandEnd(start, false);
+    const end = this.operandEnd(from, false);
     // (`db 1,,2`: nasm's evaluator finds no expression at the second comma.)
-    if (end === start) this.fail('expression syntax error', toks[start]);
+    if (end === from) this.fail('expression syntax error', toks[from]);
+    const start = this.pastRefusedBraces(from, end);
     let e: Expr;
     let stop = end;
     if (end === start + 1) e = this.expression(start, end);
@@ -2392,9 +2505,13 @@ export const INSTRUCTION_EXPECTED = 'parser: instruction expected';
 
 /** nasm's parser, after an operand's expression stopped before the operand's end. */
 const AFTER_OPERAND = 'comma, colon, decorator or end of line expected after operand';
+const INVALID_DECORATOR = 'invalid decorator';
 const BAD_EQU = 'bad syntax for EQU';
 
 /** The size and special words before an `equ`'s value (see LineParser.equWords): `bits`, the first size's; `jump`, `near` or `short` written. */
+/** What no EQU form takes in an `equ`'s value: a size (or `near`, `short`), `to`, or decorators after it (see ParsedOperand's equWords). */
+type EquForm = 'size' | 'to' | 'decorator' | 'mask' | 'broadcast';
+
 interface EquWords { readonly read: boolean; readonly far: boolean; readonly form: 'size' | 'to' | undefined; readonly bits: number | undefined; readonly jump: boolean }
 
 /** The sizes nasm has beyond the IA-32 registers' (see SIZE_KEYWORDS), in bits. */
