@@ -2628,7 +2628,7 @@ class Assembler implements EvalContext {
     // x*0+4` / `x equ 5` is "division by zero".)
     const first = !checked && !reserves && forward ? this.firstPassAlignment(e) : undefined;
     if (!checked && !reserves && forward && first === undefined) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); this.fillProblem(st); return; }
-    if (first === 0) { this.error('division by zero', e); return; }
+    if (first === 0 && e !== undefined) { this.error('division by zero', e); return; }
     // (An address is what nasm's macro divides by, "division operator may only be applied to
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
