@@ -3351,8 +3351,14 @@ class Assembler implements EvalContext {
     // (A bracket left open: measured, `%define __?SECT?__ [section .da` is "invalid directive line" at the endstruc.)
     if (bracketed === 1 && end === body.length) { this.error('syntax', 'invalid directive line', word); return; }
     const args = body.slice(bracketed + 1, end);
+    // (The definition stays what `__?SECT?__` is: the next endstruc runs it again, measured with
+    // nasm 2.16.01, two structures after `%define __?SECT?__ [section .data]` both end in .data.)
+    const { sect, sectLine, sectStmt } = this;
     if (directive === 'absolute') this.absoluteDirective(st, args);
     else this.sectionDirective(st, args);
+    this.sect = sect;
+    this.sectLine = sectLine;
+    this.sectStmt = sectStmt;
   }
 
   /**
