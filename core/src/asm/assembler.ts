@@ -2608,7 +2608,15 @@ class Assembler implements EvalContext {
     // for smartalign's `align`) it only pads, `times (((a) - (($-$$) % (a))) % (a))` with `%`
     // unsigned (measured: `align 3` is 2 NOPs after a byte, `align 0` "division by zero",
     // `align -2` "TIMES value -3 is negative").
-    const checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
+    let checked = this.alignRaisesSection || (this.smartAlign !== undefined && name === 'align');
+    // (That `sectalign` call's `%ifidni %1,off` and `on` read the argument too: measured with nasm
+    // 2.16.01, `align off` is `sectalign off`, an `align 16` after it raises no section, and the
+    // padding is `off`'s value.)
+    const onOff = checked && parts[0].length === 1 && parts[0][0].kind === 'ident' ? parts[0][0].text.toLowerCase() : '';
+    if (onOff === 'on' || onOff === 'off') {
+      this.alignRaisesSection = onOff === 'on';
+      checked = false;
+    }
     // (A comma in the argument splits it to nasm's macro call, parentheses or not: see splitComma.)
     const smart = this.smartAlign !== undefined && name === 'align' && parts.length === 1 && !parts[0].some((t) => t.text === ',');
     if (smart && this.smartAssignFailed(st, parts[0])) return;
@@ -3383,8 +3391,14 @@ class Assembler implements EvalContext {
     // (A bracket left open: measured, `%define __?SECT?__ [section .da` is "invalid directive line" at the endstruc.)
     if (bracketed === 1 && end === body.length) { this.error('syntax', 'invalid directive line', word); return; }
     const args = body.slice(bracketed + 1, end);
+    // (The definition stays what `__?SECT?__` is: the next endstruc runs it again, measured with
+    // nasm 2.16.01, two structures after `%define __?SECT?__ [section .data]` both end in .data.)
+    const { sect, sectLine, sectStmt } = this;
     if (directive === 'absolute') this.absoluteDirective(st, args);
     else this.sectionDirective(st, args);
+    this.sect = sect;
+    this.sectLine = sectLine;
+    this.sectStmt = sectStmt;
   }
 
   /**

@@ -7,7 +7,7 @@ import type { DiagnosticSink } from './diagnostics';
 import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, writtenBeforeLastComma, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
 import { pasted, pastes, rereadRuns } from './token-paste';
-import { tokenizeLine } from './lexer';
+import { isNameText, tokenizeLine } from './lexer';
 
 /**
  * Whether a line's substitution (substituteParams, macroLocalsOutside) left blanks at its end: an
@@ -264,7 +264,7 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
         leadBlank = startsBlank(arg);
         repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap || leadBlank }));
         blankAfter = arg.length > 0 && arg[arg.length - 1].blankAfter === true;
-      } else if (s.startsWith('%%')) repl = [{ kind: 'ident', text: `..@${inv.id}.${s.slice(2)}`, start: t.start, end: t.end, gap }];
+      } else if (s.startsWith('%%')) repl = macroLocalTokens(`..@${inv.id}.${s.slice(2)}`, t, gap);
     }
     // (Blanks an argument ended with keep it from what follows, and those it began with from what
     // goes before: nasm pastes nothing there.)
@@ -331,4 +331,17 @@ function invertCondition(cc: string): string {
 function numberRest(t: PPToken, from: number, gap: boolean): PPToken[] {
   const at = t.start + from;
   return tokenizeLine(t.text.slice(from)).map((x, k, all) => ({ kind: x.kind, text: x.text, start: at + x.start, end: at + x.end, at: t.at, src: t.src, gap: k === 0 ? gap : x.start > all[k - 1].end }));
+}
+
+/**
+ * The tokens of a `%%` name's replacement `text`: one name, or, for one an unterminated `%{`
+ * made of the rest of the line (`%{%x: db 1`), what that text reads as, since nasm's assembler
+ * reads the line's text again (measured with nasm 2.16.01: that line in a macro is the label
+ * `..@N.x` and a byte).
+ */
+function macroLocalTokens(text: string, t: PPToken, gap: boolean | undefined): PPToken[] {
+  // (Not one with a comment, which the tokens would lose from nasm -E's text: that stays one token.)
+  if (isNameText(text) || text.includes(';')) return [{ kind: 'ident', text, start: t.start, end: t.end, gap }];
+  const read = tokenizeLine(text);
+  return read.map((r, k) => ({ kind: r.kind, text: r.text, start: t.start, end: t.end, gap: k === 0 ? gap : r.start > read[k - 1].end }));
 }

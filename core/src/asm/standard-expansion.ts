@@ -186,7 +186,11 @@ export class StandardExpansion {
 
   private align(n: string, fill: string, bss: boolean, smart: boolean): string[] {
     // (`sectalign %1` is a call of its own, whose parameter loses the blanks braces kept.)
-    const lines = this.alignUpdatesSection || smart ? [`[sectalign ${n.trim()}]`] : [];
+    // (Its `sectalign off` or `on` sets what the next `align` does: see sectalign.)
+    const word = n.trim().toLowerCase();
+    const calls = this.alignUpdatesSection || smart;
+    if (calls && (word === 'off' || word === 'on')) this.alignUpdatesSection = word === 'on';
+    const lines = calls && word !== 'off' && word !== 'on' ? [`[sectalign ${n.trim()}]`] : [];
     if (n === '' && lines.length > 0) this.warn('macro-args', "improperly calling multi-line macro `sectalign' with 0 parameters", this.word!);
     if (bss && fill === '') lines.push('[warning push]', '[warning -zeroing]', `resb ${pad(n)}`, '[warning pop]');
     else lines.push(`times ${pad(n)} ${fill}`);

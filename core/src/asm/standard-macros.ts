@@ -106,7 +106,11 @@ export class StandardMacroCalls {
     // (Called with no parameter, the structure's name is empty: measured, `_size equ ($-)`.)
     if (m.context !== undefined) this.contexts?.(m.context, this.read, this.ids, args[0] ?? []);
     const name = toks[at].text.toLowerCase();
-    if (name === 'sectalign' && args.length === 1 && args[0].length === 1 && args[0][0].blankAfter !== true) {
+    const callsSectalign = this.alignCallsSectalign;
+    // (`align`'s own `sectalign %1` call, when it makes one, reads `off` and `on` as well, its
+    // parameter without the blanks braces kept.)
+    const aligns = (name === 'align' || name === 'alignb') && (callsSectalign || (name === 'align' && this.smartAlign));
+    if ((name === 'sectalign' && args.length === 1 && args[0].length === 1 && args[0][0].blankAfter !== true) || (aligns && args[0]?.length === 1)) {
       // `%ifidni %1,off` / `%elifidni %1,on` in nasm's macro.
       const word = args[0][0].text.toLowerCase();
       if (word === 'off') this.alignCallsSectalign = false;
@@ -121,7 +125,7 @@ export class StandardMacroCalls {
       this.contexts?.('push-pop', this.read, this.ids + 1, args[0]);
       return 3;
     }
-    return (name === 'align' || name === 'alignb') && !this.alignCallsSectalign ? 1 : m.ids;
+    return (name === 'align' || name === 'alignb') && !callsSectalign ? 1 : m.ids;
   }
 }
 
