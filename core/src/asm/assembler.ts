@@ -3478,10 +3478,8 @@ class Assembler implements EvalContext {
       // output warns and ignores them.
       // (A blank before the `=` too: `follows =.text` is the words `follows` and `=.text`, measured.)
       if (args[i + 1]?.text !== '=' || spaced(t, args[i + 1])) {
-        // (nasm's bin format splits the line into words at its blanks, a string's too: measured,
-        // `'a b' c` is the attributes "'a", "b'" and "c".)
-        const pieces = args.slice(i, word).map((x) => x.text).join('').split(/[ \t]+/).filter((w) => w !== '');
-        pieces.forEach((w, k) => this.warning('section-attr', `ignoring unknown section attribute: "${w}"`, t, k));
+        // (A word as wordsAtBlanks cut the line: `'a b' c` is the attributes "'a", "b'" and "c", measured.)
+        this.warning('section-attr', `ignoring unknown section attribute: "${args.slice(i, word).map((x) => x.text).join('')}"`, t);
         i = word - 1;
         continue;
       }
