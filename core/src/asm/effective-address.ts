@@ -61,7 +61,7 @@ export interface TermReader {
   /** `$` (`here`) or `$$` in a register's factor (`[ecx*($-$$)]`): as factorSymbol. */
   factorPosition(which: 'here' | 'base'): Value | undefined;
   /**
-   * Whether nasm's first pass takes factor `e` for a number (see firstPassNumber in expr.ts): a
+   * Whether nasm's first pass takes factor `e` for a number (see firstPassNumber in eval-vector.ts): a
    * name not defined by then is unknown there, and must cancel out. Undefined: nothing to check.
    */
   readonly factorFirstPass?: (e: Expr) => boolean;

@@ -3,11 +3,12 @@
 // factor. Ringside's own evaluator sums a value another way (expr.ts, linearSum); nasm's list
 // shows where the two differ: a sum drops a part whose factors cancel and stops after merging an
 // unknown part (add_vectors), a product keeps parts a factor of 0 left (scalar_mult). What reads
-// those quirks reads them here: the value nasm's first pass gives an `equ`, and the term nasm's
+// those quirks reads them here: whether nasm's first pass takes an expression for a number (a
+// `times` count, an alignment), the value that pass gives an `equ`, and the term nasm's
 // `sectalign` takes for an alignment.
 
-import { evaluate, type EvalContext, type Expr, type Value } from './expr';
-import { firstLeaf } from './expr-walk';
+import { evaluate, leafValue, numberOperation, type EvalContext, type Expr, type Value } from './expr';
+import { firstLeaf, foldExpr } from './expr-walk';
 
 /** The kind of a part: a segment's number (0 on), or one of these, which come before any segment. */
 const UNKNOWN_PART = -2;
@@ -19,6 +20,62 @@ interface Part { readonly kind: number; readonly factor: number }
 type EvalVector = readonly Part[];
 
 const UNKNOWN: EvalVector = [{ kind: UNKNOWN_PART, factor: 1 }];
+
+/**
+ * Whether nasm's first pass takes `e` for a number: there a name not defined yet is an unknown
+ * part of its own, which cancels out of a sum (`end - start`, both ahead, is 0) but of nothing
+ * else (`C`, `C + D`, `C * 2`, `end - $`, `end - start` with `start` behind: not a number, and
+ * 'non-constant argument supplied to TIMES' or 'to DUP' in that pass; measured). For expressions
+ * `evaluate` finds unknown in the first pass.
+ */
+export function firstPassNumber(e: Expr, ctx: EvalContext): boolean {
+  const t = firstPassVector(e, ctx);
+  return t !== undefined && isSimple(t);
+}
+
+/**
+ * The number nasm's first pass makes of `e` once its unknown parts cancel out (`d2 - d1`, both
+ * defined further on: 0), or once a sum stops at one (measured with nasm 2.16.01, x defined
+ * further on: `4 % (x + 4 - x)` and `4 % (x*0 + 4)` are "division by zero" in that pass, `4 % (x
+ * - x + 4)` is 0); undefined when it is no number there, or one an operator made nothing of.
+ */
+export function firstPassValue(e: Expr, ctx: EvalContext): number | undefined {
+  const t = firstPassVector(e, ctx);
+  const v = t !== undefined && isSimple(t) ? relocValue(t) : NaN;
+  return Number.isNaN(v) ? undefined : v;
+}
+
+/**
+ * `e`'s vector in nasm's first pass, its names read from `ctx`. Another operator than a sum or a
+ * product applies to numbers quietly (`(d2 - d1) / 2`; what it would report is the later passes'
+ * to say), and a number it makes nothing of (`1/0`) is a number part of NaN; on an unknown part
+ * alone it is unknown, as nasm's is; on anything else it gives no value. Walked by foldExpr: an
+ * operand as deep as nasm allows is deeper than a recursion fits in the host's stack.
+ */
+function firstPassVector(e: Expr, ctx: EvalContext): EvalVector | undefined {
+  return foldExpr<EvalVector | undefined>(e, {
+    leaf: (x) => {
+      if (x.k === 'num') return [{ kind: NUMBER_PART, factor: x.v }];
+      const v = leafValue(x, ctx);
+      return v.v === undefined ? UNKNOWN : valueVector(v.v, v.sec);
+    },
+    unary: (x, a) => {
+      if (a === undefined || x.op === '+') return a;
+      return x.op === '-' ? scalarMult(a, -1) : scalarOperation(x, a, a, ctx);
+    },
+    binary: (x, a, b) => {
+      if (a === undefined || b === undefined) return undefined;
+      if (x.op === '+' || x.op === '-') return addVectors(a, x.op === '-' ? scalarMult(b, -1) : b);
+      return x.op === '*' ? product(a, b) : scalarOperation(x, a, b, ctx);
+    },
+  });
+}
+
+/** Operator `e` on vectors `a` and `b` (`a` again for a unary one), as firstPassVector applies it. */
+function scalarOperation(e: Extract<Expr, { k: 'un' | 'bin' }>, a: EvalVector, b: EvalVector, ctx: EvalContext): EvalVector | undefined {
+  if (isSimple(a) && isSimple(b)) return [{ kind: NUMBER_PART, factor: numberOperation(e, relocValue(a), relocValue(b), ctx) }];
+  return isJustUnknown(a) || isJustUnknown(b) ? UNKNOWN : undefined;
+}
 
 /**
  * The value `equ` gives its name of `e` in nasm's first pass, in `first` (a view as made by
@@ -79,11 +136,7 @@ function vectorOf(e: Expr, term: (e: Expr) => EvalVector | undefined): EvalVecto
   }
   if (e.k === 'bin' && e.op === '*') {
     const a = vectorOf(e.a, term), b = vectorOf(e.b, term);
-    if (a === undefined || b === undefined) return undefined;
-    if (isSimple(a)) return scalarMult(b, relocValue(a));
-    if (isSimple(b)) return scalarMult(a, relocValue(b));
-    // Else nasm's "unable to multiply two non-scalar objects", unless both are only unknown.
-    return isJustUnknown(a) && isJustUnknown(b) ? UNKNOWN : undefined;
+    return a === undefined || b === undefined ? undefined : product(a, b);
   }
   if (e.k !== 'bin' || (e.op !== '+' && e.op !== '-')) return term(e);
   const spine: Extract<Expr, { k: 'bin' }>[] = [];
@@ -95,6 +148,13 @@ function vectorOf(e: Expr, term: (e: Expr) => EvalVector | undefined): EvalVecto
     sum = b === undefined ? undefined : addVectors(sum, spine[i].op === '-' ? scalarMult(b, -1) : b);
   }
   return sum;
+}
+
+/** nasm's product of two vectors: one that is a number scales the other; else "unable to multiply two non-scalar objects", unless both are only unknown. */
+function product(a: EvalVector, b: EvalVector): EvalVector | undefined {
+  if (isSimple(a)) return scalarMult(b, relocValue(a));
+  if (isSimple(b)) return scalarMult(a, relocValue(b));
+  return isJustUnknown(a) && isJustUnknown(b) ? UNKNOWN : undefined;
 }
 
 /** The vector of a number or a label: its number part `v`, and segment `sec`'s base once when it has one. */

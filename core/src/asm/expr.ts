@@ -1304,106 +1304,21 @@ function scalar(e: Expr, ctx: EvalContext): number | undefined {
   return misplacedHere || v.sec >= 0 || v.v === undefined || v.big !== undefined ? undefined : v.v;
 }
 
-/**
- * Whether nasm's first pass takes `e` for a number: there a name not defined yet is an unknown
- * term of its own, which cancels out of a sum (`end - start`, both ahead, is 0) but of nothing
- * else (`C`, `C + D`, `C * 2`, `end - $`, `end - start` with `start` behind: not a number, and
- * 'non-constant argument supplied to TIMES' or 'to DUP' in that pass; measured). For expressions
- * `evaluate` finds unknown in the first pass.
- */
-export function firstPassNumber(e: Expr, ctx: EvalContext): boolean {
-  const t = firstPassTerms(e, ctx);
-  return t !== undefined && isNumberTerms(t);
+/** A leaf's value (a number, a name, `$` or `$$`), with no check of the whole expression around it (see evaluate). */
+export function leafValue(e: Exclude<Expr, { k: 'un' | 'bin' }>, ctx: EvalContext): Value {
+  return evaluateTerm(e, ctx);
 }
 
 /**
- * The number nasm's first pass makes of `e` once its undefined names' terms cancel out (`d2 - d1`,
- * both defined further on: 0); undefined when they do not, or when an operator other than `+ - *`
- * made it (see firstPassTerms).
+ * What operator `e` (other than a sum, a difference or a product) makes of numbers `a` and, for a
+ * binary one, `b`, as evaluate applies it but quietly: NaN when it makes none (`1/0`), or when an
+ * operand is too large to be exact. What it would report is the caller's to say.
  */
-export function firstPassValue(e: Expr, ctx: EvalContext): number | undefined {
-  const t = firstPassTerms(e, ctx);
-  return t !== undefined && isNumberTerms(t) && !Number.isNaN(t.k) ? t.k : undefined;
-}
-
-/**
- * A sum as nasm's first pass holds it: a number, the factor of its unknown part, and each segment's
- * factor (see firstPassTerms). `held`: the sum has an unknown term, of factor 0 too (`x*0`), which
- * nasm's evaluator sorts before the number and the segments and stops adding at, so that a sum
- * with one keeps no other (measured with nasm 2.16.01, x defined further on: `4 % (x + 4 - x)` and
- * `4 % (x*0 + 4)` are "division by zero" in that pass, `4 % (x - x + 4)` is 0).
- */
-interface FirstPassTerms { readonly k: number; readonly unknown: number; readonly sections: ReadonlyMap<number, number>; readonly held?: true }
-
-const NO_SECTIONS: ReadonlyMap<number, number> = new Map();
-const UNKNOWN_TERMS: FirstPassTerms = { k: 0, unknown: 1, sections: NO_SECTIONS, held: true };
-const ZERO_TERMS: FirstPassTerms = { k: 0, unknown: 0, sections: NO_SECTIONS };
-
-function isNumberTerms(t: FirstPassTerms): boolean {
-  if (t.unknown !== 0) return false;
-  for (const c of t.sections.values()) if (c !== 0) return false;
-  return true;
-}
-
-/**
- * `e` as nasm's first pass sums it: a number, the factor of its unknown part, and the factor of each
- * section's base (by segment: a value's `sec`); undefined when it is not a sum at all (a product
- * of two labels). Any operator applies to parts known to be numbers (`(d2 - d1) / 2`), quietly:
- * what it would report is the later passes' to say. A number it makes nothing of is NaN.
- */
-function firstPassTerms(e: Expr, ctx: EvalContext): FirstPassTerms | undefined {
+export function numberOperation(e: Extract<Expr, { k: 'un' | 'bin' }>, a: number, b: number, ctx: EvalContext): number {
+  if (!Number.isSafeInteger(a) || (e.k === 'bin' && !Number.isSafeInteger(b))) return NaN;
   const quiet = withSymbols(ctx, (name, node) => ctx.symbol(name, node), () => undefined);
-  return foldExpr<FirstPassTerms | undefined>(e, {
-    leaf: (x) => {
-      if (x.k === 'num') return { k: x.v, unknown: 0, sections: NO_SECTIONS };
-      const v = evaluateTerm(x, ctx);
-      if (v.v === undefined) return UNKNOWN_TERMS;
-      return { k: v.v, unknown: 0, sections: v.sec >= 0 ? new Map([[v.sec, 1]]) : NO_SECTIONS };
-    },
-    unary: (x, a) => {
-      if (a === undefined || x.op === '+') return a;
-      if (x.op === '-') return scaleTerms(a, -1);
-      if (!isNumberTerms(a)) return UNKNOWN_TERMS;
-      return exactNumber(a) ? numberTerms(unary(x, { v: a.k, sec: -1 }, quiet)) : NAN_TERMS;
-    },
-    binary: (x, a, b) => sumOfTerms(x, a, b, quiet),
-  });
-}
-
-function numberTerms(v: Value): FirstPassTerms {
-  return { k: v.v ?? NaN, unknown: 0, sections: NO_SECTIONS };
-}
-
-/** A number firstPassTerms made nothing of (NaN: `1/0`), or one too large to be exact, takes no operator: it stays NaN. */
-const NAN_TERMS: FirstPassTerms = { k: NaN, unknown: 0, sections: NO_SECTIONS };
-const exactNumber = (t: FirstPassTerms): boolean => Number.isSafeInteger(t.k);
-
-/** `a op b` as firstPassTerms sums them; `quiet` applies the operators other than `+ - *` to numbers. */
-function sumOfTerms(e: Extract<Expr, { k: 'bin' }>, a: FirstPassTerms | undefined, b: FirstPassTerms | undefined, quiet: EvalContext): FirstPassTerms | undefined {
-  if (a === undefined || b === undefined) return undefined;
-  if (e.op === '+' || e.op === '-') {
-    const m = e.op === '-' ? -1 : 1;
-    if (a.held === true || b.held === true) {
-      // (The unknown terms' sum, where one stands: when both cancel, nothing is left.)
-      const unknown = a.unknown + m * b.unknown;
-      return a.held === true && b.held === true && unknown === 0 ? ZERO_TERMS : { k: 0, unknown, sections: NO_SECTIONS, held: true };
-    }
-    const sections = new Map(a.sections);
-    for (const [sec, c] of b.sections) sections.set(sec, (sections.get(sec) ?? 0) + m * c);
-    return { k: a.k + m * b.k, unknown: a.unknown + m * b.unknown, sections };
-  }
-  const numberA = isNumberTerms(a), numberB = isNumberTerms(b);
-  if (e.op === '*' && numberA) return scaleTerms(b, a.k);
-  if (e.op === '*' && numberB) return scaleTerms(a, b.k);
-  if (numberA && numberB) return exactNumber(a) && exactNumber(b) ? numberTerms(binary(e, { v: a.k, sec: -1 }, { v: b.k, sec: -1 }, quiet)) : NAN_TERMS;
-  // An unknown part makes the whole unknown; labels alone are an error (not a number either way).
-  return a.unknown !== 0 || b.unknown !== 0 ? UNKNOWN_TERMS : undefined;
-}
-
-function scaleTerms(t: FirstPassTerms, m: number): FirstPassTerms {
-  const sections = new Map<number, number>();
-  for (const [sec, c] of t.sections) sections.set(sec, c * m);
-  return t.held === true ? { k: t.k * m, unknown: t.unknown * m, sections, held: true } : { k: t.k * m, unknown: t.unknown * m, sections };
+  const v = e.k === 'un' ? unary(e, { v: a, sec: -1 }, quiet) : binary(e, { v: a, sec: -1 }, { v: b, sec: -1 }, quiet);
+  return v.v ?? NaN;
 }
 
 /** The `?` of a conditional is an identifier to the lexer (manual §3.1), an operator here. */
