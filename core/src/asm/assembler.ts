@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassNumber, firstPassValue, firstTermValue } from './eval-vector';
+import { firstPassEquValue, firstPassError, firstPassNumber, firstPassValue, firstTermValue } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -522,7 +522,7 @@ class Assembler implements EvalContext {
   /** The final pass's "data exceeds bounds" warnings of the data directive being written, given once its items are all read (see dataBytes). */
   private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
   /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
-  private readonly firstPassCounts = new Set<string>();
+  private readonly firstPassCounts = new Map<string, string | undefined>();
   /** By statement and place, `align` arguments as nasm's first pass read them (see firstPassAlignment). */
   private readonly firstPassAlignments = new Map<string, number | undefined>();
   /** Each name's value in nasm's first pass, as its latest definition in Ringside's first gave it (see firstPassDefinition). */
@@ -1970,7 +1970,10 @@ class Assembler implements EvalContext {
       // (measured: `.s: db 1` / `b:` / `.e: db (.e - .s) dup (1)` is "non-constant argument
       // supplied to DUP", where `db .e - .s` is 1).
       if (this.carriedBefore > 0) view = this.withoutCarried(view);
-      if ((v.v === undefined || this.carriedBefore > 0) && !firstPassNumber(e, view)) this.firstPassCounts.add(`${this.stmtIndex}:${e.start}`);
+      if (v.v === undefined || this.carriedBefore > 0) {
+        const error = firstPassError(e, view);
+        if (error !== undefined || !firstPassNumber(e, view)) this.firstPassCounts.set(`${this.stmtIndex}:${e.start}`, error);
+      }
       return false;
     }
     return this.firstPassCounts.size > 0 && this.firstPassCounts.has(`${this.stmtIndex}:${e.start}`);
@@ -2022,6 +2025,10 @@ class Assembler implements EvalContext {
     // (A word nasm's evaluator cannot read: its syntax error, measured, `times far nop`, `align far`.)
     const word = unreadableIn(e);
     if (word !== undefined) { this.error('syntax', 'expression syntax error', word); return; }
+    // (nasm's evaluator's own error in its first pass, where a sum dropped or cancelled what
+    // the count is later: see firstPassError.)
+    const firstError = this.firstPassCounts.get(`${this.stmtIndex}:${e.start}`);
+    if (firstError !== undefined) { this.error(firstError, e); return; }
     const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && this.namesUndefined(e, code);
     if (!named) this.nonConstantCount(what, e);
   }

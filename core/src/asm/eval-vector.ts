@@ -7,7 +7,7 @@
 // `times` count, an alignment), the value that pass gives an `equ`, and the term nasm's
 // `sectalign` takes for an alignment.
 
-import { evaluate, leafValue, numberOperation, type EvalContext, type Expr, type Value } from './expr';
+import { COMPARISONS, evaluate, leafValue, numberOperation, scalarOnlyMessage, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf, foldExpr } from './expr-walk';
 
 /** The kind of a part: a segment's number (0 on), or one of these, which come before any segment. */
@@ -30,7 +30,7 @@ const UNKNOWN: EvalVector = [{ kind: UNKNOWN_PART, factor: 1 }];
  */
 export function firstPassNumber(e: Expr, ctx: EvalContext): boolean {
   const t = firstPassVector(e, ctx);
-  return t !== undefined && isSimple(t);
+  return typeof t !== 'string' && isSimple(t);
 }
 
 /**
@@ -41,41 +41,70 @@ export function firstPassNumber(e: Expr, ctx: EvalContext): boolean {
  */
 export function firstPassValue(e: Expr, ctx: EvalContext): number | undefined {
   const t = firstPassVector(e, ctx);
-  const v = t !== undefined && isSimple(t) ? relocValue(t) : NaN;
+  const v = typeof t !== 'string' && isSimple(t) ? relocValue(t) : NaN;
   return Number.isNaN(v) ? undefined : v;
 }
 
 /**
- * `e`'s vector in nasm's first pass, its names read from `ctx`. Another operator than a sum or a
- * product applies to numbers quietly (`(d2 - d1) / 2`; what it would report is the later passes'
- * to say), and a number it makes nothing of (`1/0`) is a number part of NaN; on an unknown part
- * alone it is unknown, as nasm's is; on anything else it gives no value. Walked by foldExpr: an
- * operand as deep as nasm allows is deeper than a recursion fits in the host's stack.
+ * The error nasm's evaluator gives for `e` in its first pass, where an operator meets a value
+ * with an unknown part cancelled or dropped (measured with nasm 2.16.01, x defined further on:
+ * `times 4 % (x*0 + 4)` is "division by zero", `times x*lab` "unable to multiply two non-scalar
+ * objects"); undefined when it gives none.
  */
-function firstPassVector(e: Expr, ctx: EvalContext): EvalVector | undefined {
-  return foldExpr<EvalVector | undefined>(e, {
+export function firstPassError(e: Expr, ctx: EvalContext): string | undefined {
+  const t = firstPassVector(e, ctx);
+  return typeof t === 'string' && t !== '' ? t : undefined;
+}
+
+/**
+ * `e`'s vector in nasm's first pass, its names read from `ctx`, or the error nasm's evaluator
+ * gives there ('' for no value without one, see scalarOperation). Another operator than a sum or a product applies to numbers as Ringside's
+ * evaluator does, and a number it makes nothing of without an error is a number part of NaN; on
+ * an unknown part alone it is unknown, as nasm's is. Walked by foldExpr: an operand as deep as
+ * nasm allows is deeper than a recursion fits in the host's stack.
+ */
+function firstPassVector(e: Expr, ctx: EvalContext): EvalVector | string {
+  return foldExpr<EvalVector | string>(e, {
     leaf: (x) => {
       if (x.k === 'num') return [{ kind: NUMBER_PART, factor: x.v }];
       const v = leafValue(x, ctx);
       return v.v === undefined ? UNKNOWN : valueVector(v.v, v.sec);
     },
     unary: (x, a) => {
-      if (a === undefined || x.op === '+') return a;
+      if (typeof a === 'string' || x.op === '+') return a;
       return x.op === '-' ? scalarMult(a, -1) : scalarOperation(x, a, a, ctx);
     },
     binary: (x, a, b) => {
-      if (a === undefined || b === undefined) return undefined;
+      if (typeof a === 'string') return a;
+      if (typeof b === 'string') return b;
       if (x.op === '+' || x.op === '-') return addVectors(a, x.op === '-' ? scalarMult(b, -1) : b);
-      return x.op === '*' ? product(a, b) : scalarOperation(x, a, b, ctx);
+      return x.op === '*' ? product(a, b) ?? 'unable to multiply two non-scalar objects' : scalarOperation(x, a, b, ctx);
     },
   });
 }
 
-/** Operator `e` on vectors `a` and `b` (`a` again for a unary one), as firstPassVector applies it. */
-function scalarOperation(e: Extract<Expr, { k: 'un' | 'bin' }>, a: EvalVector, b: EvalVector, ctx: EvalContext): EvalVector | undefined {
-  if (isSimple(a) && isSimple(b)) return [{ kind: NUMBER_PART, factor: numberOperation(e, relocValue(a), relocValue(b), ctx) }];
-  return isJustUnknown(a) || isJustUnknown(b) ? UNKNOWN : undefined;
+/**
+ * Operator `e` on vectors `a` and `b` (`a` again for a unary one), as nasm's evaluator applies it:
+ * to a number or an unknown part alone, else its error; a division checks its divisor for 0
+ * before it looks for an unknown part (eval.c, expr5). A comparison is unknown when the
+ * difference of its sides has an unknown part, even one of factor 0 (is_unknown). The other
+ * operators (`?`, `wrt`, `seg`) take numbers, or an unknown part alone, and otherwise give no
+ * value here and no error either (''): what they would report is the later passes' to say.
+ */
+function scalarOperation(e: Extract<Expr, { k: 'un' | 'bin' }>, a: EvalVector, b: EvalVector, ctx: EvalContext): EvalVector | string {
+  const comparison = COMPARISONS.has(e.op);
+  if (comparison && addVectors(a, scalarMult(b, -1))[0]?.kind === UNKNOWN_PART) return UNKNOWN;
+  const scalarA = isSimple(a) || isJustUnknown(a), scalarB = isSimple(b) || isJustUnknown(b);
+  if (!scalarA || !scalarB) return comparison || !NASM_SCALAR_OPERATORS.test(e.op) ? '' : scalarOnlyMessage(e.op);
+  if (DIVISIONS.has(e.op) && !isJustUnknown(b) && relocValue(b) === 0) return 'division by zero';
+  if (isJustUnknown(a) || isJustUnknown(b)) return UNKNOWN;
+  const v = numberOperation(e, relocValue(a), relocValue(b), ctx);
+  return typeof v === 'string' ? v : [{ kind: NUMBER_PART, factor: v }];
 }
+
+/** The operators nasm's evaluator takes on scalars alone, with the error scalarOnlyMessage words. */
+const NASM_SCALAR_OPERATORS = /^(?:[~!|^&/%]|\|\||\^\^|&&|<<<?|>>>?|\/\/|%%|ilog2.*)$/;
+const DIVISIONS: ReadonlySet<string> = new Set(['/', '%', '//', '%%']);
 
 /**
  * The value `equ` gives its name of `e` in nasm's first pass, in `first` (a view as made by
@@ -150,7 +179,7 @@ function vectorOf(e: Expr, term: (e: Expr) => EvalVector | undefined): EvalVecto
   return sum;
 }
 
-/** nasm's product of two vectors: one that is a number scales the other; else "unable to multiply two non-scalar objects", unless both are only unknown. */
+/** nasm's product of two vectors: one that is a number scales the other; undefined (nasm's "unable to multiply two non-scalar objects") unless both are only unknown. */
 function product(a: EvalVector, b: EvalVector): EvalVector | undefined {
   if (isSimple(a)) return scalarMult(b, relocValue(a));
   if (isSimple(b)) return scalarMult(a, relocValue(b));

@@ -997,10 +997,10 @@ export function wrtSegmentNumber(e: Expr, ctx: EvalContext): boolean {
 
 /** A unary operator (not `+`) applied to its operand's value `a`. */
 function unary(e: Extract<Expr, { k: 'un' }>, a: Value, ctx: EvalContext): Value {
-  if (a === NOT_SCALAR) { fail(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e); return { v: undefined, sec: -1 }; }
+  if (a === NOT_SCALAR) { fail(ctx, scalarOnlyMessage(e.op), e); return { v: undefined, sec: -1 }; }
   if (a.sec >= 0 && a.v !== undefined) {
     if (e.op === '-') misplaced('unary `-\' applied to a relocatable value', e);
-    else fail(ctx, e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, e);
+    else fail(ctx, scalarOnlyMessage(e.op), e);
     return { v: undefined, sec: -1 };
   }
   if (a.v === undefined) return { v: undefined, sec: -1 };
@@ -1311,14 +1311,15 @@ export function leafValue(e: Exclude<Expr, { k: 'un' | 'bin' }>, ctx: EvalContex
 
 /**
  * What operator `e` (other than a sum, a difference or a product) makes of numbers `a` and, for a
- * binary one, `b`, as evaluate applies it but quietly: NaN when it makes none (`1/0`), or when an
- * operand is too large to be exact. What it would report is the caller's to say.
+ * binary one, `b`, as evaluate applies it: the number, or the error it gives (`1/0`: "division by
+ * zero"), reported to no one; NaN when it makes none, or when an operand is too large to be exact.
  */
-export function numberOperation(e: Extract<Expr, { k: 'un' | 'bin' }>, a: number, b: number, ctx: EvalContext): number {
+export function numberOperation(e: Extract<Expr, { k: 'un' | 'bin' }>, a: number, b: number, ctx: EvalContext): number | string {
   if (!Number.isSafeInteger(a) || (e.k === 'bin' && !Number.isSafeInteger(b))) return NaN;
-  const quiet = withSymbols(ctx, (name, node) => ctx.symbol(name, node), () => undefined);
+  let problem: string | undefined;
+  const quiet = withSymbols(ctx, (name, node) => ctx.symbol(name, node), (message) => { problem ??= message; });
   const v = e.k === 'un' ? unary(e, { v: a, sec: -1 }, quiet) : binary(e, { v: a, sec: -1 }, { v: b, sec: -1 }, quiet);
-  return v.v ?? NaN;
+  return problem ?? v.v ?? NaN;
 }
 
 /** The `?` of a conditional is an identifier to the lexer (manual §3.1), an operator here. */
@@ -1439,6 +1440,7 @@ export const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '!=', '<>', 
 
 /** nasm's message for an operator other than `+ - *` and the comparisons given a label. */
 export function scalarOnlyMessage(op: string): string {
+  if (op.startsWith('ilog2')) return 'function may only be applied to scalar values';
   if (op === '/' || op === '//' || op === '%' || op === '%%') return 'division operator may only be applied to scalar values';
   if (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') return 'shift operator may only be applied to scalar values';
   // `||`, `^^` and `&&` are named by their first character in nasm 2.16.01's message.
