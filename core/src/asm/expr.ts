@@ -9,6 +9,7 @@ import { DEFAULT_FLOAT_MODE, encodeFloat, type FloatConstant, floatConstant, FLO
 import { exceeds64Bits, isFloatText, parseNumber, parseNumberExact } from './numbers';
 import { decodeString, stringValue, utfConvert, utfFunction, type UtfFunction } from './strings';
 import { foldExpr } from './expr-walk';
+import { bracedWord } from './source';
 import { LOAD_SEGMENTS } from './sections';
 
 export type Expr =
@@ -379,7 +380,7 @@ export class ExprParser {
         return { k: 'sym', name, start: t.start, end: t.end, tok: this.pos - 1 };
       }
       case 'op':
-        if (t.text === '{' && this.decorators) return this.decorator(t) ?? this.fail('expression syntax error', t);
+        if (t.text === '{' && this.decorators) return this.decorator() ?? this.fail('expression syntax error', t);
         break;
       default:
         break;
@@ -388,24 +389,20 @@ export class ExprParser {
   }
 
   /**
-   * The decorator in braces that `open` starts, as nasm's scanner reads one: letters, digits and
-   * `-` right after the `{`, blanks before the `}` allowed (see braceProblem in parser.ts): its
-   * number times the one term all decorators share (see DECORATOR_TERM); undefined for anything
-   * else, an opmask (`{k1}`) included, which is no term to nasm's evaluator.
+   * The decorator in braces that the token before the current one (a `{`) starts, as nasm's
+   * scanner reads one (see bracedWord): its number times the one term all decorators share (see
+   * DECORATOR_TERM); undefined for anything else, an opmask (`{k1}`) included, which is no term
+   * to nasm's evaluator.
    */
-  private decorator(open: Token): Expr | undefined {
-    let text = '';
-    let k = this.pos;
-    for (let prev = open; k < this.end && this.tokens[k].start === prev.end && /^[A-Za-z0-9-]+$/.test(this.tokens[k].text); k++) {
-      prev = this.tokens[k];
-      text += prev.text;
-    }
-    const n = DECORATOR_NUMBERS[text.toLowerCase()];
-    const close = this.tokens[k];
-    if (n === undefined || k >= this.end || close.kind !== 'op' || close.text !== '}') return undefined;
-    this.pos = k + 1;
-    const term: Expr = { k: 'sym', name: DECORATOR_TERM, start: open.start, end: close.end, tok: k - 1 };
-    return { k: 'bin', op: '*', a: { k: 'num', v: n, start: open.start, end: close.end }, b: term, start: open.start, end: close.end };
+  private decorator(): Expr | undefined {
+    const open = this.tokens[this.pos - 1];
+    const { close, word } = bracedWord(this.tokens, this.pos - 1, this.end);
+    const n = word === undefined ? undefined : DECORATOR_NUMBERS[word.toLowerCase()];
+    if (n === undefined || close < 0) return undefined;
+    const end = this.tokens[close].end;
+    this.pos = close + 1;
+    const term: Expr = { k: 'sym', name: DECORATOR_TERM, start: open.start, end, tok: close - 1 };
+    return { k: 'bin', op: '*', a: { k: 'num', v: n, start: open.start, end }, b: term, start: open.start, end };
   }
 }
 

@@ -16,7 +16,7 @@ import { startsBlank } from './macros';
 import { nasmTokenType } from './nasm-token-types';
 import { wordTable } from '../word-table';
 import type { LineEntry } from './line-cache';
-import { spaced, type PPToken, type Written } from './source';
+import { bracedWord, spaced, type PPToken, type Written } from './source';
 import { parsePlainLine } from './parse-plain';
 import { rebaseStatement } from './parse-rebase';
 import { opensLineDirective } from './reported-lines';
@@ -314,14 +314,10 @@ function decoratorsIn(tokens: readonly PPToken[], start: number, end: number): s
   const names: string[] = [];
   for (let k = start; k < end;) {
     if (tokens[k].kind !== 'op' || tokens[k].text !== '{') return undefined;
-    let text = '';
-    for (k++; k < end && tokens[k].text !== '}'; k++) {
-      if (spaced(tokens[k - 1], tokens[k]) || !/^[A-Za-z0-9-]+$/.test(tokens[k].text)) return undefined;
-      text += tokens[k].text;
-    }
-    if (k >= end || !DECORATORS.has(text.toLowerCase())) return undefined;
-    names.push(text.toLowerCase());
-    k++;
+    const { close, word } = bracedWord(tokens, k, end);
+    if (close < 0 || word === undefined || !DECORATORS.has(word.toLowerCase())) return undefined;
+    names.push(word.toLowerCase());
+    k = close + 1;
   }
   return names.length > 0 ? names : undefined;
 }
@@ -360,21 +356,11 @@ export function braceProblem(tokens: readonly PPToken[], at: number): ParseProbl
   if (open < 0) open = tokens.findIndex((t) => t.start === at);
   if (open === 0 && tokens[1]?.text === '{') open = 1;
   if (open < 0 || tokens[open].kind !== 'op' || tokens[open].text !== '{') return undefined;
-  let close = open + 1;
-  while (close < tokens.length && tokens[close].text !== '}') close++;
+  const { close, word } = bracedWord(tokens, open);
   // (No `}`: measured, "invalid decorator token inside braces".)
-  if (close === tokens.length) return { message: 'invalid decorator token inside braces', start: tokens[open].start, end: tokens[close - 1].end, code: 'syntax', error: true };
-  let text = '';
-  let valid = true;
-  for (let k = open + 1; k < close; k++) {
-    const t = tokens[k];
-    // (Blanks after the name are dropped, not before it: measured, `{3 }` is "`3' is not ...",
-    // `{ 3}` "invalid decorator token".)
-    if (spaced(tokens[k - 1], t) || !/^[A-Za-z0-9-]+$/.test(t.text)) valid = false;
-    text += t.text;
-  }
-  if (valid && DECORATORS.has(text.toLowerCase())) return undefined;
-  const message = valid ? `\`${text}' is not a valid decorator with braces` : 'invalid decorator token inside braces';
+  if (close < 0) return { message: 'invalid decorator token inside braces', start: tokens[open].start, end: tokens[tokens.length - 1].end, code: 'syntax', error: true };
+  if (word !== undefined && DECORATORS.has(word.toLowerCase())) return undefined;
+  const message = word !== undefined ? `\`${word}' is not a valid decorator with braces` : 'invalid decorator token inside braces';
   return { message, start: tokens[open].start, end: tokens[close].end, code: 'syntax', error: true };
 }
 

@@ -73,6 +73,25 @@ export function spaced(prev: PPToken | undefined, t: PPToken): boolean {
   return t.gap ?? (prev !== undefined && prev.end < t.start);
 }
 
+/**
+ * What nasm's scanner reads of the braces `tokens[open]` (a `{`) starts, up to the next `}` before
+ * `end` (`close`; -1 when there is none): a decorator's word when the tokens between are letters,
+ * digits and `-` written together right after the `{`, blanks before the `}` dropped (measured
+ * with nasm 2.16.01: `{3 }` is "`3' is not a valid decorator with braces", `{ 3}` "invalid
+ * decorator token inside braces"); else no word. Blanks are nasm's, not the columns' (see spaced):
+ * `%define D {z}` puts a decorator in a line as `{z}` does.
+ */
+export function bracedWord(tokens: readonly PPToken[], open: number, end = tokens.length): { readonly close: number; readonly word: string | undefined } {
+  let word: string | undefined = '';
+  let close = open + 1;
+  for (; close < end && tokens[close].text !== '}'; close++) {
+    const t = tokens[close];
+    if (spaced(tokens[close - 1], t) || !/^[A-Za-z0-9-]+$/.test(t.text)) word = undefined;
+    else if (word !== undefined) word += t.text;
+  }
+  return { close: close < end ? close : -1, word };
+}
+
 /** `t` with (or without) blanks before it (made field by field: a spread of tokens of mixed shapes is slow). */
 export function gapped(t: PPToken, gap: boolean): PPToken {
   if (t.gap === gap) return t;
