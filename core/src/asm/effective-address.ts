@@ -2,7 +2,7 @@
 // §3.3), for both ways a line is parsed: from its tokens (parser.ts) and from its characters
 // (parse-plain.ts). The terms are gathered in scratch arrays, read by `effectiveAddress`.
 
-import { constantOf, evaluate, type Expr, type Value } from './expr';
+import { constantOf, evaluate, isScalarOnly, scalarOnlyMessage, type Expr, type Value } from './expr';
 import type { ParsedOperand, Span } from './parser';
 import { chosenBranches } from './register-sum';
 import { lookupRegister } from '../isa/registers';
@@ -34,17 +34,11 @@ function failForMode(p: TermReader, at: Span): never {
  * register (measured: `[eax<<1]`, `[eax/2]`, `[eax&1]`, `[~eax]`, `[eax*ebx]`, `[eax ? 1 : 2]`).
  */
 function nonScalarMessage(e: Expr): string {
-  if (e.k === 'un') return `\`${e.op}' operator may only be applied to scalar values`;
+  if (e.k === 'un') return scalarOnlyMessage(e.op);
   if (e.k !== 'bin') return 'invalid effective address';
-  switch (e.op) {
-    case '*': return 'unable to multiply two non-scalar objects';
-    case '/': case '//': case '%': case '%%': return 'division operator may only be applied to scalar values';
-    case '<<': case '>>': case '<<<': case '>>>': return 'shift operator may only be applied to scalar values';
-    // (`||`, `^^` and `&&` named by their first character: measured, `[ebx+(eax||1)*4]`.)
-    case '&': case '|': case '^': case '&&': case '||': case '^^': return `\`${e.op[0]}' operator may only be applied to scalar values`;
-    case '?': return 'the left-hand side of `?\' must be a scalar value';
-    default: return 'invalid effective address';
-  }
+  if (e.op === '*') return 'unable to multiply two non-scalar objects';
+  if (e.op === '?') return 'the left-hand side of `?\' must be a scalar value';
+  return isScalarOnly(e.op) ? scalarOnlyMessage(e.op) : 'invalid effective address';
 }
 
 /** What `effectiveAddress` needs of the parser that read the terms. */

@@ -7,7 +7,7 @@
 // `times` count, an alignment), the value that pass gives an `equ`, and the term nasm's
 // `sectalign` takes for an alignment.
 
-import { COMPARISONS, evaluate, leafValue, numberOperation, scalarOnlyMessage, type EvalContext, type Expr, type Value } from './expr';
+import { COMPARISONS, evaluate, isScalarOnly, leafValue, numberOperation, scalarOnlyMessage, type EvalContext, type Expr, type Value } from './expr';
 import { firstLeaf, foldExpr } from './expr-walk';
 
 /** The kind of a part: a segment's number (0 on), or one of these, which come before any segment. */
@@ -95,15 +95,12 @@ function scalarOperation(e: Extract<Expr, { k: 'un' | 'bin' }>, a: EvalVector, b
   const comparison = COMPARISONS.has(e.op);
   if (comparison && addVectors(a, scalarMult(b, -1))[0]?.kind === UNKNOWN_PART) return UNKNOWN;
   const scalarA = isSimple(a) || isJustUnknown(a), scalarB = isSimple(b) || isJustUnknown(b);
-  if (!scalarA || !scalarB) return comparison || !NASM_SCALAR_OPERATORS.test(e.op) ? '' : scalarOnlyMessage(e.op);
+  if (!scalarA || !scalarB) return isScalarOnly(e.op) ? scalarOnlyMessage(e.op) : '';
   if (DIVISIONS.has(e.op) && !isJustUnknown(b) && relocValue(b) === 0) return 'division by zero';
   if (isJustUnknown(a) || isJustUnknown(b)) return UNKNOWN;
   const v = numberOperation(e, relocValue(a), relocValue(b), ctx);
   return typeof v === 'string' ? v : [{ kind: NUMBER_PART, factor: v }];
 }
-
-/** The operators nasm's evaluator takes on scalars alone, with the error scalarOnlyMessage words. */
-const NASM_SCALAR_OPERATORS = /^(?:[~!|^&/%]|\|\||\^\^|&&|<<<?|>>>?|\/\/|%%|ilog2.*)$/;
 const DIVISIONS: ReadonlySet<string> = new Set(['/', '%', '//', '%%']);
 
 /**

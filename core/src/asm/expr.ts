@@ -1435,12 +1435,21 @@ function binary(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalCon
 
 export const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '!=', '<>', '<', '<=', '>', '>=', '<=>']);
 
-/** nasm's message for an operator other than `+ - *` and the comparisons given a label. */
+/** Whether nasm's evaluator takes operator `op` on scalars alone, with the error scalarOnlyMessage words (eval.c). */
+export function isScalarOnly(op: string): boolean {
+  return SCALAR_ONLY.test(op);
+}
+
+const SCALAR_ONLY = /^(?:[~!|^&/%]|\|\||\^\^|&&|<<<?|>>>?|\/\/|%%|ilog2.*)$/;
+
+/**
+ * nasm's message for an operator other than `+ - *` and the comparisons given a label (`||`, `^^`
+ * and `&&` named by their first character: measured with nasm 2.16.01, `[ebx+(eax||1)*4]`).
+ */
 export function scalarOnlyMessage(op: string): string {
   if (op.startsWith('ilog2')) return 'function may only be applied to scalar values';
   if (op === '/' || op === '//' || op === '%' || op === '%%') return 'division operator may only be applied to scalar values';
   if (op === '<<' || op === '>>' || op === '<<<' || op === '>>>') return 'shift operator may only be applied to scalar values';
-  // `||`, `^^` and `&&` are named by their first character in nasm 2.16.01's message.
   return `\`${op[0]}' operator may only be applied to scalar values`;
 }
 

@@ -217,7 +217,7 @@ function registerTerms(e: Expr, errors: RegisterOperatorError[]): Map<string, nu
     if (a === undefined || e.op === '+') return a;
     if (e.op === '-') return scaledTerms(a, -1);
     if (!hasTerms(a)) return a;
-    errors.push({ message: e.op.startsWith('ilog2') ? 'function may only be applied to scalar values' : `\`${e.op}' operator may only be applied to scalar values`, node: e });
+    errors.push({ message: scalarOnlyMessage(e.op), node: e });
     return undefined;
   }
   if (e.k !== 'bin') return new Map();
