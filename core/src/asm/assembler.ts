@@ -29,7 +29,7 @@ import type { SectDefinition, SizeDefinition, StructureText } from './preprocess
 import { DeclarationDirectives } from './declaration-directives';
 import { StatementResults } from './statement-results';
 import { FirstPassEqus, mentionsAny } from './first-pass-equs';
-import { firstPassEquValue, firstPassError, firstPassNumber, firstPassValue, firstTermValue } from './eval-vector';
+import { firstPassEquValue, firstPassEvaluation, firstPassNumber, firstPassValue, firstTermValue, type FirstPassEvaluation } from './eval-vector';
 import { NASM_LIMITS, TimeBudget, TIME_BUDGET_MESSAGE, type ResolvedLimits } from './limits';
 import { decodeSource } from './source-encoding';
 import { CONTROL_IN_STRING, cutAtControl, decodeString } from './strings';
@@ -521,8 +521,12 @@ class Assembler implements EvalContext {
   private droppedAtFirst: Set<number> | undefined;
   /** The final pass's "data exceeds bounds" warnings of the data directive being written, given once its items are all read (see dataBytes). */
   private readonly heldOverflows: { message: string; item: DataItem; repeat: number }[] = [];
-  /** The `times` and `dup` counts that were no number in the first pass, by statement and column (see failedAtFirst). */
-  private readonly firstPassCounts = new Map<string, string | undefined>();
+  /**
+   * The `times` and `dup` counts that were no number in the first pass, and the counts (`resb`'s
+   * too) that gave its evaluator an error, as nasm's first pass evaluated them, by statement and
+   * column (see failedAtFirst, failedAtFirstUnknown).
+   */
+  private readonly firstPassCounts = new Map<string, FirstPassEvaluation>();
   /** By statement and place, `align` arguments as nasm's first pass read them (see firstPassAlignment). */
   private readonly firstPassAlignments = new Map<string, number | undefined>();
   /** Each name's value in nasm's first pass, as its latest definition in Ringside's first gave it (see firstPassDefinition). */
@@ -1970,9 +1974,9 @@ class Assembler implements EvalContext {
       // (measured: `.s: db 1` / `b:` / `.e: db (.e - .s) dup (1)` is "non-constant argument
       // supplied to DUP", where `db .e - .s` is 1).
       if (this.carriedBefore > 0) view = this.withoutCarried(view);
-      if (v.v === undefined || this.carriedBefore > 0) {
-        const error = firstPassError(e, view);
-        if (error !== undefined || !firstPassNumber(e, view)) this.firstPassCounts.set(`${this.stmtIndex}:${e.start}`, error);
+      if (v.v === undefined || v.sec >= 0 || this.carriedBefore > 0) {
+        const first = this.firstPassEvaluated(e, view);
+        if (!first.number || (first.unknown && first.errors.length > 0)) this.firstPassCounts.set(`${this.stmtIndex}:${e.start}`, first);
       }
       return false;
     }
@@ -2021,16 +2025,69 @@ class Assembler implements EvalContext {
     // (An error the evaluator gave for the count is its only one: nasm's evaluator gives up on
     // the expression. Measured: `times 1/0 nop` is "division by zero", `times L/2 nop` and
     // `db L/2 dup (1)` "division operator may only be applied to scalar values", alone.)
-    if (this.sink.errors > this.errorsBeforeCount) return;
+    if (this.sink.errors > this.errorsBeforeCount) {
+      // (Unless the error is one nasm's evaluator carries on after, with no number: measured,
+      // `times $$ << 2 db 1` is the shift's error, then "non-constant argument supplied to TIMES".)
+      if (this.carriesOnToNoNumber(e)) this.nonConstantCount(what, e);
+      return;
+    }
     // (A word nasm's evaluator cannot read: its syntax error, measured, `times far nop`, `align far`.)
     const word = unreadableIn(e);
     if (word !== undefined) { this.error('syntax', 'expression syntax error', word); return; }
-    // (nasm's evaluator's own error in its first pass, where a sum dropped or cancelled what
-    // the count is later: see firstPassError.)
-    const firstError = this.firstPassCounts.get(`${this.stmtIndex}:${e.start}`);
-    if (firstError !== undefined) { this.error(firstError, e); return; }
     const named = v.v === undefined && !this.failedAtFirst(e, v) && this.cancelsUndefined(e) && this.namesUndefined(e, code);
     if (!named) this.nonConstantCount(what, e);
+  }
+
+  /**
+   * Whether count `e` named something nasm's first pass did not know and was no number there, or
+   * gave that pass's evaluator an error: nasm gives that pass's messages and stops after it (see
+   * firstPassEvaluation; its parser drops the line where the evaluator gave up, and gives no
+   * "non-constant" then), so a later pass gives them, and evaluates nothing of its own that would
+   * say more (measured with nasm 2.16.01, fwd a label further on: `times 4 ^ fwd` is "non-constant
+   * argument supplied to TIMES" alone, not the final pass's "`^' operator ..."). Ringside's first
+   * pass reports nothing.
+   */
+  private failedAtFirstUnknown(e: Expr, what: 'TIMES' | 'DUP'): boolean {
+    const first = this.firstPassErrors(e);
+    if (first === undefined) return false;
+    if (!first.number && !first.gaveUp) this.nonConstantCount(what, e);
+    // (A number of that pass is taken as a count there: measured, `db (fwd-fwd) - 4 << +$ dup (1)`
+    // is the shift's error, then "negative argument supplied to DUP".)
+    else if (first.value !== undefined && first.value < 0) {
+      if (what === 'DUP') this.error('dup-negative', 'negative argument supplied to DUP', e);
+      else this.error('times-negative', `TIMES value ${first.value} is negative`, e);
+    }
+    return true;
+  }
+
+  /**
+   * In a pass after the first, of an expression that named something nasm's first pass did not
+   * know (see failedAtFirstUnknown): the errors that pass's evaluator gave, reported here, with
+   * what else it made of it; undefined for any other expression.
+   */
+  private firstPassErrors(e: Expr): FirstPassEvaluation | undefined {
+    if (this.pass === 0 && !this.final) return undefined;
+    const first = this.firstPassCounts.size > 0 ? this.firstPassCounts.get(`${this.stmtIndex}:${e.start}`) : undefined;
+    if (first === undefined || !first.unknown || unreadableIn(e) !== undefined) return undefined;
+    // (Each operator's own, the same words twice too: measured, `times (x-x) & lab == x & (fwd-fwd)
+    // + 3 & $$ < 1 db 1` is "`&' operator ..." twice.)
+    const given = new Map<string, number>();
+    for (const message of first.errors) {
+      const k = given.get(message) ?? 0;
+      given.set(message, k + 1);
+      if (k === 0) this.error(message, e);
+      else if (this.final) {
+        this.errorsGiven++;
+        this.sink.report('error', this.expressionCode, message, this.range(e), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
+      }
+    }
+    return first;
+  }
+
+  /** `e` as nasm's first pass evaluates it (see firstPassEvaluation), its names read from `view`, none reported. */
+  private firstPassEvaluated(e: Expr, view: EvalContext): FirstPassEvaluation {
+    this.undefinedUse = Undefined.Quiet;
+    try { return firstPassEvaluation(e, view); } finally { this.undefinedUse = Undefined.Reported; }
   }
 
   /** nasm's error for a count that is no number; a `times` line is then run once (see timesEqu). */
@@ -2049,6 +2106,12 @@ class Assembler implements EvalContext {
     this.inCount = true;
     this.errorsBeforeCount = this.sink.errors;
     try { return this.evalWith(e, Undefined.Quiet); } finally { this.inCount = false; }
+  }
+
+  /** Whether nasm's evaluator, given `e` as it is now, carries on after its errors with no number (see firstPassEvaluation). */
+  private carriesOnToNoNumber(e: Expr): boolean {
+    const now = this.firstPassEvaluated(e, this);
+    return now.errors.length > 0 && !now.gaveUp && !now.number;
   }
 
   /** Whether `e`, of no value now, is a number to nasm's first pass, its undefined symbols' terms cancelled (see firstPassNumber). */
@@ -2076,6 +2139,7 @@ class Assembler implements EvalContext {
 
   private timesCount(st: ParsedStatement): number {
     if (!st.times) return this.fillCount ?? 1;
+    if (this.failedAtFirstUnknown(st.times, 'TIMES')) return 0;
     // (nasm names no unknown symbol in a count, only the count: measured, `times abc nop`.)
     const v = this.countValue(st.times);
     if (this.failedAtFirst(st.times, v) || v.v === undefined || v.sec >= 0) {
@@ -2423,9 +2487,31 @@ class Assembler implements EvalContext {
     const none = st.args.length === 0 ? this.timesCount(st) : undefined;
     const e = none === 0 ? undefined : this.exprArg(st);
     const forward = (): boolean => e !== undefined && this.namesForward(e);
-    if (this.pass === 0 && forward()) this.reservesForward(e!);
+    if (this.pass === 0 && forward()) {
+      // (What nasm's first pass gives of a count it cannot evaluate, and then stops: see
+      // failedAtFirstUnknown. Where its evaluator gave up, its parser dropped the line, which
+      // then does not warn; where it carried on with an address, the count is no forward
+      // reference but an address: measured, in .bss with x and y defined further on, `resb $ *
+      // x` is "unable to multiply two non-scalar objects" alone, `resb $ << y` the shift's error
+      // then "attempt to reserve non-constant quantity of BSS space".)
+      const first = this.firstPassEvaluated(e!, this);
+      if (first.errors.length > 0) this.firstPassCounts.set(`${this.stmtIndex}:${e!.start}`, first);
+      if (!first.gaveUp && !first.address) this.reservesForward(e!);
+    } else if (e !== undefined) {
+      const first = this.firstPassErrors(e);
+      if (first !== undefined) {
+        if (first.address) this.error('non-constant', 'attempt to reserve non-constant quantity of BSS space', e);
+        this.reserve(0);
+        return;
+      }
+    }
     let address: Value | undefined;
-    const value = e ? this.constantValue(e, name, (v) => { address = v; }) : undefined;
+    // (An error of a count that named something nasm's first pass did not know, and gave that pass
+    // none, is one of its second, after which it stops: see LATER_PASS_ERRORS in index.ts.
+    // Measured: `resb 4 | fwd` / `fwd:` is the operator's error alone, no "forward reference".)
+    if (e !== undefined && this.pass > 0 && forward()) this.expressionCode = 'reserve-later';
+    let value: Value | undefined;
+    try { value = e ? this.constantValue(e, name, (v) => { address = v; }) : undefined; } finally { this.expressionCode = 'expression'; }
     const count = value?.v;
     const n = none ?? this.timesCount(st);
     if (address !== undefined) this.reservedAddress(e!, address, n, forward());
@@ -3922,6 +4008,7 @@ class Assembler implements EvalContext {
   private dupCount(g: Extract<DataItem, { kind: 'group' }>): number {
     let count = 1;
     for (const e of g.counts) {
+      if (this.failedAtFirstUnknown(e, 'DUP')) { this.dataWarned = true; return 0; }
       const v = this.countValue(e);
       if (this.failedAtFirst(e, v) || v.v === undefined || v.sec >= 0) {
         this.dataWarned = true;

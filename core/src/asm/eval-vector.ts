@@ -29,8 +29,7 @@ const UNKNOWN: EvalVector = [{ kind: UNKNOWN_PART, factor: 1 }];
  * `evaluate` finds unknown in the first pass.
  */
 export function firstPassNumber(e: Expr, ctx: EvalContext): boolean {
-  const t = firstPassVector(e, ctx);
-  return typeof t !== 'string' && isSimple(t);
+  return firstPassEvaluation(e, ctx).number;
 }
 
 /**
@@ -40,68 +39,124 @@ export function firstPassNumber(e: Expr, ctx: EvalContext): boolean {
  * - x + 4)` is 0); undefined when it is no number there, or one an operator made nothing of.
  */
 export function firstPassValue(e: Expr, ctx: EvalContext): number | undefined {
-  const t = firstPassVector(e, ctx);
-  const v = typeof t !== 'string' && isSimple(t) ? relocValue(t) : NaN;
-  return Number.isNaN(v) ? undefined : v;
+  return firstPassEvaluation(e, ctx).value;
+}
+
+/** What nasm's first pass makes of an expression (see firstPassEvaluation). */
+export interface FirstPassEvaluation {
+  /** Whether it is a number there. */
+  readonly number: boolean;
+  /** That number, when an operator made one of it (see numberOperation). */
+  readonly value: number | undefined;
+  /** The errors nasm's evaluator gives of it there, in order. */
+  readonly errors: readonly string[];
+  /** Whether it names something not known in that pass. */
+  readonly unknown: boolean;
+  /** Whether nasm's evaluator gave up on it after an error (its parser then drops the line). */
+  readonly gaveUp: boolean;
+  /** Whether it is neither a number nor unknown alone there: an address, a label's or `$`'s. */
+  readonly address: boolean;
+  /** Its vector; undefined where nasm's evaluator gave up, or where Ringside does not model it (`wrt`, `seg`). */
+  readonly vector: EvalVector | undefined;
 }
 
 /**
- * The error nasm's evaluator gives for `e` in its first pass, where an operator meets a value
- * with an unknown part cancelled or dropped (measured with nasm 2.16.01, x defined further on:
- * `times 4 % (x*0 + 4)` is "division by zero", `times x*lab` "unable to multiply two non-scalar
- * objects"); undefined when it gives none.
+ * `e` as nasm's first pass evaluates it, its names read from `ctx` (eval.c): a sum, a difference,
+ * a sign and a product on vectors, the other operators on a number or an unknown part alone. An
+ * operator given anything else gives its error, after which the evaluator gives up (a division,
+ * a product, `~`, `!`, a function) or carries on (a shift with its left operand, `| ^ & || ^^ &&`
+ * with the number they make, `?` with its condition). A division checks its divisor for 0 before
+ * it looks for an unknown part (measured with nasm 2.16.01, x defined further on: `times 4 % (x*0
+ * + 4)` is "division by zero", `times x*lab` "unable to multiply two non-scalar objects", `times
+ * (x<<lab)` the shift's error, then "non-constant argument supplied to TIMES"). A comparison is
+ * unknown when the difference of its sides has an unknown part, even one of factor 0 (is_unknown),
+ * and a difference with no unknown part is compared as it is (`times y != 2 >> y` is 0 there).
+ * Walked by foldExpr: an operand as deep as nasm allows is deeper than a recursion fits in the
+ * host's stack.
  */
-export function firstPassError(e: Expr, ctx: EvalContext): string | undefined {
-  const t = firstPassVector(e, ctx);
-  return typeof t === 'string' && t !== '' ? t : undefined;
-}
-
-/**
- * `e`'s vector in nasm's first pass, its names read from `ctx`, or the error nasm's evaluator
- * gives there ('' for no value without one, see scalarOperation). Another operator than a sum or a product applies to numbers as Ringside's
- * evaluator does, and a number it makes nothing of without an error is a number part of NaN; on
- * an unknown part alone it is unknown, as nasm's is. Walked by foldExpr: an operand as deep as
- * nasm allows is deeper than a recursion fits in the host's stack.
- */
-function firstPassVector(e: Expr, ctx: EvalContext): EvalVector | string {
-  return foldExpr<EvalVector | string>(e, {
+export function firstPassEvaluation(e: Expr, ctx: EvalContext): FirstPassEvaluation {
+  const errors: string[] = [];
+  let unknown = false;
+  let gaveUp = false;
+  const fail = (message: string, carryOn?: EvalVector): EvalVector | undefined => {
+    if (!gaveUp) errors.push(message);
+    gaveUp ||= carryOn === undefined;
+    return carryOn;
+  };
+  // (A conditional's branches, by its `:` node: both are evaluated, the condition picks one.)
+  const branches = new Map<Expr, readonly [EvalVector | undefined, EvalVector | undefined]>();
+  const vector = foldExpr<EvalVector | undefined>(e, {
     leaf: (x) => {
       if (x.k === 'num') return [{ kind: NUMBER_PART, factor: x.v }];
       const v = leafValue(x, ctx);
-      return v.v === undefined ? UNKNOWN : valueVector(v.v, v.sec);
+      if (v.v !== undefined) return valueVector(v.v, v.sec);
+      unknown = true;
+      return UNKNOWN;
     },
     unary: (x, a) => {
-      if (typeof a === 'string' || x.op === '+') return a;
-      return x.op === '-' ? scalarMult(a, -1) : scalarOperation(x, a, a, ctx);
+      if (a === undefined || x.op === '+') return a;
+      if (x.op === '-') return scalarMult(a, -1);
+      if (!isScalarOnly(x.op)) return undefined;
+      if (isJustUnknown(a)) return UNKNOWN;
+      if (!isSimple(a)) return fail(scalarOnlyMessage(x.op));
+      return numberOf(numberOperation(x, relocValue(a), 0, ctx), fail);
     },
     binary: (x, a, b) => {
-      if (typeof a === 'string') return a;
-      if (typeof b === 'string') return b;
+      if (x.op === ':') { branches.set(x, [a, b]); return a ?? b ?? UNKNOWN; }
+      if (a === undefined || b === undefined) return undefined;
       if (x.op === '+' || x.op === '-') return addVectors(a, x.op === '-' ? scalarMult(b, -1) : b);
-      return x.op === '*' ? product(a, b) ?? 'unable to multiply two non-scalar objects' : scalarOperation(x, a, b, ctx);
+      if (x.op === '*') return product(a, b) ?? fail('unable to multiply two non-scalar objects');
+      if (x.op === '?') {
+        const [f, g] = branches.get(x.b) ?? [undefined, undefined];
+        if (isSimple(a)) return relocValue(a) !== 0 ? f : g;
+        return isJustUnknown(a) ? UNKNOWN : fail('the left-hand side of `?\' must be a scalar value', a);
+      }
+      if (COMPARISONS.has(x.op)) return comparison(x.op, addVectors(a, scalarMult(b, -1)), fail);
+      if (!isScalarOnly(x.op)) return undefined;
+      const scalar = (isSimple(a) || isJustUnknown(a)) && (isSimple(b) || isJustUnknown(b));
+      if (DIVISIONS.has(x.op)) {
+        if (!scalar) return fail(scalarOnlyMessage(x.op));
+        if (!isJustUnknown(b) && relocValue(b) === 0) return fail('division by zero');
+      } else if (!scalar) {
+        const shift = SHIFTS.has(x.op);
+        fail(scalarOnlyMessage(x.op), a);
+        if (shift) return a;
+      }
+      if (isJustUnknown(a) || isJustUnknown(b)) return UNKNOWN;
+      return numberOf(numberOperation(x, relocValue(a), relocValue(b), ctx), fail);
     },
   });
+  const number = vector !== undefined && isSimple(vector);
+  const value = number ? relocValue(vector) : NaN;
+  return { number, value: Number.isNaN(value) ? undefined : value, errors, unknown, gaveUp, address: vector !== undefined && !number && !isJustUnknown(vector), vector };
+}
+
+const DIVISIONS: ReadonlySet<string> = new Set(['/', '%', '//', '%%']);
+const SHIFTS: ReadonlySet<string> = new Set(['<<', '>>', '<<<', '>>>']);
+
+/** A number an operator made, or its error (after which nasm's evaluator gives up). */
+function numberOf(v: number | string, fail: (message: string) => EvalVector | undefined): EvalVector | undefined {
+  return typeof v === 'string' ? fail(v) : [{ kind: NUMBER_PART, factor: v }];
 }
 
 /**
- * Operator `e` on vectors `a` and `b` (`a` again for a unary one), as nasm's evaluator applies it:
- * to a number or an unknown part alone, else its error; a division checks its divisor for 0
- * before it looks for an unknown part (eval.c, expr5). A comparison is unknown when the
- * difference of its sides has an unknown part, even one of factor 0 (is_unknown). The other
- * operators (`?`, `wrt`, `seg`) take numbers, or an unknown part alone, and otherwise give no
- * value here and no error either (''): what they would report is the later passes' to say.
+ * Comparison `op` of two sides whose difference is `d`, as nasm's evaluator makes it (eval.c,
+ * rexp3): unknown when `d` has an unknown part; `==` and `!=` tell whether `d` is the number 0;
+ * the others compare the number, and of anything else give their error and carry on with 0;
+ * `<=>` of a smaller side is unknown (see expr-three-way).
  */
-function scalarOperation(e: Extract<Expr, { k: 'un' | 'bin' }>, a: EvalVector, b: EvalVector, ctx: EvalContext): EvalVector | string {
-  const comparison = COMPARISONS.has(e.op);
-  if (comparison && addVectors(a, scalarMult(b, -1))[0]?.kind === UNKNOWN_PART) return UNKNOWN;
-  const scalarA = isSimple(a) || isJustUnknown(a), scalarB = isSimple(b) || isJustUnknown(b);
-  if (!scalarA || !scalarB) return isScalarOnly(e.op) ? scalarOnlyMessage(e.op) : '';
-  if (DIVISIONS.has(e.op) && !isJustUnknown(b) && relocValue(b) === 0) return 'division by zero';
-  if (isJustUnknown(a) || isJustUnknown(b)) return UNKNOWN;
-  const v = numberOperation(e, relocValue(a), relocValue(b), ctx);
-  return typeof v === 'string' ? v : [{ kind: NUMBER_PART, factor: v }];
+function comparison(op: string, d: EvalVector, fail: (message: string, carryOn?: EvalVector) => EvalVector | undefined): EvalVector | undefined {
+  if (d[0]?.kind === UNKNOWN_PART) return UNKNOWN;
+  const zero = isSimple(d) && relocValue(d) === 0;
+  const number = (v: number): EvalVector => [{ kind: NUMBER_PART, factor: v }];
+  if (op === '=' || op === '==') return number(zero ? 1 : 0);
+  if (op === '!=' || op === '<>') return number(zero ? 0 : 1);
+  if (!isSimple(d)) return fail(`\`${op}': operands differ by a non-scalar`, number(0));
+  const v = relocValue(d);
+  // (nasm's mark of an unknown comparison is -1, which a `<=>` of a smaller side gives too.)
+  if (op === '<=>') return v < 0 ? UNKNOWN : number(Math.sign(v));
+  return number((v < 0 && (op === '<' || op === '<=')) || (v > 0 && (op === '>' || op === '>=')) || (v === 0 && (op === '<=' || op === '>=')) ? 1 : 0);
 }
-const DIVISIONS: ReadonlySet<string> = new Set(['/', '%', '//', '%%']);
 
 /**
  * The value `equ` gives its name of `e` in nasm's first pass, in `first` (a view as made by
