@@ -27,6 +27,11 @@
 //               renamed program is nasm's same bytes, or Rename refuses with its reason. A program
 //               that writes names into its bytes (`%?`, `%str`, `%defstr`, `%deftok`) is counted as
 //               known.
+//   expressions programs written, not mutated: a random expression over labels and constants
+//               behind and ahead of it, `$`, `$$` and nasm's operators, put where nasm's passes
+//               read it differently (a `times`, `dup` or `resb` count, an `equ`, data, a
+//               displacement, an immediate); accept/refuse, the bytes, and the messages (their
+//               lines and words, in order) compared.
 // Usage: node scripts/fuzz-nasm.mjs [SEED] [PROGRAMS] [MODE]   (npm run fuzz:nasm -- SEED PROGRAMS MODE)
 // Exit status 1 when it found anything; the findings, with the programs (and for listing and
 // preprocess the first rows where the two outputs part), go to a JSON file.
@@ -43,8 +48,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = Number(process.argv[2] ?? Date.now() % 100000);
 const PROGRAMS = Number(process.argv[3] ?? 300);
 const MODE = process.argv[4] ?? 'bytes';
-if (!['bytes', 'listing', 'preprocess', 'format', 'rename'].includes(MODE)) {
-  console.error(`fuzz-nasm: unknown mode ${MODE} (bytes, listing, preprocess, format or rename)`);
+if (!['bytes', 'listing', 'preprocess', 'format', 'rename', 'expressions'].includes(MODE)) {
+  console.error(`fuzz-nasm: unknown mode ${MODE} (bytes, listing, preprocess, format, rename or expressions)`);
   process.exit(2);
 }
 
@@ -119,6 +124,34 @@ function mutate(text) {
     }
   }
   return lines.join('\n');
+}
+
+// The expressions mode's words: labels and constants defined before the line (`lab`, `k`) and
+// after it (`fwd`, `x`, `y`), differences whose names cancel, `$`, `$$` and numbers.
+const TERMS = ['x', 'y', 'k', 'lab', 'fwd', '0', '1', '2', '3', '4', '8', '$', '$$', '(fwd-lab)', '(x-x)', '(fwd-fwd)', '(lab-lab)'];
+const BINARY = ['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '//', '%%', '==', '!=', '<', '>', '<=', '<=>', '&&', '||', '^^'];
+const UNARY = ['-', '~', '!', '+'];
+
+/** A random expression of up to `depth` levels of operators (see TERMS). */
+function expression(depth) {
+  if (depth <= 0 || rand(10) < 3) return pick(TERMS);
+  const r = rand(20);
+  if (r < 3) return pick(UNARY) + expression(depth - 1);
+  if (r < 5) return `(${expression(depth - 1)})`;
+  if (r < 6) return `${expression(depth - 1)} ? ${expression(depth - 1)} : ${expression(depth - 1)}`;
+  return `${expression(depth - 1)} ${pick(BINARY)} ${expression(depth - 1)}`;
+}
+
+/** A program for the expressions mode: one expression where nasm's passes read one. */
+function expressionProgram() {
+  const e = expression(1 + rand(4));
+  const line = pick([`times ${e} db 1`, `db ${e} dup (1)`, `section .bss\nresb ${e}\nsection .text`, `z equ ${e}\ndd z`, `dd ${e}`, `lea eax, [ebx+${e}]`, `mov eax, ${e}`, `push ${e}`]);
+  return `bits 32\nk equ 5\nlab: db 9\n${line}\nfwd: db 2\nx equ 4\ny equ 3\n`;
+}
+
+/** A command line's messages, errors and warnings, as `LINE: error: words` (nasm names no column, Ringside's notes are its own). */
+function messagesOf(stderr) {
+  return stderr.split('\n').filter((l) => / (error|warning): /.test(l)).map((l) => l.replace(/^[^:]*:(\d+):(\d+:)? /, '$1: '));
 }
 
 /** `ringside asm ARGS` in this process, run in the scratch folder: its exit status (a string when it threw) and standard output and error. */
@@ -199,7 +232,7 @@ const read = (f) => (existsSync(join(work, f)) ? readFileSync(join(work, f), 'la
  */
 const unnumbered = (t) => t.replace(/\.\.@\d+\./g, '..@N.');
 
-/** Assembles with both (with `-l` in listing mode): what kind of result, and a finding's details. */
+/** Assembles with both (with `-l` in listing mode, comparing messages in expressions mode): what kind of result, and a finding's details. */
 function assembleBoth() {
   const list = MODE === 'listing';
   const nasm = spawnSync('nasm', ['-f', 'bin', 'm.asm', '-o', 'n.bin', ...(list ? ['-l', 'n.lst'] : [])], NASM_RUN);
@@ -207,8 +240,12 @@ function assembleBoth() {
   const ours = ringside(['m.asm', '-o', 'o.bin', ...(list ? ['-l', 'o.lst'] : [])]);
   const details = { nasm: nasm.stderr.slice(0, 2000), ringside: (typeof ours.status === 'string' ? ours.status : ours.err).slice(0, 2000) };
   if (typeof ours.status === 'string') return { kind: 'throw', details };
-  // nasm's own assertion failures (`panic: ... assertion ... failed`) give no reference to compare with.
-  if (nasm.stderr.includes('panic: ')) return { kind: 'nasmPanics' };
+  // nasm's own assertion failures (`panic: ... assertion ... failed`, or `assertion ... failed at
+  // FILE` alone) give no reference to compare with.
+  if (nasm.stderr.includes('panic: ') || /: assertion .+ failed at /.test(nasm.stderr)) return { kind: 'nasmPanics' };
+  if (MODE === 'expressions' && messagesOf(nasm.stderr).join('\n') !== messagesOf(ours.err).join('\n') && !RINGSIDE_LIMIT.test(ours.err)) {
+    return { kind: 'messages', details: { nasm: messagesOf(nasm.stderr), ringside: messagesOf(ours.err) } };
+  }
   if (nasm.status !== 0 && ours.status !== 0) return { kind: 'bothRefuse' };
   if (nasm.status === 0 && RINGSIDE_LIMIT.test(ours.err)) return { kind: 'known' };
   if (nasm.status === 0 && DIALECT.test(ours.err)) return { kind: 'outsideDialect' };
@@ -314,7 +351,7 @@ function renameBoth(text) {
 const findings = [];
 const counts = { same: 0, known: 0, bothRefuse: 0, nasmPanics: 0, nasmTimesOut: 0, outsideDialect: 0 };
 for (let n = 0; n < PROGRAMS; n++) {
-  const text = mutate(pick(corpus));
+  const text = MODE === 'expressions' ? expressionProgram() : mutate(pick(corpus));
   writeFileSync(join(work, 'm.asm'), text, 'latin1');
   for (const f of ['n.bin', 'o.bin', 'n.lst', 'o.lst']) if (existsSync(join(work, f))) unlinkSync(join(work, f));
   const { kind, details } = MODE === 'preprocess' ? preprocessBoth(text) : MODE === 'format' ? formatBoth(text) : MODE === 'rename' ? renameBoth(text) : assembleBoth();

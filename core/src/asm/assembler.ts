@@ -1192,7 +1192,7 @@ class Assembler implements EvalContext {
       // alone; `dd lbl|1, lbl|1`, whose operator's error it carries on after, is two).
       if (this.gaveUpIn === this.stmtIndex) return;
       if (MISPLACED_LABEL.has(a) && this.inCount) return;
-      const code = WRT_PROBLEMS.get(a) ?? this.expressionCode;
+      const code = WRT_PROBLEMS.get(a) ?? (this.expressionCode === 'expression' && !this.givenEveryPass && this.ofLaterPass(a, b) ? 'expression-later' : this.expressionCode);
       // (The WRT the bin format refuses as it puts the value out: see putOut.)
       if (PUT_OUT.has(code)) { this.putOut(code, a, b); return; }
       if (this.evaluatorGivesUp(a)) this.gaveUp();
@@ -1202,6 +1202,36 @@ class Assembler implements EvalContext {
     }
     this.errorsGiven++;
     this.report(a, b, span, src);
+  }
+
+  /**
+   * Whether evaluator error `message` at `node` is one nasm gives after its first pass only, which
+   * stops it if that pass gave none (see LATER_PASS_ERRORS in index.ts): `node` names something
+   * that pass did not know (defined further on), and that pass's evaluator gives no such error of
+   * it (see firstPassEvaluation). Measured with nasm 2.16.01, fwd a label further on: `dd ~2 & $ ^
+   * 8 < fwd` is the `&`'s error alone, which the first pass gives; `dd 8 < fwd` alone is the
+   * comparison's error.
+   */
+  private ofLaterPass(message: string, node: Expr): boolean {
+    if (!FIRST_PASS_EVALUATOR_ERROR.test(message) || !this.namesForward(node)) return false;
+    const first: EvalContext = {
+      symbol: (name, n) => (this.definedLater(name) ? undefined : this.symbol(name, n)),
+      here: () => this.here(), base: () => this.base(), error: () => undefined,
+    };
+    return !this.firstPassEvaluated(node, first).errors.includes(message);
+  }
+
+  /** While everyPassError reports: an error not ofLaterPass's to judge. */
+  private givenEveryPass = false;
+
+  /**
+   * Evaluator error `message` at `node` that nasm gives in its first pass as in the others, which
+   * ofLaterPass cannot tell from `node` alone: the division nasm's `align` macro makes of its
+   * argument, the errors of a count as nasm's first pass evaluated it (see firstPassErrors).
+   */
+  private everyPassError(message: string, node: Expr): void {
+    this.givenEveryPass = true;
+    try { this.error(message, node); } finally { this.givenEveryPass = false; }
   }
 
   /** Whether nasm's evaluator gives up at its error `message`, and its parser drops the line (see error). */
@@ -2075,7 +2105,7 @@ class Assembler implements EvalContext {
     for (const message of first.errors) {
       const k = given.get(message) ?? 0;
       given.set(message, k + 1);
-      if (k === 0) this.error(message, e);
+      if (k === 0) this.everyPassError(message, e);
       else if (this.final) {
         this.errorsGiven++;
         this.sink.report('error', this.expressionCode, message, this.range(e), this.lines.origin(this.line).expansion, undefined, this.line, this.line, k);
@@ -2729,7 +2759,7 @@ class Assembler implements EvalContext {
     // x*0+4` / `x equ 5` is "division by zero".)
     const first = !checked && !reserves && forward ? this.firstPassAlignment(e) : undefined;
     if (!checked && !reserves && forward && first === undefined) { this.error('non-constant', 'non-constant argument supplied to TIMES', e); this.fillProblem(st); return; }
-    if (first === 0 && e !== undefined) { this.error('division by zero', e); return; }
+    if (first === 0 && e !== undefined) { this.everyPassError('division by zero', e); return; }
     // (An address is what nasm's macro divides by, "division operator may only be applied to
     // scalar values", after `sectalign` checked it: measured, `align lab` with lab at 0 is first
     // "segment alignment `lab' is not power of two", see addressAligns.)
@@ -2746,10 +2776,10 @@ class Assembler implements EvalContext {
     const power = powerOfTwo(value!) >= 0;
     const aligned = !checked || this.sectionAlignment(value!, parts[0], e);
     // (A count that divides by zero is the evaluator's error, and nasm's parser stops there.)
-    if (st.fillProblem !== undefined) { if (a === 0) this.error('division by zero', e); else this.fillProblem(st); return; }
+    if (st.fillProblem !== undefined) { if (a === 0) this.everyPassError('division by zero', e); else this.fillProblem(st); return; }
     if (smartPad?.trailing === true) this.trailingGarbage(st);
     if (!aligned) return;
-    if (a === 0) { this.error('division by zero', e); return; }
+    if (a === 0) { this.everyPassError('division by zero', e); return; }
     const pad = smartPad?.pad ?? (power ? (a - (pos % a)) % a : unsignedAlignPad(a, pos));
     if (pad < 0) { this.error('times-negative', `TIMES value ${pad} is negative`, e); return; }
     // In the bin format `align`/`alignb` also raise the section's own alignment (measured with
@@ -4818,6 +4848,9 @@ const ARGUMENTS: Readonly<Record<string, ArgumentRule>> = wordTable({
 });
 
 /** The first name in `e` nasm's evaluator cannot read (see isUnreadableWord). */
+/** The evaluator errors firstPassEvaluation models (see ofLaterPass). */
+const FIRST_PASS_EVALUATOR_ERROR = /may only be applied to scalar values$|operands differ by a non-scalar$|^unable to multiply two non-scalar objects$|^division by zero$|^the left-hand side of `\?' must be a scalar value$/;
+
 function unreadableIn(e: Expr): Expr | undefined {
   return firstLeaf(e, (x) => x.k === 'sym' && isUnreadableWord(x.name));
 }

@@ -587,11 +587,12 @@ const isNasmMessage = (d: Diagnostic): boolean => d.severity === 'error' || d.se
  * before (measured with nasm 2.16.01: `resb y` / `y equ 1` / `times x - x db 1` is the count's
  * "symbol `x' not defined" alone; `db 1` / `times 3 resb a` / `a:` "attempt to reserve
  * non-constant quantity of BSS space" three times, without the first pass's "forward reference
- * in RESx"; `db 1` / `b:` / `times 3 resb b` / `times 2 resb c` / `c:` is b's errors alone). A
- * section attribute's too: nasm's bin format reads them in each pass but its first (`foo bar` /
+ * in RESx"; `db 1` / `b:` / `times 3 resb b` / `times 2 resb c` / `c:` is b's errors alone). An
+ * evaluator's error of a value that names a label further on, which its first pass did not give
+ * (see ofLaterPass in assembler.ts); a section attribute's too: nasm's bin format reads them in each pass but its first (`foo bar` /
  * `section .a align=nowhere` is the parser's error alone).
  */
-const LATER_PASS_ERRORS: ReadonlySet<string> = new Set(['count-undefined', 'reserve-later', 'section-attr']);
+const LATER_PASS_ERRORS: ReadonlySet<string> = new Set(['count-undefined', 'reserve-later', 'section-attr', 'expression-later']);
 
 /**
  * The warnings of nasm's first pass (see AssemblyOutput.firstPassWarnings), given as nasm prints
