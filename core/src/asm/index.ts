@@ -15,7 +15,7 @@ import { givenInFinalPass, onlyFinalPassErrors } from './listing-errors';
 import { INVALID_OPERAND } from './register-sum';
 import { everyTime } from './message-rounds';
 import { forgetParses, INSTRUCTION_EXPECTED, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type ParseProblem, type SharedBases } from './parser';
-import { WarningSwitches } from './warning-switches';
+import { warningClass, WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, preprocessRun, PREPROCESSOR_RUNS, type PreprocessOptions, type PreprocessorRun, type PreprocessResult, type StructureText } from './preprocessor';
 import { forgetLines } from './line-cache';
@@ -626,6 +626,19 @@ const ofFirstPass = (d: Diagnostic): boolean => d.severity === 'error' && !given
 const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'zeroing', 'nobits-data', 'float-overflow', 'user-warning']);
 
 /**
+ * The classes of other warnings nasm gives in its final pass alone, as FINAL_PASS_WARNINGS's
+ * (measured with nasm 2.16.01, after `foo bar`'s "parser: instruction expected": `lock mov eax,
+ * ebx`, `o32 pushaw`, `%rep -1`, and with `[warning +all]` `dd 1.0e-50`, `dd 1.0e-40` and a
+ * significand of more than 52 digits say nothing).
+ */
+const FINAL_PASS_CLASSES: ReadonlySet<string> = new Set(['prefix-lock', 'prefix-opsize', 'pp-rep-negative', 'float-toolong', 'float-underflow', 'float-denorm']);
+
+/** Whether nasm gives warning `d` in its final pass alone (see FINAL_PASS_WARNINGS). */
+function givenInFinalPassAlone(d: Diagnostic): boolean {
+  return FINAL_PASS_WARNINGS.has(d.code) || FINAL_PASS_CLASSES.has(warningClass(d.code, d.message));
+}
+
+/**
  * The errors and warnings of `diagnostics` nasm prints, each with its places: Ringside's own notes
  * are the editor's, nasm prints nothing there (and a note between two messages must not shift the
  * places of those after it onto another's), nor the warnings and errors of a final pass it did not
@@ -637,7 +650,7 @@ const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-
 function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
   const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d));
   const stoppedFirst = stoppedEarly && diagnostics.some(ofFirstPass);
-  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : givenInFinalPass(d)))
+  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? givenInFinalPassAlone(d) : givenInFinalPass(d)))
     && !(stoppedFirst && LATER_PASS_ERRORS.has(d.code));
   if (diagnostics.every(printed)) return { diagnostics, places };
   const kept = [...diagnostics.keys()].filter((i) => printed(diagnostics[i]));
