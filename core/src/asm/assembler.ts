@@ -3634,14 +3634,22 @@ class Assembler implements EvalContext {
       }
       this.incbinCache.set(key, found);
     }
-    // (nasm asks a missing file's length first: measured, "unable to get length of file", given
-    // once for each repetition of the directive, none for `times 0`.)
-    if (found === undefined) { this.errorRepeated('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok, this.timesCount(st)); return; }
-    const data = found.data;
+    // (nasm reads the offset and length as it parses the line, before it looks for the file: an
+    // error in them is the line's only one, measured with nasm 2.16.01, `incbin "none.dat", 1, ^4`
+    // is "expression syntax error", `incbin "none.dat", lab` before `lab:` "symbol `lab' not
+    // defined before use".)
+    const errorsBefore = this.sink.errors;
     const offE = parts[1] ? this.exprArgFrom(st, parts[1], 'ignored') : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2], 'ignored') : undefined;
     const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
     const len = lenE ? this.constant(lenE, 'incbin') : undefined;
+    // (Then it asks a missing file's length before anything else: measured, "unable to get length
+    // of file", given once for each repetition of the directive, none for `times 0`.)
+    if (found === undefined) {
+      if (this.sink.errors === errorsBefore) this.errorRepeated('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok, this.timesCount(st));
+      return;
+    }
+    const data = found.data;
     // nasm 2.16.01 crashes on a negative length: an error here.
     if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
     const n = this.timesCount(st);
