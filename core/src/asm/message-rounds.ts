@@ -40,7 +40,8 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
   // nasm defines a line's label as it parses the line, after the preprocessor's messages and before
   // the parser's and the assembler's: a label redefined on a line that fails to parse is reported
   // first (measured: `x: db (` twice, "label `x' inconsistently redefined" then "expression syntax
-  // error"). Ringside's parser reports before its assembler: such messages are moved up. (Not a
+  // error"), after its parser's warning of a label alone with no colon (measured: `lbl: nop` /
+  // `lbl`). Ringside's parser reports before its assembler: such messages are moved up. (Not a
   // `times`'d `equ`'s, 'equ-redefinition', which nasm runs after parsing the line: measured, `y:
   // times x equ 5` is "non-constant argument supplied to TIMES" first.)
   const early = new Set<MessageTime>();
@@ -52,7 +53,7 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
     out.push(t);
   };
   diagnostics.forEach((d, i) => {
-    const first = d.code === 'duplicate-label' || places.lines[i] < 0;
+    const first = d.code === 'duplicate-label' || d.code === 'label-orphan' || places.lines[i] < 0;
     if (d.code === 'duplicate-label') sorted = false;
     // (nasm's warning of an unset `%!NAME` comes as it writes out the line: Ringside's, as it writes
     // out a line it passes on, before it does; so its warnings of a string or `%[` left open, as it
