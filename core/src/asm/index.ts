@@ -620,10 +620,10 @@ const ofFirstPass = (d: Diagnostic): boolean => d.severity === 'error' && !given
  * The warnings nasm gives in its final pass alone, by code: none is printed when an error of an
  * earlier pass stopped it before that pass (measured with nasm 2.16.01, after a `%if lab`'s
  * "non-constant value given to `%if'": `db 300`, `mov al, 300`, `push byte 300`, `resb 1` in
- * .text, `db 1` in .bss, `dd 1.5e999` and `%warning hi` say nothing; a label alone and `%include`'s trailing
+ * .text, `db 1` in .bss, `dd 1.5e999`, `jmp 0x10000:0` and `%warning hi` say nothing; a label alone and `%include`'s trailing
  * garbage still warn). The editor keeps them.
  */
-const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'zeroing', 'nobits-data', 'float-overflow', 'user-warning']);
+const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'zeroing', 'nobits-data', 'float-overflow', 'user-warning']);
 
 /**
  * The classes of other warnings nasm gives in its final pass alone, as FINAL_PASS_WARNINGS's
