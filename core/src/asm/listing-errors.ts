@@ -41,6 +41,8 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   // `%error` (and `%warning` made an error): nasm's preprocessor gives them in its final pass only.
   { code: 'user-error', message: /^/, dropsStatement: false },
   { code: 'user-warning', message: /^/, dropsStatement: false },
+  // `dd 9x1.5`: put out as a quiet NaN (see FloatProblem).
+  { code: 'float-significand', message: /^invalid character in floating-point constant significand/, dropsStatement: false },
   // An integer as data wider than 64 bits (`dt 1`, `dq tword 1`): the item is put out as nothing.
   { code: 'integer-size', message: /^integer supplied as \d+-bit data$/, dropsStatement: false },
   // (nasm's parser reports it in its final pass only, and puts the statement out no times.)
