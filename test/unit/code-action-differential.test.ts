@@ -49,6 +49,7 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-pp-not-functions.asm': 'spelling guess: `%define` with the written arguments "expects a macro identifier"',
   'err-pp-unknown-directive-expanded.asm': 'spelling guess: `%pop` with no context pushed',
   'err-pp-unknown-word.asm': 'spelling guesses: `%pop` with no context pushed, `%define` without a name',
+  'err-absolute-undefined-dropped.asm': 'a label created for the undefined name lets nasm put the data out in absolute space, which it refuses: "attempt to assemble code in [ABSOLUTE] space"',
   'err-parser-error-silences-final-pass-warnings.asm': 'spelling guesses for `foo bar`: `bsr`, `btr`, `lar` with the written operand are an invalid combination of opcode and operands',
   'err-scaled-label-undefined-name.asm': 'a label created or guessed (`al`, `bl`, `cl`) for the name defined nowhere leaves the scaled label, which nasm then refuses: "invalid operand type", "impossible segment base multiplier", "expression is not simple or relocatable"',
   'err-first-pass-stop-later-lines.asm': 'nasm stops at the first pass\'s error; fixed, it reaches the section attributes\' errors of its second pass',

@@ -1900,8 +1900,10 @@ class Assembler implements EvalContext {
     const size = unit === undefined ? n : unit.length * n;
     if (this.absolute !== undefined) {
       // (nasm's words for data too: measured, `db 1` after `absolute 0`. Not where an unread
-      // `absolute` left nasm's first pass, after which it stops: see enterUnplacedSpace.)
-      if (unit && size > 0 && this.absoluteSec !== UNPLACED_SEGMENT) this.error('absolute-data', 'attempt to assemble code in [ABSOLUTE] space', undefined);
+      // `absolute` left nasm's first pass, after which it stops: see enterUnplacedSpace. Nor for a
+      // statement an undefined symbol dropped, as in a nobits section below: measured, `absolute 0`
+      // / `dd 1, nope` is "symbol `nope' not defined" alone.)
+      if (unit && size > 0 && this.absoluteSec !== UNPLACED_SEGMENT && this.undefinedIn !== this.stmtIndex) this.error('absolute-data', 'attempt to assemble code in [ABSOLUTE] space', undefined);
       this.absolute += size;
       this.results.size[this.stmtIndex] = size;
       return;
