@@ -53,7 +53,7 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
     out.push(t);
   };
   diagnostics.forEach((d, i) => {
-    const first = d.code === 'duplicate-label' || d.code === 'label-orphan' || places.lines[i] < 0;
+    const first = d.code === 'duplicate-label' || places.lines[i] < 0;
     if (d.code === 'duplicate-label') sorted = false;
     // (nasm's warning of an unset `%!NAME` comes as it writes out the line: Ringside's, as it writes
     // out a line it passes on, before it does; so its warnings of a string or `%[` left open, as it
@@ -65,7 +65,18 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
     for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, range, r.line, r.passed, early), first);
   });
   // (Array.prototype.sort is stable.)
-  return sorted ? out : out.sort((a, b) => a.line - b.line || Number(!early.has(a)) - Number(!early.has(b)));
+  return sorted ? out : orphansBeforeRedefinitions(out.sort((a, b) => a.line - b.line || Number(!early.has(a)) - Number(!early.has(b))));
+}
+
+/** `times` with each warning of a label alone moved before a redefinition of its line that came first (see everyTime). */
+function orphansBeforeRedefinitions(times: MessageTime[]): MessageTime[] {
+  for (let k = 1; k < times.length; k++) {
+    if (times[k].diagnostic.code !== 'label-orphan') continue;
+    let j = k;
+    while (j > 0 && times[j - 1].line === times[k].line && times[j - 1].diagnostic.code === 'duplicate-label') j--;
+    if (j < k) times.splice(j, 0, ...times.splice(k, 1));
+  }
+  return times;
 }
 
 /** The warnings Ringside gives about the line it is about to pass on (see everyTime). */
