@@ -21,7 +21,7 @@ export const MESSAGE_DIFFERENCES: Readonly<Record<string, string>> = {
   'err-rep-unended-in-macro.asm': 'nasm gives this as fatal; Ringside as an error (its diagnostics have no fatal severity), and stops there as nasm does',
   'err-istruc-undefined.asm': LATER,
   'err-undefined-first-only.asm': EVERY_NAME, 'err-undefined-first-critical.asm': EVERY_NAME,
-  'err-float.asm': LATER, 'err-special-symbol-label.asm': LATER, 'err-label-scaled.asm': LATER, 'err-seg-wrt.asm': LATER,
+  'err-special-symbol-label.asm': LATER, 'err-label-scaled.asm': LATER, 'err-seg-wrt.asm': LATER,
   'err-section-origin.asm': LAYOUT, 'err-section-follows.asm': LAYOUT, 'err-section-overlap.asm': LAYOUT, 'err-section-follows-double-equals.asm': LAYOUT,
   'err-section-origin-negative.asm': LAYOUT, 'err-section-self-follows.asm': LAYOUT,
   'err-include-self.asm': 'nasm runs out of open files in this include cycle and says so in the system\'s words; Ringside says at the same include that the file includes itself',

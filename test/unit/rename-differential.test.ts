@@ -18,7 +18,6 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   'pp-macro-name.asm': 'the program writes macros\' names into its bytes (`%?`, `%??` through `%defstr`): another name is other bytes',
   'pp-function-self.asm': 'the program writes a define\'s name into its bytes (`%str(b)`): another name is other bytes',
   'smacro-star-name.asm': 'a macro makes a label\'s name of the name it is called by (`_%*?`): renaming the macro renames the label it names, not the label written',
-  'align-off-is-sectalign-off.asm': 'the word `off` in `align off` is read by nasm\'s `sectalign` macro as written, whatever names it: the constant `off` renamed, the `align` turns nothing off, other bytes',
 };
 
 describe('renaming a symbol keeps what every recorded fixture assembles to', function () {

@@ -1934,8 +1934,10 @@ class Assembler implements EvalContext {
     const size = unit === undefined ? n : unit.length * n;
     if (this.absolute !== undefined) {
       // (nasm's words for data too: measured, `db 1` after `absolute 0`. Not where an unread
-      // `absolute` left nasm's first pass, after which it stops: see enterUnplacedSpace.)
-      if (unit && size > 0 && this.absoluteSec !== UNPLACED_SEGMENT) this.error('absolute-data', 'attempt to assemble code in [ABSOLUTE] space', undefined);
+      // `absolute` left nasm's first pass, after which it stops: see enterUnplacedSpace. Nor for a
+      // statement an undefined symbol dropped, as in a nobits section below: measured, `absolute 0`
+      // / `dd 1, nope` is "symbol `nope' not defined" alone.)
+      if (unit && size > 0 && this.absoluteSec !== UNPLACED_SEGMENT && this.undefinedIn !== this.stmtIndex) this.error('absolute-data', 'attempt to assemble code in [ABSOLUTE] space', undefined);
       this.absolute += size;
       this.results.size[this.stmtIndex] = size;
       return;
@@ -3757,14 +3759,22 @@ class Assembler implements EvalContext {
       }
       this.incbinCache.set(key, found);
     }
-    // (nasm asks a missing file's length first: measured, "unable to get length of file", given
-    // once for each repetition of the directive, none for `times 0`.)
-    if (found === undefined) { this.errorRepeated('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok, this.timesCount(st)); return; }
-    const data = found.data;
+    // (nasm reads the offset and length as it parses the line, before it looks for the file: an
+    // error in them is the line's only one, measured with nasm 2.16.01, `incbin "none.dat", 1, ^4`
+    // is "expression syntax error", `incbin "none.dat", lab` before `lab:` "symbol `lab' not
+    // defined before use".)
+    const errorsBefore = this.sink.errors;
     const offE = parts[1] ? this.exprArgFrom(st, parts[1], 'ignored') : undefined;
     const lenE = parts[2] ? this.exprArgFrom(st, parts[2], 'ignored') : undefined;
     const off = offE ? this.constant(offE, 'incbin') ?? 0 : 0;
     const len = lenE ? this.constant(lenE, 'incbin') : undefined;
+    // (Then it asks a missing file's length before anything else: measured, "unable to get length
+    // of file", given once for each repetition of the directive, none for `times 0`.)
+    if (found === undefined) {
+      if (this.sink.errors === errorsBefore) this.errorRepeated('missing-file', `\`incbin': unable to get length of file \`${target}'`, fileTok, this.timesCount(st));
+      return;
+    }
+    const data = found.data;
     // nasm 2.16.01 crashes on a negative length: an error here.
     if (len !== undefined && len < 0) { this.error('incbin', `\`incbin': negative length ${len}`, lenE); return; }
     const n = this.timesCount(st);

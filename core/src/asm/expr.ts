@@ -602,6 +602,14 @@ let misplacedLabel: { readonly message: string; readonly node: Expr } | undefine
 let failed: boolean | undefined;
 
 /**
+ * Whether the evaluation under way read a name with no value (not defined, or not yet): nasm's
+ * evaluator has no value for the expression then, and says nothing of a label where none can be
+ * in it (measured with nasm 2.16.01, `extern a` / `mov eax, 2*a + L` with L defined nowhere is
+ * "symbol `L' not defined" alone, `L + 2*a` too).
+ */
+let undefinedRead = false;
+
+/**
  * The errors after which nasm's evaluator goes on, with the left operand or a number (eval.c: the
  * bitwise and logical operators, the shifts, an ordering, `?`; measured: `dw ((a - $$) >> 16) &
  * 0xffff` gives the shift's error and the `&`'s).
@@ -620,13 +628,16 @@ export function givesUp(message: string): boolean {
 export function evaluate(e: Expr, ctx: EvalContext): Value {
   const outer = takeMisplaced();
   const outerFailed = failed;
+  const outerUndefined = undefinedRead;
   failed = false;
+  undefinedRead = false;
   let v = evaluateRead(e, externalsRead(e, ctx));
   // (An external name an operator lets through as it is, `1 ? a : 0`, is refused as where it stands
   // alone; one added to a term the operators refused, `a + b/2`, is that term's error alone.)
   if (v.sec >= EXTERNAL_SEGMENTS) v = v.v === undefined ? { v: undefined, sec: -1 } : evaluateRead(e, externalsCancelled(e, ctx));
   misplacedLabel = outer;
   failed = outerFailed;
+  undefinedRead = outerUndefined;
   return v;
 }
 
@@ -649,6 +660,7 @@ function evaluateRead(e: Expr, ctx: EvalContext): Value {
   }
   const problem = takeMisplaced();
   if (problem === undefined) return v;
+  if (undefinedRead) return { v: undefined, sec: -1 };
   const sum = relocatableSum(e, ctx);
   if (sum !== undefined) return sum;
   fail(ctx, addsTwoSections(e, ctx) ? MULTIPLE_BASES : problem.message, problem.node);
@@ -941,7 +953,7 @@ function evaluateTerm(e: Expr, ctx: EvalContext): Value {
     }
     case 'sym': {
       const v = ctx.symbol(sharedBase === undefined ? e.name : symbolName(e), e);
-      if (!v) return { v: undefined, sec: -1 };
+      if (!v) { undefinedRead = true; return { v: undefined, sec: -1 }; }
       return v.big === undefined ? { v: v.v, sec: v.sec } : { v: v.v, sec: v.sec, big: v.big };
     }
     case 'un': {

@@ -11,11 +11,11 @@ import { RESERVE_UNIT } from './directives';
 import { lookupRegister } from '../isa/registers';
 import { evaluate, EXTERNAL_SEGMENTS, fullName, givesUp, isLocalName, isStackOverflow, qualifyName, type Value } from './expr';
 import { buildListing, mayRepeat, messagesAsListed } from './listing-lines';
-import { givenInFinalPass, listedDespiteErrors } from './listing-errors';
+import { givenInFinalPass, onlyFinalPassErrors } from './listing-errors';
 import { INVALID_OPERAND } from './register-sum';
 import { everyTime } from './message-rounds';
 import { forgetParses, INSTRUCTION_EXPECTED, mentionsLocal, ParseCursor, parseLine, parseStatement, setsLocalBase, StatementKind, tooDeep, type ParsedOperand, type ParsedStatement, type ParseProblem, type SharedBases } from './parser';
-import { WarningSwitches } from './warning-switches';
+import { warningClass, WarningSwitches } from './warning-switches';
 import { DEFAULT_FLOAT_MODE, floatModeAfter, type FloatMode } from './floats';
 import { preprocess, preprocessRun, PREPROCESSOR_RUNS, type PreprocessOptions, type PreprocessorRun, type PreprocessResult, type StructureText } from './preprocessor';
 import { forgetLines } from './line-cache';
@@ -621,10 +621,23 @@ const ofFirstPass = (d: Diagnostic): boolean => d.severity === 'error' && !given
  * The warnings nasm gives in its final pass alone, by code: none is printed when an error of an
  * earlier pass stopped it before that pass (measured with nasm 2.16.01, after a `%if lab`'s
  * "non-constant value given to `%if'": `db 300`, `mov al, 300`, `push byte 300`, `resb 1` in
- * .text, `db 1` in .bss, `dd 1.5e999` and `%warning hi` say nothing; a label alone and `%include`'s trailing
+ * .text, `db 1` in .bss, `dd 1.5e999`, `jmp 0x10000:0` and `%warning hi` say nothing; a label alone and `%include`'s trailing
  * garbage still warn). The editor keeps them.
  */
-const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'zeroing', 'nobits-data', 'float-overflow', 'user-warning']);
+const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-of-range', 'selector-range', 'zeroing', 'nobits-data', 'float-overflow', 'user-warning']);
+
+/**
+ * The classes of other warnings nasm gives in its final pass alone, as FINAL_PASS_WARNINGS's
+ * (measured with nasm 2.16.01, after `foo bar`'s "parser: instruction expected": `lock mov eax,
+ * ebx`, `o32 pushaw`, `%rep -1`, and with `[warning +all]` `dd 1.0e-50`, `dd 1.0e-40` and a
+ * significand of more than 52 digits say nothing).
+ */
+const FINAL_PASS_CLASSES: ReadonlySet<string> = new Set(['prefix-lock', 'prefix-opsize', 'pp-rep-negative', 'float-toolong', 'float-underflow', 'float-denorm']);
+
+/** Whether nasm gives warning `d` in its final pass alone (see FINAL_PASS_WARNINGS). */
+function givenInFinalPassAlone(d: Diagnostic): boolean {
+  return FINAL_PASS_WARNINGS.has(d.code) || FINAL_PASS_CLASSES.has(warningClass(d.code, d.message));
+}
 
 /**
  * The errors and warnings of `diagnostics` nasm prints, each with its places: Ringside's own notes
@@ -638,7 +651,7 @@ const FINAL_PASS_WARNINGS: ReadonlySet<string> = new Set(['data-overflow', 'out-
 function nasmMessages(diagnostics: readonly Diagnostic[], places: DiagnosticPlaces): { diagnostics: readonly Diagnostic[]; places: DiagnosticPlaces } {
   const stoppedEarly = diagnostics.some((d) => d.severity === 'error' && !givenInFinalPass(d));
   const stoppedFirst = stoppedEarly && diagnostics.some(ofFirstPass);
-  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? FINAL_PASS_WARNINGS.has(d.code) : givenInFinalPass(d)))
+  const printed = (d: Diagnostic): boolean => isNasmMessage(d) && !(stoppedEarly && (d.severity === 'warning' ? givenInFinalPassAlone(d) : givenInFinalPass(d)))
     && !(stoppedFirst && LATER_PASS_ERRORS.has(d.code));
   if (diagnostics.every(printed)) return { diagnostics, places };
   const kept = [...diagnostics.keys()].filter((i) => printed(diagnostics[i]));
@@ -673,8 +686,11 @@ function lazyResult(eager: Eager, pp: PreprocessResult, stmts: readonly ParsedSt
       if (printed !== undefined) return printed;
       const messages = nasmMessages(eager.diagnostics, places);
       const times = everyTime(pp.lines, messages.diagnostics, messages.places);
-      // Where nasm writes a listing, it prints each message as often as it lists it (see messagesAsListed).
-      const listed = mayRepeat(eager.diagnostics) && (eager.diagnostics.every((d) => d.severity !== 'error') || listedDespiteErrors(eager.diagnostics, () => this.listing));
+      // Where nasm reaches its final pass, it prints each message as often as it lists it (see
+      // messagesAsListed), the lines whose bytes a dropped statement leaves in doubt too: how often
+      // is the statement's, not its place's (measured: `dw nope` / `times 3 db 300` is the
+      // error, then the warning three times).
+      const listed = mayRepeat(eager.diagnostics) && onlyFinalPassErrors(eager.diagnostics);
       return (printed = listed ? messagesAsListed(times, this.listing) : times.map((t) => t.diagnostic));
     },
     get sourceMap(): SourceMap {

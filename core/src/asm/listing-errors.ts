@@ -41,6 +41,8 @@ const FINAL_PASS_ERRORS: readonly FinalPassError[] = [
   // `%error` (and `%warning` made an error): nasm's preprocessor gives them in its final pass only.
   { code: 'user-error', message: /^/, dropsStatement: false },
   { code: 'user-warning', message: /^/, dropsStatement: false },
+  // `dd 9x1.5`: put out as a quiet NaN (see FloatProblem).
+  { code: 'float-significand', message: /^invalid character in floating-point constant significand/, dropsStatement: false },
   // An integer as data wider than 64 bits (`dt 1`, `dq tword 1`): the item is put out as nothing.
   { code: 'integer-size', message: /^integer supplied as \d+-bit data$/, dropsStatement: false },
   // (nasm's parser reports it in its final pass only, and puts the statement out no times.)
@@ -66,13 +68,18 @@ export function givenInFinalPass(d: Diagnostic): boolean {
   return finalPassError(d) !== undefined;
 }
 
+/** Whether nasm reaches its final pass, and writes its listing, despite `diagnostics`: each error is one it reports only there. */
+export function onlyFinalPassErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.every((d) => d.severity !== 'error' || finalPassError(d) !== undefined);
+}
+
 /**
- * Whether the listing of an assembly with errors is written: when nasm writes its own (each error
- * is one it reports only in its final pass) and `listing` is as nasm's, no line's data in doubt
- * (see ListingLine.afterDropped). (Such a listing is left unwritten rather than written wrong.)
+ * Whether the listing of an assembly with errors is written: when nasm writes its own (see
+ * onlyFinalPassErrors) and `listing` is as nasm's, no line's data in doubt (see
+ * ListingLine.afterDropped). (Such a listing is left unwritten rather than written wrong.)
  */
 export function listedDespiteErrors(diagnostics: readonly Diagnostic[], listing: () => readonly ListingLine[]): boolean {
-  return diagnostics.every((d) => d.severity !== 'error' || finalPassError(d) !== undefined) && !listing().some((l) => l.afterDropped === true);
+  return onlyFinalPassErrors(diagnostics) && !listing().some((l) => l.afterDropped === true);
 }
 
 /** Whether nasm put out nothing for the statement of error `d`: its line listed without the statement's data (but see listsDropped). */

@@ -28,9 +28,12 @@ export interface MacroCall {
  * and with what arguments, as nasm 2.16.01 picks it by the count of arguments, with its warnings
  * (at `callSite`) and errors; undefined when none takes the count given (nasm then assembles the
  * line as written). `endsBlank`: the line ends with blanks an expansion left (`m E` with `E`
- * empty).
+ * empty). `saneEmptyExpansion`: nasm's legacy ways with a trailing comma and those blanks are off
+ * (`%pragma preproc sane_empty_expansion`: measured, `%macro k 1-2 7` / `k 1,` has %0 2 and %2
+ * empty, `m E` of `%macro m 1` calls nothing, with no legacy warning).
  */
-export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToken[], at: number, file: string, line: number, callSite: SourceRange, expansion: readonly SourceRange[], sink: DiagnosticSink, endsBlank = false): MacroCall | undefined {
+export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToken[], at: number, file: string, line: number, callSite: SourceRange, expansion: readonly SourceRange[], sink: DiagnosticSink, endsBlank = false,
+  saneEmptyExpansion = false): MacroCall | undefined {
   // A `{` never closed takes the rest of the line, a last comma too (see splitArguments).
   let unclosed = false;
   let argsAll = splitArguments(toks, at + 1, Infinity, (message, t) => {
@@ -45,7 +48,7 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
   // The count nasm's trailing-comma cut set, which no default then adds to.
   let cut = false;
   const last = toks[toks.length - 1];
-  if (count > 1 && last.kind === 'op' && last.text === ',' && !unclosed) {
+  if (count > 1 && last.kind === 'op' && last.text === ',' && !unclosed && !saneEmptyExpansion) {
     const raw = count;
     if (def === undefined) {
       def = findMacroTaking(defs, raw - 1);
@@ -70,7 +73,7 @@ export function matchCall(defs: readonly MultiLineMacro[], toks: readonly PPToke
       }
     }
   }
-  if (!def && count === 0 && endsBlank) {
+  if (!def && count === 0 && endsBlank && !saneEmptyExpansion) {
     // Nothing but the blanks an expansion left after the name: nasm 2.16.01 calls a macro that
     // takes one parameter with none (%0 is 0, no default), and warns (measured: `%define E` /
     // `m E`); a blank written there is no parameter (`m ` is "not taking 0 parameters").

@@ -325,9 +325,10 @@ export interface MacroParameters {
  * them, any other token after that part starting the defaults (`1 - 5` takes one parameter and
  * the default `- 5`, `1-2 +` the default `+`). A count not written is nasm's error, and the
  * macro takes what was read: 0 parameters for `%macro m x`, 1 for `1-x` and `1- 5` (then with the
- * default `5`), 2 for `2-1`.
+ * default `5`), 2 for `2-1`. `saneEmptyExpansion`: a trailing comma names an empty default (see
+ * Preprocessor.saneEmptyExpansion).
  */
-export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
+export function readMacroParameters(toks: readonly PPToken[], saneEmptyExpansion = false): MacroParameters {
   // (The directive as written: measured, `%MACRO m x` is "`%MACRO' expects a parameter count".)
   const range = readCountRange(toks.slice(2), toks[0].text, false);
   const { seq, problems, plus: greedy } = range;
@@ -344,7 +345,7 @@ export function readMacroParameters(toks: readonly PPToken[]): MacroParameters {
   const defaults = rest.length > 0 ? splitArguments(rest, 0, Infinity, (message) => braceErrors.push(message), false) : [];
   // A trailing comma names no last default (measured: `%macro d 1-3 7,` / `d 5` has %0 2, `, ,` one
   // empty default less; a lone `,` leaves one empty default), unless a `{` never closed took it.
-  const droppedEmpty = defaults.length > 1 && rest[rest.length - 1].kind === 'op' && rest[rest.length - 1].text === ',' && !braceErrors.includes(UNCLOSED_BRACE);
+  const droppedEmpty = !saneEmptyExpansion && defaults.length > 1 && rest[rest.length - 1].kind === 'op' && rest[rest.length - 1].text === ',' && !braceErrors.includes(UNCLOSED_BRACE);
   if (droppedEmpty) defaults.pop();
   // nasm cuts the list at that comma only when the default before it has a token of its own (as a
   // call's arguments, see writtenBeforeLastComma): `5,` is `5`, but `5,,` keeps its last comma,

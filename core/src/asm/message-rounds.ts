@@ -40,7 +40,8 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
   // nasm defines a line's label as it parses the line, after the preprocessor's messages and before
   // the parser's and the assembler's: a label redefined on a line that fails to parse is reported
   // first (measured: `x: db (` twice, "label `x' inconsistently redefined" then "expression syntax
-  // error"). Ringside's parser reports before its assembler: such messages are moved up. (Not a
+  // error"), after its parser's warning of a label alone with no colon (measured: `lbl: nop` /
+  // `lbl`). Ringside's parser reports before its assembler: such messages are moved up. (Not a
   // `times`'d `equ`'s, 'equ-redefinition', which nasm runs after parsing the line: measured, `y:
   // times x equ 5` is "non-constant argument supplied to TIMES" first.)
   const early = new Set<MessageTime>();
@@ -64,7 +65,18 @@ export function everyTime(lines: PPLines, diagnostics: readonly Diagnostic[], pl
     for (const r of places.rounds[i].later ?? []) add(roundOf(d, r), messageLine(lines, range, r.line, r.passed, early), first);
   });
   // (Array.prototype.sort is stable.)
-  return sorted ? out : out.sort((a, b) => a.line - b.line || Number(!early.has(a)) - Number(!early.has(b)));
+  return sorted ? out : orphansBeforeRedefinitions(out.sort((a, b) => a.line - b.line || Number(!early.has(a)) - Number(!early.has(b))));
+}
+
+/** `times` with each warning of a label alone moved before a redefinition of its line that came first (see everyTime). */
+function orphansBeforeRedefinitions(times: MessageTime[]): MessageTime[] {
+  for (let k = 1; k < times.length; k++) {
+    if (times[k].diagnostic.code !== 'label-orphan') continue;
+    let j = k;
+    while (j > 0 && times[j - 1].line === times[k].line && times[j - 1].diagnostic.code === 'duplicate-label') j--;
+    if (j < k) times.splice(j, 0, ...times.splice(k, 1));
+  }
+  return times;
 }
 
 /** The warnings Ringside gives about the line it is about to pass on (see everyTime). */

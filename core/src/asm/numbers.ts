@@ -43,9 +43,13 @@ export function parseNumberExact(text: string): bigint {
   return BigInt.asIntN(64, unwrappedValue(text));
 }
 
-/** A number token `parseNumber` accepted is 2^64 or more (nasm warns, and keeps the low 64 bits). */
+/**
+ * A number token is 2^64 or more (nasm warns, and keeps the low 64 bits); not one `parseNumber`
+ * refuses, of which nasm's scanner says nothing but that it is no number (measured with nasm
+ * 2.16.01: `db 2z2222222222222222222222` is "expression syntax error" alone).
+ */
 export function exceeds64Bits(text: string): boolean {
-  return unwrappedValue(text) >= 1n << 64n;
+  return unwrappedValue(text) >= 1n << 64n && parseNumber(text) !== undefined;
 }
 
 function unwrappedValue(text: string): bigint {

@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import { DATA_ELEMENT_SIZE, DATA_UNIT, DIRECTIVES, RESERVE_UNIT, isDirectiveWord, isKeywordWord, isUnbracketedOnly, isUnreadableWord, SIZE_KEYWORDS } from './directives';
-import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits } from './floats';
+import { DEFAULT_FLOAT_MODE, encodeFloat, floatConstant, FLOAT_FORMATS, packedBcd, packedBcdDigits, QUIET_NAN } from './floats';
 import { isOutsideDialect } from '../isa/nasm-mnemonics';
 import { isNasmRegister } from '../isa/nasm-registers';
 import { effectiveAddress, withAddressWords, mentionsRegister, splitEffectiveAddress, splitTerms, termExprs, termNegated, withChosenBranches, type TermReader } from './effective-address';
@@ -162,6 +162,8 @@ export interface ParsedStatement {
 /** `error`: among a line's warnings, an error that let the parse go on (see LineParser.dataItems). */
 export interface ParseProblem {
   readonly message: string; readonly start: number; readonly end: number; readonly code: string; readonly error?: true;
+  /** An error after which nasm puts the statement out all the same (a float it reads as a quiet NaN: see FloatProblem). */
+  readonly putOut?: true;
   /**
    * The name after a `seg` whose message this is (the bin format's word on segment bases, or its
    * warning of a segment zero-extended): nasm's own depends on what the name is, which only the
@@ -373,9 +375,10 @@ export function parseStatement(tokens: readonly PPToken[], localBase: string | u
     // assembled all the same, as nasm assembles it (measured: `mov eax, [far ax]` is "invalid size
     // specification in effective address", then "invalid 32-bit effective address"), and so is an
     // `equ`, which nasm's parser reads as one (measured: `y equ abs 1` and `y equ 1 2` define y as
-    // 1); of another directive the label alone stays.
+    // 1); of another directive the label alone stays. (Not one that puts the statement out: see
+    // ParseProblem.putOut.)
     let last = p.warnings !== undefined ? p.warnings.length - 1 : -1;
-    while (last >= 0 && p.warnings![last].error !== true) last--;
+    while (last >= 0 && (p.warnings![last].error !== true || p.warnings![last].putOut === true)) last--;
     if (last >= 0) {
       const problem = p.warnings![last];
       const rest = p.warnings!.filter((_, k) => k !== last);
@@ -2089,8 +2092,9 @@ class LineParser implements TermReader {
     // `db yword 1.5` (nasm 2.15's sizes, see dataList).
     const format = FLOAT_FORMATS[unit];
     if (format === undefined) this.fail(`no ${unit * 8}-bit floating-point format supported`, t);
-    if ('error' in value) this.fail(value.error, toks[from + sign]);
-    const encoded = encodeFloat(value, sign === 1 && toks[from].text === '-', format, this.floatMode);
+    if ('error' in value && value.inFinalPass !== true) this.fail(value.error, toks[from + sign]);
+    if ('error' in value) (this.warnings ??= []).push({ message: value.error, start: t.start, end: t.end, code: 'float-significand', error: true, putOut: true });
+    const encoded = encodeFloat('error' in value ? QUIET_NAN : value, sign === 1 && toks[from].text === '-', format, this.floatMode);
     const span = { start: toks[from].start, end: toks[end - 1].end };
     for (const w of encoded.warnings) (this.warnings ??= []).push({ ...w, ...span });
     return { kind: 'bytes', bytes: encoded.bytes, ...span };

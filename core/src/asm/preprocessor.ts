@@ -374,6 +374,13 @@ class Preprocessor {
    */
   private macroDefinitionsOpen = 0;
   private technique: Technique | undefined;
+  /**
+   * `%pragma preproc sane_empty_expansion` turned on: from there on a `%macro`'s trailing comma
+   * names an empty default and a call's an empty argument, and blanks an expansion left after a
+   * macro's name are no argument (nasm 2.16.01's legacy ways, and their warnings, off; see
+   * matchCall).
+   */
+  private saneEmptyExpansion = false;
   /** PreprocessResult.aliasSwitches. */
   private readonly aliasSwitches: { at: number; off: boolean }[] = [];
   /** PreprocessResult.sectDefinitions. */
@@ -1314,10 +1321,24 @@ class Preprocessor {
     if (d === '%fatal' && this.deferred.open === undefined) this.stopped = true;
   }
 
-  /** `%pragma`: passed on as nasm passes it; Ringside's own `%pragma ringside technique NAME` read. */
+  /**
+   * `%pragma`: passed on as nasm passes it, but for the preprocessor's own (`%pragma preproc`);
+   * Ringside's own `%pragma ringside technique NAME` read.
+   */
   private pragmaDirective(f: Frame, file: string, line: number, text: string, toks: PPToken[], here: SourceRange): void {
-    // nasm passes the pragma on, its macros expanded, as `[pragma ...]` (what `nasm -E` prints).
-    this.out.push(file, line, text, this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line), this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
+    const expanded = this.readEnvironment(this.expandSingle(toks.slice(1), file, line), file, line);
+    // nasm reads a `preproc` pragma, its macros expanded, and passes nothing on: `nasm -E` prints
+    // no line for it; one it does not know it ignores, silently (measured with nasm 2.16.01).
+    if (expanded[0]?.kind === 'ident' && expanded[0].text.toLowerCase() === 'preproc') {
+      this.consume(f, file, line, text);
+      if (expanded[1]?.kind === 'ident' && expanded[1].text.toLowerCase() === 'sane_empty_expansion') {
+        const on = this.booleanOption(expanded.slice(2), file, line, f, '%pragma');
+        if (on !== undefined) this.saneEmptyExpansion = on;
+      }
+      return;
+    }
+    // Any other it passes on, its macros expanded, as `[pragma ...]` (what `nasm -E` prints).
+    this.out.push(file, line, text, expanded, this.originOf(f), LineFlag.ListOnly | LineFlag.Consumed, undefined);
     const ns = toks[1]?.text.toLowerCase();
     if (ns === 'ringside' && toks[2]?.text.toLowerCase() === 'technique') {
       const name = toks.slice(3).map((t) => t.text).join('');
@@ -1417,7 +1438,7 @@ class Preprocessor {
     // nasm's expansion of the line pastes at `%+` whether or not a macro expanded (measured with
     // nasm 2.16.01: `%macro g 1-2%+ 5, 6` takes 1 to 25 parameters, its defaults `` and `6`).
     if (hasPaste(expanded)) expanded = this.pasteAndRescan(expanded, file, line);
-    const spec = readMacroParameters(expanded === after ? toks : [toks[0], toks[1], ...expanded]);
+    const spec = readMacroParameters(expanded === after ? toks : [toks[0], toks[1], ...expanded], this.saneEmptyExpansion);
     const { min, max, greedy, defaults, problems, droppedEmpty, braceErrors } = spec;
     this.countProblems(f, problems, here);
     for (const message of braceErrors ?? []) this.sink.error('macro-args', message, here, f.expansion);
@@ -1985,15 +2006,13 @@ class Preprocessor {
     return Test.Deferred;
   }
 
-  /** Evaluates a preprocessor expression (%if, %assign, %rep, %rotate); undefined after reporting an error. */
-  private evalCondition(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): number | undefined {
-    return this.evalValue(toks, file, line, f, d)?.v;
-  }
-
-  /** `evalCondition` with the exact 64-bit value kept (for %assign). */
-  private evalValue(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): Value | undefined {
+  /**
+   * Evaluates a preprocessor expression (%rep, %rotate, a switch's boolean), its exact 64-bit value
+   * kept; undefined after reporting an error (`nonConstant`'s words for a value that is no number).
+   */
+  private evalValue(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string, nonConstant?: string): Value | undefined {
     const parsed = this.parseExpression(toks, file, line, f, d);
-    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed, file, line, f, d);
+    const v = parsed === undefined ? undefined : this.evaluateParsed(parsed, file, line, f, d, nonConstant);
     return typeof v === 'object' ? v : undefined;
   }
 
@@ -2030,10 +2049,10 @@ class Preprocessor {
    * what follows it when it is read (see ParsedExpression); the names it reads are uses
    * (referToNames). (An expression the assembler decides is warned of there: see deferred-check.ts.)
    */
-  private evaluateParsed(parsed: ParsedExpression, file: string, line: number, f: Frame, d: string): Value | 'unread' | 'non-constant' {
+  private evaluateParsed(parsed: ParsedExpression, file: string, line: number, f: Frame, d: string, nonConstant?: string): Value | 'unread' | 'non-constant' {
     this.referToNames(parsed.expr, parsed.tokens, file, line);
     return evaluateExpression(parsed.expr, d, this.constant, this.sink, file, line, f.expansion, this.opts.preprocessOnly === true ? { evaluation: ++this.evaluations } : undefined,
-      undefined, parsed.trailing, this.symbolOf);
+      nonConstant, parsed.trailing, this.symbolOf);
   }
 
   /**
@@ -2329,14 +2348,8 @@ class Preprocessor {
    */
   private aliasDirective(f: Frame, file: string, line: number, d: string, toks: PPToken[], here: SourceRange): void {
     if (d === '%aliases') {
-      // A boolean: nothing, `on`/`yes`/`true`, `off`/`no`/`false` (what follows ignored), else an expression.
-      const word = toks[1]?.kind === 'ident' ? toks[1].text.toLowerCase() : undefined;
-      if (toks.length === 1 || word === 'on' || word === 'yes' || word === 'true') this.setAliases(true);
-      else if (word === 'off' || word === 'no' || word === 'false') this.setAliases(false);
-      else {
-        const v = this.evalCondition(toks.slice(1), file, line, f, d);
-        if (v !== undefined) this.setAliases(v !== 0);
-      }
+      const on = this.booleanOption(toks.slice(1), file, line, f, d);
+      if (on !== undefined) this.setAliases(on);
       return;
     }
     const name = toks[1];
@@ -2346,6 +2359,21 @@ class Preprocessor {
     const target = toks[2];
     if (!isIdentifier(target)) { this.sink.error('syntax', `\`${toks[0].text}' expects a macro identifier to alias`, here, f.expansion); return; }
     this.defineSingle(name.text, undefined, [{ ...target, at: NOWHERE, gap: false }], here, d === '%idefalias', f.expansion, true);
+  }
+
+  /**
+   * A switch's boolean, as nasm 2.16.01 reads the one of `%aliases` and of `%pragma preproc
+   * sane_empty_expansion` (`toks`: what follows the switch's name): nothing, `on`/`yes`/`true`,
+   * `off`/`no`/`false` (what follows ignored), else an expression, which must be a constant
+   * (measured: `%aliases eax` is "boolean flag expression must be a constant"); undefined after
+   * an error.
+   */
+  private booleanOption(toks: readonly PPToken[], file: string, line: number, f: Frame, d: string): boolean | undefined {
+    const word = toks[0]?.kind === 'ident' ? toks[0].text.toLowerCase() : undefined;
+    if (toks.length === 0 || word === 'on' || word === 'yes' || word === 'true') return true;
+    if (word === 'off' || word === 'no' || word === 'false') return false;
+    const v = this.evalValue(toks, file, line, f, d, 'boolean flag expression must be a constant');
+    return v === undefined ? undefined : v.v !== 0;
   }
 
   /** `%aliases on|off` (see SingleLineMacros.setAliases). */
@@ -3395,7 +3423,7 @@ class Preprocessor {
     const nameTok = toks[at];
     const callSite = lineRange(file, line, nameTok.start, toks[toks.length - 1].end);
     this.refer(m[0].name, nameTok, file, line);
-    const call = matchCall(m, toks, at, file, line, callSite, f.expansion, this.sink, this.endsBlank || this.substitution.endsBlank);
+    const call = matchCall(m, toks, at, file, line, callSite, f.expansion, this.sink, this.endsBlank || this.substitution.endsBlank, this.saneEmptyExpansion);
     if (call === undefined) return false;
     const { def, args, given } = call;
     const weight = argumentWeight(args);

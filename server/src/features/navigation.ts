@@ -109,7 +109,7 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
     return lines[r.start.line] ?? '';
   };
   const writtenAt = (r: SourceRange): string => lineAt(r).slice(r.start.col, r.end.col);
-  const shared = unrenamableUse(doc, symbol.name) ?? sharedName(doc, symbol, lineAt);
+  const shared = unrenamableUse(doc, symbol.name) ?? sharedName(doc, symbol, lineAt) ?? sectalignWord(doc, symbol, lineAt);
   if (shared) return { error: shared };
   const changes: Record<string, TextEdit[]> = {};
   const edit = (r: SourceRange, newText: string) => (changes[doc.toUri(r.file)] ??= []).push({ range: toLspRange(r), newText });
@@ -142,6 +142,25 @@ export function rename(doc: AnalyzedDocument, pos: Position, newName: string): W
     }
   }
   return { changes };
+}
+
+/** An `align`, `alignb` or `sectalign` line up to its argument (after a label, if there is one). */
+const ALIGNMENT_BEFORE_ARGUMENT = /^\s*(?:[\w.?$@#~]+:?\s+)?(?:align|alignb|sectalign)\s+$/i;
+
+/**
+ * Why renaming `symbol` would change what nasm makes of an alignment, if so: a name `on` or `off`
+ * written as `align`'s, `alignb`'s or `sectalign`'s argument is also the word nasm's sectalign
+ * reads as written (measured with nasm 2.16.01: `off equ 4` / `align off` pads to 4 and turns the
+ * raising of section alignments off; renamed, it turns nothing off).
+ */
+function sectalignWord(doc: AnalyzedDocument, symbol: SymbolInfo, lineAt: (r: SourceRange) => string): string | undefined {
+  if (!/^o(?:n|ff)$/i.test(symbol.name)) return undefined;
+  for (const { range: r } of occurrences(doc, symbol.name, true)) {
+    if (ALIGNMENT_BEFORE_ARGUMENT.test(lineAt(r).slice(0, r.start.col))) {
+      return `\`${symbol.name}\` is also the word nasm's sectalign reads in \`${lineAt(r).trim()}\` (${r.file}:${r.start.line + 1}): under another name the program would assemble otherwise; rename it by hand.`;
+    }
+  }
+  return undefined;
 }
 
 /**
