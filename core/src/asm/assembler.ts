@@ -19,7 +19,7 @@ import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValu
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -235,9 +235,6 @@ export function listStatements(stmts: readonly ParsedStatement[], sharedBases: S
   return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '', optimization: output.optimization, sharedBases }).listing(output, warned);
 }
 
-/** A place code goes to: a section, or absolute space. */
-interface Place { readonly sec: number; readonly absolute: number | undefined; readonly absoluteSec: number }
-const TEXT_PLACE: Place = { sec: 0, absolute: undefined, absoluteSec: -1 };
 
 interface StrucState {
   readonly name: string; readonly base: number; readonly stmt: number;
@@ -385,16 +382,14 @@ class Assembler implements EvalContext {
   private countRunsOnce = false;
   /** Whether an `absolute` or `struc` of the pass gave absolute space its place (see strucDirective). */
   private absoluteEntered = false;
-  /**
-   * Where `endstruc` goes back to: nasm's `__?SECT?__`, the place the last `section`, `segment`
-   * or `absolute` written without brackets went to (`[section .text]` before any), which nasm's
-   * `endstruc` macro expands (measured: after `[section .data]` a structure ends in .text; after
-   * `absolute 0x100` / `x: resb 4` it ends at 0x100 again).
-   */
-  private sect: Place = TEXT_PLACE;
-  /** The output line of the `section`, `segment` or `absolute` line that set `sect` (-1: none). */
+  /** The output line of the last `section`, `segment` or `absolute` line written without brackets (-1: none; see sectStmt). */
   private sectLine = -1;
-  /** The statement of that line when it is a `section` or `segment` line (-1: none; see sectionAgain). */
+  /**
+   * The statement of that line: nasm's `__?SECT?__`, which its `endstruc` macro ends with, so a
+   * structure ends where that line goes when it is run again there (`[section .text]` before any;
+   * measured: after `[section .data]` a structure ends in .text; after `absolute 0x100` / `x: resb
+   * 4` it ends at 0x100 again, after `absolute $+4` at its size plus 4). See placeAgain.
+   */
   private sectStmt = -1;
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
@@ -874,7 +869,6 @@ class Assembler implements EvalContext {
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.absoluteEntered = false;
-    this.sect = TEXT_PLACE;
     this.sectLine = -1;
     this.sectStmt = -1;
     this.alignRaisesSection = true;
@@ -2266,9 +2260,8 @@ class Assembler implements EvalContext {
 
   /** The directive of `struc [X]`'s label line: bracketed, it leaves `__?SECT?__` as it was (see keepSect). */
   private labelLineDirective(st: ParsedStatement): void {
-    const { sect, sectLine, sectStmt } = this;
+    const { sectLine, sectStmt } = this;
     this.directive(st, st.op!.name);
-    this.sect = sect;
     this.sectLine = sectLine;
     this.sectStmt = sectStmt;
   }
@@ -3209,17 +3202,32 @@ class Assembler implements EvalContext {
   private keepSect(): void {
     const line = this.lineOf[this.stmtIndex];
     if (this.lines.tokensOf(line)[0]?.text === '[') return;
-    this.sect = { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec };
     this.sectLine = line;
-    this.sectStmt = this.absolute === undefined ? this.stmtIndex : -1;
+    this.sectStmt = this.stmtIndex;
+  }
+
+  /**
+   * Whether `args`, a `section`, `segment` or `absolute` line's, hold a `;`: nasm's macro writes
+   * them out as a raw directive, which that cuts before its `]` (see the parser's
+   * noSemicolonBefore), its error then, the line still `__?SECT?__` (measured with nasm 2.16.01:
+   * `section 'q ;r'` / `struc s` / `endstruc` is "invalid directive line" at both lines).
+   */
+  private corruptPlaceLine(args: readonly PPToken[]): boolean {
+    const cut = semicolonIn(args, 0, args.length);
+    if (cut === undefined) return false;
+    this.error('syntax', 'invalid directive line', cut);
+    this.keepSect();
+    return true;
   }
 
   private absoluteDirective(st: ParsedStatement, args: readonly PPToken[]): void {
+    if (this.corruptPlaceLine(args)) return;
     // (Nothing to read: nasm's evaluator refuses it, measured `[absolute ]`, and its first pass
     // ends the assembly before code after it is found in absolute space.)
     if (args.length === 0) {
       this.error('syntax', 'expression syntax error', st.op);
-      if (this.unplaced()) { this.enterUnplacedSpace(); this.keepSect(); }
+      if (this.unplaced()) this.enterUnplacedSpace();
+      this.keepSect();
       return;
     }
     const e = this.exprArgFrom(st, args, 'ignored');
@@ -3377,8 +3385,8 @@ class Assembler implements EvalContext {
     let k = defs === undefined ? -1 : defs.length - 1;
     while (k >= 0 && defs![k].at > line) k--;
     if (k < 0 || defs![k].at <= this.sectLine) {
-      ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
-      if (this.sectStmt >= 0 && this.final) this.sectionAgain(word);
+      if (this.sectStmt >= 0) this.placeAgain(word);
+      else { this.sec = 0; this.absolute = undefined; this.absoluteSec = -1; }
       return;
     }
     const body = defs![k].body;
@@ -3393,26 +3401,27 @@ class Assembler implements EvalContext {
     const args = body.slice(bracketed + 1, end);
     // (The definition stays what `__?SECT?__` is: the next endstruc runs it again, measured with
     // nasm 2.16.01, two structures after `%define __?SECT?__ [section .data]` both end in .data.)
-    const { sect, sectLine, sectStmt } = this;
+    const { sectLine, sectStmt } = this;
     if (directive === 'absolute') this.absoluteDirective(st, args);
     else this.sectionDirective(st, args);
-    this.sect = sect;
     this.sectLine = sectLine;
     this.sectStmt = sectStmt;
   }
 
   /**
-   * The messages of the `section` line `__?SECT?__` is, which `endstruc` runs again: nasm's
-   * `section` macro defines it as the line, attributes and all, so what they warn of is warned of
-   * again at each `endstruc` (measured with nasm 2.16.01: `section .d foo` / `struc s` / `.a: resb
-   * 1` / `endstruc` warns "ignoring unknown section attribute: "foo"" at both lines).
+   * The `section`, `segment` or `absolute` line `__?SECT?__` is, which `endstruc` runs again, with
+   * its messages there: nasm's macro defines it as the line, attributes and all, so what they warn
+   * of is warned of again at each `endstruc`, and an address is read again, `$` the structure's
+   * (measured with nasm 2.16.01: `section .d foo` / `struc s` / `.a: resb 1` / `endstruc` warns
+   * "ignoring unknown section attribute: "foo"" at both lines; after `absolute eax` the error is
+   * given at both; `absolute $+4` / `struc s` / `.a: resb 3` / `endstruc` goes on at 7).
    */
-  private sectionAgain(word: { readonly start: number; readonly end: number }): void {
-    const { sect, sectLine, sectStmt } = this;
+  private placeAgain(word: { readonly start: number; readonly end: number }): void {
+    const { sectLine, sectStmt } = this;
     const st = this.stmts[sectStmt];
     const mark = this.sink.mark();
-    this.sectionDirective(st, st.args);
-    this.sect = sect;
+    if (st.op!.name === 'absolute') this.absoluteDirective(st, st.args);
+    else this.sectionDirective(st, st.args);
     this.sectLine = sectLine;
     this.sectStmt = sectStmt;
     const expansion = this.lines.origin(this.line).expansion;
@@ -3451,6 +3460,7 @@ class Assembler implements EvalContext {
   }
 
   private sectionDirective(st: ParsedStatement, written: readonly PPToken[]): void {
+    if (this.corruptPlaceLine(written)) return;
     let args = wordsAtBlanks(written);
     const nameTok = args[0];
     // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in

@@ -799,6 +799,7 @@ class LineParser implements TermReader {
         return this.statement();
       }
       if (close === toks.length) this.fail('invalid directive line', toks[0]);
+      this.noSemicolonBefore(close, 1);
       const word = toks[1];
       // nasm's directive name is what runs from the `[` to a blank or the `]` (measured:
       // `[warning( -user]`, `[bits(32)]`, `[org+5]`, `[+x]` are "unrecognized directive
@@ -1062,6 +1063,9 @@ class LineParser implements TermReader {
     // that line does (measured: `section .a]zz` is section .a, `cpu 386]zz` cpu 386).
     const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1
       : BRACKETED_BY_MACRO.has(lower) ? firstClosingBracket(toks, this.pos) : toks.length;
+    // (`section`, `segment` and `absolute` set `__?SECT?__` all the same, which the assembler's
+    // endstruc runs again: see its corruptPlaceLine.)
+    if ((BRACKETED_BY_MACRO.has(lower) && !SETS_SECT.has(lower)) || EACH_PARAMETER.has(lower) || lower === 'sectalign') this.noSemicolonBefore(end, this.pos);
     if (RESERVE_UNIT[lower] !== undefined) {
       for (let k = this.pos; k < end; k++) {
         const stop = this.operandEnd(k, false);
@@ -1070,6 +1074,17 @@ class LineParser implements TermReader {
       }
     }
     return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos, end));
+  }
+
+  /**
+   * nasm cuts a comment off a raw directive's line (`[NAME ...]`, as its standard macros write
+   * them too) at its first `;`, in a string too, and a line cut before its `]` is none (measured
+   * with nasm 2.16.01: `section 'q ;r' s`, `bits ';'` and `[warning ';']` are "invalid directive
+   * line"): the tokens from `from` to `end` (the `]`) must hold none.
+   */
+  private noSemicolonBefore(end: number, from: number): void {
+    const cut = semicolonIn(this.toks, from, end);
+    if (cut !== undefined) this.fail('invalid directive line', cut);
   }
 
   /** The statement of instruction `word`: its operands, from `this.pos` past it. */
@@ -2600,6 +2615,9 @@ const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
 /** Standard macros writing a directive line per parameter (`%rep %0` in standard.mac): none for none. */
 const EACH_PARAMETER: ReadonlySet<string> = new Set(['global', 'extern', 'static', 'required', 'common', 'float']);
 
+/** Those of BRACKETED_BY_MACRO whose macros define `__?SECT?__` as the line they write. */
+const SETS_SECT: ReadonlySet<string> = new Set(['section', 'segment', 'absolute']);
+
 /** Directives nasm's standard macros write out as the raw directive `[NAME %1]` (its macros/standard.mac). */
 const BRACKETED_BY_MACRO: ReadonlySet<string> = new Set(['section', 'segment', 'absolute', 'bits', 'cpu', 'float', 'default', 'org']);
 
@@ -2632,6 +2650,12 @@ function closesUnopened(toks: readonly PPToken[], from: number, end: number): bo
 }
 
 /** The index of the first `]` among `toks` from `from` on, else their length. */
+/** The first of `toks[from..end)` with a `;` in it (in a string: comments are gone), if any (see noSemicolonBefore). */
+export function semicolonIn(toks: readonly PPToken[], from: number, end: number): PPToken | undefined {
+  for (let k = from; k < end; k++) if (toks[k].kind !== 'op' && toks[k].text.includes(';')) return toks[k];
+  return undefined;
+}
+
 function firstClosingBracket(toks: readonly PPToken[], from: number): number {
   for (let k = from; k < toks.length; k++) if (toks[k].kind === 'op' && toks[k].text === ']') return k;
   return toks.length;
