@@ -276,6 +276,9 @@ const ABSOLUTE_ZERO: Value = Object.freeze({ v: 0, sec: -1 });
  */
 const UNPLACED_OFFSET = 0x100;
 
+/** An `absolute` address nasm read, but as no place ("cannot use non-relocatable expression"): see unreadAddress. */
+const NOT_RELOCATABLE = 'not relocatable';
+
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
  * objects scattered over the heap (shared with identical lines and kept across assemblies), and in
@@ -382,6 +385,8 @@ class Assembler implements EvalContext {
   private countRunsOnce = false;
   /** Whether an `absolute` or `struc` of the pass gave absolute space its place (see strucDirective). */
   private absoluteEntered = false;
+  /** Where absolute space was when a section line last left it (see unreadAddress). */
+  private absoluteLeft: { readonly offset: number; readonly sec: number } = { offset: 0, sec: -1 };
   /** The output line of the last `section`, `segment` or `absolute` line written without brackets (-1: none; see sectStmt). */
   private sectLine = -1;
   /**
@@ -869,6 +874,7 @@ class Assembler implements EvalContext {
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.absoluteEntered = false;
+    this.absoluteLeft = { offset: 0, sec: -1 };
     this.sectLine = -1;
     this.sectStmt = -1;
     this.alignRaisesSection = true;
@@ -2235,7 +2241,8 @@ class Assembler implements EvalContext {
     if (comma <= 0) return { v: 0, sec: -1 };
     if (comma === args.length - 1) { this.error('syntax', 'expression syntax error', args[comma]); return { v: undefined, sec: -1 }; }
     const e = this.exprArgFrom(st, args.slice(comma + 1), 'ignored');
-    return e === undefined ? { v: undefined, sec: -1 } : this.absoluteBase(e);
+    const place = e === undefined ? undefined : this.absoluteBase(e);
+    return place === undefined || place === NOT_RELOCATABLE ? { v: undefined, sec: -1 } : place;
   }
 
   /**
@@ -3227,15 +3234,18 @@ class Assembler implements EvalContext {
     if (args.length === 0) {
       this.error('syntax', 'expression syntax error', st.op);
       if (this.unplaced()) this.enterUnplacedSpace();
+      else this.unreadAddress(false);
       this.keepSect();
       return;
     }
     const e = this.exprArgFrom(st, args, 'ignored');
     // A critical expression (measured: an unknown symbol, or one defined after the line, is
     // "not defined before use").
-    let v = e !== undefined ? this.absoluteBase(e) : undefined;
+    const read = e !== undefined ? this.absoluteBase(e) : undefined;
+    let v = read === NOT_RELOCATABLE ? undefined : read;
     if (v?.v !== undefined && v.sec < 0 && !this.exactAddress(v, args, e!)) v = undefined;
     if (v?.v === undefined && this.unplaced()) { this.enterUnplacedSpace(); this.keepSect(); return; }
+    if (v?.v === undefined && (this.pass > 0 || this.final)) { this.unreadAddress(read === NOT_RELOCATABLE); this.keepSect(); return; }
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
     this.absoluteEntered ||= v?.v !== undefined;
@@ -3254,6 +3264,21 @@ class Assembler implements EvalContext {
   private enterUnplacedSpace(): void {
     this.absolute = UNPLACED_OFFSET;
     this.absoluteSec = UNPLACED_SEGMENT;
+  }
+
+  /**
+   * Where an `absolute` nasm could not read leaves it once one it could read gave absolute space
+   * a place in the pass (directiv.c): in absolute space, in the segment it had, at the offset it
+   * is at (or was at when a section line left it) for an address that is no place
+   * (`nonRelocatable`: `absolute eax`), at 0x100 for one its evaluator gave up on (`absolute 1/0`,
+   * `absolute x+`). Its first pass stops after the error, so only that pass's messages show it
+   * (measured with nasm 2.16.01: `absolute 10` / `x: resb 1` / `absolute eax` / `y: resb 1` /
+   * `section .text` / `resb y-11` is the error alone, as after `absolute 1/0`).
+   */
+  private unreadAddress(nonRelocatable: boolean): void {
+    const at = this.absolute !== undefined ? { offset: this.absolute, sec: this.absoluteSec } : this.absoluteLeft;
+    this.absolute = nonRelocatable ? at.offset : UNPLACED_OFFSET;
+    this.absoluteSec = at.sec;
   }
 
   /**
@@ -3283,14 +3308,14 @@ class Assembler implements EvalContext {
    * externalLabel), in nasm's first pass too, once its `extern` line is read (measured with nasm
    * 2.16.01: `absolute a` / `extern a` is "symbol `a' not defined before use").
    */
-  private absoluteBase(e: Expr): Value {
+  private absoluteBase(e: Expr): Value | typeof NOT_RELOCATABLE {
     if (this.laterInCritical(e)) return { v: undefined, sec: -1 };
     // (A register is no place, unless its terms cancel: measured, `absolute eax` and `absolute
     // 4+eax` are "cannot use non-relocatable expression as ABSOLUTE address", `eax-eax` is 0.)
     const registers = firstLeaf(e, (leaf) => leaf.k === 'sym' && leaf.escaped === undefined && lookupRegister(leaf.name) !== undefined) !== undefined ? registerFactors(e) : undefined;
     // (Its evaluator takes `-eax`, which an operand does not: no "invalid operand type" here.)
     if (typeof registers === 'string' && registers !== INVALID_OPERAND) { this.error('syntax', registers, e); return { v: undefined, sec: -1 }; }
-    if (registers !== undefined && (typeof registers === 'string' || registers.size > 0)) { this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e); return { v: undefined, sec: -1 }; }
+    if (registers !== undefined && (typeof registers === 'string' || registers.size > 0)) { this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e); return NOT_RELOCATABLE; }
     if (registers !== undefined) return this.absoluteBase(withoutRegisters(e));
     let of: ExternalName | undefined;
     if (this.externals.size > 0) {
@@ -3332,7 +3357,7 @@ class Assembler implements EvalContext {
    * away once leaves its labels' offsets too (measured at `org 0x100`: `absolute -l`, l at 1 in
    * .text, is -1; `l2-l`, l2 in .data, is l2's address less 1).
    */
-  private scaledAbsoluteBase(e: Expr): Value | undefined {
+  private scaledAbsoluteBase(e: Expr): Value | typeof NOT_RELOCATABLE | undefined {
     const externals = this.externalsNotLabels();
     const roots = externals.size > 0 ? externalCoefficients(e, externals) : undefined;
     if (roots !== undefined && [...roots.keys()].some((root) => !this.externsInPass.has(root))) return undefined;
@@ -3356,7 +3381,7 @@ class Assembler implements EvalContext {
       v -= c * this.segmentAddress(sec);
     }
     if (refused) this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e);
-    return refused ? { v: undefined, sec: -1 } : scaled || taken ? { v, sec: added } : undefined;
+    return refused ? NOT_RELOCATABLE : scaled || taken ? { v, sec: added } : undefined;
   }
 
 
@@ -3474,6 +3499,7 @@ class Assembler implements EvalContext {
     if (nameTok !== undefined) for (; i < args.length && !spaced(args[i - 1], args[i]); i++) name += args[i].text;
     const s = this.openSection(name, args);
     this.sec = s.index;
+    if (this.absolute !== undefined) this.absoluteLeft = { offset: this.absolute, sec: this.absoluteSec };
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.keepSect();
