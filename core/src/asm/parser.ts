@@ -337,6 +337,21 @@ function isDecoratorOperand(tokens: readonly PPToken[], start: number, end: numb
   return names !== undefined && names.length === 1 && (names[0] === 'z' || names[0].startsWith('1to'));
 }
 
+/** Whether decorator `name` (see DECORATORS) is a rounding mode (`{rn-sae}`) or `{sae}`. */
+function isRounding(name: string): boolean {
+  return name.endsWith('sae');
+}
+
+/**
+ * The index after the braces at `tokens[open]` when they are one of nasm's decorator tokens
+ * (see decoratorsIn), else undefined.
+ */
+function decoratorEnd(tokens: readonly PPToken[], open: number, end: number): number | undefined {
+  let close = open + 1;
+  while (close < end && tokens[close].text !== '}') close++;
+  return close < end && decoratorsIn(tokens, open, close + 1) !== undefined ? close + 1 : undefined;
+}
+
 /**
  * nasm's scanner reads `{...}` as one token, a decorator, and says so of anything else in braces
  * before its parser stops there (measured: `x {e}` is "`e' is not a valid decorator with braces"
@@ -1170,7 +1185,13 @@ class LineParser implements TermReader {
       if (kept !== undefined) {
         this.toks = toks.slice(0, kept.end);
         this.pos = kept.start;
-        try { return this.equValue(word); } finally { this.toks = toks; }
+        try {
+          const read = this.equValue(word);
+          // (Before a size, not before `to`: measured, `y equ dword 1, {rn-sae}` is "unsupported
+          // mode decorator for instruction", `y equ to 1, {rn-sae}` "invalid combination of opcode
+          // and operands".)
+          return kept.rounded && (read.form === undefined || read.form === 'size') ? { ...read, form: 'decorator' } : read;
+        } finally { this.toks = toks; }
       }
     }
     this.equDecorators = undefined;
@@ -1207,23 +1228,31 @@ class LineParser implements TermReader {
    * An `equ`'s operands from `this.pos` with decorators among them that nasm's evaluator takes
    * for a rounding mode (see isDecoratorOperand): each is "invalid decorator", and drops out of
    * the operands (measured with nasm 2.16.01: `y equ {z}, 1` and `y equ 1, {z}` define y as 1,
-   * `y equ {z}` is then "bad syntax for EQU", `y equ 1, {z}, 2` too). The one operand left, when
-   * there is one; undefined when there are no such decorators.
+   * `y equ {z}` is then "bad syntax for EQU", `y equ 1, {z}, 2` too). A rounding mode (`{rn-sae}`,
+   * `{sae}`) drops out as well, with no error, but puts itself on the operand before, which no EQU
+   * form then takes (`rounded`; measured: `y equ 1, {rn-sae}` is "unsupported mode decorator for
+   * instruction", `y equ {rn-sae}, 1` defines y as 1). An opmask (`{k1}`) is no expression
+   * (measured: `y equ 1, {k1}` is "expression syntax error"). The one operand left, when there is
+   * one; undefined when there are no such decorators.
    */
-  private withoutDecoratorOperands(word: PPToken): { start: number; end: number } | undefined {
+  private withoutDecoratorOperands(word: PPToken): { start: number; end: number; rounded: boolean } | undefined {
     const toks = this.toks;
     const kept: { start: number; end: number }[] = [];
-    let dropped = false;
+    let dropped = false, rounded = false;
     for (let k = this.pos; k < toks.length; k++) {
       const stop = this.operandEnd(k, false);
+      const first = toks[k]?.text === '{' ? decoratorEnd(toks, k, stop) : undefined;
+      const name = first !== undefined ? decoratorsIn(toks, k, first)![0] : undefined;
+      if (name?.startsWith('k') === true) this.fail('expression syntax error', toks[k]);
       if (isDecoratorOperand(toks, k, stop)) { this.goOn(INVALID_DECORATOR, { start: toks[k].start, end: toks[stop - 1].end }); dropped = true; }
+      else if (name !== undefined && isRounding(name) && decoratorsIn(toks, k, stop) !== undefined) { dropped = true; rounded ||= kept.length > 0; }
       // (A comma that ends the operands is their end: `y equ 5,` is 5.)
       else if (stop > k || stop < toks.length) kept.push({ start: k, end: stop });
       k = stop;
     }
     if (!dropped) return undefined;
     if (kept.length !== 1) this.fail(BAD_EQU, toks[this.pos] ?? word);
-    return kept[0];
+    return { ...kept[0], rounded };
   }
 
   /** The decorators written after an `equ`'s value, which no EQU form takes (see equOperand). */
@@ -1299,16 +1328,50 @@ class LineParser implements TermReader {
     // which its final pass finds no EQU form for (measured with nasm 2.16.01: `y equ 1 {z}` is
     // "unsupported mode decorator for instruction", `y equ 1 {1to4}` "broadcast not permitted on
     // this operand", `y equ 1 {z}{k1}` "mask not permitted on this operand").
-    const decorators = decoratorsIn(toks, stop, end);
-    if (decorators !== undefined && !decorators.some((d) => d.endsWith('sae'))) {
-      this.equDecorators = decorators.some((d) => d.startsWith('k')) ? 'mask' : decorators.some((d) => d.startsWith('1to')) ? 'broadcast' : 'decorator';
+    if (toks[stop].kind === 'op' && toks[stop].text === '{' && decoratorEnd(toks, stop, end) !== undefined) {
+      const said = this.warnings?.length ?? 0;
+      const decorators = this.decoratorsAfterValue(stop, end);
+      // (After an error of its parser nasm stops at the end of its first pass, before its final
+      // pass would find no form for the value: the error alone.)
+      if (decorators.length > 0 && (this.warnings?.length ?? 0) === said) this.equDecorators = decorators.some((d) => d.startsWith('k')) ? 'mask' : decorators.some((d) => d.startsWith('1to')) ? 'broadcast' : 'decorator';
       return value;
     }
+    // (Braces nasm's scanner refuses: its error as it reads them, then the parser's.)
+    const brace = toks[stop].kind === 'op' && toks[stop].text === '{' ? braceProblem(toks, toks[stop].start) : undefined;
+    if (brace !== undefined) (this.warnings ??= []).push(brace);
     this.scannedNumber(toks[stop]);
     const unsupported = this.stoppedAfterWrt ? undefined : this.outputFormat(stop);
     if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
     this.goOn(AFTER_OPERAND, toks[stop]);
     return value;
+  }
+
+  /**
+   * The decorators after a value from `toks[start]` (a decorator token) to `end`, as nasm's parser
+   * reads them onto the operand (parser.c parse_braces): an opmask, `{z}` and `{1toN}` it takes,
+   * a rounding mode is "not an expected decorator", and anything else ends them, "only a series
+   * of valid decorators expected" (measured with nasm 2.16.01: `y equ 1 {z}{rn-sae}` and `y equ 1
+   * {rn-sae}` are the first alone, `y equ 1 {z} 2` the second, `y equ 1 {z}{ e}` the scanner's
+   * "invalid decorator token inside braces" then the second). Those it takes, by name.
+   */
+  private decoratorsAfterValue(start: number, end: number): string[] {
+    const toks = this.toks;
+    const taken: string[] = [];
+    for (let k = start; k < end;) {
+      const next = toks[k].kind === 'op' && toks[k].text === '{' ? decoratorEnd(toks, k, end) : undefined;
+      if (next === undefined) {
+        const brace = toks[k].kind === 'op' && toks[k].text === '{' ? braceProblem(toks, toks[k].start) : undefined;
+        if (brace !== undefined) (this.warnings ??= []).push(brace);
+        else this.scannedNumber(toks[k]);
+        this.goOn('only a series of valid decorators expected', toks[k]);
+        break;
+      }
+      const name = decoratorsIn(toks, k, next)![0];
+      if (isRounding(name)) this.goOn(`{${toks.slice(k + 1, next - 1).map((t) => t.text).join('')}} is not an expected decorator`, { start: toks[k].start, end: toks[next - 1].end });
+      else taken.push(name);
+      k = next;
+    }
+    return taken;
   }
 
   /**
@@ -1331,6 +1394,10 @@ class LineParser implements TermReader {
       // (At a comma nasm's parser reads a 0 and leaves the comma: measured, `x equ 1:,` is no
       // "expression syntax error", `x equ 1:` is.)
       if (from >= toks.length) this.fail('expression syntax error', toks[end - 1]);
+      // (A decorator but an opmask is a term of its own kind to nasm's evaluator, no address:
+      // measured, `x equ 1:{z}` and `x equ 1:{rn-sae}` are "invalid segment override" then this.)
+      const term = toks[from]?.text === '{' ? decoratorEnd(toks, from, end) : undefined;
+      if (term === end && !decoratorsIn(toks, from, term)![0].startsWith('k')) this.fail('invalid effective address: bad subexpression type', { start: toks[from].start, end: toks[term - 1].end });
       if (from < end) this.expressionUpTo(from, end);
       stop = from < end ? this.stoppedAt : from;
       // (`1[2]`: a displacement before the brackets.)
@@ -1346,7 +1413,9 @@ class LineParser implements TermReader {
     else if (brackets === 1) this.goOn('expecting ] at end of memory operand', toks[stop] ?? toks[end - 1]);
     else if (brackets > 1) this.goOn('excess brackets in memory operand', toks[stop] ?? toks[end - 1]);
     else recover = false;
-    if (!recover && stop < end) this.goOn(`comma, decorator or end of line expected, got ${nasmTokenType(toks[stop])}`, toks[stop]);
+    // (Decorators after a reference nasm's parser reads onto it: see decoratorsAfterValue.)
+    if (!recover && stop < end && toks[stop].text === '{' && decoratorEnd(toks, stop, end) !== undefined) this.decoratorsAfterValue(stop, end);
+    else if (!recover && stop < end) this.goOn(`comma, decorator or end of line expected, got ${nasmTokenType(toks[stop])}`, toks[stop]);
     this.fail(BAD_EQU, toks[start]);
   }
 
