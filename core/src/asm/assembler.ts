@@ -12,7 +12,7 @@ import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter, type FloatMode } from './floats';
-import { encodedFields, headCalls } from '../isa/encode-fields';
+import { encodedFields, headCalls, modrmStart } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { dropsStatement } from './listing-errors';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
@@ -4588,6 +4588,8 @@ class Assembler implements EvalContext {
     // nasm puts an instruction out in calls: its prefixes, opcode and ModR/M (see headCalls), then each value field at once.
     const fields = r.ok ? encodedFields(request, r, first.length) : [];
     let at = fields.length > 0 ? fields[0].start : first.length;
+    const modrm = r.ok ? modrmStart(request, r, at) : undefined;
+    if (modrm !== undefined) out.modrmAt(modrm);
     out.bytes(first.subarray(0, at), r.ok ? headCalls(request, r, at) : Array.from({ length: at }, (_, i) => i + 1));
     for (const f of fields) {
       out.bytes(first.subarray(at, f.start));
