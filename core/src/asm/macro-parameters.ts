@@ -345,8 +345,11 @@ function numberRest(t: PPToken, from: number, gap: boolean): PPToken[] {
  * `..@N.x` and a byte).
  */
 function macroLocalTokens(text: string, t: PPToken, gap: boolean | undefined): PPToken[] {
-  // (Not one with a comment, which the tokens would lose from nasm -E's text: that stays one token.)
-  if (isNameText(text) || text.includes(';')) return [{ kind: 'ident', text, start: t.start, end: t.end, gap }];
+  if (isNameText(text)) return [{ kind: 'ident', text, start: t.start, end: t.end, gap }];
+  // (Not one with a comment, which the tokens would lose from nasm -E's text: that stays one
+  // token, which nasm's assembler reads as text again, as the `%` constructs left in a line (see
+  // reread.ts): measured, `%{%%y:dw 2 ; c` in a macro is the label and `dw 2`.)
+  if (text.includes(';')) return [{ kind: 'preproc', text, start: t.start, end: t.end, gap }];
   const read = tokenizeLine(text);
   return read.map((r, k) => ({ kind: r.kind, text: r.text, start: t.start, end: t.end, gap: k === 0 ? gap : r.start > read[k - 1].end }));
 }
