@@ -1214,7 +1214,25 @@ class LineParser implements TermReader {
       this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
       this.fail(BAD_EQU, toks[this.pos]);
     }
-    if (comma < end) this.fail(BAD_EQU, toks[this.pos]);
+    if (comma < end) {
+      // nasm's parser reads the operands after the first too, with their errors, before no EQU
+      // form takes two (measured with nasm 2.16.01: `y equ 1, 2 3` is "comma, colon, decorator or
+      // end of line expected after operand" then "bad syntax for EQU", `y equ 1, (2` "expecting
+      // `)'" alone).
+      const first = this.pos;
+      for (let k = comma + 1; k < end; k = this.operandEnd(k, false) + 1) {
+        const stop = this.operandEnd(k, false);
+        this.pos = k;
+        const more = this.equWords();
+        if (this.pos >= stop && more.read) this.fail('expression syntax error', toks[this.pos - 1]);
+        if (this.pos >= stop) continue;
+        if (toks[this.pos].text === '[') this.equReference(this.pos, this.pos, stop);
+        this.equOperand(stop);
+        if (more.far) this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
+      }
+      this.pos = first;
+      this.fail(BAD_EQU, toks[this.pos]);
+    }
     let named = false;
     for (let k = this.pos; k < this.stoppedAt && !named; k++) named = register(toks[k]) !== undefined;
     const read = named ? this.equRegisters(value, words, toks[this.pos]) : value;
