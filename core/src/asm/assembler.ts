@@ -4588,7 +4588,8 @@ class Assembler implements EvalContext {
     // nasm puts an instruction out in calls: its prefixes, opcode and ModR/M (see headCalls), then each value field at once.
     const fields = r.ok ? encodedFields(request, r, first.length) : [];
     let at = fields.length > 0 ? fields[0].start : first.length;
-    const modrm = r.ok ? modrmStart(request, r, at) : undefined;
+    // (Where the ModR/M goes only matters to a statement warned about: see ListedStatement.modrm.)
+    const modrm = r.ok && out.detailed ? modrmStart(request, r, at) : undefined;
     if (modrm !== undefined) out.modrmAt(modrm);
     out.bytes(first.subarray(0, at), r.ok ? headCalls(request, r, at) : Array.from({ length: at }, (_, i) => i + 1));
     for (const f of fields) {
