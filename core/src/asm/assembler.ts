@@ -12,14 +12,14 @@ import { firstLeaf } from './expr-walk';
 import { INVALID_OPERAND, registerFactors, withoutRegisters } from './register-sum';
 import { encode, OBSOLETE_REMOVED, wideRegisterProblem } from './instruction-set';
 import { DEFAULT_FLOAT_MODE, floatFunction, floatModeAfter, type FloatMode } from './floats';
-import { encodedFields, headCalls } from '../isa/encode-fields';
+import { encodedFields, headCalls, modrmStart } from '../isa/encode-fields';
 import { DataBuilder, relocation, type ListedStatement } from './listing-data';
 import { dropsStatement } from './listing-errors';
 import { EncodeCache, Encoding, oneValueKey, operandKey, valueShape, type ByValue } from './encode-cache';
 import { dirName, joinPath, searchPlaces } from './paths';
 import { tokensText } from './macros';
 import { invalidEffectiveAddress, MIB_PROBLEM, MODE_ADDRESS, resolveMemory } from './effective-address';
-import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
+import { braceProblem, INSTRUCTION_EXPECTED, isWrt, parseStatement, registerOutsideDialect, semicolonIn, wrtOperand, setsLocalBase, StatementKind, type DataItem, type ParseOutcome, type ParsedOperand, type ParsedStatement, type SharedBases } from './parser';
 import { dataPieces, DataWriter, hasReserve, onlyReserve, reservations, staticItems, type DataPiece } from './data-bytes';
 import { readMapDirective, type MapFile, type MapRequest, type MapSymbol } from './map-file';
 import { buildImage, layoutSections, loadAddress, LOAD_SEGMENTS, MAX_SECTION_BYTES, newSection, segmentAddress, segmentSection, writeBytes, writeRepeated, type Section } from './sections';
@@ -235,9 +235,6 @@ export function listStatements(stmts: readonly ParsedStatement[], sharedBases: S
   return new Assembler(stmts, lines, lineOf, new DiagnosticSink(), { includePaths: [], mainFile: '', optimization: output.optimization, sharedBases }).listing(output, warned);
 }
 
-/** A place code goes to: a section, or absolute space. */
-interface Place { readonly sec: number; readonly absolute: number | undefined; readonly absoluteSec: number }
-const TEXT_PLACE: Place = { sec: 0, absolute: undefined, absoluteSec: -1 };
 
 interface StrucState {
   readonly name: string; readonly base: number; readonly stmt: number;
@@ -278,6 +275,9 @@ const ABSOLUTE_ZERO: Value = Object.freeze({ v: 0, sec: -1 });
  * offset; its segment is UNPLACED_SEGMENT (expr.ts), an external one no external name has.
  */
 const UNPLACED_OFFSET = 0x100;
+
+/** An `absolute` address nasm read, but as no place ("cannot use non-relocatable expression"): see unreadAddress. */
+const NOT_RELOCATABLE = 'not relocatable';
 
 /**
  * How a pass can redo a statement without reading its parse: a statement's parse is a handful of
@@ -385,16 +385,16 @@ class Assembler implements EvalContext {
   private countRunsOnce = false;
   /** Whether an `absolute` or `struc` of the pass gave absolute space its place (see strucDirective). */
   private absoluteEntered = false;
-  /**
-   * Where `endstruc` goes back to: nasm's `__?SECT?__`, the place the last `section`, `segment`
-   * or `absolute` written without brackets went to (`[section .text]` before any), which nasm's
-   * `endstruc` macro expands (measured: after `[section .data]` a structure ends in .text; after
-   * `absolute 0x100` / `x: resb 4` it ends at 0x100 again).
-   */
-  private sect: Place = TEXT_PLACE;
-  /** The output line of the `section`, `segment` or `absolute` line that set `sect` (-1: none). */
+  /** Where absolute space was when a section line last left it (see unreadAddress). */
+  private absoluteLeft: { readonly offset: number; readonly sec: number } = { offset: 0, sec: -1 };
+  /** The output line of the last `section`, `segment` or `absolute` line written without brackets (-1: none; see sectStmt). */
   private sectLine = -1;
-  /** The statement of that line when it is a `section` or `segment` line (-1: none; see sectionAgain). */
+  /**
+   * The statement of that line: nasm's `__?SECT?__`, which its `endstruc` macro ends with, so a
+   * structure ends where that line goes when it is run again there (`[section .text]` before any;
+   * measured: after `[section .data]` a structure ends in .text; after `absolute 0x100` / `x: resb
+   * 4` it ends at 0x100 again, after `absolute $+4` at its size plus 4). See placeAgain.
+   */
   private sectStmt = -1;
   /** Whether `align`/`alignb` raise the section's alignment: until `sectalign off`, and again after `sectalign on`. */
   private alignRaisesSection = true;
@@ -878,7 +878,7 @@ class Assembler implements EvalContext {
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.absoluteEntered = false;
-    this.sect = TEXT_PLACE;
+    this.absoluteLeft = { offset: 0, sec: -1 };
     this.sectLine = -1;
     this.sectStmt = -1;
     this.alignRaisesSection = true;
@@ -2344,7 +2344,8 @@ class Assembler implements EvalContext {
     if (comma <= 0) return { v: 0, sec: -1 };
     if (comma === args.length - 1) { this.error('syntax', 'expression syntax error', args[comma]); return { v: undefined, sec: -1 }; }
     const e = this.exprArgFrom(st, args.slice(comma + 1), 'ignored');
-    return e === undefined ? { v: undefined, sec: -1 } : this.absoluteBase(e);
+    const place = e === undefined ? undefined : this.absoluteBase(e);
+    return place === undefined || place === NOT_RELOCATABLE ? { v: undefined, sec: -1 } : place;
   }
 
   /**
@@ -2369,9 +2370,8 @@ class Assembler implements EvalContext {
 
   /** The directive of `struc [X]`'s label line: bracketed, it leaves `__?SECT?__` as it was (see keepSect). */
   private labelLineDirective(st: ParsedStatement): void {
-    const { sect, sectLine, sectStmt } = this;
+    const { sectLine, sectStmt } = this;
     this.directive(st, st.op!.name);
-    this.sect = sect;
     this.sectLine = sectLine;
     this.sectStmt = sectStmt;
   }
@@ -3334,25 +3334,43 @@ class Assembler implements EvalContext {
   private keepSect(): void {
     const line = this.lineOf[this.stmtIndex];
     if (this.lines.tokensOf(line)[0]?.text === '[') return;
-    this.sect = { sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec };
     this.sectLine = line;
-    this.sectStmt = this.absolute === undefined ? this.stmtIndex : -1;
+    this.sectStmt = this.stmtIndex;
+  }
+
+  /**
+   * Whether `args`, a `section`, `segment` or `absolute` line's, hold a `;`: nasm's macro writes
+   * them out as a raw directive, which that cuts before its `]` (see the parser's
+   * noSemicolonBefore), its error then, the line still `__?SECT?__` (measured with nasm 2.16.01:
+   * `section 'q ;r'` / `struc s` / `endstruc` is "invalid directive line" at both lines).
+   */
+  private corruptPlaceLine(args: readonly PPToken[]): boolean {
+    const cut = semicolonIn(args, 0, args.length);
+    if (cut === undefined) return false;
+    this.error('syntax', 'invalid directive line', cut);
+    this.keepSect();
+    return true;
   }
 
   private absoluteDirective(st: ParsedStatement, args: readonly PPToken[]): void {
+    if (this.corruptPlaceLine(args)) return;
     // (Nothing to read: nasm's evaluator refuses it, measured `[absolute ]`, and its first pass
     // ends the assembly before code after it is found in absolute space.)
     if (args.length === 0) {
       this.error('syntax', 'expression syntax error', st.op);
-      if (this.unplaced()) { this.enterUnplacedSpace(); this.keepSect(); }
+      if (this.unplaced()) this.enterUnplacedSpace();
+      else this.unreadAddress(false);
+      this.keepSect();
       return;
     }
     const e = this.exprArgFrom(st, args, 'ignored');
     // A critical expression (measured: an unknown symbol, or one defined after the line, is
     // "not defined before use").
-    let v = e !== undefined ? this.absoluteBase(e) : undefined;
+    const read = e !== undefined ? this.absoluteBase(e) : undefined;
+    let v = read === NOT_RELOCATABLE ? undefined : read;
     if (v?.v !== undefined && v.sec < 0 && !this.exactAddress(v, args, e!)) v = undefined;
     if (v?.v === undefined && this.unplaced()) { this.enterUnplacedSpace(); this.keepSect(); return; }
+    if (v?.v === undefined && (this.pass > 0 || this.final)) { this.unreadAddress(read === NOT_RELOCATABLE); this.keepSect(); return; }
     this.absolute = v?.v ?? 0;
     this.absoluteSec = v !== undefined && v.v !== undefined ? v.sec : -1;
     this.absoluteEntered ||= v?.v !== undefined;
@@ -3371,6 +3389,21 @@ class Assembler implements EvalContext {
   private enterUnplacedSpace(): void {
     this.absolute = UNPLACED_OFFSET;
     this.absoluteSec = UNPLACED_SEGMENT;
+  }
+
+  /**
+   * Where an `absolute` nasm could not read leaves it once one it could read gave absolute space
+   * a place in the pass (directiv.c): in absolute space, in the segment it had, at the offset it
+   * is at (or was at when a section line left it) for an address that is no place
+   * (`nonRelocatable`: `absolute eax`), at 0x100 for one its evaluator gave up on (`absolute 1/0`,
+   * `absolute x+`). Its first pass stops after the error, so only that pass's messages show it
+   * (measured with nasm 2.16.01: `absolute 10` / `x: resb 1` / `absolute eax` / `y: resb 1` /
+   * `section .text` / `resb y-11` is the error alone, as after `absolute 1/0`).
+   */
+  private unreadAddress(nonRelocatable: boolean): void {
+    const at = this.absolute !== undefined ? { offset: this.absolute, sec: this.absoluteSec } : this.absoluteLeft;
+    this.absolute = nonRelocatable ? at.offset : UNPLACED_OFFSET;
+    this.absoluteSec = at.sec;
   }
 
   /**
@@ -3400,14 +3433,14 @@ class Assembler implements EvalContext {
    * externalLabel), in nasm's first pass too, once its `extern` line is read (measured with nasm
    * 2.16.01: `absolute a` / `extern a` is "symbol `a' not defined before use").
    */
-  private absoluteBase(e: Expr): Value {
+  private absoluteBase(e: Expr): Value | typeof NOT_RELOCATABLE {
     if (this.laterInCritical(e)) return { v: undefined, sec: -1 };
     // (A register is no place, unless its terms cancel: measured, `absolute eax` and `absolute
     // 4+eax` are "cannot use non-relocatable expression as ABSOLUTE address", `eax-eax` is 0.)
     const registers = firstLeaf(e, (leaf) => leaf.k === 'sym' && leaf.escaped === undefined && lookupRegister(leaf.name) !== undefined) !== undefined ? registerFactors(e) : undefined;
     // (Its evaluator takes `-eax`, which an operand does not: no "invalid operand type" here.)
     if (typeof registers === 'string' && registers !== INVALID_OPERAND) { this.error('syntax', registers, e); return { v: undefined, sec: -1 }; }
-    if (registers !== undefined && (typeof registers === 'string' || registers.size > 0)) { this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e); return { v: undefined, sec: -1 }; }
+    if (registers !== undefined && (typeof registers === 'string' || registers.size > 0)) { this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e); return NOT_RELOCATABLE; }
     if (registers !== undefined) return this.absoluteBase(withoutRegisters(e));
     let of: ExternalName | undefined;
     if (this.externals.size > 0) {
@@ -3449,7 +3482,7 @@ class Assembler implements EvalContext {
    * away once leaves its labels' offsets too (measured at `org 0x100`: `absolute -l`, l at 1 in
    * .text, is -1; `l2-l`, l2 in .data, is l2's address less 1).
    */
-  private scaledAbsoluteBase(e: Expr): Value | undefined {
+  private scaledAbsoluteBase(e: Expr): Value | typeof NOT_RELOCATABLE | undefined {
     const externals = this.externalsNotLabels();
     const roots = externals.size > 0 ? externalCoefficients(e, externals) : undefined;
     if (roots !== undefined && [...roots.keys()].some((root) => !this.externsInPass.has(root))) return undefined;
@@ -3473,7 +3506,7 @@ class Assembler implements EvalContext {
       v -= c * this.segmentAddress(sec);
     }
     if (refused) this.error('syntax', 'cannot use non-relocatable expression as ABSOLUTE address', e);
-    return refused ? { v: undefined, sec: -1 } : scaled || taken ? { v, sec: added } : undefined;
+    return refused ? NOT_RELOCATABLE : scaled || taken ? { v, sec: added } : undefined;
   }
 
 
@@ -3502,8 +3535,8 @@ class Assembler implements EvalContext {
     let k = defs === undefined ? -1 : defs.length - 1;
     while (k >= 0 && defs![k].at > line) k--;
     if (k < 0 || defs![k].at <= this.sectLine) {
-      ({ sec: this.sec, absolute: this.absolute, absoluteSec: this.absoluteSec } = this.sect);
-      if (this.sectStmt >= 0 && this.final) this.sectionAgain(word);
+      if (this.sectStmt >= 0) this.placeAgain(word);
+      else { this.sec = 0; this.absolute = undefined; this.absoluteSec = -1; }
       return;
     }
     const body = defs![k].body;
@@ -3518,26 +3551,27 @@ class Assembler implements EvalContext {
     const args = body.slice(bracketed + 1, end);
     // (The definition stays what `__?SECT?__` is: the next endstruc runs it again, measured with
     // nasm 2.16.01, two structures after `%define __?SECT?__ [section .data]` both end in .data.)
-    const { sect, sectLine, sectStmt } = this;
+    const { sectLine, sectStmt } = this;
     if (directive === 'absolute') this.absoluteDirective(st, args);
     else this.sectionDirective(st, args);
-    this.sect = sect;
     this.sectLine = sectLine;
     this.sectStmt = sectStmt;
   }
 
   /**
-   * The messages of the `section` line `__?SECT?__` is, which `endstruc` runs again: nasm's
-   * `section` macro defines it as the line, attributes and all, so what they warn of is warned of
-   * again at each `endstruc` (measured with nasm 2.16.01: `section .d foo` / `struc s` / `.a: resb
-   * 1` / `endstruc` warns "ignoring unknown section attribute: "foo"" at both lines).
+   * The `section`, `segment` or `absolute` line `__?SECT?__` is, which `endstruc` runs again, with
+   * its messages there: nasm's macro defines it as the line, attributes and all, so what they warn
+   * of is warned of again at each `endstruc`, and an address is read again, `$` the structure's
+   * (measured with nasm 2.16.01: `section .d foo` / `struc s` / `.a: resb 1` / `endstruc` warns
+   * "ignoring unknown section attribute: "foo"" at both lines; after `absolute eax` the error is
+   * given at both; `absolute $+4` / `struc s` / `.a: resb 3` / `endstruc` goes on at 7).
    */
-  private sectionAgain(word: { readonly start: number; readonly end: number }): void {
-    const { sect, sectLine, sectStmt } = this;
+  private placeAgain(word: { readonly start: number; readonly end: number }): void {
+    const { sectLine, sectStmt } = this;
     const st = this.stmts[sectStmt];
     const mark = this.sink.mark();
-    this.sectionDirective(st, st.args);
-    this.sect = sect;
+    if (st.op!.name === 'absolute') this.absoluteDirective(st, st.args);
+    else this.sectionDirective(st, st.args);
     this.sectLine = sectLine;
     this.sectStmt = sectStmt;
     const expansion = this.lines.origin(this.line).expansion;
@@ -3576,6 +3610,7 @@ class Assembler implements EvalContext {
   }
 
   private sectionDirective(st: ParsedStatement, written: readonly PPToken[]): void {
+    if (this.corruptPlaceLine(written)) return;
     let args = wordsAtBlanks(written);
     const nameTok = args[0];
     // `[section]` alone (masm's `segment` with no label puts it out) is a section named '' in
@@ -3589,6 +3624,7 @@ class Assembler implements EvalContext {
     if (nameTok !== undefined) for (; i < args.length && !spaced(args[i - 1], args[i]); i++) name += args[i].text;
     const s = this.openSection(name, args);
     this.sec = s.index;
+    if (this.absolute !== undefined) this.absoluteLeft = { offset: this.absolute, sec: this.absoluteSec };
     this.absolute = undefined;
     this.absoluteSec = -1;
     this.keepSect();
@@ -4686,6 +4722,9 @@ class Assembler implements EvalContext {
     // nasm puts an instruction out in calls: its prefixes, opcode and ModR/M (see headCalls), then each value field at once.
     const fields = r.ok ? encodedFields(request, r, first.length) : [];
     let at = fields.length > 0 ? fields[0].start : first.length;
+    // (Where the ModR/M goes only matters to a statement warned about: see ListedStatement.modrm.)
+    const modrm = r.ok && out.detailed ? modrmStart(request, r, at) : undefined;
+    if (modrm !== undefined) out.modrmAt(modrm);
     out.bytes(first.subarray(0, at), r.ok ? headCalls(request, r, at) : Array.from({ length: at }, (_, i) => i + 1));
     for (const f of fields) {
       out.bytes(first.subarray(at, f.start));

@@ -2,6 +2,7 @@
 // (`%$$x` one context further out, ...) that are local to a context.
 
 import { NOWHERE, spaced, type PPToken } from './source';
+import { isNameText } from './lexer';
 
 /** Whether `t` is a context-local name as written, `%$x` (`%$$x`, ...). */
 export function isContextLocal(t: PPToken | undefined): boolean {
@@ -124,6 +125,9 @@ export class ContextStack {
     for (const t of toks) {
       if (isContextLocal(t)) {
         const r = this.resolve(t.text);
+        // (A name with more in it, from braces never closed, `%{$y:dw 2`, is text nasm's assembler
+        // reads again, as the `%` constructs left in a line: see reread.ts.)
+        if ('name' in r && !isNameText(r.name)) { out.push({ kind: 'preproc', text: r.name, start: t.start, end: t.end, src: t.src, gap: t.gap }); continue; }
         if ('name' in r) { out.push({ kind: 'ident', text: r.name, start: t.start, end: t.end, src: t.src, gap: t.gap, contextLocal: t.text }); continue; }
         problem(r.error, t);
       }
@@ -163,7 +167,7 @@ export class ContextStack {
    */
   nameNow(b: PPToken, start: number, end: number, gap: boolean, problem: (message: string) => void): PPToken {
     const r = this.resolve(b.text);
-    if ('name' in r) return { kind: 'ident', text: r.name, start, end, at: NOWHERE, gap, contextLocal: b.text };
+    if ('name' in r) return isNameText(r.name) ? { kind: 'ident', text: r.name, start, end, at: NOWHERE, gap, contextLocal: b.text } : { kind: 'preproc', text: r.name, start, end, at: NOWHERE, gap };
     problem(r.error);
     return { kind: b.kind, text: b.text, start, end, at: b.at ?? NOWHERE, gap };
   }

@@ -58,6 +58,13 @@ export interface EvalContext {
   readonly externals?: ReadonlyMap<string, ExternalName>;
   /** Whether nasm's first pass knows every name in `e` (one defined further on it does not): the assembler's. */
   knownAtFirst?(e: Expr): boolean;
+  /**
+   * Whether the terms that are no number here are registers (the preprocessor's, see
+   * pp-expressions.ts registerExpression), which nasm's vectors put before the number: after an
+   * operator's error for one, its evaluator goes on with 0 for the operand, or a shift's number
+   * (see afterScalarError).
+   */
+  readonly registerTerms?: boolean;
 }
 
 /**
@@ -1147,6 +1154,16 @@ const GOES_ON: ReadonlySet<string> = new Set(['|', '^', '&', '||', '^^', '&&']);
  */
 function afterScalarError(e: Extract<Expr, { k: 'bin' }>, a: Value, b: Value, ctx: EvalContext): Value {
   const shift = e.op === '<<' || e.op === '>>' || e.op === '<<<' || e.op === '>>>';
+  // (nasm's reloc_value is an operand's first term, 0 unless it is the number: a register's term
+  // comes first, so an operand with one is 0, `-eax` and `eax+3` too, and a shift's number
+  // operand is its value; measured with nasm 2.16.01 -E: `%if (2|(eax+3))==2` and `%if 1 << -eax`
+  // are true after the operator's error.)
+  if (ctx.registerTerms === true) {
+    if (shift) return a;
+    if (!GOES_ON.has(e.op) || (a.v === undefined && a !== NOT_SCALAR) || (b.v === undefined && b !== NOT_SCALAR)) return { v: undefined, sec: -1 };
+    const number = (x: Value): Value => (x === NOT_SCALAR || x.sec >= 0 ? { v: 0, sec: -1 } : x);
+    return binary(e, number(a), number(b), ctx);
+  }
   // (An external name's stays no number: nasm's first pass stops on the shift's error before its
   // bin format would refuse the name as it puts it out.)
   if (shift) return a.sec >= EXTERNAL_SEGMENTS ? NOT_SCALAR : a === NOT_SCALAR || (a.sec >= 0 && a.v !== undefined) ? a : { v: undefined, sec: -1 };

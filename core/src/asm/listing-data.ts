@@ -38,6 +38,8 @@ export interface ListedStatement {
    */
   readonly nothings?: ReadonlyMap<number, readonly number[]>;
   readonly repeats: number;
+  /** Where an instruction's ModR/M byte is put out, when it has one (warnings of its address come there). Only for a statement warned about. */
+  readonly modrm?: number;
   /**
    * Where each value of an external name put out ends, in order, with the columns its expression
    * is written at (the bin format refuses each as it is put out). Only for a statement warned about.
@@ -57,6 +59,7 @@ export class DataBuilder {
   nothings?: Map<number, number[]>;
   repeats = 1;
   externals?: ExternalPiece[];
+  modrm?: number;
 
   constructor(public offset: number, readonly detailed: boolean) {}
 
@@ -69,6 +72,11 @@ export class DataBuilder {
       else for (const end of calls) this.outs.push(this.offset + end);
     }
     this.offset += bytes.length;
+  }
+
+  /** The instruction's ModR/M byte is put out `at` bytes from here (see ListedStatement.modrm). */
+  modrmAt(at: number): void {
+    if (this.detailed) this.modrm = this.offset + at;
   }
 
   /** A value the output format relocates; by an external name's segment, that of expression `external` (its columns). */

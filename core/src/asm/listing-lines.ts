@@ -355,8 +355,16 @@ function copies(m: Message, s: ListedStatement, column: number | undefined, nth:
   };
   if (m.code === 'nobits-data' || m.code === 'absolute-data') return after(s.outs);
   if (m.code === 'zeroing') return [nth < s.reserves.length ? { text, offset: s.reserves[nth] } : { text }];
-  // (nasm sizes the address, then puts it out: a warning each time.)
-  if (m.code === 'ea-dispsize' || m.code === 'ea-rel') return [{ text }, { text }];
+  // (nasm sizes the address, before the statement's pieces, then puts it out with its ModR/M: a
+  // warning each time, in each repetition; measured, `mov eax, [rel ebx+8]` in .bss warns of it,
+  // of the nobits prefixes and opcode, then of it again and of the ModR/M and displacement.)
+  if (m.code === 'ea-dispsize' || m.code === 'ea-rel') {
+    const start = s.data[0]?.kind === 'bytes' ? s.data[0].offset : undefined;
+    if (start === undefined || s.modrm === undefined) return [{ text }, { text }];
+    const out: ListingMessage[] = [{ text, offset: start }, { text, offset: s.modrm }];
+    for (let k = 1; k < s.repeats; k++) out.push(inRound({ text }, k, start), inRound({ text }, k, s.modrm));
+    return out;
+  }
   const nothings = column === undefined ? undefined : s.nothings?.get(column);
   if (m.code === 'integer-size' && nothings !== undefined) return after(nothings);
   // (The output format's word on the selector's segment is given as it is put out, after it; the

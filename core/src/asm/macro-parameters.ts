@@ -4,7 +4,7 @@
 
 import type { SourceRange } from './api';
 import type { DiagnosticSink } from './diagnostics';
-import { BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, writtenBeforeLastComma, type MacroInvocation, type MultiLineMacro } from './macros';
+import { BLANK_ARGUMENTS, BRACED_ARGUMENTS, findMacroTaking, UNCLOSED_BRACE, macroArgument, splitArguments, startsBlank, writtenBeforeLastComma, type MacroInvocation, type MultiLineMacro } from './macros';
 import { follow, gapped, lineRange, NOWHERE, spaced, type PPToken } from './source';
 import { pasted, pastes, rereadRuns } from './token-paste';
 import { isNameText, tokenizeLine } from './lexer';
@@ -206,6 +206,8 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
   let emptyGap: boolean | undefined;
   // Whether a parameter put something in the line (see rereadRuns).
   let substituted = false;
+  // The parameter just read is an argument of blanks alone (see BLANK_ARGUMENTS).
+  let blankArgument = false;
   for (let ti = 0; ti < toks.length; ti++) {
     let t = toks[ti];
     // (The token before `t`, as written: `%+1` reads two tokens.)
@@ -265,24 +267,27 @@ export function substituteParams(inv: MacroInvocation, toks: readonly PPToken[],
       else if (n !== undefined) {
         const arg = macroArgument(inv, n) ?? [];
         leadBlank = startsBlank(arg);
+        blankArgument = BLANK_ARGUMENTS.has(arg);
         repl = arg.map((a, q) => ({ ...a, start: t.start, end: t.end, gap: q > 0 ? spaced(arg[q - 1], a) : gap || leadBlank }));
         blankAfter = arg.length > 0 && arg[arg.length - 1].blankAfter === true;
       } else if (s.startsWith('%%')) repl = macroLocalTokens(`..@${inv.id}.${s.slice(2)}`, t, gap);
     }
     // (Blanks an argument ended with keep it from what follows, and those it began with from what
     // goes before: nasm pastes nothing there.)
-    const glue = prevEnd === t.start && out.length > 0 && !gapNext && !leadBlank;
+    // (Nor across parameters that came to nothing after blanks: `ab %2cd` is `ab cd` then.)
+    const glue = prevEnd === t.start && out.length > 0 && !gapNext && !leadBlank && emptyGap !== true;
     leadBlank = false;
     // An empty replacement after blanks leaves them, at the line's end too (see SubstitutionEnd), as
     // does an argument that ends with them.
-    if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(before, t);
+    if (repl !== undefined && repl.length === 0) endsBlank ||= spaced(before, t) || blankArgument;
     else endsBlank = repl !== undefined && blankAfter;
     // After an empty replacement the blanks are those before and after it, none written there
     // (measured, nasm -E: `db 1,%1,2` is `db 1,,2`, `%1: db 3` is `: db 3`).
     if (emptyGap !== undefined && repl === undefined) t = gapped(t, emptyGap || spaced(before, t));
     else if (emptyGap === true && repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], true);
-    if (repl !== undefined && repl.length === 0) emptyGap = (emptyGap ?? (ti === 0 ? t.gap ?? t.start > 0 : spaced(toks[ti - 1], t))) || (emptyGap !== undefined && spaced(before, t));
+    if (repl !== undefined && repl.length === 0) emptyGap = (emptyGap ?? (ti === 0 ? t.gap ?? t.start > 0 : spaced(toks[ti - 1], t))) || (emptyGap !== undefined && spaced(before, t)) || blankArgument;
     else emptyGap = undefined;
+    blankArgument = false;
     if (gapNext && repl === undefined) t = gapped(t, true);
     else if (gapNext && repl !== undefined && repl.length > 0) repl[0] = gapped(repl[0], true);
     if (repl === undefined || repl.length > 0) gapNext = repl !== undefined && blankAfter;
@@ -343,8 +348,11 @@ function numberRest(t: PPToken, from: number, gap: boolean): PPToken[] {
  * `..@N.x` and a byte).
  */
 function macroLocalTokens(text: string, t: PPToken, gap: boolean | undefined): PPToken[] {
-  // (Not one with a comment, which the tokens would lose from nasm -E's text: that stays one token.)
-  if (isNameText(text) || text.includes(';')) return [{ kind: 'ident', text, start: t.start, end: t.end, gap }];
+  if (isNameText(text)) return [{ kind: 'ident', text, start: t.start, end: t.end, gap }];
+  // (Not one with a comment, which the tokens would lose from nasm -E's text: that stays one
+  // token, which nasm's assembler reads as text again, as the `%` constructs left in a line (see
+  // reread.ts): measured, `%{%%y:dw 2 ; c` in a macro is the label and `dw 2`.)
+  if (text.includes(';')) return [{ kind: 'preproc', text, start: t.start, end: t.end, gap }];
   const read = tokenizeLine(text);
   return read.map((r, k) => ({ kind: r.kind, text: r.text, start: t.start, end: t.end, gap: k === 0 ? gap : r.start > read[k - 1].end }));
 }

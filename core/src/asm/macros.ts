@@ -160,9 +160,17 @@ export function blankFirst(t: PPToken): PPToken {
   return first;
 }
 
-/** `copy`, a copy of argument `arg` token for token, marked as `arg` is (BRACED_ARGUMENTS, startsBlank). */
+/**
+ * A multi-line macro's arguments written as braces around blanks alone (`m 1, { }`): nasm keeps a
+ * blank for them, which parts the tokens either side of the parameter (measured with nasm 2.16.01:
+ * `ab%2cd` is `ab cd`, where `{}` leaves `abcd`).
+ */
+export const BLANK_ARGUMENTS = new WeakSet<readonly PPToken[]>();
+
+/** `copy`, a copy of argument `arg` token for token, marked as `arg` is (BRACED_ARGUMENTS, BLANK_ARGUMENTS, startsBlank). */
 export function markedAs(copy: PPToken[], arg: readonly PPToken[]): PPToken[] {
   if (BRACED_ARGUMENTS.has(arg)) BRACED_ARGUMENTS.add(copy);
+  if (BLANK_ARGUMENTS.has(arg)) BLANK_ARGUMENTS.add(copy);
   if (startsBlank(arg)) BLANK_AFTER_BRACE.add(copy[0]);
   return copy;
 }
@@ -234,7 +242,9 @@ export function splitArguments(tokens: readonly PPToken[], start: number, greedy
       braces--;
       if (--depth === 0 && braced) {
         closed = true;
-        // (Braces of blanks alone leave them to the token after them: `{ }x` is ` x`, measured.)
+        // (Braces of blanks alone leave them to the token after them: `{ }x` is ` x`, measured;
+        // or are a blank, when nothing follows in a multi-line macro's call: see BLANK_ARGUMENTS.)
+        if (cur.length === 0 && !parentheses && spaced(opened, t)) BLANK_ARGUMENTS.add(cur);
         if (cur.length > 0 || !spaced(opened, t)) opened = undefined;
         // nasm keeps the blanks before the closing brace (`{1, 2 }` is `1, 2 `), not those after the opening one.
         const last = cur[cur.length - 1];

@@ -335,6 +335,21 @@ function isDecoratorOperand(tokens: readonly PPToken[], start: number, end: numb
   return names !== undefined && names.length === 1 && (names[0] === 'z' || names[0].startsWith('1to'));
 }
 
+/** Whether decorator `name` (see DECORATORS) is a rounding mode (`{rn-sae}`) or `{sae}`. */
+function isRounding(name: string): boolean {
+  return name.endsWith('sae');
+}
+
+/**
+ * The index after the braces at `tokens[open]` when they are one of nasm's decorator tokens
+ * (see decoratorsIn), else undefined.
+ */
+function decoratorEnd(tokens: readonly PPToken[], open: number, end: number): number | undefined {
+  let close = open + 1;
+  while (close < end && tokens[close].text !== '}') close++;
+  return close < end && decoratorsIn(tokens, open, close + 1) !== undefined ? close + 1 : undefined;
+}
+
 /**
  * nasm's scanner reads `{...}` as one token, a decorator, and says so of anything else in braces
  * before its parser stops there (measured: `x {e}` is "`e' is not a valid decorator with braces"
@@ -788,6 +803,7 @@ class LineParser implements TermReader {
         return this.statement();
       }
       if (close === toks.length) this.fail('invalid directive line', toks[0]);
+      this.noSemicolonBefore(close, 1);
       const word = toks[1];
       // nasm's directive name is what runs from the `[` to a blank or the `]` (measured:
       // `[warning( -user]`, `[bits(32)]`, `[org+5]`, `[+x]` are "unrecognized directive
@@ -1051,6 +1067,9 @@ class LineParser implements TermReader {
     // that line does (measured: `section .a]zz` is section .a, `cpu 386]zz` cpu 386).
     const end = RESERVE_UNIT[lower] !== undefined && toks.length - this.pos > 1 && toks[toks.length - 1].text === ',' ? toks.length - 1
       : BRACKETED_BY_MACRO.has(lower) ? firstClosingBracket(toks, this.pos) : toks.length;
+    // (`section`, `segment` and `absolute` set `__?SECT?__` all the same, which the assembler's
+    // endstruc runs again: see its corruptPlaceLine.)
+    if ((BRACKETED_BY_MACRO.has(lower) && !SETS_SECT.has(lower)) || EACH_PARAMETER.has(lower) || lower === 'sectalign') this.noSemicolonBefore(end, this.pos);
     if (RESERVE_UNIT[lower] !== undefined) {
       for (let k = this.pos; k < end; k++) {
         const stop = this.operandEnd(k, false);
@@ -1059,6 +1078,17 @@ class LineParser implements TermReader {
       }
     }
     return this.finish(label, times, prefixes, op, NO_OPERANDS, NO_DATA, toks.slice(this.pos, end));
+  }
+
+  /**
+   * nasm cuts a comment off a raw directive's line (`[NAME ...]`, as its standard macros write
+   * them too) at its first `;`, in a string too, and a line cut before its `]` is none (measured
+   * with nasm 2.16.01: `section 'q ;r' s`, `bits ';'` and `[warning ';']` are "invalid directive
+   * line"): the tokens from `from` to `end` (the `]`) must hold none.
+   */
+  private noSemicolonBefore(end: number, from: number): void {
+    const cut = semicolonIn(this.toks, from, end);
+    if (cut !== undefined) this.fail('invalid directive line', cut);
   }
 
   /** The statement of instruction `word`: its operands, from `this.pos` past it. */
@@ -1144,7 +1174,13 @@ class LineParser implements TermReader {
       if (kept !== undefined) {
         this.toks = toks.slice(0, kept.end);
         this.pos = kept.start;
-        try { return this.equValue(word); } finally { this.toks = toks; }
+        try {
+          const read = this.equValue(word);
+          // (Before a size, not before `to`: measured, `y equ dword 1, {rn-sae}` is "unsupported
+          // mode decorator for instruction", `y equ to 1, {rn-sae}` "invalid combination of opcode
+          // and operands".)
+          return kept.rounded && (read.form === undefined || read.form === 'size') ? { ...read, form: 'decorator' } : read;
+        } finally { this.toks = toks; }
       }
     }
     this.equDecorators = undefined;
@@ -1167,7 +1203,25 @@ class LineParser implements TermReader {
       this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
       this.fail(BAD_EQU, toks[this.pos]);
     }
-    if (comma < end) this.fail(BAD_EQU, toks[this.pos]);
+    if (comma < end) {
+      // nasm's parser reads the operands after the first too, with their errors, before no EQU
+      // form takes two (measured with nasm 2.16.01: `y equ 1, 2 3` is "comma, colon, decorator or
+      // end of line expected after operand" then "bad syntax for EQU", `y equ 1, (2` "expecting
+      // `)'" alone).
+      const first = this.pos;
+      for (let k = comma + 1; k < end; k = this.operandEnd(k, false) + 1) {
+        const stop = this.operandEnd(k, false);
+        this.pos = k;
+        const more = this.equWords();
+        if (this.pos >= stop && more.read) this.fail('expression syntax error', toks[this.pos - 1]);
+        if (this.pos >= stop) continue;
+        if (toks[this.pos].text === '[') this.equReference(this.pos, this.pos, stop);
+        this.equOperand(stop);
+        if (more.far) this.goOn('invalid use of FAR operand specifier', toks[this.pos]);
+      }
+      this.pos = first;
+      this.fail(BAD_EQU, toks[this.pos]);
+    }
     let named = false;
     for (let k = this.pos; k < this.stoppedAt && !named; k++) named = register(toks[k]) !== undefined;
     const read = named ? this.equRegisters(value, words, toks[this.pos]) : value;
@@ -1181,23 +1235,31 @@ class LineParser implements TermReader {
    * An `equ`'s operands from `this.pos` with decorators among them that nasm's evaluator takes
    * for a rounding mode (see isDecoratorOperand): each is "invalid decorator", and drops out of
    * the operands (measured with nasm 2.16.01: `y equ {z}, 1` and `y equ 1, {z}` define y as 1,
-   * `y equ {z}` is then "bad syntax for EQU", `y equ 1, {z}, 2` too). The one operand left, when
-   * there is one; undefined when there are no such decorators.
+   * `y equ {z}` is then "bad syntax for EQU", `y equ 1, {z}, 2` too). A rounding mode (`{rn-sae}`,
+   * `{sae}`) drops out as well, with no error, but puts itself on the operand before, which no EQU
+   * form then takes (`rounded`; measured: `y equ 1, {rn-sae}` is "unsupported mode decorator for
+   * instruction", `y equ {rn-sae}, 1` defines y as 1). An opmask (`{k1}`) is no expression
+   * (measured: `y equ 1, {k1}` is "expression syntax error"). The one operand left, when there is
+   * one; undefined when there are no such decorators.
    */
-  private withoutDecoratorOperands(word: PPToken): { start: number; end: number } | undefined {
+  private withoutDecoratorOperands(word: PPToken): { start: number; end: number; rounded: boolean } | undefined {
     const toks = this.toks;
     const kept: { start: number; end: number }[] = [];
-    let dropped = false;
+    let dropped = false, rounded = false;
     for (let k = this.pos; k < toks.length; k++) {
       const stop = this.operandEnd(k, false);
+      const first = toks[k]?.text === '{' ? decoratorEnd(toks, k, stop) : undefined;
+      const name = first !== undefined ? decoratorsIn(toks, k, first)![0] : undefined;
+      if (name?.startsWith('k') === true) this.fail('expression syntax error', toks[k]);
       if (isDecoratorOperand(toks, k, stop)) { this.goOn(INVALID_DECORATOR, { start: toks[k].start, end: toks[stop - 1].end }); dropped = true; }
+      else if (name !== undefined && isRounding(name) && decoratorsIn(toks, k, stop) !== undefined) { dropped = true; rounded ||= kept.length > 0; }
       // (A comma that ends the operands is their end: `y equ 5,` is 5.)
       else if (stop > k || stop < toks.length) kept.push({ start: k, end: stop });
       k = stop;
     }
     if (!dropped) return undefined;
     if (kept.length !== 1) this.fail(BAD_EQU, toks[this.pos] ?? word);
-    return kept[0];
+    return { ...kept[0], rounded };
   }
 
   /** The decorators written after an `equ`'s value, which no EQU form takes (see equOperand). */
@@ -1273,16 +1335,50 @@ class LineParser implements TermReader {
     // which its final pass finds no EQU form for (measured with nasm 2.16.01: `y equ 1 {z}` is
     // "unsupported mode decorator for instruction", `y equ 1 {1to4}` "broadcast not permitted on
     // this operand", `y equ 1 {z}{k1}` "mask not permitted on this operand").
-    const decorators = decoratorsIn(toks, stop, end);
-    if (decorators !== undefined && !decorators.some((d) => d.endsWith('sae'))) {
-      this.equDecorators = decorators.some((d) => d.startsWith('k')) ? 'mask' : decorators.some((d) => d.startsWith('1to')) ? 'broadcast' : 'decorator';
+    if (toks[stop].kind === 'op' && toks[stop].text === '{' && decoratorEnd(toks, stop, end) !== undefined) {
+      const said = this.warnings?.length ?? 0;
+      const decorators = this.decoratorsAfterValue(stop, end);
+      // (After an error of its parser nasm stops at the end of its first pass, before its final
+      // pass would find no form for the value: the error alone.)
+      if (decorators.length > 0 && (this.warnings?.length ?? 0) === said) this.equDecorators = decorators.some((d) => d.startsWith('k')) ? 'mask' : decorators.some((d) => d.startsWith('1to')) ? 'broadcast' : 'decorator';
       return value;
     }
+    // (Braces nasm's scanner refuses: its error as it reads them, then the parser's.)
+    const brace = toks[stop].kind === 'op' && toks[stop].text === '{' ? braceProblem(toks, toks[stop].start) : undefined;
+    if (brace !== undefined) (this.warnings ??= []).push(brace);
     this.scannedNumber(toks[stop]);
     const unsupported = this.stoppedAfterWrt ? undefined : this.outputFormat(stop);
     if (unsupported !== undefined) this.fail(unsupported, toks[stop]);
     this.goOn(AFTER_OPERAND, toks[stop]);
     return value;
+  }
+
+  /**
+   * The decorators after a value from `toks[start]` (a decorator token) to `end`, as nasm's parser
+   * reads them onto the operand (parser.c parse_braces): an opmask, `{z}` and `{1toN}` it takes,
+   * a rounding mode is "not an expected decorator", and anything else ends them, "only a series
+   * of valid decorators expected" (measured with nasm 2.16.01: `y equ 1 {z}{rn-sae}` and `y equ 1
+   * {rn-sae}` are the first alone, `y equ 1 {z} 2` the second, `y equ 1 {z}{ e}` the scanner's
+   * "invalid decorator token inside braces" then the second). Those it takes, by name.
+   */
+  private decoratorsAfterValue(start: number, end: number): string[] {
+    const toks = this.toks;
+    const taken: string[] = [];
+    for (let k = start; k < end;) {
+      const next = toks[k].kind === 'op' && toks[k].text === '{' ? decoratorEnd(toks, k, end) : undefined;
+      if (next === undefined) {
+        const brace = toks[k].kind === 'op' && toks[k].text === '{' ? braceProblem(toks, toks[k].start) : undefined;
+        if (brace !== undefined) (this.warnings ??= []).push(brace);
+        else this.scannedNumber(toks[k]);
+        this.goOn('only a series of valid decorators expected', toks[k]);
+        break;
+      }
+      const name = decoratorsIn(toks, k, next)![0];
+      if (isRounding(name)) this.goOn(`{${toks.slice(k + 1, next - 1).map((t) => t.text).join('')}} is not an expected decorator`, { start: toks[k].start, end: toks[next - 1].end });
+      else taken.push(name);
+      k = next;
+    }
+    return taken;
   }
 
   /**
@@ -1305,6 +1401,10 @@ class LineParser implements TermReader {
       // (At a comma nasm's parser reads a 0 and leaves the comma: measured, `x equ 1:,` is no
       // "expression syntax error", `x equ 1:` is.)
       if (from >= toks.length) this.fail('expression syntax error', toks[end - 1]);
+      // (A decorator but an opmask is a term of its own kind to nasm's evaluator, no address:
+      // measured, `x equ 1:{z}` and `x equ 1:{rn-sae}` are "invalid segment override" then this.)
+      const term = toks[from]?.text === '{' ? decoratorEnd(toks, from, end) : undefined;
+      if (term === end && !decoratorsIn(toks, from, term)![0].startsWith('k')) this.fail('invalid effective address: bad subexpression type', { start: toks[from].start, end: toks[term - 1].end });
       if (from < end) this.expressionUpTo(from, end);
       stop = from < end ? this.stoppedAt : from;
       // (`1[2]`: a displacement before the brackets.)
@@ -1320,7 +1420,9 @@ class LineParser implements TermReader {
     else if (brackets === 1) this.goOn('expecting ] at end of memory operand', toks[stop] ?? toks[end - 1]);
     else if (brackets > 1) this.goOn('excess brackets in memory operand', toks[stop] ?? toks[end - 1]);
     else recover = false;
-    if (!recover && stop < end) this.goOn(`comma, decorator or end of line expected, got ${nasmTokenType(toks[stop])}`, toks[stop]);
+    // (Decorators after a reference nasm's parser reads onto it: see decoratorsAfterValue.)
+    if (!recover && stop < end && toks[stop].text === '{' && decoratorEnd(toks, stop, end) !== undefined) this.decoratorsAfterValue(stop, end);
+    else if (!recover && stop < end) this.goOn(`comma, decorator or end of line expected, got ${nasmTokenType(toks[stop])}`, toks[stop]);
     this.fail(BAD_EQU, toks[start]);
   }
 
@@ -2590,6 +2692,9 @@ const MACRO_DIRECTIVES: ReadonlySet<string> = new Set([
 /** Standard macros writing a directive line per parameter (`%rep %0` in standard.mac): none for none. */
 const EACH_PARAMETER: ReadonlySet<string> = new Set(['global', 'extern', 'static', 'required', 'common', 'float']);
 
+/** Those of BRACKETED_BY_MACRO whose macros define `__?SECT?__` as the line they write. */
+const SETS_SECT: ReadonlySet<string> = new Set(['section', 'segment', 'absolute']);
+
 /** Directives nasm's standard macros write out as the raw directive `[NAME %1]` (its macros/standard.mac). */
 const BRACKETED_BY_MACRO: ReadonlySet<string> = new Set(['section', 'segment', 'absolute', 'bits', 'cpu', 'float', 'default', 'org']);
 
@@ -2622,6 +2727,12 @@ function closesUnopened(toks: readonly PPToken[], from: number, end: number): bo
 }
 
 /** The index of the first `]` among `toks` from `from` on, else their length. */
+/** The first of `toks[from..end)` with a `;` in it (in a string: comments are gone), if any (see noSemicolonBefore). */
+export function semicolonIn(toks: readonly PPToken[], from: number, end: number): PPToken | undefined {
+  for (let k = from; k < end; k++) if (toks[k].kind !== 'op' && toks[k].text.includes(';')) return toks[k];
+  return undefined;
+}
+
 function firstClosingBracket(toks: readonly PPToken[], from: number): number {
   for (let k = from; k < toks.length; k++) if (toks[k].kind === 'op' && toks[k].text === ']') return k;
   return toks.length;

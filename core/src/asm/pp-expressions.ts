@@ -300,6 +300,7 @@ function registerExpression(expr: Expr, constant: ConstantLookup, error: EvalCon
   const v = evaluate(expr, {
     symbol: (name) => constant(name) ?? registerValue(name),
     here: () => undefined, base: () => undefined,
+    registerTerms: true,
     error: (message, node) => {
       if (MISPLACED_LABEL.has(message)) { placed = false; return; }
       gaveUp ||= givesUp(message);

@@ -248,7 +248,9 @@ function lineText(lines: PPLines, i: number, aliasesOff: boolean): string {
   if (toks.length === 0) {
     // Parameters that left nothing leave the blanks around them (measured: `%1` and `%1 ; c`
     // with %1 empty are empty lines, `  %1` and `%1 %2` a blank).
-    if ((flags & LineFlag.ParamsEmptied) !== 0) return /[ \t]/.test(lines.text[i].slice(0, codeEnd(lines.text[i])).trimEnd()) ? ' ' : '';
+    // (Blanks inside a `%{...}` are its own: measured, `%{%%y:dw 2 ; c` outside a macro is an
+    // empty line.)
+    if ((flags & LineFlag.ParamsEmptied) !== 0) return blanksBetween(lines.text[i]) ? ' ' : '';
     return (flags & LineFlag.Verbatim) === 0 && tokenizeLine(lines.text[i]).some((t) => t.kind !== 'comment') ? ' ' : '';
   }
   // (A line's first token that an expansion made keeps the blanks written before the call: ` ret`
@@ -273,10 +275,11 @@ function sourceText(toks: readonly PPToken[], aliasesOff: boolean): string {
 
 const BLANK_START = /^[ \t]/;
 
-/** Where the code of line `text` ends: at its comment, or its end. */
-function codeEnd(text: string): number {
-  const comment = tokenizeLine(text).find((t) => t.kind === 'comment');
-  return comment === undefined ? text.length : comment.start;
+/** Whether line `text` has blanks before its first token or between two, its comment aside. */
+function blanksBetween(text: string): boolean {
+  const toks = tokenizeLine(text);
+  for (let k = 0; k < toks.length && toks[k].kind !== 'comment'; k++) if (k === 0 ? toks[k].start > 0 : toks[k - 1].end < toks[k].start) return true;
+  return false;
 }
 
 /**

@@ -903,7 +903,7 @@ class Preprocessor {
     if (expanded !== tokens || (flags & Flag.Preproc) !== 0) {
       const read = this.readEnvironment(expanded, file, line);
       expanded = reread(read, file, line) as PPToken[];
-      if (read.some(isBlankBraced)) (this.out.unreread ??= new Map()).set(this.out.count, read);
+      if (read.some(writtenUnread)) (this.out.unreread ??= new Map()).set(this.out.count, read);
     }
     this.bitsAndSection.trackBits(expanded);
     if (this.sectDefinitions.length > 0) this.sectionRedefines(expanded);
@@ -3626,6 +3626,15 @@ const enum Flag { Preproc = 1, ContextLocal = 2, Indirection = 4 }
  */
 function isBlankBraced(t: PPToken): boolean {
   return t.kind === 'preproc' && t.text.length > 1 && (t.text.charCodeAt(1) === 0x20 || t.text.charCodeAt(1) === 0x09);
+}
+
+/**
+ * Whether `nasm -E` writes `t` as it stands, not as reread reads it: a `%` construct with blanks
+ * after the `%` (see isBlankBraced), or a macro-local name with a comment in it (`%{%%y:dw 2 ; c`,
+ * see macro-parameters.ts macroLocalTokens), whose comment nasm -E keeps.
+ */
+function writtenUnread(t: PPToken): boolean {
+  return isBlankBraced(t) || (t.kind === 'preproc' && t.text.includes(';'));
 }
 
 /** Which `%` constructs a line has: any preprocessor token, `%$name`, `%[` (or `%{[`: see bracedIndirection). */

@@ -94,6 +94,19 @@ export function headCalls(req: EncodeRequest, r: Extract<EncodeResult, { ok: tru
   return ends;
 }
 
+/**
+ * Where encoding `r`'s ModR/M byte starts in its first `head` bytes (its prefixes, opcode and
+ * ModR/M, see headCalls), or undefined when it has none.
+ */
+export function modrmStart(req: EncodeRequest, r: Extract<EncodeResult, { ok: true }>, head: number): number | undefined {
+  const k = r.spec.forms.indexOf(r.form);
+  if (k < 0 || r.form.encoding === '' || head === 0) return undefined;
+  const recipe = recipesOf(r.spec)[k];
+  if (recipe.modrm === undefined) return undefined;
+  const sib = effectiveAddress(req, r)?.sib ?? -1;
+  return head - (sib >= 0 ? 2 : 1);
+}
+
 /** The effective address of encoding `r`'s ModR/M operand when it addresses memory (valid until the next call). */
 function effectiveAddress(req: EncodeRequest, r: Extract<EncodeResult, { ok: true }>): EffectiveAddress | undefined {
   const form = r.form;
