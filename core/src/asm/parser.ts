@@ -345,9 +345,8 @@ function isRounding(name: string): boolean {
  * (see decoratorsIn), else undefined.
  */
 function decoratorEnd(tokens: readonly PPToken[], open: number, end: number): number | undefined {
-  let close = open + 1;
-  while (close < end && tokens[close].text !== '}') close++;
-  return close < end && decoratorsIn(tokens, open, close + 1) !== undefined ? close + 1 : undefined;
+  const { close } = bracedWord(tokens, open, end);
+  return close >= 0 && decoratorsIn(tokens, open, close + 1) !== undefined ? close + 1 : undefined;
 }
 
 /**
