@@ -1704,7 +1704,8 @@ class LineParser implements TermReader {
         // (nasm's `seg` reads the word after it: `times seg x db 0`.)
         if (prev.kind === 'ident' && isSegWord(prev)) continue;
         // (Nor after the braces of a decorator, a term of its own: see DECORATOR_TERM.)
-        if (prev.kind === 'number' || prev.kind === 'ident' || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')' || prev.text === '}') return i;
+        // (Nor after a conditional's `?`, an identifier to the lexer: `times 1 ? k : 2 db 1`.)
+        if (prev.kind === 'number' || (prev.kind === 'ident' && !isQuestionMark(prev)) || prev.kind === 'here' || prev.kind === 'string' || prev.text === ')' || prev.text === '}') return i;
       }
     }
     return i;
